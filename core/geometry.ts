@@ -1,0 +1,350 @@
+/**
+ * Planar geometry in the map frame (ENU, metres, radians CCW from +x): angles, polylines with arc
+ * length and Frenet projection, oriented boxes with separating-axis overlap, polygon containment.
+ * Hot-path functions take preallocated outputs and allocate nothing.
+ */
+import type { Polygon, Vec2 } from './schemas.ts';
+
+const TWO_PI = 2 * Math.PI;
+
+/** Wraps an angle to (-π, π]. */
+export function normalizeAngle(a: number): number {
+  let r = a % TWO_PI;
+  if (r <= -Math.PI) r += TWO_PI;
+  else if (r > Math.PI) r -= TWO_PI;
+  return r;
+}
+
+/** Signed smallest difference a − b, in (-π, π]. */
+export function angleDiff(a: number, b: number): number {
+  return normalizeAngle(a - b);
+}
+
+export interface FrenetPoint {
+  /** Arc length along the polyline, m (clamped to [0, length]). */
+  sM: number;
+  /** Signed lateral offset, m, positive to the LEFT of the driving direction. */
+  dM: number;
+  /** Index of the segment the projection falls on. */
+  segment: number;
+}
+
+export interface PoseOut {
+  x: number;
+  y: number;
+  headingRad: number;
+}
+
+/**
+ * An immutable polyline with cumulative arc length. Duplicate consecutive points are dropped.
+ * Frenet projection and interpolation are O(log n) for `poseAt` and O(n) (or O(window)) for
+ * `project`.
+ */
+export class Polyline {
+  readonly xs: Float64Array;
+  readonly ys: Float64Array;
+  /** Cumulative arc length at each vertex, m. */
+  readonly s: Float64Array;
+  /** Heading of each segment, rad. */
+  readonly segHeading: Float64Array;
+  readonly length: number;
+
+  constructor(points: ReadonlyArray<Vec2>) {
+    const keep: Vec2[] = [];
+    for (const p of points) {
+      const last = keep[keep.length - 1];
+      if (!last || Math.hypot(p.x - last.x, p.y - last.y) > 1e-6) keep.push(p);
+    }
+    if (keep.length < 2) throw new Error('Polyline needs at least two distinct points');
+    const n = keep.length;
+    this.xs = new Float64Array(n);
+    this.ys = new Float64Array(n);
+    this.s = new Float64Array(n);
+    this.segHeading = new Float64Array(n - 1);
+    for (let i = 0; i < n; i++) {
+      this.xs[i] = keep[i]!.x;
+      this.ys[i] = keep[i]!.y;
+      if (i > 0) {
+        const dx = this.xs[i]! - this.xs[i - 1]!;
+        const dy = this.ys[i]! - this.ys[i - 1]!;
+        this.s[i] = this.s[i - 1]! + Math.hypot(dx, dy);
+        this.segHeading[i - 1] = Math.atan2(dy, dx);
+      }
+    }
+    this.length = this.s[n - 1]!;
+  }
+
+  get size(): number {
+    return this.xs.length;
+  }
+
+  /** Vertex list (allocates; not for hot paths). */
+  points(): Vec2[] {
+    const out: Vec2[] = [];
+    for (let i = 0; i < this.xs.length; i++) out.push({ x: this.xs[i]!, y: this.ys[i]! });
+    return out;
+  }
+
+  /** Segment index containing arc length s (binary search). */
+  segmentAt(sM: number): number {
+    const n = this.s.length;
+    if (sM <= 0) return 0;
+    if (sM >= this.length) return n - 2;
+    let lo = 0;
+    let hi = n - 1;
+    while (hi - lo > 1) {
+      const mid = (lo + hi) >> 1;
+      if (this.s[mid]! <= sM) lo = mid;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  /**
+   * Pose at arc length s (m). Beyond the ends the polyline is extended straight along the end
+   * segment, so planners can look past a lane's end without special cases.
+   */
+  poseAt(sM: number, out: PoseOut = { x: 0, y: 0, headingRad: 0 }): PoseOut {
+    const i = this.segmentAt(sM);
+    const ds = sM - this.s[i]!;
+    const h = this.segHeading[i]!;
+    out.x = this.xs[i]! + ds * Math.cos(h);
+    out.y = this.ys[i]! + ds * Math.sin(h);
+    out.headingRad = h;
+    return out;
+  }
+
+  /** Heading at arc length s, linearly blended across vertices over ±0.5 m to avoid kinks. */
+  headingAt(sM: number): number {
+    const i = this.segmentAt(sM);
+    const h = this.segHeading[i]!;
+    const n = this.segHeading.length;
+    const blend = 0.5;
+    if (i + 1 < n && this.s[i + 1]! - sM < blend) {
+      const w = 0.5 * (1 - (this.s[i + 1]! - sM) / blend);
+      return h + w * angleDiff(this.segHeading[i + 1]!, h);
+    }
+    if (i > 0 && sM - this.s[i]! < blend) {
+      const w = 0.5 * (1 - (sM - this.s[i]!) / blend);
+      return h + w * angleDiff(this.segHeading[i - 1]!, h);
+    }
+    return h;
+  }
+
+  /** Curvature at s (1/m), from the heading change over the neighbouring vertices. */
+  curvatureAt(sM: number): number {
+    const a = this.headingAt(sM - 1);
+    const b = this.headingAt(sM + 1);
+    return angleDiff(b, a) / 2;
+  }
+
+  /** Map point from Frenet (s, d); d positive to the left. */
+  toCartesian(sM: number, dM: number, out: PoseOut = { x: 0, y: 0, headingRad: 0 }): PoseOut {
+    this.poseAt(sM, out);
+    const h = this.headingAt(sM);
+    out.x -= dM * Math.sin(h);
+    out.y += dM * Math.cos(h);
+    out.headingRad = h;
+    return out;
+  }
+
+  /**
+   * Projects (x, y) onto the polyline. With `fromS`/`toS` only segments overlapping that arc
+   * length window are searched (local tracking). Points before the start or past the end project
+   * onto the extended end segments (s may be < 0 or > length).
+   */
+  project(x: number, y: number, out: FrenetPoint = { sM: 0, dM: 0, segment: 0 }, fromS = -Infinity, toS = Infinity): FrenetPoint {
+    const n = this.xs.length;
+    let i0 = 0;
+    let i1 = n - 2;
+    if (fromS > -Infinity) i0 = this.segmentAt(fromS);
+    if (toS < Infinity) i1 = this.segmentAt(toS);
+    let best = Infinity;
+    let bestS = 0;
+    let bestD = 0;
+    let bestSeg = 0;
+    for (let i = i0; i <= i1; i++) {
+      const ax = this.xs[i]!;
+      const ay = this.ys[i]!;
+      const segLen = this.s[i + 1]! - this.s[i]!;
+      const ux = (this.xs[i + 1]! - ax) / segLen;
+      const uy = (this.ys[i + 1]! - ay) / segLen;
+      const px = x - ax;
+      const py = y - ay;
+      let t = px * ux + py * uy;
+      // Only the first and last segment extend beyond their ends.
+      if (t < 0 && i > 0) t = 0;
+      if (t > segLen && i < n - 2) t = segLen;
+      const cx = px - t * ux;
+      const cy = py - t * uy;
+      const dist2 = cx * cx + cy * cy;
+      if (dist2 < best) {
+        best = dist2;
+        bestS = this.s[i]! + t;
+        bestD = ux * py - uy * px; // cross(u, p): positive to the left
+        bestSeg = i;
+      }
+    }
+    out.sM = bestS;
+    out.dM = bestD;
+    out.segment = bestSeg;
+    return out;
+  }
+
+  /** A new polyline resampled every `stepM` metres (the last point is kept). */
+  resample(stepM: number): Polyline {
+    const pts: Vec2[] = [];
+    const p = { x: 0, y: 0, headingRad: 0 };
+    for (let s = 0; s < this.length; s += stepM) {
+      this.poseAt(s, p);
+      pts.push({ x: p.x, y: p.y });
+    }
+    pts.push({ x: this.xs[this.xs.length - 1]!, y: this.ys[this.ys.length - 1]! });
+    return new Polyline(pts);
+  }
+
+  /** Polyline offset laterally by d (m, left positive). */
+  offset(dM: number): Polyline {
+    const pts: Vec2[] = [];
+    const p = { x: 0, y: 0, headingRad: 0 };
+    for (let i = 0; i < this.xs.length; i++) {
+      this.toCartesian(this.s[i]!, dM, p);
+      pts.push({ x: p.x, y: p.y });
+    }
+    return new Polyline(pts);
+  }
+
+  /** Concatenates polylines end to start (a route's centreline). */
+  static concat(lines: ReadonlyArray<Polyline>): Polyline {
+    const pts: Vec2[] = [];
+    for (const l of lines) for (let i = 0; i < l.xs.length; i++) pts.push({ x: l.xs[i]!, y: l.ys[i]! });
+    return new Polyline(pts);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Oriented boxes
+
+/** An oriented rectangle: centre, heading, full length (along heading) and width. */
+export interface OrientedBox {
+  cx: number;
+  cy: number;
+  headingRad: number;
+  lengthM: number;
+  widthM: number;
+}
+
+/** Writes the 4 corners (FL, FR, RR, RL) as x0,y0,…,x3,y3 into `out` (length ≥ 8). */
+export function boxCorners(b: OrientedBox, out: Float64Array | number[] = new Float64Array(8)): Float64Array | number[] {
+  const c = Math.cos(b.headingRad);
+  const s = Math.sin(b.headingRad);
+  const hl = b.lengthM / 2;
+  const hw = b.widthM / 2;
+  // local (±hl, ±hw) → map
+  out[0] = b.cx + c * hl - s * hw;
+  out[1] = b.cy + s * hl + c * hw;
+  out[2] = b.cx + c * hl + s * hw;
+  out[3] = b.cy + s * hl - c * hw;
+  out[4] = b.cx - c * hl + s * hw;
+  out[5] = b.cy - s * hl - c * hw;
+  out[6] = b.cx - c * hl - s * hw;
+  out[7] = b.cy - s * hl + c * hw;
+  return out;
+}
+
+function separatedOnAxesOf(a: OrientedBox, b: OrientedBox): boolean {
+  const dx = b.cx - a.cx;
+  const dy = b.cy - a.cy;
+  const ca = Math.cos(a.headingRad);
+  const sa = Math.sin(a.headingRad);
+  const cb = Math.cos(b.headingRad);
+  const sb = Math.sin(b.headingRad);
+  // axis 1: a's heading; axis 2: a's normal
+  for (let k = 0; k < 2; k++) {
+    const ax = k === 0 ? ca : -sa;
+    const ay = k === 0 ? sa : ca;
+    const ra = k === 0 ? a.lengthM / 2 : a.widthM / 2;
+    const rb =
+      Math.abs((cb * ax + sb * ay) * (b.lengthM / 2)) + Math.abs((-sb * ax + cb * ay) * (b.widthM / 2));
+    if (Math.abs(dx * ax + dy * ay) > ra + rb) return true;
+  }
+  return false;
+}
+
+/** True when two oriented boxes overlap (separating-axis theorem; touching counts as overlap). */
+export function boxesOverlap(a: OrientedBox, b: OrientedBox): boolean {
+  const dx = b.cx - a.cx;
+  const dy = b.cy - a.cy;
+  const ra = (a.lengthM + a.widthM) * 0.5;
+  const rb = (b.lengthM + b.widthM) * 0.5;
+  if (dx * dx + dy * dy > (ra + rb) * (ra + rb)) return false; // bounding-circle early out
+  return !separatedOnAxesOf(a, b) && !separatedOnAxesOf(b, a);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Polygons
+
+/** Even-odd point-in-polygon test; polygon as Vec2[] or flat [x0,y0,x1,y1,…]. */
+export function pointInPolygon(x: number, y: number, poly: ReadonlyArray<Vec2> | Float64Array): boolean {
+  let inside = false;
+  if (poly instanceof Float64Array) {
+    const n = poly.length >> 1;
+    for (let i = 0, j = n - 1; i < n; j = i++) {
+      const xi = poly[2 * i]!;
+      const yi = poly[2 * i + 1]!;
+      const xj = poly[2 * j]!;
+      const yj = poly[2 * j + 1]!;
+      if (yi > y !== yj > y && x < ((xj - xi) * (y - yi)) / (yj - yi) + xi) inside = !inside;
+    }
+    return inside;
+  }
+  const n = poly.length;
+  for (let i = 0, j = n - 1; i < n; j = i++) {
+    const pi = poly[i]!;
+    const pj = poly[j]!;
+    if (pi.y > y !== pj.y > y && x < ((pj.x - pi.x) * (y - pi.y)) / (pj.y - pi.y) + pi.x) inside = !inside;
+  }
+  return inside;
+}
+
+/** Distance from (x, y) to the segment (ax, ay)–(bx, by). */
+export function pointSegmentDistance(x: number, y: number, ax: number, ay: number, bx: number, by: number): number {
+  const vx = bx - ax;
+  const vy = by - ay;
+  const len2 = vx * vx + vy * vy;
+  let t = len2 > 0 ? ((x - ax) * vx + (y - ay) * vy) / len2 : 0;
+  t = t < 0 ? 0 : t > 1 ? 1 : t;
+  return Math.hypot(x - ax - t * vx, y - ay - t * vy);
+}
+
+/** Distance from a point to a polygon's boundary (0 inside is NOT implied; combine with pointInPolygon). */
+export function pointPolygonBoundaryDistance(x: number, y: number, poly: ReadonlyArray<Vec2>): number {
+  let best = Infinity;
+  for (let i = 0, j = poly.length - 1; i < poly.length; j = i++) {
+    const d = pointSegmentDistance(x, y, poly[j]!.x, poly[j]!.y, poly[i]!.x, poly[i]!.y);
+    if (d < best) best = d;
+  }
+  return best;
+}
+
+/** Axis-aligned bounds of a polygon. */
+export function polygonBounds(poly: ReadonlyArray<Vec2>): { minX: number; minY: number; maxX: number; maxY: number } {
+  let minX = Infinity;
+  let minY = Infinity;
+  let maxX = -Infinity;
+  let maxY = -Infinity;
+  for (const p of poly) {
+    if (p.x < minX) minX = p.x;
+    if (p.y < minY) minY = p.y;
+    if (p.x > maxX) maxX = p.x;
+    if (p.y > maxY) maxY = p.y;
+  }
+  return { minX, minY, maxX, maxY };
+}
+
+/** The strip polygon of a polyline with total width w (left edge forward, right edge back). */
+export function stripPolygon(line: Polyline, widthM: number): Vec2[] {
+  const left = line.offset(widthM / 2).points();
+  const right = line.offset(-widthM / 2).points();
+  return [...left, ...right.reverse()];
+}

@@ -1,0 +1,5 @@
+export * from './Clock.ts';
+export * from './frames.ts';
+export * from './geometry.ts';
+export * from './result.ts';
+export * from './schemas.ts';

@@ -1,0 +1,53 @@
+/**
+ * Results instead of throws for expected failures at module boundaries (STYLE habit 8), and the
+ * one place that turns a zod failure into an error that names the field.
+ */
+import type { z } from 'zod';
+
+export type ErrorCode =
+  | 'INVALID_INPUT'
+  | 'NOT_FOUND'
+  | 'UNSUPPORTED'
+  | 'IO_ERROR'
+  | 'PARSE_ERROR'
+  | 'NO_ROUTE';
+
+export interface EdgeplanError {
+  code: ErrorCode;
+  /** Where: a dotted field path, a file, an element path. */
+  path: string;
+  message: string;
+}
+
+export type Result<T> = { ok: true; value: T } | { ok: false; error: EdgeplanError };
+
+export const ok = <T>(value: T): Result<T> => ({ ok: true, value });
+export const fail = <T = never>(code: ErrorCode, path: string, message: string): Result<T> => ({
+  ok: false,
+  error: { code, path, message },
+});
+
+/** Formats an error as the one line the CLI prints. */
+export function formatError(e: EdgeplanError): string {
+  return `${e.code.toLowerCase().replace(/_/g, ' ')}${e.path ? ` at ${e.path}` : ''}: ${e.message}`;
+}
+
+/**
+ * Parses `data` with `schema`; on failure names the first bad field (`agents.2.speedMps`) and
+ * what was expected. `where` prefixes the path (a file name, a topic).
+ */
+export function parseWith<S extends z.ZodType>(schema: S, data: unknown, where = ''): Result<z.infer<S>> {
+  const r = schema.safeParse(data);
+  if (r.success) return ok(r.data);
+  const issue = r.error.issues[0]!;
+  const fieldPath = issue.path.map(String).join('.');
+  const path = [where, fieldPath].filter(Boolean).join(':');
+  const more = r.error.issues.length > 1 ? ` (+${r.error.issues.length - 1} more)` : '';
+  return fail('INVALID_INPUT', path || '(root)', `${issue.message}${more}`);
+}
+
+/** Throws for programming errors only; unwraps a Result that must be ok. */
+export function unwrap<T>(r: Result<T>): T {
+  if (!r.ok) throw new Error(formatError(r.error));
+  return r.value;
+}

@@ -1,0 +1,353 @@
+/**
+ * The contracts of edgeplan: every message that crosses a module boundary is defined here once,
+ * as a zod schema, and its TypeScript type is inferred from it (never written twice).
+ *
+ * Conventions (ARCHITECTURE.md): SI units, map frame ENU (x east, y north, z up), heading
+ * counter-clockwise from +x in radians. The ego pose is its REAR AXLE centre (kinematic bicycle
+ * reference point, as in nuPlan); agent poses are their footprint CENTRE.
+ */
+import { z } from 'zod';
+
+const finite = () => z.number().finite();
+const nonNeg = () => z.number().finite().nonnegative();
+const positive = () => z.number().finite().positive();
+
+export const Vec2Schema = z.object({ x: finite(), y: finite() });
+export type Vec2 = z.infer<typeof Vec2Schema>;
+
+export const PoseSchema = z.object({ x: finite(), y: finite(), headingRad: finite() });
+export type Pose = z.infer<typeof PoseSchema>;
+
+// ---------------------------------------------------------------------------------------------
+// Vehicles and agents
+
+/** Physical and actuator limits of the ego platform. Defaults: nuPlan's Pacifica (get_pacifica_parameters). */
+export const VehicleParamsSchema = z.object({
+  kind: z.enum(['car', 'robot']).default('car'),
+  lengthM: positive().default(5.176),
+  widthM: positive().default(2.297),
+  /** Distance from the rear axle forward to the footprint centre (Pacifica: 1.461 m). */
+  rearAxleToCenterM: finite().default(1.461),
+  wheelBaseM: positive().default(3.089),
+  maxAccelMps2: positive().default(3.0),
+  maxDecelMps2: positive().default(8.0),
+  maxSteerRad: positive().default(Math.PI / 3),
+  maxSteerRateRadps: positive().default(0.5),
+  maxSpeedMps: positive().default(30),
+  /** Robots (unicycle): maximum yaw rate. */
+  maxYawRateRadps: positive().default(1.5),
+});
+export type VehicleParams = z.infer<typeof VehicleParamsSchema>;
+
+export const EgoStateSchema = z.object({
+  tS: finite(),
+  x: finite(),
+  y: finite(),
+  headingRad: finite(),
+  speedMps: finite(),
+  accelMps2: finite().default(0),
+  steerRad: finite().default(0),
+  yawRateRadps: finite().default(0),
+});
+export type EgoState = z.infer<typeof EgoStateSchema>;
+
+export const AgentKindSchema = z.enum(['vehicle', 'pedestrian', 'cyclist', 'robot', 'static']);
+export type AgentKind = z.infer<typeof AgentKindSchema>;
+
+export const AgentStateSchema = z.object({
+  id: z.string().min(1),
+  kind: AgentKindSchema,
+  x: finite(),
+  y: finite(),
+  headingRad: finite(),
+  speedMps: nonNeg(),
+  lengthM: positive(),
+  widthM: positive(),
+});
+export type AgentState = z.infer<typeof AgentStateSchema>;
+
+export const SignalStateSchema = z.enum(['RED', 'YELLOW', 'GREEN', 'UNKNOWN']);
+export type SignalState = z.infer<typeof SignalStateSchema>;
+
+/** State of the signal that governs one lane (nuPlan: per lane connector). */
+export const TrafficLightStateSchema = z.object({ laneId: z.string(), state: SignalStateSchema });
+export type TrafficLightState = z.infer<typeof TrafficLightStateSchema>;
+
+export const RouteSchema = z.object({
+  laneIds: z.array(z.string()).min(1),
+  goal: PoseSchema.optional(),
+});
+export type Route = z.infer<typeof RouteSchema>;
+
+/** Text that comes from the world (signs, V2X, operator): always data, never instructions. */
+export const InstructionSchema = z.object({
+  source: z.enum(['operator', 'v2x', 'sign', 'mission']),
+  text: z.string().max(2000),
+});
+export type Instruction = z.infer<typeof InstructionSchema>;
+
+export const WorldSnapshotSchema = z.object({
+  tS: finite(),
+  ego: EgoStateSchema,
+  agents: z.array(AgentStateSchema),
+  lights: z.array(TrafficLightStateSchema),
+  route: RouteSchema,
+  instruction: InstructionSchema.optional(),
+});
+export type WorldSnapshot = z.infer<typeof WorldSnapshotSchema>;
+
+// ---------------------------------------------------------------------------------------------
+// Road map
+
+export const LaneTypeSchema = z.enum([
+  'driving',
+  'shoulder',
+  'sidewalk',
+  'parking',
+  'biking',
+  'bus',
+  'aisle',
+  'other',
+]);
+export type LaneType = z.infer<typeof LaneTypeSchema>;
+
+export const BoundaryTypeSchema = z.enum(['solid', 'dashed', 'none', 'curb']);
+
+export const NeighbourSchema = z.object({
+  laneId: z.string(),
+  /** Lane change into the neighbour is permitted (dashed marking). */
+  changeAllowed: z.boolean(),
+  /** The neighbour runs the opposite way (borrowing it means driving against traffic). */
+  opposite: z.boolean().default(false),
+});
+
+export const LaneSchema = z.object({
+  id: z.string().min(1),
+  type: LaneTypeSchema.default('driving'),
+  /** Polyline in driving direction, ≥ 2 points. */
+  centerline: z.array(Vec2Schema).min(2),
+  widthM: positive(),
+  speedLimitMps: positive(),
+  successors: z.array(z.string()).default([]),
+  predecessors: z.array(z.string()).default([]),
+  left: NeighbourSchema.optional(),
+  right: NeighbourSchema.optional(),
+  leftBoundary: BoundaryTypeSchema.default('solid'),
+  rightBoundary: BoundaryTypeSchema.default('solid'),
+  junctionId: z.string().optional(),
+  /** Id of the road this lane belongs to (imports keep their source ids here). */
+  roadId: z.string().optional(),
+});
+export type Lane = z.infer<typeof LaneSchema>;
+
+export const PolygonSchema = z.array(Vec2Schema).min(3);
+export type Polygon = z.infer<typeof PolygonSchema>;
+
+export const CrosswalkSchema = z.object({ id: z.string(), polygon: PolygonSchema });
+export const StopLineSchema = z.object({
+  id: z.string(),
+  laneId: z.string(),
+  /** Arc length along the lane's centerline where the vehicle must stop (front bumper), m. */
+  sM: nonNeg(),
+  kind: z.enum(['signal', 'stop_sign', 'yield', 'rail']).default('signal'),
+});
+export const JunctionSchema = z.object({ id: z.string(), polygon: PolygonSchema.optional() });
+
+export const RoadMapSchema = z.object({
+  id: z.string(),
+  lanes: z.array(LaneSchema).min(1),
+  crosswalks: z.array(CrosswalkSchema).default([]),
+  stopLines: z.array(StopLineSchema).default([]),
+  junctions: z.array(JunctionSchema).default([]),
+  /** Extra drivable polygons beyond the lanes' own areas (parking lots, intersections). */
+  drivableAreas: z.array(PolygonSchema).default([]),
+  /** Where the map came from (importer, file, licence). */
+  source: z.string().optional(),
+});
+export type RoadMapData = z.infer<typeof RoadMapSchema>;
+export type Crosswalk = z.infer<typeof CrosswalkSchema>;
+export type StopLine = z.infer<typeof StopLineSchema>;
+
+// ---------------------------------------------------------------------------------------------
+// Planning and control
+
+export const SpeedDecisionSchema = z.enum(['KEEP', 'ACCELERATE', 'DECELERATE', 'STOP']);
+export const PathDecisionSchema = z.enum([
+  'FOLLOW_LANE',
+  'LEFT_CHANGE',
+  'RIGHT_CHANGE',
+  'LEFT_BORROW',
+  'RIGHT_BORROW',
+]);
+export type SpeedDecision = z.infer<typeof SpeedDecisionSchema>;
+export type PathDecision = z.infer<typeof PathDecisionSchema>;
+
+/** DriveMLM decision states + AD-H mid-level detail. */
+export const MidLevelCommandSchema = z
+  .object({
+    speed: SpeedDecisionSchema,
+    path: PathDecisionSchema,
+    targetSpeedMps: nonNeg().max(70).optional(),
+    targetLaneId: z.string().optional(),
+    /** Where to stop, as a map point (STOP only). */
+    stopAt: Vec2Schema.optional(),
+    horizonS: positive().max(60).default(5),
+    rationale: z.string().max(2000).default(''),
+    issuedAtS: finite(),
+    expiresAtS: finite(),
+    source: z.string().default('unknown'),
+  })
+  .refine((c) => c.expiresAtS >= c.issuedAtS, {
+    message: 'expiresAtS must not be before issuedAtS',
+    path: ['expiresAtS'],
+  });
+export type MidLevelCommand = z.infer<typeof MidLevelCommandSchema>;
+
+export const TrajectoryPointSchema = z.object({
+  tS: finite(),
+  x: finite(),
+  y: finite(),
+  headingRad: finite(),
+  speedMps: finite(),
+});
+export type TrajectoryPoint = z.infer<typeof TrajectoryPointSchema>;
+export const TrajectorySchema = z.object({ points: z.array(TrajectoryPointSchema) });
+export type Trajectory = z.infer<typeof TrajectorySchema>;
+
+export const ControlSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('ackermann'), accelMps2: finite(), steerRad: finite() }),
+  z.object({ kind: z.literal('unicycle'), vMps: finite(), omegaRadps: finite() }),
+]);
+export type Control = z.infer<typeof ControlSchema>;
+
+// ---------------------------------------------------------------------------------------------
+// Safety
+
+export const DecisionSchema = z.enum(['ALLOW', 'MODIFY', 'VETO']);
+export type Decision = z.infer<typeof DecisionSchema>;
+
+export const RuleResultSchema = z.object({
+  /** Dotted rule name, e.g. `rss.longitudinal`. */
+  rule: z.string(),
+  decision: DecisionSchema,
+  /** The numbers the rule looked at, with units in their names. */
+  values: z.record(z.string(), z.union([z.number(), z.string(), z.boolean()])).default({}),
+  message: z.string(),
+});
+export type RuleResult = z.infer<typeof RuleResultSchema>;
+
+export const MrmSchema = z.object({
+  kind: z.enum(['COMFORT_STOP', 'EMERGENCY_STOP', 'SHOULDER_STOP']),
+  decelMps2: positive(),
+});
+
+export const VerdictSchema = z.object({
+  decision: DecisionSchema,
+  rules: z.array(RuleResultSchema),
+  modified: MidLevelCommandSchema.optional(),
+  mrm: MrmSchema.optional(),
+  explanation: z.string(),
+});
+export type Verdict = z.infer<typeof VerdictSchema>;
+
+export const AuditRecordSchema = z.object({
+  seq: z.number().int().nonnegative(),
+  tS: finite(),
+  inputsDigest: z.string(),
+  command: MidLevelCommandSchema.nullable(),
+  verdict: VerdictSchema,
+  prevHash: z.string(),
+  hash: z.string(),
+});
+export type AuditRecord = z.infer<typeof AuditRecordSchema>;
+
+// ---------------------------------------------------------------------------------------------
+// Scenarios
+
+export const TrackPointSchema = z.object({
+  tS: finite(),
+  x: finite(),
+  y: finite(),
+  headingRad: finite(),
+  speedMps: nonNeg(),
+});
+export type TrackPoint = z.infer<typeof TrackPointSchema>;
+
+export const IdmParamsSchema = z.object({
+  /** Desired speed, m/s (defaults to the lane's speed limit). */
+  targetSpeedMps: positive().optional(),
+  /** nuPlan IDM agents: min_gap_to_lead_agent 1.0 m, headway_time 1.5 s, accel_max 1.0, decel_max 2.0. */
+  minGapM: nonNeg().default(1.0),
+  headwayS: nonNeg().default(1.5),
+  accelMaxMps2: positive().default(1.0),
+  decelMaxMps2: positive().default(2.0),
+});
+export type IdmParams = z.infer<typeof IdmParamsSchema>;
+
+export const AgentBehaviorSchema = z.discriminatedUnion('type', [
+  /** Log replay: the agent follows its recorded track whatever ego does (non-reactive). */
+  z.object({ type: z.literal('replay'), track: z.array(TrackPointSchema).min(1) }),
+  /** Static object. */
+  z.object({ type: z.literal('static') }),
+  /**
+   * Reactive IDM along a lane sequence (nuPlan's reactive agents). In non-reactive mode the
+   * agent replays the track it would have driven with ego absent.
+   */
+  z.object({
+    type: z.literal('idm'),
+    laneIds: z.array(z.string()).min(1),
+    startSM: nonNeg(),
+    params: IdmParamsSchema.default(IdmParamsSchema.parse({})),
+    /** Start moving only at this time (s). */
+    departAtS: nonNeg().default(0),
+  }),
+]);
+export type AgentBehavior = z.infer<typeof AgentBehaviorSchema>;
+
+export const ScenarioAgentSchema = z.object({
+  id: z.string().min(1),
+  kind: AgentKindSchema,
+  lengthM: positive(),
+  widthM: positive(),
+  /** Initial pose and speed (for replay agents, the first track point wins). */
+  start: TrackPointSchema.omit({ tS: true }),
+  behavior: AgentBehaviorSchema,
+  /** Track to use in reactive mode when it differs from the replay (e.g. a scripted cut-in). */
+  reactive: z.enum(['idm', 'replay']).default('idm'),
+});
+export type ScenarioAgent = z.infer<typeof ScenarioAgentSchema>;
+
+export const SignalPhaseSchema = z.object({ fromS: nonNeg(), state: SignalStateSchema });
+export const SignalTimelineSchema = z.object({
+  laneIds: z.array(z.string()).min(1),
+  phases: z.array(SignalPhaseSchema).min(1),
+});
+export type SignalTimeline = z.infer<typeof SignalTimelineSchema>;
+
+export const MapRefSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('inline'), map: RoadMapSchema }),
+  z.object({ kind: z.literal('file'), path: z.string(), format: z.string().optional() }),
+]);
+
+export const SCENARIO_FORMAT_VERSION = 1;
+
+export const ScenarioSchema = z.object({
+  formatVersion: z.literal(SCENARIO_FORMAT_VERSION),
+  id: z.string().min(1),
+  description: z.string().default(''),
+  tags: z.array(z.string()).default([]),
+  map: MapRefSchema,
+  vehicle: VehicleParamsSchema.default(VehicleParamsSchema.parse({})),
+  egoStart: EgoStateSchema,
+  route: RouteSchema,
+  /** The expert (human log) ego trajectory: the yardstick for progress. */
+  expert: z.array(TrackPointSchema).min(2),
+  agents: z.array(ScenarioAgentSchema).default([]),
+  signals: z.array(SignalTimelineSchema).default([]),
+  durationS: positive().default(15),
+  dtS: positive().default(0.1),
+  instruction: InstructionSchema.optional(),
+  source: z.object({ origin: z.string(), license: z.string().optional() }).default({ origin: 'edgeplan' }),
+});
+export type Scenario = z.infer<typeof ScenarioSchema>;
+export type ScenarioInput = z.input<typeof ScenarioSchema>;

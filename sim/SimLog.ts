@@ -1,0 +1,45 @@
+/**
+ * What one closed-loop run records, tick by tick: enough to compute every metric, replay the run
+ * in the viewer, and check bit-for-bit reproducibility. Plain JSON-serialisable data.
+ */
+import type {
+  AgentState,
+  EgoState,
+  MidLevelCommand,
+  TrackPoint,
+  TrafficLightState,
+  VehicleParams,
+} from '../core/index.ts';
+
+export type AgentMode = 'nonreactive' | 'reactive';
+
+export interface SimTick {
+  /** Simulation time, s (0 at scenario start). */
+  tS: number;
+  /** Ego state at tS (pose = rear axle). */
+  ego: EgoState;
+  /** Every agent present at tS (pose = footprint centre). */
+  agents: AgentState[];
+  lights: TrafficLightState[];
+  /** The command the planner issued at this tick, if it issues mid-level commands. */
+  command?: MidLevelCommand;
+  /** Planned rear-axle poses from this tick (x, y, heading triples), for the viewer; optional. */
+  plan?: number[];
+  /** Planner wall time for this tick, ms (excluded from determinism checks). */
+  planMs?: number;
+}
+
+export interface SimLog {
+  scenarioId: string;
+  planner: string;
+  mode: AgentMode;
+  seed: number;
+  dtS: number;
+  vehicle: VehicleParams;
+  routeLaneIds: string[];
+  /** The expert (logged human) ego trajectory, rear-axle poses. */
+  expert: TrackPoint[];
+  ticks: SimTick[];
+  /** Ids of agents that are static obstacles (for the collision classification). */
+  staticAgentIds: string[];
+}
