@@ -1,0 +1,125 @@
+/**
+ * PDM's discrete path (tuplan_garage `utils/pdm_path.py`): vertices with unwrapped headings and
+ * cumulative Euclidean progress; `interpolate` clips progress to [1e-5, length] and blends x, y
+ * and unwrapped heading linearly; `project` is the closest-point arc length (shapely semantics,
+ * clamped to the ends). Lateral paths come from `offset` (`parallel_discrete_path`: each vertex
+ * shifted along heading + π/2, heading kept).
+ */
+import { angleDiff, type FrenetPoint, normalizeAngle, type PoseOut, type Polyline } from '../../../core/index.ts';
+
+export class PdmPath {
+  readonly xs: Float64Array;
+  readonly ys: Float64Array;
+  /** Unwrapped vertex headings, rad. */
+  readonly hs: Float64Array;
+  /** Cumulative distance at each vertex, m. */
+  readonly s: Float64Array;
+  readonly length: number;
+
+  constructor(xs: Float64Array, ys: Float64Array, headings: Float64Array) {
+    const n = xs.length;
+    this.xs = xs;
+    this.ys = ys;
+    this.hs = new Float64Array(n);
+    this.s = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      this.hs[i] = i === 0 ? headings[0]! : this.hs[i - 1]! + angleDiff(headings[i]!, this.hs[i - 1]!);
+      if (i > 0) this.s[i] = this.s[i - 1]! + Math.hypot(xs[i]! - xs[i - 1]!, ys[i]! - ys[i - 1]!);
+    }
+    this.length = this.s[n - 1]!;
+  }
+
+  /** The path through a polyline's vertices; vertex heading = mean of the adjacent segments. */
+  static fromPolyline(line: Polyline): PdmPath {
+    const n = line.size;
+    const hs = new Float64Array(n);
+    const seg = line.segHeading;
+    for (let i = 0; i < n; i++) {
+      if (i === 0) hs[i] = seg[0]!;
+      else if (i === n - 1) hs[i] = seg[n - 2]!;
+      else hs[i] = seg[i - 1]! + 0.5 * angleDiff(seg[i]!, seg[i - 1]!);
+    }
+    return new PdmPath(Float64Array.from(line.xs), Float64Array.from(line.ys), hs);
+  }
+
+  /** A parallel path `dM` to the left (negative: right), tuplan_garage `parallel_discrete_path`. */
+  offset(dM: number): PdmPath {
+    const n = this.xs.length;
+    const xs = new Float64Array(n);
+    const ys = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      const h = this.hs[i]!;
+      xs[i] = this.xs[i]! - dM * Math.sin(h);
+      ys[i] = this.ys[i]! + dM * Math.cos(h);
+    }
+    return new PdmPath(xs, ys, this.hs);
+  }
+
+  /** Index i of the vertex interval [s_i, s_{i+1}] containing sM (binary search). */
+  private segmentAt(sM: number): number {
+    const s = this.s;
+    let lo = 0;
+    let hi = s.length - 1;
+    while (hi - lo > 1) {
+      const mid = (lo + hi) >> 1;
+      if (s[mid]! <= sM) lo = mid;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  /** Pose (heading wrapped to (−π, π]) at progress sM, clipped to [1e-5, length]. */
+  interpolate(sM: number, out: PoseOut): PoseOut {
+    const sc = Number.isNaN(sM) ? 1e-5 : Math.min(Math.max(sM, 1e-5), this.length);
+    const i = this.segmentAt(sc);
+    const j = Math.min(i + 1, this.s.length - 1);
+    const ds = this.s[j]! - this.s[i]!;
+    const u = ds > 0 ? (sc - this.s[i]!) / ds : 0;
+    out.x = this.xs[i]! + u * (this.xs[j]! - this.xs[i]!);
+    out.y = this.ys[i]! + u * (this.ys[j]! - this.ys[i]!);
+    out.headingRad = normalizeAngle(this.hs[i]! + u * (this.hs[j]! - this.hs[i]!));
+    return out;
+  }
+
+  /**
+   * Arc length of the point of the path closest to (x, y), clamped to [0, length]; only vertex
+   * intervals overlapping [fromS, toS] are searched. Writes s, the signed lateral offset (left
+   * positive) and the segment to `out`; returns s.
+   */
+  project(x: number, y: number, out: FrenetPoint, fromS = 0, toS = Infinity): number {
+    const n = this.xs.length;
+    const i0 = fromS > 0 ? this.segmentAt(fromS) : 0;
+    const i1 = toS < this.length ? Math.min(this.segmentAt(toS) + 1, n - 1) : n - 1;
+    let best = Infinity;
+    let bestS = 0;
+    let bestD = 0;
+    let bestSeg = i0;
+    for (let i = i0; i < i1; i++) {
+      const ax = this.xs[i]!;
+      const ay = this.ys[i]!;
+      const len = this.s[i + 1]! - this.s[i]!;
+      if (len <= 0) continue;
+      const ux = (this.xs[i + 1]! - ax) / len;
+      const uy = (this.ys[i + 1]! - ay) / len;
+      const px = x - ax;
+      const py = y - ay;
+      let t = px * ux + py * uy;
+      if (t < 0) t = 0;
+      else if (t > len) t = len;
+      const cx = px - t * ux;
+      const cy = py - t * uy;
+      const d2 = cx * cx + cy * cy;
+      if (d2 < best) {
+        best = d2;
+        bestS = this.s[i]! + t;
+        // Sign from the segment direction; the magnitude is the true distance.
+        bestD = ux * py - uy * px >= 0 ? Math.sqrt(d2) : -Math.sqrt(d2);
+        bestSeg = i;
+      }
+    }
+    out.sM = bestS;
+    out.dM = bestD;
+    out.segment = bestSeg;
+    return bestS;
+  }
+}

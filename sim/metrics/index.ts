@@ -1,0 +1,107 @@
+/**
+ * nuPlan closed-loop score (CLS-NR / CLS-R) of one simulated run, faithful to nuplan-devkit (see
+ * params.ts for the sources and /work/notes/nuplan-metrics.md for the specification). Public
+ * surface of `sim/metrics`.
+ */
+import type { RoadMap } from '../RoadMap.ts';
+import type { SimLog } from '../SimLog.ts';
+import { scenarioScore } from './aggregate.ts';
+import { findCollisions, noAtFaultCollisionsScore } from './collisions.ts';
+import { comfortScore, comfortSignals } from './comfort.ts';
+import { drivableAreaCompliance } from './drivableArea.ts';
+import { drivingDirectionCompliance } from './drivingDirection.ts';
+import { egoTrack } from './egoTrack.ts';
+import { assignLanes } from './laneAssignment.ts';
+import { MetricMap } from './MetricMap.ts';
+import { makingProgressScore, progressAlongExpertRoute } from './progress.ts';
+import type { ScenarioMetrics } from './ScenarioMetrics.ts';
+import { speedLimitCompliance } from './speedLimit.ts';
+import { timeToCollision, ttcScore } from './ttc.ts';
+
+export { type Multipliers, scenarioScore, suiteScore, type Weighted } from './aggregate.ts';
+export { MetricMap } from './MetricMap.ts';
+export { NUPLAN_METRIC_PARAMS, type NuplanMetricParams } from './params.ts';
+export {
+  type CollisionRecord,
+  CollisionRecordSchema,
+  type ComfortCheckName,
+  type ScenarioMetrics,
+  ScenarioMetricsSchema,
+} from './ScenarioMetrics.ts';
+
+/**
+ * Scores a run: every logged tick of the ego (rear-axle poses, converted to the centre box with
+ * `log.vehicle`), the agents of each tick and the expert trajectory, on `map`. Pass a prebuilt
+ * `MetricMap` to reuse its lane graph across runs on the same map. Returns scores in [0, 1].
+ */
+export function evaluateRun(log: SimLog, map: RoadMap | MetricMap): ScenarioMetrics {
+  const mm = map instanceof MetricMap ? map : new MetricMap(map);
+  const track = egoTrack(log);
+  const lanes = assignLanes(mm, track.cx, track.cy, track.corners);
+
+  const collisions = findCollisions(log, track, lanes.inCommonOrConnected);
+  const ttc = timeToCollision(log, track, mm, collisions, lanes.inCommonOrConnected);
+  const drivable = drivableAreaCompliance(mm, track, lanes);
+  const direction = drivingDirectionCompliance(track, lanes.egoDrivenRoute);
+  const speed = speedLimitCompliance(mm, track, lanes.egoDrivenRoute);
+
+  const d = log.vehicle.rearAxleToCenterM;
+  const ex = log.expert.map((p) => p.x + d * Math.cos(p.headingRad));
+  const ey = log.expert.map((p) => p.y + d * Math.sin(p.headingRad));
+  const progress = progressAlongExpertRoute(mm, track.cx, track.cy, ex, ey);
+  const signals = comfortSignals(log, track.tUs);
+  const comfort = comfortScore(signals);
+
+  const multipliers = {
+    no_ego_at_fault_collisions: noAtFaultCollisionsScore(collisions),
+    drivable_area_compliance: drivable.score,
+    driving_direction_compliance: direction.score,
+    ego_is_making_progress: makingProgressScore(progress.ratio),
+  };
+  const weighted = {
+    time_to_collision_within_bound: ttcScore(ttc),
+    ego_progress_along_expert_route: progress.ratio,
+    speed_limit_compliance: speed.score,
+    ego_is_comfortable: comfort.score,
+  };
+
+  let minTtc = Infinity;
+  const ttcS: (number | null)[] = [];
+  for (const v of ttc) {
+    if (v < minTtc) minTtc = v;
+    ttcS.push(Number.isFinite(v) ? v : null);
+  }
+  const arr = (a: ArrayLike<number>): number[] => Array.from(a);
+  return {
+    score: scenarioScore(multipliers, weighted),
+    multipliers,
+    weighted,
+    details: {
+      ticks: track.n,
+      collisions,
+      minTtcS: Number.isFinite(minTtc) ? minTtc : null,
+      egoProgressM: progress.egoProgressM,
+      expertProgressM: progress.expertProgressM,
+      progressRatio: progress.ratio,
+      maxOverspeedMps: speed.maxOverspeedMps,
+      maxBackwardM: direction.maxBackwardM,
+      drivableViolationTS: drivable.firstFarTick === null ? null : log.ticks[drivable.firstFarTick]!.tS,
+      comfortFailed: comfort.failed,
+    },
+    perTick: {
+      tS: log.ticks.map((t) => t.tS),
+      ttcS,
+      overspeedMps: arr(speed.overspeedMps),
+      cornersOutsideDrivable: drivable.cornersOutside,
+      inOneLane: lanes.inCommonOrConnected.map((b) => (b ? 1 : 0)),
+      directionProgressM: arr(direction.progressOverHorizonM),
+      routeProgressM: arr(progress.egoPerTickM),
+      lonAccelMps2: arr(signals.lonAccelMps2),
+      latAccelMps2: arr(signals.latAccelMps2),
+      lonJerkMps3: arr(signals.lonJerkMps3),
+      jerkMps3: arr(signals.magJerkMps3),
+      yawRateRadps: arr(signals.yawRateRadps),
+      yawAccelRadps2: arr(signals.yawAccelRadps2),
+    },
+  };
+}

@@ -1,0 +1,151 @@
+/**
+ * Tiny hand-built maps and logs for the metric tests (test-only helpers, imported by *.test.ts).
+ */
+import {
+  type AgentState,
+  type EgoState,
+  type RoadMapData,
+  RoadMapSchema,
+  type TrackPoint,
+  type VehicleParams,
+  VehicleParamsSchema,
+} from '../../core/index.ts';
+import { RoadMap } from '../RoadMap.ts';
+import type { SimLog, SimTick } from '../SimLog.ts';
+import { MetricMap } from './MetricMap.ts';
+
+/** nuPlan Pacifica: length 5.176, width 2.297, rear axle → centre 1.461, wheel base 3.089. */
+export const PACIFICA: VehicleParams = VehicleParamsSchema.parse({});
+
+/**
+ * A straight two-lane eastbound road from x = 0 to x = 200: lane `R` (right, centreline y = 0) and
+ * lane `L` (left, y = 3.5), each 3.5 m wide, speed limit 10 m/s. Drivable strip: y ∈ [−1.75, 5.25].
+ */
+export function straightRoad(): RoadMap {
+  const data: RoadMapData = RoadMapSchema.parse({
+    id: 'straight',
+    lanes: [
+      {
+        id: 'R',
+        centerline: [
+          { x: 0, y: 0 },
+          { x: 200, y: 0 },
+        ],
+        widthM: 3.5,
+        speedLimitMps: 10,
+        left: { laneId: 'L', changeAllowed: true },
+      },
+      {
+        id: 'L',
+        centerline: [
+          { x: 0, y: 3.5 },
+          { x: 200, y: 3.5 },
+        ],
+        widthM: 3.5,
+        speedLimitMps: 10,
+        right: { laneId: 'R', changeAllowed: true },
+      },
+    ],
+  });
+  return new RoadMap(data);
+}
+
+/**
+ * A single-lane road through a junction: lane `in` (x 0→50, limit 10), connector `j` (x 50→70,
+ * junction `J`, limit 5), lane `out` (x 70→150, limit 15). All at y = 0, 3.5 m wide.
+ */
+export function junctionRoad(): RoadMap {
+  const data: RoadMapData = RoadMapSchema.parse({
+    id: 'junction',
+    lanes: [
+      {
+        id: 'in',
+        centerline: [
+          { x: 0, y: 0 },
+          { x: 50, y: 0 },
+        ],
+        widthM: 3.5,
+        speedLimitMps: 10,
+        successors: ['j'],
+      },
+      {
+        id: 'j',
+        centerline: [
+          { x: 50, y: 0 },
+          { x: 70, y: 0 },
+        ],
+        widthM: 3.5,
+        speedLimitMps: 5,
+        successors: ['out'],
+        predecessors: ['in'],
+        junctionId: 'J',
+      },
+      {
+        id: 'out',
+        centerline: [
+          { x: 70, y: 0 },
+          { x: 150, y: 0 },
+        ],
+        widthM: 3.5,
+        speedLimitMps: 15,
+        predecessors: ['j'],
+      },
+    ],
+    junctions: [{ id: 'J' }],
+  });
+  return new RoadMap(data);
+}
+
+export function metricMap(map: RoadMap): MetricMap {
+  return new MetricMap(map);
+}
+
+/** An ego state (rear-axle pose) with defaults for the unused fields. */
+export function ego(
+  tS: number,
+  x: number,
+  y: number,
+  speedMps: number,
+  extra: Partial<EgoState> = {},
+): EgoState {
+  return { tS, x, y, headingRad: 0, speedMps, accelMps2: 0, steerRad: 0, yawRateRadps: 0, ...extra };
+}
+
+/** A vehicle agent (centre pose) heading east. */
+export function car(
+  id: string,
+  x: number,
+  y: number,
+  speedMps: number,
+  extra: Partial<AgentState> = {},
+): AgentState {
+  return { id, kind: 'vehicle', x, y, headingRad: 0, speedMps, lengthM: 4.5, widthM: 2, ...extra };
+}
+
+/** Builds a log from ego states and a per-tick agent list (default: no agents). */
+export function makeLog(
+  egos: EgoState[],
+  agentsAt: (t: number) => AgentState[] = () => [],
+  opts: { dtS?: number; expert?: TrackPoint[]; staticAgentIds?: string[] } = {},
+): SimLog {
+  const ticks: SimTick[] = egos.map((e, t) => ({ tS: e.tS, ego: e, agents: agentsAt(t), lights: [] }));
+  return {
+    scenarioId: 'test',
+    planner: 'test',
+    mode: 'nonreactive',
+    seed: 0,
+    dtS: opts.dtS ?? 0.1,
+    vehicle: PACIFICA,
+    routeLaneIds: ['R'],
+    expert:
+      opts.expert ??
+      egos.map((e) => ({ tS: e.tS, x: e.x, y: e.y, headingRad: e.headingRad, speedMps: e.speedMps })),
+    ticks,
+    staticAgentIds: opts.staticAgentIds ?? [],
+  };
+}
+
+/** Ego driving east along y at constant speed from x0, `n` ticks of `dtS`. */
+export function cruise(n: number, x0: number, y: number, speedMps: number, dtS = 0.1): EgoState[] {
+  return Array.from({ length: n }, (_, t) => ego(t * dtS, x0 + speedMps * t * dtS, y, speedMps));
+}

@@ -1,0 +1,3 @@
+export * from './build.ts';
+export * from './builtin.ts';
+export * from './maps.ts';
