@@ -19,7 +19,8 @@ class UsageError extends Error {}
 function intArg(name: string, min: number) {
   return (v: string) => {
     const n = Number(v);
-    if (!Number.isInteger(n) || n < min) throw new InvalidArgumentError(`${name} must be an integer ≥ ${min}`);
+    if (!Number.isInteger(n) || n < min)
+      throw new InvalidArgumentError(`${name} must be an integer ≥ ${min}`);
     return n;
   };
 }
@@ -39,11 +40,16 @@ export function suiteRefs(suite: string): string[] {
     /* not a folder */
   }
   if (isDir) {
-    const files = readdirSync(p).filter((f) => f.endsWith('.json')).sort();
+    const files = readdirSync(p)
+      .filter((f) => f.endsWith('.json'))
+      .sort();
     if (files.length === 0) throw new UsageError(`suite folder ${suite} holds no .json scenarios`);
     return files.map((f) => join(p, f));
   }
-  return suite.split(',').map((s) => s.trim()).filter(Boolean);
+  return suite
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
 }
 
 const pct = (v: number) => v.toFixed(1);
@@ -56,7 +62,15 @@ function buildProgram(out: (s: string) => void): Command {
     .showSuggestionAfterError(true)
     .configureOutput({
       writeOut: (s) => out(s.trimEnd()),
-      outputError: (s, write) => write(`edgeplan: ${s.replace(/^error: /, '').trim().split('\n')[0]}\n`),
+      outputError: (s, write) =>
+        write(
+          `edgeplan: ${
+            s
+              .replace(/^error: /, '')
+              .trim()
+              .split('\n')[0]
+          }\n`,
+        ),
     });
 
   program
@@ -69,12 +83,23 @@ function buildProgram(out: (s: string) => void): Command {
         return { id, tags: s.tags, description: s.description };
       });
       if (o.json) out(JSON.stringify(rows, null, 2));
-      else out(markdownTable(['id', 'tags', 'description'], rows.map((r) => [r.id, r.tags.join(','), r.description])));
+      else
+        out(
+          markdownTable(
+            ['id', 'tags', 'description'],
+            rows.map((r) => [r.id, r.tags.join(','), r.description]),
+          ),
+        );
     });
 
-  const plannerOpt = () => new Option('--planner <name>', `planner (${PLANNER_NAMES.join(' | ')})`).default('pdm-closed');
+  const plannerOpt = () =>
+    new Option('--planner <name>', `planner (${PLANNER_NAMES.join(' | ')})`).default('pdm-closed');
   const modeOpt = () =>
-    new Option('--mode <mode>', 'agents: nonreactive (CLS-NR) | reactive (CLS-R) | both').choices(['nonreactive', 'reactive', 'both']);
+    new Option('--mode <mode>', 'agents: nonreactive (CLS-NR) | reactive (CLS-R) | both').choices([
+      'nonreactive',
+      'reactive',
+      'both',
+    ]);
 
   program
     .command('run <scenario>')
@@ -93,9 +118,13 @@ function buildProgram(out: (s: string) => void): Command {
         const log = runScenario(scenario, map, planner.value, { mode, seed: o.seed, recordPlans: !!o.out });
         const m = evaluateRun(log, map);
         out(`${scenario.id} · ${o.planner} · ${mode} · score ${pct(100 * m.score)}`);
-        const metricRows = [...Object.entries(m.multipliers), ...Object.entries(m.weighted)].map(([k, v]) => [k, v.toFixed(3)]);
+        const metricRows = [...Object.entries(m.multipliers), ...Object.entries(m.weighted)].map(([k, v]) => [
+          k,
+          v.toFixed(3),
+        ]);
         out(markdownTable(['metric', 'value'], metricRows, ['l', 'r']));
-        for (const c of m.details.collisions) out(`collision: ${c.agentId} at ${c.tS.toFixed(1)} s, ${c.type}${c.atFault ? ' (at fault)' : ''}`);
+        for (const c of m.details.collisions)
+          out(`collision: ${c.agentId} at ${c.tS.toFixed(1)} s, ${c.type}${c.atFault ? ' (at fault)' : ''}`);
         if (o.out) {
           const dir = modesOf(o.mode).length > 1 ? join(o.out, mode) : o.out;
           mkdirSync(dir, { recursive: true });
@@ -108,72 +137,109 @@ function buildProgram(out: (s: string) => void): Command {
 
   program
     .command('eval <suite>')
-    .description('evaluate planners on a suite (builtin | folder of scenario .json | comma list) and print CLS')
-    .addOption(new Option('--planner <names>', `comma list of planners (${PLANNER_NAMES.join(', ')})`).default('pdm-closed'))
+    .description(
+      'evaluate planners on a suite (builtin | folder of scenario .json | comma list) and print CLS',
+    )
+    .addOption(
+      new Option('--planner <names>', `comma list of planners (${PLANNER_NAMES.join(', ')})`).default(
+        'pdm-closed',
+      ),
+    )
     .addOption(modeOpt().default('nonreactive'))
     .option('--seed <n>', 'random seed', intArg('--seed', 0), 0)
     .option('--workers <n>', 'worker threads', intArg('--workers', 1), 1)
     .option('--out <dir>', 'results folder (summary.json per planner, logs/)')
-    .action(async (suite: string, o: { planner: string; mode: string; seed: number; workers: number; out?: string }) => {
-      const planners = o.planner.split(',').map((p) => p.trim());
-      for (const p of planners) {
-        const r = createPlanner(p);
-        if (!r.ok) throw new UsageError(formatError(r.error));
-      }
-      const refs = suiteRefs(suite);
-      for (const ref of refs) {
-        const l = loadScenario(ref);
-        if (!l.ok) throw new UsageError(formatError(l.error));
-      }
-      const modes = modesOf(o.mode);
-      const bar = process.stderr.isTTY
-        ? new SingleBar({ format: 'eval [{bar}] {value}/{total} runs | {last}', hideCursor: true, stream: process.stderr })
-        : undefined;
-      const total = refs.length * planners.length * modes.length;
-      bar?.start(total, 0, { last: '' });
-      const t0 = performance.now();
-      const res = await evaluate({
-        scenarios: refs,
-        planners,
-        modes,
-        seed: o.seed,
-        workers: o.workers,
-        ...(o.out ? { outDir: o.out } : {}),
-        onProgress: (done, _t, last) => bar?.update(done, { last: `${last.id} ${pct(100 * last.score)}` }),
-      });
-      bar?.stop();
-      const errors = res.results.filter((r) => r.result.error);
-      for (const e of errors) out(`error in ${e.job.scenario} (${e.job.planner}, ${e.job.mode}): ${e.result.error!.split('\n')[0]}`);
-      const cols = modes.flatMap((m) => planners.map((p) => ({ m, p })));
-      const label = (m: AgentMode) => (m === 'nonreactive' ? 'CLS-NR' : 'CLS-R');
-      const scenarioIds = res.summaries[0]!.scenarios.map((s) => s.id);
-      const rows: (string | number)[][] = scenarioIds.map((id, i) => [
-        id,
-        ...cols.map(({ m, p }) => pct(res.summaries.find((s) => s.mode === m && s.planner === p)!.scenarios[i]!.score)),
-      ]);
-      rows.push([
-        '**suite**',
-        ...cols.map(({ m, p }) => `**${pct(res.summaries.find((s) => s.mode === m && s.planner === p)!.score)}**`),
-      ]);
-      out(markdownTable(['scenario', ...cols.map(({ m, p }) => `${p} ${label(m)}`)], rows, ['l', ...cols.map(() => 'r' as const)]));
-      const simS = res.results.reduce((a, r) => a + r.result.simSeconds, 0);
-      const wallS = (performance.now() - t0) / 1000;
-      out(`\n${total} runs, ${simS.toFixed(0)} simulated s in ${wallS.toFixed(1)} s wall (${o.workers} worker${o.workers > 1 ? 's' : ''})`);
-      if (o.out) out(`results: ${resolve(o.out)} (${res.files.length} summary.json, per-scenario logs in */logs/)`);
-      if (errors.length > 0) throw new UsageError(`${errors.length} run(s) failed`);
-    });
+    .action(
+      async (
+        suite: string,
+        o: { planner: string; mode: string; seed: number; workers: number; out?: string },
+      ) => {
+        const planners = o.planner.split(',').map((p) => p.trim());
+        for (const p of planners) {
+          const r = createPlanner(p);
+          if (!r.ok) throw new UsageError(formatError(r.error));
+        }
+        const refs = suiteRefs(suite);
+        for (const ref of refs) {
+          const l = loadScenario(ref);
+          if (!l.ok) throw new UsageError(formatError(l.error));
+        }
+        const modes = modesOf(o.mode);
+        const bar = process.stderr.isTTY
+          ? new SingleBar({
+              format: 'eval [{bar}] {value}/{total} runs | {last}',
+              hideCursor: true,
+              stream: process.stderr,
+            })
+          : undefined;
+        const total = refs.length * planners.length * modes.length;
+        bar?.start(total, 0, { last: '' });
+        const t0 = performance.now();
+        const res = await evaluate({
+          scenarios: refs,
+          planners,
+          modes,
+          seed: o.seed,
+          workers: o.workers,
+          ...(o.out ? { outDir: o.out } : {}),
+          onProgress: (done, _t, last) => bar?.update(done, { last: `${last.id} ${pct(100 * last.score)}` }),
+        });
+        bar?.stop();
+        const errors = res.results.filter((r) => r.result.error);
+        for (const e of errors)
+          out(
+            `error in ${e.job.scenario} (${e.job.planner}, ${e.job.mode}): ${e.result.error!.split('\n')[0]}`,
+          );
+        const cols = modes.flatMap((m) => planners.map((p) => ({ m, p })));
+        const label = (m: AgentMode) => (m === 'nonreactive' ? 'CLS-NR' : 'CLS-R');
+        const scenarioIds = res.summaries[0]!.scenarios.map((s) => s.id);
+        const rows: (string | number)[][] = scenarioIds.map((id, i) => [
+          id,
+          ...cols.map(({ m, p }) =>
+            pct(res.summaries.find((s) => s.mode === m && s.planner === p)!.scenarios[i]!.score),
+          ),
+        ]);
+        rows.push([
+          '**suite**',
+          ...cols.map(
+            ({ m, p }) => `**${pct(res.summaries.find((s) => s.mode === m && s.planner === p)!.score)}**`,
+          ),
+        ]);
+        out(
+          markdownTable(['scenario', ...cols.map(({ m, p }) => `${p} ${label(m)}`)], rows, [
+            'l',
+            ...cols.map(() => 'r' as const),
+          ]),
+        );
+        const simS = res.results.reduce((a, r) => a + r.result.simSeconds, 0);
+        const wallS = (performance.now() - t0) / 1000;
+        out(
+          `\n${total} runs, ${simS.toFixed(0)} simulated s in ${wallS.toFixed(1)} s wall (${o.workers} worker${o.workers > 1 ? 's' : ''})`,
+        );
+        if (o.out)
+          out(`results: ${resolve(o.out)} (${res.files.length} summary.json, per-scenario logs in */logs/)`);
+        if (errors.length > 0) throw new UsageError(`${errors.length} run(s) failed`);
+      },
+    );
   return program;
 }
 
 /** Runs the CLI; returns the exit code (0 ok, 2 bad input, 1 internal error). */
-export async function main(argv: string[], out: (s: string) => void = (s) => process.stdout.write(`${s}\n`)): Promise<number> {
+export async function main(
+  argv: string[],
+  out: (s: string) => void = (s) => process.stdout.write(`${s}\n`),
+): Promise<number> {
   const program = buildProgram(out);
   try {
     await program.parseAsync(argv);
     return 0;
   } catch (e) {
     if (e instanceof CommanderError) {
-      return e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help' ? 0 : 2;
+      return e.code === 'commander.helpDisplayed' ||
+        e.code === 'commander.version' ||
+        e.code === 'commander.help'
+        ? 0
+        : 2;
     }
     if (e instanceof UsageError) {
       process.stderr.write(`edgeplan: ${e.message}\n`);

@@ -1,5 +1,9 @@
 /** Markdown tables for the terminal (GitHub-flavoured, aligned). */
-export function markdownTable(header: string[], rows: (string | number)[][], align: ('l' | 'r')[] = []): string {
+export function markdownTable(
+  header: string[],
+  rows: (string | number)[][],
+  align: ('l' | 'r')[] = [],
+): string {
   const cells = [header, ...rows.map((r) => r.map(String))];
   const widths = header.map((_, c) => Math.max(3, ...cells.map((r) => (r[c] ?? '').length)));
   const fmt = (r: string[]) =>

@@ -3,7 +3,7 @@
  * +y left. Functions that change frame say so in their name.
  */
 import type { OrientedBox } from './geometry.ts';
-import type { AgentState, EgoState, Pose, VehicleParams, Vec2 } from './schemas.ts';
+import type { AgentState, EgoState, Pose, Vec2, VehicleParams } from './schemas.ts';
 
 /** Map point → ego frame (x forward, y left). */
 export function mapToEgo(p: Vec2, ego: Pose, out: Vec2 = { x: 0, y: 0 }): Vec2 {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { angleDiff, boxCorners, boxesOverlap, normalizeAngle, pointInPolygon, Polyline } from './geometry.ts';
+import { angleDiff, boxCorners, boxesOverlap, normalizeAngle, Polyline, pointInPolygon } from './geometry.ts';
 
 describe('angles', () => {
   it('wraps to (-π, π]', () => {
@@ -41,8 +41,20 @@ describe('Polyline', () => {
     expect(l.poseAt(15).headingRad).toBeCloseTo(Math.PI / 2, 12);
   });
   it('drops duplicate points and rejects degenerate input', () => {
-    expect(new Polyline([{ x: 0, y: 0 }, { x: 0, y: 0 }, { x: 1, y: 0 }]).size).toBe(2);
-    expect(() => new Polyline([{ x: 1, y: 1 }, { x: 1, y: 1 }])).toThrow(/two distinct/);
+    expect(
+      new Polyline([
+        { x: 0, y: 0 },
+        { x: 0, y: 0 },
+        { x: 1, y: 0 },
+      ]).size,
+    ).toBe(2);
+    expect(
+      () =>
+        new Polyline([
+          { x: 1, y: 1 },
+          { x: 1, y: 1 },
+        ]),
+    ).toThrow(/two distinct/);
   });
   it('resamples at a fixed step keeping the end point', () => {
     const r = l.resample(3);

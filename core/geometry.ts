@@ -3,7 +3,7 @@
  * length and Frenet projection, oriented boxes with separating-axis overlap, polygon containment.
  * Hot-path functions take preallocated outputs and allocate nothing.
  */
-import type { Polygon, Vec2 } from './schemas.ts';
+import type { Vec2 } from './schemas.ts';
 
 const TWO_PI = 2 * Math.PI;
 
@@ -153,7 +153,13 @@ export class Polyline {
    * length window are searched (local tracking). Points before the start or past the end project
    * onto the extended end segments (s may be < 0 or > length).
    */
-  project(x: number, y: number, out: FrenetPoint = { sM: 0, dM: 0, segment: 0 }, fromS = -Infinity, toS = Infinity): FrenetPoint {
+  project(
+    x: number,
+    y: number,
+    out: FrenetPoint = { sM: 0, dM: 0, segment: 0 },
+    fromS = -Infinity,
+    toS = Infinity,
+  ): FrenetPoint {
     const n = this.xs.length;
     let i0 = 0;
     let i1 = n - 2;
@@ -235,7 +241,10 @@ export interface OrientedBox {
 }
 
 /** Writes the 4 corners (FL, FR, RR, RL) as x0,y0,…,x3,y3 into `out` (length ≥ 8). */
-export function boxCorners(b: OrientedBox, out: Float64Array | number[] = new Float64Array(8)): Float64Array | number[] {
+export function boxCorners(
+  b: OrientedBox,
+  out: Float64Array | number[] = new Float64Array(8),
+): Float64Array | number[] {
   const c = Math.cos(b.headingRad);
   const s = Math.sin(b.headingRad);
   const hl = b.lengthM / 2;
@@ -308,12 +317,19 @@ export function pointInPolygon(x: number, y: number, poly: ReadonlyArray<Vec2> |
 }
 
 /** Distance from (x, y) to the segment (ax, ay)–(bx, by). */
-export function pointSegmentDistance(x: number, y: number, ax: number, ay: number, bx: number, by: number): number {
+export function pointSegmentDistance(
+  x: number,
+  y: number,
+  ax: number,
+  ay: number,
+  bx: number,
+  by: number,
+): number {
   const vx = bx - ax;
   const vy = by - ay;
   const len2 = vx * vx + vy * vy;
   let t = len2 > 0 ? ((x - ax) * vx + (y - ay) * vy) / len2 : 0;
-  t = t < 0 ? 0 : t > 1 ? 1 : t;
+  t = t < 0 ? 0 : Math.min(t, 1);
   return Math.hypot(x - ax - t * vx, y - ay - t * vy);
 }
 
@@ -328,7 +344,12 @@ export function pointPolygonBoundaryDistance(x: number, y: number, poly: Readonl
 }
 
 /** Axis-aligned bounds of a polygon. */
-export function polygonBounds(poly: ReadonlyArray<Vec2>): { minX: number; minY: number; maxX: number; maxY: number } {
+export function polygonBounds(poly: ReadonlyArray<Vec2>): {
+  minX: number;
+  minY: number;
+  maxX: number;
+  maxY: number;
+} {
   let minX = Infinity;
   let minY = Infinity;
   let maxX = -Infinity;

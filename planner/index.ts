@@ -20,6 +20,7 @@ export const PLANNER_NAMES: readonly string[] = Object.keys(REGISTRY);
 /** A fresh planner by name (each run gets its own instance: planners keep scratch buffers). */
 export function createPlanner(name: string): Result<Planner> {
   const f = REGISTRY[name];
-  if (!f) return fail('NOT_FOUND', 'planner', `unknown planner "${name}" (known: ${PLANNER_NAMES.join(', ')})`);
+  if (!f)
+    return fail('NOT_FOUND', 'planner', `unknown planner "${name}" (known: ${PLANNER_NAMES.join(', ')})`);
   return ok(f());
 }

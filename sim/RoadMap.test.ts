@@ -31,7 +31,10 @@ describe('RoadMap', () => {
 
   it('rejects a lane with one point, naming the field', () => {
     const data = road({ lanes: 1 });
-    const r = RoadMap.fromData({ ...data, lanes: [{ ...data.lanes[0]!, centerline: [{ x: 0, y: 0 }] }] }, 'm.json');
+    const r = RoadMap.fromData(
+      { ...data, lanes: [{ ...data.lanes[0]!, centerline: [{ x: 0, y: 0 }] }] },
+      'm.json',
+    );
     expect(r.ok).toBe(false);
     if (!r.ok) expect(r.error.path).toBe('m.json:lanes.0.centerline');
   });

@@ -8,15 +8,15 @@ import {
   fail,
   type Lane,
   ok,
-  Polyline,
   type Polygon,
+  Polyline,
+  parseWith,
   pointInPolygon,
   pointPolygonBoundaryDistance,
   polygonBounds,
   type Result,
   type RoadMapData,
   RoadMapSchema,
-  parseWith,
   type StopLine,
   stripPolygon,
   type Vec2,
@@ -130,7 +130,11 @@ export class RoadMap {
     return (ix + 32768) * 65536 + (iy + 32768);
   }
 
-  private insert(grid: Map<number, number[]>, b: { minX: number; minY: number; maxX: number; maxY: number }, index: number): void {
+  private insert(
+    grid: Map<number, number[]>,
+    b: { minX: number; minY: number; maxX: number; maxY: number },
+    index: number,
+  ): void {
     for (let ix = Math.floor(b.minX / CELL_M); ix <= Math.floor(b.maxX / CELL_M); ix++) {
       for (let iy = Math.floor(b.minY / CELL_M); iy <= Math.floor(b.maxY / CELL_M); iy++) {
         const k = RoadMap.key(ix, iy);
@@ -180,7 +184,13 @@ export class RoadMap {
    * Localises a pose on the lane network: the containing lane whose direction best matches the
    * heading (if given), else the nearest lane centreline within `maxDistM`.
    */
-  locate(x: number, y: number, headingRad?: number, maxDistM = 5, candidates?: ReadonlyArray<string>): LaneLocation | undefined {
+  locate(
+    x: number,
+    y: number,
+    headingRad?: number,
+    maxDistM = 5,
+    candidates?: ReadonlyArray<string>,
+  ): LaneLocation | undefined {
     let best: LaneLocation | undefined;
     let bestCost = Infinity;
     const consider = (l: LaneInfo): void => {
@@ -192,7 +202,8 @@ export class RoadMap {
       const headingErr = headingRad === undefined ? 0 : angleDiff(headingRad, l.line.headingAt(sClamped));
       // Inside the lane's width costs nothing; beyond it costs its distance. Heading mismatch is
       // weighted so that in overlapping junction lanes the aligned one wins.
-      const cost = Math.max(0, lateral - l.data.widthM / 2) + outside + 4 * Math.abs(headingErr) + 0.01 * lateral;
+      const cost =
+        Math.max(0, lateral - l.data.widthM / 2) + outside + 4 * Math.abs(headingErr) + 0.01 * lateral;
       if (cost < bestCost) {
         bestCost = cost;
         best = { laneId: l.data.id, sM: f.sM, dM: f.dM, headingErrRad: headingErr };
@@ -283,7 +294,8 @@ export class RoadMap {
         }
       }
     }
-    if (!dist.has(toLaneId)) return fail('NO_ROUTE', 'to', `no route from lane ${fromLaneId} to lane ${toLaneId}`);
+    if (!dist.has(toLaneId))
+      return fail('NO_ROUTE', 'to', `no route from lane ${fromLaneId} to lane ${toLaneId}`);
     const path = [toLaneId];
     while (path[0] !== fromLaneId) path.unshift(prev.get(path[0]!)!);
     return ok(path);

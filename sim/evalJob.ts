@@ -38,7 +38,11 @@ export function runJob(job: EvalJob): JobResult {
   const planner = createPlanner(job.planner);
   if (!planner.ok) return failed(job, formatError(planner.error));
   const { scenario, map } = loaded.value;
-  const log = runScenario(scenario, map, planner.value, { mode: job.mode, seed: job.seed, recordPlans: !!job.logDir });
+  const log = runScenario(scenario, map, planner.value, {
+    mode: job.mode,
+    seed: job.seed,
+    recordPlans: !!job.logDir,
+  });
   const m = evaluateRun(log, map);
   const metrics: Record<string, number> = { ...m.multipliers, ...m.weighted };
   const planMs = log.ticks.reduce((a, t) => a + (t.planMs ?? 0), 0) / log.ticks.length;
@@ -59,5 +63,14 @@ export function runJob(job: EvalJob): JobResult {
 }
 
 function failed(job: EvalJob, error: string): JobResult {
-  return { id: job.scenario, tags: [], score: 0, metrics: {}, collisions: 0, planMsMean: 0, simSeconds: 0, error };
+  return {
+    id: job.scenario,
+    tags: [],
+    score: 0,
+    metrics: {},
+    collisions: 0,
+    planMsMean: 0,
+    simSeconds: 0,
+    error,
+  };
 }

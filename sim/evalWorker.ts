@@ -7,7 +7,16 @@ parentPort!.on('message', (msg: { index: number; job: EvalJob }) => {
   try {
     result = runJob(msg.job);
   } catch (e) {
-    result = { id: msg.job.scenario, tags: [], score: 0, metrics: {}, collisions: 0, planMsMean: 0, simSeconds: 0, error: String((e as Error).stack ?? e) };
+    result = {
+      id: msg.job.scenario,
+      tags: [],
+      score: 0,
+      metrics: {},
+      collisions: 0,
+      planMsMean: 0,
+      simSeconds: 0,
+      error: String((e as Error).stack ?? e),
+    };
   }
   parentPort!.postMessage({ index: msg.index, result });
 });

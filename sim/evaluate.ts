@@ -40,9 +40,13 @@ export function runDir(outDir: string, planner: string, mode: AgentMode, modes: 
   return modes > 1 ? join(outDir, mode, planner) : join(outDir, planner);
 }
 
-async function runPool(jobs: EvalJob[], workers: number, onDone: (i: number, r: JobResult) => void): Promise<void> {
+async function runPool(
+  jobs: EvalJob[],
+  workers: number,
+  onDone: (i: number, r: JobResult) => void,
+): Promise<void> {
   if (workers <= 1 || jobs.length <= 1) {
-    jobs.forEach((j, i) => onDone(i, runJob(j)));
+    for (const [i, j] of jobs.entries()) onDone(i, runJob(j));
     return;
   }
   const n = Math.min(workers, jobs.length);
@@ -93,7 +97,9 @@ export async function evaluate(o: EvaluateOptions): Promise<EvaluateResult> {
   const files: string[] = [];
   for (const mode of o.modes) {
     for (const planner of o.planners) {
-      const rs = jobs.map((j, i) => ({ j, r: results[i]! })).filter(({ j }) => j.mode === mode && j.planner === planner);
+      const rs = jobs
+        .map((j, i) => ({ j, r: results[i]! }))
+        .filter(({ j }) => j.mode === mode && j.planner === planner);
       const summary: Summary = {
         planner,
         mode,

@@ -18,7 +18,11 @@ function readJson(path: string): Result<unknown> {
   try {
     text = readFileSync(path, 'utf8');
   } catch (e) {
-    return fail('IO_ERROR', path, (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : String(e));
+    return fail(
+      'IO_ERROR',
+      path,
+      (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : String(e),
+    );
   }
   try {
     return ok(JSON.parse(text));
@@ -45,7 +49,8 @@ export function scenarioFromData(data: unknown, where: string, baseDir = '.'): R
   const map = RoadMap.fromData(mapData, mapWhere);
   if (!map.ok) return map;
   for (const [i, id] of scenario.route.laneIds.entries()) {
-    if (!map.value.lane(id)) return fail('INVALID_INPUT', `${where}:route.laneIds.${i}`, `lane ${id} is not in the map`);
+    if (!map.value.lane(id))
+      return fail('INVALID_INPUT', `${where}:route.laneIds.${i}`, `lane ${id} is not in the map`);
   }
   return ok({ scenario, map: map.value });
 }

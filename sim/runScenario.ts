@@ -8,8 +8,8 @@ import {
   angleDiff,
   type EgoState,
   type Scenario,
-  type Trajectory,
   type TrafficLightState,
+  type Trajectory,
   type VehicleParams,
   type WorldSnapshot,
 } from '../core/index.ts';
@@ -68,7 +68,15 @@ export function sampleTrajectory(
  * Unicycle tracker for robots: speed from the reference poses, yaw rate from heading and cross-track
  * error (a kinematic Stanley-style law; gains tuned for ≤ 2 m/s platforms).
  */
-function unicycleCommand(ego: EgoState, xs: Float64Array, ys: Float64Array, hs: Float64Array, n: number, dtS: number, out: BicycleCommand): BicycleCommand {
+function unicycleCommand(
+  ego: EgoState,
+  xs: Float64Array,
+  ys: Float64Array,
+  hs: Float64Array,
+  n: number,
+  dtS: number,
+  out: BicycleCommand,
+): BicycleCommand {
   const k = Math.min(n - 1, 5);
   const vRef = k > 0 ? Math.hypot(xs[k]! - xs[0]!, ys[k]! - ys[0]!) / (k * dtS) : 0;
   out.accelMps2 = 2.0 * (vRef - ego.speedMps);
@@ -83,7 +91,9 @@ function unicycleCommand(ego: EgoState, xs: Float64Array, ys: Float64Array, hs: 
 /** Builds the planner's context (map, route reference path from the ego's start lane). */
 export function plannerContext(scenario: Scenario, map: RoadMap, seed: number): PlannerContext {
   const first = map.lane(scenario.route.laneIds[0]!);
-  const startS = first ? Math.max(0, first.line.project(scenario.egoStart.x, scenario.egoStart.y).sM - 10) : 0;
+  const startS = first
+    ? Math.max(0, first.line.project(scenario.egoStart.x, scenario.egoStart.y).sM - 10)
+    : 0;
   return {
     map,
     route: RoutePath.build(map, scenario.route.laneIds, startS),
@@ -144,7 +154,8 @@ export function runScenario(scenario: Scenario, map: RoadMap, planner: Planner, 
     // --- control: track the plan for one step
     const n = sampleTrajectory(output.trajectory, tS, dtS, xs, ys, hs);
     let valid = n >= 2;
-    for (let i = 0; i < n && valid; i++) valid = Number.isFinite(xs[i]!) && Number.isFinite(ys[i]!) && Number.isFinite(hs[i]!);
+    for (let i = 0; i < n && valid; i++)
+      valid = Number.isFinite(xs[i]!) && Number.isFinite(ys[i]!) && Number.isFinite(hs[i]!);
     if (!valid) {
       cmd.accelMps2 = -vehicle.maxDecelMps2 / 2;
       cmd.steerRateRadps = 0;
@@ -172,7 +183,9 @@ export function runScenario(scenario: Scenario, map: RoadMap, planner: Planner, 
     routeLaneIds: scenario.route.laneIds,
     expert: scenario.expert,
     ticks,
-    staticAgentIds: scenario.agents.filter((a) => a.kind === 'static' || a.behavior.type === 'static').map((a) => a.id),
+    staticAgentIds: scenario.agents
+      .filter((a) => a.kind === 'static' || a.behavior.type === 'static')
+      .map((a) => a.id),
   };
 }
 

@@ -7,7 +7,15 @@ import { z } from 'zod';
 import type { FrenetPoint } from '../../core/index.ts';
 import { findLead, idmAccel, type LeadInfo } from '../../sim/index.ts';
 import type { Planner } from '../Planner.ts';
-import { egoArcLength, frontOffset, HORIZON_STEPS, obstaclesOf, STEP_S, stopForLights, trajectoryAlong } from './pathFollowing.ts';
+import {
+  egoArcLength,
+  frontOffset,
+  HORIZON_STEPS,
+  obstaclesOf,
+  STEP_S,
+  stopForLights,
+  trajectoryAlong,
+} from './pathFollowing.ts';
 
 export const IdmPlannerParamsSchema = z.object({
   /** nuPlan idm_planner.yaml: min_gap_to_lead_agent 1.0 m. */
@@ -42,7 +50,15 @@ export function idmPlanner(params: Partial<IdmPlannerParams> = {}): Planner<Stat
       const path = ctx.route.line;
       const s0 = egoArcLength(path, snap.ego, state.sM, scratch);
       const front = frontOffset(ctx.vehicle);
-      findLead(path, s0 + front, p.lookaheadM, ctx.vehicle.widthM / 2, obstaclesOf(snap.agents), lead, scratch);
+      findLead(
+        path,
+        s0 + front,
+        p.lookaheadM,
+        ctx.vehicle.widthM / 2,
+        obstaclesOf(snap.agents),
+        lead,
+        scratch,
+      );
       const stopS = stopForLights(ctx.route, s0 + front, snap.lights);
       // The lead is assumed to keep its speed along our path (constant-velocity forecast).
       let leadS = lead.sM;
@@ -63,7 +79,10 @@ export function idmPlanner(params: Partial<IdmPlannerParams> = {}): Planner<Stat
         s[k] = s[k - 1]! + 0.5 * (v[k - 1]! + v[k]!) * STEP_S;
         leadS += leadV * STEP_S;
       }
-      return { state: { sM: s0 }, output: { trajectory: trajectoryAlong(path, snap.tS, s, v, HORIZON_STEPS + 1) } };
+      return {
+        state: { sM: s0 },
+        output: { trajectory: trajectoryAlong(path, snap.tS, s, v, HORIZON_STEPS + 1) },
+      };
     },
   };
 }

@@ -2,7 +2,14 @@
  * Shared pieces of the path-following baselines: tracking the ego's arc length on the route's
  * reference path and turning a longitudinal profile along that path into a trajectory.
  */
-import type { AgentState, FrenetPoint, Trajectory, TrajectoryPoint, TrafficLightState, VehicleParams } from '../../core/index.ts';
+import type {
+  AgentState,
+  FrenetPoint,
+  TrafficLightState,
+  Trajectory,
+  TrajectoryPoint,
+  VehicleParams,
+} from '../../core/index.ts';
 import { agentBox, type EgoState, type Polyline } from '../../core/index.ts';
 import type { Obstacle, RoutePath } from '../../sim/index.ts';
 
@@ -20,7 +27,13 @@ export function egoArcLength(path: Polyline, ego: EgoState, prevS: number, scrat
 }
 
 /** Rear-axle trajectory along `path`, from arc lengths and speeds per 0.1 s step. */
-export function trajectoryAlong(path: Polyline, t0S: number, sM: ArrayLike<number>, vMps: ArrayLike<number>, n: number): Trajectory {
+export function trajectoryAlong(
+  path: Polyline,
+  t0S: number,
+  sM: ArrayLike<number>,
+  vMps: ArrayLike<number>,
+  n: number,
+): Trajectory {
   const points: TrajectoryPoint[] = [];
   const p = { x: 0, y: 0, headingRad: 0 };
   for (let k = 0; k < n; k++) {
@@ -45,7 +58,12 @@ export function obstaclesOf(agents: ReadonlyArray<AgentState>): Obstacle[] {
  * Arc length on the path where the ego's front must stop for a red or yellow light on a route
  * lane ahead, or Infinity. A light already within `committedM` of the front bumper is passed.
  */
-export function stopForLights(route: RoutePath, frontS: number, lights: ReadonlyArray<TrafficLightState>, committedM = 1): number {
+export function stopForLights(
+  route: RoutePath,
+  frontS: number,
+  lights: ReadonlyArray<TrafficLightState>,
+  committedM = 1,
+): number {
   for (const piece of route.pieces) {
     if (piece.fromS < frontS - committedM) continue;
     for (const l of lights) {

@@ -80,7 +80,8 @@ export function sampleTrack(track: ReadonlyArray<TrackPoint>, tS: number, out: A
 function trackPath(track: ReadonlyArray<TrackPoint>): Polyline | undefined {
   const pts = track.map((p) => ({ x: p.x, y: p.y }));
   let len = 0;
-  for (let i = 1; i < pts.length; i++) len += Math.hypot(pts[i]!.x - pts[i - 1]!.x, pts[i]!.y - pts[i - 1]!.y);
+  for (let i = 1; i < pts.length; i++)
+    len += Math.hypot(pts[i]!.x - pts[i - 1]!.x, pts[i]!.y - pts[i - 1]!.y);
   if (len < 1) return undefined;
   // Extend the path 50 m beyond the last point so a reactive agent can keep going.
   const last = track[track.length - 1]!;
@@ -91,14 +92,17 @@ function trackPath(track: ReadonlyArray<TrackPoint>): Polyline | undefined {
 export class AgentFleet {
   private readonly rt: Runtime[] = [];
   private readonly obstacles: Obstacle[] = [];
-  private readonly egoObstacle: Obstacle = { box: { cx: 0, cy: 0, headingRad: 0, lengthM: 0, widthM: 0 }, speedMps: 0 };
+  private readonly egoObstacle: Obstacle = {
+    box: { cx: 0, cy: 0, headingRad: 0, lengthM: 0, widthM: 0 },
+    speedMps: 0,
+  };
   private readonly lead: LeadInfo = { sM: Infinity, speedMps: 0, index: -1 };
   private readonly scratch: FrenetPoint = { sM: 0, dM: 0, segment: 0 };
   private readonly corridor: OrientedBox = { cx: 0, cy: 0, headingRad: 0, lengthM: 0, widthM: 0 };
   private readonly pose = { x: 0, y: 0, headingRad: 0 };
 
   constructor(
-    private readonly scenario: Scenario,
+    readonly scenario: Scenario,
     private readonly map: RoadMap,
     readonly mode: AgentMode,
   ) {
@@ -130,14 +134,21 @@ export class AgentFleet {
         state,
         present: true,
       };
-      const canReact = mode === 'reactive' && (spec.kind === 'vehicle' || spec.kind === 'cyclist' || spec.kind === 'robot');
+      const canReact =
+        mode === 'reactive' && (spec.kind === 'vehicle' || spec.kind === 'cyclist' || spec.kind === 'robot');
       if (b.type === 'static') {
         this.rt.push(base);
       } else if (b.type === 'replay') {
         const path = canReact && spec.reactive === 'idm' ? trackPath(b.track) : undefined;
         if (path) {
           const maxV = Math.max(...b.track.map((p) => p.speedMps));
-          this.rt.push({ ...base, kind: 'idm', path, targetMps: Math.max(maxV, 1), speedMps: b.track[0]!.speedMps });
+          this.rt.push({
+            ...base,
+            kind: 'idm',
+            path,
+            targetMps: Math.max(maxV, 1),
+            speedMps: b.track[0]!.speedMps,
+          });
         } else {
           this.rt.push({ ...base, kind: 'replay', track: b.track });
         }
@@ -146,7 +157,14 @@ export class AgentFleet {
       } else {
         const route = RoutePath.build(map, b.laneIds, b.startSM);
         const target = b.params.targetSpeedMps ?? map.mustLane(b.laneIds[0]!).data.speedLimitMps;
-        this.rt.push({ ...base, kind: 'idm', path: route.line, route, targetMps: target, departAtS: b.departAtS });
+        this.rt.push({
+          ...base,
+          kind: 'idm',
+          path: route.line,
+          route,
+          targetMps: target,
+          departAtS: b.departAtS,
+        });
       }
     }
     for (const r of this.rt) this.obstacles.push({ box: agentBox(r.state), speedMps: r.state.speedMps });
@@ -157,7 +175,12 @@ export class AgentFleet {
   /** Tracks of all IDM-behaviour agents driving among themselves with no ego, reactive mode. */
   private static rollOutWithoutEgo(scenario: Scenario, map: RoadMap): Map<string, TrackPoint[]> {
     const fleet = new AgentFleet(
-      { ...scenario, agents: scenario.agents.map((a) => (a.behavior.type === 'idm' ? a : { ...a, reactive: 'replay' as const })) },
+      {
+        ...scenario,
+        agents: scenario.agents.map((a) =>
+          a.behavior.type === 'idm' ? a : { ...a, reactive: 'replay' as const },
+        ),
+      },
       map,
       'reactive',
     );
@@ -169,7 +192,13 @@ export class AgentFleet {
       for (const a of fleet.current()) {
         if (scenario.agents.find((s) => s.id === a.id)?.behavior.type !== 'idm') continue;
         const list = tracks.get(a.id) ?? [];
-        list.push({ tS: Math.round(t * 1e6) / 1e6, x: a.x, y: a.y, headingRad: a.headingRad, speedMps: a.speedMps });
+        list.push({
+          tS: Math.round(t * 1e6) / 1e6,
+          x: a.x,
+          y: a.y,
+          headingRad: a.headingRad,
+          speedMps: a.speedMps,
+        });
         tracks.set(a.id, list);
       }
       fleet.step(t, scenario.dtS, undefined, undefined, lights(t));
@@ -202,7 +231,13 @@ export class AgentFleet {
    * Advances all agents from t to t + dt. Reactive agents see the ego (if given) and each other as
    * they were at t, and stop for red/yellow lights on their lanes.
    */
-  step(tS: number, dtS: number, ego: EgoState | undefined, vehicle: VehicleParams | undefined, lights: ReadonlyArray<TrafficLightState>): void {
+  step(
+    tS: number,
+    dtS: number,
+    ego: EgoState | undefined,
+    vehicle: VehicleParams | undefined,
+    lights: ReadonlyArray<TrafficLightState>,
+  ): void {
     const n = this.rt.length;
     for (let i = 0; i < n; i++) {
       const r = this.rt[i]!;
@@ -224,7 +259,16 @@ export class AgentFleet {
       // Hide self from the obstacle list while searching.
       const saved = this.obstacles[i]!.box.cx;
       this.obstacles[i]!.box.cx = 1e9;
-      findLead(r.path!, front, LOOKAHEAD_M, r.spec.widthM / 2, this.obstacles, this.lead, this.scratch, this.corridor);
+      findLead(
+        r.path!,
+        front,
+        LOOKAHEAD_M,
+        r.spec.widthM / 2,
+        this.obstacles,
+        this.lead,
+        this.scratch,
+        this.corridor,
+      );
       this.obstacles[i]!.box.cx = saved;
       let gap = this.lead.sM - front;
       let leadV = this.lead.speedMps;

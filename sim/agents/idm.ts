@@ -17,12 +17,23 @@ export interface IdmCoefficients {
  * IDM acceleration, m/s². `gapM` is bumper-to-bumper distance to the lead (Infinity if none),
  * `leadSpeedMps` its speed along our path. Result clipped to [−decelMax, accelMax].
  */
-export function idmAccel(speedMps: number, targetMps: number, gapM: number, leadSpeedMps: number, c: IdmCoefficients): number {
+export function idmAccel(
+  speedMps: number,
+  targetMps: number,
+  gapM: number,
+  leadSpeedMps: number,
+  c: IdmCoefficients,
+): number {
   const free = 1 - (targetMps > 0.01 ? (speedMps / targetMps) ** c.exponent : 1);
   let interaction = 0;
   if (Number.isFinite(gapM)) {
     const sStar =
-      c.minGapM + Math.max(0, speedMps * c.headwayS + (speedMps * (speedMps - leadSpeedMps)) / (2 * Math.sqrt(c.accelMaxMps2 * c.decelMaxMps2)));
+      c.minGapM +
+      Math.max(
+        0,
+        speedMps * c.headwayS +
+          (speedMps * (speedMps - leadSpeedMps)) / (2 * Math.sqrt(c.accelMaxMps2 * c.decelMaxMps2)),
+      );
     const g = Math.max(gapM, 0.1);
     interaction = (sStar / g) ** 2;
   }
@@ -77,7 +88,10 @@ export function findLead(
     corridor.lengthM = 2 * reach + 1;
     corridor.widthM = 2 * halfWidthM;
     if (!boxesOverlap(corridor, o.box)) continue;
-    const rearS = f.sM - reach * Math.abs(Math.cos(o.box.headingRad - pose.headingRad)) - (o.box.widthM / 2) * Math.abs(Math.sin(o.box.headingRad - pose.headingRad));
+    const rearS =
+      f.sM -
+      reach * Math.abs(Math.cos(o.box.headingRad - pose.headingRad)) -
+      (o.box.widthM / 2) * Math.abs(Math.sin(o.box.headingRad - pose.headingRad));
     // Bodies whose centre is well behind our front are behind us; one we already overlap stays a
     // lead (negative gap → full braking) so nothing is driven through.
     if (f.sM < fromS - 3) continue;

@@ -5,7 +5,7 @@
  * nuPlan we clip the commanded acceleration and steering rate to the vehicle's limits (the issue's
  * actuator limits) and never let the speed go negative.
  */
-import { normalizeAngle, type EgoState, type VehicleParams } from '../../core/index.ts';
+import { type EgoState, normalizeAngle, type VehicleParams } from '../../core/index.ts';
 
 export const ACCEL_TIME_CONSTANT_S = 0.2; // nuPlan kinematic_bicycle.py
 export const STEER_TIME_CONSTANT_S = 0.05; // nuPlan kinematic_bicycle.py
@@ -19,7 +19,13 @@ export interface BicycleCommand {
  * One step of dt seconds. Writes the new state into `out` (may be `s` itself) and returns it.
  * Pure: no state outside its arguments.
  */
-export function stepBicycle(s: EgoState, cmd: BicycleCommand, v: VehicleParams, dtS: number, out: EgoState): EgoState {
+export function stepBicycle(
+  s: EgoState,
+  cmd: BicycleCommand,
+  v: VehicleParams,
+  dtS: number,
+  out: EgoState,
+): EgoState {
   const aCmd = Math.min(v.maxAccelMps2, Math.max(-v.maxDecelMps2, cmd.accelMps2));
   const rateCmd = Math.min(v.maxSteerRateRadps, Math.max(-v.maxSteerRateRadps, cmd.steerRateRadps));
   const aF = s.accelMps2 + (dtS / (dtS + ACCEL_TIME_CONSTANT_S)) * (aCmd - s.accelMps2);
@@ -54,7 +60,13 @@ export function stepBicycle(s: EgoState, cmd: BicycleCommand, v: VehicleParams, 
  * Unicycle step for robots: the command's accel drives speed, steerRate is read as the yaw-rate
  * command (rad/s), clipped to the platform's maxYawRateRadps.
  */
-export function stepUnicycle(s: EgoState, cmd: BicycleCommand, v: VehicleParams, dtS: number, out: EgoState): EgoState {
+export function stepUnicycle(
+  s: EgoState,
+  cmd: BicycleCommand,
+  v: VehicleParams,
+  dtS: number,
+  out: EgoState,
+): EgoState {
   const a = Math.min(v.maxAccelMps2, Math.max(-v.maxDecelMps2, cmd.accelMps2));
   const omega = Math.min(v.maxYawRateRadps, Math.max(-v.maxYawRateRadps, cmd.steerRateRadps));
   const speed = s.speedMps;

@@ -7,7 +7,7 @@
  *
  * Allocation-free per call once the buffers for a given pose count exist.
  */
-import { normalizeAngle, type EgoState, type VehicleParams } from '../../core/index.ts';
+import { type EgoState, normalizeAngle, type VehicleParams } from '../../core/index.ts';
 import type { BicycleCommand } from './KinematicBicycle.ts';
 import { choleskySolveInPlace } from './linalg.ts';
 
@@ -164,9 +164,21 @@ export class LqrTracker {
     const th0 = normalizeAngle(ego.headingRad - rh);
     const d0 = ego.steerRad;
     // A (3×3), Bv (3), g (3) composed; start A=I, B=0, g=0
-    let a00 = 1, a01 = 0, a02 = 0, a10 = 0, a11 = 1, a12 = 0, a20 = 0, a21 = 0, a22 = 1;
-    let b0 = 0, b1 = 0, b2 = 0;
-    let g0 = 0, g1 = 0, g2 = 0;
+    let a00 = 1,
+      a01 = 0,
+      a02 = 0,
+      a10 = 0,
+      a11 = 1,
+      a12 = 0,
+      a20 = 0,
+      a21 = 0,
+      a22 = 1;
+    let b0 = 0,
+      b1 = 0,
+      b2 = 0;
+    let g0 = 0,
+      g1 = 0,
+      g2 = 0;
     const L = v.wheelBaseM;
     for (let i = 0; i < H; i++) {
       const vi = speed + out.accelMps2 * dt * i;
@@ -174,17 +186,29 @@ export class LqrTracker {
       const p01 = vi * dt; // A_i = [[1,p01,0],[0,1,p12],[0,0,1]]
       const p12 = (vi * dt) / L;
       // A ← A_i·A
-      const n00 = a00 + p01 * a10, n01 = a01 + p01 * a11, n02 = a02 + p01 * a12;
-      const n10 = a10 + p12 * a20, n11 = a11 + p12 * a21, n12 = a12 + p12 * a22;
-      a00 = n00; a01 = n01; a02 = n02; a10 = n10; a11 = n11; a12 = n12;
+      const n00 = a00 + p01 * a10,
+        n01 = a01 + p01 * a11,
+        n02 = a02 + p01 * a12;
+      const n10 = a10 + p12 * a20,
+        n11 = a11 + p12 * a21,
+        n12 = a12 + p12 * a22;
+      a00 = n00;
+      a01 = n01;
+      a02 = n02;
+      a10 = n10;
+      a11 = n11;
+      a12 = n12;
       // B ← A_i·B + [0,0,dt]
       const nb0 = b0 + p01 * b1;
       const nb1 = b1 + p12 * b2;
-      b0 = nb0; b1 = nb1; b2 = b2 + dt;
+      b0 = nb0;
+      b1 = nb1;
+      b2 = b2 + dt;
       // g ← A_i·g + [0, −v κ dt, 0]
       const ng0 = g0 + p01 * g1;
       const ng1 = g1 + p12 * g2 - vi * ki * dt;
-      g0 = ng0; g1 = ng1;
+      g0 = ng0;
+      g1 = ng1;
     }
     const z0 = a00 * e0 + a01 * th0 + a02 * d0 + g0;
     const z1 = normalizeAngle(a10 * e0 + a11 * th0 + a12 * d0 + g1);

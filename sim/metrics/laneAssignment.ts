@@ -203,6 +203,16 @@ export function getRouteSimplified(route: ReadonlyArray<RouteObjs>): RouteObjs[]
   return out;
 }
 
+function sameCorners(a: CornersRoute, b: CornersRoute): boolean {
+  for (let k = 0; k < 4; k++) {
+    const x = a[k]!;
+    const y = b[k]!;
+    if (x.length !== y.length) return false;
+    for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return false;
+  }
+  return true;
+}
+
 /** What the lane-change metric caches for the high-level metrics. */
 export interface LaneAssignment {
   /** `ego_driven_route`: route objects of the ego centre per tick. */
@@ -225,9 +235,17 @@ export function assignLanes(
 ): LaneAssignment {
   const egoDrivenRoute = getRoute(mm, cx, cy);
   const cornersRoute = extractCornersRoute(mm, corners);
-  const inCommonOrConnected = cornersRoute.map((c) => {
-    const s = extractCommonOrConnectingRouteObjs(mm, c);
-    return s !== null && s.size > 0;
-  });
+  // As `get_common_or_connected_route_objs_of_corners`: recompute only when the corners' objects change.
+  const inCommonOrConnected: boolean[] = [];
+  let prev: CornersRoute | undefined;
+  let prevIn = false;
+  for (const c of cornersRoute) {
+    if (!prev || !sameCorners(prev, c)) {
+      const s = extractCommonOrConnectingRouteObjs(mm, c);
+      prevIn = s !== null && s.size > 0;
+    }
+    inCommonOrConnected.push(prevIn);
+    prev = c;
+  }
   return { egoDrivenRoute, cornersRoute, inCommonOrConnected };
 }

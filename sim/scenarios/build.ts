@@ -19,15 +19,35 @@ import { RoutePath } from '../RoutePath.ts';
 
 const DT = 0.1;
 
-export function poseOn(map: RoadMap, laneId: string, sM: number, dM = 0): { x: number; y: number; headingRad: number } {
+export function poseOn(
+  map: RoadMap,
+  laneId: string,
+  sM: number,
+  dM = 0,
+): { x: number; y: number; headingRad: number } {
   const l = map.mustLane(laneId);
   return l.line.toCartesian(sM, dM);
 }
 
 /** An ego state on a lane: the rear axle placed so the footprint centre is at lane arc length s. */
-export function egoOn(map: RoadMap, laneId: string, sM: number, speedMps: number, rearToCenterM = 1.461): EgoState {
+export function egoOn(
+  map: RoadMap,
+  laneId: string,
+  sM: number,
+  speedMps: number,
+  rearToCenterM = 1.461,
+): EgoState {
   const p = poseOn(map, laneId, sM - rearToCenterM);
-  return { tS: 0, x: p.x, y: p.y, headingRad: p.headingRad, speedMps, accelMps2: 0, steerRad: 0, yawRateRadps: 0 };
+  return {
+    tS: 0,
+    x: p.x,
+    y: p.y,
+    headingRad: p.headingRad,
+    speedMps,
+    accelMps2: 0,
+    steerRad: 0,
+    yawRateRadps: 0,
+  };
 }
 
 export interface AlongOptions {
@@ -46,7 +66,11 @@ export function trackAlong(map: RoadMap, o: AlongOptions): TrackPoint[] {
   return trackOnPath(path, 0, o);
 }
 
-export function trackOnPath(path: Polyline, s0: number, o: Omit<AlongOptions, 'laneIds' | 'startSM'>): TrackPoint[] {
+export function trackOnPath(
+  path: Polyline,
+  s0: number,
+  o: Omit<AlongOptions, 'laneIds' | 'startSM'>,
+): TrackPoint[] {
   const out: TrackPoint[] = [];
   let s = s0;
   const steps = Math.round(o.durationS / DT);
@@ -59,14 +83,26 @@ export function trackOnPath(path: Polyline, s0: number, o: Omit<AlongOptions, 'l
     path.toCartesian(s, d, p);
     const ds = Math.max(v * DT, 1e-3);
     const heading = p.headingRad + Math.atan2(dNext - d, ds);
-    out.push({ tS: Math.round(t * 1e6) / 1e6, x: p.x, y: p.y, headingRad: heading, speedMps: Math.hypot(v, (dNext - d) / DT) });
+    out.push({
+      tS: Math.round(t * 1e6) / 1e6,
+      x: p.x,
+      y: p.y,
+      headingRad: heading,
+      speedMps: Math.hypot(v, (dNext - d) / DT),
+    });
     s += v * DT;
   }
   return out;
 }
 
 /** A person walking from a to b at `speedMps`, standing at a until `startS`, then at b. */
-export function walkTrack(a: Vec2, b: Vec2, startS: number, speedMps: number, durationS: number): TrackPoint[] {
+export function walkTrack(
+  a: Vec2,
+  b: Vec2,
+  startS: number,
+  speedMps: number,
+  durationS: number,
+): TrackPoint[] {
   const len = Math.hypot(b.x - a.x, b.y - a.y);
   const heading = Math.atan2(b.y - a.y, b.x - a.x);
   const out: TrackPoint[] = [];
@@ -75,7 +111,13 @@ export function walkTrack(a: Vec2, b: Vec2, startS: number, speedMps: number, du
     const t = k * DT;
     const d = Math.min(len, Math.max(0, (t - startS) * speedMps));
     const moving = t >= startS && d < len;
-    out.push({ tS: Math.round(t * 1e6) / 1e6, x: a.x + (d / len) * (b.x - a.x), y: a.y + (d / len) * (b.y - a.y), headingRad: heading, speedMps: moving ? speedMps : 0 });
+    out.push({
+      tS: Math.round(t * 1e6) / 1e6,
+      x: a.x + (d / len) * (b.x - a.x),
+      y: a.y + (d / len) * (b.y - a.y),
+      headingRad: heading,
+      speedMps: moving ? speedMps : 0,
+    });
   }
   return out;
 }
@@ -86,7 +128,12 @@ export function smooth(tS: number, t0: number, t1: number): number {
   return u * u * (3 - 2 * u);
 }
 
-export function vehicleAgent(id: string, start: TrackPoint | { x: number; y: number; headingRad: number; speedMps: number }, behavior: ScenarioAgent['behavior'], extra: Partial<ScenarioAgent> = {}): ScenarioAgent {
+export function vehicleAgent(
+  id: string,
+  start: TrackPoint | { x: number; y: number; headingRad: number; speedMps: number },
+  behavior: ScenarioAgent['behavior'],
+  extra: Partial<ScenarioAgent> = {},
+): ScenarioAgent {
   return {
     id,
     kind: 'vehicle',
@@ -99,25 +146,50 @@ export function vehicleAgent(id: string, start: TrackPoint | { x: number; y: num
   };
 }
 
-export function replayAgent(id: string, track: TrackPoint[], extra: Partial<ScenarioAgent> = {}): ScenarioAgent {
+export function replayAgent(
+  id: string,
+  track: TrackPoint[],
+  extra: Partial<ScenarioAgent> = {},
+): ScenarioAgent {
   return vehicleAgent(id, track[0]!, { type: 'replay', track }, extra);
 }
 
 /** An IDM agent on a lane sequence starting at arc length s of the first lane. */
-export function idmAgent(map: RoadMap, id: string, laneIds: string[], startSM: number, speedMps: number, targetSpeedMps?: number): ScenarioAgent {
+export function idmAgent(
+  map: RoadMap,
+  id: string,
+  laneIds: string[],
+  startSM: number,
+  speedMps: number,
+  targetSpeedMps?: number,
+): ScenarioAgent {
   const p = poseOn(map, laneIds[0]!, startSM);
-  return vehicleAgent(id, { ...p, speedMps }, {
-    type: 'idm',
-    laneIds,
-    startSM,
-    params: { minGapM: 1, headwayS: 1.5, accelMaxMps2: 1, decelMaxMps2: 2, ...(targetSpeedMps ? { targetSpeedMps } : {}) },
-    departAtS: 0,
-  });
+  return vehicleAgent(
+    id,
+    { ...p, speedMps },
+    {
+      type: 'idm',
+      laneIds,
+      startSM,
+      params: {
+        minGapM: 1,
+        headwayS: 1.5,
+        accelMaxMps2: 1,
+        decelMaxMps2: 2,
+        ...(targetSpeedMps ? { targetSpeedMps } : {}),
+      },
+      departAtS: 0,
+    },
+  );
 }
 
 /** Rear-axle expert track from a footprint-centre track (expert = logged ego). */
 export function expertFromCentreTrack(track: TrackPoint[], rearToCenterM = 1.461): TrackPoint[] {
-  return track.map((p) => ({ ...p, x: p.x - rearToCenterM * Math.cos(p.headingRad), y: p.y - rearToCenterM * Math.sin(p.headingRad) }));
+  return track.map((p) => ({
+    ...p,
+    x: p.x - rearToCenterM * Math.cos(p.headingRad),
+    y: p.y - rearToCenterM * Math.sin(p.headingRad),
+  }));
 }
 
 /** Builds and validates a scenario; throws on a programming error in the built-in library. */
@@ -129,4 +201,4 @@ export function inlineMap(map: RoadMapData): ScenarioInput['map'] {
   return { kind: 'inline', map };
 }
 
-export { RoadMap, angleDiff };
+export { angleDiff, RoadMap };

@@ -1,7 +1,7 @@
 /**
  * The built-in scenario library: procedurally built, no data files, 15 s at 0.1 s each. Each has
  * tags (nuPlan scenario types where one fits) and a one-line description. The expert trajectory
- * is a privileged IDM drive of the route (it sees the scripted future of replayed agents) unless
+ * is an IDM drive of the route (braking up to 6 m/s², as a human would in an emergency) unless
  * the scenario scripts its own (the borrow manoeuvre).
  */
 import type { Scenario, ScenarioAgent, ScenarioInput, TrackPoint, VehicleParams } from '../../core/index.ts';
@@ -47,8 +47,18 @@ function finish(d: Draft, map: RoadMap): Scenario {
   ];
   const draft = scenario({ formatVersion: 1, durationS: DURATION, ...d, expert: d.expert ?? placeholder });
   if (d.expert) return draft;
-  const log = runScenario(draft, map, idmPlanner(), { mode: 'nonreactive', seed: 0 });
-  const expert = log.ticks.map((t) => ({ tS: t.tS, x: t.ego.x, y: t.ego.y, headingRad: t.ego.headingRad, speedMps: t.ego.speedMps }));
+  // The expert is an attentive driver: IDM that brakes as hard as a human does when needed.
+  const log = runScenario(draft, map, idmPlanner({ decelMaxMps2: 6, accelMaxMps2: 1.5 }), {
+    mode: 'nonreactive',
+    seed: 0,
+  });
+  const expert = log.ticks.map((t) => ({
+    tS: t.tS,
+    x: t.ego.x,
+    y: t.ego.y,
+    headingRad: t.ego.headingRad,
+    speedMps: t.ego.speedMps,
+  }));
   return { ...draft, expert };
 }
 
@@ -61,7 +71,13 @@ const entries: Entry[] = [
   {
     id: 'curvy_lane_follow',
     build: () => {
-      const data = road({ reference: curvyReference(), lanes: 2, oncoming: true, speedLimitMps: 15, id: 'curvy' });
+      const data = road({
+        reference: curvyReference(),
+        lanes: 2,
+        oncoming: true,
+        speedLimitMps: 15,
+        id: 'curvy',
+      });
       const map = new RoadMap(data);
       return {
         map,
@@ -82,17 +98,25 @@ const entries: Entry[] = [
     build: () => {
       const data = road({ lanes: 2, speedLimitMps: 16.7 });
       const map = new RoadMap(data);
-      const lead = trackAlong(map, { laneIds: ['R0'], startSM: 52, durationS: DURATION, speed: (t) => (t < 4 ? 15 : 15 - 6 * (t - 4)) });
+      const lead = trackAlong(map, {
+        laneIds: ['R0'],
+        startSM: 52,
+        durationS: DURATION,
+        speed: (t) => (t < 4 ? 15 : 15 - 5 * (t - 4)),
+      });
       return {
         map,
         draft: {
           id: 'hard_braking_lead',
-          description: 'The lead car brakes hard (−6 m/s²) to a standstill 4 s in.',
+          description: 'The lead car brakes hard (−5 m/s²) to a standstill 4 s in.',
           tags: ['stopping_with_lead', 'emergency_braking'],
           map: inlineMap(data),
           egoStart: egoOn(map, 'R0', 20, 15),
           route: { laneIds: ['R0'] },
-          agents: [replayAgent('lead', lead, { reactive: 'replay' }), idmAgent(map, 'follower', ['R0'], 0, 14)],
+          agents: [
+            replayAgent('lead', lead, { reactive: 'replay' }),
+            idmAgent(map, 'follower', ['R0'], 0, 14),
+          ],
         },
       };
     },
@@ -102,7 +126,18 @@ const entries: Entry[] = [
     build: () => {
       const data = road({ lanes: 1, oncoming: true, speedLimitMps: 13.9 });
       const map = new RoadMap(data);
-      const v = (t: number) => (t < 2 ? 8 : t < 4 ? 8 - 4 * (t - 2) : t < 7 ? 0 : t < 10 ? 2.5 * (t - 7) : t < 12 ? 7.5 - 3.75 * (t - 10) : 0);
+      const v = (t: number) =>
+        t < 2
+          ? 8
+          : t < 4
+            ? 8 - 4 * (t - 2)
+            : t < 7
+              ? 0
+              : t < 10
+                ? 2.5 * (t - 7)
+                : t < 12
+                  ? 7.5 - 3.75 * (t - 10)
+                  : 0;
       const lead = trackAlong(map, { laneIds: ['R0'], startSM: 40, durationS: DURATION, speed: v });
       return {
         map,
@@ -139,7 +174,10 @@ const entries: Entry[] = [
           map: inlineMap(data),
           egoStart: egoOn(map, 'R0', 20, 14),
           route: { laneIds: ['R0'] },
-          agents: [replayAgent('cutter', cutter, { reactive: 'replay' }), idmAgent(map, 'left_follower', ['R1'], 5, 13)],
+          agents: [
+            replayAgent('cutter', cutter, { reactive: 'replay' }),
+            idmAgent(map, 'left_follower', ['R1'], 5, 13),
+          ],
         },
       };
     },
@@ -158,7 +196,11 @@ const entries: Entry[] = [
           map: inlineMap(data),
           egoStart: egoOn(map, 'R0', 30, 11),
           route: { laneIds: ['R0', 'R1'] },
-          agents: [idmAgent(map, 'left_rear', ['R1'], 5, 11, 12), idmAgent(map, 'left_front', ['R1'], 70, 11, 12), idmAgent(map, 'right_lead', ['R0'], 75, 9, 9)],
+          agents: [
+            idmAgent(map, 'left_rear', ['R1'], 5, 11, 12),
+            idmAgent(map, 'left_front', ['R1'], 70, 11, 12),
+            idmAgent(map, 'right_lead', ['R0'], 75, 9, 9),
+          ],
         },
       };
     },
@@ -191,7 +233,8 @@ const entries: Entry[] = [
         map,
         draft: {
           id: 'parked_truck_borrow',
-          description: 'A truck parked in the lane: wait for the oncoming car, then borrow the oncoming lane.',
+          description:
+            'A truck parked in the lane: wait for the oncoming car, then borrow the oncoming lane.',
           tags: ['traversing_pickup_dropoff', 'lane_borrow', 'behind_long_vehicle'],
           map: inlineMap(data),
           egoStart: egoOn(map, 'R0', 20, 9),
@@ -216,7 +259,10 @@ const entries: Entry[] = [
           map: inlineMap(data),
           egoStart: egoOn(map, 'IN3', 92, 7),
           route: { laneIds: ['IN3', 'C32', 'OUT2'] },
-          agents: [idmAgent(map, 'oncoming_1', ['IN1', 'C13', 'OUT3'], 75, 11), idmAgent(map, 'oncoming_2', ['IN1', 'C13', 'OUT3'], 40, 11)],
+          agents: [
+            idmAgent(map, 'oncoming_1', ['IN1', 'C13', 'OUT3'], 75, 11),
+            idmAgent(map, 'oncoming_2', ['IN1', 'C13', 'OUT3'], 40, 11),
+          ],
         },
       };
     },
@@ -237,8 +283,21 @@ const entries: Entry[] = [
           route: { laneIds: ['IN2', 'C20', 'OUT0'] },
           agents: [idmAgent(map, 'cross', ['IN3', 'C31', 'OUT1'], 85, 10)],
           signals: [
-            { laneIds: ['C20', 'C21', 'C23', 'C02', 'C01', 'C03'], phases: [{ fromS: 0, state: 'RED' }, { fromS: 9, state: 'GREEN' }] },
-            { laneIds: ['C31', 'C13', 'C30', 'C32'], phases: [{ fromS: 0, state: 'GREEN' }, { fromS: 6, state: 'YELLOW' }, { fromS: 8, state: 'RED' }] },
+            {
+              laneIds: ['C20', 'C21', 'C23', 'C02', 'C01', 'C03'],
+              phases: [
+                { fromS: 0, state: 'RED' },
+                { fromS: 9, state: 'GREEN' },
+              ],
+            },
+            {
+              laneIds: ['C31', 'C13', 'C30', 'C32'],
+              phases: [
+                { fromS: 0, state: 'GREEN' },
+                { fromS: 6, state: 'YELLOW' },
+                { fromS: 8, state: 'RED' },
+              ],
+            },
           ],
         },
       };
@@ -259,7 +318,17 @@ const entries: Entry[] = [
           map: inlineMap(data),
           egoStart: egoOn(map, 'IN2', 70, 10),
           route: { laneIds: ['IN2', 'C20', 'OUT0'] },
-          agents: [{ id: 'pedestrian', kind: 'pedestrian', lengthM: 0.6, widthM: 0.6, start: { ...ped[0]!, speedMps: 0 }, behavior: { type: 'replay', track: ped }, reactive: 'replay' }],
+          agents: [
+            {
+              id: 'pedestrian',
+              kind: 'pedestrian',
+              lengthM: 0.6,
+              widthM: 0.6,
+              start: { ...ped[0]!, speedMps: 0 },
+              behavior: { type: 'replay', track: ped },
+              reactive: 'replay',
+            },
+          ],
         },
       };
     },
@@ -283,8 +352,24 @@ const entries: Entry[] = [
           egoStart: egoOn(map, 'R0', 20, 11),
           route: { laneIds: ['R0'] },
           agents: [
-            { id: 'parked_van', kind: 'static', lengthM: 5.5, widthM: 2.1, start: { ...van, speedMps: 0 }, behavior: { type: 'static' }, reactive: 'replay' },
-            { id: 'pedestrian', kind: 'pedestrian', lengthM: 0.6, widthM: 0.6, start: { ...ped[0]!, speedMps: 0 }, behavior: { type: 'replay', track: ped }, reactive: 'replay' },
+            {
+              id: 'parked_van',
+              kind: 'static',
+              lengthM: 5.5,
+              widthM: 2.1,
+              start: { ...van, speedMps: 0 },
+              behavior: { type: 'static' },
+              reactive: 'replay',
+            },
+            {
+              id: 'pedestrian',
+              kind: 'pedestrian',
+              lengthM: 0.6,
+              widthM: 0.6,
+              start: { ...ped[0]!, speedMps: 0 },
+              behavior: { type: 'replay', track: ped },
+              reactive: 'replay',
+            },
           ],
         },
       };
@@ -304,7 +389,11 @@ const entries: Entry[] = [
           map: inlineMap(data),
           egoStart: egoOn(map, 'RAMP', 20, 17),
           route: { laneIds: ['RAMP', 'ACC', 'R0'] },
-          agents: [idmAgent(map, 'main_1', ['R0'], 110, 22, 23), idmAgent(map, 'main_2', ['R0'], 60, 22, 23), idmAgent(map, 'fast_lane', ['R1'], 90, 25, 26)],
+          agents: [
+            idmAgent(map, 'main_1', ['R0'], 110, 22, 23),
+            idmAgent(map, 'main_2', ['R0'], 60, 22, 23),
+            idmAgent(map, 'fast_lane', ['R1'], 90, 25, 26),
+          ],
         },
       };
     },
@@ -327,8 +416,24 @@ const entries: Entry[] = [
           egoStart: egoOn(map, 'A1', 5, 1.2, 0),
           route: { laneIds: ['A1'] },
           agents: [
-            { id: 'worker', kind: 'pedestrian', lengthM: 0.5, widthM: 0.5, start: { ...person[0]!, speedMps: 0 }, behavior: { type: 'replay', track: person }, reactive: 'replay' },
-            { id: 'pallet', kind: 'static', lengthM: 1.2, widthM: 0.8, start: { ...pallet, speedMps: 0 }, behavior: { type: 'static' }, reactive: 'replay' },
+            {
+              id: 'worker',
+              kind: 'pedestrian',
+              lengthM: 0.5,
+              widthM: 0.5,
+              start: { ...person[0]!, speedMps: 0 },
+              behavior: { type: 'replay', track: person },
+              reactive: 'replay',
+            },
+            {
+              id: 'pallet',
+              kind: 'static',
+              lengthM: 1.2,
+              widthM: 0.8,
+              start: { ...pallet, speedMps: 0 },
+              behavior: { type: 'static' },
+              reactive: 'replay',
+            },
           ],
         },
       };
@@ -346,7 +451,18 @@ const entries: Entry[] = [
         idmAgent(map, 'r0_b', ['R0'], 90, 19, 20),
         idmAgent(map, 'r2_a', ['R2'], 30, 24, 26),
         idmAgent(map, 'r2_b', ['R2'], 110, 24, 26),
-        vehicleAgent('truck', { ...poseOn(map, 'R0', 140), speedMps: 17 }, { type: 'idm', laneIds: ['R0'], startSM: 140, params: { minGapM: 1, headwayS: 1.5, accelMaxMps2: 1, decelMaxMps2: 2, targetSpeedMps: 17 }, departAtS: 0 }, { lengthM: 12, widthM: 2.5 }),
+        vehicleAgent(
+          'truck',
+          { ...poseOn(map, 'R0', 140), speedMps: 17 },
+          {
+            type: 'idm',
+            laneIds: ['R0'],
+            startSM: 140,
+            params: { minGapM: 1, headwayS: 1.5, accelMaxMps2: 1, decelMaxMps2: 2, targetSpeedMps: 17 },
+            departAtS: 0,
+          },
+          { lengthM: 12, widthM: 2.5 },
+        ),
       ];
       return {
         map,

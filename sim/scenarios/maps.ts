@@ -76,7 +76,10 @@ export function road(o: RoadOptions = {}): RoadMapData {
         centerline: (i === 0 ? ref : ref.offset(i * W)).points(),
         speedLimitMps: limit,
         ...(i < n - 1
-          ? { left: { laneId: `R${i + 1}`, changeAllowed: true, opposite: false }, leftBoundary: 'dashed' as const }
+          ? {
+              left: { laneId: `R${i + 1}`, changeAllowed: true, opposite: false },
+              leftBoundary: 'dashed' as const,
+            }
           : {}),
         ...(leftIsOncoming
           ? {
@@ -84,13 +87,21 @@ export function road(o: RoadOptions = {}): RoadMapData {
               leftBoundary: o.dashedCentre ? ('dashed' as const) : ('solid' as const),
             }
           : {}),
-        ...(i > 0 ? { right: { laneId: `R${i - 1}`, changeAllowed: true, opposite: false }, rightBoundary: 'dashed' as const } : {}),
+        ...(i > 0
+          ? {
+              right: { laneId: `R${i - 1}`, changeAllowed: true, opposite: false },
+              rightBoundary: 'dashed' as const,
+            }
+          : {}),
         ...(i === 0 && o.shoulder ? { right: { laneId: 'S0', changeAllowed: false, opposite: false } } : {}),
       }),
     );
   }
   if (o.oncoming) {
-    const pts = ref.offset(n * W).points().reverse();
+    const pts = ref
+      .offset(n * W)
+      .points()
+      .reverse();
     lanes.push(
       mk({
         id: 'O0',
@@ -167,13 +178,28 @@ export function intersection(o: IntersectionOptions = {}): RoadMapData {
     const inPts = line(at(k, J + A, W / 2), at(k, J, W / 2), 4);
     const outPts = line(at(k, J, -W / 2), at(k, J + A, -W / 2), 4);
     lanes.push(
-      mk({ id: `IN${k}`, centerline: inPts, speedLimitMps: limit, successors: [0, 1, 2, 3].filter((j) => j !== k).map((j) => `C${k}${j}`), roadId: `arm${k}` }),
-      mk({ id: `OUT${k}`, centerline: outPts, speedLimitMps: limit, predecessors: [0, 1, 2, 3].filter((j) => j !== k).map((j) => `C${j}${k}`), roadId: `arm${k}` }),
+      mk({
+        id: `IN${k}`,
+        centerline: inPts,
+        speedLimitMps: limit,
+        successors: [0, 1, 2, 3].filter((j) => j !== k).map((j) => `C${k}${j}`),
+        roadId: `arm${k}`,
+      }),
+      mk({
+        id: `OUT${k}`,
+        centerline: outPts,
+        speedLimitMps: limit,
+        predecessors: [0, 1, 2, 3].filter((j) => j !== k).map((j) => `C${j}${k}`),
+        roadId: `arm${k}`,
+      }),
     );
     stopLines.push({ id: `SL${k}`, laneId: `IN${k}`, sM: A, kind: 'signal' as const });
     const c0 = J - 3.5;
     const c1 = J - 0.5;
-    crosswalks.push({ id: `CW${k}`, polygon: [at(k, c0, -W - 0.5), at(k, c1, -W - 0.5), at(k, c1, W + 0.5), at(k, c0, W + 0.5)] });
+    crosswalks.push({
+      id: `CW${k}`,
+      polygon: [at(k, c0, -W - 0.5), at(k, c1, -W - 0.5), at(k, c1, W + 0.5), at(k, c0, W + 0.5)],
+    });
   }
   for (let i = 0; i < 4; i++) {
     for (let j = 0; j < 4; j++) {
@@ -184,8 +210,25 @@ export function intersection(o: IntersectionOptions = {}): RoadMapData {
       const dj = arm(j).u; // outbound travels along +u_j
       const straight = (j - i + 4) % 4 === 2;
       const c = straight ? 0.33 * Math.hypot(p3.x - p0.x, p3.y - p0.y) : 0.55 * J;
-      const pts = bezier(p0, { x: p0.x - di.x * c, y: p0.y - di.y * c }, { x: p3.x - dj.x * c, y: p3.y - dj.y * c }, p3, 24);
-      lanes.push(mk({ id: `C${i}${j}`, centerline: pts, speedLimitMps: limit, predecessors: [`IN${i}`], successors: [`OUT${j}`], junctionId: 'J0', leftBoundary: 'none', rightBoundary: 'none' }));
+      const pts = bezier(
+        p0,
+        { x: p0.x - di.x * c, y: p0.y - di.y * c },
+        { x: p3.x - dj.x * c, y: p3.y - dj.y * c },
+        p3,
+        24,
+      );
+      lanes.push(
+        mk({
+          id: `C${i}${j}`,
+          centerline: pts,
+          speedLimitMps: limit,
+          predecessors: [`IN${i}`],
+          successors: [`OUT${j}`],
+          junctionId: 'J0',
+          leftBoundary: 'none',
+          rightBoundary: 'none',
+        }),
+      );
     }
   }
   const jp = J + 0.01;
@@ -194,8 +237,25 @@ export function intersection(o: IntersectionOptions = {}): RoadMapData {
     lanes,
     crosswalks,
     stopLines,
-    junctions: [{ id: 'J0', polygon: [{ x: -jp, y: -jp }, { x: jp, y: -jp }, { x: jp, y: jp }, { x: -jp, y: jp }] }],
-    drivableAreas: [[{ x: -jp, y: -jp }, { x: jp, y: -jp }, { x: jp, y: jp }, { x: -jp, y: jp }]],
+    junctions: [
+      {
+        id: 'J0',
+        polygon: [
+          { x: -jp, y: -jp },
+          { x: jp, y: -jp },
+          { x: jp, y: jp },
+          { x: -jp, y: jp },
+        ],
+      },
+    ],
+    drivableAreas: [
+      [
+        { x: -jp, y: -jp },
+        { x: jp, y: -jp },
+        { x: jp, y: jp },
+        { x: -jp, y: jp },
+      ],
+    ],
   });
 }
 
@@ -206,7 +266,15 @@ export function intersection(o: IntersectionOptions = {}): RoadMapData {
  */
 export function highwayMerge(speedLimitMps = 27): RoadMapData {
   const base = road({ lengthM: 600, lanes: 2, speedLimitMps: speedLimitMps, id: 'highway' });
-  const lanes = base.lanes.map((l) => (l.id === 'R0' ? { ...l, right: { laneId: 'ACC', changeAllowed: true, opposite: false }, rightBoundary: 'dashed' as const } : l));
+  const lanes = base.lanes.map((l) =>
+    l.id === 'R0'
+      ? {
+          ...l,
+          right: { laneId: 'ACC', changeAllowed: true, opposite: false },
+          rightBoundary: 'dashed' as const,
+        }
+      : l,
+  );
   const rampPts = bezier({ x: 0, y: -45 }, { x: 70, y: -45 }, { x: 90, y: -W }, { x: 150, y: -W }, 30);
   lanes.push(
     mk({ id: 'RAMP', centerline: rampPts, speedLimitMps: 22, successors: ['ACC'] }),
@@ -229,14 +297,28 @@ export function highwayMerge(speedLimitMps = 27): RoadMapData {
 export function warehouse(): RoadMapData {
   const aisle = (id: string, a: Vec2, b: Vec2, extra: Partial<Lane> = {}) =>
     mk({ id, type: 'aisle', centerline: line(a, b, 1), widthM: 3, speedLimitMps: 1.5, ...extra });
-  const lanes = [
-    aisle('A1', { x: 0, y: 0 }, { x: 60, y: 0 }),
-    aisle('A2', { x: 0, y: 8 }, { x: 60, y: 8 }),
-  ];
+  const lanes = [aisle('A1', { x: 0, y: 0 }, { x: 60, y: 0 }), aisle('A2', { x: 0, y: 8 }, { x: 60, y: 8 })];
   return RoadMapSchema.parse({
     id: 'warehouse',
     lanes,
-    crosswalks: [{ id: 'WALK', polygon: [{ x: 30, y: -1.6 }, { x: 32, y: -1.6 }, { x: 32, y: 9.6 }, { x: 30, y: 9.6 }] }],
-    drivableAreas: [[{ x: 28, y: -1.5 }, { x: 34, y: -1.5 }, { x: 34, y: 9.5 }, { x: 28, y: 9.5 }]],
+    crosswalks: [
+      {
+        id: 'WALK',
+        polygon: [
+          { x: 30, y: -1.6 },
+          { x: 32, y: -1.6 },
+          { x: 32, y: 9.6 },
+          { x: 30, y: 9.6 },
+        ],
+      },
+    ],
+    drivableAreas: [
+      [
+        { x: 28, y: -1.5 },
+        { x: 34, y: -1.5 },
+        { x: 34, y: 9.5 },
+        { x: 28, y: 9.5 },
+      ],
+    ],
   });
 }

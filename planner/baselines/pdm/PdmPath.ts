@@ -5,7 +5,13 @@
  * clamped to the ends). Lateral paths come from `offset` (`parallel_discrete_path`: each vertex
  * shifted along heading + π/2, heading kept).
  */
-import { angleDiff, type FrenetPoint, normalizeAngle, type PoseOut, type Polyline } from '../../../core/index.ts';
+import {
+  angleDiff,
+  type FrenetPoint,
+  normalizeAngle,
+  type Polyline,
+  type PoseOut,
+} from '../../../core/index.ts';
 
 export class PdmPath {
   readonly xs: Float64Array;
@@ -66,6 +72,32 @@ export class PdmPath {
       else hi = mid;
     }
     return lo;
+  }
+
+  /**
+   * Axis-aligned bounds [minX, minY, maxX, maxY] of the vertices spanning [fromS, toS] (slightly
+   * conservative: whole vertex intervals), written to `out` at `offset`.
+   */
+  bounds(fromS: number, toS: number, out: Float64Array, offset = 0): Float64Array {
+    const i0 = this.segmentAt(fromS);
+    const i1 = Math.min(this.segmentAt(toS) + 1, this.xs.length - 1);
+    let minX = Infinity;
+    let minY = Infinity;
+    let maxX = -Infinity;
+    let maxY = -Infinity;
+    for (let i = i0; i <= i1; i++) {
+      const x = this.xs[i]!;
+      const y = this.ys[i]!;
+      if (x < minX) minX = x;
+      if (x > maxX) maxX = x;
+      if (y < minY) minY = y;
+      if (y > maxY) maxY = y;
+    }
+    out[offset] = minX;
+    out[offset + 1] = minY;
+    out[offset + 2] = maxX;
+    out[offset + 3] = maxY;
+    return out;
   }
 
   /** Pose (heading wrapped to (−π, π]) at progress sM, clipped to [1e-5, length]. */

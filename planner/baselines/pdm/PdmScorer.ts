@@ -181,7 +181,13 @@ export class PdmScorer {
       this.drivableArea[i] = off ? 0 : 1;
       this.multiplicative[i] = this.noCollision[i]! * this.drivableArea[i]! * this.drivingDirection[i]!;
       const s0 = ctx.centerline.project(this.cx[i * T]!, this.cy[i * T]!, this.frenet, ctx.fromS, ctx.toS);
-      const s1 = ctx.centerline.project(this.cx[i * T + T - 1]!, this.cy[i * T + T - 1]!, this.frenet, ctx.fromS, ctx.toS);
+      const s1 = ctx.centerline.project(
+        this.cx[i * T + T - 1]!,
+        this.cy[i * T + T - 1]!,
+        this.frenet,
+        ctx.fromS,
+        ctx.toS,
+      );
       this.progressRaw[i] = Math.max(0, s1 - s0);
       this.ttcOf(i, sim, ctx);
       this.comfort[i] = this.comfortable(i, sim) ? 1 : 0;
@@ -197,7 +203,10 @@ export class PdmScorer {
       if (maxRaw > p.progressDistanceThresholdM) this.progress[i] = (this.progressRaw[i]! * m) / maxRaw;
       else this.progress[i] = m === 0 ? 0 : 1;
       const weighted =
-        (p.weightProgress * this.progress[i]! + p.weightTtc * this.ttc[i]! + p.weightComfort * this.comfort[i]!) / wSum;
+        (p.weightProgress * this.progress[i]! +
+          p.weightTtc * this.ttc[i]! +
+          p.weightComfort * this.comfort[i]!) /
+        wSum;
       this.score[i] = m * weighted;
       if (this.score[i]! > this.score[best]!) best = i;
     }
@@ -231,7 +240,8 @@ export class PdmScorer {
           const id = poly[q * MAX_POLYS_PER_POINT + a]!;
           let seenBefore = false;
           for (let q2 = 0; q2 < q && !seenBefore; q2++) {
-            for (let b = 0; b < polyN[q2]!; b++) if (poly[q2 * MAX_POLYS_PER_POINT + b] === id) seenBefore = true;
+            for (let b = 0; b < polyN[q2]!; b++)
+              if (poly[q2 * MAX_POLYS_PER_POINT + b] === id) seenBefore = true;
           }
           if (seenBefore) continue;
           distinct++;
@@ -295,9 +305,12 @@ export class PdmScorer {
         if (!obbOverlap(cx, cy, c, s, hl, hw, ox, oy, oc, os, ohl, ohw)) continue;
         // get_collision_type (pdm_scorer_utils.py)
         let atFault: boolean;
-        if (sim.speed[k]! <= p.collisionStoppedSpeedMps) atFault = false; // STOPPED_EGO
-        else if (!obs.isAgent[j] || obs.speed[j]! <= p.collisionStoppedSpeedMps) atFault = true; // STOPPED_TRACK
-        else if (PdmScorer.relAngleDeg(sim.x[k]!, sim.y[k]!, c, s, ox, oy) > p.agentBehindDeg) atFault = false; // ACTIVE_REAR
+        if (sim.speed[k]! <= p.collisionStoppedSpeedMps)
+          atFault = false; // STOPPED_EGO
+        else if (!obs.isAgent[j] || obs.speed[j]! <= p.collisionStoppedSpeedMps)
+          atFault = true; // STOPPED_TRACK
+        else if (PdmScorer.relAngleDeg(sim.x[k]!, sim.y[k]!, c, s, ox, oy) > p.agentBehindDeg)
+          atFault = false; // ACTIVE_REAR
         else if (
           segmentIntersectsObb(
             cx + c * hl - s * hw,
@@ -390,11 +403,16 @@ export class PdmScorer {
           const oy = obs.yAt(j, m, dtMap);
           const rr = egoR + obs.radius[j]!;
           if ((ox - cx) * (ox - cx) + (oy - cy) * (oy - cy) > rr * rr) continue;
-          if (!obbOverlap(cx, cy, c, s, hl, hw, ox, oy, obs.cos[j]!, obs.sin[j]!, obs.halfL[j]!, obs.halfW[j]!)) continue;
+          if (
+            !obbOverlap(cx, cy, c, s, hl, hw, ox, oy, obs.cos[j]!, obs.sin[j]!, obs.halfL[j]!, obs.halfW[j]!)
+          )
+            continue;
           const ang = PdmScorer.relAngleDeg(sim.x[k]!, sim.y[k]!, c, s, ox, oy);
           const violation =
             ang < p.agentAheadDeg ||
-            ((this.multi[k] === 1 || this.nonDrivable[k] === 1 || this.inJunction(ctx, sim.x[k]!, sim.y[k]!)) &&
+            ((this.multi[k] === 1 ||
+              this.nonDrivable[k] === 1 ||
+              this.inJunction(ctx, sim.x[k]!, sim.y[k]!)) &&
               !(ang > p.agentBehindDeg));
           if (violation) {
             score = 0;

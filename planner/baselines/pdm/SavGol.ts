@@ -46,7 +46,13 @@ function solveSmall(A: number[][], b: number[]): number[] {
  * Least-squares polynomial weights: the `deriv`-th derivative at window position `pos` of the
  * order-`order` polynomial fitted to samples 0…window−1, as a linear function of the samples.
  */
-function windowWeights(window: number, order: number, deriv: number, pos: number, deltaS: number): Float64Array {
+function windowWeights(
+  window: number,
+  order: number,
+  deriv: number,
+  pos: number,
+  deltaS: number,
+): Float64Array {
   const c = (window - 1) / 2; // centring for conditioning; the fit is the same
   const k = order + 1;
   const VtV: number[][] = [];
@@ -85,7 +91,8 @@ function windowWeights(window: number, order: number, deriv: number, pos: number
  * @param deltaS sample spacing, s (only matters for derivatives).
  */
 export function savGolFilter(n: number, window: number, order: number, deriv = 0, deltaS = 1): SavGolFilter {
-  if (window > n || order >= window) throw new Error(`savGol: need order < window ≤ n (got ${order}, ${window}, ${n})`);
+  if (window > n || order >= window)
+    throw new Error(`savGol: need order < window ≤ n (got ${order}, ${window}, ${n})`);
   const half = window >> 1;
   const even = window % 2 === 0;
   const start = new Int32Array(n);

@@ -46,8 +46,8 @@ export function pointObbDistance(
   const dy = py - by;
   const lx = Math.abs(dx * bc + dy * bs) - bhl;
   const ly = Math.abs(-dx * bs + dy * bc) - bhw;
-  const ex = lx > 0 ? lx : 0;
-  const ey = ly > 0 ? ly : 0;
+  const ex = Math.max(lx, 0);
+  const ey = Math.max(ly, 0);
   return Math.sqrt(ex * ex + ey * ey);
 }
 
@@ -94,7 +94,7 @@ export function obbDistance(
   // Disjoint convex polygons: the closest pair always involves a vertex of one of them.
   const d1 = cornersToBox(ax, ay, ac, as, ahl, ahw, bx, by, bc, bs, bhl, bhw);
   const d2 = cornersToBox(bx, by, bc, bs, bhl, bhw, ax, ay, ac, as, ahl, ahw);
-  return d1 < d2 ? d1 : d2;
+  return Math.min(d1, d2);
 }
 
 /** True when the segment (x0, y0)–(x1, y1) touches the oriented box (slab clipping). */

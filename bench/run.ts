@@ -1,0 +1,72 @@
+/**
+ * `npm run bench`: measurements printed side by side from one run. No assertions: the numbers
+ * are for people (and the README quotes only what this prints).
+ *
+ * 1. Simulator throughput on the built-in suite, one worker (this thread): simulated seconds per
+ *    wall second, for each baseline planner, both agent modes, with planner time broken out.
+ */
+
+import { markdownTable } from '../cli/table.ts';
+import { createPlanner } from '../planner/index.ts';
+import { runScenario } from '../sim/index.ts';
+import { BUILTIN_IDS, builtinScenario } from '../sim/scenarios/index.ts';
+
+function throughput(
+  plannerName: string,
+  repeats: number,
+): { rt: number; planShare: number; tickMsP50: number; tickMsP99: number } {
+  const suite = BUILTIN_IDS.map((id) => builtinScenario(id)!);
+  let simS = 0;
+  let wallMs = 0;
+  let planMs = 0;
+  const planTicks: number[] = [];
+  for (let r = 0; r < repeats; r++) {
+    for (const mode of ['nonreactive', 'reactive'] as const) {
+      for (const { scenario, map } of suite) {
+        const planner = createPlanner(plannerName);
+        if (!planner.ok) throw new Error(planner.error.message);
+        const t0 = performance.now();
+        const log = runScenario(scenario, map, planner.value, { mode });
+        wallMs += performance.now() - t0;
+        simS += scenario.durationS;
+        for (const t of log.ticks) {
+          planMs += t.planMs ?? 0;
+          planTicks.push(t.planMs ?? 0);
+        }
+      }
+    }
+  }
+  planTicks.sort((a, b) => a - b);
+  return {
+    rt: simS / (wallMs / 1000),
+    planShare: planMs / wallMs,
+    tickMsP50: planTicks[Math.floor(planTicks.length * 0.5)]!,
+    tickMsP99: planTicks[Math.floor(planTicks.length * 0.99)]!,
+  };
+}
+
+const planners = ['constant-velocity', 'idm', 'pdm-closed'];
+// Warm-up (JIT) on one pass, then measure.
+for (const p of planners) throughput(p, 1);
+const rows = planners.map((p) => {
+  const r = throughput(p, 2);
+  return [
+    p,
+    `${r.rt.toFixed(0)}×`,
+    `${(100 * r.planShare).toFixed(0)}%`,
+    r.tickMsP50.toFixed(3),
+    r.tickMsP99.toFixed(3),
+  ];
+});
+console.log(
+  `## Simulator throughput — built-in suite (${BUILTIN_IDS.length} scenarios × 2 modes × 2 repeats), one thread`,
+);
+console.log(
+  markdownTable(['planner', 'real-time factor', 'planner share', 'plan ms p50', 'plan ms p99'], rows, [
+    'l',
+    'r',
+    'r',
+    'r',
+    'r',
+  ]),
+);

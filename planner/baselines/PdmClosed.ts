@@ -1,0 +1,669 @@
+/**
+ * PDM-Closed (Dauner et al., "Parting with Misconceptions about Learning-based Vehicle Motion
+ * Planning", CoRL 2023; code: autonomousvision/tuplan_garage, `pdm_closed_planner.py`). Spec:
+ * /work/notes/pdm-closed.md. Per 10 Hz call:
+ *
+ *  1. observation: objects within 50 m, constant-velocity forecasts sampled every 0.2 s; red
+ *     lights on route lanes become stopped obstacles (IDM only);
+ *  2. proposals: 3 paths (the route centreline and its ±1 m parallels) × 5 IDM policies (target
+ *     speed 0.2…1.0 × the current speed limit) unrolled 40 steps of 0.1 s along each path, the
+ *     leading object refreshed every 2 steps from the path's driving corridor;
+ *  3. simulation: each proposal tracked from the true ego state with the LQR tracker and the
+ *     kinematic bicycle (nuPlan's two-stage controller) for 40 steps;
+ *  4. scoring (PdmScorer): multiplicative at-fault collision / drivable area / driving direction
+ *     × weighted progress, TTC and comfort;
+ *  5. emergency brake when the best proposal collides (at fault) within 2 s and ego ≤ 5 m/s;
+ *     otherwise the output is the best proposal's IDM path poses, unrolled on to 8 s.
+ *
+ * Mapping onto edgeplan: the route's reference line (`ctx.route.line`, lane changes blended in)
+ * is PDM's Dijkstra centreline (fixed for the scenario, as PDM fixes it at iteration 0, so no
+ * route correction either); the speed limit is read where the ego projects on it; the on-route
+ * lanes of the driving-direction metric are the route lanes plus their same-direction neighbours
+ * (nuPlan's route roadblocks hold all parallel lanes); red lights count when their lane is one of
+ * the route's lanes, and the obstacle starts where that lane starts along each path (PDM uses the
+ * whole lane-connector polygon); `robot` agents count as agents, `static` ones as static objects.
+ *
+ * Deviations from tuplan_garage (deliberate):
+ *  - Dropped quirk: at step 1 PDM reads the zero-initialised leading-agent row (lead at progress
+ *    0, gap clipped to 1 m), which brakes the first IDM step at −3 m/s² whenever ego moves; it
+ *    only survives because the simulator tracks later poses. We refresh the lead at step 1 too.
+ *  - Dropped quirk: one leading-agent buffer is shared by the proposals of a batch and only
+ *    partly overwritten, so a previous proposal's velocity / rear length can leak into the next
+ *    (e.g. red lights inherit an agent's speed). Each proposal gets its own fresh values: rear
+ *    length 0 behind objects, ego length / 2 when driving free, velocity 0 for red lights.
+ *  - Simulation uses edgeplan's `LqrTracker` on an 11-pose window (nuPlan's own tracker: horizon
+ *    10) instead of PDM's batch LQR, which fits the speed / curvature profile once over all 41
+ *    poses; and `stepBicycle`, which also clips accel to the vehicle limits, steer rate to
+ *    maxSteerRateRadps and never reverses (PDM's batch bicycle clips only the steering angle).
+ *  - Drivable-area checks use LaneAreaIndex (the same lane strips as RoadMap.isDrivable, cut into
+ *    quads) rather than 50 m-radius polygon queries; results are the same, just faster.
+ *  - The lateral-accel comfort check is skipped: the bicycle model's ay ≡ 0 so it always passes.
+ */
+import { z } from 'zod';
+import type {
+  EgoState,
+  PoseOut,
+  Trajectory,
+  TrajectoryPoint,
+  VehicleParams,
+  WorldSnapshot,
+} from '../../core/index.ts';
+import {
+  type BicycleCommand,
+  LqrTracker,
+  type RoadMap,
+  type RoutePath,
+  stepBicycle,
+} from '../../sim/index.ts';
+import type { Planner, PlannerContext } from '../Planner.ts';
+import { LaneAreaIndex } from './pdm/LaneAreaIndex.ts';
+import { obbDistance } from './pdm/obb.ts';
+import { PdmObservation } from './pdm/PdmObservation.ts';
+import { PdmPath } from './pdm/PdmPath.ts';
+import { PdmScorer, type SimulatedProposals } from './pdm/PdmScorer.ts';
+
+const pos = () => z.number().finite().positive();
+const num = () => z.number().finite();
+const count = () => z.number().int().positive();
+
+/** PDM-Closed parameters; defaults and sources from tuplan_garage @ b51d5d0. */
+export const PdmClosedParamsSchema = z.object({
+  /** pdm_closed_planner.yaml idm_policies.speed_limit_fraction. */
+  speedLimitFractions: z.array(pos()).min(1).default([0.2, 0.4, 0.6, 0.8, 1.0]),
+  /** pdm_closed_planner.yaml lateral_offsets, m, left positive (the centreline is always path 0). */
+  lateralOffsetsM: z.array(num()).default([-1.0, 1.0]),
+  /** pdm_closed_planner.yaml idm_policies.min_gap_to_lead_agent, m. */
+  minGapToLeadAgentM: pos().default(1.0),
+  /** pdm_closed_planner.yaml idm_policies.headway_time, s. */
+  headwayTimeS: num().nonnegative().default(1.5),
+  /** pdm_closed_planner.yaml idm_policies.accel_max, m/s². */
+  accelMaxMps2: pos().default(1.5),
+  /** pdm_closed_planner.yaml idm_policies.decel_max, m/s². */
+  decelMaxMps2: pos().default(3.0),
+  /** batch_idm_policy.py: acceleration exponent δ, hard-coded 10. */
+  accelExponent: pos().default(10),
+  /** pdm_closed_planner.yaml proposal_sampling.num_poses (4 s). */
+  proposalSteps: count().default(40),
+  /** pdm_closed_planner.yaml trajectory_sampling.num_poses (8 s). */
+  trajectorySteps: count().default(80),
+  /** pdm_closed_planner.yaml trajectory_sampling.interval_length, s. */
+  intervalS: pos().default(0.1),
+  /** pdm_generator.py leading_agent_update_rate, steps. */
+  leadingAgentUpdateRate: count().default(2),
+  /** pdm_observation.py observation_sample_res: occupancy every 2 steps (0.2 s). */
+  observationSampleRes: count().default(2),
+  /** pdm_closed_planner.yaml map_radius; pdm_object_manager.py keeps objects within it, m. */
+  mapRadiusM: pos().default(50),
+  /** pdm_object_manager.py nearest-k caps per class. */
+  maxVehicles: count().default(50),
+  maxPedestrians: count().default(25),
+  maxBicycles: count().default(10),
+  maxStatic: count().default(50),
+  /** pdm_scorer.py WEIGHTED_METRICS_WEIGHTS (progress, ttc, comfortable). */
+  weightProgress: num().nonnegative().default(5.0),
+  weightTtc: num().nonnegative().default(5.0),
+  weightComfort: num().nonnegative().default(2.0),
+  /** pdm_scorer.py DRIVING_DIRECTION_COMPLIANCE_THRESHOLD / _VIOLATION_THRESHOLD, m. */
+  drivingDirectionComplianceM: pos().default(2.0),
+  drivingDirectionViolationM: pos().default(6.0),
+  /** pdm_scorer.py PROGRESS_DISTANCE_THRESHOLD, m. */
+  progressDistanceThresholdM: num().nonnegative().default(0.1),
+  /** pdm_scorer.py STOPPED_SPEED_THRESHOLD (ttc), m/s. */
+  ttcStoppedSpeedMps: num().nonnegative().default(5e-3),
+  /** pdm_scorer_utils.py get_collision_type stopped_speed_threshold, m/s. */
+  collisionStoppedSpeedMps: num().nonnegative().default(5e-2),
+  /** pdm_scorer.py _calculate_ttc future_time_idcs = np.arange(0, 10, 3), steps. */
+  ttcLookaheadSteps: z.array(z.number().int().nonnegative()).default([0, 3, 6, 9]),
+  /** nuplan idm/utils.py is_agent_ahead / is_agent_behind angle tolerances, deg. */
+  agentAheadDeg: pos().default(30),
+  agentBehindDeg: pos().default(150),
+  /** pdm_comfort_metrics.py bounds. */
+  comfort: z
+    .object({
+      maxLonAccel: num().default(2.4),
+      minLonAccel: num().default(-4.05),
+      maxAbsLatAccel: num().default(4.89),
+      maxAbsJerk: num().default(8.37),
+      maxAbsLonJerk: num().default(4.13),
+      maxAbsYawAccel: num().default(1.93),
+      maxAbsYawRate: num().default(0.95),
+    })
+    .default({
+      maxLonAccel: 2.4,
+      minLonAccel: -4.05,
+      maxAbsLatAccel: 4.89,
+      maxAbsJerk: 8.37,
+      maxAbsLonJerk: 4.13,
+      maxAbsYawAccel: 1.93,
+      maxAbsYawRate: 0.95,
+    }),
+  /** pdm_emergency_brake.py defaults (not in the yaml). */
+  emergencyBrake: z
+    .object({
+      timeToInfractionS: num().default(2.0),
+      maxEgoSpeedMps: num().default(5.0),
+      maxLongAccelMps2: num().default(2.4),
+      minLongAccelMps2: num().default(-4.05),
+    })
+    .default({ timeToInfractionS: 2.0, maxEgoSpeedMps: 5.0, maxLongAccelMps2: 2.4, minLongAccelMps2: -4.05 }),
+  /** nuPlan lqr_tracker.yaml tracking_horizon 10 → the tracker sees 11 poses. */
+  trackerPoses: z.number().int().min(2).default(11),
+});
+export type PdmClosedParams = z.infer<typeof PdmClosedParamsSchema>;
+export type PdmClosedParamsInput = z.input<typeof PdmClosedParamsSchema>;
+
+/** Margin around the driving corridor for the windowed path projections, m. */
+const PROJECT_MARGIN_M = 15;
+/**
+ * Objects are re-projected near their previous progress (occupancy samples are consecutive);
+ * slack of that window beyond the object's travel, m, and the lateral distance beyond which a
+ * tracked projection is redone over the whole corridor (it may have latched onto another branch).
+ */
+const TRACK_SLACK_M = 2;
+const TRACK_RECHECK_M = 2;
+
+/**
+ * One PDM-Closed instance: the paths (fixed at construction, as PDM fixes its centreline at
+ * iteration 0), preallocated proposal / simulation buffers and the persistent collided-object
+ * set. `plan` mutates these buffers; read the diagnostics fields after it.
+ */
+export class PdmClosed {
+  readonly params: PdmClosedParams;
+  readonly paths: PdmPath[];
+  readonly nLon: number;
+  readonly nProposals: number;
+  /** Proposal states (IDM unroll on the paths): nProposals × (trajectorySteps + 1). */
+  readonly propX: Float64Array;
+  readonly propY: Float64Array;
+  readonly propH: Float64Array;
+  readonly propS: Float64Array;
+  readonly propV: Float64Array;
+  readonly sim: SimulatedProposals;
+  readonly scorer: PdmScorer;
+  readonly obs = new PdmObservation();
+  /** Ids of objects (and `red_light_<lane>`) that touched the ego; ignored for the rest of the run. */
+  readonly collided = new Set<string>();
+  /** IDM target speeds of the last call, m/s. */
+  readonly targetSpeeds: Float64Array;
+  /** Diagnostics of the last call. */
+  bestIndex = 0;
+  emergencyBrake = false;
+  iteration = 0;
+
+  private readonly stride: number;
+  private readonly leadS: Float64Array;
+  private readonly leadV: Float64Array;
+  private readonly leadRear: Float64Array;
+  private readonly pathS0: Float64Array;
+  private readonly pathEnd: Float64Array;
+  private readonly map: RoadMap;
+  private readonly route: RoutePath;
+  private readonly areas: LaneAreaIndex;
+  private readonly onRoute: Uint8Array;
+  private readonly routeLanes: Uint8Array;
+  private readonly laneIndexById = new Map<string, number>();
+  /** Per map lane index: start / centroid / end progress of the lane on each path (NaN: not on route). */
+  private readonly redStart: Float64Array;
+  private readonly redMid: Float64Array;
+  private readonly redEnd: Float64Array;
+  private readonly junctions: { flat: Float64Array; bounds: number[] }[] = [];
+  private readonly tracker = new LqrTracker();
+  private readonly simEgo: EgoState = {
+    tS: 0,
+    x: 0,
+    y: 0,
+    headingRad: 0,
+    speedMps: 0,
+    accelMps2: 0,
+    steerRad: 0,
+    yawRateRadps: 0,
+  };
+  private readonly cmd: BicycleCommand = { accelMps2: 0, steerRateRadps: 0 };
+  private readonly wx: Float64Array;
+  private readonly wy: Float64Array;
+  private readonly wh: Float64Array;
+  private readonly pose: PoseOut = { x: 0, y: 0, headingRad: 0 };
+  private readonly frenet = { sM: 0, dM: 0, segment: 0 };
+  /** Corridor bounds per path [minX, minY, maxX, maxY]. */
+  private readonly corridorBox: Float64Array;
+  /** Last progress of each object on each path this call (paths × capacity), NaN = none yet. */
+  private trackS = new Float64Array(0);
+  private trackCap = 0;
+  private objIdx = new Int32Array(64);
+  private objS = new Float64Array(64);
+
+  constructor(params: PdmClosedParams, ctx: PlannerContext) {
+    const p = params;
+    this.params = p;
+    this.map = ctx.map;
+    this.route = ctx.route;
+    const centre = PdmPath.fromPolyline(ctx.route.line);
+    this.paths = [centre, ...p.lateralOffsetsM.map((d) => centre.offset(d))];
+    this.nLon = p.speedLimitFractions.length;
+    this.nProposals = this.paths.length * this.nLon;
+    this.stride = p.trajectorySteps + 1;
+    const n = this.nProposals * this.stride;
+    this.propX = new Float64Array(n);
+    this.propY = new Float64Array(n);
+    this.propH = new Float64Array(n);
+    this.propS = new Float64Array(n);
+    this.propV = new Float64Array(n);
+    const simN = this.nProposals * (p.proposalSteps + 1);
+    this.sim = {
+      count: this.nProposals,
+      steps: p.proposalSteps + 1,
+      dtS: p.intervalS,
+      x: new Float64Array(simN),
+      y: new Float64Array(simN),
+      heading: new Float64Array(simN),
+      speed: new Float64Array(simN),
+      accel: new Float64Array(simN),
+    };
+    this.scorer = new PdmScorer(this.nProposals, p.proposalSteps + 1, p.intervalS, p);
+    this.targetSpeeds = new Float64Array(this.nLon);
+    this.leadS = new Float64Array(this.nProposals);
+    this.leadV = new Float64Array(this.nProposals);
+    this.leadRear = new Float64Array(this.nProposals);
+    this.pathS0 = new Float64Array(this.paths.length);
+    this.pathEnd = new Float64Array(this.paths.length);
+    this.corridorBox = new Float64Array(4 * this.paths.length);
+    this.wx = new Float64Array(p.trackerPoses);
+    this.wy = new Float64Array(p.trackerPoses);
+    this.wh = new Float64Array(p.trackerPoses);
+
+    const map = ctx.map;
+    this.areas = new LaneAreaIndex(map);
+    for (const l of map.lanes) this.laneIndexById.set(l.data.id, l.index);
+    this.routeLanes = new Uint8Array(map.lanes.length);
+    this.onRoute = new Uint8Array(this.areas.polygonCount);
+    const queue: number[] = [];
+    for (const id of ctx.route.laneIds) {
+      const i = this.laneIndexById.get(id);
+      if (i === undefined) continue;
+      this.routeLanes[i] = 1;
+      queue.push(i);
+    }
+    // On-route = route lanes and their same-direction neighbours (a nuPlan roadblock).
+    while (queue.length > 0) {
+      const i = queue.pop()!;
+      if (this.onRoute[i]) continue;
+      this.onRoute[i] = 1;
+      const d = map.lanes[i]!.data;
+      for (const nb of [d.left, d.right]) {
+        if (!nb || nb.opposite) continue;
+        const j = this.laneIndexById.get(nb.laneId);
+        if (j !== undefined && !this.onRoute[j]) queue.push(j);
+      }
+    }
+    // Where each route lane starts / ends along each path (red-light obstacles).
+    const nl = map.lanes.length;
+    const np = this.paths.length;
+    this.redStart = new Float64Array(nl * np).fill(Number.NaN);
+    this.redMid = new Float64Array(nl * np).fill(Number.NaN);
+    this.redEnd = new Float64Array(nl * np).fill(Number.NaN);
+    for (const piece of ctx.route.pieces) {
+      const lane = this.laneIndexById.get(piece.laneId)!;
+      for (let k = 0; k < np; k++) {
+        const a = this.alongPath(k, piece.fromS);
+        const b = this.alongPath(k, piece.toS);
+        const j = lane * np + k;
+        const s0 = Number.isNaN(this.redStart[j]!) ? a : Math.min(a, this.redStart[j]!);
+        const s1 = Number.isNaN(this.redEnd[j]!) ? b : Math.max(b, this.redEnd[j]!);
+        this.redStart[j] = s0;
+        this.redEnd[j] = s1;
+        this.redMid[j] = (s0 + s1) / 2;
+      }
+    }
+    for (const j of map.data.junctions) {
+      if (!j.polygon) continue;
+      const flat = new Float64Array(j.polygon.length * 2);
+      const b = [Infinity, Infinity, -Infinity, -Infinity];
+      j.polygon.forEach((v, i) => {
+        flat[2 * i] = v.x;
+        flat[2 * i + 1] = v.y;
+        b[0] = Math.min(b[0]!, v.x);
+        b[1] = Math.min(b[1]!, v.y);
+        b[2] = Math.max(b[2]!, v.x);
+        b[3] = Math.max(b[3]!, v.y);
+      });
+      this.junctions.push({ flat, bounds: b });
+    }
+  }
+
+  /** Progress on path k of the centreline point at progress sM. */
+  private alongPath(k: number, sM: number): number {
+    if (k === 0) return sM;
+    const c = this.paths[0]!.interpolate(sM, this.pose);
+    return this.paths[k]!.project(c.x, c.y, this.frenet, sM - 10, sM + 10);
+  }
+
+  /** Plans one 10 Hz step: returns the rear-axle trajectory (0.1 s spacing, 8 s). */
+  plan(snap: WorldSnapshot, vehicle: VehicleParams): Trajectory {
+    const p = this.params;
+    const ego = snap.ego;
+    this.obs.update(
+      snap,
+      vehicle,
+      {
+        radiusM: p.mapRadiusM,
+        maxVehicles: p.maxVehicles,
+        maxPedestrians: p.maxPedestrians,
+        maxBicycles: p.maxBicycles,
+        maxStatic: p.maxStatic,
+        sampleDtS: p.intervalS * p.observationSampleRes,
+      },
+      this.collided,
+      this.routeLanes,
+      this.laneIndexById,
+      this.areas,
+    );
+    if (this.objIdx.length < this.obs.count + this.obs.redLaneCount) {
+      const cap = 2 * (this.obs.count + this.obs.redLaneCount);
+      this.objIdx = new Int32Array(cap);
+      this.objS = new Float64Array(cap);
+    }
+    if (this.trackCap < this.obs.count) {
+      this.trackCap = 2 * this.obs.count;
+      this.trackS = new Float64Array(this.trackCap * this.paths.length);
+    }
+    this.trackS.fill(Number.NaN);
+
+    // IDM target speeds from the speed limit where the ego is (batch_idm_policy.py::update).
+    const sEgo = this.paths[0]!.project(ego.x, ego.y, this.frenet);
+    const limit = this.route.speedLimitAt(this.map, sEgo);
+    let maxTarget = 0;
+    for (let i = 0; i < this.nLon; i++) {
+      this.targetSpeeds[i] = p.speedLimitFractions[i]! * limit;
+      maxTarget = Math.max(maxTarget, this.targetSpeeds[i]!);
+    }
+
+    // Proposals (pdm_generator.py::generate_proposals)
+    const horizonM = maxTarget * p.trajectorySteps * p.intervalS;
+    for (let k = 0; k < this.paths.length; k++) {
+      const path = this.paths[k]!;
+      const s0 = path.project(ego.x, ego.y, this.frenet);
+      this.pathS0[k] = s0;
+      this.pathEnd[k] = s0 + horizonM;
+      path.bounds(s0, s0 + horizonM, this.corridorBox, 4 * k);
+      path.interpolate(s0, this.pose);
+      for (let i = k * this.nLon; i < (k + 1) * this.nLon; i++) {
+        const o = i * this.stride;
+        this.propS[o] = s0;
+        this.propV[o] = ego.speedMps;
+        this.propX[o] = this.pose.x;
+        this.propY[o] = this.pose.y;
+        this.propH[o] = this.pose.headingRad;
+      }
+      for (let t = 1; t <= p.proposalSteps; t++)
+        this.advance(k, k * this.nLon, (k + 1) * this.nLon, t, vehicle);
+    }
+
+    this.simulate(ego, vehicle);
+
+    const fromS = sEgo - 20;
+    const toS = sEgo + Math.max(maxTarget, ego.speedMps) * p.proposalSteps * p.intervalS + 30;
+    const best = this.scorer.scoreAll(this.sim, {
+      obs: this.obs,
+      areas: this.areas,
+      onRoute: this.onRoute,
+      junctions: this.junctions,
+      centerline: this.paths[0]!,
+      fromS,
+      toS,
+      vehicle,
+    });
+    this.bestIndex = best;
+    this.iteration++;
+
+    // Emergency brake (pdm_emergency_brake.py, infraction "collision")
+    const eb = p.emergencyBrake;
+    const tCollision = this.scorer.collisionStep[best]! * p.intervalS;
+    this.emergencyBrake = tCollision <= eb.timeToInfractionS && ego.speedMps <= eb.maxEgoSpeedMps;
+    if (this.emergencyBrake) return this.brakeTrajectory(snap);
+
+    // Continue the winner to the full horizon (pdm_generator.py::generate_trajectory).
+    const k = Math.floor(best / this.nLon);
+    for (let t = p.proposalSteps + 1; t <= p.trajectorySteps; t++)
+      this.advance(k, best, best + 1, t, vehicle);
+    const points: TrajectoryPoint[] = [];
+    const o = best * this.stride;
+    for (let t = 0; t <= p.trajectorySteps; t++) {
+      points.push({
+        tS: snap.tS + t * p.intervalS,
+        x: this.propX[o + t]!,
+        y: this.propY[o + t]!,
+        headingRad: this.propH[o + t]!,
+        speedMps: this.propV[o + t]!,
+      });
+    }
+    return { points };
+  }
+
+  /** One unroll step t of proposals [i0, i1) on path k: lead refresh, IDM, pose on the path. */
+  private advance(k: number, i0: number, i1: number, t: number, vehicle: VehicleParams): void {
+    const p = this.params;
+    if (t === 1 || t % p.leadingAgentUpdateRate === 0) this.refreshLeads(k, i0, i1, t, vehicle);
+    const path = this.paths[k]!;
+    const dt = p.intervalS;
+    const g0 = p.minGapToLeadAgentM;
+    const sqrtAB = 2 * Math.sqrt(p.accelMaxMps2 * p.decelMaxMps2);
+    for (let i = i0; i < i1; i++) {
+      const o = i * this.stride + t;
+      const s = this.propS[o - 1]!;
+      const v = this.propV[o - 1]!;
+      const vTarget = this.targetSpeeds[i % this.nLon]!;
+      // batch_idm_policy.py::propagate (explicit Euler, no v ≥ 0 clamp)
+      const gap = Math.max(this.leadS[i]! - s - this.leadRear[i]!, g0);
+      const sStar = g0 + v * p.headwayTimeS + (v * (v - this.leadV[i]!)) / sqrtAB;
+      let a = p.accelMaxMps2 * (1 - (v / vTarget) ** p.accelExponent - (sStar / gap) ** 2);
+      a = Math.min(p.accelMaxMps2, Math.max(-p.decelMaxMps2, a));
+      this.propS[o] = s + dt * v;
+      this.propV[o] = v + dt * a;
+      path.interpolate(this.propS[o]!, this.pose);
+      this.propX[o] = this.pose.x;
+      this.propY[o] = this.pose.y;
+      this.propH[o] = this.pose.headingRad;
+    }
+  }
+
+  /** pdm_generator.py::_update_leading_agents for proposals [i0, i1) of path k at step t. */
+  private refreshLeads(k: number, i0: number, i1: number, t: number, vehicle: VehicleParams): void {
+    const p = this.params;
+    const obs = this.obs;
+    const path = this.paths[k]!;
+    const m = Math.floor(t / p.observationSampleRes);
+    const dtMap = p.intervalS * p.observationSampleRes;
+    const s0 = this.pathS0[k]!;
+    const sEnd = this.pathEnd[k]!;
+    const ehw = vehicle.widthM / 2;
+    const ehl = vehicle.lengthM / 2;
+    const r2c = vehicle.rearAxleToCenterM;
+    // Objects intersecting the driving corridor (path s0 → s0 + 8 s · max target, ± width / 2,
+    // square caps), tested in the path frame around each object's projection.
+    let n = 0;
+    const box = this.corridorBox;
+    const b = 4 * k;
+    for (let j = 0; j < obs.count; j++) {
+      const ox = obs.xAt(j, m, dtMap);
+      const oy = obs.yAt(j, m, dtMap);
+      const r = obs.radius[j]!;
+      const reach = r + ehw;
+      if (
+        ox + reach < box[b]! ||
+        oy + reach < box[b + 1]! ||
+        ox - reach > box[b + 2]! ||
+        oy - reach > box[b + 3]!
+      ) {
+        continue;
+      }
+      const key = k * this.trackCap + j;
+      const prev = this.trackS[key]!;
+      let s: number;
+      if (Number.isNaN(prev)) {
+        s = path.project(ox, oy, this.frenet, s0 - PROJECT_MARGIN_M, sEnd + PROJECT_MARGIN_M);
+      } else {
+        const travel = obs.speed[j]! * dtMap + TRACK_SLACK_M;
+        s = path.project(ox, oy, this.frenet, prev - travel, prev + travel);
+        if (Math.abs(this.frenet.dM) > reach + TRACK_RECHECK_M) {
+          s = path.project(ox, oy, this.frenet, s0 - PROJECT_MARGIN_M, sEnd + PROJECT_MARGIN_M);
+        }
+      }
+      this.trackS[key] = s;
+      const d = this.frenet.dM;
+      if (Math.abs(d) - r > ehw || s + r < s0 - ehw || s - r > sEnd + ehw) continue;
+      const rel = obs.heading[j]! - path.interpolate(s, this.pose).headingRad;
+      const cr = Math.abs(Math.cos(rel));
+      const sr = Math.abs(Math.sin(rel));
+      const lat = obs.halfL[j]! * sr + obs.halfW[j]! * cr;
+      const lon = obs.halfL[j]! * cr + obs.halfW[j]! * sr;
+      if (Math.abs(d) - lat > ehw || s + lon < s0 - ehw || s - lon > sEnd + ehw) continue;
+      this.objIdx[n] = j;
+      this.objS[n] = s;
+      n++;
+    }
+    const np = this.paths.length;
+    for (let r = 0; r < obs.redLaneCount; r++) {
+      const lane = obs.redLanes[r]!;
+      const a = this.redStart[lane * np + k]!;
+      const b = this.redEnd[lane * np + k]!;
+      if (Number.isNaN(a) || b < s0 - ehw || a > sEnd + ehw) continue;
+      this.objIdx[n] = -1 - lane;
+      this.objS[n] = this.redMid[lane * np + k]!;
+      n++;
+    }
+    const front = r2c + ehl;
+    for (let i = i0; i < i1; i++) {
+      const o = i * this.stride + t - 1;
+      const egoS = this.propS[o]!;
+      const h = this.propH[o]!;
+      const c = Math.cos(h);
+      const sn = Math.sin(h);
+      const ecx = this.propX[o]! + r2c * c;
+      const ecy = this.propY[o]! + r2c * sn;
+      let best = Infinity;
+      let bestJ = 0;
+      for (let q = 0; q < n; q++) {
+        if (this.objS[q]! <= egoS) continue;
+        const j = this.objIdx[q]!;
+        let dist: number;
+        if (j >= 0) {
+          dist = obbDistance(
+            ecx,
+            ecy,
+            c,
+            sn,
+            ehl,
+            ehw,
+            obs.xAt(j, m, dtMap),
+            obs.yAt(j, m, dtMap),
+            obs.cos[j]!,
+            obs.sin[j]!,
+            obs.halfL[j]!,
+            obs.halfW[j]!,
+          );
+        } else {
+          dist = Math.max(0, this.redStart[(-1 - j) * np + k]! - egoS - front);
+        }
+        if (dist < best) {
+          best = dist;
+          bestJ = j;
+        }
+      }
+      if (best < Infinity) {
+        this.leadS[i] = egoS + best;
+        this.leadV[i] = bestJ >= 0 ? obs.speed[bestJ]! * Math.cos(obs.heading[bestJ]! - h) : 0;
+        this.leadRear[i] = 0;
+      } else {
+        this.leadS[i] = path.length;
+        this.leadV[i] = 0;
+        this.leadRear[i] = ehl;
+      }
+    }
+  }
+
+  /** Tracks every proposal from the true ego state (LQR + kinematic bicycle), 0.1 s steps. */
+  private simulate(ego: EgoState, vehicle: VehicleParams): void {
+    const p = this.params;
+    const sim = this.sim;
+    const T = sim.steps;
+    const e = this.simEgo;
+    for (let i = 0; i < this.nProposals; i++) {
+      e.tS = ego.tS;
+      e.x = ego.x;
+      e.y = ego.y;
+      e.headingRad = ego.headingRad;
+      e.speedMps = ego.speedMps;
+      e.accelMps2 = ego.accelMps2;
+      e.steerRad = ego.steerRad;
+      e.yawRateRadps = ego.yawRateRadps;
+      const base = i * T;
+      const po = i * this.stride;
+      this.record(base, e);
+      for (let t = 0; t < T - 1; t++) {
+        const nPoses = Math.min(p.trackerPoses, T - t);
+        for (let w = 0; w < nPoses; w++) {
+          this.wx[w] = this.propX[po + t + w]!;
+          this.wy[w] = this.propY[po + t + w]!;
+          this.wh[w] = this.propH[po + t + w]!;
+        }
+        this.tracker.command(e, this.wx, this.wy, this.wh, nPoses, vehicle, this.cmd);
+        stepBicycle(e, this.cmd, vehicle, p.intervalS, e);
+        this.record(base + t + 1, e);
+      }
+    }
+  }
+
+  private record(k: number, e: EgoState): void {
+    const sim = this.sim;
+    sim.x[k] = e.x;
+    sim.y[k] = e.y;
+    sim.heading[k] = e.headingRad;
+    sim.speed[k] = e.speedMps;
+    sim.accel[k] = e.accelMps2;
+  }
+
+  /**
+   * pdm_emergency_brake.py: poses along the ego heading at a constant "correcting" speed
+   * c = 1.1·(v + clip(−10·v)) above 0.2 m/s, else clip(−4·v − a). c is often negative (poses
+   * behind the ego), which makes the tracker brake hard; replicated literally.
+   */
+  private brakeTrajectory(snap: WorldSnapshot): Trajectory {
+    const p = this.params;
+    const eb = p.emergencyBrake;
+    const ego = snap.ego;
+    const v = ego.speedMps;
+    const a = ego.accelMps2;
+    const clip = (x: number): number => Math.min(eb.maxLongAccelMps2, Math.max(eb.minLongAccelMps2, x));
+    const c = v > 0.2 ? 1.1 * (v + clip(-10 * v)) : clip(4 * -v + 1 * -a);
+    const ch = Math.cos(ego.headingRad);
+    const sh = Math.sin(ego.headingRad);
+    const points: TrajectoryPoint[] = [];
+    for (let t = 0; t <= p.trajectorySteps; t++) {
+      const d = c * t * p.intervalS;
+      points.push({
+        tS: snap.tS + t * p.intervalS,
+        x: ego.x + d * ch,
+        y: ego.y + d * sh,
+        headingRad: ego.headingRad,
+        speedMps: c,
+      });
+    }
+    return { points };
+  }
+}
+
+/**
+ * The PDM-Closed planner. The state is one `PdmClosed` per scenario (created in `init`), mutated
+ * in place by `step` (its buffers are the point: no allocation per tick besides the output).
+ */
+export function pdmClosedPlanner(params: PdmClosedParamsInput = {}): Planner<PdmClosed> {
+  const p = PdmClosedParamsSchema.parse(params);
+  return {
+    name: 'pdm-closed',
+    init: (ctx: PlannerContext): PdmClosed => new PdmClosed(p, ctx),
+    step: (state: PdmClosed, snapshot: WorldSnapshot, ctx: PlannerContext) => ({
+      state,
+      output: { trajectory: state.plan(snapshot, ctx.vehicle) },
+    }),
+  };
+}
