@@ -11,10 +11,9 @@ import { createPlanner, PLANNER_NAMES } from '../planner/index.ts';
 import { type AgentMode, evaluate, loadScenario, runScenario } from '../sim/index.ts';
 import { evaluateRun } from '../sim/metrics/index.ts';
 import { BUILTIN_IDS, builtinScenario } from '../sim/scenarios/index.ts';
+import { registerCommands } from './commands/index.ts';
+import { UsageError } from './errors.ts';
 import { markdownTable } from './table.ts';
-
-/** An expected failure: reported as one line, exit code 2. */
-class UsageError extends Error {}
 
 function intArg(name: string, min: number) {
   return (v: string) => {
@@ -221,6 +220,7 @@ function buildProgram(out: (s: string) => void): Command {
         if (errors.length > 0) throw new UsageError(`${errors.length} run(s) failed`);
       },
     );
+  registerCommands(program, out);
   return program;
 }
 
