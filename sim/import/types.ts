@@ -1,0 +1,28 @@
+/**
+ * What every importer returns. Importers convert frames and units into ours (ENU, SI; CARLA's
+ * y = −OpenDRIVE y; nuPlan's ego pose is the rear axle) and report, never drop, what they cannot use.
+ */
+import type { RoadMapData, Scenario } from '../../core/index.ts';
+
+export interface ImportResult {
+  /** The road map, when the file holds or references one. */
+  map?: RoadMapData;
+  /** Scenarios found (a route file or a nuPlan log can hold several). */
+  scenarios: Scenario[];
+  /** Elements read but not supported, by name and path (never silently dropped). */
+  unsupported: string[];
+  warnings: string[];
+}
+
+export interface ImportOptions {
+  /** Map file for formats that reference one (CARLA routes, OpenSCENARIO without a resolvable path). */
+  mapPath?: string;
+  /** Select one route / scenario by id. */
+  id?: string;
+  /** nuPlan: root of the GeoPackage maps. */
+  mapRoot?: string;
+  /** nuPlan: scenario types (tags) to keep. */
+  scenarioTypes?: string[];
+  /** Maximum number of scenarios to return. */
+  limit?: number;
+}
