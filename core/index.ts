@@ -2,4 +2,5 @@ export * from './Clock.ts';
 export * from './frames.ts';
 export * from './geometry.ts';
 export * from './result.ts';
+export * from './SavGol.ts';
 export * from './schemas.ts';

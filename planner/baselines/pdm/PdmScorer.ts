@@ -11,11 +11,11 @@
  * polygon), ONCOMING_TRAFFIC (centre in no on-route lane). All buffers are preallocated.
  */
 import type { VehicleParams } from '../../../core/index.ts';
+import { applySavGol, roundDecimals, type SavGolFilter, savGolFilter } from '../../../core/index.ts';
 import type { LaneAreaIndex } from './LaneAreaIndex.ts';
 import { obbOverlap, segmentIntersectsObb } from './obb.ts';
 import type { PdmObservation } from './PdmObservation.ts';
 import type { PdmPath } from './PdmPath.ts';
-import { applySavGol, round8, type SavGolFilter, savGolFilter } from './SavGol.ts';
 
 export interface ScorerParams {
   weightProgress: number;
@@ -438,24 +438,24 @@ export class PdmScorer {
     // (3) lon accel: SG(2, whole horizon)
     applySavGol(this.sgAccel41, a, sig);
     for (let t = 0; t < T; t++) {
-      const v = round8(sig[t]!);
+      const v = roundDecimals(sig[t]!, 8);
       if (!(v > c.minLonAccel && v < c.maxLonAccel)) return false;
     }
     // (2) lat accel: the bicycle model's ay is identically 0, so it always passes.
     // (1) jerk magnitude: |a| = hypot(ax, 0); (5) lon jerk: ax. Accel SG(2, 8), then SG'(2, horizon).
     for (let t = 0; t < T; t++) sig3[t] = Math.abs(a[t]!);
     applySavGol(this.sgAccel8, sig3, sig2);
-    for (let t = 0; t < T; t++) sig2[t] = round8(sig2[t]!);
+    for (let t = 0; t < T; t++) sig2[t] = roundDecimals(sig2[t]!, 8);
     applySavGol(this.sgJerk, sig2, sig);
     for (let t = 0; t < T; t++) {
-      const v = round8(sig[t]!);
+      const v = roundDecimals(sig[t]!, 8);
       if (!(v > -c.maxAbsJerk && v < c.maxAbsJerk)) return false;
     }
     applySavGol(this.sgAccel8, a, sig2);
-    for (let t = 0; t < T; t++) sig2[t] = round8(sig2[t]!);
+    for (let t = 0; t < T; t++) sig2[t] = roundDecimals(sig2[t]!, 8);
     applySavGol(this.sgJerk, sig2, sig);
     for (let t = 0; t < T; t++) {
-      const v = round8(sig[t]!);
+      const v = roundDecimals(sig[t]!, 8);
       if (!(v > -c.maxAbsLonJerk && v < c.maxAbsLonJerk)) return false;
     }
     // (4) yaw accel SG''(3, 5) and (6) yaw rate SG'(2, 5) on the unwrapped heading.
@@ -467,12 +467,12 @@ export class PdmScorer {
     }
     applySavGol(this.sgYawAccel, sig3, sig);
     for (let t = 0; t < T; t++) {
-      const v = round8(sig[t]!);
+      const v = roundDecimals(sig[t]!, 8);
       if (!(v > -c.maxAbsYawAccel && v < c.maxAbsYawAccel)) return false;
     }
     applySavGol(this.sgYawRate, sig3, sig);
     for (let t = 0; t < T; t++) {
-      const v = round8(sig[t]!);
+      const v = roundDecimals(sig[t]!, 8);
       if (!(v > -c.maxAbsYawRate && v < c.maxAbsYawRate)) return false;
     }
     return true;

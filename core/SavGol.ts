@@ -1,7 +1,8 @@
 /**
  * Savitzky–Golay filtering with SciPy's `savgol_filter(..., mode='interp')` semantics, precomputed
  * as one weight vector per output sample so a filter pass is a handful of dot products and
- * allocates nothing. PDM's comfort metric (tuplan_garage `pdm_comfort_metrics.py`) uses it.
+ * allocates nothing. nuPlan's comfort metrics (state_extractors.py) and PDM's scorer (tuplan_garage
+ * `pdm_comfort_metrics.py`) use it.
  *
  * SciPy details reproduced: interior samples use the centred window (even windows: samples
  * i−w/2+1 … i+w/2, evaluated at the half-sample position w/2−0.5, as `convolve1d` aligns an
@@ -128,7 +129,36 @@ export function applySavGol(f: SavGolFilter, x: ArrayLike<number>, out: Float64A
   return out;
 }
 
-/** NumPy `np.round(x, 8)` (ties differ only at exact halves, irrelevant for bounds checks). */
-export function round8(x: number): number {
-  return Math.round(x * 1e8) / 1e8;
+/**
+ * Weights h (length `window`) with Σ h[j]·x[j] = the `deriv`-th derivative per sample at abscissa
+ * `t0` of the least-squares polynomial through x[0..window−1] (abscissae 0..window−1).
+ */
+export function savgolWeights(window: number, polyorder: number, deriv: number, t0: number): Float64Array {
+  return windowWeights(window, polyorder, deriv, t0, 1);
+}
+
+/**
+ * One-shot SciPy `savgol_filter(x, window, polyorder, deriv, delta, mode='interp')`: builds the
+ * filter for x's length and applies it (allocates; build once with `savGolFilter` on hot paths).
+ */
+export function savgolFilter(
+  x: ArrayLike<number>,
+  window: number,
+  polyorder: number,
+  deriv = 0,
+  delta = 1,
+): Float64Array {
+  if (!(Number.isInteger(window) && window >= 1 && window <= x.length)) {
+    throw new RangeError(`savgol window ${window} must be an integer in [1, ${x.length}]`);
+  }
+  return applySavGol(savGolFilter(x.length, window, polyorder, deriv, delta), x, new Float64Array(x.length));
+}
+
+/** NumPy `np.round(v, decimals)`: scale, round half to even, unscale. */
+export function roundDecimals(v: number, decimals: number): number {
+  const f = 10 ** decimals;
+  const y = v * f;
+  let r = Math.round(y);
+  if (r - y === 0.5 && r % 2 !== 0) r -= 1;
+  return r / f;
 }
