@@ -3,6 +3,7 @@
  * length and Frenet projection, oriented boxes with separating-axis overlap, polygon containment.
  * Hot-path functions take preallocated outputs and allocate nothing.
  */
+import { obbOverlap } from './obb.ts';
 import type { Vec2 } from './schemas.ts';
 
 const TWO_PI = 2 * Math.PI;
@@ -261,25 +262,6 @@ export function boxCorners(
   return out;
 }
 
-function separatedOnAxesOf(a: OrientedBox, b: OrientedBox): boolean {
-  const dx = b.cx - a.cx;
-  const dy = b.cy - a.cy;
-  const ca = Math.cos(a.headingRad);
-  const sa = Math.sin(a.headingRad);
-  const cb = Math.cos(b.headingRad);
-  const sb = Math.sin(b.headingRad);
-  // axis 1: a's heading; axis 2: a's normal
-  for (let k = 0; k < 2; k++) {
-    const ax = k === 0 ? ca : -sa;
-    const ay = k === 0 ? sa : ca;
-    const ra = k === 0 ? a.lengthM / 2 : a.widthM / 2;
-    const rb =
-      Math.abs((cb * ax + sb * ay) * (b.lengthM / 2)) + Math.abs((-sb * ax + cb * ay) * (b.widthM / 2));
-    if (Math.abs(dx * ax + dy * ay) > ra + rb) return true;
-  }
-  return false;
-}
-
 /** True when two oriented boxes overlap (separating-axis theorem; touching counts as overlap). */
 export function boxesOverlap(a: OrientedBox, b: OrientedBox): boolean {
   const dx = b.cx - a.cx;
@@ -287,7 +269,20 @@ export function boxesOverlap(a: OrientedBox, b: OrientedBox): boolean {
   const ra = (a.lengthM + a.widthM) * 0.5;
   const rb = (b.lengthM + b.widthM) * 0.5;
   if (dx * dx + dy * dy > (ra + rb) * (ra + rb)) return false; // bounding-circle early out
-  return !separatedOnAxesOf(a, b) && !separatedOnAxesOf(b, a);
+  return obbOverlap(
+    a.cx,
+    a.cy,
+    Math.cos(a.headingRad),
+    Math.sin(a.headingRad),
+    a.lengthM / 2,
+    a.widthM / 2,
+    b.cx,
+    b.cy,
+    Math.cos(b.headingRad),
+    Math.sin(b.headingRad),
+    b.lengthM / 2,
+    b.widthM / 2,
+  );
 }
 
 // ---------------------------------------------------------------------------------------------

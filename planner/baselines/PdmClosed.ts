@@ -48,6 +48,7 @@ import type {
   VehicleParams,
   WorldSnapshot,
 } from '../../core/index.ts';
+import { obbDistance } from '../../core/index.ts';
 import {
   type BicycleCommand,
   LqrTracker,
@@ -57,7 +58,6 @@ import {
 } from '../../sim/index.ts';
 import type { Planner, PlannerContext } from '../Planner.ts';
 import { LaneAreaIndex } from './pdm/LaneAreaIndex.ts';
-import { obbDistance } from './pdm/obb.ts';
 import { PdmObservation } from './pdm/PdmObservation.ts';
 import { PdmPath } from './pdm/PdmPath.ts';
 import { PdmScorer, type SimulatedProposals } from './pdm/PdmScorer.ts';

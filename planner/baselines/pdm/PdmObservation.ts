@@ -10,8 +10,8 @@
  * Storage is struct-of-arrays, grown only when a scene has more objects than ever before.
  */
 import type { AgentState, VehicleParams, WorldSnapshot } from '../../../core/index.ts';
+import { obbOverlap } from '../../../core/index.ts';
 import type { LaneAreaIndex } from './LaneAreaIndex.ts';
-import { obbOverlap } from './obb.ts';
 
 export interface ObservationLimits {
   radiusM: number;

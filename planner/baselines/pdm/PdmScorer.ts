@@ -11,9 +11,15 @@
  * polygon), ONCOMING_TRAFFIC (centre in no on-route lane). All buffers are preallocated.
  */
 import type { VehicleParams } from '../../../core/index.ts';
-import { applySavGol, roundDecimals, type SavGolFilter, savGolFilter } from '../../../core/index.ts';
+import {
+  applySavGol,
+  obbOverlap,
+  roundDecimals,
+  type SavGolFilter,
+  savGolFilter,
+  segmentIntersectsObb,
+} from '../../../core/index.ts';
 import type { LaneAreaIndex } from './LaneAreaIndex.ts';
-import { obbOverlap, segmentIntersectsObb } from './obb.ts';
 import type { PdmObservation } from './PdmObservation.ts';
 import type { PdmPath } from './PdmPath.ts';
 
