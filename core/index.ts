@@ -1,3 +1,4 @@
+export * from './Bus.ts';
 export * from './Clock.ts';
 export * from './frames.ts';
 export * from './geometry.ts';
@@ -5,3 +6,4 @@ export * from './obb.ts';
 export * from './result.ts';
 export * from './SavGol.ts';
 export * from './schemas.ts';
+export * from './topics.ts';
