@@ -1,7 +1,3 @@
-/** Importer for commonroad files — not implemented yet (stub until its work lands). */
-import { fail, type Result } from '../../../core/index.ts';
-import type { ImportOptions, ImportResult } from '../types.ts';
-
-export function importCommonRoad(path: string, _opts: ImportOptions = {}): Result<ImportResult> {
-  return fail('UNSUPPORTED', path, 'commonroad import is not implemented yet');
-}
+/** CommonRoad XML (2018b, 2020a) importer: lanelets → RoadMap, obstacles + planning problems → Scenarios. */
+export { type CommonRoadParams, CommonRoadParamsSchema } from './CommonRoadParams.ts';
+export { importCommonRoad } from './importCommonRoad.ts';

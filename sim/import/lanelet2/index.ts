@@ -1,7 +1,14 @@
-/** Importer for lanelet2 files — not implemented yet (stub until its work lands). */
-import { fail, type Result } from '../../../core/index.ts';
-import type { ImportOptions, ImportResult } from '../types.ts';
-
-export function importLanelet2(path: string, _opts: ImportOptions = {}): Result<ImportResult> {
-  return fail('UNSUPPORTED', path, 'lanelet2 import is not implemented yet');
-}
+/** Lanelet2 .osm importer (map only) and the lanelet helpers CommonRoad shares. */
+export { importLanelet2 } from './importLanelet2.ts';
+export { type LaneGeometry, laneFromBounds, leftIsLeft, runsAgainst } from './laneFromBounds.ts';
+export {
+  asArray,
+  attr,
+  child,
+  ElementError,
+  num,
+  parseXmlFile,
+  parseXmlText,
+  text,
+  type XmlNode,
+} from './parseXml.ts';

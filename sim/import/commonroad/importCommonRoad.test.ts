@@ -1,0 +1,131 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { importCommonRoad } from './index.ts';
+
+const data = (f: string) => fileURLToPath(new URL(`../../../data/commonroad/${f}`, import.meta.url));
+const TWO = data('edgeplan_two_lanes_2020a.xml');
+
+function mustImport(path: string) {
+  const r = importCommonRoad(path);
+  if (!r.ok) throw new Error(JSON.stringify(r.error));
+  return r.value;
+}
+
+describe('importCommonRoad (hand-written 2020a file)', () => {
+  const res = mustImport(TWO);
+  const lane = (id: string) => res.map!.lanes.find((l) => l.id === id)!;
+
+  it('centreline is the midpoint of the bounds and width their distance', () => {
+    // Bounds y = 3.5 and y = 0 → centre y = 1.75, width 3.5 m.
+    expect(lane('1').centerline[0]).toEqual({ x: 0, y: 1.75 });
+    expect(lane('1').centerline.at(-1)).toEqual({ x: 50, y: 1.75 });
+    expect(lane('1').widthM).toBeCloseTo(3.5, 9);
+  });
+
+  it('keeps successors, predecessors and same-direction neighbours with the marking', () => {
+    expect(lane('1').successors).toEqual(['2']);
+    expect(lane('2').predecessors).toEqual(['1']);
+    // Lane 1's left marking is dashed → change allowed; lane 3's right marking is dashed too.
+    expect(lane('1').left).toEqual({ laneId: '3', changeAllowed: true, opposite: false });
+    expect(lane('3').right).toEqual({ laneId: '1', changeAllowed: true, opposite: false });
+    expect(lane('1').rightBoundary).toBe('solid');
+  });
+
+  it('takes the speed limit from the 274 sign and carries it to successors', () => {
+    expect(lane('1').speedLimitMps).toBe(8.33);
+    expect(lane('2').speedLimitMps).toBe(8.33);
+  });
+
+  it('defaults a lanelet with no speed limit and warns', () => {
+    expect(lane('3').speedLimitMps).toBe(13.89);
+    expect(res.warnings.some((w) => w.includes('1 of 3 lanelets have no speed limit'))).toBe(true);
+  });
+
+  it('moves the planning-problem start from the centre to the rear axle', () => {
+    const s = res.scenarios[0]!;
+    // Pacifica rear axle 1.461 m behind the centre: 5 − 1.461 = 3.539.
+    expect(s.egoStart.x).toBeCloseTo(3.539, 9);
+    expect(s.egoStart.y).toBeCloseTo(1.75, 9);
+    expect(s.egoStart.speedMps).toBe(8);
+  });
+
+  it('routes from the start lanelet to the goal lanelet', () => {
+    expect(res.scenarios[0]!.route.laneIds).toEqual(['1', '2']);
+  });
+
+  it('turns a dynamic obstacle into a replay agent with time = step × timeStepSize', () => {
+    const a = res.scenarios[0]!.agents.find((x) => x.id === 'cr_20')!;
+    expect(a.kind).toBe('vehicle');
+    expect(a.reactive).toBe('idm');
+    expect(a.behavior.type).toBe('replay');
+    if (a.behavior.type !== 'replay') return;
+    expect(a.behavior.track.map((p) => [p.tS, p.x])).toEqual([
+      [0, 20],
+      [0.1, 20.5],
+      [0.2, 21],
+    ]);
+    expect([a.lengthM, a.widthM]).toEqual([4.5, 1.8]);
+  });
+
+  it('turns a static obstacle into a static agent', () => {
+    const a = res.scenarios[0]!.agents.find((x) => x.id === 'cr_21')!;
+    expect(a.kind).toBe('static');
+    expect(a.behavior.type).toBe('static');
+  });
+
+  it('drives an expert along the route until the goal interval ends (40 steps = 4 s)', () => {
+    const s = res.scenarios[0]!;
+    expect(s.durationS).toBe(4);
+    expect(s.expert.length).toBe(41);
+    expect(s.expert.at(-1)!.x).toBeGreaterThan(s.egoStart.x + 10);
+  });
+});
+
+describe('importCommonRoad (real files)', () => {
+  it('reads the 2018b US101 scenario with its 12 obstacles', () => {
+    const r = mustImport(data('USA_US101-3_3_T-1.xml'));
+    expect(r.map!.lanes.length).toBe(12); // 12 <lanelet id=…> elements
+    expect(r.scenarios[0]!.agents.length).toBe(12);
+    expect(r.scenarios[0]!.egoStart.speedMps).toBe(9.65);
+  });
+
+  it('reads the 2020a tutorial scenario', () => {
+    const r = mustImport(data('ZAM_Tutorial-1_2_T-1.xml'));
+    expect(r.map!.lanes.length).toBe(3);
+    expect(r.scenarios.length).toBe(1);
+    expect(r.scenarios[0]!.agents.length).toBe(3);
+  });
+});
+
+describe('importCommonRoad errors', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'cr-'));
+  const text = readFileSync(TWO, 'utf8');
+
+  it('reports a truncated file with its line and column', () => {
+    const p = join(dir, 'truncated.xml');
+    writeFileSync(p, text.slice(0, 900));
+    const r = importCommonRoad(p);
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.error.code).toBe('PARSE_ERROR');
+    expect(r.error.path).toMatch(/truncated\.xml:\d+:\d+$/);
+  });
+
+  it('names the element path of a bad number', () => {
+    const p = join(dir, 'badnum.xml');
+    writeFileSync(p, text.replace('<x>50</x>', '<x>fifty</x>'));
+    const r = importCommonRoad(p);
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.error.path).toBe(`${p}:commonRoad/lanelet[0]/leftBound/point[1]/x`);
+    expect(r.error.message).toContain('"fifty" is not a number');
+  });
+
+  it('reports a missing file as an IO error', () => {
+    const r = importCommonRoad(join(dir, 'nope.xml'));
+    expect(r.ok ? '' : r.error.code).toBe('IO_ERROR');
+  });
+});
