@@ -1,0 +1,152 @@
+import { describe, expect, it } from 'vitest';
+import { RoadMap } from '../sim/index.ts';
+import { intersection } from '../sim/scenarios/index.ts';
+import { LaneGraphBuilder } from './LaneGraphBuilder.ts';
+import { PerceptionParamsSchema } from './PerceptionParams.ts';
+import { agent, snapshot, straightRoad } from './testing/scenes.ts';
+
+// Ego rear axle at (0, 0) heading +x at 10 m/s on R0 (s = 100). Pacifica: front bumper 1.461 +
+// 5.176/2 = 4.049 m ahead of the rear axle, half length 2.588 m, half width 1.1485 m.
+const FRONT = 4.049;
+const params = PerceptionParamsSchema.parse({});
+const map = straightRoad();
+const build = (agents = [] as ReturnType<typeof agent>[], extra = {}, p = params) => {
+  const snap = snapshot(0, 0, 0, 10, agents, extra);
+  return new LaneGraphBuilder(map, p).build(snap, snap.route);
+};
+
+describe('LaneGraphBuilder relations', () => {
+  it('ego lane: R0 at s = 100, on the route', () => {
+    const g = build();
+    expect(g.egoLane).toMatchObject({ laneId: 'R0', sM: 100, dM: 0, onRoute: true, type: 'driving' });
+  });
+
+  it('neighbours: R1 on the left (change allowed), nothing on the right', () => {
+    const g = build();
+    expect(g.left).toEqual({ laneId: 'R1', changeAllowed: true, opposite: false });
+    expect(g.right).toBeNull();
+  });
+
+  it('neighbours: from R1 the oncoming O0 is opposite and may not be entered', () => {
+    const snap = snapshot(0, 4, 0, 10, [], { route: { laneIds: ['R1'] } });
+    const g = new LaneGraphBuilder(map, params).build(snap, snap.route);
+    expect(g.left).toEqual({ laneId: 'O0', changeAllowed: false, opposite: true });
+    expect(g.right).toEqual({ laneId: 'R0', changeAllowed: true, opposite: false });
+  });
+
+  it('lanes within the radius, nearest first, ties by id (N0 starts 100 m away: out)', () => {
+    const g = build();
+    expect(g.lanes.map((l) => [l.laneId, l.distanceM])).toEqual([
+      ['R0', 0],
+      ['R1', 4],
+      ['SW', 4],
+      ['O0', 8],
+    ]);
+  });
+
+  it('successors along the route up to the look-ahead, distances from the front bumper', () => {
+    expect(build().successors.map((s) => [s.laneId, s.startM])).toEqual([['N0', 95.95]]); // 100 − 4.049
+    const far = build([], {}, PerceptionParamsSchema.parse({ lookaheadM: 250 }));
+    expect(far.successors.map((s) => [s.laneId, s.relation, s.startM])).toEqual([
+      ['N0', 'successor', 95.95],
+      ['JN0', 'successor', 195.95],
+    ]);
+  });
+
+  it('next junction: J at 195.95 m when within the look-ahead, else none', () => {
+    expect(build().nextJunction).toBeNull();
+    const far = build([], {}, PerceptionParamsSchema.parse({ lookaheadM: 250 }));
+    expect(far.nextJunction).toEqual({ junctionId: 'J', distanceM: 195.95 });
+  });
+
+  it('next stop line: 108 − 100 − 4.049 = 3.95 m, with the lane signal', () => {
+    expect(build().nextStopLine).toEqual({
+      id: 'SL',
+      laneId: 'R0',
+      distanceM: 3.95,
+      kind: 'signal',
+      signal: 'NONE',
+    });
+    const red = build([], { lights: [{ laneId: 'R0', state: 'RED' }] });
+    expect(red.nextStopLine?.signal).toBe('RED');
+  });
+
+  it('next crosswalk: the centreline enters CW at x = 10, 110 − 104.049 = 5.95 m ahead', () => {
+    expect(build().nextCrosswalk).toEqual({ id: 'CW', distanceM: 5.95 });
+  });
+
+  it('lead in the ego lane: nearest ahead, gap 23.7 m, TTC 23.70 / 5 = 4.74 s', () => {
+    // car centre 30 m ahead: 30 − 1.461 − 2.588 − 2.25 = 23.701 m
+    const g = build([agent('far', 'vehicle', 60, 0, 0, 5), agent('lead', 'vehicle', 30, 0, 0, 5)]);
+    expect(g.ego?.lead).toEqual({
+      agentId: 'lead',
+      kind: 'vehicle',
+      gapM: 23.7,
+      speedMps: 5,
+      relSpeedMps: -5,
+      ttcS: 4.74,
+    });
+  });
+
+  it('follow in the ego lane: gap 16.62 m, closing 2 m/s, TTC 8.31 s', () => {
+    // 20 + 1.461 − 2.588 − 2.25 = 16.623 m
+    const g = build([agent('tail', 'vehicle', -20, 0, 0, 12)]);
+    expect(g.ego?.follow).toMatchObject({ agentId: 'tail', gapM: 16.62, relSpeedMps: 2, ttcS: 8.31 });
+    expect(g.ego?.lead).toBeNull();
+  });
+
+  it('lead in a successor lane counts (gap 103.7 m)', () => {
+    const g = build([agent('next', 'vehicle', 110, 0)]);
+    expect(g.ego?.lead).toMatchObject({ agentId: 'next', gapM: 103.7, ttcS: 10.37 });
+  });
+
+  it('lead in the left lane at equal speed: not closing, TTC null', () => {
+    const g = build([agent('l', 'vehicle', 10, 4, 0, 10)]);
+    expect(g.leftSlot?.laneId).toBe('R1');
+    expect(g.leftSlot?.lead).toMatchObject({ agentId: 'l', gapM: 3.7, relSpeedMps: 0, ttcS: null });
+    expect(g.ego?.lead).toBeNull();
+    expect(g.rightSlot).toBeNull();
+  });
+
+  it('crossing: a pedestrian walking into the corridor, conflict 15.95 m ahead at 2.75 s', () => {
+    // corridor half width 1.1485 + 0.3 + 0.5 = 1.9485 m; y = −6 + 1.5 t ≥ −1.9485 from t = 2.70 s,
+    // sampled every 0.25 s → 2.75 s. Conflict s: 120 − 104.049 = 15.951 m; ego there in 1.6 s.
+    const g = build([agent('ped', 'pedestrian', 20, -6, Math.PI / 2, 1.5)]);
+    expect(g.crossing).toEqual([
+      {
+        agentId: 'ped',
+        kind: 'pedestrian',
+        speedMps: 1.5,
+        distanceM: 20.88,
+        conflictM: 15.95,
+        agentTimeS: 2.75,
+        egoTimeS: 1.6,
+      },
+    ]);
+  });
+
+  it('crossing: parallel walkers, oncoming traffic and the lead itself are not crossing', () => {
+    const g = build([
+      agent('stroll', 'pedestrian', 20, -6, 0, 1.5),
+      agent('oncoming', 'vehicle', 40, 8, Math.PI, 10),
+      agent('lead', 'vehicle', 30, 0, 0, 5),
+    ]);
+    expect(g.crossing).toEqual([]);
+  });
+
+  it('intersection: stop line and junction ahead, signal from the route connector', () => {
+    const imap = new RoadMap(intersection());
+    const snap = snapshot(1.75, -30, Math.PI / 2, 8, [], {
+      route: { laneIds: ['IN3', 'C32', 'OUT2'] },
+      lights: [
+        { laneId: 'C32', state: 'GREEN' },
+        { laneId: 'C31', state: 'RED' },
+      ],
+    });
+    const g = new LaneGraphBuilder(imap, params).build(snap, snap.route);
+    // IN3 ends (stop line, junction J0 begins) at y = −14: 16 − 4.049 = 11.95 m.
+    expect(g.nextStopLine).toMatchObject({ laneId: 'IN3', distanceM: 11.95, signal: 'GREEN' });
+    expect(g.nextJunction).toEqual({ junctionId: 'J0', distanceM: 11.95 });
+    expect(g.successors.map((s) => s.laneId)).toEqual(['C32', 'OUT2']);
+  });
+});

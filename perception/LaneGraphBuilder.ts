@@ -1,0 +1,438 @@
+/**
+ * The local lane graph around the ego: nearby lanes, the ego lane and its neighbours, route
+ * successors, the next junction / stop line / crosswalk, lead and follow agents per lane, and
+ * agents whose constant-velocity path enters the ego corridor. Built per map (crosswalk entries
+ * per lane are cached on first use); `build` is pure in its inputs.
+ */
+import {
+  type AgentState,
+  angleDiff,
+  Polyline,
+  pointInPolygon,
+  type Route,
+  type SignalState,
+  type VehicleParams,
+  VehicleParamsSchema,
+  type WorldSnapshot,
+} from '../core/index.ts';
+import type { LaneInfo, RoadMap } from '../sim/index.ts';
+import type { PerceptionParams } from './PerceptionParams.ts';
+import type {
+  CrossingAgent,
+  LaneAgent,
+  LaneGraph,
+  LaneSlot,
+  NearbyLane,
+  NeighbourLane,
+  Successor,
+} from './SceneContext.ts';
+
+/** Lanes of a chain with the along-distance of their start, relative to the ego rear axle, m. */
+interface ChainLane {
+  lane: LaneInfo;
+  startM: number;
+  relation: 'base' | 'successor' | 'left' | 'right' | 'predecessor';
+}
+
+const SIGNAL_RANK: Readonly<Record<SignalState, number>> = { UNKNOWN: 1, GREEN: 2, YELLOW: 3, RED: 4 };
+
+/** Prediction step for path crossing, s (nuPlan samples agent predictions at 0.5 s; finer for walkers). */
+const PREDICTION_STEP_S = 0.25;
+/** Crosswalk entry search step along a centreline, m. */
+const CROSSWALK_STEP_M = 0.5;
+/** Agents farther from their lane centre than half its width plus this are not "in" it, m. */
+const IN_LANE_MARGIN_M = 0.3;
+
+export class LaneGraphBuilder {
+  private readonly map: RoadMap;
+  private readonly params: PerceptionParams;
+  private readonly vehicle: VehicleParams;
+  private readonly crosswalkCache = new Map<number, { id: string; sM: number }[]>();
+
+  constructor(
+    map: RoadMap,
+    params: PerceptionParams,
+    vehicle: VehicleParams = VehicleParamsSchema.parse({}),
+  ) {
+    this.map = map;
+    this.params = params;
+    this.vehicle = vehicle;
+  }
+
+  /** Rear axle → front bumper along the heading, m. */
+  private get frontM(): number {
+    return this.vehicle.rearAxleToCenterM + this.vehicle.lengthM / 2;
+  }
+
+  build(snap: WorldSnapshot, route: Route): LaneGraph {
+    const map = this.map;
+    const ego = snap.ego;
+    const onRoute = new Set(route.laneIds);
+    const loc = map.locate(ego.x, ego.y, ego.headingRad, 5, route.laneIds);
+    const lanes = this.nearbyLanes(ego.x, ego.y, onRoute);
+    const empty: LaneGraph = {
+      egoLane: null,
+      lanes,
+      left: null,
+      right: null,
+      successors: [],
+      nextJunction: null,
+      nextStopLine: null,
+      nextCrosswalk: null,
+      ego: null,
+      leftSlot: null,
+      rightSlot: null,
+      crossing: [],
+    };
+    if (!loc) return empty;
+    const base = map.mustLane(loc.laneId);
+    const front = this.frontM;
+    const chain = this.chainAhead(base, loc.sM, route, true);
+    const successors: Successor[] = chain.slice(1).map((c) => ({
+      laneId: c.lane.data.id,
+      relation: c.relation as Successor['relation'],
+      startM: round2(c.startM - front),
+      lengthM: round2(c.lane.line.length),
+      ...(c.lane.data.junctionId ? { junctionId: c.lane.data.junctionId } : {}),
+    }));
+    const neighbour = (n: LaneInfo['data']['left']): NeighbourLane | null =>
+      n ? { laneId: n.laneId, changeAllowed: n.changeAllowed, opposite: n.opposite } : null;
+
+    // Next junction, stop line and crosswalk along the chain, ahead of the front bumper.
+    let nextJunction: LaneGraph['nextJunction'] = null;
+    let nextStopLine: LaneGraph['nextStopLine'] = null;
+    let nextCrosswalk: LaneGraph['nextCrosswalk'] = null;
+    for (const c of chain) {
+      const l = c.lane;
+      if (!nextJunction && l.data.junctionId) {
+        nextJunction = { junctionId: l.data.junctionId, distanceM: round2(Math.max(0, c.startM - front)) };
+      }
+      if (!nextStopLine) {
+        for (const sl of l.stopLines) {
+          const d = c.startM + sl.sM - front;
+          if (d >= 0) {
+            nextStopLine = {
+              id: sl.id,
+              laneId: l.data.id,
+              distanceM: round2(d),
+              kind: sl.kind,
+              signal: this.signalFor(l, snap, route),
+            };
+            break;
+          }
+        }
+      }
+      if (!nextCrosswalk) {
+        for (const cw of this.crosswalksOn(l)) {
+          const d = c.startM + cw.sM - front;
+          if (d >= -this.vehicle.lengthM) {
+            nextCrosswalk = { id: cw.id, distanceM: round2(Math.max(0, d)) };
+            break;
+          }
+        }
+      }
+    }
+
+    // Lead / follow per lane slot.
+    const located = snap.agents.map((a) => this.locateAgent(a));
+    const slotOf = (laneInfo: LaneInfo | undefined, sEgo: number, isBase: boolean): LaneSlot | null => {
+      if (!laneInfo) return null;
+      const ahead = isBase ? chain : this.chainAhead(laneInfo, sEgo, route, false);
+      const behind = this.chainBehind(laneInfo, sEgo);
+      return this.slot(laneInfo, [...behind, ...ahead], snap, located);
+    };
+    const leftLane = base.data.left ? map.lane(base.data.left.laneId) : undefined;
+    const rightLane = base.data.right ? map.lane(base.data.right.laneId) : undefined;
+    const sOn = (l: LaneInfo | undefined) => (l ? l.line.project(ego.x, ego.y).sM : 0);
+    const egoSlot = slotOf(base, loc.sM, true);
+    const leftSlot = base.data.left?.opposite ? null : slotOf(leftLane, sOn(leftLane), false);
+    const rightSlot = base.data.right?.opposite ? null : slotOf(rightLane, sOn(rightLane), false);
+
+    const inEgoLane = new Set<string>();
+    if (egoSlot?.lead) inEgoLane.add(egoSlot.lead.agentId);
+    if (egoSlot?.follow) inEgoLane.add(egoSlot.follow.agentId);
+    const crossing = this.crossingAgents(snap, chain, inEgoLane);
+
+    return {
+      egoLane: {
+        laneId: base.data.id,
+        sM: round2(loc.sM),
+        dM: round2(loc.dM),
+        headingErrRad: round3(loc.headingErrRad),
+        type: base.data.type,
+        speedLimitMps: base.data.speedLimitMps,
+        onRoute: onRoute.has(base.data.id),
+        ...(base.data.junctionId ? { junctionId: base.data.junctionId } : {}),
+      },
+      lanes,
+      left: neighbour(base.data.left),
+      right: neighbour(base.data.right),
+      successors,
+      nextJunction,
+      nextStopLine,
+      nextCrosswalk,
+      ego: egoSlot,
+      leftSlot,
+      rightSlot,
+      crossing,
+    };
+  }
+
+  private nearbyLanes(x: number, y: number, onRoute: Set<string>): NearbyLane[] {
+    const r = this.params.laneGraphRadiusM;
+    const out: NearbyLane[] = [];
+    for (const i of this.map.lanesNear(x, y, r)) {
+      const l = this.map.lanes[i]!;
+      const d = distanceToLine(l.line, x, y);
+      if (d > r) continue;
+      out.push({
+        laneId: l.data.id,
+        type: l.data.type,
+        widthM: l.data.widthM,
+        speedLimitMps: l.data.speedLimitMps,
+        onRoute: onRoute.has(l.data.id),
+        distanceM: round2(d),
+        ...(l.data.junctionId ? { junctionId: l.data.junctionId } : {}),
+      });
+    }
+    out.sort((a, b) => a.distanceM - b.distanceM || (a.laneId < b.laneId ? -1 : a.laneId > b.laneId ? 1 : 0));
+    return out;
+  }
+
+  /**
+   * The lane `base` and the lanes after it, up to the look-ahead: the route's lanes after `base`
+   * when `followRoute` and `base` is on the route, then the first successor (preferring route lanes).
+   * startM is the along-distance of each lane's start from the ego rear axle (at sEgo on base).
+   */
+  private chainAhead(base: LaneInfo, sEgo: number, route: Route, followRoute: boolean): ChainLane[] {
+    const map = this.map;
+    const out: ChainLane[] = [{ lane: base, startM: -sEgo, relation: 'base' }];
+    const limit = this.params.lookaheadM + this.frontM;
+    let k = followRoute ? route.laneIds.indexOf(base.data.id) : -1;
+    let cur = out[0]!;
+    const seen = new Set<string>([base.data.id]);
+    while (cur.startM + cur.lane.line.length < limit && out.length < 64) {
+      let next: ChainLane | undefined;
+      if (k >= 0 && k + 1 < route.laneIds.length) {
+        const id = route.laneIds[k + 1]!;
+        const l = map.lane(id);
+        const rel = map.relation(cur.lane.data.id, id);
+        if (l && rel !== 'none') {
+          // A lane change continues alongside: the new lane starts where the old one did.
+          next = {
+            lane: l,
+            startM: rel === 'successor' ? cur.startM + cur.lane.line.length : cur.startM,
+            relation: rel,
+          };
+          k++;
+        } else k = -1;
+      }
+      if (!next) {
+        const succ = cur.lane.data.successors;
+        const pick = succ.find((s) => route.laneIds.includes(s)) ?? succ[0];
+        const l = pick ? map.lane(pick) : undefined;
+        if (!l) break;
+        next = { lane: l, startM: cur.startM + cur.lane.line.length, relation: 'successor' };
+      }
+      if (seen.has(next.lane.data.id)) break;
+      seen.add(next.lane.data.id);
+      out.push(next);
+      cur = next;
+    }
+    return out;
+  }
+
+  /** First predecessors behind `base`, up to the look-behind (nearest first). */
+  private chainBehind(base: LaneInfo, sEgo: number): ChainLane[] {
+    const out: ChainLane[] = [];
+    let start = -sEgo;
+    let cur = base;
+    const seen = new Set<string>([base.data.id]);
+    while (start > -this.params.lookbehindM && out.length < 16) {
+      const id = cur.data.predecessors[0];
+      const l = id ? this.map.lane(id) : undefined;
+      if (!l || seen.has(l.data.id)) break;
+      seen.add(l.data.id);
+      start -= l.line.length;
+      out.push({ lane: l, startM: start, relation: 'predecessor' });
+      cur = l;
+    }
+    return out;
+  }
+
+  private locateAgent(a: AgentState): { laneId: string; sM: number; dM: number } | undefined {
+    // Walkers and static objects may stand at any angle: localise them by position only.
+    const heading =
+      a.kind === 'vehicle' || a.kind === 'cyclist' || a.kind === 'robot' ? a.headingRad : undefined;
+    const loc = this.map.locate(a.x, a.y, heading, 1);
+    if (!loc) return undefined;
+    const l = this.map.mustLane(loc.laneId);
+    if (Math.abs(loc.dM) > l.data.widthM / 2 + IN_LANE_MARGIN_M) return undefined;
+    return loc;
+  }
+
+  private slot(
+    laneInfo: LaneInfo,
+    chain: ChainLane[],
+    snap: WorldSnapshot,
+    located: ReadonlyArray<{ laneId: string; sM: number } | undefined>,
+  ): LaneSlot {
+    const ego = snap.ego;
+    const v = this.vehicle;
+    const startOf = new Map<string, ChainLane>();
+    for (const c of chain) startOf.set(c.lane.data.id, c);
+    let lead: LaneAgent | null = null;
+    let follow: LaneAgent | null = null;
+    let leadDs = Infinity;
+    let followDs = -Infinity;
+    const egoCentre = v.rearAxleToCenterM;
+    snap.agents.forEach((a, i) => {
+      const loc = located[i];
+      if (!loc) return;
+      const c = startOf.get(loc.laneId);
+      if (!c) return;
+      const ds = c.startM + loc.sM - egoCentre;
+      const laneHeading = c.lane.line.headingAt(loc.sM);
+      const along = a.speedMps * Math.cos(angleDiff(a.headingRad, laneHeading));
+      const half = v.lengthM / 2 + a.lengthM / 2;
+      if (ds >= 0 && ds < leadDs && ds - half <= this.params.lookaheadM) {
+        leadDs = ds;
+        const gap = ds - half;
+        const closing = ego.speedMps - along;
+        lead = laneAgent(a, gap, along, ego.speedMps, closing);
+      } else if (ds < 0 && ds > followDs && -ds - half <= this.params.lookbehindM) {
+        followDs = ds;
+        const gap = -ds - half;
+        const closing = along - ego.speedMps;
+        follow = laneAgent(a, gap, along, ego.speedMps, closing);
+      }
+    });
+    return { laneId: laneInfo.data.id, lead, follow };
+  }
+
+  /**
+   * Agents (not the ego lane's lead/follow) whose constant-velocity path, sampled every
+   * PREDICTION_STEP_S up to the horizon, enters the ego corridor (the chain's centreline, half the
+   * ego width + half the agent width + margin) ahead of the front bumper.
+   */
+  private crossingAgents(snap: WorldSnapshot, chain: ChainLane[], exclude: Set<string>): CrossingAgent[] {
+    const ego = snap.ego;
+    const v = this.vehicle;
+    const p = this.params;
+    // The corridor follows the lanes actually driven: a lane change replaces the lane it leaves.
+    const driven: Polyline[] = [];
+    for (const c of chain) {
+      if (c.relation === 'left' || c.relation === 'right') driven.pop();
+      driven.push(c.lane.line);
+    }
+    const path = driven.length === 1 ? driven[0]! : Polyline.concat(driven);
+    const sEgo = path.project(ego.x, ego.y).sM;
+    const front = this.frontM;
+    const sFront = sEgo + front;
+    const sEnd = sEgo + p.lookaheadM + front;
+    const out: CrossingAgent[] = [];
+    const f = { sM: 0, dM: 0, segment: 0 };
+    for (const a of snap.agents) {
+      if (exclude.has(a.id)) continue;
+      const dist = Math.hypot(a.x - ego.x, a.y - ego.y);
+      if (dist > p.lookaheadM + front + a.speedMps * p.predictionHorizonS) continue;
+      const c = Math.cos(a.headingRad);
+      const s = Math.sin(a.headingRad);
+      const halfW = v.widthM / 2 + a.widthM / 2 + p.corridorMarginM;
+      for (let t = 0; t <= p.predictionHorizonS + 1e-9; t += PREDICTION_STEP_S) {
+        const x = a.x + c * a.speedMps * t;
+        const y = a.y + s * a.speedMps * t;
+        path.project(x, y, f);
+        if (f.sM < sFront || f.sM > sEnd || Math.abs(f.dM) > halfW) {
+          if (a.speedMps < 0.05) break; // a still agent does not move into the corridor later
+          continue;
+        }
+        const conflictM = f.sM - sFront;
+        out.push({
+          agentId: a.id,
+          kind: a.kind,
+          speedMps: round2(a.speedMps),
+          distanceM: round2(dist),
+          conflictM: round2(conflictM),
+          agentTimeS: round2(t),
+          egoTimeS: ego.speedMps > 0.1 ? round2(conflictM / ego.speedMps) : null,
+        });
+        break;
+      }
+    }
+    out.sort(
+      (a, b) =>
+        crossingKey(a) - crossingKey(b) ||
+        a.distanceM - b.distanceM ||
+        (a.agentId < b.agentId ? -1 : a.agentId > b.agentId ? 1 : 0),
+    );
+    return out;
+  }
+
+  /** State of the signal governing `lane`: its own light, else the next route lane's, else the most restrictive successor's. */
+  private signalFor(lane: LaneInfo, snap: WorldSnapshot, route: Route): SignalState | 'NONE' {
+    const own = worst(snap, [lane.data.id]);
+    if (own) return own;
+    const k = route.laneIds.indexOf(lane.data.id);
+    if (k >= 0 && k + 1 < route.laneIds.length && lane.data.successors.includes(route.laneIds[k + 1]!)) {
+      const next = worst(snap, [route.laneIds[k + 1]!]);
+      if (next) return next;
+    }
+    return worst(snap, lane.data.successors) ?? 'NONE';
+  }
+
+  /** Crosswalks the lane's centreline enters, with the arc length of entry (cached per lane). */
+  private crosswalksOn(l: LaneInfo): { id: string; sM: number }[] {
+    const hit = this.crosswalkCache.get(l.index);
+    if (hit) return hit;
+    const out: { id: string; sM: number }[] = [];
+    const pose = { x: 0, y: 0, headingRad: 0 };
+    for (const cw of this.map.data.crosswalks) {
+      for (let sM = 0; sM <= l.line.length; sM += CROSSWALK_STEP_M) {
+        l.line.poseAt(sM, pose);
+        if (pointInPolygon(pose.x, pose.y, cw.polygon)) {
+          out.push({ id: cw.id, sM });
+          break;
+        }
+      }
+    }
+    out.sort((a, b) => a.sM - b.sM);
+    this.crosswalkCache.set(l.index, out);
+    return out;
+  }
+}
+
+function worst(snap: WorldSnapshot, laneIds: ReadonlyArray<string>): SignalState | undefined {
+  let best: SignalState | undefined;
+  for (const light of snap.lights) {
+    if (!laneIds.includes(light.laneId)) continue;
+    if (!best || SIGNAL_RANK[light.state] > SIGNAL_RANK[best]) best = light.state;
+  }
+  return best;
+}
+
+function laneAgent(a: AgentState, gapM: number, along: number, egoSpeed: number, closing: number): LaneAgent {
+  return {
+    agentId: a.id,
+    kind: a.kind,
+    gapM: round2(gapM),
+    speedMps: round2(along),
+    relSpeedMps: round2(along - egoSpeed),
+    ttcS: gapM <= 0 ? 0 : closing > 1e-6 ? round2(gapM / closing) : null,
+  };
+}
+
+/** When both could be at the conflict point: the later of the two arrival times (ego stopped: never). */
+function crossingKey(c: CrossingAgent): number {
+  return c.egoTimeS === null ? Infinity : Math.max(c.agentTimeS, c.egoTimeS);
+}
+
+function distanceToLine(line: Polyline, x: number, y: number): number {
+  const f = line.project(x, y);
+  if (f.sM >= 0 && f.sM <= line.length) return Math.abs(f.dM);
+  const i = f.sM < 0 ? 0 : line.size - 1;
+  return Math.hypot(x - line.xs[i]!, y - line.ys[i]!);
+}
+
+const round2 = (v: number) => Math.round(v * 100) / 100;
+const round3 = (v: number) => Math.round(v * 1000) / 1000;
