@@ -1,0 +1,732 @@
+/**
+ * OpenDRIVE 1.4–1.8 → RoadMapData (ASAM OpenDRIVE 1.8 §7 geometry, §9 lanes, §10 junctions,
+ * §12 signals, §13 objects). Each lane of each lane section becomes one `Lane` with id
+ * `<roadId>_<sectionIdx>_<laneId>`, its centreline sampled every ≤ 1 m (finer on curves) in the
+ * driving direction. Links follow road/lane links and junction connections; neighbours follow the
+ * lane order with lane-change permission from the road marks. Also returns the worst gap between
+ * linked lane boundaries: the check that geometry, offsets and widths were evaluated right.
+ */
+import type { Crosswalk, Lane, LaneType, RoadMapData, StopLine, Vec2 } from '../../../core/index.ts';
+import { type GeometryRecord, ReferenceLine, type RefPoint } from './ReferenceLine.ts';
+import { attr, childTags, ImportError, kid, kids, num, str, type XNode } from './XmlTree.ts';
+
+/** Speed limit when neither the lane nor the road type gives one: 50 km/h (urban default, StVO / most EU). */
+const DEFAULT_SPEED_MPS = 50 / 3.6;
+
+/** Lanes narrower than this everywhere are slivers of a taper and are left out, m. */
+const MIN_LANE_WIDTH_M = 0.05;
+
+/** OpenDRIVE lane type → our lane type; unlisted types (none, median, border, curb, rail, tram, restricted, …) are not lanes we model. */
+const LANE_TYPES: Record<string, LaneType> = {
+  driving: 'driving',
+  entry: 'driving',
+  exit: 'driving',
+  onramp: 'driving',
+  offramp: 'driving',
+  connectingramp: 'driving',
+  bidirectional: 'driving',
+  slipLane: 'driving',
+  sliplane: 'driving',
+  shoulder: 'shoulder',
+  parking: 'parking',
+  biking: 'biking',
+  sidewalk: 'sidewalk',
+  walking: 'sidewalk',
+  bus: 'bus',
+  taxi: 'bus',
+  hov: 'driving',
+};
+
+/** Lanes between which a vehicle may move sideways (neighbours are only set among these). */
+const VEHICLE_LANES = new Set<LaneType>(['driving', 'bus', 'shoulder', 'parking']);
+
+interface Poly {
+  s: number;
+  a: number;
+  b: number;
+  c: number;
+  d: number;
+}
+
+interface LaneDef {
+  id: number;
+  type: string;
+  widths: Poly[];
+  mark: string;
+  pred?: number;
+  succ?: number;
+  speedMps?: number;
+}
+
+interface SectionDef {
+  s: number;
+  sEnd: number;
+  lanes: LaneDef[];
+  centerMark: string;
+}
+
+interface RoadLink {
+  type: string;
+  id: string;
+  cp: string;
+}
+
+interface RoadDef {
+  id: string;
+  path: string;
+  length: number;
+  junction: string;
+  lht: boolean;
+  line: ReferenceLine;
+  offsets: Poly[];
+  sections: SectionDef[];
+  pred?: RoadLink;
+  succ?: RoadLink;
+  speeds: { s: number; mps: number }[];
+  node: XNode;
+}
+
+export interface OpenDriveResult {
+  map: RoadMapData;
+  /** Worst distance between the end of a lane and the start of a successor (centre and both boundaries), m. */
+  worstGapM: number;
+  worstGapAt: string;
+  /** The same over all linked lanes (shoulders, sidewalks, bike lanes too), m. */
+  worstGapAllM: number;
+  worstGapAllAt: string;
+  unsupported: string[];
+  warnings: string[];
+  stats: { roads: number; junctions: number; lanes: number };
+}
+
+function polyAt(list: Poly[], ds: number, base = 0): number {
+  // The record with the largest start ≤ ds governs (spec: each record is valid until the next).
+  let r: Poly | undefined;
+  for (const p of list) {
+    if (p.s - base <= ds) r = p;
+    else break;
+  }
+  if (!r) r = list[0];
+  if (!r) return 0;
+  const u = ds - (r.s - base);
+  return r.a + u * (r.b + u * (r.c + u * r.d));
+}
+
+function speedToMps(v: number, unit: string | undefined): number {
+  if (unit === 'mph') return v * 0.44704;
+  if (unit === 'km/h' || unit === 'kmh') return v / 3.6;
+  return v; // m/s is the spec default
+}
+
+function readPoly(n: XNode, path: string, sAttr: string): Poly {
+  return {
+    s: num(n, sAttr, path, 0),
+    a: num(n, 'a', path, 0),
+    b: num(n, 'b', path, 0),
+    c: num(n, 'c', path, 0),
+    d: num(n, 'd', path, 0),
+  };
+}
+
+function readLink(n: XNode | undefined): RoadLink | undefined {
+  if (!n) return undefined;
+  const type = attr(n, 'elementType') ?? 'road';
+  const id = attr(n, 'elementId');
+  if (id === undefined) return undefined;
+  return { type, id, cp: attr(n, 'contactPoint') ?? 'start' };
+}
+
+function readGeometry(g: XNode, path: string, unsupported: string[]): GeometryRecord {
+  const base = {
+    s: num(g, 's', path),
+    x: num(g, 'x', path),
+    y: num(g, 'y', path),
+    hdg: num(g, 'hdg', path),
+    length: num(g, 'length', path),
+  };
+  if (base.length < 0) throw new ImportError(`${path}@length`, 'negative length');
+  if (kid(g, 'line')) return { ...base, kind: 'line' };
+  const arc = kid(g, 'arc');
+  if (arc) return { ...base, kind: 'arc', curvature: num(arc, 'curvature', `${path}/arc`) };
+  const sp = kid(g, 'spiral');
+  if (sp)
+    return {
+      ...base,
+      kind: 'spiral',
+      curvStart: num(sp, 'curvStart', `${path}/spiral`),
+      curvEnd: num(sp, 'curvEnd', `${path}/spiral`),
+    };
+  const p3 = kid(g, 'poly3');
+  if (p3) {
+    const q = readPoly(p3, `${path}/poly3`, 's');
+    return { ...base, kind: 'poly3', a: q.a, b: q.b, c: q.c, d: q.d };
+  }
+  const pp = kid(g, 'paramPoly3');
+  if (pp) {
+    const pth = `${path}/paramPoly3`;
+    const range = attr(pp, 'pRange') ?? 'normalized';
+    return {
+      ...base,
+      kind: 'paramPoly3',
+      aU: num(pp, 'aU', pth, 0),
+      bU: num(pp, 'bU', pth, 1),
+      cU: num(pp, 'cU', pth, 0),
+      dU: num(pp, 'dU', pth, 0),
+      aV: num(pp, 'aV', pth, 0),
+      bV: num(pp, 'bV', pth, 0),
+      cV: num(pp, 'cV', pth, 0),
+      dV: num(pp, 'dV', pth, 0),
+      normalized: range !== 'arcLength',
+    };
+  }
+  const other = childTags(g)[0] ?? '(empty)';
+  unsupported.push(`${path}/${other}: geometry kind not supported, read as a line`);
+  return { ...base, kind: 'line' };
+}
+
+function readLane(n: XNode, path: string, unsupported: string[]): LaneDef {
+  const id = num(n, 'id', path);
+  const widths = kids(n, 'width').map((w, i) => readPoly(w, `${path}/width[${i}]`, 'sOffset'));
+  widths.sort((a, b) => a.s - b.s);
+  if (widths.length === 0 && kids(n, 'border').length > 0 && id !== 0)
+    unsupported.push(`${path}/border: lane border records not supported (lane read with zero width)`);
+  const link = kid(n, 'link');
+  const p = kid(link, 'predecessor');
+  const s = kid(link, 'successor');
+  const sp = kid(n, 'speed');
+  return {
+    id,
+    type: (attr(n, 'type') ?? 'driving').toLowerCase(),
+    widths,
+    mark: (attr(kid(n, 'roadMark'), 'type') ?? 'none').toLowerCase(),
+    ...(p && attr(p, 'id') !== undefined ? { pred: num(p, 'id', `${path}/link/predecessor`) } : {}),
+    ...(s && attr(s, 'id') !== undefined ? { succ: num(s, 'id', `${path}/link/successor`) } : {}),
+    ...(sp ? { speedMps: speedToMps(num(sp, 'max', `${path}/speed`), attr(sp, 'unit')) } : {}),
+  };
+}
+
+function readRoad(r: XNode, idx: number, unsupported: string[]): RoadDef {
+  const id = attr(r, 'id') ?? String(idx);
+  const path = `/OpenDRIVE/road[id=${id}]`;
+  const length = num(r, 'length', path);
+  const geoms = kids(kid(r, 'planView'), 'geometry').map((g, i) =>
+    readGeometry(g, `${path}/planView/geometry[${i}]`, unsupported),
+  );
+  if (geoms.length === 0) throw new ImportError(`${path}/planView`, 'road has no geometry');
+  const lanesN = kid(r, 'lanes');
+  if (!lanesN) throw new ImportError(`${path}/lanes`, 'road has no <lanes>');
+  const offsets = kids(lanesN, 'laneOffset').map((o, i) =>
+    readPoly(o, `${path}/lanes/laneOffset[${i}]`, 's'),
+  );
+  offsets.sort((a, b) => a.s - b.s);
+  const secNodes = kids(lanesN, 'laneSection');
+  if (secNodes.length === 0) throw new ImportError(`${path}/lanes`, 'road has no <laneSection>');
+  const sections: SectionDef[] = secNodes
+    .map((sn, i) => {
+      const sp = `${path}/lanes/laneSection[${i}]`;
+      const lanes: LaneDef[] = [];
+      for (const side of ['left', 'right'] as const)
+        kids(kid(sn, side), 'lane').forEach((ln, j) => {
+          lanes.push(readLane(ln, `${sp}/${side}/lane[${j}]`, unsupported));
+        });
+      const centre = kid(kid(sn, 'center'), 'lane');
+      return {
+        s: num(sn, 's', sp),
+        sEnd: 0,
+        lanes,
+        centerMark: (attr(kid(centre, 'roadMark'), 'type') ?? 'none').toLowerCase(),
+      };
+    })
+    .sort((a, b) => a.s - b.s);
+  sections.forEach((sec, i) => {
+    sec.sEnd = sections[i + 1]?.s ?? length;
+  });
+  const link = kid(r, 'link');
+  const speeds = kids(r, 'type')
+    .map((t, i) => {
+      const sp = kid(t, 'speed');
+      if (!sp || attr(sp, 'max') === undefined || attr(sp, 'max') === 'no limit') return undefined;
+      return {
+        s: num(t, 's', `${path}/type[${i}]`, 0),
+        mps: speedToMps(num(sp, 'max', `${path}/type[${i}]/speed`), attr(sp, 'unit')),
+      };
+    })
+    .filter((x): x is { s: number; mps: number } => x !== undefined);
+  const pred = readLink(kid(link, 'predecessor'));
+  const succ = readLink(kid(link, 'successor'));
+  return {
+    id,
+    path,
+    length,
+    junction: attr(r, 'junction') ?? '-1',
+    lht: (attr(r, 'rule') ?? '').toUpperCase() === 'LHT',
+    line: new ReferenceLine(geoms),
+    offsets,
+    sections,
+    ...(pred ? { pred } : {}),
+    ...(succ ? { succ } : {}),
+    speeds,
+    node: r,
+  };
+}
+
+/** Boundary type of a road-mark type (solid wins over broken in combined marks: conservative). */
+function boundaryOf(mark: string): Lane['leftBoundary'] {
+  if (mark.includes('solid')) return 'solid';
+  if (mark.includes('broken') || mark.includes('botts')) return 'dashed';
+  if (mark === 'curb') return 'curb';
+  return 'none';
+}
+
+/** Lane change across a mark: broken / botts dots allow it; so does no marking at all (no prohibition). */
+function crossable(mark: string): boolean {
+  if (mark.includes('solid') || mark === 'curb' || mark === 'grass') return false;
+  return true;
+}
+
+interface BuiltLane {
+  key: string;
+  road: RoadDef;
+  sec: number;
+  def: LaneDef;
+  forward: boolean;
+  lane: Lane;
+  /** Boundaries in driving direction (left, right). */
+  left: Vec2[];
+  right: Vec2[];
+}
+
+const laneKey = (road: string, sec: number, id: number): string => `${road}_${sec}_${id}`;
+
+function dedupe(pts: Vec2[]): Vec2[] {
+  const out: Vec2[] = [];
+  for (const p of pts) {
+    const l = out[out.length - 1];
+    if (!l || Math.hypot(p.x - l.x, p.y - l.y) > 1e-4) out.push(p);
+  }
+  return out;
+}
+
+/** Builds the lanes of one section by sampling the reference line and stacking widths outward. */
+function buildSection(road: RoadDef, secIdx: number, out: BuiltLane[], mapRule: boolean): void {
+  const sec = road.sections[secIdx]!;
+  if (sec.sEnd - sec.s < 1e-6) return;
+  const samples = road.line.samples(sec.s, sec.sEnd);
+  const left = sec.lanes.filter((l) => l.id > 0).sort((a, b) => a.id - b.id);
+  const right = sec.lanes.filter((l) => l.id < 0).sort((a, b) => b.id - a.id);
+  // Border t-values per lane: inner, outer for every sample.
+  const inner = new Map<number, Float64Array>();
+  const outer = new Map<number, Float64Array>();
+  const widthSum = new Map<number, number>();
+  const widthMax = new Map<number, number>();
+  for (const l of sec.lanes) {
+    inner.set(l.id, new Float64Array(samples.length));
+    outer.set(l.id, new Float64Array(samples.length));
+    widthSum.set(l.id, 0);
+    widthMax.set(l.id, 0);
+  }
+  const xs = new Float64Array(samples.length);
+  const ys = new Float64Array(samples.length);
+  const hs = new Float64Array(samples.length);
+  const rp: RefPoint = { x: 0, y: 0, hdg: 0, kappa: 0 };
+  samples.forEach((s, k) => {
+    road.line.eval(s, rp);
+    xs[k] = rp.x;
+    ys[k] = rp.y;
+    hs[k] = rp.hdg;
+    // At the section's last sample use the records valid just before its end: a laneOffset or
+    // width record starting exactly there belongs to the next section (CARLA towns jump there).
+    const sEval = k === samples.length - 1 && k > 0 ? s - 1e-7 : s;
+    const off = polyAt(road.offsets, sEval);
+    const ds = sEval - sec.s;
+    for (const [side, list] of [
+      [1, left],
+      [-1, right],
+    ] as const) {
+      let t = off;
+      for (const l of list) {
+        const w = Math.max(0, polyAt(l.widths, ds));
+        inner.get(l.id)![k] = t;
+        t += side * w;
+        outer.get(l.id)![k] = t;
+        widthSum.set(l.id, widthSum.get(l.id)! + w);
+        if (w > widthMax.get(l.id)!) widthMax.set(l.id, w);
+      }
+    }
+  });
+  const at = (k: number, t: number): Vec2 => ({
+    x: xs[k]! - t * Math.sin(hs[k]!),
+    y: ys[k]! + t * Math.cos(hs[k]!),
+  });
+  const roadSpeed = (() => {
+    let v: number | undefined;
+    for (const sp of road.speeds) if (sp.s <= sec.s + 1e-6) v = sp.mps;
+    return v ?? road.speeds[0]?.mps;
+  })();
+  for (const l of sec.lanes) {
+    const type = LANE_TYPES[l.type];
+    if (!type) continue;
+    if (widthMax.get(l.id)! < MIN_LANE_WIDTH_M) continue;
+    const inn = inner.get(l.id)!;
+    const out2 = outer.get(l.id)!;
+    const plusT = l.id > 0 ? out2 : inn;
+    const minusT = l.id > 0 ? inn : out2;
+    const centre: Vec2[] = [];
+    const pPlus: Vec2[] = [];
+    const pMinus: Vec2[] = [];
+    for (let k = 0; k < samples.length; k++) {
+      centre.push(at(k, (inn[k]! + out2[k]!) / 2));
+      pPlus.push(at(k, plusT[k]!));
+      pMinus.push(at(k, minusT[k]!));
+    }
+    const lht = road.lht || mapRule;
+    const forward = lht ? l.id > 0 : l.id < 0;
+    let c = dedupe(centre);
+    if (c.length < 2) continue;
+    if (!forward) c = c.reverse();
+    const id = laneKey(road.id, secIdx, l.id);
+    const leftB = forward ? pPlus : pMinus.slice().reverse();
+    const rightB = forward ? pMinus : pPlus.slice().reverse();
+    // Marks: each lane's roadMark describes its outer border; the centre lane's the reference line.
+    const markOf = (laneId: number): string =>
+      laneId === 0 ? sec.centerMark : (sec.lanes.find((x) => x.id === laneId)?.mark ?? 'none');
+    const plusMark = l.id > 0 ? markOf(l.id) : markOf(l.id === -1 ? 0 : l.id + 1);
+    const minusMark = l.id < 0 ? markOf(l.id) : markOf(l.id === 1 ? 0 : l.id - 1);
+    const lane: Lane = {
+      id,
+      type,
+      centerline: c,
+      widthM: Math.max(widthSum.get(l.id)! / samples.length, MIN_LANE_WIDTH_M),
+      speedLimitMps: l.speedMps ?? roadSpeed ?? DEFAULT_SPEED_MPS,
+      successors: [],
+      predecessors: [],
+      leftBoundary: boundaryOf(forward ? plusMark : minusMark),
+      rightBoundary: boundaryOf(forward ? minusMark : plusMark),
+      roadId: road.id,
+      ...(road.junction !== '-1' ? { junctionId: road.junction } : {}),
+    };
+    out.push({ key: id, road, sec: secIdx, def: l, forward, lane, left: leftB, right: rightB });
+  }
+}
+
+const dist = (a: Vec2, b: Vec2): number => Math.hypot(a.x - b.x, a.y - b.y);
+
+/** Converts a parsed <OpenDRIVE> element into a RoadMapData (throws ImportError on bad input). */
+export function buildOpenDrive(root: XNode, mapId: string): OpenDriveResult {
+  const unsupported: string[] = [];
+  const warnings: string[] = [];
+  const header = kid(root, 'header');
+  const revMinor = Number(attr(header, 'revMinor') ?? '4');
+  if (revMinor > 8) warnings.push(`OpenDRIVE 1.${revMinor} is newer than 1.8; read as 1.8`);
+  const roads = kids(root, 'road').map((r, i) => readRoad(r, i, unsupported));
+  const byRoad = new Map(roads.map((r) => [r.id, r]));
+  const mapLht = false;
+  const built: BuiltLane[] = [];
+  for (const road of roads)
+    for (let i = 0; i < road.sections.length; i++) buildSection(road, i, built, mapLht);
+  const byKey = new Map(built.map((b) => [b.key, b]));
+
+  // Contacts: "<laneKey>|start" or "|end" ↔ another lane's end, from lane links inside roads, road
+  // links between roads, and junction connections.
+  const contacts = new Map<string, Set<string>>();
+  const link = (a: string, aSide: string, b: string, bSide: string): void => {
+    if (!byKey.has(a) || !byKey.has(b)) return;
+    const ka = `${a}|${aSide}`;
+    const kb = `${b}|${bSide}`;
+    if (!contacts.has(ka)) contacts.set(ka, new Set());
+    if (!contacts.has(kb)) contacts.set(kb, new Set());
+    contacts.get(ka)!.add(kb);
+    contacts.get(kb)!.add(ka);
+  };
+  const sectionAt = (r: RoadDef, cp: string): number => (cp === 'end' ? r.sections.length - 1 : 0);
+  for (const road of roads) {
+    const last = road.sections.length - 1;
+    road.sections.forEach((sec, i) => {
+      for (const l of sec.lanes) {
+        if (l.succ !== undefined) {
+          if (i < last) link(laneKey(road.id, i, l.id), 'end', laneKey(road.id, i + 1, l.succ), 'start');
+          else if (road.succ?.type === 'road') {
+            const o = byRoad.get(road.succ.id);
+            if (o)
+              link(
+                laneKey(road.id, i, l.id),
+                'end',
+                laneKey(o.id, sectionAt(o, road.succ.cp), l.succ),
+                road.succ.cp,
+              );
+          }
+        }
+        if (l.pred !== undefined) {
+          if (i > 0) link(laneKey(road.id, i, l.id), 'start', laneKey(road.id, i - 1, l.pred), 'end');
+          else if (road.pred?.type === 'road') {
+            const o = byRoad.get(road.pred.id);
+            if (o)
+              link(
+                laneKey(road.id, i, l.id),
+                'start',
+                laneKey(o.id, sectionAt(o, road.pred.cp), l.pred),
+                road.pred.cp,
+              );
+          }
+        }
+      }
+    });
+  }
+  const junctions = kids(root, 'junction');
+  junctions.forEach((j, ji) => {
+    const jid = attr(j, 'id') ?? String(ji);
+    kids(j, 'connection').forEach((c, ci) => {
+      const path = `/OpenDRIVE/junction[id=${jid}]/connection[${ci}]`;
+      const inc = byRoad.get(str(c, 'incomingRoad', path, ''));
+      const con = byRoad.get(str(c, 'connectingRoad', path, ''));
+      if (!inc || !con) {
+        if (attr(c, 'linkedRoad') !== undefined)
+          unsupported.push(`${path}@linkedRoad: direct junctions not supported`);
+        return;
+      }
+      const cpC = attr(c, 'contactPoint') ?? 'start';
+      // Which end of the incoming road touches the junction: from the connecting road's link to it,
+      // else from the incoming road's own link to this junction.
+      let incSide: string | undefined;
+      const cLink = cpC === 'start' ? con.pred : con.succ;
+      if (cLink?.type === 'road' && cLink.id === inc.id) incSide = cLink.cp;
+      else if (inc.succ?.type === 'junction' && inc.succ.id === jid) incSide = 'end';
+      else if (inc.pred?.type === 'junction' && inc.pred.id === jid) incSide = 'start';
+      if (!incSide) return;
+      for (const [li, ll] of kids(c, 'laneLink').entries()) {
+        const from = num(ll, 'from', `${path}/laneLink[${li}]`);
+        const to = num(ll, 'to', `${path}/laneLink[${li}]`);
+        link(
+          laneKey(inc.id, sectionAt(inc, incSide), from),
+          incSide,
+          laneKey(con.id, sectionAt(con, cpC), to),
+          cpC,
+        );
+      }
+    });
+  });
+
+  // Driving-direction successors / predecessors from the contacts.
+  const exitSide = (b: BuiltLane): string => (b.forward ? 'end' : 'start');
+  const entrySide = (b: BuiltLane): string => (b.forward ? 'start' : 'end');
+  for (const b of built) {
+    for (const other of contacts.get(`${b.key}|${exitSide(b)}`) ?? []) {
+      const [ok, side] = other.split('|') as [string, string];
+      const o = byKey.get(ok)!;
+      if (side === entrySide(o) && !b.lane.successors.includes(ok)) b.lane.successors.push(ok);
+    }
+    for (const other of contacts.get(`${b.key}|${entrySide(b)}`) ?? []) {
+      const [ok, side] = other.split('|') as [string, string];
+      const o = byKey.get(ok)!;
+      if (side === exitSide(o) && !b.lane.predecessors.includes(ok)) b.lane.predecessors.push(ok);
+    }
+  }
+
+  // Neighbours within a section.
+  for (const b of built) {
+    const sec = b.road.sections[b.sec]!;
+    const i = b.def.id;
+    const plusId = i > 0 ? i + 1 : i === -1 ? 1 : i + 1;
+    const minusId = i < 0 ? i - 1 : i === 1 ? -1 : i - 1;
+    const markOf = (laneId: number): string =>
+      laneId === 0 ? sec.centerMark : (sec.lanes.find((x) => x.id === laneId)?.mark ?? 'none');
+    const plusMark = i > 0 ? markOf(i) : markOf(i === -1 ? 0 : i + 1);
+    const minusMark = i < 0 ? markOf(i) : markOf(i === 1 ? 0 : i - 1);
+    const nb = (nid: number, mark: string) => {
+      const o = byKey.get(laneKey(b.road.id, b.sec, nid));
+      if (!o || !VEHICLE_LANES.has(b.lane.type) || !VEHICLE_LANES.has(o.lane.type)) return undefined;
+      const opposite = o.forward !== b.forward;
+      const bothDriving = b.lane.type === 'driving' && o.lane.type === 'driving';
+      return { laneId: o.key, changeAllowed: bothDriving && crossable(mark), opposite };
+    };
+    const l = b.forward ? nb(plusId, plusMark) : nb(minusId, minusMark);
+    const r = b.forward ? nb(minusId, minusMark) : nb(plusId, plusMark);
+    if (l) b.lane.left = l;
+    if (r) b.lane.right = r;
+  }
+
+  // Worst gap between linked lanes (centre, left and right boundary), the geometry check. Over
+  // driving lanes: RoadRunner links some shoulders across a laneOffset jump (Town06 road 823), a
+  // real discontinuity of the source that `worstGapAllM` still shows.
+  let worstGapM = 0;
+  let worstGapAt = '';
+  let worstGapAllM = 0;
+  let worstGapAllAt = '';
+  for (const b of built) {
+    for (const sid of b.lane.successors) {
+      const o = byKey.get(sid)!;
+      const g = Math.max(
+        dist(b.lane.centerline[b.lane.centerline.length - 1]!, o.lane.centerline[0]!),
+        dist(b.left[b.left.length - 1]!, o.left[0]!),
+        dist(b.right[b.right.length - 1]!, o.right[0]!),
+      );
+      if (g > worstGapAllM) {
+        worstGapAllM = g;
+        worstGapAllAt = `${b.key} → ${sid}`;
+      }
+      if (g > worstGapM && b.lane.type === 'driving' && o.lane.type === 'driving') {
+        worstGapM = g;
+        worstGapAt = `${b.key} → ${sid}`;
+      }
+    }
+  }
+
+  const stopLines = readStopLines(roads, byKey, unsupported);
+  const crosswalks = readCrosswalks(roads, warnings);
+  if (built.length === 0) throw new ImportError('/OpenDRIVE', 'no lanes of a supported type');
+  return {
+    map: {
+      id: mapId,
+      lanes: built.map((b) => b.lane),
+      crosswalks,
+      stopLines,
+      junctions: junctions.map((j, i) => ({ id: attr(j, 'id') ?? String(i) })),
+      drivableAreas: [],
+      source: `OpenDRIVE 1.${revMinor}`,
+    },
+    worstGapM,
+    worstGapAt,
+    worstGapAllM,
+    worstGapAllAt,
+    unsupported,
+    warnings,
+    stats: { roads: roads.length, junctions: junctions.length, lanes: built.length },
+  };
+}
+
+/** Signal types that put a stop line on the lanes they govern (CARLA 1000001 = traffic light; StVO 206 stop, 205 yield, 294 stop line). */
+const STOP_SIGNALS: Record<string, StopLine['kind']> = {
+  '1000001': 'signal',
+  '206': 'stop_sign',
+  '205': 'yield',
+  '294': 'signal',
+};
+
+function readStopLines(roads: RoadDef[], byKey: Map<string, BuiltLane>, _unsupported: string[]): StopLine[] {
+  const out: StopLine[] = [];
+  const kinds = new Map<string, StopLine['kind']>();
+  for (const road of roads)
+    for (const sg of kids(kid(road.node, 'signals'), 'signal')) {
+      let kind = STOP_SIGNALS[attr(sg, 'type') ?? ''];
+      if (!kind && attr(sg, 'dynamic') === 'yes') kind = 'signal';
+      const id = attr(sg, 'id');
+      if (kind && id !== undefined) kinds.set(id, kind);
+    }
+  const seen = new Set<string>();
+  const place = (
+    road: RoadDef,
+    sg: XNode,
+    path: string,
+    kind: StopLine['kind'],
+    useOrientation: boolean,
+  ): void => {
+    const s = Math.min(Math.max(num(sg, 's', path), 0), road.length);
+    const orient = attr(sg, 'orientation') ?? 'none';
+    const secIdx = road.sections.findIndex((sec) => s >= sec.s - 1e-6 && s <= sec.sEnd + 1e-6);
+    if (secIdx < 0) return;
+    const sec = road.sections[secIdx]!;
+    const valid = kids(sg, 'validity').map(
+      (v, k) =>
+        [num(v, 'fromLane', `${path}/validity[${k}]`), num(v, 'toLane', `${path}/validity[${k}]`)] as const,
+    );
+    for (const l of sec.lanes) {
+      const b = byKey.get(laneKey(road.id, secIdx, l.id));
+      if (b?.lane.type !== 'driving') continue;
+      if (useOrientation && orient === '+' && !b.forward) continue;
+      if (useOrientation && orient === '-' && b.forward) continue;
+      if (valid.length > 0 && !valid.some(([a, z]) => l.id >= Math.min(a, z) && l.id <= Math.max(a, z)))
+        continue;
+      const len = polylineLength(b.lane.centerline);
+      const sM = b.forward ? s - sec.s : sec.sEnd - s;
+      const id = `${attr(sg, 'id') ?? path}_${b.key}`;
+      if (seen.has(id)) continue;
+      seen.add(id);
+      out.push({ id, laneId: b.key, sM: Math.min(Math.max(sM, 0), len), kind });
+    }
+  };
+  for (const road of roads) {
+    const sigs = kid(road.node, 'signals');
+    kids(sigs, 'signal').forEach((sg, i) => {
+      const kind = kinds.get(attr(sg, 'id') ?? '');
+      if (kind) place(road, sg, `${road.path}/signals/signal[${i}]`, kind, true);
+    });
+    // CARLA (RoadRunner) places the heads beside the road and references them from the junction's
+    // connecting roads with the lanes they govern; the orientation there is not reliable, the
+    // validity is.
+    kids(sigs, 'signalReference').forEach((sg, i) => {
+      const kind = kinds.get(attr(sg, 'id') ?? '');
+      if (kind) place(road, sg, `${road.path}/signals/signalReference[${i}]`, kind, false);
+    });
+  }
+  return out;
+}
+
+function polylineLength(p: Vec2[]): number {
+  let s = 0;
+  for (let i = 1; i < p.length; i++) s += dist(p[i - 1]!, p[i]!);
+  return s;
+}
+
+function readCrosswalks(roads: RoadDef[], warnings: string[]): Crosswalk[] {
+  const out: Crosswalk[] = [];
+  const rp: RefPoint = { x: 0, y: 0, hdg: 0, kappa: 0 };
+  const roadPoint = (road: RoadDef, s: number, t: number): Vec2 => {
+    road.line.eval(s, rp);
+    const off = polyAt(road.offsets, s);
+    void off; // object t is measured from the reference line, not the lane offset (spec §13.2)
+    return { x: rp.x - t * Math.sin(rp.hdg), y: rp.y + t * Math.cos(rp.hdg) };
+  };
+  for (const road of roads) {
+    kids(kid(road.node, 'objects'), 'object').forEach((ob, i) => {
+      if ((attr(ob, 'type') ?? '').toLowerCase() !== 'crosswalk') return;
+      const path = `${road.path}/objects/object[${i}]`;
+      const s = num(ob, 's', path);
+      const t = num(ob, 't', path, 0);
+      const hdg = num(ob, 'hdg', path, 0);
+      const o = roadPoint(road, s, t);
+      road.line.eval(s, rp);
+      const th = rp.hdg + hdg;
+      const outline = kid(ob, 'outline') ?? kid(kid(ob, 'outlines'), 'outline');
+      const poly: Vec2[] = [];
+      for (const [k, c] of kids(outline, 'cornerLocal').entries()) {
+        const u = num(c, 'u', `${path}/outline/cornerLocal[${k}]`);
+        const v = num(c, 'v', `${path}/outline/cornerLocal[${k}]`);
+        poly.push({
+          x: o.x + u * Math.cos(th) - v * Math.sin(th),
+          y: o.y + u * Math.sin(th) + v * Math.cos(th),
+        });
+      }
+      for (const [k, c] of kids(outline, 'cornerRoad').entries())
+        poly.push(
+          roadPoint(
+            road,
+            num(c, 's', `${path}/outline/cornerRoad[${k}]`),
+            num(c, 't', `${path}/outline/cornerRoad[${k}]`),
+          ),
+        );
+      if (poly.length < 3) {
+        const len = num(ob, 'length', path, 0);
+        const wid = num(ob, 'width', path, 0);
+        if (len <= 0 || wid <= 0) {
+          warnings.push(`${path}: crosswalk without outline or size, skipped`);
+          return;
+        }
+        for (const [u, v] of [
+          [-len / 2, -wid / 2],
+          [len / 2, -wid / 2],
+          [len / 2, wid / 2],
+          [-len / 2, wid / 2],
+        ] as const)
+          poly.push({
+            x: o.x + u * Math.cos(th) - v * Math.sin(th),
+            y: o.y + u * Math.sin(th) + v * Math.cos(th),
+          });
+      }
+      out.push({
+        id: `${road.id}_${attr(ob, 'id') ?? i}`,
+        polygon: dedupe(poly).length >= 3 ? dedupe(poly) : poly,
+      });
+    });
+  }
+  return out;
+}
