@@ -1,0 +1,105 @@
+/**
+ * Predicted motion of the other agents over the gate's horizon: vehicles and cyclists that sit
+ * on a lane and point along it follow that lane (and its first successor) at constant speed;
+ * everyone else moves at constant velocity along their heading (the usual non-reactive
+ * predictions of nuPlan's TTC metric). Storage is preallocated and reused.
+ */
+import { type AgentState, angleDiff } from '../core/index.ts';
+import type { RoadMap } from '../sim/index.ts';
+import type { LanePath } from './LanePath.ts';
+import type { LanePathCache } from './Rollout.ts';
+
+/** Heading error below which a vehicle is taken to follow its lane, rad. */
+const LANE_FOLLOW_HEADING_RAD = 0.5;
+
+export class AgentForecast {
+  /** Number of agents kept (after culling) and of steps. */
+  count = 0;
+  n = 0;
+  readonly maxAgents: number;
+  readonly capacity: number;
+  /** Index into the snapshot's agent array, per kept agent. */
+  readonly index: Int32Array;
+  /** Centre pose per agent and step: [agent * capacity + k]. */
+  readonly x: Float64Array;
+  readonly y: Float64Array;
+  readonly h: Float64Array;
+
+  constructor(maxAgents = 128, capacity = 64) {
+    this.maxAgents = maxAgents;
+    this.capacity = capacity;
+    this.index = new Int32Array(maxAgents);
+    this.x = new Float64Array(maxAgents * capacity);
+    this.y = new Float64Array(maxAgents * capacity);
+    this.h = new Float64Array(maxAgents * capacity);
+  }
+}
+
+const pose = { x: 0, y: 0, headingRad: 0 };
+const fp = { sM: 0, dM: 0, segment: 0 };
+
+/**
+ * Predicts every agent within `radiusM` of (cx, cy) for `n` steps of `dtS` into `out`.
+ */
+export function forecastAgents(
+  agents: ReadonlyArray<AgentState>,
+  map: RoadMap,
+  paths: LanePathCache,
+  route: ReadonlyArray<string>,
+  cx: number,
+  cy: number,
+  radiusM: number,
+  n: number,
+  dtS: number,
+  out: AgentForecast,
+): void {
+  out.n = n;
+  out.count = 0;
+  const r2 = radiusM * radiusM;
+  for (let i = 0; i < agents.length && out.count < out.maxAgents; i++) {
+    const ag = agents[i]!;
+    const dx = ag.x - cx;
+    const dy = ag.y - cy;
+    if (dx * dx + dy * dy > r2) continue;
+    const slot = out.count++;
+    out.index[slot] = i;
+    const base = slot * out.capacity;
+    const moving = ag.speedMps > 0.05 && ag.kind !== 'static';
+    let path: LanePath | undefined;
+    let s0 = 0;
+    let d0 = 0;
+    if (moving && (ag.kind === 'vehicle' || ag.kind === 'cyclist')) {
+      const loc = map.locate(ag.x, ag.y, ag.headingRad, 2);
+      if (loc && Math.abs(loc.headingErrRad) < LANE_FOLLOW_HEADING_RAD) {
+        path = paths.get(loc.laneId, route);
+        if (path) {
+          path.line.project(ag.x, ag.y, fp);
+          s0 = fp.sM;
+          d0 = fp.dM;
+        }
+      }
+    }
+    const c = Math.cos(ag.headingRad);
+    const s = Math.sin(ag.headingRad);
+    for (let k = 0; k < n; k++) {
+      const dist = moving ? ag.speedMps * k * dtS : 0;
+      if (path) {
+        path.line.toCartesian(s0 + dist, d0, pose);
+        out.x[base + k] = pose.x;
+        out.y[base + k] = pose.y;
+        // keep the agent's own heading offset from the lane (it decays as it follows the lane)
+        out.h[base + k] = pose.headingRad + (k === 0 ? angleDiff(ag.headingRad, pose.headingRad) : 0);
+      } else {
+        out.x[base + k] = ag.x + dist * c;
+        out.y[base + k] = ag.y + dist * s;
+        out.h[base + k] = ag.headingRad;
+      }
+    }
+    if (path) {
+      // the first step is the observed pose exactly
+      out.x[base] = ag.x;
+      out.y[base] = ag.y;
+      out.h[base] = ag.headingRad;
+    }
+  }
+}

@@ -1,0 +1,64 @@
+/**
+ * A lane's forward path: the lane and its successors (route lanes preferred) joined into one
+ * polyline, with the lane that governs each arc length. The gate rolls commands out along it.
+ */
+import { Polyline } from '../core/index.ts';
+import type { RoadMap } from '../sim/index.ts';
+
+export interface LanePiece {
+  laneId: string;
+  /** Path arc length where the lane starts and ends, m. */
+  fromS: number;
+  toS: number;
+}
+
+export interface LanePath {
+  line: Polyline;
+  pieces: LanePiece[];
+}
+
+/** Minimum length of a lane path, m (covers 4 s at 30 m/s plus margin). */
+const MIN_LENGTH_M = 160;
+
+/**
+ * Builds the forward path from the start of `laneId`, following successors (one on the route
+ * first) until `MIN_LENGTH_M`. Returns undefined for an unknown lane.
+ */
+export function buildLanePath(
+  map: RoadMap,
+  laneId: string,
+  routeLaneIds: ReadonlyArray<string>,
+): LanePath | undefined {
+  let lane = map.lane(laneId);
+  if (!lane) return undefined;
+  const pts: { x: number; y: number }[] = [];
+  const pieces: LanePiece[] = [];
+  let s = 0;
+  const seen = new Set<string>();
+  while (lane && !seen.has(lane.data.id)) {
+    seen.add(lane.data.id);
+    const from = s;
+    const line = lane.line;
+    for (let i = 0; i < line.xs.length; i++) {
+      const x = line.xs[i]!;
+      const y = line.ys[i]!;
+      const last = pts[pts.length - 1];
+      if (last && Math.hypot(x - last.x, y - last.y) < 1e-6) continue;
+      pts.push({ x, y });
+    }
+    s += line.length;
+    pieces.push({ laneId: lane.data.id, fromS: from, toS: s });
+    if (s >= MIN_LENGTH_M) break;
+    const succ: string[] = lane.data.successors;
+    const next: string | undefined = succ.find((id) => routeLaneIds.includes(id)) ?? succ[0];
+    lane = next ? map.lane(next) : undefined;
+  }
+  return { line: new Polyline(pts), pieces };
+}
+
+/** The piece that governs path arc length s (the first before the start, the last after the end). */
+export function pieceAt(path: LanePath, sM: number): LanePiece {
+  const ps = path.pieces;
+  for (let i = ps.length - 1; i > 0; i--) if (sM >= ps[i]!.fromS) return ps[i]!;
+  return ps[0]!;
+}

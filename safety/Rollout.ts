@@ -1,0 +1,287 @@
+/**
+ * The gate's reflection step: a deterministic roll-out of a mid-level command (or of a planned
+ * trajectory) into the predicted ego motion over the horizon. Lateral: smoothstep from the current
+ * offset to the target lane's centre along the current lane's forward path. Longitudinal: the
+ * speed decision drives a bounded acceleration towards the target speed, or a stop at `stopAt`.
+ * Storage is preallocated and reused (STYLE habit 10).
+ */
+import { angleDiff, type MidLevelCommand, type Trajectory, type VehicleParams } from '../core/index.ts';
+import type { RoadMap } from '../sim/index.ts';
+import { buildLanePath, type LanePath } from './LanePath.ts';
+import type { SafetyParams } from './SafetyParams.ts';
+
+export type PathKind = MidLevelCommand['path'];
+
+export class Rollout {
+  readonly capacity: number;
+  n = 0;
+  dtS = 0.2;
+  readonly tS: Float64Array;
+  /** Rear-axle pose and speed / acceleration at each step. */
+  readonly x: Float64Array;
+  readonly y: Float64Array;
+  readonly h: Float64Array;
+  readonly v: Float64Array;
+  readonly a: Float64Array;
+  /** Rear-axle arc length and lateral offset on the base lane path, m. */
+  readonly s: Float64Array;
+  readonly d: Float64Array;
+  path: LanePath | undefined;
+  /** Lane the ego is on at the start, the lane it moves to, and the offset of that lane's centre, m (left +). */
+  startLaneId = '';
+  targetLaneId = '';
+  targetOffsetM = 0;
+  kind: PathKind = 'FOLLOW_LANE';
+  /** The target lane runs the other way (borrowing). */
+  targetOpposite = false;
+  /** Arc length of the planned stop (rear axle), or NaN. */
+  stopS = Number.NaN;
+
+  constructor(capacity = 64) {
+    this.capacity = capacity;
+    this.tS = new Float64Array(capacity);
+    this.x = new Float64Array(capacity);
+    this.y = new Float64Array(capacity);
+    this.h = new Float64Array(capacity);
+    this.v = new Float64Array(capacity);
+    this.a = new Float64Array(capacity);
+    this.s = new Float64Array(capacity);
+    this.d = new Float64Array(capacity);
+  }
+}
+
+/** Caches lane paths per start lane (one cache per gate; maps are immutable). */
+export class LanePathCache {
+  private readonly cache = new Map<string, LanePath | undefined>();
+  constructor(readonly map: RoadMap) {}
+  get(laneId: string, route: ReadonlyArray<string>): LanePath | undefined {
+    const key = `${laneId}|${route.join(',')}`;
+    if (!this.cache.has(key)) this.cache.set(key, buildLanePath(this.map, laneId, route));
+    return this.cache.get(key);
+  }
+}
+
+export interface EgoStart {
+  tS: number;
+  x: number;
+  y: number;
+  headingRad: number;
+  speedMps: number;
+  accelMps2: number;
+}
+
+const pose = { x: 0, y: 0, headingRad: 0 };
+const fp = { sM: 0, dM: 0, segment: 0 };
+
+function smoothstep(u: number): number {
+  const c = Math.min(1, Math.max(0, u));
+  return c * c * (3 - 2 * c);
+}
+
+/** Where the ego is: lane, path and the neighbour the command's path decision aims at. */
+function placeEgo(
+  out: Rollout,
+  ego: EgoStart,
+  kind: PathKind,
+  map: RoadMap,
+  paths: LanePathCache,
+  route: ReadonlyArray<string>,
+): boolean {
+  const loc = map.locate(ego.x, ego.y, ego.headingRad, 5, undefined);
+  if (!loc) {
+    out.path = undefined;
+    return false;
+  }
+  const lane = map.mustLane(loc.laneId);
+  out.startLaneId = loc.laneId;
+  out.path = paths.get(loc.laneId, route);
+  out.kind = kind;
+  out.targetLaneId = loc.laneId;
+  out.targetOffsetM = 0;
+  out.targetOpposite = false;
+  const left = kind === 'LEFT_CHANGE' || kind === 'LEFT_BORROW';
+  const right = kind === 'RIGHT_CHANGE' || kind === 'RIGHT_BORROW';
+  if (left || right) {
+    const nb = left ? lane.data.left : lane.data.right;
+    const nbLane = nb ? map.lane(nb.laneId) : undefined;
+    if (nb && nbLane) {
+      out.targetLaneId = nb.laneId;
+      out.targetOpposite = nb.opposite;
+      const off = (lane.data.widthM + nbLane.data.widthM) / 2;
+      out.targetOffsetM = left ? off : -off;
+    }
+  }
+  return out.path !== undefined;
+}
+
+/**
+ * Rolls `command` out from `ego` into `out` over the gate's horizon (≥ 3 s). Returns false when
+ * the ego is off the map (then only a stop is predictable and the map rules fail).
+ */
+export function rolloutCommand(
+  command: MidLevelCommand,
+  ego: EgoStart,
+  map: RoadMap,
+  route: ReadonlyArray<string>,
+  vehicle: VehicleParams,
+  params: SafetyParams,
+  paths: LanePathCache,
+  out: Rollout,
+): boolean {
+  const placed = placeEgo(out, ego, command.path, map, paths, route);
+  const dt = params.stepS;
+  const n = Math.min(
+    out.capacity,
+    Math.round(Math.max(3, Math.min(params.horizonS, command.horizonS)) / dt) + 1,
+  );
+  out.n = n;
+  out.dtS = dt;
+  const v0 = Math.max(0, ego.speedMps);
+  let vTarget = command.targetSpeedMps ?? v0;
+  if (command.speed === 'ACCELERATE' && command.targetSpeedMps === undefined)
+    vTarget = v0 + params.speedStepMps;
+  if (command.speed === 'DECELERATE')
+    vTarget = Math.min(v0, command.targetSpeedMps ?? Math.max(0, v0 - params.speedStepMps));
+  if (command.speed === 'STOP') vTarget = 0;
+  vTarget = Math.min(vTarget, vehicle.maxSpeedMps);
+  const accUp = Math.min(params.commandAccelMps2, vehicle.maxAccelMps2);
+  const accDown = Math.min(params.commandDecelMps2, vehicle.maxDecelMps2);
+  let s = 0;
+  let d = 0;
+  if (placed && out.path) {
+    out.path.line.project(ego.x, ego.y, fp);
+    s = fp.sM;
+    d = fp.dM;
+  }
+  out.stopS = Number.NaN;
+  if (command.speed === 'STOP' && command.stopAt && out.path) {
+    out.path.line.project(command.stopAt.x, command.stopAt.y, fp);
+    // stopAt is where the front bumper stops; the rolled-out pose is the rear axle.
+    out.stopS = fp.sM - (vehicle.rearAxleToCenterM + vehicle.lengthM / 2);
+  }
+  const d0 = d;
+  const lcS = command.path === 'FOLLOW_LANE' ? Math.min(2, params.laneChangeS) : params.laneChangeS;
+  let v = v0;
+  for (let k = 0; k < n; k++) {
+    const t = k * dt;
+    let a: number;
+    if (command.speed === 'STOP' && !Number.isNaN(out.stopS)) {
+      const room = out.stopS - s;
+      a = room > 0.05 ? -Math.min((v * v) / (2 * room), vehicle.maxDecelMps2) : -vehicle.maxDecelMps2;
+      if (v < 1e-3) a = 0;
+    } else if (v < vTarget) a = Math.min(accUp, (vTarget - v) / dt);
+    else a = -Math.min(accDown, (v - vTarget) / dt);
+    const dNow = d0 + (out.targetOffsetM - d0) * smoothstep(t / lcS);
+    const dNext = d0 + (out.targetOffsetM - d0) * smoothstep((t + dt) / lcS);
+    out.tS[k] = ego.tS + t;
+    out.v[k] = v;
+    out.a[k] = a;
+    out.s[k] = s;
+    out.d[k] = dNow;
+    if (out.path) {
+      out.path.line.toCartesian(s, dNow, pose);
+      const ds = Math.max(v * dt, 1e-3);
+      out.x[k] = pose.x;
+      out.y[k] = pose.y;
+      out.h[k] = pose.headingRad + Math.atan2(dNext - dNow, ds);
+    } else {
+      out.x[k] = ego.x + s * Math.cos(ego.headingRad);
+      out.y[k] = ego.y + s * Math.sin(ego.headingRad);
+      out.h[k] = ego.headingRad;
+    }
+    const vNext = Math.max(0, v + a * dt);
+    s += 0.5 * (v + vNext) * dt;
+    v = vNext;
+  }
+  return placed;
+}
+
+/**
+ * Rolls a planned trajectory (rear-axle poses with speeds) into `out`, resampled at the gate's
+ * step; used for trajectory planners and to check what the controller will actually track.
+ */
+export function rolloutTrajectory(
+  traj: Trajectory,
+  ego: EgoStart,
+  map: RoadMap,
+  route: ReadonlyArray<string>,
+  params: SafetyParams,
+  paths: LanePathCache,
+  kind: PathKind,
+  out: Rollout,
+): boolean {
+  const placed = placeEgo(out, ego, kind, map, paths, route);
+  const pts = traj.points;
+  const dt = params.stepS;
+  const n = Math.min(out.capacity, Math.round(params.horizonS / dt) + 1);
+  out.n = n;
+  out.dtS = dt;
+  out.stopS = Number.NaN;
+  let j = 0;
+  for (let k = 0; k < n; k++) {
+    const t = ego.tS + k * dt;
+    if (pts.length === 0) {
+      out.x[k] = ego.x;
+      out.y[k] = ego.y;
+      out.h[k] = ego.headingRad;
+      out.v[k] = 0;
+    } else {
+      while (j < pts.length - 2 && pts[j + 1]!.tS <= t) j++;
+      const p = pts[j]!;
+      const q = pts[Math.min(j + 1, pts.length - 1)]!;
+      const u = q.tS > p.tS ? Math.min(1, Math.max(0, (t - p.tS) / (q.tS - p.tS))) : 0;
+      out.x[k] = p.x + u * (q.x - p.x);
+      out.y[k] = p.y + u * (q.y - p.y);
+      out.h[k] = p.headingRad + u * angleDiff(q.headingRad, p.headingRad);
+      out.v[k] = Math.max(0, p.speedMps + u * (q.speedMps - p.speedMps));
+    }
+    out.tS[k] = t;
+    if (out.path) {
+      out.path.line.project(out.x[k]!, out.y[k]!, fp);
+      out.s[k] = fp.sM;
+      out.d[k] = fp.dM;
+    } else {
+      out.s[k] = k * dt * ego.speedMps;
+      out.d[k] = 0;
+    }
+  }
+  out.a[0] = ego.accelMps2;
+  for (let k = 1; k < n; k++) out.a[k - 1] = (out.v[k]! - out.v[k - 1]!) / dt;
+  if (n > 1) out.a[n - 1] = out.a[n - 2]!;
+  return placed;
+}
+
+/** The roll-out as a sim trajectory (rear-axle poses every `dtS`, from the first step's time). */
+export function rolloutToTrajectory(r: Rollout, dtS = 0.1, durationS = 8): Trajectory {
+  const points = [];
+  const steps = Math.round(durationS / dtS);
+  const last = r.n - 1;
+  for (let k = 0; k <= steps; k++) {
+    const t = k * dtS;
+    const f = t / r.dtS;
+    const i = Math.min(last, Math.floor(f));
+    if (i >= last) {
+      // beyond the horizon: hold the last speed along the last heading
+      const extra = t - last * r.dtS;
+      const v = r.v[last]!;
+      const dist = Math.max(0, v * extra);
+      points.push({
+        tS: r.tS[0]! + t,
+        x: r.x[last]! + dist * Math.cos(r.h[last]!),
+        y: r.y[last]! + dist * Math.sin(r.h[last]!),
+        headingRad: r.h[last]!,
+        speedMps: v,
+      });
+      continue;
+    }
+    const u = f - i;
+    points.push({
+      tS: r.tS[0]! + t,
+      x: r.x[i]! + u * (r.x[i + 1]! - r.x[i]!),
+      y: r.y[i]! + u * (r.y[i + 1]! - r.y[i]!),
+      headingRad: r.h[i]! + u * angleDiff(r.h[i + 1]!, r.h[i]!),
+      speedMps: r.v[i]! + u * (r.v[i + 1]! - r.v[i]!),
+    });
+  }
+  return { points };
+}

@@ -1,0 +1,12 @@
+/** safety/: the situational-safety gate, its rules, the minimal-risk manoeuvre and the audit log. */
+export { AgentForecast, forecastAgents } from './AgentForecast.ts';
+export { canonicalJson, sha256Hex } from './canonicalJson.ts';
+export { checkControlStep } from './checkControlStep.ts';
+export { buildLanePath, type LanePath } from './LanePath.ts';
+export { LanePathCache, Rollout, rolloutCommand, rolloutToTrajectory, rolloutTrajectory } from './Rollout.ts';
+export { defaultDynamics, type RssDynamics, RssDynamicsSchema, type RssVehicle, rss } from './rss.ts';
+export { findInjection, parseCommand } from './rules/inputRule.ts';
+export { ssmMaxSpeed, ssmProtectiveDistance } from './rules/vruRule.ts';
+export { type CheckOptions, type ControlCheck, createSafetyGate, type SafetyGate } from './SafetyGate.ts';
+export { type SafetyParams, type SafetyParamsInput, SafetyParamsSchema } from './SafetyParams.ts';
+export type { SafetyScene } from './Scene.ts';

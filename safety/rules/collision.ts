@@ -1,0 +1,119 @@
+/**
+ * Footprint rules over the roll-out: predicted collision and nuPlan's time-to-collision bound
+ * (ego and agents projected at constant velocity for up to 0.95 s from each roll-out step;
+ * nuplan-devkit `time_to_collision_within_bound`). Collisions where an agent drives into the ego
+ * from behind are the follower's fault (RSS) and do not count.
+ */
+import { obbOverlap } from '../../core/index.ts';
+import { type CheckContext, egoCentre, type RuleSink, round } from './CheckContext.ts';
+
+const e = { x: 0, y: 0, c: 0, s: 0 };
+
+/** True when agent (ax, ay, heading ah) is behind the ego and going the same way. */
+function fromBehind(
+  ax: number,
+  ay: number,
+  ah: number,
+  ex: number,
+  ey: number,
+  c: number,
+  s: number,
+  halfL: number,
+): boolean {
+  const lon = (ax - ex) * c + (ay - ey) * s;
+  const same = Math.cos(ah) * c + Math.sin(ah) * s > 0.7;
+  return same && lon < -halfL;
+}
+
+export function collisionRule(ctx: CheckContext, sink: RuleSink): void {
+  const { rollout: r, forecast: f, vehicle: veh, snapshot } = ctx;
+  const hl = veh.lengthM / 2;
+  const hw = veh.widthM / 2;
+  const laneChanging = Math.abs(r.targetOffsetM - r.d[0]!) > 0.5;
+  for (let k = 0; k < r.n; k++) {
+    egoCentre(ctx, k, e);
+    for (let j = 0; j < f.count; j++) {
+      const ag = snapshot.agents[f.index[j]!]!;
+      const b = j * f.capacity + k;
+      const ax = f.x[b]!;
+      const ay = f.y[b]!;
+      const ah = f.h[b]!;
+      const reach = hl + hw + (ag.lengthM + ag.widthM) / 2;
+      if (Math.abs(ax - e.x) > reach || Math.abs(ay - e.y) > reach) continue;
+      if (
+        !obbOverlap(
+          e.x,
+          e.y,
+          e.c,
+          e.s,
+          hl,
+          hw,
+          ax,
+          ay,
+          Math.cos(ah),
+          Math.sin(ah),
+          ag.lengthM / 2,
+          ag.widthM / 2,
+        )
+      )
+        continue;
+      if (!laneChanging && fromBehind(ax, ay, ah, e.x, e.y, e.c, e.s, hl)) continue;
+      sink.fail(
+        'collision.predicted',
+        `predicted footprint overlap with ${ag.kind} ${ag.id} at t+${round(k * r.dtS, 1)} s (ego ${round(r.v[k]!)} m/s)`,
+        { agentId: ag.id, atS: round(k * r.dtS, 2), egoSpeedMps: round(r.v[k]!) },
+        { stopBeforeS: r.s[k]! - 2, critical: true },
+      );
+      return;
+    }
+  }
+  sink.pass('collision.predicted', 'no footprint overlap over the horizon', {
+    horizonS: round((r.n - 1) * r.dtS, 1),
+  });
+}
+
+const TTC_STEPS = [0.3, 0.6, 0.95];
+
+export function ttcRule(ctx: CheckContext, sink: RuleSink): void {
+  const { rollout: r, forecast: f, vehicle: veh, snapshot, params } = ctx;
+  const hl = veh.lengthM / 2;
+  const hw = veh.widthM / 2;
+  const bound = params.ttcBoundS;
+  let minTtc = Infinity;
+  for (let k = 0; k < r.n; k++) {
+    const v = r.v[k]!;
+    if (v < 0.1) continue; // nuPlan: no TTC while the ego is stopped
+    egoCentre(ctx, k, e);
+    for (let j = 0; j < f.count; j++) {
+      const ag = snapshot.agents[f.index[j]!]!;
+      const b = j * f.capacity + k;
+      const ax = f.x[b]!;
+      const ay = f.y[b]!;
+      const ah = f.h[b]!;
+      const ac = Math.cos(ah);
+      const as = Math.sin(ah);
+      const reach = (v + ag.speedMps) * bound + hl + hw + (ag.lengthM + ag.widthM) / 2;
+      if (Math.abs(ax - e.x) > reach || Math.abs(ay - e.y) > reach) continue;
+      if (fromBehind(ax, ay, ah, e.x, e.y, e.c, e.s, hl)) continue;
+      for (const tau of TTC_STEPS) {
+        if (tau > bound + 1e-9) break;
+        const ex = e.x + v * tau * e.c;
+        const ey = e.y + v * tau * e.s;
+        const va = ag.kind === 'static' ? 0 : ag.speedMps;
+        const bx = ax + va * tau * ac;
+        const by = ay + va * tau * as;
+        if (obbOverlap(ex, ey, e.c, e.s, hl, hw, bx, by, ac, as, ag.lengthM / 2, ag.widthM / 2)) {
+          if (tau < minTtc) minTtc = tau;
+          sink.fail(
+            'ttc',
+            `time to collision with ${ag.kind} ${ag.id} ≤ ${tau} s at t+${round(k * r.dtS, 1)} s (bound ${bound} s)`,
+            { agentId: ag.id, ttcS: tau, boundS: bound, atS: round(k * r.dtS, 2), egoSpeedMps: round(v) },
+            { stopBeforeS: r.s[k]! - 1, critical: true },
+          );
+          return;
+        }
+      }
+    }
+  }
+  sink.pass('ttc', `time to collision above ${bound} s over the horizon`, { boundS: bound });
+}

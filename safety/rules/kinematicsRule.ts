@@ -1,0 +1,48 @@
+/**
+ * Kinematic limits of the roll-out: longitudinal acceleration within the vehicle's limits, lateral
+ * acceleration v·ψ̇ within nuPlan's comfort bound, and (for planned trajectories) jerk.
+ */
+import { angleDiff } from '../../core/index.ts';
+import { type CheckContext, type RuleSink, round } from './CheckContext.ts';
+
+export function kinematicsRule(ctx: CheckContext, sink: RuleSink): void {
+  const { rollout: r, vehicle: veh, params } = ctx;
+  for (let k = 1; k < r.n; k++) {
+    const a = r.a[k - 1]!;
+    if (a > veh.maxAccelMps2 + 0.05 || a < -veh.maxDecelMps2 - 0.05) {
+      sink.fail(
+        'kinematics.accel',
+        `acceleration ${round(a)} m/s² outside [−${veh.maxDecelMps2}, ${veh.maxAccelMps2}] at t+${round(k * r.dtS, 1)} s`,
+        { accelMps2: round(a), maxAccelMps2: veh.maxAccelMps2, maxDecelMps2: veh.maxDecelMps2 },
+        { capSpeedMps: r.v[0]! },
+      );
+      return;
+    }
+    const v = r.v[k]!;
+    const yawRate = angleDiff(r.h[k]!, r.h[k - 1]!) / r.dtS;
+    const lat = Math.abs(v * yawRate);
+    if (lat > params.maxLatAccelMps2 && v > 1) {
+      const cap = Math.sqrt(params.maxLatAccelMps2 / Math.max(Math.abs(yawRate / v), 1e-6));
+      sink.fail(
+        'kinematics.lateralAccel',
+        `lateral acceleration ${round(lat)} m/s² > ${params.maxLatAccelMps2} m/s² at t+${round(k * r.dtS, 1)} s`,
+        { lateralAccelMps2: round(lat), limitMps2: params.maxLatAccelMps2, capMps: round(cap) },
+        { capSpeedMps: cap },
+      );
+      return;
+    }
+    if (ctx.fromTrajectory && k > 1) {
+      const jerk = (r.a[k - 1]! - r.a[k - 2]!) / r.dtS;
+      if (Math.abs(jerk) > 3 * params.maxJerkMps3) {
+        sink.fail(
+          'kinematics.jerk',
+          `jerk ${round(jerk)} m/s³ beyond 3× the comfort bound ${params.maxJerkMps3} m/s³`,
+          { jerkMps3: round(jerk), limitMps3: params.maxJerkMps3 },
+          { capSpeedMps: r.v[0]! },
+        );
+        return;
+      }
+    }
+  }
+  sink.pass('kinematics', 'accel, lateral accel and jerk within limits');
+}

@@ -1,0 +1,151 @@
+/**
+ * RSS over the roll-out (Shalev-Shwartz et al. 2017; formulas as ad-rss-lib): for each step and
+ * each vehicle in the ego's corridor ahead, the longitudinal safe distance (same or opposite
+ * direction) and, during a lane change, the lateral safe distance. A dangerous situation is only
+ * a violation when the command is not the proper response: the ego must brake with at least
+ * min(α_brake,min, the deceleration needed to stop short of the other's worst-case stop) while
+ * the distance is unsafe (RSS Definition 5, with our own plan known instead of ρ·α_accel,max).
+ */
+import { angleDiff } from '../../core/index.ts';
+import {
+  lateral,
+  longitudinalOppositeDirection,
+  longitudinalSameDirection,
+  type RssVehicle,
+} from '../rss.ts';
+import { type CheckContext, frontOffset, type RuleSink, round } from './CheckContext.ts';
+
+const fp = { sM: 0, dM: 0, segment: 0 };
+const egoV: RssVehicle = {
+  speedLonMps: 0,
+  speedLatMps: 0,
+  dynamics: {
+    responseTimeS: 1,
+    accelMaxMps2: 0,
+    brakeMinMps2: 1,
+    brakeMaxMps2: 1,
+    brakeMinCorrectMps2: 1,
+    latAccelMaxMps2: 0,
+    latBrakeMinMps2: 1,
+    lateralFluctuationMarginM: 0,
+    maxSpeedOnAccelerationMps: 0,
+  },
+};
+const othV: RssVehicle = { speedLonMps: 0, speedLatMps: 0, dynamics: egoV.dynamics };
+
+export function rssRule(ctx: CheckContext, sink: RuleSink): void {
+  const { rollout: r, forecast: f, vehicle: veh, snapshot, params } = ctx;
+  const path = r.path;
+  egoV.dynamics = params.rssEgo;
+  othV.dynamics = params.rssOther;
+  if (!path) {
+    sink.pass('rss.longitudinal', 'ego off the lane graph: RSS not applicable');
+    return;
+  }
+  const front = frontOffset(veh);
+  let worstMargin = Infinity;
+  let lonDone = false;
+  let latDone = false;
+  const laneChanging = Math.abs(r.targetOffsetM - r.d[0]!) > 0.5;
+  for (let j = 0; j < f.count && !(lonDone && latDone); j++) {
+    const ag = snapshot.agents[f.index[j]!]!;
+    if (ag.kind === 'pedestrian') continue;
+    for (let k = 0; k < r.n; k++) {
+      const b = j * f.capacity + k;
+      const sE = r.s[k]!;
+      path.line.project(f.x[b]!, f.y[b]!, fp, sE - 40, sE + 200);
+      const dRel = fp.dM - r.d[k]!;
+      const halfSum = (veh.widthM + ag.widthM) / 2;
+      const pathH = path.line.headingAt(Math.max(0, fp.sM));
+      const cosRel = Math.cos(angleDiff(f.h[b]!, pathH));
+      const vLon = ag.kind === 'static' ? 0 : ag.speedMps * Math.abs(cosRel);
+      const gap = fp.sM - ag.lengthM / 2 - (sE + front);
+      const v = r.v[k]!;
+      // Longitudinal: the agent is ahead in the ego's corridor.
+      if (!lonDone && Math.abs(dRel) < halfSum + params.corridorMarginM && gap > -ag.lengthM && fp.sM > sE) {
+        const opposite = cosRel < -0.5;
+        egoV.speedLonMps = v;
+        othV.speedLonMps = vLon;
+        const egoWrongLane = opposite && r.targetOpposite && Math.abs(r.d[k]! - r.targetOffsetM) < 1.75;
+        const safe = opposite
+          ? egoWrongLane
+            ? longitudinalOppositeDirection(othV, egoV)
+            : longitudinalOppositeDirection(egoV, othV)
+          : longitudinalSameDirection(egoV, othV);
+        worstMargin = Math.min(worstMargin, gap - safe);
+        if (gap < safe && v > 0.1) {
+          const leadStop = opposite
+            ? -(vLon * vLon) / (2 * params.rssOther.brakeMinMps2)
+            : (vLon * vLon) / (2 * params.rssOther.brakeMaxMps2);
+          const room = Math.max(0.1, gap + leadStop - 1);
+          const need = (v * v) / (2 * room);
+          const proper = Math.min(
+            opposite && !egoWrongLane ? params.rssEgo.brakeMinCorrectMps2 : params.rssEgo.brakeMinMps2,
+            need,
+          );
+          if (r.a[k]! > -proper + 0.05) {
+            const rule = opposite ? 'rss.longitudinalOpposite' : 'rss.longitudinal';
+            sink.fail(
+              rule,
+              `${opposite ? 'oncoming' : 'leading'} ${ag.kind} ${ag.id}: gap ${round(gap)} m < RSS safe distance ${round(safe)} m at t+${round(k * r.dtS, 1)} s and the ego is not braking with ${round(proper)} m/s² (planned ${round(r.a[k]!)} m/s²)`,
+              {
+                agentId: ag.id,
+                gapM: round(gap),
+                safeDistanceM: round(safe),
+                egoSpeedMps: round(v),
+                otherSpeedLonMps: round(vLon),
+                requiredDecelMps2: round(proper),
+                plannedAccelMps2: round(r.a[k]!),
+                atS: round(k * r.dtS, 2),
+              },
+              laneChanging && Math.abs(fp.dM - r.targetOffsetM) < Math.abs(fp.dM)
+                ? { postponeLaneChange: true }
+                : { stopBeforeS: sE + room - 1 },
+            );
+            lonDone = true;
+          }
+        }
+      }
+      // Lateral: during a lane change, an agent alongside in the target direction.
+      if (
+        !latDone &&
+        laneChanging &&
+        Math.abs(fp.sM - (sE + veh.rearAxleToCenterM)) < (veh.lengthM + ag.lengthM) / 2 &&
+        k > 0
+      ) {
+        const towards = Math.sign(r.targetOffsetM - r.d[0]!);
+        if (Math.sign(dRel) === towards && cosRel > 0.5) {
+          const latGap = Math.abs(dRel) - halfSum;
+          const egoLat = -(r.d[k]! - r.d[k - 1]!) / r.dtS; // positive to the right
+          egoV.speedLatMps = egoLat;
+          othV.speedLatMps = 0;
+          const safe = towards > 0 ? lateral(othV, egoV) : lateral(egoV, othV);
+          if (latGap < safe) {
+            sink.fail(
+              'rss.lateral',
+              `${ag.kind} ${ag.id} alongside: lateral gap ${round(latGap)} m < RSS lateral safe distance ${round(safe)} m at t+${round(k * r.dtS, 1)} s`,
+              {
+                agentId: ag.id,
+                lateralGapM: round(latGap),
+                safeDistanceM: round(safe),
+                egoLatSpeedMps: round(egoLat),
+                atS: round(k * r.dtS, 2),
+              },
+              { postponeLaneChange: true },
+            );
+            latDone = true;
+          }
+        }
+      }
+    }
+  }
+  if (!lonDone)
+    sink.pass('rss.longitudinal', 'longitudinal distances safe or the ego responds properly', {
+      worstMarginM: Number.isFinite(worstMargin) ? round(worstMargin) : 'none',
+    });
+  if (!latDone)
+    sink.pass(
+      'rss.lateral',
+      laneChanging ? 'lateral distances safe during the lane change' : 'no lane change',
+    );
+}
