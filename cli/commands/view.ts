@@ -1,5 +1,139 @@
-/** `edgeplan` commands of this area; each calls a library function (see the folder READMEs). */
-import type { Command } from 'commander';
-import type { Out } from '../errors.ts';
+/**
+ * `edgeplan` commands of the viewer area:
+ *   view <results dir | run.json | scenario> [--live] [--planner p] [--port n]   3D viewer
+ *   export <run.json> --mcap <out.mcap>                                          Foxglove MCAP
+ *   report <results dir> --html <out.html>                                       HTML report with plots
+ * Each parses its flags and calls a library function (viewer/, sim/export, sim/report).
+ */
+import { statSync } from 'node:fs';
+import { basename } from 'node:path';
+import { type Command, InvalidArgumentError } from 'commander';
+import { formatError } from '../../core/index.ts';
+import { findRunLogs } from '../../sim/export/index.ts';
+import {
+  type LiveOptions,
+  loadRunViews,
+  startLiveRun,
+  startViewer,
+  type ViewerServer,
+} from '../../viewer/index.ts';
+import { type Out, UsageError } from '../errors.ts';
 
-export function register(_program: Command, _out: Out): void {}
+const num = (name: string, min: number) => (v: string) => {
+  const n = Number(v);
+  if (!Number.isFinite(n) || n < min) throw new InvalidArgumentError(`${name} must be a number ≥ ${min}`);
+  return n;
+};
+
+/** Keeps the process serving until Ctrl-C, then closes the server. */
+function serveUntilInterrupted(server: ViewerServer, out: Out): Promise<void> {
+  out(`viewer: ${server.url}  (Ctrl-C to stop)`);
+  return new Promise((resolve) => {
+    process.once('SIGINT', () => {
+      void server.close().then(resolve);
+    });
+  });
+}
+
+/**
+ * Runs `scenarioRef` live and serves the viewer while it streams. This is what `edgeplan run
+ * <scenario> --view` should call: `await viewLive(ref, { planner, mode, seed }, out)`.
+ */
+export async function viewLive(scenarioRef: string, opts: LiveOptions, out: Out): Promise<void> {
+  const live = await startLiveRun(scenarioRef, opts);
+  if (!live.ok) throw new UsageError(formatError(live.error));
+  void live.value.done.then((log) =>
+    out(
+      `live run finished: ${log.ticks.length} ticks, score ${(100 * (log.metrics?.score ?? 0)).toFixed(1)}`,
+    ),
+  );
+  await serveUntilInterrupted(live.value.server, out);
+}
+
+/** Run-log files to view: a results folder, run .json files, or `a.json,b.json` (side by side). */
+function viewPaths(target: string): string[] {
+  const parts = target
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  const files: string[] = [];
+  for (const p of parts) {
+    const found = findRunLogs(p);
+    if (!found.ok) throw new UsageError(formatError(found.error));
+    files.push(...found.value);
+  }
+  return files;
+}
+
+/**
+ * The logs of one scenario (files are named `<scenarioId>.json` by run/eval): `pick`, or the first
+ * scenario in sorted order. Two planners' logs of it are then shown side by side.
+ */
+function pickRuns(files: string[], pick?: string): string[] {
+  if (files.length <= 2 && !pick) return files;
+  const id = (f: string) => basename(f, '.json');
+  const want = pick ?? files.map(id).sort()[0];
+  return files.filter((f) => id(f) === want);
+}
+
+const isPath = (p: string) => {
+  try {
+    statSync(p.split(',')[0]!);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+export function register(program: Command, out: Out): void {
+  program
+    .command('view <target>')
+    .description(
+      '3D viewer: replay a run log / results folder (a,b = side by side), or --live a scenario while it simulates',
+    )
+    .option('--live', 'simulate <target> (a scenario id or .json) and stream it live')
+    .option('--planner <name>', 'planner for --live', 'pdm-closed')
+    .option('--mode <mode>', 'agents for --live: nonreactive | reactive', 'nonreactive')
+    .option('--speed <x>', 'live playback speed factor (1 = real time)', num('--speed', 0), 1)
+    .option(
+      '--pick <scenarioId>',
+      'results folder: the scenario to show (default: the first; planners side by side)',
+    )
+    .option('--scenario <ref>', 'scenario whose map to use (when the log names a scenario not built in)')
+    .option('--host <host>', 'interface to listen on', '127.0.0.1')
+    .option('--port <n>', 'port (0 = any free port)', num('--port', 0), 8080)
+    .action(
+      async (
+        target: string,
+        o: {
+          live?: boolean;
+          pick?: string;
+          planner: string;
+          mode: string;
+          speed: number;
+          scenario?: string;
+          host: string;
+          port: number;
+        },
+      ) => {
+        if (o.mode !== 'nonreactive' && o.mode !== 'reactive')
+          throw new UsageError('--mode must be nonreactive or reactive');
+        if (o.live || !isPath(target)) {
+          await viewLive(
+            target,
+            { planner: o.planner, mode: o.mode, speed: o.speed, host: o.host, port: o.port },
+            out,
+          );
+          return;
+        }
+        const files = pickRuns(viewPaths(target), o.pick);
+        if (files.length === 0) throw new UsageError(`no run log of scenario ${o.pick} under ${target}`);
+        out(`viewing ${files.slice(0, 2).join(' | ')}`);
+        const views = loadRunViews(files.slice(0, 2), o.scenario);
+        if (!views.ok) throw new UsageError(formatError(views.error));
+        const server = await startViewer({ runs: views.value, live: false }, { host: o.host, port: o.port });
+        if (!server.ok) throw new UsageError(formatError(server.error));
+        await serveUntilInterrupted(server.value, out);
+      },
+    );
+}

@@ -1,0 +1,99 @@
+/**
+ * The run-log file as written by `edgeplan run --out` and `edgeplan eval --out`: a SimLog (ticks
+ * with ego, agents, lights, command, plan) plus its `metrics`. This schema is the boundary where
+ * the viewer, the MCAP export and the HTML report read those files; a bad file becomes an error
+ * naming the field, never a crash.
+ *
+ * `verdict` and `bevPng` on a tick are optional fields that the safety gate and the BEV transform
+ * will add; the readers show "no safety data" / "no BEV" when they are absent.
+ */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { z } from 'zod';
+import {
+  AgentStateSchema,
+  EgoStateSchema,
+  fail,
+  MidLevelCommandSchema,
+  ok,
+  parseWith,
+  type Result,
+  TrackPointSchema,
+  TrafficLightStateSchema,
+  VehicleParamsSchema,
+  VerdictSchema,
+} from '../../core/index.ts';
+import { ScenarioMetricsSchema } from '../metrics/index.ts';
+
+export const RunTickSchema = z.object({
+  tS: z.number(),
+  ego: EgoStateSchema,
+  agents: z.array(AgentStateSchema),
+  lights: z.array(TrafficLightStateSchema).default([]),
+  command: MidLevelCommandSchema.optional(),
+  /** Planned rear-axle poses from this tick, flattened (x, y, headingRad) every 0.5 s. */
+  plan: z.array(z.number()).optional(),
+  /** The safety gate's verdict on this tick's command (not recorded by the engine yet). */
+  verdict: VerdictSchema.optional(),
+  /** The planner's BEV input as a PNG, base64 (not recorded by the engine yet). */
+  bevPng: z.string().optional(),
+});
+export type RunTick = z.infer<typeof RunTickSchema>;
+
+export const RunLogSchema = z.object({
+  scenarioId: z.string(),
+  planner: z.string(),
+  mode: z.enum(['nonreactive', 'reactive']),
+  seed: z.number().default(0),
+  dtS: z.number().positive(),
+  vehicle: VehicleParamsSchema,
+  routeLaneIds: z.array(z.string()).default([]),
+  expert: z.array(TrackPointSchema).default([]),
+  ticks: z.array(RunTickSchema).min(1),
+  staticAgentIds: z.array(z.string()).default([]),
+  metrics: ScenarioMetricsSchema.optional(),
+});
+export type RunLog = z.infer<typeof RunLogSchema>;
+
+/** Reads and validates one run-log JSON file. */
+export function readRunLog(path: string): Result<RunLog> {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    return fail('IO_ERROR', path, code === 'ENOENT' ? 'no such file' : String(e));
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (e) {
+    return fail('PARSE_ERROR', path, `not valid JSON (${(e as Error).message})`);
+  }
+  return parseWith(RunLogSchema, data, path);
+}
+
+/**
+ * Run-log files under `path`: the file itself, or every `*.json` below a results folder except
+ * `summary.json`, sorted so that output is deterministic.
+ */
+export function findRunLogs(path: string): Result<string[]> {
+  let st: ReturnType<typeof statSync>;
+  try {
+    st = statSync(path);
+  } catch {
+    return fail('NOT_FOUND', path, 'no such file or folder');
+  }
+  if (!st.isDirectory()) return ok([path]);
+  const found: string[] = [];
+  const walk = (dir: string) => {
+    for (const name of readdirSync(dir).sort()) {
+      const p = join(dir, name);
+      if (statSync(p).isDirectory()) walk(p);
+      else if (name.endsWith('.json') && name !== 'summary.json') found.push(p);
+    }
+  };
+  walk(path);
+  if (found.length === 0) return fail('NOT_FOUND', path, 'holds no run-log .json files');
+  return ok(found);
+}

@@ -1,0 +1,2 @@
+/** Public surface of `sim/export`: the run-log file contract and the MCAP (Foxglove) export. */
+export * from './RunLog.ts';

@@ -1,0 +1,158 @@
+/**
+ * The viewer in real headless Chromium (WebGL through SwiftShader): loads a replay without console
+ * errors, steps the timeline, clicks an agent and reads the inspector, shows a veto, and saves a
+ * screenshot whose pixels show road and ego. Then measures, with 200 agents moving, JS time per
+ * frame, draw calls per frame and the fps ratio to no agents — printed, not asserted (software
+ * WebGL makes absolute timings meaningless; only the draw-call count is checked).
+ */
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import type { Browser, Page } from 'playwright-core';
+import { PNG } from 'pngjs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runViewOf, startViewer, type ViewerServer } from '../../viewer/index.ts';
+import { CHROMIUM, collectErrors, launchChromium, openViewer } from './browser.ts';
+import { runLogOf, withCrowd, withVeto } from './fixtures.ts';
+
+type Hooks = {
+  seek(tS: number): void;
+  step(n: number): void;
+  state(): { tick: number; ticks: number; duration: number };
+  screenOf(run: number, id: string): { x: number; y: number } | null;
+  setCamera(m: string): void;
+  bench(
+    frames: number,
+    withAgents: boolean,
+  ): Promise<{ jsMsPerFrame: number; drawCalls: number; fps: number; agents: number }>;
+};
+const hooks = (page: Page) =>
+  page.evaluateHandle(() => (window as unknown as { __edgeplan: Hooks }).__edgeplan);
+
+/** Share of pixels within `tol` (per channel) of colour `hex`. */
+function shareOf(png: PNG, hex: number, tol: number): number {
+  const r = (hex >> 16) & 255;
+  const g = (hex >> 8) & 255;
+  const b = hex & 255;
+  let n = 0;
+  for (let i = 0; i < png.data.length; i += 4) {
+    if (
+      Math.abs(png.data[i]! - r) <= tol &&
+      Math.abs(png.data[i + 1]! - g) <= tol &&
+      Math.abs(png.data[i + 2]! - b) <= tol
+    )
+      n++;
+  }
+  return n / (png.width * png.height);
+}
+
+describe('viewer in headless Chromium', () => {
+  let browser: Browser;
+  let server: ViewerServer;
+  let page: Page;
+  let errors: string[];
+
+  beforeAll(async () => {
+    expect(existsSync(CHROMIUM), `${CHROMIUM} missing: run scripts/ensure-system.sh`).toBe(true);
+    const { log, map } = runLogOf('cut_in');
+    const started = await startViewer({ runs: [runViewOf(withVeto(log, 4, 5), map)], live: false });
+    if (!started.ok) throw new Error(started.error.message);
+    server = started.value;
+    browser = await launchChromium();
+    page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
+    errors = collectErrors(page);
+    await openViewer(page, server.url);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it('loads a replay with no console errors', async () => {
+    expect(await page.textContent('.view-label')).toContain('cut_in · pdm-closed');
+    expect(errors).toEqual([]);
+  });
+
+  it('steps the timeline one tick at a time', async () => {
+    const h = await hooks(page);
+    await h.evaluate((x) => x.seek(0));
+    await page.click('#tl-fwd');
+    await page.click('#tl-fwd');
+    expect(await h.evaluate((x) => x.state().tick)).toBe(2);
+    // 2 ticks of 0.1 s (the engine's step), of a 15 s scenario.
+    expect(await page.textContent('#tl-time')).toBe('0.2 / 15.0 s');
+  });
+
+  it('shows the clicked agent in the inspector', async () => {
+    const h = await hooks(page);
+    await h.evaluate((x) => x.seek(3));
+    const at = await h.evaluate((x) => x.screenOf(0, 'cutter'));
+    expect(at).not.toBeNull();
+    await page.mouse.click(at!.x, at!.y);
+    expect(await page.textContent('#insp-id')).toBe('cutter');
+    expect(await page.textContent('#insp-kind')).toBe('vehicle');
+  });
+
+  it('shows a veto with its rule name in red, and says when a tick has no verdict', async () => {
+    const h = await hooks(page);
+    await h.evaluate((x) => x.seek(4.5));
+    expect(await page.locator('#verdict .veto').first().textContent()).toContain('VETO');
+    expect(await page.textContent('#verdict li.veto')).toContain('rss.longitudinal');
+    await h.evaluate((x) => x.seek(1));
+    expect(await page.textContent('#verdict')).toContain('no verdict at this tick');
+    expect(await page.locator('.tl-veto').count()).toBeGreaterThan(0);
+  });
+
+  it('saves a screenshot whose pixels show road and ego', async () => {
+    const h = await hooks(page);
+    await h.evaluate((x) => x.seek(2));
+    const buf = await page.locator('#app canvas').screenshot();
+    mkdirSync('results/e2e', { recursive: true });
+    writeFileSync('results/e2e/viewer-replay.png', buf);
+    const png = PNG.sync.read(buf);
+    // Road grey 0x50555d (palette.road) and ego orange 0xff7a00 (palette.ego), both unlit.
+    const road = shareOf(png, 0x50555d, 10);
+    const ego = shareOf(png, 0xff7a00, 24);
+    console.log(`screenshot: road ${(100 * road).toFixed(1)} % of pixels, ego ${(100 * ego).toFixed(2)} %`);
+    expect(road).toBeGreaterThan(0.05);
+    expect(ego).toBeGreaterThan(0.002);
+  });
+
+  it('with 200 agents moving: draw calls stay flat; prints JS ms/frame and the fps ratio', async () => {
+    const { log, map } = runLogOf('dense_highway');
+    const crowd = withCrowd(log, map, 200);
+    const started = await startViewer({ runs: [runViewOf(crowd, map)], live: false });
+    if (!started.ok) throw new Error(started.error.message);
+    const p = await browser.newPage({ viewport: { width: 1280, height: 720 } });
+    const errs = collectErrors(p);
+    try {
+      await openViewer(p, started.value.url);
+      const h = await hooks(p);
+      await h.evaluate((x) => x.setCamera('top'));
+      const frames = 90;
+      // Interleave without / with agents twice so that drift in the machine's load affects both.
+      const none1 = await h.evaluate((x, f) => x.bench(f, false), frames);
+      const crowd1 = await h.evaluate((x, f) => x.bench(f, true), frames);
+      const none2 = await h.evaluate((x, f) => x.bench(f, false), frames);
+      const crowd2 = await h.evaluate((x, f) => x.bench(f, true), frames);
+      const fpsNone = (none1.fps + none2.fps) / 2;
+      const fpsCrowd = (crowd1.fps + crowd2.fps) / 2;
+      const js = (crowd1.jsMsPerFrame + crowd2.jsMsPerFrame) / 2;
+      const jsNone = (none1.jsMsPerFrame + none2.jsMsPerFrame) / 2;
+      console.log(
+        [
+          `perf (SwiftShader, ${frames} frames × 2, 1280×720): agents drawn ${crowd1.agents} (200 added + scenario's)`,
+          `  JS per frame (scene update + render submission): ${js.toFixed(2)} ms with agents, ${jsNone.toFixed(2)} ms without (aim ≤ 4 ms)`,
+          `  draw calls per frame: ${crowd1.drawCalls} with agents, ${none1.drawCalls} without (aim: independent of agent count)`,
+          `  fps: ${fpsCrowd.toFixed(1)} with agents / ${fpsNone.toFixed(1)} without = ratio ${(fpsCrowd / fpsNone).toFixed(2)} (aim ≥ 0.8)`,
+        ].join('\n'),
+      );
+      // One instanced mesh per agent kind: at most one extra call per kind, whatever the count.
+      expect(crowd1.drawCalls - none1.drawCalls).toBeLessThanOrEqual(5);
+      expect(crowd1.agents).toBeGreaterThanOrEqual(200);
+      expect(errs).toEqual([]);
+    } finally {
+      await p.close();
+      await started.value.close();
+    }
+  });
+});

@@ -1,0 +1,94 @@
+/**
+ * Live view: runs a scenario in-process and streams its ticks to the browser over the viewer's
+ * WebSocket, paced at `speed` × real time. The engine (runScenario) is synchronous, so ticks are
+ * produced by its onTick callback and sent on a timer at their simulated time / speed.
+ */
+import { fail, ok, type Result } from '../../core/index.ts';
+import { createPlanner } from '../../planner/index.ts';
+import type { RunLog, RunTick } from '../../sim/export/index.ts';
+import { type AgentMode, loadScenario, runScenario } from '../../sim/index.ts';
+import { evaluateRun } from '../../sim/metrics/index.ts';
+import { runViewOf } from './runView.ts';
+import { startViewer, type ViewerServer, type ViewerServerOptions } from './ViewerServer.ts';
+
+export interface LiveOptions extends ViewerServerOptions {
+  planner?: string;
+  mode?: AgentMode;
+  seed?: number;
+  /** Playback speed factor (1 = real time). 0 streams as fast as possible. */
+  speed?: number;
+}
+
+export interface LiveRun {
+  server: ViewerServer;
+  /** Resolves when every tick has been sent (and the metrics' collisions as events). */
+  done: Promise<RunLog>;
+}
+
+/**
+ * Starts the viewer on an empty live run of `scenarioRef` and streams it. `edgeplan run --view`
+ * and `edgeplan view --live` call this.
+ */
+export async function startLiveRun(scenarioRef: string, opts: LiveOptions = {}): Promise<Result<LiveRun>> {
+  const loaded = loadScenario(scenarioRef);
+  if (!loaded.ok) return loaded;
+  const plannerName = opts.planner ?? 'pdm-closed';
+  const planner = createPlanner(plannerName);
+  if (!planner.ok) return planner;
+  const speed = opts.speed ?? 1;
+  if (!(speed >= 0)) return fail('INVALID_INPUT', 'speed', 'must be ≥ 0');
+  const { scenario, map } = loaded.value;
+  const mode = opts.mode ?? 'nonreactive';
+  const seed = opts.seed ?? 0;
+  // The browser starts from an empty run; its header (vehicle, route) is known before the first tick.
+  const header: RunLog = {
+    scenarioId: scenario.id,
+    planner: plannerName,
+    mode,
+    seed,
+    dtS: scenario.dtS,
+    vehicle: scenario.vehicle,
+    routeLaneIds: scenario.route.laneIds,
+    expert: [],
+    ticks: [],
+    staticAgentIds: [],
+  };
+  const view = runViewOf(header, map, `${scenario.id} · ${plannerName} · ${mode} · live`);
+  const server = await startViewer({ runs: [view], live: true }, opts);
+  if (!server.ok) return server;
+  const srv = server.value;
+  const queue: RunTick[] = [];
+  const log = runScenario(scenario, map, planner.value, {
+    mode,
+    seed,
+    recordPlans: true,
+    onTick: (t) => {
+      const { planMs: _wall, ...tick } = t;
+      queue.push(tick as RunTick);
+    },
+  });
+  const done = new Promise<RunLog>((resolve) => {
+    let i = 0;
+    const sendNext = () => {
+      const tick = queue[i++];
+      if (!tick) {
+        const metrics = evaluateRun(log, map);
+        for (const c of metrics.details.collisions)
+          srv.send({
+            type: 'event',
+            run: 0,
+            event: { tS: c.tS, kind: 'collision', label: `collision with ${c.agentId} (${c.type})` },
+          });
+        srv.send({ type: 'end' });
+        resolve({ ...header, ticks: queue, metrics });
+        return;
+      }
+      srv.send({ type: 'tick', run: 0, tick });
+      const next = queue[i];
+      const waitMs = next && speed > 0 ? ((next.tS - tick.tS) * 1000) / speed : 0;
+      setTimeout(sendNext, waitMs);
+    };
+    sendNext();
+  });
+  return ok({ server: srv, done });
+}
