@@ -71,14 +71,17 @@ export function signalRules(ctx: CheckContext, sink: RuleSink): void {
       if (sl.kind === 'rail' && !railDone) {
         const a = lineS;
         const b = lineS + params.railCrossingLengthM;
-        for (let k = 1; k < r.n; k++) {
-          const fr = r.s[k]! + front;
+        // The planned stop point counts even when it lies beyond the horizon.
+        for (let k = 1; k <= r.n; k++) {
+          const atStop = k === r.n;
+          if (atStop && Number.isNaN(r.stopS)) break;
+          const fr = (atStop ? r.stopS : r.s[k]!) + front;
           const bk = fr - veh.lengthM;
-          if (r.v[k]! < 0.1 && fr > a && bk < b) {
+          if ((atStop || r.v[k]! < 0.1) && fr > a && bk < b) {
             const canStopBefore = f0 < a - 0.5;
             sink.fail(
               'situational.railCrossing',
-              `the roll-out comes to rest on rail crossing ${sl.id} (t+${round(k * r.dtS, 1)} s)`,
+              `the ${atStop ? 'planned stop' : 'roll-out'} comes to rest on rail crossing ${sl.id}`,
               { stopLineId: sl.id, crossingFromM: round(a - f0), crossingToM: round(b - f0) },
               canStopBefore ? { stopBeforeS: a - front - 0.5 } : { minSpeedMps: 3 },
             );
