@@ -7,7 +7,6 @@ import { agent, snapshot, straightRoad } from './testing/scenes.ts';
 
 // Ego rear axle at (0, 0) heading +x at 10 m/s on R0 (s = 100). Pacifica: front bumper 1.461 +
 // 5.176/2 = 4.049 m ahead of the rear axle, half length 2.588 m, half width 1.1485 m.
-const FRONT = 4.049;
 const params = PerceptionParamsSchema.parse({});
 const map = straightRoad();
 const build = (agents = [] as ReturnType<typeof agent>[], extra = {}, p = params) => {

@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest';
+import { VehicleParamsSchema } from '../core/index.ts';
+import { RoadMap } from '../sim/index.ts';
+import { warehouse } from '../sim/scenarios/index.ts';
+import {
+  createEnvironmentTransform,
+  EnvironmentTransform,
+  transformEnvironment,
+} from './EnvironmentTransform.ts';
+import { SceneContextDataSchema } from './SceneContext.ts';
+import { agent, snapshot, straightRoad } from './testing/scenes.ts';
+
+const map = straightRoad();
+
+describe('transformEnvironment', () => {
+  it('returns raster, lane graph and text; the serialisable part parses with its schema', () => {
+    const r = transformEnvironment(snapshot(0, 0, 0, 10, [agent('lead', 'vehicle', 30, 0, 0, 5)]), map);
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    const { raster, ...data } = r.value;
+    expect(SceneContextDataSchema.safeParse(JSON.parse(JSON.stringify(data))).success).toBe(true);
+    expect(raster.valueAt('vehicle', 30, 0)).toBe(255);
+    expect(data.laneGraph.ego?.lead?.agentId).toBe('lead');
+    expect(data.text.text).toContain('lead');
+    expect(data.bev.channels.length).toBe(12);
+  });
+
+  it('rejects a bad snapshot with an error naming the field', () => {
+    const bad = { ...snapshot(0, 0, 0, 10), ego: { ...snapshot(0, 0, 0, 10).ego, speedMps: 'fast' } };
+    const r = transformEnvironment(bad, map);
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.error.path).toContain('ego.speedMps');
+  });
+
+  it('rejects bad params by name, including a raster too large to allocate', () => {
+    const neg = createEnvironmentTransform(map, { resolutionM: -1 });
+    expect(neg.ok).toBe(false);
+    if (!neg.ok) expect(neg.error.path).toContain('resolutionM');
+    const huge = createEnvironmentTransform(map, { resolutionM: 0.0025 });
+    expect(huge.ok).toBe(false);
+    if (!huge.ok) expect(huge.error.path).toBe('perception.params:resolutionM');
+  });
+
+  it('robots get the robot defaults: 16 m at 0.05 m (320 cells), people-first', () => {
+    const robot = VehicleParamsSchema.parse({
+      kind: 'robot',
+      lengthM: 0.9,
+      widthM: 0.6,
+      rearAxleToCenterM: 0,
+    });
+    const t = new EnvironmentTransform(new RoadMap(warehouse()), {}, robot);
+    expect([t.raster.widthPx, t.raster.heightPx]).toEqual([320, 320]);
+    expect(t.params.relevance).toBe('people-first');
+    // Ego on aisle A1 (y = 0) heading +x; a worker 3 m ahead in the aisle is the lead.
+    const snap = {
+      ...snapshot(5, 0, 0, 1, [agent('worker', 'pedestrian', 8, 0, Math.PI / 2, 1)]),
+      route: { laneIds: ['A1'] },
+    };
+    const ctx = t.transform(snap);
+    expect(ctx.platform).toBe('robot');
+    expect(ctx.laneGraph.egoLane?.type).toBe('aisle');
+    // 3 − 0.45 − 0.3 = 2.25 m bumper to bumper
+    expect(ctx.laneGraph.ego?.lead).toMatchObject({ agentId: 'worker', gapM: 2.25 });
+    expect(ctx.raster.valueAt('pedestrian', 3, 0)).toBe(255);
+    expect(ctx.raster.valueAt('drivable', 0, 0)).toBe(255);
+    expect(ctx.raster.valueAt('drivable', 0, 3)).toBe(0); // aisle is 3 m wide
+  });
+
+  it('reuses one raster buffer across ticks', () => {
+    const t = new EnvironmentTransform(map);
+    const a = t.transform(snapshot(0, 0, 0, 10));
+    const b = t.transform(snapshot(1, 0, 0, 10));
+    expect(a.raster.data).toBe(b.raster.data);
+  });
+});
