@@ -9,7 +9,8 @@ import { statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { type Command, InvalidArgumentError } from 'commander';
 import { formatError } from '../../core/index.ts';
-import { findRunLogs } from '../../sim/export/index.ts';
+import { exportMcap, findRunLogs, readRunLog } from '../../sim/export/index.ts';
+import { loadScenario } from '../../sim/index.ts';
 import {
   type LiveOptions,
   loadRunViews,
@@ -136,4 +137,20 @@ export function register(program: Command, out: Out): void {
         await serveUntilInterrupted(server.value, out);
       },
     );
+
+  program
+    .command('export <runLog>')
+    .description('export a run log (.json) to MCAP with Foxglove schemas (opens in Foxglove / Lichtblick)')
+    .requiredOption('--mcap <out>', 'output .mcap file')
+    .option('--scenario <ref>', 'scenario whose map to use (when the log names a scenario not built in)')
+    .action(async (runLog: string, o: { mcap: string; scenario?: string }) => {
+      const log = readRunLog(runLog);
+      if (!log.ok) throw new UsageError(formatError(log.error));
+      const loaded = loadScenario(o.scenario ?? log.value.scenarioId);
+      if (!loaded.ok) throw new UsageError(formatError(loaded.error));
+      const r = await exportMcap(log.value, loaded.value.map, o.mcap);
+      if (!r.ok) throw new UsageError(formatError(r.error));
+      const parts = Object.entries(r.value.messages).map(([t, n]) => `${t} ${n}`);
+      out(`wrote ${r.value.path} (${(r.value.bytes / 1024).toFixed(0)} KiB; messages: ${parts.join(', ')})`);
+    });
 }
