@@ -1,0 +1,253 @@
+/**
+ * The append-only, hash-chained audit log (JSON Lines). Line 1 is a header carrying the ed25519
+ * public key; each record holds the inputs digest, the command, every rule's result, the verdict,
+ * its explanation and the config hash, plus `prevHash` and its own `hash` = SHA-256 over the
+ * canonical JSON of the entry without `hash`. Every `checkpointEvery` records a checkpoint entry
+ * signs the chain head with ed25519. Each entry is written with one `write` call; on open a
+ * trailing partial line (a write torn by a crash) is truncated and reported.
+ */
+import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject, sign } from 'node:crypto';
+import {
+  closeSync,
+  existsSync,
+  fsyncSync,
+  ftruncateSync,
+  openSync,
+  readFileSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
+import { z } from 'zod';
+import {
+  AuditRecordSchema,
+  fail,
+  type MidLevelCommand,
+  ok,
+  type Result,
+  type Verdict,
+} from '../core/index.ts';
+import { canonicalJson, sha256Hex } from './canonicalJson.ts';
+
+export const AUDIT_FORMAT = 'edgeplan-audit';
+export const GENESIS_HASH = '0'.repeat(64);
+
+export const AuditHeaderSchema = z.object({
+  type: z.literal('header'),
+  format: z.literal(AUDIT_FORMAT),
+  version: z.literal(1),
+  seq: z.literal(0),
+  /** SPKI PEM of the checkpoint signing key ('' when the log is unsigned). */
+  publicKeyPem: z.string(),
+  configHash: z.string(),
+  prevHash: z.string(),
+  hash: z.string(),
+});
+export const AuditEntryRecordSchema = AuditRecordSchema.extend({
+  type: z.literal('record'),
+  configHash: z.string(),
+});
+export const AuditCheckpointSchema = z.object({
+  type: z.literal('checkpoint'),
+  seq: z.number().int().positive(),
+  tS: z.number().finite(),
+  /** Records covered so far. */
+  records: z.number().int().nonnegative(),
+  /** ed25519 signature (base64) over `${seq}:${prevHash}`. */
+  signature: z.string(),
+  prevHash: z.string(),
+  hash: z.string(),
+});
+export const AuditEntrySchema = z.discriminatedUnion('type', [
+  AuditHeaderSchema,
+  AuditEntryRecordSchema,
+  AuditCheckpointSchema,
+]);
+export type AuditHeader = z.infer<typeof AuditHeaderSchema>;
+export type AuditEntryRecord = z.infer<typeof AuditEntryRecordSchema>;
+export type AuditCheckpoint = z.infer<typeof AuditCheckpointSchema>;
+export type AuditEntry = z.infer<typeof AuditEntrySchema>;
+
+export interface AuditLogOptions {
+  /** PEM file of the ed25519 private key; created (mode 0600) when missing. No key: no checkpoints. */
+  keyPath?: string;
+  /** Records between signed checkpoints. */
+  checkpointEvery?: number;
+  /** Config hash written into the header and every record. */
+  configHash?: string;
+  /** fsync after every entry (survives power loss, not only a killed process). Default false. */
+  fsync?: boolean;
+}
+
+export interface RecoveryReport {
+  /** Bytes of a torn final line that were cut off on open. */
+  truncatedBytes: number;
+  /** Entries already in the file (header included). */
+  entries: number;
+}
+
+/** What the gate hands the log for one check. */
+export interface AuditInput {
+  tS: number;
+  inputsDigest: string;
+  command: MidLevelCommand | null;
+  verdict: Verdict;
+}
+
+/** The hash of an entry: SHA-256 over its canonical JSON without `hash`. */
+export function entryHash(entry: Record<string, unknown>): string {
+  const { hash: _drop, ...rest } = entry;
+  return sha256Hex(canonicalJson(rest));
+}
+
+/** The message a checkpoint signs. */
+export function checkpointMessage(seq: number, prevHash: string): Buffer {
+  return Buffer.from(`${AUDIT_FORMAT}:${seq}:${prevHash}`);
+}
+
+function loadOrCreateKey(path: string): KeyObject {
+  if (existsSync(path)) return createPrivateKey(readFileSync(path, 'utf8'));
+  const { privateKey } = generateKeyPairSync('ed25519');
+  writeFileSync(path, privateKey.export({ type: 'pkcs8', format: 'pem' }) as string, { mode: 0o600 });
+  return privateKey;
+}
+
+/** Cuts a torn final line off `path`; returns the bytes removed. */
+export function recoverTornTail(path: string): number {
+  const buf = readFileSync(path);
+  if (buf.length === 0 || buf[buf.length - 1] === 0x0a) return 0;
+  const keep = buf.lastIndexOf(0x0a) + 1;
+  const fd = openSync(path, 'r+');
+  try {
+    ftruncateSync(fd, keep);
+  } finally {
+    closeSync(fd);
+  }
+  return buf.length - keep;
+}
+
+export class AuditLog {
+  private fd: number;
+  private seq: number;
+  private head: string;
+  private sinceCheckpoint = 0;
+  private recordCount: number;
+  private lastTS = 0;
+  private constructor(
+    readonly path: string,
+    fd: number,
+    seq: number,
+    head: string,
+    records: number,
+    private readonly key: KeyObject | undefined,
+    private readonly configHash: string,
+    private readonly every: number,
+    private readonly doFsync: boolean,
+  ) {
+    this.fd = fd;
+    this.seq = seq;
+    this.head = head;
+    this.recordCount = records;
+  }
+
+  /**
+   * Opens (or creates) a log for appending. An existing log is recovered (torn tail cut) and its
+   * chain resumed from the last entry; its header key must match the key file.
+   */
+  static open(path: string, opts: AuditLogOptions = {}): Result<{ log: AuditLog; recovery: RecoveryReport }> {
+    try {
+      const key = opts.keyPath ? loadOrCreateKey(opts.keyPath) : undefined;
+      const pub = key ? (createPublicKey(key).export({ type: 'spki', format: 'pem' }) as string) : '';
+      const configHash = opts.configHash ?? '';
+      const every = opts.checkpointEvery ?? 100;
+      if (!existsSync(path) || readFileSync(path).length === 0) {
+        const header: Record<string, unknown> = {
+          type: 'header',
+          format: AUDIT_FORMAT,
+          version: 1,
+          seq: 0,
+          publicKeyPem: pub,
+          configHash,
+          prevHash: GENESIS_HASH,
+        };
+        header.hash = entryHash(header);
+        const fd = openSync(path, 'a');
+        writeSync(fd, `${canonicalJson(header)}\n`);
+        if (opts.fsync) fsyncSync(fd);
+        return ok({
+          log: new AuditLog(path, fd, 0, header.hash as string, 0, key, configHash, every, !!opts.fsync),
+          recovery: { truncatedBytes: 0, entries: 1 },
+        });
+      }
+      const truncatedBytes = recoverTornTail(path);
+      const lines = readFileSync(path, 'utf8')
+        .split('\n')
+        .filter((l) => l.length > 0);
+      const header = AuditHeaderSchema.safeParse(JSON.parse(lines[0]!));
+      if (!header.success) return fail('PARSE_ERROR', `${path}:1`, 'not an edgeplan audit log header');
+      if (header.data.publicKeyPem !== pub)
+        return fail('INVALID_INPUT', path, 'the key file does not match the log header key');
+      const last = JSON.parse(lines[lines.length - 1]!) as { seq: number; hash: string };
+      const records = lines.filter((l) => l.includes('"type":"record"')).length;
+      const fd = openSync(path, 'a');
+      return ok({
+        log: new AuditLog(path, fd, last.seq, last.hash, records, key, configHash, every, !!opts.fsync),
+        recovery: { truncatedBytes, entries: lines.length },
+      });
+    } catch (e) {
+      return fail('IO_ERROR', path, (e as Error).message);
+    }
+  }
+
+  /** Appends one record (and a checkpoint when due); returns the record. */
+  append(input: AuditInput): AuditEntryRecord {
+    const rec: Record<string, unknown> = {
+      type: 'record',
+      seq: this.seq + 1,
+      tS: input.tS,
+      inputsDigest: input.inputsDigest,
+      command: input.command,
+      verdict: input.verdict,
+      configHash: this.configHash,
+      prevHash: this.head,
+    };
+    rec.hash = entryHash(rec);
+    this.write(rec);
+    this.recordCount++;
+    this.lastTS = input.tS;
+    if (this.key && ++this.sinceCheckpoint >= this.every) this.checkpoint();
+    return rec as AuditEntryRecord;
+  }
+
+  /** Writes a signed checkpoint over the current chain head (no-op without a key). */
+  checkpoint(): void {
+    if (!this.key) return;
+    const seq = this.seq + 1;
+    const cp: Record<string, unknown> = {
+      type: 'checkpoint',
+      seq,
+      tS: this.lastTS,
+      records: this.recordCount,
+      signature: sign(null, checkpointMessage(seq, this.head), this.key).toString('base64'),
+      prevHash: this.head,
+    };
+    cp.hash = entryHash(cp);
+    this.write(cp);
+    this.sinceCheckpoint = 0;
+  }
+
+  private write(entry: Record<string, unknown>): void {
+    // One write call per line: a crash can only tear the line being written.
+    writeSync(this.fd, `${canonicalJson(entry)}\n`);
+    if (this.doFsync) fsyncSync(this.fd);
+    this.seq = entry.seq as number;
+    this.head = entry.hash as string;
+  }
+
+  /** Signs the tail and closes the file. */
+  close(): void {
+    if (this.fd < 0) return;
+    if (this.sinceCheckpoint > 0) this.checkpoint();
+    closeSync(this.fd);
+    this.fd = -1;
+  }
+}

@@ -1,0 +1,259 @@
+/**
+ * Reading the audit log: verify the chain and the signatures (any edited, dropped, inserted or
+ * reordered entry breaks it), query records by rule / decision / time, explain one record in
+ * words with its numbers, and an HTML report with counts per rule and a timeline plot.
+ */
+import { createPublicKey, verify } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { fail, ok, type Result } from '../core/index.ts';
+import {
+  type AuditEntryRecord,
+  AuditEntrySchema,
+  type AuditHeader,
+  checkpointMessage,
+  entryHash,
+  GENESIS_HASH,
+} from './AuditLog.ts';
+import { canonicalJson } from './canonicalJson.ts';
+
+export interface VerifyIssue {
+  /** 1-based line number. */
+  line: number;
+  kind: 'parse' | 'format' | 'hash' | 'chain' | 'sequence' | 'signature' | 'header' | 'torn';
+  message: string;
+}
+
+export interface VerifyReport {
+  ok: boolean;
+  records: number;
+  checkpoints: number;
+  /** Records after the last valid checkpoint (not yet covered by a signature). */
+  unsignedTail: number;
+  issues: VerifyIssue[];
+}
+
+/** Verifies a log's bytes (strict: a torn final line is an issue; `AuditLog.open` repairs it). */
+export function verifyAuditText(text: string): VerifyReport {
+  const issues: VerifyIssue[] = [];
+  const endsClean = text.length === 0 || text.endsWith('\n');
+  const lines = text.split('\n');
+  if (lines[lines.length - 1] === '') lines.pop();
+  let header: AuditHeader | undefined;
+  let prevHash = GENESIS_HASH;
+  let prevSeq = -1;
+  let records = 0;
+  let checkpoints = 0;
+  let sinceCp = 0;
+  let key: ReturnType<typeof createPublicKey> | undefined;
+  lines.forEach((line, i) => {
+    const n = i + 1;
+    if (i === lines.length - 1 && !endsClean) {
+      issues.push({ line: n, kind: 'torn', message: 'final line has no newline (torn write or truncation)' });
+      return;
+    }
+    let raw: unknown;
+    try {
+      raw = JSON.parse(line);
+    } catch {
+      issues.push({ line: n, kind: 'parse', message: 'not valid JSON' });
+      prevSeq++;
+      return;
+    }
+    const parsed = AuditEntrySchema.safeParse(raw);
+    if (!parsed.success) {
+      issues.push({
+        line: n,
+        kind: 'parse',
+        message: `not an audit entry (${parsed.error.issues[0]?.path.join('.')}: ${parsed.error.issues[0]?.message})`,
+      });
+      prevSeq++;
+      return;
+    }
+    const e = parsed.data;
+    if (canonicalJson(raw) !== line)
+      issues.push({ line: n, kind: 'format', message: 'line is not in canonical form (edited)' });
+    if (entryHash(raw as Record<string, unknown>) !== e.hash)
+      issues.push({ line: n, kind: 'hash', message: `hash mismatch at seq ${e.seq}` });
+    if (e.prevHash !== prevHash)
+      issues.push({
+        line: n,
+        kind: 'chain',
+        message: `prevHash does not match the previous entry (seq ${e.seq})`,
+      });
+    if (e.seq !== prevSeq + 1)
+      issues.push({ line: n, kind: 'sequence', message: `seq ${e.seq} follows ${prevSeq}` });
+    if (i === 0) {
+      if (e.type !== 'header')
+        issues.push({ line: n, kind: 'header', message: 'first line is not a header' });
+      else {
+        header = e;
+        if (e.publicKeyPem) {
+          try {
+            key = createPublicKey(e.publicKeyPem);
+          } catch {
+            issues.push({ line: n, kind: 'header', message: 'header public key unreadable' });
+          }
+        }
+      }
+    } else if (e.type === 'header')
+      issues.push({ line: n, kind: 'header', message: 'header in the middle of the log' });
+    if (e.type === 'record') {
+      records++;
+      sinceCp++;
+    }
+    if (e.type === 'checkpoint') {
+      checkpoints++;
+      const good = key
+        ? verify(null, checkpointMessage(e.seq, e.prevHash), key, Buffer.from(e.signature, 'base64'))
+        : false;
+      if (!good)
+        issues.push({ line: n, kind: 'signature', message: `checkpoint seq ${e.seq}: signature invalid` });
+      if (e.records !== records)
+        issues.push({
+          line: n,
+          kind: 'sequence',
+          message: `checkpoint counts ${e.records} records, the log has ${records}`,
+        });
+      sinceCp = 0;
+    }
+    prevHash = e.hash;
+    prevSeq = e.seq;
+  });
+  if (!header && lines.length > 0 && !issues.some((x) => x.kind === 'header'))
+    issues.push({ line: 1, kind: 'header', message: 'no header' });
+  return { ok: issues.length === 0, records, checkpoints, unsignedTail: sinceCp, issues };
+}
+
+export function verifyAuditLog(path: string): Result<VerifyReport> {
+  try {
+    return ok(verifyAuditText(readFileSync(path, 'utf8')));
+  } catch (e) {
+    return fail('IO_ERROR', path, (e as Error).message);
+  }
+}
+
+/** The records of a log (lines that do not parse are skipped: run verify for those). */
+export function readAuditRecords(path: string): Result<AuditEntryRecord[]> {
+  try {
+    const out: AuditEntryRecord[] = [];
+    for (const line of readFileSync(path, 'utf8').split('\n')) {
+      if (!line) continue;
+      try {
+        const p = AuditEntrySchema.safeParse(JSON.parse(line));
+        if (p.success && p.data.type === 'record') out.push(p.data);
+      } catch {
+        // torn or edited line: verify reports it
+      }
+    }
+    return ok(out);
+  } catch (e) {
+    return fail('IO_ERROR', path, (e as Error).message);
+  }
+}
+
+export interface AuditQuery {
+  /** Rule name or prefix (`rss.longitudinal` matches `rss.longitudinalOpposite` too). */
+  rule?: string;
+  decision?: 'ALLOW' | 'MODIFY' | 'VETO';
+  fromS?: number;
+  toS?: number;
+}
+
+/** Records matching every given criterion; with `rule`, the rule must have fired (not ALLOW) unless decision is ALLOW. */
+export function queryAudit(records: ReadonlyArray<AuditEntryRecord>, q: AuditQuery): AuditEntryRecord[] {
+  return records.filter((r) => {
+    if (q.fromS !== undefined && r.tS < q.fromS) return false;
+    if (q.toS !== undefined && r.tS > q.toS) return false;
+    if (q.decision && r.verdict.decision !== q.decision) return false;
+    if (q.rule) {
+      const hit = r.verdict.rules.some(
+        (x) => x.rule.startsWith(q.rule!) && (q.decision === 'ALLOW' || x.decision !== 'ALLOW'),
+      );
+      if (!hit) return false;
+    }
+    return true;
+  });
+}
+
+/** Why, in words, with the numbers. */
+export function explainRecord(r: AuditEntryRecord): string {
+  const c = r.command;
+  const lines = [
+    `seq ${r.seq} at t = ${r.tS} s: ${r.verdict.decision}`,
+    c
+      ? `command: ${c.speed} / ${c.path}${c.targetSpeedMps !== undefined ? `, target ${c.targetSpeedMps} m/s` : ''}${c.stopAt ? `, stop at (${c.stopAt.x}, ${c.stopAt.y})` : ''} from ${c.source}`
+      : 'command: (none)',
+    `why: ${r.verdict.explanation}`,
+  ];
+  const fired = r.verdict.rules.filter((x) => x.decision !== 'ALLOW');
+  if (fired.length) {
+    lines.push('rules that fired:');
+    for (const x of fired) {
+      const nums = Object.entries(x.values)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(', ');
+      lines.push(`  - ${x.rule} (${x.decision}): ${x.message}${nums ? ` [${nums}]` : ''}`);
+    }
+  }
+  if (r.verdict.modified) {
+    const m = r.verdict.modified;
+    lines.push(
+      `modified command: ${m.speed} / ${m.path}${m.targetSpeedMps !== undefined ? `, target ${m.targetSpeedMps} m/s` : ''}${m.stopAt ? `, stop at (${m.stopAt.x.toFixed(1)}, ${m.stopAt.y.toFixed(1)})` : ''}`,
+    );
+  }
+  if (r.verdict.mrm)
+    lines.push(`minimal-risk manoeuvre: ${r.verdict.mrm.kind} at ${r.verdict.mrm.decelMps2} m/s²`);
+  lines.push(
+    `${r.verdict.rules.length} rules checked; inputs ${r.inputsDigest.slice(0, 12)}…, config ${r.configHash.slice(0, 12)}…`,
+  );
+  return lines.join('\n');
+}
+
+const esc = (s: string): string => s.replace(/[&<>"]/g, (ch) => `&#${ch.charCodeAt(0)};`);
+
+/** A self-contained HTML report: counts per rule and decision, and a timeline (SVG). */
+export function auditReportHtml(
+  records: ReadonlyArray<AuditEntryRecord>,
+  title = 'edgeplan audit report',
+): string {
+  const counts = new Map<string, { MODIFY: number; VETO: number; ALLOW: number }>();
+  const totals = { ALLOW: 0, MODIFY: 0, VETO: 0 };
+  for (const r of records) {
+    totals[r.verdict.decision]++;
+    for (const x of r.verdict.rules) {
+      const c = counts.get(x.rule) ?? { ALLOW: 0, MODIFY: 0, VETO: 0 };
+      c[x.decision]++;
+      counts.set(x.rule, c);
+    }
+  }
+  const rows = [...counts.entries()]
+    .sort((a, b) => b[1].VETO + b[1].MODIFY - (a[1].VETO + a[1].MODIFY) || a[0].localeCompare(b[0]))
+    .map(
+      ([rule, c]) =>
+        `<tr><td>${esc(rule)}</td><td>${c.ALLOW}</td><td>${c.MODIFY}</td><td>${c.VETO}</td></tr>`,
+    )
+    .join('\n');
+  const W = 900;
+  const H = 160;
+  const t0 = records.length ? Math.min(...records.map((r) => r.tS)) : 0;
+  const t1 = records.length ? Math.max(...records.map((r) => r.tS)) : 1;
+  const span = Math.max(t1 - t0, 1e-6);
+  const yOf = { ALLOW: 120, MODIFY: 80, VETO: 40 } as const;
+  const colour = { ALLOW: '#3a3', MODIFY: '#e90', VETO: '#d22' } as const;
+  const dots = records
+    .map(
+      (r) =>
+        `<circle cx="${(60 + ((r.tS - t0) / span) * (W - 80)).toFixed(1)}" cy="${yOf[r.verdict.decision]}" r="3" fill="${colour[r.verdict.decision]}"><title>seq ${r.seq} t=${r.tS}s ${esc(r.verdict.explanation.slice(0, 200))}</title></circle>`,
+    )
+    .join('');
+  const axis = `<line x1="60" y1="140" x2="${W - 20}" y2="140" stroke="#888"/><text x="60" y="155" font-size="11">${t0.toFixed(1)} s</text><text x="${W - 60}" y="155" font-size="11">${t1.toFixed(1)} s</text>${(['VETO', 'MODIFY', 'ALLOW'] as const).map((d) => `<text x="5" y="${yOf[d] + 4}" font-size="11">${d}</text>`).join('')}`;
+  return `<!doctype html><html><head><meta charset="utf-8"><title>${esc(title)}</title>
+<style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:4px 8px;text-align:right}td:first-child{text-align:left}</style></head>
+<body><h1>${esc(title)}</h1>
+<p>${records.length} records: ${totals.ALLOW} ALLOW, ${totals.MODIFY} MODIFY, ${totals.VETO} VETO.</p>
+<h2>Timeline</h2><svg width="${W}" height="${H}" xmlns="http://www.w3.org/2000/svg">${axis}${dots}</svg>
+<h2>Results per rule</h2><table><thead><tr><th>rule</th><th>ALLOW</th><th>MODIFY</th><th>VETO</th></tr></thead><tbody>
+${rows}
+</tbody></table></body></html>
+`;
+}
