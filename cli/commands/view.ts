@@ -5,12 +5,13 @@
  *   report <results dir> --html <out.html>                                       HTML report with plots
  * Each parses its flags and calls a library function (viewer/, sim/export, sim/report).
  */
-import { statSync } from 'node:fs';
+import { statSync, writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { type Command, InvalidArgumentError } from 'commander';
 import { formatError } from '../../core/index.ts';
 import { exportMcap, findRunLogs, readRunLog } from '../../sim/export/index.ts';
 import { loadScenario } from '../../sim/index.ts';
+import { buildReport } from '../../sim/report/index.ts';
 import {
   type LiveOptions,
   loadRunViews,
@@ -152,5 +153,28 @@ export function register(program: Command, out: Out): void {
       if (!r.ok) throw new UsageError(formatError(r.error));
       const parts = Object.entries(r.value.messages).map(([t, n]) => `${t} ${n}`);
       out(`wrote ${r.value.path} (${(r.value.bytes / 1024).toFixed(0)} KiB; messages: ${parts.join(', ')})`);
+    });
+
+  program
+    .command('report <results>')
+    .description('HTML evaluation report with plots (scores, speed / accel / jerk, TTC) from run logs')
+    .requiredOption('--html <out>', 'output .html file (self-contained)')
+    .option('--title <text>', 'report title')
+    .action((results: string, o: { html: string; title?: string }) => {
+      const files = findRunLogs(results);
+      if (!files.ok) throw new UsageError(formatError(files.error));
+      const logs = [];
+      for (const f of files.value) {
+        const l = readRunLog(f);
+        if (!l.ok) throw new UsageError(formatError(l.error));
+        logs.push(l.value);
+      }
+      const html = buildReport(logs, o.title ? { title: o.title } : {});
+      try {
+        writeFileSync(o.html, html);
+      } catch (e) {
+        throw new UsageError(`cannot write ${o.html}: ${(e as Error).message}`);
+      }
+      out(`wrote ${o.html} (${logs.length} runs, ${(html.length / 1024).toFixed(0)} KiB)`);
     });
 }
