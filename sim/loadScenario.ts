@@ -1,10 +1,13 @@
 /**
- * Resolves a scenario reference: a built-in id (`cut_in`) or a Scenario JSON file. Every failure
- * is a Result naming the file and field, never a throw.
+ * Resolves a scenario reference: a built-in id (`cut_in`), a Scenario JSON file, a CARLA route
+ * (`carla:<routes.xml>#<routeId>`) or any importable file (`.xosc`, CommonRoad `.xml`, …, with an
+ * optional `#<id>`). Map files referenced by a scenario may be JSON or any importable map
+ * (`.xodr`, `.osm`, …). Every failure is a Result naming the file and field, never a throw.
  */
 import { readFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { dirname, extname, resolve } from 'node:path';
 import { fail, ok, parseWith, type Result, type Scenario, ScenarioSchema } from '../core/index.ts';
+import { importCarlaRoutes, importFile } from './import/index.ts';
 import { RoadMap } from './RoadMap.ts';
 import { BUILTIN_IDS, builtinScenario } from './scenarios/builtin.ts';
 
@@ -41,9 +44,16 @@ export function scenarioFromData(data: unknown, where: string, baseDir = '.'): R
   if (scenario.map.kind === 'inline') mapData = scenario.map.map;
   else {
     const p = resolve(baseDir, scenario.map.path);
-    const j = readJson(p);
-    if (!j.ok) return j;
-    mapData = j.value;
+    if (extname(p).toLowerCase() === '.json') {
+      const j = readJson(p);
+      if (!j.ok) return j;
+      mapData = j.value;
+    } else {
+      const imp = importFile(p);
+      if (!imp.ok) return imp;
+      if (!imp.value.map) return fail('INVALID_INPUT', `${where}:map.path`, `${p} holds no road map`);
+      mapData = imp.value.map;
+    }
     mapWhere = p;
   }
   const map = RoadMap.fromData(mapData, mapWhere);
@@ -55,12 +65,61 @@ export function scenarioFromData(data: unknown, where: string, baseDir = '.'): R
   return ok({ scenario, map: map.value });
 }
 
-/** Loads a built-in scenario by id or a Scenario JSON file by path. */
-export function loadScenario(ref: string): Result<LoadedScenario> {
+export interface LoadOptions {
+  /** Map file for references that need one (CARLA routes whose town is not found beside them). */
+  mapPath?: string;
+}
+
+/** Splits `file#id`. */
+function splitId(ref: string): { file: string; id?: string } {
+  const i = ref.lastIndexOf('#');
+  return i < 0 ? { file: ref } : { file: ref.slice(0, i), id: ref.slice(i + 1) };
+}
+
+/** The first scenario of an import, with its map (inline from the import, or from its map reference). */
+function fromImport(
+  r: Result<{ map?: unknown; scenarios: Scenario[] }>,
+  where: string,
+): Result<LoadedScenario> {
+  if (!r.ok) return r;
+  const s = r.value.scenarios[0];
+  if (!s) return fail('NOT_FOUND', where, 'the file holds no scenario');
+  if (s.map.kind === 'file' && r.value.map) {
+    const map = RoadMap.fromData(r.value.map, `${where}:map`);
+    if (!map.ok) return map;
+    return ok({ scenario: s, map: map.value });
+  }
+  return scenarioFromData(s, where, dirname(where));
+}
+
+/** Loads a built-in scenario, a Scenario JSON file, a CARLA route or an importable scenario file. */
+export function loadScenario(ref: string, opts: LoadOptions = {}): Result<LoadedScenario> {
   const b = builtinScenario(ref);
   if (b) return ok(b);
+  if (ref.startsWith('carla:')) {
+    const { file, id } = splitId(ref.slice('carla:'.length));
+    if (id === undefined) return fail('INVALID_INPUT', ref, 'expected carla:<routes.xml>#<routeId>');
+    return fromImport(
+      importCarlaRoutes(file, { id, ...(opts.mapPath ? { mapPath: opts.mapPath } : {}) }),
+      file,
+    );
+  }
   if (!ref.endsWith('.json')) {
-    return fail('NOT_FOUND', ref, `not a built-in scenario (${BUILTIN_IDS.join(', ')}) nor a .json file`);
+    const { file, id } = splitId(ref);
+    const ext = extname(file).toLowerCase();
+    if (['.xosc', '.xml', '.osm', '.db'].includes(ext))
+      return fromImport(
+        importFile(file, {
+          ...(id !== undefined ? { id } : {}),
+          ...(opts.mapPath ? { mapPath: opts.mapPath } : {}),
+        }),
+        file,
+      );
+    return fail(
+      'NOT_FOUND',
+      ref,
+      `not a built-in scenario (${BUILTIN_IDS.join(', ')}), a .json file, carla:<routes.xml>#<id> nor an importable file (.xosc, .xml, .osm, .db)`,
+    );
   }
   const j = readJson(ref);
   if (!j.ok) return j;

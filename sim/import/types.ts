@@ -23,6 +23,8 @@ export interface ImportOptions {
   mapRoot?: string;
   /** nuPlan: scenario types (tags) to keep. */
   scenarioTypes?: string[];
+  /** CARLA leaderboard 1.0: scenario trigger JSON (default: all_towns_traffic_scenarios_public.json or scenarios_<town>.json beside the routes). */
+  scenariosPath?: string;
   /** Maximum number of scenarios to return. */
   limit?: number;
 }

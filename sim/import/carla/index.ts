@@ -1,7 +1,11 @@
-/** Importer for carla files — not implemented yet (stub until its work lands). */
-import { fail, type Result } from '../../../core/index.ts';
-import type { ImportOptions, ImportResult } from '../types.ts';
-
-export function importCarlaRoutes(path: string, _opts: ImportOptions = {}): Result<ImportResult> {
-  return fail('UNSUPPORTED', path, 'carla import is not implemented yet');
-}
+/** CARLA leaderboard routes importer (v1.0 and v2.x route files, v1.0 scenario trigger JSON). */
+export { carlaToMap } from './CarlaFrame.ts';
+export {
+  type CarlaRoute,
+  findTown,
+  importCarlaRoutes,
+  type RouteEvent,
+  readCarlaRoutes,
+  readScenarioTriggers,
+  routeScenario,
+} from './CarlaRoutes.ts';

@@ -409,6 +409,27 @@ function buildSection(road: RoadDef, secIdx: number, out: BuiltLane[], mapRule: 
   }
 }
 
+/** Andrew's monotone chain convex hull (counter-clockwise). */
+function convexHull(points: Vec2[]): Vec2[] {
+  const p = [...points].sort((a, b) => a.x - b.x || a.y - b.y);
+  if (p.length < 3) return p;
+  const cross = (o: Vec2, a: Vec2, b: Vec2): number => (a.x - o.x) * (b.y - o.y) - (a.y - o.y) * (b.x - o.x);
+  const lower: Vec2[] = [];
+  for (const q of p) {
+    while (lower.length >= 2 && cross(lower[lower.length - 2]!, lower[lower.length - 1]!, q) <= 0)
+      lower.pop();
+    lower.push(q);
+  }
+  const upper: Vec2[] = [];
+  for (let i = p.length - 1; i >= 0; i--) {
+    const q = p[i]!;
+    while (upper.length >= 2 && cross(upper[upper.length - 2]!, upper[upper.length - 1]!, q) <= 0)
+      upper.pop();
+    upper.push(q);
+  }
+  return [...lower.slice(0, -1), ...upper.slice(0, -1)];
+}
+
 const dist = (a: Vec2, b: Vec2): number => Math.hypot(a.x - b.x, a.y - b.y);
 
 /** Converts a parsed <OpenDRIVE> element into a RoadMapData (throws ImportError on bad input). */
@@ -571,6 +592,22 @@ export function buildOpenDrive(root: XNode, mapId: string): OpenDriveResult {
     }
   }
 
+  // Junction areas: the convex hull of the junction's vehicle-lane boundaries (nuPlan's intersection
+  // polygons cover the whole box, which a strip per connecting lane leaves with gaps at the corners).
+  const junctionPts = new Map<string, Vec2[]>();
+  for (const b of built) {
+    const jid = b.lane.junctionId;
+    if (jid === undefined || !VEHICLE_LANES.has(b.lane.type)) continue;
+    const list = junctionPts.get(jid) ?? [];
+    list.push(...b.left, ...b.right);
+    junctionPts.set(jid, list);
+  }
+  const hulls = new Map<string, Vec2[]>();
+  for (const [jid, pts] of junctionPts) {
+    const h = convexHull(pts);
+    if (h.length >= 3) hulls.set(jid, h);
+  }
+
   const stopLines = readStopLines(roads, byKey, unsupported);
   const crosswalks = readCrosswalks(roads, warnings);
   if (built.length === 0) throw new ImportError('/OpenDRIVE', 'no lanes of a supported type');
@@ -580,8 +617,12 @@ export function buildOpenDrive(root: XNode, mapId: string): OpenDriveResult {
       lanes: built.map((b) => b.lane),
       crosswalks,
       stopLines,
-      junctions: junctions.map((j, i) => ({ id: attr(j, 'id') ?? String(i) })),
-      drivableAreas: [],
+      junctions: junctions.map((j, i) => {
+        const id = attr(j, 'id') ?? String(i);
+        const polygon = hulls.get(id);
+        return polygon ? { id, polygon } : { id };
+      }),
+      drivableAreas: [...hulls.values()],
       source: `OpenDRIVE 1.${revMinor}`,
     },
     worstGapM,

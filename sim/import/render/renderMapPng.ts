@@ -55,7 +55,8 @@ export function renderMapPng(map: RoadMapData, o: RenderOptions = {}): Buffer {
     maxX = Math.max(maxX, p.x + pad);
     maxY = Math.max(maxY, p.y + pad);
   };
-  const routePts = [...routeLines.flat(), ...(o.routePoints ?? [])];
+  // Crop to the points when given (a trace), else to the route lanes.
+  const routePts = o.routePoints && o.routePoints.length > 0 ? o.routePoints : routeLines.flat();
   if (o.cropToRouteM !== undefined && routePts.length > 0) for (const p of routePts) grow(p, o.cropToRouteM);
   else for (const l of map.lanes) for (const p of l.centerline) grow(p, l.widthM);
   const margin = 40;
