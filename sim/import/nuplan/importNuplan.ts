@@ -127,13 +127,14 @@ interface LogRows {
   vy: Float64Array;
   ax: Float64Array;
   yawRate: Float64Array;
-  pcIndex: Map<string, number>;
+  /** lidar_pc rowid → row index (integers: no per-row token allocation in the box pass). */
+  pcIndex: Map<number, number>;
 }
 
 function readEgo(db: Database.Database): LogRows {
   const rows = db
     .prepare(
-      `SELECT lower(hex(lp.token)), lp.timestamp, e.x, e.y, e.qw, e.qx, e.qy, e.qz, e.vx, e.vy, e.acceleration_x, e.angular_rate_z
+      `SELECT lp.rowid, lp.timestamp, e.x, e.y, e.qw, e.qx, e.qy, e.qz, e.vx, e.vy, e.acceleration_x, e.angular_rate_z
        FROM lidar_pc lp JOIN ego_pose e ON e.token = lp.ego_pose_token ORDER BY lp.timestamp`,
     )
     .raw()
@@ -151,7 +152,7 @@ function readEgo(db: Database.Database): LogRows {
     pcIndex: new Map(),
   };
   rows.forEach((r, i) => {
-    out.pcIndex.set(r[0] as string, i);
+    out.pcIndex.set(Number(r[0]), i);
     out.ts[i] = Number(r[1]);
     out.x[i] = Number(r[2]);
     out.y[i] = Number(r[3]);
@@ -179,7 +180,8 @@ function nearest(ts: Float64Array, tUs: number, tolUs: number): number {
 }
 
 interface Box {
-  track: string;
+  /** track rowid (−1: no track). */
+  track: number;
   x: number;
   y: number;
   yaw: number;
@@ -188,30 +190,37 @@ interface Box {
   l: number;
 }
 
-/** Boxes per lidar_pc row index, for the rows in `needed` only (one pass over lidar_box). */
+/**
+ * Boxes per lidar_pc row index, for the rows in `needed` only: one pass over lidar_box, joined by
+ * primary key to lidar_pc and track so that each row carries integers, not token blobs.
+ */
 export function readBoxes(db: Database.Database, ego: LogRows, needed: Set<number>): Map<number, Box[]> {
   const out = new Map<number, Box[]>();
   const stmt = db
     .prepare(
-      `SELECT lower(hex(lb.lidar_pc_token)), lower(hex(lb.track_token)), lb.x, lb.y, lb.yaw, lb.vx, lb.vy, lb.width, lb.length FROM lidar_box lb`,
+      `SELECT lp.rowid, t.rowid, lb.x, lb.y, lb.yaw, lb.vx, lb.vy, lb.width, lb.length
+       FROM lidar_box lb JOIN lidar_pc lp ON lp.token = lb.lidar_pc_token LEFT JOIN track t ON t.token = lb.track_token`,
     )
     .raw();
   for (const r of stmt.iterate() as Iterable<unknown[]>) {
-    const row = ego.pcIndex.get(r[0] as string);
+    const row = ego.pcIndex.get(r[0] as number);
     if (row === undefined || !needed.has(row)) continue;
-    const list = out.get(row) ?? [];
-    const vx = Number(r[5] ?? 0);
-    const vy = Number(r[6] ?? 0);
+    let list = out.get(row);
+    if (!list) {
+      list = [];
+      out.set(row, list);
+    }
+    const vx = (r[5] as number | null) ?? 0;
+    const vy = (r[6] as number | null) ?? 0;
     list.push({
-      track: (r[1] as string | null) ?? '',
-      x: Number(r[2]),
-      y: Number(r[3]),
-      yaw: Number(r[4]),
+      track: (r[1] as number | null) ?? -1,
+      x: r[2] as number,
+      y: r[3] as number,
+      yaw: r[4] as number,
       speed: Math.hypot(vx, vy),
-      w: Number(r[7]),
-      l: Number(r[8]),
+      w: r[7] as number,
+      l: r[8] as number,
     });
-    out.set(row, list);
   }
   return out;
 }
@@ -299,13 +308,14 @@ function readLog(
     return fail('INVALID_INPUT', `${path}:lidar_pc`, 'fewer than two lidar_pc rows joined to ego_pose');
   const types = opts.scenarioTypes && opts.scenarioTypes.length > 0 ? new Set(opts.scenarioTypes) : undefined;
   const tags = (
-    db.prepare('SELECT lower(hex(lidar_pc_token)) AS pc, type FROM scenario_tag').all() as {
-      pc: string;
-      type: string;
-    }[]
+    db
+      .prepare(
+        'SELECT lower(hex(st.lidar_pc_token)) AS pc, lp.rowid AS rid, st.type AS type FROM scenario_tag st JOIN lidar_pc lp ON lp.token = st.lidar_pc_token',
+      )
+      .all() as { pc: string; rid: number; type: string }[]
   )
     .filter((t) => !types || types.has(t.type))
-    .map((t) => ({ ...t, row: ego.pcIndex.get(t.pc) ?? -1 }))
+    .map((t) => ({ ...t, row: ego.pcIndex.get(t.rid) ?? -1 }))
     .filter((t) => t.row >= 0)
     .sort((a, b) => a.row - b.row || (a.type < b.type ? -1 : 1));
   const steps = Math.round(NUPLAN_SCENARIO_DURATION_S / NUPLAN_SCENARIO_DT_S);
@@ -330,22 +340,24 @@ function readLog(
   }
   const needed = new Set(windows.flatMap((w) => w.rows));
   const boxes = needed.size > 0 ? readBoxes(db, ego, needed) : new Map<number, Box[]>();
-  const category = new Map(
+  const trackInfo = new Map(
     (
       db
         .prepare(
-          'SELECT lower(hex(t.token)) AS t, c.name AS c FROM track t JOIN category c ON c.token = t.category_token',
+          'SELECT t.rowid AS rid, lower(hex(t.token)) AS tok, c.name AS c FROM track t LEFT JOIN category c ON c.token = t.category_token',
         )
-        .all() as { t: string; c: string }[]
-    ).map((r) => [r.t, r.c]),
+        .all() as { rid: number; tok: string; c: string | null }[]
+    ).map((r) => [r.rid, r]),
   );
   const lights = new Map<number, Map<string, SignalState>>();
   if (needed.size > 0) {
     const stmt = db
-      .prepare('SELECT lower(hex(lidar_pc_token)), lane_connector_id, status FROM traffic_light_status')
+      .prepare(
+        'SELECT lp.rowid, tls.lane_connector_id, tls.status FROM traffic_light_status tls JOIN lidar_pc lp ON lp.token = tls.lidar_pc_token',
+      )
       .raw();
     for (const r of stmt.iterate() as Iterable<unknown[]>) {
-      const row = ego.pcIndex.get(r[0] as string);
+      const row = ego.pcIndex.get(r[0] as number);
       if (row === undefined || !needed.has(row)) continue;
       const perRow = lights.get(row) ?? new Map<string, SignalState>();
       perRow.set(String(r[1]), STATUS[String(r[2]).toLowerCase()] ?? 'UNKNOWN');
@@ -365,7 +377,7 @@ function readLog(
     }));
     const r0 = w.rows[0]!;
     // Agents: one replay track per lidar_box track over the window's samples.
-    const tracks = new Map<string, { pts: TrackPoint[]; w: number; l: number }>();
+    const tracks = new Map<number, { pts: TrackPoint[]; w: number; l: number }>();
     w.rows.forEach((r, k) => {
       for (const bx of boxes.get(r) ?? []) {
         const t = tracks.get(bx.track) ?? { pts: [], w: bx.w, l: bx.l };
@@ -380,8 +392,10 @@ function readLog(
       }
     });
     const agents: ScenarioAgent[] = [];
-    for (const [tok, t] of tracks) {
-      const cat = category.get(tok);
+    for (const [rid, t] of tracks) {
+      const info = trackInfo.get(rid);
+      const tok = info?.tok ?? `box-track-${rid}`;
+      const cat = info?.c ?? undefined;
       const kind = cat !== undefined ? KIND[cat] : undefined;
       if (kind === undefined) unknownCat++;
       const k: AgentKind = kind ?? 'static';
