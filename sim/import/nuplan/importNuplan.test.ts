@@ -195,6 +195,16 @@ describe('importNuplan options and refs', () => {
     expect(r.ok && [...r.value.maps.keys()]).toEqual([f.gpkgPath]);
   });
 
+  it('accepts the maps root as mapPath (loadScenario passes --map there)', () => {
+    const r = importNuplan(f.dbPath, { mapPath: f.mapRoot, limit: 1 });
+    expect(r.ok && r.value.scenarios.length).toBe(1);
+  });
+
+  it('gives file-name safe scenario ids: <logfile>-<type>-<lidar_pc token>', () => {
+    const s = mustImport(f, { scenarioTypes: ['traffic_light'] }).scenarios[0]!;
+    expect(s.id).toMatch(/^2021\.05\.12\.22\.00\.38_edgeplan_red_light-traffic_light-[0-9a-f]{16}$/);
+  });
+
   it('resolves a nuplan ref to its scenario and map', () => {
     const s = mustImport(f, { limit: 1 }).scenarios[0]!;
     const r = loadNuplanRef(nuplanRef(f.dbPath, s.id, f.mapRoot));

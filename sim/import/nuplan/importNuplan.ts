@@ -238,7 +238,7 @@ function checkSchema(db: Database.Database): Result<true> {
 }
 
 /**
- * Imports the scenarios of one nuPlan log. opts.mapRoot (or opts.mapPath, a .gpkg) locates the
+ * Imports the scenarios of one nuPlan log. opts.mapRoot (or opts.mapPath: a .gpkg, or the maps root) locates the
  * map: `<mapRoot>/<map_version|location>/<version>/map.gpkg` (newest version), `<mapRoot>/<name>.gpkg`;
  * defaults to `<db dir>/maps`. opts.scenarioTypes filters tags, opts.limit caps the count, opts.id
  * picks a scenario by id or lidar_pc token.
@@ -285,9 +285,12 @@ function readLog(
     | undefined;
   if (!log) return fail('INVALID_INPUT', `${path}:log`, 'no log row');
   const logfile = log.logfile || basename(path).replace(/\.db$/, '');
-  let gpkg = opts.mapPath;
+  // opts.mapPath may name the .gpkg itself or, like opts.mapRoot, the maps root.
+  const mapPathIsDir =
+    opts.mapPath !== undefined && existsSync(opts.mapPath) && statSync(opts.mapPath).isDirectory();
+  let gpkg = mapPathIsDir ? undefined : opts.mapPath;
   if (!gpkg) {
-    const root = opts.mapRoot ?? join(dirname(path), 'maps');
+    const root = opts.mapRoot ?? (mapPathIsDir ? opts.mapPath! : join(dirname(path), 'maps'));
     const names = [...new Set([log.map_version, log.location].filter(Boolean))];
     const cands = mapCandidates(root, names);
     gpkg = cands.find((c) => existsSync(c));
@@ -322,7 +325,8 @@ function readLog(
   const tolUs = (DB_INTERVAL_S / 2 + 0.005) * 1e6;
   const windows: { tag: (typeof tags)[number]; rows: number[]; id: string }[] = [];
   for (const tag of tags) {
-    const id = `${logfile}/${tag.type}/${tag.pc}`;
+    // File-name safe (run logs are written as <scenario id>.json).
+    const id = `${logfile}-${tag.type}-${tag.pc}`;
     if (opts.id && opts.id !== id && opts.id !== tag.pc) continue;
     if (opts.limit !== undefined && windows.length >= opts.limit) break;
     const t0 = Math.max(ego.ts[0]!, ego.ts[tag.row]! + NUPLAN_SCENARIO_OFFSET_S * 1e6);
