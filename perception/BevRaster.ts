@@ -21,6 +21,7 @@ import {
   type WorldSnapshot,
 } from '../core/index.ts';
 import type { RoadMap } from '../sim/index.ts';
+import { LaneChunks } from './LaneChunks.ts';
 import type { BevChannelSwitch, PerceptionParams } from './PerceptionParams.ts';
 import { Rasterizer } from './Rasterizer.ts';
 
@@ -78,12 +79,6 @@ export function bevChannels(params: Pick<PerceptionParams, 'channels' | 'history
   return out;
 }
 
-interface LaneGeometry {
-  /** Left and right boundary polylines, flat [x0, y0, x1, y1, …] in the map frame. */
-  left: Float64Array;
-  right: Float64Array;
-}
-
 function flatOf(xs: ArrayLike<number>, ys: ArrayLike<number>): Float64Array {
   const f = new Float64Array(xs.length * 2);
   for (let i = 0; i < xs.length; i++) {
@@ -134,14 +129,13 @@ export class BevRaster {
   private readonly planeSize: number;
   private readonly idx: Record<string, number> = {};
   private readonly views: Record<string, Uint8Array> = {};
-  private readonly lanes: LaneGeometry[];
+  private readonly chunks: LaneChunks;
   private readonly crosswalks: { flat: Float64Array; bounds: Float64Array }[];
   private readonly areas: { flat: Float64Array; bounds: Float64Array }[];
   /** Stop lines as [x0, y0, x1, y1] segments across the lane, map frame, plus their lane index. */
   private readonly stopSegs: Float64Array;
   private readonly stopLane: Int32Array;
   // Per-tick scratch (allocated once).
-  private readonly near = new Set<number>();
   private readonly px: Float64Array[] = [new Float64Array(256)];
   private readonly py: Float64Array[] = [new Float64Array(256)];
   private readonly corners = new Float64Array(8);
@@ -169,6 +163,7 @@ export class BevRaster {
     map: RoadMap,
     params: PerceptionParams,
     vehicle: VehicleParams = VehicleParamsSchema.parse({}),
+    chunks: LaneChunks = new LaneChunks(map),
   ) {
     this.map = map;
     this.params = params;
@@ -183,11 +178,7 @@ export class BevRaster {
       this.views[c.name] = this.data.subarray(c.index * this.planeSize, (c.index + 1) * this.planeSize);
     }
     this.raster = new Rasterizer(this.widthPx, this.heightPx);
-    this.lanes = map.lanes.map((l) => {
-      const left = l.line.offset(l.data.widthM / 2);
-      const right = l.line.offset(-l.data.widthM / 2);
-      return { left: flatOf(left.xs, left.ys), right: flatOf(right.xs, right.ys) };
-    });
+    this.chunks = chunks;
     const poly = (p: ReadonlyArray<{ x: number; y: number }>) => {
       const flat = flatOf(
         p.map((q) => q.x),
@@ -304,26 +295,46 @@ export class BevRaster {
     const oCenter = this.idx['centerline'];
     const oSolid = this.idx['boundarySolid'];
     const oDashed = this.idx['boundaryDashed'];
-    for (const i of map.lanesNear(centreX, centreY, reach, this.near)) {
-      const lane = map.lanes[i]!;
-      if (
-        (oDrivable !== undefined && lane.drivable) ||
-        (oRoute !== undefined && this.routeStamp[i] === tick)
-      ) {
-        const n = this.project(lane.flat, 0);
-        if (oDrivable !== undefined && lane.drivable)
-          this.raster.fillPolygon(this.data, oDrivable, this.px[0]!, this.py[0]!, n, 255);
-        if (oRoute !== undefined && this.routeStamp[i] === tick)
-          this.raster.fillPolygon(this.data, oRoute, this.px[0]!, this.py[0]!, n, 255);
-      }
-      if (oCenter !== undefined) this.polyline(lane.line.xs, lane.line.ys, oCenter);
-      const g = this.lanes[i]!;
+    const sx = this.px[0]!;
+    const sy = this.py[0]!;
+    // Only the lane chunks near the raster: long lanes cost what is visible of them.
+    const chunks = this.chunks;
+    const nChunks = chunks.query(centreX, centreY, reach);
+    for (let q = 0; q < nChunks; q++) {
+      const id = chunks.result[q]!;
+      const i = chunks.chunkLane[id]!;
+      const k = chunks.chunkK[id]!;
+      const set = chunks.lanes[i]!;
+      const lane = set.lane;
+      const fillDrivable = oDrivable !== undefined && lane.drivable;
+      const fillRoute = oRoute !== undefined && this.routeStamp[i] === tick;
       const lb = lane.data.leftBoundary;
       const rb = lane.data.rightBoundary;
       const lo = lb === 'dashed' ? oDashed : lb === 'none' ? undefined : oSolid;
       const ro = rb === 'dashed' ? oDashed : rb === 'none' ? undefined : oSolid;
-      if (lo !== undefined) this.polylineFlat(g.left, lo);
-      if (ro !== undefined) this.polylineFlat(g.right, ro);
+      const i0 = set.range[2 * k]!;
+      const i1 = set.range[2 * k + 1]!;
+      if (fillDrivable || fillRoute) {
+        // Strip polygon of the chunk: left edge forward, right edge back.
+        let n = 0;
+        for (let v = i0; v <= i1; v++, n++) {
+          const x = set.left[2 * v]!;
+          const y = set.left[2 * v + 1]!;
+          sx[n] = this.ax * x + this.bx * y + this.cx;
+          sy[n] = this.ay * x + this.by * y + this.cy;
+        }
+        for (let v = i1; v >= i0; v--, n++) {
+          const x = set.right[2 * v]!;
+          const y = set.right[2 * v + 1]!;
+          sx[n] = this.ax * x + this.bx * y + this.cx;
+          sy[n] = this.ay * x + this.by * y + this.cy;
+        }
+        if (fillDrivable) this.raster.fillPolygon(this.data, oDrivable, sx, sy, n, 255);
+        if (fillRoute) this.raster.fillPolygon(this.data, oRoute, sx, sy, n, 255);
+      }
+      if (oCenter !== undefined) this.polyline(set.center, i0, i1, oCenter);
+      if (lo !== undefined) this.polyline(set.left, i0, i1, lo);
+      if (ro !== undefined) this.polyline(set.right, i0, i1, ro);
     }
     if (oDrivable !== undefined) {
       for (const a of this.areas) {
@@ -484,24 +495,13 @@ export class BevRaster {
     return n;
   }
 
-  private polyline(xs: Float64Array, ys: Float64Array, off: number): void {
-    let x0 = this.ax * xs[0]! + this.bx * ys[0]! + this.cx;
-    let y0 = this.ay * xs[0]! + this.by * ys[0]! + this.cy;
-    for (let i = 1; i < xs.length; i++) {
-      const x1 = this.ax * xs[i]! + this.bx * ys[i]! + this.cx;
-      const y1 = this.ay * xs[i]! + this.by * ys[i]! + this.cy;
-      this.raster.drawLine(this.data, off, x0, y0, x1, y1, 255);
-      x0 = x1;
-      y0 = y1;
-    }
-  }
-
-  private polylineFlat(f: Float64Array, off: number): void {
-    let x0 = this.ax * f[0]! + this.bx * f[1]! + this.cx;
-    let y0 = this.ay * f[0]! + this.by * f[1]! + this.cy;
-    for (let i = 2; i < f.length; i += 2) {
-      const x1 = this.ax * f[i]! + this.bx * f[i + 1]! + this.cx;
-      const y1 = this.ay * f[i]! + this.by * f[i + 1]! + this.cy;
+  /** Draws vertices i0..i1 of a flat map-frame polyline, 1 cell wide. */
+  private polyline(f: Float64Array, i0: number, i1: number, off: number): void {
+    let x0 = this.ax * f[2 * i0]! + this.bx * f[2 * i0 + 1]! + this.cx;
+    let y0 = this.ay * f[2 * i0]! + this.by * f[2 * i0 + 1]! + this.cy;
+    for (let i = i0 + 1; i <= i1; i++) {
+      const x1 = this.ax * f[2 * i]! + this.bx * f[2 * i + 1]! + this.cx;
+      const y1 = this.ay * f[2 * i]! + this.by * f[2 * i + 1]! + this.cy;
       this.raster.drawLine(this.data, off, x0, y0, x1, y1, 255);
       x0 = x1;
       y0 = y1;

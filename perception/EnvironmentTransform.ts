@@ -16,6 +16,7 @@ import {
 } from '../core/index.ts';
 import type { RoadMap } from '../sim/index.ts';
 import { BevRaster } from './BevRaster.ts';
+import { LaneChunks } from './LaneChunks.ts';
 import { LaneGraphBuilder } from './LaneGraphBuilder.ts';
 import {
   type PerceptionParams,
@@ -48,8 +49,9 @@ export class EnvironmentTransform {
     this.map = map;
     this.platform = vehicle.kind;
     this.params = perceptionDefaultsFor(vehicle.kind, params);
-    this.raster = new BevRaster(map, this.params, vehicle);
-    this.laneGraph = new LaneGraphBuilder(map, this.params, vehicle);
+    const chunks = new LaneChunks(map);
+    this.raster = new BevRaster(map, this.params, vehicle, chunks);
+    this.laneGraph = new LaneGraphBuilder(map, this.params, vehicle, chunks);
   }
 
   /** One tick: redraws the raster (valid until the next call) and builds the lane graph and text. */

@@ -9,6 +9,7 @@ import {
   angleDiff,
   Polyline,
   pointInPolygon,
+  pointSegmentDistance,
   type Route,
   type SignalState,
   type VehicleParams,
@@ -16,6 +17,7 @@ import {
   type WorldSnapshot,
 } from '../core/index.ts';
 import type { LaneInfo, RoadMap } from '../sim/index.ts';
+import { LaneChunks } from './LaneChunks.ts';
 import type { PerceptionParams } from './PerceptionParams.ts';
 import type {
   CrossingAgent,
@@ -48,15 +50,19 @@ export class LaneGraphBuilder {
   private readonly params: PerceptionParams;
   private readonly vehicle: VehicleParams;
   private readonly crosswalkCache = new Map<number, { id: string; sM: number }[]>();
+  private readonly chunks: LaneChunks;
+  private readonly frenet = { sM: 0, dM: 0, segment: 0 };
 
   constructor(
     map: RoadMap,
     params: PerceptionParams,
     vehicle: VehicleParams = VehicleParamsSchema.parse({}),
+    chunks: LaneChunks = new LaneChunks(map),
   ) {
     this.map = map;
     this.params = params;
     this.vehicle = vehicle;
+    this.chunks = chunks;
   }
 
   /** Rear axle → front bumper along the heading, m. */
@@ -66,6 +72,7 @@ export class LaneGraphBuilder {
 
   build(snap: WorldSnapshot, route: Route): LaneGraph {
     const map = this.map;
+    const p = this.params;
     const ego = snap.ego;
     const onRoute = new Set(route.laneIds);
     const loc = map.locate(ego.x, ego.y, ego.headingRad, 5, route.laneIds);
@@ -134,7 +141,11 @@ export class LaneGraphBuilder {
     }
 
     // Lead / follow per lane slot.
-    const located = snap.agents.map((a) => this.locateAgent(a));
+    // Agents farther than the look-ahead/behind (straight line ≤ along-lane distance) cannot be lead or follow.
+    const reach = Math.max(p.lookaheadM, p.lookbehindM) + front + 10;
+    const located = snap.agents.map((a) =>
+      Math.abs(a.x - ego.x) > reach || Math.abs(a.y - ego.y) > reach ? undefined : this.locateAgent(a),
+    );
     const slotOf = (laneInfo: LaneInfo | undefined, sEgo: number, isBase: boolean): LaneSlot | null => {
       if (!laneInfo) return null;
       const ahead = isBase ? chain : this.chainAhead(laneInfo, sEgo, route, false);
@@ -181,9 +192,23 @@ export class LaneGraphBuilder {
   private nearbyLanes(x: number, y: number, onRoute: Set<string>): NearbyLane[] {
     const r = this.params.laneGraphRadiusM;
     const out: NearbyLane[] = [];
-    for (const i of this.map.lanesNear(x, y, r)) {
+    const chunks = this.chunks;
+    const best = new Map<number, number>();
+    const n = chunks.query(x, y, r);
+    for (let q = 0; q < n; q++) {
+      const id = chunks.result[q]!;
+      const set = chunks.lanes[chunks.chunkLane[id]!]!;
+      const k = chunks.chunkK[id]!;
+      const c = set.center;
+      let d = best.get(set.lane.index) ?? Infinity;
+      for (let v = set.range[2 * k]!; v < set.range[2 * k + 1]!; v++) {
+        const dv = pointSegmentDistance(x, y, c[2 * v]!, c[2 * v + 1]!, c[2 * v + 2]!, c[2 * v + 3]!);
+        if (dv < d) d = dv;
+      }
+      best.set(set.lane.index, d);
+    }
+    for (const [i, d] of best) {
       const l = this.map.lanes[i]!;
-      const d = distanceToLine(l.line, x, y);
       if (d > r) continue;
       out.push({
         laneId: l.data.id,
@@ -264,11 +289,52 @@ export class LaneGraphBuilder {
     // Walkers and static objects may stand at any angle: localise them by position only.
     const heading =
       a.kind === 'vehicle' || a.kind === 'cyclist' || a.kind === 'robot' ? a.headingRad : undefined;
-    const loc = this.map.locate(a.x, a.y, heading, 1);
+    const loc = this.locate(a.x, a.y, heading, 1);
     if (!loc) return undefined;
-    const l = this.map.mustLane(loc.laneId);
-    if (Math.abs(loc.dM) > l.data.widthM / 2 + IN_LANE_MARGIN_M) return undefined;
-    return loc;
+    if (Math.abs(loc.dM) > loc.lane.data.widthM / 2 + IN_LANE_MARGIN_M) return undefined;
+    return { laneId: loc.lane.data.id, sM: loc.sM, dM: loc.dM };
+  }
+
+  /**
+   * RoadMap.locate's rule (containing lane best aligned with the heading, else the nearest within
+   * maxDistM; same cost terms) with Frenet projection restricted to the lane chunks near the point.
+   */
+  private locate(
+    x: number,
+    y: number,
+    headingRad: number | undefined,
+    maxDistM: number,
+  ): { lane: LaneInfo; sM: number; dM: number } | undefined {
+    let best: LaneInfo | undefined;
+    let bestS = 0;
+    let bestD = 0;
+    let bestCost = Infinity;
+    const f = this.frenet;
+    const chunks = this.chunks;
+    // Lanes are at most ~4 m wide here; the exact per-lane bound is checked below.
+    const n = chunks.query(x, y, maxDistM + 4);
+    for (let q = 0; q < n; q++) {
+      const id = chunks.result[q]!;
+      const set = chunks.lanes[chunks.chunkLane[id]!]!;
+      const k = chunks.chunkK[id]!;
+      const l = set.lane;
+      const w = l.data.widthM;
+      if (!LaneChunks.near(set, k, x, y, maxDistM + w / 2)) continue;
+      l.line.project(x, y, f, set.s[2 * k]!, set.s[2 * k + 1]!);
+      const sClamped = Math.min(Math.max(f.sM, 0), l.line.length);
+      const outside = Math.max(0, -f.sM, f.sM - l.line.length);
+      const lateral = Math.abs(f.dM);
+      if (lateral > maxDistM + w / 2 || outside > maxDistM) continue;
+      const headingErr = headingRad === undefined ? 0 : angleDiff(headingRad, l.line.headingAt(sClamped));
+      const cost = Math.max(0, lateral - w / 2) + outside + 4 * Math.abs(headingErr) + 0.01 * lateral;
+      if (cost < bestCost) {
+        bestCost = cost;
+        best = l;
+        bestS = f.sM;
+        bestD = f.dM;
+      }
+    }
+    return best ? { lane: best, sM: bestS, dM: bestD } : undefined;
   }
 
   private slot(
@@ -319,14 +385,49 @@ export class LaneGraphBuilder {
     const ego = snap.ego;
     const v = this.vehicle;
     const p = this.params;
-    // The corridor follows the lanes actually driven: a lane change replaces the lane it leaves.
-    const driven: Polyline[] = [];
+    // The corridor follows the lanes actually driven (a lane change replaces the lane it leaves),
+    // cut to the look-ahead window and thinned to ≥ 2 m between vertices: projections stay cheap
+    // on long CARLA lanes.
+    const driven: LaneInfo[] = [];
     for (const c of chain) {
       if (c.relation === 'left' || c.relation === 'right') driven.pop();
-      driven.push(c.lane.line);
+      driven.push(c.lane);
     }
-    const path = driven.length === 1 ? driven[0]! : Polyline.concat(driven);
+    const egoF = driven[0]!.line.project(ego.x, ego.y);
+    const windowEnd = p.lookaheadM + this.frontM + 2;
+    const pts: { x: number; y: number }[] = [];
+    let offset = -egoF.sM;
+    for (const l of driven) {
+      const line = l.line;
+      for (let v = 0; v < line.size; v++) {
+        const along = offset + line.s[v]!;
+        const last = pts[pts.length - 1];
+        const nextAlong = v + 1 < line.size ? offset + line.s[v + 1]! : Infinity;
+        if (nextAlong < -2 || along > windowEnd) continue;
+        if (last && Math.hypot(line.xs[v]! - last.x, line.ys[v]! - last.y) < 2 && v + 1 < line.size) continue;
+        pts.push({ x: line.xs[v]!, y: line.ys[v]! });
+      }
+      offset += line.length;
+      if (offset > windowEnd) break;
+    }
+    if (pts.length < 2) return [];
+    let path: Polyline;
+    try {
+      path = new Polyline(pts);
+    } catch {
+      return [];
+    }
     const sEgo = path.project(ego.x, ego.y).sM;
+    let minX = Infinity;
+    let minY = Infinity;
+    let maxX = -Infinity;
+    let maxY = -Infinity;
+    for (const q of pts) {
+      minX = Math.min(minX, q.x);
+      minY = Math.min(minY, q.y);
+      maxX = Math.max(maxX, q.x);
+      maxY = Math.max(maxY, q.y);
+    }
     const front = this.frontM;
     const sFront = sEgo + front;
     const sEnd = sEgo + p.lookaheadM + front;
@@ -339,6 +440,17 @@ export class LaneGraphBuilder {
       const c = Math.cos(a.headingRad);
       const s = Math.sin(a.headingRad);
       const halfW = v.widthM / 2 + a.widthM / 2 + p.corridorMarginM;
+      // Swept segment's box against the corridor's box: most agents are rejected here.
+      const reachM = a.speedMps * p.predictionHorizonS;
+      const ex = a.x + c * reachM;
+      const ey = a.y + s * reachM;
+      if (
+        Math.min(a.x, ex) > maxX + halfW ||
+        Math.max(a.x, ex) < minX - halfW ||
+        Math.min(a.y, ey) > maxY + halfW ||
+        Math.max(a.y, ey) < minY - halfW
+      )
+        continue;
       for (let t = 0; t <= p.predictionHorizonS + 1e-9; t += PREDICTION_STEP_S) {
         const x = a.x + c * a.speedMps * t;
         const y = a.y + s * a.speedMps * t;

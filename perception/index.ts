@@ -2,6 +2,7 @@
 export * from './BevRaster.ts';
 export * from './bevToPng.ts';
 export * from './EnvironmentTransform.ts';
+export * from './LaneChunks.ts';
 export * from './LaneGraphBuilder.ts';
 export * from './PerceptionParams.ts';
 export * from './Rasterizer.ts';
