@@ -20,7 +20,6 @@ import {
   type AgentState,
   fail,
   ok,
-  Polyline,
   type Result,
   type SignalState,
   type TrackPoint,
@@ -265,9 +264,9 @@ export function generateNuplanFixture(
       'intersection_fid',
     ]);
     const stopFidsByLane = new Map<string, number[]>();
-    map.data.stopLines.forEach((s, i) =>
-      stopFidsByLane.set(s.laneId, [...(stopFidsByLane.get(s.laneId) ?? []), 70000 + i]),
-    );
+    for (const [i, s] of map.data.stopLines.entries()) {
+      stopFidsByLane.set(s.laneId, [...(stopFidsByLane.get(s.laneId) ?? []), 70000 + i]);
+    }
     lanes.forEach((l, i) => {
       const info = map.mustLane(l.id);
       const leftB = 30000 + 2 * i;
@@ -341,10 +340,11 @@ export function generateNuplanFixture(
       if (j.polygon) insPlain('intersections').run(junctionFid.get(j.id)!, blob(poly(j.polygon)));
       else warnings.push(`junction ${j.id} has no polygon: not written`);
     }
-    map.data.crosswalks.forEach((c, i) => insPlain('crosswalks').run(80000 + i, blob(poly(c.polygon))));
-    map.data.drivableAreas.forEach((a, i) =>
-      insPlain('generic_drivable_areas').run(90000 + i, blob(poly(a))),
-    );
+    for (const [i, c] of map.data.crosswalks.entries())
+      insPlain('crosswalks').run(80000 + i, blob(poly(c.polygon)));
+    for (const [i, a] of map.data.drivableAreas.entries()) {
+      insPlain('generic_drivable_areas').run(90000 + i, blob(poly(a)));
+    }
     const stopIns = ins('stop_polygons', ['stop_polygon_type_fid']);
     map.data.stopLines.forEach((s, i) => {
       // A 1 m deep polygon across the lane, its near edge on the stop line.
@@ -572,7 +572,7 @@ export function generateNuplanFixture(
     const tagIns = db.prepare('INSERT INTO scenario_tag VALUES (?, ?, ?, NULL)');
     // nuPlan challenge mapping [15.0, −3.0]: the window starts 3 s before the tag.
     const tagRow = Math.round(3 / DB_INTERVAL_S);
-    scenario.tags.forEach((t, i) => tagIns.run(token(10, i), token(5, tagRow), t));
+    for (const [i, t] of scenario.tags.entries()) tagIns.run(token(10, i), token(5, tagRow), t);
   });
   try {
     writeLog();

@@ -47,16 +47,16 @@ function bounds(g: Geometry): [number, number, number, number] {
       add(g.point);
       break;
     case 'LineString':
-      g.points.forEach(add);
+      for (const p of g.points) add(p);
       break;
     case 'Polygon':
-      g.rings.forEach((r) => r.forEach(add));
+      for (const p of g.rings.flat()) add(p);
       break;
     case 'MultiLineString':
-      g.lines.forEach((l) => l.forEach(add));
+      for (const p of g.lines.flat()) add(p);
       break;
     case 'MultiPolygon':
-      g.polygons.forEach((p) => p.forEach((r) => r.forEach(add)));
+      for (const p of g.polygons.flat(2)) add(p);
       break;
   }
   return [minX, maxX, minY, maxY];

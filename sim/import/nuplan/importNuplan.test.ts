@@ -87,9 +87,10 @@ describe.each(['red_light', 'cut_in', 'crosswalk_pedestrian'])('nuPlan round tri
     expect(res.map!.crosswalks.length).toBe(b.map.data.crosswalks.length);
     b.map.data.crosswalks.forEach((c, i) => {
       const got = res.map!.crosswalks[i]!.polygon;
-      c.polygon.forEach((p, k) =>
-        expect([got[k]!.x - dx, got[k]!.y - dy]).toEqual([expect.closeTo(p.x, 6), expect.closeTo(p.y, 6)]),
-      );
+      for (const [k, p] of c.polygon.entries()) {
+        expect(got[k]!.x - dx).toBeCloseTo(p.x, 6);
+        expect(got[k]!.y - dy).toBeCloseTo(p.y, 6);
+      }
     });
     expect(res.map!.stopLines.map((s) => [s.laneId, Number(s.sM.toFixed(6)), s.kind])).toEqual(
       b.map.data.stopLines.map((s) => [fid(s.laneId), s.sM, s.kind]),
