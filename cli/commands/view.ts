@@ -133,7 +133,10 @@ export function register(program: Command, out: Out): void {
         out(`viewing ${files.slice(0, 2).join(' | ')}`);
         const views = loadRunViews(files.slice(0, 2), o.scenario);
         if (!views.ok) throw new UsageError(formatError(views.error));
-        const server = await startViewer({ runs: views.value, live: false }, { host: o.host, port: o.port });
+        const server = await startViewer(
+          { runs: views.value.views, live: false },
+          { host: o.host, port: o.port, bev: views.value.bev },
+        );
         if (!server.ok) throw new UsageError(formatError(server.error));
         await serveUntilInterrupted(server.value, out);
       },

@@ -9,7 +9,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runViewOf, startViewer, type ViewerServer } from '../../viewer/index.ts';
+import { bevSource, runViewOf, startViewer, type ViewerServer } from '../../viewer/index.ts';
 import { CHROMIUM, collectErrors, launchChromium, openViewer } from './browser.ts';
 import { runLogOf, withCrowd, withVeto } from './fixtures.ts';
 
@@ -53,14 +53,19 @@ describe('viewer in headless Chromium', () => {
   beforeAll(async () => {
     expect(existsSync(CHROMIUM), `${CHROMIUM} missing: run scripts/ensure-system.sh`).toBe(true);
     const { log, map } = runLogOf('cut_in');
-    const started = await startViewer({ runs: [runViewOf(withVeto(log, 4, 5), map)], live: false });
+    const vetoed = withVeto(log, 4, 5);
+    const started = await startViewer(
+      { runs: [runViewOf(vetoed, map)], live: false },
+      { bev: bevSource([{ log: vetoed, map }]) },
+    );
     if (!started.ok) throw new Error(started.error.message);
     server = started.value;
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
     errors = collectErrors(page);
     await openViewer(page, server.url);
-  });
+    // Bundling, simulating and starting Chromium take a few seconds on a loaded 2-core machine.
+  }, 120_000);
 
   afterAll(async () => {
     await browser?.close();
@@ -102,6 +107,17 @@ describe('viewer in headless Chromium', () => {
     expect(await page.locator('.tl-veto').count()).toBeGreaterThan(0);
   });
 
+  it('shows the BEV of the current tick in the inset', async () => {
+    const h = await hooks(page);
+    await h.evaluate((x) => x.seek(2));
+    await page.waitForFunction(() => {
+      const img = document.querySelector<HTMLImageElement>('#bev-img');
+      return !!img && img.complete && img.naturalWidth > 0;
+    });
+    // Tick 20 = 2 s at the engine's 0.1 s step.
+    expect(await page.getAttribute('#bev-img', 'src')).toBe('/api/bev?run=0&tick=20');
+  });
+
   it('saves a screenshot whose pixels show road and ego', async () => {
     const h = await hooks(page);
     await h.evaluate((x) => x.seek(2));
@@ -122,13 +138,13 @@ describe('viewer in headless Chromium', () => {
     const crowd = withCrowd(log, map, 200);
     const started = await startViewer({ runs: [runViewOf(crowd, map)], live: false });
     if (!started.ok) throw new Error(started.error.message);
-    const p = await browser.newPage({ viewport: { width: 1280, height: 720 } });
+    const p = await browser.newPage({ viewport: { width: 960, height: 540 } });
     const errs = collectErrors(p);
     try {
       await openViewer(p, started.value.url);
       const h = await hooks(p);
       await h.evaluate((x) => x.setCamera('top'));
-      const frames = 90;
+      const frames = 60;
       // Interleave without / with agents twice so that drift in the machine's load affects both.
       const none1 = await h.evaluate((x, f) => x.bench(f, false), frames);
       const crowd1 = await h.evaluate((x, f) => x.bench(f, true), frames);
@@ -140,7 +156,7 @@ describe('viewer in headless Chromium', () => {
       const jsNone = (none1.jsMsPerFrame + none2.jsMsPerFrame) / 2;
       console.log(
         [
-          `perf (SwiftShader, ${frames} frames × 2, 1280×720): agents drawn ${crowd1.agents} (200 added + scenario's)`,
+          `perf (SwiftShader, ${frames} frames × 2 each, 960×540): agents drawn ${crowd1.agents} (200 added + scenario's)`,
           `  JS per frame (scene update + render submission): ${js.toFixed(2)} ms with agents, ${jsNone.toFixed(2)} ms without (aim ≤ 4 ms)`,
           `  draw calls per frame: ${crowd1.drawCalls} with agents, ${none1.drawCalls} without (aim: independent of agent count)`,
           `  fps: ${fpsCrowd.toFixed(1)} with agents / ${fpsNone.toFixed(1)} without = ratio ${(fpsCrowd / fpsNone).toFixed(2)} (aim ≥ 0.8)`,

@@ -9,6 +9,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { type WebSocket, WebSocketServer } from 'ws';
 import { ok, type Result } from '../../core/index.ts';
+import type { BevSource } from './bevSource.ts';
 import { bundleApp } from './bundleApp.ts';
 import type { LiveMessage, ViewerSession } from './protocol.ts';
 
@@ -17,6 +18,8 @@ export interface ViewerServerOptions {
   host?: string;
   /** Default 0: an ephemeral port. */
   port?: number;
+  /** Serves `GET /api/bev?run=i&tick=k` (the BEV inset) when given. */
+  bev?: BevSource;
 }
 
 export interface ViewerServer {
@@ -35,10 +38,11 @@ export async function startViewer(
   const bundle = await bundleApp();
   if (!bundle.ok) return bundle;
   const { html, js } = bundle.value;
-  const sessionJson = JSON.stringify(session);
+  const sessionJson = JSON.stringify({ ...session, bev: opts.bev !== undefined });
   const backlog: string[] = [];
   const handle = (req: IncomingMessage, res: ServerResponse) => {
-    const path = (req.url ?? '/').split('?')[0];
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const path = url.pathname;
     const send = (status: number, type: string, body: string) => {
       res.writeHead(status, { 'content-type': type, 'cache-control': 'no-store' });
       res.end(body);
@@ -47,6 +51,20 @@ export async function startViewer(
     if (path === '/' || path === '/index.html') return send(200, 'text/html; charset=utf-8', html);
     if (path === '/app.js') return send(200, 'text/javascript; charset=utf-8', js);
     if (path === '/api/session') return send(200, 'application/json', sessionJson);
+    if (path === '/api/bev' && opts.bev) {
+      const run = Number(url.searchParams.get('run'));
+      const tick = Number(url.searchParams.get('tick'));
+      let png: Buffer | undefined;
+      try {
+        png = Number.isInteger(run) && Number.isInteger(tick) ? opts.bev(run, tick) : undefined;
+      } catch (e) {
+        // A rendering failure must not take the server down; the inset shows the message.
+        return send(500, 'text/plain', `BEV failed: ${(e as Error).message}`);
+      }
+      if (!png) return send(404, 'text/plain', `no tick ${tick} in run ${run}`);
+      res.writeHead(200, { 'content-type': 'image/png', 'cache-control': 'max-age=3600' });
+      return res.end(png);
+    }
     if (path === '/favicon.ico') return send(204, 'image/x-icon', '');
     return send(404, 'text/plain', `no such path ${path}`);
   };

@@ -8,6 +8,7 @@ import { createPlanner } from '../../planner/index.ts';
 import type { RunLog, RunTick } from '../../sim/export/index.ts';
 import { type AgentMode, loadScenario, runScenario } from '../../sim/index.ts';
 import { evaluateRun } from '../../sim/metrics/index.ts';
+import { bevSource } from './bevSource.ts';
 import { runViewOf } from './runView.ts';
 import { startViewer, type ViewerServer, type ViewerServerOptions } from './ViewerServer.ts';
 
@@ -54,7 +55,10 @@ export async function startLiveRun(scenarioRef: string, opts: LiveOptions = {}):
     staticAgentIds: [],
   };
   const view = runViewOf(header, map, `${scenario.id} · ${plannerName} · ${mode} · live`);
-  const server = await startViewer({ runs: [view], live: true }, opts);
+  const server = await startViewer(
+    { runs: [view], live: true },
+    { ...opts, bev: bevSource([{ log: header, map }]) },
+  );
   if (!server.ok) return server;
   const srv = server.value;
   const queue: RunTick[] = [];
@@ -80,9 +84,11 @@ export async function startLiveRun(scenarioRef: string, opts: LiveOptions = {}):
             event: { tS: c.tS, kind: 'collision', label: `collision with ${c.agentId} (${c.type})` },
           });
         srv.send({ type: 'end' });
-        resolve({ ...header, ticks: queue, metrics });
+        resolve({ ...header, metrics });
         return;
       }
+      // The BEV source reads the header's ticks: only ticks the browser has been sent.
+      header.ticks.push(tick);
       srv.send({ type: 'tick', run: 0, tick });
       const next = queue[i];
       const waitMs = next && speed > 0 ? ((next.tS - tick.tS) * 1000) / speed : 0;

@@ -39,8 +39,16 @@ export function mapGeometry(map: RoadMap): MapGeometry {
         widthM: l.data.widthM,
       });
     }
+    // Where a light on this lane is drawn: its signal stop line; else, for a junction connector
+    // (nuPlan puts lights on connectors), 3 m in, where connectors from one approach have begun to
+    // fan out; else the lane end.
     const sig = l.stopLines.find((s) => s.kind === 'signal');
-    l.line.poseAt(sig ? sig.sM : l.line.length, pose);
+    const atS = sig
+      ? sig.sM
+      : l.data.junctionId !== undefined
+        ? Math.min(3, l.line.length / 4)
+        : l.line.length;
+    l.line.poseAt(atS, pose);
     signals.push({
       laneId: l.data.id,
       x: pose.x,

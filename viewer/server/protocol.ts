@@ -39,7 +39,7 @@ export const MapGeometrySchema = z.object({
   crosswalks: z.array(flat()),
   drivableAreas: z.array(flat()),
   stopLines: z.array(LaneMarkSchema),
-  /** Where each signalled lane's light is drawn (its signal stop line, else the lane end). */
+  /** Where each signalled lane's light is drawn (signal stop line; connector: 3 m in; else lane end). */
   signals: z.array(LaneMarkSchema),
 });
 export type MapGeometry = z.infer<typeof MapGeometrySchema>;
@@ -66,6 +66,8 @@ export const ViewerSessionSchema = z.object({
   runs: z.array(RunViewSchema).min(1).max(2),
   /** True when ticks arrive over /ws while the run simulates. */
   live: z.boolean(),
+  /** True when the server renders the BEV inset at /api/bev (set by the server). */
+  bev: z.boolean().optional(),
 });
 export type ViewerSession = z.infer<typeof ViewerSessionSchema>;
 

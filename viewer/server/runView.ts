@@ -6,6 +6,7 @@
 import { fail, formatError, ok, type Result } from '../../core/index.ts';
 import { type RunLog, readRunLog } from '../../sim/export/index.ts';
 import { loadScenario, type RoadMap } from '../../sim/index.ts';
+import { type BevSource, bevSource } from './bevSource.ts';
 import { mapGeometry, referencePath } from './mapGeometry.ts';
 import type { RunView, TimelineEvent } from './protocol.ts';
 
@@ -44,9 +45,16 @@ export function runViewOf(log: RunLog, map: RoadMap, label?: string): RunView {
   };
 }
 
+export interface LoadedRuns {
+  views: RunView[];
+  /** The BEV inset source of these runs (pass to startViewer). */
+  bev: BevSource;
+}
+
 /** Reads run-log files and resolves each one's map from its scenario id (built-in or .json). */
-export function loadRunViews(paths: ReadonlyArray<string>, scenarioRef?: string): Result<RunView[]> {
+export function loadRunViews(paths: ReadonlyArray<string>, scenarioRef?: string): Result<LoadedRuns> {
   const views: RunView[] = [];
+  const sources: { log: RunLog; map: RoadMap }[] = [];
   for (const p of paths) {
     const log = readRunLog(p);
     if (!log.ok) return log;
@@ -58,6 +66,7 @@ export function loadRunViews(paths: ReadonlyArray<string>, scenarioRef?: string)
         `cannot resolve the map of scenario ${log.value.scenarioId} (${formatError(loaded.error)}); pass --scenario <file.json>`,
       );
     views.push(runViewOf(log.value, loaded.value.map));
+    sources.push({ log: log.value, map: loaded.value.map });
   }
-  return ok(views);
+  return ok({ views, bev: bevSource(sources) });
 }

@@ -193,7 +193,7 @@ export class MapLayer {
       const i = this.signalIndex.get(l.laneId);
       if (i === undefined) continue;
       const s = this.marks[i]!;
-      writeBoxMatrix(m, 16 * n, s.x, s.y, s.headingRad, 0.8, s.widthM * 0.9, 0.35);
+      writeBoxMatrix(m, 16 * n, s.x, s.y, s.headingRad, 1.0, s.widthM * 0.6, 0.4);
       this.colour.setHex(PALETTE.signal[l.state as keyof typeof PALETTE.signal] ?? PALETTE.signal.UNKNOWN);
       this.signals.setColorAt(n, this.colour);
       n++;

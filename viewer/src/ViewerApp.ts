@@ -25,8 +25,8 @@ export interface BenchResult {
 
 /** Follow camera: 20 m behind and 10 m above the ego centre, looking 15 m ahead (chase view). */
 const FOLLOW = { backM: 20, upM: 10, aheadM: 15 };
-/** Top-down camera height, m (about 90 m of road visible vertically at 50° fov). */
-const TOP_HEIGHT_M = 85;
+/** Top-down camera height, m (about 50 m of road visible vertically at 50° fov). */
+const TOP_HEIGHT_M = 55;
 
 export class ViewerApp {
   readonly renderer: WebGLRenderer;
@@ -240,7 +240,23 @@ export class ViewerApp {
     document.getElementById('command')!.innerHTML = commandHtml(log, k);
     document.getElementById('verdict')!.innerHTML = verdictHtml(log, k, this.hasSafety[this.focus]!);
     document.getElementById('inspector')!.innerHTML = inspectorHtml(log, k, run.selected, run.ego.centre);
-    document.getElementById('bev')!.innerHTML = bevHtml(log, k);
+    if (this.session.bev) this.showBev(this.focus, k, tick.bevPng !== undefined);
+    else document.getElementById('bev')!.innerHTML = bevHtml(log, k);
+  }
+
+  /** Points the inset at the server's BEV of (run, tick); the <img> is kept so that it never flickers. */
+  private showBev(run: number, k: number, recorded: boolean): void {
+    const box = document.getElementById('bev')!;
+    let img = box.querySelector('img');
+    if (!img) {
+      box.innerHTML = '<img id="bev-img" alt="BEV at this tick"><p class="muted" id="bev-cap"></p>';
+      img = box.querySelector('img')!;
+    }
+    const src = `/api/bev?run=${run}&tick=${k}`;
+    if (img.getAttribute('src') !== src) img.setAttribute('src', src);
+    document.getElementById('bev-cap')!.textContent = recorded
+      ? 'as recorded by the planner'
+      : 'environment transform (perception/) of this tick: forward up, ego-centred; this run did not record its planner input';
   }
 
   /** The agent under canvas pixel (x, y) (CSS pixels), focusing the view it lies in. */
