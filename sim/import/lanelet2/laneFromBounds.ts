@@ -77,19 +77,32 @@ export function laneFromBounds(
 }
 
 /**
- * True when `left` lies to the left of the direction the bounds run in (cross product of the
- * mean direction with the offset from right to left midpoints); used to orient lanelets.
+ * True when `left` lies to the left of the direction the bounds run in: the cross product of the
+ * local direction with the right→left offset, summed at several arc-length fractions (robust on
+ * curved lanelets where the chord misleads). Used to orient lanelets.
  */
 export function leftIsLeft(left: ReadonlyArray<Vec2>, right: ReadonlyArray<Vec2>): boolean {
-  const a0 = left[0]!;
-  const a1 = left[left.length - 1]!;
-  const b0 = right[0]!;
-  const b1 = right[right.length - 1]!;
-  const dx = a1.x - a0.x + (b1.x - b0.x);
-  const dy = a1.y - a0.y + (b1.y - b0.y);
-  const ox = (a0.x + a1.x - b0.x - b1.x) / 2;
-  const oy = (a0.y + a1.y - b0.y - b1.y) / 2;
-  return dx * oy - dy * ox >= 0;
+  const l = dedupe(left);
+  const r = dedupe(right);
+  if (l.length < 2 || r.length < 2) return true;
+  const sl = cumulative(l);
+  const sr = cumulative(r);
+  let sum = 0;
+  const SAMPLES = 8;
+  for (let i = 0; i < SAMPLES; i++) {
+    const u0 = i / SAMPLES;
+    const u1 = (i + 1) / SAMPLES;
+    const a0 = atFraction(l, sl, u0);
+    const a1 = atFraction(l, sl, u1);
+    const b0 = atFraction(r, sr, u0);
+    const b1 = atFraction(r, sr, u1);
+    const dx = a1.x - a0.x + (b1.x - b0.x);
+    const dy = a1.y - a0.y + (b1.y - b0.y);
+    const ox = (a0.x + a1.x - b0.x - b1.x) / 2;
+    const oy = (a0.y + a1.y - b0.y - b1.y) / 2;
+    sum += Math.sign(dx * oy - dy * ox);
+  }
+  return sum >= 0;
 }
 
 /** True when `b` runs against `a` (its start is nearer a's end than a's start). */
