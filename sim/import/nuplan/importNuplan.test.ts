@@ -166,11 +166,15 @@ describe.each(['red_light', 'cut_in', 'crosswalk_pedestrian'])('nuPlan round tri
     );
   });
 
-  it('routes along lanes of the built-in route', () => {
-    const s = res.scenarios[0]!;
-    const inv = new Map(Object.entries(f.laneFid).map(([k, v]) => [v, k]));
-    expect(s.route.laneIds.length).toBeGreaterThan(0);
-    for (const idr of s.route.laneIds) expect(b.scenario.route.laneIds).toContain(inv.get(idr));
+  it('recovers the built-in route from the driven lanes and the scene roadblocks', () => {
+    expect(res.scenarios[0]!.route.laneIds).toEqual(b.scenario.route.laneIds.map(fid));
+  });
+
+  it('takes the goal from the scene’s goal ego pose (the last logged pose)', () => {
+    const g = res.scenarios[0]!.route.goal!;
+    const last = b.scenario.expert.at(-1)!;
+    expect(g.x - dx).toBeCloseTo(last.x, 6);
+    expect(g.y - dy).toBeCloseTo(last.y, 6);
   });
 });
 

@@ -313,9 +313,9 @@ function readLog(
   const tags = (
     db
       .prepare(
-        'SELECT lower(hex(st.lidar_pc_token)) AS pc, lp.rowid AS rid, st.type AS type FROM scenario_tag st JOIN lidar_pc lp ON lp.token = st.lidar_pc_token',
+        'SELECT lower(hex(st.lidar_pc_token)) AS pc, lp.rowid AS rid, st.type AS type, lower(hex(lp.scene_token)) AS scene FROM scenario_tag st JOIN lidar_pc lp ON lp.token = st.lidar_pc_token',
       )
-      .all() as { pc: string; rid: number; type: string }[]
+      .all() as { pc: string; rid: number; type: string; scene: string | null }[]
   )
     .filter((t) => !types || types.has(t.type))
     .map((t) => ({ ...t, row: ego.pcIndex.get(t.rid) ?? -1 }))
@@ -366,6 +366,43 @@ function readLog(
       const perRow = lights.get(row) ?? new Map<string, SignalState>();
       perRow.set(String(r[1]), STATUS[String(r[2]).toLowerCase()] ?? 'UNKNOWN');
       lights.set(row, perRow);
+    }
+  }
+  // Scenes: the mission's roadblocks (route) and goal pose.
+  const scenes = new Map<
+    string,
+    { roadblocks: string[]; goal?: { x: number; y: number; headingRad: number } }
+  >();
+  const sceneCols = new Set(
+    (db.prepare('PRAGMA table_info(scene)').all() as { name: string }[]).map((c) => c.name),
+  );
+  if (sceneCols.has('roadblock_ids') && sceneCols.has('goal_ego_pose_token')) {
+    const rows = db
+      .prepare(
+        'SELECT lower(hex(s.token)) AS tok, s.roadblock_ids AS rb, e.x AS x, e.y AS y, e.qw AS qw, e.qx AS qx, e.qy AS qy, e.qz AS qz FROM scene s LEFT JOIN ego_pose e ON e.token = s.goal_ego_pose_token',
+      )
+      .all() as {
+      tok: string;
+      rb: string | null;
+      x: number | null;
+      y: number | null;
+      qw: number;
+      qx: number;
+      qy: number;
+      qz: number;
+    }[];
+    for (const r of rows) {
+      scenes.set(r.tok, {
+        roadblocks: (r.rb ?? '')
+          .split(',')
+          .map((x) => x.trim())
+          .filter(Boolean),
+        ...(r.x !== null && r.y !== null
+          ? {
+              goal: { x: r.x - originE, y: r.y - originN, headingRad: quaternionYaw(r.qw, r.qx, r.qy, r.qz) },
+            }
+          : {}),
+      });
     }
   }
   const scenarios: Scenario[] = [];
@@ -446,12 +483,14 @@ function readLog(
       if (g) g.laneIds.push(lane);
       else grouped.set(key, { laneIds: [lane], phases });
     }
-    const laneIds = routeOf(roadMap, expert);
+    const scene = w.tag.scene ? scenes.get(w.tag.scene) : undefined;
+    const laneIds = routeOf(roadMap, expert, scene?.roadblocks ?? []);
     if (laneIds.length === 0) {
       warnings.push(`${w.id}: the expert is on no lane of the map: skipped`);
       continue;
     }
     const last = expert[expert.length - 1]!;
+    const goal = scene?.goal ?? { x: last.x, y: last.y, headingRad: last.headingRad };
     const draft = {
       formatVersion: 1 as const,
       id: w.id,
@@ -469,7 +508,7 @@ function readLog(
         steerRad: 0,
         yawRateRadps: ego.yawRate[r0]!,
       },
-      route: { laneIds, goal: { x: last.x, y: last.y, headingRad: last.headingRad } },
+      route: { laneIds, goal },
       expert,
       agents,
       signals: [...grouped.values()],
@@ -492,12 +531,24 @@ function readLog(
   return ok({ map: m.value.map as RoadMapData, scenarios, unsupported: [], warnings });
 }
 
-/** Lanes the expert drives, in order (consecutive duplicates removed; gaps bridged by routing). */
-function routeOf(map: RoadMap, expert: TrackPoint[]): string[] {
+/**
+ * The route: the lanes the expert drives, in order (consecutive duplicates removed, gaps bridged by
+ * routing; lanes of the scene's roadblocks preferred), then extended along successors that stay in
+ * the scene's roadblocks (nuPlan's mission route, `scene.roadblock_ids`, lists lane groups and
+ * lane-group connectors, which are our lanes' roadId).
+ */
+function routeOf(map: RoadMap, expert: TrackPoint[], roadblocks: string[]): string[] {
+  const inRoute = new Set(roadblocks);
+  const routeLanes =
+    inRoute.size > 0 ? map.lanes.filter((l) => inRoute.has(l.data.roadId ?? '')).map((l) => l.data.id) : [];
   const seq: string[] = [];
   for (const p of expert) {
     const cur = seq[seq.length - 1];
-    const cands = cur ? [cur, ...map.mustLane(cur).data.successors] : undefined;
+    const cands = cur
+      ? [cur, ...map.mustLane(cur).data.successors]
+      : routeLanes.length > 0
+        ? routeLanes
+        : undefined;
     const loc = map.locate(p.x, p.y, p.headingRad, 3, cands);
     if (!loc || loc.laneId === cur) continue;
     if (cur && map.relation(cur, loc.laneId) === 'none') {
@@ -508,6 +559,15 @@ function routeOf(map: RoadMap, expert: TrackPoint[]): string[] {
       }
     }
     seq.push(loc.laneId);
+  }
+  // Extend along the mission's roadblocks beyond the window (bounded: a roadblock list is finite).
+  for (let guard = 0; seq.length > 0 && guard < roadblocks.length; guard++) {
+    const cur = map.mustLane(seq[seq.length - 1]!);
+    const next = cur.data.successors.find(
+      (id) => inRoute.has(map.mustLane(id).data.roadId ?? '') && !seq.includes(id),
+    );
+    if (!next) break;
+    seq.push(next);
   }
   return seq;
 }
