@@ -11,6 +11,7 @@
  * moving at constant speed along their heading; the ego drives along its lane.
  */
 import { cpus, loadavg } from 'node:os';
+import { PerformanceObserver } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { createCanvas, type SKRSContext2D } from '@napi-rs/canvas';
 import { markdownTable } from '../cli/table.ts';
@@ -410,7 +411,48 @@ function countInView(snap: WorldSnapshot, half: number): number {
   return n;
 }
 
+/**
+ * Garbage collections while rendering the same dense tick `renders` times (after a warm-up): 0
+ * means the BEV hot path allocates nothing, not even boxed numbers (observed with V8's 'gc'
+ * performance entries, delivered asynchronously).
+ */
+export async function bevAllocationCheck(renders = 3000): Promise<string> {
+  const { map } = loadMap();
+  const rng = createRng(SEED);
+  const lane = map.lanes[busiestLane(map)]!;
+  const p = lane.line.poseAt(lane.line.length / 2);
+  const snap: WorldSnapshot = {
+    tS: 0,
+    ego: {
+      tS: 0,
+      x: p.x,
+      y: p.y,
+      headingRad: p.headingRad,
+      speedMps: 8,
+      accelMps2: 0,
+      steerRad: 0,
+      yawRateRadps: 0,
+    },
+    agents: placeAgents(map, p.x, p.y, rng),
+    lights: [],
+    route: { laneIds: [lane.data.id] },
+  };
+  const raster = new BevRaster(map, perceptionDefaultsFor('car', { historyLength: 2 }));
+  for (let i = 0; i < 500; i++) raster.render(snap, snap.route);
+  let gcs = 0;
+  const obs = new PerformanceObserver((list) => {
+    gcs += list.getEntries().length;
+  });
+  await new Promise((r) => setTimeout(r, 50));
+  obs.observe({ entryTypes: ['gc'] });
+  for (let i = 0; i < renders; i++) raster.render(snap, snap.route);
+  await new Promise((r) => setTimeout(r, 50));
+  obs.disconnect();
+  return `Allocation check: ${gcs} garbage collections during ${renders} BEV renders of the dense tick (with 2 history channels).`;
+}
+
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const ticks = Number(process.argv[2] ?? 300);
   console.log(perceptionBench(Number.isFinite(ticks) && ticks > 0 ? ticks : 300));
+  console.log(await bevAllocationCheck());
 }

@@ -139,6 +139,9 @@ export class BevRaster {
   private readonly px: Float64Array[] = [new Float64Array(256)];
   private readonly py: Float64Array[] = [new Float64Array(256)];
   private readonly corners = new Float64Array(8);
+  /** Projected vertices of one chunk's polyline (a chunk has ≤ 17 vertices). */
+  private readonly lineX = new Float64Array(64);
+  private readonly lineY = new Float64Array(64);
   private readonly qx = new Float64Array(4);
   private readonly qy = new Float64Array(4);
   private readonly box: OrientedBox = { cx: 0, cy: 0, headingRad: 0, lengthM: 0, widthM: 0 };
@@ -156,6 +159,8 @@ export class BevRaster {
   // History ring: per slot, agents as (cx, cy, heading, length, width) in the map frame.
   private readonly histBoxes: Float64Array[];
   private readonly histCount: Int32Array;
+  /** Buffer offset of the history1..N planes. */
+  private readonly historyOffset: Int32Array;
   private histHead = 0;
   private histFilled = 0;
 
@@ -206,6 +211,10 @@ export class BevRaster {
     for (let k = 0; k < params.historyLength + 1; k++)
       this.histBoxes.push(new Float64Array(params.maxAgents * 5));
     this.histCount = new Int32Array(params.historyLength + 1);
+    this.historyOffset = Int32Array.from(
+      { length: params.historyLength },
+      (_, k) => this.idx[`history${k + 1}`]!,
+    );
   }
 
   /** The plane of one channel (a view into `data`); undefined when the channel is disabled. */
@@ -428,7 +437,7 @@ export class BevRaster {
     // Slot histHead holds the previous tick, histHead−1 the one before, …
     for (let k = 1; k <= Math.min(p.historyLength, this.histFilled); k++) {
       const slot = (this.histHead - (k - 1) + slots) % slots;
-      const o = this.idx[`history${k}`]!;
+      const o = this.historyOffset[k - 1]!;
       const b = this.histBoxes[slot]!;
       const n = this.histCount[slot]!;
       for (let j = 0; j < n; j++) {
@@ -497,14 +506,15 @@ export class BevRaster {
 
   /** Draws vertices i0..i1 of a flat map-frame polyline, 1 cell wide. */
   private polyline(f: Float64Array, i0: number, i1: number, off: number): void {
-    let x0 = this.ax * f[2 * i0]! + this.bx * f[2 * i0 + 1]! + this.cx;
-    let y0 = this.ay * f[2 * i0]! + this.by * f[2 * i0 + 1]! + this.cy;
-    for (let i = i0 + 1; i <= i1; i++) {
-      const x1 = this.ax * f[2 * i]! + this.bx * f[2 * i + 1]! + this.cx;
-      const y1 = this.ay * f[2 * i]! + this.by * f[2 * i + 1]! + this.cy;
-      this.raster.drawLine(this.data, off, x0, y0, x1, y1, 255);
-      x0 = x1;
-      y0 = y1;
+    const lx = this.lineX;
+    const ly = this.lineY;
+    let n = 0;
+    for (let i = i0; i <= i1; i++, n++) {
+      const x = f[2 * i]!;
+      const y = f[2 * i + 1]!;
+      lx[n] = this.ax * x + this.bx * y + this.cx;
+      ly[n] = this.ay * x + this.by * y + this.cy;
     }
+    this.raster.drawPolyline(this.data, off, lx, ly, n, 255);
   }
 }

@@ -539,12 +539,5 @@ function crossingKey(c: CrossingAgent): number {
   return c.egoTimeS === null ? Infinity : Math.max(c.agentTimeS, c.egoTimeS);
 }
 
-function distanceToLine(line: Polyline, x: number, y: number): number {
-  const f = line.project(x, y);
-  if (f.sM >= 0 && f.sM <= line.length) return Math.abs(f.dM);
-  const i = f.sM < 0 ? 0 : line.size - 1;
-  return Math.hypot(x - line.xs[i]!, y - line.ys[i]!);
-}
-
 const round2 = (v: number) => Math.round(v * 100) / 100;
 const round3 = (v: number) => Math.round(v * 1000) / 1000;

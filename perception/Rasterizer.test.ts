@@ -68,3 +68,21 @@ describe('Rasterizer', () => {
     expect(count(b)).toBe(12); // rows 3 and 4, columns 1..6
   });
 });
+
+describe('Rasterizer.drawPolyline', () => {
+  it('draws an L-shaped polyline: 8 cells along row 1, then 6 more down column 7', () => {
+    const r = new Rasterizer(8, 8);
+    const b = new Uint8Array(64);
+    r.drawPolyline(b, 0, Float64Array.of(0.5, 7.5, 7.5), Float64Array.of(1.5, 1.5, 7.5), 3, 1);
+    expect(count(b)).toBe(8 + 6);
+    expect(b[1 * 8 + 0]).toBe(1);
+    expect(b[7 * 8 + 7]).toBe(1);
+  });
+
+  it('skips segments outside the raster and clips the others', () => {
+    const r = new Rasterizer(8, 8);
+    const b = new Uint8Array(64);
+    r.drawPolyline(b, 0, Float64Array.of(-20, -10, 20), Float64Array.of(3.5, 3.5, 3.5), 3, 1);
+    expect(count(b)).toBe(8);
+  });
+});

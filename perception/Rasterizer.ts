@@ -173,6 +173,69 @@ export class Rasterizer {
     }
   }
 
+  /**
+   * Draws the open polyline (xs[i], ys[i]), i < n, one cell wide: per segment Liang–Barsky
+   * clipping to the raster and a DDA, all in this loop (one call per polyline keeps the
+   * coordinates in registers instead of boxing them per segment call).
+   */
+  drawPolyline(
+    buf: Uint8Array,
+    off: number,
+    xs: Float64Array,
+    ys: Float64Array,
+    n: number,
+    value: number,
+  ): void {
+    const W = this.widthPx;
+    const H = this.heightPx;
+    const xmax = W - 1e-9;
+    const ymax = H - 1e-9;
+    for (let k = 0; k + 1 < n; k++) {
+      const x0 = xs[k]!;
+      const y0 = ys[k]!;
+      const x1 = xs[k + 1]!;
+      const y1 = ys[k + 1]!;
+      // Trivial reject: both ends beyond the same raster edge.
+      if ((x0 < 0 && x1 < 0) || (y0 < 0 && y1 < 0) || (x0 > xmax && x1 > xmax) || (y0 > ymax && y1 > ymax))
+        continue;
+      const dx = x1 - x0;
+      const dy = y1 - y0;
+      let t0 = 0;
+      let t1 = 1;
+      // Liang–Barsky: p·t ≤ q for x ≥ 0, x ≤ xmax, y ≥ 0, y ≤ ymax.
+      let inside = true;
+      for (let e = 0; e < 4 && inside; e++) {
+        const p = e === 0 ? -dx : e === 1 ? dx : e === 2 ? -dy : dy;
+        const q = e === 0 ? x0 : e === 1 ? xmax - x0 : e === 2 ? y0 : ymax - y0;
+        if (p === 0) {
+          if (q < 0) inside = false;
+          continue;
+        }
+        const t = q / p;
+        if (p < 0) {
+          if (t > t1) inside = false;
+          else if (t > t0) t0 = t;
+        } else if (t < t0) inside = false;
+        else if (t < t1) t1 = t;
+      }
+      if (!inside) continue;
+      const ax = x0 + t0 * dx;
+      const ay = y0 + t0 * dy;
+      const bx = x0 + t1 * dx;
+      const by = y0 + t1 * dy;
+      const steps = Math.ceil(Math.max(Math.abs(bx - ax), Math.abs(by - ay)));
+      const sx = steps > 0 ? (bx - ax) / steps : 0;
+      const sy = steps > 0 ? (by - ay) / steps : 0;
+      let x = ax;
+      let y = ay;
+      for (let i = 0; i <= steps; i++, x += sx, y += sy) {
+        const c = x | 0;
+        const r = y | 0;
+        if (c < W && r < H) buf[off + r * W + c] = value;
+      }
+    }
+  }
+
   /** One Liang–Barsky half-plane test p·t ≤ q; narrows [t0, t1], false when the segment is outside. */
   private clip(p: number, q: number): boolean {
     if (p === 0) return q >= 0;
