@@ -4,13 +4,15 @@
  * everyone else moves at constant velocity along their heading (the usual non-reactive
  * predictions of nuPlan's TTC metric). Storage is preallocated and reused.
  */
-import { type AgentState, angleDiff } from '../core/index.ts';
+import type { AgentState } from '../core/index.ts';
 import type { RoadMap } from '../sim/index.ts';
 import type { LanePath } from './LanePath.ts';
 import type { LanePathCache } from './Rollout.ts';
 
 /** Heading error below which a vehicle is taken to follow its lane, rad. */
 const LANE_FOLLOW_HEADING_RAD = 0.5;
+/** A drifting vehicle's sideways motion stops after one lane width, m. */
+const MAX_DRIFT_M = 3.5;
 
 export class AgentForecast {
   /** Number of agents kept (after culling) and of steps. */
@@ -68,6 +70,9 @@ export function forecastAgents(
     let path: LanePath | undefined;
     let s0 = 0;
     let d0 = 0;
+    let dRate = 0;
+    let lonF = 1;
+    let dh = 0;
     if (moving && (ag.kind === 'vehicle' || ag.kind === 'cyclist')) {
       const loc = map.locate(ag.x, ag.y, ag.headingRad, 2);
       if (loc && Math.abs(loc.headingErrRad) < LANE_FOLLOW_HEADING_RAD) {
@@ -76,6 +81,10 @@ export function forecastAgents(
           path.line.project(ag.x, ag.y, fp);
           s0 = fp.sM;
           d0 = fp.dM;
+          // a vehicle angled against its lane drifts sideways (cut-ins, lane changes)
+          dRate = ag.speedMps * Math.sin(loc.headingErrRad);
+          lonF = Math.cos(loc.headingErrRad);
+          dh = loc.headingErrRad;
         }
       }
     }
@@ -84,11 +93,12 @@ export function forecastAgents(
     for (let k = 0; k < n; k++) {
       const dist = moving ? ag.speedMps * k * dtS : 0;
       if (path) {
-        path.line.toCartesian(s0 + dist, d0, pose);
+        const drift = Math.max(-MAX_DRIFT_M, Math.min(MAX_DRIFT_M, dRate * k * dtS));
+        path.line.toCartesian(s0 + dist * lonF, d0 + drift, pose);
         out.x[base + k] = pose.x;
         out.y[base + k] = pose.y;
         // keep the agent's own heading offset from the lane (it decays as it follows the lane)
-        out.h[base + k] = pose.headingRad + (k === 0 ? angleDiff(ag.headingRad, pose.headingRad) : 0);
+        out.h[base + k] = pose.headingRad + (Math.abs(drift) < MAX_DRIFT_M ? dh : 0);
       } else {
         out.x[base + k] = ag.x + dist * c;
         out.y[base + k] = ag.y + dist * s;

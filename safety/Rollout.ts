@@ -127,6 +127,7 @@ export function rolloutCommand(
   params: SafetyParams,
   paths: LanePathCache,
   out: Rollout,
+  modelTracking = true,
 ): boolean {
   const placed = placeEgo(out, ego, command.path, map, paths, route);
   const dt = params.stepS;
@@ -162,15 +163,34 @@ export function rolloutCommand(
   const d0 = d;
   const lcS = command.path === 'FOLLOW_LANE' ? Math.min(2, params.laneChangeS) : params.laneChangeS;
   let v = v0;
+  let aAct = ego.accelMps2;
+  const gain = params.trackingGainPerS;
   for (let k = 0; k < n; k++) {
     const t = k * dt;
-    let a: number;
+    // the reference the command asks for: accelerate / brake towards the target, or stop at a point
+    let aRef: number;
+    let vRef1: number;
     if (command.speed === 'STOP' && !Number.isNaN(out.stopS)) {
       const room = out.stopS - s;
-      a = room > 0.05 ? -Math.min((v * v) / (2 * room), vehicle.maxDecelMps2) : -vehicle.maxDecelMps2;
-      if (v < 1e-3) a = 0;
-    } else if (v < vTarget) a = Math.min(accUp, (vTarget - v) / dt);
-    else a = -Math.min(accDown, (v - vTarget) / dt);
+      const need = room > 0.05 ? (v * v) / (2 * room) : vehicle.maxDecelMps2;
+      // the reference brakes harder than needed by 1/gain so that the tracked stop lands on the point
+      aRef = v < 1e-3 ? 0 : -Math.min(modelTracking ? need : need / gain, vehicle.maxDecelMps2);
+      vRef1 = Math.max(0, v + aRef / gain);
+    } else if (v < vTarget) {
+      aRef = Math.min(accUp, (vTarget - v) / dt);
+      vRef1 = Math.min(vTarget, v + accUp);
+    } else {
+      aRef = -Math.min(accDown, (v - vTarget) / dt);
+      vRef1 = Math.max(vTarget, v - accDown);
+    }
+    let a = aRef;
+    if (modelTracking) {
+      // what the tracker makes of it (nuPlan LQR: a = gain·(v_ref(t + 1 s) − v)), through the
+      // actuator's first-order lag; bounded by the platform
+      const aCmd = Math.max(-vehicle.maxDecelMps2, Math.min(vehicle.maxAccelMps2, gain * (vRef1 - v)));
+      aAct += (aCmd - aAct) * Math.min(1, dt / params.accelLagS);
+      a = v < 1e-3 && aAct < 0 ? 0 : aAct;
+    }
     const dNow = d0 + (out.targetOffsetM - d0) * smoothstep(t / lcS);
     const dNext = d0 + (out.targetOffsetM - d0) * smoothstep((t + dt) / lcS);
     out.tS[k] = ego.tS + t;

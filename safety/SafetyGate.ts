@@ -199,7 +199,11 @@ export function createSafetyGate(input: SafetyParamsInput = {}): SafetyGate {
     let decel = params.comfortStopDecelMps2;
     if (critical) {
       kind = 'EMERGENCY_STOP';
-      const room = Number.isFinite(stopS) && rollout.n > 0 ? Math.max(0.5, stopS - rollout.s[0]!) : 0.5;
+      // stop short of the first conflict; without a point, at twice the comfortable rate
+      const room =
+        Number.isFinite(stopS) && rollout.n > 0
+          ? Math.max(0.5, stopS - rollout.s[0]!)
+          : (v * v) / (4 * params.comfortStopDecelMps2) + 0.5;
       decel = Math.min(
         scene.vehicle.maxDecelMps2,
         Math.max(params.comfortStopDecelMps2 * 2, (v * v) / (2 * room)),
@@ -318,6 +322,7 @@ export function createSafetyGate(input: SafetyParamsInput = {}): SafetyGate {
       p,
       pathsFor(scene),
       trajRollout,
+      false,
     );
     return rolloutToTrajectory(trajRollout, 0.1, 8);
   }

@@ -47,6 +47,10 @@ export const SafetyParamsSchema = z.object({
   commandDecelMps2: pos().default(2.0),
   /** ACCELERATE / DECELERATE without a target speed change the speed by this much, m/s. */
   speedStepMps: pos().default(5),
+  /** The sim's tracker as a first-order speed loop: nuPlan LQR q_lon 10, r_lon 1 over a 1 s horizon → gain 10/11 per s. */
+  trackingGainPerS: pos().default(10 / 11),
+  /** Actuator acceleration lag, s (nuPlan kinematic bicycle accel_time_constant 0.2 s). */
+  accelLagS: pos().default(0.2),
   /** Lane-change duration, s (NGSIM mean ≈ 4–5 s; Toledo & Zohar 2007). */
   laneChangeS: pos().default(4),
   /** Inputs older than this are stale, s (two planning ticks at 10 Hz). */

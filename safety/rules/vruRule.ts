@@ -64,7 +64,7 @@ export function vruRule(ctx: CheckContext, sink: RuleSink): void {
               robotSpeedMps: round(v),
               maxSpeedMps: round(cap),
             },
-            cap > 0.05 ? { capSpeedMps: cap } : { stopBeforeS: r.s[0]!, critical: true },
+            cap > 0.05 ? { capSpeedMps: cap, critical: true } : { stopBeforeS: r.s[0]!, critical: true },
           );
           sink.pass('vru.proximity', 'robot: see iso15066.ssm');
           return;
@@ -74,7 +74,7 @@ export function vruRule(ctx: CheckContext, sink: RuleSink): void {
           'vru.proximity',
           `${ag.kind} ${ag.id} within ${round(dist)} m at ${round(v)} m/s > ${params.vruNearSpeedMps} m/s (t+${round(k * r.dtS, 1)} s)`,
           { agentId: ag.id, distanceM: round(dist), egoSpeedMps: round(v), capMps: params.vruNearSpeedMps },
-          { capSpeedMps: params.vruNearSpeedMps },
+          { capSpeedMps: params.vruNearSpeedMps, critical: true },
         );
         if (robot) sink.pass('iso15066.ssm', 'separation kept');
         return;

@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import { MRM_INITIAL, MrmParamsSchema, type MrmState, mrmStep } from './Mrm.ts';
+
+const P = MrmParamsSchema.parse({});
+const allow = { decision: 'ALLOW' as const };
+const vetoComfort = { decision: 'VETO' as const, mrm: { kind: 'COMFORT_STOP' as const, decelMps2: 1 } };
+const vetoEmergency = { decision: 'VETO' as const, mrm: { kind: 'EMERGENCY_STOP' as const, decelMps2: 6 } };
+
+describe('mrmStep', () => {
+  it('stays normal while the gate allows', () => {
+    const r = mrmStep(MRM_INITIAL, { tS: 0, verdict: allow, egoSpeedMps: 10 }, P);
+    expect(r.output.active).toBe(false);
+    expect(r.state.mode).toBe('NORMAL');
+  });
+  it('a VETO starts the requested MRM and it stays latched through ALLOWs until standstill', () => {
+    let s: MrmState = mrmStep(MRM_INITIAL, { tS: 0, verdict: vetoComfort, egoSpeedMps: 10 }, P).state;
+    expect(s).toMatchObject({ mode: 'OPERATING', kind: 'COMFORT_STOP', decelMps2: 1 });
+    s = mrmStep(s, { tS: 0.1, verdict: allow, egoSpeedMps: 9.9 }, P).state;
+    expect(s.mode).toBe('OPERATING');
+  });
+  it('an emergency escalates a comfortable stop, a comfortable request never softens an emergency', () => {
+    let s = mrmStep(MRM_INITIAL, { tS: 0, verdict: vetoComfort, egoSpeedMps: 10 }, P).state;
+    s = mrmStep(s, { tS: 0.1, verdict: vetoEmergency, egoSpeedMps: 9.9 }, P).state;
+    expect(s).toMatchObject({ kind: 'EMERGENCY_STOP', decelMps2: 6 });
+    s = mrmStep(s, { tS: 0.2, verdict: vetoComfort, egoSpeedMps: 9.3 }, P).state;
+    expect(s).toMatchObject({ kind: 'EMERGENCY_STOP', decelMps2: 6 });
+  });
+  it('succeeds at standstill and resumes after 1 s of ALLOW (10 ticks)', () => {
+    let s = mrmStep(MRM_INITIAL, { tS: 0, verdict: vetoComfort, egoSpeedMps: 0.5 }, P).state;
+    s = mrmStep(s, { tS: 0.5, verdict: allow, egoSpeedMps: 0.05 }, P).state;
+    expect(s.mode).toBe('SUCCEEDED');
+    for (let k = 1; k < 10; k++)
+      s = mrmStep(s, { tS: 0.5 + k * 0.1, verdict: allow, egoSpeedMps: 0 }, P).state;
+    expect(s.mode).toBe('SUCCEEDED');
+    s = mrmStep(s, { tS: 1.5, verdict: allow, egoSpeedMps: 0 }, P).state;
+    expect(s.mode).toBe('NORMAL');
+  });
+  it('a VETO while stopped restarts the recovery wait', () => {
+    let s = mrmStep(MRM_INITIAL, { tS: 0, verdict: vetoComfort, egoSpeedMps: 0 }, P).state;
+    s = mrmStep(s, { tS: 0.1, verdict: allow, egoSpeedMps: 0 }, P).state;
+    s = mrmStep(s, { tS: 0.9, verdict: vetoComfort, egoSpeedMps: 0 }, P).state;
+    s = mrmStep(s, { tS: 1.5, verdict: allow, egoSpeedMps: 0 }, P).state;
+    expect(s.mode).toBe('SUCCEEDED');
+  });
+  it('is replayable: the same inputs give the same states', () => {
+    const inputs = [vetoComfort, allow, vetoEmergency, allow, allow].map((v, i) => ({
+      tS: i * 0.1,
+      verdict: v,
+      egoSpeedMps: Math.max(0, 5 - i * 2),
+    }));
+    const run = (): MrmState[] => {
+      const states: MrmState[] = [];
+      let st = MRM_INITIAL;
+      for (const inp of inputs) {
+        st = mrmStep(st, inp, P).state;
+        states.push(st);
+      }
+      return states;
+    };
+    expect(run()).toEqual(run());
+  });
+});

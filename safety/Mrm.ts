@@ -1,0 +1,86 @@
+/**
+ * The minimal-risk manoeuvre as a pure, replayable state machine (Autoware's MRM handler:
+ * NORMAL → OPERATING → SUCCEEDED). A VETO starts an MRM; once started it runs to standstill
+ * (an emergency escalates a comfortable stop, never the other way); after standing still it
+ * hands back to normal driving when the gate has allowed commands for `recoverAfterS`.
+ * `step(state, input, params) → { state, output }`; no clock, no I/O.
+ */
+import { z } from 'zod';
+import type { Verdict } from '../core/index.ts';
+
+export const MrmParamsSchema = z.object({
+  /** Comfortable stop, m/s² (issue 7: −1.0 m/s²). */
+  comfortDecelMps2: z.number().positive().default(1.0),
+  /** Standstill below this speed, m/s. */
+  stoppedSpeedMps: z.number().positive().default(0.1),
+  /** Allowed commands needed after standstill before resuming, s (our choice: 10 planning ticks). */
+  recoverAfterS: z.number().nonnegative().default(1.0),
+});
+export type MrmParams = z.infer<typeof MrmParamsSchema>;
+
+export type MrmKind = 'COMFORT_STOP' | 'EMERGENCY_STOP' | 'SHOULDER_STOP';
+
+export interface MrmState {
+  mode: 'NORMAL' | 'OPERATING' | 'SUCCEEDED';
+  kind: MrmKind | null;
+  decelMps2: number;
+  /** When the current stretch of ALLOWs began while stopped, s (NaN if none). */
+  allowSinceS: number;
+  /** The time the MRM started, s (NaN when normal). */
+  startedAtS: number;
+}
+
+export interface MrmInput {
+  tS: number;
+  verdict: Pick<Verdict, 'decision' | 'mrm'>;
+  egoSpeedMps: number;
+}
+
+export interface MrmOutput {
+  /** The MRM is in control (the planner's output is overridden by a stop). */
+  active: boolean;
+  kind: MrmKind | null;
+  decelMps2: number;
+}
+
+export const MRM_INITIAL: MrmState = {
+  mode: 'NORMAL',
+  kind: null,
+  decelMps2: 0,
+  allowSinceS: Number.NaN,
+  startedAtS: Number.NaN,
+};
+
+const rank = (k: MrmKind | null): number => (k === 'EMERGENCY_STOP' ? 2 : k === null ? 0 : 1);
+
+export function mrmStep(
+  state: MrmState,
+  input: MrmInput,
+  params: MrmParams,
+): { state: MrmState; output: MrmOutput } {
+  const veto = input.verdict.decision === 'VETO';
+  const req = input.verdict.mrm;
+  let s: MrmState = state;
+  if (veto) {
+    const kind: MrmKind = req?.kind ?? 'COMFORT_STOP';
+    const decel = req?.decelMps2 ?? params.comfortDecelMps2;
+    if (s.mode === 'NORMAL' || s.mode === 'SUCCEEDED') {
+      s = { mode: 'OPERATING', kind, decelMps2: decel, allowSinceS: Number.NaN, startedAtS: input.tS };
+    } else if (rank(kind) > rank(s.kind) || decel > s.decelMps2) {
+      // escalate: a harder stop replaces a softer one, never the reverse
+      s = { ...s, kind: rank(kind) >= rank(s.kind) ? kind : s.kind, decelMps2: Math.max(decel, s.decelMps2) };
+    }
+  }
+  if (s.mode === 'OPERATING' && input.egoSpeedMps < params.stoppedSpeedMps) {
+    s = { ...s, mode: 'SUCCEEDED', allowSinceS: Number.NaN };
+  }
+  if (s.mode === 'SUCCEEDED') {
+    if (veto) s = { ...s, allowSinceS: Number.NaN };
+    else {
+      const since = Number.isNaN(s.allowSinceS) ? input.tS : s.allowSinceS;
+      s = input.tS - since >= params.recoverAfterS - 1e-9 ? { ...MRM_INITIAL } : { ...s, allowSinceS: since };
+    }
+  }
+  const active = s.mode !== 'NORMAL';
+  return { state: s, output: { active, kind: s.kind, decelMps2: s.decelMps2 } };
+}
