@@ -70,6 +70,22 @@ describe('importCommonRoad (hand-written 2020a file)', () => {
     expect([a.lengthM, a.widthM]).toEqual([4.5, 1.8]);
   });
 
+  it('turns a traffic-light cycle into a signal timeline: state at (step − offset) mod cycle', () => {
+    // Cycle red 10 + green 20 steps, offset 5, 0.1 s steps: step 0 → 25 mod 30 green; step 5 → 0 red;
+    // step 15 → 10 green; step 35 → 30 ≡ 0 red (until the 4 s end).
+    expect(res.scenarios[0]!.signals).toEqual([
+      {
+        laneIds: ['2'],
+        phases: [
+          { fromS: 0, state: 'GREEN' },
+          { fromS: 0.5, state: 'RED' },
+          { fromS: 1.5, state: 'GREEN' },
+          { fromS: 3.5, state: 'RED' },
+        ],
+      },
+    ]);
+  });
+
   it('turns a static obstacle into a static agent', () => {
     const a = res.scenarios[0]!.agents.find((x) => x.id === 'cr_21')!;
     expect(a.kind).toBe('static');
