@@ -1,5 +1,187 @@
-/** `edgeplan` commands of this area; each calls a library function (see the folder READMEs). */
+/**
+ * Data commands: `import` (any supported file → Scenario JSON / RoadMap JSON), `map` (draw a map
+ * and a route to PNG for checking an import by eye), `check-data` (load every file of a data
+ * folder, per family). Thin: each calls a library function in sim/import.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, extname, join, relative, resolve } from 'node:path';
+import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
-import type { Out } from '../errors.ts';
+import { formatError, type Scenario } from '../../core/index.ts';
+import { createPlanner } from '../../planner/index.ts';
+import { checkData } from '../../sim/import/checkData.ts';
+import { importCarlaRoutes, importFile } from '../../sim/import/index.ts';
+import { renderMapPng } from '../../sim/import/render/index.ts';
+import { type Out, UsageError } from '../errors.ts';
+import { markdownTable } from '../table.ts';
 
-export function register(_program: Command, _out: Out): void {}
+/** Scenario with its map file path made relative to the folder it is written to. */
+function relocate(s: Scenario, outDir: string): Scenario {
+  if (s.map.kind !== 'file') return s;
+  return { ...s, map: { ...s.map, path: relative(outDir, resolve(s.map.path)) || s.map.path } };
+}
+
+export function register(program: Command, out: Out): void {
+  program
+    .command('import <file>')
+    .description(
+      'convert a map or scenario file (.xodr, .xosc, CARLA routes .xml, CommonRoad .xml, .osm, .db) to our format',
+    )
+    .requiredOption('--out <file>', 'output .json (a folder when the file holds several scenarios)')
+    .option('--map <file>', 'road map for files that reference one (CARLA routes, OpenSCENARIO)')
+    .option('--id <id>', 'select one route / scenario by id')
+    .action((file: string, o: { out: string; map?: string; id?: string }) => {
+      const r = importFile(file, { ...(o.map ? { mapPath: o.map } : {}), ...(o.id ? { id: o.id } : {}) });
+      if (!r.ok) throw new UsageError(formatError(r.error));
+      const { scenarios, map, unsupported, warnings } = r.value;
+      if (scenarios.length === 0) {
+        if (!map) throw new UsageError(`${file} holds neither a map nor a scenario`);
+        mkdirSync(dirname(resolve(o.out)), { recursive: true });
+        writeFileSync(o.out, JSON.stringify(map));
+        out(`wrote map ${map.id} (${map.lanes.length} lanes) to ${o.out}`);
+      } else if (scenarios.length === 1 || extname(o.out) === '.json') {
+        const s = relocate(scenarios[0]!, dirname(resolve(o.out)));
+        mkdirSync(dirname(resolve(o.out)), { recursive: true });
+        writeFileSync(o.out, JSON.stringify(s, null, 1));
+        out(`wrote scenario ${s.id} (${s.agents.length} agents, ${s.durationS} s) to ${o.out}`);
+        if (scenarios.length > 1)
+          out(`(${scenarios.length - 1} more scenarios in the file: pass --id or an --out folder)`);
+      } else {
+        mkdirSync(o.out, { recursive: true });
+        for (const s of scenarios)
+          writeFileSync(join(o.out, `${s.id}.json`), JSON.stringify(relocate(s, resolve(o.out)), null, 1));
+        out(`wrote ${scenarios.length} scenarios to ${o.out}/`);
+      }
+      for (const e of r.value.events ?? [])
+        out(
+          `event ${e.scenarioId}: ${e.name}${e.tS !== undefined ? ` at ${e.tS.toFixed(1)} s` : ''}${e.sM !== undefined ? ` at ${e.sM.toFixed(0)} m along the route` : ''}`,
+        );
+      for (const u of unsupported) out(`unsupported: ${u}`);
+      for (const w of warnings) out(`warning: ${w}`);
+    });
+
+  program
+    .command('map <file>')
+    .description('draw a map (and a route) to PNG: lanes by type, boundaries, crosswalks, stop lines, route')
+    .requiredOption('--png <file>', 'output PNG')
+    .option(
+      '--route <route>',
+      'route: an id in the routes / scenario file, carla:<routes.xml>#<id>, or comma-separated lane ids',
+    )
+    .option('--size <px>', 'longest image side, px', (v) => Number(v), 1600)
+    .option('--crop <m>', 'crop to the route with this margin, m', (v) => Number(v))
+    .action((file: string, o: { png: string; route?: string; size: number; crop?: number }) => {
+      let routeLaneIds: string[] | undefined;
+      let routePoints: { x: number; y: number }[] | undefined;
+      let title: string | undefined;
+      const isMap = ['.xodr', '.osm'].includes(extname(file).toLowerCase());
+      const imp = importFile(file, !isMap && o.route && !o.route.startsWith('carla:') ? { id: o.route } : {});
+      if (!imp.ok) throw new UsageError(formatError(imp.error));
+      const map = imp.value.map;
+      if (!map) throw new UsageError(`${file} holds no road map`);
+      let scenario = isMap ? undefined : imp.value.scenarios[0];
+      if (o.route?.startsWith('carla:')) {
+        const ref = o.route.slice('carla:'.length);
+        const i = ref.lastIndexOf('#');
+        if (i < 0) throw new UsageError('--route carla:<routes.xml>#<id>');
+        const r = importCarlaRoutes(ref.slice(0, i), { id: ref.slice(i + 1), mapPath: file });
+        if (!r.ok) throw new UsageError(formatError(r.error));
+        scenario = r.value.scenarios[0];
+      } else if (isMap && o.route) {
+        routeLaneIds = o.route.split(',').map((s) => s.trim());
+        const known = new Set(map.lanes.map((l) => l.id));
+        const bad = routeLaneIds.find((id) => !known.has(id));
+        if (bad) throw new UsageError(`--route: lane ${bad} is not in ${file}`);
+      }
+      if (scenario) {
+        routeLaneIds = scenario.route.laneIds;
+        routePoints = scenario.expert.filter((_, k) => k % 20 === 0).map((p) => ({ x: p.x, y: p.y }));
+        title = `${map.id} — ${scenario.id}`;
+      }
+      const png = renderMapPng(map, {
+        maxSizePx: o.size,
+        ...(routeLaneIds ? { routeLaneIds } : {}),
+        ...(routePoints && o.crop !== undefined ? { routePoints } : {}),
+        ...(o.crop !== undefined ? { cropToRouteM: o.crop } : {}),
+        ...(title ? { title } : {}),
+      });
+      mkdirSync(dirname(resolve(o.png)), { recursive: true });
+      writeFileSync(o.png, png);
+      out(
+        `wrote ${o.png} (${map.lanes.length} lanes${routeLaneIds ? `, route of ${routeLaneIds.length} lanes` : ''})`,
+      );
+    });
+
+  program
+    .command('check-data <dir>')
+    .description(
+      'import every file of a data folder and report per family; runs each .xosc closed-loop for 15 s',
+    )
+    .option('--planner <name>', 'planner for the closed-loop runs', 'pdm-closed')
+    .option('--no-run', 'only load, do not run the .xosc scenarios')
+    .option('--json', 'print JSON')
+    .action((dir: string, o: { planner: string; run: boolean; json?: boolean }) => {
+      const p = createPlanner(o.planner);
+      if (!p.ok) throw new UsageError(formatError(p.error));
+      const bar = process.stderr.isTTY
+        ? new SingleBar({
+            format: 'check-data [{bar}] {value}/{total} | {file}',
+            hideCursor: true,
+            stream: process.stderr,
+          })
+        : undefined;
+      let started = false;
+      const t0 = performance.now();
+      const reports = checkData(dir, {
+        ...(o.run
+          ? {
+              planner: () => {
+                const q = createPlanner(o.planner);
+                return q.ok ? q.value : undefined;
+              },
+            }
+          : {}),
+        onFile: (file, done, total) => {
+          if (!started) bar?.start(total, 0, { file });
+          started = true;
+          bar?.update(done, { file });
+        },
+      });
+      bar?.stop();
+      if (o.json) {
+        out(JSON.stringify(reports, null, 2));
+        return;
+      }
+      const rows = reports.map((r) => [
+        r.family,
+        `${r.loaded}/${r.total}`,
+        r.total ? `${((100 * r.loaded) / r.total).toFixed(0)} %` : '–',
+        r.worstGapM !== undefined ? `${(100 * r.worstGapM).toFixed(2)} cm` : '',
+        r.runTotal !== undefined ? `${r.ran}/${r.runTotal}` : '',
+        String(r.scenarios),
+        String(r.skipped),
+        `${(r.loadMs / 1000).toFixed(1)} s`,
+      ]);
+      out(
+        markdownTable(
+          [
+            'family',
+            'loaded',
+            '%',
+            'worst gap',
+            `ran ${15} s (${o.planner})`,
+            'scenarios',
+            'skipped',
+            'load time',
+          ],
+          rows,
+          ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
+        ),
+      );
+      for (const r of reports) {
+        if (r.worstGapAt) out(`${r.family}: worst gap at ${r.worstGapAt}`);
+        for (const f of r.failures) out(`${r.family}: ${f.file}: ${f.error}`);
+      }
+      out(`checked in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+    });
+}

@@ -12,6 +12,11 @@ export interface ImportResult {
   /** Elements read but not supported, by name and path (never silently dropped). */
   unsupported: string[];
   warnings: string[];
+  /**
+   * Scripted events (the Scenario format has no events field yet): OpenSCENARIO event start times
+   * from the executor; CARLA scenario triggers matched to a route, at their arc length.
+   */
+  events?: { scenarioId: string; name: string; tS?: number; sM?: number }[];
 }
 
 export interface ImportOptions {

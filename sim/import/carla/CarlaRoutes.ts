@@ -251,6 +251,7 @@ export function importCarlaRoutes(path: string, opts: ImportOptions = {}): Resul
     if (opts.limit !== undefined) routes = routes.slice(0, opts.limit);
     const warnings: string[] = [];
     const scenarios: Scenario[] = [];
+    const events: NonNullable<ImportResult['events']> = [];
     let lastMap: ImportResult['map'];
     const triggerCache = new Map<string, CarlaRoute['triggers']>();
     for (const route of routes) {
@@ -289,9 +290,11 @@ export function importCarlaRoutes(path: string, opts: ImportOptions = {}): Resul
         continue;
       }
       scenarios.push(r.value.scenario);
+      for (const e of r.value.events)
+        events.push({ scenarioId: r.value.scenario.id, name: e.type, sM: e.sM });
       lastMap = odr.value.map;
     }
-    return ok({ ...(lastMap ? { map: lastMap } : {}), scenarios, unsupported: [], warnings });
+    return ok({ ...(lastMap ? { map: lastMap } : {}), scenarios, unsupported: [], warnings, events });
   });
 }
 

@@ -97,6 +97,14 @@ export interface OpenDriveResult {
   unsupported: string[];
   warnings: string[];
   stats: { roads: number; junctions: number; lanes: number };
+  /** Road frame → map frame (for OpenSCENARIO Road/Lane positions); undefined for an unknown road. */
+  roadPose(roadId: string, sM: number, tM: number): { x: number; y: number; headingRad: number } | undefined;
+  /** Our lane for an OpenDRIVE (road, lane id, s): lane id, arc length along it and its direction. */
+  laneAt(
+    roadId: string,
+    laneId: number,
+    sM: number,
+  ): { laneId: string; sM: number; forward: boolean } | undefined;
 }
 
 function polyAt(list: Poly[], ds: number, base = 0): number {
@@ -632,6 +640,24 @@ export function buildOpenDrive(root: XNode, mapId: string): OpenDriveResult {
     unsupported,
     warnings,
     stats: { roads: roads.length, junctions: junctions.length, lanes: built.length },
+    roadPose(roadId, sM, tM) {
+      const road = byRoad.get(roadId);
+      if (!road) return undefined;
+      const p: RefPoint = { x: 0, y: 0, hdg: 0, kappa: 0 };
+      road.line.eval(Math.min(Math.max(sM, 0), road.length), p);
+      return { x: p.x - tM * Math.sin(p.hdg), y: p.y + tM * Math.cos(p.hdg), headingRad: p.hdg };
+    },
+    laneAt(roadId, laneId, sM) {
+      const road = byRoad.get(roadId);
+      if (!road) return undefined;
+      const s = Math.min(Math.max(sM, 0), road.length);
+      let idx = road.sections.findIndex((sec) => s >= sec.s - 1e-9 && s < sec.sEnd);
+      if (idx < 0) idx = road.sections.length - 1;
+      const b = byKey.get(laneKey(roadId, idx, laneId));
+      if (!b) return undefined;
+      const sec = road.sections[idx]!;
+      return { laneId: b.key, sM: b.forward ? s - sec.s : sec.sEnd - s, forward: b.forward };
+    },
   };
 }
 

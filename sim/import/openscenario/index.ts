@@ -1,7 +1,4 @@
-/** Importer for openscenario files — not implemented yet (stub until its work lands). */
-import { fail, type Result } from '../../../core/index.ts';
-import type { ImportOptions, ImportResult } from '../types.ts';
-
-export function importOpenScenario(path: string, _opts: ImportOptions = {}): Result<ImportResult> {
-  return fail('UNSUPPORTED', path, 'openscenario import is not implemented yet');
-}
+/** OpenSCENARIO 1.x importer (esmini / scenario_runner subset) and its storyboard executor. */
+export { importOpenScenario } from './OpenScenario.ts';
+export { type EntityState, type OscEntity, OscExecutor } from './OscExecutor.ts';
+export { evalExpression, resolveTree } from './Parameters.ts';
