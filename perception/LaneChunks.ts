@@ -34,6 +34,8 @@ export class LaneChunks {
   /** Global chunk id → lane index and chunk index within the lane. */
   readonly chunkLane: Int32Array;
   readonly chunkK: Int32Array;
+  /** Half the width of the widest lane, m. */
+  readonly maxHalfWidthM: number;
   /** Result of the last `query`: global chunk ids (valid until the next query). */
   result: Int32Array;
   private readonly grid = new Map<number, Int32Array>();
@@ -89,6 +91,7 @@ export class LaneChunks {
       return { lane, center, left, right, range, bounds, s, count };
     });
     const total = this.lanes.reduce((n, l) => n + l.count, 0);
+    this.maxHalfWidthM = this.lanes.reduce((w, l) => Math.max(w, l.lane.data.widthM / 2), 0);
     this.chunkLane = new Int32Array(total);
     this.chunkK = new Int32Array(total);
     this.stamp = new Uint32Array(total);
@@ -113,8 +116,12 @@ export class LaneChunks {
     for (const [key, list] of cells) this.grid.set(key, Int32Array.from(list));
   }
 
+  /**
+   * Cell key, kept below 2^26 so that it stays a small integer (no boxed double, fast Map hash).
+   * Cells 65.5 km (8192 cells) apart share a key; harmless, since every candidate box is checked.
+   */
   private static key(ix: number, iy: number): number {
-    return (ix + 32768) * 65536 + (iy + 32768);
+    return ((ix & 8191) << 13) | (iy & 8191);
   }
 
   /**

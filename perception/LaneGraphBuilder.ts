@@ -201,6 +201,14 @@ export class LaneGraphBuilder {
       const k = chunks.chunkK[id]!;
       const c = set.center;
       let d = best.get(set.lane.index) ?? Infinity;
+      // The chunk's box is never farther than its centreline: skip chunks that cannot do better.
+      const b = set.bounds;
+      const bx = Math.max(b[4 * k]! - x, 0, x - b[4 * k + 2]!);
+      const by = Math.max(b[4 * k + 1]! - y, 0, y - b[4 * k + 3]!);
+      if (Math.hypot(bx, by) >= Math.min(d, r)) {
+        if (d === Infinity) best.set(set.lane.index, Infinity);
+        continue;
+      }
       for (let v = set.range[2 * k]!; v < set.range[2 * k + 1]!; v++) {
         const dv = pointSegmentDistance(x, y, c[2 * v]!, c[2 * v + 1]!, c[2 * v + 2]!, c[2 * v + 3]!);
         if (dv < d) d = dv;
@@ -311,8 +319,8 @@ export class LaneGraphBuilder {
     let bestCost = Infinity;
     const f = this.frenet;
     const chunks = this.chunks;
-    // Lanes are at most ~4 m wide here; the exact per-lane bound is checked below.
-    const n = chunks.query(x, y, maxDistM + 4);
+    // Candidates: chunks within maxDist + the widest half lane; the exact bound per lane is below.
+    const n = chunks.query(x, y, maxDistM + chunks.maxHalfWidthM);
     for (let q = 0; q < n; q++) {
       const id = chunks.result[q]!;
       const set = chunks.lanes[chunks.chunkLane[id]!]!;
