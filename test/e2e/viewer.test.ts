@@ -9,7 +9,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bevSource, runViewOf, startViewer, type ViewerServer } from '../../viewer/index.ts';
+import { bevSource, runViewOf, startLiveRun, startViewer, type ViewerServer } from '../../viewer/index.ts';
 import { CHROMIUM, collectErrors, launchChromium, openViewer } from './browser.ts';
 import { runLogOf, withCrowd, withVeto } from './fixtures.ts';
 
@@ -131,6 +131,32 @@ describe('viewer in headless Chromium', () => {
     console.log(`screenshot: road ${(100 * road).toFixed(1)} % of pixels, ego ${(100 * ego).toFixed(2)} %`);
     expect(road).toBeGreaterThan(0.05);
     expect(ego).toBeGreaterThan(0.002);
+  });
+
+  it('live: receives the ticks over the WebSocket while the run streams, without errors', async () => {
+    // 4 × real time: the 15 s scenario streams in about 4 s, while the page watches.
+    const live = await startLiveRun('cut_in', { planner: 'idm', speed: 4 });
+    if (!live.ok) throw new Error(live.error.message);
+    const p = await browser.newPage({ viewport: { width: 960, height: 540 } });
+    const errs = collectErrors(p);
+    try {
+      await openViewer(p, live.value.server.url);
+      const h = await hooks(p);
+      await p.waitForFunction(
+        () => document.querySelector('#status')?.textContent?.includes('live run ended'),
+        null,
+        {
+          timeout: 60_000,
+        },
+      );
+      // 151 ticks (15 s at 0.1 s) and the view follows the newest one.
+      expect(await h.evaluate((x) => x.state())).toMatchObject({ ticks: 151, tick: 150 });
+      expect(await p.locator('.tl-collision').count()).toBeGreaterThan(0);
+      expect(errs).toEqual([]);
+    } finally {
+      await p.close();
+      await live.value.server.close();
+    }
   });
 
   it('with 200 agents moving: draw calls stay flat; prints JS ms/frame and the fps ratio', async () => {

@@ -42,6 +42,8 @@ export class ViewerApp {
   private shownKey = '';
   private benchRunning = false;
   private liveFollow: boolean;
+  /** Shown under the run in live mode: streaming, or ended. */
+  private liveState = 'live: streaming';
   private readonly timeline: Timeline;
   private readonly labels: HTMLDivElement[] = [];
   private readonly raycaster = new Raycaster();
@@ -236,7 +238,7 @@ export class ViewerApp {
     const tick = log.ticks[k];
     if (!tick) return;
     document.getElementById('status')!.innerHTML =
-      `<h3>Run ${this.focus + 1}${this.runs.length > 1 ? ` of ${this.runs.length}` : ''}</h3><p>${run.view.label}</p><p>t ${tick.tS.toFixed(1)} s · ego ${tick.ego.speedMps.toFixed(1)} m/s · ${tick.agents.length} agents</p>`;
+      `<h3>Run ${this.focus + 1}${this.runs.length > 1 ? ` of ${this.runs.length}` : ''}</h3><p>${run.view.label}</p><p>t ${tick.tS.toFixed(1)} s · ego ${tick.ego.speedMps.toFixed(1)} m/s · ${tick.agents.length} agents</p>${this.session.live ? `<p class="muted">${this.liveState}</p>` : ''}`;
     document.getElementById('command')!.innerHTML = commandHtml(log, k);
     document.getElementById('verdict')!.innerHTML = verdictHtml(log, k, this.hasSafety[this.focus]!);
     document.getElementById('inspector')!.innerHTML = inspectorHtml(log, k, run.selected, run.ego.centre);
@@ -335,9 +337,8 @@ export class ViewerApp {
         this.runs[msg.run]?.view.events.push(msg.event);
         this.refreshEvents();
       } else {
-        document
-          .getElementById('status')!
-          .insertAdjacentHTML('beforeend', '<p class="muted">live run ended</p>');
+        this.liveState = 'live run ended';
+        this.shownKey = '';
       }
     };
   }

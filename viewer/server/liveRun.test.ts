@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
+import { startLiveRun } from './liveRun.ts';
+import type { LiveMessage } from './protocol.ts';
+
+/** Collects live messages from the server's /ws until `end`. */
+function collect(url: string): Promise<LiveMessage[]> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(`${url.replace('http', 'ws')}ws`);
+    const got: LiveMessage[] = [];
+    ws.on('message', (d) => {
+      const m = JSON.parse(String(d)) as LiveMessage;
+      got.push(m);
+      if (m.type === 'end') {
+        ws.close();
+        resolve(got);
+      }
+    });
+    ws.on('error', reject);
+  });
+}
+
+describe('startLiveRun', () => {
+  it('streams every tick in time order, then the collisions as events, then end', async () => {
+    const live = await startLiveRun('cut_in', { planner: 'idm', speed: 0 });
+    if (!live.ok) throw new Error(live.error.message);
+    try {
+      const msgs = await collect(live.value.server.url);
+      const ticks = msgs.flatMap((m) => (m.type === 'tick' ? [m.tick.tS] : []));
+      // cut_in: 15 s at 0.1 s → 151 ticks; a browser joining late still gets them all (backlog).
+      expect(ticks).toHaveLength(151);
+      expect(ticks.every((t, i) => i === 0 || t > ticks[i - 1]!)).toBe(true);
+      // IDM does not yield to the cutter in cut_in (its CLS is 0 for an at-fault collision).
+      expect(msgs.some((m) => m.type === 'event' && m.event.kind === 'collision')).toBe(true);
+      expect(msgs.at(-1)?.type).toBe('end');
+      const log = await live.value.done;
+      expect(log.metrics?.details.collisions.length).toBeGreaterThan(0);
+    } finally {
+      await live.value.server.close();
+    }
+  });
+
+  it('returns an error naming the planner instead of throwing for an unknown planner', async () => {
+    const live = await startLiveRun('cut_in', { planner: 'no-such-planner' });
+    expect(live.ok).toBe(false);
+    if (!live.ok) expect(live.error.message).toContain('no-such-planner');
+  });
+
+  it('returns NOT_FOUND for an unknown scenario', async () => {
+    const live = await startLiveRun('no_such_scenario');
+    expect(live.ok).toBe(false);
+    if (!live.ok) expect(live.error.code).toBe('NOT_FOUND');
+  });
+});
