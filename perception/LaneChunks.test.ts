@@ -35,7 +35,7 @@ describe('LaneChunks', () => {
     const c = new LaneChunks(dense);
     // Square x ∈ [−5, 5]: chunk 5 spans x −20..−4, chunk 6 spans −4..12 → both; no others.
     const n = c.query(0, 0, 5);
-    const ks = Array.from(c.result.subarray(0, n), (id) => c.chunkK[id]).sort((a, b) => a - b);
+    const ks = Array.from(c.result.subarray(0, n), (id) => c.chunkK[id]!).sort((a, b) => a - b);
     expect(ks).toEqual([5, 6]);
   });
 
