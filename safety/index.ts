@@ -1,8 +1,31 @@
 /** safety/: the situational-safety gate, its rules, the minimal-risk manoeuvre and the audit log. */
 export { AgentForecast, forecastAgents } from './AgentForecast.ts';
+export {
+  AUDIT_FORMAT,
+  type AuditEntryRecord,
+  type AuditInput,
+  AuditLog,
+  type AuditLogOptions,
+  recoverTornTail,
+} from './AuditLog.ts';
+export {
+  type AuditQuery,
+  auditReportHtml,
+  explainRecord,
+  queryAudit,
+  readAuditRecords,
+  type VerifyReport,
+  verifyAuditLog,
+  verifyAuditText,
+} from './auditReader.ts';
 export { canonicalJson, sha256Hex } from './canonicalJson.ts';
 export { checkControlStep } from './checkControlStep.ts';
+export { deriveCommand } from './deriveCommand.ts';
+export { type FuzzOptions, type FuzzReport, fuzzTable, runFuzz } from './fuzz.ts';
+export { FUZZ_FAMILIES, fuzzCase } from './fuzzScenario.ts';
+export { createGatedPlanner, type GatedPlannerOptions, type GatedState } from './GatedPlanner.ts';
 export { buildLanePath, type LanePath } from './LanePath.ts';
+export { MRM_INITIAL, type MrmParams, MrmParamsSchema, type MrmState, mrmStep } from './Mrm.ts';
 export { LanePathCache, Rollout, rolloutCommand, rolloutToTrajectory, rolloutTrajectory } from './Rollout.ts';
 export { defaultDynamics, type RssDynamics, RssDynamicsSchema, type RssVehicle, rss } from './rss.ts';
 export { findInjection, parseCommand } from './rules/inputRule.ts';
@@ -10,3 +33,4 @@ export { ssmMaxSpeed, ssmProtectiveDistance } from './rules/vruRule.ts';
 export { type CheckOptions, type ControlCheck, createSafetyGate, type SafetyGate } from './SafetyGate.ts';
 export { type SafetyParams, type SafetyParamsInput, SafetyParamsSchema } from './SafetyParams.ts';
 export type { SafetyScene } from './Scene.ts';
+export { sceneAt } from './sceneAt.ts';

@@ -1,5 +1,99 @@
-/** `edgeplan` commands of this area; each calls a library function (see the folder READMEs). */
+/** `edgeplan audit verify|query|explain|report`: read the gate's hash-chained audit log (safety/README.md). */
+import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import type { Out } from '../errors.ts';
+import { formatError } from '../../core/index.ts';
+import {
+  auditReportHtml,
+  explainRecord,
+  queryAudit,
+  readAuditRecords,
+  verifyAuditLog,
+} from '../../safety/index.ts';
+import { type Out, UsageError } from '../errors.ts';
 
-export function register(_program: Command, _out: Out): void {}
+function time(name: string) {
+  return (v: string): number => {
+    const n = Number(v);
+    if (!Number.isFinite(n)) throw new UsageError(`${name} must be a time in seconds, got "${v}"`);
+    return n;
+  };
+}
+
+function records(path: string) {
+  const r = readAuditRecords(path);
+  if (!r.ok) throw new UsageError(formatError(r.error));
+  return r.value;
+}
+
+export function register(program: Command, out: Out): void {
+  const audit = program
+    .command('audit')
+    .description('verify, query, explain and report the safety audit log');
+
+  audit
+    .command('verify <log>')
+    .description(
+      'check the hash chain and signatures: finds any edited, dropped, inserted or reordered record',
+    )
+    .action((path: string) => {
+      const r = verifyAuditLog(path);
+      if (!r.ok) throw new UsageError(formatError(r.error));
+      const v = r.value;
+      if (!v.ok) {
+        for (const i of v.issues.slice(0, 20)) out(`line ${i.line}: ${i.kind}: ${i.message}`);
+        throw new UsageError(
+          `${path}: ${v.issues.length} problem(s); the log has been tampered with or damaged`,
+        );
+      }
+      out(
+        `${path}: OK — ${v.records} records, ${v.checkpoints} signed checkpoints, ${v.unsignedTail} record(s) after the last checkpoint`,
+      );
+    });
+
+  audit
+    .command('query <log>')
+    .description('records matching a rule, a decision and a time window')
+    .option('--rule <name>', 'rule name or prefix, e.g. rss.longitudinal')
+    .option('--decision <d>', 'ALLOW | MODIFY | VETO')
+    .option('--from <tS>', 'from time, s', time('--from'))
+    .option('--to <tS>', 'to time, s', time('--to'))
+    .option('--json', 'one JSON record per line')
+    .action(
+      (path: string, o: { rule?: string; decision?: string; from?: number; to?: number; json?: boolean }) => {
+        if (o.decision && !['ALLOW', 'MODIFY', 'VETO'].includes(o.decision))
+          throw new UsageError(`--decision must be ALLOW, MODIFY or VETO, got "${o.decision}"`);
+        const hits = queryAudit(records(path), {
+          ...(o.rule ? { rule: o.rule } : {}),
+          ...(o.decision ? { decision: o.decision as 'ALLOW' | 'MODIFY' | 'VETO' } : {}),
+          ...(o.from !== undefined ? { fromS: o.from } : {}),
+          ...(o.to !== undefined ? { toS: o.to } : {}),
+        });
+        for (const r of hits)
+          out(
+            o.json ? JSON.stringify(r) : `${r.seq}\t${r.tS}\t${r.verdict.decision}\t${r.verdict.explanation}`,
+          );
+        if (!o.json) out(`${hits.length} record(s)`);
+      },
+    );
+
+  audit
+    .command('explain <log> <seq>')
+    .description('why the gate decided what it did at one record, in words, with the numbers')
+    .action((path: string, seqText: string) => {
+      const seq = Number(seqText);
+      if (!Number.isInteger(seq)) throw new UsageError(`seq must be an integer, got "${seqText}"`);
+      const r = records(path).find((x) => x.seq === seq);
+      if (!r) throw new UsageError(`${path}: no record with seq ${seq}`);
+      out(explainRecord(r));
+    });
+
+  audit
+    .command('report <log>')
+    .description('HTML report: counts per rule and a timeline plot')
+    .requiredOption('--html <file>', 'output HTML file')
+    .action((path: string, o: { html: string }) => {
+      const recs = records(path);
+      writeFileSync(o.html, auditReportHtml(recs, `audit report: ${path}`));
+      out(`wrote ${o.html} (${recs.length} records)`);
+    });
+}

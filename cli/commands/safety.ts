@@ -1,5 +1,146 @@
-/** `edgeplan` commands of this area; each calls a library function (see the folder READMEs). */
+/** `edgeplan safety check|fuzz`: the situational-safety gate from the command line (safety/README.md). */
 import type { Command } from 'commander';
-import type { Out } from '../errors.ts';
+import { formatError } from '../../core/index.ts';
+import { createPlanner } from '../../planner/index.ts';
+import {
+  AuditLog,
+  createGatedPlanner,
+  createSafetyGate,
+  fuzzTable,
+  runFuzz,
+  sceneAt,
+} from '../../safety/index.ts';
+import { loadScenario, runScenario } from '../../sim/index.ts';
+import { evaluateRun } from '../../sim/metrics/index.ts';
+import { type Out, UsageError } from '../errors.ts';
 
-export function register(_program: Command, _out: Out): void {}
+function num(name: string, integer = false) {
+  return (v: string): number => {
+    const n = Number(v);
+    if (!Number.isFinite(n) || (integer && !Number.isInteger(n)))
+      throw new UsageError(`${name} must be a${integer ? 'n integer' : ' number'}, got "${v}"`);
+    return n;
+  };
+}
+
+export function register(program: Command, out: Out): void {
+  const safety = program
+    .command('safety')
+    .description('situational-safety gate: check one command, or fuzz the full stack');
+
+  safety
+    .command('check <scenario>')
+    .description('verdict of the gate for one mid-level command in one scene (scenario at --at seconds)')
+    .requiredOption('--at <tS>', 'scene time in the scenario, s', num('--at'))
+    .requiredOption(
+      '--command <json>',
+      'MidLevelCommand JSON (issuedAtS/expiresAtS default to the scene time / +1 s)',
+    )
+    .option('--json', 'print the verdict as JSON')
+    .action((ref: string, o: { at: number; command: string; json?: boolean }) => {
+      const loaded = loadScenario(ref);
+      if (!loaded.ok) throw new UsageError(formatError(loaded.error));
+      const sc = sceneAt(loaded.value.scenario, loaded.value.map, o.at);
+      if (!sc.ok) throw new UsageError(formatError(sc.error));
+      let raw: unknown;
+      try {
+        raw = JSON.parse(o.command);
+      } catch (e) {
+        throw new UsageError(`--command is not JSON: ${(e as Error).message}`);
+      }
+      const t = sc.value.snapshot.tS;
+      const command =
+        raw && typeof raw === 'object' && !Array.isArray(raw)
+          ? { issuedAtS: t, expiresAtS: t + 1, ...(raw as object) }
+          : raw;
+      const verdict = createSafetyGate().checkCommand(command, sc.value);
+      if (o.json) {
+        out(JSON.stringify(verdict, null, 2));
+        return;
+      }
+      out(verdict.explanation);
+      for (const r of verdict.rules)
+        if (r.decision !== 'ALLOW') out(`  ${r.rule} ${r.decision}: ${r.message}`);
+    });
+
+  safety
+    .command('fuzz')
+    .description(
+      'randomised closed-loop scenarios, full stack with the gate off and on; at-fault collisions side by side',
+    )
+    .option('--n <n>', 'number of scenarios', num('--n', true), 1000)
+    .option('--seed <s>', 'random seed', num('--seed', true), 7)
+    .option('--planner <name>', 'inner planner', 'idm')
+    .option('--duration <s>', 'scenario length, s', num('--duration'), 6)
+    .option('--workers <n>', 'worker threads', num('--workers', true), 2)
+    .option('--json', 'print the report as JSON')
+    .action(
+      async (o: {
+        n: number;
+        seed: number;
+        planner: string;
+        duration: number;
+        workers: number;
+        json?: boolean;
+      }) => {
+        if (o.n < 1) throw new UsageError('--n must be ≥ 1');
+        const report = await runFuzz({
+          n: o.n,
+          seed: o.seed,
+          planner: o.planner,
+          durationS: o.duration,
+          workers: o.workers,
+        });
+        if (report.errors > 0)
+          throw new UsageError(
+            `${report.errors} fuzz run(s) failed: ${report.runs.find((r) => r.error)?.error}`,
+          );
+        if (o.json) {
+          const { runs: _runs, ...summary } = report;
+          out(JSON.stringify(summary, null, 2));
+          return;
+        }
+        out(`fuzz: ${o.n} scenarios, seed ${o.seed}, planner ${o.planner}, ${o.duration} s each`);
+        out(fuzzTable(report));
+      },
+    );
+
+  safety
+    .command('run <scenario>')
+    .description('run one scenario closed-loop with the gate around a planner, writing the audit log')
+    .option('--planner <name>', 'inner planner', 'idm')
+    .option('--audit <log>', 'audit log (JSON Lines) to append to')
+    .option('--key <pem>', 'ed25519 private key for signed checkpoints (created if missing)')
+    .action((ref: string, o: { planner: string; audit?: string; key?: string }) => {
+      const loaded = loadScenario(ref);
+      if (!loaded.ok) throw new UsageError(formatError(loaded.error));
+      const inner = createPlanner(o.planner);
+      if (!inner.ok) throw new UsageError(formatError(inner.error));
+      const gate = createSafetyGate();
+      let log: AuditLog | undefined;
+      if (o.audit) {
+        const opened = AuditLog.open(o.audit, {
+          ...(o.key ? { keyPath: o.key } : {}),
+          configHash: gate.configHash,
+        });
+        if (!opened.ok) throw new UsageError(formatError(opened.error));
+        log = opened.value.log;
+        if (opened.value.recovery.truncatedBytes > 0)
+          out(`recovered ${o.audit}: cut a torn final line of ${opened.value.recovery.truncatedBytes} bytes`);
+      }
+      const counts = { ALLOW: 0, MODIFY: 0, VETO: 0 };
+      const planner = createGatedPlanner(inner.value, {
+        gate,
+        ...(log ? { audit: log } : {}),
+        onVerdict: (_t, v) => counts[v.decision]++,
+      });
+      const { scenario, map } = loaded.value;
+      const m = evaluateRun(runScenario(scenario, map, planner, { mode: 'nonreactive' }), map);
+      log?.close();
+      const atFault = m.details.collisions.filter((c) => c.atFault).length;
+      out(
+        `${scenario.id} · gated(${o.planner}) · score ${(100 * m.score).toFixed(1)} · at-fault collisions ${atFault} · verdicts ALLOW ${counts.ALLOW}, MODIFY ${counts.MODIFY}, VETO ${counts.VETO}`,
+      );
+      if (o.audit) out(`audit log: ${o.audit}`);
+    });
+}

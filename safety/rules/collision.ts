@@ -22,7 +22,7 @@ function fromBehind(
 ): boolean {
   const lon = (ax - ex) * c + (ay - ey) * s;
   const same = Math.cos(ah) * c + Math.sin(ah) * s > 0.7;
-  return same && lon < -halfL;
+  return same && lon < -0.25 * halfL;
 }
 
 export function collisionRule(ctx: CheckContext, sink: RuleSink): void {

@@ -1,6 +1,7 @@
 /**
  * Kinematic limits of the roll-out: longitudinal acceleration within the vehicle's limits, lateral
- * acceleration v·ψ̇ within nuPlan's comfort bound, and (for planned trajectories) jerk.
+ * acceleration v·ψ̇ within nuPlan's bound. Jerk is a comfort matter (STYLE 9: the gate is not a
+ * comfort filter); the control-level check limits rising jerk only.
  */
 import { angleDiff } from '../../core/index.ts';
 import { type CheckContext, type RuleSink, round } from './CheckContext.ts';
@@ -31,18 +32,6 @@ export function kinematicsRule(ctx: CheckContext, sink: RuleSink): void {
       );
       return;
     }
-    if (ctx.fromTrajectory && k > 1) {
-      const jerk = (r.a[k - 1]! - r.a[k - 2]!) / r.dtS;
-      if (Math.abs(jerk) > 3 * params.maxJerkMps3) {
-        sink.fail(
-          'kinematics.jerk',
-          `jerk ${round(jerk)} m/s³ beyond 3× the comfort bound ${params.maxJerkMps3} m/s³`,
-          { jerkMps3: round(jerk), limitMps3: params.maxJerkMps3 },
-          { capSpeedMps: r.v[0]! },
-        );
-        return;
-      }
-    }
   }
-  sink.pass('kinematics', 'accel, lateral accel and jerk within limits');
+  sink.pass('kinematics', 'acceleration and lateral acceleration within limits');
 }
