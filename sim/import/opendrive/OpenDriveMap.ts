@@ -6,12 +6,23 @@
  * lane order with lane-change permission from the road marks. Also returns the worst gap between
  * linked lane boundaries: the check that geometry, offsets and widths were evaluated right.
  */
-import type { Crosswalk, Lane, LaneType, RoadMapData, StopLine, Vec2 } from '../../../core/index.ts';
+import {
+  type Crosswalk,
+  type Lane,
+  type LaneType,
+  pointSegmentDistance,
+  type RoadMapData,
+  type StopLine,
+  type Vec2,
+} from '../../../core/index.ts';
 import { type GeometryRecord, ReferenceLine, type RefPoint } from './ReferenceLine.ts';
 import { attr, childTags, ImportError, kid, kids, num, str, type XNode } from './XmlTree.ts';
 
 /** Speed limit when neither the lane nor the road type gives one: 50 km/h (urban default, StVO / most EU). */
 const DEFAULT_SPEED_MPS = 50 / 3.6;
+
+/** A lane end narrower than this is a taper (merge / split); the gap check then asks only for contact, m. */
+const TAPER_M = 0.5;
 
 /** Lanes narrower than this everywhere are slivers of a taper and are left out, m. */
 const MIN_LANE_WIDTH_M = 0.05;
@@ -584,11 +595,20 @@ export function buildOpenDrive(root: XNode, mapId: string): OpenDriveResult {
   for (const b of built) {
     for (const sid of b.lane.successors) {
       const o = byKey.get(sid)!;
-      const g = Math.max(
-        dist(b.lane.centerline[b.lane.centerline.length - 1]!, o.lane.centerline[0]!),
-        dist(b.left[b.left.length - 1]!, o.left[0]!),
-        dist(b.right[b.right.length - 1]!, o.right[0]!),
-      );
+      const aL = b.left[b.left.length - 1]!;
+      const aR = b.right[b.right.length - 1]!;
+      const aC = b.lane.centerline[b.lane.centerline.length - 1]!;
+      const bL = o.left[0]!;
+      const bR = o.right[0]!;
+      const bC = o.lane.centerline[0]!;
+      let g: number;
+      if (dist(aL, aR) < TAPER_M) {
+        // A lane tapering to nothing merges into its successor: its end must touch the successor's start edge.
+        g = pointSegmentDistance(aC.x, aC.y, bL.x, bL.y, bR.x, bR.y);
+      } else if (dist(bL, bR) < TAPER_M) {
+        // A lane opening from nothing splits off its predecessor: its start must touch the predecessor's end edge.
+        g = pointSegmentDistance(bC.x, bC.y, aL.x, aL.y, aR.x, aR.y);
+      } else g = Math.max(dist(aC, bC), dist(aL, bL), dist(aR, bR));
       if (g > worstGapAllM) {
         worstGapAllM = g;
         worstGapAllAt = `${b.key} → ${sid}`;

@@ -208,6 +208,7 @@ function drawLegend(
   g.fillStyle = '#fff';
   g.font = 'bold 16px sans-serif';
   g.fillText(title, margin, 26);
+  const titleW = g.measureText(title).width;
   // Scale bar (bottom left).
   const meters = niceScale((0.2 * w) / scale);
   const px = meters * scale;
@@ -244,7 +245,7 @@ function drawLegend(
     ['stop line', '#ff4040'],
     ['route', ROUTE],
   ];
-  let x = margin + 260;
+  let x = margin + titleW + 24;
   g.font = '12px sans-serif';
   for (const [name, c] of items) {
     g.fillStyle = c;
