@@ -330,6 +330,8 @@ export function perceptionBench(ticks = 300): string {
   const textMs: number[] = [];
   const canvasMs: number[] = [];
   const canvasDrawMs: number[] = [];
+  const bevBestMs: number[] = [];
+  const graphBestMs: number[] = [];
   const inView: number[] = [];
   const dtS = 0.1;
   const egoSpeed = 8;
@@ -363,7 +365,22 @@ export function perceptionBench(ticks = 300): string {
     const t4 = performance.now();
     canvas.render(snap, true);
     const t5 = performance.now();
+    // Two more runs of our stages on the same tick: the best of three filters out the
+    // preemptions of a shared machine (reported in its own column, never mixed with the above).
+    let bevBest = t1 - t0;
+    let graphBest = t2 - t1;
+    for (let rep = 0; rep < 2; rep++) {
+      const a0 = performance.now();
+      raster.render(snap, route);
+      const a1 = performance.now();
+      laneGraph.build(snap, route);
+      const a2 = performance.now();
+      bevBest = Math.min(bevBest, a1 - a0);
+      graphBest = Math.min(graphBest, a2 - a1);
+    }
     if (k >= 30) {
+      bevBestMs.push(bevBest);
+      graphBestMs.push(graphBest);
       bevMs.push(t1 - t0);
       graphMs.push(t2 - t1);
       textMs.push(t3 - t2);
@@ -380,28 +397,39 @@ export function perceptionBench(ticks = 300): string {
       return { ...placeAgents(map, pose.x, pose.y, rng, 1)[0]!, id: a.id };
     });
   }
-  const row = (name: string, xs: number[]) => [name, pct(xs, 0.5).toFixed(3), pct(xs, 0.99).toFixed(3)];
+  const row = (name: string, xs: number[], best?: number[]) => [
+    name,
+    pct(xs, 0.5).toFixed(3),
+    pct(xs, 0.99).toFixed(3),
+    best ? pct(best, 0.5).toFixed(3) : '–',
+    best ? pct(best, 0.99).toFixed(3) : '–',
+  ];
   const ratio = (a: number[], b: number[], q: number) => (pct(a, q) / pct(b, q)).toFixed(1);
   const lines = [
     `## Environment transform — ${label}`,
     `${AGENTS} agents (seed ${SEED}), ${ticks} ticks after 30 warm-up, raster ${raster.widthPx}×${raster.heightPx}×${raster.channels.length} (${params.lengthM} m at ${params.resolutionM} m), median ${pct(inView, 0.5)} agents inside the raster`,
     '',
     markdownTable(
-      ['stage', 'ms p50', 'ms p99'],
+      ['stage', 'ms p50', 'ms p99', 'best-of-3 ms p50', 'best-of-3 ms p99'],
       [
-        row('BEV raster (ours)', bevMs),
-        row('lane graph', graphMs),
+        row('BEV raster (ours)', bevMs, bevBestMs),
+        row('lane graph', graphMs, graphBestMs),
+        row('BEV + lane graph', sum(bevMs, graphMs), sum(bevBestMs, graphBestMs)),
         row('scene text', textMs),
         row('BEV with @napi-rs/canvas, draw only', canvasDrawMs),
         row('BEV with @napi-rs/canvas, draw + read back', canvasMs),
       ],
-      ['l', 'r', 'r'],
+      ['l', 'r', 'r', 'r', 'r'],
     ),
     '',
     `Machine: ${cpus().length} cores, load average ${loadavg()[0]!.toFixed(1)} at the end (other work on the machine inflates p99 for every row alike).`,
     `BEV speed-up vs @napi-rs/canvas (same raster): ${ratio(canvasMs, bevMs, 0.5)}× at p50, ${ratio(canvasMs, bevMs, 0.99)}× at p99 (draw + read back); ${ratio(canvasDrawMs, bevMs, 0.5)}× at p50 against drawing alone.`,
   ];
   return lines.join('\n');
+}
+
+function sum(a: number[], b: number[]): number[] {
+  return a.map((v, i) => v + b[i]!);
 }
 
 function countInView(snap: WorldSnapshot, half: number): number {
