@@ -66,6 +66,16 @@ describe('transformEnvironment', () => {
     expect(ctx.raster.valueAt('drivable', 0, 3)).toBe(0); // aisle is 3 m wide
   });
 
+  it('an ego off the map gets an empty lane graph and says so, without failing', () => {
+    const t = new EnvironmentTransform(map);
+    const ctx = t.transform({ ...snapshot(0, 500, 0, 3), route: { laneIds: ['nowhere'] } });
+    expect(ctx.laneGraph.egoLane).toBeNull();
+    expect(ctx.laneGraph.successors).toEqual([]);
+    expect(ctx.text.text.split('\n')[1]).toBe('EGO: 3.0 m/s, not on any lane');
+    expect(ctx.raster.count('drivable')).toBe(0);
+    expect(ctx.raster.valueAt('ego', 1.461, 0)).toBe(255);
+  });
+
   it('reuses one raster buffer across ticks', () => {
     const t = new EnvironmentTransform(map);
     const a = t.transform(snapshot(0, 0, 0, 10));
