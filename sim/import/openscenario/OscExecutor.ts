@@ -662,7 +662,7 @@ export class OscExecutor {
         if (fired && !this.condSince.has(c)) this.condSince.set(c, this.tS);
         const since = this.condSince.get(c);
         if (since === undefined) return false;
-        return this.tS + 1e-9 >= since + delay;
+        return this.tS + 1e-6 >= since + delay;
       }),
     );
     return groupResults.some((r) => r.every(Boolean));
@@ -769,7 +769,7 @@ export class OscExecutor {
         } else {
           const dv = target - st.speedMps;
           const step = sp.rateMps2 * dtS;
-          if (Math.abs(dv) <= step) {
+          if (Math.abs(dv) <= step + 1e-9) {
             st.speedMps = target;
             sp.done = true;
           } else st.speedMps += Math.sign(dv) * step;

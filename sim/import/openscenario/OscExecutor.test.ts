@@ -1,0 +1,110 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { straightRoadXodr } from '../opendrive/testRoads.ts';
+import { importOpenScenario } from './index.ts';
+
+/** A scenario on the straight test road (lanes 1, -1, -2 of 3.5 m along +x) written to a temp folder. */
+function scenarioFile(story: string, extraEntities = ''): string {
+  const dir = mkdtempSync(join(tmpdir(), 'edgeplan-osc-'));
+  writeFileSync(join(dir, 'road.xodr'), straightRoadXodr({ lengthM: 1000 }));
+  const xosc = `<?xml version="1.0"?>
+<OpenSCENARIO><FileHeader revMajor="1" revMinor="1" description="test"/>
+ <ParameterDeclarations><ParameterDeclaration name="V0" parameterType="double" value="10"/></ParameterDeclarations>
+ <RoadNetwork><LogicFile filepath="road.xodr"/></RoadNetwork>
+ <Entities>
+  <ScenarioObject name="Ego"><Vehicle name="car" vehicleCategory="car"><BoundingBox><Center x="1.5" y="0" z="0.8"/><Dimensions width="2" length="5" height="1.5"/></BoundingBox></Vehicle></ScenarioObject>
+  <ScenarioObject name="Lead"><Vehicle name="car" vehicleCategory="car"><BoundingBox><Center x="1.5" y="0" z="0.8"/><Dimensions width="2" length="5" height="1.5"/></BoundingBox></Vehicle></ScenarioObject>
+  ${extraEntities}
+ </Entities>
+ <Storyboard>
+  <Init><Actions>
+   <Private entityRef="Ego"><PrivateAction><TeleportAction><Position><LanePosition roadId="7" laneId="-1" s="20" offset="0"/></Position></TeleportAction></PrivateAction>
+    <PrivateAction><LongitudinalAction><SpeedAction><SpeedActionDynamics dynamicsShape="step" dynamicsDimension="time" value="0"/><SpeedActionTarget><AbsoluteTargetSpeed value="$V0"/></SpeedActionTarget></SpeedAction></LongitudinalAction></PrivateAction></Private>
+   <Private entityRef="Lead"><PrivateAction><TeleportAction><Position><RelativeLanePosition entityRef="Ego" dLane="0" ds="40" offset="0"/></Position></TeleportAction></PrivateAction>
+    <PrivateAction><LongitudinalAction><SpeedAction><SpeedActionDynamics dynamicsShape="step" dynamicsDimension="time" value="0"/><SpeedActionTarget><AbsoluteTargetSpeed value="\${$V0 / 2}"/></SpeedActionTarget></SpeedAction></LongitudinalAction></PrivateAction></Private>
+  </Actions></Init>
+  <Story name="S"><Act name="A">
+   <ManeuverGroup name="G" maximumExecutionCount="1"><Actors selectTriggeringEntities="false"><EntityRef entityRef="Lead"/></Actors>
+    <Maneuver name="M">${story}</Maneuver></ManeuverGroup>
+   <StartTrigger><ConditionGroup><Condition name="go" delay="0" conditionEdge="none"><ByValueCondition><SimulationTimeCondition value="0" rule="greaterOrEqual"/></ByValueCondition></Condition></ConditionGroup></StartTrigger>
+  </Act></Story>
+  <StopTrigger/>
+ </Storyboard>
+</OpenSCENARIO>`;
+  const p = join(dir, 's.xosc');
+  writeFileSync(p, xosc);
+  return p;
+}
+
+const accelEvent = `<Event name="Speedup" priority="overwrite"><Action name="a"><PrivateAction><LongitudinalAction><SpeedAction>
+  <SpeedActionDynamics dynamicsShape="linear" dynamicsDimension="rate" value="2"/><SpeedActionTarget><AbsoluteTargetSpeed value="20"/></SpeedActionTarget>
+ </SpeedAction></LongitudinalAction></PrivateAction></Action>
+ <StartTrigger><ConditionGroup><Condition name="t2" delay="0" conditionEdge="rising"><ByValueCondition><SimulationTimeCondition value="2" rule="greaterThan"/></ByValueCondition></Condition></ConditionGroup></StartTrigger></Event>`;
+
+function load(path: string) {
+  const r = importOpenScenario(path);
+  if (!r.ok) throw new Error(JSON.stringify(r.error));
+  const s = r.value.scenarios[0]!;
+  const lead = s.agents.find((a) => a.id === 'Lead')!;
+  const track = lead.behavior.type === 'replay' ? lead.behavior.track : [];
+  return { r: r.value, s, track, at: (t: number) => track.find((p) => Math.abs(p.tS - t) < 1e-6)! };
+}
+
+describe('OpenSCENARIO executor', () => {
+  it('places RelativeLanePosition ds = 40 ahead of the ego on its lane, at half its speed (${$V0 / 2})', () => {
+    const { s, at } = load(scenarioFile(accelEvent));
+    // Ego reference at s = 20 on lane -1 (y = −1.75); Lead's reference at s = 60, centre 1.5 m ahead.
+    expect(s.egoStart.x).toBeCloseTo(20, 6);
+    expect(at(0).x).toBeCloseTo(61.5, 6);
+    expect(at(0).y).toBeCloseTo(-1.75, 6);
+    expect(at(0).speedMps).toBe(5);
+  });
+
+  it('starts a rate-limited SpeedAction on the rising edge of SimulationTime > 2 (first true at 2.1 s)', () => {
+    const { r, at } = load(scenarioFile(accelEvent));
+    expect(r.events?.find((e) => e.name === 'Speedup')?.tS).toBeCloseTo(2.1, 6);
+    expect(at(2.1).speedMps).toBeCloseTo(5, 6);
+    // 2 m/s² for 1 s after the start → 7 m/s.
+    expect(at(3.1).speedMps).toBeCloseTo(7, 6);
+    // Target 20 m/s reached after 7.5 s and held.
+    expect(at(12).speedMps).toBeCloseTo(20, 6);
+  });
+
+  it('chains events with StoryboardElementStateCondition (endTransition of the first)', () => {
+    const second = `<Event name="Brake" priority="overwrite"><Action name="b"><PrivateAction><LongitudinalAction><SpeedAction>
+      <SpeedActionDynamics dynamicsShape="step" dynamicsDimension="time" value="0"/><SpeedActionTarget><AbsoluteTargetSpeed value="0"/></SpeedActionTarget>
+     </SpeedAction></LongitudinalAction></PrivateAction></Action>
+     <StartTrigger><ConditionGroup><Condition name="after" delay="1" conditionEdge="rising"><ByValueCondition>
+      <StoryboardElementStateCondition storyboardElementType="event" storyboardElementRef="Speedup" state="endTransition"/></ByValueCondition></Condition></ConditionGroup></StartTrigger></Event>`;
+    const { r } = load(scenarioFile(accelEvent + second));
+    // Speedup reaches 20 m/s after 75 steps of 0.2 m/s (the last applied at 9.5 s), so it is complete
+    // at 9.6 s; the condition sees the rising edge on the next evaluation (9.7 s) and the 1 s delay
+    // gives 10.7 s.
+    expect(r.events?.find((e) => e.name === 'Brake')?.tS).toBeCloseTo(10.7, 6);
+  });
+
+  it('lists an unsupported action by its element path and still imports', () => {
+    const weird = `<Event name="W" priority="overwrite"><Action name="w"><PrivateAction><VisibilityAction graphics="false" traffic="true" sensors="true"/></PrivateAction></Action></Event>`;
+    const { r } = load(scenarioFile(weird));
+    expect(r.unsupported.some((u) => u.includes('/Event[0]/Action[0]/PrivateAction/VisibilityAction'))).toBe(
+      true,
+    );
+  });
+
+  it('reports a truncated file as one parse error', () => {
+    const p = scenarioFile(accelEvent);
+    const dir = join(p, '..');
+    const cut = join(dir, 'cut.xosc');
+    writeFileSync(cut, '<?xml version="1.0"?><OpenSCENARIO><FileHeader revMajor="1"/><Storyboard><Init>');
+    const r = importOpenScenario(cut);
+    expect(r.ok ? '' : r.error.code).toBe('PARSE_ERROR');
+  });
+
+  it('names the element path of an unknown parameter', () => {
+    const p = scenarioFile(accelEvent.replace('value="20"', 'value="$Nope"'));
+    const r = importOpenScenario(p);
+    expect(r.ok ? '' : r.error.path).toMatch(/AbsoluteTargetSpeed\[0\]@value$/);
+  });
+});
