@@ -83,6 +83,7 @@ export function createSafetyGate(input: SafetyParamsInput = {}): SafetyGate {
     scene: SafetyScene,
     traj: Trajectory | undefined,
     out: RuleSink,
+    firstOnly = false,
   ): void {
     out.clear();
     const snap = scene.snapshot;
@@ -114,7 +115,11 @@ export function createSafetyGate(input: SafetyParamsInput = {}): SafetyGate {
       forecast,
       fromTrajectory: !!traj,
     };
-    for (const rule of RULES) rule(ctx, out);
+    for (const rule of RULES) {
+      rule(ctx, out);
+      // a repair candidate only needs to know whether (and why first) it fails
+      if (firstOnly && out.violations > 0) return;
+    }
   }
 
   function stopPoint(scene: SafetyScene, sRear: number): { x: number; y: number } | undefined {
@@ -131,7 +136,9 @@ export function createSafetyGate(input: SafetyParamsInput = {}): SafetyGate {
     minSpeed: number;
     critical: boolean;
   }
-  const accumulate = (acc: Acc, fixes: ReadonlyArray<Fix>): void => {
+  /** Merges fixes into `acc`; returns whether the repair changed (no change: stop iterating). */
+  const accumulate = (acc: Acc, fixes: ReadonlyArray<Fix>): boolean => {
+    const before = `${acc.postpone}|${acc.cap}|${acc.stopS}|${acc.minSpeed}`;
     for (const f of fixes) {
       if (f.postponeLaneChange) acc.postpone = true;
       if (f.capSpeedMps !== undefined) acc.cap = Math.min(acc.cap, f.capSpeedMps);
@@ -139,6 +146,7 @@ export function createSafetyGate(input: SafetyParamsInput = {}): SafetyGate {
       if (f.minSpeedMps !== undefined) acc.minSpeed = Math.max(acc.minSpeed, f.minSpeedMps);
       if (f.critical) acc.critical = true;
     }
+    return `${acc.postpone}|${acc.cap}|${acc.stopS}|${acc.minSpeed}` !== before;
   };
 
   function applyFixes(
@@ -278,7 +286,7 @@ export function createSafetyGate(input: SafetyParamsInput = {}): SafetyGate {
       const t = tries[i]!;
       let cand = applyFixes(base, t, scene, stopPt());
       for (let iter = 0; iter < 3; iter++) {
-        evaluate(cand, scene, undefined, candSink);
+        evaluate(cand, scene, undefined, candSink, true);
         if (candSink.violations === 0) {
           return {
             decision: 'MODIFY',
@@ -288,10 +296,11 @@ export function createSafetyGate(input: SafetyParamsInput = {}): SafetyGate {
           };
         }
         if (i < tries.length - 1) break;
-        accumulate(
+        const changed = accumulate(
           acc,
           candSink.outcomes.filter((o) => o.fix).map((o) => o.fix!),
         );
+        if (!changed) break;
         cand = applyFixes(base, acc, scene, stopPt());
       }
     }
