@@ -53,7 +53,7 @@ function load(path: string) {
 }
 
 describe('OpenSCENARIO executor', () => {
-  it('places RelativeLanePosition ds = 40 ahead of the ego on its lane, at half its speed (${$V0 / 2})', () => {
+  it('places RelativeLanePosition ds = 40 ahead of the ego on its lane, at half its speed (expression V0 / 2)', () => {
     const { s, at } = load(scenarioFile(accelEvent));
     // Ego reference at s = 20 on lane -1 (y = −1.75); Lead's reference at s = 60, centre 1.5 m ahead.
     expect(s.egoStart.x).toBeCloseTo(20, 6);
