@@ -8,7 +8,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { XMLParser } from 'fast-xml-parser';
 import { markdownTable } from '../cli/table.ts';
-import { parseOpenDrive } from '../sim/import/opendrive/index.ts';
+import { parseOpenDrive } from '../sim/import/index.ts';
 import { RoadMap } from '../sim/RoadMap.ts';
 
 const REPEATS = 3;

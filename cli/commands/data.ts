@@ -9,9 +9,7 @@ import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
 import { formatError, type Scenario } from '../../core/index.ts';
 import { createPlanner } from '../../planner/index.ts';
-import { checkData } from '../../sim/import/checkData.ts';
-import { importCarlaRoutes, importFile } from '../../sim/import/index.ts';
-import { renderMapPng } from '../../sim/import/render/index.ts';
+import { checkData, importCarlaRoutes, importFile, renderMapPng } from '../../sim/import/index.ts';
 import { type Out, UsageError } from '../errors.ts';
 import { markdownTable } from '../table.ts';
 

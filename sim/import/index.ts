@@ -13,6 +13,10 @@ import { importOpenDrive } from './opendrive/index.ts';
 import { importOpenScenario } from './openscenario/index.ts';
 import type { ImportOptions, ImportResult } from './types.ts';
 
+export { findTown, readCarlaRoutes, routeScenario } from './carla/index.ts';
+export { CHECK_RUN_S, type CheckOptions, checkData, type FamilyReport, isImportable } from './checkData.ts';
+export { loadOpenDrive, type OpenDriveResult, parseOpenDrive } from './opendrive/index.ts';
+export { type RenderOptions, renderMapPng } from './render/index.ts';
 export type { ImportOptions, ImportResult } from './types.ts';
 export {
   importCarlaRoutes,
