@@ -3,7 +3,7 @@
  * closed-loop run of a built-in scenario, optionally with a synthetic safety verdict (the gate
  * does not record verdicts yet) and a crowd of extra agents driving along the map's lanes.
  */
-import type { AgentState, Verdict } from '../../core/index.ts';
+import type { AgentState, MidLevelCommand, Verdict } from '../../core/index.ts';
 import { createPlanner } from '../../planner/index.ts';
 import type { RunLog } from '../../sim/export/index.ts';
 import { loadScenario, type RoadMap, runScenario } from '../../sim/index.ts';
@@ -41,6 +41,24 @@ export function withVeto(log: RunLog, fromS: number, toS: number): RunLog {
     ...log,
     ticks: log.ticks.map((t) => (t.tS >= fromS && t.tS <= toS ? { ...t, verdict } : t)),
   };
+}
+
+/**
+ * A DECELERATE command with a rationale issued at `atS` (no built-in planner emits mid-level
+ * commands yet), so that the command panel and the command marker have something to show.
+ */
+export function withCommand(log: RunLog, atS: number): RunLog {
+  const command: MidLevelCommand = {
+    speed: 'DECELERATE',
+    path: 'FOLLOW_LANE',
+    targetSpeedMps: 9,
+    horizonS: 5,
+    rationale: 'cutter merging 7 m ahead from the left lane; slow to 9 m/s to restore a 2 s gap',
+    issuedAtS: atS,
+    expiresAtS: atS + 5,
+    source: 'fixture',
+  };
+  return { ...log, ticks: log.ticks.map((t) => (Math.abs(t.tS - atS) < 1e-6 ? { ...t, command } : t)) };
 }
 
 /**

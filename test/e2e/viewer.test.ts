@@ -11,18 +11,22 @@ import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bevSource, runViewOf, startLiveRun, startViewer, type ViewerServer } from '../../viewer/index.ts';
 import { CHROMIUM, collectErrors, launchChromium, openViewer } from './browser.ts';
-import { runLogOf, withCrowd, withVeto } from './fixtures.ts';
+import { runLogOf, withCommand, withCrowd, withVeto } from './fixtures.ts';
 
+type Bench = {
+  jsMsPerFrame: number;
+  updateMsPerFrame: number;
+  drawCalls: number;
+  fps: number;
+  agents: number;
+};
 type Hooks = {
   seek(tS: number): void;
   step(n: number): void;
   state(): { tick: number; ticks: number; duration: number };
   screenOf(run: number, id: string): { x: number; y: number } | null;
   setCamera(m: string): void;
-  bench(
-    frames: number,
-    withAgents: boolean,
-  ): Promise<{ jsMsPerFrame: number; drawCalls: number; fps: number; agents: number }>;
+  bench(frames: number, withAgents: boolean): Promise<Bench>;
 };
 const hooks = (page: Page) =>
   page.evaluateHandle(() => (window as unknown as { __edgeplan: Hooks }).__edgeplan);
@@ -53,7 +57,7 @@ describe('viewer in headless Chromium', () => {
   beforeAll(async () => {
     expect(existsSync(CHROMIUM), `${CHROMIUM} missing: run scripts/ensure-system.sh`).toBe(true);
     const { log, map } = runLogOf('cut_in');
-    const vetoed = withVeto(log, 4, 5);
+    const vetoed = withCommand(withVeto(log, 4, 5), 2.5);
     const started = await startViewer(
       { runs: [runViewOf(vetoed, map)], live: false },
       { bev: bevSource([{ log: vetoed, map }]) },
@@ -105,6 +109,15 @@ describe('viewer in headless Chromium', () => {
     await h.evaluate((x) => x.seek(1));
     expect(await page.textContent('#verdict')).toContain('no verdict at this tick');
     expect(await page.locator('.tl-veto').count()).toBeGreaterThan(0);
+  });
+
+  it('shows the active command with its rationale after it was issued, and a command marker', async () => {
+    const h = await hooks(page);
+    await h.evaluate((x) => x.seek(3));
+    const text = await page.textContent('#command');
+    expect(text).toContain('DECELERATE');
+    expect(text).toContain('slow to 9 m/s to restore a 2 s gap');
+    expect(await page.locator('.tl-command').count()).toBe(1);
   });
 
   it('shows the BEV of the current tick in the inset', async () => {
@@ -180,10 +193,11 @@ describe('viewer in headless Chromium', () => {
       const fpsCrowd = (crowd1.fps + crowd2.fps) / 2;
       const js = (crowd1.jsMsPerFrame + crowd2.jsMsPerFrame) / 2;
       const jsNone = (none1.jsMsPerFrame + none2.jsMsPerFrame) / 2;
+      const upd = (crowd1.updateMsPerFrame + crowd2.updateMsPerFrame) / 2;
       console.log(
         [
           `perf (SwiftShader, ${frames} frames × 2 each, 960×540): agents drawn ${crowd1.agents} (200 added + scenario's)`,
-          `  JS per frame (scene update + render submission): ${js.toFixed(2)} ms with agents, ${jsNone.toFixed(2)} ms without (aim ≤ 4 ms)`,
+          `  JS per frame (scene update + render submission): ${js.toFixed(2)} ms with agents, ${jsNone.toFixed(2)} ms without (aim ≤ 4 ms); of which scene update ${upd.toFixed(2)} ms`,
           `  draw calls per frame: ${crowd1.drawCalls} with agents, ${none1.drawCalls} without (aim: independent of agent count)`,
           `  fps: ${fpsCrowd.toFixed(1)} with agents / ${fpsNone.toFixed(1)} without = ratio ${(fpsCrowd / fpsNone).toFixed(2)} (aim ≥ 0.8)`,
         ].join('\n'),

@@ -11,7 +11,7 @@ import type { RunLog } from '../../sim/export/index.ts';
 import type { RoadMap } from '../../sim/index.ts';
 import { buildReport } from '../../sim/report/index.ts';
 import { launchChromium, openViewer } from '../../test/e2e/browser.ts';
-import { runLogOf, withCrowd, withVeto } from '../../test/e2e/fixtures.ts';
+import { runLogOf, withCommand, withCrowd, withVeto } from '../../test/e2e/fixtures.ts';
 import { bevSource, runViewOf, startViewer, type ViewerSession } from '../index.ts';
 
 const OUT = 'docs/viewer';
@@ -55,13 +55,17 @@ async function clickAgent(p: Page, run: number, id: string): Promise<void> {
   if (at) await p.mouse.click(at.x, at.y);
 }
 
-// 1. cut_in, follow camera, the cutter clicked; a synthetic veto (the engine does not record
-//    verdicts yet) shows the safety overlay.
+// 1. cut_in, follow camera, the cutter clicked; a synthetic command and veto (the engine records
+//    neither yet) show the command panel and the safety overlay.
 const cut = runLogOf('cut_in', 'pdm-closed');
-await shot('replay-cut-in.png', [{ log: withVeto(cut.log, 2.5, 3.5), map: cut.map }], async (p) => {
-  await (await hooks(p)).evaluate((h) => h.seek(3));
-  await clickAgent(p, 0, 'cutter');
-});
+await shot(
+  'replay-cut-in.png',
+  [{ log: withCommand(withVeto(cut.log, 2.5, 3.5), 2.5), map: cut.map }],
+  async (p) => {
+    await (await hooks(p)).evaluate((h) => h.seek(3));
+    await clickAgent(p, 0, 'cutter');
+  },
+);
 
 // 2. red_light, top-down (north up): the signals are red bars across their lanes at the stop lines.
 const red = runLogOf('red_light', 'pdm-closed');
