@@ -9,7 +9,6 @@ import {
   angleDiff,
   Polyline,
   pointInPolygon,
-  pointSegmentDistance,
   type Route,
   type SignalState,
   type VehicleParams,
@@ -194,29 +193,32 @@ export class LaneGraphBuilder {
     const out: NearbyLane[] = [];
     const chunks = this.chunks;
     const best = new Map<number, number>();
+    const r2 = r * r;
     const n = chunks.query(x, y, r);
     for (let q = 0; q < n; q++) {
       const id = chunks.result[q]!;
       const set = chunks.lanes[chunks.chunkLane[id]!]!;
       const k = chunks.chunkK[id]!;
       const c = set.center;
-      let d = best.get(set.lane.index) ?? Infinity;
+      // Squared distances (Math.hypot is slow in V8); the root is taken once per lane below.
+      let d2 = best.get(set.lane.index) ?? Infinity;
       // The chunk's box is never farther than its centreline: skip chunks that cannot do better.
       const b = set.bounds;
       const bx = Math.max(b[4 * k]! - x, 0, x - b[4 * k + 2]!);
       const by = Math.max(b[4 * k + 1]! - y, 0, y - b[4 * k + 3]!);
-      if (Math.hypot(bx, by) >= Math.min(d, r)) {
-        if (d === Infinity) best.set(set.lane.index, Infinity);
+      if (bx * bx + by * by >= Math.min(d2, r2)) {
+        if (d2 === Infinity) best.set(set.lane.index, Infinity);
         continue;
       }
       for (let v = set.range[2 * k]!; v < set.range[2 * k + 1]!; v++) {
-        const dv = pointSegmentDistance(x, y, c[2 * v]!, c[2 * v + 1]!, c[2 * v + 2]!, c[2 * v + 3]!);
-        if (dv < d) d = dv;
+        const dv = segmentDistance2(x, y, c[2 * v]!, c[2 * v + 1]!, c[2 * v + 2]!, c[2 * v + 3]!);
+        if (dv < d2) d2 = dv;
       }
-      best.set(set.lane.index, d);
+      best.set(set.lane.index, d2);
     }
-    for (const [i, d] of best) {
+    for (const [i, d2] of best) {
       const l = this.map.lanes[i]!;
+      const d = Math.sqrt(d2);
       if (d > r) continue;
       out.push({
         laneId: l.data.id,
@@ -545,6 +547,18 @@ function laneAgent(a: AgentState, gapM: number, along: number, egoSpeed: number,
 /** When both could be at the conflict point: the later of the two arrival times (ego stopped: never). */
 function crossingKey(c: CrossingAgent): number {
   return c.egoTimeS === null ? Infinity : Math.max(c.agentTimeS, c.egoTimeS);
+}
+
+/** Squared distance from (x, y) to the segment (ax, ay)–(bx, by), m². */
+function segmentDistance2(x: number, y: number, ax: number, ay: number, bx: number, by: number): number {
+  const vx = bx - ax;
+  const vy = by - ay;
+  const len2 = vx * vx + vy * vy;
+  let t = len2 > 0 ? ((x - ax) * vx + (y - ay) * vy) / len2 : 0;
+  t = t < 0 ? 0 : t > 1 ? 1 : t;
+  const dx = x - ax - t * vx;
+  const dy = y - ay - t * vy;
+  return dx * dx + dy * dy;
 }
 
 const round2 = (v: number) => Math.round(v * 100) / 100;
