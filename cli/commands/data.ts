@@ -179,6 +179,11 @@ export function register(program: Command, out: Out): void {
       for (const r of reports) {
         if (r.worstGapAt) out(`${r.family}: worst gap at ${r.worstGapAt}`);
         for (const f of r.failures) out(`${r.family}: ${f.file}: ${f.error}`);
+        // Missing towns are summarised, other import warnings listed.
+        const missing = r.notes.filter((n) => n.includes('not available'));
+        if (missing.length)
+          out(`${r.family}: ${missing.length} routes / scenarios skipped: town not available`);
+        for (const n of r.notes.filter((x) => !x.includes('not available'))) out(`${r.family}: ${n}`);
       }
       out(`checked in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
     });

@@ -30,6 +30,8 @@ export interface FamilyReport {
   /** Scenarios found in the loaded files (routes, logs). */
   scenarios: number;
   failures: { file: string; error: string }[];
+  /** Import warnings of loaded files (e.g. a route whose town is missing or a waypoint off the map). */
+  notes: string[];
   loadMs: number;
 }
 
@@ -82,7 +84,7 @@ export function checkData(dir: string, o: CheckOptions = {}): FamilyReport[] {
     const key = name === relative(dir, f) ? '.' : name;
     let r = reports.get(key);
     if (!r) {
-      r = { family: key, loaded: 0, total: 0, skipped: 0, scenarios: 0, failures: [], loadMs: 0 };
+      r = { family: key, loaded: 0, total: 0, skipped: 0, scenarios: 0, failures: [], notes: [], loadMs: 0 };
       reports.set(key, r);
     }
     return r;
@@ -123,6 +125,7 @@ export function checkData(dir: string, o: CheckOptions = {}): FamilyReport[] {
     }
     r.loaded++;
     r.scenarios += imp.value.scenarios.length;
+    for (const w of imp.value.warnings) r.notes.push(`${relative(dir, f)}: ${w}`);
     if (ext === '.xosc' && o.planner) {
       r.ran ??= 0;
       r.runTotal = (r.runTotal ?? 0) + 1;
