@@ -1,0 +1,197 @@
+/** Rules on hand-built scenes, with the numbers they must report (hand-derived, sources inline). */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { createPlanner } from '../planner/index.ts';
+import { runScenario } from '../sim/index.ts';
+import { evaluateRun } from '../sim/metrics/index.ts';
+import { builtinScenario } from '../sim/scenarios/index.ts';
+import { AuditLog } from './AuditLog.ts';
+import { verifyAuditLog } from './auditReader.ts';
+import { deriveCommand } from './deriveCommand.ts';
+import { createGatedPlanner } from './GatedPlanner.ts';
+import { LanePathCache, Rollout, rolloutCommand } from './Rollout.ts';
+import { ssmMaxSpeed, ssmProtectiveDistance } from './rules/vruRule.ts';
+import { createSafetyGate } from './SafetyGate.ts';
+import { SafetyParamsSchema } from './SafetyParams.ts';
+import { CAR, cmd, roadMap, scene } from './testScenes.ts';
+
+const gate = createSafetyGate();
+const P = SafetyParamsSchema.parse({});
+const m2 = roadMap({ lanes: 2, oncoming: true, shoulder: true });
+
+describe('rss.longitudinal in the gate', () => {
+  it('reports the ad-rss-lib safe distance for ego 10 m/s behind a lead at 10 m/s: 28.28 m', () => {
+    // ego ρ 1 s: 10 + ½·3.5 + 13.5²/(2·4) = 34.53; lead 10²/(2·8) = 6.25 → 28.28 m (RssFormulas.cpp)
+    const v = gate.checkCommand(
+      cmd(),
+      scene({ map: m2, agents: [{ id: 'lead', lane: 'R0', s: 70, speed: 10 }] }),
+    );
+    const r = v.rules.find((x) => x.rule === 'rss.longitudinal')!;
+    expect(r.decision).not.toBe('ALLOW');
+    expect(r.values.safeDistanceM).toBeCloseTo(28.28, 2);
+    // gap: lead centre 70 − 2.4 (half length) − ego front (50 + 2.588) = 15.01 m
+    expect(r.values.gapM).toBeCloseTo(15.01, 1);
+  });
+  it('a braking command that stops in the available room is the proper response', () => {
+    const v = gate.checkCommand(
+      cmd({ speed: 'STOP', stopAt: { x: 64, y: 0 } }),
+      scene({ map: m2, agents: [{ id: 'lead', lane: 'R0', s: 70, speed: 10 }] }),
+    );
+    expect(v.rules.find((x) => x.rule === 'rss.longitudinal')?.decision).toBe('ALLOW');
+  });
+});
+
+describe('iso15066.ssm', () => {
+  it('protective distance at 1 m/s is 2.76 m', () => {
+    // S_p = v_h(T_r + T_s) + v_r·T_r + v_r²/2a + C + Z = 1.6·(0.1 + 1) + 0.1 + 0.5 + 0.2 + 0.2 = 2.76 m
+    expect(ssmProtectiveDistance(1, P)).toBeCloseTo(2.76, 6);
+    expect(ssmMaxSpeed(2.76, P)).toBeCloseTo(1, 6);
+  });
+  it('no robot speed fits a separation below v_h·T_r + C + Z = 0.56 m', () => {
+    expect(ssmMaxSpeed(0.5, P)).toBe(0);
+  });
+});
+
+describe('checkControl', () => {
+  const state = {
+    tS: 0,
+    x: 0,
+    y: 0,
+    headingRad: 0,
+    speedMps: 10,
+    accelMps2: 0,
+    steerRad: 0,
+    yawRateRadps: 0,
+  };
+  it('clamps acceleration to the vehicle limit (Pacifica 3.0 m/s²) and names the rule', () => {
+    const r = gate.checkControl({ kind: 'ackermann', accelMps2: 12, steerRad: 0 }, state, {
+      vehicle: CAR,
+      dtS: 0.05,
+    });
+    expect(r.verdict.decision).toBe('MODIFY');
+    expect(r.verdict.rules.map((x) => x.rule)).toContain('kinematics.accel');
+    expect(r.control.kind === 'ackermann' && r.control.accelMps2).toBeLessThanOrEqual(3.0);
+  });
+  it('limits the steering rate to 0.5 rad/s: 0.025 rad in 0.05 s', () => {
+    const r = gate.checkControl({ kind: 'ackermann', accelMps2: 0, steerRad: 0.2 }, state, {
+      vehicle: CAR,
+      dtS: 0.05,
+    });
+    expect(r.control.kind === 'ackermann' && r.control.steerRad).toBeCloseTo(0.025, 9);
+  });
+  it('lets a hard brake through unchanged (braking is never rate-limited)', () => {
+    const r = gate.checkControl({ kind: 'ackermann', accelMps2: -7, steerRad: 0 }, state, {
+      vehicle: CAR,
+      dtS: 0.05,
+    });
+    expect(r.verdict.decision).toBe('ALLOW');
+  });
+  it('vetoes a control computed from a stale state (0.5 s old) with a full brake', () => {
+    const r = gate.checkControl({ kind: 'ackermann', accelMps2: 1, steerRad: 0 }, state, {
+      vehicle: CAR,
+      nowS: 0.5,
+    });
+    expect(r.verdict.decision).toBe('VETO');
+    expect(r.control).toEqual({ kind: 'ackermann', accelMps2: -8, steerRad: 0 });
+  });
+  it('vetoes a control that does not parse, naming the field', () => {
+    const r = gate.checkControl({ kind: 'ackermann', accelMps2: 'fast' }, state, { vehicle: CAR });
+    expect(r.verdict.rules[0]?.rule).toBe('input.schema');
+    expect(r.verdict.rules[0]?.values.path).toContain('accelMps2');
+  });
+});
+
+describe('roll-out', () => {
+  it('a STOP at a point 40 m ahead ends with the front bumper there (reference profile)', () => {
+    const sc = scene({ map: m2, s: 50, speed: 10 });
+    const r = new Rollout(128);
+    const p = { ...P, stepS: 0.1, horizonS: 10 };
+    rolloutCommand(
+      cmd({ speed: 'STOP', stopAt: { x: 90, y: 0 }, horizonS: 10 }),
+      sc.snapshot.ego,
+      sc.map,
+      ['R0'],
+      CAR,
+      p,
+      new LanePathCache(sc.map),
+      r,
+      false,
+    );
+    const front = r.x[r.n - 1]! + CAR.rearAxleToCenterM + CAR.lengthM / 2;
+    expect(r.v[r.n - 1]).toBeLessThan(0.05);
+    expect(Math.abs(front - 90)).toBeLessThan(0.5);
+  });
+  it('LEFT_CHANGE ends on the left lane centre (3.5 m)', () => {
+    const sc = scene({ map: m2, s: 50, speed: 10 });
+    const r = new Rollout(128);
+    rolloutCommand(
+      cmd({ path: 'LEFT_CHANGE', horizonS: 6 }),
+      sc.snapshot.ego,
+      sc.map,
+      ['R0'],
+      CAR,
+      { ...P, horizonS: 6 },
+      new LanePathCache(sc.map),
+      r,
+    );
+    expect(r.d[r.n - 1]).toBeCloseTo(3.5, 6);
+    expect(r.targetLaneId).toBe('R1');
+  });
+});
+
+describe('deriveCommand', () => {
+  it('a trajectory into the left lane that slows to a stop is STOP / LEFT_CHANGE', () => {
+    const sc = scene({ map: m2, s: 50, speed: 6 });
+    const pts = [];
+    for (let k = 0; k <= 50; k++) {
+      const t = k * 0.1;
+      const v = Math.max(0, 6 - 2 * t);
+      const x = sc.snapshot.ego.x + 6 * t - t * t;
+      pts.push({
+        tS: t,
+        x: Math.min(x, sc.snapshot.ego.x + 9),
+        y: Math.min(3.5, 3.5 * (t / 2.5)),
+        headingRad: 0,
+        speedMps: v,
+      });
+    }
+    const c = deriveCommand({ points: pts }, sc.snapshot, m2);
+    expect(c.speed).toBe('STOP');
+    expect(c.path).toBe('LEFT_CHANGE');
+    expect(c.stopAt).toBeDefined();
+  });
+});
+
+describe('GatedPlanner', () => {
+  it('runs the IDM baseline behind the gate on hard_braking_lead without an at-fault collision, and the audit log verifies', () => {
+    const b = builtinScenario('hard_braking_lead')!;
+    const idm = createPlanner('idm');
+    if (!idm.ok) throw new Error(idm.error.message);
+    const dir = mkdtempSync(join(tmpdir(), 'edgeplan-gated-'));
+    const opened = AuditLog.open(join(dir, 'audit.jsonl'), {
+      keyPath: join(dir, 'k.pem'),
+      configHash: gate.configHash,
+    });
+    if (!opened.ok) throw new Error(opened.error.message);
+    const log = runScenario(
+      b.scenario,
+      b.map,
+      createGatedPlanner(idm.value, { gate, audit: opened.value.log }),
+      { mode: 'nonreactive' },
+    );
+    opened.value.log.close();
+    const m = evaluateRun(log, b.map);
+    expect(m.details.collisions.filter((c) => c.atFault)).toEqual([]);
+    const v = verifyAuditLog(join(dir, 'audit.jsonl'));
+    expect(v.ok && v.value.ok && v.value.records).toBe(log.ticks.length);
+  });
+  it('without the gate the same planner collides at fault (the scene is a real test)', () => {
+    const b = builtinScenario('hard_braking_lead')!;
+    const idm = createPlanner('idm');
+    if (!idm.ok) throw new Error(idm.error.message);
+    const m = evaluateRun(runScenario(b.scenario, b.map, idm.value, { mode: 'nonreactive' }), b.map);
+    expect(m.details.collisions.some((c) => c.atFault)).toBe(true);
+  });
+});

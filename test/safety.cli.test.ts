@@ -1,0 +1,67 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const BIN = join(import.meta.dirname, '..', 'bin', 'edgeplan.js');
+const run = (...args: string[]) => spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', timeout: 300_000 });
+
+describe('edgeplan safety / audit CLI', () => {
+  it('safety check prints the JSON verdict with every rule's result', () => {
+    const r = run('safety', 'check', 'red_light', '--at', '3', '--command', '{"speed":"KEEP","path":"FOLLOW_LANE"}', '--json');
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    const v = JSON.parse(r.stdout) as { decision: string; rules: { rule: string; decision: string }[] };
+    expect(['ALLOW', 'MODIFY', 'VETO']).toContain(v.decision);
+    expect(v.rules.length).toBeGreaterThan(10);
+  });
+
+  it('safety check rejects a command that is not JSON with exit 2 and one line', () => {
+    const r = run('safety', 'check', 'cut_in', '--at', '1', '--command', '{speed:');
+    expect(r.status).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+  });
+
+  it('safety check vetoes a schema-invalid command and names the field', () => {
+    const r = run('safety', 'check', 'cut_in', '--at', '1', '--command', '{"speed":"FLY","path":"FOLLOW_LANE"}', '--json');
+    expect(r.status).toBe(0);
+    const v = JSON.parse(r.stdout) as { decision: string; rules: { rule: string; values: { path: string } }[] };
+    expect(v.decision).toBe('VETO');
+    expect(v.rules[0]?.rule).toBe('input.schema');
+    expect(v.rules[0]?.values.path).toContain('speed');
+  });
+
+  it('safety run writes an audit log that verifies, queries, explains and reports; a flipped byte fails verify', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ep-audit-'));
+    const log = join(dir, 'audit.jsonl');
+    const r = run('safety', 'run', 'hard_braking_lead', '--audit', log, '--key', join(dir, 'k.pem'));
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('at-fault collisions 0');
+    expect(run('audit', 'verify', log).status).toBe(0);
+    const q = run('audit', 'query', log, '--decision', 'VETO', '--from', '0', '--to', '15');
+    expect(q.status).toBe(0);
+    const first = q.stdout.split('\n').find((l) => /^\d+\t/.test(l));
+    if (first) {
+      const seq = first.split('\t')[0]!;
+      const e = run('audit', 'explain', log, seq);
+      expect(e.status).toBe(0);
+      expect(e.stdout).toContain('VETO');
+      expect(e.stdout).toContain('minimal-risk manoeuvre');
+    }
+    const html = join(dir, 'r.html');
+    expect(run('audit', 'report', log, '--html', html).status).toBe(0);
+    expect(readFileSync(html, 'utf8')).toContain('<svg');
+    const bytes = readFileSync(log);
+    bytes[Math.floor(bytes.length / 2)] = bytes[Math.floor(bytes.length / 2)]! ^ 0x01;
+    writeFileSync(log, bytes);
+    const bad = run('audit', 'verify', log);
+    expect(bad.status).toBe(2);
+  });
+
+  it('audit query rejects an unknown decision with exit 2', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ep-audit-'));
+    writeFileSync(join(dir, 'x.jsonl'), '');
+    expect(run('audit', 'query', join(dir, 'x.jsonl'), '--decision', 'MAYBE').status).toBe(2);
+  });
+});
