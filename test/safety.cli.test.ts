@@ -8,7 +8,7 @@ const BIN = join(import.meta.dirname, '..', 'bin', 'edgeplan.js');
 const run = (...args: string[]) => spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', timeout: 300_000 });
 
 describe('edgeplan safety / audit CLI', () => {
-  it('safety check prints the JSON verdict with every rule's result', () => {
+  it('safety check prints the JSON verdict with the result of every rule', () => {
     const r = run('safety', 'check', 'red_light', '--at', '3', '--command', '{"speed":"KEEP","path":"FOLLOW_LANE"}', '--json');
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
