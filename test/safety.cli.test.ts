@@ -5,11 +5,21 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 const BIN = join(import.meta.dirname, '..', 'bin', 'edgeplan.js');
-const run = (...args: string[]) => spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', timeout: 300_000 });
+const run = (...args: string[]) =>
+  spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', timeout: 300_000 });
 
 describe('edgeplan safety / audit CLI', () => {
   it('safety check prints the JSON verdict with the result of every rule', () => {
-    const r = run('safety', 'check', 'red_light', '--at', '3', '--command', '{"speed":"KEEP","path":"FOLLOW_LANE"}', '--json');
+    const r = run(
+      'safety',
+      'check',
+      'red_light',
+      '--at',
+      '3',
+      '--command',
+      '{"speed":"KEEP","path":"FOLLOW_LANE"}',
+      '--json',
+    );
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     const v = JSON.parse(r.stdout) as { decision: string; rules: { rule: string; decision: string }[] };
@@ -24,9 +34,21 @@ describe('edgeplan safety / audit CLI', () => {
   });
 
   it('safety check vetoes a schema-invalid command and names the field', () => {
-    const r = run('safety', 'check', 'cut_in', '--at', '1', '--command', '{"speed":"FLY","path":"FOLLOW_LANE"}', '--json');
+    const r = run(
+      'safety',
+      'check',
+      'cut_in',
+      '--at',
+      '1',
+      '--command',
+      '{"speed":"FLY","path":"FOLLOW_LANE"}',
+      '--json',
+    );
     expect(r.status).toBe(0);
-    const v = JSON.parse(r.stdout) as { decision: string; rules: { rule: string; values: { path: string } }[] };
+    const v = JSON.parse(r.stdout) as {
+      decision: string;
+      rules: { rule: string; values: { path: string } }[];
+    };
     expect(v.decision).toBe('VETO');
     expect(v.rules[0]?.rule).toBe('input.schema');
     expect(v.rules[0]?.values.path).toContain('speed');
