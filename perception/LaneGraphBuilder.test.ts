@@ -124,13 +124,27 @@ describe('LaneGraphBuilder relations', () => {
     ]);
   });
 
-  it('crossing: parallel walkers, oncoming traffic and the lead itself are not crossing', () => {
+  it('crossing: parallel walkers, oncoming traffic and traffic in our own lane are not crossing', () => {
     const g = build([
       agent('stroll', 'pedestrian', 20, -6, 0, 1.5),
       agent('oncoming', 'vehicle', 40, 8, Math.PI, 10),
       agent('lead', 'vehicle', 30, 0, 0, 5),
+      agent('second', 'vehicle', 45, 0, 0, 5), // behind the lead, same lane
+      agent('tail', 'vehicle', -20, 0, 0, 14), // a follower catching up
     ]);
     expect(g.crossing).toEqual([]);
+  });
+
+  it('crossing: dropped when the agent arrives after we have cleared the point (2 s), kept when we are stopped', () => {
+    // y = −16 + 3 t reaches −1.9485 at 4.68 s → 4.75 s; ego there at 1.6 s and clear at
+    // 1.6 + 5.176 / 10 + 2 = 4.12 s < 4.75 s.
+    const late = agent('late', 'pedestrian', 20, -16, Math.PI / 2, 3);
+    expect(build([late]).crossing).toEqual([]);
+    const snap = snapshot(0, 0, 0, 0, [late]);
+    const stopped = new LaneGraphBuilder(map, params).build(snap, snap.route);
+    expect(stopped.crossing.map((c) => [c.agentId, c.agentTimeS, c.egoTimeS])).toEqual([
+      ['late', 4.75, null],
+    ]);
   });
 
   it('intersection: stop line and junction ahead, signal from the route connector', () => {

@@ -41,6 +41,11 @@ const SIGNAL_RANK: Readonly<Record<SignalState, number>> = { UNKNOWN: 1, GREEN: 
 const PREDICTION_STEP_S = 0.25;
 /** Crosswalk entry search step along a centreline, m. */
 const CROSSWALK_STEP_M = 0.5;
+/**
+ * A predicted crossing is dropped when the agent arrives this long after the ego's rear has
+ * cleared the conflict point at its current speed, s (2 s: the usual following-time rule).
+ */
+const CROSSING_CLEAR_S = 2;
 /** Agents farther from their lane centre than half its width plus this are not "in" it, m. */
 const IN_LANE_MARGIN_M = 0.3;
 
@@ -158,7 +163,16 @@ export class LaneGraphBuilder {
     const leftSlot = base.data.left?.opposite ? null : slotOf(leftLane, sOn(leftLane), false);
     const rightSlot = base.data.right?.opposite ? null : slotOf(rightLane, sOn(rightLane), false);
 
+    // Traffic in the ego's own lane chain (ahead or behind, same direction) is lead/follow
+    // traffic, not crossing traffic: leave it out of `crossing`.
+    const egoChain = new Set<string>();
+    for (const c of chain) egoChain.add(c.lane.data.id);
+    for (const c of this.chainBehind(base, loc.sM)) egoChain.add(c.lane.data.id);
     const inEgoLane = new Set<string>();
+    snap.agents.forEach((a, i) => {
+      const l = located[i];
+      if (l && egoChain.has(l.laneId)) inEgoLane.add(a.id);
+    });
     if (egoSlot?.lead) inEgoLane.add(egoSlot.lead.agentId);
     if (egoSlot?.follow) inEgoLane.add(egoSlot.follow.agentId);
     const crossing = this.crossingAgents(snap, chain, inEgoLane);
@@ -470,6 +484,8 @@ export class LaneGraphBuilder {
           continue;
         }
         const conflictM = f.sM - sFront;
+        const egoTimeS = ego.speedMps > 0.1 ? conflictM / ego.speedMps : null;
+        if (egoTimeS !== null && t > egoTimeS + v.lengthM / ego.speedMps + CROSSING_CLEAR_S) break;
         out.push({
           agentId: a.id,
           kind: a.kind,
@@ -477,7 +493,7 @@ export class LaneGraphBuilder {
           distanceM: round2(dist),
           conflictM: round2(conflictM),
           agentTimeS: round2(t),
-          egoTimeS: ego.speedMps > 0.1 ? round2(conflictM / ego.speedMps) : null,
+          egoTimeS: egoTimeS === null ? null : round2(egoTimeS),
         });
         break;
       }
