@@ -2,6 +2,8 @@
  * Randomised closed-loop scenarios for the gate's fuzz test, drawn from the built-in families
  * with a seeded RNG: a lead that brakes hard, a cut-in, a pedestrian crossing, a stopped obstacle,
  * a light turning red, and a slow car in dense traffic. Speeds, gaps and timings vary per run.
+ * Starts that no driver could survive (an obstacle inside the stopping distance, a cut-in closer
+ * than 8 m) are not drawn: the campaign measures avoidable collisions.
  */
 import { createRng, type Scenario, type ScenarioAgent } from '../core/index.ts';
 import { RoadMap } from '../sim/index.ts';
@@ -110,7 +112,9 @@ export function fuzzCase(seed: number, index: number, durationS = 8): FuzzCase {
     const b = poseOn(map, 'R0', s, 9);
     agents.push(pedestrian('ped', walkTrack(a, b, u(0, 4), u(0.8, 2.2), durationS)));
   } else if (family === 'stopped_obstacle') {
-    const p = poseOn(map, 'R0', egoS + u(15, 80), u(-0.5, 0.5));
+    // at least an 8 m/s² stop (plus 0.5 s of reaction and 10 m of footprints) away: avoidable
+    const minAhead = (v0 * v0) / 8 + 0.5 * v0 + 10;
+    const p = poseOn(map, 'R0', egoS + Math.max(minAhead, u(15, 80)), u(-0.5, 0.5));
     agents.push(vehicleAgent('parked', { ...p, speedMps: 0 }, { type: 'static' }, { kind: 'static' }));
   } else if (family === 'red_light') {
     map = jxMap;
