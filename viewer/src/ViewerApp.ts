@@ -29,6 +29,8 @@ export interface BenchResult {
 const FOLLOW = { backM: 20, upM: 10, aheadM: 15 };
 /** Top-down camera height, m (about 50 m of road visible vertically at 50° fov). */
 const TOP_HEIGHT_M = 55;
+/** The length the camera distances are set for: nuPlan's Pacifica, m (core VehicleParams default). */
+const CAR_LENGTH_M = 5.176;
 
 export class ViewerApp {
   readonly renderer: WebGLRenderer;
@@ -41,11 +43,19 @@ export class ViewerApp {
   private speed = 1;
   private lastMs = -1;
   private focus = 0;
-  private shownKey = '';
+  /** What the side panels show now; they are rewritten only when it changes. */
+  private readonly shown = {
+    dirty: true,
+    focus: -1,
+    tick: -1,
+    selected: undefined as string | undefined,
+    ticks: -1,
+  };
   private benchRunning = false;
   private liveFollow: boolean;
   /** Scene-update part (agents, ego, lights) of the last frame's JS time, ms. */
   private lastUpdateMs = 0;
+  private shownTime = -1;
   /** Shown under the run in live mode: streaming, or ended. */
   private liveState = 'live: streaming';
   private readonly timeline: Timeline;
@@ -195,17 +205,25 @@ export class ViewerApp {
     this.camera.aspect = aspect;
     this.camera.updateProjectionMatrix();
     if (this.mode === 'orbit') return;
-    const e = this.runs[i]!.ego.centre;
+    const run = this.runs[i]!;
+    const e = run.ego.centre;
     const c = Math.cos(e.headingRad);
     const s = Math.sin(e.headingRad);
+    // Distances are set for a car; a small robot gets a proportionally closer camera.
+    const k = Math.min(2, Math.max(0.3, run.view.log.vehicle.lengthM / CAR_LENGTH_M));
     if (this.mode === 'follow') {
       this.camera.up.set(0, 1, 0);
-      mapToThree(e.x - FOLLOW.backM * c, e.y - FOLLOW.backM * s, FOLLOW.upM, this.camera.position);
-      this.camera.lookAt(mapToThree(e.x + FOLLOW.aheadM * c, e.y + FOLLOW.aheadM * s, 0, this.v));
+      mapToThree(
+        e.x - k * FOLLOW.backM * c,
+        e.y - k * FOLLOW.backM * s,
+        k * FOLLOW.upM,
+        this.camera.position,
+      );
+      this.camera.lookAt(mapToThree(e.x + k * FOLLOW.aheadM * c, e.y + k * FOLLOW.aheadM * s, 0, this.v));
     } else {
       // North up: the screen's up is map +y, which is three's −z.
       this.camera.up.set(0, 0, -1);
-      mapToThree(e.x, e.y, TOP_HEIGHT_M, this.camera.position);
+      mapToThree(e.x, e.y, k * TOP_HEIGHT_M, this.camera.position);
       this.camera.lookAt(mapToThree(e.x, e.y, 0, this.v));
     }
   }
@@ -232,7 +250,12 @@ export class ViewerApp {
       this.renderer.render(run.scene, this.camera);
     }
     const ms = performance.now() - t0;
-    this.timeline.show(this.tS, this.playing);
+    // The time label shows tenths: touch the DOM only when they or the play state change.
+    const shown = Math.round(this.tS * 10) * 2 + (this.playing ? 1 : 0);
+    if (shown !== this.shownTime) {
+      this.shownTime = shown;
+      this.timeline.show(this.tS, this.playing);
+    }
     this.updatePanels();
     return ms;
   }
@@ -240,9 +263,21 @@ export class ViewerApp {
   private updatePanels(): void {
     const run = this.runs[this.focus]!;
     const k = run.tick;
-    const key = `${this.focus}|${k}|${run.selected}|${run.ticks.length}`;
-    if (key === this.shownKey) return;
-    this.shownKey = key;
+    // Compared field by field (no key string): this runs every frame.
+    const sh = this.shown;
+    if (
+      !sh.dirty &&
+      sh.focus === this.focus &&
+      sh.tick === k &&
+      sh.selected === run.selected &&
+      sh.ticks === run.ticks.length
+    )
+      return;
+    sh.dirty = false;
+    sh.focus = this.focus;
+    sh.tick = k;
+    sh.selected = run.selected;
+    sh.ticks = run.ticks.length;
     const log = run.view.log;
     const tick = log.ticks[k];
     if (!tick) return;
@@ -350,7 +385,7 @@ export class ViewerApp {
         this.refreshEvents();
       } else {
         this.liveState = 'live run ended';
-        this.shownKey = '';
+        this.shown.dirty = true;
       }
     };
   }
