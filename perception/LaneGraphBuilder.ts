@@ -571,7 +571,7 @@ function segmentDistance2(x: number, y: number, ax: number, ay: number, bx: numb
   const vy = by - ay;
   const len2 = vx * vx + vy * vy;
   let t = len2 > 0 ? ((x - ax) * vx + (y - ay) * vy) / len2 : 0;
-  t = t < 0 ? 0 : t > 1 ? 1 : t;
+  t = t < 0 ? 0 : Math.min(t, 1);
   const dx = x - ax - t * vx;
   const dy = y - ay - t * vy;
   return dx * dx + dy * dy;
