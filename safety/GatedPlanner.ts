@@ -6,7 +6,7 @@
  * audit log. The closed-loop engine runs it like any planner (gate on vs off, unchanged engine).
  */
 import type { MidLevelCommand, Trajectory, Verdict, WorldSnapshot } from '../core/index.ts';
-import type { Planner, PlannerContext, PlanOutput } from '../planner/Planner.ts';
+import type { Planner, PlannerContext, PlanOutput } from '../planner/index.ts';
 import type { AuditLog } from './AuditLog.ts';
 import { canonicalJson, sha256Hex } from './canonicalJson.ts';
 import { deriveCommand } from './deriveCommand.ts';

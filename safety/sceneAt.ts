@@ -3,7 +3,7 @@
  * with the ego replaying the expert (logged) trajectory, and the last tick becomes the snapshot.
  */
 import { fail, ok, type Result, type Scenario, type WorldSnapshot } from '../core/index.ts';
-import type { Planner } from '../planner/Planner.ts';
+import type { Planner } from '../planner/index.ts';
 import { type RoadMap, runScenario } from '../sim/index.ts';
 import type { SafetyScene } from './Scene.ts';
 
