@@ -1,6 +1,7 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import foxglove from '@foxglove/schemas/jsonschema.js';
 import { McapIndexedReader } from '@mcap/core';
 import { describe, expect, it } from 'vitest';
 import type { Verdict } from '../../core/index.ts';
@@ -30,6 +31,49 @@ function cutInLog() {
   return { log: { ...sim, ticks, metrics } as RunLog, map };
 }
 
+type JsonSchema = {
+  type?: string | string[];
+  properties?: Record<string, JsonSchema>;
+  required?: string[];
+  items?: JsonSchema;
+  oneOf?: { const: unknown }[];
+};
+
+/**
+ * The subset of JSON Schema the Foxglove schemas use (object / array / number / integer / string /
+ * boolean / enum via oneOf-const): returns the paths where `v` does not conform, [] when it does.
+ */
+function violations(schema: JsonSchema, v: unknown, path = ''): string[] {
+  if (schema.oneOf)
+    return schema.oneOf.some((o) => o.const === v) ? [] : [`${path}: ${String(v)} not in enum`];
+  const types = ([] as string[]).concat(schema.type ?? []);
+  const ok = (t: string) =>
+    t === 'object'
+      ? typeof v === 'object' && v !== null && !Array.isArray(v)
+      : t === 'array'
+        ? Array.isArray(v)
+        : t === 'integer'
+          ? Number.isInteger(v)
+          : t === 'null'
+            ? v === null
+            : typeof v === t;
+  if (types.length && !types.some(ok)) return [`${path}: expected ${types.join('|')}`];
+  const out: string[] = [];
+  if (schema.properties && typeof v === 'object' && v !== null) {
+    const o = v as Record<string, unknown>;
+    for (const k of schema.required ?? []) if (!(k in o)) out.push(`${path}.${k}: missing`);
+    for (const [k, val] of Object.entries(o)) {
+      const sub = schema.properties[k];
+      if (!sub) out.push(`${path}.${k}: not in schema`);
+      else out.push(...violations(sub, val, `${path}.${k}`));
+    }
+  }
+  const items = schema.items;
+  if (items && Array.isArray(v))
+    for (const [i, x] of v.entries()) out.push(...violations(items, x, `${path}.${i}`));
+  return out;
+}
+
 async function readBack(path: string) {
   const buf = readFileSync(path);
   const reader = await McapIndexedReader.Initialize({
@@ -40,13 +84,16 @@ async function readBack(path: string) {
   });
   const counts: Record<string, number> = {};
   const logs: { level: number; message: string }[] = [];
+  const firstOf: Record<string, unknown> = {};
   const topicOf = new Map([...reader.channelsById.values()].map((c) => [c.id, c.topic]));
   for await (const m of reader.readMessages()) {
     const topic = topicOf.get(m.channelId)!;
     counts[topic] = (counts[topic] ?? 0) + 1;
-    if (topic === '/log') logs.push(JSON.parse(new TextDecoder().decode(m.data)));
+    const msg = JSON.parse(new TextDecoder().decode(m.data));
+    if (topic === '/log') logs.push(msg);
+    firstOf[topic] ??= msg;
   }
-  return { reader, counts, logs };
+  return { reader, counts, logs, firstOf };
 }
 
 describe('exportMcap', () => {
@@ -80,6 +127,28 @@ describe('exportMcap', () => {
       '/metrics': 'edgeplan.TickMetrics',
     });
     for (const c of reader.channelsById.values()) expect(c.messageEncoding).toBe('json');
+  });
+
+  it('writes messages that conform to the Foxglove JSON schemas of their topics', async () => {
+    const { log, map } = cutInLog();
+    const out = join(mkdtempSync(join(tmpdir(), 'mcap-')), 'run.mcap');
+    await exportMcap(log, map, out);
+    const { firstOf } = await readBack(out);
+    const schemas: Record<string, JsonSchema> = {
+      '/map': foxglove.SceneUpdate,
+      '/scene': foxglove.SceneUpdate,
+      '/tf': foxglove.FrameTransform,
+      '/log': foxglove.Log,
+    };
+    // The checker itself rejects a bad message: level 9 is not a foxglove.LogLevel, `extra` is
+    // unknown, and the required fields are missing.
+    expect(violations(foxglove.Log, { level: 9, extra: 1 })).toEqual(
+      expect.arrayContaining(['.level: 9 not in enum', '.extra: not in schema', '.timestamp: missing']),
+    );
+    for (const [topic, schema] of Object.entries(schemas)) {
+      expect(firstOf[topic], topic).toBeDefined();
+      expect(violations(schema, firstOf[topic]), topic).toEqual([]);
+    }
   });
 
   it('logs each veto as a warning and each collision as an error on /log', async () => {
