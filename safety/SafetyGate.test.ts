@@ -195,3 +195,62 @@ describe('GatedPlanner', () => {
     expect(m.details.collisions.some((c) => c.atFault)).toBe(true);
   });
 });
+
+describe('trajectory checks (the planned trajectory instead of the command roll-out)', () => {
+  const sc = scene({ map: roadMap({ lanes: 1, id: 'single' }), s: 50, speed: 10 });
+  const e = sc.snapshot.ego;
+  const traj = (f: (t: number) => { x: number; y: number; h: number; v: number }) => {
+    const points = [];
+    for (let k = 0; k <= 50; k++) {
+      const t = k * 0.1;
+      const q = f(t);
+      points.push({ tS: t, x: q.x, y: q.y, headingRad: q.h, speedMps: q.v });
+    }
+    return { points };
+  };
+  const fired = (v: ReturnType<typeof gate.checkCommand>) =>
+    v.rules.filter((r) => r.decision !== 'ALLOW').map((r) => r.rule);
+
+  it('map.drivableArea: a trajectory that leaves the road to the right', () => {
+    // lane half-width 1.75 m: at y = −1.2·t the footprint corner leaves the road after ≈ 0.5 s
+    const v = gate.checkCommand(cmd(), sc, {
+      trajectory: traj((t) => ({ x: e.x + 10 * t, y: -1.2 * t, h: -0.12, v: 10 })),
+    });
+    expect(fired(v)).toContain('map.drivableArea');
+  });
+  it('map.drivingDirection: a trajectory heading against the lane', () => {
+    const v = gate.checkCommand(cmd(), sc, {
+      trajectory: traj((t) => ({ x: e.x - 3 * t, y: 0, h: Math.PI, v: 3 })),
+    });
+    expect(fired(v)).toContain('map.drivingDirection');
+  });
+  it('kinematics.lateralAccel: a 10 m radius turn at 15 m/s (v²/r = 22.5 m/s² > 4.89)', () => {
+    const v = gate.checkCommand(cmd(), sc, {
+      trajectory: traj((t) => ({
+        x: e.x + 10 * Math.sin(1.5 * t),
+        y: 10 - 10 * Math.cos(1.5 * t),
+        h: 1.5 * t,
+        v: 15,
+      })),
+    });
+    expect(fired(v)).toContain('kinematics.lateralAccel');
+  });
+  it('kinematics.accel: a stop from 10 m/s within 0.2 s (−50 m/s² < −8)', () => {
+    const v = gate.checkCommand(cmd(), sc, {
+      trajectory: traj((t) => ({ x: e.x + Math.min(10 * t, 1), y: 0, h: 0, v: t < 0.2 ? 10 - 50 * t : 0 })),
+    });
+    expect(fired(v)).toContain('kinematics.accel');
+  });
+});
+
+describe('rss.lateral', () => {
+  it('fires for a car alongside in the target lane during a lane change', () => {
+    const v = gate.checkCommand(
+      cmd({ path: 'LEFT_CHANGE' }),
+      scene({ map: m2, agents: [{ id: 'side', lane: 'R1', s: 52, speed: 10 }] }),
+    );
+    const r = v.rules.find((x) => x.rule === 'rss.lateral')!;
+    expect(r.decision).not.toBe('ALLOW');
+    expect(Number(r.values.lateralGapM)).toBeLessThan(Number(r.values.safeDistanceM));
+  });
+});
