@@ -8,6 +8,7 @@ import { SingleBar } from 'cli-progress';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { formatError } from '../core/index.ts';
 import { createPlanner, PLANNER_NAMES } from '../planner/index.ts';
+import { importNuplan } from '../sim/import/index.ts';
 import { type AgentMode, evaluate, loadScenario, runScenario } from '../sim/index.ts';
 import { evaluateRun } from '../sim/metrics/index.ts';
 import { BUILTIN_IDS, builtinScenario } from '../sim/scenarios/index.ts';
@@ -28,9 +29,50 @@ function modesOf(m: string): AgentMode[] {
   return m === 'both' ? ['nonreactive', 'reactive'] : [m as AgentMode];
 }
 
-/** Scenario refs of a suite: `builtin`, a folder of scenario JSON files, or a comma list of refs. */
-export function suiteRefs(suite: string): string[] {
+export interface SuiteOptions {
+  mapRoot?: string;
+  scenarioTypes?: string[];
+  limit?: number;
+}
+
+/** `<db>#<id>` refs of the nuPlan logs in a folder (or one .db), filtered by type, up to `limit`. */
+function nuplanRefs(dir: string, o: SuiteOptions): string[] {
+  const p = resolve(dir);
+  let dbs: string[];
+  try {
+    dbs = statSync(p).isDirectory()
+      ? readdirSync(p)
+          .filter((f) => f.endsWith('.db'))
+          .sort()
+          .map((f) => join(p, f))
+      : [p];
+  } catch {
+    throw new UsageError(`nuplan: ${dir}: no such folder or .db file`);
+  }
+  if (dbs.length === 0) throw new UsageError(`nuplan: ${dir} holds no .db logs`);
+  const refs: string[] = [];
+  for (const db of dbs) {
+    const r = importNuplan(db, {
+      ...(o.mapRoot ? { mapRoot: o.mapRoot } : {}),
+      ...(o.scenarioTypes ? { scenarioTypes: o.scenarioTypes } : {}),
+    });
+    if (!r.ok) throw new UsageError(formatError(r.error));
+    for (const s of r.value.scenarios) {
+      if (o.limit !== undefined && refs.length >= o.limit) return refs;
+      refs.push(`${db}#${s.id}`);
+    }
+  }
+  if (refs.length === 0) throw new UsageError(`nuplan: no scenarios of the requested types in ${dir}`);
+  return refs;
+}
+
+/**
+ * Scenario refs of a suite: `builtin`, `nuplan:<db dir>`, a folder of scenario JSON files, or a
+ * comma list of refs (built-in ids, files, `carla:<routes.xml>#<id>`).
+ */
+export function suiteRefs(suite: string, o: SuiteOptions = {}): string[] {
   if (suite === 'builtin') return [...BUILTIN_IDS];
+  if (suite.startsWith('nuplan:')) return nuplanRefs(suite.slice('nuplan:'.length), o);
   const p = resolve(suite);
   let isDir = false;
   try {
@@ -106,9 +148,10 @@ function buildProgram(out: (s: string) => void): Command {
     .addOption(plannerOpt())
     .addOption(modeOpt().default('nonreactive'))
     .option('--seed <n>', 'random seed', intArg('--seed', 0), 0)
+    .option('--map <file>', 'map for references that need one (CARLA routes: the town .xodr)')
     .option('--out <dir>', 'write the run log (JSON) and summary here')
-    .action((ref: string, o: { planner: string; mode: string; seed: number; out?: string }) => {
-      const loaded = loadScenario(ref);
+    .action((ref: string, o: { planner: string; mode: string; seed: number; map?: string; out?: string }) => {
+      const loaded = loadScenario(ref, o.map ? { mapPath: o.map } : {});
       if (!loaded.ok) throw new UsageError(formatError(loaded.error));
       for (const mode of modesOf(o.mode)) {
         const planner = createPlanner(o.planner);
@@ -148,19 +191,37 @@ function buildProgram(out: (s: string) => void): Command {
     .option('--seed <n>', 'random seed', intArg('--seed', 0), 0)
     .option('--workers <n>', 'worker threads', intArg('--workers', 1), 1)
     .option('--out <dir>', 'results folder (summary.json per planner, logs/)')
+    .option('--map-root <dir>', 'nuPlan maps root (or the town .xodr for CARLA routes)')
+    .option('--scenario-types <types>', 'nuPlan: comma list of scenario types to keep')
+    .option('--limit <n>', 'at most this many scenarios', intArg('--limit', 1))
     .action(
       async (
         suite: string,
-        o: { planner: string; mode: string; seed: number; workers: number; out?: string },
+        o: {
+          planner: string;
+          mode: string;
+          seed: number;
+          workers: number;
+          out?: string;
+          mapRoot?: string;
+          scenarioTypes?: string;
+          limit?: number;
+        },
       ) => {
         const planners = o.planner.split(',').map((p) => p.trim());
         for (const p of planners) {
           const r = createPlanner(p);
           if (!r.ok) throw new UsageError(formatError(r.error));
         }
-        const refs = suiteRefs(suite);
+        let refs = suiteRefs(suite, {
+          ...(o.mapRoot ? { mapRoot: o.mapRoot } : {}),
+          ...(o.scenarioTypes ? { scenarioTypes: o.scenarioTypes.split(',').map((t) => t.trim()) } : {}),
+          ...(o.limit ? { limit: o.limit } : {}),
+        });
+        if (o.limit) refs = refs.slice(0, o.limit);
+        const mapOpt = o.mapRoot ? { mapPath: o.mapRoot } : {};
         for (const ref of refs) {
-          const l = loadScenario(ref);
+          const l = loadScenario(ref, mapOpt);
           if (!l.ok) throw new UsageError(formatError(l.error));
         }
         const modes = modesOf(o.mode);
@@ -181,6 +242,7 @@ function buildProgram(out: (s: string) => void): Command {
           seed: o.seed,
           workers: o.workers,
           ...(o.out ? { outDir: o.out } : {}),
+          ...(o.mapRoot ? { mapPath: o.mapRoot } : {}),
           onProgress: (done, _t, last) => bar?.update(done, { last: `${last.id} ${pct(100 * last.score)}` }),
         });
         bar?.stop();

@@ -18,6 +18,8 @@ export interface EvalJob {
   seed: number;
   /** Where to write the run's log (JSON), or undefined for none. */
   logDir?: string;
+  /** Map file or map root for references that need one (CARLA routes, nuPlan logs). */
+  mapPath?: string;
 }
 
 export interface JobResult {
@@ -33,7 +35,7 @@ export interface JobResult {
 }
 
 export function runJob(job: EvalJob): JobResult {
-  const loaded = loadScenario(job.scenario);
+  const loaded = loadScenario(job.scenario, job.mapPath ? { mapPath: job.mapPath } : {});
   if (!loaded.ok) return failed(job, formatError(loaded.error));
   const planner = createPlanner(job.planner);
   if (!planner.ok) return failed(job, formatError(planner.error));

@@ -17,6 +17,8 @@ export interface EvaluateOptions {
   workers: number;
   /** Results folder; nothing is written when undefined. */
   outDir?: string;
+  /** Map file or map root passed to every job (CARLA routes, nuPlan logs). */
+  mapPath?: string;
   onProgress?: (done: number, total: number, last: JobResult) => void;
 }
 
@@ -80,7 +82,13 @@ export async function evaluate(o: EvaluateOptions): Promise<EvaluateResult> {
   for (const mode of o.modes) {
     for (const planner of o.planners) {
       for (const scenario of o.scenarios) {
-        const job: EvalJob = { scenario, planner, mode, seed: o.seed };
+        const job: EvalJob = {
+          scenario,
+          planner,
+          mode,
+          seed: o.seed,
+          ...(o.mapPath ? { mapPath: o.mapPath } : {}),
+        };
         if (o.outDir) job.logDir = join(runDir(o.outDir, planner, mode, o.modes.length), 'logs');
         jobs.push(job);
       }
