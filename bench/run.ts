@@ -1,15 +1,23 @@
 /**
- * `npm run bench`: measurements printed side by side from one run. No assertions: the numbers
- * are for people (and the README quotes only what this prints).
+ * `npm run bench [section…]`: measurements printed side by side from one run. No assertions: the
+ * numbers are for people (and the README quotes only what this prints). Sections (all by default):
  *
- * 1. Simulator throughput on the built-in suite, one worker (this thread): simulated seconds per
- *    wall second, for each baseline planner, both agent modes, with planner time broken out.
+ * - sim: simulator throughput on the built-in suite, one thread: simulated seconds per wall second
+ *   per baseline planner, both agent modes, planner time per tick.
+ * - import: CARLA town load times (OpenDRIVE) beside the bare XML parse (bench/import.ts).
+ * - nuplan: nuPlan log read rate vs naive per-row queries and JSON (bench/nuplan.ts).
+ * - perception: BEV + lane graph per tick on a dense CARLA scene vs @napi-rs/canvas (bench/perception.ts).
+ * - safety: gate check p50/p99 vs the unculled gate and bare RSS (bench/safety.ts).
  */
 
 import { markdownTable } from '../cli/table.ts';
 import { createPlanner } from '../planner/index.ts';
 import { runScenario } from '../sim/index.ts';
 import { BUILTIN_IDS, builtinScenario } from '../sim/scenarios/index.ts';
+import { importBench } from './import.ts';
+import { benchNuplan } from './nuplan.ts';
+import { bevAllocationCheck, perceptionBench } from './perception.ts';
+import { benchSafety } from './safety.ts';
 
 function throughput(
   plannerName: string,
