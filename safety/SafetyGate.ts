@@ -50,16 +50,16 @@ export interface SafetyGate {
   trajectoryFor(command: MidLevelCommand, scene: SafetyScene, overrides?: Partial<SafetyParams>): Trajectory;
 }
 
-/** Rule evaluation order: cheap map and signal rules first, footprint rules last. */
+/** Rule order: the rules that most often fail first (a repair candidate stops at its first failure). */
 const RULES = [
-  mapRules,
-  laneChangeRules,
-  signalRules,
-  kinematicsRule,
-  vruRule,
-  rssRule,
-  ttcRule,
   collisionRule,
+  ttcRule,
+  rssRule,
+  vruRule,
+  signalRules,
+  laneChangeRules,
+  mapRules,
+  kinematicsRule,
 ];
 
 /** Creates a gate; `params` are validated and defaulted (throws on invalid params: a programming error). */
