@@ -74,11 +74,13 @@ describe('checkControl', () => {
     expect(r.verdict.rules.map((x) => x.rule)).toContain('kinematics.accel');
     expect(r.control.kind === 'ackermann' && r.control.accelMps2).toBeLessThanOrEqual(3.0);
   });
-  it('limits the steering rate to 0.5 rad/s: 0.025 rad in 0.05 s', () => {
+  it('limits the steering rate: 0.5 rad/s allows 0.025 rad in 0.05 s', () => {
+    const slow = { ...CAR, maxSteerRateRadps: 0.5 };
     const r = gate.checkControl({ kind: 'ackermann', accelMps2: 0, steerRad: 0.2 }, state, {
-      vehicle: CAR,
+      vehicle: slow,
       dtS: 0.05,
     });
+    expect(r.verdict.rules.map((x) => x.rule)).toContain('kinematics.steerRate');
     expect(r.control.kind === 'ackermann' && r.control.steerRad).toBeCloseTo(0.025, 9);
   });
   it('lets a hard brake through unchanged (braking is never rate-limited)', () => {
@@ -252,5 +254,26 @@ describe('rss.lateral', () => {
     const r = v.rules.find((x) => x.rule === 'rss.lateral')!;
     expect(r.decision).not.toBe('ALLOW');
     expect(Number(r.values.lateralGapM)).toBeLessThan(Number(r.values.safeDistanceM));
+  });
+});
+
+describe('determinism', () => {
+  it('replaying a scenario through the gated planner reproduces every verdict', () => {
+    const b = builtinScenario('cut_in')!;
+    const once = () => {
+      const idm = createPlanner('idm');
+      if (!idm.ok) throw new Error(idm.error.message);
+      const verdicts: string[] = [];
+      runScenario(
+        b.scenario,
+        b.map,
+        createGatedPlanner(idm.value, { onVerdict: (t, v) => verdicts.push(`${t} ${v.explanation}`) }),
+        { mode: 'nonreactive' },
+      );
+      return verdicts;
+    };
+    const a = once();
+    expect(a.length).toBe(Math.round(b.scenario.durationS / b.scenario.dtS) + 1);
+    expect(once()).toEqual(a);
   });
 });
