@@ -26,7 +26,9 @@ function num(name: string, integer = false) {
 export function register(program: Command, out: Out): void {
   const safety = program
     .command('safety')
-    .description('situational-safety gate: check one command, or fuzz the full stack');
+    .description(
+      'situational-safety gate: check one command, run a scenario behind the gate (with an audit log), or fuzz the full stack',
+    );
 
   safety
     .command('check <scenario>')
