@@ -13,6 +13,7 @@ import { type AgentMode, evaluate, loadScenario, runScenario } from '../sim/inde
 import { evaluateRun } from '../sim/metrics/index.ts';
 import { BUILTIN_IDS, builtinScenario } from '../sim/scenarios/index.ts';
 import { registerCommands } from './commands/index.ts';
+import { viewLive } from './commands/view.ts';
 import { UsageError } from './errors.ts';
 import { markdownTable } from './table.ts';
 
@@ -150,32 +151,41 @@ function buildProgram(out: (s: string) => void): Command {
     .option('--seed <n>', 'random seed', intArg('--seed', 0), 0)
     .option('--map <file>', 'map for references that need one (CARLA routes: the town .xodr)')
     .option('--out <dir>', 'write the run log (JSON) and summary here')
-    .action((ref: string, o: { planner: string; mode: string; seed: number; map?: string; out?: string }) => {
-      const loaded = loadScenario(ref, o.map ? { mapPath: o.map } : {});
-      if (!loaded.ok) throw new UsageError(formatError(loaded.error));
-      for (const mode of modesOf(o.mode)) {
-        const planner = createPlanner(o.planner);
-        if (!planner.ok) throw new UsageError(formatError(planner.error));
-        const { scenario, map } = loaded.value;
-        const log = runScenario(scenario, map, planner.value, { mode, seed: o.seed, recordPlans: !!o.out });
-        const m = evaluateRun(log, map);
-        out(`${scenario.id} · ${o.planner} · ${mode} · score ${pct(100 * m.score)}`);
-        const metricRows = [...Object.entries(m.multipliers), ...Object.entries(m.weighted)].map(([k, v]) => [
-          k,
-          v.toFixed(3),
-        ]);
-        out(markdownTable(['metric', 'value'], metricRows, ['l', 'r']));
-        for (const c of m.details.collisions)
-          out(`collision: ${c.agentId} at ${c.tS.toFixed(1)} s, ${c.type}${c.atFault ? ' (at fault)' : ''}`);
-        if (o.out) {
-          const dir = modesOf(o.mode).length > 1 ? join(o.out, mode) : o.out;
-          mkdirSync(dir, { recursive: true });
-          const ticks = log.ticks.map(({ planMs: _t, ...t }) => t);
-          writeFileSync(join(dir, `${scenario.id}.json`), JSON.stringify({ ...log, ticks, metrics: m }));
-          out(`wrote ${join(dir, `${scenario.id}.json`)}`);
+    .option('--view', 'stream the run live to the 3D viewer in the browser (edgeplan view --live)')
+    .action(
+      async (
+        ref: string,
+        o: { planner: string; mode: string; seed: number; map?: string; out?: string; view?: boolean },
+      ) => {
+        if (o.view)
+          return viewLive(ref, { planner: o.planner, mode: modesOf(o.mode)[0]!, seed: o.seed }, out);
+        const loaded = loadScenario(ref, o.map ? { mapPath: o.map } : {});
+        if (!loaded.ok) throw new UsageError(formatError(loaded.error));
+        for (const mode of modesOf(o.mode)) {
+          const planner = createPlanner(o.planner);
+          if (!planner.ok) throw new UsageError(formatError(planner.error));
+          const { scenario, map } = loaded.value;
+          const log = runScenario(scenario, map, planner.value, { mode, seed: o.seed, recordPlans: !!o.out });
+          const m = evaluateRun(log, map);
+          out(`${scenario.id} · ${o.planner} · ${mode} · score ${pct(100 * m.score)}`);
+          const metricRows = [...Object.entries(m.multipliers), ...Object.entries(m.weighted)].map(
+            ([k, v]) => [k, v.toFixed(3)],
+          );
+          out(markdownTable(['metric', 'value'], metricRows, ['l', 'r']));
+          for (const c of m.details.collisions)
+            out(
+              `collision: ${c.agentId} at ${c.tS.toFixed(1)} s, ${c.type}${c.atFault ? ' (at fault)' : ''}`,
+            );
+          if (o.out) {
+            const dir = modesOf(o.mode).length > 1 ? join(o.out, mode) : o.out;
+            mkdirSync(dir, { recursive: true });
+            const ticks = log.ticks.map(({ planMs: _t, ...t }) => t);
+            writeFileSync(join(dir, `${scenario.id}.json`), JSON.stringify({ ...log, ticks, metrics: m }));
+            out(`wrote ${join(dir, `${scenario.id}.json`)}`);
+          }
         }
-      }
-    });
+      },
+    );
 
   program
     .command('eval <suite>')

@@ -32,7 +32,7 @@ export const VehicleParamsSchema = z.object({
   maxAccelMps2: positive().default(3.0),
   maxDecelMps2: positive().default(8.0),
   maxSteerRad: positive().default(Math.PI / 3),
-  maxSteerRateRadps: positive().default(0.5),
+  maxSteerRateRadps: positive().default(1.0),
   maxSpeedMps: positive().default(30),
   /** Robots (unicycle): maximum yaw rate. */
   maxYawRateRadps: positive().default(1.5),

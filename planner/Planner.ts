@@ -2,7 +2,7 @@
  * The planner contract: a pure step function with explicit state (STYLE habit 6). The engine (and
  * the live bridges) call `init` once and `step` every planning tick (10 Hz).
  */
-import type { MidLevelCommand, Trajectory, VehicleParams, WorldSnapshot } from '../core/index.ts';
+import type { MidLevelCommand, Trajectory, VehicleParams, Verdict, WorldSnapshot } from '../core/index.ts';
 import type { RoadMap, RoutePath } from '../sim/index.ts';
 
 export interface PlannerContext {
@@ -23,6 +23,8 @@ export interface PlanOutput {
   trajectory: Trajectory;
   /** The mid-level command behind the trajectory, for planners that reason in commands. */
   command?: MidLevelCommand;
+  /** The safety gate's verdict on this tick's command, when a gate wraps the planner. */
+  verdict?: Verdict;
 }
 
 export interface Planner<S = unknown> {

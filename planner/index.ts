@@ -2,6 +2,7 @@
  * The planner registry: names on the command line → planner factories.
  */
 import { fail, ok, type Result } from '../core/index.ts';
+import { createGatedPlanner } from '../safety/index.ts';
 import { constantVelocityPlanner } from './baselines/ConstantVelocity.ts';
 import { idmPlanner } from './baselines/IdmPlanner.ts';
 import { pdmClosedPlanner } from './baselines/PdmClosed.ts';
@@ -17,10 +18,21 @@ const REGISTRY: Record<string, () => Planner> = {
 
 export const PLANNER_NAMES: readonly string[] = Object.keys(REGISTRY);
 
-/** A fresh planner by name (each run gets its own instance: planners keep scratch buffers). */
+/** Suffix that wraps a planner in the situational-safety gate (`idm+gate`). */
+export const GATE_SUFFIX = '+gate';
+
+/**
+ * A fresh planner by name (each run gets its own instance: planners keep scratch buffers).
+ * `<name>+gate` runs it behind the safety gate (verdicts recorded per tick, MRM on veto).
+ */
 export function createPlanner(name: string): Result<Planner> {
-  const f = REGISTRY[name];
-  if (!f)
-    return fail('NOT_FOUND', 'planner', `unknown planner "${name}" (known: ${PLANNER_NAMES.join(', ')})`);
-  return ok(f());
+  const gated = name.endsWith(GATE_SUFFIX);
+  const base = gated ? name.slice(0, -GATE_SUFFIX.length) : name;
+  const f = REGISTRY[base];
+  if (!f) {
+    const known = `${PLANNER_NAMES.join(', ')}, each also as <name>${GATE_SUFFIX}`;
+    return fail('NOT_FOUND', 'planner', `unknown planner "${name}" (known: ${known})`);
+  }
+  if (!gated) return ok(f());
+  return ok({ ...createGatedPlanner(f()), name } as Planner);
 }

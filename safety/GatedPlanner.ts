@@ -74,7 +74,7 @@ export function createGatedPlanner<S>(
         const traj: Trajectory = gate.trajectoryFor(verdict.modified, scene);
         output = { trajectory: traj, command: verdict.modified };
       }
-      return { state: { inner: r.state, mrm: m.state, verdicts }, output };
+      return { state: { inner: r.state, mrm: m.state, verdicts }, output: { ...output, verdict } };
     },
   };
 }

@@ -7,7 +7,7 @@ import { Worker } from 'node:worker_threads';
 import { createPlanner } from '../planner/index.ts';
 import { runScenario } from '../sim/index.ts';
 import { evaluateRun } from '../sim/metrics/index.ts';
-import { FUZZ_FAMILIES, type FuzzFamily, fuzzCase } from './fuzzScenario.ts';
+import { buildFuzzMaps, FUZZ_FAMILIES, type FuzzFamily, type FuzzMaps, fuzzCase } from './fuzzScenario.ts';
 import { createGatedPlanner } from './GatedPlanner.ts';
 
 export interface FuzzOptions {
@@ -45,8 +45,14 @@ export interface FuzzReport {
 }
 
 /** Runs one fuzz case gate-off and gate-on. */
-export function runFuzzCase(seed: number, index: number, plannerName: string, durationS: number): FuzzRun {
-  const c = fuzzCase(seed, index, durationS);
+export function runFuzzCase(
+  seed: number,
+  index: number,
+  plannerName: string,
+  durationS: number,
+  maps: FuzzMaps = buildFuzzMaps(),
+): FuzzRun {
+  const c = fuzzCase(seed, index, durationS, maps);
   const mk = () => {
     const p = createPlanner(plannerName);
     if (!p.ok) throw new Error(p.error.message);
@@ -103,9 +109,11 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzReport> {
   const workers = Math.max(1, Math.min(opts.workers ?? 1, opts.n));
   const runs: FuzzRun[] = new Array(opts.n);
   let done = 0;
+  let maps: FuzzMaps | undefined;
   const safeRun = (i: number): FuzzRun => {
     try {
-      return runFuzzCase(opts.seed, i, planner, durationS);
+      maps ??= buildFuzzMaps();
+      return runFuzzCase(opts.seed, i, planner, durationS, maps);
     } catch (e) {
       return {
         index: i,

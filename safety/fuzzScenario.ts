@@ -5,7 +5,7 @@
  * Starts that no driver could survive (an obstacle inside the stopping distance, a cut-in closer
  * than 8 m) are not drawn: the campaign measures avoidable collisions.
  */
-import { createRng, type Scenario, type ScenarioAgent } from '../core/index.ts';
+import { createRng, type RoadMapData, type Scenario, type ScenarioAgent } from '../core/index.ts';
 import { RoadMap } from '../sim/index.ts';
 import {
   egoOn,
@@ -33,10 +33,18 @@ export const FUZZ_FAMILIES = [
 ] as const;
 export type FuzzFamily = (typeof FUZZ_FAMILIES)[number];
 
-const roadData = road({ lanes: 2, oncoming: true, speedLimitMps: 16.7, lengthM: 400, id: 'fuzz_road' });
-const roadMap = new RoadMap(roadData);
-const jxData = intersection();
-const jxMap = new RoadMap(jxData);
+/** The two fuzz maps, built on first use (not at import: no work or state at module load). */
+export interface FuzzMaps {
+  roadData: RoadMapData;
+  roadMap: RoadMap;
+  jxData: RoadMapData;
+  jxMap: RoadMap;
+}
+export function buildFuzzMaps(): FuzzMaps {
+  const roadData = road({ lanes: 2, oncoming: true, speedLimitMps: 16.7, lengthM: 400, id: 'fuzz_road' });
+  const jxData = intersection();
+  return { roadData, roadMap: new RoadMap(roadData), jxData, jxMap: new RoadMap(jxData) };
+}
 
 export interface FuzzCase {
   family: FuzzFamily;
@@ -57,7 +65,13 @@ function pedestrian(id: string, track: ReturnType<typeof walkTrack>): ScenarioAg
 }
 
 /** Builds run `index` of a fuzz campaign with `seed` (deterministic). */
-export function fuzzCase(seed: number, index: number, durationS = 8): FuzzCase {
+export function fuzzCase(
+  seed: number,
+  index: number,
+  durationS = 8,
+  maps: FuzzMaps = buildFuzzMaps(),
+): FuzzCase {
+  const { roadData, roadMap, jxData, jxMap } = maps;
   const rng = createRng((seed * 100003 + index * 7919) >>> 0);
   const u = (a: number, b: number): number => a + (b - a) * rng();
   const family = FUZZ_FAMILIES[index % FUZZ_FAMILIES.length]!;

@@ -3,7 +3,7 @@
  * lane changes blended in (smoothstep lateral transition), and the lane / speed limit that holds
  * at each arc length. Planners follow it; metrics measure progress along it.
  */
-import { Polyline, type Vec2 } from '../core/index.ts';
+import { angleDiff, Polyline, type Vec2 } from '../core/index.ts';
 import type { RoadMap } from './RoadMap.ts';
 
 /** Sampling step of the reference path, m. */
@@ -23,10 +23,30 @@ export interface RoutePiece {
   laneS0: number;
 }
 
+/** Parameters of the curve-speed profile (`RoutePath.speedCap`). */
+export interface CurveSpeedParams {
+  /** Comfortable lateral acceleration in curves, m/s² (Bosetti et al. 2014: drivers keep ≲ 2–3 m/s² at urban speeds). */
+  latAccelMps2: number;
+  /** Braking used to slow down before a curve, m/s² (comfortable). */
+  decelMps2: number;
+  /** Window over which curvature is measured (smooths the polyline's vertex noise), m. */
+  curvatureWindowM: number;
+}
+
+export const DEFAULT_CURVE_SPEED: CurveSpeedParams = {
+  latAccelMps2: 2.0,
+  decelMps2: 2.0,
+  curvatureWindowM: 4,
+};
+
+/** Sampling step of the speed-cap profile, m. */
+const CAP_STEP_M = 0.5;
+
 export class RoutePath {
   readonly line: Polyline;
   readonly pieces: RoutePiece[];
   readonly laneIds: string[];
+  private readonly caps = new Map<string, Float64Array>();
 
   private constructor(line: Polyline, pieces: RoutePiece[], laneIds: string[]) {
     this.line = line;
@@ -119,5 +139,42 @@ export class RoutePath {
   /** Speed limit at path arc length s, m/s. */
   speedLimitAt(map: RoadMap, sM: number): number {
     return map.mustLane(this.pieceAt(sM).laneId).data.speedLimitMps;
+  }
+
+  /**
+   * The speed cap along the path every 0.5 m: min(speed limit, √(a_lat / |κ|)), lowered where
+   * needed so every curve can be reached by braking at `decelMps2` (a backward pass). Computed once
+   * per parameter set and cached.
+   */
+  speedCapProfile(map: RoadMap, p: CurveSpeedParams = DEFAULT_CURVE_SPEED): Float64Array {
+    const key = `${p.latAccelMps2}/${p.decelMps2}/${p.curvatureWindowM}`;
+    const cached = this.caps.get(key);
+    if (cached) return cached;
+    const L = this.line.length;
+    const n = Math.max(2, Math.ceil(L / CAP_STEP_M) + 1);
+    const v = new Float64Array(n);
+    const half = p.curvatureWindowM / 2;
+    for (let i = 0; i < n; i++) {
+      const s = Math.min(i * CAP_STEP_M, L);
+      const a = Math.max(0, s - half);
+      const b = Math.min(L, s + half);
+      const dh = Math.abs(angleDiff(this.line.headingAt(b), this.line.headingAt(a)));
+      const kappa = b > a ? dh / (b - a) : 0;
+      const vCurve = kappa > 1e-6 ? Math.sqrt(p.latAccelMps2 / kappa) : Infinity;
+      v[i] = Math.min(this.speedLimitAt(map, s), vCurve);
+    }
+    for (let i = n - 2; i >= 0; i--)
+      v[i] = Math.min(v[i]!, Math.sqrt(v[i + 1]! ** 2 + 2 * p.decelMps2 * CAP_STEP_M));
+    this.caps.set(key, v);
+    return v;
+  }
+
+  /** The speed cap at path arc length s (linear between samples; the end value beyond the end), m/s. */
+  speedCapAt(map: RoadMap, sM: number, p: CurveSpeedParams = DEFAULT_CURVE_SPEED): number {
+    const v = this.speedCapProfile(map, p);
+    const f = Math.min(Math.max(sM / CAP_STEP_M, 0), v.length - 1);
+    const i = Math.min(Math.floor(f), v.length - 2);
+    const w = f - i;
+    return v[i]! * (1 - w) + v[i + 1]! * w;
   }
 }

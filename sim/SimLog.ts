@@ -9,6 +9,7 @@ import type {
   TrackPoint,
   TrafficLightState,
   VehicleParams,
+  Verdict,
 } from '../core/index.ts';
 
 export type AgentMode = 'nonreactive' | 'reactive';
@@ -23,6 +24,10 @@ export interface SimTick {
   lights: TrafficLightState[];
   /** The command the planner issued at this tick, if it issues mid-level commands. */
   command?: MidLevelCommand;
+  /** The safety gate's verdict on that command, when the run was gated. */
+  verdict?: Verdict;
+  /** The planner's BEV input as a PNG data URL, when recorded (viewer inset). */
+  bevPng?: string;
   /** Planned rear-axle poses from this tick (x, y, heading triples), for the viewer; optional. */
   plan?: number[];
   /** Planner wall time for this tick, ms (excluded from determinism checks). */

@@ -141,6 +141,7 @@ export function runScenario(scenario: Scenario, map: RoadMap, planner: Planner, 
     plannerState = state;
     const tick: SimTick = { tS, ego: snap.ego, agents: snap.agents, lights: snap.lights, planMs };
     if (output.command) tick.command = output.command;
+    if (output.verdict) tick.verdict = output.verdict;
     if (opts.recordPlans) {
       tick.plan = [];
       for (let i = 0; i < output.trajectory.points.length; i += 5) {

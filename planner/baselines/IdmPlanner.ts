@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import type { FrenetPoint } from '../../core/index.ts';
-import { findLead, idmAccel, type LeadInfo } from '../../sim/index.ts';
+import { DEFAULT_CURVE_SPEED, findLead, idmAccel, type LeadInfo } from '../../sim/index.ts';
 import type { Planner } from '../Planner.ts';
 import {
   egoArcLength,
@@ -30,6 +30,12 @@ export const IdmPlannerParamsSchema = z.object({
   exponent: z.number().positive().default(4),
   /** Look-ahead for the lead, m. */
   lookaheadM: z.number().positive().default(80),
+  /**
+   * Comfortable lateral acceleration in curves, m/s² (edgeplan addition: nuPlan's IDM planner
+   * drives the speed limit into any curve); the target speed is capped by RoutePath.speedCapAt.
+   * 0 disables the cap.
+   */
+  curveLatAccelMps2: z.number().nonnegative().default(2.0),
 });
 export type IdmPlannerParams = z.infer<typeof IdmPlannerParamsSchema>;
 
@@ -43,6 +49,8 @@ export function idmPlanner(params: Partial<IdmPlannerParams> = {}): Planner<Stat
   const lead: LeadInfo = { sM: Infinity, speedMps: 0, index: -1 };
   const s = new Float64Array(HORIZON_STEPS + 1);
   const v = new Float64Array(HORIZON_STEPS + 1);
+  const curve =
+    p.curveLatAccelMps2 > 0 ? { ...DEFAULT_CURVE_SPEED, latAccelMps2: p.curveLatAccelMps2 } : undefined;
   return {
     name: 'idm',
     init: () => ({ sM: Number.NaN }),
@@ -73,9 +81,15 @@ export function idmPlanner(params: Partial<IdmPlannerParams> = {}): Planner<Stat
           gap = stopS - fs;
           lv = 0;
         }
-        const target = ctx.route.speedLimitAt(ctx.map, s[k - 1]!);
-        const a = idmAccel(v[k - 1]!, target, gap, lv, p);
-        v[k] = Math.max(0, v[k - 1]! + a * STEP_S);
+        const limit = ctx.route.speedLimitAt(ctx.map, s[k - 1]!);
+        const cap = curve ? ctx.route.speedCapAt(ctx.map, s[k - 1]!, curve) : Infinity;
+        const a = idmAccel(v[k - 1]!, Math.min(limit, cap), gap, lv, p);
+        // IDM's free-road term brakes only gently above its target (a_max·(1 − (v/v0)^δ)); the cap
+        // already includes the braking before each curve, so it bounds the speed directly.
+        v[k] = Math.min(
+          Math.max(0, v[k - 1]! + a * STEP_S),
+          Math.max(cap, v[k - 1]! - p.decelMaxMps2 * STEP_S),
+        );
         s[k] = s[k - 1]! + 0.5 * (v[k - 1]! + v[k]!) * STEP_S;
         leadS += leadV * STEP_S;
       }

@@ -51,6 +51,8 @@ import type {
 import { obbDistance } from '../../core/index.ts';
 import {
   type BicycleCommand,
+  type CurveSpeedParams,
+  DEFAULT_CURVE_SPEED,
   LqrTracker,
   type RoadMap,
   type RoutePath,
@@ -70,6 +72,11 @@ const count = () => z.number().int().positive();
 export const PdmClosedParamsSchema = z.object({
   /** pdm_closed_planner.yaml idm_policies.speed_limit_fraction. */
   speedLimitFractions: z.array(pos()).min(1).default([0.2, 0.4, 0.6, 0.8, 1.0]),
+  /**
+   * edgeplan addition, not in tuplan_garage: comfortable lateral acceleration in curves, m/s²; the
+   * speed limit the fractions apply to is capped by RoutePath.speedCapAt. 0 = the original PDM.
+   */
+  curveLatAccelMps2: z.number().nonnegative().default(2.0),
   /** pdm_closed_planner.yaml lateral_offsets, m, left positive (the centreline is always path 0). */
   lateralOffsetsM: z.array(num()).default([-1.0, 1.0]),
   /** pdm_closed_planner.yaml idm_policies.min_gap_to_lead_agent, m. */
@@ -232,11 +239,15 @@ export class PdmClosed {
   private objIdx = new Int32Array(64);
   private objS = new Float64Array(64);
 
+  private readonly curve: CurveSpeedParams | undefined;
+
   constructor(params: PdmClosedParams, ctx: PlannerContext) {
     const p = params;
     this.params = p;
     this.map = ctx.map;
     this.route = ctx.route;
+    this.curve =
+      p.curveLatAccelMps2 > 0 ? { ...DEFAULT_CURVE_SPEED, latAccelMps2: p.curveLatAccelMps2 } : undefined;
     const centre = PdmPath.fromPolyline(ctx.route.line);
     this.paths = [centre, ...p.lateralOffsetsM.map((d) => centre.offset(d))];
     this.nLon = p.speedLimitFractions.length;
@@ -370,7 +381,10 @@ export class PdmClosed {
 
     // IDM target speeds from the speed limit where the ego is (batch_idm_policy.py::update).
     const sEgo = this.paths[0]!.project(ego.x, ego.y, this.frenet);
-    const limit = this.route.speedLimitAt(this.map, sEgo);
+    let limit = this.route.speedLimitAt(this.map, sEgo);
+    // edgeplan addition (not in tuplan_garage): cap by the curve speed ahead, so the proposals
+    // do not carry the speed limit into a tight corner. curveLatAccelMps2 = 0 is the original.
+    if (this.curve) limit = Math.min(limit, this.route.speedCapAt(this.map, sEgo, this.curve));
     let maxTarget = 0;
     for (let i = 0; i < this.nLon; i++) {
       this.targetSpeeds[i] = p.speedLimitFractions[i]! * limit;

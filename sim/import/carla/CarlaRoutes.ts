@@ -34,7 +34,7 @@ const LOCATE_MAX_M = 3;
 /** Time budget for the expert run: route length at 40 % of the mean speed limit plus 20 s (slow turns, starting). */
 const BUDGET_SPEED_FRACTION = 0.4;
 /** The scenario lasts this long after the expert stops at the goal, s. */
-const AFTER_ARRIVAL_S = 3;
+const AFTER_ARRIVAL_S = 10;
 
 export interface RouteEvent {
   type: string;

@@ -25,6 +25,7 @@ export const DEFAULT_EXPERT: ExpertParams = {
   curvatureWindowM: 4,
 };
 
+/** Sampling step of RoutePath.speedCapProfile, m. */
 const STEP_M = 0.5;
 
 /**
@@ -41,19 +42,13 @@ export function expertAlongPath(
   p: ExpertParams = DEFAULT_EXPERT,
 ): { track: TrackPoint[]; arrivalS: number } {
   const L = Math.max(0, Math.min(goalSM, path.line.length));
+  const cap = path.speedCapProfile(map, {
+    latAccelMps2: p.latAccelMps2,
+    decelMps2: p.decelMps2,
+    curvatureWindowM: p.curvatureWindowM,
+  });
   const n = Math.max(2, Math.ceil(L / STEP_M) + 1);
-  const vmax = new Float64Array(n);
-  const half = p.curvatureWindowM / 2;
-  for (let i = 0; i < n; i++) {
-    const s = Math.min(i * STEP_M, L);
-    const a = Math.max(0, s - half);
-    const b = Math.min(path.line.length, s + half);
-    let dh = path.line.headingAt(b) - path.line.headingAt(a);
-    dh = Math.atan2(Math.sin(dh), Math.cos(dh));
-    const kappa = b > a ? Math.abs(dh) / (b - a) : 0;
-    const vCurve = kappa > 1e-6 ? Math.sqrt(p.latAccelMps2 / kappa) : Infinity;
-    vmax[i] = Math.min(path.speedLimitAt(map, s), vCurve);
-  }
+  const vmax = cap.slice(0, n);
   // Forward pass (acceleration from v0) and backward pass (braking to 0 at the goal).
   vmax[0] = Math.min(vmax[0]!, Math.max(v0Mps, 0));
   for (let i = 1; i < n; i++)
