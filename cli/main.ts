@@ -282,6 +282,24 @@ function buildProgram(out: (s: string) => void): Command {
             ...cols.map(() => 'r' as const),
           ]),
         );
+        // The headline: one row per planner, one column per mode (nuPlan's CLS-NR / CLS-R).
+        const scoreOf = (p: string, m: AgentMode) =>
+          res.summaries.find((s) => s.mode === m && s.planner === p)!;
+        const atFault = (p: string, m: AgentMode) =>
+          res.results.filter((r) => r.job.planner === p && r.job.mode === m && r.result.collisions > 0)
+            .length;
+        out('');
+        out(
+          markdownTable(
+            ['planner', ...modes.map(label), ...modes.map((m) => `at-fault collisions ${label(m)}`)],
+            planners.map((p) => [
+              p,
+              ...modes.map((m) => pct(scoreOf(p, m).score)),
+              ...modes.map((m) => `${atFault(p, m)}/${refs.length}`),
+            ]),
+            ['l', ...modes.map(() => 'r' as const), ...modes.map(() => 'r' as const)],
+          ),
+        );
         const simS = res.results.reduce((a, r) => a + r.result.simSeconds, 0);
         const wallS = (performance.now() - t0) / 1000;
         out(
