@@ -53,28 +53,47 @@ function throughput(
   };
 }
 
-const planners = ['constant-velocity', 'idm', 'pdm-closed'];
-// Warm-up (JIT) on one pass, then measure.
-for (const p of planners) throughput(p, 1);
-const rows = planners.map((p) => {
-  const r = throughput(p, 2);
+function simBench(): string {
+  const planners = ['constant-velocity', 'idm', 'pdm-closed'];
+  // Warm-up (JIT) on one pass, then measure.
+  for (const p of planners) throughput(p, 1);
+  const rows = planners.map((p) => {
+    const r = throughput(p, 2);
+    return [
+      p,
+      `${r.rt.toFixed(0)}×`,
+      `${(100 * r.planShare).toFixed(0)}%`,
+      r.tickMsP50.toFixed(3),
+      r.tickMsP99.toFixed(3),
+    ];
+  });
   return [
-    p,
-    `${r.rt.toFixed(0)}×`,
-    `${(100 * r.planShare).toFixed(0)}%`,
-    r.tickMsP50.toFixed(3),
-    r.tickMsP99.toFixed(3),
-  ];
-});
-console.log(
-  `## Simulator throughput — built-in suite (${BUILTIN_IDS.length} scenarios × 2 modes × 2 repeats), one thread`,
-);
-console.log(
-  markdownTable(['planner', 'real-time factor', 'planner share', 'plan ms p50', 'plan ms p99'], rows, [
-    'l',
-    'r',
-    'r',
-    'r',
-    'r',
-  ]),
-);
+    `## Simulator throughput — built-in suite (${BUILTIN_IDS.length} scenarios × 2 modes × 2 repeats), one thread`,
+    markdownTable(['planner', 'real-time factor', 'planner share', 'plan ms p50', 'plan ms p99'], rows, [
+      'l',
+      'r',
+      'r',
+      'r',
+      'r',
+    ]),
+  ].join('\n');
+}
+
+const SECTIONS: Record<string, () => string | Promise<string>> = {
+  sim: simBench,
+  import: () => importBench(),
+  nuplan: () => benchNuplan(),
+  perception: async () => `${perceptionBench()}\n${await bevAllocationCheck()}`,
+  safety: () => benchSafety(),
+};
+
+const wanted = process.argv.slice(2);
+for (const name of wanted.length > 0 ? wanted : Object.keys(SECTIONS)) {
+  const section = SECTIONS[name];
+  if (!section) {
+    console.error(`bench: unknown section ${name} (${Object.keys(SECTIONS).join(', ')})`);
+    process.exitCode = 2;
+    continue;
+  }
+  console.log(`\n${await section()}`);
+}
