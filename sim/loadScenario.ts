@@ -4,11 +4,12 @@
  * optional `#<id>`). Map files referenced by a scenario may be JSON or any importable map
  * (`.xodr`, `.osm`, …). Every failure is a Result naming the file and field, never a throw.
  */
-import { readFileSync } from 'node:fs';
+
 import { dirname, extname, resolve } from 'node:path';
 import { fail, ok, parseWith, type Result, type Scenario, ScenarioSchema } from '../core/index.ts';
 import { importCarlaRoutes, importFile } from './import/index.ts';
 import { RoadMap } from './RoadMap.ts';
+import { readTextFile } from './readTextFile.ts';
 import { BUILTIN_IDS, builtinScenario } from './scenarios/builtin.ts';
 
 export interface LoadedScenario {
@@ -17,18 +18,10 @@ export interface LoadedScenario {
 }
 
 function readJson(path: string): Result<unknown> {
-  let text: string;
+  const text = readTextFile(path);
+  if (!text.ok) return text;
   try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    return fail(
-      'IO_ERROR',
-      path,
-      (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : String(e),
-    );
-  }
-  try {
-    return ok(JSON.parse(text));
+    return ok(JSON.parse(text.value));
   } catch (e) {
     return fail('PARSE_ERROR', path, `not valid JSON (${(e as Error).message})`);
   }

@@ -7,7 +7,8 @@
  * `verdict` and `bevPng` on a tick are optional fields that the safety gate and the BEV transform
  * will add; the readers show "no safety data" / "no BEV" when they are absent.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+
+import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import {
@@ -24,6 +25,7 @@ import {
   VerdictSchema,
 } from '../../core/index.ts';
 import { ScenarioMetricsSchema } from '../metrics/index.ts';
+import { readTextFile } from '../readTextFile.ts';
 
 export const RunTickSchema = z.object({
   tS: z.number(),
@@ -57,13 +59,9 @@ export type RunLog = z.infer<typeof RunLogSchema>;
 
 /** Reads and validates one run-log JSON file. */
 export function readRunLog(path: string): Result<RunLog> {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    return fail('IO_ERROR', path, code === 'ENOENT' ? 'no such file' : String(e));
-  }
+  const read = readTextFile(path);
+  if (!read.ok) return read;
+  const text = read.value;
   let data: unknown;
   try {
     data = JSON.parse(text);

@@ -5,6 +5,7 @@
  * the shortest lane route, and the expert drives that route with an IDM at the speed limit (as the
  * built-in library does). Trigger points that lie on the route become events (see README).
  */
+
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import {
@@ -20,6 +21,7 @@ import {
 } from '../../../core/index.ts';
 import { RoadMap } from '../../RoadMap.ts';
 import { RoutePath } from '../../RoutePath.ts';
+import { readTextFile } from '../../readTextFile.ts';
 import { loadOpenDrive } from '../opendrive/index.ts';
 import { attr, guard, kid, kids, num, parseXml, type XNode } from '../opendrive/XmlTree.ts';
 import type { ImportOptions, ImportResult } from '../types.ts';
@@ -233,13 +235,9 @@ export function routeScenario(
 
 /** Imports a leaderboard routes file: one Scenario per route whose town map is available. */
 export function importCarlaRoutes(path: string, opts: ImportOptions = {}): Result<ImportResult> {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    return fail('IO_ERROR', path, code === 'ENOENT' ? 'no such file' : String(e));
-  }
+  const read = readTextFile(path);
+  if (!read.ok) return read;
+  const text = read.value;
   return guard(path, () => {
     const root = parseXml(text, path, 'routes');
     if (!root.ok) return root;

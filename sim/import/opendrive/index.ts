@@ -1,7 +1,8 @@
 /** OpenDRIVE importer: `.xodr` → RoadMapData (see README for what is read and how). */
-import { readFileSync } from 'node:fs';
+
 import { basename, extname } from 'node:path';
-import { fail, ok, type Result } from '../../../core/index.ts';
+import { ok, type Result } from '../../../core/index.ts';
+import { readTextFile } from '../../readTextFile.ts';
 import type { ImportOptions, ImportResult } from '../types.ts';
 import { buildOpenDrive, type OpenDriveResult } from './OpenDriveMap.ts';
 import { guard, parseXml } from './XmlTree.ts';
@@ -26,13 +27,9 @@ const cache = new Map<string, OpenDriveResult>();
 export function loadOpenDrive(path: string): Result<OpenDriveResult> {
   const hit = cache.get(path);
   if (hit) return ok(hit);
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    return fail('IO_ERROR', path, code === 'ENOENT' ? 'no such file' : String(e));
-  }
+  const read = readTextFile(path);
+  if (!read.ok) return read;
+  const text = read.value;
   const r = parseOpenDrive(text, path);
   if (r.ok) {
     if (cache.size > 8) cache.clear();

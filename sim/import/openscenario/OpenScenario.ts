@@ -4,6 +4,7 @@
  * the ego's scripted motion becomes the expert, every other entity a replay track. Everything
  * the subset does not cover is listed in `unsupported` with its element path.
  */
+
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import {
@@ -18,6 +19,7 @@ import {
 } from '../../../core/index.ts';
 import { RoadMap } from '../../RoadMap.ts';
 import { RoutePath } from '../../RoutePath.ts';
+import { readTextFile } from '../../readTextFile.ts';
 import { findTown } from '../carla/index.ts';
 import { loadOpenDrive, type OpenDriveResult } from '../opendrive/index.ts';
 import { attr, guard, ImportError, kid, kids, num, parseXml, type XNode } from '../opendrive/XmlTree.ts';
@@ -146,13 +148,9 @@ function mapFileOf(root: XNode, xoscPath: string, opts: ImportOptions): string |
 }
 
 export function importOpenScenario(path: string, opts: ImportOptions = {}): Result<ImportResult> {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    return fail('IO_ERROR', path, code === 'ENOENT' ? 'no such file' : String(e));
-  }
+  const read = readTextFile(path);
+  if (!read.ok) return read;
+  const text = read.value;
   return guard(path, () => {
     const parsed = parseXml(text, path, 'OpenSCENARIO');
     if (!parsed.ok) return parsed;
