@@ -6,17 +6,20 @@
  * signs the chain head with ed25519. Each entry is written with one `write` call; on open a
  * trailing partial line (a write torn by a crash) is truncated and reported.
  */
+
 import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject, sign } from 'node:crypto';
 import {
   closeSync,
   existsSync,
   fsyncSync,
   ftruncateSync,
+  mkdirSync,
   openSync,
   readFileSync,
   writeFileSync,
   writeSync,
 } from 'node:fs';
+import { dirname } from 'node:path';
 import { z } from 'zod';
 import {
   AuditRecordSchema,
@@ -106,6 +109,7 @@ export function checkpointMessage(seq: number, prevHash: string): Buffer {
 
 function loadOrCreateKey(path: string): KeyObject {
   if (existsSync(path)) return createPrivateKey(readFileSync(path, 'utf8'));
+  mkdirSync(dirname(path), { recursive: true });
   const { privateKey } = generateKeyPairSync('ed25519');
   writeFileSync(path, privateKey.export({ type: 'pkcs8', format: 'pem' }) as string, { mode: 0o600 });
   return privateKey;
@@ -155,6 +159,7 @@ export class AuditLog {
    */
   static open(path: string, opts: AuditLogOptions = {}): Result<{ log: AuditLog; recovery: RecoveryReport }> {
     try {
+      mkdirSync(dirname(path), { recursive: true });
       const key = opts.keyPath ? loadOrCreateKey(opts.keyPath) : undefined;
       const pub = key ? (createPublicKey(key).export({ type: 'spki', format: 'pem' }) as string) : '';
       const configHash = opts.configHash ?? '';
