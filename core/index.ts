@@ -5,5 +5,6 @@ export * from './geometry.ts';
 export * from './obb.ts';
 export * from './result.ts';
 export * from './SavGol.ts';
+export * from './sceneContext.ts';
 export * from './schemas.ts';
 export * from './topics.ts';
