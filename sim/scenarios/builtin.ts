@@ -38,14 +38,22 @@ const ROBOT: VehicleParams = VehicleParamsSchema.parse({
   maxYawRateRadps: 1.5,
 });
 
-type Draft = Omit<ScenarioInput, 'expert' | 'formatVersion'> & { expert?: TrackPoint[] };
+/** What an entry builds; `finish` adds the id, the inline map, the duration and the expert. */
+type Draft = Omit<ScenarioInput, 'expert' | 'formatVersion' | 'id' | 'map'> & { expert?: TrackPoint[] };
 
-function finish(d: Draft, map: RoadMap): Scenario {
+function finish(id: string, d: Draft, map: RoadMap): Scenario {
   const placeholder: TrackPoint[] = [
     { tS: 0, x: d.egoStart.x, y: d.egoStart.y, headingRad: d.egoStart.headingRad, speedMps: 0 },
     { tS: 0.1, x: d.egoStart.x, y: d.egoStart.y, headingRad: d.egoStart.headingRad, speedMps: 0 },
   ];
-  const draft = scenario({ formatVersion: 1, durationS: DURATION, ...d, expert: d.expert ?? placeholder });
+  const draft = scenario({
+    formatVersion: 1,
+    id,
+    durationS: DURATION,
+    ...d,
+    map: inlineMap(map.data),
+    expert: d.expert ?? placeholder,
+  });
   if (d.expert) return draft;
   // The expert is an attentive driver: IDM that brakes as hard as a human does when needed.
   const log = runScenario(draft, map, idmPlanner({ decelMaxMps2: 6, accelMaxMps2: 1.5 }), {
@@ -82,10 +90,8 @@ const entries: Entry[] = [
       return {
         map,
         draft: {
-          id: 'curvy_lane_follow',
           description: 'Follow the lane on a winding two-lane road with a slower car far ahead.',
           tags: ['following_lane_with_lead', 'curvy', 'high_lateral_acceleration'],
-          map: inlineMap(data),
           egoStart: egoOn(map, 'R0', 15, 12),
           route: { laneIds: ['R0'] },
           agents: [idmAgent(map, 'lead', ['R0'], 110, 10, 10), idmAgent(map, 'oncoming', ['O0'], 200, 12)],
@@ -107,10 +113,8 @@ const entries: Entry[] = [
       return {
         map,
         draft: {
-          id: 'hard_braking_lead',
           description: 'The lead car brakes hard (−5 m/s²) to a standstill 4 s in.',
           tags: ['stopping_with_lead', 'emergency_braking'],
-          map: inlineMap(data),
           egoStart: egoOn(map, 'R0', 20, 15),
           route: { laneIds: ['R0'] },
           agents: [
@@ -142,10 +146,8 @@ const entries: Entry[] = [
       return {
         map,
         draft: {
-          id: 'stop_and_go',
           description: 'Stop-and-go queue: the lead car stops, creeps on, and stops again.',
           tags: ['stationary_in_traffic', 'low_magnitude_speed'],
-          map: inlineMap(data),
           egoStart: egoOn(map, 'R0', 20, 8),
           route: { laneIds: ['R0'] },
           agents: [replayAgent('lead', lead, { reactive: 'replay' })],
@@ -168,10 +170,8 @@ const entries: Entry[] = [
       return {
         map,
         draft: {
-          id: 'cut_in',
           description: 'A car in the left lane cuts in close ahead of the ego and slows down.',
           tags: ['near_multiple_vehicles', 'cut_in'],
-          map: inlineMap(data),
           egoStart: egoOn(map, 'R0', 20, 14),
           route: { laneIds: ['R0'] },
           agents: [
@@ -190,10 +190,8 @@ const entries: Entry[] = [
       return {
         map,
         draft: {
-          id: 'route_lane_change',
           description: 'The route continues in the left lane: change lanes into a gap in moving traffic.',
           tags: ['changing_lane', 'near_multiple_vehicles'],
-          map: inlineMap(data),
           egoStart: egoOn(map, 'R0', 30, 11),
           route: { laneIds: ['R0', 'R1'] },
           agents: [
@@ -232,11 +230,9 @@ const entries: Entry[] = [
       return {
         map,
         draft: {
-          id: 'parked_truck_borrow',
           description:
             'A truck parked in the lane: wait for the oncoming car, then borrow the oncoming lane.',
           tags: ['traversing_pickup_dropoff', 'lane_borrow', 'behind_long_vehicle'],
-          map: inlineMap(data),
           egoStart: egoOn(map, 'R0', 20, 9),
           route: { laneIds: ['R0'] },
           agents: [truck, idmAgent(map, 'oncoming', ['O0'], 230, 11)],
@@ -253,10 +249,8 @@ const entries: Entry[] = [
       return {
         map,
         draft: {
-          id: 'unprotected_left',
           description: 'Unprotected left turn across two oncoming cars going straight.',
           tags: ['starting_left_turn', 'unprotected_turn'],
-          map: inlineMap(data),
           egoStart: egoOn(map, 'IN3', 92, 7),
           route: { laneIds: ['IN3', 'C32', 'OUT2'] },
           agents: [
@@ -275,10 +269,8 @@ const entries: Entry[] = [
       return {
         map,
         draft: {
-          id: 'red_light',
           description: 'Approach a red light at 12 m/s; it turns green after 9 s while cross traffic clears.',
           tags: ['starting_straight_traffic_light_intersection_traversal', 'traffic_light'],
-          map: inlineMap(data),
           egoStart: egoOn(map, 'IN2', 60, 12),
           route: { laneIds: ['IN2', 'C20', 'OUT0'] },
           agents: [idmAgent(map, 'cross', ['IN3', 'C31', 'OUT1'], 85, 10)],
@@ -312,10 +304,8 @@ const entries: Entry[] = [
       return {
         map,
         draft: {
-          id: 'crosswalk_pedestrian',
           description: 'A pedestrian crosses the crosswalk just past the intersection as the ego arrives.',
           tags: ['waiting_for_pedestrian_to_cross', 'vru'],
-          map: inlineMap(data),
           egoStart: egoOn(map, 'IN2', 70, 10),
           route: { laneIds: ['IN2', 'C20', 'OUT0'] },
           agents: [
@@ -345,10 +335,8 @@ const entries: Entry[] = [
       return {
         map,
         draft: {
-          id: 'occluded_pedestrian',
           description: 'A pedestrian steps out from behind a van parked on the shoulder.',
           tags: ['vru', 'occlusion', 'waiting_for_pedestrian_to_cross'],
-          map: inlineMap(data),
           egoStart: egoOn(map, 'R0', 20, 11),
           route: { laneIds: ['R0'] },
           agents: [
@@ -383,10 +371,8 @@ const entries: Entry[] = [
       return {
         map,
         draft: {
-          id: 'highway_merge',
           description: 'Merge from an on-ramp into moving highway traffic before the acceleration lane ends.',
           tags: ['changing_lane', 'merge', 'high_magnitude_speed'],
-          map: inlineMap(data),
           egoStart: egoOn(map, 'RAMP', 20, 17),
           route: { laneIds: ['RAMP', 'ACC', 'R0'] },
           agents: [
@@ -408,10 +394,8 @@ const entries: Entry[] = [
       return {
         map,
         draft: {
-          id: 'warehouse_robot',
           description: 'A warehouse robot in an aisle; a worker walks across its path at the walkway.',
           tags: ['robot', 'vru', 'warehouse'],
-          map: inlineMap(data),
           vehicle: ROBOT,
           egoStart: egoOn(map, 'A1', 5, 1.2, 0),
           route: { laneIds: ['A1'] },
@@ -467,10 +451,8 @@ const entries: Entry[] = [
       return {
         map,
         draft: {
-          id: 'dense_highway',
           description: 'Follow the lead in the middle lane of a busy three-lane highway.',
           tags: ['following_lane_with_lead', 'near_multiple_vehicles', 'high_magnitude_speed'],
-          map: inlineMap(data),
           egoStart: egoOn(map, 'R1', 45, 21),
           route: { laneIds: ['R1'] },
           agents,
@@ -488,5 +470,5 @@ export function builtinScenario(id: string): { scenario: Scenario; map: RoadMap 
   const e = entries.find((x) => x.id === id);
   if (!e) return undefined;
   const { draft, map } = e.build();
-  return { scenario: finish(draft, map), map };
+  return { scenario: finish(e.id, draft, map), map };
 }
