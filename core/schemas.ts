@@ -191,6 +191,11 @@ export const MidLevelCommandSchema = z
     targetLaneId: z.string().optional(),
     /** Where to stop, as a map point (STOP only). */
     stopAt: Vec2Schema.optional(),
+    /**
+     * Braking intensity for DECELERATE / STOP: the deceleration to apply, m/s² (positive). Absent:
+     * the executor's comfortable default. RSS's proper response is at least brakeMin.
+     */
+    decelMps2: positive().max(12).optional(),
     horizonS: positive().max(60).default(5),
     rationale: z.string().max(2000).default(''),
     issuedAtS: finite(),
