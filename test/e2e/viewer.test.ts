@@ -1,9 +1,8 @@
 /**
  * The viewer in real headless Chromium (WebGL through SwiftShader): loads a replay without console
  * errors, steps the timeline, clicks an agent and reads the inspector, shows a veto, and saves a
- * screenshot whose pixels show road and ego. Then measures, with 200 agents moving, JS time per
- * frame, draw calls per frame and the fps ratio to no agents — printed, not asserted (software
- * WebGL makes absolute timings meaningless; only the draw-call count is checked).
+ * screenshot whose pixels show road and ego; with 200 agents the draw-call count stays flat. Frame
+ * timings with 200 agents are a benchmark: `npm run bench viewer` (bench/viewer.ts).
  */
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
@@ -172,7 +171,8 @@ describe('viewer in headless Chromium', () => {
     }
   });
 
-  it('with 200 agents moving: draw calls stay flat; prints JS ms/frame and the fps ratio', async () => {
+  it('with 200 agents moving: one instanced mesh per agent kind, so draw calls do not grow with the count', async () => {
+    // Frame timings are a benchmark (`npm run bench viewer`); here only the draw-call count.
     const { log, map } = runLogOf('dense_highway');
     const crowd = withCrowd(log, map, 200);
     const started = await startViewer({ runs: [runViewOf(crowd, map)], live: false });
@@ -183,28 +183,10 @@ describe('viewer in headless Chromium', () => {
       await openViewer(p, started.value.url);
       const h = await hooks(p);
       await h.evaluate((x) => x.setCamera('top'));
-      const frames = 60;
-      // Interleave without / with agents twice so that drift in the machine's load affects both.
-      const none1 = await h.evaluate((x, f) => x.bench(f, false), frames);
-      const crowd1 = await h.evaluate((x, f) => x.bench(f, true), frames);
-      const none2 = await h.evaluate((x, f) => x.bench(f, false), frames);
-      const crowd2 = await h.evaluate((x, f) => x.bench(f, true), frames);
-      const fpsNone = (none1.fps + none2.fps) / 2;
-      const fpsCrowd = (crowd1.fps + crowd2.fps) / 2;
-      const js = (crowd1.jsMsPerFrame + crowd2.jsMsPerFrame) / 2;
-      const jsNone = (none1.jsMsPerFrame + none2.jsMsPerFrame) / 2;
-      const upd = (crowd1.updateMsPerFrame + crowd2.updateMsPerFrame) / 2;
-      console.log(
-        [
-          `perf (SwiftShader, ${frames} frames × 2 each, 960×540): agents drawn ${crowd1.agents} (200 added + scenario's)`,
-          `  JS per frame (scene update + render submission): ${js.toFixed(2)} ms with agents, ${jsNone.toFixed(2)} ms without (aim ≤ 4 ms); of which scene update ${upd.toFixed(2)} ms`,
-          `  draw calls per frame: ${crowd1.drawCalls} with agents, ${none1.drawCalls} without (aim: independent of agent count)`,
-          `  fps: ${fpsCrowd.toFixed(1)} with agents / ${fpsNone.toFixed(1)} without = ratio ${(fpsCrowd / fpsNone).toFixed(2)} (aim ≥ 0.8)`,
-        ].join('\n'),
-      );
-      // One instanced mesh per agent kind: at most one extra call per kind, whatever the count.
-      expect(crowd1.drawCalls - none1.drawCalls).toBeLessThanOrEqual(5);
-      expect(crowd1.agents).toBeGreaterThanOrEqual(200);
+      const none = await h.evaluate((x) => x.bench(3, false));
+      const many = await h.evaluate((x) => x.bench(3, true));
+      expect(many.agents).toBeGreaterThanOrEqual(200);
+      expect(many.drawCalls - none.drawCalls).toBeLessThanOrEqual(5);
       expect(errs).toEqual([]);
     } finally {
       await p.close();
