@@ -8,6 +8,7 @@ import { SingleBar } from 'cli-progress';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { formatError } from '../core/index.ts';
 import { createPlanner, PLANNER_NAMES } from '../planner/index.ts';
+import { runLogRecord } from '../sim/export/index.ts';
 import { importNuplan } from '../sim/import/index.ts';
 import { type AgentMode, evaluate, loadScenario, runScenario } from '../sim/index.ts';
 import { evaluateRun } from '../sim/metrics/index.ts';
@@ -179,8 +180,8 @@ function buildProgram(out: (s: string) => void): Command {
           if (o.out) {
             const dir = modesOf(o.mode).length > 1 ? join(o.out, mode) : o.out;
             mkdirSync(dir, { recursive: true });
-            const ticks = log.ticks.map(({ planMs: _t, ...t }) => t);
-            writeFileSync(join(dir, `${scenario.id}.json`), JSON.stringify({ ...log, ticks, metrics: m }));
+            const record = runLogRecord(log, m, { scenarioRef: ref, ...(o.map ? { mapPath: o.map } : {}) });
+            writeFileSync(join(dir, `${scenario.id}.json`), JSON.stringify(record));
             out(`wrote ${join(dir, `${scenario.id}.json`)}`);
           }
         }

@@ -6,6 +6,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { formatError } from '../core/index.ts';
 import { createPlanner } from '../planner/index.ts';
+import { runLogRecord } from './export/RunLog.ts';
 import { loadScenario } from './loadScenario.ts';
 import { evaluateRun } from './metrics/index.ts';
 import { runScenario } from './runScenario.ts';
@@ -50,8 +51,11 @@ export function runJob(job: EvalJob): JobResult {
   const planMs = log.ticks.reduce((a, t) => a + (t.planMs ?? 0), 0) / log.ticks.length;
   if (job.logDir) {
     mkdirSync(job.logDir, { recursive: true });
-    const ticks = log.ticks.map(({ planMs: _drop, ...t }) => t);
-    writeFileSync(join(job.logDir, `${scenario.id}.json`), JSON.stringify({ ...log, ticks, metrics: m }));
+    const record = runLogRecord(log, m, {
+      scenarioRef: job.scenario,
+      ...(job.mapPath ? { mapPath: job.mapPath } : {}),
+    });
+    writeFileSync(join(job.logDir, `${scenario.id}.json`), JSON.stringify(record));
   }
   return {
     id: scenario.id,

@@ -168,12 +168,19 @@ export function register(program: Command, out: Out): void {
     .action(async (runLog: string, o: { mcap: string; scenario?: string }) => {
       const log = readRunLog(runLog);
       if (!log.ok) throw new UsageError(formatError(log.error));
-      const loaded = loadScenario(o.scenario ?? log.value.scenarioId);
+      const loaded = loadScenario(
+        o.scenario ?? log.value.scenarioRef ?? log.value.scenarioId,
+        log.value.mapPath ? { mapPath: log.value.mapPath } : {},
+      );
       if (!loaded.ok) throw new UsageError(formatError(loaded.error));
-      const r = await exportMcap(log.value, loaded.value.map, o.mcap);
+      const r = await exportMcap(log.value, loaded.value.map, o.mcap, { nowUnixS: Date.now() / 1000 });
       if (!r.ok) throw new UsageError(formatError(r.error));
       const parts = Object.entries(r.value.messages).map(([t, n]) => `${t} ${n}`);
       out(`wrote ${r.value.path} (${(r.value.bytes / 1024).toFixed(0)} KiB; messages: ${parts.join(', ')})`);
+      const { source, startUnixS } = r.value.timeBase;
+      out(
+        `timestamps start at ${new Date(startUnixS * 1000).toISOString()} (${source === 'scenario start' ? "the scenario's start time" : 'the export time: the scenario has no start time'})`,
+      );
     });
 
   program
