@@ -83,8 +83,9 @@ export function suiteRefs(suite: string, o: SuiteOptions = {}): string[] {
     /* not a folder */
   }
   if (isDir) {
+    // `*.map.json` are road maps written by `edgeplan import`, not scenarios.
     const files = readdirSync(p)
-      .filter((f) => f.endsWith('.json'))
+      .filter((f) => f.endsWith('.json') && !f.endsWith('.map.json'))
       .sort();
     if (files.length === 0) throw new UsageError(`suite folder ${suite} holds no .json scenarios`);
     return files.map((f) => join(p, f));
@@ -231,10 +232,16 @@ function buildProgram(out: (s: string) => void): Command {
         });
         if (o.limit) refs = refs.slice(0, o.limit);
         const mapOpt = o.mapRoot ? { mapPath: o.mapRoot } : {};
-        for (const ref of refs) {
+        // A bad scenario file is reported and skipped; the rest are evaluated (exit 2 at the end).
+        const skipped: string[] = [];
+        refs = refs.filter((ref) => {
           const l = loadScenario(ref, mapOpt);
-          if (!l.ok) throw new UsageError(formatError(l.error));
-        }
+          if (l.ok) return true;
+          skipped.push(ref);
+          out(`skipped ${ref}: ${formatError(l.error)}`);
+          return false;
+        });
+        if (refs.length === 0) throw new UsageError(`no loadable scenario in ${suite}`);
         const modes = modesOf(o.mode);
         const bar = process.stderr.isTTY
           ? new SingleBar({
@@ -309,6 +316,8 @@ function buildProgram(out: (s: string) => void): Command {
         if (o.out)
           out(`results: ${resolve(o.out)} (${res.files.length} summary.json, per-scenario logs in */logs/)`);
         if (errors.length > 0) throw new UsageError(`${errors.length} run(s) failed`);
+        if (skipped.length > 0)
+          throw new UsageError(`${skipped.length} scenario file(s) skipped, see "skipped …" above`);
       },
     );
   registerCommands(program, out);

@@ -63,6 +63,10 @@ export interface LoadOptions {
   mapPath?: string;
 }
 
+/** How to run on a file that holds only a road map (said wherever one is given as a scenario). */
+const RUN_ON_A_MAP =
+  'a run needs a scenario on it: a Scenario JSON whose "map" is {"kind":"file","path":"<the map file>"} (with egoStart, route and expert), an OpenSCENARIO .xosc that uses it, or carla:<routes.xml>#<id> --map <town.xodr>; `edgeplan map <source file> --png map.png` draws the map';
+
 /** Splits `file#id`. */
 function splitId(ref: string): { file: string; id?: string } {
   const i = ref.lastIndexOf('#');
@@ -76,6 +80,12 @@ function fromImport(
 ): Result<LoadedScenario> {
   if (!r.ok) return r;
   const s = r.value.scenarios[0];
+  if (!s && r.value.map)
+    return fail(
+      'INVALID_INPUT',
+      where,
+      `holds a road map but no scenario (no planning problem): ${RUN_ON_A_MAP}`,
+    );
   if (!s) return fail('NOT_FOUND', where, 'the file holds no scenario');
   if (s.map.kind === 'file' && r.value.map) {
     const map = RoadMap.fromData(r.value.map, `${where}:map`);
@@ -100,6 +110,8 @@ export function loadScenario(ref: string, opts: LoadOptions = {}): Result<Loaded
   if (!ref.endsWith('.json')) {
     const { file, id } = splitId(ref);
     const ext = extname(file).toLowerCase();
+    if (ext === '.xodr')
+      return fail('INVALID_INPUT', file, `is an OpenDRIVE road map, not a scenario: ${RUN_ON_A_MAP}`);
     if (['.xosc', '.xml', '.osm', '.db'].includes(ext))
       return fromImport(
         importFile(file, {
@@ -116,5 +128,19 @@ export function loadScenario(ref: string, opts: LoadOptions = {}): Result<Loaded
   }
   const j = readJson(ref);
   if (!j.ok) return j;
+  const notScenario = roadMapNotScenario(j.value, ref);
+  if (notScenario) return notScenario;
   return scenarioFromData(j.value, ref, dirname(ref));
+}
+
+/**
+ * A RoadMap JSON (what `edgeplan import` writes for a bare `.xodr` or a CommonRoad file without a
+ * planning problem) handed where a scenario is expected: says what the file is and how to use it,
+ * instead of listing every Scenario field it lacks.
+ */
+function roadMapNotScenario(data: unknown, ref: string): Result<never> | undefined {
+  if (!data || typeof data !== 'object' || 'formatVersion' in data) return undefined;
+  const lanes = (data as { lanes?: unknown }).lanes;
+  if (!Array.isArray(lanes)) return undefined;
+  return fail('INVALID_INPUT', ref, `is a road map (${lanes.length} lanes), not a scenario: ${RUN_ON_A_MAP}`);
 }

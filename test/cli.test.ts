@@ -69,3 +69,52 @@ describe('edgeplan CLI', () => {
     expect(r2.stderr).toMatch(/not valid JSON/);
   });
 });
+
+describe('imported scenarios, end to end (import → eval → view)', () => {
+  const ROOT = join(import.meta.dirname, '..');
+  const dir = mkdtempSync(join(tmpdir(), 'ep-imported-'));
+  const scenarios = join(dir, 'scenarios');
+
+  it('import of a one-scenario file into a folder writes <id>.json there', () => {
+    const r = run('import', join(ROOT, 'data/commonroad/ZAM_Tutorial-1_2_T-1.xml'), '--out', scenarios);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain(`to ${join(scenarios, 'ZAM_Tutorial-1_1_T-1.json')}`);
+    const s = JSON.parse(readFileSync(join(scenarios, 'ZAM_Tutorial-1_1_T-1.json'), 'utf8')) as {
+      formatVersion: number;
+    };
+    expect(s.formatVersion).toBe(1);
+  });
+
+  it('import of a bare .xodr writes <map>.map.json and says that it is a map and how to run on it', () => {
+    const r = run('import', join(ROOT, 'data/carla/Town02.xodr'), '--out', scenarios);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain(`wrote map Town02 (216 lanes) to ${join(scenarios, 'Town02.map.json')}`);
+    expect(r.stdout).toContain('is a road map without a scenario');
+    expect(r.stdout).toContain('"map" is {"kind":"file"');
+  });
+
+  it('run on an imported map says it is a road map, not a scenario, in one line', () => {
+    const r = run('run', join(scenarios, 'Town02.map.json'));
+    expect(r.status).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toContain('is a road map (216 lanes), not a scenario');
+  });
+
+  it('eval of the folder reports a bad file, evaluates the rest, writes logs that view resolves', async () => {
+    writeFileSync(join(scenarios, 'broken.json'), '{"formatVersion": 1}');
+    const out = join(dir, 'results');
+    const r = run('eval', scenarios, '--planner', 'idm', '--out', out);
+    expect(r.stdout).toMatch(/^skipped .*broken\.json: invalid input/m);
+    // The map file is not taken for a scenario; the imported scenario is scored.
+    expect(r.stdout).not.toContain('Town02.map.json');
+    expect(r.stdout).toMatch(/\| ZAM_Tutorial-1_1_T-1 \|\s+\d+\.\d \|/);
+    expect(r.stderr.trim()).toBe('edgeplan: 1 scenario file(s) skipped, see "skipped …" above');
+    expect(r.status).toBe(2);
+    // What `edgeplan view <results>` does: the log names its scenario file, so the map resolves.
+    const { loadRunViews } = await import('../viewer/index.ts');
+    const views = loadRunViews([join(out, 'idm', 'logs', 'ZAM_Tutorial-1_1_T-1.json')]);
+    if (!views.ok) throw new Error(views.error.message);
+    expect(views.value.views[0]!.map.lanes.length).toBe(3);
+  });
+});
