@@ -92,6 +92,8 @@ export interface StackTick {
 export interface StackStats {
   plans: number;
   replans: number;
+  /** Commands that landed from the planner and were gated. */
+  commands: number;
   controlSteps: number;
   verdicts: { ALLOW: number; MODIFY: number; VETO: number };
   expiredSteps: number;
@@ -130,6 +132,7 @@ export function createStack(opts: StackOptions): Stack {
   const stats: StackStats = {
     plans: 0,
     replans: 0,
+    commands: 0,
     controlSteps: 0,
     verdicts: { ALLOW: 0, MODIFY: 0, VETO: 0 },
     expiredSteps: 0,
@@ -210,6 +213,7 @@ export function createStack(opts: StackOptions): Stack {
     const l = landed!;
     landed = undefined;
     if (!l.plan) return; // planner failed: keep the command in force (it expires on its own)
+    stats.commands++;
     let command = l.plan.command;
     if (!(command.expiresAtS > command.issuedAtS))
       command = { ...command, expiresAtS: command.issuedAtS + rates.commandLifetimeS };
@@ -303,10 +307,10 @@ export function createStack(opts: StackOptions): Stack {
       } else if (mrm.mode === 'SUCCEEDED') {
         command = stopCommand(snap, 'mrm:hold', rates.expiryDecelMps2);
       } else {
-        if (stats.plans > 0) expired = true;
+        if (stats.commands > 0) expired = true;
         command = stopCommand(
           snap,
-          stats.plans > 0 ? 'stack:expired' : 'stack:no-command',
+          stats.commands > 0 ? 'stack:expired' : 'stack:no-command',
           rates.expiryDecelMps2,
         );
       }
