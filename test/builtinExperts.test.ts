@@ -9,10 +9,10 @@
  * expert is fixed its case fails until it is taken off the list, so the list cannot go stale.
  */
 import { describe, expect, it } from 'vitest';
-import { createPlanner } from '../planner/index.ts';
+import { BUILTIN_IDS, builtinScenario } from '../scenarios/builtin/index.ts';
 import { runScenario } from '../sim/index.ts';
 import { evaluateRun } from '../sim/metrics/index.ts';
-import { BUILTIN_IDS, builtinScenario } from '../sim/scenarios/index.ts';
+import { createPlanner } from '../stack/index.ts';
 
 /** Built-ins whose expert collides today (agent, time, nuPlan collision type). */
 const EXPERT_COLLIDES: Record<string, string> = {

@@ -24,8 +24,8 @@ import {
   VehicleParamsSchema,
   VerdictSchema,
 } from '../../core/index.ts';
+import { readTextFile } from '../../core/readTextFile.ts';
 import { type ScenarioMetrics, ScenarioMetricsSchema } from '../metrics/index.ts';
-import { readTextFile } from '../readTextFile.ts';
 import type { SimLog } from '../SimLog.ts';
 
 export const RunTickSchema = z.object({
