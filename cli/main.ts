@@ -7,13 +7,14 @@ import { join, resolve } from 'node:path';
 import { SingleBar } from 'cli-progress';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { formatError } from '../core/index.ts';
+import { BASELINE_NAMES } from '../planner/index.ts';
 import { BUILTIN_IDS, builtinScenario } from '../scenarios/builtin/index.ts';
 import { importNuplan } from '../scenarios/import/index.ts';
-import { loadScenario } from '../scenarios/index.ts';
+import { loadScenario, SCENARIO_REF_KINDS } from '../scenarios/index.ts';
 import { runLogRecord } from '../sim/export/index.ts';
 import type { AgentMode } from '../sim/index.ts';
 import { evaluateRun } from '../sim/metrics/index.ts';
-import { createDriver, evaluate, PLANNER_NAMES, runDriver } from '../stack/index.ts';
+import { createDriver, evaluate, GATE_SUFFIX, PLANNER_NAMES, runDriver } from '../stack/index.ts';
 import { registerCommands } from './commands/index.ts';
 import { viewLive } from './commands/view.ts';
 import { UsageError } from './errors.ts';
@@ -97,6 +98,29 @@ export function suiteRefs(suite: string, o: SuiteOptions = {}): string[] {
     .filter(Boolean);
 }
 
+/** Suite kinds of `eval` (what suiteRefs takes), for the help. */
+const SUITE_KINDS: ReadonlyArray<{ ref: string; what: string }> = [
+  { ref: 'builtin', what: 'the built-in scenarios' },
+  {
+    ref: 'nuplan:<db dir | log.db>',
+    what: 'nuPlan logs (--map-root <maps>, --scenario-types a,b, --limit N)',
+  },
+  { ref: '<folder>', what: 'every scenario .json in a folder (import writes them; *.map.json are skipped)' },
+  { ref: '<ref>,<ref>,…', what: 'a comma list of scenario references (see `edgeplan run --help`)' },
+];
+
+/** Every planner name the CLI takes: the registry's names and each trajectory baseline behind the gate. */
+export const ALL_PLANNER_NAMES: readonly string[] = [
+  ...PLANNER_NAMES,
+  ...BASELINE_NAMES.map((n) => `${n}${GATE_SUFFIX}`),
+];
+
+const listHelp = (title: string, rows: ReadonlyArray<{ ref: string; what: string }>) => {
+  const w = Math.max(...rows.map((r) => r.ref.length));
+  return `\n${title}:\n${rows.map((r) => `  ${r.ref.padEnd(w)}  ${r.what}`).join('\n')}`;
+};
+const PLANNERS_HELP = `\nPlanners: ${ALL_PLANNER_NAMES.join(', ')}\n  (<name>${GATE_SUFFIX}: behind the safety gate; <name>-stack: its command through the gate to the classical controller)`;
+
 const pct = (v: number) => v.toFixed(1);
 
 function buildProgram(out: (s: string) => void): Command {
@@ -138,7 +162,7 @@ function buildProgram(out: (s: string) => void): Command {
     });
 
   const plannerOpt = () =>
-    new Option('--planner <name>', `planner (${PLANNER_NAMES.join(' | ')})`).default('pdm-closed');
+    new Option('--planner <name>', 'planner (see Planners below)').default('pdm-closed');
   const modeOpt = () =>
     new Option('--mode <mode>', 'agents: nonreactive (CLS-NR) | reactive (CLS-R) | both').choices([
       'nonreactive',
@@ -148,7 +172,11 @@ function buildProgram(out: (s: string) => void): Command {
 
   program
     .command('run <scenario>')
-    .description('run one scenario closed-loop (a built-in id or a scenario .json) and print its metrics')
+    .description('run one scenario closed-loop and print its nuPlan metrics (scenario kinds below)')
+    .addHelpText(
+      'after',
+      `${listHelp('Scenarios', SCENARIO_REF_KINDS)}\n${PLANNERS_HELP}\n\nExamples:\n  edgeplan run cut_in --planner idm+gate\n  edgeplan run data/esmini/resources/xosc/cut-in_simple.xosc --planner pdm-closed`,
+    )
     .addOption(plannerOpt())
     .addOption(modeOpt().default('nonreactive'))
     .option('--seed <n>', 'random seed', intArg('--seed', 0), 0)
@@ -196,13 +224,13 @@ function buildProgram(out: (s: string) => void): Command {
 
   program
     .command('eval <suite>')
-    .description(
-      'evaluate planners on a suite (builtin | folder of scenario .json | comma list) and print CLS',
+    .description('evaluate planners on a suite (kinds below) and print CLS-NR / CLS-R')
+    .addHelpText(
+      'after',
+      `${listHelp('Suites', SUITE_KINDS)}\n${PLANNERS_HELP}\n\nExamples:\n  edgeplan eval builtin --planner pdm-closed,idm+gate --mode both --workers 2\n  edgeplan eval cut_in,red_light --planner idm`,
     )
     .addOption(
-      new Option('--planner <names>', `comma list of planners (${PLANNER_NAMES.join(', ')})`).default(
-        'pdm-closed',
-      ),
+      new Option('--planner <names>', 'comma list of planners (see Planners below)').default('pdm-closed'),
     )
     .addOption(modeOpt().default('nonreactive'))
     .option('--seed <n>', 'random seed', intArg('--seed', 0), 0)

@@ -95,6 +95,26 @@ function fromImport(
   return scenarioFromData(s, where, dirname(where));
 }
 
+/** Extensions of scenario files that loadScenario imports (with an optional `#<id>`). */
+export const IMPORTABLE_SCENARIO_EXTENSIONS: readonly string[] = ['.xosc', '.xml', '.osm', '.db'];
+
+/**
+ * Every kind of scenario reference loadScenario takes, for help texts and error messages (one
+ * list, so that what the help says and what the loader does cannot drift apart).
+ */
+export const SCENARIO_REF_KINDS: ReadonlyArray<{ ref: string; what: string }> = [
+  { ref: '<built-in id>', what: `a built-in scenario (${BUILTIN_IDS.join(', ')})` },
+  { ref: '<file>.json', what: 'a Scenario JSON file (formatVersion 1), e.g. written by edgeplan import' },
+  { ref: '<file>.xosc[#<id>]', what: 'OpenSCENARIO 1.x (its road network .xodr is found beside it)' },
+  { ref: '<file>.xml[#<id>]', what: 'CommonRoad scenario with a planning problem' },
+  { ref: '<file>.osm[#<id>]', what: 'Lanelet2 map with a route' },
+  { ref: '<log>.db#<id>', what: 'nuPlan SQLite log and scenario token (--map: the maps root)' },
+  {
+    ref: 'carla:<routes.xml>#<id>',
+    what: 'CARLA leaderboard route (--map: the town .xodr if not beside it)',
+  },
+];
+
 /** Loads a built-in scenario, a Scenario JSON file, a CARLA route or an importable scenario file. */
 export function loadScenario(ref: string, opts: LoadOptions = {}): Result<LoadedScenario> {
   const b = builtinScenario(ref);
@@ -112,7 +132,7 @@ export function loadScenario(ref: string, opts: LoadOptions = {}): Result<Loaded
     const ext = extname(file).toLowerCase();
     if (ext === '.xodr')
       return fail('INVALID_INPUT', file, `is an OpenDRIVE road map, not a scenario: ${RUN_ON_A_MAP}`);
-    if (['.xosc', '.xml', '.osm', '.db'].includes(ext))
+    if (IMPORTABLE_SCENARIO_EXTENSIONS.includes(ext))
       return fromImport(
         importFile(file, {
           ...(id !== undefined ? { id } : {}),
@@ -123,7 +143,7 @@ export function loadScenario(ref: string, opts: LoadOptions = {}): Result<Loaded
     return fail(
       'NOT_FOUND',
       ref,
-      `not a built-in scenario (${BUILTIN_IDS.join(', ')}), a .json file, carla:<routes.xml>#<id> nor an importable file (.xosc, .xml, .osm, .db)`,
+      `not a built-in scenario (${BUILTIN_IDS.join(', ')}), a .json file, carla:<routes.xml>#<id> nor an importable file (${IMPORTABLE_SCENARIO_EXTENSIONS.join(', ')})`,
     );
   }
   const j = readJson(ref);

@@ -118,3 +118,38 @@ describe('imported scenarios, end to end (import → eval → view)', () => {
     expect(views.value.views[0]!.map.lanes.length).toBe(3);
   });
 });
+
+describe('help texts are generated from the registries', () => {
+  const help = async (...args: string[]) => {
+    const { main } = await import('../cli/main.ts');
+    const lines: string[] = [];
+    const code = await main(['node', 'edgeplan', ...args], (s) => lines.push(s));
+    expect(code).toBe(0);
+    return lines.join('\n');
+  };
+
+  it('run --help and eval --help name every planner the CLI accepts, and each one runs', async () => {
+    const { ALL_PLANNER_NAMES } = await import('../cli/main.ts');
+    const { BASELINE_NAMES } = await import('../planner/index.ts');
+    const { createDriver } = await import('../stack/index.ts');
+    // Every baseline, each as <name>+gate and <name>-stack.
+    expect(ALL_PLANNER_NAMES.length).toBe(3 * BASELINE_NAMES.length);
+    const run = await help('run', '--help');
+    const ev = await help('eval', '--help');
+    for (const name of ALL_PLANNER_NAMES) {
+      expect(run).toContain(name);
+      expect(ev).toContain(name);
+      expect(createDriver(name).ok, name).toBe(true);
+    }
+  });
+
+  it('run --help lists every scenario kind the loader takes; eval --help lists every suite kind', async () => {
+    const { IMPORTABLE_SCENARIO_EXTENSIONS, SCENARIO_REF_KINDS } = await import('../scenarios/index.ts');
+    const run = await help('run', '--help');
+    for (const k of SCENARIO_REF_KINDS) expect(run).toContain(k.ref);
+    for (const ext of IMPORTABLE_SCENARIO_EXTENSIONS) expect(run).toContain(ext);
+    expect(run).toContain('carla:<routes.xml>#<id>');
+    const ev = await help('eval', '--help');
+    for (const kind of ['builtin', 'nuplan:', '<folder>', '<ref>,<ref>']) expect(ev).toContain(kind);
+  });
+});
