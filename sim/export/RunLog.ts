@@ -36,7 +36,7 @@ export const RunTickSchema = z.object({
   command: MidLevelCommandSchema.optional(),
   /** Planned rear-axle poses from this tick, flattened (x, y, headingRad) every 0.5 s. */
   plan: z.array(z.number()).optional(),
-  /** The safety gate's verdict on this tick's command (not recorded by the engine yet). */
+  /** The safety gate's verdict on this tick's command (recorded by gated planners and stacks). */
   verdict: VerdictSchema.optional(),
   /** The planner's BEV input as a PNG, base64 (not recorded by the engine yet). */
   bevPng: z.string().optional(),
