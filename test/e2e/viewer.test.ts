@@ -171,6 +171,137 @@ describe('viewer in headless Chromium', () => {
     }
   });
 
+  /** Serves `session` on a fresh 1280×720 page; runs `check` on it; closes both. */
+  async function withPage(
+    session: Parameters<typeof startViewer>[0],
+    bev: Parameters<typeof bevSource>[0] | undefined,
+    check: (p: Page) => Promise<void>,
+  ): Promise<void> {
+    const started = await startViewer(session, bev ? { bev: bevSource(bev) } : {});
+    if (!started.ok) throw new Error(started.error.message);
+    const p = await browser.newPage({ viewport: { width: 1280, height: 720 } });
+    const errs = collectErrors(p);
+    try {
+      await openViewer(p, started.value.url);
+      await check(p);
+      expect(errs).toEqual([]);
+    } finally {
+      await p.close();
+      await started.value.close();
+    }
+  }
+
+  it('two runs: the side panel describes both (status, command and safety of each)', async () => {
+    const gated = runLogOf('cut_in', 'pdm-closed+gate');
+    const idm = runLogOf('cut_in', 'idm');
+    const runs = [
+      { log: gated.log, map: gated.map },
+      { log: idm.log, map: idm.map },
+    ];
+    await withPage({ runs: runs.map((r) => runViewOf(r.log, r.map)), live: false }, runs, async (p) => {
+      await (await hooks(p)).evaluate((x) => x.seek(3));
+      const status = (await p.textContent('#status')) ?? '';
+      expect(status).toContain('Runs (2)');
+      expect(await p.locator('#status p').allTextContents()).toEqual([
+        expect.stringMatching(/^Run 1 · cut_in · pdm-closed\+gate · nonreactive · score \d+\.\d/),
+        expect.stringMatching(/^Run 2 · cut_in · idm · nonreactive · score \d+\.\d/),
+      ]);
+      expect(status).toContain('pdm-closed+gate');
+      expect(status).toContain('idm');
+      const heads = await p.locator('#command h3, #verdict h3').allTextContents();
+      expect(heads).toEqual(['Command · run 1', 'Command · run 2', 'Safety · run 1', 'Safety · run 2']);
+      // The gated run has a verdict on every tick; the IDM run has none.
+      expect(await p.textContent('#verdict')).toContain('no safety data in this run');
+    });
+  });
+
+  it('the rule list shows the rules that fired and folds the ones that passed', async () => {
+    const gated = runLogOf('cut_in', 'pdm-closed+gate');
+    const log = withVeto(gated.log, 4, 5);
+    await withPage(
+      { runs: [runViewOf(log, gated.map)], live: false },
+      [{ log, map: gated.map }],
+      async (p) => {
+        await (await hooks(p)).evaluate((x) => x.seek(4.5));
+        expect(await p.locator('#verdict ul.fired > li').allTextContents()).toEqual([
+          'rss.longitudinal VETO — gap 6.1 m < RSS safe distance 14.2 m',
+        ]);
+        expect(await p.textContent('#verdict details.passed summary')).toBe('1 rule passed');
+        expect(
+          await p.locator('#verdict details.passed').evaluate((d) => (d as HTMLDetailsElement).open),
+        ).toBe(false);
+        // A real gate verdict: 20 rules, the passing ones folded under one line.
+        await (await hooks(p)).evaluate((x) => x.seek(1));
+        const real = gated.log.ticks[10]!.verdict!;
+        const passed = real.rules.filter((r) => r.decision === 'ALLOW').length;
+        expect(real.rules.length).toBeGreaterThanOrEqual(15);
+        expect(await p.textContent('#verdict details.passed summary')).toBe(`${passed} rules passed`);
+        expect(await p.locator('#verdict ul.fired > li').count()).toBe(real.rules.length - passed);
+      },
+    );
+  });
+
+  it('a command marker and a veto marker at the same tick are both visible', async () => {
+    const { log, map } = runLogOf('cut_in');
+    const same = withCommand(withVeto(log, 4, 5), 4);
+    await withPage({ runs: [runViewOf(same, map)], live: false }, undefined, async (p) => {
+      for (const kind of ['veto', 'command']) {
+        const box = (await p.locator(`.tl-${kind}`).first().boundingBox())!;
+        const topmost = await p.evaluate(
+          ([x, y]) => document.elementFromPoint(x!, y!)?.className ?? '',
+          [box.x + box.width / 2, box.y + box.height / 2],
+        );
+        expect(topmost, kind).toContain(`tl-${kind}`);
+      }
+    });
+  });
+
+  it('at 1280×720 the side panel fits without being cut, with one run and with two', async () => {
+    const gated = runLogOf('cut_in', 'pdm-closed+gate');
+    const one = [{ log: withCommand(withVeto(gated.log, 4, 5), 2.5), map: gated.map }];
+    const two = [...one, runLogOf('cut_in', 'idm')];
+    for (const runs of [one, two]) {
+      await withPage({ runs: runs.map((r) => runViewOf(r.log, r.map)), live: false }, runs, async (p) => {
+        await (await hooks(p)).evaluate((x) => x.seek(4.5));
+        await p.click('#app canvas', { position: { x: 5, y: 5 } });
+        const fit = await p.evaluate(() => {
+          const side = document.getElementById('side')!;
+          return { scroll: side.scrollHeight, client: side.clientHeight };
+        });
+        expect(fit.scroll, `${runs.length} run(s)`).toBeLessThanOrEqual(fit.client);
+      });
+    }
+  });
+
+  it('the BEV inset shows the tick the panels and the 3D view show, also between ticks', async () => {
+    const h = await hooks(page);
+    // 2.07 s is nearer tick 21 (2.1 s) than tick 20: the view is drawn almost at 2.1 s.
+    await h.evaluate((x) => x.seek(2.07));
+    expect(await page.getAttribute('#bev-img', 'src')).toBe('/api/bev?run=0&tick=21');
+    expect(await page.textContent('#status')).toContain('t 2.1 s');
+    await page.waitForFunction(
+      () => document.querySelector('#bev-img')?.getAttribute('data-shown') === '0:21',
+    );
+    await page.click('#tl-fwd');
+    expect(await page.getAttribute('#bev-img', 'src')).toBe('/api/bev?run=0&tick=22');
+    await page.waitForFunction(
+      () => document.querySelector('#bev-img')?.getAttribute('data-shown') === '0:22',
+    );
+  });
+
+  it('labels a picture whose commands or agents are synthetic', async () => {
+    const { log, map } = runLogOf('cut_in');
+    const note = 'synthetic: the command and the veto are test fixtures';
+    await withPage(
+      { runs: [runViewOf(withCommand(log, 2), map)], live: false, note },
+      undefined,
+      async (p) => {
+        expect(await p.textContent('#note')).toBe(note);
+        expect(await p.locator('#note').isVisible()).toBe(true);
+      },
+    );
+  });
+
   it('with 200 agents moving: one instanced mesh per agent kind, so draw calls do not grow with the count', async () => {
     // Frame timings are a benchmark (`npm run bench viewer`); here only the draw-call count.
     const { log, map } = runLogOf('dense_highway');
