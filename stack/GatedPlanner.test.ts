@@ -9,8 +9,8 @@ import type { MidLevelCommand, Verdict, WorldSnapshot } from '../core/index.ts';
 import { RoutePath } from '../core/map/index.ts';
 import type { Planner, PlannerContext } from '../planner/index.ts';
 import { createSafetyGate, type SafetyGate } from '../safety/SafetyGate.ts';
-import { CAR, cmd, roadMap, scene } from '../safety/testScenes.ts';
 import { createGatedPlanner } from './GatedPlanner.ts';
+import { CAR, cmd, roadMap, scene } from './testing/safetyScenes.ts';
 
 const map = roadMap({ lanes: 1 });
 const real = createSafetyGate();
