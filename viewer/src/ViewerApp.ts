@@ -324,6 +324,8 @@ export class ViewerApp {
     document.getElementById('verdict')!.innerHTML = verdicts.join('');
     const kf = this.focus === 0 ? k0 : k1;
     const ftick = focused.view.log.ticks[kf];
+    // A live run shows its first panels before its first tick arrives: no agent or BEV to show yet.
+    if (!ftick) return;
     document.getElementById('inspector')!.innerHTML = inspectorHtml(
       focused.view.log,
       kf,
@@ -333,7 +335,7 @@ export class ViewerApp {
       '<h3>Inspector</h3>',
       many ? `<h3>Inspector · run ${this.focus + 1}</h3>` : '<h3>Inspector</h3>',
     );
-    if (this.session.bev) this.showBev(this.focus, kf, ftick?.bevPng !== undefined);
+    if (this.session.bev) this.showBev(this.focus, kf, ftick.bevPng !== undefined);
     else document.getElementById('bev')!.innerHTML = bevHtml(focused.view.log, kf);
   }
 
