@@ -171,106 +171,13 @@ describe('viewer in headless Chromium', () => {
     }
   });
 
-  /** Serves `session` on a fresh 1280×720 page; runs `check` on it; closes both. */
-  async function withPage(
-    session: Parameters<typeof startViewer>[0],
-    bev: Parameters<typeof bevSource>[0] | undefined,
-    check: (p: Page) => Promise<void>,
-  ): Promise<void> {
-    const started = await startViewer(session, bev ? { bev: bevSource(bev) } : {});
-    if (!started.ok) throw new Error(started.error.message);
-    const p = await browser.newPage({ viewport: { width: 1280, height: 720 } });
-    const errs = collectErrors(p);
-    try {
-      await openViewer(p, started.value.url);
-      await check(p);
-      expect(errs).toEqual([]);
-    } finally {
-      await p.close();
-      await started.value.close();
-    }
-  }
-
-  it('two runs: the side panel describes both (status, command and safety of each)', async () => {
-    const gated = runLogOf('cut_in', 'pdm-closed+gate');
-    const idm = runLogOf('cut_in', 'idm');
-    const runs = [
-      { log: gated.log, map: gated.map },
-      { log: idm.log, map: idm.map },
-    ];
-    await withPage({ runs: runs.map((r) => runViewOf(r.log, r.map)), live: false }, runs, async (p) => {
-      await (await hooks(p)).evaluate((x) => x.seek(3));
-      const status = (await p.textContent('#status')) ?? '';
-      expect(status).toContain('Runs (2)');
-      expect(await p.locator('#status p').allTextContents()).toEqual([
-        expect.stringMatching(/^Run 1 · cut_in · pdm-closed\+gate · nonreactive · score \d+\.\d/),
-        expect.stringMatching(/^Run 2 · cut_in · idm · nonreactive · score \d+\.\d/),
-      ]);
-      expect(status).toContain('pdm-closed+gate');
-      expect(status).toContain('idm');
-      const heads = await p.locator('#command h3, #verdict h3').allTextContents();
-      expect(heads).toEqual(['Command · run 1', 'Command · run 2', 'Safety · run 1', 'Safety · run 2']);
-      // The gated run has a verdict on every tick; the IDM run has none.
-      expect(await p.textContent('#verdict')).toContain('no safety data in this run');
+  it('at 1280×720 the side panel of one run fits without being cut', async () => {
+    await (await hooks(page)).evaluate((x) => x.seek(4.5));
+    const fit = await page.evaluate(() => {
+      const side = document.getElementById('side')!;
+      return { scroll: side.scrollHeight, client: side.clientHeight };
     });
-  });
-
-  it('the rule list shows the rules that fired and folds the ones that passed', async () => {
-    const gated = runLogOf('cut_in', 'pdm-closed+gate');
-    const log = withVeto(gated.log, 4, 5);
-    await withPage(
-      { runs: [runViewOf(log, gated.map)], live: false },
-      [{ log, map: gated.map }],
-      async (p) => {
-        await (await hooks(p)).evaluate((x) => x.seek(4.5));
-        expect(await p.locator('#verdict ul.fired > li').allTextContents()).toEqual([
-          'rss.longitudinal VETO — gap 6.1 m < RSS safe distance 14.2 m',
-        ]);
-        expect(await p.textContent('#verdict details.passed summary')).toBe('1 rule passed');
-        expect(
-          await p.locator('#verdict details.passed').evaluate((d) => (d as HTMLDetailsElement).open),
-        ).toBe(false);
-        // A real gate verdict: 20 rules, the passing ones folded under one line.
-        await (await hooks(p)).evaluate((x) => x.seek(1));
-        const real = gated.log.ticks[10]!.verdict!;
-        const passed = real.rules.filter((r) => r.decision === 'ALLOW').length;
-        expect(real.rules.length).toBeGreaterThanOrEqual(15);
-        expect(await p.textContent('#verdict details.passed summary')).toBe(`${passed} rules passed`);
-        expect(await p.locator('#verdict ul.fired > li').count()).toBe(real.rules.length - passed);
-      },
-    );
-  });
-
-  it('a command marker and a veto marker at the same tick are both visible', async () => {
-    const { log, map } = runLogOf('cut_in');
-    const same = withCommand(withVeto(log, 4, 5), 4);
-    await withPage({ runs: [runViewOf(same, map)], live: false }, undefined, async (p) => {
-      for (const kind of ['veto', 'command']) {
-        const box = (await p.locator(`.tl-${kind}`).first().boundingBox())!;
-        const topmost = await p.evaluate(
-          ([x, y]) => document.elementFromPoint(x!, y!)?.className ?? '',
-          [box.x + box.width / 2, box.y + box.height / 2],
-        );
-        expect(topmost, kind).toContain(`tl-${kind}`);
-      }
-    });
-  });
-
-  it('at 1280×720 the side panel fits without being cut, with one run and with two', async () => {
-    const gated = runLogOf('cut_in', 'pdm-closed+gate');
-    const one = [{ log: withCommand(withVeto(gated.log, 4, 5), 2.5), map: gated.map }];
-    const two = [...one, runLogOf('cut_in', 'idm')];
-    for (const runs of [one, two]) {
-      await withPage({ runs: runs.map((r) => runViewOf(r.log, r.map)), live: false }, runs, async (p) => {
-        await (await hooks(p)).evaluate((x) => x.seek(4.5));
-        await p.click('#app canvas', { position: { x: 5, y: 5 } });
-        const fit = await p.evaluate(() => {
-          const side = document.getElementById('side')!;
-          return { scroll: side.scrollHeight, client: side.clientHeight };
-        });
-        expect(fit.scroll, `${runs.length} run(s)`).toBeLessThanOrEqual(fit.client);
-      });
-    }
+    expect(fit.scroll).toBeLessThanOrEqual(fit.client);
   });
 
   it('the BEV inset shows the tick the panels and the 3D view show, also between ticks', async () => {
@@ -289,17 +196,91 @@ describe('viewer in headless Chromium', () => {
     );
   });
 
-  it('labels a picture whose commands or agents are synthetic', async () => {
-    const { log, map } = runLogOf('cut_in');
+  describe('two runs side by side (a gated run with a synthetic veto and command at 4 s, and IDM)', () => {
     const note = 'synthetic: the command and the veto are test fixtures';
-    await withPage(
-      { runs: [runViewOf(withCommand(log, 2), map)], live: false, note },
-      undefined,
-      async (p) => {
-        expect(await p.textContent('#note')).toBe(note);
-        expect(await p.locator('#note').isVisible()).toBe(true);
-      },
-    );
+    let two: ViewerServer;
+    let p: Page;
+    let errs: string[];
+    let gatedVerdictAt1s: { rules: { decision: string }[] };
+    beforeAll(async () => {
+      const gated = runLogOf('cut_in', 'pdm-closed+gate');
+      gatedVerdictAt1s = gated.log.ticks[10]!.verdict!;
+      const idm = runLogOf('cut_in', 'idm');
+      const runs = [
+        { log: withCommand(withVeto(gated.log, 4, 5), 4), map: gated.map },
+        { log: idm.log, map: idm.map },
+      ];
+      const started = await startViewer(
+        { runs: runs.map((r) => runViewOf(r.log, r.map)), live: false, note },
+        { bev: bevSource(runs) },
+      );
+      if (!started.ok) throw new Error(started.error.message);
+      two = started.value;
+      p = await browser.newPage({ viewport: { width: 1280, height: 720 } });
+      errs = collectErrors(p);
+      await openViewer(p, two.url);
+    }, 120_000);
+    afterAll(async () => {
+      await p?.close();
+      await two?.close();
+    });
+
+    it('the side panel describes both runs (status, command and safety of each)', async () => {
+      await (await hooks(p)).evaluate((x) => x.seek(3));
+      expect(await p.textContent('#status')).toContain('Runs (2)');
+      expect(await p.locator('#status p').allTextContents()).toEqual([
+        expect.stringMatching(/^Run 1 · cut_in · pdm-closed\+gate · nonreactive · score \d+\.\d/),
+        expect.stringMatching(/^Run 2 · cut_in · idm · nonreactive · score \d+\.\d/),
+      ]);
+      const heads = await p.locator('#command h3, #verdict h3').allTextContents();
+      expect(heads).toEqual(['Command · run 1', 'Command · run 2', 'Safety · run 1', 'Safety · run 2']);
+      // The gated run has a verdict on every tick; the IDM run has none.
+      expect(await p.textContent('#verdict')).toContain('no safety data in this run');
+      expect(errs).toEqual([]);
+    });
+
+    it('the rule list shows the rules that fired and folds the ones that passed', async () => {
+      const h = await hooks(p);
+      await h.evaluate((x) => x.seek(4.5));
+      expect(await p.locator('#verdict ul.fired > li').allTextContents()).toEqual([
+        'rss.longitudinal VETO — gap 6.1 m < RSS safe distance 14.2 m',
+      ]);
+      expect(await p.textContent('#verdict details.passed summary')).toBe('1 rule passed');
+      expect(await p.locator('#verdict details.passed').evaluate((d) => (d as HTMLDetailsElement).open)).toBe(
+        false,
+      );
+      // A real gate verdict (1 s): every rule reports, the passing ones folded under one line.
+      await h.evaluate((x) => x.seek(1));
+      const passed = gatedVerdictAt1s.rules.filter((r) => r.decision === 'ALLOW').length;
+      expect(gatedVerdictAt1s.rules.length).toBeGreaterThanOrEqual(15);
+      expect(await p.textContent('#verdict details.passed summary')).toBe(`${passed} rules passed`);
+      expect(await p.locator('#verdict ul.fired > li').count()).toBe(gatedVerdictAt1s.rules.length - passed);
+    });
+
+    it('a command marker and a veto marker at the same tick are both visible', async () => {
+      for (const kind of ['veto', 'command']) {
+        const box = (await p.locator(`.tl-${kind}`).first().boundingBox())!;
+        const topmost = await p.evaluate(
+          ([x, y]) => document.elementFromPoint(x!, y!)?.className ?? '',
+          [box.x + box.width / 2, box.y + box.height / 2],
+        );
+        expect(topmost, kind).toContain(`tl-${kind}`);
+      }
+    });
+
+    it('at 1280×720 the side panel of two runs fits without being cut', async () => {
+      await (await hooks(p)).evaluate((x) => x.seek(4.5));
+      const fit = await p.evaluate(() => {
+        const side = document.getElementById('side')!;
+        return { scroll: side.scrollHeight, client: side.clientHeight };
+      });
+      expect(fit.scroll).toBeLessThanOrEqual(fit.client);
+    });
+
+    it('labels the picture when its commands or agents are synthetic', async () => {
+      expect(await p.textContent('#note')).toBe(note);
+      expect(await p.locator('#note').isVisible()).toBe(true);
+    });
   });
 
   it('with 200 agents moving: one instanced mesh per agent kind, so draw calls do not grow with the count', async () => {
