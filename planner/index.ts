@@ -5,7 +5,7 @@ import { fail, ok, type Result } from '../core/index.ts';
 import { createGatedPlanner } from '../safety/index.ts';
 import { constantVelocityPlanner } from './baselines/ConstantVelocity.ts';
 import { idmPlanner } from './baselines/IdmPlanner.ts';
-import { pdmClosedPlanner } from './baselines/PdmClosed.ts';
+import { PDM_CLOSED_PLUS, pdmClosedPlanner } from './baselines/PdmClosed.ts';
 import type { Planner } from './Planner.ts';
 
 export type { Planner, PlannerContext, PlanOutput } from './Planner.ts';
@@ -14,6 +14,7 @@ const REGISTRY: Record<string, () => Planner> = {
   'constant-velocity': () => constantVelocityPlanner() as Planner,
   idm: () => idmPlanner() as Planner,
   'pdm-closed': () => pdmClosedPlanner() as Planner,
+  'pdm-closed-plus': () => pdmClosedPlanner(PDM_CLOSED_PLUS, 'pdm-closed-plus') as Planner,
 };
 
 export const PLANNER_NAMES: readonly string[] = Object.keys(REGISTRY);

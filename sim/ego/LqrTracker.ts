@@ -68,8 +68,12 @@ export class LqrTracker {
     return f;
   }
 
+  /** Displacement count of the last fit (profiles hold this many entries). */
+  private m = 0;
+
   /**
-   * Steering-rate and acceleration commands that track the reference poses.
+   * Steering-rate and acceleration commands that track the reference poses (nuPlan's
+   * `LQRTracker.track_trajectory`: profiles fitted to the poses, then the command at their start).
    * @param xs,ys,hs rear-axle reference poses (m, rad) spaced `discretizationS` apart, the first
    *   at the current time; `n` ≥ 2 of them are used.
    */
@@ -82,14 +86,28 @@ export class LqrTracker {
     v: VehicleParams,
     out: BicycleCommand,
   ): BicycleCommand {
-    const p = this.p;
-    const dt = p.discretizationS;
-    const m = Math.min(n - 1, 127);
-    if (m < 1) {
-      out.accelMps2 = -p.stoppingGain * ego.speedMps;
+    if (n < 2) {
+      out.accelMps2 = -this.p.stoppingGain * ego.speedMps;
       out.steerRateRadps = 0;
       return out;
     }
+    this.fitProfiles(xs, ys, hs, n);
+    return this.commandAt(ego, 0, xs[0]!, ys[0]!, hs[0]!, v, out);
+  }
+
+  /**
+   * Fits the reference speed and curvature profiles to `n` ≥ 2 poses (tracker_utils.py
+   * `get_velocity_curvature_profiles_with_derivatives_from_poses`: regularised least squares with
+   * the jerk and curvature-rate penalties). Kept until the next fit; `commandAt` reads them.
+   * tuplan_garage's BatchLQRTracker fits once over a whole 41-pose proposal and then tracks it
+   * step by step, which `commandAt(…, i, …)` reproduces.
+   */
+  fitProfiles(xs: ArrayLike<number>, ys: ArrayLike<number>, hs: ArrayLike<number>, n: number): void {
+    const p = this.p;
+    const dt = p.discretizationS;
+    const m = Math.min(n - 1, 127);
+    this.m = Math.max(m, 0);
+    if (m < 1) return;
     // --- velocity profile: solve (AᵀA + λDᵀD) x = Aᵀy with the cached factor
     const rhs = this.rhs;
     rhs.fill(0, 0, m);
@@ -144,10 +162,36 @@ export class LqrTracker {
     } else {
       kap.fill(0, 0, m);
     }
+  }
 
+  /**
+   * The command at profile index `i` (the reference pose at i·dt after the fitted poses' start):
+   * reference speed at i + horizon, curvature over i … i + horizon − 1, both clamped to the last
+   * profile entry (nuPlan's interpolation at the profile's end; BatchLQRTracker's padding).
+   * @param refX,refY,refH the reference pose at index i (rear axle), for the initial errors.
+   */
+  commandAt(
+    ego: EgoState,
+    i: number,
+    refX: number,
+    refY: number,
+    refH: number,
+    v: VehicleParams,
+    out: BicycleCommand,
+  ): BicycleCommand {
+    const p = this.p;
+    const dt = p.discretizationS;
+    const m = this.m;
+    if (m < 1) {
+      out.accelMps2 = -p.stoppingGain * ego.speedMps;
+      out.steerRateRadps = 0;
+      return out;
+    }
+    const vp = this.vProfile;
+    const kap = this.kappa;
     // --- longitudinal
     const H = p.trackingHorizon;
-    const refIdx = Math.min(H, m - 1);
+    const refIdx = Math.min(i + H, m - 1);
     const vRef = vp[refIdx]!;
     const speed = ego.speedMps;
     if (vRef <= p.stoppingSpeedMps && speed <= p.stoppingSpeedMps) {
@@ -159,8 +203,8 @@ export class LqrTracker {
     out.accelMps2 = (-B * p.qLongitudinal * (speed - vRef)) / (B * p.qLongitudinal * B + p.rLongitudinal);
 
     // --- lateral: compose the 10-step linearised error dynamics
-    const rh = hs[0]!;
-    const e0 = -(ego.x - xs[0]!) * Math.sin(rh) + (ego.y - ys[0]!) * Math.cos(rh);
+    const rh = refH;
+    const e0 = -(ego.x - refX) * Math.sin(rh) + (ego.y - refY) * Math.cos(rh);
     const th0 = normalizeAngle(ego.headingRad - rh);
     const d0 = ego.steerRad;
     // A (3×3), Bv (3), g (3) composed; start A=I, B=0, g=0
@@ -180,9 +224,9 @@ export class LqrTracker {
       g1 = 0,
       g2 = 0;
     const L = v.wheelBaseM;
-    for (let i = 0; i < H; i++) {
-      const vi = speed + out.accelMps2 * dt * i;
-      const ki = kap[Math.min(i, m - 1)]!;
+    for (let j = 0; j < H; j++) {
+      const vi = speed + out.accelMps2 * dt * j;
+      const ki = kap[Math.min(i + j, m - 1)]!;
       const p01 = vi * dt; // A_i = [[1,p01,0],[0,1,p12],[0,0,1]]
       const p12 = (vi * dt) / L;
       // A ← A_i·A
