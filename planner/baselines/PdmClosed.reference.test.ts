@@ -61,7 +61,7 @@ describe('pdm-closed reproduces the original PDM-Closed on the reference snapsho
     }
   });
 
-  it('gives every proposal the same multipliers, TTC and comfort, and progress within 0.05 m', () => {
+  it('gives every proposal the same multipliers, TTC and comfort, and progress and score within 1e-6', () => {
     for (const { ref, pdm } of runs) {
       const s = pdm.scorer;
       const o = ref.original.scores;
@@ -72,8 +72,8 @@ describe('pdm-closed reproduces the original PDM-Closed on the reference snapsho
         expect(s.drivingDirection[i], `${at} driving direction`).toBe(o.multi[2]![i]);
         expect(s.ttc[i], `${at} TTC`).toBe(o.weighted[1]![i]);
         expect(s.comfort[i], `${at} comfort`).toBe(o.weighted[2]![i]);
-        expect(Math.abs(s.progressRaw[i]! - o.progressRaw[i]!), `${at} progress`).toBeLessThan(0.05);
-        expect(Math.abs(s.score[i]! - o.score[i]!), `${at} score`).toBeLessThan(1e-3);
+        expect(Math.abs(s.progressRaw[i]! - o.progressRaw[i]!), `${at} progress`).toBeLessThan(1e-6);
+        expect(Math.abs(s.score[i]! - o.score[i]!), `${at} score`).toBeLessThan(1e-6);
       }
     }
   });
@@ -85,14 +85,14 @@ describe('pdm-closed reproduces the original PDM-Closed on the reference snapsho
     }
   });
 
-  it('returns the original trajectory within 0.05 m and 1 mrad over 8 s', () => {
+  it('returns the original trajectory over 8 s (the issue asks 0.05 m; it is within 1e-6 m, 1e-6 rad)', () => {
     for (const { ref, trajectory } of runs) {
       const o = ref.original.trajectory;
       expect(trajectory.points).toHaveLength(o.length);
       o.forEach(([x, y, h], t) => {
         const p = trajectory.points[t]!;
-        expect(Math.hypot(p.x - x!, p.y - y!), `${ref.id} pose ${t}`).toBeLessThan(0.05);
-        expect(Math.abs(p.headingRad - h!), `${ref.id} heading ${t}`).toBeLessThan(1e-3);
+        expect(Math.hypot(p.x - x!, p.y - y!), `${ref.id} pose ${t}`).toBeLessThan(1e-6);
+        expect(Math.abs(p.headingRad - h!), `${ref.id} heading ${t}`).toBeLessThan(1e-6);
       });
     }
   });

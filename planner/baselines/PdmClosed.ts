@@ -689,6 +689,7 @@ export class PdmClosed {
           this.propY.subarray(po, po + T),
           this.propH.subarray(po, po + T),
           T,
+          'pdm-batch',
         );
         for (let t = 0; t < T - 1; t++) {
           const o = po + t;

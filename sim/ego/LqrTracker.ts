@@ -26,9 +26,18 @@ export const LQR_DEFAULTS = {
   stoppingSpeedMps: 0.2,
 } as const;
 
+/**
+ * The velocity fit's regulariser. 'jerk' = nuPlan (tracker_utils.py): λ·Σ (a_{k+1} − a_k)².
+ * 'pdm-batch' = tuplan_garage's batch_lqr_utils.py, whose `_make_banded_difference_matrix`
+ * writes −I over the +1 band it has just set, so all rows but the last penalise the
+ * accelerations themselves: λ·(Σ_{k<M−3} a_k² + (a_{M−2} − a_{M−3})²) for M displacements.
+ * PDM-Closed's proposals are simulated with the latter.
+ */
+export type VelocityRegulariser = 'jerk' | 'pdm-batch';
+
 export class LqrTracker {
   private readonly p = LQR_DEFAULTS;
-  /** Cholesky factors of the (constant) velocity normal matrix, by displacement count. */
+  /** Cholesky factors of the (constant) velocity normal matrix, by displacement count (negative: pdm-batch). */
   private readonly velFactor = new Map<number, Float64Array>();
   private readonly rhs = new Float64Array(128);
   private readonly mat = new Float64Array(128 * 128);
@@ -36,8 +45,9 @@ export class LqrTracker {
   private readonly kappa = new Float64Array(128);
   private readonly heads = new Float64Array(128);
 
-  private velocityFactor(m: number): Float64Array {
-    let f = this.velFactor.get(m);
+  private velocityFactor(m: number, regulariser: VelocityRegulariser): Float64Array {
+    const key = regulariser === 'jerk' ? m : -m;
+    let f = this.velFactor.get(key);
     if (f) return f;
     const dt = this.p.discretizationS;
     f = new Float64Array(m * m);
@@ -52,11 +62,16 @@ export class LqrTracker {
         }
       }
     }
-    // Jerk penalty λ·‖D a‖² with D the first difference on the accelerations (v0 unpenalised).
+    // Jerk penalty λ·‖D a‖² with D the first difference on the accelerations (v0 unpenalised):
+    // rows k = 1 … m − 2 couple columns k and k + 1 (column k + 1 is a_k).
     const lam = this.p.jerkPenalty;
     for (let k = 1; k < m - 1; k++) {
       const a = k;
       const b = k + 1;
+      if (regulariser === 'pdm-batch' && k < m - 2) {
+        f[a * m + a]! += lam; // the row keeps only its −1: λ·a_{k−1}²
+        continue;
+      }
       f[a * m + a]! += lam;
       f[b * m + b]! += lam;
       f[a * m + b]! -= lam;
@@ -64,7 +79,7 @@ export class LqrTracker {
     }
     const dummy = new Float64Array(m);
     if (!choleskySolveInPlace(f, dummy, m)) throw new Error('velocity normal matrix not SPD');
-    this.velFactor.set(m, f);
+    this.velFactor.set(key, f);
     return f;
   }
 
@@ -100,9 +115,16 @@ export class LqrTracker {
    * `get_velocity_curvature_profiles_with_derivatives_from_poses`: regularised least squares with
    * the jerk and curvature-rate penalties). Kept until the next fit; `commandAt` reads them.
    * tuplan_garage's BatchLQRTracker fits once over a whole 41-pose proposal and then tracks it
-   * step by step, which `commandAt(…, i, …)` reproduces.
+   * step by step, which `commandAt(…, i, …)` reproduces (with its velocity regulariser,
+   * `'pdm-batch'`).
    */
-  fitProfiles(xs: ArrayLike<number>, ys: ArrayLike<number>, hs: ArrayLike<number>, n: number): void {
+  fitProfiles(
+    xs: ArrayLike<number>,
+    ys: ArrayLike<number>,
+    hs: ArrayLike<number>,
+    n: number,
+    regulariser: VelocityRegulariser = 'jerk',
+  ): void {
     const p = this.p;
     const dt = p.discretizationS;
     const m = Math.min(n - 1, 127);
@@ -119,7 +141,7 @@ export class LqrTracker {
     if (m === 1) {
       rhs[0] = rhs[0]! / (dt * dt);
     } else {
-      const f = this.velocityFactor(m);
+      const f = this.velocityFactor(m, regulariser);
       for (let i = 0; i < m; i++) {
         let s = rhs[i]!;
         for (let k = 0; k < i; k++) s -= f[i * m + k]! * rhs[k]!;
