@@ -8,9 +8,9 @@ import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { pdmClosedPlanner } from '../planner/baselines/PdmClosed.ts';
+import { BUILTIN_IDS, builtinScenario } from '../scenarios/index.ts';
 import { runScenario } from '../sim/index.ts';
 import { evaluateRun } from '../sim/metrics/index.ts';
-import { BUILTIN_IDS, builtinScenario } from '../sim/scenarios/index.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const ref: { scenarios: Record<string, Record<string, number>> } = JSON.parse(

@@ -7,9 +7,9 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { builtinScenario } from '../../scenarios/index.ts';
 import { runScenario } from '../../sim/index.ts';
 import { evaluateRun } from '../../sim/metrics/index.ts';
-import { builtinScenario } from '../../sim/scenarios/index.ts';
 import { pdmClosedPlanner } from './PdmClosed.ts';
 
 const REF: { scenarios: Record<string, Record<string, number>> } = JSON.parse(

@@ -8,8 +8,8 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { WorldSnapshot } from '../../core/index.ts';
+import { builtinScenario } from '../../scenarios/index.ts';
 import { plannerContext } from '../../sim/index.ts';
-import { builtinScenario } from '../../sim/scenarios/index.ts';
 import { PDM_CLOSED_PLUS, PdmClosed, PdmClosedParamsSchema } from './PdmClosed.ts';
 
 interface ReferenceSnapshot {

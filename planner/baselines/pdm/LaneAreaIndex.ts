@@ -11,7 +11,7 @@
  * intersection layer, which PDM's drivable-area map leaves out) holds no point; its id stays.
  */
 import { pointInPolygon, type Vec2 } from '../../../core/index.ts';
-import type { RoadMap } from '../../../sim/index.ts';
+import type { RoadMap } from '../../../core/map/index.ts';
 
 /** Grid cell size, m. */
 const CELL_M = 4;

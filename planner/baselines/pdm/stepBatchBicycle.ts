@@ -8,7 +8,11 @@
  * with this, so its scores see what this model does.
  */
 import { type EgoState, normalizeAngle, type VehicleParams } from '../../../core/index.ts';
-import { ACCEL_TIME_CONSTANT_S, type BicycleCommand, STEER_TIME_CONSTANT_S } from '../../../sim/index.ts';
+import {
+  ACCEL_TIME_CONSTANT_S,
+  type BicycleCommand,
+  STEER_TIME_CONSTANT_S,
+} from '../../../core/vehicle/index.ts';
 
 /**
  * One step of `dtS` seconds from `s` under `cmd` (accel m/s², steering rate rad/s); writes the
