@@ -20,24 +20,28 @@
  * route correction either); the speed limit is read where the ego projects on it; the on-route
  * lanes of the driving-direction metric are the route lanes plus their same-direction neighbours
  * (nuPlan's route roadblocks hold all parallel lanes); red lights count when their lane is one of
- * the route's lanes, and the obstacle starts where that lane starts along each path (PDM uses the
- * whole lane-connector polygon); `robot` agents count as agents, `static` ones as static objects.
+ * the route's lanes, placed on each path from the lane's own geometry; `robot` agents count as
+ * agents, `static` ones as static objects.
  *
- * Deviations from tuplan_garage (deliberate):
- *  - Dropped quirk: at step 1 PDM reads the zero-initialised leading-agent row (lead at progress
- *    0, gap clipped to 1 m), which brakes the first IDM step at −3 m/s² whenever ego moves; it
- *    only survives because the simulator tracks later poses. We refresh the lead at step 1 too.
- *  - Dropped quirk: one leading-agent buffer is shared by the proposals of a batch and only
- *    partly overwritten, so a previous proposal's velocity / rear length can leak into the next
- *    (e.g. red lights inherit an agent's speed). Each proposal gets its own fresh values: rear
- *    length 0 behind objects, ego length / 2 when driving free, velocity 0 for red lights.
- *  - Simulation uses edgeplan's `LqrTracker` on an 11-pose window (nuPlan's own tracker: horizon
- *    10) instead of PDM's batch LQR, which fits the speed / curvature profile once over all 41
- *    poses; and `stepBicycle`, which also clips accel to the vehicle limits, steer rate to
- *    maxSteerRateRadps and never reverses (PDM's batch bicycle clips only the steering angle).
- *  - Drivable-area checks use LaneAreaIndex (the same lane strips as RoadMap.isDrivable, cut into
- *    quads) rather than 50 m-radius polygon queries; results are the same, just faster.
- *  - The lateral-accel comfort check is skipped: the bicycle model's ay ≡ 0 so it always passes.
+ * The defaults reproduce tuplan_garage @ b51d5d0, quirks included, and are tested against the
+ * original's outputs (PdmClosed.reference.test.ts: same proposal, scores and trajectory on six
+ * snapshots to 1e-6; PdmClosed.closedLoop.test.ts: closed-loop scores). The quirks, each a
+ * parameter so `pdm-closed-plus` (PDM_CLOSED_PLUS) can drop it:
+ *  - `refreshLeadAtFirstStep: false`: step 1 reads the zero-initialised leading-agent row (lead at
+ *    progress 0, gap clipped to 1 m), so the first IDM step brakes at −3 m/s² whenever ego moves;
+ *  - `sharedLeadBuffer: true`: one leading-agent row per path and update, only partly
+ *    overwritten, so a proposal inherits the previous one's lead speed or rear length;
+ *  - `proposalTracking: 'batch'`: the batch LQR fits its profiles once over the 41 proposal poses
+ *    with a regulariser that penalises accelerations rather than jerk (`LqrTracker` 'pdm-batch'),
+ *    and the batch bicycle clips only the steering angle (stepBatchBicycle: no accel or steer-rate
+ *    limits, speed may go negative);
+ *  - `junctionBoxDrivable: false`: PDM's drivable-area map is lanes and car parks, without the
+ *    intersection layer;
+ *  - `curveLatAccelMps2: 0`: no curve-speed cap (an edgeplan addition).
+ *
+ * Implementation choices with the original's results: drivable-area checks use LaneAreaIndex
+ * (the lane strips of RoadMap.isDrivable cut into quads) rather than 50 m-radius polygon queries;
+ * the lateral-accel comfort check is skipped (the bicycle model's ay ≡ 0, so it always passes).
  */
 import { z } from 'zod';
 import type {
