@@ -1,7 +1,7 @@
 /**
  * PDM-Closed (Dauner et al., "Parting with Misconceptions about Learning-based Vehicle Motion
- * Planning", CoRL 2023; code: autonomousvision/tuplan_garage, `pdm_closed_planner.py`). Spec:
- * /work/notes/pdm-closed.md. Per 10 Hz call:
+ * Planning", CoRL 2023; code: autonomousvision/tuplan_garage, `pdm_closed_planner.py`). Per
+ * 10 Hz call:
  *
  *  1. observation: objects within 50 m, constant-velocity forecasts sampled every 0.2 s; red
  *     lights on route lanes become stopped obstacles (IDM only);

@@ -1,7 +1,6 @@
 /**
  * nuPlan closed-loop score (CLS-NR / CLS-R) of one simulated run, faithful to nuplan-devkit (see
- * params.ts for the sources and /work/notes/nuplan-metrics.md for the specification). Public
- * surface of `sim/metrics`.
+ * params.ts for the sources of every threshold). Public surface of `sim/metrics`.
  */
 import type { RoadMap } from '../../core/map/RoadMap.ts';
 import type { SimLog } from '../SimLog.ts';
