@@ -147,7 +147,24 @@ function mapFileOf(root: XNode, xoscPath: string, opts: ImportOptions): string |
   return findTown(xoscPath, town);
 }
 
-export function importOpenScenario(path: string, opts: ImportOptions = {}): Result<ImportResult> {
+/** A scenario file read up to the point where its storyboard can run. */
+export interface PreparedScenario {
+  root: XNode;
+  storyboard: XNode;
+  mapPath: string;
+  odr: OpenDriveResult;
+  map: RoadMap;
+  entities: OscEntity[];
+  exec: OscExecutor;
+  unsupported: string[];
+  warnings: string[];
+}
+
+/**
+ * Reads an .xosc: parameters, catalogs, road network and entities, and an executor with the Init
+ * actions applied and the storyboard loaded (not yet run).
+ */
+export function prepareOpenScenario(path: string, opts: ImportOptions = {}): Result<PreparedScenario> {
   const read = readTextFile(path);
   if (!read.ok) return read;
   const text = read.value;
@@ -227,6 +244,15 @@ export function importOpenScenario(path: string, opts: ImportOptions = {}): Resu
     const init = kid(storyboard, 'Init');
     if (init) exec.init(init);
     exec.load(storyboard);
+    return ok({ root, storyboard, mapPath, odr: odr.value, map, entities, exec, unsupported, warnings });
+  });
+}
+
+export function importOpenScenario(path: string, opts: ImportOptions = {}): Result<ImportResult> {
+  const prep = prepareOpenScenario(path, opts);
+  if (!prep.ok) return prep;
+  const { root, storyboard, mapPath, odr, map, entities, exec, unsupported, warnings } = prep.value;
+  return guard(path, () => {
     const res = exec.run(kid(storyboard, 'StopTrigger'), {
       dtS: DT_S,
       maxDurationS: MAX_DURATION_S,
@@ -296,7 +322,7 @@ export function importOpenScenario(path: string, opts: ImportOptions = {}): Resu
       source: { origin: resolve(path), license: 'see the source repository' },
     });
     return ok({
-      map: odr.value.map,
+      map: odr.map,
       scenarios: [scenario],
       unsupported,
       warnings,

@@ -80,6 +80,23 @@ export interface ExecutorOptions {
   maxDurationS: number;
 }
 
+/** One storyboard log line, in the vocabulary of esmini's log (EXPECTATIONS.md quantities). */
+export interface StoryEvent {
+  tS: number;
+  kind:
+    | 'condition_true_time'
+    | 'condition_triggered_time'
+    | 'element_start_time'
+    | 'element_end_time'
+    | 'element_stop_time'
+    | 'element_end_to_standby_time'
+    | 'event_complete_time'
+    | 'event_run_completed_time'
+    | 'storyboard_end_time'
+    | 'simulation_end_time';
+  name: string;
+}
+
 export interface ExecutorResult {
   states: Map<string, EntityState>;
   /** When the storyboard's StopTrigger fired (or the time limit), s. */
@@ -128,6 +145,11 @@ export class OscExecutor {
   private readonly condPrev = new Map<XNode, boolean>();
   private readonly condSince = new Map<XNode, number>();
   private readonly eventStarts = new Map<string, number>();
+  /** Storyboard log: condition, element and storyboard transitions with their times. */
+  readonly log: StoryEvent[] = [];
+  private readonly triggeredLogged = new Set<XNode>();
+  /** Init actions that take time (esmini names them "Init <entity> <ActionType>"). */
+  private readonly initActions: { name: string; done: () => boolean; logged: boolean }[] = [];
 
   constructor(
     private readonly map: RoadMap,
@@ -504,11 +526,13 @@ export class OscExecutor {
         ...pas.filter((p) => !kid(p, 'TeleportAction')),
       ];
       order.forEach((pa) => {
-        this.privateAction(
+        const done = this.privateAction(
           who,
           pa,
           `/OpenSCENARIO/Storyboard/Init/Actions/Private[${i}]/PrivateAction[${pas.indexOf(pa)}]`,
         );
+        const type = Object.keys(pa).find((k) => k !== '$') ?? 'Action';
+        if (done) this.initActions.push({ name: `Init ${who} ${type}`, done, logged: false });
       });
     });
     for (const k of ['GlobalAction', 'UserDefinedAction'])
@@ -659,10 +683,19 @@ export class OscExecutor {
         // esmini treats a rising edge at t = 0 of a condition that is true from the start as
         // not fired; SimulationTime > 0 style conditions still fire on the first later tick.
         const delay = Number(attr(c, 'delay') ?? 0);
-        if (fired && !this.condSince.has(c)) this.condSince.set(c, this.tS);
+        const cname = attr(c, 'name') ?? cp;
+        if (fired && !this.condSince.has(c)) {
+          this.condSince.set(c, this.tS);
+          this.log.push({ tS: this.tS, kind: 'condition_true_time', name: cname });
+        }
         const since = this.condSince.get(c);
         if (since === undefined) return false;
-        return this.tS + 1e-6 >= since + delay;
+        const on = this.tS + 1e-6 >= since + delay;
+        if (on && delay > 0 && !this.triggeredLogged.has(c)) {
+          this.triggeredLogged.add(c);
+          this.log.push({ tS: this.tS, kind: 'condition_triggered_time', name: cname });
+        }
+        return on;
       }),
     );
     return groupResults.some((r) => r.every(Boolean));
@@ -672,6 +705,7 @@ export class OscExecutor {
     e.status = 'running';
     e.changedS = this.tS;
     e.executions++;
+    this.log.push({ tS: this.tS, kind: 'element_start_time', name: e.name });
     if (e.kind === 'Event') this.eventStarts.set(e.name, this.tS);
     if (e.kind === 'Action') {
       const pa = kid(e.node, 'PrivateAction');
@@ -696,9 +730,30 @@ export class OscExecutor {
     return g?.actors ?? [];
   }
 
-  private complete(e: Element): void {
-    e.status = 'complete';
+  private complete(e: Element, stopped = false): void {
     e.changedS = this.tS;
+    if (e.kind === 'Event' && !stopped && e.executions < e.maxExecutions) {
+      // Restart (maximumExecutionCount > 1): back to standby, its trigger evaluated afresh.
+      e.status = 'standby';
+      this.log.push({ tS: this.tS, kind: 'event_run_completed_time', name: e.name });
+      this.log.push({ tS: this.tS, kind: 'element_end_to_standby_time', name: e.name });
+      for (const a of e.children) a.status = 'standby';
+      this.resetTrigger(e.start);
+      return;
+    }
+    e.status = 'complete';
+    this.log.push({ tS: this.tS, kind: stopped ? 'element_stop_time' : 'element_end_time', name: e.name });
+    if (e.kind === 'Event' && !stopped)
+      this.log.push({ tS: this.tS, kind: 'event_complete_time', name: e.name });
+  }
+
+  /** Forgets a trigger's condition history (edges, delays) so a restarted event waits for it anew. */
+  private resetTrigger(trig: XNode | undefined): void {
+    for (const g of kids(trig, 'ConditionGroup'))
+      for (const c of kids(g, 'Condition')) {
+        this.condSince.delete(c);
+        this.triggeredLogged.delete(c);
+      }
   }
 
   /** One storyboard evaluation at the current time. */
@@ -718,7 +773,7 @@ export class OscExecutor {
         e.stop &&
         this.triggered(e.stop, `${e.path}/StopTrigger`, false)
       )
-        this.complete(e);
+        this.complete(e, true);
       if (
         (e.kind === 'ManeuverGroup' || e.kind === 'Maneuver') &&
         e.status === 'standby' &&
@@ -732,11 +787,17 @@ export class OscExecutor {
         this.triggered(e.start, `${e.path}/StartTrigger`, true)
       ) {
         if (e.priority === 'overwrite' || e.priority === 'override')
-          for (const sib of e.parent.children) if (sib !== e && sib.status === 'running') this.complete(sib);
+          for (const sib of e.parent.children)
+            if (sib !== e && sib.status === 'running') this.complete(sib, true);
         this.start(e);
         for (const a of e.children) this.start(a);
       }
     }
+    for (const ia of this.initActions)
+      if (!ia.logged && ia.done()) {
+        ia.logged = true;
+        this.log.push({ tS: this.tS, kind: 'element_end_time', name: ia.name });
+      }
     // Completion bottom-up.
     for (const e of [...this.elements].reverse()) {
       if (e.status !== 'running') continue;
@@ -853,11 +914,14 @@ export class OscExecutor {
         k > 0 &&
         stopTrigger &&
         this.triggered(stopTrigger, '/OpenSCENARIO/Storyboard/StopTrigger', false)
-      )
+      ) {
         endS = this.tS;
+        this.log.push({ tS: this.tS, kind: 'storyboard_end_time', name: 'storyBoard' });
+      }
       if (endS !== undefined && this.tS >= Math.max(endS, o.minDurationS) - 1e-9) break;
       if (k < steps) this.move(o.dtS);
     }
+    this.log.push({ tS: this.tS, kind: 'simulation_end_time', name: 'Closing' });
     return { states: this.states, endS: endS ?? o.maxDurationS, eventStarts: this.eventStarts };
   }
 }
