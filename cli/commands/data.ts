@@ -9,7 +9,18 @@ import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
 import { formatError, type Scenario } from '../../core/index.ts';
 import { createPlanner } from '../../planner/index.ts';
-import { checkData, importCarlaRoutes, importFile, renderMapPng } from '../../sim/import/index.ts';
+import {
+  checkData,
+  checkEsminiExpectations,
+  eventsCsv,
+  importCarlaRoutes,
+  importFile,
+  PRACTICAL,
+  renderMapPng,
+  runStoryboard,
+  statesCsv,
+  summarize,
+} from '../../sim/import/index.ts';
 import { type Out, UsageError } from '../errors.ts';
 import { markdownTable } from '../table.ts';
 
@@ -17,6 +28,47 @@ import { markdownTable } from '../table.ts';
 function relocate(s: Scenario, outDir: string): Scenario {
   if (s.map.kind !== 'file') return s;
   return { ...s, map: { ...s.map, path: relative(outDir, resolve(s.map.path)) || s.map.path } };
+}
+
+/** Options of `run <x.xosc> --ego storyboard`. */
+export interface StoryboardCliOptions {
+  step: string;
+  states?: string;
+  events?: string;
+  disableControllers?: boolean;
+  map?: string;
+}
+
+/**
+ * `edgeplan run x.xosc --ego storyboard`: every entity follows the storyboard (esmini's default
+ * controller) at --step; writes dat2csv-style states and the storyboard log as CSV.
+ */
+export function runStoryboardCommand(file: string, o: StoryboardCliOptions, out: Out): void {
+  if (extname(file).toLowerCase() !== '.xosc')
+    throw new UsageError(`--ego storyboard needs an OpenSCENARIO .xosc file, got ${file}`);
+  const step = Number(o.step);
+  if (!(step > 0 && step <= 1)) throw new UsageError(`--step: expected a step in (0, 1] s, got ${o.step}`);
+  const r = runStoryboard(
+    file,
+    { stepS: step, ...(o.disableControllers ? { disableControllers: true } : {}) },
+    o.map ? { mapPath: o.map } : {},
+  );
+  if (!r.ok) throw new UsageError(formatError(r.error));
+  const { states, events, endS, unsupported } = r.value;
+  for (const [path, text] of [
+    [o.states, statesCsv(states)],
+    [o.events, eventsCsv(events)],
+  ] as const) {
+    if (!path) continue;
+    mkdirSync(dirname(resolve(path)), { recursive: true });
+    writeFileSync(path, text);
+    out(`wrote ${path}`);
+  }
+  const names = new Set(states.map((s) => s.name));
+  out(
+    `${file}: storyboard run at ${step} s, ${names.size} entities, ended at ${endS.toFixed(3)} s, ${events.length} storyboard events`,
+  );
+  for (const u of unsupported) out(`unsupported: ${u}`);
 }
 
 export function register(program: Command, out: Out): void {
@@ -108,6 +160,46 @@ export function register(program: Command, out: Out): void {
       out(
         `wrote ${o.png} (${map.lanes.length} lanes${routeLaneIds ? `, route of ${routeLaneIds.length} lanes` : ''})`,
       );
+    });
+
+  program
+    .command('check-esmini <expectations>')
+    .description(
+      "hold the OpenSCENARIO / OpenDRIVE interpretation against esmini's regression values (expectations.json): a table per category",
+    )
+    .option('--failures', 'list every value that does not hold')
+    .action((file: string, o: { failures?: boolean }) => {
+      const results = checkEsminiExpectations(file);
+      const rows = summarize(results);
+      const total = rows.reduce((a, r) => a + r.total, 0);
+      const okN = rows.reduce((a, r) => a + r.ok, 0);
+      const strictN = rows.reduce((a, r) => a + r.strictOk, 0);
+      const pc = (a: number, b: number): string => (b ? `${((100 * a) / b).toFixed(1)} %` : '–');
+      out(
+        markdownTable(
+          ['category', 'values', 'hold (practical)', '%', "hold (esmini's own tolerance)", '%'],
+          [
+            ...rows.map((r) => [
+              r.category,
+              String(r.total),
+              String(r.ok),
+              pc(r.ok, r.total),
+              String(r.strictOk),
+              pc(r.strictOk, r.total),
+            ]),
+            ['all', String(total), String(okN), pc(okN, total), String(strictN), pc(strictN, total)],
+          ],
+          ['l', 'r', 'r', 'r', 'r', 'r'],
+        ),
+      );
+      out(
+        `practical tolerances: events ±1 step; states until ${PRACTICAL.earlyUntilS} s ${PRACTICAL.positionEarlyM} m / ${PRACTICAL.angleEarlyRad} rad / ${PRACTICAL.speedEarlyMps} m/s, later ${PRACTICAL.positionLateM} m / ${PRACTICAL.angleLateRad} rad / ${PRACTICAL.speedLateMps} m/s; road queries the test's tolerance (at least ${PRACTICAL.roadM} m when it is not exact)`,
+      );
+      if (o.failures)
+        for (const r of results.filter((x) => !x.ok))
+          out(
+            `${r.id} ${r.file} ${r.what}: expected ${JSON.stringify(r.expected)}, got ${JSON.stringify(r.got)}${r.note ? ` (${r.note})` : ''}`,
+          );
     });
 
   program

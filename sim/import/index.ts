@@ -16,6 +16,17 @@ import type { ImportOptions, ImportResult } from './types.ts';
 export { findTown, readCarlaRoutes, routeScenario } from './carla/index.ts';
 export { CHECK_RUN_S, type CheckOptions, checkData, type FamilyReport, isImportable } from './checkData.ts';
 export { loadOpenDrive, type OpenDriveResult, parseOpenDrive } from './opendrive/index.ts';
+export {
+  CATEGORIES,
+  type CategoryRow,
+  type CheckResult,
+  checkEsminiExpectations,
+  eventsCsv,
+  PRACTICAL,
+  runStoryboard,
+  statesCsv,
+  summarize,
+} from './openscenario/index.ts';
 export { type RenderOptions, renderMapPng } from './render/index.ts';
 export type { ImportOptions, ImportResult } from './types.ts';
 export {

@@ -50,6 +50,8 @@ export interface EntityState {
   headingRad: number;
   accelMps2: number;
   travelledM: number;
+  /** Since when the entity has stood still (speed < 0.01 m/s), s; undefined while it moves. */
+  standstillSinceS?: number;
   track: TrackPoint[];
 }
 
@@ -599,8 +601,10 @@ export class OscExecutor {
         return compare(attr(c, 'rule'), a.speedMps, num(c, 'value', p));
       case 'AccelerationCondition':
         return compare(attr(c, 'rule'), a.accelMps2, num(c, 'value', p));
-      case 'StandStillCondition':
-        return a.speedMps < 0.01;
+      case 'StandStillCondition': {
+        const since = a.standstillSinceS;
+        return since !== undefined && this.tS - since + 1e-9 >= num(c, 'duration', p, 0);
+      }
       case 'TraveledDistanceCondition':
         return a.travelledM >= num(c, 'value', p);
       case 'ReachPositionCondition':
@@ -888,6 +892,8 @@ export class OscExecutor {
 
   private record(): void {
     for (const st of this.states.values()) {
+      if (Math.abs(st.speedMps) >= 0.01) st.standstillSinceS = undefined;
+      else st.standstillSinceS ??= this.tS;
       st.track.push({
         tS: Math.round(this.tS * 1e6) / 1e6,
         x: st.x,
