@@ -13,9 +13,11 @@ import {
   ok,
   Polyline,
   type Result,
+  type RoadMapData,
   type Scenario,
   type ScenarioAgent,
   ScenarioSchema,
+  type Vec2,
 } from '../../../core/index.ts';
 import { RoadMap } from '../../RoadMap.ts';
 import { RoutePath } from '../../RoutePath.ts';
@@ -151,8 +153,9 @@ function mapFileOf(root: XNode, xoscPath: string, opts: ImportOptions): string |
 export interface PreparedScenario {
   root: XNode;
   storyboard: XNode;
-  mapPath: string;
-  odr: OpenDriveResult;
+  /** The OpenDRIVE file; undefined for a scenario without a road network (entities move in free space). */
+  mapPath?: string;
+  odr?: OpenDriveResult;
   map: RoadMap;
   entities: OscEntity[];
   exec: OscExecutor;
@@ -198,16 +201,26 @@ export function prepareOpenScenario(path: string, opts: ImportOptions = {}): Res
     const catalogs = new Catalogs(catDirs, warnings);
 
     const mapPath = mapFileOf(root, path, opts);
-    if (!mapPath)
+    if (!mapPath && fp(root))
       return fail(
         'NOT_FOUND',
         `${path}:/OpenSCENARIO/RoadNetwork/LogicFile`,
-        'no OpenDRIVE road network found (pass a map)',
+        `road network ${fp(root)} not found (pass --map)`,
       );
-    const odr = loadOpenDrive(mapPath);
-    if (!odr.ok) return odr;
-    const map = new RoadMap(odr.value.map);
-    if (fp(root) && resolve(mapPath) !== resolve(dirname(resolve(path)), fp(root)!) && !opts.mapPath)
+    let odrValue: OpenDriveResult | undefined;
+    if (mapPath) {
+      const odr = loadOpenDrive(mapPath);
+      if (!odr.ok) return odr;
+      odrValue = odr.value;
+    } else
+      warnings.push('no road network: entities move in free space; the map is one lane along the ego path');
+    const map = new RoadMap(odrValue?.map ?? EMPTY_MAP);
+    if (
+      mapPath &&
+      fp(root) &&
+      resolve(mapPath) !== resolve(dirname(resolve(path)), fp(root)!) &&
+      !opts.mapPath
+    )
       warnings.push(`RoadNetwork ${fp(root)} resolved to ${mapPath}`);
 
     // Entities.
@@ -237,14 +250,24 @@ export function prepareOpenScenario(path: string, opts: ImportOptions = {}): Res
     });
     if (entities.length === 0) throw new ImportError('/OpenSCENARIO/Entities', 'no ScenarioObject');
 
-    const resolvePos = positionResolver(map, odr.value, unsupported);
+    const resolvePos = positionResolver(map, odrValue, unsupported);
     const buildPath = pathBuilder(map);
     const exec = new OscExecutor(map, resolvePos, buildPath, unsupported);
     for (const e of entities) exec.addEntity(e);
     const init = kid(storyboard, 'Init');
     if (init) exec.init(init);
     exec.load(storyboard);
-    return ok({ root, storyboard, mapPath, odr: odr.value, map, entities, exec, unsupported, warnings });
+    return ok({
+      root,
+      storyboard,
+      ...(mapPath ? { mapPath } : {}),
+      ...(odrValue ? { odr: odrValue } : {}),
+      map,
+      entities,
+      exec,
+      unsupported,
+      warnings,
+    });
   });
 }
 
@@ -268,7 +291,8 @@ export function importOpenScenario(path: string, opts: ImportOptions = {}): Resu
     const cut = (st: EntityState) => st.track.filter((p) => p.tS <= durationS + 1e-9);
     const expert = cut(ego);
     if (expert.length < 2) throw new ImportError('/OpenSCENARIO/Storyboard', 'the ego has no motion samples');
-    const laneIds = egoRoute(map, ego, expert);
+    const free = odr ? undefined : freeSpaceMap(expert, `xosc_${basename(path, extname(path))}`);
+    const laneIds = free ? [free.lanes[0]!.id] : egoRoute(map, ego, expert);
     if (laneIds.length === 0)
       return fail(
         'NOT_FOUND',
@@ -312,7 +336,10 @@ export function importOpenScenario(path: string, opts: ImportOptions = {}): Resu
         .map(([n, t]) => `${n}@${t.toFixed(1)}s`)
         .join(', ')})`,
       tags: ['openscenario'],
-      map: { kind: 'file', path: resolve(mapPath), format: 'opendrive' },
+      map:
+        mapPath && !free
+          ? { kind: 'file', path: resolve(mapPath), format: 'opendrive' }
+          : { kind: 'inline', map: free! },
       egoStart: { tS: 0, x: e0.x, y: e0.y, headingRad: normalizeAngle(e0.headingRad), speedMps: e0.speedMps },
       route: { laneIds },
       expert: expert.map((p) => ({ ...p, headingRad: normalizeAngle(p.headingRad) })),
@@ -322,13 +349,72 @@ export function importOpenScenario(path: string, opts: ImportOptions = {}): Resu
       source: { origin: resolve(path), license: 'see the source repository' },
     });
     return ok({
-      map: odr.map,
+      map: odr?.map ?? free!,
       scenarios: [scenario],
       unsupported,
       warnings,
       events: [...res.eventStarts].map(([name, tS]) => ({ scenarioId: scenario.id, name, tS })),
     });
   });
+}
+
+/** A map with no lanes: the executor's view of a scenario without a road network. */
+const EMPTY_MAP: RoadMapData = {
+  id: 'free_space',
+  lanes: [],
+  crosswalks: [],
+  stopLines: [],
+  junctions: [],
+  drivableAreas: [],
+};
+
+/** Free-space width of the lane laid along the ego's path when a scenario has no road network, m. */
+const FREE_LANE_WIDTH_M = 6;
+
+/**
+ * The map of a scenario without a road network: one driving lane along the ego's scripted path
+ * (extended 50 m beyond its last pose), so a planner has a route to follow and the drivable-area
+ * metric has an area.
+ */
+function freeSpaceMap(
+  track: readonly { x: number; y: number; headingRad: number }[],
+  id: string,
+): RoadMapData {
+  const pts: Vec2[] = [];
+  for (const p of track) {
+    const l = pts[pts.length - 1];
+    if (!l || Math.hypot(p.x - l.x, p.y - l.y) > 0.5) pts.push({ x: p.x, y: p.y });
+  }
+  const last = track[track.length - 1]!;
+  const h =
+    pts.length >= 2
+      ? Math.atan2(
+          pts[pts.length - 1]!.y - pts[pts.length - 2]!.y,
+          pts[pts.length - 1]!.x - pts[pts.length - 2]!.x,
+        )
+      : last.headingRad;
+  pts.push({ x: last.x + 50 * Math.cos(h), y: last.y + 50 * Math.sin(h) });
+  return {
+    id,
+    lanes: [
+      {
+        id: 'free_0',
+        type: 'driving',
+        centerline: pts,
+        widthM: FREE_LANE_WIDTH_M,
+        speedLimitMps: 50 / 3.6,
+        successors: [],
+        predecessors: [],
+        leftBoundary: 'none',
+        rightBoundary: 'none',
+      },
+    ],
+    crosswalks: [],
+    stopLines: [],
+    junctions: [],
+    drivableAreas: [],
+    source: 'OpenSCENARIO without a road network: one free-space lane along the ego path',
+  };
 }
 
 /** Route lanes of the ego: the lanes its expert track passes, joined by lane routes, then 100 m further. */
@@ -425,7 +511,11 @@ function pathBuilder(map: RoadMap) {
 }
 
 /** Resolves OpenSCENARIO positions on the map (OpenDRIVE frame, as esmini and scenario_runner use). */
-function positionResolver(map: RoadMap, odr: OpenDriveResult, unsupported: string[]): PositionResolver {
+function positionResolver(
+  map: RoadMap,
+  odr: OpenDriveResult | undefined,
+  unsupported: string[],
+): PositionResolver {
   const note = (p: string, m: string): undefined => {
     const msg = `${p}: ${m}`;
     if (!unsupported.includes(msg)) unsupported.push(msg);
@@ -443,10 +533,22 @@ function positionResolver(map: RoadMap, odr: OpenDriveResult, unsupported: strin
     const id = Number(laneId.split('_').pop());
     if (!l || !Number.isFinite(id)) return true;
     // Our lanes run in driving direction; the road's s-direction is theirs for right lanes (RHT).
-    const road = odr.roadPose(l.data.roadId ?? '', 0, 0);
-    if (!road) return id < 0;
+    if (!odr?.roadPose(l.data.roadId ?? '', 0, 0)) return id < 0;
     const hs = odr.laneAt(l.data.roadId ?? '', id, 0)?.forward;
     return hs ?? id < 0;
+  };
+  /** A road's s must lie on it (OpenDRIVE §8: s ∈ [0, length]); beyond it is an error, not clamped. */
+  const sOnRoad = (roadId: string, s: number, p: string): boolean => {
+    const len = odr?.geometry.roadLength(roadId);
+    if (len === undefined) {
+      note(p, `road ${roadId} not in the map`);
+      return false;
+    }
+    if (s < -1e-6 || s > len + 1e-6) {
+      note(`${p}@s`, `s ${s} is beyond road ${roadId} (length ${len.toFixed(3)} m)`);
+      return false;
+    }
+    return true;
   };
   const resolveFn: PositionResolver = (pos, path, states) => {
     const w = kid(pos, 'WorldPosition');
@@ -463,18 +565,28 @@ function positionResolver(map: RoadMap, odr: OpenDriveResult, unsupported: strin
       const laneId = Math.round(num(lp, 'laneId', p));
       const s = num(lp, 's', p);
       const off = num(lp, 'offset', p, 0);
-      const at = odr.laneAt(roadId, laneId, s);
-      if (!at) return note(p, `road ${roadId} lane ${laneId} not in the map`);
-      const l = map.lane(at.laneId)!;
-      const c = l.line.toCartesian(Math.min(Math.max(at.sM, 0), l.line.length), at.forward ? off : -off);
-      return { x: c.x, y: c.y, headingRad: orient(lp, c.headingRad, false) };
+      if (!odr) return note(p, 'no road network');
+      if (!sOnRoad(roadId, s, p)) return undefined;
+      // s along the road's reference line; t of the lane centre from the widths at s, plus the
+      // offset (road frame: positive to the left of the reference line, as esmini reads it).
+      const g = odr.geometry;
+      const c = g.laneCenterT(roadId, laneId, s);
+      if (!c) return note(p, `road ${roadId} has no lane ${laneId} at s ${s}`);
+      const r = g.pose(roadId, s, c.tM + off)!;
+      const slope = Math.atan(g.laneCenterSlope(roadId, laneId, s));
+      const forward = odr.laneAt(roadId, laneId, s)?.forward ?? laneId < 0;
+      const h = forward ? r.hRoad + slope : r.hRoad - slope + Math.PI;
+      return { x: r.x, y: r.y, headingRad: orient(lp, h, false) };
     }
     const rp = kid(pos, 'RoadPosition');
     if (rp) {
       const p = `${path}/RoadPosition`;
-      const r = odr.roadPose(attr(rp, 'roadId') ?? '', num(rp, 's', p), num(rp, 't', p, 0));
-      if (!r) return note(p, `road ${attr(rp, 'roadId')} not in the map`);
-      return { ...r, headingRad: orient(rp, r.headingRad, false) };
+      if (!odr) return note(p, 'no road network');
+      const roadId = attr(rp, 'roadId') ?? '';
+      const s = num(rp, 's', p);
+      if (!sOnRoad(roadId, s, p)) return undefined;
+      const r = odr.geometry.pose(roadId, s, num(rp, 't', p, 0))!;
+      return { x: r.x, y: r.y, headingRad: orient(rp, r.hRoad, false) };
     }
     const rel = (tag: string): [XNode, EntityState] | undefined => {
       const n = kid(pos, tag);

@@ -69,7 +69,7 @@ export function runStoryboard(
       maxDurationS: o.maxDurationS ?? STORYBOARD_MAX_S,
       minDurationS: 0,
     });
-    const geo = odr.geometry;
+    const geo = odr?.geometry;
     const states: StateRow[] = [];
     const lastRoad = new Map<string, string>();
     const n = Math.max(...entities.map((e) => res.states.get(e.name)?.track.length ?? 0));
@@ -77,12 +77,12 @@ export function runStoryboard(
       entities.forEach((e, id) => {
         const p = res.states.get(e.name)?.track[k];
         if (!p) return;
-        const road = geo.worldToRoad(p.x, p.y, lastRoad.get(e.name));
+        const road = geo?.worldToRoad(p.x, p.y, lastRoad.get(e.name));
         let z = 0;
         let h = wrap2Pi(p.headingRad);
         let pitch = 0;
         let roll = 0;
-        if (road && road.laneId !== 0) {
+        if (geo && road && road.laneId !== 0) {
           lastRoad.set(e.name, road.roadId);
           const rp = geo.pose(road.roadId, road.sM, road.tM);
           if (rp) {
