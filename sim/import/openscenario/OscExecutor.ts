@@ -8,6 +8,13 @@
 import { angleDiff, Polyline, type TrackPoint, type Vec2 } from '../../../core/index.ts';
 import type { RoadMap } from '../../RoadMap.ts';
 import { attr, kid, kids, num, type XNode } from '../opendrive/XmlTree.ts';
+import {
+  type ClothoidSegment,
+  clothoidPoints,
+  clothoidSplinePoints,
+  type NurbsControlPoint,
+  nurbsPoints,
+} from './TrajectoryShape.ts';
 
 export interface OscEntity {
   name: string;
@@ -422,13 +429,18 @@ export class OscExecutor {
     const tr = kid(ft, 'Trajectory') ?? kid(kid(ft, 'TrajectoryRef'), 'Trajectory');
     const shape = kid(tr, 'Shape');
     const poly = kid(shape, 'Polyline');
-    if (!poly) {
-      const what = shape ? (Object.keys(shape).find((k) => k !== '$') ?? '?') : 'Trajectory';
-      this.note(`${path}/Trajectory/Shape/${what}`, 'only Polyline trajectories supported');
-      return () => true;
-    }
     const pts: Vec2[] = [];
     const times: number[] = [];
+    if (!poly) {
+      const sp = `${path}/Trajectory/Shape`;
+      const shaped = this.shapePoints(st, shape, sp);
+      if (!shaped) {
+        const what = shape ? (Object.keys(shape).find((k) => k !== '$') ?? '?') : 'Trajectory';
+        this.note(`${sp}/${what}`, 'trajectory shape not supported');
+        return () => true;
+      }
+      pts.push(...shaped);
+    }
     kids(poly, 'Vertex').forEach((v, i) => {
       const pos = this.resolvePos(
         kid(v, 'Position') ?? {},
@@ -457,6 +469,58 @@ export class OscExecutor {
     const traj = { line, ...(tt ? { times: tt } : {}), t0: this.tS, s0: 0, done: false };
     st.trajectory = traj;
     return () => traj.done;
+  }
+
+  /** Points of a Clothoid / ClothoidSpline / Nurbs shape (undefined for another or a bad one). */
+  private shapePoints(st: EntityState, shape: XNode | undefined, path: string): Vec2[] | undefined {
+    const here = { x: st.x, y: st.y, headingRad: st.headingRad };
+    const startOf = (n: XNode | undefined, tag: string, p: string) => {
+      const pos = kid(n, tag);
+      return pos ? this.resolvePos(pos, `${p}/${tag}`, this.states) : undefined;
+    };
+    const cl = kid(shape, 'Clothoid');
+    if (cl) {
+      const p = `${path}/Clothoid`;
+      const start = startOf(cl, 'Position', p) ?? here;
+      // 1.0 files name the curvature change "curvatureDot"; 1.1+ "curvaturePrime" (both 1/m²).
+      const kPrime = Number(attr(cl, 'curvaturePrime') ?? attr(cl, 'curvatureDot') ?? 0) || 0;
+      return clothoidPoints(start, num(cl, 'curvature', p, 0), kPrime, num(cl, 'length', p));
+    }
+    const spl = kid(shape, 'ClothoidSpline');
+    if (spl) {
+      const p = `${path}/ClothoidSpline`;
+      const segs: ClothoidSegment[] = kids(spl, 'ClothoidSplineSegment').map((g, i) => {
+        const sp = `${p}/ClothoidSplineSegment[${i}]`;
+        const start = startOf(g, 'PositionStart', sp);
+        return {
+          curvatureStart: num(g, 'curvatureStart', sp, 0),
+          curvatureEnd: num(g, 'curvatureEnd', sp, 0),
+          lengthM: num(g, 'length', sp),
+          hOffsetRad: num(g, 'hOffset', sp, 0),
+          ...(start ? { start } : {}),
+        };
+      });
+      return segs.length > 0 ? clothoidSplinePoints(here, segs) : undefined;
+    }
+    const nu = kid(shape, 'Nurbs');
+    if (nu) {
+      const p = `${path}/Nurbs`;
+      const ctrl: NurbsControlPoint[] = [];
+      for (const [i, c] of kids(nu, 'ControlPoint').entries()) {
+        const pos = startOf(c, 'Position', `${p}/ControlPoint[${i}]`);
+        if (!pos) return undefined;
+        ctrl.push({ x: pos.x, y: pos.y, weight: num(c, 'weight', `${p}/ControlPoint[${i}]`, 1) });
+      }
+      const knots = kids(nu, 'Knot').map((k, i) => num(k, 'value', `${p}/Knot[${i}]`));
+      const pts = nurbsPoints(ctrl, knots, Math.round(num(nu, 'order', p)));
+      if (!pts)
+        this.note(
+          p,
+          `knot vector of ${knots.length} does not fit ${ctrl.length} control points of order ${attr(nu, 'order')}`,
+        );
+      return pts;
+    }
+    return undefined;
   }
 
   /** Builds the storyboard element tree. */
