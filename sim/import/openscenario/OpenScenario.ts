@@ -288,7 +288,9 @@ export function importOpenScenario(path: string, opts: ImportOptions = {}): Resu
       entities.find((e) => e.kind === 'vehicle')?.name ??
       entities[0]!.name;
     const ego = res.states.get(egoName)!;
-    const cut = (st: EntityState) => st.track.filter((p) => p.tS <= durationS + 1e-9);
+    // Replays carry speed magnitudes (a reversing entity's track still moves it backwards).
+    const cut = (st: EntityState) =>
+      st.track.filter((p) => p.tS <= durationS + 1e-9).map((p) => ({ ...p, speedMps: Math.abs(p.speedMps) }));
     const expert = cut(ego);
     if (expert.length < 2) throw new ImportError('/OpenSCENARIO/Storyboard', 'the ego has no motion samples');
     const free = odr ? undefined : freeSpaceMap(expert, `xosc_${basename(path, extname(path))}`);

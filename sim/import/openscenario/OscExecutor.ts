@@ -370,7 +370,8 @@ export class OscExecutor {
     };
     st.speed = sp;
     if (!Number.isFinite(rate)) {
-      st.speedMps = Math.max(0, target());
+      // Negative targets reverse (esmini: the entity moves backwards along its heading).
+      st.speedMps = target();
       sp.done = !(abs === undefined && attr(rel, 'continuous') === 'true');
     }
     return () => sp.done;
@@ -890,7 +891,7 @@ export class OscExecutor {
       const v0 = st.speedMps;
       const sp = st.speed;
       if (sp && !sp.done) {
-        const target = Math.max(0, sp.target());
+        const target = sp.target();
         if (sp.durationS !== undefined && sp.shape !== 'linear') {
           const tau = (this.tS + dtS - sp.t0) / sp.durationS;
           st.speedMps = sp.v0 + (target - sp.v0) * shapeAt(sp.shape, tau);
@@ -905,7 +906,6 @@ export class OscExecutor {
         }
       } else if (sp?.done) {
         // A continuous relative target keeps tracking its reference.
-        st.speedMps = Math.max(0, st.speedMps);
       }
       st.accelMps2 = (st.speedMps - v0) / dtS;
       const ds = st.speedMps * dtS;
@@ -926,15 +926,25 @@ export class OscExecutor {
           st.speedMps = Math.max(0, (s - sPrev) / dtS);
           if (t >= ts[ts.length - 1]!) tr.done = true;
         } else {
-          s = tr.s0 + ds;
+          // Reversing follows the shape too, the body facing against it.
+          s = tr.s0 + Math.abs(ds);
           if (s >= tr.line.length) tr.done = true;
         }
         tr.s0 = Math.min(s, tr.line.length);
         tr.line.toCartesian(tr.s0, 0, pose);
+        if (st.speedMps < 0 && !tr.times) pose.headingRad += Math.PI;
         st.x = pose.x;
         st.y = pose.y;
         st.headingRad = pose.headingRad;
-        if (tr.done) this.place(st, pose);
+        if (tr.done) {
+          this.place(st, pose);
+          // Without a road network there is no lane to continue along: the entity stops where the
+          // trajectory ends (as esmini's default controller does).
+          if (this.map.lanes.length === 0) {
+            st.speedMps = 0;
+            st.speed = undefined;
+          }
+        }
         continue;
       }
       st.sM = Math.min(st.sM + ds, st.path.length);
@@ -950,7 +960,7 @@ export class OscExecutor {
       st.path.toCartesian(st.sM, st.dM, pose);
       st.x = pose.x;
       st.y = pose.y;
-      st.headingRad = pose.headingRad + Math.atan2(dd, Math.max(ds, 1e-3));
+      st.headingRad = pose.headingRad + Math.atan2(dd, Math.max(Math.abs(ds), 1e-3));
     }
   }
 
@@ -963,7 +973,7 @@ export class OscExecutor {
         x: st.x,
         y: st.y,
         headingRad: st.headingRad,
-        speedMps: Math.max(0, st.speedMps),
+        speedMps: st.speedMps,
       });
     }
   }
