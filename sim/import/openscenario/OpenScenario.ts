@@ -89,6 +89,7 @@ function resolveReference(
   ref: XNode,
   catalogs: Catalogs,
   path: string,
+  outer: ReadonlyMap<string, string> = new Map(),
 ): { tag: string; node: XNode } | undefined {
   const entry = catalogs.find(attr(ref, 'catalogName') ?? '', attr(ref, 'entryName') ?? '');
   if (!entry) return undefined;
@@ -96,11 +97,13 @@ function resolveReference(
   const tag = (node.__tag as string[])[0]!;
   const assigned = new Map<string, string>();
   kids(kid(ref, 'ParameterAssignments'), 'ParameterAssignment').forEach((a) => {
-    const n = attr(a, 'parameterRef');
+    // parameterRef names a parameter, with or without the "$" (1.0 files write both).
+    const n = attr(a, 'parameterRef')?.replace(/^\$/, '');
     if (n) assigned.set(n, attr(a, 'value') ?? '');
   });
   // Defaults from the entry, then the reference's assignments.
-  const scope = declare(node, new Map(), path);
+  // The scenario's global parameters are visible inside the entry (esmini resolves them too).
+  const scope = declare(node, outer, path);
   for (const [k, v] of assigned) scope.set(k, v);
   delete node.ParameterDeclarations;
   resolveTree(node, scope, path);
@@ -253,6 +256,11 @@ export function prepareOpenScenario(path: string, opts: ImportOptions = {}): Res
     const resolvePos = positionResolver(map, odrValue, unsupported);
     const buildPath = pathBuilder(map);
     const exec = new OscExecutor(map, resolvePos, buildPath, unsupported);
+    const globals = declare(root, new Map(), '/OpenSCENARIO');
+    exec.catalogManeuver = (ref, p) => {
+      const r = resolveReference(ref, catalogs, p, globals);
+      return r?.tag === 'Maneuver' ? r.node : undefined;
+    };
     for (const e of entities) exec.addEntity(e);
     const init = kid(storyboard, 'Init');
     if (init) exec.init(init);

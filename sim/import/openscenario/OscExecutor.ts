@@ -52,6 +52,14 @@ export interface EntityState {
   };
   lateral?: { fromD: number; toD: number; t0: number; durationS: number; shape: string; done: boolean };
   trajectory?: { line: Polyline; times?: number[]; t0: number; s0: number; done: boolean };
+  /** SynchronizeAction in progress: reach `target` when the master reaches `masterTarget`. */
+  sync?: {
+    master: string;
+    masterTarget: { x: number; y: number };
+    target: { x: number; y: number };
+    finalSpeed: () => number | undefined;
+    done: boolean;
+  };
   x: number;
   y: number;
   headingRad: number;
@@ -102,7 +110,8 @@ export interface StoryEvent {
     | 'event_complete_time'
     | 'event_run_completed_time'
     | 'storyboard_end_time'
-    | 'simulation_end_time';
+    | 'simulation_end_time'
+    | 'synchronize_reached_time';
   name: string;
 }
 
@@ -149,7 +158,11 @@ export class OscExecutor {
   readonly unsupported: string[];
   private readonly states = new Map<string, EntityState>();
   private readonly elements: Element[] = [];
-  private readonly byName = new Map<string, Element>();
+  private readonly byName = new Map<string, Element[]>();
+  /** Resolves a maneuver CatalogReference (parameters assigned) to its <Maneuver> node. */
+  catalogManeuver?: (ref: XNode, path: string) => XNode | undefined;
+  /** The element whose trigger is being evaluated (scopes storyboard references to its maneuver group). */
+  private ctx?: Element;
   private tS = 0;
   private readonly condPrev = new Map<XNode, boolean>();
   private readonly condSince = new Map<XNode, number>();
@@ -296,6 +309,8 @@ export class OscExecutor {
       }
       return undefined;
     }
+    const sync = kid(pa, 'SynchronizeAction');
+    if (sync) return this.synchronize(st, sync, `${path}/SynchronizeAction`);
     const ft = kid(rt, 'FollowTrajectoryAction');
     if (ft) return this.followTrajectory(st, ft, `${path}/RoutingAction/FollowTrajectoryAction`);
     const name = Object.keys(pa).find((k) => k !== '$') ?? '?';
@@ -318,6 +333,41 @@ export class OscExecutor {
       }
     }
     return out;
+  }
+
+  /**
+   * SynchronizeAction: the entity's speed is set each step so that it reaches its target position
+   * when the master reaches the master's (constant acceleration over the master's remaining time,
+   * recomputed every step); on arrival it takes the final speed.
+   */
+  private synchronize(st: EntityState, n: XNode, path: string): () => boolean {
+    const masterName = attr(n, 'masterEntityRef') ?? '';
+    const master = this.states.get(masterName);
+    const mt = this.resolvePos(
+      kid(n, 'TargetPositionMaster') ?? {},
+      `${path}/TargetPositionMaster`,
+      this.states,
+    );
+    const tg = this.resolvePos(kid(n, 'TargetPosition') ?? {}, `${path}/TargetPosition`, this.states);
+    if (!master || !mt || !tg) {
+      this.note(path, `master ${masterName} or a target position could not be resolved`);
+      return () => true;
+    }
+    const fs = kid(n, 'FinalSpeed');
+    const abs = kid(fs, 'AbsoluteSpeed');
+    const rel = kid(fs, 'RelativeSpeedToMaster');
+    const finalSpeed = (): number | undefined => {
+      if (abs) return num(abs, 'value', `${path}/FinalSpeed/AbsoluteSpeed`);
+      if (rel) {
+        const v = num(rel, 'value', `${path}/FinalSpeed/RelativeSpeedToMaster`);
+        return attr(rel, 'speedTargetValueType') === 'factor' ? master.speedMps * v : master.speedMps + v;
+      }
+      return undefined;
+    };
+    st.speed = undefined;
+    const sy = { master: masterName, masterTarget: mt, target: tg, finalSpeed, done: false };
+    st.sync = sy;
+    return () => sy.done;
   }
 
   private speedAction(st: EntityState, sa: XNode, path: string): () => boolean {
@@ -350,8 +400,13 @@ export class OscExecutor {
     let rate = Infinity;
     let durationS: number | undefined;
     if (shape !== 'step' && value > 0) {
-      if (dim === 'rate') rate = value;
-      else if (dim === 'time') {
+      if (dim === 'rate') {
+        rate = value;
+        // A shaped change at a given rate: the rate is the shape's peak (esmini), so it lasts
+        // π/2 (sinusoidal) or 3/2 (cubic) times as long as a linear one.
+        const stretch = shape === 'sinusoidal' ? Math.PI / 2 : shape === 'cubic' ? 1.5 : 0;
+        if (stretch > 0) durationS = (stretch * Math.abs(dv)) / value;
+      } else if (dim === 'time') {
         durationS = value;
         rate = Math.abs(dv) / value;
       } else if (dim === 'distance') {
@@ -369,6 +424,7 @@ export class OscExecutor {
       done: false,
     };
     st.speed = sp;
+    if (st.sync) st.sync.done = true;
     if (!Number.isFinite(rate)) {
       // Negative targets reverse (esmini: the entity moves backwards along its heading).
       st.speedMps = target();
@@ -538,10 +594,17 @@ export class OscExecutor {
           const gp = `${ap}/ManeuverGroup[${gi}]`;
           const ge = this.element('ManeuverGroup', mg, gp, ae);
           ge.actors = kids(kid(mg, 'Actors'), 'EntityRef').map((r) => attr(r, 'entityRef') ?? '');
-          const mans = [...kids(mg, 'Maneuver'), ...kids(mg, 'CatalogReference')];
-          if (kids(mg, 'CatalogReference').length > 0)
-            this.note(`${gp}/CatalogReference`, 'maneuver catalog references not supported');
-          kids(mg, 'Maneuver').forEach((m, mi) => {
+          const mans = [...kids(mg, 'Maneuver')];
+          kids(mg, 'CatalogReference').forEach((ref, ri) => {
+            const m = this.catalogManeuver?.(ref, `${gp}/CatalogReference[${ri}]`);
+            if (m) mans.push(m);
+            else
+              this.note(
+                `${gp}/CatalogReference[${ri}]`,
+                `maneuver ${attr(ref, 'catalogName')}/${attr(ref, 'entryName')} not found in the catalogs`,
+              );
+          });
+          mans.forEach((m, mi) => {
             const mp = `${gp}/Maneuver[${mi}]`;
             const me = this.element('Maneuver', m, mp, ge);
             kids(m, 'Event').forEach((ev, ei) => {
@@ -555,7 +618,6 @@ export class OscExecutor {
               });
             });
           });
-          void mans;
         });
       });
     });
@@ -577,7 +639,9 @@ export class OscExecutor {
     };
     parent?.children.push(e);
     this.elements.push(e);
-    this.byName.set(e.name, e);
+    const same = this.byName.get(e.name) ?? [];
+    same.push(e);
+    this.byName.set(e.name, same);
     return e;
   }
 
@@ -620,7 +684,7 @@ export class OscExecutor {
         );
       const sb = kid(bv, 'StoryboardElementStateCondition');
       if (sb) {
-        const el = this.byName.get(attr(sb, 'storyboardElementRef') ?? '');
+        const el = this.lookup(attr(sb, 'storyboardElementRef') ?? '');
         if (!el) return false;
         const state = attr(sb, 'state') ?? '';
         if (state === 'completeState' || state === 'endTransition') return el.status === 'complete';
@@ -730,7 +794,30 @@ export class OscExecutor {
     }
   }
 
+  /**
+   * A storyboard element by name. Catalog maneuvers instantiated for several actors repeat their
+   * names; a reference from inside one resolves to the element of the same maneuver group.
+   */
+  private lookup(name: string): Element | undefined {
+    const all = this.byName.get(name);
+    if (!all || all.length <= 1) return all?.[0];
+    const group = (e: Element | undefined): Element | undefined => {
+      let g = e;
+      while (g && g.kind !== 'ManeuverGroup') g = g.parent;
+      return g;
+    };
+    const mine = group(this.ctx);
+    return all.find((e) => mine !== undefined && group(e) === mine) ?? all[0];
+  }
+
   /** A trigger: condition groups OR-ed, conditions AND-ed; edges and delays honoured. */
+  private triggeredIn(e: Element, trig: XNode | undefined, path: string, emptyIsTrue: boolean): boolean {
+    this.ctx = e;
+    const r = this.triggered(trig, path, emptyIsTrue);
+    this.ctx = undefined;
+    return r;
+  }
+
   private triggered(trig: XNode | undefined, path: string, emptyIsTrue: boolean): boolean {
     if (!trig) return emptyIsTrue;
     const groups = kids(trig, 'ConditionGroup');
@@ -833,14 +920,14 @@ export class OscExecutor {
         e.kind === 'Act' &&
         e.status === 'standby' &&
         e.parent?.status === 'running' &&
-        this.triggered(e.start, `${e.path}/StartTrigger`, true)
+        this.triggeredIn(e, e.start, `${e.path}/StartTrigger`, true)
       )
         this.start(e);
       if (
         e.kind === 'Act' &&
         e.status === 'running' &&
         e.stop &&
-        this.triggered(e.stop, `${e.path}/StopTrigger`, false)
+        this.triggeredIn(e, e.stop, `${e.path}/StopTrigger`, false)
       )
         this.complete(e, true);
       if (
@@ -853,7 +940,7 @@ export class OscExecutor {
         e.kind === 'Event' &&
         e.status === 'standby' &&
         e.parent?.status === 'running' &&
-        this.triggered(e.start, `${e.path}/StartTrigger`, true)
+        this.triggeredIn(e, e.start, `${e.path}/StartTrigger`, true)
       ) {
         if (e.priority === 'overwrite' || e.priority === 'override')
           for (const sib of e.parent.children)
@@ -890,7 +977,21 @@ export class OscExecutor {
       }
       const v0 = st.speedMps;
       const sp = st.speed;
-      if (sp && !sp.done) {
+      const sy = st.sync;
+      if (sy && !sy.done) {
+        const m = this.states.get(sy.master)!;
+        const dm = m.path.project(sy.masterTarget.x, sy.masterTarget.y).sM - m.sM;
+        const tm = m.speedMps > 1e-6 ? dm / m.speedMps : Infinity;
+        const d = st.path.project(sy.target.x, sy.target.y).sM - st.sM;
+        if (dm <= 0 || tm <= dtS + 1e-9) {
+          sy.done = true;
+          st.speedMps = sy.finalSpeed() ?? st.speedMps;
+          this.log.push({ tS: this.tS, kind: 'synchronize_reached_time', name: st.entity.name });
+        } else if (Number.isFinite(tm)) {
+          const a = (2 * (d - st.speedMps * tm)) / (tm * tm);
+          st.speedMps = Math.max(0, st.speedMps + a * dtS);
+        }
+      } else if (sp && !sp.done) {
         const target = sp.target();
         if (sp.durationS !== undefined && sp.shape !== 'linear') {
           const tau = (this.tS + dtS - sp.t0) / sp.durationS;
