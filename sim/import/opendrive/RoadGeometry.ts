@@ -238,6 +238,71 @@ export class RoadGeometry {
     return { sM: s, tM: t, distM: Math.abs(along) };
   }
 
+  /** Reference-line curvature at s, 1/m. */
+  curvature(roadId: string, sM: number): number {
+    const road = this.byId.get(roadId);
+    if (!road) return 0;
+    road.line.eval(Math.min(Math.max(sM, 0), road.length), this.rp);
+    return this.rp.kappa;
+  }
+
+  /** Roads (ids, in file order) whose lanes contain the map point. */
+  roadsAt(x: number, y: number): string[] {
+    const out: string[] = [];
+    for (const road of this.roads) {
+      const p = this.projectOnRoad(road.id, x, y);
+      if (!p || p.distM > 1e-3) continue;
+      const tLeft = this.outerT(road, p.sM, 1);
+      const tRight = this.outerT(road, p.sM, -1);
+      if (p.tM <= tLeft + 1e-9 && p.tM >= tRight - 1e-9) out.push(road.id);
+    }
+    return out;
+  }
+
+  /**
+   * Moves ds along the road's s (negative: against s) from (road, lane, s), continuing on roads
+   * linked directly road-to-road (contact points and lane links honoured); stops at a road end
+   * without such a link (`endOfRoad`). Junctions are not entered (undefined).
+   */
+  moveAlongS(
+    roadId: string,
+    laneId: number,
+    sM: number,
+    dsM: number,
+  ): { roadId: string; laneId: number; sM: number; alongS: boolean; endOfRoad: boolean } | undefined {
+    let road = this.byId.get(roadId);
+    let lane = laneId;
+    let s = sM + dsM;
+    let sign = Math.sign(dsM) || 1;
+    // Driving direction of the lane relative to s at the start (RHT: negative ids along s).
+    const alongStart = road?.lht ? laneId > 0 : laneId < 0;
+    let along = alongStart;
+    for (let hop = 0; road && hop < 16; hop++) {
+      if (s >= 0 && s <= road.length)
+        return { roadId: road.id, laneId: lane, sM: s, alongS: along, endOfRoad: false };
+      const atEnd = s > road.length;
+      const link = atEnd ? road.succ : road.pred;
+      const over = atEnd ? s - road.length : -s;
+      const sec = atEnd ? road.sections[road.sections.length - 1]! : road.sections[0]!;
+      const def = sec.lanes.find((l) => l.id === lane);
+      const nextLane = atEnd ? def?.succ : def?.pred;
+      if (!link || link.type !== 'road' || nextLane === undefined) {
+        return { roadId: road.id, laneId: lane, sM: atEnd ? road.length : 0, alongS: along, endOfRoad: true };
+      }
+      const next = this.byId.get(link.id);
+      if (!next) return undefined;
+      // Entering at the start goes along s; at the end, against it.
+      const enterAtStart = link.cp !== 'end';
+      sign = enterAtStart ? 1 : -1;
+      if (enterAtStart !== atEnd) along = !along;
+      s = enterAtStart ? over : next.length - over;
+      road = next;
+      lane = nextLane;
+      void sign;
+    }
+    return undefined;
+  }
+
   /**
    * Road coordinates of a map point: among the roads whose lanes contain it, the one with the
    * smallest |t| (ties: the preferred road, e.g. the one an entity is on); else the nearest road.

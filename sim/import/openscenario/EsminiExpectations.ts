@@ -168,16 +168,42 @@ function checkScenarioValue(e: ScenarioExpectation, run: StoryboardResult, step:
 
 type Lp = { road_id: number; lane_id: number; s: number; offset?: number };
 
+/** Lane types esmini counts as "any driving" (RoadManager's LANE_TYPE_ANY_DRIVING). */
+const ANY_DRIVING = new Set([
+  'driving',
+  'entry',
+  'exit',
+  'offramp',
+  'onramp',
+  'connectingramp',
+  'bidirectional',
+  'hov',
+  'slipLane'.toLowerCase(),
+]);
+
+/** Whether a lane is driven along s (right lanes in right-hand traffic, left lanes on an LHT road). */
+function alongS(geo: RoadGeometry, roadId: string, laneId: number): boolean {
+  return geo.road(roadId)?.lht ? laneId > 0 : laneId < 0;
+}
+
 /** Answers one road query on our road model; undefined when the query is not implemented. */
 export function roadQuery(
   geo: RoadGeometry,
   input: RoadExpectation['input'],
 ): Record<string, unknown> | undefined {
-  const lanePos = (p: Lp) => {
-    const c = geo.laneCenterT(String(p.road_id), p.lane_id, p.s);
+  const lanePose = (p: Lp) => {
+    const roadId = String(p.road_id);
+    const len = geo.roadLength(roadId);
+    if (len === undefined) return undefined;
+    const s = Math.min(Math.max(p.s, 0), len);
+    const c = geo.laneCenterT(roadId, p.lane_id, s);
     if (!c) return undefined;
-    return geo.pose(String(p.road_id), p.s, c.tM + (p.offset ?? 0));
+    const r = geo.pose(roadId, s, c.tM + (p.offset ?? 0))!;
+    const slope = Math.atan(geo.laneCenterSlope(roadId, p.lane_id, s));
+    const laneH = alongS(geo, roadId, p.lane_id) ? r.hRoad + slope : r.hRoad - slope + Math.PI;
+    return { ...r, s, clamped: s !== p.s, laneH, roadId };
   };
+  const wrap = (a: number) => ((a % (2 * Math.PI)) + 2 * Math.PI) % (2 * Math.PI);
   switch (input.query) {
     case 'num_roads':
       return { num_roads: geo.roads.length };
@@ -186,14 +212,32 @@ export function roadQuery(
     case 'road_width': {
       const road = geo.road(String(input.road_id));
       if (!road) return undefined;
-      const side = input.side === 1 ? 1 : -1;
-      const off = geo.outerT(road, Number(input.s), side);
-      const centre = geo.laneCenterT(String(input.road_id), 0, Number(input.s))?.tM ?? 0;
-      return { width: Math.abs(off - centre) };
+      const s = Number(input.s);
+      const sec = geo.section(road, s);
+      const sides = input.side === 0 ? [1, -1] : [input.side === 1 ? 1 : -1];
+      let width = 0;
+      for (const l of sec.lanes) {
+        if (!sides.includes(Math.sign(l.id))) continue;
+        if (input.lane_types === 'any_driving' && !ANY_DRIVING.has(l.type)) continue;
+        width += geo.laneWidthAt(road.id, l.id, s) ?? 0;
+      }
+      return { width };
     }
     case 'lane_to_world': {
-      const p = lanePos(input as unknown as Lp);
-      return p ? { x: p.x, y: p.y, s: input.s } : undefined;
+      const p = lanePose(input as unknown as Lp);
+      if (!p) return undefined;
+      const rel = Number(input.heading_relative ?? 0);
+      const h = input.heading_relative !== undefined ? wrap(p.hRoad + rel) : wrap(p.laneH);
+      return {
+        x: p.x,
+        y: p.y,
+        h,
+        s: p.s,
+        road_id: input.road_id,
+        lane_id: input.lane_id,
+        offset: input.offset ?? 0,
+        ...(p.clamped ? { returns_non_ok: true } : {}),
+      };
     }
     case 'track_to_world': {
       const p = geo.pose(String(input.road_id), Number(input.s), Number(input.t));
@@ -206,9 +250,21 @@ export function roadQuery(
       return { lane_section_idx: geo.sectionIndex(road, Number(input.s)), first_lane_id: ids[0] };
     }
     case 'lane_ids_at_s': {
-      const ids = geo.laneIdsAt(String(input.road_id), Number(input.s));
+      const road = geo.road(String(input.road_id));
+      if (!road) return undefined;
+      const s = Number(input.s);
+      if (s < 0 || s > road.length) return { error: 's out of range' };
+      const mask = String(input.lane_type_mask ?? 'any');
+      const sec = geo.section(road, s);
+      const keep = (id: number): boolean => {
+        if (mask === 'any') return true;
+        const t = sec.lanes.find((l) => l.id === id)?.type ?? 'none';
+        if (mask === 'driving') return ANY_DRIVING.has(t);
+        return t === mask;
+      };
+      const ids = geo.laneIdsAt(road.id, s);
       const withCentre = [...ids.filter((i) => i > 0), 0, ...ids.filter((i) => i < 0)];
-      return { lane_ids: withCentre };
+      return { lane_ids: withCentre.filter((id) => (id === 0 ? mask === 'any' : keep(id))) };
     }
     case 'junction_id': {
       const road = geo.road(String(input.road_id));
@@ -219,7 +275,103 @@ export function roadQuery(
     case 'world_to_road': {
       const c = geo.worldToRoad(Number(input.x), Number(input.y));
       if (!c) return undefined;
-      return { road_id: Number(c.roadId), lane_id: c.laneId, offset: c.offsetM, h: input.h };
+      const p = geo.pose(c.roadId, c.sM, c.tM)!;
+      const laneH = alongS(geo, c.roadId, c.laneId) ? p.hRoad : p.hRoad + Math.PI;
+      const h =
+        input.heading_relative_to_lane !== undefined
+          ? wrap(laneH + Number(input.heading_relative_to_lane))
+          : input.h;
+      return { road_id: Number(c.roadId), lane_id: c.laneId, offset: c.offsetM, s: c.sM, z: p.z, h };
+    }
+    case 'distance': {
+      const from = input.from as Lp & { h_abs?: number };
+      const to = input.to as Lp;
+      const a = lanePose(from);
+      const b = lanePose(to);
+      if (!a || !b || typeof from.h_abs !== 'number') return undefined;
+      const types = Array.isArray(input.type) ? input.type : [input.type];
+      if (input.cs === 'entity' && types[0] === 'euclidean') {
+        const d = Math.hypot(b.x - a.x, b.y - a.y);
+        const ahead = (b.x - a.x) * Math.cos(from.h_abs) + (b.y - a.y) * Math.sin(from.h_abs) >= 0;
+        return { dist: ahead ? d : -d };
+      }
+      if (input.cs === 'road' && String(from.road_id) === String(to.road_id)) {
+        // Same road: along s and across t, signed by the heading of the measuring entity on the road.
+        const fwd = Math.cos(from.h_abs - a.hRoad) >= 0 ? 1 : -1;
+        const ta = geo.laneCenterT(String(from.road_id), from.lane_id, a.s)!.tM + (from.offset ?? 0);
+        const tb = geo.laneCenterT(String(to.road_id), to.lane_id, b.s)!.tM + (to.offset ?? 0);
+        const lon = fwd * (b.s - a.s);
+        const lat = fwd * (tb - ta);
+        if (types.length === 1) return { dist: types[0] === 'lateral' ? lat : lon };
+      }
+      return undefined;
+    }
+    case 'roads_overlapping_point': {
+      const roadId = String(input.road_id);
+      let pt: { x: number; y: number } | undefined;
+      if (input.lane_id !== undefined) pt = lanePose(input as unknown as Lp);
+      else pt = geo.pose(roadId, Number(input.s), Number(input.t));
+      if (!pt) return undefined;
+      // esmini lists the road the position is on first, then the others in file order.
+      const ids = geo.roadsAt(pt.x, pt.y);
+      const own = ids.filter((id) => id === roadId);
+      return { overlapping_road_ids: [...own, ...ids.filter((id) => id !== roadId)].map(Number) };
+    }
+    case 'probe': {
+      const from = input as unknown as Lp & { heading_relative?: number; lookahead: number; mode: string };
+      const a = lanePose(from);
+      if (!a) return undefined;
+      // The pivot faces its lane's driving direction unless a relative heading is given.
+      const pivotH = from.heading_relative !== undefined ? a.hRoad + from.heading_relative : a.laneH;
+      const dir = Math.cos(pivotH - a.hRoad) >= 0 ? 1 : -1;
+      const moved = geo.moveAlongS(String(from.road_id), from.lane_id, a.s, dir * from.lookahead);
+      if (!moved) return undefined;
+      const c = geo.laneCenterT(moved.roadId, moved.laneId, moved.sM);
+      if (!c) return undefined;
+      const t =
+        from.mode === 'road_center'
+          ? 0
+          : from.mode === 'current_lateral_offset'
+            ? c.tM + (from.offset ?? 0)
+            : c.tM;
+      const b = geo.pose(moved.roadId, moved.sM, t)!;
+      const bLaneH = moved.alongS ? b.hRoad : b.hRoad + Math.PI;
+      const dx = b.x - a.x;
+      const dy = b.y - a.y;
+      void bLaneH;
+      return {
+        road_id: Number(moved.roadId),
+        lane_id: moved.laneId,
+        x: b.x,
+        y: b.y,
+        s: moved.sM,
+        heading: wrap(b.hRoad),
+        offset: 0,
+        // esmini's relative heading is the bearing of the probed point in the pivot's frame.
+        relative_h: Math.atan2(
+          -dx * Math.sin(pivotH) + dy * Math.cos(pivotH),
+          dx * Math.cos(pivotH) + dy * Math.sin(pivotH),
+        ),
+        relative_pos: [
+          dx * Math.cos(pivotH) + dy * Math.sin(pivotH),
+          -dx * Math.sin(pivotH) + dy * Math.cos(pivotH),
+          0,
+        ],
+        return: moved.endOfRoad
+          ? 'ERROR_END_OF_ROAD'
+          : moved.roadId !== String(from.road_id)
+            ? 'ENTERED_NEW_ROAD'
+            : 'OK',
+      };
+    }
+    case 'lane_info_lookahead': {
+      const from = input as unknown as Lp & { lookahead: number };
+      const a = lanePose(from);
+      if (!a) return undefined;
+      const dir = alongS(geo, String(from.road_id), from.lane_id) ? 1 : -1;
+      const moved = geo.moveAlongS(String(from.road_id), from.lane_id, a.s, dir * from.lookahead);
+      if (!moved) return undefined;
+      return { s: moved.sM, curvature: geo.curvature(moved.roadId, moved.sM) };
     }
     default:
       return undefined;
@@ -229,10 +381,15 @@ export function roadQuery(
 function compareDeep(exp: unknown, got: unknown, tol: number): boolean {
   if (typeof exp === 'number') return typeof got === 'number' && Math.abs(exp - got) <= tol + 1e-12;
   if (typeof exp === 'string' || typeof exp === 'boolean') return exp === got;
-  if (Array.isArray(exp))
+  if (Array.isArray(exp)) {
+    // A vector checked on fewer components than we give (x, y of an x, y, z) compares its prefix.
+    const prefixOk = exp.every((x) => typeof x === 'number') && Array.isArray(got) && got.length > exp.length;
     return (
-      Array.isArray(got) && exp.length === got.length && exp.every((x, i) => compareDeep(x, got[i], tol))
+      Array.isArray(got) &&
+      (exp.length === got.length || prefixOk) &&
+      exp.every((x, i) => compareDeep(x, got[i], tol))
     );
+  }
   if (exp && typeof exp === 'object') {
     if (!got || typeof got !== 'object') return false;
     return Object.entries(exp).every(([k, v]) => compareDeep(v, (got as Record<string, unknown>)[k], tol));
