@@ -273,7 +273,6 @@ export class RoadGeometry {
     let road = this.byId.get(roadId);
     let lane = laneId;
     let s = sM + dsM;
-    let sign = Math.sign(dsM) || 1;
     // Driving direction of the lane relative to s at the start (RHT: negative ids along s).
     const alongStart = road?.lht ? laneId > 0 : laneId < 0;
     let along = alongStart;
@@ -286,19 +285,17 @@ export class RoadGeometry {
       const sec = atEnd ? road.sections[road.sections.length - 1]! : road.sections[0]!;
       const def = sec.lanes.find((l) => l.id === lane);
       const nextLane = atEnd ? def?.succ : def?.pred;
-      if (!link || link.type !== 'road' || nextLane === undefined) {
+      if (link?.type !== 'road' || nextLane === undefined) {
         return { roadId: road.id, laneId: lane, sM: atEnd ? road.length : 0, alongS: along, endOfRoad: true };
       }
       const next = this.byId.get(link.id);
       if (!next) return undefined;
       // Entering at the start goes along s; at the end, against it.
       const enterAtStart = link.cp !== 'end';
-      sign = enterAtStart ? 1 : -1;
       if (enterAtStart !== atEnd) along = !along;
       s = enterAtStart ? over : next.length - over;
       road = next;
       lane = nextLane;
-      void sign;
     }
     return undefined;
   }
