@@ -110,6 +110,11 @@ export function plannerContext(scenario: Scenario, map: RoadMap, seed: number): 
 
 const round6 = (t: number): number => Math.round(t * 1e6) / 1e6;
 
+/** A run ends when the ego is this close to the end of its route, m. */
+export const ROUTE_END_MARGIN_M = 1;
+/** …and at most this far beside the route's reference path (not merely abreast of its end), m. */
+export const ROUTE_END_LATERAL_M = 5;
+
 export class SimEngine {
   readonly scenario: Scenario;
   readonly map: RoadMap;
@@ -160,9 +165,21 @@ export class SimEngine {
     return round6(this.k * this.dtS);
   }
 
-  /** True at the last tick (record it, then stop). */
+  /**
+   * True at the last tick (record it, then stop): the scenario's duration is up, or the ego has
+   * reached the end of its route (beyond it there may be no map: an imported scenario's route can
+   * be shorter than its duration allows to drive).
+   */
   get last(): boolean {
-    return this.k >= this.steps;
+    return this.k >= this.steps || this.atRouteEnd();
+  }
+
+  /** Whether the ego's front (as of this tick) is within ROUTE_END_MARGIN_M of the end of its route. */
+  atRouteEnd(): boolean {
+    const line = this.ctx.route.line;
+    const f = line.project(this.egoAtTick.x, this.egoAtTick.y);
+    const frontM = this.vehicle.rearAxleToCenterM + this.vehicle.lengthM / 2;
+    return f.sM + frontM >= line.length - ROUTE_END_MARGIN_M && Math.abs(f.dM) < ROUTE_END_LATERAL_M;
   }
 
   /** What the ego's sensors see now: the ego now, agents and lights of the current tick. */

@@ -19,7 +19,7 @@ import {
   statesCsv,
   summarize,
 } from '../../scenarios/import/index.ts';
-import { checkData, createPlanner } from '../../stack/index.ts';
+import { CHECK_RUN_S, checkData, createPlanner } from '../../stack/index.ts';
 import { type Out, UsageError } from '../errors.ts';
 import { markdownTable } from '../table.ts';
 
@@ -241,12 +241,17 @@ export function register(program: Command, out: Out): void {
         out(JSON.stringify(reports, null, 2));
         return;
       }
+      const mean = (xs: number[] | undefined): string =>
+        xs && xs.length > 0 ? (100 * (xs.reduce((x, y) => x + y, 0) / xs.length)).toFixed(1) : '';
       const rows = reports.map((r) => [
         r.family,
         `${r.loaded}/${r.total}`,
         r.total ? `${((100 * r.loaded) / r.total).toFixed(0)} %` : '–',
+        String(r.needsMap.length),
+        String(r.failures.length),
         r.worstGapM !== undefined ? `${(100 * r.worstGapM).toFixed(2)} cm` : '',
         r.runTotal !== undefined ? `${r.ran}/${r.runTotal}` : '',
+        mean(r.scores),
         String(r.scenarios),
         String(r.skipped),
         `${(r.loadMs / 1000).toFixed(1)} s`,
@@ -257,24 +262,33 @@ export function register(program: Command, out: Out): void {
             'family',
             'loaded',
             '%',
+            'needs a map',
+            'failed',
             'worst gap',
-            `ran ${15} s (${o.planner})`,
+            `runs (${CHECK_RUN_S} s)`,
+            `CLS-NR (${o.planner})`,
             'scenarios',
             'skipped',
             'load time',
           ],
           rows,
-          ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
+          ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
         ),
       );
+      const failed = reports.reduce((a, r) => a + r.failures.length, 0);
+      out(`${failed} failures`);
       for (const r of reports) {
         if (r.worstGapAt) out(`${r.family}: worst gap at ${r.worstGapAt}`);
-        for (const f of r.failures) out(`${r.family}: ${f.file}: ${f.error}`);
-        // Missing towns are summarised, other import warnings listed.
-        const missing = r.notes.filter((n) => n.includes('not available'));
+        for (const f of r.failures) out(`${r.family}: FAILED ${f.file}: ${f.error}`);
+        for (const n of r.needsMap) out(`${r.family}: not loaded, needs ${n.what}; pass --map: ${n.file}`);
+        for (const [why, n] of Object.entries(r.skippedWhy)) out(`${r.family}: skipped ${n} × ${why}`);
+        // Routes on missing towns inside loaded files are summarised, other import warnings listed.
+        const missing = r.notes.filter((x) => x.includes('pass --map'));
         if (missing.length)
-          out(`${r.family}: ${missing.length} routes / scenarios skipped: town not available`);
-        for (const n of r.notes.filter((x) => !x.includes('not available'))) out(`${r.family}: ${n}`);
+          out(
+            `${r.family}: ${missing.length} routes / scenarios in loaded files skipped: town map not at hand`,
+          );
+        for (const x of r.notes.filter((y) => !y.includes('pass --map'))) out(`${r.family}: ${x}`);
       }
       out(`checked in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
     });

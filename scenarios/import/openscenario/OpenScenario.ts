@@ -208,7 +208,7 @@ export function prepareOpenScenario(path: string, opts: ImportOptions = {}): Res
       return fail(
         'NOT_FOUND',
         `${path}:/OpenSCENARIO/RoadNetwork/LogicFile`,
-        `road network ${fp(root)} not found (pass --map)`,
+        `needs ${basename(fp(root)!, extname(fp(root)!))}.xodr; pass --map`,
       );
     let odrValue: OpenDriveResult | undefined;
     if (mapPath) {
