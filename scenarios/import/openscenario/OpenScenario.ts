@@ -27,6 +27,7 @@ import { loadOpenDrive, type OpenDriveResult } from '../opendrive/index.ts';
 import { attr, guard, ImportError, kid, kids, num, parseXml, type XNode } from '../opendrive/XmlTree.ts';
 import type { ImportOptions, ImportResult } from '../types.ts';
 import { type EntityState, type OscEntity, OscExecutor, type PositionResolver } from './OscExecutor.ts';
+import { type Distribution, expandDistribution } from './ParameterDistribution.ts';
 import { declare, resolveTree } from './Parameters.ts';
 
 /** Simulation step and limits (nuPlan 0.1 s; at least 15 s so a closed-loop run has tracks; at most 60 s). */
@@ -188,6 +189,15 @@ export function prepareOpenScenario(path: string, opts: ImportOptions = {}): Res
       return fail('UNSUPPORTED', `${path}:/OpenSCENARIO/Catalog`, 'this is a catalog, not a scenario');
     const storyboard = kid(root, 'Storyboard');
     if (!storyboard) throw new ImportError('/OpenSCENARIO/Storyboard', 'missing <Storyboard>');
+    if (opts.parameters) {
+      const decls = kids(kid(root, 'ParameterDeclarations'), 'ParameterDeclaration');
+      for (const [name, value] of Object.entries(opts.parameters)) {
+        const d = decls.find((x) => attr(x, 'name') === name);
+        if (!d?.$)
+          throw new ImportError('/OpenSCENARIO/ParameterDeclarations', `no global parameter ${name} to set`);
+        d.$.value = value;
+      }
+    }
     resolveTree(root, new Map(), '/OpenSCENARIO');
     const unsupported: string[] = [];
     const warnings: string[] = [];
@@ -280,6 +290,8 @@ export function prepareOpenScenario(path: string, opts: ImportOptions = {}): Res
 }
 
 export function importOpenScenario(path: string, opts: ImportOptions = {}): Result<ImportResult> {
+  const dist = distributionOf(path);
+  if (dist) return dist.ok ? importVariants(path, dist.value, opts) : dist;
   const prep = prepareOpenScenario(path, opts);
   if (!prep.ok) return prep;
   const { root, storyboard, mapPath, odr, map, entities, exec, unsupported, warnings } = prep.value;
@@ -366,6 +378,44 @@ export function importOpenScenario(path: string, opts: ImportOptions = {}): Resu
       events: [...res.eventStarts].map(([name, tS]) => ({ scenarioId: scenario.id, name, tS })),
     });
   });
+}
+
+/** The expanded distribution when the file is a ParameterValueDistribution; undefined otherwise. */
+function distributionOf(path: string): Result<Distribution> | undefined {
+  const read = readTextFile(path);
+  if (!read.ok || !read.value.includes('ParameterValueDistribution')) return undefined;
+  const parsed = parseXml(read.value, path, 'OpenSCENARIO');
+  if (!parsed.ok || !kid(parsed.value, 'ParameterValueDistribution')) return undefined;
+  try {
+    return ok(expandDistribution(parsed.value));
+  } catch (e) {
+    return fail('INVALID_INPUT', path, (e as Error).message);
+  }
+}
+
+/** One scenario per variant of a distribution (ids suffixed _v<k>, the values in the description). */
+function importVariants(path: string, dist: Distribution, opts: ImportOptions): Result<ImportResult> {
+  const file = resolve(dirname(resolve(path)), dist.scenarioFile);
+  const scenarios: Scenario[] = [];
+  const warnings: string[] = [`${dist.variants.length} variants of ${dist.scenarioFile}`];
+  const unsupported = new Set<string>();
+  let map: ImportResult['map'];
+  const width = String(dist.variants.length - 1).length;
+  for (const [k, v] of dist.variants.entries()) {
+    const r = importOpenScenario(file, { ...opts, parameters: Object.fromEntries(v) });
+    const values = [...v].map(([n, x]) => `${n}=${x}`).join(', ');
+    if (!r.ok) return fail(r.error.code, `${path} variant ${k} (${values})`, r.error.message);
+    for (const u of r.value.unsupported) unsupported.add(u);
+    map ??= r.value.map;
+    for (const s of r.value.scenarios)
+      scenarios.push({
+        ...s,
+        id: `${s.id}_v${String(k).padStart(width, '0')}`,
+        description: `${s.description} [variant ${k}: ${values}]`,
+        tags: [...s.tags, 'parameter-distribution'],
+      });
+  }
+  return ok({ ...(map ? { map } : {}), scenarios, unsupported: [...unsupported], warnings });
 }
 
 /** A map with no lanes: the executor's view of a scenario without a road network. */
