@@ -100,7 +100,7 @@ function legacyScenario(
     let bestErr = Infinity;
     for (const s of lane.data.successors) {
       const o = map.lane(s);
-      if (!o || o.data.type !== 'driving') continue;
+      if (o?.data.type !== 'driving') continue;
       const e = Math.abs(angleDiff(o.line.headingAt(Math.min(5, o.line.length)), h));
       if (e < bestErr) {
         bestErr = e;
