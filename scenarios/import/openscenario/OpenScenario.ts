@@ -555,8 +555,10 @@ function pathBuilder(map: RoadMap) {
     for (const id of lanes) len += map.lane(id)!.line.length;
     const seen = new Set(lanes);
     let cur = lanes[lanes.length - 1]!;
+    let deadEnd = false;
     while (len < PATH_MAX_M && lanes.length < 400) {
       const next = straightest(map, cur, new Set()) ?? undefined;
+      if (!next) deadEnd = true;
       if (!next || (seen.has(next) && lanes.length > 200)) break;
       lanes.push(next);
       seen.add(next);
@@ -566,7 +568,7 @@ function pathBuilder(map: RoadMap) {
     const s0 = Math.min(Math.max(loc.sM, 0), lane.line.length - 0.01);
     const path = RoutePath.build(map, lanes, s0);
     const f = path.line.project(x, y);
-    return { path: path.line, lanes, sM: Math.max(f.sM, 0), dM: f.dM };
+    return { path: path.line, lanes, sM: Math.max(f.sM, 0), dM: f.dM, deadEnd };
   };
 }
 

@@ -67,6 +67,10 @@ export interface EntityState {
   travelledM: number;
   /** Since when the entity has stood still (speed < 0.01 m/s), s; undefined while it moves. */
   standstillSinceS?: number;
+  /** Whether its lane path ends in a road end without a successor (not merely our path length cap). */
+  deadEnd: boolean;
+  /** Since when it has been stuck at that road end, s. */
+  endOfRoadSinceS?: number;
   track: TrackPoint[];
 }
 
@@ -170,6 +174,8 @@ export class OscExecutor {
   /** Storyboard log: condition, element and storyboard transitions with their times. */
   readonly log: StoryEvent[] = [];
   private readonly triggeredLogged = new Set<XNode>();
+  /** Actions started this step, applied once all triggers of the step are evaluated. */
+  private readonly pendingActions: (() => void)[] = [];
   /** Init actions that take time (esmini names them "Init <entity> <ActionType>"). */
   private readonly initActions: { name: string; done: () => boolean; logged: boolean }[] = [];
 
@@ -181,7 +187,7 @@ export class OscExecutor {
       y: number,
       headingRad: number,
       routeLanes?: string[],
-    ) => { path: Polyline; lanes: string[]; sM: number; dM: number },
+    ) => { path: Polyline; lanes: string[]; sM: number; dM: number; deadEnd?: boolean },
     unsupported: string[],
   ) {
     this.unsupported = unsupported;
@@ -201,6 +207,7 @@ export class OscExecutor {
       entity: e,
       path: line,
       pathLanes: [],
+      deadEnd: false,
       sM: 0,
       dM: 0,
       speedMps: 0,
@@ -225,6 +232,8 @@ export class OscExecutor {
     const p = this.buildPath(pose.x, pose.y, pose.headingRad, routeLanes);
     st.path = p.path;
     st.pathLanes = p.lanes;
+    st.deadEnd = p.deadEnd ?? false;
+    st.endOfRoadSinceS = undefined;
     st.sM = p.sM;
     st.dM = p.dM;
     st.lateral = undefined;
@@ -734,6 +743,10 @@ export class OscExecutor {
         const since = a.standstillSinceS;
         return since !== undefined && this.tS - since + 1e-9 >= num(c, 'duration', p, 0);
       }
+      case 'EndOfRoadCondition': {
+        const since = a.endOfRoadSinceS;
+        return since !== undefined && this.tS - since + 1e-9 >= num(c, 'duration', p, 0);
+      }
       case 'TraveledDistanceCondition':
         return a.travelledM >= num(c, 'value', p);
       case 'ReachPositionCondition':
@@ -864,19 +877,22 @@ export class OscExecutor {
     this.log.push({ tS: this.tS, kind: 'element_start_time', name: e.name });
     if (e.kind === 'Event') this.eventStarts.set(e.name, this.tS);
     if (e.kind === 'Action') {
-      const pa = kid(e.node, 'PrivateAction');
       const checks: (() => boolean)[] = [];
-      if (pa) {
-        const actors = this.actorsOf(e);
-        for (const a of actors) {
-          const done = this.privateAction(a, pa, `${e.path}/PrivateAction`);
-          if (done) checks.push(done);
-        }
-      } else {
-        const name = Object.keys(e.node).find((k) => k !== '$') ?? '?';
-        this.note(`${e.path}/${name}`, 'not supported');
-      }
       e.isDone = () => checks.every((c) => c());
+      // Actions take effect after every trigger of this step has been evaluated on the world as
+      // it was (two events triggered by one condition both fire, even if the first teleports).
+      this.pendingActions.push(() => {
+        const pa = kid(e.node, 'PrivateAction');
+        if (pa) {
+          for (const a of this.actorsOf(e)) {
+            const done = this.privateAction(a, pa, `${e.path}/PrivateAction`);
+            if (done) checks.push(done);
+          }
+        } else {
+          const name = Object.keys(e.node).find((k) => k !== '$') ?? '?';
+          this.note(`${e.path}/${name}`, 'not supported');
+        }
+      });
     }
   }
 
@@ -949,6 +965,7 @@ export class OscExecutor {
         for (const a of e.children) this.start(a);
       }
     }
+    for (const run of this.pendingActions.splice(0)) run();
     for (const ia of this.initActions)
       if (!ia.logged && ia.done()) {
         ia.logged = true;
@@ -1049,6 +1066,12 @@ export class OscExecutor {
         continue;
       }
       st.sM = Math.min(st.sM + ds, st.path.length);
+      if (st.deadEnd && st.sM >= st.path.length - 1e-9) {
+        // The road ends here: the entity stops (esmini's default controller is stuck at a road end).
+        st.speedMps = 0;
+        st.speed = undefined;
+        st.endOfRoadSinceS ??= this.tS + dtS;
+      }
       const lat = st.lateral;
       let dNext = st.dM;
       if (lat && !lat.done) {
