@@ -172,13 +172,17 @@ export function checkData(dir: string, o: CheckOptions = {}): FamilyReport[] {
     r.scenarios += imp.value.scenarios.length;
     for (const w of imp.value.warnings) r.notes.push(`${rel}: ${w}`);
     const s = imp.value.scenarios[0];
-    if (o.planner && s && imp.value.map) {
+    // The scenario's own map (a routes file spans several towns; `imp.value.map` is the last one).
+    const odrOfScenario = s?.map.kind === 'file' ? loadOpenDrive(s.map.path) : undefined;
+    const mapData =
+      s?.map.kind === 'inline' ? s.map.map : odrOfScenario?.ok ? odrOfScenario.value.map : undefined;
+    if (o.planner && s && (mapData ?? imp.value.map)) {
       r.ran ??= 0;
       r.runTotal = (r.runTotal ?? 0) + 1;
       const planner = o.planner();
       if (!planner) return;
       try {
-        const map = new RoadMap(imp.value.map);
+        const map = new RoadMap((mapData ?? imp.value.map)!);
         // 15 s (nuPlan's length) or the scenario's own, shorter, duration; the engine also ends a
         // run when the ego reaches the end of its route.
         const log = runScenario({ ...s, durationS: Math.min(CHECK_RUN_S, s.durationS) }, map, planner, {
