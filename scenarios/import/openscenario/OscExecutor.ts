@@ -69,6 +69,8 @@ export interface EntityState {
   standstillSinceS?: number;
   /** Whether its lane path ends in a road end without a successor (not merely our path length cap). */
   deadEnd: boolean;
+  /** Whether a position was ever given (teleport); an entity that starts on a trajectory starts at its start. */
+  placed: boolean;
   /** Since when it has been stuck at that road end, s. */
   endOfRoadSinceS?: number;
   track: TrackPoint[];
@@ -208,6 +210,7 @@ export class OscExecutor {
       path: line,
       pathLanes: [],
       deadEnd: false,
+      placed: false,
       sM: 0,
       dM: 0,
       speedMps: 0,
@@ -233,6 +236,7 @@ export class OscExecutor {
     st.path = p.path;
     st.pathLanes = p.lanes;
     st.deadEnd = p.deadEnd ?? false;
+    st.placed = true;
     st.endOfRoadSinceS = undefined;
     st.sM = p.sM;
     st.dM = p.dM;
@@ -532,7 +536,16 @@ export class OscExecutor {
     const relative = attr(timing, 'domainAbsoluteRelative') !== 'absolute';
     const tr0 = relative ? this.tS : 0;
     const tt = useTimes ? times.map((t) => tr0 + (t + offset) * scale) : undefined;
-    const traj = { line, ...(tt ? { times: tt } : {}), t0: this.tS, s0: 0, done: false };
+    // initialDistanceOffset: start that far along the shape; an entity never placed starts on it.
+    const s0 = Math.min(Math.max(Number(attr(ft, 'initialDistanceOffset') ?? 0) || 0, 0), line.length);
+    if (!st.placed) {
+      const start = line.toCartesian(s0, 0);
+      st.x = start.x;
+      st.y = start.y;
+      st.headingRad = start.headingRad;
+      st.placed = true;
+    }
+    const traj = { line, ...(tt ? { times: tt } : {}), t0: this.tS, s0, done: false };
     st.trajectory = traj;
     return () => traj.done;
   }
