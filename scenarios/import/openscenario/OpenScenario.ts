@@ -263,7 +263,11 @@ export function prepareOpenScenario(path: string, opts: ImportOptions = {}): Res
     });
     if (entities.length === 0) throw new ImportError('/OpenSCENARIO/Entities', 'no ScenarioObject');
 
-    const resolvePos = positionResolver(map, odrValue, unsupported);
+    const resolvePos = positionResolver(map, odrValue, unsupported, (ref, p) => {
+      if (!ref) return undefined;
+      const r = resolveReference(ref, catalogs, p, declare(root, new Map(), '/OpenSCENARIO'));
+      return r?.tag === 'Route' ? r.node : undefined;
+    });
     const buildPath = pathBuilder(map);
     const exec = new OscExecutor(map, resolvePos, buildPath, unsupported);
     const globals = declare(root, new Map(), '/OpenSCENARIO');
@@ -577,6 +581,7 @@ function positionResolver(
   map: RoadMap,
   odr: OpenDriveResult | undefined,
   unsupported: string[],
+  catalogRoute?: (ref: XNode | undefined, path: string) => XNode | undefined,
 ): PositionResolver {
   const note = (p: string, m: string): undefined => {
     const msg = `${p}: ${m}`;
@@ -611,6 +616,65 @@ function positionResolver(
       return false;
     }
     return true;
+  };
+  /**
+   * RoutePosition: the route's waypoints joined by lane routes; InRoutePosition FromCurrentEntity
+   * (the entity's pose), FromRoadCoordinates (pathS along the route from its first waypoint, t to
+   * the left) or FromLaneCoordinates (pathS, laneOffset on the route's lanes; laneId read as the
+   * route's own lane).
+   */
+  const routePosition = (
+    rtp: XNode,
+    p: string,
+    states: ReadonlyMap<string, EntityState>,
+  ): { x: number; y: number; headingRad: number } | undefined => {
+    const route =
+      kid(kid(rtp, 'RouteRef'), 'Route') ?? catalogRoute?.(kid(kid(rtp, 'RouteRef'), 'CatalogReference'), p);
+    const irp = kid(rtp, 'InRoutePosition');
+    const cur = kid(irp, 'FromCurrentEntity');
+    if (cur) {
+      const st = states.get(attr(cur, 'entityRef') ?? '');
+      if (!st)
+        return note(`${p}/InRoutePosition/FromCurrentEntity`, `unknown entity ${attr(cur, 'entityRef')}`);
+      return { x: st.x, y: st.y, headingRad: orient(rtp, st.headingRad, false) };
+    }
+    if (!route) return note(`${p}/RouteRef`, 'no inline Route or catalog route found');
+    const wps = kids(route, 'Waypoint')
+      .map((w, i) =>
+        resolveFn(kid(w, 'Position') ?? {}, `${p}/RouteRef/Route/Waypoint[${i}]/Position`, states),
+      )
+      .filter((w): w is { x: number; y: number; headingRad: number } => w !== undefined);
+    const lanes: string[] = [];
+    let s0 = 0;
+    for (const w of wps) {
+      const loc = map.locate(w.x, w.y, w.headingRad, 5);
+      if (!loc) continue;
+      const last = lanes[lanes.length - 1];
+      if (last === undefined) {
+        lanes.push(loc.laneId);
+        s0 = loc.sM;
+      } else if (last !== loc.laneId) {
+        const r = map.route(last, loc.laneId);
+        if (r.ok) lanes.push(...r.value.slice(1));
+      }
+    }
+    if (lanes.length === 0) return note(`${p}/RouteRef`, 'no waypoint of the route is on a lane');
+    const line = RoutePath.build(map, lanes, Math.max(0, s0)).line;
+    const startS = wps[0] ? line.project(wps[0].x, wps[0].y).sM : 0;
+    const road = kid(irp, 'FromRoadCoordinates');
+    const lane = kid(irp, 'FromLaneCoordinates');
+    const at = road ?? lane;
+    if (!at)
+      return note(
+        `${p}/InRoutePosition`,
+        'expected FromCurrentEntity, FromRoadCoordinates or FromLaneCoordinates',
+      );
+    const pathS = num(at, 'pathS', `${p}/InRoutePosition`);
+    const d = road
+      ? num(road, 't', `${p}/InRoutePosition/FromRoadCoordinates`, 0)
+      : num(lane!, 'laneOffset', `${p}/InRoutePosition/FromLaneCoordinates`, 0);
+    const c = line.toCartesian(Math.min(startS + pathS, line.length), d);
+    return { x: c.x, y: c.y, headingRad: orient(rtp, c.headingRad, false) };
   };
   const resolveFn: PositionResolver = (pos, path, states) => {
     const w = kid(pos, 'WorldPosition');
@@ -727,6 +791,8 @@ function positionResolver(
       const c = l.line.toCartesian(Math.min(Math.max(s, 0), l.line.length), num(n, 'offset', p, 0));
       return { x: c.x, y: c.y, headingRad: orient(n, c.headingRad, false) };
     }
+    const rtp = kid(pos, 'RoutePosition');
+    if (rtp) return routePosition(rtp, `${path}/RoutePosition`, states);
     const name = Object.keys(pos).find((k) => k !== '$') ?? '(empty)';
     return note(`${path}/${name}`, 'position type not supported');
   };

@@ -52,6 +52,18 @@ export interface EntityState {
   };
   lateral?: { fromD: number; toD: number; t0: number; durationS: number; shape: string; done: boolean };
   trajectory?: { line: Polyline; times?: number[]; t0: number; s0: number; done: boolean };
+  /** LongitudinalDistanceAction in progress: keep `gap` (m, or s × speed) to `ref`. */
+  keepGap?: {
+    ref: string;
+    distanceM?: number;
+    timeGapS?: number;
+    freespace: boolean;
+    maxAccel: number;
+    maxDecel: number;
+    maxSpeed: number;
+    continuous: boolean;
+    done: boolean;
+  };
   /** SynchronizeAction in progress: reach `target` when the master reaches `masterTarget`. */
   sync?: {
     master: string;
@@ -160,6 +172,11 @@ function compare(rule: string | undefined, a: number, b: number): boolean {
   }
 }
 
+/** Lane width assumed when counting lanes by lateral offset (RelativeClearanceCondition), m. */
+const LANE_WIDTH_GUESS_M = 3.5;
+/** LongitudinalDistanceAction: gap error → speed correction, 1/s. */
+const GAP_GAIN_PER_S = 1;
+
 export class OscExecutor {
   readonly unsupported: string[];
   private readonly states = new Map<string, EntityState>();
@@ -267,6 +284,31 @@ export class OscExecutor {
     const lon = kid(pa, 'LongitudinalAction');
     const sa = kid(lon, 'SpeedAction');
     if (sa) return this.speedAction(st, sa, `${path}/LongitudinalAction/SpeedAction`);
+    const lda = kid(lon, 'LongitudinalDistanceAction');
+    if (lda) {
+      const p = `${path}/LongitudinalAction/LongitudinalDistanceAction`;
+      const lim = kid(lda, 'DynamicConstraints');
+      const dist = attr(lda, 'distance');
+      const tg = attr(lda, 'timeGap');
+      const kg = {
+        ref: attr(lda, 'entityRef') ?? '',
+        ...(dist !== undefined ? { distanceM: num(lda, 'distance', p) } : {}),
+        ...(tg !== undefined ? { timeGapS: num(lda, 'timeGap', p) } : {}),
+        freespace: attr(lda, 'freespace') === 'true',
+        maxAccel: num(lim ?? {}, 'maxAcceleration', `${p}/DynamicConstraints`, Infinity),
+        maxDecel: num(lim ?? {}, 'maxDeceleration', `${p}/DynamicConstraints`, Infinity),
+        maxSpeed: num(lim ?? {}, 'maxSpeed', `${p}/DynamicConstraints`, Infinity),
+        continuous: attr(lda, 'continuous') === 'true',
+        done: false,
+      };
+      if (!this.states.has(kg.ref)) {
+        this.note(p, `unknown entity ${kg.ref}`);
+        return undefined;
+      }
+      st.speed = undefined;
+      st.keepGap = kg;
+      return () => kg.done;
+    }
     if (lon) {
       this.note(
         `${path}/LongitudinalAction/${Object.keys(lon).find((k) => k !== '$') ?? '?'}`,
@@ -438,6 +480,7 @@ export class OscExecutor {
     };
     st.speed = sp;
     if (st.sync) st.sync.done = true;
+    if (st.keepGap) st.keepGap.done = true;
     if (!Number.isFinite(rate)) {
       // Negative targets reverse (esmini: the entity moves backwards along its heading).
       st.speedMps = target();
@@ -756,6 +799,27 @@ export class OscExecutor {
         const since = a.standstillSinceS;
         return since !== undefined && this.tS - since + 1e-9 >= num(c, 'duration', p, 0);
       }
+      case 'RelativeClearanceCondition': {
+        // Free when no (listed) entity is in the lane range within distanceBackward … distanceForward
+        // of the triggering entity. Lanes are counted by lateral offset in lane widths (3.5 m).
+        const fwd = num(c, 'distanceForward', p, 0);
+        const back = num(c, 'distanceBackward', p, 0);
+        const free = attr(c, 'freeSpace') === 'true';
+        const ranges = kids(c, 'RelativeLaneRange').map((r) => [
+          Number(attr(r, 'from') ?? -Infinity),
+          Number(attr(r, 'to') ?? Infinity),
+        ]);
+        const refs = kids(c, 'EntityRef').map((r) => attr(r, 'entityRef') ?? '');
+        for (const b of this.states.values()) {
+          if (b === a || (refs.length > 0 && !refs.includes(b.entity.name))) continue;
+          const lon = this.longitudinal(a, b, free);
+          const lat = -(b.x - a.x) * Math.sin(a.headingRad) + (b.y - a.y) * Math.cos(a.headingRad);
+          const dLane = Math.round(lat / LANE_WIDTH_GUESS_M);
+          const inRange = ranges.length === 0 || ranges.some(([f, t]) => dLane >= f! && dLane <= t!);
+          if (inRange && lon <= fwd && lon >= -back) return false;
+        }
+        return true;
+      }
       case 'EndOfRoadCondition': {
         const since = a.endOfRoadSinceS;
         return since !== undefined && this.tS - since + 1e-9 >= num(c, 'duration', p, 0);
@@ -1001,14 +1065,30 @@ export class OscExecutor {
 
   /** Advances every entity by dt along its path. */
   private move(dtS: number): void {
+    const moved = new Set<EntityState>();
     for (const st of this.states.values()) {
+      moved.add(st);
       if (st.entity.kind === 'static') {
         continue;
       }
       const v0 = st.speedMps;
       const sp = st.speed;
       const sy = st.sync;
-      if (sy && !sy.done) {
+      const kg = st.keepGap;
+      if (kg && !kg.done) {
+        const ref = this.states.get(kg.ref)!;
+        // The gap at the end of this step: the reference moves too (if it has not yet this step).
+        const gap =
+          this.longitudinal(st, ref, kg.freespace) +
+          (moved.has(ref) ? 0 : ref.speedMps * dtS) -
+          Math.max(st.speedMps, 0) * dtS;
+        const want = kg.distanceM ?? (kg.timeGapS ?? 0) * Math.max(st.speedMps, 0);
+        const vWant = Math.min(kg.maxSpeed, Math.max(0, ref.speedMps + GAP_GAIN_PER_S * (gap - want)));
+        const dv = Math.min(Math.max(vWant - st.speedMps, -kg.maxDecel * dtS), kg.maxAccel * dtS);
+        st.speedMps += dv;
+        if (!kg.continuous && Math.abs(gap - want) < 0.1 && Math.abs(st.speedMps - ref.speedMps) < 0.1)
+          kg.done = true;
+      } else if (sy && !sy.done) {
         const m = this.states.get(sy.master)!;
         const dm = m.path.project(sy.masterTarget.x, sy.masterTarget.y).sM - m.sM;
         const tm = m.speedMps > 1e-6 ? dm / m.speedMps : Infinity;
