@@ -185,7 +185,10 @@ export function checkData(dir: string, o: CheckOptions = {}): FamilyReport[] {
         const map = new RoadMap((mapData ?? imp.value.map)!);
         // 15 s (nuPlan's length) or the scenario's own, shorter, duration; the engine also ends a
         // run when the ego reaches the end of its route.
-        const log = runScenario({ ...s, durationS: Math.min(CHECK_RUN_S, s.durationS) }, map, planner, {
+        const durationS = Math.min(CHECK_RUN_S, s.durationS);
+        // The expert is cut to the run (progress is scored against the expert's own).
+        const expert = s.expert.filter((p) => p.tS <= durationS + 1e-9);
+        const log = runScenario({ ...s, durationS, expert }, map, planner, {
           mode: 'nonreactive',
           seed: 0,
         });
