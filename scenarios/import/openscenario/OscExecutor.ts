@@ -810,6 +810,18 @@ export class OscExecutor {
           Number(attr(r, 'to') ?? Infinity),
         ]);
         const refs = kids(c, 'EntityRef').map((r) => attr(r, 'entityRef') ?? '');
+        // A lane of the range that does not exist here is not clear (esmini: nothing to move into).
+        const here = this.map.locate(a.x, a.y, a.headingRad, 5);
+        for (const [f, t] of ranges)
+          for (let k = Math.max(f!, -4); k <= Math.min(t!, 4); k++) {
+            if (k === 0) continue;
+            let lane: string | undefined = here?.laneId;
+            for (let j = 0; j < Math.abs(k) && lane; j++) {
+              const d: { left?: { laneId: string }; right?: { laneId: string } } = this.map.lane(lane)!.data;
+              lane = (k > 0 ? d.left : d.right)?.laneId;
+            }
+            if (!lane) return false;
+          }
         for (const b of this.states.values()) {
           if (b === a || (refs.length > 0 && !refs.includes(b.entity.name))) continue;
           const lon = this.longitudinal(a, b, free);
