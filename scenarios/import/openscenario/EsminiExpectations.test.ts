@@ -18,7 +18,7 @@ const EXPECTATIONS =
 const FLOOR: Record<Category, number> = {
   'road queries': 61,
   'initial positions': 41,
-  'states early': 297,
+  'states early': 298,
   'states late': 274,
   'event times': 25,
 };
