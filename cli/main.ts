@@ -9,7 +9,15 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { formatError } from '../core/index.ts';
 import { createPlanner, PLANNER_NAMES } from '../planner/index.ts';
 import { importNuplan } from '../sim/import/index.ts';
-import { type AgentMode, evaluate, loadScenario, runScenario } from '../sim/index.ts';
+import {
+  AGENT_MODELS,
+  type AgentMode,
+  type AgentModel,
+  DEFAULT_AGENT_MODEL,
+  evaluate,
+  loadScenario,
+  runScenario,
+} from '../sim/index.ts';
 import { evaluateRun } from '../sim/metrics/index.ts';
 import { BUILTIN_IDS, builtinScenario } from '../sim/scenarios/index.ts';
 import { registerCommands } from './commands/index.ts';
@@ -142,12 +150,18 @@ function buildProgram(out: (s: string) => void): Command {
       'reactive',
       'both',
     ]);
+  const agentsOpt = () =>
+    new Option(
+      '--agents <model>',
+      `reactive agents: idm (nuPlan's IDM agents) | interactive (yield to cut-ins, merges, crossings; pedestrians wait at the kerb); default ${DEFAULT_AGENT_MODEL}`,
+    ).choices([...AGENT_MODELS]);
 
   program
     .command('run <scenario>')
     .description('run one scenario closed-loop (a built-in id or a scenario .json) and print its metrics')
     .addOption(plannerOpt())
     .addOption(modeOpt().default('nonreactive'))
+    .addOption(agentsOpt())
     .option('--seed <n>', 'random seed', intArg('--seed', 0), 0)
     .option('--map <file>', 'map for references that need one (CARLA routes: the town .xodr)')
     .option('--out <dir>', 'write the run log (JSON) and summary here')
@@ -155,7 +169,15 @@ function buildProgram(out: (s: string) => void): Command {
     .action(
       async (
         ref: string,
-        o: { planner: string; mode: string; seed: number; map?: string; out?: string; view?: boolean },
+        o: {
+          planner: string;
+          mode: string;
+          agents?: AgentModel;
+          seed: number;
+          map?: string;
+          out?: string;
+          view?: boolean;
+        },
       ) => {
         if (o.view)
           return viewLive(ref, { planner: o.planner, mode: modesOf(o.mode)[0]!, seed: o.seed }, out);
@@ -165,7 +187,12 @@ function buildProgram(out: (s: string) => void): Command {
           const planner = createPlanner(o.planner);
           if (!planner.ok) throw new UsageError(formatError(planner.error));
           const { scenario, map } = loaded.value;
-          const log = runScenario(scenario, map, planner.value, { mode, seed: o.seed, recordPlans: !!o.out });
+          const log = runScenario(scenario, map, planner.value, {
+            mode,
+            ...(o.agents ? { agents: o.agents } : {}),
+            seed: o.seed,
+            recordPlans: !!o.out,
+          });
           const m = evaluateRun(log, map);
           out(`${scenario.id} · ${o.planner} · ${mode} · score ${pct(100 * m.score)}`);
           const metricRows = [...Object.entries(m.multipliers), ...Object.entries(m.weighted)].map(
@@ -198,6 +225,7 @@ function buildProgram(out: (s: string) => void): Command {
       ),
     )
     .addOption(modeOpt().default('nonreactive'))
+    .addOption(agentsOpt())
     .option('--seed <n>', 'random seed', intArg('--seed', 0), 0)
     .option('--workers <n>', 'worker threads', intArg('--workers', 1), 1)
     .option('--out <dir>', 'results folder (summary.json per planner, logs/)')
@@ -210,6 +238,7 @@ function buildProgram(out: (s: string) => void): Command {
         o: {
           planner: string;
           mode: string;
+          agents?: AgentModel;
           seed: number;
           workers: number;
           out?: string;
@@ -249,6 +278,7 @@ function buildProgram(out: (s: string) => void): Command {
           scenarios: refs,
           planners,
           modes,
+          ...(o.agents ? { agents: o.agents } : {}),
           seed: o.seed,
           workers: o.workers,
           ...(o.out ? { outDir: o.out } : {}),

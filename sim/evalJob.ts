@@ -9,12 +9,14 @@ import { createPlanner } from '../planner/index.ts';
 import { loadScenario } from './loadScenario.ts';
 import { evaluateRun } from './metrics/index.ts';
 import { runScenario } from './runScenario.ts';
-import type { AgentMode } from './SimLog.ts';
+import type { AgentMode, AgentModel } from './SimLog.ts';
 
 export interface EvalJob {
   scenario: string;
   planner: string;
   mode: AgentMode;
+  /** Reactive agent model; the default when undefined. */
+  agents?: AgentModel;
   seed: number;
   /** Where to write the run's log (JSON), or undefined for none. */
   logDir?: string;
@@ -42,6 +44,7 @@ export function runJob(job: EvalJob): JobResult {
   const { scenario, map } = loaded.value;
   const log = runScenario(scenario, map, planner.value, {
     mode: job.mode,
+    ...(job.agents ? { agents: job.agents } : {}),
     seed: job.seed,
     recordPlans: !!job.logDir,
   });

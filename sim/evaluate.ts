@@ -7,12 +7,14 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { type EvalJob, type JobResult, runJob } from './evalJob.ts';
 import { suiteScore } from './metrics/index.ts';
-import type { AgentMode } from './SimLog.ts';
+import type { AgentMode, AgentModel } from './SimLog.ts';
 
 export interface EvaluateOptions {
   scenarios: string[];
   planners: string[];
   modes: AgentMode[];
+  /** Reactive agent model; the default when undefined. */
+  agents?: AgentModel;
   seed: number;
   workers: number;
   /** Results folder; nothing is written when undefined. */
@@ -86,6 +88,7 @@ export async function evaluate(o: EvaluateOptions): Promise<EvaluateResult> {
           scenario,
           planner,
           mode,
+          ...(o.agents ? { agents: o.agents } : {}),
           seed: o.seed,
           ...(o.mapPath ? { mapPath: o.mapPath } : {}),
         };

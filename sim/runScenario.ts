@@ -14,7 +14,7 @@ import {
   type WorldSnapshot,
 } from '../core/index.ts';
 import type { Planner, PlannerContext } from '../planner/Planner.ts';
-import { AgentFleet, lightsAt } from './agents/AgentFleet.ts';
+import { AgentFleet, type AgentModel, lightsAt } from './agents/AgentFleet.ts';
 import { type BicycleCommand, stepBicycle, stepUnicycle } from './ego/KinematicBicycle.ts';
 import { LqrTracker } from './ego/LqrTracker.ts';
 import type { RoadMap } from './RoadMap.ts';
@@ -23,6 +23,8 @@ import type { AgentMode, SimLog, SimTick } from './SimLog.ts';
 
 export interface RunOptions {
   mode: AgentMode;
+  /** Reactive agent model (`idm` = nuPlan's IDM agents, `interactive`); default DEFAULT_AGENT_MODEL. */
+  agents?: AgentModel;
   seed?: number;
   /** Record the planned trajectory of each tick (for the viewer). Default false. */
   recordPlans?: boolean;
@@ -112,7 +114,7 @@ export function runScenario(scenario: Scenario, map: RoadMap, planner: Planner, 
   const dtS = scenario.dtS;
   const vehicle: VehicleParams = scenario.vehicle;
   const ctx = plannerContext(scenario, map, seed);
-  const fleet = new AgentFleet(scenario, map, opts.mode);
+  const fleet = new AgentFleet(scenario, map, opts.mode, opts.agents ? { agents: opts.agents } : {});
   const tracker = new LqrTracker();
   const xs = new Float64Array(TRACK_POSES);
   const ys = new Float64Array(TRACK_POSES);
@@ -178,6 +180,7 @@ export function runScenario(scenario: Scenario, map: RoadMap, planner: Planner, 
     scenarioId: scenario.id,
     planner: planner.name,
     mode: opts.mode,
+    ...(opts.mode === 'reactive' ? { agents: fleet.agents } : {}),
     seed,
     dtS,
     vehicle,

@@ -15,7 +15,8 @@ export interface IdmCoefficients {
 
 /**
  * IDM acceleration, m/s². `gapM` is bumper-to-bumper distance to the lead (Infinity if none),
- * `leadSpeedMps` its speed along our path. Result clipped to [−decelMax, accelMax].
+ * `leadSpeedMps` its speed along our path. Result clipped to [−decelLimit, accelMax]; the limit is
+ * IDM's comfortable b unless given (nuPlan clips there; an emergency may need more).
  */
 export function idmAccel(
   speedMps: number,
@@ -23,6 +24,7 @@ export function idmAccel(
   gapM: number,
   leadSpeedMps: number,
   c: IdmCoefficients,
+  decelLimitMps2: number = c.decelMaxMps2,
 ): number {
   const free = 1 - (targetMps > 0.01 ? (speedMps / targetMps) ** c.exponent : 1);
   let interaction = 0;
@@ -38,7 +40,7 @@ export function idmAccel(
     interaction = (sStar / g) ** 2;
   }
   const a = c.accelMaxMps2 * (free - interaction);
-  return Math.min(c.accelMaxMps2, Math.max(-c.decelMaxMps2, a));
+  return Math.min(c.accelMaxMps2, Math.max(-decelLimitMps2, a));
 }
 
 /** A body that may block a path: its box and its speed along its own heading. */

@@ -1,0 +1,160 @@
+/**
+ * A pedestrian who keeps the scripted intent (walk this path at this pace from this time) but
+ * waits at the kerb until the road is safe to cross: every approaching vehicle either yields
+ * (stopped, or braking so that it stops before the crossing) or gets there only after the
+ * pedestrian has cleared its lane with a margin. Once on the road the pedestrian keeps walking.
+ */
+import { Polyline, type TrackPoint } from '../../core/index.ts';
+import type { RoadMap } from '../RoadMap.ts';
+import type { BodyForecast } from './BodyForecast.ts';
+import type { InteractiveAgentParams } from './InteractiveParams.ts';
+
+/** The scripted intent, derived once from the track. */
+export interface WalkScript {
+  path: Polyline;
+  /** When the script starts walking, s. */
+  startS: number;
+  speedMps: number;
+  /** Path arc length where the walk enters the road / leaves it again, m (Infinity: never). */
+  kerbInS: number;
+  kerbOutS: number;
+}
+
+export interface WalkerState {
+  sM: number;
+  speedMps: number;
+  /** True while standing at the kerb for traffic. */
+  waiting: boolean;
+}
+
+/** Step along the path when looking for the kerb, m. */
+const KERB_STEP_M = 0.1;
+/** Where a waiting pedestrian stands: this far before the road's edge (centre), m. */
+const KERB_SETBACK_M = 0.4;
+
+/**
+ * The walk a track describes (first to last distinct point, pace = fastest speed, start = first
+ * moving sample) and where it enters and leaves the drivable area; undefined for a track that does
+ * not move.
+ */
+export function walkScript(track: ReadonlyArray<TrackPoint>, map: RoadMap): WalkScript | undefined {
+  const first = track[0]!;
+  const last = track[track.length - 1]!;
+  if (Math.hypot(last.x - first.x, last.y - first.y) < 0.5) return undefined;
+  let path: Polyline;
+  try {
+    path = new Polyline(track);
+  } catch {
+    return undefined;
+  }
+  let startS = first.tS;
+  let speedMps = 0;
+  for (let i = 1; i < track.length; i++) {
+    const p = track[i]!;
+    const q = track[i - 1]!;
+    const moved = Math.hypot(p.x - q.x, p.y - q.y);
+    if (moved > 1e-6 && speedMps === 0) startS = q.tS;
+    if (p.tS > q.tS) speedMps = Math.max(speedMps, moved / (p.tS - q.tS));
+  }
+  if (speedMps <= 0) return undefined;
+  let kerbInS = Infinity;
+  let kerbOutS = Infinity;
+  const pose = { x: 0, y: 0, headingRad: 0 };
+  for (let s = 0; s <= path.length; s += KERB_STEP_M) {
+    path.poseAt(s, pose);
+    if (map.isDrivable(pose.x, pose.y)) {
+      if (kerbInS === Infinity) kerbInS = s;
+      kerbOutS = s;
+    }
+  }
+  return { path, startS, speedMps, kerbInS, kerbOutS };
+}
+
+/**
+ * True when the pedestrian at `sM` may step onto the road: no vehicle of the forecast (current
+ * poses, speeds, accelerations) is on course to reach the crossing before the pedestrian has left
+ * its lane, unless it yields.
+ */
+export function safeToCross(
+  script: WalkScript,
+  sM: number,
+  fc: BodyForecast,
+  self: number,
+  p: InteractiveAgentParams,
+  pose = { x: 0, y: 0, headingRad: 0 },
+): boolean {
+  script.path.poseAt(Math.max(0, Math.min(script.kerbInS, script.path.length)), pose);
+  const ax = pose.x;
+  const ay = pose.y;
+  script.path.poseAt(Math.min(script.kerbOutS, script.path.length), pose);
+  const ex = pose.x - ax;
+  const ey = pose.y - ay;
+  const crossLen = Math.hypot(ex, ey);
+  if (crossLen < 1e-6) return true;
+  for (let b = 0; b < fc.capacity; b++) {
+    if (b === self || fc.valid[b]! < 1 || !fc.vehicle[b]) continue;
+    const i = b * fc.samples;
+    const x = fc.xs[i]!;
+    const y = fc.ys[i]!;
+    const c = Math.cos(fc.hs[i]!);
+    const s = Math.sin(fc.hs[i]!);
+    // Where does the vehicle's line of travel cross the crossing? x + u·dir = a + w·e.
+    const den = c * ey - s * ex;
+    if (Math.abs(den) < 1e-6) continue;
+    const rx = ax - x;
+    const ry = ay - y;
+    const u = (rx * ey - ry * ex) / den; // distance of the vehicle centre to the crossing line, m
+    const w = (rx * s - ry * c) / den; // where along the crossing (0 = kerb in, 1 = kerb out)
+    const halfW = fc.widthM[b]! / 2 + 0.5;
+    if (w * crossLen < -halfW || w * crossLen > crossLen + halfW) continue;
+    const halfL = fc.lengthM[b]! / 2;
+    const toFront = u - halfL - 0.5;
+    if (u + halfL + 0.5 < 0) continue; // past the crossing
+    const v = fc.speedMps[b]!;
+    const a = fc.accelMps2[b]!;
+    if (toFront < 0) {
+      if (v < p.yieldingSpeedMps) continue; // stopped across the crossing: it is not coming
+      return false;
+    }
+    if (v < p.yieldingSpeedMps) continue;
+    if (a <= -p.brakingMps2 && (v * v) / (-2 * a) <= toFront) continue;
+    const clearS = script.kerbInS + w * crossLen + halfW;
+    const tClear = Math.max(0, clearS - sM) / script.speedMps;
+    if (toFront / v > tClear + p.pedestrianGapMarginS) continue;
+    return false;
+  }
+  return true;
+}
+
+/**
+ * Advances a pedestrian by one step (mutates and returns `state`). Before the script's start time
+ * the pedestrian stands; then walks at the scripted pace, except that at the kerb it waits while
+ * `safeToCross` says no.
+ */
+export function stepWalker(
+  state: WalkerState,
+  script: WalkScript,
+  tS: number,
+  dtS: number,
+  fc: BodyForecast,
+  self: number,
+  p: InteractiveAgentParams,
+): WalkerState {
+  if (tS < script.startS - 1e-9 || state.sM >= script.path.length) {
+    state.speedMps = 0;
+    state.waiting = false;
+    return state;
+  }
+  let next = Math.min(script.path.length, state.sM + script.speedMps * dtS);
+  const waitS = Math.max(0, script.kerbInS - KERB_SETBACK_M);
+  const beforeKerb = state.sM <= waitS + 1e-6;
+  if (beforeKerb && next > waitS && !safeToCross(script, state.sM, fc, self, p)) {
+    next = Math.max(state.sM, Math.min(next, waitS));
+    state.waiting = true;
+  } else {
+    state.waiting = false;
+  }
+  state.speedMps = (next - state.sM) / dtS;
+  state.sM = next;
+  return state;
+}
