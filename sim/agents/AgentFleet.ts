@@ -486,8 +486,26 @@ export class AgentFleet {
         fc.setAlongPath(i, r.path!, r.sM, 0, r.speedMps, 0, st.lengthM, st.widthM, kPath, false, i);
       } else if (r.kind === 'scripted') {
         const sc = r.scripted!;
-        const d = scriptedOffset(r.script!, sc.lateralS);
-        fc.setAlongPath(i, r.script!.line, sc.sM, d, sc.speedMps, 0, st.lengthM, st.widthM, kPath, false, i);
+        const script = r.script!;
+        const d = scriptedOffset(script, sc.lateralS);
+        // A lane change under way is expected to go on as scripted.
+        const dRate = (scriptedOffset(script, sc.lateralS + 0.1) - d) / 0.1;
+        const dEnd = script.dM[script.dM.length - 1]!;
+        fc.setAlongPath(
+          i,
+          script.line,
+          sc.sM,
+          d,
+          sc.speedMps,
+          0,
+          st.lengthM,
+          st.widthM,
+          kPath,
+          false,
+          i,
+          dRate,
+          dEnd,
+        );
       } else if (r.kind === 'walker') {
         fc.setAlongPath(
           i,

@@ -91,6 +91,7 @@ export class BodyForecast {
   /**
    * Body b moves along `path` from centre arc length `sM` at lateral offset `dM` (left positive),
    * with speed v and acceleration a (a ≥ 0 is ignored: nobody is assumed to speed up into you).
+   * The offset may drift at `dRateMps` until it reaches `dEndM` (a scripted lane change).
    */
   setAlongPath(
     b: number,
@@ -104,13 +105,19 @@ export class BodyForecast {
     samples: number,
     ego: boolean,
     agent: number,
+    dRateMps = 0,
+    dEndM = dM,
   ): void {
     this.head(b, lengthM, widthM, speedMps, ego, agent);
     const a = Math.min(0, accelMps2);
     const base = b * this.samples;
+    const dLo = Math.min(dM, dEndM);
+    const dHi = Math.max(dM, dEndM);
     for (let k = 0; k < samples; k++) {
-      const s = sM + BodyForecast.travelled(speedMps, a, k * this.sampleDtS);
-      path.toCartesian(Math.min(s, path.length), dM, scratchPose);
+      const t = k * this.sampleDtS;
+      const s = sM + BodyForecast.travelled(speedMps, a, t);
+      const d = Math.min(dHi, Math.max(dLo, dM + dRateMps * t));
+      path.toCartesian(Math.min(s, path.length), d, scratchPose);
       if (s > path.length) {
         // Past the end of the path: straight on along the last heading.
         const extra = s - path.length;

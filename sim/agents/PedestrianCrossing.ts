@@ -31,10 +31,19 @@ export interface WalkerState {
 const KERB_STEP_M = 0.1;
 /** Where a waiting pedestrian stands: this far before the road's edge (centre), m. */
 const KERB_SETBACK_M = 0.4;
+/** Lanes where traffic moves: the kerb is their edge (a shoulder or a parking strip is not road yet). */
+const TRAFFIC_LANES = new Set(['driving', 'bus', 'aisle', 'biking', 'other']);
+
+/** True where vehicles move at (x, y): a traffic lane, or a drivable area no lane covers (a junction). */
+function trafficAt(map: RoadMap, x: number, y: number): boolean {
+  const lanes = map.lanesAt(x, y);
+  for (const l of lanes) if (TRAFFIC_LANES.has(l.data.type)) return true;
+  return lanes.length === 0 && map.isDrivable(x, y);
+}
 
 /**
  * The walk a track describes (first to last distinct point, pace = fastest speed, start = first
- * moving sample) and where it enters and leaves the drivable area; undefined for a track that does
+ * moving sample) and where it enters and leaves the traffic lanes; undefined for a track that does
  * not move.
  */
 export function walkScript(track: ReadonlyArray<TrackPoint>, map: RoadMap): WalkScript | undefined {
@@ -62,7 +71,7 @@ export function walkScript(track: ReadonlyArray<TrackPoint>, map: RoadMap): Walk
   const pose = { x: 0, y: 0, headingRad: 0 };
   for (let s = 0; s <= path.length; s += KERB_STEP_M) {
     path.poseAt(s, pose);
-    if (map.isDrivable(pose.x, pose.y)) {
+    if (trafficAt(map, pose.x, pose.y)) {
       if (kerbInS === Infinity) kerbInS = s;
       kerbOutS = s;
     }

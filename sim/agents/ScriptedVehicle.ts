@@ -99,13 +99,13 @@ export function vehicleScript(track: ReadonlyArray<TrackPoint>, map: RoadMap): V
       let startS = tS[n - 1]!;
       let endS = tS[n - 1]!;
       for (let i = 0; i < n; i++) {
-        if (Math.abs(dM[i]! - dM[0]!) > 0.05) {
+        if (Math.abs(dM[i]! - dM[0]!) > 0.01) {
           startS = tS[Math.max(0, i - 1)]!;
           break;
         }
       }
       for (let i = n - 1; i >= 0; i--) {
-        if (Math.abs(dM[i]! - dM[n - 1]!) > 0.05) {
+        if (Math.abs(dM[i]! - dM[n - 1]!) > 0.01) {
           endS = tS[Math.min(n - 1, i + 1)]!;
           break;
         }
