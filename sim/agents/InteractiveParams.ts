@@ -54,6 +54,11 @@ export const InteractiveAgentParamsSchema = z.object({
    */
   pedestrianGapMarginS: z.number().nonnegative().default(1.5),
   /**
+   * A pedestrian looks before walking the last this many metres to the kerb, and waits where it
+   * stands if the road is not clear (one does not step out from behind a parked van first), m.
+   */
+  pedestrianLookM: z.number().nonnegative().default(2),
+  /**
    * A vehicle counts as yielding to a pedestrian when it is slower than this, m/s, or braking so
    * that it stops before the crossing.
    */

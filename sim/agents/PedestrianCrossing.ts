@@ -1,8 +1,9 @@
 /**
  * A pedestrian who keeps the scripted intent (walk this path at this pace from this time) but
- * waits at the kerb until the road is safe to cross: every approaching vehicle either yields
- * (stopped, or braking so that it stops before the crossing) or gets there only after the
- * pedestrian has cleared its lane with a margin. Once on the road the pedestrian keeps walking.
+ * looks before the last `pedestrianLookM` to the kerb and waits (where it stands, at most up to
+ * the kerb) until the road is safe to cross: every approaching vehicle either yields (stopped, or
+ * braking so that it stops before the crossing) or gets there only after the pedestrian has
+ * cleared its lane with a margin. Once on the road the pedestrian keeps walking.
  */
 import { Polyline, type TrackPoint } from '../../core/index.ts';
 import type { RoadMap } from '../RoadMap.ts';
@@ -156,9 +157,10 @@ export function stepWalker(
   }
   let next = Math.min(script.path.length, state.sM + script.speedMps * dtS);
   const waitS = Math.max(0, script.kerbInS - KERB_SETBACK_M);
+  const lookS = Math.max(0, script.kerbInS - p.pedestrianLookM);
   const beforeKerb = state.sM <= waitS + 1e-6;
-  if (beforeKerb && next > waitS && !safeToCross(script, state.sM, fc, self, p)) {
-    next = Math.max(state.sM, Math.min(next, waitS));
+  if (beforeKerb && next > lookS && !safeToCross(script, state.sM, fc, self, p)) {
+    next = state.sM < lookS ? Math.min(next, lookS) : state.sM;
     state.waiting = true;
   } else {
     state.waiting = false;

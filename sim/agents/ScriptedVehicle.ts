@@ -204,21 +204,21 @@ export function stepScripted(
   while (state.knot < ts.length - 2 && ts[state.knot + 1]! <= tS + 1e-9) state.knot++;
   const k = state.knot;
   const vScript = knotSpeed(script, k);
-  const vPrev = k > 0 ? knotSpeed(script, k - 1) : vScript;
+  const vScriptNext = knotSpeed(script, k + 1);
   const v = state.speedMps;
-  // Follow the script; back to its speed (after reacting) no harder than the recovery
+  // The speed at t drives the step to t + dt, as the script's own tracks are built; the speed at
+  // t + dt follows the script, back to it (after reacting) no harder than the recovery
   // acceleration or the script's own, so that an unimpeded run is the script exactly.
-  const aScript = (vScript - vPrev) / dtS;
+  state.sM += v * dtS;
+  const aScript = (vScriptNext - vScript) / dtS;
   const hi = Math.max(p.scriptedRecoveryAccelMps2, aScript);
   const lo = Math.min(-p.scriptedRecoveryAccelMps2, aScript);
-  let a = Math.min(hi, Math.max(lo, (vScript - v) / dtS));
-  if (input.escapeToSpeedMps > vScript) {
+  let a = Math.min(hi, Math.max(lo, (vScriptNext - v) / dtS));
+  if (input.escapeToSpeedMps > vScriptNext) {
     a = Math.max(a, Math.min(p.scriptedRecoveryAccelMps2, (input.escapeToSpeedMps - v) / dtS));
   }
   a = Math.min(a, input.interactionAccelMps2);
-  const vNext = Math.max(0, v + a * dtS);
-  state.sM += vNext * dtS;
-  state.speedMps = vNext;
+  state.speedMps = Math.max(0, v + a * dtS);
   if (script.laneChange && input.gapGone && laneChangeOpen(script, state)) {
     state.lateralS = Math.max(script.laneChange.startS, state.lateralS - dtS);
   } else {
