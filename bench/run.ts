@@ -11,9 +11,9 @@
  */
 
 import { markdownTable } from '../cli/table.ts';
-import { createPlanner } from '../planner/index.ts';
+import { BUILTIN_IDS, builtinScenario } from '../scenarios/builtin/index.ts';
 import { runScenario } from '../sim/index.ts';
-import { BUILTIN_IDS, builtinScenario } from '../sim/scenarios/index.ts';
+import { createPlanner } from '../stack/index.ts';
 import { importBench } from './import.ts';
 import { benchNuplan } from './nuplan.ts';
 import { bevAllocationCheck, perceptionBench } from './perception.ts';

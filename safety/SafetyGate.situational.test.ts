@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { MidLevelCommand } from '../core/index.ts';
-import { road } from '../sim/scenarios/index.ts';
+import { road } from '../scenarios/builtin/index.ts';
 import { createSafetyGate } from './SafetyGate.ts';
 import type { SafetyScene } from './Scene.ts';
 import { CAR, cmd, junctionMap, mapOf, ROBOT, roadMap, type SceneSpec, scene } from './testScenes.ts';

@@ -1,4 +1,4 @@
-/** Hand-built scenes for the gate's tests and bench (procedural roads from sim/scenarios). */
+/** Hand-built scenes for the gate's tests and bench (procedural roads from scenarios/builtin). */
 import {
   type AgentState,
   type MidLevelCommand,
@@ -8,8 +8,8 @@ import {
   VehicleParamsSchema,
   type WorldSnapshot,
 } from '../core/index.ts';
-import { RoadMap } from '../sim/index.ts';
-import { egoOn, intersection, poseOn, type RoadOptions, road } from '../sim/scenarios/index.ts';
+import { RoadMap } from '../core/map/index.ts';
+import { egoOn, intersection, poseOn, type RoadOptions, road } from '../scenarios/builtin/index.ts';
 import type { SafetyScene } from './Scene.ts';
 
 export const CAR: VehicleParams = VehicleParamsSchema.parse({});

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { RoutePath } from '../RoutePath.ts';
-import { idmAgent } from '../scenarios/build.ts';
-import { intersection } from '../scenarios/maps.ts';
+import { RoutePath } from '../../core/map/index.ts';
+import { idmAgent, intersection } from '../../scenarios/builtin/index.ts';
 import { AgentFleet } from './AgentFleet.ts';
 import { digestAgents } from './IdmReference.ts';
 import { drive, egoAlong, egoAtCentre, world } from './testWorld.ts';

@@ -27,12 +27,18 @@ import {
   type TrafficLightState,
   type VehicleParams,
 } from '../../core/index.ts';
-import type { RoadMap } from '../RoadMap.ts';
-import { RoutePath } from '../RoutePath.ts';
+import type { RoadMap } from '../../core/map/RoadMap.ts';
+import { RoutePath } from '../../core/map/RoutePath.ts';
+import {
+  findLead,
+  type IdmCoefficients,
+  idmAccel,
+  type LeadInfo,
+  type Obstacle,
+} from '../../core/vehicle/idm.ts';
 import type { AgentMode, AgentModel } from '../SimLog.ts';
 import { BodyForecast } from './BodyForecast.ts';
 import { DEFAULT_INTERACTIVE_PARAMS, type InteractiveAgentParams } from './InteractiveParams.ts';
-import { findLead, type IdmCoefficients, idmAccel, type LeadInfo, type Obstacle } from './idm.ts';
 import { junctionBoxStopS } from './JunctionBox.ts';
 import { type ConflictResult, type ConflictSelf, conflictScratch, yieldToConflicts } from './PathConflict.ts';
 import { stepWalker, type WalkerState, type WalkScript, walkScript } from './PedestrianCrossing.ts';

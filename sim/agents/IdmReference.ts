@@ -11,7 +11,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { type AgentState, type EgoState, type Scenario, ScenarioSchema } from '../../core/index.ts';
-import { RoadMap } from '../RoadMap.ts';
+import { RoadMap } from '../../core/map/index.ts';
 import { type AgentFleet, lightsAt } from './AgentFleet.ts';
 
 export const IDM_REFERENCE_FILE = fileURLToPath(new URL('./fixtures/reactive-idm.json.gz', import.meta.url));
@@ -80,15 +80,15 @@ export function readIdmReference(file = IDM_REFERENCE_FILE): IdmReference {
 }
 
 async function write(): Promise<void> {
-  const { createPlanner } = await import('../../planner/index.ts');
+  const { createBaselinePlanner } = await import('../../planner/index.ts');
   const { runScenario } = await import('../runScenario.ts');
   const { evaluateRun } = await import('../metrics/index.ts');
-  const { BUILTIN_IDS, builtinScenario } = await import('../scenarios/index.ts');
+  const { BUILTIN_IDS, builtinScenario } = await import('../../scenarios/builtin/index.ts');
   const runs: IdmReferenceRun[] = [];
   for (const id of BUILTIN_IDS) {
     const { scenario, map } = builtinScenario(id)!;
     for (const name of ['constant-velocity', 'pdm-closed']) {
-      const planner = createPlanner(name);
+      const planner = createBaselinePlanner(name);
       if (!planner.ok) throw new Error(planner.error.message);
       const log = runScenario(scenario, map, planner.value, { mode: 'reactive', seed: 0 });
       const ego = log.ticks.flatMap((t) => [t.ego.x, t.ego.y, t.ego.headingRad, t.ego.speedMps]);

@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ScenarioAgent } from '../../core/index.ts';
-import { RoutePath } from '../RoutePath.ts';
-import { idmAgent, poseOn } from '../scenarios/build.ts';
-import { intersection } from '../scenarios/maps.ts';
+import { RoutePath } from '../../core/map/index.ts';
+import { idmAgent, intersection, poseOn } from '../../scenarios/builtin/index.ts';
 import { DEFAULT_INTERACTIVE_PARAMS } from './InteractiveParams.ts';
 import { junctionBoxStopS } from './JunctionBox.ts';
 import { agentAt, drive, world } from './testWorld.ts';

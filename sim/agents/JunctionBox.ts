@@ -2,8 +2,7 @@
  * "Don't block the box": a vehicle does not enter a junction when the queue beyond it leaves no
  * room to get out again; it waits at the junction's entry instead.
  */
-import type { RoadMap } from '../RoadMap.ts';
-import type { RoutePath } from '../RoutePath.ts';
+import type { RoadMap, RoutePath } from '../../core/map/index.ts';
 import type { InteractiveAgentParams } from './InteractiveParams.ts';
 
 /**

@@ -1,8 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { agentBox, boxesOverlap, egoBox } from '../../core/index.ts';
-import { RoutePath } from '../RoutePath.ts';
-import { idmAgent, replayAgent, smooth, trackAlong } from '../scenarios/build.ts';
-import { intersection, road } from '../scenarios/maps.ts';
+import { RoutePath } from '../../core/map/index.ts';
+import {
+  idmAgent,
+  intersection,
+  replayAgent,
+  road,
+  smooth,
+  trackAlong,
+} from '../../scenarios/builtin/index.ts';
 import type { AgentModel } from './AgentFleet.ts';
 import { agentAt, drive, egoAlong, firstTick, world } from './testWorld.ts';
 

@@ -16,9 +16,9 @@
  * Allocation-free: the forecast, the result and the scratch objects are handed in.
  */
 import { boxesOverlap, type FrenetPoint, type OrientedBox, type Polyline } from '../../core/index.ts';
+import { type IdmCoefficients, idmAccel } from '../../core/vehicle/idm.ts';
 import type { BodyForecast } from './BodyForecast.ts';
 import type { InteractiveAgentParams } from './InteractiveParams.ts';
-import { type IdmCoefficients, idmAccel } from './idm.ts';
 
 export type ConflictKind = 'none' | 'merge' | 'oncoming' | 'crossing';
 

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { AgentState, ScenarioAgent } from '../../core/index.ts';
-import { poseOn, walkTrack } from '../scenarios/build.ts';
-import { road } from '../scenarios/maps.ts';
+import { poseOn, road, walkTrack } from '../../scenarios/builtin/index.ts';
 import { sampleTrack } from './AgentFleet.ts';
 import { BodyForecast } from './BodyForecast.ts';
 import { walkScript } from './PedestrianCrossing.ts';

@@ -6,7 +6,7 @@
  * cleared its lane with a margin. Once on the road the pedestrian keeps walking.
  */
 import { Polyline, type TrackPoint } from '../../core/index.ts';
-import type { RoadMap } from '../RoadMap.ts';
+import type { RoadMap } from '../../core/map/index.ts';
 import type { BodyForecast } from './BodyForecast.ts';
 import type { InteractiveAgentParams } from './InteractiveParams.ts';
 

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { agentBox, boxesOverlap, egoBox, type TrackPoint } from '../../core/index.ts';
-import { replayAgent, smooth, trackAlong } from '../scenarios/build.ts';
-import { road } from '../scenarios/maps.ts';
+import { replayAgent, road, smooth, trackAlong } from '../../scenarios/builtin/index.ts';
 import { sampleTrack } from './AgentFleet.ts';
 import { vehicleScript } from './ScriptedVehicle.ts';
 import { agentAt, drive, egoAtCentre, world } from './testWorld.ts';

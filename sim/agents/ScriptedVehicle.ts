@@ -12,7 +12,7 @@
  *   follower would have to brake harder than MOBIL's b_safe. It resumes when the gap is back.
  */
 import { Polyline, type TrackPoint } from '../../core/index.ts';
-import type { RoadMap } from '../RoadMap.ts';
+import type { RoadMap } from '../../core/map/index.ts';
 import type { InteractiveAgentParams } from './InteractiveParams.ts';
 
 /** A lane change inside a script: the lateral profile relative to the target lane. */

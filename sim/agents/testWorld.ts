@@ -11,7 +11,7 @@ import {
   type ScenarioAgent,
   ScenarioSchema,
 } from '../../core/index.ts';
-import { RoadMap } from '../RoadMap.ts';
+import { RoadMap } from '../../core/map/index.ts';
 import { AgentFleet, type AgentModel, lightsAt } from './AgentFleet.ts';
 
 export interface World {
