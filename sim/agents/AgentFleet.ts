@@ -146,6 +146,7 @@ export class AgentFleet {
   private readonly scratch: FrenetPoint = { sM: 0, dM: 0, segment: 0 };
   private readonly corridor: OrientedBox = { cx: 0, cy: 0, headingRad: 0, lengthM: 0, widthM: 0 };
   private readonly pose = { x: 0, y: 0, headingRad: 0 };
+  private readonly leadPose = { x: 0, y: 0, headingRad: 0 };
   /** The reactive agent model in use (`idm` in non-reactive mode, where it does not matter). */
   readonly agents: AgentModel;
   private readonly params: InteractiveAgentParams;
@@ -388,7 +389,7 @@ export class AgentFleet {
       }
       if (r.kind === 'walker') {
         r.prevSpeedMps = r.walker!.speedMps;
-        stepWalker(r.walker!, r.walk!, tS, dtS, fc!, i, this.params);
+        stepWalker(r.walker!, r.walk!, tS, dtS, fc!, i, this.params, this.pose);
         continue;
       }
       if (r.kind !== 'idm') continue;
@@ -406,6 +407,7 @@ export class AgentFleet {
         this.lead,
         this.scratch,
         this.corridor,
+        this.leadPose,
       );
       this.obstacles[i]!.box.cx = saved;
       let gap = this.lead.sM - front;
@@ -648,6 +650,7 @@ export class AgentFleet {
       this.lead,
       this.scratch,
       this.corridor,
+      this.leadPose,
     );
     return idmAccel(
       speedMps,

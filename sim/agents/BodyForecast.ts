@@ -22,6 +22,11 @@ export class BodyForecast {
   readonly lengthM: Float64Array;
   readonly widthM: Float64Array;
   readonly speedMps: Float64Array;
+  /** Axis-aligned bounds of each body's boxes over its samples (broad phase), m. */
+  readonly minX: Float64Array;
+  readonly maxX: Float64Array;
+  readonly minY: Float64Array;
+  readonly maxY: Float64Array;
   /** Valid samples of each body (0 = absent). */
   readonly valid: Int32Array;
   /** Acceleration now, m/s² (pedestrians judge whether a car is braking for them). */
@@ -47,6 +52,10 @@ export class BodyForecast {
     this.accelMps2 = new Float64Array(capacity);
     this.vehicle = new Uint8Array(capacity);
     this.valid = new Int32Array(capacity);
+    this.minX = new Float64Array(capacity);
+    this.maxX = new Float64Array(capacity);
+    this.minY = new Float64Array(capacity);
+    this.maxY = new Float64Array(capacity);
     this.isEgo = new Uint8Array(capacity);
     this.agentIndex = new Int32Array(capacity);
   }
@@ -75,6 +84,33 @@ export class BodyForecast {
     this.speedMps[b] = speedMps;
     this.isEgo[b] = ego ? 1 : 0;
     this.agentIndex[b] = agent;
+  }
+
+  /** Axis-aligned bounds of body b's boxes over its first `samples` samples. */
+  private bound(b: number, samples: number): void {
+    const base = b * this.samples;
+    const hl = this.lengthM[b]! / 2;
+    const hw = this.widthM[b]! / 2;
+    let x0 = Infinity;
+    let x1 = -Infinity;
+    let y0 = Infinity;
+    let y1 = -Infinity;
+    for (let k = 0; k < samples; k++) {
+      const c = Math.abs(Math.cos(this.hs[base + k]!));
+      const s = Math.abs(Math.sin(this.hs[base + k]!));
+      const ex = c * hl + s * hw;
+      const ey = s * hl + c * hw;
+      const x = this.xs[base + k]!;
+      const y = this.ys[base + k]!;
+      if (x - ex < x0) x0 = x - ex;
+      if (x + ex > x1) x1 = x + ex;
+      if (y - ey < y0) y0 = y - ey;
+      if (y + ey > y1) y1 = y + ey;
+    }
+    this.minX[b] = x0;
+    this.maxX[b] = x1;
+    this.minY[b] = y0;
+    this.maxY[b] = y1;
   }
 
   /** Marks body b absent. */
@@ -129,6 +165,7 @@ export class BodyForecast {
       this.hs[base + k] = scratchPose.headingRad;
     }
     this.valid[b] = samples;
+    this.bound(b, samples);
   }
 
   /** Body b keeps its heading; speed v, acceleration a (braking only, as above). */
@@ -157,5 +194,6 @@ export class BodyForecast {
       this.hs[base + k] = headingRad;
     }
     this.valid[b] = samples;
+    this.bound(b, samples);
   }
 }

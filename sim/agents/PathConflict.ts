@@ -118,19 +118,31 @@ export function yieldToConflicts(
   const fromS = self.frontS - self.lengthM;
   const toS = self.frontS + self.lookM;
   const stopM = (v * v) / (2 * p.emergencyDecelMps2);
-  self.path.poseAt(Math.min(self.frontS, self.path.length), sc.pose);
-  const fx = sc.pose.x;
-  const fy = sc.pose.y;
+  // Broad phase: the bounds of our stretch of path against the bounds of each body's forecast.
+  const path = self.path;
+  const grow = self.halfWidthM + 0.5;
+  path.poseAt(fromS, sc.pose);
+  let x0 = sc.pose.x;
+  let x1 = x0;
+  let y0 = sc.pose.y;
+  let y1 = y0;
+  path.poseAt(toS, sc.pose);
+  x0 = Math.min(x0, sc.pose.x) - grow;
+  x1 = Math.max(x1, sc.pose.x) + grow;
+  y0 = Math.min(y0, sc.pose.y) - grow;
+  y1 = Math.max(y1, sc.pose.y) + grow;
+  const iEnd = path.segmentAt(toS);
+  for (let i = path.segmentAt(fromS) + 1; i <= iEnd; i++) {
+    x0 = Math.min(x0, path.xs[i]! - grow);
+    x1 = Math.max(x1, path.xs[i]! + grow);
+    y0 = Math.min(y0, path.ys[i]! - grow);
+    y1 = Math.max(y1, path.ys[i]! + grow);
+  }
   for (let b = 0; b < fc.capacity; b++) {
     const n = fc.valid[b]!;
     if (n < 2 || b === self.body) continue;
+    if (fc.maxX[b]! < x0 || fc.minX[b]! > x1 || fc.maxY[b]! < y0 || fc.minY[b]! > y1) continue;
     const i0 = b * fc.samples;
-    // Broad phase: could it reach our stretch of path within the horizon at all?
-    const reachAll =
-      self.lookM + self.lengthM + fc.lengthM[b]! + fc.speedMps[b]! * (n - 1) * fc.sampleDtS + 5;
-    const dx = fc.xs[i0]! - fx;
-    const dy = fc.ys[i0]! - fy;
-    if (dx * dx + dy * dy > reachAll * reachAll) continue;
     // Already in our corridor: a lead (findLead) or beside / behind us — not a future conflict.
     if (sampleInCorridor(self, fc, b, 0, fromS, toS, sc) >= 0) continue;
     const s0 = sc.f.sM;

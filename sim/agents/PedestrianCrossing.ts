@@ -149,6 +149,7 @@ export function stepWalker(
   fc: BodyForecast,
   self: number,
   p: InteractiveAgentParams,
+  pose = { x: 0, y: 0, headingRad: 0 },
 ): WalkerState {
   if (tS < script.startS - 1e-9 || state.sM >= script.path.length) {
     state.speedMps = 0;
@@ -159,7 +160,7 @@ export function stepWalker(
   const waitS = Math.max(0, script.kerbInS - KERB_SETBACK_M);
   const lookS = Math.max(0, script.kerbInS - p.pedestrianLookM);
   const beforeKerb = state.sM <= waitS + 1e-6;
-  if (beforeKerb && next > lookS && !safeToCross(script, state.sM, fc, self, p)) {
+  if (beforeKerb && next > lookS && !safeToCross(script, state.sM, fc, self, p, pose)) {
     next = state.sM < lookS ? Math.min(next, lookS) : state.sM;
     state.waiting = true;
   } else {
