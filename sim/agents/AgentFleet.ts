@@ -167,6 +167,8 @@ export class AgentFleet {
   };
   private readonly cscratch = conflictScratch();
   private readonly follower = { gapM: Infinity, speedMps: 0 };
+  /** Boxes of the static objects (they hide vehicles from pedestrians). */
+  private readonly occluders: OrientedBox[] = [];
   private readonly scriptedInput: ScriptedInput = {
     interactionAccelMps2: Infinity,
     escapeToSpeedMps: -1,
@@ -266,6 +268,8 @@ export class AgentFleet {
       }
     }
     for (const r of this.rt) this.obstacles.push({ box: agentBox(r.state), speedMps: r.state.speedMps });
+    for (const [i, r] of this.rt.entries())
+      if (r.kind === 'static') this.occluders.push(this.obstacles[i]!.box);
     this.obstacles.push(this.egoObstacle);
     if (interactive) {
       // Bodies: the agents, then the ego twice (along its route, and straight on along its heading).
@@ -389,7 +393,7 @@ export class AgentFleet {
       }
       if (r.kind === 'walker') {
         r.prevSpeedMps = r.walker!.speedMps;
-        stepWalker(r.walker!, r.walk!, tS, dtS, fc!, i, this.params, this.pose);
+        stepWalker(r.walker!, r.walk!, tS, dtS, fc!, i, this.params, this.pose, this.occluders);
         continue;
       }
       if (r.kind !== 'idm') continue;
@@ -540,7 +544,7 @@ export class AgentFleet {
       return;
     }
     const box = this.egoObstacle.box;
-    fc.describe(eRoute, true, ego.accelMps2);
+    fc.describe(eRoute, true, ego.accelMps2, true);
     fc.describe(eKin, true, ego.accelMps2);
     fc.setKinematic(
       eKin,

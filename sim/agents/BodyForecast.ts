@@ -33,6 +33,8 @@ export class BodyForecast {
   readonly accelMps2: Float64Array;
   /** 1 for vehicles (cars, trucks, cyclists, robots, the ego), 0 for pedestrians and objects. */
   readonly vehicle: Uint8Array;
+  /** 1 for a forecast from declared intent (the ego's route: its turn signal), not from motion. */
+  readonly byIntent: Uint8Array;
   /** 1 for the bodies that stand for the ego. */
   readonly isEgo: Uint8Array;
   /** The fleet index of each body's agent (−1 for the ego). */
@@ -51,6 +53,7 @@ export class BodyForecast {
     this.speedMps = new Float64Array(capacity);
     this.accelMps2 = new Float64Array(capacity);
     this.vehicle = new Uint8Array(capacity);
+    this.byIntent = new Uint8Array(capacity);
     this.valid = new Int32Array(capacity);
     this.minX = new Float64Array(capacity);
     this.maxX = new Float64Array(capacity);
@@ -66,9 +69,10 @@ export class BodyForecast {
   }
 
   /** Sets what the samples do not say about body b. Call before `setAlongPath` / `setKinematic`. */
-  describe(b: number, vehicle: boolean, accelMps2: number): void {
+  describe(b: number, vehicle: boolean, accelMps2: number, byIntent = false): void {
     this.vehicle[b] = vehicle ? 1 : 0;
     this.accelMps2[b] = accelMps2;
+    this.byIntent[b] = byIntent ? 1 : 0;
   }
 
   private head(

@@ -9,6 +9,9 @@
  *   a lead closing at its speed;
  * - crossing: a body that will cross our path ahead (junctions, crosswalks). Against the ego we are
  *   defensive: we keep going only if we clear the conflict `crossingMarginS` before it gets there.
+ *   Only what the ego physically does counts here, not its route: a driver with the right of way
+ *   expects a car with its indicator on to wait, and brakes only once it visibly does not (its
+ *   route — its indicator — does count for merges, where we open a gap as a courtesy).
  *   Against another agent, whoever would arrive later yields (deterministic; a stopped body is not
  *   forecast to move, so two yielding agents never wait for each other for long).
  *
@@ -171,7 +174,7 @@ export function yieldToConflicts(
       } else {
         const entryS = sK - reach;
         const gapC = entryS - self.frontS;
-        if (gapC < 0 || gapC < stopM) break; // entering beside / behind us, or we cannot stop
+        if (gapC < 0 || gapC < stopM || fc.byIntent[b]) break; // beside / behind us, cannot stop, intent only
         const vEff = Math.max(v, 1);
         const tOther = (k - 1) * fc.sampleDtS;
         if (fc.isEgo[b]) {

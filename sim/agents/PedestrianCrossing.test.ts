@@ -3,7 +3,7 @@ import type { AgentState, ScenarioAgent } from '../../core/index.ts';
 import { poseOn, road, walkTrack } from '../../scenarios/builtin/index.ts';
 import { sampleTrack } from './AgentFleet.ts';
 import { BodyForecast } from './BodyForecast.ts';
-import { walkScript } from './PedestrianCrossing.ts';
+import { segmentHitsBox, walkScript } from './PedestrianCrossing.ts';
 import { agentAt, drive, egoAtCentre, world } from './testWorld.ts';
 
 const data = road({ lanes: 1, oncoming: true, shoulder: true, speedLimitMps: 11 });
@@ -89,5 +89,36 @@ describe('pedestrians at the kerb', () => {
     const p = agentAt(run, k, 'ped');
     expect(Math.hypot(p.x - want.x, p.y - want.y)).toBeLessThan(1e-6);
     expect(Math.abs(p.y)).toBeLessThan(1.75);
+  });
+
+  it('a pedestrian behind a parked van cannot see the car and walks out as scripted until it can', () => {
+    const { w: open, track } = crossingWorld();
+    const van: ScenarioAgent = {
+      id: 'van',
+      kind: 'static',
+      lengthM: 5.5,
+      widthM: 2.1,
+      start: { ...poseOn(open.map, 'R0', CROSS_S - 4.5, -2.9), speedMps: 0 },
+      behavior: { type: 'static' },
+      reactive: 'replay',
+    };
+    const w = world(data, [...open.scenario.agents, van], egoAtCentre(0, 0, 0, 0, 0), ['R0']);
+    const run = drive(w, 'interactive', egoOnR0(45, 11, 0), 4);
+    const want: AgentState = { ...agentAt(run, 0, 'ped') };
+    // 0.8 s into the walk: still hidden by the van, walking as scripted.
+    sampleTrack(track, 1.8, want);
+    const p = agentAt(run, 18, 'ped');
+    expect(Math.hypot(p.x - want.x, p.y - want.y)).toBeLessThan(1e-6);
+    expect(want.y).toBeGreaterThan(-3.6 + 1);
+    // Without the van the same pedestrian sees the car and has not left its spot.
+    expect(agentAt(drive(open, 'interactive', egoOnR0(45, 11, 0), 4), 18, 'ped').y).toBeCloseTo(-3.6, 6);
+  });
+
+  it('a line of sight is blocked exactly when it passes through the box', () => {
+    const box = { cx: 0, cy: 0, headingRad: Math.PI / 4, lengthM: 2, widthM: 1 };
+    expect(segmentHitsBox(-5, 0, 5, 0, box)).toBe(true);
+    expect(segmentHitsBox(-5, 3, 5, 3, box)).toBe(false);
+    expect(segmentHitsBox(-5, -5, -2, -2, box)).toBe(false);
+    expect(segmentHitsBox(0.1, 0.1, 9, 9, box)).toBe(true);
   });
 });

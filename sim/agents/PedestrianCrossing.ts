@@ -3,9 +3,11 @@
  * looks before the last `pedestrianLookM` to the kerb and waits (where it stands, at most up to
  * the kerb) until the road is safe to cross: every approaching vehicle either yields (stopped, or
  * braking so that it stops before the crossing) or gets there only after the pedestrian has
- * cleared its lane with a margin. Once on the road the pedestrian keeps walking.
+ * cleared its lane with a margin. Once on the road the pedestrian keeps walking. A vehicle hidden
+ * behind a parked one (no line of sight) is not seen: a pedestrian stepping out from behind a van
+ * is as blind as the driver.
  */
-import { Polyline, type TrackPoint } from '../../core/index.ts';
+import { type OrientedBox, Polyline, type TrackPoint } from '../../core/index.ts';
 import type { RoadMap } from '../../core/map/index.ts';
 import type { BodyForecast } from './BodyForecast.ts';
 import type { InteractiveAgentParams } from './InteractiveParams.ts';
@@ -80,6 +82,36 @@ export function walkScript(track: ReadonlyArray<TrackPoint>, map: RoadMap): Walk
   return { path, startS, speedMps, kerbInS, kerbOutS };
 }
 
+/** True when the segment a→b passes through `box` (slab clipping in the box's frame). */
+export function segmentHitsBox(ax: number, ay: number, bx: number, by: number, box: OrientedBox): boolean {
+  const c = Math.cos(box.headingRad);
+  const s = Math.sin(box.headingRad);
+  const px = (ax - box.cx) * c + (ay - box.cy) * s;
+  const py = -(ax - box.cx) * s + (ay - box.cy) * c;
+  const dx = (bx - ax) * c + (by - ay) * s;
+  const dy = -(bx - ax) * s + (by - ay) * c;
+  let t0 = 0;
+  let t1 = 1;
+  const hx = box.lengthM / 2;
+  const hy = box.widthM / 2;
+  for (const [p, d, h] of [
+    [px, dx, hx],
+    [py, dy, hy],
+  ] as const) {
+    if (Math.abs(d) < 1e-12) {
+      if (p < -h || p > h) return false;
+      continue;
+    }
+    let u0 = (-h - p) / d;
+    let u1 = (h - p) / d;
+    if (u0 > u1) [u0, u1] = [u1, u0];
+    t0 = Math.max(t0, u0);
+    t1 = Math.min(t1, u1);
+    if (t0 > t1) return false;
+  }
+  return true;
+}
+
 /**
  * True when the pedestrian at `sM` may step onto the road: no vehicle of the forecast (current
  * poses, speeds, accelerations) is on course to reach the crossing before the pedestrian has left
@@ -92,7 +124,11 @@ export function safeToCross(
   self: number,
   p: InteractiveAgentParams,
   pose = { x: 0, y: 0, headingRad: 0 },
+  occluders: ReadonlyArray<OrientedBox> = [],
 ): boolean {
+  script.path.poseAt(Math.max(0, Math.min(sM, script.path.length)), pose);
+  const eyeX = pose.x;
+  const eyeY = pose.y;
   script.path.poseAt(Math.max(0, Math.min(script.kerbInS, script.path.length)), pose);
   const ax = pose.x;
   const ay = pose.y;
@@ -106,6 +142,10 @@ export function safeToCross(
     const i = b * fc.samples;
     const x = fc.xs[i]!;
     const y = fc.ys[i]!;
+    let hidden = false;
+    for (let o = 0; o < occluders.length && !hidden; o++)
+      hidden = segmentHitsBox(eyeX, eyeY, x, y, occluders[o]!);
+    if (hidden) continue;
     const c = Math.cos(fc.hs[i]!);
     const s = Math.sin(fc.hs[i]!);
     // Where does the vehicle's line of travel cross the crossing? x + u·dir = a + w·e.
@@ -150,6 +190,7 @@ export function stepWalker(
   self: number,
   p: InteractiveAgentParams,
   pose = { x: 0, y: 0, headingRad: 0 },
+  occluders: ReadonlyArray<OrientedBox> = [],
 ): WalkerState {
   if (tS < script.startS - 1e-9 || state.sM >= script.path.length) {
     state.speedMps = 0;
@@ -160,7 +201,7 @@ export function stepWalker(
   const waitS = Math.max(0, script.kerbInS - KERB_SETBACK_M);
   const lookS = Math.max(0, script.kerbInS - p.pedestrianLookM);
   const beforeKerb = state.sM <= waitS + 1e-6;
-  if (beforeKerb && next > lookS && !safeToCross(script, state.sM, fc, self, p, pose)) {
+  if (beforeKerb && next > lookS && !safeToCross(script, state.sM, fc, self, p, pose, occluders)) {
     next = state.sM < lookS ? Math.min(next, lookS) : state.sM;
     state.waiting = true;
   } else {
