@@ -56,7 +56,7 @@ import {
 export type { AgentModel };
 export const AGENT_MODELS: readonly AgentModel[] = ['idm', 'interactive'];
 /** The reactive agent model when none is asked for (see sim/README.md for why). */
-export const DEFAULT_AGENT_MODEL: AgentModel = 'idm';
+export const DEFAULT_AGENT_MODEL: AgentModel = 'interactive';
 
 export interface FleetOptions {
   /** Reactive agent model (default `DEFAULT_AGENT_MODEL`; ignored in non-reactive mode). */
@@ -295,6 +295,8 @@ export class AgentFleet {
       },
       map,
       'reactive',
+      // nuPlan's non-reactive mode: what the IDM agents would do with no ego, whatever the model.
+      { agents: 'idm' },
     );
     const tracks = new Map<string, TrackPoint[]>();
     const steps = Math.round(scenario.durationS / scenario.dtS);

@@ -12,7 +12,7 @@ describe('--agents idm (nuPlan IDM agents)', () => {
   it.each(ref.runs.map((r) => [`${r.scenarioId} / ${r.planner}`, r] as const))(
     'reproduces the recorded reactive agents bit for bit: %s',
     (_name, run) => {
-      const ticks = replayFleet(run, (s, m) => new AgentFleet(s, m, 'reactive'));
+      const ticks = replayFleet(run, (s, m) => new AgentFleet(s, m, 'reactive', { agents: 'idm' }));
       expect(digestAgents(ticks)).toBe(run.agentDigest);
     },
   );

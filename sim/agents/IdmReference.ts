@@ -90,7 +90,7 @@ async function write(): Promise<void> {
     for (const name of ['constant-velocity', 'pdm-closed']) {
       const planner = createBaselinePlanner(name);
       if (!planner.ok) throw new Error(planner.error.message);
-      const log = runScenario(scenario, map, planner.value, { mode: 'reactive', seed: 0 });
+      const log = runScenario(scenario, map, planner.value, { mode: 'reactive', agents: 'idm', seed: 0 });
       const ego = log.ticks.flatMap((t) => [t.ego.x, t.ego.y, t.ego.headingRad, t.ego.speedMps]);
       runs.push({
         scenarioId: id,
