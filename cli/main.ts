@@ -7,7 +7,7 @@ import { join, resolve } from 'node:path';
 import { SingleBar } from 'cli-progress';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { formatError } from '../core/index.ts';
-import { BUILTIN_IDS, builtinInfo, builtinScenario } from '../scenarios/builtin/index.ts';
+import { BUILTIN_IDS, builtinInfo } from '../scenarios/builtin/index.ts';
 import { importNuplan } from '../scenarios/import/index.ts';
 import { loadScenario } from '../scenarios/index.ts';
 import { AGENT_MODELS, type AgentMode, type AgentModel, DEFAULT_AGENT_MODEL } from '../sim/index.ts';
@@ -27,6 +27,7 @@ import {
   runPool,
   writeShard,
 } from '../stack/index.ts';
+import { runStoryboardCommand } from './commands/data.ts';
 import { registerCommands } from './commands/index.ts';
 import { viewLive } from './commands/view.ts';
 import { UsageError } from './errors.ts';
@@ -170,6 +171,21 @@ function buildProgram(out: (s: string) => void): Command {
     .option('--map <file>', 'map for references that need one (CARLA routes: the town .xodr)')
     .option('--out <dir>', 'write the run log (JSON) and summary here')
     .option('--view', 'stream the run live to the 3D viewer in the browser (edgeplan view --live)')
+    .addOption(
+      new Option(
+        '--ego <who>',
+        'planner: the planner drives the ego; storyboard: every entity follows the .xosc storyboard',
+      )
+        .choices(['planner', 'storyboard'])
+        .default('planner'),
+    )
+    .option('--step <s>', 'storyboard mode: simulation step, s', '0.01')
+    .option('--states <csv>', 'storyboard mode: write time,id,name,x,y,z,h,p,r,speed per step and entity')
+    .option('--events <csv>', 'storyboard mode: write time,kind,name of every storyboard transition')
+    .option(
+      '--disable-controllers',
+      'storyboard mode: every entity uses the default controller (esmini --disable_controllers)',
+    )
     .action(
       async (
         ref: string,
@@ -181,8 +197,14 @@ function buildProgram(out: (s: string) => void): Command {
           map?: string;
           out?: string;
           view?: boolean;
+          ego: string;
+          step: string;
+          states?: string;
+          events?: string;
+          disableControllers?: boolean;
         },
       ) => {
+        if (o.ego === 'storyboard') return runStoryboardCommand(ref, o, out);
         if (o.view)
           return viewLive(ref, { planner: o.planner, mode: modesOf(o.mode)[0]!, seed: o.seed }, out);
         const loaded = loadScenario(ref, o.map ? { mapPath: o.map } : {});
