@@ -16,6 +16,7 @@ import { markdownTable } from '../cli/table.ts';
 import { BUILTIN_IDS, builtinScenario } from '../scenarios/builtin/index.ts';
 import { runScenario } from '../sim/index.ts';
 import { createPlanner } from '../stack/index.ts';
+import { agentsBench } from './agents.ts';
 import { importBench } from './import.ts';
 import { benchNuplan } from './nuplan.ts';
 import { bevAllocationCheck, perceptionBench } from './perception.ts';
@@ -84,7 +85,7 @@ function simBench(): string {
 }
 
 const SECTIONS: Record<string, () => string | Promise<string>> = {
-  sim: simBench,
+  sim: () => `${simBench()}\n\n${agentsBench()}`,
   import: () => importBench(),
   nuplan: () => benchNuplan(),
   perception: async () => `${perceptionBench()}\n${await bevAllocationCheck()}`,

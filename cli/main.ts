@@ -12,7 +12,7 @@ import { BUILTIN_IDS, builtinInfo } from '../scenarios/builtin/index.ts';
 import { importNuplan } from '../scenarios/import/index.ts';
 import { loadScenario, SCENARIO_REF_KINDS } from '../scenarios/index.ts';
 import { runLogRecord } from '../sim/export/index.ts';
-import type { AgentMode } from '../sim/index.ts';
+import { AGENT_MODELS, type AgentMode, type AgentModel, DEFAULT_AGENT_MODEL } from '../sim/index.ts';
 import { evaluateRun } from '../sim/metrics/index.ts';
 import {
   createDriver,
@@ -182,6 +182,11 @@ function buildProgram(out: (s: string) => void): Command {
       'reactive',
       'both',
     ]);
+  const agentsOpt = () =>
+    new Option(
+      '--agents <model>',
+      `reactive agents: idm (nuPlan's IDM agents) | interactive (yield to cut-ins, merges, crossings; pedestrians wait at the kerb); default ${DEFAULT_AGENT_MODEL}`,
+    ).choices([...AGENT_MODELS]);
 
   program
     .command('run <scenario>')
@@ -192,6 +197,7 @@ function buildProgram(out: (s: string) => void): Command {
     )
     .addOption(plannerOpt())
     .addOption(modeOpt().default('nonreactive'))
+    .addOption(agentsOpt())
     .option('--seed <n>', 'random seed', intArg('--seed', 0), 0)
     .option('--map <file>', 'map for references that need one (CARLA routes: the town .xodr)')
     .option('--out <dir>', 'write the run log (JSON) and summary here')
@@ -217,6 +223,7 @@ function buildProgram(out: (s: string) => void): Command {
         o: {
           planner: string;
           mode: string;
+          agents?: AgentModel;
           seed: number;
           map?: string;
           out?: string;
@@ -239,6 +246,7 @@ function buildProgram(out: (s: string) => void): Command {
           const { scenario, map } = loaded.value;
           const log = await runDriver(driver.value, scenario, map, {
             mode,
+            ...(o.agents ? { agents: o.agents } : {}),
             seed: o.seed,
             recordPlans: !!o.out,
           });
@@ -274,6 +282,7 @@ function buildProgram(out: (s: string) => void): Command {
       new Option('--planner <names>', 'comma list of planners (see Planners below)').default('pdm-closed'),
     )
     .addOption(modeOpt().default('nonreactive'))
+    .addOption(agentsOpt())
     .option('--seed <n>', 'random seed', intArg('--seed', 0), 0)
     .option('--workers <n>', 'worker threads', intArg('--workers', 1), 1)
     .option('--out <dir>', 'results folder (summary.json per planner, logs/)')
@@ -292,6 +301,7 @@ function buildProgram(out: (s: string) => void): Command {
         o: {
           planner: string;
           mode: string;
+          agents?: AgentModel;
           seed: number;
           workers: number;
           out?: string;
@@ -386,6 +396,7 @@ function buildProgram(out: (s: string) => void): Command {
           scenarios: refs,
           planners,
           modes,
+          ...(o.agents ? { agents: o.agents } : {}),
           seed: o.seed,
           workers: o.workers,
           ...(o.out ? { outDir: o.out } : {}),

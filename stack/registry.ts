@@ -119,6 +119,7 @@ export async function runDriver(
   if (driver.kind === 'trajectory') {
     return runScenario(scenario, map, driver.planner, {
       mode: opts.mode,
+      ...(opts.agents ? { agents: opts.agents } : {}),
       ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
       ...(opts.recordPlans ? { recordPlans: true } : {}),
       ...(opts.onTick ? { onTick: opts.onTick } : {}),

@@ -8,13 +8,15 @@ import { formatError } from '../../core/index.ts';
 import { loadScenario } from '../../scenarios/loadScenario.ts';
 import { runLogRecord } from '../../sim/export/RunLog.ts';
 import { evaluateRun } from '../../sim/metrics/index.ts';
-import type { AgentMode } from '../../sim/SimLog.ts';
+import type { AgentMode, AgentModel } from '../../sim/SimLog.ts';
 import { createDriver, runDriver } from '../registry.ts';
 
 export interface EvalJob {
   scenario: string;
   planner: string;
   mode: AgentMode;
+  /** Reactive agent model; the default when undefined. */
+  agents?: AgentModel;
   seed: number;
   /** Where to write the run's log (JSON), or undefined for none. */
   logDir?: string;
@@ -42,6 +44,7 @@ export async function runJob(job: EvalJob): Promise<JobResult> {
   const { scenario, map } = loaded.value;
   const log = await runDriver(driver.value, scenario, map, {
     mode: job.mode,
+    ...(job.agents ? { agents: job.agents } : {}),
     seed: job.seed,
     recordPlans: !!job.logDir,
   });

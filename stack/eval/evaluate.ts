@@ -6,13 +6,15 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { suiteScore } from '../../sim/metrics/index.ts';
-import type { AgentMode } from '../../sim/SimLog.ts';
+import type { AgentMode, AgentModel } from '../../sim/SimLog.ts';
 import { type EvalJob, type JobResult, runJob } from './evalJob.ts';
 
 export interface EvaluateOptions {
   scenarios: string[];
   planners: string[];
   modes: AgentMode[];
+  /** Reactive agent model; the default when undefined. */
+  agents?: AgentModel;
   seed: number;
   workers: number;
   /** Results folder; nothing is written when undefined. */
@@ -92,6 +94,7 @@ export function evaluationJobs(o: Omit<EvaluateOptions, 'workers'>): EvalJob[] {
           scenario,
           planner,
           mode,
+          ...(o.agents ? { agents: o.agents } : {}),
           seed: o.seed,
           ...(o.mapPath ? { mapPath: o.mapPath } : {}),
         };
