@@ -8,12 +8,15 @@
  * - nuplan: nuPlan log read rate vs naive per-row queries and JSON (bench/nuplan.ts).
  * - perception: BEV + lane graph per tick on a dense CARLA scene vs @napi-rs/canvas (bench/perception.ts).
  * - safety: gate check p50/p99 vs the unculled gate and bare RSS (bench/safety.ts).
+ * - controller: expert, classical, full-depth network and early exit at three budgets through the
+ *   stack: closed-loop score, step latency, FLOPs (bench/controller.ts).
  */
 
 import { markdownTable } from '../cli/table.ts';
 import { BUILTIN_IDS, builtinScenario } from '../scenarios/builtin/index.ts';
 import { runScenario } from '../sim/index.ts';
 import { createPlanner } from '../stack/index.ts';
+import { benchController } from './controller.ts';
 import { importBench } from './import.ts';
 import { benchNuplan } from './nuplan.ts';
 import { bevAllocationCheck, perceptionBench } from './perception.ts';
@@ -85,6 +88,7 @@ const SECTIONS: Record<string, () => string | Promise<string>> = {
   nuplan: () => benchNuplan(),
   perception: async () => `${perceptionBench()}\n${await bevAllocationCheck()}`,
   safety: () => benchSafety(),
+  controller: () => benchController(),
 };
 
 const wanted = process.argv.slice(2);

@@ -55,7 +55,10 @@ function exitsWith(set: CalibrationSet, eta: number, out: Int32Array): void {
     const o = i * stride;
     let e = K;
     for (let k = 1; k < K - 1; k++) {
-      const d = Math.hypot(set.rows[o + 2 * k]! - set.rows[o + 2 * k - 2]!, set.rows[o + 2 * k + 1]! - set.rows[o + 2 * k - 1]!);
+      const d = Math.hypot(
+        set.rows[o + 2 * k]! - set.rows[o + 2 * k - 2]!,
+        set.rows[o + 2 * k + 1]! - set.rows[o + 2 * k - 1]!,
+      );
       if (d < eta) {
         e = k + 1;
         break;

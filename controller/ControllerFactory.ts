@@ -32,7 +32,11 @@ export function controllerFactory(
   opts: { budget?: string; modelDir?: string } = {},
 ): Result<ControllerFactory> {
   if (!(CONTROLLER_NAMES as readonly string[]).includes(name))
-    return fail('NOT_FOUND', 'controller', `unknown controller "${name}" (known: ${CONTROLLER_NAMES.join(', ')})`);
+    return fail(
+      'NOT_FOUND',
+      'controller',
+      `unknown controller "${name}" (known: ${CONTROLLER_NAMES.join(', ')})`,
+    );
   const n = name as ControllerName;
   let budget: Budget | undefined;
   if (n === 'early-exit') {

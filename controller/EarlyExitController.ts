@@ -23,7 +23,14 @@ import {
   type ClassicalState,
   createClassicalController,
 } from './ClassicalController.ts';
-import { ACCEL_SCALE_MPS2, actionToControl, FEATURE_DIM, featuresFor, initialReference, STEER_SCALE_RAD } from './Features.ts';
+import {
+  ACCEL_SCALE_MPS2,
+  actionToControl,
+  FEATURE_DIM,
+  featuresFor,
+  initialReference,
+  STEER_SCALE_RAD,
+} from './Features.ts';
 import type { PolicyRunner } from './PolicyRunner.ts';
 
 export interface EarlyExitOptions {
@@ -59,7 +66,6 @@ export function calibrateRunner(runner: PolicyRunner, budget: Budget): Calibrati
 
 /** Worker hand-off and feature cost added to the blocks' latencies for p99 budgets, ms (measured: see the bench). */
 const ROUND_TRIP_MS = 0.08;
-
 
 /** A fresh early-exit (or full-depth) controller on a loaded runner. */
 export function createEarlyExitController(opts: EarlyExitOptions): CommandController<EarlyExitState> {
@@ -101,7 +107,8 @@ export function createEarlyExitController(opts: EarlyExitOptions): CommandContro
     init: (ctx: PlannerContext) => ({ ref: initialReference(), fallback: classical.init(ctx) }),
     step(state: EarlyExitState, req: ControlRequest, ctx: PlannerContext): ControlStep<EarlyExitState> {
       const ref = featuresFor(state.ref, req, ctx, cp, feats, scratch);
-      if (!runner.ready()) return fallbackStep(state, ref, req, ctx, `model unavailable: ${runner.loadError}`);
+      if (!runner.ready())
+        return fallbackStep(state, ref, req, ctx, `model unavailable: ${runner.loadError}`);
       const r = runner.run(feats, {
         mode: opts.mode,
         thresholds: thresholdsFor(),
@@ -117,7 +124,8 @@ export function createEarlyExitController(opts: EarlyExitOptions): CommandContro
       };
       const a0 = r.action[0]!;
       const a1 = r.action[1]!;
-      if (!Number.isFinite(a0) || !Number.isFinite(a1)) return fallbackStep(state, ref, req, ctx, 'non-finite action', info);
+      if (!Number.isFinite(a0) || !Number.isFinite(a1))
+        return fallbackStep(state, ref, req, ctx, 'non-finite action', info);
       const v = ctx.vehicle;
       const accel = a0 * ACCEL_SCALE_MPS2;
       const steer = a1 * STEER_SCALE_RAD;

@@ -11,7 +11,6 @@
  * instance; a step allocates its output and the warm-start copy.
  */
 import { z } from 'zod';
-import { ACCEL_TIME_CONSTANT_S, STEER_TIME_CONSTANT_S } from '../core/vehicle/index.ts';
 import type { Control, Pose } from '../core/index.ts';
 import type {
   CommandController,
@@ -20,6 +19,7 @@ import type {
   ControlStep,
   PlannerContext,
 } from '../core/planning/index.ts';
+import { ACCEL_TIME_CONSTANT_S, STEER_TIME_CONSTANT_S } from '../core/vehicle/index.ts';
 import {
   type ClassicalParams,
   ClassicalParamsSchema,
@@ -27,6 +27,7 @@ import {
   referenceFor,
   targetSpeed,
 } from './ClassicalController.ts';
+import { withStopMemo } from './stopMemo.ts';
 
 export const ExpertParamsSchema = z.object({
   /** Horizon steps. */
@@ -34,9 +35,9 @@ export const ExpertParamsSchema = z.object({
   /** Horizon step, s (2.5 s horizon by default). */
   horizonDtS: z.number().positive().default(0.1),
   /** iLQR iterations per control step (warm-started). */
-  iterations: z.number().int().min(1).max(50).default(6),
+  iterations: z.number().int().min(1).max(50).default(4),
   /** Weights (dimensionless, on SI errors). */
-  wLateral: z.number().nonnegative().default(3),
+  wLateral: z.number().nonnegative().default(0.5),
   wLongitudinal: z.number().nonnegative().default(0.3),
   wHeading: z.number().nonnegative().default(4),
   wSpeed: z.number().nonnegative().default(1),
@@ -46,7 +47,7 @@ export const ExpertParamsSchema = z.object({
   /** On (u_accel − accel)², a jerk proxy. */
   wJerk: z.number().nonnegative().default(0.3),
   /** On (u_steer − steer)², a steer-rate proxy. */
-  wSteerRate: z.number().nonnegative().default(4),
+  wSteerRate: z.number().nonnegative().default(40),
   /** Penalty on |accel| beyond the comfort bound (nuPlan comfort: 2.40 m/s² accel, 4.05 decel). */
   wComfort: z.number().nonnegative().default(20),
   accelComfortMps2: z.number().positive().default(2.4),
@@ -144,6 +145,8 @@ export function createExpertController(params: Partial<ExpertParams> = {}): Comm
       const uMaxA = veh.maxAccelMps2;
       const uMinA = -veh.maxDecelMps2;
       const uMaxS = robot ? veh.maxYawRateRadps : veh.maxSteerRad;
+      // the steering actuator's rate limit, as a bound on the step's steer command around the steer now
+      const rateStep = robot ? Number.POSITIVE_INFINITY : veh.maxSteerRateRadps * dt;
       const ref = referenceFor(state.ref, command, req, ctx, cp);
       const path = ref.path;
       // --- reference: the classical speed law rolled over the horizon along the commanded path
@@ -156,6 +159,7 @@ export function createExpertController(params: Partial<ExpertParams> = {}): Comm
       }
       const brake = command.decelMps2 ?? cp.decelDefaultMps2;
       const front = veh.rearAxleToCenterM + veh.lengthM / 2;
+      const lawPath = withStopMemo(path, command);
       let vR = Math.max(0, ego.speedMps);
       let sR = sNow;
       let aPrev = state.accelRefMps2;
@@ -174,10 +178,13 @@ export function createExpertController(params: Partial<ExpertParams> = {}): Comm
           rh[k] = ego.headingRad;
         }
         rv[k] = vR;
-        const tgt = targetSpeed(command, vR, ref, path, sR + front, cp);
+        const tgt = targetSpeed(command, vR, ref, lawPath, sR + front, cp);
         let a =
           tgt.accelMps2 ??
-          Math.min(Math.min(cp.accelComfortMps2, uMaxA), Math.max(-brake, cp.speedGainPerS * (tgt.speedMps - vR)));
+          Math.min(
+            Math.min(cp.accelComfortMps2, uMaxA),
+            Math.max(-brake, cp.speedGainPerS * (tgt.speedMps - vR)),
+          );
         const js = cp.jerkMaxMps3 * (k === 0 ? dtS : dt);
         const hard = a < -cp.decelDefaultMps2 - 1e-6 && a < aPrev;
         if (!hard) a = Math.min(aPrev + js, Math.max(aPrev - js, a));
@@ -206,9 +213,23 @@ export function createExpertController(params: Partial<ExpertParams> = {}): Comm
           us[k * 2 + 1] = robot ? ego.yawRateRadps : ego.steerRad;
         }
       }
-      const x0 = [ego.x, ego.y, ego.headingRad, Math.max(0, ego.speedMps), ego.accelMps2, robot ? ego.yawRateRadps : ego.steerRad];
+      const x0 = [
+        ego.x,
+        ego.y,
+        ego.headingRad,
+        Math.max(0, ego.speedMps),
+        ego.accelMps2,
+        robot ? ego.yawRateRadps : ego.steerRad,
+      ];
 
-      const dyn = (x: Float64Array, i: number, u0: number, u1: number, out: Float64Array, o: number): void => {
+      const dyn = (
+        x: Float64Array,
+        i: number,
+        u0: number,
+        u1: number,
+        out: Float64Array,
+        o: number,
+      ): void => {
         const th = x[i + 2]!;
         const v = x[i + 3]!;
         const a = x[i + 4]!;
@@ -221,7 +242,14 @@ export function createExpertController(params: Partial<ExpertParams> = {}): Comm
         out[o + 4] = aN;
         out[o + 5] = d + alphaS * (u1 - d);
       };
-      const stageCost = (x: Float64Array, i: number, k: number, u0: number, u1: number, withU: boolean): number => {
+      const stageCost = (
+        x: Float64Array,
+        i: number,
+        k: number,
+        u0: number,
+        u1: number,
+        withU: boolean,
+      ): number => {
         const dx = x[i]! - rx[k]!;
         const dy = x[i + 1]! - ry[k]!;
         const c = Math.cos(rh[k]!);
@@ -250,6 +278,8 @@ export function createExpertController(params: Partial<ExpertParams> = {}): Comm
         for (let j = 0; j < N_X; j++) out[j] = x0[j]!;
         let J = 0;
         for (let k = 0; k < N; k++) {
+          const d = out[k * N_X + 5]!;
+          u[k * 2 + 1] = Math.min(uMaxS, d + rateStep, Math.max(-uMaxS, d - rateStep, u[k * 2 + 1]!));
           J += stageCost(out, k * N_X, k, u[k * 2]!, u[k * 2 + 1]!, true);
           dyn(out, k * N_X, u[k * 2]!, u[k * 2 + 1]!, out, (k + 1) * N_X);
         }
@@ -379,7 +409,12 @@ export function createExpertController(params: Partial<ExpertParams> = {}): Comm
               d1 += Kk[Kb + N_X + c]! * dxc;
             }
             const u0 = Math.min(uMaxA, Math.max(uMinA, us[k * 2]! + d0));
-            const u1 = Math.min(uMaxS, Math.max(-uMaxS, us[k * 2 + 1]! + d1));
+            const dNow = xsNew[i + 5]!;
+            const u1 = Math.min(
+              uMaxS,
+              dNow + rateStep,
+              Math.max(-uMaxS, dNow - rateStep, us[k * 2 + 1]! + d1),
+            );
             usNew[k * 2] = u0;
             usNew[k * 2 + 1] = u1;
             Jn += stageCost(xsNew, i, k, u0, u1, true);

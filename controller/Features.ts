@@ -6,10 +6,18 @@
  * Both the data collector and the runtime call this one function, so training and inference see
  * the same numbers.
  */
-import type { Control, FrenetPoint, MidLevelCommand, Pose, VehicleParams, WorldSnapshot } from '../core/index.ts';
+import type {
+  Control,
+  FrenetPoint,
+  MidLevelCommand,
+  Pose,
+  VehicleParams,
+  WorldSnapshot,
+} from '../core/index.ts';
 import type { ControlRequest, PlannerContext } from '../core/planning/index.ts';
 import type { ClassicalParams, ClassicalState, Reference } from './ClassicalController.ts';
 import { referenceFor, targetSpeed } from './ClassicalController.ts';
+import { withStopMemo } from './stopMemo.ts';
 
 /** Feature vector length (the ONNX input width). */
 export const FEATURE_DIM = 64;
@@ -53,7 +61,12 @@ const fp: FrenetPoint = { sM: 0, dM: 0, segment: 0 };
  * Writes the features of one control step into `out` (length ≥ FEATURE_DIM) and returns the speed
  * law's acceleration now (m/s², the next call's `accelPrevMps2`). `scratch` is a reusable pose.
  */
-export function writeFeatures(f: FeatureInput, cp: ClassicalParams, out: Float32Array, scratch: Pose): number {
+export function writeFeatures(
+  f: FeatureInput,
+  cp: ClassicalParams,
+  out: Float32Array,
+  scratch: Pose,
+): number {
   out.fill(0);
   const { ego, command, vehicle, ref } = f;
   const robot = vehicle.kind === 'robot';
@@ -80,6 +93,7 @@ export function writeFeatures(f: FeatureInput, cp: ClassicalParams, out: Float32
   }
   // the speed law rolled forward (the same law the classical tracker and the expert follow)
   const brake = command.decelMps2 ?? cp.decelDefaultMps2;
+  const lawPath = withStopMemo(path, command);
   let vR = v;
   let sR = s0;
   let aPrev = f.accelPrevMps2;
@@ -87,7 +101,7 @@ export function writeFeatures(f: FeatureInput, cp: ClassicalParams, out: Float32
   const lawDt = 0.1;
   let li = 0;
   for (let k = 0; k <= 30 && li < LAW_PREVIEW_S.length; k++) {
-    const t = targetSpeed(command, vR, ref, path, sR + front, cp);
+    const t = targetSpeed(command, vR, ref, lawPath, sR + front, cp);
     let a =
       t.accelMps2 ??
       Math.min(
@@ -244,7 +258,13 @@ export function actionToControl(
 }
 
 /** Control → normalised action (the training label). */
-export function controlToAction(c: Control, ego: WorldSnapshot['ego'], dtS: number, out: Float32Array, o: number): void {
+export function controlToAction(
+  c: Control,
+  ego: WorldSnapshot['ego'],
+  dtS: number,
+  out: Float32Array,
+  o: number,
+): void {
   if (c.kind === 'unicycle') {
     out[o] = (c.vMps - Math.max(0, ego.speedMps)) / dtS / ACCEL_SCALE_MPS2;
     out[o + 1] = c.omegaRadps / STEER_SCALE_RAD;

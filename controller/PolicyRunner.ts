@@ -25,7 +25,9 @@ export const ManifestSchema = z.object({
   blocks: z.number().int().min(1),
   blockFiles: z.array(z.string()),
   blockFlops: z.array(z.number().positive()),
-  perExit: z.array(z.object({ exit: z.number(), flops: z.number(), computeFraction: z.number() }).passthrough()),
+  perExit: z.array(
+    z.object({ exit: z.number(), flops: z.number(), computeFraction: z.number() }).passthrough(),
+  ),
   calibration: z.object({ file: z.string(), rows: z.number().int().nonnegative() }),
 });
 export type Manifest = z.infer<typeof ManifestSchema>;
@@ -54,7 +56,10 @@ export interface PolicyRunner {
   /** Median time of each block's `session.run` measured in the worker at load, µs. */
   blockMicros(): number[];
   /** Runs the policy on `features` (length = manifest.features); thresholds per exit (index k-1). */
-  run(features: Float32Array, opts: { mode: PolicyMode; thresholds?: ArrayLike<number>; timeoutMs?: number }): PolicyResult;
+  run(
+    features: Float32Array,
+    opts: { mode: PolicyMode; thresholds?: ArrayLike<number>; timeoutMs?: number },
+  ): PolicyResult;
   /** Every exit's action of the last `run` with mode 'all' (K × 2, normalised). */
   exitActions(): Float32Array;
   close(): void;
@@ -99,7 +104,13 @@ export function createPolicyRunner(opts: { modelDir?: string } = {}): PolicyRunn
   let seq = 0;
   const action = new Float32Array(2);
   const exits = new Float32Array(2 * K);
-  const fail = (error: string): PolicyResult => ({ ok: false, action, exit: 0, agreement: Number.NaN, error });
+  const fail = (error: string): PolicyResult => ({
+    ok: false,
+    action,
+    exit: 0,
+    agreement: Number.NaN,
+    error,
+  });
   const ready = (timeoutMs = 10000): boolean => {
     if (loadError || !worker) return false;
     if (Atomics.load(ctl, 5) === 0) Atomics.wait(ctl, 5, 0, timeoutMs);

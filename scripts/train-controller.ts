@@ -17,10 +17,9 @@ import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Pose } from '../core/index.ts';
-import type { CommandController, ControlRequest, PlannerContext } from '../core/planning/index.ts';
 import {
   ACTION_DIM,
+  actionToControl,
   ClassicalParamsSchema,
   type ClassicalState,
   controlToAction,
@@ -30,11 +29,12 @@ import {
   FEATURE_DIM,
   featuresFor,
   initialReference,
-  actionToControl,
   MODEL_DIR,
 } from '../controller/index.ts';
-import { loadScenario } from '../scenarios/loadScenario.ts';
+import type { Pose } from '../core/index.ts';
+import type { CommandController, ControlRequest, PlannerContext } from '../core/planning/index.ts';
 import { BUILTIN_IDS } from '../scenarios/builtin/index.ts';
+import { loadScenario } from '../scenarios/loadScenario.ts';
 import { createDriver, runDriver } from '../stack/index.ts';
 
 const OUT = 'results/controller-train';
@@ -103,15 +103,26 @@ function collector(
       } else if (!learner) {
         control =
           control.kind === 'ackermann'
-            ? { ...control, accelMps2: control.accelMps2 + NOISE_ACCEL * na, steerRad: control.steerRad + NOISE_STEER * ns }
-            : { ...control, vMps: Math.max(0, control.vMps + NOISE_ACCEL * na * req.dtS), omegaRadps: control.omegaRadps + 4 * NOISE_STEER * ns };
+            ? {
+                ...control,
+                accelMps2: control.accelMps2 + NOISE_ACCEL * na,
+                steerRad: control.steerRad + NOISE_STEER * ns,
+              }
+            : {
+                ...control,
+                vMps: Math.max(0, control.vMps + NOISE_ACCEL * na * req.dtS),
+                omegaRadps: control.omegaRadps + 4 * NOISE_STEER * ns,
+              };
       }
       return { state: { ref, expert: e.state, na, ns }, control, info: { controller: 'collector' } };
     },
   };
 }
 
-async function collect(iteration: number, learner: ReturnType<typeof createPolicyRunner> | undefined): Promise<Rows> {
+async function collect(
+  iteration: number,
+  learner: ReturnType<typeof createPolicyRunner> | undefined,
+): Promise<Rows> {
   const rows: Rows = { x: [], y: [], run: [] };
   const refs = [...BUILTIN_IDS, ...IMPORTED];
   let runId = iteration * 10000;

@@ -19,6 +19,9 @@ export interface EvaluateOptions {
   outDir?: string;
   /** Map file or map root passed to every job (CARLA routes, nuPlan logs). */
   mapPath?: string;
+  /** Command stacks: the controller by name and its budget (see controller/ CONTROLLER_NAMES). */
+  controller?: string;
+  budget?: string;
   onProgress?: (done: number, total: number, last: JobResult) => void;
 }
 
@@ -88,6 +91,8 @@ export async function evaluate(o: EvaluateOptions): Promise<EvaluateResult> {
           mode,
           seed: o.seed,
           ...(o.mapPath ? { mapPath: o.mapPath } : {}),
+          ...(o.controller !== undefined ? { controller: o.controller } : {}),
+          ...(o.budget !== undefined ? { budget: o.budget } : {}),
         };
         if (o.outDir) job.logDir = join(runDir(o.outDir, planner, mode, o.modes.length), 'logs');
         jobs.push(job);
