@@ -7,7 +7,8 @@
  * 2. Train the multi-exit network (controller/train/train.py, Debian's python3-torch) and export
  *    one ONNX file per block.
  * 3. DAgger: drive with the learner (full depth, through onnxruntime-node as at run time) mixed with
- *    the expert (β), label what it visits with the expert, aggregate, train again from scratch.
+ *    the expert (β), label what it visits with the expert, aggregate, and continue training from
+ *    the first fit's weights on the aggregate.
  * 4. Write controller/model/: the blocks, the held-out per-exit actions for budget calibration,
  *    and manifest.json (data hash, command, per-exit metrics).
  *
@@ -15,7 +16,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   ACTION_DIM,
@@ -166,9 +167,12 @@ function writeRows(rows: Rows, file: string): string {
   return createHash('sha256').update(bytes).digest('hex');
 }
 
-function train(dataFiles: string[], epochs: number, outDir: string, hashes: string[]): void {
+function train(dataFiles: string[], epochs: number, outDir: string, hashes: string[], init?: string): void {
   const args = [
     'controller/train/train.py',
+    ...(init ? ['--init', init] : []),
+    '--save',
+    join(OUT, `weights${hashes.length - 1}.pt`),
     '--data',
     ...dataFiles,
     '--features',
@@ -186,15 +190,31 @@ function train(dataFiles: string[], epochs: number, outDir: string, hashes: stri
   if (r.status !== 0) throw new Error(`train.py failed (${r.status})`);
 }
 
-const epochs = Number(process.env.EDGEPLAN_TRAIN_EPOCHS ?? 30);
+/** Epochs of the first fit and of the DAgger fine-tune (the aggregate, starting from the first fit's weights). */
+const epochs0 = Number(process.env.EDGEPLAN_TRAIN_EPOCHS_0 ?? 4);
+const epochs1 = Number(process.env.EDGEPLAN_TRAIN_EPOCHS ?? 4);
 mkdirSync(OUT, { recursive: true });
-const r0 = await collect(0, undefined);
-const h0 = writeRows(r0, join(OUT, 'iter0.f32'));
-console.log(`iteration 0: ${r0.run.length} samples, sha256 ${h0}`);
-train([join(OUT, 'iter0.f32')], Math.max(5, Math.round(epochs / 2)), MODEL_DIR, [h0]);
+let h0: string;
+if (process.env.EDGEPLAN_REUSE_DATA === '1' && existsSync(join(OUT, 'iter0.f32'))) {
+  h0 = createHash('sha256')
+    .update(readFileSync(join(OUT, 'iter0.f32')))
+    .digest('hex');
+  console.log(`iteration 0: reusing ${join(OUT, 'iter0.f32')}, sha256 ${h0}`);
+} else {
+  const r0 = await collect(0, undefined);
+  h0 = writeRows(r0, join(OUT, 'iter0.f32'));
+  console.log(`iteration 0: ${r0.run.length} samples, sha256 ${h0}`);
+}
+train([join(OUT, 'iter0.f32')], epochs0, MODEL_DIR, [h0]);
 const learner = createPolicyRunner({ modelDir: MODEL_DIR });
 const r1 = await collect(1, learner);
 learner.close();
 const h1 = writeRows(r1, join(OUT, 'iter1.f32'));
 console.log(`iteration 1 (DAgger): ${r1.run.length} samples, sha256 ${h1}`);
-train([join(OUT, 'iter0.f32'), join(OUT, 'iter1.f32')], epochs, MODEL_DIR, [h0, h1]);
+train(
+  [join(OUT, 'iter0.f32'), join(OUT, 'iter1.f32')],
+  epochs1,
+  MODEL_DIR,
+  [h0, h1],
+  join(OUT, 'weights0.pt'),
+);

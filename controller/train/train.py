@@ -121,6 +121,8 @@ def main():
     ap.add_argument('--out', required=True)
     ap.add_argument('--data-sha256', default='')
     ap.add_argument('--command', default='')
+    ap.add_argument('--init', default='', help='start from these weights (a state dict saved by --save)')
+    ap.add_argument('--save', default='', help='save the trained weights (torch state dict) here')
     args = ap.parse_args()
     torch.manual_seed(SEED)
     np.random.seed(SEED)
@@ -131,6 +133,9 @@ def main():
     xh, yh = x[held][:HELD_OUT_MAX], y[held][:HELD_OUT_MAX]
     print(f'train.py: {len(xt)} train / {int(held.sum())} held-out samples, {args.epochs} epochs', flush=True)
     model = MultiExit(args.features)
+    if args.init:
+        model.load_state_dict(torch.load(args.init))
+        print(f'train.py: starting from {args.init}', flush=True)
     opt = torch.optim.Adam(model.parameters(), lr=1e-3)
     batch = 256
     steps = args.epochs * ((len(xt) + batch - 1) // batch)
@@ -148,9 +153,11 @@ def main():
             opt.step()
             sched.step()
             tot += float(loss) * len(idx)
-        if ep % 5 == 4 or ep == args.epochs - 1:
+        if True:
             print(f'epoch {ep + 1}: loss {tot / len(xt):.5f} ({time.time() - t0:.0f} s)', flush=True)
     model.eval()
+    if args.save:
+        torch.save(model.state_dict(), args.save)
     os.makedirs(args.out, exist_ok=True)
     for k in range(BLOCKS):
         export_block(model, k, args.features, os.path.join(args.out, f'block{k + 1}.onnx'))
@@ -186,6 +193,7 @@ def main():
         'blockFlops': flops,
         'weightsDtype': 'float16 (cast to float32 in the graph)',
         'epochs': args.epochs,
+        'initialisedFrom': os.path.basename(args.init) if args.init else None,
         'seed': SEED,
         'torch': torch.__version__,
         'onnx': onnx.__version__,
