@@ -192,7 +192,7 @@ function train(dataFiles: string[], epochs: number, outDir: string, hashes: stri
 
 /** Epochs of the first fit and of the DAgger fine-tune (the aggregate, starting from the first fit's weights). */
 const epochs0 = Number(process.env.EDGEPLAN_TRAIN_EPOCHS_0 ?? 4);
-const epochs1 = Number(process.env.EDGEPLAN_TRAIN_EPOCHS ?? 4);
+const epochs1 = Number(process.env.EDGEPLAN_TRAIN_EPOCHS ?? 2);
 mkdirSync(OUT, { recursive: true });
 let h0: string;
 if (process.env.EDGEPLAN_REUSE_DATA === '1' && existsSync(join(OUT, 'iter0.f32'))) {
