@@ -64,7 +64,7 @@ export function calibrateRunner(runner: PolicyRunner, budget: Budget): Calibrati
   return calibrate({ rows, exits: m.blocks, exitFlops }, budget, lat);
 }
 
-/** Worker hand-off and feature cost added to the blocks' latencies for p99 budgets, ms (measured: see the bench). */
+/** Allowance for the worker hand-off and the features, added to the measured block latencies for p99 budgets, ms (a fixed estimate; the bench prints the real step p99). */
 const ROUND_TRIP_MS = 0.08;
 
 /** A fresh early-exit (or full-depth) controller on a loaded runner. */
