@@ -13,8 +13,12 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { z } from 'zod';
 
-/** The committed model artefacts. */
-export const MODEL_DIR = join(dirname(fileURLToPath(import.meta.url)), 'model');
+/** The committed model artefacts (beside this file in the sources; from the compiled CLI in dist/, ../controller/model). */
+export const MODEL_DIR = ((): string => {
+  const here = dirname(fileURLToPath(import.meta.url));
+  const beside = join(here, 'model');
+  return existsSync(beside) ? beside : join(here, '..', 'controller', 'model');
+})();
 
 export const ManifestSchema = z.object({
   format: z.literal('edgeplan-early-exit/1'),
