@@ -10,6 +10,8 @@
  * - safety: gate check p50/p99 vs the unculled gate and bare RSS (bench/safety.ts).
  * - viewer: JS ms per frame, draw calls and fps ratio with 200 agents in headless Chromium (bench/viewer.ts).
  * - stack: the full tick of a command stack (transform + plan + gate + control + audit), wall and CPU (bench/stack.ts).
+ * - controller: expert, classical, full-depth network and early exit at three budgets through the
+ *   stack: closed-loop score, step latency, FLOPs (bench/controller.ts).
  */
 
 import { markdownTable } from '../cli/table.ts';
@@ -17,6 +19,7 @@ import { BUILTIN_IDS, builtinScenario } from '../scenarios/builtin/index.ts';
 import { runScenario } from '../sim/index.ts';
 import { createPlanner } from '../stack/index.ts';
 import { agentsBench } from './agents.ts';
+import { benchController } from './controller.ts';
 import { importBench } from './import.ts';
 import { benchNuplan } from './nuplan.ts';
 import { bevAllocationCheck, perceptionBench } from './perception.ts';
@@ -92,6 +95,7 @@ const SECTIONS: Record<string, () => string | Promise<string>> = {
   safety: () => benchSafety(),
   viewer: () => viewerBench(),
   stack: () => benchStack(),
+  controller: () => benchController(),
 };
 
 const wanted = process.argv.slice(2);

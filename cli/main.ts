@@ -6,6 +6,7 @@ import { mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { SingleBar } from 'cli-progress';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { CONTROLLER_NAMES } from '../controller/index.ts';
 import { formatError } from '../core/index.ts';
 import { BASELINE_NAMES } from '../planner/index.ts';
 import { BUILTIN_IDS, builtinInfo } from '../scenarios/builtin/index.ts';
@@ -176,6 +177,20 @@ function buildProgram(out: (s: string) => void): Command {
 
   const plannerOpt = () =>
     new Option('--planner <name>', 'planner (see Planners below)').default('pdm-closed');
+  const controllerOpt = () =>
+    new Option(
+      '--controller <name>',
+      `command stacks' controller (${CONTROLLER_NAMES.join(' | ')}); default classical`,
+    );
+  const budgetOpt = () =>
+    new Option(
+      '--budget <spec>',
+      'early-exit compute budget: avg:<percent>% of full depth or p99:<ms>ms (default avg:40%)',
+    );
+  const controllerOpts = (o: { controller?: string; budget?: string }) => ({
+    ...(o.controller !== undefined ? { controller: o.controller } : {}),
+    ...(o.budget !== undefined ? { budget: o.budget } : {}),
+  });
   const modeOpt = () =>
     new Option('--mode <mode>', 'agents: nonreactive (CLS-NR) | reactive (CLS-R) | both').choices([
       'nonreactive',
@@ -202,6 +217,8 @@ function buildProgram(out: (s: string) => void): Command {
     .option('--map <file>', 'map for references that need one (CARLA routes: the town .xodr)')
     .option('--out <dir>', 'write the run log (JSON) and summary here')
     .option('--view', 'stream the run live to the 3D viewer in the browser (edgeplan view --live)')
+    .addOption(controllerOpt())
+    .addOption(budgetOpt())
     .addOption(
       new Option(
         '--ego <who>',
@@ -228,6 +245,8 @@ function buildProgram(out: (s: string) => void): Command {
           map?: string;
           out?: string;
           view?: boolean;
+          controller?: string;
+          budget?: string;
           ego: string;
           step: string;
           states?: string;
@@ -241,7 +260,7 @@ function buildProgram(out: (s: string) => void): Command {
         const loaded = loadScenario(ref, o.map ? { mapPath: o.map } : {});
         if (!loaded.ok) throw new UsageError(formatError(loaded.error));
         for (const mode of modesOf(o.mode)) {
-          const driver = createDriver(o.planner);
+          const driver = createDriver(o.planner, controllerOpts(o));
           if (!driver.ok) throw new UsageError(formatError(driver.error));
           const { scenario, map } = loaded.value;
           const log = await runDriver(driver.value, scenario, map, {
@@ -249,6 +268,8 @@ function buildProgram(out: (s: string) => void): Command {
             ...(o.agents ? { agents: o.agents } : {}),
             seed: o.seed,
             recordPlans: !!o.out,
+          }).finally(() => {
+            if (driver.value.kind === 'stack') driver.value.close?.();
           });
           const m = evaluateRun(log, map);
           out(`${scenario.id} · ${o.planner} · ${mode} · score ${pct(100 * m.score)}`);
@@ -289,6 +310,8 @@ function buildProgram(out: (s: string) => void): Command {
     .option('--map-root <dir>', 'nuPlan maps root (or the town .xodr for CARLA routes)')
     .option('--scenario-types <types>', 'nuPlan: comma list of scenario types to keep')
     .option('--limit <n>', 'at most this many scenarios', intArg('--limit', 1))
+    .addOption(controllerOpt())
+    .addOption(budgetOpt())
     .option(
       '--queue <url>',
       'put the runs on a BullMQ queue on Redis (redis://host:6379) for `edgeplan worker`s',
@@ -308,6 +331,8 @@ function buildProgram(out: (s: string) => void): Command {
           mapRoot?: string;
           scenarioTypes?: string;
           limit?: number;
+          controller?: string;
+          budget?: string;
           queue?: string;
           queueName: string;
           shard?: string;
@@ -332,7 +357,7 @@ function buildProgram(out: (s: string) => void): Command {
         }
         const planners = o.planner.split(',').map((p) => p.trim());
         for (const p of planners) {
-          const r = createDriver(p);
+          const r = createDriver(p, controllerOpts(o));
           if (!r.ok) throw new UsageError(formatError(r.error));
         }
         let refs = suiteRefs(suite, {
@@ -401,6 +426,7 @@ function buildProgram(out: (s: string) => void): Command {
           workers: o.workers,
           ...(o.out ? { outDir: o.out } : {}),
           ...(o.mapRoot ? { mapPath: o.mapRoot } : {}),
+          ...controllerOpts(o),
           onProgress: (done, _t, last) => bar?.update(done, { last: `${last.id} ${pct(100 * last.score)}` }),
           ...(o.queue
             ? {

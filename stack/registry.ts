@@ -5,7 +5,7 @@
  * fresh instance.
  */
 
-import { createClassicalController } from '../controller/index.ts';
+import { controllerFactory, createClassicalController } from '../controller/index.ts';
 import type { Scenario } from '../core/index.ts';
 import { fail, ok, type Result } from '../core/index.ts';
 import type { RoadMap } from '../core/map/index.ts';
@@ -62,7 +62,15 @@ export type Driver =
       kind: 'stack';
       name: string;
       build: (scenario: Scenario, map: RoadMap, opts?: StackBuildOptions) => Stack;
+      /** Stops what the driver's controller holds (the policy worker). */
+      close?: () => void;
     };
+
+/** Driver options: the command stacks' controller by name (controller/ CONTROLLER_NAMES) and its budget. */
+export interface DriverOptions {
+  controller?: string;
+  budget?: string;
+}
 
 /** Builds a stack around a command planner: the gate, the classical controller, perception if asked for. */
 export function stackFor(
@@ -89,21 +97,38 @@ export function stackFor(
 }
 
 /** A driver by name (see the module comment for the names). */
-export function createDriver(name: string): Result<Driver> {
+export function createDriver(name: string, dopts: DriverOptions = {}): Result<Driver> {
   if (name.endsWith(STACK_SUFFIX)) {
     const base = name.slice(0, -STACK_SUFFIX.length);
     if (!BASELINE_NAMES.includes(base))
       return fail('NOT_FOUND', 'planner', `unknown planner "${name}" (known: ${knownNames()})`);
+    const factory =
+      dopts.controller !== undefined || dopts.budget !== undefined
+        ? controllerFactory(
+            dopts.controller ?? 'early-exit',
+            dopts.budget !== undefined ? { budget: dopts.budget } : {},
+          )
+        : undefined;
+    if (factory && !factory.ok) return factory;
+    const f = factory?.value;
     return ok({
       kind: 'stack',
       name,
       build: (scenario, map, opts) => {
         const inner = createBaselinePlanner(base);
         if (!inner.ok) throw new Error(inner.error.message);
-        return stackFor(name, commandFromTrajectory(inner.value), scenario, map, opts);
+        const o = f && !opts?.controller ? { ...opts, controller: f.create() } : opts;
+        return stackFor(name, commandFromTrajectory(inner.value), scenario, map, o);
       },
+      ...(f ? { close: () => f.close() } : {}),
     });
   }
+  if (dopts.controller !== undefined || dopts.budget !== undefined)
+    return fail(
+      'INVALID_INPUT',
+      'controller',
+      `--controller and --budget apply to command stacks (<name>${STACK_SUFFIX}), not "${name}"`,
+    );
   const p = createPlanner(name);
   if (!p.ok) return p;
   return ok({ kind: 'trajectory', name, planner: p.value });

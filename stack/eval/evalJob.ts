@@ -22,6 +22,9 @@ export interface EvalJob {
   logDir?: string;
   /** Map file or map root for references that need one (CARLA routes, nuPlan logs). */
   mapPath?: string;
+  /** Command stacks: the controller by name and its budget (early-exit). */
+  controller?: string;
+  budget?: string;
 }
 
 export interface JobResult {
@@ -39,15 +42,23 @@ export interface JobResult {
 export async function runJob(job: EvalJob): Promise<JobResult> {
   const loaded = loadScenario(job.scenario, job.mapPath ? { mapPath: job.mapPath } : {});
   if (!loaded.ok) return failed(job, formatError(loaded.error));
-  const driver = createDriver(job.planner);
+  const driver = createDriver(job.planner, {
+    ...(job.controller !== undefined ? { controller: job.controller } : {}),
+    ...(job.budget !== undefined ? { budget: job.budget } : {}),
+  });
   if (!driver.ok) return failed(job, formatError(driver.error));
   const { scenario, map } = loaded.value;
-  const log = await runDriver(driver.value, scenario, map, {
-    mode: job.mode,
-    ...(job.agents ? { agents: job.agents } : {}),
-    seed: job.seed,
-    recordPlans: !!job.logDir,
-  });
+  let log: Awaited<ReturnType<typeof runDriver>>;
+  try {
+    log = await runDriver(driver.value, scenario, map, {
+      mode: job.mode,
+      ...(job.agents ? { agents: job.agents } : {}),
+      seed: job.seed,
+      recordPlans: !!job.logDir,
+    });
+  } finally {
+    if (driver.value.kind === 'stack') driver.value.close?.();
+  }
   const m = evaluateRun(log, map);
   const metrics: Record<string, number> = { ...m.multipliers, ...m.weighted };
   const planMs = log.ticks.reduce((a, t) => a + (t.planMs ?? 0), 0) / log.ticks.length;

@@ -21,6 +21,9 @@ export interface EvaluateOptions {
   outDir?: string;
   /** Map file or map root passed to every job (CARLA routes, nuPlan logs). */
   mapPath?: string;
+  /** Command stacks: the controller by name and its budget (see controller/ CONTROLLER_NAMES). */
+  controller?: string;
+  budget?: string;
   onProgress?: (done: number, total: number, last: JobResult) => void;
   /**
    * Runs the jobs and reports each result by its index (default: the local worker-thread pool).
@@ -97,6 +100,8 @@ export function evaluationJobs(o: Omit<EvaluateOptions, 'workers'>): EvalJob[] {
           ...(o.agents ? { agents: o.agents } : {}),
           seed: o.seed,
           ...(o.mapPath ? { mapPath: o.mapPath } : {}),
+          ...(o.controller !== undefined ? { controller: o.controller } : {}),
+          ...(o.budget !== undefined ? { budget: o.budget } : {}),
         };
         if (o.outDir) job.logDir = join(runDir(o.outDir, planner, mode, o.modes.length), 'logs');
         jobs.push(job);
