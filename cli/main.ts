@@ -13,6 +13,7 @@ import { loadScenario } from '../scenarios/index.ts';
 import type { AgentMode } from '../sim/index.ts';
 import { evaluateRun } from '../sim/metrics/index.ts';
 import { createDriver, evaluate, PLANNER_NAMES, runDriver } from '../stack/index.ts';
+import { register as registerBridge } from './commands/bridge.ts';
 import { registerCommands } from './commands/index.ts';
 import { viewLive } from './commands/view.ts';
 import { UsageError } from './errors.ts';
@@ -316,6 +317,7 @@ function buildProgram(out: (s: string) => void): Command {
       },
     );
   registerCommands(program, out);
+  registerBridge(program, out);
   return program;
 }
 
