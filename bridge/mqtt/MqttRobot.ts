@@ -169,7 +169,10 @@ export class MqttRobot {
       return;
     }
     const r = parseWith(MqttStateSchema, data, 'state');
-    if (!r.ok) return this.reportError(topicFor('state', this.o.id), r.error);
+    if (!r.ok) {
+      this.reportError(topicFor('state', this.o.id), r.error);
+      return;
+    }
     const s = r.value;
     this.counts.states++;
     if (s.agents) this.source.setAgents(s.agents);
@@ -198,7 +201,10 @@ export class MqttRobot {
       }
     }
     const r = parseWith(MqttMissionSchema, data, 'mission');
-    if (!r.ok) return this.reportError(topic, r.error);
+    if (!r.ok) {
+      this.reportError(topic, r.error);
+      return;
+    }
     const m = r.value;
     if ('cancel' in m) {
       const i = this.queue.findIndex((q) => q.missionId === m.missionId);
