@@ -30,7 +30,7 @@ export interface LiveOutput {
   sendDecision(command: MidLevelCommand | undefined, verdict: Verdict | undefined, tS: number): void;
 }
 
-export type MakeStack = (goal: Pose, route: Route, ego: Pose) => Stack;
+export type MakeStack = (goal: Pose, route: Route, ego: Pose, map: RoadMap) => Stack;
 
 export type MissionState = 'ACTIVE' | 'REACHED' | 'CANCELLED' | 'FAILED';
 
@@ -68,7 +68,10 @@ export class LiveDriver {
   readonly counts = { steps: 0, fromInput: 0, watchdog: 0 };
   lastStep: RealtimeStep | undefined;
 
+  private map: RoadMap;
+
   constructor(private readonly o: LiveDriverOptions) {
+    this.map = o.map;
     this.startLoop(undefined);
   }
 
@@ -82,9 +85,11 @@ export class LiveDriver {
 
   /**
    * Starts a mission to `goal` (replacing the one in progress). Routed as soon as odometry is in;
-   * a goal on no lane or with no route fails the mission at once.
+   * a goal on no lane or with no route fails the mission at once. `map` replaces the map from
+   * this mission on (VDA 5050 orders bring their own graph).
    */
-  setGoal(goal: Pose, id = `goal-${Date.now()}`): void {
+  setGoal(goal: Pose, id = `goal-${Date.now()}`, map?: RoadMap): void {
+    if (map) this.map = map;
     if (this.mission) this.o.onMission?.({ ...this.mission, state: 'CANCELLED', message: 'replaced' });
     this.mission = undefined;
     this.o.source.setRoute(undefined);
@@ -105,13 +110,13 @@ export class LiveDriver {
     const ego = this.o.source.currentEgo;
     if (!p || !ego) return;
     this.pending = undefined;
-    const r: Result<Route> = routeToGoal(this.o.map, ego, p.goal);
+    const r: Result<Route> = routeToGoal(this.map, ego, p.goal);
     if (!r.ok) {
       this.o.onMission?.({ ...p, state: 'FAILED', message: r.error.message });
       return;
     }
     this.mission = p;
-    const stack = this.o.makeStack(p.goal, r.value, ego);
+    const stack = this.o.makeStack(p.goal, r.value, ego, this.map);
     this.switching = this.switching.then(async () => {
       await this.loop?.stop();
       this.o.source.setRoute(r.value);
@@ -131,7 +136,7 @@ export class LiveDriver {
       sink: { send: (c: Control, tick: StackTick | undefined) => this.send(c, tick) },
       clock: o.clock,
       vehicle: o.vehicle,
-      context: (first) => plannerContextFor(o.map, first.route, first.ego, o.vehicle),
+      context: (first) => plannerContextFor(this.map, first.route, first.ego, o.vehicle),
       staleAfterS: o.staleAfterS,
       watchdogDecelMps2: o.watchdogDecelMps2,
       trigger: 'source',

@@ -21,6 +21,8 @@ import type { CommandPlanner, CommandPlanStep, PlannerContext } from '../core/pl
 
 /** Planning period handed to planners, s (nuPlan's 0.1 s). */
 export const PLAN_DT_S = 0.1;
+/** An inner STOP this close to the route's end is the planner's end-of-route stop, m. */
+const ROUTE_END_STOP_M = 4;
 /** Route localisation tolerance: how far off a lane the ego or the goal may be, m. */
 const LOCATE_M = 5;
 
@@ -107,13 +109,13 @@ export function withGoalStop<S>(
       const decide = (s: CommandPlanStep<S>): CommandPlanStep<S> => {
         if (!stop) return s;
         const c = s.output.command;
-        // keep the inner planner's STOP if it stops earlier (an obstacle before the goal)
-        if (
-          c.speed === 'STOP' &&
-          c.stopAt &&
-          ctx.route.line.project(c.stopAt.x, c.stopAt.y).sM < fRoute.sM + front
-        )
-          return s;
+        // keep the inner planner's STOP if it stops earlier for something other than the end of
+        // the route (planners stop short of a route's end; the goal often is that end — the gate
+        // still checks our STOP against obstacles)
+        if (c.speed === 'STOP' && c.stopAt) {
+          const stopS = ctx.route.line.project(c.stopAt.x, c.stopAt.y).sM;
+          if (stopS < fRoute.sM + front && stopS < ctx.route.line.length - ROUTE_END_STOP_M) return s;
+        }
         const command: MidLevelCommand = {
           ...c,
           speed: 'STOP',

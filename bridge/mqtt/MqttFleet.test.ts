@@ -32,8 +32,8 @@ function makeStack(): MakeStack {
   const d = createDriver('pdm-closed-stack');
   if (!d.ok || d.value.kind !== 'stack') throw new Error('no stack');
   const driver = d.value;
-  return (goal, route, ego) =>
-    driver.build(liveScenario(MAP.id, VEHICLE, ego, route), MAP, { wrap: (p) => withGoalStop(p, goal) });
+  return (goal, route, ego, map) =>
+    driver.build(liveScenario(map.id, VEHICLE, ego, route), map, { wrap: (p) => withGoalStop(p, goal) });
 }
 
 const until = async (pred: () => boolean, timeoutMs: number, what: () => string): Promise<void> => {

@@ -88,10 +88,12 @@ export class MqttRobot {
 
   readonly id: string;
   readonly map: RoadMap;
+  readonly vehicle: VehicleParams;
 
   constructor(private readonly o: MqttRobotOptions) {
     this.id = o.id;
     this.map = o.map;
+    this.vehicle = o.vehicle;
     this.source = new LiveSource(o.clock);
     const t = (n: MqttTopicName) => topicFor(n, o.id);
     this.client = mqtt.connect(

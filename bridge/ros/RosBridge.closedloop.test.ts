@@ -38,11 +38,11 @@ const AISLE: RoadMapData = RoadMapSchema.parse({
   lanes: [straight('A', 60, 'aisle', 3, 2)],
 });
 
-function stackFactory(map: RoadMap, c: RosConfig): MakeStack {
+function stackFactory(c: RosConfig): MakeStack {
   const d = createDriver(c.planner);
   if (!d.ok || d.value.kind !== 'stack') throw new Error('no stack');
   const driver = d.value;
-  return (goal, route, ego) =>
+  return (goal, route, ego, map) =>
     driver.build(liveScenario(map.id, c.vehicle as never, ego, route), map, {
       rates: { controlHz: c.rates.controlHz, planHz: c.rates.planHz },
       wrap: (p) => withGoalStop(p, goal),
@@ -113,7 +113,7 @@ describe('ROS bridge through a real rosbridge', () => {
         url: master.url,
         config: c,
         map,
-        makeStack: stackFactory(map, c),
+        makeStack: stackFactory(c),
         onMission: (e) => missions.push(e),
       });
       await run.bridge.waitConnected();
@@ -160,7 +160,7 @@ describe('ROS bridge through a real rosbridge', () => {
         url: master.url,
         config: c,
         map,
-        makeStack: stackFactory(map, c),
+        makeStack: stackFactory(c),
         onMission: (e) => missions.push(e),
         onStep: (step) =>
           steps.push({

@@ -50,7 +50,6 @@ export function loadLiveMap(ref: string): RoadMap {
 /** A stack factory for live missions: the registry's stack `name`, its planner stopping at the goal. */
 export function liveStackFactory(
   name: string,
-  map: RoadMap,
   vehicle: VehicleParams,
   rates: Partial<StackRates>,
 ): MakeStack {
@@ -61,7 +60,7 @@ export function liveStackFactory(
     throw new UsageError(
       `${name} is a trajectory planner; a live machine needs a command stack (<name>-stack)`,
     );
-  return (goal: Pose, route: Route, ego: Pose) =>
+  return (goal: Pose, route: Route, ego: Pose, map: RoadMap) =>
     driver.build(liveScenario(map.id, vehicle, ego, route), map, {
       rates,
       wrap: (p) => withGoalStop(p, goal),
@@ -89,7 +88,7 @@ export function register(program: Command, out: Out): void {
       if (!mapRef) throw new UsageError('a map is needed: --map <file> or map: in the config');
       const map = loadLiveMap(mapRef);
       const vehicle = c.vehicle as VehicleParams;
-      const makeStack = liveStackFactory(o.planner ?? c.planner, map, vehicle, {
+      const makeStack = liveStackFactory(o.planner ?? c.planner, vehicle, {
         controlHz: c.rates.controlHz,
         planHz: c.rates.planHz,
       });
