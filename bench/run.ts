@@ -8,6 +8,7 @@
  * - nuplan: nuPlan log read rate vs naive per-row queries and JSON (bench/nuplan.ts).
  * - perception: BEV + lane graph per tick on a dense CARLA scene vs @napi-rs/canvas (bench/perception.ts).
  * - safety: gate check p50/p99 vs the unculled gate and bare RSS (bench/safety.ts).
+ * - bridge: odometry → control latency through a real rosbridge, state → control through mosquitto (bench/bridge.ts).
  * - stack: the full tick of a command stack (transform + plan + gate + control + audit), wall and CPU (bench/stack.ts).
  */
 
@@ -15,6 +16,7 @@ import { markdownTable } from '../cli/table.ts';
 import { BUILTIN_IDS, builtinScenario } from '../scenarios/builtin/index.ts';
 import { runScenario } from '../sim/index.ts';
 import { createPlanner } from '../stack/index.ts';
+import { benchBridge } from './bridge.ts';
 import { importBench } from './import.ts';
 import { benchNuplan } from './nuplan.ts';
 import { bevAllocationCheck, perceptionBench } from './perception.ts';
@@ -88,6 +90,7 @@ const SECTIONS: Record<string, () => string | Promise<string>> = {
   perception: async () => `${perceptionBench()}\n${await bevAllocationCheck()}`,
   safety: () => benchSafety(),
   stack: () => benchStack(),
+  bridge: () => benchBridge(),
 };
 
 const wanted = process.argv.slice(2);
