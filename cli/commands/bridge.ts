@@ -2,13 +2,25 @@
  * `edgeplan ros` and `edgeplan mqtt`: connect the stack to real machines (bridge/README.md). The
  * bridges take a stack factory; this file builds it from the stack registry and loads the map.
  */
+import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import type { Command } from 'commander';
 import type { MakeStack } from '../../bridge/LiveDriver.ts';
 import { liveScenario, withGoalStop } from '../../bridge/Mission.ts';
-import { loadRosConfig, type Profile } from '../../bridge/ros/RosConfig.ts';
+import { Fleet } from '../../bridge/mqtt/Fleet.ts';
+import { type MqttLinkOptions, MqttRobot } from '../../bridge/mqtt/MqttRobot.ts';
+import { topicFor } from '../../bridge/mqtt/MqttTopics.ts';
+import { loadRosConfig, type Profile, ROBOT_VEHICLE } from '../../bridge/ros/RosConfig.ts';
 import { startRos } from '../../bridge/ros/startRos.ts';
-import { formatError, type Pose, type Route, type VehicleParams } from '../../core/index.ts';
+import { VdaAgent } from '../../bridge/vda5050/VdaAgent.ts';
+import {
+  formatError,
+  type Pose,
+  type Route,
+  type VehicleParams,
+  VehicleParamsSchema,
+  WallClock,
+} from '../../core/index.ts';
 import { RoadMap } from '../../core/map/index.ts';
 import { readTextFile } from '../../core/readTextFile.ts';
 import { builtinScenario } from '../../scenarios/builtin/index.ts';
@@ -67,6 +79,27 @@ export function liveStackFactory(
     });
 }
 
+function readPem(file: string | undefined, flag: string): Buffer | undefined {
+  if (!file) return undefined;
+  try {
+    return readFileSync(file);
+  } catch (e) {
+    throw new UsageError(`${flag} ${file}: ${(e as Error).message}`);
+  }
+}
+
+/** Resolves on SIGINT / SIGTERM. */
+const untilSignal = (): Promise<void> =>
+  new Promise<void>((resolve) => {
+    const stop = (): void => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      resolve();
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+
 export function register(program: Command, out: Out): void {
   program
     .command('ros')
@@ -102,16 +135,140 @@ export function register(program: Command, out: Out): void {
       out(
         `edgeplan ros: ${c.profile} on map ${map.id}, ${c.topics.odometry.name} → ${c.topics.control.name} (${c.topics.control.type}); goals on ${c.topics.goal.name}; Ctrl-C stops`,
       );
-      await new Promise<void>((resolve) => {
-        const stop = (): void => {
-          process.off('SIGINT', stop);
-          process.off('SIGTERM', stop);
-          resolve();
-        };
-        process.on('SIGINT', stop);
-        process.on('SIGTERM', stop);
-      });
+      await untilSignal();
       await run.stop();
       out('edgeplan ros: stopped');
     });
+
+  program
+    .command('mqtt')
+    .description(
+      'drive robots over MQTT 5: one stack per robot, missions from the fleet topic to the nearest idle robot; --vda speaks VDA 5050 2.x to a fleet manager',
+    )
+    .requiredOption('--url <url>', 'broker URL: mqtt://host:1883, mqtts://host:8883 (TLS), ws(s)://…')
+    .requiredOption('--robots <ids>', 'comma-separated robot ids (one stack each)')
+    .option('--map <file>', 'site map: .xodr, .osm, edgeplan map .json, or builtin:<scenario id>')
+    .option('--profile <p>', 'robot (unicycle controls) or car (Ackermann)', 'robot')
+    .option('--planner <name>', 'command stack from the registry', 'pdm-closed-stack')
+    .option('--control-hz <hz>', 'control rate, Hz', (v) => Number(v), 20)
+    .option('--username <u>', 'broker user name')
+    .option('--password <p>', 'broker password (or EDGEPLAN_MQTT_PASSWORD)')
+    .option('--ca <pem>', 'CA certificate file (TLS)')
+    .option('--cert <pem>', 'client certificate file (TLS)')
+    .option('--key <pem>', 'client key file (TLS)')
+    .option('--share-group <g>', 'read the fleet topic as $share/<g>/… (several processes split missions)')
+    .option(
+      '--vda',
+      'VDA 5050 2.x: robots are AGVs uagv/v2/<manufacturer>/<robot id>/…; orders bring their own graph',
+    )
+    .option('--manufacturer <m>', 'VDA 5050 manufacturer', 'edgeplan')
+    .action(
+      async (o: {
+        url: string;
+        robots: string;
+        map?: string;
+        profile: string;
+        planner: string;
+        controlHz: number;
+        username?: string;
+        password?: string;
+        ca?: string;
+        cert?: string;
+        key?: string;
+        shareGroup?: string;
+        vda?: boolean;
+        manufacturer: string;
+      }) => {
+        if (o.profile !== 'car' && o.profile !== 'robot')
+          throw new UsageError(`--profile must be car or robot, got "${o.profile}"`);
+        if (!Number.isFinite(o.controlHz) || o.controlHz <= 0)
+          throw new UsageError('--control-hz must be > 0');
+        const ids = o.robots
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean);
+        if (ids.length === 0) throw new UsageError('--robots needs at least one id');
+        if (!o.map && !o.vda)
+          throw new UsageError('a site map is needed (--map), unless --vda (orders bring their graph)');
+        const map = o.map ? loadLiveMap(o.map) : VDA_PLACEHOLDER_MAP;
+        const vehicle = VehicleParamsSchema.parse(o.profile === 'robot' ? ROBOT_VEHICLE : { kind: 'car' });
+        const password = o.password ?? process.env['EDGEPLAN_MQTT_PASSWORD'];
+        const ca = readPem(o.ca, '--ca');
+        const cert = readPem(o.cert, '--cert');
+        const key = readPem(o.key, '--key');
+        const link: MqttLinkOptions = {
+          url: o.url,
+          ...(o.username ? { username: o.username } : {}),
+          ...(password ? { password } : {}),
+          ...(ca ? { ca } : {}),
+          ...(cert ? { cert } : {}),
+          ...(key ? { key } : {}),
+        };
+        const makeStack = liveStackFactory(o.planner, vehicle, { controlHz: o.controlHz });
+        const clock = new WallClock();
+        const log = (line: string): void => out(`${new Date().toISOString()} ${line}`);
+        const agents: VdaAgent[] = [];
+        const robots = ids.map((id) => {
+          let agent: VdaAgent | undefined;
+          const r = new MqttRobot({
+            id,
+            link,
+            map,
+            vehicle,
+            makeStack,
+            clock,
+            controlHz: o.controlHz,
+            log,
+            onMission: (e) => {
+              log(`${id}: mission ${e.id} ${e.state}${e.message ? ` (${e.message})` : ''}`);
+              agent?.missionEvent(e);
+            },
+          });
+          if (o.vda) {
+            agent = new VdaAgent({
+              robot: r,
+              link,
+              manufacturer: o.manufacturer,
+              serialNumber: id,
+              clock,
+              log,
+            });
+            agents.push(agent);
+          }
+          return r;
+        });
+        const fleet = o.vda ? undefined : new Fleet(robots, link, 'fleet', log, o.shareGroup);
+        out(
+          `edgeplan mqtt: ${ids.length} robot(s) on ${o.url}${o.vda ? ` as VDA 5050 AGVs uagv/v2/${o.manufacturer}/<id>/…` : `; missions on ${topicFor('fleetMission', '')} or ${topicFor('mission', '<id>')}`}; Ctrl-C stops`,
+        );
+        await untilSignal();
+        await Promise.all([...agents.map((a) => a.stop()), ...robots.map((r) => r.stop()), fleet?.stop()]);
+        out('edgeplan mqtt: stopped');
+      },
+    );
 }
+
+/** The map a VDA 5050 robot holds before its first order (each order brings its graph). */
+const VDA_PLACEHOLDER_MAP = new RoadMap({
+  id: 'no-order-yet',
+  lanes: [
+    {
+      id: 'none',
+      type: 'aisle',
+      centerline: [
+        { x: 0, y: 0 },
+        { x: 1, y: 0 },
+      ],
+      widthM: 1,
+      speedLimitMps: 1,
+      successors: [],
+      predecessors: [],
+      leftBoundary: 'none',
+      rightBoundary: 'none',
+    },
+  ],
+  crosswalks: [],
+  stopLines: [],
+  junctions: [],
+  drivableAreas: [],
+});
