@@ -35,7 +35,7 @@ const ROAD: RoadMapData = RoadMapSchema.parse({
 });
 const AISLE: RoadMapData = RoadMapSchema.parse({
   id: 'ros-aisle',
-  lanes: [straight('A', 60, 'aisle', 3, 2)],
+  lanes: [straight('A', 100, 'aisle', 3, 2)],
 });
 
 function stackFactory(c: RosConfig): MakeStack {
@@ -149,7 +149,7 @@ describe('ROS bridge through a real rosbridge', () => {
   });
 
   it('stops the vehicle with the watchdog when rosbridge dies, reconnects, and finishes the mission', async () => {
-    const c = config({ profile: 'robot', reconnect: { initialS: 0.2, maxS: 1 } });
+    const c = config({ profile: 'robot', goalToleranceM: 1.5, reconnect: { initialS: 0.2, maxS: 1 } });
     const map = new RoadMap(AISLE);
     const vehicle = await startVehicle(master, ['--profile', 'robot', '--x', '2']);
     const missions: MissionEvent[] = [];
@@ -176,9 +176,10 @@ describe('ROS bridge through a real rosbridge', () => {
         'odometry',
         () => master.logTail(),
       );
-      await publishGoal(master, 25, 0);
+      // a far goal: the robot drives blind while the link is down (it has no command timeout)
+      await publishGoal(master, 55, 0);
       await vehicle.waitFor(
-        (r) => r.v > 1.0,
+        (r) => r.v > 0.8,
         30_000,
         `the robot under way (missions ${JSON.stringify(missions)})`,
       );
@@ -215,14 +216,29 @@ describe('ROS bridge through a real rosbridge', () => {
       expect(blind.every((s) => s.step.tick === undefined && s.step.watchdog !== undefined)).toBe(true);
       expect(run.driver.activeMission).toBeDefined();
       vehicle.send('resume');
+      // the mission goes on from where the robot stopped: a new goal a few metres ahead replaces it
+      await waitFor(
+        () => run!.source.odometryCount > odometryAtLoss + 5,
+        20_000,
+        'fresh odometry',
+        () => '',
+      );
+      const goalX = Math.round(run.source.currentEgo!.x) + 5;
+      await publishGoal(master, goalX, 0);
       await waitFor(
         () => missions.some((m) => m.state === 'REACHED'),
         60_000,
         'the goal after the reconnection',
         () => `${JSON.stringify(missions)} ${JSON.stringify(vehicle.last())}`,
       );
+      expect(missions.map((m) => `${m.id}:${m.state}`)).toEqual([
+        'goal-1:ACTIVE',
+        'goal-1:CANCELLED',
+        'goal-2:ACTIVE',
+        'goal-2:REACHED',
+      ]);
       const end = await vehicle.waitFor((r) => r.v === 0 && !r.paused, 10_000, 'standstill');
-      expect(Math.abs(end.x - 25)).toBeLessThan(c.goalToleranceM + 0.3);
+      expect(Math.abs(end.x - goalX)).toBeLessThan(c.goalToleranceM + 0.3);
       expect(run.bridge.status.connections).toBe(2);
     } finally {
       await run?.stop();
