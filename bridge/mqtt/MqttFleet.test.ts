@@ -79,7 +79,7 @@ describe('MQTT fleet through mosquitto', () => {
   });
   afterAll(async () => {
     await broker?.down();
-  });
+  }, 30_000);
 
   it('loses no accepted mission across a broker restart, answers malformed payloads and keeps running', async () => {
     const clock = new WallClock();

@@ -91,9 +91,10 @@ describe('ROS bridge through a real rosbridge', () => {
   beforeAll(async () => {
     master = await startRosMaster();
   }, 600_000);
+  // stopping roscore, rosbridge and rosapi takes seconds, more on a loaded machine
   afterAll(async () => {
     await master?.down();
-  });
+  }, 60_000);
 
   it('drives a car to its goal behind a detected lead vehicle, only through ROS messages', async () => {
     const c = config({ profile: 'car' });

@@ -134,7 +134,7 @@ describe('VDA 5050 through mosquitto', () => {
   });
   afterAll(async () => {
     await broker?.down();
-  });
+  }, 30_000);
 
   it('drives an order and its update to completion', async () => {
     const clock = new WallClock();
