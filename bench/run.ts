@@ -9,6 +9,7 @@
  * - perception: BEV + lane graph per tick on a dense CARLA scene vs @napi-rs/canvas (bench/perception.ts).
  * - safety: gate check p50/p99 vs the unculled gate and bare RSS (bench/safety.ts).
  * - bridge: odometry → control latency through a real rosbridge, state → control through mosquitto (bench/bridge.ts).
+ * - viewer: JS ms per frame, draw calls and fps ratio with 200 agents in headless Chromium (bench/viewer.ts).
  * - stack: the full tick of a command stack (transform + plan + gate + control + audit), wall and CPU (bench/stack.ts).
  */
 
@@ -22,6 +23,7 @@ import { benchNuplan } from './nuplan.ts';
 import { bevAllocationCheck, perceptionBench } from './perception.ts';
 import { benchSafety } from './safety.ts';
 import { benchStack } from './stack.ts';
+import { viewerBench } from './viewer.ts';
 
 function throughput(
   plannerName: string,
@@ -89,6 +91,7 @@ const SECTIONS: Record<string, () => string | Promise<string>> = {
   nuplan: () => benchNuplan(),
   perception: async () => `${perceptionBench()}\n${await bevAllocationCheck()}`,
   safety: () => benchSafety(),
+  viewer: () => viewerBench(),
   stack: () => benchStack(),
   bridge: () => benchBridge(),
 };

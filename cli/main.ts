@@ -7,9 +7,11 @@ import { join, resolve } from 'node:path';
 import { SingleBar } from 'cli-progress';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { formatError } from '../core/index.ts';
+import { BASELINE_NAMES } from '../planner/index.ts';
 import { BUILTIN_IDS, builtinInfo } from '../scenarios/builtin/index.ts';
 import { importNuplan } from '../scenarios/import/index.ts';
-import { loadScenario } from '../scenarios/index.ts';
+import { loadScenario, SCENARIO_REF_KINDS } from '../scenarios/index.ts';
+import { runLogRecord } from '../sim/export/index.ts';
 import type { AgentMode } from '../sim/index.ts';
 import { evaluateRun } from '../sim/metrics/index.ts';
 import {
@@ -17,6 +19,7 @@ import {
   DEFAULT_QUEUE,
   evaluate,
   evaluationJobs,
+  GATE_SUFFIX,
   inShard,
   type JobResult,
   PLANNER_NAMES,
@@ -99,8 +102,9 @@ export function suiteRefs(suite: string, o: SuiteOptions = {}): string[] {
     /* not a folder */
   }
   if (isDir) {
+    // `*.map.json` are road maps written by `edgeplan import`, not scenarios.
     const files = readdirSync(p)
-      .filter((f) => f.endsWith('.json'))
+      .filter((f) => f.endsWith('.json') && !f.endsWith('.map.json'))
       .sort();
     if (files.length === 0) throw new UsageError(`suite folder ${suite} holds no .json scenarios`);
     return files.map((f) => join(p, f));
@@ -110,6 +114,29 @@ export function suiteRefs(suite: string, o: SuiteOptions = {}): string[] {
     .map((s) => s.trim())
     .filter(Boolean);
 }
+
+/** Suite kinds of `eval` (what suiteRefs takes), for the help. */
+const SUITE_KINDS: ReadonlyArray<{ ref: string; what: string }> = [
+  { ref: 'builtin', what: 'the built-in scenarios' },
+  {
+    ref: 'nuplan:<db dir | log.db>',
+    what: 'nuPlan logs (--map-root <maps>, --scenario-types a,b, --limit N)',
+  },
+  { ref: '<folder>', what: 'every scenario .json in a folder (import writes them; *.map.json are skipped)' },
+  { ref: '<ref>,<ref>,…', what: 'a comma list of scenario references (see `edgeplan run --help`)' },
+];
+
+/** Every planner name the CLI takes: the registry's names and each trajectory baseline behind the gate. */
+export const ALL_PLANNER_NAMES: readonly string[] = [
+  ...PLANNER_NAMES,
+  ...BASELINE_NAMES.map((n) => `${n}${GATE_SUFFIX}`),
+];
+
+const listHelp = (title: string, rows: ReadonlyArray<{ ref: string; what: string }>) => {
+  const w = Math.max(...rows.map((r) => r.ref.length));
+  return `\n${title}:\n${rows.map((r) => `  ${r.ref.padEnd(w)}  ${r.what}`).join('\n')}`;
+};
+const PLANNERS_HELP = `\nPlanners: ${ALL_PLANNER_NAMES.join(', ')}\n  (<name>${GATE_SUFFIX}: behind the safety gate; <name>-stack: its command through the gate to the classical controller)`;
 
 const pct = (v: number) => v.toFixed(1);
 
@@ -149,7 +176,7 @@ function buildProgram(out: (s: string) => void): Command {
     });
 
   const plannerOpt = () =>
-    new Option('--planner <name>', `planner (${PLANNER_NAMES.join(' | ')})`).default('pdm-closed');
+    new Option('--planner <name>', 'planner (see Planners below)').default('pdm-closed');
   const modeOpt = () =>
     new Option('--mode <mode>', 'agents: nonreactive (CLS-NR) | reactive (CLS-R) | both').choices([
       'nonreactive',
@@ -159,7 +186,11 @@ function buildProgram(out: (s: string) => void): Command {
 
   program
     .command('run <scenario>')
-    .description('run one scenario closed-loop (a built-in id or a scenario .json) and print its metrics')
+    .description('run one scenario closed-loop and print its nuPlan metrics (scenario kinds below)')
+    .addHelpText(
+      'after',
+      `${listHelp('Scenarios', SCENARIO_REF_KINDS)}\n${PLANNERS_HELP}\n\nExamples:\n  edgeplan run cut_in --planner idm+gate\n  edgeplan run data/esmini/resources/xosc/cut-in_simple.xosc --planner pdm-closed`,
+    )
     .addOption(plannerOpt())
     .addOption(modeOpt().default('nonreactive'))
     .option('--seed <n>', 'random seed', intArg('--seed', 0), 0)
@@ -225,8 +256,8 @@ function buildProgram(out: (s: string) => void): Command {
           if (o.out) {
             const dir = modesOf(o.mode).length > 1 ? join(o.out, mode) : o.out;
             mkdirSync(dir, { recursive: true });
-            const ticks = log.ticks.map(({ planMs: _t, ...t }) => t);
-            writeFileSync(join(dir, `${scenario.id}.json`), JSON.stringify({ ...log, ticks, metrics: m }));
+            const record = runLogRecord(log, m, { scenarioRef: ref, ...(o.map ? { mapPath: o.map } : {}) });
+            writeFileSync(join(dir, `${scenario.id}.json`), JSON.stringify(record));
             out(`wrote ${join(dir, `${scenario.id}.json`)}`);
           }
         }
@@ -235,13 +266,13 @@ function buildProgram(out: (s: string) => void): Command {
 
   program
     .command('eval <suite>')
-    .description(
-      'evaluate planners on a suite (builtin | folder of scenario .json | comma list) and print CLS',
+    .description('evaluate planners on a suite (kinds below) and print CLS-NR / CLS-R')
+    .addHelpText(
+      'after',
+      `${listHelp('Suites', SUITE_KINDS)}\n${PLANNERS_HELP}\n\nExamples:\n  edgeplan eval builtin --planner pdm-closed,idm+gate --mode both --workers 2\n  edgeplan eval cut_in,red_light --planner idm`,
     )
     .addOption(
-      new Option('--planner <names>', `comma list of planners (${PLANNER_NAMES.join(', ')})`).default(
-        'pdm-closed',
-      ),
+      new Option('--planner <names>', 'comma list of planners (see Planners below)').default('pdm-closed'),
     )
     .addOption(modeOpt().default('nonreactive'))
     .option('--seed <n>', 'random seed', intArg('--seed', 0), 0)
@@ -302,10 +333,16 @@ function buildProgram(out: (s: string) => void): Command {
         });
         if (o.limit) refs = refs.slice(0, o.limit);
         const mapOpt = o.mapRoot ? { mapPath: o.mapRoot } : {};
-        for (const ref of refs) {
+        // A bad scenario file is reported and skipped; the rest are evaluated (exit 2 at the end).
+        const skipped: string[] = [];
+        refs = refs.filter((ref) => {
           const l = loadScenario(ref, mapOpt);
-          if (!l.ok) throw new UsageError(formatError(l.error));
-        }
+          if (l.ok) return true;
+          skipped.push(ref);
+          out(`skipped ${ref}: ${formatError(l.error)}`);
+          return false;
+        });
+        if (refs.length === 0) throw new UsageError(`no loadable scenario in ${suite}`);
         const modes = modesOf(o.mode);
         const bar = process.stderr.isTTY
           ? new SingleBar({
@@ -421,6 +458,8 @@ function buildProgram(out: (s: string) => void): Command {
         if (o.out)
           out(`results: ${resolve(o.out)} (${res.files.length} summary.json, per-scenario logs in */logs/)`);
         if (errors.length > 0) throw new UsageError(`${errors.length} run(s) failed`);
+        if (skipped.length > 0)
+          throw new UsageError(`${skipped.length} scenario file(s) skipped, see "skipped …" above`);
       },
     );
   registerCommands(program, out);

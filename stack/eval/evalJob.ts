@@ -6,6 +6,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { formatError } from '../../core/index.ts';
 import { loadScenario } from '../../scenarios/loadScenario.ts';
+import { runLogRecord } from '../../sim/export/RunLog.ts';
 import { evaluateRun } from '../../sim/metrics/index.ts';
 import type { AgentMode } from '../../sim/SimLog.ts';
 import { createDriver, runDriver } from '../registry.ts';
@@ -49,8 +50,11 @@ export async function runJob(job: EvalJob): Promise<JobResult> {
   const planMs = log.ticks.reduce((a, t) => a + (t.planMs ?? 0), 0) / log.ticks.length;
   if (job.logDir) {
     mkdirSync(job.logDir, { recursive: true });
-    const ticks = log.ticks.map(({ planMs: _drop, ...t }) => t);
-    writeFileSync(join(job.logDir, `${scenario.id}.json`), JSON.stringify({ ...log, ticks, metrics: m }));
+    const record = runLogRecord(log, m, {
+      scenarioRef: job.scenario,
+      ...(job.mapPath ? { mapPath: job.mapPath } : {}),
+    });
+    writeFileSync(join(job.logDir, `${scenario.id}.json`), JSON.stringify(record));
   }
   return {
     id: scenario.id,
