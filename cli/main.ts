@@ -31,6 +31,7 @@ import {
   runPool,
   writeShard,
 } from '../stack/index.ts';
+import { register as registerBridge } from './commands/bridge.ts';
 import { runStoryboardCommand } from './commands/data.ts';
 import { registerCommands } from './commands/index.ts';
 import { viewLive } from './commands/view.ts';
@@ -499,6 +500,7 @@ function buildProgram(out: (s: string) => void): Command {
       },
     );
   registerCommands(program, out);
+  registerBridge(program, out);
   return program;
 }
 

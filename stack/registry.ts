@@ -53,6 +53,8 @@ export interface StackBuildOptions {
   audit?: AuditLog;
   /** Run the environment transform every plan even when the planner does not read it. */
   perception?: boolean;
+  /** Wraps the command planner before the stack is built (live missions add their goal stop). */
+  wrap?: (planner: CommandPlanner) => CommandPlanner;
 }
 
 /** What drives the ego: a trajectory planner (tracked by nuPlan's LQR) or a stack (by controls). */
@@ -80,6 +82,7 @@ export function stackFor(
   map: RoadMap,
   opts: StackBuildOptions = {},
 ): Stack {
+  if (opts.wrap) planner = opts.wrap(planner);
   let perception: Perception | undefined;
   if (planner.needsScene || opts.perception) {
     const t = createEnvironmentTransform(map, {}, scenario.vehicle);
