@@ -17,6 +17,7 @@ import type { SimLog } from '../sim/index.ts';
 import { runScenario } from '../sim/index.ts';
 import { commandFromTrajectory } from './CommandFromTrajectory.ts';
 import { createGatedPlanner } from './GatedPlanner.ts';
+import { type DriverOptions, hierarchicalPlannerFor } from './HierarchicalStack.ts';
 import { runStackScenario, type StackRunOptions } from './runInSim.ts';
 import { createStack, type Perception, type Stack, type StackRates } from './Stack.ts';
 
@@ -25,9 +26,13 @@ export const GATE_SUFFIX = '+gate';
 /** Suffix that runs a planner as a command stack (`idm-stack`). */
 export const STACK_SUFFIX = '-stack';
 
+/** The hierarchical multi-agent planner's command stack (rules + reflection; `--llm` adds a model). */
+export const HIERARCHICAL = 'hierarchical';
+
 export const PLANNER_NAMES: readonly string[] = [
   ...BASELINE_NAMES,
   ...BASELINE_NAMES.map((n) => `${n}${STACK_SUFFIX}`),
+  HIERARCHICAL,
 ];
 
 /**
@@ -88,8 +93,14 @@ export function stackFor(
   });
 }
 
-/** A driver by name (see the module comment for the names). */
-export function createDriver(name: string): Result<Driver> {
+/** A driver by name (see the module comment for the names); `options` configure `hierarchical`. */
+export function createDriver(name: string, options: DriverOptions = {}): Result<Driver> {
+  if (name === HIERARCHICAL)
+    return ok({
+      kind: 'stack',
+      name,
+      build: (scenario, map, opts) => stackFor(name, hierarchicalPlannerFor(scenario, map, options), scenario, map, opts),
+    });
   if (name.endsWith(STACK_SUFFIX)) {
     const base = name.slice(0, -STACK_SUFFIX.length);
     if (!BASELINE_NAMES.includes(base))

@@ -8,6 +8,7 @@ import { formatError } from '../../core/index.ts';
 import { loadScenario } from '../../scenarios/loadScenario.ts';
 import { evaluateRun } from '../../sim/metrics/index.ts';
 import type { AgentMode } from '../../sim/SimLog.ts';
+import type { DriverOptions } from '../HierarchicalStack.ts';
 import { createDriver, runDriver } from '../registry.ts';
 
 export interface EvalJob {
@@ -19,6 +20,8 @@ export interface EvalJob {
   logDir?: string;
   /** Map file or map root for references that need one (CARLA routes, nuPlan logs). */
   mapPath?: string;
+  /** Planner options (serialisable: `--llm` etc. for `hierarchical`). */
+  driverOptions?: DriverOptions;
 }
 
 export interface JobResult {
@@ -36,7 +39,7 @@ export interface JobResult {
 export async function runJob(job: EvalJob): Promise<JobResult> {
   const loaded = loadScenario(job.scenario, job.mapPath ? { mapPath: job.mapPath } : {});
   if (!loaded.ok) return failed(job, formatError(loaded.error));
-  const driver = createDriver(job.planner);
+  const driver = createDriver(job.planner, job.driverOptions);
   if (!driver.ok) return failed(job, formatError(driver.error));
   const { scenario, map } = loaded.value;
   const log = await runDriver(driver.value, scenario, map, {

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { suiteScore } from '../../sim/metrics/index.ts';
 import type { AgentMode } from '../../sim/SimLog.ts';
+import type { DriverOptions } from '../HierarchicalStack.ts';
 import { type EvalJob, type JobResult, runJob } from './evalJob.ts';
 
 export interface EvaluateOptions {
@@ -19,6 +20,8 @@ export interface EvaluateOptions {
   outDir?: string;
   /** Map file or map root passed to every job (CARLA routes, nuPlan logs). */
   mapPath?: string;
+  /** Planner options passed to every job (`--llm` etc.). */
+  driverOptions?: DriverOptions;
   onProgress?: (done: number, total: number, last: JobResult) => void;
 }
 
@@ -88,6 +91,7 @@ export async function evaluate(o: EvaluateOptions): Promise<EvaluateResult> {
           mode,
           seed: o.seed,
           ...(o.mapPath ? { mapPath: o.mapPath } : {}),
+          ...(o.driverOptions ? { driverOptions: o.driverOptions } : {}),
         };
         if (o.outDir) job.logDir = join(runDir(o.outDir, planner, mode, o.modes.length), 'logs');
         jobs.push(job);
