@@ -6,9 +6,18 @@
 import { describe, expect, it } from 'vitest';
 import type { MidLevelCommand } from '../core/index.ts';
 import { road } from '../scenarios/builtin/index.ts';
+import {
+  CAR,
+  cmd,
+  junctionMap,
+  mapOf,
+  ROBOT,
+  roadMap,
+  type SceneSpec,
+  scene,
+} from '../stack/testing/safetyScenes.ts';
 import { createSafetyGate } from './SafetyGate.ts';
 import type { SafetyScene } from './Scene.ts';
-import { CAR, cmd, junctionMap, mapOf, ROBOT, roadMap, type SceneSpec, scene } from './testScenes.ts';
 
 const m2 = roadMap({ lanes: 2, oncoming: true, shoulder: true });
 const m1dash = roadMap({ lanes: 1, oncoming: true, dashedCentre: true, id: 'dash' });

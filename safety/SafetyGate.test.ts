@@ -8,6 +8,7 @@ import { runScenario } from '../sim/index.ts';
 import { evaluateRun } from '../sim/metrics/index.ts';
 import { createGatedPlanner } from '../stack/GatedPlanner.ts';
 import { createPlanner } from '../stack/index.ts';
+import { CAR, cmd, roadMap, scene } from '../stack/testing/safetyScenes.ts';
 import { AuditLog } from './AuditLog.ts';
 import { verifyAuditLog } from './auditReader.ts';
 import { deriveCommand } from './deriveCommand.ts';
@@ -15,7 +16,6 @@ import { LanePathCache, Rollout, rolloutCommand } from './Rollout.ts';
 import { ssmMaxSpeed, ssmProtectiveDistance } from './rules/vruRule.ts';
 import { createSafetyGate } from './SafetyGate.ts';
 import { SafetyParamsSchema } from './SafetyParams.ts';
-import { CAR, cmd, roadMap, scene } from './testScenes.ts';
 
 const gate = createSafetyGate();
 const P = SafetyParamsSchema.parse({});

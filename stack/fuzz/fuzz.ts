@@ -7,7 +7,7 @@ import { Worker } from 'node:worker_threads';
 import { runScenario } from '../../sim/index.ts';
 import { evaluateRun } from '../../sim/metrics/index.ts';
 import { createGatedPlanner } from '../GatedPlanner.ts';
-import { createPlanner } from '../index.ts';
+import { createPlanner } from '../registry.ts';
 import { buildFuzzMaps, FUZZ_FAMILIES, type FuzzFamily, type FuzzMaps, fuzzCase } from './fuzzScenario.ts';
 
 export interface FuzzOptions {

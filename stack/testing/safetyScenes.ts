@@ -7,10 +7,10 @@ import {
   type VehicleParams,
   VehicleParamsSchema,
   type WorldSnapshot,
-} from '../core/index.ts';
-import { RoadMap } from '../core/map/index.ts';
-import { egoOn, intersection, poseOn, type RoadOptions, road } from '../scenarios/builtin/index.ts';
-import type { SafetyScene } from './Scene.ts';
+} from '../../core/index.ts';
+import { RoadMap } from '../../core/map/index.ts';
+import type { SafetyScene } from '../../safety/Scene.ts';
+import { egoOn, intersection, poseOn, type RoadOptions, road } from '../../scenarios/builtin/index.ts';
 
 export const CAR: VehicleParams = VehicleParamsSchema.parse({});
 export const ROBOT: VehicleParams = VehicleParamsSchema.parse({
