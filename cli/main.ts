@@ -16,6 +16,7 @@ import { createDriver, evaluate, PLANNER_NAMES, runDriver } from '../stack/index
 import { registerCommands } from './commands/index.ts';
 import { viewLive } from './commands/view.ts';
 import { UsageError } from './errors.ts';
+import { addLlmOptions, driverOptionsFrom, type LlmFlags } from './llmFlags.ts';
 import { markdownTable } from './table.ts';
 
 function intArg(name: string, min: number) {
@@ -144,8 +145,7 @@ function buildProgram(out: (s: string) => void): Command {
       'both',
     ]);
 
-  program
-    .command('run <scenario>')
+  addLlmOptions(program.command('run <scenario>'))
     .description('run one scenario closed-loop (a built-in id or a scenario .json) and print its metrics')
     .addOption(plannerOpt())
     .addOption(modeOpt().default('nonreactive'))
@@ -156,14 +156,22 @@ function buildProgram(out: (s: string) => void): Command {
     .action(
       async (
         ref: string,
-        o: { planner: string; mode: string; seed: number; map?: string; out?: string; view?: boolean },
+        o: {
+          planner: string;
+          mode: string;
+          seed: number;
+          map?: string;
+          out?: string;
+          view?: boolean;
+        } & LlmFlags,
       ) => {
+        const driverOptions = await driverOptionsFrom([o.planner], o);
         if (o.view)
           return viewLive(ref, { planner: o.planner, mode: modesOf(o.mode)[0]!, seed: o.seed }, out);
         const loaded = loadScenario(ref, o.map ? { mapPath: o.map } : {});
         if (!loaded.ok) throw new UsageError(formatError(loaded.error));
         for (const mode of modesOf(o.mode)) {
-          const driver = createDriver(o.planner);
+          const driver = createDriver(o.planner, driverOptions);
           if (!driver.ok) throw new UsageError(formatError(driver.error));
           const { scenario, map } = loaded.value;
           const log = await runDriver(driver.value, scenario, map, {
@@ -192,8 +200,7 @@ function buildProgram(out: (s: string) => void): Command {
       },
     );
 
-  program
-    .command('eval <suite>')
+  addLlmOptions(program.command('eval <suite>'))
     .description(
       'evaluate planners on a suite (builtin | folder of scenario .json | comma list) and print CLS',
     )
@@ -221,9 +228,10 @@ function buildProgram(out: (s: string) => void): Command {
           mapRoot?: string;
           scenarioTypes?: string;
           limit?: number;
-        },
+        } & LlmFlags,
       ) => {
         const planners = o.planner.split(',').map((p) => p.trim());
+        const driverOptions = await driverOptionsFrom(planners, o);
         for (const p of planners) {
           const r = createDriver(p);
           if (!r.ok) throw new UsageError(formatError(r.error));
@@ -258,6 +266,7 @@ function buildProgram(out: (s: string) => void): Command {
           workers: o.workers,
           ...(o.out ? { outDir: o.out } : {}),
           ...(o.mapRoot ? { mapPath: o.mapRoot } : {}),
+          ...(driverOptions.llm ? { driverOptions } : {}),
           onProgress: (done, _t, last) => bar?.update(done, { last: `${last.id} ${pct(100 * last.score)}` }),
         });
         bar?.stop();

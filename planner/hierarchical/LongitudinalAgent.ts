@@ -81,10 +81,28 @@ export function decideLongitudinal(
       leads.push({ gapM: o.sM, speedMps: Math.max(0, o.alongMps), stop: o.alongMps < 0.3, why: `in the borrowed lane: ${o.id}` });
     }
   }
-  // wait behind a blocker (leaving room to steer out)
+  // wait behind a blocker (leaving room to steer out); while oncoming traffic is still to pass,
+  // time the arrival so the ego is still rolling when the lane opens (a pass from a standstill
+  // swings out hardest)
   if (blockerH && !borrowing && !changing) {
-    const room = robot ? 1.5 : 18.0;
-    leads.push({ gapM: Math.max(0, blockerH.distanceM - room), speedMps: 0, stop: true, why: `wait behind ${blockerH.agentId}` });
+    const room = robot ? 1.5 : 12.0;
+    const dWait = Math.max(0, blockerH.distanceM - room);
+    let passS = 0;
+    if (g.left?.opposite) {
+      for (const o of view.objects) {
+        if (o.alongMps > -0.3 || bandOf(o, view) !== 'left') continue;
+        if (o.sM + o.lengthM < -view.egoLengthM) continue;
+        passS = Math.max(passS, (o.sM + o.lengthM + view.egoLengthM) / (-o.alongMps + v));
+      }
+    }
+    const creep = clamp(dWait / Math.max(passS, 0.1), robot ? 0.3 : 2.0, vMax);
+    // the lane clears before we reach the wait point: roll on at the timed speed, no stop planned
+    const clearsFirst = passS > 0 && passS < dWait / Math.max(creep, 0.1);
+    if (!clearsFirst) leads.push({ gapM: dWait, speedMps: 0, stop: true, why: `wait behind ${blockerH.agentId}` });
+    if (passS > 0 && creep < vMax) {
+      vMax = creep;
+      caps.push(`arrive as the oncoming lane clears (${passS.toFixed(1)} s)`);
+    }
   }
   // signals
   const sl = g.nextStopLine;

@@ -64,7 +64,8 @@ export async function checkLlm(o: LlmOptions, timeoutMs = 3000): Promise<string 
       return `llm ${o.kind}: the server at ${base} has no model "${model}" (it has: ${[...new Set(names)].slice(0, 6).join(', ')})`;
     return undefined;
   } catch (e) {
-    return `llm ${o.kind}: no server at ${base} (${ac.signal.aborted ? `no answer within ${timeoutMs} ms` : oneLine(e)})`;
+    const cause = (e as { cause?: { code?: string } }).cause?.code;
+    return `llm ${o.kind}: no server at ${base} (${ac.signal.aborted ? `no answer within ${timeoutMs} ms` : (cause ?? oneLine(e))})`;
   } finally {
     clearTimeout(timer);
   }
