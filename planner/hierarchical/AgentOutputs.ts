@@ -35,7 +35,14 @@ export const HazardSchema = z.object({
 });
 export type Hazard = z.infer<typeof HazardSchema>;
 
-export const RouteIntentSchema = z.enum(['KEEP_LANE', 'CHANGE_LEFT', 'CHANGE_RIGHT', 'TURN_LEFT', 'TURN_RIGHT', 'STRAIGHT']);
+export const RouteIntentSchema = z.enum([
+  'KEEP_LANE',
+  'CHANGE_LEFT',
+  'CHANGE_RIGHT',
+  'TURN_LEFT',
+  'TURN_RIGHT',
+  'STRAIGHT',
+]);
 export type RouteIntent = z.infer<typeof RouteIntentSchema>;
 
 export const SceneAnalysisSchema = z.object({

@@ -12,7 +12,13 @@
  */
 import { z } from 'zod';
 import type { MidLevelCommand, WorldSnapshot } from '../../core/index.ts';
-import type { CommandPlan, CommandPlanner, CommandPlanStep, PlannerContext, PlanRequest } from '../../core/planning/index.ts';
+import type {
+  CommandPlan,
+  CommandPlanner,
+  CommandPlanStep,
+  PlannerContext,
+  PlanRequest,
+} from '../../core/planning/index.ts';
 import {
   type LateralDecision,
   LateralDecisionSchema,
@@ -23,8 +29,14 @@ import {
 } from './AgentOutputs.ts';
 import { type HierarchicalParams, HierarchicalParamsSchema, ROBOT_OVERRIDES } from './HierarchicalParams.ts';
 import { decideLateral, LATERAL_MEMORY_INITIAL, type LateralMemory } from './LateralAgent.ts';
-import { type AgentAnswer, askAgent, jsonSchemaOf, type LlmClient, type LlmFailureCode } from './llm/LlmClient.ts';
 import { decideLongitudinal } from './LongitudinalAgent.ts';
+import {
+  type AgentAnswer,
+  askAgent,
+  jsonSchemaOf,
+  type LlmClient,
+  type LlmFailureCode,
+} from './llm/LlmClient.ts';
 import { type AgentName, fillPrompt, loadPrompts, type PromptSet } from './Prompts.ts';
 import { ProposalScorer } from './ProposalScorer.ts';
 import { alternativesOf, type ReflectionResult, type RolloutFn, reflect } from './Reflection.ts';
@@ -104,11 +116,16 @@ export function createHierarchicalPlanner(
 ): CommandPlanner<HierarchicalState> {
   const cfg = HierarchicalConfigSchema.parse(config);
   const usesLlm = Object.values(cfg.backends).some((b) => b === 'llm');
-  if (usesLlm && !deps.llm) throw new Error('hierarchical planner: an llm backend is configured but no client was given');
+  if (usesLlm && !deps.llm)
+    throw new Error('hierarchical planner: an llm backend is configured but no client was given');
   const prompts: PromptSet | undefined = usesLlm ? loadPrompts(cfg.promptVersion) : undefined;
   const schemas = {
     analyst: { schema: SceneAnalysisSchema, json: jsonSchemaOf(SceneAnalysisSchema), name: 'scene_analysis' },
-    lateral: { schema: LateralDecisionSchema, json: jsonSchemaOf(LateralDecisionSchema), name: 'lateral_decision' },
+    lateral: {
+      schema: LateralDecisionSchema,
+      json: jsonSchemaOf(LateralDecisionSchema),
+      name: 'lateral_decision',
+    },
     longitudinal: {
       schema: LongitudinalDecisionSchema,
       json: jsonSchemaOf(LongitudinalDecisionSchema),
@@ -138,11 +155,22 @@ export function createHierarchicalPlanner(
     if (cfg.reflection && deps.rollout) {
       st.scorer ??= new ProposalScorer(ctx, 6);
       const borrowApproved = d.lateral.path === 'LEFT_BORROW' || d.lateral.path === 'RIGHT_BORROW';
-      reflection = reflect(alternativesOf(cmd, view.egoSpeedMps), snap, ctx, deps.rollout, st.scorer, borrowApproved);
+      reflection = reflect(
+        alternativesOf(cmd, view.egoSpeedMps),
+        snap,
+        ctx,
+        deps.rollout,
+        st.scorer,
+        borrowApproved,
+      );
       st.stats.reflections++;
       if (reflection.revised) {
         st.stats.revisions++;
-        out = { ...reflection.command, source: `${source}+reflect`, rationale: `${cmd.rationale}; ${reflection.why}` };
+        out = {
+          ...reflection.command,
+          source: `${source}+reflect`,
+          rationale: `${cmd.rationale}; ${reflection.why}`,
+        };
         // a revision away from the borrow ends it
         if (out.path === 'FOLLOW_LANE' && d.lateral.path !== 'FOLLOW_LANE') d.memory = { borrow: null };
       }
@@ -180,7 +208,9 @@ export function createHierarchicalPlanner(
     const failed: string[] = [];
     const ask = async <T>(agent: AgentName, values: Record<string, string>): Promise<AgentAnswer<T>> => {
       const s = schemas[agent];
-      const system = fillPrompt(prompts!.system, { platform: view.platform === 'robot' ? 'warehouse robot' : 'car' });
+      const system = fillPrompt(prompts!.system, {
+        platform: view.platform === 'robot' ? 'warehouse robot' : 'car',
+      });
       return askAgent<T>(llm, s.schema, {
         system: `${system}\n(prompt ${prompts!.version})`,
         user: fillPrompt(prompts!.agents[agent], values),
@@ -203,7 +233,10 @@ export function createHierarchicalPlanner(
     };
     let analysis = rules.analysis;
     if (cfg.backends.analyst === 'llm') {
-      const a = await ask<SceneAnalysis>('analyst', { scene: sceneText, proposal: JSON.stringify(rules.analysis) });
+      const a = await ask<SceneAnalysis>('analyst', {
+        scene: sceneText,
+        proposal: JSON.stringify(rules.analysis),
+      });
       analysis = record('analyst', a) ?? rules.analysis;
     }
     // downstream rules re-run on the model's analysis
@@ -253,7 +286,12 @@ export function createHierarchicalPlanner(
     if (changed) st.stats.llmChanged++;
     return {
       ...r.plan,
-      info: { ...r.plan.info, llm: used.join(','), llmChanged: changed, ...(failed.length ? { fallback: failed.join(',') } : {}) },
+      info: {
+        ...r.plan.info,
+        llm: used.join(','),
+        llmChanged: changed,
+        ...(failed.length ? { fallback: failed.join(',') } : {}),
+      },
     };
   };
 
@@ -306,7 +344,18 @@ export function createHierarchicalPlanner(
       );
       if (req.feedback) {
         st.stats.replans++;
-        return { state: st, output: replan(st, req.feedback, view, snap, ctx, (d, s) => finish(st, d, view, snap, ctx, s).plan, rulesChain) };
+        return {
+          state: st,
+          output: replan(
+            st,
+            req.feedback,
+            view,
+            snap,
+            ctx,
+            (d, s) => finish(st, d, view, snap, ctx, s).plan,
+            rulesChain,
+          ),
+        };
       }
       const rules = rulesChain(view, st);
       const r = finish(st, rules, view, snap, ctx, 'hierarchical/rules');
@@ -345,12 +394,20 @@ function replan(
       reason: `rule:replan — the gate rejected ${feedback.command.path}: ${why}`,
     };
     const longitudinal = decideLongitudinal(view, d.analysis, lateral, st.params);
-    const plan = finishWith({ analysis: d.analysis, lateral, longitudinal, memory: { borrow: null } }, 'hierarchical/replan');
+    const plan = finishWith(
+      { analysis: d.analysis, lateral, longitudinal, memory: { borrow: null } },
+      'hierarchical/replan',
+    );
     return { ...plan, info: { ...plan.info, replan: true } };
   }
   const repaired = feedback.verdict.modified;
   const command: MidLevelCommand = repaired
-    ? { ...repaired, issuedAtS: snap.tS, expiresAtS: snap.tS + st.params.commandLifetimeS, source: 'hierarchical/replan' }
+    ? {
+        ...repaired,
+        issuedAtS: snap.tS,
+        expiresAtS: snap.tS + st.params.commandLifetimeS,
+        source: 'hierarchical/replan',
+      }
     : {
         speed: 'STOP',
         path: 'FOLLOW_LANE',

@@ -123,7 +123,8 @@ export function gapAccepted(
   const lead = slot?.lead;
   const back = slot?.follow;
   if (lead) {
-    const need = p.changeGapFrontM + Math.max(0, -lead.relSpeedMps) * (p.changeTimeS + 1) + 0.3 * v * p.changeTimeS;
+    const need =
+      p.changeGapFrontM + Math.max(0, -lead.relSpeedMps) * (p.changeTimeS + 1) + 0.3 * v * p.changeTimeS;
     if (lead.gapM < need)
       return { ok: false, why: `lead ${lead.agentId} ${lead.gapM.toFixed(1)} m < ${need.toFixed(1)} m` };
   }

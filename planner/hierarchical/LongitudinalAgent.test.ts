@@ -20,7 +20,18 @@ describe('longitudinal agent (rules)', () => {
   });
 
   it('slows behind a slower lead (IDM)', () => {
-    const d = decide(view({}, { ego: { laneId: 'R0', lead: laneAgent('a', { gapM: 12, speedMps: 5, relSpeedMps: -5 }), follow: null } }));
+    const d = decide(
+      view(
+        {},
+        {
+          ego: {
+            laneId: 'R0',
+            lead: laneAgent('a', { gapM: 12, speedMps: 5, relSpeedMps: -5 }),
+            follow: null,
+          },
+        },
+      ),
+    );
     expect(d.speed).toBe('DECELERATE');
     expect(d.targetSpeedMps).toBeLessThan(10);
     expect(d.decelMps2).toBeGreaterThan(0);
@@ -28,7 +39,10 @@ describe('longitudinal agent (rules)', () => {
 
   it('stops at a red light with the stop point on the line', () => {
     const d = decide(
-      view({ egoSpeedMps: 8 }, { nextStopLine: { id: 's', laneId: 'R0', distanceM: 15, kind: 'signal', signal: 'RED' } }),
+      view(
+        { egoSpeedMps: 8 },
+        { nextStopLine: { id: 's', laneId: 'R0', distanceM: 15, kind: 'signal', signal: 'RED' } },
+      ),
     );
     expect(d.speed).toBe('STOP');
     expect(d.stopDistanceM).toBeCloseTo(14.7, 5);
@@ -47,7 +61,17 @@ describe('longitudinal agent (rules)', () => {
   });
 
   it('yields to a pedestrian crossing ahead: stops before the conflict point', () => {
-    const crossing = [{ agentId: 'ped', kind: 'pedestrian' as const, speedMps: 1.4, distanceM: 20, conflictM: 14, agentTimeS: 1, egoTimeS: 1.4 }];
+    const crossing = [
+      {
+        agentId: 'ped',
+        kind: 'pedestrian' as const,
+        speedMps: 1.4,
+        distanceM: 20,
+        conflictM: 14,
+        agentTimeS: 1,
+        egoTimeS: 1.4,
+      },
+    ];
     const d = decide(view({ egoSpeedMps: 6 }, { crossing }));
     expect(d.speed).toBe('STOP');
     expect(d.stopDistanceM!).toBeLessThan(14);
@@ -55,13 +79,33 @@ describe('longitudinal agent (rules)', () => {
   });
 
   it('does not yield to a crossing car that clears the conflict long before we arrive', () => {
-    const crossing = [{ agentId: 'car', kind: 'vehicle' as const, speedMps: 10, distanceM: 60, conflictM: 50, agentTimeS: 0.2, egoTimeS: 5 }];
+    const crossing = [
+      {
+        agentId: 'car',
+        kind: 'vehicle' as const,
+        speedMps: 10,
+        distanceM: 60,
+        conflictM: 50,
+        agentTimeS: 0.2,
+        egoTimeS: 5,
+      },
+    ];
     const d = decide(view({ egoSpeedMps: 10 }, { crossing }));
     expect(d.reason).not.toMatch(/yield/);
   });
 
   it('yields at an unprotected turn to an oncoming car arriving while we would be in the conflict', () => {
-    const crossing = [{ agentId: 'onc', kind: 'vehicle' as const, speedMps: 11, distanceM: 40, conflictM: 12, agentTimeS: 2.5, egoTimeS: 1.7 }];
+    const crossing = [
+      {
+        agentId: 'onc',
+        kind: 'vehicle' as const,
+        speedMps: 11,
+        distanceM: 40,
+        conflictM: 12,
+        agentTimeS: 2.5,
+        egoTimeS: 1.7,
+      },
+    ];
     const d = decide(view({ egoSpeedMps: 7 }, { crossing }));
     expect(d.speed === 'STOP' || d.speed === 'DECELERATE').toBe(true);
     expect(d.reason).toMatch(/yield to vehicle onc/);
@@ -84,8 +128,12 @@ describe('longitudinal agent (rules)', () => {
   it('passes at the borrow speed, slower while swinging out', () => {
     const lat: LateralDecision = { path: 'LEFT_BORROW', targetLaneId: 'O0', reason: '' };
     const truck = obj('truck', { kind: 'static', sM: 10, lengthM: 10 });
-    expect(decide(view({ egoSpeedMps: 2, objects: [truck] }), lat).targetSpeedMps).toBe(PARAMS.borrowSpeedMps / 2);
-    expect(decide(view({ egoSpeedMps: 2, egoDM: 3.5, objects: [truck] }), lat).targetSpeedMps).toBe(PARAMS.borrowSpeedMps);
+    expect(decide(view({ egoSpeedMps: 2, objects: [truck] }), lat).targetSpeedMps).toBe(
+      PARAMS.borrowSpeedMps / 2,
+    );
+    expect(decide(view({ egoSpeedMps: 2, egoDM: 3.5, objects: [truck] }), lat).targetSpeedMps).toBe(
+      PARAMS.borrowSpeedMps,
+    );
   });
 
   it('time to cover a distance accounts for accelerating to the cruise speed', () => {

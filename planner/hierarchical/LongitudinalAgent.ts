@@ -66,19 +66,38 @@ export function decideLongitudinal(
   const leads: VirtualLead[] = [];
   const lead = g.ego?.lead;
   const blockerH = analysis.hazards.find((h) => h.kind === 'blocked_lane');
-  if (lead && !(borrowing && lead.agentId === blockerH?.agentId) && !(changing && lead.agentId === blockerH?.agentId))
-    leads.push({ gapM: lead.gapM, speedMps: Math.max(0, lead.speedMps), stop: false, why: `lead ${lead.agentId}` });
+  if (
+    lead &&
+    !(borrowing && lead.agentId === blockerH?.agentId) &&
+    !(changing && lead.agentId === blockerH?.agentId)
+  )
+    leads.push({
+      gapM: lead.gapM,
+      speedMps: Math.max(0, lead.speedMps),
+      stop: false,
+      why: `lead ${lead.agentId}`,
+    });
   if (changing) {
     const slot = lateral.path === 'LEFT_CHANGE' ? g.leftSlot : g.rightSlot;
     if (slot?.lead)
-      leads.push({ gapM: slot.lead.gapM, speedMps: Math.max(0, slot.lead.speedMps), stop: false, why: `target-lane lead ${slot.lead.agentId}` });
+      leads.push({
+        gapM: slot.lead.gapM,
+        speedMps: Math.max(0, slot.lead.speedMps),
+        stop: false,
+        why: `target-lane lead ${slot.lead.agentId}`,
+      });
   }
   if (borrowing) {
     // same-direction traffic in the lane we borrow, and the blocker's neighbours
     const band = lateral.path === 'LEFT_BORROW' ? 'left' : 'right';
     for (const o of view.objects) {
       if (o.sM < 0 || o.id === blockerH?.agentId || bandOf(o, view) !== band) continue;
-      leads.push({ gapM: o.sM, speedMps: Math.max(0, o.alongMps), stop: o.alongMps < 0.3, why: `in the borrowed lane: ${o.id}` });
+      leads.push({
+        gapM: o.sM,
+        speedMps: Math.max(0, o.alongMps),
+        stop: o.alongMps < 0.3,
+        why: `in the borrowed lane: ${o.id}`,
+      });
     }
   }
   // wait behind a blocker (leaving room to steer out); while oncoming traffic is still to pass,
@@ -98,7 +117,8 @@ export function decideLongitudinal(
     const creep = clamp(dWait / Math.max(passS, 0.1), robot ? 0.3 : 2.0, vMax);
     // the lane clears before we reach the wait point: roll on at the timed speed, no stop planned
     const clearsFirst = passS > 0 && passS < dWait / Math.max(creep, 0.1);
-    if (!clearsFirst) leads.push({ gapM: dWait, speedMps: 0, stop: true, why: `wait behind ${blockerH.agentId}` });
+    if (!clearsFirst)
+      leads.push({ gapM: dWait, speedMps: 0, stop: true, why: `wait behind ${blockerH.agentId}` });
     if (passS > 0 && creep < vMax) {
       vMax = creep;
       caps.push(`arrive as the oncoming lane clears (${passS.toFixed(1)} s)`);
@@ -140,7 +160,12 @@ export function decideLongitudinal(
   }
   for (const h of analysis.hazards) {
     if (h.kind !== 'crosswalk_occupied') continue;
-    leads.push({ gapM: Math.max(0, h.distanceM - p.stopMarginM), speedMps: 0, stop: true, why: `crosswalk occupied by ${h.agentId}` });
+    leads.push({
+      gapM: Math.max(0, h.distanceM - p.stopMarginM),
+      speedMps: 0,
+      stop: true,
+      why: `crosswalk occupied by ${h.agentId}`,
+    });
   }
 
   // IDM against every virtual lead; the most restrictive wins

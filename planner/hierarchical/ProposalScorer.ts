@@ -177,7 +177,8 @@ export class ProposalScorer {
       const m = mult[i]!;
       const progress =
         maxRaw > p.progressDistanceThresholdM ? (s.progressRaw[i]! * m) / maxRaw : m === 0 ? 0 : 1;
-      const weighted = (p.weightProgress * progress + p.weightTtc * s.ttc[i]! + p.weightComfort * s.comfort[i]!) / wSum;
+      const weighted =
+        (p.weightProgress * progress + p.weightTtc * s.ttc[i]! + p.weightComfort * s.comfort[i]!) / wSum;
       out.push({
         score: m * weighted,
         noCollision: s.noCollision[i]!,

@@ -46,16 +46,37 @@ export function alternativesOf(cmd: MidLevelCommand, egoSpeedMps: number): MidLe
     decelMps2: 2,
     rationale: `${cmd.rationale} [alt: ease off]`,
   });
-  out.push({ ...base, speed: 'STOP', targetSpeedMps: 0, decelMps2: 3, rationale: `${cmd.rationale} [alt: comfortable stop]` });
+  out.push({
+    ...base,
+    speed: 'STOP',
+    targetSpeedMps: 0,
+    decelMps2: 3,
+    rationale: `${cmd.rationale} [alt: comfortable stop]`,
+  });
   delete out[out.length - 1]!.stopAt;
-  out.push({ ...base, speed: 'STOP', targetSpeedMps: 0, decelMps2: 6, rationale: `${cmd.rationale} [alt: firm stop]` });
+  out.push({
+    ...base,
+    speed: 'STOP',
+    targetSpeedMps: 0,
+    decelMps2: 6,
+    rationale: `${cmd.rationale} [alt: firm stop]`,
+  });
   delete out[out.length - 1]!.stopAt;
   if (cmd.path !== 'FOLLOW_LANE') {
-    const stay: MidLevelCommand = { ...base, path: 'FOLLOW_LANE', rationale: `${cmd.rationale} [alt: stay in lane]` };
+    const stay: MidLevelCommand = {
+      ...base,
+      path: 'FOLLOW_LANE',
+      rationale: `${cmd.rationale} [alt: stay in lane]`,
+    };
     delete stay.targetLaneId;
     out.push(stay);
   } else {
-    out.push({ ...base, speed: 'ACCELERATE', targetSpeedMps: v + 2, rationale: `${cmd.rationale} [alt: speed up]` });
+    out.push({
+      ...base,
+      speed: 'ACCELERATE',
+      targetSpeedMps: v + 2,
+      rationale: `${cmd.rationale} [alt: speed up]`,
+    });
   }
   return out;
 }

@@ -40,8 +40,24 @@ describe('scene analyst (rules)', () => {
 
   it('lists crossing walkers before crossing vehicles', () => {
     const crossing = [
-      { agentId: 'car', kind: 'vehicle' as const, speedMps: 8, distanceM: 20, conflictM: 15, agentTimeS: 2, egoTimeS: 1.5 },
-      { agentId: 'ped', kind: 'pedestrian' as const, speedMps: 1.4, distanceM: 30, conflictM: 25, agentTimeS: 2, egoTimeS: 2.5 },
+      {
+        agentId: 'car',
+        kind: 'vehicle' as const,
+        speedMps: 8,
+        distanceM: 20,
+        conflictM: 15,
+        agentTimeS: 2,
+        egoTimeS: 1.5,
+      },
+      {
+        agentId: 'ped',
+        kind: 'pedestrian' as const,
+        speedMps: 1.4,
+        distanceM: 30,
+        conflictM: 25,
+        agentTimeS: 2,
+        egoTimeS: 2.5,
+      },
     ];
     expect(kinds(view({}, { crossing })).slice(0, 2)).toEqual(['crossing_vru', 'crossing_vehicle']);
   });
@@ -55,13 +71,18 @@ describe('scene analyst (rules)', () => {
   });
 
   it('a parked van on the right beside the lane is an occlusion', () => {
-    const v = view({ objects: [obj('van', { kind: 'static', sM: 40, dM: -2.9, widthM: 2.1, lengthM: 5.5 })] });
+    const v = view({
+      objects: [obj('van', { kind: 'static', sM: 40, dM: -2.9, widthM: 2.1, lengthM: 5.5 })],
+    });
     expect(kinds(v)).toContain('occlusion');
     expect(kinds(v)).not.toContain('blocked_lane');
   });
 
   it('oncoming traffic in the left lane is listed with its time to reach us', () => {
-    const a = analyseScene(view({ objects: [obj('onc', { sM: 110, dM: 3.5, alongMps: -11, speedMps: 11 })] }), PARAMS);
+    const a = analyseScene(
+      view({ objects: [obj('onc', { sM: 110, dM: 3.5, alongMps: -11, speedMps: 11 })] }),
+      PARAMS,
+    );
     const h = a.hazards.find((x) => x.kind === 'oncoming_traffic')!;
     expect(h.timeS).toBeCloseTo(10, 5);
   });

@@ -56,7 +56,8 @@ export function analyseScene(view: WorldView, p: HierarchicalParams): SceneAnaly
     if (o.sM > p.borrowLookM * 2) continue;
     if (isBlocker(o, view, p) && (!blocked || o.sM < blocked.sM)) blocked = o;
   }
-  if (blocked) hazards.push({ kind: 'blocked_lane', agentId: blocked.id, distanceM: blocked.sM, timeS: null });
+  if (blocked)
+    hazards.push({ kind: 'blocked_lane', agentId: blocked.id, distanceM: blocked.sM, timeS: null });
   // the lead in the lane
   const lead = g.ego?.lead;
   if (lead && lead.agentId !== blocked?.id) {
@@ -70,9 +71,12 @@ export function analyseScene(view: WorldView, p: HierarchicalParams): SceneAnaly
   // signals and stop signs
   const sl = g.nextStopLine;
   if (sl) {
-    if (sl.signal === 'RED') hazards.push({ kind: 'red_light', agentId: null, distanceM: sl.distanceM, timeS: null });
-    else if (sl.signal === 'YELLOW') hazards.push({ kind: 'yellow_light', agentId: null, distanceM: sl.distanceM, timeS: null });
-    else if (sl.kind === 'stop_sign') hazards.push({ kind: 'stop_sign', agentId: null, distanceM: sl.distanceM, timeS: null });
+    if (sl.signal === 'RED')
+      hazards.push({ kind: 'red_light', agentId: null, distanceM: sl.distanceM, timeS: null });
+    else if (sl.signal === 'YELLOW')
+      hazards.push({ kind: 'yellow_light', agentId: null, distanceM: sl.distanceM, timeS: null });
+    else if (sl.kind === 'stop_sign')
+      hazards.push({ kind: 'stop_sign', agentId: null, distanceM: sl.distanceM, timeS: null });
   }
   // agents whose path crosses ours
   for (const c of g.crossing) {
@@ -102,7 +106,8 @@ export function analyseScene(view: WorldView, p: HierarchicalParams): SceneAnaly
     if (!standingStill) continue;
     const band = bandOf(o, view);
     const edgeGap = Math.abs(o.dM) - o.widthM / 2 - half;
-    const beside = (band === 'beside-left' || band === 'beside-right' || band === 'right') && edgeGap < p.occluderLateralM;
+    const beside =
+      (band === 'beside-left' || band === 'beside-right' || band === 'right') && edgeGap < p.occluderLateralM;
     if (beside && o.dM < 0 && o.widthM > (robot ? 0.4 : 1.2))
       hazards.push({ kind: 'occlusion', agentId: o.id, distanceM: o.sM, timeS: null });
   }
@@ -128,7 +133,12 @@ export function analyseScene(view: WorldView, p: HierarchicalParams): SceneAnaly
   const next = g.successors[0];
   if (g.egoLane && !g.egoLane.onRoute && g.left && g.successors.some((s) => s.laneId === g.left!.laneId))
     routeIntent = 'CHANGE_LEFT';
-  else if (g.egoLane && !g.egoLane.onRoute && g.right && g.successors.some((s) => s.laneId === g.right!.laneId))
+  else if (
+    g.egoLane &&
+    !g.egoLane.onRoute &&
+    g.right &&
+    g.successors.some((s) => s.laneId === g.right!.laneId)
+  )
     routeIntent = 'CHANGE_RIGHT';
   else if (next?.relation === 'left') routeIntent = 'CHANGE_LEFT';
   else if (next?.relation === 'right') routeIntent = 'CHANGE_RIGHT';
@@ -156,7 +166,12 @@ export function analyseScene(view: WorldView, p: HierarchicalParams): SceneAnaly
     notes.push('signal state unknown');
   }
   for (const o of view.objects) {
-    if (o.kind === 'pedestrian' && bandOf(o, view) === 'ego' && o.sM > 0 && !(cw && Math.abs(o.sM - cw.distanceM) < 5)) {
+    if (
+      o.kind === 'pedestrian' &&
+      bandOf(o, view) === 'ego' &&
+      o.sM > 0 &&
+      !(cw && Math.abs(o.sM - cw.distanceM) < 5)
+    ) {
       unusual = true;
       notes.push(`pedestrian ${o.id} in the lane away from a crosswalk`);
       break;

@@ -32,7 +32,13 @@ export function toGrammarSchema(s: unknown): unknown {
       for (const [pk, pv] of Object.entries(v as Record<string, unknown>)) props[pk] = toGrammarSchema(pv);
       out.properties = props;
     } else if (k === 'items') out.items = toGrammarSchema(v);
-    else if (k === 'type' || k === 'enum' || k === 'const' || k === 'required' || k === 'additionalProperties')
+    else if (
+      k === 'type' ||
+      k === 'enum' ||
+      k === 'const' ||
+      k === 'required' ||
+      k === 'additionalProperties'
+    )
       out[k] = v;
     else if (k === 'maxItems' || k === 'minItems') out[k] = v;
   }
@@ -77,7 +83,9 @@ export function createLlamaClient(opts: LlamaClientOptions): LlmClient {
       try {
         let grammar = grammars.get(req.schemaName);
         if (!grammar) {
-          grammar = await m.llama.createGrammarForJsonSchema(toGrammarSchema(req.jsonSchema) as GrammarSchema);
+          grammar = await m.llama.createGrammarForJsonSchema(
+            toGrammarSchema(req.jsonSchema) as GrammarSchema,
+          );
           grammars.set(req.schemaName, grammar);
         }
         context = await m.model.createContext({
@@ -96,10 +104,12 @@ export function createLlamaClient(opts: LlamaClientOptions): LlmClient {
             tokens++;
           },
         });
-        if (tokens >= maxTokens) return { ok: false, code: 'TRUNCATED', message: `reply cut off at ${maxTokens} tokens` };
+        if (tokens >= maxTokens)
+          return { ok: false, code: 'TRUNCATED', message: `reply cut off at ${maxTokens} tokens` };
         return { ok: true, text };
       } catch (e) {
-        if (ac.signal.aborted) return { ok: false, code: 'TIMEOUT', message: `no reply within ${req.deadlineMs} ms` };
+        if (ac.signal.aborted)
+          return { ok: false, code: 'TIMEOUT', message: `no reply within ${req.deadlineMs} ms` };
         return { ok: false, code: 'TRANSPORT', message: oneLine(e) };
       } finally {
         clearTimeout(timer);

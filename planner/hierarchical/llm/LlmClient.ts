@@ -33,7 +33,9 @@ export interface LlmClient {
   close?(): Promise<void>;
 }
 
-export type AgentAnswer<T> = { ok: true; value: T; text: string } | { ok: false; code: LlmFailureCode; message: string };
+export type AgentAnswer<T> =
+  | { ok: true; value: T; text: string }
+  | { ok: false; code: LlmFailureCode; message: string };
 
 /** Phrases of a refusal written as prose instead of the requested JSON. */
 const REFUSAL_RE = /^\s*(i'?m sorry|i am sorry|i can(?:no|')t|i cannot|i won'?t|as an ai|sorry,)/i;

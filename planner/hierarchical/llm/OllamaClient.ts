@@ -84,10 +84,12 @@ export function createOllamaClient(opts: OllamaClientOptions): LlmClient {
           }
         }
         if (!done) return { ok: false, code: 'TRUNCATED', message: 'stream ended before done' };
-        if (reason === 'length') return { ok: false, code: 'TRUNCATED', message: 'reply cut off at the token limit' };
+        if (reason === 'length')
+          return { ok: false, code: 'TRUNCATED', message: 'reply cut off at the token limit' };
         return { ok: true, text };
       } catch (e) {
-        if (ac.signal.aborted) return { ok: false, code: 'TIMEOUT', message: `no reply within ${req.deadlineMs} ms` };
+        if (ac.signal.aborted)
+          return { ok: false, code: 'TIMEOUT', message: `no reply within ${req.deadlineMs} ms` };
         return { ok: false, code: 'TRANSPORT', message: oneLine(e) };
       } finally {
         clearTimeout(timer);

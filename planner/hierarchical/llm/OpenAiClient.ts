@@ -22,7 +22,8 @@ export interface OpenAiClientOptions {
 }
 
 /** Model names that take images (a guess; `vision` overrides it). */
-export const VISION_MODEL_RE = /(gpt-4o|gpt-4\.1|gpt-5|vision|-vl|llava|gemma-?3|minicpm-v|pixtral|moondream)/i;
+export const VISION_MODEL_RE =
+  /(gpt-4o|gpt-4\.1|gpt-5|vision|-vl|llava|gemma-?3|minicpm-v|pixtral|moondream)/i;
 
 export function createOpenAiClient(opts: OpenAiClientOptions): LlmClient {
   const client = new OpenAI({
@@ -97,7 +98,9 @@ export function createOpenAiClient(opts: OpenAiClientOptions): LlmClient {
 
 function finish_(text: string, refusal: string, finish: string | null): LlmReply {
   if (refusal) return { ok: false, code: 'REFUSAL', message: `model refused: ${refusal.slice(0, 200)}` };
-  if (finish === 'length') return { ok: false, code: 'TRUNCATED', message: 'reply cut off at the token limit' };
-  if (finish === 'content_filter') return { ok: false, code: 'REFUSAL', message: 'reply withheld by the content filter' };
+  if (finish === 'length')
+    return { ok: false, code: 'TRUNCATED', message: 'reply cut off at the token limit' };
+  if (finish === 'content_filter')
+    return { ok: false, code: 'REFUSAL', message: 'reply withheld by the content filter' };
   return { ok: true, text };
 }

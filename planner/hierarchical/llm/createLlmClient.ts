@@ -5,9 +5,9 @@
 import { existsSync } from 'node:fs';
 import { z } from 'zod';
 import { AGENT_NAMES } from '../Prompts.ts';
+import { createLlamaClient } from './LlamaClient.ts';
 import type { LlmClient } from './LlmClient.ts';
 import { oneLine } from './LlmClient.ts';
-import { createLlamaClient } from './LlamaClient.ts';
 import { createOllamaClient } from './OllamaClient.ts';
 import { createOpenAiClient } from './OpenAiClient.ts';
 
@@ -34,7 +34,8 @@ export function createLlmClient(o: LlmOptions): LlmClient {
   const model = o.model ?? DEFAULT_MODEL[o.kind];
   if (o.kind === 'openai')
     return createOpenAiClient({ model, stream: o.stream, ...(o.url ? { baseURL: o.url } : {}) });
-  if (o.kind === 'ollama') return createOllamaClient({ model, stream: o.stream, ...(o.url ? { url: o.url } : {}) });
+  if (o.kind === 'ollama')
+    return createOllamaClient({ model, stream: o.stream, ...(o.url ? { url: o.url } : {}) });
   return createLlamaClient({ modelPath: model });
 }
 
@@ -46,7 +47,9 @@ export async function checkLlm(o: LlmOptions, timeoutMs = 3000): Promise<string 
     if (!existsSync(model)) return `llm llama: model file ${model} not found`;
     return undefined;
   }
-  const base = (o.url ?? (o.kind === 'openai' ? 'https://api.openai.com/v1' : 'http://127.0.0.1:11434')).replace(/\/+$/, '');
+  const base = (
+    o.url ?? (o.kind === 'openai' ? 'https://api.openai.com/v1' : 'http://127.0.0.1:11434')
+  ).replace(/\/+$/, '');
   const url = o.kind === 'openai' ? `${base}/models` : `${base}/api/tags`;
   const ac = new AbortController();
   const timer = setTimeout(() => ac.abort(), timeoutMs);
@@ -55,7 +58,10 @@ export async function checkLlm(o: LlmOptions, timeoutMs = 3000): Promise<string 
     if (o.kind === 'openai') headers.authorization = `Bearer ${process.env.OPENAI_API_KEY ?? 'sk-local'}`;
     const res = await fetch(url, { signal: ac.signal, headers });
     if (!res.ok) return `llm ${o.kind}: ${url} answered HTTP ${res.status}`;
-    const body = (await res.json()) as { data?: { id: string }[]; models?: { name: string; model?: string }[] };
+    const body = (await res.json()) as {
+      data?: { id: string }[];
+      models?: { name: string; model?: string }[];
+    };
     const names =
       o.kind === 'openai'
         ? (body.data ?? []).map((m) => m.id)

@@ -1,13 +1,21 @@
 /** Hand-built scenes for the agent tests: a straight two-way road, the ego in lane `R0`. */
 import type { LaneAgent, LaneGraph } from '../../../core/sceneContext.ts';
-import { HierarchicalParamsSchema, type HierarchicalParams } from '../HierarchicalParams.ts';
+import { type HierarchicalParams, HierarchicalParamsSchema } from '../HierarchicalParams.ts';
 import type { RouteObject, WorldView } from '../WorldView.ts';
 
 export const PARAMS: HierarchicalParams = HierarchicalParamsSchema.parse({});
 
 export function laneGraph(over: Partial<LaneGraph> = {}): LaneGraph {
   return {
-    egoLane: { laneId: 'R0', sM: 20, dM: 0, headingErrRad: 0, type: 'driving', speedLimitMps: 11, onRoute: true },
+    egoLane: {
+      laneId: 'R0',
+      sM: 20,
+      dM: 0,
+      headingErrRad: 0,
+      type: 'driving',
+      speedLimitMps: 11,
+      onRoute: true,
+    },
     lanes: [],
     left: { laneId: 'O0', changeAllowed: true, opposite: true },
     right: null,
