@@ -115,16 +115,14 @@ async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> 
       );
       return;
     }
-    res
-      .writeHead(200, { 'content-type': 'application/json' })
-      .end(
-        JSON.stringify({
-          model: 'm',
-          message: { role: 'assistant', content: t },
-          done: true,
-          done_reason: doneReason,
-        }),
-      );
+    res.writeHead(200, { 'content-type': 'application/json' }).end(
+      JSON.stringify({
+        model: 'm',
+        message: { role: 'assistant', content: t },
+        done: true,
+        done_reason: doneReason,
+      }),
+    );
     return;
   }
   res.writeHead(404).end();

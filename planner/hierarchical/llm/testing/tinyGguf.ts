@@ -51,6 +51,19 @@ class Buf {
   }
 }
 
+const strKv = (v: string) => (b: Buf) => {
+  b.u32(T.STRING);
+  b.str(v);
+};
+const u32Kv = (v: number) => (b: Buf) => {
+  b.u32(T.U32);
+  b.u32(v);
+};
+const f32Kv = (v: number) => (b: Buf) => {
+  b.u32(T.F32);
+  b.f32(v);
+};
+
 /** mulberry32: a seeded generator (no Math.random). */
 function rng(seed: number): () => number {
   let a = seed >>> 0;
@@ -116,18 +129,18 @@ export function writeTinyGguf(path: string, o: TinyModelOptions = {}): number {
     mat(`blk.${l}.ffn_down.weight`, [nFf, nEmbd], 0.1);
   }
   const kv: [string, (b: Buf) => void][] = [
-    ['general.architecture', (b) => (b.u32(T.STRING), b.str('llama'))],
-    ['general.name', (b) => (b.u32(T.STRING), b.str('edgeplan-tiny-test'))],
-    ['general.alignment', (b) => (b.u32(T.U32), b.u32(ALIGN))],
-    ['llama.context_length', (b) => (b.u32(T.U32), b.u32(o.contextLength ?? 8192))],
-    ['llama.embedding_length', (b) => (b.u32(T.U32), b.u32(nEmbd))],
-    ['llama.block_count', (b) => (b.u32(T.U32), b.u32(nLayer))],
-    ['llama.feed_forward_length', (b) => (b.u32(T.U32), b.u32(nFf))],
-    ['llama.attention.head_count', (b) => (b.u32(T.U32), b.u32(nHead))],
-    ['llama.attention.head_count_kv', (b) => (b.u32(T.U32), b.u32(nHeadKv))],
-    ['llama.attention.layer_norm_rms_epsilon', (b) => (b.u32(T.F32), b.f32(1e-5))],
-    ['llama.rope.dimension_count', (b) => (b.u32(T.U32), b.u32(headDim))],
-    ['tokenizer.ggml.model', (b) => (b.u32(T.STRING), b.str('llama'))],
+    ['general.architecture', strKv('llama')],
+    ['general.name', strKv('edgeplan-tiny-test')],
+    ['general.alignment', u32Kv(ALIGN)],
+    ['llama.context_length', u32Kv(o.contextLength ?? 8192)],
+    ['llama.embedding_length', u32Kv(nEmbd)],
+    ['llama.block_count', u32Kv(nLayer)],
+    ['llama.feed_forward_length', u32Kv(nFf)],
+    ['llama.attention.head_count', u32Kv(nHead)],
+    ['llama.attention.head_count_kv', u32Kv(nHeadKv)],
+    ['llama.attention.layer_norm_rms_epsilon', f32Kv(1e-5)],
+    ['llama.rope.dimension_count', u32Kv(headDim)],
+    ['tokenizer.ggml.model', strKv('llama')],
     [
       'tokenizer.ggml.tokens',
       (b) => {
@@ -155,9 +168,9 @@ export function writeTinyGguf(path: string, o: TinyModelOptions = {}): number {
         for (const t of types) b.i32(t);
       },
     ],
-    ['tokenizer.ggml.bos_token_id', (b) => (b.u32(T.U32), b.u32(1))],
-    ['tokenizer.ggml.eos_token_id', (b) => (b.u32(T.U32), b.u32(2))],
-    ['tokenizer.ggml.unknown_token_id', (b) => (b.u32(T.U32), b.u32(0))],
+    ['tokenizer.ggml.bos_token_id', u32Kv(1)],
+    ['tokenizer.ggml.eos_token_id', u32Kv(2)],
+    ['tokenizer.ggml.unknown_token_id', u32Kv(0)],
   ];
   const b = new Buf();
   b.push(Buffer.from('GGUF', 'ascii'));
