@@ -8,6 +8,7 @@
  * - nuplan: nuPlan log read rate vs naive per-row queries and JSON (bench/nuplan.ts).
  * - perception: BEV + lane graph per tick on a dense CARLA scene vs @napi-rs/canvas (bench/perception.ts).
  * - safety: gate check p50/p99 vs the unculled gate and bare RSS (bench/safety.ts).
+ * - planner: hierarchical plan() p50/p99 without / with reflection, llama time per call (bench/planner.ts).
  * - stack: the full tick of a command stack (transform + plan + gate + control + audit), wall and CPU (bench/stack.ts).
  */
 
@@ -18,6 +19,7 @@ import { createPlanner } from '../stack/index.ts';
 import { importBench } from './import.ts';
 import { benchNuplan } from './nuplan.ts';
 import { bevAllocationCheck, perceptionBench } from './perception.ts';
+import { benchPlanner } from './planner.ts';
 import { benchSafety } from './safety.ts';
 import { benchStack } from './stack.ts';
 
@@ -88,6 +90,7 @@ const SECTIONS: Record<string, () => string | Promise<string>> = {
   perception: async () => `${perceptionBench()}\n${await bevAllocationCheck()}`,
   safety: () => benchSafety(),
   stack: () => benchStack(),
+  planner: () => benchPlanner(),
 };
 
 const wanted = process.argv.slice(2);
