@@ -306,7 +306,8 @@ export function createHierarchicalPlanner(
         lateral: LATERAL_MEMORY_INITIAL,
         standing: new Map(),
         lastTS: first.tS,
-        scorer: undefined,
+        // per-map indexes are built once here, not in the first plan
+        scorer: cfg.reflection && deps.rollout ? new ProposalScorer(ctx, 6) : undefined,
         stats: {
           plans: 0,
           replans: 0,
