@@ -119,10 +119,10 @@ describe('longitudinal agent (rules)', () => {
   });
 
   it('waits behind a blocker with room to steer out', () => {
-    const truck = obj('truck', { kind: 'static', sM: 14, lengthM: 10 });
+    const truck = obj('truck', { kind: 'static', sM: 20, lengthM: 10 });
     const d = decide(view({ egoSpeedMps: 0.3, objects: [truck] }, { left: null }));
     expect(d.speed).toBe('STOP');
-    expect(d.stopDistanceM).toBeCloseTo(14 - 12, 5);
+    expect(d.stopDistanceM).toBeCloseTo(20 - 18, 5);
   });
 
   it('passes at the borrow speed, slower while swinging out', () => {
@@ -141,5 +141,20 @@ describe('longitudinal agent (rules)', () => {
     expect(timeToCover(50, 10, 10, 1)).toBeCloseTo(5, 9);
     // from standstill: 0.5·a·t² = 8 → t = 4 s (below the cruise speed)
     expect(timeToCover(8, 0, 10, 1)).toBeCloseTo(4, 9);
+  });
+
+  it('does not overtake a close neighbour fast (it may cut in)', () => {
+    const nb = obj('nb', { sM: 5, dM: 3.5, alongMps: 8, speedMps: 8 });
+    const d = decide(view({ egoSpeedMps: 9, objects: [nb] }));
+    expect(d.targetSpeedMps).toBeLessThanOrEqual(10);
+    expect(d.reason).toMatch(/close neighbour nb/);
+  });
+
+  it('follows a car merging into the lane the way we go instead of stopping for it', () => {
+    const cutter = obj('cutter', { sM: 10, dM: 2, alongMps: 11, speedMps: 11, acrossMps: -1 });
+    const crossing = [{ agentId: 'cutter', kind: 'vehicle' as const, speedMps: 11, distanceM: 14, conflictM: 30, agentTimeS: 1.5, egoTimeS: 2 }];
+    const d = decide(view({ egoSpeedMps: 14, objects: [cutter] }, { crossing }));
+    expect(d.speed).toBe('DECELERATE');
+    expect(d.reason).toMatch(/merging cutter/);
   });
 });

@@ -63,6 +63,19 @@ export function decideLongitudinal(
       caps.push(`occlusion behind ${o.id}`);
     }
   }
+  // defensive: do not overtake a close neighbour fast (it may cut in): at most 2 m/s faster
+  if (!robot) {
+    for (const o of view.objects) {
+      const band = bandOf(o, view);
+      if ((band !== 'left' && band !== 'right') || o.alongMps < 1) continue;
+      if (o.sM < -2 || o.sM > Math.max(15, 2 * v)) continue;
+      const cap = o.alongMps + 2;
+      if (cap < vMax) {
+        vMax = cap;
+        caps.push(`close neighbour ${o.id}`);
+      }
+    }
+  }
   const leads: VirtualLead[] = [];
   const lead = g.ego?.lead;
   const blockerH = analysis.hazards.find((h) => h.kind === 'blocked_lane');
@@ -104,7 +117,7 @@ export function decideLongitudinal(
   // time the arrival so the ego is still rolling when the lane opens (a pass from a standstill
   // swings out hardest)
   if (blockerH && !borrowing && !changing) {
-    const room = robot ? 1.5 : 12.0;
+    const room = robot ? 1.5 : 18.0;
     const dWait = Math.max(0, blockerH.distanceM - room);
     let passS = 0;
     if (g.left?.opposite) {
@@ -140,6 +153,11 @@ export function decideLongitudinal(
   for (const c of g.crossing) {
     const o = view.objects.find((x) => x.id === c.agentId);
     const vru = c.kind === 'pedestrian' || c.kind === 'cyclist';
+    // merging into our lane the way we go (a cut-in): follow it from where it joins, do not stop
+    if (!vru && o && o.alongMps > 0.5 * Math.max(o.speedMps, 0.1) && o.alongMps > 1) {
+      leads.push({ gapM: Math.max(0, o.sM), speedMps: o.alongMps, stop: false, why: `merging ${c.agentId}` });
+      continue;
+    }
     const agentLen = o ? Math.max(o.lengthM, o.widthM) : vru ? 0.6 : 4.5;
     const tArr = timeToCover(c.conflictM, v, vGo, aGo);
     const tClear = timeToCover(c.conflictM + view.egoLengthM + (vru ? 1 : agentLen), v, vGo, aGo);
