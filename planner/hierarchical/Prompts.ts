@@ -4,7 +4,7 @@
  * in which world text is already quoted as untrusted; values put into other slots are JSON.
  */
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { repoPath } from '../../core/repoPath.ts';
 
 export const PROMPT_VERSION = 'v1';
 export const AGENT_NAMES = ['analyst', 'lateral', 'longitudinal'] as const;
@@ -18,8 +18,8 @@ export interface PromptSet {
 
 /** Reads one prompt version from disk (once per planner). */
 export function loadPrompts(version = PROMPT_VERSION): PromptSet {
-  const dir = fileURLToPath(new URL(`../prompts/${version}/`, import.meta.url));
-  const read = (n: string) => readFileSync(`${dir}${n}.md`, 'utf8');
+  // through repoPath: the compiled CLI in dist/ no longer mirrors the source tree
+  const read = (n: string) => readFileSync(repoPath('planner', 'prompts', version, `${n}.md`), 'utf8');
   return {
     version,
     system: read('system'),
