@@ -12,7 +12,7 @@ import { importNuplan } from '../scenarios/import/index.ts';
 import { loadScenario } from '../scenarios/index.ts';
 import type { AgentMode } from '../sim/index.ts';
 import { evaluateRun } from '../sim/metrics/index.ts';
-import { createDriver, evaluate, PLANNER_NAMES, runDriver } from '../stack/index.ts';
+import { assistSummary, createDriver, evaluate, PLANNER_NAMES, runDriver } from '../stack/index.ts';
 import { registerCommands } from './commands/index.ts';
 import { viewLive } from './commands/view.ts';
 import { UsageError } from './errors.ts';
@@ -182,6 +182,7 @@ function buildProgram(out: (s: string) => void): Command {
             ([k, v]) => [k, v.toFixed(3)],
           );
           out(markdownTable(['metric', 'value'], metricRows, ['l', 'r']));
+          if (o.planner === 'hierarchical') out(assistSummary(log));
           for (const c of m.details.collisions)
             out(
               `collision: ${c.agentId} at ${c.tS.toFixed(1)} s, ${c.type}${c.atFault ? ' (at fault)' : ''}`,

@@ -56,10 +56,18 @@ describe('hierarchical stack', () => {
       expiresAtS: 1,
       source: 'hierarchical/rules',
     };
-    const verdict: Verdict = { decision: 'VETO', rules: [], explanation: 'VETO: rss.longitudinalOpposite: oncoming too close' };
+    const verdict: Verdict = {
+      decision: 'VETO',
+      rules: [],
+      explanation: 'VETO: rss.longitudinalOpposite: oncoming too close',
+    };
     const r = planner.plan(
       st,
-      { snapshot: snap as never, scene: env.value.transform(snap as never, scenario.route), feedback: { command: vetoed, verdict } },
+      {
+        snapshot: snap as never,
+        scene: env.value.transform(snap as never, scenario.route),
+        feedback: { command: vetoed, verdict },
+      },
       ctx,
     );
     if (r instanceof Promise) throw new Error('rules re-plan is synchronous');
@@ -84,7 +92,9 @@ describe('hierarchical stack', () => {
       { backends: { longitudinal: 'llm' }, assistAlways: true },
       { llm: broken, rollout: controllerRollout() },
     );
-    const log = await runStackScenario(scenario, map, stackFor('h', planner, scenario, map), { mode: 'nonreactive' });
+    const log = await runStackScenario(scenario, map, stackFor('h', planner, scenario, map), {
+      mode: 'nonreactive',
+    });
     const sources = log.ticks.map((t) => t.command?.source ?? '');
     expect(calls).toBeGreaterThan(50);
     expect(sources.filter((s) => s.includes('llm-fallback')).length).toBeGreaterThan(50);
@@ -99,14 +109,22 @@ describe('hierarchical stack', () => {
       vision: false,
       complete: async () => ({
         ok: true,
-        text: JSON.stringify({ speed: 'DECELERATE', targetSpeedMps: 4, decelMps2: 1, stopDistanceM: null, reason: 'model: slow' }),
+        text: JSON.stringify({
+          speed: 'DECELERATE',
+          targetSpeedMps: 4,
+          decelMps2: 1,
+          stopDistanceM: null,
+          reason: 'model: slow',
+        }),
       }),
     };
     const planner = createHierarchicalPlanner(
       { backends: { longitudinal: 'llm' }, assistAlways: true },
       { llm: cautious, rollout: controllerRollout() },
     );
-    const log = await runStackScenario(scenario, map, stackFor('h', planner, scenario, map), { mode: 'nonreactive' });
+    const log = await runStackScenario(scenario, map, stackFor('h', planner, scenario, map), {
+      mode: 'nonreactive',
+    });
     const last = log.ticks[log.ticks.length - 1]!;
     expect(last.command?.source).toMatch(/^hierarchical\/llm:longitudinal/);
     expect(last.ego.speedMps).toBeLessThan(5);

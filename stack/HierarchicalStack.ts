@@ -5,8 +5,8 @@
  */
 import { createClassicalController } from '../controller/index.ts';
 import type { EgoState, Scenario, TrajectoryPoint, VehicleParams } from '../core/index.ts';
-import { type BicycleCommand, stepBicycle, stepUnicycle } from '../core/vehicle/index.ts';
 import type { RoadMap } from '../core/map/index.ts';
+import { type BicycleCommand, stepBicycle, stepUnicycle } from '../core/vehicle/index.ts';
 import {
   createHierarchicalPlanner,
   createLlmClient,
@@ -15,7 +15,14 @@ import {
   LlmOptionsSchema,
   type RolloutFn,
 } from '../planner/index.ts';
-import { LanePathCache, Rollout, rolloutCommand, rolloutToTrajectory, SafetyParamsSchema } from '../safety/index.ts';
+import {
+  LanePathCache,
+  Rollout,
+  rolloutCommand,
+  rolloutToTrajectory,
+  SafetyParamsSchema,
+} from '../safety/index.ts';
+import type { SimLog } from '../sim/index.ts';
 
 /** Reflection horizon, s (nuPlan / PDM score 4 s). */
 const REFLECT_HORIZON_S = 4.2;
@@ -39,7 +46,13 @@ export function controllerRollout(): RolloutFn {
     const cmdLive = { ...command, expiresAtS: Number.POSITIVE_INFINITY };
     for (let k = 0; k <= 80; k++) {
       if (k % 2 === 0)
-        points.push({ tS: snap.tS + k * dtS, x: ego.x, y: ego.y, headingRad: ego.headingRad, speedMps: ego.speedMps });
+        points.push({
+          tS: snap.tS + k * dtS,
+          x: ego.x,
+          y: ego.y,
+          headingRad: ego.headingRad,
+          speedMps: ego.speedMps,
+        });
       if (k === 80) break;
       const step = controller.step(state, { ego, command: cmdLive, snapshot: snap, dtS }, ctx);
       state = step.state;
@@ -105,4 +118,28 @@ export function hierarchicalPlannerFor(scenario: Scenario, map: RoadMap, o: Driv
     { ...(o.hierarchical ?? {}), backends, deadlineMs: llm.deadlineMs, assistAlways: llm.always },
     { rollout, llm: client },
   );
+}
+
+/**
+ * What LLM-Assist and reflection did in a run, read off the executed commands (each counted once,
+ * by issue time): commands from the model, fallbacks to the rules, reflection revisions, re-plans.
+ */
+export function assistSummary(log: SimLog): string {
+  const seen = new Set<number>();
+  let llm = 0;
+  let fallback = 0;
+  let revised = 0;
+  let replans = 0;
+  let total = 0;
+  for (const t of log.ticks) {
+    const c = t.command;
+    if (!c || !c.source.startsWith('hierarchical') || seen.has(c.issuedAtS)) continue;
+    seen.add(c.issuedAtS);
+    total++;
+    if (c.source.includes('/llm:')) llm++;
+    if (c.source.includes('llm-fallback')) fallback++;
+    if (c.source.includes('+reflect')) revised++;
+    if (c.source.includes('/replan')) replans++;
+  }
+  return `hierarchical: ${total} commands executed; the model decided (part of) ${llm}, a model call fell back to the rules in ${fallback}; reflection revised ${revised}; re-plans after a veto ${replans}`;
 }

@@ -18,4 +18,4 @@ export * from './runInSim.ts';
 export * from './SourceSink.ts';
 export * from './Stack.ts';
 export { sceneAt } from './sceneAt.ts';
-export { type DriverOptions, gateRollout, hierarchicalPlannerFor } from './HierarchicalStack.ts';
+export { assistSummary, type DriverOptions, gateRollout, hierarchicalPlannerFor } from './HierarchicalStack.ts';

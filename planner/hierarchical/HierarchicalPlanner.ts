@@ -275,11 +275,14 @@ export function createHierarchicalPlanner(
     }
     if (used.length === 0) {
       return {
-        command: { ...rulesPlan.command, source: `${rulesPlan.command.source}+llm-fallback` },
+        command: {
+          ...rulesPlan.command,
+          source: `${rulesPlan.command.source}+llm-fallback:${failed.join(',')}`,
+        },
         info: { ...rulesPlan.info, llm: 'fallback', fallback: failed.join(',') },
       };
     }
-    const source = `hierarchical/llm:${used.join(',')}`;
+    const source = `hierarchical/llm:${used.join(',')}${failed.length ? `+llm-fallback:${failed.join(',')}` : ''}`;
     const r = finish(st, { analysis, lateral, longitudinal, memory }, view, req.snapshot, ctx, source);
     const changed =
       r.plan.command.speed !== rulesPlan.command.speed || r.plan.command.path !== rulesPlan.command.path;

@@ -152,7 +152,17 @@ describe('longitudinal agent (rules)', () => {
 
   it('follows a car merging into the lane the way we go instead of stopping for it', () => {
     const cutter = obj('cutter', { sM: 10, dM: 2, alongMps: 11, speedMps: 11, acrossMps: -1 });
-    const crossing = [{ agentId: 'cutter', kind: 'vehicle' as const, speedMps: 11, distanceM: 14, conflictM: 30, agentTimeS: 1.5, egoTimeS: 2 }];
+    const crossing = [
+      {
+        agentId: 'cutter',
+        kind: 'vehicle' as const,
+        speedMps: 11,
+        distanceM: 14,
+        conflictM: 30,
+        agentTimeS: 1.5,
+        egoTimeS: 2,
+      },
+    ];
     const d = decide(view({ egoSpeedMps: 14, objects: [cutter] }, { crossing }));
     expect(d.speed).toBe('DECELERATE');
     expect(d.reason).toMatch(/merging cutter/);
