@@ -133,7 +133,7 @@ export function assistSummary(log: SimLog): string {
   let total = 0;
   for (const t of log.ticks) {
     const c = t.command;
-    if (!c || !c.source.startsWith('hierarchical') || seen.has(c.issuedAtS)) continue;
+    if (!c?.source.startsWith('hierarchical') || seen.has(c.issuedAtS)) continue;
     seen.add(c.issuedAtS);
     total++;
     if (c.source.includes('/llm:')) llm++;

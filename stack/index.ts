@@ -13,9 +13,14 @@ export * from './eval/evaluate.ts';
 export { type FuzzOptions, type FuzzReport, fuzzTable, runFuzz } from './fuzz/fuzz.ts';
 export { FUZZ_FAMILIES, fuzzCase } from './fuzz/fuzzScenario.ts';
 export { createGatedPlanner, type GatedPlannerOptions, type GatedState } from './GatedPlanner.ts';
+export {
+  assistSummary,
+  type DriverOptions,
+  gateRollout,
+  hierarchicalPlannerFor,
+} from './HierarchicalStack.ts';
 export * from './registry.ts';
 export * from './runInSim.ts';
 export * from './SourceSink.ts';
 export * from './Stack.ts';
 export { sceneAt } from './sceneAt.ts';
-export { assistSummary, type DriverOptions, gateRollout, hierarchicalPlannerFor } from './HierarchicalStack.ts';

@@ -99,7 +99,8 @@ export function createDriver(name: string, options: DriverOptions = {}): Result<
     return ok({
       kind: 'stack',
       name,
-      build: (scenario, map, opts) => stackFor(name, hierarchicalPlannerFor(scenario, map, options), scenario, map, opts),
+      build: (scenario, map, opts) =>
+        stackFor(name, hierarchicalPlannerFor(scenario, map, options), scenario, map, opts),
     });
   if (name.endsWith(STACK_SUFFIX)) {
     const base = name.slice(0, -STACK_SUFFIX.length);
