@@ -72,7 +72,9 @@ for (const f of FAMILIES) {
     seed: 0,
     workers,
     onProgress: (done, total, last) =>
-      process.stderr.write(`${f.name}: ${done}/${total} ${last.id} ${(100 * last.score).toFixed(1)}${last.error ? ` error: ${last.error.split('\n')[0]}` : ''}\n`),
+      process.stderr.write(
+        `${f.name}: ${done}/${total} ${last.id} ${(100 * last.score).toFixed(1)}${last.error ? ` error: ${last.error.split('\n')[0]}` : ''}\n`,
+      ),
   });
   const score = (p: string, m: string) =>
     res.summaries.find((s) => s.planner === p && s.mode === m)!.score.toFixed(1);
