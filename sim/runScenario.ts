@@ -129,6 +129,7 @@ export function runScenario(scenario: Scenario, map: RoadMap, planner: Planner, 
     lights,
     route: scenario.route,
     ...(scenario.instruction ? { instruction: scenario.instruction } : {}),
+    ...(scenario.occlusions ? { occlusions: scenario.occlusions } : {}),
   });
   let lights = lightsAt(scenario, 0);
   let snap = snapshotAt(0, lights);
