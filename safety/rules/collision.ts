@@ -5,7 +5,7 @@
  * from behind are the follower's fault (RSS) and do not count.
  */
 import { obbOverlap } from '../../core/index.ts';
-import { type CheckContext, egoCentre, type RuleSink, round } from './CheckContext.ts';
+import { type CheckContext, egoCentre, q, type RuleSink, round } from './CheckContext.ts';
 
 const e = { x: 0, y: 0, c: 0, s: 0 };
 
@@ -60,7 +60,7 @@ export function collisionRule(ctx: CheckContext, sink: RuleSink): void {
       if (!laneChanging && fromBehind(ax, ay, ah, e.x, e.y, e.c, e.s, hl)) continue;
       sink.fail(
         'collision.predicted',
-        `predicted footprint overlap with ${ag.kind} ${ag.id} at t+${round(k * r.dtS, 1)} s (ego ${round(r.v[k]!)} m/s)`,
+        `predicted footprint overlap with ${ag.kind} ${q(ag.id)} at t+${round(k * r.dtS, 1)} s (ego ${round(r.v[k]!)} m/s)`,
         { agentId: ag.id, atS: round(k * r.dtS, 2), egoSpeedMps: round(r.v[k]!) },
         { stopBeforeS: r.s[k]! - 2, critical: true },
       );
@@ -106,7 +106,7 @@ export function ttcRule(ctx: CheckContext, sink: RuleSink): void {
           if (tau < minTtc) minTtc = tau;
           sink.fail(
             'ttc',
-            `time to collision with ${ag.kind} ${ag.id} ≤ ${tau} s at t+${round(k * r.dtS, 1)} s (bound ${bound} s)`,
+            `time to collision with ${ag.kind} ${q(ag.id)} ≤ ${tau} s at t+${round(k * r.dtS, 1)} s (bound ${bound} s)`,
             { agentId: ag.id, ttcS: tau, boundS: bound, atS: round(k * r.dtS, 2), egoSpeedMps: round(v) },
             { stopBeforeS: r.s[k]! - 1, critical: true },
           );
