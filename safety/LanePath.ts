@@ -20,9 +20,10 @@ export interface LanePath {
 /**
  * Length of the path beyond the end of the start lane, m: the ego may stand anywhere on its lane,
  * and signals, stop lines and crosswalks are checked as far as the stopping distance reaches
- * (30 m/s braking at 2 m/s² after 1 s: 255 m), so the path always reaches 300 m past that lane.
+ * from the end of the roll-out (4 s at 30 m/s, then 255 m to stop at 2 m/s² after 1 s), so the path
+ * always reaches 400 m past that lane.
  */
-export const PATH_AHEAD_M = 300;
+export const PATH_AHEAD_M = 400;
 
 /**
  * Builds the forward path from the start of `laneId`, following successors (one on the route

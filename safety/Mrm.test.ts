@@ -20,7 +20,8 @@ describe('mrmStep', () => {
   });
   it('a running MRM is released before standstill after 0.5 s of passed commands (safe again)', () => {
     let s: MrmState = mrmStep(MRM_INITIAL, { tS: 0, verdict: vetoEmergency, egoSpeedMps: 20 }, P).state;
-    for (let k = 1; k <= 5; k++) s = mrmStep(s, { tS: k * 0.1, verdict: allow, egoSpeedMps: 20 - k }, P).state;
+    for (let k = 1; k <= 5; k++)
+      s = mrmStep(s, { tS: k * 0.1, verdict: allow, egoSpeedMps: 20 - k }, P).state;
     expect(s.mode).toBe('OPERATING');
     const r = mrmStep(s, { tS: 0.6, verdict: allow, egoSpeedMps: 14 }, P);
     expect(r.state.mode).toBe('NORMAL');

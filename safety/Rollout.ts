@@ -189,7 +189,14 @@ export function rolloutCommand(
       vRef1 = Math.max(vTarget, v - (modelTracking ? accDown / gain : accDown));
     }
     let a = aRef;
-    if (modelTracking) {
+    const commandedBrake =
+      braking && command.decelMps2 !== undefined && Number.isNaN(out.stopS) && v > vTarget;
+    if (modelTracking && commandedBrake) {
+      // a commanded braking intensity is a constant-deceleration reference down to the target,
+      // which the tracker follows (through the actuator lag) without tapering early
+      aAct += (-accDown - aAct) * Math.min(1, dt / params.accelLagS);
+      a = Math.max(aAct, (vTarget - v) / dt);
+    } else if (modelTracking) {
       // what the tracker makes of it (nuPlan LQR: a = gain·(v_ref(t + 1 s) − v)), through the
       // actuator's first-order lag; bounded by the platform
       const aCmd = Math.max(-vehicle.maxDecelMps2, Math.min(vehicle.maxAccelMps2, gain * (vRef1 - v)));

@@ -410,7 +410,14 @@ export function createSafetyGate(input: SafetyParamsInput = {}): SafetyGate {
         .filter((d) => d <= scene.vehicle.maxDecelMps2 + 1e-9)
         .sort((a, b) => a - b);
       const targets = [
-        ...new Set([Number.isFinite(acc.cap) ? Math.min(acc.cap, v0) : v0 * 0.75, v0 * 0.5, 0]),
+        ...new Set([
+          ...(Number.isFinite(acc.cap) ? [Math.min(acc.cap, v0)] : []),
+          v0 * 0.85,
+          v0 * 0.7,
+          v0 * 0.5,
+          v0 * 0.25,
+          0,
+        ]),
       ].sort((a, b) => b - a);
       ladder: for (const d of decels) {
         if (d >= bestHarsh - 0.05) break;

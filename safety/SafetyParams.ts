@@ -28,9 +28,16 @@ export const SafetyParamsSchema = z.object({
   /**
    * RSS dynamics assumed for a vehicle behind in the target lane of a lane change (the follower):
    * ρ 1 s (it sees the ego's indicator and is already attentive), α_accel 1.0 (nuPlan IDM accel_max),
-   * braking ≥ 4 m/s² (ad-rss-lib α_brake,min); the ego as leader may brake at b_max 8.
+   * braking ≥ 5 m/s² for a vehicle merging ahead (our choice between ad-rss-lib's α_brake,min 4 and
+   * α_brake,max 8; with 4 a 2.4 s time gap at 25 m/s would be refused); the ego as leader may brake
+   * at its b_max 8. Also the follower model of the rear-aware MRM.
    */
-  rssFollower: RssDynamicsSchema.default({ ...defaultDynamics.other, responseTimeS: 1, accelMaxMps2: 1 }),
+  rssFollower: RssDynamicsSchema.default({
+    ...defaultDynamics.other,
+    responseTimeS: 1,
+    accelMaxMps2: 1,
+    brakeMinMps2: 5,
+  }),
   /** Vulnerable road users: the cap applies within this clearance of the ego's footprint, m (a VRU *in* the path; our choice), and the cap, m/s (10 km/h; EU GSR 2019/2144 proximity speeds). */
   vruNearM: pos().default(1.0),
   vruNearSpeedMps: pos().default(2.8),

@@ -93,6 +93,7 @@ export const round = (v: number, digits = 2): number => {
 
 /** Characters that must never reach text unescaped: C0/C1 controls, zero-width, bidi and line separators. */
 const UNSAFE_CHARS =
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
   /[\u0000-\u001f\u007f-\u009f\u00ad\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u206f\ufeff]/g;
 
 /** Longest world-supplied string quoted into a message, characters. */

@@ -35,6 +35,8 @@ export function parseCommand(input: unknown): Result<MidLevelCommand> {
 
 /** Zero-width, bidi, soft hyphen and other invisible or control characters (stripped before checking). */
 const INVISIBLE =
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
+  // biome-ignore lint/suspicious/noMisleadingCharacterClass: each listed character is stripped on its own, combining ones included
   /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180e\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufe00-\ufe0f\ufeff]/g;
 
 /** Latin look-alikes NFKC leaves alone (Cyrillic and Greek letters that render as Latin ones). */

@@ -7,12 +7,7 @@
  * the distance is unsafe (RSS Definition 5, with our own plan known instead of ρ·α_accel,max).
  */
 import { angleDiff } from '../../core/index.ts';
-import {
-  lateral,
-  longitudinalOppositeDirection,
-  longitudinalSameDirection,
-  type RssVehicle,
-} from '../rss.ts';
+import { longitudinalOppositeDirection, longitudinalSameDirection, type RssVehicle } from '../rss.ts';
 import { type CheckContext, frontOffset, q, type RuleSink, round } from './CheckContext.ts';
 
 const fp = { sM: 0, dM: 0, segment: 0 };
@@ -158,9 +153,15 @@ export function rssRule(ctx: CheckContext, sink: RuleSink): void {
         if (Math.sign(dRel) === towards && cosRel > 0.5) {
           const latGap = Math.abs(dRel) - halfSum;
           const egoLat = -(r.d[k]! - r.d[k - 1]!) / r.dtS; // positive to the right
-          egoV.speedLatMps = egoLat;
-          othV.speedLatMps = 0;
-          const safe = towards > 0 ? lateral(othV, egoV) : lateral(egoV, othV);
+          // RSS lateral with the ego's own plan known (as longitudinally): the ego closes at most
+          // the rest of its planned lateral move; the other may drift towards it for its ρ at
+          // α_lat,accel,max and then brake at α_lat,brake,min; μ between them
+          const o = params.rssOther;
+          const remaining = Math.abs(r.targetOffsetM - r.d[k]!);
+          const otherDrift =
+            0.5 * o.latAccelMaxMps2 * o.responseTimeS ** 2 +
+            (o.latAccelMaxMps2 * o.responseTimeS) ** 2 / (2 * o.latBrakeMinMps2);
+          const safe = o.lateralFluctuationMarginM + otherDrift + remaining;
           if (latGap < safe) {
             sink.fail(
               'rss.lateral',

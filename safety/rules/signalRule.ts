@@ -30,8 +30,11 @@ export function signalRules(ctx: CheckContext, sink: RuleSink): void {
   const front = frontOffset(veh);
   const f0 = r.s[0]! + front;
   const v0 = r.v[0]!;
-  // how far ahead the obligations count: the roll-out, and at least the stopping distance
-  const lookEnd = Math.max(r.s[r.n - 1]! + front, f0 + stoppingLookAheadM(ctx, v0));
+  // how far ahead the obligations count: the stopping distance from now and from the roll-out's end
+  const lookEnd = Math.max(
+    f0 + stoppingLookAheadM(ctx, v0),
+    r.s[r.n - 1]! + front + stoppingLookAheadM(ctx, r.v[r.n - 1]!),
+  );
   const budget = params.signalStopDecelMps2;
   // --- lights: entering a lane whose light is RED / YELLOW
   let lightDone = false;

@@ -49,7 +49,10 @@ export function situationalRules(ctx: CheckContext, sink: RuleSink): void {
   const front = frontOffset(veh);
   const f0 = r.s[0]! + front;
   const v0 = r.v[0]!;
-  const lookEnd = Math.max(r.s[r.n - 1]! + front, f0 + stoppingLookAheadM(ctx, v0));
+  const lookEnd = Math.max(
+    f0 + stoppingLookAheadM(ctx, v0),
+    r.s[r.n - 1]! + front + stoppingLookAheadM(ctx, r.v[r.n - 1]!),
+  );
   const budget = params.signalStopDecelMps2;
   let busDone = false;
   let evDone = false;
