@@ -1,4 +1,5 @@
 /** `edgeplan safety check|fuzz`: the situational-safety gate from the command line (safety/README.md). */
+import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { formatError } from '../../core/index.ts';
 import { createPlanner } from '../../planner/index.ts';
@@ -7,6 +8,7 @@ import {
   createGatedPlanner,
   createSafetyGate,
   fuzzTable,
+  publicKeyOf,
   runFuzz,
   sceneAt,
 } from '../../safety/index.ts';
@@ -127,6 +129,13 @@ export function register(program: Command, out: Out): void {
         });
         if (!opened.ok) throw new UsageError(formatError(opened.error));
         log = opened.value.log;
+        if (o.key) {
+          // the public half goes out of band: `audit verify --pubkey <key>.pub` trusts only it
+          const pub = publicKeyOf(o.key);
+          if (!pub.ok) throw new UsageError(formatError(pub.error));
+          writeFileSync(`${o.key}.pub`, pub.value.publicKeyPem);
+          out(`audit key: ${o.key}.pub (fingerprint ${pub.value.fingerprint})`);
+        }
         if (opened.value.recovery.truncatedBytes > 0)
           out(`recovered ${o.audit}: cut a torn final line of ${opened.value.recovery.truncatedBytes} bytes`);
       }
