@@ -7,7 +7,7 @@ import { createPlanner } from '../planner/index.ts';
 import { runScenario } from '../sim/index.ts';
 import { evaluateRun } from '../sim/metrics/index.ts';
 import { builtinScenario } from '../sim/scenarios/index.ts';
-import { AuditLog } from './AuditLog.ts';
+import { AuditLog, publicKeyOf } from './AuditLog.ts';
 import { verifyAuditLog } from './auditReader.ts';
 import { deriveCommand } from './deriveCommand.ts';
 import { createGatedPlanner } from './GatedPlanner.ts';
@@ -186,7 +186,9 @@ describe('GatedPlanner', () => {
     opened.value.log.close();
     const m = evaluateRun(log, b.map);
     expect(m.details.collisions.filter((c) => c.atFault)).toEqual([]);
-    const v = verifyAuditLog(join(dir, 'audit.jsonl'));
+    const pub = publicKeyOf(join(dir, 'k.pem'));
+    if (!pub.ok) throw new Error(pub.error.message);
+    const v = verifyAuditLog(join(dir, 'audit.jsonl'), { publicKeyPem: pub.value.publicKeyPem });
     expect(v.ok && v.value.ok && v.value.records).toBe(log.ticks.length);
   });
   it('without the gate the same planner collides at fault (the scene is a real test)', () => {

@@ -75,6 +75,9 @@ export function createSafetyGate(input: SafetyParamsInput = {}): SafetyGate {
   const sink = new RuleSink();
   const candSink = new RuleSink();
   let paths: LanePathCache | undefined;
+  /** The context of the last evaluation (whether a follower runs into that roll-out). */
+  let lastCtx: CheckContext | undefined;
+  const rearStruck = (): boolean => !!lastCtx && !Number.isNaN(lastCtx.rearStruckAtS);
   const pathsFor = (scene: SafetyScene): LanePathCache => {
     if (!paths || paths.map !== scene.map) paths = new LanePathCache(scene.map);
     return paths;
@@ -86,6 +89,7 @@ export function createSafetyGate(input: SafetyParamsInput = {}): SafetyGate {
     traj: Trajectory | undefined,
     out: RuleSink,
     firstOnly = false,
+    squeeze = false,
   ): void {
     out.clear();
     const snap = scene.snapshot;
@@ -116,7 +120,11 @@ export function createSafetyGate(input: SafetyParamsInput = {}): SafetyGate {
       rollout,
       forecast,
       fromTrajectory: !!traj,
+      rearStruck: new Set<number>(),
+      rearStruckAtS: Number.NaN,
+      rssSqueeze: squeeze,
     };
+    lastCtx = ctx;
     for (const rule of RULES) {
       rule(ctx, out);
       // a repair candidate only needs to know whether (and why first) it fails
@@ -383,12 +391,14 @@ export function createSafetyGate(input: SafetyParamsInput = {}): SafetyGate {
     // 2. the merged repairs, re-checked and re-merged until a round adds nothing (≤ 3 rounds)
     let best: MidLevelCommand | undefined;
     let bestHarsh = Number.POSITIVE_INFINITY;
+    let bestStruck = false;
     let cand = applyFixes(cmd, acc, scene, stopPt());
     for (let iter = 0; iter < 3; iter++) {
       evaluate(cand, scene, undefined, candSink, true);
       if (candSink.violations === 0) {
         best = cand;
         bestHarsh = harshness();
+        bestStruck = rearStruck();
         break;
       }
       const more = candSink.outcomes.filter((o) => o.fix).map((o) => o.fix!);
@@ -398,7 +408,7 @@ export function createSafetyGate(input: SafetyParamsInput = {}): SafetyGate {
     }
     // 3. the braking ladder, gentlest first (lower deceleration, then higher target speed): the
     //    first that passes and brakes less than the merged repair wins
-    if (acc.minSpeed === 0) {
+    const ladder = (squeeze: boolean): void => {
       const v0 = scene.snapshot.ego.speedMps;
       const decels = [
         ...new Set([
@@ -419,21 +429,60 @@ export function createSafetyGate(input: SafetyParamsInput = {}): SafetyGate {
           0,
         ]),
       ].sort((a, b) => b - a);
-      ladder: for (const d of decels) {
-        if (d >= bestHarsh - 0.05) break;
+      outer: for (const d of decels) {
+        if (!squeeze && d >= bestHarsh - 0.05) break;
         for (const t of targets) {
           if (t > v0 - 0.1 && t > 0) continue;
           const c = brakeCandidate(cmd, acc.postpone, t, d);
-          evaluate(c, scene, undefined, candSink, true);
+          evaluate(c, scene, undefined, candSink, true, squeeze);
           if (candSink.violations === 0) {
+            if (squeeze && rearStruck()) continue;
             const h = harshness();
-            if (h < bestHarsh - 0.05) {
+            if (squeeze || h < bestHarsh - 0.05) {
               best = c;
               bestHarsh = h;
+              bestStruck = rearStruck();
             }
-            break ladder;
+            break outer;
           }
         }
+      }
+    };
+    if (acc.minSpeed === 0) ladder(false);
+    if (best && !bestStruck) return modify(best);
+    // 4. squeezed between an RSS-unsafe lead and a follower that would run into the strict proper
+    //    response: braking into the follower turns a possible front conflict into a certain rear
+    //    one. The longitudinal check then keeps the squeeze distance (lead braking no harder than
+    //    the ego's b_min, the ego's actuation lag); collision, TTC and every other rule still hold.
+    const rssFired = failing.some((o) => o.result.rule === 'rss.longitudinal');
+    if (rssFired && (!best || bestStruck)) {
+      evaluate(cmd, scene, opts.trajectory, candSink, true, true);
+      if (candSink.violations === 0 && !rearStruck()) {
+        const squeezed = all.outcomes.map((o) =>
+          o.result.rule === 'rss.longitudinal'
+            ? {
+                ...o.result,
+                decision: 'ALLOW' as const,
+                message: `squeezed by a follower, strict RSS relaxed to the squeeze distance: ${o.result.message}`,
+                values: { ...o.result.values, squeeze: true },
+              }
+            : o.result,
+        );
+        return {
+          decision: squeezed.some((x) => x.decision !== 'ALLOW') ? 'MODIFY' : 'ALLOW',
+          rules: squeezed,
+          ...(squeezed.some((x) => x.decision !== 'ALLOW') ? { modified: cmd } : {}),
+          explanation: `ALLOW (squeeze): ${why} — braking harder would be run into from behind; the squeeze distance holds`,
+        };
+      }
+      const before = best;
+      ladder(true);
+      if (best && best !== before) {
+        const v = modify(best);
+        return {
+          ...v,
+          explanation: `${v.explanation} (squeeze: a follower would run into the strict RSS response)`,
+        };
       }
     }
     if (best) return modify(best);

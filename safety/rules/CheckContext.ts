@@ -20,6 +20,19 @@ export interface CheckContext {
   forecast: AgentForecast;
   /** The roll-out came from a trajectory (kinematics are checked more strictly then). */
   fromTrajectory: boolean;
+  /**
+   * Forecast agents (indices into the forecast) that run into the ego from behind in this roll-out
+   * (filled by the collision rule): the follower's fault, and no longer a front conflict after.
+   */
+  rearStruck: Set<number>;
+  /** When the first of them hits, s after now (NaN: none). */
+  rearStruckAtS: number;
+  /**
+   * Squeeze mode: a follower would run into the strict RSS response, so the longitudinal check
+   * assumes the lead brakes no harder than the ego's own b_min and the ego responds after its
+   * actuation lag with its planned acceleration (set by the gate, never by the command).
+   */
+  rssSqueeze: boolean;
 }
 
 /** A rule's suggested repair: the gate combines them into one modified command. */

@@ -57,7 +57,14 @@ export function collisionRule(ctx: CheckContext, sink: RuleSink): void {
         )
       )
         continue;
-      if (!laneChanging && fromBehind(ax, ay, ah, e.x, e.y, e.c, e.s, hl)) continue;
+      if (ctx.rearStruck.has(j)) continue;
+      if (!laneChanging && fromBehind(ax, ay, ah, e.x, e.y, e.c, e.s, hl)) {
+        // rear-ended by a follower (its fault); its constant-speed forecast then passes "through"
+        // the ego, which is not a front conflict
+        ctx.rearStruck.add(j);
+        if (Number.isNaN(ctx.rearStruckAtS)) ctx.rearStruckAtS = k * r.dtS;
+        continue;
+      }
       sink.fail(
         'collision.predicted',
         `predicted footprint overlap with ${ag.kind} ${q(ag.id)} at t+${round(k * r.dtS, 1)} s (ego ${round(r.v[k]!)} m/s)`,
@@ -69,6 +76,7 @@ export function collisionRule(ctx: CheckContext, sink: RuleSink): void {
   }
   sink.pass('collision.predicted', 'no footprint overlap over the horizon', {
     horizonS: round((r.n - 1) * r.dtS, 1),
+    ...(Number.isNaN(ctx.rearStruckAtS) ? {} : { rearStruckAtS: round(ctx.rearStruckAtS, 2) }),
   });
 }
 
@@ -94,7 +102,7 @@ export function ttcRule(ctx: CheckContext, sink: RuleSink): void {
       const as = Math.sin(ah);
       const reach = (v + ag.speedMps) * bound + hl + hw + (ag.lengthM + ag.widthM) / 2;
       if (Math.abs(ax - e.x) > reach || Math.abs(ay - e.y) > reach) continue;
-      if (fromBehind(ax, ay, ah, e.x, e.y, e.c, e.s, hl)) continue;
+      if (ctx.rearStruck.has(j) || fromBehind(ax, ay, ah, e.x, e.y, e.c, e.s, hl)) continue;
       for (const tau of TTC_STEPS) {
         if (tau > bound + 1e-9) break;
         const ex = e.x + v * tau * e.c;

@@ -29,6 +29,19 @@ const egoV: RssVehicle = {
 const othV: RssVehicle = { speedLonMps: 0, speedLatMps: 0, dynamics: egoV.dynamics };
 
 /**
+ * The longitudinal distance the squeeze mode keeps: the ego responds after its actuation lag with
+ * its planned acceleration and then brakes with b_min; the lead brakes with the same b_min.
+ */
+function squeezeSafeDistance(v: number, aPlanned: number, vLead: number, bMin: number, lagS: number): number {
+  const a = Math.max(0, aPlanned);
+  const vAfter = v + a * lagS;
+  return Math.max(
+    0,
+    v * lagS + 0.5 * a * lagS * lagS + (vAfter * vAfter) / (2 * bMin) - (vLead * vLead) / (2 * bMin),
+  );
+}
+
+/**
  * A standing vehicle or object (parked, broken down) that a lane change or borrow has cleared
  * laterally by the time the ego's front reaches its rear is not a lead in the RSS sense: the ego is
  * leaving the lane it stands in (the collision and TTC rules still check the pass itself).
@@ -68,6 +81,9 @@ export function rssRule(ctx: CheckContext, sink: RuleSink): void {
   // one that arises later in the roll-out, within the ego's response time ρ
   const lagS = 3 * params.accelLagS;
   const rhoS = params.rssEgo.responseTimeS;
+  // a danger that only arises later is answered by the commands then in force: this one must
+  // respond to it only if it is still in force ρ after the danger begins (the gate re-checks every tick)
+  const lifeS = Math.max(0, ctx.command.expiresAtS - snapshot.tS);
   for (let j = 0; j < f.count && !(lonDone && latDone); j++) {
     const ag = snapshot.agents[f.index[j]!]!;
     if (ag.kind === 'pedestrian') continue;
@@ -100,11 +116,15 @@ export function rssRule(ctx: CheckContext, sink: RuleSink): void {
           ? egoWrongLane
             ? longitudinalOppositeDirection(othV, egoV)
             : longitudinalOppositeDirection(egoV, othV)
-          : longitudinalSameDirection(egoV, othV);
+          : ctx.rssSqueeze
+            ? squeezeSafeDistance(v, r.a[k]!, vLon, params.rssEgo.brakeMinMps2, lagS)
+            : longitudinalSameDirection(egoV, othV);
         worstMargin = Math.min(worstMargin, gap - safe);
         if (gap < safe && v > 0.1 && dangerFrom < 0) dangerFrom = k;
         const grace = dangerFrom === 0 ? lagS : rhoS;
-        if (gap < safe && v > 0.1 && (k - dangerFrom) * r.dtS >= grace - 1e-9) {
+        // (a lane change or a borrow commits the ego laterally: judged over the whole horizon)
+        const inForce = dangerFrom === 0 || laneChanging || opposite || k * r.dtS <= lifeS + 1e-9;
+        if (gap < safe && v > 0.1 && inForce && (k - dangerFrom) * r.dtS >= grace - 1e-9) {
           const leadStop = opposite
             ? -(vLon * vLon) / (2 * params.rssOther.brakeMinMps2)
             : (vLon * vLon) / (2 * params.rssOther.brakeMaxMps2);
