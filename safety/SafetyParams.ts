@@ -45,6 +45,8 @@ export const SafetyParamsSchema = z.object({
   childNearM: pos().default(2.5),
   /** A pedestrian walking towards a crosswalk within this distance counts as stepping onto it, m. */
   crosswalkNearM: pos().default(1.5),
+  /** A pedestrian on a crosswalk farther than this from the ego's side, not walking towards its path, no longer conflicts, m (our choice). */
+  crosswalkClearM: pos().default(2.0),
   /** Signals, stop lines, crosswalks, school buses: the ego must stay able to stop for them with at most this, m/s² (ITE dilemma-zone 3.0). */
   signalStopDecelMps2: pos().default(3.0),
   /** ISO/TS 15066 SSM: human approach speed 1.6 m/s (ISO 13855), robot reaction 0.1 s, intrusion C 0.2 m, position uncertainties 0.1 m each, robot braking 1.0 m/s². */

@@ -19,6 +19,7 @@ import {
 } from './CheckContext.ts';
 
 const pt = { x: 0, y: 0, headingRad: 0 };
+const fq = { sM: 0, dM: 0, segment: 0 };
 
 export function signalRules(ctx: CheckContext, sink: RuleSink): void {
   const { rollout: r, map, snapshot, params, vehicle: veh } = ctx;
@@ -132,11 +133,16 @@ function crosswalkRule(ctx: CheckContext, sink: RuleSink, f0: number, lookEnd: n
   }
   const front = frontOffset(veh);
   for (const cw of cws) {
-    // someone on it or stepping onto it?
+    // someone on it (in or beside the ego's path, or walking towards it) or stepping onto it?
     let who = '';
     for (const ag of snapshot.agents) {
       if (ag.kind !== 'pedestrian' && ag.kind !== 'cyclist') continue;
       if (pointInPolygon(ag.x, ag.y, cw.polygon)) {
+        path.line.project(ag.x, ag.y, fq, r.s[0]! - 10, r.s[0]! + lookEnd - f0 + 20);
+        const lateralV = ag.speedMps * Math.sin(ag.headingRad - path.line.headingAt(Math.max(0, fq.sM)));
+        const towards = fq.dM * lateralV < 0;
+        // one who has crossed the ego's lane and walks on (or stands) on the far side no longer conflicts
+        if (!towards && Math.abs(fq.dM) > veh.widthM / 2 + params.crosswalkClearM) continue;
         who = ag.id;
         break;
       }
