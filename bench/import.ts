@@ -8,8 +8,8 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { XMLParser } from 'fast-xml-parser';
 import { markdownTable } from '../cli/table.ts';
-import { parseOpenDrive } from '../sim/import/index.ts';
-import { RoadMap } from '../sim/RoadMap.ts';
+import { RoadMap } from '../core/map/RoadMap.ts';
+import { parseOpenDrive } from '../scenarios/import/index.ts';
 
 const REPEATS = 3;
 

@@ -21,7 +21,7 @@ import {
   generateNuplanFixture,
   importNuplan,
   importNuplanWith,
-} from '../sim/import/nuplan/index.ts';
+} from '../scenarios/import/nuplan/index.ts';
 
 /** Replicas of each box (dense_highway: 7 agents → ≈ 7 × REPLICAS boxes per sweep). */
 const REPLICAS = 8;

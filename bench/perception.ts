@@ -24,6 +24,7 @@ import {
   RoadMapSchema,
   type WorldSnapshot,
 } from '../core/index.ts';
+import { RoadMap } from '../core/map/index.ts';
 import {
   BevRaster,
   LaneChunks,
@@ -31,9 +32,8 @@ import {
   perceptionDefaultsFor,
   sceneToText,
 } from '../perception/index.ts';
-import { importOpenDrive } from '../sim/import/index.ts';
-import { RoadMap } from '../sim/index.ts';
-import { intersection } from '../sim/scenarios/index.ts';
+import { intersection } from '../scenarios/builtin/index.ts';
+import { importOpenDrive } from '../scenarios/import/index.ts';
 
 const TOWN = '/work/shared/scenarios/carla_towns/Town04.xodr';
 const SEED = 7;

@@ -8,16 +8,18 @@
  * - nuplan: nuPlan log read rate vs naive per-row queries and JSON (bench/nuplan.ts).
  * - perception: BEV + lane graph per tick on a dense CARLA scene vs @napi-rs/canvas (bench/perception.ts).
  * - safety: gate check p50/p99 vs the unculled gate and bare RSS (bench/safety.ts).
+ * - stack: the full tick of a command stack (transform + plan + gate + control + audit), wall and CPU (bench/stack.ts).
  */
 
 import { markdownTable } from '../cli/table.ts';
-import { createPlanner } from '../planner/index.ts';
+import { BUILTIN_IDS, builtinScenario } from '../scenarios/builtin/index.ts';
 import { runScenario } from '../sim/index.ts';
-import { BUILTIN_IDS, builtinScenario } from '../sim/scenarios/index.ts';
+import { createPlanner } from '../stack/index.ts';
 import { importBench } from './import.ts';
 import { benchNuplan } from './nuplan.ts';
 import { bevAllocationCheck, perceptionBench } from './perception.ts';
 import { benchSafety } from './safety.ts';
+import { benchStack } from './stack.ts';
 
 function throughput(
   plannerName: string,
@@ -85,6 +87,7 @@ const SECTIONS: Record<string, () => string | Promise<string>> = {
   nuplan: () => benchNuplan(),
   perception: async () => `${perceptionBench()}\n${await bevAllocationCheck()}`,
   safety: () => benchSafety(),
+  stack: () => benchStack(),
 };
 
 const wanted = process.argv.slice(2);

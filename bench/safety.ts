@@ -6,10 +6,10 @@
  */
 import { markdownTable } from '../cli/table.ts';
 import type { WorldSnapshot } from '../core/index.ts';
-import { createPlanner } from '../planner/index.ts';
 import { createSafetyGate, deriveCommand, rss, type SafetyScene } from '../safety/index.ts';
+import { BUILTIN_IDS, builtinScenario } from '../scenarios/builtin/index.ts';
 import { runScenario } from '../sim/index.ts';
-import { BUILTIN_IDS, builtinScenario } from '../sim/scenarios/index.ts';
+import { createPlanner } from '../stack/index.ts';
 
 interface Case {
   scene: SafetyScene;

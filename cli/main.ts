@@ -7,11 +7,12 @@ import { join, resolve } from 'node:path';
 import { SingleBar } from 'cli-progress';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { formatError } from '../core/index.ts';
-import { createPlanner, PLANNER_NAMES } from '../planner/index.ts';
-import { importNuplan } from '../sim/import/index.ts';
-import { type AgentMode, evaluate, loadScenario, runScenario } from '../sim/index.ts';
+import { BUILTIN_IDS, builtinScenario } from '../scenarios/builtin/index.ts';
+import { importNuplan } from '../scenarios/import/index.ts';
+import { loadScenario } from '../scenarios/index.ts';
+import type { AgentMode } from '../sim/index.ts';
 import { evaluateRun } from '../sim/metrics/index.ts';
-import { BUILTIN_IDS, builtinScenario } from '../sim/scenarios/index.ts';
+import { createDriver, evaluate, PLANNER_NAMES, runDriver } from '../stack/index.ts';
 import { registerCommands } from './commands/index.ts';
 import { viewLive } from './commands/view.ts';
 import { UsageError } from './errors.ts';
@@ -162,10 +163,14 @@ function buildProgram(out: (s: string) => void): Command {
         const loaded = loadScenario(ref, o.map ? { mapPath: o.map } : {});
         if (!loaded.ok) throw new UsageError(formatError(loaded.error));
         for (const mode of modesOf(o.mode)) {
-          const planner = createPlanner(o.planner);
-          if (!planner.ok) throw new UsageError(formatError(planner.error));
+          const driver = createDriver(o.planner);
+          if (!driver.ok) throw new UsageError(formatError(driver.error));
           const { scenario, map } = loaded.value;
-          const log = runScenario(scenario, map, planner.value, { mode, seed: o.seed, recordPlans: !!o.out });
+          const log = await runDriver(driver.value, scenario, map, {
+            mode,
+            seed: o.seed,
+            recordPlans: !!o.out,
+          });
           const m = evaluateRun(log, map);
           out(`${scenario.id} · ${o.planner} · ${mode} · score ${pct(100 * m.score)}`);
           const metricRows = [...Object.entries(m.multipliers), ...Object.entries(m.weighted)].map(
@@ -220,7 +225,7 @@ function buildProgram(out: (s: string) => void): Command {
       ) => {
         const planners = o.planner.split(',').map((p) => p.trim());
         for (const p of planners) {
-          const r = createPlanner(p);
+          const r = createDriver(p);
           if (!r.ok) throw new UsageError(formatError(r.error));
         }
         let refs = suiteRefs(suite, {

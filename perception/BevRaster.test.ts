@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { VehicleParamsSchema } from '../core/index.ts';
-import { RoadMap } from '../sim/index.ts';
-import { intersection } from '../sim/scenarios/index.ts';
+import { RoadMap } from '../core/map/index.ts';
+import { intersection } from '../scenarios/builtin/index.ts';
 import { BevRaster, bevChannels, STOP_LINE_VALUE } from './BevRaster.ts';
 import { PerceptionParamsSchema } from './PerceptionParams.ts';
 import { agent, snapshot, straightRoad } from './testing/scenes.ts';
@@ -91,7 +91,7 @@ describe('BevRaster channels', () => {
   });
 
   it('stopLine: takes the state of the route successor connector when the lane has no light', () => {
-    // IN3 runs north on x = 1.75 and ends at the stop line y = −14 (sim/scenarios intersection()).
+    // IN3 runs north on x = 1.75 and ends at the stop line y = −14 (scenarios/builtin intersection()).
     const imap = new RoadMap(intersection());
     const bev = new BevRaster(imap, params);
     const snap = snapshot(1.75, -30, Math.PI / 2, 5, [], {

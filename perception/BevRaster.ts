@@ -20,7 +20,7 @@ import {
   VehicleParamsSchema,
   type WorldSnapshot,
 } from '../core/index.ts';
-import type { RoadMap } from '../sim/index.ts';
+import type { RoadMap } from '../core/map/index.ts';
 import { LaneChunks } from './LaneChunks.ts';
 import type { BevChannelSwitch, PerceptionParams } from './PerceptionParams.ts';
 import { Rasterizer } from './Rasterizer.ts';

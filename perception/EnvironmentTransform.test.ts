@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { VehicleParamsSchema } from '../core/index.ts';
-import { RoadMap } from '../sim/index.ts';
-import { warehouse } from '../sim/scenarios/index.ts';
+import { RoadMap } from '../core/map/index.ts';
+import { warehouse } from '../scenarios/builtin/index.ts';
 import {
   createEnvironmentTransform,
   EnvironmentTransform,

@@ -14,7 +14,7 @@ import {
   type WorldSnapshot,
   WorldSnapshotSchema,
 } from '../core/index.ts';
-import type { RoadMap } from '../sim/index.ts';
+import type { RoadMap } from '../core/map/index.ts';
 import { BevRaster } from './BevRaster.ts';
 import { LaneChunks } from './LaneChunks.ts';
 import { LaneGraphBuilder } from './LaneGraphBuilder.ts';

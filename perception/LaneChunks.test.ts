@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { RoadMapSchema } from '../core/index.ts';
-import { RoadMap } from '../sim/index.ts';
+import { RoadMap } from '../core/map/index.ts';
 import { BevRaster } from './BevRaster.ts';
 import { LaneChunks } from './LaneChunks.ts';
 import { PerceptionParamsSchema } from './PerceptionParams.ts';

@@ -7,7 +7,7 @@
  * edges are the centreline offset by ±width/2 at each vertex, as `stripPolygon`), and chunks of
  * at most CHUNK_VERTICES vertices (consecutive chunks share their end vertex).
  */
-import type { LaneInfo, RoadMap } from '../sim/index.ts';
+import type { LaneInfo, RoadMap } from '../core/map/index.ts';
 
 /** Vertices per chunk: ~16 m at CARLA's 1 m sampling, one or two chunks for procedural lanes. */
 const CHUNK_VERTICES = 17;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { RoadMap } from '../sim/index.ts';
-import { intersection } from '../sim/scenarios/index.ts';
+import { RoadMap } from '../core/map/index.ts';
+import { intersection } from '../scenarios/builtin/index.ts';
 import { LaneGraphBuilder } from './LaneGraphBuilder.ts';
 import { PerceptionParamsSchema } from './PerceptionParams.ts';
 import { agent, snapshot, straightRoad } from './testing/scenes.ts';

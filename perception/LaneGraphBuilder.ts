@@ -15,7 +15,7 @@ import {
   VehicleParamsSchema,
   type WorldSnapshot,
 } from '../core/index.ts';
-import type { LaneInfo, RoadMap } from '../sim/index.ts';
+import type { LaneInfo, RoadMap } from '../core/map/index.ts';
 import { LaneChunks } from './LaneChunks.ts';
 import type { PerceptionParams } from './PerceptionParams.ts';
 import type {

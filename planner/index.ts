@@ -1,38 +1,28 @@
 /**
- * The planner registry: names on the command line → planner factories.
+ * planner/: the trajectory baselines (constant velocity, IDM, PDM-Closed) by name. Composed
+ * variants (behind the gate, as command stacks) are named in stack/'s registry.
  */
 import { fail, ok, type Result } from '../core/index.ts';
-import { createGatedPlanner } from '../safety/index.ts';
+import type { Planner } from '../core/planning/Planner.ts';
+import { idmPlanner } from '../core/vehicle/index.ts';
 import { constantVelocityPlanner } from './baselines/ConstantVelocity.ts';
-import { idmPlanner } from './baselines/IdmPlanner.ts';
 import { pdmClosedPlanner } from './baselines/PdmClosed.ts';
-import type { Planner } from './Planner.ts';
 
-export type { Planner, PlannerContext, PlanOutput } from './Planner.ts';
+export type { Planner, PlannerContext, PlanOutput } from '../core/planning/Planner.ts';
 
-const REGISTRY: Record<string, () => Planner> = {
+const BASELINES: Record<string, () => Planner> = {
   'constant-velocity': () => constantVelocityPlanner() as Planner,
   idm: () => idmPlanner() as Planner,
   'pdm-closed': () => pdmClosedPlanner() as Planner,
 };
 
-export const PLANNER_NAMES: readonly string[] = Object.keys(REGISTRY);
+/** Names of the trajectory baselines. */
+export const BASELINE_NAMES: readonly string[] = Object.keys(BASELINES);
 
-/** Suffix that wraps a planner in the situational-safety gate (`idm+gate`). */
-export const GATE_SUFFIX = '+gate';
-
-/**
- * A fresh planner by name (each run gets its own instance: planners keep scratch buffers).
- * `<name>+gate` runs it behind the safety gate (verdicts recorded per tick, MRM on veto).
- */
-export function createPlanner(name: string): Result<Planner> {
-  const gated = name.endsWith(GATE_SUFFIX);
-  const base = gated ? name.slice(0, -GATE_SUFFIX.length) : name;
-  const f = REGISTRY[base];
-  if (!f) {
-    const known = `${PLANNER_NAMES.join(', ')}, each also as <name>${GATE_SUFFIX}`;
-    return fail('NOT_FOUND', 'planner', `unknown planner "${name}" (known: ${known})`);
-  }
-  if (!gated) return ok(f());
-  return ok({ ...createGatedPlanner(f()), name } as Planner);
+/** A fresh baseline planner by name (each run gets its own instance: planners keep scratch buffers). */
+export function createBaselinePlanner(name: string): Result<Planner> {
+  const f = BASELINES[name];
+  if (!f)
+    return fail('NOT_FOUND', 'planner', `unknown baseline "${name}" (known: ${BASELINE_NAMES.join(', ')})`);
+  return ok(f());
 }

@@ -5,7 +5,7 @@
  * predictions of nuPlan's TTC metric). Storage is preallocated and reused.
  */
 import type { AgentState } from '../core/index.ts';
-import type { RoadMap } from '../sim/index.ts';
+import type { RoadMap } from '../core/map/index.ts';
 import type { LanePath } from './LanePath.ts';
 import type { LanePathCache } from './Rollout.ts';
 

@@ -3,7 +3,7 @@
  * polyline, with the lane that governs each arc length. The gate rolls commands out along it.
  */
 import { Polyline } from '../core/index.ts';
-import type { RoadMap } from '../sim/index.ts';
+import type { RoadMap } from '../core/map/index.ts';
 
 export interface LanePiece {
   laneId: string;

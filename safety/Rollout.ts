@@ -6,7 +6,7 @@
  * Storage is preallocated and reused (STYLE habit 10).
  */
 import { angleDiff, type MidLevelCommand, type Trajectory, type VehicleParams } from '../core/index.ts';
-import type { RoadMap } from '../sim/index.ts';
+import type { RoadMap } from '../core/map/index.ts';
 import { buildLanePath, type LanePath } from './LanePath.ts';
 import type { SafetyParams } from './SafetyParams.ts';
 

@@ -9,9 +9,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { MidLevelCommand } from '../core/index.ts';
-import { road } from '../sim/scenarios/index.ts';
-import { createSafetyGate } from './SafetyGate.ts';
-import type { SafetyScene } from './Scene.ts';
+import { road } from '../scenarios/builtin/index.ts';
 import {
   CAR,
   cmd,
@@ -22,7 +20,9 @@ import {
   roadMap,
   type SceneSpec,
   scene,
-} from './testScenes.ts';
+} from '../stack/testing/safetyScenes.ts';
+import { createSafetyGate } from './SafetyGate.ts';
+import type { SafetyScene } from './Scene.ts';
 
 const m2 = roadMap({ lanes: 2, oncoming: true, shoulder: true });
 const m1dash = roadMap({ lanes: 1, oncoming: true, dashedCentre: true, id: 'dash' });

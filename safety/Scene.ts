@@ -1,6 +1,6 @@
 /** What the gate looks at: the world snapshot, the map, the route and the ego platform. */
 import type { VehicleParams, WorldSnapshot } from '../core/index.ts';
-import type { RoadMap } from '../sim/index.ts';
+import type { RoadMap } from '../core/map/index.ts';
 
 export interface SafetyScene {
   snapshot: WorldSnapshot;

@@ -3,8 +3,14 @@
  * existing baselines: speed decision from the planned speed 3 s ahead, path decision from the
  * lane the trajectory ends on (relative to the ego's lane), stop point where the speed reaches 0.
  */
-import type { MidLevelCommand, Trajectory, WorldSnapshot } from '../core/index.ts';
-import type { RoadMap } from '../sim/index.ts';
+import {
+  type MidLevelCommand,
+  type Trajectory,
+  type VehicleParams,
+  VehicleParamsSchema,
+  type WorldSnapshot,
+} from '../core/index.ts';
+import type { RoadMap } from '../core/map/index.ts';
 
 /** Look-ahead for the speed and path decisions, s. */
 const LOOK_S = 3;
@@ -14,6 +20,7 @@ export function deriveCommand(
   snap: WorldSnapshot,
   map: RoadMap,
   source = 'derived',
+  vehicle: Pick<VehicleParams, 'rearAxleToCenterM' | 'lengthM'> = VehicleParamsSchema.parse({}),
 ): MidLevelCommand {
   const pts = traj.points;
   const v0 = snap.ego.speedMps;
@@ -27,9 +34,9 @@ export function deriveCommand(
   if (pts.length === 0) return { ...base, speed: 'STOP', path: 'FOLLOW_LANE', targetSpeedMps: 0 };
   const t0 = pts[0]!.tS;
   let look = pts[pts.length - 1]!;
-  let stop: { x: number; y: number } | undefined;
+  let stop: { x: number; y: number; h: number } | undefined;
   for (const p of pts) {
-    if (!stop && p.speedMps < 0.1 && p.tS - t0 > 0.05) stop = { x: p.x, y: p.y };
+    if (!stop && p.speedMps < 0.1 && p.tS - t0 > 0.05) stop = { x: p.x, y: p.y, h: p.headingRad };
     if (p.tS - t0 <= LOOK_S + 1e-9) look = p;
   }
   let speed: MidLevelCommand['speed'] = 'KEEP';
@@ -47,8 +54,9 @@ export function deriveCommand(
   }
   const cmd: MidLevelCommand = { ...base, speed, path, targetSpeedMps: Math.max(0, look.speedMps) };
   if (speed === 'STOP' && stop) {
-    // the trajectory holds rear-axle poses; stopAt is the front bumper's stop point
-    cmd.stopAt = stop;
+    // the trajectory holds rear-axle poses; stopAt is where the front bumper stops
+    const ahead = vehicle.rearAxleToCenterM + vehicle.lengthM / 2;
+    cmd.stopAt = { x: stop.x + ahead * Math.cos(stop.h), y: stop.y + ahead * Math.sin(stop.h) };
   }
   return cmd;
 }

@@ -25,9 +25,6 @@ export {
 export { canonicalJson, sha256Hex } from './canonicalJson.ts';
 export { checkControlStep } from './checkControlStep.ts';
 export { deriveCommand } from './deriveCommand.ts';
-export { type FuzzOptions, type FuzzReport, fuzzTable, runFuzz } from './fuzz.ts';
-export { FUZZ_FAMILIES, fuzzCase } from './fuzzScenario.ts';
-export { createGatedPlanner, type GatedPlannerOptions, type GatedState } from './GatedPlanner.ts';
 export { buildLanePath, type LanePath } from './LanePath.ts';
 export { MRM_INITIAL, type MrmParams, MrmParamsSchema, type MrmState, mrmStep } from './Mrm.ts';
 export { LanePathCache, Rollout, rolloutCommand, rolloutToTrajectory, rolloutTrajectory } from './Rollout.ts';
@@ -37,4 +34,3 @@ export { ssmMaxSpeed, ssmProtectiveDistance } from './rules/vruRule.ts';
 export { type CheckOptions, type ControlCheck, createSafetyGate, type SafetyGate } from './SafetyGate.ts';
 export { type SafetyParams, type SafetyParamsInput, SafetyParamsSchema } from './SafetyParams.ts';
 export type { SafetyScene } from './Scene.ts';
-export { sceneAt } from './sceneAt.ts';

@@ -30,6 +30,8 @@ export interface SimTick {
   bevPng?: string;
   /** Planned rear-axle poses from this tick (x, y, heading triples), for the viewer; optional. */
   plan?: number[];
+  /** The controller that produced this tick's first control (command stacks). */
+  controller?: { controller: string; exit?: number; computeFraction?: number; fallback?: string };
   /** Planner wall time for this tick, ms (excluded from determinism checks). */
   planMs?: number;
 }

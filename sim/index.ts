@@ -1,11 +1,5 @@
+/** sim/: the closed-loop engine (ego by controls or a tracked trajectory), agent models, run logs. */
 export * from './agents/AgentFleet.ts';
-export * from './agents/idm.ts';
-export * from './ego/KinematicBicycle.ts';
-export * from './ego/LqrTracker.ts';
-export * from './evalJob.ts';
-export * from './evaluate.ts';
-export * from './loadScenario.ts';
-export * from './RoadMap.ts';
-export * from './RoutePath.ts';
 export * from './runScenario.ts';
+export * from './SimEngine.ts';
 export * from './SimLog.ts';

@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { agentBox, boxesOverlap, egoBox } from '../core/index.ts';
+import { RoadMap } from '../core/map/RoadMap.ts';
+import { idmPlanner } from '../core/vehicle/IdmPlanner.ts';
 import { constantVelocityPlanner } from '../planner/baselines/ConstantVelocity.ts';
-import { idmPlanner } from '../planner/baselines/IdmPlanner.ts';
-import { scenarioFromData } from './loadScenario.ts';
-import { RoadMap } from './RoadMap.ts';
+import { egoOn, idmAgent, inlineMap, scenario } from '../scenarios/builtin/build.ts';
+import { builtinScenario } from '../scenarios/builtin/builtin.ts';
+import { road } from '../scenarios/builtin/maps.ts';
+import { scenarioFromData } from '../scenarios/loadScenario.ts';
 import { runScenario } from './runScenario.ts';
-import { egoOn, idmAgent, inlineMap, scenario } from './scenarios/build.ts';
-import { builtinScenario } from './scenarios/builtin.ts';
-import { road } from './scenarios/maps.ts';
 
 function straight(agents: (map: RoadMap) => ReturnType<typeof idmAgent>[] = () => [], egoSpeed = 10) {
   const data = road({ lanes: 1, lengthM: 400, speedLimitMps: 12 });

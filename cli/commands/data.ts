@@ -1,15 +1,15 @@
 /**
  * Data commands: `import` (any supported file → Scenario JSON / RoadMap JSON), `map` (draw a map
  * and a route to PNG for checking an import by eye), `check-data` (load every file of a data
- * folder, per family). Thin: each calls a library function in sim/import.
+ * folder, per family). Thin: each calls a library function in scenarios/import.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, extname, join, relative, resolve } from 'node:path';
 import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
 import { formatError, type Scenario } from '../../core/index.ts';
-import { createPlanner } from '../../planner/index.ts';
-import { checkData, importCarlaRoutes, importFile, renderMapPng } from '../../sim/import/index.ts';
+import { importCarlaRoutes, importFile, renderMapPng } from '../../scenarios/import/index.ts';
+import { checkData, createPlanner } from '../../stack/index.ts';
 import { type Out, UsageError } from '../errors.ts';
 import { markdownTable } from '../table.ts';
 

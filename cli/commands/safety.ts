@@ -2,18 +2,11 @@
 import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { formatError } from '../../core/index.ts';
-import { createPlanner } from '../../planner/index.ts';
-import {
-  AuditLog,
-  createGatedPlanner,
-  createSafetyGate,
-  fuzzTable,
-  publicKeyOf,
-  runFuzz,
-  sceneAt,
-} from '../../safety/index.ts';
-import { loadScenario, runScenario } from '../../sim/index.ts';
+import { AuditLog, createSafetyGate, publicKeyOf } from '../../safety/index.ts';
+import { loadScenario } from '../../scenarios/index.ts';
+import { runScenario } from '../../sim/index.ts';
 import { evaluateRun } from '../../sim/metrics/index.ts';
+import { createGatedPlanner, createPlanner, fuzzTable, runFuzz, sceneAt } from '../../stack/index.ts';
 import { type Out, UsageError } from '../errors.ts';
 
 function num(name: string, integer = false) {

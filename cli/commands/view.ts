@@ -9,8 +9,8 @@ import { statSync, writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { type Command, InvalidArgumentError } from 'commander';
 import { formatError } from '../../core/index.ts';
+import { loadScenario } from '../../scenarios/index.ts';
 import { exportMcap, findRunLogs, readRunLog } from '../../sim/export/index.ts';
-import { loadScenario } from '../../sim/index.ts';
 import { buildReport } from '../../sim/report/index.ts';
 import {
   type LiveOptions,

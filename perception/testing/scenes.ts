@@ -9,7 +9,7 @@ import {
   RoadMapSchema,
   type WorldSnapshot,
 } from '../../core/index.ts';
-import { RoadMap } from '../../sim/index.ts';
+import { RoadMap } from '../../core/map/index.ts';
 
 type LaneIn = Partial<Lane> & Pick<Lane, 'id' | 'centerline'>;
 const lane = (l: LaneIn): Lane => ({

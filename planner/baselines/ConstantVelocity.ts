@@ -4,8 +4,8 @@
  * yardstick about speed choice, not about steering).
  */
 import type { FrenetPoint } from '../../core/index.ts';
-import type { Planner } from '../Planner.ts';
-import { egoArcLength, HORIZON_STEPS, STEP_S, trajectoryAlong } from './pathFollowing.ts';
+import type { Planner } from '../../core/planning/Planner.ts';
+import { egoArcLength, HORIZON_STEPS, STEP_S, trajectoryAlong } from '../../core/vehicle/pathFollowing.ts';
 
 interface State {
   sM: number;

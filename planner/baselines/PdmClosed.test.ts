@@ -11,8 +11,9 @@ import {
   VehicleParamsSchema,
   type WorldSnapshot,
 } from '../../core/index.ts';
-import { type BicycleCommand, LqrTracker, RoadMap, RoutePath, stepBicycle } from '../../sim/index.ts';
-import type { PlannerContext } from '../Planner.ts';
+import { RoadMap, RoutePath } from '../../core/map/index.ts';
+import type { PlannerContext } from '../../core/planning/Planner.ts';
+import { type BicycleCommand, LqrTracker, stepBicycle } from '../../core/vehicle/index.ts';
 import { type PdmClosed, pdmClosedPlanner } from './PdmClosed.ts';
 
 const vehicle = VehicleParamsSchema.parse({});

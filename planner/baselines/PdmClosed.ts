@@ -50,15 +50,13 @@ import type {
 } from '../../core/index.ts';
 import { obbDistance } from '../../core/index.ts';
 import {
-  type BicycleCommand,
   type CurveSpeedParams,
   DEFAULT_CURVE_SPEED,
-  LqrTracker,
   type RoadMap,
   type RoutePath,
-  stepBicycle,
-} from '../../sim/index.ts';
-import type { Planner, PlannerContext } from '../Planner.ts';
+} from '../../core/map/index.ts';
+import type { Planner, PlannerContext } from '../../core/planning/Planner.ts';
+import { type BicycleCommand, LqrTracker, stepBicycle } from '../../core/vehicle/index.ts';
 import { LaneAreaIndex } from './pdm/LaneAreaIndex.ts';
 import { PdmObservation } from './pdm/PdmObservation.ts';
 import { PdmPath } from './pdm/PdmPath.ts';

@@ -4,7 +4,7 @@
  * of the context; the gate owns the context and reuses it between checks.
  */
 import type { MidLevelCommand, RuleResult, VehicleParams, WorldSnapshot } from '../../core/index.ts';
-import type { RoadMap } from '../../sim/index.ts';
+import type { RoadMap } from '../../core/map/index.ts';
 import type { AgentForecast } from '../AgentForecast.ts';
 import type { Rollout } from '../Rollout.ts';
 import type { SafetyParams } from '../SafetyParams.ts';

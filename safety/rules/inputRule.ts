@@ -12,7 +12,7 @@ import {
   type VehicleParams,
   type WorldSnapshot,
 } from '../../core/index.ts';
-import type { RoadMap } from '../../sim/index.ts';
+import type { RoadMap } from '../../core/map/index.ts';
 import type { SafetyParams } from '../SafetyParams.ts';
 import { bounded, q, type RuleSink, round } from './CheckContext.ts';
 

@@ -22,10 +22,16 @@ import {
   type TrafficLightState,
   type VehicleParams,
 } from '../../core/index.ts';
-import type { RoadMap } from '../RoadMap.ts';
-import { RoutePath } from '../RoutePath.ts';
+import type { RoadMap } from '../../core/map/RoadMap.ts';
+import { RoutePath } from '../../core/map/RoutePath.ts';
+import {
+  findLead,
+  type IdmCoefficients,
+  idmAccel,
+  type LeadInfo,
+  type Obstacle,
+} from '../../core/vehicle/idm.ts';
 import type { AgentMode } from '../SimLog.ts';
-import { findLead, type IdmCoefficients, idmAccel, type LeadInfo, type Obstacle } from './idm.ts';
 
 /** Look-ahead for lead vehicles of IDM agents, m (nuPlan IDM agents: radius 100 m; the path suffices). */
 const LOOKAHEAD_M = 80;

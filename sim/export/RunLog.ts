@@ -24,8 +24,8 @@ import {
   VehicleParamsSchema,
   VerdictSchema,
 } from '../../core/index.ts';
+import { readTextFile } from '../../core/readTextFile.ts';
 import { ScenarioMetricsSchema } from '../metrics/index.ts';
-import { readTextFile } from '../readTextFile.ts';
 
 export const RunTickSchema = z.object({
   tS: z.number(),

@@ -13,7 +13,7 @@ import { writeFileSync } from 'node:fs';
 import foxglove from '@foxglove/schemas/jsonschema.js';
 import { McapWriter } from '@mcap/core';
 import { fail, ok, type Result } from '../../core/index.ts';
-import type { RoadMap } from '../RoadMap.ts';
+import type { RoadMap } from '../../core/map/RoadMap.ts';
 import type { RunLog } from './RunLog.ts';
 
 export interface McapExportSummary {

@@ -15,7 +15,7 @@
  *   intersections (nuPlan's drivable area covers intersections).
  */
 import { pointInPolygon, type Vec2 } from '../../core/index.ts';
-import type { LaneInfo, RoadMap } from '../RoadMap.ts';
+import type { LaneInfo, RoadMap } from '../../core/map/RoadMap.ts';
 import { polygonDistance } from './metricGeometry.ts';
 
 function flatten(poly: ReadonlyArray<Vec2>): Float64Array {

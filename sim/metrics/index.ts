@@ -3,7 +3,7 @@
  * params.ts for the sources and /work/notes/nuplan-metrics.md for the specification). Public
  * surface of `sim/metrics`.
  */
-import type { RoadMap } from '../RoadMap.ts';
+import type { RoadMap } from '../../core/map/RoadMap.ts';
 import type { SimLog } from '../SimLog.ts';
 import { scenarioScore } from './aggregate.ts';
 import { findCollisions, noAtFaultCollisionsScore } from './collisions.ts';

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { RoadMapSchema } from '../../core/index.ts';
-import { RoadMap } from '../RoadMap.ts';
+import { RoadMap } from '../../core/map/RoadMap.ts';
 import { egoTrack } from './egoTrack.ts';
 import {
   assignLanes,

@@ -11,7 +11,7 @@
  *
  * The ports keep the devkit's quirks on purpose (noted where they bite) so scores match.
  */
-import type { LaneInfo } from '../RoadMap.ts';
+import type { LaneInfo } from '../../core/map/RoadMap.ts';
 import type { MetricMap } from './MetricMap.ts';
 import { NUPLAN_METRIC_PARAMS } from './params.ts';
 

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import type { RoadMap } from '../RoadMap.ts';
+import type { RoadMap } from '../../core/map/RoadMap.ts';
 import { egoTrack } from './egoTrack.ts';
 import { assignLanes } from './laneAssignment.ts';
 import { speedLimitCompliance } from './speedLimit.ts';

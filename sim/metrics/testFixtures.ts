@@ -10,7 +10,7 @@ import {
   type VehicleParams,
   VehicleParamsSchema,
 } from '../../core/index.ts';
-import { RoadMap } from '../RoadMap.ts';
+import { RoadMap } from '../../core/map/RoadMap.ts';
 import type { SimLog, SimTick } from '../SimLog.ts';
 import { MetricMap } from './MetricMap.ts';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { createPlanner } from '../../planner/index.ts';
+import { loadScenario } from '../../scenarios/loadScenario.ts';
+import { createPlanner } from '../../stack/index.ts';
 import type { RunLog } from '../export/index.ts';
-import { loadScenario } from '../loadScenario.ts';
 import { evaluateRun } from '../metrics/index.ts';
 import { runScenario } from '../runScenario.ts';
 import { buildReport } from './buildReport.ts';

@@ -4,10 +4,12 @@
  * does not record verdicts yet) and a crowd of extra agents driving along the map's lanes.
  */
 import type { AgentState, MidLevelCommand, Verdict } from '../../core/index.ts';
-import { createPlanner } from '../../planner/index.ts';
+import type { RoadMap } from '../../core/map/index.ts';
+import { loadScenario } from '../../scenarios/index.ts';
 import type { RunLog } from '../../sim/export/index.ts';
-import { loadScenario, type RoadMap, runScenario } from '../../sim/index.ts';
+import { runScenario } from '../../sim/index.ts';
 import { evaluateRun } from '../../sim/metrics/index.ts';
+import { createPlanner } from '../../stack/index.ts';
 
 /** Runs built-in scenario `id` with `planner` and returns its log (as `run --out` writes it) and map. */
 export function runLogOf(id: string, planner = 'pdm-closed'): { log: RunLog; map: RoadMap } {

@@ -4,9 +4,9 @@
  * BEV-driven planner would have seen. Rendered on request; one transform (and raster) per run.
  */
 import type { WorldSnapshot } from '../../core/index.ts';
+import type { RoadMap } from '../../core/map/index.ts';
 import { bevToPng, EnvironmentTransform } from '../../perception/index.ts';
 import type { RunLog } from '../../sim/export/index.ts';
-import type { RoadMap } from '../../sim/index.ts';
 
 /** PNG bytes of run `run`'s tick `tick`, or undefined when there is no such tick. */
 export type BevSource = (run: number, tick: number) => Buffer | undefined;

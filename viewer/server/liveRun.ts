@@ -4,10 +4,11 @@
  * produced by its onTick callback and sent on a timer at their simulated time / speed.
  */
 import { fail, ok, type Result } from '../../core/index.ts';
-import { createPlanner } from '../../planner/index.ts';
+import { loadScenario } from '../../scenarios/index.ts';
 import type { RunLog, RunTick } from '../../sim/export/index.ts';
-import { type AgentMode, loadScenario, runScenario } from '../../sim/index.ts';
+import { type AgentMode, runScenario } from '../../sim/index.ts';
 import { evaluateRun } from '../../sim/metrics/index.ts';
+import { createPlanner } from '../../stack/index.ts';
 import { bevSource } from './bevSource.ts';
 import { runViewOf } from './runView.ts';
 import { startViewer, type ViewerServer, type ViewerServerOptions } from './ViewerServer.ts';

@@ -4,7 +4,7 @@
  * browser converts to three.js in viewer/src/frames.ts.
  */
 import type { Polygon, Vec2 } from '../../core/index.ts';
-import { type RoadMap, RoutePath } from '../../sim/index.ts';
+import { type RoadMap, RoutePath } from '../../core/map/index.ts';
 import type { LaneGeometry, LaneMark, MapGeometry } from './protocol.ts';
 
 const flatOf = (pts: ReadonlyArray<Vec2>): number[] => pts.flatMap((p) => [p.x, p.y]);

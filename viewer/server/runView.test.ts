@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { unwrap } from '../../core/index.ts';
+import { RoadMap } from '../../core/map/index.ts';
 import type { RunLog } from '../../sim/export/index.ts';
-import { RoadMap } from '../../sim/index.ts';
 import { mapGeometry } from './mapGeometry.ts';
 import { timelineEvents } from './runView.ts';
 

@@ -4,8 +4,9 @@
  * run views (the map comes from the log's scenario via loadScenario).
  */
 import { fail, formatError, ok, type Result } from '../../core/index.ts';
+import type { RoadMap } from '../../core/map/index.ts';
+import { loadScenario } from '../../scenarios/index.ts';
 import { type RunLog, readRunLog } from '../../sim/export/index.ts';
-import { loadScenario, type RoadMap } from '../../sim/index.ts';
 import { type BevSource, bevSource } from './bevSource.ts';
 import { mapGeometry, referencePath } from './mapGeometry.ts';
 import type { RunView, TimelineEvent } from './protocol.ts';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { RoadMapSchema } from '../../../core/index.ts';
-import { RoadMap } from '../../../sim/index.ts';
+import { RoadMap } from '../../../core/map/index.ts';
 import { LaneAreaIndex } from './LaneAreaIndex.ts';
 
 // A curved lane (quarter circle, r = 30 m, 2 m sampling), a straight lane with a long single

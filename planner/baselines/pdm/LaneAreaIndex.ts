@@ -9,7 +9,7 @@
  * Polygon ids: lane i of `map.lanes` → i; extra drivable area k → map.lanes.length + k.
  */
 import { pointInPolygon, type Vec2 } from '../../../core/index.ts';
-import type { RoadMap } from '../../../sim/index.ts';
+import type { RoadMap } from '../../../core/map/index.ts';
 
 /** Grid cell size, m. */
 const CELL_M = 4;

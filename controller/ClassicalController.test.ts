@@ -1,0 +1,168 @@
+import { describe, expect, it } from 'vitest';
+import type { Control } from '../core/index.ts';
+import { RoadMap } from '../core/map/index.ts';
+import { egoOn } from '../scenarios/builtin/build.ts';
+import { curvyReference, road, warehouse } from '../scenarios/builtin/maps.ts';
+import { command, driveController, testScenario } from '../stack/testing/simScene.ts';
+import { createClassicalController } from './ClassicalController.ts';
+
+const straight = road({ lanes: 2, lengthM: 600 });
+const map = new RoadMap(straight);
+
+describe('classical command tracker', () => {
+  it('holds the lane centre on a winding road at the commanded speed', () => {
+    const data = road({ lanes: 2, reference: curvyReference(700) });
+    const m = new RoadMap(data);
+    const scene = testScenario({
+      map: data,
+      ego: egoOn(m, 'R0', 20, 10),
+      routeLaneIds: ['R0'],
+      durationS: 20,
+    });
+    const egos = driveController(scene, createClassicalController(), () =>
+      command({ speed: 'KEEP', targetSpeedMps: 10 }),
+    );
+    const lane = m.mustLane('R0');
+    let worst = 0;
+    for (const e of egos.slice(40)) worst = Math.max(worst, Math.abs(lane.line.project(e.x, e.y).dM));
+    expect(worst).toBeLessThan(0.35);
+    expect(egos[egos.length - 1]!.speedMps).toBeCloseTo(10, 0);
+  });
+
+  it('stops at a commanded stop point without passing it', () => {
+    const scene = testScenario({
+      map: straight,
+      ego: egoOn(map, 'R0', 10, 12),
+      routeLaneIds: ['R0'],
+      durationS: 15,
+    });
+    const stopAt = map.mustLane('R0').line.poseAt(80);
+    const egos = driveController(scene, createClassicalController(), () =>
+      command({ speed: 'STOP', stopAt: { x: stopAt.x, y: stopAt.y }, targetSpeedMps: 0 }),
+    );
+    const last = egos[egos.length - 1]!;
+    expect(last.speedMps).toBeLessThan(0.05);
+    // the front bumper (rear axle + 1.461 + 5.176 / 2) stops just short of the point
+    const front = map.mustLane('R0').line.project(last.x, last.y).sM + 1.461 + 5.176 / 2;
+    expect(front).toBeLessThan(80);
+    expect(front).toBeGreaterThan(79);
+  });
+
+  it('brakes with the commanded intensity on DECELERATE', () => {
+    const scene = testScenario({
+      map: straight,
+      ego: egoOn(map, 'R0', 10, 15),
+      routeLaneIds: ['R0'],
+      durationS: 6,
+    });
+    const decel = (d: number) => {
+      const egos = driveController(scene, createClassicalController(), () =>
+        command({ speed: 'DECELERATE', targetSpeedMps: 5, decelMps2: d }),
+      );
+      // speed after 2 s: the harder the commanded braking, the slower
+      return egos.find((e) => e.tS >= 2)!.speedMps;
+    };
+    const gentle = decel(1);
+    const firm = decel(4);
+    expect(gentle).toBeGreaterThan(12);
+    expect(firm).toBeLessThan(9);
+    expect(firm).toBeGreaterThanOrEqual(5 - 0.3);
+  });
+
+  it('changes into the left lane on LEFT_CHANGE and settles on its centre', () => {
+    const scene = testScenario({
+      map: straight,
+      ego: egoOn(map, 'R0', 10, 10),
+      routeLaneIds: ['R0'],
+      durationS: 10,
+    });
+    const egos = driveController(scene, createClassicalController(), () =>
+      command({ speed: 'KEEP', targetSpeedMps: 10, path: 'LEFT_CHANGE', targetLaneId: 'R1' }),
+    );
+    const last = egos[egos.length - 1]!;
+    expect(map.locate(last.x, last.y, last.headingRad)?.laneId).toBe('R1');
+    expect(Math.abs(map.mustLane('R1').line.project(last.x, last.y).dM)).toBeLessThan(0.3);
+  });
+
+  it('borrows the oncoming lane on LEFT_BORROW (shifted path, same direction of travel)', () => {
+    const data = road({ lanes: 1, oncoming: true, dashedCentre: true, lengthM: 400 });
+    const m = new RoadMap(data);
+    const scene = testScenario({ map: data, ego: egoOn(m, 'R0', 10, 8), routeLaneIds: ['R0'], durationS: 8 });
+    const egos = driveController(scene, createClassicalController(), () =>
+      command({ speed: 'KEEP', targetSpeedMps: 8, path: 'LEFT_BORROW' }),
+    );
+    const last = egos[egos.length - 1]!;
+    const d = m.mustLane('R0').line.project(last.x, last.y).dM;
+    expect(d).toBeGreaterThan(3);
+    expect(Math.abs(last.headingRad)).toBeLessThan(0.1);
+  });
+
+  it('drives a robot by speed and yaw rate within its limits', () => {
+    const data = warehouse();
+    const m = new RoadMap(data);
+    const first = m.lanes[0]!;
+    const p = first.line.poseAt(1);
+    const ego = {
+      tS: 0,
+      x: p.x,
+      y: p.y,
+      headingRad: p.headingRad,
+      speedMps: 0,
+      accelMps2: 0,
+      steerRad: 0,
+      yawRateRadps: 0,
+    };
+    const scene = testScenario({
+      map: data,
+      ego,
+      routeLaneIds: [first.data.id],
+      durationS: 6,
+      vehicle: {
+        kind: 'robot',
+        lengthM: 0.9,
+        widthM: 0.6,
+        rearAxleToCenterM: 0,
+        wheelBaseM: 0.5,
+        maxSpeedMps: 1.5,
+        maxAccelMps2: 0.8,
+        maxDecelMps2: 1.5,
+      },
+    });
+    const controls: Control[] = [];
+    const egos = driveController(
+      scene,
+      createClassicalController(),
+      () => command({ speed: 'ACCELERATE', targetSpeedMps: 1.2 }),
+      {
+        onControl: (c) => controls.push(c),
+      },
+    );
+    expect(controls.every((c) => c.kind === 'unicycle' && Math.abs(c.omegaRadps) <= 1.5 + 1e-9)).toBe(true);
+    expect(egos[egos.length - 1]!.speedMps).toBeGreaterThan(1.0);
+    expect(egos[egos.length - 1]!.speedMps).toBeLessThanOrEqual(1.2 + 1e-6);
+  });
+
+  it('never commands a jerk above its limit outside hard braking', () => {
+    const scene = testScenario({
+      map: straight,
+      ego: egoOn(map, 'R0', 10, 5),
+      routeLaneIds: ['R0'],
+      durationS: 8,
+    });
+    const accels: number[] = [];
+    driveController(
+      scene,
+      createClassicalController({ jerkMaxMps3: 4 }),
+      (t) =>
+        command({
+          speed: t < 3 ? 'ACCELERATE' : 'DECELERATE',
+          targetSpeedMps: t < 3 ? 12 : 6,
+          decelMps2: 2,
+          issuedAtS: t < 3 ? 0 : 3,
+        }),
+      { onControl: (c) => c.kind === 'ackermann' && accels.push(c.accelMps2) },
+    );
+    for (let i = 1; i < accels.length; i++)
+      expect(Math.abs(accels[i]! - accels[i - 1]!)).toBeLessThanOrEqual(4 * 0.05 + 1e-9);
+  });
+});

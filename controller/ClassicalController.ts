@@ -1,0 +1,311 @@
+/**
+ * The classical command tracker: executes a `MidLevelCommand` with pure pursuit on the commanded
+ * path (the route or the current lane for FOLLOW_LANE, the neighbour lane for a change, the current
+ * lane shifted into the opposite lane for a borrow) and a speed law toward the commanded target
+ * with the commanded braking intensity. It is the early-exit policy's fallback and its lower
+ * baseline. Pure step function; the reference path is rebuilt only when the command's path
+ * changes, so a step allocates nothing but its output.
+ */
+import { z } from 'zod';
+import { type Control, type FrenetPoint, type MidLevelCommand, Polyline, type Vec2 } from '../core/index.ts';
+import type { RoadMap } from '../core/map/index.ts';
+import type {
+  CommandController,
+  ControllerInfo,
+  ControlRequest,
+  ControlStep,
+  PlannerContext,
+} from '../core/planning/index.ts';
+
+export const ClassicalParamsSchema = z.object({
+  /** Pure-pursuit look-ahead: time gain, s (look-ahead = gain · speed, clamped below). */
+  lookaheadGainS: z.number().positive().default(0.9),
+  /** Look-ahead bounds, m (cars). */
+  lookaheadMinM: z.number().positive().default(5),
+  lookaheadMaxM: z.number().positive().default(25),
+  /** Look-ahead bounds for robots, m. */
+  robotLookaheadMinM: z.number().positive().default(0.8),
+  robotLookaheadMaxM: z.number().positive().default(3),
+  /** Speed-error gain, 1/s. */
+  speedGainPerS: z.number().positive().default(1.2),
+  /** Comfortable acceleration, m/s² (nuPlan comfort bound 2.40). */
+  accelComfortMps2: z.number().positive().default(1.5),
+  /** Braking when the command names none, m/s². */
+  decelDefaultMps2: z.number().positive().default(2.0),
+  /** Jerk limit on the commanded acceleration, m/s³ (nuPlan comfort bound 4.13); braking harder than comfortable is not limited. */
+  jerkMaxMps3: z.number().positive().default(4.0),
+  /** Distance kept to a commanded stop point, m. */
+  stopMarginM: z.number().nonnegative().default(0.3),
+  /** Length of a lane path built off the route, m. */
+  pathLengthM: z.number().positive().default(200),
+});
+export type ClassicalParams = z.infer<typeof ClassicalParamsSchema>;
+
+export interface ClassicalState {
+  /** Key of the path the reference was built for (path decision + lanes). */
+  key: string;
+  path: Polyline | undefined;
+  /** Arc length of the ego on the path at the last step (local projection window). */
+  sM: number;
+  /** Speed held by KEEP without a target, m/s (set when a KEEP command starts). */
+  holdMps: number;
+  holdFor: number;
+  /** The acceleration commanded at the last step (jerk limit), m/s². */
+  accelMps2: number;
+}
+
+const INFO: ControllerInfo = { controller: 'classical', computeFraction: 1 };
+
+/** A fresh classical controller (parameters validated; invalid parameters throw). */
+export function createClassicalController(
+  params: Partial<ClassicalParams> = {},
+): CommandController<ClassicalState> {
+  const p = ClassicalParamsSchema.parse(params);
+  const fp: FrenetPoint = { sM: 0, dM: 0, segment: 0 };
+  const pose = { x: 0, y: 0, headingRad: 0 };
+  return {
+    name: 'classical',
+    init: () => ({ key: '', path: undefined, sM: Number.NaN, holdMps: 0, holdFor: Number.NaN, accelMps2: 0 }),
+    step(state: ClassicalState, req: ControlRequest, ctx: PlannerContext): ControlStep<ClassicalState> {
+      const { ego, command, dtS } = req;
+      const vehicle = ctx.vehicle;
+      const robot = vehicle.kind === 'robot';
+      const ref = referenceFor(state, command, req, ctx, p);
+      const path = ref.path;
+      // --- lateral: pure pursuit about the rear axle
+      const v = Math.max(0, ego.speedMps);
+      const ld = robot
+        ? clamp(p.lookaheadGainS * v, p.robotLookaheadMinM, p.robotLookaheadMaxM)
+        : clamp(p.lookaheadGainS * v, p.lookaheadMinM, p.lookaheadMaxM);
+      let curvature = 0;
+      let sNow = ref.sM;
+      if (path) {
+        const win = Number.isFinite(ref.sM);
+        path.project(ego.x, ego.y, fp, win ? ref.sM - 10 : -Infinity, win ? ref.sM + 30 : Infinity);
+        sNow = fp.sM;
+        path.poseAt(Math.min(fp.sM + ld, path.length), pose);
+        let dx = pose.x - ego.x;
+        let dy = pose.y - ego.y;
+        if (fp.sM + ld > path.length) {
+          // past the path's end: extend straight along its last heading
+          const extra = fp.sM + ld - path.length;
+          dx += extra * Math.cos(pose.headingRad);
+          dy += extra * Math.sin(pose.headingRad);
+        }
+        const alpha = Math.atan2(dy, dx) - ego.headingRad;
+        const dist = Math.max(Math.hypot(dx, dy), 1e-3);
+        curvature = (2 * Math.sin(alpha)) / dist;
+      }
+      // --- longitudinal: speed law toward the commanded target
+      const target = targetSpeed(
+        command,
+        v,
+        ref,
+        path,
+        sNow + vehicle.rearAxleToCenterM + vehicle.lengthM / 2,
+        p,
+      );
+      const brake = command.decelMps2 ?? p.decelDefaultMps2;
+      let a =
+        target.accelMps2 ??
+        clamp(
+          p.speedGainPerS * (target.speedMps - v),
+          -brake,
+          Math.min(p.accelComfortMps2, vehicle.maxAccelMps2),
+        );
+      const jerkStep = p.jerkMaxMps3 * dtS;
+      const hardBrake = a < -p.decelDefaultMps2 - 1e-6 && a < state.accelMps2;
+      if (!hardBrake) a = clamp(a, state.accelMps2 - jerkStep, state.accelMps2 + jerkStep);
+      if (v <= 0.01 && target.speedMps <= 0.01) a = Math.min(a, 0);
+      a = clamp(a, -vehicle.maxDecelMps2, vehicle.maxAccelMps2);
+      const next: ClassicalState = {
+        key: ref.key,
+        path,
+        sM: sNow,
+        holdMps: ref.holdMps,
+        holdFor: ref.holdFor,
+        accelMps2: a,
+      };
+      let control: Control;
+      if (robot) {
+        const vCmd = Math.max(0, v + a * dtS);
+        control = {
+          kind: 'unicycle',
+          vMps: vCmd,
+          omegaRadps: clamp(vCmd * curvature, -vehicle.maxYawRateRadps, vehicle.maxYawRateRadps),
+        };
+      } else {
+        const steer = clamp(
+          Math.atan(vehicle.wheelBaseM * curvature),
+          -vehicle.maxSteerRad,
+          vehicle.maxSteerRad,
+        );
+        control = { kind: 'ackermann', accelMps2: a, steerRad: steer };
+      }
+      return { state: next, control, info: INFO };
+    },
+  };
+}
+
+interface Reference {
+  key: string;
+  path: Polyline | undefined;
+  sM: number;
+  holdMps: number;
+  holdFor: number;
+}
+
+/** The reference path for the command (cached in the state while the path decision stands). */
+function referenceFor(
+  state: ClassicalState,
+  command: MidLevelCommand,
+  req: ControlRequest,
+  ctx: PlannerContext,
+  p: ClassicalParams,
+): Reference {
+  const { ego } = req;
+  // KEEP without a target holds the speed the ego had when that command first arrived
+  const newKeep = command.speed === 'KEEP' && state.holdFor !== command.issuedAtS;
+  const holdMps = newKeep ? ego.speedMps : state.holdMps;
+  const holdFor = command.speed === 'KEEP' ? command.issuedAtS : state.holdFor;
+  const onRoute = nearRoute(ctx, ego.x, ego.y, state);
+  const key = pathKey(command, ctx, ego, onRoute);
+  if (key === state.key && state.path) return { key, path: state.path, sM: state.sM, holdMps, holdFor };
+  const path = buildPath(command, ctx, ego, onRoute, p);
+  return { key, path, sM: Number.NaN, holdMps, holdFor };
+}
+
+const routeProbe: FrenetPoint = { sM: 0, dM: 0, segment: 0 };
+
+/** The ego's rear axle within 1.5 m of the route's reference line. */
+function nearRoute(ctx: PlannerContext, x: number, y: number, state: ClassicalState): boolean {
+  const line = ctx.route.line;
+  if (line.length <= 0) return false;
+  const onRouteKey = state.key.startsWith('route');
+  const win = onRouteKey && Number.isFinite(state.sM);
+  line.project(x, y, routeProbe, win ? state.sM - 10 : -Infinity, win ? state.sM + 30 : Infinity);
+  return Math.abs(routeProbe.dM) < 1.5 && routeProbe.sM > -5 && routeProbe.sM < line.length + 5;
+}
+
+function pathKey(
+  command: MidLevelCommand,
+  ctx: PlannerContext,
+  ego: ControlRequest['ego'],
+  onRoute: boolean,
+): string {
+  if (command.path === 'FOLLOW_LANE') {
+    if (onRoute) return 'route';
+    const here = ctx.map.locate(ego.x, ego.y, ego.headingRad);
+    return `lane:${here?.laneId ?? '?'}`;
+  }
+  return `${command.path}:${command.targetLaneId ?? ''}:${command.issuedAtS}`;
+}
+
+function buildPath(
+  command: MidLevelCommand,
+  ctx: PlannerContext,
+  ego: ControlRequest['ego'],
+  onRoute: boolean,
+  p: ClassicalParams,
+): Polyline | undefined {
+  const map = ctx.map;
+  const routeIds = ctx.route.laneIds;
+  if (command.path === 'FOLLOW_LANE' && onRoute) return ctx.route.line;
+  const here = map.locate(ego.x, ego.y, ego.headingRad);
+  const lane = here ? map.lane(here.laneId) : undefined;
+  if (command.path === 'FOLLOW_LANE') {
+    if (!lane) return ctx.route.line.length > 0 ? ctx.route.line : undefined;
+    return lanePath(map, lane.data.id, routeIds, p.pathLengthM);
+  }
+  if (!lane) return ctx.route.line.length > 0 ? ctx.route.line : undefined;
+  const left = command.path === 'LEFT_CHANGE' || command.path === 'LEFT_BORROW';
+  const borrow = command.path === 'LEFT_BORROW' || command.path === 'RIGHT_BORROW';
+  const nb = left ? lane.data.left : lane.data.right;
+  if (!borrow) {
+    const targetId =
+      command.targetLaneId && map.lane(command.targetLaneId) ? command.targetLaneId : nb?.laneId;
+    if (!targetId || !map.lane(targetId)) return lanePath(map, lane.data.id, routeIds, p.pathLengthM);
+    return lanePath(map, targetId, routeIds, p.pathLengthM);
+  }
+  // borrow: the current lane's path shifted by the distance between the two centrelines
+  const own = lanePath(map, lane.data.id, routeIds, p.pathLengthM);
+  const other = nb ? map.lane(nb.laneId) : undefined;
+  const shift = other ? (lane.data.widthM + other.data.widthM) / 2 : lane.data.widthM;
+  return own ? own.offset(left ? shift : -shift) : undefined;
+}
+
+/** The lane's centreline and its successors (route lanes first) up to `lengthM`. */
+export function lanePath(
+  map: RoadMap,
+  laneId: string,
+  routeLaneIds: ReadonlyArray<string>,
+  lengthM: number,
+): Polyline | undefined {
+  let lane = map.lane(laneId);
+  if (!lane) return undefined;
+  const pts: Vec2[] = [];
+  const seen = new Set<string>();
+  let s = 0;
+  while (lane && !seen.has(lane.data.id)) {
+    seen.add(lane.data.id);
+    const line = lane.line;
+    for (let i = 0; i < line.xs.length; i++) {
+      const x = line.xs[i]!;
+      const y = line.ys[i]!;
+      const last = pts[pts.length - 1];
+      if (last && Math.hypot(x - last.x, y - last.y) < 1e-6) continue;
+      pts.push({ x, y });
+    }
+    s += line.length;
+    if (s >= lengthM) break;
+    const succ: string[] = lane.data.successors;
+    const next: string | undefined = succ.find((id) => routeLaneIds.includes(id)) ?? succ[0];
+    lane = next ? map.lane(next) : undefined;
+  }
+  return pts.length >= 2 ? new Polyline(pts) : undefined;
+}
+
+interface SpeedTarget {
+  speedMps: number;
+  /** Stops: the acceleration to apply instead of the speed law, m/s² (negative). */
+  accelMps2?: number;
+}
+
+const stopProbe: FrenetPoint = { sM: 0, dM: 0, segment: 0 };
+
+function targetSpeed(
+  command: MidLevelCommand,
+  v: number,
+  ref: Reference,
+  path: Polyline | undefined,
+  sFront: number,
+  p: ClassicalParams,
+): SpeedTarget {
+  const brake = command.decelMps2 ?? p.decelDefaultMps2;
+  switch (command.speed) {
+    case 'STOP': {
+      if (command.stopAt && path) {
+        path.project(command.stopAt.x, command.stopAt.y, stopProbe);
+        // stopAt is where the front bumper stops (as the gate reads it)
+        // the actuator's lag (nuPlan bicycle: 0.2 s) carries the ego on before a brake takes hold
+        const d = stopProbe.sM - sFront - p.stopMarginM - v * 0.2;
+        if (d <= 0.05) return { speedMps: 0, accelMps2: v > 0.05 ? -Math.max(brake, (v * v) / 0.1) : 0 };
+        // brake exactly onto the point once that takes the commanded intensity; until then approach
+        const need = (v * v) / (2 * d);
+        if (need >= 0.9 * brake) return { speedMps: 0, accelMps2: -need };
+        return { speedMps: 0.9 * Math.sqrt(2 * brake * d) };
+      }
+      return { speedMps: 0, accelMps2: v > 0.05 ? -brake : 0 };
+    }
+    case 'DECELERATE':
+      return { speedMps: Math.min(v, command.targetSpeedMps ?? Math.max(0, v - brake)) };
+    case 'ACCELERATE':
+      return { speedMps: Math.max(command.targetSpeedMps ?? v + 2, 0) };
+    default:
+      return { speedMps: command.targetSpeedMps ?? ref.holdMps };
+  }
+}
+
+function clamp(x: number, lo: number, hi: number): number {
+  return Math.min(hi, Math.max(lo, x));
+}

@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest';
+import { highwayMerge, intersection, road } from '../../scenarios/builtin/maps.ts';
+import { RoadMap } from './RoadMap.ts';
+import { RoutePath } from './RoutePath.ts';
+
+describe('RoadMap', () => {
+  const map = new RoadMap(road({ lanes: 2, oncoming: true, shoulder: true, lengthM: 200 }));
+
+  it('locates a pose on the lane whose direction matches', () => {
+    expect(map.locate(50, 0.3, 0)?.laneId).toBe('R0');
+    expect(map.locate(50, 3.6, 0)?.laneId).toBe('R1');
+    const onc = map.locate(50, 7, Math.PI);
+    expect(onc?.laneId).toBe('O0');
+    expect(onc?.sM).toBeCloseTo(150, 6);
+  });
+
+  it('knows the drivable area: lanes and shoulder yes, beyond the curb no', () => {
+    expect(map.isDrivable(50, 0)).toBe(true);
+    expect(map.isDrivable(50, -2.5)).toBe(true); // shoulder
+    expect(map.isDrivable(50, -4.3)).toBe(false);
+    expect(map.distanceToDrivable(50, -4.5)).toBeCloseTo(1.5 - 1.25 + 0.25 + 0 * 1, 0);
+  });
+
+  it('rejects a map whose lane refers to a missing lane, naming the lane', () => {
+    const data = road({ lanes: 1 });
+    const bad = { ...data, lanes: [{ ...data.lanes[0]!, successors: ['nowhere'] }] };
+    const r = RoadMap.fromData(bad, 'm.json');
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.error.message).toContain('unknown lane nowhere');
+  });
+
+  it('rejects a lane with one point, naming the field', () => {
+    const data = road({ lanes: 1 });
+    const r = RoadMap.fromData(
+      { ...data, lanes: [{ ...data.lanes[0]!, centerline: [{ x: 0, y: 0 }] }] },
+      'm.json',
+    );
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.error.path).toBe('m.json:lanes.0.centerline');
+  });
+});
+
+describe('routing', () => {
+  it('finds the shortest route through a junction connector', () => {
+    const map = new RoadMap(intersection());
+    const r = map.route('IN3', 'OUT2');
+    expect(r.ok && r.value).toEqual(['IN3', 'C32', 'OUT2']);
+  });
+
+  it('uses permitted lane changes and never oncoming lanes', () => {
+    const map = new RoadMap(road({ lanes: 2, oncoming: true, dashedCentre: true }));
+    const r = map.route('R0', 'R1');
+    expect(r.ok && r.value).toEqual(['R0', 'R1']);
+    const o = map.route('R1', 'O0');
+    expect(o.ok).toBe(false);
+    if (!o.ok) expect(o.error.code).toBe('NO_ROUTE');
+  });
+
+  it('routes a merge: ramp, acceleration lane, then a lane change onto the highway', () => {
+    const map = new RoadMap(highwayMerge());
+    const r = map.route('RAMP', 'R0');
+    expect(r.ok && r.value).toEqual(['RAMP', 'ACC', 'R0']);
+  });
+
+  it('builds a continuous reference path through a lane change', () => {
+    const map = new RoadMap(road({ lanes: 2, lengthM: 200 }));
+    const path = RoutePath.build(map, ['R0', 'R1'], 10);
+    // Starts on R0, ends on R1, never jumps more than the sampling step.
+    expect(path.line.poseAt(0).y).toBeCloseTo(0, 6);
+    expect(path.line.poseAt(path.line.length).y).toBeCloseTo(3.5, 6);
+    for (let i = 1; i < path.line.size; i++) expect(path.line.s[i]! - path.line.s[i - 1]!).toBeLessThan(1.5);
+    expect(path.pieceAt(0).laneId).toBe('R0');
+    expect(path.pieceAt(path.line.length - 1).laneId).toBe('R1');
+  });
+});

@@ -1,0 +1,313 @@
+/**
+ * The road map model: lanes with polylines and polygons, a uniform-grid spatial index, lane
+ * localisation, drivable-area queries and lane routing. Built once per map from `RoadMapData`.
+ */
+import {
+  angleDiff,
+  type FrenetPoint,
+  fail,
+  type Lane,
+  ok,
+  type Polygon,
+  Polyline,
+  parseWith,
+  pointInPolygon,
+  pointPolygonBoundaryDistance,
+  polygonBounds,
+  type Result,
+  type RoadMapData,
+  RoadMapSchema,
+  type StopLine,
+  stripPolygon,
+  type Vec2,
+} from '../index.ts';
+
+/** Lane types a vehicle may drive on (the drivable area). Sidewalks and bike lanes are not. */
+const DRIVABLE_TYPES = new Set(['driving', 'shoulder', 'parking', 'bus', 'aisle', 'other']);
+
+/** Grid cell size of the spatial index, m. */
+const CELL_M = 16;
+
+/** Routing cost of one lane change, expressed as metres of driving (discourages weaving). */
+const LANE_CHANGE_COST_M = 25;
+
+export interface LaneInfo {
+  readonly data: Lane;
+  readonly index: number;
+  readonly line: Polyline;
+  readonly polygon: Vec2[];
+  /** Polygon as a flat array for fast containment tests. */
+  readonly flat: Float64Array;
+  readonly drivable: boolean;
+  readonly stopLines: StopLine[];
+}
+
+export interface LaneLocation {
+  laneId: string;
+  sM: number;
+  dM: number;
+  /** Heading error of the query pose against the lane direction, rad (0 when no heading given). */
+  headingErrRad: number;
+}
+
+function flatten(poly: ReadonlyArray<Vec2>): Float64Array {
+  const f = new Float64Array(poly.length * 2);
+  poly.forEach((p, i) => {
+    f[2 * i] = p.x;
+    f[2 * i + 1] = p.y;
+  });
+  return f;
+}
+
+export class RoadMap {
+  readonly id: string;
+  readonly data: RoadMapData;
+  readonly lanes: LaneInfo[] = [];
+  private readonly byId = new Map<string, LaneInfo>();
+  private readonly grid = new Map<number, number[]>();
+  private readonly areaGrid = new Map<number, number[]>();
+  private readonly areas: { poly: Polygon; flat: Float64Array }[] = [];
+  readonly bounds: { minX: number; minY: number; maxX: number; maxY: number };
+  private readonly scratch: FrenetPoint = { sM: 0, dM: 0, segment: 0 };
+
+  constructor(data: RoadMapData) {
+    this.id = data.id;
+    this.data = data;
+    const stopsByLane = new Map<string, StopLine[]>();
+    for (const sl of data.stopLines) {
+      const list = stopsByLane.get(sl.laneId) ?? [];
+      list.push(sl);
+      stopsByLane.set(sl.laneId, list);
+    }
+    let minX = Infinity;
+    let minY = Infinity;
+    let maxX = -Infinity;
+    let maxY = -Infinity;
+    data.lanes.forEach((lane, index) => {
+      const line = new Polyline(lane.centerline);
+      const polygon = stripPolygon(line, lane.widthM);
+      const info: LaneInfo = {
+        data: lane,
+        index,
+        line,
+        polygon,
+        flat: flatten(polygon),
+        drivable: DRIVABLE_TYPES.has(lane.type),
+        stopLines: (stopsByLane.get(lane.id) ?? []).sort((a, b) => a.sM - b.sM),
+      };
+      this.lanes.push(info);
+      this.byId.set(lane.id, info);
+      const b = polygonBounds(polygon);
+      this.insert(this.grid, b, index);
+      minX = Math.min(minX, b.minX);
+      minY = Math.min(minY, b.minY);
+      maxX = Math.max(maxX, b.maxX);
+      maxY = Math.max(maxY, b.maxY);
+    });
+    data.drivableAreas.forEach((poly, i) => {
+      this.areas.push({ poly, flat: flatten(poly) });
+      this.insert(this.areaGrid, polygonBounds(poly), i);
+    });
+    this.bounds = { minX, minY, maxX, maxY };
+  }
+
+  /** Parses and builds a map from untrusted data; errors name the field. */
+  static fromData(data: unknown, where = 'map'): Result<RoadMap> {
+    const parsed = parseWith(RoadMapSchema, data, where);
+    if (!parsed.ok) return parsed;
+    const ids = new Set(parsed.value.lanes.map((l) => l.id));
+    for (const [i, l] of parsed.value.lanes.entries()) {
+      for (const ref of [...l.successors, ...l.predecessors, l.left?.laneId, l.right?.laneId]) {
+        if (ref !== undefined && !ids.has(ref)) {
+          return fail('INVALID_INPUT', `${where}:lanes.${i}`, `lane ${l.id} refers to unknown lane ${ref}`);
+        }
+      }
+    }
+    return ok(new RoadMap(parsed.value));
+  }
+
+  private static key(ix: number, iy: number): number {
+    return (ix + 32768) * 65536 + (iy + 32768);
+  }
+
+  private insert(
+    grid: Map<number, number[]>,
+    b: { minX: number; minY: number; maxX: number; maxY: number },
+    index: number,
+  ): void {
+    for (let ix = Math.floor(b.minX / CELL_M); ix <= Math.floor(b.maxX / CELL_M); ix++) {
+      for (let iy = Math.floor(b.minY / CELL_M); iy <= Math.floor(b.maxY / CELL_M); iy++) {
+        const k = RoadMap.key(ix, iy);
+        const cell = grid.get(k);
+        if (cell) cell.push(index);
+        else grid.set(k, [index]);
+      }
+    }
+  }
+
+  lane(id: string): LaneInfo | undefined {
+    return this.byId.get(id);
+  }
+
+  /** The lane with this id; throws (a programming error) when it does not exist. */
+  mustLane(id: string): LaneInfo {
+    const l = this.byId.get(id);
+    if (!l) throw new Error(`unknown lane ${id} in map ${this.id}`);
+    return l;
+  }
+
+  /** Indices of lanes whose polygon bounds touch the square of half-size r around (x, y). */
+  lanesNear(x: number, y: number, radiusM: number, out: Set<number> = new Set()): Set<number> {
+    out.clear();
+    for (let ix = Math.floor((x - radiusM) / CELL_M); ix <= Math.floor((x + radiusM) / CELL_M); ix++) {
+      for (let iy = Math.floor((y - radiusM) / CELL_M); iy <= Math.floor((y + radiusM) / CELL_M); iy++) {
+        const cell = this.grid.get(RoadMap.key(ix, iy));
+        if (cell) for (const i of cell) out.add(i);
+      }
+    }
+    return out;
+  }
+
+  /** Lanes whose polygon contains (x, y). */
+  lanesAt(x: number, y: number): LaneInfo[] {
+    const cell = this.grid.get(RoadMap.key(Math.floor(x / CELL_M), Math.floor(y / CELL_M)));
+    const out: LaneInfo[] = [];
+    if (!cell) return out;
+    for (const i of cell) {
+      const l = this.lanes[i]!;
+      if (pointInPolygon(x, y, l.flat)) out.push(l);
+    }
+    return out;
+  }
+
+  /**
+   * Localises a pose on the lane network: the containing lane whose direction best matches the
+   * heading (if given), else the nearest lane centreline within `maxDistM`.
+   */
+  locate(
+    x: number,
+    y: number,
+    headingRad?: number,
+    maxDistM = 5,
+    candidates?: ReadonlyArray<string>,
+  ): LaneLocation | undefined {
+    let best: LaneLocation | undefined;
+    let bestCost = Infinity;
+    const consider = (l: LaneInfo): void => {
+      const f = l.line.project(x, y, this.scratch);
+      const sClamped = Math.min(Math.max(f.sM, 0), l.line.length);
+      const outside = Math.max(0, -f.sM, f.sM - l.line.length);
+      const lateral = Math.abs(f.dM);
+      if (lateral > maxDistM + l.data.widthM / 2 || outside > maxDistM) return;
+      const headingErr = headingRad === undefined ? 0 : angleDiff(headingRad, l.line.headingAt(sClamped));
+      // Inside the lane's width costs nothing; beyond it costs its distance. Heading mismatch is
+      // weighted so that in overlapping junction lanes the aligned one wins.
+      const cost =
+        Math.max(0, lateral - l.data.widthM / 2) + outside + 4 * Math.abs(headingErr) + 0.01 * lateral;
+      if (cost < bestCost) {
+        bestCost = cost;
+        best = { laneId: l.data.id, sM: f.sM, dM: f.dM, headingErrRad: headingErr };
+      }
+    };
+    if (candidates) {
+      for (const id of candidates) {
+        const l = this.byId.get(id);
+        if (l) consider(l);
+      }
+      if (best) return best;
+    }
+    for (const i of this.lanesNear(x, y, maxDistM + 4)) consider(this.lanes[i]!);
+    return best;
+  }
+
+  /** True when (x, y) lies on the drivable area (a drivable lane or an extra drivable polygon). */
+  isDrivable(x: number, y: number): boolean {
+    const k = RoadMap.key(Math.floor(x / CELL_M), Math.floor(y / CELL_M));
+    const cell = this.grid.get(k);
+    if (cell) {
+      for (const i of cell) {
+        const l = this.lanes[i]!;
+        if (l.drivable && pointInPolygon(x, y, l.flat)) return true;
+      }
+    }
+    const acell = this.areaGrid.get(k);
+    if (acell) for (const i of acell) if (pointInPolygon(x, y, this.areas[i]!.flat)) return true;
+    return false;
+  }
+
+  /** Distance from (x, y) to the drivable area, m (0 when on it). Searches within `searchM`. */
+  distanceToDrivable(x: number, y: number, searchM = 10): number {
+    if (this.isDrivable(x, y)) return 0;
+    let best = searchM;
+    for (const i of this.lanesNear(x, y, searchM)) {
+      const l = this.lanes[i]!;
+      if (!l.drivable) continue;
+      const d = pointPolygonBoundaryDistance(x, y, l.polygon);
+      if (d < best) best = d;
+    }
+    for (const a of this.areas) {
+      const b = polygonBounds(a.poly);
+      if (x < b.minX - best || x > b.maxX + best || y < b.minY - best || y > b.maxY + best) continue;
+      const d = pointPolygonBoundaryDistance(x, y, a.poly);
+      if (d < best) best = d;
+    }
+    return best;
+  }
+
+  /**
+   * Shortest lane route from `fromLaneId` to `toLaneId` over successors (cost: lane length) and
+   * permitted same-direction lane changes (cost: LANE_CHANGE_COST_M). Dijkstra.
+   */
+  route(fromLaneId: string, toLaneId: string): Result<string[]> {
+    if (!this.byId.has(fromLaneId)) return fail('NOT_FOUND', 'from', `unknown lane ${fromLaneId}`);
+    if (!this.byId.has(toLaneId)) return fail('NOT_FOUND', 'to', `unknown lane ${toLaneId}`);
+    const dist = new Map<string, number>([[fromLaneId, 0]]);
+    const prev = new Map<string, string>();
+    const done = new Set<string>();
+    // Small maps: a linear-scan priority queue keeps this dependency-free and fast enough.
+    const open = new Set<string>([fromLaneId]);
+    while (open.size > 0) {
+      let cur = '';
+      let curD = Infinity;
+      for (const id of open) {
+        const d = dist.get(id)!;
+        if (d < curD) {
+          curD = d;
+          cur = id;
+        }
+      }
+      open.delete(cur);
+      if (cur === toLaneId) break;
+      done.add(cur);
+      const lane = this.byId.get(cur)!;
+      const edges: [string, number][] = lane.data.successors.map((s) => [s, lane.line.length]);
+      for (const nb of [lane.data.left, lane.data.right]) {
+        if (nb?.changeAllowed && !nb.opposite) edges.push([nb.laneId, LANE_CHANGE_COST_M]);
+      }
+      for (const [next, cost] of edges) {
+        if (done.has(next)) continue;
+        const nd = curD + cost;
+        if (nd < (dist.get(next) ?? Infinity)) {
+          dist.set(next, nd);
+          prev.set(next, cur);
+          open.add(next);
+        }
+      }
+    }
+    if (!dist.has(toLaneId))
+      return fail('NO_ROUTE', 'to', `no route from lane ${fromLaneId} to lane ${toLaneId}`);
+    const path = [toLaneId];
+    while (path[0] !== fromLaneId) path.unshift(prev.get(path[0]!)!);
+    return ok(path);
+  }
+
+  /** Relation between consecutive route lanes: successor, left/right lane change, or none. */
+  relation(fromId: string, toId: string): 'successor' | 'left' | 'right' | 'none' {
+    const l = this.byId.get(fromId);
+    if (!l) return 'none';
+    if (l.data.successors.includes(toId)) return 'successor';
+    if (l.data.left?.laneId === toId) return 'left';
+    if (l.data.right?.laneId === toId) return 'right';
+    return 'none';
+  }
+}

@@ -1,0 +1,180 @@
+/**
+ * A route's reference path: one continuous polyline through the route's lanes, with permitted
+ * lane changes blended in (smoothstep lateral transition), and the lane / speed limit that holds
+ * at each arc length. Planners follow it; metrics measure progress along it.
+ */
+import { angleDiff, Polyline, type Vec2 } from '../index.ts';
+import type { RoadMap } from './RoadMap.ts';
+
+/** Sampling step of the reference path, m. */
+const STEP_M = 1;
+/** Length of a lane-change transition, m (bounds). */
+const CHANGE_MIN_M = 12;
+const CHANGE_MAX_M = 40;
+/** Distance after entering a lane before a lane change may start, m. */
+const CHANGE_DELAY_M = 8;
+
+export interface RoutePiece {
+  laneId: string;
+  /** Path arc length where this lane starts / ends governing, m. */
+  fromS: number;
+  toS: number;
+  /** Lane arc length at `fromS` (path s − fromS + laneS0 ≈ lane s). */
+  laneS0: number;
+}
+
+/** Parameters of the curve-speed profile (`RoutePath.speedCap`). */
+export interface CurveSpeedParams {
+  /** Comfortable lateral acceleration in curves, m/s² (Bosetti et al. 2014: drivers keep ≲ 2–3 m/s² at urban speeds). */
+  latAccelMps2: number;
+  /** Braking used to slow down before a curve, m/s² (comfortable). */
+  decelMps2: number;
+  /** Window over which curvature is measured (smooths the polyline's vertex noise), m. */
+  curvatureWindowM: number;
+}
+
+export const DEFAULT_CURVE_SPEED: CurveSpeedParams = {
+  latAccelMps2: 2.0,
+  decelMps2: 2.0,
+  curvatureWindowM: 4,
+};
+
+/** Sampling step of the speed-cap profile, m. */
+const CAP_STEP_M = 0.5;
+
+export class RoutePath {
+  readonly line: Polyline;
+  readonly pieces: RoutePiece[];
+  readonly laneIds: string[];
+  private readonly caps = new Map<string, Float64Array>();
+
+  private constructor(line: Polyline, pieces: RoutePiece[], laneIds: string[]) {
+    this.line = line;
+    this.pieces = pieces;
+    this.laneIds = laneIds;
+  }
+
+  /**
+   * Builds the path through `laneIds` (consecutive lanes must be successors or neighbours) starting
+   * at arc length `startLaneS` on the first lane (default 0).
+   */
+  static build(map: RoadMap, laneIds: ReadonlyArray<string>, startLaneS = 0): RoutePath {
+    const pts: Vec2[] = [];
+    const pieces: RoutePiece[] = [];
+    const p = { x: 0, y: 0, headingRad: 0 };
+    const q = { x: 0, y: 0, headingRad: 0 };
+    let pathS = 0;
+    let entry = Math.max(0, startLaneS);
+    const push = (x: number, y: number): void => {
+      const last = pts[pts.length - 1];
+      if (last) pathS += Math.hypot(x - last.x, y - last.y);
+      pts.push({ x, y });
+    };
+    for (let i = 0; i < laneIds.length; i++) {
+      const lane = map.mustLane(laneIds[i]!);
+      const nextId = laneIds[i + 1];
+      const rel = nextId === undefined ? 'successor' : map.relation(lane.data.id, nextId);
+      const len = lane.line.length;
+      const piece: RoutePiece = { laneId: lane.data.id, fromS: pathS, toS: pathS, laneS0: entry };
+      if (rel === 'left' || rel === 'right') {
+        const next = map.mustLane(nextId!);
+        const room = len - entry;
+        const changeLen = Math.min(CHANGE_MAX_M, Math.max(CHANGE_MIN_M, room - CHANGE_DELAY_M));
+        const start = entry + Math.max(0, Math.min(CHANGE_DELAY_M, room - changeLen));
+        for (let s = entry; s < start; s += STEP_M) {
+          lane.line.poseAt(s, p);
+          push(p.x, p.y);
+        }
+        piece.toS = pathS;
+        pieces.push(piece);
+        const nextPiece: RoutePiece = { laneId: next.data.id, fromS: pathS, toS: pathS, laneS0: 0 };
+        let endOnNext = 0;
+        const n = Math.max(2, Math.round(changeLen / STEP_M));
+        const f = { sM: 0, dM: 0, segment: 0 };
+        for (let k = 0; k <= n; k++) {
+          const u = k / n;
+          const w = u * u * (3 - 2 * u);
+          lane.line.poseAt(start + u * changeLen, p);
+          next.line.project(p.x, p.y, f);
+          next.line.poseAt(f.sM, q);
+          if (k === 0) nextPiece.laneS0 = f.sM;
+          endOnNext = f.sM;
+          push(p.x + w * (q.x - p.x), p.y + w * (q.y - p.y));
+        }
+        // The change is governed by the target lane from its midpoint on.
+        nextPiece.fromS = (nextPiece.fromS + pathS) / 2;
+        piece.toS = nextPiece.fromS;
+        pieces.push(nextPiece);
+        // The next iteration walks the rest of `next` from here and extends its piece.
+        entry = endOnNext + STEP_M;
+        continue;
+      }
+      const last = pieces[pieces.length - 1];
+      const continuing = last && last.laneId === lane.data.id;
+      for (let s = entry; s < len; s += STEP_M) {
+        lane.line.poseAt(s, p);
+        push(p.x, p.y);
+      }
+      if (nextId === undefined) {
+        lane.line.poseAt(len, p);
+        push(p.x, p.y);
+      }
+      if (continuing) last.toS = pathS;
+      else {
+        piece.toS = pathS;
+        pieces.push(piece);
+      }
+      entry = 0;
+    }
+    return new RoutePath(new Polyline(pts), pieces, [...laneIds]);
+  }
+
+  /** The route piece that governs path arc length s. */
+  pieceAt(sM: number): RoutePiece {
+    const ps = this.pieces;
+    for (let i = ps.length - 1; i >= 0; i--) if (sM >= ps[i]!.fromS) return ps[i]!;
+    return ps[0]!;
+  }
+
+  /** Speed limit at path arc length s, m/s. */
+  speedLimitAt(map: RoadMap, sM: number): number {
+    return map.mustLane(this.pieceAt(sM).laneId).data.speedLimitMps;
+  }
+
+  /**
+   * The speed cap along the path every 0.5 m: min(speed limit, √(a_lat / |κ|)), lowered where
+   * needed so every curve can be reached by braking at `decelMps2` (a backward pass). Computed once
+   * per parameter set and cached.
+   */
+  speedCapProfile(map: RoadMap, p: CurveSpeedParams = DEFAULT_CURVE_SPEED): Float64Array {
+    const key = `${p.latAccelMps2}/${p.decelMps2}/${p.curvatureWindowM}`;
+    const cached = this.caps.get(key);
+    if (cached) return cached;
+    const L = this.line.length;
+    const n = Math.max(2, Math.ceil(L / CAP_STEP_M) + 1);
+    const v = new Float64Array(n);
+    const half = p.curvatureWindowM / 2;
+    for (let i = 0; i < n; i++) {
+      const s = Math.min(i * CAP_STEP_M, L);
+      const a = Math.max(0, s - half);
+      const b = Math.min(L, s + half);
+      const dh = Math.abs(angleDiff(this.line.headingAt(b), this.line.headingAt(a)));
+      const kappa = b > a ? dh / (b - a) : 0;
+      const vCurve = kappa > 1e-6 ? Math.sqrt(p.latAccelMps2 / kappa) : Infinity;
+      v[i] = Math.min(this.speedLimitAt(map, s), vCurve);
+    }
+    for (let i = n - 2; i >= 0; i--)
+      v[i] = Math.min(v[i]!, Math.sqrt(v[i + 1]! ** 2 + 2 * p.decelMps2 * CAP_STEP_M));
+    this.caps.set(key, v);
+    return v;
+  }
+
+  /** The speed cap at path arc length s (linear between samples; the end value beyond the end), m/s. */
+  speedCapAt(map: RoadMap, sM: number, p: CurveSpeedParams = DEFAULT_CURVE_SPEED): number {
+    const v = this.speedCapProfile(map, p);
+    const f = Math.min(Math.max(sM / CAP_STEP_M, 0), v.length - 1);
+    const i = Math.min(Math.floor(f), v.length - 2);
+    const w = f - i;
+    return v[i]! * (1 - w) + v[i + 1]! * w;
+  }
+}

@@ -1,0 +1,3 @@
+/** core/map: the road map model (lanes, spatial index, routing) and the route reference path. */
+export * from './RoadMap.ts';
+export * from './RoutePath.ts';

@@ -1,0 +1,43 @@
+/**
+ * The controller contract: turns the current mid-level command into one control at the control
+ * rate (20–50 Hz). A pure step function with explicit state; `info` says what the step cost and
+ * which path produced the control (an early exit, the full network, a fallback).
+ */
+import type { Control, EgoState, MidLevelCommand, WorldSnapshot } from '../index.ts';
+import type { PlannerContext } from './Planner.ts';
+
+export interface ControlRequest {
+  /** The ego now (rear axle). */
+  ego: EgoState;
+  /** The command in force (already allowed or repaired by the gate). */
+  command: MidLevelCommand;
+  /** The latest snapshot (agents may be up to one perception period old). */
+  snapshot: WorldSnapshot;
+  /** Control period, s. */
+  dtS: number;
+}
+
+export interface ControllerInfo {
+  controller: string;
+  /** Early-exit controllers: the exit taken (1-based), and how many there are. */
+  exit?: number;
+  exits?: number;
+  /** Compute spent on this step, as a fraction of the full-depth model (1 for single-path controllers). */
+  computeFraction?: number;
+  /** Agreement between the last two exits' actions (early exit's consistency score). */
+  agreement?: number;
+  /** Set when a fallback produced the control, with the reason. */
+  fallback?: string;
+}
+
+export interface ControlStep<S> {
+  state: S;
+  control: Control;
+  info: ControllerInfo;
+}
+
+export interface CommandController<S = unknown> {
+  readonly name: string;
+  init(ctx: PlannerContext): S;
+  step(state: S, req: ControlRequest, ctx: PlannerContext): ControlStep<S>;
+}

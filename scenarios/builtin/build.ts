@@ -1,0 +1,204 @@
+/**
+ * Helpers to write scenarios by hand: poses on lanes, scripted tracks along lanes (speed and
+ * lateral-offset profiles), walking tracks, and the expert trajectory.
+ */
+import {
+  angleDiff,
+  type EgoState,
+  type Polyline,
+  type RoadMapData,
+  type Scenario,
+  type ScenarioAgent,
+  type ScenarioInput,
+  ScenarioSchema,
+  type TrackPoint,
+  type Vec2,
+} from '../../core/index.ts';
+import { RoadMap } from '../../core/map/RoadMap.ts';
+import { RoutePath } from '../../core/map/RoutePath.ts';
+
+const DT = 0.1;
+
+export function poseOn(
+  map: RoadMap,
+  laneId: string,
+  sM: number,
+  dM = 0,
+): { x: number; y: number; headingRad: number } {
+  const l = map.mustLane(laneId);
+  return l.line.toCartesian(sM, dM);
+}
+
+/** An ego state on a lane: the rear axle placed so the footprint centre is at lane arc length s. */
+export function egoOn(
+  map: RoadMap,
+  laneId: string,
+  sM: number,
+  speedMps: number,
+  rearToCenterM = 1.461,
+): EgoState {
+  const p = poseOn(map, laneId, sM - rearToCenterM);
+  return {
+    tS: 0,
+    x: p.x,
+    y: p.y,
+    headingRad: p.headingRad,
+    speedMps,
+    accelMps2: 0,
+    steerRad: 0,
+    yawRateRadps: 0,
+  };
+}
+
+export interface AlongOptions {
+  laneIds: string[];
+  startSM: number;
+  durationS: number;
+  /** Speed at time t, m/s. */
+  speed: (tS: number) => number;
+  /** Lateral offset from the lane path at time t, m (left positive). */
+  lateral?: (tS: number) => number;
+}
+
+/** A scripted track along a lane sequence (pose = footprint centre). */
+export function trackAlong(map: RoadMap, o: AlongOptions): TrackPoint[] {
+  const path = RoutePath.build(map, o.laneIds, o.startSM).line;
+  return trackOnPath(path, 0, o);
+}
+
+export function trackOnPath(
+  path: Polyline,
+  s0: number,
+  o: Omit<AlongOptions, 'laneIds' | 'startSM'>,
+): TrackPoint[] {
+  const out: TrackPoint[] = [];
+  let s = s0;
+  const steps = Math.round(o.durationS / DT);
+  const p = { x: 0, y: 0, headingRad: 0 };
+  for (let k = 0; k <= steps; k++) {
+    const t = k * DT;
+    const v = Math.max(0, o.speed(t));
+    const d = o.lateral ? o.lateral(t) : 0;
+    const dNext = o.lateral ? o.lateral(t + DT) : 0;
+    path.toCartesian(s, d, p);
+    const ds = Math.max(v * DT, 1e-3);
+    const heading = p.headingRad + Math.atan2(dNext - d, ds);
+    out.push({
+      tS: Math.round(t * 1e6) / 1e6,
+      x: p.x,
+      y: p.y,
+      headingRad: heading,
+      speedMps: Math.hypot(v, (dNext - d) / DT),
+    });
+    s += v * DT;
+  }
+  return out;
+}
+
+/** A person walking from a to b at `speedMps`, standing at a until `startS`, then at b. */
+export function walkTrack(
+  a: Vec2,
+  b: Vec2,
+  startS: number,
+  speedMps: number,
+  durationS: number,
+): TrackPoint[] {
+  const len = Math.hypot(b.x - a.x, b.y - a.y);
+  const heading = Math.atan2(b.y - a.y, b.x - a.x);
+  const out: TrackPoint[] = [];
+  const steps = Math.round(durationS / DT);
+  for (let k = 0; k <= steps; k++) {
+    const t = k * DT;
+    const d = Math.min(len, Math.max(0, (t - startS) * speedMps));
+    const moving = t >= startS && d < len;
+    out.push({
+      tS: Math.round(t * 1e6) / 1e6,
+      x: a.x + (d / len) * (b.x - a.x),
+      y: a.y + (d / len) * (b.y - a.y),
+      headingRad: heading,
+      speedMps: moving ? speedMps : 0,
+    });
+  }
+  return out;
+}
+
+/** Smoothstep from 0 at t0 to 1 at t1. */
+export function smooth(tS: number, t0: number, t1: number): number {
+  const u = Math.min(1, Math.max(0, (tS - t0) / (t1 - t0)));
+  return u * u * (3 - 2 * u);
+}
+
+export function vehicleAgent(
+  id: string,
+  start: TrackPoint | { x: number; y: number; headingRad: number; speedMps: number },
+  behavior: ScenarioAgent['behavior'],
+  extra: Partial<ScenarioAgent> = {},
+): ScenarioAgent {
+  return {
+    id,
+    kind: 'vehicle',
+    lengthM: 4.8,
+    widthM: 1.9,
+    start: { x: start.x, y: start.y, headingRad: start.headingRad, speedMps: start.speedMps },
+    behavior,
+    reactive: 'idm',
+    ...extra,
+  };
+}
+
+export function replayAgent(
+  id: string,
+  track: TrackPoint[],
+  extra: Partial<ScenarioAgent> = {},
+): ScenarioAgent {
+  return vehicleAgent(id, track[0]!, { type: 'replay', track }, extra);
+}
+
+/** An IDM agent on a lane sequence starting at arc length s of the first lane. */
+export function idmAgent(
+  map: RoadMap,
+  id: string,
+  laneIds: string[],
+  startSM: number,
+  speedMps: number,
+  targetSpeedMps?: number,
+): ScenarioAgent {
+  const p = poseOn(map, laneIds[0]!, startSM);
+  return vehicleAgent(
+    id,
+    { ...p, speedMps },
+    {
+      type: 'idm',
+      laneIds,
+      startSM,
+      params: {
+        minGapM: 1,
+        headwayS: 1.5,
+        accelMaxMps2: 1,
+        decelMaxMps2: 2,
+        ...(targetSpeedMps ? { targetSpeedMps } : {}),
+      },
+      departAtS: 0,
+    },
+  );
+}
+
+/** Rear-axle expert track from a footprint-centre track (expert = logged ego). */
+export function expertFromCentreTrack(track: TrackPoint[], rearToCenterM = 1.461): TrackPoint[] {
+  return track.map((p) => ({
+    ...p,
+    x: p.x - rearToCenterM * Math.cos(p.headingRad),
+    y: p.y - rearToCenterM * Math.sin(p.headingRad),
+  }));
+}
+
+/** Builds and validates a scenario; throws on a programming error in the built-in library. */
+export function scenario(input: ScenarioInput): Scenario {
+  return ScenarioSchema.parse(input);
+}
+
+export function inlineMap(map: RoadMapData): ScenarioInput['map'] {
+  return { kind: 'inline', map };
+}
+
+export { angleDiff, RoadMap };

@@ -1,0 +1,474 @@
+/**
+ * The built-in scenario library: procedurally built, no data files, 15 s at 0.1 s each. Each has
+ * tags (nuPlan scenario types where one fits) and a one-line description. The expert trajectory
+ * is an IDM drive of the route (braking up to 6 m/s², as a human would in an emergency) unless
+ * the scenario scripts its own (the borrow manoeuvre).
+ */
+import type { Scenario, ScenarioAgent, ScenarioInput, TrackPoint, VehicleParams } from '../../core/index.ts';
+import { VehicleParamsSchema } from '../../core/index.ts';
+import { RoadMap } from '../../core/map/RoadMap.ts';
+import { idmPlanner } from '../../core/vehicle/IdmPlanner.ts';
+import { runScenario } from '../../sim/runScenario.ts';
+import {
+  egoOn,
+  expertFromCentreTrack,
+  idmAgent,
+  inlineMap,
+  poseOn,
+  replayAgent,
+  scenario,
+  smooth,
+  trackAlong,
+  vehicleAgent,
+  walkTrack,
+} from './build.ts';
+import { curvyReference, highwayMerge, intersection, road, warehouse } from './maps.ts';
+
+const DURATION = 15;
+
+const ROBOT: VehicleParams = VehicleParamsSchema.parse({
+  kind: 'robot',
+  lengthM: 0.9,
+  widthM: 0.6,
+  rearAxleToCenterM: 0,
+  wheelBaseM: 0.5,
+  maxAccelMps2: 1.0,
+  maxDecelMps2: 2.0,
+  maxSpeedMps: 2.0,
+  maxYawRateRadps: 1.5,
+});
+
+/** What an entry builds; `finish` adds the id, the inline map, the duration and the expert. */
+type Draft = Omit<ScenarioInput, 'expert' | 'formatVersion' | 'id' | 'map'> & { expert?: TrackPoint[] };
+
+function finish(id: string, d: Draft, map: RoadMap): Scenario {
+  const placeholder: TrackPoint[] = [
+    { tS: 0, x: d.egoStart.x, y: d.egoStart.y, headingRad: d.egoStart.headingRad, speedMps: 0 },
+    { tS: 0.1, x: d.egoStart.x, y: d.egoStart.y, headingRad: d.egoStart.headingRad, speedMps: 0 },
+  ];
+  const draft = scenario({
+    formatVersion: 1,
+    id,
+    durationS: DURATION,
+    ...d,
+    map: inlineMap(map.data),
+    expert: d.expert ?? placeholder,
+  });
+  if (d.expert) return draft;
+  // The expert is an attentive driver: IDM that brakes as hard as a human does when needed.
+  const log = runScenario(draft, map, idmPlanner({ decelMaxMps2: 6, accelMaxMps2: 1.5 }), {
+    mode: 'nonreactive',
+    seed: 0,
+  });
+  const expert = log.ticks.map((t) => ({
+    tS: t.tS,
+    x: t.ego.x,
+    y: t.ego.y,
+    headingRad: t.ego.headingRad,
+    speedMps: t.ego.speedMps,
+  }));
+  return { ...draft, expert };
+}
+
+interface Entry {
+  id: string;
+  build: () => { draft: Draft; map: RoadMap };
+}
+
+const entries: Entry[] = [
+  {
+    id: 'curvy_lane_follow',
+    build: () => {
+      const data = road({
+        reference: curvyReference(),
+        lanes: 2,
+        oncoming: true,
+        speedLimitMps: 15,
+        id: 'curvy',
+      });
+      const map = new RoadMap(data);
+      return {
+        map,
+        draft: {
+          description: 'Follow the lane on a winding two-lane road with a slower car far ahead.',
+          tags: ['following_lane_with_lead', 'curvy', 'high_lateral_acceleration'],
+          egoStart: egoOn(map, 'R0', 15, 12),
+          route: { laneIds: ['R0'] },
+          agents: [idmAgent(map, 'lead', ['R0'], 110, 10, 10), idmAgent(map, 'oncoming', ['O0'], 200, 12)],
+        },
+      };
+    },
+  },
+  {
+    id: 'hard_braking_lead',
+    build: () => {
+      const data = road({ lanes: 2, speedLimitMps: 16.7 });
+      const map = new RoadMap(data);
+      const lead = trackAlong(map, {
+        laneIds: ['R0'],
+        startSM: 52,
+        durationS: DURATION,
+        speed: (t) => (t < 4 ? 15 : 15 - 5 * (t - 4)),
+      });
+      return {
+        map,
+        draft: {
+          description: 'The lead car brakes hard (−5 m/s²) to a standstill 4 s in.',
+          tags: ['stopping_with_lead', 'emergency_braking'],
+          egoStart: egoOn(map, 'R0', 20, 15),
+          route: { laneIds: ['R0'] },
+          agents: [
+            replayAgent('lead', lead, { reactive: 'replay' }),
+            idmAgent(map, 'follower', ['R0'], 0, 14),
+          ],
+        },
+      };
+    },
+  },
+  {
+    id: 'stop_and_go',
+    build: () => {
+      const data = road({ lanes: 1, oncoming: true, speedLimitMps: 13.9 });
+      const map = new RoadMap(data);
+      const v = (t: number) =>
+        t < 2
+          ? 8
+          : t < 4
+            ? 8 - 4 * (t - 2)
+            : t < 7
+              ? 0
+              : t < 10
+                ? 2.5 * (t - 7)
+                : t < 12
+                  ? 7.5 - 3.75 * (t - 10)
+                  : 0;
+      const lead = trackAlong(map, { laneIds: ['R0'], startSM: 40, durationS: DURATION, speed: v });
+      return {
+        map,
+        draft: {
+          description: 'Stop-and-go queue: the lead car stops, creeps on, and stops again.',
+          tags: ['stationary_in_traffic', 'low_magnitude_speed'],
+          egoStart: egoOn(map, 'R0', 20, 8),
+          route: { laneIds: ['R0'] },
+          agents: [replayAgent('lead', lead, { reactive: 'replay' })],
+        },
+      };
+    },
+  },
+  {
+    id: 'cut_in',
+    build: () => {
+      const data = road({ lanes: 2, speedLimitMps: 16.7 });
+      const map = new RoadMap(data);
+      const cutter = trackAlong(map, {
+        laneIds: ['R0'],
+        startSM: 34,
+        durationS: DURATION,
+        speed: (t) => (t < 2 ? 13 : 11),
+        lateral: (t) => 3.5 * (1 - smooth(t, 2, 4.5)),
+      });
+      return {
+        map,
+        draft: {
+          description: 'A car in the left lane cuts in close ahead of the ego and slows down.',
+          tags: ['near_multiple_vehicles', 'cut_in'],
+          egoStart: egoOn(map, 'R0', 20, 14),
+          route: { laneIds: ['R0'] },
+          agents: [
+            replayAgent('cutter', cutter, { reactive: 'replay' }),
+            idmAgent(map, 'left_follower', ['R1'], 5, 13),
+          ],
+        },
+      };
+    },
+  },
+  {
+    id: 'route_lane_change',
+    build: () => {
+      const data = road({ lanes: 2, speedLimitMps: 13.9 });
+      const map = new RoadMap(data);
+      return {
+        map,
+        draft: {
+          description: 'The route continues in the left lane: change lanes into a gap in moving traffic.',
+          tags: ['changing_lane', 'near_multiple_vehicles'],
+          egoStart: egoOn(map, 'R0', 30, 11),
+          route: { laneIds: ['R0', 'R1'] },
+          agents: [
+            idmAgent(map, 'left_rear', ['R1'], 5, 11, 12),
+            idmAgent(map, 'left_front', ['R1'], 70, 11, 12),
+            idmAgent(map, 'right_lead', ['R0'], 75, 9, 9),
+          ],
+        },
+      };
+    },
+  },
+  {
+    id: 'parked_truck_borrow',
+    build: () => {
+      const data = road({ lanes: 1, oncoming: true, dashedCentre: true, shoulder: true, speedLimitMps: 11 });
+      const map = new RoadMap(data);
+      const truckPose = poseOn(map, 'R0', 80, 0.3);
+      const truck: ScenarioAgent = {
+        id: 'parked_truck',
+        kind: 'static',
+        lengthM: 10,
+        widthM: 2.6,
+        start: { ...truckPose, speedMps: 0 },
+        behavior: { type: 'static' },
+        reactive: 'replay',
+      };
+      // The expert waits for the oncoming car, then borrows the oncoming lane around the truck.
+      const v = (t: number) => (t < 3 ? 9 - 1.5 * t : t < 5 ? 4.5 : Math.min(9, 4.5 + 1.5 * (t - 5)));
+      const expertCentre = trackAlong(map, {
+        laneIds: ['R0'],
+        startSM: 20,
+        durationS: DURATION,
+        speed: v,
+        lateral: (t) => 3.5 * (smooth(t, 4.5, 7) - smooth(t, 10.5, 13)),
+      });
+      return {
+        map,
+        draft: {
+          description:
+            'A truck parked in the lane: wait for the oncoming car, then borrow the oncoming lane.',
+          tags: ['traversing_pickup_dropoff', 'lane_borrow', 'behind_long_vehicle'],
+          egoStart: egoOn(map, 'R0', 20, 9),
+          route: { laneIds: ['R0'] },
+          agents: [truck, idmAgent(map, 'oncoming', ['O0'], 230, 11)],
+          expert: expertFromCentreTrack(expertCentre),
+        },
+      };
+    },
+  },
+  {
+    id: 'unprotected_left',
+    build: () => {
+      const data = intersection();
+      const map = new RoadMap(data);
+      return {
+        map,
+        draft: {
+          description: 'Unprotected left turn across two oncoming cars going straight.',
+          tags: ['starting_left_turn', 'unprotected_turn'],
+          egoStart: egoOn(map, 'IN3', 92, 7),
+          route: { laneIds: ['IN3', 'C32', 'OUT2'] },
+          agents: [
+            idmAgent(map, 'oncoming_1', ['IN1', 'C13', 'OUT3'], 75, 11),
+            idmAgent(map, 'oncoming_2', ['IN1', 'C13', 'OUT3'], 40, 11),
+          ],
+        },
+      };
+    },
+  },
+  {
+    id: 'red_light',
+    build: () => {
+      const data = intersection();
+      const map = new RoadMap(data);
+      return {
+        map,
+        draft: {
+          description: 'Approach a red light at 12 m/s; it turns green after 9 s while cross traffic clears.',
+          tags: ['starting_straight_traffic_light_intersection_traversal', 'traffic_light'],
+          egoStart: egoOn(map, 'IN2', 60, 12),
+          route: { laneIds: ['IN2', 'C20', 'OUT0'] },
+          agents: [idmAgent(map, 'cross', ['IN3', 'C31', 'OUT1'], 85, 10)],
+          signals: [
+            {
+              laneIds: ['C20', 'C21', 'C23', 'C02', 'C01', 'C03'],
+              phases: [
+                { fromS: 0, state: 'RED' },
+                { fromS: 9, state: 'GREEN' },
+              ],
+            },
+            {
+              laneIds: ['C31', 'C13', 'C30', 'C32'],
+              phases: [
+                { fromS: 0, state: 'GREEN' },
+                { fromS: 6, state: 'YELLOW' },
+                { fromS: 8, state: 'RED' },
+              ],
+            },
+          ],
+        },
+      };
+    },
+  },
+  {
+    id: 'crosswalk_pedestrian',
+    build: () => {
+      const data = intersection();
+      const map = new RoadMap(data);
+      const ped = walkTrack({ x: 12, y: -6 }, { x: 12, y: 6 }, 3.5, 1.3, DURATION);
+      return {
+        map,
+        draft: {
+          description: 'A pedestrian crosses the crosswalk just past the intersection as the ego arrives.',
+          tags: ['waiting_for_pedestrian_to_cross', 'vru'],
+          egoStart: egoOn(map, 'IN2', 70, 10),
+          route: { laneIds: ['IN2', 'C20', 'OUT0'] },
+          agents: [
+            {
+              id: 'pedestrian',
+              kind: 'pedestrian',
+              lengthM: 0.6,
+              widthM: 0.6,
+              start: { ...ped[0]!, speedMps: 0 },
+              behavior: { type: 'replay', track: ped },
+              reactive: 'replay',
+            },
+          ],
+        },
+      };
+    },
+  },
+  {
+    id: 'occluded_pedestrian',
+    build: () => {
+      const data = road({ lanes: 1, oncoming: true, shoulder: true, speedLimitMps: 11 });
+      const map = new RoadMap(data);
+      const van = poseOn(map, 'R0', 72, -2.9);
+      const a = poseOn(map, 'R0', 76.5, -3.6);
+      const b = poseOn(map, 'R0', 76.5, 4);
+      const ped = walkTrack(a, b, 3.2, 1.5, DURATION);
+      return {
+        map,
+        draft: {
+          description: 'A pedestrian steps out from behind a van parked on the shoulder.',
+          tags: ['vru', 'occlusion', 'waiting_for_pedestrian_to_cross'],
+          egoStart: egoOn(map, 'R0', 20, 11),
+          route: { laneIds: ['R0'] },
+          agents: [
+            {
+              id: 'parked_van',
+              kind: 'static',
+              lengthM: 5.5,
+              widthM: 2.1,
+              start: { ...van, speedMps: 0 },
+              behavior: { type: 'static' },
+              reactive: 'replay',
+            },
+            {
+              id: 'pedestrian',
+              kind: 'pedestrian',
+              lengthM: 0.6,
+              widthM: 0.6,
+              start: { ...ped[0]!, speedMps: 0 },
+              behavior: { type: 'replay', track: ped },
+              reactive: 'replay',
+            },
+          ],
+        },
+      };
+    },
+  },
+  {
+    id: 'highway_merge',
+    build: () => {
+      const data = highwayMerge();
+      const map = new RoadMap(data);
+      return {
+        map,
+        draft: {
+          description: 'Merge from an on-ramp into moving highway traffic before the acceleration lane ends.',
+          tags: ['changing_lane', 'merge', 'high_magnitude_speed'],
+          egoStart: egoOn(map, 'RAMP', 20, 17),
+          route: { laneIds: ['RAMP', 'ACC', 'R0'] },
+          agents: [
+            idmAgent(map, 'main_1', ['R0'], 110, 22, 23),
+            idmAgent(map, 'main_2', ['R0'], 60, 22, 23),
+            idmAgent(map, 'fast_lane', ['R1'], 90, 25, 26),
+          ],
+        },
+      };
+    },
+  },
+  {
+    id: 'warehouse_robot',
+    build: () => {
+      const data = warehouse();
+      const map = new RoadMap(data);
+      const person = walkTrack({ x: 21, y: -2.5 }, { x: 21, y: 3 }, 7.5, 1.0, DURATION);
+      const pallet = poseOn(map, 'A1', 45, 0.9);
+      return {
+        map,
+        draft: {
+          description: 'A warehouse robot in an aisle; a worker walks across its path at the walkway.',
+          tags: ['robot', 'vru', 'warehouse'],
+          vehicle: ROBOT,
+          egoStart: egoOn(map, 'A1', 5, 1.2, 0),
+          route: { laneIds: ['A1'] },
+          agents: [
+            {
+              id: 'worker',
+              kind: 'pedestrian',
+              lengthM: 0.5,
+              widthM: 0.5,
+              start: { ...person[0]!, speedMps: 0 },
+              behavior: { type: 'replay', track: person },
+              reactive: 'replay',
+            },
+            {
+              id: 'pallet',
+              kind: 'static',
+              lengthM: 1.2,
+              widthM: 0.8,
+              start: { ...pallet, speedMps: 0 },
+              behavior: { type: 'static' },
+              reactive: 'replay',
+            },
+          ],
+        },
+      };
+    },
+  },
+  {
+    id: 'dense_highway',
+    build: () => {
+      const data = road({ lanes: 3, speedLimitMps: 25, lengthM: 700 });
+      const map = new RoadMap(data);
+      const agents = [
+        idmAgent(map, 'lead', ['R1'], 75, 20, 21),
+        idmAgent(map, 'behind', ['R1'], 10, 22, 24),
+        idmAgent(map, 'r0_a', ['R0'], 40, 19, 20),
+        idmAgent(map, 'r0_b', ['R0'], 90, 19, 20),
+        idmAgent(map, 'r2_a', ['R2'], 30, 24, 26),
+        idmAgent(map, 'r2_b', ['R2'], 110, 24, 26),
+        vehicleAgent(
+          'truck',
+          { ...poseOn(map, 'R0', 140), speedMps: 17 },
+          {
+            type: 'idm',
+            laneIds: ['R0'],
+            startSM: 140,
+            params: { minGapM: 1, headwayS: 1.5, accelMaxMps2: 1, decelMaxMps2: 2, targetSpeedMps: 17 },
+            departAtS: 0,
+          },
+          { lengthM: 12, widthM: 2.5 },
+        ),
+      ];
+      return {
+        map,
+        draft: {
+          description: 'Follow the lead in the middle lane of a busy three-lane highway.',
+          tags: ['following_lane_with_lead', 'near_multiple_vehicles', 'high_magnitude_speed'],
+          egoStart: egoOn(map, 'R1', 45, 21),
+          route: { laneIds: ['R1'] },
+          agents,
+        },
+      };
+    },
+  },
+];
+
+/** Ids of the built-in scenarios, in suite order. */
+export const BUILTIN_IDS: readonly string[] = entries.map((e) => e.id);
+
+/** Builds one built-in scenario (with its expert) and its map; undefined for an unknown id. */
+export function builtinScenario(id: string): { scenario: Scenario; map: RoadMap } | undefined {
+  const e = entries.find((x) => x.id === id);
+  if (!e) return undefined;
+  const { draft, map } = e.build();
+  return { scenario: finish(e.id, draft, map), map };
+}

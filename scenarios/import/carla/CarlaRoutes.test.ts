@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+import { RoadMap } from '../../../core/map/RoadMap.ts';
+import { evaluateRun } from '../../../sim/metrics/index.ts';
+import { runScenario } from '../../../sim/runScenario.ts';
+import { createPlanner } from '../../../stack/index.ts';
+import { carlaToMap } from './CarlaFrame.ts';
+import { importCarlaRoutes } from './index.ts';
+
+const ROUTES = new URL('../../../data/carla/routes_town02.xml', import.meta.url).pathname;
+
+describe('CARLA frame', () => {
+  it('mirrors y and negates yaw (degrees → radians)', () => {
+    const p = carlaToMap(10, 20, 90);
+    expect(p).toEqual({ x: 10, y: -20, headingRad: -Math.PI / 2 });
+  });
+});
+
+describe('CARLA leaderboard routes on vendored Town02', () => {
+  const r = importCarlaRoutes(ROUTES, { id: '2' });
+  if (!r.ok) throw new Error(JSON.stringify(r.error));
+  const s = r.value.scenarios[0]!;
+
+  it('finds Town02.xodr by the route town and turns the route into lanes', () => {
+    expect(s.id).toBe('carla_Town02_route2');
+    expect(s.route.laneIds.length).toBeGreaterThan(5);
+    expect(s.map).toMatchObject({ kind: 'file', format: 'opendrive' });
+  });
+
+  it('starts the ego on the first waypoint (CARLA 193.54, 177.56, yaw −90° → map 193.54, −177.56, heading +90°)', () => {
+    // routes_testing.xml route 2, first waypoint; the ego is placed on that lane's centre.
+    expect(Math.hypot(s.egoStart.x - 193.54, s.egoStart.y + 177.56)).toBeLessThan(1);
+    expect(s.egoStart.headingRad).toBeCloseTo(Math.PI / 2, 1);
+  });
+
+  it('matches leaderboard scenario triggers on the route as events (tags)', () => {
+    expect(s.tags).toContain('carla:Scenario4');
+  });
+
+  it('has an expert that stops at the goal', () => {
+    const last = s.expert[s.expert.length - 1]!;
+    expect(Math.hypot(last.x - s.route.goal!.x, last.y - s.route.goal!.y)).toBeLessThan(0.5);
+    expect(last.speedMps).toBe(0);
+  });
+
+  it('is driven closed-loop to its end by pdm-closed', () => {
+    const map = new RoadMap(r.value.map!);
+    const planner = createPlanner('pdm-closed');
+    if (!planner.ok) throw new Error('no planner');
+    const log = runScenario(s, map, planner.value, { mode: 'nonreactive', seed: 0 });
+    const g = s.route.goal!;
+    const closest = Math.min(...log.ticks.map((t) => Math.hypot(t.ego.x - g.x, t.ego.y - g.y)));
+    expect(closest).toBeLessThan(3);
+    const m = evaluateRun(log, map);
+    expect(m.multipliers.drivable_area_compliance).toBe(1);
+    expect(m.weighted.ego_progress_along_expert_route).toBeGreaterThan(0.95);
+  });
+
+  it('names the route when an id does not exist', () => {
+    const bad = importCarlaRoutes(ROUTES, { id: '99' });
+    expect(bad.ok ? '' : bad.error.path).toContain('#99');
+  });
+
+  it('reports a missing town instead of failing the other routes', () => {
+    const other = importCarlaRoutes(ROUTES, { mapPath: '/nonexistent/Town02.xodr', id: '0' });
+    expect(other.ok ? '' : other.error.code).toBe('IO_ERROR');
+  });
+});

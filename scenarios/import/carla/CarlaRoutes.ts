@@ -1,0 +1,299 @@
+/**
+ * CARLA leaderboard routes → Scenarios on an OpenDRIVE town. v1.0 (`<route id town><waypoint x y
+ * yaw/>`, scenario triggers in a separate JSON keyed by town) and v2.x (`<waypoints><position/>`,
+ * `<scenarios><scenario type><trigger_point/>`). Waypoints are located on driving lanes, joined by
+ * the shortest lane route, and the expert drives that route with an IDM at the speed limit (as the
+ * built-in library does). Trigger points that lie on the route become events (see README).
+ */
+
+import { existsSync, readFileSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import {
+  angleDiff,
+  fail,
+  normalizeAngle,
+  ok,
+  type Result,
+  type Scenario,
+  ScenarioSchema,
+  type TrackPoint,
+  type Vec2,
+} from '../../../core/index.ts';
+import { RoadMap } from '../../../core/map/RoadMap.ts';
+import { RoutePath } from '../../../core/map/RoutePath.ts';
+import { readTextFile } from '../../../core/readTextFile.ts';
+import { loadOpenDrive } from '../opendrive/index.ts';
+import { attr, guard, kid, kids, num, parseXml, type XNode } from '../opendrive/XmlTree.ts';
+import type { ImportOptions, ImportResult } from '../types.ts';
+import { carlaToMap } from './CarlaFrame.ts';
+import { expertAlongPath } from './RouteExpert.ts';
+
+/** Leaderboard matches a trigger to a route within 2 m and 10° (leaderboard route_manipulation / route_scenario). */
+const TRIGGER_MATCH_M = 2;
+const TRIGGER_MATCH_RAD = (10 * Math.PI) / 180;
+/** How far a waypoint may lie from a driving lane's centreline, m (CARLA waypoints sit on lane centres). */
+const LOCATE_MAX_M = 3;
+/** Time budget for the expert run: route length at 40 % of the mean speed limit plus 20 s (slow turns, starting). */
+const BUDGET_SPEED_FRACTION = 0.4;
+/** The scenario lasts this long after the expert stops at the goal, s. */
+const AFTER_ARRIVAL_S = 10;
+
+export interface RouteEvent {
+  type: string;
+  /** Arc length of the trigger along the route's reference path, m. */
+  sM: number;
+  x: number;
+  y: number;
+}
+
+export interface CarlaRoute {
+  id: string;
+  town: string;
+  waypoints: { x: number; y: number; headingRad?: number }[];
+  triggers: { type: string; x: number; y: number; headingRad?: number }[];
+}
+
+/** Reads the routes of a leaderboard file (CARLA frame converted to ours). */
+export function readCarlaRoutes(root: XNode): CarlaRoute[] {
+  return kids(root, 'route').map((r, i) => {
+    const id = attr(r, 'id') ?? String(i);
+    const path = `/routes/route[id=${id}]`;
+    const town = attr(r, 'town') ?? '';
+    const v1 = kids(r, 'waypoint');
+    const v2 = kids(kid(r, 'waypoints'), 'position');
+    const wps = (v1.length > 0 ? v1 : v2).map((w, k) => {
+      const p = `${path}/${v1.length > 0 ? 'waypoint' : 'waypoints/position'}[${k}]`;
+      const yaw = attr(w, 'yaw');
+      const m = carlaToMap(num(w, 'x', p), num(w, 'y', p), yaw === undefined ? 0 : num(w, 'yaw', p));
+      return yaw === undefined ? { x: m.x, y: m.y } : m;
+    });
+    const triggers = kids(kid(r, 'scenarios'), 'scenario').flatMap((s, k) => {
+      const tp = kid(s, 'trigger_point');
+      if (!tp) return [];
+      const p = `${path}/scenarios/scenario[${k}]/trigger_point`;
+      const m = carlaToMap(num(tp, 'x', p), num(tp, 'y', p), num(tp, 'yaw', p, 0));
+      return [{ type: attr(s, 'type') ?? attr(s, 'name') ?? 'scenario', ...m }];
+    });
+    return { id, town, waypoints: wps, triggers };
+  });
+}
+
+/** Leaderboard 1.0 scenario JSON: town → scenario type → trigger transforms (numbers as strings). */
+export function readScenarioTriggers(json: unknown, town: string): CarlaRoute['triggers'] {
+  const out: CarlaRoute['triggers'] = [];
+  const avail = (json as { available_scenarios?: Record<string, unknown>[] })?.available_scenarios;
+  if (!Array.isArray(avail)) return out;
+  for (const entry of avail) {
+    const list = entry?.[town];
+    if (!Array.isArray(list)) continue;
+    for (const sc of list as { scenario_type?: string; available_event_configurations?: unknown[] }[]) {
+      for (const ev of sc.available_event_configurations ?? []) {
+        const t = (ev as { transform?: Record<string, string> }).transform;
+        if (!t) continue;
+        const x = Number(t.x);
+        const y = Number(t.y);
+        const yaw = Number(t.yaw ?? 0);
+        if (!Number.isFinite(x) || !Number.isFinite(y)) continue;
+        out.push({
+          type: sc.scenario_type ?? 'scenario',
+          ...carlaToMap(x, y, Number.isFinite(yaw) ? yaw : 0),
+        });
+      }
+    }
+  }
+  return out;
+}
+
+/** Where a town's .xodr may be: beside the routes, in ../carla_towns (shared/scenarios layout), or the repo's data/carla. */
+export function findTown(routesPath: string, town: string): string | undefined {
+  const dir = dirname(resolve(routesPath));
+  const repoData = resolve(dirname(new URL(import.meta.url).pathname), '../../../data/carla');
+  const candidates = [
+    join(dir, `${town}.xodr`),
+    join(dir, '..', 'carla_towns', `${town}.xodr`),
+    join(dir, '..', '..', 'carla_towns', `${town}.xodr`),
+    join(repoData, `${town}.xodr`),
+  ];
+  return candidates.find((c) => existsSync(c));
+}
+
+function findScenarioJson(routesPath: string, town: string): string | undefined {
+  const dir = dirname(resolve(routesPath));
+  return [
+    join(dir, 'all_towns_traffic_scenarios_public.json'),
+    join(dir, `scenarios_${town.toLowerCase()}.json`),
+  ].find((c) => existsSync(c));
+}
+
+function drivingCandidates(map: RoadMap, x: number, y: number): string[] {
+  const out: string[] = [];
+  for (const i of map.lanesNear(x, y, 10)) {
+    const l = map.lanes[i]!;
+    if (l.data.type === 'driving') out.push(l.data.id);
+  }
+  return out;
+}
+
+/** Builds the Scenario of one route on its town map. */
+export function routeScenario(
+  route: CarlaRoute,
+  map: RoadMap,
+  mapPath: string,
+  where: string,
+): Result<{ scenario: Scenario; events: RouteEvent[] }> {
+  if (route.waypoints.length < 2) return fail('INVALID_INPUT', where, 'a route needs at least two waypoints');
+  const located: { laneId: string; sM: number }[] = [];
+  for (const [k, w] of route.waypoints.entries()) {
+    const next = route.waypoints[k + 1] ?? w;
+    const prev = route.waypoints[k - 1] ?? w;
+    const heading =
+      w.headingRad ??
+      (k + 1 < route.waypoints.length
+        ? Math.atan2(next.y - w.y, next.x - w.x)
+        : Math.atan2(w.y - prev.y, w.x - prev.x));
+    const loc = map.locate(w.x, w.y, heading, LOCATE_MAX_M, drivingCandidates(map, w.x, w.y));
+    if (!loc || map.lane(loc.laneId)?.data.type !== 'driving')
+      return fail(
+        'NOT_FOUND',
+        `${where}/waypoint[${k}]`,
+        `no driving lane within ${LOCATE_MAX_M} m of (${w.x.toFixed(1)}, ${w.y.toFixed(1)}) in the map frame (CARLA y ${(-w.y).toFixed(1)})`,
+      );
+    located.push({ laneId: loc.laneId, sM: loc.sM });
+  }
+  const laneIds: string[] = [located[0]!.laneId];
+  for (let k = 1; k < located.length; k++) {
+    const from = laneIds[laneIds.length - 1]!;
+    const to = located[k]!.laneId;
+    if (from === to) continue;
+    const r = map.route(from, to);
+    if (!r.ok) return fail('NO_ROUTE', `${where}/waypoint[${k}]`, r.error.message);
+    laneIds.push(...r.value.slice(1));
+  }
+  const start = located[0]!;
+  const startLane = map.mustLane(start.laneId);
+  const s0 = Math.min(Math.max(start.sM, 0), startLane.line.length - 0.1);
+  const p = startLane.line.toCartesian(s0, 0);
+  const path = RoutePath.build(map, laneIds, s0);
+  const lengthM = path.line.length;
+  let lenSum = 0;
+  let vSum = 0;
+  for (const id of laneIds) {
+    const l = map.mustLane(id);
+    lenSum += l.line.length;
+    vSum += l.line.length * l.data.speedLimitMps;
+  }
+  const vMean = lenSum > 0 ? vSum / lenSum : 10;
+  const budgetS = Math.ceil(lengthM / (BUDGET_SPEED_FRACTION * vMean) + 20);
+  const goalLoc = located[located.length - 1]!;
+  const goalLane = map.mustLane(goalLoc.laneId);
+  const goalPose = goalLane.line.toCartesian(Math.min(Math.max(goalLoc.sM, 0), goalLane.line.length), 0);
+  const sGoal = lengthM - (goalLane.line.length - Math.min(Math.max(goalLoc.sM, 0), goalLane.line.length));
+  const events: RouteEvent[] = [];
+  const f = { sM: 0, dM: 0, segment: 0 };
+  for (const t of route.triggers) {
+    const pr = path.line.project(t.x, t.y, f);
+    if (pr.sM < 0 || pr.sM > lengthM || Math.abs(pr.dM) > TRIGGER_MATCH_M) continue;
+    if (
+      t.headingRad !== undefined &&
+      Math.abs(angleDiff(t.headingRad, path.line.headingAt(pr.sM))) > TRIGGER_MATCH_RAD
+    )
+      continue;
+    events.push({ type: t.type, sM: pr.sM, x: t.x, y: t.y });
+  }
+  events.sort((a, b) => a.sM - b.sM);
+  const egoStart = { tS: 0, x: p.x, y: p.y, headingRad: normalizeAngle(p.headingRad), speedMps: 0 };
+  const still: TrackPoint[] = [
+    { tS: 0, x: p.x, y: p.y, headingRad: egoStart.headingRad, speedMps: 0 },
+    { tS: 0.1, x: p.x, y: p.y, headingRad: egoStart.headingRad, speedMps: 0 },
+  ];
+  const draft = ScenarioSchema.parse({
+    formatVersion: 1,
+    id: `carla_${route.town}_route${route.id}`,
+    description: `CARLA leaderboard route ${route.id} on ${route.town}, ${lengthM.toFixed(0)} m${
+      events.length ? `; events: ${events.map((e) => `${e.type}@${e.sM.toFixed(0)}m`).join(', ')}` : ''
+    }`,
+    tags: ['carla', route.town, ...new Set(events.map((e) => `carla:${e.type}`))],
+    map: { kind: 'file', path: mapPath, format: 'opendrive' },
+    egoStart,
+    route: {
+      laneIds,
+      goal: { x: goalPose.x, y: goalPose.y, headingRad: normalizeAngle(goalPose.headingRad) },
+    },
+    expert: still,
+    durationS: budgetS,
+    source: {
+      origin: `${where} (CARLA leaderboard)`,
+      license: 'MIT (leaderboard); map BSD-3-Clause (Scenic)',
+    },
+  });
+  // The expert drives the route to the goal (rear axle on the path) and stops there.
+  const { track, arrivalS } = expertAlongPath(map, path, sGoal, draft.dtS, budgetS);
+  const durationS = Math.min(budgetS, Math.ceil(arrivalS + AFTER_ARRIVAL_S));
+  const expert = track.filter((t) => t.tS <= durationS + 1e-9);
+  return ok({ scenario: { ...draft, durationS, expert }, events });
+}
+
+/** Imports a leaderboard routes file: one Scenario per route whose town map is available. */
+export function importCarlaRoutes(path: string, opts: ImportOptions = {}): Result<ImportResult> {
+  const read = readTextFile(path);
+  if (!read.ok) return read;
+  const text = read.value;
+  return guard(path, () => {
+    const root = parseXml(text, path, 'routes');
+    if (!root.ok) return root;
+    let routes = readCarlaRoutes(root.value);
+    if (opts.id !== undefined) {
+      routes = routes.filter((r) => r.id === opts.id);
+      if (routes.length === 0) return fail('NOT_FOUND', `${path}#${opts.id}`, 'no route with this id');
+    }
+    if (opts.limit !== undefined) routes = routes.slice(0, opts.limit);
+    const warnings: string[] = [];
+    const scenarios: Scenario[] = [];
+    const events: NonNullable<ImportResult['events']> = [];
+    let lastMap: ImportResult['map'];
+    const triggerCache = new Map<string, CarlaRoute['triggers']>();
+    for (const route of routes) {
+      const where = `${basename(path)}:/routes/route[id=${route.id}]`;
+      const mapPath = opts.mapPath ?? findTown(path, route.town);
+      if (!mapPath) {
+        const msg = `town ${route.town} not available (no ${route.town}.xodr beside the routes, in ../carla_towns or data/carla; pass --map)`;
+        if (opts.id !== undefined) return fail('NOT_FOUND', where, msg);
+        warnings.push(`${where}: ${msg}`);
+        continue;
+      }
+      const odr = loadOpenDrive(mapPath);
+      if (!odr.ok) return odr;
+      const map = new RoadMap(odr.value.map);
+      if (!triggerCache.has(route.town)) {
+        const jp = opts.scenariosPath ?? findScenarioJson(path, route.town);
+        let trig: CarlaRoute['triggers'] = [];
+        if (jp) {
+          try {
+            trig = readScenarioTriggers(JSON.parse(readFileSync(jp, 'utf8')), route.town);
+          } catch (e) {
+            warnings.push(`${jp}: scenario triggers not read (${(e as Error).message})`);
+          }
+        }
+        triggerCache.set(route.town, trig);
+      }
+      const r = routeScenario(
+        { ...route, triggers: [...route.triggers, ...triggerCache.get(route.town)!] },
+        map,
+        resolve(mapPath),
+        where,
+      );
+      if (!r.ok) {
+        if (opts.id !== undefined) return r;
+        warnings.push(`${r.error.path}: ${r.error.message}`);
+        continue;
+      }
+      scenarios.push(r.value.scenario);
+      for (const e of r.value.events)
+        events.push({ scenarioId: r.value.scenario.id, name: e.type, sM: e.sM });
+      lastMap = odr.value.map;
+    }
+    return ok({ ...(lastMap ? { map: lastMap } : {}), scenarios, unsupported: [], warnings, events });
+  });
+}
+
+export type { Vec2 };

@@ -1,0 +1,763 @@
+/**
+ * CommonRoad XML (2018b and 2020a) → RoadMap + one Scenario per planning problem.
+ *
+ * Map: each lanelet becomes a lane (centreline = midpoint of its bounds, width = mean bound
+ * distance), successors/predecessors as given, adjacentLeft/Right → neighbours (drivingDir
+ * opposite → `opposite`; lane change allowed unless the shared marking is solid), speed limits
+ * from the 2018b `<speedLimit>` or the 2020a max-speed traffic signs (propagated to successors),
+ * else a default with a warning. Obstacles with trajectories become log-replay agents (reactive
+ * IDM for vehicles); static obstacles become static agents. The planning problem's initial state
+ * is the ego start (CommonRoad states are shape centres; we move it back to the rear axle), the
+ * goal lanelet/region gives the route. CommonRoad has no ego recording, so the expert is an IDM
+ * drive of that route (as the built-in library does).
+ */
+import {
+  type AgentAttributes,
+  type AgentKind,
+  fail,
+  type Lane,
+  ok,
+  Polyline,
+  parseWith,
+  type Result,
+  type RoadMapData,
+  RoadMapSchema,
+  type Scenario,
+  type ScenarioAgent,
+  ScenarioSchema,
+  type SignalTimeline,
+  type StopLine,
+  type TrackPoint,
+  type Vec2,
+  VehicleParamsSchema,
+} from '../../../core/index.ts';
+import { RoadMap } from '../../../core/map/RoadMap.ts';
+import { idmPlanner } from '../../../core/vehicle/index.ts';
+import { runScenario } from '../../../sim/runScenario.ts';
+import {
+  asArray,
+  attr,
+  child,
+  ElementError,
+  laneFromBounds,
+  num,
+  parseXmlFile,
+  text,
+  type XmlNode,
+} from '../lanelet2/index.ts';
+import type { ImportOptions, ImportResult } from '../types.ts';
+import { type CommonRoadParams, CommonRoadParamsSchema } from './CommonRoadParams.ts';
+
+const ARRAYS = new Set([
+  'lanelet',
+  'point',
+  'successor',
+  'predecessor',
+  'obstacle',
+  'dynamicObstacle',
+  'staticObstacle',
+  'environmentObstacle',
+  'phantomObstacle',
+  'state',
+  'planningProblem',
+  'goalState',
+  'trafficSign',
+  'trafficSignElement',
+  'trafficSignRef',
+  'trafficLight',
+  'trafficLightRef',
+  'laneletType',
+  'cycleElement',
+  'intersection',
+  'incoming',
+  'incomingLanelet',
+  'successorsRight',
+  'successorsLeft',
+  'successorsStraight',
+  'rectangle',
+  'circle',
+  'polygon',
+  'additionalValue',
+]);
+
+/** Traffic-sign ids that carry a maximum speed in m/s in additionalValue (CommonRoad sign tables). */
+const MAX_SPEED_SIGNS = new Set(['274', 'R2-1', 'MAX_SPEED', '1010']);
+
+const LANE_TYPES: Record<string, Lane['type']> = {
+  sidewalk: 'sidewalk',
+  bicycleLane: 'biking',
+  busLane: 'bus',
+  busStop: 'bus',
+  shoulder: 'shoulder',
+  parking: 'parking',
+  driveWay: 'driving',
+};
+
+const KINDS: Record<string, AgentKind> = {
+  car: 'vehicle',
+  truck: 'vehicle',
+  bus: 'vehicle',
+  taxi: 'vehicle',
+  priorityVehicle: 'vehicle',
+  motorcycle: 'vehicle',
+  trailer: 'vehicle',
+  train: 'vehicle',
+  bicycle: 'cyclist',
+  pedestrian: 'pedestrian',
+};
+
+/** CommonRoad ObstacleType → our subclass (and the facts the type implies). */
+const SUBCLASS: Record<string, AgentAttributes> = {
+  car: { subclass: 'car' },
+  taxi: { subclass: 'car' },
+  truck: { subclass: 'truck' },
+  bus: { subclass: 'bus' },
+  trailer: { subclass: 'trailer' },
+  motorcycle: { subclass: 'motorcycle' },
+  train: { subclass: 'train' },
+  bicycle: { subclass: 'bicycle' },
+  pedestrian: { subclass: 'adult' },
+  priorityVehicle: { subclass: 'emergency', lightsOn: true },
+  parkedVehicle: { subclass: 'car', parked: true },
+  constructionZone: { subclass: 'barrier' },
+};
+
+function points(node: XmlNode | undefined, where: string): Vec2[] {
+  return asArray(node?.point).map((p, i) => ({
+    x: num(p, 'x', `${where}/point[${i}]`),
+    y: num(p, 'y', `${where}/point[${i}]`),
+  }));
+}
+
+function marking(bound: XmlNode | undefined): Lane['leftBoundary'] | undefined {
+  const m = text(bound, 'lineMarking');
+  if (!m) return undefined;
+  if (m.includes('dashed')) return 'dashed';
+  if (m.includes('solid')) return 'solid';
+  if (m === 'no_marking') return 'none';
+  return undefined;
+}
+
+/** Value of an exact-or-interval element (`<exact>` or the middle of `<intervalStart/End>`). */
+function exactOrMid(node: XmlNode | undefined, where: string): number | undefined {
+  if (!node) return undefined;
+  if (node.exact !== undefined) return num(node, 'exact', where);
+  if (node.intervalStart !== undefined) {
+    return (num(node, 'intervalStart', where) + num(node, 'intervalEnd', where)) / 2;
+  }
+  return undefined;
+}
+
+function centroid(ps: Vec2[]): Vec2 {
+  let x = 0;
+  let y = 0;
+  for (const p of ps) {
+    x += p.x;
+    y += p.y;
+  }
+  return { x: x / ps.length, y: y / ps.length };
+}
+
+/** A position element: a point, or the centre of a rectangle / circle / polygon / lanelet. */
+function position(
+  node: XmlNode | undefined,
+  where: string,
+  laneCentres: Map<string, Vec2>,
+): { p: Vec2; laneletRefs: string[] } | undefined {
+  if (!node) return undefined;
+  if (node.point) return { p: points(node, where)[0]!, laneletRefs: [] };
+  const shapes: Vec2[] = [];
+  for (const [i, r] of asArray(node.rectangle).entries()) {
+    const c = child(r, 'center');
+    shapes.push(
+      c
+        ? {
+            x: num(c, 'x', `${where}/rectangle[${i}]/center`),
+            y: num(c, 'y', `${where}/rectangle[${i}]/center`),
+          }
+        : { x: 0, y: 0 },
+    );
+  }
+  for (const [i, r] of asArray(node.circle).entries()) {
+    const c = child(r, 'center');
+    shapes.push(
+      c
+        ? { x: num(c, 'x', `${where}/circle[${i}]/center`), y: num(c, 'y', `${where}/circle[${i}]/center`) }
+        : { x: 0, y: 0 },
+    );
+  }
+  for (const [i, pg] of asArray(node.polygon).entries()) {
+    const ps = points(pg, `${where}/polygon[${i}]`);
+    if (ps.length > 0) shapes.push(centroid(ps));
+  }
+  const refs = asArray(node.lanelet)
+    .map((l) => attr(l, 'ref'))
+    .filter((r): r is string => r !== undefined);
+  if (shapes.length === 0) {
+    const cs = refs.map((r) => laneCentres.get(r)).filter((c): c is Vec2 => c !== undefined);
+    if (cs.length === 0) return undefined;
+    return { p: cs[0]!, laneletRefs: refs };
+  }
+  return { p: centroid(shapes), laneletRefs: refs };
+}
+
+interface ObstacleShape {
+  lengthM: number;
+  widthM: number;
+  /** Heading offset of the shape's long axis (polygons), rad. */
+  headingRad?: number;
+  centre?: Vec2;
+}
+
+function shapeOf(node: XmlNode | undefined, where: string): ObstacleShape {
+  const r = asArray(node?.rectangle)[0];
+  if (r)
+    return { lengthM: num(r, 'length', `${where}/rectangle`), widthM: num(r, 'width', `${where}/rectangle`) };
+  const c = asArray(node?.circle)[0];
+  if (c) {
+    const d = 2 * num(c, 'radius', `${where}/circle`);
+    return { lengthM: d, widthM: d };
+  }
+  const pg = asArray(node?.polygon)[0];
+  if (pg) {
+    // Oriented box along the polygon's longest edge (road boundaries, parked cars drawn as polygons).
+    const ps = points(pg, `${where}/polygon`);
+    let best = 0;
+    let h = 0;
+    for (let i = 1; i < ps.length; i++) {
+      const d = Math.hypot(ps[i]!.x - ps[i - 1]!.x, ps[i]!.y - ps[i - 1]!.y);
+      if (d > best) {
+        best = d;
+        h = Math.atan2(ps[i]!.y - ps[i - 1]!.y, ps[i]!.x - ps[i - 1]!.x);
+      }
+    }
+    const cos = Math.cos(h);
+    const sin = Math.sin(h);
+    let minU = Infinity;
+    let maxU = -Infinity;
+    let minV = Infinity;
+    let maxV = -Infinity;
+    for (const p of ps) {
+      const u = p.x * cos + p.y * sin;
+      const v = -p.x * sin + p.y * cos;
+      minU = Math.min(minU, u);
+      maxU = Math.max(maxU, u);
+      minV = Math.min(minV, v);
+      maxV = Math.max(maxV, v);
+    }
+    const cu = (minU + maxU) / 2;
+    const cv = (minV + maxV) / 2;
+    return {
+      lengthM: Math.max(0.1, maxU - minU),
+      widthM: Math.max(0.1, maxV - minV),
+      headingRad: h,
+      centre: { x: cu * cos - cv * sin, y: cu * sin + cv * cos },
+    };
+  }
+  throw new ElementError(`${where}`, 'expected a rectangle, circle or polygon shape');
+}
+
+const SIGNAL_COLOURS: Record<string, SignalTimeline['phases'][number]['state']> = {
+  red: 'RED',
+  redYellow: 'RED',
+  yellow: 'YELLOW',
+  green: 'GREEN',
+  inactive: 'UNKNOWN',
+};
+
+/**
+ * Signal phases over [0, durationS] from a CommonRoad cycle (durations in time steps, offset in
+ * steps; commonroad-io TrafficLight.get_state_at_time_step: state at (step − offset) mod cycle).
+ */
+function signalPhases(tl: XmlNode, dtS: number, durationS: number, where: string): SignalTimeline['phases'] {
+  const cycle = child(tl, 'cycle');
+  const els = asArray(cycle?.cycleElement).map((e, i) => ({
+    steps: num(e, 'duration', `${where}/cycle/cycleElement[${i}]`),
+    state: SIGNAL_COLOURS[text(e, 'color') ?? ''] ?? 'UNKNOWN',
+  }));
+  const total = els.reduce((a, e) => a + e.steps, 0);
+  if (els.length === 0 || total <= 0) return [{ fromS: 0, state: 'UNKNOWN' }];
+  if (text(tl, 'active') === 'false') return [{ fromS: 0, state: 'UNKNOWN' }];
+  const offset = cycle?.timeOffset !== undefined ? num(cycle, 'timeOffset', `${where}/cycle`) : 0;
+  const phases: SignalTimeline['phases'] = [];
+  const steps = Math.ceil(durationS / dtS);
+  for (let k = 0; k <= steps; k++) {
+    let m = (k - offset) % total;
+    if (m < 0) m += total;
+    let acc = 0;
+    let state: SignalTimeline['phases'][number]['state'] = 'UNKNOWN';
+    for (const e of els) {
+      acc += e.steps;
+      if (m < acc) {
+        state = e.state;
+        break;
+      }
+    }
+    if (phases.length === 0 || phases[phases.length - 1]!.state !== state) {
+      phases.push({ fromS: Math.round(k * dtS * 1000) / 1000, state });
+    }
+  }
+  return phases;
+}
+
+interface Parsed {
+  map: RoadMapData;
+  laneCentres: Map<string, Vec2>;
+  lightLanes: Map<string, string[]>;
+  warnings: string[];
+  unsupported: string[];
+}
+
+function readMap(root: XmlNode, id: string, params: CommonRoadParams, source: string): Parsed {
+  const warnings: string[] = [];
+  const unsupported: string[] = [];
+  const signSpeed = new Map<string, number>();
+  for (const [i, s] of asArray(root.trafficSign).entries()) {
+    const sid = attr(s, 'id') ?? '';
+    for (const [j, e] of asArray(s.trafficSignElement).entries()) {
+      const code = text(e, 'trafficSignID') ?? '';
+      if (MAX_SPEED_SIGNS.has(code)) {
+        const v = Number(text(e, 'additionalValue'));
+        if (Number.isFinite(v) && v > 0) signSpeed.set(sid, v);
+        else
+          throw new ElementError(
+            `commonRoad/trafficSign[${i}]/trafficSignElement[${j}]/additionalValue`,
+            'speed sign without a positive speed (m/s)',
+          );
+      }
+    }
+  }
+  const lanes: Lane[] = [];
+  const laneCentres = new Map<string, Vec2>();
+  const lightLanes = new Map<string, string[]>();
+  const stopLines: StopLine[] = [];
+  const crosswalks: RoadMapData['crosswalks'] = [];
+  const speedKnown = new Map<string, number>();
+  const dropped = new Set<string>();
+  for (const [i, ll] of asArray(root.lanelet).entries()) {
+    const where = `commonRoad/lanelet[${i}]`;
+    const lid = attr(ll, 'id');
+    if (!lid) throw new ElementError(where, 'lanelet without an id');
+    const lb = child(ll, 'leftBound');
+    const rb = child(ll, 'rightBound');
+    const left = points(lb, `${where}/leftBound`);
+    const right = points(rb, `${where}/rightBound`);
+    if (left.length < 2 || right.length < 2) {
+      throw new ElementError(`${where}[id=${lid}]`, 'leftBound and rightBound need at least two points each');
+    }
+    const types = asArray(ll.laneletType).map((t) => String(typeof t === 'object' ? t['#text'] : t));
+    if (types.includes('crosswalk')) {
+      crosswalks.push({ id: lid, polygon: [...left, ...right.slice().reverse()] });
+      dropped.add(lid);
+      continue;
+    }
+    const geo = laneFromBounds(left, right, params.minLaneWidthM);
+    if (!geo) {
+      warnings.push(`${where}[id=${lid}]: degenerate bounds, lanelet skipped`);
+      dropped.add(lid);
+      continue;
+    }
+    laneCentres.set(lid, geo.centerline[Math.floor(geo.centerline.length / 2)]!);
+    let type: Lane['type'] = 'driving';
+    for (const t of types) if (LANE_TYPES[t]) type = LANE_TYPES[t];
+    const refs = (k: string) =>
+      asArray(ll[k])
+        .map((r) => attr(r, 'ref'))
+        .filter((r): r is string => r !== undefined);
+    const adj = (k: 'adjacentLeft' | 'adjacentRight', mark: Lane['leftBoundary'] | undefined) => {
+      const a = child(ll, k);
+      const ref = attr(a, 'ref');
+      if (!ref) return undefined;
+      const opposite = attr(a, 'drivingDir') === 'opposite';
+      return { laneId: ref, opposite, changeAllowed: !opposite && mark !== 'solid' };
+    };
+    const lm = marking(lb);
+    const rm = marking(rb);
+    const lane: Lane = {
+      id: lid,
+      type,
+      centerline: geo.centerline,
+      widthM: geo.widthM,
+      speedLimitMps: params.defaultSpeedLimitMps,
+      successors: refs('successor'),
+      predecessors: refs('predecessor'),
+      leftBoundary: lm ?? (child(ll, 'adjacentLeft') ? 'dashed' : 'solid'),
+      rightBoundary: rm ?? (child(ll, 'adjacentRight') ? 'dashed' : 'solid'),
+      roadId: lid,
+    };
+    const l = adj('adjacentLeft', lm);
+    const r = adj('adjacentRight', rm);
+    if (l) lane.left = l;
+    if (r) lane.right = r;
+    if (ll.speedLimit !== undefined) speedKnown.set(lid, num(ll, 'speedLimit', where));
+    for (const s of refs('trafficSignRef')) {
+      const v = signSpeed.get(s);
+      if (v !== undefined) speedKnown.set(lid, v);
+    }
+    for (const t of refs('trafficLightRef')) lightLanes.set(t, [...(lightLanes.get(t) ?? []), lid]);
+    const sl = child(ll, 'stopLine');
+    if (sl) {
+      const line = new Polyline(geo.centerline);
+      const ps = points(sl, `${where}/stopLine`);
+      const at = ps.length > 0 ? centroid(ps) : geo.centerline[geo.centerline.length - 1]!;
+      const f = line.project(at.x, at.y);
+      const tlRef = asArray(sl.trafficLightRef).length > 0;
+      stopLines.push({
+        id: `${lid}_stop`,
+        laneId: lid,
+        sM: Math.min(line.length, Math.max(0, f.sM)),
+        kind: tlRef ? 'signal' : 'stop_sign',
+      });
+    }
+    lanes.push(lane);
+  }
+  if (lanes.length === 0) throw new ElementError('commonRoad', 'no usable lanelet');
+  // Drop references to lanelets that are not lanes (crosswalks, degenerate, missing).
+  const ids = new Set(lanes.map((l) => l.id));
+  let dangling = 0;
+  for (const lane of lanes) {
+    const before = lane.successors.length + lane.predecessors.length;
+    lane.successors = lane.successors.filter((s) => ids.has(s));
+    lane.predecessors = lane.predecessors.filter((s) => ids.has(s));
+    dangling += before - lane.successors.length - lane.predecessors.length;
+    if (lane.left && !ids.has(lane.left.laneId)) delete lane.left;
+    if (lane.right && !ids.has(lane.right.laneId)) delete lane.right;
+  }
+  if (dangling > 0 && dropped.size === 0)
+    warnings.push(`${dangling} successor/predecessor refs to unknown lanelets dropped`);
+  // Speed signs hold until the next sign: propagate along successors (breadth first).
+  const byId = new Map(lanes.map((l) => [l.id, l]));
+  const queue = [...speedKnown.keys()];
+  while (queue.length > 0) {
+    const idq = queue.shift()!;
+    const v = speedKnown.get(idq)!;
+    for (const s of byId.get(idq)?.successors ?? []) {
+      if (!speedKnown.has(s)) {
+        speedKnown.set(s, v);
+        queue.push(s);
+      }
+    }
+  }
+  let defaulted = 0;
+  for (const lane of lanes) {
+    const v = speedKnown.get(lane.id);
+    if (v !== undefined && v > 0) lane.speedLimitMps = v;
+    else defaulted++;
+  }
+  if (defaulted > 0) {
+    warnings.push(
+      `${defaulted} of ${lanes.length} lanelets have no speed limit (no speedLimit or max-speed sign): default ${params.defaultSpeedLimitMps} m/s`,
+    );
+  }
+  // Intersections (2020a): lanelets leaving an incoming belong to that junction.
+  const junctions: RoadMapData['junctions'] = [];
+  for (const it of asArray(root.intersection)) {
+    const jid = attr(it, 'id') ?? `${junctions.length}`;
+    junctions.push({ id: jid });
+    for (const inc of asArray(it.incoming)) {
+      for (const k of ['successorsRight', 'successorsLeft', 'successorsStraight']) {
+        for (const r of asArray(inc[k])) {
+          const lane = byId.get(attr(r, 'ref') ?? '');
+          if (lane) lane.junctionId = jid;
+        }
+      }
+    }
+  }
+  for (const k of ['environmentObstacle', 'phantomObstacle', 'location']) {
+    if (root[k] !== undefined) unsupported.push(`commonRoad/${k}`);
+  }
+  return {
+    map: { id, lanes, crosswalks, stopLines, junctions, drivableAreas: [], source },
+    laneCentres,
+    lightLanes,
+    warnings,
+    unsupported,
+  };
+}
+
+interface RawState {
+  step: number;
+  p: Vec2;
+  headingRad: number;
+  speedMps: number;
+}
+
+function readState(
+  s: XmlNode,
+  where: string,
+  lc: Map<string, Vec2>,
+  fallbackSpeed = 0,
+): RawState | undefined {
+  const pos = position(child(s, 'position'), `${where}/position`, lc);
+  if (!pos) return undefined;
+  return {
+    step: exactOrMid(child(s, 'time'), `${where}/time`) ?? 0,
+    p: pos.p,
+    headingRad: exactOrMid(child(s, 'orientation'), `${where}/orientation`) ?? 0,
+    speedMps: Math.abs(exactOrMid(child(s, 'velocity'), `${where}/velocity`) ?? fallbackSpeed),
+  };
+}
+
+function readAgents(
+  root: XmlNode,
+  dtS: number,
+  lc: Map<string, Vec2>,
+  warnings: string[],
+): { agents: ScenarioAgent[]; lastS: number } {
+  const agents: ScenarioAgent[] = [];
+  let lastS = 0;
+  const groups: [string, XmlNode[]][] = [
+    ['obstacle', asArray(root.obstacle)],
+    ['dynamicObstacle', asArray(root.dynamicObstacle)],
+    ['staticObstacle', asArray(root.staticObstacle)],
+  ];
+  for (const [tag, list] of groups) {
+    for (const [i, o] of list.entries()) {
+      const where = `commonRoad/${tag}[${i}]`;
+      const oid = attr(o, 'id') ?? `${tag}${i}`;
+      const type = text(o, 'type') ?? 'unknown';
+      const shape = shapeOf(child(o, 'shape'), `${where}/shape`);
+      const init = readState(child(o, 'initialState') ?? {}, `${where}/initialState`, lc);
+      if (!init) {
+        warnings.push(`${where}[id=${oid}]: no initial position, skipped`);
+        continue;
+      }
+      const states = [init];
+      for (const [j, s] of asArray(child(o, 'trajectory')?.state).entries()) {
+        const st = readState(s, `${where}/trajectory/state[${j}]`, lc, init.speedMps);
+        if (st) states.push(st);
+      }
+      const isStatic = tag === 'staticObstacle' || text(o, 'role') === 'static' || states.length === 1;
+      const kind: AgentKind = isStatic ? 'static' : (KINDS[type] ?? 'static');
+      const h0 = init.headingRad + (shape.headingRad ?? 0);
+      const c = shape.centre ?? { x: 0, y: 0 };
+      const start = {
+        x: init.p.x + c.x,
+        y: init.p.y + c.y,
+        headingRad: h0,
+        speedMps: isStatic ? 0 : init.speedMps,
+      };
+      const base = {
+        id: `cr_${oid}`,
+        kind,
+        lengthM: Math.max(0.1, shape.lengthM),
+        widthM: Math.max(0.1, shape.widthM),
+        start,
+        ...(SUBCLASS[type] ? { attributes: SUBCLASS[type] } : {}),
+      };
+      if (isStatic) {
+        agents.push({ ...base, behavior: { type: 'static' }, reactive: 'replay' });
+        continue;
+      }
+      states.sort((a, b) => a.step - b.step);
+      const track: TrackPoint[] = states.map((s) => ({
+        tS: s.step * dtS,
+        x: s.p.x,
+        y: s.p.y,
+        headingRad: s.headingRad,
+        speedMps: s.speedMps,
+      }));
+      lastS = Math.max(lastS, track[track.length - 1]!.tS);
+      agents.push({
+        ...base,
+        behavior: { type: 'replay', track },
+        reactive: kind === 'vehicle' || kind === 'cyclist' ? 'idm' : 'replay',
+      });
+    }
+  }
+  return { agents, lastS };
+}
+
+/** Lane ids from `from` following first successors for at least `minM` metres. */
+function followSuccessors(map: RoadMap, from: string, minM: number): string[] {
+  const ids = [from];
+  let len = map.mustLane(from).line.length;
+  while (len < minM) {
+    const next = map.mustLane(ids[ids.length - 1]!).data.successors.find((s) => !ids.includes(s));
+    if (!next) break;
+    ids.push(next);
+    len += map.mustLane(next).line.length;
+  }
+  return ids;
+}
+
+function nearestLane(map: RoadMap, p: Vec2, headingRad: number): string {
+  const loc = map.locate(p.x, p.y, headingRad, 50);
+  if (loc) return loc.laneId;
+  let best = map.lanes[0]!.data.id;
+  let bestD = Infinity;
+  for (const l of map.lanes) {
+    const f = l.line.project(p.x, p.y);
+    const d = Math.abs(f.dM) + Math.max(0, -f.sM, f.sM - l.line.length);
+    if (d < bestD) {
+      bestD = d;
+      best = l.data.id;
+    }
+  }
+  return best;
+}
+
+/**
+ * Imports a CommonRoad scenario file. One Scenario per planning problem (`opts.id` selects one by
+ * planning-problem id or scenario id; `opts.limit` caps the count). Errors name the element path.
+ */
+export function importCommonRoad(path: string, opts: ImportOptions = {}): Result<ImportResult> {
+  const parsed = parseXmlFile(path, ARRAYS);
+  if (!parsed.ok) return parsed;
+  const root = parsed.value.commonRoad as XmlNode | undefined;
+  if (!root || typeof root !== 'object')
+    return fail('INVALID_INPUT', path, 'root element <commonRoad> not found');
+  try {
+    return readCommonRoad(root, path, opts);
+  } catch (e) {
+    if (e instanceof ElementError) return fail('INVALID_INPUT', `${path}:${e.elementPath}`, e.message);
+    return fail('INVALID_INPUT', path, (e as Error).message);
+  }
+}
+
+function readCommonRoad(root: XmlNode, path: string, opts: ImportOptions): Result<ImportResult> {
+  const params = CommonRoadParamsSchema.parse({});
+  const version = attr(root, 'commonRoadVersion') ?? 'unknown';
+  const benchmarkId =
+    attr(root, 'benchmarkID') ??
+    path
+      .split('/')
+      .pop()!
+      .replace(/\.xml$/i, '');
+  const dtS = Number(attr(root, 'timeStepSize') ?? '0.1');
+  if (!(dtS > 0))
+    return fail('INVALID_INPUT', `${path}:commonRoad@timeStepSize`, 'must be a positive number');
+  const source = `commonroad ${version}: ${path}`;
+  const m = readMap(root, benchmarkId, params, source);
+  const mapParsed = parseWith(RoadMapSchema, m.map, `${path}:map`);
+  if (!mapParsed.ok) return mapParsed;
+  const map = RoadMap.fromData(mapParsed.value, `${path}:map`);
+  if (!map.ok) return map;
+  const warnings = [...m.warnings];
+  if (version !== '2018b' && version !== '2020a')
+    warnings.push(`commonRoadVersion ${version}: read as 2020a`);
+  const { agents, lastS } = readAgents(root, dtS, m.laneCentres, warnings);
+  const tags = (attr(root, 'tags') ?? '').split(/\s+/).filter(Boolean);
+  for (const t of Object.keys(child(root, 'scenarioTags') ?? {}))
+    if (!t.startsWith('@_') && t !== '#text') tags.push(t);
+  const scenarios: Scenario[] = [];
+  const problems = asArray(root.planningProblem);
+  if (problems.length === 0) warnings.push('no planningProblem: map only');
+  for (const [i, pp] of problems.entries()) {
+    const ppId = attr(pp, 'id') ?? `${i}`;
+    const sid = problems.length > 1 ? `${benchmarkId}#${ppId}` : benchmarkId;
+    if (opts.id && opts.id !== sid && opts.id !== ppId && opts.id !== benchmarkId) continue;
+    if (opts.limit !== undefined && scenarios.length >= opts.limit) break;
+    const where = `commonRoad/planningProblem[${i}]`;
+    const init = readState(child(pp, 'initialState') ?? {}, `${where}/initialState`, m.laneCentres);
+    if (!init) throw new ElementError(`${where}/initialState/position`, 'missing ego start position');
+    const goal = asArray(pp.goalState)[0];
+    const goalPos = position(child(goal, 'position'), `${where}/goalState/position`, m.laneCentres);
+    // The goal must be reached by the end of its time interval: that bounds the scenario.
+    const goalTime = child(goal, 'time');
+    const goalStep =
+      goalTime?.intervalEnd !== undefined
+        ? num(goalTime, 'intervalEnd', `${where}/goalState/time`)
+        : exactOrMid(goalTime, `${where}/goalState/time`);
+    const vehicle = VehicleParamsSchema.parse({});
+    // CommonRoad states are the vehicle's centre; edgeplan's ego is its rear axle.
+    const egoX = init.p.x - vehicle.rearAxleToCenterM * Math.cos(init.headingRad);
+    const egoY = init.p.y - vehicle.rearAxleToCenterM * Math.sin(init.headingRad);
+    const startLane = nearestLane(map.value, { x: egoX, y: egoY }, init.headingRad);
+    let laneIds: string[] = [];
+    let goalPose: { x: number; y: number; headingRad: number } | undefined;
+    if (goalPos) {
+      const goalLane =
+        goalPos.laneletRefs.find((r) => map.value.lane(r)) ??
+        nearestLane(map.value, goalPos.p, init.headingRad);
+      const r = map.value.route(startLane, goalLane);
+      if (r.ok) laneIds = r.value;
+      else
+        warnings.push(
+          `${sid}: no lane route from ${startLane} to goal lanelet ${goalLane}; following successors`,
+        );
+      goalPose = {
+        x: goalPos.p.x,
+        y: goalPos.p.y,
+        headingRad:
+          exactOrMid(child(goal, 'orientation'), `${where}/goalState/orientation`) ?? init.headingRad,
+      };
+    }
+    if (laneIds.length === 0) laneIds = followSuccessors(map.value, startLane, params.minRouteM);
+    const horizonS = Math.max(
+      lastS,
+      goalStep !== undefined && goalStep * dtS <= params.maxDurationS ? goalStep * dtS : 0,
+    );
+    const durationS =
+      Math.round(
+        Math.min(params.maxDurationS, Math.max(params.minDurationS, horizonS || params.defaultDurationS)) *
+          10,
+      ) / 10;
+    const draft = {
+      formatVersion: 1 as const,
+      id: sid,
+      description: `CommonRoad ${version} ${benchmarkId}, planning problem ${ppId}`,
+      tags: [...tags, 'commonroad'],
+      map: { kind: 'file' as const, path, format: 'commonroad' },
+      vehicle,
+      egoStart: {
+        tS: 0,
+        x: egoX,
+        y: egoY,
+        headingRad: init.headingRad,
+        speedMps: init.speedMps,
+        accelMps2: 0,
+        steerRad: 0,
+        yawRateRadps: 0,
+      },
+      route: goalPose ? { laneIds, goal: goalPose } : { laneIds },
+      expert: [
+        { tS: 0, x: egoX, y: egoY, headingRad: init.headingRad, speedMps: init.speedMps },
+        { tS: dtS, x: egoX, y: egoY, headingRad: init.headingRad, speedMps: init.speedMps },
+      ],
+      agents,
+      signals: [...m.lightLanes.entries()].flatMap(([tlId, lanes]) => {
+        const idx = asArray(root.trafficLight).findIndex((t) => attr(t, 'id') === tlId);
+        const tl = asArray(root.trafficLight)[idx];
+        return tl
+          ? [{ laneIds: lanes, phases: signalPhases(tl, dtS, durationS, `commonRoad/trafficLight[${idx}]`) }]
+          : [];
+      }),
+      durationS,
+      dtS: 0.1,
+      source: {
+        origin: `commonroad:${benchmarkId}`,
+        license:
+          "see the file's source (CommonRoad scenarios: BSD-3-Clause test files / CC BY-NC-ND for the benchmark database)",
+      },
+    };
+    const checked = parseWith(ScenarioSchema, draft, `${path}:${sid}`);
+    if (!checked.ok) return checked;
+    const sc = checked.value;
+    sc.expert = expertDrive(sc, map.value, warnings);
+    scenarios.push(sc);
+  }
+  if (problems.length > 0 && scenarios.length === 0 && opts.id) {
+    return fail('NOT_FOUND', path, `no planning problem "${opts.id}"`);
+  }
+  return ok({ map: mapParsed.value, scenarios, unsupported: m.unsupported, warnings });
+}
+
+/** The expert: an IDM drive of the route (CommonRoad records no ego). */
+function expertDrive(sc: Scenario, map: RoadMap, warnings: string[]): TrackPoint[] {
+  const fallback = sc.expert;
+  try {
+    const log = runScenario(sc, map, idmPlanner(), { mode: 'nonreactive', seed: 0, nowMs: () => 0 });
+    const track = log.ticks.map((t) => ({
+      tS: t.tS,
+      x: t.ego.x,
+      y: t.ego.y,
+      headingRad: t.ego.headingRad,
+      speedMps: Math.max(0, t.ego.speedMps),
+    }));
+    return track.length >= 2 ? track : fallback;
+  } catch (e) {
+    warnings.push(`${sc.id}: expert IDM drive failed (${(e as Error).message}); expert = start pose`);
+    return fallback;
+  }
+}

@@ -1,0 +1,67 @@
+/**
+ * Importer dispatch by file kind. `importFile(path, opts)` picks the importer from the extension
+ * (and, for .xml, the root element); each family lives in its own folder.
+ */
+import { readFileSync } from 'node:fs';
+import { extname } from 'node:path';
+import { fail, type Result } from '../../core/index.ts';
+import { importCarlaRoutes } from './carla/index.ts';
+import { importCommonRoad } from './commonroad/index.ts';
+import { importLanelet2 } from './lanelet2/index.ts';
+import { importNuplan } from './nuplan/index.ts';
+import { importOpenDrive } from './opendrive/index.ts';
+import { importOpenScenario } from './openscenario/index.ts';
+import type { ImportOptions, ImportResult } from './types.ts';
+
+export { findTown, readCarlaRoutes, routeScenario } from './carla/index.ts';
+export { loadOpenDrive, type OpenDriveResult, parseOpenDrive } from './opendrive/index.ts';
+export { type RenderOptions, renderMapPng } from './render/index.ts';
+export type { ImportOptions, ImportResult } from './types.ts';
+export {
+  importCarlaRoutes,
+  importCommonRoad,
+  importLanelet2,
+  importNuplan,
+  importOpenDrive,
+  importOpenScenario,
+};
+
+/** Sniffs the root element of an XML file (first 4 KiB). */
+function xmlRoot(path: string): string | undefined {
+  try {
+    const head = readFileSync(path, { encoding: 'utf8' }).slice(0, 4096);
+    return /<([A-Za-z_][\w.-]*)[\s>]/.exec(
+      head.replace(/<\?[^>]*\?>/g, '').replace(/<!--[\s\S]*?-->/g, ''),
+    )?.[1];
+  } catch {
+    return undefined;
+  }
+}
+
+export function importFile(path: string, opts: ImportOptions = {}): Result<ImportResult> {
+  const ext = extname(path).toLowerCase();
+  switch (ext) {
+    case '.xodr':
+      return importOpenDrive(path, opts);
+    case '.xosc':
+      return importOpenScenario(path, opts);
+    case '.osm':
+      return importLanelet2(path, opts);
+    case '.db':
+      return importNuplan(path, opts);
+    case '.xml': {
+      const root = xmlRoot(path);
+      if (root === 'routes') return importCarlaRoutes(path, opts);
+      if (root === 'commonRoad') return importCommonRoad(path, opts);
+      if (root === 'OpenDRIVE') return importOpenDrive(path, opts);
+      if (root === 'OpenSCENARIO') return importOpenScenario(path, opts);
+      return fail('UNSUPPORTED', path, `unknown XML root element <${root ?? '?'}>`);
+    }
+    default:
+      return fail(
+        'UNSUPPORTED',
+        path,
+        `unknown file kind "${ext}" (.xodr, .xosc, .xml routes/CommonRoad, .osm, .db)`,
+      );
+  }
+}

@@ -1,0 +1,124 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { RoadMap } from '../../../core/map/RoadMap.ts';
+import { importOpenDrive, loadOpenDrive, parseOpenDrive } from './index.ts';
+import { straightRoadXodr } from './testRoads.ts';
+
+const TOWN02 = new URL('../../../data/carla/Town02.xodr', import.meta.url).pathname;
+
+function mustParse(text: string) {
+  const r = parseOpenDrive(text, 'test.xodr');
+  if (!r.ok) throw new Error(JSON.stringify(r.error));
+  return r.value;
+}
+
+describe('OpenDRIVE lanes', () => {
+  it('places right lane -1 centre at t = -w/2 and drives it along the reference line (RHT)', () => {
+    const m = mustParse(straightRoadXodr()).map;
+    const l = m.lanes.find((x) => x.id === '7_0_-1')!;
+    expect(l.centerline[0]).toEqual({ x: 0, y: -1.75 });
+    expect(l.centerline[l.centerline.length - 1]!.x).toBeCloseTo(100, 9);
+    expect(l.widthM).toBeCloseTo(3.5, 9);
+  });
+
+  it('drives left lane 1 against the reference line (RHT)', () => {
+    const m = mustParse(straightRoadXodr()).map;
+    const l = m.lanes.find((x) => x.id === '7_0_1')!;
+    expect(l.centerline[0]!.x).toBeCloseTo(100, 9);
+    expect(l.centerline[0]!.y).toBeCloseTo(1.75, 9);
+  });
+
+  it('reverses the directions for rule="LHT"', () => {
+    const m = mustParse(straightRoadXodr({ rule: 'LHT' })).map;
+    expect(m.lanes.find((x) => x.id === '7_0_1')!.centerline[0]!.x).toBeCloseTo(0, 9);
+    expect(m.lanes.find((x) => x.id === '7_0_-1')!.centerline[0]!.x).toBeCloseTo(100, 9);
+  });
+
+  it('shifts all lanes by the laneOffset', () => {
+    const m = mustParse(straightRoadXodr({ laneOffsetM: 1 })).map;
+    expect(m.lanes.find((x) => x.id === '7_0_-1')!.centerline[0]!.y).toBeCloseTo(-0.75, 9);
+  });
+
+  it('allows a lane change across a broken mark and not across a solid one', () => {
+    const m = mustParse(straightRoadXodr()).map;
+    const l1 = m.lanes.find((x) => x.id === '7_0_-1')!;
+    expect(l1.right).toEqual({ laneId: '7_0_-2', changeAllowed: true, opposite: false });
+    // The centre line is solid: lane 1 is the opposite-direction neighbour, no change allowed.
+    expect(l1.left).toEqual({ laneId: '7_0_1', changeAllowed: false, opposite: true });
+    expect(l1.leftBoundary).toBe('solid');
+    expect(l1.rightBoundary).toBe('dashed');
+  });
+
+  it('reads the road-type speed limit in km/h', () => {
+    const m = mustParse(straightRoadXodr()).map;
+    expect(m.lanes[0]!.speedLimitMps).toBeCloseTo(10, 9);
+  });
+});
+
+describe('OpenDRIVE errors', () => {
+  it('names the element path of a bad attribute', () => {
+    const r = parseOpenDrive(
+      straightRoadXodr().replace('length="100"><line/>', 'length="abc"><line/>'),
+      'bad.xodr',
+    );
+    expect(r.ok).toBe(false);
+    if (!r.ok) {
+      expect(r.error.code).toBe('INVALID_INPUT');
+      expect(r.error.path).toBe('bad.xodr:/OpenDRIVE/road[id=7]/planView/geometry[0]@length');
+    }
+  });
+
+  it('reports a truncated file as one parse error with its position', () => {
+    const text = straightRoadXodr();
+    const r = parseOpenDrive(text.slice(0, text.length / 2), 'cut.xodr');
+    expect(r.ok).toBe(false);
+    if (!r.ok) {
+      expect(r.error.code).toBe('PARSE_ERROR');
+      expect(r.error.path).toMatch(/^cut\.xodr/);
+    }
+  });
+
+  it('refuses a file whose root is not <OpenDRIVE>', () => {
+    const r = parseOpenDrive('<?xml version="1.0"?><OpenSCENARIO/>', 'x.xodr');
+    expect(r.ok).toBe(false);
+  });
+
+  it('reports a missing file as an IO error', () => {
+    const r = importOpenDrive('/nonexistent/Town99.xodr');
+    expect(r.ok ? '' : r.error.code).toBe('IO_ERROR');
+  });
+});
+
+describe('CARLA Town02 (vendored)', () => {
+  const r = loadOpenDrive(TOWN02);
+  if (!r.ok) throw new Error(JSON.stringify(r.error));
+  const town = r.value;
+
+  it('loads all 84 roads and 8 junctions', () => {
+    expect(town.stats.roads).toBe(84);
+    expect(town.stats.junctions).toBe(8);
+    expect((readFileSync(TOWN02, 'utf8').match(/<road /g) ?? []).length).toBe(84);
+  });
+
+  it('links driving lanes with gaps under 5 cm', () => {
+    expect(town.worstGapM).toBeLessThan(0.05);
+  });
+
+  it('builds a RoadMap whose every reference resolves', () => {
+    const m = RoadMap.fromData(town.map, 'Town02');
+    expect(m.ok).toBe(true);
+  });
+
+  it('connects incoming roads through junction connecting lanes', () => {
+    const junctionLanes = town.map.lanes.filter((l) => l.junctionId !== undefined && l.type === 'driving');
+    expect(junctionLanes.length).toBeGreaterThan(0);
+    for (const l of junctionLanes) {
+      expect(l.successors.length).toBeGreaterThan(0);
+      expect(l.predecessors.length).toBeGreaterThan(0);
+    }
+  });
+
+  it('places stop lines at signalised junction entries', () => {
+    expect(town.map.stopLines.length).toBeGreaterThan(0);
+  });
+});

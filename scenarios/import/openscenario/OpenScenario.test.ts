@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest';
+import { RoadMap } from '../../../core/map/RoadMap.ts';
+import { runScenario } from '../../../sim/runScenario.ts';
+import { createPlanner } from '../../../stack/index.ts';
+import { importOpenScenario } from './index.ts';
+import { evalExpression } from './Parameters.ts';
+
+const CUT_IN = new URL('../../../data/esmini/resources/xosc/cut-in_simple.xosc', import.meta.url).pathname;
+
+describe('OpenSCENARIO expressions', () => {
+  it('evaluate arithmetic with parameters and precedence', () => {
+    expect(evalExpression('$a * (2 + -1) ** 2 + 250 / 5', new Map([['a', '3']]), 'x')).toBe(53);
+  });
+
+  it('name the unknown parameter', () => {
+    expect(() => evalExpression('$nope + 1', new Map(), '/p')).toThrow(/unknown parameter nope/);
+  });
+});
+
+describe('esmini cut-in_simple.xosc (vendored)', () => {
+  const r = importOpenScenario(CUT_IN);
+  if (!r.ok) throw new Error(JSON.stringify(r.error));
+  const s = r.value.scenarios[0]!;
+  const overtaker = s.agents.find((a) => a.id === 'OverTaker')!;
+  const track = overtaker.behavior.type === 'replay' ? overtaker.behavior.track : [];
+
+  it('loads with nothing unsupported', () => {
+    expect(r.value.unsupported).toEqual([]);
+  });
+
+  it('starts the ego at LanePosition road 1, lane -1, s = 50 at 20 m/s', () => {
+    // straight_500m.xodr: road 1 along +x from (0, 0); lane -1 is 3.07 m wide → centre y = −1.535.
+    expect(s.egoStart.x).toBeCloseTo(50, 6);
+    expect(s.egoStart.y).toBeCloseTo(-1.535, 6);
+    expect(s.egoStart.speedMps).toBe(20);
+  });
+
+  it('starts the cut-in when the headway condition rises (t = 6.7 s)', () => {
+    // OverTaker starts 20 m behind the ego (RelativeRoadPosition ds = −20) at 25 vs 20 m/s. The
+    // freespace headway ego → OverTaker exceeds 0.4 s once the gap minus the two half-lengths
+    // (5.04 m each) exceeds 0.4 × 20 = 8 m: 20 + 5.04 + 8 = 33.04 m closed at 5 m/s = 6.61 s,
+    // first seen on the 0.1 s grid at 6.7 s.
+    const ev = r.value.events?.find((e) => e.name === 'CutInEvent');
+    expect(ev?.tS).toBeCloseTo(6.7, 6);
+  });
+
+  it('moves the OverTaker into the ego lane only after the trigger (sinusoidal, 3 s)', () => {
+    const at = (t: number) => track.find((p) => Math.abs(p.tS - t) < 1e-6)!;
+    // Before the trigger it holds dt = 3.1 m left of the ego lane centre: y = −1.535 + 3.1.
+    expect(at(6.7).y).toBeCloseTo(1.565, 6);
+    // Half-way through (τ = 0.5): the reference point is at 1.565 − 3.1 / 2 = 0.015; the track is
+    // the footprint centre, 1.4 m ahead (BoundingBox Center x), turned by the lateral speed
+    // 3.1·(π/2)/3 = 1.623 m/s against 25 m/s: heading −0.0648 rad → y = 0.015 + 1.4·sin(−0.0648) = −0.076.
+    expect(at(8.2).y).toBeCloseTo(-0.076, 2);
+    // Done after 3 s: in the ego lane.
+    expect(at(9.8).y).toBeCloseTo(-1.535, 6);
+  });
+
+  it('runs closed-loop with pdm-closed for its whole duration', () => {
+    const planner = createPlanner('pdm-closed');
+    if (!planner.ok) throw new Error('no planner');
+    const log = runScenario(s, new RoadMap(r.value.map!), planner.value, { mode: 'nonreactive', seed: 0 });
+    expect(log.ticks[log.ticks.length - 1]!.tS).toBeCloseTo(s.durationS, 6);
+  });
+
+  it('reports a missing file as an IO error', () => {
+    const bad = importOpenScenario(
+      new URL('../../../data/esmini/resources/xosc/missing.xosc', import.meta.url).pathname,
+    );
+    expect(bad.ok ? '' : bad.error.code).toBe('IO_ERROR');
+  });
+});

@@ -1,0 +1,871 @@
+/**
+ * A small deterministic OpenSCENARIO 1.x storyboard executor (the subset used by the esmini and
+ * scenario_runner examples). It moves every entity — the ego included — along lane paths at 0.1 s,
+ * evaluates start/stop triggers against those scripted motions, and records each entity's track.
+ * Conditions that depend on the ego are evaluated against the ego's scripted (expert) motion, not
+ * the planner's: the tracks it produces replay non-reactively (README, "Approximations").
+ */
+import {
+  type AgentAttributes,
+  angleDiff,
+  Polyline,
+  type TrackPoint,
+  type Vec2,
+} from '../../../core/index.ts';
+import type { RoadMap } from '../../../core/map/RoadMap.ts';
+import { attr, kid, kids, num, type XNode } from '../opendrive/XmlTree.ts';
+
+export interface OscEntity {
+  name: string;
+  kind: 'vehicle' | 'pedestrian' | 'cyclist' | 'static';
+  lengthM: number;
+  widthM: number;
+  /** Reference point → footprint centre, along the entity's x axis (OpenSCENARIO BoundingBox Center x), m. */
+  centerOffsetM: number;
+  /** Subclass (vehicleCategory, pedestrianCategory, role). */
+  attributes?: AgentAttributes;
+}
+
+/** Resolves an OpenSCENARIO <Position> to a map pose (undefined + an unsupported note if it cannot). */
+export type PositionResolver = (
+  pos: XNode,
+  path: string,
+  states: ReadonlyMap<string, EntityState>,
+) => { x: number; y: number; headingRad: number } | undefined;
+
+export interface EntityState {
+  entity: OscEntity;
+  /** Path the entity follows (lane centrelines), its arc length and lateral offset on it. */
+  path: Polyline;
+  pathLanes: string[];
+  sM: number;
+  dM: number;
+  speedMps: number;
+  /** Longitudinal action in progress. */
+  speed?: {
+    target: () => number;
+    rateMps2: number;
+    shape: string;
+    t0: number;
+    v0: number;
+    durationS?: number;
+    done: boolean;
+  };
+  lateral?: { fromD: number; toD: number; t0: number; durationS: number; shape: string; done: boolean };
+  trajectory?: { line: Polyline; times?: number[]; t0: number; s0: number; done: boolean };
+  x: number;
+  y: number;
+  headingRad: number;
+  accelMps2: number;
+  travelledM: number;
+  track: TrackPoint[];
+}
+
+type Status = 'standby' | 'running' | 'complete';
+
+interface Element {
+  kind: 'Story' | 'Act' | 'ManeuverGroup' | 'Maneuver' | 'Event' | 'Action';
+  name: string;
+  path: string;
+  node: XNode;
+  status: Status;
+  children: Element[];
+  parent?: Element;
+  start?: XNode;
+  stop?: XNode;
+  actors: string[];
+  /** Time of the last status change, s. */
+  changedS: number;
+  executions: number;
+  maxExecutions: number;
+  priority?: string;
+  /** Action completion check. */
+  isDone?: () => boolean;
+}
+
+export interface ExecutorOptions {
+  dtS: number;
+  maxDurationS: number;
+}
+
+export interface ExecutorResult {
+  states: Map<string, EntityState>;
+  /** When the storyboard's StopTrigger fired (or the time limit), s. */
+  endS: number;
+  /** Event start times by event name (for tests and reports). */
+  eventStarts: Map<string, number>;
+}
+
+function shapeAt(shape: string, tau: number): number {
+  const u = Math.min(Math.max(tau, 0), 1);
+  switch (shape) {
+    case 'step':
+      return 1;
+    case 'cubic':
+      return u * u * (3 - 2 * u);
+    case 'sinusoidal':
+      return (1 - Math.cos(Math.PI * u)) / 2;
+    default:
+      return u;
+  }
+}
+
+function compare(rule: string | undefined, a: number, b: number): boolean {
+  switch (rule) {
+    case 'greaterThan':
+      return a > b;
+    case 'lessThan':
+      return a < b;
+    case 'greaterOrEqual':
+      return a >= b;
+    case 'lessOrEqual':
+      return a <= b;
+    case 'notEqualTo':
+      return Math.abs(a - b) > 1e-3;
+    default:
+      return Math.abs(a - b) <= 1e-3 * Math.max(1, Math.abs(b));
+  }
+}
+
+export class OscExecutor {
+  readonly unsupported: string[];
+  private readonly states = new Map<string, EntityState>();
+  private readonly elements: Element[] = [];
+  private readonly byName = new Map<string, Element>();
+  private tS = 0;
+  private readonly condPrev = new Map<XNode, boolean>();
+  private readonly condSince = new Map<XNode, number>();
+  private readonly eventStarts = new Map<string, number>();
+
+  constructor(
+    private readonly map: RoadMap,
+    private readonly resolvePos: PositionResolver,
+    private readonly buildPath: (
+      x: number,
+      y: number,
+      headingRad: number,
+      routeLanes?: string[],
+    ) => { path: Polyline; lanes: string[]; sM: number; dM: number },
+    unsupported: string[],
+  ) {
+    this.unsupported = unsupported;
+  }
+
+  private note(path: string, what: string): void {
+    const msg = `${path}: ${what}`;
+    if (!this.unsupported.includes(msg)) this.unsupported.push(msg);
+  }
+
+  addEntity(e: OscEntity): void {
+    const line = new Polyline([
+      { x: 0, y: 0 },
+      { x: 1, y: 0 },
+    ]);
+    this.states.set(e.name, {
+      entity: e,
+      path: line,
+      pathLanes: [],
+      sM: 0,
+      dM: 0,
+      speedMps: 0,
+      x: 0,
+      y: 0,
+      headingRad: 0,
+      accelMps2: 0,
+      travelledM: 0,
+      track: [],
+    });
+  }
+
+  get entityStates(): ReadonlyMap<string, EntityState> {
+    return this.states;
+  }
+
+  private place(
+    st: EntityState,
+    pose: { x: number; y: number; headingRad: number },
+    routeLanes?: string[],
+  ): void {
+    const p = this.buildPath(pose.x, pose.y, pose.headingRad, routeLanes);
+    st.path = p.path;
+    st.pathLanes = p.lanes;
+    st.sM = p.sM;
+    st.dM = p.dM;
+    st.lateral = undefined;
+    st.trajectory = undefined;
+    st.x = pose.x;
+    st.y = pose.y;
+    st.headingRad = pose.headingRad;
+  }
+
+  /** Applies one PrivateAction to `actor`; returns a completion check (undefined = instantaneous). */
+  private privateAction(actor: string, pa: XNode, path: string): (() => boolean) | undefined {
+    const st = this.states.get(actor);
+    if (!st) {
+      this.note(path, `unknown entity ${actor}`);
+      return undefined;
+    }
+    const tele = kid(pa, 'TeleportAction');
+    if (tele) {
+      const pos = this.resolvePos(
+        kid(tele, 'Position') ?? {},
+        `${path}/TeleportAction/Position`,
+        this.states,
+      );
+      if (pos) this.place(st, pos);
+      return undefined;
+    }
+    const lon = kid(pa, 'LongitudinalAction');
+    const sa = kid(lon, 'SpeedAction');
+    if (sa) return this.speedAction(st, sa, `${path}/LongitudinalAction/SpeedAction`);
+    if (lon) {
+      this.note(
+        `${path}/LongitudinalAction/${Object.keys(lon).find((k) => k !== '$') ?? '?'}`,
+        'not supported',
+      );
+      return undefined;
+    }
+    const lat = kid(pa, 'LateralAction');
+    const lc = kid(lat, 'LaneChangeAction');
+    if (lc) return this.laneChange(st, lc, `${path}/LateralAction/LaneChangeAction`);
+    const lo = kid(lat, 'LaneOffsetAction');
+    if (lo) {
+      const p = `${path}/LateralAction/LaneOffsetAction`;
+      const tgt = kid(kid(lo, 'LaneOffsetTarget'), 'AbsoluteTargetLaneOffset');
+      const dyn = kid(lo, 'LaneOffsetActionDynamics');
+      if (!tgt) {
+        this.note(`${p}/LaneOffsetTarget`, 'only AbsoluteTargetLaneOffset supported');
+        return undefined;
+      }
+      const to = st.dM - (st.lateral ? st.lateral.toD : 0) + num(tgt, 'value', p);
+      const maxLat = dyn ? num(dyn, 'maxLateralAcc', p, 0.5) : 0.5;
+      const dur = Math.max(0.5, Math.sqrt((4 * Math.abs(to - st.dM)) / Math.max(maxLat, 0.1)));
+      const l = {
+        fromD: st.dM,
+        toD: to,
+        t0: this.tS,
+        durationS: dur,
+        shape: attr(dyn, 'dynamicsShape') ?? 'cubic',
+        done: false,
+      };
+      st.lateral = l;
+      return () => l.done;
+    }
+    const rt = kid(pa, 'RoutingAction');
+    const ar = kid(rt, 'AssignRouteAction');
+    if (ar) {
+      const p = `${path}/RoutingAction/AssignRouteAction`;
+      const route = kid(ar, 'Route');
+      if (!route) {
+        this.note(`${p}/CatalogReference`, 'route catalog references are resolved at load; none found');
+        return undefined;
+      }
+      const wps = kids(route, 'Waypoint')
+        .map((w, i) =>
+          this.resolvePos(kid(w, 'Position') ?? {}, `${p}/Route/Waypoint[${i}]/Position`, this.states),
+        )
+        .filter((w): w is { x: number; y: number; headingRad: number } => w !== undefined);
+      const lanes = this.routeLanes(wps);
+      if (lanes.length > 0) {
+        const keepS = st.speedMps;
+        this.place(st, { x: st.x, y: st.y, headingRad: st.headingRad }, lanes);
+        st.speedMps = keepS;
+      }
+      return undefined;
+    }
+    const ft = kid(rt, 'FollowTrajectoryAction');
+    if (ft) return this.followTrajectory(st, ft, `${path}/RoutingAction/FollowTrajectoryAction`);
+    const name = Object.keys(pa).find((k) => k !== '$') ?? '?';
+    const inner = Object.keys((kid(pa, name) ?? {}) as object).find((k) => k !== '$');
+    this.note(`${path}/${name}${inner ? `/${inner}` : ''}`, 'not supported (no effect on motion here)');
+    return undefined;
+  }
+
+  /** Lane ids joining the waypoints (shortest lane routes between their lanes). */
+  routeLanes(wps: { x: number; y: number; headingRad: number }[]): string[] {
+    const out: string[] = [];
+    for (const w of wps) {
+      const loc = this.map.locate(w.x, w.y, w.headingRad, 5);
+      if (!loc) continue;
+      const last = out[out.length - 1];
+      if (last === undefined) out.push(loc.laneId);
+      else if (last !== loc.laneId) {
+        const r = this.map.route(last, loc.laneId);
+        if (r.ok) out.push(...r.value.slice(1));
+      }
+    }
+    return out;
+  }
+
+  private speedAction(st: EntityState, sa: XNode, path: string): () => boolean {
+    const dyn = kid(sa, 'SpeedActionDynamics') ?? {};
+    const tgt = kid(sa, 'SpeedActionTarget') ?? {};
+    const abs = kid(tgt, 'AbsoluteTargetSpeed');
+    const rel = kid(tgt, 'RelativeTargetSpeed');
+    let target: () => number;
+    if (abs) {
+      const v = num(abs, 'value', `${path}/SpeedActionTarget/AbsoluteTargetSpeed`);
+      target = () => v;
+    } else if (rel) {
+      const p = `${path}/SpeedActionTarget/RelativeTargetSpeed`;
+      const ref = attr(rel, 'entityRef') ?? '';
+      const value = num(rel, 'value', p);
+      const factor = attr(rel, 'speedTargetValueType') === 'factor';
+      const continuous = attr(rel, 'continuous') === 'true';
+      const refSpeed = () => this.states.get(ref)?.speedMps ?? 0;
+      const frozen = factor ? refSpeed() * value : refSpeed() + value;
+      target = continuous ? () => (factor ? refSpeed() * value : refSpeed() + value) : () => frozen;
+    } else {
+      this.note(`${path}/SpeedActionTarget`, 'no Absolute/RelativeTargetSpeed');
+      return () => true;
+    }
+    const shape = attr(dyn, 'dynamicsShape') ?? 'step';
+    const dim = attr(dyn, 'dynamicsDimension') ?? 'time';
+    const value = Math.abs(num(dyn, 'value', `${path}/SpeedActionDynamics`, 0));
+    const v0 = st.speedMps;
+    const dv = target() - v0;
+    let rate = Infinity;
+    let durationS: number | undefined;
+    if (shape !== 'step' && value > 0) {
+      if (dim === 'rate') rate = value;
+      else if (dim === 'time') {
+        durationS = value;
+        rate = Math.abs(dv) / value;
+      } else if (dim === 'distance') {
+        const v1 = target();
+        rate = Math.abs(v1 * v1 - v0 * v0) / (2 * value);
+      }
+    }
+    const sp = {
+      target,
+      rateMps2: rate,
+      shape,
+      t0: this.tS,
+      v0,
+      ...(durationS ? { durationS } : {}),
+      done: false,
+    };
+    st.speed = sp;
+    if (!Number.isFinite(rate)) {
+      st.speedMps = Math.max(0, target());
+      sp.done = !(abs === undefined && attr(rel, 'continuous') === 'true');
+    }
+    return () => sp.done;
+  }
+
+  private laneChange(st: EntityState, lc: XNode, path: string): () => boolean {
+    const dyn = kid(lc, 'LaneChangeActionDynamics') ?? {};
+    const tgt = kid(lc, 'LaneChangeTarget') ?? {};
+    const rel = kid(tgt, 'RelativeTargetLane');
+    const abs = kid(tgt, 'AbsoluteTargetLane');
+    const fromD = st.dM;
+    let toD = fromD;
+    const here = this.map.locate(st.x, st.y, st.headingRad, 5);
+    const targetOffset = num(lc, 'targetLaneOffset', path, 0);
+    const laneCentreD = (laneId: string | undefined, ref: { x: number; y: number }): number | undefined => {
+      const l = laneId ? this.map.lane(laneId) : undefined;
+      if (!l) return undefined;
+      const f = l.line.project(ref.x, ref.y);
+      const c = l.line.toCartesian(Math.min(Math.max(f.sM, 0), l.line.length), 0);
+      return st.path.project(c.x, c.y).dM;
+    };
+    if (rel) {
+      const refName = attr(rel, 'entityRef') ?? '';
+      const ref = this.states.get(refName);
+      const n = Math.round(num(rel, 'value', `${path}/LaneChangeTarget/RelativeTargetLane`));
+      if (ref) {
+        let lane = this.map.locate(ref.x, ref.y, ref.headingRad, 5)?.laneId;
+        for (let k = 0; k < Math.abs(n) && lane; k++) {
+          const l = this.map.lane(lane)!.data;
+          lane = (n > 0 ? l.left : l.right)?.laneId;
+        }
+        const d = laneCentreD(lane, st);
+        if (d !== undefined) toD = d + targetOffset;
+        else this.note(`${path}/LaneChangeTarget/RelativeTargetLane`, `no lane ${n} from ${refName}'s lane`);
+      }
+    } else if (abs && here) {
+      const cur = this.map.lane(here.laneId)!.data;
+      const want = `${cur.id.split('_').slice(0, 2).join('_')}_${attr(abs, 'value')}`;
+      const d = laneCentreD(want, st);
+      if (d !== undefined) toD = d + targetOffset;
+      else this.note(`${path}/LaneChangeTarget/AbsoluteTargetLane`, `lane ${want} not found`);
+    }
+    const shape = attr(dyn, 'dynamicsShape') ?? 'cubic';
+    const dim = attr(dyn, 'dynamicsDimension') ?? 'time';
+    const value = num(dyn, 'value', `${path}/LaneChangeActionDynamics`, 3);
+    let durationS = value;
+    if (dim === 'distance') durationS = value / Math.max(st.speedMps, 1);
+    else if (dim === 'rate') durationS = Math.abs(toD - fromD) / Math.max(value, 0.1);
+    if (shape === 'step') durationS = 0;
+    const l = { fromD, toD, t0: this.tS, durationS, shape, done: false };
+    st.lateral = l;
+    return () => l.done;
+  }
+
+  private followTrajectory(st: EntityState, ft: XNode, path: string): () => boolean {
+    const tr = kid(ft, 'Trajectory') ?? kid(kid(ft, 'TrajectoryRef'), 'Trajectory');
+    const shape = kid(tr, 'Shape');
+    const poly = kid(shape, 'Polyline');
+    if (!poly) {
+      const what = shape ? (Object.keys(shape).find((k) => k !== '$') ?? '?') : 'Trajectory';
+      this.note(`${path}/Trajectory/Shape/${what}`, 'only Polyline trajectories supported');
+      return () => true;
+    }
+    const pts: Vec2[] = [];
+    const times: number[] = [];
+    kids(poly, 'Vertex').forEach((v, i) => {
+      const pos = this.resolvePos(
+        kid(v, 'Position') ?? {},
+        `${path}/Trajectory/Shape/Polyline/Vertex[${i}]/Position`,
+        this.states,
+      );
+      if (!pos) return;
+      pts.push({ x: pos.x, y: pos.y });
+      const t = attr(v, 'time');
+      if (t !== undefined) times.push(Number(t));
+    });
+    const clean: Vec2[] = [];
+    for (const p of pts) {
+      const l = clean[clean.length - 1];
+      if (!l || Math.hypot(p.x - l.x, p.y - l.y) > 1e-3) clean.push(p);
+    }
+    if (clean.length < 2) return () => true;
+    const line = new Polyline(clean);
+    const timing = kid(kid(ft, 'TimeReference'), 'Timing');
+    const useTimes = timing !== undefined && times.length === pts.length && clean.length === pts.length;
+    const scale = timing ? Number(attr(timing, 'scale') ?? 1) : 1;
+    const offset = timing ? Number(attr(timing, 'offset') ?? 0) : 0;
+    const relative = attr(timing, 'domainAbsoluteRelative') !== 'absolute';
+    const tr0 = relative ? this.tS : 0;
+    const tt = useTimes ? times.map((t) => tr0 + (t + offset) * scale) : undefined;
+    const traj = { line, ...(tt ? { times: tt } : {}), t0: this.tS, s0: 0, done: false };
+    st.trajectory = traj;
+    return () => traj.done;
+  }
+
+  /** Builds the storyboard element tree. */
+  load(storyboard: XNode): void {
+    kids(storyboard, 'Story').forEach((story, si) => {
+      const sp = `/OpenSCENARIO/Storyboard/Story[${si}]`;
+      const se = this.element('Story', story, sp);
+      kids(story, 'Act').forEach((act, ai) => {
+        const ap = `${sp}/Act[${ai}]`;
+        const ae = this.element('Act', act, ap, se);
+        ae.start = kid(act, 'StartTrigger');
+        ae.stop = kid(act, 'StopTrigger');
+        kids(act, 'ManeuverGroup').forEach((mg, gi) => {
+          const gp = `${ap}/ManeuverGroup[${gi}]`;
+          const ge = this.element('ManeuverGroup', mg, gp, ae);
+          ge.actors = kids(kid(mg, 'Actors'), 'EntityRef').map((r) => attr(r, 'entityRef') ?? '');
+          const mans = [...kids(mg, 'Maneuver'), ...kids(mg, 'CatalogReference')];
+          if (kids(mg, 'CatalogReference').length > 0)
+            this.note(`${gp}/CatalogReference`, 'maneuver catalog references not supported');
+          kids(mg, 'Maneuver').forEach((m, mi) => {
+            const mp = `${gp}/Maneuver[${mi}]`;
+            const me = this.element('Maneuver', m, mp, ge);
+            kids(m, 'Event').forEach((ev, ei) => {
+              const ep = `${mp}/Event[${ei}]`;
+              const ee = this.element('Event', ev, ep, me);
+              ee.start = kid(ev, 'StartTrigger');
+              ee.priority = attr(ev, 'priority');
+              ee.maxExecutions = Number(attr(ev, 'maximumExecutionCount') ?? 1);
+              kids(ev, 'Action').forEach((a, xi) => {
+                this.element('Action', a, `${ep}/Action[${xi}]`, ee);
+              });
+            });
+          });
+          void mans;
+        });
+      });
+    });
+  }
+
+  private element(kind: Element['kind'], node: XNode, path: string, parent?: Element): Element {
+    const e: Element = {
+      kind,
+      name: attr(node, 'name') ?? path,
+      path,
+      node,
+      status: 'standby',
+      children: [],
+      ...(parent ? { parent } : {}),
+      actors: [],
+      changedS: 0,
+      executions: 0,
+      maxExecutions: 1,
+    };
+    parent?.children.push(e);
+    this.elements.push(e);
+    this.byName.set(e.name, e);
+    return e;
+  }
+
+  /** Init actions at t = 0. */
+  init(init: XNode): void {
+    const actions = kid(init, 'Actions');
+    kids(actions, 'Private').forEach((pr, i) => {
+      const who = attr(pr, 'entityRef') ?? '';
+      // Teleports first: speeds and lane changes refer to the entity's position.
+      const pas = kids(pr, 'PrivateAction');
+      const order = [
+        ...pas.filter((p) => kid(p, 'TeleportAction')),
+        ...pas.filter((p) => !kid(p, 'TeleportAction')),
+      ];
+      order.forEach((pa) => {
+        this.privateAction(
+          who,
+          pa,
+          `/OpenSCENARIO/Storyboard/Init/Actions/Private[${i}]/PrivateAction[${pas.indexOf(pa)}]`,
+        );
+      });
+    });
+    for (const k of ['GlobalAction', 'UserDefinedAction'])
+      kids(actions, k).forEach((_, i) => {
+        this.note(`/OpenSCENARIO/Storyboard/Init/Actions/${k}[${i}]`, 'not supported');
+      });
+  }
+
+  private conditionTrue(c: XNode, path: string): boolean {
+    const bv = kid(c, 'ByValueCondition');
+    if (bv) {
+      const st = kid(bv, 'SimulationTimeCondition');
+      if (st)
+        return compare(
+          attr(st, 'rule'),
+          this.tS,
+          num(st, 'value', `${path}/ByValueCondition/SimulationTimeCondition`),
+        );
+      const sb = kid(bv, 'StoryboardElementStateCondition');
+      if (sb) {
+        const el = this.byName.get(attr(sb, 'storyboardElementRef') ?? '');
+        if (!el) return false;
+        const state = attr(sb, 'state') ?? '';
+        if (state === 'completeState' || state === 'endTransition') return el.status === 'complete';
+        if (state === 'runningState' || state === 'startTransition') return el.status !== 'standby';
+        if (state === 'standbyState') return el.status === 'standby';
+        this.note(
+          `${path}/ByValueCondition/StoryboardElementStateCondition@state`,
+          `state ${state} not supported`,
+        );
+        return false;
+      }
+      const name = Object.keys(bv).find((k) => k !== '$') ?? '?';
+      this.note(`${path}/ByValueCondition/${name}`, 'not supported (never true)');
+      return false;
+    }
+    const be = kid(c, 'ByEntityCondition');
+    if (!be) return false;
+    const te = kid(be, 'TriggeringEntities');
+    const who = kids(te, 'EntityRef').map((r) => attr(r, 'entityRef') ?? '');
+    const all = attr(te, 'triggeringEntitiesRule') === 'all';
+    const ec = kid(be, 'EntityCondition') ?? {};
+    const results = who.map((w) => this.entityCondition(w, ec, `${path}/ByEntityCondition/EntityCondition`));
+    return all ? results.every(Boolean) : results.some(Boolean);
+  }
+
+  private longitudinal(a: EntityState, b: EntityState, freespace: boolean): number {
+    // Distance from a to b along a's heading (positive when b is ahead).
+    const d = (b.x - a.x) * Math.cos(a.headingRad) + (b.y - a.y) * Math.sin(a.headingRad);
+    if (!freespace) return d;
+    const gap = Math.abs(d) - (a.entity.lengthM + b.entity.lengthM) / 2;
+    return Math.sign(d) * Math.max(gap, 0);
+  }
+
+  private entityCondition(who: string, ec: XNode, path: string): boolean {
+    const a = this.states.get(who);
+    if (!a) return false;
+    const [name] = Object.keys(ec).filter((k) => k !== '$');
+    const c = (name ? kid(ec, name) : undefined) ?? {};
+    const p = `${path}/${name ?? '?'}`;
+    const other = () => this.states.get(attr(c, 'entityRef') ?? '');
+    switch (name) {
+      case 'SpeedCondition':
+        return compare(attr(c, 'rule'), a.speedMps, num(c, 'value', p));
+      case 'AccelerationCondition':
+        return compare(attr(c, 'rule'), a.accelMps2, num(c, 'value', p));
+      case 'StandStillCondition':
+        return a.speedMps < 0.01;
+      case 'TraveledDistanceCondition':
+        return a.travelledM >= num(c, 'value', p);
+      case 'ReachPositionCondition':
+      case 'DistanceCondition': {
+        const pos = this.resolvePos(kid(c, 'Position') ?? {}, `${p}/Position`, this.states);
+        if (!pos) return false;
+        const d = Math.hypot(a.x - pos.x, a.y - pos.y);
+        if (name === 'ReachPositionCondition') return d <= num(c, 'tolerance', p, 1);
+        return compare(attr(c, 'rule'), d, num(c, 'value', p));
+      }
+      case 'RelativeDistanceCondition': {
+        const b = other();
+        if (!b) return false;
+        const free = attr(c, 'freespace') === 'true';
+        const type = attr(c, 'relativeDistanceType') ?? 'cartesianDistance';
+        let d: number;
+        if (type === 'longitudinal') d = Math.abs(this.longitudinal(a, b, free));
+        else if (type === 'lateral') {
+          d = Math.abs(-(b.x - a.x) * Math.sin(a.headingRad) + (b.y - a.y) * Math.cos(a.headingRad));
+          if (free) d = Math.max(0, d - (a.entity.widthM + b.entity.widthM) / 2);
+        } else {
+          d = Math.hypot(b.x - a.x, b.y - a.y);
+          if (free) d = Math.max(0, d - (a.entity.lengthM + b.entity.lengthM) / 2);
+        }
+        return compare(attr(c, 'rule'), d, num(c, 'value', p));
+      }
+      case 'TimeHeadwayCondition': {
+        const b = other();
+        if (!b) return false;
+        const d = this.longitudinal(a, b, attr(c, 'freespace') === 'true');
+        const hw = d < 0 ? -Infinity : a.speedMps > 1e-3 ? d / a.speedMps : Infinity;
+        return compare(attr(c, 'rule'), hw, num(c, 'value', p));
+      }
+      case 'TimeToCollisionCondition': {
+        const tgt = kid(c, 'TimeToCollisionConditionTarget');
+        const b = this.states.get(attr(kid(tgt, 'EntityRef'), 'entityRef') ?? '');
+        let d: number;
+        let closing: number;
+        if (b) {
+          d = this.longitudinal(a, b, attr(c, 'freespace') === 'true');
+          closing = a.speedMps - b.speedMps * Math.cos(angleDiff(b.headingRad, a.headingRad));
+        } else {
+          const pos = this.resolvePos(
+            kid(tgt, 'Position') ?? {},
+            `${p}/TimeToCollisionConditionTarget/Position`,
+            this.states,
+          );
+          if (!pos) return false;
+          d = (pos.x - a.x) * Math.cos(a.headingRad) + (pos.y - a.y) * Math.sin(a.headingRad);
+          closing = a.speedMps;
+        }
+        const ttc = d >= 0 && closing > 1e-3 ? d / closing : Infinity;
+        return compare(attr(c, 'rule'), ttc, num(c, 'value', p));
+      }
+      default:
+        this.note(p, 'condition not supported (never true)');
+        return false;
+    }
+  }
+
+  /** A trigger: condition groups OR-ed, conditions AND-ed; edges and delays honoured. */
+  private triggered(trig: XNode | undefined, path: string, emptyIsTrue: boolean): boolean {
+    if (!trig) return emptyIsTrue;
+    const groups = kids(trig, 'ConditionGroup');
+    if (groups.length === 0) return emptyIsTrue;
+    // Every condition is evaluated each tick (no short-circuit) so that edges see every sample.
+    const groupResults = groups.map((g, gi) =>
+      kids(g, 'Condition').map((c, ci) => {
+        const cp = `${path}/ConditionGroup[${gi}]/Condition[${ci}]`;
+        const now = this.conditionTrue(c, cp);
+        const prev = this.condPrev.get(c) ?? false;
+        const first = !this.condPrev.has(c);
+        this.condPrev.set(c, now);
+        const edge = attr(c, 'conditionEdge') ?? 'none';
+        let fired: boolean;
+        if (edge === 'rising') fired = now && !prev && !first;
+        else if (edge === 'falling') fired = !now && prev;
+        else if (edge === 'risingOrFalling') fired = now !== prev && !first;
+        else fired = now;
+        // esmini treats a rising edge at t = 0 of a condition that is true from the start as
+        // not fired; SimulationTime > 0 style conditions still fire on the first later tick.
+        const delay = Number(attr(c, 'delay') ?? 0);
+        if (fired && !this.condSince.has(c)) this.condSince.set(c, this.tS);
+        const since = this.condSince.get(c);
+        if (since === undefined) return false;
+        return this.tS + 1e-6 >= since + delay;
+      }),
+    );
+    return groupResults.some((r) => r.every(Boolean));
+  }
+
+  private start(e: Element): void {
+    e.status = 'running';
+    e.changedS = this.tS;
+    e.executions++;
+    if (e.kind === 'Event') this.eventStarts.set(e.name, this.tS);
+    if (e.kind === 'Action') {
+      const pa = kid(e.node, 'PrivateAction');
+      const checks: (() => boolean)[] = [];
+      if (pa) {
+        const actors = this.actorsOf(e);
+        for (const a of actors) {
+          const done = this.privateAction(a, pa, `${e.path}/PrivateAction`);
+          if (done) checks.push(done);
+        }
+      } else {
+        const name = Object.keys(e.node).find((k) => k !== '$') ?? '?';
+        this.note(`${e.path}/${name}`, 'not supported');
+      }
+      e.isDone = () => checks.every((c) => c());
+    }
+  }
+
+  private actorsOf(e: Element): string[] {
+    let g: Element | undefined = e;
+    while (g && g.kind !== 'ManeuverGroup') g = g.parent;
+    return g?.actors ?? [];
+  }
+
+  private complete(e: Element): void {
+    e.status = 'complete';
+    e.changedS = this.tS;
+  }
+
+  /** One storyboard evaluation at the current time. */
+  private stepStoryboard(): void {
+    for (const e of this.elements) {
+      if (e.kind === 'Story' && e.status === 'standby') this.start(e);
+      if (
+        e.kind === 'Act' &&
+        e.status === 'standby' &&
+        e.parent?.status === 'running' &&
+        this.triggered(e.start, `${e.path}/StartTrigger`, true)
+      )
+        this.start(e);
+      if (
+        e.kind === 'Act' &&
+        e.status === 'running' &&
+        e.stop &&
+        this.triggered(e.stop, `${e.path}/StopTrigger`, false)
+      )
+        this.complete(e);
+      if (
+        (e.kind === 'ManeuverGroup' || e.kind === 'Maneuver') &&
+        e.status === 'standby' &&
+        e.parent?.status === 'running'
+      )
+        this.start(e);
+      if (
+        e.kind === 'Event' &&
+        e.status === 'standby' &&
+        e.parent?.status === 'running' &&
+        this.triggered(e.start, `${e.path}/StartTrigger`, true)
+      ) {
+        if (e.priority === 'overwrite' || e.priority === 'override')
+          for (const sib of e.parent.children) if (sib !== e && sib.status === 'running') this.complete(sib);
+        this.start(e);
+        for (const a of e.children) this.start(a);
+      }
+    }
+    // Completion bottom-up.
+    for (const e of [...this.elements].reverse()) {
+      if (e.status !== 'running') continue;
+      if (e.kind === 'Action') {
+        if (e.isDone?.() ?? true) this.complete(e);
+      } else if (
+        e.kind !== 'Story' &&
+        e.children.length > 0 &&
+        e.children.every((c) => c.status === 'complete')
+      )
+        this.complete(e);
+      else if (e.kind !== 'Story' && e.kind !== 'Act' && e.children.length === 0) this.complete(e);
+    }
+  }
+
+  /** Advances every entity by dt along its path. */
+  private move(dtS: number): void {
+    for (const st of this.states.values()) {
+      if (st.entity.kind === 'static') {
+        continue;
+      }
+      const v0 = st.speedMps;
+      const sp = st.speed;
+      if (sp && !sp.done) {
+        const target = Math.max(0, sp.target());
+        if (sp.durationS !== undefined && sp.shape !== 'linear') {
+          const tau = (this.tS + dtS - sp.t0) / sp.durationS;
+          st.speedMps = sp.v0 + (target - sp.v0) * shapeAt(sp.shape, tau);
+          if (tau >= 1) sp.done = true;
+        } else {
+          const dv = target - st.speedMps;
+          const step = sp.rateMps2 * dtS;
+          if (Math.abs(dv) <= step + 1e-9) {
+            st.speedMps = target;
+            sp.done = true;
+          } else st.speedMps += Math.sign(dv) * step;
+        }
+      } else if (sp?.done) {
+        // A continuous relative target keeps tracking its reference.
+        st.speedMps = Math.max(0, st.speedMps);
+      }
+      st.accelMps2 = (st.speedMps - v0) / dtS;
+      const ds = st.speedMps * dtS;
+      st.travelledM += ds;
+      const tr = st.trajectory;
+      const pose = { x: 0, y: 0, headingRad: 0 };
+      if (tr && !tr.done) {
+        let s: number;
+        if (tr.times) {
+          const t = this.tS + dtS;
+          const ts = tr.times;
+          let k = 0;
+          while (k < ts.length - 2 && ts[k + 1]! <= t) k++;
+          const span = ts[k + 1]! - ts[k]!;
+          const w = span > 0 ? Math.min(Math.max((t - ts[k]!) / span, 0), 1) : 1;
+          s = tr.line.s[k]! + w * (tr.line.s[k + 1]! - tr.line.s[k]!);
+          const sPrev = tr.s0;
+          st.speedMps = Math.max(0, (s - sPrev) / dtS);
+          if (t >= ts[ts.length - 1]!) tr.done = true;
+        } else {
+          s = tr.s0 + ds;
+          if (s >= tr.line.length) tr.done = true;
+        }
+        tr.s0 = Math.min(s, tr.line.length);
+        tr.line.toCartesian(tr.s0, 0, pose);
+        st.x = pose.x;
+        st.y = pose.y;
+        st.headingRad = pose.headingRad;
+        if (tr.done) this.place(st, pose);
+        continue;
+      }
+      st.sM = Math.min(st.sM + ds, st.path.length);
+      const lat = st.lateral;
+      let dNext = st.dM;
+      if (lat && !lat.done) {
+        const tau = lat.durationS > 0 ? (this.tS + dtS - lat.t0) / lat.durationS : 1;
+        dNext = lat.fromD + (lat.toD - lat.fromD) * shapeAt(lat.shape, tau);
+        if (tau >= 1) lat.done = true;
+      }
+      const dd = dNext - st.dM;
+      st.dM = dNext;
+      st.path.toCartesian(st.sM, st.dM, pose);
+      st.x = pose.x;
+      st.y = pose.y;
+      st.headingRad = pose.headingRad + Math.atan2(dd, Math.max(ds, 1e-3));
+    }
+  }
+
+  private record(): void {
+    for (const st of this.states.values()) {
+      st.track.push({
+        tS: Math.round(this.tS * 1e6) / 1e6,
+        x: st.x,
+        y: st.y,
+        headingRad: st.headingRad,
+        speedMps: Math.max(0, st.speedMps),
+      });
+    }
+  }
+
+  /**
+   * Runs until the storyboard StopTrigger fires (but at least `minDurationS`, so a closed-loop run
+   * of that length has tracks) or `maxDurationS`.
+   */
+  run(stopTrigger: XNode | undefined, o: ExecutorOptions & { minDurationS: number }): ExecutorResult {
+    const steps = Math.round(o.maxDurationS / o.dtS);
+    let endS: number | undefined;
+    for (let k = 0; k <= steps; k++) {
+      this.tS = Math.round(k * o.dtS * 1e6) / 1e6;
+      this.stepStoryboard();
+      this.record();
+      if (
+        endS === undefined &&
+        k > 0 &&
+        stopTrigger &&
+        this.triggered(stopTrigger, '/OpenSCENARIO/Storyboard/StopTrigger', false)
+      )
+        endS = this.tS;
+      if (endS !== undefined && this.tS >= Math.max(endS, o.minDurationS) - 1e-9) break;
+      if (k < steps) this.move(o.dtS);
+    }
+    return { states: this.states, endS: endS ?? o.maxDurationS, eventStarts: this.eventStarts };
+  }
+}

@@ -1,0 +1,88 @@
+/**
+ * A Planner that runs an inner planner and puts the safety gate between it and the controller:
+ * every tick the inner output (its command, or the command derived from its trajectory, and its
+ * trajectory) is checked; MODIFY substitutes the modified command's roll-out, VETO starts the
+ * minimal-risk manoeuvre, which then drives until it has succeeded. Verdicts go to the optional
+ * audit log. The closed-loop engine runs it like any planner (gate on vs off, unchanged engine).
+ */
+import type { MidLevelCommand, Trajectory, Verdict, WorldSnapshot } from '../core/index.ts';
+import type { Planner, PlannerContext, PlanOutput } from '../planner/index.ts';
+import type { AuditLog } from '../safety/AuditLog.ts';
+import { canonicalJson, sha256Hex } from '../safety/canonicalJson.ts';
+import { deriveCommand } from '../safety/deriveCommand.ts';
+import { MRM_INITIAL, type MrmParams, MrmParamsSchema, type MrmState, mrmStep } from '../safety/Mrm.ts';
+import { createSafetyGate, type SafetyGate } from '../safety/SafetyGate.ts';
+import type { SafetyParamsInput } from '../safety/SafetyParams.ts';
+import type { SafetyScene } from '../safety/Scene.ts';
+
+export interface GatedPlannerOptions {
+  gate?: SafetyGate;
+  params?: SafetyParamsInput;
+  mrm?: Partial<MrmParams>;
+  audit?: AuditLog;
+  /** Called with every verdict (tests, live view). */
+  onVerdict?: (tS: number, verdict: Verdict, command: MidLevelCommand) => void;
+}
+
+export interface GatedState<S> {
+  inner: S;
+  mrm: MrmState;
+  verdicts: { ALLOW: number; MODIFY: number; VETO: number };
+}
+
+export function createGatedPlanner<S>(
+  inner: Planner<S>,
+  opts: GatedPlannerOptions = {},
+): Planner<GatedState<S>> {
+  const gate = opts.gate ?? createSafetyGate(opts.params ?? {});
+  const mrmParams = MrmParamsSchema.parse(opts.mrm ?? {});
+  return {
+    name: `gated(${inner.name})`,
+    init(ctx: PlannerContext, first: WorldSnapshot): GatedState<S> {
+      return { inner: inner.init(ctx, first), mrm: MRM_INITIAL, verdicts: { ALLOW: 0, MODIFY: 0, VETO: 0 } };
+    },
+    step(state: GatedState<S>, snap: WorldSnapshot, ctx: PlannerContext) {
+      const r = inner.step(state.inner, snap, ctx);
+      const scene: SafetyScene = { snapshot: snap, map: ctx.map, vehicle: ctx.vehicle };
+      const command =
+        r.output.command ??
+        deriveCommand(r.output.trajectory, snap, ctx.map, `derived:${inner.name}`, ctx.vehicle);
+      const verdict = gate.checkCommand(command, scene, { trajectory: r.output.trajectory });
+      const verdicts = { ...state.verdicts, [verdict.decision]: state.verdicts[verdict.decision] + 1 };
+      opts.onVerdict?.(snap.tS, verdict, command);
+      opts.audit?.append({ tS: snap.tS, inputsDigest: sha256Hex(canonicalJson(snap)), command, verdict });
+      const m = mrmStep(state.mrm, { tS: snap.tS, verdict, egoSpeedMps: snap.ego.speedMps }, mrmParams);
+      let output: PlanOutput = r.output;
+      if (m.output.active) {
+        const stop: MidLevelCommand = {
+          ...command,
+          speed: 'STOP',
+          path: m.output.kind === 'SHOULDER_STOP' ? 'RIGHT_CHANGE' : 'FOLLOW_LANE',
+          targetSpeedMps: 0,
+          source: `mrm:${m.output.kind}`,
+        };
+        delete stop.stopAt;
+        delete stop.targetLaneId;
+        const decel = Math.max(m.output.decelMps2, 0.1);
+        output = { trajectory: gate.trajectoryFor(stop, scene, { commandDecelMps2: decel }), command: stop };
+        if (verdict.decision === 'MODIFY' && verdict.modified) {
+          // a repair that brakes harder than the running MRM wins (the MRM never slows a response)
+          const repaired = gate.trajectoryFor(verdict.modified, scene);
+          if (speedAt(repaired, snap.tS + 1) < speedAt(output.trajectory, snap.tS + 1) - 1e-6)
+            output = { trajectory: repaired, command: verdict.modified };
+        }
+      } else if (verdict.decision === 'MODIFY' && verdict.modified) {
+        const traj: Trajectory = gate.trajectoryFor(verdict.modified, scene);
+        output = { trajectory: traj, command: verdict.modified };
+      }
+      return { state: { inner: r.state, mrm: m.state, verdicts }, output: { ...output, verdict } };
+    },
+  };
+}
+
+/** Planned speed at time tS (the last point's beyond the end), m/s. */
+function speedAt(traj: Trajectory, tS: number): number {
+  const pts = traj.points;
+  for (const p of pts) if (p.tS >= tS - 1e-9) return p.speedMps;
+  return pts.length ? pts[pts.length - 1]!.speedMps : 0;
+}

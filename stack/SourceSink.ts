@@ -1,0 +1,16 @@
+/**
+ * Where snapshots come from and controls go: the simulator is one source/sink pair, each bridge
+ * (ROS, MQTT) another. The stack never knows which.
+ */
+import type { Control, WorldSnapshot } from '../core/index.ts';
+import type { StackTick } from './Stack.ts';
+
+export interface Source {
+  /** The newest snapshot, or undefined before the first. Its `tS` is the time of its newest input. */
+  latest(): WorldSnapshot | undefined;
+}
+
+export interface Sink {
+  /** Sends one control (with the tick that produced it, for telemetry). */
+  send(control: Control, tick: StackTick | undefined): void;
+}

@@ -1,0 +1,305 @@
+import { describe, expect, it } from 'vitest';
+import { createClassicalController } from '../controller/index.ts';
+import { type EgoState, type MidLevelCommand, WallClock, type WorldSnapshot } from '../core/index.ts';
+import { RoadMap } from '../core/map/index.ts';
+import type { CommandPlanner, PlanRequest } from '../core/planning/index.ts';
+import { stepBicycle } from '../core/vehicle/index.ts';
+import { createSafetyGate } from '../safety/index.ts';
+import { egoOn, poseOn } from '../scenarios/builtin/build.ts';
+import { road } from '../scenarios/builtin/maps.ts';
+import { evaluateRun } from '../sim/metrics/index.ts';
+import { runStackScenario } from './runInSim.ts';
+import { runRealtime } from './runRealtime.ts';
+import { createStack, type StackTick } from './Stack.ts';
+import { testScenario } from './testing/simScene.ts';
+
+const data = road({ lanes: 2, lengthM: 800 });
+const map = new RoadMap(data);
+
+function keep(req: PlanRequest, speedMps: number, lifetimeS = 1, source = 'test'): MidLevelCommand {
+  return {
+    speed: 'KEEP',
+    path: 'FOLLOW_LANE',
+    targetSpeedMps: speedMps,
+    horizonS: 5,
+    rationale: 'keep',
+    issuedAtS: req.snapshot.tS,
+    expiresAtS: req.snapshot.tS + lifetimeS,
+    source,
+  };
+}
+
+/** A planner that always keeps `speedMps`, recording every request. */
+function keeper(speedMps: number, opts: { lifetimeS?: number; failAfter?: number } = {}) {
+  const requests: PlanRequest[] = [];
+  const planner: CommandPlanner<null> = {
+    name: 'keeper',
+    init: () => null,
+    plan(state, req) {
+      requests.push(req);
+      if (opts.failAfter !== undefined && requests.length > opts.failAfter) throw new Error('planner down');
+      return { state, output: { command: keep(req, speedMps, opts.lifetimeS) } };
+    },
+  };
+  return { planner, requests };
+}
+
+const stackWith = (planner: CommandPlanner, rates: Record<string, number>) =>
+  createStack({ planner, gate: createSafetyGate(), controller: createClassicalController(), rates });
+
+describe('stack in the simulator', () => {
+  it('a slow planner (0.5 s per plan) never stalls the control loop: every 0.05 s step runs on the last allowed command', async () => {
+    const { planner } = keeper(10);
+    const stack = stackWith(planner, { planHz: 10, controlHz: 20, planLatencyS: 0.5 });
+    const scene = testScenario({
+      map: data,
+      ego: egoOn(map, 'R0', 20, 10),
+      routeLaneIds: ['R0'],
+      durationS: 6,
+    });
+    const steps: { tS: number; out: StackTick }[] = [];
+    await runStackScenario(scene.scenario, scene.map, stack, {
+      mode: 'nonreactive',
+      onControl: (out, snap) => steps.push({ tS: snap.tS, out }),
+    });
+    // every control period has its step, none skipped while a plan was in flight
+    expect(steps.length).toBe(6 * 20 + 1);
+    for (let i = 1; i < steps.length; i++) expect(steps[i]!.tS - steps[i - 1]!.tS).toBeCloseTo(0.05, 6);
+    // plans are never stacked up: one in flight at a time, landing every 0.5 s (t = 0, 0.5, …, 6)
+    expect(stack.stats.plans).toBe(13);
+    for (const s of steps) {
+      if (s.tS < 0.5 - 1e-9) expect(s.out.command.source).toBe('stack:no-command');
+      else {
+        expect(s.out.command.source).toBe('test');
+        // the command in force was issued at least one plan latency ago
+        expect(s.out.command.issuedAtS).toBeLessThanOrEqual(s.tS - 0.5 + 1e-9);
+      }
+    }
+    expect(steps.some((s) => s.out.expired)).toBe(false);
+  });
+
+  it('an expired command brings the vehicle to a controlled stop', async () => {
+    const { planner } = keeper(10, { failAfter: 1 });
+    const stack = stackWith(planner, { planHz: 10, controlHz: 20, commandLifetimeS: 1, expiryDecelMps2: 2 });
+    const scene = testScenario({
+      map: data,
+      ego: egoOn(map, 'R0', 20, 10),
+      routeLaneIds: ['R0'],
+      durationS: 10,
+    });
+    const egos: EgoState[] = [];
+    const outs: StackTick[] = [];
+    await runStackScenario(scene.scenario, scene.map, stack, {
+      mode: 'nonreactive',
+      onControl: (out, snap) => {
+        egos.push(snap.ego);
+        outs.push(out);
+      },
+    });
+    expect(stack.stats.plannerErrors).toBeGreaterThan(0);
+    const firstExpired = outs.findIndex((o) => o.expired);
+    expect(egos[firstExpired]!.tS).toBeCloseTo(1.05, 6);
+    const last = egos[egos.length - 1]!;
+    expect(last.speedMps).toBeLessThan(0.05);
+    // controlled: never harder than the expiry deceleration (plus the actuator's transient)
+    expect(Math.min(...egos.map((e) => e.accelMps2))).toBeGreaterThan(-2.3);
+    expect(outs.some((o) => o.mrm)).toBe(false);
+  });
+
+  it('a vetoed command goes back to the planner with the reasons, and the re-plan is executed in the same tick', async () => {
+    const requests: PlanRequest[] = [];
+    const stopAt = poseOn(map, 'R0', 55);
+    const planner: CommandPlanner<null> = {
+      name: 'reckless-then-careful',
+      init: () => null,
+      plan(state, req) {
+        requests.push(req);
+        if (!req.feedback) return { state, output: { command: { ...keep(req, 15), speed: 'ACCELERATE' } } };
+        return {
+          state,
+          output: {
+            command: {
+              ...keep(req, 0, 1, 'test:replan'),
+              speed: 'STOP',
+              stopAt: { x: stopAt.x, y: stopAt.y },
+              decelMps2: 3,
+            },
+          },
+        };
+      },
+    };
+    const truck = poseOn(map, 'R0', 62);
+    const scene = testScenario({
+      map: data,
+      ego: egoOn(map, 'R0', 20, 10),
+      routeLaneIds: ['R0'],
+      durationS: 8,
+      agents: [
+        {
+          id: 'stopped_car',
+          kind: 'vehicle',
+          lengthM: 4.5,
+          widthM: 1.9,
+          start: { x: truck.x, y: truck.y, headingRad: truck.headingRad, speedMps: 0 },
+          behavior: { type: 'static' },
+        },
+      ],
+    });
+    const stack = stackWith(planner, { planHz: 10, controlHz: 20, maxReplans: 1 });
+    const first: StackTick[] = [];
+    const log = await runStackScenario(scene.scenario, scene.map, stack, {
+      mode: 'nonreactive',
+      onControl: (out) => first.push(out),
+    });
+    expect(requests[1]!.feedback?.verdict.decision).not.toBe('ALLOW');
+    expect(requests[1]!.feedback?.command.speed).toBe('ACCELERATE');
+    expect(requests[1]!.snapshot.tS).toBe(0);
+    expect(first[0]!.command.source).toBe('test:replan');
+    expect(stack.stats.replans).toBeGreaterThan(0);
+    const m = evaluateRun(log, scene.map);
+    expect(m.details.collisions).toEqual([]);
+  });
+
+  it('the gate re-checks the command in force at every control step: a long-lived KEEP does not drive into a stopped car', async () => {
+    // one plan at t = 0 whose command lives for the whole run; only the per-step checks can stop the car
+    const { planner } = keeper(12, { lifetimeS: 100 });
+    const stack = stackWith(planner, { planHz: 0.01, controlHz: 20 });
+    const car = poseOn(map, 'R0', 120);
+    const scene = testScenario({
+      map: data,
+      ego: egoOn(map, 'R0', 20, 12),
+      routeLaneIds: ['R0'],
+      durationS: 15,
+      agents: [
+        {
+          id: 'stopped_car',
+          kind: 'vehicle',
+          lengthM: 4.5,
+          widthM: 1.9,
+          start: { x: car.x, y: car.y, headingRad: car.headingRad, speedMps: 0 },
+          behavior: { type: 'static' },
+        },
+      ],
+    });
+    const log = await runStackScenario(scene.scenario, scene.map, stack, { mode: 'nonreactive' });
+    expect(stack.stats.plans).toBe(1);
+    const checks = stack.stats.verdicts.ALLOW + stack.stats.verdicts.MODIFY + stack.stats.verdicts.VETO;
+    expect(checks).toBeGreaterThan(100);
+    expect(stack.stats.verdicts.MODIFY + stack.stats.verdicts.VETO).toBeGreaterThan(0);
+    expect(evaluateRun(log, scene.map).details.collisions).toEqual([]);
+    expect(log.ticks[log.ticks.length - 1]!.ego.speedMps).toBeLessThan(0.1);
+  });
+
+  it('replays bit for bit: the same scenario, stack and seed give the same log', async () => {
+    const run = async () => {
+      const { planner } = keeper(11);
+      const scene = testScenario({
+        map: data,
+        ego: egoOn(map, 'R0', 20, 8),
+        routeLaneIds: ['R0'],
+        durationS: 5,
+      });
+      const log = await runStackScenario(
+        scene.scenario,
+        scene.map,
+        stackWith(planner, { planLatencyS: 0.3 }),
+        {
+          mode: 'nonreactive',
+          nowMs: () => 0,
+        },
+      );
+      return JSON.stringify(log);
+    };
+    expect(await run()).toBe(await run());
+  });
+});
+
+describe('stack on a real clock', () => {
+  it('keeps stepping while a 500 ms plan is in flight, on the last allowed command, and the watchdog brakes on stale input', async () => {
+    const clock = new WallClock();
+    let ego: EgoState = { ...egoOn(map, 'R0', 20, 8), tS: 0 };
+    let freeze = false;
+    let lastSnap: WorldSnapshot | undefined;
+    const source = {
+      latest(): WorldSnapshot {
+        if (freeze && lastSnap) return lastSnap;
+        lastSnap = {
+          tS: clock.nowS(),
+          ego: { ...ego, tS: clock.nowS() },
+          agents: [],
+          lights: [],
+          route: { laneIds: ['R0'] },
+        };
+        return lastSnap;
+      },
+    };
+    const vehicle = testScenario({ map: data, ego, routeLaneIds: ['R0'] }).scenario.vehicle;
+    const sink = {
+      send(c: import('../core/index.ts').Control) {
+        if (c.kind !== 'ackermann') return;
+        const next = { ...ego };
+        stepBicycle(
+          ego,
+          { accelMps2: c.accelMps2, steerRateRadps: (c.steerRad - ego.steerRad) / 0.05 },
+          vehicle,
+          0.05,
+          next,
+        );
+        ego = next;
+      },
+    };
+    let landedCommands = 0;
+    const planner: CommandPlanner<null> = {
+      name: 'slow',
+      init: () => null,
+      plan: (state, req) =>
+        new Promise((resolve) =>
+          setTimeout(() => {
+            landedCommands++;
+            resolve({ state, output: { command: keep(req, 8, 2, `plan-${landedCommands}`) } });
+          }, 500),
+        ),
+    };
+    const stack = createStack({
+      planner,
+      gate: createSafetyGate(),
+      controller: createClassicalController(),
+      rates: { planHz: 10, controlHz: 20 },
+      clock: 'realtime',
+    });
+    const steps: { planning: boolean; source: string; watchdog?: string }[] = [];
+    const scene = testScenario({ map: data, ego, routeLaneIds: ['R0'] });
+    const { plannerContext } = await import('../sim/index.ts');
+    const loop = runRealtime({
+      stack,
+      source,
+      sink,
+      clock,
+      vehicle,
+      context: () => plannerContext(scene.scenario, scene.map, 0),
+      staleAfterS: 0.3,
+      onStep: (s) =>
+        steps.push({
+          planning: stack.planning,
+          source: s.tick?.command.source ?? '-',
+          ...(s.watchdog ? { watchdog: s.watchdog } : {}),
+        }),
+    });
+    await new Promise((r) => setTimeout(r, 1300));
+    freeze = true;
+    await new Promise((r) => setTimeout(r, 600));
+    await loop.stop();
+    // the loop ran on while plans were in flight …
+    const duringPlans = steps.filter((s) => s.planning && !s.watchdog);
+    expect(duringPlans.length).toBeGreaterThanOrEqual(5);
+    // … on the no-command stop before the first plan landed, then on the newest landed command
+    expect(steps[0]!.source).toBe('stack:no-command');
+    expect(steps.some((s) => s.source === 'plan-1')).toBe(true);
+    const afterFirst = steps.slice(steps.findIndex((s) => s.source === 'plan-1'));
+    expect(afterFirst.filter((s) => !s.watchdog).every((s) => s.source.startsWith('plan-'))).toBe(true);
+    // frozen input: the watchdog takes over, and no stack control is computed from the stale snapshot
+    const stale = steps.filter((s) => s.watchdog === 'stale');
+    expect(stale.length).toBeGreaterThan(0);
+    expect(steps[steps.length - 1]!.watchdog).toBe('stale');
+  });
+});

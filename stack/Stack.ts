@@ -1,0 +1,351 @@
+/**
+ * The tick pipeline: perception → planner (mid-level commands) → safety gate → controller
+ * (controls) → control-level check → actuator. The plan loop runs apart from the control loop:
+ * `tick` is one control step and never waits for a plan; a plan is started when one is due and
+ * none is in flight, and its command is gated when it lands. The controller keeps executing the
+ * last allowed command until it expires (then a controlled stop) or a new one is allowed, and the
+ * gate re-checks the command in force at every control step as well as every new command.
+ *
+ * Two clocks: `sim` (deterministic) — a plan's result lands at its request time plus the modelled
+ * latency `planLatencyS`, and the simulator awaits `settle()` before advancing time, so a run
+ * replays bit for bit whatever the planner's wall time; `realtime` — results land on the first
+ * control step after their promise resolves (bridges).
+ */
+import { z } from 'zod';
+import type { Control, MidLevelCommand, Verdict, WorldSnapshot } from '../core/index.ts';
+import type {
+  CommandController,
+  CommandPlan,
+  CommandPlanner,
+  CommandPlanStep,
+  ControllerInfo,
+  PlannerContext,
+  PlanRequest,
+} from '../core/planning/index.ts';
+import type { SceneContextData } from '../core/sceneContext.ts';
+import {
+  type AuditLog,
+  canonicalJson,
+  MRM_INITIAL,
+  type MrmParams,
+  MrmParamsSchema,
+  type MrmState,
+  mrmStep,
+  type SafetyGate,
+  type SafetyScene,
+  sha256Hex,
+} from '../safety/index.ts';
+
+export const StackRatesSchema = z.object({
+  /** Plan loop rate, Hz (PlanAgent / nuPlan: 10 Hz). */
+  planHz: z.number().positive().max(100).default(10),
+  /** Control loop rate, Hz (20–50 Hz on embedded CPUs). */
+  controlHz: z.number().positive().max(1000).default(20),
+  /** Clock `sim`: modelled time from a plan's request to its command being available, s. */
+  planLatencyS: z.number().nonnegative().default(0),
+  /** Lifetime given to commands that carry none beyond their issue time, s. */
+  commandLifetimeS: z.number().positive().default(1),
+  /** Deceleration of the controlled stop when the command in force expires, m/s². */
+  expiryDecelMps2: z.number().positive().default(2),
+  /** Re-plans (with the gate's reasons) allowed right after a veto, per plan. */
+  maxReplans: z.number().int().nonnegative().default(1),
+});
+export type StackRates = z.infer<typeof StackRatesSchema>;
+
+/** What the stack needs of perception: the environment transform of one snapshot. */
+export interface Perception {
+  transform(snap: WorldSnapshot, route: WorldSnapshot['route']): SceneContextData;
+  /** The last transform's BEV as PNG (encoded on demand). */
+  png?(): Uint8Array;
+}
+
+export interface StackOptions {
+  name?: string;
+  perception?: Perception;
+  planner: CommandPlanner;
+  gate: SafetyGate;
+  controller: CommandController;
+  audit?: AuditLog;
+  rates?: Partial<StackRates>;
+  mrm?: Partial<MrmParams>;
+  clock?: 'sim' | 'realtime';
+}
+
+/** One control step's output. */
+export interface StackTick {
+  control: Control;
+  /** The command the controller executed (the planner's, its repair, an MRM or expiry stop). */
+  command: MidLevelCommand;
+  /** The newest verdict (on a new command or the re-check of the command in force). */
+  verdict: Verdict | undefined;
+  controllerInfo: ControllerInfo;
+  /** The control-level check's verdict when it changed the control. */
+  controlVerdict?: Verdict;
+  /** A new command was gated at this step. */
+  planned: boolean;
+  /** The minimal-risk manoeuvre is in control. */
+  mrm: boolean;
+  /** The command in force had expired (controlled stop). */
+  expired: boolean;
+}
+
+export interface StackStats {
+  plans: number;
+  replans: number;
+  /** Commands that landed from the planner and were gated. */
+  commands: number;
+  controlSteps: number;
+  verdicts: { ALLOW: number; MODIFY: number; VETO: number };
+  expiredSteps: number;
+  controlClamps: number;
+  plannerErrors: number;
+}
+
+export interface Stack {
+  readonly name: string;
+  readonly rates: StackRates;
+  readonly stats: StackStats;
+  init(ctx: PlannerContext, first: WorldSnapshot): void;
+  /** One control step at `snap.tS`; never waits for the planner. */
+  tick(snap: WorldSnapshot): StackTick;
+  /** Resolves when every plan started so far has landed (the simulator calls it before advancing time). */
+  settle(): Promise<void>;
+  /** True while a plan is in flight. */
+  readonly planning: boolean;
+}
+
+interface Landed {
+  readyAtS: number;
+  plan: CommandPlan | undefined;
+  error?: string;
+  feedback: boolean;
+}
+
+/** Builds a stack; rates and MRM params are validated (invalid values throw: a programming error). */
+export function createStack(opts: StackOptions): Stack {
+  const rates = StackRatesSchema.parse(opts.rates ?? {});
+  const mrmParams = MrmParamsSchema.parse(opts.mrm ?? {});
+  const clock = opts.clock ?? 'sim';
+  const { planner, gate, controller, audit, perception } = opts;
+  const planPeriodS = 1 / rates.planHz;
+  const controlPeriodS = 1 / rates.controlHz;
+  const stats: StackStats = {
+    plans: 0,
+    replans: 0,
+    commands: 0,
+    controlSteps: 0,
+    verdicts: { ALLOW: 0, MODIFY: 0, VETO: 0 },
+    expiredSteps: 0,
+    controlClamps: 0,
+    plannerErrors: 0,
+  };
+  let ctx: PlannerContext | undefined;
+  let plannerState: unknown;
+  let controllerState: unknown;
+  let nextPlanS = 0;
+  let inFlight: Promise<void> | undefined;
+  let landed: Landed | undefined;
+  /** The planner's command (or its repair) the gate last allowed; re-checked every step. */
+  let proposed: { command: MidLevelCommand; decision: Verdict['decision'] } | undefined;
+  let lastVerdict: Verdict | undefined;
+  let mrm: MrmState = MRM_INITIAL;
+  let replansLeft = rates.maxReplans;
+  let lastCheckedS = Number.NaN;
+
+  const landedBy = (tS: number): boolean => landed !== undefined && landed.readyAtS <= tS + 1e-9;
+  const sceneOf = (snap: WorldSnapshot): SafetyScene => ({
+    snapshot: snap,
+    map: ctx!.map,
+    vehicle: ctx!.vehicle,
+  });
+
+  const record = (snap: WorldSnapshot, command: MidLevelCommand, verdict: Verdict): void => {
+    stats.verdicts[verdict.decision]++;
+    lastVerdict = verdict;
+    audit?.append({ tS: snap.tS, inputsDigest: sha256Hex(canonicalJson(snap)), command, verdict });
+    mrm = mrmStep(mrm, { tS: snap.tS, verdict, egoSpeedMps: snap.ego.speedMps }, mrmParams).state;
+  };
+
+  /** Starts a plan; in the sim clock a synchronous planner's result is stored at once. */
+  const startPlan = (snap: WorldSnapshot, feedback?: PlanRequest['feedback']): void => {
+    stats.plans++;
+    if (feedback) stats.replans++;
+    const req: PlanRequest = { snapshot: snap };
+    if (perception) {
+      req.scene = perception.transform(snap, snap.route);
+      if (perception.png) req.bevPng = () => perception.png!();
+    }
+    if (feedback) req.feedback = feedback;
+    const requestedAtS = snap.tS;
+    const land = (step: CommandPlanStep<unknown> | undefined, error?: string): void => {
+      if (step) plannerState = step.state;
+      else stats.plannerErrors++;
+      landed = {
+        readyAtS: clock === 'sim' ? requestedAtS + rates.planLatencyS : Number.NEGATIVE_INFINITY,
+        plan: step?.output,
+        feedback: feedback !== undefined,
+        ...(error ? { error } : {}),
+      };
+    };
+    let r: CommandPlanStep<unknown> | Promise<CommandPlanStep<unknown>>;
+    try {
+      r = planner.plan(plannerState, req, ctx!);
+    } catch (e) {
+      land(undefined, (e as Error).message);
+      return;
+    }
+    if (r instanceof Promise) {
+      inFlight = r
+        .then(
+          (step) => land(step),
+          (e: unknown) => land(undefined, e instanceof Error ? e.message : String(e)),
+        )
+        .finally(() => {
+          inFlight = undefined;
+        });
+    } else {
+      land(r);
+    }
+  };
+
+  /** Gates a landed command; a veto asks for one re-plan with the gate's reasons. */
+  const accept = (snap: WorldSnapshot): void => {
+    const l = landed!;
+    landed = undefined;
+    if (!l.plan) return; // planner failed: keep the command in force (it expires on its own)
+    stats.commands++;
+    let command = l.plan.command;
+    if (!(command.expiresAtS > command.issuedAtS))
+      command = { ...command, expiresAtS: command.issuedAtS + rates.commandLifetimeS };
+    const verdict = gate.checkCommand(
+      command,
+      sceneOf(snap),
+      l.plan.trajectory ? { trajectory: l.plan.trajectory } : {},
+    );
+    record(snap, command, verdict);
+    lastCheckedS = snap.tS;
+    if (verdict.decision === 'ALLOW') proposed = { command, decision: 'ALLOW' };
+    else if (verdict.decision === 'MODIFY' && verdict.modified)
+      proposed = { command: verdict.modified, decision: 'MODIFY' };
+    else proposed = undefined;
+    if (verdict.decision !== 'ALLOW' && replansLeft > 0) {
+      replansLeft--;
+      startPlan(snap, { command, verdict });
+      if (landedBy(snap.tS)) accept(snap);
+    }
+  };
+
+  const stopCommand = (
+    snap: WorldSnapshot,
+    source: string,
+    decelMps2: number,
+    shoulder = false,
+  ): MidLevelCommand => ({
+    speed: 'STOP',
+    path: shoulder ? 'RIGHT_CHANGE' : 'FOLLOW_LANE',
+    targetSpeedMps: 0,
+    decelMps2: Math.max(0.1, Math.min(12, decelMps2)),
+    horizonS: 5,
+    rationale: source,
+    issuedAtS: snap.tS,
+    expiresAtS: snap.tS + rates.commandLifetimeS,
+    source,
+  });
+
+  return {
+    name: opts.name ?? `stack(${planner.name}, ${controller.name})`,
+    rates,
+    stats,
+    get planning() {
+      return inFlight !== undefined;
+    },
+    init(c: PlannerContext, first: WorldSnapshot): void {
+      ctx = c;
+      plannerState = planner.init(c, first);
+      controllerState = controller.init(c);
+      nextPlanS = first.tS;
+    },
+    tick(snap: WorldSnapshot): StackTick {
+      if (!ctx) throw new Error('stack.tick before init');
+      const tS = snap.tS;
+      let planned = false;
+      // 1. a plan that has landed is gated now
+      if (landedBy(tS)) {
+        accept(snap);
+        planned = true;
+      }
+      // 2. start the next plan when due (never two at once)
+      if (tS >= nextPlanS - 1e-9 && !inFlight && !landed) {
+        replansLeft = rates.maxReplans;
+        while (nextPlanS <= tS + 1e-9) nextPlanS = Math.round((nextPlanS + planPeriodS) * 1e9) / 1e9;
+        startPlan(snap);
+        if (landedBy(tS)) {
+          accept(snap);
+          planned = true;
+        }
+      }
+      // 3. the command in force: re-checked at every control step on a new snapshot
+      let expired = false;
+      if (proposed && tS > proposed.command.expiresAtS + 1e-9) {
+        proposed = undefined;
+        expired = true;
+      }
+      if (proposed && !(tS === lastCheckedS)) {
+        const verdict = gate.checkCommand(proposed.command, sceneOf(snap));
+        record(snap, proposed.command, verdict);
+        lastCheckedS = tS;
+        if (verdict.decision === 'MODIFY' && verdict.modified)
+          proposed = { command: verdict.modified, decision: 'MODIFY' };
+        else if (verdict.decision === 'VETO') proposed = undefined;
+      }
+      let command: MidLevelCommand;
+      const mrmActive = mrm.mode === 'OPERATING' && mrm.kind !== null;
+      if (mrmActive) {
+        command = stopCommand(snap, `mrm:${mrm.kind}`, mrm.decelMps2, mrm.kind === 'SHOULDER_STOP');
+      } else if (proposed) {
+        command = proposed.command;
+      } else if (mrm.mode === 'SUCCEEDED') {
+        command = stopCommand(snap, 'mrm:hold', rates.expiryDecelMps2);
+      } else {
+        if (stats.commands > 0) expired = true;
+        command = stopCommand(
+          snap,
+          stats.commands > 0 ? 'stack:expired' : 'stack:no-command',
+          rates.expiryDecelMps2,
+        );
+      }
+      if (expired) stats.expiredSteps++;
+      // 4. the controller, then the control-level check
+      const step = controller.step(
+        controllerState,
+        { ego: snap.ego, command, snapshot: snap, dtS: controlPeriodS },
+        ctx,
+      );
+      controllerState = step.state;
+      const cc = gate.checkControl(step.control, snap.ego, {
+        vehicle: ctx.vehicle,
+        nowS: tS,
+        dtS: controlPeriodS,
+      });
+      stats.controlSteps++;
+      const out: StackTick = {
+        control: cc.control,
+        command,
+        verdict: lastVerdict,
+        controllerInfo: step.info,
+        planned,
+        mrm: mrmActive,
+        expired,
+      };
+      if (cc.verdict.decision !== 'ALLOW') {
+        stats.controlClamps++;
+        out.controlVerdict = cc.verdict;
+        audit?.append({ tS, inputsDigest: sha256Hex(canonicalJson(snap)), command, verdict: cc.verdict });
+      }
+      return out;
+    },
+    async settle(): Promise<void> {
+      while (inFlight) await inFlight;
+    },
+  };
+}

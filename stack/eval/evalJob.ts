@@ -1,0 +1,77 @@
+/**
+ * One evaluation job: a scenario × planner × mode × seed, run closed-loop and scored. Runs inline
+ * or inside a worker thread (evalWorker).
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { formatError } from '../../core/index.ts';
+import { loadScenario } from '../../scenarios/loadScenario.ts';
+import { evaluateRun } from '../../sim/metrics/index.ts';
+import type { AgentMode } from '../../sim/SimLog.ts';
+import { createDriver, runDriver } from '../registry.ts';
+
+export interface EvalJob {
+  scenario: string;
+  planner: string;
+  mode: AgentMode;
+  seed: number;
+  /** Where to write the run's log (JSON), or undefined for none. */
+  logDir?: string;
+  /** Map file or map root for references that need one (CARLA routes, nuPlan logs). */
+  mapPath?: string;
+}
+
+export interface JobResult {
+  id: string;
+  tags: string[];
+  score: number;
+  metrics: Record<string, number>;
+  collisions: number;
+  /** Mean planner time per tick, ms (not part of summary.json: wall time is not reproducible). */
+  planMsMean: number;
+  simSeconds: number;
+  error?: string;
+}
+
+export async function runJob(job: EvalJob): Promise<JobResult> {
+  const loaded = loadScenario(job.scenario, job.mapPath ? { mapPath: job.mapPath } : {});
+  if (!loaded.ok) return failed(job, formatError(loaded.error));
+  const driver = createDriver(job.planner);
+  if (!driver.ok) return failed(job, formatError(driver.error));
+  const { scenario, map } = loaded.value;
+  const log = await runDriver(driver.value, scenario, map, {
+    mode: job.mode,
+    seed: job.seed,
+    recordPlans: !!job.logDir,
+  });
+  const m = evaluateRun(log, map);
+  const metrics: Record<string, number> = { ...m.multipliers, ...m.weighted };
+  const planMs = log.ticks.reduce((a, t) => a + (t.planMs ?? 0), 0) / log.ticks.length;
+  if (job.logDir) {
+    mkdirSync(job.logDir, { recursive: true });
+    const ticks = log.ticks.map(({ planMs: _drop, ...t }) => t);
+    writeFileSync(join(job.logDir, `${scenario.id}.json`), JSON.stringify({ ...log, ticks, metrics: m }));
+  }
+  return {
+    id: scenario.id,
+    tags: scenario.tags,
+    score: m.score,
+    metrics,
+    collisions: m.details.collisions.filter((c) => c.atFault).length,
+    planMsMean: planMs,
+    simSeconds: scenario.durationS,
+  };
+}
+
+function failed(job: EvalJob, error: string): JobResult {
+  return {
+    id: job.scenario,
+    tags: [],
+    score: 0,
+    metrics: {},
+    collisions: 0,
+    planMsMean: 0,
+    simSeconds: 0,
+    error,
+  };
+}

@@ -1,0 +1,128 @@
+/**
+ * Batch evaluation: scenarios × planners × modes in worker threads, a progress callback, and a
+ * results folder with one summary.json per planner and mode plus per-scenario logs.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { suiteScore } from '../../sim/metrics/index.ts';
+import type { AgentMode } from '../../sim/SimLog.ts';
+import { type EvalJob, type JobResult, runJob } from './evalJob.ts';
+
+export interface EvaluateOptions {
+  scenarios: string[];
+  planners: string[];
+  modes: AgentMode[];
+  seed: number;
+  workers: number;
+  /** Results folder; nothing is written when undefined. */
+  outDir?: string;
+  /** Map file or map root passed to every job (CARLA routes, nuPlan logs). */
+  mapPath?: string;
+  onProgress?: (done: number, total: number, last: JobResult) => void;
+}
+
+export interface Summary {
+  planner: string;
+  mode: AgentMode;
+  /** Suite score 0–100 (mean of scenario scores × 100, as nuPlan leaderboards report CLS). */
+  score: number;
+  scenarios: { id: string; tags: string[]; score: number; metrics: Record<string, number> }[];
+}
+
+export interface EvaluateResult {
+  summaries: Summary[];
+  results: { job: EvalJob; result: JobResult }[];
+  /** Where each summary.json went (when outDir was given). */
+  files: string[];
+}
+
+/** The folder of one planner × mode inside the results folder. */
+export function runDir(outDir: string, planner: string, mode: AgentMode, modes: number): string {
+  return modes > 1 ? join(outDir, mode, planner) : join(outDir, planner);
+}
+
+async function runPool(
+  jobs: EvalJob[],
+  workers: number,
+  onDone: (i: number, r: JobResult) => void,
+): Promise<void> {
+  if (workers <= 1 || jobs.length <= 1) {
+    for (const [i, j] of jobs.entries()) onDone(i, await runJob(j));
+    return;
+  }
+  const n = Math.min(workers, jobs.length);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: n }, async () => {
+      const w = new Worker(new URL('./evalWorker.mjs', import.meta.url));
+      try {
+        while (next < jobs.length) {
+          const index = next++;
+          const result = await new Promise<JobResult>((resolveJob, reject) => {
+            const onMsg = (m: { index: number; result: JobResult }) => {
+              w.off('error', reject);
+              resolveJob(m.result);
+            };
+            w.once('message', onMsg);
+            w.once('error', reject);
+            w.postMessage({ index, job: jobs[index] });
+          });
+          onDone(index, result);
+        }
+      } finally {
+        await w.terminate();
+      }
+    }),
+  );
+}
+
+export async function evaluate(o: EvaluateOptions): Promise<EvaluateResult> {
+  const jobs: EvalJob[] = [];
+  for (const mode of o.modes) {
+    for (const planner of o.planners) {
+      for (const scenario of o.scenarios) {
+        const job: EvalJob = {
+          scenario,
+          planner,
+          mode,
+          seed: o.seed,
+          ...(o.mapPath ? { mapPath: o.mapPath } : {}),
+        };
+        if (o.outDir) job.logDir = join(runDir(o.outDir, planner, mode, o.modes.length), 'logs');
+        jobs.push(job);
+      }
+    }
+  }
+  const results: JobResult[] = new Array(jobs.length);
+  let done = 0;
+  await runPool(jobs, o.workers, (i, r) => {
+    results[i] = r;
+    done++;
+    o.onProgress?.(done, jobs.length, r);
+  });
+  const summaries: Summary[] = [];
+  const files: string[] = [];
+  for (const mode of o.modes) {
+    for (const planner of o.planners) {
+      const rs = jobs
+        .map((j, i) => ({ j, r: results[i]! }))
+        .filter(({ j }) => j.mode === mode && j.planner === planner);
+      const summary: Summary = {
+        planner,
+        mode,
+        score: 100 * suiteScore(rs.map(({ r }) => r.score)),
+        scenarios: rs.map(({ r }) => ({ id: r.id, tags: r.tags, score: 100 * r.score, metrics: r.metrics })),
+      };
+      summaries.push(summary);
+      if (o.outDir) {
+        const dir = runDir(o.outDir, planner, mode, o.modes.length);
+        mkdirSync(dir, { recursive: true });
+        const file = join(dir, 'summary.json');
+        writeFileSync(file, `${JSON.stringify(summary, null, 2)}\n`);
+        files.push(file);
+      }
+    }
+  }
+  return { summaries, results: jobs.map((job, i) => ({ job, result: results[i]! })), files };
+}

@@ -1,0 +1,174 @@
+/**
+ * The gate's fuzz campaign: N randomised closed-loop scenarios, each run twice with the full stack
+ * (the same inner planner, gate off and gate on), counting at-fault collisions with nuPlan's
+ * classification (sim/metrics evaluateRun). Runs in worker threads when `workers` > 1.
+ */
+import { Worker } from 'node:worker_threads';
+import { runScenario } from '../../sim/index.ts';
+import { evaluateRun } from '../../sim/metrics/index.ts';
+import { createGatedPlanner } from '../GatedPlanner.ts';
+import { createPlanner } from '../registry.ts';
+import { buildFuzzMaps, FUZZ_FAMILIES, type FuzzFamily, type FuzzMaps, fuzzCase } from './fuzzScenario.ts';
+
+export interface FuzzOptions {
+  n: number;
+  seed: number;
+  /** Inner planner (planner/ createPlanner name). */
+  planner?: string;
+  durationS?: number;
+  workers?: number;
+  onProgress?: (done: number, total: number) => void;
+}
+
+export interface FuzzRun {
+  index: number;
+  family: FuzzFamily;
+  atFaultOff: number;
+  atFaultOn: number;
+  vetoTicks: number;
+  modifyTicks: number;
+  progressOff: number;
+  progressOn: number;
+  error?: string;
+}
+
+export interface FuzzReport {
+  n: number;
+  seed: number;
+  planner: string;
+  runs: FuzzRun[];
+  /** Runs with ≥ 1 at-fault collision, gate off / on. */
+  collidedOff: number;
+  collidedOn: number;
+  perFamily: Record<string, { runs: number; collidedOff: number; collidedOn: number }>;
+  errors: number;
+}
+
+/** Runs one fuzz case gate-off and gate-on. */
+export function runFuzzCase(
+  seed: number,
+  index: number,
+  plannerName: string,
+  durationS: number,
+  maps: FuzzMaps = buildFuzzMaps(),
+): FuzzRun {
+  const c = fuzzCase(seed, index, durationS, maps);
+  const mk = () => {
+    const p = createPlanner(plannerName);
+    if (!p.ok) throw new Error(p.error.message);
+    return p.value;
+  };
+  const off = evaluateRun(runScenario(c.scenario, c.map, mk(), { mode: 'nonreactive', seed }), c.map);
+  let vetoTicks = 0;
+  let modifyTicks = 0;
+  const gated = createGatedPlanner(mk(), {
+    onVerdict: (_t, v) => {
+      if (v.decision === 'VETO') vetoTicks++;
+      else if (v.decision === 'MODIFY') modifyTicks++;
+    },
+  });
+  const on = evaluateRun(runScenario(c.scenario, c.map, gated, { mode: 'nonreactive', seed }), c.map);
+  const faults = (m: typeof off) => m.details.collisions.filter((x) => x.atFault).length;
+  return {
+    index,
+    family: c.family,
+    atFaultOff: faults(off),
+    atFaultOn: faults(on),
+    vetoTicks,
+    modifyTicks,
+    progressOff: off.weighted.ego_progress_along_expert_route ?? 0,
+    progressOn: on.weighted.ego_progress_along_expert_route ?? 0,
+  };
+}
+
+function summarise(opts: FuzzOptions, runs: FuzzRun[]): FuzzReport {
+  const perFamily: FuzzReport['perFamily'] = {};
+  for (const f of FUZZ_FAMILIES) perFamily[f] = { runs: 0, collidedOff: 0, collidedOn: 0 };
+  for (const r of runs) {
+    const p = perFamily[r.family]!;
+    p.runs++;
+    if (r.atFaultOff > 0) p.collidedOff++;
+    if (r.atFaultOn > 0) p.collidedOn++;
+  }
+  return {
+    n: opts.n,
+    seed: opts.seed,
+    planner: opts.planner ?? 'idm',
+    runs,
+    collidedOff: runs.filter((r) => r.atFaultOff > 0).length,
+    collidedOn: runs.filter((r) => r.atFaultOn > 0).length,
+    perFamily,
+    errors: runs.filter((r) => r.error).length,
+  };
+}
+
+/** Runs the campaign; deterministic for (n, seed, planner, durationS) whatever the worker count. */
+export async function runFuzz(opts: FuzzOptions): Promise<FuzzReport> {
+  const planner = opts.planner ?? 'idm';
+  const durationS = opts.durationS ?? 8;
+  const workers = Math.max(1, Math.min(opts.workers ?? 1, opts.n));
+  const runs: FuzzRun[] = new Array(opts.n);
+  let done = 0;
+  let maps: FuzzMaps | undefined;
+  const safeRun = (i: number): FuzzRun => {
+    try {
+      maps ??= buildFuzzMaps();
+      return runFuzzCase(opts.seed, i, planner, durationS, maps);
+    } catch (e) {
+      return {
+        index: i,
+        family: FUZZ_FAMILIES[i % FUZZ_FAMILIES.length]!,
+        atFaultOff: 0,
+        atFaultOn: 0,
+        vetoTicks: 0,
+        modifyTicks: 0,
+        progressOff: 0,
+        progressOn: 0,
+        error: String(e),
+      };
+    }
+  };
+  if (workers === 1) {
+    for (let i = 0; i < opts.n; i++) {
+      runs[i] = safeRun(i);
+      opts.onProgress?.(++done, opts.n);
+    }
+    return summarise(opts, runs);
+  }
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: workers }, () => {
+      const w = new Worker(new URL('./fuzzWorker.mjs', import.meta.url));
+      return new Promise<void>((resolve, reject) => {
+        const feed = () => {
+          if (next >= opts.n) {
+            void w.terminate().then(() => resolve());
+            return;
+          }
+          w.postMessage({ seed: opts.seed, index: next++, planner, durationS });
+        };
+        w.on('message', (r: FuzzRun) => {
+          runs[r.index] = r;
+          opts.onProgress?.(++done, opts.n);
+          feed();
+        });
+        w.on('error', reject);
+        feed();
+      });
+    }),
+  );
+  return summarise(opts, runs);
+}
+
+/** The side-by-side table (markdown). */
+export function fuzzTable(r: FuzzReport): string {
+  const rows = [
+    '| family | runs | at-fault collisions, gate off | at-fault collisions, gate on |',
+    '|---|---:|---:|---:|',
+    ...Object.entries(r.perFamily).map(
+      ([f, p]) => `| ${f} | ${p.runs} | ${p.collidedOff} | ${p.collidedOn} |`,
+    ),
+    `| **all** | ${r.runs.length} | ${r.collidedOff} | ${r.collidedOn} |`,
+  ];
+  return rows.join('\n');
+}

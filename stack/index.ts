@@ -1,0 +1,20 @@
+/** stack/: the tick pipeline and what composes the components (gated planners, evaluation, fuzzing). */
+
+export { commandFromTrajectory } from './CommandFromTrajectory.ts';
+export {
+  CHECK_RUN_S,
+  type CheckOptions,
+  checkData,
+  type FamilyReport,
+  isImportable,
+} from './eval/checkData.ts';
+export * from './eval/evalJob.ts';
+export * from './eval/evaluate.ts';
+export { type FuzzOptions, type FuzzReport, fuzzTable, runFuzz } from './fuzz/fuzz.ts';
+export { FUZZ_FAMILIES, fuzzCase } from './fuzz/fuzzScenario.ts';
+export { createGatedPlanner, type GatedPlannerOptions, type GatedState } from './GatedPlanner.ts';
+export * from './registry.ts';
+export * from './runInSim.ts';
+export * from './SourceSink.ts';
+export * from './Stack.ts';
+export { sceneAt } from './sceneAt.ts';

@@ -1,0 +1,130 @@
+/**
+ * Every runnable planner by name: the trajectory baselines (`pdm-closed`, `idm`, …), each behind
+ * the safety gate (`<name>+gate`), and the command stacks (`<name>-stack`: the baseline's command
+ * through the gate to the classical controller, the ego driven by controls). Each call builds a
+ * fresh instance.
+ */
+
+import { createClassicalController } from '../controller/index.ts';
+import type { Scenario } from '../core/index.ts';
+import { fail, ok, type Result } from '../core/index.ts';
+import type { RoadMap } from '../core/map/index.ts';
+import type { CommandController, CommandPlanner, Planner } from '../core/planning/index.ts';
+import { createEnvironmentTransform } from '../perception/index.ts';
+import { BASELINE_NAMES, createBaselinePlanner } from '../planner/index.ts';
+import { type AuditLog, createSafetyGate } from '../safety/index.ts';
+import type { SimLog } from '../sim/index.ts';
+import { runScenario } from '../sim/index.ts';
+import { commandFromTrajectory } from './CommandFromTrajectory.ts';
+import { createGatedPlanner } from './GatedPlanner.ts';
+import { runStackScenario, type StackRunOptions } from './runInSim.ts';
+import { createStack, type Perception, type Stack, type StackRates } from './Stack.ts';
+
+/** Suffix that wraps a planner in the situational-safety gate (`idm+gate`). */
+export const GATE_SUFFIX = '+gate';
+/** Suffix that runs a planner as a command stack (`idm-stack`). */
+export const STACK_SUFFIX = '-stack';
+
+export const PLANNER_NAMES: readonly string[] = [
+  ...BASELINE_NAMES,
+  ...BASELINE_NAMES.map((n) => `${n}${STACK_SUFFIX}`),
+];
+
+/**
+ * A fresh trajectory planner by name. `<name>+gate` runs a baseline behind the safety gate (verdicts
+ * recorded per tick, MRM on veto).
+ */
+export function createPlanner(name: string): Result<Planner> {
+  const gated = name.endsWith(GATE_SUFFIX);
+  const base = gated ? name.slice(0, -GATE_SUFFIX.length) : name;
+  const made = createBaselinePlanner(base);
+  if (!made.ok) return fail('NOT_FOUND', 'planner', `unknown planner "${name}" (known: ${knownNames()})`);
+  if (!gated) return made;
+  return ok({ ...createGatedPlanner(made.value), name } as Planner);
+}
+
+function knownNames(): string {
+  return `${PLANNER_NAMES.join(', ')}, each trajectory baseline also as <name>${GATE_SUFFIX}`;
+}
+
+export interface StackBuildOptions {
+  rates?: Partial<StackRates>;
+  controller?: CommandController;
+  audit?: AuditLog;
+  /** Run the environment transform every plan even when the planner does not read it. */
+  perception?: boolean;
+}
+
+/** What drives the ego: a trajectory planner (tracked by nuPlan's LQR) or a stack (by controls). */
+export type Driver =
+  | { kind: 'trajectory'; name: string; planner: Planner }
+  | {
+      kind: 'stack';
+      name: string;
+      build: (scenario: Scenario, map: RoadMap, opts?: StackBuildOptions) => Stack;
+    };
+
+/** Builds a stack around a command planner: the gate, the classical controller, perception if asked for. */
+export function stackFor(
+  name: string,
+  planner: CommandPlanner,
+  scenario: Scenario,
+  map: RoadMap,
+  opts: StackBuildOptions = {},
+): Stack {
+  let perception: Perception | undefined;
+  if (planner.needsScene || opts.perception) {
+    const t = createEnvironmentTransform(map, {}, scenario.vehicle);
+    if (t.ok) perception = { transform: (snap, route) => t.value.transform(snap, route) };
+  }
+  return createStack({
+    name,
+    planner,
+    gate: createSafetyGate(),
+    controller: opts.controller ?? createClassicalController(),
+    ...(perception ? { perception } : {}),
+    ...(opts.audit ? { audit: opts.audit } : {}),
+    ...(opts.rates ? { rates: opts.rates } : {}),
+  });
+}
+
+/** A driver by name (see the module comment for the names). */
+export function createDriver(name: string): Result<Driver> {
+  if (name.endsWith(STACK_SUFFIX)) {
+    const base = name.slice(0, -STACK_SUFFIX.length);
+    if (!BASELINE_NAMES.includes(base))
+      return fail('NOT_FOUND', 'planner', `unknown planner "${name}" (known: ${knownNames()})`);
+    return ok({
+      kind: 'stack',
+      name,
+      build: (scenario, map, opts) => {
+        const inner = createBaselinePlanner(base);
+        if (!inner.ok) throw new Error(inner.error.message);
+        return stackFor(name, commandFromTrajectory(inner.value), scenario, map, opts);
+      },
+    });
+  }
+  const p = createPlanner(name);
+  if (!p.ok) return p;
+  return ok({ kind: 'trajectory', name, planner: p.value });
+}
+
+/** Runs a driver closed-loop on a scenario (trajectory mode or control mode). */
+export async function runDriver(
+  driver: Driver,
+  scenario: Scenario,
+  map: RoadMap,
+  opts: StackRunOptions & { recordPlans?: boolean; stack?: StackBuildOptions },
+): Promise<SimLog> {
+  if (driver.kind === 'trajectory') {
+    return runScenario(scenario, map, driver.planner, {
+      mode: opts.mode,
+      ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
+      ...(opts.recordPlans ? { recordPlans: true } : {}),
+      ...(opts.onTick ? { onTick: opts.onTick } : {}),
+      ...(opts.nowMs ? { nowMs: opts.nowMs } : {}),
+    });
+  }
+  const log = await runStackScenario(scenario, map, driver.build(scenario, map, opts.stack), opts);
+  return { ...log, planner: driver.name };
+}

@@ -1,0 +1,102 @@
+/**
+ * The stack on a real clock (bridges): a control loop on a timer at the stack's control rate reads
+ * the newest snapshot from the source, runs one `tick` and sends the control to the sink. Plans
+ * run in the background and never hold the loop. A watchdog stands between source and stack: no
+ * snapshot yet, or one older than `staleAfterS`, and the sink gets the minimal-risk control (brake
+ * at `watchdogDecelMps2`, wheel held; zero speed for robots) — never a control computed from stale
+ * data.
+ */
+import type { Clock, Control, VehicleParams, WorldSnapshot } from '../core/index.ts';
+import type { PlannerContext } from '../core/planning/index.ts';
+import type { Sink, Source } from './SourceSink.ts';
+import type { Stack, StackTick } from './Stack.ts';
+
+export interface RealtimeOptions {
+  stack: Stack;
+  source: Source;
+  sink: Sink;
+  clock: Clock;
+  vehicle: VehicleParams;
+  /** Builds the planning context once the first snapshot is there (map, route path, vehicle). */
+  context: (first: WorldSnapshot) => PlannerContext;
+  /** A snapshot older than this is stale, s. Default: three control periods, at least 0.2 s. */
+  staleAfterS?: number;
+  /** Braking of the minimal-risk control, m/s². Default 3. */
+  watchdogDecelMps2?: number;
+  /** Called after every control step. */
+  onStep?: (step: RealtimeStep) => void;
+}
+
+export interface RealtimeStep {
+  tS: number;
+  control: Control;
+  /** Undefined when the watchdog produced the control. */
+  tick: StackTick | undefined;
+  /** Why the watchdog acted: 'no-snapshot' | 'stale'. */
+  watchdog?: 'no-snapshot' | 'stale';
+  /** Wall time of the step, ms. */
+  stepMs: number;
+}
+
+export interface RealtimeLoop {
+  /** Stops the timer; resolves when the in-flight plan (if any) has landed. */
+  stop(): Promise<void>;
+  readonly steps: number;
+}
+
+/** The minimal-risk control: brake with the wheel held (cars), stand still (robots). */
+export function minimalRiskControl(vehicle: VehicleParams, decelMps2 = 3, steerRad = 0): Control {
+  return vehicle.kind === 'robot'
+    ? { kind: 'unicycle', vMps: 0, omegaRadps: 0 }
+    : { kind: 'ackermann', accelMps2: -Math.abs(decelMps2), steerRad };
+}
+
+/** Starts the control loop; returns a handle that stops it. */
+export function runRealtime(o: RealtimeOptions): RealtimeLoop {
+  const periodMs = 1000 / o.stack.rates.controlHz;
+  const staleAfterS = o.staleAfterS ?? Math.max(0.2, 3 / o.stack.rates.controlHz);
+  const decel = o.watchdogDecelMps2 ?? 3;
+  let initialised = false;
+  let steps = 0;
+  let lastSteer = 0;
+  const step = (): void => {
+    const t0 = performance.now();
+    const nowS = o.clock.nowS();
+    const snap = o.source.latest();
+    let control: Control;
+    let tick: StackTick | undefined;
+    let watchdog: RealtimeStep['watchdog'];
+    if (!snap) watchdog = 'no-snapshot';
+    else if (nowS - snap.tS > staleAfterS) watchdog = 'stale';
+    if (watchdog || !snap) {
+      control = minimalRiskControl(o.vehicle, decel, lastSteer);
+    } else {
+      if (!initialised) {
+        o.stack.init(o.context(snap), snap);
+        initialised = true;
+      }
+      tick = o.stack.tick(snap);
+      control = tick.control;
+      if (control.kind === 'ackermann') lastSteer = control.steerRad;
+    }
+    o.sink.send(control, tick);
+    steps++;
+    o.onStep?.({
+      tS: nowS,
+      control,
+      tick,
+      ...(watchdog ? { watchdog } : {}),
+      stepMs: performance.now() - t0,
+    });
+  };
+  const timer = setInterval(step, periodMs);
+  return {
+    get steps() {
+      return steps;
+    },
+    async stop() {
+      clearInterval(timer);
+      await o.stack.settle();
+    },
+  };
+}
