@@ -22,15 +22,17 @@ const P = SafetyParamsSchema.parse({});
 const m2 = roadMap({ lanes: 2, oncoming: true, shoulder: true });
 
 describe('rss.longitudinal in the gate', () => {
-  it('reports the ad-rss-lib safe distance for ego 10 m/s behind a lead at 10 m/s: 28.28 m', () => {
-    // ego ρ 1 s: 10 + ½·3.5 + 13.5²/(2·4) = 34.53; lead 10²/(2·8) = 6.25 → 28.28 m (RssFormulas.cpp)
+  it('reports the RSS safe distance with the ego plan known: ego 10 m/s KEEP behind a lead at 10 m/s: 16.25 m', () => {
+    // ad-rss-lib's formula (RssFormulas.cpp, rss.test.ts) with the planned acceleration during ρ
+    // (KEEP: 0) instead of α_accel,max 3.5: ego 10·1 + 10²/(2·4) = 22.5; lead 10²/(2·8) = 6.25 → 16.25 m
+    // (the worst case 3.5 m/s² would give 28.28 m)
     const v = gate.checkCommand(
       cmd(),
       scene({ map: m2, agents: [{ id: 'lead', lane: 'R0', s: 70, speed: 10 }] }),
     );
     const r = v.rules.find((x) => x.rule === 'rss.longitudinal')!;
     expect(r.decision).not.toBe('ALLOW');
-    expect(r.values.safeDistanceM).toBeCloseTo(28.28, 2);
+    expect(r.values.safeDistanceM).toBeCloseTo(16.25, 2);
     // gap: lead centre 70 − 2.4 (half length) − ego front (50 + 2.588) = 15.01 m
     expect(r.values.gapM).toBeCloseTo(15.01, 1);
   });

@@ -58,6 +58,9 @@ export function collisionRule(ctx: CheckContext, sink: RuleSink): void {
       )
         continue;
       if (ctx.rearStruck.has(j)) continue;
+      // the ego at standstill is run into (nuPlan: a stopped ego is not at fault): stopping is the
+      // answer, not a conflict of the roll-out
+      if (r.v[k]! < 0.1 && k > 0) continue;
       if (!laneChanging && fromBehind(ax, ay, ah, e.x, e.y, e.c, e.s, hl)) {
         // rear-ended by a follower (its fault); its constant-speed forecast then passes "through"
         // the ego, which is not a front conflict

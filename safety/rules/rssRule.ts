@@ -66,7 +66,9 @@ function clearsStanding(
 export function rssRule(ctx: CheckContext, sink: RuleSink): void {
   const { rollout: r, forecast: f, vehicle: veh, snapshot, params } = ctx;
   const path = r.path;
-  egoV.dynamics = params.rssEgo;
+  // the ego's plan is known: during its response time it accelerates as planned, not at α_accel,max
+  const egoDyn = { ...params.rssEgo };
+  egoV.dynamics = egoDyn;
   othV.dynamics = params.rssOther;
   if (!path) {
     sink.pass('rss.longitudinal', 'ego off the lane graph: RSS not applicable');
@@ -111,6 +113,7 @@ export function rssRule(ctx: CheckContext, sink: RuleSink): void {
         const opposite = cosRel < -0.5;
         egoV.speedLonMps = v;
         othV.speedLonMps = vLon;
+        egoDyn.accelMaxMps2 = Math.min(params.rssEgo.accelMaxMps2, Math.max(0, r.a[k]!));
         const egoWrongLane = opposite && r.targetOpposite && Math.abs(r.d[k]! - r.targetOffsetM) < 1.75;
         const safe = opposite
           ? egoWrongLane
@@ -153,7 +156,7 @@ export function rssRule(ctx: CheckContext, sink: RuleSink): void {
                 ? { postponeLaneChange: true }
                 : {
                     // brake with the proper response down to the lead's speed (or to a stop)
-                    brakeMps2: Math.min(params.rssEgo.brakeMaxMps2, proper + 0.2),
+                    brakeMps2: Math.min(params.rssEgo.brakeMaxMps2, proper + 0.02),
                     capSpeedMps: opposite ? 0 : Math.max(0, vLon - 0.5),
                     stopBeforeS: sE + room - 1,
                   },
