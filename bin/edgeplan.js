@@ -1,7 +1,37 @@
 #!/usr/bin/env node
-// Entry point of the `edgeplan` command: registers the TypeScript loader, then runs the CLI.
-import { register } from 'tsx/esm/api';
+// Entry point of the `edgeplan` command. Runs the compiled CLI in dist/ (built by `npm install`'s
+// prepare step, and rebuilt here on first use after a source change); falls back to compiling the
+// TypeScript sources on the fly (tsx) when a build is not possible.
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { sourceStamp } from '../scripts/sourceStamp.mjs';
 
-register();
-const { main } = await import('../cli/main.ts');
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const cli = join(root, 'dist', 'cli.mjs');
+
+function fresh() {
+  try {
+    const built = JSON.parse(readFileSync(join(root, 'dist', 'stamp.json'), 'utf8'));
+    const now = sourceStamp(root);
+    return existsSync(cli) && built.newest === now.newest && built.files === now.files;
+  } catch {
+    return false;
+  }
+}
+
+let main;
+if (process.env.EDGEPLAN_NO_DIST !== '1') {
+  try {
+    if (!fresh()) await (await import('../scripts/build.mjs')).buildDist();
+    if (existsSync(cli)) ({ main } = await import(pathToFileURL(cli).href));
+  } catch {
+    main = undefined;
+  }
+}
+if (!main) {
+  const { register } = await import('tsx/esm/api');
+  register();
+  ({ main } = await import('../cli/main.ts'));
+}
 process.exitCode = await main(process.argv);

@@ -7,7 +7,7 @@ import { join, resolve } from 'node:path';
 import { SingleBar } from 'cli-progress';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { formatError } from '../core/index.ts';
-import { BUILTIN_IDS, builtinScenario } from '../scenarios/builtin/index.ts';
+import { BUILTIN_IDS, builtinInfo, builtinScenario } from '../scenarios/builtin/index.ts';
 import { importNuplan } from '../scenarios/import/index.ts';
 import { loadScenario } from '../scenarios/index.ts';
 import type { AgentMode } from '../sim/index.ts';
@@ -121,10 +121,7 @@ function buildProgram(out: (s: string) => void): Command {
     .description('list the built-in scenarios')
     .option('--json', 'print JSON')
     .action((o: { json?: boolean }) => {
-      const rows = BUILTIN_IDS.map((id) => {
-        const s = builtinScenario(id)!.scenario;
-        return { id, tags: s.tags, description: s.description };
-      });
+      const rows = BUILTIN_IDS.map((id) => builtinInfo(id)!);
       if (o.json) out(JSON.stringify(rows, null, 2));
       else
         out(

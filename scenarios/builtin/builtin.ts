@@ -472,3 +472,11 @@ export function builtinScenario(id: string): { scenario: Scenario; map: RoadMap 
   const { draft, map } = e.build();
   return { scenario: finish(e.id, draft, map), map };
 }
+
+/** Id, tags and description of a built-in scenario, without driving its expert (for listings). */
+export function builtinInfo(id: string): { id: string; tags: string[]; description: string } | undefined {
+  const e = entries.find((x) => x.id === id);
+  if (!e) return undefined;
+  const { draft } = e.build();
+  return { id, tags: draft.tags ?? [], description: draft.description ?? '' };
+}

@@ -3,12 +3,12 @@
  * start: no generated bundle lives in git or on disk.
  */
 import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { build } from 'esbuild';
 import { fail, ok, type Result } from '../../core/index.ts';
+import { repoPath } from '../../core/repoPath.ts';
 
-const SRC = join(dirname(fileURLToPath(import.meta.url)), '..', 'src');
+const SRC = repoPath('viewer', 'src');
 
 export interface AppBundle {
   html: string;

@@ -22,6 +22,7 @@ import {
 import { RoadMap } from '../../../core/map/RoadMap.ts';
 import { RoutePath } from '../../../core/map/RoutePath.ts';
 import { readTextFile } from '../../../core/readTextFile.ts';
+import { repoPath } from '../../../core/repoPath.ts';
 import { loadOpenDrive } from '../opendrive/index.ts';
 import { attr, guard, kid, kids, num, parseXml, type XNode } from '../opendrive/XmlTree.ts';
 import type { ImportOptions, ImportResult } from '../types.ts';
@@ -107,7 +108,7 @@ export function readScenarioTriggers(json: unknown, town: string): CarlaRoute['t
 /** Where a town's .xodr may be: beside the routes, in ../carla_towns (shared/scenarios layout), or the repo's data/carla. */
 export function findTown(routesPath: string, town: string): string | undefined {
   const dir = dirname(resolve(routesPath));
-  const repoData = resolve(dirname(new URL(import.meta.url).pathname), '../../../data/carla');
+  const repoData = repoPath('data', 'carla');
   const candidates = [
     join(dir, `${town}.xodr`),
     join(dir, '..', 'carla_towns', `${town}.xodr`),
