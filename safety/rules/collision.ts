@@ -119,7 +119,7 @@ export function ttcRule(ctx: CheckContext, sink: RuleSink): void {
             'ttc',
             `time to collision with ${ag.kind} ${q(ag.id)} ≤ ${tau} s at t+${round(k * r.dtS, 1)} s (bound ${bound} s)`,
             { agentId: ag.id, ttcS: tau, boundS: bound, atS: round(k * r.dtS, 2), egoSpeedMps: round(v) },
-            { stopBeforeS: r.s[k]! - 1 },
+            { stopBeforeS: r.s[k]! - 1, critical: true },
           );
           return;
         }
