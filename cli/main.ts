@@ -7,12 +7,27 @@ import { join, resolve } from 'node:path';
 import { SingleBar } from 'cli-progress';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { formatError } from '../core/index.ts';
-import { BUILTIN_IDS, builtinInfo, builtinScenario } from '../scenarios/builtin/index.ts';
+import { BUILTIN_IDS, builtinInfo } from '../scenarios/builtin/index.ts';
 import { importNuplan } from '../scenarios/import/index.ts';
 import { loadScenario } from '../scenarios/index.ts';
 import type { AgentMode } from '../sim/index.ts';
 import { evaluateRun } from '../sim/metrics/index.ts';
-import { createDriver, evaluate, PLANNER_NAMES, runDriver } from '../stack/index.ts';
+import {
+  createDriver,
+  DEFAULT_QUEUE,
+  evaluate,
+  evaluationJobs,
+  inShard,
+  type JobResult,
+  PLANNER_NAMES,
+  parseShard,
+  queueRunner,
+  redisConnection,
+  runDriver,
+  runPool,
+  writeShard,
+} from '../stack/index.ts';
+import { runStoryboardCommand } from './commands/data.ts';
 import { registerCommands } from './commands/index.ts';
 import { viewLive } from './commands/view.ts';
 import { UsageError } from './errors.ts';
@@ -150,11 +165,39 @@ function buildProgram(out: (s: string) => void): Command {
     .option('--map <file>', 'map for references that need one (CARLA routes: the town .xodr)')
     .option('--out <dir>', 'write the run log (JSON) and summary here')
     .option('--view', 'stream the run live to the 3D viewer in the browser (edgeplan view --live)')
+    .addOption(
+      new Option(
+        '--ego <who>',
+        'planner: the planner drives the ego; storyboard: every entity follows the .xosc storyboard',
+      )
+        .choices(['planner', 'storyboard'])
+        .default('planner'),
+    )
+    .option('--step <s>', 'storyboard mode: simulation step, s', '0.01')
+    .option('--states <csv>', 'storyboard mode: write time,id,name,x,y,z,h,p,r,speed per step and entity')
+    .option('--events <csv>', 'storyboard mode: write time,kind,name of every storyboard transition')
+    .option(
+      '--disable-controllers',
+      'storyboard mode: every entity uses the default controller (esmini --disable_controllers)',
+    )
     .action(
       async (
         ref: string,
-        o: { planner: string; mode: string; seed: number; map?: string; out?: string; view?: boolean },
+        o: {
+          planner: string;
+          mode: string;
+          seed: number;
+          map?: string;
+          out?: string;
+          view?: boolean;
+          ego: string;
+          step: string;
+          states?: string;
+          events?: string;
+          disableControllers?: boolean;
+        },
       ) => {
+        if (o.ego === 'storyboard') return runStoryboardCommand(ref, o, out);
         if (o.view)
           return viewLive(ref, { planner: o.planner, mode: modesOf(o.mode)[0]!, seed: o.seed }, out);
         const loaded = loadScenario(ref, o.map ? { mapPath: o.map } : {});
@@ -206,6 +249,12 @@ function buildProgram(out: (s: string) => void): Command {
     .option('--map-root <dir>', 'nuPlan maps root (or the town .xodr for CARLA routes)')
     .option('--scenario-types <types>', 'nuPlan: comma list of scenario types to keep')
     .option('--limit <n>', 'at most this many scenarios', intArg('--limit', 1))
+    .option(
+      '--queue <url>',
+      'put the runs on a BullMQ queue on Redis (redis://host:6379) for `edgeplan worker`s',
+    )
+    .option('--queue-name <name>', 'queue name for --queue', DEFAULT_QUEUE)
+    .option('--shard <k/n>', 'run slice k of n only and write shard-k-of-n.json (join with `edgeplan merge`)')
     .action(
       async (
         suite: string,
@@ -218,8 +267,28 @@ function buildProgram(out: (s: string) => void): Command {
           mapRoot?: string;
           scenarioTypes?: string;
           limit?: number;
+          queue?: string;
+          queueName: string;
+          shard?: string;
         },
       ) => {
+        if (o.queue && o.shard) throw new UsageError('--queue and --shard do not go together');
+        if (o.queue) {
+          try {
+            redisConnection(o.queue);
+          } catch (e) {
+            throw new UsageError((e as Error).message);
+          }
+        }
+        let shard: ReturnType<typeof parseShard> | undefined;
+        if (o.shard) {
+          try {
+            shard = parseShard(o.shard);
+          } catch (e) {
+            throw new UsageError((e as Error).message);
+          }
+          if (!o.out) throw new UsageError('--shard needs --out (the slice writes shard-k-of-n.json there)');
+        }
         const planners = o.planner.split(',').map((p) => p.trim());
         for (const p of planners) {
           const r = createDriver(p);
@@ -247,6 +316,35 @@ function buildProgram(out: (s: string) => void): Command {
         const total = refs.length * planners.length * modes.length;
         bar?.start(total, 0, { last: '' });
         const t0 = performance.now();
+        if (shard) {
+          const s = shard;
+          const jobs = evaluationJobs({
+            scenarios: refs,
+            planners,
+            modes,
+            seed: o.seed,
+            ...(o.out ? { outDir: o.out } : {}),
+            ...(o.mapRoot ? { mapPath: o.mapRoot } : {}),
+          });
+          const mine = jobs.map((j, i) => ({ j, i })).filter(({ i }) => inShard(i, s));
+          const results = new Map<number, JobResult>();
+          bar?.start(mine.length, 0, { last: '' });
+          await runPool(
+            mine.map(({ j }) => j),
+            o.workers,
+            (k, r) => {
+              results.set(mine[k]!.i, r);
+              bar?.update(results.size, { last: `${r.id} ${pct(100 * r.score)}` });
+            },
+          );
+          bar?.stop();
+          mkdirSync(o.out!, { recursive: true });
+          const file = writeShard(o.out!, s, { planners, modes }, jobs, results);
+          out(
+            `shard ${s.k}/${s.n}: ${mine.length} of ${jobs.length} runs -> ${file} (join the slices with edgeplan merge)`,
+          );
+          return;
+        }
         const res = await evaluate({
           scenarios: refs,
           planners,
@@ -256,6 +354,18 @@ function buildProgram(out: (s: string) => void): Command {
           ...(o.out ? { outDir: o.out } : {}),
           ...(o.mapRoot ? { mapPath: o.mapRoot } : {}),
           onProgress: (done, _t, last) => bar?.update(done, { last: `${last.id} ${pct(100 * last.score)}` }),
+          ...(o.queue
+            ? {
+                runner: queueRunner({
+                  url: o.queue,
+                  queueName: o.queueName,
+                  onIdle: (s) =>
+                    process.stderr.write(
+                      `eval: no run finished for ${s.toFixed(0)} s; is an edgeplan worker taking ${o.queueName} on ${o.queue}?\n`,
+                    ),
+                }),
+              }
+            : {}),
         });
         bar?.stop();
         const errors = res.results.filter((r) => r.result.error);

@@ -10,6 +10,8 @@ export {
 } from './eval/checkData.ts';
 export * from './eval/evalJob.ts';
 export * from './eval/evaluate.ts';
+export { DEFAULT_QUEUE, queueRunner, redisConnection, startWorker } from './eval/queue.ts';
+export { inShard, mergeShards, parseShard, writeShard } from './eval/shard.ts';
 export { type FuzzOptions, type FuzzReport, fuzzTable, runFuzz } from './fuzz/fuzz.ts';
 export { FUZZ_FAMILIES, fuzzCase } from './fuzz/fuzzScenario.ts';
 export { createGatedPlanner, type GatedPlannerOptions, type GatedState } from './GatedPlanner.ts';

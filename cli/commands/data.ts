@@ -8,8 +8,18 @@ import { dirname, extname, join, relative, resolve } from 'node:path';
 import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
 import { formatError, type Scenario } from '../../core/index.ts';
-import { importCarlaRoutes, importFile, renderMapPng } from '../../scenarios/import/index.ts';
-import { checkData, createPlanner } from '../../stack/index.ts';
+import {
+  checkEsminiExpectations,
+  eventsCsv,
+  importCarlaRoutes,
+  importFile,
+  PRACTICAL,
+  renderMapPng,
+  runStoryboard,
+  statesCsv,
+  summarize,
+} from '../../scenarios/import/index.ts';
+import { CHECK_RUN_S, checkData, createPlanner } from '../../stack/index.ts';
 import { type Out, UsageError } from '../errors.ts';
 import { markdownTable } from '../table.ts';
 
@@ -17,6 +27,47 @@ import { markdownTable } from '../table.ts';
 function relocate(s: Scenario, outDir: string): Scenario {
   if (s.map.kind !== 'file') return s;
   return { ...s, map: { ...s.map, path: relative(outDir, resolve(s.map.path)) || s.map.path } };
+}
+
+/** Options of `run <x.xosc> --ego storyboard`. */
+export interface StoryboardCliOptions {
+  step: string;
+  states?: string;
+  events?: string;
+  disableControllers?: boolean;
+  map?: string;
+}
+
+/**
+ * `edgeplan run x.xosc --ego storyboard`: every entity follows the storyboard (esmini's default
+ * controller) at --step; writes dat2csv-style states and the storyboard log as CSV.
+ */
+export function runStoryboardCommand(file: string, o: StoryboardCliOptions, out: Out): void {
+  if (extname(file).toLowerCase() !== '.xosc')
+    throw new UsageError(`--ego storyboard needs an OpenSCENARIO .xosc file, got ${file}`);
+  const step = Number(o.step);
+  if (!(step > 0 && step <= 1)) throw new UsageError(`--step: expected a step in (0, 1] s, got ${o.step}`);
+  const r = runStoryboard(
+    file,
+    { stepS: step, ...(o.disableControllers ? { disableControllers: true } : {}) },
+    o.map ? { mapPath: o.map } : {},
+  );
+  if (!r.ok) throw new UsageError(formatError(r.error));
+  const { states, events, endS, unsupported } = r.value;
+  for (const [path, text] of [
+    [o.states, statesCsv(states)],
+    [o.events, eventsCsv(events)],
+  ] as const) {
+    if (!path) continue;
+    mkdirSync(dirname(resolve(path)), { recursive: true });
+    writeFileSync(path, text);
+    out(`wrote ${path}`);
+  }
+  const names = new Set(states.map((s) => s.name));
+  out(
+    `${file}: storyboard run at ${step} s, ${names.size} entities, ended at ${endS.toFixed(3)} s, ${events.length} storyboard events`,
+  );
+  for (const u of unsupported) out(`unsupported: ${u}`);
 }
 
 export function register(program: Command, out: Out): void {
@@ -111,6 +162,46 @@ export function register(program: Command, out: Out): void {
     });
 
   program
+    .command('check-esmini <expectations>')
+    .description(
+      "hold the OpenSCENARIO / OpenDRIVE interpretation against esmini's regression values (expectations.json): a table per category",
+    )
+    .option('--failures', 'list every value that does not hold')
+    .action((file: string, o: { failures?: boolean }) => {
+      const results = checkEsminiExpectations(file);
+      const rows = summarize(results);
+      const total = rows.reduce((a, r) => a + r.total, 0);
+      const okN = rows.reduce((a, r) => a + r.ok, 0);
+      const strictN = rows.reduce((a, r) => a + r.strictOk, 0);
+      const pc = (a: number, b: number): string => (b ? `${((100 * a) / b).toFixed(1)} %` : '–');
+      out(
+        markdownTable(
+          ['category', 'values', 'hold (practical)', '%', "hold (esmini's own tolerance)", '%'],
+          [
+            ...rows.map((r) => [
+              r.category,
+              String(r.total),
+              String(r.ok),
+              pc(r.ok, r.total),
+              String(r.strictOk),
+              pc(r.strictOk, r.total),
+            ]),
+            ['all', String(total), String(okN), pc(okN, total), String(strictN), pc(strictN, total)],
+          ],
+          ['l', 'r', 'r', 'r', 'r', 'r'],
+        ),
+      );
+      out(
+        `practical tolerances: events ±1 step; states until ${PRACTICAL.earlyUntilS} s ${PRACTICAL.positionEarlyM} m / ${PRACTICAL.angleEarlyRad} rad / ${PRACTICAL.speedEarlyMps} m/s, later ${PRACTICAL.positionLateM} m / ${PRACTICAL.angleLateRad} rad / ${PRACTICAL.speedLateMps} m/s; road queries the test's tolerance (at least ${PRACTICAL.roadM} m when it is not exact)`,
+      );
+      if (o.failures)
+        for (const r of results.filter((x) => !x.ok))
+          out(
+            `${r.id} ${r.file} ${r.what}: expected ${JSON.stringify(r.expected)}, got ${JSON.stringify(r.got)}${r.note ? ` (${r.note})` : ''}`,
+          );
+    });
+
+  program
     .command('check-data <dir>')
     .description(
       'import every file of a data folder and report per family; runs each .xosc closed-loop for 15 s',
@@ -150,12 +241,17 @@ export function register(program: Command, out: Out): void {
         out(JSON.stringify(reports, null, 2));
         return;
       }
+      const mean = (xs: number[] | undefined): string =>
+        xs && xs.length > 0 ? (100 * (xs.reduce((x, y) => x + y, 0) / xs.length)).toFixed(1) : '';
       const rows = reports.map((r) => [
         r.family,
         `${r.loaded}/${r.total}`,
         r.total ? `${((100 * r.loaded) / r.total).toFixed(0)} %` : '–',
+        String(r.needsMap.length),
+        String(r.failures.length),
         r.worstGapM !== undefined ? `${(100 * r.worstGapM).toFixed(2)} cm` : '',
         r.runTotal !== undefined ? `${r.ran}/${r.runTotal}` : '',
+        mean(r.scores),
         String(r.scenarios),
         String(r.skipped),
         `${(r.loadMs / 1000).toFixed(1)} s`,
@@ -166,24 +262,33 @@ export function register(program: Command, out: Out): void {
             'family',
             'loaded',
             '%',
+            'needs a map',
+            'failed',
             'worst gap',
-            `ran ${15} s (${o.planner})`,
+            `runs (${CHECK_RUN_S} s)`,
+            `CLS-NR (${o.planner})`,
             'scenarios',
             'skipped',
             'load time',
           ],
           rows,
-          ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
+          ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
         ),
       );
+      const failed = reports.reduce((a, r) => a + r.failures.length, 0);
+      out(`${failed} failures`);
       for (const r of reports) {
         if (r.worstGapAt) out(`${r.family}: worst gap at ${r.worstGapAt}`);
-        for (const f of r.failures) out(`${r.family}: ${f.file}: ${f.error}`);
-        // Missing towns are summarised, other import warnings listed.
-        const missing = r.notes.filter((n) => n.includes('not available'));
+        for (const f of r.failures) out(`${r.family}: FAILED ${f.file}: ${f.error}`);
+        for (const n of r.needsMap) out(`${r.family}: not loaded, needs ${n.what}; pass --map: ${n.file}`);
+        for (const [why, n] of Object.entries(r.skippedWhy)) out(`${r.family}: skipped ${n} × ${why}`);
+        // Routes on missing towns inside loaded files are summarised, other import warnings listed.
+        const missing = r.notes.filter((x) => x.includes('pass --map'));
         if (missing.length)
-          out(`${r.family}: ${missing.length} routes / scenarios skipped: town not available`);
-        for (const n of r.notes.filter((x) => !x.includes('not available'))) out(`${r.family}: ${n}`);
+          out(
+            `${r.family}: ${missing.length} routes / scenarios in loaded files skipped: town map not at hand`,
+          );
+        for (const x of r.notes.filter((y) => !y.includes('pass --map'))) out(`${r.family}: ${x}`);
       }
       out(`checked in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
     });

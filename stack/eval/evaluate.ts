@@ -20,6 +20,11 @@ export interface EvaluateOptions {
   /** Map file or map root passed to every job (CARLA routes, nuPlan logs). */
   mapPath?: string;
   onProgress?: (done: number, total: number, last: JobResult) => void;
+  /**
+   * Runs the jobs and reports each result by its index (default: the local worker-thread pool).
+   * The queue (`stack/eval/queue.ts`) and shards plug in here; the summaries are the same.
+   */
+  runner?: (jobs: EvalJob[], onDone: (i: number, r: JobResult) => void) => Promise<void>;
 }
 
 export interface Summary {
@@ -42,7 +47,7 @@ export function runDir(outDir: string, planner: string, mode: AgentMode, modes: 
   return modes > 1 ? join(outDir, mode, planner) : join(outDir, planner);
 }
 
-async function runPool(
+export async function runPool(
   jobs: EvalJob[],
   workers: number,
   onDone: (i: number, r: JobResult) => void,
@@ -77,7 +82,8 @@ async function runPool(
   );
 }
 
-export async function evaluate(o: EvaluateOptions): Promise<EvaluateResult> {
+/** The jobs of an evaluation, in their fixed order (mode, planner, scenario). */
+export function evaluationJobs(o: Omit<EvaluateOptions, 'workers'>): EvalJob[] {
   const jobs: EvalJob[] = [];
   for (const mode of o.modes) {
     for (const planner of o.planners) {
@@ -94,13 +100,29 @@ export async function evaluate(o: EvaluateOptions): Promise<EvaluateResult> {
       }
     }
   }
+  return jobs;
+}
+
+export async function evaluate(o: EvaluateOptions): Promise<EvaluateResult> {
+  const jobs = evaluationJobs(o);
   const results: JobResult[] = new Array(jobs.length);
   let done = 0;
-  await runPool(jobs, o.workers, (i, r) => {
+  const runner = o.runner ?? ((js, onDone) => runPool(js, o.workers, onDone));
+  await runner(jobs, (i, r) => {
+    if (results[i] !== undefined) return; // a job reported twice (a retried run) counts once
     results[i] = r;
     done++;
     o.onProgress?.(done, jobs.length, r);
   });
+  return summarize(o, jobs, results);
+}
+
+/** Summaries (and summary.json files) from every job's result, in job order. */
+export function summarize(
+  o: Pick<EvaluateOptions, 'planners' | 'modes' | 'outDir'>,
+  jobs: EvalJob[],
+  results: JobResult[],
+): EvaluateResult {
   const summaries: Summary[] = [];
   const files: string[] = [];
   for (const mode of o.modes) {

@@ -8,7 +8,7 @@ import {
   type MidLevelCommand,
   type RoadMapData,
   type Scenario,
-  type ScenarioAgent,
+  type ScenarioInput,
   ScenarioSchema,
   type VehicleParams,
   VehicleParamsSchema,
@@ -23,7 +23,7 @@ export interface SceneSpec {
   routeLaneIds: string[];
   durationS?: number;
   vehicle?: Partial<VehicleParams>;
-  agents?: ScenarioAgent[];
+  agents?: ScenarioInput['agents'];
 }
 
 export function testScenario(spec: SceneSpec): { scenario: Scenario; map: RoadMap } {

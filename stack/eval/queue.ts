@@ -1,0 +1,229 @@
+/**
+ * Scale-out on a real queue: an evaluation's runs go onto a BullMQ queue on Redis; `edgeplan
+ * worker` processes on any number of machines take them. Each run is a job with a fixed id
+ * (`<evaluation>-<index>`), retried on failure; a worker that dies mid-run loses its lock and the
+ * run is handed to another worker (BullMQ's stalled-job check). The evaluating process polls the
+ * queue for finished runs (it survives a Redis restart: polling resumes once Redis is back) and
+ * builds the same summaries as a local run, byte for byte.
+ */
+import { randomUUID } from 'node:crypto';
+import { Worker as Thread } from 'node:worker_threads';
+import { type Job, Queue, UnrecoverableError, Worker } from 'bullmq';
+import { Redis, type RedisOptions } from 'ioredis';
+import { z } from 'zod';
+import type { EvalJob, JobResult } from './evalJob.ts';
+
+export const DEFAULT_QUEUE = 'edgeplan-eval';
+
+const EvalJobSchema = z.object({
+  scenario: z.string().min(1),
+  planner: z.string().min(1),
+  mode: z.enum(['nonreactive', 'reactive']),
+  seed: z.number().int(),
+  logDir: z.string().optional(),
+  mapPath: z.string().optional(),
+});
+
+const JobResultSchema = z.object({
+  id: z.string(),
+  tags: z.array(z.string()),
+  score: z.number(),
+  metrics: z.record(z.string(), z.number()),
+  collisions: z.number(),
+  planMsMean: z.number(),
+  simSeconds: z.number(),
+  error: z.string().optional(),
+});
+
+export interface QueueOptions {
+  /** `redis://[:password@]host:port[/db]` */
+  url: string;
+  queueName?: string;
+}
+
+/** ioredis connection options from a redis:// URL (BullMQ needs maxRetriesPerRequest: null). */
+export function redisConnection(url: string): RedisOptions {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    throw new Error(`--queue: not a URL: ${url} (expected redis://host:6379)`);
+  }
+  if (u.protocol !== 'redis:' && u.protocol !== 'rediss:')
+    throw new Error(`--queue: expected a redis:// URL, got ${u.protocol}`);
+  const db = u.pathname.length > 1 ? Number(u.pathname.slice(1)) : 0;
+  return {
+    host: u.hostname || '127.0.0.1',
+    port: Number(u.port || 6379),
+    ...(u.password ? { password: decodeURIComponent(u.password) } : {}),
+    ...(u.username ? { username: decodeURIComponent(u.username) } : {}),
+    ...(Number.isInteger(db) ? { db } : {}),
+    ...(u.protocol === 'rediss:' ? { tls: {} } : {}),
+    maxRetriesPerRequest: null,
+    // keep reconnecting while Redis restarts
+    retryStrategy: (times: number) => Math.min(200 * times, 2000),
+  };
+}
+
+export interface QueueRunnerOptions extends QueueOptions {
+  /** Attempts per run (a crash or a lost worker counts as one). Default 3. */
+  attempts?: number;
+  /** Poll period for finished runs, ms. Default 250. */
+  pollMs?: number;
+  /** Called while nothing has finished for a while (no worker listening?). */
+  onIdle?: (waitingS: number) => void;
+}
+
+/** A Redis client for BullMQ (constructed here: BullMQ loads no client itself in ESM). */
+function redisClient(url: string): Redis {
+  const client = new Redis({ ...redisConnection(url), lazyConnect: false });
+  client.on('error', () => {}); // reconnects on its own (retryStrategy)
+  return client;
+}
+
+/**
+ * A runner for `evaluate({ runner })`: enqueues every job, then reports each result as workers
+ * finish it. A run that failed for good (malformed job, attempts used up) is reported as an error
+ * result naming the reason; the others go on.
+ */
+export function queueRunner(o: QueueRunnerOptions) {
+  return async (jobs: EvalJob[], onDone: (i: number, r: JobResult) => void): Promise<void> => {
+    const client = redisClient(o.url);
+    const queue = new Queue(o.queueName ?? DEFAULT_QUEUE, { connection: client });
+    queue.on('error', () => {}); // reconnects on its own; the poll loop reports nothing while down
+    const evalId = randomUUID().slice(0, 8);
+    const idOf = (i: number) => `${evalId}-${i}`;
+    try {
+      await queue.addBulk(
+        jobs.map((job, i) => ({
+          name: 'run',
+          data: job,
+          opts: {
+            jobId: idOf(i),
+            attempts: o.attempts ?? 3,
+            backoff: { type: 'fixed', delay: 200 },
+            removeOnComplete: false,
+            removeOnFail: false,
+          },
+        })),
+      );
+      const pending = new Set(jobs.map((_, i) => i));
+      let lastProgress = Date.now();
+      while (pending.size > 0) {
+        await sleep(o.pollMs ?? 250);
+        let finished: Job[];
+        try {
+          finished = await queue.getJobs(['completed', 'failed'], 0, -1);
+        } catch {
+          continue; // Redis is away: try again
+        }
+        for (const job of finished) {
+          const id = job.id ?? '';
+          if (!id.startsWith(`${evalId}-`)) continue;
+          const i = Number(id.slice(evalId.length + 1));
+          if (!pending.has(i)) continue;
+          pending.delete(i);
+          lastProgress = Date.now();
+          const parsed = JobResultSchema.safeParse(job.returnvalue);
+          if (job.finishedOn && parsed.success && job.failedReason === undefined) onDone(i, parsed.data);
+          else onDone(i, failedResult(jobs[i]!, job.failedReason ?? 'the worker returned no valid result'));
+        }
+        if (Date.now() - lastProgress > 10_000) {
+          o.onIdle?.((Date.now() - lastProgress) / 1000);
+          lastProgress = Date.now();
+        }
+      }
+    } finally {
+      await queue.close().catch(() => {});
+      client.disconnect();
+    }
+  };
+}
+
+export interface WorkerOptions extends QueueOptions {
+  /** Runs processed at once by this process (one is right for one core). Default 1. */
+  concurrency?: number;
+  /** How long a run's lock lasts without renewal, ms: a dead worker's run is retried after this. Default 30000. */
+  lockMs?: number;
+  onRun?: (job: EvalJob, result: JobResult) => void;
+}
+
+/** Starts a worker taking runs from the queue; `close()` stops it after the run in hand. */
+export function startWorker(o: WorkerOptions): Worker {
+  const lockDuration = o.lockMs ?? 30_000;
+  const threads = new JobThreads();
+  const worker = new Worker(
+    o.queueName ?? DEFAULT_QUEUE,
+    async (job: Job) => {
+      const parsed = EvalJobSchema.safeParse(job.data);
+      if (!parsed.success) {
+        const issue = parsed.error.issues[0]!;
+        throw new UnrecoverableError(`malformed job: ${issue.path.join('.') || '(root)'}: ${issue.message}`);
+      }
+      const data = parsed.data as EvalJob;
+      // the run goes to a worker thread: a CPU-bound run on this event loop would starve the lock
+      // renewals, and BullMQ would take a slow run for a dead worker's
+      const result = await threads.run(data);
+      o.onRun?.(data, result);
+      return result;
+    },
+    {
+      connection: redisClient(o.url),
+      concurrency: o.concurrency ?? 1,
+      lockDuration,
+      stalledInterval: Math.max(500, Math.floor(lockDuration / 2)),
+      maxStalledCount: 2,
+    },
+  );
+  worker.on('error', () => {}); // connection errors: ioredis reconnects
+  worker.on('closed', () => threads.close());
+  return worker;
+}
+
+/** Worker threads that run evaluation jobs (`evalWorker`), one per run in flight, kept between runs. */
+class JobThreads {
+  private readonly idle: Thread[] = [];
+  private next = 0;
+
+  async run(job: EvalJob): Promise<JobResult> {
+    const t = this.idle.pop() ?? new Thread(new URL('./evalWorker.mjs', import.meta.url));
+    try {
+      const index = this.next++;
+      const result = await new Promise<JobResult>((resolve, reject) => {
+        const onMsg = (m: { index: number; result: JobResult }) => {
+          if (m.index !== index) return;
+          t.off('message', onMsg);
+          t.off('error', reject);
+          resolve(m.result);
+        };
+        t.on('message', onMsg);
+        t.once('error', reject);
+        t.postMessage({ index, job });
+      });
+      this.idle.push(t);
+      return result;
+    } catch (e) {
+      await t.terminate();
+      throw e;
+    }
+  }
+
+  close(): void {
+    for (const t of this.idle.splice(0)) void t.terminate();
+  }
+}
+
+function failedResult(job: EvalJob, error: string): JobResult {
+  return {
+    id: job.scenario,
+    tags: [],
+    score: 0,
+    metrics: {},
+    collisions: 0,
+    planMsMean: 0,
+    simSeconds: 0,
+    error,
+  };
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
