@@ -4,7 +4,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['**/*.long.test.ts'],
-    exclude: ['node_modules/**', 'results/**'],
+    exclude: ['node_modules/**', 'results/**', '**/*.known-issue.test.ts'],
     testTimeout: 1_200_000,
     pool: 'forks',
   },
