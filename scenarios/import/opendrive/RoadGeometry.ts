@@ -49,6 +49,16 @@ function polyPrim(list: Poly[], ds: number): number {
 }
 
 const COARSE_STEP_M = 1;
+/** Lane types esmini counts as driving lanes (RoadManager LANE_TYPE_ANY_DRIVING). */
+const DRIVING_LANE_TYPES = new Set([
+  'driving',
+  'entry',
+  'exit',
+  'offramp',
+  'onramp',
+  'connectingramp',
+  'bidirectional',
+]);
 
 export class RoadGeometry {
   private readonly byId: Map<string, RoadDef>;
@@ -91,6 +101,19 @@ export class RoadGeometry {
 
   private laneWidth(l: LaneDef, sec: SectionDef, sM: number): number {
     return Math.max(0, polyAt(l.widths, sM - sec.s));
+  }
+
+  /**
+   * Ids of the lanes that carry traffic at s (esmini's "any driving" types: driving, entry, exit,
+   * on/off ramp, connecting ramp, bidirectional), largest first; empty if the road does not exist.
+   */
+  drivingLaneIdsAt(roadId: string, sM: number): number[] {
+    const road = this.byId.get(roadId);
+    if (!road) return [];
+    return this.section(road, sM)
+      .lanes.filter((l) => l.id !== 0 && DRIVING_LANE_TYPES.has(l.type.toLowerCase()))
+      .map((l) => l.id)
+      .sort((a, b) => b - a);
   }
 
   /** Width of one lane at s, m (undefined if the lane is not in the section there). */
