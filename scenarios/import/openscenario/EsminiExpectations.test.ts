@@ -16,7 +16,7 @@ const EXPECTATIONS =
  * check-esmini`); a change that makes fewer hold fails here. Raise the floor when it rises.
  */
 const FLOOR: Record<Category, number> = {
-  'road queries': 63,
+  'road queries': 64,
   'initial positions': 41,
   'states early': 303,
   'states late': 275,

@@ -209,6 +209,18 @@ export function roadQuery(
   switch (input.query) {
     case 'num_roads':
       return { num_roads: geo.roads.length };
+    case 'road_edge_lanes': {
+      const roadId = String(input.road_id);
+      const road = geo.road(roadId);
+      const sec = road?.sections[Number(input.lane_section_idx)];
+      if (!sec) return undefined;
+      const edges = geo.roadEdgeLaneIds(roadId, Number(input.lane_section_idx));
+      const ids = [...sec.lanes.map((l) => l.id), 0];
+      return {
+        num_roads: geo.roads.length,
+        is_road_edge: Object.fromEntries(ids.map((id) => [String(id), edges.includes(id)])),
+      };
+    }
     case 'geo_reference':
       return { num_roads: geo.roads.length, ...(geoReference ?? { geo_reference: null }) };
     case 'road_length':
