@@ -8,18 +8,26 @@
  * - nuplan: nuPlan log read rate vs naive per-row queries and JSON (bench/nuplan.ts).
  * - perception: BEV + lane graph per tick on a dense CARLA scene vs @napi-rs/canvas (bench/perception.ts).
  * - safety: gate check p50/p99 vs the unculled gate and bare RSS (bench/safety.ts).
+ * - bridge: odometry → control latency through a real rosbridge, state → control through mosquitto (bench/bridge.ts).
+ * - viewer: JS ms per frame, draw calls and fps ratio with 200 agents in headless Chromium (bench/viewer.ts).
  * - stack: the full tick of a command stack (transform + plan + gate + control + audit), wall and CPU (bench/stack.ts).
+ * - controller: expert, classical, full-depth network and early exit at three budgets through the
+ *   stack: closed-loop score, step latency, FLOPs (bench/controller.ts).
  */
 
 import { markdownTable } from '../cli/table.ts';
 import { BUILTIN_IDS, builtinScenario } from '../scenarios/builtin/index.ts';
 import { runScenario } from '../sim/index.ts';
 import { createPlanner } from '../stack/index.ts';
+import { agentsBench } from './agents.ts';
+import { benchBridge } from './bridge.ts';
+import { benchController } from './controller.ts';
 import { importBench } from './import.ts';
 import { benchNuplan } from './nuplan.ts';
 import { bevAllocationCheck, perceptionBench } from './perception.ts';
 import { benchSafety } from './safety.ts';
 import { benchStack } from './stack.ts';
+import { viewerBench } from './viewer.ts';
 
 function throughput(
   plannerName: string,
@@ -82,12 +90,15 @@ function simBench(): string {
 }
 
 const SECTIONS: Record<string, () => string | Promise<string>> = {
-  sim: simBench,
+  sim: () => `${simBench()}\n\n${agentsBench()}`,
   import: () => importBench(),
   nuplan: () => benchNuplan(),
   perception: async () => `${perceptionBench()}\n${await bevAllocationCheck()}`,
   safety: () => benchSafety(),
+  viewer: () => viewerBench(),
   stack: () => benchStack(),
+  controller: () => benchController(),
+  bridge: () => benchBridge(),
 };
 
 const wanted = process.argv.slice(2);

@@ -25,13 +25,15 @@ import { type RoadMap, RoutePath } from '../core/map/index.ts';
 import type { PlannerContext } from '../core/planning/index.ts';
 import { type BicycleCommand, LqrTracker, stepBicycle, stepUnicycle } from '../core/vehicle/index.ts';
 import { AgentFleet, lightsAt } from './agents/AgentFleet.ts';
-import type { AgentMode, SimLog, SimTick } from './SimLog.ts';
+import type { AgentMode, AgentModel, SimLog, SimTick } from './SimLog.ts';
 
 /** Reference poses the tracker needs (up to 8 s). */
 const TRACK_POSES = 81;
 
 export interface EngineOptions {
   mode: AgentMode;
+  /** Reactive agent model (`idm` = nuPlan's IDM agents, `interactive`); default DEFAULT_AGENT_MODEL. */
+  agents?: AgentModel;
   seed?: number;
   /**
    * Control mode: time from a control being sent to the actuator applying it, s (a FIFO of the
@@ -158,7 +160,7 @@ export class SimEngine {
     this.dtS = scenario.dtS;
     this.vehicle = scenario.vehicle;
     this.ctx = plannerContext(scenario, map, this.seed);
-    this.fleet = new AgentFleet(scenario, map, opts.mode);
+    this.fleet = new AgentFleet(scenario, map, opts.mode, opts.agents ? { agents: opts.agents } : {});
     this.steps = Math.round(scenario.durationS / this.dtS);
     this.delayS = Math.max(0, opts.actuationDelayS ?? 0);
     this.ego = { ...scenario.egoStart, tS: 0 };
@@ -331,6 +333,7 @@ export class SimEngine {
       scenarioId: s.id,
       planner: plannerName,
       mode: this.mode,
+      ...(this.mode === 'reactive' ? { agents: this.fleet.agents } : {}),
       seed: this.seed,
       dtS: this.dtS,
       vehicle: this.vehicle,

@@ -5,7 +5,7 @@
  * fresh instance.
  */
 
-import { createClassicalController } from '../controller/index.ts';
+import { controllerFactory, createClassicalController } from '../controller/index.ts';
 import type { Scenario } from '../core/index.ts';
 import { fail, ok, type Result } from '../core/index.ts';
 import type { RoadMap } from '../core/map/index.ts';
@@ -53,6 +53,8 @@ export interface StackBuildOptions {
   audit?: AuditLog;
   /** Run the environment transform every plan even when the planner does not read it. */
   perception?: boolean;
+  /** Wraps the command planner before the stack is built (live missions add their goal stop). */
+  wrap?: (planner: CommandPlanner) => CommandPlanner;
 }
 
 /** What drives the ego: a trajectory planner (tracked by nuPlan's LQR) or a stack (by controls). */
@@ -62,7 +64,15 @@ export type Driver =
       kind: 'stack';
       name: string;
       build: (scenario: Scenario, map: RoadMap, opts?: StackBuildOptions) => Stack;
+      /** Stops what the driver's controller holds (the policy worker). */
+      close?: () => void;
     };
+
+/** Driver options: the command stacks' controller by name (controller/ CONTROLLER_NAMES) and its budget. */
+export interface DriverOptions {
+  controller?: string;
+  budget?: string;
+}
 
 /** Builds a stack around a command planner: the gate, the classical controller, perception if asked for. */
 export function stackFor(
@@ -72,6 +82,7 @@ export function stackFor(
   map: RoadMap,
   opts: StackBuildOptions = {},
 ): Stack {
+  if (opts.wrap) planner = opts.wrap(planner);
   let perception: Perception | undefined;
   if (planner.needsScene || opts.perception) {
     const t = createEnvironmentTransform(map, {}, scenario.vehicle);
@@ -89,21 +100,38 @@ export function stackFor(
 }
 
 /** A driver by name (see the module comment for the names). */
-export function createDriver(name: string): Result<Driver> {
+export function createDriver(name: string, dopts: DriverOptions = {}): Result<Driver> {
   if (name.endsWith(STACK_SUFFIX)) {
     const base = name.slice(0, -STACK_SUFFIX.length);
     if (!BASELINE_NAMES.includes(base))
       return fail('NOT_FOUND', 'planner', `unknown planner "${name}" (known: ${knownNames()})`);
+    const factory =
+      dopts.controller !== undefined || dopts.budget !== undefined
+        ? controllerFactory(
+            dopts.controller ?? 'early-exit',
+            dopts.budget !== undefined ? { budget: dopts.budget } : {},
+          )
+        : undefined;
+    if (factory && !factory.ok) return factory;
+    const f = factory?.value;
     return ok({
       kind: 'stack',
       name,
       build: (scenario, map, opts) => {
         const inner = createBaselinePlanner(base);
         if (!inner.ok) throw new Error(inner.error.message);
-        return stackFor(name, commandFromTrajectory(inner.value), scenario, map, opts);
+        const o = f && !opts?.controller ? { ...opts, controller: f.create() } : opts;
+        return stackFor(name, commandFromTrajectory(inner.value), scenario, map, o);
       },
+      ...(f ? { close: () => f.close() } : {}),
     });
   }
+  if (dopts.controller !== undefined || dopts.budget !== undefined)
+    return fail(
+      'INVALID_INPUT',
+      'controller',
+      `--controller and --budget apply to command stacks (<name>${STACK_SUFFIX}), not "${name}"`,
+    );
   const p = createPlanner(name);
   if (!p.ok) return p;
   return ok({ kind: 'trajectory', name, planner: p.value });
@@ -119,6 +147,7 @@ export async function runDriver(
   if (driver.kind === 'trajectory') {
     return runScenario(scenario, map, driver.planner, {
       mode: opts.mode,
+      ...(opts.agents ? { agents: opts.agents } : {}),
       ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
       ...(opts.recordPlans ? { recordPlans: true } : {}),
       ...(opts.onTick ? { onTick: opts.onTick } : {}),

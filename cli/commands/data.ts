@@ -3,7 +3,7 @@
  * and a route to PNG for checking an import by eye), `check-data` (load every file of a data
  * folder, per family). Thin: each calls a library function in scenarios/import.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, extname, join, relative, resolve } from 'node:path';
 import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
@@ -27,6 +27,16 @@ import { markdownTable } from '../table.ts';
 function relocate(s: Scenario, outDir: string): Scenario {
   if (s.map.kind !== 'file') return s;
   return { ...s, map: { ...s.map, path: relative(outDir, resolve(s.map.path)) || s.map.path } };
+}
+
+/** `--out` names a folder: an existing folder, or a path that does not end in `.json`. */
+function isFolderTarget(out: string): boolean {
+  try {
+    if (statSync(out).isDirectory()) return true;
+  } catch {
+    /* does not exist yet */
+  }
+  return extname(out).toLowerCase() !== '.json';
 }
 
 /** Options of `run <x.xosc> --ego storyboard`. */
@@ -76,30 +86,47 @@ export function register(program: Command, out: Out): void {
     .description(
       'convert a map or scenario file (.xodr, .xosc, CARLA routes .xml, CommonRoad .xml, .osm, .db) to our format',
     )
-    .requiredOption('--out <file>', 'output .json (a folder when the file holds several scenarios)')
+    .requiredOption(
+      '--out <path>',
+      'output .json file, or a folder (an existing folder or a path not ending in .json): one <id>.json per scenario',
+    )
     .option('--map <file>', 'road map for files that reference one (CARLA routes, OpenSCENARIO)')
     .option('--id <id>', 'select one route / scenario by id')
     .action((file: string, o: { out: string; map?: string; id?: string }) => {
       const r = importFile(file, { ...(o.map ? { mapPath: o.map } : {}), ...(o.id ? { id: o.id } : {}) });
       if (!r.ok) throw new UsageError(formatError(r.error));
       const { scenarios, map, unsupported, warnings } = r.value;
+      const toFolder = isFolderTarget(o.out);
+      const write = (path: string, text: string) => {
+        try {
+          mkdirSync(dirname(resolve(path)), { recursive: true });
+          writeFileSync(path, text);
+        } catch (e) {
+          throw new UsageError(`cannot write ${path}: ${(e as Error).message}`);
+        }
+      };
       if (scenarios.length === 0) {
         if (!map) throw new UsageError(`${file} holds neither a map nor a scenario`);
-        mkdirSync(dirname(resolve(o.out)), { recursive: true });
-        writeFileSync(o.out, JSON.stringify(map));
-        out(`wrote map ${map.id} (${map.lanes.length} lanes) to ${o.out}`);
-      } else if (scenarios.length === 1 || extname(o.out) === '.json') {
+        const path = toFolder ? join(o.out, `${map.id}.map.json`) : o.out;
+        write(path, JSON.stringify(map));
+        out(`wrote map ${map.id} (${map.lanes.length} lanes) to ${path}`);
+        out(
+          `${file} is a road map without a scenario (no ego, route or planning problem), so \`edgeplan run\` cannot run it as it is: write a Scenario JSON whose "map" is {"kind":"file","path":"${path}"}, use an OpenSCENARIO .xosc or carla:<routes.xml>#<id> --map ${file} on it, or draw it with \`edgeplan map ${file} --png map.png\``,
+        );
+      } else if (!toFolder) {
         const s = relocate(scenarios[0]!, dirname(resolve(o.out)));
-        mkdirSync(dirname(resolve(o.out)), { recursive: true });
-        writeFileSync(o.out, JSON.stringify(s, null, 1));
+        write(o.out, JSON.stringify(s, null, 1));
         out(`wrote scenario ${s.id} (${s.agents.length} agents, ${s.durationS} s) to ${o.out}`);
         if (scenarios.length > 1)
           out(`(${scenarios.length - 1} more scenarios in the file: pass --id or an --out folder)`);
       } else {
-        mkdirSync(o.out, { recursive: true });
         for (const s of scenarios)
-          writeFileSync(join(o.out, `${s.id}.json`), JSON.stringify(relocate(s, resolve(o.out)), null, 1));
-        out(`wrote ${scenarios.length} scenarios to ${o.out}/`);
+          write(join(o.out, `${s.id}.json`), JSON.stringify(relocate(s, resolve(o.out)), null, 1));
+        out(
+          scenarios.length === 1
+            ? `wrote scenario ${scenarios[0]!.id} to ${join(o.out, `${scenarios[0]!.id}.json`)}`
+            : `wrote ${scenarios.length} scenarios to ${o.out}/`,
+        );
       }
       for (const e of r.value.events ?? [])
         out(

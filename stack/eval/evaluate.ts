@@ -6,19 +6,24 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { suiteScore } from '../../sim/metrics/index.ts';
-import type { AgentMode } from '../../sim/SimLog.ts';
+import type { AgentMode, AgentModel } from '../../sim/SimLog.ts';
 import { type EvalJob, type JobResult, runJob } from './evalJob.ts';
 
 export interface EvaluateOptions {
   scenarios: string[];
   planners: string[];
   modes: AgentMode[];
+  /** Reactive agent model; the default when undefined. */
+  agents?: AgentModel;
   seed: number;
   workers: number;
   /** Results folder; nothing is written when undefined. */
   outDir?: string;
   /** Map file or map root passed to every job (CARLA routes, nuPlan logs). */
   mapPath?: string;
+  /** Command stacks: the controller by name and its budget (see controller/ CONTROLLER_NAMES). */
+  controller?: string;
+  budget?: string;
   onProgress?: (done: number, total: number, last: JobResult) => void;
   /**
    * Runs the jobs and reports each result by its index (default: the local worker-thread pool).
@@ -92,8 +97,11 @@ export function evaluationJobs(o: Omit<EvaluateOptions, 'workers'>): EvalJob[] {
           scenario,
           planner,
           mode,
+          ...(o.agents ? { agents: o.agents } : {}),
           seed: o.seed,
           ...(o.mapPath ? { mapPath: o.mapPath } : {}),
+          ...(o.controller !== undefined ? { controller: o.controller } : {}),
+          ...(o.budget !== undefined ? { budget: o.budget } : {}),
         };
         if (o.outDir) job.logDir = join(runDir(o.outDir, planner, mode, o.modes.length), 'logs');
         jobs.push(job);
