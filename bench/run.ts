@@ -10,6 +10,7 @@
  * - safety: gate check p50/p99 vs the unculled gate and bare RSS (bench/safety.ts).
  * - bridge: odometry → control latency through a real rosbridge, state → control through mosquitto (bench/bridge.ts).
  * - viewer: JS ms per frame, draw calls and fps ratio with 200 agents in headless Chromium (bench/viewer.ts).
+ * - planner: hierarchical plan() p50/p99 without / with reflection, llama time per call (bench/planner.ts).
  * - stack: the full tick of a command stack (transform + plan + gate + control + audit), wall and CPU (bench/stack.ts).
  * - controller: expert, classical, full-depth network and early exit at three budgets through the
  *   stack: closed-loop score, step latency, FLOPs (bench/controller.ts).
@@ -25,6 +26,7 @@ import { benchController } from './controller.ts';
 import { importBench } from './import.ts';
 import { benchNuplan } from './nuplan.ts';
 import { bevAllocationCheck, perceptionBench } from './perception.ts';
+import { benchPlanner } from './planner.ts';
 import { benchSafety } from './safety.ts';
 import { benchStack } from './stack.ts';
 import { viewerBench } from './viewer.ts';
@@ -99,6 +101,7 @@ const SECTIONS: Record<string, () => string | Promise<string>> = {
   stack: () => benchStack(),
   controller: () => benchController(),
   bridge: () => benchBridge(),
+  planner: () => benchPlanner(),
 };
 
 const wanted = process.argv.slice(2);

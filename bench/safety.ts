@@ -1,9 +1,13 @@
 /**
- * Safety-gate benchmark: time per command check (p50 / p99) on every tick of the built-in suite
+ * Safety-gate benchmark: time per command check (wall and CPU, p50 / p99; again beside one busy
+ * background thread, a fixed load the bench starts itself) on every tick of the built-in suite
  * (IDM baseline driving, the derived command checked with its trajectory), side by side with the
  * same gate without spatial culling, and with the bare RSS formula per agent as a floor.
  * Run: node --import tsx bench/safety.ts
  */
+import { readFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { Worker } from 'node:worker_threads';
 import { markdownTable } from '../cli/table.ts';
 import type { WorldSnapshot } from '../core/index.ts';
 import { createSafetyGate, deriveCommand, rss, type SafetyScene } from '../safety/index.ts';
@@ -92,43 +96,87 @@ function timeRss(cases: Case[], repeats: number): number[] {
   return out;
 }
 
-export function benchSafety(): string {
+/**
+ * This thread's CPU time, ms (Linux /proc/thread-self/stat, utime + stime at 100 ticks/s), or NaN
+ * elsewhere. Coarse (10 ms), so it is read around a whole batch: the mean CPU time per check,
+ * untouched by other threads and processes (process.cpuUsage counts the load thread too).
+ */
+function threadCpuMs(): number {
+  try {
+    const stat = readFileSync('/proc/thread-self/stat', 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(f[11]) + Number(f[12])) * 1000) / 100;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+/** A fixed background load: one worker thread spinning on arithmetic until terminated. */
+function startLoad(): Worker {
+  return new Worker('let x = 0; for (;;) x = Math.sqrt(x + 1) + Math.sin(x);', { eval: true });
+}
+
+interface Timing {
+  wall: { p50: number; p99: number; mean: number };
+  cpu?: { p50: number; p99: number };
+  threadCpuMeanMs: number;
+}
+
+function measure(
+  cases: Case[],
+  gate: ReturnType<typeof createSafetyGate>,
+  repeats: number,
+  perCheckCpu: boolean,
+): Timing {
+  const cpu: number[] = [];
+  const t0 = threadCpuMs();
+  const wall = percentiles(timeGate(cases, gate, repeats, cpu));
+  const threadCpuMeanMs = (threadCpuMs() - t0) / (cases.length * repeats);
+  return { wall, ...(perCheckCpu ? { cpu: percentiles(cpu) } : {}), threadCpuMeanMs };
+}
+
+export async function benchSafety(): Promise<string> {
   const cases = collect();
   const gate = createSafetyGate();
   const unculled = createSafetyGate({ cullMarginM: 1e6 });
   timeGate(cases, gate, 1); // JIT warm-up
   timeGate(cases, unculled, 1);
-  const gCpu: number[] = [];
-  const uCpu: number[] = [];
-  const g = percentiles(timeGate(cases, gate, 3, gCpu));
-  const u = percentiles(timeGate(cases, unculled, 3, uCpu));
-  const gc = percentiles(gCpu);
-  const uc = percentiles(uCpu);
+  const quiet = measure(cases, gate, 3, true);
+  const u = measure(cases, unculled, 3, true);
+  // the same checks with one busy thread beside them (a fixed, reproducible background load)
+  const load = startLoad();
+  await new Promise((r) => setTimeout(r, 200));
+  const loaded = measure(cases, gate, 3, false);
+  await load.terminate();
   const r = percentiles(timeRss(cases, 3));
   const decisions = { ALLOW: 0, MODIFY: 0, VETO: 0 };
   for (const c of cases) decisions[gate.checkCommand(c.command, c.scene).decision]++;
-  const fmt = (x: number) => x.toFixed(3);
+  const fmt = (x: number) => (Number.isFinite(x) ? x.toFixed(3) : 'n/a');
+  const row = (name: string, t: Timing, vs: string): string[] => [
+    name,
+    fmt(t.wall.p50),
+    fmt(t.wall.p99),
+    fmt(t.wall.mean),
+    t.cpu ? fmt(t.cpu.p50) : '',
+    t.cpu ? fmt(t.cpu.p99) : '',
+    fmt(t.threadCpuMeanMs),
+    vs,
+  ];
   const table = markdownTable(
-    ['check', 'p50 ms', 'p99 ms', 'mean ms', 'CPU p50 ms', 'CPU p99 ms', 'mean vs gate'],
     [
-      [
-        'gate (roll-out + all rules, culled)',
-        fmt(g.p50),
-        fmt(g.p99),
-        fmt(g.mean),
-        fmt(gc.p50),
-        fmt(gc.p99),
-        '1.00×',
-      ],
-      [
-        'gate without spatial culling',
-        fmt(u.p50),
-        fmt(u.p99),
-        fmt(u.mean),
-        fmt(uc.p50),
-        fmt(uc.p99),
-        `${(u.mean / g.mean).toFixed(2)}×`,
-      ],
+      'check',
+      'wall p50 ms',
+      'wall p99 ms',
+      'wall mean ms',
+      'CPU p50 ms',
+      'CPU p99 ms',
+      'thread CPU mean ms',
+      'mean vs gate',
+    ],
+    [
+      row('gate (roll-out + all rules, culled), no added load', quiet, '1.00×'),
+      row('gate, 1 busy background thread', loaded, `${(loaded.wall.mean / quiet.wall.mean).toFixed(2)}×`),
+      row('gate without spatial culling, no added load', u, `${(u.wall.mean / quiet.wall.mean).toFixed(2)}×`),
       [
         'RSS formulas alone (all agents)',
         fmt(r.p50),
@@ -136,12 +184,17 @@ export function benchSafety(): string {
         fmt(r.mean),
         '',
         '',
-        `${(r.mean / g.mean).toFixed(3)}×`,
+        '',
+        `${(r.mean / quiet.wall.mean).toFixed(3)}×`,
       ],
     ],
-    ['l', 'r', 'r', 'r', 'r', 'r', 'r'],
+    ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
   );
-  return `Safety gate: ${cases.length} command checks (every tick of the ${BUILTIN_IDS.length} built-in scenarios, IDM driving), ×3\n${table}\nverdicts: ALLOW ${decisions.ALLOW}, MODIFY ${decisions.MODIFY}, VETO ${decisions.VETO}`;
+  return `Safety gate: ${cases.length} command checks (every tick of the ${BUILTIN_IDS.length} built-in scenarios, IDM driving), ×3; ${cpus().length} CPUs, load average ${loadavg()
+    .map((x) => x.toFixed(2))
+    .join(
+      ' ',
+    )}\n${table}\nCPU p50/p99: process CPU per check (runs without the added load only: the load thread would count); thread CPU mean: this thread's CPU time over the batch per check (not preemption, not the load).\nverdicts: ALLOW ${decisions.ALLOW}, MODIFY ${decisions.MODIFY}, VETO ${decisions.VETO}`;
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) console.log(benchSafety());
+if (import.meta.url === `file://${process.argv[1]}`) console.log(await benchSafety());

@@ -16,6 +16,7 @@ import { runLogRecord } from '../sim/export/index.ts';
 import { AGENT_MODELS, type AgentMode, type AgentModel, DEFAULT_AGENT_MODEL } from '../sim/index.ts';
 import { evaluateRun } from '../sim/metrics/index.ts';
 import {
+  assistSummary,
   createDriver,
   DEFAULT_QUEUE,
   evaluate,
@@ -36,6 +37,7 @@ import { runStoryboardCommand } from './commands/data.ts';
 import { registerCommands } from './commands/index.ts';
 import { viewLive } from './commands/view.ts';
 import { UsageError } from './errors.ts';
+import { addLlmOptions, driverOptionsFrom, type LlmFlags } from './llmFlags.ts';
 import { markdownTable } from './table.ts';
 
 function intArg(name: string, min: number) {
@@ -204,8 +206,7 @@ function buildProgram(out: (s: string) => void): Command {
       `reactive agents: idm (nuPlan's IDM agents) | interactive (yield to cut-ins, merges, crossings; pedestrians wait at the kerb); default ${DEFAULT_AGENT_MODEL}`,
     ).choices([...AGENT_MODELS]);
 
-  program
-    .command('run <scenario>')
+  addLlmOptions(program.command('run <scenario>'))
     .description('run one scenario closed-loop and print its nuPlan metrics (scenario kinds below)')
     .addHelpText(
       'after',
@@ -253,15 +254,16 @@ function buildProgram(out: (s: string) => void): Command {
           states?: string;
           events?: string;
           disableControllers?: boolean;
-        },
+        } & LlmFlags,
       ) => {
         if (o.ego === 'storyboard') return runStoryboardCommand(ref, o, out);
+        const driverOptions = await driverOptionsFrom([o.planner], o);
         if (o.view)
           return viewLive(ref, { planner: o.planner, mode: modesOf(o.mode)[0]!, seed: o.seed }, out);
         const loaded = loadScenario(ref, o.map ? { mapPath: o.map } : {});
         if (!loaded.ok) throw new UsageError(formatError(loaded.error));
         for (const mode of modesOf(o.mode)) {
-          const driver = createDriver(o.planner, controllerOpts(o));
+          const driver = createDriver(o.planner, { ...driverOptions, ...controllerOpts(o) });
           if (!driver.ok) throw new UsageError(formatError(driver.error));
           const { scenario, map } = loaded.value;
           const log = await runDriver(driver.value, scenario, map, {
@@ -278,6 +280,7 @@ function buildProgram(out: (s: string) => void): Command {
             ([k, v]) => [k, v.toFixed(3)],
           );
           out(markdownTable(['metric', 'value'], metricRows, ['l', 'r']));
+          if (o.planner === 'hierarchical') out(assistSummary(log));
           for (const c of m.details.collisions)
             out(
               `collision: ${c.agentId} at ${c.tS.toFixed(1)} s, ${c.type}${c.atFault ? ' (at fault)' : ''}`,
@@ -293,8 +296,7 @@ function buildProgram(out: (s: string) => void): Command {
       },
     );
 
-  program
-    .command('eval <suite>')
+  addLlmOptions(program.command('eval <suite>'))
     .description('evaluate planners on a suite (kinds below) and print CLS-NR / CLS-R')
     .addHelpText(
       'after',
@@ -337,7 +339,7 @@ function buildProgram(out: (s: string) => void): Command {
           queue?: string;
           queueName: string;
           shard?: string;
-        },
+        } & LlmFlags,
       ) => {
         if (o.queue && o.shard) throw new UsageError('--queue and --shard do not go together');
         if (o.queue) {
@@ -357,8 +359,9 @@ function buildProgram(out: (s: string) => void): Command {
           if (!o.out) throw new UsageError('--shard needs --out (the slice writes shard-k-of-n.json there)');
         }
         const planners = o.planner.split(',').map((p) => p.trim());
+        const driverOptions = await driverOptionsFrom(planners, o);
         for (const p of planners) {
-          const r = createDriver(p, controllerOpts(o));
+          const r = createDriver(p, { ...driverOptions, ...controllerOpts(o) });
           if (!r.ok) throw new UsageError(formatError(r.error));
         }
         let refs = suiteRefs(suite, {
@@ -428,6 +431,7 @@ function buildProgram(out: (s: string) => void): Command {
           ...(o.out ? { outDir: o.out } : {}),
           ...(o.mapRoot ? { mapPath: o.mapRoot } : {}),
           ...controllerOpts(o),
+          ...(driverOptions.llm ? { driverOptions } : {}),
           onProgress: (done, _t, last) => bar?.update(done, { last: `${last.id} ${pct(100 * last.score)}` }),
           ...(o.queue
             ? {

@@ -54,16 +54,69 @@ export type EgoState = z.infer<typeof EgoStateSchema>;
 export const AgentKindSchema = z.enum(['vehicle', 'pedestrian', 'cyclist', 'robot', 'static']);
 export type AgentKind = z.infer<typeof AgentKindSchema>;
 
-export const AgentStateSchema = z.object({
-  id: z.string().min(1),
-  kind: AgentKindSchema,
-  x: finite(),
-  y: finite(),
-  headingRad: finite(),
-  speedMps: nonNeg(),
-  lengthM: positive(),
-  widthM: positive(),
+/**
+ * What an agent is, beyond its kind: the facts rules need (a school bus, an emergency vehicle, a
+ * child) instead of meaning read into ids. Categories of the sources: nuPlan tracked-object types,
+ * CommonRoad ObstacleType, OpenSCENARIO vehicleCategory / pedestrianCategory / role.
+ */
+export const AgentSubclassSchema = z.enum([
+  'car',
+  'van',
+  'bus',
+  'school_bus',
+  'truck',
+  'trailer',
+  'motorcycle',
+  'emergency',
+  'tram',
+  'train',
+  'bicycle',
+  'adult',
+  'child',
+  'wheelchair',
+  'animal',
+  'cone',
+  'barrier',
+  'other',
+]);
+export type AgentSubclass = z.infer<typeof AgentSubclassSchema>;
+
+/** Turn / hazard indicator of a vehicle (absent: unknown). */
+export const IndicatorSchema = z.enum(['NONE', 'LEFT', 'RIGHT', 'HAZARD']);
+export type Indicator = z.infer<typeof IndicatorSchema>;
+
+/**
+ * Optional agent facts (absent: unknown, so data without them still parses): subclass, an
+ * emergency vehicle's siren and warning lights, a school bus's red flashers / stop arm (`lightsOn`),
+ * the turn indicator, and whether the agent is parked (not taking part in traffic).
+ */
+export const AgentAttributesSchema = z.object({
+  subclass: AgentSubclassSchema.optional(),
+  /** Emergency vehicle: siren sounding. */
+  sirenOn: z.boolean().optional(),
+  /** Warning lights on: emergency beacons, a school bus's red flashers / stop arm. */
+  lightsOn: z.boolean().optional(),
+  indicator: IndicatorSchema.optional(),
+  /** Parked (kerbside, not queueing in traffic). */
+  parked: z.boolean().optional(),
 });
+export type AgentAttributes = z.infer<typeof AgentAttributesSchema>;
+
+/** An id from the world: bounded, because it reaches scene text, verdicts and the audit log. */
+const worldId = () => z.string().min(1).max(256);
+
+export const AgentStateSchema = z
+  .object({
+    id: worldId(),
+    kind: AgentKindSchema,
+    x: finite(),
+    y: finite(),
+    headingRad: finite(),
+    speedMps: nonNeg(),
+    lengthM: positive(),
+    widthM: positive(),
+  })
+  .extend(AgentAttributesSchema.shape);
 export type AgentState = z.infer<typeof AgentStateSchema>;
 
 export const SignalStateSchema = z.enum(['RED', 'YELLOW', 'GREEN', 'UNKNOWN']);
@@ -86,6 +139,17 @@ export const InstructionSchema = z.object({
 });
 export type Instruction = z.infer<typeof InstructionSchema>;
 
+/**
+ * A region the sensors cannot see into (behind a parked bus, a hedge at a corner): someone may
+ * stand in it. Polygon in the map frame; `source` says what hides it.
+ */
+export const OcclusionSchema = z.object({
+  id: z.string().max(256),
+  polygon: z.array(Vec2Schema).min(3),
+  source: z.enum(['vehicle', 'structure', 'vegetation', 'weather', 'other']).default('other'),
+});
+export type Occlusion = z.infer<typeof OcclusionSchema>;
+
 export const WorldSnapshotSchema = z.object({
   tS: finite(),
   ego: EgoStateSchema,
@@ -93,6 +157,8 @@ export const WorldSnapshotSchema = z.object({
   lights: z.array(TrafficLightStateSchema),
   route: RouteSchema,
   instruction: InstructionSchema.optional(),
+  /** Regions hidden from the sensors (absent: none known). */
+  occlusions: z.array(OcclusionSchema).optional(),
 });
 export type WorldSnapshot = z.infer<typeof WorldSnapshotSchema>;
 
@@ -188,7 +254,7 @@ export const MidLevelCommandSchema = z
     speed: SpeedDecisionSchema,
     path: PathDecisionSchema,
     targetSpeedMps: nonNeg().max(70).optional(),
-    targetLaneId: z.string().optional(),
+    targetLaneId: z.string().max(256).optional(),
     /** Where to stop, as a map point (STOP only). */
     stopAt: Vec2Schema.optional(),
     /**
@@ -200,7 +266,7 @@ export const MidLevelCommandSchema = z
     rationale: z.string().max(2000).default(''),
     issuedAtS: finite(),
     expiresAtS: finite(),
-    source: z.string().default('unknown'),
+    source: z.string().max(256).default('unknown'),
   })
   .refine((c) => c.expiresAtS >= c.issuedAtS, {
     message: 'expiresAtS must not be before issuedAtS',
@@ -312,6 +378,8 @@ export type AgentBehavior = z.infer<typeof AgentBehaviorSchema>;
 export const ScenarioAgentSchema = z.object({
   id: z.string().min(1),
   kind: AgentKindSchema,
+  /** Subclass, emergency lights, indicator, parked: copied into every snapshot of the agent. */
+  attributes: AgentAttributesSchema.optional(),
   lengthM: positive(),
   widthM: positive(),
   /** Initial pose and speed (for replay agents, the first track point wins). */
@@ -352,6 +420,8 @@ export const ScenarioSchema = z.object({
   durationS: positive().default(15),
   dtS: positive().default(0.1),
   instruction: InstructionSchema.optional(),
+  /** Regions hidden from the sensors for the whole scenario (copied into every snapshot). */
+  occlusions: z.array(OcclusionSchema).optional(),
   source: z.object({ origin: z.string(), license: z.string().optional() }).default({ origin: 'edgeplan' }),
 });
 export type Scenario = z.infer<typeof ScenarioSchema>;

@@ -27,3 +27,5 @@ export function createBaselinePlanner(name: string): Result<Planner> {
     return fail('NOT_FOUND', 'planner', `unknown baseline "${name}" (known: ${BASELINE_NAMES.join(', ')})`);
   return ok(f());
 }
+
+export * from './hierarchical/index.ts';

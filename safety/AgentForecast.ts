@@ -11,8 +11,8 @@ import type { LanePathCache } from './Rollout.ts';
 
 /** Heading error below which a vehicle is taken to follow its lane, rad. */
 const LANE_FOLLOW_HEADING_RAD = 0.5;
-/** A drifting vehicle's sideways motion stops after one lane width, m. */
-const MAX_DRIFT_M = 3.5;
+/** A drifting vehicle's predicted sideways motion stops after half a lane, m: enough to see a cut-in start (it then overlaps the ego's lane), without extrapolating every swerve into a head-on (our choice). */
+const MAX_DRIFT_M = 1.75;
 
 export class AgentForecast {
   /** Number of agents kept (after culling) and of steps. */

@@ -1,11 +1,20 @@
 import { spawn } from 'node:child_process';
+import { generateKeyPairSync, type KeyObject, sign } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { Verdict } from '../core/index.ts';
-import { AuditLog } from './AuditLog.ts';
+import {
+  AuditLog,
+  checkpointMessage,
+  entryHash,
+  GENESIS_HASH,
+  genesisMessage,
+  keyFingerprint,
+  publicKeyOf,
+} from './AuditLog.ts';
 import {
   auditReportHtml,
   explainRecord,
@@ -14,6 +23,7 @@ import {
   verifyAuditLog,
   verifyAuditText,
 } from './auditReader.ts';
+import { canonicalJson } from './canonicalJson.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -29,7 +39,7 @@ function verdict(decision: Verdict['decision'], rule: string, tS: number): Verdi
   };
 }
 
-function writeLog(n: number, every = 3): { path: string; keyPath: string } {
+function writeLog(n: number, every = 3, close = true): { path: string; keyPath: string; pub: string } {
   const dir = mkdtempSync(join(tmpdir(), 'edgeplan-audit-'));
   const path = join(dir, 'audit.jsonl');
   const keyPath = join(dir, 'key.pem');
@@ -46,14 +56,47 @@ function writeLog(n: number, every = 3): { path: string; keyPath: string } {
       verdict: verdict(d, i % 2 ? 'rss.longitudinal' : 'signal.redLight', i * 0.5),
     });
   }
-  log.close();
-  return { path, keyPath };
+  if (close) log.close();
+  const pub = publicKeyOf(keyPath);
+  if (!pub.ok) throw new Error(pub.error.message);
+  return { path, keyPath, pub: pub.value.publicKeyPem };
 }
+
+/** What an attacker with write access (no private key) can do: re-chain entries after editing them. */
+function rechain(entries: Record<string, unknown>[], resign?: KeyObject): string {
+  let prev = GENESIS_HASH;
+  let records = 0;
+  const out: string[] = [];
+  entries.forEach((e, i) => {
+    const x: Record<string, unknown> = { ...e, seq: i, prevHash: prev };
+    delete x.hash;
+    if (x.type === 'record') records++;
+    if (x.type === 'checkpoint') {
+      x.records = records;
+      if (resign)
+        x.signature = sign(null, checkpointMessage(i, prev, records, x.final as boolean), resign).toString(
+          'base64',
+        );
+    }
+    if (x.type === 'header' && resign) x.signature = sign(null, genesisMessage(x), resign).toString('base64');
+    x.hash = entryHash(x);
+    prev = x.hash as string;
+    out.push(canonicalJson(x));
+  });
+  return `${out.join('\n')}\n`;
+}
+const entriesOf = (path: string): Record<string, unknown>[] =>
+  readFileSync(path, 'utf8')
+    .trimEnd()
+    .split('\n')
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
+const messages = (r: ReturnType<typeof verifyAuditText>): string =>
+  r.issues.map((i) => `${i.kind}: ${i.message}`).join('\n');
 
 describe('AuditLog', () => {
   it('a fresh log verifies, with signed checkpoints', () => {
-    const { path } = writeLog(7);
-    const r = verifyAuditLog(path);
+    const { path, pub } = writeLog(7);
+    const r = verifyAuditLog(path, { publicKeyPem: pub });
     expect(r.ok && r.value.ok).toBe(true);
     if (r.ok) {
       expect(r.value.records).toBe(7);
@@ -62,50 +105,52 @@ describe('AuditLog', () => {
   });
 
   it('catches every single-byte tamper', () => {
-    const { path } = writeLog(4, 2);
+    const { path, pub } = writeLog(4, 2);
     const bytes = readFileSync(path);
-    expect(verifyAuditText(bytes.toString('utf8')).ok).toBe(true);
+    expect(verifyAuditText(bytes.toString('utf8'), { publicKeyPem: pub }).ok).toBe(true);
     let missed = 0;
     for (let i = 0; i < bytes.length; i++) {
       const t = Buffer.from(bytes);
       t[i] = t[i]! ^ 0x01;
-      if (verifyAuditText(t.toString('utf8')).ok) missed++;
+      if (verifyAuditText(t.toString('utf8'), { publicKeyPem: pub }).ok) missed++;
     }
     expect(missed).toBe(0);
   });
 
   it('finds a dropped, an inserted and a reordered record', () => {
-    const { path } = writeLog(6, 100);
+    const { path, pub } = writeLog(6, 100);
     const lines = readFileSync(path, 'utf8').trimEnd().split('\n');
     const join2 = (ls: string[]) => `${ls.join('\n')}\n`;
     const dropped = lines.filter((_, i) => i !== 3);
     const inserted = [...lines.slice(0, 3), lines[2]!, ...lines.slice(3)];
     const reordered = [...lines];
     [reordered[2], reordered[3]] = [reordered[3]!, reordered[2]!];
-    expect(verifyAuditText(join2(dropped)).ok).toBe(false);
-    expect(verifyAuditText(join2(inserted)).ok).toBe(false);
-    expect(verifyAuditText(join2(reordered)).ok).toBe(false);
+    const o = { publicKeyPem: pub };
+    expect(verifyAuditText(join2(lines), o).ok).toBe(true);
+    expect(verifyAuditText(join2(dropped), o).ok).toBe(false);
+    expect(verifyAuditText(join2(inserted), o).ok).toBe(false);
+    expect(verifyAuditText(join2(reordered), o).ok).toBe(false);
   });
 
   it('reopening resumes the chain and still verifies', () => {
-    const { path, keyPath } = writeLog(3);
+    const { path, keyPath, pub } = writeLog(3);
     const again = AuditLog.open(path, { keyPath, checkpointEvery: 3, configHash: 'cfg' });
     expect(again.ok).toBe(true);
     if (!again.ok) return;
     again.value.log.append({ tS: 9, inputsDigest: 'x', command: null, verdict: verdict('ALLOW', 'ttc', 9) });
     again.value.log.close();
-    const r = verifyAuditLog(path);
+    const r = verifyAuditLog(path, { publicKeyPem: pub });
     expect(r.ok && r.value.ok && r.value.records === 4).toBe(true);
   });
 
   it('cuts a torn final line on open and reports its size', () => {
-    const { path, keyPath } = writeLog(3);
+    const { path, keyPath, pub } = writeLog(3);
     writeFileSync(path, `${readFileSync(path, 'utf8')}{"type":"record","seq":9`);
-    expect(verifyAuditText(readFileSync(path, 'utf8')).issues[0]?.kind).toBe('torn');
+    expect(verifyAuditText(readFileSync(path, 'utf8'), { publicKeyPem: pub }).issues[0]?.kind).toBe('torn');
     const again = AuditLog.open(path, { keyPath, configHash: 'cfg' });
     expect(again.ok && again.value.recovery.truncatedBytes).toBe(24);
     if (again.ok) again.value.log.close();
-    const r = verifyAuditLog(path);
+    const r = verifyAuditLog(path, { publicKeyPem: pub });
     expect(r.ok && r.value.ok).toBe(true);
   });
 
@@ -143,7 +188,9 @@ describe('AuditLog', () => {
     const after = readFileSync(path, 'utf8');
     // Every complete line is kept byte for byte; only the torn tail was cut (then a checkpoint).
     expect(after.startsWith(completeLines)).toBe(true);
-    const r = verifyAuditLog(path);
+    const pub = publicKeyOf(keyPath);
+    if (!pub.ok) throw new Error(pub.error.message);
+    const r = verifyAuditLog(path, { publicKeyPem: pub.value.publicKeyPem });
     expect(r.ok && r.value.issues).toEqual([]);
     const recs = readAuditRecords(path);
     expect(recs.ok && recs.value.length).toBe(40);
@@ -160,8 +207,174 @@ describe('AuditLog', () => {
     const text = explainRecord(q[0]!);
     expect(text).toContain('rss.longitudinal (VETO)');
     expect(text).toContain('gapM=12.5');
+    const noisy = { ...q[0]!, tS: 0.30000000000000004 };
+    noisy.verdict = {
+      ...noisy.verdict,
+      rules: [
+        {
+          rule: 'rss.longitudinal',
+          decision: 'VETO',
+          values: { gapM: 12.345678, x: 0.123456 },
+          message: 'm',
+        },
+      ],
+    };
+    const rounded = explainRecord(noisy);
+    expect(rounded).toContain('t = 0.3 s');
+    expect(rounded).toContain('gapM=12.35, x=0.123');
     const html = auditReportHtml(recs.value);
     expect(html).toContain('<svg');
     expect(html).toMatch(/<td>rss.longitudinal<\/td><td>2<\/td><td>2<\/td><td>2<\/td>/);
+  });
+
+  describe('attacks: each fails verify with a message naming what is wrong', () => {
+    it('a log re-signed with a different key (a record edited, chain and signatures redone)', () => {
+      const { path, pub } = writeLog(6);
+      const entries = entriesOf(path);
+      const rec = entries[2]! as { verdict: { decision: string } };
+      rec.verdict.decision = 'ALLOW';
+      const { privateKey, publicKey } = generateKeyPairSync('ed25519');
+      entries[0] = {
+        ...entries[0],
+        publicKeyPem: publicKey.export({ type: 'spki', format: 'pem' }),
+        keyFingerprint: keyFingerprint(publicKey),
+      };
+      const forged = rechain(entries, privateKey);
+      // it is self-consistent: only the out-of-band key tells
+      const r = verifyAuditText(forged, { publicKeyPem: pub });
+      expect(r.ok).toBe(false);
+      expect(messages(r)).toMatch(
+        /key: the log is signed by key \S+, not the trusted key \S+: re-signed by someone else/,
+      );
+      expect(messages(r)).toMatch(/genesis: the genesis header is not signed by the trusted key/);
+      expect(messages(r)).toMatch(
+        /signature: checkpoint seq \d+: signature does not verify under the trusted key/,
+      );
+    });
+    it('a log with its key and checkpoints stripped', () => {
+      const { path, pub } = writeLog(6);
+      const entries = entriesOf(path).filter((e) => e.type !== 'checkpoint');
+      entries[0] = { ...entries[0], publicKeyPem: '', keyFingerprint: '', signature: '' };
+      const r = verifyAuditText(rechain(entries), { publicKeyPem: pub });
+      expect(r.ok).toBe(false);
+      expect(messages(r)).toMatch(/genesis: the genesis header is unsigned/);
+      expect(messages(r)).toMatch(/tail: 6 record\(s\) after the header are not covered by any signature/);
+    });
+    it('a log whose records after the last periodic checkpoint were cut (with the closing checkpoint)', () => {
+      const { path, pub } = writeLog(7, 3); // h r r r cp r r r cp r cp(final)
+      const lines = readFileSync(path, 'utf8').trimEnd().split('\n');
+      const cut = `${lines.slice(0, 9).join('\n')}\n`;
+      const r = verifyAuditText(cut, { publicKeyPem: pub });
+      expect(r.ok).toBe(false);
+      expect(messages(r)).toMatch(
+        /tail: the log does not end with its closing checkpoint: entries after line 9 may have been cut/,
+      );
+    });
+    it('a log whose last checkpoint itself was cut', () => {
+      const { path, pub } = writeLog(7, 3);
+      const lines = readFileSync(path, 'utf8').trimEnd().split('\n');
+      const cut = `${lines.slice(0, -1).join('\n')}\n`;
+      const r = verifyAuditText(cut, { publicKeyPem: pub });
+      expect(r.ok).toBe(false);
+      expect(messages(r)).toMatch(
+        /tail: 1 record\(s\) after the last signed checkpoint \(line 9\) are not covered by any signature/,
+      );
+    });
+    it('a truncated log with forged records appended (chain redone, no signature)', () => {
+      const { path, pub } = writeLog(7, 3);
+      const entries = entriesOf(path).slice(0, 5); // header, 3 records, checkpoint
+      for (let i = 0; i < 3; i++) entries.push({ ...entries[1]!, tS: 10 + i, inputsDigest: `forged${i}` });
+      const r = verifyAuditText(rechain(entries), { publicKeyPem: pub });
+      expect(r.ok).toBe(false);
+      expect(messages(r)).toMatch(
+        /tail: 3 record\(s\) after the last signed checkpoint \(line 5\) are not covered by any signature/,
+      );
+    });
+    it('a truncated log with forged records and a checkpoint signed by another key', () => {
+      const { path, pub } = writeLog(7, 3);
+      const { privateKey } = generateKeyPairSync('ed25519');
+      const head = entriesOf(path).slice(0, 5);
+      const forged = rechain([
+        ...head,
+        { ...head[1]!, tS: 10, inputsDigest: 'forged' },
+        { ...head[4]!, final: true },
+      ]);
+      // re-sign only the forged final checkpoint with the attacker's key
+      const lines = forged.trimEnd().split('\n');
+      const last = JSON.parse(lines[lines.length - 1]!) as Record<string, unknown>;
+      last.signature = sign(
+        null,
+        checkpointMessage(last.seq as number, last.prevHash as string, last.records as number, true),
+        privateKey,
+      ).toString('base64');
+      last.hash = entryHash(last);
+      lines[lines.length - 1] = canonicalJson(last);
+      const r = verifyAuditText(`${lines.join('\n')}\n`, { publicKeyPem: pub });
+      expect(r.ok).toBe(false);
+      expect(messages(r)).toMatch(
+        /signature: checkpoint seq 6: signature does not verify under the trusted key/,
+      );
+      expect(messages(r)).toMatch(/tail: 1 record\(s\) after the last signed checkpoint \(line 5\)/);
+    });
+    it('without a trusted key nothing verifies: the key inside the log proves nothing', () => {
+      const { path } = writeLog(3);
+      const r = verifyAuditText(readFileSync(path, 'utf8'));
+      expect(r.ok).toBe(false);
+      expect(messages(r)).toMatch(/key: no trusted key/);
+    });
+    it('a pinned fingerprint vouches for the key the log carries, and a wrong one does not', () => {
+      const { path, keyPath } = writeLog(3);
+      const pub = publicKeyOf(keyPath);
+      if (!pub.ok) throw new Error(pub.error.message);
+      const text = readFileSync(path, 'utf8');
+      expect(verifyAuditText(text, { fingerprint: pub.value.fingerprint }).ok).toBe(true);
+      const wrong = verifyAuditText(text, { fingerprint: 'ab'.repeat(32) });
+      expect(wrong.ok).toBe(false);
+      expect(messages(wrong)).toMatch(/re-signed by someone else/);
+    });
+    it('a log still being written verifies with allowUnsignedTail and reports its unsigned records', () => {
+      const { path, pub } = writeLog(5, 3, false);
+      const strict = verifyAuditText(readFileSync(path, 'utf8'), { publicKeyPem: pub });
+      expect(strict.ok).toBe(false);
+      const live = verifyAuditText(readFileSync(path, 'utf8'), {
+        publicKeyPem: pub,
+        allowUnsignedTail: true,
+      });
+      expect(live.ok).toBe(true);
+      expect(live.unsignedTail).toBe(2);
+      expect(live.closed).toBe(false);
+    });
+    it('a file that is not an audit log is reported as such, not as tampered', () => {
+      const dir = mkdtempSync(join(tmpdir(), 'edgeplan-notaudit-'));
+      for (const text of ['hello world\n', '{"type":"header","format":"something-else"}\n', '']) {
+        const r = verifyAuditText(text, {});
+        expect(r.notAuditLog).toBe(true);
+        expect(messages(r)).toMatch(/not an edgeplan audit log/);
+      }
+      writeFileSync(join(dir, 'x.json'), '[1,2,3]');
+      const r = verifyAuditLog(join(dir, 'x.json'));
+      expect(r.ok && r.value.notAuditLog).toBe(true);
+    });
+    it('records are checkpointed every T seconds of record time as well as every N records', () => {
+      const dir = mkdtempSync(join(tmpdir(), 'edgeplan-audit-t-'));
+      const path = join(dir, 'a.jsonl');
+      const opened = AuditLog.open(path, {
+        keyPath: join(dir, 'k.pem'),
+        checkpointEvery: 1000,
+        checkpointEveryS: 2,
+      });
+      if (!opened.ok) throw new Error(opened.error.message);
+      for (let i = 0; i <= 10; i++)
+        opened.value.log.append({
+          tS: i * 0.5,
+          inputsDigest: 'd',
+          command: null,
+          verdict: verdict('ALLOW', 'ttc', 0),
+        });
+      const cps = readFileSync(path, 'utf8')
+        .split('\n')
+        .filter((l) => l.includes('"type":"checkpoint"'));
+      expect(cps.length).toBe(2); // at t = 2 s and 4 s
+    });
   });
 });

@@ -1,13 +1,23 @@
 /**
- * The append-only, hash-chained audit log (JSON Lines). Line 1 is a header carrying the ed25519
- * public key; each record holds the inputs digest, the command, every rule's result, the verdict,
- * its explanation and the config hash, plus `prevHash` and its own `hash` = SHA-256 over the
- * canonical JSON of the entry without `hash`. Every `checkpointEvery` records a checkpoint entry
- * signs the chain head with ed25519. Each entry is written with one `write` call; on open a
- * trailing partial line (a write torn by a crash) is truncated and reported.
+ * The append-only, hash-chained audit log (JSON Lines). Line 1 is the genesis header: the ed25519
+ * public key, its fingerprint and the config hash, signed by that key. Each record holds the inputs
+ * digest, the command, every rule's result, the verdict, its explanation and the config hash, plus
+ * `prevHash` and its own `hash` = SHA-256 over the canonical JSON of the entry without `hash`.
+ * Checkpoints sign the chain head, the record count and whether the log was closed: every
+ * `checkpointEvery` records, every `checkpointEveryS` seconds of record time, and a final one at
+ * close. A verifier trusts only a key given out of band (`verifyAuditText(text, { publicKeyPem })`
+ * or a pinned fingerprint), never the one the log carries. Each entry is written with one `write`
+ * call; on open a trailing partial line (a write torn by a crash) is truncated and reported.
  */
 
-import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject, sign } from 'node:crypto';
+import {
+  createHash,
+  createPrivateKey,
+  createPublicKey,
+  generateKeyPairSync,
+  type KeyObject,
+  sign,
+} from 'node:crypto';
 import {
   closeSync,
   existsSync,
@@ -34,15 +44,21 @@ import { canonicalJson, sha256Hex } from './canonicalJson.ts';
 export const AUDIT_FORMAT = 'edgeplan-audit';
 export const GENESIS_HASH = '0'.repeat(64);
 
+export const AUDIT_VERSION = 2;
+
 export const AuditHeaderSchema = z.object({
   type: z.literal('header'),
   format: z.literal(AUDIT_FORMAT),
-  version: z.literal(1),
+  version: z.literal(AUDIT_VERSION),
   seq: z.literal(0),
-  /** SPKI PEM of the checkpoint signing key ('' when the log is unsigned). */
+  /** SPKI PEM of the signing key ('' when the log is unsigned: such a log never verifies). */
   publicKeyPem: z.string(),
+  /** SHA-256 (hex) of the key's SPKI DER ('' when unsigned): what operators pin. */
+  keyFingerprint: z.string(),
   configHash: z.string(),
   prevHash: z.string(),
+  /** ed25519 signature (base64) over `genesisMessage` ('' when unsigned). */
+  signature: z.string(),
   hash: z.string(),
 });
 export const AuditEntryRecordSchema = AuditRecordSchema.extend({
@@ -55,7 +71,9 @@ export const AuditCheckpointSchema = z.object({
   tS: z.number().finite(),
   /** Records covered so far. */
   records: z.number().int().nonnegative(),
-  /** ed25519 signature (base64) over `${seq}:${prevHash}`. */
+  /** Written by `close()`: nothing follows unless the log is reopened. */
+  final: z.boolean(),
+  /** ed25519 signature (base64) over `checkpointMessage(seq, prevHash, records, final)`. */
   signature: z.string(),
   prevHash: z.string(),
   hash: z.string(),
@@ -73,8 +91,10 @@ export type AuditEntry = z.infer<typeof AuditEntrySchema>;
 export interface AuditLogOptions {
   /** PEM file of the ed25519 private key; created (mode 0600) when missing. No key: no checkpoints. */
   keyPath?: string;
-  /** Records between signed checkpoints. */
+  /** Records between signed checkpoints (default 100). */
   checkpointEvery?: number;
+  /** Record time between signed checkpoints, s (default 5): bounds what a cut tail can hide. */
+  checkpointEveryS?: number;
   /** Config hash written into the header and every record. */
   configHash?: string;
   /** fsync after every entry (survives power loss, not only a killed process). Default false. */
@@ -102,9 +122,35 @@ export function entryHash(entry: Record<string, unknown>): string {
   return sha256Hex(canonicalJson(rest));
 }
 
-/** The message a checkpoint signs. */
-export function checkpointMessage(seq: number, prevHash: string): Buffer {
-  return Buffer.from(`${AUDIT_FORMAT}:${seq}:${prevHash}`);
+/** The message a checkpoint signs: position, chain head, record count and whether it closes the log. */
+export function checkpointMessage(seq: number, prevHash: string, records: number, final: boolean): Buffer {
+  return Buffer.from(`${AUDIT_FORMAT}:checkpoint:${seq}:${prevHash}:${records}:${final ? 'final' : 'open'}`);
+}
+
+/** The message the genesis header signs: the hash of the header without its signature and hash. */
+export function genesisMessage(header: Record<string, unknown>): Buffer {
+  const { hash: _h, signature: _s, ...rest } = header;
+  return Buffer.from(`${AUDIT_FORMAT}:genesis:${sha256Hex(canonicalJson(rest))}`);
+}
+
+/** SHA-256 (hex) of a public key's SPKI DER encoding: the fingerprint operators pin. */
+export function keyFingerprint(publicKey: KeyObject): string {
+  return createHash('sha256')
+    .update(publicKey.export({ type: 'spki', format: 'der' }))
+    .digest('hex');
+}
+
+/** The public key (SPKI PEM) and fingerprint of a private key file, to hand out of band. */
+export function publicKeyOf(keyPath: string): Result<{ publicKeyPem: string; fingerprint: string }> {
+  try {
+    const pub = createPublicKey(createPrivateKey(readFileSync(keyPath, 'utf8')));
+    return ok({
+      publicKeyPem: pub.export({ type: 'spki', format: 'pem' }) as string,
+      fingerprint: keyFingerprint(pub),
+    });
+  } catch (e) {
+    return fail('IO_ERROR', keyPath, (e as Error).message);
+  }
 }
 
 function loadOrCreateKey(path: string): KeyObject {
@@ -136,6 +182,8 @@ export class AuditLog {
   private sinceCheckpoint = 0;
   private recordCount: number;
   private lastTS = 0;
+  /** Record time of the last checkpoint (NaN before the first record after one). */
+  private checkpointTS = Number.NaN;
   private constructor(
     readonly path: string,
     fd: number,
@@ -145,6 +193,7 @@ export class AuditLog {
     private readonly key: KeyObject | undefined,
     private readonly configHash: string,
     private readonly every: number,
+    private readonly everyS: number,
     private readonly doFsync: boolean,
   ) {
     this.fd = fd;
@@ -164,22 +213,37 @@ export class AuditLog {
       const pub = key ? (createPublicKey(key).export({ type: 'spki', format: 'pem' }) as string) : '';
       const configHash = opts.configHash ?? '';
       const every = opts.checkpointEvery ?? 100;
+      const everyS = opts.checkpointEveryS ?? 5;
       if (!existsSync(path) || readFileSync(path).length === 0) {
         const header: Record<string, unknown> = {
           type: 'header',
           format: AUDIT_FORMAT,
-          version: 1,
+          version: AUDIT_VERSION,
           seq: 0,
           publicKeyPem: pub,
+          keyFingerprint: key ? keyFingerprint(createPublicKey(key)) : '',
           configHash,
           prevHash: GENESIS_HASH,
+          signature: '',
         };
+        if (key) header.signature = sign(null, genesisMessage(header), key).toString('base64');
         header.hash = entryHash(header);
         const fd = openSync(path, 'a');
         writeSync(fd, `${canonicalJson(header)}\n`);
         if (opts.fsync) fsyncSync(fd);
         return ok({
-          log: new AuditLog(path, fd, 0, header.hash as string, 0, key, configHash, every, !!opts.fsync),
+          log: new AuditLog(
+            path,
+            fd,
+            0,
+            header.hash as string,
+            0,
+            key,
+            configHash,
+            every,
+            everyS,
+            !!opts.fsync,
+          ),
           recovery: { truncatedBytes: 0, entries: 1 },
         });
       }
@@ -188,14 +252,30 @@ export class AuditLog {
         .split('\n')
         .filter((l) => l.length > 0);
       const header = AuditHeaderSchema.safeParse(JSON.parse(lines[0]!));
-      if (!header.success) return fail('PARSE_ERROR', `${path}:1`, 'not an edgeplan audit log header');
+      if (!header.success)
+        return fail(
+          'PARSE_ERROR',
+          `${path}:1`,
+          `not an edgeplan audit log header (version ${AUDIT_VERSION})`,
+        );
       if (header.data.publicKeyPem !== pub)
         return fail('INVALID_INPUT', path, 'the key file does not match the log header key');
       const last = JSON.parse(lines[lines.length - 1]!) as { seq: number; hash: string };
       const records = lines.filter((l) => l.includes('"type":"record"')).length;
       const fd = openSync(path, 'a');
       return ok({
-        log: new AuditLog(path, fd, last.seq, last.hash, records, key, configHash, every, !!opts.fsync),
+        log: new AuditLog(
+          path,
+          fd,
+          last.seq,
+          last.hash,
+          records,
+          key,
+          configHash,
+          every,
+          everyS,
+          !!opts.fsync,
+        ),
         recovery: { truncatedBytes, entries: lines.length },
       });
     } catch (e) {
@@ -219,12 +299,15 @@ export class AuditLog {
     this.write(rec);
     this.recordCount++;
     this.lastTS = input.tS;
-    if (this.key && ++this.sinceCheckpoint >= this.every) this.checkpoint();
+    if (Number.isNaN(this.checkpointTS)) this.checkpointTS = input.tS;
+    ++this.sinceCheckpoint;
+    if (this.key && (this.sinceCheckpoint >= this.every || input.tS - this.checkpointTS >= this.everyS))
+      this.checkpoint();
     return rec as AuditEntryRecord;
   }
 
   /** Writes a signed checkpoint over the current chain head (no-op without a key). */
-  checkpoint(): void {
+  checkpoint(final = false): void {
     if (!this.key) return;
     const seq = this.seq + 1;
     const cp: Record<string, unknown> = {
@@ -232,12 +315,16 @@ export class AuditLog {
       seq,
       tS: this.lastTS,
       records: this.recordCount,
-      signature: sign(null, checkpointMessage(seq, this.head), this.key).toString('base64'),
+      final,
+      signature: sign(null, checkpointMessage(seq, this.head, this.recordCount, final), this.key).toString(
+        'base64',
+      ),
       prevHash: this.head,
     };
     cp.hash = entryHash(cp);
     this.write(cp);
     this.sinceCheckpoint = 0;
+    this.checkpointTS = this.lastTS;
   }
 
   private write(entry: Record<string, unknown>): void {
@@ -248,10 +335,10 @@ export class AuditLog {
     this.head = entry.hash as string;
   }
 
-  /** Signs the tail and closes the file. */
+  /** Signs the tail with the final checkpoint and closes the file. */
   close(): void {
     if (this.fd < 0) return;
-    if (this.sinceCheckpoint > 0) this.checkpoint();
+    this.checkpoint(true);
     closeSync(this.fd);
     this.fd = -1;
   }

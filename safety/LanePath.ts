@@ -17,12 +17,17 @@ export interface LanePath {
   pieces: LanePiece[];
 }
 
-/** Minimum length of a lane path, m (covers 4 s at 30 m/s plus margin). */
-const MIN_LENGTH_M = 160;
+/**
+ * Length of the path beyond the end of the start lane, m: the ego may stand anywhere on its lane,
+ * and signals, stop lines and crosswalks are checked as far as the stopping distance reaches
+ * from the end of the roll-out (4 s at 30 m/s, then 255 m to stop at 2 m/s² after 1 s), so the path
+ * always reaches 400 m past that lane.
+ */
+export const PATH_AHEAD_M = 400;
 
 /**
  * Builds the forward path from the start of `laneId`, following successors (one on the route
- * first) until `MIN_LENGTH_M`. Returns undefined for an unknown lane.
+ * first) until `PATH_AHEAD_M` past the end of `laneId`. Returns undefined for an unknown lane.
  */
 export function buildLanePath(
   map: RoadMap,
@@ -35,6 +40,7 @@ export function buildLanePath(
   const pieces: LanePiece[] = [];
   let s = 0;
   const seen = new Set<string>();
+  const minLength = lane.line.length + PATH_AHEAD_M;
   while (lane && !seen.has(lane.data.id)) {
     seen.add(lane.data.id);
     const from = s;
@@ -48,7 +54,7 @@ export function buildLanePath(
     }
     s += line.length;
     pieces.push({ laneId: lane.data.id, fromS: from, toS: s });
-    if (s >= MIN_LENGTH_M) break;
+    if (s >= minLength) break;
     const succ: string[] = lane.data.successors;
     const next: string | undefined = succ.find((id) => routeLaneIds.includes(id)) ?? succ[0];
     lane = next ? map.lane(next) : undefined;

@@ -12,10 +12,26 @@ describe('mrmStep', () => {
     expect(r.output.active).toBe(false);
     expect(r.state.mode).toBe('NORMAL');
   });
-  it('a VETO starts the requested MRM and it stays latched through ALLOWs until standstill', () => {
+  it('a VETO starts the requested MRM; a short ALLOW does not release it', () => {
     let s: MrmState = mrmStep(MRM_INITIAL, { tS: 0, verdict: vetoComfort, egoSpeedMps: 10 }, P).state;
     expect(s).toMatchObject({ mode: 'OPERATING', kind: 'COMFORT_STOP', decelMps2: 1 });
     s = mrmStep(s, { tS: 0.1, verdict: allow, egoSpeedMps: 9.9 }, P).state;
+    expect(s.mode).toBe('OPERATING');
+  });
+  it('a running MRM is released before standstill after 0.5 s of passed commands (safe again)', () => {
+    let s: MrmState = mrmStep(MRM_INITIAL, { tS: 0, verdict: vetoEmergency, egoSpeedMps: 20 }, P).state;
+    for (let k = 1; k <= 5; k++)
+      s = mrmStep(s, { tS: k * 0.1, verdict: allow, egoSpeedMps: 20 - k }, P).state;
+    expect(s.mode).toBe('OPERATING');
+    const r = mrmStep(s, { tS: 0.6, verdict: allow, egoSpeedMps: 14 }, P);
+    expect(r.state.mode).toBe('NORMAL');
+    expect(r.output.active).toBe(false);
+  });
+  it('a VETO during the release wait restarts it', () => {
+    let s: MrmState = mrmStep(MRM_INITIAL, { tS: 0, verdict: vetoComfort, egoSpeedMps: 10 }, P).state;
+    s = mrmStep(s, { tS: 0.1, verdict: allow, egoSpeedMps: 9.9 }, P).state;
+    s = mrmStep(s, { tS: 0.4, verdict: vetoComfort, egoSpeedMps: 9.6 }, P).state;
+    s = mrmStep(s, { tS: 0.6, verdict: allow, egoSpeedMps: 9.4 }, P).state;
     expect(s.mode).toBe('OPERATING');
   });
   it('an emergency escalates a comfortable stop, a comfortable request never softens an emergency', () => {

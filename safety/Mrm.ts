@@ -1,8 +1,9 @@
 /**
  * The minimal-risk manoeuvre as a pure, replayable state machine (Autoware's MRM handler:
- * NORMAL → OPERATING → SUCCEEDED). A VETO starts an MRM; once started it runs to standstill
- * (an emergency escalates a comfortable stop, never the other way); after standing still it
- * hands back to normal driving when the gate has allowed commands for `recoverAfterS`.
+ * NORMAL → OPERATING → SUCCEEDED). A VETO starts an MRM (an emergency escalates a comfortable
+ * stop, never the other way); it is released before standstill once the gate has passed commands
+ * for `releaseAfterS` (the situation is safe again), and after standing still it hands back to
+ * normal driving when the gate has passed commands for `recoverAfterS`.
  * `step(state, input, params) → { state, output }`; no clock, no I/O.
  */
 import { z } from 'zod';
@@ -15,6 +16,11 @@ export const MrmParamsSchema = z.object({
   stoppedSpeedMps: z.number().positive().default(0.1),
   /** Allowed commands needed after standstill before resuming, s (our choice: 10 planning ticks). */
   recoverAfterS: z.number().nonnegative().default(1.0),
+  /**
+   * Allowed (or repaired) commands needed to release a running MRM before standstill, s: once the
+   * gate finds a safe command again the stop is no longer the minimal risk (our choice: 5 ticks).
+   */
+  releaseAfterS: z.number().nonnegative().default(0.5),
 });
 export type MrmParams = z.infer<typeof MrmParamsSchema>;
 
@@ -73,6 +79,13 @@ export function mrmStep(
   }
   if (s.mode === 'OPERATING' && input.egoSpeedMps < params.stoppedSpeedMps) {
     s = { ...s, mode: 'SUCCEEDED', allowSinceS: Number.NaN };
+  } else if (s.mode === 'OPERATING') {
+    // released when the gate has passed commands again for releaseAfterS (safe again)
+    if (veto) s = { ...s, allowSinceS: Number.NaN };
+    else {
+      const since = Number.isNaN(s.allowSinceS) ? input.tS : s.allowSinceS;
+      s = input.tS - since >= params.releaseAfterS - 1e-9 ? { ...MRM_INITIAL } : { ...s, allowSinceS: since };
+    }
   }
   if (s.mode === 'SUCCEEDED') {
     if (veto) s = { ...s, allowSinceS: Number.NaN };

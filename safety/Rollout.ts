@@ -131,10 +131,8 @@ export function rolloutCommand(
 ): boolean {
   const placed = placeEgo(out, ego, command.path, map, paths, route);
   const dt = params.stepS;
-  const n = Math.min(
-    out.capacity,
-    Math.round(Math.max(3, Math.min(params.horizonS, command.horizonS)) / dt) + 1,
-  );
+  // the gate's own horizon: the command's horizonS is untrusted and never shortens the check
+  const n = Math.min(out.capacity, Math.round(params.horizonS / dt) + 1);
   out.n = n;
   out.dtS = dt;
   const v0 = Math.max(0, ego.speedMps);
@@ -146,7 +144,12 @@ export function rolloutCommand(
   if (command.speed === 'STOP') vTarget = 0;
   vTarget = Math.min(vTarget, vehicle.maxSpeedMps);
   const accUp = Math.min(params.commandAccelMps2, vehicle.maxAccelMps2);
-  const accDown = Math.min(params.commandDecelMps2, vehicle.maxDecelMps2);
+  // DECELERATE / STOP brake at the commanded intensity when given (RSS proper response), else gently
+  const braking = command.speed === 'DECELERATE' || command.speed === 'STOP';
+  const accDown = Math.min(
+    braking && command.decelMps2 !== undefined ? command.decelMps2 : params.commandDecelMps2,
+    vehicle.maxDecelMps2,
+  );
   let s = 0;
   let d = 0;
   if (placed && out.path) {
@@ -181,10 +184,19 @@ export function rolloutCommand(
       vRef1 = Math.min(vTarget, v + accUp);
     } else {
       aRef = -Math.min(accDown, (v - vTarget) / dt);
-      vRef1 = Math.max(vTarget, v - accDown);
+      // the tracker closes gain·(v_ref(t + 1 s) − v): a reference 1/gain further down makes the
+      // tracked deceleration the commanded one
+      vRef1 = Math.max(vTarget, v - (modelTracking ? accDown / gain : accDown));
     }
     let a = aRef;
-    if (modelTracking) {
+    const commandedBrake =
+      braking && command.decelMps2 !== undefined && Number.isNaN(out.stopS) && v > vTarget;
+    if (modelTracking && commandedBrake) {
+      // a commanded braking intensity is a constant-deceleration reference down to the target,
+      // which the tracker follows (through the actuator lag) without tapering early
+      aAct += (-accDown - aAct) * Math.min(1, dt / params.accelLagS);
+      a = Math.max(aAct, (vTarget - v) / dt);
+    } else if (modelTracking) {
       // what the tracker makes of it (nuPlan LQR: a = gain·(v_ref(t + 1 s) − v)), through the
       // actuator's first-order lag; bounded by the platform
       const aCmd = Math.max(-vehicle.maxDecelMps2, Math.min(vehicle.maxAccelMps2, gain * (vRef1 - v)));

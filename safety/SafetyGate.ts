@@ -11,7 +11,7 @@ import { AgentForecast, forecastAgents } from './AgentForecast.ts';
 import { canonicalJson, sha256Hex } from './canonicalJson.ts';
 import { checkControlStep } from './checkControlStep.ts';
 import { LanePathCache, Rollout, rolloutCommand, rolloutToTrajectory, rolloutTrajectory } from './Rollout.ts';
-import { type CheckContext, type Fix, frontOffset, RuleSink, round } from './rules/CheckContext.ts';
+import { type CheckContext, type Fix, frontOffset, q, RuleSink, round } from './rules/CheckContext.ts';
 import { collisionRule, ttcRule } from './rules/collision.ts';
 import { inputRules, parseCommand } from './rules/inputRule.ts';
 import { kinematicsRule } from './rules/kinematicsRule.ts';
@@ -19,6 +19,7 @@ import { laneChangeRules } from './rules/laneChangeRule.ts';
 import { mapRules } from './rules/mapRule.ts';
 import { rssRule } from './rules/rssRule.ts';
 import { signalRules } from './rules/signalRule.ts';
+import { situationalRules } from './rules/situationalRule.ts';
 import { vruRule } from './rules/vruRule.ts';
 import { type SafetyParams, type SafetyParamsInput, SafetyParamsSchema } from './SafetyParams.ts';
 import type { SafetyScene } from './Scene.ts';
@@ -57,6 +58,7 @@ const RULES = [
   rssRule,
   vruRule,
   signalRules,
+  situationalRules,
   laneChangeRules,
   mapRules,
   kinematicsRule,
@@ -73,6 +75,9 @@ export function createSafetyGate(input: SafetyParamsInput = {}): SafetyGate {
   const sink = new RuleSink();
   const candSink = new RuleSink();
   let paths: LanePathCache | undefined;
+  /** The context of the last evaluation (whether a follower runs into that roll-out). */
+  let lastCtx: CheckContext | undefined;
+  const rearStruck = (): boolean => !!lastCtx && !Number.isNaN(lastCtx.rearStruckAtS);
   const pathsFor = (scene: SafetyScene): LanePathCache => {
     if (!paths || paths.map !== scene.map) paths = new LanePathCache(scene.map);
     return paths;
@@ -84,6 +89,7 @@ export function createSafetyGate(input: SafetyParamsInput = {}): SafetyGate {
     traj: Trajectory | undefined,
     out: RuleSink,
     firstOnly = false,
+    squeeze = false,
   ): void {
     out.clear();
     const snap = scene.snapshot;
@@ -114,7 +120,11 @@ export function createSafetyGate(input: SafetyParamsInput = {}): SafetyGate {
       rollout,
       forecast,
       fromTrajectory: !!traj,
+      rearStruck: new Set<number>(),
+      rearStruckAtS: Number.NaN,
+      rssSqueeze: squeeze,
     };
+    lastCtx = ctx;
     for (const rule of RULES) {
       rule(ctx, out);
       // a repair candidate only needs to know whether (and why first) it fails
@@ -135,18 +145,36 @@ export function createSafetyGate(input: SafetyParamsInput = {}): SafetyGate {
     stopS: number;
     minSpeed: number;
     critical: boolean;
+    /** Braking intensity a rule asked for (RSS proper response), m/s² (0: none). */
+    brake: number;
   }
+  const emptyAcc = (): Acc => ({
+    postpone: false,
+    cap: Number.POSITIVE_INFINITY,
+    stopS: Number.POSITIVE_INFINITY,
+    minSpeed: 0,
+    critical: false,
+    brake: 0,
+  });
   /** Merges fixes into `acc`; returns whether the repair changed (no change: stop iterating). */
   const accumulate = (acc: Acc, fixes: ReadonlyArray<Fix>): boolean => {
-    const before = `${acc.postpone}|${acc.cap}|${acc.stopS}|${acc.minSpeed}`;
+    const before = `${acc.postpone}|${acc.cap}|${acc.stopS}|${acc.minSpeed}|${acc.brake}`;
     for (const f of fixes) {
       if (f.postponeLaneChange) acc.postpone = true;
       if (f.capSpeedMps !== undefined) acc.cap = Math.min(acc.cap, f.capSpeedMps);
-      if (f.stopBeforeS !== undefined) acc.stopS = Math.min(acc.stopS, f.stopBeforeS);
+      if (f.stopBeforeS !== undefined && f.brakeMps2 === undefined)
+        acc.stopS = Math.min(acc.stopS, f.stopBeforeS);
       if (f.minSpeedMps !== undefined) acc.minSpeed = Math.max(acc.minSpeed, f.minSpeedMps);
+      if (f.brakeMps2 !== undefined) acc.brake = Math.max(acc.brake, f.brakeMps2);
       if (f.critical) acc.critical = true;
     }
-    return `${acc.postpone}|${acc.cap}|${acc.stopS}|${acc.minSpeed}` !== before;
+    return `${acc.postpone}|${acc.cap}|${acc.stopS}|${acc.minSpeed}|${acc.brake}` !== before;
+  };
+  /** The conflict point a fix names (for the emergency MRM's stopping distance), m of path. */
+  const conflictS = (fixes: ReadonlyArray<Fix>): number => {
+    let s = Number.POSITIVE_INFINITY;
+    for (const f of fixes) if (f.stopBeforeS !== undefined) s = Math.min(s, f.stopBeforeS);
+    return s;
   };
 
   function applyFixes(
@@ -170,19 +198,55 @@ export function createSafetyGate(input: SafetyParamsInput = {}): SafetyGate {
       m.speed = 'STOP';
       m.targetSpeedMps = 0;
       m.stopAt = stopPt;
+      delete m.decelMps2;
     } else if (Number.isFinite(acc.cap)) {
       const v0 = scene.snapshot.ego.speedMps;
       const target = Math.min(acc.cap, m.targetSpeedMps ?? v0);
       m.speed = target < v0 - 0.1 ? 'DECELERATE' : 'KEEP';
       m.targetSpeedMps = Math.max(0, target);
+      delete m.stopAt;
+      if (m.speed === 'DECELERATE' && acc.brake > 0) m.decelMps2 = round(acc.brake, 2);
+      else delete m.decelMps2;
     }
     return m;
+  }
+
+  /** A braking candidate of the repair ladder: DECELERATE to `targetMps` at `decelMps2` (STOP at 0). */
+  function brakeCandidate(
+    cmd: MidLevelCommand,
+    postpone: boolean,
+    targetMps: number,
+    decelMps2: number,
+  ): MidLevelCommand {
+    const m: MidLevelCommand = {
+      ...cmd,
+      decelMps2: round(decelMps2, 2),
+      targetSpeedMps: round(targetMps, 2),
+    };
+    m.speed = targetMps < 0.05 ? 'STOP' : 'DECELERATE';
+    delete m.stopAt;
+    if (postpone) {
+      m.path = 'FOLLOW_LANE';
+      delete m.targetLaneId;
+    }
+    return m;
+  }
+
+  /** How hard a rolled-out candidate brakes (its peak deceleration), m/s². */
+  function harshness(): number {
+    let h = 0;
+    for (let k = 0; k < rollout.n; k++) h = Math.max(h, -rollout.a[k]!);
+    return h;
   }
 
   function describe(m: MidLevelCommand, original: MidLevelCommand): string {
     const parts: string[] = [];
     if (m.path !== original.path) parts.push(`postpone ${original.path} (keep the lane)`);
-    if (m.speed === 'STOP' && original.speed !== 'STOP')
+    if (m.speed === 'STOP' && !m.stopAt && m.decelMps2 !== undefined)
+      parts.push(`brake at ${round(m.decelMps2, 1)} m/s² to a stop`);
+    else if (m.speed === 'DECELERATE' && m.decelMps2 !== undefined)
+      parts.push(`brake at ${round(m.decelMps2, 1)} m/s² to ${round(m.targetSpeedMps ?? 0, 1)} m/s`);
+    else if (m.speed === 'STOP' && original.speed !== 'STOP')
       parts.push(m.stopAt ? `stop at (${round(m.stopAt.x, 1)}, ${round(m.stopAt.y, 1)})` : 'stop');
     else if (m.speed === 'STOP' && m.stopAt && original.stopAt !== m.stopAt)
       parts.push(`stop earlier, at (${round(m.stopAt.x, 1)}, ${round(m.stopAt.y, 1)})`);
@@ -205,6 +269,7 @@ export function createSafetyGate(input: SafetyParamsInput = {}): SafetyGate {
     const v = scene.snapshot.ego.speedMps;
     let kind: 'COMFORT_STOP' | 'EMERGENCY_STOP' | 'SHOULDER_STOP' = 'COMFORT_STOP';
     let decel = params.comfortStopDecelMps2;
+    let rearNote = '';
     if (critical) {
       kind = 'EMERGENCY_STOP';
       // stop short of the first conflict; without a point, at twice the comfortable rate
@@ -212,17 +277,53 @@ export function createSafetyGate(input: SafetyParamsInput = {}): SafetyGate {
         Number.isFinite(stopS) && rollout.n > 0
           ? Math.max(0.5, stopS - rollout.s[0]!)
           : (v * v) / (4 * params.comfortStopDecelMps2) + 0.5;
-      decel = Math.min(
-        scene.vehicle.maxDecelMps2,
-        Math.max(params.comfortStopDecelMps2 * 2, (v * v) / (2 * room)),
-      );
+      const needFront = (v * v) / (2 * room);
+      const desired = Math.max(params.comfortStopDecelMps2 * 2, needFront);
+      // rear-aware: brake no harder than the follower can match, unless the front conflict needs it
+      const rear = rearLimit(scene);
+      decel = Math.min(scene.vehicle.maxDecelMps2, Math.max(needFront, Math.min(desired, rear.maxDecelMps2)));
+      if (rear.id && rear.maxDecelMps2 < desired)
+        rearNote = ` (follower ${q(rear.id)} ${round(rear.gapM)} m behind limits it to ${round(rear.maxDecelMps2)} m/s²; the front conflict needs ${round(needFront)} m/s²)`;
     } else if (shoulderRight(scene)) kind = 'SHOULDER_STOP';
     return {
       decision: 'VETO',
       rules,
       mrm: { kind, decelMps2: round(decel, 3) },
-      explanation: `VETO: ${why} → minimal-risk manoeuvre ${kind} at ${round(decel)} m/s²`,
+      explanation: `VETO: ${why} → minimal-risk manoeuvre ${kind} at ${round(decel)} m/s²${rearNote}`,
     };
+  }
+
+  /**
+   * The hardest the ego may brake without being rear-ended by the vehicle behind it in its lane:
+   * the follower reacts after ρ and brakes with b_min (`rssFollower`); the ego's stop must leave
+   * room for the follower's (g + v²/2a ≥ v_f·ρ + v_f²/2b_f). Infinity without a follower.
+   */
+  function rearLimit(scene: SafetyScene): { maxDecelMps2: number; id: string; gapM: number } {
+    const ego = scene.snapshot.ego;
+    const veh = scene.vehicle;
+    const c = Math.cos(ego.headingRad);
+    const sn = Math.sin(ego.headingRad);
+    const rearX = -(veh.lengthM - frontOffset(veh)); // rear bumper, from the rear axle along the heading
+    let best = { maxDecelMps2: Number.POSITIVE_INFINITY, id: '', gapM: 0 };
+    const v = ego.speedMps;
+    const fd = params.rssFollower;
+    for (const ag of scene.snapshot.agents) {
+      if (ag.kind === 'pedestrian' || ag.kind === 'static' || ag.speedMps < 0.1) continue;
+      const dx = ag.x - ego.x;
+      const dy = ag.y - ego.y;
+      const lon = dx * c + dy * sn;
+      const lat = -dx * sn + dy * c;
+      if (Math.abs(lat) > (veh.widthM + ag.widthM) / 2 || lon > rearX) continue;
+      if (Math.cos(ag.headingRad - ego.headingRad) < 0.7) continue;
+      const gap = rearX - (lon + ag.lengthM / 2);
+      if (gap > 80) continue;
+      const vf = ag.speedMps;
+      const followerStop = vf * fd.responseTimeS + (vf * vf) / (2 * fd.brakeMinMps2);
+      const over = followerStop - Math.max(0, gap) + 1;
+      const limit = over <= 0 ? Number.POSITIVE_INFINITY : (v * v) / (2 * over);
+      if (limit < best.maxDecelMps2) best = { maxDecelMps2: limit, id: ag.id, gapM: gap };
+    }
+    return best;
   }
 
   function shoulderRight(scene: SafetyScene): boolean {
@@ -269,42 +370,123 @@ export function createSafetyGate(input: SafetyParamsInput = {}): SafetyGate {
         explanation: `ALLOW: ${all.outcomes.length} rules pass over ${round((rollout.n - 1) * rollout.dtS, 1)} s`,
       };
     }
-    const acc: Acc = { postpone: false, cap: Infinity, stopS: Infinity, minSpeed: 0, critical: false };
-    accumulate(
-      acc,
-      failing.map((o) => o.fix!),
-    );
+    const acc = emptyAcc();
+    const fixes = failing.map((o) => o.fix!);
+    accumulate(acc, fixes);
+    const firstConflict = conflictS(fixes);
     const why = failing.map((o) => `${o.result.rule}: ${o.result.message}`).join('; ');
     const stopPt = () => (Number.isFinite(acc.stopS) ? stopPoint(scene, acc.stopS) : undefined);
-    // Candidate 1: postpone only (when a lane-change rule asked for it and nothing else did).
-    const tries: Acc[] = [];
-    if (acc.postpone)
-      tries.push({ postpone: true, cap: Infinity, stopS: Infinity, minSpeed: 0, critical: false });
-    tries.push(acc);
-    const base = cmd;
-    for (let i = 0; i < tries.length; i++) {
-      const t = tries[i]!;
-      let cand = applyFixes(base, t, scene, stopPt());
-      for (let iter = 0; iter < 3; iter++) {
-        evaluate(cand, scene, undefined, candSink, true);
-        if (candSink.violations === 0) {
-          return {
-            decision: 'MODIFY',
-            rules: results(all, 'MODIFY'),
-            modified: cand,
-            explanation: `MODIFY: ${why} → ${describe(cand, cmd)}`,
-          };
+    const modify = (cand: MidLevelCommand): Verdict => ({
+      decision: 'MODIFY',
+      rules: results(all, 'MODIFY'),
+      modified: cand,
+      explanation: `MODIFY: ${why} → ${describe(cand, cmd)}`,
+    });
+    // 1. postponing the lane change alone (when a lane-change rule asked for it) changes no speed
+    if (acc.postpone) {
+      const only = applyFixes(cmd, { ...emptyAcc(), postpone: true }, scene, undefined);
+      evaluate(only, scene, undefined, candSink, true);
+      if (candSink.violations === 0) return modify(only);
+    }
+    // 2. the merged repairs, re-checked and re-merged until a round adds nothing (≤ 3 rounds)
+    let best: MidLevelCommand | undefined;
+    let bestHarsh = Number.POSITIVE_INFINITY;
+    let bestStruck = false;
+    let cand = applyFixes(cmd, acc, scene, stopPt());
+    for (let iter = 0; iter < 3; iter++) {
+      evaluate(cand, scene, undefined, candSink, true);
+      if (candSink.violations === 0) {
+        best = cand;
+        bestHarsh = harshness();
+        bestStruck = rearStruck();
+        break;
+      }
+      const more = candSink.outcomes.filter((o) => o.fix).map((o) => o.fix!);
+      const changed = accumulate(acc, more);
+      if (!changed) break;
+      cand = applyFixes(cmd, acc, scene, stopPt());
+    }
+    // 3. the braking ladder, gentlest first (lower deceleration, then higher target speed): the
+    //    first that passes and brakes less than the merged repair wins
+    const ladder = (squeeze: boolean): void => {
+      const v0 = scene.snapshot.ego.speedMps;
+      const decels = [
+        ...new Set([
+          Math.max(params.commandDecelMps2, acc.brake),
+          Math.max(params.rssEgo.brakeMinMps2, acc.brake),
+          Math.max(acc.brake, 0.75 * scene.vehicle.maxDecelMps2),
+        ]),
+      ]
+        .filter((d) => d <= scene.vehicle.maxDecelMps2 + 1e-9)
+        .sort((a, b) => a - b);
+      const targets = [
+        ...new Set([
+          ...(Number.isFinite(acc.cap) ? [Math.min(acc.cap, v0)] : []),
+          v0 * 0.85,
+          v0 * 0.7,
+          v0 * 0.5,
+          v0 * 0.25,
+          0,
+        ]),
+      ].sort((a, b) => b - a);
+      outer: for (const d of decels) {
+        if (!squeeze && d >= bestHarsh - 0.05) break;
+        for (const t of targets) {
+          if (t > v0 - 0.1 && t > 0) continue;
+          const c = brakeCandidate(cmd, acc.postpone, t, d);
+          evaluate(c, scene, undefined, candSink, true, squeeze);
+          if (candSink.violations === 0) {
+            if (squeeze && rearStruck()) continue;
+            const h = harshness();
+            if (squeeze || h < bestHarsh - 0.05) {
+              best = c;
+              bestHarsh = h;
+              bestStruck = rearStruck();
+            }
+            break outer;
+          }
         }
-        if (i < tries.length - 1) break;
-        const changed = accumulate(
-          acc,
-          candSink.outcomes.filter((o) => o.fix).map((o) => o.fix!),
+      }
+    };
+    if (acc.minSpeed === 0) ladder(false);
+    if (best && !bestStruck) return modify(best);
+    // 4. squeezed between an RSS-unsafe lead and a follower that would run into the strict proper
+    //    response: braking into the follower turns a possible front conflict into a certain rear
+    //    one. The longitudinal check then keeps the squeeze distance (lead braking no harder than
+    //    the ego's b_min, the ego's actuation lag); collision, TTC and every other rule still hold.
+    const rssFired = failing.some((o) => o.result.rule === 'rss.longitudinal');
+    if (rssFired && (!best || bestStruck)) {
+      evaluate(cmd, scene, opts.trajectory, candSink, true, true);
+      if (candSink.violations === 0 && !rearStruck()) {
+        const squeezed = all.outcomes.map((o) =>
+          o.result.rule === 'rss.longitudinal'
+            ? {
+                ...o.result,
+                decision: 'ALLOW' as const,
+                message: `squeezed by a follower, strict RSS relaxed to the squeeze distance: ${o.result.message}`,
+                values: { ...o.result.values, squeeze: true },
+              }
+            : o.result,
         );
-        if (!changed) break;
-        cand = applyFixes(base, acc, scene, stopPt());
+        return {
+          decision: squeezed.some((x) => x.decision !== 'ALLOW') ? 'MODIFY' : 'ALLOW',
+          rules: squeezed,
+          ...(squeezed.some((x) => x.decision !== 'ALLOW') ? { modified: cmd } : {}),
+          explanation: `ALLOW (squeeze): ${why} — braking harder would be run into from behind; the squeeze distance holds`,
+        };
+      }
+      const before = best;
+      ladder(true);
+      if (best && best !== before) {
+        const v = modify(best);
+        return {
+          ...v,
+          explanation: `${v.explanation} (squeeze: a follower would run into the strict RSS response)`,
+        };
       }
     }
-    return veto(results(all, 'VETO'), why, scene, acc.critical, acc.stopS);
+    if (best) return modify(best);
+    return veto(results(all, 'VETO'), why, scene, acc.critical, Math.min(firstConflict, acc.stopS));
   }
 
   function checkControl(

@@ -25,9 +25,30 @@ export const SafetyParamsSchema = z.object({
   gapRearHeadwayS: nonNeg().default(1.0),
   /** Minimum bumper gap in the target lane, m (our choice). */
   gapMinM: nonNeg().default(4),
-  /** Vulnerable road users: distance within which speed is capped, m, and the cap, m/s (10 km/h; our choice after EU GSR 2019/2144 proximity speeds). */
-  vruNearM: pos().default(4),
+  /**
+   * RSS dynamics assumed for a vehicle behind in the target lane of a lane change (the follower):
+   * ρ 1 s (it sees the ego's indicator and is already attentive), α_accel 1.0 (nuPlan IDM accel_max),
+   * braking ≥ 5 m/s² for a vehicle merging ahead (our choice between ad-rss-lib's α_brake,min 4 and
+   * α_brake,max 8; with 4 a 2.4 s time gap at 25 m/s would be refused); the ego as leader may brake
+   * at its b_max 8. Also the follower model of the rear-aware MRM.
+   */
+  rssFollower: RssDynamicsSchema.default({
+    ...defaultDynamics.other,
+    responseTimeS: 1,
+    accelMaxMps2: 1,
+    brakeMinMps2: 5,
+  }),
+  /** Vulnerable road users: the cap applies within this clearance of the ego's footprint, m (a VRU *in* the path; our choice), and the cap, m/s (10 km/h; EU GSR 2019/2144 proximity speeds). */
+  vruNearM: pos().default(1.0),
   vruNearSpeedMps: pos().default(2.8),
+  /** A child (subclass `child`) counts as in the path within this clearance, m (children dart out: our choice). */
+  childNearM: pos().default(2.5),
+  /** A pedestrian walking towards a crosswalk within this distance counts as stepping onto it, m. */
+  crosswalkNearM: pos().default(1.5),
+  /** A pedestrian on a crosswalk farther than this from the ego's side, not walking towards its path, no longer conflicts, m (our choice). */
+  crosswalkClearM: pos().default(2.0),
+  /** Signals, stop lines, crosswalks, school buses: the ego must stay able to stop for them with at most this, m/s² (ITE dilemma-zone 3.0). */
+  signalStopDecelMps2: pos().default(3.0),
   /** ISO/TS 15066 SSM: human approach speed 1.6 m/s (ISO 13855), robot reaction 0.1 s, intrusion C 0.2 m, position uncertainties 0.1 m each, robot braking 1.0 m/s². */
   ssmHumanSpeedMps: nonNeg().default(1.6),
   ssmReactionS: nonNeg().default(0.1),
@@ -59,8 +80,15 @@ export const SafetyParamsSchema = z.object({
   comfortStopDecelMps2: pos().default(1.0),
   /** Rail crossing: length of the track area after a `rail` stop line, m (our choice: two tracks). */
   railCrossingLengthM: pos().default(8),
-  /** School bus: pass a stopped one only below this speed, and count it within this distance, m/s and m. */
-  schoolBusRangeM: pos().default(40),
+  /** School bus with red lights: counts within this lateral offset of the path (own, adjacent, oncoming lane), and the ego stops this far behind it, m. */
+  schoolBusLateralM: pos().default(6),
+  schoolBusStopGapM: pos().default(5),
+  /** Emergency vehicle on a run: counts within this distance, m; passed standing at ≤ this speed, m/s (20 mph; move-over laws). */
+  emergencyRangeM: pos().default(150),
+  emergencyPassSpeedMps: pos().default(8.9),
+  /** Hidden region within this clearance of the path: pass at ≤ occludedSpeedMps, m and m/s (30 km/h zone speed). */
+  occlusionNearM: pos().default(2.0),
+  occludedSpeedMps: pos().default(8.3),
   /** Cyclist blind spot for a lane change: from this far behind to this far ahead of the ego centre, m. */
   blindSpotBehindM: pos().default(15),
   blindSpotAheadM: pos().default(5),

@@ -3,48 +3,174 @@
  * reordered entry breaks it), query records by rule / decision / time, explain one record in
  * words with its numbers, and an HTML report with counts per rule and a timeline plot.
  */
-import { createPublicKey, verify } from 'node:crypto';
+import { createPublicKey, type KeyObject, verify } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { fail, ok, type Result } from '../core/index.ts';
 import {
+  AUDIT_FORMAT,
   type AuditEntryRecord,
   AuditEntrySchema,
   type AuditHeader,
   checkpointMessage,
   entryHash,
   GENESIS_HASH,
+  genesisMessage,
+  keyFingerprint,
 } from './AuditLog.ts';
 import { canonicalJson } from './canonicalJson.ts';
+import { q } from './rules/CheckContext.ts';
 
 export interface VerifyIssue {
-  /** 1-based line number. */
+  /** 1-based line number (0: the log as a whole). */
   line: number;
-  kind: 'parse' | 'format' | 'hash' | 'chain' | 'sequence' | 'signature' | 'header' | 'torn';
+  kind:
+    | 'parse'
+    | 'format'
+    | 'hash'
+    | 'chain'
+    | 'sequence'
+    | 'signature'
+    | 'header'
+    | 'genesis'
+    | 'key'
+    | 'tail'
+    | 'torn'
+    | 'not-audit-log';
   message: string;
+}
+
+export interface VerifyOptions {
+  /** The trusted public key (SPKI PEM), handed over out of band. */
+  publicKeyPem?: string;
+  /** Or the trusted key's fingerprint (SHA-256 hex of its SPKI DER), pinned in configuration. */
+  fingerprint?: string;
+  /** Records after the last signed checkpoint (a log still being written) do not fail verification. */
+  allowUnsignedTail?: boolean;
 }
 
 export interface VerifyReport {
   ok: boolean;
+  /** The text is not an edgeplan audit log at all (nothing to call tampered). */
+  notAuditLog: boolean;
   records: number;
   checkpoints: number;
-  /** Records after the last valid checkpoint (not yet covered by a signature). */
+  /** Records after the last valid checkpoint (not covered by a signature). */
   unsignedTail: number;
+  /** The log ends with the checkpoint `close()` writes. */
+  closed: boolean;
+  /** Fingerprint of the key the log was checked against ('' if none was trusted). */
+  trustedFingerprint: string;
   issues: VerifyIssue[];
 }
 
-/** Verifies a log's bytes (strict: a torn final line is an issue; `AuditLog.open` repairs it). */
-export function verifyAuditText(text: string): VerifyReport {
+const short = (hex: string): string => (hex ? `${hex.slice(0, 16)}…` : '(none)');
+
+/** The trusted key from the options, or an issue saying why there is none. */
+function trustedKey(
+  opts: VerifyOptions,
+  headerKeyPem: string,
+): { key?: KeyObject; fingerprint: string; issue?: VerifyIssue } {
+  if (opts.publicKeyPem) {
+    try {
+      const key = createPublicKey(opts.publicKeyPem);
+      const fp = keyFingerprint(key);
+      if (opts.fingerprint && opts.fingerprint.toLowerCase() !== fp)
+        return {
+          fingerprint: fp,
+          issue: {
+            line: 0,
+            kind: 'key',
+            message: `the given public key is not the pinned fingerprint ${short(opts.fingerprint)}`,
+          },
+        };
+      return { key, fingerprint: fp };
+    } catch {
+      return {
+        fingerprint: '',
+        issue: { line: 0, kind: 'key', message: 'the given public key is not a readable SPKI PEM key' },
+      };
+    }
+  }
+  if (opts.fingerprint) {
+    // the pinned fingerprint may vouch for the key the header carries, and only then
+    try {
+      const key = createPublicKey(headerKeyPem);
+      if (keyFingerprint(key) === opts.fingerprint.toLowerCase())
+        return { key, fingerprint: keyFingerprint(key) };
+    } catch {
+      // unreadable or absent: the header issue says so
+    }
+    return { fingerprint: opts.fingerprint.toLowerCase() };
+  }
+  return {
+    fingerprint: '',
+    issue: {
+      line: 0,
+      kind: 'key',
+      message:
+        "no trusted key: give the signer's public key (--pubkey) or pin its fingerprint; the key inside the log proves nothing",
+    },
+  };
+}
+
+/**
+ * Verifies a log's bytes against a key trusted out of band (strict: a torn final line is an issue;
+ * `AuditLog.open` repairs it). Fails on: an edited, dropped, inserted or reordered entry; a genesis
+ * header not signed by the trusted key; a log re-signed with another key; checkpoints whose
+ * signature does not verify under the trusted key; records after the last signed checkpoint and a
+ * log that does not end with its closing checkpoint (unless `allowUnsignedTail`: a live log).
+ */
+export function verifyAuditText(text: string, opts: VerifyOptions = {}): VerifyReport {
   const issues: VerifyIssue[] = [];
+  const report = (over: Partial<VerifyReport>): VerifyReport => ({
+    ok: false,
+    notAuditLog: false,
+    records: 0,
+    checkpoints: 0,
+    unsignedTail: 0,
+    closed: false,
+    trustedFingerprint: '',
+    issues,
+    ...over,
+  });
   const endsClean = text.length === 0 || text.endsWith('\n');
   const lines = text.split('\n');
   if (lines[lines.length - 1] === '') lines.pop();
+  // Is this an audit log at all? (Its first line names the format.)
+  let first: unknown;
+  try {
+    first = lines.length ? JSON.parse(lines[0]!) : undefined;
+  } catch {
+    first = undefined;
+  }
+  const fmt = (first as { format?: unknown } | undefined)?.format;
+  if (!first || typeof first !== 'object' || fmt !== AUDIT_FORMAT) {
+    issues.push({
+      line: 1,
+      kind: 'not-audit-log',
+      message:
+        lines.length === 0
+          ? 'empty file: not an edgeplan audit log'
+          : 'not an edgeplan audit log (the first line is not its header)',
+    });
+    return report({ notAuditLog: true });
+  }
+  const headerPem =
+    typeof (first as { publicKeyPem?: unknown }).publicKeyPem === 'string'
+      ? (first as { publicKeyPem: string }).publicKeyPem
+      : '';
+  const trust = trustedKey(opts, headerPem);
+  if (trust.issue) issues.push(trust.issue);
+  const key = trust.key;
   let header: AuditHeader | undefined;
   let prevHash = GENESIS_HASH;
   let prevSeq = -1;
   let records = 0;
   let checkpoints = 0;
   let sinceCp = 0;
-  let key: ReturnType<typeof createPublicKey> | undefined;
+  let lastCpLine = 0;
+  let lastWasFinal = false;
+  let lastType = '';
   lines.forEach((line, i) => {
     const n = i + 1;
     if (i === lines.length - 1 && !endsClean) {
@@ -70,6 +196,7 @@ export function verifyAuditText(text: string): VerifyReport {
       return;
     }
     const e = parsed.data;
+    lastType = e.type;
     if (canonicalJson(raw) !== line)
       issues.push({ line: n, kind: 'format', message: 'line is not in canonical form (edited)' });
     if (entryHash(raw as Record<string, unknown>) !== e.hash)
@@ -87,12 +214,33 @@ export function verifyAuditText(text: string): VerifyReport {
         issues.push({ line: n, kind: 'header', message: 'first line is not a header' });
       else {
         header = e;
-        if (e.publicKeyPem) {
-          try {
-            key = createPublicKey(e.publicKeyPem);
-          } catch {
-            issues.push({ line: n, kind: 'header', message: 'header public key unreadable' });
-          }
+        if (!e.publicKeyPem || !e.signature)
+          issues.push({
+            line: n,
+            kind: 'genesis',
+            message: 'the genesis header is unsigned (no key, no signature): the log cannot be authenticated',
+          });
+        else {
+          if (trust.fingerprint && e.keyFingerprint !== trust.fingerprint)
+            issues.push({
+              line: n,
+              kind: 'key',
+              message: `the log is signed by key ${short(e.keyFingerprint)}, not the trusted key ${short(trust.fingerprint)}: re-signed by someone else`,
+            });
+          const good = key
+            ? verify(
+                null,
+                genesisMessage(raw as Record<string, unknown>),
+                key,
+                Buffer.from(e.signature, 'base64'),
+              )
+            : false;
+          if (key && !good)
+            issues.push({
+              line: n,
+              kind: 'genesis',
+              message: 'the genesis header is not signed by the trusted key',
+            });
         }
       }
     } else if (e.type === 'header')
@@ -104,29 +252,64 @@ export function verifyAuditText(text: string): VerifyReport {
     if (e.type === 'checkpoint') {
       checkpoints++;
       const good = key
-        ? verify(null, checkpointMessage(e.seq, e.prevHash), key, Buffer.from(e.signature, 'base64'))
+        ? verify(
+            null,
+            checkpointMessage(e.seq, e.prevHash, e.records, e.final),
+            key,
+            Buffer.from(e.signature, 'base64'),
+          )
         : false;
-      if (!good)
-        issues.push({ line: n, kind: 'signature', message: `checkpoint seq ${e.seq}: signature invalid` });
+      if (key && !good)
+        issues.push({
+          line: n,
+          kind: 'signature',
+          message: `checkpoint seq ${e.seq}: signature does not verify under the trusted key`,
+        });
       if (e.records !== records)
         issues.push({
           line: n,
           kind: 'sequence',
           message: `checkpoint counts ${e.records} records, the log has ${records}`,
         });
-      sinceCp = 0;
+      if (good || !key) {
+        sinceCp = 0;
+        lastCpLine = n;
+      }
+      lastWasFinal = e.final;
     }
     prevHash = e.hash;
     prevSeq = e.seq;
   });
   if (!header && lines.length > 0 && !issues.some((x) => x.kind === 'header'))
     issues.push({ line: 1, kind: 'header', message: 'no header' });
-  return { ok: issues.length === 0, records, checkpoints, unsignedTail: sinceCp, issues };
+  const closed = lastType === 'checkpoint' && lastWasFinal;
+  if (!opts.allowUnsignedTail) {
+    if (sinceCp > 0)
+      issues.push({
+        line: 0,
+        kind: 'tail',
+        message: `${sinceCp} record(s) after ${lastCpLine ? `the last signed checkpoint (line ${lastCpLine})` : 'the header'} are not covered by any signature: a cut or forged tail, or a log still being written (--allow-unsigned-tail)`,
+      });
+    else if (!closed && lines.length > 0)
+      issues.push({
+        line: 0,
+        kind: 'tail',
+        message: `the log does not end with its closing checkpoint: entries after line ${lastCpLine || 1} may have been cut (--allow-unsigned-tail for a log still being written)`,
+      });
+  }
+  return report({
+    ok: issues.length === 0,
+    records,
+    checkpoints,
+    unsignedTail: sinceCp,
+    closed,
+    trustedFingerprint: trust.fingerprint,
+  });
 }
 
-export function verifyAuditLog(path: string): Result<VerifyReport> {
+export function verifyAuditLog(path: string, opts: VerifyOptions = {}): Result<VerifyReport> {
   try {
-    return ok(verifyAuditText(readFileSync(path, 'utf8')));
+    return ok(verifyAuditText(readFileSync(path, 'utf8'), opts));
   } catch (e) {
     return fail('IO_ERROR', path, (e as Error).message);
   }
@@ -175,13 +358,21 @@ export function queryAudit(records: ReadonlyArray<AuditEntryRecord>, q: AuditQue
   });
 }
 
-/** Why, in words, with the numbers. */
+/** A number as people read it: at most 2 decimals (3 significant digits below 1), no float noise. */
+export function readable(v: number): string {
+  if (!Number.isFinite(v)) return String(v);
+  if (Number.isInteger(v)) return String(v);
+  const digits = Math.abs(v) < 1 ? 3 : 2;
+  return String(Number(v.toFixed(digits)));
+}
+
+/** Why, in words, with the numbers (rounded). World strings are quoted. */
 export function explainRecord(r: AuditEntryRecord): string {
   const c = r.command;
   const lines = [
-    `seq ${r.seq} at t = ${r.tS} s: ${r.verdict.decision}`,
+    `seq ${r.seq} at t = ${readable(r.tS)} s: ${r.verdict.decision}`,
     c
-      ? `command: ${c.speed} / ${c.path}${c.targetSpeedMps !== undefined ? `, target ${c.targetSpeedMps} m/s` : ''}${c.stopAt ? `, stop at (${c.stopAt.x}, ${c.stopAt.y})` : ''} from ${c.source}`
+      ? `command: ${c.speed} / ${c.path}${c.targetSpeedMps !== undefined ? `, target ${readable(c.targetSpeedMps)} m/s` : ''}${c.decelMps2 !== undefined ? `, braking ${readable(c.decelMps2)} m/s²` : ''}${c.stopAt ? `, stop at (${readable(c.stopAt.x)}, ${readable(c.stopAt.y)})` : ''} from ${q(c.source)}`
       : 'command: (none)',
     `why: ${r.verdict.explanation}`,
   ];
@@ -190,7 +381,7 @@ export function explainRecord(r: AuditEntryRecord): string {
     lines.push('rules that fired:');
     for (const x of fired) {
       const nums = Object.entries(x.values)
-        .map(([k, v]) => `${k}=${v}`)
+        .map(([k, v]) => `${k}=${typeof v === 'number' ? readable(v) : typeof v === 'string' ? q(v) : v}`)
         .join(', ');
       lines.push(`  - ${x.rule} (${x.decision}): ${x.message}${nums ? ` [${nums}]` : ''}`);
     }
@@ -198,11 +389,11 @@ export function explainRecord(r: AuditEntryRecord): string {
   if (r.verdict.modified) {
     const m = r.verdict.modified;
     lines.push(
-      `modified command: ${m.speed} / ${m.path}${m.targetSpeedMps !== undefined ? `, target ${m.targetSpeedMps} m/s` : ''}${m.stopAt ? `, stop at (${m.stopAt.x.toFixed(1)}, ${m.stopAt.y.toFixed(1)})` : ''}`,
+      `modified command: ${m.speed} / ${m.path}${m.targetSpeedMps !== undefined ? `, target ${readable(m.targetSpeedMps)} m/s` : ''}${m.decelMps2 !== undefined ? `, braking ${readable(m.decelMps2)} m/s²` : ''}${m.stopAt ? `, stop at (${readable(m.stopAt.x)}, ${readable(m.stopAt.y)})` : ''}`,
     );
   }
   if (r.verdict.mrm)
-    lines.push(`minimal-risk manoeuvre: ${r.verdict.mrm.kind} at ${r.verdict.mrm.decelMps2} m/s²`);
+    lines.push(`minimal-risk manoeuvre: ${r.verdict.mrm.kind} at ${readable(r.verdict.mrm.decelMps2)} m/s²`);
   lines.push(
     `${r.verdict.rules.length} rules checked; inputs ${r.inputsDigest.slice(0, 12)}…, config ${r.configHash.slice(0, 12)}…`,
   );

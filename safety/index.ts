@@ -6,6 +6,8 @@ export {
   type AuditInput,
   AuditLog,
   type AuditLogOptions,
+  keyFingerprint,
+  publicKeyOf,
   recoverTornTail,
 } from './AuditLog.ts';
 export {
@@ -14,6 +16,8 @@ export {
   explainRecord,
   queryAudit,
   readAuditRecords,
+  readable,
+  type VerifyOptions,
   type VerifyReport,
   verifyAuditLog,
   verifyAuditText,

@@ -220,6 +220,7 @@ export class SimEngine {
       lights: this.lights,
       route: s.route,
       ...(s.instruction ? { instruction: s.instruction } : {}),
+      ...(s.occlusions ? { occlusions: s.occlusions } : {}),
     };
   }
 

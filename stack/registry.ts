@@ -17,6 +17,7 @@ import type { SimLog } from '../sim/index.ts';
 import { runScenario } from '../sim/index.ts';
 import { commandFromTrajectory } from './CommandFromTrajectory.ts';
 import { createGatedPlanner } from './GatedPlanner.ts';
+import { type DriverOptions as HierarchicalOptions, hierarchicalPlannerFor } from './HierarchicalStack.ts';
 import { runStackScenario, type StackRunOptions } from './runInSim.ts';
 import { createStack, type Perception, type Stack, type StackRates } from './Stack.ts';
 
@@ -25,9 +26,13 @@ export const GATE_SUFFIX = '+gate';
 /** Suffix that runs a planner as a command stack (`idm-stack`). */
 export const STACK_SUFFIX = '-stack';
 
+/** The hierarchical multi-agent planner's command stack (rules + reflection; `--llm` adds a model). */
+export const HIERARCHICAL = 'hierarchical';
+
 export const PLANNER_NAMES: readonly string[] = [
   ...BASELINE_NAMES,
   ...BASELINE_NAMES.map((n) => `${n}${STACK_SUFFIX}`),
+  HIERARCHICAL,
 ];
 
 /**
@@ -69,7 +74,8 @@ export type Driver =
     };
 
 /** Driver options: the command stacks' controller by name (controller/ CONTROLLER_NAMES) and its budget. */
-export interface DriverOptions {
+export interface DriverOptions extends HierarchicalOptions {
+  /** Command stacks: the controller by name (controller/ CONTROLLER_NAMES) and its budget (early exit). */
   controller?: string;
   budget?: string;
 }
@@ -99,21 +105,34 @@ export function stackFor(
   });
 }
 
-/** A driver by name (see the module comment for the names). */
+/**
+ * A driver by name (see the module comment for the names). `dopts`: the command stacks' controller
+ * and budget; `llm` / `hierarchical` configure the `hierarchical` planner.
+ */
 export function createDriver(name: string, dopts: DriverOptions = {}): Result<Driver> {
+  const factory =
+    dopts.controller !== undefined || dopts.budget !== undefined
+      ? controllerFactory(
+          dopts.controller ?? 'early-exit',
+          dopts.budget !== undefined ? { budget: dopts.budget } : {},
+        )
+      : undefined;
+  if (factory && !factory.ok) return factory;
+  const f = factory?.value;
+  if (name === HIERARCHICAL)
+    return ok({
+      kind: 'stack',
+      name,
+      build: (scenario, map, opts) => {
+        const o = f && !opts?.controller ? { ...opts, controller: f.create() } : opts;
+        return stackFor(name, hierarchicalPlannerFor(scenario, map, dopts), scenario, map, o);
+      },
+      ...(f ? { close: () => f.close() } : {}),
+    });
   if (name.endsWith(STACK_SUFFIX)) {
     const base = name.slice(0, -STACK_SUFFIX.length);
     if (!BASELINE_NAMES.includes(base))
       return fail('NOT_FOUND', 'planner', `unknown planner "${name}" (known: ${knownNames()})`);
-    const factory =
-      dopts.controller !== undefined || dopts.budget !== undefined
-        ? controllerFactory(
-            dopts.controller ?? 'early-exit',
-            dopts.budget !== undefined ? { budget: dopts.budget } : {},
-          )
-        : undefined;
-    if (factory && !factory.ok) return factory;
-    const f = factory?.value;
     return ok({
       kind: 'stack',
       name,
@@ -126,7 +145,7 @@ export function createDriver(name: string, dopts: DriverOptions = {}): Result<Dr
       ...(f ? { close: () => f.close() } : {}),
     });
   }
-  if (dopts.controller !== undefined || dopts.budget !== undefined)
+  if (f)
     return fail(
       'INVALID_INPUT',
       'controller',

@@ -39,6 +39,7 @@ export function sceneAt(scenario: Scenario, map: RoadMap, tS: number): Result<Sa
     lights: tick.lights,
     route: scenario.route,
     ...(scenario.instruction ? { instruction: scenario.instruction } : {}),
+    ...(scenario.occlusions ? { occlusions: scenario.occlusions } : {}),
   };
   return ok({ snapshot, map, vehicle: scenario.vehicle });
 }

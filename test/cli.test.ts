@@ -132,8 +132,11 @@ describe('help texts are generated from the registries', () => {
     const { ALL_PLANNER_NAMES } = await import('../cli/main.ts');
     const { BASELINE_NAMES } = await import('../planner/index.ts');
     const { createDriver } = await import('../stack/index.ts');
-    // Every baseline, each as <name>+gate and <name>-stack.
-    expect(ALL_PLANNER_NAMES.length).toBe(3 * BASELINE_NAMES.length);
+    // Every baseline, each as <name>+gate and <name>-stack, and the hierarchical planner.
+    for (const b of BASELINE_NAMES)
+      for (const n of [b, `${b}+gate`, `${b}-stack`]) expect(ALL_PLANNER_NAMES).toContain(n);
+    expect(ALL_PLANNER_NAMES).toContain('hierarchical');
+    expect(ALL_PLANNER_NAMES.length).toBe(3 * BASELINE_NAMES.length + 1);
     const run = await help('run', '--help');
     const ev = await help('eval', '--help');
     for (const name of ALL_PLANNER_NAMES) {

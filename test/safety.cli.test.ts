@@ -87,7 +87,15 @@ describe('edgeplan safety / audit CLI', () => {
     const r = run('safety', 'run', 'hard_braking_lead', '--audit', log, '--key', join(dir, 'k.pem'));
     expect(r.status).toBe(0);
     expect(r.stdout).toContain('at-fault collisions 0');
-    expect(run('audit', 'verify', log).status).toBe(0);
+    expect(r.stdout).toMatch(/audit key: .*k\.pem\.pub \(fingerprint [0-9a-f]{64}\)/);
+    const pub = join(dir, 'k.pem.pub');
+    const good = run('audit', 'verify', log, '--pubkey', pub);
+    expect(good.status).toBe(0);
+    expect(good.stdout).toContain('closed');
+    // the key inside the log proves nothing: without an out-of-band key the log does not verify
+    const nokey = run('audit', 'verify', log);
+    expect(nokey.status).toBe(2);
+    expect(nokey.stdout).toContain('no trusted key');
     const q = run('audit', 'query', log, '--decision', 'VETO', '--from', '0', '--to', '15');
     expect(q.status).toBe(0);
     const first = q.stdout.split('\n').find((l) => /^\d+\t/.test(l));
@@ -104,8 +112,17 @@ describe('edgeplan safety / audit CLI', () => {
     const bytes = readFileSync(log);
     bytes[Math.floor(bytes.length / 2)] = bytes[Math.floor(bytes.length / 2)]! ^ 0x01;
     writeFileSync(log, bytes);
-    const bad = run('audit', 'verify', log);
+    const bad = run('audit', 'verify', log, '--pubkey', pub);
     expect(bad.status).toBe(2);
+  });
+
+  it('audit verify on a file that is not an audit log says so (not "tampered")', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ep-audit-'));
+    writeFileSync(join(dir, 'notes.txt'), 'shopping list\n');
+    const r = run('audit', 'verify', join(dir, 'notes.txt'));
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('not an edgeplan audit log');
+    expect(r.stderr).not.toContain('tamper');
   });
 
   it('audit query rejects an unknown decision with exit 2', () => {

@@ -1,5 +1,5 @@
 /** `edgeplan audit verify|query|explain|report`: read the gate's hash-chained audit log (safety/README.md). */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { formatError } from '../../core/index.ts';
 import {
@@ -10,6 +10,9 @@ import {
   verifyAuditLog,
 } from '../../safety/index.ts';
 import { type Out, UsageError } from '../errors.ts';
+
+/** The environment variable that pins the trusted audit key's fingerprint (deployment configuration). */
+const FINGERPRINT_ENV = 'EDGEPLAN_AUDIT_KEY_FINGERPRINT';
 
 function time(name: string) {
   return (v: string): number => {
@@ -33,20 +36,45 @@ export function register(program: Command, out: Out): void {
   audit
     .command('verify <log>')
     .description(
-      'check the hash chain and signatures: finds any edited, dropped, inserted or reordered record',
+      "check the hash chain and the signatures against the signer's key given out of band: finds any edited, dropped, inserted or reordered record, a re-signed log, a cut or forged tail",
     )
-    .action((path: string) => {
-      const r = verifyAuditLog(path);
+    .option('--pubkey <pem>', "the signer's public key (SPKI PEM file), handed over out of band")
+    .option(
+      '--fingerprint <sha256>',
+      `or the signer's key fingerprint (SHA-256 hex of its SPKI DER); default: $${FINGERPRINT_ENV}`,
+    )
+    .option(
+      '--allow-unsigned-tail',
+      'records after the last signed checkpoint do not fail (a log still being written)',
+    )
+    .action((path: string, o: { pubkey?: string; fingerprint?: string; allowUnsignedTail?: boolean }) => {
+      let publicKeyPem: string | undefined;
+      if (o.pubkey) {
+        try {
+          publicKeyPem = readFileSync(o.pubkey, 'utf8');
+        } catch (e) {
+          throw new UsageError(`--pubkey ${o.pubkey}: ${(e as Error).message}`);
+        }
+      }
+      const fingerprint = o.fingerprint ?? process.env[FINGERPRINT_ENV];
+      const r = verifyAuditLog(path, {
+        ...(publicKeyPem ? { publicKeyPem } : {}),
+        ...(fingerprint ? { fingerprint } : {}),
+        ...(o.allowUnsignedTail ? { allowUnsignedTail: true } : {}),
+      });
       if (!r.ok) throw new UsageError(formatError(r.error));
       const v = r.value;
+      if (v.notAuditLog)
+        throw new UsageError(`${path}: ${v.issues[0]?.message ?? 'not an edgeplan audit log'}`);
       if (!v.ok) {
-        for (const i of v.issues.slice(0, 20)) out(`line ${i.line}: ${i.kind}: ${i.message}`);
+        for (const i of v.issues.slice(0, 20))
+          out(`${i.line ? `line ${i.line}` : 'log'}: ${i.kind}: ${i.message}`);
         throw new UsageError(
-          `${path}: ${v.issues.length} problem(s); the log has been tampered with or damaged`,
+          `${path}: ${v.issues.length} problem(s): the log does not verify against the trusted key`,
         );
       }
       out(
-        `${path}: OK — ${v.records} records, ${v.checkpoints} signed checkpoints, ${v.unsignedTail} record(s) after the last checkpoint`,
+        `${path}: OK — ${v.records} records, ${v.checkpoints} signed checkpoints, key ${v.trustedFingerprint.slice(0, 16)}…, ${v.closed ? 'closed' : 'not closed'}${v.unsignedTail ? `, ${v.unsignedTail} unsigned record(s) at the end (allowed)` : ''}`,
       );
     });
 

@@ -1,7 +1,8 @@
 /** `edgeplan safety check|fuzz`: the situational-safety gate from the command line (safety/README.md). */
+import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { formatError } from '../../core/index.ts';
-import { AuditLog, createSafetyGate } from '../../safety/index.ts';
+import { AuditLog, createSafetyGate, publicKeyOf } from '../../safety/index.ts';
 import { loadScenario } from '../../scenarios/index.ts';
 import { runScenario } from '../../sim/index.ts';
 import { evaluateRun } from '../../sim/metrics/index.ts';
@@ -129,6 +130,13 @@ export function register(program: Command, out: Out): void {
         });
         if (!opened.ok) throw new UsageError(formatError(opened.error));
         log = opened.value.log;
+        if (o.key) {
+          // the public half goes out of band: `audit verify --pubkey <key>.pub` trusts only it
+          const pub = publicKeyOf(o.key);
+          if (!pub.ok) throw new UsageError(formatError(pub.error));
+          writeFileSync(`${o.key}.pub`, pub.value.publicKeyPem);
+          out(`audit key: ${o.key}.pub (fingerprint ${pub.value.fingerprint})`);
+        }
         if (opened.value.recovery.truncatedBytes > 0)
           out(`recovered ${o.audit}: cut a torn final line of ${opened.value.recovery.truncatedBytes} bytes`);
       }

@@ -20,6 +20,19 @@ export interface CheckContext {
   forecast: AgentForecast;
   /** The roll-out came from a trajectory (kinematics are checked more strictly then). */
   fromTrajectory: boolean;
+  /**
+   * Forecast agents (indices into the forecast) that run into the ego from behind in this roll-out
+   * (filled by the collision rule): the follower's fault, and no longer a front conflict after.
+   */
+  rearStruck: Set<number>;
+  /** When the first of them hits, s after now (NaN: none). */
+  rearStruckAtS: number;
+  /**
+   * Squeeze mode: a follower would run into the strict RSS response, so the longitudinal check
+   * assumes the lead brakes no harder than the ego's own b_min and the ego responds after its
+   * actuation lag with its planned acceleration (set by the gate, never by the command).
+   */
+  rssSqueeze: boolean;
 }
 
 /** A rule's suggested repair: the gate combines them into one modified command. */
@@ -36,6 +49,11 @@ export interface Fix {
   unfixable?: boolean;
   /** A collision or near-collision is predicted (the MRM must be an emergency stop). */
   critical?: boolean;
+  /**
+   * Brake at least this hard, m/s² (RSS proper response): the repair decelerates with it to
+   * `capSpeedMps` (or to a stop) instead of stopping at a point.
+   */
+  brakeMps2?: number;
 }
 
 export interface RuleOutcome {
@@ -85,3 +103,66 @@ export const round = (v: number, digits = 2): number => {
   const f = 10 ** digits;
   return Math.round(v * f) / f;
 };
+
+/** Characters that must never reach text unescaped: C0/C1 controls, zero-width, bidi and line separators. */
+const UNSAFE_CHARS =
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
+  /[\u0000-\u001f\u007f-\u009f\u00ad\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u206f\ufeff]/g;
+
+/** Longest world-supplied string quoted into a message, characters. */
+export const MAX_QUOTED_CHARS = 64;
+
+/**
+ * A world-supplied string (agent id, lane id, stop-line id) as it may appear in a verdict: in
+ * double quotes, controls / zero-width / bidi characters escaped as \uXXXX, at most `max`
+ * characters (then "…"). A newline in an id can never start a line of its own.
+ */
+export function q(text: string, max = MAX_QUOTED_CHARS): string {
+  const cut = text.length > max ? `${text.slice(0, max)}…` : text;
+  const esc = cut
+    .replace(/\\/g, '\\\\')
+    .replace(/"/g, '\\"')
+    .replace(UNSAFE_CHARS, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return `"${esc}"`;
+}
+
+/** The same string bounded for a rule's `values` (no quotes: values are data, not text). */
+export function bounded(text: string, max = MAX_QUOTED_CHARS): string {
+  return q(text, max).slice(1, -1);
+}
+
+/**
+ * Distance the front bumper needs to stop from `speedMps` after the response time, plus a margin:
+ * how far ahead signals, stop lines, crosswalks and occlusions are checked whatever the horizon.
+ */
+export function stoppingLookAheadM(ctx: CheckContext, speedMps: number): number {
+  const p = ctx.params;
+  return speedMps * p.rssEgo.responseTimeS + (speedMps * speedMps) / (2 * p.commandDecelMps2) + 10;
+}
+
+/**
+ * First roll-out step at which the front bumper can no longer slow to `targetMps` (0: stop) before
+ * path arc length `lineS` with at most max(budget, 1.2 × what that needs at the start + 0.1 m/s²,
+ * room for the actuator's lag), or reaches `lineS` faster than `targetMps`; -1 if it always can.
+ */
+export function firstUnstoppable(
+  ctx: CheckContext,
+  lineS: number,
+  budgetMps2: number,
+  targetMps = 0,
+): number {
+  const r = ctx.rollout;
+  const front = frontOffset(ctx.vehicle);
+  const vt2 = targetMps * targetMps;
+  const v0 = r.v[0]!;
+  const need0 = Math.max(0, v0 * v0 - vt2) / (2 * Math.max(lineS - (r.s[0]! + front), 0.1));
+  const allowed = Math.max(budgetMps2, 1.2 * need0 + 0.1);
+  for (let k = 0; k < r.n; k++) {
+    const v = r.v[k]!;
+    if (v <= targetMps + 0.1) return -1; // slow enough short of the line: it can hold from here
+    const room = lineS - (r.s[k]! + front);
+    if (room <= 0) return k;
+    if ((v * v - vt2) / (2 * room) > allowed) return k;
+  }
+  return -1;
+}

@@ -5,7 +5,7 @@
  * from behind are the follower's fault (RSS) and do not count.
  */
 import { obbOverlap } from '../../core/index.ts';
-import { type CheckContext, egoCentre, type RuleSink, round } from './CheckContext.ts';
+import { type CheckContext, egoCentre, q, type RuleSink, round } from './CheckContext.ts';
 
 const e = { x: 0, y: 0, c: 0, s: 0 };
 
@@ -57,10 +57,20 @@ export function collisionRule(ctx: CheckContext, sink: RuleSink): void {
         )
       )
         continue;
-      if (!laneChanging && fromBehind(ax, ay, ah, e.x, e.y, e.c, e.s, hl)) continue;
+      if (ctx.rearStruck.has(j)) continue;
+      // the ego at standstill is run into (nuPlan: a stopped ego is not at fault): stopping is the
+      // answer, not a conflict of the roll-out
+      if (r.v[k]! < 0.1 && k > 0) continue;
+      if (!laneChanging && fromBehind(ax, ay, ah, e.x, e.y, e.c, e.s, hl)) {
+        // rear-ended by a follower (its fault); its constant-speed forecast then passes "through"
+        // the ego, which is not a front conflict
+        ctx.rearStruck.add(j);
+        if (Number.isNaN(ctx.rearStruckAtS)) ctx.rearStruckAtS = k * r.dtS;
+        continue;
+      }
       sink.fail(
         'collision.predicted',
-        `predicted footprint overlap with ${ag.kind} ${ag.id} at t+${round(k * r.dtS, 1)} s (ego ${round(r.v[k]!)} m/s)`,
+        `predicted footprint overlap with ${ag.kind} ${q(ag.id)} at t+${round(k * r.dtS, 1)} s (ego ${round(r.v[k]!)} m/s)`,
         { agentId: ag.id, atS: round(k * r.dtS, 2), egoSpeedMps: round(r.v[k]!) },
         { stopBeforeS: r.s[k]! - 2, critical: true },
       );
@@ -69,6 +79,7 @@ export function collisionRule(ctx: CheckContext, sink: RuleSink): void {
   }
   sink.pass('collision.predicted', 'no footprint overlap over the horizon', {
     horizonS: round((r.n - 1) * r.dtS, 1),
+    ...(Number.isNaN(ctx.rearStruckAtS) ? {} : { rearStruckAtS: round(ctx.rearStruckAtS, 2) }),
   });
 }
 
@@ -94,7 +105,7 @@ export function ttcRule(ctx: CheckContext, sink: RuleSink): void {
       const as = Math.sin(ah);
       const reach = (v + ag.speedMps) * bound + hl + hw + (ag.lengthM + ag.widthM) / 2;
       if (Math.abs(ax - e.x) > reach || Math.abs(ay - e.y) > reach) continue;
-      if (fromBehind(ax, ay, ah, e.x, e.y, e.c, e.s, hl)) continue;
+      if (ctx.rearStruck.has(j) || fromBehind(ax, ay, ah, e.x, e.y, e.c, e.s, hl)) continue;
       for (const tau of TTC_STEPS) {
         if (tau > bound + 1e-9) break;
         const ex = e.x + v * tau * e.c;
@@ -106,7 +117,7 @@ export function ttcRule(ctx: CheckContext, sink: RuleSink): void {
           if (tau < minTtc) minTtc = tau;
           sink.fail(
             'ttc',
-            `time to collision with ${ag.kind} ${ag.id} ≤ ${tau} s at t+${round(k * r.dtS, 1)} s (bound ${bound} s)`,
+            `time to collision with ${ag.kind} ${q(ag.id)} ≤ ${tau} s at t+${round(k * r.dtS, 1)} s (bound ${bound} s)`,
             { agentId: ag.id, ttcS: tau, boundS: bound, atS: round(k * r.dtS, 2), egoSpeedMps: round(v) },
             { stopBeforeS: r.s[k]! - 1, critical: true },
           );

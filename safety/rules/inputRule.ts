@@ -14,7 +14,7 @@ import {
 } from '../../core/index.ts';
 import type { RoadMap } from '../../core/map/index.ts';
 import type { SafetyParams } from '../SafetyParams.ts';
-import { type RuleSink, round } from './CheckContext.ts';
+import { bounded, q, type RuleSink, round } from './CheckContext.ts';
 
 /** Phrases that try to give orders to the planner or to lift a rule (prompt injection). */
 const INJECTION: ReadonlyArray<RegExp> = [
@@ -33,10 +33,90 @@ export function parseCommand(input: unknown): Result<MidLevelCommand> {
   return parseWith(MidLevelCommandSchema, input, 'command');
 }
 
-/** Returns the injection phrase found in `text`, or ''. */
+/** Zero-width, bidi, soft hyphen and other invisible or control characters (stripped before checking). */
+const INVISIBLE =
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
+  // biome-ignore lint/suspicious/noMisleadingCharacterClass: each listed character is stripped on its own, combining ones included
+  /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180e\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufe00-\ufe0f\ufeff]/g;
+
+/** Latin look-alikes NFKC leaves alone (Cyrillic and Greek letters that render as Latin ones). */
+const CONFUSABLES: Record<string, string> = {
+  а: 'a',
+  е: 'e',
+  о: 'o',
+  р: 'p',
+  с: 'c',
+  у: 'y',
+  х: 'x',
+  і: 'i',
+  ј: 'j',
+  ѕ: 's',
+  ԁ: 'd',
+  ӏ: 'l',
+  һ: 'h',
+  ԛ: 'q',
+  ԝ: 'w',
+  А: 'A',
+  В: 'B',
+  Е: 'E',
+  К: 'K',
+  М: 'M',
+  Н: 'H',
+  О: 'O',
+  Р: 'P',
+  С: 'C',
+  Т: 'T',
+  Х: 'X',
+  І: 'I',
+  Ј: 'J',
+  Ѕ: 'S',
+  α: 'a',
+  ο: 'o',
+  ρ: 'p',
+  ν: 'v',
+  ι: 'i',
+  κ: 'k',
+  τ: 't',
+  υ: 'u',
+  Α: 'A',
+  Β: 'B',
+  Ε: 'E',
+  Η: 'H',
+  Ι: 'I',
+  Κ: 'K',
+  Μ: 'M',
+  Ν: 'N',
+  Ο: 'O',
+  Ρ: 'P',
+  Τ: 'T',
+  Χ: 'X',
+  Υ: 'Y',
+  Ζ: 'Z',
+};
+const CONFUSABLE_RE = new RegExp(`[${Object.keys(CONFUSABLES).join('')}]`, 'g');
+
+/** Longest text the injection check reads, characters (the schemas bound every field below this). */
+export const MAX_CHECKED_CHARS = 4000;
+
+/**
+ * The form text is checked in: NFKC (full-width and compatibility forms → ASCII), invisible and
+ * control characters removed, Cyrillic / Greek look-alikes mapped to Latin, whitespace collapsed,
+ * bounded to `MAX_CHECKED_CHARS`.
+ */
+export function normaliseText(text: string): string {
+  return text
+    .slice(0, MAX_CHECKED_CHARS)
+    .normalize('NFKC')
+    .replace(INVISIBLE, '')
+    .replace(CONFUSABLE_RE, (c) => CONFUSABLES[c] ?? c)
+    .replace(/\s+/g, ' ');
+}
+
+/** Returns the injection phrase found in `text` (after `normaliseText`), or ''. */
 export function findInjection(text: string): string {
+  const t = normaliseText(text);
   for (const re of INJECTION) {
-    const m = re.exec(text);
+    const m = re.exec(t);
     if (m) return m[0];
   }
   return '';
@@ -67,7 +147,7 @@ export function inputRules(
       stopAtDistanceM: round(Math.hypot(cmd.stopAt.x - snapshot.ego.x, cmd.stopAt.y - snapshot.ego.y)),
     });
   else if (cmd.targetLaneId !== undefined && !map.lane(cmd.targetLaneId))
-    bad(`targetLaneId ${cmd.targetLaneId} is not on the map`, { targetLaneId: cmd.targetLaneId });
+    bad(`targetLaneId ${q(cmd.targetLaneId)} is not on the map`, { targetLaneId: bounded(cmd.targetLaneId) });
   else if (cmd.stopAt && cmd.speed !== 'STOP')
     bad(`stopAt given with speed ${cmd.speed} (STOP only)`, { speed: cmd.speed });
   else sink.pass('input.range', 'command fields within range');
@@ -99,22 +179,35 @@ export function inputRules(
     );
   } else sink.pass('input.stale', 'inputs fresh', { ageS: round(ageS, 3) });
 
-  const texts: string[] = [];
-  if (snapshot.instruction) texts.push(snapshot.instruction.text);
-  texts.push(cmd.rationale);
-  let flagged = '';
-  for (const t of texts) {
-    flagged = findInjection(t);
-    if (flagged) break;
+  // A command field that carries instruction-bearing text: the model that wrote it has been steered
+  // by its input, so nothing it says is trusted: VETO, the fallback runs.
+  const fields: Array<[string, string | undefined]> = [
+    ['rationale', cmd.rationale],
+    ['source', cmd.source],
+    ['targetLaneId', cmd.targetLaneId],
+  ];
+  for (const [field, text] of fields) {
+    if (text === undefined) continue;
+    const hit = findInjection(text);
+    if (!hit) continue;
+    okAll = false;
+    sink.fail(
+      'input.instruction',
+      `command field ${field} carries instruction-bearing text (${q(hit)}): the planner may have been steered by its input; its command is not trusted, the fallback runs`,
+      { field, flagged: true, phrase: bounded(hit) },
+      { unfixable: true },
+    );
+    return okAll;
   }
-  // Flagged, never authorising: the result stays ALLOW-level and no other rule reads the text.
+  // World text (operator, V2X, signs) is data: flagged, never authorising, no rule reads it.
+  const worldHit = snapshot.instruction ? findInjection(snapshot.instruction.text) : '';
   sink.pass(
     'input.instruction',
-    flagged
-      ? `instruction text tries to steer the planner ("${flagged}"): flagged, it authorises nothing`
+    worldHit
+      ? `world text tries to steer the planner (${q(worldHit)}): flagged, it authorises nothing`
       : 'no steering text found',
     {
-      flagged: !!flagged,
+      flagged: !!worldHit,
       ...(snapshot.instruction ? { source: snapshot.instruction.source } : {}),
     },
   );

@@ -7,13 +7,8 @@
  * the distance is unsafe (RSS Definition 5, with our own plan known instead of ρ·α_accel,max).
  */
 import { angleDiff } from '../../core/index.ts';
-import {
-  lateral,
-  longitudinalOppositeDirection,
-  longitudinalSameDirection,
-  type RssVehicle,
-} from '../rss.ts';
-import { type CheckContext, frontOffset, type RuleSink, round } from './CheckContext.ts';
+import { longitudinalOppositeDirection, longitudinalSameDirection, type RssVehicle } from '../rss.ts';
+import { type CheckContext, frontOffset, q, type RuleSink, round } from './CheckContext.ts';
 
 const fp = { sM: 0, dM: 0, segment: 0 };
 const egoV: RssVehicle = {
@@ -33,10 +28,47 @@ const egoV: RssVehicle = {
 };
 const othV: RssVehicle = { speedLonMps: 0, speedLatMps: 0, dynamics: egoV.dynamics };
 
+/**
+ * The longitudinal distance the squeeze mode keeps: the ego responds after its actuation lag with
+ * its planned acceleration and then brakes with b_min; the lead brakes with the same b_min.
+ */
+function squeezeSafeDistance(v: number, aPlanned: number, vLead: number, bMin: number, lagS: number): number {
+  const a = Math.max(0, aPlanned);
+  const vAfter = v + a * lagS;
+  return Math.max(
+    0,
+    v * lagS + 0.5 * a * lagS * lagS + (vAfter * vAfter) / (2 * bMin) - (vLead * vLead) / (2 * bMin),
+  );
+}
+
+/**
+ * A standing vehicle or object (parked, broken down) that a lane change or borrow has cleared
+ * laterally by the time the ego's front reaches its rear is not a lead in the RSS sense: the ego is
+ * leaving the lane it stands in (the collision and TTC rules still check the pass itself).
+ */
+function clearsStanding(
+  ctx: CheckContext,
+  j: number,
+  ag: { kind: string; speedMps: number; lengthM: number; widthM: number },
+): boolean {
+  if (ag.kind !== 'static' && ag.speedMps > 0.5) return false;
+  const { rollout: r, forecast: f, vehicle: veh, params } = ctx;
+  const path = r.path!;
+  const b = j * f.capacity;
+  path.line.project(f.x[b]!, f.y[b]!, fp, r.s[0]! - 40, r.s[0]! + 200);
+  const rearS = fp.sM - ag.lengthM / 2;
+  const front = frontOffset(veh);
+  let k = 0;
+  while (k < r.n - 1 && r.s[k]! + front < rearS) k++;
+  return Math.abs(fp.dM - r.d[k]!) >= (veh.widthM + ag.widthM) / 2 + params.corridorMarginM;
+}
+
 export function rssRule(ctx: CheckContext, sink: RuleSink): void {
   const { rollout: r, forecast: f, vehicle: veh, snapshot, params } = ctx;
   const path = r.path;
-  egoV.dynamics = params.rssEgo;
+  // the ego's plan is known: during its response time it accelerates as planned, not at α_accel,max
+  const egoDyn = { ...params.rssEgo };
+  egoV.dynamics = egoDyn;
   othV.dynamics = params.rssOther;
   if (!path) {
     sink.pass('rss.longitudinal', 'ego off the lane graph: RSS not applicable');
@@ -47,9 +79,18 @@ export function rssRule(ctx: CheckContext, sink: RuleSink): void {
   let lonDone = false;
   let latDone = false;
   const laneChanging = Math.abs(r.targetOffsetM - r.d[0]!) > 0.5;
+  // RSS proper response: a danger present now must be answered at once (within the actuator's lag);
+  // one that arises later in the roll-out, within the ego's response time ρ
+  const lagS = 3 * params.accelLagS;
+  const rhoS = params.rssEgo.responseTimeS;
+  // a danger that only arises later is answered by the commands then in force: this one must
+  // respond to it only if it is still in force ρ after the danger begins (the gate re-checks every tick)
+  const lifeS = Math.max(0, ctx.command.expiresAtS - snapshot.tS);
   for (let j = 0; j < f.count && !(lonDone && latDone); j++) {
     const ag = snapshot.agents[f.index[j]!]!;
     if (ag.kind === 'pedestrian') continue;
+    const skipLon = laneChanging && clearsStanding(ctx, j, ag);
+    let dangerFrom = -1;
     for (let k = 0; k < r.n; k++) {
       const b = j * f.capacity + k;
       const sE = r.s[k]!;
@@ -62,18 +103,31 @@ export function rssRule(ctx: CheckContext, sink: RuleSink): void {
       const gap = fp.sM - ag.lengthM / 2 - (sE + front);
       const v = r.v[k]!;
       // Longitudinal: the agent is ahead in the ego's corridor.
-      if (!lonDone && Math.abs(dRel) < halfSum + params.corridorMarginM && gap > -ag.lengthM && fp.sM > sE) {
+      if (
+        !lonDone &&
+        !skipLon &&
+        Math.abs(dRel) < halfSum + params.corridorMarginM &&
+        gap > -ag.lengthM &&
+        fp.sM > sE
+      ) {
         const opposite = cosRel < -0.5;
         egoV.speedLonMps = v;
         othV.speedLonMps = vLon;
+        egoDyn.accelMaxMps2 = Math.min(params.rssEgo.accelMaxMps2, Math.max(0, r.a[k]!));
         const egoWrongLane = opposite && r.targetOpposite && Math.abs(r.d[k]! - r.targetOffsetM) < 1.75;
         const safe = opposite
           ? egoWrongLane
             ? longitudinalOppositeDirection(othV, egoV)
             : longitudinalOppositeDirection(egoV, othV)
-          : longitudinalSameDirection(egoV, othV);
+          : ctx.rssSqueeze
+            ? squeezeSafeDistance(v, r.a[k]!, vLon, params.rssEgo.brakeMinMps2, lagS)
+            : longitudinalSameDirection(egoV, othV);
         worstMargin = Math.min(worstMargin, gap - safe);
-        if (gap < safe && v > 0.1) {
+        if (gap < safe && v > 0.1 && dangerFrom < 0) dangerFrom = k;
+        const grace = dangerFrom === 0 ? lagS : rhoS;
+        // (a lane change or a borrow commits the ego laterally: judged over the whole horizon)
+        const inForce = dangerFrom === 0 || laneChanging || opposite || k * r.dtS <= lifeS + 1e-9;
+        if (gap < safe && v > 0.1 && inForce && (k - dangerFrom) * r.dtS >= grace - 1e-9) {
           const leadStop = opposite
             ? -(vLon * vLon) / (2 * params.rssOther.brakeMinMps2)
             : (vLon * vLon) / (2 * params.rssOther.brakeMaxMps2);
@@ -87,7 +141,7 @@ export function rssRule(ctx: CheckContext, sink: RuleSink): void {
             const rule = opposite ? 'rss.longitudinalOpposite' : 'rss.longitudinal';
             sink.fail(
               rule,
-              `${opposite ? 'oncoming' : 'leading'} ${ag.kind} ${ag.id}: gap ${round(gap)} m < RSS safe distance ${round(safe)} m at t+${round(k * r.dtS, 1)} s and the ego is not braking with ${round(proper)} m/s² (planned ${round(r.a[k]!)} m/s²)`,
+              `${opposite ? 'oncoming' : 'leading'} ${ag.kind} ${q(ag.id)}: gap ${round(gap)} m < RSS safe distance ${round(safe)} m at t+${round(k * r.dtS, 1)} s and the ego is not braking with ${round(proper)} m/s² (planned ${round(r.a[k]!)} m/s²)`,
               {
                 agentId: ag.id,
                 gapM: round(gap),
@@ -100,7 +154,12 @@ export function rssRule(ctx: CheckContext, sink: RuleSink): void {
               },
               laneChanging && Math.abs(fp.dM - r.targetOffsetM) < Math.abs(fp.dM)
                 ? { postponeLaneChange: true }
-                : { stopBeforeS: sE + room - 1 },
+                : {
+                    // brake with the proper response down to the lead's speed (or to a stop)
+                    brakeMps2: Math.min(params.rssEgo.brakeMaxMps2, proper + 0.02),
+                    capSpeedMps: opposite ? 0 : Math.max(0, vLon - 0.5),
+                    stopBeforeS: sE + room - 1,
+                  },
             );
             lonDone = true;
           }
@@ -117,13 +176,19 @@ export function rssRule(ctx: CheckContext, sink: RuleSink): void {
         if (Math.sign(dRel) === towards && cosRel > 0.5) {
           const latGap = Math.abs(dRel) - halfSum;
           const egoLat = -(r.d[k]! - r.d[k - 1]!) / r.dtS; // positive to the right
-          egoV.speedLatMps = egoLat;
-          othV.speedLatMps = 0;
-          const safe = towards > 0 ? lateral(othV, egoV) : lateral(egoV, othV);
+          // RSS lateral with the ego's own plan known (as longitudinally): the ego closes at most
+          // the rest of its planned lateral move; the other may drift towards it for its ρ at
+          // α_lat,accel,max and then brake at α_lat,brake,min; μ between them
+          const o = params.rssOther;
+          const remaining = Math.abs(r.targetOffsetM - r.d[k]!);
+          const otherDrift =
+            0.5 * o.latAccelMaxMps2 * o.responseTimeS ** 2 +
+            (o.latAccelMaxMps2 * o.responseTimeS) ** 2 / (2 * o.latBrakeMinMps2);
+          const safe = o.lateralFluctuationMarginM + otherDrift + remaining;
           if (latGap < safe) {
             sink.fail(
               'rss.lateral',
-              `${ag.kind} ${ag.id} alongside: lateral gap ${round(latGap)} m < RSS lateral safe distance ${round(safe)} m at t+${round(k * r.dtS, 1)} s`,
+              `${ag.kind} ${q(ag.id)} alongside: lateral gap ${round(latGap)} m < RSS lateral safe distance ${round(safe)} m at t+${round(k * r.dtS, 1)} s`,
               {
                 agentId: ag.id,
                 lateralGapM: round(latGap),

@@ -1,16 +1,28 @@
 /**
- * Signals and stop lines along the ego's lane path: no entry into a lane whose light is red (nor
- * yellow when a stop needs less than the dilemma-zone deceleration), a full stop at stop signs,
- * and the situational rules that depend on what stands ahead: never come to rest on a rail
- * crossing, never pass a stopped school bus.
+ * Signals, stop lines and crosswalks along the ego's lane path, checked as far as the stopping
+ * distance at the current speed reaches (never less, whatever the roll-out's length or the
+ * command's horizon): no entry into a lane whose light is red (nor yellow when a stop needs less
+ * than the dilemma-zone deceleration), a full stop at stop signs, no entry into a crosswalk a
+ * pedestrian is on or stepping onto; and the ego must stay able to stop for each of them with at
+ * most `signalStopDecelMps2` (or what it already needs now) at every step of the roll-out. Rail
+ * crossings must never be stopped on.
  */
-import { type CheckContext, frontOffset, type RuleSink, round } from './CheckContext.ts';
+import { pointInPolygon } from '../../core/index.ts';
+import {
+  type CheckContext,
+  firstUnstoppable,
+  frontOffset,
+  q,
+  type RuleSink,
+  round,
+  stoppingLookAheadM,
+} from './CheckContext.ts';
 
-const fp = { sM: 0, dM: 0, segment: 0 };
-const SCHOOL_BUS = /school[_ -]?bus/i;
+const pt = { x: 0, y: 0, headingRad: 0 };
+const fq = { sM: 0, dM: 0, segment: 0 };
 
 export function signalRules(ctx: CheckContext, sink: RuleSink): void {
-  const { rollout: r, map, snapshot, params, vehicle: veh, forecast: f } = ctx;
+  const { rollout: r, map, snapshot, params, vehicle: veh } = ctx;
   const path = r.path;
   if (!path) {
     sink.pass('signal.light', 'ego off the lane graph');
@@ -18,51 +30,61 @@ export function signalRules(ctx: CheckContext, sink: RuleSink): void {
   }
   const front = frontOffset(veh);
   const f0 = r.s[0]! + front;
-  const fEnd = r.s[r.n - 1]! + front;
   const v0 = r.v[0]!;
+  // how far ahead the obligations count: the stopping distance from now and from the roll-out's end
+  const lookEnd = Math.max(
+    f0 + stoppingLookAheadM(ctx, v0),
+    r.s[r.n - 1]! + front + stoppingLookAheadM(ctx, r.v[r.n - 1]!),
+  );
+  const budget = params.signalStopDecelMps2;
   // --- lights: entering a lane whose light is RED / YELLOW
   let lightDone = false;
   for (const piece of path.pieces) {
     if (lightDone) break;
-    if (piece.fromS <= f0 + 0.5 || piece.fromS > fEnd) continue;
+    if (piece.fromS <= f0 + 0.5 || piece.fromS > lookEnd) continue;
     for (const l of snapshot.lights) {
       if (l.laneId !== piece.laneId || (l.state !== 'RED' && l.state !== 'YELLOW')) continue;
       const dist = piece.fromS - f0;
       const need = (v0 * v0) / (2 * Math.max(dist, 0.1));
       if (need > veh.maxDecelMps2) continue; // cannot stop any more: clearing the junction is the safe choice
       if (l.state === 'YELLOW' && need > params.yellowStopDecelMps2) continue; // dilemma zone: go
+      const k = firstUnstoppable(ctx, piece.fromS, budget);
+      if (k < 0) continue;
       sink.fail(
         l.state === 'RED' ? 'signal.redLight' : 'signal.yellowLight',
-        `${l.state.toLowerCase()} light for ${piece.laneId} ${round(dist)} m ahead; the roll-out enters it (a stop needs ${round(need)} m/s²)`,
-        { laneId: piece.laneId, distanceM: round(dist), requiredDecelMps2: round(need) },
+        `${l.state.toLowerCase()} light for lane ${q(piece.laneId)} ${round(dist)} m ahead; at t+${round(k * r.dtS, 1)} s the roll-out can no longer stop before it with ${round(Math.max(budget, need))} m/s² (a stop now needs ${round(need)} m/s²)`,
+        {
+          laneId: piece.laneId,
+          distanceM: round(dist),
+          requiredDecelMps2: round(need),
+          atS: round(k * r.dtS, 2),
+        },
         { stopBeforeS: piece.fromS - front - 0.5 },
       );
       lightDone = true;
       break;
     }
   }
-  if (!lightDone) sink.pass('signal.light', 'no red or yellow light entered');
+  if (!lightDone)
+    sink.pass('signal.light', 'no red or yellow light entered', { lookAheadM: round(lookEnd - f0) });
   // --- stop lines: stop signs need a full stop; rail crossings must not be stopped on
   let stopDone = false;
   let railDone = false;
   for (const piece of path.pieces) {
+    if (piece.fromS > lookEnd) break;
     const lane = map.lane(piece.laneId);
     if (!lane) continue;
     for (const sl of lane.stopLines) {
       const lineS = piece.fromS + sl.sM;
-      if (sl.kind === 'stop_sign' && !stopDone && lineS > f0 - 0.5 && lineS < fEnd) {
+      if (sl.kind === 'stop_sign' && !stopDone && lineS > f0 - 0.5 && lineS < lookEnd) {
+        // standing at the line (or having stopped in the roll-out) discharges the duty
         const standing = v0 < 0.3 && lineS - f0 < 5;
-        let stoppedBefore = standing;
-        let crosses = false;
-        for (let k = 0; k < r.n && !crosses; k++) {
-          if (r.s[k]! + front >= lineS) crosses = true;
-          else if (r.v[k]! < 0.1) stoppedBefore = true;
-        }
-        if (crosses && !stoppedBefore) {
+        const k = standing ? -1 : firstUnstoppable(ctx, lineS, budget);
+        if (k >= 0) {
           sink.fail(
             'signal.stopLine',
-            `stop sign ${sl.id} ${round(lineS - f0)} m ahead passed without stopping`,
-            { stopLineId: sl.id, distanceM: round(lineS - f0) },
+            `stop sign ${q(sl.id)} ${round(lineS - f0)} m ahead: at t+${round(k * r.dtS, 1)} s the roll-out can no longer stop before it`,
+            { stopLineId: sl.id, distanceM: round(lineS - f0), atS: round(k * r.dtS, 2) },
             { stopBeforeS: lineS - front - 0.3 },
           );
           stopDone = true;
@@ -81,7 +103,7 @@ export function signalRules(ctx: CheckContext, sink: RuleSink): void {
             const canStopBefore = f0 < a - 0.5;
             sink.fail(
               'situational.railCrossing',
-              `the ${atStop ? 'planned stop' : 'roll-out'} comes to rest on rail crossing ${sl.id}`,
+              `the ${atStop ? 'planned stop' : 'roll-out'} comes to rest on rail crossing ${q(sl.id)}`,
               { stopLineId: sl.id, crossingFromM: round(a - f0), crossingToM: round(b - f0) },
               canStopBefore ? { stopBeforeS: a - front - 0.5 } : { minSpeedMps: 3 },
             );
@@ -94,24 +116,70 @@ export function signalRules(ctx: CheckContext, sink: RuleSink): void {
   }
   if (!stopDone) sink.pass('signal.stopLine', 'stop lines respected');
   if (!railDone) sink.pass('situational.railCrossing', 'no stop on a rail crossing');
-  // --- school bus: a stopped school bus ahead (own or adjacent lane) must not be passed
-  for (let j = 0; j < f.count; j++) {
-    const ag = snapshot.agents[f.index[j]!]!;
-    if (!SCHOOL_BUS.test(ag.id) || ag.speedMps > 0.5) continue;
-    path.line.project(ag.x, ag.y, fp);
-    const rearOfBus = fp.sM - ag.lengthM / 2;
-    if (Math.abs(fp.dM) > 6 || rearOfBus < f0 - 1 || rearOfBus - f0 > params.schoolBusRangeM) continue;
-    let passes = false;
-    for (let k = 0; k < r.n; k++) if (r.s[k]! + front > rearOfBus - 3 && r.v[k]! > 0.1) passes = true;
-    if (passes) {
-      sink.fail(
-        'situational.schoolBus',
-        `stopped school bus ${ag.id} ${round(rearOfBus - f0)} m ahead: the roll-out drives past it`,
-        { agentId: ag.id, distanceM: round(rearOfBus - f0) },
-        { stopBeforeS: rearOfBus - 5 - front },
-      );
-      return;
-    }
+  crosswalkRule(ctx, sink, f0, lookEnd);
+}
+
+/**
+ * Crosswalks: a pedestrian on a crosswalk the path crosses (or within `crosswalkNearM` of it and
+ * walking towards it) has right of way: the ego must stay able to stop before the crosswalk.
+ */
+function crosswalkRule(ctx: CheckContext, sink: RuleSink, f0: number, lookEnd: number): void {
+  const { rollout: r, map, snapshot, params, vehicle: veh } = ctx;
+  const path = r.path!;
+  const cws = map.data.crosswalks;
+  if (cws.length === 0) {
+    sink.pass('vru.crosswalk', 'no crosswalk');
+    return;
   }
-  sink.pass('situational.schoolBus', 'no stopped school bus passed');
+  const front = frontOffset(veh);
+  for (const cw of cws) {
+    // someone on it (in or beside the ego's path, or walking towards it) or stepping onto it?
+    let who = '';
+    for (const ag of snapshot.agents) {
+      if (ag.kind !== 'pedestrian' && ag.kind !== 'cyclist') continue;
+      if (pointInPolygon(ag.x, ag.y, cw.polygon)) {
+        path.line.project(ag.x, ag.y, fq, r.s[0]! - 10, r.s[0]! + lookEnd - f0 + 20);
+        const lateralV = ag.speedMps * Math.sin(ag.headingRad - path.line.headingAt(Math.max(0, fq.sM)));
+        const towards = fq.dM * lateralV < 0;
+        // one who has crossed the ego's lane and walks on (or stands) on the far side no longer conflicts
+        if (!towards && Math.abs(fq.dM) > veh.widthM / 2 + params.crosswalkClearM) continue;
+        who = ag.id;
+        break;
+      }
+      if (ag.speedMps < 0.3) continue;
+      // a step of `crosswalkNearM` along the walking direction lands on it
+      const ahead = params.crosswalkNearM;
+      const c = Math.cos(ag.headingRad);
+      const s = Math.sin(ag.headingRad);
+      if (pointInPolygon(ag.x + ahead * c, ag.y + ahead * s, cw.polygon)) {
+        who = ag.id;
+        break;
+      }
+    }
+    if (!who) continue;
+    // where the path enters the crosswalk (1 m resolution, from the front bumper to the look-ahead)
+    let entry = Number.NaN;
+    for (let sF = Math.max(0, f0 - 1); sF <= Math.min(lookEnd, path.line.length); sF += 1) {
+      path.line.toCartesian(sF, 0, pt);
+      if (pointInPolygon(pt.x, pt.y, cw.polygon)) {
+        entry = sF;
+        break;
+      }
+    }
+    if (Number.isNaN(entry)) continue;
+    if (entry < f0 - 0.5) continue; // already on it: the collision rules handle who is where
+    const v0 = r.v[0]!;
+    const need = (v0 * v0) / (2 * Math.max(entry - f0, 0.1));
+    if (need > veh.maxDecelMps2) continue; // cannot stop before it any more
+    const k = firstUnstoppable(ctx, entry, params.signalStopDecelMps2);
+    if (k < 0) continue;
+    sink.fail(
+      'vru.crosswalk',
+      `pedestrian ${q(who)} on crosswalk ${q(cw.id)} ${round(entry - f0)} m ahead: at t+${round(k * r.dtS, 1)} s the roll-out can no longer stop before it`,
+      { agentId: who, crosswalkId: cw.id, distanceM: round(entry - f0), atS: round(k * r.dtS, 2) },
+      { stopBeforeS: entry - front - 1 },
+    );
+    return;
+  }
+  sink.pass('vru.crosswalk', 'no occupied crosswalk ahead, or the ego can stop before it');
 }

@@ -1,11 +1,13 @@
 /**
- * Vulnerable road users: near a pedestrian or cyclist the ego keeps to a low speed; a robot near
+ * Vulnerable road users: a pedestrian or cyclist in the ego's path (its forecast comes within
+ * `vruNearM` of the ego's footprint; `childNearM` for a child) is passed at walking pace; one beside
+ * the path caps nothing; a robot near
  * a person keeps ISO/TS 15066 speed-and-separation monitoring: separation ≥ S_p =
  * v_h·(T_r + T_s) + v_r·T_r + B + C + Z (T_s = v_r/a, B = v_r²/2a).
  */
 import { pointObbDistance } from '../../core/index.ts';
 import type { SafetyParams } from '../SafetyParams.ts';
-import { type CheckContext, egoCentre, type RuleSink, round } from './CheckContext.ts';
+import { type CheckContext, egoCentre, q, type RuleSink, round } from './CheckContext.ts';
 
 const e = { x: 0, y: 0, c: 0, s: 0 };
 
@@ -56,7 +58,7 @@ export function vruRule(ctx: CheckContext, sink: RuleSink): void {
           const cap = ssmMaxSpeed(dist, params);
           sink.fail(
             'iso15066.ssm',
-            `person ${ag.id} at ${round(dist)} m < protective separation ${round(need)} m at ${round(v)} m/s (t+${round(k * r.dtS, 1)} s)`,
+            `person ${q(ag.id)} at ${round(dist)} m < protective separation ${round(need)} m at ${round(v)} m/s (t+${round(k * r.dtS, 1)} s)`,
             {
               agentId: ag.id,
               separationM: round(dist),
@@ -69,12 +71,18 @@ export function vruRule(ctx: CheckContext, sink: RuleSink): void {
           sink.pass('vru.proximity', 'robot: see iso15066.ssm');
           return;
         }
-      } else if (dist < params.vruNearM && v > params.vruNearSpeedMps + 0.05 && k > 0 && r.a[k]! > -0.5) {
+      } else if (
+        k > 0 &&
+        dist < (ag.subclass === 'child' ? params.childNearM : params.vruNearM) &&
+        v > params.vruNearSpeedMps + 0.05
+      ) {
+        // in the path (the forecast brings it within the clearance): pass at walking pace; one
+        // beside the path (on the kerb, behind the clearance) caps nothing
         sink.fail(
           'vru.proximity',
-          `${ag.kind} ${ag.id} within ${round(dist)} m at ${round(v)} m/s > ${params.vruNearSpeedMps} m/s (t+${round(k * r.dtS, 1)} s)`,
+          `${ag.subclass === 'child' ? 'child' : ag.kind} ${q(ag.id)} within ${round(dist)} m of the ego at ${round(v)} m/s > ${params.vruNearSpeedMps} m/s (t+${round(k * r.dtS, 1)} s)`,
           { agentId: ag.id, distanceM: round(dist), egoSpeedMps: round(v), capMps: params.vruNearSpeedMps },
-          { capSpeedMps: params.vruNearSpeedMps, critical: true },
+          { capSpeedMps: params.vruNearSpeedMps },
         );
         if (robot) sink.pass('iso15066.ssm', 'separation kept');
         return;

@@ -198,6 +198,7 @@ export class AgentFleet {
         speedMps: spec.start.speedMps,
         lengthM: spec.lengthM,
         widthM: spec.widthM,
+        ...spec.attributes,
       };
       const b = spec.behavior;
       const c = b.type === 'idm' ? b.params : { minGapM: 1, headwayS: 1.5, accelMaxMps2: 1, decelMaxMps2: 2 };

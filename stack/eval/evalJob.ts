@@ -9,6 +9,7 @@ import { loadScenario } from '../../scenarios/loadScenario.ts';
 import { runLogRecord } from '../../sim/export/RunLog.ts';
 import { evaluateRun } from '../../sim/metrics/index.ts';
 import type { AgentMode, AgentModel } from '../../sim/SimLog.ts';
+import type { DriverOptions } from '../registry.ts';
 import { createDriver, runDriver } from '../registry.ts';
 
 export interface EvalJob {
@@ -25,6 +26,8 @@ export interface EvalJob {
   /** Command stacks: the controller by name and its budget (early-exit). */
   controller?: string;
   budget?: string;
+  /** Planner options (serialisable: `--llm` etc. for `hierarchical`). */
+  driverOptions?: DriverOptions;
 }
 
 export interface JobResult {
@@ -43,6 +46,7 @@ export async function runJob(job: EvalJob): Promise<JobResult> {
   const loaded = loadScenario(job.scenario, job.mapPath ? { mapPath: job.mapPath } : {});
   if (!loaded.ok) return failed(job, formatError(loaded.error));
   const driver = createDriver(job.planner, {
+    ...job.driverOptions,
     ...(job.controller !== undefined ? { controller: job.controller } : {}),
     ...(job.budget !== undefined ? { budget: job.budget } : {}),
   });

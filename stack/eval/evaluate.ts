@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { suiteScore } from '../../sim/metrics/index.ts';
 import type { AgentMode, AgentModel } from '../../sim/SimLog.ts';
+import type { DriverOptions } from '../registry.ts';
 import { type EvalJob, type JobResult, runJob } from './evalJob.ts';
 
 export interface EvaluateOptions {
@@ -24,6 +25,8 @@ export interface EvaluateOptions {
   /** Command stacks: the controller by name and its budget (see controller/ CONTROLLER_NAMES). */
   controller?: string;
   budget?: string;
+  /** Planner options passed to every job (`--llm` etc.). */
+  driverOptions?: DriverOptions;
   onProgress?: (done: number, total: number, last: JobResult) => void;
   /**
    * Runs the jobs and reports each result by its index (default: the local worker-thread pool).
@@ -102,6 +105,7 @@ export function evaluationJobs(o: Omit<EvaluateOptions, 'workers'>): EvalJob[] {
           ...(o.mapPath ? { mapPath: o.mapPath } : {}),
           ...(o.controller !== undefined ? { controller: o.controller } : {}),
           ...(o.budget !== undefined ? { budget: o.budget } : {}),
+          ...(o.driverOptions ? { driverOptions: o.driverOptions } : {}),
         };
         if (o.outDir) job.logDir = join(runDir(o.outDir, planner, mode, o.modes.length), 'logs');
         jobs.push(job);

@@ -29,7 +29,25 @@ export interface FuzzRun {
   modifyTicks: number;
   progressOff: number;
   progressOn: number;
+  /** nuPlan closed-loop score of the run ×100, gate off / on. */
+  scoreOff?: number;
+  scoreOn?: number;
   error?: string;
+}
+
+/** The campaign's headline numbers (issue 14's acceptance). */
+export interface FuzzSummary {
+  /** Runs with an at-fault collision gate-off that have none gate-on, over those gate-off. */
+  removedShare: number;
+  /** Runs with an at-fault collision gate-on but none gate-off: caused by the gate. */
+  causedByGate: number;
+  /** Runs without any at-fault collision either way. */
+  cleanRuns: number;
+  /** Mean score ×100 and progress over the clean runs, gate off / on. */
+  cleanScoreOff: number;
+  cleanScoreOn: number;
+  cleanProgressOff: number;
+  cleanProgressOn: number;
 }
 
 export interface FuzzReport {
@@ -41,6 +59,7 @@ export interface FuzzReport {
   collidedOff: number;
   collidedOn: number;
   perFamily: Record<string, { runs: number; collidedOff: number; collidedOn: number }>;
+  summary: FuzzSummary;
   errors: number;
 }
 
@@ -78,6 +97,25 @@ export function runFuzzCase(
     modifyTicks,
     progressOff: off.weighted.ego_progress_along_expert_route ?? 0,
     progressOn: on.weighted.ego_progress_along_expert_route ?? 0,
+    scoreOff: 100 * off.score,
+    scoreOn: 100 * on.score,
+  };
+}
+
+/** Headline numbers of a set of runs. */
+export function fuzzSummary(runs: ReadonlyArray<FuzzRun>): FuzzSummary {
+  const ok = runs.filter((r) => !r.error);
+  const hitOff = ok.filter((r) => r.atFaultOff > 0);
+  const clean = ok.filter((r) => r.atFaultOff === 0 && r.atFaultOn === 0);
+  const mean = (xs: number[]): number => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : 0);
+  return {
+    removedShare: hitOff.length ? hitOff.filter((r) => r.atFaultOn === 0).length / hitOff.length : 1,
+    causedByGate: ok.filter((r) => r.atFaultOn > 0 && r.atFaultOff === 0).length,
+    cleanRuns: clean.length,
+    cleanScoreOff: mean(clean.map((r) => r.scoreOff ?? 0)),
+    cleanScoreOn: mean(clean.map((r) => r.scoreOn ?? 0)),
+    cleanProgressOff: mean(clean.map((r) => r.progressOff)),
+    cleanProgressOn: mean(clean.map((r) => r.progressOn)),
   };
 }
 
@@ -98,6 +136,7 @@ function summarise(opts: FuzzOptions, runs: FuzzRun[]): FuzzReport {
     collidedOff: runs.filter((r) => r.atFaultOff > 0).length,
     collidedOn: runs.filter((r) => r.atFaultOn > 0).length,
     perFamily,
+    summary: fuzzSummary(runs),
     errors: runs.filter((r) => r.error).length,
   };
 }
@@ -170,5 +209,11 @@ export function fuzzTable(r: FuzzReport): string {
     ),
     `| **all** | ${r.runs.length} | ${r.collidedOff} | ${r.collidedOn} |`,
   ];
+  const m = r.summary;
+  rows.push(
+    '',
+    `at-fault collisions removed: ${(100 * m.removedShare).toFixed(1)} % (${r.collidedOff} runs gate-off); caused by the gate: ${m.causedByGate}`,
+    `collision-free runs (${m.cleanRuns}): CLS ${m.cleanScoreOff.toFixed(1)} gate-off vs ${m.cleanScoreOn.toFixed(1)} gate-on; progress ${m.cleanProgressOff.toFixed(3)} vs ${m.cleanProgressOn.toFixed(3)}`,
+  );
   return rows.join('\n');
 }

@@ -1,8 +1,10 @@
 /** Hand-built scenes for the gate's tests and bench (procedural roads from scenarios/builtin). */
 import {
+  type AgentAttributes,
   type AgentState,
   type MidLevelCommand,
   type RoadMapData,
+  RoadMapSchema,
   type TrafficLightState,
   type VehicleParams,
   VehicleParamsSchema,
@@ -51,6 +53,8 @@ export interface AgentSpec {
   widthM?: number;
   /** Heading offset from the lane direction, rad. */
   dh?: number;
+  /** Subclass, lights, indicator, parked. */
+  attrs?: AgentAttributes;
 }
 
 export function agentOn(map: RoadMap, a: AgentSpec): AgentState {
@@ -73,6 +77,7 @@ export function agentOn(map: RoadMap, a: AgentSpec): AgentState {
     speedMps: a.speed ?? 0,
     lengthM: a.lengthM ?? dims[0]!,
     widthM: a.widthM ?? dims[1]!,
+    ...a.attrs,
   };
 }
 
@@ -87,6 +92,7 @@ export interface SceneSpec {
   route?: string[];
   vehicle?: VehicleParams;
   instruction?: WorldSnapshot['instruction'];
+  occlusions?: WorldSnapshot['occlusions'];
   tS?: number;
 }
 
@@ -104,6 +110,7 @@ export function scene(spec: SceneSpec): SafetyScene {
     lights: spec.lights ?? [],
     route: { laneIds: spec.route ?? [lane] },
     ...(spec.instruction ? { instruction: spec.instruction } : {}),
+    ...(spec.occlusions ? { occlusions: spec.occlusions } : {}),
   };
   return { snapshot, map: spec.map, vehicle };
 }
@@ -119,4 +126,57 @@ export function cmd(c: Partial<MidLevelCommand> = {}): MidLevelCommand {
     source: 'test',
     ...c,
   };
+}
+
+/**
+ * A long approach: lane A (`approachM`, default 300 m, longer than the old 160 m path), then a
+ * 30 m junction lane B whose light the scene sets, then lane C. Limit 16.7 m/s.
+ */
+export function longApproachMap(approachM = 300): RoadMap {
+  const key = `long:${approachM}`;
+  if (!maps.has(key))
+    maps.set(
+      key,
+      new RoadMap(
+        RoadMapSchema.parse({
+          id: key,
+          lanes: [
+            {
+              id: 'A',
+              centerline: [
+                { x: 0, y: 0 },
+                { x: approachM, y: 0 },
+              ],
+              widthM: 3.5,
+              speedLimitMps: 16.7,
+              successors: ['B'],
+            },
+            {
+              id: 'B',
+              centerline: [
+                { x: approachM, y: 0 },
+                { x: approachM + 30, y: 0 },
+              ],
+              widthM: 3.5,
+              speedLimitMps: 16.7,
+              successors: ['C'],
+              predecessors: ['A'],
+              junctionId: 'J',
+            },
+            {
+              id: 'C',
+              centerline: [
+                { x: approachM + 30, y: 0 },
+                { x: approachM + 400, y: 0 },
+              ],
+              widthM: 3.5,
+              speedLimitMps: 16.7,
+              predecessors: ['B'],
+            },
+          ],
+          stopLines: [{ id: 'SLA', laneId: 'A', sM: approachM, kind: 'signal' }],
+        }),
+      ),
+    );
+  return maps.get(key)!;
 }

@@ -12,6 +12,7 @@
  * drive of that route (as the built-in library does).
  */
 import {
+  type AgentAttributes,
   type AgentKind,
   fail,
   type Lane,
@@ -103,6 +104,22 @@ const KINDS: Record<string, AgentKind> = {
   train: 'vehicle',
   bicycle: 'cyclist',
   pedestrian: 'pedestrian',
+};
+
+/** CommonRoad ObstacleType → our subclass (and the facts the type implies). */
+const SUBCLASS: Record<string, AgentAttributes> = {
+  car: { subclass: 'car' },
+  taxi: { subclass: 'car' },
+  truck: { subclass: 'truck' },
+  bus: { subclass: 'bus' },
+  trailer: { subclass: 'trailer' },
+  motorcycle: { subclass: 'motorcycle' },
+  train: { subclass: 'train' },
+  bicycle: { subclass: 'bicycle' },
+  pedestrian: { subclass: 'adult' },
+  priorityVehicle: { subclass: 'emergency', lightsOn: true },
+  parkedVehicle: { subclass: 'car', parked: true },
+  constructionZone: { subclass: 'barrier' },
 };
 
 function points(node: XmlNode | undefined, where: string): Vec2[] {
@@ -526,6 +543,7 @@ function readAgents(
         lengthM: Math.max(0.1, shape.lengthM),
         widthM: Math.max(0.1, shape.widthM),
         start,
+        ...(SUBCLASS[type] ? { attributes: SUBCLASS[type] } : {}),
       };
       if (isStatic) {
         agents.push({ ...base, behavior: { type: 'static' }, reactive: 'replay' });

@@ -12,6 +12,7 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import {
+  type AgentAttributes,
   type AgentKind,
   fail,
   ok,
@@ -47,6 +48,14 @@ const KIND: Record<string, AgentKind> = {
   barrier: 'static',
   czone_sign: 'static',
   generic_object: 'static',
+};
+/** nuPlan tracked-object category → our subclass (nuPlan has no bus / emergency classes). */
+const SUBCLASS: Record<string, AgentAttributes['subclass']> = {
+  pedestrian: 'adult',
+  bicycle: 'bicycle',
+  traffic_cone: 'cone',
+  barrier: 'barrier',
+  czone_sign: 'barrier',
 };
 const STATUS: Record<string, SignalState> = {
   green: 'GREEN',
@@ -444,6 +453,7 @@ function readLog(
         lengthM: Math.max(0.1, t.l),
         widthM: Math.max(0.1, t.w),
         start: { x: p0.x, y: p0.y, headingRad: p0.headingRad, speedMps: p0.speedMps },
+        ...(cat !== undefined && SUBCLASS[cat] ? { attributes: { subclass: SUBCLASS[cat] } } : {}),
       };
       agents.push(
         k === 'static'

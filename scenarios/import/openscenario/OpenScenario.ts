@@ -8,6 +8,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import {
+  type AgentSubclass,
   fail,
   normalizeAngle,
   ok,
@@ -111,6 +112,23 @@ function resolveReference(
   return { tag, node };
 }
 
+/** OpenSCENARIO vehicleCategory / pedestrianCategory → our subclass. */
+const OSC_SUBCLASS: Record<string, AgentSubclass> = {
+  car: 'car',
+  van: 'van',
+  truck: 'truck',
+  trailer: 'trailer',
+  semitrailer: 'trailer',
+  bus: 'bus',
+  motorbike: 'motorcycle',
+  bicycle: 'bicycle',
+  train: 'train',
+  tram: 'tram',
+  pedestrian: 'adult',
+  wheelchair: 'wheelchair',
+  animal: 'animal',
+};
+
 function entityOf(name: string, tag: string, node: XNode): OscEntity {
   const bb = kid(node, 'BoundingBox');
   const dim = kid(bb, 'Dimensions');
@@ -125,9 +143,14 @@ function entityOf(name: string, tag: string, node: XNode): OscEntity {
           ? 'cyclist'
           : 'vehicle';
   const def = kind === 'pedestrian' ? [0.5, 0.6] : kind === 'cyclist' ? [1.8, 0.7] : [4.5, 1.9];
+  // OpenSCENARIO 1.2 Vehicle@role (ambulance, fire, police) marks an emergency vehicle
+  const role = (attr(node, 'role') ?? '').toLowerCase();
+  const emergency = role === 'ambulance' || role === 'fire' || role === 'police';
+  const subclass = emergency ? 'emergency' : tag === 'MiscObject' ? undefined : OSC_SUBCLASS[cat];
   return {
     name,
     kind,
+    ...(subclass ? { attributes: { subclass } } : {}),
     lengthM: Math.max(Number(attr(dim, 'length') ?? def[0]) || def[0]!, 0.1),
     widthM: Math.max(Number(attr(dim, 'width') ?? def[1]) || def[1]!, 0.1),
     centerOffsetM: Number(attr(centre, 'x') ?? 0) || 0,
@@ -347,6 +370,7 @@ export function importOpenScenario(path: string, opts: ImportOptions = {}): Resu
             : st.entity.kind,
         lengthM: st.entity.lengthM,
         widthM: st.entity.widthM,
+        ...(st.entity.attributes ? { attributes: st.entity.attributes } : {}),
         start: { x: first.x, y: first.y, headingRad: first.headingRad, speedMps: first.speedMps },
         behavior: moves ? { type: 'replay', track } : { type: 'static' },
         reactive: 'replay',

@@ -5,7 +5,13 @@
  * Conditions that depend on the ego are evaluated against the ego's scripted (expert) motion, not
  * the planner's: the tracks it produces replay non-reactively (README, "Approximations").
  */
-import { angleDiff, Polyline, type TrackPoint, type Vec2 } from '../../../core/index.ts';
+import {
+  type AgentAttributes,
+  angleDiff,
+  Polyline,
+  type TrackPoint,
+  type Vec2,
+} from '../../../core/index.ts';
 import type { RoadMap } from '../../../core/map/RoadMap.ts';
 import type { RoadCoord, RoadGeometry } from '../opendrive/RoadGeometry.ts';
 import { attr, kid, kids, num, type XNode } from '../opendrive/XmlTree.ts';
@@ -24,6 +30,8 @@ export interface OscEntity {
   widthM: number;
   /** Reference point → footprint centre, along the entity's x axis (OpenSCENARIO BoundingBox Center x), m. */
   centerOffsetM: number;
+  /** Subclass (vehicleCategory, pedestrianCategory, role). */
+  attributes?: AgentAttributes;
 }
 
 /** Resolves an OpenSCENARIO <Position> to a map pose (undefined + an unsupported note if it cannot). */

@@ -1,0 +1,163 @@
+/**
+ * Situational rules on the facts the contracts carry (never on ids): a stopped school bus with its
+ * red flashers on is not passed; an emergency vehicle with siren or warning lights is not raced
+ * (no acceleration, no lane change into its lane while it approaches) and is passed slowly when
+ * it stands beside the path; a region hidden from the sensors beside the path is passed at a speed
+ * from which a person stepping out of it can still be avoided.
+ */
+import type { AgentState } from '../../core/index.ts';
+import {
+  type CheckContext,
+  firstUnstoppable,
+  frontOffset,
+  q,
+  type RuleSink,
+  round,
+  stoppingLookAheadM,
+} from './CheckContext.ts';
+
+const fp = { sM: 0, dM: 0, segment: 0 };
+
+/** An emergency vehicle on an emergency run (siren or warning lights on). */
+export function isActiveEmergency(a: AgentState): boolean {
+  return a.subclass === 'emergency' && (a.sirenOn === true || a.lightsOn === true);
+}
+
+/** A school bus standing with its red flashers / stop arm on (unknown lights: assumed on). */
+export function isLoadingSchoolBus(a: AgentState): boolean {
+  return a.subclass === 'school_bus' && a.speedMps < 0.5 && a.lightsOn !== false;
+}
+
+/** First step at which the front bumper is within [fromS, toS] of the path above `capMps`, or -1. */
+function firstTooFast(ctx: CheckContext, fromS: number, toS: number, capMps: number): number {
+  const r = ctx.rollout;
+  const front = frontOffset(ctx.vehicle);
+  for (let k = 0; k < r.n; k++) {
+    const f = r.s[k]! + front;
+    if (f >= fromS && f - ctx.vehicle.lengthM <= toS && r.v[k]! > capMps + 0.3) return k;
+  }
+  return -1;
+}
+
+export function situationalRules(ctx: CheckContext, sink: RuleSink): void {
+  const { rollout: r, snapshot, params, vehicle: veh } = ctx;
+  const path = r.path;
+  if (!path) {
+    sink.pass('situational.schoolBus', 'ego off the lane graph');
+    return;
+  }
+  const front = frontOffset(veh);
+  const f0 = r.s[0]! + front;
+  const v0 = r.v[0]!;
+  const lookEnd = Math.max(
+    f0 + stoppingLookAheadM(ctx, v0),
+    r.s[r.n - 1]! + front + stoppingLookAheadM(ctx, r.v[r.n - 1]!),
+  );
+  const budget = params.signalStopDecelMps2;
+  let busDone = false;
+  let evDone = false;
+  for (const ag of snapshot.agents) {
+    if (busDone && evDone) break;
+    const bus = !busDone && isLoadingSchoolBus(ag);
+    const ev = !evDone && isActiveEmergency(ag);
+    if (!bus && !ev) continue;
+    path.line.project(ag.x, ag.y, fp, r.s[0]! - 200, r.s[0]! + 400);
+    const rearS = fp.sM - ag.lengthM / 2;
+    const frontS = fp.sM + ag.lengthM / 2;
+    if (bus) {
+      if (Math.abs(fp.dM) > params.schoolBusLateralM || rearS < f0 - 1 || rearS - f0 > lookEnd - f0) continue;
+      const lineS = rearS - params.schoolBusStopGapM;
+      const k = firstUnstoppable(ctx, lineS, budget);
+      if (k >= 0) {
+        sink.fail(
+          'situational.schoolBus',
+          `stopped school bus ${q(ag.id)} with its red lights on ${round(rearS - f0)} m ahead: at t+${round(k * r.dtS, 1)} s the roll-out can no longer stop behind it`,
+          { agentId: ag.id, distanceM: round(rearS - f0), atS: round(k * r.dtS, 2) },
+          { stopBeforeS: lineS - front },
+        );
+        busDone = true;
+      }
+      continue;
+    }
+    // emergency vehicle
+    const dist = Math.hypot(ag.x - snapshot.ego.x, ag.y - snapshot.ego.y);
+    if (dist > params.emergencyRangeM) continue;
+    const standing = ag.speedMps < 0.5;
+    if (standing) {
+      // beside or in the path ahead: pass at a walking-pace cap (move-over laws)
+      if (Math.abs(fp.dM) > params.schoolBusLateralM || frontS < f0 || rearS > lookEnd) continue;
+      const cap = params.emergencyPassSpeedMps;
+      let k = firstUnstoppable(ctx, rearS - 10, budget, cap);
+      if (k < 0) k = firstTooFast(ctx, rearS - 10, frontS, cap);
+      if (k >= 0) {
+        sink.fail(
+          'situational.emergencyVehicle',
+          `emergency vehicle ${q(ag.id)} standing with warning lights ${round(rearS - f0)} m ahead: pass at ≤ ${cap} m/s (t+${round(k * r.dtS, 1)} s at ${round(r.v[k]!)} m/s)`,
+          { agentId: ag.id, distanceM: round(rearS - f0), capMps: cap, atS: round(k * r.dtS, 2) },
+          { capSpeedMps: cap },
+        );
+        evDone = true;
+      }
+      continue;
+    }
+    // approaching on an emergency run: do not race it, do not move into its lane
+    const vEnd = r.v[r.n - 1]!;
+    const accelerates = vEnd > v0 + 0.5;
+    const laneChanging = Math.abs(r.targetOffsetM - r.d[0]!) > 0.5;
+    const intoItsLane = laneChanging && Math.abs(fp.dM - r.targetOffsetM) < 1.75;
+    if (accelerates || intoItsLane) {
+      sink.fail(
+        'situational.emergencyVehicle',
+        `emergency vehicle ${q(ag.id)} with ${ag.sirenOn ? 'siren' : 'warning lights'} ${round(dist)} m away: ${intoItsLane ? 'no lane change into its lane' : `no acceleration (${round(v0)} → ${round(vEnd)} m/s)`}`,
+        { agentId: ag.id, distanceM: round(dist), egoSpeedMps: round(v0), endSpeedMps: round(vEnd) },
+        intoItsLane ? { postponeLaneChange: true } : { capSpeedMps: v0 },
+      );
+      evDone = true;
+    }
+  }
+  if (!busDone) sink.pass('situational.schoolBus', 'no loading school bus passed');
+  if (!evDone) sink.pass('situational.emergencyVehicle', 'no emergency vehicle on a run raced or crowded');
+  occlusionRule(ctx, sink, f0, lookEnd);
+}
+
+/**
+ * An occluded region within `occlusionNearM` of the ego's path ahead: the stretch beside it is
+ * driven at ≤ `occludedSpeedMps`, and the ego must be able to slow to it before.
+ */
+function occlusionRule(ctx: CheckContext, sink: RuleSink, f0: number, lookEnd: number): void {
+  const { rollout: r, snapshot, params, vehicle: veh } = ctx;
+  const path = r.path!;
+  const regions = snapshot.occlusions ?? [];
+  const cap = params.occludedSpeedMps;
+  for (const o of regions) {
+    let minS = Infinity;
+    let maxS = -Infinity;
+    let minAbsD = Infinity;
+    let left = false;
+    let right = false;
+    for (const p of o.polygon) {
+      path.line.project(p.x, p.y, fp, r.s[0]! - 50, r.s[0]! + 400);
+      minS = Math.min(minS, fp.sM);
+      maxS = Math.max(maxS, fp.sM);
+      minAbsD = Math.min(minAbsD, Math.abs(fp.dM));
+      if (fp.dM > 0) left = true;
+      else right = true;
+    }
+    const clearance = left && right ? 0 : Math.max(0, minAbsD - veh.widthM / 2);
+    if (clearance > params.occlusionNearM || maxS < f0 || minS > lookEnd) continue;
+    let k = minS > f0 ? firstUnstoppable(ctx, minS, params.signalStopDecelMps2, cap) : -1;
+    if (k < 0) k = firstTooFast(ctx, minS, maxS, cap);
+    if (k < 0) continue;
+    sink.fail(
+      'situational.occlusion',
+      `hidden region ${q(o.id)} ${round(clearance)} m beside the path ${round(Math.max(0, minS - f0))} m ahead: pass at ≤ ${cap} m/s (t+${round(k * r.dtS, 1)} s at ${round(r.v[k]!)} m/s)`,
+      { occlusionId: o.id, clearanceM: round(clearance), distanceM: round(minS - f0), capMps: cap },
+      { capSpeedMps: cap },
+    );
+    return;
+  }
+  sink.pass(
+    'situational.occlusion',
+    regions.length ? 'hidden regions passed slowly enough' : 'no hidden region',
+  );
+}
