@@ -16,6 +16,7 @@ import {
   type StopLine,
   type Vec2,
 } from '../../../core/index.ts';
+import { type GeoReference, parseGeoReference } from './GeoReference.ts';
 import { type GeometryRecord, ReferenceLine, type RefPoint } from './ReferenceLine.ts';
 import { RoadGeometry } from './RoadGeometry.ts';
 import { attr, childTags, ImportError, kid, kids, num, str, type XNode } from './XmlTree.ts';
@@ -115,6 +116,8 @@ export interface OpenDriveResult {
   stats: { roads: number; junctions: number; lanes: number };
   /** Road coordinates (s along the reference line, lanes, elevation and superelevation). */
   geometry: RoadGeometry;
+  /** The header's geoReference (PROJ parameters of the map frame), when the file has one. */
+  geoReference?: GeoReference;
   /** Road frame → map frame (for OpenSCENARIO Road/Lane positions); undefined for an unknown road. */
   roadPose(roadId: string, sM: number, tM: number): { x: number; y: number; headingRad: number } | undefined;
   /** Our lane for an OpenDRIVE (road, lane id, s): lane id, arc length along it and its direction. */
@@ -470,6 +473,9 @@ export function buildOpenDrive(root: XNode, mapId: string): OpenDriveResult {
   const warnings: string[] = [];
   const header = kid(root, 'header');
   const revMinor = Number(attr(header, 'revMinor') ?? '4');
+  // A text-only element parses to a plain string, one with attributes to a node with '#text'.
+  const geoNode = (header?.geoReference as (string | XNode)[] | undefined)?.[0];
+  const geoReference = parseGeoReference(typeof geoNode === 'string' ? geoNode : geoNode?.['#text']);
   if (revMinor > 8) warnings.push(`OpenDRIVE 1.${revMinor} is newer than 1.8; read as 1.8`);
   const roads = kids(root, 'road').map((r, i) => readRoad(r, i, unsupported));
   const byRoad = new Map(roads.map((r) => [r.id, r]));
@@ -674,6 +680,7 @@ export function buildOpenDrive(root: XNode, mapId: string): OpenDriveResult {
     warnings,
     stats: { roads: roads.length, junctions: junctions.length, lanes: built.length },
     geometry: new RoadGeometry(roads),
+    ...(geoReference ? { geoReference } : {}),
     roadPose(roadId, sM, tM) {
       const road = byRoad.get(roadId);
       if (!road) return undefined;

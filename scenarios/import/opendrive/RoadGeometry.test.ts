@@ -52,4 +52,12 @@ describe('RoadGeometry', () => {
     expect(o.p).toBeCloseTo(0.1, 9);
     expect(o.r).toBeCloseTo(wrap2Pi(-0.05), 9);
   });
+
+  it('marks the outermost road lane of each side as the road edge, and the centre lane where a side has none', () => {
+    const both = parseOpenDrive(straightRoadXodr(), 'both.xodr');
+    const rightOnly = parseOpenDrive(straightRoadXodr().replace(/<left>.*<\/left>/, ''), 'right.xodr');
+    if (!both.ok || !rightOnly.ok) throw new Error('parse failed');
+    expect(both.value.geometry.roadEdgeLaneIds('7', 0).sort()).toEqual([-2, 1].sort());
+    expect(rightOnly.value.geometry.roadEdgeLaneIds('7', 0).sort()).toEqual([-2, 0].sort());
+  });
 });

@@ -49,6 +49,18 @@ function polyPrim(list: Poly[], ds: number): number {
 }
 
 const COARSE_STEP_M = 1;
+/** Lane types besides the driving ones that esmini counts as road (RoadManager LANE_TYPE_ANY_ROAD). */
+const ROAD_LANE_TYPES = new Set(['restricted', 'stop', 'shoulder', 'parking']);
+/** Lane types esmini counts as driving lanes (RoadManager LANE_TYPE_ANY_DRIVING). */
+const DRIVING_LANE_TYPES = new Set([
+  'driving',
+  'entry',
+  'exit',
+  'offramp',
+  'onramp',
+  'connectingramp',
+  'bidirectional',
+]);
 
 export class RoadGeometry {
   private readonly byId: Map<string, RoadDef>;
@@ -91,6 +103,39 @@ export class RoadGeometry {
 
   private laneWidth(l: LaneDef, sec: SectionDef, sM: number): number {
     return Math.max(0, polyAt(l.widths, sM - sec.s));
+  }
+
+  /**
+   * Ids of the lanes that carry traffic at s (esmini's "any driving" types: driving, entry, exit,
+   * on/off ramp, connecting ramp, bidirectional), largest first; empty if the road does not exist.
+   */
+  drivingLaneIdsAt(roadId: string, sM: number): number[] {
+    const road = this.byId.get(roadId);
+    if (!road) return [];
+    return this.section(road, sM)
+      .lanes.filter((l) => l.id !== 0 && DRIVING_LANE_TYPES.has(l.type.toLowerCase()))
+      .map((l) => l.id)
+      .sort((a, b) => b - a);
+  }
+
+  /**
+   * Lanes at the road's edge in one lane section, as esmini marks them: on each side the outermost
+   * lane of a road type (driving types, restricted, stop, shoulder, parking); the centre lane 0 when
+   * a side has none. Empty for an unknown road or section.
+   */
+  roadEdgeLaneIds(roadId: string, sectionIdx: number): number[] {
+    const sec = this.byId.get(roadId)?.sections[sectionIdx];
+    if (!sec) return [];
+    const road = sec.lanes.filter(
+      (l) =>
+        l.id !== 0 &&
+        (DRIVING_LANE_TYPES.has(l.type.toLowerCase()) || ROAD_LANE_TYPES.has(l.type.toLowerCase())),
+    );
+    const right = Math.min(0, ...road.map((l) => l.id));
+    const left = Math.max(0, ...road.map((l) => l.id));
+    const edges = [left, right].filter((id) => id !== 0);
+    if (right === 0 || left === 0) edges.push(0);
+    return edges;
   }
 
   /** Width of one lane at s, m (undefined if the lane is not in the section there). */

@@ -16,10 +16,10 @@ const EXPECTATIONS =
  * check-esmini`); a change that makes fewer hold fails here. Raise the floor when it rises.
  */
 const FLOOR: Record<Category, number> = {
-  'road queries': 61,
+  'road queries': 64,
   'initial positions': 41,
-  'states early': 298,
-  'states late': 274,
+  'states early': 303,
+  'states late': 275,
   'event times': 25,
 };
 

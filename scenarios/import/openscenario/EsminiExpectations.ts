@@ -7,6 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import type { GeoReference } from '../opendrive/GeoReference.ts';
 import { loadOpenDrive } from '../opendrive/index.ts';
 import type { RoadGeometry } from '../opendrive/RoadGeometry.ts';
 import { runStoryboard, type StateRow, type StoryboardResult } from './StoryboardRun.ts';
@@ -190,6 +191,7 @@ function alongS(geo: RoadGeometry, roadId: string, laneId: number): boolean {
 export function roadQuery(
   geo: RoadGeometry,
   input: RoadExpectation['input'],
+  geoReference?: GeoReference,
 ): Record<string, unknown> | undefined {
   const lanePose = (p: Lp) => {
     const roadId = String(p.road_id);
@@ -207,6 +209,20 @@ export function roadQuery(
   switch (input.query) {
     case 'num_roads':
       return { num_roads: geo.roads.length };
+    case 'road_edge_lanes': {
+      const roadId = String(input.road_id);
+      const road = geo.road(roadId);
+      const sec = road?.sections[Number(input.lane_section_idx)];
+      if (!sec) return undefined;
+      const edges = geo.roadEdgeLaneIds(roadId, Number(input.lane_section_idx));
+      const ids = [...sec.lanes.map((l) => l.id), 0];
+      return {
+        num_roads: geo.roads.length,
+        is_road_edge: Object.fromEntries(ids.map((id) => [String(id), edges.includes(id)])),
+      };
+    }
+    case 'geo_reference':
+      return { num_roads: geo.roads.length, ...(geoReference ?? { geo_reference: null }) };
     case 'road_length':
       return { length: geo.roadLength(String(input.road_id)) };
     case 'road_width': {
@@ -408,7 +424,7 @@ function checkRoad(e: RoadExpectation, resources: string): CheckResult {
   };
   const odr = loadOpenDrive(join(resources, 'xodr', e.xodr));
   if (!odr.ok) return { ...base, got: null, ok: false, strictOk: false, note: odr.error.message };
-  const got = roadQuery(odr.value.geometry, e.input);
+  const got = roadQuery(odr.value.geometry, e.input, odr.value.geoReference);
   if (!got) return { ...base, got: null, ok: false, strictOk: false, note: 'query not implemented' };
   return {
     ...base,

@@ -294,6 +294,7 @@ export function prepareOpenScenario(path: string, opts: ImportOptions = {}): Res
     const buildPath = pathBuilder(map);
     const exec = new OscExecutor(map, resolvePos, buildPath, unsupported);
     const globals = declare(root, new Map(), '/OpenSCENARIO');
+    if (odrValue) exec.roads = odrValue.geometry;
     exec.catalogManeuver = (ref, p) => {
       const r = resolveReference(ref, catalogs, p, globals);
       return r?.tag === 'Maneuver' ? r.node : undefined;

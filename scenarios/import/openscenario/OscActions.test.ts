@@ -17,13 +17,16 @@ const simTime = (t: number) =>
 /**
  * Ego placed by a RoutePosition (route along lane -1, pathS 50 from its first waypoint at s = 50 →
  * s = 100) at 10 m/s; Follower on lane -1 at s = 50 at 15 m/s keeps a 20 m distance to Ego; two
- * clearance checks on Follower: 30 m ahead (clear at the start) and 60 m ahead (never clear).
+ * clearance checks on Follower: 30 m ahead (clear at the start) and 60 m ahead (never clear), and
+ * 60 m ahead in relative lanes −1 (lane −2, empty) and +1 (lane 0, not a driving lane).
  */
 function file(): string {
   const dir = mkdtempSync(join(tmpdir(), 'edgeplan-act-'));
   writeFileSync(join(dir, 'road.xodr'), straightRoadXodr({ lengthM: 1000 }));
-  const clearance = (fwd: number) =>
-    `<ByEntityCondition><TriggeringEntities triggeringEntitiesRule="any"><EntityRef entityRef="Follower"/></TriggeringEntities><EntityCondition><RelativeClearanceCondition distanceForward="${fwd}" distanceBackward="0" freeSpace="false" oppositeLanes="false"><RelativeLaneRange from="0" to="0"/></RelativeClearanceCondition></EntityCondition></ByEntityCondition>`;
+  const clearance = (fwd: number, lane = 0) =>
+    `<ByEntityCondition><TriggeringEntities triggeringEntitiesRule="any"><EntityRef entityRef="Follower"/></TriggeringEntities><EntityCondition><RelativeClearanceCondition distanceForward="${fwd}" distanceBackward="0" freeSpace="false" oppositeLanes="false"><RelativeLaneRange from="${lane}" to="${lane}"/></RelativeClearanceCondition></EntityCondition></ByEntityCondition>`;
+  const offset0 =
+    '<LateralAction><LaneOffsetAction continuous="false"><LaneOffsetActionDynamics dynamicsShape="step"/><LaneOffsetTarget><AbsoluteTargetLaneOffset value="0"/></LaneOffsetTarget></LaneOffsetAction></LateralAction>';
   const ev = (name: string, action: string, trig: string) =>
     `<Event name="${name}" priority="parallel"><Action name="${name}A"><PrivateAction>${action}</PrivateAction></Action>${trig}</Event>`;
   const p = join(dir, 's.xosc');
@@ -46,6 +49,8 @@ function file(): string {
     <Maneuver name="M">
      ${ev('Keep', '<LongitudinalAction><LongitudinalDistanceAction entityRef="Ego" distance="20" freespace="false" continuous="true"><DynamicConstraints maxAcceleration="3" maxDeceleration="5" maxSpeed="30"/></LongitudinalDistanceAction></LongitudinalAction>', always('t0', simTime(0)))}
      ${ev('Clear30', '<LateralAction><LaneOffsetAction continuous="false"><LaneOffsetActionDynamics dynamicsShape="step"/><LaneOffsetTarget><AbsoluteTargetLaneOffset value="0"/></LaneOffsetTarget></LaneOffsetAction></LateralAction>', always('clear30', clearance(30)))}
+     ${ev('ClearLaneMinus2', offset0, always('clearM2', clearance(60, -1)))}
+     ${ev('ClearLane0', offset0, always('clear0', clearance(60, 1)))}
      ${ev('Clear60', '<LongitudinalAction><SpeedAction><SpeedActionDynamics dynamicsShape="step" dynamicsDimension="time" value="0"/><SpeedActionTarget><AbsoluteTargetSpeed value="1"/></SpeedActionTarget></SpeedAction></LongitudinalAction>', always('clear60', clearance(60)))}
     </Maneuver></ManeuverGroup>
    ${always('go', simTime(0))}
@@ -79,5 +84,10 @@ describe('OpenSCENARIO positions, actions and conditions', () => {
   it('RelativeClearanceCondition is true only while the lane ahead is free for its distance', () => {
     expect(started('Clear30')).toBeCloseTo(0.05, 9);
     expect(started('Clear60')).toBeUndefined();
+  });
+
+  it('RelativeClearanceCondition counts lanes by OpenDRIVE id as esmini does: lane −1 + (−1) is the free lane −2, lane −1 + 1 is the centre lane (never clear)', () => {
+    expect(started('ClearLaneMinus2')).toBeCloseTo(0.05, 9);
+    expect(started('ClearLane0')).toBeUndefined();
   });
 });

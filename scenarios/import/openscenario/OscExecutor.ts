@@ -13,6 +13,7 @@ import {
   type Vec2,
 } from '../../../core/index.ts';
 import type { RoadMap } from '../../../core/map/RoadMap.ts';
+import type { RoadCoord, RoadGeometry } from '../opendrive/RoadGeometry.ts';
 import { attr, kid, kids, num, type XNode } from '../opendrive/XmlTree.ts';
 import {
   type ClothoidSegment,
@@ -190,6 +191,8 @@ export class OscExecutor {
   private readonly states = new Map<string, EntityState>();
   private readonly elements: Element[] = [];
   private readonly byName = new Map<string, Element[]>();
+  /** The OpenDRIVE road model, when the scenario has one (road / lane ids for lane-relative conditions). */
+  roads?: RoadGeometry;
   /** Resolves a maneuver CatalogReference (parameters assigned) to its <Maneuver> node. */
   catalogManeuver?: (ref: XNode, path: string) => XNode | undefined;
   /** The element whose trigger is being evaluated (scopes storyboard references to its maneuver group). */
@@ -218,6 +221,17 @@ export class OscExecutor {
     unsupported: string[],
   ) {
     this.unsupported = unsupported;
+  }
+
+  /** Last road each entity was found on (keeps an entity on its road where roads overlap). */
+  private readonly lastRoad = new Map<string, string>();
+
+  /** Road coordinates of an entity, preferring its previous road (or `preferRoadId`); undefined without a road model. */
+  private roadCoord(st: EntityState, preferRoadId?: string): RoadCoord | undefined {
+    if (!this.roads) return undefined;
+    const c = this.roads.worldToRoad(st.x, st.y, this.lastRoad.get(st.entity.name) ?? preferRoadId);
+    if (c) this.lastRoad.set(st.entity.name, c.roadId);
+    return c;
   }
 
   private note(path: string, what: string): void {
@@ -808,37 +822,58 @@ export class OscExecutor {
         return since !== undefined && this.tS - since + 1e-9 >= num(c, 'duration', p, 0);
       }
       case 'RelativeClearanceCondition': {
-        // Free when no (listed) entity is in the lane range within distanceBackward … distanceForward
-        // of the triggering entity. Lanes are counted by lateral offset in lane widths (3.5 m).
+        // esmini's reading: lanes are counted by OpenDRIVE lane id (relative lane k of an entity in
+        // lane L is lane L + k of the same road), not by side. The condition holds when no (listed)
+        // entity is within distanceBackward … distanceForward in a lane of the range (opposite
+        // lanes skipped unless oppositeLanes) and one driving lane of the range exists here.
         const fwd = num(c, 'distanceForward', p, 0);
         const back = num(c, 'distanceBackward', p, 0);
         const free = attr(c, 'freeSpace') === 'true';
-        const ranges = kids(c, 'RelativeLaneRange').map((r) => [
-          Number(attr(r, 'from') ?? -Infinity),
-          Number(attr(r, 'to') ?? Infinity),
-        ]);
+        const opposite = attr(c, 'oppositeLanes') === 'true';
+        const rr = kid(c, 'RelativeLaneRange');
+        const from = rr && attr(rr, 'from') !== undefined ? Number(attr(rr, 'from')) : -Infinity;
+        const to = rr && attr(rr, 'to') !== undefined ? Number(attr(rr, 'to')) : Infinity;
         const refs = kids(c, 'EntityRef').map((r) => attr(r, 'entityRef') ?? '');
-        // A lane of the range that does not exist here is not clear (esmini: nothing to move into).
-        const here = this.map.locate(a.x, a.y, a.headingRad, 5);
-        for (const [f, t] of ranges)
-          for (let k = Math.max(f!, -4); k <= Math.min(t!, 4); k++) {
+        const ra = this.roadCoord(a);
+        for (const b of this.states.values()) {
+          if (b === a || (refs.length > 0 && !refs.includes(b.entity.name))) continue;
+          const lon = this.longitudinal(a, b, free);
+          if (lon > fwd || lon < -back) continue;
+          const rb = ra ? this.roadCoord(b, ra.roadId) : undefined;
+          let dLane: number;
+          let oppLane = false;
+          if (ra && rb && rb.roadId === ra.roadId && ra.laneId !== 0 && rb.laneId !== 0) {
+            dLane = rb.laneId - ra.laneId;
+            // Crossing the centre line skips the absent lane 0.
+            if (Math.sign(rb.laneId) !== Math.sign(ra.laneId)) dLane -= Math.sign(dLane);
+            oppLane = Math.sign(rb.laneId) !== Math.sign(ra.laneId);
+          } else {
+            const lat = -(b.x - a.x) * Math.sin(a.headingRad) + (b.y - a.y) * Math.cos(a.headingRad);
+            dLane = Math.round(lat / LANE_WIDTH_GUESS_M);
+          }
+          if (dLane >= from && dLane <= to && (opposite || !oppLane)) return false;
+        }
+        if (!ra || ra.laneId === 0) {
+          // No road model: count lanes on the lane graph by side.
+          const here = this.map.locate(a.x, a.y, a.headingRad, 5);
+          for (let k = Math.max(from, -4); k <= Math.min(to, 4); k++) {
             if (k === 0) continue;
             let lane: string | undefined = here?.laneId;
             for (let j = 0; j < Math.abs(k) && lane; j++) {
               const d: { left?: { laneId: string }; right?: { laneId: string } } = this.map.lane(lane)!.data;
               lane = (k > 0 ? d.left : d.right)?.laneId;
             }
-            if (!lane) return false;
+            if (lane) return true;
           }
-        for (const b of this.states.values()) {
-          if (b === a || (refs.length > 0 && !refs.includes(b.entity.name))) continue;
-          const lon = this.longitudinal(a, b, free);
-          const lat = -(b.x - a.x) * Math.sin(a.headingRad) + (b.y - a.y) * Math.cos(a.headingRad);
-          const dLane = Math.round(lat / LANE_WIDTH_GUESS_M);
-          const inRange = ranges.length === 0 || ranges.some(([f, t]) => dLane >= f! && dLane <= t!);
-          if (inRange && lon <= fwd && lon >= -back) return false;
+          return from <= 0 && to >= 0;
         }
-        return true;
+        // A lane of the range must exist here (esmini: nothing to move into otherwise).
+        return this.roads!.drivingLaneIdsAt(ra.roadId, ra.sM).some(
+          (id) =>
+            id >= ra.laneId + from &&
+            id <= ra.laneId + to &&
+            (opposite || Math.sign(id) === Math.sign(ra.laneId)),
+        );
       }
       case 'EndOfRoadCondition': {
         const since = a.endOfRoadSinceS;

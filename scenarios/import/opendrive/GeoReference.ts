@@ -1,0 +1,33 @@
+/**
+ * The geodetic origin of an OpenDRIVE map: the PROJ string of `<header><geoReference>` (ASAM
+ * OpenDRIVE 1.8 §6.3) split into its parameters, so that a user can tell which projection the
+ * map's x, y are in (for lat/lon conversion with a PROJ library).
+ */
+
+/** `+key=value` parameters of a PROJ string; numeric values as numbers, bare flags as `true`. */
+export type GeoReference = Record<string, string | number | boolean>;
+
+/**
+ * Parses a PROJ string (`+proj=utm +lat_0=37.35 +zone=32 +no_defs`) into its parameters; undefined
+ * for an empty string. Values that read fully as a number become numbers (lat_0, lon_0 in degrees,
+ * x_0, y_0 in metres, k_0 and zone without unit); others stay strings.
+ */
+export function parseGeoReference(proj: string | undefined): GeoReference | undefined {
+  const text = (proj ?? '').trim();
+  if (!text) return undefined;
+  const out: GeoReference = {};
+  for (const token of text.split(/\s+/)) {
+    const t = token.replace(/^\+/, '');
+    if (!t) continue;
+    const eq = t.indexOf('=');
+    if (eq < 0) {
+      out[t] = true;
+      continue;
+    }
+    const key = t.slice(0, eq);
+    const value = t.slice(eq + 1);
+    const n = Number(value);
+    out[key] = value !== '' && Number.isFinite(n) ? n : value;
+  }
+  return out;
+}
