@@ -5,7 +5,7 @@
  *
  * Known defect, found by this test: the experts of the scenarios in EXPERT_COLLIDES collide. Most
  * are an IDM run (the built-in library's finish()), which does not handle a cut-in, oncoming traffic
- * or a crossing pedestrian; parked_truck_borrow's scripted borrow meets the oncoming car. Those cases are `it.fails`, named in the output: when a scenario's
+ * or a crossing pedestrian. Those cases are `it.fails`, named in the output: when a scenario's
  * expert is fixed its case fails until it is taken off the list, so the list cannot go stale.
  */
 import { describe, expect, it } from 'vitest';
@@ -18,7 +18,6 @@ import { createPlanner } from '../stack/index.ts';
 const EXPERT_COLLIDES: Record<string, string> = {
   hard_braking_lead: 'rear-ended by follower at 9.9 s, runs into the stopped lead at 10.8 s (at fault)',
   cut_in: 'hits the cutter at 3.5 s (at fault)',
-  parked_truck_borrow: 'hits the oncoming car at 8.4 s (at fault)',
   unprotected_left: 'hits oncoming_1 at 5.0 s (at fault)',
   crosswalk_pedestrian: 'touches the pedestrian at 6.2 s (lateral)',
   occluded_pedestrian: 'hits the pedestrian at 4.9 s (at fault)',

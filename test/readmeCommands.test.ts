@@ -33,8 +33,14 @@ const NOT_RUN: ReadonlyArray<{ match: RegExp; why: string }> = [
     match: /^edgeplan (ros|mqtt)\b/,
     why: "needs the user's robot (rosbridge / broker at the given URL); the bridges run against a real rosbridge and mosquitto in bridge/*.test.ts",
   },
-  { match: /^edgeplan worker\b/, why: 'runs until stopped; stack/eval/queue.test.ts drives workers against a real Redis' },
-  { match: /--queue\b/, why: 'needs a Redis server; stack/eval/queue.test.ts runs the queue against a real one' },
+  {
+    match: /^edgeplan worker\b/,
+    why: 'runs until stopped; stack/eval/queue.test.ts drives workers against a real Redis',
+  },
+  {
+    match: /--queue\b/,
+    why: 'needs a Redis server; stack/eval/queue.test.ts runs the queue against a real one',
+  },
 ];
 
 /** Long commands run with small arguments (printed): how to shrink one, by its command. */
