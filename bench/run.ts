@@ -8,9 +8,17 @@
  * - nuplan: nuPlan log read rate vs naive per-row queries and JSON (bench/nuplan.ts).
  * - perception: BEV + lane graph per tick on a dense CARLA scene vs @napi-rs/canvas (bench/perception.ts).
  * - safety: gate check p50/p99 vs the unculled gate and bare RSS (bench/safety.ts).
- * - stack: the full tick of a command stack (transform + plan + gate + control + audit), wall and CPU (bench/stack.ts).
+ * - stack: the full tick of a command stack (transform + plan + gate + control + audit), wall and CPU,
+ *   peak RSS and GC pauses (bench/stack.ts).
+ * - scale: evaluation throughput, local thread pool vs BullMQ queue workers, 1/2/4 (bench/scale.ts).
+ *
+ * Every section's markdown (and, where it returns them, its figures as data) goes to
+ * bench/results.json with the machine (cores, CPU, Node, load average at start and end).
  */
 
+import { writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { join } from 'node:path';
 import { markdownTable } from '../cli/table.ts';
 import { BUILTIN_IDS, builtinScenario } from '../scenarios/builtin/index.ts';
 import { runScenario } from '../sim/index.ts';
@@ -81,7 +89,10 @@ function simBench(): string {
   ].join('\n');
 }
 
-const SECTIONS: Record<string, () => string | Promise<string>> = {
+/** What a section returns: its markdown, and where it has them, its figures as data. */
+export type SectionResult = string | { markdown: string; figures?: unknown };
+
+const SECTIONS: Record<string, () => SectionResult | Promise<SectionResult>> = {
   sim: simBench,
   import: () => importBench(),
   nuplan: () => benchNuplan(),
@@ -90,7 +101,26 @@ const SECTIONS: Record<string, () => string | Promise<string>> = {
   stack: () => benchStack(),
 };
 
+/** The machine a run measured: every figure is read beside it. */
+function machine() {
+  const cpu = cpus();
+  return {
+    cores: cpu.length,
+    cpuModel: cpu[0]?.model.trim() ?? 'unknown',
+    node: process.version,
+    platform: `${process.platform}-${process.arch}`,
+    loadAvg1m: loadavg()[0]!,
+  };
+}
+
 const wanted = process.argv.slice(2);
+const start = machine();
+const startedAt = new Date().toISOString();
+// one machine line first, so a pasted table never loses its context
+console.log(
+  `machine: ${start.cores} cores · ${start.cpuModel} · Node ${start.node} · ${start.platform} · load average (1 min) at start ${start.loadAvg1m.toFixed(1)}`,
+);
+const sections: Record<string, { markdown: string; figures?: unknown; wallS: number }> = {};
 for (const name of wanted.length > 0 ? wanted : Object.keys(SECTIONS)) {
   const section = SECTIONS[name];
   if (!section) {
@@ -98,5 +128,19 @@ for (const name of wanted.length > 0 ? wanted : Object.keys(SECTIONS)) {
     process.exitCode = 2;
     continue;
   }
-  console.log(`\n${await section()}`);
+  const t0 = performance.now();
+  const r = await section();
+  const entry = typeof r === 'string' ? { markdown: r } : r;
+  sections[name] = { ...entry, wallS: (performance.now() - t0) / 1000 };
+  console.log(`\n${entry.markdown}`);
 }
+const endLoad = loadavg()[0]!;
+console.log(
+  `\nmachine: load average (1 min) at start ${start.loadAvg1m.toFixed(1)}, at end ${endLoad.toFixed(1)}`,
+);
+const out = join(import.meta.dirname, 'results.json');
+writeFileSync(
+  out,
+  `${JSON.stringify({ startedAt, machine: { ...start, loadAvg1mEnd: endLoad }, sections }, null, 2)}\n`,
+);
+console.log(`wrote ${out}`);
