@@ -27,6 +27,7 @@ import { importBench } from './import.ts';
 import { benchNuplan } from './nuplan.ts';
 import { bevAllocationCheck, perceptionBench } from './perception.ts';
 import { benchSafety } from './safety.ts';
+import { benchScale } from './scale.ts';
 import { benchStack } from './stack.ts';
 
 function throughput(
@@ -99,6 +100,7 @@ const SECTIONS: Record<string, () => SectionResult | Promise<SectionResult>> = {
   perception: async () => `${perceptionBench()}\n${await bevAllocationCheck()}`,
   safety: () => benchSafety(),
   stack: () => benchStack(),
+  scale: () => benchScale(),
 };
 
 /** The machine a run measured: every figure is read beside it. */
