@@ -3,7 +3,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['**/*.test.ts'],
-    exclude: ['node_modules/**', 'results/**'],
+    // `*.long.test.ts` are campaigns (e.g. the 1000-case fuzz): `npm run test:long`, not `npm test`.
+    exclude: ['node_modules/**', 'results/**', '**/*.long.test.ts'],
     testTimeout: 120_000,
     pool: 'forks',
   },

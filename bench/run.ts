@@ -8,8 +8,13 @@
  * - nuplan: nuPlan log read rate vs naive per-row queries and JSON (bench/nuplan.ts).
  * - perception: BEV + lane graph per tick on a dense CARLA scene vs @napi-rs/canvas (bench/perception.ts).
  * - safety: gate check p50/p99 vs the unculled gate and bare RSS (bench/safety.ts).
+ * - bridge: odometry → control latency through a real rosbridge, state → control through mosquitto (bench/bridge.ts).
+ * - viewer: JS ms per frame, draw calls and fps ratio with 200 agents in headless Chromium (bench/viewer.ts).
+ * - planner: hierarchical plan() p50/p99 without / with reflection, llama time per call (bench/planner.ts).
  * - stack: the full tick of a command stack (transform + plan + gate + control + audit), wall and CPU,
  *   peak RSS and GC pauses (bench/stack.ts).
+ * - controller: expert, classical, full-depth network and early exit at three budgets through the
+ *   stack: closed-loop score, step latency, FLOPs (bench/controller.ts).
  * - scale: evaluation throughput, local thread pool vs BullMQ queue workers, 1/2/4 (bench/scale.ts).
  *
  * Every section's markdown (and, where it returns them, its figures as data) goes to
@@ -23,12 +28,17 @@ import { markdownTable } from '../cli/table.ts';
 import { BUILTIN_IDS, builtinScenario } from '../scenarios/builtin/index.ts';
 import { runScenario } from '../sim/index.ts';
 import { createPlanner } from '../stack/index.ts';
+import { agentsBench } from './agents.ts';
+import { benchBridge } from './bridge.ts';
+import { benchController } from './controller.ts';
 import { importBench } from './import.ts';
 import { benchNuplan } from './nuplan.ts';
 import { bevAllocationCheck, perceptionBench } from './perception.ts';
+import { benchPlanner } from './planner.ts';
 import { benchSafety } from './safety.ts';
 import { benchScale } from './scale.ts';
 import { benchStack } from './stack.ts';
+import { viewerBench } from './viewer.ts';
 
 function throughput(
   plannerName: string,
@@ -94,13 +104,17 @@ function simBench(): string {
 export type SectionResult = string | { markdown: string; figures?: unknown };
 
 const SECTIONS: Record<string, () => SectionResult | Promise<SectionResult>> = {
-  sim: simBench,
+  sim: () => `${simBench()}\n\n${agentsBench()}`,
   import: () => importBench(),
   nuplan: () => benchNuplan(),
   perception: async () => `${perceptionBench()}\n${await bevAllocationCheck()}`,
   safety: () => benchSafety(),
+  viewer: () => viewerBench(),
   stack: () => benchStack(),
   scale: () => benchScale(),
+  controller: () => benchController(),
+  bridge: () => benchBridge(),
+  planner: () => benchPlanner(),
 };
 
 /** The machine a run measured: every figure is read beside it. */

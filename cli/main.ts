@@ -6,17 +6,22 @@ import { mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { SingleBar } from 'cli-progress';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { CONTROLLER_NAMES } from '../controller/index.ts';
 import { formatError } from '../core/index.ts';
-import { BUILTIN_IDS, builtinInfo, builtinScenario } from '../scenarios/builtin/index.ts';
+import { BASELINE_NAMES } from '../planner/index.ts';
+import { BUILTIN_IDS, builtinInfo } from '../scenarios/builtin/index.ts';
 import { importNuplan } from '../scenarios/import/index.ts';
-import { loadScenario } from '../scenarios/index.ts';
-import type { AgentMode } from '../sim/index.ts';
+import { loadScenario, SCENARIO_REF_KINDS } from '../scenarios/index.ts';
+import { runLogRecord } from '../sim/export/index.ts';
+import { AGENT_MODELS, type AgentMode, type AgentModel, DEFAULT_AGENT_MODEL } from '../sim/index.ts';
 import { evaluateRun } from '../sim/metrics/index.ts';
 import {
+  assistSummary,
   createDriver,
   DEFAULT_QUEUE,
   evaluate,
   evaluationJobs,
+  GATE_SUFFIX,
   inShard,
   type JobResult,
   PLANNER_NAMES,
@@ -27,9 +32,12 @@ import {
   runPool,
   writeShard,
 } from '../stack/index.ts';
+import { register as registerBridge } from './commands/bridge.ts';
+import { runStoryboardCommand } from './commands/data.ts';
 import { registerCommands } from './commands/index.ts';
 import { viewLive } from './commands/view.ts';
 import { UsageError } from './errors.ts';
+import { addLlmOptions, driverOptionsFrom, type LlmFlags } from './llmFlags.ts';
 import { markdownTable } from './table.ts';
 
 function intArg(name: string, min: number) {
@@ -97,8 +105,9 @@ export function suiteRefs(suite: string, o: SuiteOptions = {}): string[] {
     /* not a folder */
   }
   if (isDir) {
+    // `*.map.json` are road maps written by `edgeplan import`, not scenarios.
     const files = readdirSync(p)
-      .filter((f) => f.endsWith('.json'))
+      .filter((f) => f.endsWith('.json') && !f.endsWith('.map.json'))
       .sort();
     if (files.length === 0) throw new UsageError(`suite folder ${suite} holds no .json scenarios`);
     return files.map((f) => join(p, f));
@@ -108,6 +117,29 @@ export function suiteRefs(suite: string, o: SuiteOptions = {}): string[] {
     .map((s) => s.trim())
     .filter(Boolean);
 }
+
+/** Suite kinds of `eval` (what suiteRefs takes), for the help. */
+const SUITE_KINDS: ReadonlyArray<{ ref: string; what: string }> = [
+  { ref: 'builtin', what: 'the built-in scenarios' },
+  {
+    ref: 'nuplan:<db dir | log.db>',
+    what: 'nuPlan logs (--map-root <maps>, --scenario-types a,b, --limit N)',
+  },
+  { ref: '<folder>', what: 'every scenario .json in a folder (import writes them; *.map.json are skipped)' },
+  { ref: '<ref>,<ref>,…', what: 'a comma list of scenario references (see `edgeplan run --help`)' },
+];
+
+/** Every planner name the CLI takes: the registry's names and each trajectory baseline behind the gate. */
+export const ALL_PLANNER_NAMES: readonly string[] = [
+  ...PLANNER_NAMES,
+  ...BASELINE_NAMES.map((n) => `${n}${GATE_SUFFIX}`),
+];
+
+const listHelp = (title: string, rows: ReadonlyArray<{ ref: string; what: string }>) => {
+  const w = Math.max(...rows.map((r) => r.ref.length));
+  return `\n${title}:\n${rows.map((r) => `  ${r.ref.padEnd(w)}  ${r.what}`).join('\n')}`;
+};
+const PLANNERS_HELP = `\nPlanners: ${ALL_PLANNER_NAMES.join(', ')}\n  (<name>${GATE_SUFFIX}: behind the safety gate; <name>-stack: its command through the gate to the classical controller)`;
 
 const pct = (v: number) => v.toFixed(1);
 
@@ -147,40 +179,100 @@ function buildProgram(out: (s: string) => void): Command {
     });
 
   const plannerOpt = () =>
-    new Option('--planner <name>', `planner (${PLANNER_NAMES.join(' | ')})`).default('pdm-closed');
+    new Option('--planner <name>', 'planner (see Planners below)').default('pdm-closed');
+  const controllerOpt = () =>
+    new Option(
+      '--controller <name>',
+      `command stacks' controller (${CONTROLLER_NAMES.join(' | ')}); default classical`,
+    );
+  const budgetOpt = () =>
+    new Option(
+      '--budget <spec>',
+      'early-exit compute budget: avg:<percent>% of full depth or p99:<ms>ms (default avg:40%)',
+    );
+  const controllerOpts = (o: { controller?: string; budget?: string }) => ({
+    ...(o.controller !== undefined ? { controller: o.controller } : {}),
+    ...(o.budget !== undefined ? { budget: o.budget } : {}),
+  });
   const modeOpt = () =>
     new Option('--mode <mode>', 'agents: nonreactive (CLS-NR) | reactive (CLS-R) | both').choices([
       'nonreactive',
       'reactive',
       'both',
     ]);
+  const agentsOpt = () =>
+    new Option(
+      '--agents <model>',
+      `reactive agents: idm (nuPlan's IDM agents) | interactive (yield to cut-ins, merges, crossings; pedestrians wait at the kerb); default ${DEFAULT_AGENT_MODEL}`,
+    ).choices([...AGENT_MODELS]);
 
-  program
-    .command('run <scenario>')
-    .description('run one scenario closed-loop (a built-in id or a scenario .json) and print its metrics')
+  addLlmOptions(program.command('run <scenario>'))
+    .description('run one scenario closed-loop and print its nuPlan metrics (scenario kinds below)')
+    .addHelpText(
+      'after',
+      `${listHelp('Scenarios', SCENARIO_REF_KINDS)}\n${PLANNERS_HELP}\n\nExamples:\n  edgeplan run cut_in --planner idm+gate\n  edgeplan run data/esmini/resources/xosc/cut-in_simple.xosc --planner pdm-closed`,
+    )
     .addOption(plannerOpt())
     .addOption(modeOpt().default('nonreactive'))
+    .addOption(agentsOpt())
     .option('--seed <n>', 'random seed', intArg('--seed', 0), 0)
     .option('--map <file>', 'map for references that need one (CARLA routes: the town .xodr)')
     .option('--out <dir>', 'write the run log (JSON) and summary here')
     .option('--view', 'stream the run live to the 3D viewer in the browser (edgeplan view --live)')
+    .addOption(controllerOpt())
+    .addOption(budgetOpt())
+    .addOption(
+      new Option(
+        '--ego <who>',
+        'planner: the planner drives the ego; storyboard: every entity follows the .xosc storyboard',
+      )
+        .choices(['planner', 'storyboard'])
+        .default('planner'),
+    )
+    .option('--step <s>', 'storyboard mode: simulation step, s', '0.01')
+    .option('--states <csv>', 'storyboard mode: write time,id,name,x,y,z,h,p,r,speed per step and entity')
+    .option('--events <csv>', 'storyboard mode: write time,kind,name of every storyboard transition')
+    .option(
+      '--disable-controllers',
+      'storyboard mode: every entity uses the default controller (esmini --disable_controllers)',
+    )
     .action(
       async (
         ref: string,
-        o: { planner: string; mode: string; seed: number; map?: string; out?: string; view?: boolean },
+        o: {
+          planner: string;
+          mode: string;
+          agents?: AgentModel;
+          seed: number;
+          map?: string;
+          out?: string;
+          view?: boolean;
+          controller?: string;
+          budget?: string;
+          ego: string;
+          step: string;
+          states?: string;
+          events?: string;
+          disableControllers?: boolean;
+        } & LlmFlags,
       ) => {
+        if (o.ego === 'storyboard') return runStoryboardCommand(ref, o, out);
+        const driverOptions = await driverOptionsFrom([o.planner], o);
         if (o.view)
           return viewLive(ref, { planner: o.planner, mode: modesOf(o.mode)[0]!, seed: o.seed }, out);
         const loaded = loadScenario(ref, o.map ? { mapPath: o.map } : {});
         if (!loaded.ok) throw new UsageError(formatError(loaded.error));
         for (const mode of modesOf(o.mode)) {
-          const driver = createDriver(o.planner);
+          const driver = createDriver(o.planner, { ...driverOptions, ...controllerOpts(o) });
           if (!driver.ok) throw new UsageError(formatError(driver.error));
           const { scenario, map } = loaded.value;
           const log = await runDriver(driver.value, scenario, map, {
             mode,
+            ...(o.agents ? { agents: o.agents } : {}),
             seed: o.seed,
             recordPlans: !!o.out,
+          }).finally(() => {
+            if (driver.value.kind === 'stack') driver.value.close?.();
           });
           const m = evaluateRun(log, map);
           out(`${scenario.id} · ${o.planner} · ${mode} · score ${pct(100 * m.score)}`);
@@ -188,6 +280,7 @@ function buildProgram(out: (s: string) => void): Command {
             ([k, v]) => [k, v.toFixed(3)],
           );
           out(markdownTable(['metric', 'value'], metricRows, ['l', 'r']));
+          if (o.planner === 'hierarchical') out(assistSummary(log));
           for (const c of m.details.collisions)
             out(
               `collision: ${c.agentId} at ${c.tS.toFixed(1)} s, ${c.type}${c.atFault ? ' (at fault)' : ''}`,
@@ -195,31 +288,33 @@ function buildProgram(out: (s: string) => void): Command {
           if (o.out) {
             const dir = modesOf(o.mode).length > 1 ? join(o.out, mode) : o.out;
             mkdirSync(dir, { recursive: true });
-            const ticks = log.ticks.map(({ planMs: _t, ...t }) => t);
-            writeFileSync(join(dir, `${scenario.id}.json`), JSON.stringify({ ...log, ticks, metrics: m }));
+            const record = runLogRecord(log, m, { scenarioRef: ref, ...(o.map ? { mapPath: o.map } : {}) });
+            writeFileSync(join(dir, `${scenario.id}.json`), JSON.stringify(record));
             out(`wrote ${join(dir, `${scenario.id}.json`)}`);
           }
         }
       },
     );
 
-  program
-    .command('eval <suite>')
-    .description(
-      'evaluate planners on a suite (builtin | folder of scenario .json | comma list) and print CLS',
+  addLlmOptions(program.command('eval <suite>'))
+    .description('evaluate planners on a suite (kinds below) and print CLS-NR / CLS-R')
+    .addHelpText(
+      'after',
+      `${listHelp('Suites', SUITE_KINDS)}\n${PLANNERS_HELP}\n\nExamples:\n  edgeplan eval builtin --planner pdm-closed,idm+gate --mode both --workers 2\n  edgeplan eval cut_in,red_light --planner idm`,
     )
     .addOption(
-      new Option('--planner <names>', `comma list of planners (${PLANNER_NAMES.join(', ')})`).default(
-        'pdm-closed',
-      ),
+      new Option('--planner <names>', 'comma list of planners (see Planners below)').default('pdm-closed'),
     )
     .addOption(modeOpt().default('nonreactive'))
+    .addOption(agentsOpt())
     .option('--seed <n>', 'random seed', intArg('--seed', 0), 0)
     .option('--workers <n>', 'worker threads', intArg('--workers', 1), 1)
     .option('--out <dir>', 'results folder (summary.json per planner, logs/)')
     .option('--map-root <dir>', 'nuPlan maps root (or the town .xodr for CARLA routes)')
     .option('--scenario-types <types>', 'nuPlan: comma list of scenario types to keep')
     .option('--limit <n>', 'at most this many scenarios', intArg('--limit', 1))
+    .addOption(controllerOpt())
+    .addOption(budgetOpt())
     .option(
       '--queue <url>',
       'put the runs on a BullMQ queue on Redis (redis://host:6379) for `edgeplan worker`s',
@@ -232,16 +327,19 @@ function buildProgram(out: (s: string) => void): Command {
         o: {
           planner: string;
           mode: string;
+          agents?: AgentModel;
           seed: number;
           workers: number;
           out?: string;
           mapRoot?: string;
           scenarioTypes?: string;
           limit?: number;
+          controller?: string;
+          budget?: string;
           queue?: string;
           queueName: string;
           shard?: string;
-        },
+        } & LlmFlags,
       ) => {
         if (o.queue && o.shard) throw new UsageError('--queue and --shard do not go together');
         if (o.queue) {
@@ -261,8 +359,9 @@ function buildProgram(out: (s: string) => void): Command {
           if (!o.out) throw new UsageError('--shard needs --out (the slice writes shard-k-of-n.json there)');
         }
         const planners = o.planner.split(',').map((p) => p.trim());
+        const driverOptions = await driverOptionsFrom(planners, o);
         for (const p of planners) {
-          const r = createDriver(p);
+          const r = createDriver(p, { ...driverOptions, ...controllerOpts(o) });
           if (!r.ok) throw new UsageError(formatError(r.error));
         }
         let refs = suiteRefs(suite, {
@@ -272,10 +371,16 @@ function buildProgram(out: (s: string) => void): Command {
         });
         if (o.limit) refs = refs.slice(0, o.limit);
         const mapOpt = o.mapRoot ? { mapPath: o.mapRoot } : {};
-        for (const ref of refs) {
+        // A bad scenario file is reported and skipped; the rest are evaluated (exit 2 at the end).
+        const skipped: string[] = [];
+        refs = refs.filter((ref) => {
           const l = loadScenario(ref, mapOpt);
-          if (!l.ok) throw new UsageError(formatError(l.error));
-        }
+          if (l.ok) return true;
+          skipped.push(ref);
+          out(`skipped ${ref}: ${formatError(l.error)}`);
+          return false;
+        });
+        if (refs.length === 0) throw new UsageError(`no loadable scenario in ${suite}`);
         const modes = modesOf(o.mode);
         const bar = process.stderr.isTTY
           ? new SingleBar({
@@ -320,10 +425,13 @@ function buildProgram(out: (s: string) => void): Command {
           scenarios: refs,
           planners,
           modes,
+          ...(o.agents ? { agents: o.agents } : {}),
           seed: o.seed,
           workers: o.workers,
           ...(o.out ? { outDir: o.out } : {}),
           ...(o.mapRoot ? { mapPath: o.mapRoot } : {}),
+          ...controllerOpts(o),
+          ...(driverOptions.llm ? { driverOptions } : {}),
           onProgress: (done, _t, last) => bar?.update(done, { last: `${last.id} ${pct(100 * last.score)}` }),
           ...(o.queue
             ? {
@@ -391,9 +499,12 @@ function buildProgram(out: (s: string) => void): Command {
         if (o.out)
           out(`results: ${resolve(o.out)} (${res.files.length} summary.json, per-scenario logs in */logs/)`);
         if (errors.length > 0) throw new UsageError(`${errors.length} run(s) failed`);
+        if (skipped.length > 0)
+          throw new UsageError(`${skipped.length} scenario file(s) skipped, see "skipped …" above`);
       },
     );
   registerCommands(program, out);
+  registerBridge(program, out);
   return program;
 }
 

@@ -147,7 +147,8 @@ export function createClassicalController(
   };
 }
 
-interface Reference {
+/** The reference the command selects: its path (cached while the path decision stands) and the KEEP hold speed. */
+export interface Reference {
   key: string;
   path: Polyline | undefined;
   sM: number;
@@ -155,8 +156,8 @@ interface Reference {
   holdFor: number;
 }
 
-/** The reference path for the command (cached in the state while the path decision stands). */
-function referenceFor(
+/** The reference path for the command (cached in the state while the path decision stands). Shared with the expert and the early-exit features. */
+export function referenceFor(
   state: ClassicalState,
   command: MidLevelCommand,
   req: ControlRequest,
@@ -265,7 +266,7 @@ export function lanePath(
   return pts.length >= 2 ? new Polyline(pts) : undefined;
 }
 
-interface SpeedTarget {
+export interface SpeedTarget {
   speedMps: number;
   /** Stops: the acceleration to apply instead of the speed law, m/s² (negative). */
   accelMps2?: number;
@@ -273,7 +274,8 @@ interface SpeedTarget {
 
 const stopProbe: FrenetPoint = { sM: 0, dM: 0, segment: 0 };
 
-function targetSpeed(
+/** The speed law's target: a speed, or for stops the acceleration to apply (m/s², negative). `sFront` = front bumper arc length on the path, m. */
+export function targetSpeed(
   command: MidLevelCommand,
   v: number,
   ref: Reference,

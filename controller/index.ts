@@ -1,4 +1,5 @@
 /** controller/: turns the current mid-level command into controls at the control rate. */
+export { type Budget, type Calibration, type CalibrationSet, calibrate, parseBudget } from './Budget.ts';
 export {
   type ClassicalParams,
   ClassicalParamsSchema,
@@ -6,3 +7,43 @@ export {
   createClassicalController,
   lanePath,
 } from './ClassicalController.ts';
+export {
+  CONTROLLER_NAMES,
+  type ControllerFactory,
+  type ControllerName,
+  controllerFactory,
+  DEFAULT_BUDGET,
+} from './ControllerFactory.ts';
+export {
+  calibrateRunner,
+  createEarlyExitController,
+  type EarlyExitOptions,
+  type EarlyExitState,
+} from './EarlyExitController.ts';
+export {
+  createExpertController,
+  type ExpertParams,
+  ExpertParamsSchema,
+  type ExpertState,
+  expertFlops,
+} from './ExpertController.ts';
+export {
+  ACCEL_SCALE_MPS2,
+  ACTION_DIM,
+  actionToControl,
+  controlToAction,
+  FEATURE_DIM,
+  featuresFor,
+  initialReference,
+  STEER_SCALE_RAD,
+  writeFeatures,
+} from './Features.ts';
+export {
+  createPolicyRunner,
+  type Manifest,
+  ManifestSchema,
+  MODEL_DIR,
+  type PolicyMode,
+  type PolicyResult,
+  type PolicyRunner,
+} from './PolicyRunner.ts';

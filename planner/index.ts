@@ -6,7 +6,7 @@ import { fail, ok, type Result } from '../core/index.ts';
 import type { Planner } from '../core/planning/Planner.ts';
 import { idmPlanner } from '../core/vehicle/index.ts';
 import { constantVelocityPlanner } from './baselines/ConstantVelocity.ts';
-import { pdmClosedPlanner } from './baselines/PdmClosed.ts';
+import { PDM_CLOSED_PLUS, pdmClosedPlanner } from './baselines/PdmClosed.ts';
 
 export type { Planner, PlannerContext, PlanOutput } from '../core/planning/Planner.ts';
 
@@ -14,6 +14,7 @@ const BASELINES: Record<string, () => Planner> = {
   'constant-velocity': () => constantVelocityPlanner() as Planner,
   idm: () => idmPlanner() as Planner,
   'pdm-closed': () => pdmClosedPlanner() as Planner,
+  'pdm-closed-plus': () => pdmClosedPlanner(PDM_CLOSED_PLUS, 'pdm-closed-plus') as Planner,
 };
 
 /** Names of the trajectory baselines. */
@@ -26,3 +27,5 @@ export function createBaselinePlanner(name: string): Result<Planner> {
     return fail('NOT_FOUND', 'planner', `unknown baseline "${name}" (known: ${BASELINE_NAMES.join(', ')})`);
   return ok(f());
 }
+
+export * from './hierarchical/index.ts';

@@ -109,32 +109,44 @@ describe('AuditLog', () => {
     expect(r.ok && r.value.ok).toBe(true);
   });
 
-  it('a process killed mid-write loses at most the record it was writing', async () => {
+  it('a process killed with a torn line on disk loses exactly that line; every complete record survives and verifies', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'edgeplan-kill-'));
     const path = join(dir, 'audit.jsonl');
     const keyPath = join(dir, 'key.pem');
+    // The helper appends 40 records, writes half of the next line and waits to be killed.
     const child = spawn(
       process.execPath,
-      ['--import', 'tsx', join(here, 'auditAppendLoop.ts'), path, keyPath],
+      ['--import', 'tsx', join(here, 'auditAppendLoop.ts'), path, keyPath, '40'],
       { stdio: ['ignore', 'pipe', 'inherit'] },
     );
-    await new Promise<void>((resolve) => child.stdout.once('data', () => resolve()));
-    await new Promise((r) => setTimeout(r, 300));
+    const tornBytes = await new Promise<number>((resolve) => {
+      let buf = '';
+      child.stdout.on('data', (d: Buffer) => {
+        buf += d.toString();
+        const m = /torn (\d+)\n/.exec(buf);
+        if (m) resolve(Number(m[1]));
+      });
+    });
     child.kill('SIGKILL');
     await new Promise((r) => child.once('exit', r));
     const text = readFileSync(path, 'utf8');
-    const complete = text.split('\n').length - 1; // lines ending in '\n'
-    expect(complete).toBeGreaterThan(5);
+    expect(text.endsWith('\n')).toBe(false);
+    expect(verifyAuditText(text).issues.map((i) => i.kind)).toContain('torn');
+    const completeLines = text.slice(0, text.lastIndexOf('\n') + 1);
+    const complete = completeLines.split('\n').length - 1;
+    // header + 40 records + checkpoints every 7 records (5 of them)
+    expect(complete).toBe(1 + 40 + 5);
     const opened = AuditLog.open(path, { keyPath, configHash: 'test' });
-    expect(opened.ok).toBe(true);
-    if (!opened.ok) return;
+    if (!opened.ok) throw new Error(opened.error.message);
     opened.value.log.close();
-    const after = readFileSync(path, 'utf8').split('\n').length - 1;
-    // every complete line survives (plus the closing checkpoint); only a torn tail was cut
-    expect(after).toBeGreaterThanOrEqual(complete);
-    expect(opened.value.recovery.truncatedBytes).toBeLessThan(4000);
+    expect(opened.value.recovery.truncatedBytes).toBe(tornBytes);
+    const after = readFileSync(path, 'utf8');
+    // Every complete line is kept byte for byte; only the torn tail was cut (then a checkpoint).
+    expect(after.startsWith(completeLines)).toBe(true);
     const r = verifyAuditLog(path);
     expect(r.ok && r.value.issues).toEqual([]);
+    const recs = readAuditRecords(path);
+    expect(recs.ok && recs.value.length).toBe(40);
   });
 
   it('query filters by rule prefix, decision and time; explain names rule and numbers; report counts', () => {

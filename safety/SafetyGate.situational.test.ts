@@ -393,6 +393,20 @@ describe('situational case table', () => {
       if (v.decision === 'VETO') expect(v.mrm).toBeDefined();
     });
   }
+  it('every repaired command of a MODIFY passes the gate itself in the same scene', () => {
+    const modifies = CASES.map((c) => ({ c, v: run(c) })).filter(({ v }) => v.decision === 'MODIFY');
+    // The table has repairs to re-check (red lights, stop lines, lane changes, speed limits…).
+    expect(modifies.length).toBeGreaterThanOrEqual(8);
+    for (const { c, v } of modifies) {
+      const again = gate.checkCommand(v.modified, {
+        ...scene(c.spec),
+        ...(c.nowS !== undefined ? { nowS: c.nowS } : {}),
+      });
+      expect(again.decision, `${c.name}: repair ${JSON.stringify(v.modified)} → ${again.explanation}`).toBe(
+        'ALLOW',
+      );
+    }
+  });
   it('flags the injected instruction without letting it relax any rule', () => {
     const v = run(CASES.find((c) => c.name.startsWith('injected'))!);
     const flag = v.rules.find((r) => r.rule === 'input.instruction')!;

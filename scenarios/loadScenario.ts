@@ -63,6 +63,10 @@ export interface LoadOptions {
   mapPath?: string;
 }
 
+/** How to run on a file that holds only a road map (said wherever one is given as a scenario). */
+const RUN_ON_A_MAP =
+  'a run needs a scenario on it: a Scenario JSON whose "map" is {"kind":"file","path":"<the map file>"} (with egoStart, route and expert), an OpenSCENARIO .xosc that uses it, or carla:<routes.xml>#<id> --map <town.xodr>; `edgeplan map <source file> --png map.png` draws the map';
+
 /** Splits `file#id`. */
 function splitId(ref: string): { file: string; id?: string } {
   const i = ref.lastIndexOf('#');
@@ -76,6 +80,12 @@ function fromImport(
 ): Result<LoadedScenario> {
   if (!r.ok) return r;
   const s = r.value.scenarios[0];
+  if (!s && r.value.map)
+    return fail(
+      'INVALID_INPUT',
+      where,
+      `holds a road map but no scenario (no planning problem): ${RUN_ON_A_MAP}`,
+    );
   if (!s) return fail('NOT_FOUND', where, 'the file holds no scenario');
   if (s.map.kind === 'file' && r.value.map) {
     const map = RoadMap.fromData(r.value.map, `${where}:map`);
@@ -84,6 +94,26 @@ function fromImport(
   }
   return scenarioFromData(s, where, dirname(where));
 }
+
+/** Extensions of scenario files that loadScenario imports (with an optional `#<id>`). */
+export const IMPORTABLE_SCENARIO_EXTENSIONS: readonly string[] = ['.xosc', '.xml', '.osm', '.db'];
+
+/**
+ * Every kind of scenario reference loadScenario takes, for help texts and error messages (one
+ * list, so that what the help says and what the loader does cannot drift apart).
+ */
+export const SCENARIO_REF_KINDS: ReadonlyArray<{ ref: string; what: string }> = [
+  { ref: '<built-in id>', what: `a built-in scenario (${BUILTIN_IDS.join(', ')})` },
+  { ref: '<file>.json', what: 'a Scenario JSON file (formatVersion 1), e.g. written by edgeplan import' },
+  { ref: '<file>.xosc[#<id>]', what: 'OpenSCENARIO 1.x (its road network .xodr is found beside it)' },
+  { ref: '<file>.xml[#<id>]', what: 'CommonRoad scenario with a planning problem' },
+  { ref: '<file>.osm[#<id>]', what: 'Lanelet2 map with a route' },
+  { ref: '<log>.db#<id>', what: 'nuPlan SQLite log and scenario token (--map: the maps root)' },
+  {
+    ref: 'carla:<routes.xml>#<id>',
+    what: 'CARLA leaderboard route (--map: the town .xodr if not beside it)',
+  },
+];
 
 /** Loads a built-in scenario, a Scenario JSON file, a CARLA route or an importable scenario file. */
 export function loadScenario(ref: string, opts: LoadOptions = {}): Result<LoadedScenario> {
@@ -100,7 +130,9 @@ export function loadScenario(ref: string, opts: LoadOptions = {}): Result<Loaded
   if (!ref.endsWith('.json')) {
     const { file, id } = splitId(ref);
     const ext = extname(file).toLowerCase();
-    if (['.xosc', '.xml', '.osm', '.db'].includes(ext))
+    if (ext === '.xodr')
+      return fail('INVALID_INPUT', file, `is an OpenDRIVE road map, not a scenario: ${RUN_ON_A_MAP}`);
+    if (IMPORTABLE_SCENARIO_EXTENSIONS.includes(ext))
       return fromImport(
         importFile(file, {
           ...(id !== undefined ? { id } : {}),
@@ -111,10 +143,24 @@ export function loadScenario(ref: string, opts: LoadOptions = {}): Result<Loaded
     return fail(
       'NOT_FOUND',
       ref,
-      `not a built-in scenario (${BUILTIN_IDS.join(', ')}), a .json file, carla:<routes.xml>#<id> nor an importable file (.xosc, .xml, .osm, .db)`,
+      `not a built-in scenario (${BUILTIN_IDS.join(', ')}), a .json file, carla:<routes.xml>#<id> nor an importable file (${IMPORTABLE_SCENARIO_EXTENSIONS.join(', ')})`,
     );
   }
   const j = readJson(ref);
   if (!j.ok) return j;
+  const notScenario = roadMapNotScenario(j.value, ref);
+  if (notScenario) return notScenario;
   return scenarioFromData(j.value, ref, dirname(ref));
+}
+
+/**
+ * A RoadMap JSON (what `edgeplan import` writes for a bare `.xodr` or a CommonRoad file without a
+ * planning problem) handed where a scenario is expected: says what the file is and how to use it,
+ * instead of listing every Scenario field it lacks.
+ */
+function roadMapNotScenario(data: unknown, ref: string): Result<never> | undefined {
+  if (!data || typeof data !== 'object' || 'formatVersion' in data) return undefined;
+  const lanes = (data as { lanes?: unknown }).lanes;
+  if (!Array.isArray(lanes)) return undefined;
+  return fail('INVALID_INPUT', ref, `is a road map (${lanes.length} lanes), not a scenario: ${RUN_ON_A_MAP}`);
 }

@@ -21,6 +21,7 @@ export async function buildDist() {
         cli: 'cli/main.ts',
         evalWorker: 'stack/eval/evalWorker.ts',
         fuzzWorker: 'stack/fuzz/fuzzWorker.ts',
+        policyWorker: 'controller/policyWorker.mjs',
       },
       bundle: true,
       splitting: true,

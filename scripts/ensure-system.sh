@@ -5,6 +5,7 @@ set -u
 need=()
 [ -x /usr/bin/chromium ] || need+=(chromium)
 command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
+[ -x /usr/sbin/mosquitto ] || need+=(mosquitto)   # MQTT bridge tests (bridge/mqtt)
 [ ${#need[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
   echo "pretest: installing ${need[*]} with apt-get"

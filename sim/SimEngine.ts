@@ -25,13 +25,15 @@ import { type RoadMap, RoutePath } from '../core/map/index.ts';
 import type { PlannerContext } from '../core/planning/index.ts';
 import { type BicycleCommand, LqrTracker, stepBicycle, stepUnicycle } from '../core/vehicle/index.ts';
 import { AgentFleet, lightsAt } from './agents/AgentFleet.ts';
-import type { AgentMode, SimLog, SimTick } from './SimLog.ts';
+import type { AgentMode, AgentModel, SimLog, SimTick } from './SimLog.ts';
 
 /** Reference poses the tracker needs (up to 8 s). */
 const TRACK_POSES = 81;
 
 export interface EngineOptions {
   mode: AgentMode;
+  /** Reactive agent model (`idm` = nuPlan's IDM agents, `interactive`); default DEFAULT_AGENT_MODEL. */
+  agents?: AgentModel;
   seed?: number;
   /**
    * Control mode: time from a control being sent to the actuator applying it, s (a FIFO of the
@@ -110,6 +112,14 @@ export function plannerContext(scenario: Scenario, map: RoadMap, seed: number): 
 
 const round6 = (t: number): number => Math.round(t * 1e6) / 1e6;
 
+/** A run ends when the ego is this close to the end of its route, m. */
+export const ROUTE_END_MARGIN_M = 1;
+/** …and at most this far beside the route's reference path (not merely abreast of its end), m. */
+export const ROUTE_END_LATERAL_M = 5;
+/** Window of the local route tracking around the last progress: behind / ahead, m (≥ 30 m/s × 0.1 s). */
+const ROUTE_TRACK_BACK_M = 5;
+const ROUTE_TRACK_AHEAD_M = 20;
+
 export class SimEngine {
   readonly scenario: Scenario;
   readonly map: RoadMap;
@@ -137,6 +147,10 @@ export class SimEngine {
   private readonly delayS: number;
   private readonly delayed: { tS: number; control: Control }[] = [];
   private lastApplied: Control | undefined;
+  /** Ego progress along the route reference path at the last check, m (local tracking). */
+  private routeS: number | undefined;
+  private routeEndK = -1;
+  private routeEndNow = false;
 
   constructor(scenario: Scenario, map: RoadMap, opts: EngineOptions) {
     this.scenario = scenario;
@@ -146,7 +160,7 @@ export class SimEngine {
     this.dtS = scenario.dtS;
     this.vehicle = scenario.vehicle;
     this.ctx = plannerContext(scenario, map, this.seed);
-    this.fleet = new AgentFleet(scenario, map, opts.mode);
+    this.fleet = new AgentFleet(scenario, map, opts.mode, opts.agents ? { agents: opts.agents } : {});
     this.steps = Math.round(scenario.durationS / this.dtS);
     this.delayS = Math.max(0, opts.actuationDelayS ?? 0);
     this.ego = { ...scenario.egoStart, tS: 0 };
@@ -160,9 +174,40 @@ export class SimEngine {
     return round6(this.k * this.dtS);
   }
 
-  /** True at the last tick (record it, then stop). */
+  /**
+   * True at the last tick (record it, then stop): the scenario's duration is up, or the ego has
+   * reached the end of its route (beyond it there may be no map: an imported scenario's route can
+   * be shorter than its duration allows to drive).
+   */
   get last(): boolean {
-    return this.k >= this.steps;
+    return this.k >= this.steps || this.atRouteEnd();
+  }
+
+  /**
+   * Whether the ego's front (as of this tick) is within ROUTE_END_MARGIN_M of the end of its route.
+   * Progress along the route is tracked locally from tick to tick, so a route that loops back past
+   * its own end does not end the run early.
+   */
+  atRouteEnd(): boolean {
+    if (this.routeEndK === this.k) return this.routeEndNow;
+    const line = this.ctx.route.line;
+    const e = this.egoAtTick;
+    const f =
+      this.routeS === undefined
+        ? line.project(e.x, e.y)
+        : line.project(
+            e.x,
+            e.y,
+            undefined,
+            this.routeS - ROUTE_TRACK_BACK_M,
+            this.routeS + ROUTE_TRACK_AHEAD_M,
+          );
+    this.routeS = f.sM;
+    const frontM = this.vehicle.rearAxleToCenterM + this.vehicle.lengthM / 2;
+    this.routeEndK = this.k;
+    this.routeEndNow =
+      f.sM + frontM >= line.length - ROUTE_END_MARGIN_M && Math.abs(f.dM) < ROUTE_END_LATERAL_M;
+    return this.routeEndNow;
   }
 
   /** What the ego's sensors see now: the ego now, agents and lights of the current tick. */
@@ -288,6 +333,7 @@ export class SimEngine {
       scenarioId: s.id,
       planner: plannerName,
       mode: this.mode,
+      ...(this.mode === 'reactive' ? { agents: this.fleet.agents } : {}),
       seed: this.seed,
       dtS: this.dtS,
       vehicle: this.vehicle,

@@ -13,6 +13,8 @@ import type {
 } from '../core/index.ts';
 
 export type AgentMode = 'nonreactive' | 'reactive';
+/** The reactive agent model: nuPlan's IDM agents, or interaction-aware agents (agents/AgentFleet.ts). */
+export type AgentModel = 'idm' | 'interactive';
 
 export interface SimTick {
   /** Simulation time, s (0 at scenario start). */
@@ -40,6 +42,8 @@ export interface SimLog {
   scenarioId: string;
   planner: string;
   mode: AgentMode;
+  /** The reactive agent model of a reactive run. */
+  agents?: AgentModel;
   seed: number;
   dtS: number;
   vehicle: VehicleParams;

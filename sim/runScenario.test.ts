@@ -28,6 +28,20 @@ function straight(agents: (map: RoadMap) => ReturnType<typeof idmAgent>[] = () =
 }
 
 describe('closed-loop engine', () => {
+  it("ends the run when the ego's front reaches the end of its route instead of driving off the map", () => {
+    // 400 m lane, ego at s = 30 m at 12 m/s (the speed limit): the route's end is ~365 m away,
+    // reached after ~30 s of a 60 s scenario.
+    const { s, map } = straight(() => [], 12);
+    const log = runScenario({ ...s, durationS: 60 }, map, constantVelocityPlanner(), { mode: 'nonreactive' });
+    const last = log.ticks.at(-1)!;
+    expect(last.tS).toBeLessThan(35);
+    expect(last.tS).toBeGreaterThan(25);
+    // Front bumper (rear axle + 1.461 + 5.176 / 2 m) within 1 m of the lane end, not beyond it.
+    const frontX = last.ego.x + 1.461 + 5.176 / 2;
+    expect(frontX).toBeGreaterThan(398);
+    expect(frontX).toBeLessThan(400 + 12 * 0.1);
+  });
+
   it('runs 15 s at 0.1 s: 151 ticks from t = 0 to 15', () => {
     const { s, map } = straight();
     const log = runScenario(s, map, idmPlanner(), { mode: 'nonreactive' });

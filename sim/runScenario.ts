@@ -9,12 +9,14 @@ import type { Scenario, Trajectory } from '../core/index.ts';
 import type { RoadMap } from '../core/map/index.ts';
 import type { Planner } from '../core/planning/index.ts';
 import { SimEngine } from './SimEngine.ts';
-import type { AgentMode, SimLog, SimTick } from './SimLog.ts';
+import type { AgentMode, AgentModel, SimLog, SimTick } from './SimLog.ts';
 
 export { plannerContext, sampleTrajectory } from './SimEngine.ts';
 
 export interface RunOptions {
   mode: AgentMode;
+  /** Reactive agent model (`idm` = nuPlan's IDM agents, `interactive`); default DEFAULT_AGENT_MODEL. */
+  agents?: AgentModel;
   seed?: number;
   /** Record the planned trajectory of each tick (for the viewer). Default false. */
   recordPlans?: boolean;
@@ -30,7 +32,11 @@ export interface RunOptions {
  * trajectory) makes the ego brake in place rather than crash the run.
  */
 export function runScenario(scenario: Scenario, map: RoadMap, planner: Planner, opts: RunOptions): SimLog {
-  const engine = new SimEngine(scenario, map, { mode: opts.mode, seed: opts.seed ?? 0 });
+  const engine = new SimEngine(scenario, map, {
+    mode: opts.mode,
+    ...(opts.agents ? { agents: opts.agents } : {}),
+    seed: opts.seed ?? 0,
+  });
   const ctx = engine.ctx;
   const now = opts.nowMs ?? (() => performance.now());
   let snap = engine.snapshot();

@@ -8,6 +8,12 @@ import type { StackTick } from './Stack.ts';
 export interface Source {
   /** The newest snapshot, or undefined before the first. Its `tS` is the time of its newest input. */
   latest(): WorldSnapshot | undefined;
+  /**
+   * Optional: calls `listener` whenever a new snapshot is in (bridges: on each odometry message),
+   * so the loop can compute the control at once instead of on its next timer tick. Returns the
+   * unsubscribe function.
+   */
+  onSnapshot?(listener: () => void): () => void;
 }
 
 export interface Sink {

@@ -15,6 +15,12 @@ export { inShard, mergeShards, parseShard, writeShard } from './eval/shard.ts';
 export { type FuzzOptions, type FuzzReport, fuzzTable, runFuzz } from './fuzz/fuzz.ts';
 export { FUZZ_FAMILIES, fuzzCase } from './fuzz/fuzzScenario.ts';
 export { createGatedPlanner, type GatedPlannerOptions, type GatedState } from './GatedPlanner.ts';
+export {
+  assistSummary,
+  type DriverOptions,
+  gateRollout,
+  hierarchicalPlannerFor,
+} from './HierarchicalStack.ts';
 export * from './registry.ts';
 export * from './runInSim.ts';
 export * from './SourceSink.ts';

@@ -5,7 +5,7 @@
  * fresh instance.
  */
 
-import { createClassicalController } from '../controller/index.ts';
+import { controllerFactory, createClassicalController } from '../controller/index.ts';
 import type { Scenario } from '../core/index.ts';
 import { fail, ok, type Result } from '../core/index.ts';
 import type { RoadMap } from '../core/map/index.ts';
@@ -17,6 +17,7 @@ import type { SimLog } from '../sim/index.ts';
 import { runScenario } from '../sim/index.ts';
 import { commandFromTrajectory } from './CommandFromTrajectory.ts';
 import { createGatedPlanner } from './GatedPlanner.ts';
+import { type DriverOptions as HierarchicalOptions, hierarchicalPlannerFor } from './HierarchicalStack.ts';
 import { runStackScenario, type StackRunOptions } from './runInSim.ts';
 import { createStack, type Perception, type Stack, type StackRates } from './Stack.ts';
 
@@ -25,9 +26,13 @@ export const GATE_SUFFIX = '+gate';
 /** Suffix that runs a planner as a command stack (`idm-stack`). */
 export const STACK_SUFFIX = '-stack';
 
+/** The hierarchical multi-agent planner's command stack (rules + reflection; `--llm` adds a model). */
+export const HIERARCHICAL = 'hierarchical';
+
 export const PLANNER_NAMES: readonly string[] = [
   ...BASELINE_NAMES,
   ...BASELINE_NAMES.map((n) => `${n}${STACK_SUFFIX}`),
+  HIERARCHICAL,
 ];
 
 /**
@@ -53,6 +58,8 @@ export interface StackBuildOptions {
   audit?: AuditLog;
   /** Run the environment transform every plan even when the planner does not read it. */
   perception?: boolean;
+  /** Wraps the command planner before the stack is built (live missions add their goal stop). */
+  wrap?: (planner: CommandPlanner) => CommandPlanner;
 }
 
 /** What drives the ego: a trajectory planner (tracked by nuPlan's LQR) or a stack (by controls). */
@@ -62,7 +69,16 @@ export type Driver =
       kind: 'stack';
       name: string;
       build: (scenario: Scenario, map: RoadMap, opts?: StackBuildOptions) => Stack;
+      /** Stops what the driver's controller holds (the policy worker). */
+      close?: () => void;
     };
+
+/** Driver options: the command stacks' controller by name (controller/ CONTROLLER_NAMES) and its budget. */
+export interface DriverOptions extends HierarchicalOptions {
+  /** Command stacks: the controller by name (controller/ CONTROLLER_NAMES) and its budget (early exit). */
+  controller?: string;
+  budget?: string;
+}
 
 /** Builds a stack around a command planner: the gate, the classical controller, perception if asked for. */
 export function stackFor(
@@ -72,6 +88,7 @@ export function stackFor(
   map: RoadMap,
   opts: StackBuildOptions = {},
 ): Stack {
+  if (opts.wrap) planner = opts.wrap(planner);
   let perception: Perception | undefined;
   if (planner.needsScene || opts.perception) {
     const t = createEnvironmentTransform(map, {}, scenario.vehicle);
@@ -88,8 +105,30 @@ export function stackFor(
   });
 }
 
-/** A driver by name (see the module comment for the names). */
-export function createDriver(name: string): Result<Driver> {
+/**
+ * A driver by name (see the module comment for the names). `dopts`: the command stacks' controller
+ * and budget; `llm` / `hierarchical` configure the `hierarchical` planner.
+ */
+export function createDriver(name: string, dopts: DriverOptions = {}): Result<Driver> {
+  const factory =
+    dopts.controller !== undefined || dopts.budget !== undefined
+      ? controllerFactory(
+          dopts.controller ?? 'early-exit',
+          dopts.budget !== undefined ? { budget: dopts.budget } : {},
+        )
+      : undefined;
+  if (factory && !factory.ok) return factory;
+  const f = factory?.value;
+  if (name === HIERARCHICAL)
+    return ok({
+      kind: 'stack',
+      name,
+      build: (scenario, map, opts) => {
+        const o = f && !opts?.controller ? { ...opts, controller: f.create() } : opts;
+        return stackFor(name, hierarchicalPlannerFor(scenario, map, dopts), scenario, map, o);
+      },
+      ...(f ? { close: () => f.close() } : {}),
+    });
   if (name.endsWith(STACK_SUFFIX)) {
     const base = name.slice(0, -STACK_SUFFIX.length);
     if (!BASELINE_NAMES.includes(base))
@@ -100,10 +139,18 @@ export function createDriver(name: string): Result<Driver> {
       build: (scenario, map, opts) => {
         const inner = createBaselinePlanner(base);
         if (!inner.ok) throw new Error(inner.error.message);
-        return stackFor(name, commandFromTrajectory(inner.value), scenario, map, opts);
+        const o = f && !opts?.controller ? { ...opts, controller: f.create() } : opts;
+        return stackFor(name, commandFromTrajectory(inner.value), scenario, map, o);
       },
+      ...(f ? { close: () => f.close() } : {}),
     });
   }
+  if (f)
+    return fail(
+      'INVALID_INPUT',
+      'controller',
+      `--controller and --budget apply to command stacks (<name>${STACK_SUFFIX}), not "${name}"`,
+    );
   const p = createPlanner(name);
   if (!p.ok) return p;
   return ok({ kind: 'trajectory', name, planner: p.value });
@@ -119,6 +166,7 @@ export async function runDriver(
   if (driver.kind === 'trajectory') {
     return runScenario(scenario, map, driver.planner, {
       mode: opts.mode,
+      ...(opts.agents ? { agents: opts.agents } : {}),
       ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
       ...(opts.recordPlans ? { recordPlans: true } : {}),
       ...(opts.onTick ? { onTick: opts.onTick } : {}),

@@ -6,12 +6,14 @@
  */
 import type { Control, Scenario, WorldSnapshot } from '../core/index.ts';
 import type { RoadMap } from '../core/map/index.ts';
-import { type AgentMode, SimEngine, type SimLog, type SimTick } from '../sim/index.ts';
+import { type AgentMode, type AgentModel, SimEngine, type SimLog, type SimTick } from '../sim/index.ts';
 import type { Sink, Source } from './SourceSink.ts';
 import type { Stack, StackTick } from './Stack.ts';
 
 export interface StackRunOptions {
   mode: AgentMode;
+  /** Reactive agent model (`idm` = nuPlan's IDM agents, `interactive`); default DEFAULT_AGENT_MODEL. */
+  agents?: AgentModel;
   seed?: number;
   /** Time from control to actuator, s. Default 0. */
   actuationDelayS?: number;
@@ -51,6 +53,7 @@ export async function runStackScenario(
 ): Promise<SimLog> {
   const engine = new SimEngine(scenario, map, {
     mode: opts.mode,
+    ...(opts.agents ? { agents: opts.agents } : {}),
     seed: opts.seed ?? 0,
     ...(opts.actuationDelayS !== undefined ? { actuationDelayS: opts.actuationDelayS } : {}),
   });

@@ -23,6 +23,13 @@ export interface RealtimeOptions {
   staleAfterS?: number;
   /** Braking of the minimal-risk control, m/s². Default 3. */
   watchdogDecelMps2?: number;
+  /**
+   * `timer` (default): one step per control period. `source`: a step on every new snapshot the
+   * source announces (at most `controlHz` often: a snapshot within half a period of the last step
+   * waits for the next), and the timer steps only when no snapshot came for a whole period — the
+   * watchdog. Input-to-control latency then is the stack's compute time, not up to a period.
+   */
+  trigger?: 'timer' | 'source';
   /** Called after every control step. */
   onStep?: (step: RealtimeStep) => void;
 }
@@ -36,6 +43,8 @@ export interface RealtimeStep {
   watchdog?: 'no-snapshot' | 'stale';
   /** Wall time of the step, ms. */
   stepMs: number;
+  /** What started the step. */
+  trigger: 'timer' | 'source';
 }
 
 export interface RealtimeLoop {
@@ -59,8 +68,16 @@ export function runRealtime(o: RealtimeOptions): RealtimeLoop {
   let initialised = false;
   let steps = 0;
   let lastSteer = 0;
-  const step = (): void => {
+  let lastStepMs = Number.NEGATIVE_INFINITY;
+  let lastSnapS = Number.NaN;
+  const eventDriven = o.trigger === 'source' && o.source.onSnapshot !== undefined;
+  const step = (trigger: 'timer' | 'source'): void => {
     const t0 = performance.now();
+    if (eventDriven) {
+      // the timer is the watchdog: it acts only when the source has been silent for a period
+      if (trigger === 'timer' && t0 - lastStepMs < periodMs * 0.999) return;
+      if (trigger === 'source' && t0 - lastStepMs < periodMs * 0.5) return;
+    }
     const nowS = o.clock.nowS();
     const snap = o.source.latest();
     let control: Control;
@@ -68,6 +85,9 @@ export function runRealtime(o: RealtimeOptions): RealtimeLoop {
     let watchdog: RealtimeStep['watchdog'];
     if (!snap) watchdog = 'no-snapshot';
     else if (nowS - snap.tS > staleAfterS) watchdog = 'stale';
+    // event-driven: a fresh snapshot already stepped waits for the next one (no second control from it)
+    else if (eventDriven && snap.tS === lastSnapS) return;
+    lastStepMs = t0;
     if (watchdog || !snap) {
       control = minimalRiskControl(o.vehicle, decel, lastSteer);
     } else {
@@ -76,6 +96,7 @@ export function runRealtime(o: RealtimeOptions): RealtimeLoop {
         initialised = true;
       }
       tick = o.stack.tick(snap);
+      lastSnapS = snap.tS;
       control = tick.control;
       if (control.kind === 'ackermann') lastSteer = control.steerRad;
     }
@@ -87,15 +108,18 @@ export function runRealtime(o: RealtimeOptions): RealtimeLoop {
       tick,
       ...(watchdog ? { watchdog } : {}),
       stepMs: performance.now() - t0,
+      trigger,
     });
   };
-  const timer = setInterval(step, periodMs);
+  const timer = setInterval(() => step('timer'), periodMs);
+  const unsubscribe = eventDriven ? o.source.onSnapshot!(() => step('source')) : undefined;
   return {
     get steps() {
       return steps;
     },
     async stop() {
       clearInterval(timer);
+      unsubscribe?.();
       await o.stack.settle();
     },
   };

@@ -69,3 +69,87 @@ describe('edgeplan CLI', () => {
     expect(r2.stderr).toMatch(/not valid JSON/);
   });
 });
+
+describe('imported scenarios, end to end (import → eval → view)', () => {
+  const ROOT = join(import.meta.dirname, '..');
+  const dir = mkdtempSync(join(tmpdir(), 'ep-imported-'));
+  const scenarios = join(dir, 'scenarios');
+
+  it('import of a one-scenario file into a folder writes <id>.json there', () => {
+    const r = run('import', join(ROOT, 'data/commonroad/ZAM_Tutorial-1_2_T-1.xml'), '--out', scenarios);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain(`to ${join(scenarios, 'ZAM_Tutorial-1_1_T-1.json')}`);
+    const s = JSON.parse(readFileSync(join(scenarios, 'ZAM_Tutorial-1_1_T-1.json'), 'utf8')) as {
+      formatVersion: number;
+    };
+    expect(s.formatVersion).toBe(1);
+  });
+
+  it('import of a bare .xodr writes <map>.map.json and says that it is a map and how to run on it', () => {
+    const r = run('import', join(ROOT, 'data/carla/Town02.xodr'), '--out', scenarios);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain(`wrote map Town02 (216 lanes) to ${join(scenarios, 'Town02.map.json')}`);
+    expect(r.stdout).toContain('is a road map without a scenario');
+    expect(r.stdout).toContain('"map" is {"kind":"file"');
+  });
+
+  it('run on an imported map says it is a road map, not a scenario, in one line', () => {
+    const r = run('run', join(scenarios, 'Town02.map.json'));
+    expect(r.status).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toContain('is a road map (216 lanes), not a scenario');
+  });
+
+  it('eval of the folder reports a bad file, evaluates the rest, writes logs that view resolves', async () => {
+    writeFileSync(join(scenarios, 'broken.json'), '{"formatVersion": 1}');
+    const out = join(dir, 'results');
+    const r = run('eval', scenarios, '--planner', 'idm', '--out', out);
+    expect(r.stdout).toMatch(/^skipped .*broken\.json: invalid input/m);
+    // The map file is not taken for a scenario; the imported scenario is scored.
+    expect(r.stdout).not.toContain('Town02.map.json');
+    expect(r.stdout).toMatch(/\| ZAM_Tutorial-1_1_T-1 \|\s+\d+\.\d \|/);
+    expect(r.stderr.trim()).toBe('edgeplan: 1 scenario file(s) skipped, see "skipped …" above');
+    expect(r.status).toBe(2);
+    // What `edgeplan view <results>` does: the log names its scenario file, so the map resolves.
+    const { loadRunViews } = await import('../viewer/index.ts');
+    const views = loadRunViews([join(out, 'idm', 'logs', 'ZAM_Tutorial-1_1_T-1.json')]);
+    if (!views.ok) throw new Error(views.error.message);
+    expect(views.value.views[0]!.map.lanes.length).toBe(3);
+  });
+});
+
+describe('help texts are generated from the registries', () => {
+  const help = async (...args: string[]) => {
+    const { main } = await import('../cli/main.ts');
+    const lines: string[] = [];
+    const code = await main(['node', 'edgeplan', ...args], (s) => lines.push(s));
+    expect(code).toBe(0);
+    return lines.join('\n');
+  };
+
+  it('run --help and eval --help name every planner the CLI accepts, and each one runs', async () => {
+    const { ALL_PLANNER_NAMES } = await import('../cli/main.ts');
+    const { BASELINE_NAMES } = await import('../planner/index.ts');
+    const { createDriver } = await import('../stack/index.ts');
+    // Every baseline, each as <name>+gate and <name>-stack.
+    expect(ALL_PLANNER_NAMES.length).toBe(3 * BASELINE_NAMES.length);
+    const run = await help('run', '--help');
+    const ev = await help('eval', '--help');
+    for (const name of ALL_PLANNER_NAMES) {
+      expect(run).toContain(name);
+      expect(ev).toContain(name);
+      expect(createDriver(name).ok, name).toBe(true);
+    }
+  });
+
+  it('run --help lists every scenario kind the loader takes; eval --help lists every suite kind', async () => {
+    const { IMPORTABLE_SCENARIO_EXTENSIONS, SCENARIO_REF_KINDS } = await import('../scenarios/index.ts');
+    const run = await help('run', '--help');
+    for (const k of SCENARIO_REF_KINDS) expect(run).toContain(k.ref);
+    for (const ext of IMPORTABLE_SCENARIO_EXTENSIONS) expect(run).toContain(ext);
+    expect(run).toContain('carla:<routes.xml>#<id>');
+    const ev = await help('eval', '--help');
+    for (const kind of ['builtin', 'nuplan:', '<folder>', '<ref>,<ref>']) expect(ev).toContain(kind);
+  });
+});

@@ -9,7 +9,7 @@ const run = (...args: string[]) =>
   spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', timeout: 300_000 });
 
 describe('edgeplan safety / audit CLI', () => {
-  it('safety check prints the JSON verdict with the result of every rule', () => {
+  it('safety check of KEEP towards a red light 24 m ahead is a MODIFY by signal.redLight into a stop at the line', () => {
     const r = run(
       'safety',
       'check',
@@ -22,9 +22,34 @@ describe('edgeplan safety / audit CLI', () => {
     );
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
-    const v = JSON.parse(r.stdout) as { decision: string; rules: { rule: string; decision: string }[] };
-    expect(['ALLOW', 'MODIFY', 'VETO']).toContain(v.decision);
+    const v = JSON.parse(r.stdout) as {
+      decision: string;
+      rules: { rule: string; decision: string }[];
+      modified?: { speed: string; stopAt?: { x: number; y: number } };
+    };
+    expect(v.decision).toBe('MODIFY');
+    // Only the red-light rule objects; every rule reports a result.
+    expect(v.rules.filter((x) => x.decision !== 'ALLOW').map((x) => x.rule)).toEqual(['signal.redLight']);
     expect(v.rules.length).toBeGreaterThan(10);
+    expect(v.modified?.speed).toBe('STOP');
+    // The approach lane's stop line is the junction edge x = −14 m (intersection() in the built-in
+    // maps); the repaired command stops 0.5 m before it.
+    expect(v.modified?.stopAt?.x).toBeCloseTo(-14.5, 6);
+  });
+
+  it('safety check of a STOP before the same red light is an ALLOW', () => {
+    const r = run(
+      'safety',
+      'check',
+      'red_light',
+      '--at',
+      '3',
+      '--command',
+      '{"speed":"STOP","path":"FOLLOW_LANE"}',
+      '--json',
+    );
+    expect(r.status).toBe(0);
+    expect((JSON.parse(r.stdout) as { decision: string }).decision).toBe('ALLOW');
   });
 
   it('safety check rejects a command that is not JSON with exit 2 and one line', () => {
@@ -33,7 +58,7 @@ describe('edgeplan safety / audit CLI', () => {
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
   });
 
-  it('safety check vetoes a schema-invalid command and names the field', () => {
+  it('safety check of a schema-invalid command prints the VETO naming the field, then exits 2 with one line', () => {
     const r = run(
       'safety',
       'check',
@@ -44,7 +69,9 @@ describe('edgeplan safety / audit CLI', () => {
       '{"speed":"FLY","path":"FOLLOW_LANE"}',
       '--json',
     );
-    expect(r.status).toBe(0);
+    expect(r.status).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toContain('speed');
     const v = JSON.parse(r.stdout) as {
       decision: string;
       rules: { rule: string; values: { path: string } }[];

@@ -3,13 +3,23 @@
  * and a route to PNG for checking an import by eye), `check-data` (load every file of a data
  * folder, per family). Thin: each calls a library function in scenarios/import.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, extname, join, relative, resolve } from 'node:path';
 import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
 import { formatError, type Scenario } from '../../core/index.ts';
-import { importCarlaRoutes, importFile, renderMapPng } from '../../scenarios/import/index.ts';
-import { checkData, createPlanner } from '../../stack/index.ts';
+import {
+  checkEsminiExpectations,
+  eventsCsv,
+  importCarlaRoutes,
+  importFile,
+  PRACTICAL,
+  renderMapPng,
+  runStoryboard,
+  statesCsv,
+  summarize,
+} from '../../scenarios/import/index.ts';
+import { CHECK_RUN_S, checkData, createPlanner } from '../../stack/index.ts';
 import { type Out, UsageError } from '../errors.ts';
 import { markdownTable } from '../table.ts';
 
@@ -19,36 +29,104 @@ function relocate(s: Scenario, outDir: string): Scenario {
   return { ...s, map: { ...s.map, path: relative(outDir, resolve(s.map.path)) || s.map.path } };
 }
 
+/** `--out` names a folder: an existing folder, or a path that does not end in `.json`. */
+function isFolderTarget(out: string): boolean {
+  try {
+    if (statSync(out).isDirectory()) return true;
+  } catch {
+    /* does not exist yet */
+  }
+  return extname(out).toLowerCase() !== '.json';
+}
+
+/** Options of `run <x.xosc> --ego storyboard`. */
+export interface StoryboardCliOptions {
+  step: string;
+  states?: string;
+  events?: string;
+  disableControllers?: boolean;
+  map?: string;
+}
+
+/**
+ * `edgeplan run x.xosc --ego storyboard`: every entity follows the storyboard (esmini's default
+ * controller) at --step; writes dat2csv-style states and the storyboard log as CSV.
+ */
+export function runStoryboardCommand(file: string, o: StoryboardCliOptions, out: Out): void {
+  if (extname(file).toLowerCase() !== '.xosc')
+    throw new UsageError(`--ego storyboard needs an OpenSCENARIO .xosc file, got ${file}`);
+  const step = Number(o.step);
+  if (!(step > 0 && step <= 1)) throw new UsageError(`--step: expected a step in (0, 1] s, got ${o.step}`);
+  const r = runStoryboard(
+    file,
+    { stepS: step, ...(o.disableControllers ? { disableControllers: true } : {}) },
+    o.map ? { mapPath: o.map } : {},
+  );
+  if (!r.ok) throw new UsageError(formatError(r.error));
+  const { states, events, endS, unsupported } = r.value;
+  for (const [path, text] of [
+    [o.states, statesCsv(states)],
+    [o.events, eventsCsv(events)],
+  ] as const) {
+    if (!path) continue;
+    mkdirSync(dirname(resolve(path)), { recursive: true });
+    writeFileSync(path, text);
+    out(`wrote ${path}`);
+  }
+  const names = new Set(states.map((s) => s.name));
+  out(
+    `${file}: storyboard run at ${step} s, ${names.size} entities, ended at ${endS.toFixed(3)} s, ${events.length} storyboard events`,
+  );
+  for (const u of unsupported) out(`unsupported: ${u}`);
+}
+
 export function register(program: Command, out: Out): void {
   program
     .command('import <file>')
     .description(
       'convert a map or scenario file (.xodr, .xosc, CARLA routes .xml, CommonRoad .xml, .osm, .db) to our format',
     )
-    .requiredOption('--out <file>', 'output .json (a folder when the file holds several scenarios)')
+    .requiredOption(
+      '--out <path>',
+      'output .json file, or a folder (an existing folder or a path not ending in .json): one <id>.json per scenario',
+    )
     .option('--map <file>', 'road map for files that reference one (CARLA routes, OpenSCENARIO)')
     .option('--id <id>', 'select one route / scenario by id')
     .action((file: string, o: { out: string; map?: string; id?: string }) => {
       const r = importFile(file, { ...(o.map ? { mapPath: o.map } : {}), ...(o.id ? { id: o.id } : {}) });
       if (!r.ok) throw new UsageError(formatError(r.error));
       const { scenarios, map, unsupported, warnings } = r.value;
+      const toFolder = isFolderTarget(o.out);
+      const write = (path: string, text: string) => {
+        try {
+          mkdirSync(dirname(resolve(path)), { recursive: true });
+          writeFileSync(path, text);
+        } catch (e) {
+          throw new UsageError(`cannot write ${path}: ${(e as Error).message}`);
+        }
+      };
       if (scenarios.length === 0) {
         if (!map) throw new UsageError(`${file} holds neither a map nor a scenario`);
-        mkdirSync(dirname(resolve(o.out)), { recursive: true });
-        writeFileSync(o.out, JSON.stringify(map));
-        out(`wrote map ${map.id} (${map.lanes.length} lanes) to ${o.out}`);
-      } else if (scenarios.length === 1 || extname(o.out) === '.json') {
+        const path = toFolder ? join(o.out, `${map.id}.map.json`) : o.out;
+        write(path, JSON.stringify(map));
+        out(`wrote map ${map.id} (${map.lanes.length} lanes) to ${path}`);
+        out(
+          `${file} is a road map without a scenario (no ego, route or planning problem), so \`edgeplan run\` cannot run it as it is: write a Scenario JSON whose "map" is {"kind":"file","path":"${path}"}, use an OpenSCENARIO .xosc or carla:<routes.xml>#<id> --map ${file} on it, or draw it with \`edgeplan map ${file} --png map.png\``,
+        );
+      } else if (!toFolder) {
         const s = relocate(scenarios[0]!, dirname(resolve(o.out)));
-        mkdirSync(dirname(resolve(o.out)), { recursive: true });
-        writeFileSync(o.out, JSON.stringify(s, null, 1));
+        write(o.out, JSON.stringify(s, null, 1));
         out(`wrote scenario ${s.id} (${s.agents.length} agents, ${s.durationS} s) to ${o.out}`);
         if (scenarios.length > 1)
           out(`(${scenarios.length - 1} more scenarios in the file: pass --id or an --out folder)`);
       } else {
-        mkdirSync(o.out, { recursive: true });
         for (const s of scenarios)
-          writeFileSync(join(o.out, `${s.id}.json`), JSON.stringify(relocate(s, resolve(o.out)), null, 1));
-        out(`wrote ${scenarios.length} scenarios to ${o.out}/`);
+          write(join(o.out, `${s.id}.json`), JSON.stringify(relocate(s, resolve(o.out)), null, 1));
+        out(
+          scenarios.length === 1
+            ? `wrote scenario ${scenarios[0]!.id} to ${join(o.out, `${scenarios[0]!.id}.json`)}`
+            : `wrote ${scenarios.length} scenarios to ${o.out}/`,
+        );
       }
       for (const e of r.value.events ?? [])
         out(
@@ -111,6 +189,46 @@ export function register(program: Command, out: Out): void {
     });
 
   program
+    .command('check-esmini <expectations>')
+    .description(
+      "hold the OpenSCENARIO / OpenDRIVE interpretation against esmini's regression values (expectations.json): a table per category",
+    )
+    .option('--failures', 'list every value that does not hold')
+    .action((file: string, o: { failures?: boolean }) => {
+      const results = checkEsminiExpectations(file);
+      const rows = summarize(results);
+      const total = rows.reduce((a, r) => a + r.total, 0);
+      const okN = rows.reduce((a, r) => a + r.ok, 0);
+      const strictN = rows.reduce((a, r) => a + r.strictOk, 0);
+      const pc = (a: number, b: number): string => (b ? `${((100 * a) / b).toFixed(1)} %` : '–');
+      out(
+        markdownTable(
+          ['category', 'values', 'hold (practical)', '%', "hold (esmini's own tolerance)", '%'],
+          [
+            ...rows.map((r) => [
+              r.category,
+              String(r.total),
+              String(r.ok),
+              pc(r.ok, r.total),
+              String(r.strictOk),
+              pc(r.strictOk, r.total),
+            ]),
+            ['all', String(total), String(okN), pc(okN, total), String(strictN), pc(strictN, total)],
+          ],
+          ['l', 'r', 'r', 'r', 'r', 'r'],
+        ),
+      );
+      out(
+        `practical tolerances: events ±1 step; states until ${PRACTICAL.earlyUntilS} s ${PRACTICAL.positionEarlyM} m / ${PRACTICAL.angleEarlyRad} rad / ${PRACTICAL.speedEarlyMps} m/s, later ${PRACTICAL.positionLateM} m / ${PRACTICAL.angleLateRad} rad / ${PRACTICAL.speedLateMps} m/s; road queries the test's tolerance (at least ${PRACTICAL.roadM} m when it is not exact)`,
+      );
+      if (o.failures)
+        for (const r of results.filter((x) => !x.ok))
+          out(
+            `${r.id} ${r.file} ${r.what}: expected ${JSON.stringify(r.expected)}, got ${JSON.stringify(r.got)}${r.note ? ` (${r.note})` : ''}`,
+          );
+    });
+
+  program
     .command('check-data <dir>')
     .description(
       'import every file of a data folder and report per family; runs each .xosc closed-loop for 15 s',
@@ -150,12 +268,17 @@ export function register(program: Command, out: Out): void {
         out(JSON.stringify(reports, null, 2));
         return;
       }
+      const mean = (xs: number[] | undefined): string =>
+        xs && xs.length > 0 ? (100 * (xs.reduce((x, y) => x + y, 0) / xs.length)).toFixed(1) : '';
       const rows = reports.map((r) => [
         r.family,
         `${r.loaded}/${r.total}`,
         r.total ? `${((100 * r.loaded) / r.total).toFixed(0)} %` : '–',
+        String(r.needsMap.length),
+        String(r.failures.length),
         r.worstGapM !== undefined ? `${(100 * r.worstGapM).toFixed(2)} cm` : '',
         r.runTotal !== undefined ? `${r.ran}/${r.runTotal}` : '',
+        mean(r.scores),
         String(r.scenarios),
         String(r.skipped),
         `${(r.loadMs / 1000).toFixed(1)} s`,
@@ -166,24 +289,33 @@ export function register(program: Command, out: Out): void {
             'family',
             'loaded',
             '%',
+            'needs a map',
+            'failed',
             'worst gap',
-            `ran ${15} s (${o.planner})`,
+            `runs (${CHECK_RUN_S} s)`,
+            `CLS-NR (${o.planner})`,
             'scenarios',
             'skipped',
             'load time',
           ],
           rows,
-          ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
+          ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
         ),
       );
+      const failed = reports.reduce((a, r) => a + r.failures.length, 0);
+      out(`${failed} failures`);
       for (const r of reports) {
         if (r.worstGapAt) out(`${r.family}: worst gap at ${r.worstGapAt}`);
-        for (const f of r.failures) out(`${r.family}: ${f.file}: ${f.error}`);
-        // Missing towns are summarised, other import warnings listed.
-        const missing = r.notes.filter((n) => n.includes('not available'));
+        for (const f of r.failures) out(`${r.family}: FAILED ${f.file}: ${f.error}`);
+        for (const n of r.needsMap) out(`${r.family}: not loaded, needs ${n.what}; pass --map: ${n.file}`);
+        for (const [why, n] of Object.entries(r.skippedWhy)) out(`${r.family}: skipped ${n} × ${why}`);
+        // Routes on missing towns inside loaded files are summarised, other import warnings listed.
+        const missing = r.notes.filter((x) => x.includes('pass --map'));
         if (missing.length)
-          out(`${r.family}: ${missing.length} routes / scenarios skipped: town not available`);
-        for (const n of r.notes.filter((x) => !x.includes('not available'))) out(`${r.family}: ${n}`);
+          out(
+            `${r.family}: ${missing.length} routes / scenarios in loaded files skipped: town map not at hand`,
+          );
+        for (const x of r.notes.filter((y) => !y.includes('pass --map'))) out(`${r.family}: ${x}`);
       }
       out(`checked in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
     });

@@ -50,13 +50,21 @@ export function register(program: Command, out: Out): void {
           ? { issuedAtS: t, expiresAtS: t + 1, ...(raw as object) }
           : raw;
       const verdict = createSafetyGate().checkCommand(command, sc.value);
-      if (o.json) {
-        out(JSON.stringify(verdict, null, 2));
-        return;
+      if (o.json) out(JSON.stringify(verdict, null, 2));
+      else {
+        out(verdict.explanation);
+        for (const r of verdict.rules)
+          if (r.decision !== 'ALLOW') out(`  ${r.rule} ${r.decision}: ${r.message}`);
       }
-      out(verdict.explanation);
-      for (const r of verdict.rules)
-        if (r.decision !== 'ALLOW') out(`  ${r.rule} ${r.decision}: ${r.message}`);
+      // The gate vetoes a command that is not a MidLevelCommand (its verdict is printed above); for
+      // the command line that is bad input, so the exit code is 2 like every other bad input.
+      const schema = verdict.rules.find((r) => r.rule === 'input.schema' && r.decision !== 'ALLOW');
+      if (schema) {
+        const at = (schema.values as { path?: unknown } | undefined)?.path;
+        throw new UsageError(
+          `--command is not a valid MidLevelCommand${typeof at === 'string' && at ? ` at ${at}` : ''}: ${schema.message}`,
+        );
+      }
     });
 
   safety

@@ -27,8 +27,20 @@ const num = (name: string, min: number) => (v: string) => {
   return n;
 };
 
+const portArg = (v: string) => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0 || n > 65535)
+    throw new InvalidArgumentError(`--port must be an integer in 0..65535 (0 = any free port), got "${v}"`);
+  return n;
+};
+
+/** Ports tried after a busy `--port` before giving up (8080 busy → 8081 … 8090). */
+const PORT_SEARCH = 10;
+
 /** Keeps the process serving until Ctrl-C, then closes the server. */
-function serveUntilInterrupted(server: ViewerServer, out: Out): Promise<void> {
+function serveUntilInterrupted(server: ViewerServer, out: Out, wantedPort?: number): Promise<void> {
+  if (wantedPort !== undefined && wantedPort !== 0 && server.port !== wantedPort)
+    out(`viewer: port ${wantedPort} is in use, serving on ${server.port} instead`);
   out(`viewer: ${server.url}  (Ctrl-C to stop)`);
   return new Promise((resolve) => {
     process.once('SIGINT', () => {
@@ -42,14 +54,15 @@ function serveUntilInterrupted(server: ViewerServer, out: Out): Promise<void> {
  * <scenario> --view` should call: `await viewLive(ref, { planner, mode, seed }, out)`.
  */
 export async function viewLive(scenarioRef: string, opts: LiveOptions, out: Out): Promise<void> {
-  const live = await startLiveRun(scenarioRef, opts);
+  const live = await startLiveRun(scenarioRef, { portSearch: PORT_SEARCH, ...opts });
   if (!live.ok) throw new UsageError(formatError(live.error));
+  out('live run: streams from t = 0 when the first browser opens the page');
   void live.value.done.then((log) =>
     out(
       `live run finished: ${log.ticks.length} ticks, score ${(100 * (log.metrics?.score ?? 0)).toFixed(1)}`,
     ),
   );
-  await serveUntilInterrupted(live.value.server, out);
+  await serveUntilInterrupted(live.value.server, out, opts.port);
 }
 
 /** Run-log files to view: a results folder, run .json files, or `a.json,b.json` (side by side). */
@@ -103,7 +116,12 @@ export function register(program: Command, out: Out): void {
     )
     .option('--scenario <ref>', 'scenario whose map to use (when the log names a scenario not built in)')
     .option('--host <host>', 'interface to listen on', '127.0.0.1')
-    .option('--port <n>', 'port (0 = any free port)', num('--port', 0), 8080)
+    .option(
+      '--port <n>',
+      `port; when busy the next ${PORT_SEARCH} are tried (0 = any free port)`,
+      portArg,
+      8080,
+    )
     .action(
       async (
         target: string,
@@ -135,10 +153,10 @@ export function register(program: Command, out: Out): void {
         if (!views.ok) throw new UsageError(formatError(views.error));
         const server = await startViewer(
           { runs: views.value.views, live: false },
-          { host: o.host, port: o.port, bev: views.value.bev },
+          { host: o.host, port: o.port, portSearch: PORT_SEARCH, bev: views.value.bev },
         );
         if (!server.ok) throw new UsageError(formatError(server.error));
-        await serveUntilInterrupted(server.value, out);
+        await serveUntilInterrupted(server.value, out, o.port);
       },
     );
 
@@ -150,12 +168,19 @@ export function register(program: Command, out: Out): void {
     .action(async (runLog: string, o: { mcap: string; scenario?: string }) => {
       const log = readRunLog(runLog);
       if (!log.ok) throw new UsageError(formatError(log.error));
-      const loaded = loadScenario(o.scenario ?? log.value.scenarioId);
+      const loaded = loadScenario(
+        o.scenario ?? log.value.scenarioRef ?? log.value.scenarioId,
+        log.value.mapPath ? { mapPath: log.value.mapPath } : {},
+      );
       if (!loaded.ok) throw new UsageError(formatError(loaded.error));
-      const r = await exportMcap(log.value, loaded.value.map, o.mcap);
+      const r = await exportMcap(log.value, loaded.value.map, o.mcap, { nowUnixS: Date.now() / 1000 });
       if (!r.ok) throw new UsageError(formatError(r.error));
       const parts = Object.entries(r.value.messages).map(([t, n]) => `${t} ${n}`);
       out(`wrote ${r.value.path} (${(r.value.bytes / 1024).toFixed(0)} KiB; messages: ${parts.join(', ')})`);
+      const { source, startUnixS } = r.value.timeBase;
+      out(
+        `timestamps start at ${new Date(startUnixS * 1000).toISOString()} (${source === 'scenario start' ? "the scenario's start time" : 'the export time: the scenario has no start time'})`,
+      );
     });
 
   program

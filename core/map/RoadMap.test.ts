@@ -18,7 +18,11 @@ describe('RoadMap', () => {
     expect(map.isDrivable(50, 0)).toBe(true);
     expect(map.isDrivable(50, -2.5)).toBe(true); // shoulder
     expect(map.isDrivable(50, -4.3)).toBe(false);
-    expect(map.distanceToDrivable(50, -4.5)).toBeCloseTo(1.5 - 1.25 + 0.25 + 0 * 1, 0);
+    // By hand: R0 is centred on y = 0, 3.5 m wide (right edge y = -1.75); the 2.5 m shoulder is
+    // centred 1.75 + 1.25 = 3 m right of it, so it spans y = -4.25 … -1.75. From y = -4.5 the
+    // nearest drivable point is the shoulder's outer edge, 0.25 m away.
+    expect(map.distanceToDrivable(50, -4.5)).toBeCloseTo(0.25, 9);
+    expect(map.distanceToDrivable(50, -5.25)).toBeCloseTo(1, 9);
   });
 
   it('rejects a map whose lane refers to a missing lane, naming the lane', () => {

@@ -26,9 +26,18 @@ export const LQR_DEFAULTS = {
   stoppingSpeedMps: 0.2,
 } as const;
 
+/**
+ * The velocity fit's regulariser. 'jerk' = nuPlan (tracker_utils.py): λ·Σ (a_{k+1} − a_k)².
+ * 'pdm-batch' = tuplan_garage's batch_lqr_utils.py, whose `_make_banded_difference_matrix`
+ * writes −I over the +1 band it has just set, so all rows but the last penalise the
+ * accelerations themselves: λ·(Σ_{k<M−3} a_k² + (a_{M−2} − a_{M−3})²) for M displacements.
+ * PDM-Closed's proposals are simulated with the latter.
+ */
+export type VelocityRegulariser = 'jerk' | 'pdm-batch';
+
 export class LqrTracker {
   private readonly p = LQR_DEFAULTS;
-  /** Cholesky factors of the (constant) velocity normal matrix, by displacement count. */
+  /** Cholesky factors of the (constant) velocity normal matrix, by displacement count (negative: pdm-batch). */
   private readonly velFactor = new Map<number, Float64Array>();
   private readonly rhs = new Float64Array(128);
   private readonly mat = new Float64Array(128 * 128);
@@ -36,8 +45,9 @@ export class LqrTracker {
   private readonly kappa = new Float64Array(128);
   private readonly heads = new Float64Array(128);
 
-  private velocityFactor(m: number): Float64Array {
-    let f = this.velFactor.get(m);
+  private velocityFactor(m: number, regulariser: VelocityRegulariser): Float64Array {
+    const key = regulariser === 'jerk' ? m : -m;
+    let f = this.velFactor.get(key);
     if (f) return f;
     const dt = this.p.discretizationS;
     f = new Float64Array(m * m);
@@ -52,11 +62,16 @@ export class LqrTracker {
         }
       }
     }
-    // Jerk penalty λ·‖D a‖² with D the first difference on the accelerations (v0 unpenalised).
+    // Jerk penalty λ·‖D a‖² with D the first difference on the accelerations (v0 unpenalised):
+    // rows k = 1 … m − 2 couple columns k and k + 1 (column k + 1 is a_k).
     const lam = this.p.jerkPenalty;
     for (let k = 1; k < m - 1; k++) {
       const a = k;
       const b = k + 1;
+      if (regulariser === 'pdm-batch' && k < m - 2) {
+        f[a * m + a]! += lam; // the row keeps only its −1: λ·a_{k−1}²
+        continue;
+      }
       f[a * m + a]! += lam;
       f[b * m + b]! += lam;
       f[a * m + b]! -= lam;
@@ -64,12 +79,16 @@ export class LqrTracker {
     }
     const dummy = new Float64Array(m);
     if (!choleskySolveInPlace(f, dummy, m)) throw new Error('velocity normal matrix not SPD');
-    this.velFactor.set(m, f);
+    this.velFactor.set(key, f);
     return f;
   }
 
+  /** Displacement count of the last fit (profiles hold this many entries). */
+  private m = 0;
+
   /**
-   * Steering-rate and acceleration commands that track the reference poses.
+   * Steering-rate and acceleration commands that track the reference poses (nuPlan's
+   * `LQRTracker.track_trajectory`: profiles fitted to the poses, then the command at their start).
    * @param xs,ys,hs rear-axle reference poses (m, rad) spaced `discretizationS` apart, the first
    *   at the current time; `n` ≥ 2 of them are used.
    */
@@ -82,14 +101,35 @@ export class LqrTracker {
     v: VehicleParams,
     out: BicycleCommand,
   ): BicycleCommand {
-    const p = this.p;
-    const dt = p.discretizationS;
-    const m = Math.min(n - 1, 127);
-    if (m < 1) {
-      out.accelMps2 = -p.stoppingGain * ego.speedMps;
+    if (n < 2) {
+      out.accelMps2 = -this.p.stoppingGain * ego.speedMps;
       out.steerRateRadps = 0;
       return out;
     }
+    this.fitProfiles(xs, ys, hs, n);
+    return this.commandAt(ego, 0, xs[0]!, ys[0]!, hs[0]!, v, out);
+  }
+
+  /**
+   * Fits the reference speed and curvature profiles to `n` ≥ 2 poses (tracker_utils.py
+   * `get_velocity_curvature_profiles_with_derivatives_from_poses`: regularised least squares with
+   * the jerk and curvature-rate penalties). Kept until the next fit; `commandAt` reads them.
+   * tuplan_garage's BatchLQRTracker fits once over a whole 41-pose proposal and then tracks it
+   * step by step, which `commandAt(…, i, …)` reproduces (with its velocity regulariser,
+   * `'pdm-batch'`).
+   */
+  fitProfiles(
+    xs: ArrayLike<number>,
+    ys: ArrayLike<number>,
+    hs: ArrayLike<number>,
+    n: number,
+    regulariser: VelocityRegulariser = 'jerk',
+  ): void {
+    const p = this.p;
+    const dt = p.discretizationS;
+    const m = Math.min(n - 1, 127);
+    this.m = Math.max(m, 0);
+    if (m < 1) return;
     // --- velocity profile: solve (AᵀA + λDᵀD) x = Aᵀy with the cached factor
     const rhs = this.rhs;
     rhs.fill(0, 0, m);
@@ -101,7 +141,7 @@ export class LqrTracker {
     if (m === 1) {
       rhs[0] = rhs[0]! / (dt * dt);
     } else {
-      const f = this.velocityFactor(m);
+      const f = this.velocityFactor(m, regulariser);
       for (let i = 0; i < m; i++) {
         let s = rhs[i]!;
         for (let k = 0; k < i; k++) s -= f[i * m + k]! * rhs[k]!;
@@ -144,10 +184,36 @@ export class LqrTracker {
     } else {
       kap.fill(0, 0, m);
     }
+  }
 
+  /**
+   * The command at profile index `i` (the reference pose at i·dt after the fitted poses' start):
+   * reference speed at i + horizon, curvature over i … i + horizon − 1, both clamped to the last
+   * profile entry (nuPlan's interpolation at the profile's end; BatchLQRTracker's padding).
+   * @param refX,refY,refH the reference pose at index i (rear axle), for the initial errors.
+   */
+  commandAt(
+    ego: EgoState,
+    i: number,
+    refX: number,
+    refY: number,
+    refH: number,
+    v: VehicleParams,
+    out: BicycleCommand,
+  ): BicycleCommand {
+    const p = this.p;
+    const dt = p.discretizationS;
+    const m = this.m;
+    if (m < 1) {
+      out.accelMps2 = -p.stoppingGain * ego.speedMps;
+      out.steerRateRadps = 0;
+      return out;
+    }
+    const vp = this.vProfile;
+    const kap = this.kappa;
     // --- longitudinal
     const H = p.trackingHorizon;
-    const refIdx = Math.min(H, m - 1);
+    const refIdx = Math.min(i + H, m - 1);
     const vRef = vp[refIdx]!;
     const speed = ego.speedMps;
     if (vRef <= p.stoppingSpeedMps && speed <= p.stoppingSpeedMps) {
@@ -159,8 +225,8 @@ export class LqrTracker {
     out.accelMps2 = (-B * p.qLongitudinal * (speed - vRef)) / (B * p.qLongitudinal * B + p.rLongitudinal);
 
     // --- lateral: compose the 10-step linearised error dynamics
-    const rh = hs[0]!;
-    const e0 = -(ego.x - xs[0]!) * Math.sin(rh) + (ego.y - ys[0]!) * Math.cos(rh);
+    const rh = refH;
+    const e0 = -(ego.x - refX) * Math.sin(rh) + (ego.y - refY) * Math.cos(rh);
     const th0 = normalizeAngle(ego.headingRad - rh);
     const d0 = ego.steerRad;
     // A (3×3), Bv (3), g (3) composed; start A=I, B=0, g=0
@@ -180,9 +246,9 @@ export class LqrTracker {
       g1 = 0,
       g2 = 0;
     const L = v.wheelBaseM;
-    for (let i = 0; i < H; i++) {
-      const vi = speed + out.accelMps2 * dt * i;
-      const ki = kap[Math.min(i, m - 1)]!;
+    for (let j = 0; j < H; j++) {
+      const vi = speed + out.accelMps2 * dt * j;
+      const ki = kap[Math.min(i + j, m - 1)]!;
       const p01 = vi * dt; // A_i = [[1,p01,0],[0,1,p12],[0,0,1]]
       const p12 = (vi * dt) / L;
       // A ← A_i·A

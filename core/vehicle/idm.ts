@@ -15,7 +15,8 @@ export interface IdmCoefficients {
 
 /**
  * IDM acceleration, m/s². `gapM` is bumper-to-bumper distance to the lead (Infinity if none),
- * `leadSpeedMps` its speed along our path. Result clipped to [−decelMax, accelMax].
+ * `leadSpeedMps` its speed along our path. Result clipped to [−decelLimit, accelMax]; the limit is
+ * IDM's comfortable b unless given (nuPlan clips there; an emergency may need more).
  */
 export function idmAccel(
   speedMps: number,
@@ -23,6 +24,7 @@ export function idmAccel(
   gapM: number,
   leadSpeedMps: number,
   c: IdmCoefficients,
+  decelLimitMps2: number = c.decelMaxMps2,
 ): number {
   const free = 1 - (targetMps > 0.01 ? (speedMps / targetMps) ** c.exponent : 1);
   let interaction = 0;
@@ -38,7 +40,7 @@ export function idmAccel(
     interaction = (sStar / g) ** 2;
   }
   const a = c.accelMaxMps2 * (free - interaction);
-  return Math.min(c.accelMaxMps2, Math.max(-c.decelMaxMps2, a));
+  return Math.min(c.accelMaxMps2, Math.max(-decelLimitMps2, a));
 }
 
 /** A body that may block a path: its box and its speed along its own heading. */
@@ -58,7 +60,8 @@ export interface LeadInfo {
 /**
  * Finds the nearest obstacle ahead on `path` between `fromS` and `fromS + lookM` whose box comes
  * within `halfWidthM` of the path (a corridor as wide as the follower). Allocation-free given the
- * scratch arguments.
+ * scratch arguments. Bodies too far from the path's point at `fromS` to pass the tests are skipped
+ * before projecting (a chord is never longer than its arc), which changes no result.
  */
 export function findLead(
   path: Polyline,
@@ -69,15 +72,24 @@ export function findLead(
   out: LeadInfo,
   scratch: FrenetPoint = { sM: 0, dM: 0, segment: 0 },
   corridor: OrientedBox = { cx: 0, cy: 0, headingRad: 0, lengthM: 0, widthM: 0 },
+  pose: { x: number; y: number; headingRad: number } = { x: 0, y: 0, headingRad: 0 },
 ): LeadInfo {
   out.sM = Infinity;
   out.speedMps = 0;
   out.index = -1;
-  const pose = { x: 0, y: 0, headingRad: 0 };
+  path.poseAt(fromS, pose);
+  const fx = pose.x;
+  const fy = pose.y;
   for (let i = 0; i < obstacles.length; i++) {
     const o = obstacles[i]!;
-    const f = path.project(o.box.cx, o.box.cy, scratch, fromS - 10, fromS + lookM + 10);
     const reach = Math.max(o.box.lengthM, o.box.widthM) / 2;
+    // An accepted body's centre lies within 2·reach + 0.5 + halfWidth of its projection, which
+    // lies within lookM + 10 of arc (so of chord) from the point at fromS.
+    const far = lookM + 11.5 + 2 * reach + halfWidthM;
+    const dx = o.box.cx - fx;
+    const dy = o.box.cy - fy;
+    if (dx * dx + dy * dy > far * far) continue;
+    const f = path.project(o.box.cx, o.box.cy, scratch, fromS - 10, fromS + lookM + 10);
     if (f.sM + reach < fromS || f.sM - reach > fromS + lookM) continue;
     if (Math.abs(f.dM) > halfWidthM + reach + 0.5) continue;
     // Exact test: does the obstacle's box overlap the corridor slice around its projection?

@@ -1,7 +1,7 @@
 /**
  * PDM-Closed (Dauner et al., "Parting with Misconceptions about Learning-based Vehicle Motion
- * Planning", CoRL 2023; code: autonomousvision/tuplan_garage, `pdm_closed_planner.py`). Spec:
- * /work/notes/pdm-closed.md. Per 10 Hz call:
+ * Planning", CoRL 2023; code: autonomousvision/tuplan_garage, `pdm_closed_planner.py`). Per
+ * 10 Hz call:
  *
  *  1. observation: objects within 50 m, constant-velocity forecasts sampled every 0.2 s; red
  *     lights on route lanes become stopped obstacles (IDM only);
@@ -20,24 +20,28 @@
  * route correction either); the speed limit is read where the ego projects on it; the on-route
  * lanes of the driving-direction metric are the route lanes plus their same-direction neighbours
  * (nuPlan's route roadblocks hold all parallel lanes); red lights count when their lane is one of
- * the route's lanes, and the obstacle starts where that lane starts along each path (PDM uses the
- * whole lane-connector polygon); `robot` agents count as agents, `static` ones as static objects.
+ * the route's lanes, placed on each path from the lane's own geometry; `robot` agents count as
+ * agents, `static` ones as static objects.
  *
- * Deviations from tuplan_garage (deliberate):
- *  - Dropped quirk: at step 1 PDM reads the zero-initialised leading-agent row (lead at progress
- *    0, gap clipped to 1 m), which brakes the first IDM step at −3 m/s² whenever ego moves; it
- *    only survives because the simulator tracks later poses. We refresh the lead at step 1 too.
- *  - Dropped quirk: one leading-agent buffer is shared by the proposals of a batch and only
- *    partly overwritten, so a previous proposal's velocity / rear length can leak into the next
- *    (e.g. red lights inherit an agent's speed). Each proposal gets its own fresh values: rear
- *    length 0 behind objects, ego length / 2 when driving free, velocity 0 for red lights.
- *  - Simulation uses edgeplan's `LqrTracker` on an 11-pose window (nuPlan's own tracker: horizon
- *    10) instead of PDM's batch LQR, which fits the speed / curvature profile once over all 41
- *    poses; and `stepBicycle`, which also clips accel to the vehicle limits, steer rate to
- *    maxSteerRateRadps and never reverses (PDM's batch bicycle clips only the steering angle).
- *  - Drivable-area checks use LaneAreaIndex (the same lane strips as RoadMap.isDrivable, cut into
- *    quads) rather than 50 m-radius polygon queries; results are the same, just faster.
- *  - The lateral-accel comfort check is skipped: the bicycle model's ay ≡ 0 so it always passes.
+ * The defaults reproduce tuplan_garage @ b51d5d0, quirks included, and are tested against the
+ * original's outputs (PdmClosed.reference.test.ts: same proposal, scores and trajectory on six
+ * snapshots to 1e-6; PdmClosed.closedLoop.test.ts: closed-loop scores). The quirks, each a
+ * parameter so `pdm-closed-plus` (PDM_CLOSED_PLUS) can drop it:
+ *  - `refreshLeadAtFirstStep: false`: step 1 reads the zero-initialised leading-agent row (lead at
+ *    progress 0, gap clipped to 1 m), so the first IDM step brakes at −3 m/s² whenever ego moves;
+ *  - `sharedLeadBuffer: true`: one leading-agent row per path and update, only partly
+ *    overwritten, so a proposal inherits the previous one's lead speed or rear length;
+ *  - `proposalTracking: 'batch'`: the batch LQR fits its profiles once over the 41 proposal poses
+ *    with a regulariser that penalises accelerations rather than jerk (`LqrTracker` 'pdm-batch'),
+ *    and the batch bicycle clips only the steering angle (stepBatchBicycle: no accel or steer-rate
+ *    limits, speed may go negative);
+ *  - `junctionBoxDrivable: false`: PDM's drivable-area map is lanes and car parks, without the
+ *    intersection layer;
+ *  - `curveLatAccelMps2: 0`: no curve-speed cap (an edgeplan addition).
+ *
+ * Implementation choices with the original's results: drivable-area checks use LaneAreaIndex
+ * (the lane strips of RoadMap.isDrivable cut into quads) rather than 50 m-radius polygon queries;
+ * the lateral-accel comfort check is skipped (the bicycle model's ay ≡ 0, so it always passes).
  */
 import { z } from 'zod';
 import type {
@@ -61,6 +65,7 @@ import { LaneAreaIndex } from './pdm/LaneAreaIndex.ts';
 import { PdmObservation } from './pdm/PdmObservation.ts';
 import { PdmPath } from './pdm/PdmPath.ts';
 import { PdmScorer, type SimulatedProposals } from './pdm/PdmScorer.ts';
+import { stepBatchBicycle } from './pdm/stepBatchBicycle.ts';
 
 const pos = () => z.number().finite().positive();
 const num = () => z.number().finite();
@@ -74,7 +79,35 @@ export const PdmClosedParamsSchema = z.object({
    * edgeplan addition, not in tuplan_garage: comfortable lateral acceleration in curves, m/s²; the
    * speed limit the fractions apply to is capped by RoutePath.speedCapAt. 0 = the original PDM.
    */
-  curveLatAccelMps2: z.number().nonnegative().default(2.0),
+  curveLatAccelMps2: z.number().nonnegative().default(0),
+  /**
+   * pdm_generator.py: the leading-agent row of step 1 is copied from the zero-initialised row 0
+   * (lead at progress 0, speed 0), so the first IDM step brakes at −decel_max whenever the ego
+   * moves (false, the original). true refreshes the lead at step 1 too (edgeplan addition).
+   */
+  refreshLeadAtFirstStep: z.boolean().default(false),
+  /**
+   * pdm_generator.py `_update_leading_agents`: one leading-agent row is shared by the proposals of
+   * a path at each update and only partly overwritten, so a proposal inherits the previous one's
+   * lead speed (free driving, red light) or rear length (agent ahead). true = the original;
+   * false gives each proposal its own values (edgeplan addition).
+   */
+  sharedLeadBuffer: z.boolean().default(true),
+  /**
+   * How proposals are simulated. 'batch' = the original (pdm_simulator.py): BatchLQRTracker fits
+   * the speed / curvature profiles once over the 41 proposal poses and tracks them with the
+   * unclipped batch bicycle. 'window' = edgeplan addition: the closed-loop LqrTracker on an
+   * 11-pose window re-fitted every step, and the simulator's clipped, non-reversing stepBicycle.
+   */
+  proposalTracking: z.enum(['batch', 'window']).default('batch'),
+  /**
+   * Whether a junction box that the map also lists as an extra drivable area counts in PDM's
+   * drivable-area map. tuplan_garage builds that map from the lane / lane-connector polygons of
+   * the roadblocks and car parks only (pdm_observation_utils.py `get_drivable_area_map`); the
+   * intersection layer is not in it, so corners that leave the connectors inside a junction are
+   * "non-drivable" (false, the original). true = edgeplan addition.
+   */
+  junctionBoxDrivable: z.boolean().default(false),
   /** pdm_closed_planner.yaml lateral_offsets, m, left positive (the centreline is always path 0). */
   lateralOffsetsM: z.array(num()).default([-1.0, 1.0]),
   /** pdm_closed_planner.yaml idm_policies.min_gap_to_lead_agent, m. */
@@ -166,6 +199,8 @@ const PROJECT_MARGIN_M = 15;
  */
 const TRACK_SLACK_M = 2;
 const TRACK_RECHECK_M = 2;
+/** Slack around a route piece when projecting its lane's ends onto the paths, m. */
+const RED_WINDOW_M = 20;
 
 /**
  * One PDM-Closed instance: the paths (fixed at construction, as PDM fixes its centreline at
@@ -201,6 +236,7 @@ export class PdmClosed {
   private readonly leadRear: Float64Array;
   private readonly pathS0: Float64Array;
   private readonly pathEnd: Float64Array;
+  private readonly span = new Float64Array(2);
   private readonly map: RoadMap;
   private readonly route: RoutePath;
   private readonly areas: LaneAreaIndex;
@@ -281,7 +317,7 @@ export class PdmClosed {
     this.wh = new Float64Array(p.trackerPoses);
 
     const map = ctx.map;
-    this.areas = new LaneAreaIndex(map);
+    this.areas = new LaneAreaIndex(map, { junctionBoxes: p.junctionBoxDrivable });
     for (const l of map.lanes) this.laneIndexById.set(l.data.id, l.index);
     this.routeLanes = new Uint8Array(map.lanes.length);
     this.onRoute = new Uint8Array(this.areas.polygonCount);
@@ -304,7 +340,9 @@ export class PdmClosed {
         if (j !== undefined && !this.onRoute[j]) queue.push(j);
       }
     }
-    // Where each route lane starts / ends along each path (red-light obstacles).
+    // Where each route lane starts / ends along each path (red-light obstacles: PDM measures the
+    // ego box's distance to the lane polygon and tests "ahead" on the polygon centroid's
+    // projection). Projected from the lane's own geometry, near its route piece.
     const nl = map.lanes.length;
     const np = this.paths.length;
     this.redStart = new Float64Array(nl * np).fill(Number.NaN);
@@ -312,15 +350,26 @@ export class PdmClosed {
     this.redEnd = new Float64Array(nl * np).fill(Number.NaN);
     for (const piece of ctx.route.pieces) {
       const lane = this.laneIndexById.get(piece.laneId)!;
+      const line = map.lanes[lane]!.line;
+      const last = line.xs.length - 1;
+      let cx = 0;
+      let cy = 0;
+      for (let q = 0; q < last; q++) {
+        const w = (line.s[q + 1]! - line.s[q]!) / line.length;
+        cx += (w * (line.xs[q]! + line.xs[q + 1]!)) / 2;
+        cy += (w * (line.ys[q]! + line.ys[q + 1]!)) / 2;
+      }
+      const lo = piece.fromS - RED_WINDOW_M;
+      const hi = piece.toS + RED_WINDOW_M;
       for (let k = 0; k < np; k++) {
-        const a = this.alongPath(k, piece.fromS);
-        const b = this.alongPath(k, piece.toS);
+        const path = this.paths[k]!;
+        const a = path.project(line.xs[0]!, line.ys[0]!, this.frenet, lo, hi);
+        const b = path.project(line.xs[last]!, line.ys[last]!, this.frenet, lo, hi);
+        const c = path.project(cx, cy, this.frenet, lo, hi);
         const j = lane * np + k;
-        const s0 = Number.isNaN(this.redStart[j]!) ? a : Math.min(a, this.redStart[j]!);
-        const s1 = Number.isNaN(this.redEnd[j]!) ? b : Math.max(b, this.redEnd[j]!);
-        this.redStart[j] = s0;
-        this.redEnd[j] = s1;
-        this.redMid[j] = (s0 + s1) / 2;
+        this.redStart[j] = Number.isNaN(this.redStart[j]!) ? a : Math.min(a, this.redStart[j]!);
+        this.redEnd[j] = Number.isNaN(this.redEnd[j]!) ? b : Math.max(b, this.redEnd[j]!);
+        this.redMid[j] = c;
       }
     }
     for (const j of map.data.junctions) {
@@ -337,13 +386,6 @@ export class PdmClosed {
       });
       this.junctions.push({ flat, bounds: b });
     }
-  }
-
-  /** Progress on path k of the centreline point at progress sM. */
-  private alongPath(k: number, sM: number): number {
-    if (k === 0) return sM;
-    const c = this.paths[0]!.interpolate(sM, this.pose);
-    return this.paths[k]!.project(c.x, c.y, this.frenet, sM - 10, sM + 10);
   }
 
   /** Plans one 10 Hz step: returns the rear-axle trajectory (0.1 s spacing, 8 s). */
@@ -394,8 +436,11 @@ export class PdmClosed {
     for (let k = 0; k < this.paths.length; k++) {
       const path = this.paths[k]!;
       const s0 = path.project(ego.x, ego.y, this.frenet);
-      this.pathS0[k] = s0;
-      this.pathEnd[k] = s0 + horizonM;
+      // The driving corridor (pdm_path.py `substring`): the path's vertices with progress inside
+      // [s0, s0 + horizon], so it starts and ends on vertices, not at s0 and s0 + horizon.
+      path.vertexSpan(s0, s0 + horizonM, this.span);
+      this.pathS0[k] = this.span[0]!;
+      this.pathEnd[k] = this.span[1]!;
       path.bounds(s0, s0 + horizonM, this.corridorBox, 4 * k);
       path.interpolate(s0, this.pose);
       for (let i = k * this.nLon; i < (k + 1) * this.nLon; i++) {
@@ -454,7 +499,18 @@ export class PdmClosed {
   /** One unroll step t of proposals [i0, i1) on path k: lead refresh, IDM, pose on the path. */
   private advance(k: number, i0: number, i1: number, t: number, vehicle: VehicleParams): void {
     const p = this.params;
-    if (t === 1 || t % p.leadingAgentUpdateRate === 0) this.refreshLeads(k, i0, i1, t, vehicle);
+    if (t % p.leadingAgentUpdateRate === 0) this.refreshLeads(k, i0, i1, t, vehicle);
+    else if (t === 1) {
+      if (p.refreshLeadAtFirstStep) this.refreshLeads(k, i0, i1, t, vehicle);
+      else {
+        // The zero-initialised row 0 (pdm_generator.py `_reset`), copied forward at step 1.
+        for (let i = i0; i < i1; i++) {
+          this.leadS[i] = 0;
+          this.leadV[i] = 0;
+          this.leadRear[i] = 0;
+        }
+      }
+    }
     const path = this.paths[k]!;
     const dt = p.intervalS;
     const g0 = p.minGapToLeadAgentM;
@@ -544,6 +600,10 @@ export class PdmClosed {
       n++;
     }
     const front = r2c + ehl;
+    const shared = p.sharedLeadBuffer;
+    // The shared row (pdm_generator.py): velocity and rear length survive from proposal to proposal.
+    let bufV = 0;
+    let bufRear = 0;
     for (let i = i0; i < i1; i++) {
       const o = i * this.stride + t - 1;
       const egoS = this.propS[o]!;
@@ -583,12 +643,25 @@ export class PdmClosed {
       }
       if (best < Infinity) {
         this.leadS[i] = egoS + best;
-        this.leadV[i] = bestJ >= 0 ? obs.speed[bestJ]! * Math.cos(obs.heading[bestJ]! - h) : 0;
-        this.leadRear[i] = 0;
+        const vLead = bestJ >= 0 ? obs.speed[bestJ]! * Math.cos(obs.heading[bestJ]! - h) : 0;
+        if (shared) {
+          if (bestJ >= 0) bufV = vLead; // red lights leave the row's velocity as it was
+          this.leadV[i] = bufV;
+          this.leadRear[i] = bufRear;
+        } else {
+          this.leadV[i] = vLead;
+          this.leadRear[i] = 0;
+        }
       } else {
         this.leadS[i] = path.length;
-        this.leadV[i] = 0;
-        this.leadRear[i] = ehl;
+        if (shared) {
+          bufRear = ehl;
+          this.leadV[i] = bufV;
+          this.leadRear[i] = bufRear;
+        } else {
+          this.leadV[i] = 0;
+          this.leadRear[i] = ehl;
+        }
       }
     }
   }
@@ -611,6 +684,23 @@ export class PdmClosed {
       const base = i * T;
       const po = i * this.stride;
       this.record(base, e);
+      if (p.proposalTracking === 'batch') {
+        // pdm_simulator.py: profiles fitted once over the proposal's T poses, tracked step by step.
+        this.tracker.fitProfiles(
+          this.propX.subarray(po, po + T),
+          this.propY.subarray(po, po + T),
+          this.propH.subarray(po, po + T),
+          T,
+          'pdm-batch',
+        );
+        for (let t = 0; t < T - 1; t++) {
+          const o = po + t;
+          this.tracker.commandAt(e, t, this.propX[o]!, this.propY[o]!, this.propH[o]!, vehicle, this.cmd);
+          stepBatchBicycle(e, this.cmd, vehicle, p.intervalS, e);
+          this.record(base + t + 1, e);
+        }
+        continue;
+      }
       for (let t = 0; t < T - 1; t++) {
         const nPoses = Math.min(p.trackerPoses, T - t);
         for (let w = 0; w < nPoses; w++) {
@@ -665,13 +755,28 @@ export class PdmClosed {
 }
 
 /**
+ * edgeplan's improvements over the published PDM-Closed, as one parameter set: curve-speed cap
+ * (2 m/s² lateral), the lead refreshed at the first IDM step, one leading-agent row per proposal,
+ * proposals tracked like the closed loop tracks the plan (11-pose LQR window, clipped bicycle),
+ * and the junction box drivable. `pdm-closed-plus` in the registry.
+ */
+export const PDM_CLOSED_PLUS: PdmClosedParamsInput = {
+  curveLatAccelMps2: 2.0,
+  refreshLeadAtFirstStep: true,
+  sharedLeadBuffer: false,
+  proposalTracking: 'window',
+  junctionBoxDrivable: true,
+};
+
+/**
  * The PDM-Closed planner. The state is one `PdmClosed` per scenario (created in `init`), mutated
  * in place by `step` (its buffers are the point: no allocation per tick besides the output).
+ * Defaults reproduce tuplan_garage's PDM-Closed; `name` labels other parameter sets.
  */
-export function pdmClosedPlanner(params: PdmClosedParamsInput = {}): Planner<PdmClosed> {
+export function pdmClosedPlanner(params: PdmClosedParamsInput = {}, name = 'pdm-closed'): Planner<PdmClosed> {
   const p = PdmClosedParamsSchema.parse(params);
   return {
-    name: 'pdm-closed',
+    name,
     init: (ctx: PlannerContext): PdmClosed => new PdmClosed(p, ctx),
     step: (state: PdmClosed, snapshot: WorldSnapshot, ctx: PlannerContext) => ({
       state,

@@ -26,6 +26,14 @@ import { curvyReference, highwayMerge, intersection, road, warehouse } from './m
 
 const DURATION = 15;
 
+/** parked_truck_borrow: truck centre along R0, size, the expert's nudge and the oncoming car's start. */
+const TRUCK_S_M = 80;
+const TRUCK_L_M = 10;
+const TRUCK_W_M = 2.6;
+const NUDGE_M = 1.4;
+/** Arc length on O0 (which runs from x = 400 back to 0): x = 135 at t = 0. */
+const ONCOMING_START_S_M = 265;
+
 const ROBOT: VehicleParams = VehicleParamsSchema.parse({
   kind: 'robot',
   lengthM: 0.9,
@@ -208,34 +216,46 @@ const entries: Entry[] = [
     build: () => {
       const data = road({ lanes: 1, oncoming: true, dashedCentre: true, shoulder: true, speedLimitMps: 11 });
       const map = new RoadMap(data);
-      const truckPose = poseOn(map, 'R0', 80, 0.3);
+      // Half on the shoulder: the truck's left side is on the lane centre, so passing it takes the
+      // ego's left side over the centre line, and an oncoming car leaves no room beside it.
+      const truckPose = poseOn(map, 'R0', TRUCK_S_M, -TRUCK_W_M / 2);
       const truck: ScenarioAgent = {
         id: 'parked_truck',
         kind: 'static',
-        lengthM: 10,
-        widthM: 2.6,
+        lengthM: TRUCK_L_M,
+        widthM: TRUCK_W_M,
         start: { ...truckPose, speedMps: 0 },
         behavior: { type: 'static' },
         reactive: 'replay',
       };
-      // The expert waits for the oncoming car, then borrows the oncoming lane around the truck.
-      const v = (t: number) => (t < 3 ? 9 - 1.5 * t : t < 5 ? 4.5 : Math.min(9, 4.5 + 1.5 * (t - 5)));
+      // The expert stops 16 m behind the truck while the oncoming car passes, then nudges
+      // 1.4 m left, its centre still in its own lane (so nuPlan's progress is measured along one
+      // roadblock: a centre in the oncoming lane made the devkit count 693 m in one frame), passes
+      // and comes back. The nudge is laid out along the road (18 m out, 14 m back) and the expert
+      // accelerates at under 2 m/s², so it stays within nuPlan's comfort bounds (its lon accel
+      // includes the centre's yaw terms).
+      const v = (t: number) => (t < 6.15 ? 9 * (1 - smooth(t, 1.6, 6.1)) : 9 * smooth(t, 6.2, 13.2));
+      const steps = Math.round(DURATION / 0.1) + 2;
+      const sAlong = new Float64Array(steps + 1); // path progress at k·0.1 s, as trackAlong integrates
+      for (let k = 1; k <= steps; k++) sAlong[k] = sAlong[k - 1]! + Math.max(0, v((k - 1) * 0.1)) * 0.1;
+      const sAt = (t: number) => sAlong[Math.min(steps, Math.max(0, Math.round(t / 0.1)))]!;
       const expertCentre = trackAlong(map, {
         laneIds: ['R0'],
         startSM: 20,
         durationS: DURATION,
         speed: v,
-        lateral: (t) => 3.5 * (smooth(t, 4.5, 7) - smooth(t, 10.5, 13)),
+        lateral: (t) => NUDGE_M * (smooth(sAt(t), 35, 53) - smooth(sAt(t), 68.2, 82.2)),
       });
       return {
         map,
         draft: {
           description:
-            'A truck parked in the lane: wait for the oncoming car, then borrow the oncoming lane.',
+            'A truck parked half on the shoulder: wait for the oncoming car, then pass it over the centre line.',
           tags: ['traversing_pickup_dropoff', 'lane_borrow', 'behind_long_vehicle'],
           egoStart: egoOn(map, 'R0', 20, 9),
           route: { laneIds: ['R0'] },
-          agents: [truck, idmAgent(map, 'oncoming', ['O0'], 230, 11)],
+          // Beside the truck at 5 s: an ego that keeps 9 m/s and pulls out meets it head-on there.
+          agents: [truck, idmAgent(map, 'oncoming', ['O0'], ONCOMING_START_S_M, 11)],
           expert: expertFromCentreTrack(expertCentre),
         },
       };

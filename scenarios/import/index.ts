@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import { fail, type Result } from '../../core/index.ts';
-import { importCarlaRoutes } from './carla/index.ts';
+import { importCarlaRoutes, importScenarioRunnerXml } from './carla/index.ts';
 import { importCommonRoad } from './commonroad/index.ts';
 import { importLanelet2 } from './lanelet2/index.ts';
 import { importNuplan } from './nuplan/index.ts';
@@ -13,8 +13,25 @@ import { importOpenDrive } from './opendrive/index.ts';
 import { importOpenScenario } from './openscenario/index.ts';
 import type { ImportOptions, ImportResult } from './types.ts';
 
-export { findTown, readCarlaRoutes, routeScenario } from './carla/index.ts';
+export {
+  findTown,
+  importScenarioRunnerXml,
+  needsTown,
+  readCarlaRoutes,
+  routeScenario,
+} from './carla/index.ts';
 export { loadOpenDrive, type OpenDriveResult, parseOpenDrive } from './opendrive/index.ts';
+export {
+  CATEGORIES,
+  type CategoryRow,
+  type CheckResult,
+  checkEsminiExpectations,
+  eventsCsv,
+  PRACTICAL,
+  runStoryboard,
+  statesCsv,
+  summarize,
+} from './openscenario/index.ts';
 export { type RenderOptions, renderMapPng } from './render/index.ts';
 export type { ImportOptions, ImportResult } from './types.ts';
 export {
@@ -52,6 +69,7 @@ export function importFile(path: string, opts: ImportOptions = {}): Result<Impor
     case '.xml': {
       const root = xmlRoot(path);
       if (root === 'routes') return importCarlaRoutes(path, opts);
+      if (root === 'scenarios') return importScenarioRunnerXml(path, opts);
       if (root === 'commonRoad') return importCommonRoad(path, opts);
       if (root === 'OpenDRIVE') return importOpenDrive(path, opts);
       if (root === 'OpenSCENARIO') return importOpenScenario(path, opts);

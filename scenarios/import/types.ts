@@ -32,4 +32,6 @@ export interface ImportOptions {
   scenariosPath?: string;
   /** Maximum number of scenarios to return. */
   limit?: number;
+  /** OpenSCENARIO: values for the file's global parameters (a variant of a parameter distribution). */
+  parameters?: Record<string, string>;
 }

@@ -8,8 +8,8 @@
  * will add; the readers show "no safety data" / "no BEV" when they are absent.
  */
 
-import { readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import {
   AgentStateSchema,
@@ -25,7 +25,8 @@ import {
   VerdictSchema,
 } from '../../core/index.ts';
 import { readTextFile } from '../../core/readTextFile.ts';
-import { ScenarioMetricsSchema } from '../metrics/index.ts';
+import { type ScenarioMetrics, ScenarioMetricsSchema } from '../metrics/index.ts';
+import type { SimLog } from '../SimLog.ts';
 
 export const RunTickSchema = z.object({
   tS: z.number(),
@@ -35,7 +36,7 @@ export const RunTickSchema = z.object({
   command: MidLevelCommandSchema.optional(),
   /** Planned rear-axle poses from this tick, flattened (x, y, headingRad) every 0.5 s. */
   plan: z.array(z.number()).optional(),
-  /** The safety gate's verdict on this tick's command (not recorded by the engine yet). */
+  /** The safety gate's verdict on this tick's command (recorded by gated planners and stacks). */
   verdict: VerdictSchema.optional(),
   /** The planner's BEV input as a PNG, base64 (not recorded by the engine yet). */
   bevPng: z.string().optional(),
@@ -54,8 +55,55 @@ export const RunLogSchema = z.object({
   ticks: z.array(RunTickSchema).min(1),
   staticAgentIds: z.array(z.string()).default([]),
   metrics: ScenarioMetricsSchema.optional(),
+  /**
+   * Where the scenario came from, so that a reader (viewer, MCAP export) can load its map again:
+   * a built-in id, an absolute scenario file path, `<abs file>#<id>` or `carla:<abs routes.xml>#<id>`.
+   * Absent in logs written before it existed; readers then fall back to `scenarioId`.
+   */
+  scenarioRef: z.string().optional(),
+  /** Absolute map file or map root the scenario needed (CARLA routes, nuPlan logs). */
+  mapPath: z.string().optional(),
+  /** Wall-clock start of the scenario (Unix seconds) when its source has one (e.g. a recorded log). */
+  startUnixS: z.number().optional(),
 });
 export type RunLog = z.infer<typeof RunLogSchema>;
+
+/** Where a run's scenario came from (see `RunLog.scenarioRef`). */
+export interface RunSource {
+  scenarioRef: string;
+  mapPath?: string;
+  startUnixS?: number;
+}
+
+/**
+ * `ref` with its file part made absolute when that file exists (`a.json`, `log.db#id`,
+ * `carla:routes.xml#id`), so that a run log still resolves from another working directory.
+ * Built-in ids and unknown refs come back unchanged.
+ */
+export function absoluteScenarioRef(ref: string): string {
+  const carla = ref.startsWith('carla:');
+  const body = carla ? ref.slice('carla:'.length) : ref;
+  const hash = body.lastIndexOf('#');
+  const file = hash < 0 ? body : body.slice(0, hash);
+  if (!file || !existsSync(file)) return ref;
+  return `${carla ? 'carla:' : ''}${resolve(file)}${hash < 0 ? '' : body.slice(hash)}`;
+}
+
+/**
+ * The JSON object of a run-log file: the engine's log without wall-clock planner times (not
+ * reproducible), its metrics and where its scenario came from.
+ */
+export function runLogRecord(log: SimLog, metrics: ScenarioMetrics, source: RunSource): RunLog {
+  const ticks = log.ticks.map(({ planMs: _wall, ...t }) => t);
+  return {
+    ...log,
+    ticks,
+    metrics,
+    scenarioRef: absoluteScenarioRef(source.scenarioRef),
+    ...(source.mapPath ? { mapPath: resolve(source.mapPath) } : {}),
+    ...(source.startUnixS !== undefined ? { startUnixS: source.startUnixS } : {}),
+  } as RunLog;
+}
 
 /** Reads and validates one run-log JSON file. */
 export function readRunLog(path: string): Result<RunLog> {

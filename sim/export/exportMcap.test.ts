@@ -12,6 +12,9 @@ import { runScenario } from '../runScenario.ts';
 import { exportMcap } from './exportMcap.ts';
 import type { RunLog } from './RunLog.ts';
 
+/** A fixed export time (2026-01-02T03:04:05Z) instead of the clock, so that stamps are exact. */
+const NOW = { nowUnixS: 1_767_323_045 };
+
 const veto: Verdict = {
   decision: 'VETO',
   rules: [{ rule: 'rss.longitudinal', decision: 'VETO', values: {}, message: 'gap too small' }],
@@ -74,6 +77,8 @@ function violations(schema: JsonSchema, v: unknown, path = ''): string[] {
   return out;
 }
 
+const sortedNs = (ns: bigint[]) => [...ns].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+
 async function readBack(path: string) {
   const buf = readFileSync(path);
   const reader = await McapIndexedReader.Initialize({
@@ -85,22 +90,26 @@ async function readBack(path: string) {
   const counts: Record<string, number> = {};
   const logs: { level: number; message: string }[] = [];
   const firstOf: Record<string, unknown> = {};
+  const logTimes: bigint[] = [];
   const topicOf = new Map([...reader.channelsById.values()].map((c) => [c.id, c.topic]));
   for await (const m of reader.readMessages()) {
     const topic = topicOf.get(m.channelId)!;
+    logTimes.push(m.logTime);
     counts[topic] = (counts[topic] ?? 0) + 1;
     const msg = JSON.parse(new TextDecoder().decode(m.data));
     if (topic === '/log') logs.push(msg);
     firstOf[topic] ??= msg;
   }
-  return { reader, counts, logs, firstOf };
+  const metadata = new Map<string, Map<string, string>>();
+  for await (const md of reader.readMetadata()) metadata.set(md.name, md.metadata);
+  return { reader, counts, logs, firstOf, logTimes, metadata };
 }
 
 describe('exportMcap', () => {
   it('writes one message per tick on /scene, /tf and /metrics and the map once, readable by @mcap/core', async () => {
     const { log, map } = cutInLog();
     const out = join(mkdtempSync(join(tmpdir(), 'mcap-')), 'run.mcap');
-    const r = await exportMcap(log, map, out);
+    const r = await exportMcap(log, map, out, NOW);
     expect(r.ok).toBe(true);
     const { counts } = await readBack(out);
     // cut_in lasts 15 s at the engine's 0.1 s step: 15 / 0.1 + 1 = 151 ticks.
@@ -114,7 +123,7 @@ describe('exportMcap', () => {
   it('uses the Foxglove schema names with JSON encoding for each topic', async () => {
     const { log, map } = cutInLog();
     const out = join(mkdtempSync(join(tmpdir(), 'mcap-')), 'run.mcap');
-    await exportMcap(log, map, out);
+    await exportMcap(log, map, out, NOW);
     const { reader } = await readBack(out);
     const schemaOf = Object.fromEntries(
       [...reader.channelsById.values()].map((c) => [c.topic, reader.schemasById.get(c.schemaId)!.name]),
@@ -132,7 +141,7 @@ describe('exportMcap', () => {
   it('writes messages that conform to the Foxglove JSON schemas of their topics', async () => {
     const { log, map } = cutInLog();
     const out = join(mkdtempSync(join(tmpdir(), 'mcap-')), 'run.mcap');
-    await exportMcap(log, map, out);
+    await exportMcap(log, map, out, NOW);
     const { firstOf } = await readBack(out);
     const schemas: Record<string, JsonSchema> = {
       '/map': foxglove.SceneUpdate,
@@ -154,7 +163,7 @@ describe('exportMcap', () => {
   it('logs each veto as a warning and each collision as an error on /log', async () => {
     const { log, map } = cutInLog();
     const out = join(mkdtempSync(join(tmpdir(), 'mcap-')), 'run.mcap');
-    await exportMcap(log, map, out);
+    await exportMcap(log, map, out, NOW);
     const { logs } = await readBack(out);
     // 3 vetoed ticks (10, 11, 12) → 3 WARNING (3) lines naming the rule.
     const warnings = logs.filter((l) => l.level === 3);
@@ -165,9 +174,37 @@ describe('exportMcap', () => {
     expect(logs.filter((l) => l.level === 4)).toHaveLength(collisions);
   });
 
+  it('stamps messages from the export time when the run log has no start time, and says so', async () => {
+    const { log, map } = cutInLog();
+    const out = join(mkdtempSync(join(tmpdir(), 'mcap-')), 'run.mcap');
+    const r = await exportMcap(log, map, out, NOW);
+    if (!r.ok) throw new Error(r.error.message);
+    expect(r.value.timeBase).toEqual({ source: 'export time', startUnixS: NOW.nowUnixS });
+    const { logTimes, metadata, firstOf } = await readBack(out);
+    const base = BigInt(NOW.nowUnixS) * 1_000_000_000n;
+    expect(sortedNs(logTimes)[0]).toBe(base);
+    // The last tick is 15 s after the first.
+    expect(sortedNs(logTimes).at(-1)).toBe(base + 15_000_000_000n);
+    expect((firstOf['/tf'] as { timestamp: { sec: number } }).timestamp.sec).toBe(NOW.nowUnixS);
+    expect(metadata.get('edgeplan.time')?.get('timeBase')).toBe('export time');
+    expect(metadata.get('edgeplan.time')?.get('startIso')).toBe('2026-01-02T03:04:05.000Z');
+  });
+
+  it("stamps messages from the scenario's start time when the run log has one", async () => {
+    const { log, map } = cutInLog();
+    const out = join(mkdtempSync(join(tmpdir(), 'mcap-')), 'run.mcap');
+    // A nuPlan-like log start, 2021-06-08T14:03:11.5Z.
+    const r = await exportMcap({ ...log, startUnixS: 1_623_160_991.5 }, map, out, NOW);
+    if (!r.ok) throw new Error(r.error.message);
+    expect(r.value.timeBase.source).toBe('scenario start');
+    const { logTimes, metadata } = await readBack(out);
+    expect(sortedNs(logTimes)[0]).toBe(1_623_160_991_500_000_000n);
+    expect(metadata.get('edgeplan.time')?.get('timeBase')).toBe('scenario start');
+  });
+
   it('returns an IO_ERROR result for an unwritable path', async () => {
     const { log, map } = cutInLog();
-    const r = await exportMcap(log, map, '/nonexistent-dir/x/run.mcap');
+    const r = await exportMcap(log, map, '/nonexistent-dir/x/run.mcap', NOW);
     expect(r.ok).toBe(false);
     if (!r.ok) expect(r.error.code).toBe('IO_ERROR');
   });

@@ -7,7 +7,10 @@
  *   /log      foxglove.Log           command changes, vetoes, collisions
  *   /metrics  edgeplan.TickMetrics   per tick: ego speed / accel / jerk, TTC (for the Plot panel)
  * Message encoding JSON, schema encoding jsonschema (MCAP spec, "well-known encodings"). Log time
- * = simulation time (s → ns from 0).
+ * = the time base + simulation time. The time base is the scenario's start time when the run log
+ * has one (`startUnixS`, from a recorded log), else the export time handed in (`nowUnixS`), so that
+ * players show a real date, not 1970; which one was used is returned and written as MCAP metadata
+ * `edgeplan.time`.
  */
 import { writeFileSync } from 'node:fs';
 import foxglove from '@foxglove/schemas/jsonschema.js';
@@ -21,6 +24,13 @@ export interface McapExportSummary {
   bytes: number;
   /** Messages written per topic. */
   messages: Record<string, number>;
+  /** What log time 0 of the simulation is: the scenario's start time or the export time. */
+  timeBase: { source: 'scenario start' | 'export time'; startUnixS: number };
+}
+
+export interface McapExportOptions {
+  /** The export time (Unix seconds), used as the time base when the log has no `startUnixS`. */
+  nowUnixS: number;
 }
 
 type Rgba = { r: number; g: number; b: number; a: number };
@@ -46,8 +56,9 @@ const HEIGHT_M: Record<string, number> = {
   static: 1.8,
 };
 
-const time = (tS: number) => {
-  const ns = BigInt(Math.round(tS * 1e9));
+/** Log time of simulation time `tS` after the time base `baseNs` (ns since the Unix epoch). */
+const timeAt = (baseNs: bigint, tS: number) => {
+  const ns = baseNs + BigInt(Math.round(tS * 1e9));
   return { ns, stamp: { sec: Number(ns / 1_000_000_000n), nsec: Number(ns % 1_000_000_000n) } };
 };
 const quatOfYaw = (yawRad: number) => ({ x: 0, y: 0, z: Math.sin(yawRad / 2), w: Math.cos(yawRad / 2) });
@@ -114,7 +125,15 @@ export async function exportMcap(
   log: RunLog,
   map: RoadMap,
   outPath: string,
+  opts: McapExportOptions,
 ): Promise<Result<McapExportSummary>> {
+  const timeBase =
+    log.startUnixS !== undefined
+      ? { source: 'scenario start' as const, startUnixS: log.startUnixS }
+      : { source: 'export time' as const, startUnixS: opts.nowUnixS };
+  // Whole milliseconds of the base, so that tick stamps stay exact multiples of the 0.1 s step.
+  const baseNs = BigInt(Math.round(timeBase.startUnixS * 1000)) * 1_000_000n;
+  const time = (tS: number) => timeAt(baseNs, tS);
   const chunks: Uint8Array[] = [];
   let size = 0n;
   const writer = new McapWriter({
@@ -129,6 +148,14 @@ export async function exportMcap(
     useStatistics: true,
   });
   await writer.start({ profile: '', library: 'edgeplan' });
+  await writer.addMetadata({
+    name: 'edgeplan.time',
+    metadata: new Map([
+      ['timeBase', timeBase.source],
+      ['startUnixS', String(timeBase.startUnixS)],
+      ['startIso', new Date(timeBase.startUnixS * 1000).toISOString()],
+    ]),
+  });
   const counts: Record<string, number> = {};
   const channels: Record<string, number> = {};
   const reg = async (topic: string, schema: { title: string }) => {
@@ -247,5 +274,5 @@ export async function exportMcap(
   } catch (e) {
     return fail('IO_ERROR', outPath, String((e as Error).message));
   }
-  return ok({ path: outPath, bytes: bytes.byteLength, messages: counts });
+  return ok({ path: outPath, bytes: bytes.byteLength, messages: counts, timeBase });
 }

@@ -1,16 +1,39 @@
 import { describe, expect, test } from 'vitest';
-import { evaluateRun, ScenarioMetricsSchema } from './index.ts';
+import { devkitHistory, evaluateRun, ScenarioMetricsSchema } from './index.ts';
 import { car, cruise, makeLog, straightRoad } from './testFixtures.ts';
 
 describe('evaluateRun', () => {
-  test('a clean run that matches the expert scores 1', () => {
+  test('a clean run that copies the expert scores 1 on all but progress, 74.5 of the expert 75 m', () => {
+    // The devkit scores 150 of the 151 ticks against the whole expert route (devkitHistory).
     const m = evaluateRun(makeLog(cruise(151, 10, 0, 5)), straightRoad());
-    expect(m.score).toBe(1);
     expect(Object.values(m.multipliers)).toEqual([1, 1, 1, 1]);
-    expect(Object.values(m.weighted)).toEqual([1, 1, 1, 1]);
-    expect(m.details.egoProgressM).toBeCloseTo(75, 9);
+    expect(m.weighted.time_to_collision_within_bound).toBe(1);
+    expect(m.weighted.speed_limit_compliance).toBe(1);
+    expect(m.weighted.ego_is_comfortable).toBe(1);
+    expect(m.details.egoProgressM).toBeCloseTo(74.5, 9);
+    expect(m.details.expertProgressM).toBeCloseTo(75, 9);
+    expect(m.weighted.ego_progress_along_expert_route).toBeCloseTo(74.5 / 75, 12);
+    expect(m.score).toBeCloseTo((5 * (74.5 / 75) + 5 + 4 + 2) / 16, 12);
     expect(m.details.minTtcS).toBeNull();
-    expect(m.perTick.ttcS).toHaveLength(151);
+    expect(m.details.ticks).toBe(150);
+    expect(m.perTick.ttcS).toHaveLength(150);
+  });
+
+  test('the last tick is not scored, as in the devkit history: a collision there does not count', () => {
+    const egos = cruise(41, 10, 0, 5); // rear axle x = 10 + 0.5·t; front bumper at 14.049 + 0.5·t
+    const atLast = 10 + 20 + 4.049 + 2.25 - 0.1; // overlaps the ego's front at tick 40 only
+    const last = evaluateRun(
+      makeLog(egos, () => [car('parked', atLast, 0, 0)]),
+      straightRoad(),
+    );
+    expect(last.details.collisions).toHaveLength(0);
+    expect(last.multipliers.no_ego_at_fault_collisions).toBe(1);
+    expect(last.details.ticks).toBe(40);
+    const before = evaluateRun(
+      makeLog(egos, () => [car('parked', atLast - 0.5, 0, 0)]),
+      straightRoad(),
+    );
+    expect(before.details.collisions[0]).toMatchObject({ tick: 39, atFault: true });
   });
 
   test('the result is valid, JSON-safe ScenarioMetrics', () => {
@@ -53,9 +76,23 @@ describe('evaluateRun', () => {
   });
 
   test('speeding only lowers the weighted part: 12 m/s on a 10 m/s road', () => {
-    const m = evaluateRun(makeLog(cruise(11, 10, 0, 12)), straightRoad());
+    // 12 ticks, 11 scored: Σ overspeed · dt / (2.23 · T) = 11 · 2 · 0.1 / (2.23 · 1.0)
+    const m = evaluateRun(makeLog(cruise(12, 10, 0, 12)), straightRoad());
     const speed = 1 - 2.2 / 2.23;
     expect(m.weighted.speed_limit_compliance).toBeCloseTo(speed, 12);
-    expect(m.score).toBeCloseTo((5 + 5 + 4 * speed + 2) / 16, 12);
+    const progress = (10 * 1.2) / (11 * 1.2); // 11 scored ego ticks against the 12-pose expert
+    expect(m.weighted.ego_progress_along_expert_route).toBeCloseTo(progress, 12);
+    expect(m.score).toBeCloseTo((5 * progress + 5 + 4 * speed + 2) / 16, 12);
+  });
+});
+
+describe('devkitHistory', () => {
+  test('drops the last tick, keeps the expert, and keeps a one-tick log whole', () => {
+    const log = makeLog(cruise(5, 10, 0, 5));
+    const h = devkitHistory(log);
+    expect(h.ticks.map((t) => t.tS)).toEqual(log.ticks.slice(0, 4).map((t) => t.tS));
+    expect(h.expert).toBe(log.expert);
+    const one = makeLog(cruise(1, 10, 0, 5));
+    expect(devkitHistory(one).ticks).toHaveLength(1);
   });
 });

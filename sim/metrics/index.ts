@@ -1,7 +1,6 @@
 /**
  * nuPlan closed-loop score (CLS-NR / CLS-R) of one simulated run, faithful to nuplan-devkit (see
- * params.ts for the sources and /work/notes/nuplan-metrics.md for the specification). Public
- * surface of `sim/metrics`.
+ * params.ts for the sources of every threshold). Public surface of `sim/metrics`.
  */
 import type { RoadMap } from '../../core/map/RoadMap.ts';
 import type { SimLog } from '../SimLog.ts';
@@ -30,11 +29,26 @@ export {
 } from './ScenarioMetrics.ts';
 
 /**
- * Scores a run: every logged tick of the ego (rear-axle poses, converted to the centre box with
- * `log.vehicle`), the agents of each tick and the expert trajectory, on `map`. Pass a prebuilt
- * `MetricMap` to reuse its lane graph across runs on the same map. Returns scores in [0, 1].
+ * The ticks nuplan-devkit's metrics see. Its simulation records a history sample when it leaves an
+ * iteration (simulation.py `propagate`) and stops once the time controller reaches the scenario's
+ * last iteration (step_simulation_time_controller.py `reached_end`: index ≥ iterations − 1), so
+ * the state of the last iteration is never recorded: 150 samples of a 151-iteration scenario.
+ * The expert trajectory keeps all its samples. Returns the log without its last tick (a log of
+ * one tick is kept as it is).
  */
-export function evaluateRun(log: SimLog, map: RoadMap | MetricMap): ScenarioMetrics {
+export function devkitHistory(log: SimLog): SimLog {
+  return log.ticks.length > 1 ? { ...log, ticks: log.ticks.slice(0, -1) } : log;
+}
+
+/**
+ * Scores a run as nuplan-devkit does: the ego of every tick but the last (`devkitHistory`; rear-
+ * axle poses, converted to the centre box with `log.vehicle`), the agents of those ticks and the
+ * whole expert trajectory, on `map`. Pass a prebuilt `MetricMap` to reuse its lane graph across
+ * runs on the same map. Returns scores in [0, 1]; `perTick` and `details.ticks` cover the
+ * scored ticks.
+ */
+export function evaluateRun(fullLog: SimLog, map: RoadMap | MetricMap): ScenarioMetrics {
+  const log = devkitHistory(fullLog);
   const mm = map instanceof MetricMap ? map : new MetricMap(map);
   const track = egoTrack(log);
   const lanes = assignLanes(mm, track.cx, track.cy, track.corners);

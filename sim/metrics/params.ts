@@ -4,7 +4,6 @@
  * `SM/` = nuplan/planning/script/config/common/simulation_metric/,
  * `AGG/` = nuplan/planning/script/config/simulation/metric_aggregator/,
  * `M/` = nuplan/planning/metrics/evaluation_metrics/common/.
- * Specification: /work/notes/nuplan-metrics.md.
  */
 export const NUPLAN_METRIC_PARAMS = {
   collisions: {

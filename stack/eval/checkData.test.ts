@@ -1,5 +1,8 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { checkData, isImportable } from './checkData.ts';
+import { checkData, isImportable, skipReason } from './checkData.ts';
 
 const DATA = new URL('../../data', import.meta.url).pathname;
 
@@ -26,5 +29,22 @@ describe('isImportable', () => {
     expect(isImportable('/x/Catalogs/Vehicles/VehicleCatalog.xosc')).toBe(false);
     expect(isImportable('/x/acceleration.osc')).toBe(false);
     expect(isImportable('/x/town.xodr')).toBe(true);
+  });
+});
+
+describe('checkData on files it cannot load', () => {
+  it('counts a file whose town is missing apart (not loaded, not failed) and names skip reasons', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'edgeplan-check-'));
+    mkdirSync(join(dir, 'fam'));
+    writeFileSync(
+      join(dir, 'fam', 'Legacy.xml'),
+      '<scenarios><scenario name="A" type="X" town="Town01"><ego_vehicle x="1" y="2" yaw="0"/></scenario></scenarios>',
+    );
+    writeFileSync(join(dir, 'fam', 'cut_in.osc'), 'scenario cut_in:\n');
+    const [fam] = checkData(dir);
+    expect(fam).toMatchObject({ family: 'fam', loaded: 0, total: 1, failures: [], skipped: 1 });
+    expect(fam!.needsMap).toEqual([{ file: join('fam', 'Legacy.xml'), what: 'Town01.xodr' }]);
+    expect(fam!.skippedWhy).toEqual({ 'OpenSCENARIO 2.0 (.osc): unsupported format': 1 });
+    expect(skipReason('/x/Catalogs/Vehicles/VehicleCatalog.xosc')).toMatch(/catalogs/);
   });
 });

@@ -1,7 +1,9 @@
 /**
  * `check-data`: imports every file of a data folder (shared/scenarios layout: one sub-folder per
  * family), reports per family how many load, the worst linked-boundary gap of each OpenDRIVE map,
- * and (optionally) runs each OpenSCENARIO scenario closed-loop for 15 s with a planner.
+ * which files wait for a map that is not at hand (a CARLA town), what is skipped and why, and
+ * (optionally) runs the first scenario of every loaded file closed-loop for 15 s with a planner and
+ * scores it (nuPlan CLS, non-reactive).
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { extname, join, relative } from 'node:path';
@@ -10,6 +12,7 @@ import { RoadMap } from '../../core/map/RoadMap.ts';
 import type { Planner } from '../../planner/index.ts';
 import { importFile } from '../../scenarios/import/index.ts';
 import { loadOpenDrive } from '../../scenarios/import/opendrive/index.ts';
+import { evaluateRun } from '../../sim/metrics/index.ts';
 import { runScenario } from '../../sim/runScenario.ts';
 
 /** Closed-loop run length for .xosc scenarios, s (the issue's 15 s, nuPlan's scenario length). */
@@ -19,14 +22,20 @@ export interface FamilyReport {
   family: string;
   loaded: number;
   total: number;
-  /** Files of kinds no importer reads (OpenSCENARIO 2.0 .osc, legacy ScenarioRunner .xml, catalogs). */
+  /** Files of kinds no importer reads (OpenSCENARIO 2.0 .osc, catalogs, foreign XML). */
   skipped: number;
+  /** Why they were skipped: reason → count. */
+  skippedWhy: Record<string, number>;
+  /** Files that hold scenarios on a map we do not have (not loaded, not failed): file → what it needs. */
+  needsMap: { file: string; what: string }[];
   /** OpenDRIVE: worst gap between linked driving-lane boundaries over the family's maps, m. */
   worstGapM?: number;
   worstGapAt?: string;
-  /** OpenSCENARIO: scenarios that ran closed-loop to completion / were run. */
+  /** Closed-loop runs (first scenario of each loaded file): completed / attempted. */
   ran?: number;
   runTotal?: number;
+  /** nuPlan CLS-NR of each completed run, 0..1 (mean = the family's score). */
+  scores?: number[];
   /** Scenarios found in the loaded files (routes, logs). */
   scenarios: number;
   failures: { file: string; error: string }[];
@@ -63,17 +72,28 @@ function xmlRootOf(path: string): string | undefined {
   }
 }
 
-/** Whether a file is one our importers read (catalogs and foreign XML are skipped, not failed). */
-export function isImportable(path: string): boolean {
+/** Why a file is not imported, or undefined when an importer reads it (catalogs and foreign XML are skipped, not failed). */
+export function skipReason(path: string): string | undefined {
   const ext = extname(path).toLowerCase();
-  if (!IMPORTABLE.has(ext)) return false;
-  if (/[/\\]catalogs[/\\]/i.test(path)) return false;
+  if (ext === '.osc') return 'OpenSCENARIO 2.0 (.osc): unsupported format';
+  if (!IMPORTABLE.has(ext)) return `${ext || 'no extension'}: not a scenario or map format`;
+  if (/[/\\]catalogs[/\\]/i.test(path))
+    return 'OpenSCENARIO catalogs: read through the scenarios that use them';
   if (ext === '.xml') {
     const root = xmlRootOf(path);
-    return root === 'routes' || root === 'commonRoad' || root === 'OpenDRIVE' || root === 'OpenSCENARIO';
+    const known = ['routes', 'scenarios', 'commonRoad', 'OpenDRIVE', 'OpenSCENARIO'];
+    if (!root || !known.includes(root)) return `XML <${root ?? '?'}>: unsupported format`;
   }
-  return true;
+  return undefined;
 }
+
+/** Whether a file is one our importers read. */
+export function isImportable(path: string): boolean {
+  return skipReason(path) === undefined;
+}
+
+/** An import message saying which map a file needs (see the CARLA and OpenSCENARIO importers). */
+const NEEDS_MAP = /needs (\S+\.xodr); pass --map/;
 
 export function checkData(dir: string, o: CheckOptions = {}): FamilyReport[] {
   const files: string[] = [];
@@ -84,15 +104,29 @@ export function checkData(dir: string, o: CheckOptions = {}): FamilyReport[] {
     const key = name === relative(dir, f) ? '.' : name;
     let r = reports.get(key);
     if (!r) {
-      r = { family: key, loaded: 0, total: 0, skipped: 0, scenarios: 0, failures: [], notes: [], loadMs: 0 };
+      r = {
+        family: key,
+        loaded: 0,
+        total: 0,
+        skipped: 0,
+        skippedWhy: {},
+        needsMap: [],
+        scenarios: 0,
+        failures: [],
+        notes: [],
+        loadMs: 0,
+      };
       reports.set(key, r);
     }
     return r;
   };
   const todo = files.filter((f) => {
     if (/\.(md|txt|csv|json|png)$/i.test(f) || /LICENSE/i.test(f)) return false;
-    if (!isImportable(f)) {
-      fam(f).skipped++;
+    const why = skipReason(f);
+    if (why) {
+      const r = fam(f);
+      r.skipped++;
+      r.skippedWhy[why] = (r.skippedWhy[why] ?? 0) + 1;
       return false;
     }
     return true;
@@ -119,30 +153,49 @@ export function checkData(dir: string, o: CheckOptions = {}): FamilyReport[] {
     }
     const imp = importFile(f);
     r.loadMs += performance.now() - t0;
+    const rel = relative(dir, f);
     if (!imp.ok) {
-      r.failures.push({ file: relative(dir, f), error: formatError(imp.error) });
+      const needs = NEEDS_MAP.exec(imp.error.message);
+      if (needs) r.needsMap.push({ file: rel, what: needs[1]! });
+      else r.failures.push({ file: rel, error: formatError(imp.error) });
       return;
+    }
+    if (imp.value.scenarios.length === 0) {
+      // Every scenario of the file is on a map we do not have: not loaded, and not a failure.
+      const needs = [...new Set(imp.value.warnings.map((w) => NEEDS_MAP.exec(w)?.[1]).filter((x) => x))];
+      if (needs.length > 0) {
+        r.needsMap.push({ file: rel, what: needs.join(', ') });
+        return;
+      }
     }
     r.loaded++;
     r.scenarios += imp.value.scenarios.length;
-    for (const w of imp.value.warnings) r.notes.push(`${relative(dir, f)}: ${w}`);
-    if (ext === '.xosc' && o.planner) {
+    for (const w of imp.value.warnings) r.notes.push(`${rel}: ${w}`);
+    const s = imp.value.scenarios[0];
+    // The scenario's own map (a routes file spans several towns; `imp.value.map` is the last one).
+    const odrOfScenario = s?.map.kind === 'file' ? loadOpenDrive(s.map.path) : undefined;
+    const mapData =
+      s?.map.kind === 'inline' ? s.map.map : odrOfScenario?.ok ? odrOfScenario.value.map : undefined;
+    if (o.planner && s && (mapData ?? imp.value.map)) {
       r.ran ??= 0;
       r.runTotal = (r.runTotal ?? 0) + 1;
-      const s = imp.value.scenarios[0];
       const planner = o.planner();
-      if (!s || !imp.value.map || !planner) return;
+      if (!planner) return;
       try {
-        const map = new RoadMap(imp.value.map);
-        const log = runScenario({ ...s, durationS: CHECK_RUN_S }, map, planner, {
+        const map = new RoadMap((mapData ?? imp.value.map)!);
+        // 15 s (nuPlan's length) or the scenario's own, shorter, duration; the engine also ends a
+        // run when the ego reaches the end of its route.
+        const durationS = Math.min(CHECK_RUN_S, s.durationS);
+        // The expert is cut to the run (progress is scored against the expert's own).
+        const expert = s.expert.filter((p) => p.tS <= durationS + 1e-9);
+        const log = runScenario({ ...s, durationS, expert }, map, planner, {
           mode: 'nonreactive',
           seed: 0,
         });
-        const lastT = log.ticks[log.ticks.length - 1]?.tS ?? 0;
-        if (lastT >= CHECK_RUN_S - 0.1 - 1e-6) r.ran++;
-        else r.failures.push({ file: relative(dir, f), error: `run stopped at ${lastT.toFixed(1)} s` });
+        r.ran++;
+        (r.scores ??= []).push(evaluateRun(log, map).score);
       } catch (e) {
-        r.failures.push({ file: relative(dir, f), error: `closed-loop run failed: ${(e as Error).message}` });
+        r.failures.push({ file: rel, error: `closed-loop run failed: ${(e as Error).message}` });
       }
     }
   });

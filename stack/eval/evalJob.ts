@@ -6,19 +6,28 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { formatError } from '../../core/index.ts';
 import { loadScenario } from '../../scenarios/loadScenario.ts';
+import { runLogRecord } from '../../sim/export/RunLog.ts';
 import { evaluateRun } from '../../sim/metrics/index.ts';
-import type { AgentMode } from '../../sim/SimLog.ts';
+import type { AgentMode, AgentModel } from '../../sim/SimLog.ts';
+import type { DriverOptions } from '../registry.ts';
 import { createDriver, runDriver } from '../registry.ts';
 
 export interface EvalJob {
   scenario: string;
   planner: string;
   mode: AgentMode;
+  /** Reactive agent model; the default when undefined. */
+  agents?: AgentModel;
   seed: number;
   /** Where to write the run's log (JSON), or undefined for none. */
   logDir?: string;
   /** Map file or map root for references that need one (CARLA routes, nuPlan logs). */
   mapPath?: string;
+  /** Command stacks: the controller by name and its budget (early-exit). */
+  controller?: string;
+  budget?: string;
+  /** Planner options (serialisable: `--llm` etc. for `hierarchical`). */
+  driverOptions?: DriverOptions;
 }
 
 export interface JobResult {
@@ -36,21 +45,34 @@ export interface JobResult {
 export async function runJob(job: EvalJob): Promise<JobResult> {
   const loaded = loadScenario(job.scenario, job.mapPath ? { mapPath: job.mapPath } : {});
   if (!loaded.ok) return failed(job, formatError(loaded.error));
-  const driver = createDriver(job.planner);
+  const driver = createDriver(job.planner, {
+    ...job.driverOptions,
+    ...(job.controller !== undefined ? { controller: job.controller } : {}),
+    ...(job.budget !== undefined ? { budget: job.budget } : {}),
+  });
   if (!driver.ok) return failed(job, formatError(driver.error));
   const { scenario, map } = loaded.value;
-  const log = await runDriver(driver.value, scenario, map, {
-    mode: job.mode,
-    seed: job.seed,
-    recordPlans: !!job.logDir,
-  });
+  let log: Awaited<ReturnType<typeof runDriver>>;
+  try {
+    log = await runDriver(driver.value, scenario, map, {
+      mode: job.mode,
+      ...(job.agents ? { agents: job.agents } : {}),
+      seed: job.seed,
+      recordPlans: !!job.logDir,
+    });
+  } finally {
+    if (driver.value.kind === 'stack') driver.value.close?.();
+  }
   const m = evaluateRun(log, map);
   const metrics: Record<string, number> = { ...m.multipliers, ...m.weighted };
   const planMs = log.ticks.reduce((a, t) => a + (t.planMs ?? 0), 0) / log.ticks.length;
   if (job.logDir) {
     mkdirSync(job.logDir, { recursive: true });
-    const ticks = log.ticks.map(({ planMs: _drop, ...t }) => t);
-    writeFileSync(join(job.logDir, `${scenario.id}.json`), JSON.stringify({ ...log, ticks, metrics: m }));
+    const record = runLogRecord(log, m, {
+      scenarioRef: job.scenario,
+      ...(job.mapPath ? { mapPath: job.mapPath } : {}),
+    });
+    writeFileSync(join(job.logDir, `${scenario.id}.json`), JSON.stringify(record));
   }
   return {
     id: scenario.id,

@@ -6,19 +6,27 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { suiteScore } from '../../sim/metrics/index.ts';
-import type { AgentMode } from '../../sim/SimLog.ts';
+import type { AgentMode, AgentModel } from '../../sim/SimLog.ts';
+import type { DriverOptions } from '../registry.ts';
 import { type EvalJob, type JobResult, runJob } from './evalJob.ts';
 
 export interface EvaluateOptions {
   scenarios: string[];
   planners: string[];
   modes: AgentMode[];
+  /** Reactive agent model; the default when undefined. */
+  agents?: AgentModel;
   seed: number;
   workers: number;
   /** Results folder; nothing is written when undefined. */
   outDir?: string;
   /** Map file or map root passed to every job (CARLA routes, nuPlan logs). */
   mapPath?: string;
+  /** Command stacks: the controller by name and its budget (see controller/ CONTROLLER_NAMES). */
+  controller?: string;
+  budget?: string;
+  /** Planner options passed to every job (`--llm` etc.). */
+  driverOptions?: DriverOptions;
   onProgress?: (done: number, total: number, last: JobResult) => void;
   /**
    * Runs the jobs and reports each result by its index (default: the local worker-thread pool).
@@ -92,8 +100,12 @@ export function evaluationJobs(o: Omit<EvaluateOptions, 'workers'>): EvalJob[] {
           scenario,
           planner,
           mode,
+          ...(o.agents ? { agents: o.agents } : {}),
           seed: o.seed,
           ...(o.mapPath ? { mapPath: o.mapPath } : {}),
+          ...(o.controller !== undefined ? { controller: o.controller } : {}),
+          ...(o.budget !== undefined ? { budget: o.budget } : {}),
+          ...(o.driverOptions ? { driverOptions: o.driverOptions } : {}),
         };
         if (o.outDir) job.logDir = join(runDir(o.outDir, planner, mode, o.modes.length), 'logs');
         jobs.push(job);

@@ -19,6 +19,7 @@ const EvalJobSchema = z.object({
   scenario: z.string().min(1),
   planner: z.string().min(1),
   mode: z.enum(['nonreactive', 'reactive']),
+  agents: z.enum(['idm', 'interactive']).optional(),
   seed: z.number().int(),
   logDir: z.string().optional(),
   mapPath: z.string().optional(),

@@ -1,9 +1,8 @@
 /**
  * The viewer in real headless Chromium (WebGL through SwiftShader): loads a replay without console
  * errors, steps the timeline, clicks an agent and reads the inspector, shows a veto, and saves a
- * screenshot whose pixels show road and ego. Then measures, with 200 agents moving, JS time per
- * frame, draw calls per frame and the fps ratio to no agents — printed, not asserted (software
- * WebGL makes absolute timings meaningless; only the draw-call count is checked).
+ * screenshot whose pixels show road and ego; with 200 agents the draw-call count stays flat. Frame
+ * timings with 200 agents are a benchmark: `npm run bench viewer` (bench/viewer.ts).
  */
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
@@ -172,7 +171,120 @@ describe('viewer in headless Chromium', () => {
     }
   });
 
-  it('with 200 agents moving: draw calls stay flat; prints JS ms/frame and the fps ratio', async () => {
+  it('at 1280×720 the side panel of one run fits without being cut', async () => {
+    await (await hooks(page)).evaluate((x) => x.seek(4.5));
+    const fit = await page.evaluate(() => {
+      const side = document.getElementById('side')!;
+      return { scroll: side.scrollHeight, client: side.clientHeight };
+    });
+    expect(fit.scroll).toBeLessThanOrEqual(fit.client);
+  });
+
+  it('the BEV inset shows the tick the panels and the 3D view show, also between ticks', async () => {
+    const h = await hooks(page);
+    // 2.07 s is nearer tick 21 (2.1 s) than tick 20: the view is drawn almost at 2.1 s.
+    await h.evaluate((x) => x.seek(2.07));
+    expect(await page.getAttribute('#bev-img', 'src')).toBe('/api/bev?run=0&tick=21');
+    expect(await page.textContent('#status')).toContain('t 2.1 s');
+    await page.waitForFunction(
+      () => document.querySelector('#bev-img')?.getAttribute('data-shown') === '0:21',
+    );
+    await page.click('#tl-fwd');
+    expect(await page.getAttribute('#bev-img', 'src')).toBe('/api/bev?run=0&tick=22');
+    await page.waitForFunction(
+      () => document.querySelector('#bev-img')?.getAttribute('data-shown') === '0:22',
+    );
+  });
+
+  describe('two runs side by side (a gated run with a synthetic veto and command at 4 s, and IDM)', () => {
+    const note = 'synthetic: the command and the veto are test fixtures';
+    let two: ViewerServer;
+    let p: Page;
+    let errs: string[];
+    let gatedVerdictAt1s: { rules: { decision: string }[] };
+    beforeAll(async () => {
+      const gated = runLogOf('cut_in', 'pdm-closed+gate');
+      gatedVerdictAt1s = gated.log.ticks[10]!.verdict!;
+      const idm = runLogOf('cut_in', 'idm');
+      const runs = [
+        { log: withCommand(withVeto(gated.log, 4, 5), 4), map: gated.map },
+        { log: idm.log, map: idm.map },
+      ];
+      const started = await startViewer(
+        { runs: runs.map((r) => runViewOf(r.log, r.map)), live: false, note },
+        { bev: bevSource(runs) },
+      );
+      if (!started.ok) throw new Error(started.error.message);
+      two = started.value;
+      p = await browser.newPage({ viewport: { width: 1280, height: 720 } });
+      errs = collectErrors(p);
+      await openViewer(p, two.url);
+    }, 120_000);
+    afterAll(async () => {
+      await p?.close();
+      await two?.close();
+    });
+
+    it('the side panel describes both runs (status, command and safety of each)', async () => {
+      await (await hooks(p)).evaluate((x) => x.seek(3));
+      expect(await p.textContent('#status')).toContain('Runs (2)');
+      expect(await p.locator('#status p').allTextContents()).toEqual([
+        expect.stringMatching(/^Run 1 · cut_in · pdm-closed\+gate · nonreactive · score \d+\.\d/),
+        expect.stringMatching(/^Run 2 · cut_in · idm · nonreactive · score \d+\.\d/),
+      ]);
+      const heads = await p.locator('#command h3, #verdict h3').allTextContents();
+      expect(heads).toEqual(['Command · run 1', 'Command · run 2', 'Safety · run 1', 'Safety · run 2']);
+      // The gated run has a verdict on every tick; the IDM run has none.
+      expect(await p.textContent('#verdict')).toContain('no safety data in this run');
+      expect(errs).toEqual([]);
+    });
+
+    it('the rule list shows the rules that fired and folds the ones that passed', async () => {
+      const h = await hooks(p);
+      await h.evaluate((x) => x.seek(4.5));
+      expect(await p.locator('#verdict ul.fired > li').allTextContents()).toEqual([
+        'rss.longitudinal VETO — gap 6.1 m < RSS safe distance 14.2 m',
+      ]);
+      expect(await p.textContent('#verdict details.passed summary')).toBe('1 rule passed');
+      expect(await p.locator('#verdict details.passed').evaluate((d) => (d as HTMLDetailsElement).open)).toBe(
+        false,
+      );
+      // A real gate verdict (1 s): every rule reports, the passing ones folded under one line.
+      await h.evaluate((x) => x.seek(1));
+      const passed = gatedVerdictAt1s.rules.filter((r) => r.decision === 'ALLOW').length;
+      expect(gatedVerdictAt1s.rules.length).toBeGreaterThanOrEqual(15);
+      expect(await p.textContent('#verdict details.passed summary')).toBe(`${passed} rules passed`);
+      expect(await p.locator('#verdict ul.fired > li').count()).toBe(gatedVerdictAt1s.rules.length - passed);
+    });
+
+    it('a command marker and a veto marker at the same tick are both visible', async () => {
+      for (const kind of ['veto', 'command']) {
+        const box = (await p.locator(`.tl-${kind}`).first().boundingBox())!;
+        const topmost = await p.evaluate(
+          ([x, y]) => document.elementFromPoint(x!, y!)?.className ?? '',
+          [box.x + box.width / 2, box.y + box.height / 2],
+        );
+        expect(topmost, kind).toContain(`tl-${kind}`);
+      }
+    });
+
+    it('at 1280×720 the side panel of two runs fits without being cut', async () => {
+      await (await hooks(p)).evaluate((x) => x.seek(4.5));
+      const fit = await p.evaluate(() => {
+        const side = document.getElementById('side')!;
+        return { scroll: side.scrollHeight, client: side.clientHeight };
+      });
+      expect(fit.scroll).toBeLessThanOrEqual(fit.client);
+    });
+
+    it('labels the picture when its commands or agents are synthetic', async () => {
+      expect(await p.textContent('#note')).toBe(note);
+      expect(await p.locator('#note').isVisible()).toBe(true);
+    });
+  });
+
+  it('with 200 agents moving: one instanced mesh per agent kind, so draw calls do not grow with the count', async () => {
+    // Frame timings are a benchmark (`npm run bench viewer`); here only the draw-call count.
     const { log, map } = runLogOf('dense_highway');
     const crowd = withCrowd(log, map, 200);
     const started = await startViewer({ runs: [runViewOf(crowd, map)], live: false });
@@ -183,28 +295,10 @@ describe('viewer in headless Chromium', () => {
       await openViewer(p, started.value.url);
       const h = await hooks(p);
       await h.evaluate((x) => x.setCamera('top'));
-      const frames = 60;
-      // Interleave without / with agents twice so that drift in the machine's load affects both.
-      const none1 = await h.evaluate((x, f) => x.bench(f, false), frames);
-      const crowd1 = await h.evaluate((x, f) => x.bench(f, true), frames);
-      const none2 = await h.evaluate((x, f) => x.bench(f, false), frames);
-      const crowd2 = await h.evaluate((x, f) => x.bench(f, true), frames);
-      const fpsNone = (none1.fps + none2.fps) / 2;
-      const fpsCrowd = (crowd1.fps + crowd2.fps) / 2;
-      const js = (crowd1.jsMsPerFrame + crowd2.jsMsPerFrame) / 2;
-      const jsNone = (none1.jsMsPerFrame + none2.jsMsPerFrame) / 2;
-      const upd = (crowd1.updateMsPerFrame + crowd2.updateMsPerFrame) / 2;
-      console.log(
-        [
-          `perf (SwiftShader, ${frames} frames × 2 each, 960×540): agents drawn ${crowd1.agents} (200 added + scenario's)`,
-          `  JS per frame (scene update + render submission): ${js.toFixed(2)} ms with agents, ${jsNone.toFixed(2)} ms without (aim ≤ 4 ms); of which scene update ${upd.toFixed(2)} ms`,
-          `  draw calls per frame: ${crowd1.drawCalls} with agents, ${none1.drawCalls} without (aim: independent of agent count)`,
-          `  fps: ${fpsCrowd.toFixed(1)} with agents / ${fpsNone.toFixed(1)} without = ratio ${(fpsCrowd / fpsNone).toFixed(2)} (aim ≥ 0.8)`,
-        ].join('\n'),
-      );
-      // One instanced mesh per agent kind: at most one extra call per kind, whatever the count.
-      expect(crowd1.drawCalls - none1.drawCalls).toBeLessThanOrEqual(5);
-      expect(crowd1.agents).toBeGreaterThanOrEqual(200);
+      const none = await h.evaluate((x) => x.bench(3, false));
+      const many = await h.evaluate((x) => x.bench(3, true));
+      expect(many.agents).toBeGreaterThanOrEqual(200);
+      expect(many.drawCalls - none.drawCalls).toBeLessThanOrEqual(5);
       expect(errs).toEqual([]);
     } finally {
       await p.close();

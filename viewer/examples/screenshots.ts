@@ -29,18 +29,26 @@ async function shot(
   name: string,
   runs: { log: RunLog; map: RoadMap }[],
   act: (p: Page) => Promise<void>,
+  /** Drawn in the picture when part of it is synthetic (not what a planner did). */
+  note?: string,
 ): Promise<void> {
-  const session: ViewerSession = { runs: runs.map((r) => runViewOf(r.log, r.map)), live: false };
+  const session: ViewerSession = {
+    runs: runs.map((r) => runViewOf(r.log, r.map)),
+    live: false,
+    ...(note ? { note } : {}),
+  };
   const srv = await startViewer(session, { bev: bevSource(runs) });
   if (!srv.ok) throw new Error(srv.error.message);
   const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
   try {
     await openViewer(page, srv.value.url);
     await act(page);
-    // Let the BEV inset image arrive before the picture is taken.
+    // Let the BEV inset of the tick on screen arrive before the picture is taken.
     await page.waitForFunction(() => {
       const img = document.querySelector<HTMLImageElement>('#bev-img');
-      return !img || (img.complete && img.naturalWidth > 0);
+      if (!img) return true;
+      const want = /run=(\d+)&tick=(\d+)/.exec(img.getAttribute('src') ?? '');
+      return !!want && img.getAttribute('data-shown') === `${want[1]}:${want[2]}` && img.naturalWidth > 0;
     });
     await page.screenshot({ path: join(OUT, name) });
     console.log(`wrote ${join(OUT, name)}`);
@@ -55,8 +63,8 @@ async function clickAgent(p: Page, run: number, id: string): Promise<void> {
   if (at) await p.mouse.click(at.x, at.y);
 }
 
-// 1. cut_in, follow camera, the cutter clicked; a synthetic command and veto (the engine records
-//    neither yet) show the command panel and the safety overlay.
+// 1. cut_in, follow camera, the cutter clicked; a synthetic command and veto laid on an ungated run
+//    show the command panel and the safety overlay in one picture (labelled as such in it).
 const cut = runLogOf('cut_in', 'pdm-closed');
 await shot(
   'replay-cut-in.png',
@@ -65,6 +73,7 @@ await shot(
     await (await hooks(p)).evaluate((h) => h.seek(3));
     await clickAgent(p, 0, 'cutter');
   },
+  'synthetic: the command and the veto are test fixtures laid on an ungated pdm-closed run',
 );
 
 // 2. red_light, top-down (north up): the signals are red bars across their lanes at the stop lines.
@@ -93,11 +102,16 @@ await shot('side-by-side-cut-in.png', [cut, idm], async (p) => {
 
 // 5. 200 agents on the three-lane highway (the performance test's scene), orbit camera.
 const dense = runLogOf('dense_highway', 'pdm-closed');
-await shot('crowd-200.png', [{ log: withCrowd(dense.log, dense.map, 200), map: dense.map }], async (p) => {
-  const h = await hooks(p);
-  await h.evaluate((x) => x.seek(6));
-  await h.evaluate((x) => x.setCamera('orbit'));
-});
+await shot(
+  'crowd-200.png',
+  [{ log: withCrowd(dense.log, dense.map, 200), map: dense.map }],
+  async (p) => {
+    const h = await hooks(p);
+    await h.evaluate((x) => x.seek(6));
+    await h.evaluate((x) => x.setCamera('orbit'));
+  },
+  'synthetic: 200 agents added to dense_highway for the performance test',
+);
 
 // 6. The HTML report of these runs.
 const html = buildReport([cut.log, idm.log, cw.log, runLogOf('crosswalk_pedestrian', 'idm').log]);

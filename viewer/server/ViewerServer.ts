@@ -3,12 +3,13 @@
  *   GET /             the page            GET /app.js       the bundled app
  *   GET /api/session  ViewerSession JSON  WS  /ws           LiveMessage stream (live runs)
  * Listens on loopback by default. Late WebSocket clients first receive every message sent so far,
- * so a browser that connects mid-run still sees the whole run.
+ * so a browser that connects mid-run still sees the whole run. A busy port is a result, not a
+ * throw: with `portSearch` > 0 the next ports are tried, otherwise the error names the busy port.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type WebSocket, WebSocketServer } from 'ws';
-import { ok, type Result } from '../../core/index.ts';
+import { fail, ok, type Result } from '../../core/index.ts';
 import type { BevSource } from './bevSource.ts';
 import { bundleApp } from './bundleApp.ts';
 import type { LiveMessage, ViewerSession } from './protocol.ts';
@@ -18,6 +19,8 @@ export interface ViewerServerOptions {
   host?: string;
   /** Default 0: an ephemeral port. */
   port?: number;
+  /** When `port` is in use, try this many following ports (default 0: fail naming the port). */
+  portSearch?: number;
   /** Serves `GET /api/bev?run=i&tick=k` (the BEV inset) when given. */
   bev?: BevSource;
 }
@@ -25,6 +28,8 @@ export interface ViewerServerOptions {
 export interface ViewerServer {
   url: string;
   port: number;
+  /** Resolves when the first browser opens the WebSocket (a live run starts streaming then). */
+  firstClient: Promise<void>;
   /** Sends a live message to every connected browser (and keeps it for late ones). */
   send(msg: LiveMessage): void;
   close(): Promise<void>;
@@ -35,6 +40,9 @@ export async function startViewer(
   session: ViewerSession,
   opts: ViewerServerOptions = {},
 ): Promise<Result<ViewerServer>> {
+  const firstPort = opts.port ?? 0;
+  if (!Number.isInteger(firstPort) || firstPort < 0 || firstPort > 65535)
+    return fail('INVALID_INPUT', 'port', `must be an integer in 0..65535, got ${firstPort}`);
   const bundle = await bundleApp();
   if (!bundle.ok) return bundle;
   const { html, js } = bundle.value;
@@ -69,19 +77,51 @@ export async function startViewer(
     return send(404, 'text/plain', `no such path ${path}`);
   };
   const server = createServer(handle);
+  const search = firstPort === 0 ? 0 : Math.max(0, Math.min(opts.portSearch ?? 0, 65535 - firstPort));
+  let listenError: NodeJS.ErrnoException | undefined;
+  for (let port = firstPort; port <= firstPort + search; port++) {
+    listenError = await new Promise<NodeJS.ErrnoException | undefined>((resolve) => {
+      const onError = (e: NodeJS.ErrnoException) => resolve(e);
+      server.once('error', onError);
+      server.listen(port, opts.host ?? '127.0.0.1', () => {
+        server.off('error', onError);
+        resolve(undefined);
+      });
+    });
+    if (listenError?.code !== 'EADDRINUSE') break;
+  }
+  if (listenError) {
+    const host = opts.host ?? '127.0.0.1';
+    const tried = search > 0 ? `ports ${firstPort}–${firstPort + search} are` : `port ${firstPort} is`;
+    if (listenError.code === 'EADDRINUSE')
+      return fail(
+        'IO_ERROR',
+        `${host}:${firstPort}`,
+        `${tried} in use (choose another with --port, or --port 0 for any free port)`,
+      );
+    if (listenError.code === 'EACCES')
+      return fail(
+        'IO_ERROR',
+        `${host}:${firstPort}`,
+        `no permission to listen on port ${firstPort} (ports below 1024 need privileges)`,
+      );
+    return fail('IO_ERROR', `${host}:${firstPort}`, listenError.message);
+  }
   const wss = new WebSocketServer({ server, path: '/ws' });
-  wss.on('connection', (ws: WebSocket) => {
-    for (const m of backlog) ws.send(m);
+  let firstClientSeen: () => void = () => {};
+  const firstClient = new Promise<void>((resolve) => {
+    firstClientSeen = resolve;
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(opts.port ?? 0, opts.host ?? '127.0.0.1', () => resolve());
+  wss.on('connection', (ws: WebSocket) => {
+    firstClientSeen();
+    for (const m of backlog) ws.send(m);
   });
   const addr = server.address() as AddressInfo;
   const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
   return ok({
     url: `http://${host}:${addr.port}/`,
     port: addr.port,
+    firstClient,
     send(msg) {
       const text = JSON.stringify(msg);
       backlog.push(text);

@@ -40,6 +40,36 @@ describe('startLiveRun', () => {
     }
   });
 
+  it('waits for the first browser before streaming, so a view opened late still sees t = 0 onwards', async () => {
+    const live = await startLiveRun('cut_in', { planner: 'idm', speed: 0 });
+    if (!live.ok) throw new Error(live.error.message);
+    try {
+      let finished = false;
+      void live.value.done.then(() => {
+        finished = true;
+      });
+      // Streaming at once would send all 151 ticks (one timer turn each) well within this wait.
+      await new Promise((r) => setTimeout(r, 500));
+      expect(finished).toBe(false);
+      const msgs = await collect(live.value.server.url);
+      expect(msgs[0]).toMatchObject({ type: 'tick', tick: { tS: 0 } });
+      await live.value.done;
+      expect(finished).toBe(true);
+    } finally {
+      await live.value.server.close();
+    }
+  });
+
+  it('streams without a browser when asked to start at once', async () => {
+    const live = await startLiveRun('cut_in', { planner: 'idm', speed: 0, startOn: 'now' });
+    if (!live.ok) throw new Error(live.error.message);
+    try {
+      expect((await live.value.done).ticks).toHaveLength(151);
+    } finally {
+      await live.value.server.close();
+    }
+  });
+
   it('returns an error naming the planner instead of throwing for an unknown planner', async () => {
     const live = await startLiveRun('cut_in', { planner: 'no-such-planner' });
     expect(live.ok).toBe(false);

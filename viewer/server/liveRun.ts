@@ -1,7 +1,9 @@
 /**
  * Live view: runs a scenario in-process and streams its ticks to the browser over the viewer's
  * WebSocket, paced at `speed` × real time. The engine (runScenario) is synchronous, so ticks are
- * produced by its onTick callback and sent on a timer at their simulated time / speed.
+ * produced by its onTick callback and sent on a timer at their simulated time / speed. Streaming
+ * starts when the first browser connects (a view opened late still watches the run from t = 0);
+ * later browsers get the backlog first, so they replay from the start too.
  */
 import { fail, ok, type Result } from '../../core/index.ts';
 import { loadScenario } from '../../scenarios/index.ts';
@@ -19,6 +21,8 @@ export interface LiveOptions extends ViewerServerOptions {
   seed?: number;
   /** Playback speed factor (1 = real time). 0 streams as fast as possible. */
   speed?: number;
+  /** When streaming starts: when the first browser connects (default) or at once. */
+  startOn?: 'first-viewer' | 'now';
 }
 
 export interface LiveRun {
@@ -95,7 +99,8 @@ export async function startLiveRun(scenarioRef: string, opts: LiveOptions = {}):
       const waitMs = next && speed > 0 ? ((next.tS - tick.tS) * 1000) / speed : 0;
       setTimeout(sendNext, waitMs);
     };
-    sendNext();
+    if (opts.startOn === 'now') sendNext();
+    else void srv.firstClient.then(sendNext);
   });
   return ok({ server: srv, done });
 }

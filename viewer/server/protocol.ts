@@ -68,6 +68,11 @@ export const ViewerSessionSchema = z.object({
   live: z.boolean(),
   /** True when the server renders the BEV inset at /api/bev (set by the server). */
   bev: z.boolean().optional(),
+  /**
+   * A banner drawn over the views, e.g. that a picture's commands or vetoes are synthetic test
+   * fixtures and not what a planner did.
+   */
+  note: z.string().optional(),
 });
 export type ViewerSession = z.infer<typeof ViewerSessionSchema>;
 

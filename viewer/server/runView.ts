@@ -59,7 +59,8 @@ export function loadRunViews(paths: ReadonlyArray<string>, scenarioRef?: string)
   for (const p of paths) {
     const log = readRunLog(p);
     if (!log.ok) return log;
-    const loaded = loadScenario(scenarioRef ?? log.value.scenarioId);
+    const ref = scenarioRef ?? log.value.scenarioRef ?? log.value.scenarioId;
+    const loaded = loadScenario(ref, log.value.mapPath ? { mapPath: log.value.mapPath } : {});
     if (!loaded.ok)
       return fail(
         'NOT_FOUND',

@@ -23,29 +23,41 @@ function latest<T>(
   return undefined;
 }
 
-export function commandHtml(log: RunLog, k: number): string {
+export function commandHtml(log: RunLog, k: number, title = 'Command'): string {
   const c = latest(log.ticks, k, (t) => t.command);
   if (!c)
-    return '<h3>Command</h3><p class="muted">no mid-level command (this planner emits trajectories only)</p>';
+    return `<h3>${title}</h3><p class="muted">no mid-level command (this planner emits trajectories only)</p>`;
   const tS = log.ticks[k]!.tS;
   const expired = tS > c.expiresAtS;
-  return `<h3>Command</h3><p><b>${c.speed}</b> · <b>${c.path}</b>${
+  return `<h3>${title}</h3><p><b>${c.speed}</b> · <b>${c.path}</b>${
     c.targetSpeedMps !== undefined ? ` · target ${f1(c.targetSpeedMps)} m/s` : ''
   }${c.targetLaneId ? ` · lane ${esc(c.targetLaneId)}` : ''}${expired ? ' <span class="warn">(expired)</span>' : ''}</p>
-<p class="rationale">${esc(c.rationale || '(no rationale)')}</p><p class="muted">${esc(c.source)} · issued ${f1(c.issuedAtS)} s · expires ${f1(c.expiresAtS)} s</p>`;
+<p class="rationale">${esc(c.rationale || '(no rationale)')}</p><p class="muted" title="issued at ${f1(c.issuedAtS)} s, expires at ${f1(c.expiresAtS)} s">${esc(c.source)} · valid ${f1(c.issuedAtS)}–${f1(c.expiresAtS)} s</p>`;
 }
 
-export function verdictHtml(log: RunLog, k: number, hasSafety: boolean): string {
-  if (!hasSafety) return '<h3>Safety</h3><p class="muted">no safety data in this run</p>';
+/** Class of a decision for colouring. */
+const cls = (d: string) => (d === 'VETO' ? 'veto' : d === 'MODIFY' ? 'modify' : 'allow');
+
+/**
+ * The verdict of tick k: the decision, then the rules that fired (MODIFY / VETO) one per line; the
+ * rules that passed are folded under one line (`<details>`), so that a 20-rule gate stays readable.
+ */
+export function verdictHtml(log: RunLog, k: number, hasSafety: boolean, title = 'Safety'): string {
+  if (!hasSafety) return `<h3>${title}</h3><p class="muted">no safety data in this run</p>`;
   const v = log.ticks[k]!.verdict;
-  if (!v) return '<h3>Safety</h3><p class="muted">no verdict at this tick</p>';
-  const rows = v.rules
-    .map(
-      (r) =>
-        `<li class="${r.decision === 'VETO' ? 'veto' : r.decision === 'MODIFY' ? 'modify' : 'allow'}"><b>${esc(r.rule)}</b> ${r.decision} — ${esc(r.message)}</li>`,
-    )
-    .join('');
-  return `<h3>Safety</h3><p class="${v.decision === 'VETO' ? 'veto' : v.decision === 'MODIFY' ? 'modify' : 'allow'}"><b>${v.decision}</b> ${esc(v.explanation)}</p><ul>${rows}</ul>`;
+  if (!v) return `<h3>${title}</h3><p class="muted">no verdict at this tick</p>`;
+  const li = (r: (typeof v.rules)[number]) =>
+    `<li class="${cls(r.decision)}"><b>${esc(r.rule)}</b> ${r.decision} — ${esc(r.message)}</li>`;
+  const fired = v.rules.filter((r) => r.decision !== 'ALLOW');
+  const passed = v.rules.filter((r) => r.decision === 'ALLOW');
+  const firedHtml = fired.length > 0 ? `<ul class="fired">${fired.map(li).join('')}</ul>` : '';
+  const passedHtml =
+    passed.length > 0
+      ? `<details class="passed"><summary class="muted">${passed.length} rule${passed.length > 1 ? 's' : ''} passed</summary><ul>${passed
+          .map((r) => `<li class="allow"><b>${esc(r.rule)}</b></li>`)
+          .join('')}</ul></details>`
+      : '';
+  return `<h3>${title}</h3><p class="${cls(v.decision)}"><b>${v.decision}</b> ${esc(v.explanation)}</p>${firedHtml}${passedHtml}`;
 }
 
 export function inspectorHtml(

@@ -48,6 +48,7 @@ export class ViewerApp {
     dirty: true,
     focus: -1,
     tick: -1,
+    tick1: -1,
     selected: undefined as string | undefined,
     ticks: -1,
   };
@@ -89,6 +90,12 @@ export class ViewerApp {
       root.appendChild(l);
       this.labels.push(l);
     });
+    if (session.note) {
+      const note = document.createElement('div');
+      note.id = 'note';
+      note.textContent = session.note;
+      root.appendChild(note);
+    }
     this.timeline = new Timeline(document.getElementById('timeline')!, {
       togglePlay: () => {
         if (!this.playing && this.tS >= this.durationS) this.tS = 0;
@@ -260,34 +267,76 @@ export class ViewerApp {
     return ms;
   }
 
+  /**
+   * The tick the panels describe for `run`: the one nearest the shown time. The 3D view interpolates
+   * towards the next tick, so "at or before" would leave the panels and the BEV inset a step behind.
+   */
+  private panelTick(run: RunScene): number {
+    const n = run.ticks.length;
+    if (n === 0) return 0;
+    const k = Math.round((this.tS - run.ticks[0]!.tS) / run.view.log.dtS);
+    return Math.max(0, Math.min(n - 1, k));
+  }
+
   private updatePanels(): void {
-    const run = this.runs[this.focus]!;
-    const k = run.tick;
+    const focused = this.runs[this.focus]!;
+    const k0 = this.panelTick(this.runs[0]!);
+    const k1 = this.runs.length > 1 ? this.panelTick(this.runs[1]!) : -1;
+    const nTicks = this.runs.reduce((a, r) => a + r.ticks.length, 0);
     // Compared field by field (no key string): this runs every frame.
     const sh = this.shown;
     if (
       !sh.dirty &&
       sh.focus === this.focus &&
-      sh.tick === k &&
-      sh.selected === run.selected &&
-      sh.ticks === run.ticks.length
+      sh.tick === k0 &&
+      sh.tick1 === k1 &&
+      sh.selected === focused.selected &&
+      sh.ticks === nTicks
     )
       return;
     sh.dirty = false;
     sh.focus = this.focus;
-    sh.tick = k;
-    sh.selected = run.selected;
-    sh.ticks = run.ticks.length;
-    const log = run.view.log;
-    const tick = log.ticks[k];
-    if (!tick) return;
+    sh.tick = k0;
+    sh.tick1 = k1;
+    sh.selected = focused.selected;
+    sh.ticks = nTicks;
+    const many = this.runs.length > 1;
+    const status: string[] = [];
+    const commands: string[] = [];
+    const verdicts: string[] = [];
+    for (let i = 0; i < this.runs.length; i++) {
+      const run = this.runs[i]!;
+      const log = run.view.log;
+      const k = i === 0 ? k0 : k1;
+      const tick = log.ticks[k];
+      if (!tick) continue;
+      const score = log.metrics ? ` · score ${(100 * log.metrics.score).toFixed(1)}` : '';
+      status.push(
+        `<p${many && i === this.focus ? ' class="selected"' : ''}><b>${many ? `Run ${i + 1}` : 'Run'}</b> · ${run.view.label}${score}<br>t ${tick.tS.toFixed(1)} s · ego ${tick.ego.speedMps.toFixed(1)} m/s · ${tick.agents.length} agents${many && i === this.focus ? ' · selected' : ''}</p>`,
+      );
+      commands.push(commandHtml(log, k, many ? `Command · run ${i + 1}` : 'Command'));
+      verdicts.push(verdictHtml(log, k, this.hasSafety[i]!, many ? `Safety · run ${i + 1}` : 'Safety'));
+    }
+    if (this.session.live) status.push(`<p class="muted">${this.liveState}</p>`);
     document.getElementById('status')!.innerHTML =
-      `<h3>Run ${this.focus + 1}${this.runs.length > 1 ? ` of ${this.runs.length}` : ''}</h3><p>${run.view.label}</p><p>t ${tick.tS.toFixed(1)} s · ego ${tick.ego.speedMps.toFixed(1)} m/s · ${tick.agents.length} agents</p>${this.session.live ? `<p class="muted">${this.liveState}</p>` : ''}`;
-    document.getElementById('command')!.innerHTML = commandHtml(log, k);
-    document.getElementById('verdict')!.innerHTML = verdictHtml(log, k, this.hasSafety[this.focus]!);
-    document.getElementById('inspector')!.innerHTML = inspectorHtml(log, k, run.selected, run.ego.centre);
-    if (this.session.bev) this.showBev(this.focus, k, tick.bevPng !== undefined);
-    else document.getElementById('bev')!.innerHTML = bevHtml(log, k);
+      `<h3>${many ? `Runs (${this.runs.length})` : 'Run'}</h3>${status.join('')}`;
+    document.getElementById('command')!.innerHTML = commands.join('');
+    document.getElementById('verdict')!.innerHTML = verdicts.join('');
+    const kf = this.focus === 0 ? k0 : k1;
+    const ftick = focused.view.log.ticks[kf];
+    // A live run shows its first panels before its first tick arrives: no agent or BEV to show yet.
+    if (!ftick) return;
+    document.getElementById('inspector')!.innerHTML = inspectorHtml(
+      focused.view.log,
+      kf,
+      focused.selected,
+      focused.ego.centre,
+    ).replace(
+      '<h3>Inspector</h3>',
+      many ? `<h3>Inspector · run ${this.focus + 1}</h3>` : '<h3>Inspector</h3>',
+    );
+    if (this.session.bev) this.showBev(this.focus, kf, ftick.bevPng !== undefined);
+    else document.getElementById('bev')!.innerHTML = bevHtml(focused.view.log, kf);
   }
 
   /** Points the inset at the server's BEV of (run, tick); the <img> is kept so that it never flickers. */
@@ -299,9 +348,18 @@ export class ViewerApp {
       img = box.querySelector('img')!;
     }
     const src = `/api/bev?run=${run}&tick=${k}`;
-    if (img.getAttribute('src') !== src) img.setAttribute('src', src);
-    document.getElementById('bev-cap')!.textContent = recorded
+    if (img.getAttribute('src') !== src) {
+      // data-shown says which (run, tick) the picture on screen is, once it has arrived.
+      const shownImg = img;
+      shownImg.onload = () => shownImg.setAttribute('data-shown', `${run}:${k}`);
+      shownImg.setAttribute('src', src);
+    }
+    const cap = document.getElementById('bev-cap')!;
+    cap.textContent = recorded
       ? 'as recorded by the planner'
+      : 'perception/ of this tick (not recorded by the run)';
+    cap.title = recorded
+      ? 'the BEV the planner recorded as its input at this tick'
       : 'environment transform (perception/) of this tick: forward up, ego-centred; this run did not record its planner input';
   }
 

@@ -7,6 +7,8 @@
  * grid: a query touches a few 4-vertex polygons instead of a lane's whole outline.
  *
  * Polygon ids: lane i of `map.lanes` → i; extra drivable area k → map.lanes.length + k.
+ * With `junctionBoxes: false` an extra drivable area that is a junction's own polygon (nuPlan's
+ * intersection layer, which PDM's drivable-area map leaves out) holds no point; its id stays.
  */
 import { pointInPolygon, type Vec2 } from '../../../core/index.ts';
 import type { RoadMap } from '../../../core/map/index.ts';
@@ -29,8 +31,9 @@ export class LaneAreaIndex {
   private readonly grid = new Map<number, number[]>();
   private readonly laneCount: number;
 
-  constructor(map: RoadMap) {
+  constructor(map: RoadMap, opts: { junctionBoxes?: boolean } = {}) {
     this.laneCount = map.lanes.length;
+    const junctionBoxes = opts.junctionBoxes ?? true;
     const p = { x: 0, y: 0, headingRad: 0 };
     for (const lane of map.lanes) {
       if (!lane.drivable) continue;
@@ -87,6 +90,7 @@ export class LaneAreaIndex {
         maxY = Math.max(maxY, v.y);
       });
       this.areaFlat.push(flat);
+      if (!junctionBoxes && map.data.junctions.some((j) => j.polygon && samePolygon(j.polygon, poly))) return;
       // Areas are entered as negative entries (−1 − k) to tell them from quads.
       this.insert(minX, minY, maxX, maxY, -1 - k);
     });
@@ -166,4 +170,13 @@ export class LaneAreaIndex {
 function alreadyIn(out: Int32Array, n: number, id: number): boolean {
   for (let i = 0; i < n; i++) if (out[i] === id) return true;
   return false;
+}
+
+/** Same vertices in the same order (within 1 cm). */
+function samePolygon(a: ReadonlyArray<Vec2>, b: ReadonlyArray<Vec2>): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    if (Math.abs(a[i]!.x - b[i]!.x) > 0.01 || Math.abs(a[i]!.y - b[i]!.y) > 0.01) return false;
+  }
+  return true;
 }

@@ -35,6 +35,34 @@ export class PdmPath {
     this.length = this.s[n - 1]!;
   }
 
+  /**
+   * Progress of the first and last vertex inside [fromS, toS] (both clipped to the path), written
+   * to out[0], out[1]: the extent of pdm_path.py `substring`, which keeps the vertices in the
+   * interval. With fewer than two vertices inside, the interval itself (shapely's substring).
+   */
+  vertexSpan(fromS: number, toS: number, out: Float64Array): Float64Array {
+    const a = Math.min(Math.max(fromS, 0), this.length);
+    const b = Math.min(Math.max(toS, 0), this.length);
+    const s = this.s;
+    let lo = 0;
+    let hi = s.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (s[mid]! < a) lo = mid + 1;
+      else hi = mid;
+    }
+    let last = lo - 1;
+    while (last + 1 < s.length && s[last + 1]! <= b) last++;
+    if (last - lo >= 1) {
+      out[0] = s[lo]!;
+      out[1] = s[last]!;
+    } else {
+      out[0] = a;
+      out[1] = b;
+    }
+    return out;
+  }
+
   /** The path through a polyline's vertices; vertex heading = mean of the adjacent segments. */
   static fromPolyline(line: Polyline): PdmPath {
     const n = line.size;

@@ -257,7 +257,7 @@ export function importCarlaRoutes(path: string, opts: ImportOptions = {}): Resul
       const where = `${basename(path)}:/routes/route[id=${route.id}]`;
       const mapPath = opts.mapPath ?? findTown(path, route.town);
       if (!mapPath) {
-        const msg = `town ${route.town} not available (no ${route.town}.xodr beside the routes, in ../carla_towns or data/carla; pass --map)`;
+        const msg = `needs ${route.town}.xodr; pass --map (looked beside the routes, in ../carla_towns and data/carla)`;
         if (opts.id !== undefined) return fail('NOT_FOUND', where, msg);
         warnings.push(`${where}: ${msg}`);
         continue;

@@ -1,4 +1,4 @@
-/** CARLA leaderboard routes importer (v1.0 and v2.x route files, v1.0 scenario trigger JSON). */
+/** CARLA leaderboard routes importer (v1.0 and v2.x route files, v1.0 scenario trigger JSON) and ScenarioRunner's legacy scenario XML. */
 export { carlaToMap } from './CarlaFrame.ts';
 export {
   type CarlaRoute,
@@ -9,3 +9,4 @@ export {
   readScenarioTriggers,
   routeScenario,
 } from './CarlaRoutes.ts';
+export { HIDDEN_Z_M, importScenarioRunnerXml, needsTown, ROUTE_AHEAD_M } from './ScenarioRunnerXml.ts';

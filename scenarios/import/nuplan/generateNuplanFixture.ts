@@ -14,7 +14,6 @@
 
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import {
   type AgentKind,
   type AgentState,
@@ -30,6 +29,7 @@ import { runScenario } from '../../../sim/runScenario.ts';
 import { builtinScenario } from '../../builtin/index.ts';
 import { writeGpkgGeometry } from './gpkgGeometry.ts';
 import { DB_INTERVAL_S, NUPLAN_DB_TABLES, NUPLAN_MAP_LAYERS, STOP_LINE_TYPE } from './nuplanSchema.ts';
+import { loadSqlite, type SqliteDatabase } from './openSqlite.ts';
 import type { Geometry } from './wkb.ts';
 
 export interface NuplanFixture {
@@ -115,7 +115,7 @@ function closed(ring: Vec2[]): Vec2[] {
   return [...ring, ring[0]!];
 }
 
-function createGpkg(db: Database.Database): void {
+function createGpkg(db: SqliteDatabase): void {
   db.pragma('application_id = 1196444487'); // 'GPKG'
   db.pragma('user_version = 10300');
   db.exec(`
@@ -227,7 +227,9 @@ export function generateNuplanFixture(
     }
   }
   const junctionFid = new Map(map.data.junctions.map((j, i) => [j.id, 60000 + i]));
-  const gdb = new Database(gpkgPath);
+  const Database = loadSqlite();
+  if (!Database.ok) return Database;
+  const gdb = new Database.value(gpkgPath);
   createGpkg(gdb);
   const blob = (g: Geometry) => writeGpkgGeometry(g, SRS_ID);
   const poly = (ring: Vec2[]): Geometry => ({ type: 'Polygon', rings: [closed(ring.map(P))] });
@@ -405,7 +407,7 @@ export function generateNuplanFixture(
       speedMps: (a.speedMps + c.speedMps) / 2,
     };
   };
-  const db = new Database(dbPath);
+  const db = new Database.value(dbPath);
   db.pragma('journal_mode = OFF');
   db.pragma('synchronous = OFF');
   for (const [t, cols] of Object.entries(NUPLAN_DB_TABLES)) db.exec(`CREATE TABLE ${t} (${cols.join(', ')})`);

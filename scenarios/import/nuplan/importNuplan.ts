@@ -11,7 +11,6 @@
 
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import Database from 'better-sqlite3';
 import {
   type AgentKind,
   fail,
@@ -30,6 +29,7 @@ import {
 import { RoadMap } from '../../../core/map/RoadMap.ts';
 import type { ImportOptions, ImportResult } from '../types.ts';
 import { DB_INTERVAL_S } from './nuplanSchema.ts';
+import { openSqlite, type SqliteDatabase } from './openSqlite.ts';
 import { type NuplanMap, readNuplanMap } from './readNuplanMap.ts';
 
 /** nuPlan challenge scenario mapping: every type is [15.0 s duration, −3.0 s offset] at 10 Hz. */
@@ -131,7 +131,7 @@ interface LogRows {
   pcIndex: Map<number, number>;
 }
 
-function readEgo(db: Database.Database): LogRows {
+function readEgo(db: SqliteDatabase): LogRows {
   const rows = db
     .prepare(
       `SELECT lp.rowid, lp.timestamp, e.x, e.y, e.qw, e.qx, e.qy, e.qz, e.vx, e.vy, e.acceleration_x, e.angular_rate_z
@@ -194,7 +194,7 @@ interface Box {
  * Boxes per lidar_pc row index, for the rows in `needed` only: one pass over lidar_box, joined by
  * primary key to lidar_pc and track so that each row carries integers, not token blobs.
  */
-export function readBoxes(db: Database.Database, ego: LogRows, needed: Set<number>): Map<number, Box[]> {
+export function readBoxes(db: SqliteDatabase, ego: LogRows, needed: Set<number>): Map<number, Box[]> {
   const out = new Map<number, Box[]>();
   const stmt = db
     .prepare(
@@ -225,7 +225,7 @@ export function readBoxes(db: Database.Database, ego: LogRows, needed: Set<numbe
   return out;
 }
 
-function checkSchema(db: Database.Database): Result<true> {
+function checkSchema(db: SqliteDatabase): Result<true> {
   for (const [table, cols] of Object.entries(NEEDED)) {
     const have = new Set(
       (db.prepare(`PRAGMA table_info("${table}")`).all() as { name: string }[]).map((c) => c.name),
@@ -252,12 +252,9 @@ export function importNuplanWith(
   opts: ImportOptions,
   cache: NuplanMapCache,
 ): Result<ImportResult> {
-  let db: Database.Database;
-  try {
-    db = new Database(path, { readonly: true, fileMustExist: true });
-  } catch (e) {
-    return fail('IO_ERROR', path, (e as Error).message);
-  }
+  const opened = openSqlite(path, { readonly: true, fileMustExist: true });
+  if (!opened.ok) return opened;
+  const db = opened.value;
   try {
     return readLog(db, path, opts, cache);
   } catch (e) {
@@ -273,7 +270,7 @@ export function importNuplanWith(
 }
 
 function readLog(
-  db: Database.Database,
+  db: SqliteDatabase,
   path: string,
   opts: ImportOptions,
   cache: NuplanMapCache,

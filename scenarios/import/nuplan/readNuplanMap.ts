@@ -10,7 +10,6 @@
  */
 
 import { basename, dirname } from 'node:path';
-import Database from 'better-sqlite3';
 import {
   fail,
   type Lane,
@@ -23,6 +22,7 @@ import {
 } from '../../../core/index.ts';
 import { readGpkgGeometry } from './gpkgGeometry.ts';
 import { STOP_LINE_TYPE } from './nuplanSchema.ts';
+import { openSqlite, type SqliteDatabase } from './openSqlite.ts';
 import type { Geometry } from './wkb.ts';
 
 export interface NuplanMap {
@@ -65,12 +65,9 @@ function openRing(ring: Vec2[]): Vec2[] {
 
 /** Reads the map at `gpkgPath` (a GeoPackage as nuPlan ships it). */
 export function readNuplanMap(gpkgPath: string): Result<NuplanMap> {
-  let db: Database.Database;
-  try {
-    db = new Database(gpkgPath, { readonly: true, fileMustExist: true });
-  } catch (e) {
-    return fail('IO_ERROR', gpkgPath, (e as Error).message);
-  }
+  const opened = openSqlite(gpkgPath, { readonly: true, fileMustExist: true });
+  if (!opened.ok) return opened;
+  const db = opened.value;
   try {
     return ok(readMap(db, gpkgPath));
   } catch (e) {
@@ -86,7 +83,7 @@ export function readNuplanMap(gpkgPath: string): Result<NuplanMap> {
   }
 }
 
-function readMap(db: Database.Database, path: string): NuplanMap {
+function readMap(db: SqliteDatabase, path: string): NuplanMap {
   const warnings: string[] = [];
   const hasTable = (t: string) =>
     db.prepare("SELECT 1 FROM sqlite_master WHERE type='table' AND name=?").get(t) !== undefined;

@@ -29,6 +29,80 @@ describe('readWkb', () => {
     expect(g).toEqual({ type: 'Point', point: { x: 1, y: 2 } });
   });
 
+  // Hand-written from the OGC Simple Features WKB layout (OGC 06-103r4 §8.2): byte order (01 = little
+  // endian, 00 = big), uint32 type (3 Polygon, 6 MultiPolygon), uint32 counts, IEEE-754 doubles.
+  // Doubles: 0 = 0000000000000000, 1 = 3FF0000000000000, 2 = 4000000000000000, 4 = 4010000000000000
+  // (big-endian; little-endian reverses the 8 bytes).
+  const POLYGON_LE = hex(`01 03000000 01000000 04000000
+    0000000000000000 0000000000000000
+    0000000000000040 0000000000000000
+    0000000000000000 0000000000000040
+    0000000000000000 0000000000000000`);
+  const triangle = [
+    { x: 0, y: 0 },
+    { x: 2, y: 0 },
+    { x: 0, y: 2 },
+    { x: 0, y: 0 },
+  ];
+
+  it('reads and writes POLYGON((0 0, 2 0, 0 2, 0 0)) as the spec bytes, little endian', () => {
+    expect(readWkb(POLYGON_LE)).toEqual({ type: 'Polygon', rings: [triangle] });
+    expect(Buffer.from(writeWkb({ type: 'Polygon', rings: [triangle] }, true))).toEqual(
+      Buffer.from(POLYGON_LE),
+    );
+  });
+
+  it('reads a big-endian polygon with a hole: POLYGON((0 0, 4 0, 4 4, 0 0), (1 1, 2 1, 2 2, 1 1))', () => {
+    const bytes = hex(`00 00000003 00000002
+      00000004 0000000000000000 0000000000000000 4010000000000000 0000000000000000
+               4010000000000000 4010000000000000 0000000000000000 0000000000000000
+      00000004 3FF0000000000000 3FF0000000000000 4000000000000000 3FF0000000000000
+               4000000000000000 4000000000000000 3FF0000000000000 3FF0000000000000`);
+    const g = readWkb(bytes);
+    expect(g).toEqual({
+      type: 'Polygon',
+      rings: [
+        [
+          { x: 0, y: 0 },
+          { x: 4, y: 0 },
+          { x: 4, y: 4 },
+          { x: 0, y: 0 },
+        ],
+        [
+          { x: 1, y: 1 },
+          { x: 2, y: 1 },
+          { x: 2, y: 2 },
+          { x: 1, y: 1 },
+        ],
+      ],
+    });
+    expect(Buffer.from(writeWkb(g, false))).toEqual(Buffer.from(bytes));
+  });
+
+  it('reads a MultiPolygon whose member polygons carry their own byte order (LE outer, LE + BE members)', () => {
+    // MULTIPOLYGON(((0 0, 2 0, 0 2, 0 0)), ((0 0, 1 0, 0 1, 0 0))): the second member is big endian,
+    // which the spec allows (every WKB geometry starts with its own byte-order byte).
+    const bytes = hex(`01 06000000 02000000
+      ${Buffer.from(POLYGON_LE).toString('hex')}
+      00 00000003 00000001 00000004
+        0000000000000000 0000000000000000 3FF0000000000000 0000000000000000
+        0000000000000000 3FF0000000000000 0000000000000000 0000000000000000`);
+    const unit = [
+      { x: 0, y: 0 },
+      { x: 1, y: 0 },
+      { x: 0, y: 1 },
+      { x: 0, y: 0 },
+    ];
+    expect(readWkb(bytes)).toEqual({ type: 'MultiPolygon', polygons: [[triangle], [unit]] });
+  });
+
+  it('writes a little-endian MultiPolygon as the spec bytes (each member with its own header)', () => {
+    const expected = hex(`01 06000000 01000000 ${Buffer.from(POLYGON_LE).toString('hex')}`);
+    expect(Buffer.from(writeWkb({ type: 'MultiPolygon', polygons: [[triangle]] }, true))).toEqual(
+      Buffer.from(expected),
+    );
+  });
+
   it('round-trips polygons, multipolygons and multilinestrings in both byte orders', () => {
     const sq = [
       { x: 0, y: 0 },

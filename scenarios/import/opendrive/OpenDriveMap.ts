@@ -6,6 +6,7 @@
  * lane order with lane-change permission from the road marks. Also returns the worst gap between
  * linked lane boundaries: the check that geometry, offsets and widths were evaluated right.
  */
+
 import {
   type Crosswalk,
   type Lane,
@@ -16,6 +17,7 @@ import {
   type Vec2,
 } from '../../../core/index.ts';
 import { type GeometryRecord, ReferenceLine, type RefPoint } from './ReferenceLine.ts';
+import { RoadGeometry } from './RoadGeometry.ts';
 import { attr, childTags, ImportError, kid, kids, num, str, type XNode } from './XmlTree.ts';
 
 /** Speed limit when neither the lane nor the road type gives one: 50 km/h (urban default, StVO / most EU). */
@@ -51,7 +53,7 @@ const LANE_TYPES: Record<string, LaneType> = {
 /** Lanes between which a vehicle may move sideways (neighbours are only set among these). */
 const VEHICLE_LANES = new Set<LaneType>(['driving', 'bus', 'shoulder', 'parking']);
 
-interface Poly {
+export interface Poly {
   s: number;
   a: number;
   b: number;
@@ -59,7 +61,7 @@ interface Poly {
   d: number;
 }
 
-interface LaneDef {
+export interface LaneDef {
   id: number;
   type: string;
   widths: Poly[];
@@ -69,20 +71,20 @@ interface LaneDef {
   speedMps?: number;
 }
 
-interface SectionDef {
+export interface SectionDef {
   s: number;
   sEnd: number;
   lanes: LaneDef[];
   centerMark: string;
 }
 
-interface RoadLink {
+export interface RoadLink {
   type: string;
   id: string;
   cp: string;
 }
 
-interface RoadDef {
+export interface RoadDef {
   id: string;
   path: string;
   length: number;
@@ -94,6 +96,9 @@ interface RoadDef {
   pred?: RoadLink;
   succ?: RoadLink;
   speeds: { s: number; mps: number }[];
+  /** elevationProfile / lateralProfile superelevation records (s from the road start). */
+  elevations: Poly[];
+  superelevations: Poly[];
   node: XNode;
 }
 
@@ -108,6 +113,8 @@ export interface OpenDriveResult {
   unsupported: string[];
   warnings: string[];
   stats: { roads: number; junctions: number; lanes: number };
+  /** Road coordinates (s along the reference line, lanes, elevation and superelevation). */
+  geometry: RoadGeometry;
   /** Road frame → map frame (for OpenSCENARIO Road/Lane positions); undefined for an unknown road. */
   roadPose(roadId: string, sM: number, tM: number): { x: number; y: number; headingRad: number } | undefined;
   /** Our lane for an OpenDRIVE (road, lane id, s): lane id, arc length along it and its direction. */
@@ -118,7 +125,7 @@ export interface OpenDriveResult {
   ): { laneId: string; sM: number; forward: boolean } | undefined;
 }
 
-function polyAt(list: Poly[], ds: number, base = 0): number {
+export function polyAt(list: Poly[], ds: number, base = 0): number {
   // The record with the largest start ≤ ds governs (spec: each record is valid until the next).
   let r: Poly | undefined;
   for (const p of list) {
@@ -285,6 +292,12 @@ function readRoad(r: XNode, idx: number, unsupported: string[]): RoadDef {
     ...(pred ? { pred } : {}),
     ...(succ ? { succ } : {}),
     speeds,
+    elevations: kids(kid(r, 'elevationProfile'), 'elevation')
+      .map((e, i) => readPoly(e, `${path}/elevationProfile/elevation[${i}]`, 's'))
+      .sort((a, b) => a.s - b.s),
+    superelevations: kids(kid(r, 'lateralProfile'), 'superelevation')
+      .map((e, i) => readPoly(e, `${path}/lateralProfile/superelevation[${i}]`, 's'))
+      .sort((a, b) => a.s - b.s),
     node: r,
   };
 }
@@ -660,6 +673,7 @@ export function buildOpenDrive(root: XNode, mapId: string): OpenDriveResult {
     unsupported,
     warnings,
     stats: { roads: roads.length, junctions: junctions.length, lanes: built.length },
+    geometry: new RoadGeometry(roads),
     roadPose(roadId, sM, tM) {
       const road = byRoad.get(roadId);
       if (!road) return undefined;

@@ -30,9 +30,9 @@ const parser = new XMLParser({
   isArray: (_name, _jpath, _leaf, isAttribute) => !isAttribute,
   parseTagValue: false,
   parseAttributeValue: false,
-  // Elements we never read (vendor blobs, elevation, superelevation): not materialising them saves
-  // ~10–20 % of the parse on CARLA towns.
-  stopNodes: ['*.userData', '*.elevationProfile', '*.lateralProfile'],
+  // Elements we never read (vendor blobs): not materialising them saves parse time on CARLA towns.
+  // Elevation and superelevation are read (z, pitch, roll of the road model).
+  stopNodes: ['*.userData'],
 });
 
 /**

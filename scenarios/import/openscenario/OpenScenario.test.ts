@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { RoadMap } from '../../../core/map/RoadMap.ts';
+import { evaluateRun } from '../../../sim/metrics/index.ts';
 import { runScenario } from '../../../sim/runScenario.ts';
 import { createPlanner } from '../../../stack/index.ts';
 import { importOpenScenario } from './index.ts';
@@ -56,11 +57,25 @@ describe('esmini cut-in_simple.xosc (vendored)', () => {
     expect(at(9.8).y).toBeCloseTo(-1.535, 6);
   });
 
-  it('runs closed-loop with pdm-closed for its whole duration', () => {
+  it('is driven closed-loop by pdm-closed: 200+ m along its lane, down to the speed limit, without a collision', () => {
     const planner = createPlanner('pdm-closed');
     if (!planner.ok) throw new Error('no planner');
-    const log = runScenario(s, new RoadMap(r.value.map!), planner.value, { mode: 'nonreactive', seed: 0 });
+    const map = new RoadMap(r.value.map!);
+    const log = runScenario(s, map, planner.value, { mode: 'nonreactive', seed: 0 });
     expect(log.ticks[log.ticks.length - 1]!.tS).toBeCloseTo(s.durationS, 6);
+    // The ego starts at x = 50 m at 20 m/s in the lane centred on y = −1.535 and drives east.
+    const first = log.ticks[0]!.ego;
+    const last = log.ticks[log.ticks.length - 1]!.ego;
+    expect(last.x - first.x).toBeGreaterThan(200);
+    for (const t of log.ticks) expect(Math.abs(t.ego.y + 1.535)).toBeLessThan(0.5);
+    // It starts at the scenario's 20 m/s and slows to the road's 13.89 m/s (50 km/h) limit by 6 s.
+    const speedAt = (tS: number) => log.ticks.find((t) => Math.abs(t.tS - tS) < 1e-6)!.ego.speedMps;
+    expect(speedAt(0)).toBeCloseTo(20, 6);
+    expect(speedAt(6)).toBeLessThan(14.1);
+    expect(speedAt(6)).toBeGreaterThan(13);
+    const m = evaluateRun(log, map);
+    expect(m.details.collisions).toEqual([]);
+    expect(m.multipliers.drivable_area_compliance).toBe(1);
   });
 
   it('reports a missing file as an IO error', () => {

@@ -13,9 +13,11 @@ import {
   ok,
   Polyline,
   type Result,
+  type RoadMapData,
   type Scenario,
   type ScenarioAgent,
   ScenarioSchema,
+  type Vec2,
 } from '../../../core/index.ts';
 import { RoadMap } from '../../../core/map/RoadMap.ts';
 import { RoutePath } from '../../../core/map/RoutePath.ts';
@@ -25,6 +27,7 @@ import { loadOpenDrive, type OpenDriveResult } from '../opendrive/index.ts';
 import { attr, guard, ImportError, kid, kids, num, parseXml, type XNode } from '../opendrive/XmlTree.ts';
 import type { ImportOptions, ImportResult } from '../types.ts';
 import { type EntityState, type OscEntity, OscExecutor, type PositionResolver } from './OscExecutor.ts';
+import { type Distribution, expandDistribution } from './ParameterDistribution.ts';
 import { declare, resolveTree } from './Parameters.ts';
 
 /** Simulation step and limits (nuPlan 0.1 s; at least 15 s so a closed-loop run has tracks; at most 60 s). */
@@ -87,6 +90,7 @@ function resolveReference(
   ref: XNode,
   catalogs: Catalogs,
   path: string,
+  outer: ReadonlyMap<string, string> = new Map(),
 ): { tag: string; node: XNode } | undefined {
   const entry = catalogs.find(attr(ref, 'catalogName') ?? '', attr(ref, 'entryName') ?? '');
   if (!entry) return undefined;
@@ -94,11 +98,13 @@ function resolveReference(
   const tag = (node.__tag as string[])[0]!;
   const assigned = new Map<string, string>();
   kids(kid(ref, 'ParameterAssignments'), 'ParameterAssignment').forEach((a) => {
-    const n = attr(a, 'parameterRef');
+    // parameterRef names a parameter, with or without the "$" (1.0 files write both).
+    const n = attr(a, 'parameterRef')?.replace(/^\$/, '');
     if (n) assigned.set(n, attr(a, 'value') ?? '');
   });
   // Defaults from the entry, then the reference's assignments.
-  const scope = declare(node, new Map(), path);
+  // The scenario's global parameters are visible inside the entry (esmini resolves them too).
+  const scope = declare(node, outer, path);
   for (const [k, v] of assigned) scope.set(k, v);
   delete node.ParameterDeclarations;
   resolveTree(node, scope, path);
@@ -147,7 +153,25 @@ function mapFileOf(root: XNode, xoscPath: string, opts: ImportOptions): string |
   return findTown(xoscPath, town);
 }
 
-export function importOpenScenario(path: string, opts: ImportOptions = {}): Result<ImportResult> {
+/** A scenario file read up to the point where its storyboard can run. */
+export interface PreparedScenario {
+  root: XNode;
+  storyboard: XNode;
+  /** The OpenDRIVE file; undefined for a scenario without a road network (entities move in free space). */
+  mapPath?: string;
+  odr?: OpenDriveResult;
+  map: RoadMap;
+  entities: OscEntity[];
+  exec: OscExecutor;
+  unsupported: string[];
+  warnings: string[];
+}
+
+/**
+ * Reads an .xosc: parameters, catalogs, road network and entities, and an executor with the Init
+ * actions applied and the storyboard loaded (not yet run).
+ */
+export function prepareOpenScenario(path: string, opts: ImportOptions = {}): Result<PreparedScenario> {
   const read = readTextFile(path);
   if (!read.ok) return read;
   const text = read.value;
@@ -165,6 +189,15 @@ export function importOpenScenario(path: string, opts: ImportOptions = {}): Resu
       return fail('UNSUPPORTED', `${path}:/OpenSCENARIO/Catalog`, 'this is a catalog, not a scenario');
     const storyboard = kid(root, 'Storyboard');
     if (!storyboard) throw new ImportError('/OpenSCENARIO/Storyboard', 'missing <Storyboard>');
+    if (opts.parameters) {
+      const decls = kids(kid(root, 'ParameterDeclarations'), 'ParameterDeclaration');
+      for (const [name, value] of Object.entries(opts.parameters)) {
+        const d = decls.find((x) => attr(x, 'name') === name);
+        if (!d?.$)
+          throw new ImportError('/OpenSCENARIO/ParameterDeclarations', `no global parameter ${name} to set`);
+        d.$.value = value;
+      }
+    }
     resolveTree(root, new Map(), '/OpenSCENARIO');
     const unsupported: string[] = [];
     const warnings: string[] = [];
@@ -181,16 +214,26 @@ export function importOpenScenario(path: string, opts: ImportOptions = {}): Resu
     const catalogs = new Catalogs(catDirs, warnings);
 
     const mapPath = mapFileOf(root, path, opts);
-    if (!mapPath)
+    if (!mapPath && fp(root))
       return fail(
         'NOT_FOUND',
         `${path}:/OpenSCENARIO/RoadNetwork/LogicFile`,
-        'no OpenDRIVE road network found (pass a map)',
+        `needs ${basename(fp(root)!, extname(fp(root)!))}.xodr; pass --map`,
       );
-    const odr = loadOpenDrive(mapPath);
-    if (!odr.ok) return odr;
-    const map = new RoadMap(odr.value.map);
-    if (fp(root) && resolve(mapPath) !== resolve(dirname(resolve(path)), fp(root)!) && !opts.mapPath)
+    let odrValue: OpenDriveResult | undefined;
+    if (mapPath) {
+      const odr = loadOpenDrive(mapPath);
+      if (!odr.ok) return odr;
+      odrValue = odr.value;
+    } else
+      warnings.push('no road network: entities move in free space; the map is one lane along the ego path');
+    const map = new RoadMap(odrValue?.map ?? EMPTY_MAP);
+    if (
+      mapPath &&
+      fp(root) &&
+      resolve(mapPath) !== resolve(dirname(resolve(path)), fp(root)!) &&
+      !opts.mapPath
+    )
       warnings.push(`RoadNetwork ${fp(root)} resolved to ${mapPath}`);
 
     // Entities.
@@ -220,13 +263,43 @@ export function importOpenScenario(path: string, opts: ImportOptions = {}): Resu
     });
     if (entities.length === 0) throw new ImportError('/OpenSCENARIO/Entities', 'no ScenarioObject');
 
-    const resolvePos = positionResolver(map, odr.value, unsupported);
+    const resolvePos = positionResolver(map, odrValue, unsupported, (ref, p) => {
+      if (!ref) return undefined;
+      const r = resolveReference(ref, catalogs, p, declare(root, new Map(), '/OpenSCENARIO'));
+      return r?.tag === 'Route' ? r.node : undefined;
+    });
     const buildPath = pathBuilder(map);
     const exec = new OscExecutor(map, resolvePos, buildPath, unsupported);
+    const globals = declare(root, new Map(), '/OpenSCENARIO');
+    exec.catalogManeuver = (ref, p) => {
+      const r = resolveReference(ref, catalogs, p, globals);
+      return r?.tag === 'Maneuver' ? r.node : undefined;
+    };
     for (const e of entities) exec.addEntity(e);
     const init = kid(storyboard, 'Init');
     if (init) exec.init(init);
     exec.load(storyboard);
+    return ok({
+      root,
+      storyboard,
+      ...(mapPath ? { mapPath } : {}),
+      ...(odrValue ? { odr: odrValue } : {}),
+      map,
+      entities,
+      exec,
+      unsupported,
+      warnings,
+    });
+  });
+}
+
+export function importOpenScenario(path: string, opts: ImportOptions = {}): Result<ImportResult> {
+  const dist = distributionOf(path);
+  if (dist) return dist.ok ? importVariants(path, dist.value, opts) : dist;
+  const prep = prepareOpenScenario(path, opts);
+  if (!prep.ok) return prep;
+  const { root, storyboard, mapPath, odr, map, entities, exec, unsupported, warnings } = prep.value;
+  return guard(path, () => {
     const res = exec.run(kid(storyboard, 'StopTrigger'), {
       dtS: DT_S,
       maxDurationS: MAX_DURATION_S,
@@ -239,10 +312,13 @@ export function importOpenScenario(path: string, opts: ImportOptions = {}): Resu
       entities.find((e) => e.kind === 'vehicle')?.name ??
       entities[0]!.name;
     const ego = res.states.get(egoName)!;
-    const cut = (st: EntityState) => st.track.filter((p) => p.tS <= durationS + 1e-9);
+    // Replays carry speed magnitudes (a reversing entity's track still moves it backwards).
+    const cut = (st: EntityState) =>
+      st.track.filter((p) => p.tS <= durationS + 1e-9).map((p) => ({ ...p, speedMps: Math.abs(p.speedMps) }));
     const expert = cut(ego);
     if (expert.length < 2) throw new ImportError('/OpenSCENARIO/Storyboard', 'the ego has no motion samples');
-    const laneIds = egoRoute(map, ego, expert);
+    const free = odr ? undefined : freeSpaceMap(expert, `xosc_${basename(path, extname(path))}`);
+    const laneIds = free ? [free.lanes[0]!.id] : egoRoute(map, ego, expert);
     if (laneIds.length === 0)
       return fail(
         'NOT_FOUND',
@@ -286,7 +362,10 @@ export function importOpenScenario(path: string, opts: ImportOptions = {}): Resu
         .map(([n, t]) => `${n}@${t.toFixed(1)}s`)
         .join(', ')})`,
       tags: ['openscenario'],
-      map: { kind: 'file', path: resolve(mapPath), format: 'opendrive' },
+      map:
+        mapPath && !free
+          ? { kind: 'file', path: resolve(mapPath), format: 'opendrive' }
+          : { kind: 'inline', map: free! },
       egoStart: { tS: 0, x: e0.x, y: e0.y, headingRad: normalizeAngle(e0.headingRad), speedMps: e0.speedMps },
       route: { laneIds },
       expert: expert.map((p) => ({ ...p, headingRad: normalizeAngle(p.headingRad) })),
@@ -296,13 +375,110 @@ export function importOpenScenario(path: string, opts: ImportOptions = {}): Resu
       source: { origin: resolve(path), license: 'see the source repository' },
     });
     return ok({
-      map: odr.value.map,
+      map: odr?.map ?? free!,
       scenarios: [scenario],
       unsupported,
       warnings,
       events: [...res.eventStarts].map(([name, tS]) => ({ scenarioId: scenario.id, name, tS })),
     });
   });
+}
+
+/** The expanded distribution when the file is a ParameterValueDistribution; undefined otherwise. */
+function distributionOf(path: string): Result<Distribution> | undefined {
+  const read = readTextFile(path);
+  if (!read.ok || !read.value.includes('ParameterValueDistribution')) return undefined;
+  const parsed = parseXml(read.value, path, 'OpenSCENARIO');
+  if (!parsed.ok || !kid(parsed.value, 'ParameterValueDistribution')) return undefined;
+  try {
+    return ok(expandDistribution(parsed.value));
+  } catch (e) {
+    return fail('INVALID_INPUT', path, (e as Error).message);
+  }
+}
+
+/** One scenario per variant of a distribution (ids suffixed _v<k>, the values in the description). */
+function importVariants(path: string, dist: Distribution, opts: ImportOptions): Result<ImportResult> {
+  const file = resolve(dirname(resolve(path)), dist.scenarioFile);
+  const scenarios: Scenario[] = [];
+  const warnings: string[] = [`${dist.variants.length} variants of ${dist.scenarioFile}`];
+  const unsupported = new Set<string>();
+  let map: ImportResult['map'];
+  const width = String(dist.variants.length - 1).length;
+  for (const [k, v] of dist.variants.entries()) {
+    const r = importOpenScenario(file, { ...opts, parameters: Object.fromEntries(v) });
+    const values = [...v].map(([n, x]) => `${n}=${x}`).join(', ');
+    if (!r.ok) return fail(r.error.code, `${path} variant ${k} (${values})`, r.error.message);
+    for (const u of r.value.unsupported) unsupported.add(u);
+    map ??= r.value.map;
+    for (const s of r.value.scenarios)
+      scenarios.push({
+        ...s,
+        id: `${s.id}_v${String(k).padStart(width, '0')}`,
+        description: `${s.description} [variant ${k}: ${values}]`,
+        tags: [...s.tags, 'parameter-distribution'],
+      });
+  }
+  return ok({ ...(map ? { map } : {}), scenarios, unsupported: [...unsupported], warnings });
+}
+
+/** A map with no lanes: the executor's view of a scenario without a road network. */
+const EMPTY_MAP: RoadMapData = {
+  id: 'free_space',
+  lanes: [],
+  crosswalks: [],
+  stopLines: [],
+  junctions: [],
+  drivableAreas: [],
+};
+
+/** Free-space width of the lane laid along the ego's path when a scenario has no road network, m. */
+const FREE_LANE_WIDTH_M = 6;
+
+/**
+ * The map of a scenario without a road network: one driving lane along the ego's scripted path
+ * (extended 50 m beyond its last pose), so a planner has a route to follow and the drivable-area
+ * metric has an area.
+ */
+function freeSpaceMap(
+  track: readonly { x: number; y: number; headingRad: number }[],
+  id: string,
+): RoadMapData {
+  const pts: Vec2[] = [];
+  for (const p of track) {
+    const l = pts[pts.length - 1];
+    if (!l || Math.hypot(p.x - l.x, p.y - l.y) > 0.5) pts.push({ x: p.x, y: p.y });
+  }
+  const last = track[track.length - 1]!;
+  const h =
+    pts.length >= 2
+      ? Math.atan2(
+          pts[pts.length - 1]!.y - pts[pts.length - 2]!.y,
+          pts[pts.length - 1]!.x - pts[pts.length - 2]!.x,
+        )
+      : last.headingRad;
+  pts.push({ x: last.x + 50 * Math.cos(h), y: last.y + 50 * Math.sin(h) });
+  return {
+    id,
+    lanes: [
+      {
+        id: 'free_0',
+        type: 'driving',
+        centerline: pts,
+        widthM: FREE_LANE_WIDTH_M,
+        speedLimitMps: 50 / 3.6,
+        successors: [],
+        predecessors: [],
+        leftBoundary: 'none',
+        rightBoundary: 'none',
+      },
+    ],
+    crosswalks: [],
+    stopLines: [],
+    junctions: [],
+    drivableAreas: [],
+    source: 'OpenSCENARIO without a road network: one free-space lane along the ego path',
+  };
 }
 
 /** Route lanes of the ego: the lanes its expert track passes, joined by lane routes, then 100 m further. */
@@ -383,8 +559,10 @@ function pathBuilder(map: RoadMap) {
     for (const id of lanes) len += map.lane(id)!.line.length;
     const seen = new Set(lanes);
     let cur = lanes[lanes.length - 1]!;
+    let deadEnd = false;
     while (len < PATH_MAX_M && lanes.length < 400) {
       const next = straightest(map, cur, new Set()) ?? undefined;
+      if (!next) deadEnd = true;
       if (!next || (seen.has(next) && lanes.length > 200)) break;
       lanes.push(next);
       seen.add(next);
@@ -394,12 +572,17 @@ function pathBuilder(map: RoadMap) {
     const s0 = Math.min(Math.max(loc.sM, 0), lane.line.length - 0.01);
     const path = RoutePath.build(map, lanes, s0);
     const f = path.line.project(x, y);
-    return { path: path.line, lanes, sM: Math.max(f.sM, 0), dM: f.dM };
+    return { path: path.line, lanes, sM: Math.max(f.sM, 0), dM: f.dM, deadEnd };
   };
 }
 
 /** Resolves OpenSCENARIO positions on the map (OpenDRIVE frame, as esmini and scenario_runner use). */
-function positionResolver(map: RoadMap, odr: OpenDriveResult, unsupported: string[]): PositionResolver {
+function positionResolver(
+  map: RoadMap,
+  odr: OpenDriveResult | undefined,
+  unsupported: string[],
+  catalogRoute?: (ref: XNode | undefined, path: string) => XNode | undefined,
+): PositionResolver {
   const note = (p: string, m: string): undefined => {
     const msg = `${p}: ${m}`;
     if (!unsupported.includes(msg)) unsupported.push(msg);
@@ -417,10 +600,81 @@ function positionResolver(map: RoadMap, odr: OpenDriveResult, unsupported: strin
     const id = Number(laneId.split('_').pop());
     if (!l || !Number.isFinite(id)) return true;
     // Our lanes run in driving direction; the road's s-direction is theirs for right lanes (RHT).
-    const road = odr.roadPose(l.data.roadId ?? '', 0, 0);
-    if (!road) return id < 0;
+    if (!odr?.roadPose(l.data.roadId ?? '', 0, 0)) return id < 0;
     const hs = odr.laneAt(l.data.roadId ?? '', id, 0)?.forward;
     return hs ?? id < 0;
+  };
+  /** A road's s must lie on it (OpenDRIVE §8: s ∈ [0, length]); beyond it is an error, not clamped. */
+  const sOnRoad = (roadId: string, s: number, p: string): boolean => {
+    const len = odr?.geometry.roadLength(roadId);
+    if (len === undefined) {
+      note(p, `road ${roadId} not in the map`);
+      return false;
+    }
+    if (s < -1e-6 || s > len + 1e-6) {
+      note(`${p}@s`, `s ${s} is beyond road ${roadId} (length ${len.toFixed(3)} m)`);
+      return false;
+    }
+    return true;
+  };
+  /**
+   * RoutePosition: the route's waypoints joined by lane routes; InRoutePosition FromCurrentEntity
+   * (the entity's pose), FromRoadCoordinates (pathS along the route from its first waypoint, t to
+   * the left) or FromLaneCoordinates (pathS, laneOffset on the route's lanes; laneId read as the
+   * route's own lane).
+   */
+  const routePosition = (
+    rtp: XNode,
+    p: string,
+    states: ReadonlyMap<string, EntityState>,
+  ): { x: number; y: number; headingRad: number } | undefined => {
+    const route =
+      kid(kid(rtp, 'RouteRef'), 'Route') ?? catalogRoute?.(kid(kid(rtp, 'RouteRef'), 'CatalogReference'), p);
+    const irp = kid(rtp, 'InRoutePosition');
+    const cur = kid(irp, 'FromCurrentEntity');
+    if (cur) {
+      const st = states.get(attr(cur, 'entityRef') ?? '');
+      if (!st)
+        return note(`${p}/InRoutePosition/FromCurrentEntity`, `unknown entity ${attr(cur, 'entityRef')}`);
+      return { x: st.x, y: st.y, headingRad: orient(rtp, st.headingRad, false) };
+    }
+    if (!route) return note(`${p}/RouteRef`, 'no inline Route or catalog route found');
+    const wps = kids(route, 'Waypoint')
+      .map((w, i) =>
+        resolveFn(kid(w, 'Position') ?? {}, `${p}/RouteRef/Route/Waypoint[${i}]/Position`, states),
+      )
+      .filter((w): w is { x: number; y: number; headingRad: number } => w !== undefined);
+    const lanes: string[] = [];
+    let s0 = 0;
+    for (const w of wps) {
+      const loc = map.locate(w.x, w.y, w.headingRad, 5);
+      if (!loc) continue;
+      const last = lanes[lanes.length - 1];
+      if (last === undefined) {
+        lanes.push(loc.laneId);
+        s0 = loc.sM;
+      } else if (last !== loc.laneId) {
+        const r = map.route(last, loc.laneId);
+        if (r.ok) lanes.push(...r.value.slice(1));
+      }
+    }
+    if (lanes.length === 0) return note(`${p}/RouteRef`, 'no waypoint of the route is on a lane');
+    const line = RoutePath.build(map, lanes, Math.max(0, s0)).line;
+    const startS = wps[0] ? line.project(wps[0].x, wps[0].y).sM : 0;
+    const road = kid(irp, 'FromRoadCoordinates');
+    const lane = kid(irp, 'FromLaneCoordinates');
+    const at = road ?? lane;
+    if (!at)
+      return note(
+        `${p}/InRoutePosition`,
+        'expected FromCurrentEntity, FromRoadCoordinates or FromLaneCoordinates',
+      );
+    const pathS = num(at, 'pathS', `${p}/InRoutePosition`);
+    const d = road
+      ? num(road, 't', `${p}/InRoutePosition/FromRoadCoordinates`, 0)
+      : num(lane!, 'laneOffset', `${p}/InRoutePosition/FromLaneCoordinates`, 0);
+    const c = line.toCartesian(Math.min(startS + pathS, line.length), d);
+    return { x: c.x, y: c.y, headingRad: orient(rtp, c.headingRad, false) };
   };
   const resolveFn: PositionResolver = (pos, path, states) => {
     const w = kid(pos, 'WorldPosition');
@@ -437,18 +691,28 @@ function positionResolver(map: RoadMap, odr: OpenDriveResult, unsupported: strin
       const laneId = Math.round(num(lp, 'laneId', p));
       const s = num(lp, 's', p);
       const off = num(lp, 'offset', p, 0);
-      const at = odr.laneAt(roadId, laneId, s);
-      if (!at) return note(p, `road ${roadId} lane ${laneId} not in the map`);
-      const l = map.lane(at.laneId)!;
-      const c = l.line.toCartesian(Math.min(Math.max(at.sM, 0), l.line.length), at.forward ? off : -off);
-      return { x: c.x, y: c.y, headingRad: orient(lp, c.headingRad, false) };
+      if (!odr) return note(p, 'no road network');
+      if (!sOnRoad(roadId, s, p)) return undefined;
+      // s along the road's reference line; t of the lane centre from the widths at s, plus the
+      // offset (road frame: positive to the left of the reference line, as esmini reads it).
+      const g = odr.geometry;
+      const c = g.laneCenterT(roadId, laneId, s);
+      if (!c) return note(p, `road ${roadId} has no lane ${laneId} at s ${s}`);
+      const r = g.pose(roadId, s, c.tM + off)!;
+      const slope = Math.atan(g.laneCenterSlope(roadId, laneId, s));
+      const forward = odr.laneAt(roadId, laneId, s)?.forward ?? laneId < 0;
+      const h = forward ? r.hRoad + slope : r.hRoad - slope + Math.PI;
+      return { x: r.x, y: r.y, headingRad: orient(lp, h, false) };
     }
     const rp = kid(pos, 'RoadPosition');
     if (rp) {
       const p = `${path}/RoadPosition`;
-      const r = odr.roadPose(attr(rp, 'roadId') ?? '', num(rp, 's', p), num(rp, 't', p, 0));
-      if (!r) return note(p, `road ${attr(rp, 'roadId')} not in the map`);
-      return { ...r, headingRad: orient(rp, r.headingRad, false) };
+      if (!odr) return note(p, 'no road network');
+      const roadId = attr(rp, 'roadId') ?? '';
+      const s = num(rp, 's', p);
+      if (!sOnRoad(roadId, s, p)) return undefined;
+      const r = odr.geometry.pose(roadId, s, num(rp, 't', p, 0))!;
+      return { x: r.x, y: r.y, headingRad: orient(rp, r.hRoad, false) };
     }
     const rel = (tag: string): [XNode, EntityState] | undefined => {
       const n = kid(pos, tag);
@@ -527,6 +791,8 @@ function positionResolver(map: RoadMap, odr: OpenDriveResult, unsupported: strin
       const c = l.line.toCartesian(Math.min(Math.max(s, 0), l.line.length), num(n, 'offset', p, 0));
       return { x: c.x, y: c.y, headingRad: orient(n, c.headingRad, false) };
     }
+    const rtp = kid(pos, 'RoutePosition');
+    if (rtp) return routePosition(rtp, `${path}/RoutePosition`, states);
     const name = Object.keys(pos).find((k) => k !== '$') ?? '(empty)';
     return note(`${path}/${name}`, 'position type not supported');
   };

@@ -8,6 +8,13 @@
 import { angleDiff, Polyline, type TrackPoint, type Vec2 } from '../../../core/index.ts';
 import type { RoadMap } from '../../../core/map/RoadMap.ts';
 import { attr, kid, kids, num, type XNode } from '../opendrive/XmlTree.ts';
+import {
+  type ClothoidSegment,
+  clothoidPoints,
+  clothoidSplinePoints,
+  type NurbsControlPoint,
+  nurbsPoints,
+} from './TrajectoryShape.ts';
 
 export interface OscEntity {
   name: string;
@@ -45,11 +52,39 @@ export interface EntityState {
   };
   lateral?: { fromD: number; toD: number; t0: number; durationS: number; shape: string; done: boolean };
   trajectory?: { line: Polyline; times?: number[]; t0: number; s0: number; done: boolean };
+  /** LongitudinalDistanceAction in progress: keep `gap` (m, or s × speed) to `ref`. */
+  keepGap?: {
+    ref: string;
+    distanceM?: number;
+    timeGapS?: number;
+    freespace: boolean;
+    maxAccel: number;
+    maxDecel: number;
+    maxSpeed: number;
+    continuous: boolean;
+    done: boolean;
+  };
+  /** SynchronizeAction in progress: reach `target` when the master reaches `masterTarget`. */
+  sync?: {
+    master: string;
+    masterTarget: { x: number; y: number };
+    target: { x: number; y: number };
+    finalSpeed: () => number | undefined;
+    done: boolean;
+  };
   x: number;
   y: number;
   headingRad: number;
   accelMps2: number;
   travelledM: number;
+  /** Since when the entity has stood still (speed < 0.01 m/s), s; undefined while it moves. */
+  standstillSinceS?: number;
+  /** Whether its lane path ends in a road end without a successor (not merely our path length cap). */
+  deadEnd: boolean;
+  /** Whether a position was ever given (teleport); an entity that starts on a trajectory starts at its start. */
+  placed: boolean;
+  /** Since when it has been stuck at that road end, s. */
+  endOfRoadSinceS?: number;
   track: TrackPoint[];
 }
 
@@ -78,6 +113,24 @@ interface Element {
 export interface ExecutorOptions {
   dtS: number;
   maxDurationS: number;
+}
+
+/** One storyboard log line, in the vocabulary of esmini's log (EXPECTATIONS.md quantities). */
+export interface StoryEvent {
+  tS: number;
+  kind:
+    | 'condition_true_time'
+    | 'condition_triggered_time'
+    | 'element_start_time'
+    | 'element_end_time'
+    | 'element_stop_time'
+    | 'element_end_to_standby_time'
+    | 'event_complete_time'
+    | 'event_run_completed_time'
+    | 'storyboard_end_time'
+    | 'simulation_end_time'
+    | 'synchronize_reached_time';
+  name: string;
 }
 
 export interface ExecutorResult {
@@ -119,15 +172,31 @@ function compare(rule: string | undefined, a: number, b: number): boolean {
   }
 }
 
+/** Lane width assumed when counting lanes by lateral offset (RelativeClearanceCondition), m. */
+const LANE_WIDTH_GUESS_M = 3.5;
+/** LongitudinalDistanceAction: gap error → speed correction, 1/s. */
+const GAP_GAIN_PER_S = 1;
+
 export class OscExecutor {
   readonly unsupported: string[];
   private readonly states = new Map<string, EntityState>();
   private readonly elements: Element[] = [];
-  private readonly byName = new Map<string, Element>();
+  private readonly byName = new Map<string, Element[]>();
+  /** Resolves a maneuver CatalogReference (parameters assigned) to its <Maneuver> node. */
+  catalogManeuver?: (ref: XNode, path: string) => XNode | undefined;
+  /** The element whose trigger is being evaluated (scopes storyboard references to its maneuver group). */
+  private ctx?: Element;
   private tS = 0;
   private readonly condPrev = new Map<XNode, boolean>();
   private readonly condSince = new Map<XNode, number>();
   private readonly eventStarts = new Map<string, number>();
+  /** Storyboard log: condition, element and storyboard transitions with their times. */
+  readonly log: StoryEvent[] = [];
+  private readonly triggeredLogged = new Set<XNode>();
+  /** Actions started this step, applied once all triggers of the step are evaluated. */
+  private readonly pendingActions: (() => void)[] = [];
+  /** Init actions that take time (esmini names them "Init <entity> <ActionType>"). */
+  private readonly initActions: { name: string; done: () => boolean; logged: boolean }[] = [];
 
   constructor(
     private readonly map: RoadMap,
@@ -137,7 +206,7 @@ export class OscExecutor {
       y: number,
       headingRad: number,
       routeLanes?: string[],
-    ) => { path: Polyline; lanes: string[]; sM: number; dM: number },
+    ) => { path: Polyline; lanes: string[]; sM: number; dM: number; deadEnd?: boolean },
     unsupported: string[],
   ) {
     this.unsupported = unsupported;
@@ -157,6 +226,8 @@ export class OscExecutor {
       entity: e,
       path: line,
       pathLanes: [],
+      deadEnd: false,
+      placed: false,
       sM: 0,
       dM: 0,
       speedMps: 0,
@@ -181,6 +252,9 @@ export class OscExecutor {
     const p = this.buildPath(pose.x, pose.y, pose.headingRad, routeLanes);
     st.path = p.path;
     st.pathLanes = p.lanes;
+    st.deadEnd = p.deadEnd ?? false;
+    st.placed = true;
+    st.endOfRoadSinceS = undefined;
     st.sM = p.sM;
     st.dM = p.dM;
     st.lateral = undefined;
@@ -210,6 +284,31 @@ export class OscExecutor {
     const lon = kid(pa, 'LongitudinalAction');
     const sa = kid(lon, 'SpeedAction');
     if (sa) return this.speedAction(st, sa, `${path}/LongitudinalAction/SpeedAction`);
+    const lda = kid(lon, 'LongitudinalDistanceAction');
+    if (lda) {
+      const p = `${path}/LongitudinalAction/LongitudinalDistanceAction`;
+      const lim = kid(lda, 'DynamicConstraints');
+      const dist = attr(lda, 'distance');
+      const tg = attr(lda, 'timeGap');
+      const kg = {
+        ref: attr(lda, 'entityRef') ?? '',
+        ...(dist !== undefined ? { distanceM: num(lda, 'distance', p) } : {}),
+        ...(tg !== undefined ? { timeGapS: num(lda, 'timeGap', p) } : {}),
+        freespace: attr(lda, 'freespace') === 'true',
+        maxAccel: num(lim ?? {}, 'maxAcceleration', `${p}/DynamicConstraints`, Infinity),
+        maxDecel: num(lim ?? {}, 'maxDeceleration', `${p}/DynamicConstraints`, Infinity),
+        maxSpeed: num(lim ?? {}, 'maxSpeed', `${p}/DynamicConstraints`, Infinity),
+        continuous: attr(lda, 'continuous') === 'true',
+        done: false,
+      };
+      if (!this.states.has(kg.ref)) {
+        this.note(p, `unknown entity ${kg.ref}`);
+        return undefined;
+      }
+      st.speed = undefined;
+      st.keepGap = kg;
+      return () => kg.done;
+    }
     if (lon) {
       this.note(
         `${path}/LongitudinalAction/${Object.keys(lon).find((k) => k !== '$') ?? '?'}`,
@@ -265,6 +364,8 @@ export class OscExecutor {
       }
       return undefined;
     }
+    const sync = kid(pa, 'SynchronizeAction');
+    if (sync) return this.synchronize(st, sync, `${path}/SynchronizeAction`);
     const ft = kid(rt, 'FollowTrajectoryAction');
     if (ft) return this.followTrajectory(st, ft, `${path}/RoutingAction/FollowTrajectoryAction`);
     const name = Object.keys(pa).find((k) => k !== '$') ?? '?';
@@ -287,6 +388,41 @@ export class OscExecutor {
       }
     }
     return out;
+  }
+
+  /**
+   * SynchronizeAction: the entity's speed is set each step so that it reaches its target position
+   * when the master reaches the master's (constant acceleration over the master's remaining time,
+   * recomputed every step); on arrival it takes the final speed.
+   */
+  private synchronize(st: EntityState, n: XNode, path: string): () => boolean {
+    const masterName = attr(n, 'masterEntityRef') ?? '';
+    const master = this.states.get(masterName);
+    const mt = this.resolvePos(
+      kid(n, 'TargetPositionMaster') ?? {},
+      `${path}/TargetPositionMaster`,
+      this.states,
+    );
+    const tg = this.resolvePos(kid(n, 'TargetPosition') ?? {}, `${path}/TargetPosition`, this.states);
+    if (!master || !mt || !tg) {
+      this.note(path, `master ${masterName} or a target position could not be resolved`);
+      return () => true;
+    }
+    const fs = kid(n, 'FinalSpeed');
+    const abs = kid(fs, 'AbsoluteSpeed');
+    const rel = kid(fs, 'RelativeSpeedToMaster');
+    const finalSpeed = (): number | undefined => {
+      if (abs) return num(abs, 'value', `${path}/FinalSpeed/AbsoluteSpeed`);
+      if (rel) {
+        const v = num(rel, 'value', `${path}/FinalSpeed/RelativeSpeedToMaster`);
+        return attr(rel, 'speedTargetValueType') === 'factor' ? master.speedMps * v : master.speedMps + v;
+      }
+      return undefined;
+    };
+    st.speed = undefined;
+    const sy = { master: masterName, masterTarget: mt, target: tg, finalSpeed, done: false };
+    st.sync = sy;
+    return () => sy.done;
   }
 
   private speedAction(st: EntityState, sa: XNode, path: string): () => boolean {
@@ -319,8 +455,13 @@ export class OscExecutor {
     let rate = Infinity;
     let durationS: number | undefined;
     if (shape !== 'step' && value > 0) {
-      if (dim === 'rate') rate = value;
-      else if (dim === 'time') {
+      if (dim === 'rate') {
+        rate = value;
+        // A shaped change at a given rate: the rate is the shape's peak (esmini), so it lasts
+        // π/2 (sinusoidal) or 3/2 (cubic) times as long as a linear one.
+        const stretch = shape === 'sinusoidal' ? Math.PI / 2 : shape === 'cubic' ? 1.5 : 0;
+        if (stretch > 0) durationS = (stretch * Math.abs(dv)) / value;
+      } else if (dim === 'time') {
         durationS = value;
         rate = Math.abs(dv) / value;
       } else if (dim === 'distance') {
@@ -338,8 +479,11 @@ export class OscExecutor {
       done: false,
     };
     st.speed = sp;
+    if (st.sync) st.sync.done = true;
+    if (st.keepGap) st.keepGap.done = true;
     if (!Number.isFinite(rate)) {
-      st.speedMps = Math.max(0, target());
+      // Negative targets reverse (esmini: the entity moves backwards along its heading).
+      st.speedMps = target();
       sp.done = !(abs === undefined && attr(rel, 'continuous') === 'true');
     }
     return () => sp.done;
@@ -398,13 +542,18 @@ export class OscExecutor {
     const tr = kid(ft, 'Trajectory') ?? kid(kid(ft, 'TrajectoryRef'), 'Trajectory');
     const shape = kid(tr, 'Shape');
     const poly = kid(shape, 'Polyline');
-    if (!poly) {
-      const what = shape ? (Object.keys(shape).find((k) => k !== '$') ?? '?') : 'Trajectory';
-      this.note(`${path}/Trajectory/Shape/${what}`, 'only Polyline trajectories supported');
-      return () => true;
-    }
     const pts: Vec2[] = [];
     const times: number[] = [];
+    if (!poly) {
+      const sp = `${path}/Trajectory/Shape`;
+      const shaped = this.shapePoints(st, shape, sp);
+      if (!shaped) {
+        const what = shape ? (Object.keys(shape).find((k) => k !== '$') ?? '?') : 'Trajectory';
+        this.note(`${sp}/${what}`, 'trajectory shape not supported');
+        return () => true;
+      }
+      pts.push(...shaped);
+    }
     kids(poly, 'Vertex').forEach((v, i) => {
       const pos = this.resolvePos(
         kid(v, 'Position') ?? {},
@@ -430,9 +579,70 @@ export class OscExecutor {
     const relative = attr(timing, 'domainAbsoluteRelative') !== 'absolute';
     const tr0 = relative ? this.tS : 0;
     const tt = useTimes ? times.map((t) => tr0 + (t + offset) * scale) : undefined;
-    const traj = { line, ...(tt ? { times: tt } : {}), t0: this.tS, s0: 0, done: false };
+    // initialDistanceOffset: start that far along the shape; an entity never placed starts on it.
+    const s0 = Math.min(Math.max(Number(attr(ft, 'initialDistanceOffset') ?? 0) || 0, 0), line.length);
+    if (!st.placed) {
+      const start = line.toCartesian(s0, 0);
+      st.x = start.x;
+      st.y = start.y;
+      st.headingRad = start.headingRad;
+      st.placed = true;
+    }
+    const traj = { line, ...(tt ? { times: tt } : {}), t0: this.tS, s0, done: false };
     st.trajectory = traj;
     return () => traj.done;
+  }
+
+  /** Points of a Clothoid / ClothoidSpline / Nurbs shape (undefined for another or a bad one). */
+  private shapePoints(st: EntityState, shape: XNode | undefined, path: string): Vec2[] | undefined {
+    const here = { x: st.x, y: st.y, headingRad: st.headingRad };
+    const startOf = (n: XNode | undefined, tag: string, p: string) => {
+      const pos = kid(n, tag);
+      return pos ? this.resolvePos(pos, `${p}/${tag}`, this.states) : undefined;
+    };
+    const cl = kid(shape, 'Clothoid');
+    if (cl) {
+      const p = `${path}/Clothoid`;
+      const start = startOf(cl, 'Position', p) ?? here;
+      // 1.0 files name the curvature change "curvatureDot"; 1.1+ "curvaturePrime" (both 1/m²).
+      const kPrime = Number(attr(cl, 'curvaturePrime') ?? attr(cl, 'curvatureDot') ?? 0) || 0;
+      return clothoidPoints(start, num(cl, 'curvature', p, 0), kPrime, num(cl, 'length', p));
+    }
+    const spl = kid(shape, 'ClothoidSpline');
+    if (spl) {
+      const p = `${path}/ClothoidSpline`;
+      const segs: ClothoidSegment[] = kids(spl, 'ClothoidSplineSegment').map((g, i) => {
+        const sp = `${p}/ClothoidSplineSegment[${i}]`;
+        const start = startOf(g, 'PositionStart', sp);
+        return {
+          curvatureStart: num(g, 'curvatureStart', sp, 0),
+          curvatureEnd: num(g, 'curvatureEnd', sp, 0),
+          lengthM: num(g, 'length', sp),
+          hOffsetRad: num(g, 'hOffset', sp, 0),
+          ...(start ? { start } : {}),
+        };
+      });
+      return segs.length > 0 ? clothoidSplinePoints(here, segs) : undefined;
+    }
+    const nu = kid(shape, 'Nurbs');
+    if (nu) {
+      const p = `${path}/Nurbs`;
+      const ctrl: NurbsControlPoint[] = [];
+      for (const [i, c] of kids(nu, 'ControlPoint').entries()) {
+        const pos = startOf(c, 'Position', `${p}/ControlPoint[${i}]`);
+        if (!pos) return undefined;
+        ctrl.push({ x: pos.x, y: pos.y, weight: num(c, 'weight', `${p}/ControlPoint[${i}]`, 1) });
+      }
+      const knots = kids(nu, 'Knot').map((k, i) => num(k, 'value', `${p}/Knot[${i}]`));
+      const pts = nurbsPoints(ctrl, knots, Math.round(num(nu, 'order', p)));
+      if (!pts)
+        this.note(
+          p,
+          `knot vector of ${knots.length} does not fit ${ctrl.length} control points of order ${attr(nu, 'order')}`,
+        );
+      return pts;
+    }
+    return undefined;
   }
 
   /** Builds the storyboard element tree. */
@@ -449,10 +659,17 @@ export class OscExecutor {
           const gp = `${ap}/ManeuverGroup[${gi}]`;
           const ge = this.element('ManeuverGroup', mg, gp, ae);
           ge.actors = kids(kid(mg, 'Actors'), 'EntityRef').map((r) => attr(r, 'entityRef') ?? '');
-          const mans = [...kids(mg, 'Maneuver'), ...kids(mg, 'CatalogReference')];
-          if (kids(mg, 'CatalogReference').length > 0)
-            this.note(`${gp}/CatalogReference`, 'maneuver catalog references not supported');
-          kids(mg, 'Maneuver').forEach((m, mi) => {
+          const mans = [...kids(mg, 'Maneuver')];
+          kids(mg, 'CatalogReference').forEach((ref, ri) => {
+            const m = this.catalogManeuver?.(ref, `${gp}/CatalogReference[${ri}]`);
+            if (m) mans.push(m);
+            else
+              this.note(
+                `${gp}/CatalogReference[${ri}]`,
+                `maneuver ${attr(ref, 'catalogName')}/${attr(ref, 'entryName')} not found in the catalogs`,
+              );
+          });
+          mans.forEach((m, mi) => {
             const mp = `${gp}/Maneuver[${mi}]`;
             const me = this.element('Maneuver', m, mp, ge);
             kids(m, 'Event').forEach((ev, ei) => {
@@ -466,7 +683,6 @@ export class OscExecutor {
               });
             });
           });
-          void mans;
         });
       });
     });
@@ -488,7 +704,9 @@ export class OscExecutor {
     };
     parent?.children.push(e);
     this.elements.push(e);
-    this.byName.set(e.name, e);
+    const same = this.byName.get(e.name) ?? [];
+    same.push(e);
+    this.byName.set(e.name, same);
     return e;
   }
 
@@ -504,11 +722,13 @@ export class OscExecutor {
         ...pas.filter((p) => !kid(p, 'TeleportAction')),
       ];
       order.forEach((pa) => {
-        this.privateAction(
+        const done = this.privateAction(
           who,
           pa,
           `/OpenSCENARIO/Storyboard/Init/Actions/Private[${i}]/PrivateAction[${pas.indexOf(pa)}]`,
         );
+        const type = Object.keys(pa).find((k) => k !== '$') ?? 'Action';
+        if (done) this.initActions.push({ name: `Init ${who} ${type}`, done, logged: false });
       });
     });
     for (const k of ['GlobalAction', 'UserDefinedAction'])
@@ -529,7 +749,7 @@ export class OscExecutor {
         );
       const sb = kid(bv, 'StoryboardElementStateCondition');
       if (sb) {
-        const el = this.byName.get(attr(sb, 'storyboardElementRef') ?? '');
+        const el = this.lookup(attr(sb, 'storyboardElementRef') ?? '');
         if (!el) return false;
         const state = attr(sb, 'state') ?? '';
         if (state === 'completeState' || state === 'endTransition') return el.status === 'complete';
@@ -575,8 +795,47 @@ export class OscExecutor {
         return compare(attr(c, 'rule'), a.speedMps, num(c, 'value', p));
       case 'AccelerationCondition':
         return compare(attr(c, 'rule'), a.accelMps2, num(c, 'value', p));
-      case 'StandStillCondition':
-        return a.speedMps < 0.01;
+      case 'StandStillCondition': {
+        const since = a.standstillSinceS;
+        return since !== undefined && this.tS - since + 1e-9 >= num(c, 'duration', p, 0);
+      }
+      case 'RelativeClearanceCondition': {
+        // Free when no (listed) entity is in the lane range within distanceBackward … distanceForward
+        // of the triggering entity. Lanes are counted by lateral offset in lane widths (3.5 m).
+        const fwd = num(c, 'distanceForward', p, 0);
+        const back = num(c, 'distanceBackward', p, 0);
+        const free = attr(c, 'freeSpace') === 'true';
+        const ranges = kids(c, 'RelativeLaneRange').map((r) => [
+          Number(attr(r, 'from') ?? -Infinity),
+          Number(attr(r, 'to') ?? Infinity),
+        ]);
+        const refs = kids(c, 'EntityRef').map((r) => attr(r, 'entityRef') ?? '');
+        // A lane of the range that does not exist here is not clear (esmini: nothing to move into).
+        const here = this.map.locate(a.x, a.y, a.headingRad, 5);
+        for (const [f, t] of ranges)
+          for (let k = Math.max(f!, -4); k <= Math.min(t!, 4); k++) {
+            if (k === 0) continue;
+            let lane: string | undefined = here?.laneId;
+            for (let j = 0; j < Math.abs(k) && lane; j++) {
+              const d: { left?: { laneId: string }; right?: { laneId: string } } = this.map.lane(lane)!.data;
+              lane = (k > 0 ? d.left : d.right)?.laneId;
+            }
+            if (!lane) return false;
+          }
+        for (const b of this.states.values()) {
+          if (b === a || (refs.length > 0 && !refs.includes(b.entity.name))) continue;
+          const lon = this.longitudinal(a, b, free);
+          const lat = -(b.x - a.x) * Math.sin(a.headingRad) + (b.y - a.y) * Math.cos(a.headingRad);
+          const dLane = Math.round(lat / LANE_WIDTH_GUESS_M);
+          const inRange = ranges.length === 0 || ranges.some(([f, t]) => dLane >= f! && dLane <= t!);
+          if (inRange && lon <= fwd && lon >= -back) return false;
+        }
+        return true;
+      }
+      case 'EndOfRoadCondition': {
+        const since = a.endOfRoadSinceS;
+        return since !== undefined && this.tS - since + 1e-9 >= num(c, 'duration', p, 0);
+      }
       case 'TraveledDistanceCondition':
         return a.travelledM >= num(c, 'value', p);
       case 'ReachPositionCondition':
@@ -637,7 +896,30 @@ export class OscExecutor {
     }
   }
 
+  /**
+   * A storyboard element by name. Catalog maneuvers instantiated for several actors repeat their
+   * names; a reference from inside one resolves to the element of the same maneuver group.
+   */
+  private lookup(name: string): Element | undefined {
+    const all = this.byName.get(name);
+    if (!all || all.length <= 1) return all?.[0];
+    const group = (e: Element | undefined): Element | undefined => {
+      let g = e;
+      while (g && g.kind !== 'ManeuverGroup') g = g.parent;
+      return g;
+    };
+    const mine = group(this.ctx);
+    return all.find((e) => mine !== undefined && group(e) === mine) ?? all[0];
+  }
+
   /** A trigger: condition groups OR-ed, conditions AND-ed; edges and delays honoured. */
+  private triggeredIn(e: Element, trig: XNode | undefined, path: string, emptyIsTrue: boolean): boolean {
+    this.ctx = e;
+    const r = this.triggered(trig, path, emptyIsTrue);
+    this.ctx = undefined;
+    return r;
+  }
+
   private triggered(trig: XNode | undefined, path: string, emptyIsTrue: boolean): boolean {
     if (!trig) return emptyIsTrue;
     const groups = kids(trig, 'ConditionGroup');
@@ -659,10 +941,19 @@ export class OscExecutor {
         // esmini treats a rising edge at t = 0 of a condition that is true from the start as
         // not fired; SimulationTime > 0 style conditions still fire on the first later tick.
         const delay = Number(attr(c, 'delay') ?? 0);
-        if (fired && !this.condSince.has(c)) this.condSince.set(c, this.tS);
+        const cname = attr(c, 'name') ?? cp;
+        if (fired && !this.condSince.has(c)) {
+          this.condSince.set(c, this.tS);
+          this.log.push({ tS: this.tS, kind: 'condition_true_time', name: cname });
+        }
         const since = this.condSince.get(c);
         if (since === undefined) return false;
-        return this.tS + 1e-6 >= since + delay;
+        const on = this.tS + 1e-6 >= since + delay;
+        if (on && delay > 0 && !this.triggeredLogged.has(c)) {
+          this.triggeredLogged.add(c);
+          this.log.push({ tS: this.tS, kind: 'condition_triggered_time', name: cname });
+        }
+        return on;
       }),
     );
     return groupResults.some((r) => r.every(Boolean));
@@ -672,21 +963,25 @@ export class OscExecutor {
     e.status = 'running';
     e.changedS = this.tS;
     e.executions++;
+    this.log.push({ tS: this.tS, kind: 'element_start_time', name: e.name });
     if (e.kind === 'Event') this.eventStarts.set(e.name, this.tS);
     if (e.kind === 'Action') {
-      const pa = kid(e.node, 'PrivateAction');
       const checks: (() => boolean)[] = [];
-      if (pa) {
-        const actors = this.actorsOf(e);
-        for (const a of actors) {
-          const done = this.privateAction(a, pa, `${e.path}/PrivateAction`);
-          if (done) checks.push(done);
-        }
-      } else {
-        const name = Object.keys(e.node).find((k) => k !== '$') ?? '?';
-        this.note(`${e.path}/${name}`, 'not supported');
-      }
       e.isDone = () => checks.every((c) => c());
+      // Actions take effect after every trigger of this step has been evaluated on the world as
+      // it was (two events triggered by one condition both fire, even if the first teleports).
+      this.pendingActions.push(() => {
+        const pa = kid(e.node, 'PrivateAction');
+        if (pa) {
+          for (const a of this.actorsOf(e)) {
+            const done = this.privateAction(a, pa, `${e.path}/PrivateAction`);
+            if (done) checks.push(done);
+          }
+        } else {
+          const name = Object.keys(e.node).find((k) => k !== '$') ?? '?';
+          this.note(`${e.path}/${name}`, 'not supported');
+        }
+      });
     }
   }
 
@@ -696,9 +991,30 @@ export class OscExecutor {
     return g?.actors ?? [];
   }
 
-  private complete(e: Element): void {
-    e.status = 'complete';
+  private complete(e: Element, stopped = false): void {
     e.changedS = this.tS;
+    if (e.kind === 'Event' && !stopped && e.executions < e.maxExecutions) {
+      // Restart (maximumExecutionCount > 1): back to standby, its trigger evaluated afresh.
+      e.status = 'standby';
+      this.log.push({ tS: this.tS, kind: 'event_run_completed_time', name: e.name });
+      this.log.push({ tS: this.tS, kind: 'element_end_to_standby_time', name: e.name });
+      for (const a of e.children) a.status = 'standby';
+      this.resetTrigger(e.start);
+      return;
+    }
+    e.status = 'complete';
+    this.log.push({ tS: this.tS, kind: stopped ? 'element_stop_time' : 'element_end_time', name: e.name });
+    if (e.kind === 'Event' && !stopped)
+      this.log.push({ tS: this.tS, kind: 'event_complete_time', name: e.name });
+  }
+
+  /** Forgets a trigger's condition history (edges, delays) so a restarted event waits for it anew. */
+  private resetTrigger(trig: XNode | undefined): void {
+    for (const g of kids(trig, 'ConditionGroup'))
+      for (const c of kids(g, 'Condition')) {
+        this.condSince.delete(c);
+        this.triggeredLogged.delete(c);
+      }
   }
 
   /** One storyboard evaluation at the current time. */
@@ -709,16 +1025,16 @@ export class OscExecutor {
         e.kind === 'Act' &&
         e.status === 'standby' &&
         e.parent?.status === 'running' &&
-        this.triggered(e.start, `${e.path}/StartTrigger`, true)
+        this.triggeredIn(e, e.start, `${e.path}/StartTrigger`, true)
       )
         this.start(e);
       if (
         e.kind === 'Act' &&
         e.status === 'running' &&
         e.stop &&
-        this.triggered(e.stop, `${e.path}/StopTrigger`, false)
+        this.triggeredIn(e, e.stop, `${e.path}/StopTrigger`, false)
       )
-        this.complete(e);
+        this.complete(e, true);
       if (
         (e.kind === 'ManeuverGroup' || e.kind === 'Maneuver') &&
         e.status === 'standby' &&
@@ -729,14 +1045,21 @@ export class OscExecutor {
         e.kind === 'Event' &&
         e.status === 'standby' &&
         e.parent?.status === 'running' &&
-        this.triggered(e.start, `${e.path}/StartTrigger`, true)
+        this.triggeredIn(e, e.start, `${e.path}/StartTrigger`, true)
       ) {
         if (e.priority === 'overwrite' || e.priority === 'override')
-          for (const sib of e.parent.children) if (sib !== e && sib.status === 'running') this.complete(sib);
+          for (const sib of e.parent.children)
+            if (sib !== e && sib.status === 'running') this.complete(sib, true);
         this.start(e);
         for (const a of e.children) this.start(a);
       }
     }
+    for (const run of this.pendingActions.splice(0)) run();
+    for (const ia of this.initActions)
+      if (!ia.logged && ia.done()) {
+        ia.logged = true;
+        this.log.push({ tS: this.tS, kind: 'element_end_time', name: ia.name });
+      }
     // Completion bottom-up.
     for (const e of [...this.elements].reverse()) {
       if (e.status !== 'running') continue;
@@ -754,14 +1077,44 @@ export class OscExecutor {
 
   /** Advances every entity by dt along its path. */
   private move(dtS: number): void {
+    const moved = new Set<EntityState>();
     for (const st of this.states.values()) {
+      moved.add(st);
       if (st.entity.kind === 'static') {
         continue;
       }
       const v0 = st.speedMps;
       const sp = st.speed;
-      if (sp && !sp.done) {
-        const target = Math.max(0, sp.target());
+      const sy = st.sync;
+      const kg = st.keepGap;
+      if (kg && !kg.done) {
+        const ref = this.states.get(kg.ref)!;
+        // The gap at the end of this step: the reference moves too (if it has not yet this step).
+        const gap =
+          this.longitudinal(st, ref, kg.freespace) +
+          (moved.has(ref) ? 0 : ref.speedMps * dtS) -
+          Math.max(st.speedMps, 0) * dtS;
+        const want = kg.distanceM ?? (kg.timeGapS ?? 0) * Math.max(st.speedMps, 0);
+        const vWant = Math.min(kg.maxSpeed, Math.max(0, ref.speedMps + GAP_GAIN_PER_S * (gap - want)));
+        const dv = Math.min(Math.max(vWant - st.speedMps, -kg.maxDecel * dtS), kg.maxAccel * dtS);
+        st.speedMps += dv;
+        if (!kg.continuous && Math.abs(gap - want) < 0.1 && Math.abs(st.speedMps - ref.speedMps) < 0.1)
+          kg.done = true;
+      } else if (sy && !sy.done) {
+        const m = this.states.get(sy.master)!;
+        const dm = m.path.project(sy.masterTarget.x, sy.masterTarget.y).sM - m.sM;
+        const tm = m.speedMps > 1e-6 ? dm / m.speedMps : Infinity;
+        const d = st.path.project(sy.target.x, sy.target.y).sM - st.sM;
+        if (dm <= 0 || tm <= dtS + 1e-9) {
+          sy.done = true;
+          st.speedMps = sy.finalSpeed() ?? st.speedMps;
+          this.log.push({ tS: this.tS, kind: 'synchronize_reached_time', name: st.entity.name });
+        } else if (Number.isFinite(tm)) {
+          const a = (2 * (d - st.speedMps * tm)) / (tm * tm);
+          st.speedMps = Math.max(0, st.speedMps + a * dtS);
+        }
+      } else if (sp && !sp.done) {
+        const target = sp.target();
         if (sp.durationS !== undefined && sp.shape !== 'linear') {
           const tau = (this.tS + dtS - sp.t0) / sp.durationS;
           st.speedMps = sp.v0 + (target - sp.v0) * shapeAt(sp.shape, tau);
@@ -776,7 +1129,6 @@ export class OscExecutor {
         }
       } else if (sp?.done) {
         // A continuous relative target keeps tracking its reference.
-        st.speedMps = Math.max(0, st.speedMps);
       }
       st.accelMps2 = (st.speedMps - v0) / dtS;
       const ds = st.speedMps * dtS;
@@ -797,18 +1149,34 @@ export class OscExecutor {
           st.speedMps = Math.max(0, (s - sPrev) / dtS);
           if (t >= ts[ts.length - 1]!) tr.done = true;
         } else {
-          s = tr.s0 + ds;
+          // Reversing follows the shape too, the body facing against it.
+          s = tr.s0 + Math.abs(ds);
           if (s >= tr.line.length) tr.done = true;
         }
         tr.s0 = Math.min(s, tr.line.length);
         tr.line.toCartesian(tr.s0, 0, pose);
+        if (st.speedMps < 0 && !tr.times) pose.headingRad += Math.PI;
         st.x = pose.x;
         st.y = pose.y;
         st.headingRad = pose.headingRad;
-        if (tr.done) this.place(st, pose);
+        if (tr.done) {
+          this.place(st, pose);
+          // Without a road network there is no lane to continue along: the entity stops where the
+          // trajectory ends (as esmini's default controller does).
+          if (this.map.lanes.length === 0) {
+            st.speedMps = 0;
+            st.speed = undefined;
+          }
+        }
         continue;
       }
       st.sM = Math.min(st.sM + ds, st.path.length);
+      if (st.deadEnd && st.sM >= st.path.length - 1e-9) {
+        // The road ends here: the entity stops (esmini's default controller is stuck at a road end).
+        st.speedMps = 0;
+        st.speed = undefined;
+        st.endOfRoadSinceS ??= this.tS + dtS;
+      }
       const lat = st.lateral;
       let dNext = st.dM;
       if (lat && !lat.done) {
@@ -821,18 +1189,20 @@ export class OscExecutor {
       st.path.toCartesian(st.sM, st.dM, pose);
       st.x = pose.x;
       st.y = pose.y;
-      st.headingRad = pose.headingRad + Math.atan2(dd, Math.max(ds, 1e-3));
+      st.headingRad = pose.headingRad + Math.atan2(dd, Math.max(Math.abs(ds), 1e-3));
     }
   }
 
   private record(): void {
     for (const st of this.states.values()) {
+      if (Math.abs(st.speedMps) >= 0.01) st.standstillSinceS = undefined;
+      else st.standstillSinceS ??= this.tS;
       st.track.push({
         tS: Math.round(this.tS * 1e6) / 1e6,
         x: st.x,
         y: st.y,
         headingRad: st.headingRad,
-        speedMps: Math.max(0, st.speedMps),
+        speedMps: st.speedMps,
       });
     }
   }
@@ -853,11 +1223,14 @@ export class OscExecutor {
         k > 0 &&
         stopTrigger &&
         this.triggered(stopTrigger, '/OpenSCENARIO/Storyboard/StopTrigger', false)
-      )
+      ) {
         endS = this.tS;
+        this.log.push({ tS: this.tS, kind: 'storyboard_end_time', name: 'storyBoard' });
+      }
       if (endS !== undefined && this.tS >= Math.max(endS, o.minDurationS) - 1e-9) break;
       if (k < steps) this.move(o.dtS);
     }
+    this.log.push({ tS: this.tS, kind: 'simulation_end_time', name: 'Closing' });
     return { states: this.states, endS: endS ?? o.maxDurationS, eventStarts: this.eventStarts };
   }
 }

@@ -1,4 +1,21 @@
 /** OpenSCENARIO 1.x importer (esmini / scenario_runner subset) and its storyboard executor. */
-export { importOpenScenario } from './OpenScenario.ts';
-export { type EntityState, type OscEntity, OscExecutor } from './OscExecutor.ts';
+
+export {
+  CATEGORIES,
+  type CategoryRow,
+  type CheckResult,
+  checkEsminiExpectations,
+  PRACTICAL,
+  summarize,
+} from './EsminiExpectations.ts';
+export { importOpenScenario, prepareOpenScenario } from './OpenScenario.ts';
+export { type EntityState, type OscEntity, OscExecutor, type StoryEvent } from './OscExecutor.ts';
 export { evalExpression, resolveTree } from './Parameters.ts';
+export {
+  eventsCsv,
+  runStoryboard,
+  type StateRow,
+  type StoryboardOptions,
+  type StoryboardResult,
+  statesCsv,
+} from './StoryboardRun.ts';

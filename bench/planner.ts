@@ -1,0 +1,104 @@
+/**
+ * `npm run bench planner`: the hierarchical planner's plan() latency on one core (JS runs the plan
+ * on the main thread; the environment transform, gate and controller are outside plan()), rules
+ * without and with reflection, over every plan of the built-in suite in both agent modes; and the
+ * llama path's time per call on the tiny GGUF the tests generate (load excluded, then per call).
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { markdownTable } from '../cli/table.ts';
+import type { CommandPlanner } from '../core/planning/index.ts';
+import { createLlamaClient } from '../planner/hierarchical/llm/LlamaClient.ts';
+import { askAgent, jsonSchemaOf } from '../planner/hierarchical/llm/LlmClient.ts';
+import { writeTinyGguf } from '../planner/hierarchical/llm/testing/tinyGguf.ts';
+import { createHierarchicalPlanner, LongitudinalDecisionSchema } from '../planner/index.ts';
+import { BUILTIN_IDS, builtinScenario } from '../scenarios/builtin/index.ts';
+import { controllerRollout } from '../stack/HierarchicalStack.ts';
+import { runStackScenario, stackFor } from '../stack/index.ts';
+
+function timed<S>(inner: CommandPlanner<S>, out: number[]): CommandPlanner<S> {
+  return {
+    ...inner,
+    plan(s, req, ctx) {
+      const t0 = performance.now();
+      const r = inner.plan(s, req, ctx);
+      out.push(performance.now() - t0);
+      return r;
+    },
+  };
+}
+
+async function planLatencies(reflection: boolean): Promise<number[]> {
+  const ms: number[] = [];
+  for (const mode of ['nonreactive', 'reactive'] as const) {
+    for (const id of BUILTIN_IDS) {
+      const { scenario, map } = builtinScenario(id)!;
+      const planner = timed(createHierarchicalPlanner({ reflection }, { rollout: controllerRollout() }), ms);
+      await runStackScenario(scenario, map, stackFor('hierarchical', planner, scenario, map), { mode });
+    }
+  }
+  return ms.sort((a, b) => a - b);
+}
+
+const q = (xs: number[], p: number) => xs[Math.min(xs.length - 1, Math.floor(xs.length * p))]!;
+
+async function llamaPerCall(calls: number): Promise<{ loadMs: number; ms: number[]; ok: number }> {
+  const dir = mkdtempSync(join(tmpdir(), 'edgeplan-bench-llama-'));
+  try {
+    const path = join(dir, 'tiny.gguf');
+    writeTinyGguf(path);
+    const client = createLlamaClient({ modelPath: path, maxTokens: 96 });
+    const req = {
+      system: 'You are one agent of a driving planner.',
+      user: 'Scene: lead vehicle 25 m ahead at 8 m/s; speed limit 11 m/s. Decide the speed.',
+      schemaName: 'longitudinal_decision',
+      jsonSchema: jsonSchemaOf(LongitudinalDecisionSchema),
+      deadlineMs: 30000,
+    };
+    const t0 = performance.now();
+    await askAgent(client, LongitudinalDecisionSchema, req); // load + first call
+    const loadMs = performance.now() - t0;
+    const ms: number[] = [];
+    let ok = 0;
+    for (let i = 0; i < calls; i++) {
+      const t = performance.now();
+      const a = await askAgent(client, LongitudinalDecisionSchema, req);
+      ms.push(performance.now() - t);
+      if (a.ok) ok++;
+    }
+    await client.close?.();
+    return { loadMs, ms: ms.sort((a, b) => a - b), ok };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export async function benchPlanner(): Promise<string> {
+  await planLatencies(false); // JIT warm-up
+  const rules = await planLatencies(false);
+  const reflect = await planLatencies(true);
+  const llama = await llamaPerCall(10);
+  const rows = [
+    ['rules, no reflection', rules.length, q(rules, 0.5).toFixed(3), q(rules, 0.99).toFixed(3), '≤ 20'],
+    [
+      'rules + reflection (6 candidates, 4 s roll-outs, PDM scorer)',
+      reflect.length,
+      q(reflect, 0.5).toFixed(3),
+      q(reflect, 0.99).toFixed(3),
+      '≤ 100',
+    ],
+    [
+      `llama, tiny GGUF (first call incl. load ${llama.loadMs.toFixed(0)} ms; ${llama.ok}/${llama.ms.length} schema-valid)`,
+      llama.ms.length,
+      q(llama.ms, 0.5).toFixed(1),
+      q(llama.ms, 0.99).toFixed(1),
+      '',
+    ],
+  ];
+  return `planner: hierarchical plan() on one core, built-in suite × both modes\n${markdownTable(
+    ['what', 'calls', 'p50 ms', 'p99 ms', 'aim ms'],
+    rows,
+    ['l', 'r', 'r', 'r', 'r'],
+  )}`;
+}

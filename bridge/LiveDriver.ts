@@ -1,0 +1,203 @@
+/**
+ * Drives one live machine: the `LiveSource` feeds the stack's real-time loop (stack/runRealtime:
+ * one control per fresh odometry, the watchdog on a timer), the controls go out through the
+ * bridge's output, and missions come and go. A mission is a goal pose: it is routed on the map from
+ * where the ego is, a fresh stack is built for it (planners know routes, the mission adds the stop
+ * at the goal), and it ends when the ego stands at the goal. Without a mission the watchdog holds
+ * the vehicle (minimal-risk control: brake, or zero velocity for robots).
+ */
+import type {
+  Clock,
+  Control,
+  MidLevelCommand,
+  Pose,
+  Result,
+  Route,
+  VehicleParams,
+  Verdict,
+} from '../core/index.ts';
+import type { RoadMap } from '../core/map/index.ts';
+import { type RealtimeLoop, type RealtimeStep, runRealtime } from '../stack/runRealtime.ts';
+import type { Stack, StackTick } from '../stack/Stack.ts';
+import type { LiveSource } from './LiveSource.ts';
+import { goalReached, plannerContextFor, routeToGoal } from './Mission.ts';
+
+/** Where a driver's outputs go (a ROS link, an MQTT client). */
+export interface LiveOutput {
+  /** One control; `fromInput` when computed from fresh odometry (not the watchdog's). */
+  sendControl(control: Control, fromInput: boolean, speedMps: number): void;
+  /** The command in force and the newest verdict. */
+  sendDecision(command: MidLevelCommand | undefined, verdict: Verdict | undefined, tS: number): void;
+}
+
+export type MakeStack = (goal: Pose, route: Route, ego: Pose, map: RoadMap) => Stack;
+
+export type MissionState = 'ACTIVE' | 'REACHED' | 'CANCELLED' | 'FAILED';
+
+export interface MissionEvent {
+  id: string;
+  state: MissionState;
+  goal: Pose;
+  message?: string;
+}
+
+export interface LiveDriverOptions {
+  source: LiveSource;
+  output: LiveOutput;
+  clock: Clock;
+  map: RoadMap;
+  vehicle: VehicleParams;
+  /** A fresh stack that drives `route` to `goal` from `ego` (its planner wrapped with the goal stop). */
+  makeStack: MakeStack;
+  staleAfterS: number;
+  watchdogDecelMps2: number;
+  goalToleranceM: number;
+  /** Control rate of the loop without a mission (the watchdog's), Hz; a mission's stack brings its own. */
+  controlHz: number;
+  onStep?: (step: RealtimeStep) => void;
+  onMission?: (e: MissionEvent) => void;
+}
+
+export class LiveDriver {
+  private loop: RealtimeLoop | undefined;
+  private stack: Stack | undefined;
+  private mission: { id: string; goal: Pose } | undefined;
+  private pending: { id: string; goal: Pose } | undefined;
+  private switching: Promise<void> = Promise.resolve();
+  /** Steps by cause, for diagnostics. */
+  readonly counts = { steps: 0, fromInput: 0, watchdog: 0 };
+  lastStep: RealtimeStep | undefined;
+
+  private map: RoadMap;
+
+  constructor(private readonly o: LiveDriverOptions) {
+    this.map = o.map;
+    this.startLoop(undefined);
+  }
+
+  get activeMission(): { id: string; goal: Pose } | undefined {
+    return this.mission;
+  }
+
+  get currentStack(): Stack | undefined {
+    return this.stack;
+  }
+
+  /**
+   * Starts a mission to `goal` (replacing the one in progress). Routed as soon as odometry is in;
+   * a goal on no lane or with no route fails the mission at once. `map` replaces the map from
+   * this mission on (VDA 5050 orders bring their own graph).
+   */
+  setGoal(goal: Pose, id = `goal-${Date.now()}`, map?: RoadMap): void {
+    if (map) this.map = map;
+    if (this.mission) this.o.onMission?.({ ...this.mission, state: 'CANCELLED', message: 'replaced' });
+    this.mission = undefined;
+    this.o.source.setRoute(undefined);
+    this.pending = { id, goal };
+    this.tryRoute();
+  }
+
+  /** Cancels the mission in progress (the vehicle is held). */
+  cancel(message = 'cancelled'): void {
+    this.pending = undefined;
+    if (this.mission) this.o.onMission?.({ ...this.mission, state: 'CANCELLED', message });
+    this.mission = undefined;
+    this.o.source.setRoute(undefined);
+  }
+
+  private tryRoute(): void {
+    const p = this.pending;
+    const ego = this.o.source.currentEgo;
+    if (!p || !ego) return;
+    this.pending = undefined;
+    const r: Result<Route> = routeToGoal(this.map, ego, p.goal);
+    if (!r.ok) {
+      this.o.onMission?.({ ...p, state: 'FAILED', message: r.error.message });
+      return;
+    }
+    this.mission = p;
+    const stack = this.o.makeStack(p.goal, r.value, ego, this.map);
+    this.switching = this.switching.then(async () => {
+      await this.loop?.stop();
+      this.o.source.setRoute(r.value);
+      this.startLoop(stack);
+      this.o.onMission?.({ ...p, state: 'ACTIVE' });
+    });
+  }
+
+  private startLoop(stack: Stack | undefined): void {
+    this.stack = stack;
+    const o = this.o;
+    // without a mission a stack that never runs (the source has no snapshot: the watchdog holds)
+    const idle: Stack = stack ?? idleStack(o.controlHz);
+    this.loop = runRealtime({
+      stack: idle,
+      source: o.source,
+      sink: { send: (c: Control, tick: StackTick | undefined) => this.send(c, tick) },
+      clock: o.clock,
+      vehicle: o.vehicle,
+      context: (first) => plannerContextFor(this.map, first.route, first.ego, o.vehicle),
+      staleAfterS: o.staleAfterS,
+      watchdogDecelMps2: o.watchdogDecelMps2,
+      trigger: 'source',
+      onStep: (s) => this.stepped(s),
+    });
+  }
+
+  private send(c: Control, tick: StackTick | undefined): void {
+    const ego = this.o.source.currentEgo;
+    this.o.output.sendControl(c, tick !== undefined, ego?.speedMps ?? 0);
+    if (tick) this.o.output.sendDecision(tick.command, tick.verdict, this.o.clock.nowS());
+  }
+
+  private stepped(s: RealtimeStep): void {
+    this.counts.steps++;
+    if (s.tick) this.counts.fromInput++;
+    else this.counts.watchdog++;
+    this.lastStep = s;
+    if (this.pending) this.tryRoute();
+    const m = this.mission;
+    const ego = this.o.source.currentEgo;
+    if (m && ego && s.tick && goalReached(ego, m.goal, this.o.goalToleranceM)) {
+      this.mission = undefined;
+      this.o.source.setRoute(undefined);
+      this.o.onMission?.({ ...m, state: 'REACHED' });
+    }
+    this.o.onStep?.(s);
+  }
+
+  /** Stops the loop (the in-flight plan lands first). */
+  async stop(): Promise<void> {
+    await this.switching;
+    await this.loop?.stop();
+  }
+}
+
+/** The stack of the idle loop: never ticked (no snapshot without a mission), rates for the watchdog. */
+const idleStack = (controlHz: number): Stack => ({
+  name: 'idle',
+  rates: {
+    planHz: 10,
+    controlHz,
+    planLatencyS: 0,
+    commandLifetimeS: 1,
+    expiryDecelMps2: 2,
+    maxReplans: 1,
+  },
+  stats: {
+    plans: 0,
+    replans: 0,
+    commands: 0,
+    controlSteps: 0,
+    verdicts: { ALLOW: 0, MODIFY: 0, VETO: 0 },
+    expiredSteps: 0,
+    controlClamps: 0,
+    plannerErrors: 0,
+  },
+  planning: false,
+  init() {},
+  tick() {
+    throw new Error('idle stack ticked: a snapshot without a mission');
+  },
+  async settle() {},
+});

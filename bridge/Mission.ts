@@ -1,0 +1,162 @@
+/**
+ * A live mission: a goal pose on the map, the lane route to it from where the ego is, the planning
+ * context the stack runs with, and the stop at the goal. Pure functions over core/ (no connection,
+ * no clock), shared by the ROS and MQTT bridges.
+ */
+
+import {
+  type EgoState,
+  fail,
+  type MidLevelCommand,
+  ok,
+  type Pose,
+  type Result,
+  type Route,
+  type Scenario,
+  ScenarioSchema,
+  type VehicleParams,
+} from '../core/index.ts';
+import { type RoadMap, RoutePath } from '../core/map/index.ts';
+import type { CommandPlanner, CommandPlanStep, PlannerContext } from '../core/planning/index.ts';
+
+/** Planning period handed to planners, s (nuPlan's 0.1 s). */
+export const PLAN_DT_S = 0.1;
+/** An inner STOP this close to the route's end is the planner's end-of-route stop, m. */
+const ROUTE_END_STOP_M = 4;
+/** Route localisation tolerance: how far off a lane the ego or the goal may be, m. */
+const LOCATE_M = 5;
+
+/**
+ * The lane route from the ego to `goal` (Dijkstra over successors and permitted lane changes);
+ * the route's goal is the goal pose.
+ */
+export function routeToGoal(map: RoadMap, ego: Pose, goal: Pose): Result<Route> {
+  const from = map.locate(ego.x, ego.y, ego.headingRad, LOCATE_M);
+  if (!from)
+    return fail(
+      'NO_ROUTE',
+      'ego',
+      `the ego (${ego.x.toFixed(1)}, ${ego.y.toFixed(1)}) is on no lane of map ${map.id}`,
+    );
+  const to = map.locate(goal.x, goal.y, goal.headingRad, LOCATE_M);
+  if (!to)
+    return fail(
+      'NO_ROUTE',
+      'goal',
+      `the goal (${goal.x.toFixed(1)}, ${goal.y.toFixed(1)}) is on no lane of map ${map.id}`,
+    );
+  if (from.laneId === to.laneId && to.sM < from.sM - 0.5)
+    return fail('NO_ROUTE', 'goal', 'the goal lies behind the ego on its lane (no loop routing)');
+  const lanes = map.route(from.laneId, to.laneId);
+  if (!lanes.ok) return lanes;
+  return ok({ laneIds: lanes.value, goal });
+}
+
+/** The planning context of a route: the reference path from just behind the ego. */
+export function plannerContextFor(
+  map: RoadMap,
+  route: Route,
+  ego: Pose,
+  vehicle: VehicleParams,
+  seed = 0,
+): PlannerContext {
+  const first = map.lane(route.laneIds[0]!);
+  const startS = first ? Math.max(0, first.line.project(ego.x, ego.y).sM - 10) : 0;
+  return { map, route: RoutePath.build(map, route.laneIds, startS), vehicle, dtS: PLAN_DT_S, seed };
+}
+
+/** Distance from the ego to the goal, m (rear axle to goal point). */
+export function distanceToGoalM(ego: Pose, goal: Pose): number {
+  return Math.hypot(goal.x - ego.x, goal.y - ego.y);
+}
+
+/** The goal is reached: within `toleranceM` and (nearly) standing. */
+export function goalReached(ego: EgoState, goal: Pose, toleranceM: number, standingMps = 0.2): boolean {
+  return distanceToGoalM(ego, goal) <= toleranceM && Math.abs(ego.speedMps) <= standingMps;
+}
+
+export interface GoalStopParams {
+  /** Comfortable braking toward the goal, m/s². */
+  comfortDecelMps2: number;
+  /** Start stopping this far before the braking distance, m. */
+  marginM: number;
+}
+
+/**
+ * Wraps a command planner so that the mission ends at the goal: once the goal (along the route) is
+ * within the comfortable braking distance plus a margin, the command becomes STOP at the goal
+ * (`stopAt` is where the front bumper stops, so the rear axle stops on the goal). Planners know
+ * routes, not goals; this is the mission's part, the gate still checks the STOP like any command.
+ */
+export function withGoalStop<S>(
+  inner: CommandPlanner<S>,
+  goal: Pose,
+  p: GoalStopParams = { comfortDecelMps2: 1.5, marginM: 3 },
+): CommandPlanner<S> {
+  return {
+    name: inner.name,
+    ...(inner.needsScene ? { needsScene: true } : {}),
+    init: (ctx, first) => inner.init(ctx, first),
+    plan(state, req, ctx) {
+      const ego = req.snapshot.ego;
+      const front = ctx.vehicle.rearAxleToCenterM + ctx.vehicle.lengthM / 2;
+      const fRoute = ctx.route.line.project(goal.x, goal.y);
+      const fEgo = ctx.route.line.project(ego.x, ego.y);
+      const alongM = fRoute.sM - fEgo.sM;
+      const v = Math.max(0, ego.speedMps);
+      const brakingM = (v * v) / (2 * p.comfortDecelMps2);
+      const stop = alongM <= brakingM + p.marginM;
+      const decide = (s: CommandPlanStep<S>): CommandPlanStep<S> => {
+        if (!stop) return s;
+        const c = s.output.command;
+        // keep the inner planner's STOP if it stops earlier for something other than the end of
+        // the route (planners stop short of a route's end; the goal often is that end — the gate
+        // still checks our STOP against obstacles)
+        if (c.speed === 'STOP' && c.stopAt) {
+          const stopS = ctx.route.line.project(c.stopAt.x, c.stopAt.y).sM;
+          if (stopS < fRoute.sM + front && stopS < ctx.route.line.length - ROUTE_END_STOP_M) return s;
+        }
+        const command: MidLevelCommand = {
+          ...c,
+          speed: 'STOP',
+          path: 'FOLLOW_LANE',
+          targetSpeedMps: 0,
+          stopAt: {
+            x: goal.x + front * Math.cos(goal.headingRad),
+            y: goal.y + front * Math.sin(goal.headingRad),
+          },
+          decelMps2: Math.min(6, Math.max(0.3, (v * v) / (2 * Math.max(alongM, 0.5)))),
+          rationale: `mission: stop at the goal ${Math.max(0, alongM).toFixed(1)} m ahead`,
+        };
+        // the inner trajectory drives on past the goal: the gate rolls the STOP out itself
+        const { trajectory: _t, ...rest } = s.output;
+        return { state: s.state, output: { ...rest, command } };
+      };
+      const r = inner.plan(state, req, ctx);
+      return r instanceof Promise ? r.then(decide) : decide(r);
+    },
+  };
+}
+
+/**
+ * The Scenario a live mission amounts to (stack builders take one): the vehicle, the map by
+ * reference, the ego's pose now and the goal (the two points of the "expert" track: a live run
+ * has no log to compare with).
+ */
+export function liveScenario(mapId: string, vehicle: VehicleParams, ego: Pose, route: Route): Scenario {
+  const goal = route.goal ?? ego;
+  return ScenarioSchema.parse({
+    formatVersion: 1,
+    id: `live-${mapId}`,
+    description: 'a live mission',
+    map: { kind: 'file', path: `live:${mapId}` },
+    vehicle,
+    egoStart: { tS: 0, x: ego.x, y: ego.y, headingRad: ego.headingRad, speedMps: 0 },
+    route,
+    expert: [
+      { tS: 0, x: ego.x, y: ego.y, headingRad: ego.headingRad, speedMps: 0 },
+      { tS: 1, x: goal.x, y: goal.y, headingRad: goal.headingRad, speedMps: 0 },
+    ],
+    source: { origin: 'live' },
+  });
+}

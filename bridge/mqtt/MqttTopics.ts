@@ -1,0 +1,122 @@
+/**
+ * The edgeplan MQTT profile: every topic, its direction, QoS and retain flag in one table (the
+ * README's table is this one). JSON payloads, UTF-8. `{robot}` is the robot id.
+ */
+import { z } from 'zod';
+import { AgentStateSchema, PoseSchema, TrafficLightStateSchema } from '../../core/index.ts';
+
+export const TOPIC_ROOT = 'edgeplan/v1';
+
+export interface TopicSpec {
+  /** Pattern with `{robot}`. */
+  pattern: string;
+  direction: 'in' | 'out';
+  qos: 0 | 1;
+  retain: boolean;
+  meaning: string;
+}
+
+export const MQTT_TOPICS = {
+  state: {
+    pattern: `${TOPIC_ROOT}/{robot}/state`,
+    direction: 'in',
+    qos: 0,
+    retain: false,
+    meaning: 'robot state: pose, speed, detected agents, lights (the odometry of MQTT robots)',
+  },
+  mission: {
+    pattern: `${TOPIC_ROOT}/{robot}/mission`,
+    direction: 'in',
+    qos: 1,
+    retain: false,
+    meaning:
+      'a mission for this robot: { missionId, goal: { x, y, headingRad } } or { missionId, cancel: true }',
+  },
+  fleetMission: {
+    pattern: `${TOPIC_ROOT}/fleet/mission`,
+    direction: 'in',
+    qos: 1,
+    retain: false,
+    meaning: 'a mission for whichever robot the allocator picks (nearest idle robot; else queued)',
+  },
+  control: {
+    pattern: `${TOPIC_ROOT}/{robot}/control`,
+    direction: 'out',
+    qos: 0,
+    retain: false,
+    meaning:
+      'the control: { kind, vMps, omegaRadps | accelMps2, steerRad, tS, inputSeq, watchdog? } — never retained',
+  },
+  missionStatus: {
+    pattern: `${TOPIC_ROOT}/{robot}/mission/status`,
+    direction: 'out',
+    qos: 1,
+    retain: false,
+    meaning: 'mission life cycle: ACCEPTED, ACTIVE, REACHED, FAILED, CANCELLED, REJECTED',
+  },
+  command: {
+    pattern: `${TOPIC_ROOT}/{robot}/telemetry/command`,
+    direction: 'out',
+    qos: 0,
+    retain: false,
+    meaning: 'the mid-level command in force (on change)',
+  },
+  verdict: {
+    pattern: `${TOPIC_ROOT}/{robot}/telemetry/verdict`,
+    direction: 'out',
+    qos: 0,
+    retain: false,
+    meaning: "the safety gate's newest verdict (on change)",
+  },
+  telemetry: {
+    pattern: `${TOPIC_ROOT}/{robot}/telemetry/state`,
+    direction: 'out',
+    qos: 0,
+    retain: false,
+    meaning: 'ego, mission, queue length, link and watchdog state, once a second',
+  },
+  presence: {
+    pattern: `${TOPIC_ROOT}/{robot}/presence`,
+    direction: 'out',
+    qos: 1,
+    retain: true,
+    meaning:
+      '{ online: true } on connect; { online: false } as the last will (broker-published on a lost link)',
+  },
+  errors: {
+    pattern: `${TOPIC_ROOT}/{robot}/errors`,
+    direction: 'out',
+    qos: 1,
+    retain: false,
+    meaning:
+      'malformed input, answered: { topic, error: { code, path, message } } (fleet errors: robot "fleet")',
+  },
+} as const satisfies Record<string, TopicSpec>;
+
+export type MqttTopicName = keyof typeof MQTT_TOPICS;
+
+/** The topic for a robot. */
+export function topicFor(name: MqttTopicName, robot: string): string {
+  return MQTT_TOPICS[name].pattern.replace('{robot}', robot);
+}
+
+/** The robot state a robot publishes (its odometry). */
+export const MqttStateSchema = z.object({
+  /** A counter or stamp of the robot's, echoed on the control computed from this state. */
+  seq: z.number().finite().optional(),
+  x: z.number().finite(),
+  y: z.number().finite(),
+  headingRad: z.number().finite(),
+  speedMps: z.number().finite(),
+  yawRateRadps: z.number().finite().default(0),
+  steerRad: z.number().finite().default(0),
+  agents: z.array(AgentStateSchema).optional(),
+  lights: z.array(TrafficLightStateSchema).optional(),
+});
+export type MqttState = z.infer<typeof MqttStateSchema>;
+
+export const MqttMissionSchema = z.union([
+  z.object({ missionId: z.string().min(1).max(200), goal: PoseSchema }),
+  z.object({ missionId: z.string().min(1).max(200), cancel: z.literal(true) }),
+]);
+export type MqttMission = z.infer<typeof MqttMissionSchema>;

@@ -1,0 +1,354 @@
+/**
+ * The ROS bridge: a rosbridge (v2 protocol) client with roslib that turns odometry, objects, traffic
+ * lights, goals and instructions into the `LiveSource`, and publishes controls, the command in force,
+ * the gate's verdicts and diagnostics. Works against ROS 1 and ROS 2 rosbridge alike (two-part type
+ * names).
+ *
+ * The link: a lost connection invalidates the vehicle state at once (so no control is ever computed
+ * from pre-outage data) and is re-opened with exponential back-off; every reconnection is a fresh
+ * roslib `Ros` with every topic re-created (subscriptions and advertisements), and nothing is queued
+ * while the link is down (roslib would replay queued publishes on reconnect: an old control).
+ */
+import * as roslib from 'roslib';
+import type { Clock, Control, MidLevelCommand, Pose, Verdict } from '../../core/index.ts';
+import type { LiveSource } from '../LiveSource.ts';
+import type { RosConfig } from './RosConfig.ts';
+import {
+  commandToJson,
+  controlToMessage,
+  detectionsToObjects,
+  lightsToStates,
+  type ObjectReading,
+  objectsToAgents,
+  odometryToEgo,
+  poseStampedToPose,
+  predictedObjectsToObjects,
+  stampOf,
+  stampS,
+  stringToInstruction,
+  verdictToJson,
+} from './rosMessages.ts';
+
+/**
+ * The part of roslib 2.x we use. Its published declarations re-export `.ts` paths that TypeScript
+ * does not resolve to its `.d.ts` files, so the surface is typed here (it is small).
+ */
+interface RosLike {
+  readonly isConnected: boolean;
+  connect(url: string): Promise<void>;
+  close(): void;
+  on(event: 'connection' | 'close' | 'error', cb: (e: unknown) => void): void;
+  removeAllListeners(): void;
+}
+interface TopicLike {
+  subscribe(cb: (m: unknown) => void): void;
+  unsubscribe(): void;
+  advertise(): void;
+  unadvertise(): void;
+  publish(m: unknown): void;
+}
+interface RoslibApi {
+  Ros: new (o: Record<string, never>) => RosLike;
+  Topic: new (o: {
+    ros: RosLike;
+    name: string;
+    messageType: string;
+    queue_length?: number;
+    queue_size?: number;
+    reconnect_on_close?: boolean;
+  }) => TopicLike;
+}
+const { Ros, Topic } = roslib as unknown as RoslibApi;
+
+export interface RosBridgeOptions {
+  url: string;
+  config: RosConfig;
+  source: LiveSource;
+  clock: Clock;
+  /** A goal came in (map frame). */
+  onGoal?: (goal: Pose) => void;
+  /** Bad input (a message that does not parse, a frame we cannot place): logged, the process stays up. */
+  onError?: (where: string, message: string) => void;
+  /** Link events, for logs and tests. */
+  onLink?: (event: 'connected' | 'disconnected', connections: number) => void;
+  /** Wall-clock time for stamps of controls not computed from odometry (watchdog), s. Default Date.now. */
+  wallS?: () => number;
+}
+
+export interface RosLinkStatus {
+  connected: boolean;
+  /** Successful connections so far (1 + reconnections). */
+  connections: number;
+  /** Connection attempts that failed. */
+  failedAttempts: number;
+  /** Controls published / dropped because the link was down. */
+  published: number;
+  dropped: number;
+  /** Input messages rejected (parse or frame errors). */
+  rejected: number;
+}
+
+interface Link {
+  ros: RosLike;
+  control: TopicLike;
+  command: TopicLike;
+  verdict: TopicLike;
+  diagnostics: TopicLike;
+  inputs: TopicLike[];
+}
+
+/** A live ROS link; `close()` ends it for good. */
+export class RosBridge {
+  readonly status: RosLinkStatus = {
+    connected: false,
+    connections: 0,
+    failedAttempts: 0,
+    published: 0,
+    dropped: 0,
+    rejected: 0,
+  };
+  private link: Link | undefined;
+  private closed = false;
+  private backoffS: number;
+  private timer: NodeJS.Timeout | undefined;
+  private lastCommandKey = '';
+  private lastVerdict: Verdict | undefined;
+  /** Positions of tracked objects at their last message (speed by finite difference), map frame. */
+  private tracks = new Map<string, { x: number; y: number; tS: number; speedMps: number }>();
+  private readonly ros2: boolean;
+  private readonly wallS: () => number;
+
+  constructor(private readonly o: RosBridgeOptions) {
+    this.backoffS = o.config.reconnect.initialS;
+    this.ros2 = o.config.topics.control.type === 'autoware_control_msgs/Control';
+    this.wallS = o.wallS ?? (() => Date.now() / 1000);
+    this.open();
+  }
+
+  /** Resolves once connected (or rejects after `timeoutMs`). */
+  waitConnected(timeoutMs = 30_000): Promise<void> {
+    if (this.status.connected) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const t0 = Date.now();
+      const poll = setInterval(() => {
+        if (this.status.connected) {
+          clearInterval(poll);
+          resolve();
+        } else if (Date.now() - t0 > timeoutMs || this.closed) {
+          clearInterval(poll);
+          reject(new Error(`no rosbridge at ${this.o.url} after ${timeoutMs} ms`));
+        }
+      }, 20);
+    });
+  }
+
+  private open(): void {
+    if (this.closed) return;
+    const ros = new Ros({});
+    let settled = false;
+    const down = (): void => {
+      if (settled) return;
+      settled = true;
+      const wasUp = this.link?.ros === ros;
+      if (wasUp) {
+        this.link = undefined;
+        this.status.connected = false;
+        this.o.source.invalidate();
+        this.o.onLink?.('disconnected', this.status.connections);
+      } else this.status.failedAttempts++;
+      ros.removeAllListeners();
+      try {
+        ros.close();
+      } catch {
+        // already closed
+      }
+      if (this.closed) return;
+      const delay = wasUp ? this.o.config.reconnect.initialS : this.backoffS;
+      this.backoffS = wasUp
+        ? this.o.config.reconnect.initialS
+        : Math.min(this.o.config.reconnect.maxS, this.backoffS * 2);
+      this.timer = setTimeout(() => this.open(), delay * 1000);
+    };
+    ros.on('connection', () => {
+      if (this.closed) {
+        ros.close();
+        return;
+      }
+      this.link = this.createTopics(ros);
+      this.status.connected = true;
+      this.status.connections++;
+      this.backoffS = this.o.config.reconnect.initialS;
+      this.o.onLink?.('connected', this.status.connections);
+    });
+    ros.on('close', down);
+    ros.on('error', down);
+    ros.connect(this.o.url).catch(down);
+  }
+
+  private createTopics(ros: RosLike): Link {
+    const c = this.o.config;
+    const T = c.topics;
+    const sub = (name: string, type: string, cb: (m: unknown) => void, queue = 1): TopicLike => {
+      const t = new Topic({ ros, name, messageType: type, queue_length: queue, reconnect_on_close: false });
+      t.subscribe(cb);
+      return t;
+    };
+    const reject = (where: string, message: string): void => {
+      this.status.rejected++;
+      this.o.onError?.(where, message);
+    };
+    const inputs = [
+      sub(T.odometry.name, T.odometry.type, (m) => {
+        const r = odometryToEgo(m, c.baseLinkAheadOfRearAxleM);
+        if (!r.ok) return reject(r.error.path, r.error.message);
+        this.o.source.setEgo(r.value.ego, stampS(r.value.stamp));
+      }),
+      sub(T.objects.name, T.objects.type, (m) => this.takeObjects(m, reject)),
+      sub(T.trafficLights.name, T.trafficLights.type, (m) => {
+        const r = lightsToStates(T.trafficLights.type, m, c.signalGroups);
+        if (!r.ok) return reject(r.error.path, r.error.message);
+        this.o.source.setLights(r.value);
+      }),
+      sub(T.goal.name, T.goal.type, (m) => {
+        const r = poseStampedToPose(m);
+        if (!r.ok) return reject(r.error.path, r.error.message);
+        if (r.value.frameId && !this.isMapFrame(r.value.frameId))
+          return reject(
+            'goal.header.frame_id',
+            `goal in frame "${r.value.frameId}"; expected ${c.frames.map}`,
+          );
+        this.o.onGoal?.(r.value.pose);
+      }),
+      sub(T.instruction.name, T.instruction.type, (m) => {
+        const r = stringToInstruction(m);
+        if (!r.ok) return reject(r.error.path, r.error.message);
+        this.o.source.setInstruction(r.value);
+      }),
+    ];
+    const pub = (name: string, type: string): TopicLike => {
+      const t = new Topic({ ros, name, messageType: type, queue_size: 1, reconnect_on_close: false });
+      t.advertise();
+      return t;
+    };
+    return {
+      ros,
+      control: pub(T.control.name, T.control.type),
+      command: pub(T.command.name, T.command.type),
+      verdict: pub(T.verdict.name, T.verdict.type),
+      diagnostics: pub(T.diagnostics.name, T.diagnostics.type),
+      inputs,
+    };
+  }
+
+  private isMapFrame(frame: string): boolean {
+    const f = this.o.config.frames;
+    const bare = frame.replace(/^\//, '');
+    return bare === f.map || (f.odomIsMap && bare === 'odom');
+  }
+
+  private takeObjects(m: unknown, reject: (w: string, msg: string) => void): void {
+    const c = this.o.config;
+    const r =
+      c.topics.objects.type === 'vision_msgs/Detection3DArray'
+        ? detectionsToObjects(m, c.classes)
+        : predictedObjectsToObjects(m);
+    if (!r.ok) {
+      reject(r.error.path, r.error.message);
+      return;
+    }
+    const frame = r.value.frameId.replace(/^\//, '');
+    const inBaseLink = frame === c.frames.baseLink;
+    if (!inBaseLink && frame && !this.isMapFrame(frame)) {
+      reject(
+        'objects.header.frame_id',
+        `objects in frame "${frame}"; expected ${c.frames.map} or ${c.frames.baseLink}`,
+      );
+      return;
+    }
+    const ego = this.o.source.currentEgo;
+    if (inBaseLink && !ego) return; // cannot place them yet
+    const nowS = this.o.clock.nowS();
+    const seen = new Map<string, { x: number; y: number; tS: number; speedMps: number }>();
+    const speedOf = (o: ObjectReading, x: number, y: number): number => {
+      const prev = this.tracks.get(o.id);
+      let v = 0;
+      if (prev && nowS - prev.tS > 0.02 && nowS - prev.tS < 1) {
+        // low-pass the finite difference: detections jitter by centimetres
+        v = 0.5 * prev.speedMps + 0.5 * (Math.hypot(x - prev.x, y - prev.y) / (nowS - prev.tS));
+      } else if (prev) v = prev.speedMps;
+      seen.set(o.id, { x, y, tS: nowS, speedMps: v });
+      return v;
+    };
+    const agents = objectsToAgents(
+      r.value.objects,
+      inBaseLink,
+      ego ?? { x: 0, y: 0, headingRad: 0 },
+      speedOf,
+    );
+    this.tracks = seen;
+    this.o.source.setAgents(agents);
+  }
+
+  /**
+   * Publishes one control, stamped with the odometry it was computed from (`fromInput`) or with
+   * the wall clock (watchdog). Dropped, not queued, while the link is down.
+   */
+  sendControl(control: Control, fromInput: boolean, speedMps: number): void {
+    const link = this.link;
+    if (!link?.ros.isConnected) {
+      this.status.dropped++;
+      return;
+    }
+    const inS = this.o.source.inputStampS;
+    const tS = fromInput && inS !== undefined ? inS : this.wallS();
+    link.control.publish(
+      controlToMessage(control, {
+        type: this.o.config.topics.control.type,
+        stamp: stampOf(tS, this.ros2),
+        frameId: this.o.config.frames.baseLink,
+        speedMps,
+        speedLookaheadS: this.o.config.speedLookaheadS,
+      }),
+    );
+    this.status.published++;
+  }
+
+  /** Publishes the command in force when it changed, and each new verdict. */
+  sendDecision(command: MidLevelCommand | undefined, verdict: Verdict | undefined, tS: number): void {
+    const link = this.link;
+    if (!link?.ros.isConnected) return;
+    if (command) {
+      const key = `${command.issuedAtS}|${command.source}|${command.speed}|${command.path}`;
+      if (key !== this.lastCommandKey) {
+        this.lastCommandKey = key;
+        link.command.publish(commandToJson(command));
+      }
+    }
+    if (verdict && verdict !== this.lastVerdict) {
+      this.lastVerdict = verdict;
+      link.verdict.publish(verdictToJson(verdict, tS));
+    }
+  }
+
+  /** Publishes one diagnostics record (JSON on std_msgs/String). */
+  sendDiagnostics(d: Record<string, unknown>): void {
+    const link = this.link;
+    if (!link?.ros.isConnected) return;
+    link.diagnostics.publish({ data: JSON.stringify(d) });
+  }
+
+  /** Ends the link (no reconnection). */
+  close(): void {
+    this.closed = true;
+    if (this.timer) clearTimeout(this.timer);
+    const link = this.link;
+    this.link = undefined;
+    this.status.connected = false;
+    if (link) {
+      for (const t of link.inputs) t.unsubscribe();
+      for (const t of [link.control, link.command, link.verdict, link.diagnostics]) t.unadvertise();
+      link.ros.removeAllListeners();
+      link.ros.close();
+    }
+  }
+}

@@ -1,0 +1,182 @@
+/**
+ * The ROS bridge's configuration (YAML, validated with zod): topics with their message types
+ * (two-part names — `nav_msgs/Odometry` — reach ROS 1 and ROS 2 rosbridge alike), frames, rates,
+ * the vehicle and the map. Every field has a default per profile, so an empty file is a working
+ * `car` (Autoware-style topics) or `robot` (ROS navigation-style topics) configuration.
+ */
+import { readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import { fail, parseWith, type Result, VehicleParamsSchema } from '../../core/index.ts';
+
+export const ProfileSchema = z.enum(['car', 'robot']);
+export type Profile = z.infer<typeof ProfileSchema>;
+
+const topic = <T extends readonly [string, ...string[]]>(types: T, name: string, type: T[number]) =>
+  z
+    .object({ name: z.string().min(1), type: z.enum(types) })
+    .default({ name, type } as { name: string; type: T[number] });
+
+export const ODOMETRY_TYPES = ['nav_msgs/Odometry'] as const;
+export const OBJECT_TYPES = [
+  'vision_msgs/Detection3DArray',
+  'autoware_perception_msgs/PredictedObjects',
+] as const;
+export const LIGHT_TYPES = ['autoware_perception_msgs/TrafficLightGroupArray', 'std_msgs/String'] as const;
+export const CAR_CONTROL_TYPES = [
+  'ackermann_msgs/AckermannDriveStamped',
+  'autoware_control_msgs/Control',
+] as const;
+export const ROBOT_CONTROL_TYPES = ['geometry_msgs/Twist', 'geometry_msgs/TwistStamped'] as const;
+export const CONTROL_TYPES = [...CAR_CONTROL_TYPES, ...ROBOT_CONTROL_TYPES] as const;
+
+/** Topic names and types; `control` is filled in by profile when absent. */
+const TopicsSchema = z.object({
+  odometry: topic(ODOMETRY_TYPES, '/odom', 'nav_msgs/Odometry'),
+  objects: topic(OBJECT_TYPES, '/objects', 'vision_msgs/Detection3DArray'),
+  trafficLights: topic(LIGHT_TYPES, '/traffic_lights', 'std_msgs/String'),
+  goal: topic(['geometry_msgs/PoseStamped'] as const, '/goal_pose', 'geometry_msgs/PoseStamped'),
+  instruction: topic(['std_msgs/String'] as const, '/edgeplan/instruction', 'std_msgs/String'),
+  control: z.object({ name: z.string().min(1), type: z.enum(CONTROL_TYPES) }).optional(),
+  command: topic(['std_msgs/String'] as const, '/edgeplan/command', 'std_msgs/String'),
+  verdict: topic(['std_msgs/String'] as const, '/edgeplan/verdict', 'std_msgs/String'),
+  diagnostics: topic(['std_msgs/String'] as const, '/edgeplan/diagnostics', 'std_msgs/String'),
+});
+
+export const RosConfigSchema = z.object({
+  profile: ProfileSchema.default('car'),
+  topics: TopicsSchema.default(TopicsSchema.parse({})),
+  frames: z
+    .object({
+      /** The map frame: odometry, goals and map-frame objects are in it. */
+      map: z.string().default('map'),
+      /** The vehicle frame: objects stamped with it are moved into the map with the ego pose. */
+      baseLink: z.string().default('base_link'),
+      /** Odometry's `odom` frame is taken as the map frame when true (no localisation on the robot). */
+      odomIsMap: z.boolean().default(true),
+    })
+    .default({ map: 'map', baseLink: 'base_link', odomIsMap: true }),
+  rates: z
+    .object({
+      /** Control steps per second; a control is computed on every odometry message, at most this often. Hz. */
+      controlHz: z.number().positive().max(200).default(20),
+      /** Plans per second, Hz. */
+      planHz: z.number().positive().max(50).default(10),
+      /** Odometry older than this (on our clock, from its arrival) is stale → minimal-risk control, s. */
+      staleAfterS: z.number().positive().default(0.3),
+      /** Objects older than this are dropped from the snapshot, s. */
+      objectsStaleAfterS: z.number().positive().default(1.0),
+      /** Diagnostics publish period, s. */
+      diagnosticsPeriodS: z.number().positive().default(1.0),
+    })
+    .default({ controlHz: 20, planHz: 10, staleAfterS: 0.3, objectsStaleAfterS: 1, diagnosticsPeriodS: 1 }),
+  /** Forward distance from the rear axle to the odometry's base_link, m (Autoware: 0, base_link is the rear axle). */
+  baseLinkAheadOfRearAxleM: z.number().default(0),
+  /** Ackermann `speed` = current speed + acceleration × this look-ahead (floored at 0), s. */
+  speedLookaheadS: z.number().positive().default(0.5),
+  /** Braking of the watchdog's minimal-risk control, m/s². */
+  watchdogDecelMps2: z.number().positive().default(3),
+  /** The goal counts as reached within this distance (rear axle / base_link), m. */
+  goalToleranceM: z.number().positive().default(1.0),
+  /** Object class names (vision_msgs class ids, lower case) → agent kinds; unknown classes become `vehicle`. */
+  classes: z.record(z.string(), z.enum(['vehicle', 'pedestrian', 'cyclist', 'robot', 'static'])).default({
+    car: 'vehicle',
+    truck: 'vehicle',
+    bus: 'vehicle',
+    vehicle: 'vehicle',
+    pedestrian: 'pedestrian',
+    person: 'pedestrian',
+    bicycle: 'cyclist',
+    cyclist: 'cyclist',
+    motorcycle: 'cyclist',
+    robot: 'robot',
+    static: 'static',
+  }),
+  /** Autoware traffic-light group id → the lane ids it governs (default: the id is a lane id). */
+  signalGroups: z.record(z.string(), z.array(z.string())).default({}),
+  /** Map file (OpenDRIVE, Lanelet2 .osm, edgeplan map JSON) or `builtin:<scenario id>`; `--map` wins. */
+  map: z.string().optional(),
+  /** Platform limits; the profile's defaults fill what is absent. */
+  vehicle: z.record(z.string(), z.unknown()).default({}),
+  /** The stack to run (a name of the stack registry). */
+  planner: z.string().default('pdm-closed-stack'),
+  /** Reconnect back-off: first delay and cap, s. */
+  reconnect: z
+    .object({ initialS: z.number().positive().default(0.25), maxS: z.number().positive().default(5) })
+    .default({ initialS: 0.25, maxS: 5 }),
+});
+export type RosConfigInput = z.input<typeof RosConfigSchema>;
+export type RosConfig = z.infer<typeof RosConfigSchema> & {
+  topics: { control: { name: string; type: (typeof CONTROL_TYPES)[number] } };
+};
+
+/**
+ * A small differential-drive robot: the built-in warehouse robot's footprint and speed, with the
+ * acceleration the classical controller commands when it starts (1.5 m/s²) inside its limits — at
+ * 1.0 the gate caps every start to standstill.
+ */
+export const ROBOT_VEHICLE = {
+  kind: 'robot',
+  lengthM: 0.9,
+  widthM: 0.6,
+  rearAxleToCenterM: 0,
+  wheelBaseM: 0.5,
+  maxAccelMps2: 1.5,
+  maxDecelMps2: 2.0,
+  maxSpeedMps: 2.0,
+  maxYawRateRadps: 1.5,
+} as const;
+
+/** Validates a configuration object; fills the profile's control topic and checks it fits the profile. */
+export function rosConfigFrom(data: unknown, where = 'config'): Result<RosConfig> {
+  const r = parseWith(RosConfigSchema, data ?? {}, where);
+  if (!r.ok) return r;
+  const c = r.value;
+  const control =
+    c.topics.control ??
+    (c.profile === 'car'
+      ? { name: '/control/command/ackermann', type: 'ackermann_msgs/AckermannDriveStamped' as const }
+      : { name: '/cmd_vel', type: 'geometry_msgs/Twist' as const });
+  const forCar = (CAR_CONTROL_TYPES as readonly string[]).includes(control.type);
+  if (forCar !== (c.profile === 'car'))
+    return fail(
+      'INVALID_INPUT',
+      `${where}:topics.control.type`,
+      `${control.type} does not drive a ${c.profile} (cars: ${CAR_CONTROL_TYPES.join(', ')}; robots: ${ROBOT_CONTROL_TYPES.join(', ')})`,
+    );
+  const vehicle = parseWith(
+    VehicleParamsSchema,
+    { ...(c.profile === 'robot' ? ROBOT_VEHICLE : { kind: 'car' }), ...c.vehicle },
+    `${where}:vehicle`,
+  );
+  if (!vehicle.ok) return vehicle;
+  if (vehicle.value.kind !== c.profile)
+    return fail('INVALID_INPUT', `${where}:vehicle.kind`, `vehicle.kind must match profile ${c.profile}`);
+  return { ok: true, value: { ...c, vehicle: vehicle.value, topics: { ...c.topics, control } } };
+}
+
+/** The platform limits of a validated configuration. */
+export function vehicleOf(c: RosConfig): z.infer<typeof VehicleParamsSchema> {
+  return VehicleParamsSchema.parse(c.vehicle);
+}
+
+/** Reads and validates a YAML configuration file; `profile` (the command line's) wins over the file's. */
+export function loadRosConfig(file: string | undefined, profile?: Profile): Result<RosConfig> {
+  let data: Record<string, unknown> = {};
+  if (file) {
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (e) {
+      return fail('IO_ERROR', file, (e as Error).message);
+    }
+    try {
+      data = (parseYaml(text) as Record<string, unknown> | null) ?? {};
+    } catch (e) {
+      return fail('PARSE_ERROR', file, (e as Error).message.split('\n')[0]!);
+    }
+    if (typeof data !== 'object' || Array.isArray(data))
+      return fail('INVALID_INPUT', file, 'expected a YAML mapping at the top level');
+  }
+  return rosConfigFrom(profile ? { ...data, profile } : data, file ?? 'config');
+}

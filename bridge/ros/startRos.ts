@@ -1,0 +1,95 @@
+/**
+ * One ROS machine end to end: the rosbridge link, the live source, the driver with its missions
+ * (goals from the goal topic) and the diagnostics topic. The caller hands in how to build a stack
+ * for a goal (the command line takes it from the stack registry), so this folder stays free of
+ * planners.
+ */
+import { type Clock, WallClock } from '../../core/index.ts';
+import type { RoadMap } from '../../core/map/index.ts';
+import type { RealtimeStep } from '../../stack/runRealtime.ts';
+import { LiveDriver, type MakeStack, type MissionEvent } from '../LiveDriver.ts';
+import { LiveSource } from '../LiveSource.ts';
+import { RosBridge } from './RosBridge.ts';
+import { type RosConfig, vehicleOf } from './RosConfig.ts';
+
+export interface StartRosOptions {
+  url: string;
+  config: RosConfig;
+  map: RoadMap;
+  makeStack: MakeStack;
+  clock?: Clock;
+  /** Log lines (link events, missions, rejected input). */
+  log?: (line: string) => void;
+  onStep?: (s: RealtimeStep) => void;
+  onMission?: (e: MissionEvent) => void;
+}
+
+export interface RosRun {
+  bridge: RosBridge;
+  source: LiveSource;
+  driver: LiveDriver;
+  stop(): Promise<void>;
+}
+
+/** Connects and starts driving; missions start on each goal message. */
+export function startRos(o: StartRosOptions): RosRun {
+  const clock = o.clock ?? new WallClock();
+  const c = o.config;
+  const log = o.log ?? (() => {});
+  const vehicle = vehicleOf(c);
+  const source = new LiveSource(clock, c.rates.objectsStaleAfterS);
+  let driver: LiveDriver | undefined;
+  let goals = 0;
+  const bridge = new RosBridge({
+    url: o.url,
+    config: c,
+    source,
+    clock,
+    onGoal: (g) => driver?.setGoal(g, `goal-${++goals}`),
+    onError: (where, msg) => log(`rejected ${where}: ${msg}`),
+    onLink: (e, n) =>
+      log(`rosbridge ${o.url}: ${e}${e === 'connected' && n > 1 ? ` (reconnection ${n - 1})` : ''}`),
+  });
+  driver = new LiveDriver({
+    source,
+    output: bridge,
+    clock,
+    map: o.map,
+    vehicle,
+    makeStack: o.makeStack,
+    staleAfterS: c.rates.staleAfterS,
+    watchdogDecelMps2: c.watchdogDecelMps2,
+    goalToleranceM: c.goalToleranceM,
+    controlHz: c.rates.controlHz,
+    ...(o.onStep ? { onStep: o.onStep } : {}),
+    onMission: (e) => {
+      log(`mission ${e.id}: ${e.state}${e.message ? ` (${e.message})` : ''}`);
+      bridge.sendDiagnostics({ mission: e });
+      o.onMission?.(e);
+    },
+  });
+  const d = driver;
+  const diag = setInterval(() => {
+    const st = d.currentStack?.stats;
+    bridge.sendDiagnostics({
+      tS: clock.nowS(),
+      link: bridge.status,
+      input: source.missing ?? 'ok',
+      mission: d.activeMission ?? null,
+      steps: d.counts,
+      watchdog: d.lastStep?.watchdog ?? null,
+      lastStepMs: d.lastStep?.stepMs ?? null,
+      stack: st ? { plans: st.plans, verdicts: st.verdicts, expiredSteps: st.expiredSteps } : null,
+    });
+  }, c.rates.diagnosticsPeriodS * 1000);
+  return {
+    bridge,
+    source,
+    driver: d,
+    async stop() {
+      clearInterval(diag);
+      await d.stop();
+      bridge.close();
+    },
+  };
+}

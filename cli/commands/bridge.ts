@@ -1,0 +1,274 @@
+/**
+ * `edgeplan ros` and `edgeplan mqtt`: connect the stack to real machines (bridge/README.md). The
+ * bridges take a stack factory; this file builds it from the stack registry and loads the map.
+ */
+import { readFileSync } from 'node:fs';
+import { extname } from 'node:path';
+import type { Command } from 'commander';
+import type { MakeStack } from '../../bridge/LiveDriver.ts';
+import { liveScenario, withGoalStop } from '../../bridge/Mission.ts';
+import { Fleet } from '../../bridge/mqtt/Fleet.ts';
+import { type MqttLinkOptions, MqttRobot } from '../../bridge/mqtt/MqttRobot.ts';
+import { topicFor } from '../../bridge/mqtt/MqttTopics.ts';
+import { loadRosConfig, type Profile, ROBOT_VEHICLE } from '../../bridge/ros/RosConfig.ts';
+import { startRos } from '../../bridge/ros/startRos.ts';
+import { VdaAgent } from '../../bridge/vda5050/VdaAgent.ts';
+import {
+  formatError,
+  type Pose,
+  type Route,
+  type VehicleParams,
+  VehicleParamsSchema,
+  WallClock,
+} from '../../core/index.ts';
+import { RoadMap } from '../../core/map/index.ts';
+import { readTextFile } from '../../core/readTextFile.ts';
+import { builtinScenario } from '../../scenarios/builtin/index.ts';
+import { importFile } from '../../scenarios/import/index.ts';
+import { createDriver, type StackRates } from '../../stack/index.ts';
+import { type Out, UsageError } from '../errors.ts';
+
+/**
+ * A map by reference: `builtin:<scenario id>` (that scenario's map), an edgeplan map `.json`, or an
+ * importable map (OpenDRIVE `.xodr`, Lanelet2 `.osm`).
+ */
+export function loadLiveMap(ref: string): RoadMap {
+  if (ref.startsWith('builtin:')) {
+    const b = builtinScenario(ref.slice('builtin:'.length));
+    if (!b) throw new UsageError(`${ref}: no such built-in scenario`);
+    return b.map;
+  }
+  if (extname(ref).toLowerCase() === '.json') {
+    const text = readTextFile(ref);
+    if (!text.ok) throw new UsageError(formatError(text.error));
+    let data: unknown;
+    try {
+      data = JSON.parse(text.value);
+    } catch (e) {
+      throw new UsageError(`${ref}: ${(e as Error).message}`);
+    }
+    const m = RoadMap.fromData(data, ref);
+    if (!m.ok) throw new UsageError(formatError(m.error));
+    return m.value;
+  }
+  const imp = importFile(ref);
+  if (!imp.ok) throw new UsageError(formatError(imp.error));
+  if (!imp.value.map) throw new UsageError(`${ref} holds no road map`);
+  const m = RoadMap.fromData(imp.value.map, ref);
+  if (!m.ok) throw new UsageError(formatError(m.error));
+  return m.value;
+}
+
+/** A stack factory for live missions: the registry's stack `name`, its planner stopping at the goal. */
+export function liveStackFactory(
+  name: string,
+  vehicle: VehicleParams,
+  rates: Partial<StackRates>,
+): MakeStack {
+  const d = createDriver(name);
+  if (!d.ok) throw new UsageError(formatError(d.error));
+  const driver = d.value;
+  if (driver.kind !== 'stack')
+    throw new UsageError(
+      `${name} is a trajectory planner; a live machine needs a command stack (<name>-stack)`,
+    );
+  return (goal: Pose, route: Route, ego: Pose, map: RoadMap) =>
+    driver.build(liveScenario(map.id, vehicle, ego, route), map, {
+      rates,
+      wrap: (p) => withGoalStop(p, goal),
+    });
+}
+
+function readPem(file: string | undefined, flag: string): Buffer | undefined {
+  if (!file) return undefined;
+  try {
+    return readFileSync(file);
+  } catch (e) {
+    throw new UsageError(`${flag} ${file}: ${(e as Error).message}`);
+  }
+}
+
+/** Resolves on SIGINT / SIGTERM. */
+const untilSignal = (): Promise<void> =>
+  new Promise<void>((resolve) => {
+    const stop = (): void => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      resolve();
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+
+export function register(program: Command, out: Out): void {
+  program
+    .command('ros')
+    .description(
+      'drive a ROS vehicle or robot through rosbridge: odometry, objects, lights, goal in; controls, command, verdict, diagnostics out',
+    )
+    .requiredOption('--url <ws>', 'rosbridge WebSocket URL, e.g. ws://robot:9090')
+    .option('--profile <p>', 'car (Ackermann / Autoware control) or robot (Twist)', 'car')
+    .option('--config <file>', 'bridge YAML: topics, types, frames, rates, vehicle, map (bridge/README.md)')
+    .option('--map <file>', 'road map: .xodr, .osm, edgeplan map .json, or builtin:<scenario id>')
+    .option('--planner <name>', "command stack from the registry (default: the config's, pdm-closed-stack)")
+    .action(async (o: { url: string; profile: string; config?: string; map?: string; planner?: string }) => {
+      if (o.profile !== 'car' && o.profile !== 'robot')
+        throw new UsageError(`--profile must be car or robot, got "${o.profile}"`);
+      const cfg = loadRosConfig(o.config, o.profile as Profile);
+      if (!cfg.ok) throw new UsageError(formatError(cfg.error));
+      const c = cfg.value;
+      const mapRef = o.map ?? c.map;
+      if (!mapRef) throw new UsageError('a map is needed: --map <file> or map: in the config');
+      const map = loadLiveMap(mapRef);
+      const vehicle = c.vehicle as VehicleParams;
+      const makeStack = liveStackFactory(o.planner ?? c.planner, vehicle, {
+        controlHz: c.rates.controlHz,
+        planHz: c.rates.planHz,
+      });
+      const run = startRos({
+        url: o.url,
+        config: c,
+        map,
+        makeStack,
+        log: (line) => out(`${new Date().toISOString()} ${line}`),
+      });
+      out(
+        `edgeplan ros: ${c.profile} on map ${map.id}, ${c.topics.odometry.name} → ${c.topics.control.name} (${c.topics.control.type}); goals on ${c.topics.goal.name}; Ctrl-C stops`,
+      );
+      await untilSignal();
+      await run.stop();
+      out('edgeplan ros: stopped');
+    });
+
+  program
+    .command('mqtt')
+    .description(
+      'drive robots over MQTT 5: one stack per robot, missions from the fleet topic to the nearest idle robot; --vda speaks VDA 5050 2.x to a fleet manager',
+    )
+    .requiredOption('--url <url>', 'broker URL: mqtt://host:1883, mqtts://host:8883 (TLS), ws(s)://…')
+    .requiredOption('--robots <ids>', 'comma-separated robot ids (one stack each)')
+    .option('--map <file>', 'site map: .xodr, .osm, edgeplan map .json, or builtin:<scenario id>')
+    .option('--profile <p>', 'robot (unicycle controls) or car (Ackermann)', 'robot')
+    .option('--planner <name>', 'command stack from the registry', 'pdm-closed-stack')
+    .option('--control-hz <hz>', 'control rate, Hz', (v) => Number(v), 20)
+    .option('--username <u>', 'broker user name')
+    .option('--password <p>', 'broker password (or EDGEPLAN_MQTT_PASSWORD)')
+    .option('--ca <pem>', 'CA certificate file (TLS)')
+    .option('--cert <pem>', 'client certificate file (TLS)')
+    .option('--key <pem>', 'client key file (TLS)')
+    .option('--share-group <g>', 'read the fleet topic as $share/<g>/… (several processes split missions)')
+    .option(
+      '--vda',
+      'VDA 5050 2.x: robots are AGVs uagv/v2/<manufacturer>/<robot id>/…; orders bring their own graph',
+    )
+    .option('--manufacturer <m>', 'VDA 5050 manufacturer', 'edgeplan')
+    .action(
+      async (o: {
+        url: string;
+        robots: string;
+        map?: string;
+        profile: string;
+        planner: string;
+        controlHz: number;
+        username?: string;
+        password?: string;
+        ca?: string;
+        cert?: string;
+        key?: string;
+        shareGroup?: string;
+        vda?: boolean;
+        manufacturer: string;
+      }) => {
+        if (o.profile !== 'car' && o.profile !== 'robot')
+          throw new UsageError(`--profile must be car or robot, got "${o.profile}"`);
+        if (!Number.isFinite(o.controlHz) || o.controlHz <= 0)
+          throw new UsageError('--control-hz must be > 0');
+        const ids = o.robots
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean);
+        if (ids.length === 0) throw new UsageError('--robots needs at least one id');
+        if (!o.map && !o.vda)
+          throw new UsageError('a site map is needed (--map), unless --vda (orders bring their graph)');
+        const map = o.map ? loadLiveMap(o.map) : VDA_PLACEHOLDER_MAP;
+        const vehicle = VehicleParamsSchema.parse(o.profile === 'robot' ? ROBOT_VEHICLE : { kind: 'car' });
+        const password = o.password ?? process.env['EDGEPLAN_MQTT_PASSWORD'];
+        const ca = readPem(o.ca, '--ca');
+        const cert = readPem(o.cert, '--cert');
+        const key = readPem(o.key, '--key');
+        const link: MqttLinkOptions = {
+          url: o.url,
+          ...(o.username ? { username: o.username } : {}),
+          ...(password ? { password } : {}),
+          ...(ca ? { ca } : {}),
+          ...(cert ? { cert } : {}),
+          ...(key ? { key } : {}),
+        };
+        const makeStack = liveStackFactory(o.planner, vehicle, { controlHz: o.controlHz });
+        const clock = new WallClock();
+        const log = (line: string): void => out(`${new Date().toISOString()} ${line}`);
+        const agents: VdaAgent[] = [];
+        const robots = ids.map((id) => {
+          let agent: VdaAgent | undefined;
+          const r = new MqttRobot({
+            id,
+            link,
+            map,
+            vehicle,
+            makeStack,
+            clock,
+            controlHz: o.controlHz,
+            log,
+            onMission: (e) => {
+              log(`${id}: mission ${e.id} ${e.state}${e.message ? ` (${e.message})` : ''}`);
+              agent?.missionEvent(e);
+            },
+          });
+          if (o.vda) {
+            agent = new VdaAgent({
+              robot: r,
+              link,
+              manufacturer: o.manufacturer,
+              serialNumber: id,
+              clock,
+              log,
+            });
+            agents.push(agent);
+          }
+          return r;
+        });
+        const fleet = o.vda ? undefined : new Fleet(robots, link, 'fleet', log, o.shareGroup);
+        out(
+          `edgeplan mqtt: ${ids.length} robot(s) on ${o.url}${o.vda ? ` as VDA 5050 AGVs uagv/v2/${o.manufacturer}/<id>/…` : `; missions on ${topicFor('fleetMission', '')} or ${topicFor('mission', '<id>')}`}; Ctrl-C stops`,
+        );
+        await untilSignal();
+        await Promise.all([...agents.map((a) => a.stop()), ...robots.map((r) => r.stop()), fleet?.stop()]);
+        out('edgeplan mqtt: stopped');
+      },
+    );
+}
+
+/** The map a VDA 5050 robot holds before its first order (each order brings its graph). */
+const VDA_PLACEHOLDER_MAP = new RoadMap({
+  id: 'no-order-yet',
+  lanes: [
+    {
+      id: 'none',
+      type: 'aisle',
+      centerline: [
+        { x: 0, y: 0 },
+        { x: 1, y: 0 },
+      ],
+      widthM: 1,
+      speedLimitMps: 1,
+      successors: [],
+      predecessors: [],
+      leftBoundary: 'none',
+      rightBoundary: 'none',
+    },
+  ],
+  crosswalks: [],
+  stopLines: [],
+  junctions: [],
+  drivableAreas: [],
+});

@@ -1,0 +1,55 @@
+/**
+ * `--llm openai|ollama|llama [--llm-url URL] [--model NAME] [--llm-agents analyst,lateral]` for
+ * `run` and `eval` with `--planner hierarchical`: the serialisable driver options, after checking
+ * that the server answers and knows the model (a missing one is one clear line, exit code 2).
+ */
+import { type Command, Option } from 'commander';
+import { AGENT_NAMES, checkLlm, LlmOptionsSchema } from '../planner/index.ts';
+import type { DriverOptions } from '../stack/index.ts';
+import { UsageError } from './errors.ts';
+
+export interface LlmFlags {
+  llm?: string;
+  llmUrl?: string;
+  model?: string;
+  llmAgents?: string;
+  llmDeadlineMs?: number;
+  llmAlways?: boolean;
+}
+
+export function addLlmOptions(cmd: Command): Command {
+  return cmd
+    .addOption(
+      new Option('--llm <backend>', 'hierarchical planner: model backend for LLM-Assist').choices([
+        'openai',
+        'ollama',
+        'llama',
+      ]),
+    )
+    .option('--llm-url <url>', 'model server (openai: base URL with /v1; ollama: http://host:11434)')
+    .option('--model <name>', 'model name (openai / ollama) or .gguf path (llama)')
+    .option('--llm-agents <list>', `agents that ask the model (${AGENT_NAMES.join(',')})`)
+    .option('--llm-deadline-ms <n>', 'budget of one model call, ms', (v) => Number.parseInt(v, 10))
+    .option('--llm-always', 'consult the model at every plan, not only where LLM-Assist says it helps');
+}
+
+/** Driver options from the flags; checks the server / model when a backend is named. */
+export async function driverOptionsFrom(planners: string[], f: LlmFlags): Promise<DriverOptions> {
+  if (!f.llm) return {};
+  if (!planners.includes('hierarchical')) throw new UsageError('--llm needs --planner hierarchical');
+  const parsed = LlmOptionsSchema.safeParse({
+    kind: f.llm,
+    ...(f.llmUrl ? { url: f.llmUrl } : {}),
+    ...(f.model ? { model: f.model } : {}),
+    ...(f.llmAgents ? { agents: f.llmAgents.split(',').map((a) => a.trim()) } : {}),
+    ...(f.llmDeadlineMs ? { deadlineMs: f.llmDeadlineMs } : {}),
+    ...(f.llmAlways ? { always: true } : {}),
+  });
+  if (!parsed.success) {
+    const i = parsed.error.issues[0]!;
+    throw new UsageError(`--llm options: ${i.path.join('.')}: ${i.message}`);
+  }
+  const missing = await checkLlm(parsed.data);
+  if (missing) throw new UsageError(missing);
+  return { llm: parsed.data };
+}

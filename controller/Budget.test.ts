@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import { type CalibrationSet, calibrate, parseBudget } from './Budget.ts';
+
+/** Synthetic held-out set: K exits whose actions converge on the label at a per-row rate. */
+function synthetic(n: number, K: number): CalibrationSet {
+  const rows = new Float32Array(n * (2 * K + 2));
+  let seed = 7;
+  const rnd = () => {
+    seed = (seed * 16807) % 2147483647;
+    return seed / 2147483647;
+  };
+  for (let i = 0; i < n; i++) {
+    const o = i * (2 * K + 2);
+    const label = [rnd() * 2 - 1, rnd() * 2 - 1];
+    const hard = rnd(); // how slowly the exits converge on this row
+    for (let k = 0; k < K; k++) {
+      const err = hard * 0.5 ** (k / (0.2 + hard));
+      rows[o + 2 * k] = label[0]! + err;
+      rows[o + 2 * k + 1] = label[1]! - err;
+    }
+    rows[o + 2 * K] = label[0]!;
+    rows[o + 2 * K + 1] = label[1]!;
+  }
+  return { rows, exits: K, exitFlops: Array.from({ length: K }, (_, k) => (k + 1) * 1e6) };
+}
+
+describe('budget parsing', () => {
+  it('reads average-compute and p99-latency budgets', () => {
+    expect(parseBudget('avg:40%')).toEqual({ ok: true, value: { kind: 'avg', fraction: 0.4 } });
+    expect(parseBudget('p99:0.5ms')).toEqual({ ok: true, value: { kind: 'p99', ms: 0.5 } });
+  });
+  it('rejects malformed budgets with a message naming the expected forms', () => {
+    for (const bad of ['avg:0%', 'avg:140%', '40%', 'p99:-1ms', 'p99:1s']) {
+      const r = parseBudget(bad);
+      expect(r.ok).toBe(false);
+      if (!r.ok) expect(r.error.message).toContain('avg:<percent>%');
+    }
+  });
+});
+
+describe('DeeR threshold calibration', () => {
+  const set = synthetic(2000, 6);
+  it('meets an average-compute budget on the held-out rows', () => {
+    const cal = calibrate(set, { kind: 'avg', fraction: 0.5 });
+    expect(cal.met).toBe(true);
+    expect(cal.meanComputeFraction).toBeLessThanOrEqual(0.5 + 1e-9);
+    expect(cal.meanComputeFraction).toBeGreaterThan(0.4);
+  });
+  it('spends less and errs more as the budget tightens', () => {
+    const loose = calibrate(set, { kind: 'avg', fraction: 0.8 });
+    const tight = calibrate(set, { kind: 'avg', fraction: 0.4 });
+    expect(tight.meanComputeFraction).toBeLessThan(loose.meanComputeFraction);
+    expect(tight.maeToFullDepth).toBeGreaterThan(loose.maeToFullDepth);
+    expect(tight.thresholds[0]).toBeGreaterThan(loose.thresholds[0]!);
+  });
+  it('says so when a budget is below the earliest exit the rule allows', () => {
+    // the rule compares two exits, so exit 2 (2/6 of the compute) is the earliest stop
+    const cal = calibrate(set, { kind: 'avg', fraction: 0.2 });
+    expect(cal.met).toBe(false);
+    expect(cal.exitShare[1]).toBeCloseTo(1, 6);
+  });
+  it('meets a p99 latency budget from the per-exit latencies', () => {
+    const lat = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6];
+    const cal = calibrate(set, { kind: 'p99', ms: 0.35 }, lat);
+    expect(cal.met).toBe(true);
+    expect(cal.p99LatencyMs).toBeLessThanOrEqual(0.35);
+    expect(cal.exitShare[4]! + cal.exitShare[5]!).toBeLessThanOrEqual(0.01);
+  });
+});

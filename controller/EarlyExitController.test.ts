@@ -1,0 +1,156 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import type { Control } from '../core/index.ts';
+import { RoadMap } from '../core/map/index.ts';
+import type { ControllerInfo } from '../core/planning/index.ts';
+import { egoOn } from '../scenarios/builtin/build.ts';
+import { curvyReference, road } from '../scenarios/builtin/maps.ts';
+import { command, driveController, testScenario } from '../stack/testing/simScene.ts';
+import { createClassicalController } from './ClassicalController.ts';
+import { calibrateRunner, createEarlyExitController } from './EarlyExitController.ts';
+import { FEATURE_DIM } from './Features.ts';
+import { createPolicyRunner, type PolicyResult, type PolicyRunner } from './PolicyRunner.ts';
+
+const straight = road({ lanes: 2, lengthM: 600 });
+const map = new RoadMap(straight);
+const runner = createPolicyRunner();
+afterAll(() => runner.close());
+
+/** A runner that answers every step with a fixed action (fault injection). */
+function fakeRunner(a0: number, a1: number): PolicyRunner {
+  const action = new Float32Array([a0, a1]);
+  const res: PolicyResult = { ok: true, action, exit: 6, agreement: 0 };
+  return {
+    dir: '',
+    manifest: runner.manifest,
+    loadError: undefined,
+    ready: () => true,
+    blockMicros: () => [],
+    run: () => res,
+    exitActions: () => new Float32Array(12),
+    close: () => {},
+  };
+}
+
+function drive(ctrl: ReturnType<typeof createEarlyExitController>, seconds = 3) {
+  const scene = testScenario({
+    map: straight,
+    ego: egoOn(map, 'R0', 10, 10),
+    routeLaneIds: ['R0'],
+    durationS: seconds,
+  });
+  const infos: ControllerInfo[] = [];
+  const controls: Control[] = [];
+  const wrapped = {
+    ...ctrl,
+    step: (s: never, r: never, c: never) => {
+      const o = ctrl.step(s, r, c);
+      infos.push(o.info);
+      controls.push(o.control);
+      return o;
+    },
+  };
+  const egos = driveController(scene, wrapped as never, () => command({ speed: 'KEEP', targetSpeedMps: 10 }));
+  return { infos, controls, egos };
+}
+
+describe('multi-exit policy on onnxruntime-node (committed artefacts)', () => {
+  it('loads every block of the committed model in the worker', () => {
+    expect(runner.ready()).toBe(true);
+    expect(runner.manifest!.blocks).toBeGreaterThanOrEqual(3);
+    expect(runner.blockMicros().every((u) => u > 0)).toBe(true);
+  });
+
+  it('stopping at an exit really skips the later blocks', () => {
+    const K = runner.manifest!.blocks;
+    const a = new Float32Array(FEATURE_DIM).fill(0.1);
+    const all = runner.run(a, { mode: 'all' });
+    expect(all.exit).toBe(K);
+    const before = Float32Array.from(runner.exitActions());
+    const b = new Float32Array(FEATURE_DIM).fill(-0.3);
+    // a huge threshold: the rule stops at exit 2, the earliest it can compare two exits
+    const early = runner.run(b, { mode: 'early', thresholds: new Array(K).fill(1e9) });
+    expect(early.ok).toBe(true);
+    expect(early.exit).toBe(2);
+    const after = runner.exitActions();
+    // exits 1–2 were recomputed for the new input; exits 3..K still hold the previous input's actions
+    expect(after[0]).not.toBeCloseTo(before[0]!, 6);
+    for (let i = 4; i < 2 * K; i++) expect(after[i]).toBe(before[i]);
+  });
+
+  it('the full-depth controller drives a winding lane on the network alone', () => {
+    const data = road({ lanes: 2, reference: curvyReference(700) });
+    const m = new RoadMap(data);
+    const scene = testScenario({
+      map: data,
+      ego: egoOn(m, 'R0', 20, 10),
+      routeLaneIds: ['R0'],
+      durationS: 8,
+    });
+    const infos: ControllerInfo[] = [];
+    const ctrl = createEarlyExitController({ runner, mode: 'full' });
+    const egos = driveController(
+      scene,
+      {
+        ...ctrl,
+        step: (s: never, r: never, c: never) => {
+          const o = ctrl.step(s, r, c);
+          infos.push(o.info);
+          return o;
+        },
+      } as never,
+      () => command({ speed: 'KEEP', targetSpeedMps: 10 }),
+    );
+    expect(infos.every((i) => i.fallback === undefined && i.exit === runner.manifest!.blocks)).toBe(true);
+    const lane = m.mustLane('R0');
+    let worst = 0;
+    for (const e of egos.slice(20)) worst = Math.max(worst, Math.abs(lane.line.project(e.x, e.y).dM));
+    expect(worst).toBeLessThan(0.6);
+  });
+
+  it('under a tight average budget exits early and reports exit, compute and agreement', () => {
+    const cal = calibrateRunner(runner, { kind: 'avg', fraction: 0.45 })!;
+    expect(cal.meanComputeFraction).toBeLessThanOrEqual(0.45);
+    const { infos } = drive(
+      createEarlyExitController({ runner, mode: 'early', budget: { kind: 'avg', fraction: 0.45 } }),
+    );
+    const K = runner.manifest!.blocks;
+    expect(infos.every((i) => i.fallback === undefined)).toBe(true);
+    expect(infos.some((i) => (i.exit ?? K) < K)).toBe(true);
+    const mean = infos.reduce((s, i) => s + i.computeFraction!, 0) / infos.length;
+    expect(mean).toBeLessThan(0.9);
+    for (const i of infos) {
+      expect(i.exits).toBe(K);
+      expect(Number.isFinite(i.agreement)).toBe(true);
+    }
+  });
+});
+
+describe('classical fallback', () => {
+  it('takes over when the model is missing, and the step says so', () => {
+    const missing = createPolicyRunner({ modelDir: '/nonexistent/model' });
+    const { infos, controls } = drive(createEarlyExitController({ runner: missing, mode: 'full' }), 1);
+    expect(infos.every((i) => i.fallback?.startsWith('model unavailable'))).toBe(true);
+    // the same controls as the classical tracker itself
+    const ref = drive(createClassicalController() as never, 1).controls;
+    expect(controls).toEqual(ref);
+  });
+
+  it('never returns a NaN control', () => {
+    const { infos, controls } = drive(
+      createEarlyExitController({ runner: fakeRunner(Number.NaN, 0), mode: 'full' }),
+      1,
+    );
+    expect(infos.every((i) => i.fallback === 'non-finite action')).toBe(true);
+    for (const c of controls) if (c.kind === 'ackermann') expect(Number.isFinite(c.accelMps2)).toBe(true);
+  });
+
+  it('never returns a control beyond the platform limits', () => {
+    // 5 × 3 m/s² = 15 m/s² of acceleration; the car can do 3
+    const { infos, controls } = drive(
+      createEarlyExitController({ runner: fakeRunner(5, 0), mode: 'full' }),
+      1,
+    );
+    expect(infos.every((i) => i.fallback === 'action out of limits')).toBe(true);
+    for (const c of controls) if (c.kind === 'ackermann') expect(c.accelMps2).toBeLessThanOrEqual(3);
+  });
+});

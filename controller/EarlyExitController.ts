@@ -1,0 +1,142 @@
+/**
+ * The early-exit controller: features of the command and the scene → the multi-exit ONNX policy
+ * (PolicyRunner) → a control. `early-exit` stops at the first exit whose action agrees with the
+ * previous exit's within the threshold calibrated to the user's budget (DeeR-VLA); `full-depth`
+ * always runs every block. A control that is NaN, beyond the platform's limits, or that the model
+ * could not produce (missing files, load failure, timeout) is never returned: the classical tracker
+ * takes over and `info.fallback` says why. The stack's control-level check runs after either.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Pose } from '../core/index.ts';
+import type {
+  CommandController,
+  ControllerInfo,
+  ControlRequest,
+  ControlStep,
+  PlannerContext,
+} from '../core/planning/index.ts';
+import { type Budget, type Calibration, calibrate } from './Budget.ts';
+import {
+  type ClassicalParams,
+  ClassicalParamsSchema,
+  type ClassicalState,
+  createClassicalController,
+} from './ClassicalController.ts';
+import {
+  ACCEL_SCALE_MPS2,
+  actionToControl,
+  FEATURE_DIM,
+  featuresFor,
+  initialReference,
+  STEER_SCALE_RAD,
+} from './Features.ts';
+import type { PolicyRunner } from './PolicyRunner.ts';
+
+export interface EarlyExitOptions {
+  runner: PolicyRunner;
+  /** 'early' = DeeR exits under `budget`; 'full' = every block. */
+  mode: 'early' | 'full';
+  budget?: Budget;
+  classical?: Partial<ClassicalParams>;
+  /** Wait for a policy step at most this long before falling back, ms. */
+  timeoutMs?: number;
+}
+
+export interface EarlyExitState {
+  ref: ClassicalState;
+  fallback: ClassicalState;
+}
+
+/** Calibrates the runner's thresholds for a budget on its committed held-out set. */
+export function calibrateRunner(runner: PolicyRunner, budget: Budget): Calibration | undefined {
+  const m = runner.manifest;
+  if (!m || !runner.ready()) return undefined;
+  const buf = readFileSync(join(runner.dir, m.calibration.file));
+  const rows = new Float32Array(buf.buffer, buf.byteOffset, buf.byteLength / 4);
+  const exitFlops: number[] = [];
+  let acc = 0;
+  for (const f of m.blockFlops) exitFlops.push((acc += f));
+  const us = runner.blockMicros();
+  const lat: number[] = [];
+  let t = ROUND_TRIP_MS;
+  for (const u of us) lat.push((t += u / 1000));
+  return calibrate({ rows, exits: m.blocks, exitFlops }, budget, lat);
+}
+
+/** Allowance for the worker hand-off and the features, added to the measured block latencies for p99 budgets, ms (a fixed estimate; the bench prints the real step p99). */
+const ROUND_TRIP_MS = 0.08;
+
+/** A fresh early-exit (or full-depth) controller on a loaded runner. */
+export function createEarlyExitController(opts: EarlyExitOptions): CommandController<EarlyExitState> {
+  const cp = ClassicalParamsSchema.parse(opts.classical ?? {});
+  const classical = createClassicalController(opts.classical ?? {});
+  const feats = new Float32Array(FEATURE_DIM);
+  const scratch: Pose = { x: 0, y: 0, headingRad: 0 };
+  const runner = opts.runner;
+  const K = runner.manifest?.blocks ?? 0;
+  const cum: number[] = [];
+  let acc = 0;
+  for (const f of runner.manifest?.blockFlops ?? []) cum.push((acc += f));
+  const name = opts.mode === 'full' ? 'full-depth' : 'early-exit';
+  let thresholds: Float64Array | undefined;
+  const thresholdsFor = (): Float64Array => {
+    if (!thresholds) {
+      const cal = opts.mode === 'early' && opts.budget ? calibrateRunner(runner, opts.budget) : undefined;
+      thresholds = cal?.thresholds ?? new Float64Array(K);
+    }
+    return thresholds;
+  };
+  const fallbackStep = (
+    state: EarlyExitState,
+    ref: ClassicalState,
+    req: ControlRequest,
+    ctx: PlannerContext,
+    reason: string,
+    extra: Partial<ControllerInfo> = {},
+  ): ControlStep<EarlyExitState> => {
+    const fb = classical.step({ ...state.fallback, accelMps2: req.ego.accelMps2 }, req, ctx);
+    return {
+      state: { ref, fallback: fb.state },
+      control: fb.control,
+      info: { controller: name, ...extra, fallback: reason },
+    };
+  };
+  return {
+    name,
+    init: (ctx: PlannerContext) => ({ ref: initialReference(), fallback: classical.init(ctx) }),
+    step(state: EarlyExitState, req: ControlRequest, ctx: PlannerContext): ControlStep<EarlyExitState> {
+      const ref = featuresFor(state.ref, req, ctx, cp, feats, scratch);
+      if (!runner.ready())
+        return fallbackStep(state, ref, req, ctx, `model unavailable: ${runner.loadError}`);
+      const r = runner.run(feats, {
+        mode: opts.mode,
+        thresholds: thresholdsFor(),
+        ...(opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {}),
+      });
+      if (!r.ok) return fallbackStep(state, ref, req, ctx, r.error ?? 'policy failed');
+      const info: ControllerInfo = {
+        controller: name,
+        exit: r.exit,
+        exits: K,
+        computeFraction: (cum[r.exit - 1] ?? 0) / (cum[K - 1] ?? 1),
+        agreement: r.agreement,
+      };
+      const a0 = r.action[0]!;
+      const a1 = r.action[1]!;
+      if (!Number.isFinite(a0) || !Number.isFinite(a1))
+        return fallbackStep(state, ref, req, ctx, 'non-finite action', info);
+      const v = ctx.vehicle;
+      const accel = a0 * ACCEL_SCALE_MPS2;
+      const steer = a1 * STEER_SCALE_RAD;
+      const steerMax = v.kind === 'robot' ? v.maxYawRateRadps : v.maxSteerRad;
+      if (accel > v.maxAccelMps2 + 0.5 || accel < -v.maxDecelMps2 - 0.5 || Math.abs(steer) > steerMax + 0.05)
+        return fallbackStep(state, ref, req, ctx, 'action out of limits', info);
+      return {
+        state: { ref, fallback: state.fallback },
+        control: actionToControl(a0, a1, req.ego, v, req.dtS),
+        info,
+      };
+    },
+  };
+}

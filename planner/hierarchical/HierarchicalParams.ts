@@ -1,0 +1,76 @@
+/**
+ * Parameters of the hierarchical planner's rules backend and reflection (STYLE habit 7: one zod
+ * schema, units in names, the source of each number). Robots override the distances (`ROBOT_OVERRIDES`).
+ */
+import { z } from 'zod';
+
+const pos = () => z.number().finite().positive();
+const nonNeg = () => z.number().finite().nonnegative();
+
+export const HierarchicalParamsSchema = z.object({
+  /** IDM desired time headway, s (nuPlan idm_planner.yaml: 1.5). */
+  headwayS: pos().default(1.5),
+  /** IDM minimum gap to the lead, m (nuPlan: 1.0; 2.0 leaves room to steer around a blocker). */
+  minGapM: pos().default(2.0),
+  /** IDM maximum acceleration, m/s² (nuPlan comfort bound 2.40 → 1.5 as PDM). */
+  accelMaxMps2: pos().default(1.5),
+  /** IDM comfortable braking, m/s² (nuPlan idm: 3.0). */
+  comfortDecelMps2: pos().default(3.0),
+  /** Hardest braking the planner commands (nuPlan comfort bound min lon accel −4.05; the gate may go harder). */
+  maxDecelMps2: pos().default(6.0),
+  /** Horizon over which the target speed is read off the IDM profile, s (the controller re-targets every plan). */
+  targetLookS: pos().default(1.0),
+  /** Comfortable lateral acceleration in curves, m/s² (same as PDM-Closed's edgeplan curve cap). */
+  curveLatAccelMps2: pos().default(2.0),
+  /** A vehicle standing this long with nothing in front of it and no signal is parked, s. */
+  parkedAfterS: pos().default(4.0),
+  /** Blocker closer than this is planned around (borrow / change), m. */
+  borrowLookM: pos().default(45),
+  /** Extra clear length the oncoming lane must offer beyond the pass, m. */
+  borrowMarginM: nonNeg().default(20),
+  /** Speed while passing in the oncoming lane, m/s. */
+  borrowSpeedMps: pos().default(6.0),
+  /** Back in lane once the rear axle is this far past the blocker's far end, m. */
+  borrowReturnM: nonNeg().default(4.0),
+  /** Gap acceptance for a crossing / oncoming agent at a conflict point: time after the ego clears, s. */
+  yieldGapS: pos().default(3.0),
+  /** … and time before the ego arrives (the agent has already passed), s. */
+  yieldBeforeS: pos().default(1.0),
+  /** Stop this far before a conflict point / stop line / crosswalk, m. */
+  stopMarginM: nonNeg().default(2.0),
+  /** Lane-change gap acceptance (MOBIL-style): gap to the target lane's lead / follower, m and time, s. */
+  changeGapFrontM: pos().default(6.0),
+  changeGapRearM: pos().default(5.0),
+  changeTimeS: pos().default(1.0),
+  /** Occlusion: parked objects within this lateral distance of the lane edge hide walkers, m. */
+  occluderLateralM: pos().default(2.5),
+  /** Occlusion: speed allowed when passing an occluder close to the lane, m/s (a walker stepping out 1 m ahead). */
+  occlusionSpeedMps: pos().default(5.0),
+  /** Yellow light: stop when it can be done with at most this braking, m/s² (else go on through). */
+  yellowStopDecelMps2: pos().default(3.0),
+  /** Command lifetime, s (AD-H: the controller keeps executing it until then). */
+  commandLifetimeS: pos().default(1.0),
+  /** Command horizon, s. */
+  horizonS: pos().default(6.0),
+});
+export type HierarchicalParams = z.infer<typeof HierarchicalParamsSchema>;
+export type HierarchicalParamsInput = z.input<typeof HierarchicalParamsSchema>;
+
+/** Robots on aisles: metres, not tens of metres (ISO 3691-4 speeds ≤ 2 m/s). */
+export const ROBOT_OVERRIDES: HierarchicalParamsInput = {
+  minGapM: 0.8,
+  headwayS: 1.0,
+  accelMaxMps2: 0.8,
+  comfortDecelMps2: 1.0,
+  maxDecelMps2: 2.0,
+  borrowLookM: 8,
+  borrowMarginM: 4,
+  borrowSpeedMps: 0.8,
+  borrowReturnM: 1.0,
+  stopMarginM: 0.6,
+  changeGapFrontM: 1.5,
+  changeGapRearM: 1.5,
+  occluderLateralM: 1.0,
+  occlusionSpeedMps: 0.8,
+  yellowStopDecelMps2: 1.0,
+};

@@ -1,0 +1,476 @@
+/**
+ * The hierarchical multi-agent planner (PlanAgent's hierarchical chain of thought, DriveMLM's
+ * decision states, AD-H's mid-level commands): scene analyst → lateral → longitudinal →
+ * `MidLevelCommand` with rationale, lifetime and source; reflection rolls the command and its
+ * alternatives forward and scores them before committing; a gate veto (`req.feedback`) triggers a
+ * re-plan that leaves the vetoed manoeuvre. LLM-Assist: a model is consulted (for the agents set
+ * to `llm`) only when the rules' best reflected score is below a threshold or the analyst flags
+ * the scene unusual; any model failure falls back to the rules' answer and is recorded.
+ *
+ * The planner is synchronous (rules) unless it consults a model; then `plan` returns a promise.
+ * The state is one mutable record per scenario (scratch, memories, counters), as PdmClosed's.
+ */
+import { z } from 'zod';
+import type { MidLevelCommand, WorldSnapshot } from '../../core/index.ts';
+import type {
+  CommandPlan,
+  CommandPlanner,
+  CommandPlanStep,
+  PlannerContext,
+  PlanRequest,
+} from '../../core/planning/index.ts';
+import {
+  type LateralDecision,
+  LateralDecisionSchema,
+  type LongitudinalDecision,
+  LongitudinalDecisionSchema,
+  type SceneAnalysis,
+  SceneAnalysisSchema,
+} from './AgentOutputs.ts';
+import { type HierarchicalParams, HierarchicalParamsSchema, ROBOT_OVERRIDES } from './HierarchicalParams.ts';
+import { decideLateral, LATERAL_MEMORY_INITIAL, type LateralMemory } from './LateralAgent.ts';
+import { decideLongitudinal } from './LongitudinalAgent.ts';
+import {
+  type AgentAnswer,
+  askAgent,
+  jsonSchemaOf,
+  type LlmClient,
+  type LlmFailureCode,
+} from './llm/LlmClient.ts';
+import { type AgentName, fillPrompt, loadPrompts, type PromptSet } from './Prompts.ts';
+import { ProposalScorer } from './ProposalScorer.ts';
+import { alternativesOf, type ReflectionResult, type RolloutFn, reflect } from './Reflection.ts';
+import { analyseScene } from './SceneAnalyst.ts';
+import { buildWorldView, type WorldView } from './WorldView.ts';
+
+const BackendSchema = z.enum(['rules', 'llm']);
+
+export const HierarchicalConfigSchema = z.object({
+  /** Backend per agent: `rules` (default) or `llm` (the client handed in). */
+  backends: z
+    .object({
+      analyst: BackendSchema.default('rules'),
+      lateral: BackendSchema.default('rules'),
+      longitudinal: BackendSchema.default('rules'),
+    })
+    .default({ analyst: 'rules', lateral: 'rules', longitudinal: 'rules' }),
+  /** Roll candidates out and score them before committing (needs a roll-out function). */
+  reflection: z.boolean().default(true),
+  /** LLM-Assist: consult the model when the reflected score is below this (0…1). */
+  assistScoreBelow: z.number().min(0).max(1).default(0.6),
+  /** … or when the analyst flags the scene unusual. */
+  assistOnUnusual: z.boolean().default(true),
+  /** Consult the model at every plan (measurements). */
+  assistAlways: z.boolean().default(false),
+  /** Budget of one model call, ms. */
+  deadlineMs: z.number().int().positive().default(3000),
+  promptVersion: z.string().default('v1'),
+  params: HierarchicalParamsSchema.partial().default({}),
+});
+export type HierarchicalConfig = z.infer<typeof HierarchicalConfigSchema>;
+export type HierarchicalConfigInput = z.input<typeof HierarchicalConfigSchema>;
+
+export interface HierarchicalDeps {
+  /** The model behind the `llm` agents. */
+  llm?: LlmClient;
+  /** Expands a command into a trajectory (the stack hands in the gate's or a simulator roll-out). */
+  rollout?: RolloutFn;
+}
+
+/** Counters over a run (what LLM-Assist did, what reflection changed). */
+export interface HierarchicalStats {
+  plans: number;
+  replans: number;
+  reflections: number;
+  revisions: number;
+  llmConsults: number;
+  /** Agent calls answered by the model / fallen back to rules, by code. */
+  llmAnswers: number;
+  fallbacks: Partial<Record<LlmFailureCode, number>>;
+  /** Consults whose final command differs from the rules' (speed or path decision). */
+  llmChanged: number;
+  /** The last fallback's reason. */
+  lastFallback: string;
+}
+
+export interface HierarchicalState {
+  params: HierarchicalParams;
+  lateral: LateralMemory;
+  standing: Map<string, number>;
+  lastTS: number;
+  scorer: ProposalScorer | undefined;
+  stats: HierarchicalStats;
+}
+
+interface Decided {
+  analysis: SceneAnalysis;
+  lateral: LateralDecision;
+  longitudinal: LongitudinalDecision;
+  memory: LateralMemory;
+}
+
+/** Builds the planner; the config is validated (invalid config throws: a programming error). */
+export function createHierarchicalPlanner(
+  config: HierarchicalConfigInput = {},
+  deps: HierarchicalDeps = {},
+): CommandPlanner<HierarchicalState> {
+  const cfg = HierarchicalConfigSchema.parse(config);
+  const usesLlm = Object.values(cfg.backends).some((b) => b === 'llm');
+  if (usesLlm && !deps.llm)
+    throw new Error('hierarchical planner: an llm backend is configured but no client was given');
+  const prompts: PromptSet | undefined = usesLlm ? loadPrompts(cfg.promptVersion) : undefined;
+  const schemas = {
+    analyst: { schema: SceneAnalysisSchema, json: jsonSchemaOf(SceneAnalysisSchema), name: 'scene_analysis' },
+    lateral: {
+      schema: LateralDecisionSchema,
+      json: jsonSchemaOf(LateralDecisionSchema),
+      name: 'lateral_decision',
+    },
+    longitudinal: {
+      schema: LongitudinalDecisionSchema,
+      json: jsonSchemaOf(LongitudinalDecisionSchema),
+      name: 'longitudinal_decision',
+    },
+  } as const;
+
+  const rulesChain = (view: WorldView, st: HierarchicalState): Decided => {
+    const analysis = analyseScene(view, st.params);
+    const lat = decideLateral(view, analysis, st.lateral, st.params);
+    const lon = decideLongitudinal(view, analysis, lat.decision, st.params);
+    return { analysis, lateral: lat.decision, longitudinal: lon, memory: lat.memory };
+  };
+
+  const finish = (
+    st: HierarchicalState,
+    d: Decided,
+    view: WorldView,
+    snap: WorldSnapshot,
+    ctx: PlannerContext,
+    source: string,
+  ): { plan: CommandPlan; reflection: ReflectionResult | undefined } => {
+    const cmd = compose(d, view, snap, ctx, st.params, source);
+    let reflection: ReflectionResult | undefined;
+    let out = cmd;
+    let trajectory: CommandPlan['trajectory'];
+    if (cfg.reflection && deps.rollout) {
+      st.scorer ??= new ProposalScorer(ctx, 6);
+      const borrowApproved = d.lateral.path === 'LEFT_BORROW' || d.lateral.path === 'RIGHT_BORROW';
+      reflection = reflect(
+        alternativesOf(cmd, view.egoSpeedMps),
+        snap,
+        ctx,
+        deps.rollout,
+        st.scorer,
+        borrowApproved,
+      );
+      st.stats.reflections++;
+      if (reflection.revised) {
+        st.stats.revisions++;
+        out = {
+          ...reflection.command,
+          source: `${source}+reflect`,
+          rationale: `${cmd.rationale}; ${reflection.why}`,
+        };
+        // a revision away from the borrow ends it
+        if (out.path === 'FOLLOW_LANE' && d.lateral.path !== 'FOLLOW_LANE') d.memory = { borrow: null };
+      }
+      trajectory = reflection.trajectory;
+    }
+    st.lateral = d.memory;
+    const info: Record<string, number | string | boolean> = {
+      path: out.path,
+      speed: out.speed,
+      lateralRule: ruleOf(d.lateral.reason),
+      longitudinalRule: ruleOf(d.longitudinal.reason),
+      unusual: d.analysis.unusual,
+    };
+    if (reflection) {
+      info.reflectScore = Math.round(reflection.score * 1000) / 1000;
+      info.revised = reflection.revised;
+    }
+    // the gate checks the planner's own roll-out of the command it commits, when there is one
+    return { plan: { command: out, info, ...(trajectory ? { trajectory } : {}) }, reflection };
+  };
+
+  const consult = async (
+    st: HierarchicalState,
+    rules: Decided,
+    view: WorldView,
+    req: PlanRequest,
+    ctx: PlannerContext,
+    rulesPlan: CommandPlan,
+  ): Promise<CommandPlan> => {
+    const llm = deps.llm!;
+    st.stats.llmConsults++;
+    const sceneText = req.scene?.text.text ?? '(no scene text)';
+    const image = llm.vision && req.bevPng ? req.bevPng() : undefined;
+    const used: AgentName[] = [];
+    const failed: string[] = [];
+    const ask = async <T>(agent: AgentName, values: Record<string, string>): Promise<AgentAnswer<T>> => {
+      const s = schemas[agent];
+      const system = fillPrompt(prompts!.system, {
+        platform: view.platform === 'robot' ? 'warehouse robot' : 'car',
+      });
+      return askAgent<T>(llm, s.schema, {
+        system: `${system}\n(prompt ${prompts!.version})`,
+        user: fillPrompt(prompts!.agents[agent], values),
+        schemaName: s.name,
+        jsonSchema: s.json,
+        ...(image ? { imagePng: image } : {}),
+        deadlineMs: cfg.deadlineMs,
+      });
+    };
+    const record = <T>(agent: AgentName, a: AgentAnswer<T>): T | undefined => {
+      if (a.ok) {
+        st.stats.llmAnswers++;
+        used.push(agent);
+        return a.value;
+      }
+      st.stats.fallbacks[a.code] = (st.stats.fallbacks[a.code] ?? 0) + 1;
+      st.stats.lastFallback = `${agent}: ${a.code} ${a.message}`;
+      failed.push(`${agent}:${a.code}`);
+      return undefined;
+    };
+    let analysis = rules.analysis;
+    if (cfg.backends.analyst === 'llm') {
+      const a = await ask<SceneAnalysis>('analyst', {
+        scene: sceneText,
+        proposal: JSON.stringify(rules.analysis),
+      });
+      analysis = record('analyst', a) ?? rules.analysis;
+    }
+    // downstream rules re-run on the model's analysis
+    let lateral = rules.lateral;
+    let memory = rules.memory;
+    if (analysis !== rules.analysis) {
+      const lat = decideLateral(view, analysis, st.lateral, st.params);
+      lateral = lat.decision;
+      memory = lat.memory;
+    }
+    if (cfg.backends.lateral === 'llm') {
+      const a = await ask<LateralDecision>('lateral', {
+        scene: sceneText,
+        analysis: JSON.stringify(analysis),
+        proposal: JSON.stringify(lateral),
+      });
+      const got = record('lateral', a);
+      if (got) {
+        lateral = got;
+        // a model-chosen borrow is not remembered (each plan must choose it again)
+        memory = { borrow: null };
+      }
+    }
+    let longitudinal =
+      lateral === rules.lateral && analysis === rules.analysis
+        ? rules.longitudinal
+        : decideLongitudinal(view, analysis, lateral, st.params);
+    if (cfg.backends.longitudinal === 'llm') {
+      const a = await ask<LongitudinalDecision>('longitudinal', {
+        scene: sceneText,
+        analysis: JSON.stringify(analysis),
+        lateral: JSON.stringify(lateral),
+        proposal: JSON.stringify(longitudinal),
+      });
+      longitudinal = record('longitudinal', a) ?? longitudinal;
+    }
+    if (used.length === 0) {
+      return {
+        command: {
+          ...rulesPlan.command,
+          source: `${rulesPlan.command.source}+llm-fallback:${failed.join(',')}`,
+        },
+        info: { ...rulesPlan.info, llm: 'fallback', fallback: failed.join(',') },
+      };
+    }
+    const source = `hierarchical/llm:${used.join(',')}${failed.length ? `+llm-fallback:${failed.join(',')}` : ''}`;
+    const r = finish(st, { analysis, lateral, longitudinal, memory }, view, req.snapshot, ctx, source);
+    const changed =
+      r.plan.command.speed !== rulesPlan.command.speed || r.plan.command.path !== rulesPlan.command.path;
+    if (changed) st.stats.llmChanged++;
+    return {
+      ...r.plan,
+      info: {
+        ...r.plan.info,
+        llm: used.join(','),
+        llmChanged: changed,
+        ...(failed.length ? { fallback: failed.join(',') } : {}),
+      },
+    };
+  };
+
+  return {
+    name: 'hierarchical',
+    needsScene: true,
+    init(ctx: PlannerContext, first: WorldSnapshot): HierarchicalState {
+      const robot = ctx.vehicle.kind === 'robot';
+      const params = HierarchicalParamsSchema.parse({ ...(robot ? ROBOT_OVERRIDES : {}), ...cfg.params });
+      return {
+        params,
+        lateral: LATERAL_MEMORY_INITIAL,
+        standing: new Map(),
+        lastTS: first.tS,
+        // per-map indexes are built once here, not in the first plan
+        scorer: cfg.reflection && deps.rollout ? new ProposalScorer(ctx, 6) : undefined,
+        stats: {
+          plans: 0,
+          replans: 0,
+          reflections: 0,
+          revisions: 0,
+          llmConsults: 0,
+          llmAnswers: 0,
+          fallbacks: {},
+          llmChanged: 0,
+          lastFallback: '',
+        },
+      };
+    },
+    plan(
+      st: HierarchicalState,
+      req: PlanRequest,
+      ctx: PlannerContext,
+    ): CommandPlanStep<HierarchicalState> | Promise<CommandPlanStep<HierarchicalState>> {
+      const snap = req.snapshot;
+      st.stats.plans++;
+      if (!req.scene) throw new Error('hierarchical planner needs the scene (needsScene)');
+      const dt = Math.max(0, snap.tS - st.lastTS);
+      st.lastTS = snap.tS;
+      const platform = ctx.vehicle.kind === 'robot' ? 'robot' : 'car';
+      const view = buildWorldView(
+        snap,
+        req.scene.laneGraph,
+        platform,
+        ctx.map,
+        ctx.route,
+        ctx.vehicle,
+        st.standing,
+        req.feedback ? 0 : dt,
+        st.params.curveLatAccelMps2,
+      );
+      if (req.feedback) {
+        st.stats.replans++;
+        return {
+          state: st,
+          output: replan(
+            st,
+            req.feedback,
+            view,
+            snap,
+            ctx,
+            (d, s) => finish(st, d, view, snap, ctx, s).plan,
+            rulesChain,
+          ),
+        };
+      }
+      const rules = rulesChain(view, st);
+      const r = finish(st, rules, view, snap, ctx, 'hierarchical/rules');
+      const wantsLlm =
+        usesLlm &&
+        (cfg.assistAlways ||
+          (cfg.assistOnUnusual && rules.analysis.unusual) ||
+          (r.reflection !== undefined && r.reflection.score < cfg.assistScoreBelow));
+      if (!wantsLlm) return { state: st, output: r.plan };
+      return consult(st, rules, view, req, ctx, r.plan).then((output) => ({ state: st, output }));
+    },
+  };
+}
+
+/**
+ * Re-plan after the gate vetoed or repaired the previous command: a vetoed manoeuvre off the lane
+ * is dropped (back to FOLLOW_LANE, the borrow forgotten) and the speed re-decided; a vetoed speed
+ * decision gives way to the gate's repair, or a firm stop when it offered none.
+ */
+function replan(
+  st: HierarchicalState,
+  feedback: NonNullable<PlanRequest['feedback']>,
+  view: WorldView,
+  snap: WorldSnapshot,
+  ctx: PlannerContext,
+  finishWith: (d: Decided, source: string) => CommandPlan,
+  rulesChain: (view: WorldView, st: HierarchicalState) => Decided,
+): CommandPlan {
+  const why = feedback.verdict.explanation.slice(0, 160);
+  if (feedback.command.path !== 'FOLLOW_LANE') {
+    st.lateral = { borrow: null };
+    const d = rulesChain(view, st);
+    const lateral: LateralDecision = {
+      path: 'FOLLOW_LANE',
+      targetLaneId: null,
+      reason: `rule:replan — the gate rejected ${feedback.command.path}: ${why}`,
+    };
+    const longitudinal = decideLongitudinal(view, d.analysis, lateral, st.params);
+    const plan = finishWith(
+      { analysis: d.analysis, lateral, longitudinal, memory: { borrow: null } },
+      'hierarchical/replan',
+    );
+    return { ...plan, info: { ...plan.info, replan: true } };
+  }
+  const repaired = feedback.verdict.modified;
+  const command: MidLevelCommand = repaired
+    ? {
+        ...repaired,
+        issuedAtS: snap.tS,
+        expiresAtS: snap.tS + st.params.commandLifetimeS,
+        source: 'hierarchical/replan',
+      }
+    : {
+        speed: 'STOP',
+        path: 'FOLLOW_LANE',
+        targetSpeedMps: 0,
+        decelMps2: Math.max(3, feedback.verdict.mrm?.decelMps2 ?? 0),
+        horizonS: st.params.horizonS,
+        rationale: `rule:replan — the gate rejected ${feedback.command.speed}: ${why}`,
+        issuedAtS: snap.tS,
+        expiresAtS: snap.tS + st.params.commandLifetimeS,
+        source: 'hierarchical/replan',
+      };
+  void ctx;
+  return { command, info: { replan: true, path: command.path, speed: command.speed } };
+}
+
+/** The three decisions as one command (stop distance → a map point on the route line). */
+function compose(
+  d: Decided,
+  view: WorldView,
+  snap: WorldSnapshot,
+  ctx: PlannerContext,
+  p: HierarchicalParams,
+  source: string,
+): MidLevelCommand {
+  const lon = d.longitudinal;
+  const lat = d.lateral;
+  const cmd: MidLevelCommand = {
+    speed: lon.speed,
+    path: lat.path,
+    targetSpeedMps: Math.min(70, Math.max(0, lon.targetSpeedMps)),
+    horizonS: p.horizonS,
+    rationale: `${summary(d.analysis)} | lateral: ${lat.reason} | longitudinal: ${lon.reason}`.slice(0, 2000),
+    issuedAtS: snap.tS,
+    expiresAtS: snap.tS + p.commandLifetimeS,
+    source,
+  };
+  if (lat.targetLaneId && lat.path !== 'FOLLOW_LANE') cmd.targetLaneId = lat.targetLaneId;
+  if (lon.decelMps2 !== null && (lon.speed === 'DECELERATE' || lon.speed === 'STOP'))
+    cmd.decelMps2 = Math.min(12, Math.max(0.1, lon.decelMps2));
+  if (lon.speed === 'STOP' && lon.stopDistanceM !== null) {
+    const line = ctx.route.line;
+    const s = view.egoSM + view.egoFrontM + Math.max(0, lon.stopDistanceM);
+    if (line.length > 0 && s <= line.length) {
+      const pose = line.poseAt(s);
+      cmd.stopAt = { x: pose.x, y: pose.y };
+    }
+  }
+  return cmd;
+}
+
+function summary(a: SceneAnalysis): string {
+  const hz = a.hazards
+    .slice(0, 3)
+    .map((h) => `${h.kind}${h.agentId ? ` ${h.agentId}` : ''} ${h.distanceM.toFixed(0)} m`)
+    .join(', ');
+  return `scene: ${hz || 'clear'}; intent ${a.routeIntent}${a.unusual ? '; unusual' : ''}`;
+}
+
+function ruleOf(reason: string): string {
+  const m = /^(rule:[\w-]+)/.exec(reason);
+  return m ? m[1]! : 'model';
+}

@@ -1,0 +1,170 @@
+import { describe, expect, it } from 'vitest';
+import type { LateralDecision } from './AgentOutputs.ts';
+import { decideLongitudinal, timeToCover } from './LongitudinalAgent.ts';
+import { analyseScene } from './SceneAnalyst.ts';
+import { laneAgent, obj, PARAMS, view } from './testing/views.ts';
+
+const FOLLOW: LateralDecision = { path: 'FOLLOW_LANE', targetLaneId: null, reason: '' };
+const decide = (v: ReturnType<typeof view>, lat: LateralDecision = FOLLOW) =>
+  decideLongitudinal(v, analyseScene(v, PARAMS), lat, PARAMS);
+
+describe('longitudinal agent (rules)', () => {
+  it('accelerates to the speed limit on a free road', () => {
+    const d = decide(view({ egoSpeedMps: 5 }));
+    expect(d.speed).toBe('ACCELERATE');
+    expect(d.targetSpeedMps).toBe(11);
+  });
+
+  it('keeps the speed at the limit', () => {
+    expect(decide(view({ egoSpeedMps: 11 })).speed).toBe('KEEP');
+  });
+
+  it('slows behind a slower lead (IDM)', () => {
+    const d = decide(
+      view(
+        {},
+        {
+          ego: {
+            laneId: 'R0',
+            lead: laneAgent('a', { gapM: 12, speedMps: 5, relSpeedMps: -5 }),
+            follow: null,
+          },
+        },
+      ),
+    );
+    expect(d.speed).toBe('DECELERATE');
+    expect(d.targetSpeedMps).toBeLessThan(10);
+    expect(d.decelMps2).toBeGreaterThan(0);
+  });
+
+  it('stops at a red light with the stop point on the line', () => {
+    const d = decide(
+      view(
+        { egoSpeedMps: 8 },
+        { nextStopLine: { id: 's', laneId: 'R0', distanceM: 15, kind: 'signal', signal: 'RED' } },
+      ),
+    );
+    expect(d.speed).toBe('STOP');
+    expect(d.stopDistanceM).toBeCloseTo(14.7, 5);
+  });
+
+  it('stops for a yellow light only when that is comfortable', () => {
+    const line = (distanceM: number) => ({
+      nextStopLine: { id: 's', laneId: 'R0', distanceM, kind: 'signal', signal: 'YELLOW' as const },
+    });
+    const far = decide(view({ egoSpeedMps: 10 }, line(40)));
+    expect(['DECELERATE', 'STOP']).toContain(far.speed);
+    expect(far.reason).toMatch(/yellow light, stoppable/);
+    const near = decide(view({ egoSpeedMps: 10 }, line(8)));
+    expect(near.reason).not.toMatch(/yellow/);
+    expect(near.speed).not.toBe('STOP');
+  });
+
+  it('yields to a pedestrian crossing ahead: stops before the conflict point', () => {
+    const crossing = [
+      {
+        agentId: 'ped',
+        kind: 'pedestrian' as const,
+        speedMps: 1.4,
+        distanceM: 20,
+        conflictM: 14,
+        agentTimeS: 1,
+        egoTimeS: 1.4,
+      },
+    ];
+    const d = decide(view({ egoSpeedMps: 6 }, { crossing }));
+    expect(d.speed).toBe('STOP');
+    expect(d.stopDistanceM!).toBeLessThan(14);
+    expect(d.reason).toMatch(/yield to pedestrian ped/);
+  });
+
+  it('does not yield to a crossing car that clears the conflict long before we arrive', () => {
+    const crossing = [
+      {
+        agentId: 'car',
+        kind: 'vehicle' as const,
+        speedMps: 10,
+        distanceM: 60,
+        conflictM: 50,
+        agentTimeS: 0.2,
+        egoTimeS: 5,
+      },
+    ];
+    const d = decide(view({ egoSpeedMps: 10 }, { crossing }));
+    expect(d.reason).not.toMatch(/yield/);
+  });
+
+  it('yields at an unprotected turn to an oncoming car arriving while we would be in the conflict', () => {
+    const crossing = [
+      {
+        agentId: 'onc',
+        kind: 'vehicle' as const,
+        speedMps: 11,
+        distanceM: 40,
+        conflictM: 12,
+        agentTimeS: 2.5,
+        egoTimeS: 1.7,
+      },
+    ];
+    const d = decide(view({ egoSpeedMps: 7 }, { crossing }));
+    expect(d.speed === 'STOP' || d.speed === 'DECELERATE').toBe(true);
+    expect(d.reason).toMatch(/yield to vehicle onc/);
+  });
+
+  it('slows when passing a parked van that hides the sidewalk', () => {
+    const van = obj('van', { kind: 'static', sM: 10, dM: -2.9, widthM: 2.1, lengthM: 5.5 });
+    const d = decide(view({ egoSpeedMps: 11, objects: [van] }));
+    expect(d.speed).toBe('DECELERATE');
+    expect(d.reason).toMatch(/occlusion behind van/);
+  });
+
+  it('waits behind a blocker with room to steer out', () => {
+    const truck = obj('truck', { kind: 'static', sM: 20, lengthM: 10 });
+    const d = decide(view({ egoSpeedMps: 0.3, objects: [truck] }, { left: null }));
+    expect(d.speed).toBe('STOP');
+    expect(d.stopDistanceM).toBeCloseTo(20 - 18, 5);
+  });
+
+  it('passes at the borrow speed, slower while swinging out', () => {
+    const lat: LateralDecision = { path: 'LEFT_BORROW', targetLaneId: 'O0', reason: '' };
+    const truck = obj('truck', { kind: 'static', sM: 10, lengthM: 10 });
+    expect(decide(view({ egoSpeedMps: 2, objects: [truck] }), lat).targetSpeedMps).toBe(
+      PARAMS.borrowSpeedMps / 2,
+    );
+    expect(decide(view({ egoSpeedMps: 2, egoDM: 3.5, objects: [truck] }), lat).targetSpeedMps).toBe(
+      PARAMS.borrowSpeedMps,
+    );
+  });
+
+  it('time to cover a distance accounts for accelerating to the cruise speed', () => {
+    expect(timeToCover(0, 5, 10, 1)).toBe(0);
+    expect(timeToCover(50, 10, 10, 1)).toBeCloseTo(5, 9);
+    // from standstill: 0.5·a·t² = 8 → t = 4 s (below the cruise speed)
+    expect(timeToCover(8, 0, 10, 1)).toBeCloseTo(4, 9);
+  });
+
+  it('does not overtake a close neighbour fast (it may cut in)', () => {
+    const nb = obj('nb', { sM: 5, dM: 3.5, alongMps: 8, speedMps: 8 });
+    const d = decide(view({ egoSpeedMps: 9, objects: [nb] }));
+    expect(d.targetSpeedMps).toBeLessThanOrEqual(10);
+    expect(d.reason).toMatch(/close neighbour nb/);
+  });
+
+  it('follows a car merging into the lane the way we go instead of stopping for it', () => {
+    const cutter = obj('cutter', { sM: 10, dM: 2, alongMps: 11, speedMps: 11, acrossMps: -1 });
+    const crossing = [
+      {
+        agentId: 'cutter',
+        kind: 'vehicle' as const,
+        speedMps: 11,
+        distanceM: 14,
+        conflictM: 30,
+        agentTimeS: 1.5,
+        egoTimeS: 2,
+      },
+    ];
+    const d = decide(view({ egoSpeedMps: 14, objects: [cutter] }, { crossing }));
+    expect(d.speed).toBe('DECELERATE');
+    expect(d.reason).toMatch(/merging cutter/);
+  });
+});

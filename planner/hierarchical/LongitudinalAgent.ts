@@ -1,0 +1,243 @@
+/**
+ * The longitudinal agent (third): KEEP / ACCELERATE / DECELERATE / STOP, the target speed, the
+ * braking intensity and the stop point. Rules backend: every reason to slow down becomes a
+ * "virtual lead" (the lead vehicle, a blocker to wait behind, a red or stoppable yellow light, a
+ * conflict point to yield at, an occupied crosswalk) and IDM (Treiber et al. 2000) gives the
+ * acceleration toward the speed allowed (limit, curve cap, occlusion cap); the most restrictive
+ * wins. A binding stop point close enough becomes STOP with `stopDistanceM`.
+ */
+import type { LateralDecision, LongitudinalDecision, SceneAnalysis } from './AgentOutputs.ts';
+import type { HierarchicalParams } from './HierarchicalParams.ts';
+import { bandOf } from './SceneAnalyst.ts';
+import type { WorldView } from './WorldView.ts';
+
+interface VirtualLead {
+  gapM: number;
+  speedMps: number;
+  /** A point to stop at (a line, a conflict) rather than a vehicle to follow. */
+  stop: boolean;
+  why: string;
+}
+
+/** Time for the front bumper to cover `dM` from speed v accelerating at `a` up to `vMax`, s. */
+export function timeToCover(dM: number, v: number, vMax: number, a: number): number {
+  if (dM <= 0) return 0;
+  const vm = Math.max(vMax, 0.1);
+  const tA = Math.max(0, vm - v) / a;
+  const dA = ((v + vm) / 2) * tA;
+  if (dA >= dM) return (-v + Math.sqrt(v * v + 2 * a * dM)) / a;
+  return tA + (dM - dA) / vm;
+}
+
+/** Runs the longitudinal rules. */
+export function decideLongitudinal(
+  view: WorldView,
+  analysis: SceneAnalysis,
+  lateral: LateralDecision,
+  p: HierarchicalParams,
+): LongitudinalDecision {
+  const g = view.laneGraph;
+  const v = view.egoSpeedMps;
+  const robot = view.platform === 'robot';
+  const borrowing = lateral.path === 'LEFT_BORROW' || lateral.path === 'RIGHT_BORROW';
+  const changing = lateral.path === 'LEFT_CHANGE' || lateral.path === 'RIGHT_CHANGE';
+  let vMax = analysis.speedLimitMps;
+  const caps: string[] = [];
+  if (borrowing) {
+    // swing out slowly (the blocker stays a lead for RSS until we clear it sideways), then pass
+    const out = Math.abs(view.egoDM) > view.laneWidthM * 0.6;
+    const cap = out ? p.borrowSpeedMps : p.borrowSpeedMps / 2;
+    if (vMax > cap) {
+      vMax = cap;
+      caps.push(out ? 'borrow speed' : 'borrow swing-out speed');
+    }
+  }
+  // occlusion: arrive alongside the occluder slow enough to stop for someone stepping out
+  for (const h of analysis.hazards) {
+    if (h.kind !== 'occlusion') continue;
+    const o = view.objects.find((x) => x.id === h.agentId);
+    if (!o || o.sM + o.lengthM < 0) continue;
+    const cap = Math.sqrt(p.occlusionSpeedMps ** 2 + 2 * (0.5 * p.comfortDecelMps2) * Math.max(0, o.sM));
+    if (cap < vMax) {
+      vMax = cap;
+      caps.push(`occlusion behind ${o.id}`);
+    }
+  }
+  // defensive: do not overtake a close neighbour fast (it may cut in): at most 2 m/s faster
+  if (!robot) {
+    for (const o of view.objects) {
+      const band = bandOf(o, view);
+      if ((band !== 'left' && band !== 'right') || o.alongMps < 1) continue;
+      if (o.sM < -2 || o.sM > Math.max(15, 2 * v)) continue;
+      const cap = o.alongMps + 2;
+      if (cap < vMax) {
+        vMax = cap;
+        caps.push(`close neighbour ${o.id}`);
+      }
+    }
+  }
+  const leads: VirtualLead[] = [];
+  const lead = g.ego?.lead;
+  const blockerH = analysis.hazards.find((h) => h.kind === 'blocked_lane');
+  if (
+    lead &&
+    !(borrowing && lead.agentId === blockerH?.agentId) &&
+    !(changing && lead.agentId === blockerH?.agentId)
+  )
+    leads.push({
+      gapM: lead.gapM,
+      speedMps: Math.max(0, lead.speedMps),
+      stop: false,
+      why: `lead ${lead.agentId}`,
+    });
+  if (changing) {
+    const slot = lateral.path === 'LEFT_CHANGE' ? g.leftSlot : g.rightSlot;
+    if (slot?.lead)
+      leads.push({
+        gapM: slot.lead.gapM,
+        speedMps: Math.max(0, slot.lead.speedMps),
+        stop: false,
+        why: `target-lane lead ${slot.lead.agentId}`,
+      });
+  }
+  if (borrowing) {
+    // same-direction traffic in the lane we borrow, and the blocker's neighbours
+    const band = lateral.path === 'LEFT_BORROW' ? 'left' : 'right';
+    for (const o of view.objects) {
+      if (o.sM < 0 || o.id === blockerH?.agentId || bandOf(o, view) !== band) continue;
+      leads.push({
+        gapM: o.sM,
+        speedMps: Math.max(0, o.alongMps),
+        stop: o.alongMps < 0.3,
+        why: `in the borrowed lane: ${o.id}`,
+      });
+    }
+  }
+  // wait behind a blocker (leaving room to steer out); while oncoming traffic is still to pass,
+  // time the arrival so the ego is still rolling when the lane opens (a pass from a standstill
+  // swings out hardest)
+  if (blockerH && !borrowing && !changing) {
+    const room = robot ? 1.5 : 18.0;
+    const dWait = Math.max(0, blockerH.distanceM - room);
+    let passS = 0;
+    if (g.left?.opposite) {
+      for (const o of view.objects) {
+        if (o.alongMps > -0.3 || bandOf(o, view) !== 'left') continue;
+        if (o.sM + o.lengthM < -view.egoLengthM) continue;
+        passS = Math.max(passS, (o.sM + o.lengthM + view.egoLengthM) / (-o.alongMps + v));
+      }
+    }
+    const creep = clamp(dWait / Math.max(passS, 0.1), robot ? 0.3 : 2.0, vMax);
+    // the lane clears before we reach the wait point: roll on at the timed speed, no stop planned
+    const clearsFirst = passS > 0 && passS < dWait / Math.max(creep, 0.1);
+    if (!clearsFirst)
+      leads.push({ gapM: dWait, speedMps: 0, stop: true, why: `wait behind ${blockerH.agentId}` });
+    if (passS > 0 && creep < vMax) {
+      vMax = creep;
+      caps.push(`arrive as the oncoming lane clears (${passS.toFixed(1)} s)`);
+    }
+  }
+  // signals
+  const sl = g.nextStopLine;
+  if (sl && sl.distanceM > -0.5) {
+    const d = Math.max(0, sl.distanceM - 0.3);
+    if (sl.signal === 'RED') leads.push({ gapM: d, speedMps: 0, stop: true, why: 'red light' });
+    else if (sl.signal === 'YELLOW' && (v * v) / (2 * Math.max(d, 0.1)) <= p.yellowStopDecelMps2)
+      leads.push({ gapM: d, speedMps: 0, stop: true, why: 'yellow light, stoppable' });
+    else if (sl.kind === 'stop_sign' && !(d < 1.5 && v < 0.3))
+      leads.push({ gapM: d, speedMps: 0, stop: true, why: 'stop sign' });
+  }
+  // yield at conflict points
+  const aGo = Math.max(p.accelMaxMps2, 0.5);
+  const vGo = Math.max(vMax, robot ? 0.5 : 3);
+  for (const c of g.crossing) {
+    const o = view.objects.find((x) => x.id === c.agentId);
+    const vru = c.kind === 'pedestrian' || c.kind === 'cyclist';
+    // merging into our lane the way we go (a cut-in): follow it from where it joins, do not stop
+    if (!vru && o && o.alongMps > 0.5 * Math.max(o.speedMps, 0.1) && o.alongMps > 1) {
+      leads.push({ gapM: Math.max(0, o.sM), speedMps: o.alongMps, stop: false, why: `merging ${c.agentId}` });
+      continue;
+    }
+    const agentLen = o ? Math.max(o.lengthM, o.widthM) : vru ? 0.6 : 4.5;
+    const tArr = timeToCover(c.conflictM, v, vGo, aGo);
+    const tClear = timeToCover(c.conflictM + view.egoLengthM + (vru ? 1 : agentLen), v, vGo, aGo);
+    const occupyS = (agentLen + view.egoWidthM + (vru ? 1.0 : 1.0)) / Math.max(c.speedMps, vru ? 0.5 : 1);
+    const agentIn = c.agentTimeS;
+    const agentOut = c.agentTimeS + occupyS;
+    const conflict = agentIn < tClear + p.yieldGapS && agentOut > tArr - p.yieldBeforeS;
+    if (!conflict) continue;
+    // committed: already at the conflict at speed, going on clears it sooner than stopping (vehicles)
+    if (!vru && c.conflictM < 1 && v > 3) continue;
+    const margin = vru ? p.stopMarginM + (robot ? 0.4 : 1.0) : p.stopMarginM;
+    leads.push({
+      gapM: Math.max(0, c.conflictM - margin),
+      speedMps: 0,
+      stop: true,
+      why: `yield to ${c.kind} ${c.agentId} (it is there at ${agentIn.toFixed(1)} s, we clear at ${tClear.toFixed(1)} s)`,
+    });
+  }
+  for (const h of analysis.hazards) {
+    if (h.kind !== 'crosswalk_occupied') continue;
+    leads.push({
+      gapM: Math.max(0, h.distanceM - p.stopMarginM),
+      speedMps: 0,
+      stop: true,
+      why: `crosswalk occupied by ${h.agentId}`,
+    });
+  }
+
+  // IDM against every virtual lead; the most restrictive wins
+  const aMax = p.accelMaxMps2;
+  const b = p.comfortDecelMps2;
+  const free = aMax * (1 - (v / Math.max(vMax, 0.1)) ** 4);
+  let a = free;
+  let binding: VirtualLead | undefined;
+  for (const l of leads) {
+    const g0 = l.stop ? 0.2 : p.minGapM;
+    const sStar = g0 + v * (l.stop ? 0.5 : p.headwayS) + (v * (v - l.speedMps)) / (2 * Math.sqrt(aMax * b));
+    const gap = Math.max(l.gapM, 0.05);
+    const ai = aMax * (1 - (v / Math.max(vMax, 0.1)) ** 4 - (Math.max(sStar, 0) / gap) ** 2);
+    if (ai < a) {
+      a = ai;
+      binding = l;
+    }
+  }
+  const capNote = caps.length > 0 ? `; capped by ${caps.join(', ')}` : '';
+  if (binding?.stop) {
+    const d = binding.gapM;
+    const need = (v * v) / (2 * Math.max(d, 0.1));
+    if ((v < 0.5 && d < 4) || need >= 0.5 * b || d < 1) {
+      return {
+        speed: 'STOP',
+        targetSpeedMps: 0,
+        decelMps2: clamp(Math.max(need, 0.5), 0.5, p.maxDecelMps2),
+        stopDistanceM: d,
+        reason: `rule:stop — ${binding.why} in ${d.toFixed(1)} m${capNote}`,
+      };
+    }
+  }
+  a = clamp(a, -p.maxDecelMps2, aMax);
+  // free road: aim at the allowed speed (the controller's own acceleration limit shapes the rise);
+  // behind something: the IDM speed one look-ahead on
+  const target = binding === undefined && a > 0 ? vMax : clamp(v + a * p.targetLookS, 0, vMax);
+  const why = binding ? binding.why : 'free road';
+  if (a < -0.15)
+    return {
+      speed: 'DECELERATE',
+      targetSpeedMps: target,
+      decelMps2: clamp(-a, 0.3, p.maxDecelMps2),
+      stopDistanceM: null,
+      reason: `rule:idm — ${why}${capNote}`,
+    };
+  return {
+    speed: a > 0.15 ? 'ACCELERATE' : 'KEEP',
+    targetSpeedMps: target,
+    decelMps2: null,
+    stopDistanceM: null,
+    reason: `rule:idm — ${why}${capNote}`,
+  };
+}
+
+function clamp(x: number, lo: number, hi: number): number {
+  return Math.min(hi, Math.max(lo, x));
+}

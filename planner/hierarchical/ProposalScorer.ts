@@ -1,0 +1,194 @@
+/**
+ * nuPlan-style scoring of candidate trajectories for reflection: PDM-Closed's scorer (the
+ * re-implementation of nuPlan's closed-loop metrics in planner/baselines/pdm) on a fixed number of
+ * candidates, 4 s at 0.1 s, against constant-velocity forecasts of the agents. Built once per
+ * scenario (lane areas, on-route lanes, junction polygons); `score` allocates nothing but its
+ * result.
+ *
+ * One deliberate change from PDM: a candidate whose path is a borrow chosen by the lateral agent
+ * (it has checked the oncoming lane is clear for the whole pass) is scored without the
+ * driving-direction multiplier, which would otherwise rank any legal pass below standing still,
+ * and without the drivable-area one: the gate's kinematic roll-out swings out over a few metres
+ * when it starts from a standstill, so a corner grazes the lane edge in the prediction only (the
+ * collision multiplier still applies, and the gate checks the drivable area itself).
+ */
+import type { Trajectory, VehicleParams, WorldSnapshot } from '../../core/index.ts';
+import type { PlannerContext } from '../../core/planning/Planner.ts';
+import { PdmClosedParamsSchema } from '../baselines/PdmClosed.ts';
+import { LaneAreaIndex } from '../baselines/pdm/LaneAreaIndex.ts';
+import { PdmObservation } from '../baselines/pdm/PdmObservation.ts';
+import { PdmPath } from '../baselines/pdm/PdmPath.ts';
+import { PdmScorer, type SimulatedProposals } from '../baselines/pdm/PdmScorer.ts';
+
+export interface CandidateScore {
+  score: number;
+  noCollision: number;
+  drivableArea: number;
+  drivingDirection: number;
+  progressM: number;
+  ttc: number;
+  comfort: number;
+}
+
+const STEPS = 41;
+const DT_S = 0.1;
+
+export class ProposalScorer {
+  readonly capacity: number;
+  private readonly p = PdmClosedParamsSchema.parse({});
+  private readonly scorer: PdmScorer;
+  private readonly sim: SimulatedProposals;
+  private readonly obs = new PdmObservation();
+  private readonly areas: LaneAreaIndex;
+  private readonly onRoute: Uint8Array;
+  private readonly routeLanes: Uint8Array;
+  private readonly laneIndexById = new Map<string, number>();
+  private readonly junctions: { flat: Float64Array; bounds: number[] }[] = [];
+  private readonly centre: PdmPath;
+  private readonly collided = new Set<string>();
+  private readonly frenet = { sM: 0, dM: 0, segment: 0 };
+
+  constructor(ctx: PlannerContext, capacity: number) {
+    this.capacity = capacity;
+    const map = ctx.map;
+    this.scorer = new PdmScorer(capacity, STEPS, DT_S, this.p);
+    const n = capacity * STEPS;
+    this.sim = {
+      count: capacity,
+      steps: STEPS,
+      dtS: DT_S,
+      x: new Float64Array(n),
+      y: new Float64Array(n),
+      heading: new Float64Array(n),
+      speed: new Float64Array(n),
+      accel: new Float64Array(n),
+    };
+    this.areas = new LaneAreaIndex(map);
+    this.centre = PdmPath.fromPolyline(ctx.route.line);
+    for (const l of map.lanes) this.laneIndexById.set(l.data.id, l.index);
+    this.routeLanes = new Uint8Array(map.lanes.length);
+    this.onRoute = new Uint8Array(this.areas.polygonCount);
+    const queue: number[] = [];
+    for (const id of ctx.route.laneIds) {
+      const i = this.laneIndexById.get(id);
+      if (i === undefined) continue;
+      this.routeLanes[i] = 1;
+      queue.push(i);
+    }
+    // on-route = route lanes and their same-direction neighbours (a nuPlan roadblock), as PDM
+    while (queue.length > 0) {
+      const i = queue.pop()!;
+      if (this.onRoute[i]) continue;
+      this.onRoute[i] = 1;
+      const d = map.lanes[i]!.data;
+      for (const nb of [d.left, d.right]) {
+        if (!nb || nb.opposite) continue;
+        const j = this.laneIndexById.get(nb.laneId);
+        if (j !== undefined && !this.onRoute[j]) queue.push(j);
+      }
+    }
+    for (const j of map.data.junctions) {
+      if (!j.polygon) continue;
+      const flat = new Float64Array(j.polygon.length * 2);
+      const b = [Infinity, Infinity, -Infinity, -Infinity];
+      j.polygon.forEach((v, i) => {
+        flat[2 * i] = v.x;
+        flat[2 * i + 1] = v.y;
+        b[0] = Math.min(b[0]!, v.x);
+        b[1] = Math.min(b[1]!, v.y);
+        b[2] = Math.max(b[2]!, v.x);
+        b[3] = Math.max(b[3]!, v.y);
+      });
+      this.junctions.push({ flat, bounds: b });
+    }
+  }
+
+  /**
+   * Scores up to `capacity` trajectories (rear-axle poses from the snapshot time, 0.1 s apart; a
+   * shorter one holds its last pose). `exemptDirection[i]` drops candidate i's driving-direction
+   * multiplier (see the module comment).
+   */
+  score(
+    snap: WorldSnapshot,
+    vehicle: VehicleParams,
+    trajectories: ReadonlyArray<Trajectory>,
+    exemptDirection: ReadonlyArray<boolean>,
+  ): CandidateScore[] {
+    const p = this.p;
+    const K = Math.min(trajectories.length, this.capacity);
+    if (K === 0) return [];
+    this.obs.update(
+      snap,
+      vehicle,
+      {
+        radiusM: p.mapRadiusM,
+        maxVehicles: p.maxVehicles,
+        maxPedestrians: p.maxPedestrians,
+        maxBicycles: p.maxBicycles,
+        maxStatic: p.maxStatic,
+        sampleDtS: p.intervalS * p.observationSampleRes,
+      },
+      this.collided,
+      this.routeLanes,
+      this.laneIndexById,
+      this.areas,
+    );
+    const sim = this.sim;
+    for (let i = 0; i < this.capacity; i++) {
+      const pts = trajectories[Math.min(i, K - 1)]!.points;
+      for (let t = 0; t < STEPS; t++) {
+        const q = pts[Math.min(t, pts.length - 1)]!;
+        const k = i * STEPS + t;
+        sim.x[k] = q.x;
+        sim.y[k] = q.y;
+        sim.heading[k] = q.headingRad;
+        sim.speed[k] = Math.max(0, q.speedMps);
+      }
+      for (let t = 0; t < STEPS; t++) {
+        const k = i * STEPS + t;
+        sim.accel[k] = t === 0 ? snap.ego.accelMps2 : (sim.speed[k]! - sim.speed[k - 1]!) / DT_S;
+      }
+    }
+    const ego = snap.ego;
+    const sEgo = this.centre.project(ego.x, ego.y, this.frenet);
+    let vMax = ego.speedMps;
+    for (let k = 0; k < sim.speed.length; k++) vMax = Math.max(vMax, sim.speed[k]!);
+    this.scorer.scoreAll(sim, {
+      obs: this.obs,
+      areas: this.areas,
+      onRoute: this.onRoute,
+      junctions: this.junctions,
+      centerline: this.centre,
+      fromS: sEgo - 20,
+      toS: sEgo + vMax * (STEPS - 1) * DT_S + 30,
+      vehicle,
+    });
+    // aggregate again with the borrow exemption (pdm_scorer.py::_aggregate_scores otherwise)
+    const s = this.scorer;
+    const mult = new Float64Array(K);
+    let maxRaw = 0;
+    for (let i = 0; i < K; i++) {
+      mult[i] = s.noCollision[i]! * (exemptDirection[i] ? 1 : s.drivableArea[i]! * s.drivingDirection[i]!);
+      maxRaw = Math.max(maxRaw, s.progressRaw[i]! * mult[i]!);
+    }
+    const wSum = p.weightProgress + p.weightTtc + p.weightComfort;
+    const out: CandidateScore[] = [];
+    for (let i = 0; i < K; i++) {
+      const m = mult[i]!;
+      const progress =
+        maxRaw > p.progressDistanceThresholdM ? (s.progressRaw[i]! * m) / maxRaw : m === 0 ? 0 : 1;
+      const weighted =
+        (p.weightProgress * progress + p.weightTtc * s.ttc[i]! + p.weightComfort * s.comfort[i]!) / wSum;
+      out.push({
+        score: m * weighted,
+        noCollision: s.noCollision[i]!,
+        drivableArea: s.drivableArea[i]!,
+        drivingDirection: s.drivingDirection[i]!,
+        progressM: s.progressRaw[i]!,
+        ttc: s.ttc[i]!,
+        comfort: s.comfort[i]!,
+      });
+    }
+    return out;
+  }
+}

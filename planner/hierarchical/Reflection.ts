@@ -1,0 +1,141 @@
+/**
+ * Reflection (PlanAgent, PDM-Closed): before a command is committed, it and a few alternatives are
+ * expanded into trajectories by the roll-out function the stack hands in (planner/ never reaches
+ * into the simulator or the gate), scored with nuPlan's closed-loop metrics (`ProposalScorer`) and
+ * the command is kept or revised. Revision is conservative: the rules' command stands unless an
+ * alternative scores clearly better and is no faster — except when the command itself ends in an
+ * at-fault collision, where any alternative may replace it (e.g. going on through a conflict
+ * rather than stopping in it).
+ */
+import type { MidLevelCommand, Trajectory, WorldSnapshot } from '../../core/index.ts';
+import type { PlannerContext } from '../../core/planning/Planner.ts';
+import type { CandidateScore, ProposalScorer } from './ProposalScorer.ts';
+
+/** Expands a command into the ego's predicted rear-axle poses (0.1 s apart, ≥ 4 s) from the snapshot. */
+export type RolloutFn = (
+  command: MidLevelCommand,
+  snapshot: WorldSnapshot,
+  ctx: PlannerContext,
+) => Trajectory | undefined;
+
+export interface ReflectionResult {
+  command: MidLevelCommand;
+  trajectory: Trajectory | undefined;
+  /** Index of the kept candidate (0 = the command as proposed). */
+  chosen: number;
+  scores: CandidateScore[];
+  /** Score of the kept candidate (0…1). */
+  score: number;
+  revised: boolean;
+  why: string;
+}
+
+/** An alternative must beat the proposal by this much to replace it. */
+const REVISE_MARGIN = 0.05;
+
+/** The proposal and its alternatives: hold speed, ease off, stop comfortably, stop hard, stay in lane. */
+export function alternativesOf(cmd: MidLevelCommand, egoSpeedMps: number): MidLevelCommand[] {
+  const v = Math.max(0, egoSpeedMps);
+  const base = { ...cmd };
+  const out: MidLevelCommand[] = [base];
+  out.push({ ...base, speed: 'KEEP', targetSpeedMps: v, rationale: `${cmd.rationale} [alt: hold speed]` });
+  out.push({
+    ...base,
+    speed: 'DECELERATE',
+    targetSpeedMps: v * 0.5,
+    decelMps2: 2,
+    rationale: `${cmd.rationale} [alt: ease off]`,
+  });
+  out.push({
+    ...base,
+    speed: 'STOP',
+    targetSpeedMps: 0,
+    decelMps2: 3,
+    rationale: `${cmd.rationale} [alt: comfortable stop]`,
+  });
+  delete out[out.length - 1]!.stopAt;
+  out.push({
+    ...base,
+    speed: 'STOP',
+    targetSpeedMps: 0,
+    decelMps2: 6,
+    rationale: `${cmd.rationale} [alt: firm stop]`,
+  });
+  delete out[out.length - 1]!.stopAt;
+  if (cmd.path !== 'FOLLOW_LANE') {
+    const stay: MidLevelCommand = {
+      ...base,
+      path: 'FOLLOW_LANE',
+      rationale: `${cmd.rationale} [alt: stay in lane]`,
+    };
+    delete stay.targetLaneId;
+    out.push(stay);
+  } else {
+    out.push({
+      ...base,
+      speed: 'ACCELERATE',
+      targetSpeedMps: v + 2,
+      rationale: `${cmd.rationale} [alt: speed up]`,
+    });
+  }
+  return out;
+}
+
+/** Speed the candidate aims for (for the "no faster" rule), m/s. */
+function aimMps(c: MidLevelCommand, v: number): number {
+  if (c.speed === 'STOP') return 0;
+  return c.targetSpeedMps ?? v;
+}
+
+/** Expands, scores and picks (see the module comment). */
+export function reflect(
+  candidates: ReadonlyArray<MidLevelCommand>,
+  snap: WorldSnapshot,
+  ctx: PlannerContext,
+  rollout: RolloutFn,
+  scorer: ProposalScorer,
+  borrowApproved: boolean,
+): ReflectionResult {
+  const trajs: Trajectory[] = [];
+  const kept: MidLevelCommand[] = [];
+  for (const c of candidates.slice(0, scorer.capacity)) {
+    const t = rollout(c, snap, ctx);
+    if (!t || t.points.length < 2) continue;
+    trajs.push(t);
+    kept.push(c);
+  }
+  if (kept.length === 0 || kept[0] !== candidates[0]) {
+    return {
+      command: candidates[0]!,
+      trajectory: undefined,
+      chosen: 0,
+      scores: [],
+      score: 0,
+      revised: false,
+      why: 'no roll-out for the proposal',
+    };
+  }
+  const exempt = kept.map((c) => borrowApproved && (c.path === 'LEFT_BORROW' || c.path === 'RIGHT_BORROW'));
+  const scores = scorer.score(snap, ctx.vehicle, trajs, exempt);
+  const v = snap.ego.speedMps;
+  const s0 = scores[0]!;
+  const collides = s0.noCollision === 0;
+  let best = 0;
+  for (let i = 1; i < scores.length; i++) {
+    if (!collides && aimMps(kept[i]!, v) > aimMps(kept[0]!, v) + 0.1) continue;
+    if (kept[i]!.path !== kept[0]!.path && !collides && s0.score > 0) continue;
+    if (scores[i]!.score > scores[best]!.score + (best === 0 ? REVISE_MARGIN : 0)) best = i;
+  }
+  const revised = best !== 0;
+  return {
+    command: kept[best]!,
+    trajectory: trajs[best],
+    chosen: best,
+    scores,
+    score: scores[best]!.score,
+    revised,
+    why: revised
+      ? `revised: proposal scored ${s0.score.toFixed(2)} (collision ${s0.noCollision}, drivable ${s0.drivableArea}, ttc ${s0.ttc}), alternative ${best} scored ${scores[best]!.score.toFixed(2)}`
+      : `kept: proposal scored ${s0.score.toFixed(2)}`,
+  };
+}

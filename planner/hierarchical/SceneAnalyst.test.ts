@@ -1,0 +1,125 @@
+import { describe, expect, it } from 'vitest';
+import { analyseScene } from './SceneAnalyst.ts';
+import { laneAgent, obj, PARAMS, view } from './testing/views.ts';
+
+const kinds = (v: ReturnType<typeof view>) => analyseScene(v, PARAMS).hazards.map((h) => h.kind);
+
+describe('scene analyst (rules)', () => {
+  it('a static object in the ego lane ahead is a blocked lane', () => {
+    const a = analyseScene(view({ objects: [obj('truck', { kind: 'static', sM: 30 })] }), PARAMS);
+    expect(a.hazards[0]).toMatchObject({ kind: 'blocked_lane', agentId: 'truck' });
+  });
+
+  it('a vehicle standing in the lane long enough, far from a stop line, is a blocked lane', () => {
+    const v = view({ objects: [obj('car', { standingS: PARAMS.parkedAfterS + 1 })] });
+    expect(kinds(v)).toContain('blocked_lane');
+  });
+
+  it('a vehicle queued at a stop line is not a blocked lane', () => {
+    const v = view(
+      { objects: [obj('car', { sM: 20, standingS: 20 })] },
+      { nextStopLine: { id: 's', laneId: 'R0', distanceM: 30, kind: 'signal', signal: 'RED' } },
+    );
+    expect(kinds(v)).not.toContain('blocked_lane');
+  });
+
+  it('names the lead, a stopped lead apart', () => {
+    expect(kinds(view({}, { ego: { laneId: 'R0', lead: laneAgent('a'), follow: null } }))).toContain('lead');
+    const stopped = view({}, { ego: { laneId: 'R0', lead: laneAgent('a', { speedMps: 0 }), follow: null } });
+    expect(kinds(stopped)).toContain('stopped_lead');
+  });
+
+  it('reads red and yellow lights and stop signs at the next stop line', () => {
+    const line = (signal: 'RED' | 'YELLOW' | 'NONE', kind = 'signal') => ({
+      nextStopLine: { id: 's', laneId: 'R0', distanceM: 25, kind, signal },
+    });
+    expect(kinds(view({}, line('RED')))).toContain('red_light');
+    expect(kinds(view({}, line('YELLOW')))).toContain('yellow_light');
+    expect(kinds(view({}, line('NONE', 'stop_sign')))).toContain('stop_sign');
+  });
+
+  it('lists crossing walkers before crossing vehicles', () => {
+    const crossing = [
+      {
+        agentId: 'car',
+        kind: 'vehicle' as const,
+        speedMps: 8,
+        distanceM: 20,
+        conflictM: 15,
+        agentTimeS: 2,
+        egoTimeS: 1.5,
+      },
+      {
+        agentId: 'ped',
+        kind: 'pedestrian' as const,
+        speedMps: 1.4,
+        distanceM: 30,
+        conflictM: 25,
+        agentTimeS: 2,
+        egoTimeS: 2.5,
+      },
+    ];
+    expect(kinds(view({}, { crossing })).slice(0, 2)).toEqual(['crossing_vru', 'crossing_vehicle']);
+  });
+
+  it('a walker at the crosswalk ahead occupies it', () => {
+    const v = view(
+      { objects: [obj('ped', { kind: 'pedestrian', sM: 20, dM: 2.5, widthM: 0.6, lengthM: 0.6 })] },
+      { nextCrosswalk: { id: 'cw', distanceM: 21 } },
+    );
+    expect(kinds(v)).toContain('crosswalk_occupied');
+  });
+
+  it('a parked van on the right beside the lane is an occlusion', () => {
+    const v = view({
+      objects: [obj('van', { kind: 'static', sM: 40, dM: -2.9, widthM: 2.1, lengthM: 5.5 })],
+    });
+    expect(kinds(v)).toContain('occlusion');
+    expect(kinds(v)).not.toContain('blocked_lane');
+  });
+
+  it('oncoming traffic in the left lane is listed with its time to reach us', () => {
+    const a = analyseScene(
+      view({ objects: [obj('onc', { sM: 110, dM: 3.5, alongMps: -11, speedMps: 11 })] }),
+      PARAMS,
+    );
+    const h = a.hazards.find((x) => x.kind === 'oncoming_traffic')!;
+    expect(h.timeS).toBeCloseTo(10, 5);
+  });
+
+  it('a neighbour drifting toward our lane close ahead is a cut-in', () => {
+    const v = view({
+      leftWidthM: 3.5,
+      objects: [obj('cutter', { sM: 8, dM: 3.0, alongMps: 9, speedMps: 9, acrossMps: -1 })],
+    });
+    expect(kinds(v)).toContain('cut_in');
+  });
+
+  it('the route continuing in the left lane asks for a change to the left', () => {
+    const v = view(
+      {},
+      {
+        left: { laneId: 'L1', changeAllowed: true, opposite: false },
+        successors: [
+          { laneId: 'L1', relation: 'left', startM: -10, lengthM: 100 },
+          { laneId: 'L2', relation: 'successor', startM: 90, lengthM: 100 },
+        ],
+      },
+    );
+    const a = analyseScene(v, PARAMS);
+    expect(a.routeIntent).toBe('CHANGE_LEFT');
+    expect(a.changeByM).toBe(90);
+  });
+
+  it('a left turn through the next junction is TURN_LEFT', () => {
+    const v = view({ routeTurnRad: 1.5 }, { nextJunction: { junctionId: 'j', distanceM: 20 } });
+    expect(analyseScene(v, PARAMS).routeIntent).toBe('TURN_LEFT');
+  });
+
+  it('world text and a blocked lane with no way around are unusual', () => {
+    expect(analyseScene(view({ hasWorldText: true }), PARAMS).unusual).toBe(true);
+    const boxedIn = view({ objects: [obj('truck', { kind: 'static' })] }, { left: null, right: null });
+    expect(analyseScene(boxedIn, PARAMS).unusual).toBe(true);
+    expect(analyseScene(view(), PARAMS).unusual).toBe(false);
+  });
+});

@@ -1,0 +1,150 @@
+/**
+ * What the agents read each plan: the perception lane graph plus the objects measured along the
+ * route (arc length ahead of the front bumper, lateral offset from the route centreline), the
+ * limits in force and the ego's size. Built from the snapshot by `buildWorldView`; hand-built in
+ * the tests (one scene per decision rule).
+ */
+import type { AgentKind, VehicleParams, WorldSnapshot } from '../../core/index.ts';
+import type { RoadMap, RoutePath } from '../../core/map/index.ts';
+import { DEFAULT_CURVE_SPEED } from '../../core/map/index.ts';
+import type { LaneGraph } from '../../core/sceneContext.ts';
+
+export interface RouteObject {
+  id: string;
+  kind: AgentKind;
+  /** From the ego front bumper to the object's near end along the route, m (negative: beside or behind). */
+  sM: number;
+  /** Lateral offset of its centre from the route centreline, m (left positive). */
+  dM: number;
+  lengthM: number;
+  widthM: number;
+  speedMps: number;
+  /** Speed along the route direction, m/s (negative: oncoming). */
+  alongMps: number;
+  /** Speed across the route, m/s (left positive). */
+  acrossMps: number;
+  /** How long it has been standing (speed < 0.2 m/s), s. */
+  standingS: number;
+}
+
+export interface WorldView {
+  tS: number;
+  platform: 'car' | 'robot';
+  egoSpeedMps: number;
+  egoLengthM: number;
+  egoWidthM: number;
+  /** Rear axle → front bumper, m. */
+  egoFrontM: number;
+  /** Ego offset from the route centreline, m (left positive). */
+  egoDM: number;
+  /** Rear-axle arc length on the route line, m (where `sM` distances are measured from, plus `egoFrontM`). */
+  egoSM: number;
+  /** Width of the ego's lane, m. */
+  laneWidthM: number;
+  /** Width of the left / right neighbour lane, m (0: none). */
+  leftWidthM: number;
+  rightWidthM: number;
+  speedLimitMps: number;
+  /** Curve-speed cap over the next stretch (√(a_lat / |κ|)), m/s. */
+  curveCapMps: number;
+  /** Heading change of the route over the next stretch (60 m cars, 8 m robots), rad (left positive). */
+  routeTurnRad: number;
+  /** The snapshot carries world text (an instruction, a sign): quoted, never obeyed. */
+  hasWorldText: boolean;
+  laneGraph: LaneGraph;
+  /** Objects within range, nearest first. */
+  objects: RouteObject[];
+}
+
+/** Range of the object list, m (cars / robots). */
+const RANGE_M = { car: 250, robot: 25 } as const;
+
+/**
+ * Builds the view of one snapshot. `standing` carries how long each object has been standing
+ * (updated in place: id → seconds), `prevTS` the previous plan time.
+ */
+export function buildWorldView(
+  snap: WorldSnapshot,
+  laneGraph: LaneGraph,
+  platform: 'car' | 'robot',
+  map: RoadMap,
+  route: RoutePath,
+  vehicle: VehicleParams,
+  standing: Map<string, number>,
+  dtSinceLastS: number,
+  curveLatAccelMps2: number,
+): WorldView {
+  const ego = snap.ego;
+  const line = route.line;
+  const f = line.project(ego.x, ego.y);
+  const egoS = f.sM;
+  const egoDM = f.dM;
+  const frontM = vehicle.rearAxleToCenterM + vehicle.lengthM / 2;
+  const egoFrontS = egoS + frontM;
+  const range = RANGE_M[platform];
+  const objects: RouteObject[] = [];
+  const seen = new Set<string>();
+  const probe = { sM: 0, dM: 0, segment: 0 };
+  for (const a of snap.agents) {
+    const dx = a.x - ego.x;
+    const dy = a.y - ego.y;
+    if (dx * dx + dy * dy > range * range) continue;
+    seen.add(a.id);
+    const still = a.speedMps < 0.2;
+    const st = still ? (standing.get(a.id) ?? 0) + dtSinceLastS : 0;
+    standing.set(a.id, st);
+    line.project(a.x, a.y, probe, egoS - range, egoS + range);
+    const h = line.headingAt(Math.min(Math.max(probe.sM, 0), line.length));
+    const rel = a.headingRad - h;
+    const c = Math.abs(Math.cos(rel));
+    const s = Math.abs(Math.sin(rel));
+    const halfAlong = (a.lengthM * c + a.widthM * s) / 2;
+    objects.push({
+      id: a.id,
+      kind: a.kind,
+      sM: probe.sM - halfAlong - egoFrontS,
+      dM: probe.dM,
+      lengthM: 2 * halfAlong,
+      widthM: a.lengthM * s + a.widthM * c,
+      speedMps: a.speedMps,
+      alongMps: a.speedMps * Math.cos(rel),
+      acrossMps: a.speedMps * Math.sin(rel),
+      standingS: st,
+    });
+  }
+  for (const id of [...standing.keys()]) if (!seen.has(id)) standing.delete(id);
+  objects.sort((p, q) => Math.abs(p.sM) - Math.abs(q.sM));
+  const here = laneGraph.egoLane ? map.lane(laneGraph.egoLane.laneId) : undefined;
+  const widthOf = (id: string | undefined): number => (id ? (map.lane(id)?.data.widthM ?? 0) : 0);
+  const sClamp = Math.min(Math.max(egoS, 0), line.length);
+  const limit = laneGraph.egoLane?.speedLimitMps ?? route.speedLimitAt(map, sClamp);
+  const cap = route.speedCapAt(map, sClamp, { ...DEFAULT_CURVE_SPEED, latAccelMps2: curveLatAccelMps2 });
+  return {
+    tS: snap.tS,
+    platform,
+    egoSpeedMps: Math.max(0, ego.speedMps),
+    egoLengthM: vehicle.lengthM,
+    egoWidthM: vehicle.widthM,
+    egoFrontM: frontM,
+    egoDM,
+    egoSM: egoS,
+    laneWidthM: here?.data.widthM ?? (platform === 'robot' ? 2 : 3.5),
+    leftWidthM: widthOf(laneGraph.left?.laneId),
+    rightWidthM: widthOf(laneGraph.right?.laneId),
+    speedLimitMps: limit > 0 ? limit : vehicle.maxSpeedMps,
+    curveCapMps: Number.isFinite(cap) ? cap : vehicle.maxSpeedMps,
+    routeTurnRad: turnAhead(route, sClamp, platform === 'robot' ? 8 : 60),
+    hasWorldText: snap.instruction !== undefined,
+    laneGraph,
+    objects,
+  };
+}
+
+/** Net heading change of the route line from sM over the next `aheadM`, rad (wrapped, left positive). */
+function turnAhead(route: RoutePath, sM: number, aheadM: number): number {
+  const line = route.line;
+  if (line.length <= 0) return 0;
+  const h0 = line.headingAt(sM);
+  const h1 = line.headingAt(Math.min(line.length, sM + aheadM));
+  return Math.atan2(Math.sin(h1 - h0), Math.cos(h1 - h0));
+}

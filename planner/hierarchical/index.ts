@@ -1,0 +1,22 @@
+/** The hierarchical multi-agent planner: agents, reflection, model backends. */
+export * from './AgentOutputs.ts';
+export { type HierarchicalParams, HierarchicalParamsSchema } from './HierarchicalParams.ts';
+export {
+  createHierarchicalPlanner,
+  type HierarchicalConfig,
+  type HierarchicalConfigInput,
+  HierarchicalConfigSchema,
+  type HierarchicalDeps,
+  type HierarchicalState,
+  type HierarchicalStats,
+} from './HierarchicalPlanner.ts';
+export {
+  checkLlm,
+  createLlmClient,
+  type LlmOptions,
+  type LlmOptionsInput,
+  LlmOptionsSchema,
+} from './llm/createLlmClient.ts';
+export type { LlmClient, LlmReply, LlmRequest } from './llm/LlmClient.ts';
+export { AGENT_NAMES, type AgentName, PROMPT_VERSION } from './Prompts.ts';
+export type { RolloutFn } from './Reflection.ts';

@@ -1,0 +1,111 @@
+/**
+ * The model side of an agent: one request (system prompt, user prompt, optional BEV PNG, the JSON
+ * schema the reply must follow, a deadline) → the reply text or a closed failure code. Transport
+ * is injected: `OpenAiClient` (any OpenAI-compatible endpoint), `OllamaClient` (`/api/chat`),
+ * `LlamaClient` (in-process GGUF). `askAgent` parses the reply with the agent's zod schema; any
+ * failure is returned, never thrown, so the caller falls back to the rules and records why.
+ */
+import { z } from 'zod';
+
+export interface LlmRequest {
+  system: string;
+  user: string;
+  /** Name of the output schema (OpenAI's `json_schema.name`). */
+  schemaName: string;
+  jsonSchema: Record<string, unknown>;
+  /** The BEV as a PNG, for models that take images. */
+  imagePng?: Uint8Array;
+  /** Wall-clock budget for the whole call, ms. */
+  deadlineMs: number;
+}
+
+export const LLM_FAILURE_CODES = ['TIMEOUT', 'TRANSPORT', 'REFUSAL', 'TRUNCATED', 'EMPTY', 'SCHEMA'] as const;
+export type LlmFailureCode = (typeof LLM_FAILURE_CODES)[number];
+
+export type LlmReply = { ok: true; text: string } | { ok: false; code: LlmFailureCode; message: string };
+
+export interface LlmClient {
+  readonly name: string;
+  /** Sends the image when the model takes images. */
+  readonly vision: boolean;
+  complete(req: LlmRequest): Promise<LlmReply>;
+  /** Releases what the client holds (a loaded model). */
+  close?(): Promise<void>;
+}
+
+export type AgentAnswer<T> =
+  | { ok: true; value: T; text: string }
+  | { ok: false; code: LlmFailureCode; message: string };
+
+/** Phrases of a refusal written as prose instead of the requested JSON. */
+const REFUSAL_RE = /^\s*(i'?m sorry|i am sorry|i can(?:no|')t|i cannot|i won'?t|as an ai|sorry,)/i;
+
+/** The JSON object in a reply: the whole text, or a fenced ```json block (some servers add fences). */
+export function extractJson(text: string): unknown {
+  const t = text.trim();
+  const fence = /^```(?:json)?\s*([\s\S]*?)\s*```$/i.exec(t);
+  return JSON.parse(fence ? fence[1]! : t);
+}
+
+/** Asks one agent's question and parses the reply strictly (unknown keys are rejected). */
+export async function askAgent<T>(
+  client: LlmClient,
+  schema: z.ZodObject,
+  req: LlmRequest,
+): Promise<AgentAnswer<T>> {
+  let reply: LlmReply;
+  try {
+    reply = await withDeadline(client.complete(req), req.deadlineMs);
+  } catch (e) {
+    return { ok: false, code: 'TRANSPORT', message: oneLine(e) };
+  }
+  if (!reply.ok) return reply;
+  const text = reply.text;
+  if (text.trim() === '') return { ok: false, code: 'EMPTY', message: 'empty reply' };
+  if (REFUSAL_RE.test(text)) return { ok: false, code: 'REFUSAL', message: `model refused: ${clip(text)}` };
+  let json: unknown;
+  try {
+    json = extractJson(text);
+  } catch {
+    return { ok: false, code: 'SCHEMA', message: `reply is not JSON: ${clip(text)}` };
+  }
+  const parsed = schema.strict().safeParse(json);
+  if (!parsed.success) {
+    const first = parsed.error.issues[0];
+    return {
+      ok: false,
+      code: 'SCHEMA',
+      message: `reply does not match ${req.schemaName}: ${first ? `${first.path.join('.') || '(root)'}: ${first.message}` : 'invalid'}`,
+    };
+  }
+  return { ok: true, value: parsed.data as T, text };
+}
+
+/** The JSON schema of an agent's output, generated from its zod schema (zod 4). */
+export function jsonSchemaOf(schema: z.ZodType): Record<string, unknown> {
+  const js = z.toJSONSchema(schema, { target: 'draft-7' }) as Record<string, unknown>;
+  delete js.$schema;
+  return js;
+}
+
+/** Races a promise against the deadline (a client that ignores its abort signal still ends on time). */
+export function withDeadline(p: Promise<LlmReply>, deadlineMs: number): Promise<LlmReply> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<LlmReply>((resolve) => {
+    timer = setTimeout(
+      () => resolve({ ok: false, code: 'TIMEOUT', message: `no reply within ${deadlineMs} ms` }),
+      deadlineMs,
+    );
+  });
+  return Promise.race([p, late]).finally(() => clearTimeout(timer));
+}
+
+export function oneLine(e: unknown): string {
+  const m = e instanceof Error ? e.message : String(e);
+  return m.split('\n')[0]!.slice(0, 300);
+}
+
+function clip(s: string): string {
+  const t = s.replace(/\s+/g, ' ').trim();
+  return t.length > 120 ? `${t.slice(0, 117)}...` : t;
+}

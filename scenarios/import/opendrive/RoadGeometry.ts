@@ -1,0 +1,374 @@
+/**
+ * Road coordinates of an OpenDRIVE file, as the spec defines them (ASAM OpenDRIVE 1.8 §8 elevation
+ * and superelevation, §9 lanes): (road, s, t) → map-frame x, y, z and the road's heading, pitch and
+ * roll; lane centres and widths per s (tapers included, border records as widths); the inverse
+ * (x, y → road, s, t, lane). OpenSCENARIO positions and the storyboard player use it so that an s is
+ * measured along the road's reference line, not along our lane polylines.
+ *
+ * Conventions (esmini's RoadManager follows the spec the same way): pitch = −atan(dz/ds) (positive
+ * nose down), roll = superelevation; the lateral vector is rotated by the road's roll and pitch, so
+ * a point at t on a banked road lies at t·cos(roll) beside the reference line and t·sin(roll) above.
+ */
+import { type LaneDef, type Poly, polyAt, type RoadDef, type SectionDef } from './OpenDriveMap.ts';
+import type { RefPoint } from './ReferenceLine.ts';
+
+/** A road-frame pose in the map frame. */
+export interface RoadPose {
+  x: number;
+  y: number;
+  z: number;
+  /** Road reference-line heading, pitch (−atan of the elevation slope) and roll (superelevation), rad. */
+  hRoad: number;
+  pRoad: number;
+  rRoad: number;
+}
+
+/** Where a map point lies in road coordinates. */
+export interface RoadCoord {
+  roadId: string;
+  sM: number;
+  tM: number;
+  /** Lane at (s, t) (0 if outside every lane) and the offset from its centre, m (positive left of the reference direction). */
+  laneId: number;
+  offsetM: number;
+  /** Distance from the point to the road surface point (s, t) in the plane, m. */
+  distM: number;
+}
+
+/** Derivative of a cubic record at ds. */
+function polyPrim(list: Poly[], ds: number): number {
+  let r: Poly | undefined;
+  for (const p of list) {
+    if (p.s <= ds) r = p;
+    else break;
+  }
+  if (!r) r = list[0];
+  if (!r) return 0;
+  const u = ds - r.s;
+  return r.b + u * (2 * r.c + 3 * u * r.d);
+}
+
+const COARSE_STEP_M = 1;
+
+export class RoadGeometry {
+  private readonly byId: Map<string, RoadDef>;
+  /** Coarse reference-line samples per road for the inverse query. */
+  private readonly samples = new Map<string, { s: Float64Array; x: Float64Array; y: Float64Array }>();
+  private readonly rp: RefPoint = { x: 0, y: 0, hdg: 0, kappa: 0 };
+
+  constructor(readonly roads: readonly RoadDef[]) {
+    this.byId = new Map(roads.map((r) => [r.id, r]));
+  }
+
+  road(id: string): RoadDef | undefined {
+    return this.byId.get(id);
+  }
+
+  /** Road length, m (undefined for an unknown road). */
+  roadLength(id: string): number | undefined {
+    return this.byId.get(id)?.length;
+  }
+
+  /** Index of the lane section valid at s (the last one whose start ≤ s). */
+  sectionIndex(road: RoadDef, sM: number): number {
+    let idx = 0;
+    for (let i = 0; i < road.sections.length; i++) if (road.sections[i]!.s <= sM + 1e-9) idx = i;
+    return idx;
+  }
+
+  section(road: RoadDef, sM: number): SectionDef {
+    return road.sections[this.sectionIndex(road, sM)]!;
+  }
+
+  /** Lane ids of the section at s, left to right (centre lane 0 excluded). */
+  laneIdsAt(roadId: string, sM: number): number[] {
+    const road = this.byId.get(roadId);
+    if (!road) return [];
+    return this.section(road, sM)
+      .lanes.map((l) => l.id)
+      .sort((a, b) => b - a);
+  }
+
+  private laneWidth(l: LaneDef, sec: SectionDef, sM: number): number {
+    return Math.max(0, polyAt(l.widths, sM - sec.s));
+  }
+
+  /** Width of one lane at s, m (undefined if the lane is not in the section there). */
+  laneWidthAt(roadId: string, laneId: number, sM: number): number | undefined {
+    const road = this.byId.get(roadId);
+    if (!road) return undefined;
+    const sec = this.section(road, sM);
+    const l = sec.lanes.find((x) => x.id === laneId);
+    return l ? this.laneWidth(l, sec, sM) : undefined;
+  }
+
+  /**
+   * t of a lane's centre (laneId ≠ 0) or of the reference line with the lane offset (laneId 0) at s,
+   * with its width; undefined if the road or lane does not exist there.
+   */
+  laneCenterT(roadId: string, laneId: number, sM: number): { tM: number; widthM: number } | undefined {
+    const road = this.byId.get(roadId);
+    if (!road) return undefined;
+    const sec = this.section(road, sM);
+    const off = polyAt(road.offsets, sM);
+    if (laneId === 0) return { tM: off, widthM: 0 };
+    const side = Math.sign(laneId);
+    let t = off;
+    for (let id = side; Math.abs(id) <= Math.abs(laneId); id += side) {
+      const l = sec.lanes.find((x) => x.id === id);
+      if (!l) return undefined;
+      const w = this.laneWidth(l, sec, sM);
+      if (id === laneId) return { tM: t + (side * w) / 2, widthM: w };
+      t += side * w;
+    }
+    return undefined;
+  }
+
+  /** Lateral slope of a lane centre: d t_centre / d s (tapers), for the heading offset. */
+  laneCenterSlope(roadId: string, laneId: number, sM: number): number {
+    const a = this.laneCenterT(roadId, laneId, sM - 0.01);
+    const b = this.laneCenterT(roadId, laneId, sM + 0.01);
+    return a && b ? (b.tM - a.tM) / 0.02 : 0;
+  }
+
+  /** The road frame at (s, t): map point and the road's heading / pitch / roll. */
+  pose(roadId: string, sM: number, tM: number, out?: RoadPose): RoadPose | undefined {
+    const road = this.byId.get(roadId);
+    if (!road) return undefined;
+    const s = Math.min(Math.max(sM, 0), road.length);
+    road.line.eval(s, this.rp);
+    const z0 = road.elevations.length > 0 ? polyAt(road.elevations, s) : 0;
+    const pitch = road.elevations.length > 0 ? -Math.atan(polyPrim(road.elevations, s)) : 0;
+    const roll = road.superelevations.length > 0 ? polyAt(road.superelevations, s) : 0;
+    // Rotate (0, t, 0) by R = Rz(h) Ry(p) Rx(r): the second column times t.
+    const ch = Math.cos(this.rp.hdg);
+    const sh = Math.sin(this.rp.hdg);
+    const cp = Math.cos(pitch);
+    const sp = Math.sin(pitch);
+    const cr = Math.cos(roll);
+    const sr = Math.sin(roll);
+    const o = out ?? { x: 0, y: 0, z: 0, hRoad: 0, pRoad: 0, rRoad: 0 };
+    o.x = this.rp.x + tM * (ch * sp * sr - sh * cr);
+    o.y = this.rp.y + tM * (sh * sp * sr + ch * cr);
+    o.z = z0 + tM * (cp * sr);
+    o.hRoad = this.rp.hdg;
+    o.pRoad = pitch;
+    o.rRoad = roll;
+    return o;
+  }
+
+  /** Lane and offset from the lane centre at (s, t); lane 0 when t is outside every lane. */
+  laneAtT(roadId: string, sM: number, tM: number): { laneId: number; offsetM: number } {
+    const road = this.byId.get(roadId);
+    if (!road) return { laneId: 0, offsetM: tM };
+    const sec = this.section(road, sM);
+    const off = polyAt(road.offsets, sM);
+    const side = tM >= off ? 1 : -1;
+    let t = off;
+    let last: { laneId: number; offsetM: number } = { laneId: 0, offsetM: tM - off };
+    for (let id = side; ; id += side) {
+      const l = sec.lanes.find((x) => x.id === id);
+      if (!l) break;
+      const w = this.laneWidth(l, sec, sM);
+      const c = t + (side * w) / 2;
+      last = { laneId: id, offsetM: tM - c };
+      if ((side > 0 && tM <= t + w) || (side < 0 && tM >= t - w)) return last;
+      t += side * w;
+    }
+    return last;
+  }
+
+  /** Total width of the road's lanes on one side at s (t of the outer border, signed). */
+  outerT(road: RoadDef, sM: number, side: 1 | -1): number {
+    const sec = this.section(road, sM);
+    let t = polyAt(road.offsets, sM);
+    for (let id = side; ; id += side) {
+      const l = sec.lanes.find((x) => x.id === id);
+      if (!l) break;
+      t += side * this.laneWidth(l, sec, sM);
+    }
+    return t;
+  }
+
+  private coarse(road: RoadDef): { s: Float64Array; x: Float64Array; y: Float64Array } {
+    let c = this.samples.get(road.id);
+    if (c) return c;
+    const n = Math.max(2, Math.ceil(road.length / COARSE_STEP_M) + 1);
+    c = { s: new Float64Array(n), x: new Float64Array(n), y: new Float64Array(n) };
+    for (let i = 0; i < n; i++) {
+      const s = (road.length * i) / (n - 1);
+      road.line.eval(s, this.rp);
+      c.s[i] = s;
+      c.x[i] = this.rp.x;
+      c.y[i] = this.rp.y;
+    }
+    this.samples.set(road.id, c);
+    return c;
+  }
+
+  /** Closest point of one road's reference line to (x, y): s and signed t (Newton-refined). */
+  projectOnRoad(roadId: string, x: number, y: number): { sM: number; tM: number; distM: number } | undefined {
+    const road = this.byId.get(roadId);
+    if (!road) return undefined;
+    const c = this.coarse(road);
+    let best = 0;
+    let bestD = Infinity;
+    for (let i = 0; i < c.s.length; i++) {
+      const d = (c.x[i]! - x) ** 2 + (c.y[i]! - y) ** 2;
+      if (d < bestD) {
+        bestD = d;
+        best = i;
+      }
+    }
+    let s = c.s[best]!;
+    for (let k = 0; k < 8; k++) {
+      road.line.eval(s, this.rp);
+      const ds = (x - this.rp.x) * Math.cos(this.rp.hdg) + (y - this.rp.y) * Math.sin(this.rp.hdg);
+      const t = -(x - this.rp.x) * Math.sin(this.rp.hdg) + (y - this.rp.y) * Math.cos(this.rp.hdg);
+      // Newton on the foot point with curvature: ds / (1 − κ t).
+      const denom = 1 - this.rp.kappa * t;
+      const step = ds / (Math.abs(denom) > 0.1 ? denom : 0.1);
+      const sNext = Math.min(Math.max(s + step, 0), road.length);
+      if (Math.abs(sNext - s) < 1e-9) break;
+      s = sNext;
+    }
+    road.line.eval(s, this.rp);
+    const t = -(x - this.rp.x) * Math.sin(this.rp.hdg) + (y - this.rp.y) * Math.cos(this.rp.hdg);
+    const along = (x - this.rp.x) * Math.cos(this.rp.hdg) + (y - this.rp.y) * Math.sin(this.rp.hdg);
+    return { sM: s, tM: t, distM: Math.abs(along) };
+  }
+
+  /** Reference-line curvature at s, 1/m. */
+  curvature(roadId: string, sM: number): number {
+    const road = this.byId.get(roadId);
+    if (!road) return 0;
+    road.line.eval(Math.min(Math.max(sM, 0), road.length), this.rp);
+    return this.rp.kappa;
+  }
+
+  /** Roads (ids, in file order) whose lanes contain the map point. */
+  roadsAt(x: number, y: number): string[] {
+    const out: string[] = [];
+    for (const road of this.roads) {
+      const p = this.projectOnRoad(road.id, x, y);
+      if (!p || p.distM > 1e-3) continue;
+      const tLeft = this.outerT(road, p.sM, 1);
+      const tRight = this.outerT(road, p.sM, -1);
+      if (p.tM <= tLeft + 1e-9 && p.tM >= tRight - 1e-9) out.push(road.id);
+    }
+    return out;
+  }
+
+  /**
+   * Moves ds along the road's s (negative: against s) from (road, lane, s), continuing on roads
+   * linked directly road-to-road (contact points and lane links honoured); stops at a road end
+   * without such a link (`endOfRoad`). Junctions are not entered (undefined).
+   */
+  moveAlongS(
+    roadId: string,
+    laneId: number,
+    sM: number,
+    dsM: number,
+  ): { roadId: string; laneId: number; sM: number; alongS: boolean; endOfRoad: boolean } | undefined {
+    let road = this.byId.get(roadId);
+    let lane = laneId;
+    let s = sM + dsM;
+    // Driving direction of the lane relative to s at the start (RHT: negative ids along s).
+    const alongStart = road?.lht ? laneId > 0 : laneId < 0;
+    let along = alongStart;
+    for (let hop = 0; road && hop < 16; hop++) {
+      if (s >= 0 && s <= road.length)
+        return { roadId: road.id, laneId: lane, sM: s, alongS: along, endOfRoad: false };
+      const atEnd = s > road.length;
+      const link = atEnd ? road.succ : road.pred;
+      const over = atEnd ? s - road.length : -s;
+      const sec = atEnd ? road.sections[road.sections.length - 1]! : road.sections[0]!;
+      const def = sec.lanes.find((l) => l.id === lane);
+      const nextLane = atEnd ? def?.succ : def?.pred;
+      if (link?.type !== 'road' || nextLane === undefined) {
+        return { roadId: road.id, laneId: lane, sM: atEnd ? road.length : 0, alongS: along, endOfRoad: true };
+      }
+      const next = this.byId.get(link.id);
+      if (!next) return undefined;
+      // Entering at the start goes along s; at the end, against it.
+      const enterAtStart = link.cp !== 'end';
+      if (enterAtStart !== atEnd) along = !along;
+      s = enterAtStart ? over : next.length - over;
+      road = next;
+      lane = nextLane;
+    }
+    return undefined;
+  }
+
+  /**
+   * Road coordinates of a map point: among the roads whose lanes contain it, the one with the
+   * smallest |t| (ties: the preferred road, e.g. the one an entity is on); else the nearest road.
+   */
+  worldToRoad(x: number, y: number, preferRoadId?: string): RoadCoord | undefined {
+    let best: RoadCoord | undefined;
+    let bestScore = Infinity;
+    for (const road of this.roads) {
+      const p = this.projectOnRoad(road.id, x, y);
+      if (!p) continue;
+      const tLeft = this.outerT(road, p.sM, 1);
+      const tRight = this.outerT(road, p.sM, -1);
+      const inside = p.distM < 0.5 && p.tM <= tLeft + 1e-6 && p.tM >= tRight - 1e-6;
+      const outside = inside ? 0 : Math.max(p.tM - tLeft, tRight - p.tM, 0) + p.distM;
+      const score =
+        (inside ? 0 : 1000 + outside) + (road.id === preferRoadId ? -0.5 : 0) + Math.abs(p.tM) * 1e-3;
+      if (score < bestScore) {
+        bestScore = score;
+        const lane = this.laneAtT(road.id, p.sM, p.tM);
+        best = {
+          roadId: road.id,
+          sM: p.sM,
+          tM: p.tM,
+          laneId: lane.laneId,
+          offsetM: lane.offsetM,
+          distM: p.distM,
+        };
+      }
+    }
+    return best;
+  }
+}
+
+/** Map-frame heading, pitch, roll of a body yawed by hRelRad relative to a road frame (R = R_road · Rz(hRel)), each in [0, 2π). */
+export function bodyOrientation(
+  hRoad: number,
+  pRoad: number,
+  rRoad: number,
+  hRelRad: number,
+): { h: number; p: number; r: number } {
+  const ch = Math.cos(hRoad);
+  const sh = Math.sin(hRoad);
+  const cp = Math.cos(pRoad);
+  const sp = Math.sin(pRoad);
+  const cr = Math.cos(rRoad);
+  const sr = Math.sin(rRoad);
+  const R = [
+    [ch * cp, ch * sp * sr - sh * cr, ch * sp * cr + sh * sr],
+    [sh * cp, sh * sp * sr + ch * cr, sh * sp * cr - ch * sr],
+    [-sp, cp * sr, cp * cr],
+  ];
+  const cy = Math.cos(hRelRad);
+  const sy = Math.sin(hRelRad);
+  // M = R · Rz(hRel): columns 0 and 1 mix, column 2 stays.
+  const m00 = R[0]![0]! * cy + R[0]![1]! * sy;
+  const m10 = R[1]![0]! * cy + R[1]![1]! * sy;
+  const m20 = R[2]![0]! * cy + R[2]![1]! * sy;
+  const m21 = -R[2]![0]! * sy + R[2]![1]! * cy;
+  const m22 = R[2]![2]!;
+  return {
+    h: wrap2Pi(Math.atan2(m10, m00)),
+    p: wrap2Pi(Math.atan2(-m20, Math.hypot(m21, m22))),
+    r: wrap2Pi(Math.atan2(m21, m22)),
+  };
+}
+
+/** An angle in [0, 2π). */
+export function wrap2Pi(a: number): number {
+  const t = a % (2 * Math.PI);
+  const w = t < 0 ? t + 2 * Math.PI : t;
+  return w >= 2 * Math.PI - 1e-12 ? 0 : w;
+}

@@ -1,0 +1,101 @@
+/**
+ * The gated planner's arbitration between the minimal-risk manoeuvre and a repair (MODIFY): with
+ * no MRM running a repair is driven; once an MRM runs it stays in control unless a repair brakes
+ * harder (the MRM never slows a response). The gate's verdicts are scripted per tick so that each
+ * case is exactly the situation it names; trajectories come from the real gate.
+ */
+import { describe, expect, it } from 'vitest';
+import type { MidLevelCommand, Verdict, WorldSnapshot } from '../core/index.ts';
+import { RoutePath } from '../core/map/index.ts';
+import type { Planner, PlannerContext } from '../planner/index.ts';
+import { createSafetyGate, type SafetyGate } from '../safety/SafetyGate.ts';
+import { createGatedPlanner } from './GatedPlanner.ts';
+import { CAR, cmd, roadMap, scene } from './testing/safetyScenes.ts';
+
+const map = roadMap({ lanes: 1 });
+const real = createSafetyGate();
+const ctx: PlannerContext = { map, route: RoutePath.build(map, ['R0']), vehicle: CAR, dtS: 0.1, seed: 0 };
+/** Ego on R0 at s = 50 m, 10 m/s, at time tS. */
+const snapAt = (tS: number): WorldSnapshot => scene({ map, s: 50, speed: 10, tS }).snapshot;
+const sceneAt = (tS: number) => ({ snapshot: snapAt(tS), map, vehicle: CAR });
+
+/** Inner planner: always KEEP in lane, with the gate's own trajectory for it. */
+const keep: Planner<null> = {
+  name: 'keep',
+  init: () => null,
+  step: (_s, snap) => {
+    const command = cmd({ issuedAtS: snap.tS, expiresAtS: snap.tS + 1 });
+    return { state: null, output: { command, trajectory: real.trajectoryFor(command, sceneAt(snap.tS)) } };
+  },
+};
+
+const veto: Verdict = {
+  decision: 'VETO',
+  rules: [{ rule: 'rss.longitudinal', decision: 'VETO', values: {}, message: 'scripted' }],
+  explanation: 'scripted veto',
+  mrm: { kind: 'COMFORT_STOP', decelMps2: 1 },
+};
+const modify = (modified: MidLevelCommand): Verdict => ({
+  decision: 'MODIFY',
+  rules: [{ rule: 'signal.redLight', decision: 'MODIFY', values: {}, message: 'scripted' }],
+  explanation: 'scripted repair',
+  modified,
+});
+
+/** The real gate with `checkCommand` answering from `script` (one verdict per tick). */
+function scripted(script: Verdict[]): SafetyGate {
+  let k = 0;
+  return { ...real, checkCommand: () => script[Math.min(k++, script.length - 1)]! };
+}
+
+/** Runs the gated `keep` planner for the scripted ticks; returns each tick's output. */
+function drive(script: Verdict[]) {
+  const p = createGatedPlanner(keep, { gate: scripted(script) });
+  let st = p.init(ctx, snapAt(0));
+  return script.map((_, k) => {
+    const r = p.step(st, snapAt(k * 0.1), ctx);
+    st = r.state;
+    return r.output;
+  });
+}
+
+const speedAfter1s = (o: { trajectory: { points: { tS: number; speedMps: number }[] } }, t0: number) =>
+  o.trajectory.points.find((p) => p.tS >= t0 + 1 - 1e-9)!.speedMps;
+
+// A hard repair: stop 15 m ahead from 10 m/s (≈ 3.3 m/s², harder than the 1 m/s² comfort stop).
+const hardStop = (tS: number) =>
+  cmd({ speed: 'STOP', stopAt: { x: 65, y: 0 }, source: 'repair', issuedAtS: tS, expiresAtS: tS + 1 });
+// A soft repair: keep going at a lower target speed.
+const softSlow = (tS: number) =>
+  cmd({ speed: 'DECELERATE', targetSpeedMps: 9, source: 'repair', issuedAtS: tS, expiresAtS: tS + 1 });
+
+describe('gated planner: MRM vs repair', () => {
+  it('drives the repaired command of a MODIFY when no MRM runs', () => {
+    const [out] = drive([modify(softSlow(0))]);
+    expect(out!.command).toEqual(softSlow(0));
+    expect(out!.verdict?.decision).toBe('MODIFY');
+  });
+
+  it('a VETO hands control to the MRM stop (comfort, 1 m/s²)', () => {
+    const [out] = drive([veto]);
+    expect(out!.command).toMatchObject({ speed: 'STOP', path: 'FOLLOW_LANE', source: 'mrm:COMFORT_STOP' });
+    // 1 m/s² from 10 m/s: 9 m/s after 1 s.
+    expect(speedAfter1s(out!, 0)).toBeCloseTo(9, 1);
+  });
+
+  it('a running MRM keeps control over a later repair that brakes less', () => {
+    const outs = drive([veto, modify(softSlow(0.1))]);
+    expect(outs[1]!.command?.source).toBe('mrm:COMFORT_STOP');
+    expect(outs[1]!.verdict?.decision).toBe('MODIFY');
+  });
+
+  it('a repair that brakes harder than the running MRM wins', () => {
+    // The premise, measured on the gate's own roll-outs: the repair is slower after 1 s.
+    const mrmOnly = drive([veto, veto])[1]!;
+    const repairTraj = real.trajectoryFor(hardStop(0.1), sceneAt(0.1));
+    expect(speedAfter1s({ trajectory: repairTraj }, 0.1)).toBeLessThan(speedAfter1s(mrmOnly, 0.1) - 1);
+    const outs = drive([veto, modify(hardStop(0.1))]);
+    expect(outs[1]!.command).toEqual(hardStop(0.1));
+    expect(speedAfter1s(outs[1]!, 0.1)).toBeCloseTo(speedAfter1s({ trajectory: repairTraj }, 0.1), 6);
+  });
+});

@@ -1,0 +1,132 @@
+/**
+ * The hierarchical planner in the stack: closed-loop on built-in scenes, the gate's veto coming
+ * back as a re-plan, and LLM-Assist with a model that fails (fallback taken and recorded in the
+ * command's source) or answers (its decision executed, still gated).
+ */
+import { describe, expect, it } from 'vitest';
+import type { MidLevelCommand, Verdict } from '../core/index.ts';
+import { RoutePath } from '../core/map/index.ts';
+import type { PlannerContext } from '../core/planning/index.ts';
+import { createEnvironmentTransform } from '../perception/index.ts';
+import { createHierarchicalPlanner, type LlmClient } from '../planner/index.ts';
+import { builtinScenario } from '../scenarios/builtin/index.ts';
+import { evaluateRun } from '../sim/metrics/index.ts';
+import { controllerRollout } from './HierarchicalStack.ts';
+import { createDriver, runDriver, stackFor } from './registry.ts';
+import { runStackScenario } from './runInSim.ts';
+
+const load = (id: string) => {
+  const b = builtinScenario(id)!;
+  return { scenario: b.scenario, map: b.map };
+};
+
+describe('hierarchical stack', () => {
+  it('waits for the pedestrian behind the parked van: no collision, makes progress', async () => {
+    const { scenario, map } = load('occluded_pedestrian');
+    const d = createDriver('hierarchical');
+    if (!d.ok) throw new Error(d.error.message);
+    const log = await runDriver(d.value, scenario, map, { mode: 'nonreactive' });
+    const m = evaluateRun(log, map);
+    expect(m.details.collisions.filter((c) => c.atFault)).toEqual([]);
+    expect(m.multipliers.ego_is_making_progress).toBe(1);
+    // the occlusion rule slowed the ego before the van
+    expect(log.ticks.some((t) => t.command?.rationale.includes('occlusion behind parked_van'))).toBe(true);
+  });
+
+  it('a vetoed borrow comes back as a re-plan that stays in the lane', () => {
+    const { scenario, map } = load('parked_truck_borrow');
+    const env = createEnvironmentTransform(map, {}, scenario.vehicle);
+    if (!env.ok) throw new Error('perception');
+    const ctx: PlannerContext = {
+      map,
+      route: RoutePath.build(map, scenario.route.laneIds),
+      vehicle: scenario.vehicle,
+      dtS: 0.1,
+      seed: 0,
+    };
+    const snap = { tS: 0, ego: scenario.egoStart, agents: [], lights: [], route: scenario.route };
+    const planner = createHierarchicalPlanner({}, { rollout: controllerRollout() });
+    const st = planner.init(ctx, snap as never);
+    const vetoed: MidLevelCommand = {
+      speed: 'KEEP',
+      path: 'LEFT_BORROW',
+      horizonS: 5,
+      rationale: '',
+      issuedAtS: 0,
+      expiresAtS: 1,
+      source: 'hierarchical/rules',
+    };
+    const verdict: Verdict = {
+      decision: 'VETO',
+      rules: [],
+      explanation: 'VETO: rss.longitudinalOpposite: oncoming too close',
+    };
+    const r = planner.plan(
+      st,
+      {
+        snapshot: snap as never,
+        scene: env.value.transform(snap as never, scenario.route),
+        feedback: { command: vetoed, verdict },
+      },
+      ctx,
+    );
+    if (r instanceof Promise) throw new Error('rules re-plan is synchronous');
+    expect(r.output.command.path).toBe('FOLLOW_LANE');
+    expect(r.output.command.source).toBe('hierarchical/replan');
+    expect(r.output.command.rationale).toMatch(/the gate rejected LEFT_BORROW/);
+    expect(r.output.info?.replan).toBe(true);
+  });
+
+  it('LLM-Assist: a model that fails falls back to the rules every time and says why', async () => {
+    const { scenario, map } = load('red_light');
+    let calls = 0;
+    const broken: LlmClient = {
+      name: 'broken',
+      vision: false,
+      complete: async () => {
+        calls++;
+        return { ok: true, text: '{"speed":"FLOOR_IT"}' };
+      },
+    };
+    const planner = createHierarchicalPlanner(
+      { backends: { longitudinal: 'llm' }, assistAlways: true },
+      { llm: broken, rollout: controllerRollout() },
+    );
+    const log = await runStackScenario(scenario, map, stackFor('h', planner, scenario, map), {
+      mode: 'nonreactive',
+    });
+    const sources = log.ticks.map((t) => t.command?.source ?? '');
+    expect(calls).toBeGreaterThan(50);
+    expect(sources.filter((s) => s.includes('llm-fallback')).length).toBeGreaterThan(50);
+    expect(sources.some((s) => s.includes('hierarchical/llm:'))).toBe(false);
+    expect(evaluateRun(log, map).details.collisions.filter((c) => c.atFault)).toEqual([]);
+  });
+
+  it('LLM-Assist: a model answer replaces the rules decision and still passes the gate', async () => {
+    const { scenario, map } = load('curvy_lane_follow');
+    const cautious: LlmClient = {
+      name: 'cautious',
+      vision: false,
+      complete: async () => ({
+        ok: true,
+        text: JSON.stringify({
+          speed: 'DECELERATE',
+          targetSpeedMps: 4,
+          decelMps2: 1,
+          stopDistanceM: null,
+          reason: 'model: slow',
+        }),
+      }),
+    };
+    const planner = createHierarchicalPlanner(
+      { backends: { longitudinal: 'llm' }, assistAlways: true },
+      { llm: cautious, rollout: controllerRollout() },
+    );
+    const log = await runStackScenario(scenario, map, stackFor('h', planner, scenario, map), {
+      mode: 'nonreactive',
+    });
+    const last = log.ticks[log.ticks.length - 1]!;
+    expect(last.command?.source).toMatch(/^hierarchical\/llm:longitudinal/);
+    expect(last.ego.speedMps).toBeLessThan(5);
+  });
+});

@@ -1,0 +1,145 @@
+/**
+ * Wiring of the hierarchical planner into a command stack: its reflection gets the gate's
+ * roll-out (the same kinematic prediction the gate checks commands with), and the model client
+ * is built from serialisable options (they cross into evaluation worker threads).
+ */
+import { createClassicalController } from '../controller/index.ts';
+import type { EgoState, Scenario, TrajectoryPoint, VehicleParams } from '../core/index.ts';
+import type { RoadMap } from '../core/map/index.ts';
+import { type BicycleCommand, stepBicycle, stepUnicycle } from '../core/vehicle/index.ts';
+import {
+  createHierarchicalPlanner,
+  createLlmClient,
+  type HierarchicalConfigInput,
+  type LlmOptionsInput,
+  LlmOptionsSchema,
+  type RolloutFn,
+} from '../planner/index.ts';
+import {
+  LanePathCache,
+  Rollout,
+  rolloutCommand,
+  rolloutToTrajectory,
+  SafetyParamsSchema,
+} from '../safety/index.ts';
+import type { SimLog } from '../sim/index.ts';
+
+/** Reflection horizon, s (nuPlan / PDM score 4 s). */
+const REFLECT_HORIZON_S = 4.2;
+
+/**
+ * The executor's roll-out: the classical controller at 20 Hz driving the kinematic model (bicycle
+ * or unicycle) from the snapshot's ego for 4 s, agents ignored — what the stack will actually do
+ * with the command (rear-axle poses every 0.1 s). Unlike the gate's roll-out, a lane change or
+ * borrow started from a standstill swings out as pure pursuit steers it, not sideways.
+ */
+export function controllerRollout(): RolloutFn {
+  const controller = createClassicalController();
+  const cmd: BicycleCommand = { accelMps2: 0, steerRateRadps: 0 };
+  const dtS = 0.05;
+  return (command, snap, ctx) => {
+    const vehicle = ctx.vehicle;
+    let state = controller.init(ctx);
+    let ego: EgoState = { ...snap.ego };
+    const next: EgoState = { ...ego };
+    const points: TrajectoryPoint[] = [];
+    const cmdLive = { ...command, expiresAtS: Number.POSITIVE_INFINITY };
+    for (let k = 0; k <= 80; k++) {
+      if (k % 2 === 0)
+        points.push({
+          tS: snap.tS + k * dtS,
+          x: ego.x,
+          y: ego.y,
+          headingRad: ego.headingRad,
+          speedMps: ego.speedMps,
+        });
+      if (k === 80) break;
+      const step = controller.step(state, { ego, command: cmdLive, snapshot: snap, dtS }, ctx);
+      state = step.state;
+      const c = step.control;
+      if (c.kind === 'unicycle') {
+        cmd.accelMps2 = (c.vMps - ego.speedMps) / dtS;
+        cmd.steerRateRadps = c.omegaRadps;
+        stepUnicycle(ego, cmd, vehicle, dtS, next);
+      } else {
+        const steer = Math.min(vehicle.maxSteerRad, Math.max(-vehicle.maxSteerRad, c.steerRad));
+        cmd.accelMps2 = c.accelMps2;
+        cmd.steerRateRadps = (steer - ego.steerRad) / dtS;
+        stepBicycle(ego, cmd, vehicle, dtS, next);
+      }
+      next.tS = ego.tS + dtS;
+      ego = { ...next };
+    }
+    return { points };
+  };
+}
+
+/** The gate's command roll-out as the planner's reflection roll-out (0.1 s poses, 4 s). */
+export function gateRollout(map: RoadMap, vehicle: VehicleParams): RolloutFn {
+  const params = SafetyParamsSchema.parse({ horizonS: REFLECT_HORIZON_S });
+  const paths = new LanePathCache(map);
+  const r = new Rollout(64);
+  return (command, snap) => {
+    const e = snap.ego;
+    rolloutCommand(
+      { ...command, horizonS: REFLECT_HORIZON_S },
+      { tS: e.tS, x: e.x, y: e.y, headingRad: e.headingRad, speedMps: e.speedMps, accelMps2: e.accelMps2 },
+      map,
+      snap.route.laneIds,
+      vehicle,
+      params,
+      paths,
+      r,
+    );
+    return r.n > 1 ? rolloutToTrajectory(r, 0.1, 4) : undefined;
+  };
+}
+
+/** What `--llm …` and friends set (serialisable). */
+export interface DriverOptions {
+  llm?: LlmOptionsInput;
+  hierarchical?: HierarchicalConfigInput;
+}
+
+/** Builds the hierarchical command stack for one scenario (`build` of the `hierarchical` driver). */
+export function hierarchicalPlannerFor(scenario: Scenario, map: RoadMap, o: DriverOptions = {}) {
+  void map;
+  void scenario;
+  const rollout = controllerRollout();
+  if (!o.llm) return createHierarchicalPlanner(o.hierarchical ?? {}, { rollout });
+  const llm = LlmOptionsSchema.parse(o.llm);
+  const client = createLlmClient(llm);
+  const backends = {
+    analyst: llm.agents.includes('analyst') ? 'llm' : 'rules',
+    lateral: llm.agents.includes('lateral') ? 'llm' : 'rules',
+    longitudinal: llm.agents.includes('longitudinal') ? 'llm' : 'rules',
+  } as const;
+  return createHierarchicalPlanner(
+    { ...(o.hierarchical ?? {}), backends, deadlineMs: llm.deadlineMs, assistAlways: llm.always },
+    { rollout, llm: client },
+  );
+}
+
+/**
+ * What LLM-Assist and reflection did in a run, read off the executed commands (each counted once,
+ * by issue time): commands from the model, fallbacks to the rules, reflection revisions, re-plans.
+ */
+export function assistSummary(log: SimLog): string {
+  const seen = new Set<number>();
+  let llm = 0;
+  let fallback = 0;
+  let revised = 0;
+  let replans = 0;
+  let total = 0;
+  for (const t of log.ticks) {
+    const c = t.command;
+    if (!c?.source.startsWith('hierarchical') || seen.has(c.issuedAtS)) continue;
+    seen.add(c.issuedAtS);
+    total++;
+    if (c.source.includes('/llm:')) llm++;
+    if (c.source.includes('llm-fallback')) fallback++;
+    if (c.source.includes('+reflect')) revised++;
+    if (c.source.includes('/replan')) replans++;
+  }
+  return `hierarchical: ${total} commands executed; the model decided (part of) ${llm}, a model call fell back to the rules in ${fallback}; reflection revised ${revised}; re-plans after a veto ${replans}`;
+}

@@ -1,0 +1,109 @@
+/**
+ * The hierarchical planner against PDM-Closed on the imported real scenarios, per family (CARLA
+ * leaderboard routes on the towns we have, esmini OpenSCENARIO, CommonRoad), both agent modes:
+ * the table in planner/README.md.
+ *
+ *   npx tsx stack/examples/plannerFamilies.ts [../shared/scenarios] [--limit N per family] [--workers N]
+ */
+import { readdirSync, statSync } from 'node:fs';
+import { extname, join, resolve } from 'node:path';
+import { markdownTable } from '../../cli/table.ts';
+import { importFile } from '../../scenarios/import/index.ts';
+import { isImportable } from '../eval/checkData.ts';
+import { evaluate } from '../eval/evaluate.ts';
+
+const args = process.argv.slice(2);
+const flag = (name: string, d: number) => {
+  const i = args.indexOf(name);
+  return i >= 0 ? Number.parseInt(args[i + 1]!, 10) : d;
+};
+const root = resolve(args.find((a) => !a.startsWith('--') && !/^\d+$/.test(a)) ?? '../shared/scenarios');
+const limit = flag('--limit', 12);
+const workers = flag('--workers', 2);
+const PLANNERS = ['pdm-closed', 'hierarchical'];
+
+const FAMILIES: { name: string; dir: string; exts: string[] }[] = [
+  { name: 'CARLA leaderboard routes', dir: 'carla_leaderboard', exts: ['.xml'] },
+  { name: 'esmini (OpenSCENARIO)', dir: 'esmini', exts: ['.xosc'] },
+  { name: 'CommonRoad', dir: 'commonroad', exts: ['.xml'] },
+];
+
+function walk(dir: string, out: string[]): void {
+  for (const e of readdirSync(dir).sort()) {
+    const p = join(dir, e);
+    if (statSync(p).isDirectory()) walk(p, out);
+    else out.push(p);
+  }
+}
+
+/** Evaluation refs of a family's scenarios (first `limit`, in file order). */
+function refsOf(f: (typeof FAMILIES)[number]): string[] {
+  const files: string[] = [];
+  walk(join(root, f.dir), files);
+  const refs: string[] = [];
+  for (const file of files) {
+    if (refs.length >= limit) break;
+    if (!f.exts.includes(extname(file).toLowerCase()) || !isImportable(file)) continue;
+    const r = importFile(file);
+    if (!r.ok) continue;
+    for (const s of r.value.scenarios) {
+      if (refs.length >= limit) break;
+      if (f.dir === 'carla_leaderboard') {
+        const id = /_route(.+)$/.exec(s.id)?.[1];
+        if (id) refs.push(`carla:${file}#${id}`);
+      } else refs.push(r.value.scenarios.length > 1 ? `${file}#${s.id}` : file);
+    }
+  }
+  return refs;
+}
+
+const rows: (string | number)[][] = [];
+const t0 = performance.now();
+for (const f of FAMILIES) {
+  const refs = refsOf(f);
+  if (refs.length === 0) {
+    rows.push([f.name, 0, '–', '–', '–', '–']);
+    continue;
+  }
+  const res = await evaluate({
+    scenarios: refs,
+    planners: PLANNERS,
+    modes: ['nonreactive', 'reactive'],
+    seed: 0,
+    workers,
+    onProgress: (done, total, last) =>
+      process.stderr.write(
+        `${f.name}: ${done}/${total} ${last.id} ${(100 * last.score).toFixed(1)}${last.error ? ` error: ${last.error.split('\n')[0]}` : ''}\n`,
+      ),
+  });
+  const score = (p: string, m: string) =>
+    res.summaries.find((s) => s.planner === p && s.mode === m)!.score.toFixed(1);
+  const atFault = (p: string) =>
+    res.results.filter((r) => r.job.planner === p && r.result.collisions > 0).length;
+  const errors = res.results.filter((r) => r.result.error).length;
+  rows.push([
+    f.name,
+    refs.length,
+    `${score('pdm-closed', 'nonreactive')} / ${score('hierarchical', 'nonreactive')}`,
+    `${score('pdm-closed', 'reactive')} / ${score('hierarchical', 'reactive')}`,
+    `${atFault('pdm-closed')} / ${atFault('hierarchical')}`,
+    errors,
+  ]);
+}
+console.log(
+  markdownTable(
+    [
+      'family',
+      'scenarios',
+      'CLS-NR PDM-Closed / hierarchical',
+      'CLS-R PDM-Closed / hierarchical',
+      'runs with an at-fault collision PDM / hier. (both modes)',
+      'errors',
+    ],
+    rows,
+    ['l', 'r', 'r', 'r', 'r', 'r'],
+  ),
+);
+console.log(
+  `\n${((performance.now() - t0) / 1000).toFixed(0)} s wall, ${workers} workers, first ${limit} scenarios per family`,
+);
