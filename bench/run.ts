@@ -11,11 +11,19 @@
  * - bridge: odometry → control latency through a real rosbridge, state → control through mosquitto (bench/bridge.ts).
  * - viewer: JS ms per frame, draw calls and fps ratio with 200 agents in headless Chromium (bench/viewer.ts).
  * - planner: hierarchical plan() p50/p99 without / with reflection, llama time per call (bench/planner.ts).
- * - stack: the full tick of a command stack (transform + plan + gate + control + audit), wall and CPU (bench/stack.ts).
+ * - stack: the full tick of a command stack (transform + plan + gate + control + audit), wall and CPU,
+ *   peak RSS and GC pauses (bench/stack.ts).
  * - controller: expert, classical, full-depth network and early exit at three budgets through the
  *   stack: closed-loop score, step latency, FLOPs (bench/controller.ts).
+ * - scale: evaluation throughput, local thread pool vs BullMQ queue workers, 1/2/4 (bench/scale.ts).
+ *
+ * Every section's markdown (and, where it returns them, its figures as data) goes to
+ * bench/results.json with the machine (cores, CPU, Node, load average at start and end).
  */
 
+import { writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { join } from 'node:path';
 import { markdownTable } from '../cli/table.ts';
 import { BUILTIN_IDS, builtinScenario } from '../scenarios/builtin/index.ts';
 import { runScenario } from '../sim/index.ts';
@@ -28,6 +36,7 @@ import { benchNuplan } from './nuplan.ts';
 import { bevAllocationCheck, perceptionBench } from './perception.ts';
 import { benchPlanner } from './planner.ts';
 import { benchSafety } from './safety.ts';
+import { benchScale } from './scale.ts';
 import { benchStack } from './stack.ts';
 import { viewerBench } from './viewer.ts';
 
@@ -91,7 +100,10 @@ function simBench(): string {
   ].join('\n');
 }
 
-const SECTIONS: Record<string, () => string | Promise<string>> = {
+/** What a section returns: its markdown, and where it has them, its figures as data. */
+export type SectionResult = string | { markdown: string; figures?: unknown };
+
+const SECTIONS: Record<string, () => SectionResult | Promise<SectionResult>> = {
   sim: () => `${simBench()}\n\n${agentsBench()}`,
   import: () => importBench(),
   nuplan: () => benchNuplan(),
@@ -99,12 +111,32 @@ const SECTIONS: Record<string, () => string | Promise<string>> = {
   safety: () => benchSafety(),
   viewer: () => viewerBench(),
   stack: () => benchStack(),
+  scale: () => benchScale(),
   controller: () => benchController(),
   bridge: () => benchBridge(),
   planner: () => benchPlanner(),
 };
 
+/** The machine a run measured: every figure is read beside it. */
+function machine() {
+  const cpu = cpus();
+  return {
+    cores: cpu.length,
+    cpuModel: cpu[0]?.model.trim() ?? 'unknown',
+    node: process.version,
+    platform: `${process.platform}-${process.arch}`,
+    loadAvg1m: loadavg()[0]!,
+  };
+}
+
 const wanted = process.argv.slice(2);
+const start = machine();
+const startedAt = new Date().toISOString();
+// one machine line first, so a pasted table never loses its context
+console.log(
+  `machine: ${start.cores} cores · ${start.cpuModel} · Node ${start.node} · ${start.platform} · load average (1 min) at start ${start.loadAvg1m.toFixed(1)}`,
+);
+const sections: Record<string, { markdown: string; figures?: unknown; wallS: number }> = {};
 for (const name of wanted.length > 0 ? wanted : Object.keys(SECTIONS)) {
   const section = SECTIONS[name];
   if (!section) {
@@ -112,5 +144,19 @@ for (const name of wanted.length > 0 ? wanted : Object.keys(SECTIONS)) {
     process.exitCode = 2;
     continue;
   }
-  console.log(`\n${await section()}`);
+  const t0 = performance.now();
+  const r = await section();
+  const entry = typeof r === 'string' ? { markdown: r } : r;
+  sections[name] = { ...entry, wallS: (performance.now() - t0) / 1000 };
+  console.log(`\n${entry.markdown}`);
 }
+const endLoad = loadavg()[0]!;
+console.log(
+  `\nmachine: load average (1 min) at start ${start.loadAvg1m.toFixed(1)}, at end ${endLoad.toFixed(1)}`,
+);
+const out = join(import.meta.dirname, 'results.json');
+writeFileSync(
+  out,
+  `${JSON.stringify({ startedAt, machine: { ...start, loadAvg1mEnd: endLoad }, sections }, null, 2)}\n`,
+);
+console.log(`wrote ${out}`);

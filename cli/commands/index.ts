@@ -7,10 +7,11 @@ import type { Command } from 'commander';
 import type { Out } from '../errors.ts';
 import { register as audit } from './audit.ts';
 import { register as data } from './data.ts';
+import { register as profile } from './profile.ts';
 import { register as safety } from './safety.ts';
 import { register as scale } from './scale.ts';
 import { register as view } from './view.ts';
 
 export function registerCommands(program: Command, out: Out): void {
-  for (const r of [safety, audit, data, view, scale]) r(program, out);
+  for (const r of [safety, audit, data, view, scale, profile]) r(program, out);
 }
