@@ -7,15 +7,19 @@
  * its own worker thread — what `edgeplan worker` does, one process per machine.
  * Run: node --import tsx bench/scale.ts
  */
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Redis } from 'ioredis';
 import { markdownTable } from '../cli/table.ts';
 import { BUILTIN_IDS } from '../scenarios/builtin/index.ts';
-import { type EvaluateOptions, evaluate, queueRunner, redisConnection, startWorker } from '../stack/index.ts';
+import { type EvaluateOptions, evaluate, queueRunner, startWorker } from '../stack/index.ts';
+import {
+  exited,
+  freePort,
+  hasRedisServer,
+  startRedisServer,
+  waitForRedis,
+} from '../stack/testing/redisServer.ts';
 
 const WORKERS = [1, 2, 4];
 const SCENARIOS = 6;
@@ -30,35 +34,6 @@ export interface ScaleRow {
   speedUp: number;
   /** summaries equal (JSON) to the one-worker local run */
   sameSummaries: boolean;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-    s.on('error', reject);
-  });
-}
-
-async function waitForRedis(url: string): Promise<void> {
-  const deadline = Date.now() + 15_000;
-  for (;;) {
-    const c = new Redis({ ...redisConnection(url), retryStrategy: () => null, lazyConnect: true });
-    c.on('error', () => {});
-    try {
-      await c.connect();
-      await c.ping();
-      c.disconnect();
-      return;
-    } catch {
-      c.disconnect();
-      if (Date.now() > deadline) throw new Error(`redis at ${url} did not come up in 15 s`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
 }
 
 async function timed(o: EvaluateOptions): Promise<{ wallS: number; summaries: string }> {
@@ -98,17 +73,13 @@ export async function benchScale(): Promise<{ markdown: string; figures: ScaleRo
   await timed({ ...base, workers: 2 }); // warm-up: module loading, JIT, page cache
   for (const n of WORKERS) add('local', n, await timed({ ...base, workers: n }));
 
-  if (spawnSync('redis-server', ['--version']).status !== 0) {
+  if (!hasRedisServer()) {
     notes.push('queue rows skipped: redis-server is not installed (scripts/ensure-system.sh installs it)');
   } else {
     const dir = mkdtempSync(join(tmpdir(), 'edgeplan-bench-scale-'));
     const port = await freePort();
     const url = `redis://127.0.0.1:${port}`;
-    const redis: ChildProcess = spawn(
-      'redis-server',
-      ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no'],
-      { stdio: 'ignore' },
-    );
+    const redis = startRedisServer(port, dir, false);
     try {
       await waitForRedis(url);
       for (const n of WORKERS) {
@@ -128,7 +99,7 @@ export async function benchScale(): Promise<{ markdown: string; figures: ScaleRo
       notes.push(`queue rows stopped: ${(e as Error).message}`);
     } finally {
       redis.kill('SIGTERM');
-      await new Promise<void>((r) => (redis.exitCode !== null ? r() : redis.once('exit', () => r())));
+      await exited(redis);
       rmSync(dir, { recursive: true, force: true });
     }
   }

@@ -1,62 +1,16 @@
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { exited, freePort, startRedisServer, waitForRedis } from '../testing/redisServer.ts';
 import { evaluate } from './evaluate.ts';
 import { DEFAULT_QUEUE, queueRunner, redisConnection, startWorker } from './queue.ts';
 
 const SCENARIOS = ['cut_in', 'red_light', 'stop_and_go', 'hard_braking_lead'];
 const PLANNERS = ['idm'];
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-    s.on('error', reject);
-  });
-}
-
-function startRedis(port: number, dir: string): ChildProcess {
-  if (spawnSync('redis-server', ['--version']).status !== 0)
-    throw new Error(
-      'redis-server is not installed (npm test installs it with apt-get: scripts/ensure-system.sh)',
-    );
-  return spawn(
-    'redis-server',
-    ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--save', ''],
-    {
-      stdio: 'ignore',
-    },
-  );
-}
-
-async function waitForRedis(url: string): Promise<void> {
-  const deadline = Date.now() + 15_000;
-  for (;;) {
-    const c = new Redis({ ...redisConnection(url), retryStrategy: () => null, lazyConnect: true });
-    c.on('error', () => {});
-    try {
-      await c.connect();
-      await c.ping();
-      c.disconnect();
-      return;
-    } catch {
-      c.disconnect();
-      if (Date.now() > deadline) throw new Error(`redis at ${url} did not come up`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
-}
-
-const stopped = (p: ChildProcess): Promise<void> =>
-  new Promise<void>((r) => (p.exitCode !== null ? r() : p.once('exit', () => r())));
 
 async function untilActive(url: string, queueName: string): Promise<void> {
   const q = new Queue(queueName, { connection: new Redis(redisConnection(url)) });
@@ -82,7 +36,7 @@ describe('evaluation on a BullMQ queue with a real Redis', () => {
     dir = mkdtempSync(join(tmpdir(), 'edgeplan-queue-'));
     port = await freePort();
     url = `redis://127.0.0.1:${port}`;
-    redis = startRedis(port, dir);
+    redis = startRedisServer(port, dir, true);
     await waitForRedis(url);
     const res = await evaluate({
       scenarios: SCENARIOS,
@@ -152,8 +106,8 @@ describe('evaluation on a BullMQ queue with a real Redis', () => {
           restarted = true;
           // SIGTERM: Redis writes its append-only file and exits; a new one reads it back
           redis.kill('SIGTERM');
-          void stopped(redis).then(() => {
-            redis = startRedis(port, dir);
+          void exited(redis).then(() => {
+            redis = startRedisServer(port, dir, true);
           });
         }
       },
