@@ -237,7 +237,9 @@ export function register(program: Command, out: Out): void {
           }
           return r;
         });
-        const fleet = o.vda ? undefined : new Fleet(robots, link, 'fleet', log, o.shareGroup);
+        const fleet = o.vda
+          ? undefined
+          : new Fleet(robots, link, { log, ...(o.shareGroup ? { shareGroup: o.shareGroup } : {}), clock });
         out(
           `edgeplan mqtt: ${ids.length} robot(s) on ${o.url}${o.vda ? ` as VDA 5050 AGVs uagv/v2/${o.manufacturer}/<id>/…` : `; missions on ${topicFor('fleetMission', '')} or ${topicFor('mission', '<id>')}`}; Ctrl-C stops`,
         );
