@@ -107,8 +107,10 @@ export class Fleet {
         t === topic ? (this.take(payload, t) ? PUBACK_SUCCESS : PUBACK_PAYLOAD_FORMAT_INVALID) : undefined,
       ),
     );
-    this.client.on('connect', () => {
+    this.client.on('connect', (connack) => {
       const n = ++this.connects;
+      if (n > 1 && !connack.sessionPresent)
+        this.log?.('fleet: the broker kept no session (persistence off?): missions sent while away are lost');
       this.client.subscribe(subTopic, { qos: 1 }, (err, granted) => {
         if (err || granted?.some((g) => g.qos === 128)) {
           this.log?.(`fleet: subscription to ${subTopic} refused: ${err?.message ?? 'not granted'}`);

@@ -151,9 +151,11 @@ export class MqttRobot {
             : undefined,
       ),
     );
-    this.client.on('connect', () => {
+    this.client.on('connect', (connack) => {
       this.counts.connects++;
       const n = this.counts.connects;
+      if (n > 1 && !connack.sessionPresent)
+        o.log?.(`${o.id}: the broker kept no session (persistence off?): missions sent while away are lost`);
       this.client.publish(t('presence'), JSON.stringify({ online: true }), { qos: 1, retain: true });
       // every connection re-subscribes (a broker without the session, or one that lost it, needs it)
       this.client.subscribe({ [t('state')]: { qos: 0 }, [t('mission')]: { qos: 1 } }, (err, granted) => {
