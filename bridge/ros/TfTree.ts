@@ -187,3 +187,111 @@ export class TfMotion {
     this.est = undefined;
   }
 }
+
+export interface TfEgoOptions {
+  /** The map frame (goals, routes). */
+  mapFrame: string;
+  /** The odometry frame: speeds are taken in it when the chain passes through it. */
+  odomFrame: string;
+  /** The vehicle frame. */
+  baseLinkFrame: string;
+  /** No map frame in the tree: the odometry frame is the map (a robot without localisation). */
+  odomIsMap: boolean;
+  /** How far base_link sits ahead of the rear axle, m. */
+  baseLinkAheadM: number;
+  /** An odometry twist newer than this gives the speed (else successive poses do), s. */
+  twistFreshS: number;
+  motion?: TfMotionParams;
+}
+
+/** The ego from tf, when a transform that moves the vehicle came in. */
+export interface TfEgoReading {
+  pose: Pose;
+  speedMps: number;
+  yawRateRadps: number;
+  /** The moving transform's stamp (robot clock), s, echoed on the control. */
+  stampS: number | undefined;
+  speedFrom: 'twist' | 'poses';
+}
+
+/**
+ * The ego pose from tf, the speed from an odometry twist when a fresh one is there, else from
+ * successive poses. A reading comes only when a transform between the vehicle and the odometry
+ * frame (or the map, if there is no odometry frame in the chain) moved: a map → odom correction
+ * alone yields none (it is not the vehicle moving), and neither does /tf_static.
+ */
+export class TfEgo {
+  readonly tree = new TfTree();
+  private readonly motion: TfMotion;
+  private twist: { speedMps: number; yawRateRadps: number; atS: number } | undefined;
+  /** Why the newest tf message gave no reading (for diagnostics); undefined after a reading. */
+  waiting: string | undefined = 'no tf yet';
+
+  constructor(private readonly o: TfEgoOptions) {
+    this.motion = new TfMotion(o.motion);
+  }
+
+  /** An odometry twist (body frame), arrived at `atS` (our clock). */
+  takeTwist(speedMps: number, yawRateRadps: number, atS: number): void {
+    this.twist = { speedMps, yawRateRadps, atS };
+  }
+
+  /** Takes one TFMessage's transforms, arrived at `atS` (our clock). */
+  takeTf(
+    transforms: ReadonlyArray<PlanarTransform>,
+    atS: number,
+    isStatic: boolean,
+  ): TfEgoReading | undefined {
+    const changed = this.tree.update(transforms);
+    if (isStatic) return undefined;
+    const o = this.o;
+    const chain = this.tree.chainFrom(o.baseLinkFrame);
+    const odomAt = chain.indexOf(bareFrame(o.odomFrame));
+    const mapAt = chain.indexOf(bareFrame(o.mapFrame));
+    const mapFrame = mapAt >= 0 || !o.odomIsMap ? o.mapFrame : o.odomFrame;
+    const motionFrame = odomAt >= 0 ? o.odomFrame : mapFrame;
+    const motionAt = odomAt >= 0 ? odomAt : chain.indexOf(bareFrame(mapFrame));
+    // the frames whose transforms move the vehicle in the motion frame
+    const moving = chain.slice(0, motionAt >= 0 ? motionAt : chain.length);
+    if (!changed.some((c) => moving.includes(c))) return undefined;
+    const inMap = this.tree.lookup(mapFrame, o.baseLinkFrame);
+    if (!inMap.ok) {
+      this.waiting = inMap.error.message;
+      return undefined;
+    }
+    const inMotion = motionFrame === mapFrame ? inMap : this.tree.lookup(motionFrame, o.baseLinkFrame);
+    if (!inMotion.ok) {
+      this.waiting = inMotion.error.message;
+      return undefined;
+    }
+    const stamp = inMotion.value.stampS;
+    const est = this.motion.push(inMotion.value.pose, stamp ?? atS);
+    const tw = this.twist && atS - this.twist.atS <= o.twistFreshS ? this.twist : undefined;
+    if (!tw && !est) {
+      this.waiting = 'speed: a second pose is needed (no fresh odometry twist)';
+      return undefined;
+    }
+    this.waiting = undefined;
+    const p = inMap.value.pose;
+    const back = o.baseLinkAheadM;
+    return {
+      pose: {
+        x: p.x - back * Math.cos(p.headingRad),
+        y: p.y - back * Math.sin(p.headingRad),
+        headingRad: p.headingRad,
+      },
+      speedMps: tw ? tw.speedMps : est!.speedMps,
+      yawRateRadps: tw ? tw.yawRateRadps : est!.yawRateRadps,
+      stampS: stamp,
+      speedFrom: tw ? 'twist' : 'poses',
+    };
+  }
+
+  /** Forgets every transform, the motion and the twist (the link dropped). */
+  reset(): void {
+    this.tree.clear();
+    this.motion.reset();
+    this.twist = undefined;
+    this.waiting = 'no tf yet';
+  }
+}
