@@ -132,7 +132,6 @@ export class RosBridge {
             mapFrame: c.frames.map,
             odomFrame: c.frames.odom,
             baseLinkFrame: c.frames.baseLink,
-            odomIsMap: c.frames.odomIsMap,
             baseLinkAheadM: c.baseLinkAheadOfRearAxleM,
             twistFreshS: c.rates.staleAfterS,
           })

@@ -22,7 +22,6 @@ const OPTIONS = {
   mapFrame: 'map',
   odomFrame: 'odom',
   baseLinkFrame: 'base_link',
-  odomIsMap: true,
   baseLinkAheadM: 0,
   twistFreshS: 0.3,
 };
@@ -111,15 +110,17 @@ describe('TfEgo', () => {
     expect(r3?.speedFrom).toBe('poses');
   });
 
-  it('uses static transforms in the chain without a reading of their own, and odom as the map when there is none', () => {
-    const e = new TfEgo({ ...OPTIONS, baseLinkAheadM: 1 });
+  it('uses static transforms in the chain without a reading of their own; never odom for a map not seen yet', () => {
+    // a robot without localisation names odom as its map frame
+    const e = new TfEgo({ ...OPTIONS, mapFrame: 'odom', baseLinkAheadM: 1 });
     expect(e.takeTf([tf('base_footprint', 'base_link', 0, 0, 0)], 0, true)).toBeUndefined();
     e.takeTf([tf('odom', 'base_footprint', 5, 0, 0, 0)], 0, false);
     const r = e.takeTf([tf('odom', 'base_footprint', 5.1, 0, 0, 0.1)], 0.1, false);
-    // no map frame and odomIsMap: the odom pose, moved back to the rear axle
+    // the odom pose, moved back to the rear axle
     expect(r?.pose.x).toBeCloseTo(4.1, 9);
     expect(r?.speedMps).toBeCloseTo(1, 9);
-    const strict = new TfEgo({ ...OPTIONS, odomIsMap: false });
+    // map → odom not in yet (AMCL publishes it slowly): no reading, rather than an odom pose
+    const strict = new TfEgo(OPTIONS);
     strict.takeTf([tf('odom', 'base_link', 5, 0, 0, 0)], 0, false);
     expect(strict.takeTf([tf('odom', 'base_link', 5.1, 0, 0, 0.1)], 0.1, false)).toBeUndefined();
     expect(strict.waiting).toContain('"map"');

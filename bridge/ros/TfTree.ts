@@ -195,8 +195,6 @@ export interface TfEgoOptions {
   odomFrame: string;
   /** The vehicle frame. */
   baseLinkFrame: string;
-  /** No map frame in the tree: the odometry frame is the map (a robot without localisation). */
-  odomIsMap: boolean;
   /** How far base_link sits ahead of the rear axle, m. */
   baseLinkAheadM: number;
   /** An odometry twist newer than this gives the speed (else successive poses do), s. */
@@ -247,8 +245,9 @@ export class TfEgo {
     const o = this.o;
     const chain = this.tree.chainFrom(o.baseLinkFrame);
     const odomAt = chain.indexOf(bareFrame(o.odomFrame));
-    const mapAt = chain.indexOf(bareFrame(o.mapFrame));
-    const mapFrame = mapAt >= 0 || !o.odomIsMap ? o.mapFrame : o.odomFrame;
+    // never the odom frame in place of a map frame not seen yet: the first poses would be in odom
+    // and then jump (a robot without localisation names `odom` as its map frame instead)
+    const mapFrame = o.mapFrame;
     const motionFrame = odomAt >= 0 ? o.odomFrame : mapFrame;
     const motionAt = odomAt >= 0 ? odomAt : chain.indexOf(bareFrame(mapFrame));
     // the frames whose transforms move the vehicle in the motion frame
