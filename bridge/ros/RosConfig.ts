@@ -172,8 +172,15 @@ export function vehicleOf(c: RosConfig): z.infer<typeof VehicleParamsSchema> {
   return VehicleParamsSchema.parse(c.vehicle);
 }
 
-/** Reads and validates a YAML configuration file; `profile` (the command line's) wins over the file's. */
-export function loadRosConfig(file: string | undefined, profile?: Profile): Result<RosConfig> {
+/**
+ * Reads and validates a YAML configuration file; `profile` and `overrides` (top-level keys from the
+ * command line) win over the file's.
+ */
+export function loadRosConfig(
+  file: string | undefined,
+  profile?: Profile,
+  overrides: Record<string, unknown> = {},
+): Result<RosConfig> {
   let data: Record<string, unknown> = {};
   if (file) {
     let text: string;
@@ -190,5 +197,5 @@ export function loadRosConfig(file: string | undefined, profile?: Profile): Resu
     if (typeof data !== 'object' || Array.isArray(data))
       return fail('INVALID_INPUT', file, 'expected a YAML mapping at the top level');
   }
-  return rosConfigFrom(profile ? { ...data, profile } : data, file ?? 'config');
+  return rosConfigFrom({ ...data, ...overrides, ...(profile ? { profile } : {}) }, file ?? 'config');
 }
