@@ -131,7 +131,7 @@ describe('MQTT fleet through mosquitto', () => {
         ctx,
       );
       await mission('m1', 5, 0);
-      await mission('m2', 12, 8);
+      await mission('m2', 9, 8);
       await until(() => has('m1', 'ACTIVE') && has('m2', 'ACTIVE'), 60_000, ctx);
       // behind both robots (no loop routing) but on a lane: held, with each robot's reason; then cancelled
       await mission('behind', 1, 0);
@@ -176,8 +176,8 @@ describe('MQTT fleet through mosquitto', () => {
         60_000,
         () => 'the clients to see the broker go',
       );
-      const m4 = mission('m4', 17, 8);
-      const m3 = mission('m3', 9, 0);
+      const m4 = mission('m4', 13, 8);
+      const m3 = mission('m3', 8, 0);
       await broker.start();
       await Promise.all([m3, m4]);
       await until(
@@ -202,8 +202,8 @@ describe('MQTT fleet through mosquitto', () => {
       expect(['m1', 'm2', 'm3', 'm4'].map(reachedBy)).toEqual(['r1', 'r2', 'r1', 'r2']);
       expect(status.some((s) => s.state === 'FAILED')).toBe(false);
       expect([r1.counts.missions, r2.counts.missions]).toEqual([2, 2]);
-      expect(Math.abs(b1.x - 9)).toBeLessThan(0.8);
-      expect(Math.abs(b2.x - 17)).toBeLessThan(0.8);
+      expect(Math.abs(b1.x - 8)).toBeLessThan(0.8);
+      expect(Math.abs(b2.x - 13)).toBeLessThan(0.8);
       // presence: retained online; the last will says offline when a robot's link dies uncleanly
       await until(
         () => presence.get('r2') === true && r2.ready,
