@@ -4,7 +4,7 @@ export default defineConfig({
   test: {
     include: ['**/*.test.ts'],
     // `*.long.test.ts` are campaigns (e.g. the 1000-case fuzz): `npm run test:long`, not `npm test`.
-    exclude: ['node_modules/**', 'results/**', '**/*.long.test.ts', '**/*.known-issue.test.ts'],
+    exclude: ['node_modules/**', 'results/**', '**/*.long.test.ts'],
     testTimeout: 120_000,
     pool: 'forks',
   },

@@ -4,7 +4,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['**/*.long.test.ts'],
-    exclude: ['node_modules/**', 'results/**', '**/*.known-issue.test.ts'],
+    exclude: ['node_modules/**', 'results/**'],
     testTimeout: 1_200_000,
     pool: 'forks',
   },

@@ -119,6 +119,11 @@ export class LiveDriver {
     const stack = this.o.makeStack(p.goal, r.value, ego, this.map);
     this.switching = this.switching.then(async () => {
       await this.loop?.stop();
+      // cancelled or replaced while the old loop was stopping: hold, and say nothing of it
+      if (this.mission !== p) {
+        this.startLoop(undefined);
+        return;
+      }
       this.o.source.setRoute(r.value);
       this.startLoop(stack);
       this.o.onMission?.({ ...p, state: 'ACTIVE' });

@@ -26,6 +26,11 @@ const ROUTE_END_STOP_M = 4;
 /** Route localisation tolerance: how far off a lane the ego or the goal may be, m. */
 const LOCATE_M = 5;
 
+/** The pose lies on a lane of the map (within the route localisation tolerance). */
+export function onSomeLane(map: RoadMap, p: Pose): boolean {
+  return map.locate(p.x, p.y, p.headingRad, LOCATE_M) !== undefined;
+}
+
 /**
  * The lane route from the ego to `goal` (Dijkstra over successors and permitted lane changes);
  * the route's goal is the goal pose.

@@ -2,7 +2,13 @@
  * One robot over MQTT (the edgeplan profile, MqttTopics.ts): its own client (so its last will
  * says when *it* is gone), state in → `LiveSource`, controls and telemetry out, missions in a FIFO
  * queue driven one after another by a `LiveDriver`. Malformed payloads are answered on the errors
- * topic and the robot carries on. Missions are de-duplicated by id (QoS 1 may deliver twice).
+ * topic and the robot carries on.
+ *
+ * Mission ingress loses nothing across a broker restart or a reconnection: the client keeps a
+ * persistent MQTT 5 session (clean start off, session expiry), re-subscribes at QoS 1 on every
+ * connection and checks the grant, and acknowledges a mission (PUBACK) only after it is in the
+ * queue (or rejected: reason code 0x99, payload format invalid). Missions are de-duplicated by id
+ * (QoS 1 may deliver twice). The queue lives in this process, so it outlives any link loss.
  */
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import {
@@ -51,13 +57,36 @@ export interface MqttRobotOptions {
 
 export type MissionStatus = MissionEvent['state'] | 'ACCEPTED' | 'REJECTED';
 
-/** MQTT client options shared by the robots, the fleet and VDA 5050 agents. */
+/** MQTT 5 PUBACK reason codes we send for ingress messages. */
+export const PUBACK_SUCCESS = 0;
+export const PUBACK_PAYLOAD_FORMAT_INVALID = 0x99;
+
+/**
+ * Takes an ingress message (QoS ≥ 1) before it is acknowledged: returns the PUBACK reason code, or
+ * undefined for a topic it does not take (acknowledged at once, handled by the `message` event).
+ */
+export type IngressHandler = (topic: string, payload: Buffer) => number | undefined;
+
+/**
+ * MQTT client options shared by the robots, the fleet and VDA 5050 agents. With `ingress`, QoS ≥ 1
+ * messages on its topics are taken before their PUBACK goes out (and are then not emitted as
+ * `message` events: see `isIngressEvent`).
+ */
 export function clientOptions(
   l: MqttLinkOptions,
   clientId: string,
   will?: { topic: string; payload: string; retain: boolean; qos: 0 | 1 },
+  ingress?: IngressHandler,
 ): IClientOptions {
   return {
+    ...(ingress
+      ? {
+          customHandleAcks: (topic: string, payload: Buffer, _packet: unknown, done: (c: number) => void) => {
+            const code = ingress(topic, payload);
+            done(code ?? PUBACK_SUCCESS);
+          },
+        }
+      : {}),
     clientId,
     protocolVersion: 5,
     clean: false,
@@ -73,18 +102,29 @@ export function clientOptions(
   };
 }
 
+/** What became of a mission message. */
+export type MissionIntake = 'accepted' | 'duplicate' | 'cancelled' | 'unknown-cancel' | 'invalid';
+
+/** Mission ids remembered for de-duplication (oldest forgotten first). */
+const SEEN_MAX = 10_000;
+
 export class MqttRobot {
   readonly source: LiveSource;
   readonly driver: LiveDriver;
   readonly client: MqttClient;
   private readonly queue: { missionId: string; goal: Pose }[] = [];
   private readonly seen = new Set<string>();
+  /** The mission handed to the driver, not yet ACTIVE (routing waits for fresh state). */
+  private starting: { missionId: string; goal: Pose } | undefined;
   private seq: number | undefined;
   private lastCommandKey = '';
   private lastVerdict: Verdict | undefined;
   private readonly telemetryTimer: NodeJS.Timeout;
+  private readonly listeners = new Set<() => void>();
+  /** Subscriptions granted on the current connection. */
+  private subscribedOn = 0;
   /** Counters for telemetry and tests. */
-  readonly counts = { states: 0, controls: 0, errors: 0, connects: 0 };
+  readonly counts = { states: 0, controls: 0, errors: 0, connects: 0, missions: 0, duplicates: 0 };
 
   readonly id: string;
   readonly map: RoadMap;
@@ -98,25 +138,44 @@ export class MqttRobot {
     const t = (n: MqttTopicName) => topicFor(n, o.id);
     this.client = mqtt.connect(
       o.link.url,
-      clientOptions(o.link, `edgeplan-${o.id}`, {
-        topic: t('presence'),
-        payload: JSON.stringify({ online: false }),
-        retain: true,
-        qos: 1,
-      }),
+      clientOptions(
+        o.link,
+        `edgeplan-${o.id}`,
+        { topic: t('presence'), payload: JSON.stringify({ online: false }), retain: true, qos: 1 },
+        // a mission is in the queue before the broker hears it was delivered
+        (topic, payload) =>
+          topic === t('mission')
+            ? this.takeMission(payload, topic) === 'invalid'
+              ? PUBACK_PAYLOAD_FORMAT_INVALID
+              : PUBACK_SUCCESS
+            : undefined,
+      ),
     );
-    this.client.on('connect', () => {
+    this.client.on('connect', (connack) => {
       this.counts.connects++;
+      const n = this.counts.connects;
+      if (n > 1 && !connack.sessionPresent)
+        o.log?.(`${o.id}: the broker kept no session (persistence off?): missions sent while away are lost`);
       this.client.publish(t('presence'), JSON.stringify({ online: true }), { qos: 1, retain: true });
-      this.client.subscribe({ [t('state')]: { qos: 0 }, [t('mission')]: { qos: 1 } });
-      o.log?.(`${o.id}: connected to ${o.link.url}${this.counts.connects > 1 ? ' (again)' : ''}`);
+      // every connection re-subscribes (a broker without the session, or one that lost it, needs it)
+      this.client.subscribe({ [t('state')]: { qos: 0 }, [t('mission')]: { qos: 1 } }, (err, granted) => {
+        const refused = granted?.filter((g) => g.qos === 128).map((g) => g.topic) ?? [];
+        if (err || refused.length > 0) {
+          o.log?.(`${o.id}: subscription refused: ${err?.message ?? refused.join(', ')}`);
+          return;
+        }
+        if (this.counts.connects === n) this.subscribedOn = n;
+        this.changed();
+      });
+      o.log?.(`${o.id}: connected to ${o.link.url}${n > 1 ? ' (again)' : ''}`);
     });
     this.client.on('error', (e) => o.log?.(`${o.id}: mqtt ${e.message}`));
     // a lost link: nothing from before it is used once it is back (the watchdog holds meanwhile)
     this.client.on('close', () => this.source.invalidate());
-    this.client.on('message', (topic, payload) => {
+    this.client.on('message', (topic, payload, packet) => {
       if (topic === t('state')) this.takeState(payload);
-      else if (topic === t('mission')) this.takeMission(payload, topic);
+      // QoS ≥ 1 missions were taken before their PUBACK (the ingress handler)
+      else if (topic === t('mission') && packet.qos === 0) this.takeMission(payload, topic);
     });
     this.driver = new LiveDriver({
       source: this.source,
@@ -134,19 +193,50 @@ export class MqttRobot {
     this.telemetryTimer = setInterval(() => this.telemetry(), 1000);
   }
 
+  /** Connected with its subscriptions granted: missions sent from now on reach it. */
+  get ready(): boolean {
+    return this.client.connected && this.subscribedOn === this.counts.connects;
+  }
+
   /** No mission in progress and none queued. */
   get idle(): boolean {
-    return !this.driver.activeMission && this.queue.length === 0 && !this.pendingStart;
+    return !this.driver.activeMission && this.queue.length === 0 && !this.starting;
   }
 
+  /** Missions in progress or waiting. */
   get queued(): number {
-    return this.queue.length + (this.driver.activeMission ? 1 : 0);
+    return this.queue.length + (this.driver.activeMission || this.starting ? 1 : 0);
   }
 
-  private pendingStart = false;
+  /**
+   * Where a mission added now would start: the goal of the last mission queued or in progress,
+   * else the robot's pose (undefined while its state is unknown: no state since the link came up).
+   */
+  get plannedStart(): Pose | undefined {
+    return (
+      this.queue.at(-1)?.goal ??
+      this.starting?.goal ??
+      this.driver.activeMission?.goal ??
+      this.source.currentEgo
+    );
+  }
+
+  /**
+   * Calls `listener` when the robot may have become able to take a mission it could not: its pose
+   * became known, its subscriptions were granted, or a mission ended. Returns the unsubscribe.
+   */
+  onChange(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private changed(): void {
+    for (const l of this.listeners) l();
+  }
 
   private publish(name: MqttTopicName, body: unknown, qos: 0 | 1 = 0): void {
-    // controls are never queued for a link that is down (an old control must not arrive late)
+    // controls are never queued for a link that is down (an old control must not arrive late);
+    // QoS 1 messages (mission status, errors) wait in the client's store and go out on reconnection
     if (name === 'control' && !this.client.connected) return;
     this.client.publish(topicFor(name, this.o.id), JSON.stringify(body), { qos, retain: false });
   }
@@ -180,6 +270,7 @@ export class MqttRobot {
     if (s.agents) this.source.setAgents(s.agents);
     if (s.lights) this.source.setLights(s.lights);
     this.seq = s.seq;
+    const known = this.source.currentEgo !== undefined;
     this.source.setEgo({
       x: s.x,
       y: s.y,
@@ -189,23 +280,27 @@ export class MqttRobot {
       steerRad: s.steerRad,
       yawRateRadps: s.yawRateRadps,
     });
+    if (!known) this.changed();
   }
 
-  /** Takes a mission message (from the robot's topic or the fleet allocator). */
-  takeMission(payload: Buffer | unknown, topic: string): void {
+  /**
+   * Takes a mission message (from the robot's topic or the fleet allocator): queued and answered
+   * ACCEPTED, a redelivery ignored, a cancel applied, a malformed one answered on the errors topic.
+   */
+  takeMission(payload: Buffer | unknown, topic: string): MissionIntake {
     let data: unknown = payload;
     if (Buffer.isBuffer(payload)) {
       try {
         data = JSON.parse(payload.toString('utf8'));
       } catch (e) {
         this.reportError(topic, { code: 'PARSE_ERROR', path: 'mission', message: (e as Error).message });
-        return;
+        return 'invalid';
       }
     }
     const r = parseWith(MqttMissionSchema, data, 'mission');
     if (!r.ok) {
       this.reportError(topic, r.error);
-      return;
+      return 'invalid';
     }
     const m = r.value;
     if ('cancel' in m) {
@@ -213,21 +308,42 @@ export class MqttRobot {
       if (i >= 0) {
         this.queue.splice(i, 1);
         this.status(m.missionId, 'CANCELLED');
-      } else if (this.driver.activeMission?.id === m.missionId) this.driver.cancel();
-      return;
+        this.changed();
+        return 'cancelled';
+      }
+      if (this.driver.activeMission?.id === m.missionId) {
+        this.driver.cancel(); // its CANCELLED event comes back through missionEvent
+        return 'cancelled';
+      }
+      if (this.starting?.missionId === m.missionId) {
+        // handed to the driver, waiting for state to be routed: no ACTIVE yet, so say it here
+        this.starting = undefined;
+        this.driver.cancel();
+        this.status(m.missionId, 'CANCELLED');
+        this.next();
+        this.changed();
+        return 'cancelled';
+      }
+      return 'unknown-cancel';
     }
-    if (this.seen.has(m.missionId)) return; // a QoS 1 redelivery
+    if (this.seen.has(m.missionId)) {
+      this.counts.duplicates++;
+      return 'duplicate'; // a QoS 1 redelivery
+    }
     this.seen.add(m.missionId);
+    if (this.seen.size > SEEN_MAX) this.seen.delete(this.seen.values().next().value as string);
+    this.counts.missions++;
     this.queue.push({ missionId: m.missionId, goal: m.goal });
     this.status(m.missionId, 'ACCEPTED', { goal: m.goal });
     this.next();
+    return 'accepted';
   }
 
   private next(): void {
-    if (this.driver.activeMission || this.pendingStart) return;
+    if (this.driver.activeMission || this.starting) return;
     const m = this.queue.shift();
     if (!m) return;
-    this.pendingStart = true;
+    this.starting = m;
     this.driver.setGoal(m.goal, m.missionId);
   }
 
@@ -236,11 +352,14 @@ export class MqttRobot {
   }
 
   private missionEvent(e: MissionEvent): void {
-    if (e.state === 'ACTIVE' || e.state === 'FAILED') this.pendingStart = false;
+    if (this.starting?.missionId === e.id) this.starting = undefined;
     if (!(e.state === 'CANCELLED' && e.message === 'replaced'))
       this.status(e.id, e.state, e.message ? { message: e.message } : {});
     this.o.onMission?.(e);
-    if (e.state !== 'ACTIVE') this.next();
+    if (e.state !== 'ACTIVE') {
+      this.next();
+      this.changed();
+    }
   }
 
   sendControl(control: Control, fromInput: boolean): void {

@@ -37,7 +37,16 @@ export const MQTT_TOPICS = {
     direction: 'in',
     qos: 1,
     retain: false,
-    meaning: 'a mission for whichever robot the allocator picks (nearest idle robot; else queued)',
+    meaning:
+      'a mission for whichever robot the allocator picks (nearest idle robot with a route; else the shortest queue; held by the fleet while no robot has a route)',
+  },
+  fleetMissionStatus: {
+    pattern: `${TOPIC_ROOT}/fleet/mission/status`,
+    direction: 'out',
+    qos: 1,
+    retain: false,
+    meaning:
+      'the allocator on a fleet mission: { missionId, state: ASSIGNED (robot) | QUEUED (why: each robot and what keeps it out) | REJECTED (never reachable) | CANCELLED, tS, robot?, message? }',
   },
   control: {
     pattern: `${TOPIC_ROOT}/{robot}/control`,

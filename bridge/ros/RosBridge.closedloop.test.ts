@@ -246,4 +246,55 @@ describe('ROS bridge through a real rosbridge', () => {
       await vehicle.stop();
     }
   });
+  it('drives a robot to its goal with its pose from tf (map → odom → base_link) and its speed from successive poses', async () => {
+    // no /odom at all: the pose is the chain map → odom (a non-trivial offset, every 10th message)
+    // → base_link (every message) from /tf, beside a distractor frame and a latched /tf_static
+    const c = config({ profile: 'robot', egoFrom: 'tf', goalToleranceM: 1.0 });
+    const map = new RoadMap(AISLE);
+    const vehicle = await startVehicle(master, ['--profile', 'robot', '--x', '2', '--y', '0.3', '--tf']);
+    const missions: MissionEvent[] = [];
+    const speeds: number[] = [];
+    let run: RosRun | undefined;
+    try {
+      run = startRos({
+        url: master.url,
+        config: c,
+        map,
+        makeStack: stackFactory(c),
+        onMission: (e) => missions.push(e),
+        onStep: (s) => {
+          const v = run?.source.currentEgo?.speedMps;
+          if (s.tick && v !== undefined) speeds.push(v);
+        },
+      });
+      await run.bridge.waitConnected();
+      await waitFor(
+        () => run!.source.currentEgo !== undefined,
+        30_000,
+        'the ego from tf',
+        () => `${run!.bridge.tf?.waiting}\n${master.logTail()}`,
+      );
+      // the chained pose is the vehicle's map pose (map → odom is (3, -2, 0.3 rad) in the node)
+      const e0 = run.source.currentEgo!;
+      expect(e0.x).toBeCloseTo(2, 3);
+      expect(e0.y).toBeCloseTo(0.3, 3);
+      expect(e0.headingRad).toBeCloseTo(0, 3);
+      await publishGoal(master, 12, 0);
+      await waitFor(
+        () => missions.some((m) => m.state === 'REACHED' || m.state === 'FAILED'),
+        60_000,
+        'the goal',
+        () => `${JSON.stringify(missions)} ${JSON.stringify(vehicle.last())}\n${master.logTail(10)}`,
+      );
+      expect(missions.map((m) => m.state)).toEqual(['ACTIVE', 'REACHED']);
+      const end = await vehicle.waitFor((r) => r.v === 0, 10_000, 'standstill at the goal');
+      expect(Math.abs(end.x - 12)).toBeLessThan(c.goalToleranceM + 0.3);
+      // the speed came from the poses: it rose to the robot's cruise and fell back to standstill
+      expect(Math.max(...speeds)).toBeGreaterThan(1);
+      expect(run.bridge.status.rejected).toBe(0);
+    } finally {
+      await run?.stop();
+      await vehicle.stop();
+    }
+  });
 });

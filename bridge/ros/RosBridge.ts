@@ -28,6 +28,7 @@ import {
   stringToInstruction,
   verdictToJson,
 } from './rosMessages.ts';
+import { TfEgo, tfMessageToTransforms } from './TfTree.ts';
 
 /**
  * The part of roslib 2.x we use. Its published declarations re-export `.ts` paths that TypeScript
@@ -117,11 +118,24 @@ export class RosBridge {
   private tracks = new Map<string, { x: number; y: number; tS: number; speedMps: number }>();
   private readonly ros2: boolean;
   private readonly wallS: () => number;
+  /** The ego from tf (`egoFrom: tf`); undefined when it comes from odometry. */
+  readonly tf: TfEgo | undefined;
 
   constructor(private readonly o: RosBridgeOptions) {
     this.backoffS = o.config.reconnect.initialS;
     this.ros2 = o.config.topics.control.type === 'autoware_control_msgs/Control';
     this.wallS = o.wallS ?? (() => Date.now() / 1000);
+    const c = o.config;
+    this.tf =
+      c.egoFrom === 'tf'
+        ? new TfEgo({
+            mapFrame: c.frames.map,
+            odomFrame: c.frames.odom,
+            baseLinkFrame: c.frames.baseLink,
+            baseLinkAheadM: c.baseLinkAheadOfRearAxleM,
+            twistFreshS: c.rates.staleAfterS,
+          })
+        : undefined;
     this.open();
   }
 
@@ -154,6 +168,7 @@ export class RosBridge {
         this.link = undefined;
         this.status.connected = false;
         this.o.source.invalidate();
+        this.tf?.reset();
         this.o.onLink?.('disconnected', this.status.connections);
       } else this.status.failedAttempts++;
       ros.removeAllListeners();
@@ -197,12 +212,42 @@ export class RosBridge {
       this.status.rejected++;
       this.o.onError?.(where, message);
     };
+    const tf = this.tf;
+    const takeTf = (m: unknown, isStatic: boolean): void => {
+      if (!tf) return;
+      const r = tfMessageToTransforms(m);
+      if (!r.ok) {
+        reject(r.error.path, r.error.message);
+        return;
+      }
+      const e = tf.takeTf(r.value, this.o.clock.nowS(), isStatic);
+      if (e)
+        this.o.source.setEgo(
+          {
+            ...e.pose,
+            speedMps: e.speedMps,
+            yawRateRadps: e.yawRateRadps,
+            accelMps2: 0,
+            steerRad: 0,
+          },
+          e.stampS,
+        );
+    };
     const inputs = [
       sub(T.odometry.name, T.odometry.type, (m) => {
         const r = odometryToEgo(m, c.baseLinkAheadOfRearAxleM);
         if (!r.ok) return reject(r.error.path, r.error.message);
-        this.o.source.setEgo(r.value.ego, stampS(r.value.stamp));
+        // with tf the pose comes from the transforms; odometry lends only its twist
+        if (tf) tf.takeTwist(r.value.ego.speedMps, r.value.ego.yawRateRadps, this.o.clock.nowS());
+        else this.o.source.setEgo(r.value.ego, stampS(r.value.stamp));
       }),
+      // /tf carries many frames' transforms in bursts: a longer queue so the vehicle's are not dropped
+      ...(tf
+        ? [
+            sub(T.tf.name, T.tf.type, (m) => takeTf(m, false), 20),
+            sub(T.tfStatic.name, T.tfStatic.type, (m) => takeTf(m, true), 20),
+          ]
+        : []),
       sub(T.objects.name, T.objects.type, (m) => this.takeObjects(m, reject)),
       sub(T.trafficLights.name, T.trafficLights.type, (m) => {
         const r = lightsToStates(T.trafficLights.type, m, c.signalGroups);

@@ -18,6 +18,7 @@ const topic = <T extends readonly [string, ...string[]]>(types: T, name: string,
     .default({ name, type } as { name: string; type: T[number] });
 
 export const ODOMETRY_TYPES = ['nav_msgs/Odometry'] as const;
+export const TF_TYPES = ['tf2_msgs/TFMessage'] as const;
 export const OBJECT_TYPES = [
   'vision_msgs/Detection3DArray',
   'autoware_perception_msgs/PredictedObjects',
@@ -33,6 +34,9 @@ export const CONTROL_TYPES = [...CAR_CONTROL_TYPES, ...ROBOT_CONTROL_TYPES] as c
 /** Topic names and types; `control` is filled in by profile when absent. */
 const TopicsSchema = z.object({
   odometry: topic(ODOMETRY_TYPES, '/odom', 'nav_msgs/Odometry'),
+  /** Transforms (egoFrom: tf); the static ones come latched on their own topic. */
+  tf: topic(TF_TYPES, '/tf', 'tf2_msgs/TFMessage'),
+  tfStatic: topic(TF_TYPES, '/tf_static', 'tf2_msgs/TFMessage'),
   objects: topic(OBJECT_TYPES, '/objects', 'vision_msgs/Detection3DArray'),
   trafficLights: topic(LIGHT_TYPES, '/traffic_lights', 'std_msgs/String'),
   goal: topic(['geometry_msgs/PoseStamped'] as const, '/goal_pose', 'geometry_msgs/PoseStamped'),
@@ -45,6 +49,12 @@ const TopicsSchema = z.object({
 
 export const RosConfigSchema = z.object({
   profile: ProfileSchema.default('car'),
+  /**
+   * Where the ego pose comes from: `odometry` (nav_msgs/Odometry: pose and twist) or `tf` (the
+   * chain map → … → base_link from /tf and /tf_static; speed from the odometry twist when one is
+   * fresh, else from successive poses in the odometry frame).
+   */
+  egoFrom: z.enum(['odometry', 'tf']).default('odometry'),
   topics: TopicsSchema.default(TopicsSchema.parse({})),
   frames: z
     .object({
@@ -52,10 +62,12 @@ export const RosConfigSchema = z.object({
       map: z.string().default('map'),
       /** The vehicle frame: objects stamped with it are moved into the map with the ego pose. */
       baseLink: z.string().default('base_link'),
+      /** The odometry frame (continuous, REP 105): with tf, speeds are taken in it. */
+      odom: z.string().default('odom'),
       /** Odometry's `odom` frame is taken as the map frame when true (no localisation on the robot). */
       odomIsMap: z.boolean().default(true),
     })
-    .default({ map: 'map', baseLink: 'base_link', odomIsMap: true }),
+    .default({ map: 'map', baseLink: 'base_link', odom: 'odom', odomIsMap: true }),
   rates: z
     .object({
       /** Control steps per second; a control is computed on every odometry message, at most this often. Hz. */
@@ -160,8 +172,15 @@ export function vehicleOf(c: RosConfig): z.infer<typeof VehicleParamsSchema> {
   return VehicleParamsSchema.parse(c.vehicle);
 }
 
-/** Reads and validates a YAML configuration file; `profile` (the command line's) wins over the file's. */
-export function loadRosConfig(file: string | undefined, profile?: Profile): Result<RosConfig> {
+/**
+ * Reads and validates a YAML configuration file; `profile` and `overrides` (top-level keys from the
+ * command line) win over the file's.
+ */
+export function loadRosConfig(
+  file: string | undefined,
+  profile?: Profile,
+  overrides: Record<string, unknown> = {},
+): Result<RosConfig> {
   let data: Record<string, unknown> = {};
   if (file) {
     let text: string;
@@ -178,5 +197,5 @@ export function loadRosConfig(file: string | undefined, profile?: Profile): Resu
     if (typeof data !== 'object' || Array.isArray(data))
       return fail('INVALID_INPUT', file, 'expected a YAML mapping at the top level');
   }
-  return rosConfigFrom(profile ? { ...data, profile } : data, file ?? 'config');
+  return rosConfigFrom({ ...data, ...overrides, ...(profile ? { profile } : {}) }, file ?? 'config');
 }

@@ -75,6 +75,7 @@ export function startRos(o: StartRosOptions): RosRun {
       tS: clock.nowS(),
       link: bridge.status,
       input: source.missing ?? 'ok',
+      ...(bridge.tf ? { tf: bridge.tf.waiting ?? 'ok' } : {}),
       mission: d.activeMission ?? null,
       steps: d.counts,
       watchdog: d.lastStep?.watchdog ?? null,

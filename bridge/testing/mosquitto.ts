@@ -4,7 +4,7 @@
  * would), stopped and restarted by the PID we started.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -38,6 +38,9 @@ export async function startBroker(): Promise<Broker> {
   if (!existsSync(MOSQUITTO))
     throw new Error(`${MOSQUITTO} missing: apt-get install mosquitto (npm test's pretest does)`);
   const dir = mkdtempSync(join(tmpdir(), 'edgeplan-mqtt-'));
+  // started as root, mosquitto drops to its own user: it must be able to write its persistence
+  // file here, or it keeps no session across a restart (silently: the log is off)
+  chmodSync(dir, 0o777);
   const port = await freePort();
   const conf = join(dir, 'mosquitto.conf');
   writeFileSync(

@@ -1,7 +1,8 @@
 /**
  * A simulated robot body on the far side of the broker (tests and bench): a unicycle that publishes
  * its state on `edgeplan/v1/{robot}/state` at a fixed rate and executes the controls it receives.
- * It keeps executing the last control it got (no timeout of its own). An MQTT client, not a server.
+ * It keeps executing the last control it got — for ever, or for `commandTimeoutS` (then it stands,
+ * as a robot with a cmd_vel timeout does). An MQTT client, not a server.
  */
 import mqtt, { type MqttClient } from 'mqtt';
 import { topicFor } from '../mqtt/MqttTopics.ts';
@@ -13,6 +14,8 @@ export interface BodyOptions {
   y: number;
   headingRad?: number;
   rateHz?: number;
+  /** Stand still when no control came for this long, s (default: never). */
+  commandTimeoutS?: number;
   /** Called with each control and the state seq it answers (latency measurement). */
   onControl?: (c: Record<string, unknown>, receivedMs: number) => void;
 }
@@ -26,6 +29,9 @@ export class RobotBody {
   private vCmd = 0;
   seq = 0;
   controls = 0;
+  /** While true no state is published (the body goes on moving). */
+  paused = false;
+  private lastControlMs = Number.NEGATIVE_INFINITY;
   readonly sentAtMs = new Map<number, number>();
   readonly client: MqttClient;
   private readonly timer: NodeJS.Timeout;
@@ -48,9 +54,16 @@ export class RobotBody {
         this.omega = Number(c['omegaRadps']);
       }
       this.controls++;
+      this.lastControlMs = performance.now();
       o.onControl?.(c, performance.now());
     });
     this.timer = setInterval(() => {
+      const timedOut =
+        o.commandTimeoutS !== undefined && performance.now() - this.lastControlMs > o.commandTimeoutS * 1000;
+      if (timedOut) {
+        this.vCmd = 0;
+        this.omega = 0;
+      }
       this.v = Math.max(0, this.vCmd);
       this.h += this.omega * dt;
       this.x += this.v * Math.cos(this.h) * dt;
@@ -60,7 +73,7 @@ export class RobotBody {
   }
 
   publishState(): void {
-    if (!this.client.connected) return;
+    if (!this.client.connected || this.paused) return;
     this.seq++;
     this.sentAtMs.set(this.seq, performance.now());
     if (this.sentAtMs.size > 500) this.sentAtMs.delete(this.seq - 500);

@@ -4,6 +4,9 @@
 Plays what a real vehicle's stack would publish and integrates what edgeplan sends back:
   out: nav_msgs/Odometry on /odom (frame map, stamped with the wall clock) at --rate Hz,
        vision_msgs/Detection3DArray on /objects (a lead vehicle driving at constant speed),
+       with --tf: tf2_msgs/TFMessage on /tf instead (odom -> base_link every period, map -> odom
+       = --map-odom x,y,yaw every 10th, and a base_link -> laser distractor; base_link -> imu
+       latched on /tf_static), and no /odom unless --odom too,
   in:  ackermann_msgs/AckermannDriveStamped (--profile car: kinematic bicycle, signed
        acceleration, speed floored at 0) or geometry_msgs/Twist (--profile robot: unicycle).
 The vehicle keeps executing the last control it got (no timeout of its own): what stops it is
@@ -33,6 +36,9 @@ p.add_argument('--rate', type=float, default=20.0)
 p.add_argument('--wheelbase', type=float, default=3.089)
 p.add_argument('--lead', default='', help='x,y,heading,speed,length,width of a lead vehicle')
 p.add_argument('--control-topic', default='')
+p.add_argument('--tf', action='store_true', help='publish the pose as tf (map -> odom -> base_link)')
+p.add_argument('--odom', action='store_true', help='with --tf: publish /odom as well')
+p.add_argument('--map-odom', default='3,-2,0.3', help='x,y,yaw of the odom frame in the map (--tf)')
 args = p.parse_args()
 
 rospy.init_node('edgeplan_test_vehicle', anonymous=True, disable_signals=True)
@@ -80,6 +86,28 @@ else:
                      queue_size=1, tcp_nodelay=True)
 
 odom_pub = rospy.Publisher('/odom', Odometry, queue_size=1, tcp_nodelay=True)
+publish_odom = (not args.tf) or args.odom
+tf_pub = None
+if args.tf:
+    from geometry_msgs.msg import TransformStamped
+    from tf2_msgs.msg import TFMessage
+    tf_pub = rospy.Publisher('/tf', TFMessage, queue_size=10, tcp_nodelay=True)
+    tf_static_pub = rospy.Publisher('/tf_static', TFMessage, queue_size=1, latch=True)
+    mo = [float(v) for v in args.map_odom.split(',')]
+
+    def transform(parent, child, stamp, x, y, yaw):
+        t = TransformStamped()
+        t.header.stamp = stamp
+        t.header.frame_id = parent
+        t.child_frame_id = child
+        t.transform.translation.x = x
+        t.transform.translation.y = y
+        t.transform.rotation.z = math.sin(yaw / 2)
+        t.transform.rotation.w = math.cos(yaw / 2)
+        return t
+
+    tf_static_pub.publish(TFMessage([transform('base_link', 'imu', rospy.Time.now(), 0.2, 0.0, 0.0)]))
+tick = 0
 lead = [float(v) for v in args.lead.split(',')] if args.lead else None
 det_pub = None
 if lead:
@@ -141,7 +169,18 @@ while not rospy.is_shutdown():
             if len(sent) > 200:
                 for k in sorted(sent)[:100]:
                     sent.pop(k)
-        odom_pub.publish(o)
+        if publish_odom:
+            odom_pub.publish(o)
+        if tf_pub is not None:
+            # the vehicle's map pose in the odom frame: odom_T_base = inverse(map_T_odom) * map_T_base
+            c, s_ = math.cos(mo[2]), math.sin(mo[2])
+            dx, dy = x - mo[0], y - mo[1]
+            ts = [transform('odom', 'base_link', now, c * dx + s_ * dy, -s_ * dx + c * dy, h - mo[2]),
+                  transform('base_link', 'laser', now, 0.3, 0.0, 0.0)]
+            if tick % 10 == 0:
+                ts.append(transform('map', 'odom', now, mo[0], mo[1], mo[2]))
+            tf_pub.publish(TFMessage(ts))
+        tick += 1
         if det_pub is not None:
             a = Detection3DArray()
             a.header.stamp = now

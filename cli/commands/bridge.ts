@@ -111,34 +111,49 @@ export function register(program: Command, out: Out): void {
     .option('--config <file>', 'bridge YAML: topics, types, frames, rates, vehicle, map (bridge/README.md)')
     .option('--map <file>', 'road map: .xodr, .osm, edgeplan map .json, or builtin:<scenario id>')
     .option('--planner <name>', "command stack from the registry (default: the config's, pdm-closed-stack)")
-    .action(async (o: { url: string; profile: string; config?: string; map?: string; planner?: string }) => {
-      if (o.profile !== 'car' && o.profile !== 'robot')
-        throw new UsageError(`--profile must be car or robot, got "${o.profile}"`);
-      const cfg = loadRosConfig(o.config, o.profile as Profile);
-      if (!cfg.ok) throw new UsageError(formatError(cfg.error));
-      const c = cfg.value;
-      const mapRef = o.map ?? c.map;
-      if (!mapRef) throw new UsageError('a map is needed: --map <file> or map: in the config');
-      const map = loadLiveMap(mapRef);
-      const vehicle = c.vehicle as VehicleParams;
-      const makeStack = liveStackFactory(o.planner ?? c.planner, vehicle, {
-        controlHz: c.rates.controlHz,
-        planHz: c.rates.planHz,
-      });
-      const run = startRos({
-        url: o.url,
-        config: c,
-        map,
-        makeStack,
-        log: (line) => out(`${new Date().toISOString()} ${line}`),
-      });
-      out(
-        `edgeplan ros: ${c.profile} on map ${map.id}, ${c.topics.odometry.name} → ${c.topics.control.name} (${c.topics.control.type}); goals on ${c.topics.goal.name}; Ctrl-C stops`,
-      );
-      await untilSignal();
-      await run.stop();
-      out('edgeplan ros: stopped');
-    });
+    .option(
+      '--ego-from <src>',
+      "odometry (nav_msgs/Odometry) or tf (map → odom → base_link); default: the config's, odometry",
+    )
+    .action(
+      async (o: {
+        url: string;
+        profile: string;
+        config?: string;
+        map?: string;
+        planner?: string;
+        egoFrom?: string;
+      }) => {
+        if (o.profile !== 'car' && o.profile !== 'robot')
+          throw new UsageError(`--profile must be car or robot, got "${o.profile}"`);
+        if (o.egoFrom !== undefined && o.egoFrom !== 'odometry' && o.egoFrom !== 'tf')
+          throw new UsageError(`--ego-from must be odometry or tf, got "${o.egoFrom}"`);
+        const cfg = loadRosConfig(o.config, o.profile as Profile, o.egoFrom ? { egoFrom: o.egoFrom } : {});
+        if (!cfg.ok) throw new UsageError(formatError(cfg.error));
+        const c = cfg.value;
+        const mapRef = o.map ?? c.map;
+        if (!mapRef) throw new UsageError('a map is needed: --map <file> or map: in the config');
+        const map = loadLiveMap(mapRef);
+        const vehicle = c.vehicle as VehicleParams;
+        const makeStack = liveStackFactory(o.planner ?? c.planner, vehicle, {
+          controlHz: c.rates.controlHz,
+          planHz: c.rates.planHz,
+        });
+        const run = startRos({
+          url: o.url,
+          config: c,
+          map,
+          makeStack,
+          log: (line) => out(`${new Date().toISOString()} ${line}`),
+        });
+        out(
+          `edgeplan ros: ${c.profile} on map ${map.id}, ${c.egoFrom === 'tf' ? `tf ${c.frames.map} → ${c.frames.baseLink} (${c.topics.tf.name})` : c.topics.odometry.name} → ${c.topics.control.name} (${c.topics.control.type}); goals on ${c.topics.goal.name}; Ctrl-C stops`,
+        );
+        await untilSignal();
+        await run.stop();
+        out('edgeplan ros: stopped');
+      },
+    );
 
   program
     .command('mqtt')
@@ -237,7 +252,9 @@ export function register(program: Command, out: Out): void {
           }
           return r;
         });
-        const fleet = o.vda ? undefined : new Fleet(robots, link, 'fleet', log, o.shareGroup);
+        const fleet = o.vda
+          ? undefined
+          : new Fleet(robots, link, { log, ...(o.shareGroup ? { shareGroup: o.shareGroup } : {}), clock });
         out(
           `edgeplan mqtt: ${ids.length} robot(s) on ${o.url}${o.vda ? ` as VDA 5050 AGVs uagv/v2/${o.manufacturer}/<id>/…` : `; missions on ${topicFor('fleetMission', '')} or ${topicFor('mission', '<id>')}`}; Ctrl-C stops`,
         );
