@@ -154,6 +154,24 @@ function entityOf(name: string, tag: string, node: XNode): OscEntity {
     lengthM: Math.max(Number(attr(dim, 'length') ?? def[0]) || def[0]!, 0.1),
     widthM: Math.max(Number(attr(dim, 'width') ?? def[1]) || def[1]!, 0.1),
     centerOffsetM: Number(attr(centre, 'x') ?? 0) || 0,
+    ...(tag === 'Vehicle' ? { performance: performanceOf(node) } : {}),
+  };
+}
+
+/**
+ * A Vehicle's Performance (maxSpeed m/s, maxAcceleration / maxDeceleration m/s²); esmini's
+ * defaults (100, 10, 10) for a missing element or attribute. Other entity kinds are unlimited.
+ */
+function performanceOf(node: XNode): NonNullable<OscEntity['performance']> {
+  const perf = kid(node, 'Performance');
+  const get = (k: string, def: number): number => {
+    const v = Number(attr(perf, k));
+    return attr(perf, k) !== undefined && Number.isFinite(v) ? v : def;
+  };
+  return {
+    maxSpeedMps: get('maxSpeed', 100),
+    maxAccelMps2: get('maxAcceleration', 10),
+    maxDecelMps2: get('maxDeceleration', 10),
   };
 }
 

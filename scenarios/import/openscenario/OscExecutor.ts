@@ -32,6 +32,8 @@ export interface OscEntity {
   centerOffsetM: number;
   /** Subclass (vehicleCategory, pedestrianCategory, role). */
   attributes?: AgentAttributes;
+  /** Vehicle Performance; absent = unlimited (esmini gives only vehicles limits). */
+  performance?: { maxSpeedMps: number; maxAccelMps2: number; maxDecelMps2: number };
 }
 
 /** Resolves an OpenSCENARIO <Position> to a map pose (undefined + an unsupported note if it cannot). */
@@ -51,12 +53,17 @@ export interface EntityState {
   speedMps: number;
   /** Longitudinal action in progress. */
   speed?: {
+    /** Target speed (limited by Performance maxSpeed), m/s; relative targets re-read every step. */
     target: () => number;
-    rateMps2: number;
+    relative: boolean;
+    continuous: boolean;
     shape: string;
-    t0: number;
     v0: number;
-    durationS?: number;
+    vTarget: number;
+    /** esmini TransitionDynamics parameter (time, s), its end, and the Performance stretch. */
+    param: number;
+    paramTarget: number;
+    scale: number;
     done: boolean;
   };
   lateral?: { fromD: number; toD: number; t0: number; durationS: number; shape: string; done: boolean };
@@ -162,6 +169,17 @@ function shapeAt(shape: string, tau: number): number {
     default:
       return u;
   }
+}
+
+/** Peak derivative of a unit transition over a unit parameter range (esmini EvaluatePrimPeak). */
+function peakFactor(shape: string): number {
+  return shape === 'sinusoidal' ? Math.PI / 2 : shape === 'cubic' ? 1.5 : 1;
+}
+
+/** esmini TransitionDynamics::Evaluate: the speed at the transition's current parameter. */
+function transitionValue(sp: NonNullable<EntityState['speed']>): number {
+  if (sp.shape === 'step' || sp.paramTarget < 1e-9) return sp.vTarget;
+  return sp.v0 + (sp.vTarget - sp.v0) * shapeAt(sp.shape, sp.param / sp.paramTarget);
 }
 
 function compare(rule: string | undefined, a: number, b: number): boolean {
@@ -472,42 +490,49 @@ export class OscExecutor {
     const shape = attr(dyn, 'dynamicsShape') ?? 'step';
     const dim = attr(dyn, 'dynamicsDimension') ?? 'time';
     const value = Math.abs(num(dyn, 'value', `${path}/SpeedActionDynamics`, 0));
+    const perf = st.entity.performance;
+    const vMax = perf?.maxSpeedMps ?? Infinity;
+    const limit = (v: number): number => Math.min(Math.max(v, -vMax), vMax);
     const v0 = st.speedMps;
-    const dv = target() - v0;
-    let rate = Infinity;
-    let durationS: number | undefined;
-    if (shape !== 'step' && value > 0) {
-      if (dim === 'rate') {
-        rate = value;
-        // A shaped change at a given rate: the rate is the shape's peak (esmini), so it lasts
-        // π/2 (sinusoidal) or 3/2 (cubic) times as long as a linear one.
-        const stretch = shape === 'sinusoidal' ? Math.PI / 2 : shape === 'cubic' ? 1.5 : 0;
-        if (stretch > 0) durationS = (stretch * Math.abs(dv)) / value;
-      } else if (dim === 'time') {
-        durationS = value;
-        rate = Math.abs(dv) / value;
-      } else if (dim === 'distance') {
-        const v1 = target();
-        rate = Math.abs(v1 * v1 - v0 * v0) / (2 * value);
-      }
+    const v1 = limit(target());
+    const dv = v1 - v0;
+    // esmini's TransitionDynamics: a parameter (time) runs from 0 to paramTarget and the shape maps
+    // it to a speed; a rate is the shape's peak derivative. A peak beyond the vehicle's
+    // Performance stretches the parameter (scale), and every step is clamped to it as well.
+    let paramTarget = 0;
+    if (shape !== 'step') {
+      if (dim === 'rate') paramTarget = value > 0 ? (peakFactor(shape) * Math.abs(dv)) / value : 0;
+      else if (dim === 'distance') {
+        if (Math.abs(dv) < 1e-9) paramTarget = 0;
+        else if (Math.abs(v0) > 1e-9 && Math.abs(v1) > 1e-9 && Math.sign(v0) !== Math.sign(v1)) {
+          const d0 = ((v0 * v0) / (v0 * v0 + v1 * v1)) * value;
+          paramTarget = (2 * d0) / Math.abs(v0) + (2 * (value - d0)) / Math.abs(v1);
+        } else paramTarget = (2 * value) / Math.abs(v0 + v1);
+      } else paramTarget = value;
     }
-    const sp = {
-      target,
-      rateMps2: rate,
+    const maxRate = dv > 0 ? (perf?.maxAccelMps2 ?? Infinity) : (perf?.maxDecelMps2 ?? Infinity);
+    const peak = paramTarget < 1e-9 ? Infinity : (peakFactor(shape) * Math.abs(dv)) / paramTarget;
+    const scale = Number.isFinite(maxRate) && peak > maxRate ? peak / maxRate : 1;
+    const relative = rel !== undefined;
+    const sp: NonNullable<EntityState['speed']> = {
+      target: () => limit(target()),
+      relative,
+      continuous: relative && attr(rel, 'continuous') === 'true',
       shape,
-      t0: this.tS,
       v0,
-      ...(durationS ? { durationS } : {}),
+      vTarget: v1,
+      param: 0,
+      paramTarget,
+      scale,
       done: false,
     };
     st.speed = sp;
     if (st.sync) st.sync.done = true;
     if (st.keepGap) st.keepGap.done = true;
-    if (!Number.isFinite(rate)) {
-      // Negative targets reverse (esmini: the entity moves backwards along its heading).
-      st.speedMps = target();
-      sp.done = !(abs === undefined && attr(rel, 'continuous') === 'true');
-    }
+    // Start: the shape at parameter 0 (a step, or an empty range, jumps to the target at once;
+    // negative targets reverse: the entity moves backwards along its heading).
+    st.speedMps = transitionValue(sp);
+    if (shape === 'step' || paramTarget < 1e-9) sp.done = !sp.continuous;
     return () => sp.done;
   }
 
@@ -1157,19 +1182,33 @@ export class OscExecutor {
           st.speedMps = Math.max(0, st.speedMps + a * dtS);
         }
       } else if (sp && !sp.done) {
-        const target = sp.target();
-        if (sp.durationS !== undefined && sp.shape !== 'linear') {
-          const tau = (this.tS + dtS - sp.t0) / sp.durationS;
-          st.speedMps = sp.v0 + (target - sp.v0) * shapeAt(sp.shape, tau);
-          if (tau >= 1) sp.done = true;
+        // esmini LongSpeedAction::Step, with the vehicle's Performance limits.
+        const perf = st.entity.performance;
+        const aMax = perf?.maxAccelMps2 ?? Infinity;
+        const dMax = perf?.maxDecelMps2 ?? Infinity;
+        const vMax = perf?.maxSpeedMps ?? Infinity;
+        const clampV = (v: number): number => Math.min(Math.max(v, -vMax), vMax);
+        if (sp.relative) sp.vTarget = sp.target();
+        let vNew: number;
+        if (sp.paramTarget > 0 && sp.param > sp.paramTarget - 1e-6) {
+          const acc = Math.min(Math.max((sp.target() - st.speedMps) / dtS, -dMax), aMax);
+          vNew = clampV(st.speedMps + acc * dtS);
         } else {
-          const dv = target - st.speedMps;
-          const step = sp.rateMps2 * dtS;
-          if (Math.abs(dv) <= step + 1e-9) {
-            st.speedMps = target;
-            sp.done = true;
-          } else st.speedMps += Math.sign(dv) * step;
+          sp.param = Math.min(Math.max(sp.param + dtS / sp.scale, 0), sp.paramTarget);
+          vNew = transitionValue(sp);
+          const accReq = (vNew - st.speedMps) / dtS;
+          if (accReq > aMax + 1e-6 || accReq < -(dMax + 1e-6)) {
+            const acc = Math.min(Math.max(accReq, -dMax), aMax);
+            vNew = clampV(st.speedMps + acc * dtS);
+            const stepApprox = (vNew - st.speedMps) / accReq;
+            sp.param = Math.min(Math.max(sp.param - (dtS - stepApprox) / sp.scale, 0), sp.paramTarget);
+          }
         }
+        if (sp.param > sp.paramTarget - 1e-6 && Math.abs(vNew - sp.vTarget) < 1e-6) {
+          vNew = sp.target();
+          if (!sp.continuous) sp.done = true;
+        }
+        st.speedMps = vNew;
       } else if (sp?.done) {
         // A continuous relative target keeps tracking its reference.
       }
@@ -1213,7 +1252,10 @@ export class OscExecutor {
         }
         continue;
       }
-      st.sM = Math.min(st.sM + ds, st.path.length);
+      // The distance is travelled at the entity's lateral offset: on a curve its arc length along
+      // the path differs by 1 / (1 − κ·d) (esmini Position::DistanceToDS).
+      const kd = st.dM !== 0 ? st.path.curvatureAt(st.sM) * st.dM : 0;
+      st.sM = Math.min(st.sM + (Math.abs(kd) > 1e-6 && kd < 0.9 ? ds / (1 - kd) : ds), st.path.length);
       if (st.deadEnd && st.sM >= st.path.length - 1e-9) {
         // The road ends here: the entity stops (esmini's default controller is stuck at a road end).
         st.speedMps = 0;
