@@ -101,6 +101,8 @@ export interface EntityState {
   placed: boolean;
   /** Since when it has been stuck at that road end, s. */
   endOfRoadSinceS?: number;
+  /** Steps it has spent at that road end without moving. */
+  endOfRoadStillSteps: number;
   track: TrackPoint[];
 }
 
@@ -267,6 +269,7 @@ export class OscExecutor {
       path: line,
       pathLanes: [],
       deadEnd: false,
+      endOfRoadStillSteps: 0,
       placed: false,
       sM: 0,
       dM: 0,
@@ -295,6 +298,7 @@ export class OscExecutor {
     st.deadEnd = p.deadEnd ?? false;
     st.placed = true;
     st.endOfRoadSinceS = undefined;
+    st.endOfRoadStillSteps = 0;
     st.sM = p.sM;
     st.dM = p.dM;
     st.lateral = undefined;
@@ -1128,7 +1132,11 @@ export class OscExecutor {
         ia.logged = true;
         this.log.push({ tS: this.tS, kind: 'element_end_time', name: ia.name });
       }
-    // Completion bottom-up.
+    this.completeFinished();
+  }
+
+  /** Completes, bottom-up, every running element whose work is done (at the current time). */
+  private completeFinished(): void {
     for (const e of [...this.elements].reverse()) {
       if (e.status !== 'running') continue;
       if (e.kind === 'Action') {
@@ -1254,13 +1262,18 @@ export class OscExecutor {
       }
       // The distance is travelled at the entity's lateral offset: on a curve its arc length along
       // the path differs by 1 / (1 − κ·d) (esmini Position::DistanceToDS).
+      const wasAtEnd = st.deadEnd && st.sM >= st.path.length - 1e-9;
       const kd = st.dM !== 0 ? st.path.curvatureAt(st.sM) * st.dM : 0;
       st.sM = Math.min(st.sM + (Math.abs(kd) > 1e-6 && kd < 0.9 ? ds / (1 - kd) : ds), st.path.length);
       if (st.deadEnd && st.sM >= st.path.length - 1e-9) {
-        // The road ends here: the entity stops (esmini's default controller is stuck at a road end).
-        st.speedMps = 0;
-        st.speed = undefined;
+        // The road ends here: the entity is stuck (esmini's default controller). esmini zeroes its
+        // speed only once its measured velocity is zero, i.e. two steps after it arrived; until
+        // then the speed is kept (a teleport at the end of the road keeps it).
         st.endOfRoadSinceS ??= this.tS + dtS;
+        if (wasAtEnd && st.endOfRoadStillSteps++ >= 1) {
+          st.speedMps = 0;
+          st.speed = undefined;
+        }
       }
       const lat = st.lateral;
       let dNext = st.dM;
@@ -1313,7 +1326,12 @@ export class OscExecutor {
         this.log.push({ tS: this.tS, kind: 'storyboard_end_time', name: 'storyBoard' });
       }
       if (endS !== undefined && this.tS >= Math.max(endS, o.minDurationS) - 1e-9) break;
-      if (k < steps) this.move(o.dtS);
+      if (k < steps) {
+        this.move(o.dtS);
+        // esmini steps an action within the storyboard step of the time the step starts at, and
+        // ends it there: an action that finished during this step completes at the old time.
+        this.completeFinished();
+      }
     }
     this.log.push({ tS: this.tS, kind: 'simulation_end_time', name: 'Closing' });
     return { states: this.states, endS: endS ?? o.maxDurationS, eventStarts: this.eventStarts };
