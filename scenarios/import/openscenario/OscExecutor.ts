@@ -101,6 +101,8 @@ export interface EntityState {
   placed: boolean;
   /** Since when it has been stuck at that road end, s. */
   endOfRoadSinceS?: number;
+  /** When a TeleportAction last placed it, s. */
+  teleportedAtS?: number;
   /** Steps it has spent at that road end without moving. */
   endOfRoadStillSteps: number;
   track: TrackPoint[];
@@ -322,7 +324,10 @@ export class OscExecutor {
         `${path}/TeleportAction/Position`,
         this.states,
       );
-      if (pos) this.place(st, pos);
+      if (pos) {
+        this.place(st, pos);
+        if (this.tS > 0) st.teleportedAtS = this.tS;
+      }
       return undefined;
     }
     const lon = kid(pa, 'LongitudinalAction');
@@ -1221,6 +1226,9 @@ export class OscExecutor {
         // A continuous relative target keeps tracking its reference.
       }
       st.accelMps2 = (st.speedMps - v0) / dtS;
+      // A teleport owns the entity's position for the step it happened in (esmini's default
+      // controller skips an entity whose position an action has set).
+      if (st.teleportedAtS === this.tS) continue;
       const ds = st.speedMps * dtS;
       st.travelledM += ds;
       const tr = st.trajectory;
@@ -1314,8 +1322,11 @@ export class OscExecutor {
     let endS: number | undefined;
     for (let k = 0; k <= steps; k++) {
       this.tS = Math.round(k * o.dtS * 1e6) / 1e6;
+      // esmini records a frame's state before its storyboard step: what the storyboard does at t
+      // (a teleport, a step change of speed) shows from t + dt. The first record is after Init.
+      if (k > 0) this.record();
       this.stepStoryboard();
-      this.record();
+      if (k === 0) this.record();
       if (
         endS === undefined &&
         k > 0 &&
