@@ -60,13 +60,24 @@ export interface EntityState {
     shape: string;
     v0: number;
     vTarget: number;
+    /** Storyboard order of the action that started it (−1: Init). */
+    order: number;
     /** esmini TransitionDynamics parameter (time, s), its end, and the Performance stretch. */
     param: number;
     paramTarget: number;
     scale: number;
     done: boolean;
   };
-  lateral?: { fromD: number; toD: number; t0: number; durationS: number; shape: string; done: boolean };
+  lateral?: {
+    fromD: number;
+    toD: number;
+    t0: number;
+    durationS: number;
+    shape: string;
+    done: boolean;
+    /** Storyboard order of the action that started it (−1: Init). */
+    order: number;
+  };
   trajectory?: { line: Polyline; times?: number[]; t0: number; s0: number; done: boolean };
   /** LongitudinalDistanceAction in progress: keep `gap` (m, or s × speed) to `ref`. */
   keepGap?: {
@@ -220,6 +231,8 @@ export class OscExecutor {
   /** The element whose trigger is being evaluated (scopes storyboard references to its maneuver group). */
   private ctx?: Element;
   private tS = 0;
+  /** Storyboard order of the action being applied (−1: Init); esmini steps actions in this order. */
+  private actionOrder = -1;
   private readonly condPrev = new Map<XNode, boolean>();
   private readonly condSince = new Map<XNode, number>();
   private readonly eventStarts = new Map<string, number>();
@@ -387,6 +400,7 @@ export class OscExecutor {
         durationS: dur,
         shape: attr(dyn, 'dynamicsShape') ?? 'cubic',
         done: false,
+        order: this.actionOrder,
       };
       st.lateral = l;
       return () => l.done;
@@ -528,6 +542,7 @@ export class OscExecutor {
       relative,
       continuous: relative && attr(rel, 'continuous') === 'true',
       shape,
+      order: this.actionOrder,
       v0,
       vTarget: v1,
       param: 0,
@@ -589,7 +604,7 @@ export class OscExecutor {
     if (dim === 'distance') durationS = value / Math.max(st.speedMps, 1);
     else if (dim === 'rate') durationS = Math.abs(toD - fromD) / Math.max(value, 0.1);
     if (shape === 'step') durationS = 0;
-    const l = { fromD, toD, t0: this.tS, durationS, shape, done: false };
+    const l = { fromD, toD, t0: this.tS, durationS, shape, done: false, order: this.actionOrder };
     st.lateral = l;
     return () => l.done;
   }
@@ -1047,7 +1062,9 @@ export class OscExecutor {
       e.isDone = () => checks.every((c) => c());
       // Actions take effect after every trigger of this step has been evaluated on the world as
       // it was (two events triggered by one condition both fire, even if the first teleports).
+      const order = this.elements.indexOf(e);
       this.pendingActions.push(() => {
+        this.actionOrder = order;
         const pa = kid(e.node, 'PrivateAction');
         if (pa) {
           for (const a of this.actorsOf(e)) {
@@ -1166,6 +1183,9 @@ export class OscExecutor {
       }
       const v0 = st.speedMps;
       const sp = st.speed;
+      // esmini moves an entity inside its lateral action's step; a speed action stepped after it
+      // (later in the storyboard) changes the speed only for the next step.
+      const lagged = !!(st.lateral && !st.lateral.done && sp && !sp.done && sp.order > st.lateral.order);
       const sy = st.sync;
       const kg = st.keepGap;
       if (kg && !kg.done) {
@@ -1229,7 +1249,7 @@ export class OscExecutor {
       // A teleport owns the entity's position for the step it happened in (esmini's default
       // controller skips an entity whose position an action has set).
       if (st.teleportedAtS === this.tS) continue;
-      const ds = st.speedMps * dtS;
+      const ds = (lagged ? v0 : st.speedMps) * dtS;
       st.travelledM += ds;
       const tr = st.trajectory;
       const pose = { x: 0, y: 0, headingRad: 0 };
