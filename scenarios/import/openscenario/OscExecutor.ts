@@ -1345,8 +1345,8 @@ export class OscExecutor {
       // esmini records a frame's state before its storyboard step: what the storyboard does at t
       // (a teleport, a step change of speed) shows from t + dt. The first record is after Init.
       if (k > 0) this.record();
-      this.stepStoryboard();
-      if (k === 0) this.record();
+      // The storyboard's StopTrigger is evaluated before its stories (esmini): it sees what they
+      // completed in the previous step, and when it fires the stories are not stepped again.
       if (
         endS === undefined &&
         k > 0 &&
@@ -1356,6 +1356,8 @@ export class OscExecutor {
         endS = this.tS;
         this.log.push({ tS: this.tS, kind: 'storyboard_end_time', name: 'storyBoard' });
       }
+      if (endS !== this.tS) this.stepStoryboard();
+      if (k === 0) this.record();
       if (endS !== undefined && this.tS >= Math.max(endS, o.minDurationS) - 1e-9) break;
       if (k < steps) {
         this.move(o.dtS);
