@@ -839,7 +839,23 @@ function positionResolver(
     const name = Object.keys(pos).find((k) => k !== '$') ?? '(empty)';
     return note(`${path}/${name}`, 'position type not supported');
   };
-  return resolveFn;
+  // Height above the road and roll: relative positions add dz to their reference's, and a
+  // relative Orientation's r adds to the reference's roll (esmini keeps both while it moves).
+  const withAttitude: PositionResolver = (pos, path, states) => {
+    const r = resolveFn(pos, path, states);
+    if (!r) return r;
+    const tag = Object.keys(pos).find((k) => k !== '$');
+    const n = tag ? kid(pos, tag) : undefined;
+    const o = kid(n, 'Orientation');
+    const refName = tag?.startsWith('Relative') ? attr(n, 'entityRef') : undefined;
+    const ref = refName ? states.get(refName) : undefined;
+    const relOrient = (attr(o, 'type') ?? 'relative') === 'relative';
+    const rollRad = (relOrient ? (ref?.rollRad ?? 0) : 0) + (Number(attr(o, 'r') ?? 0) || 0);
+    const hasDz = tag === 'RelativeObjectPosition' || tag === 'RelativeWorldPosition';
+    const zM = hasDz ? (ref?.zOffsetM ?? 0) + (Number(attr(n, 'dz') ?? 0) || 0) : 0;
+    return { ...r, rollRad, zM };
+  };
+  return withAttitude;
 }
 
 export type { Pose };

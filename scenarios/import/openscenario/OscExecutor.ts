@@ -41,7 +41,7 @@ export type PositionResolver = (
   pos: XNode,
   path: string,
   states: ReadonlyMap<string, EntityState>,
-) => { x: number; y: number; headingRad: number } | undefined;
+) => { x: number; y: number; headingRad: number; zM?: number; rollRad?: number } | undefined;
 
 export interface EntityState {
   entity: OscEntity;
@@ -112,6 +112,12 @@ export interface EntityState {
   placed: boolean;
   /** Since when it has been stuck at that road end, s. */
   endOfRoadSinceS?: number;
+  /** Height above the road (m), roll and heading relative to the road / its path (rad), kept while it moves. */
+  zOffsetM: number;
+  rollRad: number;
+  hRelRad: number;
+  /** Per track point: height above the road and roll, as above. */
+  attitude: { zM: number; rollRad: number }[];
   /** When a TeleportAction last placed it, s. */
   teleportedAtS?: number;
   /** Steps it has spent at that road end without moving. */
@@ -285,6 +291,10 @@ export class OscExecutor {
       pathLanes: [],
       deadEnd: false,
       endOfRoadStillSteps: 0,
+      zOffsetM: 0,
+      rollRad: 0,
+      hRelRad: 0,
+      attitude: [],
       placed: false,
       sM: 0,
       dM: 0,
@@ -304,7 +314,7 @@ export class OscExecutor {
 
   private place(
     st: EntityState,
-    pose: { x: number; y: number; headingRad: number },
+    pose: { x: number; y: number; headingRad: number; zM?: number; rollRad?: number },
     routeLanes?: string[],
   ): void {
     const p = this.buildPath(pose.x, pose.y, pose.headingRad, routeLanes);
@@ -321,6 +331,12 @@ export class OscExecutor {
     st.x = pose.x;
     st.y = pose.y;
     st.headingRad = pose.headingRad;
+    st.zOffsetM = pose.zM ?? 0;
+    st.rollRad = pose.rollRad ?? 0;
+    // A heading off the path's direction (e.g. an Orientation h relative to the road) is kept.
+    const hp = p.path.headingAt(p.sM);
+    const dh = Math.atan2(Math.sin(pose.headingRad - hp), Math.cos(pose.headingRad - hp));
+    st.hRelRad = Math.abs(dh) > 1e-3 && Math.abs(dh) < Math.PI / 2 ? dh : 0;
   }
 
   /** Applies one PrivateAction to `actor`; returns a completion check (undefined = instantaneous). */
@@ -847,8 +863,10 @@ export class OscExecutor {
   }
 
   private longitudinal(a: EntityState, b: EntityState, freespace: boolean): number {
-    // Distance from a to b along a's heading (positive when b is ahead).
-    const d = (b.x - a.x) * Math.cos(a.headingRad) + (b.y - a.y) * Math.sin(a.headingRad);
+    // Distance from a to b along a's direction of travel (its heading without a relative heading
+    // it keeps to the road), positive when b is ahead.
+    const h = a.headingRad - a.hRelRad;
+    const d = (b.x - a.x) * Math.cos(h) + (b.y - a.y) * Math.sin(h);
     if (!freespace) return d;
     const gap = Math.abs(d) - (a.entity.lengthM + b.entity.lengthM) / 2;
     return Math.sign(d) * Math.max(gap, 0);
@@ -1279,6 +1297,7 @@ export class OscExecutor {
         st.headingRad = pose.headingRad;
         if (tr.done) {
           this.place(st, pose);
+          st.hRelRad = 0;
           // Without a road network there is no lane to continue along: the entity stops where the
           // trajectory ends (as esmini's default controller does).
           if (this.map.lanes.length === 0) {
@@ -1315,7 +1334,8 @@ export class OscExecutor {
       st.path.toCartesian(st.sM, st.dM, pose);
       st.x = pose.x;
       st.y = pose.y;
-      st.headingRad = pose.headingRad + Math.atan2(dd, Math.max(Math.abs(ds), 1e-3));
+      if (lat && !lat.done) st.hRelRad = 0;
+      st.headingRad = pose.headingRad + Math.atan2(dd, Math.max(Math.abs(ds), 1e-3)) + st.hRelRad;
     }
   }
 
@@ -1323,6 +1343,7 @@ export class OscExecutor {
     for (const st of this.states.values()) {
       if (Math.abs(st.speedMps) >= 0.01) st.standstillSinceS = undefined;
       else st.standstillSinceS ??= this.tS;
+      st.attitude.push({ zM: st.zOffsetM, rollRad: st.rollRad });
       st.track.push({
         tS: Math.round(this.tS * 1e6) / 1e6,
         x: st.x,

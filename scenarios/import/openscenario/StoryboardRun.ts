@@ -75,8 +75,10 @@ export function runStoryboard(
     const n = Math.max(...entities.map((e) => res.states.get(e.name)?.track.length ?? 0));
     for (let k = 0; k < n; k++)
       entities.forEach((e, id) => {
-        const p = res.states.get(e.name)?.track[k];
+        const est = res.states.get(e.name);
+        const p = est?.track[k];
         if (!p) return;
+        const att = est?.attitude[k];
         const road = geo?.worldToRoad(p.x, p.y, lastRoad.get(e.name));
         let z = 0;
         let h = wrap2Pi(p.headingRad);
@@ -93,6 +95,8 @@ export function runStoryboard(
             roll = o3.r;
           }
         }
+        z += att?.zM ?? 0;
+        roll = wrap2Pi(roll + (att?.rollRad ?? 0));
         states.push({
           tS: p.tS,
           id,
