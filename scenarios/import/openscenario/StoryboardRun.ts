@@ -84,11 +84,19 @@ export function runStoryboard(
         let h = wrap2Pi(p.headingRad);
         let pitch = 0;
         let roll = 0;
+        let x = p.x;
+        let y = p.y;
         if (geo && road && road.laneId !== 0) {
           lastRoad.set(e.name, road.roadId);
           const rp = geo.pose(road.roadId, road.sM, road.tM);
           if (rp) {
             z = rp.z;
+            // Lanes are laid out flat (t along the ground); on a banked road esmini's x, y are the
+            // 3D point (t rotated by the superelevation), so it sits nearer the reference line.
+            if (Math.abs(rp.rRoad) > 1e-9) {
+              x = rp.x;
+              y = rp.y;
+            }
             const o3 = bodyOrientation(rp.hRoad, rp.pRoad, rp.rRoad, p.headingRad - rp.hRoad);
             h = o3.h;
             pitch = o3.p;
@@ -101,8 +109,8 @@ export function runStoryboard(
           tS: p.tS,
           id,
           name: e.name,
-          x: p.x,
-          y: p.y,
+          x,
+          y,
           z,
           h,
           p: pitch,
