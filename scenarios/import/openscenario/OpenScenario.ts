@@ -155,6 +155,17 @@ function entityOf(name: string, tag: string, node: XNode): OscEntity {
     widthM: Math.max(Number(attr(dim, 'width') ?? def[1]) || def[1]!, 0.1),
     centerOffsetM: Number(attr(centre, 'x') ?? 0) || 0,
     ...(tag === 'Vehicle' ? { performance: performanceOf(node) } : {}),
+    ...trailerOf(node),
+  };
+}
+
+/** OpenSCENARIO 1.3 TrailerHitch / TrailerCoupler dx (m from the reference point, forward). */
+function trailerOf(node: XNode): Pick<OscEntity, 'hitchDxM' | 'couplerDxM'> {
+  const h = Number(attr(kid(node, 'TrailerHitch'), 'dx'));
+  const c = Number(attr(kid(node, 'TrailerCoupler'), 'dx'));
+  return {
+    ...(Number.isFinite(h) && kid(node, 'TrailerHitch') ? { hitchDxM: h } : {}),
+    ...(Number.isFinite(c) && kid(node, 'TrailerCoupler') ? { couplerDxM: c } : {}),
   };
 }
 

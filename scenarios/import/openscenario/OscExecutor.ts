@@ -34,6 +34,9 @@ export interface OscEntity {
   attributes?: AgentAttributes;
   /** Vehicle Performance; absent = unlimited (esmini gives only vehicles limits). */
   performance?: { maxSpeedMps: number; maxAccelMps2: number; maxDecelMps2: number };
+  /** Trailer hitch (on a tow vehicle) and coupler (on a trailer), m ahead of the reference point. */
+  hitchDxM?: number;
+  couplerDxM?: number;
 }
 
 /** Resolves an OpenSCENARIO <Position> to a map pose (undefined + an unsupported note if it cannot). */
@@ -118,6 +121,9 @@ export interface EntityState {
   hRelRad: number;
   /** Per track point: height above the road and roll, as above. */
   attitude: { zM: number; rollRad: number }[];
+  /** The trailer it tows and the vehicle towing it (ConnectTrailerAction). */
+  trailer?: string;
+  towedBy?: string;
   /** When a TeleportAction last placed it, s. */
   teleportedAtS?: number;
   /** Steps it has spent at that road end without moving. */
@@ -357,6 +363,30 @@ export class OscExecutor {
         this.place(st, pos);
         if (this.tS > 0) st.teleportedAtS = this.tS;
       }
+      return undefined;
+    }
+    const ta = kid(pa, 'TrailerAction');
+    if (ta) {
+      // esmini: a connected trailer is pulled by its hitch and not moved on its own.
+      const old = st.trailer ? this.states.get(st.trailer) : undefined;
+      if (old) {
+        // A released trailer stands where it was left.
+        old.towedBy = undefined;
+        old.speedMps = 0;
+        old.speed = undefined;
+        this.place(old, { x: old.x, y: old.y, headingRad: old.headingRad });
+      }
+      st.trailer = undefined;
+      const conn = kid(ta, 'ConnectTrailerAction');
+      if (conn) {
+        const tr = this.states.get(attr(conn, 'trailerRef') ?? '');
+        if (!tr) this.note(`${path}/TrailerAction/ConnectTrailerAction@trailerRef`, 'unknown entity');
+        else if (st.entity.hitchDxM !== undefined && tr.entity.couplerDxM !== undefined) {
+          st.trailer = tr.entity.name;
+          tr.towedBy = st.entity.name;
+        }
+      } else if (!kid(ta, 'DisconnectTrailerAction'))
+        this.note(`${path}/TrailerAction`, 'expected ConnectTrailerAction or DisconnectTrailerAction');
       return undefined;
     }
     const lon = kid(pa, 'LongitudinalAction');
@@ -1196,7 +1226,7 @@ export class OscExecutor {
     const moved = new Set<EntityState>();
     for (const st of this.states.values()) {
       moved.add(st);
-      if (st.entity.kind === 'static') {
+      if (st.entity.kind === 'static' || st.towedBy) {
         continue;
       }
       const v0 = st.speedMps;
@@ -1336,6 +1366,35 @@ export class OscExecutor {
       st.y = pose.y;
       if (lat && !lat.done) st.hRelRad = 0;
       st.headingRad = pose.headingRad + Math.atan2(dd, Math.max(Math.abs(ds), 1e-3)) + st.hRelRad;
+    }
+    this.pullTrailers();
+  }
+
+  /**
+   * Trailers follow their tow vehicle (esmini): the coupler stays on the hitch, the trailer turns
+   * towards it along the line from the hitch to where it was, and takes the tow vehicle's speed.
+   */
+  private pullTrailers(): void {
+    for (const tow of this.states.values()) {
+      if (tow.towedBy) continue;
+      let v = tow;
+      for (let n = 0; v.trailer && n < 100; n++) {
+        const tr = this.states.get(v.trailer);
+        if (!tr) break;
+        const hx = v.x + (v.entity.hitchDxM ?? 0) * Math.cos(v.headingRad);
+        const hy = v.y + (v.entity.hitchDxM ?? 0) * Math.sin(v.headingRad);
+        let dx = tr.x - hx;
+        let dy = tr.y - hy;
+        const len = Math.hypot(dx, dy) || 1;
+        const c = tr.entity.couplerDxM ?? 0;
+        dx = (dx / len) * c;
+        dy = (dy / len) * c;
+        tr.x = hx + dx;
+        tr.y = hy + dy;
+        tr.headingRad = Math.atan2(dy, dx) + Math.PI;
+        tr.speedMps = v.speedMps;
+        v = tr;
+      }
     }
   }
 
