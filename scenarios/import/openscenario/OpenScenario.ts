@@ -156,7 +156,15 @@ function entityOf(name: string, tag: string, node: XNode): OscEntity {
     centerOffsetM: Number(attr(centre, 'x') ?? 0) || 0,
     ...(tag === 'Vehicle' ? { performance: performanceOf(node) } : {}),
     ...trailerOf(node),
+    ...refpointOf(node),
   };
+}
+
+/** esmini's `refpoint_x_offset` property: the reference point that far ahead of the rear axle, m. */
+function refpointOf(node: XNode): Pick<OscEntity, 'refpointXOffsetM'> {
+  const prop = kids(kid(node, 'Properties'), 'Property').find((p) => attr(p, 'name') === 'refpoint_x_offset');
+  const v = Number(attr(prop, 'value'));
+  return prop && Number.isFinite(v) && v !== 0 ? { refpointXOffsetM: v } : {};
 }
 
 /** OpenSCENARIO 1.3 TrailerHitch / TrailerCoupler dx (m from the reference point, forward). */

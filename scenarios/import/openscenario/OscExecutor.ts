@@ -37,6 +37,8 @@ export interface OscEntity {
   /** Trailer hitch (on a tow vehicle) and coupler (on a trailer), m ahead of the reference point. */
   hitchDxM?: number;
   couplerDxM?: number;
+  /** Reference point ahead of the rear axle (esmini `refpoint_x_offset`), m. */
+  refpointXOffsetM?: number;
 }
 
 /** Resolves an OpenSCENARIO <Position> to a map pose (undefined + an unsupported note if it cannot). */
@@ -121,6 +123,8 @@ export interface EntityState {
   hRelRad: number;
   /** Per track point: height above the road and roll, as above. */
   attitude: { zM: number; rollRad: number }[];
+  /** Rear axle position of a vehicle whose reference point is ahead of it (refpoint_x_offset). */
+  rearAxle?: { x: number; y: number };
   /** The trailer it tows and the vehicle towing it (ConnectTrailerAction). */
   trailer?: string;
   towedBy?: string;
@@ -362,6 +366,9 @@ export class OscExecutor {
       if (pos) {
         this.place(st, pos);
         if (this.tS > 0) st.teleportedAtS = this.tS;
+        const off = st.entity.refpointXOffsetM;
+        if (off)
+          st.rearAxle = { x: st.x - off * Math.cos(st.headingRad), y: st.y - off * Math.sin(st.headingRad) };
       }
       return undefined;
     }
@@ -1368,6 +1375,7 @@ export class OscExecutor {
       st.headingRad = pose.headingRad + Math.atan2(dd, Math.max(Math.abs(ds), 1e-3)) + st.hRelRad;
     }
     this.pullTrailers();
+    this.alignToRearAxle();
   }
 
   /**
@@ -1395,6 +1403,22 @@ export class OscExecutor {
         tr.speedMps = v.speedMps;
         v = tr;
       }
+    }
+  }
+
+  /**
+   * A vehicle whose reference point is ahead of its rear axle (esmini refpoint_x_offset, e.g. the
+   * front axle) faces from its rear axle to the reference point; the rear axle then trails it.
+   */
+  private alignToRearAxle(): void {
+    for (const st of this.states.values()) {
+      const off = st.entity.refpointXOffsetM;
+      if (!off) continue;
+      // esmini aligns the rear axle once at load, where every entity stands at the origin facing +x.
+      st.rearAxle ??= { x: -off, y: 0 };
+      const h = Math.atan2(st.y - st.rearAxle.y, st.x - st.rearAxle.x);
+      st.headingRad = h;
+      st.rearAxle = { x: st.x - off * Math.cos(h), y: st.y - off * Math.sin(h) };
     }
   }
 
@@ -1437,7 +1461,10 @@ export class OscExecutor {
         this.log.push({ tS: this.tS, kind: 'storyboard_end_time', name: 'storyBoard' });
       }
       if (endS !== this.tS) this.stepStoryboard();
-      if (k === 0) this.record();
+      if (k === 0) {
+        this.alignToRearAxle();
+        this.record();
+      }
       if (endS !== undefined && this.tS >= Math.max(endS, o.minDurationS) - 1e-9) break;
       if (k < steps) {
         this.move(o.dtS);
