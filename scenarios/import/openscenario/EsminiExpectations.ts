@@ -447,17 +447,21 @@ export function checkEsminiExpectations(
   const out: CheckResult[] = [];
   const groups = new Map<string, ScenarioExpectation[]>();
   for (const e of data.scenario_expectations) {
-    const key = `${e.scenario}|${stepOf(e.options)}`;
+    const key = `${e.scenario}|${stepOf(e.options)}|${e.source_kind === 'unit_test_engine_step' ? 'api' : 'player'}`;
     const g = groups.get(key) ?? [];
     g.push(e);
     groups.set(key, g);
   }
   for (const [key, list] of groups) {
-    const [file, stepStr] = key.split('|') as [string, string];
+    const [file, stepStr, mode] = key.split('|') as [string, string, string];
     const step = Number(stepStr);
     o.onScenario?.(file);
     const maxT = Math.max(...list.map((e) => (e.source_kind === 'log_event' ? e.expected : e.time_s)));
-    const run = runStoryboard(join(resources, file), { stepS: step, maxDurationS: maxT + 1 });
+    const run = runStoryboard(join(resources, file), {
+      stepS: step,
+      maxDurationS: maxT + 1,
+      ...(mode === 'api' ? { engineApi: true } : {}),
+    });
     for (const e of list) {
       if (!run.ok) {
         out.push({

@@ -160,6 +160,8 @@ interface Element {
 export interface ExecutorOptions {
   dtS: number;
   maxDurationS: number;
+  /** esmini C++ API stepping: Init teleports hold their entities through the first step. */
+  engineApi?: boolean;
 }
 
 /** One storyboard log line, in the vocabulary of esmini's log (EXPECTATIONS.md quantities). */
@@ -249,6 +251,8 @@ export class OscExecutor {
   private tS = 0;
   /** Storyboard order of the action being applied (−1: Init); esmini steps actions in this order. */
   private actionOrder = -1;
+  /** See ExecutorOptions.engineApi. */
+  private engineApi = false;
   private readonly condPrev = new Map<XNode, boolean>();
   private readonly condSince = new Map<XNode, number>();
   private readonly eventStarts = new Map<string, number>();
@@ -365,7 +369,7 @@ export class OscExecutor {
       );
       if (pos) {
         this.place(st, pos);
-        if (this.tS > 0) st.teleportedAtS = this.tS;
+        st.teleportedAtS = this.tS;
         const off = st.entity.refpointXOffsetM;
         if (off)
           st.rearAxle = { x: st.x - off * Math.cos(st.headingRad), y: st.y - off * Math.sin(st.headingRad) };
@@ -1303,7 +1307,9 @@ export class OscExecutor {
       st.accelMps2 = (st.speedMps - v0) / dtS;
       // A teleport owns the entity's position for the step it happened in (esmini's default
       // controller skips an entity whose position an action has set).
-      if (st.teleportedAtS === this.tS) continue;
+      // (Init's teleports hold only when stepped like esmini's C++ API; its player runs frame 0
+      // with dt = 0.)
+      if (st.teleportedAtS === this.tS && (this.tS > 0 || this.engineApi)) continue;
       const ds = (lagged ? v0 : st.speedMps) * dtS;
       st.travelledM += ds;
       const tr = st.trajectory;
@@ -1443,6 +1449,7 @@ export class OscExecutor {
    */
   run(stopTrigger: XNode | undefined, o: ExecutorOptions & { minDurationS: number }): ExecutorResult {
     const steps = Math.round(o.maxDurationS / o.dtS);
+    this.engineApi = o.engineApi ?? false;
     let endS: number | undefined;
     for (let k = 0; k <= steps; k++) {
       this.tS = Math.round(k * o.dtS * 1e6) / 1e6;

@@ -23,6 +23,12 @@ export interface StoryboardOptions {
   disableControllers?: boolean;
   /** Stop at this time if the storyboard has not ended, s. */
   maxDurationS?: number;
+  /**
+   * Stepped like esmini's C++ API (`ScenarioEngine::step(dt)` from the first frame) rather than
+   * its player (which runs frame 0 with dt = 0): the first step then moves no entity that Init
+   * teleported, as the teleport owns that frame.
+   */
+  engineApi?: boolean;
 }
 
 /** One row of esmini's dat2csv output plus the road coordinates of the entity. */
@@ -68,6 +74,7 @@ export function runStoryboard(
       dtS: o.stepS,
       maxDurationS: o.maxDurationS ?? STORYBOARD_MAX_S,
       minDurationS: 0,
+      ...(o.engineApi ? { engineApi: true } : {}),
     });
     const geo = odr?.geometry;
     const states: StateRow[] = [];
