@@ -82,6 +82,12 @@ export interface EntityState {
     done: boolean;
     /** Storyboard order of the action that started it (−1: Init). */
     order: number;
+    /**
+     * Target lane of a lane change and its centre's d when it started: the change is relative to
+     * that lane's centre, which may move (a widening lane), as esmini's lane change is.
+     */
+    laneId?: string;
+    centre0?: number;
   };
   trajectory?: { line: Polyline; times?: number[]; t0: number; s0: number; done: boolean };
   /** LongitudinalDistanceAction in progress: keep `gap` (m, or s × speed) to `ref`. */
@@ -626,12 +632,11 @@ export class OscExecutor {
     let toD = fromD;
     const here = this.map.locate(st.x, st.y, st.headingRad, 5);
     const targetOffset = num(lc, 'targetLaneOffset', path, 0);
+    let targetLane: string | undefined;
     const laneCentreD = (laneId: string | undefined, ref: { x: number; y: number }): number | undefined => {
-      const l = laneId ? this.map.lane(laneId) : undefined;
-      if (!l) return undefined;
-      const f = l.line.project(ref.x, ref.y);
-      const c = l.line.toCartesian(Math.min(Math.max(f.sM, 0), l.line.length), 0);
-      return st.path.project(c.x, c.y).dM;
+      const d = this.laneCentreD(st, laneId, ref);
+      if (d !== undefined) targetLane = laneId;
+      return d;
     };
     if (rel) {
       const refName = attr(rel, 'entityRef') ?? '';
@@ -661,9 +666,31 @@ export class OscExecutor {
     if (dim === 'distance') durationS = value / Math.max(st.speedMps, 1);
     else if (dim === 'rate') durationS = Math.abs(toD - fromD) / Math.max(value, 0.1);
     if (shape === 'step') durationS = 0;
-    const l = { fromD, toD, t0: this.tS, durationS, shape, done: false, order: this.actionOrder };
+    const l = {
+      fromD,
+      toD,
+      t0: this.tS,
+      durationS,
+      shape,
+      done: false,
+      order: this.actionOrder,
+      ...(targetLane ? { laneId: targetLane, centre0: toD - targetOffset } : {}),
+    };
     st.lateral = l;
     return () => l.done;
+  }
+
+  /** d (on `st`'s path) of a lane's centre next to `ref`; undefined for an unknown lane. */
+  private laneCentreD(
+    st: EntityState,
+    laneId: string | undefined,
+    ref: { x: number; y: number },
+  ): number | undefined {
+    const l = laneId ? this.map.lane(laneId) : undefined;
+    if (!l) return undefined;
+    const f = l.line.project(ref.x, ref.y);
+    const c = l.line.toCartesian(Math.min(Math.max(f.sM, 0), l.line.length), 0);
+    return st.path.project(c.x, c.y).dM;
   }
 
   private followTrajectory(st: EntityState, ft: XNode, path: string): () => boolean {
@@ -1367,10 +1394,20 @@ export class OscExecutor {
       }
       const lat = st.lateral;
       let dNext = st.dM;
+      let landed = false;
       if (lat && !lat.done) {
         const tau = lat.durationS > 0 ? (this.tS + dtS - lat.t0) / lat.durationS : 1;
-        dNext = lat.fromD + (lat.toD - lat.fromD) * shapeAt(lat.shape, tau);
-        if (tau >= 1) lat.done = true;
+        const f = shapeAt(lat.shape, tau);
+        // Relative to the target lane's centre where the entity is now (it may have moved).
+        const centre = lat.laneId
+          ? this.laneCentreD(st, lat.laneId, st.path.toCartesian(st.sM, 0, pose))
+          : undefined;
+        const shift = centre !== undefined && lat.centre0 !== undefined ? centre - lat.centre0 : 0;
+        dNext = lat.fromD + shift + (lat.toD - lat.fromD) * f;
+        if (tau >= 1) {
+          lat.done = true;
+          landed = lat.laneId !== undefined;
+        }
       }
       const dd = dNext - st.dM;
       st.dM = dNext;
@@ -1379,6 +1416,13 @@ export class OscExecutor {
       st.y = pose.y;
       if (lat && !lat.done) st.hRelRad = 0;
       st.headingRad = pose.headingRad + Math.atan2(dd, Math.max(Math.abs(ds), 1e-3)) + st.hRelRad;
+      if (landed) {
+        // In its new lane it follows that lane's centre (esmini: lane id kept, offset 0).
+        const lanes = st.pathLanes;
+        this.place(st, { x: st.x, y: st.y, headingRad: pose.headingRad });
+        st.hRelRad = 0;
+        if (st.pathLanes.length === 0) st.pathLanes = lanes;
+      }
     }
     this.pullTrailers();
     this.alignToRearAxle();
