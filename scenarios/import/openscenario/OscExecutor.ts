@@ -1410,6 +1410,10 @@ export class OscExecutor {
         }
       }
       const dd = dNext - st.dM;
+      // The step's length is split between lateral and longitudinal motion (esmini's lane change:
+      // ds² = step² − dlat²).
+      if (lat && dd !== 0 && Math.abs(dd) < Math.abs(ds) && lat.durationS > 0)
+        st.sM -= Math.sign(ds) * (Math.abs(ds) - Math.sqrt(ds * ds - dd * dd));
       st.dM = dNext;
       st.path.toCartesian(st.sM, st.dM, pose);
       st.x = pose.x;
