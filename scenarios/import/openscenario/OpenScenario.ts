@@ -617,7 +617,8 @@ function pathBuilder(map: RoadMap) {
       const i = routeLanes.indexOf(loc.laneId);
       if (i >= 0) lanes.push(...routeLanes.slice(i + 1));
     }
-    let len = 0;
+    // Length ahead of the entity (its own lane counts from where it is).
+    let len = -Math.max(loc.sM, 0);
     for (const id of lanes) len += map.lane(id)!.line.length;
     const seen = new Set(lanes);
     let cur = lanes[lanes.length - 1]!;

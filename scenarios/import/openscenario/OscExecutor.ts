@@ -238,6 +238,8 @@ function compare(rule: string | undefined, a: number, b: number): boolean {
   }
 }
 
+/** Remaining path length at which a lane path is extended, m. */
+const PATH_EXTEND_M = 200;
 /** Lane width assumed when counting lanes by lateral offset (RelativeClearanceCondition), m. */
 const LANE_WIDTH_GUESS_M = 3.5;
 /** LongitudinalDistanceAction: gap error → speed correction, 1/s. */
@@ -1379,6 +1381,18 @@ export class OscExecutor {
       }
       // The distance is travelled at the entity's lateral offset: on a curve its arc length along
       // the path differs by 1 / (1 − κ·d) (esmini Position::DistanceToDS).
+      // A lane path is built for a stretch ahead (not to a road end): extend it before the entity
+      // runs out of it, from the lane centre where it is (d stays relative to the same lane).
+      if (!st.deadEnd && this.map.lanes.length > 0 && st.path.length - st.sM < PATH_EXTEND_M && st.placed) {
+        const c = st.path.toCartesian(st.sM, 0, pose);
+        const p = this.buildPath(c.x, c.y, c.headingRad);
+        if (p.path.length - p.sM > st.path.length - st.sM + 1) {
+          st.path = p.path;
+          st.pathLanes = p.lanes;
+          st.sM = p.sM;
+          st.deadEnd = p.deadEnd ?? false;
+        }
+      }
       const wasAtEnd = st.deadEnd && st.sM >= st.path.length - 1e-9;
       const kd = st.dM !== 0 ? st.path.curvatureAt(st.sM) * st.dM : 0;
       st.sM = Math.min(st.sM + (Math.abs(kd) > 1e-6 && kd < 0.9 ? ds / (1 - kd) : ds), st.path.length);
