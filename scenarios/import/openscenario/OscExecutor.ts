@@ -175,6 +175,7 @@ export interface StoryEvent {
   tS: number;
   kind:
     | 'condition_true_time'
+    | 'condition_false_time'
     | 'condition_triggered_time'
     | 'element_start_time'
     | 'element_end_time'
@@ -261,6 +262,8 @@ export class OscExecutor {
   private actionOrder = -1;
   /** See ExecutorOptions.engineApi. */
   private engineApi = false;
+  /** Each condition's edge-detected value at the previous evaluation. */
+  private readonly condFiredPrev = new Map<XNode, boolean>();
   private readonly condPrev = new Map<XNode, boolean>();
   private readonly condSince = new Map<XNode, number>();
   private readonly eventStarts = new Map<string, number>();
@@ -1122,6 +1125,10 @@ export class OscExecutor {
         // not fired; SimulationTime > 0 style conditions still fire on the first later tick.
         const delay = Number(attr(c, 'delay') ?? 0);
         const cname = attr(c, 'name') ?? cp;
+        // esmini logs every change of a condition's (edge-detected) value: an edge is true for one
+        // sample, so "<name>: false" follows a step after it fired.
+        if (!fired && this.condFiredPrev.get(c)) this.log.push({ tS: this.tS, kind: 'condition_false_time', name: cname });
+        this.condFiredPrev.set(c, fired);
         if (fired && !this.condSince.has(c)) {
           this.condSince.set(c, this.tS);
           this.log.push({ tS: this.tS, kind: 'condition_true_time', name: cname });
