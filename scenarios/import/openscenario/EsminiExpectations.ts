@@ -10,6 +10,7 @@ import { dirname, join } from 'node:path';
 import type { GeoReference } from '../opendrive/GeoReference.ts';
 import { loadOpenDrive } from '../opendrive/index.ts';
 import type { RoadGeometry } from '../opendrive/RoadGeometry.ts';
+import { attr, kid, kids, type XNode } from '../opendrive/XmlTree.ts';
 import { runStoryboard, type StateRow, type StoryboardResult } from './StoryboardRun.ts';
 
 export type Category = 'road queries' | 'initial positions' | 'states early' | 'states late' | 'event times';
@@ -322,6 +323,90 @@ export function roadQuery(
       }
       return undefined;
     }
+    case 'object_repeat':
+    case 'object_outline_corners':
+    case 'object_markings': {
+      // Road objects (OpenDRIVE §13): read as the file gives them.
+      const road = geo.road(String(input.road_id));
+      const obj = kids(kid(road?.node, 'objects'), 'object').find(
+        (o) => attr(o, 'id') === String(input.object_id),
+      );
+      if (!road || !obj) return undefined;
+      const n = (x: XNode | undefined, k: string): number | undefined => {
+        const v = attr(x, k);
+        return v === undefined ? undefined : Number(v);
+      };
+      if (input.query === 'object_repeat') {
+        const r = kid(obj, 'repeat');
+        if (!r) return undefined;
+        const length = n(r, 'length') ?? 0;
+        const distance = n(r, 'distance') ?? 0;
+        return {
+          s: n(r, 's'),
+          length,
+          distance,
+          tStart: n(r, 'tStart'),
+          tEnd: n(r, 'tEnd'),
+          instances: distance > 0 ? Math.floor(length / distance + 1e-9) + 1 : 1,
+        };
+      }
+      if (input.query === 'object_outline_corners') {
+        const o = kid(kid(obj, 'outlines'), 'outline') ?? kid(obj, 'outline');
+        const corners = kids(o, 'cornerRoad');
+        if (!o || corners.length === 0) return undefined;
+        const pts = corners.map((c) => geo.pose(road.id, n(c, 's') ?? 0, n(c, 't') ?? 0)!);
+        const distinct = pts.every((p, i) =>
+          pts.every((q, j) => i === j || Math.hypot(p.x - q.x, p.y - q.y) > 1e-6),
+        );
+        return {
+          closed: attr(o, 'closed') === 'true',
+          corner_s: corners.map((c) => n(c, 's')),
+          corner_t: corners.map((c) => n(c, 't')),
+          distinct_world_positions: distinct,
+        };
+      }
+      const marks = kids(kid(obj, 'markings'), 'marking');
+      const lateral = (m: XNode): number =>
+        Number(
+          attr(
+            kids(m, 'userData').find((u) => attr(u, 'code') === 'lateralOffset'),
+            'value',
+          ) ?? 0,
+        );
+      const refs = marks.map((m) => kids(m, 'cornerReference').map((c) => Number(attr(c, 'id'))));
+      return {
+        count: marks.length,
+        sides: marks.map((m) => attr(m, 'side')),
+        lateral_offset: marks.length > 0 ? lateral(marks[0]!) : 0,
+        width: n(marks[0], 'width'),
+        line_length: n(marks[0], 'lineLength'),
+        uses_outline: refs.some((r) => r.length > 0),
+        corner_references: refs,
+      };
+    }
+    case 'freespace_entity_distance': {
+      // Two boxes on one road: the gaps between them along s and across t (0 when they overlap).
+      type Box = Lp & { bbox_center: number[]; bbox_dimensions_wlh: number[] };
+      const a = input.obj0 as Box;
+      const b = input.obj1 as Box;
+      if (String(a.road_id) !== String(b.road_id)) return undefined;
+      const pa = lanePose(a);
+      const pb = lanePose(b);
+      if (!pa || !pb) return undefined;
+      const ta = geo.laneCenterT(String(a.road_id), a.lane_id, pa.s)!.tM + (a.offset ?? 0);
+      const tb = geo.laneCenterT(String(b.road_id), b.lane_id, pb.s)!.tM + (b.offset ?? 0);
+      const ca = pa.s + (a.bbox_center[0] ?? 0);
+      const cb = pb.s + (b.bbox_center[0] ?? 0);
+      const longGap =
+        Math.abs(cb - ca) - ((a.bbox_dimensions_wlh[1] ?? 0) + (b.bbox_dimensions_wlh[1] ?? 0)) / 2;
+      const latGap =
+        Math.abs(tb - ta) - ((a.bbox_dimensions_wlh[0] ?? 0) + (b.bbox_dimensions_wlh[0] ?? 0)) / 2;
+      return {
+        collision: longGap <= 0 && latGap <= 0,
+        latDist: Math.max(latGap, 0),
+        longDist: Math.max(longGap, 0),
+      };
+    }
     case 'roads_overlapping_point': {
       const roadId = String(input.road_id);
       let pt: { x: number; y: number } | undefined;
@@ -447,17 +532,21 @@ export function checkEsminiExpectations(
   const out: CheckResult[] = [];
   const groups = new Map<string, ScenarioExpectation[]>();
   for (const e of data.scenario_expectations) {
-    const key = `${e.scenario}|${stepOf(e.options)}`;
+    const key = `${e.scenario}|${stepOf(e.options)}|${e.source_kind === 'unit_test_engine_step' ? 'api' : 'player'}`;
     const g = groups.get(key) ?? [];
     g.push(e);
     groups.set(key, g);
   }
   for (const [key, list] of groups) {
-    const [file, stepStr] = key.split('|') as [string, string];
+    const [file, stepStr, mode] = key.split('|') as [string, string, string];
     const step = Number(stepStr);
     o.onScenario?.(file);
     const maxT = Math.max(...list.map((e) => (e.source_kind === 'log_event' ? e.expected : e.time_s)));
-    const run = runStoryboard(join(resources, file), { stepS: step, maxDurationS: maxT + 1 });
+    const run = runStoryboard(join(resources, file), {
+      stepS: step,
+      maxDurationS: maxT + 1,
+      ...(mode === 'api' ? { engineApi: true } : {}),
+    });
     for (const e of list) {
       if (!run.ok) {
         out.push({

@@ -154,6 +154,43 @@ function entityOf(name: string, tag: string, node: XNode): OscEntity {
     lengthM: Math.max(Number(attr(dim, 'length') ?? def[0]) || def[0]!, 0.1),
     widthM: Math.max(Number(attr(dim, 'width') ?? def[1]) || def[1]!, 0.1),
     centerOffsetM: Number(attr(centre, 'x') ?? 0) || 0,
+    ...(tag === 'Vehicle' ? { performance: performanceOf(node) } : {}),
+    ...trailerOf(node),
+    ...refpointOf(node),
+  };
+}
+
+/** esmini's `refpoint_x_offset` property: the reference point that far ahead of the rear axle, m. */
+function refpointOf(node: XNode): Pick<OscEntity, 'refpointXOffsetM'> {
+  const prop = kids(kid(node, 'Properties'), 'Property').find((p) => attr(p, 'name') === 'refpoint_x_offset');
+  const v = Number(attr(prop, 'value'));
+  return prop && Number.isFinite(v) && v !== 0 ? { refpointXOffsetM: v } : {};
+}
+
+/** OpenSCENARIO 1.3 TrailerHitch / TrailerCoupler dx (m from the reference point, forward). */
+function trailerOf(node: XNode): Pick<OscEntity, 'hitchDxM' | 'couplerDxM'> {
+  const h = Number(attr(kid(node, 'TrailerHitch'), 'dx'));
+  const c = Number(attr(kid(node, 'TrailerCoupler'), 'dx'));
+  return {
+    ...(Number.isFinite(h) && kid(node, 'TrailerHitch') ? { hitchDxM: h } : {}),
+    ...(Number.isFinite(c) && kid(node, 'TrailerCoupler') ? { couplerDxM: c } : {}),
+  };
+}
+
+/**
+ * A Vehicle's Performance (maxSpeed m/s, maxAcceleration / maxDeceleration m/s²); esmini's
+ * defaults (100, 10, 10) for a missing element or attribute. Other entity kinds are unlimited.
+ */
+function performanceOf(node: XNode): NonNullable<OscEntity['performance']> {
+  const perf = kid(node, 'Performance');
+  const get = (k: string, def: number): number => {
+    const v = Number(attr(perf, k));
+    return attr(perf, k) !== undefined && Number.isFinite(v) ? v : def;
+  };
+  return {
+    maxSpeedMps: get('maxSpeed', 100),
+    maxAccelMps2: get('maxAcceleration', 10),
+    maxDecelMps2: get('maxDeceleration', 10),
   };
 }
 
@@ -580,7 +617,8 @@ function pathBuilder(map: RoadMap) {
       const i = routeLanes.indexOf(loc.laneId);
       if (i >= 0) lanes.push(...routeLanes.slice(i + 1));
     }
-    let len = 0;
+    // Length ahead of the entity (its own lane counts from where it is).
+    let len = -Math.max(loc.sM, 0);
     for (const id of lanes) len += map.lane(id)!.line.length;
     const seen = new Set(lanes);
     let cur = lanes[lanes.length - 1]!;
@@ -821,7 +859,23 @@ function positionResolver(
     const name = Object.keys(pos).find((k) => k !== '$') ?? '(empty)';
     return note(`${path}/${name}`, 'position type not supported');
   };
-  return resolveFn;
+  // Height above the road and roll: relative positions add dz to their reference's, and a
+  // relative Orientation's r adds to the reference's roll (esmini keeps both while it moves).
+  const withAttitude: PositionResolver = (pos, path, states) => {
+    const r = resolveFn(pos, path, states);
+    if (!r) return r;
+    const tag = Object.keys(pos).find((k) => k !== '$');
+    const n = tag ? kid(pos, tag) : undefined;
+    const o = kid(n, 'Orientation');
+    const refName = tag?.startsWith('Relative') ? attr(n, 'entityRef') : undefined;
+    const ref = refName ? states.get(refName) : undefined;
+    const relOrient = (attr(o, 'type') ?? 'relative') === 'relative';
+    const rollRad = (relOrient ? (ref?.rollRad ?? 0) : 0) + (Number(attr(o, 'r') ?? 0) || 0);
+    const hasDz = tag === 'RelativeObjectPosition' || tag === 'RelativeWorldPosition';
+    const zM = hasDz ? (ref?.zOffsetM ?? 0) + (Number(attr(n, 'dz') ?? 0) || 0) : 0;
+    return { ...r, rollRad, zM };
+  };
+  return withAttitude;
 }
 
 export type { Pose };

@@ -32,6 +32,13 @@ export interface OscEntity {
   centerOffsetM: number;
   /** Subclass (vehicleCategory, pedestrianCategory, role). */
   attributes?: AgentAttributes;
+  /** Vehicle Performance; absent = unlimited (esmini gives only vehicles limits). */
+  performance?: { maxSpeedMps: number; maxAccelMps2: number; maxDecelMps2: number };
+  /** Trailer hitch (on a tow vehicle) and coupler (on a trailer), m ahead of the reference point. */
+  hitchDxM?: number;
+  couplerDxM?: number;
+  /** Reference point ahead of the rear axle (esmini `refpoint_x_offset`), m. */
+  refpointXOffsetM?: number;
 }
 
 /** Resolves an OpenSCENARIO <Position> to a map pose (undefined + an unsupported note if it cannot). */
@@ -39,7 +46,7 @@ export type PositionResolver = (
   pos: XNode,
   path: string,
   states: ReadonlyMap<string, EntityState>,
-) => { x: number; y: number; headingRad: number } | undefined;
+) => { x: number; y: number; headingRad: number; zM?: number; rollRad?: number } | undefined;
 
 export interface EntityState {
   entity: OscEntity;
@@ -51,15 +58,37 @@ export interface EntityState {
   speedMps: number;
   /** Longitudinal action in progress. */
   speed?: {
+    /** Target speed (limited by Performance maxSpeed), m/s; relative targets re-read every step. */
     target: () => number;
-    rateMps2: number;
+    relative: boolean;
+    continuous: boolean;
     shape: string;
-    t0: number;
     v0: number;
-    durationS?: number;
+    vTarget: number;
+    /** Storyboard order of the action that started it (−1: Init). */
+    order: number;
+    /** esmini TransitionDynamics parameter (time, s), its end, and the Performance stretch. */
+    param: number;
+    paramTarget: number;
+    scale: number;
     done: boolean;
   };
-  lateral?: { fromD: number; toD: number; t0: number; durationS: number; shape: string; done: boolean };
+  lateral?: {
+    fromD: number;
+    toD: number;
+    t0: number;
+    durationS: number;
+    shape: string;
+    done: boolean;
+    /** Storyboard order of the action that started it (−1: Init). */
+    order: number;
+    /**
+     * Target lane of a lane change and its centre's d when it started: the change is relative to
+     * that lane's centre, which may move (a widening lane), as esmini's lane change is.
+     */
+    laneId?: string;
+    centre0?: number;
+  };
   trajectory?: { line: Polyline; times?: number[]; t0: number; s0: number; done: boolean };
   /** LongitudinalDistanceAction in progress: keep `gap` (m, or s × speed) to `ref`. */
   keepGap?: {
@@ -94,6 +123,21 @@ export interface EntityState {
   placed: boolean;
   /** Since when it has been stuck at that road end, s. */
   endOfRoadSinceS?: number;
+  /** Height above the road (m), roll and heading relative to the road / its path (rad), kept while it moves. */
+  zOffsetM: number;
+  rollRad: number;
+  hRelRad: number;
+  /** Per track point: height above the road and roll, as above. */
+  attitude: { zM: number; rollRad: number }[];
+  /** Rear axle position of a vehicle whose reference point is ahead of it (refpoint_x_offset). */
+  rearAxle?: { x: number; y: number };
+  /** The trailer it tows and the vehicle towing it (ConnectTrailerAction). */
+  trailer?: string;
+  towedBy?: string;
+  /** When a TeleportAction last placed it, s. */
+  teleportedAtS?: number;
+  /** Steps it has spent at that road end without moving. */
+  endOfRoadStillSteps: number;
   track: TrackPoint[];
 }
 
@@ -122,6 +166,8 @@ interface Element {
 export interface ExecutorOptions {
   dtS: number;
   maxDurationS: number;
+  /** esmini C++ API stepping: Init teleports hold their entities through the first step. */
+  engineApi?: boolean;
 }
 
 /** One storyboard log line, in the vocabulary of esmini's log (EXPECTATIONS.md quantities). */
@@ -129,6 +175,7 @@ export interface StoryEvent {
   tS: number;
   kind:
     | 'condition_true_time'
+    | 'condition_false_time'
     | 'condition_triggered_time'
     | 'element_start_time'
     | 'element_end_time'
@@ -164,6 +211,17 @@ function shapeAt(shape: string, tau: number): number {
   }
 }
 
+/** Peak derivative of a unit transition over a unit parameter range (esmini EvaluatePrimPeak). */
+function peakFactor(shape: string): number {
+  return shape === 'sinusoidal' ? Math.PI / 2 : shape === 'cubic' ? 1.5 : 1;
+}
+
+/** esmini TransitionDynamics::Evaluate: the speed at the transition's current parameter. */
+function transitionValue(sp: NonNullable<EntityState['speed']>): number {
+  if (sp.shape === 'step' || sp.paramTarget < 1e-9) return sp.vTarget;
+  return sp.v0 + (sp.vTarget - sp.v0) * shapeAt(sp.shape, sp.param / sp.paramTarget);
+}
+
 function compare(rule: string | undefined, a: number, b: number): boolean {
   switch (rule) {
     case 'greaterThan':
@@ -181,6 +239,8 @@ function compare(rule: string | undefined, a: number, b: number): boolean {
   }
 }
 
+/** Remaining path length at which a lane path is extended, m. */
+const PATH_EXTEND_M = 200;
 /** Lane width assumed when counting lanes by lateral offset (RelativeClearanceCondition), m. */
 const LANE_WIDTH_GUESS_M = 3.5;
 /** LongitudinalDistanceAction: gap error → speed correction, 1/s. */
@@ -198,6 +258,12 @@ export class OscExecutor {
   /** The element whose trigger is being evaluated (scopes storyboard references to its maneuver group). */
   private ctx?: Element;
   private tS = 0;
+  /** Storyboard order of the action being applied (−1: Init); esmini steps actions in this order. */
+  private actionOrder = -1;
+  /** See ExecutorOptions.engineApi. */
+  private engineApi = false;
+  /** Each condition's edge-detected value at the previous evaluation. */
+  private readonly condFiredPrev = new Map<XNode, boolean>();
   private readonly condPrev = new Map<XNode, boolean>();
   private readonly condSince = new Map<XNode, number>();
   private readonly eventStarts = new Map<string, number>();
@@ -249,6 +315,11 @@ export class OscExecutor {
       path: line,
       pathLanes: [],
       deadEnd: false,
+      endOfRoadStillSteps: 0,
+      zOffsetM: 0,
+      rollRad: 0,
+      hRelRad: 0,
+      attitude: [],
       placed: false,
       sM: 0,
       dM: 0,
@@ -268,7 +339,7 @@ export class OscExecutor {
 
   private place(
     st: EntityState,
-    pose: { x: number; y: number; headingRad: number },
+    pose: { x: number; y: number; headingRad: number; zM?: number; rollRad?: number },
     routeLanes?: string[],
   ): void {
     const p = this.buildPath(pose.x, pose.y, pose.headingRad, routeLanes);
@@ -277,6 +348,7 @@ export class OscExecutor {
     st.deadEnd = p.deadEnd ?? false;
     st.placed = true;
     st.endOfRoadSinceS = undefined;
+    st.endOfRoadStillSteps = 0;
     st.sM = p.sM;
     st.dM = p.dM;
     st.lateral = undefined;
@@ -284,6 +356,12 @@ export class OscExecutor {
     st.x = pose.x;
     st.y = pose.y;
     st.headingRad = pose.headingRad;
+    st.zOffsetM = pose.zM ?? 0;
+    st.rollRad = pose.rollRad ?? 0;
+    // A heading off the path's direction (e.g. an Orientation h relative to the road) is kept.
+    const hp = p.path.headingAt(p.sM);
+    const dh = Math.atan2(Math.sin(pose.headingRad - hp), Math.cos(pose.headingRad - hp));
+    st.hRelRad = Math.abs(dh) > 1e-3 && Math.abs(dh) < Math.PI / 2 ? dh : 0;
   }
 
   /** Applies one PrivateAction to `actor`; returns a completion check (undefined = instantaneous). */
@@ -300,7 +378,37 @@ export class OscExecutor {
         `${path}/TeleportAction/Position`,
         this.states,
       );
-      if (pos) this.place(st, pos);
+      if (pos) {
+        this.place(st, pos);
+        st.teleportedAtS = this.tS;
+        const off = st.entity.refpointXOffsetM;
+        if (off)
+          st.rearAxle = { x: st.x - off * Math.cos(st.headingRad), y: st.y - off * Math.sin(st.headingRad) };
+      }
+      return undefined;
+    }
+    const ta = kid(pa, 'TrailerAction');
+    if (ta) {
+      // esmini: a connected trailer is pulled by its hitch and not moved on its own.
+      const old = st.trailer ? this.states.get(st.trailer) : undefined;
+      if (old) {
+        // A released trailer stands where it was left.
+        old.towedBy = undefined;
+        old.speedMps = 0;
+        old.speed = undefined;
+        this.place(old, { x: old.x, y: old.y, headingRad: old.headingRad });
+      }
+      st.trailer = undefined;
+      const conn = kid(ta, 'ConnectTrailerAction');
+      if (conn) {
+        const tr = this.states.get(attr(conn, 'trailerRef') ?? '');
+        if (!tr) this.note(`${path}/TrailerAction/ConnectTrailerAction@trailerRef`, 'unknown entity');
+        else if (st.entity.hitchDxM !== undefined && tr.entity.couplerDxM !== undefined) {
+          st.trailer = tr.entity.name;
+          tr.towedBy = st.entity.name;
+        }
+      } else if (!kid(ta, 'DisconnectTrailerAction'))
+        this.note(`${path}/TrailerAction`, 'expected ConnectTrailerAction or DisconnectTrailerAction');
       return undefined;
     }
     const lon = kid(pa, 'LongitudinalAction');
@@ -360,6 +468,7 @@ export class OscExecutor {
         durationS: dur,
         shape: attr(dyn, 'dynamicsShape') ?? 'cubic',
         done: false,
+        order: this.actionOrder,
       };
       st.lateral = l;
       return () => l.done;
@@ -472,42 +581,50 @@ export class OscExecutor {
     const shape = attr(dyn, 'dynamicsShape') ?? 'step';
     const dim = attr(dyn, 'dynamicsDimension') ?? 'time';
     const value = Math.abs(num(dyn, 'value', `${path}/SpeedActionDynamics`, 0));
+    const perf = st.entity.performance;
+    const vMax = perf?.maxSpeedMps ?? Infinity;
+    const limit = (v: number): number => Math.min(Math.max(v, -vMax), vMax);
     const v0 = st.speedMps;
-    const dv = target() - v0;
-    let rate = Infinity;
-    let durationS: number | undefined;
-    if (shape !== 'step' && value > 0) {
-      if (dim === 'rate') {
-        rate = value;
-        // A shaped change at a given rate: the rate is the shape's peak (esmini), so it lasts
-        // π/2 (sinusoidal) or 3/2 (cubic) times as long as a linear one.
-        const stretch = shape === 'sinusoidal' ? Math.PI / 2 : shape === 'cubic' ? 1.5 : 0;
-        if (stretch > 0) durationS = (stretch * Math.abs(dv)) / value;
-      } else if (dim === 'time') {
-        durationS = value;
-        rate = Math.abs(dv) / value;
-      } else if (dim === 'distance') {
-        const v1 = target();
-        rate = Math.abs(v1 * v1 - v0 * v0) / (2 * value);
-      }
+    const v1 = limit(target());
+    const dv = v1 - v0;
+    // esmini's TransitionDynamics: a parameter (time) runs from 0 to paramTarget and the shape maps
+    // it to a speed; a rate is the shape's peak derivative. A peak beyond the vehicle's
+    // Performance stretches the parameter (scale), and every step is clamped to it as well.
+    let paramTarget = 0;
+    if (shape !== 'step') {
+      if (dim === 'rate') paramTarget = value > 0 ? (peakFactor(shape) * Math.abs(dv)) / value : 0;
+      else if (dim === 'distance') {
+        if (Math.abs(dv) < 1e-9) paramTarget = 0;
+        else if (Math.abs(v0) > 1e-9 && Math.abs(v1) > 1e-9 && Math.sign(v0) !== Math.sign(v1)) {
+          const d0 = ((v0 * v0) / (v0 * v0 + v1 * v1)) * value;
+          paramTarget = (2 * d0) / Math.abs(v0) + (2 * (value - d0)) / Math.abs(v1);
+        } else paramTarget = (2 * value) / Math.abs(v0 + v1);
+      } else paramTarget = value;
     }
-    const sp = {
-      target,
-      rateMps2: rate,
+    const maxRate = dv > 0 ? (perf?.maxAccelMps2 ?? Infinity) : (perf?.maxDecelMps2 ?? Infinity);
+    const peak = paramTarget < 1e-9 ? Infinity : (peakFactor(shape) * Math.abs(dv)) / paramTarget;
+    const scale = Number.isFinite(maxRate) && peak > maxRate ? peak / maxRate : 1;
+    const relative = rel !== undefined;
+    const sp: NonNullable<EntityState['speed']> = {
+      target: () => limit(target()),
+      relative,
+      continuous: relative && attr(rel, 'continuous') === 'true',
       shape,
-      t0: this.tS,
+      order: this.actionOrder,
       v0,
-      ...(durationS ? { durationS } : {}),
+      vTarget: v1,
+      param: 0,
+      paramTarget,
+      scale,
       done: false,
     };
     st.speed = sp;
     if (st.sync) st.sync.done = true;
     if (st.keepGap) st.keepGap.done = true;
-    if (!Number.isFinite(rate)) {
-      // Negative targets reverse (esmini: the entity moves backwards along its heading).
-      st.speedMps = target();
-      sp.done = !(abs === undefined && attr(rel, 'continuous') === 'true');
-    }
+    // Start: the shape at parameter 0 (a step, or an empty range, jumps to the target at once;
+    // negative targets reverse: the entity moves backwards along its heading).
+    st.speedMps = transitionValue(sp);
+    if (shape === 'step' || paramTarget < 1e-9) sp.done = !sp.continuous;
     return () => sp.done;
   }
 
@@ -520,12 +637,11 @@ export class OscExecutor {
     let toD = fromD;
     const here = this.map.locate(st.x, st.y, st.headingRad, 5);
     const targetOffset = num(lc, 'targetLaneOffset', path, 0);
+    let targetLane: string | undefined;
     const laneCentreD = (laneId: string | undefined, ref: { x: number; y: number }): number | undefined => {
-      const l = laneId ? this.map.lane(laneId) : undefined;
-      if (!l) return undefined;
-      const f = l.line.project(ref.x, ref.y);
-      const c = l.line.toCartesian(Math.min(Math.max(f.sM, 0), l.line.length), 0);
-      return st.path.project(c.x, c.y).dM;
+      const d = this.laneCentreD(st, laneId, ref);
+      if (d !== undefined) targetLane = laneId;
+      return d;
     };
     if (rel) {
       const refName = attr(rel, 'entityRef') ?? '';
@@ -555,9 +671,31 @@ export class OscExecutor {
     if (dim === 'distance') durationS = value / Math.max(st.speedMps, 1);
     else if (dim === 'rate') durationS = Math.abs(toD - fromD) / Math.max(value, 0.1);
     if (shape === 'step') durationS = 0;
-    const l = { fromD, toD, t0: this.tS, durationS, shape, done: false };
+    const l = {
+      fromD,
+      toD,
+      t0: this.tS,
+      durationS,
+      shape,
+      done: false,
+      order: this.actionOrder,
+      ...(targetLane ? { laneId: targetLane, centre0: toD - targetOffset } : {}),
+    };
     st.lateral = l;
     return () => l.done;
+  }
+
+  /** d (on `st`'s path) of a lane's centre next to `ref`; undefined for an unknown lane. */
+  private laneCentreD(
+    st: EntityState,
+    laneId: string | undefined,
+    ref: { x: number; y: number },
+  ): number | undefined {
+    const l = laneId ? this.map.lane(laneId) : undefined;
+    if (!l) return undefined;
+    const f = l.line.project(ref.x, ref.y);
+    const c = l.line.toCartesian(Math.min(Math.max(f.sM, 0), l.line.length), 0);
+    return st.path.project(c.x, c.y).dM;
   }
 
   private followTrajectory(st: EntityState, ft: XNode, path: string): () => boolean {
@@ -798,8 +936,10 @@ export class OscExecutor {
   }
 
   private longitudinal(a: EntityState, b: EntityState, freespace: boolean): number {
-    // Distance from a to b along a's heading (positive when b is ahead).
-    const d = (b.x - a.x) * Math.cos(a.headingRad) + (b.y - a.y) * Math.sin(a.headingRad);
+    // Distance from a to b along a's direction of travel (its heading without a relative heading
+    // it keeps to the road), positive when b is ahead.
+    const h = a.headingRad - a.hRelRad;
+    const d = (b.x - a.x) * Math.cos(h) + (b.y - a.y) * Math.sin(h);
     if (!freespace) return d;
     const gap = Math.abs(d) - (a.entity.lengthM + b.entity.lengthM) / 2;
     return Math.sign(d) * Math.max(gap, 0);
@@ -985,6 +1125,10 @@ export class OscExecutor {
         // not fired; SimulationTime > 0 style conditions still fire on the first later tick.
         const delay = Number(attr(c, 'delay') ?? 0);
         const cname = attr(c, 'name') ?? cp;
+        // esmini logs every change of a condition's (edge-detected) value: an edge is true for one
+        // sample, so "<name>: false" follows a step after it fired.
+        if (!fired && this.condFiredPrev.get(c)) this.log.push({ tS: this.tS, kind: 'condition_false_time', name: cname });
+        this.condFiredPrev.set(c, fired);
         if (fired && !this.condSince.has(c)) {
           this.condSince.set(c, this.tS);
           this.log.push({ tS: this.tS, kind: 'condition_true_time', name: cname });
@@ -1013,7 +1157,9 @@ export class OscExecutor {
       e.isDone = () => checks.every((c) => c());
       // Actions take effect after every trigger of this step has been evaluated on the world as
       // it was (two events triggered by one condition both fire, even if the first teleports).
+      const order = this.elements.indexOf(e);
       this.pendingActions.push(() => {
+        this.actionOrder = order;
         const pa = kid(e.node, 'PrivateAction');
         if (pa) {
           for (const a of this.actorsOf(e)) {
@@ -1103,7 +1249,11 @@ export class OscExecutor {
         ia.logged = true;
         this.log.push({ tS: this.tS, kind: 'element_end_time', name: ia.name });
       }
-    // Completion bottom-up.
+    this.completeFinished();
+  }
+
+  /** Completes, bottom-up, every running element whose work is done (at the current time). */
+  private completeFinished(): void {
     for (const e of [...this.elements].reverse()) {
       if (e.status !== 'running') continue;
       if (e.kind === 'Action') {
@@ -1123,11 +1273,14 @@ export class OscExecutor {
     const moved = new Set<EntityState>();
     for (const st of this.states.values()) {
       moved.add(st);
-      if (st.entity.kind === 'static') {
+      if (st.entity.kind === 'static' || st.towedBy) {
         continue;
       }
       const v0 = st.speedMps;
       const sp = st.speed;
+      // esmini moves an entity inside its lateral action's step; a speed action stepped after it
+      // (later in the storyboard) changes the speed only for the next step.
+      const lagged = !!(st.lateral && !st.lateral.done && sp && !sp.done && sp.order > st.lateral.order);
       const sy = st.sync;
       const kg = st.keepGap;
       if (kg && !kg.done) {
@@ -1157,24 +1310,43 @@ export class OscExecutor {
           st.speedMps = Math.max(0, st.speedMps + a * dtS);
         }
       } else if (sp && !sp.done) {
-        const target = sp.target();
-        if (sp.durationS !== undefined && sp.shape !== 'linear') {
-          const tau = (this.tS + dtS - sp.t0) / sp.durationS;
-          st.speedMps = sp.v0 + (target - sp.v0) * shapeAt(sp.shape, tau);
-          if (tau >= 1) sp.done = true;
+        // esmini LongSpeedAction::Step, with the vehicle's Performance limits.
+        const perf = st.entity.performance;
+        const aMax = perf?.maxAccelMps2 ?? Infinity;
+        const dMax = perf?.maxDecelMps2 ?? Infinity;
+        const vMax = perf?.maxSpeedMps ?? Infinity;
+        const clampV = (v: number): number => Math.min(Math.max(v, -vMax), vMax);
+        if (sp.relative) sp.vTarget = sp.target();
+        let vNew: number;
+        if (sp.paramTarget > 0 && sp.param > sp.paramTarget - 1e-6) {
+          const acc = Math.min(Math.max((sp.target() - st.speedMps) / dtS, -dMax), aMax);
+          vNew = clampV(st.speedMps + acc * dtS);
         } else {
-          const dv = target - st.speedMps;
-          const step = sp.rateMps2 * dtS;
-          if (Math.abs(dv) <= step + 1e-9) {
-            st.speedMps = target;
-            sp.done = true;
-          } else st.speedMps += Math.sign(dv) * step;
+          sp.param = Math.min(Math.max(sp.param + dtS / sp.scale, 0), sp.paramTarget);
+          vNew = transitionValue(sp);
+          const accReq = (vNew - st.speedMps) / dtS;
+          if (accReq > aMax + 1e-6 || accReq < -(dMax + 1e-6)) {
+            const acc = Math.min(Math.max(accReq, -dMax), aMax);
+            vNew = clampV(st.speedMps + acc * dtS);
+            const stepApprox = (vNew - st.speedMps) / accReq;
+            sp.param = Math.min(Math.max(sp.param - (dtS - stepApprox) / sp.scale, 0), sp.paramTarget);
+          }
         }
+        if (sp.param > sp.paramTarget - 1e-6 && Math.abs(vNew - sp.vTarget) < 1e-6) {
+          vNew = sp.target();
+          if (!sp.continuous) sp.done = true;
+        }
+        st.speedMps = vNew;
       } else if (sp?.done) {
         // A continuous relative target keeps tracking its reference.
       }
       st.accelMps2 = (st.speedMps - v0) / dtS;
-      const ds = st.speedMps * dtS;
+      // A teleport owns the entity's position for the step it happened in (esmini's default
+      // controller skips an entity whose position an action has set).
+      // (Init's teleports hold only when stepped like esmini's C++ API; its player runs frame 0
+      // with dt = 0.)
+      if (st.teleportedAtS === this.tS && (this.tS > 0 || this.engineApi)) continue;
+      const ds = (lagged ? v0 : st.speedMps) * dtS;
       st.travelledM += ds;
       const tr = st.trajectory;
       const pose = { x: 0, y: 0, headingRad: 0 };
@@ -1204,6 +1376,7 @@ export class OscExecutor {
         st.headingRad = pose.headingRad;
         if (tr.done) {
           this.place(st, pose);
+          st.hRelRad = 0;
           // Without a road network there is no lane to continue along: the entity stops where the
           // trajectory ends (as esmini's default controller does).
           if (this.map.lanes.length === 0) {
@@ -1213,26 +1386,114 @@ export class OscExecutor {
         }
         continue;
       }
-      st.sM = Math.min(st.sM + ds, st.path.length);
+      // The distance is travelled at the entity's lateral offset: on a curve its arc length along
+      // the path differs by 1 / (1 − κ·d) (esmini Position::DistanceToDS).
+      // A lane path is built for a stretch ahead (not to a road end): extend it before the entity
+      // runs out of it, from the lane centre where it is (d stays relative to the same lane).
+      if (!st.deadEnd && this.map.lanes.length > 0 && st.path.length - st.sM < PATH_EXTEND_M && st.placed) {
+        const c = st.path.toCartesian(st.sM, 0, pose);
+        const p = this.buildPath(c.x, c.y, c.headingRad);
+        if (p.path.length - p.sM > st.path.length - st.sM + 1) {
+          st.path = p.path;
+          st.pathLanes = p.lanes;
+          st.sM = p.sM;
+          st.deadEnd = p.deadEnd ?? false;
+        }
+      }
+      const wasAtEnd = st.deadEnd && st.sM >= st.path.length - 1e-9;
+      const kd = st.dM !== 0 ? st.path.curvatureAt(st.sM) * st.dM : 0;
+      st.sM = Math.min(st.sM + (Math.abs(kd) > 1e-6 && kd < 0.9 ? ds / (1 - kd) : ds), st.path.length);
       if (st.deadEnd && st.sM >= st.path.length - 1e-9) {
-        // The road ends here: the entity stops (esmini's default controller is stuck at a road end).
-        st.speedMps = 0;
-        st.speed = undefined;
+        // The road ends here: the entity is stuck (esmini's default controller). esmini zeroes its
+        // speed only once its measured velocity is zero, i.e. two steps after it arrived; until
+        // then the speed is kept (a teleport at the end of the road keeps it).
         st.endOfRoadSinceS ??= this.tS + dtS;
+        if (wasAtEnd && st.endOfRoadStillSteps++ >= 1) {
+          st.speedMps = 0;
+          st.speed = undefined;
+        }
       }
       const lat = st.lateral;
       let dNext = st.dM;
+      let landed = false;
       if (lat && !lat.done) {
         const tau = lat.durationS > 0 ? (this.tS + dtS - lat.t0) / lat.durationS : 1;
-        dNext = lat.fromD + (lat.toD - lat.fromD) * shapeAt(lat.shape, tau);
-        if (tau >= 1) lat.done = true;
+        const f = shapeAt(lat.shape, tau);
+        // Relative to the target lane's centre where the entity is now (it may have moved).
+        const centre = lat.laneId
+          ? this.laneCentreD(st, lat.laneId, st.path.toCartesian(st.sM, 0, pose))
+          : undefined;
+        const shift = centre !== undefined && lat.centre0 !== undefined ? centre - lat.centre0 : 0;
+        dNext = lat.fromD + shift + (lat.toD - lat.fromD) * f;
+        if (tau >= 1) {
+          lat.done = true;
+          landed = lat.laneId !== undefined;
+        }
       }
       const dd = dNext - st.dM;
+      // The step's length is split between lateral and longitudinal motion (esmini's lane change:
+      // ds² = step² − dlat²).
+      if (lat && dd !== 0 && Math.abs(dd) < Math.abs(ds) && lat.durationS > 0)
+        st.sM -= Math.sign(ds) * (Math.abs(ds) - Math.sqrt(ds * ds - dd * dd));
       st.dM = dNext;
       st.path.toCartesian(st.sM, st.dM, pose);
       st.x = pose.x;
       st.y = pose.y;
-      st.headingRad = pose.headingRad + Math.atan2(dd, Math.max(Math.abs(ds), 1e-3));
+      if (lat && !lat.done) st.hRelRad = 0;
+      st.headingRad = pose.headingRad + Math.atan2(dd, Math.max(Math.abs(ds), 1e-3)) + st.hRelRad;
+      if (landed) {
+        // In its new lane it follows that lane's centre (esmini: lane id kept, offset 0).
+        const lanes = st.pathLanes;
+        this.place(st, { x: st.x, y: st.y, headingRad: pose.headingRad });
+        st.hRelRad = 0;
+        if (st.pathLanes.length === 0) st.pathLanes = lanes;
+      }
+    }
+    this.pullTrailers();
+    this.alignToRearAxle();
+  }
+
+  /**
+   * Trailers follow their tow vehicle (esmini): the coupler stays on the hitch, the trailer turns
+   * towards it along the line from the hitch to where it was, and takes the tow vehicle's speed.
+   */
+  private pullTrailers(): void {
+    for (const tow of this.states.values()) {
+      if (tow.towedBy) continue;
+      let v = tow;
+      for (let n = 0; v.trailer && n < 100; n++) {
+        const tr = this.states.get(v.trailer);
+        if (!tr) break;
+        const hx = v.x + (v.entity.hitchDxM ?? 0) * Math.cos(v.headingRad);
+        const hy = v.y + (v.entity.hitchDxM ?? 0) * Math.sin(v.headingRad);
+        let dx = tr.x - hx;
+        let dy = tr.y - hy;
+        const len = Math.hypot(dx, dy) || 1;
+        const c = tr.entity.couplerDxM ?? 0;
+        dx = (dx / len) * c;
+        dy = (dy / len) * c;
+        tr.x = hx + dx;
+        tr.y = hy + dy;
+        tr.headingRad = Math.atan2(dy, dx) + Math.PI;
+        tr.speedMps = v.speedMps;
+        v = tr;
+      }
+    }
+  }
+
+  /**
+   * A vehicle whose reference point is ahead of its rear axle (esmini refpoint_x_offset, e.g. the
+   * front axle) faces from its rear axle to the reference point; the rear axle then trails it.
+   */
+  private alignToRearAxle(): void {
+    for (const st of this.states.values()) {
+      const off = st.entity.refpointXOffsetM;
+      if (!off) continue;
+      // esmini aligns the rear axle once at load, where every entity stands at the origin facing +x.
+      st.rearAxle ??= { x: -off, y: 0 };
+      const h = Math.atan2(st.y - st.rearAxle.y, st.x - st.rearAxle.x);
+      st.headingRad = h;
+      st.rearAxle = { x: st.x - off * Math.cos(h), y: st.y - off * Math.sin(h) };
     }
   }
 
@@ -1240,6 +1501,7 @@ export class OscExecutor {
     for (const st of this.states.values()) {
       if (Math.abs(st.speedMps) >= 0.01) st.standstillSinceS = undefined;
       else st.standstillSinceS ??= this.tS;
+      st.attitude.push({ zM: st.zOffsetM, rollRad: st.rollRad });
       st.track.push({
         tS: Math.round(this.tS * 1e6) / 1e6,
         x: st.x,
@@ -1256,11 +1518,15 @@ export class OscExecutor {
    */
   run(stopTrigger: XNode | undefined, o: ExecutorOptions & { minDurationS: number }): ExecutorResult {
     const steps = Math.round(o.maxDurationS / o.dtS);
+    this.engineApi = o.engineApi ?? false;
     let endS: number | undefined;
     for (let k = 0; k <= steps; k++) {
       this.tS = Math.round(k * o.dtS * 1e6) / 1e6;
-      this.stepStoryboard();
-      this.record();
+      // esmini records a frame's state before its storyboard step: what the storyboard does at t
+      // (a teleport, a step change of speed) shows from t + dt. The first record is after Init.
+      if (k > 0) this.record();
+      // The storyboard's StopTrigger is evaluated before its stories (esmini): it sees what they
+      // completed in the previous step, and when it fires the stories are not stepped again.
       if (
         endS === undefined &&
         k > 0 &&
@@ -1270,8 +1536,18 @@ export class OscExecutor {
         endS = this.tS;
         this.log.push({ tS: this.tS, kind: 'storyboard_end_time', name: 'storyBoard' });
       }
+      if (endS !== this.tS) this.stepStoryboard();
+      if (k === 0) {
+        this.alignToRearAxle();
+        this.record();
+      }
       if (endS !== undefined && this.tS >= Math.max(endS, o.minDurationS) - 1e-9) break;
-      if (k < steps) this.move(o.dtS);
+      if (k < steps) {
+        this.move(o.dtS);
+        // esmini steps an action within the storyboard step of the time the step starts at, and
+        // ends it there: an action that finished during this step completes at the old time.
+        this.completeFinished();
+      }
     }
     this.log.push({ tS: this.tS, kind: 'simulation_end_time', name: 'Closing' });
     return { states: this.states, endS: endS ?? o.maxDurationS, eventStarts: this.eventStarts };

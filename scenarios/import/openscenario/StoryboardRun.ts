@@ -23,6 +23,12 @@ export interface StoryboardOptions {
   disableControllers?: boolean;
   /** Stop at this time if the storyboard has not ended, s. */
   maxDurationS?: number;
+  /**
+   * Stepped like esmini's C++ API (`ScenarioEngine::step(dt)` from the first frame) rather than
+   * its player (which runs frame 0 with dt = 0): the first step then moves no entity that Init
+   * teleported, as the teleport owns that frame.
+   */
+  engineApi?: boolean;
 }
 
 /** One row of esmini's dat2csv output plus the road coordinates of the entity. */
@@ -68,6 +74,7 @@ export function runStoryboard(
       dtS: o.stepS,
       maxDurationS: o.maxDurationS ?? STORYBOARD_MAX_S,
       minDurationS: 0,
+      ...(o.engineApi ? { engineApi: true } : {}),
     });
     const geo = odr?.geometry;
     const states: StateRow[] = [];
@@ -75,30 +82,42 @@ export function runStoryboard(
     const n = Math.max(...entities.map((e) => res.states.get(e.name)?.track.length ?? 0));
     for (let k = 0; k < n; k++)
       entities.forEach((e, id) => {
-        const p = res.states.get(e.name)?.track[k];
+        const est = res.states.get(e.name);
+        const p = est?.track[k];
         if (!p) return;
+        const att = est?.attitude[k];
         const road = geo?.worldToRoad(p.x, p.y, lastRoad.get(e.name));
         let z = 0;
         let h = wrap2Pi(p.headingRad);
         let pitch = 0;
         let roll = 0;
+        let x = p.x;
+        let y = p.y;
         if (geo && road && road.laneId !== 0) {
           lastRoad.set(e.name, road.roadId);
           const rp = geo.pose(road.roadId, road.sM, road.tM);
           if (rp) {
             z = rp.z;
+            // Lanes are laid out flat (t along the ground); on a banked road esmini's x, y are the
+            // 3D point (t rotated by the superelevation), so it sits nearer the reference line.
+            if (Math.abs(rp.rRoad) > 1e-9) {
+              x = rp.x;
+              y = rp.y;
+            }
             const o3 = bodyOrientation(rp.hRoad, rp.pRoad, rp.rRoad, p.headingRad - rp.hRoad);
             h = o3.h;
             pitch = o3.p;
             roll = o3.r;
           }
         }
+        z += att?.zM ?? 0;
+        roll = wrap2Pi(roll + (att?.rollRad ?? 0));
         states.push({
           tS: p.tS,
           id,
           name: e.name,
-          x: p.x,
-          y: p.y,
+          x,
+          y,
           z,
           h,
           p: pitch,
