@@ -38,7 +38,12 @@ describe('better-sqlite3 loading', () => {
     ].join('\n');
     const r = spawnSync(
       process.execPath,
-      ['--import', `data:text/javascript,${encodeURIComponent(hook)}`, join(ROOT, 'bin', 'edgeplan.js'), '--help'],
+      [
+        '--import',
+        `data:text/javascript,${encodeURIComponent(hook)}`,
+        join(ROOT, 'bin', 'edgeplan.js'),
+        '--help',
+      ],
       { cwd: ROOT, encoding: 'utf8', timeout: 120_000 },
     );
     expect(r.status).toBe(0);
