@@ -7,11 +7,13 @@ need=()
 [ -x /usr/bin/chromium ] || need+=(chromium)
 command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
 [ -x /usr/sbin/mosquitto ] || need+=(mosquitto)   # MQTT bridge tests (bridge/mqtt)
-# better-sqlite3 is an optional peer dependency (only the nuPlan reader loads it; it compiles from
-# source where no prebuilt binary fits, about a minute): npm install leaves it out, the nuPlan tests
-# need it, so install it here (not saved to package.json) at the range package.json names.
+# better-sqlite3 is not a dependency (only the nuPlan reader loads it; it compiles from source
+# where no prebuilt binary fits, about a minute of `npm install`): package.json names its range
+# under "optionalPackages" (npm ignores that field; an optional peer dependency would never be
+# installed in this project, not even by `npm install better-sqlite3`). The nuPlan tests need it,
+# so install it here, not saved to package.json.
 if ! node -e "new (require('better-sqlite3'))(':memory:').close()" >/dev/null 2>&1; then
-  range=$(node -p "require('./package.json').peerDependencies['better-sqlite3']")
+  range=$(node -p "require('./package.json').optionalPackages['better-sqlite3']")
   echo "pretest: installing better-sqlite3@$range for the nuPlan tests (npm install --no-save)"
   npm install --no-save --no-audit --no-fund "better-sqlite3@$range" >/dev/null ||
     { echo "pretest: could not install better-sqlite3 (the nuPlan tests need it): npm install --no-save better-sqlite3@$range" >&2; exit 1; }

@@ -14,7 +14,7 @@ describe('better-sqlite3 loading', () => {
     if (!r.ok) {
       expect(r.error.code).toBe('UNSUPPORTED');
       expect(r.error.message).toBe(`${SQLITE_MISSING} (Cannot find module 'better-sqlite3')`);
-      expect(r.error.message).toContain('npm install better-sqlite3');
+      expect(r.error.message).toContain('npm install --no-save better-sqlite3@12');
     }
   });
 
