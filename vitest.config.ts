@@ -7,5 +7,8 @@ export default defineConfig({
     exclude: ['node_modules/**', 'results/**', '**/*.long.test.ts'],
     testTimeout: 120_000,
     pool: 'forks',
+    // vitest's default on 2 cores is 1 worker; many test files mostly wait on child processes
+    // (CLI, Redis, Chromium), so two overlap those waits.
+    maxWorkers: 2,
   },
 });

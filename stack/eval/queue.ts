@@ -7,13 +7,22 @@
  * builds the same summaries as a local run, byte for byte.
  */
 import { randomUUID } from 'node:crypto';
+import { createRequire } from 'node:module';
 import { Worker as Thread } from 'node:worker_threads';
-import { type Job, Queue, UnrecoverableError, Worker } from 'bullmq';
-import { Redis, type RedisOptions } from 'ioredis';
+import type { Job, Worker } from 'bullmq';
+import type { Redis, RedisOptions } from 'ioredis';
 import { z } from 'zod';
 import type { EvalJob, JobResult } from './evalJob.ts';
 
 export const DEFAULT_QUEUE = 'edgeplan-eval';
+
+/**
+ * BullMQ and ioredis (about 270 modules) are loaded on first use, not when the CLI starts: every
+ * `edgeplan` command would otherwise pay for them. Synchronous (CommonJS builds), so the API stays.
+ */
+const requireLazy = createRequire(import.meta.url);
+const bullmq = (): typeof import('bullmq') => requireLazy('bullmq') as typeof import('bullmq');
+const ioredis = (): typeof import('ioredis') => requireLazy('ioredis') as typeof import('ioredis');
 
 const EvalJobSchema = z.object({
   scenario: z.string().min(1),
@@ -77,7 +86,7 @@ export interface QueueRunnerOptions extends QueueOptions {
 
 /** A Redis client for BullMQ (constructed here: BullMQ loads no client itself in ESM). */
 function redisClient(url: string): Redis {
-  const client = new Redis({ ...redisConnection(url), lazyConnect: false });
+  const client = new (ioredis().Redis)({ ...redisConnection(url), lazyConnect: false });
   client.on('error', () => {}); // reconnects on its own (retryStrategy)
   return client;
 }
@@ -90,7 +99,7 @@ function redisClient(url: string): Redis {
 export function queueRunner(o: QueueRunnerOptions) {
   return async (jobs: EvalJob[], onDone: (i: number, r: JobResult) => void): Promise<void> => {
     const client = redisClient(o.url);
-    const queue = new Queue(o.queueName ?? DEFAULT_QUEUE, { connection: client });
+    const queue = new (bullmq().Queue)(o.queueName ?? DEFAULT_QUEUE, { connection: client });
     queue.on('error', () => {}); // reconnects on its own; the poll loop reports nothing while down
     const evalId = randomUUID().slice(0, 8);
     const idOf = (i: number) => `${evalId}-${i}`;
@@ -153,6 +162,7 @@ export interface WorkerOptions extends QueueOptions {
 export function startWorker(o: WorkerOptions): Worker {
   const lockDuration = o.lockMs ?? 30_000;
   const threads = new JobThreads();
+  const { Worker, UnrecoverableError } = bullmq();
   const worker = new Worker(
     o.queueName ?? DEFAULT_QUEUE,
     async (job: Job) => {

@@ -205,6 +205,19 @@ describe('PdmScorer time to collision', () => {
   });
 });
 
+describe('PdmScorer at-fault collisions', () => {
+  it('takes a reversing proposal (negative speed) for a moving ego, as hypot(vx, vy) does', () => {
+    // The batch bicycle lets an IDM proposal that brakes past 0 roll backwards. At −1 m/s the rear
+    // bumper (x − 1.127) goes from 48.9 to 44.9 m and meets a parked car whose front is at 46.4 m:
+    // pdm_scorer_utils.get_collision_type sees speed 1 m/s > 0.05 → STOPPED_TRACK, at fault (0);
+    // reading the signed speed as "stopped" would excuse it.
+    const s = score(proposals([{ speed: -1 }, { speed: 0 }]), [car('parked', 44, 0)]);
+    expect(s.noCollision[0]).toBe(0);
+    expect(s.collisionStep[0]).toBeGreaterThan(10);
+    expect(s.noCollision[1]).toBe(1);
+  });
+});
+
 describe('PdmScorer comfort', () => {
   it('passes a steady drive and a 1.5 m/s² acceleration', () => {
     const s = score(proposals([{ speed: 10 }, { speed: (t) => 5 + 1.5 * t * DT }]));

@@ -309,9 +309,10 @@ export class PdmScorer {
         const ohl = obs.halfL[j]!;
         const ohw = obs.halfW[j]!;
         if (!obbOverlap(cx, cy, c, s, hl, hw, ox, oy, oc, os, ohl, ohw)) continue;
-        // get_collision_type (pdm_scorer_utils.py)
+        // get_collision_type (pdm_scorer_utils.py); ego speed = hypot(vx, vy), so a reversing
+        // proposal (negative speed) is not "stopped"
         let atFault: boolean;
-        if (sim.speed[k]! <= p.collisionStoppedSpeedMps)
+        if (Math.abs(sim.speed[k]!) <= p.collisionStoppedSpeedMps)
           atFault = false; // STOPPED_EGO
         else if (!obs.isAgent[j] || obs.speed[j]! <= p.collisionStoppedSpeedMps)
           atFault = true; // STOPPED_TRACK
@@ -393,7 +394,9 @@ export class PdmScorer {
     let first = Infinity;
     for (let t = 0; t < T; t++) {
       const k = i * T + t;
-      const v = sim.speed[k]!;
+      // pdm_scorer.py: speed = hypot(vx, vy) ≥ 0, and the 1 s projection runs along the heading
+      // at that speed even when the batch bicycle reverses (its speed may go negative).
+      const v = Math.abs(sim.speed[k]!);
       if (v < p.ttcStoppedSpeedMps) continue;
       const c = this.cs[k]!;
       const s = this.sn[k]!;

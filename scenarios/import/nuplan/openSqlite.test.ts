@@ -14,7 +14,7 @@ describe('better-sqlite3 loading', () => {
     if (!r.ok) {
       expect(r.error.code).toBe('UNSUPPORTED');
       expect(r.error.message).toBe(`${SQLITE_MISSING} (Cannot find module 'better-sqlite3')`);
-      expect(r.error.message).toContain('npm install better-sqlite3');
+      expect(r.error.message).toContain('npm install --no-save better-sqlite3@12');
     }
   });
 
@@ -29,19 +29,25 @@ describe('better-sqlite3 loading', () => {
   });
 
   it('is not loaded by the CLI until a nuPlan file is read', () => {
-    // Loads the whole command (every command module) and lists the CommonJS modules it pulled in.
-    const script = [
+    // Starts the command as a user does (bin/edgeplan.js: every command module is loaded) and
+    // lists, at exit, the CommonJS modules it pulled in.
+    const hook = [
       "import { createRequire } from 'node:module';",
-      "await import('./cli/main.ts');",
-      'const req = createRequire(import.meta.url);',
-      "console.log(Object.keys(req.cache).some((k) => k.includes('better-sqlite3')) ? 'loaded' : 'not loaded');",
+      `const req = createRequire(${JSON.stringify(`${ROOT}/`)});`,
+      "process.on('exit', () => process.stderr.write(Object.keys(req.cache).some((k) => k.includes('better-sqlite3')) ? 'loaded' : 'not loaded'));",
     ].join('\n');
-    const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
-      cwd: ROOT,
-      encoding: 'utf8',
-      timeout: 120_000,
-    });
-    expect(r.stderr).toBe('');
-    expect(r.stdout.trim()).toBe('not loaded');
+    const r = spawnSync(
+      process.execPath,
+      [
+        '--import',
+        `data:text/javascript,${encodeURIComponent(hook)}`,
+        join(ROOT, 'bin', 'edgeplan.js'),
+        '--help',
+      ],
+      { cwd: ROOT, encoding: 'utf8', timeout: 120_000 },
+    );
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('Usage');
+    expect(r.stderr.trim()).toBe('not loaded');
   });
 });

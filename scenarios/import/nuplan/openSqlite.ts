@@ -13,7 +13,7 @@ type SqliteConstructor = typeof BetterSqlite3;
 
 /** What to do when better-sqlite3 cannot be loaded (said in every such error). */
 export const SQLITE_MISSING =
-  'reading nuPlan files (.db logs, .gpkg maps) needs the package better-sqlite3, which is not installed or failed to build: run `npm install better-sqlite3`';
+  'reading nuPlan files (.db logs, .gpkg maps) needs the package better-sqlite3, which is not installed or failed to build: run `npm install --no-save better-sqlite3@12`';
 
 /**
  * The better-sqlite3 constructor, loaded on first use (Node caches the module). Synchronous on
