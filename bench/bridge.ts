@@ -1,6 +1,6 @@
 /**
  * `npm run bench bridge`: input → control latency through the real transports on loopback.
- * - ROS: a rospy vehicle publishes nav_msgs/Odometry at 50 Hz through a real ROS 1 master and
+ * - ROS: a rospy vehicle publishes nav_msgs/Odometry (or, second row, only tf) at 50 Hz through a real ROS 1 master and
  *   rosbridge_suite 0.11.17; edgeplan computes a control on each and publishes
  *   AckermannDriveStamped stamped with that odometry's stamp; the node takes the time from
  *   publishing the odometry to receiving the control (Python → rosbridge → Node → rosbridge → Python).
@@ -20,7 +20,7 @@ import { startRos } from '../bridge/ros/startRos.ts';
 import { testStackFactory } from '../bridge/testing/liveStack.ts';
 import { startBroker } from '../bridge/testing/mosquitto.ts';
 import { RobotBody } from '../bridge/testing/mqttRobotBody.ts';
-import { startRosMaster, startVehicle } from '../bridge/testing/rosMaster.ts';
+import { type RosMaster, startRosMaster, startVehicle } from '../bridge/testing/rosMaster.ts';
 import { markdownTable } from '../cli/table.ts';
 import { RoadMapSchema, VehicleParamsSchema, WallClock } from '../core/index.ts';
 import { RoadMap } from '../core/map/index.ts';
@@ -57,12 +57,23 @@ const road = (id: string, type: 'driving' | 'aisle', lengthM: number, widthM: nu
     }),
   );
 
-async function rosLatency(): Promise<{ lat: number[]; step: number[] }> {
-  const master = await startRosMaster();
-  const c = rosConfigFrom({ profile: 'car', rates: { controlHz: RATE_HZ } });
+/** One run through a master: the pose from odometry, or from tf (map → odom → base_link, no /odom). */
+async function rosLatency(
+  master: RosMaster,
+  egoFrom: 'odometry' | 'tf',
+): Promise<{ lat: number[]; step: number[] }> {
+  const c = rosConfigFrom({ profile: 'car', egoFrom, rates: { controlHz: RATE_HZ } });
   if (!c.ok) throw new Error(c.error.message);
   const map = road('bench-road', 'driving', 400, 3.5, 10);
-  const vehicle = await startVehicle(master, ['--profile', 'car', '--x', '5', '--rate', String(RATE_HZ)]);
+  const vehicle = await startVehicle(master, [
+    '--profile',
+    'car',
+    '--x',
+    '5',
+    '--rate',
+    String(RATE_HZ),
+    ...(egoFrom === 'tf' ? ['--tf'] : []),
+  ]);
   const step: number[] = [];
   const run = startRos({
     url: master.url,
@@ -85,7 +96,6 @@ async function rosLatency(): Promise<{ lat: number[]; step: number[] }> {
   } finally {
     await run.stop();
     await vehicle.stop();
-    await master.down();
   }
 }
 
@@ -137,7 +147,15 @@ async function mqttLatency(): Promise<{ lat: number[]; step: number[] }> {
 
 export async function benchBridge(): Promise<string> {
   const load0 = loadavg()[0]!;
-  const ros = await rosLatency();
+  const master = await startRosMaster();
+  let ros: { lat: number[]; step: number[] };
+  let rosTf: { lat: number[]; step: number[] };
+  try {
+    ros = await rosLatency(master, 'odometry');
+    rosTf = await rosLatency(master, 'tf');
+  } finally {
+    await master.down();
+  }
   const mqtt = await mqttLatency();
   const load1 = loadavg()[0]!;
   return [
@@ -151,6 +169,11 @@ export async function benchBridge(): Promise<string> {
           'ROS: Odometry → rosbridge → edgeplan → rosbridge → AckermannDriveStamped (rospy)',
           ros.lat,
           ros.step,
+        ),
+        row(
+          'ROS: tf (map → odom → base_link) → rosbridge → edgeplan → rosbridge → AckermannDriveStamped',
+          rosTf.lat,
+          rosTf.step,
         ),
         row('MQTT: state → mosquitto → edgeplan → mosquitto → control (mqtt.js)', mqtt.lat, mqtt.step),
       ],
