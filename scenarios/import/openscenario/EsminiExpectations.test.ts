@@ -16,11 +16,11 @@ const EXPECTATIONS =
  * check-esmini`); a change that makes fewer hold fails here. Raise the floor when it rises.
  */
 const FLOOR: Record<Category, number> = {
-  'road queries': 64,
-  'initial positions': 41,
-  'states early': 303,
-  'states late': 275,
-  'event times': 25,
+  'road queries': 70,
+  'initial positions': 42,
+  'states early': 344,
+  'states late': 322,
+  'event times': 43,
 };
 
 describe.skipIf(!existsSync(EXPECTATIONS))("esmini's regression values (shared/scenarios/esmini)", () => {
@@ -34,6 +34,8 @@ describe.skipIf(!existsSync(EXPECTATIONS))("esmini's regression values (shared/s
         .join(', ')}`,
     );
     expect(total).toBe(767 + 92);
+    // The aim (issue #15): at least 95 % of them hold.
+    expect(held).toBeGreaterThanOrEqual(Math.ceil(0.95 * total));
     for (const r of rows) expect(r.ok, r.category).toBeGreaterThanOrEqual(FLOOR[r.category]);
   }, 120_000);
 });

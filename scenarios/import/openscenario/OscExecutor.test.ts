@@ -72,6 +72,19 @@ describe('OpenSCENARIO executor', () => {
     expect(at(12).speedMps).toBeCloseTo(20, 6);
   });
 
+  it("stretches a speed change beyond the vehicle's Performance (esmini: 10 m/s² for a vehicle without one)", () => {
+    const cubic = accelEvent.replace(
+      'dynamicsShape="linear" dynamicsDimension="rate" value="2"',
+      'dynamicsShape="cubic" dynamicsDimension="time" value="1"',
+    );
+    const { track, at } = load(scenarioFile(cubic));
+    // 5 → 20 m/s as a cubic over 1 s peaks at 22.5 m/s²; esmini stretches it 2.25 × to peak at 10.
+    for (let k = 1; k < track.length; k++)
+      expect((track[k]!.speedMps - track[k - 1]!.speedMps) / 0.1).toBeLessThanOrEqual(10 + 1e-6);
+    expect(at(3.1).speedMps).toBeLessThan(17);
+    expect(at(4.5).speedMps).toBeCloseTo(20, 6);
+  });
+
   it('chains events with StoryboardElementStateCondition (endTransition of the first)', () => {
     const second = `<Event name="Brake" priority="overwrite"><Action name="b"><PrivateAction><LongitudinalAction><SpeedAction>
       <SpeedActionDynamics dynamicsShape="step" dynamicsDimension="time" value="0"/><SpeedActionTarget><AbsoluteTargetSpeed value="0"/></SpeedActionTarget>

@@ -89,7 +89,17 @@ export interface EntityState {
     laneId?: string;
     centre0?: number;
   };
-  trajectory?: { line: Polyline; times?: number[]; t0: number; s0: number; done: boolean };
+  trajectory?: {
+    line: Polyline;
+    times?: number[];
+    /** Arc length of each timed vertex on `line`. */
+    vertexS?: number[];
+    /** Roll of each vertex (Orientation r), interpolated like the position. */
+    rolls?: number[];
+    t0: number;
+    s0: number;
+    done: boolean;
+  };
   /** LongitudinalDistanceAction in progress: keep `gap` (m, or s × speed) to `ref`. */
   keepGap?: {
     ref: string;
@@ -704,6 +714,7 @@ export class OscExecutor {
     const poly = kid(shape, 'Polyline');
     const pts: Vec2[] = [];
     const times: number[] = [];
+    const rolls: number[] = [];
     if (!poly) {
       const sp = `${path}/Trajectory/Shape`;
       const shaped = this.shapePoints(st, shape, sp);
@@ -722,18 +733,22 @@ export class OscExecutor {
       );
       if (!pos) return;
       pts.push({ x: pos.x, y: pos.y });
+      rolls.push(pos.rollRad ?? 0);
       const t = attr(v, 'time');
       if (t !== undefined) times.push(Number(t));
     });
     const clean: Vec2[] = [];
+    // Index in `clean` of every vertex (a repeated vertex, e.g. standing still for a while, shares one).
+    const at: number[] = [];
     for (const p of pts) {
       const l = clean[clean.length - 1];
       if (!l || Math.hypot(p.x - l.x, p.y - l.y) > 1e-3) clean.push(p);
+      at.push(clean.length - 1);
     }
     if (clean.length < 2) return () => true;
     const line = new Polyline(clean);
     const timing = kid(kid(ft, 'TimeReference'), 'Timing');
-    const useTimes = timing !== undefined && times.length === pts.length && clean.length === pts.length;
+    const useTimes = timing !== undefined && times.length === pts.length;
     const scale = timing ? Number(attr(timing, 'scale') ?? 1) : 1;
     const offset = timing ? Number(attr(timing, 'offset') ?? 0) : 0;
     const relative = attr(timing, 'domainAbsoluteRelative') !== 'absolute';
@@ -748,7 +763,14 @@ export class OscExecutor {
       st.headingRad = start.headingRad;
       st.placed = true;
     }
-    const traj = { line, ...(tt ? { times: tt } : {}), t0: this.tS, s0, done: false };
+    const traj = {
+      line,
+      ...(tt ? { times: tt, vertexS: at.map((i) => line.s[i]!) } : {}),
+      ...(rolls.some((r) => r !== 0) ? { rolls } : {}),
+      t0: this.tS,
+      s0,
+      done: false,
+    };
     st.trajectory = traj;
     return () => traj.done;
   }
@@ -1127,7 +1149,8 @@ export class OscExecutor {
         const cname = attr(c, 'name') ?? cp;
         // esmini logs every change of a condition's (edge-detected) value: an edge is true for one
         // sample, so "<name>: false" follows a step after it fired.
-        if (!fired && this.condFiredPrev.get(c)) this.log.push({ tS: this.tS, kind: 'condition_false_time', name: cname });
+        if (!fired && this.condFiredPrev.get(c))
+          this.log.push({ tS: this.tS, kind: 'condition_false_time', name: cname });
         this.condFiredPrev.set(c, fired);
         if (fired && !this.condSince.has(c)) {
           this.condSince.set(c, this.tS);
@@ -1359,7 +1382,9 @@ export class OscExecutor {
           while (k < ts.length - 2 && ts[k + 1]! <= t) k++;
           const span = ts[k + 1]! - ts[k]!;
           const w = span > 0 ? Math.min(Math.max((t - ts[k]!) / span, 0), 1) : 1;
-          s = tr.line.s[k]! + w * (tr.line.s[k + 1]! - tr.line.s[k]!);
+          const vs = tr.vertexS ?? Array.from(tr.line.s);
+          s = vs[k]! + w * (vs[k + 1]! - vs[k]!);
+          if (tr.rolls) st.rollRad = tr.rolls[k]! + w * (tr.rolls[k + 1]! - tr.rolls[k]!);
           const sPrev = tr.s0;
           st.speedMps = Math.max(0, (s - sPrev) / dtS);
           if (t >= ts[ts.length - 1]!) tr.done = true;
