@@ -67,19 +67,33 @@ export interface ExpertState {
 
 const N_X = 6;
 const N_U = 2;
-/** Approximate floating-point operations per horizon stage (counted from the loops below). */
-const FLOPS_ROLLOUT_STAGE = 60;
-const FLOPS_DERIV_STAGE = 120;
-const FLOPS_BACKWARD_STAGE = 2300;
-const FLOPS_REFERENCE_STAGE = 120;
+/**
+ * Floating-point operations per horizon stage, counted from the loops below (a multiply-add is 2,
+ * a comparison / min / max is 1) with each transcendental call (sin, cos, tan, atan2) counted as
+ * TRANSCENDENTAL_FLOPS, about what a libm call costs in arithmetic:
+ * - rollout stage (stage cost with controls, dynamics, steer-rate clamp): ~70 + 8 transcendentals;
+ * - line-search stage: a rollout stage + the feedback law K·δx (24) + the heading wrap of δx
+ *   (1 + atan2/sin/cos) + the control clamps (6);
+ * - derivative stage (cost gradient/Hessian ~65 + 5 transcendentals, dynamics Jacobians ~20 + 6);
+ * - backward stage (Riccati step with n_x = 6, n_u = 2: VA 432, VB 144, Qx 72, Qxx 432, Qu 24,
+ *   Quu 48, Qux 144, the 2×2 inverse and gains ~70, Vx 120, Vxx 720, symmetrisation 30);
+ * - reference stage (arc-length pose on the path, the speed law with its stop point and jerk
+ *   limit, the extrapolation past the path's end): ~120 + 2 transcendentals.
+ */
+const TRANSCENDENTAL_FLOPS = 20;
+const FLOPS_ROLLOUT_STAGE = 70 + 8 * TRANSCENDENTAL_FLOPS;
+const FLOPS_LINE_SEARCH_STAGE = FLOPS_ROLLOUT_STAGE + 24 + 1 + 3 * TRANSCENDENTAL_FLOPS + 6;
+const FLOPS_DERIV_STAGE = 85 + 11 * TRANSCENDENTAL_FLOPS;
+const FLOPS_BACKWARD_STAGE = 2236;
+const FLOPS_REFERENCE_STAGE = 120 + 2 * TRANSCENDENTAL_FLOPS;
 
 /** Floating-point operations of one expert step with these parameters and `iterations` done. */
 export function expertFlops(horizonSteps: number, iterations: number, lineSearches: number): number {
   return (
-    horizonSteps * FLOPS_REFERENCE_STAGE +
+    (horizonSteps + 1) * FLOPS_REFERENCE_STAGE +
     horizonSteps * FLOPS_ROLLOUT_STAGE +
     iterations * horizonSteps * (FLOPS_DERIV_STAGE + FLOPS_BACKWARD_STAGE) +
-    lineSearches * horizonSteps * FLOPS_ROLLOUT_STAGE
+    lineSearches * horizonSteps * FLOPS_LINE_SEARCH_STAGE
   );
 }
 
@@ -421,7 +435,7 @@ export function createExpertController(params: Partial<ExpertParams> = {}): Comm
             dyn(xsNew, i, u0, u1, xsNew, i + N_X);
           }
           Jn += stageCost(xsNew, N * N_X, N, 0, 0, false);
-          flops += N * (FLOPS_ROLLOUT_STAGE + 24);
+          flops += N * FLOPS_LINE_SEARCH_STAGE;
           if (Jn < J) {
             const gain = J - Jn;
             J = Jn;

@@ -126,7 +126,7 @@ def main():
     args = ap.parse_args()
     torch.manual_seed(SEED)
     np.random.seed(SEED)
-    torch.set_num_threads(int(os.environ.get('EDGEPLAN_TRAIN_THREADS', '2')))
+    torch.set_num_threads(int(os.environ.get('EDGEPLAN_TRAIN_THREADS', '1')))
     x, y, run = load(args.data, args.features)
     held = run % 5 == 0
     xt, yt = torch.from_numpy(x[~held]), torch.from_numpy(y[~held])
