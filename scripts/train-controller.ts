@@ -191,11 +191,17 @@ function train(dataFiles: string[], epochs: number, outDir: string, hashes: stri
 }
 
 /** Epochs of the first fit and of each DAgger fit (the aggregate, starting from the previous fit's weights). */
-const epochs0 = Number(process.env.EDGEPLAN_TRAIN_EPOCHS_0 ?? 30);
-const epochs1 = Number(process.env.EDGEPLAN_TRAIN_EPOCHS ?? 15);
+const epochs0 = Number(process.env.EDGEPLAN_TRAIN_EPOCHS_0 ?? 12);
+const epochs1 = Number(process.env.EDGEPLAN_TRAIN_EPOCHS ?? 6);
 /** DAgger iterations after the first fit. */
-const daggerIters = Number(process.env.EDGEPLAN_DAGGER_ITERS ?? 2);
+const daggerIters = Number(process.env.EDGEPLAN_DAGGER_ITERS ?? 1);
 mkdirSync(OUT, { recursive: true });
+if (spawnSync('/usr/bin/python3', ['-c', 'import torch, onnx, numpy']).status !== 0) {
+  console.error(
+    'train:controller needs python3-torch and python3-onnx (Debian: apt-get install -y python3-torch python3-onnx)',
+  );
+  process.exit(2);
+}
 let h0: string;
 if (process.env.EDGEPLAN_REUSE_DATA === '1' && existsSync(join(OUT, 'iter0.f32'))) {
   h0 = createHash('sha256')

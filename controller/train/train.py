@@ -137,7 +137,7 @@ def main():
         model.load_state_dict(torch.load(args.init))
         print(f'train.py: starting from {args.init}', flush=True)
     opt = torch.optim.Adam(model.parameters(), lr=1e-3)
-    batch = 256
+    batch = 128
     steps = args.epochs * ((len(xt) + batch - 1) // batch)
     sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=2e-3, total_steps=steps)
     t0 = time.time()
