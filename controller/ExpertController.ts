@@ -51,6 +51,13 @@ export const ExpertParamsSchema = z.object({
   /** Penalty on |accel| beyond the comfort bound (nuPlan comfort: 2.40 m/s² accel, 4.05 decel). */
   wComfort: z.number().nonnegative().default(20),
   accelComfortMps2: z.number().positive().default(2.4),
+  /**
+   * Bound the comfort penalty on braking by the command's braking intensity (max(comfort bound,
+   * commanded decel)) instead of the comfort bound alone. Off by default: the committed network
+   * imitates the expert without it (see the README: with it the expert stops collisions the
+   * comfort penalty causes in hard-braking scenes; turning it on needs a retrain).
+   */
+  decelComfortFromCommand: z.boolean().default(false),
   /** The classical tracker's parameters (reference path, speed law). */
   classical: ClassicalParamsSchema.partial().default({}),
 });
@@ -172,6 +179,7 @@ export function createExpertController(params: Partial<ExpertParams> = {}): Comm
         sNow = probe.sM;
       }
       const brake = command.decelMps2 ?? cp.decelDefaultMps2;
+      const decelBound = p.decelComfortFromCommand ? Math.max(p.accelComfortMps2, brake) : p.accelComfortMps2;
       const front = veh.rearAxleToCenterM + veh.lengthM / 2;
       const lawPath = withStopMemo(path, command);
       let vR = Math.max(0, ego.speedMps);
@@ -279,7 +287,7 @@ export function createExpertController(params: Partial<ExpertParams> = {}): Comm
           p.wHeading * eh * eh +
           p.wSpeed * ev * ev +
           p.wAccelTrack * ea * ea;
-        const over = Math.abs(x[i + 4]!) - p.accelComfortMps2;
+        const over = x[i + 4]! >= 0 ? x[i + 4]! - p.accelComfortMps2 : -x[i + 4]! - decelBound;
         if (over > 0) j += p.wComfort * over * over;
         if (withU) {
           const ja = u0 - x[i + 4]!;
@@ -527,7 +535,7 @@ export function createExpertController(params: Partial<ExpertParams> = {}): Comm
         const a = x[i + 4]!;
         lx[4] = 2 * p.wAccelTrack * (a - ra[k]!);
         lxx[4 * N_X + 4] = 2 * p.wAccelTrack;
-        const over = Math.abs(a) - p.accelComfortMps2;
+        const over = a >= 0 ? a - p.accelComfortMps2 : -a - decelBound;
         if (over > 0) {
           lx[4] = lx[4]! + 2 * p.wComfort * over * Math.sign(a);
           lxx[4 * N_X + 4] = lxx[4 * N_X + 4]! + 2 * p.wComfort;
