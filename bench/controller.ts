@@ -5,6 +5,7 @@
  * p99; wall time around `step` on the stack's thread, worker hand-off included), FLOPs per step,
  * and for the network the exits taken and the fallbacks.
  */
+import { cpus, loadavg } from 'node:os';
 import { markdownTable } from '../cli/table.ts';
 import {
   calibrateRunner,
@@ -25,6 +26,8 @@ interface Row {
   score: number;
   meanMs: number;
   p99Ms: number;
+  cpuMeanMs: number;
+  cpuP99Ms: number;
   flops: number;
   exits: string;
   fallbacks: number;
@@ -37,6 +40,7 @@ async function runSuite(
   flopsOf: (info: ControllerInfo, c: CommandController) => number,
 ): Promise<Row> {
   const times: number[] = [];
+  const cpuTimes: number[] = [];
   let flops = 0;
   let fallbacks = 0;
   let frac = 0;
@@ -51,9 +55,12 @@ async function runSuite(
       name: inner.name,
       init: (ctx) => inner.init(ctx),
       step(s, r, c) {
+        const c0 = process.cpuUsage();
         const t0 = performance.now();
         const o = inner.step(s, r, c);
         times.push(performance.now() - t0);
+        const dc = process.cpuUsage(c0);
+        cpuTimes.push((dc.user + dc.system) / 1000);
         flops += flopsOf(o.info, inner);
         frac += o.info.computeFraction ?? 1;
         if (o.info.fallback) fallbacks++;
@@ -69,6 +76,7 @@ async function runSuite(
   }
   const n = times.length;
   const sorted = [...times].sort((a, b) => a - b);
+  const cpuSorted = [...cpuTimes].sort((a, b) => a - b);
   const exits = [...exitCount.entries()]
     .sort((a, b) => a[0] - b[0])
     .map(([e, c]) => `${e}:${((100 * c) / n).toFixed(0)}%`)
@@ -78,6 +86,8 @@ async function runSuite(
     score: (100 * total) / BUILTIN_IDS.length,
     meanMs: times.reduce((a, b) => a + b, 0) / n,
     p99Ms: sorted[Math.floor(0.99 * n)]!,
+    cpuMeanMs: cpuTimes.reduce((a, b) => a + b, 0) / n,
+    cpuP99Ms: cpuSorted[Math.floor(0.99 * n)]!,
     flops: flops / n,
     exits,
     fallbacks,
@@ -86,6 +96,7 @@ async function runSuite(
 }
 
 export async function benchController(): Promise<string> {
+  const load0 = loadavg()[0]!;
   const rows: Row[] = [];
   const notes: string[] = [];
   const classical = controllerFactory('classical');
@@ -135,6 +146,7 @@ export async function benchController(): Promise<string> {
   const expertRow = rows[0]!;
   const fullRow = rows[2]!;
   const us = runner.blockMicros?.() ?? [];
+  const load1 = loadavg()[0]!;
   return [
     `## Controllers — built-in suite (${BUILTIN_IDS.length} scenarios) through the stack (pdm-closed-stack), non-reactive, one run`,
     markdownTable(
@@ -143,6 +155,8 @@ export async function benchController(): Promise<string> {
         'CLS-NR',
         'step ms mean',
         'step ms p99',
+        'CPU ms mean',
+        'CPU ms p99',
         'MFLOP / step',
         'compute vs full depth',
         'exits taken',
@@ -153,14 +167,18 @@ export async function benchController(): Promise<string> {
         r.score.toFixed(2),
         r.meanMs.toFixed(3),
         r.p99Ms.toFixed(3),
+        r.cpuMeanMs.toFixed(3),
+        r.cpuP99Ms.toFixed(3),
         (r.flops / 1e6).toFixed(3),
         r.name.includes('network') || r.name.startsWith('early') ? `${r.computePct.toFixed(1)}%` : '',
         r.exits,
         String(r.fallbacks),
       ]),
-      ['l', 'r', 'r', 'r', 'r', 'r', 'l', 'r'],
+      ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'l', 'r'],
     ),
     '',
+    `Step ms: wall time around \`step\` on the stack's thread (worker hand-off and waiting for a core included); CPU ms: the process's CPU time (user + system, all threads: the stack's thread and the policy worker) over the same step. ` +
+      `Load average (1 min) on ${cpus().length} cores: ${load0.toFixed(1)} at the start of this section, ${load1.toFixed(1)} at the end.`,
     `Expert / full-depth FLOPs: ${(expertRow.flops / fullRow.flops).toFixed(2)}× (aim ≥ 20×). Full depth vs expert: ${(fullRow.score - expertRow.score).toFixed(2)} points.`,
     `Per-block session.run in the worker (median, µs): ${us.map((u) => u.toFixed(0)).join(', ')}; ` +
       `the stack's thread is blocked for the whole step (Atomics.wait on the worker): ${((100 * fullRow.meanMs) / 50).toFixed(2)}% of a 20 Hz control period at full depth.`,

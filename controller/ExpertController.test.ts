@@ -47,6 +47,34 @@ describe('expert (iLQR) command tracker', () => {
     expect(front).toBeGreaterThan(78.5);
   });
 
+  it('with decelComfortFromCommand, a hard stop command (6 m/s²) stops short of its point without saturating', () => {
+    const stopAt = map.mustLane('R0').line.poseAt(60);
+    const run = (decelComfortFromCommand: boolean) => {
+      const scene = testScenario({
+        map: straight,
+        ego: egoOn(map, 'R0', 10, 20),
+        routeLaneIds: ['R0'],
+        durationS: 6,
+      });
+      let minAccel = 0;
+      const egos = driveController(
+        scene,
+        createExpertController({ decelComfortFromCommand }),
+        () =>
+          command({ speed: 'STOP', stopAt: { x: stopAt.x, y: stopAt.y }, targetSpeedMps: 0, decelMps2: 6 }),
+        { onControl: (c) => c.kind === 'ackermann' && (minAccel = Math.min(minAccel, c.accelMps2)) },
+      );
+      const last = egos[egos.length - 1]!;
+      return { minAccel, front: map.mustLane('R0').line.project(last.x, last.y).sM + 1.461 + 5.176 / 2 };
+    };
+    const soft = run(false);
+    const hard = run(true);
+    // without it the comfort penalty delays the braking: saturated at the car's 8 m/s² and past the point
+    expect(soft.front).toBeGreaterThan(62);
+    expect(hard.front).toBeLessThan(60.5);
+    expect(hard.minAccel).toBeGreaterThan(-6.5);
+  });
+
   it('changes into the left lane on LEFT_CHANGE and settles on its centre', () => {
     const scene = testScenario({
       map: straight,

@@ -51,6 +51,13 @@ export const ExpertParamsSchema = z.object({
   /** Penalty on |accel| beyond the comfort bound (nuPlan comfort: 2.40 m/s² accel, 4.05 decel). */
   wComfort: z.number().nonnegative().default(20),
   accelComfortMps2: z.number().positive().default(2.4),
+  /**
+   * Bound the comfort penalty on braking by the command's braking intensity (max(comfort bound,
+   * commanded decel)) instead of the comfort bound alone. Off by default: the committed network
+   * imitates the expert without it (see the README: with it the expert stops collisions the
+   * comfort penalty causes in hard-braking scenes; turning it on needs a retrain).
+   */
+  decelComfortFromCommand: z.boolean().default(false),
   /** The classical tracker's parameters (reference path, speed law). */
   classical: ClassicalParamsSchema.partial().default({}),
 });
@@ -67,19 +74,33 @@ export interface ExpertState {
 
 const N_X = 6;
 const N_U = 2;
-/** Approximate floating-point operations per horizon stage (counted from the loops below). */
-const FLOPS_ROLLOUT_STAGE = 60;
-const FLOPS_DERIV_STAGE = 120;
-const FLOPS_BACKWARD_STAGE = 2300;
-const FLOPS_REFERENCE_STAGE = 120;
+/**
+ * Floating-point operations per horizon stage, counted from the loops below (a multiply-add is 2,
+ * a comparison / min / max is 1) with each transcendental call (sin, cos, tan, atan2) counted as
+ * TRANSCENDENTAL_FLOPS, about what a libm call costs in arithmetic:
+ * - rollout stage (stage cost with controls, dynamics, steer-rate clamp): ~70 + 8 transcendentals;
+ * - line-search stage: a rollout stage + the feedback law K·δx (24) + the heading wrap of δx
+ *   (1 + atan2/sin/cos) + the control clamps (6);
+ * - derivative stage (cost gradient/Hessian ~65 + 5 transcendentals, dynamics Jacobians ~20 + 6);
+ * - backward stage (Riccati step with n_x = 6, n_u = 2: VA 432, VB 144, Qx 72, Qxx 432, Qu 24,
+ *   Quu 48, Qux 144, the 2×2 inverse and gains ~70, Vx 120, Vxx 720, symmetrisation 30);
+ * - reference stage (arc-length pose on the path, the speed law with its stop point and jerk
+ *   limit, the extrapolation past the path's end): ~120 + 2 transcendentals.
+ */
+const TRANSCENDENTAL_FLOPS = 20;
+const FLOPS_ROLLOUT_STAGE = 70 + 8 * TRANSCENDENTAL_FLOPS;
+const FLOPS_LINE_SEARCH_STAGE = FLOPS_ROLLOUT_STAGE + 24 + 1 + 3 * TRANSCENDENTAL_FLOPS + 6;
+const FLOPS_DERIV_STAGE = 85 + 11 * TRANSCENDENTAL_FLOPS;
+const FLOPS_BACKWARD_STAGE = 2236;
+const FLOPS_REFERENCE_STAGE = 120 + 2 * TRANSCENDENTAL_FLOPS;
 
 /** Floating-point operations of one expert step with these parameters and `iterations` done. */
 export function expertFlops(horizonSteps: number, iterations: number, lineSearches: number): number {
   return (
-    horizonSteps * FLOPS_REFERENCE_STAGE +
+    (horizonSteps + 1) * FLOPS_REFERENCE_STAGE +
     horizonSteps * FLOPS_ROLLOUT_STAGE +
     iterations * horizonSteps * (FLOPS_DERIV_STAGE + FLOPS_BACKWARD_STAGE) +
-    lineSearches * horizonSteps * FLOPS_ROLLOUT_STAGE
+    lineSearches * horizonSteps * FLOPS_LINE_SEARCH_STAGE
   );
 }
 
@@ -158,6 +179,7 @@ export function createExpertController(params: Partial<ExpertParams> = {}): Comm
         sNow = probe.sM;
       }
       const brake = command.decelMps2 ?? cp.decelDefaultMps2;
+      const decelBound = p.decelComfortFromCommand ? Math.max(p.accelComfortMps2, brake) : p.accelComfortMps2;
       const front = veh.rearAxleToCenterM + veh.lengthM / 2;
       const lawPath = withStopMemo(path, command);
       let vR = Math.max(0, ego.speedMps);
@@ -265,7 +287,7 @@ export function createExpertController(params: Partial<ExpertParams> = {}): Comm
           p.wHeading * eh * eh +
           p.wSpeed * ev * ev +
           p.wAccelTrack * ea * ea;
-        const over = Math.abs(x[i + 4]!) - p.accelComfortMps2;
+        const over = x[i + 4]! >= 0 ? x[i + 4]! - p.accelComfortMps2 : -x[i + 4]! - decelBound;
         if (over > 0) j += p.wComfort * over * over;
         if (withU) {
           const ja = u0 - x[i + 4]!;
@@ -421,7 +443,7 @@ export function createExpertController(params: Partial<ExpertParams> = {}): Comm
             dyn(xsNew, i, u0, u1, xsNew, i + N_X);
           }
           Jn += stageCost(xsNew, N * N_X, N, 0, 0, false);
-          flops += N * (FLOPS_ROLLOUT_STAGE + 24);
+          flops += N * FLOPS_LINE_SEARCH_STAGE;
           if (Jn < J) {
             const gain = J - Jn;
             J = Jn;
@@ -513,7 +535,7 @@ export function createExpertController(params: Partial<ExpertParams> = {}): Comm
         const a = x[i + 4]!;
         lx[4] = 2 * p.wAccelTrack * (a - ra[k]!);
         lxx[4 * N_X + 4] = 2 * p.wAccelTrack;
-        const over = Math.abs(a) - p.accelComfortMps2;
+        const over = a >= 0 ? a - p.accelComfortMps2 : -a - decelBound;
         if (over > 0) {
           lx[4] = lx[4]! + 2 * p.wComfort * over * Math.sign(a);
           lxx[4 * N_X + 4] = lxx[4 * N_X + 4]! + 2 * p.wComfort;

@@ -190,10 +190,18 @@ function train(dataFiles: string[], epochs: number, outDir: string, hashes: stri
   if (r.status !== 0) throw new Error(`train.py failed (${r.status})`);
 }
 
-/** Epochs of the first fit and of the DAgger fine-tune (the aggregate, starting from the first fit's weights). */
-const epochs0 = Number(process.env.EDGEPLAN_TRAIN_EPOCHS_0 ?? 4);
-const epochs1 = Number(process.env.EDGEPLAN_TRAIN_EPOCHS ?? 2);
+/** Epochs of the first fit and of each DAgger fit (the aggregate, starting from the previous fit's weights). */
+const epochs0 = Number(process.env.EDGEPLAN_TRAIN_EPOCHS_0 ?? 12);
+const epochs1 = Number(process.env.EDGEPLAN_TRAIN_EPOCHS ?? 6);
+/** DAgger iterations after the first fit. */
+const daggerIters = Number(process.env.EDGEPLAN_DAGGER_ITERS ?? 1);
 mkdirSync(OUT, { recursive: true });
+if (spawnSync('/usr/bin/python3', ['-c', 'import torch, onnx, numpy']).status !== 0) {
+  console.error(
+    'train:controller needs python3-torch and python3-onnx (Debian: apt-get install -y python3-torch python3-onnx)',
+  );
+  process.exit(2);
+}
 let h0: string;
 if (process.env.EDGEPLAN_REUSE_DATA === '1' && existsSync(join(OUT, 'iter0.f32'))) {
   h0 = createHash('sha256')
@@ -205,16 +213,18 @@ if (process.env.EDGEPLAN_REUSE_DATA === '1' && existsSync(join(OUT, 'iter0.f32')
   h0 = writeRows(r0, join(OUT, 'iter0.f32'));
   console.log(`iteration 0: ${r0.run.length} samples, sha256 ${h0}`);
 }
-train([join(OUT, 'iter0.f32')], epochs0, MODEL_DIR, [h0]);
-const learner = createPolicyRunner({ modelDir: MODEL_DIR });
-const r1 = await collect(1, learner);
-learner.close();
-const h1 = writeRows(r1, join(OUT, 'iter1.f32'));
-console.log(`iteration 1 (DAgger): ${r1.run.length} samples, sha256 ${h1}`);
-train(
-  [join(OUT, 'iter0.f32'), join(OUT, 'iter1.f32')],
-  epochs1,
-  MODEL_DIR,
-  [h0, h1],
-  join(OUT, 'weights0.pt'),
-);
+const files = [join(OUT, 'iter0.f32')];
+const hashes = [h0];
+train(files, epochs0, MODEL_DIR, hashes);
+for (let it = 1; it <= daggerIters; it++) {
+  const learner = createPolicyRunner({ modelDir: MODEL_DIR });
+  const r = await collect(it, learner);
+  learner.close();
+  const file = join(OUT, `iter${it}.f32`);
+  const h = writeRows(r, file);
+  console.log(`iteration ${it} (DAgger): ${r.run.length} samples, sha256 ${h}`);
+  files.push(file);
+  const init = join(OUT, `weights${hashes.length - 1}.pt`);
+  hashes.push(h);
+  train(files, epochs1, MODEL_DIR, hashes, init);
+}

@@ -126,7 +126,7 @@ def main():
     args = ap.parse_args()
     torch.manual_seed(SEED)
     np.random.seed(SEED)
-    torch.set_num_threads(int(os.environ.get('EDGEPLAN_TRAIN_THREADS', '2')))
+    torch.set_num_threads(int(os.environ.get('EDGEPLAN_TRAIN_THREADS', '1')))
     x, y, run = load(args.data, args.features)
     held = run % 5 == 0
     xt, yt = torch.from_numpy(x[~held]), torch.from_numpy(y[~held])
@@ -137,7 +137,7 @@ def main():
         model.load_state_dict(torch.load(args.init))
         print(f'train.py: starting from {args.init}', flush=True)
     opt = torch.optim.Adam(model.parameters(), lr=1e-3)
-    batch = 256
+    batch = 128
     steps = args.epochs * ((len(xt) + batch - 1) // batch)
     sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=2e-3, total_steps=steps)
     t0 = time.time()
