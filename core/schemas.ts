@@ -262,6 +262,11 @@ export const MidLevelCommandSchema = z
      * the executor's comfortable default. RSS's proper response is at least brakeMin.
      */
     decelMps2: positive().max(12).optional(),
+    /**
+     * Braking onset for `decelMps2`: the deceleration is built up (and released at the target speed)
+     * at this rate, m/s³ (absent: applied at once). A comfortable proper response.
+     */
+    jerkMps3: positive().max(50).optional(),
     horizonS: positive().max(60).default(5),
     rationale: z.string().max(2000).default(''),
     issuedAtS: finite(),

@@ -20,7 +20,7 @@ import { mapRules } from './rules/mapRule.ts';
 import { rssRule } from './rules/rssRule.ts';
 import { signalRules } from './rules/signalRule.ts';
 import { situationalRules } from './rules/situationalRule.ts';
-import { vruRule } from './rules/vruRule.ts';
+import { vruRule, vruStepOutRule } from './rules/vruRule.ts';
 import { type SafetyParams, type SafetyParamsInput, SafetyParamsSchema } from './SafetyParams.ts';
 import type { SafetyScene } from './Scene.ts';
 
@@ -57,6 +57,7 @@ const RULES = [
   ttcRule,
   rssRule,
   vruRule,
+  vruStepOutRule,
   signalRules,
   situationalRules,
   laneChangeRules,
@@ -199,14 +200,18 @@ export function createSafetyGate(input: SafetyParamsInput = {}): SafetyGate {
       m.targetSpeedMps = 0;
       m.stopAt = stopPt;
       delete m.decelMps2;
+      delete m.jerkMps3;
     } else if (Number.isFinite(acc.cap)) {
       const v0 = scene.snapshot.ego.speedMps;
       const target = Math.min(acc.cap, m.targetSpeedMps ?? v0);
       m.speed = target < v0 - 0.1 ? 'DECELERATE' : 'KEEP';
       m.targetSpeedMps = Math.max(0, target);
       delete m.stopAt;
-      if (m.speed === 'DECELERATE' && acc.brake > 0) m.decelMps2 = round(acc.brake, 2);
-      else delete m.decelMps2;
+      delete m.jerkMps3;
+      if (m.speed === 'DECELERATE' && acc.brake > 0) {
+        m.decelMps2 = round(acc.brake, 2);
+        m.jerkMps3 = params.brakeOnsetJerkMps3;
+      } else delete m.decelMps2;
     }
     return m;
   }
@@ -217,12 +222,15 @@ export function createSafetyGate(input: SafetyParamsInput = {}): SafetyGate {
     postpone: boolean,
     targetMps: number,
     decelMps2: number,
+    ramped: boolean,
   ): MidLevelCommand {
     const m: MidLevelCommand = {
       ...cmd,
       decelMps2: round(decelMps2, 2),
       targetSpeedMps: round(targetMps, 2),
     };
+    if (ramped) m.jerkMps3 = params.brakeOnsetJerkMps3;
+    else delete m.jerkMps3;
     m.speed = targetMps < 0.05 ? 'STOP' : 'DECELERATE';
     delete m.stopAt;
     if (postpone) {
@@ -245,7 +253,9 @@ export function createSafetyGate(input: SafetyParamsInput = {}): SafetyGate {
     if (m.speed === 'STOP' && !m.stopAt && m.decelMps2 !== undefined)
       parts.push(`brake at ${round(m.decelMps2, 1)} m/s² to a stop`);
     else if (m.speed === 'DECELERATE' && m.decelMps2 !== undefined)
-      parts.push(`brake at ${round(m.decelMps2, 1)} m/s² to ${round(m.targetSpeedMps ?? 0, 1)} m/s`);
+      parts.push(
+        `brake at ${round(m.decelMps2, 1)} m/s²${m.jerkMps3 !== undefined ? ` (onset ${round(m.jerkMps3, 1)} m/s³)` : ''} to ${round(m.targetSpeedMps ?? 0, 1)} m/s`,
+      );
     else if (m.speed === 'STOP' && original.speed !== 'STOP')
       parts.push(m.stopAt ? `stop at (${round(m.stopAt.x, 1)}, ${round(m.stopAt.y, 1)})` : 'stop');
     else if (m.speed === 'STOP' && m.stopAt && original.stopAt !== m.stopAt)
@@ -433,17 +443,20 @@ export function createSafetyGate(input: SafetyParamsInput = {}): SafetyGate {
         if (!squeeze && d >= bestHarsh - 0.05) break;
         for (const t of targets) {
           if (t > v0 - 0.1 && t > 0) continue;
-          const c = brakeCandidate(cmd, acc.postpone, t, d);
-          evaluate(c, scene, undefined, candSink, true, squeeze);
-          if (candSink.violations === 0) {
-            if (squeeze && rearStruck()) continue;
-            const h = harshness();
-            if (squeeze || h < bestHarsh - 0.05) {
-              best = c;
-              bestHarsh = h;
-              bestStruck = rearStruck();
+          // a comfortable onset first, then the deceleration at once
+          for (const ramped of [true, false]) {
+            const c = brakeCandidate(cmd, acc.postpone, t, d, ramped);
+            evaluate(c, scene, undefined, candSink, true, squeeze);
+            if (candSink.violations === 0) {
+              if (squeeze && rearStruck()) continue;
+              const h = harshness();
+              if (squeeze || h < bestHarsh - 0.05) {
+                best = c;
+                bestHarsh = h;
+                bestStruck = rearStruck();
+              }
+              break outer;
             }
-            break outer;
           }
         }
       }
