@@ -81,11 +81,16 @@ export const SafetyParamsSchema = z.object({
   /** The sim's tracker as a first-order speed loop: nuPlan LQR q_lon 10, r_lon 1 over a 1 s horizon → gain 10/11 per s. */
   trackingGainPerS: pos().default(10 / 11),
   /**
-   * Braking onset of the proper response and of the gate's braking repairs, m/s³ (our choice: below
-   * nuPlan's 4.13 comfort bound after tracking; b_min 4 is reached 1.5 s after the lag, at least as
-   * slow as RSS's full b_min after ρ 1 s).
+   * Braking onset of the gate's braking repairs and of the ramped proper response to a headway
+   * deficit, m/s³ (our choice: the tracked jerk then stays below nuPlan's 4.13 comfort bound).
    */
   brakeOnsetJerkMps3: pos().default(1.5),
+  /**
+   * A present RSS danger to a lead the ego closes on by at most this is a headway deficit (dense
+   * traffic), answered with the ramped response; a faster closing (a lead that brakes) at full
+   * strength after the lag, m/s (our choice).
+   */
+  comfortClosingMps: nonNeg().default(2),
   /** Actuator acceleration lag, s (nuPlan kinematic bicycle accel_time_constant 0.2 s). */
   accelLagS: pos().default(0.2),
   /** Lane-change duration, s (NGSIM mean ≈ 4–5 s; Toledo & Zohar 2007). */

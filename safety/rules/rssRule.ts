@@ -80,9 +80,10 @@ export function rssRule(ctx: CheckContext, sink: RuleSink): void {
   let latDone = false;
   const laneChanging = Math.abs(r.targetOffsetM - r.d[0]!) > 0.5;
   // RSS proper response, as a speed bound the roll-out must stay under while the danger lasts: a
-  // danger present now is answered at once — braking built up at `brakeOnsetJerkMps3` after the
-  // actuator's lag (at least as slow as RSS's full b_min after ρ, for b_min ≤ 2·jerk·(ρ − lag)) —;
-  // one that arises later in the roll-out, after the ego's response time ρ at full strength
+  // danger present now is answered at once — full strength after the actuator's lag; a headway
+  // deficit to a lead the ego closes on by at most `comfortClosingMps` (dense traffic, not a lead
+  // that brakes) with braking built up at `brakeOnsetJerkMps3` after the lag —; one that arises
+  // later in the roll-out, at full strength after the ego's response time ρ
   const lagS = 3 * params.accelLagS;
   const onsetLagS = params.accelLagS;
   const jerkRef = params.brakeOnsetJerkMps3;
@@ -98,13 +99,19 @@ export function rssRule(ctx: CheckContext, sink: RuleSink): void {
     /** The speed bound of the proper response, m/s, and the deceleration it last asked for. */
     let vRef = Number.POSITIVE_INFINITY;
     let properPrev = 0;
+    /** A present danger with the lead not pulling away faster than comfortClosingMps: ramped response. */
+    let ramped = false;
     for (let k = 0; k < r.n; k++) {
       const b = j * f.capacity + k;
       if (dangerFrom >= 0 && k > dangerFrom) {
         const tPrev = (k - 1 - dangerFrom) * r.dtS;
         const aRef =
           dangerFrom === 0
-            ? Math.max(-properPrev, -jerkRef * Math.max(0, tPrev - onsetLagS))
+            ? ramped
+              ? Math.max(-properPrev, -jerkRef * Math.max(0, tPrev - onsetLagS))
+              : tPrev < lagS - 1e-9
+                ? 0
+                : -properPrev
             : tPrev < rhoS - 1e-9
               ? Math.max(0, r.a[k - 1]!)
               : -properPrev;
@@ -143,6 +150,7 @@ export function rssRule(ctx: CheckContext, sink: RuleSink): void {
         if (gap < safe && v > 0.1 && dangerFrom < 0) {
           dangerFrom = k;
           vRef = v;
+          ramped = k === 0 && !opposite && v - vLon <= params.comfortClosingMps;
         }
         // (a lane change or a borrow commits the ego laterally: judged over the whole horizon)
         const inForce = dangerFrom === 0 || laneChanging || opposite || k * r.dtS <= lifeS + 1e-9;
