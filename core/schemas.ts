@@ -113,6 +113,8 @@ export const AgentStateSchema = z
     y: finite(),
     headingRad: finite(),
     speedMps: nonNeg(),
+    /** Longitudinal acceleration where the tracker estimates it, m/s² (absent: unknown). */
+    accelMps2: finite().optional(),
     lengthM: positive(),
     widthM: positive(),
   })

@@ -266,6 +266,8 @@ export function rolloutTrajectory(
   out.dtS = dt;
   out.stopS = Number.NaN;
   let j = 0;
+  let offX = 0;
+  let offY = 0;
   for (let k = 0; k < n; k++) {
     const t = ego.tS + k * dt;
     if (pts.length === 0) {
@@ -284,6 +286,19 @@ export function rolloutTrajectory(
       out.v[k] = Math.max(0, p.speedMps + u * (q.speedMps - p.speedMps));
     }
     out.tS[k] = t;
+    if (k === 0) {
+      // the trajectory may start away from the ego (a planner that plans from its target lane):
+      // the tracker starts from where the ego is and closes the offset over the first 2 s
+      // (sideways only: a trajectory that starts a step ahead in time is not moved back)
+      const c = Math.cos(ego.headingRad);
+      const sn = Math.sin(ego.headingRad);
+      const lat = -(ego.x - out.x[0]!) * sn + (ego.y - out.y[0]!) * c;
+      offX = -lat * sn;
+      offY = lat * c;
+    }
+    const w = 1 - smoothstep((k * dt) / 2);
+    out.x[k] = out.x[k]! + w * offX;
+    out.y[k] = out.y[k]! + w * offY;
     if (out.path) {
       out.path.line.project(out.x[k]!, out.y[k]!, fp);
       out.s[k] = fp.sM;

@@ -148,6 +148,8 @@ export function createSafetyGate(input: SafetyParamsInput = {}): SafetyGate {
     critical: boolean;
     /** Braking intensity a rule asked for (RSS proper response), m/s² (0: none). */
     brake: number;
+    /** Every failing rule allows a comfortable braking onset (a headway deficit only). */
+    onset: boolean;
   }
   const emptyAcc = (): Acc => ({
     postpone: false,
@@ -156,6 +158,7 @@ export function createSafetyGate(input: SafetyParamsInput = {}): SafetyGate {
     minSpeed: 0,
     critical: false,
     brake: 0,
+    onset: true,
   });
   /** Merges fixes into `acc`; returns whether the repair changed (no change: stop iterating). */
   const accumulate = (acc: Acc, fixes: ReadonlyArray<Fix>): boolean => {
@@ -168,6 +171,7 @@ export function createSafetyGate(input: SafetyParamsInput = {}): SafetyGate {
       if (f.minSpeedMps !== undefined) acc.minSpeed = Math.max(acc.minSpeed, f.minSpeedMps);
       if (f.brakeMps2 !== undefined) acc.brake = Math.max(acc.brake, f.brakeMps2);
       if (f.critical) acc.critical = true;
+      if (!f.comfortOnset) acc.onset = false;
     }
     return `${acc.postpone}|${acc.cap}|${acc.stopS}|${acc.minSpeed}|${acc.brake}` !== before;
   };
@@ -210,7 +214,7 @@ export function createSafetyGate(input: SafetyParamsInput = {}): SafetyGate {
       delete m.jerkMps3;
       if (m.speed === 'DECELERATE' && acc.brake > 0) {
         m.decelMps2 = round(acc.brake, 2);
-        m.jerkMps3 = params.brakeOnsetJerkMps3;
+        if (acc.onset) m.jerkMps3 = params.brakeOnsetJerkMps3;
       } else delete m.decelMps2;
     }
     return m;
@@ -383,6 +387,9 @@ export function createSafetyGate(input: SafetyParamsInput = {}): SafetyGate {
     const acc = emptyAcc();
     const fixes = failing.map((o) => o.fix!);
     accumulate(acc, fixes);
+    // a lane change or borrow heading into a predicted conflict is given up first (back to the
+    // lane's centre), before any braking: staying in lane is the gentlest repair
+    if (cmd.path !== 'FOLLOW_LANE' && acc.critical) acc.postpone = true;
     const firstConflict = conflictS(fixes);
     const why = failing.map((o) => `${o.result.rule}: ${o.result.message}`).join('; ');
     const stopPt = () => (Number.isFinite(acc.stopS) ? stopPoint(scene, acc.stopS) : undefined);
@@ -444,7 +451,7 @@ export function createSafetyGate(input: SafetyParamsInput = {}): SafetyGate {
         for (const t of targets) {
           if (t > v0 - 0.1 && t > 0) continue;
           // a comfortable onset first, then the deceleration at once
-          for (const ramped of [true, false]) {
+          for (const ramped of acc.onset ? [true, false] : [false]) {
             const c = brakeCandidate(cmd, acc.postpone, t, d, ramped);
             evaluate(c, scene, undefined, candSink, true, squeeze);
             if (candSink.violations === 0) {

@@ -91,6 +91,8 @@ export const SafetyParamsSchema = z.object({
    * strength after the lag, m/s (our choice).
    */
   comfortClosingMps: nonNeg().default(2),
+  /** …and whose estimated acceleration (`AgentState.accelMps2`) is above minus this, m/s² (unknown: full strength). */
+  comfortLeadDecelMps2: nonNeg().default(1),
   /** Actuator acceleration lag, s (nuPlan kinematic bicycle accel_time_constant 0.2 s). */
   accelLagS: pos().default(0.2),
   /** Lane-change duration, s (NGSIM mean ≈ 4–5 s; Toledo & Zohar 2007). */

@@ -81,8 +81,8 @@ export function rssRule(ctx: CheckContext, sink: RuleSink): void {
   const laneChanging = Math.abs(r.targetOffsetM - r.d[0]!) > 0.5;
   // RSS proper response, as a speed bound the roll-out must stay under while the danger lasts: a
   // danger present now is answered at once — full strength after the actuator's lag; a headway
-  // deficit to a lead the ego closes on by at most `comfortClosingMps` (dense traffic, not a lead
-  // that brakes) with braking built up at `brakeOnsetJerkMps3` after the lag —; one that arises
+  // deficit to a lead the ego closes on by at most `comfortClosingMps` and that is known not to
+  // brake (dense traffic) with braking built up at `brakeOnsetJerkMps3` after the lag —; one that arises
   // later in the roll-out, at full strength after the ego's response time ρ
   const lagS = 3 * params.accelLagS;
   const onsetLagS = params.accelLagS;
@@ -150,7 +150,13 @@ export function rssRule(ctx: CheckContext, sink: RuleSink): void {
         if (gap < safe && v > 0.1 && dangerFrom < 0) {
           dangerFrom = k;
           vRef = v;
-          ramped = k === 0 && !opposite && v - vLon <= params.comfortClosingMps;
+          // (a lead known not to be braking: its acceleration estimated, ≥ −comfortLeadDecel)
+          ramped =
+            k === 0 &&
+            !opposite &&
+            v - vLon <= params.comfortClosingMps &&
+            ag.accelMps2 !== undefined &&
+            ag.accelMps2 >= -params.comfortLeadDecelMps2;
         }
         // (a lane change or a borrow commits the ego laterally: judged over the whole horizon)
         const inForce = dangerFrom === 0 || laneChanging || opposite || k * r.dtS <= lifeS + 1e-9;
@@ -165,7 +171,12 @@ export function rssRule(ctx: CheckContext, sink: RuleSink): void {
             need,
           );
           properPrev = proper;
-          if (inForce && k > dangerFrom && v > vRef + 0.05) {
+          // a headway deficit: the ramped speed bound; otherwise RSS's full-strength response after
+          // the lag (present danger) or ρ (later danger)
+          const late = ramped
+            ? k > dangerFrom && v > vRef + 0.05
+            : (k - dangerFrom) * r.dtS >= (dangerFrom === 0 ? lagS : rhoS) - 1e-9 && r.a[k]! > -proper + 0.05;
+          if (inForce && late) {
             const rule = opposite ? 'rss.longitudinalOpposite' : 'rss.longitudinal';
             sink.fail(
               rule,
@@ -186,6 +197,7 @@ export function rssRule(ctx: CheckContext, sink: RuleSink): void {
                 : {
                     // brake with the proper response down to the lead's speed (or to a stop)
                     brakeMps2: Math.min(params.rssEgo.brakeMaxMps2, proper + 0.02),
+                    ...(ramped ? { comfortOnset: true } : {}),
                     capSpeedMps: opposite ? 0 : Math.max(0, vLon - 0.5),
                     stopBeforeS: sE + room - 1,
                   },

@@ -20,8 +20,12 @@ import {
 const e = { x: 0, y: 0, c: 0, s: 0 };
 
 /** ISO/TS 15066 protective separation distance for robot speed v, m. */
-export function ssmProtectiveDistance(vMps: number, p: SafetyParams): number {
-  const a = p.ssmRobotBrakeMps2;
+export function ssmProtectiveDistance(
+  vMps: number,
+  p: SafetyParams,
+  brakeMps2 = p.ssmRobotBrakeMps2,
+): number {
+  const a = brakeMps2;
   const ts = vMps / a;
   return (
     p.ssmHumanSpeedMps * (p.ssmReactionS + ts) +
@@ -33,8 +37,8 @@ export function ssmProtectiveDistance(vMps: number, p: SafetyParams): number {
 }
 
 /** The highest robot speed whose protective distance fits in `separationM` (0 if none), m/s. */
-export function ssmMaxSpeed(separationM: number, p: SafetyParams): number {
-  const a = p.ssmRobotBrakeMps2;
+export function ssmMaxSpeed(separationM: number, p: SafetyParams, brakeMps2 = p.ssmRobotBrakeMps2): number {
+  const a = brakeMps2;
   // (1/2a)v² + (v_h/a + T_r)v + (v_h·T_r + C + Z − S) ≤ 0
   const qa = 1 / (2 * a);
   const qb = p.ssmHumanSpeedMps / a + p.ssmReactionS;
@@ -48,6 +52,9 @@ export function vruRule(ctx: CheckContext, sink: RuleSink): void {
   const robot = veh.kind === 'robot';
   const hl = veh.lengthM / 2;
   const hw = veh.widthM / 2;
+  // the robot's stopping performance (T_s, B): its protective stop is the gate's braking, whose
+  // hardest comfortable rung is 0.75 of the platform's maximum; never below the declared minimum
+  const ssmBrake = Math.max(params.ssmRobotBrakeMps2, 0.75 * veh.maxDecelMps2);
   for (let k = 0; k < r.n; k++) {
     const v = r.v[k]!;
     if (v < 0.05) continue;
@@ -61,9 +68,9 @@ export function vruRule(ctx: CheckContext, sink: RuleSink): void {
         pointObbDistance(f.x[b]!, f.y[b]!, e.x, e.y, e.c, e.s, hl, hw) - ag.widthM / 2,
       );
       if (robot && ag.kind === 'pedestrian') {
-        const need = ssmProtectiveDistance(v, params);
+        const need = ssmProtectiveDistance(v, params, ssmBrake);
         if (dist < need) {
-          const cap = ssmMaxSpeed(dist, params);
+          const cap = ssmMaxSpeed(dist, params, ssmBrake);
           sink.fail(
             'iso15066.ssm',
             `person ${q(ag.id)} at ${round(dist)} m < protective separation ${round(need)} m at ${round(v)} m/s (t+${round(k * r.dtS, 1)} s)`,
