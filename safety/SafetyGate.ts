@@ -448,10 +448,10 @@ export function createSafetyGate(input: SafetyParamsInput = {}): SafetyGate {
       ].sort((a, b) => b - a);
       outer: for (const d of decels) {
         if (!squeeze && d >= bestHarsh - 0.05) break;
-        for (const t of targets) {
-          if (t > v0 - 0.1 && t > 0) continue;
-          // a comfortable onset first, then the deceleration at once
-          for (const ramped of acc.onset ? [true, false] : [false]) {
+        // a comfortable onset first (to any target), then the deceleration at once
+        for (const ramped of acc.onset ? [true, false] : [false]) {
+          for (const t of targets) {
+            if (t > v0 - 0.1 && t > 0) continue;
             const c = brakeCandidate(cmd, acc.postpone, t, d, ramped);
             evaluate(c, scene, undefined, candSink, true, squeeze);
             if (candSink.violations === 0) {
