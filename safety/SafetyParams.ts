@@ -85,13 +85,7 @@ export const SafetyParamsSchema = z.object({
    * deficit, m/s³ (our choice: the tracked jerk then stays below nuPlan's 4.13 comfort bound).
    */
   brakeOnsetJerkMps3: pos().default(1.5),
-  /**
-   * A present RSS danger to a lead the ego closes on by at most this is a headway deficit (dense
-   * traffic), answered with the ramped response; a faster closing (a lead that brakes) at full
-   * strength after the lag, m/s (our choice).
-   */
-  comfortClosingMps: nonNeg().default(2),
-  /** …and whose estimated acceleration (`AgentState.accelMps2`) is above minus this, m/s² (unknown: full strength). */
+  /** A lead whose estimated acceleration (`AgentState.accelMps2`) is above minus this is not braking: the ramped RSS response applies, m/s² (unknown: full strength; our choice). */
   comfortLeadDecelMps2: nonNeg().default(1),
   /** Actuator acceleration lag, s (nuPlan kinematic bicycle accel_time_constant 0.2 s). */
   accelLagS: pos().default(0.2),

@@ -79,11 +79,11 @@ export function rssRule(ctx: CheckContext, sink: RuleSink): void {
   let lonDone = false;
   let latDone = false;
   const laneChanging = Math.abs(r.targetOffsetM - r.d[0]!) > 0.5;
-  // RSS proper response, as a speed bound the roll-out must stay under while the danger lasts: a
-  // danger present now is answered at once — full strength after the actuator's lag; a headway
-  // deficit to a lead the ego closes on by at most `comfortClosingMps` and that is known not to
-  // brake (dense traffic) with braking built up at `brakeOnsetJerkMps3` after the lag —; one that arises
-  // later in the roll-out, at full strength after the ego's response time ρ
+  // RSS proper response: a danger present now is answered at full strength after the actuator's
+  // lag, one that arises later in the roll-out after the ego's response time ρ; a lead known not to
+  // brake (its estimated acceleration ≥ −comfortLeadDecelMps2: dense traffic, a slower car ahead)
+  // is answered from the danger's onset with braking built up at `brakeOnsetJerkMps3` after the lag
+  // (a speed bound the roll-out must stay under while the danger lasts)
   const lagS = 3 * params.accelLagS;
   const onsetLagS = params.accelLagS;
   const jerkRef = params.brakeOnsetJerkMps3;
@@ -99,19 +99,18 @@ export function rssRule(ctx: CheckContext, sink: RuleSink): void {
     /** The speed bound of the proper response, m/s, and the deceleration it last asked for. */
     let vRef = Number.POSITIVE_INFINITY;
     let properPrev = 0;
-    /** A present danger with the lead not pulling away faster than comfortClosingMps: ramped response. */
+    /** The lead is known not to brake: the ramped response from the danger's onset. */
     let ramped = false;
     for (let k = 0; k < r.n; k++) {
       const b = j * f.capacity + k;
       if (dangerFrom >= 0 && k > dangerFrom) {
         const tPrev = (k - 1 - dangerFrom) * r.dtS;
-        const aRef =
-          dangerFrom === 0
-            ? ramped
-              ? Math.max(-properPrev, -jerkRef * Math.max(0, tPrev - onsetLagS))
-              : tPrev < lagS - 1e-9
-                ? 0
-                : -properPrev
+        const aRef = ramped
+          ? Math.max(-properPrev, -jerkRef * Math.max(0, tPrev - onsetLagS))
+          : dangerFrom === 0
+            ? tPrev < lagS - 1e-9
+              ? 0
+              : -properPrev
             : tPrev < rhoS - 1e-9
               ? Math.max(0, r.a[k - 1]!)
               : -properPrev;
@@ -151,12 +150,7 @@ export function rssRule(ctx: CheckContext, sink: RuleSink): void {
           dangerFrom = k;
           vRef = v;
           // (a lead known not to be braking: its acceleration estimated, ≥ −comfortLeadDecel)
-          ramped =
-            k === 0 &&
-            !opposite &&
-            v - vLon <= params.comfortClosingMps &&
-            ag.accelMps2 !== undefined &&
-            ag.accelMps2 >= -params.comfortLeadDecelMps2;
+          ramped = !opposite && ag.accelMps2 !== undefined && ag.accelMps2 >= -params.comfortLeadDecelMps2;
         }
         // (a lane change or a borrow commits the ego laterally: judged over the whole horizon)
         const inForce = dangerFrom === 0 || laneChanging || opposite || k * r.dtS <= lifeS + 1e-9;
