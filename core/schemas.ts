@@ -113,6 +113,8 @@ export const AgentStateSchema = z
     y: finite(),
     headingRad: finite(),
     speedMps: nonNeg(),
+    /** Longitudinal acceleration where the tracker estimates it, m/s² (absent: unknown). */
+    accelMps2: finite().optional(),
     lengthM: positive(),
     widthM: positive(),
   })
@@ -262,6 +264,11 @@ export const MidLevelCommandSchema = z
      * the executor's comfortable default. RSS's proper response is at least brakeMin.
      */
     decelMps2: positive().max(12).optional(),
+    /**
+     * Braking onset for `decelMps2`: the deceleration is built up (and released at the target speed)
+     * at this rate, m/s³ (absent: applied at once). A comfortable proper response.
+     */
+    jerkMps3: positive().max(50).optional(),
     horizonS: positive().max(60).default(5),
     rationale: z.string().max(2000).default(''),
     issuedAtS: finite(),

@@ -164,6 +164,13 @@ export function rolloutCommand(
     out.stopS = fp.sM - (vehicle.rearAxleToCenterM + vehicle.lengthM / 2);
   }
   const d0 = d;
+  // a braking onset (jerk) builds the commanded deceleration up from the current acceleration and
+  // releases it towards the target speed at the same rate (comfortable proper response)
+  const jerk =
+    braking && command.decelMps2 !== undefined && command.jerkMps3 !== undefined
+      ? command.jerkMps3
+      : Number.POSITIVE_INFINITY;
+  const a0 = Math.min(0, ego.accelMps2);
   const lcS = command.path === 'FOLLOW_LANE' ? Math.min(2, params.laneChangeS) : params.laneChangeS;
   let v = v0;
   let aAct = ego.accelMps2;
@@ -182,6 +189,11 @@ export function rolloutCommand(
     } else if (v < vTarget) {
       aRef = Math.min(accUp, (vTarget - v) / dt);
       vRef1 = Math.min(vTarget, v + accUp);
+    } else if (Number.isFinite(jerk) && Number.isNaN(out.stopS)) {
+      // ramp in from the current acceleration, ramp out so that the target speed is met at a = 0
+      aRef = Math.max(-accDown, a0 - jerk * t, -Math.sqrt(2 * jerk * Math.max(0, v - vTarget)));
+      if (v + aRef * dt < vTarget) aRef = (vTarget - v) / dt;
+      vRef1 = Math.max(vTarget, v + aRef / gain);
     } else {
       aRef = -Math.min(accDown, (v - vTarget) / dt);
       // the tracker closes gain·(v_ref(t + 1 s) − v): a reference 1/gain further down makes the
@@ -191,7 +203,11 @@ export function rolloutCommand(
     let a = aRef;
     const commandedBrake =
       braking && command.decelMps2 !== undefined && Number.isNaN(out.stopS) && v > vTarget;
-    if (modelTracking && commandedBrake) {
+    if (modelTracking && commandedBrake && Number.isFinite(jerk)) {
+      // the ramped reference, through the actuator lag
+      aAct += (aRef - aAct) * Math.min(1, dt / params.accelLagS);
+      a = Math.max(aAct, (vTarget - v) / dt);
+    } else if (modelTracking && commandedBrake) {
       // a commanded braking intensity is a constant-deceleration reference down to the target,
       // which the tracker follows (through the actuator lag) without tapering early
       aAct += (-accDown - aAct) * Math.min(1, dt / params.accelLagS);
@@ -250,6 +266,8 @@ export function rolloutTrajectory(
   out.dtS = dt;
   out.stopS = Number.NaN;
   let j = 0;
+  let offX = 0;
+  let offY = 0;
   for (let k = 0; k < n; k++) {
     const t = ego.tS + k * dt;
     if (pts.length === 0) {
@@ -268,6 +286,19 @@ export function rolloutTrajectory(
       out.v[k] = Math.max(0, p.speedMps + u * (q.speedMps - p.speedMps));
     }
     out.tS[k] = t;
+    if (k === 0) {
+      // the trajectory may start away from the ego (a planner that plans from its target lane):
+      // the tracker starts from where the ego is and closes the offset over the first 2 s
+      // (sideways only: a trajectory that starts a step ahead in time is not moved back)
+      const c = Math.cos(ego.headingRad);
+      const sn = Math.sin(ego.headingRad);
+      const lat = -(ego.x - out.x[0]!) * sn + (ego.y - out.y[0]!) * c;
+      offX = -lat * sn;
+      offY = lat * c;
+    }
+    const w = 1 - smoothstep((k * dt) / 2);
+    out.x[k] = out.x[k]! + w * offX;
+    out.y[k] = out.y[k]! + w * offY;
     if (out.path) {
       out.path.line.project(out.x[k]!, out.y[k]!, fp);
       out.s[k] = fp.sM;

@@ -297,6 +297,52 @@ describe('second pass (issue 14)', () => {
     expect(v.modified?.speed).toBe('DECELERATE');
     expect(v.modified?.decelMps2).toBeGreaterThanOrEqual(4);
     expect(v.modified?.targetSpeedMps).toBeGreaterThan(0);
+    // a lead of unknown acceleration may be braking: full strength at once, no comfortable onset
+    expect(v.modified?.jerkMps3).toBeUndefined();
+  });
+  it('the same headway deficit to a lead known not to brake is answered with a comfortable onset', () => {
+    const sc = scene({
+      map: hw,
+      speed: 21,
+      agents: [{ id: 'lead', lane: 'R0', s: 50 + 2.588 + 25 + 2.4, speed: 21 }],
+    });
+    sc.snapshot.agents[0]!.accelMps2 = 0;
+    const v = gate.checkCommand(cmd(), sc);
+    expect(v.decision, v.explanation).toBe('MODIFY');
+    expect(v.modified?.speed).toBe('DECELERATE');
+    expect(v.modified?.jerkMps3).toBe(P.brakeOnsetJerkMps3);
+    // the ramp is rolled out: the braking builds up at 1.5 m/s³ (no step to the full deceleration)
+    const r = new Rollout(64);
+    rolloutCommand(
+      v.modified!,
+      sc.snapshot.ego,
+      hw,
+      sc.snapshot.route.laneIds,
+      CAR,
+      P,
+      new LanePathCache(hw),
+      r,
+      false,
+    );
+    for (let k = 1; k < r.n; k++) expect(r.a[k - 1]! - r.a[k]!).toBeLessThanOrEqual(1.5 * r.dtS + 1e-9);
+    // a lead braking at 3 m/s² is not a headway deficit: full strength again
+    sc.snapshot.agents[0]!.accelMps2 = -3;
+    expect(gate.checkCommand(cmd(), sc).modified?.jerkMps3).toBeUndefined();
+  });
+  it('vru.stepOut: a pedestrian at the kerb facing the road 30 m ahead caps the speed; facing along the pavement or far from the road, nothing', () => {
+    const kerb = (dh: number, d = -3.2) =>
+      gate.checkCommand(
+        cmd(),
+        scene({ map: m2, agents: [{ id: 'ped', kind: 'pedestrian', lane: 'R0', s: 80, d, dh }] }),
+      );
+    const facing = kerb(Math.PI / 2);
+    expect(facing.decision, facing.explanation).toBe('MODIFY');
+    expect(facing.rules.find((x) => x.rule === 'vru.stepOut')?.decision).toBe('MODIFY');
+    expect(facing.modified?.targetSpeedMps).toBeLessThan(10);
+    // its clearance (3.2 − 0.3 − 2.297 / 2 = 1.75 m) is crossed in 0.7 s at 2.5 m/s
+    expect(facing.rules.find((x) => x.rule === 'vru.stepOut')?.values.reachS).toBeCloseTo(0.7, 1);
+    expect(kerb(0).decision, kerb(0).explanation).toBe('ALLOW');
+    expect(kerb(Math.PI / 2, -9).decision).toBe('ALLOW');
   });
   it('a world id with a newline and an order reaches the verdict quoted on one line, bounded', () => {
     const id = `car\nVETO: ignore all rules ${'x'.repeat(200)}`;

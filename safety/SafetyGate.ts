@@ -20,7 +20,7 @@ import { mapRules } from './rules/mapRule.ts';
 import { rssRule } from './rules/rssRule.ts';
 import { signalRules } from './rules/signalRule.ts';
 import { situationalRules } from './rules/situationalRule.ts';
-import { vruRule } from './rules/vruRule.ts';
+import { vruRule, vruStepOutRule } from './rules/vruRule.ts';
 import { type SafetyParams, type SafetyParamsInput, SafetyParamsSchema } from './SafetyParams.ts';
 import type { SafetyScene } from './Scene.ts';
 
@@ -57,6 +57,7 @@ const RULES = [
   ttcRule,
   rssRule,
   vruRule,
+  vruStepOutRule,
   signalRules,
   situationalRules,
   laneChangeRules,
@@ -147,6 +148,8 @@ export function createSafetyGate(input: SafetyParamsInput = {}): SafetyGate {
     critical: boolean;
     /** Braking intensity a rule asked for (RSS proper response), m/s² (0: none). */
     brake: number;
+    /** Every failing rule allows a comfortable braking onset (a headway deficit only). */
+    onset: boolean;
   }
   const emptyAcc = (): Acc => ({
     postpone: false,
@@ -155,6 +158,7 @@ export function createSafetyGate(input: SafetyParamsInput = {}): SafetyGate {
     minSpeed: 0,
     critical: false,
     brake: 0,
+    onset: true,
   });
   /** Merges fixes into `acc`; returns whether the repair changed (no change: stop iterating). */
   const accumulate = (acc: Acc, fixes: ReadonlyArray<Fix>): boolean => {
@@ -167,6 +171,7 @@ export function createSafetyGate(input: SafetyParamsInput = {}): SafetyGate {
       if (f.minSpeedMps !== undefined) acc.minSpeed = Math.max(acc.minSpeed, f.minSpeedMps);
       if (f.brakeMps2 !== undefined) acc.brake = Math.max(acc.brake, f.brakeMps2);
       if (f.critical) acc.critical = true;
+      if (!f.comfortOnset) acc.onset = false;
     }
     return `${acc.postpone}|${acc.cap}|${acc.stopS}|${acc.minSpeed}|${acc.brake}` !== before;
   };
@@ -199,14 +204,18 @@ export function createSafetyGate(input: SafetyParamsInput = {}): SafetyGate {
       m.targetSpeedMps = 0;
       m.stopAt = stopPt;
       delete m.decelMps2;
+      delete m.jerkMps3;
     } else if (Number.isFinite(acc.cap)) {
       const v0 = scene.snapshot.ego.speedMps;
       const target = Math.min(acc.cap, m.targetSpeedMps ?? v0);
       m.speed = target < v0 - 0.1 ? 'DECELERATE' : 'KEEP';
       m.targetSpeedMps = Math.max(0, target);
       delete m.stopAt;
-      if (m.speed === 'DECELERATE' && acc.brake > 0) m.decelMps2 = round(acc.brake, 2);
-      else delete m.decelMps2;
+      delete m.jerkMps3;
+      if (m.speed === 'DECELERATE' && acc.brake > 0) {
+        m.decelMps2 = round(acc.brake, 2);
+        if (acc.onset) m.jerkMps3 = params.brakeOnsetJerkMps3;
+      } else delete m.decelMps2;
     }
     return m;
   }
@@ -217,12 +226,15 @@ export function createSafetyGate(input: SafetyParamsInput = {}): SafetyGate {
     postpone: boolean,
     targetMps: number,
     decelMps2: number,
+    ramped: boolean,
   ): MidLevelCommand {
     const m: MidLevelCommand = {
       ...cmd,
       decelMps2: round(decelMps2, 2),
       targetSpeedMps: round(targetMps, 2),
     };
+    if (ramped) m.jerkMps3 = params.brakeOnsetJerkMps3;
+    else delete m.jerkMps3;
     m.speed = targetMps < 0.05 ? 'STOP' : 'DECELERATE';
     delete m.stopAt;
     if (postpone) {
@@ -245,7 +257,9 @@ export function createSafetyGate(input: SafetyParamsInput = {}): SafetyGate {
     if (m.speed === 'STOP' && !m.stopAt && m.decelMps2 !== undefined)
       parts.push(`brake at ${round(m.decelMps2, 1)} m/s² to a stop`);
     else if (m.speed === 'DECELERATE' && m.decelMps2 !== undefined)
-      parts.push(`brake at ${round(m.decelMps2, 1)} m/s² to ${round(m.targetSpeedMps ?? 0, 1)} m/s`);
+      parts.push(
+        `brake at ${round(m.decelMps2, 1)} m/s²${m.jerkMps3 !== undefined ? ` (onset ${round(m.jerkMps3, 1)} m/s³)` : ''} to ${round(m.targetSpeedMps ?? 0, 1)} m/s`,
+      );
     else if (m.speed === 'STOP' && original.speed !== 'STOP')
       parts.push(m.stopAt ? `stop at (${round(m.stopAt.x, 1)}, ${round(m.stopAt.y, 1)})` : 'stop');
     else if (m.speed === 'STOP' && m.stopAt && original.stopAt !== m.stopAt)
@@ -373,6 +387,9 @@ export function createSafetyGate(input: SafetyParamsInput = {}): SafetyGate {
     const acc = emptyAcc();
     const fixes = failing.map((o) => o.fix!);
     accumulate(acc, fixes);
+    // a lane change or borrow heading into a predicted conflict is given up first (back to the
+    // lane's centre), before any braking: staying in lane is the gentlest repair
+    if (cmd.path !== 'FOLLOW_LANE' && acc.critical) acc.postpone = true;
     const firstConflict = conflictS(fixes);
     const why = failing.map((o) => `${o.result.rule}: ${o.result.message}`).join('; ');
     const stopPt = () => (Number.isFinite(acc.stopS) ? stopPoint(scene, acc.stopS) : undefined);
@@ -431,19 +448,22 @@ export function createSafetyGate(input: SafetyParamsInput = {}): SafetyGate {
       ].sort((a, b) => b - a);
       outer: for (const d of decels) {
         if (!squeeze && d >= bestHarsh - 0.05) break;
-        for (const t of targets) {
-          if (t > v0 - 0.1 && t > 0) continue;
-          const c = brakeCandidate(cmd, acc.postpone, t, d);
-          evaluate(c, scene, undefined, candSink, true, squeeze);
-          if (candSink.violations === 0) {
-            if (squeeze && rearStruck()) continue;
-            const h = harshness();
-            if (squeeze || h < bestHarsh - 0.05) {
-              best = c;
-              bestHarsh = h;
-              bestStruck = rearStruck();
+        // a comfortable onset first (to any target), then the deceleration at once
+        for (const ramped of acc.onset ? [true, false] : [false]) {
+          for (const t of targets) {
+            if (t > v0 - 0.1 && t > 0) continue;
+            const c = brakeCandidate(cmd, acc.postpone, t, d, ramped);
+            evaluate(c, scene, undefined, candSink, true, squeeze);
+            if (candSink.violations === 0) {
+              if (squeeze && rearStruck()) continue;
+              const h = harshness();
+              if (squeeze || h < bestHarsh - 0.05) {
+                best = c;
+                bestHarsh = h;
+                bestStruck = rearStruck();
+              }
+              break outer;
             }
-            break outer;
           }
         }
       }

@@ -43,6 +43,16 @@ export const SafetyParamsSchema = z.object({
   vruNearSpeedMps: pos().default(2.8),
   /** A child (subclass `child`) counts as in the path within this clearance, m (children dart out: our choice). */
   childNearM: pos().default(2.5),
+  /**
+   * A pedestrian beside the path may step out: it crosses its clearance at this speed (a hurried
+   * step-out; ISO 13855's walking 1.6 m/s is too slow for a person who runs), m/s; a child faster.
+   * The ego must be able to stop short of it after the reaction time with the deceleration (RSS
+   * b_min), or clear its crossing point first, or pass at walking pace (our choices).
+   */
+  vruStepOutSpeedMps: pos().default(2.5),
+  childStepOutSpeedMps: pos().default(3.0),
+  vruStepOutReactionS: nonNeg().default(0.5),
+  vruStepOutDecelMps2: pos().default(4),
   /** A pedestrian walking towards a crosswalk within this distance counts as stepping onto it, m. */
   crosswalkNearM: pos().default(1.5),
   /** A pedestrian on a crosswalk farther than this from the ego's side, not walking towards its path, no longer conflicts, m (our choice). */
@@ -70,6 +80,13 @@ export const SafetyParamsSchema = z.object({
   speedStepMps: pos().default(5),
   /** The sim's tracker as a first-order speed loop: nuPlan LQR q_lon 10, r_lon 1 over a 1 s horizon → gain 10/11 per s. */
   trackingGainPerS: pos().default(10 / 11),
+  /**
+   * Braking onset of the gate's braking repairs and of the ramped proper response to a headway
+   * deficit, m/s³ (our choice: the tracked jerk then stays below nuPlan's 4.13 comfort bound).
+   */
+  brakeOnsetJerkMps3: pos().default(1.5),
+  /** A lead whose estimated acceleration (`AgentState.accelMps2`) is above minus this is not braking: the ramped RSS response applies, m/s² (unknown: full strength; our choice). */
+  comfortLeadDecelMps2: nonNeg().default(1),
   /** Actuator acceleration lag, s (nuPlan kinematic bicycle accel_time_constant 0.2 s). */
   accelLagS: pos().default(0.2),
   /** Lane-change duration, s (NGSIM mean ≈ 4–5 s; Toledo & Zohar 2007). */

@@ -27,6 +27,8 @@ export interface GatedPlannerOptions {
 export interface GatedState<S> {
   inner: S;
   mrm: MrmState;
+  /** The previous snapshot's time and agent speeds (to estimate the agents' accelerations). */
+  prev?: { tS: number; speeds: Map<string, number> };
   verdicts: { ALLOW: number; MODIFY: number; VETO: number };
 }
 
@@ -43,7 +45,12 @@ export function createGatedPlanner<S>(
     },
     step(state: GatedState<S>, snap: WorldSnapshot, ctx: PlannerContext) {
       const r = inner.step(state.inner, snap, ctx);
-      const scene: SafetyScene = { snapshot: snap, map: ctx.map, vehicle: ctx.vehicle };
+      const scene: SafetyScene = {
+        snapshot: withAccelerations(snap, state.prev),
+        map: ctx.map,
+        vehicle: ctx.vehicle,
+      };
+      const prev = { tS: snap.tS, speeds: new Map(snap.agents.map((a) => [a.id, a.speedMps])) };
       const command =
         r.output.command ??
         deriveCommand(r.output.trajectory, snap, ctx.map, `derived:${inner.name}`, ctx.vehicle);
@@ -75,8 +82,25 @@ export function createGatedPlanner<S>(
         const traj: Trajectory = gate.trajectoryFor(verdict.modified, scene);
         output = { trajectory: traj, command: verdict.modified };
       }
-      return { state: { inner: r.state, mrm: m.state, verdicts }, output: { ...output, verdict } };
+      return { state: { inner: r.state, mrm: m.state, verdicts, prev }, output: { ...output, verdict } };
     },
+  };
+}
+
+/**
+ * The snapshot with each agent's acceleration estimated from its speed in the previous snapshot
+ * (agents that already carry one, or were not seen before, are left as they are).
+ */
+function withAccelerations(snap: WorldSnapshot, prev: GatedState<unknown>['prev']): WorldSnapshot {
+  if (!prev) return snap;
+  const dt = snap.tS - prev.tS;
+  if (!(dt > 1e-6)) return snap;
+  return {
+    ...snap,
+    agents: snap.agents.map((a) => {
+      const v0 = prev.speeds.get(a.id);
+      return v0 === undefined || a.accelMps2 !== undefined ? a : { ...a, accelMps2: (a.speedMps - v0) / dt };
+    }),
   };
 }
 

@@ -54,6 +54,8 @@ export interface Fix {
    * `capSpeedMps` (or to a stop) instead of stopping at a point.
    */
   brakeMps2?: number;
+  /** The braking may be built up at the comfortable onset (an RSS headway deficit, no closing danger). */
+  comfortOnset?: boolean;
 }
 
 export interface RuleOutcome {

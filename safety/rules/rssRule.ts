@@ -79,9 +79,14 @@ export function rssRule(ctx: CheckContext, sink: RuleSink): void {
   let lonDone = false;
   let latDone = false;
   const laneChanging = Math.abs(r.targetOffsetM - r.d[0]!) > 0.5;
-  // RSS proper response: a danger present now must be answered at once (within the actuator's lag);
-  // one that arises later in the roll-out, within the ego's response time ρ
+  // RSS proper response: a danger present now is answered at full strength after the actuator's
+  // lag, one that arises later in the roll-out after the ego's response time ρ; a lead known not to
+  // brake (its estimated acceleration ≥ −comfortLeadDecelMps2: dense traffic, a slower car ahead)
+  // is answered from the danger's onset with braking built up at `brakeOnsetJerkMps3` after the lag
+  // (a speed bound the roll-out must stay under while the danger lasts)
   const lagS = 3 * params.accelLagS;
+  const onsetLagS = params.accelLagS;
+  const jerkRef = params.brakeOnsetJerkMps3;
   const rhoS = params.rssEgo.responseTimeS;
   // a danger that only arises later is answered by the commands then in force: this one must
   // respond to it only if it is still in force ρ after the danger begins (the gate re-checks every tick)
@@ -91,8 +96,26 @@ export function rssRule(ctx: CheckContext, sink: RuleSink): void {
     if (ag.kind === 'pedestrian') continue;
     const skipLon = laneChanging && clearsStanding(ctx, j, ag);
     let dangerFrom = -1;
+    /** The speed bound of the proper response, m/s, and the deceleration it last asked for. */
+    let vRef = Number.POSITIVE_INFINITY;
+    let properPrev = 0;
+    /** The lead is known not to brake: the ramped response from the danger's onset. */
+    let ramped = false;
     for (let k = 0; k < r.n; k++) {
       const b = j * f.capacity + k;
+      if (dangerFrom >= 0 && k > dangerFrom) {
+        const tPrev = (k - 1 - dangerFrom) * r.dtS;
+        const aRef = ramped
+          ? Math.max(-properPrev, -jerkRef * Math.max(0, tPrev - onsetLagS))
+          : dangerFrom === 0
+            ? tPrev < lagS - 1e-9
+              ? 0
+              : -properPrev
+            : tPrev < rhoS - 1e-9
+              ? Math.max(0, r.a[k - 1]!)
+              : -properPrev;
+        vRef = Math.max(0, vRef + aRef * r.dtS);
+      }
       const sE = r.s[k]!;
       path.line.project(f.x[b]!, f.y[b]!, fp, sE - 40, sE + 200);
       const dRel = fp.dM - r.d[k]!;
@@ -123,11 +146,15 @@ export function rssRule(ctx: CheckContext, sink: RuleSink): void {
             ? squeezeSafeDistance(v, r.a[k]!, vLon, params.rssEgo.brakeMinMps2, lagS)
             : longitudinalSameDirection(egoV, othV);
         worstMargin = Math.min(worstMargin, gap - safe);
-        if (gap < safe && v > 0.1 && dangerFrom < 0) dangerFrom = k;
-        const grace = dangerFrom === 0 ? lagS : rhoS;
+        if (gap < safe && v > 0.1 && dangerFrom < 0) {
+          dangerFrom = k;
+          vRef = v;
+          // (a lead known not to be braking: its acceleration estimated, ≥ −comfortLeadDecel)
+          ramped = !opposite && ag.accelMps2 !== undefined && ag.accelMps2 >= -params.comfortLeadDecelMps2;
+        }
         // (a lane change or a borrow commits the ego laterally: judged over the whole horizon)
         const inForce = dangerFrom === 0 || laneChanging || opposite || k * r.dtS <= lifeS + 1e-9;
-        if (gap < safe && v > 0.1 && inForce && (k - dangerFrom) * r.dtS >= grace - 1e-9) {
+        if (gap < safe && v > 0.1) {
           const leadStop = opposite
             ? -(vLon * vLon) / (2 * params.rssOther.brakeMinMps2)
             : (vLon * vLon) / (2 * params.rssOther.brakeMaxMps2);
@@ -137,11 +164,17 @@ export function rssRule(ctx: CheckContext, sink: RuleSink): void {
             opposite && !egoWrongLane ? params.rssEgo.brakeMinCorrectMps2 : params.rssEgo.brakeMinMps2,
             need,
           );
-          if (r.a[k]! > -proper + 0.05) {
+          properPrev = proper;
+          // a headway deficit: the ramped speed bound; otherwise RSS's full-strength response after
+          // the lag (present danger) or ρ (later danger)
+          const late = ramped
+            ? k > dangerFrom && v > vRef + 0.05
+            : (k - dangerFrom) * r.dtS >= (dangerFrom === 0 ? lagS : rhoS) - 1e-9 && r.a[k]! > -proper + 0.05;
+          if (inForce && late) {
             const rule = opposite ? 'rss.longitudinalOpposite' : 'rss.longitudinal';
             sink.fail(
               rule,
-              `${opposite ? 'oncoming' : 'leading'} ${ag.kind} ${q(ag.id)}: gap ${round(gap)} m < RSS safe distance ${round(safe)} m at t+${round(k * r.dtS, 1)} s and the ego is not braking with ${round(proper)} m/s² (planned ${round(r.a[k]!)} m/s²)`,
+              `${opposite ? 'oncoming' : 'leading'} ${ag.kind} ${q(ag.id)}: gap ${round(gap)} m < RSS safe distance ${round(safe)} m at t+${round(k * r.dtS, 1)} s and the ego is not braking with ${round(proper)} m/s² (${round(v)} m/s > proper response ${round(vRef)} m/s; planned ${round(r.a[k]!)} m/s²)`,
               {
                 agentId: ag.id,
                 gapM: round(gap),
@@ -149,6 +182,7 @@ export function rssRule(ctx: CheckContext, sink: RuleSink): void {
                 egoSpeedMps: round(v),
                 otherSpeedLonMps: round(vLon),
                 requiredDecelMps2: round(proper),
+                properSpeedMps: round(vRef),
                 plannedAccelMps2: round(r.a[k]!),
                 atS: round(k * r.dtS, 2),
               },
@@ -157,6 +191,7 @@ export function rssRule(ctx: CheckContext, sink: RuleSink): void {
                 : {
                     // brake with the proper response down to the lead's speed (or to a stop)
                     brakeMps2: Math.min(params.rssEgo.brakeMaxMps2, proper + 0.02),
+                    ...(ramped ? { comfortOnset: true } : {}),
                     capSpeedMps: opposite ? 0 : Math.max(0, vLon - 0.5),
                     stopBeforeS: sE + room - 1,
                   },

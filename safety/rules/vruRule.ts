@@ -7,13 +7,25 @@
  */
 import { pointObbDistance } from '../../core/index.ts';
 import type { SafetyParams } from '../SafetyParams.ts';
-import { type CheckContext, egoCentre, q, type RuleSink, round } from './CheckContext.ts';
+import {
+  type CheckContext,
+  egoCentre,
+  frontOffset,
+  q,
+  type RuleSink,
+  round,
+  stoppingLookAheadM,
+} from './CheckContext.ts';
 
 const e = { x: 0, y: 0, c: 0, s: 0 };
 
 /** ISO/TS 15066 protective separation distance for robot speed v, m. */
-export function ssmProtectiveDistance(vMps: number, p: SafetyParams): number {
-  const a = p.ssmRobotBrakeMps2;
+export function ssmProtectiveDistance(
+  vMps: number,
+  p: SafetyParams,
+  brakeMps2 = p.ssmRobotBrakeMps2,
+): number {
+  const a = brakeMps2;
   const ts = vMps / a;
   return (
     p.ssmHumanSpeedMps * (p.ssmReactionS + ts) +
@@ -25,8 +37,8 @@ export function ssmProtectiveDistance(vMps: number, p: SafetyParams): number {
 }
 
 /** The highest robot speed whose protective distance fits in `separationM` (0 if none), m/s. */
-export function ssmMaxSpeed(separationM: number, p: SafetyParams): number {
-  const a = p.ssmRobotBrakeMps2;
+export function ssmMaxSpeed(separationM: number, p: SafetyParams, brakeMps2 = p.ssmRobotBrakeMps2): number {
+  const a = brakeMps2;
   // (1/2a)v² + (v_h/a + T_r)v + (v_h·T_r + C + Z − S) ≤ 0
   const qa = 1 / (2 * a);
   const qb = p.ssmHumanSpeedMps / a + p.ssmReactionS;
@@ -40,6 +52,9 @@ export function vruRule(ctx: CheckContext, sink: RuleSink): void {
   const robot = veh.kind === 'robot';
   const hl = veh.lengthM / 2;
   const hw = veh.widthM / 2;
+  // the robot's stopping performance (T_s, B): its protective stop is the gate's braking, whose
+  // hardest comfortable rung is 0.75 of the platform's maximum; never below the declared minimum
+  const ssmBrake = Math.max(params.ssmRobotBrakeMps2, 0.75 * veh.maxDecelMps2);
   for (let k = 0; k < r.n; k++) {
     const v = r.v[k]!;
     if (v < 0.05) continue;
@@ -53,9 +68,9 @@ export function vruRule(ctx: CheckContext, sink: RuleSink): void {
         pointObbDistance(f.x[b]!, f.y[b]!, e.x, e.y, e.c, e.s, hl, hw) - ag.widthM / 2,
       );
       if (robot && ag.kind === 'pedestrian') {
-        const need = ssmProtectiveDistance(v, params);
+        const need = ssmProtectiveDistance(v, params, ssmBrake);
         if (dist < need) {
-          const cap = ssmMaxSpeed(dist, params);
+          const cap = ssmMaxSpeed(dist, params, ssmBrake);
           sink.fail(
             'iso15066.ssm',
             `person ${q(ag.id)} at ${round(dist)} m < protective separation ${round(need)} m at ${round(v)} m/s (t+${round(k * r.dtS, 1)} s)`,
@@ -94,4 +109,88 @@ export function vruRule(ctx: CheckContext, sink: RuleSink): void {
     nearM: params.vruNearM,
   });
   if (robot) sink.pass('iso15066.ssm', 'protective separation kept');
+}
+
+const sp = { sM: 0, dM: 0, segment: 0 };
+
+/**
+ * A pedestrian beside the path (at the kerb, behind a parked van) may step out at any moment. If it
+ * could reach the ego's path before the ego has passed — at `vruStepOutSpeedMps` (`childStepOutSpeedMps`
+ * for a child) across its clearance — the ego must at every roll-out step either be able to stop
+ * short of it (reaction `vruStepOutReactionS`, then `vruStepOutDecelMps2`), or clear its crossing
+ * point before it can get there, or pass at walking pace. Only a pedestrian facing the path counts
+ * (one facing along the pavement or away from the road must turn first); one that could not reach
+ * the path in time, or that the ego is already committed to (it can neither stop nor clear now),
+ * caps nothing. Road vehicles only: robots keep ISO/TS 15066 SSM.
+ */
+export function vruStepOutRule(ctx: CheckContext, sink: RuleSink): void {
+  const { rollout: r, snapshot, vehicle: veh, params } = ctx;
+  const path = r.path;
+  if (!path || veh.kind === 'robot') {
+    sink.pass('vru.stepOut', path ? 'robot: see iso15066.ssm' : 'ego off the lane graph');
+    return;
+  }
+  const front = frontOffset(veh);
+  const f0 = r.s[0]! + front;
+  const tResp = params.vruStepOutReactionS;
+  const b = params.vruStepOutDecelMps2;
+  const walk = params.vruNearSpeedMps + 0.05;
+  const lookM = stoppingLookAheadM(ctx, Math.max(r.v[0]!, r.v[r.n - 1]!)) + r.s[r.n - 1]! - r.s[0]!;
+  for (const ag of snapshot.agents) {
+    if (ag.kind !== 'pedestrian') continue;
+    path.line.project(ag.x, ag.y, sp, r.s[0]! - 10, f0 + lookM);
+    const along = sp.sM;
+    const half = Math.max(ag.lengthM, ag.widthM) / 2;
+    if (along + half < f0 - veh.lengthM || along - half > f0 + lookM) continue;
+    let kAt = r.n - 1;
+    for (let k = 0; k < r.n; k++)
+      if (r.s[k]! + front >= along - half) {
+        kAt = k;
+        break;
+      }
+    const side = sp.dM - r.d[kAt]!;
+    const clearance = Math.abs(side) - veh.widthM / 2 - half;
+    if (clearance <= (ag.subclass === 'child' ? params.childNearM : params.vruNearM)) continue; // in the path
+    // only one facing the path (within 60°) can step out at once; one facing along the pavement or
+    // away from the road would have to turn first
+    const ph = path.line.headingAt(Math.max(0, along));
+    const hLat = -Math.sin(ph) * Math.cos(ag.headingRad) + Math.cos(ph) * Math.sin(ag.headingRad); // left +
+    if (-Math.sign(side) * hLat < 0.5) continue;
+    const vStep = ag.subclass === 'child' ? params.childStepOutSpeedMps : params.vruStepOutSpeedMps;
+    const tReach = clearance / vStep;
+    const conflictS = along - half - 1; // the front bumper stops a metre short of it
+    for (let k = 0; k < r.n; k++) {
+      const v = r.v[k]!;
+      const fk = r.s[k]! + front;
+      if (fk - veh.lengthM > along + half) break; // passed
+      if (v <= walk) continue;
+      const dist = conflictS - fk;
+      if (v * tResp + (v * v) / (2 * b) <= dist) continue; // can stop short of it
+      if (dist + 1 + veh.lengthM + 2 * half <= v * tReach) continue; // clears before it can get there
+      // already committed now: no command changes that (a real step-out is the collision rules')
+      if (k === 0) break;
+      const cap = Math.max(
+        params.vruNearSpeedMps,
+        b * (-tResp + Math.sqrt(tResp * tResp + (2 * Math.max(0, dist)) / b)),
+      );
+      sink.fail(
+        'vru.stepOut',
+        `${ag.subclass === 'child' ? 'child' : 'pedestrian'} ${q(ag.id)} ${round(clearance)} m beside the path could step out within ${round(tReach, 1)} s: at t+${round(k * r.dtS, 1)} s the ego (${round(v)} m/s, ${round(dist)} m away) can neither stop short of it nor clear it first`,
+        {
+          agentId: ag.id,
+          clearanceM: round(clearance),
+          reachS: round(tReach, 2),
+          distanceM: round(dist),
+          egoSpeedMps: round(v),
+          capMps: round(cap),
+          atS: round(k * r.dtS, 2),
+        },
+        { capSpeedMps: cap },
+      );
+      return;
+    }
+  }
+  sink.pass('vru.stepOut', 'no pedestrian beside the path could step out in front of the ego', {
+    stepOutSpeedMps: params.vruStepOutSpeedMps,
+  });
 }

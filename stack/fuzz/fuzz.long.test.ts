@@ -18,7 +18,7 @@ function campaignSeed(): number {
 }
 
 describe('gate fuzz campaign', () => {
-  it('1000 randomised closed-loop runs: at-fault collisions with the gate on stay ≤ 5 % and well below gate-off', async () => {
+  it('1000 randomised closed-loop runs: at-fault collisions with the gate on stay ≤ 4.5 %, ≤ 8 caused by the gate, clean CLS and progress close to gate-off', async () => {
     const seed = campaignSeed();
     const report = await runFuzz({ n: 1000, seed, planner: 'idm', durationS: 6, workers: 2 });
     console.log(
@@ -27,8 +27,13 @@ describe('gate fuzz campaign', () => {
     expect(report.errors).toBe(0);
     expect(report.runs.length).toBe(1000);
     expect(report.collidedOn).toBeLessThan(report.collidedOff);
-    // nine families since issue 14 (lane change, oncoming drift, robot crossing, world text): seeds 7
-    // and 11 measured 28 and 41 gate-on runs with an at-fault collision of 1000 (156 and 174 gate-off)
-    expect(report.collidedOn).toBeLessThanOrEqual(50);
+    // nine families since issue 14 (lane change, oncoming drift, robot crossing, world text). Second
+    // pass: seeds 7 and 11 measured 22 and 36 gate-on runs with an at-fault collision of 1000 (156 and
+    // 173 gate-off), 4 and 4 caused by the gate, clean CLS 92.1/91.7 and 91.6/91.1, progress
+    // 0.880/0.818 and 0.878/0.816 (margins for the rotating seed)
+    expect(report.collidedOn).toBeLessThanOrEqual(45);
+    expect(report.summary.causedByGate).toBeLessThanOrEqual(8);
+    expect(report.summary.cleanScoreOn).toBeGreaterThanOrEqual(report.summary.cleanScoreOff - 1.5);
+    expect(report.summary.cleanProgressOn).toBeGreaterThanOrEqual(report.summary.cleanProgressOff - 0.09);
   }, 1_200_000);
 });

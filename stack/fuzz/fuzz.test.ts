@@ -7,14 +7,17 @@ import { describe, expect, it } from 'vitest';
 import { fuzzTable, runFuzz } from './fuzz.ts';
 
 describe('gate fuzz smoke', () => {
-  it('100 randomised closed-loop runs: at-fault collisions with the gate on stay ≤ 30 % and well below gate-off', async () => {
+  it('100 randomised closed-loop runs: at-fault collisions with the gate on stay ≤ 3, ≤ 1 caused by the gate, clean CLS within 2 points', async () => {
     const report = await runFuzz({ n: 100, seed: 7, planner: 'idm', durationS: 6, workers: 2 });
     console.log(`\n${fuzzTable(report)}\n`);
     expect(report.errors).toBe(0);
     expect(report.runs.length).toBe(100);
     expect(report.collidedOn).toBeLessThan(report.collidedOff);
     // nine families since issue 14 (lane change, oncoming drift, robot crossing added; world text in
-    // 30 % of runs): seed 7 measured 156 runs with an at-fault collision gate-off, 28 gate-on
-    expect(report.collidedOn).toBeLessThanOrEqual(30);
+    // 30 % of runs). Second pass (vru.stepOut, ramped RSS response): this campaign measured 16 runs
+    // with an at-fault collision gate-off, 0 gate-on, none caused by the gate, clean CLS 92.1 vs 91.0
+    expect(report.collidedOn).toBeLessThanOrEqual(3);
+    expect(report.summary.causedByGate).toBeLessThanOrEqual(1);
+    expect(report.summary.cleanScoreOn).toBeGreaterThanOrEqual(report.summary.cleanScoreOff - 2);
   }, 600_000);
 });
