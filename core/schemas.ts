@@ -193,6 +193,11 @@ export const LaneSchema = z.object({
   /** Polyline in driving direction, ≥ 2 points. */
   centerline: z.array(Vec2Schema).min(2),
   widthM: positive(),
+  /**
+   * Width at each centreline point, m (same length as `centerline`), for lanes whose width varies
+   * (OpenDRIVE width polynomials, tapers); absent when the width is constant (`widthM`).
+   */
+  widthsM: z.array(nonNeg()).optional(),
   speedLimitMps: positive(),
   successors: z.array(z.string()).default([]),
   predecessors: z.array(z.string()).default([]),

@@ -407,18 +407,30 @@ function buildSection(road: RoadDef, secIdx: number, out: BuiltLane[], mapRule: 
     const plusT = l.id > 0 ? out2 : inn;
     const minusT = l.id > 0 ? inn : out2;
     const centre: Vec2[] = [];
+    const widths: number[] = [];
     const pPlus: Vec2[] = [];
     const pMinus: Vec2[] = [];
     for (let k = 0; k < samples.length; k++) {
-      centre.push(at(k, (inn[k]! + out2[k]!) / 2));
+      const p = at(k, (inn[k]! + out2[k]!) / 2);
+      const last = centre[centre.length - 1];
+      // The width at each centreline point (tapers widen along s), deduplicated with the points.
+      if (!last || Math.hypot(p.x - last.x, p.y - last.y) > 1e-4) {
+        centre.push(p);
+        widths.push(Math.abs(out2[k]! - inn[k]!));
+      }
       pPlus.push(at(k, plusT[k]!));
       pMinus.push(at(k, minusT[k]!));
     }
     const lht = road.lht || mapRule;
     const forward = lht ? l.id > 0 : l.id < 0;
-    let c = dedupe(centre);
+    let c = centre;
     if (c.length < 2) continue;
-    if (!forward) c = c.reverse();
+    if (!forward) {
+      c = c.reverse();
+      widths.reverse();
+    }
+    const wMin = Math.min(...widths);
+    const wMax = Math.max(...widths);
     const id = laneKey(road.id, secIdx, l.id);
     const leftB = forward ? pPlus : pMinus.slice().reverse();
     const rightB = forward ? pMinus : pPlus.slice().reverse();
@@ -432,6 +444,7 @@ function buildSection(road: RoadDef, secIdx: number, out: BuiltLane[], mapRule: 
       type,
       centerline: c,
       widthM: Math.max(widthSum.get(l.id)! / samples.length, MIN_LANE_WIDTH_M),
+      ...(wMax - wMin > 1e-3 ? { widthsM: widths } : {}),
       speedLimitMps: l.speedMps ?? roadSpeed ?? DEFAULT_SPEED_MPS,
       successors: [],
       predecessors: [],
