@@ -118,7 +118,7 @@ export interface OpenDriveResult {
   geometry: RoadGeometry;
   /** The header's geoReference (PROJ parameters of the map frame), when the file has one. */
   geoReference?: GeoReference;
-  /** Road frame → map frame (for OpenSCENARIO Road/Lane positions); undefined for an unknown road. */
+  /** Road frame → map frame, flat (t in the ground plane); undefined for an unknown road or an s beyond it. */
   roadPose(roadId: string, sM: number, tM: number): { x: number; y: number; headingRad: number } | undefined;
   /** Our lane for an OpenDRIVE (road, lane id, s): lane id, arc length along it and its direction. */
   laneAt(
@@ -696,7 +696,7 @@ export function buildOpenDrive(root: XNode, mapId: string): OpenDriveResult {
     ...(geoReference ? { geoReference } : {}),
     roadPose(roadId, sM, tM) {
       const road = byRoad.get(roadId);
-      if (!road) return undefined;
+      if (!road || !(sM >= -1e-6 && sM <= road.length + 1e-6)) return undefined;
       const p: RefPoint = { x: 0, y: 0, hdg: 0, kappa: 0 };
       road.line.eval(Math.min(Math.max(sM, 0), road.length), p);
       return { x: p.x - tM * Math.sin(p.hdg), y: p.y + tM * Math.cos(p.hdg), headingRad: p.hdg };
