@@ -174,6 +174,8 @@ export const LaneTypeSchema = z.enum([
   'bus',
   'aisle',
   'other',
+  /** The strip at a road's edge that is not for traffic (OpenDRIVE lane type border): kept so queries see the road's full width, never drivable. */
+  'border',
 ]);
 export type LaneType = z.infer<typeof LaneTypeSchema>;
 

@@ -159,3 +159,37 @@ describe('OpenDRIVE lane widths along s', () => {
     expect(at(10)).not.toContain('7_0_-2');
   });
 });
+
+describe('OpenDRIVE border and centre lanes', () => {
+  /** The straight test road with a 0.5 m border lane -3 outside lane -2 and a centre lane of type none. */
+  const withBorder = () =>
+    mustParse(
+      straightRoadXodr().replace(
+        '</right>',
+        '<lane id="-3" type="border"><width sOffset="0" a="0.5" b="0" c="0" d="0"/></lane></right>',
+      ),
+    );
+
+  it('keeps a border lane in the map as a non-drivable lane without neighbours', () => {
+    const r = withBorder();
+    const b = r.map.lanes.find((x) => x.id === '7_0_-3')!;
+    expect(b.type).toBe('border');
+    expect(b.widthM).toBeCloseTo(0.5, 9);
+    expect(b.centerline[0]!.y).toBeCloseTo(-7.25, 9);
+    expect(r.map.lanes.find((x) => x.id === '7_0_-2')!.right).toBeUndefined();
+    const rm = RoadMap.fromData(r.map);
+    if (!rm.ok) throw new Error(rm.error.message);
+    expect(rm.value.lanesAt(50, -7.3).map((l) => l.data.id)).toEqual(['7_0_-3']);
+    expect(rm.value.isDrivable(50, -7.3)).toBe(false);
+    expect(rm.value.isDrivable(50, -6.9)).toBe(true);
+  });
+
+  it('keeps border and centre lanes in the road model with their types', () => {
+    const g = withBorder().geometry;
+    expect(g.laneIdsAt('7', 50)).toEqual([1, -1, -2, -3]);
+    expect(g.laneTypeAt('7', -3, 50)).toBe('border');
+    expect(g.laneTypeAt('7', 0, 50)).toBe('none');
+    expect(g.laneCenterT('7', -3, 50)).toEqual({ tM: -7.25, widthM: 0.5 });
+    expect(g.laneAtT('7', 50, -7.3).laneId).toBe(-3);
+  });
+});

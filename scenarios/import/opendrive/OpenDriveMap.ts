@@ -30,7 +30,7 @@ const TAPER_M = 0.5;
 /** Lanes narrower than this everywhere are slivers of a taper and are left out, m. */
 const MIN_LANE_WIDTH_M = 0.05;
 
-/** OpenDRIVE lane type → our lane type; unlisted types (none, median, border, curb, rail, tram, restricted, …) are not lanes we model. */
+/** OpenDRIVE lane type → our lane type; unlisted types (none, median, curb, rail, tram, restricted, …) are not lanes we model. */
 const LANE_TYPES: Record<string, LaneType> = {
   driving: 'driving',
   entry: 'driving',
@@ -49,6 +49,8 @@ const LANE_TYPES: Record<string, LaneType> = {
   bus: 'bus',
   taxi: 'bus',
   hov: 'driving',
+  // Kept (not drivable, no neighbours) so the map covers the road's full width as the file has it.
+  border: 'border',
 };
 
 /** Lanes between which a vehicle may move sideways (neighbours are only set among these). */
@@ -75,7 +77,10 @@ export interface LaneDef {
 export interface SectionDef {
   s: number;
   sEnd: number;
+  /** Left and right lanes (not the centre lane). */
   lanes: LaneDef[];
+  /** The centre lane 0 (zero width, the reference line with its mark), kept for its type and mark. */
+  center: LaneDef;
   centerMark: string;
 }
 
@@ -259,11 +264,18 @@ function readRoad(r: XNode, idx: number, unsupported: string[]): RoadDef {
           lanes.push(readLane(ln, `${sp}/${side}/lane[${j}]`, unsupported));
         });
       const centre = kid(kid(sn, 'center'), 'lane');
+      const centerMark = (attr(kid(centre, 'roadMark'), 'type') ?? 'none').toLowerCase();
       return {
         s: num(sn, 's', sp),
         sEnd: 0,
         lanes,
-        centerMark: (attr(kid(centre, 'roadMark'), 'type') ?? 'none').toLowerCase(),
+        center: {
+          id: 0,
+          type: (attr(centre, 'type') ?? 'none').toLowerCase(),
+          widths: [],
+          mark: centerMark,
+        },
+        centerMark,
       };
     })
     .sort((a, b) => a.s - b.s);

@@ -141,6 +141,17 @@ export class RoadGeometry {
     return edges;
   }
 
+  /**
+   * OpenDRIVE type of a lane at s (lowercase: driving, border, shoulder, …), the centre lane 0
+   * included; undefined if the road or lane does not exist there.
+   */
+  laneTypeAt(roadId: string, laneId: number, sM: number): string | undefined {
+    const road = this.byId.get(roadId);
+    if (!road) return undefined;
+    const sec = this.section(road, sM);
+    return laneId === 0 ? sec.center.type : sec.lanes.find((l) => l.id === laneId)?.type;
+  }
+
   /** Width of one lane at s, m (undefined if the lane is not in the section there). */
   laneWidthAt(roadId: string, laneId: number, sM: number): number | undefined {
     const road = this.byId.get(roadId);
