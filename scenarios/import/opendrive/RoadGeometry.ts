@@ -1,7 +1,7 @@
 /**
  * Road coordinates of an OpenDRIVE file, as the spec defines them (ASAM OpenDRIVE 1.8 §8 elevation
  * and superelevation, §9 lanes): (road, s, t) → map-frame x, y, z and the road's heading, pitch and
- * roll; lane centres and widths per s (tapers included, border records as widths); the inverse
+ * roll; lane centres and widths per s (tapers included; the centre lane and border lanes kept); the inverse
  * (x, y → road, s, t, lane). OpenSCENARIO positions and the storyboard player use it so that an s is
  * measured along the road's reference line, not along our lane polylines.
  *
