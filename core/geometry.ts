@@ -358,6 +358,37 @@ export function polygonBounds(poly: ReadonlyArray<Vec2>): {
   return { minX, minY, maxX, maxY };
 }
 
+/**
+ * The widths of the points a Polyline built from `points` keeps (it drops a point within 1e-6 m of
+ * the last kept one): `widths[i]` belongs to `points[i]`.
+ */
+export function keptVertexWidths(points: ReadonlyArray<Vec2>, widths: ReadonlyArray<number>): Float64Array {
+  if (widths.length !== points.length) throw new Error(`${widths.length} widths for ${points.length} points`);
+  const kept: number[] = [];
+  let last: Vec2 | undefined;
+  points.forEach((p, i) => {
+    if (!last || Math.hypot(p.x - last.x, p.y - last.y) > 1e-6) {
+      kept.push(widths[i]!);
+      last = p;
+    }
+  });
+  return Float64Array.from(kept);
+}
+
+/** The strip polygon of a polyline whose width varies per vertex (`widths[i]` at `line` vertex i); left edge forward, right back. */
+export function variableStripPolygon(line: Polyline, widths: ArrayLike<number>): Vec2[] {
+  const left: Vec2[] = [];
+  const right: Vec2[] = [];
+  const p = { x: 0, y: 0, headingRad: 0 };
+  for (let i = 0; i < line.size; i++) {
+    line.toCartesian(line.s[i]!, widths[i]! / 2, p);
+    left.push({ x: p.x, y: p.y });
+    line.toCartesian(line.s[i]!, -widths[i]! / 2, p);
+    right.push({ x: p.x, y: p.y });
+  }
+  return [...left, ...right.reverse()];
+}
+
 /** The strip polygon of a polyline with total width w (left edge forward, right edge back). */
 export function stripPolygon(line: Polyline, widthM: number): Vec2[] {
   const left = line.offset(widthM / 2).points();

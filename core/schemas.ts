@@ -176,6 +176,8 @@ export const LaneTypeSchema = z.enum([
   'bus',
   'aisle',
   'other',
+  /** The strip at a road's edge that is not for traffic (OpenDRIVE lane type border): kept so queries see the road's full width, never drivable. */
+  'border',
 ]);
 export type LaneType = z.infer<typeof LaneTypeSchema>;
 
@@ -195,6 +197,11 @@ export const LaneSchema = z.object({
   /** Polyline in driving direction, ≥ 2 points. */
   centerline: z.array(Vec2Schema).min(2),
   widthM: positive(),
+  /**
+   * Width at each centreline point, m (same length as `centerline`), for lanes whose width varies
+   * (OpenDRIVE width polynomials, tapers); absent when the width is constant (`widthM`).
+   */
+  widthsM: z.array(nonNeg()).optional(),
   speedLimitMps: positive(),
   successors: z.array(z.string()).default([]),
   predecessors: z.array(z.string()).default([]),

@@ -25,6 +25,25 @@ describe('RoadMap', () => {
     expect(map.distanceToDrivable(50, -5.25)).toBeCloseTo(1, 9);
   });
 
+  it('builds a lane area from per-point widths and rejects widths that do not match the points', () => {
+    const base = road({ lanes: 1, lengthM: 100 });
+    const l0 = base.lanes[0]!;
+    const n = l0.centerline.length;
+    // Width growing linearly from 1 m at the start to 3 m at the end (a taper), by point x.
+    const x0 = l0.centerline[0]!.x;
+    const x1 = l0.centerline[n - 1]!.x;
+    const widthsM = l0.centerline.map((p) => 1 + (2 * (p.x - x0)) / (x1 - x0));
+    const taper = RoadMap.fromData({ ...base, lanes: [{ ...l0, widthsM }] });
+    if (!taper.ok) throw new Error(taper.error.message);
+    const y = l0.centerline[0]!.y;
+    expect(taper.value.laneWidthAt(l0.id, 50)).toBeCloseTo(2, 9);
+    expect(taper.value.isDrivable(x0 + 90, y + 1.3)).toBe(true); // 1.45 m half width there
+    expect(taper.value.isDrivable(x0 + 10, y + 1.3)).toBe(false); // 0.6 m half width there
+    const bad = RoadMap.fromData({ ...base, lanes: [{ ...l0, widthsM: [3] }] });
+    expect(bad.ok).toBe(false);
+    if (!bad.ok) expect(bad.error.path).toBe('map:lanes.0.widthsM');
+  });
+
   it('rejects a map whose lane refers to a missing lane, naming the lane', () => {
     const data = road({ lanes: 1 });
     const bad = { ...data, lanes: [{ ...data.lanes[0]!, successors: ['nowhere'] }] };

@@ -6,6 +6,7 @@ import {
   angleDiff,
   type FrenetPoint,
   fail,
+  keptVertexWidths,
   type Lane,
   ok,
   type Polygon,
@@ -20,6 +21,7 @@ import {
   type StopLine,
   stripPolygon,
   type Vec2,
+  variableStripPolygon,
 } from '../index.ts';
 
 /** Lane types a vehicle may drive on (the drivable area). Sidewalks and bike lanes are not. */
@@ -40,6 +42,8 @@ export interface LaneInfo {
   readonly flat: Float64Array;
   readonly drivable: boolean;
   readonly stopLines: StopLine[];
+  /** Width at each vertex of `line`, m, when the lane's width varies (`Lane.widthsM`). */
+  readonly widths?: Float64Array;
 }
 
 export interface LaneLocation {
@@ -85,8 +89,13 @@ export class RoadMap {
     let maxY = -Infinity;
     data.lanes.forEach((lane, index) => {
       const line = new Polyline(lane.centerline);
-      const polygon = stripPolygon(line, lane.widthM);
+      const widths =
+        lane.widthsM && lane.widthsM.length === lane.centerline.length
+          ? keptVertexWidths(lane.centerline, lane.widthsM)
+          : undefined;
+      const polygon = widths ? variableStripPolygon(line, widths) : stripPolygon(line, lane.widthM);
       const info: LaneInfo = {
+        ...(widths ? { widths } : {}),
         data: lane,
         index,
         line,
@@ -117,6 +126,14 @@ export class RoadMap {
     if (!parsed.ok) return parsed;
     const ids = new Set(parsed.value.lanes.map((l) => l.id));
     for (const [i, l] of parsed.value.lanes.entries()) {
+      if (l.widthsM && l.widthsM.length !== l.centerline.length) {
+        const n = l.centerline.length;
+        return fail(
+          'INVALID_INPUT',
+          `${where}:lanes.${i}.widthsM`,
+          `${l.widthsM.length} widths for ${n} points`,
+        );
+      }
       for (const ref of [...l.successors, ...l.predecessors, l.left?.laneId, l.right?.laneId]) {
         if (ref !== undefined && !ids.has(ref)) {
           return fail('INVALID_INPUT', `${where}:lanes.${i}`, `lane ${l.id} refers to unknown lane ${ref}`);
@@ -154,6 +171,26 @@ export class RoadMap {
     const l = this.byId.get(id);
     if (!l) throw new Error(`unknown lane ${id} in map ${this.id}`);
     return l;
+  }
+
+  /**
+   * Width of a lane at arc length s along its centreline, m: interpolated between the per-point
+   * widths when the lane has them (tapers), else its constant width; undefined for an unknown lane.
+   */
+  laneWidthAt(laneId: string, sM: number): number | undefined {
+    const l = this.byId.get(laneId);
+    return l ? RoadMap.widthOf(l, sM) : undefined;
+  }
+
+  private static widthOf(l: LaneInfo, sM: number): number {
+    const w = l.widths;
+    if (!w) return l.data.widthM;
+    const line = l.line;
+    if (sM <= 0) return w[0]!;
+    if (sM >= line.length) return w[w.length - 1]!;
+    const i = line.segmentAt(sM);
+    const d = line.s[i + 1]! - line.s[i]!;
+    return d > 0 ? w[i]! + ((w[i + 1]! - w[i]!) * (sM - line.s[i]!)) / d : w[i]!;
   }
 
   /** Indices of lanes whose polygon bounds touch the square of half-size r around (x, y). */
@@ -198,12 +235,12 @@ export class RoadMap {
       const sClamped = Math.min(Math.max(f.sM, 0), l.line.length);
       const outside = Math.max(0, -f.sM, f.sM - l.line.length);
       const lateral = Math.abs(f.dM);
-      if (lateral > maxDistM + l.data.widthM / 2 || outside > maxDistM) return;
+      const half = (l.widths ? RoadMap.widthOf(l, sClamped) : l.data.widthM) / 2;
+      if (lateral > maxDistM + half || outside > maxDistM) return;
       const headingErr = headingRad === undefined ? 0 : angleDiff(headingRad, l.line.headingAt(sClamped));
       // Inside the lane's width costs nothing; beyond it costs its distance. Heading mismatch is
       // weighted so that in overlapping junction lanes the aligned one wins.
-      const cost =
-        Math.max(0, lateral - l.data.widthM / 2) + outside + 4 * Math.abs(headingErr) + 0.01 * lateral;
+      const cost = Math.max(0, lateral - half) + outside + 4 * Math.abs(headingErr) + 0.01 * lateral;
       if (cost < bestCost) {
         bestCost = cost;
         best = { laneId: l.data.id, sM: f.sM, dM: f.dM, headingErrRad: headingErr };

@@ -122,3 +122,74 @@ describe('CARLA Town02 (vendored)', () => {
     expect(town.map.stopLines.length).toBeGreaterThan(0);
   });
 });
+
+describe('OpenDRIVE lane widths along s', () => {
+  /** Lane -2 tapers open from 0 to 3.5 m over the 100 m road (a = 0, b = 0.035). */
+  const taper = () =>
+    mustParse(
+      straightRoadXodr().replace(
+        /(<lane id="-2" type="driving"><width sOffset="0") a="3.5" b="0"/,
+        '$1 a="0" b="0.035"',
+      ),
+    );
+
+  it('evaluates the width polynomial at every centreline point, not as a mean', () => {
+    const l = taper().map.lanes.find((x) => x.id === '7_0_-2')!;
+    expect(l.widthsM).toHaveLength(l.centerline.length);
+    l.centerline.forEach((p, i) => {
+      expect(l.widthsM![i]).toBeCloseTo(0.035 * p.x, 6);
+      // The centre follows the taper: t = −3.5 − w / 2.
+      expect(p.y).toBeCloseTo(-3.5 - (0.035 * p.x) / 2, 6);
+    });
+    // Constant-width lanes keep the single width.
+    expect(taper().map.lanes.find((x) => x.id === '7_0_-1')!.widthsM).toBeUndefined();
+  });
+
+  it('gives the RoadMap a lane area that widens along the taper', () => {
+    const rm = RoadMap.fromData(taper().map);
+    if (!rm.ok) throw new Error(rm.error.message);
+    const map = rm.value;
+    // s runs along the slanted centreline (1.00015 × x), hence 3 digits.
+    expect(map.laneWidthAt('7_0_-2', 20)).toBeCloseTo(0.7, 3);
+    expect(map.laneWidthAt('7_0_-2', 80)).toBeCloseTo(2.8, 3);
+    expect(map.laneWidthAt('7_0_-1', 80)).toBeCloseTo(3.5, 9);
+    // 1.2 m outside the lane -1 border: inside lane -2 at s = 90 (width 3.15) but not at s = 10 (0.35).
+    const at = (x: number) => map.lanesAt(x, -4.7).map((l) => l.data.id);
+    expect(at(90)).toContain('7_0_-2');
+    expect(at(10)).not.toContain('7_0_-2');
+  });
+});
+
+describe('OpenDRIVE border and centre lanes', () => {
+  /** The straight test road with a 0.5 m border lane -3 outside lane -2 and a centre lane of type none. */
+  const withBorder = () =>
+    mustParse(
+      straightRoadXodr().replace(
+        '</right>',
+        '<lane id="-3" type="border"><width sOffset="0" a="0.5" b="0" c="0" d="0"/></lane></right>',
+      ),
+    );
+
+  it('keeps a border lane in the map as a non-drivable lane without neighbours', () => {
+    const r = withBorder();
+    const b = r.map.lanes.find((x) => x.id === '7_0_-3')!;
+    expect(b.type).toBe('border');
+    expect(b.widthM).toBeCloseTo(0.5, 9);
+    expect(b.centerline[0]!.y).toBeCloseTo(-7.25, 9);
+    expect(r.map.lanes.find((x) => x.id === '7_0_-2')!.right).toBeUndefined();
+    const rm = RoadMap.fromData(r.map);
+    if (!rm.ok) throw new Error(rm.error.message);
+    expect(rm.value.lanesAt(50, -7.3).map((l) => l.data.id)).toEqual(['7_0_-3']);
+    expect(rm.value.isDrivable(50, -7.3)).toBe(false);
+    expect(rm.value.isDrivable(50, -6.9)).toBe(true);
+  });
+
+  it('keeps border and centre lanes in the road model with their types', () => {
+    const g = withBorder().geometry;
+    expect(g.laneIdsAt('7', 50)).toEqual([1, -1, -2, -3]);
+    expect(g.laneTypeAt('7', -3, 50)).toBe('border');
+    expect(g.laneTypeAt('7', 0, 50)).toBe('none');
+    expect(g.laneCenterT('7', -3, 50)).toEqual({ tM: -7.25, widthM: 0.5 });
+    expect(g.laneAtT('7', 50, -7.3).laneId).toBe(-3);
+  });
+});

@@ -30,7 +30,7 @@ const TAPER_M = 0.5;
 /** Lanes narrower than this everywhere are slivers of a taper and are left out, m. */
 const MIN_LANE_WIDTH_M = 0.05;
 
-/** OpenDRIVE lane type → our lane type; unlisted types (none, median, border, curb, rail, tram, restricted, …) are not lanes we model. */
+/** OpenDRIVE lane type → our lane type; unlisted types (none, median, curb, rail, tram, restricted, …) are not lanes we model. */
 const LANE_TYPES: Record<string, LaneType> = {
   driving: 'driving',
   entry: 'driving',
@@ -49,6 +49,8 @@ const LANE_TYPES: Record<string, LaneType> = {
   bus: 'bus',
   taxi: 'bus',
   hov: 'driving',
+  // Kept (not drivable, no neighbours) so the map covers the road's full width as the file has it.
+  border: 'border',
 };
 
 /** Lanes between which a vehicle may move sideways (neighbours are only set among these). */
@@ -75,7 +77,10 @@ export interface LaneDef {
 export interface SectionDef {
   s: number;
   sEnd: number;
+  /** Left and right lanes (not the centre lane). */
   lanes: LaneDef[];
+  /** The centre lane 0 (zero width, the reference line with its mark), kept for its type and mark. */
+  center: LaneDef;
   centerMark: string;
 }
 
@@ -118,7 +123,7 @@ export interface OpenDriveResult {
   geometry: RoadGeometry;
   /** The header's geoReference (PROJ parameters of the map frame), when the file has one. */
   geoReference?: GeoReference;
-  /** Road frame → map frame (for OpenSCENARIO Road/Lane positions); undefined for an unknown road. */
+  /** Road frame → map frame, flat (t in the ground plane); undefined for an unknown road or an s beyond it. */
   roadPose(roadId: string, sM: number, tM: number): { x: number; y: number; headingRad: number } | undefined;
   /** Our lane for an OpenDRIVE (road, lane id, s): lane id, arc length along it and its direction. */
   laneAt(
@@ -259,11 +264,18 @@ function readRoad(r: XNode, idx: number, unsupported: string[]): RoadDef {
           lanes.push(readLane(ln, `${sp}/${side}/lane[${j}]`, unsupported));
         });
       const centre = kid(kid(sn, 'center'), 'lane');
+      const centerMark = (attr(kid(centre, 'roadMark'), 'type') ?? 'none').toLowerCase();
       return {
         s: num(sn, 's', sp),
         sEnd: 0,
         lanes,
-        centerMark: (attr(kid(centre, 'roadMark'), 'type') ?? 'none').toLowerCase(),
+        center: {
+          id: 0,
+          type: (attr(centre, 'type') ?? 'none').toLowerCase(),
+          widths: [],
+          mark: centerMark,
+        },
+        centerMark,
       };
     })
     .sort((a, b) => a.s - b.s);
@@ -407,18 +419,30 @@ function buildSection(road: RoadDef, secIdx: number, out: BuiltLane[], mapRule: 
     const plusT = l.id > 0 ? out2 : inn;
     const minusT = l.id > 0 ? inn : out2;
     const centre: Vec2[] = [];
+    const widths: number[] = [];
     const pPlus: Vec2[] = [];
     const pMinus: Vec2[] = [];
     for (let k = 0; k < samples.length; k++) {
-      centre.push(at(k, (inn[k]! + out2[k]!) / 2));
+      const p = at(k, (inn[k]! + out2[k]!) / 2);
+      const last = centre[centre.length - 1];
+      // The width at each centreline point (tapers widen along s), deduplicated with the points.
+      if (!last || Math.hypot(p.x - last.x, p.y - last.y) > 1e-4) {
+        centre.push(p);
+        widths.push(Math.abs(out2[k]! - inn[k]!));
+      }
       pPlus.push(at(k, plusT[k]!));
       pMinus.push(at(k, minusT[k]!));
     }
     const lht = road.lht || mapRule;
     const forward = lht ? l.id > 0 : l.id < 0;
-    let c = dedupe(centre);
+    let c = centre;
     if (c.length < 2) continue;
-    if (!forward) c = c.reverse();
+    if (!forward) {
+      c = c.reverse();
+      widths.reverse();
+    }
+    const wMin = Math.min(...widths);
+    const wMax = Math.max(...widths);
     const id = laneKey(road.id, secIdx, l.id);
     const leftB = forward ? pPlus : pMinus.slice().reverse();
     const rightB = forward ? pMinus : pPlus.slice().reverse();
@@ -432,6 +456,7 @@ function buildSection(road: RoadDef, secIdx: number, out: BuiltLane[], mapRule: 
       type,
       centerline: c,
       widthM: Math.max(widthSum.get(l.id)! / samples.length, MIN_LANE_WIDTH_M),
+      ...(wMax - wMin > 1e-3 ? { widthsM: widths } : {}),
       speedLimitMps: l.speedMps ?? roadSpeed ?? DEFAULT_SPEED_MPS,
       successors: [],
       predecessors: [],
@@ -683,7 +708,7 @@ export function buildOpenDrive(root: XNode, mapId: string): OpenDriveResult {
     ...(geoReference ? { geoReference } : {}),
     roadPose(roadId, sM, tM) {
       const road = byRoad.get(roadId);
-      if (!road) return undefined;
+      if (!road || !(sM >= -1e-6 && sM <= road.length + 1e-6)) return undefined;
       const p: RefPoint = { x: 0, y: 0, hdg: 0, kappa: 0 };
       road.line.eval(Math.min(Math.max(sM, 0), road.length), p);
       return { x: p.x - tM * Math.sin(p.hdg), y: p.y + tM * Math.cos(p.hdg), headingRad: p.hdg };

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { unwrap } from '../../../core/index.ts';
 import { parseOpenDrive } from './index.ts';
 import { bodyOrientation, wrap2Pi } from './RoadGeometry.ts';
 import { straightRoadXodr } from './testRoads.ts';
@@ -18,7 +19,7 @@ function slopedRoad() {
 describe('RoadGeometry', () => {
   it('puts a point at (s, t) on the elevated, banked road surface', () => {
     const g = slopedRoad();
-    const p = g.pose('7', 10, 2)!;
+    const p = unwrap(g.pose('7', 10, 2));
     const pitch = -Math.atan(0.1);
     // Lateral vector (0, 2, 0) rotated by Rz(0) Ry(pitch) Rx(0.05).
     expect(p.x).toBeCloseTo(10 + 2 * Math.sin(pitch) * Math.sin(0.05), 9);
@@ -26,6 +27,18 @@ describe('RoadGeometry', () => {
     expect(p.z).toBeCloseTo(2 + 2 * Math.cos(pitch) * Math.sin(0.05), 9);
     expect(p.pRoad).toBeCloseTo(pitch, 12);
     expect(p.rRoad).toBeCloseTo(0.05, 12);
+  });
+
+  it('reports an s beyond the road as an error naming the road and its s range, not a clamped pose', () => {
+    const g = slopedRoad();
+    const past = g.pose('7', 100.5, 0);
+    expect(past.ok).toBe(false);
+    if (!past.ok) expect(past.error.message).toBe('s 100.5 is beyond road 7 (s from 0 to 100 m)');
+    expect(g.pose('7', -0.2, 0).ok).toBe(false);
+    expect(g.pose('8', 10, 0).ok).toBe(false);
+    // Both ends themselves are on the road.
+    expect(unwrap(g.pose('7', 100, 0)).x).toBeCloseTo(100, 9);
+    expect(unwrap(g.pose('7', 0, 0)).x).toBeCloseTo(0, 9);
   });
 
   it('measures LanePosition s along the reference line and finds the lane centre by width', () => {

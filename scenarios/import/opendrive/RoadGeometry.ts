@@ -1,7 +1,7 @@
 /**
  * Road coordinates of an OpenDRIVE file, as the spec defines them (ASAM OpenDRIVE 1.8 §8 elevation
  * and superelevation, §9 lanes): (road, s, t) → map-frame x, y, z and the road's heading, pitch and
- * roll; lane centres and widths per s (tapers included, border records as widths); the inverse
+ * roll; lane centres and widths per s (tapers included; the centre lane and border lanes kept); the inverse
  * (x, y → road, s, t, lane). OpenSCENARIO positions and the storyboard player use it so that an s is
  * measured along the road's reference line, not along our lane polylines.
  *
@@ -9,6 +9,7 @@
  * nose down), roll = superelevation; the lateral vector is rotated by the road's roll and pitch, so
  * a point at t on a banked road lies at t·cos(roll) beside the reference line and t·sin(roll) above.
  */
+import { fail, ok, type Result } from '../../../core/index.ts';
 import { type LaneDef, type Poly, polyAt, type RoadDef, type SectionDef } from './OpenDriveMap.ts';
 import type { RefPoint } from './ReferenceLine.ts';
 
@@ -49,6 +50,8 @@ function polyPrim(list: Poly[], ds: number): number {
 }
 
 const COARSE_STEP_M = 1;
+/** An s this far outside [0, length] still counts as on the road (rounding in files and callers), m. */
+const S_TOLERANCE_M = 1e-6;
 /** Lane types besides the driving ones that esmini counts as road (RoadManager LANE_TYPE_ANY_ROAD). */
 const ROAD_LANE_TYPES = new Set(['restricted', 'stop', 'shoulder', 'parking']);
 /** Lane types esmini counts as driving lanes (RoadManager LANE_TYPE_ANY_DRIVING). */
@@ -138,6 +141,17 @@ export class RoadGeometry {
     return edges;
   }
 
+  /**
+   * OpenDRIVE type of a lane at s (lowercase: driving, border, shoulder, …), the centre lane 0
+   * included; undefined if the road or lane does not exist there.
+   */
+  laneTypeAt(roadId: string, laneId: number, sM: number): string | undefined {
+    const road = this.byId.get(roadId);
+    if (!road) return undefined;
+    const sec = this.section(road, sM);
+    return laneId === 0 ? sec.center.type : sec.lanes.find((l) => l.id === laneId)?.type;
+  }
+
   /** Width of one lane at s, m (undefined if the lane is not in the section there). */
   laneWidthAt(roadId: string, laneId: number, sM: number): number | undefined {
     const road = this.byId.get(roadId);
@@ -176,10 +190,20 @@ export class RoadGeometry {
     return a && b ? (b.tM - a.tM) / 0.02 : 0;
   }
 
-  /** The road frame at (s, t): map point and the road's heading / pitch / roll. */
-  pose(roadId: string, sM: number, tM: number, out?: RoadPose): RoadPose | undefined {
+  /**
+   * The road frame at (s, t): map point and the road's heading / pitch / roll. An unknown road or
+   * an s outside [0, length] is an error naming the road and its s range (not clamped: a caller
+   * that wants the road's end clamps s itself).
+   */
+  pose(roadId: string, sM: number, tM: number, out?: RoadPose): Result<RoadPose> {
     const road = this.byId.get(roadId);
-    if (!road) return undefined;
+    if (!road) return fail('NOT_FOUND', `road ${roadId}`, `road ${roadId} is not in the map`);
+    if (!(sM >= -S_TOLERANCE_M && sM <= road.length + S_TOLERANCE_M))
+      return fail(
+        'INVALID_INPUT',
+        `road ${roadId}@s`,
+        `s ${sM} is beyond road ${roadId} (s from 0 to ${road.length} m)`,
+      );
     const s = Math.min(Math.max(sM, 0), road.length);
     road.line.eval(s, this.rp);
     const z0 = road.elevations.length > 0 ? polyAt(road.elevations, s) : 0;
@@ -199,7 +223,7 @@ export class RoadGeometry {
     o.hRoad = this.rp.hdg;
     o.pRoad = pitch;
     o.rRoad = roll;
-    return o;
+    return ok(o);
   }
 
   /** Lane and offset from the lane centre at (s, t); lane 0 when t is outside every lane. */

@@ -7,6 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { unwrap } from '../../../core/index.ts';
 import type { GeoReference } from '../opendrive/GeoReference.ts';
 import { loadOpenDrive } from '../opendrive/index.ts';
 import type { RoadGeometry } from '../opendrive/RoadGeometry.ts';
@@ -201,7 +202,8 @@ export function roadQuery(
     const s = Math.min(Math.max(p.s, 0), len);
     const c = geo.laneCenterT(roadId, p.lane_id, s);
     if (!c) return undefined;
-    const r = geo.pose(roadId, s, c.tM + (p.offset ?? 0))!;
+    // s was clamped to the road above (esmini clamps too and reports it as not ok).
+    const r = unwrap(geo.pose(roadId, s, c.tM + (p.offset ?? 0)));
     const slope = Math.atan(geo.laneCenterSlope(roadId, p.lane_id, s));
     const laneH = alongS(geo, roadId, p.lane_id) ? r.hRoad + slope : r.hRoad - slope + Math.PI;
     return { ...r, s, clamped: s !== p.s, laneH, roadId };
@@ -258,7 +260,7 @@ export function roadQuery(
     }
     case 'track_to_world': {
       const p = geo.pose(String(input.road_id), Number(input.s), Number(input.t));
-      return p ? { x: p.x, y: p.y } : undefined;
+      return p.ok ? { x: p.value.x, y: p.value.y } : undefined;
     }
     case 'lane_section_at_s': {
       const road = geo.road(String(input.road_id));
@@ -292,7 +294,7 @@ export function roadQuery(
     case 'world_to_road': {
       const c = geo.worldToRoad(Number(input.x), Number(input.y));
       if (!c) return undefined;
-      const p = geo.pose(c.roadId, c.sM, c.tM)!;
+      const p = unwrap(geo.pose(c.roadId, c.sM, c.tM)); // a projection lies on the road
       const laneH = alongS(geo, c.roadId, c.laneId) ? p.hRoad : p.hRoad + Math.PI;
       const h =
         input.heading_relative_to_lane !== undefined
@@ -354,7 +356,9 @@ export function roadQuery(
         const o = kid(kid(obj, 'outlines'), 'outline') ?? kid(obj, 'outline');
         const corners = kids(o, 'cornerRoad');
         if (!o || corners.length === 0) return undefined;
-        const pts = corners.map((c) => geo.pose(road.id, n(c, 's') ?? 0, n(c, 't') ?? 0)!);
+        const poses = corners.map((c) => geo.pose(road.id, n(c, 's') ?? 0, n(c, 't') ?? 0));
+        if (!poses.every((q) => q.ok)) return undefined;
+        const pts = poses.map((q) => unwrap(q));
         const distinct = pts.every((p, i) =>
           pts.every((q, j) => i === j || Math.hypot(p.x - q.x, p.y - q.y) > 1e-6),
         );
@@ -411,7 +415,10 @@ export function roadQuery(
       const roadId = String(input.road_id);
       let pt: { x: number; y: number } | undefined;
       if (input.lane_id !== undefined) pt = lanePose(input as unknown as Lp);
-      else pt = geo.pose(roadId, Number(input.s), Number(input.t));
+      else {
+        const q = geo.pose(roadId, Number(input.s), Number(input.t));
+        pt = q.ok ? q.value : undefined;
+      }
       if (!pt) return undefined;
       // esmini lists the road the position is on first, then the others in file order.
       const ids = geo.roadsAt(pt.x, pt.y);
@@ -435,7 +442,7 @@ export function roadQuery(
           : from.mode === 'current_lateral_offset'
             ? c.tM + (from.offset ?? 0)
             : c.tM;
-      const b = geo.pose(moved.roadId, moved.sM, t)!;
+      const b = unwrap(geo.pose(moved.roadId, moved.sM, t)); // moveAlongS stays on a road
       const bLaneH = moved.alongS ? b.hRoad : b.hRoad + Math.PI;
       const dx = b.x - a.x;
       const dy = b.y - a.y;

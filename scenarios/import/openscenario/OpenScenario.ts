@@ -18,6 +18,7 @@ import {
   type Scenario,
   type ScenarioAgent,
   ScenarioSchema,
+  unwrap,
   type Vec2,
 } from '../../../core/index.ts';
 import { RoadMap } from '../../../core/map/RoadMap.ts';
@@ -761,7 +762,8 @@ function positionResolver(
       const g = odr.geometry;
       const c = g.laneCenterT(roadId, laneId, s);
       if (!c) return note(p, `road ${roadId} has no lane ${laneId} at s ${s}`);
-      const r = g.pose(roadId, s, c.tM + off)!;
+      // sOnRoad checked s above, so the pose exists.
+      const r = unwrap(g.pose(roadId, s, c.tM + off));
       const slope = Math.atan(g.laneCenterSlope(roadId, laneId, s));
       const forward = odr.laneAt(roadId, laneId, s)?.forward ?? laneId < 0;
       const h = forward ? r.hRoad + slope : r.hRoad - slope + Math.PI;
@@ -774,7 +776,7 @@ function positionResolver(
       const roadId = attr(rp, 'roadId') ?? '';
       const s = num(rp, 's', p);
       if (!sOnRoad(roadId, s, p)) return undefined;
-      const r = odr.geometry.pose(roadId, s, num(rp, 't', p, 0))!;
+      const r = unwrap(odr.geometry.pose(roadId, s, num(rp, 't', p, 0)));
       return { x: r.x, y: r.y, headingRad: orient(rp, r.hRoad, false) };
     }
     const rel = (tag: string): [XNode, EntityState] | undefined => {

@@ -95,8 +95,9 @@ export function runStoryboard(
         let y = p.y;
         if (geo && road && road.laneId !== 0) {
           lastRoad.set(e.name, road.roadId);
-          const rp = geo.pose(road.roadId, road.sM, road.tM);
-          if (rp) {
+          const rq = geo.pose(road.roadId, road.sM, road.tM);
+          if (rq.ok) {
+            const rp = rq.value;
             z = rp.z;
             // Lanes are laid out flat (t along the ground); on a banked road esmini's x, y are the
             // 3D point (t rotated by the superelevation), so it sits nearer the reference line.
