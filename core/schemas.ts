@@ -262,6 +262,11 @@ export const MidLevelCommandSchema = z
      * the executor's comfortable default. RSS's proper response is at least brakeMin.
      */
     decelMps2: positive().max(12).optional(),
+    /**
+     * Borrow only: how far to move over toward the borrowed lane, m from the current lane's centre
+     * (a nudge past a blocker that keeps the ego's centre in its own lane). Absent: the whole lane.
+     */
+    lateralOffsetM: nonNeg().max(10).optional(),
     horizonS: positive().max(60).default(5),
     rationale: z.string().max(2000).default(''),
     issuedAtS: finite(),

@@ -28,7 +28,12 @@ import {
   SceneAnalysisSchema,
 } from './AgentOutputs.ts';
 import { type HierarchicalParams, HierarchicalParamsSchema, ROBOT_OVERRIDES } from './HierarchicalParams.ts';
-import { decideLateral, LATERAL_MEMORY_INITIAL, type LateralMemory } from './LateralAgent.ts';
+import {
+  decideLateral,
+  LATERAL_MEMORY_INITIAL,
+  type LateralChoice,
+  type LateralMemory,
+} from './LateralAgent.ts';
 import { decideLongitudinal } from './LongitudinalAgent.ts';
 import {
   type AgentAnswer,
@@ -104,7 +109,7 @@ export interface HierarchicalState {
 
 interface Decided {
   analysis: SceneAnalysis;
-  lateral: LateralDecision;
+  lateral: LateralChoice;
   longitudinal: LongitudinalDecision;
   memory: LateralMemory;
 }
@@ -449,9 +454,15 @@ function compose(
     source,
   };
   if (lat.targetLaneId && lat.path !== 'FOLLOW_LANE') cmd.targetLaneId = lat.targetLaneId;
+  if (lat.offsetM != null && (lat.path === 'LEFT_BORROW' || lat.path === 'RIGHT_BORROW'))
+    cmd.lateralOffsetM = lat.offsetM;
   if (lon.decelMps2 !== null && (lon.speed === 'DECELERATE' || lon.speed === 'STOP'))
     cmd.decelMps2 = Math.min(12, Math.max(0.1, lon.decelMps2));
-  if (lon.speed === 'STOP' && lon.stopDistanceM !== null) {
+  // a stop point under a metre ahead at walking pace: brake at the given rate instead (a stop point
+  // at the bumper makes the executor brake as hard as it can, and the jerk limit then holds the ego
+  // still for seconds after the way is clear)
+  const creepStop = lon.stopDistanceM !== null && lon.stopDistanceM < 1 && view.egoSpeedMps < 1.5;
+  if (lon.speed === 'STOP' && lon.stopDistanceM !== null && !creepStop) {
     const line = ctx.route.line;
     const s = view.egoSM + view.egoFrontM + Math.max(0, lon.stopDistanceM);
     if (line.length > 0 && s <= line.length) {

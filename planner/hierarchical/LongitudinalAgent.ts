@@ -6,8 +6,9 @@
  * acceleration toward the speed allowed (limit, curve cap, occlusion cap); the most restrictive
  * wins. A binding stop point close enough becomes STOP with `stopDistanceM`.
  */
-import type { LateralDecision, LongitudinalDecision, SceneAnalysis } from './AgentOutputs.ts';
+import type { LongitudinalDecision, SceneAnalysis } from './AgentOutputs.ts';
 import type { HierarchicalParams } from './HierarchicalParams.ts';
+import type { LateralChoice } from './LateralAgent.ts';
 import { bandOf } from './SceneAnalyst.ts';
 import type { WorldView } from './WorldView.ts';
 
@@ -33,7 +34,7 @@ export function timeToCover(dM: number, v: number, vMax: number, a: number): num
 export function decideLongitudinal(
   view: WorldView,
   analysis: SceneAnalysis,
-  lateral: LateralDecision,
+  lateral: LateralChoice,
   p: HierarchicalParams,
 ): LongitudinalDecision {
   const g = view.laneGraph;
@@ -44,9 +45,12 @@ export function decideLongitudinal(
   let vMax = analysis.speedLimitMps;
   const caps: string[] = [];
   if (borrowing) {
-    // swing out slowly (the blocker stays a lead for RSS until we clear it sideways), then pass
-    const out = Math.abs(view.egoDM) > view.laneWidthM * 0.6;
-    const cap = out ? p.borrowSpeedMps : p.borrowSpeedMps / 2;
+    // swing out slowly (the blocker stays a lead for RSS until we clear it sideways), then pass;
+    // a nudge (centre kept in lane) swings out less and may pass faster
+    const nudgeM = lateral.offsetM ?? null;
+    const out = Math.abs(view.egoDM) > (nudgeM !== null ? 0.8 * nudgeM : view.laneWidthM * 0.6);
+    const vPass = nudgeM !== null ? p.nudgeSpeedMps : p.borrowSpeedMps;
+    const cap = out ? vPass : nudgeM !== null ? p.borrowSpeedMps : p.borrowSpeedMps / 2;
     if (vMax > cap) {
       vMax = cap;
       caps.push(out ? 'borrow speed' : 'borrow swing-out speed');
@@ -81,7 +85,7 @@ export function decideLongitudinal(
   const blockerH = analysis.hazards.find((h) => h.kind === 'blocked_lane');
   if (
     lead &&
-    !(borrowing && lead.agentId === blockerH?.agentId) &&
+    !(borrowing && (lead.agentId === blockerH?.agentId || lead.agentId === lateral.passingId)) &&
     !(changing && lead.agentId === blockerH?.agentId)
   )
     leads.push({
@@ -104,7 +108,8 @@ export function decideLongitudinal(
     // same-direction traffic in the lane we borrow, and the blocker's neighbours
     const band = lateral.path === 'LEFT_BORROW' ? 'left' : 'right';
     for (const o of view.objects) {
-      if (o.sM < 0 || o.id === blockerH?.agentId || bandOf(o, view) !== band) continue;
+      if (o.sM < 0 || o.id === blockerH?.agentId || o.id === lateral.passingId || bandOf(o, view) !== band)
+        continue;
       leads.push({
         gapM: o.sM,
         speedMps: Math.max(0, o.alongMps),
@@ -133,8 +138,14 @@ export function decideLongitudinal(
     if (!clearsFirst)
       leads.push({ gapM: dWait, speedMps: 0, stop: true, why: `wait behind ${blockerH.agentId}` });
     if (passS > 0 && creep < vMax) {
-      vMax = creep;
-      caps.push(`arrive as the oncoming lane clears (${passS.toFixed(1)} s)`);
+      const why = `arrive as the oncoming lane clears (${passS.toFixed(1)} s)`;
+      // far from the wait point: slow down toward it as behind a car going at the timed speed
+      // (a lower speed cap would brake at once, harder than needed); near it: the cap
+      if (dWait > 10) leads.push({ gapM: dWait, speedMps: creep, stop: false, why });
+      else {
+        vMax = creep;
+        caps.push(why);
+      }
     }
   }
   // signals
@@ -164,7 +175,9 @@ export function decideLongitudinal(
     const occupyS = (agentLen + view.egoWidthM + (vru ? 1.0 : 1.0)) / Math.max(c.speedMps, vru ? 0.5 : 1);
     const agentIn = c.agentTimeS;
     const agentOut = c.agentTimeS + occupyS;
-    const conflict = agentIn < tClear + p.yieldGapS && agentOut > tArr - p.yieldBeforeS;
+    // from (near) standstill the ego loses time getting going (HCM start-up lost time): ask more
+    const before = p.yieldBeforeS + (v < 1 ? p.startUpLostS : 0);
+    const conflict = agentIn < tClear + p.yieldGapS && agentOut > tArr - before;
     if (!conflict) continue;
     // committed: already at the conflict at speed, going on clears it sooner than stopping (vehicles)
     if (!vru && c.conflictM < 1 && v > 3) continue;
