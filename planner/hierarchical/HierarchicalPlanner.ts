@@ -44,7 +44,13 @@ import {
 } from './llm/LlmClient.ts';
 import { type AgentName, fillPrompt, loadPrompts, type PromptSet } from './Prompts.ts';
 import { ProposalScorer } from './ProposalScorer.ts';
-import { alternativesOf, type ReflectionResult, type RolloutFn, reflect } from './Reflection.ts';
+import {
+  alternativesOf,
+  type ForecastFn,
+  type ReflectionResult,
+  type RolloutFn,
+  reflect,
+} from './Reflection.ts';
 import { analyseScene } from './SceneAnalyst.ts';
 import { buildWorldView, type WorldView } from './WorldView.ts';
 
@@ -65,6 +71,8 @@ export const HierarchicalConfigSchema = z.object({
   assistScoreBelow: z.number().min(0).max(1).default(0.6),
   /** … or when the analyst flags the scene unusual. */
   assistOnUnusual: z.boolean().default(true),
+  /** Reflection scores each candidate against the agents' reaction to it (the `forecast` handed in); false: constant velocity (PDM's). */
+  reactiveReflection: z.boolean().default(true),
   /** Consult the model at every plan (measurements). */
   assistAlways: z.boolean().default(false),
   /** Budget of one model call, ms. */
@@ -80,6 +88,8 @@ export interface HierarchicalDeps {
   llm?: LlmClient;
   /** Expands a command into a trajectory (the stack hands in the gate's or a simulator roll-out). */
   rollout?: RolloutFn;
+  /** Forecasts the agents reacting to a candidate (the stack hands in the simulator's agent models). */
+  forecast?: ForecastFn;
 }
 
 /** Counters over a run (what LLM-Assist did, what reflection changed). */
@@ -101,6 +111,8 @@ export interface HierarchicalStats {
 export interface HierarchicalState {
   params: HierarchicalParams;
   lateral: LateralMemory;
+  /** Crossing agents the longitudinal agent yields to (kept until they have gone). */
+  yieldTo: Map<string, number>;
   standing: Map<string, number>;
   lastTS: number;
   scorer: ProposalScorer | undefined;
@@ -141,7 +153,9 @@ export function createHierarchicalPlanner(
   const rulesChain = (view: WorldView, st: HierarchicalState): Decided => {
     const analysis = analyseScene(view, st.params);
     const lat = decideLateral(view, analysis, st.lateral, st.params);
-    const lon = decideLongitudinal(view, analysis, lat.decision, st.params);
+    const yielded = new Map<string, number>();
+    const lon = decideLongitudinal(view, analysis, lat.decision, st.params, st, yielded);
+    st.yieldTo = yielded;
     return { analysis, lateral: lat.decision, longitudinal: lon, memory: lat.memory };
   };
 
@@ -167,6 +181,7 @@ export function createHierarchicalPlanner(
         deps.rollout,
         st.scorer,
         borrowApproved,
+        cfg.reactiveReflection ? deps.forecast : undefined,
       );
       st.stats.reflections++;
       if (reflection.revised) {
@@ -268,7 +283,7 @@ export function createHierarchicalPlanner(
     let longitudinal =
       lateral === rules.lateral && analysis === rules.analysis
         ? rules.longitudinal
-        : decideLongitudinal(view, analysis, lateral, st.params);
+        : decideLongitudinal(view, analysis, lateral, st.params, st);
     if (cfg.backends.longitudinal === 'llm') {
       const a = await ask<LongitudinalDecision>('longitudinal', {
         scene: sceneText,
@@ -312,6 +327,7 @@ export function createHierarchicalPlanner(
       return {
         params,
         lateral: LATERAL_MEMORY_INITIAL,
+        yieldTo: new Map(),
         standing: new Map(),
         lastTS: first.tS,
         // per-map indexes are built once here, not in the first plan
@@ -402,7 +418,7 @@ function replan(
       targetLaneId: null,
       reason: `rule:replan — the gate rejected ${feedback.command.path}: ${why}`,
     };
-    const longitudinal = decideLongitudinal(view, d.analysis, lateral, st.params);
+    const longitudinal = decideLongitudinal(view, d.analysis, lateral, st.params, st);
     const plan = finishWith(
       { analysis: d.analysis, lateral, longitudinal, memory: { borrow: null } },
       'hierarchical/replan',

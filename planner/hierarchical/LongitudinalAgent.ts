@@ -30,12 +30,27 @@ export function timeToCover(dM: number, v: number, vMax: number, a: number): num
   return tA + (dM - dA) / vm;
 }
 
-/** Runs the longitudinal rules. */
+/**
+ * What the longitudinal agent remembers between plans: the crossing agents it has decided to yield
+ * to. A yield stands until the agent has gone (leaves the crossing list), so a gap judged too short
+ * once is not taken a moment later when the estimate wobbles (a false start into the conflict).
+ */
+export interface LongitudinalMemory {
+  /** Agent id → where we stop for it, route arc length of the front bumper, m. */
+  yieldTo: ReadonlyMap<string, number>;
+}
+
+/**
+ * Runs the longitudinal rules. `memory`: the yields in force; `yielded` (optional, filled here): the
+ * agents yielded to in this plan, the next plan's memory.
+ */
 export function decideLongitudinal(
   view: WorldView,
   analysis: SceneAnalysis,
   lateral: LateralChoice,
   p: HierarchicalParams,
+  memory?: LongitudinalMemory,
+  yielded?: Map<string, number>,
 ): LongitudinalDecision {
   const g = view.laneGraph;
   const v = view.egoSpeedMps;
@@ -177,16 +192,25 @@ export function decideLongitudinal(
     const agentOut = c.agentTimeS + occupyS;
     // from (near) standstill the ego loses time getting going (HCM start-up lost time): ask more
     const before = p.yieldBeforeS + (v < 1 ? p.startUpLostS : 0);
-    const conflict = agentIn < tClear + p.yieldGapS && agentOut > tArr - before;
+    const kept = memory?.yieldTo.has(c.agentId) === true;
+    const conflict = kept || (agentIn < tClear + p.yieldGapS && agentOut > tArr - before);
     if (!conflict) continue;
     // committed: already at the conflict at speed, going on clears it sooner than stopping (vehicles)
     if (!vru && c.conflictM < 1 && v > 3) continue;
     const margin = vru ? p.stopMarginM + (robot ? 0.4 : 1.0) : p.stopMarginM;
+    // the stop point chosen when the yield began stands: as the agent passes, the point where it
+    // meets our corridor slides toward us (it is then beside our path), not the crossing itself
+    const frontS = view.egoSM + view.egoFrontM;
+    const stopS = Math.max(
+      frontS + Math.max(0, c.conflictM - margin),
+      memory?.yieldTo.get(c.agentId) ?? -Infinity,
+    );
+    yielded?.set(c.agentId, stopS);
     leads.push({
-      gapM: Math.max(0, c.conflictM - margin),
+      gapM: Math.max(0, stopS - frontS),
       speedMps: 0,
       stop: true,
-      why: `yield to ${c.kind} ${c.agentId} (it is there at ${agentIn.toFixed(1)} s, we clear at ${tClear.toFixed(1)} s)`,
+      why: `yield to ${c.kind} ${c.agentId} (it is there at ${agentIn.toFixed(1)} s, we clear at ${tClear.toFixed(1)} s${kept ? '; yielding since before' : ''})`,
     });
   }
   for (const h of analysis.hazards) {
