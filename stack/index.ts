@@ -26,3 +26,5 @@ export * from './runInSim.ts';
 export * from './SourceSink.ts';
 export * from './Stack.ts';
 export { sceneAt } from './sceneAt.ts';
+export * from './TipsBuilder.ts';
+export * from './ReactiveForecast.ts';

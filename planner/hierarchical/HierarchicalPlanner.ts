@@ -52,6 +52,7 @@ import {
   reflect,
 } from './Reflection.ts';
 import { analyseScene } from './SceneAnalyst.ts';
+import { matchTips, nudgedParams, sceneFeatures, type TipMatch, TipsFileSchema, tipsText } from './Tips.ts';
 import { buildWorldView, type WorldView } from './WorldView.ts';
 
 const BackendSchema = z.enum(['rules', 'llm']);
@@ -79,6 +80,8 @@ export const HierarchicalConfigSchema = z.object({
   deadlineMs: z.number().int().positive().default(3000),
   promptVersion: z.string().default('v1'),
   params: HierarchicalParamsSchema.partial().default({}),
+  /** Tips memory (off when absent): lessons from failed runs, retrieved by scene similarity. */
+  tips: TipsFileSchema.optional(),
 });
 export type HierarchicalConfig = z.infer<typeof HierarchicalConfigSchema>;
 export type HierarchicalConfigInput = z.input<typeof HierarchicalConfigSchema>;
@@ -109,7 +112,11 @@ export interface HierarchicalStats {
 }
 
 export interface HierarchicalState {
+  /** This plan's parameters (the base ones with the matched tips' nudges). */
   params: HierarchicalParams;
+  baseParams: HierarchicalParams;
+  /** The tips that apply to this plan's scene. */
+  tips: TipMatch[];
   lateral: LateralMemory;
   /** Crossing agents the longitudinal agent yields to (kept until they have gone). */
   yieldTo: Map<string, number>;
@@ -204,6 +211,7 @@ export function createHierarchicalPlanner(
       longitudinalRule: ruleOf(d.longitudinal.reason),
       unusual: d.analysis.unusual,
     };
+    if (st.tips.length > 0) info.tips = st.tips.map((m) => m.tip.id).join(',');
     if (reflection) {
       info.reflectScore = Math.round(reflection.score * 1000) / 1000;
       info.revised = reflection.revised;
@@ -231,9 +239,10 @@ export function createHierarchicalPlanner(
       const system = fillPrompt(prompts!.system, {
         platform: view.platform === 'robot' ? 'warehouse robot' : 'car',
       });
+      const tips = tipsText(st.tips);
       return askAgent<T>(llm, s.schema, {
         system: `${system}\n(prompt ${prompts!.version})`,
-        user: fillPrompt(prompts!.agents[agent], values),
+        user: fillPrompt(prompts!.agents[agent], values) + (tips ? `\n\n${tips}` : ''),
         schemaName: s.name,
         jsonSchema: s.json,
         ...(image ? { imagePng: image } : {}),
@@ -326,6 +335,8 @@ export function createHierarchicalPlanner(
       const params = HierarchicalParamsSchema.parse({ ...(robot ? ROBOT_OVERRIDES : {}), ...cfg.params });
       return {
         params,
+        baseParams: params,
+        tips: [],
         lateral: LATERAL_MEMORY_INITIAL,
         yieldTo: new Map(),
         standing: new Map(),
@@ -355,6 +366,10 @@ export function createHierarchicalPlanner(
       if (!req.scene) throw new Error('hierarchical planner needs the scene (needsScene)');
       const dt = Math.max(0, snap.tS - st.lastTS);
       st.lastTS = snap.tS;
+      if (cfg.tips) {
+        st.tips = matchTips(cfg.tips, sceneFeatures(snap, ctx.map, ctx.route, ctx.vehicle));
+        st.params = nudgedParams(st.baseParams, st.tips, cfg.tips.radius);
+      }
       const platform = ctx.vehicle.kind === 'robot' ? 'robot' : 'car';
       const view = buildWorldView(
         snap,
