@@ -84,6 +84,11 @@ export function reactiveForecast(map: RoadMap, opts: ReactiveForecastOptions = {
   return (egoTraj: Trajectory, snap: WorldSnapshot, ctx: PlannerContext): AgentForecast | undefined => {
     const pts = egoTraj.points;
     if (pts.length < 2) return undefined;
+    // nothing near moves: constant velocity (the scorer's own) is the same forecast, and cheaper
+    const moving = snap.agents.some(
+      (a) => a.speedMps > STANDING_MPS && Math.hypot(a.x - snap.ego.x, a.y - snap.ego.y) <= radius,
+    );
+    if (!moving) return undefined;
     const dtS = pts[1]!.tS - pts[0]!.tS;
     const steps = pts.length;
     const horizonS = dtS * (steps - 1);

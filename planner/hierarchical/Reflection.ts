@@ -140,7 +140,8 @@ export function reflect(
   const exempt = kept.map((c) => borrowApproved && (c.path === 'LEFT_BORROW' || c.path === 'RIGHT_BORROW'));
   // reactive agents: each candidate is scored against the agents' answer to it
   const forecasts = forecast ? trajs.map((t) => forecast(t, snap, ctx)) : undefined;
-  const scores = scorer.score(snap, ctx.vehicle, trajs, exempt, forecasts);
+  const anyForecast = forecasts?.some((f) => f !== undefined) === true;
+  const scores = scorer.score(snap, ctx.vehicle, trajs, exempt, anyForecast ? forecasts : undefined);
   const v = snap.ego.speedMps;
   const s0 = scores[0]!;
   const collides = s0.noCollision === 0;
