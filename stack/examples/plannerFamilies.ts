@@ -52,6 +52,8 @@ function refsOf(f: (typeof FAMILIES)[number]): { refs: string[]; loadable: numbe
     if (!r.ok) continue;
     for (const s of r.value.scenarios) {
       if (limit > 0 && refs.length >= limit) break;
+      // `file#id` cannot address an id that itself holds '#' (CommonRoad tutorial planning problems)
+      if (s.id.includes('#')) continue;
       if (f.dir === 'carla_leaderboard') {
         const id = /_route(.+)$/.exec(s.id)?.[1];
         if (id) refs.push(`carla:${file}#${id}`);
