@@ -12,9 +12,9 @@ import type { CommandPlanner } from '../core/planning/index.ts';
 import { createLlamaClient } from '../planner/hierarchical/llm/LlamaClient.ts';
 import { askAgent, jsonSchemaOf } from '../planner/hierarchical/llm/LlmClient.ts';
 import { writeTinyGguf } from '../planner/hierarchical/llm/testing/tinyGguf.ts';
-import { createHierarchicalPlanner, LongitudinalDecisionSchema } from '../planner/index.ts';
+import { LongitudinalDecisionSchema } from '../planner/index.ts';
 import { BUILTIN_IDS, builtinScenario } from '../scenarios/builtin/index.ts';
-import { controllerRollout } from '../stack/HierarchicalStack.ts';
+import { hierarchicalPlannerFor } from '../stack/HierarchicalStack.ts';
 import { runStackScenario, stackFor } from '../stack/index.ts';
 
 function timed<S>(inner: CommandPlanner<S>, out: number[]): CommandPlanner<S> {
@@ -34,7 +34,8 @@ async function planLatencies(reflection: boolean): Promise<number[]> {
   for (const mode of ['nonreactive', 'reactive'] as const) {
     for (const id of BUILTIN_IDS) {
       const { scenario, map } = builtinScenario(id)!;
-      const planner = timed(createHierarchicalPlanner({ reflection }, { rollout: controllerRollout() }), ms);
+      // as the stack wires it: the controller roll-out and the reactive forecast of the agents
+      const planner = timed(hierarchicalPlannerFor(scenario, map, { hierarchical: { reflection } }), ms);
       await runStackScenario(scenario, map, stackFor('hierarchical', planner, scenario, map), { mode });
     }
   }
@@ -82,7 +83,7 @@ export async function benchPlanner(): Promise<string> {
   const rows = [
     ['rules, no reflection', rules.length, q(rules, 0.5).toFixed(3), q(rules, 0.99).toFixed(3), '≤ 20'],
     [
-      'rules + reflection (6 candidates, 4 s roll-outs, PDM scorer)',
+      'rules + reflection (6 candidates, 4 s roll-outs, reactive agents, PDM scorer)',
       reflect.length,
       q(reflect, 0.5).toFixed(3),
       q(reflect, 0.99).toFixed(3),

@@ -3,8 +3,10 @@
  * `run` and `eval` with `--planner hierarchical`: the serialisable driver options, after checking
  * that the server answers and knows the model (a missing one is one clear line, exit code 2).
  */
+
+import { readFileSync } from 'node:fs';
 import { type Command, Option } from 'commander';
-import { AGENT_NAMES, checkLlm, LlmOptionsSchema } from '../planner/index.ts';
+import { AGENT_NAMES, checkLlm, LlmOptionsSchema, type TipsFile, TipsFileSchema } from '../planner/index.ts';
 import type { DriverOptions } from '../stack/index.ts';
 import { UsageError } from './errors.ts';
 
@@ -15,6 +17,7 @@ export interface LlmFlags {
   llmAgents?: string;
   llmDeadlineMs?: number;
   llmAlways?: boolean;
+  tips?: string;
 }
 
 export function addLlmOptions(cmd: Command): Command {
@@ -30,12 +33,17 @@ export function addLlmOptions(cmd: Command): Command {
     .option('--model <name>', 'model name (openai / ollama) or .gguf path (llama)')
     .option('--llm-agents <list>', `agents that ask the model (${AGENT_NAMES.join(',')})`)
     .option('--llm-deadline-ms <n>', 'budget of one model call, ms', (v) => Number.parseInt(v, 10))
-    .option('--llm-always', 'consult the model at every plan, not only where LLM-Assist says it helps');
+    .option('--llm-always', 'consult the model at every plan, not only where LLM-Assist says it helps')
+    .option(
+      '--tips <file>',
+      'hierarchical planner: tips memory (a file from edgeplan tips build); off by default',
+    );
 }
 
 /** Driver options from the flags; checks the server / model when a backend is named. */
 export async function driverOptionsFrom(planners: string[], f: LlmFlags): Promise<DriverOptions> {
-  if (!f.llm) return {};
+  const tips = f.tips ? tipsFrom(planners, f.tips) : undefined;
+  if (!f.llm) return tips ? { hierarchical: { tips } } : {};
   if (!planners.includes('hierarchical')) throw new UsageError('--llm needs --planner hierarchical');
   const parsed = LlmOptionsSchema.safeParse({
     kind: f.llm,
@@ -51,5 +59,22 @@ export async function driverOptionsFrom(planners: string[], f: LlmFlags): Promis
   }
   const missing = await checkLlm(parsed.data);
   if (missing) throw new UsageError(missing);
-  return { llm: parsed.data };
+  return { llm: parsed.data, ...(tips ? { hierarchical: { tips } } : {}) };
+}
+
+/** The tips file, parsed (a bad one is one line naming the field). */
+function tipsFrom(planners: string[], path: string): TipsFile {
+  if (!planners.includes('hierarchical')) throw new UsageError('--tips needs --planner hierarchical');
+  let data: unknown;
+  try {
+    data = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (e) {
+    throw new UsageError(`--tips ${path}: ${(e as Error).message}`);
+  }
+  const parsed = TipsFileSchema.safeParse(data);
+  if (!parsed.success) {
+    const i = parsed.error.issues[0]!;
+    throw new UsageError(`--tips ${path}: ${i.path.join('.')}: ${i.message}`);
+  }
+  return parsed.data;
 }

@@ -431,7 +431,7 @@ function buildProgram(out: (s: string) => void): Command {
           ...(o.out ? { outDir: o.out } : {}),
           ...(o.mapRoot ? { mapPath: o.mapRoot } : {}),
           ...controllerOpts(o),
-          ...(driverOptions.llm ? { driverOptions } : {}),
+          ...(driverOptions.llm || driverOptions.hierarchical ? { driverOptions } : {}),
           onProgress: (done, _t, last) => bar?.update(done, { last: `${last.id} ${pct(100 * last.score)}` }),
           ...(o.queue
             ? {

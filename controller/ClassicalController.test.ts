@@ -97,6 +97,18 @@ describe('classical command tracker', () => {
     expect(Math.abs(last.headingRad)).toBeLessThan(0.1);
   });
 
+  it('nudges only as far as lateralOffsetM on a borrow (centre stays in its own lane)', () => {
+    const data = road({ lanes: 1, oncoming: true, dashedCentre: true, lengthM: 400 });
+    const m = new RoadMap(data);
+    const scene = testScenario({ map: data, ego: egoOn(m, 'R0', 10, 8), routeLaneIds: ['R0'], durationS: 8 });
+    const egos = driveController(scene, createClassicalController(), () =>
+      command({ speed: 'KEEP', targetSpeedMps: 8, path: 'LEFT_BORROW', lateralOffsetM: 1.5 }),
+    );
+    const last = egos[egos.length - 1]!;
+    const d = m.mustLane('R0').line.project(last.x, last.y).dM;
+    expect(Math.abs(d - 1.5)).toBeLessThan(0.2);
+  });
+
   it('drives a robot by speed and yaw rate within its limits', () => {
     const data = warehouse();
     const m = new RoadMap(data);

@@ -231,7 +231,9 @@ function buildPath(
   // borrow: the current lane's path shifted by the distance between the two centrelines
   const own = lanePath(map, lane.data.id, routeIds, p.pathLengthM);
   const other = nb ? map.lane(nb.laneId) : undefined;
-  const shift = other ? (lane.data.widthM + other.data.widthM) / 2 : lane.data.widthM;
+  const full = other ? (lane.data.widthM + other.data.widthM) / 2 : lane.data.widthM;
+  // a nudge (lateralOffsetM) moves over only that far
+  const shift = Math.min(full, command.lateralOffsetM ?? full);
   return own ? own.offset(left ? shift : -shift) : undefined;
 }
 

@@ -276,6 +276,11 @@ export const MidLevelCommandSchema = z
      * at this rate, m/s³ (absent: applied at once). A comfortable proper response.
      */
     jerkMps3: positive().max(50).optional(),
+    /**
+     * Borrow only: how far to move over toward the borrowed lane, m from the current lane's centre
+     * (a nudge past a blocker that keeps the ego's centre in its own lane). Absent: the whole lane.
+     */
+    lateralOffsetM: nonNeg().max(10).optional(),
     horizonS: positive().max(60).default(5),
     rationale: z.string().max(2000).default(''),
     issuedAtS: finite(),

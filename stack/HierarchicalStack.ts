@@ -23,6 +23,7 @@ import {
   SafetyParamsSchema,
 } from '../safety/index.ts';
 import type { SimLog } from '../sim/index.ts';
+import { reactiveForecast } from './ReactiveForecast.ts';
 
 /** Reflection horizon, s (nuPlan / PDM score 4 s). */
 const REFLECT_HORIZON_S = 4.2;
@@ -103,10 +104,11 @@ export interface DriverOptions {
 
 /** Builds the hierarchical command stack for one scenario (`build` of the `hierarchical` driver). */
 export function hierarchicalPlannerFor(scenario: Scenario, map: RoadMap, o: DriverOptions = {}) {
-  void map;
   void scenario;
   const rollout = controllerRollout();
-  if (!o.llm) return createHierarchicalPlanner(o.hierarchical ?? {}, { rollout });
+  // reflection's agents react to each candidate (the simulator's interactive agent model)
+  const forecast = reactiveForecast(map);
+  if (!o.llm) return createHierarchicalPlanner(o.hierarchical ?? {}, { rollout, forecast });
   const llm = LlmOptionsSchema.parse(o.llm);
   const client = createLlmClient(llm);
   const backends = {
@@ -116,7 +118,7 @@ export function hierarchicalPlannerFor(scenario: Scenario, map: RoadMap, o: Driv
   } as const;
   return createHierarchicalPlanner(
     { ...(o.hierarchical ?? {}), backends, deadlineMs: llm.deadlineMs, assistAlways: llm.always },
-    { rollout, llm: client },
+    { rollout, forecast, llm: client },
   );
 }
 

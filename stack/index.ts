@@ -21,8 +21,10 @@ export {
   gateRollout,
   hierarchicalPlannerFor,
 } from './HierarchicalStack.ts';
+export * from './ReactiveForecast.ts';
 export * from './registry.ts';
 export * from './runInSim.ts';
 export * from './SourceSink.ts';
 export * from './Stack.ts';
 export { sceneAt } from './sceneAt.ts';
+export * from './TipsBuilder.ts';

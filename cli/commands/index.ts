@@ -10,8 +10,9 @@ import { register as data } from './data.ts';
 import { register as profile } from './profile.ts';
 import { register as safety } from './safety.ts';
 import { register as scale } from './scale.ts';
+import { register as tips } from './tips.ts';
 import { register as view } from './view.ts';
 
 export function registerCommands(program: Command, out: Out): void {
-  for (const r of [safety, audit, data, view, scale, profile]) r(program, out);
+  for (const r of [safety, audit, data, view, scale, profile, tips]) r(program, out);
 }

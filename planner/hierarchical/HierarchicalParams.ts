@@ -30,12 +30,20 @@ export const HierarchicalParamsSchema = z.object({
   borrowMarginM: nonNeg().default(20),
   /** Speed while passing in the oncoming lane, m/s. */
   borrowSpeedMps: pos().default(6.0),
+  /** Nudge past a blocker (centre kept in lane): lateral room left beside the blocker, m (the expert of parked_truck_borrow leaves 0.25). */
+  nudgeClearanceM: nonNeg().default(0.45),
+  /** … and how far inside its own lane the ego's centre must stay, m. */
+  nudgeCentreMarginM: nonNeg().default(0.1),
+  /** Speed while nudging past (not in the oncoming lane), m/s. */
+  nudgeSpeedMps: pos().default(8.0),
   /** Back in lane once the rear axle is this far past the blocker's far end, m. */
   borrowReturnM: nonNeg().default(4.0),
   /** Gap acceptance for a crossing / oncoming agent at a conflict point: time after the ego clears, s. */
   yieldGapS: pos().default(3.0),
   /** … and time before the ego arrives (the agent has already passed), s. */
   yieldBeforeS: pos().default(1.0),
+  /** … plus this when starting from (near) standstill: the time lost getting going, s (HCM start-up lost time ≈ 2 s for a queue; one car ≈ 1). */
+  startUpLostS: nonNeg().default(1.0),
   /** Stop this far before a conflict point / stop line / crosswalk, m. */
   stopMarginM: nonNeg().default(2.0),
   /** Lane-change gap acceptance (MOBIL-style): gap to the target lane's lead / follower, m and time, s. */
@@ -67,6 +75,8 @@ export const ROBOT_OVERRIDES: HierarchicalParamsInput = {
   borrowMarginM: 4,
   borrowSpeedMps: 0.8,
   borrowReturnM: 1.0,
+  nudgeClearanceM: 0.2,
+  nudgeSpeedMps: 0.8,
   stopMarginM: 0.6,
   changeGapFrontM: 1.5,
   changeGapRearM: 1.5,

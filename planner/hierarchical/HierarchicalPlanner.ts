@@ -28,7 +28,12 @@ import {
   SceneAnalysisSchema,
 } from './AgentOutputs.ts';
 import { type HierarchicalParams, HierarchicalParamsSchema, ROBOT_OVERRIDES } from './HierarchicalParams.ts';
-import { decideLateral, LATERAL_MEMORY_INITIAL, type LateralMemory } from './LateralAgent.ts';
+import {
+  decideLateral,
+  LATERAL_MEMORY_INITIAL,
+  type LateralChoice,
+  type LateralMemory,
+} from './LateralAgent.ts';
 import { decideLongitudinal } from './LongitudinalAgent.ts';
 import {
   type AgentAnswer,
@@ -39,8 +44,15 @@ import {
 } from './llm/LlmClient.ts';
 import { type AgentName, fillPrompt, loadPrompts, type PromptSet } from './Prompts.ts';
 import { ProposalScorer } from './ProposalScorer.ts';
-import { alternativesOf, type ReflectionResult, type RolloutFn, reflect } from './Reflection.ts';
+import {
+  alternativesOf,
+  type ForecastFn,
+  type ReflectionResult,
+  type RolloutFn,
+  reflect,
+} from './Reflection.ts';
 import { analyseScene } from './SceneAnalyst.ts';
+import { matchTips, nudgedParams, sceneFeatures, type TipMatch, TipsFileSchema, tipsText } from './Tips.ts';
 import { buildWorldView, type WorldView } from './WorldView.ts';
 
 const BackendSchema = z.enum(['rules', 'llm']);
@@ -60,12 +72,16 @@ export const HierarchicalConfigSchema = z.object({
   assistScoreBelow: z.number().min(0).max(1).default(0.6),
   /** … or when the analyst flags the scene unusual. */
   assistOnUnusual: z.boolean().default(true),
+  /** Reflection scores each candidate against the agents' reaction to it (the `forecast` handed in); false: constant velocity (PDM's). */
+  reactiveReflection: z.boolean().default(true),
   /** Consult the model at every plan (measurements). */
   assistAlways: z.boolean().default(false),
   /** Budget of one model call, ms. */
   deadlineMs: z.number().int().positive().default(3000),
   promptVersion: z.string().default('v1'),
   params: HierarchicalParamsSchema.partial().default({}),
+  /** Tips memory (off when absent): lessons from failed runs, retrieved by scene similarity. */
+  tips: TipsFileSchema.optional(),
 });
 export type HierarchicalConfig = z.infer<typeof HierarchicalConfigSchema>;
 export type HierarchicalConfigInput = z.input<typeof HierarchicalConfigSchema>;
@@ -75,6 +91,8 @@ export interface HierarchicalDeps {
   llm?: LlmClient;
   /** Expands a command into a trajectory (the stack hands in the gate's or a simulator roll-out). */
   rollout?: RolloutFn;
+  /** Forecasts the agents reacting to a candidate (the stack hands in the simulator's agent models). */
+  forecast?: ForecastFn;
 }
 
 /** Counters over a run (what LLM-Assist did, what reflection changed). */
@@ -94,8 +112,14 @@ export interface HierarchicalStats {
 }
 
 export interface HierarchicalState {
+  /** This plan's parameters (the base ones with the matched tips' nudges). */
   params: HierarchicalParams;
+  baseParams: HierarchicalParams;
+  /** The tips that apply to this plan's scene. */
+  tips: TipMatch[];
   lateral: LateralMemory;
+  /** Crossing agents the longitudinal agent yields to (kept until they have gone). */
+  yieldTo: Map<string, number>;
   standing: Map<string, number>;
   lastTS: number;
   scorer: ProposalScorer | undefined;
@@ -104,7 +128,7 @@ export interface HierarchicalState {
 
 interface Decided {
   analysis: SceneAnalysis;
-  lateral: LateralDecision;
+  lateral: LateralChoice;
   longitudinal: LongitudinalDecision;
   memory: LateralMemory;
 }
@@ -136,7 +160,9 @@ export function createHierarchicalPlanner(
   const rulesChain = (view: WorldView, st: HierarchicalState): Decided => {
     const analysis = analyseScene(view, st.params);
     const lat = decideLateral(view, analysis, st.lateral, st.params);
-    const lon = decideLongitudinal(view, analysis, lat.decision, st.params);
+    const yielded = new Map<string, number>();
+    const lon = decideLongitudinal(view, analysis, lat.decision, st.params, st, yielded);
+    st.yieldTo = yielded;
     return { analysis, lateral: lat.decision, longitudinal: lon, memory: lat.memory };
   };
 
@@ -162,6 +188,7 @@ export function createHierarchicalPlanner(
         deps.rollout,
         st.scorer,
         borrowApproved,
+        cfg.reactiveReflection ? deps.forecast : undefined,
       );
       st.stats.reflections++;
       if (reflection.revised) {
@@ -184,6 +211,7 @@ export function createHierarchicalPlanner(
       longitudinalRule: ruleOf(d.longitudinal.reason),
       unusual: d.analysis.unusual,
     };
+    if (st.tips.length > 0) info.tips = st.tips.map((m) => m.tip.id).join(',');
     if (reflection) {
       info.reflectScore = Math.round(reflection.score * 1000) / 1000;
       info.revised = reflection.revised;
@@ -211,9 +239,10 @@ export function createHierarchicalPlanner(
       const system = fillPrompt(prompts!.system, {
         platform: view.platform === 'robot' ? 'warehouse robot' : 'car',
       });
+      const tips = tipsText(st.tips);
       return askAgent<T>(llm, s.schema, {
         system: `${system}\n(prompt ${prompts!.version})`,
-        user: fillPrompt(prompts!.agents[agent], values),
+        user: fillPrompt(prompts!.agents[agent], values) + (tips ? `\n\n${tips}` : ''),
         schemaName: s.name,
         jsonSchema: s.json,
         ...(image ? { imagePng: image } : {}),
@@ -263,7 +292,7 @@ export function createHierarchicalPlanner(
     let longitudinal =
       lateral === rules.lateral && analysis === rules.analysis
         ? rules.longitudinal
-        : decideLongitudinal(view, analysis, lateral, st.params);
+        : decideLongitudinal(view, analysis, lateral, st.params, st);
     if (cfg.backends.longitudinal === 'llm') {
       const a = await ask<LongitudinalDecision>('longitudinal', {
         scene: sceneText,
@@ -306,7 +335,10 @@ export function createHierarchicalPlanner(
       const params = HierarchicalParamsSchema.parse({ ...(robot ? ROBOT_OVERRIDES : {}), ...cfg.params });
       return {
         params,
+        baseParams: params,
+        tips: [],
         lateral: LATERAL_MEMORY_INITIAL,
+        yieldTo: new Map(),
         standing: new Map(),
         lastTS: first.tS,
         // per-map indexes are built once here, not in the first plan
@@ -334,6 +366,10 @@ export function createHierarchicalPlanner(
       if (!req.scene) throw new Error('hierarchical planner needs the scene (needsScene)');
       const dt = Math.max(0, snap.tS - st.lastTS);
       st.lastTS = snap.tS;
+      if (cfg.tips) {
+        st.tips = matchTips(cfg.tips, sceneFeatures(snap, ctx.map, ctx.route, ctx.vehicle));
+        st.params = nudgedParams(st.baseParams, st.tips, cfg.tips.radius);
+      }
       const platform = ctx.vehicle.kind === 'robot' ? 'robot' : 'car';
       const view = buildWorldView(
         snap,
@@ -397,7 +433,7 @@ function replan(
       targetLaneId: null,
       reason: `rule:replan — the gate rejected ${feedback.command.path}: ${why}`,
     };
-    const longitudinal = decideLongitudinal(view, d.analysis, lateral, st.params);
+    const longitudinal = decideLongitudinal(view, d.analysis, lateral, st.params, st);
     const plan = finishWith(
       { analysis: d.analysis, lateral, longitudinal, memory: { borrow: null } },
       'hierarchical/replan',
@@ -449,9 +485,15 @@ function compose(
     source,
   };
   if (lat.targetLaneId && lat.path !== 'FOLLOW_LANE') cmd.targetLaneId = lat.targetLaneId;
+  if (lat.offsetM != null && (lat.path === 'LEFT_BORROW' || lat.path === 'RIGHT_BORROW'))
+    cmd.lateralOffsetM = lat.offsetM;
   if (lon.decelMps2 !== null && (lon.speed === 'DECELERATE' || lon.speed === 'STOP'))
     cmd.decelMps2 = Math.min(12, Math.max(0.1, lon.decelMps2));
-  if (lon.speed === 'STOP' && lon.stopDistanceM !== null) {
+  // a stop point under a metre ahead at walking pace: brake at the given rate instead (a stop point
+  // at the bumper makes the executor brake as hard as it can, and the jerk limit then holds the ego
+  // still for seconds after the way is clear)
+  const creepStop = lon.stopDistanceM !== null && lon.stopDistanceM < 1 && view.egoSpeedMps < 1.5;
+  if (lon.speed === 'STOP' && lon.stopDistanceM !== null && !creepStop) {
     const line = ctx.route.line;
     const s = view.egoSM + view.egoFrontM + Math.max(0, lon.stopDistanceM);
     if (line.length > 0 && s <= line.length) {

@@ -18,6 +18,20 @@ describe('lateral agent (rules)', () => {
     expect(r.memory.borrow).toMatchObject({ blockerId: 'truck', side: 'LEFT' });
   });
 
+  it('nudges past a truck half on the shoulder with its centre kept in its own lane', () => {
+    // the truck's left side on the lane centre: 0 + ego half width + clearance < lane half width − margin
+    const shoulder = obj('truck', { kind: 'static', sM: 25, lengthM: 10, widthM: 2.6, dM: -1.3 });
+    const v = view({ objects: [shoulder] });
+    const r = decide(v);
+    expect(r.decision.path).toBe('LEFT_BORROW');
+    const want = v.egoWidthM / 2 + PARAMS.nudgeClearanceM;
+    expect(r.decision.offsetM).toBeCloseTo(want, 9);
+    expect(r.decision.offsetM!).toBeLessThan(v.laneWidthM / 2);
+    expect(r.memory.borrow?.offsetM).toBeCloseTo(want, 9);
+    // a truck filling the lane leaves no nudge: the whole oncoming lane
+    expect(decide(view({ objects: [truck] })).decision.offsetM).toBeNull();
+  });
+
   it('waits behind the truck while an oncoming car would meet us in the pass', () => {
     const onc = obj('onc', { sM: 60, dM: 3.5, alongMps: -11, speedMps: 11 });
     const r = decide(view({ objects: [truck, onc] }));
@@ -36,7 +50,7 @@ describe('lateral agent (rules)', () => {
   });
 
   it('keeps borrowing until past the blocker, then returns to the lane', () => {
-    const mem = { borrow: { blockerId: 'truck', side: 'LEFT' as const, laneId: 'O0' } };
+    const mem = { borrow: { blockerId: 'truck', side: 'LEFT' as const, laneId: 'O0', offsetM: null } };
     const alongside = obj('truck', { kind: 'static', sM: -4, lengthM: 10, dM: 0.3 });
     expect(decide(view({ egoDM: 3.5, objects: [alongside] }), mem).decision.path).toBe('LEFT_BORROW');
     const behind = obj('truck', { kind: 'static', sM: -25, lengthM: 10, dM: 0.3 });
@@ -46,7 +60,7 @@ describe('lateral agent (rules)', () => {
   });
 
   it('aborts a borrow before reaching the blocker when oncoming traffic appears', () => {
-    const mem = { borrow: { blockerId: 'truck', side: 'LEFT' as const, laneId: 'O0' } };
+    const mem = { borrow: { blockerId: 'truck', side: 'LEFT' as const, laneId: 'O0', offsetM: null } };
     const onc = obj('onc', { sM: 50, dM: 3.5, alongMps: -11, speedMps: 11 });
     const r = decide(view({ objects: [truck, onc] }), mem);
     expect(r.decision.reason).toMatch(/^rule:borrow-abort/);

@@ -14,12 +14,16 @@ import type { RouteObject, WorldView } from './WorldView.ts';
 
 /** What the lateral agent remembers between plans: the borrow in progress. */
 export interface LateralMemory {
-  borrow: { blockerId: string; side: 'LEFT' | 'RIGHT'; laneId: string } | null;
+  /** `offsetM`: a nudge's lateral offset from the lane centre, m (null: the whole oncoming lane). */
+  borrow: { blockerId: string; side: 'LEFT' | 'RIGHT'; laneId: string; offsetM: number | null } | null;
 }
 export const LATERAL_MEMORY_INITIAL: LateralMemory = { borrow: null };
 
+/** The lateral decision with the rules' nudge (kept out of the model's schema: the model borrows whole lanes). */
+export type LateralChoice = LateralDecision & { offsetM?: number | null; passingId?: string };
+
 export interface LateralStep {
-  decision: LateralDecision;
+  decision: LateralChoice;
   memory: LateralMemory;
 }
 
@@ -42,7 +46,7 @@ export function decideLateral(
     const egoRearBehindEnd = blocker ? blocker.sM + blocker.lengthM + view.egoLengthM + p.borrowReturnM : -1;
     if (!blocker || egoRearBehindEnd < 0)
       return follow(`rule:borrow-return — past ${b.blockerId}, back into the lane`);
-    const clear = oncomingClear(view, blocker, b.side, p);
+    const clear = oncomingClear(view, blocker, b.side, p, b.offsetM !== null);
     if (!clear.ok && blocker.sM > view.egoSpeedMps * 1.0 + 2)
       return follow(`rule:borrow-abort — ${clear.why} before reaching ${b.blockerId}`);
     return {
@@ -50,6 +54,8 @@ export function decideLateral(
         path: b.side === 'LEFT' ? 'LEFT_BORROW' : 'RIGHT_BORROW',
         targetLaneId: b.laneId,
         reason: `rule:borrow-continue — passing ${b.blockerId}`,
+        offsetM: b.offsetM,
+        passingId: b.blockerId,
       },
       memory,
     };
@@ -79,15 +85,19 @@ export function decideLateral(
     for (const side of ['LEFT', 'RIGHT'] as const) {
       const nb = side === 'LEFT' ? g.left : g.right;
       if (!nb?.opposite) continue;
-      const clear = oncomingClear(view, blocker, side, p);
+      const offsetM = nudgeOffsetM(view, blocker, side, p);
+      const clear = oncomingClear(view, blocker, side, p, offsetM !== null);
       if (!clear.ok) return follow(`rule:borrow-wait — ${blocker.id} blocks the lane; ${clear.why}`);
+      const how = offsetM !== null ? `nudge ${offsetM.toFixed(2)} m, centre in lane` : 'whole lane';
       return {
         decision: {
           path: side === 'LEFT' ? 'LEFT_BORROW' : 'RIGHT_BORROW',
           targetLaneId: nb.laneId,
-          reason: `rule:borrow — ${blocker.id} blocks the lane; ${clear.why}`,
+          reason: `rule:borrow — ${blocker.id} blocks the lane (${how}); ${clear.why}`,
+          offsetM,
+          passingId: blocker.id,
         },
-        memory: { borrow: { blockerId: blocker.id, side, laneId: nb.laneId } },
+        memory: { borrow: { blockerId: blocker.id, side, laneId: nb.laneId, offsetM } },
       };
     }
     return follow(`rule:blocked-no-way — ${blocker.id} blocks the lane and no neighbour is usable`);
@@ -137,6 +147,24 @@ export function gapAccepted(
 }
 
 /**
+ * A nudge past the blocker: the smallest offset from the lane centre that leaves `nudgeClearanceM`
+ * between the ego's side and the blocker's near side, when it keeps the ego's centre at least
+ * `nudgeCentreMarginM` inside its own lane (nuPlan's driving-direction metric follows the ego's
+ * centre: a centre in the oncoming lane counts as driving against traffic); null when it does not.
+ */
+export function nudgeOffsetM(
+  view: WorldView,
+  blocker: RouteObject,
+  side: 'LEFT' | 'RIGHT',
+  p: HierarchicalParams,
+): number | null {
+  const nearEdgeM = side === 'LEFT' ? blocker.dM + blocker.widthM / 2 : -(blocker.dM - blocker.widthM / 2);
+  const need = nearEdgeM + view.egoWidthM / 2 + p.nudgeClearanceM;
+  if (need > view.laneWidthM / 2 - p.nudgeCentreMarginM) return null;
+  return Math.max(0.2, need);
+}
+
+/**
  * The oncoming lane is clear for the whole pass: every agent in it reaches the end of the pass
  * (blocker's far end + the ego's length + the return margin) later than the ego gets there, with
  * `borrowMarginM` to spare, and nothing stands in it along the pass.
@@ -146,9 +174,11 @@ export function oncomingClear(
   blocker: RouteObject,
   side: 'LEFT' | 'RIGHT',
   p: HierarchicalParams,
+  nudge = false,
 ): { ok: boolean; why: string } {
   const passEndM = Math.max(0, blocker.sM) + blocker.lengthM + view.egoLengthM + p.borrowReturnM;
-  const vPass = Math.max(p.borrowSpeedMps, Math.min(view.egoSpeedMps, p.borrowSpeedMps * 1.5));
+  const vBorrow = nudge ? p.nudgeSpeedMps : p.borrowSpeedMps;
+  const vPass = Math.max(vBorrow, Math.min(view.egoSpeedMps, vBorrow * 1.5));
   // from standing: accelerate to vPass at 1.5 m/s², then cruise
   const tAccel = Math.max(0, vPass - view.egoSpeedMps) / 1.5;
   const dAccel = ((view.egoSpeedMps + vPass) / 2) * tAccel;

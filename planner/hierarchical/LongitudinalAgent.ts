@@ -6,8 +6,9 @@
  * acceleration toward the speed allowed (limit, curve cap, occlusion cap); the most restrictive
  * wins. A binding stop point close enough becomes STOP with `stopDistanceM`.
  */
-import type { LateralDecision, LongitudinalDecision, SceneAnalysis } from './AgentOutputs.ts';
+import type { LongitudinalDecision, SceneAnalysis } from './AgentOutputs.ts';
 import type { HierarchicalParams } from './HierarchicalParams.ts';
+import type { LateralChoice } from './LateralAgent.ts';
 import { bandOf } from './SceneAnalyst.ts';
 import type { WorldView } from './WorldView.ts';
 
@@ -29,12 +30,27 @@ export function timeToCover(dM: number, v: number, vMax: number, a: number): num
   return tA + (dM - dA) / vm;
 }
 
-/** Runs the longitudinal rules. */
+/**
+ * What the longitudinal agent remembers between plans: the crossing agents it has decided to yield
+ * to. A yield stands until the agent has gone (leaves the crossing list), so a gap judged too short
+ * once is not taken a moment later when the estimate wobbles (a false start into the conflict).
+ */
+export interface LongitudinalMemory {
+  /** Agent id → where we stop for it, route arc length of the front bumper, m. */
+  yieldTo: ReadonlyMap<string, number>;
+}
+
+/**
+ * Runs the longitudinal rules. `memory`: the yields in force; `yielded` (optional, filled here): the
+ * agents yielded to in this plan, the next plan's memory.
+ */
 export function decideLongitudinal(
   view: WorldView,
   analysis: SceneAnalysis,
-  lateral: LateralDecision,
+  lateral: LateralChoice,
   p: HierarchicalParams,
+  memory?: LongitudinalMemory,
+  yielded?: Map<string, number>,
 ): LongitudinalDecision {
   const g = view.laneGraph;
   const v = view.egoSpeedMps;
@@ -44,9 +60,12 @@ export function decideLongitudinal(
   let vMax = analysis.speedLimitMps;
   const caps: string[] = [];
   if (borrowing) {
-    // swing out slowly (the blocker stays a lead for RSS until we clear it sideways), then pass
-    const out = Math.abs(view.egoDM) > view.laneWidthM * 0.6;
-    const cap = out ? p.borrowSpeedMps : p.borrowSpeedMps / 2;
+    // swing out slowly (the blocker stays a lead for RSS until we clear it sideways), then pass;
+    // a nudge (centre kept in lane) swings out less and may pass faster
+    const nudgeM = lateral.offsetM ?? null;
+    const out = Math.abs(view.egoDM) > (nudgeM !== null ? 0.8 * nudgeM : view.laneWidthM * 0.6);
+    const vPass = nudgeM !== null ? p.nudgeSpeedMps : p.borrowSpeedMps;
+    const cap = out ? vPass : nudgeM !== null ? p.borrowSpeedMps : p.borrowSpeedMps / 2;
     if (vMax > cap) {
       vMax = cap;
       caps.push(out ? 'borrow speed' : 'borrow swing-out speed');
@@ -81,7 +100,7 @@ export function decideLongitudinal(
   const blockerH = analysis.hazards.find((h) => h.kind === 'blocked_lane');
   if (
     lead &&
-    !(borrowing && lead.agentId === blockerH?.agentId) &&
+    !(borrowing && (lead.agentId === blockerH?.agentId || lead.agentId === lateral.passingId)) &&
     !(changing && lead.agentId === blockerH?.agentId)
   )
     leads.push({
@@ -104,7 +123,8 @@ export function decideLongitudinal(
     // same-direction traffic in the lane we borrow, and the blocker's neighbours
     const band = lateral.path === 'LEFT_BORROW' ? 'left' : 'right';
     for (const o of view.objects) {
-      if (o.sM < 0 || o.id === blockerH?.agentId || bandOf(o, view) !== band) continue;
+      if (o.sM < 0 || o.id === blockerH?.agentId || o.id === lateral.passingId || bandOf(o, view) !== band)
+        continue;
       leads.push({
         gapM: o.sM,
         speedMps: Math.max(0, o.alongMps),
@@ -133,8 +153,14 @@ export function decideLongitudinal(
     if (!clearsFirst)
       leads.push({ gapM: dWait, speedMps: 0, stop: true, why: `wait behind ${blockerH.agentId}` });
     if (passS > 0 && creep < vMax) {
-      vMax = creep;
-      caps.push(`arrive as the oncoming lane clears (${passS.toFixed(1)} s)`);
+      const why = `arrive as the oncoming lane clears (${passS.toFixed(1)} s)`;
+      // far from the wait point: slow down toward it as behind a car going at the timed speed
+      // (a lower speed cap would brake at once, harder than needed); near it: the cap
+      if (dWait > 10) leads.push({ gapM: dWait, speedMps: creep, stop: false, why });
+      else {
+        vMax = creep;
+        caps.push(why);
+      }
     }
   }
   // signals
@@ -164,16 +190,27 @@ export function decideLongitudinal(
     const occupyS = (agentLen + view.egoWidthM + (vru ? 1.0 : 1.0)) / Math.max(c.speedMps, vru ? 0.5 : 1);
     const agentIn = c.agentTimeS;
     const agentOut = c.agentTimeS + occupyS;
-    const conflict = agentIn < tClear + p.yieldGapS && agentOut > tArr - p.yieldBeforeS;
+    // from (near) standstill the ego loses time getting going (HCM start-up lost time): ask more
+    const before = p.yieldBeforeS + (v < 1 ? p.startUpLostS : 0);
+    const kept = memory?.yieldTo.has(c.agentId) === true;
+    const conflict = kept || (agentIn < tClear + p.yieldGapS && agentOut > tArr - before);
     if (!conflict) continue;
     // committed: already at the conflict at speed, going on clears it sooner than stopping (vehicles)
     if (!vru && c.conflictM < 1 && v > 3) continue;
     const margin = vru ? p.stopMarginM + (robot ? 0.4 : 1.0) : p.stopMarginM;
+    // the stop point chosen when the yield began stands: as the agent passes, the point where it
+    // meets our corridor slides toward us (it is then beside our path), not the crossing itself
+    const frontS = view.egoSM + view.egoFrontM;
+    const stopS = Math.max(
+      frontS + Math.max(0, c.conflictM - margin),
+      memory?.yieldTo.get(c.agentId) ?? -Infinity,
+    );
+    yielded?.set(c.agentId, stopS);
     leads.push({
-      gapM: Math.max(0, c.conflictM - margin),
+      gapM: Math.max(0, stopS - frontS),
       speedMps: 0,
       stop: true,
-      why: `yield to ${c.kind} ${c.agentId} (it is there at ${agentIn.toFixed(1)} s, we clear at ${tClear.toFixed(1)} s)`,
+      why: `yield to ${c.kind} ${c.agentId} (it is there at ${agentIn.toFixed(1)} s, we clear at ${tClear.toFixed(1)} s${kept ? '; yielding since before' : ''})`,
     });
   }
   for (const h of analysis.hazards) {

@@ -19,6 +19,7 @@ import { LaneAreaIndex } from '../baselines/pdm/LaneAreaIndex.ts';
 import { PdmObservation } from '../baselines/pdm/PdmObservation.ts';
 import { PdmPath } from '../baselines/pdm/PdmPath.ts';
 import { PdmScorer, type SimulatedProposals } from '../baselines/pdm/PdmScorer.ts';
+import type { AgentForecast } from './Reflection.ts';
 
 export interface CandidateScore {
   score: number;
@@ -33,12 +34,51 @@ export interface CandidateScore {
 const STEPS = 41;
 const DT_S = 0.1;
 
+/**
+ * PDM's observation with the agents' positions read off a forecast (reactive agents) where it has
+ * them; constant velocity otherwise (PDM's own). Headings stay as observed.
+ */
+class ForecastObservation extends PdmObservation {
+  private table: AgentForecast | undefined;
+  private readonly rowOf: number[] = [];
+
+  /** Uses `f` for the agents it covers (undefined: constant velocity for all). */
+  use(f: AgentForecast | undefined): void {
+    this.table = f;
+    this.rowOf.length = 0;
+    if (!f) return;
+    for (let j = 0; j < this.count; j++) this.rowOf.push(f.ids.indexOf(this.ids[j]!));
+  }
+
+  override xAt(i: number, m: number, sampleDtS: number): number {
+    const f = this.table;
+    const r = f ? this.rowOf[i]! : -1;
+    if (r < 0) return super.xAt(i, m, sampleDtS);
+    return f!.x[r * f!.steps + Math.min(f!.steps - 1, Math.round((m * sampleDtS) / f!.dtS))]!;
+  }
+
+  override yAt(i: number, m: number, sampleDtS: number): number {
+    const f = this.table;
+    const r = f ? this.rowOf[i]! : -1;
+    if (r < 0) return super.yAt(i, m, sampleDtS);
+    return f!.y[r * f!.steps + Math.min(f!.steps - 1, Math.round((m * sampleDtS) / f!.dtS))]!;
+  }
+}
+
 export class ProposalScorer {
   readonly capacity: number;
   private readonly p = PdmClosedParamsSchema.parse({});
   private readonly scorer: PdmScorer;
   private readonly sim: SimulatedProposals;
-  private readonly obs = new PdmObservation();
+  private readonly obs = new ForecastObservation();
+  /** One-candidate scorer and its rows: each candidate against its own reactive forecast. */
+  private readonly single: PdmScorer;
+  private readonly sim1: SimulatedProposals;
+  /** Per-candidate metrics of the last call (from the batch or the one-candidate scorer). */
+  private readonly raw: Record<
+    'noCollision' | 'drivableArea' | 'drivingDirection' | 'progressRaw' | 'ttc' | 'comfort',
+    Float64Array
+  >;
   private readonly areas: LaneAreaIndex;
   private readonly onRoute: Uint8Array;
   private readonly routeLanes: Uint8Array;
@@ -62,6 +102,25 @@ export class ProposalScorer {
       heading: new Float64Array(n),
       speed: new Float64Array(n),
       accel: new Float64Array(n),
+    };
+    this.single = new PdmScorer(1, STEPS, DT_S, this.p);
+    this.sim1 = {
+      count: 1,
+      steps: STEPS,
+      dtS: DT_S,
+      x: new Float64Array(STEPS),
+      y: new Float64Array(STEPS),
+      heading: new Float64Array(STEPS),
+      speed: new Float64Array(STEPS),
+      accel: new Float64Array(STEPS),
+    };
+    this.raw = {
+      noCollision: new Float64Array(capacity),
+      drivableArea: new Float64Array(capacity),
+      drivingDirection: new Float64Array(capacity),
+      progressRaw: new Float64Array(capacity),
+      ttc: new Float64Array(capacity),
+      comfort: new Float64Array(capacity),
     };
     this.areas = new LaneAreaIndex(map);
     this.centre = PdmPath.fromPolyline(ctx.route.line);
@@ -113,6 +172,7 @@ export class ProposalScorer {
     vehicle: VehicleParams,
     trajectories: ReadonlyArray<Trajectory>,
     exemptDirection: ReadonlyArray<boolean>,
+    forecasts?: ReadonlyArray<AgentForecast | undefined>,
   ): CandidateScore[] {
     const p = this.p;
     const K = Math.min(trajectories.length, this.capacity);
@@ -153,7 +213,7 @@ export class ProposalScorer {
     const sEgo = this.centre.project(ego.x, ego.y, this.frenet);
     let vMax = ego.speedMps;
     for (let k = 0; k < sim.speed.length; k++) vMax = Math.max(vMax, sim.speed[k]!);
-    this.scorer.scoreAll(sim, {
+    const scoring = {
       obs: this.obs,
       areas: this.areas,
       onRoute: this.onRoute,
@@ -162,9 +222,37 @@ export class ProposalScorer {
       fromS: sEgo - 20,
       toS: sEgo + vMax * (STEPS - 1) * DT_S + 30,
       vehicle,
-    });
+    };
+    const s = this.raw;
+    const keys = [
+      'noCollision',
+      'drivableArea',
+      'drivingDirection',
+      'progressRaw',
+      'ttc',
+      'comfort',
+    ] as const;
+    if (!forecasts) {
+      this.obs.use(undefined);
+      this.scorer.scoreAll(sim, scoring);
+      for (const key of keys) for (let i = 0; i < K; i++) s[key][i] = this.scorer[key][i]!;
+    } else {
+      // each candidate against the agents' reaction to it (PDM scores all against one forecast)
+      const one = this.sim1;
+      for (let i = 0; i < K; i++) {
+        const from = i * STEPS;
+        one.x.set(sim.x.subarray(from, from + STEPS));
+        one.y.set(sim.y.subarray(from, from + STEPS));
+        one.heading.set(sim.heading.subarray(from, from + STEPS));
+        one.speed.set(sim.speed.subarray(from, from + STEPS));
+        one.accel.set(sim.accel.subarray(from, from + STEPS));
+        this.obs.use(forecasts[i]);
+        this.single.scoreAll(one, scoring);
+        for (const key of keys) s[key][i] = this.single[key][0]!;
+      }
+      this.obs.use(undefined);
+    }
     // aggregate again with the borrow exemption (pdm_scorer.py::_aggregate_scores otherwise)
-    const s = this.scorer;
     const mult = new Float64Array(K);
     let maxRaw = 0;
     for (let i = 0; i < K; i++) {

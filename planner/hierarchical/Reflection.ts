@@ -18,6 +18,25 @@ export type RolloutFn = (
   ctx: PlannerContext,
 ) => Trajectory | undefined;
 
+/**
+ * The other agents' centres, forecast against one ego trajectory (reactive agents): row i of `x` /
+ * `y` is agent `ids[i]` at `steps` instants `dtS` apart from the snapshot time.
+ */
+export interface AgentForecast {
+  dtS: number;
+  steps: number;
+  ids: string[];
+  x: Float64Array;
+  y: Float64Array;
+}
+
+/** Forecasts the agents reacting to the ego driving `egoTrajectory` (handed in by the stack). */
+export type ForecastFn = (
+  egoTrajectory: Trajectory,
+  snapshot: WorldSnapshot,
+  ctx: PlannerContext,
+) => AgentForecast | undefined;
+
 export interface ReflectionResult {
   command: MidLevelCommand;
   trajectory: Trajectory | undefined;
@@ -78,6 +97,8 @@ export function alternativesOf(cmd: MidLevelCommand, egoSpeedMps: number): MidLe
       rationale: `${cmd.rationale} [alt: speed up]`,
     });
   }
+  // a stop point belongs to STOP only (the gate rejects it on any other speed decision)
+  for (const c of out) if (c.speed !== 'STOP' && c.stopAt) delete c.stopAt;
   return out;
 }
 
@@ -95,6 +116,7 @@ export function reflect(
   rollout: RolloutFn,
   scorer: ProposalScorer,
   borrowApproved: boolean,
+  forecast?: ForecastFn,
 ): ReflectionResult {
   const trajs: Trajectory[] = [];
   const kept: MidLevelCommand[] = [];
@@ -116,7 +138,10 @@ export function reflect(
     };
   }
   const exempt = kept.map((c) => borrowApproved && (c.path === 'LEFT_BORROW' || c.path === 'RIGHT_BORROW'));
-  const scores = scorer.score(snap, ctx.vehicle, trajs, exempt);
+  // reactive agents: each candidate is scored against the agents' answer to it
+  const forecasts = forecast ? trajs.map((t) => forecast(t, snap, ctx)) : undefined;
+  const anyForecast = forecasts?.some((f) => f !== undefined) === true;
+  const scores = scorer.score(snap, ctx.vehicle, trajs, exempt, anyForecast ? forecasts : undefined);
   const v = snap.ego.speedMps;
   const s0 = scores[0]!;
   const collides = s0.noCollision === 0;

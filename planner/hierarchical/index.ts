@@ -19,4 +19,16 @@ export {
 } from './llm/createLlmClient.ts';
 export type { LlmClient, LlmReply, LlmRequest } from './llm/LlmClient.ts';
 export { AGENT_NAMES, type AgentName, PROMPT_VERSION } from './Prompts.ts';
-export type { RolloutFn } from './Reflection.ts';
+export type { AgentForecast, ForecastFn, RolloutFn } from './Reflection.ts';
+export {
+  matchTips,
+  nudgedParams,
+  SCENE_FEATURES,
+  sceneFeatures,
+  type Tip,
+  type TipMatch,
+  TipSchema,
+  type TipsFile,
+  TipsFileSchema,
+  tipsText,
+} from './Tips.ts';

@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import { type Trajectory, VehicleParamsSchema, type WorldSnapshot } from '../core/index.ts';
+import { RoadMap, RoutePath } from '../core/map/index.ts';
+import { egoOn } from '../scenarios/builtin/build.ts';
+import { road } from '../scenarios/builtin/maps.ts';
+import { reactiveForecast } from './ReactiveForecast.ts';
+
+const map = new RoadMap(road({ lanes: 1, lengthM: 400 }));
+const vehicle = VehicleParamsSchema.parse({});
+const ctx = { map, route: RoutePath.build(map, ['R0']), vehicle, dtS: 0.1, seed: 0 };
+
+/** The ego standing at 60 m on R0 for 4 s, a car coming up behind it at 10 m/s. */
+function scene(): { snap: WorldSnapshot; standing: Trajectory } {
+  const ego = egoOn(map, 'R0', 60, 0);
+  const behind = egoOn(map, 'R0', 30, 10);
+  const snap: WorldSnapshot = {
+    tS: 0,
+    ego,
+    agents: [
+      {
+        id: 'follower',
+        kind: 'vehicle',
+        x: behind.x,
+        y: behind.y,
+        headingRad: behind.headingRad,
+        speedMps: 10,
+        lengthM: 4.5,
+        widthM: 1.9,
+      },
+    ],
+    lights: [],
+    route: { laneIds: ['R0'] },
+  };
+  const standing: Trajectory = {
+    points: Array.from({ length: 41 }, (_, k) => ({
+      tS: k * 0.1,
+      x: ego.x,
+      y: ego.y,
+      headingRad: ego.headingRad,
+      speedMps: 0,
+    })),
+  };
+  return { snap, standing };
+}
+
+describe('reactive forecast for reflection', () => {
+  it('has a car coming up behind a standing ego brake behind it (constant velocity would drive through)', () => {
+    const { snap, standing } = scene();
+    const f = reactiveForecast(map)(standing, snap, ctx)!;
+    expect(f.ids).toEqual(['follower']);
+    expect(f.steps).toBe(41);
+    const egoRearX = snap.ego.x - (vehicle.lengthM - vehicle.rearAxleToCenterM - vehicle.lengthM / 2);
+    const lastX = f.x[f.steps - 1]!;
+    // constant velocity: 30 + 40 = 70 m, past the ego's rear (≈ 59 m); reactive: stopped short of it
+    expect(lastX + 4.5 / 2).toBeLessThan(egoRearX);
+    // it moved on at first (a forecast, not a freeze)
+    expect(f.x[10]! - f.x[0]!).toBeGreaterThan(5);
+  });
+
+  it('answers each candidate separately: an ego driving away lets the car keep its speed', () => {
+    const { snap, standing } = scene();
+    const away: Trajectory = {
+      points: standing.points.map((p) => ({ ...p, x: p.x + 12 * p.tS, speedMps: 12 })),
+    };
+    const fc = reactiveForecast(map);
+    const a = fc(away, { ...snap, ego: { ...snap.ego, speedMps: 12 } }, ctx)!;
+    const b = fc(standing, snap, ctx)!;
+    expect(a.x[a.steps - 1]!).toBeGreaterThan(b.x[b.steps - 1]! + 5);
+  });
+});

@@ -1,0 +1,180 @@
+/**
+ * Reactive forecast of the other agents for the hierarchical planner's reflection: the simulator's
+ * agent models (`AgentFleet`, reactive mode: nuPlan's IDM agents, or the interactive ones that also
+ * yield to bodies forecast to enter their path) driven for the scored horizon against one candidate
+ * ego trajectory. Built from the snapshot only (what the planner sees), never from the scenario's
+ * scripts: vehicles and cyclists drive IDM along the lanes the map locates them on (first
+ * successor on), at their current speed as the desired one; a vehicle off the lane graph drives
+ * IDM along its heading; standing vehicles, pedestrians and static objects replay at constant
+ * velocity (a standing car stays). planner/ gets this as a function (`ForecastFn`) and never
+ * imports sim/.
+ */
+import type {
+  EgoState,
+  Scenario,
+  ScenarioAgent,
+  TrackPoint,
+  Trajectory,
+  WorldSnapshot,
+} from '../core/index.ts';
+import type { RoadMap } from '../core/map/index.ts';
+import type { PlannerContext } from '../core/planning/Planner.ts';
+import type { AgentForecast, ForecastFn } from '../planner/index.ts';
+import { AgentFleet, type AgentModel } from '../sim/index.ts';
+
+export interface ReactiveForecastOptions {
+  /** Agent model (`interactive` as the simulator's CLS-R default, or `idm`). */
+  agents?: AgentModel;
+  /** Lane sequence length ahead of each agent, m. */
+  laneLookM?: number;
+  /** Agents farther than this from the ego are forecast at constant velocity by the scorer, m. */
+  radiusM?: number;
+}
+
+const STANDING_MPS = 0.3;
+
+/** The lanes ahead of `laneId` along first successors, at least `lookM` long. */
+function lanesAhead(map: RoadMap, laneId: string, fromSM: number, lookM: number): string[] {
+  const ids = [laneId];
+  let lane = map.lane(laneId);
+  let len = lane ? lane.line.length - fromSM : 0;
+  while (lane && len < lookM && ids.length < 12) {
+    const next = lane.data.successors[0];
+    if (!next || ids.includes(next)) break;
+    lane = map.lane(next);
+    if (!lane) break;
+    ids.push(next);
+    len += lane.line.length;
+  }
+  return ids;
+}
+
+/** A straight constant-velocity track over `horizonS` (replay agents, off-graph vehicles). */
+function straightTrack(a: WorldSnapshot['agents'][number], horizonS: number): TrackPoint[] {
+  const c = Math.cos(a.headingRad);
+  const s = Math.sin(a.headingRad);
+  const v = Math.max(0, a.speedMps);
+  return [0, horizonS + 1].map((t) => ({
+    tS: t,
+    x: a.x + c * v * t,
+    y: a.y + s * v * t,
+    headingRad: a.headingRad,
+    speedMps: v,
+  }));
+}
+
+/**
+ * The forecast function handed to the hierarchical planner: for one ego trajectory (rear-axle poses
+ * 0.1 s apart from the snapshot time) the agents' centres at the same instants, reacting to it.
+ */
+export function reactiveForecast(map: RoadMap, opts: ReactiveForecastOptions = {}): ForecastFn {
+  const model = opts.agents ?? 'interactive';
+  const lookM = opts.laneLookM ?? 120;
+  const radius = opts.radiusM ?? 80;
+  const ego: EgoState = {
+    tS: 0,
+    x: 0,
+    y: 0,
+    headingRad: 0,
+    speedMps: 0,
+    accelMps2: 0,
+    steerRad: 0,
+    yawRateRadps: 0,
+  };
+  return (egoTraj: Trajectory, snap: WorldSnapshot, ctx: PlannerContext): AgentForecast | undefined => {
+    const pts = egoTraj.points;
+    if (pts.length < 2) return undefined;
+    // nothing near moves: constant velocity (the scorer's own) is the same forecast, and cheaper
+    const moving = snap.agents.some(
+      (a) => a.speedMps > STANDING_MPS && Math.hypot(a.x - snap.ego.x, a.y - snap.ego.y) <= radius,
+    );
+    if (!moving) return undefined;
+    const dtS = pts[1]!.tS - pts[0]!.tS;
+    const steps = pts.length;
+    const horizonS = dtS * (steps - 1);
+    const agents: ScenarioAgent[] = [];
+    for (const a of snap.agents) {
+      if (Math.hypot(a.x - snap.ego.x, a.y - snap.ego.y) > radius) continue;
+      const base = {
+        id: a.id,
+        kind: a.kind,
+        lengthM: a.lengthM,
+        widthM: a.widthM,
+        start: { x: a.x, y: a.y, headingRad: a.headingRad, speedMps: Math.max(0, a.speedMps) },
+        reactive: 'idm' as const,
+      };
+      const drives =
+        (a.kind === 'vehicle' || a.kind === 'cyclist' || a.kind === 'robot') && a.speedMps > STANDING_MPS;
+      if (a.kind === 'static' || (!drives && a.speedMps <= STANDING_MPS)) {
+        agents.push({ ...base, behavior: { type: 'static' } });
+        continue;
+      }
+      const at = drives ? map.locate(a.x, a.y, a.headingRad, 2.5) : undefined;
+      if (at && Math.abs(at.headingErrRad) < 0.6) {
+        agents.push({
+          ...base,
+          behavior: {
+            type: 'idm',
+            laneIds: lanesAhead(map, at.laneId, at.sM, lookM),
+            startSM: Math.max(0, at.sM),
+            params: {
+              targetSpeedMps: Math.max(1, a.speedMps),
+              minGapM: 1,
+              headwayS: 1.5,
+              accelMaxMps2: 1,
+              decelMaxMps2: 2,
+            },
+            departAtS: 0,
+          },
+        });
+      } else agents.push({ ...base, behavior: { type: 'replay', track: straightTrack(a, horizonS) } });
+    }
+    const ids = agents.map((a) => a.id);
+    const x = new Float64Array(ids.length * steps);
+    const y = new Float64Array(ids.length * steps);
+    if (ids.length === 0) return { dtS, steps, ids, x, y };
+    const scenario: Scenario = {
+      formatVersion: 1,
+      id: 'reflection-forecast',
+      description: '',
+      tags: [],
+      map: { kind: 'file', path: '(in memory)' },
+      vehicle: ctx.vehicle,
+      egoStart: snap.ego,
+      route: snap.route,
+      expert: [pts[0]!, pts[1]!].map((p) => ({ ...p, speedMps: Math.max(0, p.speedMps) })),
+      agents,
+      signals: [],
+      durationS: horizonS,
+      dtS,
+      source: { origin: 'edgeplan' },
+    };
+    const fleet = new AgentFleet(scenario, map, 'reactive', { agents: model });
+    const index = new Map(ids.map((id, i) => [id, i]));
+    for (let k = 0; k < steps; k++) {
+      // an agent the fleet does not report at a step keeps its last place
+      for (let i = 0; i < ids.length; i++) {
+        const j = i * steps + k;
+        x[j] = k === 0 ? agents[i]!.start.x : x[j - 1]!;
+        y[j] = k === 0 ? agents[i]!.start.y : y[j - 1]!;
+      }
+      for (const a of fleet.current()) {
+        const i = index.get(a.id);
+        if (i === undefined) continue;
+        x[i * steps + k] = a.x;
+        y[i * steps + k] = a.y;
+      }
+      if (k === steps - 1) break;
+      const p = pts[k]!;
+      const q = pts[k + 1]!;
+      ego.tS = k * dtS;
+      ego.x = p.x;
+      ego.y = p.y;
+      ego.headingRad = p.headingRad;
+      ego.speedMps = Math.max(0, p.speedMps);
+      ego.accelMps2 = (q.speedMps - p.speedMps) / dtS;
+      fleet.step(k * dtS, dtS, ego, ctx.vehicle, snap.lights);
+    }
+    return { dtS, steps, ids, x, y };
+  };
+}
