@@ -177,4 +177,45 @@ describe('classical command tracker', () => {
     for (let i = 1; i < accels.length; i++)
       expect(Math.abs(accels[i]! - accels[i - 1]!)).toBeLessThanOrEqual(4 * 0.05 + 1e-9);
   });
+
+  it('builds a commanded braking onset up at its jerk and releases it at the target speed', () => {
+    const scene = testScenario({
+      map: straight,
+      ego: egoOn(map, 'R0', 10, 15),
+      routeLaneIds: ['R0'],
+      durationS: 10,
+    });
+    const run = (jerkMps3?: number) => {
+      const accels: number[] = [];
+      const egos = driveController(
+        scene,
+        createClassicalController(),
+        () =>
+          command({
+            speed: 'DECELERATE',
+            targetSpeedMps: 5,
+            decelMps2: 4,
+            ...(jerkMps3 !== undefined ? { jerkMps3 } : {}),
+          }),
+        { onControl: (c) => c.kind === 'ackermann' && accels.push(c.accelMps2) },
+      );
+      return { accels, egos };
+    };
+    const ramped = run(1.5);
+    const dtS = 0.05;
+    // the deceleration builds up no faster than 1.5 m/s³
+    for (let i = 1; i < ramped.accels.length; i++)
+      expect(ramped.accels[i]!).toBeGreaterThanOrEqual(ramped.accels[i - 1]! - 1.5 * dtS - 1e-9);
+    // it does build up to (nearly) the commanded intensity, and releases it: 5 m/s held at the end
+    expect(Math.min(...ramped.accels)).toBeLessThan(-3.3);
+    expect(Math.min(...ramped.accels)).toBeGreaterThanOrEqual(-4 - 1e-9);
+    expect(Math.abs(ramped.accels[ramped.accels.length - 1]!)).toBeLessThan(0.2);
+    const vEnd = ramped.egos[ramped.egos.length - 1]!.speedMps;
+    expect(vEnd).toBeCloseTo(5, 0);
+    expect(Math.min(...ramped.egos.map((e) => e.speedMps))).toBeGreaterThan(4.7);
+    // without an onset the commanded braking is there at once
+    const abrupt = run();
+    expect(abrupt.accels[1]!).toBeLessThan(-3.9);
+    expect(ramped.accels[1]!).toBeGreaterThan(-0.2);
+  });
 });

@@ -114,8 +114,17 @@ export function createClassicalController(
           Math.min(p.accelComfortMps2, vehicle.maxAccelMps2),
         );
       const jerkStep = p.jerkMaxMps3 * dtS;
-      const hardBrake = a < -p.decelDefaultMps2 - 1e-6 && a < state.accelMps2;
-      if (!hardBrake) a = clamp(a, state.accelMps2 - jerkStep, state.accelMps2 + jerkStep);
+      const onset = brakingOnset(command, v, target.speedMps);
+      if (onset !== undefined) {
+        // a commanded braking onset (the gate's comfortable proper response): the deceleration is
+        // built up from the current one at that jerk and released so that a = 0 at the target speed
+        const aPrev = Math.min(0, state.accelMps2);
+        a = Math.max(-brake, aPrev - onset * dtS, -Math.sqrt(2 * onset * (v - target.speedMps)));
+        a = Math.min(a, state.accelMps2 + Math.max(jerkStep, onset * dtS));
+      } else {
+        const hardBrake = a < -p.decelDefaultMps2 - 1e-6 && a < state.accelMps2;
+        if (!hardBrake) a = clamp(a, state.accelMps2 - jerkStep, state.accelMps2 + jerkStep);
+      }
       if (v <= 0.01 && target.speedMps <= 0.01) a = Math.min(a, 0);
       a = clamp(a, -vehicle.maxDecelMps2, vehicle.maxAccelMps2);
       const next: ClassicalState = {
@@ -308,6 +317,16 @@ export function targetSpeed(
     default:
       return { speedMps: command.targetSpeedMps ?? ref.holdMps };
   }
+}
+
+/**
+ * The commanded braking onset (`jerkMps3` with `decelMps2`), m/s³, while the ego is above the
+ * target of a DECELERATE or of a STOP without a stop point (the gate's roll-out honours it there).
+ */
+export function brakingOnset(command: MidLevelCommand, v: number, targetMps: number): number | undefined {
+  if (command.jerkMps3 === undefined || command.decelMps2 === undefined) return undefined;
+  const braking = command.speed === 'DECELERATE' || (command.speed === 'STOP' && !command.stopAt);
+  return braking && v > targetMps + 1e-6 ? command.jerkMps3 : undefined;
 }
 
 function clamp(x: number, lo: number, hi: number): number {
