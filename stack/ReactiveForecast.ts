@@ -63,6 +63,116 @@ function straightTrack(a: WorldSnapshot['agents'][number], horizonS: number): Tr
   }));
 }
 
+/** The forecast's agents for one snapshot and horizon (shared by all candidates of a plan). */
+interface AgentSet {
+  snap: WorldSnapshot;
+  tS: number;
+  dtS: number;
+  steps: number;
+  agents: ScenarioAgent[];
+  ids: string[];
+  index: Map<string, number>;
+  /** The simulator scenario the fleet runs, but for the candidate's `expert` start. */
+  scenario: Scenario;
+  /** Forecasts made for this snapshot, by ego trajectory (candidates often roll out the same). */
+  done: { points: Trajectory['points']; forecast: AgentForecast }[];
+}
+
+/** Same poses and speeds at the same instants (the fleet then does exactly the same). */
+function samePoints(a: Trajectory['points'], b: Trajectory['points']): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    const p = a[i]!;
+    const q = b[i]!;
+    if (
+      p.tS !== q.tS ||
+      p.x !== q.x ||
+      p.y !== q.y ||
+      p.headingRad !== q.headingRad ||
+      p.speedMps !== q.speedMps
+    )
+      return false;
+  }
+  return true;
+}
+
+function agentSet(
+  map: RoadMap,
+  snap: WorldSnapshot,
+  ctx: PlannerContext,
+  dtS: number,
+  steps: number,
+  lookM: number,
+  radius: number,
+): AgentSet {
+  const horizonS = dtS * (steps - 1);
+  const agents: ScenarioAgent[] = [];
+  for (const a of snap.agents) {
+    if (Math.hypot(a.x - snap.ego.x, a.y - snap.ego.y) > radius) continue;
+    const base = {
+      id: a.id,
+      kind: a.kind,
+      lengthM: a.lengthM,
+      widthM: a.widthM,
+      start: { x: a.x, y: a.y, headingRad: a.headingRad, speedMps: Math.max(0, a.speedMps) },
+      reactive: 'idm' as const,
+    };
+    const drives =
+      (a.kind === 'vehicle' || a.kind === 'cyclist' || a.kind === 'robot') && a.speedMps > STANDING_MPS;
+    if (a.kind === 'static' || (!drives && a.speedMps <= STANDING_MPS)) {
+      agents.push({ ...base, behavior: { type: 'static' } });
+      continue;
+    }
+    const at = drives ? map.locate(a.x, a.y, a.headingRad, 2.5) : undefined;
+    if (at && Math.abs(at.headingErrRad) < 0.6) {
+      agents.push({
+        ...base,
+        behavior: {
+          type: 'idm',
+          laneIds: lanesAhead(map, at.laneId, at.sM, lookM),
+          startSM: Math.max(0, at.sM),
+          params: {
+            targetSpeedMps: Math.max(1, a.speedMps),
+            minGapM: 1,
+            headwayS: 1.5,
+            accelMaxMps2: 1,
+            decelMaxMps2: 2,
+          },
+          departAtS: 0,
+        },
+      });
+    } else agents.push({ ...base, behavior: { type: 'replay', track: straightTrack(a, horizonS) } });
+  }
+  const ids = agents.map((a) => a.id);
+  const scenario: Scenario = {
+    formatVersion: 1,
+    id: 'reflection-forecast',
+    description: '',
+    tags: [],
+    map: { kind: 'file', path: '(in memory)' },
+    vehicle: ctx.vehicle,
+    egoStart: snap.ego,
+    route: snap.route,
+    expert: [],
+    agents,
+    signals: [],
+    durationS: horizonS,
+    dtS,
+    source: { origin: 'edgeplan' },
+  };
+  return {
+    snap,
+    tS: snap.tS,
+    dtS,
+    steps,
+    agents,
+    ids,
+    index: new Map(ids.map((id, i) => [id, i])),
+    scenario,
+    done: [],
+  };
+}
+
 /**
  * The forecast function handed to the hierarchical planner: for one ego trajectory (rear-axle poses
  * 0.1 s apart from the snapshot time) the agents' centres at the same instants, reacting to it.
@@ -81,6 +191,7 @@ export function reactiveForecast(map: RoadMap, opts: ReactiveForecastOptions = {
     steerRad: 0,
     yawRateRadps: 0,
   };
+  let set: AgentSet | undefined;
   return (egoTraj: Trajectory, snap: WorldSnapshot, ctx: PlannerContext): AgentForecast | undefined => {
     const pts = egoTraj.points;
     if (pts.length < 2) return undefined;
@@ -91,66 +202,20 @@ export function reactiveForecast(map: RoadMap, opts: ReactiveForecastOptions = {
     if (!moving) return undefined;
     const dtS = pts[1]!.tS - pts[0]!.tS;
     const steps = pts.length;
-    const horizonS = dtS * (steps - 1);
-    const agents: ScenarioAgent[] = [];
-    for (const a of snap.agents) {
-      if (Math.hypot(a.x - snap.ego.x, a.y - snap.ego.y) > radius) continue;
-      const base = {
-        id: a.id,
-        kind: a.kind,
-        lengthM: a.lengthM,
-        widthM: a.widthM,
-        start: { x: a.x, y: a.y, headingRad: a.headingRad, speedMps: Math.max(0, a.speedMps) },
-        reactive: 'idm' as const,
-      };
-      const drives =
-        (a.kind === 'vehicle' || a.kind === 'cyclist' || a.kind === 'robot') && a.speedMps > STANDING_MPS;
-      if (a.kind === 'static' || (!drives && a.speedMps <= STANDING_MPS)) {
-        agents.push({ ...base, behavior: { type: 'static' } });
-        continue;
-      }
-      const at = drives ? map.locate(a.x, a.y, a.headingRad, 2.5) : undefined;
-      if (at && Math.abs(at.headingErrRad) < 0.6) {
-        agents.push({
-          ...base,
-          behavior: {
-            type: 'idm',
-            laneIds: lanesAhead(map, at.laneId, at.sM, lookM),
-            startSM: Math.max(0, at.sM),
-            params: {
-              targetSpeedMps: Math.max(1, a.speedMps),
-              minGapM: 1,
-              headwayS: 1.5,
-              accelMaxMps2: 1,
-              decelMaxMps2: 2,
-            },
-            departAtS: 0,
-          },
-        });
-      } else agents.push({ ...base, behavior: { type: 'replay', track: straightTrack(a, horizonS) } });
-    }
-    const ids = agents.map((a) => a.id);
+    // the agent set depends on the snapshot and the horizon only: built once per plan, not per candidate
+    if (!set || set.snap !== snap || set.tS !== snap.tS || set.dtS !== dtS || set.steps !== steps)
+      set = agentSet(map, snap, ctx, dtS, steps, lookM, radius);
+    const { agents, ids, index } = set;
+    const same = set.done.find((d) => samePoints(d.points, pts));
+    if (same) return same.forecast;
     const x = new Float64Array(ids.length * steps);
     const y = new Float64Array(ids.length * steps);
     if (ids.length === 0) return { dtS, steps, ids, x, y };
     const scenario: Scenario = {
-      formatVersion: 1,
-      id: 'reflection-forecast',
-      description: '',
-      tags: [],
-      map: { kind: 'file', path: '(in memory)' },
-      vehicle: ctx.vehicle,
-      egoStart: snap.ego,
-      route: snap.route,
+      ...set.scenario,
       expert: [pts[0]!, pts[1]!].map((p) => ({ ...p, speedMps: Math.max(0, p.speedMps) })),
-      agents,
-      signals: [],
-      durationS: horizonS,
-      dtS,
-      source: { origin: 'edgeplan' },
     };
     const fleet = new AgentFleet(scenario, map, 'reactive', { agents: model });
-    const index = new Map(ids.map((id, i) => [id, i]));
     for (let k = 0; k < steps; k++) {
       // an agent the fleet does not report at a step keeps its last place
       for (let i = 0; i < ids.length; i++) {
@@ -175,6 +240,8 @@ export function reactiveForecast(map: RoadMap, opts: ReactiveForecastOptions = {
       ego.accelMps2 = (q.speedMps - p.speedMps) / dtS;
       fleet.step(k * dtS, dtS, ego, ctx.vehicle, snap.lights);
     }
-    return { dtS, steps, ids, x, y };
+    const forecast = { dtS, steps, ids, x, y };
+    set.done.push({ points: pts, forecast });
+    return forecast;
   };
 }
