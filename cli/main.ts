@@ -452,6 +452,10 @@ function buildProgram(out: (s: string) => void): Command {
           out(
             `error in ${e.job.scenario} (${e.job.planner}, ${e.job.mode}): ${e.result.error!.split('\n')[0]}`,
           );
+        for (const e of res.results.filter((r) => r.result.plannerErrors))
+          out(
+            `planner failed in ${e.job.scenario} (${e.job.planner}, ${e.job.mode}) at ${e.result.plannerErrors!.ticks} ticks, the command in force ran on: ${e.result.plannerErrors!.first.split('\n')[0]}`,
+          );
         const cols = modes.flatMap((m) => planners.map((p) => ({ m, p })));
         const label = (m: AgentMode) => (m === 'nonreactive' ? 'CLS-NR' : 'CLS-R');
         const scenarioIds = res.summaries[0]!.scenarios.map((s) => s.id);

@@ -34,6 +34,8 @@ export interface SimTick {
   plan?: number[];
   /** The controller that produced this tick's first control (command stacks). */
   controller?: { controller: string; exit?: number; computeFraction?: number; fallback?: string };
+  /** A plan that landed at this tick failed (command stacks): the planner's error message. */
+  plannerError?: string;
   /** Planner wall time for this tick, ms (excluded from determinism checks). */
   planMs?: number;
 }

@@ -106,6 +106,29 @@ describe('stack in the simulator', () => {
     expect(outs.some((o) => o.mrm)).toBe(false);
   });
 
+  it('a failed plan is said on the tick it lands, in the stats and in the run log (not only counted)', async () => {
+    const { planner } = keeper(10, { failAfter: 1 });
+    const stack = stackWith(planner, { planHz: 10, controlHz: 20, commandLifetimeS: 1 });
+    const scene = testScenario({
+      map: data,
+      ego: egoOn(map, 'R0', 20, 10),
+      routeLaneIds: ['R0'],
+      durationS: 2,
+    });
+    const outs: StackTick[] = [];
+    const log = await runStackScenario(scene.scenario, scene.map, stack, {
+      mode: 'nonreactive',
+      onControl: (out) => outs.push(out),
+    });
+    // the first plan succeeds; every later one throws
+    expect(outs.filter((o) => o.plannerError !== undefined).length).toBe(stack.stats.plannerErrors);
+    expect(outs.find((o) => o.plannerError)?.plannerError).toBe('planner down');
+    expect(stack.stats.lastPlannerError?.message).toBe('planner down');
+    const failed = log.ticks.filter((t) => t.plannerError === 'planner down');
+    expect(failed.length).toBe(stack.stats.plannerErrors);
+    expect(log.ticks[0]!.plannerError).toBeUndefined();
+  });
+
   it('a vetoed command goes back to the planner with the reasons, and the re-plan is executed in the same tick', async () => {
     const requests: PlanRequest[] = [];
     const stopAt = poseOn(map, 'R0', 55);

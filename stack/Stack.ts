@@ -87,6 +87,8 @@ export interface StackTick {
   mrm: boolean;
   /** The command in force had expired (controlled stop). */
   expired: boolean;
+  /** A plan that landed at this step failed (the planner threw or rejected): its message. */
+  plannerError?: string;
 }
 
 export interface StackStats {
@@ -99,6 +101,8 @@ export interface StackStats {
   expiredSteps: number;
   controlClamps: number;
   plannerErrors: number;
+  /** The newest planner failure, with the simulated time its plan was requested. */
+  lastPlannerError?: { tS: number; message: string };
 }
 
 export interface Stack {
@@ -145,6 +149,8 @@ export function createStack(opts: StackOptions): Stack {
   let nextPlanS = 0;
   let inFlight: Promise<void> | undefined;
   let landed: Landed | undefined;
+  /** The message of a failed plan that landed during the current tick. */
+  let failedPlan: string | undefined;
   /** The planner's command (or its repair) the gate last allowed; re-checked every step. */
   let proposed: { command: MidLevelCommand; decision: Verdict['decision'] } | undefined;
   let lastVerdict: Verdict | undefined;
@@ -179,7 +185,10 @@ export function createStack(opts: StackOptions): Stack {
     const requestedAtS = snap.tS;
     const land = (step: CommandPlanStep<unknown> | undefined, error?: string): void => {
       if (step) plannerState = step.state;
-      else stats.plannerErrors++;
+      else {
+        stats.plannerErrors++;
+        stats.lastPlannerError = { tS: requestedAtS, message: error ?? 'planner failed' };
+      }
       landed = {
         readyAtS: clock === 'sim' ? requestedAtS + rates.planLatencyS : Number.NEGATIVE_INFINITY,
         plan: step?.output,
@@ -212,7 +221,11 @@ export function createStack(opts: StackOptions): Stack {
   const accept = (snap: WorldSnapshot): void => {
     const l = landed!;
     landed = undefined;
-    if (!l.plan) return; // planner failed: keep the command in force (it expires on its own)
+    if (!l.plan) {
+      // planner failed: keep the command in force (it expires on its own), say so on this tick
+      failedPlan = l.error ?? 'planner failed';
+      return;
+    }
     stats.commands++;
     let command = l.plan.command;
     if (!(command.expiresAtS > command.issuedAtS))
@@ -269,6 +282,7 @@ export function createStack(opts: StackOptions): Stack {
       if (!ctx) throw new Error('stack.tick before init');
       const tS = snap.tS;
       let planned = false;
+      failedPlan = undefined;
       // 1. a plan that has landed is gated now
       if (landedBy(tS)) {
         accept(snap);
@@ -337,6 +351,7 @@ export function createStack(opts: StackOptions): Stack {
         mrm: mrmActive,
         expired,
       };
+      if (failedPlan !== undefined) out.plannerError = failedPlan;
       if (cc.verdict.decision !== 'ALLOW') {
         stats.controlClamps++;
         out.controlVerdict = cc.verdict;

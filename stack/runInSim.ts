@@ -62,18 +62,23 @@ export async function runStackScenario(
   const sink = new SimSink(engine, engine.dtS / sub);
   const now = opts.nowMs ?? (() => performance.now());
   stack.init(engine.ctx, source.latest());
+  let plannerError: string | undefined;
   for (;;) {
     for (let j = 0; j < sub; j++) {
       const snap = source.latest();
       const t0 = now();
       const out = stack.tick(snap);
       const planMs = now() - t0;
+      // a failed plan is kept for the next recorded tick (plans may land between recorded ticks)
+      if (out.plannerError) plannerError = out.plannerError;
       // a plan in flight lands in simulated time: wait for it before time moves on
       if (stack.planning) await stack.settle();
       opts.onControl?.(out, snap);
       if (j === 0) {
         const tick = engine.record({ command: out.command, planMs, controller: out.controllerInfo });
         if (out.verdict) tick.verdict = out.verdict;
+        if (plannerError) tick.plannerError = plannerError;
+        plannerError = undefined;
         opts.onTick?.(tick, engine.k, engine.steps + 1);
         if (engine.last) return engine.toLog(stack.name);
       }

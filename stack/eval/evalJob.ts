@@ -39,6 +39,8 @@ export interface JobResult {
   /** Mean planner time per tick, ms (not part of summary.json: wall time is not reproducible). */
   planMsMean: number;
   simSeconds: number;
+  /** Ticks at which a plan failed (the command in force ran on), and the first message. */
+  plannerErrors?: { ticks: number; first: string };
   error?: string;
 }
 
@@ -74,9 +76,13 @@ export async function runJob(job: EvalJob): Promise<JobResult> {
     });
     writeFileSync(join(job.logDir, `${scenario.id}.json`), JSON.stringify(record));
   }
+  const failedTicks = log.ticks.filter((t) => t.plannerError !== undefined);
   return {
     id: scenario.id,
     tags: scenario.tags,
+    ...(failedTicks.length > 0
+      ? { plannerErrors: { ticks: failedTicks.length, first: failedTicks[0]!.plannerError! } }
+      : {}),
     score: m.score,
     metrics,
     collisions: m.details.collisions.filter((c) => c.atFault).length,
