@@ -2,7 +2,10 @@
  * Predicted motion of the other agents over the gate's horizon: vehicles and cyclists that sit
  * on a lane and point along it follow that lane (and its first successor) at constant speed;
  * everyone else moves at constant velocity along their heading (the usual non-reactive
- * predictions of nuPlan's TTC metric). Storage is preallocated and reused.
+ * predictions of nuPlan's TTC metric). A lane-following vehicle that drifts sideways towards the
+ * ego (an oncoming car over the centre line, a cut-in) gets a second slot (same `index`): its drift
+ * goes on until it reaches the ego's lateral offset and it then follows the lane there, the worse
+ * case the rules check beside the half-lane-capped one. Storage is preallocated and reused.
  */
 import type { AgentState } from '../core/index.ts';
 import type { RoadMap } from '../core/map/index.ts';
@@ -13,6 +16,8 @@ import type { LanePathCache } from './Rollout.ts';
 const LANE_FOLLOW_HEADING_RAD = 0.5;
 /** A drifting vehicle's predicted sideways motion stops after half a lane, m: enough to see a cut-in start (it then overlaps the ego's lane), without extrapolating every swerve into a head-on (our choice). */
 const MAX_DRIFT_M = 1.75;
+/** Sideways speed above which a lane-following vehicle also gets the "keeps drifting into the ego's path" hypothesis, m/s. */
+const DRIFT_TOWARDS_EGO_MPS = 0.5;
 
 export class AgentForecast {
   /** Number of agents kept (after culling) and of steps. */
@@ -90,26 +95,56 @@ export function forecastAgents(
     }
     const c = Math.cos(ag.headingRad);
     const s = Math.sin(ag.headingRad);
+    if (path) {
+      fillDrift(out, base, path, s0, d0, dRate, lonF, dh, MAX_DRIFT_M, ag, n, dtS);
+      if (Math.abs(dRate) > DRIFT_TOWARDS_EGO_MPS && out.count < out.maxAgents) {
+        // worse case: the drift goes on into the ego's path
+        path.line.project(cx, cy, fp);
+        const towards = (fp.dM - d0) * dRate;
+        const reach = Math.abs(fp.dM - d0);
+        if (towards > 0 && reach > MAX_DRIFT_M) {
+          const slot2 = out.count++;
+          out.index[slot2] = i;
+          fillDrift(out, slot2 * out.capacity, path, s0, d0, dRate, lonF, dh, reach, ag, n, dtS);
+        }
+      }
+      continue;
+    }
     for (let k = 0; k < n; k++) {
       const dist = moving ? ag.speedMps * k * dtS : 0;
-      if (path) {
-        const drift = Math.max(-MAX_DRIFT_M, Math.min(MAX_DRIFT_M, dRate * k * dtS));
-        path.line.toCartesian(s0 + dist * lonF, d0 + drift, pose);
-        out.x[base + k] = pose.x;
-        out.y[base + k] = pose.y;
-        // keep the agent's own heading offset from the lane (it decays as it follows the lane)
-        out.h[base + k] = pose.headingRad + (Math.abs(drift) < MAX_DRIFT_M ? dh : 0);
-      } else {
-        out.x[base + k] = ag.x + dist * c;
-        out.y[base + k] = ag.y + dist * s;
-        out.h[base + k] = ag.headingRad;
-      }
-    }
-    if (path) {
-      // the first step is the observed pose exactly
-      out.x[base] = ag.x;
-      out.y[base] = ag.y;
-      out.h[base] = ag.headingRad;
+      out.x[base + k] = ag.x + dist * c;
+      out.y[base + k] = ag.y + dist * s;
+      out.h[base + k] = ag.headingRad;
     }
   }
+}
+
+/** Lane-following prediction with sideways drift at `dRate` capped at `maxDriftM`, into `out` from `base`. */
+function fillDrift(
+  out: AgentForecast,
+  base: number,
+  path: LanePath,
+  s0: number,
+  d0: number,
+  dRate: number,
+  lonF: number,
+  dh: number,
+  maxDriftM: number,
+  ag: AgentState,
+  n: number,
+  dtS: number,
+): void {
+  for (let k = 0; k < n; k++) {
+    const dist = ag.speedMps * k * dtS;
+    const drift = Math.max(-maxDriftM, Math.min(maxDriftM, dRate * k * dtS));
+    path.line.toCartesian(s0 + dist * lonF, d0 + drift, pose);
+    out.x[base + k] = pose.x;
+    out.y[base + k] = pose.y;
+    // keep the agent's own heading offset from the lane (it decays as it follows the lane)
+    out.h[base + k] = pose.headingRad + (Math.abs(drift) < maxDriftM ? dh : 0);
+  }
+  // the first step is the observed pose exactly
+  out.x[base] = ag.x;
+  out.y[base] = ag.y;
+  out.h[base] = ag.headingRad;
 }

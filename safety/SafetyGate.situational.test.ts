@@ -432,6 +432,21 @@ const CASES: Case[] = [
     expect: 'NOT_ALLOW',
     rule: 'collision.predicted',
   },
+  {
+    // fuzz family oncoming_drift: 0.35 rad towards us is 4.2 m/s sideways; the half-lane-capped
+    // forecast stays 5.25 m off the ego lane centre, the "keeps drifting" one reaches it head-on
+    name: 'oncoming car 40 m ahead angled 0.35 rad over the centre line towards the ego',
+    spec: { map: m2, agents: [{ id: 'oncoming', lane: 'O0', s: 310, speed: 12, dh: 0.35 }] },
+    command: {},
+    expect: 'NOT_ALLOW',
+    rule: 'collision.predicted',
+  },
+  {
+    name: 'the same oncoming car angled away from the ego',
+    spec: { map: m2, agents: [{ id: 'oncoming', lane: 'O0', s: 310, speed: 12, dh: -0.35 }] },
+    command: {},
+    expect: 'ALLOW',
+  },
   // ================= second pass (issue 14) =================
   // ---- signals, stop lines and crosswalks at distance
   {
