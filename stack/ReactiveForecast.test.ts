@@ -68,3 +68,23 @@ describe('reactive forecast for reflection', () => {
     expect(a.x[a.steps - 1]!).toBeGreaterThan(b.x[b.steps - 1]! + 5);
   });
 });
+
+describe('reactive forecast at the end of the map', () => {
+  it('a car at the very end of its last lane is forecast straight on instead of failing the plan', () => {
+    const { snap, standing } = scene();
+    // the ego stands 30 m behind the end of the road, a car is just leaving it (2 m past the end:
+    // still located on the last lane, with no lane path ahead)
+    const ego = egoOn(map, 'R0', 370, 0);
+    snap.ego = ego;
+    for (const p of standing.points) Object.assign(p, { x: ego.x, y: ego.y, headingRad: ego.headingRad });
+    const atEnd = egoOn(map, 'R0', 400, 10);
+    snap.agents = [
+      { ...snap.agents[0]!, id: 'leaving', x: atEnd.x + 2, y: atEnd.y, headingRad: atEnd.headingRad },
+    ];
+    const f = reactiveForecast(map)(standing, snap, ctx);
+    expect(f).toBeDefined();
+    expect(f!.ids).toEqual(['leaving']);
+    // straight on at its speed: 10 m/s for 4 s
+    expect(f!.x[f!.steps - 1]! - f!.x[0]!).toBeCloseTo(40, 0);
+  });
+});

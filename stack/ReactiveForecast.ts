@@ -32,9 +32,16 @@ export interface ReactiveForecastOptions {
 }
 
 const STANDING_MPS = 0.3;
+/** Shorter lane path ahead than this: the vehicle is forecast straight on, not along its lane, m. */
+const MIN_LANE_PATH_M = 1;
 
 /** The lanes ahead of `laneId` along first successors, at least `lookM` long. */
-function lanesAhead(map: RoadMap, laneId: string, fromSM: number, lookM: number): string[] {
+function lanesAhead(
+  map: RoadMap,
+  laneId: string,
+  fromSM: number,
+  lookM: number,
+): { ids: string[]; lenM: number } {
   const ids = [laneId];
   let lane = map.lane(laneId);
   let len = lane ? lane.line.length - fromSM : 0;
@@ -46,7 +53,7 @@ function lanesAhead(map: RoadMap, laneId: string, fromSM: number, lookM: number)
     ids.push(next);
     len += lane.line.length;
   }
-  return ids;
+  return { ids, lenM: len };
 }
 
 /** A straight constant-velocity track over `horizonS` (replay agents, off-graph vehicles). */
@@ -124,12 +131,14 @@ function agentSet(
       continue;
     }
     const at = drives ? map.locate(a.x, a.y, a.headingRad, 2.5) : undefined;
-    if (at && Math.abs(at.headingErrRad) < 0.6) {
+    // a vehicle at the very end of a lane with nothing after it has no lane path to follow
+    const ahead = at ? lanesAhead(map, at.laneId, at.sM, lookM) : undefined;
+    if (at && ahead && ahead.lenM > MIN_LANE_PATH_M && Math.abs(at.headingErrRad) < 0.6) {
       agents.push({
         ...base,
         behavior: {
           type: 'idm',
-          laneIds: lanesAhead(map, at.laneId, at.sM, lookM),
+          laneIds: ahead.ids,
           startSM: Math.max(0, at.sM),
           params: {
             targetSpeedMps: Math.max(1, a.speedMps),
