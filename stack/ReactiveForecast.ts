@@ -19,6 +19,7 @@ import type {
 } from '../core/index.ts';
 import type { RoadMap } from '../core/map/index.ts';
 import type { PlannerContext } from '../core/planning/Planner.ts';
+import { egoAtRest } from '../core/vehicle/index.ts';
 import type { AgentForecast, ForecastFn } from '../planner/index.ts';
 import { AgentFleet, type AgentModel } from '../sim/index.ts';
 
@@ -190,16 +191,7 @@ export function reactiveForecast(map: RoadMap, opts: ReactiveForecastOptions = {
   const model = opts.agents ?? 'interactive';
   const lookM = opts.laneLookM ?? 120;
   const radius = opts.radiusM ?? 80;
-  const ego: EgoState = {
-    tS: 0,
-    x: 0,
-    y: 0,
-    headingRad: 0,
-    speedMps: 0,
-    accelMps2: 0,
-    steerRad: 0,
-    yawRateRadps: 0,
-  };
+  const ego: EgoState = egoAtRest();
   let set: AgentSet | undefined;
   return (egoTraj: Trajectory, snap: WorldSnapshot, ctx: PlannerContext): AgentForecast | undefined => {
     const pts = egoTraj.points;

@@ -60,7 +60,7 @@ import {
   type RoutePath,
 } from '../../core/map/index.ts';
 import type { Planner, PlannerContext } from '../../core/planning/Planner.ts';
-import { type BicycleCommand, LqrTracker, stepBicycle } from '../../core/vehicle/index.ts';
+import { type BicycleCommand, egoAtRest, LqrTracker, stepBicycle } from '../../core/vehicle/index.ts';
 import { LaneAreaIndex } from './pdm/LaneAreaIndex.ts';
 import { PdmObservation } from './pdm/PdmObservation.ts';
 import { PdmPath } from './pdm/PdmPath.ts';
@@ -249,16 +249,7 @@ export class PdmClosed {
   private readonly redEnd: Float64Array;
   private readonly junctions: { flat: Float64Array; bounds: number[] }[] = [];
   private readonly tracker = new LqrTracker();
-  private readonly simEgo: EgoState = {
-    tS: 0,
-    x: 0,
-    y: 0,
-    headingRad: 0,
-    speedMps: 0,
-    accelMps2: 0,
-    steerRad: 0,
-    yawRateRadps: 0,
-  };
+  private readonly simEgo: EgoState = egoAtRest();
   private readonly cmd: BicycleCommand = { accelMps2: 0, steerRateRadps: 0 };
   private readonly wx: Float64Array;
   private readonly wy: Float64Array;

@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { type AgentState, type EgoState, type Scenario, ScenarioSchema } from '../../core/index.ts';
 import { RoadMap } from '../../core/map/index.ts';
+import { egoAtRest } from '../../core/vehicle/index.ts';
 import { type AgentFleet, lightsAt } from './AgentFleet.ts';
 
 export const IDM_REFERENCE_FILE = fileURLToPath(new URL('./fixtures/reactive-idm.json.gz', import.meta.url));
@@ -51,16 +52,7 @@ export function replayFleet(
   const fleet = fleetOf(scenario, map);
   const out: AgentState[][] = [];
   const n = run.ego.length / 4;
-  const ego: EgoState = {
-    tS: 0,
-    x: 0,
-    y: 0,
-    headingRad: 0,
-    speedMps: 0,
-    accelMps2: 0,
-    steerRad: 0,
-    yawRateRadps: 0,
-  };
+  const ego: EgoState = egoAtRest();
   for (let k = 0; k < n - 1; k++) {
     const tS = Math.round(k * scenario.dtS * 1e6) / 1e6;
     ego.tS = tS;
