@@ -46,13 +46,13 @@ export interface JobResult {
 
 export async function runJob(job: EvalJob): Promise<JobResult> {
   const loaded = loadScenario(job.scenario, job.mapPath ? { mapPath: job.mapPath } : {});
-  if (!loaded.ok) return failed(job, formatError(loaded.error));
+  if (!loaded.ok) return failedResult(job, formatError(loaded.error));
   const driver = createDriver(job.planner, {
     ...job.driverOptions,
     ...(job.controller !== undefined ? { controller: job.controller } : {}),
     ...(job.budget !== undefined ? { budget: job.budget } : {}),
   });
-  if (!driver.ok) return failed(job, formatError(driver.error));
+  if (!driver.ok) return failedResult(job, formatError(driver.error));
   const { scenario, map } = loaded.value;
   let log: Awaited<ReturnType<typeof runDriver>>;
   try {
@@ -91,7 +91,8 @@ export async function runJob(job: EvalJob): Promise<JobResult> {
   };
 }
 
-function failed(job: EvalJob, error: string): JobResult {
+/** The result of a run that could not be made (bad scenario, unknown planner, lost job): score 0 and why. */
+export function failedResult(job: EvalJob, error: string): JobResult {
   return {
     id: job.scenario,
     tags: [],

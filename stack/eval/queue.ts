@@ -12,7 +12,7 @@ import { Worker as Thread } from 'node:worker_threads';
 import type { Job, Worker } from 'bullmq';
 import type { Redis, RedisOptions } from 'ioredis';
 import { z } from 'zod';
-import type { EvalJob, JobResult } from './evalJob.ts';
+import { type EvalJob, failedResult, type JobResult } from './evalJob.ts';
 
 export const DEFAULT_QUEUE = 'edgeplan-eval';
 
@@ -222,19 +222,6 @@ class JobThreads {
   close(): void {
     for (const t of this.idle.splice(0)) void t.terminate();
   }
-}
-
-function failedResult(job: EvalJob, error: string): JobResult {
-  return {
-    id: job.scenario,
-    tags: [],
-    score: 0,
-    metrics: {},
-    collisions: 0,
-    planMsMean: 0,
-    simSeconds: 0,
-    error,
-  };
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
