@@ -66,6 +66,14 @@ export const defaultDynamics: { readonly ego: Required<RssDynamics>; readonly ot
   };
 
 /**
+ * A vehicle at rest with ad-rss-lib's default ego dynamics: the starting value of a rule's scratch
+ * vehicle, whose speed and dynamics the rule sets before each check (no allocation per check).
+ */
+export function rssVehicleAtRest(): RssVehicle {
+  return { speedLonMps: 0, speedLatMps: 0, dynamics: defaultDynamics.ego };
+}
+
+/**
  * Distance covered in `durationS` starting at `speedMps` ≥ 0 with `accelMps2` (signed), the speed
  * clamped at 0 and at max(maxSpeed, speed) (ad-rss-lib `calculateAcceleratedLimitedMovement`).
  * Writes the end speed into `out[0]` and returns the distance, m.

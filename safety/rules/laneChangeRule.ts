@@ -4,7 +4,7 @@
  * cyclist may ride in the ego's blind spot on that side (MSSBench-style situational rule).
  */
 import { angleDiff } from '../../core/index.ts';
-import { longitudinalSameDirection, type RssVehicle } from '../rss.ts';
+import { longitudinalSameDirection, rssVehicleAtRest } from '../rss.ts';
 import { type CheckContext, frontOffset, q, type RuleSink, round } from './CheckContext.ts';
 
 const fp = { sM: 0, dM: 0, segment: 0 };
@@ -174,22 +174,8 @@ export function laneChangeRules(ctx: CheckContext, sink: RuleSink): void {
   else sink.pass('situational.cyclistBlindSpot', 'no cyclist in the blind spot');
 }
 
-const followerV: RssVehicle = {
-  speedLonMps: 0,
-  speedLatMps: 0,
-  dynamics: {
-    responseTimeS: 1,
-    accelMaxMps2: 0,
-    brakeMinMps2: 1,
-    brakeMaxMps2: 1,
-    brakeMinCorrectMps2: 1,
-    latAccelMaxMps2: 0,
-    latBrakeMinMps2: 1,
-    lateralFluctuationMarginM: 0,
-    maxSpeedOnAccelerationMps: 0,
-  },
-};
-const leaderV: RssVehicle = { speedLonMps: 0, speedLatMps: 0, dynamics: followerV.dynamics };
+const followerV = rssVehicleAtRest();
+const leaderV = rssVehicleAtRest();
 const fq = { sM: 0, dM: 0, segment: 0 };
 
 /**

@@ -7,26 +7,12 @@
  * the distance is unsafe (RSS Definition 5, with our own plan known instead of ρ·α_accel,max).
  */
 import { angleDiff } from '../../core/index.ts';
-import { longitudinalOppositeDirection, longitudinalSameDirection, type RssVehicle } from '../rss.ts';
+import { longitudinalOppositeDirection, longitudinalSameDirection, rssVehicleAtRest } from '../rss.ts';
 import { type CheckContext, frontOffset, q, type RuleSink, round } from './CheckContext.ts';
 
 const fp = { sM: 0, dM: 0, segment: 0 };
-const egoV: RssVehicle = {
-  speedLonMps: 0,
-  speedLatMps: 0,
-  dynamics: {
-    responseTimeS: 1,
-    accelMaxMps2: 0,
-    brakeMinMps2: 1,
-    brakeMaxMps2: 1,
-    brakeMinCorrectMps2: 1,
-    latAccelMaxMps2: 0,
-    latBrakeMinMps2: 1,
-    lateralFluctuationMarginM: 0,
-    maxSpeedOnAccelerationMps: 0,
-  },
-};
-const othV: RssVehicle = { speedLonMps: 0, speedLatMps: 0, dynamics: egoV.dynamics };
+const egoV = rssVehicleAtRest();
+const othV = rssVehicleAtRest();
 
 /**
  * The longitudinal distance the squeeze mode keeps: the ego responds after its actuation lag with
