@@ -143,6 +143,19 @@ export function stoppingLookAheadM(ctx: CheckContext, speedMps: number): number 
 }
 
 /**
+ * Path arc length (front bumper) up to which obligations ahead count: the stopping distance from
+ * now and from the roll-out's end, whichever reaches farther, m.
+ */
+export function obligationLookEndM(ctx: CheckContext): number {
+  const r = ctx.rollout;
+  const front = frontOffset(ctx.vehicle);
+  return Math.max(
+    r.s[0]! + front + stoppingLookAheadM(ctx, r.v[0]!),
+    r.s[r.n - 1]! + front + stoppingLookAheadM(ctx, r.v[r.n - 1]!),
+  );
+}
+
+/**
  * First roll-out step at which the front bumper can no longer slow to `targetMps` (0: stop) before
  * path arc length `lineS` with at most max(budget, 1.2 × what that needs at the start + 0.1 m/s²,
  * room for the actuator's lag), or reaches `lineS` faster than `targetMps`; -1 if it always can.

@@ -12,10 +12,10 @@ import {
   type CheckContext,
   firstUnstoppable,
   frontOffset,
+  obligationLookEndM,
   q,
   type RuleSink,
   round,
-  stoppingLookAheadM,
 } from './CheckContext.ts';
 
 const pt = { x: 0, y: 0, headingRad: 0 };
@@ -31,11 +31,7 @@ export function signalRules(ctx: CheckContext, sink: RuleSink): void {
   const front = frontOffset(veh);
   const f0 = r.s[0]! + front;
   const v0 = r.v[0]!;
-  // how far ahead the obligations count: the stopping distance from now and from the roll-out's end
-  const lookEnd = Math.max(
-    f0 + stoppingLookAheadM(ctx, v0),
-    r.s[r.n - 1]! + front + stoppingLookAheadM(ctx, r.v[r.n - 1]!),
-  );
+  const lookEnd = obligationLookEndM(ctx);
   const budget = params.signalStopDecelMps2;
   // --- lights: entering a lane whose light is RED / YELLOW
   let lightDone = false;

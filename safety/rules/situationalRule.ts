@@ -10,10 +10,10 @@ import {
   type CheckContext,
   firstUnstoppable,
   frontOffset,
+  obligationLookEndM,
   q,
   type RuleSink,
   round,
-  stoppingLookAheadM,
 } from './CheckContext.ts';
 
 const fp = { sM: 0, dM: 0, segment: 0 };
@@ -49,10 +49,7 @@ export function situationalRules(ctx: CheckContext, sink: RuleSink): void {
   const front = frontOffset(veh);
   const f0 = r.s[0]! + front;
   const v0 = r.v[0]!;
-  const lookEnd = Math.max(
-    f0 + stoppingLookAheadM(ctx, v0),
-    r.s[r.n - 1]! + front + stoppingLookAheadM(ctx, r.v[r.n - 1]!),
-  );
+  const lookEnd = obligationLookEndM(ctx);
   const budget = params.signalStopDecelMps2;
   let busDone = false;
   let evDone = false;
