@@ -664,9 +664,9 @@ function positionResolver(
     const id = Number(laneId.split('_').pop());
     if (!l || !Number.isFinite(id)) return true;
     // Our lanes run in driving direction; the road's s-direction is theirs for right lanes (RHT).
-    if (!odr?.roadPose(l.data.roadId ?? '', 0, 0)) return id < 0;
-    const hs = odr.laneAt(l.data.roadId ?? '', id, 0)?.forward;
-    return hs ?? id < 0;
+    if (!odr) return id < 0;
+    const at = odr.laneAt(l.data.roadId ?? '', id, 0);
+    return at.ok ? at.value.forward : id < 0;
   };
   /** A road's s must lie on it (OpenDRIVE §8: s ∈ [0, length]); beyond it is an error, not clamped. */
   const sOnRoad = (roadId: string, s: number, p: string): boolean => {
@@ -765,7 +765,9 @@ function positionResolver(
       // sOnRoad checked s above, so the pose exists.
       const r = unwrap(g.pose(roadId, s, c.tM + off));
       const slope = Math.atan(g.laneCenterSlope(roadId, laneId, s));
-      const forward = odr.laneAt(roadId, laneId, s)?.forward ?? laneId < 0;
+      // A lane we do not model (none, median, …) drives as its side does in right-hand traffic.
+      const at = odr.laneAt(roadId, laneId, s);
+      const forward = at.ok ? at.value.forward : laneId < 0;
       const h = forward ? r.hRoad + slope : r.hRoad - slope + Math.PI;
       return { x: r.x, y: r.y, headingRad: orient(lp, h, false) };
     }
