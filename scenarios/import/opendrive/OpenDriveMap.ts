@@ -98,7 +98,10 @@ export interface RoadDef {
   path: string;
   length: number;
   junction: string;
+  /** Left-hand traffic on this road: its `rule="LHT"`, else the map's default rule. */
   lht: boolean;
+  /** Whether the file gives the road a `rule` attribute (else the default rule applies). */
+  ruleGiven: boolean;
   line: ReferenceLine;
   offsets: Poly[];
   sections: SectionDef[];
@@ -308,6 +311,7 @@ function readRoad(r: XNode, idx: number, unsupported: string[]): RoadDef {
     length,
     junction: attr(r, 'junction') ?? '-1',
     lht: (attr(r, 'rule') ?? '').toUpperCase() === 'LHT',
+    ruleGiven: attr(r, 'rule') !== undefined,
     line: new ReferenceLine(geoms),
     offsets,
     sections,
@@ -500,7 +504,12 @@ function convexHull(points: Vec2[]): Vec2[] {
 const dist = (a: Vec2, b: Vec2): number => Math.hypot(a.x - b.x, a.y - b.y);
 
 /** Converts a parsed <OpenDRIVE> element into a RoadMapData (throws ImportError on bad input). */
-export function buildOpenDrive(root: XNode, mapId: string): OpenDriveResult {
+/** How to read a file: the traffic rule of roads without a `rule` attribute (default RHT, as the spec says). */
+export interface OpenDriveOptions {
+  defaultRule?: 'RHT' | 'LHT';
+}
+
+export function buildOpenDrive(root: XNode, mapId: string, opts: OpenDriveOptions = {}): OpenDriveResult {
   const unsupported: string[] = [];
   const warnings: string[] = [];
   const header = kid(root, 'header');
@@ -511,7 +520,8 @@ export function buildOpenDrive(root: XNode, mapId: string): OpenDriveResult {
   if (revMinor > 8) warnings.push(`OpenDRIVE 1.${revMinor} is newer than 1.8; read as 1.8`);
   const roads = kids(root, 'road').map((r, i) => readRoad(r, i, unsupported));
   const byRoad = new Map(roads.map((r) => [r.id, r]));
-  const mapLht = false;
+  const mapLht = opts.defaultRule === 'LHT';
+  for (const road of roads) if (!road.ruleGiven) road.lht = mapLht;
   const built: BuiltLane[] = [];
   for (const road of roads)
     for (let i = 0; i < road.sections.length; i++) buildSection(road, i, built, mapLht);

@@ -31,6 +31,7 @@ import type { ImportOptions, ImportResult } from '../types.ts';
 import { type EntityState, type OscEntity, OscExecutor, type PositionResolver } from './OscExecutor.ts';
 import { type Distribution, expandDistribution } from './ParameterDistribution.ts';
 import { declare, resolveTree } from './Parameters.ts';
+import { trafficRuleByHeading } from './TrafficRule.ts';
 
 /** Simulation step and limits (nuPlan 0.1 s; at least 15 s so a closed-loop run has tracks; at most 60 s). */
 const DT_S = 0.1;
@@ -288,7 +289,6 @@ export function prepareOpenScenario(path: string, opts: ImportOptions = {}): Res
       odrValue = odr.value;
     } else
       warnings.push('no road network: entities move in free space; the map is one lane along the ego path');
-    const map = new RoadMap(odrValue?.map ?? EMPTY_MAP);
     if (
       mapPath &&
       fp(root) &&
@@ -324,11 +324,32 @@ export function prepareOpenScenario(path: string, opts: ImportOptions = {}): Res
     });
     if (entities.length === 0) throw new ImportError('/OpenSCENARIO/Entities', 'no ScenarioObject');
 
-    const resolvePos = positionResolver(map, odrValue, unsupported, (ref, p) => {
+    const catalogRoute = (ref: XNode | undefined, p: string): XNode | undefined => {
       if (!ref) return undefined;
       const r = resolveReference(ref, catalogs, p, declare(root, new Map(), '/OpenSCENARIO'));
       return r?.tag === 'Route' ? r.node : undefined;
-    });
+    };
+    const init = kid(storyboard, 'Init');
+    // Positions keep the file's own rules (a relative Orientation turns from the lane's driving
+    // direction under the road's rule, as esmini reads it); the lanes the entities drive follow
+    // the side the scenario's vehicles start on (TrafficRule.ts).
+    const odrOfPositions = odrValue;
+    if (mapPath && odrValue && init) {
+      const vote = trafficRuleByHeading(
+        startPoses(init, entities, positionResolver(new RoadMap(odrValue.map), odrValue, [], catalogRoute)),
+        odrValue.geometry,
+      );
+      if (vote.rule === 'LHT') {
+        const lht = loadOpenDrive(mapPath, { defaultRule: 'LHT' });
+        if (!lht.ok) return lht;
+        odrValue = lht.value;
+        warnings.push(
+          `left-hand traffic on roads without a rule attribute: ${vote.lht} of ${vote.lht + vote.rht} vehicles start facing that way`,
+        );
+      }
+    }
+    const map = new RoadMap(odrValue?.map ?? EMPTY_MAP);
+    const resolvePos = positionResolver(map, odrOfPositions, unsupported, catalogRoute);
     const buildPath = pathBuilder(map);
     const exec = new OscExecutor(map, resolvePos, buildPath, unsupported);
     const globals = declare(root, new Map(), '/OpenSCENARIO');
@@ -338,7 +359,6 @@ export function prepareOpenScenario(path: string, opts: ImportOptions = {}): Res
       return r?.tag === 'Maneuver' ? r.node : undefined;
     };
     for (const e of entities) exec.addEntity(e);
-    const init = kid(storyboard, 'Init');
     if (init) exec.init(init);
     exec.load(storyboard);
     return ok({
@@ -638,6 +658,32 @@ function pathBuilder(map: RoadMap) {
     const f = path.line.project(x, y);
     return { path: path.line, lanes, sM: Math.max(f.sM, 0), dM: f.dM, deadEnd };
   };
+}
+
+/**
+ * Start poses of the scenario's vehicles: the first Init TeleportAction position of each that
+ * resolves without other entities (relative positions follow their reference anyway).
+ */
+function startPoses(
+  init: XNode,
+  entities: readonly OscEntity[],
+  resolvePos: PositionResolver,
+): { x: number; y: number; headingRad: number }[] {
+  const out: { x: number; y: number; headingRad: number }[] = [];
+  const none = new Map<string, EntityState>();
+  kids(kid(init, 'Actions'), 'Private').forEach((pr, i) => {
+    const e = entities.find((x) => x.name === attr(pr, 'entityRef'));
+    if (e?.kind !== 'vehicle' && e?.kind !== 'cyclist') return;
+    for (const [j, pa] of kids(pr, 'PrivateAction').entries()) {
+      const pos = kid(kid(pa, 'TeleportAction'), 'Position');
+      const p = pos && resolvePos(pos, `/Init/Actions/Private[${i}]/PrivateAction[${j}]`, none);
+      if (p) {
+        out.push(p);
+        return;
+      }
+    }
+  });
+  return out;
 }
 
 /** Resolves OpenSCENARIO positions on the map (OpenDRIVE frame, as esmini and scenario_runner use). */
