@@ -16,6 +16,8 @@ import {
 } from '../../core/index.ts';
 import { RoadMap } from '../../core/map/RoadMap.ts';
 import { RoutePath } from '../../core/map/RoutePath.ts';
+import type { Planner } from '../../core/planning/Planner.ts';
+import { egoArcLength, HORIZON_STEPS, STEP_S, trajectoryAlong } from '../../core/vehicle/pathFollowing.ts';
 
 const DT = 0.1;
 
@@ -190,6 +192,48 @@ export function expertFromCentreTrack(track: TrackPoint[], rearToCenterM = 1.461
     x: p.x - rearToCenterM * Math.cos(p.headingRad),
     y: p.y - rearToCenterM * Math.sin(p.headingRad),
   }));
+}
+
+/**
+ * An expert that drives the route's reference path at a scripted speed `speedMps(t)` (m/s at
+ * time t, s), tracked by the engine like any planner's trajectory, so the expert's poses are a
+ * drive the vehicle model can make. For scenarios whose expert yields by timing (a merge into a
+ * gap) where the IDM route follower, which sees only what is ahead in its lane, would not.
+ */
+export function speedProfileExpert(speedMps: (tS: number) => number): Planner<{ sM: number }> {
+  const scratch = { sM: 0, dM: 0, segment: 0 };
+  const s = new Float64Array(HORIZON_STEPS + 1);
+  const v = new Float64Array(HORIZON_STEPS + 1);
+  return {
+    name: 'speed-profile-expert',
+    init: () => ({ sM: Number.NaN }),
+    step(state, snap, ctx) {
+      const path = ctx.route.line;
+      s[0] = egoArcLength(path, snap.ego, state.sM, scratch);
+      v[0] = speedMps(snap.tS);
+      for (let k = 1; k <= HORIZON_STEPS; k++) {
+        v[k] = speedMps(snap.tS + k * STEP_S);
+        s[k] = s[k - 1]! + 0.5 * (v[k - 1]! + v[k]!) * STEP_S;
+      }
+      return {
+        state: { sM: s[0]! },
+        output: { trajectory: trajectoryAlong(path, snap.tS, s, v, HORIZON_STEPS + 1) },
+      };
+    },
+  };
+}
+
+/** Piecewise-linear function through knots [t, value] (held constant outside them). */
+export function piecewiseLinear(knots: ReadonlyArray<readonly [number, number]>): (tS: number) => number {
+  return (tS) => {
+    if (tS <= knots[0]![0]) return knots[0]![1];
+    for (let i = 1; i < knots.length; i++) {
+      const [t1, v1] = knots[i]!;
+      const [t0, v0] = knots[i - 1]!;
+      if (tS <= t1) return v0 + ((v1 - v0) * (tS - t0)) / (t1 - t0);
+    }
+    return knots[knots.length - 1]![1];
+  };
 }
 
 /** Builds and validates a scenario; throws on a programming error in the built-in library. */

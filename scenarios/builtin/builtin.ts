@@ -7,6 +7,7 @@
 import type { Scenario, ScenarioAgent, ScenarioInput, TrackPoint, VehicleParams } from '../../core/index.ts';
 import { VehicleParamsSchema } from '../../core/index.ts';
 import { RoadMap } from '../../core/map/RoadMap.ts';
+import type { Planner } from '../../core/planning/Planner.ts';
 import { idmPlanner } from '../../core/vehicle/IdmPlanner.ts';
 import { runScenario } from '../../sim/runScenario.ts';
 import {
@@ -14,10 +15,12 @@ import {
   expertFromCentreTrack,
   idmAgent,
   inlineMap,
+  piecewiseLinear,
   poseOn,
   replayAgent,
   scenario,
   smooth,
+  speedProfileExpert,
   trackAlong,
   vehicleAgent,
   walkTrack,
@@ -34,6 +37,13 @@ const NUDGE_M = 1.4;
 /** Arc length on O0 (which runs from x = 400 back to 0): x = 135 at t = 0. */
 const ONCOMING_START_S_M = 265;
 
+/** merge_into_traffic: the ramp's distance down the highway, and the stream on R0. */
+const MERGE_UPSTREAM_M = 150;
+const STREAM_CARS = 8;
+const STREAM_FIRST_S_M = 11;
+const STREAM_SPACING_M = 30;
+const STREAM_MPS = 14;
+
 const ROBOT: VehicleParams = VehicleParamsSchema.parse({
   kind: 'robot',
   lengthM: 0.9,
@@ -46,10 +56,17 @@ const ROBOT: VehicleParams = VehicleParamsSchema.parse({
   maxYawRateRadps: 1.5,
 });
 
-/** What an entry builds; `finish` adds the id, the inline map, the duration and the expert. */
-type Draft = Omit<ScenarioInput, 'expert' | 'formatVersion' | 'id' | 'map'> & { expert?: TrackPoint[] };
+/**
+ * What an entry builds; `finish` adds the id, the inline map, the duration and the expert (the
+ * given track, else a drive of `expertPlanner`, else of the attentive IDM driver).
+ */
+type Draft = Omit<ScenarioInput, 'expert' | 'formatVersion' | 'id' | 'map'> & {
+  expert?: TrackPoint[];
+  expertPlanner?: Planner<{ sM: number }>;
+};
 
-function finish(id: string, d: Draft, map: RoadMap): Scenario {
+function finish(id: string, draftIn: Draft, map: RoadMap): Scenario {
+  const { expertPlanner, ...d } = draftIn;
   const placeholder: TrackPoint[] = [
     { tS: 0, x: d.egoStart.x, y: d.egoStart.y, headingRad: d.egoStart.headingRad, speedMps: 0 },
     { tS: 0.1, x: d.egoStart.x, y: d.egoStart.y, headingRad: d.egoStart.headingRad, speedMps: 0 },
@@ -64,7 +81,7 @@ function finish(id: string, d: Draft, map: RoadMap): Scenario {
   });
   if (d.expert) return draft;
   // The expert is an attentive driver: IDM that brakes as hard as a human does when needed.
-  const log = runScenario(draft, map, idmPlanner({ decelMaxMps2: 6, accelMaxMps2: 1.5 }), {
+  const log = runScenario(draft, map, expertPlanner ?? idmPlanner({ decelMaxMps2: 6, accelMaxMps2: 1.5 }), {
     mode: 'nonreactive',
     seed: 0,
   });
@@ -400,6 +417,50 @@ const entries: Entry[] = [
             idmAgent(map, 'main_2', ['R0'], 60, 22, 23),
             idmAgent(map, 'fast_lane', ['R1'], 90, 25, 26),
           ],
+        },
+      };
+    },
+  },
+  {
+    id: 'merge_into_traffic',
+    build: () => {
+      // The merge 150 m further down the highway than in highway_merge, so that the stream can
+      // arrive from behind the ego.
+      const data = highwayMerge(27, MERGE_UPSTREAM_M);
+      const map = new RoadMap(data);
+      // A congested stream on R0: 14 m/s, 30 m apart (1.8 s headway, 25 m gaps: IDM's desired gap
+      // at 14 m/s is 22 m, so the reactive cars do not brake for one another). main_5 drives
+      // beside the ego where the route's lane change starts (ACC s 8–48).
+      const stream = Array.from({ length: STREAM_CARS }, (_, i) =>
+        replayAgent(
+          `main_${i}`,
+          trackAlong(map, {
+            laneIds: ['R0'],
+            startSM: STREAM_FIRST_S_M + i * STREAM_SPACING_M,
+            durationS: DURATION,
+            speed: () => STREAM_MPS,
+          }),
+          { reactive: 'replay' },
+        ),
+      );
+      return {
+        map,
+        draft: {
+          description:
+            'Merge from an on-ramp into a dense stream with a car alongside at the merge: ease off and take the gap behind it.',
+          tags: ['changing_lane', 'merge', 'near_multiple_vehicles'],
+          egoStart: egoOn(map, 'RAMP', 20, STREAM_MPS),
+          route: { laneIds: ['RAMP', 'ACC', 'R0'] },
+          agents: stream,
+          // The expert eases off to 10.5 m/s on the ramp and merges behind main_5, ahead of main_4.
+          expertPlanner: speedProfileExpert(
+            piecewiseLinear([
+              [3, STREAM_MPS],
+              [6, 10.5],
+              [8, 10.5],
+              [11, STREAM_MPS],
+            ]),
+          ),
         },
       };
     },

@@ -262,10 +262,13 @@ export function intersection(o: IntersectionOptions = {}): RoadMapData {
 /**
  * A two-lane highway (R0, R1 along +x, 30 m/s... limit given) with an on-ramp: `RAMP` curves in
  * from the south-west into the acceleration lane `ACC` (right of R0, x 150..270), which ends; the
- * merge is a permitted lane change ACC → R0.
+ * merge is a permitted lane change ACC → R0. `upstreamM` moves the ramp and the acceleration lane
+ * that far down the highway (x + upstreamM) and lengthens the highway by as much, so that traffic
+ * from further back can arrive at the merge together with the ego (0: the original layout).
  */
-export function highwayMerge(speedLimitMps = 27): RoadMapData {
-  const base = road({ lengthM: 600, lanes: 2, speedLimitMps: speedLimitMps, id: 'highway' });
+export function highwayMerge(speedLimitMps = 27, upstreamM = 0): RoadMapData {
+  const u = upstreamM;
+  const base = road({ lengthM: 600 + u, lanes: 2, speedLimitMps: speedLimitMps, id: 'highway' });
   const lanes = base.lanes.map((l) =>
     l.id === 'R0'
       ? {
@@ -275,12 +278,18 @@ export function highwayMerge(speedLimitMps = 27): RoadMapData {
         }
       : l,
   );
-  const rampPts = bezier({ x: 0, y: -45 }, { x: 70, y: -45 }, { x: 90, y: -W }, { x: 150, y: -W }, 30);
+  const rampPts = bezier(
+    { x: u, y: -45 },
+    { x: u + 70, y: -45 },
+    { x: u + 90, y: -W },
+    { x: u + 150, y: -W },
+    30,
+  );
   lanes.push(
     mk({ id: 'RAMP', centerline: rampPts, speedLimitMps: 22, successors: ['ACC'] }),
     mk({
       id: 'ACC',
-      centerline: line({ x: 150, y: -W }, { x: 270, y: -W }, 5),
+      centerline: line({ x: u + 150, y: -W }, { x: u + 270, y: -W }, 5),
       speedLimitMps: speedLimitMps,
       predecessors: ['RAMP'],
       left: { laneId: 'R0', changeAllowed: true, opposite: false },

@@ -6,7 +6,7 @@ describe('--agents idm (nuPlan IDM agents)', () => {
   const ref = readIdmReference();
 
   it('the reference covers the built-in suite with two ego behaviours', () => {
-    expect(ref.runs.length).toBe(26);
+    expect(ref.runs.length).toBe(28);
   });
 
   it.each(ref.runs.map((r) => [`${r.scenarioId} / ${r.planner}`, r] as const))(

@@ -4,7 +4,9 @@
  * replayed through `AgentFleet` with the same ego. Same ego in, same agents out means the same
  * CLS-R, whatever later happens to the planners or the scenario library.
  *
- * Regenerate on purpose only: `node --import tsx sim/agents/IdmReference.ts --write`.
+ * Regenerate on purpose only: `node --import tsx sim/agents/IdmReference.ts --write`; record only
+ * the built-in scenarios the reference does not cover yet (a new scenario), leaving the recorded
+ * runs as they are: `node --import tsx sim/agents/IdmReference.ts --add`.
  */
 import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -71,13 +73,16 @@ export function readIdmReference(file = IDM_REFERENCE_FILE): IdmReference {
   return { ...raw, runs: raw.runs.map((r) => ({ ...r, scenario: ScenarioSchema.parse(r.scenario) })) };
 }
 
-async function write(): Promise<void> {
+/** Records reactive IDM runs of the built-in suite; with `onlyNew`, appends those of scenarios not yet recorded. */
+async function write(onlyNew: boolean): Promise<void> {
   const { createBaselinePlanner } = await import('../../planner/index.ts');
   const { runScenario } = await import('../runScenario.ts');
   const { evaluateRun } = await import('../metrics/index.ts');
   const { BUILTIN_IDS, builtinScenario } = await import('../../scenarios/builtin/index.ts');
-  const runs: IdmReferenceRun[] = [];
+  const old = onlyNew ? readIdmReference() : undefined;
+  const runs: IdmReferenceRun[] = old ? [...old.runs] : [];
   for (const id of BUILTIN_IDS) {
+    if (old?.runs.some((r) => r.scenarioId === id)) continue;
     const { scenario, map } = builtinScenario(id)!;
     for (const name of ['constant-velocity', 'pdm-closed']) {
       const planner = createBaselinePlanner(name);
@@ -102,4 +107,7 @@ async function write(): Promise<void> {
   writeFileSync(IDM_REFERENCE_FILE, gzipSync(JSON.stringify(ref), { level: 9 }));
 }
 
-if (process.argv[1] === fileURLToPath(import.meta.url) && process.argv.includes('--write')) await write();
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  if (process.argv.includes('--write')) await write(false);
+  else if (process.argv.includes('--add')) await write(true);
+}

@@ -48,6 +48,11 @@ describe('scripted vehicles keep their script and react', () => {
       const got = agentAt(run, k, 'cutter');
       expect(Math.hypot(got.x - want.x, got.y - want.y), `tick ${k}`).toBeLessThan(1e-6);
     }
+    // Its speed too, to the last tick (the script's end once reported 0 there).
+    const last = run.agents.length - 1;
+    expect(last * 0.1).toBeCloseTo(track[track.length - 1]!.tS, 9);
+    expect(agentAt(run, last, 'cutter').speedMps).toBeCloseTo(track[track.length - 1]!.speedMps, 9);
+    expect(agentAt(run, last - 10, 'cutter').speedMps).toBeCloseTo(11, 9);
   });
 
   it('a cut-in backs out while the gap in the target lane is gone, and merges once it is back', () => {

@@ -154,10 +154,15 @@ export function vehicleScript(track: ReadonlyArray<TrackPoint>, map: RoadMap): V
   return { line, tS, sM, dM, maxAccelMps2: maxAccel };
 }
 
-/** Scripted speed over knot interval k, m/s (0 past the last knot). */
+/**
+ * Scripted speed over knot interval k, m/s. At the last knot the track still has the speed it
+ * ended with (the last interval's: a replayed agent reports it there too), past it 0.
+ */
 function knotSpeed(script: VehicleScript, k: number): number {
   if (k < 0) k = 0;
-  if (k >= script.tS.length - 1) return 0;
+  const last = script.tS.length - 1;
+  if (k > last || last < 1) return 0;
+  if (k === last) k = last - 1;
   const dt = script.tS[k + 1]! - script.tS[k]!;
   return dt > 0 ? (script.sM[k + 1]! - script.sM[k]!) / dt : 0;
 }

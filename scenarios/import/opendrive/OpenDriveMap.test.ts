@@ -34,6 +34,18 @@ describe('OpenDRIVE lanes', () => {
     expect(m.lanes.find((x) => x.id === '7_0_-1')!.centerline[0]!.x).toBeCloseTo(100, 9);
   });
 
+  it('finds our lane for an OpenDRIVE lane at s, and reports an s beyond the road as an error', () => {
+    const r = mustParse(straightRoadXodr());
+    expect(r.laneAt('7', -1, 30)).toEqual({ ok: true, value: { laneId: '7_0_-1', sM: 30, forward: true } });
+    expect(r.laneAt('7', 1, 30)).toEqual({ ok: true, value: { laneId: '7_0_1', sM: 70, forward: false } });
+    const past = r.laneAt('7', -1, 100.5);
+    expect(past.ok).toBe(false);
+    if (!past.ok) expect(past.error.message).toBe('s 100.5 is beyond road 7 (s from 0 to 100 m)');
+    expect(r.laneAt('7', -1, -0.5).ok).toBe(false);
+    expect(r.laneAt('7', -5, 30).ok).toBe(false);
+    expect(r.laneAt('8', -1, 30).ok).toBe(false);
+  });
+
   it('shifts all lanes by the laneOffset', () => {
     const m = mustParse(straightRoadXodr({ laneOffsetM: 1 })).map;
     expect(m.lanes.find((x) => x.id === '7_0_-1')!.centerline[0]!.y).toBeCloseTo(-0.75, 9);

@@ -9,16 +9,19 @@
 
 import {
   type Crosswalk,
+  fail,
   type Lane,
   type LaneType,
+  ok,
   pointSegmentDistance,
+  type Result,
   type RoadMapData,
   type StopLine,
   type Vec2,
 } from '../../../core/index.ts';
 import { type GeoReference, parseGeoReference } from './GeoReference.ts';
 import { type GeometryRecord, ReferenceLine, type RefPoint } from './ReferenceLine.ts';
-import { RoadGeometry } from './RoadGeometry.ts';
+import { RoadGeometry, S_TOLERANCE_M } from './RoadGeometry.ts';
 import { attr, childTags, ImportError, kid, kids, num, str, type XNode } from './XmlTree.ts';
 
 /** Speed limit when neither the lane nor the road type gives one: 50 km/h (urban default, StVO / most EU). */
@@ -95,7 +98,10 @@ export interface RoadDef {
   path: string;
   length: number;
   junction: string;
+  /** Left-hand traffic on this road: its `rule="LHT"`, else the map's default rule. */
   lht: boolean;
+  /** Whether the file gives the road a `rule` attribute (else the default rule applies). */
+  ruleGiven: boolean;
   line: ReferenceLine;
   offsets: Poly[];
   sections: SectionDef[];
@@ -125,12 +131,16 @@ export interface OpenDriveResult {
   geoReference?: GeoReference;
   /** Road frame → map frame, flat (t in the ground plane); undefined for an unknown road or an s beyond it. */
   roadPose(roadId: string, sM: number, tM: number): { x: number; y: number; headingRad: number } | undefined;
-  /** Our lane for an OpenDRIVE (road, lane id, s): lane id, arc length along it and its direction. */
+  /**
+   * Our lane for an OpenDRIVE (road, lane id, s): lane id, arc length along it and its direction.
+   * An unknown road, a lane the section at s does not have (or that we do not model), or an s
+   * outside [0, length] is an error naming the road (and its s range), not clamped.
+   */
   laneAt(
     roadId: string,
     laneId: number,
     sM: number,
-  ): { laneId: string; sM: number; forward: boolean } | undefined;
+  ): Result<{ laneId: string; sM: number; forward: boolean }>;
 }
 
 export function polyAt(list: Poly[], ds: number, base = 0): number {
@@ -301,6 +311,7 @@ function readRoad(r: XNode, idx: number, unsupported: string[]): RoadDef {
     length,
     junction: attr(r, 'junction') ?? '-1',
     lht: (attr(r, 'rule') ?? '').toUpperCase() === 'LHT',
+    ruleGiven: attr(r, 'rule') !== undefined,
     line: new ReferenceLine(geoms),
     offsets,
     sections,
@@ -493,7 +504,12 @@ function convexHull(points: Vec2[]): Vec2[] {
 const dist = (a: Vec2, b: Vec2): number => Math.hypot(a.x - b.x, a.y - b.y);
 
 /** Converts a parsed <OpenDRIVE> element into a RoadMapData (throws ImportError on bad input). */
-export function buildOpenDrive(root: XNode, mapId: string): OpenDriveResult {
+/** How to read a file: the traffic rule of roads without a `rule` attribute (default RHT, as the spec says). */
+export interface OpenDriveOptions {
+  defaultRule?: 'RHT' | 'LHT';
+}
+
+export function buildOpenDrive(root: XNode, mapId: string, opts: OpenDriveOptions = {}): OpenDriveResult {
   const unsupported: string[] = [];
   const warnings: string[] = [];
   const header = kid(root, 'header');
@@ -504,7 +520,8 @@ export function buildOpenDrive(root: XNode, mapId: string): OpenDriveResult {
   if (revMinor > 8) warnings.push(`OpenDRIVE 1.${revMinor} is newer than 1.8; read as 1.8`);
   const roads = kids(root, 'road').map((r, i) => readRoad(r, i, unsupported));
   const byRoad = new Map(roads.map((r) => [r.id, r]));
-  const mapLht = false;
+  const mapLht = opts.defaultRule === 'LHT';
+  for (const road of roads) if (!road.ruleGiven) road.lht = mapLht;
   const built: BuiltLane[] = [];
   for (const road of roads)
     for (let i = 0; i < road.sections.length; i++) buildSection(road, i, built, mapLht);
@@ -708,21 +725,32 @@ export function buildOpenDrive(root: XNode, mapId: string): OpenDriveResult {
     ...(geoReference ? { geoReference } : {}),
     roadPose(roadId, sM, tM) {
       const road = byRoad.get(roadId);
-      if (!road || !(sM >= -1e-6 && sM <= road.length + 1e-6)) return undefined;
+      if (!road || !(sM >= -S_TOLERANCE_M && sM <= road.length + S_TOLERANCE_M)) return undefined;
       const p: RefPoint = { x: 0, y: 0, hdg: 0, kappa: 0 };
       road.line.eval(Math.min(Math.max(sM, 0), road.length), p);
       return { x: p.x - tM * Math.sin(p.hdg), y: p.y + tM * Math.cos(p.hdg), headingRad: p.hdg };
     },
     laneAt(roadId, laneId, sM) {
       const road = byRoad.get(roadId);
-      if (!road) return undefined;
+      if (!road) return fail('NOT_FOUND', `road ${roadId}`, `road ${roadId} is not in the map`);
+      if (!(sM >= -S_TOLERANCE_M && sM <= road.length + S_TOLERANCE_M))
+        return fail(
+          'INVALID_INPUT',
+          `road ${roadId}@s`,
+          `s ${sM} is beyond road ${roadId} (s from 0 to ${road.length} m)`,
+        );
       const s = Math.min(Math.max(sM, 0), road.length);
       let idx = road.sections.findIndex((sec) => s >= sec.s - 1e-9 && s < sec.sEnd);
       if (idx < 0) idx = road.sections.length - 1;
       const b = byKey.get(laneKey(roadId, idx, laneId));
-      if (!b) return undefined;
+      if (!b)
+        return fail(
+          'NOT_FOUND',
+          `road ${roadId} lane ${laneId}`,
+          `road ${roadId} has no lane ${laneId} we model at s ${sM}`,
+        );
       const sec = road.sections[idx]!;
-      return { laneId: b.key, sM: b.forward ? s - sec.s : sec.sEnd - s, forward: b.forward };
+      return ok({ laneId: b.key, sM: b.forward ? s - sec.s : sec.sEnd - s, forward: b.forward });
     },
   };
 }

@@ -41,6 +41,17 @@ describe('RoadGeometry', () => {
     expect(unwrap(g.pose('7', 0, 0)).x).toBeCloseTo(0, 9);
   });
 
+  it('reports the curvature at an s beyond the road as an error, not the curvature at its end', () => {
+    const xodr = straightRoadXodr({ lengthM: 50 }).replace('<line/>', '<arc curvature="0.02"/>');
+    const g = unwrap(parseOpenDrive(xodr, 'arc.xodr')).geometry;
+    expect(unwrap(g.curvature('7', 50))).toBeCloseTo(0.02, 12);
+    const past = g.curvature('7', 50.5);
+    expect(past.ok).toBe(false);
+    if (!past.ok) expect(past.error.message).toBe('s 50.5 is beyond road 7 (s from 0 to 50 m)');
+    expect(g.curvature('7', -1).ok).toBe(false);
+    expect(g.curvature('8', 1).ok).toBe(false);
+  });
+
   it('measures LanePosition s along the reference line and finds the lane centre by width', () => {
     const g = slopedRoad();
     expect(g.laneCenterT('7', -2, 30)).toEqual({ tM: -5.25, widthM: 3.5 });

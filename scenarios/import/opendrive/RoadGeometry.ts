@@ -51,7 +51,7 @@ function polyPrim(list: Poly[], ds: number): number {
 
 const COARSE_STEP_M = 1;
 /** An s this far outside [0, length] still counts as on the road (rounding in files and callers), m. */
-const S_TOLERANCE_M = 1e-6;
+export const S_TOLERANCE_M = 1e-6;
 /** Lane types besides the driving ones that esmini counts as road (RoadManager LANE_TYPE_ANY_ROAD). */
 const ROAD_LANE_TYPES = new Set(['restricted', 'stop', 'shoulder', 'parking']);
 /** Lane types esmini counts as driving lanes (RoadManager LANE_TYPE_ANY_DRIVING). */
@@ -307,12 +307,21 @@ export class RoadGeometry {
     return { sM: s, tM: t, distM: Math.abs(along) };
   }
 
-  /** Reference-line curvature at s, 1/m. */
-  curvature(roadId: string, sM: number): number {
+  /**
+   * Reference-line curvature at s, 1/m (positive turning left). An unknown road or an s outside
+   * [0, length] is an error naming the road and its s range, as for `pose`.
+   */
+  curvature(roadId: string, sM: number): Result<number> {
     const road = this.byId.get(roadId);
-    if (!road) return 0;
+    if (!road) return fail('NOT_FOUND', `road ${roadId}`, `road ${roadId} is not in the map`);
+    if (!(sM >= -S_TOLERANCE_M && sM <= road.length + S_TOLERANCE_M))
+      return fail(
+        'INVALID_INPUT',
+        `road ${roadId}@s`,
+        `s ${sM} is beyond road ${roadId} (s from 0 to ${road.length} m)`,
+      );
     road.line.eval(Math.min(Math.max(sM, 0), road.length), this.rp);
-    return this.rp.kappa;
+    return ok(this.rp.kappa);
   }
 
   /** Roads (ids, in file order) whose lanes contain the map point. */

@@ -4,36 +4,44 @@ import { basename, extname } from 'node:path';
 import { ok, type Result } from '../../../core/index.ts';
 import { readTextFile } from '../../../core/readTextFile.ts';
 import type { ImportOptions, ImportResult } from '../types.ts';
-import { buildOpenDrive, type OpenDriveResult } from './OpenDriveMap.ts';
+import { buildOpenDrive, type OpenDriveOptions, type OpenDriveResult } from './OpenDriveMap.ts';
 import { guard, parseXml } from './XmlTree.ts';
 
 export { fresnel } from './Fresnel.ts';
-export type { OpenDriveResult } from './OpenDriveMap.ts';
+export type { OpenDriveOptions, OpenDriveResult } from './OpenDriveMap.ts';
 export { type GeometryRecord, ReferenceLine } from './ReferenceLine.ts';
 export * from './XmlTree.ts';
 
-/** Parses OpenDRIVE text; `file` names it in errors and gives the map id. */
-export function parseOpenDrive(text: string, file: string): Result<OpenDriveResult> {
+/**
+ * Parses OpenDRIVE text; `file` names it in errors and gives the map id. `opts.defaultRule` is the
+ * traffic rule of roads without a `rule` attribute (RHT unless given).
+ */
+export function parseOpenDrive(
+  text: string,
+  file: string,
+  opts: OpenDriveOptions = {},
+): Result<OpenDriveResult> {
   return guard(file, () => {
     const root = parseXml(text, file, 'OpenDRIVE');
     if (!root.ok) return root;
-    return ok(buildOpenDrive(root.value, basename(file, extname(file))));
+    return ok(buildOpenDrive(root.value, basename(file, extname(file)), opts));
   });
 }
 
 const cache = new Map<string, OpenDriveResult>();
 
-/** Reads and converts an .xodr file (memoised per path: towns are reused by many routes). */
-export function loadOpenDrive(path: string): Result<OpenDriveResult> {
-  const hit = cache.get(path);
+/** Reads and converts an .xodr file (memoised per path and rule: towns are reused by many routes). */
+export function loadOpenDrive(path: string, opts: OpenDriveOptions = {}): Result<OpenDriveResult> {
+  const key = `${opts.defaultRule ?? 'RHT'}|${path}`;
+  const hit = cache.get(key);
   if (hit) return ok(hit);
   const read = readTextFile(path);
   if (!read.ok) return read;
   const text = read.value;
-  const r = parseOpenDrive(text, path);
+  const r = parseOpenDrive(text, path, opts);
   if (r.ok) {
     if (cache.size > 8) cache.clear();
-    cache.set(path, r.value);
+    cache.set(key, r.value);
   }
   return r;
 }

@@ -479,7 +479,8 @@ export function roadQuery(
       const dir = alongS(geo, String(from.road_id), from.lane_id) ? 1 : -1;
       const moved = geo.moveAlongS(String(from.road_id), from.lane_id, a.s, dir * from.lookahead);
       if (!moved) return undefined;
-      return { s: moved.sM, curvature: geo.curvature(moved.roadId, moved.sM) };
+      const curvature = geo.curvature(moved.roadId, moved.sM);
+      return curvature.ok ? { s: moved.sM, curvature: curvature.value } : undefined;
     }
     default:
       return undefined;

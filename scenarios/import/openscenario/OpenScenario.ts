@@ -31,6 +31,7 @@ import type { ImportOptions, ImportResult } from '../types.ts';
 import { type EntityState, type OscEntity, OscExecutor, type PositionResolver } from './OscExecutor.ts';
 import { type Distribution, expandDistribution } from './ParameterDistribution.ts';
 import { declare, resolveTree } from './Parameters.ts';
+import { trafficRuleByHeading } from './TrafficRule.ts';
 
 /** Simulation step and limits (nuPlan 0.1 s; at least 15 s so a closed-loop run has tracks; at most 60 s). */
 const DT_S = 0.1;
@@ -288,7 +289,6 @@ export function prepareOpenScenario(path: string, opts: ImportOptions = {}): Res
       odrValue = odr.value;
     } else
       warnings.push('no road network: entities move in free space; the map is one lane along the ego path');
-    const map = new RoadMap(odrValue?.map ?? EMPTY_MAP);
     if (
       mapPath &&
       fp(root) &&
@@ -324,11 +324,32 @@ export function prepareOpenScenario(path: string, opts: ImportOptions = {}): Res
     });
     if (entities.length === 0) throw new ImportError('/OpenSCENARIO/Entities', 'no ScenarioObject');
 
-    const resolvePos = positionResolver(map, odrValue, unsupported, (ref, p) => {
+    const catalogRoute = (ref: XNode | undefined, p: string): XNode | undefined => {
       if (!ref) return undefined;
       const r = resolveReference(ref, catalogs, p, declare(root, new Map(), '/OpenSCENARIO'));
       return r?.tag === 'Route' ? r.node : undefined;
-    });
+    };
+    const init = kid(storyboard, 'Init');
+    // Positions keep the file's own rules (a relative Orientation turns from the lane's driving
+    // direction under the road's rule, as esmini reads it); the lanes the entities drive follow
+    // the side the scenario's vehicles start on (TrafficRule.ts).
+    const odrOfPositions = odrValue;
+    if (mapPath && odrValue && init) {
+      const vote = trafficRuleByHeading(
+        startPoses(init, entities, positionResolver(new RoadMap(odrValue.map), odrValue, [], catalogRoute)),
+        odrValue.geometry,
+      );
+      if (vote.rule === 'LHT') {
+        const lht = loadOpenDrive(mapPath, { defaultRule: 'LHT' });
+        if (!lht.ok) return lht;
+        odrValue = lht.value;
+        warnings.push(
+          `left-hand traffic on roads without a rule attribute: ${vote.lht} of ${vote.lht + vote.rht} vehicles start facing that way`,
+        );
+      }
+    }
+    const map = new RoadMap(odrValue?.map ?? EMPTY_MAP);
+    const resolvePos = positionResolver(map, odrOfPositions, unsupported, catalogRoute);
     const buildPath = pathBuilder(map);
     const exec = new OscExecutor(map, resolvePos, buildPath, unsupported);
     const globals = declare(root, new Map(), '/OpenSCENARIO');
@@ -338,7 +359,6 @@ export function prepareOpenScenario(path: string, opts: ImportOptions = {}): Res
       return r?.tag === 'Maneuver' ? r.node : undefined;
     };
     for (const e of entities) exec.addEntity(e);
-    const init = kid(storyboard, 'Init');
     if (init) exec.init(init);
     exec.load(storyboard);
     return ok({
@@ -640,6 +660,32 @@ function pathBuilder(map: RoadMap) {
   };
 }
 
+/**
+ * Start poses of the scenario's vehicles: the first Init TeleportAction position of each that
+ * resolves without other entities (relative positions follow their reference anyway).
+ */
+function startPoses(
+  init: XNode,
+  entities: readonly OscEntity[],
+  resolvePos: PositionResolver,
+): { x: number; y: number; headingRad: number }[] {
+  const out: { x: number; y: number; headingRad: number }[] = [];
+  const none = new Map<string, EntityState>();
+  kids(kid(init, 'Actions'), 'Private').forEach((pr, i) => {
+    const e = entities.find((x) => x.name === attr(pr, 'entityRef'));
+    if (e?.kind !== 'vehicle' && e?.kind !== 'cyclist') return;
+    for (const [j, pa] of kids(pr, 'PrivateAction').entries()) {
+      const pos = kid(kid(pa, 'TeleportAction'), 'Position');
+      const p = pos && resolvePos(pos, `/Init/Actions/Private[${i}]/PrivateAction[${j}]`, none);
+      if (p) {
+        out.push(p);
+        return;
+      }
+    }
+  });
+  return out;
+}
+
 /** Resolves OpenSCENARIO positions on the map (OpenDRIVE frame, as esmini and scenario_runner use). */
 function positionResolver(
   map: RoadMap,
@@ -664,9 +710,9 @@ function positionResolver(
     const id = Number(laneId.split('_').pop());
     if (!l || !Number.isFinite(id)) return true;
     // Our lanes run in driving direction; the road's s-direction is theirs for right lanes (RHT).
-    if (!odr?.roadPose(l.data.roadId ?? '', 0, 0)) return id < 0;
-    const hs = odr.laneAt(l.data.roadId ?? '', id, 0)?.forward;
-    return hs ?? id < 0;
+    if (!odr) return id < 0;
+    const at = odr.laneAt(l.data.roadId ?? '', id, 0);
+    return at.ok ? at.value.forward : id < 0;
   };
   /** A road's s must lie on it (OpenDRIVE §8: s ∈ [0, length]); beyond it is an error, not clamped. */
   const sOnRoad = (roadId: string, s: number, p: string): boolean => {
@@ -765,7 +811,9 @@ function positionResolver(
       // sOnRoad checked s above, so the pose exists.
       const r = unwrap(g.pose(roadId, s, c.tM + off));
       const slope = Math.atan(g.laneCenterSlope(roadId, laneId, s));
-      const forward = odr.laneAt(roadId, laneId, s)?.forward ?? laneId < 0;
+      // A lane we do not model (none, median, …) drives as its side does in right-hand traffic.
+      const at = odr.laneAt(roadId, laneId, s);
+      const forward = at.ok ? at.value.forward : laneId < 0;
       const h = forward ? r.hRoad + slope : r.hRoad - slope + Math.PI;
       return { x: r.x, y: r.y, headingRad: orient(lp, h, false) };
     }
