@@ -253,7 +253,7 @@ export function decideLongitudinal(
   let a = free;
   let binding: VirtualLead | undefined;
   for (const l of leads) {
-    const g0 = l.stop ? 0.2 : p.minGapM;
+    const g0 = l.stop ? 1.0 : p.minGapM;
     const sStar = g0 + v * (l.stop ? 0.5 : p.headwayS) + (v * (v - l.speedMps)) / (2 * Math.sqrt(aMax * b));
     const gap = Math.max(l.gapM, 0.05);
     const ai = aMax * (1 - (v / Math.max(vMax, 0.1)) ** 4 - (Math.max(sStar, 0) / gap) ** 2);
@@ -266,7 +266,10 @@ export function decideLongitudinal(
   if (binding?.stop) {
     const d = binding.gapM;
     const need = (v * v) / (2 * Math.max(d, 0.1));
-    if ((v < 0.5 && d < 4) || need >= 0.5 * b || d < 1) {
+    // …or when the IDM speed one look-ahead on is (near) zero: a DECELERATE to 0 is executed as a
+    // speed step, braking far harder than the stop needs
+    const idmTarget = v + clamp(a, -p.maxDecelMps2, aMax) * p.targetLookS;
+    if ((v < 0.5 && d < 4) || need >= 0.5 * b || d < 1 || idmTarget < 0.5) {
       return {
         speed: 'STOP',
         targetSpeedMps: 0,
