@@ -67,6 +67,8 @@ export const HierarchicalParamsSchema = z.object({
   changeGapFrontM: pos().default(6.0),
   changeGapRearM: pos().default(5.0),
   changeTimeS: pos().default(1.0),
+  /** A follower in our lane this close in time (gap / speed) keeps the close-neighbour cap from slowing us below its speed, s. */
+  followerHorizonS: pos().default(3.0),
   /** Occlusion: parked objects within this lateral distance of the lane edge hide walkers, m. */
   occluderLateralM: pos().default(2.5),
   /** Occlusion: speed allowed when passing an occluder close to the lane, m/s (a walker stepping out 1 m ahead). */

@@ -82,13 +82,17 @@ export function decideLongitudinal(
       caps.push(`occlusion behind ${o.id}`);
     }
   }
-  // defensive: do not overtake a close neighbour fast (it may cut in): at most 2 m/s faster
+  // defensive: do not overtake a close neighbour fast (it may cut in): at most 2 m/s faster —
+  // but not slower than a follower closing in within a few seconds (braking for a courtesy in
+  // front of it trades a possible cut-in for a likely rear-end)
   if (!robot) {
+    const f = g.ego?.follow;
+    const floor = f && f.gapM < p.followerHorizonS * Math.max(v, f.speedMps) ? f.speedMps : 0;
     for (const o of view.objects) {
       const band = bandOf(o, view);
       if ((band !== 'left' && band !== 'right') || o.alongMps < 1) continue;
       if (o.sM < -2 || o.sM > Math.max(15, 2 * v)) continue;
-      const cap = o.alongMps + 2;
+      const cap = Math.max(o.alongMps + 2, floor);
       if (cap < vMax) {
         vMax = cap;
         caps.push(`close neighbour ${o.id}`);
