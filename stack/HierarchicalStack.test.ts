@@ -77,6 +77,74 @@ describe('hierarchical stack', () => {
     expect(r.output.info?.replan).toBe(true);
   });
 
+  it('a speed the gate capped (values.capMps) is re-decided under that cap, not replaced by its slow-down', () => {
+    const { scenario, map } = load('curvy_lane_follow');
+    const env = createEnvironmentTransform(map, {}, scenario.vehicle);
+    if (!env.ok) throw new Error('perception');
+    const ctx: PlannerContext = {
+      map,
+      route: RoutePath.build(map, scenario.route.laneIds),
+      vehicle: scenario.vehicle,
+      dtS: 0.1,
+      seed: 0,
+    };
+    const snap = { tS: 0, ego: scenario.egoStart, agents: [], lights: [], route: scenario.route };
+    // the rule itself, without reflection's second opinion
+    const planner = createHierarchicalPlanner({ reflection: false }, { rollout: controllerRollout() });
+    const st = planner.init(ctx, snap as never);
+    const rejected: MidLevelCommand = {
+      speed: 'ACCELERATE',
+      path: 'FOLLOW_LANE',
+      targetSpeedMps: 15,
+      horizonS: 5,
+      rationale: '',
+      issuedAtS: 0,
+      expiresAtS: 1,
+      source: 'hierarchical/rules',
+    };
+    const slowDown: MidLevelCommand = { ...rejected, speed: 'DECELERATE', targetSpeedMps: 2, decelMps2: 2 };
+    const replan = (verdict: Verdict) => {
+      const r = planner.plan(
+        st,
+        {
+          snapshot: snap as never,
+          scene: env.value.transform(snap as never, scenario.route),
+          feedback: { command: rejected, verdict },
+        },
+        ctx,
+      );
+      if (r instanceof Promise) throw new Error('rules re-plan is synchronous');
+      return r.output.command;
+    };
+    const capped = replan({
+      decision: 'MODIFY',
+      rules: [
+        { rule: 'vru.stepOut', decision: 'MODIFY', values: { capMps: 6 }, message: 'could step out' },
+        {
+          rule: 'speedLimit',
+          decision: 'ALLOW',
+          values: { capMps: 1 },
+          message: 'an allowing rule does not cap',
+        },
+      ],
+      modified: slowDown,
+      explanation: 'MODIFY: vru.stepOut',
+    });
+    expect(capped.source).toBe('hierarchical/replan');
+    expect(capped.targetSpeedMps).toBeLessThanOrEqual(5.5);
+    expect(capped.targetSpeedMps).toBeGreaterThan(2);
+    expect(capped.rationale).toMatch(/under the gate's cap 6.0 m\/s/);
+    // no cap named: the gate's repair is taken as it is
+    const repaired = replan({
+      decision: 'MODIFY',
+      rules: [],
+      modified: slowDown,
+      explanation: 'MODIFY: ttc',
+    });
+    expect(repaired.speed).toBe('DECELERATE');
+    expect(repaired.targetSpeedMps).toBe(2);
+  });
+
   it('LLM-Assist: a model that fails falls back to the rules every time and says why', async () => {
     const { scenario, map } = load('red_light');
     let calls = 0;
