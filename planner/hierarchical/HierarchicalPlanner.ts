@@ -11,7 +11,7 @@
  * The state is one mutable record per scenario (scratch, memories, counters), as PdmClosed's.
  */
 import { z } from 'zod';
-import type { MidLevelCommand, RuleResult, WorldSnapshot } from '../../core/index.ts';
+import type { MidLevelCommand, WorldSnapshot } from '../../core/index.ts';
 import type {
   CommandPlan,
   CommandPlanner,
@@ -445,28 +445,6 @@ function replan(
     );
     return { ...plan, info: { ...plan.info, replan: true } };
   }
-  // a speed the gate capped and said by how much (`capMps`: a curve, a walker who could step
-  // out): decide again under that cap (the gate's own repair is a generic slow-down, often far
-  // below the cap); the re-decided command is gated again
-  const capMps = gateCapMps(feedback.verdict.rules);
-  if (capMps !== undefined && capMps > 0.5) {
-    const d = rulesChain(view, st);
-    const analysis = { ...d.analysis, speedLimitMps: Math.min(d.analysis.speedLimitMps, capMps - 0.5) };
-    const longitudinal = decideLongitudinal(view, analysis, d.lateral, st.params, st);
-    const plan = finishWith({ ...d, analysis, longitudinal }, 'hierarchical/replan');
-    return {
-      ...plan,
-      command: {
-        ...plan.command,
-        rationale:
-          `${plan.command.rationale} | rule:replan — under the gate's cap ${capMps.toFixed(1)} m/s: ${why}`.slice(
-            0,
-            2000,
-          ),
-      },
-      info: { ...plan.info, replan: true },
-    };
-  }
   const repaired = feedback.verdict.modified;
   const command: MidLevelCommand = repaired
     ? {
@@ -488,17 +466,6 @@ function replan(
       };
   void ctx;
   return { command, info: { replan: true, path: command.path, speed: command.speed } };
-}
-
-/** The lowest speed cap (`values.capMps`, m/s) named by a rule that did not allow the command. */
-function gateCapMps(rules: ReadonlyArray<RuleResult>): number | undefined {
-  let cap: number | undefined;
-  for (const r of rules) {
-    if (r.decision === 'ALLOW') continue;
-    const c = r.values.capMps;
-    if (typeof c === 'number' && Number.isFinite(c) && (cap === undefined || c < cap)) cap = c;
-  }
-  return cap;
 }
 
 /** The three decisions as one command (stop distance → a map point on the route line). */
