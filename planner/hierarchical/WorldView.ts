@@ -127,7 +127,12 @@ export function buildWorldView(
           accel = (1 - w) * accel + (w * (a.speedMps - m.speedMps)) / dtSinceLastS;
         }
       }
-      if (dtSinceLastS > 0 || !m) motion.set(a.id, { speedMps: a.speedMps, accelMps2: accel });
+      // updated in place: one record per agent for the run, not one per plan
+      if (!m) motion.set(a.id, { speedMps: a.speedMps, accelMps2: accel });
+      else if (dtSinceLastS > 0) {
+        m.speedMps = a.speedMps;
+        m.accelMps2 = accel;
+      }
     }
     line.project(a.x, a.y, probe, egoS - range, egoS + range);
     const h = line.headingAt(Math.min(Math.max(probe.sM, 0), line.length));
