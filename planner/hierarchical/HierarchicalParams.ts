@@ -22,6 +22,13 @@ export const HierarchicalParamsSchema = z.object({
   targetLookS: pos().default(1.0),
   /** Comfortable lateral acceleration in curves, m/s² (same as PDM-Closed's edgeplan curve cap). */
   curveLatAccelMps2: pos().default(2.0),
+  /**
+   * Lateral acceleration the command's target speed may ask for anywhere its roll-out reaches
+   * (the target held for `commandHoldS`), m/s² (below the gate's 4.89, nuPlan's comfort bound).
+   */
+  horizonLatAccelMps2: pos().default(3.5),
+  /** How long the roll-out that judges a command holds its target speed, s (reflection's and the gate's 4 s). */
+  commandHoldS: pos().default(4.0),
   /** A vehicle standing this long with nothing in front of it and no signal is parked, s. */
   parkedAfterS: pos().default(4.0),
   /** Blocker closer than this is planned around (borrow / change), m. */
@@ -44,12 +51,24 @@ export const HierarchicalParamsSchema = z.object({
   yieldBeforeS: pos().default(1.0),
   /** … plus this when starting from (near) standstill: the time lost getting going, s (HCM start-up lost time ≈ 2 s for a queue; one car ≈ 1). */
   startUpLostS: nonNeg().default(1.0),
+  /**
+   * A crossing vehicle yields to us when it brakes at least this hard and stops (at that braking)
+   * before our path with `yieldingMarginM` to spare, or stands before our path, m/s² (a driver who
+   * lets us turn brakes visibly: 0.5 m/s² is above coasting and rolling resistance).
+   */
+  yieldingDecelMps2: pos().default(0.5),
+  /** … the room it must leave before the strip our body sweeps, m. */
+  yieldingMarginM: nonNeg().default(1.0),
+  /** Braking kept in hand while approaching a vehicle we may have to yield to: decide late, stop at this, m/s² (nuPlan comfort bound −4.05). */
+  yieldBrakeMps2: pos().default(2.0),
   /** Stop this far before a conflict point / stop line / crosswalk, m. */
   stopMarginM: nonNeg().default(2.0),
   /** Lane-change gap acceptance (MOBIL-style): gap to the target lane's lead / follower, m and time, s. */
   changeGapFrontM: pos().default(6.0),
   changeGapRearM: pos().default(5.0),
   changeTimeS: pos().default(1.0),
+  /** A follower in our lane this close in time (gap / speed) keeps the close-neighbour cap from slowing us below its speed, s. */
+  followerHorizonS: pos().default(3.0),
   /** Occlusion: parked objects within this lateral distance of the lane edge hide walkers, m. */
   occluderLateralM: pos().default(2.5),
   /** Occlusion: speed allowed when passing an occluder close to the lane, m/s (a walker stepping out 1 m ahead). */

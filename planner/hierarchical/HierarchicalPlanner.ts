@@ -53,7 +53,7 @@ import {
 } from './Reflection.ts';
 import { analyseScene } from './SceneAnalyst.ts';
 import { matchTips, nudgedParams, sceneFeatures, type TipMatch, TipsFileSchema, tipsText } from './Tips.ts';
-import { buildWorldView, type WorldView } from './WorldView.ts';
+import { type AgentMotion, buildWorldView, type WorldView } from './WorldView.ts';
 
 const BackendSchema = z.enum(['rules', 'llm']);
 
@@ -121,6 +121,8 @@ export interface HierarchicalState {
   /** Crossing agents the longitudinal agent yields to (kept until they have gone). */
   yieldTo: Map<string, number>;
   standing: Map<string, number>;
+  /** Each agent's last speed and estimated acceleration. */
+  motion: Map<string, AgentMotion>;
   lastTS: number;
   scorer: ProposalScorer | undefined;
   stats: HierarchicalStats;
@@ -340,6 +342,7 @@ export function createHierarchicalPlanner(
         lateral: LATERAL_MEMORY_INITIAL,
         yieldTo: new Map(),
         standing: new Map(),
+        motion: new Map(),
         lastTS: first.tS,
         // per-map indexes are built once here, not in the first plan
         scorer: cfg.reflection && deps.rollout ? new ProposalScorer(ctx, 6) : undefined,
@@ -381,6 +384,8 @@ export function createHierarchicalPlanner(
         st.standing,
         req.feedback ? 0 : dt,
         st.params.curveLatAccelMps2,
+        st.motion,
+        { latAccelMps2: st.params.horizonLatAccelMps2, holdS: st.params.commandHoldS },
       );
       if (req.feedback) {
         st.stats.replans++;

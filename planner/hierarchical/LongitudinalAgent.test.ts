@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { LateralDecision } from './AgentOutputs.ts';
-import { decideLongitudinal, timeToCover } from './LongitudinalAgent.ts';
+import { decideLongitudinal, timeAtBraking, timeToCover } from './LongitudinalAgent.ts';
 import { analyseScene } from './SceneAnalyst.ts';
 import { laneAgent, obj, PARAMS, view } from './testing/views.ts';
 
@@ -166,5 +166,94 @@ describe('longitudinal agent (rules)', () => {
     const d = decide(view({ egoSpeedMps: 14, objects: [cutter] }, { crossing }));
     expect(d.speed).toBe('DECELERATE');
     expect(d.reason).toMatch(/merging cutter/);
+  });
+  const oncoming = (over: { conflictM?: number; agentTimeS?: number; speedMps?: number } = {}) => ({
+    agentId: 'onc',
+    kind: 'vehicle' as const,
+    speedMps: over.speedMps ?? 11,
+    distanceM: 40,
+    conflictM: over.conflictM ?? 20,
+    agentTimeS: over.agentTimeS ?? 2.5,
+    egoTimeS: 2,
+  });
+  /** The oncoming car as an object: 30 m up the other lane; our footprint enters its strip `egoEntryM` ahead. */
+  const oncObj = (accelMps2: number, speedMps = 11, agentToEntryM = 30, egoEntryM = 12) =>
+    obj('onc', {
+      sM: 30,
+      dM: 3.5,
+      speedMps,
+      alongMps: -speedMps,
+      accelMps2,
+      entry: { egoEntryM, agentToEntryM },
+    });
+
+  it('stops before its footprint enters a crossing car path, not before where the car centre meets our corridor', () => {
+    const d = decide(view({ egoSpeedMps: 6, objects: [oncObj(0)] }, { crossing: [oncoming()] }));
+    expect(d.speed).toBe('STOP');
+    // entry 12 m minus the 2 m stop margin (the centreline conflict at 20 m would give 18 m)
+    expect(d.stopDistanceM).toBeCloseTo(10, 5);
+  });
+
+  it('goes when the crossing car brakes to a stop short of our path, yields when it does not', () => {
+    const scene = (accel: number) =>
+      decide(
+        view({ egoSpeedMps: 6, objects: [oncObj(accel, 8)] }, { crossing: [oncoming({ speedMps: 8 })] }),
+      );
+    // 8 m/s at 2 m/s²: stops in 16 m, 30 m before our footprint
+    expect(scene(-2).reason).not.toMatch(/yield to vehicle onc/);
+    // coasting or barely braking: it is coming
+    expect(scene(0).reason).toMatch(/yield to vehicle onc/);
+    expect(scene(-0.3).reason).toMatch(/yield to vehicle onc/);
+    // braking, but not enough to stop short (8² / 2 / 1 = 32 m > 30 − 1 m): still a yield
+    expect(scene(-1).reason).toMatch(/yield to vehicle onc/);
+  });
+
+  it('keeps the approach speed while a yield to a vehicle can still be braked for at 2 m/s²', () => {
+    const far = decide(
+      view(
+        { egoSpeedMps: 12, speedLimitMps: 20, objects: [oncObj(0, 11, 66, 60)] },
+        { crossing: [oncoming({ conflictM: 60, agentTimeS: 5 })] },
+      ),
+    );
+    expect(far.speed).not.toBe('STOP');
+    expect(far.reason).toMatch(/stoppable before onc/);
+    // the same yield within the braking curve is a stop
+    const near = decide(
+      view({ egoSpeedMps: 8, objects: [oncObj(0, 11, 30, 14)] }, { crossing: [oncoming({ conflictM: 20 })] }),
+    );
+    expect(near.speed).toBe('STOP');
+  });
+
+  it('a stop whose IDM speed one second on is zero is a STOP at the point, not a DECELERATE to 0', () => {
+    const d = decide(
+      view(
+        { egoSpeedMps: 2 },
+        { nextStopLine: { id: 's', laneId: 'R0', distanceM: 2, kind: 'signal', signal: 'RED' } },
+      ),
+    );
+    expect(d.speed).toBe('STOP');
+    expect(d.stopDistanceM).toBeCloseTo(1.7, 5);
+  });
+
+  it('does not slow below a follower closing in for a close neighbour', () => {
+    const nb = obj('nb', { sM: 5, dM: 3.5, alongMps: 8, speedMps: 8 });
+    const lane = (follow: ReturnType<typeof laneAgent> | null) => ({
+      ego: { laneId: 'R0', lead: null, follow },
+    });
+    const alone = decide(view({ egoSpeedMps: 12, speedLimitMps: 20, objects: [nb] }, lane(null)));
+    expect(alone.targetSpeedMps).toBeCloseTo(10, 5);
+    const followed = decide(
+      view(
+        { egoSpeedMps: 12, speedLimitMps: 20, objects: [nb] },
+        lane(laneAgent('f', { gapM: 12, speedMps: 13, relSpeedMps: 1 })),
+      ),
+    );
+    expect(followed.targetSpeedMps).toBeCloseTo(13, 5);
+  });
+
+  it('time to cover a distance while braking: Infinity when the body stops first', () => {
+    expect(timeAtBraking(16, 8, 2)).toBeCloseTo(4, 9);
+    expect(timeAtBraking(12, 8, 2)).toBeCloseTo(2, 9);
+    expect(timeAtBraking(20, 8, 2)).toBe(Infinity);
   });
 });

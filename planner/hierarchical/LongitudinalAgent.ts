@@ -10,7 +10,7 @@ import type { LongitudinalDecision, SceneAnalysis } from './AgentOutputs.ts';
 import type { HierarchicalParams } from './HierarchicalParams.ts';
 import type { LateralChoice } from './LateralAgent.ts';
 import { bandOf } from './SceneAnalyst.ts';
-import type { WorldView } from './WorldView.ts';
+import type { RouteObject, WorldView } from './WorldView.ts';
 
 interface VirtualLead {
   gapM: number;
@@ -82,13 +82,17 @@ export function decideLongitudinal(
       caps.push(`occlusion behind ${o.id}`);
     }
   }
-  // defensive: do not overtake a close neighbour fast (it may cut in): at most 2 m/s faster
+  // defensive: do not overtake a close neighbour fast (it may cut in): at most 2 m/s faster —
+  // but not slower than a follower closing in within a few seconds (braking for a courtesy in
+  // front of it trades a possible cut-in for a likely rear-end)
   if (!robot) {
+    const f = g.ego?.follow;
+    const floor = f && f.gapM < p.followerHorizonS * Math.max(v, f.speedMps) ? f.speedMps : 0;
     for (const o of view.objects) {
       const band = bandOf(o, view);
       if ((band !== 'left' && band !== 'right') || o.alongMps < 1) continue;
       if (o.sM < -2 || o.sM > Math.max(15, 2 * v)) continue;
-      const cap = o.alongMps + 2;
+      const cap = Math.max(o.alongMps + 2, floor);
       if (cap < vMax) {
         vMax = cap;
         caps.push(`close neighbour ${o.id}`);
@@ -188,10 +192,18 @@ export function decideLongitudinal(
     const tArr = timeToCover(c.conflictM, v, vGo, aGo);
     const tClear = timeToCover(c.conflictM + view.egoLengthM + (vru ? 1 : agentLen), v, vGo, aGo);
     const occupyS = (agentLen + view.egoWidthM + (vru ? 1.0 : 1.0)) / Math.max(c.speedMps, vru ? 0.5 : 1);
-    const agentIn = c.agentTimeS;
+    // a vehicle visibly braking gets there later than at constant speed (it stopping short is
+    // `yieldsToUs` above)
+    const agentIn =
+      !vru && o?.entry && o.accelMps2 !== undefined && o.accelMps2 <= -p.yieldingDecelMps2
+        ? Math.max(c.agentTimeS, timeAtBraking(o.entry.agentToEntryM, o.speedMps, -o.accelMps2))
+        : c.agentTimeS;
     const agentOut = c.agentTimeS + occupyS;
     // from (near) standstill the ego loses time getting going (HCM start-up lost time): ask more
     const before = p.yieldBeforeS + (v < 1 ? p.startUpLostS : 0);
+    // a vehicle braking to a stop (or standing) before our path lets us go: taking the turn it
+    // offers is what it expects (waiting too would leave both standing)
+    if (!vru && o && yieldsToUs(o, p)) continue;
     const kept = memory?.yieldTo.has(c.agentId) === true;
     const conflict = kept || (agentIn < tClear + p.yieldGapS && agentOut > tArr - before);
     if (!conflict) continue;
@@ -201,13 +213,28 @@ export function decideLongitudinal(
     // the stop point chosen when the yield began stands: as the agent passes, the point where it
     // meets our corridor slides toward us (it is then beside our path), not the crossing itself
     const frontS = view.egoSM + view.egoFrontM;
-    const stopS = Math.max(
+    let stopS = Math.max(
       frontS + Math.max(0, c.conflictM - margin),
       memory?.yieldTo.get(c.agentId) ?? -Infinity,
     );
+    // …but never past where our footprint enters its path (on a turn across it, our front corner
+    // gets there before the centreline point does)
+    if (o?.entry) stopS = Math.min(stopS, frontS + Math.max(0, o.entry.egoEntryM - margin));
     yielded?.set(c.agentId, stopS);
+    const gapM = Math.max(0, stopS - frontS);
+    // a vehicle to yield to, with the stop point beyond the braking curve: hold the approach speed
+    // (capped so that braking at `yieldBrakeMps2` still stops there) and decide again on the way —
+    // braking early leaves a driver who would let us go no reason to
+    if (!vru && !robot && gapM - p.minGapM > (v * v) / (2 * p.yieldBrakeMps2) + v * p.targetLookS) {
+      const cap = Math.sqrt(2 * p.yieldBrakeMps2 * (gapM - p.minGapM));
+      if (cap < vMax) {
+        vMax = cap;
+        caps.push(`stoppable before ${c.agentId}`);
+      }
+      continue;
+    }
     leads.push({
-      gapM: Math.max(0, stopS - frontS),
+      gapM,
       speedMps: 0,
       stop: true,
       why: `yield to ${c.kind} ${c.agentId} (it is there at ${agentIn.toFixed(1)} s, we clear at ${tClear.toFixed(1)} s${kept ? '; yielding since before' : ''})`,
@@ -230,7 +257,7 @@ export function decideLongitudinal(
   let a = free;
   let binding: VirtualLead | undefined;
   for (const l of leads) {
-    const g0 = l.stop ? 0.2 : p.minGapM;
+    const g0 = l.stop ? 1.0 : p.minGapM;
     const sStar = g0 + v * (l.stop ? 0.5 : p.headwayS) + (v * (v - l.speedMps)) / (2 * Math.sqrt(aMax * b));
     const gap = Math.max(l.gapM, 0.05);
     const ai = aMax * (1 - (v / Math.max(vMax, 0.1)) ** 4 - (Math.max(sStar, 0) / gap) ** 2);
@@ -243,7 +270,10 @@ export function decideLongitudinal(
   if (binding?.stop) {
     const d = binding.gapM;
     const need = (v * v) / (2 * Math.max(d, 0.1));
-    if ((v < 0.5 && d < 4) || need >= 0.5 * b || d < 1) {
+    // …or when the IDM speed one look-ahead on is (near) zero: a DECELERATE to 0 is executed as a
+    // speed step, braking far harder than the stop needs
+    const idmTarget = v + clamp(a, -p.maxDecelMps2, aMax) * p.targetLookS;
+    if ((v < 0.5 && d < 4) || need >= 0.5 * b || d < 1 || idmTarget < 0.5) {
       return {
         speed: 'STOP',
         targetSpeedMps: 0,
@@ -273,6 +303,28 @@ export function decideLongitudinal(
     stopDistanceM: null,
     reason: `rule:idm — ${why}${capNote}`,
   };
+}
+
+/** When a body at speed v braking at b covers d, s (Infinity: it stops before). */
+export function timeAtBraking(dM: number, v: number, b: number): number {
+  if (dM <= 0) return 0;
+  const disc = v * v - 2 * b * dM;
+  if (disc < 0) return Infinity;
+  return (v - Math.sqrt(disc)) / b;
+}
+
+/**
+ * A crossing vehicle yields to us: it stands, or brakes (≥ `yieldingDecelMps2`) to a stop, short
+ * of the strip our body sweeps by `yieldingMarginM`. Needs the path entry and an acceleration.
+ */
+export function yieldsToUs(o: RouteObject, p: HierarchicalParams): boolean {
+  if (!o.entry || o.accelMps2 === undefined) return false;
+  const room = o.entry.agentToEntryM - p.yieldingMarginM;
+  if (room <= 0) return false;
+  const v = o.speedMps;
+  if (v < 0.3) return o.accelMps2 < 0.2;
+  if (o.accelMps2 > -p.yieldingDecelMps2) return false;
+  return (v * v) / (2 * -o.accelMps2) < room;
 }
 
 function clamp(x: number, lo: number, hi: number): number {

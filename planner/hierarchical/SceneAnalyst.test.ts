@@ -122,4 +122,11 @@ describe('scene analyst (rules)', () => {
     expect(analyseScene(boxedIn, PARAMS).unusual).toBe(true);
     expect(analyseScene(view(), PARAMS).unusual).toBe(false);
   });
+  it('the limit in force is the lowest of the speed limit, the curve cap and the roll-out horizon cap', () => {
+    expect(analyseScene(view({ speedLimitMps: 11, curveCapMps: 30 }), PARAMS).speedLimitMps).toBe(11);
+    expect(analyseScene(view({ speedLimitMps: 11, curveCapMps: 9 }), PARAMS).speedLimitMps).toBe(9);
+    expect(
+      analyseScene(view({ speedLimitMps: 11, curveCapMps: 9, horizonCapMps: 7.4 }), PARAMS).speedLimitMps,
+    ).toBe(7.4);
+  });
 });

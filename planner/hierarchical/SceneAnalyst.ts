@@ -180,7 +180,7 @@ export function analyseScene(view: WorldView, p: HierarchicalParams): SceneAnaly
   if (blocked) notes.push(`lane blocked by ${blocked.id} in ${blocked.sM.toFixed(1)} m`);
   return {
     hazards: hazards.slice(0, 16),
-    speedLimitMps: Math.min(view.speedLimitMps, view.curveCapMps),
+    speedLimitMps: Math.min(view.speedLimitMps, view.curveCapMps, view.horizonCapMps ?? Infinity),
     routeIntent,
     changeByM,
     unusual,

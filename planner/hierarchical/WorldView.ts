@@ -8,6 +8,7 @@ import type { AgentKind, VehicleParams, WorldSnapshot } from '../../core/index.t
 import type { RoadMap, RoutePath } from '../../core/map/index.ts';
 import { DEFAULT_CURVE_SPEED } from '../../core/map/index.ts';
 import type { LaneGraph } from '../../core/sceneContext.ts';
+import { type PathEntry, pathEntry } from './PathEntry.ts';
 
 export interface RouteObject {
   id: string;
@@ -25,7 +26,22 @@ export interface RouteObject {
   acrossMps: number;
   /** How long it has been standing (speed < 0.2 m/s), s. */
   standingS: number;
+  /** Longitudinal acceleration, m/s² (the snapshot's when the tracker gives one, else from its speed over the last plans; 0 when first seen). */
+  accelMps2?: number;
+  /** Crossing agents: where the ego footprint first enters the strip its body sweeps going straight on. */
+  entry?: PathEntry;
 }
+
+/** What the planner remembers of an agent between plans to estimate its acceleration. */
+export interface AgentMotion {
+  speedMps: number;
+  accelMps2: number;
+}
+
+/** Smoothing of the acceleration estimated from speed differences (weight of the new difference per 0.1 s). */
+const ACCEL_GAIN_PER_TICK = 0.5;
+/** Lateral margin of the crossing strip around the agent's body, m. */
+const ENTRY_MARGIN_M = 0.3;
 
 export interface WorldView {
   tS: number;
@@ -47,6 +63,12 @@ export interface WorldView {
   speedLimitMps: number;
   /** Curve-speed cap over the next stretch (√(a_lat / |κ|)), m/s. */
   curveCapMps: number;
+  /**
+   * Highest speed that, held for the command's roll-out, meets no curve sharper than it allows at
+   * `horizonLatAccelMps2`, m/s (absent: not computed). A command lives for a second but is judged
+   * (by reflection and the gate) on its roll-out, which holds the target speed into the bend.
+   */
+  horizonCapMps?: number;
   /** Heading change of the route over the next stretch (60 m cars, 8 m robots), rad (left positive). */
   routeTurnRad: number;
   /** The snapshot carries world text (an instruction, a sign): quoted, never obeyed. */
@@ -73,6 +95,8 @@ export function buildWorldView(
   standing: Map<string, number>,
   dtSinceLastS: number,
   curveLatAccelMps2: number,
+  motion?: Map<string, AgentMotion>,
+  horizon?: { latAccelMps2: number; holdS: number },
 ): WorldView {
   const ego = snap.ego;
   const line = route.line;
@@ -93,6 +117,23 @@ export function buildWorldView(
     const still = a.speedMps < 0.2;
     const st = still ? (standing.get(a.id) ?? 0) + dtSinceLastS : 0;
     standing.set(a.id, st);
+    let accel = a.accelMps2;
+    if (motion) {
+      const m = motion.get(a.id);
+      if (accel === undefined) {
+        accel = m?.accelMps2 ?? 0;
+        if (m && dtSinceLastS > 0) {
+          const w = Math.min(1, ACCEL_GAIN_PER_TICK * (dtSinceLastS / 0.1));
+          accel = (1 - w) * accel + (w * (a.speedMps - m.speedMps)) / dtSinceLastS;
+        }
+      }
+      // updated in place: one record per agent for the run, not one per plan
+      if (!m) motion.set(a.id, { speedMps: a.speedMps, accelMps2: accel });
+      else if (dtSinceLastS > 0) {
+        m.speedMps = a.speedMps;
+        m.accelMps2 = accel;
+      }
+    }
     line.project(a.x, a.y, probe, egoS - range, egoS + range);
     const h = line.headingAt(Math.min(Math.max(probe.sM, 0), line.length));
     const rel = a.headingRad - h;
@@ -110,15 +151,47 @@ export function buildWorldView(
       alongMps: a.speedMps * Math.cos(rel),
       acrossMps: a.speedMps * Math.sin(rel),
       standingS: st,
+      ...(accel !== undefined ? { accelMps2: accel } : {}),
     });
   }
   for (const id of [...standing.keys()]) if (!seen.has(id)) standing.delete(id);
+  if (motion) for (const id of [...motion.keys()]) if (!seen.has(id)) motion.delete(id);
+  // crossing agents: where our footprint first enters their path
+  for (const c of laneGraph.crossing) {
+    const a = snap.agents.find((x) => x.id === c.agentId);
+    const o = objects.find((x) => x.id === c.agentId);
+    if (!a || !o) continue;
+    const e = pathEntry(
+      line,
+      {
+        sM: egoS,
+        lengthM: vehicle.lengthM,
+        widthM: vehicle.widthM,
+        rearAxleToCenterM: vehicle.rearAxleToCenterM,
+      },
+      a,
+      frontM + Math.max(0, c.conflictM) + vehicle.lengthM + 5,
+      ENTRY_MARGIN_M,
+    );
+    if (e) o.entry = e;
+  }
   objects.sort((p, q) => Math.abs(p.sM) - Math.abs(q.sM));
   const here = laneGraph.egoLane ? map.lane(laneGraph.egoLane.laneId) : undefined;
   const widthOf = (id: string | undefined): number => (id ? (map.lane(id)?.data.widthM ?? 0) : 0);
   const sClamp = Math.min(Math.max(egoS, 0), line.length);
   const limit = laneGraph.egoLane?.speedLimitMps ?? route.speedLimitAt(map, sClamp);
   const cap = route.speedCapAt(map, sClamp, { ...DEFAULT_CURVE_SPEED, latAccelMps2: curveLatAccelMps2 });
+  let horizonCap: number | undefined;
+  if (horizon) {
+    // the local curve speed (no braking ahead of it), held over the reach of the roll-out
+    const cp = { ...DEFAULT_CURVE_SPEED, latAccelMps2: horizon.latAccelMps2, decelMps2: 1e6 };
+    let vt = Math.max(limit > 0 ? limit : vehicle.maxSpeedMps, 0);
+    for (let d = 0; d <= vt * horizon.holdS && sClamp + d <= line.length; d += 1) {
+      const c = route.speedCapAt(map, sClamp + d, cp);
+      if (Number.isFinite(c) && c < vt) vt = Math.max(c, d / horizon.holdS);
+    }
+    horizonCap = vt;
+  }
   return {
     tS: snap.tS,
     platform,
@@ -133,6 +206,7 @@ export function buildWorldView(
     rightWidthM: widthOf(laneGraph.right?.laneId),
     speedLimitMps: limit > 0 ? limit : vehicle.maxSpeedMps,
     curveCapMps: Number.isFinite(cap) ? cap : vehicle.maxSpeedMps,
+    ...(horizonCap !== undefined ? { horizonCapMps: horizonCap } : {}),
     routeTurnRad: turnAhead(route, sClamp, platform === 'robot' ? 8 : 60),
     hasWorldText: snap.instruction !== undefined,
     laneGraph,

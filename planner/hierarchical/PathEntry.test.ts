@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import { Polyline } from '../../core/index.ts';
+import { pathEntry } from './PathEntry.ts';
+
+/** A left turn: 20 m north up x = 1.75, then a quarter circle of radius 15.75 m to the west. */
+function leftTurn(): Polyline {
+  const pts = [];
+  for (let y = -40; y < -14; y += 2) pts.push({ x: 1.75, y });
+  const cx = -14;
+  const cy = -14;
+  const r = 15.75;
+  for (let k = 0; k <= 16; k++) {
+    const a = (k / 16) * (Math.PI / 2);
+    pts.push({ x: cx + r * Math.cos(a), y: cy + r * Math.sin(a) });
+  }
+  return new Polyline(pts);
+}
+
+const EGO = { sM: 10, lengthM: 5, widthM: 2, rearAxleToCenterM: 1.5 };
+/** An oncoming car in the lane x = −1.75 heading south, 30 m up the road. */
+const ONCOMING = { x: -1.75, y: 30, headingRad: -Math.PI / 2, lengthM: 4.8, widthM: 1.9 };
+
+describe('path entry of a crossing agent', () => {
+  it('on a left turn the front corner enters the oncoming strip before the centreline does', () => {
+    const line = leftTurn();
+    const e = pathEntry(line, EGO, ONCOMING, 60, 0.3)!;
+    expect(e).toBeDefined();
+    // the centreline reaches x = −1.75 + 1.25 (the strip edge) only further on: find that arc length
+    let sEdge = 0;
+    const p = { x: 0, y: 0, headingRad: 0 };
+    for (let s = EGO.sM; s < line.length; s += 0.05) {
+      line.poseAt(s, p);
+      if (p.x < -1.75 + 1.25) {
+        sEdge = s;
+        break;
+      }
+    }
+    // rear axle arc length at the entry is short of where the centreline reaches the strip minus the front overhang
+    expect(EGO.sM + e.egoEntryM).toBeLessThan(sEdge - 2);
+    // the oncoming car's front is some 30 m from our swept footprint
+    expect(e.agentToEntryM).toBeGreaterThan(20);
+    expect(e.agentToEntryM).toBeLessThan(40);
+  });
+
+  it('no entry when the agent drives away from our path or its strip misses it', () => {
+    const line = leftTurn();
+    expect(pathEntry(line, EGO, { ...ONCOMING, headingRad: Math.PI / 2 }, 60, 0.3)).toBeUndefined();
+    expect(pathEntry(line, EGO, { ...ONCOMING, x: 40, y: -60 }, 60, 0.3)).toBeUndefined();
+  });
+
+  it('an ego already in the strip enters it at once', () => {
+    const line = leftTurn();
+    const e = pathEntry(line, { ...EGO, sM: 30 }, ONCOMING, 60, 0.3);
+    expect(e?.egoEntryM).toBe(0);
+  });
+});
