@@ -2,8 +2,9 @@
  * `npm run bench controller`: the command controllers side by side on the built-in suite driven
  * through the stack (`pdm-closed-stack`: PDM-Closed's command → safety gate → controller → control
  * check → simulator), non-reactive agents, one run: closed-loop score, controller step latency (mean,
- * p99; wall time around `step` on the stack's thread, worker hand-off included), FLOPs per step,
- * and for the network the exits taken and the fallbacks.
+ * p99; wall time around `step` on the stack's thread, worker hand-off included), CPU time per step on
+ * one core (the stack thread's own CPU clock plus the policy worker's over its run: the two run one
+ * after the other), FLOPs per step, and for the network the exits taken and the fallbacks.
  */
 import { cpus, loadavg } from 'node:os';
 import { markdownTable } from '../cli/table.ts';
@@ -11,7 +12,9 @@ import {
   calibrateRunner,
   controllerFactory,
   createExpertController,
+  type PolicyRunner,
   parseBudget,
+  threadCpuClock,
 } from '../controller/index.ts';
 import type { CommandController, ControllerInfo } from '../core/planning/index.ts';
 import { BUILTIN_IDS, builtinScenario } from '../scenarios/builtin/index.ts';
@@ -38,7 +41,10 @@ async function runSuite(
   name: string,
   make: () => CommandController,
   flopsOf: (info: ControllerInfo, c: CommandController) => number,
+  runner?: PolicyRunner,
 ): Promise<Row> {
+  const cpuNs = threadCpuClock();
+  runner?.measureCpu(true);
   const times: number[] = [];
   const cpuTimes: number[] = [];
   let flops = 0;
@@ -55,12 +61,14 @@ async function runSuite(
       name: inner.name,
       init: (ctx) => inner.init(ctx),
       step(s, r, c) {
-        const c0 = process.cpuUsage();
+        const c0 = cpuNs();
         const t0 = performance.now();
         const o = inner.step(s, r, c);
         times.push(performance.now() - t0);
-        const dc = process.cpuUsage(c0);
-        cpuTimes.push((dc.user + dc.system) / 1000);
+        const stackMs = (cpuNs() - c0) / 1e6;
+        // the worker's own clock over its run, when this step ran the policy (an exit was taken)
+        const workerMs = runner && o.info.exit ? runner.lastCpuMicros() / 1000 : 0;
+        cpuTimes.push(stackMs + workerMs);
         flops += flopsOf(o.info, inner);
         frac += o.info.computeFraction ?? 1;
         if (o.info.fallback) fallbacks++;
@@ -125,7 +133,7 @@ export async function benchController(): Promise<string> {
   const fullFlops = runner.manifest?.blockFlops.reduce((a, b) => a + b, 0) ?? 0;
   const netFlops = (info: ControllerInfo) =>
     info.fallback ? CLASSICAL_FLOPS_EST : (info.computeFraction ?? 1) * fullFlops;
-  rows.push(await runSuite('full-depth network', () => full.value.create(), netFlops));
+  rows.push(await runSuite('full-depth network', () => full.value.create(), netFlops, runner));
   for (const spec of ['avg:40%', 'avg:60%', 'p99:0.5ms']) {
     const f = controllerFactory('early-exit', { budget: spec });
     if (!f.ok) throw new Error(f.error.message);
@@ -139,7 +147,7 @@ export async function benchController(): Promise<string> {
             `${cal.met ? '' : ' (budget NOT met: earliest exit the rule allows)'}`,
         );
     }
-    rows.push(await runSuite(`early exit ${spec}`, () => f.value.create(), netFlops));
+    rows.push(await runSuite(`early exit ${spec}`, () => f.value.create(), netFlops, f.value.runner));
     f.value.close();
   }
   full.value.close();
@@ -177,7 +185,7 @@ export async function benchController(): Promise<string> {
       ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'l', 'r'],
     ),
     '',
-    `Step ms: wall time around \`step\` on the stack's thread (worker hand-off and waiting for a core included); CPU ms: the process's CPU time (user + system, all threads: the stack's thread and the policy worker) over the same step. ` +
+    `Step ms: wall time around \`step\` on the stack's thread (worker hand-off and waiting for a core included); CPU ms: CPU time on one core, the stack thread's own clock over the step plus the policy worker's over its run (Linux /proc/thread-self/schedstat; V8's background GC and compiler threads not included). ` +
       `Load average (1 min) on ${cpus().length} cores: ${load0.toFixed(1)} at the start of this section, ${load1.toFixed(1)} at the end.`,
     `Expert / full-depth FLOPs: ${(expertRow.flops / fullRow.flops).toFixed(2)}× (aim ≥ 20×). Full depth vs expert: ${(fullRow.score - expertRow.score).toFixed(2)} points.`,
     `Per-block session.run in the worker (median, µs): ${us.map((u) => u.toFixed(0)).join(', ')}; ` +

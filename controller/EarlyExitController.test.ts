@@ -27,6 +27,8 @@ function fakeRunner(a0: number, a1: number): PolicyRunner {
     blockMicros: () => [],
     run: () => res,
     exitActions: () => new Float32Array(12),
+    measureCpu: () => {},
+    lastCpuMicros: () => Number.NaN,
     close: () => {},
   };
 }

@@ -47,3 +47,4 @@ export {
   type PolicyResult,
   type PolicyRunner,
 } from './PolicyRunner.ts';
+export { threadCpuClock } from './ThreadCpuClock.ts';

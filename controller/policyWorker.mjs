@@ -1,6 +1,7 @@
 // The multi-exit policy's worker thread: one onnxruntime-node session per block (CPU, one intra-op
 // and one inter-op thread, sequential execution), driven through a SharedArrayBuffer so the
 // controller's synchronous step can wait on it with Atomics (see PolicyRunner.ts for the layout).
+import { openSync, readSync } from 'node:fs';
 import { join } from 'node:path';
 import { workerData } from 'node:worker_threads';
 import * as ort from 'onnxruntime-node';
@@ -10,12 +11,38 @@ const ctl = new Int32Array(sab, 0, 16);
 const f32 = new Float32Array(sab, 64);
 const K = files.length;
 // f32 layout (offsets in floats): features [0, F), thresholds [F, F+K), action [F+K, F+K+2),
-// agreement F+K+2, exit actions [F+K+3, F+K+3+2K), block µs [F+3K+3, F+4K+3)
+// agreement F+K+2, exit actions [F+K+3, F+K+3+2K), block µs [F+3K+3, F+4K+3), this thread's CPU
+// µs of the last run F+4K+3 (written when ctl[6] = 1, else NaN)
 const T = features;
 const A = T + K;
 const G = A + 2;
 const E = G + 1;
 const U = E + 2 * K;
+const C = U + K;
+
+// This thread's CPU time, ns (Linux schedstat; the same clock as ThreadCpuClock.ts, which a plain
+// .mjs worker cannot import in the compiled CLI). NaN where unavailable.
+const cpuNs = (() => {
+  let fd = -1;
+  try {
+    fd = openSync('/proc/thread-self/schedstat', 'r');
+  } catch {
+    return () => Number.NaN;
+  }
+  const buf = Buffer.alloc(64);
+  return () => {
+    const n = readSync(fd, buf, 0, 64, 0);
+    let v = 0;
+    let digits = 0;
+    for (let i = 0; i < n; i++) {
+      const c = buf[i];
+      if (c < 48 || c > 57) break;
+      v = v * 10 + (c - 48);
+      digits++;
+    }
+    return digits > 0 ? v : Number.NaN;
+  };
+})();
 
 const input = new Float32Array(features);
 const hidden = new Float32Array(width);
@@ -59,6 +86,8 @@ for (;;) {
   if (seq < 0) break;
   last = seq;
   const mode = Atomics.load(ctl, 3); // 0 early exit, 1 full depth, 2 every exit
+  const measure = Atomics.load(ctl, 6) === 1;
+  const c0 = measure ? cpuNs() : Number.NaN;
   let status = 0;
   let exit = K;
   let agreement = Number.NaN;
@@ -91,6 +120,7 @@ for (;;) {
     console.error(`policy worker: ${e instanceof Error ? e.message : String(e)}`);
   }
   f32[G] = agreement;
+  f32[C] = measure ? (cpuNs() - c0) / 1000 : Number.NaN;
   Atomics.store(ctl, 2, status);
   Atomics.store(ctl, 4, exit);
   Atomics.store(ctl, 1, seq);
