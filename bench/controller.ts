@@ -142,7 +142,7 @@ export async function benchController(): Promise<string> {
       const cal = calibrateRunner(f.value.runner, b.value);
       if (cal)
         notes.push(
-          `${spec}: η = ${cal.thresholds[0]!.toFixed(4)} on ${runner.manifest?.calibration.rows} held-out rows → ` +
+          `${spec}: η₂ = ${cal.thresholds[1]!.toFixed(4)}, η_k = η₂ · ${cal.ratio}^(k−2), on ${runner.manifest?.calibration.rows} held-out rows → ` +
             `mean compute ${(100 * cal.meanComputeFraction).toFixed(1)}% of full depth, p99 latency model ${cal.p99LatencyMs.toFixed(3)} ms` +
             `${cal.met ? '' : ' (budget NOT met: earliest exit the rule allows)'}`,
         );

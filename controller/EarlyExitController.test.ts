@@ -79,6 +79,18 @@ describe('multi-exit policy on onnxruntime-node (committed artefacts)', () => {
     for (let i = 4; i < 2 * K; i++) expect(after[i]).toBe(before[i]);
   });
 
+  it("measures the worker thread's CPU time of a run only when asked", () => {
+    const f = new Float32Array(FEATURE_DIM).fill(0.2);
+    runner.measureCpu(false);
+    runner.run(f, { mode: 'full' });
+    expect(runner.lastCpuMicros()).toBeNaN();
+    runner.measureCpu(true);
+    runner.run(f, { mode: 'full' });
+    const us = runner.lastCpuMicros();
+    runner.measureCpu(false);
+    if (process.platform === 'linux') expect(us).toBeGreaterThan(0);
+  });
+
   it('the full-depth controller drives a winding lane on the network alone', () => {
     const data = road({ lanes: 2, reference: curvyReference(700) });
     const m = new RoadMap(data);
