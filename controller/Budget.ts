@@ -127,7 +127,11 @@ export function calibrate(
     const met = cost(eta, ratio) <= limit + 1e-12;
     const c = summarise(set, thresholdsFor(K, eta, ratio, new Float64Array(K)), ratio, met, latencyMs, ex);
     // a ratio that meets the budget beats one that does not; then the closest to full depth
-    if (!best || (c.met && !best.met) || (c.met === best.met && c.maeToFullDepth < best.maeToFullDepth - 1e-12))
+    if (
+      !best ||
+      (c.met && !best.met) ||
+      (c.met === best.met && c.maeToFullDepth < best.maeToFullDepth - 1e-12)
+    )
       best = c;
   }
   return best!;
