@@ -2,9 +2,10 @@
  * `npm run bench controller`: the command controllers side by side on the built-in suite driven
  * through the stack (`pdm-closed-stack`: PDM-Closed's command → safety gate → controller → control
  * check → simulator), non-reactive agents, one run: closed-loop score, controller step latency (mean,
- * p99; wall time around `step` on the stack's thread, worker hand-off included), CPU time per step on
- * one core (the stack thread's own CPU clock plus the policy worker's over its run: the two run one
- * after the other), FLOPs per step, and for the network the exits taken and the fallbacks.
+ * p99; wall time around `step` on the stack's thread, worker hand-off included), time per step on one
+ * core (that wall time less what the stack's thread and the policy worker each spent waiting for a
+ * CPU, from Linux's per-thread schedstat: the two threads run one after the other), FLOPs per step,
+ * and for the network the exits taken and the fallbacks.
  */
 import { cpus, loadavg } from 'node:os';
 import { markdownTable } from '../cli/table.ts';
@@ -14,7 +15,7 @@ import {
   createExpertController,
   type PolicyRunner,
   parseBudget,
-  threadCpuClock,
+  threadWaitClock,
 } from '../controller/index.ts';
 import type { CommandController, ControllerInfo } from '../core/planning/index.ts';
 import { BUILTIN_IDS, builtinScenario } from '../scenarios/builtin/index.ts';
@@ -43,8 +44,8 @@ async function runSuite(
   flopsOf: (info: ControllerInfo, c: CommandController) => number,
   runner?: PolicyRunner,
 ): Promise<Row> {
-  const cpuNs = threadCpuClock();
-  runner?.measureCpu(true);
+  const waitNs = threadWaitClock();
+  runner?.measureWait(true);
   const times: number[] = [];
   const cpuTimes: number[] = [];
   let flops = 0;
@@ -61,14 +62,16 @@ async function runSuite(
       name: inner.name,
       init: (ctx) => inner.init(ctx),
       step(s, r, c) {
-        const c0 = cpuNs();
+        const w0 = waitNs();
         const t0 = performance.now();
         const o = inner.step(s, r, c);
-        times.push(performance.now() - t0);
-        const stackMs = (cpuNs() - c0) / 1e6;
-        // the worker's own clock over its run, when this step ran the policy (an exit was taken)
-        const workerMs = runner && o.info.exit ? runner.lastCpuMicros() / 1000 : 0;
-        cpuTimes.push(stackMs + workerMs);
+        const wallMs = performance.now() - t0;
+        times.push(wallMs);
+        // on one core: the wall time less what each thread spent waiting for a CPU (the worker's
+        // wait counts when this step ran the policy, i.e. an exit was taken)
+        const stackWaitMs = (waitNs() - w0) / 1e6;
+        const workerWaitMs = runner && o.info.exit ? runner.lastWaitMicros() / 1000 : 0;
+        cpuTimes.push(wallMs - stackWaitMs - workerWaitMs);
         flops += flopsOf(o.info, inner);
         frac += o.info.computeFraction ?? 1;
         if (o.info.fallback) fallbacks++;
@@ -163,8 +166,8 @@ export async function benchController(): Promise<string> {
         'CLS-NR',
         'step ms mean',
         'step ms p99',
-        'CPU ms mean',
-        'CPU ms p99',
+        'on-core ms mean',
+        'on-core ms p99',
         'MFLOP / step',
         'compute vs full depth',
         'exits taken',
@@ -185,7 +188,7 @@ export async function benchController(): Promise<string> {
       ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'l', 'r'],
     ),
     '',
-    `Step ms: wall time around \`step\` on the stack's thread (worker hand-off and waiting for a core included); CPU ms: CPU time on one core, the stack thread's own clock over the step plus the policy worker's over its run (Linux /proc/thread-self/schedstat; V8's background GC and compiler threads not included). ` +
+    `Step ms: wall time around \`step\` on the stack's thread (worker hand-off and waiting for a core included); on-core ms: that wall time less what the stack's thread and the policy worker each waited for a CPU (queued after a wake-up or preempted; Linux /proc/thread-self/schedstat), i.e. the step's time on one core with the hand-off (V8's background GC and compiler threads, which run beside it, not included). ` +
       `Load average (1 min) on ${cpus().length} cores: ${load0.toFixed(1)} at the start of this section, ${load1.toFixed(1)} at the end.`,
     `Expert / full-depth FLOPs: ${(expertRow.flops / fullRow.flops).toFixed(2)}× (aim ≥ 20×). Full depth vs expert: ${(fullRow.score - expertRow.score).toFixed(2)} points.`,
     `Per-block session.run in the worker (median, µs): ${us.map((u) => u.toFixed(0)).join(', ')}; ` +

@@ -66,10 +66,13 @@ export interface PolicyRunner {
   ): PolicyResult;
   /** Every exit's action of the last `run` with mode 'all' (K × 2, normalised). */
   exitActions(): Float32Array;
-  /** Measure the worker thread's CPU time of each run from now on (a ~3 µs clock read before and after; off by default). */
-  measureCpu(on: boolean): void;
-  /** The worker thread's CPU time of the last run, µs (NaN unless measured; Linux only). */
-  lastCpuMicros(): number;
+  /** Measure how long the worker thread waits for a CPU in each run from now on (one ~3 µs read per run; off by default). */
+  measureWait(on: boolean): void;
+  /**
+   * µs the worker thread waited for a CPU (woken and queued, or preempted) from the end of its
+   * previous measured run to the end of the last one (NaN unless measured; Linux only).
+   */
+  lastWaitMicros(): number;
   close(): void;
 }
 
@@ -161,10 +164,10 @@ export function createPolicyRunner(opts: { modelDir?: string } = {}): PolicyRunn
       return { ok: true, action, exit: Atomics.load(ctl, 4), agreement: f32[G]! };
     },
     exitActions: () => exits,
-    measureCpu(on) {
+    measureWait(on) {
       Atomics.store(ctl, 6, on ? 1 : 0);
     },
-    lastCpuMicros: () => f32[C]!,
+    lastWaitMicros: () => f32[C]!,
     close() {
       if (!worker) return;
       Atomics.store(ctl, 0, -1);

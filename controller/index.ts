@@ -47,4 +47,4 @@ export {
   type PolicyResult,
   type PolicyRunner,
 } from './PolicyRunner.ts';
-export { threadCpuClock } from './ThreadCpuClock.ts';
+export { threadWaitClock } from './ThreadSchedStat.ts';

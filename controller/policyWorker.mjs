@@ -11,8 +11,9 @@ const ctl = new Int32Array(sab, 0, 16);
 const f32 = new Float32Array(sab, 64);
 const K = files.length;
 // f32 layout (offsets in floats): features [0, F), thresholds [F, F+K), action [F+K, F+K+2),
-// agreement F+K+2, exit actions [F+K+3, F+K+3+2K), block µs [F+3K+3, F+4K+3), this thread's CPU
-// µs of the last run F+4K+3 (written when ctl[6] = 1, else NaN)
+// agreement F+K+2, exit actions [F+K+3, F+K+3+2K), block µs [F+3K+3, F+4K+3), µs this thread
+// waited for a CPU from the end of the previous run to the end of this one (woken and queued, or
+// preempted) F+4K+3 (written when ctl[6] = 1, else NaN)
 const T = features;
 const A = T + K;
 const G = A + 2;
@@ -20,21 +21,24 @@ const E = G + 1;
 const U = E + 2 * K;
 const C = U + K;
 
-// This thread's CPU time, ns (Linux schedstat; the same clock as ThreadCpuClock.ts, which a plain
-// .mjs worker cannot import in the compiled CLI). NaN where unavailable.
-const cpuNs = (() => {
+// The ns this thread has waited for a CPU (Linux schedstat, second field; the same reader as
+// ThreadSchedStat.ts, which a plain .mjs worker cannot import in the compiled CLI). NaN where unavailable.
+const waitNs = (() => {
   let fd = -1;
   try {
     fd = openSync('/proc/thread-self/schedstat', 'r');
   } catch {
     return () => Number.NaN;
   }
-  const buf = Buffer.alloc(64);
+  const buf = Buffer.alloc(96);
   return () => {
-    const n = readSync(fd, buf, 0, 64, 0);
+    const n = readSync(fd, buf, 0, 96, 0);
+    let i = 0;
+    while (i < n && buf[i] !== 32) i++;
+    i++;
     let v = 0;
     let digits = 0;
-    for (let i = 0; i < n; i++) {
+    for (; i < n; i++) {
       const c = buf[i];
       if (c < 48 || c > 57) break;
       v = v * 10 + (c - 48);
@@ -80,6 +84,8 @@ try {
 Atomics.notify(ctl, 5);
 
 let last = 0;
+// wait counter at the end of the previous measured run (NaN: not measuring)
+let waitedNs = Number.NaN;
 for (;;) {
   Atomics.wait(ctl, 0, last);
   const seq = Atomics.load(ctl, 0);
@@ -87,7 +93,8 @@ for (;;) {
   last = seq;
   const mode = Atomics.load(ctl, 3); // 0 early exit, 1 full depth, 2 every exit
   const measure = Atomics.load(ctl, 6) === 1;
-  const c0 = measure ? cpuNs() : Number.NaN;
+  // first measured run: from its start (the wake-up wait of this one run is not seen)
+  if (measure && Number.isNaN(waitedNs)) waitedNs = waitNs();
   let status = 0;
   let exit = K;
   let agreement = Number.NaN;
@@ -120,7 +127,14 @@ for (;;) {
     console.error(`policy worker: ${e instanceof Error ? e.message : String(e)}`);
   }
   f32[G] = agreement;
-  f32[C] = measure ? (cpuNs() - c0) / 1000 : Number.NaN;
+  if (measure) {
+    const w = waitNs();
+    f32[C] = (w - waitedNs) / 1000;
+    waitedNs = w;
+  } else {
+    f32[C] = Number.NaN;
+    waitedNs = Number.NaN;
+  }
   Atomics.store(ctl, 2, status);
   Atomics.store(ctl, 4, exit);
   Atomics.store(ctl, 1, seq);

@@ -1,0 +1,43 @@
+/**
+ * The calling thread's scheduler statistics from Linux's `/proc/thread-self/schedstat`: time run
+ * on a CPU, time spent waiting for one (runnable but not running: preempted, or woken and queued),
+ * and the number of times it was scheduled in.
+ *
+ * Why: a controller step runs on two threads one after the other (the stack's thread computes the
+ * features and waits; the policy worker runs the blocks), on a machine shared with other jobs.
+ * Wall time then includes waiting for a core, and Node 20 has no per-thread CPU clock
+ * (`process.cpuUsage()` sums every thread of the process, and the kernel brings other threads'
+ * counts up to date only at their scheduling events, so stale GC and compiler time lands in a step).
+ * The time run in this file is also updated only at scheduling events (every ~4 ms tick), but the
+ * wait is added exactly when the thread gets a CPU back, so wall time minus the wait of each
+ * thread over a step is the step's time on one core. The file is opened once, in the thread that
+ * reads it (`/proc/thread-self` resolves at open); a read costs ~3 µs.
+ */
+import { openSync, readSync } from 'node:fs';
+
+/** A reader for the calling thread: returns the nanoseconds it has waited for a CPU, or NaN where unavailable. */
+export function threadWaitClock(): () => number {
+  let fd = -1;
+  try {
+    fd = openSync('/proc/thread-self/schedstat', 'r');
+  } catch {
+    return () => Number.NaN;
+  }
+  const buf = Buffer.alloc(96);
+  return () => {
+    const n = readSync(fd, buf, 0, 96, 0);
+    // "<run ns> <wait ns> <timeslices>\n": the second field
+    let i = 0;
+    while (i < n && buf[i] !== 32) i++;
+    i++;
+    let v = 0;
+    let digits = 0;
+    for (; i < n; i++) {
+      const c = buf[i]!;
+      if (c < 48 || c > 57) break;
+      v = v * 10 + (c - 48);
+      digits++;
+    }
+    return digits > 0 ? v : Number.NaN;
+  };
+}
