@@ -45,7 +45,8 @@ async function runSuite(
   runner?: PolicyRunner,
 ): Promise<Row> {
   const waitNs = threadWaitClock();
-  runner?.measureWait(true);
+  const tid = runner?.workerThreadId() ?? 0;
+  const workerWaitNs = tid ? threadWaitClock(tid) : () => 0;
   const times: number[] = [];
   const cpuTimes: number[] = [];
   let flops = 0;
@@ -62,16 +63,19 @@ async function runSuite(
       name: inner.name,
       init: (ctx) => inner.init(ctx),
       step(s, r, c) {
-        const w0 = waitNs();
         const t0 = performance.now();
+        const w0 = waitNs();
+        const ww0 = workerWaitNs();
+        const ts = performance.now();
         const o = inner.step(s, r, c);
+        times.push(performance.now() - ts);
+        // on one core: the wall time less what each thread waited for a CPU inside it (the clocks
+        // are read inside this wider window, so no wait is subtracted that the window missed; the
+        // window includes the four ~3 µs reads)
+        const ww1 = workerWaitNs();
+        const w1 = waitNs();
         const wallMs = performance.now() - t0;
-        times.push(wallMs);
-        // on one core: the wall time less what each thread spent waiting for a CPU (the worker's
-        // wait counts when this step ran the policy, i.e. an exit was taken)
-        const stackWaitMs = (waitNs() - w0) / 1e6;
-        const workerWaitMs = runner && o.info.exit ? runner.lastWaitMicros() / 1000 : 0;
-        cpuTimes.push(wallMs - stackWaitMs - workerWaitMs);
+        cpuTimes.push(wallMs - (w1 - w0) / 1e6 - (ww1 - ww0) / 1e6);
         flops += flopsOf(o.info, inner);
         frac += o.info.computeFraction ?? 1;
         if (o.info.fallback) fallbacks++;
@@ -188,7 +192,7 @@ export async function benchController(): Promise<string> {
       ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'l', 'r'],
     ),
     '',
-    `Step ms: wall time around \`step\` on the stack's thread (worker hand-off and waiting for a core included); on-core ms: that wall time less what the stack's thread and the policy worker each waited for a CPU (queued after a wake-up or preempted; Linux /proc/thread-self/schedstat), i.e. the step's time on one core with the hand-off (V8's background GC and compiler threads, which run beside it, not included). ` +
+    `Step ms: wall time around \`step\` on the stack's thread (worker hand-off and waiting for a core included); on-core ms: that wall time less what the stack's thread and the policy worker each waited for a CPU (queued after a wake-up or preempted; Linux /proc/thread-self/schedstat), i.e. the step's time on one core with the hand-off (V8's background GC and compiler threads, which run beside it, not included; the four ~3 µs schedstat reads included). ` +
       `Load average (1 min) on ${cpus().length} cores: ${load0.toFixed(1)} at the start of this section, ${load1.toFixed(1)} at the end.`,
     `Expert / full-depth FLOPs: ${(expertRow.flops / fullRow.flops).toFixed(2)}× (aim ≥ 20×). Full depth vs expert: ${(fullRow.score - expertRow.score).toFixed(2)} points.`,
     `Per-block session.run in the worker (median, µs): ${us.map((u) => u.toFixed(0)).join(', ')}; ` +

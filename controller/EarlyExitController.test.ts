@@ -9,6 +9,7 @@ import { createClassicalController } from './ClassicalController.ts';
 import { calibrateRunner, createEarlyExitController } from './EarlyExitController.ts';
 import { FEATURE_DIM } from './Features.ts';
 import { createPolicyRunner, type PolicyResult, type PolicyRunner } from './PolicyRunner.ts';
+import { threadWaitClock } from './ThreadSchedStat.ts';
 
 const straight = road({ lanes: 2, lengthM: 600 });
 const map = new RoadMap(straight);
@@ -27,8 +28,7 @@ function fakeRunner(a0: number, a1: number): PolicyRunner {
     blockMicros: () => [],
     run: () => res,
     exitActions: () => new Float32Array(12),
-    measureWait: () => {},
-    lastWaitMicros: () => Number.NaN,
+    workerThreadId: () => 0,
     close: () => {},
   };
 }
@@ -79,17 +79,12 @@ describe('multi-exit policy on onnxruntime-node (committed artefacts)', () => {
     for (let i = 4; i < 2 * K; i++) expect(after[i]).toBe(before[i]);
   });
 
-  it('reports how long the worker waited for a CPU only when asked', () => {
-    const f = new Float32Array(FEATURE_DIM).fill(0.2);
-    runner.measureWait(false);
-    runner.run(f, { mode: 'full' });
-    expect(runner.lastWaitMicros()).toBeNaN();
-    runner.measureWait(true);
-    runner.run(f, { mode: 'full' });
-    const us = runner.lastWaitMicros();
-    runner.measureWait(false);
-    if (process.platform === 'linux') expect(us).toBeGreaterThanOrEqual(0);
-    else expect(us).toBeNaN();
+  it("names the worker's thread, whose scheduler statistics can be read from the caller", () => {
+    const tid = runner.workerThreadId();
+    if (process.platform !== 'linux') return expect(tid).toBe(0);
+    expect(tid).toBeGreaterThan(0);
+    expect(tid).not.toBe(process.pid);
+    expect(threadWaitClock(tid)()).toBeGreaterThanOrEqual(0);
   });
 
   it('the full-depth controller drives a winding lane on the network alone', () => {

@@ -66,13 +66,8 @@ export interface PolicyRunner {
   ): PolicyResult;
   /** Every exit's action of the last `run` with mode 'all' (K × 2, normalised). */
   exitActions(): Float32Array;
-  /** Measure how long the worker thread waits for a CPU in each run from now on (one ~3 µs read per run; off by default). */
-  measureWait(on: boolean): void;
-  /**
-   * µs the worker thread waited for a CPU (woken and queued, or preempted) from the end of its
-   * previous measured run to the end of the last one (NaN unless measured; Linux only).
-   */
-  lastWaitMicros(): number;
+  /** The worker's Linux thread id (0 where unknown or not loaded), for its scheduler statistics. */
+  workerThreadId(): number;
   close(): void;
 }
 
@@ -98,7 +93,6 @@ export function createPolicyRunner(opts: { modelDir?: string } = {}): PolicyRunn
   const G = A + 2;
   const E = G + 1;
   const U = E + 2 * K;
-  const C = U + K;
   let worker: Worker | undefined;
   if (manifest && !loadError) {
     const missing = manifest.blockFiles.find((b) => !existsSync(join(dir, b)));
@@ -164,10 +158,7 @@ export function createPolicyRunner(opts: { modelDir?: string } = {}): PolicyRunn
       return { ok: true, action, exit: Atomics.load(ctl, 4), agreement: f32[G]! };
     },
     exitActions: () => exits,
-    measureWait(on) {
-      Atomics.store(ctl, 6, on ? 1 : 0);
-    },
-    lastWaitMicros: () => f32[C]!,
+    workerThreadId: () => (ready() ? Atomics.load(ctl, 7) : 0),
     close() {
       if (!worker) return;
       Atomics.store(ctl, 0, -1);

@@ -10,16 +10,20 @@
  * counts up to date only at their scheduling events, so stale GC and compiler time lands in a step).
  * The time run in this file is also updated only at scheduling events (every ~4 ms tick), but the
  * wait is added exactly when the thread gets a CPU back, so wall time minus the wait of each
- * thread over a step is the step's time on one core. The file is opened once, in the thread that
- * reads it (`/proc/thread-self` resolves at open); a read costs ~3 µs.
+ * thread over a step is the step's time on one core. The file is opened once (`/proc/thread-self`
+ * resolves at open, to the thread that opens it); a read costs ~3 µs.
  */
 import { openSync, readSync } from 'node:fs';
 
-/** A reader for the calling thread: returns the nanoseconds it has waited for a CPU, or NaN where unavailable. */
-export function threadWaitClock(): () => number {
+/**
+ * A reader of the nanoseconds a thread has waited for a CPU: the calling thread's, or with `tid`
+ * another thread of this process (e.g. the policy worker's, `PolicyRunner.workerThreadId()`).
+ * Returns NaN where the file is unavailable.
+ */
+export function threadWaitClock(tid?: number): () => number {
   let fd = -1;
   try {
-    fd = openSync('/proc/thread-self/schedstat', 'r');
+    fd = openSync(tid ? `/proc/self/task/${tid}/schedstat` : '/proc/thread-self/schedstat', 'r');
   } catch {
     return () => Number.NaN;
   }

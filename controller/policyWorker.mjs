@@ -1,7 +1,7 @@
 // The multi-exit policy's worker thread: one onnxruntime-node session per block (CPU, one intra-op
 // and one inter-op thread, sequential execution), driven through a SharedArrayBuffer so the
 // controller's synchronous step can wait on it with Atomics (see PolicyRunner.ts for the layout).
-import { openSync, readSync } from 'node:fs';
+import { readlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { workerData } from 'node:worker_threads';
 import * as ort from 'onnxruntime-node';
@@ -11,42 +11,20 @@ const ctl = new Int32Array(sab, 0, 16);
 const f32 = new Float32Array(sab, 64);
 const K = files.length;
 // f32 layout (offsets in floats): features [0, F), thresholds [F, F+K), action [F+K, F+K+2),
-// agreement F+K+2, exit actions [F+K+3, F+K+3+2K), block µs [F+3K+3, F+4K+3), µs this thread
-// waited for a CPU from the end of the previous run to the end of this one (woken and queued, or
-// preempted) F+4K+3 (written when ctl[6] = 1, else NaN)
+// agreement F+K+2, exit actions [F+K+3, F+K+3+2K), block µs [F+3K+3, F+4K+3)
 const T = features;
 const A = T + K;
 const G = A + 2;
 const E = G + 1;
 const U = E + 2 * K;
-const C = U + K;
 
-// The ns this thread has waited for a CPU (Linux schedstat, second field; the same reader as
-// ThreadSchedStat.ts, which a plain .mjs worker cannot import in the compiled CLI). NaN where unavailable.
-const waitNs = (() => {
-  let fd = -1;
-  try {
-    fd = openSync('/proc/thread-self/schedstat', 'r');
-  } catch {
-    return () => Number.NaN;
-  }
-  const buf = Buffer.alloc(96);
-  return () => {
-    const n = readSync(fd, buf, 0, 96, 0);
-    let i = 0;
-    while (i < n && buf[i] !== 32) i++;
-    i++;
-    let v = 0;
-    let digits = 0;
-    for (; i < n; i++) {
-      const c = buf[i];
-      if (c < 48 || c > 57) break;
-      v = v * 10 + (c - 48);
-      digits++;
-    }
-    return digits > 0 ? v : Number.NaN;
-  };
-})();
+// This thread's Linux thread id (ctl[7]; 0 where unknown): lets the caller read this thread's
+// scheduler statistics (/proc/self/task/<tid>/schedstat) around a step without a read in here.
+try {
+  Atomics.store(ctl, 7, Number(readlinkSync('/proc/thread-self').split('/').pop()) || 0);
+} catch {
+  Atomics.store(ctl, 7, 0);
+}
 
 const input = new Float32Array(features);
 const hidden = new Float32Array(width);
@@ -84,17 +62,12 @@ try {
 Atomics.notify(ctl, 5);
 
 let last = 0;
-// wait counter at the end of the previous measured run (NaN: not measuring)
-let waitedNs = Number.NaN;
 for (;;) {
   Atomics.wait(ctl, 0, last);
   const seq = Atomics.load(ctl, 0);
   if (seq < 0) break;
   last = seq;
   const mode = Atomics.load(ctl, 3); // 0 early exit, 1 full depth, 2 every exit
-  const measure = Atomics.load(ctl, 6) === 1;
-  // first measured run: from its start (the wake-up wait of this one run is not seen)
-  if (measure && Number.isNaN(waitedNs)) waitedNs = waitNs();
   let status = 0;
   let exit = K;
   let agreement = Number.NaN;
@@ -127,14 +100,6 @@ for (;;) {
     console.error(`policy worker: ${e instanceof Error ? e.message : String(e)}`);
   }
   f32[G] = agreement;
-  if (measure) {
-    const w = waitNs();
-    f32[C] = (w - waitedNs) / 1000;
-    waitedNs = w;
-  } else {
-    f32[C] = Number.NaN;
-    waitedNs = Number.NaN;
-  }
   Atomics.store(ctl, 2, status);
   Atomics.store(ctl, 4, exit);
   Atomics.store(ctl, 1, seq);
