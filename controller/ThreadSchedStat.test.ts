@@ -1,6 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
-import { threadWaitClock } from './ThreadSchedStat.ts';
+import { threadAsleepProbe, threadWaitClock } from './ThreadSchedStat.ts';
 
 describe('threadWaitClock', () => {
   it('counts the time this thread waits for a CPU while other threads hold every core', async () => {
@@ -20,5 +20,35 @@ describe('threadWaitClock', () => {
     const w1 = wait();
     expect(w1).toBeGreaterThan(w0);
     expect(wait()).toBeGreaterThanOrEqual(w1);
+  });
+
+  it('tells a sleeping thread from a running one', async () => {
+    if (process.platform !== 'linux') return;
+    const { readlinkSync } = await import('node:fs');
+    const self = Number(readlinkSync('/proc/thread-self').split('/').pop());
+    // this thread is running while it reads its own state
+    expect(threadAsleepProbe(self)()).toBe(false);
+    const sab = new SharedArrayBuffer(8);
+    const flag = new Int32Array(sab);
+    const w = new Worker(
+      `const { workerData } = require('node:worker_threads');
+       const f = new Int32Array(workerData);
+       f[1] = Number(require('node:fs').readlinkSync('/proc/thread-self').split('/').pop());
+       Atomics.notify(f, 1);
+       Atomics.wait(f, 0, 0);`,
+      { eval: true, workerData: sab },
+    );
+    Atomics.wait(flag, 1, 0, 5000);
+    const probe = threadAsleepProbe(flag[1]!);
+    // it goes to sleep on Atomics.wait right after naming itself
+    let asleep = probe();
+    for (let i = 0; i < 200 && !asleep; i++) {
+      await new Promise((r) => setTimeout(r, 5));
+      asleep = probe();
+    }
+    expect(asleep).toBe(true);
+    Atomics.store(flag, 0, 1);
+    Atomics.notify(flag, 0);
+    await new Promise((r) => w.on('exit', r));
   });
 });

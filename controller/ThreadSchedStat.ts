@@ -45,3 +45,29 @@ export function threadWaitClock(tid?: number): () => number {
     return digits > 0 ? v : Number.NaN;
   };
 }
+
+/**
+ * A probe of whether a thread of this process (`tid`) is asleep (state S or D in
+ * `/proc/self/task/<tid>/stat`) rather than running or queued for a CPU. A thread that was
+ * preempted and is still queued has a wait the kernel adds only when it runs again; a caller that
+ * measures another thread's wait over a window checks this first, so that no wait begun before
+ * the window is counted in it. Returns undefined where the file is unavailable.
+ */
+export function threadAsleepProbe(tid: number): () => boolean | undefined {
+  let fd = -1;
+  try {
+    fd = openSync(`/proc/self/task/${tid}/stat`, 'r');
+  } catch {
+    return () => undefined;
+  }
+  const buf = Buffer.alloc(256);
+  return () => {
+    const n = readSync(fd, buf, 0, 256, 0);
+    // "<tid> (<name>) <state> …": the state follows the last ')'
+    let i = n - 1;
+    while (i >= 0 && buf[i] !== 41) i--;
+    if (i < 0 || i + 2 >= n) return undefined;
+    const st = buf[i + 2];
+    return st === 83 || st === 68; // 'S', 'D'
+  };
+}

@@ -47,4 +47,4 @@ export {
   type PolicyResult,
   type PolicyRunner,
 } from './PolicyRunner.ts';
-export { threadWaitClock } from './ThreadSchedStat.ts';
+export { threadAsleepProbe, threadWaitClock } from './ThreadSchedStat.ts';
