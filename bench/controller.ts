@@ -2,10 +2,10 @@
  * `npm run bench controller`: the command controllers side by side on the built-in suite driven
  * through the stack (`pdm-closed-stack`: PDM-Closed's command → safety gate → controller → control
  * check → simulator), non-reactive agents, one run: closed-loop score, controller step latency (mean,
- * p99; wall time around `step` on the stack's thread, worker hand-off included), time per step on one
- * core (that wall time less what the stack's thread and the policy worker each spent waiting for a
- * CPU, from Linux's per-thread schedstat: the two threads run one after the other), FLOPs per step,
- * and for the network the exits taken and the fallbacks.
+ * p99; wall time around `step` on the stack's thread, worker hand-off included), CPU time per step on
+ * one core (the stack thread's plus the policy worker's run time from Linux's per-thread schedstat:
+ * the two threads run one after the other), FLOPs per step, and for the network the exits taken and
+ * the fallbacks.
  */
 import { cpus, loadavg } from 'node:os';
 import { markdownTable } from '../cli/table.ts';
@@ -15,8 +15,9 @@ import {
   createExpertController,
   type PolicyRunner,
   parseBudget,
+  settleThread,
   threadAsleepProbe,
-  threadWaitClock,
+  threadRunClock,
 } from '../controller/index.ts';
 import type { CommandController, ControllerInfo } from '../core/planning/index.ts';
 import { BUILTIN_IDS, builtinScenario } from '../scenarios/builtin/index.ts';
@@ -37,7 +38,7 @@ interface Row {
   exits: string;
   fallbacks: number;
   computePct: number;
-  /** Steps left out of the on-core figures: the worker was still queued for a CPU when the step began. */
+  /** Steps left out of the on-core figures: the worker was not asleep within 50 ms before or after the step. */
   unclean: number;
 }
 
@@ -47,11 +48,16 @@ async function runSuite(
   flopsOf: (info: ControllerInfo, c: CommandController) => number,
   runner?: PolicyRunner,
 ): Promise<Row> {
-  const waitNs = threadWaitClock();
+  const runNs = threadRunClock();
   const tid = runner?.workerThreadId() ?? 0;
-  const workerWaitNs = tid ? threadWaitClock(tid) : () => 0;
+  const workerRunNs = tid ? threadRunClock(tid) : () => 0;
   const workerAsleep = tid ? threadAsleepProbe(tid) : () => true;
   const nap = new Int32Array(new SharedArrayBuffer(4));
+  /** Waits (sleeping 1 ms at a time, up to 50 ms) until the worker sleeps; false if it did not. */
+  const workerSettled = (): boolean => {
+    for (let i = 0; i < 50 && workerAsleep() === false; i++) Atomics.wait(nap, 0, 0, 1);
+    return workerAsleep() !== false;
+  };
   let unclean = 0;
   const times: number[] = [];
   const cpuTimes: number[] = [];
@@ -69,23 +75,21 @@ async function runSuite(
       name: inner.name,
       init: (ctx) => inner.init(ctx),
       step(s, r, c) {
-        // the worker must be asleep before the window opens (a wait it began before, still queued
-        // after the previous step's hand-off, would be added inside the window): wait up to 50 ms
-        for (let i = 0; i < 50 && workerAsleep() === false; i++) Atomics.wait(nap, 0, 0, 1);
-        const clean = workerAsleep() !== false;
+        // CPU time on one core: each thread's run time, read where the kernel has just brought it up
+        // to date (after the thread slept): the stack's thread settles before and after the step,
+        // the worker is asleep before the step and again after it
+        const clean0 = workerSettled();
+        settleThread(nap);
+        const r0 = runNs();
+        const rw0 = workerRunNs();
         const t0 = performance.now();
-        const w0 = waitNs();
-        const ww0 = workerWaitNs();
-        const ts = performance.now();
         const o = inner.step(s, r, c);
-        times.push(performance.now() - ts);
-        // on one core: the wall time less what each thread waited for a CPU inside it (the clocks
-        // are read inside this wider window, so no wait is subtracted that the window missed; the
-        // window includes the four ~3 µs reads)
-        const ww1 = workerWaitNs();
-        const w1 = waitNs();
-        const wallMs = performance.now() - t0;
-        if (clean) cpuTimes.push(wallMs - (w1 - w0) / 1e6 - (ww1 - ww0) / 1e6);
+        times.push(performance.now() - t0);
+        settleThread(nap);
+        const r1 = runNs();
+        const clean1 = workerSettled();
+        const rw1 = workerRunNs();
+        if (clean0 && clean1) cpuTimes.push((r1 - r0 + (rw1 - rw0)) / 1e6);
         else unclean++;
         flops += flopsOf(o.info, inner);
         frac += o.info.computeFraction ?? 1;
@@ -204,13 +208,13 @@ export async function benchController(): Promise<string> {
       ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'l', 'r'],
     ),
     '',
-    `Step ms: wall time around \`step\` on the stack's thread (worker hand-off and waiting for a core included); on-core ms: that wall time less what the stack's thread and the policy worker each waited for a CPU (queued after a wake-up or preempted; Linux /proc/thread-self/schedstat), i.e. the step's time on one core with the hand-off (V8's background GC and compiler threads, which run beside it, not included; the four ~3 µs schedstat reads included). ` +
+    `Step ms: wall time around \`step\` on the stack's thread (worker hand-off and waiting for a core included); on-core ms: CPU time of the step on one core, the stack thread's plus the policy worker's (Linux schedstat run time, read right after each thread has slept, when the kernel has brought it up to date; V8's background GC and compiler threads, which run beside it, not included; ~5 µs of the reads included). ` +
       `Load average (1 min) on ${cpus().length} cores: ${load0.toFixed(1)} at the start of this section, ${load1.toFixed(1)} at the end.`,
     `Expert / full-depth FLOPs: ${(expertRow.flops / fullRow.flops).toFixed(2)}× (aim ≥ 20×). Full depth vs expert: ${(fullRow.score - expertRow.score).toFixed(2)} points.`,
     `Per-block session.run in the worker (median, µs): ${us.map((u) => u.toFixed(0)).join(', ')}; ` +
       `the stack's thread is blocked for the whole step (Atomics.wait on the worker): ${((100 * fullRow.meanMs) / 50).toFixed(2)}% of a 20 Hz control period at full depth.`,
     `Classical FLOPs are an estimate from its code (${CLASSICAL_FLOPS_EST}); feature extraction (shared by the network rows) is not counted in FLOPs but is in the latency.`,
-    `On-core figures leave out the steps at which the policy worker was still queued for a CPU after 50 ms (its wait, begun before the step, would be counted in it): ${rows
+    `On-core figures leave out the steps at which the policy worker was not asleep within 50 ms before or after the step (its run time not up to date): ${rows
       .map((r) => `${r.name} ${r.unclean}`)
       .join(', ')}.`,
     ...notes.map((n) => `- ${n}`),

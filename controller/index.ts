@@ -47,4 +47,4 @@ export {
   type PolicyResult,
   type PolicyRunner,
 } from './PolicyRunner.ts';
-export { threadAsleepProbe, threadWaitClock } from './ThreadSchedStat.ts';
+export { settleThread, threadAsleepProbe, threadRunClock } from './ThreadSchedStat.ts';
