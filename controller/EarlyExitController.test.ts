@@ -29,6 +29,7 @@ function fakeRunner(a0: number, a1: number): PolicyRunner {
     run: () => res,
     exitActions: () => new Float32Array(12),
     workerThreadId: () => 0,
+    handoffMs: () => Number.NaN,
     close: () => {},
   };
 }
@@ -86,6 +87,15 @@ describe('multi-exit policy on onnxruntime-node (committed artefacts)', () => {
     expect(tid).not.toBe(process.pid);
     // it has run (loading the blocks, the runs above)
     expect(threadRunClock(tid)()).toBeGreaterThan(0);
+  });
+
+  it('measures the hand-off for p99 budgets, and a budget below it is not met', () => {
+    const h = runner.handoffMs();
+    if (process.platform !== 'linux') return expect(h).toBeNaN();
+    expect(h).toBeGreaterThan(0);
+    const cal = calibrateRunner(runner, { kind: 'p99', ms: h / 2 })!;
+    expect(cal.met).toBe(false);
+    expect(cal.p99LatencyMs).toBeGreaterThan(h);
   });
 
   it('the full-depth controller drives a winding lane on the network alone', () => {
