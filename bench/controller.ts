@@ -166,7 +166,8 @@ export async function benchController(): Promise<string> {
       if (cal)
         notes.push(
           `${spec}: η₂ = ${cal.thresholds[1]!.toFixed(4)}, η_k = η₂ · ${cal.ratio}^(k−2), on ${runner.manifest?.calibration.rows} held-out rows → ` +
-            `mean compute ${(100 * cal.meanComputeFraction).toFixed(1)}% of full depth, p99 latency model ${cal.p99LatencyMs.toFixed(3)} ms` +
+            `mean compute ${(100 * cal.meanComputeFraction).toFixed(1)}% of full depth` +
+            (b.value.kind === 'p99' ? `, p99 latency model ${cal.p99LatencyMs.toFixed(3)} ms` : '') +
             `${cal.met ? '' : ' (budget NOT met: earliest exit the rule allows)'}` +
             (b.value.kind === 'p99'
               ? ` (model: hand-off ${f.value.runner.handoffMs().toFixed(3)} ms measured on-core p90 + features 0.1 ms + block medians)`
