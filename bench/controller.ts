@@ -147,7 +147,10 @@ export async function benchController(): Promise<string> {
       () => CLASSICAL_FLOPS_EST,
     ),
   );
-  const full = controllerFactory('full-depth');
+  // a candidate model (e.g. EDGEPLAN_MODEL_OUT of train:controller) instead of the committed one
+  const modelDir = process.env.EDGEPLAN_CONTROLLER_MODEL;
+  if (modelDir) notes.push(`model: ${modelDir} (EDGEPLAN_CONTROLLER_MODEL), not the committed one`);
+  const full = controllerFactory('full-depth', modelDir ? { modelDir } : {});
   if (!full.ok) throw new Error(full.error.message);
   const runner = full.value.runner!;
   if (!runner.ready()) {
@@ -158,7 +161,7 @@ export async function benchController(): Promise<string> {
     info.fallback ? CLASSICAL_FLOPS_EST : (info.computeFraction ?? 1) * fullFlops;
   rows.push(await runSuite('full-depth network', () => full.value.create(), netFlops, runner));
   for (const spec of ['avg:40%', 'avg:60%', 'p99:0.5ms']) {
-    const f = controllerFactory('early-exit', { budget: spec });
+    const f = controllerFactory('early-exit', { budget: spec, ...(modelDir ? { modelDir } : {}) });
     if (!f.ok) throw new Error(f.error.message);
     const b = parseBudget(spec);
     if (b.ok && f.value.runner?.ready()) {
