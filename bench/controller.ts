@@ -2,8 +2,10 @@
  * `npm run bench controller`: the command controllers side by side on the built-in suite driven
  * through the stack (`pdm-closed-stack`: PDM-Closed's command → safety gate → controller → control
  * check → simulator), non-reactive agents, one run: closed-loop score, controller step latency (mean,
- * p99; wall time around `step` on the stack's thread, worker hand-off included), FLOPs per step,
- * and for the network the exits taken and the fallbacks.
+ * p99; wall time around `step` on the stack's thread, worker hand-off included), CPU time per step on
+ * one core (the stack thread's plus the policy worker's run time from Linux's per-thread schedstat:
+ * the two threads run one after the other), FLOPs per step, and for the network the exits taken and
+ * the fallbacks.
  */
 import { cpus, loadavg } from 'node:os';
 import { markdownTable } from '../cli/table.ts';
@@ -11,7 +13,11 @@ import {
   calibrateRunner,
   controllerFactory,
   createExpertController,
+  type PolicyRunner,
   parseBudget,
+  settleThread,
+  threadAsleepProbe,
+  threadRunClock,
 } from '../controller/index.ts';
 import type { CommandController, ControllerInfo } from '../core/planning/index.ts';
 import { BUILTIN_IDS, builtinScenario } from '../scenarios/builtin/index.ts';
@@ -32,13 +38,27 @@ interface Row {
   exits: string;
   fallbacks: number;
   computePct: number;
+  /** Steps left out of the on-core figures: the worker was not asleep within 50 ms before or after the step. */
+  unclean: number;
 }
 
 async function runSuite(
   name: string,
   make: () => CommandController,
   flopsOf: (info: ControllerInfo, c: CommandController) => number,
+  runner?: PolicyRunner,
 ): Promise<Row> {
+  const runNs = threadRunClock();
+  const tid = runner?.workerThreadId() ?? 0;
+  const workerRunNs = tid ? threadRunClock(tid) : () => 0;
+  const workerAsleep = tid ? threadAsleepProbe(tid) : () => true;
+  const nap = new Int32Array(new SharedArrayBuffer(4));
+  /** Waits (sleeping 1 ms at a time, up to 50 ms) until the worker sleeps; false if it did not. */
+  const workerSettled = (): boolean => {
+    for (let i = 0; i < 50 && workerAsleep() === false; i++) Atomics.wait(nap, 0, 0, 1);
+    return workerAsleep() !== false;
+  };
+  let unclean = 0;
   const times: number[] = [];
   const cpuTimes: number[] = [];
   let flops = 0;
@@ -55,12 +75,22 @@ async function runSuite(
       name: inner.name,
       init: (ctx) => inner.init(ctx),
       step(s, r, c) {
-        const c0 = process.cpuUsage();
+        // CPU time on one core: each thread's run time, read where the kernel has just brought it up
+        // to date (after the thread slept): the stack's thread settles before and after the step,
+        // the worker is asleep before the step and again after it
+        const clean0 = workerSettled();
+        settleThread(nap);
+        const r0 = runNs();
+        const rw0 = workerRunNs();
         const t0 = performance.now();
         const o = inner.step(s, r, c);
         times.push(performance.now() - t0);
-        const dc = process.cpuUsage(c0);
-        cpuTimes.push((dc.user + dc.system) / 1000);
+        settleThread(nap);
+        const r1 = runNs();
+        const clean1 = workerSettled();
+        const rw1 = workerRunNs();
+        if (clean0 && clean1) cpuTimes.push((r1 - r0 + (rw1 - rw0)) / 1e6);
+        else unclean++;
         flops += flopsOf(o.info, inner);
         frac += o.info.computeFraction ?? 1;
         if (o.info.fallback) fallbacks++;
@@ -86,8 +116,9 @@ async function runSuite(
     score: (100 * total) / BUILTIN_IDS.length,
     meanMs: times.reduce((a, b) => a + b, 0) / n,
     p99Ms: sorted[Math.floor(0.99 * n)]!,
-    cpuMeanMs: cpuTimes.reduce((a, b) => a + b, 0) / n,
-    cpuP99Ms: cpuSorted[Math.floor(0.99 * n)]!,
+    cpuMeanMs: cpuTimes.reduce((a, b) => a + b, 0) / cpuTimes.length,
+    cpuP99Ms: cpuSorted[Math.floor(0.99 * cpuTimes.length)]!,
+    unclean,
     flops: flops / n,
     exits,
     fallbacks,
@@ -116,7 +147,10 @@ export async function benchController(): Promise<string> {
       () => CLASSICAL_FLOPS_EST,
     ),
   );
-  const full = controllerFactory('full-depth');
+  // a candidate model (e.g. EDGEPLAN_MODEL_OUT of train:controller) instead of the committed one
+  const modelDir = process.env.EDGEPLAN_CONTROLLER_MODEL;
+  if (modelDir) notes.push(`model: ${modelDir} (EDGEPLAN_CONTROLLER_MODEL), not the committed one`);
+  const full = controllerFactory('full-depth', modelDir ? { modelDir } : {});
   if (!full.ok) throw new Error(full.error.message);
   const runner = full.value.runner!;
   if (!runner.ready()) {
@@ -125,21 +159,25 @@ export async function benchController(): Promise<string> {
   const fullFlops = runner.manifest?.blockFlops.reduce((a, b) => a + b, 0) ?? 0;
   const netFlops = (info: ControllerInfo) =>
     info.fallback ? CLASSICAL_FLOPS_EST : (info.computeFraction ?? 1) * fullFlops;
-  rows.push(await runSuite('full-depth network', () => full.value.create(), netFlops));
+  rows.push(await runSuite('full-depth network', () => full.value.create(), netFlops, runner));
   for (const spec of ['avg:40%', 'avg:60%', 'p99:0.5ms']) {
-    const f = controllerFactory('early-exit', { budget: spec });
+    const f = controllerFactory('early-exit', { budget: spec, ...(modelDir ? { modelDir } : {}) });
     if (!f.ok) throw new Error(f.error.message);
     const b = parseBudget(spec);
     if (b.ok && f.value.runner?.ready()) {
       const cal = calibrateRunner(f.value.runner, b.value);
       if (cal)
         notes.push(
-          `${spec}: η = ${cal.thresholds[0]!.toFixed(4)} on ${runner.manifest?.calibration.rows} held-out rows → ` +
-            `mean compute ${(100 * cal.meanComputeFraction).toFixed(1)}% of full depth, p99 latency model ${cal.p99LatencyMs.toFixed(3)} ms` +
-            `${cal.met ? '' : ' (budget NOT met: earliest exit the rule allows)'}`,
+          `${spec}: η₂ = ${cal.thresholds[1]!.toFixed(4)}, η_k = η₂ · ${cal.ratio}^(k−2), on ${runner.manifest?.calibration.rows} held-out rows → ` +
+            `mean compute ${(100 * cal.meanComputeFraction).toFixed(1)}% of full depth` +
+            (b.value.kind === 'p99' ? `, p99 latency model ${cal.p99LatencyMs.toFixed(3)} ms` : '') +
+            `${cal.met ? '' : ' (budget NOT met: earliest exit the rule allows)'}` +
+            (b.value.kind === 'p99'
+              ? ` (model: hand-off ${f.value.runner.handoffMs().toFixed(3)} ms measured on-core p90 + features 0.1 ms + block medians)`
+              : ''),
         );
     }
-    rows.push(await runSuite(`early exit ${spec}`, () => f.value.create(), netFlops));
+    rows.push(await runSuite(`early exit ${spec}`, () => f.value.create(), netFlops, f.value.runner));
     f.value.close();
   }
   full.value.close();
@@ -155,8 +193,8 @@ export async function benchController(): Promise<string> {
         'CLS-NR',
         'step ms mean',
         'step ms p99',
-        'CPU ms mean',
-        'CPU ms p99',
+        'on-core ms mean',
+        'on-core ms p99',
         'MFLOP / step',
         'compute vs full depth',
         'exits taken',
@@ -177,12 +215,15 @@ export async function benchController(): Promise<string> {
       ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'l', 'r'],
     ),
     '',
-    `Step ms: wall time around \`step\` on the stack's thread (worker hand-off and waiting for a core included); CPU ms: the process's CPU time (user + system, all threads: the stack's thread and the policy worker) over the same step. ` +
+    `Step ms: wall time around \`step\` on the stack's thread (worker hand-off and waiting for a core included); on-core ms: CPU time of the step on one core, the stack thread's plus the policy worker's (Linux schedstat run time, read right after each thread has slept, when the kernel has brought it up to date; V8's background GC and compiler threads, which run beside it, not included; ~5 µs of the reads included). ` +
       `Load average (1 min) on ${cpus().length} cores: ${load0.toFixed(1)} at the start of this section, ${load1.toFixed(1)} at the end.`,
     `Expert / full-depth FLOPs: ${(expertRow.flops / fullRow.flops).toFixed(2)}× (aim ≥ 20×). Full depth vs expert: ${(fullRow.score - expertRow.score).toFixed(2)} points.`,
     `Per-block session.run in the worker (median, µs): ${us.map((u) => u.toFixed(0)).join(', ')}; ` +
       `the stack's thread is blocked for the whole step (Atomics.wait on the worker): ${((100 * fullRow.meanMs) / 50).toFixed(2)}% of a 20 Hz control period at full depth.`,
     `Classical FLOPs are an estimate from its code (${CLASSICAL_FLOPS_EST}); feature extraction (shared by the network rows) is not counted in FLOPs but is in the latency.`,
+    `On-core figures leave out the steps at which the policy worker was not asleep within 50 ms before or after the step (its run time not up to date): ${rows
+      .map((r) => `${r.name} ${r.unclean}`)
+      .join(', ')}.`,
     ...notes.map((n) => `- ${n}`),
   ].join('\n');
 }

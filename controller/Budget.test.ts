@@ -51,7 +51,19 @@ describe('DeeR threshold calibration', () => {
     const tight = calibrate(set, { kind: 'avg', fraction: 0.4 });
     expect(tight.meanComputeFraction).toBeLessThan(loose.meanComputeFraction);
     expect(tight.maeToFullDepth).toBeGreaterThan(loose.maeToFullDepth);
-    expect(tight.thresholds[0]).toBeGreaterThan(loose.thresholds[0]!);
+    expect(tight.maeToExpert).toBeGreaterThan(loose.maeToExpert);
+  });
+  it('per-exit thresholds stay within the budget and at least as close to full depth as one common η', () => {
+    const budget = { kind: 'avg', fraction: 0.45 } as const;
+    const common = calibrate(set, budget, [], [1]);
+    const perExit = calibrate(set, budget);
+    expect(common.ratio).toBe(1);
+    expect(perExit.met).toBe(true);
+    expect(perExit.meanComputeFraction).toBeLessThanOrEqual(0.45 + 1e-9);
+    expect(perExit.maeToFullDepth).toBeLessThanOrEqual(common.maeToFullDepth);
+    // the exit rule with the chosen thresholds: η_k = η · r^(k−2)
+    for (let k = 2; k < 6; k++)
+      expect(perExit.thresholds[k]).toBeCloseTo(perExit.thresholds[1]! * perExit.ratio ** (k - 1), 12);
   });
   it('says so when a budget is below the earliest exit the rule allows', () => {
     // the rule compares two exits, so exit 2 (2/6 of the compute) is the earliest stop

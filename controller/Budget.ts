@@ -4,9 +4,10 @@
  * A budget is `avg:<p>%` (mean compute ≤ p % of the full-depth network's FLOPs) or `p99:<t>ms`
  * (99th percentile of the policy's step latency ≤ t ms, with the per-block latencies measured at
  * load). The exit rule: after exit k ≥ 2 (k < K), stop when ‖a_k − a_{k−1}‖₂ < η_k; the last exit
- * always stops. Calibration picks one η for all exits, the smallest that meets the budget on the
- * held-out rows (smaller η = later exits = closer to full depth); compute is monotone in η, so a
- * bisection finds it.
+ * always stops. Calibration searches per-exit thresholds of the form η_k = η · r^(k−2) (r from
+ * RATIOS: later exits stricter, equal, or looser) on the held-out rows: for each r, the smallest η
+ * that meets the budget (smaller η = later exits = closer to full depth; compute is monotone in η,
+ * so a bisection finds it), and of those the one whose actions are closest to full depth's.
  */
 import { fail, ok, type Result } from '../core/index.ts';
 
@@ -33,7 +34,10 @@ export interface CalibrationSet {
 }
 
 export interface Calibration {
+  /** Per-exit thresholds (index k − 1 for exit k; exit 1's is unused: it has no predecessor). */
   thresholds: Float64Array;
+  /** The ratio r between successive exits' thresholds that was chosen. */
+  ratio: number;
   /** On the held-out rows with these thresholds. */
   meanComputeFraction: number;
   p99LatencyMs: number;
@@ -46,8 +50,11 @@ export interface Calibration {
   met: boolean;
 }
 
-/** The exit each held-out row takes with a common threshold η. */
-function exitsWith(set: CalibrationSet, eta: number, out: Int32Array): void {
+/** Ratios r between successive exits' thresholds tried by the calibration (1 = one η for all exits). */
+export const THRESHOLD_RATIOS = [0.5, 1, 2, 4, 8] as const;
+
+/** The exit each held-out row takes with thresholds `th` (th[k] for exit k + 1). */
+function exitsWith(set: CalibrationSet, th: Float64Array, out: Int32Array): void {
   const K = set.exits;
   const stride = 2 * K + 2;
   const n = set.rows.length / stride;
@@ -59,7 +66,7 @@ function exitsWith(set: CalibrationSet, eta: number, out: Int32Array): void {
         set.rows[o + 2 * k]! - set.rows[o + 2 * k - 2]!,
         set.rows[o + 2 * k + 1]! - set.rows[o + 2 * k - 1]!,
       );
-      if (d < eta) {
+      if (d < th[k]!) {
         e = k + 1;
         break;
       }
@@ -68,18 +75,31 @@ function exitsWith(set: CalibrationSet, eta: number, out: Int32Array): void {
   }
 }
 
+/** Per-exit thresholds η · r^(k−2) for exit k (index k − 1); exit 1 has no predecessor and gets η. */
+function thresholdsFor(K: number, eta: number, ratio: number, out: Float64Array): Float64Array {
+  out[0] = eta;
+  for (let k = 1; k < K; k++) out[k] = eta * ratio ** (k - 1);
+  return out;
+}
+
 /**
  * Thresholds meeting `budget` on the held-out set. `latencyMs[k]` = the policy step's latency
- * when it stops at exit k+1 (needed for p99 budgets).
+ * when it stops at exit k+1 (needed for p99 budgets); `ratios` = the r tried ([1]: one η for all).
  */
-export function calibrate(set: CalibrationSet, budget: Budget, latencyMs: number[] = []): Calibration {
+export function calibrate(
+  set: CalibrationSet,
+  budget: Budget,
+  latencyMs: number[] = [],
+  ratios: readonly number[] = THRESHOLD_RATIOS,
+): Calibration {
   const K = set.exits;
   const stride = 2 * K + 2;
   const n = Math.floor(set.rows.length / stride);
   const ex = new Int32Array(n);
+  const th = new Float64Array(K);
   const full = set.exitFlops[K - 1]!;
-  const cost = (eta: number): number => {
-    exitsWith(set, eta, ex);
+  const cost = (eta: number, ratio: number): number => {
+    exitsWith(set, thresholdsFor(K, eta, ratio, th), ex);
     if (budget.kind === 'avg') {
       let s = 0;
       for (let i = 0; i < n; i++) s += set.exitFlops[ex[i]! - 1]! / full;
@@ -88,20 +108,48 @@ export function calibrate(set: CalibrationSet, budget: Budget, latencyMs: number
     return p99(ex, latencyMs);
   };
   const limit = budget.kind === 'avg' ? budget.fraction : budget.ms;
-  let lo = 0;
-  let hi = 4; // actions are normalised to ~[-1, 1]: η = 4 stops every row at exit 2
-  let met = cost(hi) <= limit + 1e-12;
-  if (cost(lo) <= limit + 1e-12) hi = lo;
-  else if (met) {
+  /** The smallest η meeting the budget with ratio r (η = 4 stops every row at exit 2: actions are normalised to ~[-1, 1]). */
+  const etaFor = (ratio: number): number => {
+    let lo = 0;
+    let hi = 4;
+    if (cost(lo, ratio) <= limit + 1e-12) return lo;
+    if (cost(hi, ratio) > limit + 1e-12) return hi;
     for (let it = 0; it < 40; it++) {
       const mid = 0.5 * (lo + hi);
-      if (cost(mid) <= limit + 1e-12) hi = mid;
+      if (cost(mid, ratio) <= limit + 1e-12) hi = mid;
       else lo = mid;
     }
+    return hi;
+  };
+  let best: Calibration | undefined;
+  for (const ratio of ratios) {
+    const eta = etaFor(ratio);
+    const met = cost(eta, ratio) <= limit + 1e-12;
+    const c = summarise(set, thresholdsFor(K, eta, ratio, new Float64Array(K)), ratio, met, latencyMs, ex);
+    // a ratio that meets the budget beats one that does not; then the closest to full depth
+    if (
+      !best ||
+      (c.met && !best.met) ||
+      (c.met === best.met && c.maeToFullDepth < best.maeToFullDepth - 1e-12)
+    )
+      best = c;
   }
-  met = cost(hi) <= limit + 1e-12;
-  const thresholds = new Float64Array(K).fill(hi);
-  exitsWith(set, hi, ex);
+  return best!;
+}
+
+function summarise(
+  set: CalibrationSet,
+  thresholds: Float64Array,
+  ratio: number,
+  met: boolean,
+  latencyMs: number[],
+  ex: Int32Array,
+): Calibration {
+  const K = set.exits;
+  const stride = 2 * K + 2;
+  const n = ex.length;
+  const full = set.exitFlops[K - 1]!;
+  exitsWith(set, thresholds, ex);
   const share = new Array<number>(K).fill(0);
   let frac = 0;
   let maeE = 0;
@@ -118,6 +166,7 @@ export function calibrate(set: CalibrationSet, budget: Budget, latencyMs: number
   }
   return {
     thresholds,
+    ratio,
     meanComputeFraction: frac,
     p99LatencyMs: latencyMs.length === K ? p99(ex, latencyMs) : Number.NaN,
     exitShare: share,

@@ -9,6 +9,7 @@ import { createClassicalController } from './ClassicalController.ts';
 import { calibrateRunner, createEarlyExitController } from './EarlyExitController.ts';
 import { FEATURE_DIM } from './Features.ts';
 import { createPolicyRunner, type PolicyResult, type PolicyRunner } from './PolicyRunner.ts';
+import { threadRunClock } from './ThreadSchedStat.ts';
 
 const straight = road({ lanes: 2, lengthM: 600 });
 const map = new RoadMap(straight);
@@ -27,6 +28,8 @@ function fakeRunner(a0: number, a1: number): PolicyRunner {
     blockMicros: () => [],
     run: () => res,
     exitActions: () => new Float32Array(12),
+    workerThreadId: () => 0,
+    handoffMs: () => Number.NaN,
     close: () => {},
   };
 }
@@ -75,6 +78,24 @@ describe('multi-exit policy on onnxruntime-node (committed artefacts)', () => {
     // exits 1–2 were recomputed for the new input; exits 3..K still hold the previous input's actions
     expect(after[0]).not.toBeCloseTo(before[0]!, 6);
     for (let i = 4; i < 2 * K; i++) expect(after[i]).toBe(before[i]);
+  });
+
+  it("names the worker's thread, whose scheduler statistics can be read from the caller", () => {
+    const tid = runner.workerThreadId();
+    if (process.platform !== 'linux') return expect(tid).toBe(0);
+    expect(tid).toBeGreaterThan(0);
+    expect(tid).not.toBe(process.pid);
+    // it has run (loading the blocks, the runs above)
+    expect(threadRunClock(tid)()).toBeGreaterThan(0);
+  });
+
+  it('measures the hand-off for p99 budgets, and a budget below it is not met', () => {
+    const h = runner.handoffMs();
+    if (process.platform !== 'linux') return expect(h).toBeNaN();
+    expect(h).toBeGreaterThan(0);
+    const cal = calibrateRunner(runner, { kind: 'p99', ms: h / 2 })!;
+    expect(cal.met).toBe(false);
+    expect(cal.p99LatencyMs).toBeGreaterThan(h);
   });
 
   it('the full-depth controller drives a winding lane on the network alone', () => {

@@ -53,11 +53,12 @@ export const ExpertParamsSchema = z.object({
   accelComfortMps2: z.number().positive().default(2.4),
   /**
    * Bound the comfort penalty on braking by the command's braking intensity (max(comfort bound,
-   * commanded decel)) instead of the comfort bound alone. Off by default: the committed network
-   * imitates the expert without it (see the README: with it the expert stops collisions the
-   * comfort penalty causes in hard-braking scenes; turning it on needs a retrain).
+   * commanded decel)) instead of the comfort bound alone: a hard-braking command (the gate's
+   * proper response, an emergency stop) is then followed rather than fought by the comfort cost,
+   * which otherwise delays the braking into collisions (`hard_braking_lead`, `occluded_pedestrian`).
+   * Off reproduces the expert the network before this change was trained on.
    */
-  decelComfortFromCommand: z.boolean().default(false),
+  decelComfortFromCommand: z.boolean().default(true),
   /** The classical tracker's parameters (reference path, speed law). */
   classical: ClassicalParamsSchema.partial().default({}),
 });
@@ -219,21 +220,27 @@ export function createExpertController(params: Partial<ExpertParams> = {}): Comm
         vR = vN;
       }
       flops = 0;
-      // --- initial guess: the previous solution, shifted by one control period
+      // --- initial guess: the previous solution, shifted by one control period, within the
+      // actuator bounds (the speed law may ask for more braking than the car has, and a guess no
+      // line search improves on is returned as it is)
       const warm = state.warm;
       const shift = dtS / dt;
       for (let k = 0; k < N; k++) {
+        let g0: number;
+        let g1: number;
         if (warm) {
           const t = Math.min(k + shift, N - 1);
           const i0 = Math.floor(t);
           const i1 = Math.min(i0 + 1, N - 1);
           const f = t - i0;
-          us[k * 2] = warm[i0 * 2]! * (1 - f) + warm[i1 * 2]! * f;
-          us[k * 2 + 1] = warm[i0 * 2 + 1]! * (1 - f) + warm[i1 * 2 + 1]! * f;
+          g0 = warm[i0 * 2]! * (1 - f) + warm[i1 * 2]! * f;
+          g1 = warm[i0 * 2 + 1]! * (1 - f) + warm[i1 * 2 + 1]! * f;
         } else {
-          us[k * 2] = ra[k]!;
-          us[k * 2 + 1] = robot ? ego.yawRateRadps : ego.steerRad;
+          g0 = ra[k]!;
+          g1 = robot ? ego.yawRateRadps : ego.steerRad;
         }
+        us[k * 2] = Math.min(uMaxA, Math.max(uMinA, g0));
+        us[k * 2 + 1] = Math.min(uMaxS, Math.max(-uMaxS, g1));
       }
       const x0 = [
         ego.x,

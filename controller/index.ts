@@ -47,3 +47,4 @@ export {
   type PolicyResult,
   type PolicyRunner,
 } from './PolicyRunner.ts';
+export { settleThread, threadAsleepProbe, threadRunClock } from './ThreadSchedStat.ts';

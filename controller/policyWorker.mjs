@@ -1,6 +1,7 @@
 // The multi-exit policy's worker thread: one onnxruntime-node session per block (CPU, one intra-op
 // and one inter-op thread, sequential execution), driven through a SharedArrayBuffer so the
 // controller's synchronous step can wait on it with Atomics (see PolicyRunner.ts for the layout).
+import { readlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { workerData } from 'node:worker_threads';
 import * as ort from 'onnxruntime-node';
@@ -16,6 +17,14 @@ const A = T + K;
 const G = A + 2;
 const E = G + 1;
 const U = E + 2 * K;
+
+// This thread's Linux thread id (ctl[7]; 0 where unknown): lets the caller read this thread's
+// scheduler statistics (/proc/self/task/<tid>/schedstat) around a step without a read in here.
+try {
+  Atomics.store(ctl, 7, Number(readlinkSync('/proc/thread-self').split('/').pop()) || 0);
+} catch {
+  Atomics.store(ctl, 7, 0);
+}
 
 const input = new Float32Array(features);
 const hidden = new Float32Array(width);

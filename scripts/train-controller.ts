@@ -38,7 +38,9 @@ import { BUILTIN_IDS } from '../scenarios/builtin/index.ts';
 import { loadScenario } from '../scenarios/loadScenario.ts';
 import { createDriver, runDriver } from '../stack/index.ts';
 
-const OUT = 'results/controller-train';
+/** Collected data and intermediate weights (EDGEPLAN_TRAIN_OUT), and where the model is written (EDGEPLAN_MODEL_OUT). */
+const OUT = process.env.EDGEPLAN_TRAIN_OUT ?? 'results/controller-train';
+const MODEL_OUT = process.env.EDGEPLAN_MODEL_OUT ?? MODEL_DIR;
 const IMPORTED = [
   'data/commonroad/USA_US101-3_3_T-1.xml',
   'data/commonroad/ZAM_Tutorial-1_2_T-1.xml',
@@ -48,7 +50,16 @@ const IMPORTED = [
 /** Noise on the executed controls (expert roll-outs): accel m/s², steer rad (OU process, 1 s). */
 const NOISE_ACCEL = 0.6;
 const NOISE_STEER = 0.04;
-const SEEDS = [1];
+/** The command as run, with the EDGEPLAN_* settings that were given (for the manifest). */
+const COMMAND = [
+  ...Object.keys(process.env)
+    .filter((k) => /^EDGEPLAN_(TRAIN_(EPOCHS|EPOCHS_0|SEEDS|THREADS)|DAGGER_ITERS|REUSE_DATA)$/.test(k))
+    .sort()
+    .map((k) => `${k}=${process.env[k]}`),
+  'npm run train:controller',
+].join(' ');
+/** Perturbation seeds: one expert roll-out per scenario, agent mode and seed (EDGEPLAN_TRAIN_SEEDS, e.g. "1,2"). */
+const SEEDS = (process.env.EDGEPLAN_TRAIN_SEEDS ?? '1').split(',').map(Number);
 /** DAgger mixing: probability that the learner's action is executed at a step. */
 const BETA_LEARNER = 0.7;
 
@@ -184,7 +195,7 @@ function train(dataFiles: string[], epochs: number, outDir: string, hashes: stri
     '--data-sha256',
     hashes.join(','),
     '--command',
-    'npm run train:controller',
+    COMMAND,
   ];
   const r = spawnSync('/usr/bin/python3', args, { stdio: 'inherit' });
   if (r.status !== 0) throw new Error(`train.py failed (${r.status})`);
@@ -215,9 +226,9 @@ if (process.env.EDGEPLAN_REUSE_DATA === '1' && existsSync(join(OUT, 'iter0.f32')
 }
 const files = [join(OUT, 'iter0.f32')];
 const hashes = [h0];
-train(files, epochs0, MODEL_DIR, hashes);
+train(files, epochs0, MODEL_OUT, hashes);
 for (let it = 1; it <= daggerIters; it++) {
-  const learner = createPolicyRunner({ modelDir: MODEL_DIR });
+  const learner = createPolicyRunner({ modelDir: MODEL_OUT });
   const r = await collect(it, learner);
   learner.close();
   const file = join(OUT, `iter${it}.f32`);
@@ -226,5 +237,5 @@ for (let it = 1; it <= daggerIters; it++) {
   files.push(file);
   const init = join(OUT, `weights${hashes.length - 1}.pt`);
   hashes.push(h);
-  train(files, epochs1, MODEL_DIR, hashes, init);
+  train(files, epochs1, MODEL_OUT, hashes, init);
 }
