@@ -7,8 +7,9 @@ export default defineConfig({
     exclude: ['node_modules/**', 'results/**', '**/*.long.test.ts'],
     testTimeout: 120_000,
     pool: 'forks',
-    // vitest's default on 2 cores is 1 worker; many test files mostly wait on child processes
-    // (CLI, Redis, Chromium), so two overlap those waits.
-    maxWorkers: 2,
+    // vitest's default on 2 cores is 1 worker; many test files mostly wait on child processes,
+    // brokers and real-time bridges (CLI, Redis, mosquitto, Chromium), so three overlap those
+    // waits, and on a machine loaded by other work three get a larger share of the cores.
+    maxWorkers: 3,
   },
 });
