@@ -308,10 +308,31 @@ describe('stack on a real clock', () => {
           ...(s.watchdog ? { watchdog: s.watchdog } : {}),
         }),
     });
-    await new Promise((r) => setTimeout(r, 1300));
-    freeze = true;
-    await new Promise((r) => setTimeout(r, 600));
-    await loop.stop();
+    // Wait on events, not on wall time: on a loaded machine the 20 Hz loop may step only a few
+    // times in 1.3 s (a fixed window failed there with 4 steps during plans).
+    const until = async (done: () => boolean, what: string) => {
+      const t0 = Date.now();
+      while (!done()) {
+        if (Date.now() - t0 > 60_000) throw new Error(`timed out waiting for ${what}`);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    };
+    try {
+      await until(
+        () =>
+          steps.filter((s) => s.planning && !s.watchdog).length >= 5 &&
+          steps.some((s) => s.source === 'plan-1'),
+        'five control steps while a plan was in flight, and the first plan landing',
+      );
+      freeze = true;
+      const frozenAt = steps.length;
+      await until(
+        () => steps.slice(frozenAt).filter((s) => s.watchdog === 'stale').length >= 2,
+        'the stale-input watchdog',
+      );
+    } finally {
+      await loop.stop();
+    }
     // the loop ran on while plans were in flight …
     const duringPlans = steps.filter((s) => s.planning && !s.watchdog);
     expect(duringPlans.length).toBeGreaterThanOrEqual(5);

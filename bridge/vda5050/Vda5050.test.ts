@@ -47,12 +47,12 @@ const edge = (id: string, seq: number, from: string, to: string, released = true
   endNodeId: to,
   actions: [],
 });
-/** n0 → n1 → n2 released (the base), n2 → n3 the horizon. */
+/** n0 → n1 → n2 released (the base), n2 → n3 the horizon; 3 m apart (9 m take the robot ~7 s). */
 const ORDER: VdaOrder = OrderSchema.parse({
   ...header(1),
   orderId: 'o1',
   orderUpdateId: 0,
-  nodes: [node('n0', 0, 0), node('n1', 2, 6), node('n2', 4, 12), node('n3', 6, 18, false)],
+  nodes: [node('n0', 0, 0), node('n1', 2, 3), node('n2', 4, 6), node('n3', 6, 9, false)],
   edges: [edge('e0', 1, 'n0', 'n1'), edge('e1', 3, 'n1', 'n2'), edge('e2', 5, 'n2', 'n3', false)],
 });
 /** Releases n3: starts at the base end n2/4. */
@@ -60,7 +60,7 @@ const UPDATE: VdaOrder = OrderSchema.parse({
   ...header(2),
   orderId: 'o1',
   orderUpdateId: 1,
-  nodes: [node('n2', 4, 12), node('n3', 6, 18)],
+  nodes: [node('n2', 4, 6), node('n3', 6, 9)],
   edges: [edge('e2', 5, 'n2', 'n3')],
 });
 
@@ -100,7 +100,7 @@ describe('VDA 5050 order rules', () => {
     expect(d.kind).toBe('update');
     if (d.kind !== 'update') return;
     expect(d.progress.nodes.map((n) => `${n.nodeId}:${n.released}`)).toEqual(['n2:true', 'n3:true']);
-    const bad = decideOrder(p, { ...UPDATE, nodes: [node('n1', 2, 6), node('n3', 6, 18)] }, undefined);
+    const bad = decideOrder(p, { ...UPDATE, nodes: [node('n1', 2, 3), node('n3', 6, 9)] }, undefined);
     expect(bad.kind === 'reject' && bad.error.errorType).toBe('orderUpdateError');
   });
 
@@ -233,7 +233,7 @@ describe('VDA 5050 through mosquitto', () => {
       const s = last();
       expect(s['orderUpdateId']).toBe(1);
       expect((s['edgeStates'] as unknown[]).length).toBe(0);
-      expect(Math.abs(body.x - 18)).toBeLessThan(0.8);
+      expect(Math.abs(body.x - 9)).toBeLessThan(0.8);
       const ids = states.map((x) => x['headerId'] as number);
       expect(ids.every((id, i) => i === 0 || id > ids[i - 1]!)).toBe(true);
     } finally {

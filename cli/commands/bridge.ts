@@ -7,12 +7,11 @@ import { extname } from 'node:path';
 import type { Command } from 'commander';
 import type { MakeStack } from '../../bridge/LiveDriver.ts';
 import { liveScenario, withGoalStop } from '../../bridge/Mission.ts';
-import { Fleet } from '../../bridge/mqtt/Fleet.ts';
-import { type MqttLinkOptions, MqttRobot } from '../../bridge/mqtt/MqttRobot.ts';
+// The bridges (mqtt, roslib, yaml) load when their command runs, not with every `edgeplan` start.
+import type { MqttLinkOptions } from '../../bridge/mqtt/MqttRobot.ts';
 import { topicFor } from '../../bridge/mqtt/MqttTopics.ts';
-import { loadRosConfig, type Profile, ROBOT_VEHICLE } from '../../bridge/ros/RosConfig.ts';
-import { startRos } from '../../bridge/ros/startRos.ts';
-import { VdaAgent } from '../../bridge/vda5050/VdaAgent.ts';
+import type { Profile } from '../../bridge/ros/RosConfig.ts';
+import type { VdaAgent } from '../../bridge/vda5050/VdaAgent.ts';
 import {
   formatError,
   type Pose,
@@ -128,6 +127,8 @@ export function register(program: Command, out: Out): void {
           throw new UsageError(`--profile must be car or robot, got "${o.profile}"`);
         if (o.egoFrom !== undefined && o.egoFrom !== 'odometry' && o.egoFrom !== 'tf')
           throw new UsageError(`--ego-from must be odometry or tf, got "${o.egoFrom}"`);
+        const { loadRosConfig } = await import('../../bridge/ros/RosConfig.ts');
+        const { startRos } = await import('../../bridge/ros/startRos.ts');
         const cfg = loadRosConfig(o.config, o.profile as Profile, o.egoFrom ? { egoFrom: o.egoFrom } : {});
         if (!cfg.ok) throw new UsageError(formatError(cfg.error));
         const c = cfg.value;
@@ -206,6 +207,10 @@ export function register(program: Command, out: Out): void {
         if (!o.map && !o.vda)
           throw new UsageError('a site map is needed (--map), unless --vda (orders bring their graph)');
         const map = o.map ? loadLiveMap(o.map) : VDA_PLACEHOLDER_MAP;
+        const { ROBOT_VEHICLE } = await import('../../bridge/ros/RosConfig.ts');
+        const { MqttRobot } = await import('../../bridge/mqtt/MqttRobot.ts');
+        const { VdaAgent } = await import('../../bridge/vda5050/VdaAgent.ts');
+        const { Fleet } = await import('../../bridge/mqtt/Fleet.ts');
         const vehicle = VehicleParamsSchema.parse(o.profile === 'robot' ? ROBOT_VEHICLE : { kind: 'car' });
         const password = o.password ?? process.env['EDGEPLAN_MQTT_PASSWORD'];
         const ca = readPem(o.ca, '--ca');

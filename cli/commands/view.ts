@@ -12,13 +12,8 @@ import { formatError } from '../../core/index.ts';
 import { loadScenario } from '../../scenarios/index.ts';
 import { exportMcap, findRunLogs, readRunLog } from '../../sim/export/index.ts';
 import { buildReport } from '../../sim/report/index.ts';
-import {
-  type LiveOptions,
-  loadRunViews,
-  startLiveRun,
-  startViewer,
-  type ViewerServer,
-} from '../../viewer/index.ts';
+// The viewer server (ws, esbuild) loads when a view starts, not with every `edgeplan` start.
+import type { LiveOptions, ViewerServer } from '../../viewer/index.ts';
 import { type Out, UsageError } from '../errors.ts';
 
 const num = (name: string, min: number) => (v: string) => {
@@ -54,6 +49,7 @@ function serveUntilInterrupted(server: ViewerServer, out: Out, wantedPort?: numb
  * <scenario> --view` should call: `await viewLive(ref, { planner, mode, seed }, out)`.
  */
 export async function viewLive(scenarioRef: string, opts: LiveOptions, out: Out): Promise<void> {
+  const { startLiveRun } = await import('../../viewer/index.ts');
   const live = await startLiveRun(scenarioRef, { portSearch: PORT_SEARCH, ...opts });
   if (!live.ok) throw new UsageError(formatError(live.error));
   out('live run: streams from t = 0 when the first browser opens the page');
@@ -149,6 +145,7 @@ export function register(program: Command, out: Out): void {
         const files = pickRuns(viewPaths(target), o.pick);
         if (files.length === 0) throw new UsageError(`no run log of scenario ${o.pick} under ${target}`);
         out(`viewing ${files.slice(0, 2).join(' | ')}`);
+        const { loadRunViews, startViewer } = await import('../../viewer/index.ts');
         const views = loadRunViews(files.slice(0, 2), o.scenario);
         if (!views.ok) throw new UsageError(formatError(views.error));
         const server = await startViewer(

@@ -18,9 +18,14 @@ import {
 
 const EPS = 1e-6;
 
-function fixture(id: string, dir = mkdtempSync(join(tmpdir(), `nuplan-${id}-`))): NuplanFixture {
-  const f = generateNuplanFixture(id, dir);
+/** One fixture per built-in scenario for the whole file (the tests only read it). */
+const fixtures = new Map<string, NuplanFixture>();
+function fixture(id: string): NuplanFixture {
+  const known = fixtures.get(id);
+  if (known) return known;
+  const f = generateNuplanFixture(id, mkdtempSync(join(tmpdir(), `nuplan-${id}-`)));
   if (!f.ok) throw new Error(JSON.stringify(f.error));
+  fixtures.set(id, f.value);
   return f.value;
 }
 
