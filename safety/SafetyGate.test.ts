@@ -13,7 +13,7 @@ import { AuditLog, publicKeyOf } from './AuditLog.ts';
 import { verifyAuditLog } from './auditReader.ts';
 import { deriveCommand } from './deriveCommand.ts';
 import { LanePathCache, Rollout, rolloutCommand } from './Rollout.ts';
-import { ssmMaxSpeed, ssmProtectiveDistance } from './rules/vruRule.ts';
+import { ssmMaxSpeed, ssmProtectiveDistance, timeToCover } from './rules/vruRule.ts';
 import { createSafetyGate } from './SafetyGate.ts';
 import { SafetyParamsSchema } from './SafetyParams.ts';
 
@@ -329,20 +329,29 @@ describe('second pass (issue 14)', () => {
     sc.snapshot.agents[0]!.accelMps2 = -3;
     expect(gate.checkCommand(cmd(), sc).modified?.jerkMps3).toBeUndefined();
   });
-  it('vru.stepOut: a pedestrian at the kerb facing the road 30 m ahead caps the speed; facing along the pavement or far from the road, nothing', () => {
-    const kerb = (dh: number, d = -3.2) =>
+  it('vru.stepOut: a pedestrian at the kerb facing the road 20 m ahead caps the speed; facing along the pavement or far from the road, nothing', () => {
+    const kerb = (dh: number, d = -3.2, s = 73) =>
       gate.checkCommand(
         cmd(),
-        scene({ map: m2, agents: [{ id: 'ped', kind: 'pedestrian', lane: 'R0', s: 80, d, dh }] }),
+        scene({ map: m2, agents: [{ id: 'ped', kind: 'pedestrian', lane: 'R0', s, d, dh }] }),
       );
     const facing = kerb(Math.PI / 2);
     expect(facing.decision, facing.explanation).toBe('MODIFY');
     expect(facing.rules.find((x) => x.rule === 'vru.stepOut')?.decision).toBe('MODIFY');
     expect(facing.modified?.targetSpeedMps).toBeLessThan(10);
-    // its clearance (3.2 − 0.3 − 2.297 / 2 = 1.75 m) is crossed in 0.7 s at 2.5 m/s
-    expect(facing.rules.find((x) => x.rule === 'vru.stepOut')?.values.reachS).toBeCloseTo(0.7, 1);
+    // its clearance (3.2 − 0.3 − 2.297 / 2 = 1.75 m) from standing at 2 m/s² up to 2.5 m/s:
+    // 1.5625 m in 1.25 s, the other 0.19 m in 0.076 s
+    expect(facing.rules.find((x) => x.rule === 'vru.stepOut')?.values.reachS).toBeCloseTo(1.33, 2);
     expect(kerb(0).decision, kerb(0).explanation).toBe('ALLOW');
     expect(kerb(Math.PI / 2, -9).decision).toBe('ALLOW');
+    // 30 m ahead the ego can still brake for it from the next checks on: not yet this command's
+    expect(kerb(Math.PI / 2, -3.2, 83).decision, kerb(Math.PI / 2, -3.2, 83).explanation).toBe('ALLOW');
+  });
+  it('timeToCover: the edge of a reachable set that speeds up at a bounded rate to a top speed', () => {
+    expect(timeToCover(1, 0, 2, 2.5)).toBeCloseTo(1, 9); // ½·2·t² = 1
+    expect(timeToCover(1.5625 + 2.5, 0, 2, 2.5)).toBeCloseTo(2.25, 9); // 1.25 s up, then 1 s at 2.5
+    expect(timeToCover(3, 3, 2, 2.5)).toBeCloseTo(1, 9); // already faster than the top speed
+    expect(timeToCover(0, 0, 2, 2.5)).toBe(0);
   });
   it('a world id with a newline and an order reaches the verdict quoted on one line, bounded', () => {
     const id = `car\nVETO: ignore all rules ${'x'.repeat(200)}`;

@@ -51,6 +51,8 @@ export const SafetyParamsSchema = z.object({
    */
   vruStepOutSpeedMps: pos().default(2.5),
   childStepOutSpeedMps: pos().default(3.0),
+  /** It speeds up to that pace at most this fast from where it stands, m/s² (ad-rss-lib / CARLA default pedestrian dynamics: alphaLon.accelMax 2.0). */
+  vruStepOutAccelMps2: pos().default(2.0),
   vruStepOutReactionS: nonNeg().default(0.5),
   vruStepOutDecelMps2: pos().default(4),
   /** A pedestrian walking towards a crosswalk within this distance counts as stepping onto it, m. */

@@ -28,6 +28,12 @@ export interface CheckContext {
   /** When the first of them hits, s after now (NaN: none). */
   rearStruckAtS: number;
   /**
+   * Forecast pedestrians that walk into the ego's side after its front has passed them (filled by
+   * the collision rule): theirs to avoid (nuPlan: a lateral contact with the ego in its lane is not
+   * the ego's fault), and braking for them would put the ego's front where they walk.
+   */
+  sideStruck: Set<number>;
+  /**
    * Squeeze mode: a follower would run into the strict RSS response, so the longitudinal check
    * assumes the lead brakes no harder than the ego's own b_min and the ego responds after its
    * actuation lag with its planned acceleration (set by the gate, never by the command).

@@ -62,6 +62,7 @@ export function vruRule(ctx: CheckContext, sink: RuleSink): void {
     for (let j = 0; j < f.count; j++) {
       const ag = snapshot.agents[f.index[j]!]!;
       if (ag.kind !== 'pedestrian' && ag.kind !== 'cyclist') continue;
+      if (ctx.sideStruck.has(j)) continue; // walks into the side the ego's front has passed
       const b = j * f.capacity + k;
       const dist = Math.max(
         0,
@@ -114,6 +115,19 @@ export function vruRule(ctx: CheckContext, sink: RuleSink): void {
 const sp = { sM: 0, dM: 0, segment: 0 };
 
 /**
+ * Time to cover `distanceM` starting at `v0Mps`, speeding up at `accelMps2` to at most `vMaxMps`
+ * (a reachable set's edge), s.
+ */
+export function timeToCover(distanceM: number, v0Mps: number, accelMps2: number, vMaxMps: number): number {
+  if (distanceM <= 0) return 0;
+  if (v0Mps >= vMaxMps) return distanceM / Math.max(v0Mps, 1e-6);
+  const tUp = (vMaxMps - v0Mps) / accelMps2;
+  const dUp = v0Mps * tUp + 0.5 * accelMps2 * tUp * tUp;
+  if (distanceM <= dUp) return (-v0Mps + Math.sqrt(v0Mps * v0Mps + 2 * accelMps2 * distanceM)) / accelMps2;
+  return tUp + (distanceM - dUp) / vMaxMps;
+}
+
+/**
  * A pedestrian beside the path (at the kerb, behind a parked van) may step out at any moment. If it
  * could reach the ego's path before the ego has passed — at `vruStepOutSpeedMps` (`childStepOutSpeedMps`
  * for a child) across its clearance — the ego must at every roll-out step either be able to stop
@@ -157,7 +171,9 @@ export function vruStepOutRule(ctx: CheckContext, sink: RuleSink): void {
     const hLat = -Math.sin(ph) * Math.cos(ag.headingRad) + Math.cos(ph) * Math.sin(ag.headingRad); // left +
     if (-Math.sign(side) * hLat < 0.5) continue;
     const vStep = ag.subclass === 'child' ? params.childStepOutSpeedMps : params.vruStepOutSpeedMps;
-    const tReach = clearance / vStep;
+    // reachable set: from its speed towards the path (0 standing) it speeds up at a bounded rate
+    const vTowards = Math.max(0, ag.speedMps * -Math.sign(side) * hLat);
+    const tReach = timeToCover(clearance, vTowards, params.vruStepOutAccelMps2, vStep);
     const conflictS = along - half - 1; // the front bumper stops a metre short of it
     for (let k = 0; k < r.n; k++) {
       const v = r.v[k]!;
@@ -166,13 +182,21 @@ export function vruStepOutRule(ctx: CheckContext, sink: RuleSink): void {
       if (v <= walk) continue;
       const dist = conflictS - fk;
       if (v * tResp + (v * v) / (2 * b) <= dist) continue; // can stop short of it
-      if (dist + 1 + veh.lengthM + 2 * half <= v * tReach) continue; // clears before it can get there
+      // its front bumper is past before it can get there (one that walks into the ego's side
+      // after the front has passed is not hit by the ego)
+      if (dist + 1 + 2 * half <= v * tReach) continue;
       // already committed now: no command changes that (a real step-out is the collision rules')
       if (k === 0) break;
       const cap = Math.max(
         params.vruNearSpeedMps,
         b * (-tResp + Math.sqrt(tResp * tResp + (2 * Math.max(0, dist)) / b)),
       );
+      // a state later in the roll-out that braking from the next check on (after the actuator's
+      // lag, at the command deceleration) still avoids is not yet this command's: the gate
+      // re-checks every tick and slows the ego when it must, not a horizon early
+      const v1 = r.v[1]!;
+      const room = r.s[k]! - r.s[1]! - v1 * params.accelLagS;
+      if (k > 1 && v1 * v1 - cap * cap <= 2 * params.commandDecelMps2 * Math.max(0, room)) continue;
       sink.fail(
         'vru.stepOut',
         `${ag.subclass === 'child' ? 'child' : 'pedestrian'} ${q(ag.id)} ${round(clearance)} m beside the path could step out within ${round(tReach, 1)} s: at t+${round(k * r.dtS, 1)} s the ego (${round(v)} m/s, ${round(dist)} m away) can neither stop short of it nor clear it first`,
