@@ -54,6 +54,13 @@ describe('iso15066.ssm', () => {
   it('no robot speed fits a separation below v_h·T_r + C + Z = 0.56 m', () => {
     expect(ssmMaxSpeed(0.5, P)).toBe(0);
   });
+  it('a person standing still covers less in T_r + T_s than one already at 1.6 m/s; the cap inverts it', () => {
+    // T_r + T_s = 1.1 s: from rest at 2 m/s² to 1.6 m/s in 0.8 s (0.64 m), then 0.3 s at 1.6 m/s
+    expect(ssmProtectiveDistance(1, P, P.ssmRobotBrakeMps2, 0)).toBeCloseTo(2.76 - 1.76 + 1.12, 6);
+    const v = ssmMaxSpeed(2.2, P, P.ssmRobotBrakeMps2, 0);
+    expect(ssmProtectiveDistance(v, P, P.ssmRobotBrakeMps2, 0)).toBeCloseTo(2.2, 6);
+    expect(v).toBeGreaterThan(ssmMaxSpeed(2.2, P));
+  });
 });
 
 describe('checkControl', () => {
@@ -346,6 +353,23 @@ describe('second pass (issue 14)', () => {
     expect(kerb(Math.PI / 2, -9).decision).toBe('ALLOW');
     // 30 m ahead the ego can still brake for it from the next checks on: not yet this command's
     expect(kerb(Math.PI / 2, -3.2, 83).decision, kerb(Math.PI / 2, -3.2, 83).explanation).toBe('ALLOW');
+  });
+  it('a pedestrian that walks into the side of an ego whose front has passed it is no front conflict; one it reaches in front is', () => {
+    const walker = (s: number) =>
+      gate.checkCommand(
+        cmd(),
+        scene({
+          map: m2,
+          agents: [{ id: 'ped', kind: 'pedestrian', lane: 'R0', s, d: -2.4, speed: 1.4, dh: Math.PI / 2 }],
+        }),
+      );
+    // 0.95 m from the ego's side: there in 0.68 s; the front (4 m ahead of the rear axle at s 50)
+    // passes s 56.3 after 0.23 s, the rear only after 0.75 s
+    const side = walker(56);
+    expect(side.rules.find((x) => x.rule === 'collision.predicted')?.decision, side.explanation).toBe('ALLOW');
+    expect(side.rules.find((x) => x.rule === 'ttc')?.decision, side.explanation).toBe('ALLOW');
+    const front = walker(62);
+    expect(front.rules.find((x) => x.rule === 'collision.predicted')?.decision).toBe('MODIFY');
   });
   it('timeToCover: the edge of a reachable set that speeds up at a bounded rate to a top speed', () => {
     expect(timeToCover(1, 0, 2, 2.5)).toBeCloseTo(1, 9); // ½·2·t² = 1

@@ -63,6 +63,8 @@ export const SafetyParamsSchema = z.object({
   signalStopDecelMps2: pos().default(3.0),
   /** ISO/TS 15066 SSM: human approach speed 1.6 m/s (ISO 13855), robot reaction 0.1 s, intrusion C 0.2 m, position uncertainties 0.1 m each, robot braking 1.0 m/s². */
   ssmHumanSpeedMps: nonNeg().default(1.6),
+  /** A monitored person speeds up from its speed to ssmHumanSpeedMps at most this fast, m/s² (ad-rss-lib / CARLA default pedestrian dynamics: alphaLon.accelMax 2.0). */
+  ssmHumanAccelMps2: pos().default(2.0),
   ssmReactionS: nonNeg().default(0.1),
   ssmIntrusionM: nonNeg().default(0.2),
   ssmUncertaintyM: nonNeg().default(0.2),

@@ -88,6 +88,7 @@ export function collisionRule(ctx: CheckContext, sink: RuleSink): void {
       if (ctx.rearStruck.has(j) || ctx.sideStruck.has(j)) continue;
       if (
         ag.kind === 'pedestrian' &&
+        veh.kind !== 'robot' && // robots keep ISO/TS 15066 separation from people on every side
         r.v[k]! > 0.5 &&
         walksIntoSide(ax, ay, ah, ag.speedMps, Math.max(ag.lengthM, ag.widthM) / 2, e.x, e.y, e.c, e.s, hl)
       ) {
