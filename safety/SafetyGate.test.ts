@@ -248,6 +248,20 @@ describe('trajectory checks (the planned trajectory instead of the command roll-
     });
     expect(fired(v)).toContain('kinematics.lateralAccel');
   });
+  it('kinematics.lateralAccel: a 12 m radius turn at 10 m/s fires when it is near, not while braking from the next checks on still takes it at the bound', () => {
+    // v²/r = 8.3 m/s² > 4.89: the bound is √(4.89·12) = 7.66 m/s; from 10 m/s at 2 m/s² that takes
+    // 10.3 m of braking (plus the actuator's lag)
+    const turnAt = (t0: number) =>
+      gate.checkCommand(cmd(), sc, {
+        trajectory: traj((t) => {
+          if (t < t0) return { x: e.x + 10 * t, y: 0, h: 0, v: 10 };
+          const a = (10 * (t - t0)) / 12;
+          return { x: e.x + 10 * t0 + 12 * Math.sin(a), y: 12 - 12 * Math.cos(a), h: a, v: 10 };
+        }),
+      });
+    expect(fired(turnAt(0.6))).toContain('kinematics.lateralAccel');
+    expect(fired(turnAt(3))).not.toContain('kinematics.lateralAccel');
+  });
   it('kinematics.accel: a stop from 10 m/s within 0.2 s (−50 m/s² < −8)', () => {
     const v = gate.checkCommand(cmd(), sc, {
       trajectory: traj((t) => ({ x: e.x + Math.min(10 * t, 1), y: 0, h: 0, v: t < 0.2 ? 10 - 50 * t : 0 })),
@@ -366,7 +380,9 @@ describe('second pass (issue 14)', () => {
     // 0.95 m from the ego's side: there in 0.68 s; the front (4 m ahead of the rear axle at s 50)
     // passes s 56.3 after 0.23 s, the rear only after 0.75 s
     const side = walker(56);
-    expect(side.rules.find((x) => x.rule === 'collision.predicted')?.decision, side.explanation).toBe('ALLOW');
+    expect(side.rules.find((x) => x.rule === 'collision.predicted')?.decision, side.explanation).toBe(
+      'ALLOW',
+    );
     expect(side.rules.find((x) => x.rule === 'ttc')?.decision, side.explanation).toBe('ALLOW');
     const front = walker(62);
     expect(front.rules.find((x) => x.rule === 'collision.predicted')?.decision).toBe('MODIFY');
