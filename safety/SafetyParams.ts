@@ -54,6 +54,12 @@ export const SafetyParamsSchema = z.object({
   /** It speeds up to that pace at most this fast from where it stands, m/s² (ad-rss-lib / CARLA default pedestrian dynamics: alphaLon.accelMax 2.0). */
   vruStepOutAccelMps2: pos().default(2.0),
   vruStepOutReactionS: nonNeg().default(0.5),
+  /**
+   * The ego slows for a pedestrian that could step out at this deceleration, as late as that still
+   * works, m/s² (our choice: as gently as a lead that is not braking, comfortLeadDecelMps2; braking
+   * harder towards a waiting pedestrian reads as yielding to it).
+   */
+  vruStepOutSlowDecelMps2: pos().default(1.0),
   vruStepOutDecelMps2: pos().default(4),
   /** A pedestrian walking towards a crosswalk within this distance counts as stepping onto it, m. */
   crosswalkNearM: pos().default(1.5),

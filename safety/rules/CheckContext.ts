@@ -190,14 +190,14 @@ export function firstUnstoppable(
 
 /**
  * True when roll-out step `k` (≥ 2) breaks a speed bound `capMps` that braking from the next check
- * on (after the actuator's lag, at the command deceleration or the platform's limit) still meets:
- * the gate re-checks every tick and slows the ego when it must, not a horizon early.
+ * on (after the actuator's lag, at `decelMps2` or the platform's limit) still meets: the gate
+ * re-checks every tick and slows the ego when it must, not a horizon early.
  */
-export function laterCheckAvoids(ctx: CheckContext, k: number, capMps: number): boolean {
+export function laterCheckAvoids(ctx: CheckContext, k: number, capMps: number, decelMps2: number): boolean {
   const { rollout: r, params, vehicle } = ctx;
   if (k < 2) return false;
   const v1 = r.v[1]!;
   const room = r.s[k]! - r.s[1]! - v1 * params.accelLagS;
-  const decel = Math.min(params.commandDecelMps2, vehicle.maxDecelMps2);
+  const decel = Math.min(decelMps2, vehicle.maxDecelMps2);
   return v1 * v1 - capMps * capMps <= 2 * decel * Math.max(0, room);
 }

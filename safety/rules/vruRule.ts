@@ -247,10 +247,12 @@ export function vruStepOutRule(ctx: CheckContext, sink: RuleSink): void {
         params.vruNearSpeedMps,
         b * (-tResp + Math.sqrt(tResp * tResp + (2 * Math.max(0, dist)) / b)),
       );
-      // a state later in the roll-out that braking from the next check on (after the actuator's
-      // lag, at the command deceleration) still avoids is not yet this command's: the gate
-      // re-checks every tick and slows the ego when it must, not a horizon early
-      if (laterCheckAvoids(ctx, k, cap)) continue;
+      // a state later in the roll-out that slowing from the next check on (after the actuator's
+      // lag, at `vruStepOutSlowDecelMps2`) still avoids is not yet this command's: the gate
+      // re-checks every tick and slows the ego when it must, not a horizon early, and that gently
+      // (an ego that brakes hard towards a waiting pedestrian tells it that it yields)
+      const slow = params.vruStepOutSlowDecelMps2;
+      if (laterCheckAvoids(ctx, k, cap, slow)) continue;
       sink.fail(
         'vru.stepOut',
         `${ag.subclass === 'child' ? 'child' : 'pedestrian'} ${q(ag.id)} ${round(clearance)} m beside the path could step out within ${round(tReach, 1)} s: at t+${round(k * r.dtS, 1)} s the ego (${round(v)} m/s, ${round(dist)} m away) can neither stop short of it nor clear it first`,
@@ -263,7 +265,7 @@ export function vruStepOutRule(ctx: CheckContext, sink: RuleSink): void {
           capMps: round(cap),
           atS: round(k * r.dtS, 2),
         },
-        { capSpeedMps: cap },
+        { capSpeedMps: cap, brakeMps2: slow },
       );
       return;
     }
