@@ -385,7 +385,7 @@ describe('second pass (issue 14)', () => {
     );
     expect(side.rules.find((x) => x.rule === 'ttc')?.decision, side.explanation).toBe('ALLOW');
     const front = walker(62);
-    expect(front.rules.find((x) => x.rule === 'collision.predicted')?.decision).toBe('MODIFY');
+    expect(front.rules.find((x) => x.rule === 'collision.predicted')?.decision).not.toBe('ALLOW');
   });
   it('timeToCover: the edge of a reachable set that speeds up at a bounded rate to a top speed', () => {
     expect(timeToCover(1, 0, 2, 2.5)).toBeCloseTo(1, 9); // ½·2·t² = 1

@@ -25,8 +25,12 @@ function fromBehind(
   return same && lon < -0.25 * halfL;
 }
 
-/** The ego's front must have passed a pedestrian by this much for its contact to count as side-on, m (our choice). */
-const SIDE_PASSED_M = 0.5;
+/**
+ * The ego's front bumper must have passed a pedestrian by this much for its contact to count as
+ * side-on, m (our choice: behind the front wheels, a car's front overhang being ≈ 1 m; a closer call
+ * is braked for, so that the gate does not alternate between keeping on and braking).
+ */
+const SIDE_PASSED_M = 1.5;
 /** A pedestrian walks into the ego's side only when it moves towards it at least this fast, m/s (our choice). */
 const SIDE_WALK_MPS = 0.3;
 
