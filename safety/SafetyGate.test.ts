@@ -13,7 +13,7 @@ import { AuditLog, publicKeyOf } from './AuditLog.ts';
 import { verifyAuditLog } from './auditReader.ts';
 import { deriveCommand } from './deriveCommand.ts';
 import { LanePathCache, Rollout, rolloutCommand } from './Rollout.ts';
-import { ssmMaxSpeed, ssmProtectiveDistance } from './rules/vruRule.ts';
+import { ssmMaxSpeed, ssmProtectiveDistance, timeToCover } from './rules/vruRule.ts';
 import { createSafetyGate } from './SafetyGate.ts';
 import { SafetyParamsSchema } from './SafetyParams.ts';
 
@@ -53,6 +53,13 @@ describe('iso15066.ssm', () => {
   });
   it('no robot speed fits a separation below v_h·T_r + C + Z = 0.56 m', () => {
     expect(ssmMaxSpeed(0.5, P)).toBe(0);
+  });
+  it('a person standing still covers less in T_r + T_s than one already at 1.6 m/s; the cap inverts it', () => {
+    // T_r + T_s = 1.1 s: from rest at 2 m/s² to 1.6 m/s in 0.8 s (0.64 m), then 0.3 s at 1.6 m/s
+    expect(ssmProtectiveDistance(1, P, P.ssmRobotBrakeMps2, 0)).toBeCloseTo(2.76 - 1.76 + 1.12, 6);
+    const v = ssmMaxSpeed(2.2, P, P.ssmRobotBrakeMps2, 0);
+    expect(ssmProtectiveDistance(v, P, P.ssmRobotBrakeMps2, 0)).toBeCloseTo(2.2, 6);
+    expect(v).toBeGreaterThan(ssmMaxSpeed(2.2, P));
   });
 });
 
@@ -241,6 +248,20 @@ describe('trajectory checks (the planned trajectory instead of the command roll-
     });
     expect(fired(v)).toContain('kinematics.lateralAccel');
   });
+  it('kinematics.lateralAccel: a 12 m radius turn at 10 m/s fires when it is near, not while braking from the next checks on still takes it at the bound', () => {
+    // v²/r = 8.3 m/s² > 4.89: the bound is √(4.89·12) = 7.66 m/s; from 10 m/s at 2 m/s² that takes
+    // 10.3 m of braking (plus the actuator's lag)
+    const turnAt = (t0: number) =>
+      gate.checkCommand(cmd(), sc, {
+        trajectory: traj((t) => {
+          if (t < t0) return { x: e.x + 10 * t, y: 0, h: 0, v: 10 };
+          const a = (10 * (t - t0)) / 12;
+          return { x: e.x + 10 * t0 + 12 * Math.sin(a), y: 12 - 12 * Math.cos(a), h: a, v: 10 };
+        }),
+      });
+    expect(fired(turnAt(0.6))).toContain('kinematics.lateralAccel');
+    expect(fired(turnAt(3))).not.toContain('kinematics.lateralAccel');
+  });
   it('kinematics.accel: a stop from 10 m/s within 0.2 s (−50 m/s² < −8)', () => {
     const v = gate.checkCommand(cmd(), sc, {
       trajectory: traj((t) => ({ x: e.x + Math.min(10 * t, 1), y: 0, h: 0, v: t < 0.2 ? 10 - 50 * t : 0 })),
@@ -329,20 +350,48 @@ describe('second pass (issue 14)', () => {
     sc.snapshot.agents[0]!.accelMps2 = -3;
     expect(gate.checkCommand(cmd(), sc).modified?.jerkMps3).toBeUndefined();
   });
-  it('vru.stepOut: a pedestrian at the kerb facing the road 30 m ahead caps the speed; facing along the pavement or far from the road, nothing', () => {
-    const kerb = (dh: number, d = -3.2) =>
+  it('vru.stepOut: a pedestrian at the kerb facing the road 20 m ahead caps the speed; facing along the pavement or far from the road, nothing', () => {
+    const kerb = (dh: number, d = -3.2, s = 73) =>
       gate.checkCommand(
         cmd(),
-        scene({ map: m2, agents: [{ id: 'ped', kind: 'pedestrian', lane: 'R0', s: 80, d, dh }] }),
+        scene({ map: m2, agents: [{ id: 'ped', kind: 'pedestrian', lane: 'R0', s, d, dh }] }),
       );
     const facing = kerb(Math.PI / 2);
     expect(facing.decision, facing.explanation).toBe('MODIFY');
     expect(facing.rules.find((x) => x.rule === 'vru.stepOut')?.decision).toBe('MODIFY');
     expect(facing.modified?.targetSpeedMps).toBeLessThan(10);
-    // its clearance (3.2 − 0.3 − 2.297 / 2 = 1.75 m) is crossed in 0.7 s at 2.5 m/s
-    expect(facing.rules.find((x) => x.rule === 'vru.stepOut')?.values.reachS).toBeCloseTo(0.7, 1);
+    // its clearance (3.2 − 0.3 − 2.297 / 2 = 1.75 m) from standing at 2 m/s² up to 2.5 m/s:
+    // 1.5625 m in 1.25 s, the other 0.19 m in 0.076 s
+    expect(facing.rules.find((x) => x.rule === 'vru.stepOut')?.values.reachS).toBeCloseTo(1.33, 2);
     expect(kerb(0).decision, kerb(0).explanation).toBe('ALLOW');
     expect(kerb(Math.PI / 2, -9).decision).toBe('ALLOW');
+    // 47 m ahead the ego can still slow for it (at 1 m/s²) from the next checks on: not yet this command's
+    expect(kerb(Math.PI / 2, -3.2, 100).decision, kerb(Math.PI / 2, -3.2, 100).explanation).toBe('ALLOW');
+  });
+  it('a pedestrian that walks into the side of an ego whose front has passed it is no front conflict; one it reaches in front is', () => {
+    const walker = (s: number) =>
+      gate.checkCommand(
+        cmd(),
+        scene({
+          map: m2,
+          agents: [{ id: 'ped', kind: 'pedestrian', lane: 'R0', s, d: -2.4, speed: 1.4, dh: Math.PI / 2 }],
+        }),
+      );
+    // 0.95 m from the ego's side: there in 0.68 s; the front (4 m ahead of the rear axle at s 50)
+    // passes s 56.3 after 0.23 s, the rear only after 0.75 s
+    const side = walker(56);
+    expect(side.rules.find((x) => x.rule === 'collision.predicted')?.decision, side.explanation).toBe(
+      'ALLOW',
+    );
+    expect(side.rules.find((x) => x.rule === 'ttc')?.decision, side.explanation).toBe('ALLOW');
+    const front = walker(62);
+    expect(front.rules.find((x) => x.rule === 'collision.predicted')?.decision).not.toBe('ALLOW');
+  });
+  it('timeToCover: the edge of a reachable set that speeds up at a bounded rate to a top speed', () => {
+    expect(timeToCover(1, 0, 2, 2.5)).toBeCloseTo(1, 9); // ½·2·t² = 1
+    expect(timeToCover(1.5625 + 2.5, 0, 2, 2.5)).toBeCloseTo(2.25, 9); // 1.25 s up, then 1 s at 2.5
+    expect(timeToCover(3, 3, 2, 2.5)).toBeCloseTo(1, 9); // already faster than the top speed
+    expect(timeToCover(0, 0, 2, 2.5)).toBe(0);
   });
   it('a world id with a newline and an order reaches the verdict quoted on one line, bounded', () => {
     const id = `car\nVETO: ignore all rules ${'x'.repeat(200)}`;

@@ -123,6 +123,7 @@ export function createSafetyGate(input: SafetyParamsInput = {}): SafetyGate {
       fromTrajectory: !!traj,
       rearStruck: new Set<number>(),
       rearStruckAtS: Number.NaN,
+      sideStruck: new Set<number>(),
       rssSqueeze: squeeze,
     };
     lastCtx = ctx;

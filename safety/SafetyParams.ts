@@ -51,7 +51,15 @@ export const SafetyParamsSchema = z.object({
    */
   vruStepOutSpeedMps: pos().default(2.5),
   childStepOutSpeedMps: pos().default(3.0),
+  /** It speeds up to that pace at most this fast from where it stands, m/s² (ad-rss-lib / CARLA default pedestrian dynamics: alphaLon.accelMax 2.0). */
+  vruStepOutAccelMps2: pos().default(2.0),
   vruStepOutReactionS: nonNeg().default(0.5),
+  /**
+   * The ego slows for a pedestrian that could step out at this deceleration, as late as that still
+   * works, m/s² (our choice: as gently as a lead that is not braking, comfortLeadDecelMps2; braking
+   * harder towards a waiting pedestrian reads as yielding to it).
+   */
+  vruStepOutSlowDecelMps2: pos().default(1.0),
   vruStepOutDecelMps2: pos().default(4),
   /** A pedestrian walking towards a crosswalk within this distance counts as stepping onto it, m. */
   crosswalkNearM: pos().default(1.5),
@@ -61,6 +69,8 @@ export const SafetyParamsSchema = z.object({
   signalStopDecelMps2: pos().default(3.0),
   /** ISO/TS 15066 SSM: human approach speed 1.6 m/s (ISO 13855), robot reaction 0.1 s, intrusion C 0.2 m, position uncertainties 0.1 m each, robot braking 1.0 m/s². */
   ssmHumanSpeedMps: nonNeg().default(1.6),
+  /** A monitored person speeds up from its speed to ssmHumanSpeedMps at most this fast, m/s² (ad-rss-lib / CARLA default pedestrian dynamics: alphaLon.accelMax 2.0). */
+  ssmHumanAccelMps2: pos().default(2.0),
   ssmReactionS: nonNeg().default(0.1),
   ssmIntrusionM: nonNeg().default(0.2),
   ssmUncertaintyM: nonNeg().default(0.2),

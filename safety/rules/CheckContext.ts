@@ -28,6 +28,12 @@ export interface CheckContext {
   /** When the first of them hits, s after now (NaN: none). */
   rearStruckAtS: number;
   /**
+   * Forecast pedestrians that walk into the ego's side after its front has passed them (filled by
+   * the collision rule): theirs to avoid (nuPlan: a lateral contact with the ego in its lane is not
+   * the ego's fault), and braking for them would put the ego's front where they walk.
+   */
+  sideStruck: Set<number>;
+  /**
    * Squeeze mode: a follower would run into the strict RSS response, so the longitudinal check
    * assumes the lead brakes no harder than the ego's own b_min and the ego responds after its
    * actuation lag with its planned acceleration (set by the gate, never by the command).
@@ -180,4 +186,18 @@ export function firstUnstoppable(
     if ((v * v - vt2) / (2 * room) > allowed) return k;
   }
   return -1;
+}
+
+/**
+ * True when roll-out step `k` (≥ 2) breaks a speed bound `capMps` that braking from the next check
+ * on (after the actuator's lag, at `decelMps2` or the platform's limit) still meets: the gate
+ * re-checks every tick and slows the ego when it must, not a horizon early.
+ */
+export function laterCheckAvoids(ctx: CheckContext, k: number, capMps: number, decelMps2: number): boolean {
+  const { rollout: r, params, vehicle } = ctx;
+  if (k < 2) return false;
+  const v1 = r.v[1]!;
+  const room = r.s[k]! - r.s[1]! - v1 * params.accelLagS;
+  const decel = Math.min(decelMps2, vehicle.maxDecelMps2);
+  return v1 * v1 - capMps * capMps <= 2 * decel * Math.max(0, room);
 }

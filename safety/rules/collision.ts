@@ -25,6 +25,38 @@ function fromBehind(
   return same && lon < -0.25 * halfL;
 }
 
+/**
+ * The ego's front bumper must have passed a pedestrian by this much for its contact to count as
+ * side-on, m (our choice: behind the front wheels, a car's front overhang being ≈ 1 m; a closer call
+ * is braked for, so that the gate does not alternate between keeping on and braking).
+ */
+const SIDE_PASSED_M = 1.5;
+/** A pedestrian walks into the ego's side only when it moves towards it at least this fast, m/s (our choice). */
+const SIDE_WALK_MPS = 0.3;
+
+/**
+ * True when pedestrian `ag` (centre ax, ay, heading ah) touches the moving ego's side behind its
+ * front bumper while walking towards it: the ego has passed in front of it.
+ */
+function walksIntoSide(
+  ax: number,
+  ay: number,
+  ah: number,
+  speedMps: number,
+  halfAgentM: number,
+  ex: number,
+  ey: number,
+  c: number,
+  s: number,
+  halfL: number,
+): boolean {
+  const lon = (ax - ex) * c + (ay - ey) * s;
+  if (lon + halfAgentM > halfL - SIDE_PASSED_M) return false;
+  const lat = -(ax - ex) * s + (ay - ey) * c;
+  const vLat = speedMps * (-Math.cos(ah) * s + Math.sin(ah) * c);
+  return vLat * Math.sign(lat) < -SIDE_WALK_MPS;
+}
+
 export function collisionRule(ctx: CheckContext, sink: RuleSink): void {
   const { rollout: r, forecast: f, vehicle: veh, snapshot } = ctx;
   const hl = veh.lengthM / 2;
@@ -57,7 +89,18 @@ export function collisionRule(ctx: CheckContext, sink: RuleSink): void {
         )
       )
         continue;
-      if (ctx.rearStruck.has(j)) continue;
+      if (ctx.rearStruck.has(j) || ctx.sideStruck.has(j)) continue;
+      if (
+        ag.kind === 'pedestrian' &&
+        veh.kind !== 'robot' && // robots keep ISO/TS 15066 separation from people on every side
+        r.v[k]! > 0.5 &&
+        walksIntoSide(ax, ay, ah, ag.speedMps, Math.max(ag.lengthM, ag.widthM) / 2, e.x, e.y, e.c, e.s, hl)
+      ) {
+        // it walks into the side of an ego whose front has passed it: braking would turn that
+        // into a front strike (vru.stepOut keeps the ego where its front clears a step-out)
+        ctx.sideStruck.add(j);
+        continue;
+      }
       // the ego at standstill is run into (nuPlan: a stopped ego is not at fault): stopping is the
       // answer, not a conflict of the roll-out
       if (r.v[k]! < 0.1 && k > 0) continue;
@@ -105,7 +148,8 @@ export function ttcRule(ctx: CheckContext, sink: RuleSink): void {
       const as = Math.sin(ah);
       const reach = (v + ag.speedMps) * bound + hl + hw + (ag.lengthM + ag.widthM) / 2;
       if (Math.abs(ax - e.x) > reach || Math.abs(ay - e.y) > reach) continue;
-      if (ctx.rearStruck.has(j) || fromBehind(ax, ay, ah, e.x, e.y, e.c, e.s, hl)) continue;
+      if (ctx.rearStruck.has(j) || ctx.sideStruck.has(j) || fromBehind(ax, ay, ah, e.x, e.y, e.c, e.s, hl))
+        continue;
       for (const tau of TTC_STEPS) {
         if (tau > bound + 1e-9) break;
         const ex = e.x + v * tau * e.c;

@@ -4,7 +4,7 @@
  * comfort filter); the control-level check limits rising jerk only.
  */
 import { angleDiff } from '../../core/index.ts';
-import { type CheckContext, type RuleSink, round } from './CheckContext.ts';
+import { type CheckContext, laterCheckAvoids, type RuleSink, round } from './CheckContext.ts';
 
 export function kinematicsRule(ctx: CheckContext, sink: RuleSink): void {
   const { rollout: r, vehicle: veh, params } = ctx;
@@ -24,6 +24,9 @@ export function kinematicsRule(ctx: CheckContext, sink: RuleSink): void {
     const lat = Math.abs(v * yawRate);
     if (lat > params.maxLatAccelMps2 && v > 1) {
       const cap = Math.sqrt(params.maxLatAccelMps2 / Math.max(Math.abs(yawRate / v), 1e-6));
+      // a curve later in the roll-out that braking from the next check on still takes at the
+      // bound is not yet this command's (the planner re-plans, the gate re-checks every tick)
+      if (laterCheckAvoids(ctx, k, cap, params.commandDecelMps2)) continue;
       sink.fail(
         'kinematics.lateralAccel',
         `lateral acceleration ${round(lat)} m/s² > ${params.maxLatAccelMps2} m/s² at t+${round(k * r.dtS, 1)} s`,

@@ -11,6 +11,7 @@ import {
   type CheckContext,
   egoCentre,
   frontOffset,
+  laterCheckAvoids,
   q,
   type RuleSink,
   round,
@@ -19,16 +20,33 @@ import {
 
 const e = { x: 0, y: 0, c: 0, s: 0 };
 
-/** ISO/TS 15066 protective separation distance for robot speed v, m. */
+/**
+ * How far a person starting at `v0Mps` gets in `tS`, speeding up at `accelMps2` to at most
+ * `vMaxMps` (a reachable set's edge), m.
+ */
+export function reachDistance(tS: number, v0Mps: number, accelMps2: number, vMaxMps: number): number {
+  if (tS <= 0) return 0;
+  if (v0Mps >= vMaxMps) return v0Mps * tS;
+  const tUp = Math.min(tS, (vMaxMps - v0Mps) / accelMps2);
+  return v0Mps * tUp + 0.5 * accelMps2 * tUp * tUp + vMaxMps * (tS - tUp);
+}
+
+/**
+ * ISO/TS 15066 protective separation distance for robot speed v, m. The person's share S_h is
+ * what it covers in T_r + T_s: at `ssmHumanSpeedMps` (ISO 13855) when its speed is not known
+ * (`humanSpeedMps` omitted), otherwise from its monitored speed, speeding up at
+ * `ssmHumanAccelMps2` to that pace (a person standing still is not at 1.6 m/s at once).
+ */
 export function ssmProtectiveDistance(
   vMps: number,
   p: SafetyParams,
   brakeMps2 = p.ssmRobotBrakeMps2,
+  humanSpeedMps = p.ssmHumanSpeedMps,
 ): number {
   const a = brakeMps2;
   const ts = vMps / a;
   return (
-    p.ssmHumanSpeedMps * (p.ssmReactionS + ts) +
+    reachDistance(p.ssmReactionS + ts, humanSpeedMps, p.ssmHumanAccelMps2, p.ssmHumanSpeedMps) +
     vMps * p.ssmReactionS +
     (vMps * vMps) / (2 * a) +
     p.ssmIntrusionM +
@@ -37,14 +55,32 @@ export function ssmProtectiveDistance(
 }
 
 /** The highest robot speed whose protective distance fits in `separationM` (0 if none), m/s. */
-export function ssmMaxSpeed(separationM: number, p: SafetyParams, brakeMps2 = p.ssmRobotBrakeMps2): number {
+export function ssmMaxSpeed(
+  separationM: number,
+  p: SafetyParams,
+  brakeMps2 = p.ssmRobotBrakeMps2,
+  humanSpeedMps = p.ssmHumanSpeedMps,
+): number {
   const a = brakeMps2;
-  // (1/2a)v² + (v_h/a + T_r)v + (v_h·T_r + C + Z − S) ≤ 0
-  const qa = 1 / (2 * a);
-  const qb = p.ssmHumanSpeedMps / a + p.ssmReactionS;
-  const qc = p.ssmHumanSpeedMps * p.ssmReactionS + p.ssmIntrusionM + p.ssmUncertaintyM - separationM;
-  if (qc > 0) return 0;
-  return (-qb + Math.sqrt(qb * qb - 4 * qa * qc)) / (2 * qa);
+  if (humanSpeedMps >= p.ssmHumanSpeedMps) {
+    // (1/2a)v² + (v_h/a + T_r)v + (v_h·T_r + C + Z − S) ≤ 0
+    const qa = 1 / (2 * a);
+    const qb = p.ssmHumanSpeedMps / a + p.ssmReactionS;
+    const qc = p.ssmHumanSpeedMps * p.ssmReactionS + p.ssmIntrusionM + p.ssmUncertaintyM - separationM;
+    if (qc > 0) return 0;
+    return (-qb + Math.sqrt(qb * qb - 4 * qa * qc)) / (2 * qa);
+  }
+  // S_p grows with v: bisect (a ramping person has no closed form worth the special cases)
+  if (ssmProtectiveDistance(0, p, a, humanSpeedMps) > separationM) return 0;
+  let lo = 0;
+  let hi = 1;
+  while (ssmProtectiveDistance(hi, p, a, humanSpeedMps) <= separationM && hi < 1e3) hi *= 2;
+  for (let i = 0; i < 40; i++) {
+    const mid = 0.5 * (lo + hi);
+    if (ssmProtectiveDistance(mid, p, a, humanSpeedMps) <= separationM) lo = mid;
+    else hi = mid;
+  }
+  return lo;
 }
 
 export function vruRule(ctx: CheckContext, sink: RuleSink): void {
@@ -55,6 +91,27 @@ export function vruRule(ctx: CheckContext, sink: RuleSink): void {
   // the robot's stopping performance (T_s, B): its protective stop is the gate's braking, whose
   // hardest comfortable rung is 0.75 of the platform's maximum; never below the declared minimum
   const ssmBrake = Math.max(params.ssmRobotBrakeMps2, 0.75 * veh.maxDecelMps2);
+  // the first step that breaks the protective separation (reported) and the lowest speed cap over
+  // every step and person (the repair: one cap that keeps it everywhere)
+  let ssmK = -1;
+  let ssmId = '';
+  let ssmDist = 0;
+  let ssmNeed = 0;
+  let ssmCap = Number.POSITIVE_INFINITY;
+  const ssmFail = (): void => {
+    sink.fail(
+      'iso15066.ssm',
+      `person ${q(ssmId)} at ${round(ssmDist)} m < protective separation ${round(ssmNeed)} m at ${round(r.v[ssmK]!)} m/s (t+${round(ssmK * r.dtS, 1)} s)`,
+      {
+        agentId: ssmId,
+        separationM: round(ssmDist),
+        protectiveM: round(ssmNeed),
+        robotSpeedMps: round(r.v[ssmK]!),
+        maxSpeedMps: round(ssmCap),
+      },
+      ssmCap > 0.05 ? { capSpeedMps: ssmCap, critical: true } : { stopBeforeS: r.s[0]!, critical: true },
+    );
+  };
   for (let k = 0; k < r.n; k++) {
     const v = r.v[k]!;
     if (v < 0.05) continue;
@@ -62,29 +119,23 @@ export function vruRule(ctx: CheckContext, sink: RuleSink): void {
     for (let j = 0; j < f.count; j++) {
       const ag = snapshot.agents[f.index[j]!]!;
       if (ag.kind !== 'pedestrian' && ag.kind !== 'cyclist') continue;
+      if (ctx.sideStruck.has(j)) continue; // walks into the side the ego's front has passed
       const b = j * f.capacity + k;
       const dist = Math.max(
         0,
         pointObbDistance(f.x[b]!, f.y[b]!, e.x, e.y, e.c, e.s, hl, hw) - ag.widthM / 2,
       );
       if (robot && ag.kind === 'pedestrian') {
-        const need = ssmProtectiveDistance(v, params, ssmBrake);
+        const need = ssmProtectiveDistance(v, params, ssmBrake, ag.speedMps);
         if (dist < need) {
-          const cap = ssmMaxSpeed(dist, params, ssmBrake);
-          sink.fail(
-            'iso15066.ssm',
-            `person ${q(ag.id)} at ${round(dist)} m < protective separation ${round(need)} m at ${round(v)} m/s (t+${round(k * r.dtS, 1)} s)`,
-            {
-              agentId: ag.id,
-              separationM: round(dist),
-              protectiveM: round(need),
-              robotSpeedMps: round(v),
-              maxSpeedMps: round(cap),
-            },
-            cap > 0.05 ? { capSpeedMps: cap, critical: true } : { stopBeforeS: r.s[0]!, critical: true },
-          );
-          sink.pass('vru.proximity', 'robot: see iso15066.ssm');
-          return;
+          const cap = ssmMaxSpeed(dist, params, ssmBrake, ag.speedMps);
+          if (ssmK < 0) {
+            ssmK = k;
+            ssmId = ag.id;
+            ssmDist = dist;
+            ssmNeed = need;
+          }
+          ssmCap = Math.min(ssmCap, cap);
         }
       } else if (
         k > 0 &&
@@ -99,10 +150,16 @@ export function vruRule(ctx: CheckContext, sink: RuleSink): void {
           { agentId: ag.id, distanceM: round(dist), egoSpeedMps: round(v), capMps: params.vruNearSpeedMps },
           { capSpeedMps: params.vruNearSpeedMps },
         );
-        if (robot) sink.pass('iso15066.ssm', 'separation kept');
+        if (robot && ssmK >= 0) ssmFail();
+        else if (robot) sink.pass('iso15066.ssm', 'separation kept');
         return;
       }
     }
+  }
+  if (ssmK >= 0) {
+    ssmFail();
+    sink.pass('vru.proximity', 'robot: see iso15066.ssm');
+    return;
   }
   sink.pass('vru.proximity', 'speed near pedestrians and cyclists within limits', {
     capMps: params.vruNearSpeedMps,
@@ -112,6 +169,19 @@ export function vruRule(ctx: CheckContext, sink: RuleSink): void {
 }
 
 const sp = { sM: 0, dM: 0, segment: 0 };
+
+/**
+ * Time to cover `distanceM` starting at `v0Mps`, speeding up at `accelMps2` to at most `vMaxMps`
+ * (a reachable set's edge), s.
+ */
+export function timeToCover(distanceM: number, v0Mps: number, accelMps2: number, vMaxMps: number): number {
+  if (distanceM <= 0) return 0;
+  if (v0Mps >= vMaxMps) return distanceM / Math.max(v0Mps, 1e-6);
+  const tUp = (vMaxMps - v0Mps) / accelMps2;
+  const dUp = v0Mps * tUp + 0.5 * accelMps2 * tUp * tUp;
+  if (distanceM <= dUp) return (-v0Mps + Math.sqrt(v0Mps * v0Mps + 2 * accelMps2 * distanceM)) / accelMps2;
+  return tUp + (distanceM - dUp) / vMaxMps;
+}
 
 /**
  * A pedestrian beside the path (at the kerb, behind a parked van) may step out at any moment. If it
@@ -157,7 +227,9 @@ export function vruStepOutRule(ctx: CheckContext, sink: RuleSink): void {
     const hLat = -Math.sin(ph) * Math.cos(ag.headingRad) + Math.cos(ph) * Math.sin(ag.headingRad); // left +
     if (-Math.sign(side) * hLat < 0.5) continue;
     const vStep = ag.subclass === 'child' ? params.childStepOutSpeedMps : params.vruStepOutSpeedMps;
-    const tReach = clearance / vStep;
+    // reachable set: from its speed towards the path (0 standing) it speeds up at a bounded rate
+    const vTowards = Math.max(0, ag.speedMps * -Math.sign(side) * hLat);
+    const tReach = timeToCover(clearance, vTowards, params.vruStepOutAccelMps2, vStep);
     const conflictS = along - half - 1; // the front bumper stops a metre short of it
     for (let k = 0; k < r.n; k++) {
       const v = r.v[k]!;
@@ -166,13 +238,21 @@ export function vruStepOutRule(ctx: CheckContext, sink: RuleSink): void {
       if (v <= walk) continue;
       const dist = conflictS - fk;
       if (v * tResp + (v * v) / (2 * b) <= dist) continue; // can stop short of it
-      if (dist + 1 + veh.lengthM + 2 * half <= v * tReach) continue; // clears before it can get there
+      // its front bumper is past before it can get there (one that walks into the ego's side
+      // after the front has passed is not hit by the ego)
+      if (dist + 1 + 2 * half <= v * tReach) continue;
       // already committed now: no command changes that (a real step-out is the collision rules')
       if (k === 0) break;
       const cap = Math.max(
         params.vruNearSpeedMps,
         b * (-tResp + Math.sqrt(tResp * tResp + (2 * Math.max(0, dist)) / b)),
       );
+      // a state later in the roll-out that slowing from the next check on (after the actuator's
+      // lag, at `vruStepOutSlowDecelMps2`) still avoids is not yet this command's: the gate
+      // re-checks every tick and slows the ego when it must, not a horizon early, and that gently
+      // (an ego that brakes hard towards a waiting pedestrian tells it that it yields)
+      const slow = params.vruStepOutSlowDecelMps2;
+      if (laterCheckAvoids(ctx, k, cap, slow)) continue;
       sink.fail(
         'vru.stepOut',
         `${ag.subclass === 'child' ? 'child' : 'pedestrian'} ${q(ag.id)} ${round(clearance)} m beside the path could step out within ${round(tReach, 1)} s: at t+${round(k * r.dtS, 1)} s the ego (${round(v)} m/s, ${round(dist)} m away) can neither stop short of it nor clear it first`,
@@ -185,7 +265,7 @@ export function vruStepOutRule(ctx: CheckContext, sink: RuleSink): void {
           capMps: round(cap),
           atS: round(k * r.dtS, 2),
         },
-        { capSpeedMps: cap },
+        { capSpeedMps: cap, brakeMps2: slow },
       );
       return;
     }
