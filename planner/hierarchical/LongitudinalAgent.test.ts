@@ -208,6 +208,25 @@ describe('longitudinal agent (rules)', () => {
     expect(scene(-1).reason).toMatch(/yield to vehicle onc/);
   });
 
+  it('goes when the crossing car can stop comfortably at its own red or yellow light before our path', () => {
+    const scene = (signalStop: { distanceM: number; signal: 'RED' | 'YELLOW' } | undefined, speedMps = 11) =>
+      decide(
+        view(
+          { egoSpeedMps: 6, objects: [{ ...oncObj(0, speedMps), ...(signalStop ? { signalStop } : {}) }] },
+          { crossing: [oncoming({ speedMps })] },
+        ),
+      );
+    // no light: coming at constant speed, a yield
+    expect(scene(undefined).reason).toMatch(/yield to vehicle onc/);
+    // red 25 m ahead of it, 5 m short of our path: 11² / 2 / 25 = 2.4 m/s² ≤ 3 — it stops there
+    expect(scene({ distanceM: 25, signal: 'RED' }).reason).not.toMatch(/yield to vehicle onc/);
+    expect(scene({ distanceM: 25, signal: 'YELLOW' }).reason).not.toMatch(/yield to vehicle onc/);
+    // too close to stop at 3 m/s² (11² / 2 / 15 = 4.0): it may run the light, still a yield
+    expect(scene({ distanceM: 15, signal: 'RED' }).reason).toMatch(/yield to vehicle onc/);
+    // the line lies beyond where our footprint enters its strip (30 m − 1 m margin): a yield
+    expect(scene({ distanceM: 29.5, signal: 'RED' }, 8).reason).toMatch(/yield to vehicle onc/);
+  });
+
   it('keeps the approach speed while a yield to a vehicle can still be braked for at 2 m/s²', () => {
     const far = decide(
       view(

@@ -204,6 +204,8 @@ export function decideLongitudinal(
     // a vehicle braking to a stop (or standing) before our path lets us go: taking the turn it
     // offers is what it expects (waiting too would leave both standing)
     if (!vru && o && yieldsToUs(o, p)) continue;
+    // …and so does one whose light turns it back before our path (it can stop there comfortably)
+    if (!vru && o && stopsForSignal(o, p)) continue;
     const kept = memory?.yieldTo.has(c.agentId) === true;
     const conflict = kept || (agentIn < tClear + p.yieldGapS && agentOut > tArr - before);
     if (!conflict) continue;
@@ -325,6 +327,20 @@ export function yieldsToUs(o: RouteObject, p: HierarchicalParams): boolean {
   if (v < 0.3) return o.accelMps2 < 0.2;
   if (o.accelMps2 > -p.yieldingDecelMps2) return false;
   return (v * v) / (2 * -o.accelMps2) < room;
+}
+
+/**
+ * A crossing vehicle will stop at its own red or yellow light before it reaches the strip our body
+ * sweeps: the stop line lies `yieldingMarginM` or more short of our path, and stopping there takes
+ * at most `yellowStopDecelMps2` (the braking a driver accepts to stop for a yellow; one who would
+ * need harder braking may run it, red or yellow, and stays a conflict).
+ */
+export function stopsForSignal(o: RouteObject, p: HierarchicalParams): boolean {
+  const s = o.signalStop;
+  if (!s || !o.entry) return false;
+  if (s.distanceM > o.entry.agentToEntryM - p.yieldingMarginM) return false;
+  const v = o.speedMps;
+  return (v * v) / (2 * Math.max(s.distanceM, 0.1)) <= p.yellowStopDecelMps2;
 }
 
 function clamp(x: number, lo: number, hi: number): number {

@@ -11,6 +11,15 @@
  * and without the drivable-area one: the gate's kinematic roll-out swings out over a few metres
  * when it starts from a standstill, so a corner grazes the lane edge in the prediction only (the
  * collision multiplier still applies, and the gate checks the drivable area itself).
+ *
+ * A second one: the drivable area is judged as the run is judged. PDM's scorer calls a candidate
+ * off the road when any corner, at any step, falls in no lane quad (each lane approximated by its
+ * centreline ± one width, which leaves slivers between adjacent lanes whose real boundaries differ,
+ * and cuts the inside of junction corners); nuPlan's drivable_area_compliance tolerates a corner
+ * up to `max_violation_threshold` = 0.3 m outside. A candidate PDM's scorer flags is checked again
+ * against the map's lane and area polygons with that tolerance — otherwise a wide car starting
+ * near its lane edge, or a tight turn, makes every moving candidate "leave the road" by a few
+ * centimetres and standing still wins (USA_Peach-4_8_T-1, CARLA Town02 route 0).
  */
 import type { Trajectory, VehicleParams, WorldSnapshot } from '../../core/index.ts';
 import type { PlannerContext } from '../../core/planning/Planner.ts';
@@ -33,6 +42,8 @@ export interface CandidateScore {
 
 const STEPS = 41;
 const DT_S = 0.1;
+/** nuPlan drivable_area_compliance max_violation_threshold, m (sim/metrics/params.ts). */
+const DRIVABLE_TOLERANCE_M = 0.3;
 
 /**
  * PDM's observation with the agents' positions read off a forecast (reactive agents) where it has
@@ -87,10 +98,12 @@ export class ProposalScorer {
   private readonly centre: PdmPath;
   private readonly collided = new Set<string>();
   private readonly frenet = { sM: 0, dM: 0, segment: 0 };
+  private readonly map: PlannerContext['map'];
 
   constructor(ctx: PlannerContext, capacity: number) {
     this.capacity = capacity;
     const map = ctx.map;
+    this.map = map;
     this.scorer = new PdmScorer(capacity, STEPS, DT_S, this.p);
     const n = capacity * STEPS;
     this.sim = {
@@ -252,6 +265,9 @@ export class ProposalScorer {
       }
       this.obs.use(undefined);
     }
+    // PDM's scorer flags a corner in no lane quad; the run's metric allows 0.3 m (module comment)
+    for (let i = 0; i < K; i++)
+      if (s.drivableArea[i] === 0 && this.withinDrivableTolerance(i, vehicle)) s.drivableArea[i] = 1;
     // aggregate again with the borrow exemption (pdm_scorer.py::_aggregate_scores otherwise)
     const mult = new Float64Array(K);
     let maxRaw = 0;
@@ -278,5 +294,27 @@ export class ProposalScorer {
       });
     }
     return out;
+  }
+
+  /** Every corner of candidate `i` at every step lies within `DRIVABLE_TOLERANCE_M` of the drivable area. */
+  private withinDrivableTolerance(i: number, vehicle: VehicleParams): boolean {
+    const sim = this.sim;
+    const hl = vehicle.lengthM / 2;
+    const hw = vehicle.widthM / 2;
+    for (let t = 0; t < STEPS; t++) {
+      const k = i * STEPS + t;
+      const c = Math.cos(sim.heading[k]!);
+      const sn = Math.sin(sim.heading[k]!);
+      const cx = sim.x[k]! + vehicle.rearAxleToCenterM * c;
+      const cy = sim.y[k]! + vehicle.rearAxleToCenterM * sn;
+      for (let q = 0; q < 4; q++) {
+        const a = q < 2 ? hl : -hl;
+        const b = q % 2 === 0 ? hw : -hw;
+        const x = cx + a * c - b * sn;
+        const y = cy + a * sn + b * c;
+        if (this.map.distanceToDrivable(x, y, 1) >= DRIVABLE_TOLERANCE_M) return false;
+      }
+    }
+    return true;
   }
 }
