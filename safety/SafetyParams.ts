@@ -80,6 +80,9 @@ export const SafetyParamsSchema = z.object({
   speedStepMps: pos().default(5),
   /** The sim's tracker as a first-order speed loop: nuPlan LQR q_lon 10, r_lon 1 over a 1 s horizon → gain 10/11 per s. */
   trackingGainPerS: pos().default(10 / 11),
+  /** Below this speed (with a reference as slow) the tracker stops proportionally, at this gain: nuPlan LQR stopping_velocity 0.2 m/s, stopping_proportional_gain 0.5 /s. */
+  trackerStopSpeedMps: pos().default(0.2),
+  trackerStopGainPerS: pos().default(0.5),
   /**
    * Braking onset of the gate's braking repairs and of the ramped proper response to a headway
    * deficit, m/s³ (our choice: the tracked jerk then stays below nuPlan's 4.13 comfort bound).
