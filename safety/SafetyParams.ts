@@ -90,6 +90,12 @@ export const SafetyParamsSchema = z.object({
   brakeOnsetJerkMps3: pos().default(1.5),
   /** A lead whose estimated acceleration (`AgentState.accelMps2`) is above minus this is not braking: the ramped RSS response applies, m/s² (unknown: full strength; our choice). */
   comfortLeadDecelMps2: nonNeg().default(1),
+  /**
+   * A vehicle coming the other way into the ego's lane is answered with RSS's correct-lane proper
+   * response while the predicted conflict is farther off than this; closer, at full strength to
+   * mitigate, s (our choice: the other driver's ρ of 2 s has then mostly passed).
+   */
+  oncomingMitigateS: pos().default(1.5),
   /** Actuator acceleration lag, s (nuPlan kinematic bicycle accel_time_constant 0.2 s). */
   accelLagS: pos().default(0.2),
   /** Lane-change duration, s (NGSIM mean ≈ 4–5 s; Toledo & Zohar 2007). */

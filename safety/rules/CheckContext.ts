@@ -181,3 +181,28 @@ export function firstUnstoppable(
   }
   return -1;
 }
+
+/**
+ * Whether the roll-out, up to step `k`, gives RSS's proper response to a vehicle coming the other
+ * way into the ego's own lane (Shalev-Shwartz et al. 2017, opposite directions: the car in its
+ * correct lane brakes with b_min,correct after its response time; built up at the comfortable
+ * onset from now, which over ρ = 1 s loses no more speed than the stepped response): at every step
+ * its speed is at most that response's. Only while the ego keeps its own lane (no change, no borrow):
+ * on the other's side of the line the conflict is the ego's own.
+ */
+export function givesOncomingProperResponse(ctx: CheckContext, k: number): boolean {
+  const r = ctx.rollout;
+  const p = ctx.params;
+  if (r.kind !== 'FOLLOW_LANE' || r.targetOpposite) return false;
+  const b = p.rssEgo.brakeMinCorrectMps2;
+  const jerk = p.brakeOnsetJerkMps3;
+  const rampS = b / jerk;
+  const v0 = r.v[0]!;
+  for (let i = 0; i <= k; i++) {
+    if (Math.abs(r.d[i]!) > 1) return false;
+    const t = Math.max(0, i * r.dtS - p.accelLagS);
+    const lost = t <= rampS ? 0.5 * jerk * t * t : 0.5 * b * rampS + b * (t - rampS);
+    if (r.v[i]! > Math.max(0, v0 - lost) + 0.05) return false;
+  }
+  return true;
+}

@@ -136,7 +136,11 @@ export function rssRule(ctx: CheckContext, sink: RuleSink): void {
           dangerFrom = k;
           vRef = v;
           // (a lead known not to be braking: its acceleration estimated, ≥ −comfortLeadDecel)
-          ramped = !opposite && ag.accelMps2 !== undefined && ag.accelMps2 >= -params.comfortLeadDecelMps2;
+          // (one coming the other way into the ego's lane: the correct-lane response, built up at
+          // the comfortable onset, which over ρ loses no less speed than the stepped one)
+          ramped = opposite
+            ? !egoWrongLane && !laneChanging
+            : ag.accelMps2 !== undefined && ag.accelMps2 >= -params.comfortLeadDecelMps2;
         }
         // (a lane change or a borrow commits the ego laterally: judged over the whole horizon)
         const inForce = dangerFrom === 0 || laneChanging || opposite || k * r.dtS <= lifeS + 1e-9;
