@@ -36,15 +36,6 @@ export class Rollout {
   targetOpposite = false;
   /** Arc length of the planned stop (rear axle), or NaN. */
   stopS = Number.NaN;
-  /**
-   * A tracked plan (`rolloutTrajectory` with a vehicle): the plan's own hardest braking and
-   * acceleration and when, m/s² and s after now (the tracked speeds in `a` stay within the
-   * platform, so an infeasible plan shows only here); NaN otherwise.
-   */
-  planMinAccelMps2 = Number.NaN;
-  planMinAccelAtS = Number.NaN;
-  planMaxAccelMps2 = Number.NaN;
-  planMaxAccelAtS = Number.NaN;
 
   constructor(capacity = 64) {
     this.capacity = capacity;
@@ -139,10 +130,6 @@ export function rolloutCommand(
   modelTracking = true,
 ): boolean {
   const placed = placeEgo(out, ego, command.path, map, paths, route);
-  out.planMinAccelMps2 = Number.NaN;
-  out.planMinAccelAtS = Number.NaN;
-  out.planMaxAccelMps2 = Number.NaN;
-  out.planMaxAccelAtS = Number.NaN;
   const dt = params.stepS;
   // the gate's own horizon: the command's horizonS is untrusted and never shortens the check
   const n = Math.min(out.capacity, Math.round(params.horizonS / dt) + 1);
@@ -263,28 +250,9 @@ export function rolloutCommand(
   return placed;
 }
 
-/** The planned speed at time tS (linear between poses; the last pose's beyond the end), m/s. */
-function planSpeedAt(pts: Trajectory['points'], tS: number): number {
-  if (pts.length === 0) return 0;
-  if (tS <= pts[0]!.tS) return pts[0]!.speedMps;
-  for (let i = 1; i < pts.length; i++) {
-    const q = pts[i]!;
-    if (q.tS >= tS) {
-      const p = pts[i - 1]!;
-      const u = q.tS > p.tS ? (tS - p.tS) / (q.tS - p.tS) : 1;
-      return p.speedMps + u * (q.speedMps - p.speedMps);
-    }
-  }
-  return pts[pts.length - 1]!.speedMps;
-}
-
 /**
  * Rolls a planned trajectory (rear-axle poses with speeds) into `out`, resampled at the gate's
  * step; used for trajectory planners and to check what the controller will actually track.
- * With `vehicle` (a car), the speed is what the tracker makes of the plan (nuPlan LQR: a =
- * gain·(v_plan(t + 1 s) − v), a proportional stop below its stopping speed, through the actuator
- * lag): a plan that stops short of something is tracked with the taper, and its poses are moved
- * along the plan's heading by the distance the tracked speed covers more (or less) than the plan's.
  */
 export function rolloutTrajectory(
   traj: Trajectory,
@@ -295,14 +263,9 @@ export function rolloutTrajectory(
   paths: LanePathCache,
   kind: PathKind,
   out: Rollout,
-  vehicle?: VehicleParams,
 ): boolean {
   const placed = placeEgo(out, ego, kind, map, paths, route);
   const pts = traj.points;
-  out.planMinAccelMps2 = Number.NaN;
-  out.planMinAccelAtS = Number.NaN;
-  out.planMaxAccelMps2 = Number.NaN;
-  out.planMaxAccelAtS = Number.NaN;
   const dt = params.stepS;
   const n = Math.min(out.capacity, Math.round(params.horizonS / dt) + 1);
   out.n = n;
@@ -354,68 +317,7 @@ export function rolloutTrajectory(
   out.a[0] = ego.accelMps2;
   for (let k = 1; k < n; k++) out.a[k - 1] = (out.v[k]! - out.v[k - 1]!) / dt;
   if (n > 1) out.a[n - 1] = out.a[n - 2]!;
-  if (vehicle && vehicle.kind !== 'robot' && pts.length >= 2) trackPlan(out, pts, ego, params, vehicle);
   return placed;
-}
-
-/** Replaces the plan's speeds in `out` by the tracked ones and moves the poses accordingly. */
-function trackPlan(
-  out: Rollout,
-  pts: Trajectory['points'],
-  ego: EgoStart,
-  params: SafetyParams,
-  vehicle: VehicleParams,
-): void {
-  const dt = out.dtS;
-  const gain = params.trackingGainPerS;
-  const stopV = params.trackerStopSpeedMps;
-  // the plan's own accelerations (k ≥ 1: the first is the ego's), before the tracked ones replace them
-  let lo = 0;
-  let hi = 1;
-  for (let k = 1; k < out.n - 1; k++) {
-    if (out.a[k]! < out.a[lo]!) lo = k;
-    if (out.a[k]! > out.a[hi]!) hi = k;
-  }
-  if (out.n > 2) {
-    out.planMinAccelMps2 = out.a[lo]!;
-    out.planMinAccelAtS = (lo + 1) * dt;
-    out.planMaxAccelMps2 = out.a[hi]!;
-    out.planMaxAccelAtS = (hi + 1) * dt;
-  }
-  let v = Math.max(0, ego.speedMps);
-  let aAct = ego.accelMps2;
-  let sTracked = 0;
-  let sPlan = 0;
-  let px = out.x[0]!;
-  let py = out.y[0]!;
-  for (let k = 0; k < out.n; k++) {
-    const x = out.x[k]!;
-    const y = out.y[k]!;
-    if (k > 0) sPlan += Math.hypot(x - px, y - py);
-    px = x;
-    py = y;
-    const shift = sTracked - sPlan;
-    const h = out.h[k]!;
-    out.x[k] = x + shift * Math.cos(h);
-    out.y[k] = y + shift * Math.sin(h);
-    if (out.path) {
-      out.path.line.project(out.x[k]!, out.y[k]!, fp);
-      out.s[k] = fp.sM;
-      out.d[k] = fp.dM;
-    }
-    out.v[k] = v;
-    const vRef = Math.max(0, planSpeedAt(pts, out.tS[k]! + 1));
-    const aCmd =
-      v <= stopV && vRef <= stopV
-        ? -params.trackerStopGainPerS * (v - vRef)
-        : Math.max(-vehicle.maxDecelMps2, Math.min(vehicle.maxAccelMps2, gain * (vRef - v)));
-    aAct += (aCmd - aAct) * Math.min(1, dt / params.accelLagS);
-    const a = v < 1e-3 && aAct < 0 ? 0 : aAct;
-    out.a[k] = a;
-    const vNext = Math.max(0, v + a * dt);
-    sTracked += 0.5 * (v + vNext) * dt;
-    v = vNext;
-  }
 }
 
 /** The roll-out as a sim trajectory (rear-axle poses every `dtS`, from the first step's time). */

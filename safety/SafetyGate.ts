@@ -96,18 +96,7 @@ export function createSafetyGate(input: SafetyParamsInput = {}): SafetyGate {
     const snap = scene.snapshot;
     const ego = snap.ego;
     const cache = pathsFor(scene);
-    if (traj)
-      rolloutTrajectory(
-        traj,
-        ego,
-        scene.map,
-        snap.route.laneIds,
-        params,
-        cache,
-        cmd.path,
-        rollout,
-        scene.vehicle,
-      );
+    if (traj) rolloutTrajectory(traj, ego, scene.map, snap.route.laneIds, params, cache, cmd.path, rollout);
     else rolloutCommand(cmd, ego, scene.map, snap.route.laneIds, scene.vehicle, params, cache, rollout);
     // agents beyond what either side can cover in the horizon (agents up to 20 m/s) cannot matter
     const radius = (ego.speedMps + 20) * params.horizonS + params.cullMarginM;
@@ -517,20 +506,6 @@ export function createSafetyGate(input: SafetyParamsInput = {}): SafetyGate {
       }
     }
     if (best) return modify(best);
-    // 5. nothing passes, but the command's own roll-out collides with nothing while braking hard to
-    //    a stop (the emergency MRM) runs into a predicted collision: the stop would put the ego
-    //    where the other arrives (a vehicle swerving in behind it). The command is the lesser risk.
-    if (acc.critical && !failing.some((o) => o.result.rule === 'collision.predicted')) {
-      const stop = brakeCandidate(cmd, acc.postpone, 0, 0.75 * scene.vehicle.maxDecelMps2, false);
-      evaluate(stop, scene, undefined, candSink, true);
-      if (candSink.outcomes.some((o) => o.fix && o.result.rule === 'collision.predicted'))
-        return {
-          decision: 'MODIFY',
-          rules: results(all, 'MODIFY'),
-          modified: cmd,
-          explanation: `MODIFY: ${why} → keep the command: braking to a stop runs into a predicted collision that its own roll-out avoids`,
-        };
-    }
     return veto(results(all, 'VETO'), why, scene, acc.critical, Math.min(firstConflict, acc.stopS));
   }
 

@@ -8,21 +8,6 @@ import { type CheckContext, type RuleSink, round } from './CheckContext.ts';
 
 export function kinematicsRule(ctx: CheckContext, sink: RuleSink): void {
   const { rollout: r, vehicle: veh, params } = ctx;
-  // a tracked plan: the plan's own accelerations (the tracked ones are bounded by the platform)
-  for (const [a, atS] of [
-    [r.planMinAccelMps2, r.planMinAccelAtS],
-    [r.planMaxAccelMps2, r.planMaxAccelAtS],
-  ] as const) {
-    if (a > veh.maxAccelMps2 + 0.05 || a < -veh.maxDecelMps2 - 0.05) {
-      sink.fail(
-        'kinematics.accel',
-        `planned acceleration ${round(a)} m/s² outside [−${veh.maxDecelMps2}, ${veh.maxAccelMps2}] at t+${round(atS, 1)} s`,
-        { accelMps2: round(a), maxAccelMps2: veh.maxAccelMps2, maxDecelMps2: veh.maxDecelMps2 },
-        { capSpeedMps: r.v[0]! },
-      );
-      return;
-    }
-  }
   for (let k = 1; k < r.n; k++) {
     const a = r.a[k - 1]!;
     if (a > veh.maxAccelMps2 + 0.05 || a < -veh.maxDecelMps2 - 0.05) {
