@@ -5,6 +5,7 @@
  * from behind are the follower's fault (RSS) and do not count.
  */
 import { obbOverlap } from '../../core/index.ts';
+import { pieceAt } from '../LanePath.ts';
 import {
   type CheckContext,
   egoCentre,
@@ -16,9 +17,27 @@ import {
 
 const e = { x: 0, y: 0, c: 0, s: 0 };
 
-/** True when the agent (heading ah) comes the other way (more than 120° off the ego's heading). */
-function oncoming(ah: number, c: number, s: number): boolean {
-  return Math.cos(ah) * c + Math.sin(ah) * s < -0.5;
+const sp = { sM: 0, dM: 0, segment: 0 };
+
+/**
+ * True when the agent at (ax, ay), heading ah, comes the other way (more than 120° off the ego's
+ * heading) with its body over the ego's lane line: a car that has come over the line, not one in
+ * its own lane beside the ego's path.
+ */
+function wrongWayIn(
+  ctx: CheckContext,
+  ax: number,
+  ay: number,
+  ah: number,
+  halfWidthM: number,
+  c: number,
+  s: number,
+): boolean {
+  const path = ctx.rollout.path;
+  if (!path || Math.cos(ah) * c + Math.sin(ah) * s >= -0.5) return false;
+  path.line.project(ax, ay, sp);
+  const lane = ctx.map.lane(pieceAt(path, sp.sM).laneId);
+  return !!lane && Math.abs(sp.dM) < lane.data.widthM / 2 + halfWidthM;
 }
 
 /**
@@ -86,7 +105,8 @@ export function collisionRule(ctx: CheckContext, sink: RuleSink): void {
       // the ego at standstill is run into (nuPlan: a stopped ego is not at fault): stopping is the
       // answer, not a conflict of the roll-out
       if (r.v[k]! < 0.1 && k > 0) continue;
-      const wrongWay = !laneChanging && ag.kind !== 'static' && oncoming(ah, e.c, e.s);
+      const wrongWay =
+        !laneChanging && ag.kind !== 'static' && wrongWayIn(ctx, ax, ay, ah, ag.widthM / 2, e.c, e.s);
       if (wrongWay && k * r.dtS > ctx.params.oncomingMitigateS && givesOncomingProperResponse(ctx, k))
         continue;
       if (!laneChanging && fromBehind(ax, ay, ah, e.x, e.y, e.c, e.s, hl)) {
@@ -137,7 +157,8 @@ export function ttcRule(ctx: CheckContext, sink: RuleSink): void {
       const reach = (v + ag.speedMps) * bound + hl + hw + (ag.lengthM + ag.widthM) / 2;
       if (Math.abs(ax - e.x) > reach || Math.abs(ay - e.y) > reach) continue;
       if (ctx.rearStruck.has(j) || fromBehind(ax, ay, ah, e.x, e.y, e.c, e.s, hl)) continue;
-      const wrongWay = !laneChanging && ag.kind !== 'static' && oncoming(ah, e.c, e.s);
+      const wrongWay =
+        !laneChanging && ag.kind !== 'static' && wrongWayIn(ctx, ax, ay, ah, ag.widthM / 2, e.c, e.s);
       if (wrongWay && k * r.dtS > ctx.params.oncomingMitigateS && givesOncomingProperResponse(ctx, k))
         continue;
       for (const tau of TTC_STEPS) {

@@ -8,7 +8,14 @@
  */
 import { angleDiff } from '../../core/index.ts';
 import { longitudinalOppositeDirection, longitudinalSameDirection, rssVehicleAtRest } from '../rss.ts';
-import { type CheckContext, frontOffset, q, type RuleSink, round } from './CheckContext.ts';
+import {
+  type CheckContext,
+  frontOffset,
+  keepsOwnLaneOutsideJunctions,
+  q,
+  type RuleSink,
+  round,
+} from './CheckContext.ts';
 
 const fp = { sM: 0, dM: 0, segment: 0 };
 const egoV = rssVehicleAtRest();
@@ -139,7 +146,7 @@ export function rssRule(ctx: CheckContext, sink: RuleSink): void {
           // (one coming the other way into the ego's lane: the correct-lane response, built up at
           // the comfortable onset, which over ρ loses no less speed than the stepped one)
           ramped = opposite
-            ? !egoWrongLane && !laneChanging
+            ? !egoWrongLane && !laneChanging && keepsOwnLaneOutsideJunctions(ctx, k, fp.sM)
             : ag.accelMps2 !== undefined && ag.accelMps2 >= -params.comfortLeadDecelMps2;
         }
         // (a lane change or a borrow commits the ego laterally: judged over the whole horizon)
