@@ -195,27 +195,33 @@ export function rolloutCommand(
       if (v + aRef * dt < vTarget) aRef = (vTarget - v) / dt;
       vRef1 = Math.max(vTarget, v + aRef / gain);
     } else {
-      aRef = -Math.min(accDown, (v - vTarget) / dt);
       // the tracker closes gain·(v_ref(t + 1 s) − v): a reference 1/gain further down makes the
-      // tracked deceleration the commanded one
-      vRef1 = Math.max(vTarget, v - (modelTracking ? accDown / gain : accDown));
+      // tracked deceleration the commanded one (the trajectory is that reference)
+      aRef = -Math.min(modelTracking ? accDown : accDown / gain, (v - vTarget) / dt);
+      vRef1 = Math.max(vTarget, v - accDown / gain);
     }
     let a = aRef;
     const commandedBrake =
       braking && command.decelMps2 !== undefined && Number.isNaN(out.stopS) && v > vTarget;
+    // the tracker never brakes harder than gain·(v − v_target): its reference one second ahead is
+    // at best the target itself, so the last second before the target tapers (nuPlan LQR)
+    const taper = -gain * Math.max(0, v - vTarget);
     if (modelTracking && commandedBrake && Number.isFinite(jerk)) {
       // the ramped reference, through the actuator lag
-      aAct += (aRef - aAct) * Math.min(1, dt / params.accelLagS);
+      aAct += (Math.max(aRef, taper) - aAct) * Math.min(1, dt / params.accelLagS);
       a = Math.max(aAct, (vTarget - v) / dt);
     } else if (modelTracking && commandedBrake) {
-      // a commanded braking intensity is a constant-deceleration reference down to the target,
-      // which the tracker follows (through the actuator lag) without tapering early
-      aAct += (-accDown - aAct) * Math.min(1, dt / params.accelLagS);
+      // a commanded braking intensity is a constant-deceleration reference (led by 1/gain) down to
+      // the target, which the tracker follows through the actuator lag until the taper
+      aAct += (Math.max(-accDown, taper) - aAct) * Math.min(1, dt / params.accelLagS);
       a = Math.max(aAct, (vTarget - v) / dt);
     } else if (modelTracking) {
-      // what the tracker makes of it (nuPlan LQR: a = gain·(v_ref(t + 1 s) − v)), through the
-      // actuator's first-order lag; bounded by the platform
-      const aCmd = Math.max(-vehicle.maxDecelMps2, Math.min(vehicle.maxAccelMps2, gain * (vRef1 - v)));
+      // what the tracker makes of it (nuPlan LQR: a = gain·(v_ref(t + 1 s) − v); below its stopping
+      // speed a proportional stop), through the actuator's first-order lag; bounded by the platform
+      const creep = v <= params.trackerStopSpeedMps && vRef1 <= params.trackerStopSpeedMps;
+      const aCmd = creep
+        ? -params.trackerStopGainPerS * (v - vRef1)
+        : Math.max(-vehicle.maxDecelMps2, Math.min(vehicle.maxAccelMps2, gain * (vRef1 - v)));
       aAct += (aCmd - aAct) * Math.min(1, dt / params.accelLagS);
       a = v < 1e-3 && aAct < 0 ? 0 : aAct;
     }
