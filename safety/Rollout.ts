@@ -150,6 +150,15 @@ export function rolloutCommand(
     braking && command.decelMps2 !== undefined ? command.decelMps2 : params.commandDecelMps2,
     vehicle.maxDecelMps2,
   );
+  const gain = params.trackingGainPerS;
+  // the tracker brakes no harder than gain·(v − floor), its reference one second ahead being at
+  // best the floor: a commanded braking's reference floor lies accDown/gain below the target, so
+  // that the commanded deceleration holds down to the target itself (then tapers below it)
+  const commandedDecel =
+    braking && command.decelMps2 !== undefined && !(command.speed === 'STOP' && command.stopAt);
+  const floorMps = commandedDecel ? Math.max(0, vTarget - accDown / gain) : vTarget;
+  // the trajectory handed to the tracker is that reference
+  if (!modelTracking) vTarget = floorMps;
   let s = 0;
   let d = 0;
   if (placed && out.path) {
@@ -174,7 +183,6 @@ export function rolloutCommand(
   const lcS = command.path === 'FOLLOW_LANE' ? Math.min(2, params.laneChangeS) : params.laneChangeS;
   let v = v0;
   let aAct = ego.accelMps2;
-  const gain = params.trackingGainPerS;
   for (let k = 0; k < n; k++) {
     const t = k * dt;
     // the reference the command asks for: accelerate / brake towards the target, or stop at a point
@@ -203,9 +211,10 @@ export function rolloutCommand(
     let a = aRef;
     const commandedBrake =
       braking && command.decelMps2 !== undefined && Number.isNaN(out.stopS) && v > vTarget;
-    // the tracker never brakes harder than gain·(v − v_target): its reference one second ahead is
-    // at best the target itself, so the last second before the target tapers (nuPlan LQR)
-    const taper = -gain * Math.max(0, v - vTarget);
+    // the tracker never brakes harder than gain·(v − floor): its reference one second ahead is at
+    // best the floor (nuPlan LQR); below the target the roll-out holds the target (an upper bound
+    // on the tracked speed: the gate re-checks every tick)
+    const taper = -gain * Math.max(0, v - floorMps);
     if (modelTracking && commandedBrake && Number.isFinite(jerk)) {
       // the ramped reference, through the actuator lag
       aAct += (Math.max(aRef, taper) - aAct) * Math.min(1, dt / params.accelLagS);
