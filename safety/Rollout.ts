@@ -155,7 +155,10 @@ export function rolloutCommand(
   // best the floor: a commanded braking's reference floor lies accDown/gain below the target, so
   // that the commanded deceleration holds down to the target itself (then tapers below it)
   const commandedDecel =
-    braking && command.decelMps2 !== undefined && !(command.speed === 'STOP' && command.stopAt);
+    braking &&
+    command.decelMps2 !== undefined &&
+    command.jerkMps3 === undefined &&
+    !(command.speed === 'STOP' && command.stopAt);
   const floorMps = commandedDecel ? Math.max(0, vTarget - accDown / gain) : vTarget;
   // the trajectory handed to the tracker is that reference
   if (!modelTracking) vTarget = floorMps;

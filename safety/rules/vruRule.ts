@@ -206,6 +206,28 @@ export function vruStepOutRule(ctx: CheckContext, sink: RuleSink): void {
   const b = params.vruStepOutDecelMps2;
   const walk = params.vruNearSpeedMps + 0.05;
   const lookM = stoppingLookAheadM(ctx, Math.max(r.v[0]!, r.v[r.n - 1]!)) + r.s[r.n - 1]! - r.s[0]!;
+  // the gentle braking a later check would start (from step 1, after the actuator's lag): it must
+  // keep the ego stoppable or clearing at every later step too, the ones the roll-out clears at
+  // its own, higher speed included (a bound that tightens as the ego nears the pedestrian)
+  const slowDecel = Math.min(params.vruStepOutSlowDecelMps2, veh.maxDecelMps2);
+  const gentleHolds = (k: number, conflict: number, half: number, reachS: number): boolean => {
+    const v1 = r.v[1]!;
+    const sStart = r.s[1]! + v1 * params.accelLagS;
+    for (let j = k; j < r.n; j++) {
+      const fj = r.s[j]! + front;
+      if (fj - veh.lengthM > conflict + 1 + 2 * half) break; // passed
+      const vb = Math.min(
+        r.v[j]!,
+        Math.sqrt(Math.max(0, v1 * v1 - 2 * slowDecel * Math.max(0, r.s[j]! - sStart))),
+      );
+      if (vb <= walk) return true;
+      const dist = conflict - fj;
+      if (vb * tResp + (vb * vb) / (2 * b) <= dist) continue;
+      if (dist + 1 + 2 * half <= vb * reachS) continue;
+      return false;
+    }
+    return true;
+  };
   for (const ag of snapshot.agents) {
     if (ag.kind !== 'pedestrian') continue;
     path.line.project(ag.x, ag.y, sp, r.s[0]! - 10, f0 + lookM);
@@ -252,7 +274,7 @@ export function vruStepOutRule(ctx: CheckContext, sink: RuleSink): void {
       // re-checks every tick and slows the ego when it must, not a horizon early, and that gently
       // (an ego that brakes hard towards a waiting pedestrian tells it that it yields)
       const slow = params.vruStepOutSlowDecelMps2;
-      if (laterCheckAvoids(ctx, k, cap, slow)) continue;
+      if (laterCheckAvoids(ctx, k, cap, slow) && gentleHolds(k, conflictS, half, tReach)) continue;
       sink.fail(
         'vru.stepOut',
         `${ag.subclass === 'child' ? 'child' : 'pedestrian'} ${q(ag.id)} ${round(clearance)} m beside the path could step out within ${round(tReach, 1)} s: at t+${round(k * r.dtS, 1)} s the ego (${round(v)} m/s, ${round(dist)} m away) can neither stop short of it nor clear it first`,
