@@ -150,6 +150,18 @@ export function rolloutCommand(
     braking && command.decelMps2 !== undefined ? command.decelMps2 : params.commandDecelMps2,
     vehicle.maxDecelMps2,
   );
+  const gain = params.trackingGainPerS;
+  // the tracker brakes no harder than gain·(v − floor), its reference one second ahead being at
+  // best the floor: a commanded braking's reference floor lies accDown/gain below the target, so
+  // that the commanded deceleration holds down to the target itself (then tapers below it)
+  const commandedDecel =
+    braking &&
+    command.decelMps2 !== undefined &&
+    command.jerkMps3 === undefined &&
+    !(command.speed === 'STOP' && command.stopAt);
+  const floorMps = commandedDecel ? Math.max(0, vTarget - accDown / gain) : vTarget;
+  // the trajectory handed to the tracker is that reference
+  if (!modelTracking) vTarget = floorMps;
   let s = 0;
   let d = 0;
   if (placed && out.path) {
@@ -174,7 +186,6 @@ export function rolloutCommand(
   const lcS = command.path === 'FOLLOW_LANE' ? Math.min(2, params.laneChangeS) : params.laneChangeS;
   let v = v0;
   let aAct = ego.accelMps2;
-  const gain = params.trackingGainPerS;
   for (let k = 0; k < n; k++) {
     const t = k * dt;
     // the reference the command asks for: accelerate / brake towards the target, or stop at a point
@@ -195,27 +206,34 @@ export function rolloutCommand(
       if (v + aRef * dt < vTarget) aRef = (vTarget - v) / dt;
       vRef1 = Math.max(vTarget, v + aRef / gain);
     } else {
-      aRef = -Math.min(accDown, (v - vTarget) / dt);
       // the tracker closes gain·(v_ref(t + 1 s) − v): a reference 1/gain further down makes the
-      // tracked deceleration the commanded one
-      vRef1 = Math.max(vTarget, v - (modelTracking ? accDown / gain : accDown));
+      // tracked deceleration the commanded one (the trajectory is that reference)
+      aRef = -Math.min(modelTracking ? accDown : accDown / gain, (v - vTarget) / dt);
+      vRef1 = Math.max(vTarget, v - accDown / gain);
     }
     let a = aRef;
     const commandedBrake =
       braking && command.decelMps2 !== undefined && Number.isNaN(out.stopS) && v > vTarget;
+    // the tracker never brakes harder than gain·(v − floor): its reference one second ahead is at
+    // best the floor (nuPlan LQR); below the target the roll-out holds the target (an upper bound
+    // on the tracked speed: the gate re-checks every tick)
+    const taper = -gain * Math.max(0, v - floorMps);
     if (modelTracking && commandedBrake && Number.isFinite(jerk)) {
       // the ramped reference, through the actuator lag
-      aAct += (aRef - aAct) * Math.min(1, dt / params.accelLagS);
+      aAct += (Math.max(aRef, taper) - aAct) * Math.min(1, dt / params.accelLagS);
       a = Math.max(aAct, (vTarget - v) / dt);
     } else if (modelTracking && commandedBrake) {
-      // a commanded braking intensity is a constant-deceleration reference down to the target,
-      // which the tracker follows (through the actuator lag) without tapering early
-      aAct += (-accDown - aAct) * Math.min(1, dt / params.accelLagS);
+      // a commanded braking intensity is a constant-deceleration reference (led by 1/gain) down to
+      // the target, which the tracker follows through the actuator lag until the taper
+      aAct += (Math.max(-accDown, taper) - aAct) * Math.min(1, dt / params.accelLagS);
       a = Math.max(aAct, (vTarget - v) / dt);
     } else if (modelTracking) {
-      // what the tracker makes of it (nuPlan LQR: a = gain·(v_ref(t + 1 s) − v)), through the
-      // actuator's first-order lag; bounded by the platform
-      const aCmd = Math.max(-vehicle.maxDecelMps2, Math.min(vehicle.maxAccelMps2, gain * (vRef1 - v)));
+      // what the tracker makes of it (nuPlan LQR: a = gain·(v_ref(t + 1 s) − v); below its stopping
+      // speed a proportional stop), through the actuator's first-order lag; bounded by the platform
+      const creep = v <= params.trackerStopSpeedMps && vRef1 <= params.trackerStopSpeedMps;
+      const aCmd = creep
+        ? -params.trackerStopGainPerS * (v - vRef1)
+        : Math.max(-vehicle.maxDecelMps2, Math.min(vehicle.maxAccelMps2, gain * (vRef1 - v)));
       aAct += (aCmd - aAct) * Math.min(1, dt / params.accelLagS);
       a = v < 1e-3 && aAct < 0 ? 0 : aAct;
     }

@@ -365,8 +365,13 @@ describe('second pass (issue 14)', () => {
     expect(facing.rules.find((x) => x.rule === 'vru.stepOut')?.values.reachS).toBeCloseTo(1.33, 2);
     expect(kerb(0).decision, kerb(0).explanation).toBe('ALLOW');
     expect(kerb(Math.PI / 2, -9).decision).toBe('ALLOW');
-    // 47 m ahead the ego can still slow for it (at 1 m/s²) from the next checks on: not yet this command's
-    expect(kerb(Math.PI / 2, -3.2, 100).decision, kerb(Math.PI / 2, -3.2, 100).explanation).toBe('ALLOW');
+    // 57 m ahead the ego can still slow for it (at 1 m/s²) from the next checks on: not yet this command's
+    expect(kerb(Math.PI / 2, -3.2, 110).decision, kerb(Math.PI / 2, -3.2, 110).explanation).toBe('ALLOW');
+    // 47 m ahead, slowing at 1 m/s² from the next check on still meets the bound at t+3 s, but then
+    // neither stops short of it nor clears it nearer in: the gentle braking starts now
+    const near = kerb(Math.PI / 2, -3.2, 100);
+    expect(near.decision, near.explanation).toBe('MODIFY');
+    expect(near.modified?.decelMps2).toBe(P.vruStepOutSlowDecelMps2);
   });
   it('a pedestrian that walks into the side of an ego whose front has passed it is no front conflict; one it reaches in front is', () => {
     const walker = (s: number) =>

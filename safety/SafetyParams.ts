@@ -90,6 +90,9 @@ export const SafetyParamsSchema = z.object({
   speedStepMps: pos().default(5),
   /** The sim's tracker as a first-order speed loop: nuPlan LQR q_lon 10, r_lon 1 over a 1 s horizon → gain 10/11 per s. */
   trackingGainPerS: pos().default(10 / 11),
+  /** Below this speed (with a reference as slow) the tracker stops proportionally, at this gain: nuPlan LQR stopping_velocity 0.2 m/s, stopping_proportional_gain 0.5 /s. */
+  trackerStopSpeedMps: pos().default(0.2),
+  trackerStopGainPerS: pos().default(0.5),
   /**
    * Braking onset of the gate's braking repairs and of the ramped proper response to a headway
    * deficit, m/s³ (our choice: the tracked jerk then stays below nuPlan's 4.13 comfort bound).
@@ -97,6 +100,12 @@ export const SafetyParamsSchema = z.object({
   brakeOnsetJerkMps3: pos().default(1.5),
   /** A lead whose estimated acceleration (`AgentState.accelMps2`) is above minus this is not braking: the ramped RSS response applies, m/s² (unknown: full strength; our choice). */
   comfortLeadDecelMps2: nonNeg().default(1),
+  /**
+   * A vehicle coming the other way into the ego's lane is answered with RSS's correct-lane proper
+   * response while the predicted conflict is farther off than this; closer, at full strength to
+   * mitigate, s (our choice: the other driver's ρ of 2 s has then mostly passed).
+   */
+  oncomingMitigateS: pos().default(1.5),
   /** Actuator acceleration lag, s (nuPlan kinematic bicycle accel_time_constant 0.2 s). */
   accelLagS: pos().default(0.2),
   /** Lane-change duration, s (NGSIM mean ≈ 4–5 s; Toledo & Zohar 2007). */

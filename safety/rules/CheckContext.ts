@@ -201,3 +201,44 @@ export function laterCheckAvoids(ctx: CheckContext, k: number, capMps: number, d
   const decel = Math.min(decelMps2, vehicle.maxDecelMps2);
   return v1 * v1 - capMps * capMps <= 2 * decel * Math.max(0, room);
 }
+
+/**
+ * Whether the roll-out keeps the ego's own lane (no change, no borrow) and its path has no junction
+ * up to step `k` (and up to path arc length `untilS`, where the other car is, when given): in a junction the ego crosses other lanes (an unprotected turn), where a car coming
+ * the other way is in its own lane and the conflict is the ego's to avoid.
+ */
+export function keepsOwnLaneOutsideJunctions(ctx: CheckContext, k: number, untilS = Number.NaN): boolean {
+  const r = ctx.rollout;
+  if (r.kind !== 'FOLLOW_LANE' || r.targetOpposite || !r.path) return false;
+  const end = Math.max(r.s[k]! + frontOffset(ctx.vehicle), Number.isNaN(untilS) ? 0 : untilS);
+  for (const piece of r.path.pieces) {
+    if (piece.fromS > end) break;
+    if (piece.toS >= r.s[0]! && ctx.map.lane(piece.laneId)?.data.junctionId !== undefined) return false;
+  }
+  return true;
+}
+
+/**
+ * Whether the roll-out, up to step `k`, gives RSS's proper response to a vehicle coming the other
+ * way into the ego's own lane (Shalev-Shwartz et al. 2017, opposite directions: the car in its
+ * correct lane brakes with b_min,correct after its response time; built up at the comfortable
+ * onset from now, which over ρ = 1 s loses no more speed than the stepped response): at every step
+ * its speed is at most that response's. Only while the ego keeps its own lane (no change, no borrow)
+ * outside junctions: on the other's side of the line, or crossing its lane, the conflict is the ego's own.
+ */
+export function givesOncomingProperResponse(ctx: CheckContext, k: number): boolean {
+  const r = ctx.rollout;
+  const p = ctx.params;
+  if (!keepsOwnLaneOutsideJunctions(ctx, k)) return false;
+  const b = p.rssEgo.brakeMinCorrectMps2;
+  const jerk = p.brakeOnsetJerkMps3;
+  const rampS = b / jerk;
+  const v0 = r.v[0]!;
+  for (let i = 0; i <= k; i++) {
+    if (Math.abs(r.d[i]!) > 1) return false;
+    const t = Math.max(0, i * r.dtS - p.accelLagS);
+    const lost = t <= rampS ? 0.5 * jerk * t * t : 0.5 * b * rampS + b * (t - rampS);
+    if (r.v[i]! > Math.max(0, v0 - lost) + 0.05) return false;
+  }
+  return true;
+}

@@ -5,9 +5,53 @@
  * from behind are the follower's fault (RSS) and do not count.
  */
 import { obbOverlap } from '../../core/index.ts';
-import { type CheckContext, egoCentre, q, type RuleSink, round } from './CheckContext.ts';
+import { pieceAt } from '../LanePath.ts';
+import {
+  type CheckContext,
+  egoCentre,
+  givesOncomingProperResponse,
+  q,
+  type RuleSink,
+  round,
+} from './CheckContext.ts';
 
 const e = { x: 0, y: 0, c: 0, s: 0 };
+
+const sp = { sM: 0, dM: 0, segment: 0 };
+
+/**
+ * True when the agent at (ax, ay), heading ah, comes the other way (more than 120° off the ego's
+ * heading) with its body over the ego's lane line: a car that has come over the line, not one in
+ * its own lane beside the ego's path.
+ */
+function wrongWayIn(
+  ctx: CheckContext,
+  ax: number,
+  ay: number,
+  ah: number,
+  halfWidthM: number,
+  c: number,
+  s: number,
+): boolean {
+  const path = ctx.rollout.path;
+  if (!path || Math.cos(ah) * c + Math.sin(ah) * s >= -0.5) return false;
+  path.line.project(ax, ay, sp);
+  const lane = ctx.map.lane(pieceAt(path, sp.sM).laneId);
+  return !!lane && Math.abs(sp.dM) < lane.data.widthM / 2 + halfWidthM;
+}
+
+/**
+ * A vehicle coming the other way into the ego's own lane: RSS puts the response on the ego only as
+ * its proper response (brake with b_min,correct); braking harder cannot prevent what the other
+ * driver keeps doing. The fix asks for that response (built up at the comfortable onset). A conflict
+ * closer than `oncomingMitigateS` is braked for at full strength (mitigation) like any other.
+ */
+const oncomingFix = (ctx: CheckContext) => ({
+  brakeMps2: ctx.params.rssEgo.brakeMinCorrectMps2 + 0.02,
+  comfortOnset: true,
+  capSpeedMps: 0,
+  critical: true,
+});
 
 /** True when agent (ax, ay, heading ah) is behind the ego and going the same way. */
 function fromBehind(
@@ -104,6 +148,10 @@ export function collisionRule(ctx: CheckContext, sink: RuleSink): void {
       // the ego at standstill is run into (nuPlan: a stopped ego is not at fault): stopping is the
       // answer, not a conflict of the roll-out
       if (r.v[k]! < 0.1 && k > 0) continue;
+      const wrongWay =
+        !laneChanging && ag.kind !== 'static' && wrongWayIn(ctx, ax, ay, ah, ag.widthM / 2, e.c, e.s);
+      if (wrongWay && k * r.dtS > ctx.params.oncomingMitigateS && givesOncomingProperResponse(ctx, k))
+        continue;
       if (!laneChanging && fromBehind(ax, ay, ah, e.x, e.y, e.c, e.s, hl)) {
         // rear-ended by a follower (its fault); its constant-speed forecast then passes "through"
         // the ego, which is not a front conflict
@@ -115,7 +163,9 @@ export function collisionRule(ctx: CheckContext, sink: RuleSink): void {
         'collision.predicted',
         `predicted footprint overlap with ${ag.kind} ${q(ag.id)} at t+${round(k * r.dtS, 1)} s (ego ${round(r.v[k]!)} m/s)`,
         { agentId: ag.id, atS: round(k * r.dtS, 2), egoSpeedMps: round(r.v[k]!) },
-        { stopBeforeS: r.s[k]! - 2, critical: true },
+        wrongWay && k * r.dtS > ctx.params.oncomingMitigateS
+          ? oncomingFix(ctx)
+          : { stopBeforeS: r.s[k]! - 2, critical: true },
       );
       return;
     }
@@ -133,6 +183,7 @@ export function ttcRule(ctx: CheckContext, sink: RuleSink): void {
   const hl = veh.lengthM / 2;
   const hw = veh.widthM / 2;
   const bound = params.ttcBoundS;
+  const laneChanging = Math.abs(r.targetOffsetM - r.d[0]!) > 0.5;
   let minTtc = Infinity;
   for (let k = 0; k < r.n; k++) {
     const v = r.v[k]!;
@@ -150,6 +201,10 @@ export function ttcRule(ctx: CheckContext, sink: RuleSink): void {
       if (Math.abs(ax - e.x) > reach || Math.abs(ay - e.y) > reach) continue;
       if (ctx.rearStruck.has(j) || ctx.sideStruck.has(j) || fromBehind(ax, ay, ah, e.x, e.y, e.c, e.s, hl))
         continue;
+      const wrongWay =
+        !laneChanging && ag.kind !== 'static' && wrongWayIn(ctx, ax, ay, ah, ag.widthM / 2, e.c, e.s);
+      if (wrongWay && k * r.dtS > ctx.params.oncomingMitigateS && givesOncomingProperResponse(ctx, k))
+        continue;
       for (const tau of TTC_STEPS) {
         if (tau > bound + 1e-9) break;
         const ex = e.x + v * tau * e.c;
@@ -163,7 +218,9 @@ export function ttcRule(ctx: CheckContext, sink: RuleSink): void {
             'ttc',
             `time to collision with ${ag.kind} ${q(ag.id)} ≤ ${tau} s at t+${round(k * r.dtS, 1)} s (bound ${bound} s)`,
             { agentId: ag.id, ttcS: tau, boundS: bound, atS: round(k * r.dtS, 2), egoSpeedMps: round(v) },
-            { stopBeforeS: r.s[k]! - 1, critical: true },
+            wrongWay && k * r.dtS > ctx.params.oncomingMitigateS
+              ? oncomingFix(ctx)
+              : { stopBeforeS: r.s[k]! - 1, critical: true },
           );
           return;
         }

@@ -8,7 +8,14 @@
  */
 import { angleDiff } from '../../core/index.ts';
 import { longitudinalOppositeDirection, longitudinalSameDirection, rssVehicleAtRest } from '../rss.ts';
-import { type CheckContext, frontOffset, q, type RuleSink, round } from './CheckContext.ts';
+import {
+  type CheckContext,
+  frontOffset,
+  keepsOwnLaneOutsideJunctions,
+  q,
+  type RuleSink,
+  round,
+} from './CheckContext.ts';
 
 const fp = { sM: 0, dM: 0, segment: 0 };
 const egoV = rssVehicleAtRest();
@@ -136,7 +143,11 @@ export function rssRule(ctx: CheckContext, sink: RuleSink): void {
           dangerFrom = k;
           vRef = v;
           // (a lead known not to be braking: its acceleration estimated, ≥ −comfortLeadDecel)
-          ramped = !opposite && ag.accelMps2 !== undefined && ag.accelMps2 >= -params.comfortLeadDecelMps2;
+          // (one coming the other way into the ego's lane: the correct-lane response, built up at
+          // the comfortable onset, which over ρ loses no less speed than the stepped one)
+          ramped = opposite
+            ? !egoWrongLane && !laneChanging && keepsOwnLaneOutsideJunctions(ctx, k, fp.sM)
+            : ag.accelMps2 !== undefined && ag.accelMps2 >= -params.comfortLeadDecelMps2;
         }
         // (a lane change or a borrow commits the ego laterally: judged over the whole horizon)
         const inForce = dangerFrom === 0 || laneChanging || opposite || k * r.dtS <= lifeS + 1e-9;

@@ -206,6 +206,33 @@ export function vruStepOutRule(ctx: CheckContext, sink: RuleSink): void {
   const b = params.vruStepOutDecelMps2;
   const walk = params.vruNearSpeedMps + 0.05;
   const lookM = stoppingLookAheadM(ctx, Math.max(r.v[0]!, r.v[r.n - 1]!)) + r.s[r.n - 1]! - r.s[0]!;
+  // the gentle braking a later check would start (from step 1, after the actuator's lag): it must
+  // keep the ego stoppable or clearing at every later step too, the ones the roll-out clears at
+  // its own, higher speed included (a bound that tightens as the ego nears the pedestrian)
+  const slowDecel = Math.min(params.vruStepOutSlowDecelMps2, veh.maxDecelMps2);
+  // the speed from which the ego stops short of a point `distM` ahead (reaction, then b), m/s
+  const stopShortMps = (distM: number): number =>
+    Math.max(params.vruNearSpeedMps, b * (-tResp + Math.sqrt(tResp * tResp + (2 * Math.max(0, distM)) / b)));
+  // (returns Infinity when it does, else the lowest stop-short speed it breaks: the gentle repair's cap)
+  const gentleCap = (k: number, conflict: number, half: number, reachS: number): number => {
+    const v1 = r.v[1]!;
+    const sStart = r.s[1]! + v1 * params.accelLagS;
+    let capMps = Number.POSITIVE_INFINITY;
+    for (let j = k; j < r.n; j++) {
+      const fj = r.s[j]! + front;
+      if (fj - veh.lengthM > conflict + 1 + 2 * half) break; // passed
+      const vb = Math.min(
+        r.v[j]!,
+        Math.sqrt(Math.max(0, v1 * v1 - 2 * slowDecel * Math.max(0, r.s[j]! - sStart))),
+      );
+      if (vb <= walk) break;
+      const dist = conflict - fj;
+      if (vb * tResp + (vb * vb) / (2 * b) <= dist) continue;
+      if (dist + 1 + 2 * half <= vb * reachS) continue;
+      capMps = Math.min(capMps, stopShortMps(dist));
+    }
+    return capMps;
+  };
   for (const ag of snapshot.agents) {
     if (ag.kind !== 'pedestrian') continue;
     path.line.project(ag.x, ag.y, sp, r.s[0]! - 10, f0 + lookM);
@@ -243,16 +270,14 @@ export function vruStepOutRule(ctx: CheckContext, sink: RuleSink): void {
       if (dist + 1 + 2 * half <= v * tReach) continue;
       // already committed now: no command changes that (a real step-out is the collision rules')
       if (k === 0) break;
-      const cap = Math.max(
-        params.vruNearSpeedMps,
-        b * (-tResp + Math.sqrt(tResp * tResp + (2 * Math.max(0, dist)) / b)),
-      );
+      const cap = stopShortMps(dist);
       // a state later in the roll-out that slowing from the next check on (after the actuator's
       // lag, at `vruStepOutSlowDecelMps2`) still avoids is not yet this command's: the gate
       // re-checks every tick and slows the ego when it must, not a horizon early, and that gently
       // (an ego that brakes hard towards a waiting pedestrian tells it that it yields)
       const slow = params.vruStepOutSlowDecelMps2;
-      if (laterCheckAvoids(ctx, k, cap, slow)) continue;
+      const later = gentleCap(k, conflictS, half, tReach);
+      if (laterCheckAvoids(ctx, k, cap, slow) && later === Number.POSITIVE_INFINITY) continue;
       sink.fail(
         'vru.stepOut',
         `${ag.subclass === 'child' ? 'child' : 'pedestrian'} ${q(ag.id)} ${round(clearance)} m beside the path could step out within ${round(tReach, 1)} s: at t+${round(k * r.dtS, 1)} s the ego (${round(v)} m/s, ${round(dist)} m away) can neither stop short of it nor clear it first`,
@@ -265,7 +290,7 @@ export function vruStepOutRule(ctx: CheckContext, sink: RuleSink): void {
           capMps: round(cap),
           atS: round(k * r.dtS, 2),
         },
-        { capSpeedMps: cap, brakeMps2: slow },
+        { capSpeedMps: Math.min(cap, later), brakeMps2: slow },
       );
       return;
     }

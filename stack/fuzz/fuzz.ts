@@ -215,5 +215,15 @@ export function fuzzTable(r: FuzzReport): string {
     `at-fault collisions removed: ${(100 * m.removedShare).toFixed(1)} % (${r.collidedOff} runs gate-off); caused by the gate: ${m.causedByGate}`,
     `collision-free runs (${m.cleanRuns}): CLS ${m.cleanScoreOff.toFixed(1)} gate-off vs ${m.cleanScoreOn.toFixed(1)} gate-on; progress ${m.cleanProgressOff.toFixed(3)} vs ${m.cleanProgressOn.toFixed(3)}`,
   );
+  // name the runs to replay (`fuzzCase(seed, index)`): every gate-on collision, the gate's own marked
+  const named = (pick: (x: FuzzRun) => boolean): string =>
+    r.runs
+      .filter((x) => !x.error && pick(x))
+      .map((x) => `${x.index} (${x.family})`)
+      .join(', ') || 'none';
+  rows.push(
+    `runs with an at-fault collision gate-on, also gate-off: ${named((x) => x.atFaultOn > 0 && x.atFaultOff > 0)}`,
+    `runs with an at-fault collision caused by the gate: ${named((x) => x.atFaultOn > 0 && x.atFaultOff === 0)}`,
+  );
   return rows.join('\n');
 }

@@ -64,6 +64,8 @@ const FUZZ_ROBOT: VehicleParams = VehicleParamsSchema.parse({
   maxAccelMps2: 1,
   maxDecelMps2: 2,
 });
+/** The hardest a fuzz vehicle brakes, m/s² (the upper end of the hard-braking lead's 3–8). */
+const CUTTER_MAX_DECEL_MPS2 = 8;
 export type FuzzFamily = (typeof FUZZ_FAMILIES)[number];
 
 /** The two fuzz maps, built on first use (not at import: no work or state at module load). */
@@ -159,7 +161,9 @@ export function fuzzCase(
           laneIds,
           startSM: egoS + ds,
           durationS,
-          speed: (t) => (t < t0 ? vc : vAfter),
+          // it slows as it cuts in, braking at most as hard as a car can (a step of up to 4 m/s in
+          // one 0.1 s tick was 40 m/s²: no vehicle, and no driver behind it, meets that)
+          speed: (t) => (t < t0 ? vc : Math.max(vAfter, vc - CUTTER_MAX_DECEL_MPS2 * (t - t0))),
           lateral: (t) => 3.5 * (1 - smooth(t, t0, t0 + dur)),
         }),
         { reactive: 'replay' },
