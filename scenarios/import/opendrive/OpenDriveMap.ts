@@ -21,7 +21,7 @@ import {
 } from '../../../core/index.ts';
 import { type GeoReference, parseGeoReference } from './GeoReference.ts';
 import { type GeometryRecord, ReferenceLine, type RefPoint } from './ReferenceLine.ts';
-import { RoadGeometry, S_TOLERANCE_M } from './RoadGeometry.ts';
+import { RoadGeometry, S_TOLERANCE_M, sOnRoad } from './RoadGeometry.ts';
 import { attr, childTags, ImportError, kid, kids, num, str, type XNode } from './XmlTree.ts';
 
 /** Speed limit when neither the lane nor the road type gives one: 50 km/h (urban default, StVO / most EU). */
@@ -733,13 +733,9 @@ export function buildOpenDrive(root: XNode, mapId: string, opts: OpenDriveOption
     laneAt(roadId, laneId, sM) {
       const road = byRoad.get(roadId);
       if (!road) return fail('NOT_FOUND', `road ${roadId}`, `road ${roadId} is not in the map`);
-      if (!(sM >= -S_TOLERANCE_M && sM <= road.length + S_TOLERANCE_M))
-        return fail(
-          'INVALID_INPUT',
-          `road ${roadId}@s`,
-          `s ${sM} is beyond road ${roadId} (s from 0 to ${road.length} m)`,
-        );
-      const s = Math.min(Math.max(sM, 0), road.length);
+      const at = sOnRoad(roadId, road.length, sM);
+      if (!at.ok) return { ok: false, error: at.error };
+      const s = at.value;
       let idx = road.sections.findIndex((sec) => s >= sec.s - 1e-9 && s < sec.sEnd);
       if (idx < 0) idx = road.sections.length - 1;
       const b = byKey.get(laneKey(roadId, idx, laneId));

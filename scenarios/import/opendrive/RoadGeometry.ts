@@ -52,6 +52,20 @@ function polyPrim(list: Poly[], ds: number): number {
 const COARSE_STEP_M = 1;
 /** An s this far outside [0, length] still counts as on the road (rounding in files and callers), m. */
 export const S_TOLERANCE_M = 1e-6;
+
+/**
+ * `sM` on road `roadId` of length `lengthM`, clamped onto [0, length] when it is within
+ * S_TOLERANCE_M of the road; an s beyond the road is an error naming the road and its s range.
+ */
+export function sOnRoad(roadId: string, lengthM: number, sM: number): Result<number> {
+  if (!(sM >= -S_TOLERANCE_M && sM <= lengthM + S_TOLERANCE_M))
+    return fail(
+      'INVALID_INPUT',
+      `road ${roadId}@s`,
+      `s ${sM} is beyond road ${roadId} (s from 0 to ${lengthM} m)`,
+    );
+  return ok(Math.min(Math.max(sM, 0), lengthM));
+}
 /** Lane types besides the driving ones that esmini counts as road (RoadManager LANE_TYPE_ANY_ROAD). */
 const ROAD_LANE_TYPES = new Set(['restricted', 'stop', 'shoulder', 'parking']);
 /** Lane types esmini counts as driving lanes (RoadManager LANE_TYPE_ANY_DRIVING). */
@@ -198,13 +212,9 @@ export class RoadGeometry {
   pose(roadId: string, sM: number, tM: number, out?: RoadPose): Result<RoadPose> {
     const road = this.byId.get(roadId);
     if (!road) return fail('NOT_FOUND', `road ${roadId}`, `road ${roadId} is not in the map`);
-    if (!(sM >= -S_TOLERANCE_M && sM <= road.length + S_TOLERANCE_M))
-      return fail(
-        'INVALID_INPUT',
-        `road ${roadId}@s`,
-        `s ${sM} is beyond road ${roadId} (s from 0 to ${road.length} m)`,
-      );
-    const s = Math.min(Math.max(sM, 0), road.length);
+    const at = sOnRoad(roadId, road.length, sM);
+    if (!at.ok) return { ok: false, error: at.error };
+    const s = at.value;
     road.line.eval(s, this.rp);
     const z0 = road.elevations.length > 0 ? polyAt(road.elevations, s) : 0;
     const pitch = road.elevations.length > 0 ? -Math.atan(polyPrim(road.elevations, s)) : 0;
@@ -314,13 +324,9 @@ export class RoadGeometry {
   curvature(roadId: string, sM: number): Result<number> {
     const road = this.byId.get(roadId);
     if (!road) return fail('NOT_FOUND', `road ${roadId}`, `road ${roadId} is not in the map`);
-    if (!(sM >= -S_TOLERANCE_M && sM <= road.length + S_TOLERANCE_M))
-      return fail(
-        'INVALID_INPUT',
-        `road ${roadId}@s`,
-        `s ${sM} is beyond road ${roadId} (s from 0 to ${road.length} m)`,
-      );
-    road.line.eval(Math.min(Math.max(sM, 0), road.length), this.rp);
+    const at = sOnRoad(roadId, road.length, sM);
+    if (!at.ok) return { ok: false, error: at.error };
+    road.line.eval(at.value, this.rp);
     return ok(this.rp.kappa);
   }
 
