@@ -73,6 +73,15 @@ export const HierarchicalParamsSchema = z.object({
   occluderLateralM: pos().default(2.5),
   /** Occlusion: speed allowed when passing an occluder close to the lane, m/s (a walker stepping out 1 m ahead). */
   occlusionSpeedMps: pos().default(5.0),
+  /**
+   * A pedestrian standing beside the path and facing it may step out (the gate's vru.stepOut, same
+   * numbers): it reaches `stepOutSpeedMps` at `stepOutAccelMps2`; the ego must either stop short of
+   * it (reaction `stepOutReactionS`, then `stepOutDecelMps2`) or be past before it gets there, m/s, m/s², s, m/s².
+   */
+  stepOutSpeedMps: pos().default(2.5),
+  stepOutAccelMps2: pos().default(2.0),
+  stepOutReactionS: nonNeg().default(0.5),
+  stepOutDecelMps2: pos().default(4.0),
   /** Yellow light: stop when it can be done with at most this braking, m/s² (else go on through). */
   yellowStopDecelMps2: pos().default(3.0),
   /** Command lifetime, s (AD-H: the controller keeps executing it until then). */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { LateralDecision } from './AgentOutputs.ts';
-import { decideLongitudinal, timeAtBraking, timeToCover } from './LongitudinalAgent.ts';
+import { decideLongitudinal, stepOutCapMps, timeAtBraking, timeToCover } from './LongitudinalAgent.ts';
 import { analyseScene } from './SceneAnalyst.ts';
 import { laneAgent, obj, PARAMS, view } from './testing/views.ts';
 
@@ -35,6 +35,35 @@ describe('longitudinal agent (rules)', () => {
     expect(d.speed).toBe('DECELERATE');
     expect(d.targetSpeedMps).toBeLessThan(10);
     expect(d.decelMps2).toBeGreaterThan(0);
+  });
+
+  it('keeps step-out room for a pedestrian beside the path facing it: stoppable short of it far out, past first near', () => {
+    // 2.5 m off the ego's side (dM −4.25, ego 2 m wide, walker 0.6 m), facing left across the route
+    const ped = (sM: number, over: Partial<Parameters<typeof obj>[1]> = {}) =>
+      obj('ped', { kind: 'pedestrian', sM, dM: -4.25, widthM: 0.6, lengthM: 0.6, headingAcross: 1, ...over });
+    const tR = PARAMS.stepOutReactionS;
+    const b = PARAMS.stepOutDecelMps2;
+    const caps: number[] = [];
+    for (let sM = 20; sM <= 60; sM += 5) {
+      const cap = stepOutCapMps(ped(sM), view(), PARAMS);
+      expect(Number.isFinite(cap)).toBe(true);
+      // at that speed the ego stops (reaction, then b) a metre short of the walker
+      expect(cap * tR + (cap * cap) / (2 * b)).toBeLessThanOrEqual(sM - 1 + 1e-9);
+      caps.push(cap);
+    }
+    // …and the cap falls gently towards the walker (approached at half the comfortable braking)
+    for (let i = 1; i < caps.length; i++) expect(caps[i]!).toBeGreaterThan(caps[i - 1]!);
+    const d = decide(view({ egoSpeedMps: 11, objects: [ped(25)] }));
+    expect(d.reason).toMatch(/step-out room for ped/);
+    expect(d.targetSpeedMps).toBeLessThan(11);
+    // near it the ego at speed is past before the walker could get there: no cap
+    expect(stepOutCapMps(ped(8), view(), PARAMS)).toBe(Number.POSITIVE_INFINITY);
+    // facing away from the road, or already in the path (the crossing rules): no cap
+    expect(stepOutCapMps(ped(25, { headingAcross: -1 }), view(), PARAMS)).toBe(Number.POSITIVE_INFINITY);
+    expect(stepOutCapMps(ped(25, { dM: -1.5 }), view(), PARAMS)).toBe(Number.POSITIVE_INFINITY);
+    expect(stepOutCapMps(obj('car', { sM: 25, dM: -4.25, headingAcross: 1 }), view(), PARAMS)).toBe(
+      Number.POSITIVE_INFINITY,
+    );
   });
 
   it('stops at a red light with the stop point on the line', () => {

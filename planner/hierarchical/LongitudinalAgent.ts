@@ -82,6 +82,19 @@ export function decideLongitudinal(
       caps.push(`occlusion behind ${o.id}`);
     }
   }
+  // a pedestrian beside the path facing it may step out: arrive where it could reach us slow
+  // enough to stop short of it, or fast enough to be past first (the gate's vru.stepOut); the
+  // slowest speed that does both is approached gently from afar (a late repair brakes hard, and
+  // an ego braking hard towards a waiting pedestrian tells it that it yields)
+  if (!robot) {
+    for (const o of view.objects) {
+      const cap = stepOutCapMps(o, view, p);
+      if (cap < vMax) {
+        vMax = cap;
+        caps.push(`step-out room for ${o.id}`);
+      }
+    }
+  }
   // defensive: do not overtake a close neighbour fast (it may cut in): at most 2 m/s faster —
   // but not slower than a follower closing in within a few seconds (braking for a courtesy in
   // front of it trades a possible cut-in for a likely rear-end)
@@ -305,6 +318,46 @@ export function decideLongitudinal(
     stopDistanceM: null,
     reason: `rule:idm — ${why}${capNote}`,
   };
+}
+
+/**
+ * Speed cap for a pedestrian standing beside the path, facing it (within 60°), that could step out
+ * (`stepOut*` parameters, as the gate's vru.stepOut): at a distance x from the point a metre short
+ * of it the ego must be slow enough to stop there (`stopShort(x)`) or fast enough to be past before
+ * it can reach the path (`clear(x)`). The two meet at x*, v*: beyond x* the ego keeps under the
+ * stop-short speed, approaching v* at half the comfortable braking; inside x* at v* it clears first.
+ * Infinity when no cap applies (not a pedestrian, in or past the path, behind, facing away).
+ */
+export function stepOutCapMps(o: RouteObject, view: WorldView, p: HierarchicalParams): number {
+  if (o.kind !== 'pedestrian' || o.headingAcross === undefined) return Infinity;
+  const half = Math.max(o.lengthM, o.widthM) / 2;
+  const side = o.dM - view.egoDM;
+  const clearance = Math.abs(side) - view.egoWidthM / 2 - half;
+  if (clearance <= 1.0) return Infinity; // in the path: the crossing and crosswalk rules
+  const facing = -Math.sign(side) * o.headingAcross;
+  if (facing < 0.5) return Infinity;
+  const d = o.sM - 1;
+  if (d <= 0) return Infinity;
+  const vTowards = Math.max(0, o.speedMps * facing);
+  const tReach = timeToCover(clearance, vTowards, p.stepOutSpeedMps, p.stepOutAccelMps2);
+  const tR = p.stepOutReactionS;
+  const b = p.stepOutDecelMps2;
+  const stopShort = (x: number): number => b * (-tR + Math.sqrt(tR * tR + (2 * Math.max(0, x)) / b));
+  const clear = (x: number): number => (x + 1 + 2 * half) / Math.max(tReach, 0.1);
+  // x*: the distance (0.5 m steps) beyond which stopping short needs a lower speed than clearing
+  // (right at the point, crawling stops short too: the first stretch where it does not is skipped)
+  let xStar = -1;
+  let stopsShort = false;
+  for (let x = 0; x <= d; x += 0.5) {
+    if (stopShort(x) >= clear(x)) stopsShort = true;
+    else if (stopsShort) {
+      xStar = x;
+      break;
+    }
+  }
+  if (xStar < 0) return Infinity; // nearer than x*: at or above its clearing speed the ego is past first
+  const vStar = stopShort(xStar);
+  return Math.sqrt(vStar * vStar + 2 * (0.5 * p.comfortDecelMps2) * (d - xStar));
 }
 
 /** When a body at speed v braking at b covers d, s (Infinity: it stops before). */

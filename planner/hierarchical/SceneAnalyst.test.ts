@@ -70,6 +70,30 @@ describe('scene analyst (rules)', () => {
     expect(kinds(v)).toContain('crosswalk_occupied');
   });
 
+  it('a walker standing on the pavement beside the crosswalk does not occupy it; one walking towards the road does', () => {
+    const ped = (acrossMps: number) =>
+      view(
+        {
+          objects: [
+            obj('ped', {
+              kind: 'pedestrian',
+              sM: 20,
+              dM: -4.25,
+              widthM: 0.6,
+              lengthM: 0.6,
+              acrossMps,
+              speedMps: acrossMps,
+            }),
+          ],
+        },
+        { nextCrosswalk: { id: 'cw', distanceM: 21 } },
+      );
+    expect(kinds(ped(0))).not.toContain('crosswalk_occupied');
+    expect(kinds(ped(1.3))).toContain('crosswalk_occupied');
+    // walking away from the road (right, away from the lane): not ours
+    expect(kinds(ped(-1.3))).not.toContain('crosswalk_occupied');
+  });
+
   it('a parked van on the right beside the lane is an occlusion', () => {
     const v = view({
       objects: [obj('van', { kind: 'static', sM: 40, dM: -2.9, widthM: 2.1, lengthM: 5.5 })],

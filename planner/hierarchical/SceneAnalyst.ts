@@ -93,7 +93,12 @@ export function analyseScene(view: WorldView, p: HierarchicalParams): SceneAnaly
   if (cw) {
     for (const o of view.objects) {
       if (o.kind !== 'pedestrian' && o.kind !== 'cyclist') continue;
-      if (Math.abs(o.sM - cw.distanceM) < 4 && Math.abs(o.dM) < half + (robot ? 1 : 3)) {
+      // on the road (or within a metre of our lane), or walking towards it; one standing on the
+      // pavement beside the crosswalk is the longitudinal agent's step-out cap, not a stop (braking
+      // for it tells it that we yield)
+      const near = Math.abs(o.dM) < half + 1;
+      const towards = -Math.sign(o.dM) * o.acrossMps > 0.3 && Math.abs(o.dM) < half + (robot ? 1 : 3);
+      if (Math.abs(o.sM - cw.distanceM) < 4 && (near || towards)) {
         hazards.push({ kind: 'crosswalk_occupied', agentId: o.id, distanceM: cw.distanceM, timeS: null });
         break;
       }

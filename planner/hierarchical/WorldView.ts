@@ -24,6 +24,8 @@ export interface RouteObject {
   alongMps: number;
   /** Speed across the route, m/s (left positive). */
   acrossMps: number;
+  /** Sine of its heading relative to the route (left positive): +1 faces left across the route, −1 right. */
+  headingAcross?: number;
   /** How long it has been standing (speed < 0.2 m/s), s. */
   standingS: number;
   /** Longitudinal acceleration, m/s² (the snapshot's when the tracker gives one, else from its speed over the last plans; 0 when first seen). */
@@ -155,6 +157,7 @@ export function buildWorldView(
       speedMps: a.speedMps,
       alongMps: a.speedMps * Math.cos(rel),
       acrossMps: a.speedMps * Math.sin(rel),
+      headingAcross: Math.sin(rel),
       standingS: st,
       ...(accel !== undefined ? { accelMps2: accel } : {}),
     });
