@@ -71,6 +71,10 @@ export interface EgoStart {
 }
 
 const pose = { x: 0, y: 0, headingRad: 0 };
+/** Below this speed the closing offset turns the rolled-out heading proportionally less, m/s. */
+const CLOSING_MIN_SPEED_MPS = 0.5;
+/** The tracker closes a trajectory's start offset over this time, s. */
+const CLOSING_S = 2;
 const fp = { sM: 0, dM: 0, segment: 0 };
 
 function smoothstep(u: number): number {
@@ -284,8 +288,10 @@ export function rolloutTrajectory(
   out.dtS = dt;
   out.stopS = Number.NaN;
   let j = 0;
-  let offX = 0;
-  let offY = 0;
+  let latX = 0;
+  let latY = 0;
+  let lat0 = 0;
+  let latRate0 = 0;
   for (let k = 0; k < n; k++) {
     const t = ego.tS + k * dt;
     if (pts.length === 0) {
@@ -307,16 +313,34 @@ export function rolloutTrajectory(
     if (k === 0) {
       // the trajectory may start away from the ego (a planner that plans from its target lane):
       // the tracker starts from where the ego is and closes the offset over the first 2 s
-      // (sideways only: a trajectory that starts a step ahead in time is not moved back)
+      // (sideways only: a trajectory that starts a step ahead in time is not moved back), at the
+      // closing rate the ego's heading against the trajectory's already gives it
       const c = Math.cos(ego.headingRad);
       const sn = Math.sin(ego.headingRad);
-      const lat = -(ego.x - out.x[0]!) * sn + (ego.y - out.y[0]!) * c;
-      offX = -lat * sn;
-      offY = lat * c;
+      latX = -sn;
+      latY = c;
+      lat0 = -(ego.x - out.x[0]!) * sn + (ego.y - out.y[0]!) * c;
+      latRate0 = Math.max(0, ego.speedMps) * Math.sin(angleDiff(ego.headingRad, out.h[0]!));
     }
-    const w = 1 - smoothstep((k * dt) / 2);
-    out.x[k] = out.x[k]! + w * offX;
-    out.y[k] = out.y[k]! + w * offY;
+    // cubic Hermite from (lat0, latRate0) to (0, 0) over CLOSING_S
+    const u = Math.min(1, (k * dt) / CLOSING_S);
+    const off = (2 * u * u * u - 3 * u * u + 1) * lat0 + CLOSING_S * (u * u * u - 2 * u * u + u) * latRate0;
+    out.x[k] = out.x[k]! + off * latX;
+    out.y[k] = out.y[k]! + off * latY;
+    // the rear axle moves along its heading (kinematic bicycle): while the offset closes the ego
+    // heads into the trajectory by the closing rate over its speed (a tight turn entered on the
+    // outside is driven turned further in than the plan's heading; standing still turns nothing)
+    if (u < 1 && (lat0 !== 0 || latRate0 !== 0)) {
+      const offDot = ((6 * u * u - 6 * u) * lat0) / CLOSING_S + (3 * u * u - 4 * u + 1) * latRate0;
+      const hk = out.h[k]!;
+      const c = Math.cos(hk);
+      const sn = Math.sin(hk);
+      const vk = out.v[k]!;
+      const lat = offDot * (-latX * sn + latY * c);
+      const lon = offDot * (latX * c + latY * sn);
+      const vMin = CLOSING_MIN_SPEED_MPS;
+      out.h[k] = hk + Math.atan2(lat, Math.max(vk + lon, vMin)) * Math.min(1, vk / vMin);
+    }
     if (out.path) {
       out.path.line.project(out.x[k]!, out.y[k]!, fp);
       out.s[k] = fp.sM;

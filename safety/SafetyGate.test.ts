@@ -12,7 +12,7 @@ import { CAR, cmd, roadMap, scene } from '../stack/testing/safetyScenes.ts';
 import { AuditLog, publicKeyOf } from './AuditLog.ts';
 import { verifyAuditLog } from './auditReader.ts';
 import { deriveCommand } from './deriveCommand.ts';
-import { LanePathCache, Rollout, rolloutCommand } from './Rollout.ts';
+import { LanePathCache, Rollout, rolloutCommand, rolloutTrajectory } from './Rollout.ts';
 import { ssmMaxSpeed, ssmProtectiveDistance, timeToCover } from './rules/vruRule.ts';
 import { createSafetyGate } from './SafetyGate.ts';
 import { SafetyParamsSchema } from './SafetyParams.ts';
@@ -134,6 +134,35 @@ describe('roll-out', () => {
     expect(r.v[r.n - 1]).toBeLessThan(0.05);
     expect(Math.abs(front - 90)).toBeLessThan(0.5);
   });
+  it("a trajectory that starts beside the ego is closed from the ego's pose, heading along the motion", () => {
+    // the plan runs 0.5 m to the left; the ego already heads 0.03 rad towards it
+    const sc = scene({ map: m2, s: 50, speed: 10 });
+    const ego = { ...sc.snapshot.ego, headingRad: 0.03 };
+    const points = Array.from({ length: 81 }, (_, k) => ({
+      tS: k * 0.1,
+      x: ego.x + k,
+      y: ego.y + 0.5,
+      headingRad: 0,
+      speedMps: 10,
+    }));
+    const r = new Rollout(128);
+    const p = { ...P, stepS: 0.1, horizonS: 4 };
+    rolloutTrajectory({ points }, ego, sc.map, ['R0'], p, new LanePathCache(sc.map), 'FOLLOW_LANE', r);
+    // it starts at the ego's pose (heading included), not at the plan's
+    // (the offset is closed sideways of the ego only: the plan's start is 1.5 cm ahead of it)
+    expect(Math.hypot(r.x[0]! - ego.x, r.y[0]! - ego.y)).toBeLessThan(0.02);
+    expect(r.h[0]).toBeCloseTo(0.03, 3);
+    // while the offset closes the rolled-out heading is the direction of motion (rear axle)
+    for (let k = 1; k < 19; k++) {
+      const motion = Math.atan2(r.y[k + 1]! - r.y[k - 1]!, r.x[k + 1]! - r.x[k - 1]!);
+      expect(Math.abs(r.h[k]! - motion)).toBeLessThan(0.005);
+      expect(r.h[k]).toBeGreaterThan(0);
+    }
+    // and it is on the plan after 2 s
+    expect(r.y[20]).toBeCloseTo(ego.y + 0.5, 6);
+    expect(r.h[25]).toBeCloseTo(0, 6);
+  });
+
   it('LEFT_CHANGE ends on the left lane centre (3.5 m)', () => {
     const sc = scene({ map: m2, s: 50, speed: 10 });
     const r = new Rollout(128);
