@@ -61,6 +61,13 @@ describe('iso15066.ssm', () => {
     expect(ssmProtectiveDistance(v, P, P.ssmRobotBrakeMps2, 0)).toBeCloseTo(2.2, 6);
     expect(v).toBeGreaterThan(ssmMaxSpeed(2.2, P));
   });
+  it('the cap inverts the distance for a person faster than the ISO pace, and for one slower', () => {
+    for (const vh of [2.5, 3, 1]) {
+      const v = ssmMaxSpeed(3, P, P.ssmRobotBrakeMps2, vh);
+      expect(v).toBeGreaterThan(0);
+      expect(ssmProtectiveDistance(v, P, P.ssmRobotBrakeMps2, vh)).toBeCloseTo(3, 6);
+    }
+  });
 });
 
 describe('checkControl', () => {

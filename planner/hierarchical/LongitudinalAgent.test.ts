@@ -297,6 +297,14 @@ describe('longitudinal agent (rules)', () => {
       ),
     );
     expect(followed.targetSpeedMps).toBeCloseTo(13, 5);
+    // a follower dropping back (slower than the ego) is not closing in: the neighbour cap holds
+    const droppingBack = decide(
+      view(
+        { egoSpeedMps: 12, speedLimitMps: 20, objects: [nb] },
+        lane(laneAgent('f', { gapM: 12, speedMps: 11.5, relSpeedMps: -0.5 })),
+      ),
+    );
+    expect(droppingBack.targetSpeedMps).toBeCloseTo(10, 5);
   });
 
   it('time to cover a distance while braking: Infinity when the body stops first', () => {

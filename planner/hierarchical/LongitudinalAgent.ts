@@ -100,7 +100,8 @@ export function decideLongitudinal(
   // front of it trades a possible cut-in for a likely rear-end)
   if (!robot) {
     const f = g.ego?.follow;
-    const floor = f && f.gapM < p.followerHorizonS * Math.max(v, f.speedMps) ? f.speedMps : 0;
+    const floor =
+      f && f.relSpeedMps > 0 && f.gapM < p.followerHorizonS * Math.max(v, f.speedMps) ? f.speedMps : 0;
     for (const o of view.objects) {
       const band = bandOf(o, view);
       if ((band !== 'left' && band !== 'right') || o.alongMps < 1) continue;

@@ -63,10 +63,12 @@ export function ssmMaxSpeed(
 ): number {
   const a = brakeMps2;
   if (humanSpeedMps >= p.ssmHumanSpeedMps) {
-    // (1/2a)v² + (v_h/a + T_r)v + (v_h·T_r + C + Z − S) ≤ 0
+    // (1/2a)v² + (v_h/a + T_r)v + (v_h·T_r + C + Z − S) ≤ 0, v_h the person's speed (at or above
+    // the ISO 13855 pace it keeps it: reachDistance), so that this is ssmProtectiveDistance's inverse
+    const vh = humanSpeedMps;
     const qa = 1 / (2 * a);
-    const qb = p.ssmHumanSpeedMps / a + p.ssmReactionS;
-    const qc = p.ssmHumanSpeedMps * p.ssmReactionS + p.ssmIntrusionM + p.ssmUncertaintyM - separationM;
+    const qb = vh / a + p.ssmReactionS;
+    const qc = vh * p.ssmReactionS + p.ssmIntrusionM + p.ssmUncertaintyM - separationM;
     if (qc > 0) return 0;
     return (-qb + Math.sqrt(qb * qb - 4 * qa * qc)) / (2 * qa);
   }
