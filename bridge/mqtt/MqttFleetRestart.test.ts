@@ -180,8 +180,10 @@ describe('MQTT fleet through mosquitto', () => {
       const m3 = mission('m3', 8, 0);
       await broker.start();
       await Promise.all([m3, m4]);
+      // mqtt.js marks a client connected before it emits 'connect' (where the session flag is
+      // recorded): wait for both
       await until(
-        () => clients.every((c) => c.connected),
+        () => clients.every((c) => c.connected) && sessions.length >= 8,
         60_000,
         () => 'the clients back',
       );
