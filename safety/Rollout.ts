@@ -1,8 +1,12 @@
 /**
  * The gate's reflection step: a deterministic roll-out of a mid-level command (or of a planned
  * trajectory) into the predicted ego motion over the horizon. Lateral: smoothstep from the current
- * offset to the target lane's centre along the current lane's forward path. Longitudinal: the
- * speed decision drives a bounded acceleration towards the target speed, or a stop at `stopAt`.
+ * offset to the target lane's centre along the current lane's forward path; a planned trajectory
+ * is joined from the ego's own offset and heading (a cubic closing the gap over 2 s, heading along
+ * the motion). Longitudinal: the speed decision's reference (towards the target speed, a commanded
+ * braking, or a stop at `stopAt`) as the sim's tracker drives it — nuPlan's LQR gain on the
+ * reference one second ahead, its proportional stop below 0.2 m/s, the actuator's lag
+ * (`modelTracking`); without it, the reference itself (the trajectory handed to the tracker).
  * Storage is preallocated and reused (STYLE habit 10).
  */
 import { angleDiff, type MidLevelCommand, type Trajectory, type VehicleParams } from '../core/index.ts';

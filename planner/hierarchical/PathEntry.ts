@@ -10,7 +10,7 @@
 import type { Polyline } from '../../core/index.ts';
 
 export interface PathEntry {
-  /** How far the ego's front bumper travels along the route before its footprint enters the agent's strip, m (≤ 0: already in it). */
+  /** How far the ego's front bumper travels along the route before its footprint enters the agent's strip, m (0: already in it). */
   egoEntryM: number;
   /** How far the agent's front bumper is, along its heading, from the ego's footprint at that entry, m. */
   agentToEntryM: number;
