@@ -1,8 +1,13 @@
 /**
  * The built-in scenario library: procedurally built, no data files, 15 s at 0.1 s each. Each has
  * tags (nuPlan scenario types where one fits) and a one-line description. The expert trajectory
- * is an IDM drive of the route (braking up to 6 m/s², as a human would in an emergency) unless
- * the scenario scripts its own (the borrow manoeuvre).
+ * (the yardstick of nuPlan's progress metric) is an IDM drive of the route (braking up to 6 m/s²,
+ * as a human would in an emergency) where following the lane is all it takes; where the expert
+ * must yield to someone the IDM follower does not see (a cut-in, oncoming traffic, a crossing
+ * pedestrian, a merge), it is a drive of the route at a scripted speed (`speedProfileExpert`),
+ * timed against the agents' tracks, or a scripted track (the borrow manoeuvre). Every expert
+ * drives its scenario without contact, within nuPlan's comfort bounds and with margins to every
+ * agent (test/builtinExperts.test.ts states them).
  */
 import type { Scenario, ScenarioAgent, ScenarioInput, TrackPoint, VehicleParams } from '../../core/index.ts';
 import { VehicleParamsSchema } from '../../core/index.ts';
@@ -65,6 +70,27 @@ type Draft = Omit<ScenarioInput, 'expert' | 'formatVersion' | 'id' | 'map'> & {
   expertPlanner?: Planner<{ sM: number }>;
 };
 
+/** The expert of the IDM-driven built-ins: IDM that brakes as hard as a human does when needed. */
+export function attentiveIdmExpert(): Planner {
+  return idmPlanner({ decelMaxMps2: 6, accelMaxMps2: 1.5 });
+}
+
+/**
+ * The expert track of `planner` driving `scenario` non-reactively (rear-axle poses, one per tick).
+ * The agents of a non-reactive run do not depend on the ego, so this is the expert's drive among
+ * exactly the agents a planner will meet.
+ */
+export function driveExpert(scenario: Scenario, map: RoadMap, planner: Planner): TrackPoint[] {
+  const log = runScenario(scenario, map, planner, { mode: 'nonreactive', seed: 0 });
+  return log.ticks.map((t) => ({
+    tS: t.tS,
+    x: t.ego.x,
+    y: t.ego.y,
+    headingRad: t.ego.headingRad,
+    speedMps: t.ego.speedMps,
+  }));
+}
+
 function finish(id: string, draftIn: Draft, map: RoadMap): Scenario {
   const { expertPlanner, ...d } = draftIn;
   const placeholder: TrackPoint[] = [
@@ -80,19 +106,7 @@ function finish(id: string, draftIn: Draft, map: RoadMap): Scenario {
     expert: d.expert ?? placeholder,
   });
   if (d.expert) return draft;
-  // The expert is an attentive driver: IDM that brakes as hard as a human does when needed.
-  const log = runScenario(draft, map, expertPlanner ?? idmPlanner({ decelMaxMps2: 6, accelMaxMps2: 1.5 }), {
-    mode: 'nonreactive',
-    seed: 0,
-  });
-  const expert = log.ticks.map((t) => ({
-    tS: t.tS,
-    x: t.ego.x,
-    y: t.ego.y,
-    headingRad: t.ego.headingRad,
-    speedMps: t.ego.speedMps,
-  }));
-  return { ...draft, expert };
+  return { ...draft, expert: driveExpert(draft, map, expertPlanner ?? attentiveIdmExpert()) };
 }
 
 interface Entry {
@@ -146,6 +160,16 @@ const entries: Entry[] = [
             replayAgent('lead', lead, { reactive: 'replay' }),
             idmAgent(map, 'follower', ['R0'], 0, 14),
           ],
+          // The expert brakes 0.2 s after the lead, at under 3 m/s², and stops about 6 m behind
+          // it. The follower (non-reactive: it drives as if there were no ego, braking at 2 m/s²)
+          // ends on the lead's own spot, so it rear-ends any ego that stops in R0 (see
+          // test/builtinExperts.test.ts).
+          expertPlanner: speedProfileExpert(
+            piecewiseLinear([
+              [4.2, 15],
+              [9.5, 0],
+            ]),
+          ),
         },
       };
     },
@@ -176,6 +200,18 @@ const entries: Entry[] = [
           egoStart: egoOn(map, 'R0', 20, 8),
           route: { laneIds: ['R0'] },
           agents: [replayAgent('lead', lead, { reactive: 'replay' })],
+          // The expert eases off as the lead brakes and stops about 3 m behind it both times (the
+          // IDM follower closed to 0.3 m, under nuPlan's TTC bound).
+          expertPlanner: speedProfileExpert(
+            piecewiseLinear([
+              [1.5, 8],
+              [7.6, 0],
+              [8.3, 0],
+              [10.5, 4.5],
+              [12, 4.5],
+              [15, 0],
+            ]),
+          ),
         },
       };
     },
@@ -203,6 +239,16 @@ const entries: Entry[] = [
             replayAgent('cutter', cutter, { reactive: 'replay' }),
             idmAgent(map, 'left_follower', ['R1'], 5, 13),
           ],
+          // The expert sees the cutter drift over and eases off to 8.5 m/s (under 2 m/s²), so it is
+          // 1.4 s behind the cutter when it arrives in front, then settles at the cutter's 11 m/s.
+          expertPlanner: speedProfileExpert(
+            piecewiseLinear([
+              [0.3, 14],
+              [3, 8.5],
+              [6, 8.5],
+              [9.5, 11],
+            ]),
+          ),
         },
       };
     },
@@ -294,6 +340,18 @@ const entries: Entry[] = [
             idmAgent(map, 'oncoming_1', ['IN1', 'C13', 'OUT3'], 75, 11),
             idmAgent(map, 'oncoming_2', ['IN1', 'C13', 'OUT3'], 40, 11),
           ],
+          // The 3 s between the oncoming cars is no gap to turn through: the expert creeps up to the
+          // junction at 1 m/s, lets both pass and turns 2.4 s after the second has left the
+          // conflict.
+          expertPlanner: speedProfileExpert(
+            piecewiseLinear([
+              [0.5, 7],
+              [4.5, 1],
+              [8, 1],
+              [10, 4],
+              [13, 8],
+            ]),
+          ),
         },
       };
     },
@@ -356,6 +414,16 @@ const entries: Entry[] = [
               reactive: 'replay',
             },
           ],
+          // The expert slows to 5 m/s as the pedestrian steps onto the crosswalk and reaches it
+          // 2.6 s after the pedestrian has left its lane.
+          expertPlanner: speedProfileExpert(
+            piecewiseLinear([
+              [1, 10],
+              [5, 5],
+              [7.5, 5],
+              [11, 10],
+            ]),
+          ),
         },
       };
     },
@@ -396,6 +464,17 @@ const entries: Entry[] = [
               reactive: 'replay',
             },
           ],
+          // The expert slows for the van it cannot see past, brakes to 2.5 m/s when the pedestrian
+          // appears and passes 2.5 s after the pedestrian has left its lane.
+          expertPlanner: speedProfileExpert(
+            piecewiseLinear([
+              [0.5, 11],
+              [4, 5.5],
+              [6, 2.5],
+              [7.5, 2.5],
+              [11, 10],
+            ]),
+          ),
         },
       };
     },
@@ -500,6 +579,15 @@ const entries: Entry[] = [
               reactive: 'replay',
             },
           ],
+          // The robot keeps 1.2 m/s, which brings it to the walkway 2.3 s after the worker has
+          // crossed its path, then speeds up to the aisle's 1.5 m/s.
+          expertPlanner: speedProfileExpert(
+            piecewiseLinear([
+              [0, 1.2],
+              [12, 1.2],
+              [13, 1.5],
+            ]),
+          ),
         },
       };
     },
