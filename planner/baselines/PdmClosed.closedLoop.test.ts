@@ -2,12 +2,14 @@
  * pdm-closed in closed loop against the original PDM-Closed's closed-loop scores
  * (data/reference/pdm_closed/closed_loop_original.json: tuplan_garage driven by nuplan-devkit's
  * LQR tracker and bicycle, scored by the devkit's metric classes), on a cheap subset of the
- * built-in scenarios: the whole suite is `npx tsx scripts/pdm-closed-vs-original.ts`.
+ * built-in scenarios: the whole suite is `npx tsx scripts/pdm-closed-vs-original.ts`. The reference
+ * was measured against the experts the built-ins had then; its progress is converted to the
+ * current expert as the script does (`referenceAgainstExpert`, the old expert from `legacyExpert`).
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { builtinScenario } from '../../scenarios/index.ts';
+import { builtinScenario, legacyExpert, referenceAgainstExpert } from '../../scenarios/index.ts';
 import { runScenario } from '../../sim/index.ts';
 import { evaluateRun } from '../../sim/metrics/index.ts';
 import { pdmClosedPlanner } from './PdmClosed.ts';
@@ -26,11 +28,12 @@ describe('pdm-closed scores within 1 point of the original PDM-Closed in closed 
   for (const id of SUBSET) {
     it(id, () => {
       const b = builtinScenario(id)!;
-      const m = evaluateRun(
-        runScenario(b.scenario, b.map, pdmClosedPlanner(), { mode: 'nonreactive' }),
-        b.map,
-      );
-      const ref = REF.scenarios[id]!;
+      const log = runScenario(b.scenario, b.map, pdmClosedPlanner(), { mode: 'nonreactive' });
+      const m = evaluateRun(log, b.map);
+      const oldExpertM = evaluateRun({ ...log, expert: legacyExpert(id)! }, b.map).details.expertProgressM;
+      const converted = referenceAgainstExpert(REF.scenarios[id]!, oldExpertM, m.details.expertProgressM);
+      expect(converted.exact).toBe(true);
+      const ref = converted.metrics;
       expect(Math.abs(100 * m.score - 100 * ref.score!)).toBeLessThanOrEqual(1);
       for (const [k, v] of Object.entries({ ...m.multipliers })) expect(v, k).toBe(ref[k]);
     });

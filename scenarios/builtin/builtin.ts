@@ -200,16 +200,17 @@ const entries: Entry[] = [
           egoStart: egoOn(map, 'R0', 20, 8),
           route: { laneIds: ['R0'] },
           agents: [replayAgent('lead', lead, { reactive: 'replay' })],
-          // The expert eases off as the lead brakes and stops about 3 m behind it both times (the
-          // IDM follower closed to 0.3 m, under nuPlan's TTC bound).
+          // The expert eases off as the lead brakes and stops 2.8 m behind it (the IDM follower
+          // closed to 0.3 m, under nuPlan's TTC bound), then follows it on and ends 1.6 m behind
+          // it, where the IDM follower ended.
           expertPlanner: speedProfileExpert(
             piecewiseLinear([
               [1.5, 8],
               [7.6, 0],
               [8.3, 0],
-              [10.5, 4.5],
-              [12, 4.5],
-              [15, 0],
+              [10.5, 4.8],
+              [12.4, 4.8],
+              [14.6, 0],
             ]),
           ),
         },

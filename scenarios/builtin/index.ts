@@ -1,3 +1,4 @@
 export * from './build.ts';
 export * from './builtin.ts';
+export * from './legacyExpert.ts';
 export * from './maps.ts';
