@@ -2,7 +2,7 @@
  * Every built-in scenario's expert (the yardstick for progress) must drive its scenario as a
  * competent, comfortable driver would: the expert's poses are put in the ego's place in a
  * non-reactive run (agents replay independently of the ego there), checked with nuPlan's collision
- * detection, TTC bound and comfort metric, and measured against every agent (test/expertMargins.ts).
+ * detection, TTC bound and comfort metric, and measured against every agent (expertMargins).
  * An expert that crashes or cuts it fine makes the progress metric reward reckless driving.
  *
  * Known defect: the experts of the scenarios in EXPERT_COLLIDES still collide, for the reason
@@ -11,11 +11,16 @@
  * taken off the list, so the list cannot go stale; a second case pins the contact to the one named.
  */
 import { describe, expect, it } from 'vitest';
-import { BUILTIN_IDS, builtinScenario, legacyExpert } from '../scenarios/builtin/index.ts';
+import {
+  BUILTIN_IDS,
+  builtinScenario,
+  type ExpertMargins,
+  expertMargins,
+  legacyExpert,
+} from '../scenarios/builtin/index.ts';
 import { runScenario } from '../sim/index.ts';
 import { evaluateRun } from '../sim/metrics/index.ts';
 import { createPlanner } from '../stack/index.ts';
-import { type ExpertMargins, expertMargins } from './expertMargins.ts';
 
 /** Built-ins whose expert collides today: the contact (agent, time, nuPlan type) and why. */
 const EXPERT_COLLIDES: Record<string, { contact: string; why: string }> = {

@@ -3,14 +3,19 @@
  * comfortable, measured as nuPlan would measure an ego that drove it: the expert's poses are put
  * in the ego's place in a non-reactive run (agents replay independently of the ego there).
  */
-import { agentBox, angleDiff, boxesOverlap, egoBox, type OrientedBox, type Scenario } from '../core/index.ts';
-import type { RoadMap } from '../core/map/RoadMap.ts';
-import { obbDistance } from '../core/obb.ts';
-import { idmPlanner } from '../core/vehicle/IdmPlanner.ts';
-import { runScenario } from '../sim/index.ts';
-import { evaluateRun } from '../sim/metrics/index.ts';
-import type { ScenarioMetrics } from '../sim/metrics/ScenarioMetrics.ts';
-import type { SimLog } from '../sim/SimLog.ts';
+import {
+  agentBox,
+  angleDiff,
+  boxesOverlap,
+  egoBox,
+  type OrientedBox,
+  type Scenario,
+} from '../../core/index.ts';
+import type { RoadMap } from '../../core/map/RoadMap.ts';
+import { obbDistance } from '../../core/obb.ts';
+import { idmPlanner } from '../../core/vehicle/IdmPlanner.ts';
+import { runScenario, type SimLog } from '../../sim/index.ts';
+import { evaluateRun, type ScenarioMetrics } from '../../sim/metrics/index.ts';
 
 export interface AgentMargin {
   /** Smallest footprint-to-footprint distance over the run, m (0 on contact), and when, s. */
