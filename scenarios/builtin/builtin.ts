@@ -6,8 +6,9 @@
  * must yield to someone the IDM follower does not see (a cut-in, oncoming traffic, a crossing
  * pedestrian, a merge), it is a drive of the route at a scripted speed (`speedProfileExpert`),
  * timed against the agents' tracks, or a scripted track (the borrow manoeuvre). Every expert
- * drives its scenario without contact, within nuPlan's comfort bounds and with margins to every
- * agent (test/builtinExperts.test.ts states them).
+ * drives within nuPlan's comfort bounds and with margins to every agent, without contact except
+ * the rear-end that hard_braking_lead's non-reactive follower inflicts on any ego that stops for
+ * the lead (test/builtinExperts.test.ts states the margins and the reason).
  */
 import type { Scenario, ScenarioAgent, ScenarioInput, TrackPoint, VehicleParams } from '../../core/index.ts';
 import { VehicleParamsSchema } from '../../core/index.ts';
@@ -200,9 +201,9 @@ const entries: Entry[] = [
           egoStart: egoOn(map, 'R0', 20, 8),
           route: { laneIds: ['R0'] },
           agents: [replayAgent('lead', lead, { reactive: 'replay' })],
-          // The expert eases off as the lead brakes and stops 2.8 m behind it (the IDM follower
+          // The expert eases off as the lead brakes and stops 2.8 m behind it (the old IDM expert
           // closed to 0.3 m, under nuPlan's TTC bound), then follows it on and ends 1.6 m behind
-          // it, where the IDM follower ended.
+          // it, where the old expert ended.
           expertPlanner: speedProfileExpert(
             piecewiseLinear([
               [1.5, 8],
