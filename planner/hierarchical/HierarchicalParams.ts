@@ -20,8 +20,12 @@ export const HierarchicalParamsSchema = z.object({
   maxDecelMps2: pos().default(6.0),
   /** Horizon over which the target speed is read off the IDM profile, s (the controller re-targets every plan). */
   targetLookS: pos().default(1.0),
-  /** Comfortable lateral acceleration in curves, m/s² (same as PDM-Closed's edgeplan curve cap). */
-  curveLatAccelMps2: pos().default(2.0),
+  /**
+   * Comfortable lateral acceleration in curves, m/s²: the curve cap √(a / |κ|), approached braking at
+   * 2 m/s² (3.0: under the horizon cap's 3.5 and nuPlan's comfort bound 4.89; PDM-Closed-plus's 2.0
+   * held a junction turn of ≈ 15 m radius to 5.5 m/s and the ego's re-start after a yield with it).
+   */
+  curveLatAccelMps2: pos().default(3.0),
   /**
    * Lateral acceleration the command's target speed may ask for anywhere its roll-out reaches
    * (the target held for `commandHoldS`), m/s² (below the gate's 4.89, nuPlan's comfort bound).
