@@ -86,6 +86,8 @@ const fp = { sM: 0, dM: 0, segment: 0 };
  * The reference speed at `tS` of a constant-deceleration brake from `v0` to `vTarget` at `decel`
  * that the tracker (gain·(v_ref(t + 1 s) − v)) follows: decel/gain below the speed it should have
  * one second earlier until `reachS` + 1 s, then the target; the first second falls at decel/gain.
+ * Below zero only when `reverse` (a car: its tracker brakes harder on a reference behind it, and
+ * the car stops rather than reverses; a robot's tracker would drive backwards).
  */
 function ledReference(
   tS: number,
@@ -94,10 +96,11 @@ function ledReference(
   decel: number,
   gain: number,
   reachS: number,
+  reverse: boolean,
 ): number {
   const lead = decel / gain;
   const v = tS <= 1 ? v0 - lead * tS : tS < reachS + 1 ? v0 - decel * (tS - 1) - lead : vTarget;
-  return Math.max(0, v);
+  return reverse ? v : Math.max(0, v);
 }
 
 /** The steepest start of a lateral close, as the slope of the offset against the path (45°). */
@@ -227,6 +230,10 @@ export function rolloutCommand(
   // tracker holds it); the first second falls at accDown/gain to where the tracker reads it
   const led = !modelTracking && commandedDecel && v0 > vTarget;
   const reachS = led ? (v0 - vTarget) / accDown : 0;
+  // near a stop the tracker brakes at most gain·v on a reference at rest: a car's reference goes
+  // below zero (poses behind it, as PDM-Closed's emergency brake does) so that the commanded
+  // deceleration holds down to the stop
+  const reverse = led && vehicle.kind === 'car';
   let s = 0;
   let d = 0;
   if (placed && out.path) {
@@ -269,8 +276,8 @@ export function rolloutCommand(
     let aRef: number;
     let vRef1: number;
     if (led) {
-      aRef = (ledReference(t + dt, v0, vTarget, accDown, gain, reachS) - v) / dt;
-      vRef1 = ledReference(t + 1, v0, vTarget, accDown, gain, reachS);
+      aRef = (ledReference(t + dt, v0, vTarget, accDown, gain, reachS, reverse) - v) / dt;
+      vRef1 = ledReference(t + 1, v0, vTarget, accDown, gain, reachS, reverse);
     } else if (command.speed === 'STOP' && !Number.isNaN(out.stopS)) {
       const room = out.stopS - s;
       const need = room > 0.05 ? (v * v) / (2 * room) : vehicle.maxDecelMps2;
@@ -333,7 +340,7 @@ export function rolloutCommand(
       out.y[k] = ego.y + s * Math.sin(ego.headingRad);
       out.h[k] = ego.headingRad;
     }
-    const vNext = Math.max(0, v + a * dt);
+    const vNext = reverse ? v + a * dt : Math.max(0, v + a * dt);
     s += 0.5 * (v + vNext) * dt;
     v = vNext;
   }

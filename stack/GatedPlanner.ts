@@ -73,6 +73,9 @@ export function createGatedPlanner<S>(
         delete stop.stopAt;
         delete stop.targetLaneId;
         const decel = Math.max(m.output.decelMps2, 0.1);
+        // an emergency stop is a commanded deceleration: the tracker is led to brake at it down to
+        // the stop (a reference at rest gives at most gain·v near it); a comfortable stop tapers
+        if (m.output.kind === 'EMERGENCY_STOP') stop.decelMps2 = decel;
         output = {
           trajectory: gate.trajectoryFor(stop, scene, { commandDecelMps2: decel }, along),
           command: stop,
