@@ -228,8 +228,10 @@ export function rolloutCommand(
   // the speed the tracker should have one second earlier, which falls at accDown (the tracker then
   // brakes at accDown), back at the target from one second after it is reached (reaching it, the
   // tracker holds it); the first second falls at accDown/gain to where the tracker reads it
-  const led = !modelTracking && commandedDecel && v0 > vTarget;
-  const reachS = led ? (v0 - vTarget) / accDown : 0;
+  // (the braking already under way goes on for the actuator's lag: it is released that much early)
+  const vLag = v0 + Math.min(0, ego.accelMps2) * params.accelLagS;
+  const led = !modelTracking && commandedDecel && vLag > vTarget;
+  const reachS = led ? (vLag - vTarget) / accDown : 0;
   // near a stop the tracker brakes at most gain·v on a reference at rest: a car's reference goes
   // below zero (poses behind it, as PDM-Closed's emergency brake does) so that the commanded
   // deceleration holds down to the stop

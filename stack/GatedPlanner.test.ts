@@ -5,12 +5,13 @@
  * case is exactly the situation it names; trajectories come from the real gate.
  */
 import { describe, expect, it } from 'vitest';
-import type { MidLevelCommand, Trajectory, Verdict, WorldSnapshot } from '../core/index.ts';
+import type { EgoState, MidLevelCommand, Trajectory, Verdict, WorldSnapshot } from '../core/index.ts';
 import { RoutePath } from '../core/map/index.ts';
+import { LqrTracker, stepBicycle } from '../core/vehicle/index.ts';
 import type { Planner, PlannerContext } from '../planner/index.ts';
 import { createSafetyGate, type SafetyGate } from '../safety/SafetyGate.ts';
 import { createGatedPlanner } from './GatedPlanner.ts';
-import { CAR, cmd, junctionMap, roadMap, scene } from './testing/safetyScenes.ts';
+import { CAR, cmd, junctionMap, ROBOT, roadMap, scene } from './testing/safetyScenes.ts';
 
 const map = roadMap({ lanes: 1 });
 const real = createSafetyGate();
@@ -126,6 +127,63 @@ describe('the gate trajectory of a braking repair', () => {
       sceneAt(0),
     );
     for (const t of [0, 1, 4, 8]) expect(speedAt(traj, t)).toBeCloseTo(10, 6);
+  });
+});
+
+// The sim's own tracker (nuPlan LQR + kinematic bicycle) driving the repair's trajectory, which
+// the gated planner rebuilds every 0.1 s tick from where the ego is: what the ego actually does.
+describe('the tracker on a braking repair', () => {
+  const tracker = new LqrTracker();
+  /** The ego's speed every tick over `seconds` while `command`'s trajectory is tracked. */
+  const tracked = (command: MidLevelCommand, seconds: number, vehicle = CAR): number[] => {
+    const base = scene({ map, s: 50, speed: 10, vehicle });
+    let ego: EgoState = { ...base.snapshot.ego };
+    const speeds = [ego.speedMps];
+    const xs = new Float64Array(81);
+    const ys = new Float64Array(81);
+    const hs = new Float64Array(81);
+    const out = { accelMps2: 0, steerRateRadps: 0 };
+    for (let k = 0; k < Math.round(seconds / 0.1); k++) {
+      const sc = { ...base, snapshot: { ...base.snapshot, tS: ego.tS, ego } };
+      const pts = real.trajectoryFor(command, sc).points;
+      const n = Math.min(81, pts.length);
+      for (let i = 0; i < n; i++) {
+        xs[i] = pts[i]!.x;
+        ys[i] = pts[i]!.y;
+        hs[i] = pts[i]!.headingRad;
+      }
+      tracker.command(ego, xs, ys, hs, n, vehicle, out);
+      ego = stepBicycle(ego, out, vehicle, 0.1, { ...ego });
+      speeds.push(ego.speedMps);
+    }
+    return speeds;
+  };
+
+  it('brakes at the commanded deceleration down to the target and holds it there', () => {
+    const v = tracked(cmd({ speed: 'DECELERATE', targetSpeedMps: 7, decelMps2: 3 }), 6);
+    // 1 s at 3 m/s² (the actuator's 0.2 s lag aside)
+    expect(v[10]!).toBeLessThan(7.8);
+    expect(v[10]!).toBeGreaterThan(7);
+    // then at the target, not 3.3 m/s below it (the old floor)
+    for (const u of v.slice(25)) expect(Math.abs(u - 7)).toBeLessThan(0.3);
+  });
+
+  it('a car brakes at the commanded deceleration down to the stop, not at 0.9·v near it', () => {
+    const v = tracked(cmd({ speed: 'STOP', decelMps2: 6 }), 4);
+    // 10 m/s at 6 m/s² is 1.7 s, the lag 0.2 s more; a reference at rest would still roll at ≈ 1 m/s
+    expect(v[22]!).toBeLessThan(0.2);
+    expect(Math.min(...v)).toBeGreaterThanOrEqual(0);
+  });
+
+  it("a robot's braking reference never goes below zero (its tracker would reverse)", () => {
+    const sc = scene({ map, s: 50, speed: 1.5, vehicle: ROBOT });
+    const traj = real.trajectoryFor(cmd({ speed: 'STOP', decelMps2: 2 }), sc);
+    for (const p of traj.points) expect(p.speedMps).toBeGreaterThanOrEqual(0);
+    const carTraj = real.trajectoryFor(
+      cmd({ speed: 'STOP', decelMps2: 2 }),
+      scene({ map, s: 50, speed: 1.5 }),
+    );
+    expect(Math.min(...carTraj.points.map((p) => p.speedMps))).toBeLessThan(0);
   });
 });
 
