@@ -258,7 +258,7 @@ export function rolloutCommand(
       : Number.POSITIVE_INFINITY;
   const a0 = Math.min(0, ego.accelMps2);
   const lcS = command.path === 'FOLLOW_LANE' ? Math.min(2, params.laneChangeS) : params.laneChangeS;
-  // the close takes lcS at the starting speed (a lane change's duration), never tighter than half
+  // the close takes lcS at the speed of the command (a lane change's duration), never tighter than half
   // the platform's sharpest turn allows (a cubic's peak curvature is ≈ 6·Δd / L²)
   close.d0 = d;
   close.dT = out.targetOffsetM;
@@ -269,7 +269,9 @@ export function rolloutCommand(
   }
   const kMax = Math.tan(Math.min(vehicle.maxSteerRad, 1.5)) / vehicle.wheelBaseM / 2;
   const swing = Math.abs(close.dT - close.d0) + Math.abs(close.slope0) * v0 * lcS;
-  close.lengthM = Math.max(v0 * lcS, Math.sqrt((6 * swing) / kMax), 1);
+  // an ego that speeds up covers more ground over lcS (a borrow from standstill)
+  const vReach = vTarget > v0 ? Math.min(vTarget, v0 + accUp * lcS) : v0;
+  close.lengthM = Math.max(0.5 * (v0 + vReach) * lcS, Math.sqrt((6 * swing) / kMax), 1);
   let v = v0;
   let aAct = ego.accelMps2;
   for (let k = 0; k < n; k++) {
