@@ -53,7 +53,10 @@ export interface SafetyGate {
   ): ControlCheck;
   /**
    * The trajectory (0.1 s poses) that executes `command` in `scene` (a MODIFY's repair, the MRM),
-   * along the lane branch that `along` (the planner's trajectory) takes, or the route's.
+   * along the lane branch that `along` (the planner's trajectory) takes, or the route's. Its speeds
+   * are a reference for nuPlan's LQR tracker (led by decel/gain while braking; below zero near a
+   * car's commanded stop, which that tracker brakes on and the car does not reverse): a trajectory
+   * planner's way to drive the simulator, not a plan for another controller.
    */
   trajectoryFor(
     command: MidLevelCommand,
