@@ -18,6 +18,14 @@ import type {
 } from '../core/planning/index.ts';
 import { type Budget, type Calibration, calibrate } from './Budget.ts';
 import {
+  GOVERNOR_START,
+  type GovernorParams,
+  GovernorParamsSchema,
+  type GovernorState,
+  governedThresholds,
+  governorAfter,
+} from './BudgetGovernor.ts';
+import {
   type ClassicalParams,
   ClassicalParamsSchema,
   type ClassicalState,
@@ -41,11 +49,15 @@ export interface EarlyExitOptions {
   classical?: Partial<ClassicalParams>;
   /** Wait for a policy step at most this long before falling back, ms. */
   timeoutMs?: number;
+  /** The runtime governor of `avg` budgets (BudgetGovernor.ts); `false` = calibrated thresholds alone. */
+  governor?: Partial<GovernorParams> | false;
 }
 
 export interface EarlyExitState {
   ref: ClassicalState;
   fallback: ClassicalState;
+  /** Compute spent so far (avg budgets' governor). */
+  governor: GovernorState;
 }
 
 /** Calibrates the runner's thresholds for a budget on its committed held-out set. */
@@ -88,6 +100,13 @@ export function createEarlyExitController(opts: EarlyExitOptions): CommandContro
   for (const f of runner.manifest?.blockFlops ?? []) cum.push((acc += f));
   const name = opts.mode === 'full' ? 'full-depth' : 'early-exit';
   let thresholds: Float64Array | undefined;
+  const budget = opts.mode === 'early' ? opts.budget : undefined;
+  const gov =
+    budget?.kind === 'avg' && opts.governor !== false
+      ? GovernorParamsSchema.parse(opts.governor ?? {})
+      : undefined;
+  const cumFraction = cum.map((c) => c / (cum[K - 1] ?? 1));
+  const governed = new Float64Array(K);
   const thresholdsFor = (): Float64Array => {
     if (!thresholds) {
       const cal = opts.mode === 'early' && opts.budget ? calibrateRunner(runner, opts.budget) : undefined;
@@ -104,22 +123,36 @@ export function createEarlyExitController(opts: EarlyExitOptions): CommandContro
     extra: Partial<ControllerInfo> = {},
   ): ControlStep<EarlyExitState> => {
     const fb = classical.step({ ...state.fallback, accelMps2: req.ego.accelMps2 }, req, ctx);
+    const spent = extra.computeFraction ?? 0;
     return {
-      state: { ref, fallback: fb.state },
+      state: {
+        ref,
+        fallback: fb.state,
+        governor: gov ? governorAfter(state.governor, spent, gov) : state.governor,
+      },
       control: fb.control,
       info: { controller: name, ...extra, fallback: reason },
     };
   };
   return {
     name,
-    init: (ctx: PlannerContext) => ({ ref: initialReference(), fallback: classical.init(ctx) }),
+    init: (ctx: PlannerContext) => ({
+      ref: initialReference(),
+      fallback: classical.init(ctx),
+      governor: GOVERNOR_START,
+    }),
     step(state: EarlyExitState, req: ControlRequest, ctx: PlannerContext): ControlStep<EarlyExitState> {
       const ref = featuresFor(state.ref, req, ctx, cp, feats, scratch);
       if (!runner.ready())
         return fallbackStep(state, ref, req, ctx, `model unavailable: ${runner.loadError}`);
+      let th = thresholdsFor();
+      if (gov && budget?.kind === 'avg') {
+        governedThresholds(th, cumFraction, budget.fraction, state.governor, gov, governed);
+        th = governed;
+      }
       const r = runner.run(feats, {
         mode: opts.mode,
-        thresholds: thresholdsFor(),
+        thresholds: th,
         ...(opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {}),
       });
       if (!r.ok) return fallbackStep(state, ref, req, ctx, r.error ?? 'policy failed');
@@ -141,7 +174,11 @@ export function createEarlyExitController(opts: EarlyExitOptions): CommandContro
       if (accel > v.maxAccelMps2 + 0.5 || accel < -v.maxDecelMps2 - 0.5 || Math.abs(steer) > steerMax + 0.05)
         return fallbackStep(state, ref, req, ctx, 'action out of limits', info);
       return {
-        state: { ref, fallback: state.fallback },
+        state: {
+          ref,
+          fallback: state.fallback,
+          governor: gov ? governorAfter(state.governor, info.computeFraction!, gov) : state.governor,
+        },
         control: actionToControl(a0, a1, req.ego, v, req.dtS),
         info,
       };

@@ -1,6 +1,15 @@
 /** controller/: turns the current mid-level command into controls at the control rate. */
 export { type Budget, type Calibration, type CalibrationSet, calibrate, parseBudget } from './Budget.ts';
 export {
+  GOVERNOR_START,
+  type GovernorParams,
+  GovernorParamsSchema,
+  type GovernorState,
+  governedThresholds,
+  governorAfter,
+  governorCredit,
+} from './BudgetGovernor.ts';
+export {
   type ClassicalParams,
   ClassicalParamsSchema,
   type ClassicalState,
