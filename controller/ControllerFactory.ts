@@ -26,10 +26,14 @@ export interface ControllerFactory {
   close(): void;
 }
 
-/** A controller factory by name; `budget` (e.g. `avg:40%`, `p99:0.5ms`) applies to `early-exit`. */
+/**
+ * A controller factory by name; `budget` (e.g. `avg:40%`, `p99:0.5ms`) applies to `early-exit`;
+ * `stepSamplesMs`, on-core times of full-depth steps in this closed loop, to its p99 budgets
+ * (without them, the runner's warm probe: see calibrateRunner).
+ */
 export function controllerFactory(
   name: string,
-  opts: { budget?: string; modelDir?: string } = {},
+  opts: { budget?: string; modelDir?: string; stepSamplesMs?: ArrayLike<number> } = {},
 ): Result<ControllerFactory> {
   if (!(CONTROLLER_NAMES as readonly string[]).includes(name))
     return fail(
@@ -65,6 +69,7 @@ export function controllerFactory(
         runner: getRunner(),
         mode: n === 'full-depth' ? 'full' : 'early',
         ...(budget ? { budget } : {}),
+        ...(opts.stepSamplesMs ? { stepSamplesMs: opts.stepSamplesMs } : {}),
       }) as CommandController;
     },
     close() {

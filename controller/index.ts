@@ -1,5 +1,13 @@
 /** controller/: turns the current mid-level command into controls at the control rate. */
-export { type Budget, type Calibration, type CalibrationSet, calibrate, parseBudget } from './Budget.ts';
+export {
+  type Budget,
+  type Calibration,
+  type CalibrationSet,
+  calibrate,
+  type LatencyModel,
+  mixtureQuantile,
+  parseBudget,
+} from './Budget.ts';
 export {
   GOVERNOR_START,
   type GovernorParams,
@@ -26,6 +34,7 @@ export {
 export {
   calibrateRunner,
   createEarlyExitController,
+  latencyModel,
   type EarlyExitOptions,
   type EarlyExitState,
 } from './EarlyExitController.ts';
@@ -52,6 +61,7 @@ export {
   type Manifest,
   ManifestSchema,
   MODEL_DIR,
+  PROBE_RUNS,
   type PolicyMode,
   type PolicyResult,
   type PolicyRunner,
