@@ -93,7 +93,10 @@ describe('DeeR threshold calibration', () => {
       let e = K;
       for (let k = 1; k < K - 1; k++) {
         const o = i * stride;
-        const d = Math.hypot(set.rows[o + 2 * k]! - set.rows[o + 2 * k - 2]!, set.rows[o + 2 * k + 1]! - set.rows[o + 2 * k - 1]!);
+        const d = Math.hypot(
+          set.rows[o + 2 * k]! - set.rows[o + 2 * k - 2]!,
+          set.rows[o + 2 * k + 1]! - set.rows[o + 2 * k - 1]!,
+        );
         if (d < cal.thresholds[k]!) {
           e = k + 1;
           break;
@@ -115,7 +118,10 @@ describe('DeeR threshold calibration', () => {
   });
   it("the mixture quantile of one exit is that exit's shifted sample quantile", () => {
     const ex = new Int32Array(50).fill(3);
-    const m: LatencyModel = { fullDepthMs: Array.from({ length: 100 }, (_, i) => i + 1), savedMs: [5, 4, 3, 2, 1, 0] };
+    const m: LatencyModel = {
+      fullDepthMs: Array.from({ length: 100 }, (_, i) => i + 1),
+      savedMs: [5, 4, 3, 2, 1, 0],
+    };
     expect(mixtureQuantile(ex, m, 0.99)).toBeCloseTo(99 - 3, 6);
     expect(mixtureQuantile(ex, m, 0.5)).toBeCloseTo(50 - 3, 6);
   });

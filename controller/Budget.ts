@@ -222,7 +222,8 @@ export function mixtureQuantile(ex: Int32Array, m: LatencyModel, q: number): num
   for (let i = 0; i < ex.length; i++) share[ex[i]!]! += 1 / ex.length;
   const tail = (t: number): number => {
     let p = 0;
-    for (let k = 1; k <= K; k++) if (share[k]! > 0) p += (share[k]! * countAbove(m.fullDepthMs, t + m.savedMs[k - 1]!)) / N;
+    for (let k = 1; k <= K; k++)
+      if (share[k]! > 0) p += (share[k]! * countAbove(m.fullDepthMs, t + m.savedMs[k - 1]!)) / N;
     return p;
   };
   // the answer is one of the shifted samples: bisect on t between the smallest and the largest

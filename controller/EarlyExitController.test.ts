@@ -8,7 +8,7 @@ import { command, driveController, testScenario } from '../stack/testing/simScen
 import { createClassicalController } from './ClassicalController.ts';
 import { calibrateRunner, createEarlyExitController } from './EarlyExitController.ts';
 import { FEATURE_DIM } from './Features.ts';
-import { createPolicyRunner, PROBE_RUNS, type PolicyResult, type PolicyRunner } from './PolicyRunner.ts';
+import { createPolicyRunner, type PolicyResult, type PolicyRunner, PROBE_RUNS } from './PolicyRunner.ts';
 import { threadRunClock } from './ThreadSchedStat.ts';
 
 const straight = road({ lanes: 2, lengthM: 600 });

@@ -82,7 +82,9 @@ export function calibrateRunner(
   let acc = 0;
   for (const f of m.blockFlops) exitFlops.push((acc += f));
   const set = { rows, exits: m.blocks, exitFlops };
-  return budget.kind === 'p99' ? calibrate(set, budget, latencyModel(runner, opts.stepSamplesMs)) : calibrate(set, budget);
+  return budget.kind === 'p99'
+    ? calibrate(set, budget, latencyModel(runner, opts.stepSamplesMs))
+    : calibrate(set, budget);
 }
 
 /** The p99 budgets' latency model of `runner`'s steps (see calibrateRunner). */
@@ -128,7 +130,11 @@ export function createEarlyExitController(opts: EarlyExitOptions): CommandContro
     if (!thresholds) {
       const cal =
         opts.mode === 'early' && opts.budget
-          ? calibrateRunner(runner, opts.budget, opts.stepSamplesMs ? { stepSamplesMs: opts.stepSamplesMs } : {})
+          ? calibrateRunner(
+              runner,
+              opts.budget,
+              opts.stepSamplesMs ? { stepSamplesMs: opts.stepSamplesMs } : {},
+            )
           : undefined;
       thresholds = cal?.thresholds ?? new Float64Array(K);
     }

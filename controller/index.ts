@@ -34,9 +34,9 @@ export {
 export {
   calibrateRunner,
   createEarlyExitController,
-  latencyModel,
   type EarlyExitOptions,
   type EarlyExitState,
+  latencyModel,
 } from './EarlyExitController.ts';
 export {
   createExpertController,
@@ -61,9 +61,9 @@ export {
   type Manifest,
   ManifestSchema,
   MODEL_DIR,
-  PROBE_RUNS,
   type PolicyMode,
   type PolicyResult,
   type PolicyRunner,
+  PROBE_RUNS,
 } from './PolicyRunner.ts';
 export { settleThread, threadAsleepProbe, threadRunClock } from './ThreadSchedStat.ts';
