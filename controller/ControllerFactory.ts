@@ -6,9 +6,9 @@
  */
 import { fail, ok, type Result } from '../core/index.ts';
 import type { CommandController } from '../core/planning/index.ts';
-import { type Budget, parseBudget } from './Budget.ts';
+import { type Budget, type Calibration, parseBudget } from './Budget.ts';
 import { createClassicalController } from './ClassicalController.ts';
-import { createEarlyExitController } from './EarlyExitController.ts';
+import { calibrateRunner, createEarlyExitController } from './EarlyExitController.ts';
 import { createExpertController } from './ExpertController.ts';
 import { createPolicyRunner, type PolicyRunner } from './PolicyRunner.ts';
 
@@ -21,6 +21,11 @@ export interface ControllerFactory {
   readonly budget: Budget | undefined;
   /** A fresh controller (each stack gets its own state; the policy worker is shared). */
   create(): CommandController;
+  /**
+   * Early exit: the budget's calibration on the held-out rows (thresholds, modelled compute and p99;
+   * `met` false when no exit meets a p99 budget); undefined for other controllers or without a model.
+   */
+  calibration(): Calibration | undefined;
   /** The shared policy runner, when this controller uses the network. */
   readonly runner: PolicyRunner | undefined;
   close(): void;
@@ -61,6 +66,14 @@ export function controllerFactory(
     budget,
     get runner() {
       return net ? getRunner() : undefined;
+    },
+    calibration() {
+      if (n !== 'early-exit' || !budget) return undefined;
+      return calibrateRunner(
+        getRunner(),
+        budget,
+        opts.stepSamplesMs ? { stepSamplesMs: opts.stepSamplesMs } : {},
+      );
     },
     create(): CommandController {
       if (n === 'classical') return createClassicalController() as CommandController;

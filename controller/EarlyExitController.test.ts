@@ -6,6 +6,7 @@ import { egoOn } from '../scenarios/builtin/build.ts';
 import { curvyReference, road } from '../scenarios/builtin/maps.ts';
 import { command, driveController, testScenario } from '../stack/testing/simScene.ts';
 import { createClassicalController } from './ClassicalController.ts';
+import { controllerFactory } from './ControllerFactory.ts';
 import { calibrateRunner, createEarlyExitController } from './EarlyExitController.ts';
 import { FEATURE_DIM } from './Features.ts';
 import { createPolicyRunner, type PolicyResult, type PolicyRunner, PROBE_RUNS } from './PolicyRunner.ts';
@@ -110,6 +111,12 @@ describe('multi-exit policy on onnxruntime-node (committed artefacts)', () => {
     // a profile no exit brings under the budget: said so
     const slow = calibrateRunner(runner, { kind: 'p99', ms: 0.5 }, { stepSamplesMs: [0.9, 1, 1.1] })!;
     expect(slow.met).toBe(false);
+    // the factory says so to its user
+    const f = controllerFactory('early-exit', { budget: 'p99:0.5ms', stepSamplesMs: [0.9, 1, 1.1] });
+    expect(f.ok && f.value.calibration()?.met).toBe(false);
+    if (f.ok) f.value.close();
+    const c = controllerFactory('classical');
+    expect(c.ok && c.value.calibration()).toBe(undefined);
   });
 
   it('the full-depth controller drives a winding lane on the network alone', () => {
