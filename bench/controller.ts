@@ -92,6 +92,8 @@ interface Row {
   flops: number;
   exits: string;
   fallbacks: number;
+  /** Fallback steps by reason, then by scenario run ("<id> start <k>"). */
+  fallbackWhy: Map<string, Map<string, number>>;
   computePct: number;
   /** Steps left out of the on-core figures: the worker was not asleep within 50 ms before or after the step. */
   unclean: number;
@@ -118,6 +120,8 @@ async function runSuite(
   const cpuTimes: number[] = [];
   let flops = 0;
   let fallbacks = 0;
+  const fallbackWhy = new Map<string, Map<string, number>>();
+  let where = '';
   let frac = 0;
   const exitCount = new Map<number, number>();
   const scores: number[][] = [];
@@ -128,6 +132,7 @@ async function runSuite(
       const built = builtinScenario(id)!;
       const map = built.map;
       const scenario = perturbedStart(built.scenario, start, index);
+      where = `${id} start ${start}`;
       const d = createDriver('pdm-closed-stack');
       if (!d.ok) throw new Error(d.error.message);
       const inner = make();
@@ -153,7 +158,12 @@ async function runSuite(
           else unclean++;
           flops += flopsOf(o.info, inner);
           frac += o.info.computeFraction ?? 1;
-          if (o.info.fallback) fallbacks++;
+          if (o.info.fallback) {
+            fallbacks++;
+            const w = fallbackWhy.get(o.info.fallback) ?? { steps: 0, first: where };
+            w.steps++;
+            fallbackWhy.set(o.info.fallback, w);
+          }
           if (o.info.exit) exitCount.set(o.info.exit, (exitCount.get(o.info.exit) ?? 0) + 1);
           return o;
         },
@@ -185,6 +195,7 @@ async function runSuite(
     flops: flops / n,
     exits,
     fallbacks,
+    fallbackWhy,
     computePct: (100 * frac) / n,
   };
 }
@@ -302,6 +313,23 @@ export async function benchController(): Promise<string> {
     `On-core figures leave out the steps at which the policy worker was not asleep within 50 ms before or after the step (its run time not up to date): ${rows
       .map((r) => `${r.name} ${r.unclean}`)
       .join(', ')}.`,
+    `Fallback steps by reason (by scenario run): ${
+      rows
+        .filter((r) => r.fallbacks > 0)
+        .map(
+          (r) =>
+            `${r.name}: ${[...r.fallbackWhy]
+              .map(
+                ([why, w]) =>
+                  `${why} ${[...w.values()].reduce((a, b) => a + b, 0)} (${[...w]
+                    .sort((a, b) => b[1] - a[1])
+                    .map(([run, k]) => `${run}: ${k}`)
+                    .join(', ')})`,
+              )
+              .join(', ')}`,
+        )
+        .join('; ') || 'none'
+    }.`,
     ...notes.map((n) => `- ${n}`),
     '',
     `### The same rows over ${STARTS} ego starts per scenario (start 0 as built; starts 1–${STARTS - 1}: lateral ±${START_LATERAL_M} m, heading ±${START_HEADING_RAD} rad, speed ±${100 * START_SPEED_REL}%, seeded)`,
