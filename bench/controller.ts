@@ -160,8 +160,8 @@ async function runSuite(
           frac += o.info.computeFraction ?? 1;
           if (o.info.fallback) {
             fallbacks++;
-            const w = fallbackWhy.get(o.info.fallback) ?? { steps: 0, first: where };
-            w.steps++;
+            const w = fallbackWhy.get(o.info.fallback) ?? new Map<string, number>();
+            w.set(where, (w.get(where) ?? 0) + 1);
             fallbackWhy.set(o.info.fallback, w);
           }
           if (o.info.exit) exitCount.set(o.info.exit, (exitCount.get(o.info.exit) ?? 0) + 1);
