@@ -70,6 +70,8 @@ describe('DeeR threshold calibration', () => {
     const cal = calibrate(set, { kind: 'avg', fraction: 0.2 });
     expect(cal.met).toBe(false);
     expect(cal.exitShare[1]).toBeCloseTo(1, 6);
+    // whatever the agreement: exit 2's threshold is infinite
+    expect(cal.thresholds[1]).toBe(Number.POSITIVE_INFINITY);
   });
   it('meets a p99 latency budget from the per-exit latencies', () => {
     const lat = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6];

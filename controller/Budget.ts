@@ -138,8 +138,11 @@ export function calibrate(
   };
   let best: Calibration | undefined;
   for (const ratio of ratios) {
-    const eta = etaFor(ratio);
+    let eta = etaFor(ratio);
     const met = cost(eta, ratio) <= limit + 1e-12;
+    // not met: every step stops at exit 2, the earliest the rule allows, however far apart exits 1
+    // and 2 are (η = 4 is only "every held-out row")
+    if (!met) eta = Number.POSITIVE_INFINITY;
     const c = summarise(set, thresholdsFor(K, eta, ratio, new Float64Array(K)), ratio, met, latencyMs, ex);
     // a ratio that meets the budget beats one that does not; then the closest to full depth
     if (
