@@ -15,6 +15,8 @@ import {
   q,
   type RuleSink,
   round,
+  trackedDecelToStopMps2,
+  trackedStopExtraM,
 } from './CheckContext.ts';
 
 const fp = { sM: 0, dM: 0, segment: 0 };
@@ -130,6 +132,14 @@ export function rssRule(ctx: CheckContext, sink: RuleSink): void {
         egoV.speedLonMps = v;
         othV.speedLonMps = vLon;
         egoDyn.accelMaxMps2 = Math.min(params.rssEgo.accelMaxMps2, Math.max(0, r.a[k]!));
+        // the ego's braking term is its stop as the tracker delivers it (b_min, then the taper near
+        // standstill): the distance beyond v²/2b_min is the ego's own safety distance (ad-rss-lib's
+        // minimum longitudinal safety distance)
+        egoDyn.minLongitudinalSafetyDistanceM = trackedStopExtraM(
+          params,
+          v + egoDyn.accelMaxMps2 * params.rssEgo.responseTimeS,
+          params.rssEgo.brakeMinMps2,
+        );
         const egoWrongLane = opposite && r.targetOpposite && Math.abs(r.d[k]! - r.targetOffsetM) < 1.75;
         const safe = opposite
           ? egoWrongLane
@@ -156,7 +166,8 @@ export function rssRule(ctx: CheckContext, sink: RuleSink): void {
             ? -(vLon * vLon) / (2 * params.rssOther.brakeMinMps2)
             : (vLon * vLon) / (2 * params.rssOther.brakeMaxMps2);
           const room = Math.max(0.1, gap + leadStop - 1);
-          const need = (v * v) / (2 * room);
+          // the braking that brings the tracked ego to rest within the room (its taper included)
+          const need = trackedDecelToStopMps2(params, v, room, params.rssEgo.brakeMaxMps2);
           const proper = Math.min(
             opposite && !egoWrongLane ? params.rssEgo.brakeMinCorrectMps2 : params.rssEgo.brakeMinMps2,
             need,

@@ -16,6 +16,8 @@ import {
   type RuleSink,
   round,
   stoppingLookAheadM,
+  trackedStopDistanceM,
+  trackedStopShortSpeedMps,
 } from './CheckContext.ts';
 
 const e = { x: 0, y: 0, c: 0, s: 0 };
@@ -212,9 +214,11 @@ export function vruStepOutRule(ctx: CheckContext, sink: RuleSink): void {
   // keep the ego stoppable or clearing at every later step too, the ones the roll-out clears at
   // its own, higher speed included (a bound that tightens as the ego nears the pedestrian)
   const slowDecel = Math.min(params.vruStepOutSlowDecelMps2, veh.maxDecelMps2);
-  // the speed from which the ego stops short of a point `distM` ahead (reaction, then b), m/s
+  // the ego's stopping distance from v (reaction, then b as the tracker delivers it: its taper near
+  // standstill adds ≈ b/gain² m to v²/2b), and the speed from which it stops short of a point `distM` ahead
+  const stopDist = (v: number): number => v * tResp + trackedStopDistanceM(params, v, b);
   const stopShortMps = (distM: number): number =>
-    Math.max(params.vruNearSpeedMps, b * (-tResp + Math.sqrt(tResp * tResp + (2 * Math.max(0, distM)) / b)));
+    Math.max(params.vruNearSpeedMps, trackedStopShortSpeedMps(params, distM, tResp, b));
   // (returns Infinity when it does, else the lowest stop-short speed it breaks: the gentle repair's cap)
   const gentleCap = (k: number, conflict: number, half: number, reachS: number): number => {
     const v1 = r.v[1]!;
@@ -229,7 +233,7 @@ export function vruStepOutRule(ctx: CheckContext, sink: RuleSink): void {
       );
       if (vb <= walk) break;
       const dist = conflict - fj;
-      if (vb * tResp + (vb * vb) / (2 * b) <= dist) continue;
+      if (stopDist(vb) <= dist) continue;
       if (dist + 1 + 2 * half <= vb * reachS) continue;
       capMps = Math.min(capMps, stopShortMps(dist));
     }
@@ -266,7 +270,7 @@ export function vruStepOutRule(ctx: CheckContext, sink: RuleSink): void {
       if (fk - veh.lengthM > along + half) break; // passed
       if (v <= walk) continue;
       const dist = conflictS - fk;
-      if (v * tResp + (v * v) / (2 * b) <= dist) continue; // can stop short of it
+      if (stopDist(v) <= dist) continue; // can stop short of it
       // its front bumper is past before it can get there (one that walks into the ego's side
       // after the front has passed is not hit by the ego)
       if (dist + 1 + 2 * half <= v * tReach) continue;

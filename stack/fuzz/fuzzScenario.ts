@@ -12,6 +12,7 @@ import {
   type RoadMapData,
   type Scenario,
   type ScenarioAgent,
+  type TrackPoint,
   type VehicleParams,
   VehicleParamsSchema,
 } from '../../core/index.ts';
@@ -29,7 +30,6 @@ import {
   smooth,
   trackAlong,
   vehicleAgent,
-  walkTrack,
 } from '../../scenarios/builtin/index.ts';
 
 export const FUZZ_FAMILIES = [
@@ -97,7 +97,48 @@ export interface FuzzCase {
   map: RoadMap;
 }
 
-function pedestrian(id: string, track: ReturnType<typeof walkTrack>): ScenarioAgent {
+/**
+ * A pedestrian's relaxation time towards its walking speed, s (Helbing & Molnár 1995, social-force
+ * model: τ = 0.5 s). A person standing still does not walk at full pace one 0.1 s sample later (that
+ * was up to 22 m/s², beyond any gait): it speeds up as v(t) = v_w·(1 − e^(−t/τ)), v_w/τ at first.
+ */
+const WALK_RELAXATION_S = 0.5;
+const DT_S = 0.1;
+
+/**
+ * A person standing at a until `startS`, then walking towards b, speeding up with the social-force
+ * relaxation to `speedMps`, then standing at b (the fuzz version of `walkTrack`, physically started).
+ */
+function walkTrackRelaxed(
+  a: { x: number; y: number },
+  b: { x: number; y: number },
+  startS: number,
+  speedMps: number,
+  durationS: number,
+): TrackPoint[] {
+  const len = Math.hypot(b.x - a.x, b.y - a.y);
+  const heading = Math.atan2(b.y - a.y, b.x - a.x);
+  const out: TrackPoint[] = [];
+  const steps = Math.round(durationS / DT_S);
+  const tau = WALK_RELAXATION_S;
+  for (let k = 0; k <= steps; k++) {
+    const t = k * DT_S;
+    const dt = Math.max(0, t - startS);
+    const walked = speedMps * (dt - tau * (1 - Math.exp(-dt / tau)));
+    const d = Math.min(len, walked);
+    const moving = t >= startS && d < len;
+    out.push({
+      tS: Math.round(t * 1e6) / 1e6,
+      x: a.x + (d / len) * (b.x - a.x),
+      y: a.y + (d / len) * (b.y - a.y),
+      headingRad: heading,
+      speedMps: moving ? speedMps * (1 - Math.exp(-dt / tau)) : 0,
+    });
+  }
+  return out;
+}
+
+function pedestrian(id: string, track: TrackPoint[]): ScenarioAgent {
   return {
     id,
     kind: 'pedestrian',
@@ -173,7 +214,7 @@ export function fuzzCase(
     const s = egoS + u(20, 60);
     const a = poseOn(map, 'R0', s, -3.5);
     const b = poseOn(map, 'R0', s, 9);
-    agents.push(pedestrian('ped', walkTrack(a, b, u(0, 4), u(0.8, 2.2), durationS)));
+    agents.push(pedestrian('ped', walkTrackRelaxed(a, b, u(0, 4), u(0.8, 2.2), durationS)));
   } else if (family === 'stopped_obstacle') {
     // at least an 8 m/s² stop (plus 0.5 s of reaction and 10 m of footprints) away: avoidable
     const minAhead = (v0 * v0) / 8 + 0.5 * v0 + 10;
@@ -249,7 +290,7 @@ export function fuzzCase(
     const s = egoS + u(6, 25);
     const a = poseOn(map, 'R0', s, -3);
     const b = poseOn(map, 'R0', s, 3);
-    agents.push(pedestrian('worker', walkTrack(a, b, u(0, 3), u(0.8, 1.6), durationS)));
+    agents.push(pedestrian('worker', walkTrackRelaxed(a, b, u(0, 3), u(0.8, 1.6), durationS)));
   }
   const egoStart = { ...egoOn(map, laneIds[0]!, egoS, v, vehicle.rearAxleToCenterM) };
   const expert = expertFromCentreTrack(
