@@ -161,33 +161,6 @@ export function trackedStopDistanceM(p: SafetyParams, speedMps: number, decelMps
   return (v * v - vTaper * vTaper) / (2 * decelMps2) + (vTaper - vStop) / g + creep;
 }
 
-/** What the tracker's stop needs beyond v²/2·decel, m (≥ 0). */
-export function trackedStopExtraM(p: SafetyParams, speedMps: number, decelMps2: number): number {
-  const v = Math.max(0, speedMps);
-  return Math.max(0, trackedStopDistanceM(p, v, decelMps2) - (v * v) / (2 * decelMps2));
-}
-
-/**
- * The highest speed from which the ego, reacting after `reactionS` and then braking at `decelMps2`
- * as the tracker delivers it, comes to rest within `distanceM`, m/s (bisection: called on failures only).
- */
-export function trackedStopShortSpeedMps(
-  p: SafetyParams,
-  distanceM: number,
-  reactionS: number,
-  decelMps2: number,
-): number {
-  if (distanceM <= 0) return 0;
-  let lo = 0;
-  let hi = 60;
-  for (let i = 0; i < 40; i++) {
-    const mid = 0.5 * (lo + hi);
-    if (mid * reactionS + trackedStopDistanceM(p, mid, decelMps2) <= distanceM) lo = mid;
-    else hi = mid;
-  }
-  return lo;
-}
-
 /**
  * The deceleration with which the tracked ego comes to rest from `speedMps` within `roomM`, m/s²
  * (capped at `maxMps2`; bisection: called on failures only).

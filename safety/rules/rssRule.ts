@@ -16,7 +16,6 @@ import {
   type RuleSink,
   round,
   trackedDecelToStopMps2,
-  trackedStopExtraM,
 } from './CheckContext.ts';
 
 const fp = { sM: 0, dM: 0, segment: 0 };
@@ -132,14 +131,6 @@ export function rssRule(ctx: CheckContext, sink: RuleSink): void {
         egoV.speedLonMps = v;
         othV.speedLonMps = vLon;
         egoDyn.accelMaxMps2 = Math.min(params.rssEgo.accelMaxMps2, Math.max(0, r.a[k]!));
-        // the ego's braking term is its stop as the tracker delivers it (b_min, then the taper near
-        // standstill): the distance beyond v²/2b_min is the ego's own safety distance (ad-rss-lib's
-        // minimum longitudinal safety distance)
-        egoDyn.minLongitudinalSafetyDistanceM = trackedStopExtraM(
-          params,
-          v + egoDyn.accelMaxMps2 * params.rssEgo.responseTimeS,
-          params.rssEgo.brakeMinMps2,
-        );
         const egoWrongLane = opposite && r.targetOpposite && Math.abs(r.d[k]! - r.targetOffsetM) < 1.75;
         const safe = opposite
           ? egoWrongLane
@@ -166,8 +157,10 @@ export function rssRule(ctx: CheckContext, sink: RuleSink): void {
             ? -(vLon * vLon) / (2 * params.rssOther.brakeMinMps2)
             : (vLon * vLon) / (2 * params.rssOther.brakeMaxMps2);
           const room = Math.max(0.1, gap + leadStop - 1);
-          // the braking that brings the tracked ego to rest within the room (its taper included)
-          const need = trackedDecelToStopMps2(params, v, room, params.rssEgo.brakeMaxMps2);
+          // the braking that brings the tracked ego to rest (nuPlan's stopped speed) short of the
+          // lead's worst-case stop, its taper near standstill included (the metre of margin kept in
+          // `room` for a stop at constant deceleration is part of that taper)
+          const need = trackedDecelToStopMps2(params, v, room + 1, params.rssEgo.brakeMaxMps2);
           const proper = Math.min(
             opposite && !egoWrongLane ? params.rssEgo.brakeMinCorrectMps2 : params.rssEgo.brakeMinMps2,
             need,
