@@ -150,6 +150,58 @@ function pedestrian(id: string, track: TrackPoint[]): ScenarioAgent {
   };
 }
 
+/** A cut-in: the cutter's speed before / after, when it starts to turn, its head start and how long the turn takes. */
+interface CutIn {
+  vc: number;
+  t0: number;
+  ds: number;
+  dur: number;
+  vAfter: number;
+}
+function drawCutIn(u: (a: number, b: number) => number, v0: number): CutIn {
+  const vc = v0 + u(-4, 1);
+  const t0 = u(0.3, 3);
+  const ds = u(8, 25) - (vc - v0) * t0;
+  const dur = u(1.5, 3);
+  const vAfter = vc - u(0, 4);
+  return { vc, t0, ds, dur, vAfter };
+}
+const cutterSpeed = (c: CutIn, t: number): number =>
+  t < c.t0 ? c.vc : Math.max(c.vAfter, c.vc - CUTTER_MAX_DECEL_MPS2 * (t - c.t0));
+/** The cutter's offset from the ego's lane centre (the next lane's centre is 3.5 m away), m. */
+const cutterLateral = (c: CutIn, t: number): number => 3.5 * (1 - smooth(t, c.t0, c.t0 + c.dur));
+/** The attentive driver of the avoidability test: reaction after the cutter starts to turn, s, and braking, m/s². */
+const ATTENTIVE_REACTION_S = 0.5;
+const ATTENTIVE_BRAKE_MPS2 = 8;
+/** Fuzz car and cutter sizes (the default vehicle; `vehicleAgent`'s 4.8 × 1.9 m). */
+const EGO_HALF_LENGTH_M = 5.176 / 2;
+const EGO_HALF_WIDTH_M = 2.297 / 2;
+const CUTTER_HALF_LENGTH_M = 4.8 / 2;
+const CUTTER_HALF_WIDTH_M = 1.9 / 2;
+
+/**
+ * Whether a driver at the expert's speed `v0`, reacting `ATTENTIVE_REACTION_S` after the cutter starts
+ * to turn and then braking at `ATTENTIVE_BRAKE_MPS2`, never touches it (centres on the ego's lane,
+ * arc lengths from the ego's start, 0.1 s steps as the track is sampled).
+ */
+function cutInAvoidable(c: CutIn, v0: number, durationS: number): boolean {
+  let sEgo = 0;
+  let vEgo = v0;
+  let sCut = c.ds;
+  const steps = Math.round(durationS / DT_S);
+  for (let k = 0; k <= steps; k++) {
+    const t = k * DT_S;
+    const lateralOverlap = Math.abs(cutterLateral(c, t)) < EGO_HALF_WIDTH_M + CUTTER_HALF_WIDTH_M;
+    const lonOverlap = Math.abs(sCut - sEgo) < EGO_HALF_LENGTH_M + CUTTER_HALF_LENGTH_M;
+    if (lateralOverlap && lonOverlap) return false;
+    sCut += cutterSpeed(c, t) * DT_S;
+    const vNext = t >= c.t0 + ATTENTIVE_REACTION_S ? Math.max(0, vEgo - ATTENTIVE_BRAKE_MPS2 * DT_S) : vEgo;
+    sEgo += 0.5 * (vEgo + vNext) * DT_S;
+    vEgo = vNext;
+  }
+  return true;
+}
+
 /** Builds run `index` of a fuzz campaign with `seed` (deterministic). */
 export function fuzzCase(
   seed: number,
@@ -188,24 +240,23 @@ export function fuzzCase(
       ),
     );
   } else if (family === 'cut_in') {
-    // the cut-in starts with the cutter's centre 8–25 m ahead of the ego's: hard, but avoidable
-    // by an attentive driver (closer cut-ins are the cutter's fault under RSS and unavoidable)
-    const vc = v0 + u(-4, 1);
-    const t0 = u(0.3, 3);
-    const ds = u(8, 25) - (vc - v0) * t0;
-    const dur = u(1.5, 3);
-    const vAfter = vc - u(0, 4);
+    // the cut-in starts with the cutter's centre 8–25 m ahead of the ego's: hard, but avoidable by an
+    // attentive driver — drawn again (up to 20 times) while one at the expert's speed, reacting 0.5 s
+    // after the cutter starts to turn and then braking at 8 m/s² (the stopped obstacle's standard),
+    // would still touch it: closer cut-ins are the cutter's fault under RSS and unavoidable
+    let cut = drawCutIn(u, v0);
+    for (let tries = 0; tries < 20 && !cutInAvoidable(cut, v0, durationS); tries++) cut = drawCutIn(u, v0);
     agents.push(
       replayAgent(
         'cutter',
         trackAlong(map, {
           laneIds,
-          startSM: egoS + ds,
+          startSM: egoS + cut.ds,
           durationS,
           // it slows as it cuts in, braking at most as hard as a car can (a step of up to 4 m/s in
           // one 0.1 s tick was 40 m/s²: no vehicle, and no driver behind it, meets that)
-          speed: (t) => (t < t0 ? vc : Math.max(vAfter, vc - CUTTER_MAX_DECEL_MPS2 * (t - t0))),
-          lateral: (t) => 3.5 * (1 - smooth(t, t0, t0 + dur)),
+          speed: (t) => cutterSpeed(cut, t),
+          lateral: (t) => cutterLateral(cut, t),
         }),
         { reactive: 'replay' },
       ),
