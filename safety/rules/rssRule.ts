@@ -294,6 +294,12 @@ export function rssRule(ctx: CheckContext, sink: RuleSink): void {
                     ...(ramped ? { comfortOnset: true } : {}),
                     capSpeedMps: opposite ? 0 : Math.max(0, vLon - 0.5),
                     stopBeforeS: sE + room - 1,
+                    // a present danger that needs more than b_min to stop short of the lead's
+                    // worst-case stop: no gentle minimal-risk stop if nothing passes (the emergency
+                    // stop brakes for that room)
+                    ...(dangerFrom === 0 && !opposite && need > params.rssEgo.brakeMinMps2
+                      ? { critical: true }
+                      : {}),
                   },
             );
             lonDone = true;
