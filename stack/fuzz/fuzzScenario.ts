@@ -4,8 +4,10 @@
  * a light turning red, a slow car in dense traffic, a lane change into moving traffic, an oncoming
  * car drifting over the centre line, and a robot with a worker crossing its aisle; 30 % of runs
  * carry world text (V2X, operator, signs), some of it trying to give orders. Speeds, gaps and timings vary per run.
- * Starts that no driver could survive (an obstacle inside the stopping distance, a cut-in closer
- * than 8 m) are not drawn: the campaign measures avoidable collisions.
+ * Starts that no driver could survive (an obstacle inside the stopping distance, a cut-in that a
+ * driver at the expert's speed, reacting 0.5 s after the cutter turns and braking at 8 m/s², would
+ * still touch) are not drawn: the campaign measures avoidable collisions. People start walking as
+ * bodies do (the social-force relaxation), not at full pace one sample after standing.
  */
 import {
   createRng,
