@@ -445,6 +445,8 @@ describe('second pass (issue 14)', () => {
       scene({ map: m2, agents: [{ id: 'tail', lane: 'R0', s: 52, d: 1, speed: 14 }] }),
     );
     expect(rule(side), side.explanation).toBe('ALLOW');
+    // and, pulling away ahead of our centre, no lead to brake for (rss.longitudinal)
+    expect(side.decision, side.explanation).toBe('ALLOW');
     // the ego's front in a slower car ahead (ACTIVE_FRONT): still vetoed
     const front = gate.checkCommand(
       cmd(),

@@ -165,6 +165,7 @@ export function collisionRule(ctx: CheckContext, sink: RuleSink): void {
         if (overtakesThrough(ag.speedMps, ah, r.v[0]!, e.c, e.s)) {
           // its forecast runs on through the ego (the same contact, not a new one): skipped
           ctx.rearStruck.add(j);
+          ctx.contactNow.add(j);
           continue;
         }
         // at rest: moving on into it is still checked at the later steps
