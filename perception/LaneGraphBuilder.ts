@@ -490,20 +490,21 @@ export class LaneGraphBuilder {
     const out: CrossingAgent[] = [];
     const f = { sM: 0, dM: 0, segment: 0 };
     const at = { x: 0, y: 0 };
+    const near = { x: 0, y: 0, headingRad: 0 };
     for (const a of snap.agents) {
       if (exclude.has(a.id)) continue;
       const dist = Math.hypot(a.x - ego.x, a.y - ego.y);
       if (dist > p.lookaheadM + front + a.speedMps * p.predictionHorizonS) continue;
       const halfWidth = v.widthM / 2 + a.widthM / 2 + p.corridorMarginM;
       const reach = a.speedMps * p.predictionHorizonS;
-      // Nowhere within its reach of the corridor's box: cannot cross.
-      if (
-        a.x - reach > maxX + halfWidth ||
-        a.x + reach < minX - halfWidth ||
-        a.y - reach > maxY + halfWidth ||
-        a.y + reach < minY - halfWidth
-      )
-        continue;
+      // Nowhere within its reach of the corridor: cannot cross. Along its lanes it gets at most
+      // `reach` along the centreline from its projection, its offset and drift on top.
+      const slack = MAX_DRIFT_M + 2 * (this.chunks.maxHalfWidthM + IN_LANE_MARGIN_M);
+      const within = reach + halfWidth + slack;
+      if (a.x - within > maxX || a.x + within < minX || a.y - within > maxY || a.y + within < minY) continue;
+      path.project(a.x, a.y, f);
+      path.poseAt(f.sM, near);
+      if (Math.hypot(a.x - near.x, a.y - near.y) > within) continue;
       const onLanes = this.agentPaths(a, reach);
       if (onLanes) {
         let best: CrossingAgent | undefined;
@@ -511,8 +512,14 @@ export class LaneGraphBuilder {
           for (let t = 0; t <= p.predictionHorizonS + 1e-9; t += PREDICTION_STEP_S) {
             if (best && t >= best.agentTimeS) break;
             if (!onLanes.at(lanes, t, at)) break;
-            path.project(at.x, at.y, f);
-            if (f.sM < sFront || f.sM > sEnd || Math.abs(f.dM) > halfWidth) {
+            // outside the corridor's box: no projection needed
+            const outside =
+              at.x < minX - halfWidth ||
+              at.x > maxX + halfWidth ||
+              at.y < minY - halfWidth ||
+              at.y > maxY + halfWidth;
+            if (!outside) path.project(at.x, at.y, f);
+            if (outside || f.sM < sFront || f.sM > sEnd || Math.abs(f.dM) > halfWidth) {
               if (a.speedMps < 0.05) break;
               continue;
             }
