@@ -3,7 +3,7 @@ import { RoadMap } from '../core/map/index.ts';
 import { intersection } from '../scenarios/builtin/index.ts';
 import { LaneGraphBuilder } from './LaneGraphBuilder.ts';
 import { PerceptionParamsSchema } from './PerceptionParams.ts';
-import { agent, snapshot, straightRoad } from './testing/scenes.ts';
+import { agent, pocketJunction, snapshot, straightRoad } from './testing/scenes.ts';
 
 // Ego rear axle at (0, 0) heading +x at 10 m/s on R0 (s = 100). Pacifica: front bumper 1.461 +
 // 5.176/2 = 4.049 m ahead of the rear axle, half length 2.588 m, half width 1.1485 m.
@@ -94,6 +94,14 @@ describe('LaneGraphBuilder relations', () => {
     expect(g.ego?.lead).toBeNull();
   });
 
+  it('a faster car over our footprint (come through from behind) is no lead; the one beyond it is; a slower one is', () => {
+    // centre 3 m ahead of the rear axle, 1.54 m ahead of ours: gap 1.54 − 2.588 − 2.25 < 0
+    const passing = build([agent('through', 'vehicle', 3, 0, 0, 14), agent('lead', 'vehicle', 30, 0, 0, 5)]);
+    expect(passing.ego?.lead?.agentId).toBe('lead');
+    const slower = build([agent('into', 'vehicle', 3, 0, 0, 5), agent('lead', 'vehicle', 30, 0, 0, 5)]);
+    expect(slower.ego?.lead).toMatchObject({ agentId: 'into', gapM: -3.3 });
+  });
+
   it('lead in a successor lane counts (gap 103.7 m)', () => {
     const g = build([agent('next', 'vehicle', 110, 0)]);
     expect(g.ego?.lead).toMatchObject({ agentId: 'next', gapM: 103.7, ttcS: 10.37 });
@@ -161,5 +169,50 @@ describe('LaneGraphBuilder relations', () => {
     expect(g.nextStopLine).toMatchObject({ laneId: 'IN3', distanceM: 11.95, signal: 'GREEN' });
     expect(g.nextJunction).toEqual({ junctionId: 'J0', distanceM: 11.95 });
     expect(g.successors.map((s) => s.laneId)).toEqual(['C32', 'OUT2']);
+  });
+});
+
+describe("LaneGraphBuilder crossing: predicted along the agents' lanes", () => {
+  // Ego rear axle at (0, −30) heading north at 5 m/s on S0, turning left (S0 → SL → W0); corridor
+  // half width 1.1485 + 1 + 0.5 = 2.6485 m; front bumper 4.049 m ahead.
+  const pmap = pocketJunction();
+  const crossing = (a: ReturnType<typeof agent>) => {
+    const snap = snapshot(0, -30, Math.PI / 2, 5, [a], { route: { laneIds: ['S0', 'SL', 'W0'] } });
+    return new LaneGraphBuilder(pmap, params).build(snap, snap.route).crossing;
+  };
+
+  it('a car whose lanes cross ours is crossing: WB → WX meets our turn at (−1.88, 7)', () => {
+    // x = 30 − 8t reaches the corridor (|x − path| ≤ 2.65 m about (−1.88, 7) on SL) by t ≈ 3.7 s
+    const c = crossing(agent('wb', 'vehicle', 30, 7, Math.PI, 8));
+    expect(c.map((x) => x.agentId)).toEqual(['wb']);
+    expect(c[0]!.agentTimeS).toBeGreaterThan(3);
+    expect(c[0]!.agentTimeS).toBeLessThan(4.5);
+  });
+
+  it('a left-turner in the oncoming pocket is no crossing, though its heading points at our path', () => {
+    // On N0 at (3, 34), heading 0.06 rad west of south at 8 m/s (sideways 0.48 m/s: lane noise,
+    // below the 0.5 m/s of a lane change): straight on, it would reach y = 0 at t = 4.25 s at
+    // x = 3 − 8·sin(0.06)·4.25 = 0.96, inside the corridor; along N0 → NL → E0 it stays ≥ 8 m away.
+    const h = -Math.PI / 2 - 0.06;
+    const along = { x: 3 + 8 * 4.25 * Math.cos(h), y: 34 + 8 * 4.25 * Math.sin(h) };
+    expect(Math.abs(along.x)).toBeLessThan(2.6485);
+    expect(Math.abs(along.y)).toBeLessThan(0.1);
+    expect(crossing(agent('turner', 'vehicle', 3, 34, h, 8))).toEqual([]);
+  });
+
+  it('an agent off the lane graph is predicted along its heading', () => {
+    // at (−8, −20), no lane within reach, heading east at 5 m/s: x = −8 + 5t enters the corridor
+    // (x ≥ −2.65) after 1.07 s → 1.25 s; conflict at y = −20: 10 − 4.049 = 5.95 m, ego there at 1.19 s
+    expect(crossing(agent('off', 'vehicle', -8, -20, 0, 5))).toEqual([
+      {
+        agentId: 'off',
+        kind: 'vehicle',
+        speedMps: 5,
+        distanceM: 12.81,
+        conflictM: 5.95,
+        agentTimeS: 1.25,
+        egoTimeS: 1.19,
+      },
+    ]);
   });
 });

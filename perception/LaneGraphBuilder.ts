@@ -1,8 +1,8 @@
 /**
  * The local lane graph around the ego: nearby lanes, the ego lane and its neighbours, route
  * successors, the next junction / stop line / crosswalk, lead and follow agents per lane, and
- * agents whose constant-velocity path enters the ego corridor. Built per map (crosswalk entries
- * per lane are cached on first use); `build` is pure in its inputs.
+ * agents whose predicted path (along their lanes, else their heading) enters the ego corridor.
+ * Built per map (crosswalk entries per lane are cached on first use); `build` is pure in its inputs.
  */
 import {
   type AgentState,
@@ -48,6 +48,29 @@ const CROSSWALK_STEP_M = 0.5;
 const CROSSING_CLEAR_S = 2;
 /** Agents farther from their lane centre than half its width plus this are not "in" it, m. */
 const IN_LANE_MARGIN_M = 0.3;
+/**
+ * A vehicle in a lane whose direction is within this of its heading follows that lane (and its
+ * successors), rad (as the safety gate's forecast, `safety/AgentForecast.ts`).
+ */
+const LANE_FOLLOW_HEADING_RAD = 0.5;
+/** A lane-following agent's predicted sideways drift stops after this, m (half a lane: a cut-in starts; as the gate's forecast). */
+const MAX_DRIFT_M = 1.75;
+/**
+ * Below this sideways speed a lane-following agent keeps its offset in the lane (heading noise of
+ * a few hundredths of a radian is not a lane change), m/s (the gate's threshold for a drift into
+ * the ego's path, `safety/AgentForecast.ts`).
+ */
+const DRIFT_MIN_MPS = 0.5;
+/** A vehicle over the ego's footprint at least this much faster than the ego is passing through, m/s. */
+const PASSING_MPS = 0.1;
+/** At most this many lane paths (branches at forks) per agent. */
+const MAX_AGENT_PATHS = 8;
+
+/** A lane on an agent's predicted path, with the along-distance of its start from the agent, m. */
+interface PathLane {
+  lane: LaneInfo;
+  startM: number;
+}
 
 export class LaneGraphBuilder {
   private readonly map: RoadMap;
@@ -154,7 +177,7 @@ export class LaneGraphBuilder {
       if (!laneInfo) return null;
       const ahead = isBase ? chain : this.chainAhead(laneInfo, sEgo, route, false);
       const behind = this.chainBehind(laneInfo, sEgo);
-      return this.slot(laneInfo, [...behind, ...ahead], snap, located);
+      return this.slot(laneInfo, [...behind, ...ahead], snap, located, isBase);
     };
     const leftLane = base.data.left ? map.lane(base.data.left.laneId) : undefined;
     const rightLane = base.data.right ? map.lane(base.data.right.laneId) : undefined;
@@ -366,6 +389,7 @@ export class LaneGraphBuilder {
     chain: ChainLane[],
     snap: WorldSnapshot,
     located: ReadonlyArray<{ laneId: string; sM: number } | undefined>,
+    ownLane: boolean,
   ): LaneSlot {
     const ego = snap.ego;
     const v = this.vehicle;
@@ -385,6 +409,10 @@ export class LaneGraphBuilder {
       const laneHeading = c.lane.line.headingAt(loc.sM);
       const along = a.speedMps * Math.cos(angleDiff(a.headingRad, laneHeading));
       const half = v.lengthM / 2 + a.lengthM / 2;
+      // In our own lane, a vehicle over our footprint that is faster than us has come through
+      // from behind (a contact it made) and is pulling away: no lead to brake for (the one
+      // beyond it is). In a neighbour lane the one alongside still counts (lane-change gaps).
+      if (ownLane && ds >= 0 && ds - half < 0 && along > ego.speedMps + PASSING_MPS) return;
       if (ds >= 0 && ds < leadDs && ds - half <= this.params.lookaheadM) {
         leadDs = ds;
         const gap = ds - half;
@@ -401,9 +429,13 @@ export class LaneGraphBuilder {
   }
 
   /**
-   * Agents (not the ego lane's lead/follow) whose constant-velocity path, sampled every
-   * PREDICTION_STEP_S up to the horizon, enters the ego corridor (the chain's centreline, half the
-   * ego width + half the agent width + margin) ahead of the front bumper.
+   * Agents (not the ego lane's lead/follow) whose predicted path, sampled every PREDICTION_STEP_S
+   * up to the horizon, enters the ego corridor (the chain's centreline, half the ego width + half
+   * the agent width + margin) ahead of the front bumper. A vehicle, cyclist or robot in a lane that
+   * points its way follows that lane and every successor branch at its speed (its sideways drift
+   * kept, up to half a lane): a turner whose lanes never meet ours is no crossing, whatever its
+   * heading points at. Walkers, static objects and agents off the lane graph go straight on at
+   * constant velocity.
    */
   private crossingAgents(snap: WorldSnapshot, chain: ChainLane[], exclude: Set<string>): CrossingAgent[] {
     const ego = snap.ego;
@@ -457,10 +489,58 @@ export class LaneGraphBuilder {
     const sEnd = sEgo + p.lookaheadM + front;
     const out: CrossingAgent[] = [];
     const f = { sM: 0, dM: 0, segment: 0 };
+    const at = { x: 0, y: 0 };
+    const near = { x: 0, y: 0, headingRad: 0 };
     for (const a of snap.agents) {
       if (exclude.has(a.id)) continue;
       const dist = Math.hypot(a.x - ego.x, a.y - ego.y);
       if (dist > p.lookaheadM + front + a.speedMps * p.predictionHorizonS) continue;
+      const halfWidth = v.widthM / 2 + a.widthM / 2 + p.corridorMarginM;
+      const reach = a.speedMps * p.predictionHorizonS;
+      // Nowhere within its reach of the corridor: cannot cross. Along its lanes it gets at most
+      // `reach` along the centreline from its projection, its offset and drift on top.
+      const slack = MAX_DRIFT_M + 2 * (this.chunks.maxHalfWidthM + IN_LANE_MARGIN_M);
+      const within = reach + halfWidth + slack;
+      if (a.x - within > maxX || a.x + within < minX || a.y - within > maxY || a.y + within < minY) continue;
+      path.project(a.x, a.y, f);
+      path.poseAt(f.sM, near);
+      if (Math.hypot(a.x - near.x, a.y - near.y) > within) continue;
+      const onLanes = this.agentPaths(a, reach);
+      if (onLanes) {
+        let best: CrossingAgent | undefined;
+        for (const lanes of onLanes.paths) {
+          for (let t = 0; t <= p.predictionHorizonS + 1e-9; t += PREDICTION_STEP_S) {
+            if (best && t >= best.agentTimeS) break;
+            if (!onLanes.at(lanes, t, at)) break;
+            // outside the corridor's box: no projection needed
+            const outside =
+              at.x < minX - halfWidth ||
+              at.x > maxX + halfWidth ||
+              at.y < minY - halfWidth ||
+              at.y > maxY + halfWidth;
+            if (!outside) path.project(at.x, at.y, f);
+            if (outside || f.sM < sFront || f.sM > sEnd || Math.abs(f.dM) > halfWidth) {
+              if (a.speedMps < 0.05) break;
+              continue;
+            }
+            const conflictM = f.sM - sFront;
+            const egoTimeS = ego.speedMps > 0.1 ? conflictM / ego.speedMps : null;
+            if (egoTimeS !== null && t > egoTimeS + v.lengthM / ego.speedMps + CROSSING_CLEAR_S) break;
+            best = {
+              agentId: a.id,
+              kind: a.kind,
+              speedMps: round2(a.speedMps),
+              distanceM: round2(dist),
+              conflictM: round2(conflictM),
+              agentTimeS: round2(t),
+              egoTimeS: egoTimeS === null ? null : round2(egoTimeS),
+            };
+            break;
+          }
+        }
+        if (best) out.push(best);
+        continue;
+      }
       const c = Math.cos(a.headingRad);
       const s = Math.sin(a.headingRad);
       const halfW = v.widthM / 2 + a.widthM / 2 + p.corridorMarginM;
@@ -505,6 +585,91 @@ export class LaneGraphBuilder {
         (a.agentId < b.agentId ? -1 : a.agentId > b.agentId ? 1 : 0),
     );
     return out;
+  }
+
+  /**
+   * The lane paths a vehicle, cyclist or robot follows over `reachM`: from each lane it is in
+   * (within half the width + IN_LANE_MARGIN_M) pointing within LANE_FOLLOW_HEADING_RAD of its
+   * heading, on through every successor branch (≤ MAX_AGENT_PATHS). Undefined for other kinds and
+   * for an agent in no such lane (it is predicted along its heading). `at(path, t, out)` is its
+   * centre at t s: along the path at its speed along the lane, its lateral offset drifting at its
+   * sideways speed (from DRIFT_MIN_MPS) up to MAX_DRIFT_M from where it is; false past the path's end.
+   */
+  private agentPaths(
+    a: AgentState,
+    reachM: number,
+  ):
+    | { paths: PathLane[][]; at: (path: PathLane[], t: number, out: { x: number; y: number }) => boolean }
+    | undefined {
+    if (a.kind !== 'vehicle' && a.kind !== 'cyclist' && a.kind !== 'robot') return undefined;
+    const chunks = this.chunks;
+    const f = this.frenet;
+    const n = chunks.query(a.x, a.y, chunks.maxHalfWidthM + IN_LANE_MARGIN_M);
+    const starts: { lane: LaneInfo; sM: number; dM: number; errRad: number }[] = [];
+    for (let q = 0; q < n; q++) {
+      const id = chunks.result[q]!;
+      const set = chunks.lanes[chunks.chunkLane[id]!]!;
+      const l = set.lane;
+      if (starts.some((st) => st.lane === l)) continue;
+      const k = chunks.chunkK[id]!;
+      const half = l.data.widthM / 2 + IN_LANE_MARGIN_M;
+      if (!LaneChunks.near(set, k, a.x, a.y, half)) continue;
+      l.line.project(a.x, a.y, f);
+      if (f.sM < 0 || f.sM > l.line.length || Math.abs(f.dM) > half) continue;
+      const errRad = angleDiff(a.headingRad, l.line.headingAt(f.sM));
+      if (Math.abs(errRad) > LANE_FOLLOW_HEADING_RAD) continue;
+      starts.push({ lane: l, sM: f.sM, dM: f.dM, errRad });
+    }
+    if (starts.length === 0) return undefined;
+    const paths: PathLane[][] = [];
+    const info = new Map<PathLane[], { sM: number; dM: number; vLon: number; vLat: number }>();
+    for (const st of starts) {
+      const grow = (lanes: PathLane[]): void => {
+        if (paths.length >= MAX_AGENT_PATHS) return;
+        const last = lanes[lanes.length - 1]!;
+        const end = last.startM + last.lane.line.length;
+        const next = last.lane.data.successors
+          .map((id) => this.map.lane(id))
+          .filter((l): l is LaneInfo => !!l && !lanes.some((x) => x.lane === l));
+        if (end >= reachM || next.length === 0 || lanes.length >= 16) {
+          paths.push(lanes);
+          info.set(lanes, {
+            sM: st.sM,
+            dM: st.dM,
+            vLon: a.speedMps * Math.cos(st.errRad),
+            vLat:
+              Math.abs(a.speedMps * Math.sin(st.errRad)) < DRIFT_MIN_MPS
+                ? 0
+                : a.speedMps * Math.sin(st.errRad),
+          });
+          return;
+        }
+        for (const l of next) grow([...lanes, { lane: l, startM: end }]);
+      };
+      grow([{ lane: st.lane, startM: -st.sM }]);
+    }
+    const pose = { x: 0, y: 0, headingRad: 0 };
+    const at = (path: PathLane[], t: number, out: { x: number; y: number }): boolean => {
+      const i = info.get(path)!;
+      if (t === 0) {
+        out.x = a.x;
+        out.y = a.y;
+        return true;
+      }
+      const along = i.vLon * t;
+      let k = 0;
+      while (k + 1 < path.length && path[k + 1]!.startM <= along) k++;
+      const pl = path[k]!;
+      const sM = along - pl.startM;
+      if (sM > pl.lane.line.length + 1e-6) return false;
+      pl.lane.line.poseAt(Math.max(0, sM), pose);
+      const drift = Math.max(-MAX_DRIFT_M, Math.min(MAX_DRIFT_M, i.vLat * t));
+      const d = i.dM + drift;
+      out.x = pose.x - Math.sin(pose.headingRad) * d;
+      out.y = pose.y + Math.cos(pose.headingRad) * d;
+      return true;
+    };
+    return { paths, at };
   }
 
   /** State of the signal governing `lane`: its own light, else the next route lane's, else the most restrictive successor's. */

@@ -471,6 +471,45 @@ describe('second pass (issue 14)', () => {
     expect(rule(next(acc, 62, 0))?.decision).toBe('ALLOW'); // standing: it pulls out, it does not cut in
     expect(rule(next(acc, 110, 5))?.decision).toBe('ALLOW'); // 55 m ahead
   });
+  it('a contact that exists now and that the ego did not make (run into from behind, or the ego at rest) is judged by what lies ahead; one it makes is not', () => {
+    const rule = (v: ReturnType<typeof gate.checkCommand>) =>
+      v.rules.find((x) => x.rule === 'collision.predicted')?.decision;
+    // ego centre at s 50, 10 m/s; a 14 m/s car 3 m behind overlaps it now (half lengths 2.588 + 2.4):
+    // nuPlan's ACTIVE_REAR, the follower's doing; its forecast runs on through the ego
+    const rear = gate.checkCommand(
+      cmd(),
+      scene({ map: m2, agents: [{ id: 'tail', lane: 'R0', s: 47, speed: 14 }] }),
+    );
+    expect(rule(rear), rear.explanation).toBe('ALLOW');
+    expect(rear.decision, rear.explanation).not.toBe('VETO');
+    // the same car half past the ego, 1 m to its left: it drives along the ego's side from behind
+    const side = gate.checkCommand(
+      cmd(),
+      scene({ map: m2, agents: [{ id: 'tail', lane: 'R0', s: 52, d: 1, speed: 14 }] }),
+    );
+    expect(rule(side), side.explanation).toBe('ALLOW');
+    // and, pulling away ahead of our centre, no lead to brake for (rss.longitudinal)
+    expect(side.decision, side.explanation).toBe('ALLOW');
+    // the ego's front in a slower car ahead (ACTIVE_FRONT): still vetoed
+    const front = gate.checkCommand(
+      cmd(),
+      scene({ map: m2, agents: [{ id: 'lead', lane: 'R0', s: 54.5, speed: 5 }] }),
+    );
+    expect(rule(front), front.explanation).not.toBe('ALLOW');
+    // the ego at rest, a car coming the other way over its front corner (STOPPED_EGO): staying
+    // put passes; moving on into it does not
+    const oncoming = { id: 'on', lane: 'R0', s: 54.5, d: 1.2, speed: 8, dh: Math.PI };
+    const stay = gate.checkCommand(
+      cmd({ speed: 'STOP', targetSpeedMps: 0 }),
+      scene({ map: m2, speed: 0, agents: [oncoming] }),
+    );
+    expect(rule(stay), stay.explanation).toBe('ALLOW');
+    const go = gate.checkCommand(
+      cmd({ speed: 'ACCELERATE', targetSpeedMps: 5 }),
+      scene({ map: m2, speed: 0, agents: [{ ...oncoming, speed: 0.5 }] }),
+    );
+    expect(rule(go), go.explanation).not.toBe('ALLOW');
+  });
   it('timeToCover: the edge of a reachable set that speeds up at a bounded rate to a top speed', () => {
     expect(timeToCover(1, 0, 2, 2.5)).toBeCloseTo(1, 9); // ½·2·t² = 1
     expect(timeToCover(1.5625 + 2.5, 0, 2, 2.5)).toBeCloseTo(2.25, 9); // 1.25 s up, then 1 s at 2.5

@@ -142,6 +142,7 @@ export function createSafetyGate(input: SafetyParamsInput = {}): SafetyGate {
       rearStruck: new Set<number>(),
       rearStruckAtS: Number.NaN,
       sideStruck: new Set<number>(),
+      contactNow: new Set<number>(),
       rssSqueeze: squeeze,
     };
     lastCtx = ctx;

@@ -135,6 +135,96 @@ export function straightRoad(): RoadMap {
   return new RoadMap(straightRoadData());
 }
 
+/** Quarter circle from angle a0 to a1 (rad) about (cx, cy), radius r, in 16 pieces. */
+function arc(cx: number, cy: number, r: number, a0: number, a1: number): { x: number; y: number }[] {
+  const out: { x: number; y: number }[] = [];
+  for (let i = 0; i <= 16; i++) {
+    const a = a0 + ((a1 - a0) * i) / 16;
+    out.push({ x: cx + r * Math.cos(a), y: cy + r * Math.sin(a) });
+  }
+  return out;
+}
+
+/**
+ * A junction with a left-turn pocket (4 m lanes). Ours: S0 north along x = 0 from y = −60 to 0, the
+ * left turn SL (a 14 m quarter circle about (−14, 0)) to (−14, 14), then W0 west. The oncoming
+ * pocket N0 runs south along x = 3 from y = 60 to 14 and turns left only: NL (a 14 m quarter circle
+ * about (17, 14)) to (17, 0), then E0 east; its lanes stay ≥ 8 m from ours. A westbound lane WB
+ * along y = 7 from x = 60 goes straight on (WX) across our turn (which meets y = 7 at x ≈ −1.88).
+ */
+export function pocketJunction(): RoadMap {
+  const l = (
+    id: string,
+    centerline: { x: number; y: number }[],
+    successors: string[] = [],
+    predecessors: string[] = [],
+  ) => lane({ id, centerline, successors, predecessors });
+  return new RoadMap(
+    RoadMapSchema.parse({
+      id: 'test-pocket',
+      lanes: [
+        l(
+          'S0',
+          [
+            { x: 0, y: -60 },
+            { x: 0, y: 0 },
+          ],
+          ['SL'],
+        ),
+        l('SL', arc(-14, 0, 14, 0, Math.PI / 2), ['W0'], ['S0']),
+        l(
+          'W0',
+          [
+            { x: -14, y: 14 },
+            { x: -60, y: 14 },
+          ],
+          [],
+          ['SL'],
+        ),
+        l(
+          'N0',
+          [
+            { x: 3, y: 60 },
+            { x: 3, y: 14 },
+          ],
+          ['NL'],
+        ),
+        l('NL', arc(17, 14, 14, Math.PI, 1.5 * Math.PI), ['E0'], ['N0']),
+        l(
+          'E0',
+          [
+            { x: 17, y: 0 },
+            { x: 60, y: 0 },
+          ],
+          [],
+          ['NL'],
+        ),
+        l(
+          'WB',
+          [
+            { x: 60, y: 7 },
+            { x: 14, y: 7 },
+          ],
+          ['WX'],
+        ),
+        l(
+          'WX',
+          [
+            { x: 14, y: 7 },
+            { x: -60, y: 7 },
+          ],
+          [],
+          ['WB'],
+        ),
+      ],
+      crosswalks: [],
+      stopLines: [],
+      junctions: [],
+      drivableAreas: [],
+    }),
+  );
+}
+
 export function agent(
   id: string,
   kind: AgentState['kind'],

@@ -34,6 +34,12 @@ export interface CheckContext {
    */
   sideStruck: Set<number>;
   /**
+   * Forecast agents in contact with the ego now that have come through it from behind, going its
+   * way faster than it (filled by the collision rule): a contact it did not make and cannot undo;
+   * no lead to keep an RSS distance to (braking for it would only brake into the contact).
+   */
+  contactNow: Set<number>;
+  /**
    * Squeeze mode: a follower would run into the strict RSS response, so the longitudinal check
    * assumes the lead brakes no harder than the ego's own b_min and the ego responds after its
    * actuation lag with its planned acceleration (set by the gate, never by the command).

@@ -70,6 +70,16 @@ function fromBehind(
 }
 
 /**
+ * True when an agent (speed `va`, heading ah) goes the ego's way faster than the ego (speed `ve`,
+ * heading cosine c, sine s) does: in contact now, it has come from behind (RSS: the rear vehicle's
+ * duty) and is driving on through or along the ego.
+ */
+function overtakesThrough(va: number, ah: number, ve: number, c: number, s: number): boolean {
+  const cos = Math.cos(ah) * c + Math.sin(ah) * s;
+  return cos > 0.7 && va * cos > ve + 0.1;
+}
+
+/**
  * The ego's front bumper must have passed a pedestrian by this much for its contact to count as
  * side-on, m (our choice: behind the front wheels, a car's front overhang being ≈ 1 m; a closer call
  * is braked for, so that the gate does not alternate between keeping on and braking).
@@ -148,6 +158,19 @@ export function collisionRule(ctx: CheckContext, sink: RuleSink): void {
       // the ego at standstill is run into (nuPlan: a stopped ego is not at fault): stopping is the
       // answer, not a conflict of the roll-out
       if (r.v[k]! < 0.1 && k > 0) continue;
+      if (k === 0 && !laneChanging && ag.kind !== 'static') {
+        // a contact that exists now: no command undoes it. One the ego is not at fault for
+        // (nuPlan's STOPPED_EGO: the ego at rest; ACTIVE_REAR: a vehicle going our way faster than
+        // us has driven into us from behind) is judged by what lies ahead, not braked for
+        if (overtakesThrough(ag.speedMps, ah, r.v[0]!, e.c, e.s)) {
+          // its forecast runs on through the ego (the same contact, not a new one): skipped
+          ctx.rearStruck.add(j);
+          ctx.contactNow.add(j);
+          continue;
+        }
+        // at rest: moving on into it is still checked at the later steps
+        if (r.v[0]! < 0.1) continue;
+      }
       const wrongWay =
         !laneChanging && ag.kind !== 'static' && wrongWayIn(ctx, ax, ay, ah, ag.widthM / 2, e.c, e.s);
       if (wrongWay && k * r.dtS > ctx.params.oncomingMitigateS && givesOncomingProperResponse(ctx, k))

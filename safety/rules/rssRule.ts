@@ -187,6 +187,7 @@ export function rssRule(ctx: CheckContext, sink: RuleSink): void {
   for (let j = 0; j < f.count && !(lonDone && latDone); j++) {
     const ag = snapshot.agents[f.index[j]!]!;
     if (ag.kind === 'pedestrian') continue;
+    if (ctx.contactNow.has(j)) continue; // through the ego from behind now: not a lead (collision rule)
     const skipLon = laneChanging && clearsStanding(ctx, j, ag);
     let dangerFrom = -1;
     /** The speed bound of the proper response, m/s, and the deceleration it last asked for. */
