@@ -7,7 +7,6 @@
  */
 import { pointObbDistance } from '../../core/index.ts';
 import type { SafetyParams } from '../SafetyParams.ts';
-import { SIDE_PASSED_M } from './collision.ts';
 import {
   type CheckContext,
   egoCentre,
@@ -19,6 +18,7 @@ import {
   stoppingLookAheadM,
   trackedStopDistanceM,
 } from './CheckContext.ts';
+import { SIDE_PASSED_M } from './collision.ts';
 
 const e = { x: 0, y: 0, c: 0, s: 0 };
 
