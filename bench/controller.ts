@@ -6,6 +6,15 @@
  * one core (the stack thread's plus the policy worker's run time from Linux's per-thread schedstat:
  * the two threads run one after the other), FLOPs per step, and for the network the exits taken and
  * the fallbacks.
+ *
+ * Each row also runs the suite from perturbed ego starts (`EDGEPLAN_BENCH_STARTS`, default 6: start 0
+ * is each scenario as built, starts 1… move the ego sideways, turn it and change its speed a little,
+ * seeded), so that a difference in score can be told from the noise of a 14-scenario suite: the
+ * second table gives each row's mean over starts, its spread, and the paired difference to the
+ * full-depth network with a 95 % interval. The scenarios are fixed and the starts independent, so
+ * the interval comes from the spread of each scenario's paired difference across its starts
+ * (stratified by scenario: Var(Δ̄) = Σ_j s_j² / (S·J²), S starts, J scenarios, J·(S − 1) degrees of
+ * freedom). Latencies are pooled over every start.
  */
 import { cpus, loadavg } from 'node:os';
 import { markdownTable } from '../cli/table.ts';
@@ -19,6 +28,7 @@ import {
   threadAsleepProbe,
   threadRunClock,
 } from '../controller/index.ts';
+import type { Scenario } from '../core/index.ts';
 import type { CommandController, ControllerInfo } from '../core/planning/index.ts';
 import { BUILTIN_IDS, builtinScenario } from '../scenarios/builtin/index.ts';
 import { evaluateRun } from '../sim/metrics/index.ts';
@@ -27,9 +37,54 @@ import { createDriver, runDriver } from '../stack/index.ts';
 /** Classical tracker FLOPs per step, estimated from its code (windowed projection over ~40 segments, pure pursuit, speed law). */
 const CLASSICAL_FLOPS_EST = 1500;
 
+/** Ego starts per scenario: start 0 as built, the others perturbed (EDGEPLAN_BENCH_STARTS). */
+const STARTS = Math.max(1, Math.floor(Number(process.env.EDGEPLAN_BENCH_STARTS ?? 6)) || 1);
+/** Start perturbation bounds (uniform): lateral offset m, heading rad, relative speed. */
+const START_LATERAL_M = 0.2;
+const START_HEADING_RAD = 0.02;
+const START_SPEED_REL = 0.1;
+
+/** Start `k` of `scenario`: k = 0 as built; otherwise the ego moved sideways, turned and sped up or slowed, seeded by (k, index). */
+function perturbedStart(scenario: Scenario, k: number, index: number): Scenario {
+  if (k === 0) return scenario;
+  let a = (k * 7919 + index * 104729) >>> 0;
+  const rnd = (): number => {
+    // mulberry32
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  const e = scenario.egoStart;
+  const d = (2 * rnd() - 1) * START_LATERAL_M;
+  return {
+    ...scenario,
+    egoStart: {
+      ...e,
+      x: e.x - Math.sin(e.headingRad) * d,
+      y: e.y + Math.cos(e.headingRad) * d,
+      headingRad: e.headingRad + (2 * rnd() - 1) * START_HEADING_RAD,
+      speedMps: e.speedMps * (1 + (2 * rnd() - 1) * START_SPEED_REL),
+    },
+  };
+}
+
+/** Two-sided 95 % Student t quantile for `df` degrees of freedom. */
+function t95(df: number): number {
+  const table = [12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228];
+  // beyond the table: the first term of its expansion in 1/df, z + (z³ + z)/(4·df) (0.023 low at df 11, < 0.003 from df 30)
+  return df >= 1 && df <= table.length ? table[df - 1]! : 1.96 + 2.4 / df;
+}
+
 interface Row {
   name: string;
+  /** CLS-NR of the suite as built (start 0). */
   score: number;
+  /** Per start, per scenario: the run's score (0–1). */
+  scores: number[][];
+  /** On-core times of every clean step, ms (the p99 budget's closed-loop profile). */
+  cpuSamples: number[];
   meanMs: number;
   p99Ms: number;
   cpuMeanMs: number;
@@ -37,6 +92,8 @@ interface Row {
   flops: number;
   exits: string;
   fallbacks: number;
+  /** Fallback steps by reason, then by scenario run ("<id> start <k>"). */
+  fallbackWhy: Map<string, Map<string, number>>;
   computePct: number;
   /** Steps left out of the on-core figures: the worker was not asleep within 50 ms before or after the step. */
   unclean: number;
@@ -63,46 +120,60 @@ async function runSuite(
   const cpuTimes: number[] = [];
   let flops = 0;
   let fallbacks = 0;
+  const fallbackWhy = new Map<string, Map<string, number>>();
+  let where = '';
   let frac = 0;
   const exitCount = new Map<number, number>();
-  let total = 0;
-  for (const id of BUILTIN_IDS) {
-    const { scenario, map } = builtinScenario(id)!;
-    const d = createDriver('pdm-closed-stack');
-    if (!d.ok) throw new Error(d.error.message);
-    const inner = make();
-    const timed: CommandController = {
-      name: inner.name,
-      init: (ctx) => inner.init(ctx),
-      step(s, r, c) {
-        // CPU time on one core: each thread's run time, read where the kernel has just brought it up
-        // to date (after the thread slept): the stack's thread settles before and after the step,
-        // the worker is asleep before the step and again after it
-        const clean0 = workerSettled();
-        settleThread(nap);
-        const r0 = runNs();
-        const rw0 = workerRunNs();
-        const t0 = performance.now();
-        const o = inner.step(s, r, c);
-        times.push(performance.now() - t0);
-        settleThread(nap);
-        const r1 = runNs();
-        const clean1 = workerSettled();
-        const rw1 = workerRunNs();
-        if (clean0 && clean1) cpuTimes.push((r1 - r0 + (rw1 - rw0)) / 1e6);
-        else unclean++;
-        flops += flopsOf(o.info, inner);
-        frac += o.info.computeFraction ?? 1;
-        if (o.info.fallback) fallbacks++;
-        if (o.info.exit) exitCount.set(o.info.exit, (exitCount.get(o.info.exit) ?? 0) + 1);
-        return o;
-      },
-    };
-    const log = await runDriver(d.value, scenario, map, {
-      mode: 'nonreactive',
-      stack: { controller: timed },
-    });
-    total += evaluateRun(log, map).score;
+  const scores: number[][] = [];
+  for (let start = 0; start < STARTS; start++) {
+    const perStart: number[] = [];
+    scores.push(perStart);
+    for (const [index, id] of BUILTIN_IDS.entries()) {
+      const built = builtinScenario(id)!;
+      const map = built.map;
+      const scenario = perturbedStart(built.scenario, start, index);
+      where = `${id} start ${start}`;
+      const d = createDriver('pdm-closed-stack');
+      if (!d.ok) throw new Error(d.error.message);
+      const inner = make();
+      const timed: CommandController = {
+        name: inner.name,
+        init: (ctx) => inner.init(ctx),
+        step(s, r, c) {
+          // CPU time on one core: each thread's run time, read where the kernel has just brought it up
+          // to date (after the thread slept): the stack's thread settles before and after the step,
+          // the worker is asleep before the step and again after it
+          const clean0 = workerSettled();
+          settleThread(nap);
+          const r0 = runNs();
+          const rw0 = workerRunNs();
+          const t0 = performance.now();
+          const o = inner.step(s, r, c);
+          times.push(performance.now() - t0);
+          settleThread(nap);
+          const r1 = runNs();
+          const clean1 = workerSettled();
+          const rw1 = workerRunNs();
+          if (clean0 && clean1) cpuTimes.push((r1 - r0 + (rw1 - rw0)) / 1e6);
+          else unclean++;
+          flops += flopsOf(o.info, inner);
+          frac += o.info.computeFraction ?? 1;
+          if (o.info.fallback) {
+            fallbacks++;
+            const w = fallbackWhy.get(o.info.fallback) ?? new Map<string, number>();
+            w.set(where, (w.get(where) ?? 0) + 1);
+            fallbackWhy.set(o.info.fallback, w);
+          }
+          if (o.info.exit) exitCount.set(o.info.exit, (exitCount.get(o.info.exit) ?? 0) + 1);
+          return o;
+        },
+      };
+      const log = await runDriver(d.value, scenario, map, {
+        mode: 'nonreactive',
+        stack: { controller: timed },
+      });
+      perStart.push(evaluateRun(log, map).score);
+    }
   }
   const n = times.length;
   const sorted = [...times].sort((a, b) => a - b);
@@ -113,7 +184,9 @@ async function runSuite(
     .join(' ');
   return {
     name,
-    score: (100 * total) / BUILTIN_IDS.length,
+    score: (100 * scores[0]!.reduce((a, b) => a + b, 0)) / BUILTIN_IDS.length,
+    scores,
+    cpuSamples: cpuTimes,
     meanMs: times.reduce((a, b) => a + b, 0) / n,
     p99Ms: sorted[Math.floor(0.99 * n)]!,
     cpuMeanMs: cpuTimes.reduce((a, b) => a + b, 0) / cpuTimes.length,
@@ -122,6 +195,7 @@ async function runSuite(
     flops: flops / n,
     exits,
     fallbacks,
+    fallbackWhy,
     computePct: (100 * frac) / n,
   };
 }
@@ -160,29 +234,44 @@ export async function benchController(): Promise<string> {
   const netFlops = (info: ControllerInfo) =>
     info.fallback ? CLASSICAL_FLOPS_EST : (info.computeFraction ?? 1) * fullFlops;
   rows.push(await runSuite('full-depth network', () => full.value.create(), netFlops, runner));
+  const fullRow = rows[2]!;
   for (const spec of ['avg:40%', 'avg:60%', 'p99:0.5ms']) {
-    const f = controllerFactory('early-exit', { budget: spec, ...(modelDir ? { modelDir } : {}) });
-    if (!f.ok) throw new Error(f.error.message);
     const b = parseBudget(spec);
-    if (b.ok && f.value.runner?.ready()) {
-      const cal = calibrateRunner(f.value.runner, b.value);
-      if (cal)
-        notes.push(
+    // p99 budgets: the full-depth row's on-core steps, measured in this closed loop, are the latency profile
+    const profile = b.ok && b.value.kind === 'p99' ? { stepSamplesMs: fullRow.cpuSamples } : {};
+    const f = controllerFactory('early-exit', {
+      budget: spec,
+      ...(modelDir ? { modelDir } : {}),
+      ...profile,
+    });
+    if (!f.ok) throw new Error(f.error.message);
+    const fr = f.value.runner;
+    if (b.ok && fr?.ready()) {
+      const cal = f.value.calibration();
+      if (cal) {
+        let line =
           `${spec}: η₂ = ${cal.thresholds[1]!.toFixed(4)}, η_k = η₂ · ${cal.ratio}^(k−2), on ${runner.manifest?.calibration.rows} held-out rows → ` +
-            `mean compute ${(100 * cal.meanComputeFraction).toFixed(1)}% of full depth` +
-            (b.value.kind === 'p99' ? `, p99 latency model ${cal.p99LatencyMs.toFixed(3)} ms` : '') +
-            `${cal.met ? '' : ' (budget NOT met: earliest exit the rule allows)'}` +
-            (b.value.kind === 'p99'
-              ? ` (model: hand-off ${f.value.runner.handoffMs().toFixed(3)} ms measured on-core p90 + features 0.1 ms + block medians)`
-              : ''),
-        );
+          `mean compute ${(100 * cal.meanComputeFraction).toFixed(1)}% of full depth`;
+        if (b.value.kind === 'avg')
+          line +=
+            '; in closed loop the budget governor holds the mean (cap and threshold scale from the compute spent)';
+        else {
+          const probeOnly = calibrateRunner(fr, b.value);
+          const pm = fr.probeMs();
+          line +=
+            `, p99 latency model ${cal.p99LatencyMs.toFixed(3)} ms from the full-depth row's ${fullRow.cpuSamples.length} on-core steps (p99 ${fullRow.cpuP99Ms.toFixed(3)} ms) less the skipped blocks' medians` +
+            `${cal.met ? '' : ' (budget NOT met: no exit brings the p99 under it; exits as early as the rule allows)'}` +
+            `; from the warm probe alone (${pm.length} full-depth runs, p99 ${quantile(pm, 0.99).toFixed(3)} ms, + features 0.1 ms) the model would say ${probeOnly?.p99LatencyMs.toFixed(3)} ms` +
+            ` and spend ${(100 * (probeOnly?.meanComputeFraction ?? Number.NaN)).toFixed(1)}%`;
+        }
+        notes.push(line);
+      }
     }
-    rows.push(await runSuite(`early exit ${spec}`, () => f.value.create(), netFlops, f.value.runner));
+    rows.push(await runSuite(`early exit ${spec}`, () => f.value.create(), netFlops, fr));
     f.value.close();
   }
   full.value.close();
   const expertRow = rows[0]!;
-  const fullRow = rows[2]!;
   const us = runner.blockMicros?.() ?? [];
   const load1 = loadavg()[0]!;
   return [
@@ -224,6 +313,93 @@ export async function benchController(): Promise<string> {
     `On-core figures leave out the steps at which the policy worker was not asleep within 50 ms before or after the step (its run time not up to date): ${rows
       .map((r) => `${r.name} ${r.unclean}`)
       .join(', ')}.`,
+    `Fallback steps by reason (by scenario run): ${
+      rows
+        .filter((r) => r.fallbacks > 0)
+        .map(
+          (r) =>
+            `${r.name}: ${[...r.fallbackWhy]
+              .map(
+                ([why, w]) =>
+                  `${why} ${[...w.values()].reduce((a, b) => a + b, 0)} (${[...w]
+                    .sort((a, b) => b[1] - a[1])
+                    .map(([run, k]) => `${run}: ${k}`)
+                    .join(', ')})`,
+              )
+              .join(', ')}`,
+        )
+        .join('; ') || 'none'
+    }.`,
     ...notes.map((n) => `- ${n}`),
+    '',
+    `### The same rows over ${STARTS} ego starts per scenario (start 0 as built; starts 1–${STARTS - 1}: lateral ±${START_LATERAL_M} m, heading ±${START_HEADING_RAD} rad, speed ±${100 * START_SPEED_REL}%, seeded)`,
+    markdownTable(
+      [
+        'controller',
+        'CLS-NR mean over starts',
+        'sd across starts',
+        'Δ vs full depth (paired, 95% CI)',
+        'scenario runs better / worse than full depth by > 1 point',
+      ],
+      rows.map((r) => {
+        const suite = r.scores.map((s) => (100 * s.reduce((a, b) => a + b, 0)) / s.length);
+        const full = fullRow.scores.map((s) => (100 * s.reduce((a, b) => a + b, 0)) / s.length);
+        const d = suite.map((x, i) => x - full[i]!);
+        let better = 0;
+        let worse = 0;
+        for (const [i, s] of r.scores.entries())
+          for (const [j, x] of s.entries()) {
+            const dd = 100 * (x - fullRow.scores[i]![j]!);
+            if (dd > 1) better++;
+            else if (dd < -1) worse++;
+          }
+        const ci = stratifiedCi95(r.scores, fullRow.scores);
+        return [
+          r.name,
+          mean(suite).toFixed(2),
+          suite.length > 1 ? sd(suite).toFixed(2) : '',
+          r === fullRow ? '' : `${sign(mean(d))} ± ${ci.toFixed(2)}`,
+          r === fullRow ? '' : `${better} / ${worse} of ${d.length * BUILTIN_IDS.length}`,
+        ];
+      }),
+      ['l', 'r', 'r', 'r', 'r'],
+    ),
+    '',
+    `A difference whose CI contains 0 is not told from the suite's noise at ${STARTS} starts; the score column of the first table is start 0 alone.`,
   ].join('\n');
+}
+
+function mean(a: ArrayLike<number>): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += a[i]!;
+  return a.length > 0 ? s / a.length : Number.NaN;
+}
+
+/**
+ * Half-width of the 95 % interval of the suite's mean paired difference (points) between `a` and
+ * `b` (per start, per scenario, 0–1), with scenarios as fixed strata: each scenario's variance of
+ * the difference across starts, Var(Δ̄) = Σ_j s_j² / (S·J²), J·(S − 1) degrees of freedom.
+ */
+function stratifiedCi95(a: number[][], b: number[][]): number {
+  const S = a.length;
+  const J = a[0]?.length ?? 0;
+  if (S < 2 || J === 0) return Number.NaN;
+  let v = 0;
+  for (let j = 0; j < J; j++) v += sd(a.map((s, i) => 100 * (s[j]! - b[i]![j]!))) ** 2;
+  return t95(J * (S - 1)) * Math.sqrt(v / (S * J * J));
+}
+
+/** Sample standard deviation. */
+function sd(a: number[]): number {
+  const m = mean(a);
+  return Math.sqrt(a.reduce((s, x) => s + (x - m) ** 2, 0) / Math.max(1, a.length - 1));
+}
+
+function sign(x: number): string {
+  return `${x >= 0 ? '+' : ''}${x.toFixed(2)}`;
+}
+
+/** The q-quantile of ascending `sorted` (NaN when empty). */
+function quantile(sorted: ArrayLike<number>, q: number): number {
+  return sorted.length > 0 ? sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]! : Number.NaN;
 }

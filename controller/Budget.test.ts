@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type CalibrationSet, calibrate, parseBudget } from './Budget.ts';
+import { type CalibrationSet, calibrate, type LatencyModel, mixtureQuantile, parseBudget } from './Budget.ts';
 
 /** Synthetic held-out set: K exits whose actions converge on the label at a per-row rate. */
 function synthetic(n: number, K: number): CalibrationSet {
@@ -70,6 +70,8 @@ describe('DeeR threshold calibration', () => {
     const cal = calibrate(set, { kind: 'avg', fraction: 0.2 });
     expect(cal.met).toBe(false);
     expect(cal.exitShare[1]).toBeCloseTo(1, 6);
+    // whatever the agreement: exit 2's threshold is infinite
+    expect(cal.thresholds[1]).toBe(Number.POSITIVE_INFINITY);
   });
   it('meets a p99 latency budget from the per-exit latencies', () => {
     const lat = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6];
@@ -77,5 +79,52 @@ describe('DeeR threshold calibration', () => {
     expect(cal.met).toBe(true);
     expect(cal.p99LatencyMs).toBeLessThanOrEqual(0.35);
     expect(cal.exitShare[4]! + cal.exitShare[5]!).toBeLessThanOrEqual(0.01);
+  });
+  it('a p99 budget from a latency distribution holds the p99 of the whole mixture of steps', () => {
+    // 3 % of steps have a 0.55 ms tail at full depth; each exit skipped saves 0.03 ms
+    const samples = Array.from({ length: 200 }, (_, i) => (i < 194 ? 0.3 : 0.55));
+    const m: LatencyModel = { fullDepthMs: samples, savedMs: [0.15, 0.12, 0.09, 0.06, 0.03, 0] };
+    const cal = calibrate(set, { kind: 'p99', ms: 0.5 }, m);
+    expect(cal.met).toBe(true);
+    expect(cal.p99LatencyMs).toBeLessThanOrEqual(0.5);
+    // brute force: every held-out row's exit with every sample, shifted by that exit's saving
+    const all: number[] = [];
+    const K = 6;
+    const stride = 2 * K + 2;
+    for (let i = 0; i < set.rows.length / stride; i++) {
+      let e = K;
+      for (let k = 1; k < K - 1; k++) {
+        const o = i * stride;
+        const d = Math.hypot(
+          set.rows[o + 2 * k]! - set.rows[o + 2 * k - 2]!,
+          set.rows[o + 2 * k + 1]! - set.rows[o + 2 * k - 1]!,
+        );
+        if (d < cal.thresholds[k]!) {
+          e = k + 1;
+          break;
+        }
+      }
+      for (const t of samples) all.push(t - m.savedMs[e - 1]!);
+    }
+    all.sort((a, b) => a - b);
+    expect(all[Math.ceil(0.99 * all.length) - 1]!).toBeLessThanOrEqual(0.5 + 1e-9);
+    // the old model (median + the exits' savings) would have called full depth 0.3 ms
+    expect(cal.exitShare[5]!).toBeLessThan(0.5);
+  });
+  it("says a p99 budget cannot be met when even the earliest exit's tail is above it", () => {
+    const m: LatencyModel = { fullDepthMs: [0.3, 0.3, 0.3, 0.7], savedMs: [0.15, 0.12, 0.09, 0.06, 0.03, 0] };
+    const cal = calibrate(set, { kind: 'p99', ms: 0.5 }, m);
+    expect(cal.met).toBe(false);
+    expect(cal.exitShare[1]).toBeCloseTo(1, 6);
+    expect(cal.p99LatencyMs).toBeCloseTo(0.58, 9);
+  });
+  it("the mixture quantile of one exit is that exit's shifted sample quantile", () => {
+    const ex = new Int32Array(50).fill(3);
+    const m: LatencyModel = {
+      fullDepthMs: Array.from({ length: 100 }, (_, i) => i + 1),
+      savedMs: [5, 4, 3, 2, 1, 0],
+    };
+    expect(mixtureQuantile(ex, m, 0.99)).toBeCloseTo(99 - 3, 6);
+    expect(mixtureQuantile(ex, m, 0.5)).toBeCloseTo(50 - 3, 6);
   });
 });

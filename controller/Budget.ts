@@ -8,6 +8,12 @@
  * RATIOS: later exits stricter, equal, or looser) on the held-out rows: for each r, the smallest η
  * that meets the budget (smaller η = later exits = closer to full depth; compute is monotone in η,
  * so a bisection finds it), and of those the one whose actions are closest to full depth's.
+ *
+ * A p99 budget needs the step's latency per exit. Either one number per exit, or (what the runtime
+ * uses) a distribution: on-core samples of full-depth steps and the time each exit saves; a step
+ * that stops at exit k then takes (sample − saved_k), and the p99 is that of the mixture over the
+ * held-out rows' exits — not a sum of per-part medians and percentiles, which is below the p99 of
+ * the sum whenever the parts have tails.
  */
 import { fail, ok, type Result } from '../core/index.ts';
 
@@ -23,6 +29,14 @@ export function parseBudget(spec: string): Result<Budget> {
   const p99 = /^p99:(\d+(?:\.\d+)?)ms$/.exec(spec.trim());
   if (p99 && Number(p99[1]) > 0) return ok({ kind: 'p99', ms: Number(p99[1]) });
   return fail('INVALID_INPUT', 'budget', `expected avg:<percent>% (0–100] or p99:<ms>ms, got "${spec}"`);
+}
+
+/** Latency of a policy step by exit: on-core samples of full-depth steps less what each exit saves. */
+export interface LatencyModel {
+  /** On-core times of full-depth steps (features, hand-off and every block), ms, sorted ascending. */
+  fullDepthMs: ArrayLike<number>;
+  /** Time saved by stopping at exit k (index k − 1) instead of running every block, ms (≥ 0). */
+  savedMs: number[];
 }
 
 export interface CalibrationSet {
@@ -83,13 +97,14 @@ function thresholdsFor(K: number, eta: number, ratio: number, out: Float64Array)
 }
 
 /**
- * Thresholds meeting `budget` on the held-out set. `latencyMs[k]` = the policy step's latency
- * when it stops at exit k+1 (needed for p99 budgets); `ratios` = the r tried ([1]: one η for all).
+ * Thresholds meeting `budget` on the held-out set. `latencyMs` (needed for p99 budgets): the policy
+ * step's latency when it stops at exit k+1 (`latencyMs[k]`), or a LatencyModel; `ratios` = the r
+ * tried ([1]: one η for all).
  */
 export function calibrate(
   set: CalibrationSet,
   budget: Budget,
-  latencyMs: number[] = [],
+  latencyMs: number[] | LatencyModel = [],
   ratios: readonly number[] = THRESHOLD_RATIOS,
 ): Calibration {
   const K = set.exits;
@@ -123,8 +138,11 @@ export function calibrate(
   };
   let best: Calibration | undefined;
   for (const ratio of ratios) {
-    const eta = etaFor(ratio);
+    let eta = etaFor(ratio);
     const met = cost(eta, ratio) <= limit + 1e-12;
+    // not met: every step stops at exit 2, the earliest the rule allows, however far apart exits 1
+    // and 2 are (η = 4 is only "every held-out row")
+    if (!met) eta = Number.POSITIVE_INFINITY;
     const c = summarise(set, thresholdsFor(K, eta, ratio, new Float64Array(K)), ratio, met, latencyMs, ex);
     // a ratio that meets the budget beats one that does not; then the closest to full depth
     if (
@@ -142,7 +160,7 @@ function summarise(
   thresholds: Float64Array,
   ratio: number,
   met: boolean,
-  latencyMs: number[],
+  latencyMs: number[] | LatencyModel,
   ex: Int32Array,
 ): Calibration {
   const K = set.exits;
@@ -168,7 +186,7 @@ function summarise(
     thresholds,
     ratio,
     meanComputeFraction: frac,
-    p99LatencyMs: latencyMs.length === K ? p99(ex, latencyMs) : Number.NaN,
+    p99LatencyMs: !Array.isArray(latencyMs) || latencyMs.length === K ? p99(ex, latencyMs) : Number.NaN,
     exitShare: share,
     maeToExpert: maeE,
     maeToFullDepth: maeF,
@@ -176,8 +194,49 @@ function summarise(
   };
 }
 
-function p99(ex: Int32Array, latencyMs: number[]): number {
+function p99(ex: Int32Array, latencyMs: number[] | LatencyModel): number {
   if (ex.length === 0) return 0;
+  if (!Array.isArray(latencyMs)) return mixtureQuantile(ex, latencyMs, 0.99);
   const lat = Array.from(ex, (e) => latencyMs[e - 1] ?? Number.POSITIVE_INFINITY).sort((a, b) => a - b);
   return lat[Math.min(lat.length - 1, Math.floor(0.99 * lat.length))]!;
+}
+
+/** Samples of `sorted` above `t` (binary search). */
+function countAbove(sorted: ArrayLike<number>, t: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (sorted[mid]! > t) hi = mid;
+    else lo = mid + 1;
+  }
+  return sorted.length - lo;
+}
+
+/**
+ * The q-quantile of the step latency when the rows stop at exits `ex`: the mixture over exits of
+ * the full-depth samples shifted by each exit's saving; the smallest t with P(latency > t) ≤ 1 − q.
+ */
+export function mixtureQuantile(ex: Int32Array, m: LatencyModel, q: number): number {
+  const N = m.fullDepthMs.length;
+  if (N === 0) return Number.POSITIVE_INFINITY;
+  const K = m.savedMs.length;
+  const share = new Float64Array(K + 1);
+  for (let i = 0; i < ex.length; i++) share[ex[i]!]! += 1 / ex.length;
+  const tail = (t: number): number => {
+    let p = 0;
+    for (let k = 1; k <= K; k++)
+      if (share[k]! > 0) p += (share[k]! * countAbove(m.fullDepthMs, t + m.savedMs[k - 1]!)) / N;
+    return p;
+  };
+  // the answer is one of the shifted samples: bisect on t between the smallest and the largest
+  let lo = m.fullDepthMs[0]! - Math.max(...m.savedMs);
+  let hi = m.fullDepthMs[N - 1]!;
+  if (tail(lo) <= 1 - q) return lo;
+  for (let it = 0; it < 50; it++) {
+    const mid = 0.5 * (lo + hi);
+    if (tail(mid) <= 1 - q + 1e-12) hi = mid;
+    else lo = mid;
+  }
+  return hi;
 }

@@ -6,9 +6,9 @@
  */
 import { fail, ok, type Result } from '../core/index.ts';
 import type { CommandController } from '../core/planning/index.ts';
-import { type Budget, parseBudget } from './Budget.ts';
+import { type Budget, type Calibration, parseBudget } from './Budget.ts';
 import { createClassicalController } from './ClassicalController.ts';
-import { createEarlyExitController } from './EarlyExitController.ts';
+import { calibrateRunner, createEarlyExitController } from './EarlyExitController.ts';
 import { createExpertController } from './ExpertController.ts';
 import { createPolicyRunner, type PolicyRunner } from './PolicyRunner.ts';
 
@@ -21,15 +21,24 @@ export interface ControllerFactory {
   readonly budget: Budget | undefined;
   /** A fresh controller (each stack gets its own state; the policy worker is shared). */
   create(): CommandController;
+  /**
+   * Early exit: the budget's calibration on the held-out rows (thresholds, modelled compute and p99;
+   * `met` false when no exit meets a p99 budget); undefined for other controllers or without a model.
+   */
+  calibration(): Calibration | undefined;
   /** The shared policy runner, when this controller uses the network. */
   readonly runner: PolicyRunner | undefined;
   close(): void;
 }
 
-/** A controller factory by name; `budget` (e.g. `avg:40%`, `p99:0.5ms`) applies to `early-exit`. */
+/**
+ * A controller factory by name; `budget` (e.g. `avg:40%`, `p99:0.5ms`) applies to `early-exit`;
+ * `stepSamplesMs`, on-core times of full-depth steps in this closed loop, to its p99 budgets
+ * (without them, the runner's warm probe: see calibrateRunner).
+ */
 export function controllerFactory(
   name: string,
-  opts: { budget?: string; modelDir?: string } = {},
+  opts: { budget?: string; modelDir?: string; stepSamplesMs?: ArrayLike<number> } = {},
 ): Result<ControllerFactory> {
   if (!(CONTROLLER_NAMES as readonly string[]).includes(name))
     return fail(
@@ -58,6 +67,14 @@ export function controllerFactory(
     get runner() {
       return net ? getRunner() : undefined;
     },
+    calibration() {
+      if (n !== 'early-exit' || !budget) return undefined;
+      return calibrateRunner(
+        getRunner(),
+        budget,
+        opts.stepSamplesMs ? { stepSamplesMs: opts.stepSamplesMs } : {},
+      );
+    },
     create(): CommandController {
       if (n === 'classical') return createClassicalController() as CommandController;
       if (n === 'expert') return createExpertController() as CommandController;
@@ -65,6 +82,7 @@ export function controllerFactory(
         runner: getRunner(),
         mode: n === 'full-depth' ? 'full' : 'early',
         ...(budget ? { budget } : {}),
+        ...(opts.stepSamplesMs ? { stepSamplesMs: opts.stepSamplesMs } : {}),
       }) as CommandController;
     },
     close() {

@@ -6,9 +6,10 @@ import { egoOn } from '../scenarios/builtin/build.ts';
 import { curvyReference, road } from '../scenarios/builtin/maps.ts';
 import { command, driveController, testScenario } from '../stack/testing/simScene.ts';
 import { createClassicalController } from './ClassicalController.ts';
+import { controllerFactory } from './ControllerFactory.ts';
 import { calibrateRunner, createEarlyExitController } from './EarlyExitController.ts';
 import { FEATURE_DIM } from './Features.ts';
-import { createPolicyRunner, type PolicyResult, type PolicyRunner } from './PolicyRunner.ts';
+import { createPolicyRunner, type PolicyResult, type PolicyRunner, PROBE_RUNS } from './PolicyRunner.ts';
 import { threadRunClock } from './ThreadSchedStat.ts';
 
 const straight = road({ lanes: 2, lengthM: 600 });
@@ -29,7 +30,7 @@ function fakeRunner(a0: number, a1: number): PolicyRunner {
     run: () => res,
     exitActions: () => new Float32Array(12),
     workerThreadId: () => 0,
-    handoffMs: () => Number.NaN,
+    probeMs: () => new Float64Array(0),
     close: () => {},
   };
 }
@@ -89,13 +90,33 @@ describe('multi-exit policy on onnxruntime-node (committed artefacts)', () => {
     expect(threadRunClock(tid)()).toBeGreaterThan(0);
   });
 
-  it('measures the hand-off for p99 budgets, and a budget below it is not met', () => {
-    const h = runner.handoffMs();
-    if (process.platform !== 'linux') return expect(h).toBeNaN();
-    expect(h).toBeGreaterThan(0);
-    const cal = calibrateRunner(runner, { kind: 'p99', ms: h / 2 })!;
+  it('times full-depth runs on-core for p99 budgets, and a budget below the fastest step is not met', () => {
+    const p = runner.probeMs();
+    if (process.platform !== 'linux') return expect(p.length).toBe(0);
+    expect(p.length).toBeGreaterThanOrEqual(PROBE_RUNS / 2);
+    for (let i = 1; i < p.length; i++) expect(p[i]).toBeGreaterThanOrEqual(p[i - 1]!);
+    expect(p[0]).toBeGreaterThan(0);
+    const cal = calibrateRunner(runner, { kind: 'p99', ms: p[0]! / 4 })!;
     expect(cal.met).toBe(false);
-    expect(cal.p99LatencyMs).toBeGreaterThan(h);
+    expect(cal.p99LatencyMs).toBeGreaterThan(p[0]! / 4);
+  });
+
+  it('a p99 budget takes the closed-loop profile it is given over the warm probe', () => {
+    // a profile whose tail only stopping early brings under the budget
+    const profile = Array.from({ length: 1000 }, (_, i) => (i < 970 ? 0.3 : 0.55));
+    const withProfile = calibrateRunner(runner, { kind: 'p99', ms: 0.5 }, { stepSamplesMs: profile })!;
+    expect(withProfile.met).toBe(true);
+    expect(withProfile.p99LatencyMs).toBeLessThanOrEqual(0.5);
+    expect(withProfile.exitShare[runner.manifest!.blocks - 1]!).toBeLessThan(1);
+    // a profile no exit brings under the budget: said so
+    const slow = calibrateRunner(runner, { kind: 'p99', ms: 0.5 }, { stepSamplesMs: [0.9, 1, 1.1] })!;
+    expect(slow.met).toBe(false);
+    // the factory says so to its user
+    const f = controllerFactory('early-exit', { budget: 'p99:0.5ms', stepSamplesMs: [0.9, 1, 1.1] });
+    expect(f.ok && f.value.calibration()?.met).toBe(false);
+    if (f.ok) f.value.close();
+    const c = controllerFactory('classical');
+    expect(c.ok && c.value.calibration()).toBe(undefined);
   });
 
   it('the full-depth controller drives a winding lane on the network alone', () => {

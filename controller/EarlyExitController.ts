@@ -16,7 +16,15 @@ import type {
   ControlStep,
   PlannerContext,
 } from '../core/planning/index.ts';
-import { type Budget, type Calibration, calibrate } from './Budget.ts';
+import { type Budget, type Calibration, calibrate, type LatencyModel } from './Budget.ts';
+import {
+  GOVERNOR_START,
+  type GovernorParams,
+  GovernorParamsSchema,
+  type GovernorState,
+  governedThresholds,
+  governorAfter,
+} from './BudgetGovernor.ts';
 import {
   type ClassicalParams,
   ClassicalParamsSchema,
@@ -41,15 +49,31 @@ export interface EarlyExitOptions {
   classical?: Partial<ClassicalParams>;
   /** Wait for a policy step at most this long before falling back, ms. */
   timeoutMs?: number;
+  /** p99 budgets: on-core times of full-depth steps in this closed loop, ms (calibrateRunner). */
+  stepSamplesMs?: ArrayLike<number>;
+  /** The runtime governor of `avg` budgets (BudgetGovernor.ts); `false` = calibrated thresholds alone. */
+  governor?: Partial<GovernorParams> | false;
 }
 
 export interface EarlyExitState {
   ref: ClassicalState;
   fallback: ClassicalState;
+  /** Compute spent so far (avg budgets' governor). */
+  governor: GovernorState;
 }
 
-/** Calibrates the runner's thresholds for a budget on its committed held-out set. */
-export function calibrateRunner(runner: PolicyRunner, budget: Budget): Calibration | undefined {
+/**
+ * Calibrates the runner's thresholds for a budget on its committed held-out set. p99 budgets model
+ * a step's latency (LatencyModel) from `stepSamplesMs` — on-core times of full-depth steps measured
+ * in the closed loop the controller will run in (features, hand-off, every block: e.g. the bench's
+ * full-depth row) — or, without them, from the runner's warm probe plus a features allowance; a
+ * step that stops at exit k saves the later blocks' median times.
+ */
+export function calibrateRunner(
+  runner: PolicyRunner,
+  budget: Budget,
+  opts: { stepSamplesMs?: ArrayLike<number> } = {},
+): Calibration | undefined {
   const m = runner.manifest;
   if (!m || !runner.ready()) return undefined;
   const buf = readFileSync(join(runner.dir, m.calibration.file));
@@ -57,20 +81,27 @@ export function calibrateRunner(runner: PolicyRunner, budget: Budget): Calibrati
   const exitFlops: number[] = [];
   let acc = 0;
   for (const f of m.blockFlops) exitFlops.push((acc += f));
-  const lat: number[] = [];
-  if (budget.kind === 'p99') {
-    const h = runner.handoffMs();
-    let t = (Number.isFinite(h) ? h : HANDOFF_FALLBACK_MS) + FEATURES_MS;
-    for (const u of runner.blockMicros()) lat.push((t += u / 1000));
-  }
-  return calibrate({ rows, exits: m.blocks, exitFlops }, budget, lat);
+  const set = { rows, exits: m.blocks, exitFlops };
+  return budget.kind === 'p99'
+    ? calibrate(set, budget, latencyModel(runner, opts.stepSamplesMs))
+    : calibrate(set, budget);
+}
+
+/** The p99 budgets' latency model of `runner`'s steps (see calibrateRunner). */
+export function latencyModel(runner: PolicyRunner, stepSamplesMs?: ArrayLike<number>): LatencyModel {
+  const us = runner.blockMicros();
+  const savedMs = us.map((_, k) => us.slice(k + 1).reduce((a, u) => a + u / 1000, 0));
+  if (stepSamplesMs && stepSamplesMs.length > 0)
+    return { fullDepthMs: Float64Array.from(stepSamplesMs).sort(), savedMs };
+  const probe = runner.probeMs();
+  if (probe.length > 0) return { fullDepthMs: probe.map((t) => t + FEATURES_MS), savedMs };
+  return { fullDepthMs: [HANDOFF_FALLBACK_MS + FEATURES_MS + us.reduce((a, u) => a + u / 1000, 0)], savedMs };
 }
 
 /**
- * p99 budgets: the latency of a step that stops at exit k is modelled as the hand-off (measured by
- * the runner on this machine, `handoffMs`; this fallback where it cannot be) + the features + the
- * blocks' median times, ms. The features allowance is the classical tracker's on-core p99 in
- * `npm run bench controller` (0.097 ms), which computes the same reference.
+ * p99 budgets without a closed-loop profile: the features' allowance added to the probe's runs, ms
+ * (the classical tracker's on-core p99 in `npm run bench controller`, 0.08 ms at load 4–7: it
+ * computes the same reference), and the hand-off where the scheduler statistics are unavailable.
  */
 const HANDOFF_FALLBACK_MS = 0.08;
 const FEATURES_MS = 0.1;
@@ -88,9 +119,23 @@ export function createEarlyExitController(opts: EarlyExitOptions): CommandContro
   for (const f of runner.manifest?.blockFlops ?? []) cum.push((acc += f));
   const name = opts.mode === 'full' ? 'full-depth' : 'early-exit';
   let thresholds: Float64Array | undefined;
+  const budget = opts.mode === 'early' ? opts.budget : undefined;
+  const gov =
+    budget?.kind === 'avg' && opts.governor !== false
+      ? GovernorParamsSchema.parse(opts.governor ?? {})
+      : undefined;
+  const cumFraction = cum.map((c) => c / (cum[K - 1] ?? 1));
+  const governed = new Float64Array(K);
   const thresholdsFor = (): Float64Array => {
     if (!thresholds) {
-      const cal = opts.mode === 'early' && opts.budget ? calibrateRunner(runner, opts.budget) : undefined;
+      const cal =
+        opts.mode === 'early' && opts.budget
+          ? calibrateRunner(
+              runner,
+              opts.budget,
+              opts.stepSamplesMs ? { stepSamplesMs: opts.stepSamplesMs } : {},
+            )
+          : undefined;
       thresholds = cal?.thresholds ?? new Float64Array(K);
     }
     return thresholds;
@@ -104,22 +149,36 @@ export function createEarlyExitController(opts: EarlyExitOptions): CommandContro
     extra: Partial<ControllerInfo> = {},
   ): ControlStep<EarlyExitState> => {
     const fb = classical.step({ ...state.fallback, accelMps2: req.ego.accelMps2 }, req, ctx);
+    const spent = extra.computeFraction ?? 0;
     return {
-      state: { ref, fallback: fb.state },
+      state: {
+        ref,
+        fallback: fb.state,
+        governor: gov ? governorAfter(state.governor, spent, gov) : state.governor,
+      },
       control: fb.control,
       info: { controller: name, ...extra, fallback: reason },
     };
   };
   return {
     name,
-    init: (ctx: PlannerContext) => ({ ref: initialReference(), fallback: classical.init(ctx) }),
+    init: (ctx: PlannerContext) => ({
+      ref: initialReference(),
+      fallback: classical.init(ctx),
+      governor: GOVERNOR_START,
+    }),
     step(state: EarlyExitState, req: ControlRequest, ctx: PlannerContext): ControlStep<EarlyExitState> {
       const ref = featuresFor(state.ref, req, ctx, cp, feats, scratch);
       if (!runner.ready())
         return fallbackStep(state, ref, req, ctx, `model unavailable: ${runner.loadError}`);
+      let th = thresholdsFor();
+      if (gov && budget?.kind === 'avg') {
+        governedThresholds(th, cumFraction, budget.fraction, state.governor, gov, governed);
+        th = governed;
+      }
       const r = runner.run(feats, {
         mode: opts.mode,
-        thresholds: thresholdsFor(),
+        thresholds: th,
         ...(opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {}),
       });
       if (!r.ok) return fallbackStep(state, ref, req, ctx, r.error ?? 'policy failed');
@@ -141,7 +200,11 @@ export function createEarlyExitController(opts: EarlyExitOptions): CommandContro
       if (accel > v.maxAccelMps2 + 0.5 || accel < -v.maxDecelMps2 - 0.5 || Math.abs(steer) > steerMax + 0.05)
         return fallbackStep(state, ref, req, ctx, 'action out of limits', info);
       return {
-        state: { ref, fallback: state.fallback },
+        state: {
+          ref,
+          fallback: state.fallback,
+          governor: gov ? governorAfter(state.governor, info.computeFraction!, gov) : state.governor,
+        },
         control: actionToControl(a0, a1, req.ego, v, req.dtS),
         info,
       };

@@ -70,13 +70,19 @@ export interface PolicyRunner {
   /** The worker's Linux thread id (0 where unknown or not loaded), for its scheduler statistics. */
   workerThreadId(): number;
   /**
-   * CPU time on one core of a run's hand-off: a full-depth run's run time on both threads less the
-   * blocks' median times, 90th percentile over 30 runs, measured at the first call, ms. NaN where
-   * the scheduler statistics are unavailable or the model is not loaded.
+   * On-core times of full-depth runs (the stack thread's and the worker's CPU time: hand-off and
+   * every block; no features), ms, sorted ascending: `PROBE_RUNS` runs at the first call, each
+   * measured as the bench measures a step (schedstat run times read right after each thread slept).
+   * Empty where the scheduler statistics are unavailable or the model is not loaded. A warm loop:
+   * below what the same runs take in a closed loop, where the planner and the simulator run between
+   * steps (p99 budgets take a closed-loop profile where there is one).
    */
-  handoffMs(): number;
+  probeMs(): Float64Array;
   close(): void;
 }
+
+/** Full-depth runs timed by `probeMs` (≈ 0.2 ms each plus two ~50 µs settles). */
+export const PROBE_RUNS = 200;
 
 /** Starts the worker and begins loading the blocks (does not wait). */
 export function createPolicyRunner(opts: { modelDir?: string } = {}): PolicyRunner {
@@ -115,7 +121,7 @@ export function createPolicyRunner(opts: { modelDir?: string } = {}): PolicyRunn
     }
   }
   let seq = 0;
-  let handoff: number | undefined;
+  let probe: Float64Array | undefined;
   const action = new Float32Array(2);
   const exits = new Float32Array(2 * K);
   const fail = (error: string): PolicyResult => ({
@@ -167,10 +173,10 @@ export function createPolicyRunner(opts: { modelDir?: string } = {}): PolicyRunn
     },
     exitActions: () => exits,
     workerThreadId: () => (ready() ? Atomics.load(ctl, 7) : 0),
-    handoffMs() {
-      if (handoff !== undefined) return handoff;
+    probeMs() {
+      if (probe) return probe;
       const tid = ready() ? Atomics.load(ctl, 7) : 0;
-      if (!tid || !manifest) return (handoff = Number.NaN);
+      if (!tid || !manifest) return (probe = new Float64Array(0));
       const run = threadRunClock();
       const workerRun = threadRunClock(tid);
       const asleep = threadAsleepProbe(tid);
@@ -179,24 +185,21 @@ export function createPolicyRunner(opts: { modelDir?: string } = {}): PolicyRunn
         for (let i = 0; i < 50 && asleep() === false; i++) Atomics.wait(nap, 0, 0, 1);
         return asleep() === true;
       };
-      let blocksMs = 0;
-      for (let k = 0; k < K; k++) blocksMs += f32[U + k]! / 1000;
-      const probe = new Float32Array(F);
+      const input = new Float32Array(F);
       const samples: number[] = [];
-      for (let i = 0; i < 30; i++) {
+      for (let i = 0; i < PROBE_RUNS; i++) {
         if (!settledWorker()) continue;
         settleThread(nap);
         const r0 = run();
         const w0 = workerRun();
-        const r = self.run(probe, { mode: 'full' });
+        const r = self.run(input, { mode: 'full' });
         settleThread(nap);
         const r1 = run();
         if (!r.ok || !settledWorker()) continue;
-        samples.push((r1 - r0 + workerRun() - w0) / 1e6 - blocksMs);
+        samples.push((r1 - r0 + workerRun() - w0) / 1e6);
       }
-      samples.sort((a, b) => a - b);
-      handoff = samples.length >= 10 ? Math.max(0, samples[Math.floor(0.9 * samples.length)]!) : Number.NaN;
-      return handoff;
+      probe = Float64Array.from(samples.length >= PROBE_RUNS / 2 ? samples : []).sort();
+      return probe;
     },
     close() {
       if (!worker) return;

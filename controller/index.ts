@@ -1,5 +1,22 @@
 /** controller/: turns the current mid-level command into controls at the control rate. */
-export { type Budget, type Calibration, type CalibrationSet, calibrate, parseBudget } from './Budget.ts';
+export {
+  type Budget,
+  type Calibration,
+  type CalibrationSet,
+  calibrate,
+  type LatencyModel,
+  mixtureQuantile,
+  parseBudget,
+} from './Budget.ts';
+export {
+  GOVERNOR_START,
+  type GovernorParams,
+  GovernorParamsSchema,
+  type GovernorState,
+  governedThresholds,
+  governorAfter,
+  governorCredit,
+} from './BudgetGovernor.ts';
 export {
   type ClassicalParams,
   ClassicalParamsSchema,
@@ -19,6 +36,7 @@ export {
   createEarlyExitController,
   type EarlyExitOptions,
   type EarlyExitState,
+  latencyModel,
 } from './EarlyExitController.ts';
 export {
   createExpertController,
@@ -46,5 +64,6 @@ export {
   type PolicyMode,
   type PolicyResult,
   type PolicyRunner,
+  PROBE_RUNS,
 } from './PolicyRunner.ts';
 export { settleThread, threadAsleepProbe, threadRunClock } from './ThreadSchedStat.ts';

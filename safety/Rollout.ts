@@ -1,7 +1,8 @@
 /**
  * The gate's reflection step: a deterministic roll-out of a mid-level command (or of a planned
- * trajectory) into the predicted ego motion over the horizon. Lateral: smoothstep from the current
- * offset to the target lane's centre along the current lane's forward path; a planned trajectory
+ * trajectory) into the predicted ego motion over the horizon. Lateral: a cubic in the distance
+ * travelled, from the ego's offset and heading to the target lane's centre along the forward path
+ * of the lane (branch) the ego is on; a planned trajectory
  * is joined from the ego's own offset and heading (a cubic closing the gap over 2 s, heading along
  * the motion). Longitudinal: the speed decision's reference (towards the target speed, a commanded
  * braking, or a stop at `stopAt`) as the sim's tracker drives it — nuPlan's LQR gain on the
@@ -81,9 +82,58 @@ const CLOSING_MIN_SPEED_MPS = 0.5;
 const CLOSING_S = 2;
 const fp = { sM: 0, dM: 0, segment: 0 };
 
-function smoothstep(u: number): number {
-  const c = Math.min(1, Math.max(0, u));
-  return c * c * (3 - 2 * c);
+/**
+ * The reference speed at `tS` of a constant-deceleration brake from `v0` to `vTarget` at `decel`
+ * that the tracker (gain·(v_ref(t + 1 s) − v)) follows: decel/gain below the speed it should have
+ * one second earlier until `reachS` + 1 s, then the target; the first second falls at decel/gain.
+ * Below zero only when `reverse` (a car: its tracker brakes harder on a reference behind it, and
+ * the car stops rather than reverses; a robot's tracker would drive backwards).
+ */
+function ledReference(
+  tS: number,
+  v0: number,
+  vTarget: number,
+  decel: number,
+  gain: number,
+  reachS: number,
+  reverse: boolean,
+): number {
+  const lead = decel / gain;
+  const v = tS <= 1 ? v0 - lead * tS : tS < reachS + 1 ? v0 - decel * (tS - 1) - lead : vTarget;
+  return reverse ? v : Math.max(0, v);
+}
+
+/** The steepest start of a lateral close, as the slope of the offset against the path (45°). */
+const CLOSE_MAX_SLOPE = 1;
+
+/**
+ * The lateral close of a command roll-out: a cubic in the distance travelled along the path,
+ * from the ego's offset and the slope its heading gives it against the path, to the target
+ * offset with the path's heading. Over distance, not time: an ego that stops closes no offset
+ * (a vehicle does not slide sideways at a standstill, nor spin on the spot).
+ */
+interface LateralClose {
+  d0: number;
+  slope0: number;
+  dT: number;
+  lengthM: number;
+}
+const close: LateralClose = { d0: 0, slope0: 0, dT: 0, lengthM: 1 };
+
+/** The offset after `sigmaM` of travel, m (left +). */
+function closeOffset(c: LateralClose, sigmaM: number): number {
+  const u = Math.min(1, Math.max(0, sigmaM / c.lengthM));
+  const u2 = u * u;
+  const u3 = u2 * u;
+  return (2 * u3 - 3 * u2 + 1) * c.d0 + (u3 - 2 * u2 + u) * c.lengthM * c.slope0 + (3 * u2 - 2 * u3) * c.dT;
+}
+
+/** The slope of the offset against the path after `sigmaM` of travel (d offset / d arc length). */
+function closeSlope(c: LateralClose, sigmaM: number): number {
+  const u = Math.min(1, Math.max(0, sigmaM / c.lengthM));
+  if (u >= 1) return 0;
+  const u2 = u * u;
+  return ((6 * u2 - 6 * u) * c.d0 + (6 * u - 6 * u2) * c.dT) / c.lengthM + (3 * u2 - 4 * u + 1) * c.slope0;
 }
 
 /** Where the ego is: lane, path and the neighbour the command's path decision aims at. */
@@ -94,17 +144,21 @@ function placeEgo(
   map: RoadMap,
   paths: LanePathCache,
   route: ReadonlyArray<string>,
+  startLaneId: string | undefined,
 ): boolean {
-  const loc = map.locate(ego.x, ego.y, ego.headingRad, 5, undefined);
-  if (!loc) {
+  const laneId =
+    startLaneId !== undefined && map.lane(startLaneId)
+      ? startLaneId
+      : map.locate(ego.x, ego.y, ego.headingRad, 5, undefined)?.laneId;
+  if (laneId === undefined) {
     out.path = undefined;
     return false;
   }
-  const lane = map.mustLane(loc.laneId);
-  out.startLaneId = loc.laneId;
-  out.path = paths.get(loc.laneId, route);
+  const lane = map.mustLane(laneId);
+  out.startLaneId = laneId;
+  out.path = paths.get(laneId, route);
   out.kind = kind;
-  out.targetLaneId = loc.laneId;
+  out.targetLaneId = laneId;
   out.targetOffsetM = 0;
   out.targetOpposite = false;
   const left = kind === 'LEFT_CHANGE' || kind === 'LEFT_BORROW';
@@ -123,8 +177,9 @@ function placeEgo(
 }
 
 /**
- * Rolls `command` out from `ego` into `out` over the gate's horizon (≥ 3 s). Returns false when
- * the ego is off the map (then only a stop is predictable and the map rules fail).
+ * Rolls `command` out from `ego` into `out` over the gate's horizon (≥ 3 s), along the forward path
+ * of `startLaneId` (`startLane()`: the branch the ego is taking; by default the located lane).
+ * Returns false when the ego is off the map (then only a stop is predictable and the map rules fail).
  */
 export function rolloutCommand(
   command: MidLevelCommand,
@@ -136,8 +191,9 @@ export function rolloutCommand(
   paths: LanePathCache,
   out: Rollout,
   modelTracking = true,
+  startLaneId?: string,
 ): boolean {
-  const placed = placeEgo(out, ego, command.path, map, paths, route);
+  const placed = placeEgo(out, ego, command.path, map, paths, route, startLaneId);
   const dt = params.stepS;
   // the gate's own horizon: the command's horizonS is untrusted and never shortens the check
   const n = Math.min(out.capacity, Math.round(params.horizonS / dt) + 1);
@@ -168,8 +224,18 @@ export function rolloutCommand(
     command.jerkMps3 === undefined &&
     !(command.speed === 'STOP' && command.stopAt);
   const floorMps = commandedDecel ? Math.max(0, vTarget - accDown / gain) : vTarget;
-  // the trajectory handed to the tracker is that reference
-  if (!modelTracking) vTarget = floorMps;
+  // the trajectory handed to the tracker (no tracking model) is that reference: accDown/gain below
+  // the speed the tracker should have one second earlier, which falls at accDown (the tracker then
+  // brakes at accDown), back at the target from one second after it is reached (reaching it, the
+  // tracker holds it); the first second falls at accDown/gain to where the tracker reads it
+  // (the braking already under way goes on for the actuator's lag: it is released that much early)
+  const vLag = v0 + Math.min(0, ego.accelMps2) * params.accelLagS;
+  const led = !modelTracking && commandedDecel && vLag > vTarget;
+  const reachS = led ? (vLag - vTarget) / accDown : 0;
+  // near a stop the tracker brakes at most gain·v on a reference at rest: a car's reference goes
+  // below zero (poses behind it, as PDM-Closed's emergency brake does) so that the commanded
+  // deceleration holds down to the stop
+  const reverse = led && vehicle.kind === 'car';
   let s = 0;
   let d = 0;
   if (placed && out.path) {
@@ -183,7 +249,7 @@ export function rolloutCommand(
     // stopAt is where the front bumper stops; the rolled-out pose is the rear axle.
     out.stopS = fp.sM - (vehicle.rearAxleToCenterM + vehicle.lengthM / 2);
   }
-  const d0 = d;
+  const s0 = s;
   // a braking onset (jerk) builds the commanded deceleration up from the current acceleration and
   // releases it towards the target speed at the same rate (comfortable proper response)
   const jerk =
@@ -192,6 +258,20 @@ export function rolloutCommand(
       : Number.POSITIVE_INFINITY;
   const a0 = Math.min(0, ego.accelMps2);
   const lcS = command.path === 'FOLLOW_LANE' ? Math.min(2, params.laneChangeS) : params.laneChangeS;
+  // the close takes lcS at the speed of the command (a lane change's duration), never tighter than half
+  // the platform's sharpest turn allows (a cubic's peak curvature is ≈ 6·Δd / L²)
+  close.d0 = d;
+  close.dT = out.targetOffsetM;
+  close.slope0 = 0;
+  if (out.path) {
+    const rel = angleDiff(ego.headingRad, out.path.line.headingAt(s));
+    close.slope0 = Math.max(-CLOSE_MAX_SLOPE, Math.min(CLOSE_MAX_SLOPE, Math.tan(rel)));
+  }
+  const kMax = Math.tan(Math.min(vehicle.maxSteerRad, 1.5)) / vehicle.wheelBaseM / 2;
+  const swing = Math.abs(close.dT - close.d0) + Math.abs(close.slope0) * v0 * lcS;
+  // an ego that speeds up covers more ground over lcS (a borrow from standstill)
+  const vReach = vTarget > v0 ? Math.min(vTarget, v0 + accUp * lcS) : v0;
+  close.lengthM = Math.max(0.5 * (v0 + vReach) * lcS, Math.sqrt((6 * swing) / kMax), 1);
   let v = v0;
   let aAct = ego.accelMps2;
   for (let k = 0; k < n; k++) {
@@ -199,7 +279,10 @@ export function rolloutCommand(
     // the reference the command asks for: accelerate / brake towards the target, or stop at a point
     let aRef: number;
     let vRef1: number;
-    if (command.speed === 'STOP' && !Number.isNaN(out.stopS)) {
+    if (led) {
+      aRef = (ledReference(t + dt, v0, vTarget, accDown, gain, reachS, reverse) - v) / dt;
+      vRef1 = ledReference(t + 1, v0, vTarget, accDown, gain, reachS, reverse);
+    } else if (command.speed === 'STOP' && !Number.isNaN(out.stopS)) {
       const room = out.stopS - s;
       const need = room > 0.05 ? (v * v) / (2 * room) : vehicle.maxDecelMps2;
       // the reference brakes harder than needed by 1/gain so that the tracked stop lands on the point
@@ -245,8 +328,7 @@ export function rolloutCommand(
       aAct += (aCmd - aAct) * Math.min(1, dt / params.accelLagS);
       a = v < 1e-3 && aAct < 0 ? 0 : aAct;
     }
-    const dNow = d0 + (out.targetOffsetM - d0) * smoothstep(t / lcS);
-    const dNext = d0 + (out.targetOffsetM - d0) * smoothstep((t + dt) / lcS);
+    const dNow = closeOffset(close, s - s0);
     out.tS[k] = ego.tS + t;
     out.v[k] = v;
     out.a[k] = a;
@@ -254,16 +336,15 @@ export function rolloutCommand(
     out.d[k] = dNow;
     if (out.path) {
       out.path.line.toCartesian(s, dNow, pose);
-      const ds = Math.max(v * dt, 1e-3);
       out.x[k] = pose.x;
       out.y[k] = pose.y;
-      out.h[k] = pose.headingRad + Math.atan2(dNext - dNow, ds);
+      out.h[k] = pose.headingRad + Math.atan(closeSlope(close, s - s0));
     } else {
       out.x[k] = ego.x + s * Math.cos(ego.headingRad);
       out.y[k] = ego.y + s * Math.sin(ego.headingRad);
       out.h[k] = ego.headingRad;
     }
-    const vNext = Math.max(0, v + a * dt);
+    const vNext = reverse ? v + a * dt : Math.max(0, v + a * dt);
     s += 0.5 * (v + vNext) * dt;
     v = vNext;
   }
@@ -272,7 +353,8 @@ export function rolloutCommand(
 
 /**
  * Rolls a planned trajectory (rear-axle poses with speeds) into `out`, resampled at the gate's
- * step; used for trajectory planners and to check what the controller will actually track.
+ * step; used for trajectory planners and to check what the controller will actually track. Arc
+ * length and offset are measured on the forward path of `startLaneId` (default: the located lane).
  */
 export function rolloutTrajectory(
   traj: Trajectory,
@@ -283,14 +365,19 @@ export function rolloutTrajectory(
   paths: LanePathCache,
   kind: PathKind,
   out: Rollout,
+  startLaneId?: string,
 ): boolean {
-  const placed = placeEgo(out, ego, kind, map, paths, route);
+  const placed = placeEgo(out, ego, kind, map, paths, route, startLaneId);
   const pts = traj.points;
   const dt = params.stepS;
   const n = Math.min(out.capacity, Math.round(params.horizonS / dt) + 1);
   out.n = n;
   out.dtS = dt;
   out.stopS = Number.NaN;
+  if (reverses(pts)) {
+    rolloutBrake(pts, ego, params, out);
+    return placed;
+  }
   let j = 0;
   let latX = 0;
   let latY = 0;
@@ -358,6 +445,55 @@ export function rolloutTrajectory(
   for (let k = 1; k < n; k++) out.a[k - 1] = (out.v[k]! - out.v[k - 1]!) / dt;
   if (n > 1) out.a[n - 1] = out.a[n - 2]!;
   return placed;
+}
+
+/** Whether a trajectory asks to move backwards somewhere (a negative speed). */
+function reverses(pts: Trajectory['points']): boolean {
+  for (const p of pts) if (p.speedMps < -1e-6) return true;
+  return false;
+}
+
+/**
+ * A trajectory that moves backwards is a brake: the ego does not reverse (the sim's bicycle stops
+ * at 0), and the tracker brakes at gain·(v − v_ref(t + 1 s)), harder than the 0.9·v a stopping
+ * reference gives (PDM-Closed's emergency brake hands the tracker poses behind the ego at a
+ * negative speed for this). Rolled out as that brake along the ego's heading, through the
+ * actuator's lag; `out.path` is already placed.
+ */
+function rolloutBrake(pts: Trajectory['points'], ego: EgoStart, params: SafetyParams, out: Rollout): void {
+  const dt = out.dtS;
+  const gain = params.trackingGainPerS;
+  const c = Math.cos(ego.headingRad);
+  const sn = Math.sin(ego.headingRad);
+  let v = Math.max(0, ego.speedMps);
+  let a = ego.accelMps2;
+  let dist = 0;
+  let j = 0;
+  for (let k = 0; k < out.n; k++) {
+    const t = ego.tS + k * dt;
+    out.tS[k] = t;
+    out.x[k] = ego.x + dist * c;
+    out.y[k] = ego.y + dist * sn;
+    out.h[k] = ego.headingRad;
+    out.v[k] = v;
+    if (out.path) {
+      out.path.line.project(out.x[k]!, out.y[k]!, fp);
+      out.s[k] = fp.sM;
+      out.d[k] = fp.dM;
+    } else {
+      out.s[k] = dist;
+      out.d[k] = 0;
+    }
+    // the reference one second ahead (the last point's beyond the end)
+    while (j < pts.length - 1 && pts[j]!.tS < t + 1 - 1e-9) j++;
+    const vRef = pts.length ? pts[j]!.speedMps : 0;
+    const aCmd = Math.min(0, gain * (vRef - v));
+    a += (aCmd - a) * Math.min(1, dt / params.accelLagS);
+    const vNext = Math.max(0, v + a * dt);
+    out.a[k] = (vNext - v) / dt;
+    dist += 0.5 * (v + vNext) * dt;
+    v = vNext;
+  }
 }
 
 /** The roll-out as a sim trajectory (rear-axle poses every `dtS`, from the first step's time). */

@@ -13,6 +13,7 @@ import { AuditLog, publicKeyOf } from './AuditLog.ts';
 import { verifyAuditLog } from './auditReader.ts';
 import { deriveCommand } from './deriveCommand.ts';
 import { LanePathCache, Rollout, rolloutCommand, rolloutTrajectory } from './Rollout.ts';
+import { trackedStopDistanceM } from './rules/CheckContext.ts';
 import { ssmMaxSpeed, ssmProtectiveDistance, timeToCover } from './rules/vruRule.ts';
 import { createSafetyGate } from './SafetyGate.ts';
 import { SafetyParamsSchema } from './SafetyParams.ts';
@@ -427,6 +428,48 @@ describe('second pass (issue 14)', () => {
     expect(side.rules.find((x) => x.rule === 'ttc')?.decision, side.explanation).toBe('ALLOW');
     const front = walker(62);
     expect(front.rules.find((x) => x.rule === 'collision.predicted')?.decision).not.toBe('ALLOW');
+  });
+  it('vru.proximity: a person coming near the side of an ego whose front passes it first, too close to stop for, caps nothing; one ahead that it could stop for does', () => {
+    const walker = (s: number) =>
+      gate.checkCommand(
+        cmd(),
+        scene({
+          map: m2,
+          agents: [{ id: 'ped', kind: 'pedestrian', lane: 'R0', s, d: -3.2, speed: 1.4, dh: Math.PI / 2 }],
+        }),
+      );
+    // 1.75 m from the ego's side, within 1 m of it after ≈ 0.55 s; the front (52.6) passes s 56 after
+    // 0.34 s. From 10 m/s the tracked ego needs 0.2 s + 15 m to stop: slowing to walking pace would
+    // only keep it where the person walks
+    const alongside = walker(56);
+    expect(alongside.rules.find((x) => x.rule === 'vru.proximity')?.decision, alongside.explanation).toBe(
+      'ALLOW',
+    );
+    // 22 m ahead of the front: stoppable, and the person is in the path ahead when near it
+    const ahead = walker(75);
+    expect(ahead.rules.find((x) => x.rule === 'vru.proximity')?.decision, ahead.explanation).not.toBe(
+      'ALLOW',
+    );
+  });
+  it('trackedStopDistanceM: b down to b/gain, then the LQR taper at gain·v, then the creep to the stopped speed', () => {
+    // 10 m/s at 4 m/s²: (100 − 4.4²)/8 + (4.4 − 0.2)/(10/11) + (0.2 − 0.05)/0.5 = 10.08 + 4.62 + 0.3
+    expect(trackedStopDistanceM(P, 10, 4)).toBeCloseTo(10.08 + 4.62 + 0.3, 2);
+    expect(trackedStopDistanceM(P, 2, 4)).toBeCloseTo((2 - 0.2) * 1.1 + 0.3, 6); // all taper
+    expect(trackedStopDistanceM(P, 0.04, 4)).toBe(0);
+  });
+  it('cutIn.closing: no speeding up towards a slower car close ahead in the next lane; keeping the speed, a standing car or one far ahead is fine', () => {
+    const next = (c: Partial<Parameters<typeof cmd>[0]>, s: number, speed: number) =>
+      gate.checkCommand(cmd(c), scene({ map: m2, agents: [{ id: 'slow', lane: 'R1', s, speed }] }));
+    const rule = (v: ReturnType<typeof next>) => v.rules.find((x) => x.rule === 'cutIn.closing');
+    const acc = { speed: 'ACCELERATE' as const, targetSpeedMps: 14 };
+    // 7 m ahead, 5 m/s slower: the ego (10 → 11.5 m/s over ρ, then 4 m/s²) closes ≈ 16 m on a cutter
+    // braking at 4 m/s² for 0.5 s
+    const close = next(acc, 62, 5);
+    expect(rule(close)?.decision, close.explanation).toBe('MODIFY');
+    expect(close.modified?.targetSpeedMps).toBeLessThanOrEqual(10);
+    expect(rule(next({}, 62, 5))?.decision).toBe('ALLOW'); // keeping 10 m/s
+    expect(rule(next(acc, 62, 0))?.decision).toBe('ALLOW'); // standing: it pulls out, it does not cut in
+    expect(rule(next(acc, 110, 5))?.decision).toBe('ALLOW'); // 55 m ahead
   });
   it('timeToCover: the edge of a reachable set that speeds up at a bounded rate to a top speed', () => {
     expect(timeToCover(1, 0, 2, 2.5)).toBeCloseTo(1, 9); // ½·2·t² = 1

@@ -23,9 +23,13 @@ import { situationalRules } from './rules/situationalRule.ts';
 import { vruRule, vruStepOutRule } from './rules/vruRule.ts';
 import { type SafetyParams, type SafetyParamsInput, SafetyParamsSchema } from './SafetyParams.ts';
 import type { SafetyScene } from './Scene.ts';
+import { startLane } from './startLane.ts';
 
 export interface CheckOptions {
-  /** The planned trajectory behind the command: checked instead of the command's roll-out. */
+  /**
+   * The planned trajectory behind the command: checked instead of the command's roll-out, and
+   * the branch of a junction it takes is the one the repairs roll out along.
+   */
   trajectory?: Trajectory;
 }
 
@@ -47,8 +51,19 @@ export interface SafetyGate {
     state: EgoState,
     scene: Pick<SafetyScene, 'vehicle' | 'nowS'> & { dtS?: number },
   ): ControlCheck;
-  /** The trajectory (0.1 s poses) that executes `command` in `scene` (for MODIFY) . */
-  trajectoryFor(command: MidLevelCommand, scene: SafetyScene, overrides?: Partial<SafetyParams>): Trajectory;
+  /**
+   * The trajectory (0.1 s poses) that executes `command` in `scene` (a MODIFY's repair, the MRM),
+   * along the lane branch that `along` (the planner's trajectory) takes, or the route's. Its speeds
+   * are a reference for nuPlan's LQR tracker (led by decel/gain while braking; below zero near a
+   * car's commanded stop, which that tracker brakes on and the car does not reverse): a trajectory
+   * planner's way to drive the simulator, not a plan for another controller.
+   */
+  trajectoryFor(
+    command: MidLevelCommand,
+    scene: SafetyScene,
+    overrides?: Partial<SafetyParams>,
+    along?: Trajectory,
+  ): Trajectory;
 }
 
 /** Rule order: the rules that most often fail first (a repair candidate stops at its first failure). */
@@ -76,6 +91,8 @@ export function createSafetyGate(input: SafetyParamsInput = {}): SafetyGate {
   const sink = new RuleSink();
   const candSink = new RuleSink();
   let paths: LanePathCache | undefined;
+  /** The lane this check's roll-outs start on (`startLane`, once per check). */
+  let startId: string | undefined;
   /** The context of the last evaluation (whether a follower runs into that roll-out). */
   let lastCtx: CheckContext | undefined;
   const rearStruck = (): boolean => !!lastCtx && !Number.isNaN(lastCtx.rearStruckAtS);
@@ -96,8 +113,9 @@ export function createSafetyGate(input: SafetyParamsInput = {}): SafetyGate {
     const snap = scene.snapshot;
     const ego = snap.ego;
     const cache = pathsFor(scene);
-    if (traj) rolloutTrajectory(traj, ego, scene.map, snap.route.laneIds, params, cache, cmd.path, rollout);
-    else rolloutCommand(cmd, ego, scene.map, snap.route.laneIds, scene.vehicle, params, cache, rollout);
+    const route = snap.route.laneIds;
+    if (traj) rolloutTrajectory(traj, ego, scene.map, route, params, cache, cmd.path, rollout, startId);
+    else rolloutCommand(cmd, ego, scene.map, route, scene.vehicle, params, cache, rollout, true, startId);
     // agents beyond what either side can cover in the horizon (agents up to 20 m/s) cannot matter
     const radius = (ego.speedMps + 20) * params.horizonS + params.cullMarginM;
     forecastAgents(
@@ -368,6 +386,17 @@ export function createSafetyGate(input: SafetyParamsInput = {}): SafetyGate {
     const inputSink = new RuleSink();
     inputSink.pass('input.schema', 'command parses');
     const inputOk = inputRules(cmd, scene.snapshot, scene.map, scene.vehicle, params, nowS, inputSink);
+    const ego = scene.snapshot.ego;
+    startId = startLane(
+      scene.map,
+      ego.x,
+      ego.y,
+      ego.headingRad,
+      ego.tS,
+      scene.snapshot.route.laneIds,
+      pathsFor(scene),
+      opts.trajectory,
+    );
     evaluate(cmd, scene, opts.trajectory, sink);
     const all = new RuleSink();
     for (const o of inputSink.outcomes) all.outcomes.push(o);
@@ -522,20 +551,15 @@ export function createSafetyGate(input: SafetyParamsInput = {}): SafetyGate {
     command: MidLevelCommand,
     scene: SafetyScene,
     overrides: Partial<SafetyParams> = {},
+    along?: Trajectory,
   ): Trajectory {
     const p: SafetyParams = { ...params, stepS: 0.1, horizonS: 8, ...overrides };
     const cmd = { ...command, horizonS: Math.max(command.horizonS, 8) };
-    rolloutCommand(
-      cmd,
-      scene.snapshot.ego,
-      scene.map,
-      scene.snapshot.route.laneIds,
-      scene.vehicle,
-      p,
-      pathsFor(scene),
-      trajRollout,
-      false,
-    );
+    const ego = scene.snapshot.ego;
+    const route = scene.snapshot.route.laneIds;
+    const cache = pathsFor(scene);
+    const from = startLane(scene.map, ego.x, ego.y, ego.headingRad, ego.tS, route, cache, along);
+    rolloutCommand(cmd, ego, scene.map, route, scene.vehicle, p, cache, trajRollout, false, from);
     return rolloutToTrajectory(trajRollout, 0.1, 8);
   }
 

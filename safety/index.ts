@@ -34,3 +34,4 @@ export { ssmMaxSpeed, ssmProtectiveDistance } from './rules/vruRule.ts';
 export { type CheckOptions, type ControlCheck, createSafetyGate, type SafetyGate } from './SafetyGate.ts';
 export { type SafetyParams, type SafetyParamsInput, SafetyParamsSchema } from './SafetyParams.ts';
 export type { SafetyScene } from './Scene.ts';
+export { startLane } from './startLane.ts';

@@ -60,6 +60,8 @@ export function createGatedPlanner<S>(
       opts.audit?.append({ tS: snap.tS, inputsDigest: sha256Hex(canonicalJson(snap)), command, verdict });
       const m = mrmStep(state.mrm, { tS: snap.tS, verdict, egoSpeedMps: snap.ego.speedMps }, mrmParams);
       let output: PlanOutput = r.output;
+      // the repair and the MRM follow the branch the planner is driving (a junction turn)
+      const along = r.output.trajectory;
       if (m.output.active) {
         const stop: MidLevelCommand = {
           ...command,
@@ -71,15 +73,21 @@ export function createGatedPlanner<S>(
         delete stop.stopAt;
         delete stop.targetLaneId;
         const decel = Math.max(m.output.decelMps2, 0.1);
-        output = { trajectory: gate.trajectoryFor(stop, scene, { commandDecelMps2: decel }), command: stop };
+        // an emergency stop is a commanded deceleration: the tracker is led to brake at it down to
+        // the stop (a reference at rest gives at most gain·v near it); a comfortable stop tapers
+        if (m.output.kind === 'EMERGENCY_STOP') stop.decelMps2 = decel;
+        output = {
+          trajectory: gate.trajectoryFor(stop, scene, { commandDecelMps2: decel }, along),
+          command: stop,
+        };
         if (verdict.decision === 'MODIFY' && verdict.modified) {
           // a repair that brakes harder than the running MRM wins (the MRM never slows a response)
-          const repaired = gate.trajectoryFor(verdict.modified, scene);
+          const repaired = gate.trajectoryFor(verdict.modified, scene, {}, along);
           if (speedAt(repaired, snap.tS + 1) < speedAt(output.trajectory, snap.tS + 1) - 1e-6)
             output = { trajectory: repaired, command: verdict.modified };
         }
       } else if (verdict.decision === 'MODIFY' && verdict.modified) {
-        const traj: Trajectory = gate.trajectoryFor(verdict.modified, scene);
+        const traj: Trajectory = gate.trajectoryFor(verdict.modified, scene, {}, along);
         output = { trajectory: traj, command: verdict.modified };
       }
       return { state: { inner: r.state, mrm: m.state, verdicts, prev }, output: { ...output, verdict } };

@@ -21,6 +21,7 @@ import {
   rolloutCommand,
   rolloutToTrajectory,
   SafetyParamsSchema,
+  startLane,
 } from '../safety/index.ts';
 import type { SimLog } from '../sim/index.ts';
 import { reactiveForecast } from './ReactiveForecast.ts';
@@ -82,15 +83,20 @@ export function gateRollout(map: RoadMap, vehicle: VehicleParams): RolloutFn {
   const r = new Rollout(64);
   return (command, snap) => {
     const e = snap.ego;
+    const route = snap.route.laneIds;
+    // at a junction entry the route's branch, not the located (best-heading) connector
+    const start = startLane(map, e.x, e.y, e.headingRad, e.tS, route, paths);
     rolloutCommand(
       { ...command, horizonS: REFLECT_HORIZON_S },
       { tS: e.tS, x: e.x, y: e.y, headingRad: e.headingRad, speedMps: e.speedMps, accelMps2: e.accelMps2 },
       map,
-      snap.route.laneIds,
+      route,
       vehicle,
       params,
       paths,
       r,
+      true,
+      start,
     );
     return r.n > 1 ? rolloutToTrajectory(r, 0.1, 4) : undefined;
   };

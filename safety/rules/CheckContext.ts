@@ -139,6 +139,49 @@ export function bounded(text: string, max = MAX_QUOTED_CHARS): string {
   return q(text, max).slice(1, -1);
 }
 
+/** nuPlan's stopped-ego speed: a collision below it is not the ego's (collision classification), m/s. */
+const STOPPED_EGO_MPS = 0.05;
+
+/**
+ * Distance the ego needs to come to rest from `speedMps` when it brakes at `decelMps2` as the sim's
+ * tracker delivers it (the platform's stopping distance, what RSS's braking term means for it): the
+ * deceleration down to decel/gain, below which the LQR on a stopped reference brakes at gain·v
+ * (nuPlan: its reference one second ahead is at best 0), then its proportional stop below
+ * `trackerStopSpeedMps` down to nuPlan's stopped-ego speed, m. About decel/gain² + 0.3 m more than
+ * v²/2·decel (2.4 m at 4 m/s²): a stop planned at constant deceleration ends in the obstacle.
+ */
+export function trackedStopDistanceM(p: SafetyParams, speedMps: number, decelMps2: number): number {
+  const v = Math.max(0, speedMps);
+  if (v <= STOPPED_EGO_MPS) return 0;
+  const g = p.trackingGainPerS;
+  const vStop = p.trackerStopSpeedMps;
+  const creep = (Math.min(v, vStop) - STOPPED_EGO_MPS) / p.trackerStopGainPerS;
+  if (v <= vStop) return creep;
+  const vTaper = Math.max(vStop, Math.min(v, decelMps2 / g));
+  return (v * v - vTaper * vTaper) / (2 * decelMps2) + (vTaper - vStop) / g + creep;
+}
+
+/**
+ * The deceleration with which the tracked ego comes to rest from `speedMps` within `roomM`, m/s²
+ * (capped at `maxMps2`; bisection: called on failures only).
+ */
+export function trackedDecelToStopMps2(
+  p: SafetyParams,
+  speedMps: number,
+  roomM: number,
+  maxMps2: number,
+): number {
+  if (trackedStopDistanceM(p, speedMps, maxMps2) > roomM) return maxMps2;
+  let lo = 0;
+  let hi = maxMps2;
+  for (let i = 0; i < 40; i++) {
+    const mid = 0.5 * (lo + hi);
+    if (mid > 0 && trackedStopDistanceM(p, speedMps, mid) <= roomM) hi = mid;
+    else lo = mid;
+  }
+  return hi;
+}
+
 /**
  * Distance the front bumper needs to stop from `speedMps` after the response time, plus a margin:
  * how far ahead signals, stop lines, crosswalks and occlusions are checked whatever the horizon.

@@ -74,7 +74,7 @@ function fromBehind(
  * side-on, m (our choice: behind the front wheels, a car's front overhang being ≈ 1 m; a closer call
  * is braked for, so that the gate does not alternate between keeping on and braking).
  */
-const SIDE_PASSED_M = 1.5;
+export const SIDE_PASSED_M = 1.5;
 /** A pedestrian walks into the ego's side only when it moves towards it at least this fast, m/s (our choice). */
 const SIDE_WALK_MPS = 0.3;
 

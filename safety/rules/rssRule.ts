@@ -15,6 +15,7 @@ import {
   q,
   type RuleSink,
   round,
+  trackedDecelToStopMps2,
 } from './CheckContext.ts';
 
 const fp = { sM: 0, dM: 0, segment: 0 };
@@ -54,6 +55,105 @@ function clearsStanding(
   let k = 0;
   while (k < r.n - 1 && r.s[k]! + front < rearS) k++;
   return Math.abs(fp.dM - r.d[k]!) >= (veh.widthM + ag.widthM) / 2 + params.corridorMarginM;
+}
+
+/** How far beside the ego's corridor a vehicle in the next lane counts for `cutIn.closing`, m (about a lane). */
+const NEXT_LANE_M = 3.5;
+/** The part of the roll-out whose acceleration `cutIn.closing` judges, s (what the command asks for now). */
+const CUT_IN_ACCEL_WINDOW_S = 1;
+/** A cutter may brake (at RSS's α_brake,max) while it cuts in, for this long, s (our choice: about the time it takes to cross into the lane). */
+const CUT_IN_BRAKE_S = 0.5;
+
+/**
+ * The gap the ego needs behind a vehicle that cuts in now: the ego (v, planned acceleration `a` for
+ * ρ, then braking at `b`) against the cutter (speed `vo`, braking at `bo` for `tBrakeS`, then holding
+ * its speed): the most the ego closes in before its speed is down to the cutter's, m.
+ */
+function cutInDistance(
+  v: number,
+  a: number,
+  rho: number,
+  b: number,
+  vo: number,
+  bo: number,
+  tBrakeS: number,
+): number {
+  const dt = 0.05;
+  let ve = v;
+  let vc = vo;
+  let rel = 0;
+  let worst = 0;
+  for (let t = 0; t < 30; t += dt) {
+    const ae = t < rho ? a : -b;
+    const ac = t < tBrakeS ? -bo : 0;
+    const veN = Math.max(0, ve + ae * dt);
+    const vcN = Math.max(0, vc + ac * dt);
+    rel += 0.5 * (ve + veN - vc - vcN) * dt;
+    worst = Math.max(worst, rel);
+    ve = veN;
+    vc = vcN;
+    if (t >= Math.max(rho, tBrakeS) && ve <= vc) break;
+  }
+  return worst;
+}
+
+/**
+ * A slower vehicle ahead in the next lane, going the same way, may cut in. RSS makes the cutter
+ * responsible (it requires no longitudinal distance to a car in another lane), but a cut-in that
+ * starts closer than the ego can shed its closing speed is unavoidable from then on (nuPlan counts
+ * the ego's front strike). Our rule beyond RSS: the ego may keep its speed there, not speed up into
+ * it — while such a vehicle is closer than the distance the ego needs to match its speed (closing at
+ * the planned acceleration for ρ, then braking at b_min; the other braking at α_brake,max while it
+ * cuts in, `CUT_IN_BRAKE_S`, then keeping its speed), a command that
+ * accelerates is capped at the current speed (`cutIn.closing`).
+ */
+function cutInCheck(ctx: CheckContext, sink: RuleSink, laneChanging: boolean): void {
+  const { rollout: r, vehicle: veh, snapshot, params } = ctx;
+  const path = r.path!;
+  const v0 = r.v[0]!;
+  let aPlanned = 0;
+  for (let k = 1; k < r.n && k * r.dtS <= CUT_IN_ACCEL_WINDOW_S + 1e-9; k++)
+    aPlanned = Math.max(aPlanned, r.a[k]!);
+  if (laneChanging || aPlanned <= 0.05) {
+    sink.pass('cutIn.closing', laneChanging ? 'lane change: see rss.lateral' : 'not accelerating');
+    return;
+  }
+  const front = frontOffset(veh);
+  const sE = r.s[0]!;
+  const rho = params.rssEgo.responseTimeS;
+  const b = params.rssEgo.brakeMinMps2;
+  for (const ag of snapshot.agents) {
+    // (a standing vehicle — parked, a bus at its stop — pulls out from rest, it does not cut in)
+    if (ag.kind !== 'vehicle' || ag.speedMps >= v0 || ag.speedMps <= 0.5) continue;
+    path.line.project(ag.x, ag.y, fp, sE - 10, sE + 120);
+    const halfSum = (veh.widthM + ag.widthM) / 2 + params.corridorMarginM;
+    const side = Math.abs(fp.dM - r.d[0]!);
+    if (side < halfSum || side > halfSum + NEXT_LANE_M) continue;
+    const cosRel = Math.cos(angleDiff(ag.headingRad, path.line.headingAt(Math.max(0, fp.sM))));
+    if (cosRel < 0.9) continue;
+    const gap = fp.sM - ag.lengthM / 2 - (sE + front);
+    if (gap <= 0) continue;
+    const vOther = ag.speedMps * cosRel;
+    const closing = v0 - vOther;
+    const need = cutInDistance(v0, aPlanned, rho, b, vOther, params.rssOther.brakeMinMps2, CUT_IN_BRAKE_S);
+    if (gap >= need) continue;
+    sink.fail(
+      'cutIn.closing',
+      `vehicle ${q(ag.id)} in the next lane ${round(gap)} m ahead, ${round(closing)} m/s slower: a cut-in closer than ${round(need)} m cannot be answered; keep ${round(v0)} m/s instead of speeding up (planned ${round(aPlanned)} m/s²)`,
+      {
+        agentId: ag.id,
+        gapM: round(gap),
+        neededM: round(need),
+        closingMps: round(closing),
+        egoSpeedMps: round(v0),
+        plannedAccelMps2: round(aPlanned),
+      },
+      // (a cap at the current speed asks for no braking: any other rule's comfortable onset stays)
+      { capSpeedMps: v0, comfortOnset: true },
+    );
+    return;
+  }
+  sink.pass('cutIn.closing', 'no slower vehicle in the next lane within the closing distance');
 }
 
 export function rssRule(ctx: CheckContext, sink: RuleSink): void {
@@ -156,7 +256,10 @@ export function rssRule(ctx: CheckContext, sink: RuleSink): void {
             ? -(vLon * vLon) / (2 * params.rssOther.brakeMinMps2)
             : (vLon * vLon) / (2 * params.rssOther.brakeMaxMps2);
           const room = Math.max(0.1, gap + leadStop - 1);
-          const need = (v * v) / (2 * room);
+          // the braking that brings the tracked ego to rest (nuPlan's stopped speed) short of the
+          // lead's worst-case stop, its taper near standstill included (the metre of margin kept in
+          // `room` for a stop at constant deceleration is part of that taper)
+          const need = trackedDecelToStopMps2(params, v, room + 1, params.rssEgo.brakeMaxMps2);
           const proper = Math.min(
             opposite && !egoWrongLane ? params.rssEgo.brakeMinCorrectMps2 : params.rssEgo.brakeMinMps2,
             need,
@@ -191,6 +294,12 @@ export function rssRule(ctx: CheckContext, sink: RuleSink): void {
                     ...(ramped ? { comfortOnset: true } : {}),
                     capSpeedMps: opposite ? 0 : Math.max(0, vLon - 0.5),
                     stopBeforeS: sE + room - 1,
+                    // a present danger that needs more than b_min to stop short of the lead's
+                    // worst-case stop: no gentle minimal-risk stop if nothing passes (the emergency
+                    // stop brakes for that room)
+                    ...(dangerFrom === 0 && !opposite && need > params.rssEgo.brakeMinMps2
+                      ? { critical: true }
+                      : {}),
                   },
             );
             lonDone = true;
@@ -236,6 +345,7 @@ export function rssRule(ctx: CheckContext, sink: RuleSink): void {
       }
     }
   }
+  cutInCheck(ctx, sink, laneChanging);
   if (!lonDone)
     sink.pass('rss.longitudinal', 'longitudinal distances safe or the ego responds properly', {
       worstMarginM: Number.isFinite(worstMargin) ? round(worstMargin) : 'none',

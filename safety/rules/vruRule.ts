@@ -7,6 +7,7 @@
  */
 import { pointObbDistance } from '../../core/index.ts';
 import type { SafetyParams } from '../SafetyParams.ts';
+import { SIDE_PASSED_M } from './collision.ts';
 import {
   type CheckContext,
   egoCentre,
@@ -16,6 +17,7 @@ import {
   type RuleSink,
   round,
   stoppingLookAheadM,
+  trackedStopDistanceM,
 } from './CheckContext.ts';
 
 const e = { x: 0, y: 0, c: 0, s: 0 };
@@ -85,6 +87,33 @@ export function ssmMaxSpeed(
   return lo;
 }
 
+const e0 = { x: 0, y: 0, c: 0, s: 0 };
+
+/**
+ * True when the roll-out passes pedestrian `ag` (forecast at ax, ay at the current step `e`) with its
+ * front ahead — the person comes near the ego's side at least `SIDE_PASSED_M` behind the front
+ * bumper — and the ego cannot stop short of where the person is now anyway (its tracked stop at
+ * `vruStepOutDecelMps2` after the actuator's lag): slowing to walking pace could then only keep the
+ * ego where the person walks, turning a pass in front of it into a front strike (nuPlan: the person
+ * walking into the side of an ego in its lane is not the ego's collision; the collision rules still
+ * brake for one it would reach in front).
+ */
+function passesCommitted(
+  ctx: CheckContext,
+  ag: { x: number; y: number; lengthM: number; widthM: number },
+  ax: number,
+  ay: number,
+): boolean {
+  const { vehicle: veh, params, rollout: r } = ctx;
+  const hl = veh.lengthM / 2;
+  const half = Math.max(ag.lengthM, ag.widthM) / 2;
+  if ((ax - e.x) * e.c + (ay - e.y) * e.s + half > hl - SIDE_PASSED_M) return false;
+  egoCentre(ctx, 0, e0);
+  const ahead = (ag.x - e0.x) * e0.c + (ag.y - e0.y) * e0.s - hl - half;
+  const v0 = r.v[0]!;
+  return v0 * params.accelLagS + trackedStopDistanceM(params, v0, params.vruStepOutDecelMps2) > ahead;
+}
+
 export function vruRule(ctx: CheckContext, sink: RuleSink): void {
   const { rollout: r, forecast: f, snapshot, vehicle: veh, params } = ctx;
   const robot = veh.kind === 'robot';
@@ -142,7 +171,8 @@ export function vruRule(ctx: CheckContext, sink: RuleSink): void {
       } else if (
         k > 0 &&
         dist < (ag.subclass === 'child' ? params.childNearM : params.vruNearM) &&
-        v > params.vruNearSpeedMps + 0.05
+        v > params.vruNearSpeedMps + 0.05 &&
+        !passesCommitted(ctx, ag, f.x[b]!, f.y[b]!)
       ) {
         // in the path (the forecast brings it within the clearance): pass at walking pace; one
         // beside the path (on the kerb, behind the clearance) caps nothing
@@ -212,7 +242,9 @@ export function vruStepOutRule(ctx: CheckContext, sink: RuleSink): void {
   // keep the ego stoppable or clearing at every later step too, the ones the roll-out clears at
   // its own, higher speed included (a bound that tightens as the ego nears the pedestrian)
   const slowDecel = Math.min(params.vruStepOutSlowDecelMps2, veh.maxDecelMps2);
-  // the speed from which the ego stops short of a point `distM` ahead (reaction, then b), m/s
+  // the ego's stopping distance from v (reaction, then b), and the speed from which it stops short
+  // of a point `distM` ahead, m/s
+  const stopDist = (v: number): number => v * tResp + (v * v) / (2 * b);
   const stopShortMps = (distM: number): number =>
     Math.max(params.vruNearSpeedMps, b * (-tResp + Math.sqrt(tResp * tResp + (2 * Math.max(0, distM)) / b)));
   // (returns Infinity when it does, else the lowest stop-short speed it breaks: the gentle repair's cap)
@@ -229,7 +261,7 @@ export function vruStepOutRule(ctx: CheckContext, sink: RuleSink): void {
       );
       if (vb <= walk) break;
       const dist = conflict - fj;
-      if (vb * tResp + (vb * vb) / (2 * b) <= dist) continue;
+      if (stopDist(vb) <= dist) continue;
       if (dist + 1 + 2 * half <= vb * reachS) continue;
       capMps = Math.min(capMps, stopShortMps(dist));
     }
@@ -266,7 +298,7 @@ export function vruStepOutRule(ctx: CheckContext, sink: RuleSink): void {
       if (fk - veh.lengthM > along + half) break; // passed
       if (v <= walk) continue;
       const dist = conflictS - fk;
-      if (v * tResp + (v * v) / (2 * b) <= dist) continue; // can stop short of it
+      if (stopDist(v) <= dist) continue; // can stop short of it
       // its front bumper is past before it can get there (one that walks into the ego's side
       // after the front has passed is not hit by the ego)
       if (dist + 1 + 2 * half <= v * tReach) continue;

@@ -35,7 +35,10 @@ describe('gate fuzz campaign', () => {
     // 4 caused by the gate, clean CLS 92.1/91.3, 91.7/91.3, 91.0/90.5, progress 0.881/0.809,
     // 0.878/0.809, 0.862/0.796. Main after both gate passes merged: 13, 29 and 20 gate-on, 1, 3 and 3
     // caused by the gate, clean CLS 92.0/91.3, 91.7/91.4, 91.0/90.2, progress 0.880/0.818,
-    // 0.878/0.817, 0.862/0.804
+    // 0.878/0.817, 0.862/0.804. Third pass (tracked stop in the proper response, cutIn.closing, people
+    // starting as bodies do, cut-ins an attentive driver avoids): 6, 11 and 11 gate-on (149, 165, 158
+    // gate-off), 0, 3 and 2 caused by the gate, clean CLS 92.3/91.4, 91.8/91.2, 90.9/90.4, progress
+    // 0.882/0.815, 0.880/0.814, 0.865/0.801
     expect(report.collidedOn).toBeLessThanOrEqual(45);
     expect(report.summary.causedByGate).toBeLessThanOrEqual(8);
     expect(report.summary.cleanScoreOn).toBeGreaterThanOrEqual(report.summary.cleanScoreOff - 1.5);

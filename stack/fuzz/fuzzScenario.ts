@@ -4,14 +4,17 @@
  * a light turning red, a slow car in dense traffic, a lane change into moving traffic, an oncoming
  * car drifting over the centre line, and a robot with a worker crossing its aisle; 30 % of runs
  * carry world text (V2X, operator, signs), some of it trying to give orders. Speeds, gaps and timings vary per run.
- * Starts that no driver could survive (an obstacle inside the stopping distance, a cut-in closer
- * than 8 m) are not drawn: the campaign measures avoidable collisions.
+ * Starts that no driver could survive (an obstacle inside the stopping distance, a cut-in that a
+ * driver at the expert's speed, reacting 0.5 s after the cutter turns and braking at 8 m/s², would
+ * still touch) are not drawn: the campaign measures avoidable collisions. People start walking as
+ * bodies do (the social-force relaxation), not at full pace one sample after standing.
  */
 import {
   createRng,
   type RoadMapData,
   type Scenario,
   type ScenarioAgent,
+  type TrackPoint,
   type VehicleParams,
   VehicleParamsSchema,
 } from '../../core/index.ts';
@@ -29,7 +32,6 @@ import {
   smooth,
   trackAlong,
   vehicleAgent,
-  walkTrack,
 } from '../../scenarios/builtin/index.ts';
 
 export const FUZZ_FAMILIES = [
@@ -97,7 +99,48 @@ export interface FuzzCase {
   map: RoadMap;
 }
 
-function pedestrian(id: string, track: ReturnType<typeof walkTrack>): ScenarioAgent {
+/**
+ * A pedestrian's relaxation time towards its walking speed, s (Helbing & Molnár 1995, social-force
+ * model: τ = 0.5 s). A person standing still does not walk at full pace one 0.1 s sample later (that
+ * was up to 22 m/s², beyond any gait): it speeds up as v(t) = v_w·(1 − e^(−t/τ)), v_w/τ at first.
+ */
+const WALK_RELAXATION_S = 0.5;
+const DT_S = 0.1;
+
+/**
+ * A person standing at a until `startS`, then walking towards b, speeding up with the social-force
+ * relaxation to `speedMps`, then standing at b (the fuzz version of `walkTrack`, physically started).
+ */
+function walkTrackRelaxed(
+  a: { x: number; y: number },
+  b: { x: number; y: number },
+  startS: number,
+  speedMps: number,
+  durationS: number,
+): TrackPoint[] {
+  const len = Math.hypot(b.x - a.x, b.y - a.y);
+  const heading = Math.atan2(b.y - a.y, b.x - a.x);
+  const out: TrackPoint[] = [];
+  const steps = Math.round(durationS / DT_S);
+  const tau = WALK_RELAXATION_S;
+  for (let k = 0; k <= steps; k++) {
+    const t = k * DT_S;
+    const dt = Math.max(0, t - startS);
+    const walked = speedMps * (dt - tau * (1 - Math.exp(-dt / tau)));
+    const d = Math.min(len, walked);
+    const moving = t >= startS && d < len;
+    out.push({
+      tS: Math.round(t * 1e6) / 1e6,
+      x: a.x + (d / len) * (b.x - a.x),
+      y: a.y + (d / len) * (b.y - a.y),
+      headingRad: heading,
+      speedMps: moving ? speedMps * (1 - Math.exp(-dt / tau)) : 0,
+    });
+  }
+  return out;
+}
+
+function pedestrian(id: string, track: TrackPoint[]): ScenarioAgent {
   return {
     id,
     kind: 'pedestrian',
@@ -107,6 +150,58 @@ function pedestrian(id: string, track: ReturnType<typeof walkTrack>): ScenarioAg
     behavior: { type: 'replay', track },
     reactive: 'replay',
   };
+}
+
+/** A cut-in: the cutter's speed before / after, when it starts to turn, its head start and how long the turn takes. */
+interface CutIn {
+  vc: number;
+  t0: number;
+  ds: number;
+  dur: number;
+  vAfter: number;
+}
+function drawCutIn(u: (a: number, b: number) => number, v0: number): CutIn {
+  const vc = v0 + u(-4, 1);
+  const t0 = u(0.3, 3);
+  const ds = u(8, 25) - (vc - v0) * t0;
+  const dur = u(1.5, 3);
+  const vAfter = vc - u(0, 4);
+  return { vc, t0, ds, dur, vAfter };
+}
+const cutterSpeed = (c: CutIn, t: number): number =>
+  t < c.t0 ? c.vc : Math.max(c.vAfter, c.vc - CUTTER_MAX_DECEL_MPS2 * (t - c.t0));
+/** The cutter's offset from the ego's lane centre (the next lane's centre is 3.5 m away), m. */
+const cutterLateral = (c: CutIn, t: number): number => 3.5 * (1 - smooth(t, c.t0, c.t0 + c.dur));
+/** The attentive driver of the avoidability test: reaction after the cutter starts to turn, s, and braking, m/s². */
+const ATTENTIVE_REACTION_S = 0.5;
+const ATTENTIVE_BRAKE_MPS2 = 8;
+/** Fuzz car and cutter sizes (the default vehicle; `vehicleAgent`'s 4.8 × 1.9 m). */
+const EGO_HALF_LENGTH_M = 5.176 / 2;
+const EGO_HALF_WIDTH_M = 2.297 / 2;
+const CUTTER_HALF_LENGTH_M = 4.8 / 2;
+const CUTTER_HALF_WIDTH_M = 1.9 / 2;
+
+/**
+ * Whether a driver at the expert's speed `v0`, reacting `ATTENTIVE_REACTION_S` after the cutter starts
+ * to turn and then braking at `ATTENTIVE_BRAKE_MPS2`, never touches it (centres on the ego's lane,
+ * arc lengths from the ego's start, 0.1 s steps as the track is sampled).
+ */
+function cutInAvoidable(c: CutIn, v0: number, durationS: number): boolean {
+  let sEgo = 0;
+  let vEgo = v0;
+  let sCut = c.ds;
+  const steps = Math.round(durationS / DT_S);
+  for (let k = 0; k <= steps; k++) {
+    const t = k * DT_S;
+    const lateralOverlap = Math.abs(cutterLateral(c, t)) < EGO_HALF_WIDTH_M + CUTTER_HALF_WIDTH_M;
+    const lonOverlap = Math.abs(sCut - sEgo) < EGO_HALF_LENGTH_M + CUTTER_HALF_LENGTH_M;
+    if (lateralOverlap && lonOverlap) return false;
+    sCut += cutterSpeed(c, t) * DT_S;
+    const vNext = t >= c.t0 + ATTENTIVE_REACTION_S ? Math.max(0, vEgo - ATTENTIVE_BRAKE_MPS2 * DT_S) : vEgo;
+    sEgo += 0.5 * (vEgo + vNext) * DT_S;
+    vEgo = vNext;
+  }
+  return true;
 }
 
 /** Builds run `index` of a fuzz campaign with `seed` (deterministic). */
@@ -147,24 +242,23 @@ export function fuzzCase(
       ),
     );
   } else if (family === 'cut_in') {
-    // the cut-in starts with the cutter's centre 8–25 m ahead of the ego's: hard, but avoidable
-    // by an attentive driver (closer cut-ins are the cutter's fault under RSS and unavoidable)
-    const vc = v0 + u(-4, 1);
-    const t0 = u(0.3, 3);
-    const ds = u(8, 25) - (vc - v0) * t0;
-    const dur = u(1.5, 3);
-    const vAfter = vc - u(0, 4);
+    // the cut-in starts with the cutter's centre 8–25 m ahead of the ego's: hard, but avoidable by an
+    // attentive driver — drawn again (up to 20 times) while one at the expert's speed, reacting 0.5 s
+    // after the cutter starts to turn and then braking at 8 m/s² (the stopped obstacle's standard),
+    // would still touch it: closer cut-ins are the cutter's fault under RSS and unavoidable
+    let cut = drawCutIn(u, v0);
+    for (let tries = 0; tries < 20 && !cutInAvoidable(cut, v0, durationS); tries++) cut = drawCutIn(u, v0);
     agents.push(
       replayAgent(
         'cutter',
         trackAlong(map, {
           laneIds,
-          startSM: egoS + ds,
+          startSM: egoS + cut.ds,
           durationS,
           // it slows as it cuts in, braking at most as hard as a car can (a step of up to 4 m/s in
           // one 0.1 s tick was 40 m/s²: no vehicle, and no driver behind it, meets that)
-          speed: (t) => (t < t0 ? vc : Math.max(vAfter, vc - CUTTER_MAX_DECEL_MPS2 * (t - t0))),
-          lateral: (t) => 3.5 * (1 - smooth(t, t0, t0 + dur)),
+          speed: (t) => cutterSpeed(cut, t),
+          lateral: (t) => cutterLateral(cut, t),
         }),
         { reactive: 'replay' },
       ),
@@ -173,7 +267,7 @@ export function fuzzCase(
     const s = egoS + u(20, 60);
     const a = poseOn(map, 'R0', s, -3.5);
     const b = poseOn(map, 'R0', s, 9);
-    agents.push(pedestrian('ped', walkTrack(a, b, u(0, 4), u(0.8, 2.2), durationS)));
+    agents.push(pedestrian('ped', walkTrackRelaxed(a, b, u(0, 4), u(0.8, 2.2), durationS)));
   } else if (family === 'stopped_obstacle') {
     // at least an 8 m/s² stop (plus 0.5 s of reaction and 10 m of footprints) away: avoidable
     const minAhead = (v0 * v0) / 8 + 0.5 * v0 + 10;
@@ -249,7 +343,7 @@ export function fuzzCase(
     const s = egoS + u(6, 25);
     const a = poseOn(map, 'R0', s, -3);
     const b = poseOn(map, 'R0', s, 3);
-    agents.push(pedestrian('worker', walkTrack(a, b, u(0, 3), u(0.8, 1.6), durationS)));
+    agents.push(pedestrian('worker', walkTrackRelaxed(a, b, u(0, 3), u(0.8, 1.6), durationS)));
   }
   const egoStart = { ...egoOn(map, laneIds[0]!, egoS, v, vehicle.rearAxleToCenterM) };
   const expert = expertFromCentreTrack(

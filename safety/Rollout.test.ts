@@ -1,0 +1,78 @@
+/**
+ * Roll-out geometry that the gate's checks and its repair trajectories share: the branch a
+ * junction roll-out starts on, a lateral close over distance, a backwards plan taken as a brake.
+ */
+import { describe, expect, it } from 'vitest';
+import { cmd, junctionMap, roadMap, scene } from '../stack/testing/safetyScenes.ts';
+import { LanePathCache, Rollout, rolloutCommand, rolloutTrajectory } from './Rollout.ts';
+import { SafetyParamsSchema } from './SafetyParams.ts';
+import { startLane } from './startLane.ts';
+
+const P = SafetyParamsSchema.parse({});
+
+describe('command roll-out: lateral close', () => {
+  it('an ego that stops short closes less of its offset than one that keeps going (over distance, not time)', () => {
+    const map = roadMap({ lanes: 1 });
+    const sc = scene({ map, s: 50, speed: 4 });
+    // 1 m left of the lane centre
+    const ego = { ...sc.snapshot.ego, y: sc.snapshot.ego.y + 1 };
+    const paths = new LanePathCache(map);
+    const keep = new Rollout(128);
+    const stop = new Rollout(128);
+    rolloutCommand(cmd(), ego, map, ['R0'], sc.vehicle, P, paths, keep);
+    rolloutCommand(cmd({ speed: 'STOP', decelMps2: 4 }), ego, map, ['R0'], sc.vehicle, P, paths, stop);
+    const last = (r: Rollout) => r.n - 1;
+    expect(Math.abs(keep.d[last(keep)]!)).toBeLessThan(0.05);
+    // it stops within ≈ 4 m (4 m/s at 4 m/s² through the lag and the tracker's taper near the stop)
+    // and has closed only part of the offset
+    expect(stop.s[last(stop)]! - stop.s[0]!).toBeLessThan(4.5);
+    expect(stop.d[last(stop)]!).toBeGreaterThan(0.5);
+  });
+});
+
+describe('trajectory roll-out of a plan that moves backwards', () => {
+  it('is the brake the tracker makes of it: along the heading, never behind the ego, to a stop', () => {
+    const map = roadMap({ lanes: 1 });
+    const sc = scene({ map, s: 50, speed: 2 });
+    const ego = sc.snapshot.ego;
+    // PDM-Closed's emergency brake: poses behind the ego at a constant negative speed
+    const c = 1.1 * (2 - 4.05);
+    const points = Array.from({ length: 41 }, (_, k) => ({
+      tS: k * 0.1,
+      x: ego.x + c * k * 0.1,
+      y: ego.y,
+      headingRad: ego.headingRad,
+      speedMps: c,
+    }));
+    const r = new Rollout(128);
+    const p = { ...P, stepS: 0.1, horizonS: 4 };
+    rolloutTrajectory({ points }, ego, map, ['R0'], p, new LanePathCache(map), 'FOLLOW_LANE', r);
+    for (let k = 1; k < r.n; k++) {
+      expect(r.x[k]! - r.x[k - 1]!).toBeGreaterThanOrEqual(0);
+      expect(r.v[k]!).toBeLessThanOrEqual(r.v[k - 1]! + 1e-12);
+      expect(r.y[k]).toBeCloseTo(ego.y, 9);
+    }
+    expect(r.v[r.n - 1]).toBe(0);
+    // braking at gain·(v − c) ≈ 5.5 m/s² through the lag: stopped within a metre
+    expect(r.x[r.n - 1]! - ego.x).toBeLessThan(1);
+  });
+});
+
+describe('startLane', () => {
+  const map = junctionMap();
+  const paths = new LanePathCache(map);
+  const ego = scene({ map, lane: 'C31', s: 3, speed: 6 }).snapshot.ego;
+  const start = (route: string[]) => startLane(map, ego.x, ego.y, ego.headingRad, 0, route, paths);
+
+  it('on overlapping connectors without a plan, the one on the route', () => {
+    expect(start(['IN3', 'C32', 'OUT2'])).toBe('C32');
+    expect(start(['IN3', 'C30', 'OUT0'])).toBe('C30');
+    expect(start(['IN3', 'C31', 'OUT1'])).toBe('C31');
+  });
+
+  it('a lane the ego is not on is not taken for being on the route', () => {
+    // the ego stands on IN3 well before the junction: the connectors are not under it
+    const before = scene({ map, lane: 'IN3', s: 80, speed: 6 }).snapshot.ego;
+    expect(startLane(map, before.x, before.y, before.headingRad, 0, ['C32'], paths)).toBe('IN3');
+  });
+});

@@ -1,0 +1,119 @@
+/**
+ * The lane a roll-out starts on. Where lanes branch from one lane (a junction's connectors, a turn
+ * pocket) their first metres overlap, and `RoadMap.locate` picks the branch that heads best, which
+ * at the start of a turn is the straight one: a repair rolled out along it drives the ego straight
+ * on (or right) while the planner turns left, off the road. Among the branches the ego is on, the
+ * one the planned trajectory follows wins (its forward path runs closest to the plan); without a
+ * plan that moves, the route's; else the located lane.
+ */
+import { angleDiff, type FrenetPoint, type Trajectory } from '../core/index.ts';
+import type { RoadMap } from '../core/map/index.ts';
+import type { LanePathCache } from './Rollout.ts';
+
+/** A branch the ego is on: within this of its lane's edge, m. */
+const ON_BRANCH_MARGIN_M = 0.5;
+/** A branch the ego is on: heading within this of the lane's, rad (≈ 34°). */
+const ON_BRANCH_HEADING_RAD = 0.6;
+/** The plan is compared with each branch over this much of its time, s (the gate's horizon). */
+const FIT_S = 4;
+/** A plan that moves less than this says nothing about its branch, m. */
+const FIT_MIN_TRAVEL_M = 1;
+/** Fits closer than this are a tie (the branches still overlap where the plan runs), m. */
+const FIT_TIE_M = 0.05;
+
+const fp: FrenetPoint = { sM: 0, dM: 0, segment: 0 };
+
+/**
+ * The id of the lane a roll-out from the pose (x, y, headingRad; rear axle) starts on: the located
+ * lane, or a branch of the same lane the ego is also on that `along` (the planner's trajectory)
+ * follows more closely or, without a moving plan, that lies on `route`. Undefined off the map.
+ */
+export function startLane(
+  map: RoadMap,
+  x: number,
+  y: number,
+  headingRad: number,
+  tS: number,
+  route: ReadonlyArray<string>,
+  paths: LanePathCache,
+  along?: Trajectory,
+): string | undefined {
+  const loc = map.locate(x, y, headingRad, 5, undefined);
+  if (!loc) return undefined;
+  const located = map.mustLane(loc.laneId);
+  let best = loc.laneId;
+  let bestFit = Number.POSITIVE_INFINITY;
+  let bestOnRoute = route.includes(best);
+  const plan = along && travel(along, tS) >= FIT_MIN_TRAVEL_M ? along : undefined;
+  if (plan) bestFit = planDistance(paths, best, route, plan, tS, x, y);
+  for (const predId of located.data.predecessors) {
+    const pred = map.lane(predId);
+    if (!pred) continue;
+    for (const id of pred.data.successors) {
+      if (id === loc.laneId || !onLane(map, id, x, y, headingRad)) continue;
+      const onRoute = route.includes(id);
+      if (plan) {
+        const f = planDistance(paths, id, route, plan, tS, x, y);
+        const better = f < bestFit - FIT_TIE_M || (f < bestFit + FIT_TIE_M && onRoute && !bestOnRoute);
+        if (!better) continue;
+        bestFit = f;
+      } else if (!onRoute || bestOnRoute) continue;
+      best = id;
+      bestOnRoute = onRoute;
+    }
+  }
+  return best;
+}
+
+/** Whether the pose lies on lane `id` (within its width and a margin, heading along it). */
+function onLane(map: RoadMap, id: string, x: number, y: number, headingRad: number): boolean {
+  const l = map.lane(id);
+  if (!l?.drivable) return false;
+  l.line.project(x, y, fp);
+  if (fp.sM < -ON_BRANCH_MARGIN_M || fp.sM > l.line.length + ON_BRANCH_MARGIN_M) return false;
+  const half = (map.laneWidthAt(id, Math.min(Math.max(fp.sM, 0), l.line.length)) ?? l.data.widthM) / 2;
+  if (Math.abs(fp.dM) > half + ON_BRANCH_MARGIN_M) return false;
+  return Math.abs(angleDiff(headingRad, l.line.headingAt(fp.sM))) <= ON_BRANCH_HEADING_RAD;
+}
+
+/** How far the plan moves over the fitted time, m. */
+function travel(along: Trajectory, tS: number): number {
+  const pts = along.points;
+  let d = 0;
+  for (let i = 1; i < pts.length; i++) {
+    const p = pts[i]!;
+    if (p.tS > tS + FIT_S + 1e-9) break;
+    if (p.tS <= tS) continue;
+    const q = pts[i - 1]!;
+    d += Math.hypot(p.x - q.x, p.y - q.y);
+  }
+  return d;
+}
+
+/** Mean lateral distance of the plan's poses (over `FIT_S`) from lane `id`'s forward path, m. */
+function planDistance(
+  paths: LanePathCache,
+  id: string,
+  route: ReadonlyArray<string>,
+  along: Trajectory,
+  tS: number,
+  x: number,
+  y: number,
+): number {
+  const path = paths.get(id, route);
+  if (!path) return Number.POSITIVE_INFINITY;
+  // project within a window around the ego (the path runs 400 m on)
+  path.line.project(x, y, fp);
+  const from = fp.sM - 5;
+  const to = fp.sM + 5 + travel(along, tS);
+  let sum = 0;
+  let n = 0;
+  for (const p of along.points) {
+    if (p.tS < tS - 1e-9) continue;
+    if (p.tS > tS + FIT_S + 1e-9) break;
+    path.line.project(p.x, p.y, fp, from, to);
+    sum += Math.abs(fp.dM);
+    n++;
+  }
+  return n > 0 ? sum / n : Number.POSITIVE_INFINITY;
+}
