@@ -84,6 +84,54 @@ describe('classical command tracker', () => {
     expect(Math.abs(map.mustLane('R1').line.project(last.x, last.y).dM)).toBeLessThan(0.3);
   });
 
+  it('keeps its lane on FOLLOW_LANE where the route changes lanes: the move waits for a change command', () => {
+    // the route's reference line moves from R0 into R1 8–48 m into R0
+    const scene = testScenario({
+      map: straight,
+      ego: egoOn(map, 'R0', 2, 10),
+      routeLaneIds: ['R0', 'R1'],
+      durationS: 8,
+    });
+    const egos = driveController(scene, createClassicalController(), () =>
+      command({ speed: 'KEEP', targetSpeedMps: 10 }),
+    );
+    const r0 = map.mustLane('R0').line;
+    let worst = 0;
+    for (const e of egos) worst = Math.max(worst, Math.abs(r0.project(e.x, e.y).dM));
+    expect(worst).toBeLessThan(0.2);
+  });
+
+  it('moves over on a re-planned LEFT_CHANGE within the comfort bounds and settles in the target lane', () => {
+    const scene = testScenario({
+      map: straight,
+      ego: egoOn(map, 'R0', 10, 15),
+      routeLaneIds: ['R0'],
+      durationS: 8,
+    });
+    // a new command every plan (10 Hz), as a planner issues them
+    const egos = driveController(scene, createClassicalController(), (tS) =>
+      command({
+        speed: 'KEEP',
+        targetSpeedMps: 15,
+        path: 'LEFT_CHANGE',
+        targetLaneId: 'R1',
+        issuedAtS: Math.floor(tS * 10 + 1e-9) / 10,
+      }),
+    );
+    // lateral acceleration v · yaw rate under nuPlan's comfort bound (4.89 m/s²), with room
+    let worstLat = 0;
+    for (let i = 1; i < egos.length; i++) {
+      const a = egos[i - 1]!;
+      const b = egos[i]!;
+      const dt = b.tS - a.tS;
+      if (dt <= 0) continue;
+      worstLat = Math.max(worstLat, Math.abs((b.speedMps * (b.headingRad - a.headingRad)) / dt));
+    }
+    expect(worstLat).toBeLessThan(3);
+    const last = egos[egos.length - 1]!;
+    expect(Math.abs(map.mustLane('R1').line.project(last.x, last.y).dM)).toBeLessThan(0.3);
+  });
+
   it('borrows the oncoming lane on LEFT_BORROW (shifted path, same direction of travel)', () => {
     const data = road({ lanes: 1, oncoming: true, dashedCentre: true, lengthM: 400 });
     const m = new RoadMap(data);

@@ -7,7 +7,14 @@
  * changes, so a step allocates nothing but its output.
  */
 import { z } from 'zod';
-import { type Control, type FrenetPoint, type MidLevelCommand, Polyline, type Vec2 } from '../core/index.ts';
+import {
+  angleDiff,
+  type Control,
+  type FrenetPoint,
+  type MidLevelCommand,
+  Polyline,
+  type Vec2,
+} from '../core/index.ts';
 import type { RoadMap } from '../core/map/index.ts';
 import type {
   CommandController,
@@ -38,6 +45,16 @@ export const ClassicalParamsSchema = z.object({
   stopMarginM: z.number().nonnegative().default(0.3),
   /** Length of a lane path built off the route, m. */
   pathLengthM: z.number().positive().default(200),
+  /**
+   * A lane change moves over along a cubic from the ego's offset and heading to the target lane's
+   * centre over speed × this, s. Re-planned every plan from where the ego is, the move behaves as a
+   * damped second-order one (ζ ≈ 0.82): about half done after 0.7 of that length, 95 % after 1.5 —
+   * 4–5 s at 3 s, the NGSIM mean lane-change duration (Toledo & Zohar 2007) the gate rolls out.
+   */
+  changeLengthS: z.number().positive().default(3),
+  /** Bounds of that length, m (RoutePath blends its changes over 12–40 m). */
+  changeMinM: z.number().positive().default(12),
+  changeMaxM: z.number().positive().default(60),
 });
 export type ClassicalParams = z.infer<typeof ClassicalParamsSchema>;
 
@@ -178,35 +195,54 @@ export function referenceFor(
   const newKeep = command.speed === 'KEEP' && state.holdFor !== command.issuedAtS;
   const holdMps = newKeep ? ego.speedMps : state.holdMps;
   const holdFor = command.speed === 'KEEP' ? command.issuedAtS : state.holdFor;
-  const onRoute = nearRoute(ctx, ego.x, ego.y, state);
-  const key = pathKey(command, ctx, ego, onRoute);
+  const key = pathKey(command, ctx, ego, state);
   if (key === state.key && state.path) return { key, path: state.path, sM: state.sM, holdMps, holdFor };
-  const path = buildPath(command, ctx, ego, onRoute, p);
+  const path = buildPath(command, ctx, ego, key, p);
   return { key, path, sM: Number.NaN, holdMps, holdFor };
 }
 
-const routeProbe: FrenetPoint = { sM: 0, dM: 0, segment: 0 };
+/** How far outside a route lane's half-width the rear axle may be and still count as in it, m. */
+const IN_LANE_SLACK_M = 0.3;
 
-/** The ego's rear axle within 1.5 m of the route's reference line. */
-function nearRoute(ctx: PlannerContext, x: number, y: number, state: ClassicalState): boolean {
-  const line = ctx.route.line;
-  if (line.length <= 0) return false;
-  const onRouteKey = state.key.startsWith('route');
-  const win = onRouteKey && Number.isFinite(state.sM);
-  line.project(x, y, routeProbe, win ? state.sM - 10 : -Infinity, win ? state.sM + 30 : Infinity);
-  return Math.abs(routeProbe.dM) < 1.5 && routeProbe.sM > -5 && routeProbe.sM < line.length + 5;
+/**
+ * The lane FOLLOW_LANE keeps: the route lane the rear axle is in (a route lane wins where lanes
+ * overlap, as in a junction), else the lane the map locates it in. The route's own lateral moves
+ * (a lane change blended into its reference line) are not followed: they are made only when the
+ * planner commands the change.
+ */
+export function followLaneId(ctx: PlannerContext, ego: ControlRequest['ego']): string | undefined {
+  const map = ctx.map;
+  const routeIds = ctx.route.laneIds;
+  const onRoute =
+    routeIds.length > 0 ? map.locate(ego.x, ego.y, ego.headingRad, IN_LANE_SLACK_M, routeIds) : undefined;
+  if (onRoute && routeIds.includes(onRoute.laneId)) return onRoute.laneId;
+  return map.locate(ego.x, ego.y, ego.headingRad)?.laneId;
+}
+
+const laneProbe: FrenetPoint = { sM: 0, dM: 0, segment: 0 };
+
+/** The rear axle is still within lane `laneId` (its length and half-width + the slack). */
+function stillIn(ctx: PlannerContext, laneId: string, x: number, y: number): boolean {
+  const lane = ctx.map.lane(laneId);
+  if (!lane) return false;
+  lane.line.project(x, y, laneProbe);
+  const half = (ctx.map.laneWidthAt(laneId, laneProbe.sM) ?? lane.data.widthM) / 2;
+  return (
+    laneProbe.sM >= 0 && laneProbe.sM <= lane.line.length && Math.abs(laneProbe.dM) <= half + IN_LANE_SLACK_M
+  );
 }
 
 function pathKey(
   command: MidLevelCommand,
   ctx: PlannerContext,
   ego: ControlRequest['ego'],
-  onRoute: boolean,
+  state: ClassicalState,
 ): string {
   if (command.path === 'FOLLOW_LANE') {
-    if (onRoute) return 'route';
-    const here = ctx.map.locate(ego.x, ego.y, ego.headingRad);
-    return `lane:${here?.laneId ?? '?'}`;
+    // the route lane kept so far while the ego is still in it (no map search every step)
+    const kept = state.key.startsWith('lane:') ? state.key.slice(5) : '';
+    if (kept && ctx.route.laneIds.includes(kept) && stillIn(ctx, kept, ego.x, ego.y)) return state.key;
+    return `lane:${followLaneId(ctx, ego) ?? '?'}`;
   }
   return `${command.path}:${command.targetLaneId ?? ''}:${command.issuedAtS}`;
 }
@@ -215,19 +251,22 @@ function buildPath(
   command: MidLevelCommand,
   ctx: PlannerContext,
   ego: ControlRequest['ego'],
-  onRoute: boolean,
+  key: string,
   p: ClassicalParams,
 ): Polyline | undefined {
   const map = ctx.map;
   const routeIds = ctx.route.laneIds;
-  if (command.path === 'FOLLOW_LANE' && onRoute) return ctx.route.line;
+  const fallback = ctx.route.line.length > 0 ? ctx.route.line : undefined;
+  if (command.path === 'FOLLOW_LANE') {
+    // the key names the lane (`lane:<id>`); its path reaches pathLengthM past the lane's end
+    const id = key.slice('lane:'.length);
+    const own = map.lane(id);
+    if (!own) return fallback;
+    return lanePath(map, id, routeIds, own.line.length + p.pathLengthM);
+  }
   const here = map.locate(ego.x, ego.y, ego.headingRad);
   const lane = here ? map.lane(here.laneId) : undefined;
-  if (command.path === 'FOLLOW_LANE') {
-    if (!lane) return ctx.route.line.length > 0 ? ctx.route.line : undefined;
-    return lanePath(map, lane.data.id, routeIds, p.pathLengthM);
-  }
-  if (!lane) return ctx.route.line.length > 0 ? ctx.route.line : undefined;
+  if (!lane) return fallback;
   const left = command.path === 'LEFT_CHANGE' || command.path === 'LEFT_BORROW';
   const borrow = command.path === 'LEFT_BORROW' || command.path === 'RIGHT_BORROW';
   const nb = left ? lane.data.left : lane.data.right;
@@ -235,7 +274,8 @@ function buildPath(
     const targetId =
       command.targetLaneId && map.lane(command.targetLaneId) ? command.targetLaneId : nb?.laneId;
     if (!targetId || !map.lane(targetId)) return lanePath(map, lane.data.id, routeIds, p.pathLengthM);
-    return lanePath(map, targetId, routeIds, p.pathLengthM);
+    const target = lanePath(map, targetId, routeIds, map.mustLane(targetId).line.length + p.pathLengthM);
+    return target ? changePath(target, ego, p) : undefined;
   }
   // borrow: the current lane's path shifted by the distance between the two centrelines
   const own = lanePath(map, lane.data.id, routeIds, p.pathLengthM);
@@ -244,6 +284,40 @@ function buildPath(
   // a nudge (lateralOffsetM) moves over only that far
   const shift = Math.min(full, command.lateralOffsetM ?? full);
   return own ? own.offset(left ? shift : -shift) : undefined;
+}
+
+const changeProbe: FrenetPoint = { sM: 0, dM: 0, segment: 0 };
+
+/**
+ * The path of a lane change onto `target` (the target lane's forward path): from the ego's rear
+ * axle, its lateral offset closes along a cubic Hermite — starting at the ego's offset and its
+ * heading against the lane, ending on the centre, parallel — over `changeLengthS` × speed (within
+ * the bounds), then the lane's centre. Built when a change command arrives; the plan after rebuilds
+ * it from where the ego is then, so the move is a smooth feedback law, not a jump to the centre
+ * (pure pursuit straight onto a lane 3.5 m over swings across at several m/s² sideways).
+ */
+export function changePath(target: Polyline, ego: ControlRequest['ego'], p: ClassicalParams): Polyline {
+  target.project(ego.x, ego.y, changeProbe);
+  const s0 = changeProbe.sM;
+  const d0 = changeProbe.dM;
+  // the target lane has not begun yet, or is behind: its centre as it is
+  if (s0 < 0 || s0 >= target.length) return target;
+  const slope = Math.tan(clamp(angleDiff(ego.headingRad, target.headingAt(s0)), -0.5, 0.5));
+  const len = clamp(Math.max(0, ego.speedMps) * p.changeLengthS, p.changeMinM, p.changeMaxM);
+  const pts: Vec2[] = [];
+  const pose = { x: 0, y: 0, headingRad: 0 };
+  const n = Math.max(2, Math.ceil(len));
+  for (let k = 0; k <= n; k++) {
+    const u = k / n;
+    const d = (2 * u ** 3 - 3 * u ** 2 + 1) * d0 + len * (u ** 3 - 2 * u ** 2 + u) * slope;
+    target.toCartesian(s0 + u * len, d, pose);
+    pts.push({ x: pose.x, y: pose.y });
+  }
+  const xs = target.xs;
+  const ys = target.ys;
+  const sv = target.s;
+  for (let i = 0; i < xs.length; i++) if (sv[i]! > s0 + len + 0.5) pts.push({ x: xs[i]!, y: ys[i]! });
+  return pts.length >= 2 ? new Polyline(pts) : target;
 }
 
 /** The lane's centreline and its successors (route lanes first) up to `lengthM`. */

@@ -71,6 +71,17 @@ export const HierarchicalParamsSchema = z.object({
   changeGapFrontM: pos().default(6.0),
   changeGapRearM: pos().default(5.0),
   changeTimeS: pos().default(1.0),
+  /**
+   * Fitting the speed to the gap committed to for the route's lane change: a critically damped pull
+   * towards the gap's middle at its speed, with this natural frequency (rad/s) — the lower bound far
+   * from the change, rising to the upper as the change nears (1.5 / time to go).
+   */
+  mergeOmegaMinRadps: pos().default(0.2),
+  mergeOmegaMaxRadps: pos().default(0.6),
+  /** … the braking it may use for that, m/s² (gentle: the expert eases off at ≈ 1.2). */
+  mergeDecelMps2: pos().default(1.5),
+  /** Time headway kept to the vehicle we merge behind while merging and settling, s (a dense stream's gaps hold ≈ 0.7 s a side). */
+  mergeHeadwayS: pos().default(0.6),
   /** A follower in our lane this close in time (gap / speed) keeps the close-neighbour cap from slowing us below its speed, s. */
   followerHorizonS: pos().default(3.0),
   /** Occlusion: parked objects within this lateral distance of the lane edge hide walkers, m. */

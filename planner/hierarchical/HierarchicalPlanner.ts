@@ -201,7 +201,9 @@ export function createHierarchicalPlanner(
           rationale: `${cmd.rationale}; ${reflection.why}`,
         };
         // a revision away from the borrow ends it
-        if (out.path === 'FOLLOW_LANE' && d.lateral.path !== 'FOLLOW_LANE') d.memory = { borrow: null };
+        // (the gap committed to for a route lane change stands)
+        if (out.path === 'FOLLOW_LANE' && d.lateral.path !== 'FOLLOW_LANE')
+          d.memory = { borrow: null, merge: d.memory.merge ?? null };
       }
       trajectory = reflection.trajectory;
     }
@@ -431,16 +433,24 @@ function replan(
 ): CommandPlan {
   const why = feedback.verdict.explanation.slice(0, 160);
   if (feedback.command.path !== 'FOLLOW_LANE') {
-    st.lateral = { borrow: null };
+    // the borrow or change is given up; the gap committed to for the route's change stands (the
+    // speed keeps fitting it while the change waits)
+    st.lateral = { borrow: null, merge: st.lateral.merge ?? null };
     const d = rulesChain(view, st);
-    const lateral: LateralDecision = {
+    const lateral: LateralChoice = {
       path: 'FOLLOW_LANE',
       targetLaneId: null,
       reason: `rule:replan — the gate rejected ${feedback.command.path}: ${why}`,
+      ...(d.lateral.merge ? { merge: d.lateral.merge } : {}),
     };
     const longitudinal = decideLongitudinal(view, d.analysis, lateral, st.params, st);
     const plan = finishWith(
-      { analysis: d.analysis, lateral, longitudinal, memory: { borrow: null } },
+      {
+        analysis: d.analysis,
+        lateral,
+        longitudinal,
+        memory: { borrow: null, merge: d.memory.merge ?? null },
+      },
       'hierarchical/replan',
     );
     return { ...plan, info: { ...plan.info, replan: true } };

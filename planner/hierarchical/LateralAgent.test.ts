@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decideLateral, LATERAL_MEMORY_INITIAL } from './LateralAgent.ts';
+import { decideLateral, LATERAL_MEMORY_INITIAL, type LateralMemory } from './LateralAgent.ts';
 import { analyseScene } from './SceneAnalyst.ts';
 import { laneAgent, obj, PARAMS, view } from './testing/views.ts';
 
@@ -84,5 +84,81 @@ describe('lateral agent (rules)', () => {
     const r = decide(view({}, g));
     expect(r.decision.path).toBe('FOLLOW_LANE');
     expect(r.decision.reason).toMatch(/^rule:route-change-wait/);
+  });
+
+  describe("the route's lane change (an acceleration lane ACC into L1)", () => {
+    // a stream at 14 m/s in L1, 30 m apart: C ahead, A alongside, B behind
+    const stream = [
+      obj('C', { sM: 30, dM: 3.5, speedMps: 14, alongMps: 14, changeLane: { aheadM: 32, alongMps: 14 } }),
+      obj('A', { sM: 0, dM: 3.5, speedMps: 14, alongMps: 14, changeLane: { aheadM: 2, alongMps: 14 } }),
+      obj('B', { sM: -30, dM: 3.5, speedMps: 14, alongMps: 14, changeLane: { aheadM: -28, alongMps: 14 } }),
+    ];
+    const change = (startM: number) => ({
+      laneId: 'L1',
+      fromLaneId: 'ACC',
+      side: 'LEFT' as const,
+      startM,
+      endM: startM + 120,
+      fromContinues: false,
+    });
+    const inAcc = (over: Record<string, unknown> = {}) => ({
+      egoLane: {
+        laneId: 'ACC',
+        sM: 20,
+        dM: 0,
+        headingErrRad: 0,
+        type: 'driving',
+        speedLimitMps: 27,
+        onRoute: true,
+      },
+      left: { laneId: 'L1', changeAllowed: true, opposite: false },
+      ...over,
+    });
+
+    it('announces the change ahead and commits to the gap behind the car alongside (the merging car yields)', () => {
+      const r = decide(view({ egoSpeedMps: 14, objects: stream, routeChange: change(100) }));
+      expect(r.decision.path).toBe('FOLLOW_LANE');
+      expect(r.decision.reason).toMatch(/^rule:route-change-ahead/);
+      expect(r.decision.merge).toMatchObject({ leadId: 'A', followId: 'B' });
+      expect(r.memory.merge).toEqual({ leadId: 'A', followId: 'B' });
+    });
+
+    it('keeps the gap committed to while it is still there', () => {
+      const mem: LateralMemory = { borrow: null, merge: { leadId: 'C', followId: 'A' } };
+      const r = decide(view({ egoSpeedMps: 14, objects: stream, routeChange: change(100) }), mem);
+      expect(r.decision.merge).toMatchObject({ leadId: 'C', followId: 'A' });
+    });
+
+    it('changes from the lane it leaves into an accepted gap, and goes on once moved over', () => {
+      const gap = { laneId: 'L1', lead: laneAgent('A', { gapM: 12 }), follow: laneAgent('B', { gapM: 12 }) };
+      const r = decide(view({ egoSpeedMps: 10, routeChange: change(-20) }, inAcc({ leftSlot: gap })));
+      expect(r.decision).toMatchObject({ path: 'LEFT_CHANGE', targetLaneId: 'L1' });
+      expect(r.memory.change).toEqual({ laneId: 'L1' });
+      // half-way over, the follower now close: the change goes on rather than turning back
+      const closing = { ...gap, follow: laneAgent('B', { gapM: 3, relSpeedMps: 2 }) };
+      const egoLane = { ...inAcc().egoLane, dM: 1.2 };
+      const on = decide(view({ routeChange: change(-20) }, inAcc({ leftSlot: closing, egoLane })), r.memory);
+      expect(on.decision.path).toBe('LEFT_CHANGE');
+      expect(on.decision.reason).toMatch(/under way/);
+    });
+
+    it('waits in the lane it leaves while the gap is short', () => {
+      const short = { laneId: 'L1', lead: laneAgent('A', { gapM: 3 }), follow: laneAgent('B', { gapM: 20 }) };
+      const r = decide(view({ routeChange: change(-20) }, inAcc({ leftSlot: short })));
+      expect(r.decision.path).toBe('FOLLOW_LANE');
+      expect(r.decision.reason).toMatch(/^rule:route-change-wait/);
+      expect(r.memory.change).toBeNull();
+    });
+
+    it('does not change before the lane it leaves has begun', () => {
+      const gap = { laneId: 'L1', lead: null, follow: null };
+      const r = decide(
+        view(
+          { routeChange: change(30) },
+          { left: { laneId: 'L1', changeAllowed: true, opposite: false }, leftSlot: gap },
+        ),
+      );
+      expect(r.decision.path).toBe('FOLLOW_LANE');
+    });
   });
 });

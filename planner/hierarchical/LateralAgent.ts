@@ -12,15 +12,38 @@ import type { HierarchicalParams } from './HierarchicalParams.ts';
 import { bandOf } from './SceneAnalyst.ts';
 import type { RouteObject, WorldView } from './WorldView.ts';
 
-/** What the lateral agent remembers between plans: the borrow in progress. */
+/** What the lateral agent remembers between plans: the borrow in progress, the route's lane change. */
 export interface LateralMemory {
   /** `offsetM`: a nudge's lateral offset from the lane centre, m (null: the whole oncoming lane). */
   borrow: { blockerId: string; side: 'LEFT' | 'RIGHT'; laneId: string; offsetM: number | null } | null;
+  /** The route's lane change under way (into `laneId`). */
+  change?: { laneId: string } | null;
+  /** The gap committed to for the route's lane change: behind `leadId`, ahead of `followId` (target-lane vehicles; null: open). */
+  merge?: { leadId: string | null; followId: string | null } | null;
 }
 export const LATERAL_MEMORY_INITIAL: LateralMemory = { borrow: null };
 
+/**
+ * The gap aimed at for the route's lane change, for the longitudinal agent: the room from our
+ * front bumper to the rear of the vehicle we go in behind and from the front of the one we go in
+ * ahead of to our rear bumper, measured along the target lane (null: open), m, the gap's speed,
+ * m/s, and how long until the change can begin, s.
+ */
+export interface MergeGap {
+  leadId: string | null;
+  followId: string | null;
+  leadGapM: number | null;
+  followGapM: number | null;
+  speedMps: number;
+  untilS: number;
+}
+
 /** The lateral decision with the rules' nudge (kept out of the model's schema: the model borrows whole lanes). */
-export type LateralChoice = LateralDecision & { offsetM?: number | null; passingId?: string };
+export type LateralChoice = LateralDecision & {
+  offsetM?: number | null;
+  passingId?: string;
+  merge?: MergeGap;
+};
 
 export interface LateralStep {
   decision: LateralChoice;
@@ -102,7 +125,56 @@ export function decideLateral(
     }
     return follow(`rule:blocked-no-way — ${blocker.id} blocks the lane and no neighbour is usable`);
   }
-  // 3. the route asks for a lane change
+  // 3. the route asks for a lane change: made from the lane it leaves, into an accepted gap,
+  // timed by committing to one gap beforehand (the longitudinal agent fits the speed to it)
+  const rc = view.routeChange;
+  if (rc) {
+    const left = rc.side === 'LEFT';
+    const nb = left ? g.left : g.right;
+    const slot = left ? g.leftSlot : g.rightSlot;
+    const change = (why: string, merge?: MergeGap): LateralStep => ({
+      decision: {
+        path: left ? 'LEFT_CHANGE' : 'RIGHT_CHANGE',
+        targetLaneId: rc.laneId,
+        reason: `rule:route-change — the route continues ${left ? 'left' : 'right'} into ${rc.laneId}; ${why}`,
+        ...(merge ? { merge } : {}),
+      },
+      memory: {
+        borrow: null,
+        change: { laneId: rc.laneId },
+        merge: merge ? ids(merge) : (memory.merge ?? null),
+      },
+    });
+    const merge = mergeGap(view, rc, memory.merge ?? null, p);
+    const inFrom = g.egoLane?.laneId === rc.fromLaneId && rc.startM + view.egoLengthM <= 0;
+    if (inFrom && nb && nb.laneId === rc.laneId && !nb.opposite) {
+      // a change under way goes on once the ego has moved over (turning back is the riskier move)
+      const d = g.egoLane?.dM ?? 0;
+      const movedM = left ? d : -d;
+      if (memory.change?.laneId === rc.laneId && movedM > 0.5)
+        return change(`under way (${movedM.toFixed(1)} m over)`, merge);
+      const gap = gapAccepted(slot, view, p);
+      if (gap.ok) return change(`gap ${gap.why}${merge ? ` (${gapName(merge)})` : ''}`, merge);
+      return {
+        decision: {
+          path: 'FOLLOW_LANE',
+          targetLaneId: null,
+          reason: `rule:route-change-wait — no gap yet (${gap.why})${merge ? `; aiming ${gapName(merge)}` : ''}`,
+          ...(merge ? { merge } : {}),
+        },
+        memory: { borrow: null, change: null, merge: merge ? ids(merge) : null },
+      };
+    }
+    return {
+      decision: {
+        path: 'FOLLOW_LANE',
+        targetLaneId: null,
+        reason: `rule:route-change-ahead — into ${rc.laneId} in ${Math.max(0, rc.startM).toFixed(0)} m${merge ? `; aiming ${gapName(merge)}` : ''}`,
+        ...(merge ? { merge } : {}),
+      },
+      memory: { borrow: null, change: null, merge: merge ? ids(merge) : null },
+    };
+  }
   if (analysis.routeIntent === 'CHANGE_LEFT' || analysis.routeIntent === 'CHANGE_RIGHT') {
     const left = analysis.routeIntent === 'CHANGE_LEFT';
     const nb = left ? g.left : g.right;
@@ -120,7 +192,138 @@ export function decideLateral(
       return follow(`rule:route-change-wait — no gap yet (${gap.why})`);
     }
   }
+  // just merged in front of a close follower: settle in the middle of the gap taken
+  const settle = settleGap(view, memory.merge ?? null, p);
+  if (settle)
+    return {
+      decision: {
+        path: 'FOLLOW_LANE',
+        targetLaneId: null,
+        reason: `rule:follow — settling ${gapName(settle)}`,
+        merge: settle,
+      },
+      memory: { borrow: null, change: null, merge: ids(settle) },
+    };
   return follow('rule:follow — nothing calls for leaving the lane');
+}
+
+function ids(m: MergeGap): { leadId: string | null; followId: string | null } {
+  return { leadId: m.leadId, followId: m.followId };
+}
+
+function gapName(m: MergeGap): string {
+  if (m.leadId && m.followId) return `the gap behind ${m.leadId}, ahead of ${m.followId}`;
+  if (m.leadId) return `the gap behind ${m.leadId}`;
+  if (m.followId) return `the gap ahead of ${m.followId}`;
+  return 'the open lane';
+}
+
+/** Room the gap needs ahead of and behind the ego (gapAccepted's, with no closing speed), m. */
+function gapNeeds(vMps: number, p: HierarchicalParams): { front: number; rear: number } {
+  return { front: p.changeGapFrontM + 0.3 * vMps * p.changeTimeS, rear: p.changeGapRearM };
+}
+
+/**
+ * The gap to aim at for the route's change `rc`: of the gaps between the target lane's vehicles
+ * (bumper room for the ego and `gapNeeds` on both sides), the one committed to before while it is
+ * still there and big enough; else the one whose balanced position asks the least change of our
+ * position by the time the change can begin (holding our speed), a gap behind costing half as
+ * much as one ahead (the merging car yields). Undefined when the target lane is empty.
+ */
+export function mergeGap(
+  view: WorldView,
+  rc: NonNullable<WorldView['routeChange']>,
+  committed: LateralMemory['merge'] | null,
+  p: HierarchicalParams,
+): MergeGap | undefined {
+  const cars = view.objects
+    .filter((o) => o.changeLane && o.kind !== 'pedestrian' && Math.abs(o.changeLane.aheadM) < 150)
+    .sort((a, b) => b.changeLane!.aheadM - a.changeLane!.aheadM);
+  if (cars.length === 0) return undefined;
+  const v = view.egoSpeedMps;
+  const L = view.egoLengthM;
+  const untilS = Math.max(0, rc.startM + L) / Math.max(v, 3);
+  const gaps: MergeGap[] = [];
+  for (let k = 0; k <= cars.length; k++) {
+    const lead = k > 0 ? cars[k - 1]! : undefined;
+    const fol = k < cars.length ? cars[k]! : undefined;
+    const leadGapM = lead ? lead.changeLane!.aheadM - lead.lengthM / 2 : null;
+    const followGapM = fol ? -(fol.changeLane!.aheadM + fol.lengthM / 2) - L : null;
+    const speedMps =
+      lead && fol
+        ? (lead.changeLane!.alongMps + fol.changeLane!.alongMps) / 2
+        : (lead ?? fol)!.changeLane!.alongMps;
+    gaps.push({
+      leadId: lead?.id ?? null,
+      followId: fol?.id ?? null,
+      leadGapM,
+      followGapM,
+      speedMps,
+      untilS,
+    });
+  }
+  const fits = (g: MergeGap): boolean => {
+    if (g.leadGapM === null || g.followGapM === null) return true;
+    const n = gapNeeds(g.speedMps, p);
+    return g.leadGapM + g.followGapM >= n.front + n.rear;
+  };
+  if (committed) {
+    const kept = gaps.find((g) => g.leadId === committed.leadId && g.followId === committed.followId);
+    if (kept && fits(kept)) return kept;
+  }
+  let best: MergeGap | undefined;
+  let bestCost = Infinity;
+  for (const g of gaps) {
+    if (!fits(g)) continue;
+    // how far our front bumper must move relative to holding our speed, m (+: further ahead)
+    const moveM = aimM(g, p) + (g.speedMps - v) * g.untilS;
+    const cost = moveM > 0 ? 3 * moveM : -moveM;
+    if (cost < bestCost) {
+      bestCost = cost;
+      best = g;
+    }
+  }
+  return best;
+}
+
+/**
+ * Where our front bumper should be relative to where it is, m (+: ahead): the middle of the room
+ * the gap leaves beyond its needs (an open side: that need plus 2 m).
+ */
+export function aimM(g: MergeGap, p: HierarchicalParams): number {
+  const n = gapNeeds(g.speedMps, p);
+  const hi = g.leadGapM === null ? null : g.leadGapM - n.front;
+  const lo = g.followGapM === null ? null : -(g.followGapM - n.rear);
+  if (hi !== null && lo !== null) return (hi + lo) / 2;
+  if (hi !== null) return Math.min(0, hi - 2);
+  if (lo !== null) return Math.max(0, lo + 2);
+  return 0;
+}
+
+/**
+ * After the change: the committed gap's vehicles are now our lead and our follower, the follower
+ * close (within `followerHorizonS`): keep settling between them rather than dropping back onto it.
+ */
+function settleGap(
+  view: WorldView,
+  m: LateralMemory['merge'] | null,
+  p: HierarchicalParams,
+): MergeGap | undefined {
+  if (!m?.followId) return undefined;
+  const slot = view.laneGraph.ego;
+  const f = slot?.follow;
+  if (!f || f.agentId !== m.followId) return undefined;
+  if (f.gapM > p.followerHorizonS * Math.max(view.egoSpeedMps, f.speedMps)) return undefined;
+  const l = slot?.lead;
+  if (m.leadId && l?.agentId !== m.leadId) return undefined;
+  return {
+    leadId: l?.agentId ?? null,
+    followId: f.agentId,
+    leadGapM: l ? l.gapM : null,
+    followGapM: f.gapM,
+    speedMps: l ? (l.speedMps + f.speedMps) / 2 : f.speedMps,
+    untilS: 0,
+  };
 }
 
 /** Gap acceptance into a neighbour lane: the lead and the follower both far enough (MOBIL-style safe gap). */

@@ -312,4 +312,31 @@ describe('longitudinal agent (rules)', () => {
     expect(timeAtBraking(12, 8, 2)).toBeCloseTo(2, 9);
     expect(timeAtBraking(20, 8, 2)).toBe(Infinity);
   });
+
+  it('eases off to fit the gap committed to behind a car alongside in the target lane', () => {
+    const merge = { leadId: 'A', followId: 'B', leadGapM: -0.25, followGapM: 20.75, speedMps: 14, untilS: 7 };
+    const lat = { ...FOLLOW, merge };
+    const v = view({ egoSpeedMps: 14, speedLimitMps: 27 });
+    const d = decideLongitudinal(v, analyseScene(v, PARAMS), lat, PARAMS);
+    expect(d.speed).toBe('DECELERATE');
+    expect(d.reason).toMatch(/merge gap/);
+    expect(d.decelMps2!).toBeLessThanOrEqual(PARAMS.mergeDecelMps2 + 1e-9);
+  });
+
+  it('stops at the end of a lane the route leaves that ends, rather than forcing in', () => {
+    const routeChange = {
+      laneId: 'L1',
+      fromLaneId: 'R0',
+      side: 'LEFT' as const,
+      startM: -100,
+      endM: 12,
+      fromContinues: false,
+    };
+    const d = decide(view({ egoSpeedMps: 6, routeChange }));
+    expect(d.speed).toBe('STOP');
+    expect(d.reason).toMatch(/end of R0/);
+    // a lane that goes on is no reason to stop
+    const on = decide(view({ egoSpeedMps: 6, routeChange: { ...routeChange, fromContinues: true } }));
+    expect(on.speed).not.toBe('STOP');
+  });
 });

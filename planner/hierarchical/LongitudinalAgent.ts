@@ -8,7 +8,7 @@
  */
 import type { LongitudinalDecision, SceneAnalysis } from './AgentOutputs.ts';
 import type { HierarchicalParams } from './HierarchicalParams.ts';
-import type { LateralChoice } from './LateralAgent.ts';
+import { aimM, type LateralChoice } from './LateralAgent.ts';
 import { bandOf } from './SceneAnalyst.ts';
 import type { RouteObject, WorldView } from './WorldView.ts';
 
@@ -18,6 +18,10 @@ interface VirtualLead {
   /** A point to stop at (a line, a conflict) rather than a vehicle to follow. */
   stop: boolean;
   why: string;
+  /** Time headway kept to it, s (default `headwayS`). */
+  headwayS?: number;
+  /** The acceleration it asks for directly (the merge gap's pull), m/s²; absent: IDM against the gap. */
+  accelMps2?: number;
 }
 
 /** Time for the front bumper to cover `dM` from speed v accelerating at `a` up to `vMax`, s. */
@@ -116,6 +120,8 @@ export function decideLongitudinal(
   const leads: VirtualLead[] = [];
   const lead = g.ego?.lead;
   const blockerH = analysis.hazards.find((h) => h.kind === 'blocked_lane');
+  const merge = lateral.merge;
+  const mergeLead = merge?.leadId ?? undefined;
   if (
     lead &&
     !(borrowing && (lead.agentId === blockerH?.agentId || lead.agentId === lateral.passingId)) &&
@@ -126,6 +132,7 @@ export function decideLongitudinal(
       speedMps: Math.max(0, lead.speedMps),
       stop: false,
       why: `lead ${lead.agentId}`,
+      ...(lead.agentId === mergeLead ? { headwayS: p.mergeHeadwayS } : {}),
     });
   if (changing) {
     const slot = lateral.path === 'LEFT_CHANGE' ? g.leftSlot : g.rightSlot;
@@ -135,7 +142,32 @@ export function decideLongitudinal(
         speedMps: Math.max(0, slot.lead.speedMps),
         stop: false,
         why: `target-lane lead ${slot.lead.agentId}`,
+        ...(slot.lead.agentId === mergeLead ? { headwayS: p.mergeHeadwayS } : {}),
       });
+  }
+  if (merge && !robot) {
+    // the gap committed to: a critically damped pull to its middle at its speed
+    const w = clamp(1.5 / Math.max(merge.untilS, 1e-3), p.mergeOmegaMinRadps, p.mergeOmegaMaxRadps);
+    const e = aimM(merge, p);
+    const aPull = clamp(w * w * e + 2 * w * (merge.speedMps - v), -p.mergeDecelMps2, p.accelMaxMps2);
+    leads.push({
+      gapM: Infinity,
+      speedMps: v,
+      stop: false,
+      why: `fitting into the merge gap (${e >= 0 ? '+' : ''}${e.toFixed(1)} m, gap at ${merge.speedMps.toFixed(1)} m/s)`,
+      accelMps2: aPull,
+    });
+  }
+  // a lane the route leaves that ends: stop at its end rather than force in
+  const rc = view.routeChange;
+  if (rc && !rc.fromContinues && !changing && !robot && g.egoLane?.laneId === rc.fromLaneId) {
+    const d = Math.max(0, rc.endM - p.stopMarginM);
+    const cap = Math.sqrt(2 * 0.5 * p.comfortDecelMps2 * d);
+    if (cap < vMax) {
+      vMax = Math.max(cap, 0);
+      caps.push(`end of ${rc.fromLaneId} in ${rc.endM.toFixed(0)} m`);
+    }
+    if (d < 40) leads.push({ gapM: d, speedMps: 0, stop: true, why: `end of ${rc.fromLaneId}` });
   }
   if (borrowing) {
     // same-direction traffic in the lane we borrow, and the blocker's neighbours
@@ -273,8 +305,18 @@ export function decideLongitudinal(
   let a = free;
   let binding: VirtualLead | undefined;
   for (const l of leads) {
+    if (l.accelMps2 !== undefined) {
+      if (l.accelMps2 < a) {
+        a = l.accelMps2;
+        binding = l;
+      }
+      continue;
+    }
     const g0 = l.stop ? 1.0 : p.minGapM;
-    const sStar = g0 + v * (l.stop ? 0.5 : p.headwayS) + (v * (v - l.speedMps)) / (2 * Math.sqrt(aMax * b));
+    const sStar =
+      g0 +
+      v * (l.stop ? 0.5 : (l.headwayS ?? p.headwayS)) +
+      (v * (v - l.speedMps)) / (2 * Math.sqrt(aMax * b));
     const gap = Math.max(l.gapM, 0.05);
     const ai = aMax * (1 - (v / Math.max(vMax, 0.1)) ** 4 - (Math.max(sStar, 0) / gap) ** 2);
     if (ai < a) {

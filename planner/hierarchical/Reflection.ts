@@ -97,6 +97,15 @@ export function alternativesOf(cmd: MidLevelCommand, egoSpeedMps: number): MidLe
       rationale: `${cmd.rationale} [alt: speed up]`,
     });
   }
+  // slowing down while moving over in front of the target lane's follower is no way to change
+  // lanes: a change's slower alternatives stay in the lane (and, being another path, replace the
+  // change only when it collides or scores nothing)
+  if (cmd.path === 'LEFT_CHANGE' || cmd.path === 'RIGHT_CHANGE') {
+    for (let i = 2; i <= 4; i++) {
+      out[i] = { ...out[i]!, path: 'FOLLOW_LANE' };
+      delete out[i]!.targetLaneId;
+    }
+  }
   // a stop point belongs to STOP only (the gate rejects it on any other speed decision)
   for (const c of out) if (c.speed !== 'STOP' && c.stopAt) delete c.stopAt;
   return out;

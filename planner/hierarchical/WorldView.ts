@@ -28,6 +28,12 @@ export interface RouteObject {
   headingAcross?: number;
   /** How long it has been standing (speed < 0.2 m/s), s. */
   standingS: number;
+  /**
+   * In the lane of the route's next lane change (`WorldView.routeChange`): its centre's distance
+   * ahead of the ego's front bumper along that lane (the ego placed on it level with where it is
+   * along the route), m, and its speed along that lane, m/s.
+   */
+  changeLane?: { aheadM: number; alongMps: number };
   /** Longitudinal acceleration, m/s² (the snapshot's when the tracker gives one, else from its speed over the last plans; 0 when first seen). */
   accelMps2?: number;
   /** Crossing agents: where the ego footprint first enters the strip its body sweeps going straight on. */
@@ -80,10 +86,30 @@ export interface WorldView {
   routeTurnRad: number;
   /** The snapshot carries world text (an instruction, a sign): quoted, never obeyed. */
   hasWorldText: boolean;
+  /** The route's next move into a neighbour lane, while the ego is not yet in that lane (cars). */
+  routeChange?: RouteChange;
   laneGraph: LaneGraph;
   /** Objects within range, nearest first. */
   objects: RouteObject[];
 }
+
+/**
+ * A lane change the route needs: from `fromLaneId` into its neighbour `laneId` on `side`. The move
+ * can be made while the ego is in the from-lane, from where it begins (`startM` ahead of the front
+ * bumper; negative: behind) to where it ends (`endM`: a lane that ends must be left before).
+ */
+export interface RouteChange {
+  laneId: string;
+  fromLaneId: string;
+  side: 'LEFT' | 'RIGHT';
+  startM: number;
+  endM: number;
+  /** The from-lane has successors (false: it ends, as an acceleration lane does). */
+  fromContinues: boolean;
+}
+
+/** How far ahead the route's next lane change is looked for, m. */
+const CHANGE_LOOK_M = 250;
 
 /** Range of the object list, m (cars / robots). */
 const RANGE_M = { car: 250, robot: 25 } as const;
@@ -116,6 +142,8 @@ export function buildWorldView(
   const objects: RouteObject[] = [];
   const seen = new Set<string>();
   const probe = { sM: 0, dM: 0, segment: 0 };
+  const change = platform === 'car' ? nextRouteChange(route, map, egoFrontS, laneGraph) : undefined;
+  const changeRef = change ? changeReference(change, map, ego, egoFrontS - egoS) : undefined;
   for (const a of snap.agents) {
     const dx = a.x - ego.x;
     const dy = a.y - ego.y;
@@ -160,6 +188,7 @@ export function buildWorldView(
       headingAcross: Math.sin(rel),
       standingS: st,
       ...(accel !== undefined ? { accelMps2: accel } : {}),
+      ...(change && changeRef !== undefined ? changeLaneOf(a, change.laneId, changeRef, map) : {}),
     });
   }
   for (const id of [...standing.keys()]) if (!seen.has(id)) standing.delete(id);
@@ -221,9 +250,81 @@ export function buildWorldView(
     ...(horizonCap !== undefined ? { horizonCapMps: horizonCap } : {}),
     routeTurnRad: turnAhead(route, sClamp, platform === 'robot' ? 8 : 60),
     hasWorldText: snap.instruction !== undefined,
+    ...(change ? { routeChange: change } : {}),
     laneGraph,
     objects,
   };
+}
+
+/**
+ * The route's first move into a neighbour lane whose from-lane has not ended behind the front bumper
+ * (route arc length `frontS`), unless the ego is in its target lane already.
+ */
+function nextRouteChange(
+  route: RoutePath,
+  map: RoadMap,
+  frontS: number,
+  g: LaneGraph,
+): RouteChange | undefined {
+  const ps = route.pieces;
+  for (let i = 1; i < ps.length; i++) {
+    const from = ps[i - 1]!;
+    const rel = map.relation(from.laneId, ps[i]!.laneId);
+    if (rel !== 'left' && rel !== 'right') continue;
+    const lane = map.lane(from.laneId);
+    if (!lane) return undefined;
+    const startS = from.fromS - from.laneS0;
+    const endS = startS + lane.line.length;
+    if (endS < frontS) continue;
+    if (startS - frontS > CHANGE_LOOK_M) return undefined;
+    if (g.egoLane?.laneId === ps[i]!.laneId) return undefined;
+    return {
+      laneId: ps[i]!.laneId,
+      fromLaneId: from.laneId,
+      side: rel === 'left' ? 'LEFT' : 'RIGHT',
+      startM: startS - frontS,
+      endM: endS - frontS,
+      fromContinues: lane.data.successors.length > 0,
+    };
+  }
+  return undefined;
+}
+
+/**
+ * Where the ego's front bumper is along the change's target lane, m: the point of the from-lane
+ * level with the front bumper (its start while the ego has not reached it) projected onto the
+ * target lane, less the distance still to go to that start.
+ */
+function changeReference(
+  c: RouteChange,
+  map: RoadMap,
+  ego: WorldSnapshot['ego'],
+  frontM: number,
+): number | undefined {
+  const from = map.lane(c.fromLaneId);
+  const to = map.lane(c.laneId);
+  if (!from || !to) return undefined;
+  let q: { x: number; y: number };
+  if (c.startM > 0) q = from.line.poseAt(0);
+  else {
+    const fx = ego.x + frontM * Math.cos(ego.headingRad);
+    const fy = ego.y + frontM * Math.sin(ego.headingRad);
+    q = from.line.poseAt(Math.min(from.line.length, Math.max(0, from.line.project(fx, fy).sM)));
+  }
+  return to.line.project(q.x, q.y).sM - Math.max(0, c.startM);
+}
+
+/** The agent's place in the change's target lane, when it is in that lane. */
+function changeLaneOf(
+  a: WorldSnapshot['agents'][number],
+  laneId: string,
+  egoLaneS: number,
+  map: RoadMap,
+): Pick<RouteObject, 'changeLane'> {
+  if (a.kind === 'pedestrian') return {};
+  const loc = map.locate(a.x, a.y, a.headingRad, 0.5, [laneId]);
+  if (loc?.laneId !== laneId) return {};
+  return { changeLane: { aheadM: loc.sM - egoLaneS, alongMps: a.speedMps * Math.cos(loc.headingErrRad) } };
 }
 
 /** How far along its lanes a crossing vehicle's stop line is looked for, m. */
