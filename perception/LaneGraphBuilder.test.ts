@@ -100,6 +100,10 @@ describe('LaneGraphBuilder relations', () => {
     expect(passing.ego?.lead?.agentId).toBe('lead');
     const slower = build([agent('into', 'vehicle', 3, 0, 0, 5), agent('lead', 'vehicle', 30, 0, 0, 5)]);
     expect(slower.ego?.lead).toMatchObject({ agentId: 'into', gapM: -3.3 });
+    // a faster car whose rear our front is in (centre 3.5 m ahead of ours, beyond our front at
+    // 2.588 m): we are in it, it did not come through us — it stays the lead
+    const ahead = build([agent('ahead', 'vehicle', 4.96, 0, 0, 14), agent('lead', 'vehicle', 30, 0, 0, 5)]);
+    expect(ahead.ego?.lead?.agentId).toBe('ahead');
   });
 
   it('lead in a successor lane counts (gap 103.7 m)', () => {

@@ -409,10 +409,11 @@ export class LaneGraphBuilder {
       const laneHeading = c.lane.line.headingAt(loc.sM);
       const along = a.speedMps * Math.cos(angleDiff(a.headingRad, laneHeading));
       const half = v.lengthM / 2 + a.lengthM / 2;
-      // In our own lane, a vehicle over our footprint that is faster than us has come through
-      // from behind (a contact it made) and is pulling away: no lead to brake for (the one
+      // In our own lane, a vehicle over our footprint, its centre behind our front, that is faster
+      // than us has come through from behind (a contact it made) and is pulling away (one whose
+      // rear our front is in stays the lead): no lead to brake for (the one
       // beyond it is). In a neighbour lane the one alongside still counts (lane-change gaps).
-      if (ownLane && ds >= 0 && ds - half < 0 && along > ego.speedMps + PASSING_MPS) return;
+      if (ownLane && ds >= 0 && ds < v.lengthM / 2 && along > ego.speedMps + PASSING_MPS) return;
       if (ds >= 0 && ds < leadDs && ds - half <= this.params.lookaheadM) {
         leadDs = ds;
         const gap = ds - half;

@@ -445,6 +445,15 @@ describe('second pass (issue 14)', () => {
     expect(alongside.rules.find((x) => x.rule === 'vru.proximity')?.decision, alongside.explanation).toBe(
       'ALLOW',
     );
+    // a cyclist in the same place is not exempt (it rides along the path, not into the side)
+    const cyclist = gate.checkCommand(
+      cmd(),
+      scene({
+        map: m2,
+        agents: [{ id: 'bike', kind: 'cyclist', lane: 'R0', s: 56, d: -3.2, speed: 1.4, dh: Math.PI / 2 }],
+      }),
+    );
+    expect(cyclist.decision, cyclist.explanation).not.toBe('ALLOW');
     // 22 m ahead of the front: stoppable, and the person is in the path ahead when near it
     const ahead = walker(75);
     expect(ahead.rules.find((x) => x.rule === 'vru.proximity')?.decision, ahead.explanation).not.toBe(
@@ -496,6 +505,14 @@ describe('second pass (issue 14)', () => {
       scene({ map: m2, agents: [{ id: 'lead', lane: 'R0', s: 54.5, speed: 5 }] }),
     );
     expect(rule(front), front.explanation).not.toBe('ALLOW');
+    // …and so is it in a car ahead that is a little faster than us (its centre beyond our front:
+    // we are in its rear, not it through us), speeding up or not
+    const faster = gate.checkCommand(
+      cmd({ speed: 'ACCELERATE', targetSpeedMps: 13 }),
+      scene({ map: m2, agents: [{ id: 'lead', lane: 'R0', s: 54.5, speed: 10.2 }] }),
+    );
+    expect(rule(faster), faster.explanation).not.toBe('ALLOW');
+    expect(faster.decision, faster.explanation).toBe('VETO');
     // the ego at rest, a car coming the other way over its front corner (STOPPED_EGO): staying
     // put passes; moving on into it does not
     const oncoming = { id: 'on', lane: 'R0', s: 54.5, d: 1.2, speed: 8, dh: Math.PI };

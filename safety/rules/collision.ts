@@ -70,13 +70,28 @@ function fromBehind(
 }
 
 /**
- * True when an agent (speed `va`, heading ah) goes the ego's way faster than the ego (speed `ve`,
- * heading cosine c, sine s) does: in contact now, it has come from behind (RSS: the rear vehicle's
- * duty) and is driving on through or along the ego.
+ * True when an agent (speed `va`, centre ax, ay, heading ah) goes the ego's way faster than the ego
+ * (speed `ve`, centre ex, ey, heading cosine c, sine s, half length halfL) does and its centre is
+ * behind the ego's front: in contact now, it has come from behind (RSS: the rear vehicle's duty) and
+ * is driving on through or along the ego.
  */
-function overtakesThrough(va: number, ah: number, ve: number, c: number, s: number): boolean {
+function overtakesThrough(
+  va: number,
+  ax: number,
+  ay: number,
+  ah: number,
+  ve: number,
+  ex: number,
+  ey: number,
+  c: number,
+  s: number,
+  halfL: number,
+): boolean {
   const cos = Math.cos(ah) * c + Math.sin(ah) * s;
-  return cos > 0.7 && va * cos > ve + 0.1;
+  // where it is: its centre behind our front bumper (alongside or behind us). A slower-than-us car
+  // whose rear our front is in (centre beyond our front) is ours to avoid (nuPlan ACTIVE_FRONT)
+  const lon = (ax - ex) * c + (ay - ey) * s;
+  return cos > 0.7 && va * cos > ve + 0.1 && lon < halfL;
 }
 
 /**
@@ -162,7 +177,7 @@ export function collisionRule(ctx: CheckContext, sink: RuleSink): void {
         // a contact that exists now: no command undoes it. One the ego is not at fault for
         // (nuPlan's STOPPED_EGO: the ego at rest; ACTIVE_REAR: a vehicle going our way faster than
         // us has driven into us from behind) is judged by what lies ahead, not braked for
-        if (overtakesThrough(ag.speedMps, ah, r.v[0]!, e.c, e.s)) {
+        if (overtakesThrough(ag.speedMps, ax, ay, ah, r.v[0]!, e.x, e.y, e.c, e.s, hl)) {
           // its forecast runs on through the ego (the same contact, not a new one): skipped
           ctx.rearStruck.add(j);
           ctx.contactNow.add(j);

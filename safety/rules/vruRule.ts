@@ -172,7 +172,8 @@ export function vruRule(ctx: CheckContext, sink: RuleSink): void {
         k > 0 &&
         dist < (ag.subclass === 'child' ? params.childNearM : params.vruNearM) &&
         v > params.vruNearSpeedMps + 0.05 &&
-        !passesCommitted(ctx, ag, f.x[b]!, f.y[b]!)
+        // a person walking into the ego's side (a cyclist rides along the path: not exempt)
+        !(ag.kind === 'pedestrian' && passesCommitted(ctx, ag, f.x[b]!, f.y[b]!))
       ) {
         // in the path (the forecast brings it within the clearance): pass at walking pace; one
         // beside the path (on the kerb, behind the clearance) caps nothing
