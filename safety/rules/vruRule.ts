@@ -321,8 +321,11 @@ export function vruStepOutRule(ctx: CheckContext, sink: RuleSink): void {
       tClear = (r.n - 1) * r.dtS + (clearS - r.s[r.n - 1]! - front) / r.v[r.n - 1]!;
     // a person already walking towards the path gets there by tReach from now, whatever the ego
     // does; one standing may start at any step (the gate re-checks every tick)
+    // (speeding up is not credited: the tracker may not deliver a planned acceleration in time, and
+    // a pass that counts on it is the ego's gamble; braking is charged)
     const clearsAt = (k: number): boolean =>
-      tClear - k * r.dtS <= (vTowards > 0.1 ? tReach - k * r.dtS : tReach);
+      Math.max(tClear - k * r.dtS, (clearS - r.s[k]! - front) / Math.max(1e-6, r.v[k]!)) <=
+      (vTowards > 0.1 ? tReach - k * r.dtS : tReach);
     // the margin to wait and see is gone when the ego, now, can no longer stop short of the person
     // after a reaction to its first step (`stopDist`) but still can by braking at once (after the
     // actuator's lag only): it is not committed yet, and rolling on keeps it where a step-out meets

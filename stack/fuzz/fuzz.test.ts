@@ -20,11 +20,13 @@ describe('gate fuzz smoke', () => {
     expect(report.summary.causedByGate).toBeLessThanOrEqual(1);
     expect(report.summary.cleanScoreOn).toBeGreaterThanOrEqual(report.summary.cleanScoreOff - 2);
   }, 600_000);
-  it('pedestrians waiting at the kerb: the gate keeps the ego able to stop short of them instead of letting it slide to where a step-out meets its front (seeds 11: 38, 173; 20789: 344)', () => {
+  it('pedestrians waiting at the kerb: the gate keeps the ego able to stop short of them instead of letting it slide to where a step-out meets its front (seeds 11: 38, 173; 20789: 344; 3: 389; 5: 911)', () => {
     for (const [seed, index] of [
       [11, 38],
       [11, 173],
       [20789, 344],
+      [3, 389],
+      [5, 911],
     ] as const) {
       const r = runFuzzCase(seed, index, 'idm', 6);
       expect(r.family).toBe('pedestrian_crossing');
