@@ -216,11 +216,11 @@ export function timeToCover(distanceM: number, v0Mps: number, accelMps2: number,
 }
 
 /**
- * The roll-out step from which `vru.stepOut` counts on a later check's gentle slowing: the one after
- * next, not the next. Each check that defers hands the promise on one tick, and the tracker builds
- * braking up over its lag: with the next check's promise the margin ran out a tick at a time until
- * the ego could no longer stop short of a waiting person after a reaction to its first step (seeds
- * 11: 38, 173; 20789: 344 — the gate's own pedestrian collisions).
+ * The roll-out step from which `vru.stepOut` counts on a later check's gentle slowing: the second
+ * (t + 0.4 s at the default 0.2 s step), not the first. Each check that defers hands the promise
+ * on, and the tracker builds braking up over its lag: promised from the first step, the margin ran
+ * out a tick at a time until the ego could no longer stop short of a waiting person after a
+ * reaction to its first step (seeds 11: 38, 173; 20789: 344 — the gate's own pedestrian collisions).
  */
 const DEFER_FROM_STEP = 2;
 
