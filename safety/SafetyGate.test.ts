@@ -410,6 +410,29 @@ describe('second pass (issue 14)', () => {
     expect(near.decision, near.explanation).toBe('MODIFY');
     expect(near.modified?.decelMps2).toBe(P.vruStepOutSlowDecelMps2);
   });
+  it('vru.stepOut: an ego that can stop short of a waiting pedestrian only by braking now (no longer after a reaction to its step) brakes now; one that cannot even then is committed', () => {
+    const kerb = (s: number) =>
+      gate.checkCommand(
+        cmd(),
+        scene({
+          map: m2,
+          speed: 7,
+          agents: [{ id: 'ped', kind: 'pedestrian', lane: 'R0', s, d: -3.2, dh: Math.PI / 2 }],
+        }),
+      );
+    // 9.11 m to the point a metre short of it at 7 m/s: 0.5 s of reaction then 4 m/s² needs 9.63 m,
+    // the actuator's 0.2 s lag then 4 m/s² 7.53 m; clearing it takes longer than its 1.33 s reach
+    const late = kerb(63);
+    const r = late.rules.find((x) => x.rule === 'vru.stepOut')!;
+    expect(late.decision, late.explanation).toBe('MODIFY');
+    expect(r.decision).toBe('MODIFY');
+    expect(r.values.needMps2).toBeCloseTo(49 / (2 * (9.11 - 1.4)), 1);
+    expect(late.modified?.speed).toBe('DECELERATE');
+    expect(late.modified?.targetSpeedMps).toBeLessThanOrEqual(P.vruNearSpeedMps);
+    expect(late.modified?.decelMps2).toBeGreaterThanOrEqual(r.values.needMps2 as number);
+    // 2 m nearer, braking at once cannot stop short of it either: no command undoes that
+    expect(kerb(61).rules.find((x) => x.rule === 'vru.stepOut')?.decision).toBe('ALLOW');
+  });
   it('a pedestrian that walks into the side of an ego whose front has passed it is no front conflict; one it reaches in front is', () => {
     const walker = (s: number) =>
       gate.checkCommand(

@@ -238,15 +238,22 @@ export function firstUnstoppable(
 }
 
 /**
- * True when roll-out step `k` (≥ 2) breaks a speed bound `capMps` that braking from the next check
- * on (after the actuator's lag, at `decelMps2` or the platform's limit) still meets: the gate
- * re-checks every tick and slows the ego when it must, not a horizon early.
+ * True when roll-out step `k` (> `fromStep`) breaks a speed bound `capMps` that braking from the
+ * check at `fromStep` on (the next one by default; after the actuator's lag, at `decelMps2` or the
+ * platform's limit) still meets: the gate re-checks every tick and slows the ego when it must, not
+ * a horizon early.
  */
-export function laterCheckAvoids(ctx: CheckContext, k: number, capMps: number, decelMps2: number): boolean {
+export function laterCheckAvoids(
+  ctx: CheckContext,
+  k: number,
+  capMps: number,
+  decelMps2: number,
+  fromStep = 1,
+): boolean {
   const { rollout: r, params, vehicle } = ctx;
-  if (k < 2) return false;
-  const v1 = r.v[1]!;
-  const room = r.s[k]! - r.s[1]! - v1 * params.accelLagS;
+  if (k <= fromStep || fromStep >= r.n) return false;
+  const v1 = r.v[fromStep]!;
+  const room = r.s[k]! - r.s[fromStep]! - v1 * params.accelLagS;
   const decel = Math.min(decelMps2, vehicle.maxDecelMps2);
   return v1 * v1 - capMps * capMps <= 2 * decel * Math.max(0, room);
 }

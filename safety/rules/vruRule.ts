@@ -217,6 +217,15 @@ export function timeToCover(distanceM: number, v0Mps: number, accelMps2: number,
 }
 
 /**
+ * The roll-out step from which `vru.stepOut` counts on a later check's gentle slowing: the second
+ * (t + 0.4 s at the default 0.2 s step), not the first. Each check that defers hands the promise
+ * on, and the tracker builds braking up over its lag: promised from the first step, the margin ran
+ * out a tick at a time until the ego could no longer stop short of a waiting person after a
+ * reaction to its first step (seeds 11: 38, 173; 20789: 344 — the gate's own pedestrian collisions).
+ */
+const DEFER_FROM_STEP = 2;
+
+/**
  * A pedestrian beside the path (at the kerb, behind a parked van) may step out at any moment. If it
  * could reach the ego's path before the ego has passed — at `vruStepOutSpeedMps` (`childStepOutSpeedMps`
  * for a child) across its clearance — the ego must at every roll-out step either be able to stop
@@ -249,9 +258,9 @@ export function vruStepOutRule(ctx: CheckContext, sink: RuleSink): void {
   const stopShortMps = (distM: number): number =>
     Math.max(params.vruNearSpeedMps, b * (-tResp + Math.sqrt(tResp * tResp + (2 * Math.max(0, distM)) / b)));
   // (returns Infinity when it does, else the lowest stop-short speed it breaks: the gentle repair's cap)
-  const gentleCap = (k: number, conflict: number, half: number, reachS: number): number => {
-    const v1 = r.v[1]!;
-    const sStart = r.s[1]! + v1 * params.accelLagS;
+  const gentleCap = (k: number, conflict: number, half: number, reachS: number, moving: boolean): number => {
+    const v1 = r.v[DEFER_FROM_STEP]!;
+    const sStart = r.s[DEFER_FROM_STEP]! + v1 * params.accelLagS;
     let capMps = Number.POSITIVE_INFINITY;
     for (let j = k; j < r.n; j++) {
       const fj = r.s[j]! + front;
@@ -263,7 +272,11 @@ export function vruStepOutRule(ctx: CheckContext, sink: RuleSink): void {
       if (vb <= walk) break;
       const dist = conflict - fj;
       if (stopDist(vb) <= dist) continue;
-      if (dist + 1 + 2 * half <= vb * reachS) continue;
+      // past it first while still slowing (not at the constant speed it no longer keeps)
+      const pass = dist + 1 + 2 * half;
+      const vOut2 = vb * vb - 2 * slowDecel * pass;
+      const left = moving ? reachS - j * r.dtS : reachS;
+      if (vOut2 > 0 && (vb - Math.sqrt(vOut2)) / slowDecel <= left) continue;
       capMps = Math.min(capMps, stopShortMps(dist));
     }
     return capMps;
@@ -293,17 +306,75 @@ export function vruStepOutRule(ctx: CheckContext, sink: RuleSink): void {
     const vTowards = Math.max(0, ag.speedMps * -Math.sign(side) * hLat);
     const tReach = timeToCover(clearance, vTowards, params.vruStepOutAccelMps2, vStep);
     const conflictS = along - half - 1; // the front bumper stops a metre short of it
+    // when the roll-out's front bumper is past it (at its own speeds; beyond the horizon at the
+    // last one), s: the ego's time to pass, not the constant-speed guess from each step
+    const clearS = conflictS + 1 + 2 * half;
+    let tClear = Number.POSITIVE_INFINITY;
+    for (let k = 0; k < r.n; k++) {
+      const fk = r.s[k]! + front;
+      if (fk >= clearS) {
+        const fPrev = k > 0 ? r.s[k - 1]! + front : fk;
+        tClear = k === 0 ? 0 : (k - 1 + (clearS - fPrev) / Math.max(1e-6, fk - fPrev)) * r.dtS;
+        break;
+      }
+    }
+    if (tClear === Number.POSITIVE_INFINITY && r.v[r.n - 1]! > 0.05)
+      tClear = (r.n - 1) * r.dtS + (clearS - r.s[r.n - 1]! - front) / r.v[r.n - 1]!;
+    // a person already walking towards the path gets there by tReach from now, whatever the ego
+    // does; one standing may start at any step (the gate re-checks every tick)
+    // (speeding up is not credited: the tracker may not deliver a planned acceleration in time, and
+    // a pass that counts on it is the ego's gamble; braking is charged)
+    const clearsAt = (k: number): boolean =>
+      Math.max(tClear - k * r.dtS, (clearS - r.s[k]! - front) / Math.max(1e-6, r.v[k]!)) <=
+      (vTowards > 0.1 ? tReach - k * r.dtS : tReach);
+    // the margin to wait and see is gone when the ego, now, can no longer stop short of the person
+    // after a reaction to its first step (`stopDist`) but still can by braking at once (after the
+    // actuator's lag only): it is not committed yet, and rolling on keeps it where a step-out meets
+    // its front. From here the roll-out itself must brake: reach walking pace short of the person
+    let late = false;
+    {
+      const v = r.v[0]!;
+      const dist = conflictS - f0;
+      late =
+        v > walk && stopDist(v) > dist && !clearsAt(0) && v * params.accelLagS + (v * v) / (2 * b) <= dist;
+    }
     for (let k = 0; k < r.n; k++) {
       const v = r.v[k]!;
       const fk = r.s[k]! + front;
       if (fk - veh.lengthM > along + half) break; // passed
       if (v <= walk) continue;
       const dist = conflictS - fk;
+      if (late) {
+        // the roll-out itself stops short: short of the point while above walking pace, and at its
+        // last step still able to (the braking goes on)
+        if (dist > 0 && (k < r.n - 1 || v * params.accelLagS + (v * v) / (2 * b) <= dist)) continue;
+        const v0 = r.v[0]!;
+        const need = (v0 * v0) / (2 * Math.max(0.1, conflictS - f0 - v0 * params.accelLagS));
+        sink.fail(
+          'vru.stepOut',
+          `${ag.subclass === 'child' ? 'child' : 'pedestrian'} ${q(ag.id)} ${round(clearance)} m beside the path could step out within ${round(tReach, 1)} s: the ego (${round(v0)} m/s, ${round(conflictS - f0)} m away) can still stop short of it only by braking now (${round(need)} m/s²), not after a reaction to its step; the command is still at ${round(v)} m/s ${round(dist)} m short of it at t+${round(k * r.dtS, 1)} s`,
+          {
+            agentId: ag.id,
+            clearanceM: round(clearance),
+            reachS: round(tReach, 2),
+            distanceM: round(dist),
+            egoSpeedMps: round(v),
+            needMps2: round(need),
+            atS: round(k * r.dtS, 2),
+          },
+          {
+            capSpeedMps: params.vruNearSpeedMps,
+            brakeMps2: Math.min(veh.maxDecelMps2, Math.max(need, slowDecel)),
+          },
+        );
+        return;
+      }
       if (stopDist(v) <= dist) continue; // can stop short of it
       // its front bumper is past before it can get there (one that walks into the ego's side
       // after the front has passed is not hit by the ego)
-      if (dist + 1 + 2 * half <= v * tReach) continue;
-      // already committed now: no command changes that (a real step-out is the collision rules')
+      if (clearsAt(k)) continue;
+      // already committed now (it cannot stop short even braking at once): no command changes
+      // that (a real step-out is the collision rules')
       if (k === 0) break;
       const cap = stopShortMps(dist);
       // a state later in the roll-out that slowing from the next check on (after the actuator's
@@ -311,8 +382,9 @@ export function vruStepOutRule(ctx: CheckContext, sink: RuleSink): void {
       // re-checks every tick and slows the ego when it must, not a horizon early, and that gently
       // (an ego that brakes hard towards a waiting pedestrian tells it that it yields)
       const slow = params.vruStepOutSlowDecelMps2;
-      const later = gentleCap(k, conflictS, half, tReach);
-      if (laterCheckAvoids(ctx, k, cap, slow) && later === Number.POSITIVE_INFINITY) continue;
+      const later = gentleCap(k, conflictS, half, tReach, vTowards > 0.1);
+      if (laterCheckAvoids(ctx, k, cap, slow, DEFER_FROM_STEP) && later === Number.POSITIVE_INFINITY)
+        continue;
       sink.fail(
         'vru.stepOut',
         `${ag.subclass === 'child' ? 'child' : 'pedestrian'} ${q(ag.id)} ${round(clearance)} m beside the path could step out within ${round(tReach, 1)} s: at t+${round(k * r.dtS, 1)} s the ego (${round(v)} m/s, ${round(dist)} m away) can neither stop short of it nor clear it first`,

@@ -4,7 +4,7 @@
  * campaign with a rotating seed is `fuzz.long.test.ts`, run by `npm run test:long`.
  */
 import { describe, expect, it } from 'vitest';
-import { fuzzTable, runFuzz } from './fuzz.ts';
+import { fuzzTable, runFuzz, runFuzzCase } from './fuzz.ts';
 
 describe('gate fuzz smoke', () => {
   it('100 randomised closed-loop runs: at-fault collisions with the gate on stay ≤ 3, ≤ 1 caused by the gate, clean CLS within 2 points', async () => {
@@ -20,4 +20,18 @@ describe('gate fuzz smoke', () => {
     expect(report.summary.causedByGate).toBeLessThanOrEqual(1);
     expect(report.summary.cleanScoreOn).toBeGreaterThanOrEqual(report.summary.cleanScoreOff - 2);
   }, 600_000);
+  it('pedestrians waiting at the kerb: the gate keeps the ego able to stop short of them instead of letting it slide to where a step-out meets its front (seeds 11: 38, 173; 20789: 344; 3: 389; 5: 911)', () => {
+    for (const [seed, index] of [
+      [11, 38],
+      [11, 173],
+      [20789, 344],
+      [3, 389],
+      [5, 911],
+    ] as const) {
+      const r = runFuzzCase(seed, index, 'idm', 6);
+      expect(r.family).toBe('pedestrian_crossing');
+      expect(r.atFaultOff, `${seed}: ${index} gate-off`).toBe(0);
+      expect(r.atFaultOn, `${seed}: ${index} gate-on`).toBe(0);
+    }
+  }, 120_000);
 });
