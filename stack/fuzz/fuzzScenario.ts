@@ -6,7 +6,8 @@
  * carry world text (V2X, operator, signs), some of it trying to give orders. Speeds, gaps and timings vary per run.
  * Starts that no driver could survive (an obstacle inside the stopping distance, a cut-in that a
  * driver at the expert's speed, reacting 0.5 s after the cutter turns and braking at 8 m/s², would
- * still touch) are not drawn: the campaign measures avoidable collisions. People start walking as
+ * still touch: redrawn up to 20 times, the rare draw still unavoidable then is kept) are not drawn:
+ * the campaign measures avoidable collisions. People start walking as
  * bodies do (the social-force relaxation), not at full pace one sample after standing.
  */
 import {
