@@ -17,7 +17,7 @@
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import {
   ACTION_DIM,
   actionToControl,
@@ -199,6 +199,13 @@ function train(dataFiles: string[], epochs: number, outDir: string, hashes: stri
   ];
   const r = spawnSync('/usr/bin/python3', args, { stdio: 'inherit' });
   if (r.status !== 0) throw new Error(`train.py failed (${r.status})`);
+  // a manifest written into the repo is held to its formatter (json.dump's layout is not biome's,
+  // and biome only formats files under the repo's root)
+  const manifest = resolve(outDir, 'manifest.json');
+  if (manifest.startsWith(`${process.cwd()}/`)) {
+    const fmt = spawnSync('npx', ['biome', 'format', '--write', manifest], { stdio: 'inherit' });
+    if (fmt.status !== 0) console.error(`biome format of ${manifest} failed (${fmt.status}): format it before committing`);
+  }
 }
 
 /** Epochs of the first fit and of each DAgger fit (the aggregate, starting from the previous fit's weights). */
