@@ -524,18 +524,7 @@ export class LaneGraphBuilder {
               if (a.speedMps < 0.05) break;
               continue;
             }
-            const conflictM = f.sM - sFront;
-            const egoTimeS = ego.speedMps > 0.1 ? conflictM / ego.speedMps : null;
-            if (egoTimeS !== null && t > egoTimeS + v.lengthM / ego.speedMps + CROSSING_CLEAR_S) break;
-            best = {
-              agentId: a.id,
-              kind: a.kind,
-              speedMps: round2(a.speedMps),
-              distanceM: round2(dist),
-              conflictM: round2(conflictM),
-              agentTimeS: round2(t),
-              egoTimeS: egoTimeS === null ? null : round2(egoTimeS),
-            };
+            best = crossingAt(a, dist, f.sM - sFront, t, ego.speedMps, v.lengthM) ?? best;
             break;
           }
         }
@@ -544,38 +533,26 @@ export class LaneGraphBuilder {
       }
       const c = Math.cos(a.headingRad);
       const s = Math.sin(a.headingRad);
-      const halfW = v.widthM / 2 + a.widthM / 2 + p.corridorMarginM;
       // Swept segment's box against the corridor's box: most agents are rejected here.
-      const reachM = a.speedMps * p.predictionHorizonS;
-      const ex = a.x + c * reachM;
-      const ey = a.y + s * reachM;
+      const ex = a.x + c * reach;
+      const ey = a.y + s * reach;
       if (
-        Math.min(a.x, ex) > maxX + halfW ||
-        Math.max(a.x, ex) < minX - halfW ||
-        Math.min(a.y, ey) > maxY + halfW ||
-        Math.max(a.y, ey) < minY - halfW
+        Math.min(a.x, ex) > maxX + halfWidth ||
+        Math.max(a.x, ex) < minX - halfWidth ||
+        Math.min(a.y, ey) > maxY + halfWidth ||
+        Math.max(a.y, ey) < minY - halfWidth
       )
         continue;
       for (let t = 0; t <= p.predictionHorizonS + 1e-9; t += PREDICTION_STEP_S) {
         const x = a.x + c * a.speedMps * t;
         const y = a.y + s * a.speedMps * t;
         path.project(x, y, f);
-        if (f.sM < sFront || f.sM > sEnd || Math.abs(f.dM) > halfW) {
+        if (f.sM < sFront || f.sM > sEnd || Math.abs(f.dM) > halfWidth) {
           if (a.speedMps < 0.05) break; // a still agent does not move into the corridor later
           continue;
         }
-        const conflictM = f.sM - sFront;
-        const egoTimeS = ego.speedMps > 0.1 ? conflictM / ego.speedMps : null;
-        if (egoTimeS !== null && t > egoTimeS + v.lengthM / ego.speedMps + CROSSING_CLEAR_S) break;
-        out.push({
-          agentId: a.id,
-          kind: a.kind,
-          speedMps: round2(a.speedMps),
-          distanceM: round2(dist),
-          conflictM: round2(conflictM),
-          agentTimeS: round2(t),
-          egoTimeS: egoTimeS === null ? null : round2(egoTimeS),
-        });
+        const crossing = crossingAt(a, dist, f.sM - sFront, t, ego.speedMps, v.lengthM);
+        if (crossing) out.push(crossing);
         break;
       }
     }
@@ -727,6 +704,32 @@ function laneAgent(a: AgentState, gapM: number, along: number, egoSpeed: number,
 }
 
 /** When both could be at the conflict point: the later of the two arrival times (ego stopped: never). */
+/**
+ * The crossing of agent `a` (`dist` m from the ego) entering the ego's corridor `conflictM` m ahead
+ * of its front at `t` s, or null when the ego (speed `egoSpeedMps`, length `egoLengthM`) will have
+ * cleared that point more than CROSSING_CLEAR_S before: no conflict.
+ */
+function crossingAt(
+  a: WorldSnapshot['agents'][number],
+  dist: number,
+  conflictM: number,
+  t: number,
+  egoSpeedMps: number,
+  egoLengthM: number,
+): CrossingAgent | null {
+  const egoTimeS = egoSpeedMps > 0.1 ? conflictM / egoSpeedMps : null;
+  if (egoTimeS !== null && t > egoTimeS + egoLengthM / egoSpeedMps + CROSSING_CLEAR_S) return null;
+  return {
+    agentId: a.id,
+    kind: a.kind,
+    speedMps: round2(a.speedMps),
+    distanceM: round2(dist),
+    conflictM: round2(conflictM),
+    agentTimeS: round2(t),
+    egoTimeS: egoTimeS === null ? null : round2(egoTimeS),
+  };
+}
+
 function crossingKey(c: CrossingAgent): number {
   return c.egoTimeS === null ? Infinity : Math.max(c.agentTimeS, c.egoTimeS);
 }

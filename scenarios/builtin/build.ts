@@ -97,28 +97,36 @@ export function trackOnPath(
   return out;
 }
 
-/** A person walking from a to b at `speedMps`, standing at a until `startS`, then at b. */
+/**
+ * A person walking from a to b at `speedMps`, standing at a until `startS`, then at b. With
+ * `relaxationS` τ > 0 it speeds up as bodies do (social-force relaxation, Helbing & Molnár 1995):
+ * v(t) = v_w·(1 − e^(−t/τ)), not at full pace one sample after standing.
+ */
 export function walkTrack(
   a: Vec2,
   b: Vec2,
   startS: number,
   speedMps: number,
   durationS: number,
+  relaxationS = 0,
 ): TrackPoint[] {
   const len = Math.hypot(b.x - a.x, b.y - a.y);
   const heading = Math.atan2(b.y - a.y, b.x - a.x);
   const out: TrackPoint[] = [];
   const steps = Math.round(durationS / DT);
+  const tau = relaxationS;
   for (let k = 0; k <= steps; k++) {
     const t = k * DT;
-    const d = Math.min(len, Math.max(0, (t - startS) * speedMps));
+    const dt = Math.max(0, t - startS);
+    const walked = tau > 0 ? speedMps * (dt - tau * (1 - Math.exp(-dt / tau))) : dt * speedMps;
+    const d = Math.min(len, walked);
     const moving = t >= startS && d < len;
     out.push({
       tS: Math.round(t * 1e6) / 1e6,
       x: a.x + (d / len) * (b.x - a.x),
       y: a.y + (d / len) * (b.y - a.y),
       headingRad: heading,
-      speedMps: moving ? speedMps : 0,
+      speedMps: moving ? (tau > 0 ? speedMps * (1 - Math.exp(-dt / tau)) : speedMps) : 0,
     });
   }
   return out;

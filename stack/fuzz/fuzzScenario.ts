@@ -33,6 +33,7 @@ import {
   smooth,
   trackAlong,
   vehicleAgent,
+  walkTrack,
 } from '../../scenarios/builtin/index.ts';
 
 export const FUZZ_FAMILIES = [
@@ -107,39 +108,6 @@ export interface FuzzCase {
  */
 const WALK_RELAXATION_S = 0.5;
 const DT_S = 0.1;
-
-/**
- * A person standing at a until `startS`, then walking towards b, speeding up with the social-force
- * relaxation to `speedMps`, then standing at b (the fuzz version of `walkTrack`, physically started).
- */
-function walkTrackRelaxed(
-  a: { x: number; y: number },
-  b: { x: number; y: number },
-  startS: number,
-  speedMps: number,
-  durationS: number,
-): TrackPoint[] {
-  const len = Math.hypot(b.x - a.x, b.y - a.y);
-  const heading = Math.atan2(b.y - a.y, b.x - a.x);
-  const out: TrackPoint[] = [];
-  const steps = Math.round(durationS / DT_S);
-  const tau = WALK_RELAXATION_S;
-  for (let k = 0; k <= steps; k++) {
-    const t = k * DT_S;
-    const dt = Math.max(0, t - startS);
-    const walked = speedMps * (dt - tau * (1 - Math.exp(-dt / tau)));
-    const d = Math.min(len, walked);
-    const moving = t >= startS && d < len;
-    out.push({
-      tS: Math.round(t * 1e6) / 1e6,
-      x: a.x + (d / len) * (b.x - a.x),
-      y: a.y + (d / len) * (b.y - a.y),
-      headingRad: heading,
-      speedMps: moving ? speedMps * (1 - Math.exp(-dt / tau)) : 0,
-    });
-  }
-  return out;
-}
 
 function pedestrian(id: string, track: TrackPoint[]): ScenarioAgent {
   return {
@@ -268,7 +236,7 @@ export function fuzzCase(
     const s = egoS + u(20, 60);
     const a = poseOn(map, 'R0', s, -3.5);
     const b = poseOn(map, 'R0', s, 9);
-    agents.push(pedestrian('ped', walkTrackRelaxed(a, b, u(0, 4), u(0.8, 2.2), durationS)));
+    agents.push(pedestrian('ped', walkTrack(a, b, u(0, 4), u(0.8, 2.2), durationS, WALK_RELAXATION_S)));
   } else if (family === 'stopped_obstacle') {
     // at least an 8 m/s² stop (plus 0.5 s of reaction and 10 m of footprints) away: avoidable
     const minAhead = (v0 * v0) / 8 + 0.5 * v0 + 10;
@@ -344,7 +312,7 @@ export function fuzzCase(
     const s = egoS + u(6, 25);
     const a = poseOn(map, 'R0', s, -3);
     const b = poseOn(map, 'R0', s, 3);
-    agents.push(pedestrian('worker', walkTrackRelaxed(a, b, u(0, 3), u(0.8, 1.6), durationS)));
+    agents.push(pedestrian('worker', walkTrack(a, b, u(0, 3), u(0.8, 1.6), durationS, WALK_RELAXATION_S)));
   }
   const egoStart = { ...egoOn(map, laneIds[0]!, egoS, v, vehicle.rearAxleToCenterM) };
   const expert = expertFromCentreTrack(
