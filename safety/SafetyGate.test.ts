@@ -13,7 +13,7 @@ import { AuditLog, publicKeyOf } from './AuditLog.ts';
 import { verifyAuditLog } from './auditReader.ts';
 import { deriveCommand } from './deriveCommand.ts';
 import { LanePathCache, Rollout, rolloutCommand, rolloutTrajectory } from './Rollout.ts';
-import { trackedStopDistanceM } from './rules/CheckContext.ts';
+import { trackedDecelToStopMps2, trackedStopDistanceM } from './rules/CheckContext.ts';
 import { ssmMaxSpeed, ssmProtectiveDistance, timeToCover } from './rules/vruRule.ts';
 import { createSafetyGate } from './SafetyGate.ts';
 import { SafetyParamsSchema } from './SafetyParams.ts';
@@ -488,6 +488,30 @@ describe('second pass (issue 14)', () => {
     expect(trackedStopDistanceM(P, 10, 4)).toBeCloseTo(10.08 + 4.62 + 0.3, 2);
     expect(trackedStopDistanceM(P, 2, 4)).toBeCloseTo((2 - 0.2) * 1.1 + 0.3, 6); // all taper
     expect(trackedStopDistanceM(P, 0.04, 4)).toBe(0);
+  });
+  it('trackedDecelToStopMps2: the smallest deceleration whose tracked stop fits the room (closed form = bisection)', () => {
+    const bisect = (v: number, room: number, max: number) => {
+      if (trackedStopDistanceM(P, v, max) > room) return max;
+      let lo = 0;
+      let hi = max;
+      for (let i = 0; i < 60; i++) {
+        const mid = 0.5 * (lo + hi);
+        if (mid > 0 && trackedStopDistanceM(P, v, mid) <= room) hi = mid;
+        else lo = mid;
+      }
+      return hi;
+    };
+    let checked = 0;
+    for (const v of [0.1, 0.3, 1, 2, 4.4, 5, 8, 12, 20, 30])
+      for (const room of [0.2, 1, 3, 6, 10, 20, 40, 80, 200])
+        for (const max of [4, 8]) {
+          const d = trackedDecelToStopMps2(P, v, room, max);
+          expect(d, `v ${v} room ${room} max ${max}`).toBeCloseTo(bisect(v, room, max), 6);
+          // and it does fit (or is the cap)
+          if (d < max) expect(trackedStopDistanceM(P, v, d)).toBeLessThanOrEqual(room + 1e-6);
+          checked++;
+        }
+    expect(checked).toBe(180);
   });
   it('cutIn.closing: no speeding up towards a slower car close ahead in the next lane; keeping the speed, a standing car or one far ahead is fine', () => {
     const next = (c: Partial<Parameters<typeof cmd>[0]>, s: number, speed: number) =>

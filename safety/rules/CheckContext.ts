@@ -169,7 +169,10 @@ export function trackedStopDistanceM(p: SafetyParams, speedMps: number, decelMps
 
 /**
  * The deceleration with which the tracked ego comes to rest from `speedMps` within `roomM`, m/s²
- * (capped at `maxMps2`; bisection: called on failures only).
+ * (capped at `maxMps2`): the smallest d with trackedStopDistanceM(d) ≤ roomM, in closed form (the
+ * distance falls with d: below d = g·v_stop it is (v² − v_stop²)/2d + creep; up to d = g·v it is
+ * v²/2d + d/2g² − v_stop/g + creep, a quadratic in d; beyond, the taper alone). Runs per roll-out step
+ * in danger, so no iteration.
  */
 export function trackedDecelToStopMps2(
   p: SafetyParams,
@@ -178,14 +181,27 @@ export function trackedDecelToStopMps2(
   maxMps2: number,
 ): number {
   if (trackedStopDistanceM(p, speedMps, maxMps2) > roomM) return maxMps2;
-  let lo = 0;
-  let hi = maxMps2;
-  for (let i = 0; i < 40; i++) {
-    const mid = 0.5 * (lo + hi);
-    if (mid > 0 && trackedStopDistanceM(p, speedMps, mid) <= roomM) hi = mid;
-    else lo = mid;
+  const v = Math.max(0, speedMps);
+  const g = p.trackingGainPerS;
+  const vStop = p.trackerStopSpeedMps;
+  // at or below the tracker's stop speed the creep does not depend on d: any braking will do
+  if (v <= vStop) return 0;
+  const creep = (vStop - STOPPED_EGO_MPS) / p.trackerStopGainPerS;
+  // the taper branch: d² − 2g²R·d + g²v² ≤ 0 with R = room − creep + v_stop/g, smallest root
+  const r = roomM - creep + vStop / g;
+  const disc = g ** 4 * r * r - g * g * v * v;
+  if (disc >= 0) {
+    const d = g * g * r - Math.sqrt(disc);
+    if (d >= g * vStop && d <= g * v) return Math.min(maxMps2, d);
   }
-  return hi;
+  // the constant-deceleration branch down to v_stop
+  const room = roomM - creep;
+  if (room > 0) {
+    const d = (v * v - vStop * vStop) / (2 * room);
+    if (d < g * vStop) return Math.min(maxMps2, d);
+  }
+  // d ≥ g·v: the taper alone meets the room (its distance does not fall further)
+  return Math.min(maxMps2, g * v);
 }
 
 /**
