@@ -204,7 +204,8 @@ function train(dataFiles: string[], epochs: number, outDir: string, hashes: stri
   const manifest = resolve(outDir, 'manifest.json');
   if (manifest.startsWith(`${process.cwd()}/`)) {
     const fmt = spawnSync('npx', ['biome', 'format', '--write', manifest], { stdio: 'inherit' });
-    if (fmt.status !== 0) console.error(`biome format of ${manifest} failed (${fmt.status}): format it before committing`);
+    if (fmt.status !== 0)
+      console.error(`biome format of ${manifest} failed (${fmt.status}): format it before committing`);
   }
 }
 
