@@ -45,7 +45,7 @@ const START_HEADING_RAD = 0.02;
 const START_SPEED_REL = 0.1;
 
 /** Start `k` of `scenario`: k = 0 as built; otherwise the ego moved sideways, turned and sped up or slowed, seeded by (k, index). */
-function perturbedStart(scenario: Scenario, k: number, index: number): Scenario {
+export function perturbedStart(scenario: Scenario, k: number, index: number): Scenario {
   if (k === 0) return scenario;
   let a = (k * 7919 + index * 104729) >>> 0;
   const rnd = (): number => {

@@ -6,9 +6,10 @@
  *    executed controls (DART-style perturbations); label every visited step with the expert.
  * 2. Train the multi-exit network (controller/train/train.py, Debian's python3-torch) and export
  *    one ONNX file per block.
- * 3. DAgger: drive with the learner (full depth, through onnxruntime-node as at run time) mixed with
- *    the expert (β), label what it visits with the expert, aggregate, and continue training from
- *    the first fit's weights on the aggregate.
+ * 3. DAgger: drive with the learner (full depth, and the early-exit controller under
+ *    EDGEPLAN_DAGGER_EARLY, through onnxruntime-node as at run time) mixed with the expert (β), label
+ *    what it visits with the expert, aggregate, and continue training from the first fit's weights
+ *    on the aggregate.
  * 4. Write controller/model/: the blocks, the held-out per-exit actions for budget calibration,
  *    and manifest.json (data hash, command, per-exit metrics).
  *
@@ -20,23 +21,17 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import {
   ACTION_DIM,
-  actionToControl,
-  ClassicalParamsSchema,
-  type ClassicalState,
-  controlToAction,
-  createExpertController,
+  type Budget,
   createPolicyRunner,
-  type ExpertState,
   FEATURE_DIM,
-  featuresFor,
-  initialReference,
   MODEL_DIR,
+  parseBudget,
 } from '../controller/index.ts';
-import type { Pose } from '../core/index.ts';
-import type { CommandController, ControlRequest, PlannerContext } from '../core/planning/index.ts';
+import type { CommandController } from '../core/planning/index.ts';
 import { BUILTIN_IDS } from '../scenarios/builtin/index.ts';
 import { loadScenario } from '../scenarios/loadScenario.ts';
 import { createDriver, runDriver } from '../stack/index.ts';
+import { collector, type Rows } from './train-controller-collect.ts';
 
 /** Collected data and intermediate weights (EDGEPLAN_TRAIN_OUT), and where the model is written (EDGEPLAN_MODEL_OUT). */
 const OUT = process.env.EDGEPLAN_TRAIN_OUT ?? 'results/controller-train';
@@ -47,93 +42,42 @@ const IMPORTED = [
   'data/commonroad/edgeplan_two_lanes_2020a.xml',
   'data/esmini/resources/xosc/cut-in_simple.xosc',
 ];
-/** Noise on the executed controls (expert roll-outs): accel m/s², steer rad (OU process, 1 s). */
-const NOISE_ACCEL = 0.6;
-const NOISE_STEER = 0.04;
 /** The command as run, with the EDGEPLAN_* settings that were given (for the manifest). */
 const COMMAND = [
   ...Object.keys(process.env)
-    .filter((k) => /^EDGEPLAN_(TRAIN_(EPOCHS|EPOCHS_0|SEEDS|THREADS)|DAGGER_ITERS|REUSE_DATA)$/.test(k))
+    .filter((k) =>
+      /^EDGEPLAN_(TRAIN_(EPOCHS|EPOCHS_0|SEEDS|THREADS|CONSISTENCY)|DAGGER_ITERS|DAGGER_EARLY|DISTIL|DISTIL_FROM|REUSE_DATA)$/.test(
+        k,
+      ),
+    )
     .sort()
     .map((k) => `${k}=${process.env[k]}`),
   'npm run train:controller',
 ].join(' ');
 /** Perturbation seeds: one expert roll-out per scenario, agent mode and seed (EDGEPLAN_TRAIN_SEEDS, e.g. "1,2"). */
 const SEEDS = (process.env.EDGEPLAN_TRAIN_SEEDS ?? '1').split(',').map(Number);
-/** DAgger mixing: probability that the learner's action is executed at a step. */
-const BETA_LEARNER = 0.7;
+/**
+ * DAgger also drives with the early-exit controller under this budget (EDGEPLAN_DAGGER_EARLY, default
+ * avg:40%; "none" = full depth only): one more learner roll-out per scenario, mode and seed, so the
+ * aggregate holds the states early exit visits (its exits, its governor), labelled by the expert.
+ */
+const DAGGER_EARLY = process.env.EDGEPLAN_DAGGER_EARLY ?? 'avg:40%';
+/** Weight of the pull of earlier exits toward the last exit's action in training (train.py --consistency). */
+const CONSISTENCY = Number(process.env.EDGEPLAN_TRAIN_CONSISTENCY ?? 1);
 
-interface Rows {
-  x: number[];
-  y: number[];
-  run: number[];
-}
+const eb = DAGGER_EARLY === 'none' ? undefined : parseBudget(DAGGER_EARLY);
+if (eb && !eb.ok) throw new Error(eb.error.message);
+const earlyBudget = eb?.value;
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/** A controller that records (features, expert action) and executes expert+noise or the learner. */
-function collector(
-  rows: Rows,
-  runId: number,
-  seed: number,
-  learner: ReturnType<typeof createPolicyRunner> | undefined,
-): CommandController<{ ref: ClassicalState; expert: ExpertState; na: number; ns: number }> {
-  const expert = createExpertController();
-  const cp = ClassicalParamsSchema.parse({});
-  const feats = new Float32Array(FEATURE_DIM);
-  const act = new Float32Array(ACTION_DIM);
-  const scratch: Pose = { x: 0, y: 0, headingRad: 0 };
-  const rnd = mulberry32(seed * 7919 + runId);
-  const gauss = () => Math.sqrt(-2 * Math.log(rnd() + 1e-12)) * Math.cos(2 * Math.PI * rnd());
-  return {
-    name: 'collector',
-    init: (ctx: PlannerContext) => ({ ref: initialReference(), expert: expert.init(ctx), na: 0, ns: 0 }),
-    step(state, req: ControlRequest, ctx: PlannerContext) {
-      const ref = featuresFor(state.ref, req, ctx, cp, feats, scratch);
-      const e = expert.step(state.expert, req, ctx);
-      controlToAction(e.control, req.ego, req.dtS, act, 0);
-      for (let i = 0; i < FEATURE_DIM; i++) rows.x.push(feats[i]!);
-      rows.y.push(act[0]!, act[1]!);
-      rows.run.push(runId);
-      const decay = Math.exp(-req.dtS / 1);
-      const k = Math.sqrt(1 - decay * decay);
-      const na = decay * state.na + k * gauss();
-      const ns = decay * state.ns + k * gauss();
-      let control = e.control;
-      if (learner && rnd() < BETA_LEARNER) {
-        const r = learner.run(feats, { mode: 'full' });
-        if (r.ok) control = actionToControl(r.action[0]!, r.action[1]!, req.ego, ctx.vehicle, req.dtS);
-      } else if (!learner) {
-        control =
-          control.kind === 'ackermann'
-            ? {
-                ...control,
-                accelMps2: control.accelMps2 + NOISE_ACCEL * na,
-                steerRad: control.steerRad + NOISE_STEER * ns,
-              }
-            : {
-                ...control,
-                vMps: Math.max(0, control.vMps + NOISE_ACCEL * na * req.dtS),
-                omegaRadps: control.omegaRadps + 4 * NOISE_STEER * ns,
-              };
-      }
-      return { state: { ref, expert: e.state, na, ns }, control, info: { controller: 'collector' } };
-    },
-  };
-}
-
+/**
+ * Roll-outs over the built-in and imported scenarios, both agent modes, every seed: the expert with
+ * noise (no learner), or the learner driving as each of `drivers` (undefined = full depth, a budget
+ * = the early-exit controller under it), every step labelled by the expert.
+ */
 async function collect(
   iteration: number,
   learner: ReturnType<typeof createPolicyRunner> | undefined,
+  drivers: ReadonlyArray<Budget | undefined> = [undefined],
 ): Promise<Rows> {
   const rows: Rows = { x: [], y: [], run: [] };
   const refs = [...BUILTIN_IDS, ...IMPORTED];
@@ -147,16 +91,22 @@ async function collect(
     const { scenario, map } = loaded.value;
     for (const mode of ['nonreactive', 'reactive'] as const) {
       for (const seed of SEEDS) {
-        runId++;
-        const d = createDriver('pdm-closed-stack');
-        if (!d.ok) throw new Error(d.error.message);
-        const n0 = rows.run.length;
-        await runDriver(d.value, scenario, map, {
-          mode,
-          seed,
-          stack: { controller: collector(rows, runId, seed + iteration * 100, learner) as CommandController },
-        });
-        console.log(`iter ${iteration} ${scenario.id} ${mode} seed ${seed}: ${rows.run.length - n0} steps`);
+        for (const early of learner ? drivers : [undefined]) {
+          runId++;
+          const d = createDriver('pdm-closed-stack');
+          if (!d.ok) throw new Error(d.error.message);
+          const n0 = rows.run.length;
+          await runDriver(d.value, scenario, map, {
+            mode,
+            seed,
+            stack: {
+              controller: collector(rows, runId, seed + iteration * 100, learner, early) as CommandController,
+            },
+          });
+          console.log(
+            `iter ${iteration} ${scenario.id} ${mode} seed ${seed}${early ? ` early exit ${DAGGER_EARLY}` : ''}: ${rows.run.length - n0} steps`,
+          );
+        }
       }
     }
   }
@@ -196,11 +146,16 @@ function train(dataFiles: string[], epochs: number, outDir: string, hashes: stri
     hashes.join(','),
     '--command',
     COMMAND,
+    '--consistency',
+    String(CONSISTENCY),
   ];
   const r = spawnSync('/usr/bin/python3', args, { stdio: 'inherit' });
   if (r.status !== 0) throw new Error(`train.py failed (${r.status})`);
-  // a manifest written into the repo is held to its formatter (json.dump's layout is not biome's,
-  // and biome only formats files under the repo's root)
+  formatManifest(outDir);
+}
+
+/** A manifest written into the repo is held to its formatter (json.dump's layout is not biome's, and biome only formats files under the repo's root). */
+function formatManifest(outDir: string): void {
   const manifest = resolve(outDir, 'manifest.json');
   if (manifest.startsWith(`${process.cwd()}/`)) {
     const fmt = spawnSync('npx', ['biome', 'format', '--write', manifest], { stdio: 'inherit' });
@@ -221,29 +176,84 @@ if (spawnSync('/usr/bin/python3', ['-c', 'import torch, onnx, numpy']).status !=
   );
   process.exit(2);
 }
-let h0: string;
-if (process.env.EDGEPLAN_REUSE_DATA === '1' && existsSync(join(OUT, 'iter0.f32'))) {
-  h0 = createHash('sha256')
-    .update(readFileSync(join(OUT, 'iter0.f32')))
-    .digest('hex');
-  console.log(`iteration 0: reusing ${join(OUT, 'iter0.f32')}, sha256 ${h0}`);
-} else {
-  const r0 = await collect(0, undefined);
-  h0 = writeRows(r0, join(OUT, 'iter0.f32'));
-  console.log(`iteration 0: ${r0.run.length} samples, sha256 ${h0}`);
+/**
+ * The distillation stage (our addition, not DeeR): the learner drives as the early-exit controller
+ * under EDGEPLAN_DAGGER_EARLY (β-mixed with the expert, as DAgger), and exits 1…K−1's heads are
+ * refitted, the trunk and the last exit frozen, to the last exit's action on the visited states and
+ * on the data before (controller/train/distil.py): full depth is unchanged, and an early stop acts
+ * as full depth would. EDGEPLAN_DISTIL_FROM=<model dir> runs this stage alone on that model (written
+ * to EDGEPLAN_MODEL_OUT); EDGEPLAN_DISTIL=0 skips it.
+ */
+const DISTIL_FROM = process.env.EDGEPLAN_DISTIL_FROM;
+const files: string[] = [];
+if (!DISTIL_FROM) {
+  let h0: string;
+  if (process.env.EDGEPLAN_REUSE_DATA === '1' && existsSync(join(OUT, 'iter0.f32'))) {
+    h0 = createHash('sha256')
+      .update(readFileSync(join(OUT, 'iter0.f32')))
+      .digest('hex');
+    console.log(`iteration 0: reusing ${join(OUT, 'iter0.f32')}, sha256 ${h0}`);
+  } else {
+    const r0 = await collect(0, undefined);
+    h0 = writeRows(r0, join(OUT, 'iter0.f32'));
+    console.log(`iteration 0: ${r0.run.length} samples, sha256 ${h0}`);
+  }
+  files.push(join(OUT, 'iter0.f32'));
+  const hashes = [h0];
+  train(files, epochs0, MODEL_OUT, hashes);
+  for (let it = 1; it <= daggerIters; it++) {
+    const learner = createPolicyRunner({ modelDir: MODEL_OUT });
+    const r = await collect(it, learner, earlyBudget ? [undefined, earlyBudget] : [undefined]);
+    learner.close();
+    const file = join(OUT, `iter${it}.f32`);
+    const h = writeRows(r, file);
+    console.log(`iteration ${it} (DAgger): ${r.run.length} samples, sha256 ${h}`);
+    files.push(file);
+    const init = join(OUT, `weights${hashes.length - 1}.pt`);
+    hashes.push(h);
+    train(files, epochs1, MODEL_OUT, hashes, init);
+  }
 }
-const files = [join(OUT, 'iter0.f32')];
-const hashes = [h0];
-train(files, epochs0, MODEL_OUT, hashes);
-for (let it = 1; it <= daggerIters; it++) {
-  const learner = createPolicyRunner({ modelDir: MODEL_OUT });
-  const r = await collect(it, learner);
-  learner.close();
-  const file = join(OUT, `iter${it}.f32`);
-  const h = writeRows(r, file);
-  console.log(`iteration ${it} (DAgger): ${r.run.length} samples, sha256 ${h}`);
-  files.push(file);
-  const init = join(OUT, `weights${hashes.length - 1}.pt`);
-  hashes.push(h);
-  train(files, epochs1, MODEL_OUT, hashes, init);
+if (process.env.EDGEPLAN_DISTIL !== '0') {
+  if (!earlyBudget)
+    throw new Error('the distillation stage drives with early exit: EDGEPLAN_DAGGER_EARLY must be a budget');
+  const from = DISTIL_FROM ?? MODEL_OUT;
+  const prior = [...files];
+  // a distillation alone also refits on the expert roll-outs of this data folder, when there are
+  if (DISTIL_FROM && existsSync(join(OUT, 'iter0.f32'))) prior.push(join(OUT, 'iter0.f32'));
+  const file = join(OUT, 'distil.f32');
+  let h: string;
+  if (process.env.EDGEPLAN_REUSE_DATA === '1' && existsSync(file)) {
+    h = createHash('sha256').update(readFileSync(file)).digest('hex');
+    console.log(`distillation: reusing ${file}, sha256 ${h}`);
+  } else {
+    const learner = createPolicyRunner({ modelDir: from });
+    const r = await collect(90, learner, [earlyBudget]);
+    learner.close();
+    h = writeRows(r, file);
+    console.log(`distillation roll-outs (early exit ${DAGGER_EARLY}): ${r.run.length} samples, sha256 ${h}`);
+  }
+  const data = [...prior, file];
+  const sha = data.map((f) => createHash('sha256').update(readFileSync(f)).digest('hex'));
+  const r = spawnSync(
+    '/usr/bin/python3',
+    [
+      'controller/train/distil.py',
+      '--model-in',
+      from,
+      '--out',
+      MODEL_OUT,
+      '--features',
+      String(FEATURE_DIM),
+      '--data',
+      ...data,
+      '--data-sha256',
+      sha.join(','),
+      '--command',
+      COMMAND,
+    ],
+    { stdio: 'inherit' },
+  );
+  if (r.status !== 0) throw new Error(`distil.py failed (${r.status})`);
+  formatManifest(MODEL_OUT);
 }

@@ -122,6 +122,8 @@ def main():
     ap.add_argument('--data-sha256', default='')
     ap.add_argument('--command', default='')
     ap.add_argument('--init', default='', help='start from these weights (a state dict saved by --save)')
+    ap.add_argument('--consistency', type=float, default=0.0,
+                    help='weight of the pull of exits 1..K-1 toward the last exit (self-distillation)')
     ap.add_argument('--save', default='', help='save the trained weights (torch state dict) here')
     args = ap.parse_args()
     torch.manual_seed(SEED)
@@ -148,6 +150,14 @@ def main():
             idx = perm[i:i + batch]
             outs = model(xt[idx])
             loss = sum(torch.nn.functional.smooth_l1_loss(o, yt[idx], beta=0.05) for o in outs) / BLOCKS
+            if args.consistency > 0:
+                # our addition (not DeeR): each earlier exit is also pulled toward the last exit's action
+                # (detached), so that a step that stops early acts as full depth would have, not as a
+                # different fit of the same labels: in closed loop two fits of equal held-out error drive
+                # apart, and early exit is judged against full depth
+                last = outs[-1].detach()
+                loss = loss + args.consistency * sum(
+                    torch.nn.functional.smooth_l1_loss(o, last, beta=0.05) for o in outs[:-1]) / BLOCKS
             opt.zero_grad()
             loss.backward()
             opt.step()
@@ -193,6 +203,7 @@ def main():
         'blockFlops': flops,
         'weightsDtype': 'float16 (cast to float32 in the graph)',
         'epochs': args.epochs,
+        'consistency': args.consistency,
         'initialisedFrom': os.path.basename(args.init) if args.init else None,
         'seed': SEED,
         'torch': torch.__version__,
