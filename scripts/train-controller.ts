@@ -6,10 +6,11 @@
  *    executed controls (DART-style perturbations); label every visited step with the expert.
  * 2. Train the multi-exit network (controller/train/train.py, Debian's python3-torch) and export
  *    one ONNX file per block.
- * 3. DAgger: drive with the learner (full depth, and the early-exit controller under
- *    EDGEPLAN_DAGGER_EARLY, through onnxruntime-node as at run time) mixed with the expert (β), label
- *    what it visits with the expert, aggregate, and continue training from the first fit's weights
- *    on the aggregate.
+ * 3. DAgger: drive with the learner (full depth, through onnxruntime-node as at run time) mixed with
+ *    the expert (β), label what it visits with the expert, aggregate, and continue training from
+ *    the first fit's weights on the aggregate.
+ * 3b. Distillation (our addition): drive with the early-exit controller (β-mixed with the expert),
+ *    then refit exits 1…K−1's heads to the last exit's action on every row (controller/train/distil.py).
  * 4. Write controller/model/: the blocks, the held-out per-exit actions for budget calibration,
  *    and manifest.json (data hash, command, per-exit metrics).
  *
@@ -57,13 +58,16 @@ const COMMAND = [
 /** Perturbation seeds: one expert roll-out per scenario, agent mode and seed (EDGEPLAN_TRAIN_SEEDS, e.g. "1,2"). */
 const SEEDS = (process.env.EDGEPLAN_TRAIN_SEEDS ?? '1').split(',').map(Number);
 /**
- * DAgger also drives with the early-exit controller under this budget (EDGEPLAN_DAGGER_EARLY, default
- * avg:40%; "none" = full depth only): one more learner roll-out per scenario, mode and seed, so the
- * aggregate holds the states early exit visits (its exits, its governor), labelled by the expert.
+ * The distillation stage drives with the early-exit controller under this budget
+ * (EDGEPLAN_DAGGER_EARLY, default avg:40%), β-mixed with the expert as in DAgger, so that its data
+ * holds the states early exit visits (its exits, its governor), labelled by the expert.
  */
 const DAGGER_EARLY = process.env.EDGEPLAN_DAGGER_EARLY ?? 'avg:40%';
-/** Weight of the pull of earlier exits toward the last exit's action in training (train.py --consistency). */
-const CONSISTENCY = Number(process.env.EDGEPLAN_TRAIN_CONSISTENCY ?? 1);
+/**
+ * Weight of the pull of earlier exits toward the last exit's action in the fits (train.py
+ * --consistency; 0 = DeeR's equal-weight fit to the labels alone, the committed model's).
+ */
+const CONSISTENCY = Number(process.env.EDGEPLAN_TRAIN_CONSISTENCY ?? 0);
 
 const eb = DAGGER_EARLY === 'none' ? undefined : parseBudget(DAGGER_EARLY);
 if (eb && !eb.ok) throw new Error(eb.error.message);
@@ -203,7 +207,7 @@ if (!DISTIL_FROM) {
   train(files, epochs0, MODEL_OUT, hashes);
   for (let it = 1; it <= daggerIters; it++) {
     const learner = createPolicyRunner({ modelDir: MODEL_OUT });
-    const r = await collect(it, learner, earlyBudget ? [undefined, earlyBudget] : [undefined]);
+    const r = await collect(it, learner);
     learner.close();
     const file = join(OUT, `iter${it}.f32`);
     const h = writeRows(r, file);
