@@ -8,13 +8,13 @@ import { runScenario } from '../sim/index.ts';
 import { evaluateRun } from '../sim/metrics/index.ts';
 import { createGatedPlanner } from '../stack/GatedPlanner.ts';
 import { createPlanner } from '../stack/index.ts';
-import { CAR, cmd, roadMap, scene } from '../stack/testing/safetyScenes.ts';
+import { CAR, cmd, ROBOT, roadMap, scene } from '../stack/testing/safetyScenes.ts';
 import { AuditLog, publicKeyOf } from './AuditLog.ts';
 import { verifyAuditLog } from './auditReader.ts';
 import { deriveCommand } from './deriveCommand.ts';
 import { LanePathCache, Rollout, rolloutCommand, rolloutTrajectory } from './Rollout.ts';
 import { trackedDecelToStopMps2, trackedStopDistanceM } from './rules/CheckContext.ts';
-import { ssmMaxSpeed, ssmProtectiveDistance, timeToCover } from './rules/vruRule.ts';
+import { directedSpeed, ssmMaxSpeed, ssmProtectiveDistance, timeToCover } from './rules/vruRule.ts';
 import { createSafetyGate } from './SafetyGate.ts';
 import { SafetyParamsSchema } from './SafetyParams.ts';
 
@@ -68,6 +68,53 @@ describe('iso15066.ssm', () => {
       expect(v).toBeGreaterThan(0);
       expect(ssmProtectiveDistance(v, P, P.ssmRobotBrakeMps2, vh)).toBeCloseTo(3, 6);
     }
+  });
+});
+
+describe('iso15066.ssm: directed speed and the capped roll-out', () => {
+  it('v_h is the speed towards the robot (ISO/TS 15066): crossing 0, straight at it the full speed, away negative', () => {
+    const walker = { speedMps: 1.5, headingRad: Math.PI / 2 };
+    expect(directedSpeed(walker, 0, 0, 4, 0)).toBeCloseTo(0, 9);
+    expect(directedSpeed(walker, 0, 0, 0, 4)).toBeCloseTo(1.5, 9);
+    expect(directedSpeed(walker, 0, 0, 0, -4)).toBeCloseTo(-1.5, 9);
+    // one walking away counts as if it could stop at once and start back from standing
+    expect(ssmProtectiveDistance(1, P, P.ssmRobotBrakeMps2, -1.5)).toBeCloseTo(
+      ssmProtectiveDistance(1, P, P.ssmRobotBrakeMps2, 0),
+      9,
+    );
+  });
+  it('a robot following a person who walks away down the aisle at its own speed keeps it (was capped as if the person came at it)', () => {
+    // robot front at 50.5 m, person's back at 53.3 − 0.3: 2.5 m apart, both at 1.5 m/s. S_p with the
+    // person walking away (from standing): 1.12 + 0.15 + 0.75 + 0.4 = 2.42 m ≤ 2.5; with its speed
+    // undirected (1.5 m/s towards the robot) it was ≈ 3.05 m
+    const sc = scene({
+      map: m2,
+      vehicle: ROBOT,
+      speed: 1.5,
+      agents: [{ id: 'p', kind: 'pedestrian', lane: 'R0', s: 53.3, speed: 1.5 }],
+    });
+    const v = gate.checkCommand(cmd({ targetSpeedMps: 1.5 }), sc);
+    expect(v.rules.find((x) => x.rule === 'iso15066.ssm')?.decision).toBe('ALLOW');
+  });
+  it('a robot passing a person standing beside the aisle is capped at the speed its own capped roll-out keeps S_p at, not at the one for the closest pass of the uncapped roll-out', () => {
+    // person 4 m ahead, 1.3 m to the side, facing across the aisle: the robot passes it 0.65 m off
+    const sc = scene({
+      map: m2,
+      vehicle: ROBOT,
+      speed: 2,
+      agents: [{ id: 'p', kind: 'pedestrian', lane: 'R0', s: 54.5, d: 1.3, dh: Math.PI / 2 }],
+    });
+    const v = gate.checkCommand(cmd({ targetSpeedMps: 2 }), sc);
+    const r = v.rules.find((x) => x.rule === 'iso15066.ssm')!;
+    expect(r.decision).not.toBe('ALLOW');
+    expect(v.decision).toBe('MODIFY');
+    // the uncapped roll-out passes it 0.65 m off at t+2 s: that step alone capped it at 0.43 m/s; the
+    // capped robot is still 0.4 m short of it then and passes it later, slower: 0.63 m/s
+    expect(v.modified!.targetSpeedMps!).toBeGreaterThan(0.55);
+    // and the repair passes the gate itself
+    expect(gate.checkCommand(v.modified!, sc).rules.find((x) => x.rule === 'iso15066.ssm')?.decision).toBe(
+      'ALLOW',
+    );
   });
 });
 

@@ -48,7 +48,9 @@ export function ssmProtectiveDistance(
   const a = brakeMps2;
   const ts = vMps / a;
   return (
-    reachDistance(p.ssmReactionS + ts, humanSpeedMps, p.ssmHumanAccelMps2, p.ssmHumanSpeedMps) +
+    // (a person walking away, negative directed speed, is counted as if it could stop at once and
+    // start towards the robot from standing)
+    reachDistance(p.ssmReactionS + ts, Math.max(0, humanSpeedMps), p.ssmHumanAccelMps2, p.ssmHumanSpeedMps) +
     vMps * p.ssmReactionS +
     (vMps * vMps) / (2 * a) +
     p.ssmIntrusionM +
@@ -88,6 +90,92 @@ export function ssmMaxSpeed(
 }
 
 const e0 = { x: 0, y: 0, c: 0, s: 0 };
+const e1 = { x: 0, y: 0, c: 0, s: 0 };
+const ec = { x: 0, y: 0, c: 0, s: 0 };
+
+/**
+ * The person's speed towards the robot (ISO/TS 15066 5.5.4.2.3: v_h is the operator's *directed* speed
+ * towards the robot), from its velocity at (px, py) towards the robot's centre (rx, ry), m/s: negative
+ * when it walks away (it must first stop, at the bounded acceleration, before it can come back).
+ */
+export function directedSpeed(
+  ag: { speedMps: number; headingRad: number },
+  px: number,
+  py: number,
+  rx: number,
+  ry: number,
+): number {
+  const dx = rx - px;
+  const dy = ry - py;
+  const len = Math.hypot(dx, dy);
+  if (len < 1e-6) return Math.max(0, ag.speedMps);
+  return (ag.speedMps * (Math.cos(ag.headingRad) * dx + Math.sin(ag.headingRad) * dy)) / len;
+}
+
+/**
+ * Whether `capMps` fits every person's ISO/TS 15066 protective separation at every step of the
+ * capped roll-out — the robot where the cap leaves it (reached from its speed now by the gate's
+ * braking after the actuator's lag, as a DECELERATE repair brakes; its pose read off the roll-out's
+ * own path), at the capped speed: the per-step cap of `vruRule`, on the capped positions. (The gate
+ * re-checks the repair on its own roll-out.)
+ */
+function ssmHolds(ctx: CheckContext, capMps: number, brakeMps2: number): boolean {
+  const { rollout: r, forecast: f, snapshot, vehicle: veh, params } = ctx;
+  const hl = veh.lengthM / 2;
+  const hw = veh.widthM / 2;
+  const v0 = r.v[0]!;
+  const capped = (k: number): number =>
+    Math.min(
+      r.v[k]!,
+      Math.max(capMps, v0 - params.commandDecelMps2 * Math.max(0, k * r.dtS - params.accelLagS)),
+    );
+  let sC = r.s[0]!;
+  let j = 0;
+  for (let k = 0; k < r.n; k++) {
+    if (k > 0) sC += 0.5 * (capped(k - 1) + capped(k)) * r.dtS;
+    // the speed the cap allows at this step (as the per-step cap: one speed for every step)
+    const v = Math.min(r.v[k]!, capMps);
+    if (v < 0.05) continue;
+    while (j < r.n - 1 && r.s[j + 1]! < sC) j++;
+    egoCentre(ctx, j, e1);
+    if (j < r.n - 1 && r.s[j + 1]! > r.s[j]!) {
+      egoCentre(ctx, j + 1, ec);
+      const w = Math.max(0, Math.min(1, (sC - r.s[j]!) / (r.s[j + 1]! - r.s[j]!)));
+      e1.x += w * (ec.x - e1.x);
+      e1.y += w * (ec.y - e1.y);
+      const h = Math.atan2(e1.s + w * (ec.s - e1.s), e1.c + w * (ec.c - e1.c));
+      e1.c = Math.cos(h);
+      e1.s = Math.sin(h);
+    }
+    for (let i = 0; i < f.count; i++) {
+      const ag = snapshot.agents[f.index[i]!]!;
+      if (ag.kind !== 'pedestrian' || ctx.sideStruck.has(i)) continue;
+      const b = i * f.capacity + k;
+      const dist = Math.max(
+        0,
+        pointObbDistance(f.x[b]!, f.y[b]!, e1.x, e1.y, e1.c, e1.s, hl, hw) - ag.widthM / 2,
+      );
+      const vh = directedSpeed(ag, f.x[b]!, f.y[b]!, e1.x, e1.y);
+      if (dist < ssmProtectiveDistance(v, params, brakeMps2, vh)) return false;
+    }
+  }
+  return true;
+}
+
+/** The highest speed cap (to 0.01 m/s) under which `ssmHolds`, 0 if none, m/s. */
+function ssmCappedMaxSpeed(ctx: CheckContext, brakeMps2: number): number {
+  const r = ctx.rollout;
+  let hi = 0;
+  for (let k = 0; k < r.n; k++) hi = Math.max(hi, r.v[k]!);
+  if (ssmHolds(ctx, hi, brakeMps2)) return hi;
+  let lo = 0;
+  while (hi - lo > 0.01) {
+    const mid = 0.5 * (lo + hi);
+    if (ssmHolds(ctx, mid, brakeMps2)) lo = mid;
+    else hi = mid;
+  }
+  return lo;
+}
 
 /**
  * True when the roll-out passes pedestrian `ag` (forecast at ax, ay at the current step `e`) with its
@@ -157,9 +245,10 @@ export function vruRule(ctx: CheckContext, sink: RuleSink): void {
         pointObbDistance(f.x[b]!, f.y[b]!, e.x, e.y, e.c, e.s, hl, hw) - ag.widthM / 2,
       );
       if (robot && ag.kind === 'pedestrian') {
-        const need = ssmProtectiveDistance(v, params, ssmBrake, ag.speedMps);
+        const vh = directedSpeed(ag, f.x[b]!, f.y[b]!, e.x, e.y);
+        const need = ssmProtectiveDistance(v, params, ssmBrake, vh);
         if (dist < need) {
-          const cap = ssmMaxSpeed(dist, params, ssmBrake, ag.speedMps);
+          const cap = ssmMaxSpeed(dist, params, ssmBrake, vh);
           if (ssmK < 0) {
             ssmK = k;
             ssmId = ag.id;
@@ -190,6 +279,9 @@ export function vruRule(ctx: CheckContext, sink: RuleSink): void {
     }
   }
   if (ssmK >= 0) {
+    // the cap above is each step's separation on the roll-out at its own speed; capped, the robot is
+    // further from a person ahead at that step: the highest cap whose own roll-out keeps S_p wins
+    ssmCap = Math.max(ssmCap, ssmCappedMaxSpeed(ctx, ssmBrake));
     ssmFail();
     sink.pass('vru.proximity', 'robot: see iso15066.ssm');
     return;

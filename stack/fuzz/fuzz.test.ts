@@ -20,6 +20,22 @@ describe('gate fuzz smoke', () => {
     expect(report.summary.causedByGate).toBeLessThanOrEqual(1);
     expect(report.summary.cleanScoreOn).toBeGreaterThanOrEqual(report.summary.cleanScoreOff - 2);
   }, 600_000);
+  it('the report breaks clean progress down by family and names the rules that held each family back', async () => {
+    const report = await runFuzz({ n: 9, seed: 7, planner: 'idm', durationS: 3, workers: 1 });
+    const table = fuzzTable(report);
+    for (const [family, p] of Object.entries(report.perFamily)) {
+      expect(p.runs, family).toBe(1);
+      const clean = report.runs.filter((r) => r.family === family && r.atFaultOff === 0 && r.atFaultOn === 0);
+      expect(p.cleanRuns, family).toBe(clean.length);
+      if (clean.length) expect(p.cleanProgressOn, family).toBeCloseTo(clean[0]!.progressOn, 9);
+      for (const [rule, ticks] of p.topRules)
+        expect(clean[0]?.rulesOn?.[rule], `${family} ${rule}`).toBe(ticks);
+      expect(table).toContain(`| ${family} | 1 |`);
+    }
+    // the robot's worker and the pedestrian are the VRU rules' (seed 7: runs 8 and 2)
+    expect(report.perFamily.robot_crossing!.topRules.map(([r]) => r)).toContain('iso15066.ssm');
+    expect(report.perFamily.pedestrian_crossing!.topRules.map(([r]) => r)).toContain('vru.stepOut');
+  }, 120_000);
   it('pedestrians waiting at the kerb: the gate keeps the ego able to stop short of them instead of letting it slide to where a step-out meets its front (seeds 11: 38, 173; 20789: 344; 3: 389; 5: 911)', () => {
     for (const [seed, index] of [
       [11, 38],

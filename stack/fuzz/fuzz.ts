@@ -32,6 +32,8 @@ export interface FuzzRun {
   /** nuPlan closed-loop score of the run ×100, gate off / on. */
   scoreOff?: number;
   scoreOn?: number;
+  /** Gate-on ticks on which each rule did not ALLOW (rule name → ticks): where the progress went. */
+  rulesOn?: Record<string, number>;
   error?: string;
 }
 
@@ -50,6 +52,19 @@ export interface FuzzSummary {
   cleanProgressOn: number;
 }
 
+/** One family's share of the campaign. */
+export interface FuzzFamilyStats {
+  runs: number;
+  collidedOff: number;
+  collidedOn: number;
+  /** Runs without any at-fault collision either way, and their mean progress gate off / on. */
+  cleanRuns: number;
+  cleanProgressOff: number;
+  cleanProgressOn: number;
+  /** The rules that held the clean runs back: rule → gate-on ticks it did not ALLOW, most first (≤ 3). */
+  topRules: Array<[string, number]>;
+}
+
 export interface FuzzReport {
   n: number;
   seed: number;
@@ -58,7 +73,7 @@ export interface FuzzReport {
   /** Runs with ≥ 1 at-fault collision, gate off / on. */
   collidedOff: number;
   collidedOn: number;
-  perFamily: Record<string, { runs: number; collidedOff: number; collidedOn: number }>;
+  perFamily: Record<string, FuzzFamilyStats>;
   summary: FuzzSummary;
   errors: number;
 }
@@ -80,10 +95,13 @@ export function runFuzzCase(
   const off = evaluateRun(runScenario(c.scenario, c.map, mk(), { mode: 'nonreactive', seed }), c.map);
   let vetoTicks = 0;
   let modifyTicks = 0;
+  const rulesOn: Record<string, number> = {};
   const gated = createGatedPlanner(mk(), {
     onVerdict: (_t, v) => {
       if (v.decision === 'VETO') vetoTicks++;
       else if (v.decision === 'MODIFY') modifyTicks++;
+      for (const rule of new Set(v.rules.filter((x) => x.decision !== 'ALLOW').map((x) => x.rule)))
+        rulesOn[rule] = (rulesOn[rule] ?? 0) + 1;
     },
   });
   const on = evaluateRun(runScenario(c.scenario, c.map, gated, { mode: 'nonreactive', seed }), c.map);
@@ -99,6 +117,7 @@ export function runFuzzCase(
     progressOn: on.weighted.ego_progress_along_expert_route ?? 0,
     scoreOff: 100 * off.score,
     scoreOn: 100 * on.score,
+    rulesOn,
   };
 }
 
@@ -121,12 +140,24 @@ export function fuzzSummary(runs: ReadonlyArray<FuzzRun>): FuzzSummary {
 
 function summarise(opts: FuzzOptions, runs: FuzzRun[]): FuzzReport {
   const perFamily: FuzzReport['perFamily'] = {};
-  for (const f of FUZZ_FAMILIES) perFamily[f] = { runs: 0, collidedOff: 0, collidedOn: 0 };
-  for (const r of runs) {
-    const p = perFamily[r.family]!;
-    p.runs++;
-    if (r.atFaultOff > 0) p.collidedOff++;
-    if (r.atFaultOn > 0) p.collidedOn++;
+  for (const f of FUZZ_FAMILIES) {
+    const mine = runs.filter((r) => r.family === f);
+    const clean = mine.filter((r) => !r.error && r.atFaultOff === 0 && r.atFaultOn === 0);
+    const rules: Record<string, number> = {};
+    for (const r of clean)
+      for (const [rule, ticks] of Object.entries(r.rulesOn ?? {})) rules[rule] = (rules[rule] ?? 0) + ticks;
+    const m = fuzzSummary(clean);
+    perFamily[f] = {
+      runs: mine.length,
+      collidedOff: mine.filter((r) => r.atFaultOff > 0).length,
+      collidedOn: mine.filter((r) => r.atFaultOn > 0).length,
+      cleanRuns: clean.length,
+      cleanProgressOff: m.cleanProgressOff,
+      cleanProgressOn: m.cleanProgressOn,
+      topRules: Object.entries(rules)
+        .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+        .slice(0, 3),
+    };
   }
   return {
     n: opts.n,
@@ -202,12 +233,13 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzReport> {
 /** The side-by-side table (markdown). */
 export function fuzzTable(r: FuzzReport): string {
   const rows = [
-    '| family | runs | at-fault collisions, gate off | at-fault collisions, gate on |',
-    '|---|---:|---:|---:|',
+    '| family | runs | at-fault collisions, gate off | at-fault collisions, gate on | clean runs: progress off / on | rules not allowing (clean runs, ticks) |',
+    '|---|---:|---:|---:|---|---|',
     ...Object.entries(r.perFamily).map(
-      ([f, p]) => `| ${f} | ${p.runs} | ${p.collidedOff} | ${p.collidedOn} |`,
+      ([f, p]) =>
+        `| ${f} | ${p.runs} | ${p.collidedOff} | ${p.collidedOn} | ${p.cleanProgressOff.toFixed(3)} / ${p.cleanProgressOn.toFixed(3)} | ${p.topRules.map(([rule, n]) => `${rule} ${n}`).join(', ') || '–'} |`,
     ),
-    `| **all** | ${r.runs.length} | ${r.collidedOff} | ${r.collidedOn} |`,
+    `| **all** | ${r.runs.length} | ${r.collidedOff} | ${r.collidedOn} | ${r.summary.cleanProgressOff.toFixed(3)} / ${r.summary.cleanProgressOn.toFixed(3)} | |`,
   ];
   const m = r.summary;
   rows.push(
