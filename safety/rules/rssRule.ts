@@ -7,6 +7,7 @@
  * the distance is unsafe (RSS Definition 5, with our own plan known instead of ρ·α_accel,max).
  */
 import { angleDiff } from '../../core/index.ts';
+import { changesLane } from '../Rollout.ts';
 import { longitudinalOppositeDirection, longitudinalSameDirection, rssVehicleAtRest } from '../rss.ts';
 import {
   type CheckContext,
@@ -171,7 +172,7 @@ export function rssRule(ctx: CheckContext, sink: RuleSink): void {
   let worstMargin = Infinity;
   let lonDone = false;
   let latDone = false;
-  const laneChanging = Math.abs(r.targetOffsetM - r.d[0]!) > 0.5;
+  const laneChanging = changesLane(r);
   // RSS proper response: a danger present now is answered at full strength after the actuator's
   // lag, one that arises later in the roll-out after the ego's response time ρ; a lead known not to
   // brake (its estimated acceleration ≥ −comfortLeadDecelMps2: dense traffic, a slower car ahead)
