@@ -417,8 +417,8 @@ export function createSafetyGate(input: SafetyParamsInput = {}): SafetyGate {
   /**
    * RSS's lateral proper response (Shalev-Shwartz et al. 2017: once the lateral safe distance is
    * violated, move away laterally): the in-lane shift away from the first vehicle a failing
-   * collision / TTC / oncoming-RSS rule names that comes from one side — coming the other way, or
-   * moving towards the ego sideways — as far as the lane allows less the tracker's overshoot margin
+   * collision / TTC / oncoming-RSS rule names that comes the other way from one side, as far as
+   * the lane allows less the tracker's overshoot margin
    * (`inLaneShiftMarginM`). Undefined when none, or the lane leaves no room. Uses the command's
    * roll-out (its path and start offset).
    */
@@ -443,10 +443,10 @@ export function createSafetyGate(input: SafetyParamsInput = {}): SafetyGate {
       const dy = ag.y - ego.y;
       const lat = -dx * sn + dy * c;
       if (Math.abs(lat) < SHIFT_MIN_LATERAL_M) continue;
-      const cosRel = Math.cos(ag.headingRad - ego.headingRad);
-      const vLat = ag.speedMps * Math.sin(ag.headingRad - ego.headingRad);
-      // coming the other way, or drifting towards the ego's side
-      if (cosRel > -0.5 && vLat * Math.sign(lat) > -0.2) continue;
+      // coming the other way (more than 120° off the ego's heading): same-direction traffic that
+      // closes in sideways (a cut-in, a merge) is the lane-change and cut-in rules' business, and
+      // moving over in a merge only squeezes the ego towards the edge it merges from
+      if (Math.cos(ag.headingRad - ego.headingRad) > -0.5) continue;
       const offsetM = -Math.sign(lat) * round(reach, 3);
       if (reach < SHIFT_MIN_M) return undefined; // the lane leaves no room to move away
       return { offsetM, limitM, agentId: ag.id, agentLateralM: lat };
