@@ -467,7 +467,7 @@ export function createSafetyGate(input: SafetyParamsInput = {}): SafetyGate {
         lateralOffsetM: round(sh.offsetM, 3),
         limitM: round(sh.limitM, 3),
       },
-      message: `vehicle ${q(sh.agentId)} comes in from the ${side} (${round(Math.abs(sh.agentLateralM), 1)} m off): move away laterally, ${round(Math.abs(sh.offsetM), 2)} m ${away} of the lane centre (the lane allows ${round(sh.limitM, 2)} m)`,
+      message: `vehicle ${q(sh.agentId)} comes the other way on the ${side} (${round(Math.abs(sh.agentLateralM), 1)} m off): move away laterally, ${round(Math.abs(sh.offsetM), 2)} m ${away} of the lane centre (the lane allows ${round(sh.limitM, 2)} m)`,
     };
   }
 

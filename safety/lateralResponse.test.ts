@@ -105,6 +105,24 @@ describe('rss.lateralResponse: an in-lane shift away from a vehicle coming over 
   });
 });
 
+describe('rss.longitudinalOpposite: the lateral safe distance to a vehicle coming the other way', () => {
+  // its centre d m left of R0's: lateral gap d − 1.15 (ego half width) − 0.95 (its half width)
+  const at = (d: number) =>
+    gate.checkCommand(
+      cmd(),
+      scene({ map, s: 50, speed: 4, agents: [{ id: 'on', lane: 'R0', s: 75, d, speed: 7, dh: Math.PI }] }),
+    );
+  it('0.4 m beside the ego (short of RSS lateral 0.6 m: μ 0.1 + its drift over ρ 2 s) it is a danger', () => {
+    const v = at(2.5);
+    expect(v.rules.find((r) => r.rule === 'rss.longitudinalOpposite')?.decision, v.explanation).toBe(
+      'MODIFY',
+    );
+  });
+  it('0.6 m or more beside it (a car in its own lane: 1.4 m) it is a pass', () => {
+    for (const d of [2.7, 3.5]) expect(at(d).decision).toBe('ALLOW');
+  });
+});
+
 describe('lateralOffsetM: the contract and its range', () => {
   it('an in-lane offset that keeps the footprint in the lane passes input.range; one beyond the lane is vetoed', () => {
     const sc = scene({ map, s: 50, speed: 10 });
