@@ -157,6 +157,28 @@ describe('classical command tracker', () => {
     expect(Math.abs(d - 1.5)).toBeLessThan(0.2);
   });
 
+  it('shifts within its lane by a signed lateralOffsetM on FOLLOW_LANE, and back to the centre without it', () => {
+    const data = road({ lanes: 1, oncoming: true, lengthM: 400 });
+    const m = new RoadMap(data);
+    const scene = testScenario({
+      map: data,
+      ego: egoOn(m, 'R0', 10, 10),
+      routeLaneIds: ['R0'],
+      durationS: 12,
+    });
+    const egos = driveController(scene, createClassicalController(), (t) =>
+      command({ speed: 'KEEP', targetSpeedMps: 10, ...(t < 6 ? { lateralOffsetM: -0.45 } : {}) }),
+    );
+    const dAt = (t: number) => {
+      const e = egos.find((x) => x.tS >= t - 1e-9)!;
+      return m.mustLane('R0').line.project(e.x, e.y).dM;
+    };
+    expect(Math.abs(dAt(5.9) + 0.45)).toBeLessThan(0.08);
+    // the footprint never leaves the lane (half width 1.75 m less the car's half width)
+    for (const e of egos) expect(Math.abs(m.mustLane('R0').line.project(e.x, e.y).dM)).toBeLessThan(0.6);
+    expect(Math.abs(dAt(12))).toBeLessThan(0.08);
+  });
+
   it('drives a robot by speed and yaw rate within its limits', () => {
     const data = warehouse();
     const m = new RoadMap(data);

@@ -232,6 +232,15 @@ function stillIn(ctx: PlannerContext, laneId: string, x: number, y: number): boo
   );
 }
 
+/** Marks an in-lane shift in a FOLLOW_LANE path key (map ids are free text: this cannot be one's tail). */
+const SHIFT_TAG = '\u0000shift:';
+/** The lane a FOLLOW_LANE key (`lane:<id>`, with the shift's tag and offset after it) names. */
+function laneOfKey(key: string): string {
+  const body = key.slice('lane:'.length);
+  const at = body.lastIndexOf(SHIFT_TAG);
+  return at >= 0 ? body.slice(0, at) : body;
+}
+
 function pathKey(
   command: MidLevelCommand,
   ctx: PlannerContext,
@@ -239,10 +248,13 @@ function pathKey(
   state: ClassicalState,
 ): string {
   if (command.path === 'FOLLOW_LANE') {
+    // an in-lane shift (`lateralOffsetM`) is part of the key: a new offset builds a new path
+    const shift = command.lateralOffsetM ? `${SHIFT_TAG}${command.lateralOffsetM}` : '';
     // the route lane kept so far while the ego is still in it (no map search every step)
-    const kept = state.key.startsWith('lane:') ? state.key.slice(5) : '';
-    if (kept && ctx.route.laneIds.includes(kept) && stillIn(ctx, kept, ego.x, ego.y)) return state.key;
-    return `lane:${followLaneId(ctx, ego) ?? '?'}`;
+    const kept = state.key.startsWith('lane:') ? laneOfKey(state.key) : '';
+    if (kept && ctx.route.laneIds.includes(kept) && stillIn(ctx, kept, ego.x, ego.y))
+      return `lane:${kept}${shift}`;
+    return `lane:${followLaneId(ctx, ego) ?? '?'}${shift}`;
   }
   return `${command.path}:${command.targetLaneId ?? ''}:${command.issuedAtS}`;
 }
@@ -259,10 +271,13 @@ function buildPath(
   const fallback = ctx.route.line.length > 0 ? ctx.route.line : undefined;
   if (command.path === 'FOLLOW_LANE') {
     // the key names the lane (`lane:<id>`); its path reaches pathLengthM past the lane's end
-    const id = key.slice('lane:'.length);
+    const id = laneOfKey(key);
     const own = map.lane(id);
     if (!own) return fallback;
-    return lanePath(map, id, routeIds, own.line.length + p.pathLengthM);
+    const centre = lanePath(map, id, routeIds, own.line.length + p.pathLengthM);
+    // an in-lane shift: the centre path offset (left +), joined from where the ego is as a change is
+    const shift = command.lateralOffsetM ?? 0;
+    return centre && shift !== 0 ? changePath(centre.offset(shift), ego, p) : centre;
   }
   const here = map.locate(ego.x, ego.y, ego.headingRad);
   const lane = here ? map.lane(here.laneId) : undefined;

@@ -277,10 +277,14 @@ export const MidLevelCommandSchema = z
      */
     jerkMps3: positive().max(50).optional(),
     /**
-     * Borrow only: how far to move over toward the borrowed lane, m from the current lane's centre
-     * (a nudge past a blocker that keeps the ego's centre in its own lane). Absent: the whole lane.
+     * Lateral offset of the ego's path from its lane's centre, m. FOLLOW_LANE: signed, left + — an
+     * in-lane shift (an evasive move away from a vehicle coming over the line, RSS's lateral proper
+     * response); the gate's `input.range` keeps the footprint within the lane (|offset| ≤ (lane
+     * width − vehicle width) / 2, `inLaneOffsetLimitM`). A borrow: how far to move over toward the
+     * borrowed lane (≥ 0; a nudge past a blocker that keeps the ego's centre in its own lane; absent:
+     * the whole lane). Not with a lane change.
      */
-    lateralOffsetM: nonNeg().max(10).optional(),
+    lateralOffsetM: finite().min(-10).max(10).optional(),
     horizonS: positive().max(60).default(5),
     rationale: z.string().max(2000).default(''),
     issuedAtS: finite(),
@@ -290,8 +294,26 @@ export const MidLevelCommandSchema = z
   .refine((c) => c.expiresAtS >= c.issuedAtS, {
     message: 'expiresAtS must not be before issuedAtS',
     path: ['expiresAtS'],
-  });
+  })
+  .refine(
+    (c) =>
+      c.lateralOffsetM === undefined ||
+      c.path === 'FOLLOW_LANE' ||
+      ((c.path === 'LEFT_BORROW' || c.path === 'RIGHT_BORROW') && c.lateralOffsetM >= 0),
+    {
+      message: 'lateralOffsetM: signed on FOLLOW_LANE, ≥ 0 on a borrow, not with a lane change',
+      path: ['lateralOffsetM'],
+    },
+  );
 export type MidLevelCommand = z.infer<typeof MidLevelCommandSchema>;
+
+/**
+ * The largest in-lane offset (`MidLevelCommand.lateralOffsetM` on FOLLOW_LANE) that keeps a vehicle
+ * `vehicleWidthM` wide within a lane `laneWidthM` wide, m (0 when it fills the lane).
+ */
+export function inLaneOffsetLimitM(laneWidthM: number, vehicleWidthM: number): number {
+  return Math.max(0, (laneWidthM - vehicleWidthM) / 2);
+}
 
 export const TrajectoryPointSchema = z.object({
   tS: finite(),
@@ -329,6 +351,11 @@ export type RuleResult = z.infer<typeof RuleResultSchema>;
 export const MrmSchema = z.object({
   kind: z.enum(['COMFORT_STOP', 'EMERGENCY_STOP', 'SHOULDER_STOP']),
   decelMps2: positive(),
+  /**
+   * An in-lane shift the stop makes away from an encroaching vehicle, m from the lane's centre
+   * (left +; as `MidLevelCommand.lateralOffsetM` on FOLLOW_LANE).
+   */
+  lateralOffsetM: finite().min(-10).max(10).optional(),
 });
 
 export const VerdictSchema = z.object({

@@ -39,6 +39,8 @@ export class Rollout {
   kind: PathKind = 'FOLLOW_LANE';
   /** The target lane runs the other way (borrowing). */
   targetOpposite = false;
+  /** The command shifts the ego within its own lane (`lateralOffsetM` on FOLLOW_LANE): not a lane change. */
+  inLaneShift = false;
   /** Arc length of the planned stop (rear axle), or NaN. */
   stopS = Number.NaN;
 
@@ -53,6 +55,14 @@ export class Rollout {
     this.s = new Float64Array(capacity);
     this.d = new Float64Array(capacity);
   }
+}
+
+/**
+ * Whether the roll-out moves the ego over to another lane's centre (a lane change or borrow, or a
+ * FOLLOW_LANE that brings a far-off ego back), more than 0.5 m: an in-lane shift never does.
+ */
+export function changesLane(r: Rollout): boolean {
+  return !r.inLaneShift && Math.abs(r.targetOffsetM - r.d[0]!) > 0.5;
 }
 
 /** Caches lane paths per start lane (one cache per gate; maps are immutable). */
@@ -145,6 +155,7 @@ function placeEgo(
   paths: LanePathCache,
   route: ReadonlyArray<string>,
   startLaneId: string | undefined,
+  laneOffsetM?: number,
 ): boolean {
   const laneId =
     startLaneId !== undefined && map.lane(startLaneId)
@@ -161,6 +172,8 @@ function placeEgo(
   out.targetLaneId = laneId;
   out.targetOffsetM = 0;
   out.targetOpposite = false;
+  out.inLaneShift = kind === 'FOLLOW_LANE' && laneOffsetM !== undefined;
+  if (out.inLaneShift) out.targetOffsetM = laneOffsetM!;
   const left = kind === 'LEFT_CHANGE' || kind === 'LEFT_BORROW';
   const right = kind === 'RIGHT_CHANGE' || kind === 'RIGHT_BORROW';
   if (left || right) {
@@ -193,7 +206,8 @@ export function rolloutCommand(
   modelTracking = true,
   startLaneId?: string,
 ): boolean {
-  const placed = placeEgo(out, ego, command.path, map, paths, route, startLaneId);
+  const laneOffsetM = command.path === 'FOLLOW_LANE' ? command.lateralOffsetM : undefined;
+  const placed = placeEgo(out, ego, command.path, map, paths, route, startLaneId, laneOffsetM);
   const dt = params.stepS;
   // the gate's own horizon: the command's horizonS is untrusted and never shortens the check
   const n = Math.min(out.capacity, Math.round(params.horizonS / dt) + 1);
@@ -268,10 +282,25 @@ export function rolloutCommand(
     close.slope0 = Math.max(-CLOSE_MAX_SLOPE, Math.min(CLOSE_MAX_SLOPE, Math.tan(rel)));
   }
   const kMax = Math.tan(Math.min(vehicle.maxSteerRad, 1.5)) / vehicle.wheelBaseM / 2;
-  const swing = Math.abs(close.dT - close.d0) + Math.abs(close.slope0) * v0 * lcS;
-  // an ego that speeds up covers more ground over lcS (a borrow from standstill)
-  const vReach = vTarget > v0 ? Math.min(vTarget, v0 + accUp * lcS) : v0;
-  close.lengthM = Math.max(0.5 * (v0 + vReach) * lcS, Math.sqrt((6 * swing) / kMax), 1);
+  // an in-lane shift is a short evasive move: a cubic at the shift's peak lateral acceleration
+  // (6·Δd/T²), not a lane change's duration; the tracker starts it `inLaneShiftLagS` late (during
+  // the lag the ego keeps its heading against the path)
+  // (with the ego's lateral rate r0 = slope·v at the start, the cubic's end accelerations are
+  // (6Δd − 4·r0·T)/T² and (2·r0·T − 6Δd)/T²: T solves (6|Δd| + 4|r0|·T) = a·T²)
+  const aShift = params.inLaneShiftLatAccelMps2;
+  const r0 = Math.abs(close.slope0) * v0;
+  const shiftS =
+    (4 * r0 + Math.sqrt(16 * r0 * r0 + 24 * aShift * Math.abs(close.dT - close.d0))) / (2 * aShift);
+  // what the tracker makes of it (the gate's check) is slower: a cubic over the tracked duration
+  const trackS = Math.max(params.inLaneShiftTrackS, params.inLaneShiftTrackM / Math.max(v0, 1));
+  const closeS = out.inLaneShift ? (modelTracking ? Math.max(shiftS, trackS) : Math.min(lcS, shiftS)) : lcS;
+  const swing = Math.abs(close.dT - close.d0) + Math.abs(close.slope0) * v0 * closeS;
+  // an ego that speeds up covers more ground over the close (a borrow from standstill)
+  const vReach = vTarget > v0 ? Math.min(vTarget, v0 + accUp * closeS) : v0;
+  close.lengthM = Math.max(0.5 * (v0 + vReach) * closeS, Math.sqrt((6 * swing) / kMax), 1);
+  // the distance covered during the tracker's lag (the close starts there), m
+  const lagM = out.inLaneShift && modelTracking ? v0 * params.inLaneShiftLagS : 0;
+  if (lagM > 0) close.d0 += close.slope0 * lagM;
   let v = v0;
   let aAct = ego.accelMps2;
   for (let k = 0; k < n; k++) {
@@ -328,7 +357,8 @@ export function rolloutCommand(
       aAct += (aCmd - aAct) * Math.min(1, dt / params.accelLagS);
       a = v < 1e-3 && aAct < 0 ? 0 : aAct;
     }
-    const dNow = closeOffset(close, s - s0);
+    const lagged = s - s0 < lagM;
+    const dNow = lagged ? d + close.slope0 * (s - s0) : closeOffset(close, s - s0 - lagM);
     out.tS[k] = ego.tS + t;
     out.v[k] = v;
     out.a[k] = a;
@@ -338,7 +368,7 @@ export function rolloutCommand(
       out.path.line.toCartesian(s, dNow, pose);
       out.x[k] = pose.x;
       out.y[k] = pose.y;
-      out.h[k] = pose.headingRad + Math.atan(closeSlope(close, s - s0));
+      out.h[k] = pose.headingRad + Math.atan(lagged ? close.slope0 : closeSlope(close, s - s0 - lagM));
     } else {
       out.x[k] = ego.x + s * Math.cos(ego.headingRad);
       out.y[k] = ego.y + s * Math.sin(ego.headingRad);

@@ -6,7 +6,15 @@
  * the lane change, cap the speed, stop earlier) passes every rule, otherwise vetoed with a
  * minimal-risk manoeuvre. `checkControl` clamps each control step to the platform's limits.
  */
-import type { Control, EgoState, MidLevelCommand, RuleResult, Trajectory, Verdict } from '../core/index.ts';
+import {
+  type Control,
+  type EgoState,
+  inLaneOffsetLimitM,
+  type MidLevelCommand,
+  type RuleResult,
+  type Trajectory,
+  type Verdict,
+} from '../core/index.ts';
 import { AgentForecast, forecastAgents } from './AgentForecast.ts';
 import { canonicalJson, sha256Hex } from './canonicalJson.ts';
 import { checkControlStep } from './checkControlStep.ts';
@@ -65,6 +73,24 @@ export interface SafetyGate {
     along?: Trajectory,
   ): Trajectory;
 }
+
+/** An in-lane shift away from an encroaching vehicle (the repair's lateral response). */
+interface LateralShift {
+  /** Offset from the lane's centre, m (left +). */
+  offsetM: number;
+  /** The largest in-lane offset the lane allows this vehicle, m. */
+  limitM: number;
+  agentId: string;
+  /** The vehicle's lateral offset from the ego now, m (left +). */
+  agentLateralM: number;
+}
+
+/** Rules whose failure names a vehicle the ego may move away from laterally. */
+const SHIFT_RULES = new Set(['collision.predicted', 'ttc', 'rss.longitudinalOpposite']);
+/** A vehicle counts as coming from one side when its centre is this far off the ego's, m (our choice). */
+const SHIFT_MIN_LATERAL_M = 1.0;
+/** An in-lane shift shorter than this is not worth a repair, m (our choice). */
+const SHIFT_MIN_M = 0.1;
 
 /** Rule order: the rules that most often fail first (a repair candidate stops at its first failure). */
 const RULES = [
@@ -212,7 +238,9 @@ export function createSafetyGate(input: SafetyParamsInput = {}): SafetyGate {
     if (acc.postpone) {
       m.path = 'FOLLOW_LANE';
       delete m.targetLaneId;
+      delete m.lateralOffsetM;
     }
+    withShift(m);
     if (acc.minSpeed > 0) {
       m.speed = 'KEEP';
       m.targetSpeedMps = Math.max(acc.minSpeed, cmd.targetSpeedMps ?? scene.snapshot.ego.speedMps);
@@ -260,7 +288,19 @@ export function createSafetyGate(input: SafetyParamsInput = {}): SafetyGate {
     if (postpone) {
       m.path = 'FOLLOW_LANE';
       delete m.targetLaneId;
+      delete m.lateralOffsetM;
     }
+    return withShift(m);
+  }
+
+  /**
+   * The in-lane shift the repair candidates of this check carry (RSS's lateral proper response to
+   * a vehicle encroaching from one side: move away within the lane), or undefined.
+   */
+  let shift: LateralShift | undefined;
+  /** Puts the current shift on a candidate that keeps its lane. */
+  function withShift(m: MidLevelCommand): MidLevelCommand {
+    if (shift && m.path === 'FOLLOW_LANE') m.lateralOffsetM = shift.offsetM;
     return m;
   }
 
@@ -274,6 +314,14 @@ export function createSafetyGate(input: SafetyParamsInput = {}): SafetyGate {
   function describe(m: MidLevelCommand, original: MidLevelCommand): string {
     const parts: string[] = [];
     if (m.path !== original.path) parts.push(`postpone ${original.path} (keep the lane)`);
+    if (
+      m.path === 'FOLLOW_LANE' &&
+      m.lateralOffsetM !== undefined &&
+      m.lateralOffsetM !== original.lateralOffsetM
+    )
+      parts.push(
+        `shift ${round(Math.abs(m.lateralOffsetM), 2)} m ${m.lateralOffsetM < 0 ? 'right' : 'left'} within the lane`,
+      );
     if (m.speed === 'STOP' && !m.stopAt && m.decelMps2 !== undefined)
       parts.push(`brake at ${round(m.decelMps2, 1)} m/s² to a stop`);
     else if (m.speed === 'DECELERATE' && m.decelMps2 !== undefined)
@@ -366,6 +414,63 @@ export function createSafetyGate(input: SafetyParamsInput = {}): SafetyGate {
     return !!r && r.data.type === 'shoulder';
   }
 
+  /**
+   * RSS's lateral proper response (Shalev-Shwartz et al. 2017: once the lateral safe distance is
+   * violated, move away laterally): the in-lane shift away from the first vehicle a failing
+   * collision / TTC / oncoming-RSS rule names that comes the other way from one side, as far as
+   * the lane allows less the tracker's overshoot margin
+   * (`inLaneShiftMarginM`). Undefined when none, or the lane leaves no room. Uses the command's
+   * roll-out (its path and start offset).
+   */
+  function lateralShiftFor(
+    failing: ReadonlyArray<{ result: RuleResult }>,
+    scene: SafetyScene,
+  ): LateralShift | undefined {
+    const path = rollout.path;
+    const lane = scene.map.lane(rollout.startLaneId);
+    if (!path || !lane || rollout.n === 0) return undefined;
+    const ego = scene.snapshot.ego;
+    const c = Math.cos(ego.headingRad);
+    const sn = Math.sin(ego.headingRad);
+    const limitM = inLaneOffsetLimitM(lane.data.widthM, scene.vehicle.widthM);
+    const reach = Math.max(0, limitM - params.inLaneShiftMarginM);
+    for (const o of failing) {
+      if (!SHIFT_RULES.has(o.result.rule)) continue;
+      const id = o.result.values.agentId;
+      const ag = scene.snapshot.agents.find((a) => a.id === id);
+      if (!ag || ag.kind === 'pedestrian' || ag.kind === 'static') continue;
+      const dx = ag.x - ego.x;
+      const dy = ag.y - ego.y;
+      const lat = -dx * sn + dy * c;
+      if (Math.abs(lat) < SHIFT_MIN_LATERAL_M) continue;
+      // coming the other way (more than 120° off the ego's heading): same-direction traffic that
+      // closes in sideways (a cut-in, a merge) is the lane-change and cut-in rules' business, and
+      // moving over in a merge only squeezes the ego towards the edge it merges from
+      if (Math.cos(ag.headingRad - ego.headingRad) > -0.5) continue;
+      const offsetM = -Math.sign(lat) * round(reach, 3);
+      if (reach < SHIFT_MIN_M) return undefined; // the lane leaves no room to move away
+      return { offsetM, limitM, agentId: ag.id, agentLateralM: lat };
+    }
+    return undefined;
+  }
+
+  /** The verdict's account of a shift (the rule that asked for it). */
+  function shiftResult(sh: LateralShift, decision: 'MODIFY' | 'VETO'): RuleResult {
+    const side = sh.agentLateralM > 0 ? 'left' : 'right';
+    const away = sh.offsetM < 0 ? 'right' : 'left';
+    return {
+      rule: 'rss.lateralResponse',
+      decision,
+      values: {
+        agentId: sh.agentId,
+        agentLateralM: round(sh.agentLateralM, 2),
+        lateralOffsetM: round(sh.offsetM, 3),
+        limitM: round(sh.limitM, 3),
+      },
+      message: `vehicle ${q(sh.agentId)} comes the other way on the ${side} (${round(Math.abs(sh.agentLateralM), 1)} m off): move away laterally, ${round(Math.abs(sh.offsetM), 2)} m ${away} of the lane centre (the lane allows ${round(sh.limitM, 2)} m)`,
+    };
+  }
+
   function checkCommand(input: unknown, scene: SafetyScene, opts: CheckOptions = {}): Verdict {
     const parsed = parseCommand(input);
     if (!parsed.ok) {
@@ -415,7 +520,7 @@ export function createSafetyGate(input: SafetyParamsInput = {}): SafetyGate {
         explanation: `ALLOW: ${all.outcomes.length} rules pass over ${round((rollout.n - 1) * rollout.dtS, 1)} s`,
       };
     }
-    const acc = emptyAcc();
+    let acc = emptyAcc();
     const fixes = failing.map((o) => o.fix!);
     accumulate(acc, fixes);
     // a lane change or borrow heading into a predicted conflict is given up first (back to the
@@ -430,30 +535,9 @@ export function createSafetyGate(input: SafetyParamsInput = {}): SafetyGate {
       modified: cand,
       explanation: `MODIFY: ${why} → ${describe(cand, cmd)}`,
     });
-    // 1. postponing the lane change alone (when a lane-change rule asked for it) changes no speed
-    if (acc.postpone) {
-      const only = applyFixes(cmd, { ...emptyAcc(), postpone: true }, scene, undefined);
-      evaluate(only, scene, undefined, candSink, true);
-      if (candSink.violations === 0) return modify(only);
-    }
-    // 2. the merged repairs, re-checked and re-merged until a round adds nothing (≤ 3 rounds)
     let best: MidLevelCommand | undefined;
     let bestHarsh = Number.POSITIVE_INFINITY;
     let bestStruck = false;
-    let cand = applyFixes(cmd, acc, scene, stopPt());
-    for (let iter = 0; iter < 3; iter++) {
-      evaluate(cand, scene, undefined, candSink, true);
-      if (candSink.violations === 0) {
-        best = cand;
-        bestHarsh = harshness();
-        bestStruck = rearStruck();
-        break;
-      }
-      const more = candSink.outcomes.filter((o) => o.fix).map((o) => o.fix!);
-      const changed = accumulate(acc, more);
-      if (!changed) break;
-      cand = applyFixes(cmd, acc, scene, stopPt());
-    }
     // 3. the braking ladder, gentlest first (lower deceleration, then higher target speed): the
     //    first that passes and brakes less than the merged repair wins
     const ladder = (squeeze: boolean): void => {
@@ -499,7 +583,55 @@ export function createSafetyGate(input: SafetyParamsInput = {}): SafetyGate {
         }
       }
     };
-    if (acc.minSpeed === 0) ladder(false);
+    /** Steps 2 and 3: the merged repairs, then the braking ladder (sets `best`). */
+    const search = (): void => {
+      // 2. the merged repairs, re-checked and re-merged until a round adds nothing (≤ 3 rounds)
+      let cand = applyFixes(cmd, acc, scene, stopPt());
+      for (let iter = 0; iter < 3; iter++) {
+        evaluate(cand, scene, undefined, candSink, true);
+        if (candSink.violations === 0) {
+          best = cand;
+          bestHarsh = harshness();
+          bestStruck = rearStruck();
+          break;
+        }
+        const more = candSink.outcomes.filter((o) => o.fix).map((o) => o.fix!);
+        const changed = accumulate(acc, more);
+        if (!changed) break;
+        cand = applyFixes(cmd, acc, scene, stopPt());
+      }
+      if (acc.minSpeed === 0) ladder(false);
+    };
+    // 0. RSS's lateral proper response: a vehicle encroaching from one side is moved away from
+    //    within the lane — at the command's speed if that passes, else with the speed repairs below
+    //    (the gentlest that passes with the shift wins); without any that passes, as before
+    shift = undefined;
+    const sh = lateralShiftFor(failing, scene);
+    const shifted = (v: Verdict): Verdict =>
+      sh ? { ...v, rules: [...v.rules, shiftResult(sh, v.decision === 'VETO' ? 'VETO' : 'MODIFY')] } : v;
+    if (sh && (cmd.path === 'FOLLOW_LANE' || acc.postpone)) {
+      shift = sh;
+      const alone: MidLevelCommand = { ...cmd, path: 'FOLLOW_LANE' };
+      delete alone.targetLaneId;
+      withShift(alone);
+      evaluate(alone, scene, undefined, candSink, true);
+      if (candSink.violations === 0 && !rearStruck()) return shifted(modify(alone));
+      const acc0 = { ...acc };
+      search();
+      if (best && !bestStruck) return shifted(modify(best));
+      shift = undefined;
+      acc = acc0;
+      best = undefined;
+      bestHarsh = Number.POSITIVE_INFINITY;
+      bestStruck = false;
+    }
+    // 1. postponing the lane change alone (when a lane-change rule asked for it) changes no speed
+    if (acc.postpone) {
+      const only = applyFixes(cmd, { ...emptyAcc(), postpone: true }, scene, undefined);
+      evaluate(only, scene, undefined, candSink, true);
+      if (candSink.violations === 0) return modify(only);
+    }
+    search();
     if (best && !bestStruck) return modify(best);
     // 4. squeezed between an RSS-unsafe lead and a follower that would run into the strict proper
     //    response: braking into the follower turns a possible front conflict into a certain rear
@@ -537,7 +669,15 @@ export function createSafetyGate(input: SafetyParamsInput = {}): SafetyGate {
       }
     }
     if (best) return modify(best);
-    return veto(results(all, 'VETO'), why, scene, acc.critical, Math.min(firstConflict, acc.stopS));
+    const vetoed = veto(results(all, 'VETO'), why, scene, acc.critical, Math.min(firstConflict, acc.stopS));
+    // nothing passes: the emergency stop still moves away from the encroaching vehicle within the lane
+    if (sh && vetoed.mrm?.kind === 'EMERGENCY_STOP')
+      return shifted({
+        ...vetoed,
+        mrm: { ...vetoed.mrm, lateralOffsetM: sh.offsetM },
+        explanation: `${vetoed.explanation}, ${round(Math.abs(sh.offsetM), 2)} m ${sh.offsetM < 0 ? 'right' : 'left'} within the lane`,
+      });
+    return vetoed;
   }
 
   function checkControl(

@@ -110,6 +110,29 @@ export const SafetyParamsSchema = z.object({
   accelLagS: pos().default(0.2),
   /** Lane-change duration, s (NGSIM mean ≈ 4–5 s; Toledo & Zohar 2007). */
   laneChangeS: pos().default(4),
+  /**
+   * An in-lane shift (`lateralOffsetM` on FOLLOW_LANE) is rolled out as a cubic whose peak lateral
+   * acceleration 6·Δd/T² is this, m/s² (our choice: an evasive swerve within nuPlan's 4.89 comfort
+   * bound, well above RSS's lateral b_min of 0.8; the sim's tracker follows it, `Rollout.test.ts`).
+   */
+  inLaneShiftLatAccelMps2: pos().default(3),
+  /**
+   * The sim's tracker follows an in-lane shift this late, s (its lateral LQR weighs heading error 10×
+   * lateral error: it starts to turn only as the reference's heading departs; measured, `Rollout.test.ts`).
+   */
+  inLaneShiftLagS: nonNeg().default(0.3),
+  /**
+   * After the lag the tracked shift closes like a cubic over this long, s, and over no less than
+   * `inLaneShiftTrackM` of travel (the lateral LQR is slower at low speed): 0.45 m at 15 m/s is half
+   * done 1.3 s after the command, at 6 m/s 1.85 s (measured, `Rollout.test.ts`).
+   */
+  inLaneShiftTrackS: pos().default(2.6),
+  inLaneShiftTrackM: pos().default(21),
+  /**
+   * The gate's own in-lane shift stays this far inside the lane's limit, m (the tracker overshoots
+   * a 0.45 m shift by ≈ 0.13 m at 15 m/s; measured, `Rollout.test.ts`).
+   */
+  inLaneShiftMarginM: nonNeg().default(0.15),
   /** Inputs older than this are stale, s (two planning ticks at 10 Hz). */
   maxInputAgeS: pos().default(0.25),
   /** The MRM comfortable stop, m/s² (issue 7). */

@@ -76,6 +76,10 @@ export function createGatedPlanner<S>(
         // an emergency stop is a commanded deceleration: the tracker is led to brake at it down to
         // the stop (a reference at rest gives at most gain·v near it); a comfortable stop tapers
         if (m.output.kind === 'EMERGENCY_STOP') stop.decelMps2 = decel;
+        // this tick's emergency stop moves away from an encroaching vehicle within the lane
+        if (stop.path === 'FOLLOW_LANE' && verdict.mrm?.lateralOffsetM !== undefined)
+          stop.lateralOffsetM = verdict.mrm.lateralOffsetM;
+        else delete stop.lateralOffsetM;
         output = {
           trajectory: gate.trajectoryFor(stop, scene, { commandDecelMps2: decel }, along),
           command: stop,

@@ -6,6 +6,7 @@
  */
 import { obbOverlap } from '../../core/index.ts';
 import { pieceAt } from '../LanePath.ts';
+import { changesLane } from '../Rollout.ts';
 import {
   type CheckContext,
   egoCentre,
@@ -130,7 +131,7 @@ export function collisionRule(ctx: CheckContext, sink: RuleSink): void {
   const { rollout: r, forecast: f, vehicle: veh, snapshot } = ctx;
   const hl = veh.lengthM / 2;
   const hw = veh.widthM / 2;
-  const laneChanging = Math.abs(r.targetOffsetM - r.d[0]!) > 0.5;
+  const laneChanging = changesLane(r);
   for (let k = 0; k < r.n; k++) {
     egoCentre(ctx, k, e);
     for (let j = 0; j < f.count; j++) {
@@ -221,7 +222,7 @@ export function ttcRule(ctx: CheckContext, sink: RuleSink): void {
   const hl = veh.lengthM / 2;
   const hw = veh.widthM / 2;
   const bound = params.ttcBoundS;
-  const laneChanging = Math.abs(r.targetOffsetM - r.d[0]!) > 0.5;
+  const laneChanging = changesLane(r);
   let minTtc = Infinity;
   for (let k = 0; k < r.n; k++) {
     const v = r.v[k]!;

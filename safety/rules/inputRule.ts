@@ -5,6 +5,7 @@
  * it can never authorise breaking one.
  */
 import {
+  inLaneOffsetLimitM,
   type MidLevelCommand,
   MidLevelCommandSchema,
   parseWith,
@@ -150,7 +151,18 @@ export function inputRules(
     bad(`targetLaneId ${q(cmd.targetLaneId)} is not on the map`, { targetLaneId: bounded(cmd.targetLaneId) });
   else if (cmd.stopAt && cmd.speed !== 'STOP')
     bad(`stopAt given with speed ${cmd.speed} (STOP only)`, { speed: cmd.speed });
-  else sink.pass('input.range', 'command fields within range');
+  else if (cmd.path === 'FOLLOW_LANE' && cmd.lateralOffsetM !== undefined) {
+    // an in-lane shift keeps the footprint within the lane the ego is on
+    const here = map.locate(snapshot.ego.x, snapshot.ego.y, snapshot.ego.headingRad, 5, undefined);
+    const lane = here ? map.lane(here.laneId) : undefined;
+    const limit = lane ? inLaneOffsetLimitM(lane.data.widthM, vehicle.widthM) : 0;
+    if (Math.abs(cmd.lateralOffsetM) > limit + 1e-6)
+      bad(
+        `lateralOffsetM ${round(cmd.lateralOffsetM, 2)} m would put the footprint outside the lane (limit ±${round(limit, 2)} m)`,
+        { lateralOffsetM: round(cmd.lateralOffsetM, 3), limitM: round(limit, 3) },
+      );
+    else sink.pass('input.range', 'command fields within range');
+  } else sink.pass('input.range', 'command fields within range');
 
   const ageS = nowS - snapshot.tS;
   if (ageS > params.maxInputAgeS || ageS < -params.maxInputAgeS) {

@@ -5,6 +5,7 @@
  */
 import { angleDiff } from '../../core/index.ts';
 import { pieceAt } from '../LanePath.ts';
+import { changesLane } from '../Rollout.ts';
 import { type CheckContext, egoCentre, type RuleSink, round } from './CheckContext.ts';
 
 const e = { x: 0, y: 0, c: 0, s: 0 };
@@ -32,7 +33,7 @@ export function mapRules(ctx: CheckContext, sink: RuleSink): void {
     }
   }
   if (offAt >= 0) {
-    const laneChanging = Math.abs(r.targetOffsetM - r.d[0]!) > 0.5;
+    const laneChanging = changesLane(r);
     sink.fail(
       'map.drivableArea',
       `footprint leaves the drivable area at t+${round(offAt * r.dtS, 1)} s (corner ${round(cornerX, 1)}, ${round(cornerY, 1)})`,

@@ -7,6 +7,7 @@
  * the distance is unsafe (RSS Definition 5, with our own plan known instead of ρ·α_accel,max).
  */
 import { angleDiff } from '../../core/index.ts';
+import { changesLane } from '../Rollout.ts';
 import { longitudinalOppositeDirection, longitudinalSameDirection, rssVehicleAtRest } from '../rss.ts';
 import {
   type CheckContext,
@@ -171,7 +172,7 @@ export function rssRule(ctx: CheckContext, sink: RuleSink): void {
   let worstMargin = Infinity;
   let lonDone = false;
   let latDone = false;
-  const laneChanging = Math.abs(r.targetOffsetM - r.d[0]!) > 0.5;
+  const laneChanging = changesLane(r);
   // RSS proper response: a danger present now is answered at full strength after the actuator's
   // lag, one that arises later in the roll-out after the ego's response time ρ; a lead known not to
   // brake (its estimated acceleration ≥ −comfortLeadDecelMps2: dense traffic, a slower car ahead)
@@ -184,6 +185,13 @@ export function rssRule(ctx: CheckContext, sink: RuleSink): void {
   // a danger that only arises later is answered by the commands then in force: this one must
   // respond to it only if it is still in force ρ after the danger begins (the gate re-checks every tick)
   const lifeS = Math.max(0, ctx.command.expiresAtS - snapshot.tS);
+  // RSS lateral safe distance to a vehicle that may drift towards the ego (ρ at α_lat,accel,max, then
+  // α_lat,brake,min) with the fluctuation margin μ: 0.6 m with ad-rss-lib's values
+  const o = params.rssOther;
+  const oncomingLatSafe =
+    o.lateralFluctuationMarginM +
+    0.5 * o.latAccelMaxMps2 * o.responseTimeS ** 2 +
+    (o.latAccelMaxMps2 * o.responseTimeS) ** 2 / (2 * o.latBrakeMinMps2);
   for (let j = 0; j < f.count && !(lonDone && latDone); j++) {
     const ag = snapshot.agents[f.index[j]!]!;
     if (ag.kind === 'pedestrian') continue;
@@ -219,11 +227,16 @@ export function rssRule(ctx: CheckContext, sink: RuleSink): void {
       const vLon = ag.kind === 'static' ? 0 : ag.speedMps * Math.abs(cosRel);
       const gap = fp.sM - ag.lengthM / 2 - (sE + front);
       const v = r.v[k]!;
-      // Longitudinal: the agent is ahead in the ego's corridor.
+      // Longitudinal: the agent is ahead in the ego's corridor. One coming the other way is in it
+      // while the lateral distance is short of RSS's lateral safe distance (μ and what it may drift
+      // towards the ego over its ρ; the ego's own lateral move is the roll-out's): a car that came
+      // over the line and sits just beside an ego that moved away is still a danger, not a pass
+      const oncoming = cosRel < -0.5;
       if (
         !lonDone &&
         !skipLon &&
-        Math.abs(dRel) < halfSum + params.corridorMarginM &&
+        Math.abs(dRel) <
+          halfSum + (oncoming ? Math.max(params.corridorMarginM, oncomingLatSafe) : params.corridorMarginM) &&
         gap > -ag.lengthM &&
         fp.sM > sE
       ) {

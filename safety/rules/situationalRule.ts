@@ -6,6 +6,7 @@
  * from which a person stepping out of it can still be avoided.
  */
 import type { AgentState } from '../../core/index.ts';
+import { changesLane } from '../Rollout.ts';
 import {
   type CheckContext,
   firstUnstoppable,
@@ -100,7 +101,7 @@ export function situationalRules(ctx: CheckContext, sink: RuleSink): void {
     // approaching on an emergency run: do not race it, do not move into its lane
     const vEnd = r.v[r.n - 1]!;
     const accelerates = vEnd > v0 + 0.5;
-    const laneChanging = Math.abs(r.targetOffsetM - r.d[0]!) > 0.5;
+    const laneChanging = changesLane(r);
     const intoItsLane = laneChanging && Math.abs(fp.dM - r.targetOffsetM) < 1.75;
     if (accelerates || intoItsLane) {
       sink.fail(
