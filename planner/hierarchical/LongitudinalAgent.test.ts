@@ -213,7 +213,7 @@ describe('longitudinal agent (rules)', () => {
       speedMps,
       alongMps: -speedMps,
       accelMps2,
-      entry: { egoEntryM, agentToEntryM },
+      entry: { egoEntryM, agentToEntryM, agentClearM: agentToEntryM + 8, egoExitM: egoEntryM + 8 },
     });
 
   it('stops before its footprint enters a crossing car path, not before where the car centre meets our corridor', () => {
