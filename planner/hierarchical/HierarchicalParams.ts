@@ -56,6 +56,30 @@ export const HierarchicalParamsSchema = z.object({
   /** … plus this when starting from (near) standstill: the time lost getting going, s (HCM start-up lost time ≈ 2 s for a queue; one car ≈ 1). */
   startUpLostS: nonNeg().default(1.0),
   /**
+   * A crossing vehicle has gone by once its rear is this far past every part of our footprint that
+   * lies in its path (the yield to it ends then, whatever perception still lists), m (a margin for
+   * the box's position and size as perception reports them).
+   */
+  gapRearMarginM: nonNeg().default(1.0),
+  /** … and the ego enters its path no sooner than this after its rear has got that far, s (the reactive agents' own crossing margin, `crossingMarginS`). */
+  gapRearS: nonNeg().default(1.0),
+  /**
+   * Timed approach to a crossing vehicle yielded to: reach the stop point no sooner than this
+   * before it enters our corridor (standing while it crosses, as RSS asks, but not for long), s.
+   */
+  yieldStandS: nonNeg().default(0.5),
+  /** … the braking that approach uses to slow down, m/s² (under `comfortDecelMps2`). */
+  rollDecelMps2: pos().default(2.0),
+  /**
+   * While a vehicle yielded to is still to pass, the ego approaches its path no faster than
+   * reaching it (less `yieldShowMarginM`) in this time, and does not speed up: a car that would be
+   * in the path sooner looks as if it pulls out, and its driver brakes, s (the reactive agents
+   * forecast the ego along its route over `horizonS`, 4 s).
+   */
+  yieldShowS: pos().default(4.0),
+  /** … m. */
+  yieldShowMarginM: nonNeg().default(1.0),
+  /**
    * A crossing vehicle yields to us when it brakes at least this hard and stops (at that braking)
    * before our path with `yieldingMarginM` to spare, or stands before our path, m/s² (a driver who
    * lets us turn brakes visibly: 0.5 m/s² is above coasting and rolling resistance).

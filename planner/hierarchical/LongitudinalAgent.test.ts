@@ -3,6 +3,7 @@ import type { LateralDecision } from './AgentOutputs.ts';
 import { decideLongitudinal, stepOutCapMps, timeAtBraking, timeToCover } from './LongitudinalAgent.ts';
 import { analyseScene } from './SceneAnalyst.ts';
 import { laneAgent, obj, PARAMS, view } from './testing/views.ts';
+import type { RouteObject } from './WorldView.ts';
 
 const FOLLOW: LateralDecision = { path: 'FOLLOW_LANE', targetLaneId: null, reason: '' };
 const decide = (v: ReturnType<typeof view>, lat: LateralDecision = FOLLOW) =>
@@ -213,14 +214,16 @@ describe('longitudinal agent (rules)', () => {
       speedMps,
       alongMps: -speedMps,
       accelMps2,
-      entry: { egoEntryM, agentToEntryM },
+      entry: { egoEntryM, agentToEntryM, agentClearM: agentToEntryM + 8, egoExitM: egoEntryM + 8 },
     });
 
   it('stops before its footprint enters a crossing car path, not before where the car centre meets our corridor', () => {
-    const d = decide(view({ egoSpeedMps: 6, objects: [oncObj(0)] }, { crossing: [oncoming()] }));
-    expect(d.speed).toBe('STOP');
+    const v = view({ egoSpeedMps: 6, objects: [oncObj(0)] }, { crossing: [oncoming()] });
+    const yielded = new Map<string, number>();
+    const d = decideLongitudinal(v, analyseScene(v, PARAMS), FOLLOW, PARAMS, { yieldTo: new Map() }, yielded);
+    expect(d.reason).toMatch(/yield to vehicle onc/);
     // entry 12 m minus the 2 m stop margin (the centreline conflict at 20 m would give 18 m)
-    expect(d.stopDistanceM).toBeCloseTo(10, 5);
+    expect(yielded.get('onc')! - (v.egoSM + v.egoFrontM)).toBeCloseTo(10, 5);
   });
 
   it('goes when the crossing car brakes to a stop short of our path, yields when it does not', () => {
@@ -338,5 +341,109 @@ describe('longitudinal agent (rules)', () => {
     // a lane that goes on is no reason to stop
     const on = decide(view({ egoSpeedMps: 6, routeChange: { ...routeChange, fromContinues: true } }));
     expect(on.speed).not.toBe('STOP');
+  });
+
+  describe('gap acceptance at an unprotected turn', () => {
+    /** A yield to `onc` decided before, its stop point 10 m ahead of our front (ego sM 20, front 4). */
+    const kept = () => ({ yieldTo: new Map([['onc', 34]]) });
+    const run = (o: RouteObject, egoSpeedMps = 0, crossing = [oncoming({ agentTimeS: 0, conflictM: 3 })]) => {
+      const v = view({ egoSpeedMps, objects: [o] }, { crossing });
+      const yielded = new Map<string, number>();
+      const d = decideLongitudinal(v, analyseScene(v, PARAMS), FOLLOW, PARAMS, kept(), yielded);
+      return { d, yielded };
+    };
+
+    it('a kept yield ends once the car rear is past our footprint part in its path by the margin, though perception still lists it', () => {
+      const passed = (rearPastM: number) =>
+        obj('onc', { sM: -3, dM: 3.5, speedMps: 11, alongMps: -11, accelMps2: 0, rearPastM });
+      expect(run(passed(PARAMS.gapRearMarginM + 0.5)).yielded.has('onc')).toBe(false);
+      expect(run(passed(PARAMS.gapRearMarginM - 0.5)).yielded.has('onc')).toBe(true);
+    });
+
+    it('a kept yield ends once the car centre has crossed our path and its rear clears before we could get there', () => {
+      const crossing = (agentClearM: number, egoEntryM: number) =>
+        obj('onc', {
+          sM: 2,
+          dM: 3.5,
+          lengthM: 4.5,
+          speedMps: 12,
+          alongMps: -12,
+          accelMps2: 0,
+          entry: { egoEntryM, agentToEntryM: 0, agentClearM, egoExitM: egoEntryM + 12 },
+        });
+      // centre 0.25 m past (4.5 / 2 − 2), rear out (with 1 m and 1 s) in 1.25 s; we need 2 s for 3 m from rest
+      expect(run(crossing(2, 3)).yielded.has('onc')).toBe(false);
+      // its centre is still to cross our path: the yield stands
+      expect(run(crossing(6, 3)).yielded.has('onc')).toBe(true);
+      // we are at its path already (0.5 m: 0.8 s from rest), sooner than its rear clears with the margins
+      expect(run(crossing(2, 0.5)).yielded.has('onc')).toBe(true);
+    });
+
+    it('the approach to a car yielded to is timed: rolling, to stand only just before it crosses our corridor', () => {
+      // 8 m/s, stop point 28 m ahead (entry 30 − 2), the car enters our corridor in 6 s
+      const far = decide(
+        view(
+          { egoSpeedMps: 8, objects: [oncObj(0, 11, 70, 30)] },
+          { crossing: [oncoming({ agentTimeS: 6, conflictM: 40 })] },
+        ),
+      );
+      expect(far.speed).toBe('DECELERATE');
+      expect(far.reason).toMatch(/yield to vehicle onc: approach timed/);
+      // slowing at the approach's braking toward the speed that reaches the stop point 0.5 s before it crosses
+      expect(far.decelMps2).toBeLessThanOrEqual(PARAMS.rollDecelMps2 + 1e-9);
+      expect(far.targetSpeedMps).toBeGreaterThan(28 / (6 - PARAMS.yieldStandS));
+      expect(far.targetSpeedMps).toBeLessThan(8);
+    });
+
+    it('near the path of a car yielded to the ego approaches slowly enough not to look as if it pulls out', () => {
+      // 2 m/s, 8 m from its path (stop point 6 m), the car enters our corridor in 3 s: timing alone
+      // would roll on at 6 / 2.5 = 2.4 m/s; at 2 m/s we would be in its path (less the 1 m margin) in 3.5 s
+      const d = decide(
+        view(
+          { egoSpeedMps: 2, objects: [oncObj(0, 11, 33, 8)] },
+          { crossing: [oncoming({ agentTimeS: 3, conflictM: 12 })] },
+        ),
+      );
+      expect(d.reason).toMatch(/approach timed/);
+      expect(d.targetSpeedMps).toBeLessThanOrEqual((8 - PARAMS.yieldShowMarginM) / PARAMS.yieldShowS + 1e-9);
+      expect(d.targetSpeedMps).toBeGreaterThan(1);
+    });
+
+    it('a gap ahead of a crossing car is taken only when it gets there yieldGapS after our footprint has left its path', () => {
+      // 10 m/s; the car's centre meets our corridor 30 m ahead; our footprint enters its path 25 m ahead
+      const scene = (agentTimeS: number, egoExitM: number) =>
+        decide(
+          view(
+            {
+              egoSpeedMps: 10,
+              objects: [
+                obj('onc', {
+                  sM: 40,
+                  dM: -20,
+                  speedMps: 11,
+                  alongMps: 0,
+                  acrossMps: 11,
+                  accelMps2: 0,
+                  entry: {
+                    egoEntryM: 25,
+                    agentToEntryM: 11 * agentTimeS,
+                    agentClearM: 11 * agentTimeS + 8,
+                    egoExitM,
+                  },
+                }),
+              ],
+            },
+            { crossing: [oncoming({ agentTimeS, conflictM: 30 })] },
+          ),
+        ).reason;
+      // too small: it is there 4 s on, we clear at 4 s
+      expect(scene(4, 40)).toMatch(/yield to vehicle onc/);
+      // large: 10 s on, 6 s after we have cleared
+      expect(scene(10, 40)).not.toMatch(/yield to vehicle onc/);
+      // 8 s on: enough after our rear passes the centreline point (4 s), not after our footprint has
+      // left its path 60 m on (6 s)
+      expect(scene(8, 40)).not.toMatch(/yield to vehicle onc/);
+      expect(scene(8, 60)).toMatch(/yield to vehicle onc/);
+    });
   });
 });

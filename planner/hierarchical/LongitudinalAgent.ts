@@ -226,6 +226,19 @@ export function decideLongitudinal(
   // yield at conflict points
   const aGo = Math.max(p.accelMaxMps2, 0.5);
   const vGo = Math.max(vMax, robot ? 0.5 : 3);
+  // each crossing vehicle's window at our path (for the gaps behind the ones yielded to), and the
+  // yields to vehicles whose gap behind can be timed (the arrival is decided after the loop)
+  const windows: { inS: number; outS: number }[] = [];
+  const timed: {
+    id: string;
+    lead: VirtualLead;
+    cap?: number;
+    inS: number;
+    entryM: number;
+    outS: number;
+    clearM: number;
+  }[] = [];
+  let untimed = false;
   for (const c of g.crossing) {
     const o = view.objects.find((x) => x.id === c.agentId);
     const vru = c.kind === 'pedestrian' || c.kind === 'cyclist';
@@ -234,17 +247,43 @@ export function decideLongitudinal(
       leads.push({ gapM: Math.max(0, o.sM), speedMps: o.alongMps, stop: false, why: `merging ${c.agentId}` });
       continue;
     }
+    // gone by: its rear is past every part of our footprint in its path (what the box says, not
+    // whether perception still lists it) — the yield, kept or not, ends here
+    if (!vru && o && !o.entry && o.rearPastM !== undefined && o.rearPastM >= p.gapRearMarginM) continue;
     const agentLen = o ? Math.max(o.lengthM, o.widthM) : vru ? 0.6 : 4.5;
     const tArr = timeToCover(c.conflictM, v, vGo, aGo);
-    const tClear = timeToCover(c.conflictM + view.egoLengthM + (vru ? 1 : agentLen), v, vGo, aGo);
+    let tClear = timeToCover(c.conflictM + view.egoLengthM + (vru ? 1 : agentLen), v, vGo, aGo);
+    // …and not before our footprint has left its path (on a turn across it, further than the
+    // centreline point plus the lengths)
+    if (!vru && o?.entry && Number.isFinite(o.entry.egoExitM))
+      tClear = Math.max(tClear, timeToCover(o.entry.egoExitM, v, vGo, aGo));
     const occupyS = (agentLen + view.egoWidthM + (vru ? 1.0 : 1.0)) / Math.max(c.speedMps, vru ? 0.5 : 1);
     // a vehicle visibly braking gets there later than at constant speed (it stopping short is
     // `yieldsToUs` above)
+    const braking = !vru && o?.accelMps2 !== undefined && o.accelMps2 <= -p.yieldingDecelMps2;
     const agentIn =
-      !vru && o?.entry && o.accelMps2 !== undefined && o.accelMps2 <= -p.yieldingDecelMps2
-        ? Math.max(c.agentTimeS, timeAtBraking(o.entry.agentToEntryM, o.speedMps, -o.accelMps2))
+      braking && o?.entry
+        ? Math.max(c.agentTimeS, timeAtBraking(o.entry.agentToEntryM, o.speedMps, -(o.accelMps2 ?? 0)))
         : c.agentTimeS;
-    const agentOut = c.agentTimeS + occupyS;
+    // when its rear has gone by our footprint's part in its path, with the margins (a braking
+    // vehicle: at that braking; one that stops first never does)
+    const rearOutS =
+      !vru && o?.entry
+        ? (braking
+            ? timeAtBraking(o.entry.agentClearM + p.gapRearMarginM, o.speedMps, -(o.accelMps2 ?? 0))
+            : (o.entry.agentClearM + p.gapRearMarginM) / Math.max(o.speedMps, 0.1)) + p.gapRearS
+        : undefined;
+    // going by: its centre is past our footprint's part in its path (it has crossed our corridor)
+    // and its rear, with the margins, is out before we could get there — the yield ends here
+    if (
+      !vru &&
+      o?.entry &&
+      rearOutS !== undefined &&
+      o.entry.agentClearM <= o.lengthM / 2 &&
+      rearOutS <= timeToCover(o.entry.egoEntryM, v, vGo, aGo)
+    )
+      continue;
+    const agentOut = Math.max(c.agentTimeS + occupyS, rearOutS ?? -Infinity);
     // from (near) standstill the ego loses time getting going (HCM start-up lost time): ask more
     const before = p.yieldBeforeS + (v < 1 ? p.startUpLostS : 0);
     // a vehicle braking to a stop (or standing) before our path lets us go: taking the turn it
@@ -252,7 +291,10 @@ export function decideLongitudinal(
     if (!vru && o && yieldsToUs(o, p)) continue;
     // …and so does one whose light turns it back before our path (it can stop there comfortably)
     if (!vru && o && stopsForSignal(o, p)) continue;
+    if (!vru) windows.push({ inS: agentIn, outS: agentOut });
     const kept = memory?.yieldTo.has(c.agentId) === true;
+    // gap acceptance ahead of it: it gets there no sooner than `yieldGapS` after we have cleared
+    // (never counting on it braking for us), or it has gone before we arrive
     const conflict = kept || (agentIn < tClear + p.yieldGapS && agentOut > tArr - before);
     if (!conflict) continue;
     // committed: already at the conflict at speed, going on clears it sooner than stopping (vehicles)
@@ -270,23 +312,80 @@ export function decideLongitudinal(
     if (o?.entry) stopS = Math.min(stopS, frontS + Math.max(0, o.entry.egoEntryM - margin));
     yielded?.set(c.agentId, stopS);
     const gapM = Math.max(0, stopS - frontS);
+    const lead: VirtualLead = {
+      gapM,
+      speedMps: 0,
+      stop: true,
+      why: `yield to ${c.kind} ${c.agentId} (it is there at ${agentIn.toFixed(1)} s, we clear at ${tClear.toFixed(1)} s${kept ? '; yielding since before' : ''})`,
+    };
     // a vehicle to yield to, with the stop point beyond the braking curve: hold the approach speed
     // (capped so that braking at `yieldBrakeMps2` still stops there) and decide again on the way —
     // braking early leaves a driver who would let us go no reason to
-    if (!vru && !robot && gapM - p.minGapM > (v * v) / (2 * p.yieldBrakeMps2) + v * p.targetLookS) {
-      const cap = Math.sqrt(2 * p.yieldBrakeMps2 * (gapM - p.minGapM));
+    const far = !vru && !robot && gapM - p.minGapM > (v * v) / (2 * p.yieldBrakeMps2) + v * p.targetLookS;
+    const cap = far ? Math.sqrt(2 * p.yieldBrakeMps2 * (gapM - p.minGapM)) : undefined;
+    if (!vru && !robot && o?.entry && rearOutS !== undefined && Number.isFinite(rearOutS)) {
+      const clearM = Number.isFinite(o.entry.egoExitM)
+        ? o.entry.egoExitM - o.entry.egoEntryM
+        : view.egoLengthM + agentLen;
+      timed.push({
+        inS: agentIn,
+        id: c.agentId,
+        lead,
+        ...(cap !== undefined ? { cap } : {}),
+        entryM: o.entry.egoEntryM,
+        outS: rearOutS,
+        clearM,
+      });
+      continue;
+    }
+    untimed = true;
+    if (cap !== undefined) {
       if (cap < vMax) {
         vMax = cap;
         caps.push(`stoppable before ${c.agentId}`);
       }
       continue;
     }
-    leads.push({
-      gapM,
-      speedMps: 0,
-      stop: true,
-      why: `yield to ${c.kind} ${c.agentId} (it is there at ${agentIn.toFixed(1)} s, we clear at ${tClear.toFixed(1)} s${kept ? '; yielding since before' : ''})`,
-    });
+    leads.push(lead);
+  }
+  // timed approach to the vehicles yielded to: the stop point is kept (RSS asks the ego to stand
+  // while an oncoming car crosses its corridor ahead), but reached no sooner than `yieldStandS`
+  // before the last of them (a gap between them is taken only when we clear it `yieldGapS` before
+  // the next one gets there) enters our corridor, and slowly enough not to look as if we pull out
+  if (timed.length > 0 && !untimed) {
+    let tEnter = Math.max(...timed.map((w) => w.outS));
+    let tIn = Math.max(...timed.map((w) => w.inS));
+    const clearM = Math.max(...timed.map((w) => w.clearM));
+    const crossS = timeToCover(clearM, 0, vGo, aGo);
+    windows.sort((x, y) => x.inS - y.inS);
+    for (const w of windows)
+      if (w.inS < tEnter + crossS + p.yieldGapS && w.outS > tEnter) {
+        tEnter = w.outS;
+        tIn = Math.max(tIn, w.inS);
+      }
+    const entryM = Math.min(...timed.map((w) => w.entryM));
+    const stopM = Math.min(...timed.map((w) => w.lead.gapM));
+    const tStand = tIn - p.yieldStandS;
+    const show = Math.max(0, entryM - p.yieldShowMarginM) / p.yieldShowS;
+    const timedMps = tStand > 0 ? stopM / tStand : Infinity;
+    const target = Math.min(show, timedMps);
+    if (target < vMax && target < v + p.accelMaxMps2 * p.targetLookS) {
+      leads.push({
+        gapM: Infinity,
+        speedMps: v,
+        stop: false,
+        why: `yield to ${timed.map((w) => `vehicle ${w.id}`).join(', ')}: approach timed (stand ${Math.max(0, tStand).toFixed(1)} s from now; its gap opens in ${tEnter.toFixed(1)} s)`,
+        accelMps2: clamp((target - v) / p.targetLookS, -p.rollDecelMps2, p.accelMaxMps2),
+      });
+    }
+  }
+  for (const w of timed) {
+    if (w.cap !== undefined) {
+      if (w.cap < vMax) {
+        vMax = w.cap;
+        caps.push(`stoppable before ${w.id}`);
+      }
+    } else leads.push(w.lead);
   }
   for (const h of analysis.hazards) {
     if (h.kind !== 'crosswalk_occupied') continue;

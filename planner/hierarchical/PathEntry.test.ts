@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Polyline } from '../../core/index.ts';
-import { pathEntry } from './PathEntry.ts';
+import { pathEntry, pathMeeting } from './PathEntry.ts';
 
 /** A left turn: 20 m north up x = 1.75, then a quarter circle of radius 15.75 m to the west. */
 function leftTurn(): Polyline {
@@ -52,5 +52,38 @@ describe('path entry of a crossing agent', () => {
     const line = leftTurn();
     const e = pathEntry(line, { ...EGO, sM: 30 }, ONCOMING, 60, 0.3);
     expect(e?.egoEntryM).toBe(0);
+  });
+
+  it('the rear has to travel past every part of our footprint in its strip, and the footprint leaves the strip further on', () => {
+    const line = leftTurn();
+    const e = pathEntry(line, EGO, ONCOMING, 60, 0.3)!;
+    // past our footprint: more than its own length beyond the front's distance to it
+    expect(e.agentClearM).toBeGreaterThan(e.agentToEntryM + ONCOMING.lengthM);
+    // across a 2.5 m strip at an angle: the footprint is in it for metres, not for ever
+    expect(e.egoExitM).toBeGreaterThan(e.egoEntryM + 2);
+    expect(Number.isFinite(e.egoExitM)).toBe(true);
+  });
+
+  it('a car whose rear is past the part of our footprint in its strip has gone by, though our rear corner is level with it', () => {
+    const line = leftTurn();
+    // the ego 2 m short of the strip, the car's rear level with our footprint's rear corners: whole
+    // footprints would overlap it (the corners beside its lane are ahead of its rear), the part in its lane does not
+    const ego = { ...EGO, sM: 18 };
+    const at = pathEntry(line, ego, { ...ONCOMING, y: 10 }, 60, 0.3)!;
+    expect(at).toBeDefined();
+    // centre 12.5 m short of the corner's start: its rear is 2 m past where our footprint is in its
+    // strip; the old whole-footprint test still called that an entry (our rear corners, beside its
+    // lane, are ahead of its rear)
+    const gone = pathMeeting(line, ego, { ...ONCOMING, y: -12.5 }, 60, 0.3);
+    expect(gone.entry).toBeUndefined();
+    expect(gone.rearPastM).toBeCloseTo(2, 1);
+    // 2.5 m further up it is still to pass: an entry, its rear half a metre from clearing
+    const still = pathMeeting(line, ego, { ...ONCOMING, y: -10 }, 60, 0.3).entry;
+    expect(still?.agentClearM).toBeCloseTo(0.5, 1);
+    // one that drives away from our path has gone by too; one whose strip misses it meets nothing
+    expect(
+      pathMeeting(line, EGO, { ...ONCOMING, headingRad: Math.PI / 2 }, 60, 0.3).rearPastM,
+    ).toBeGreaterThan(0);
+    expect(pathMeeting(line, EGO, { ...ONCOMING, x: 40, y: -60 }, 60, 0.3)).toEqual({});
   });
 });

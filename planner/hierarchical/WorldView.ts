@@ -8,7 +8,7 @@ import type { AgentKind, SignalState, VehicleParams, WorldSnapshot } from '../..
 import type { RoadMap, RoutePath } from '../../core/map/index.ts';
 import { DEFAULT_CURVE_SPEED } from '../../core/map/index.ts';
 import type { LaneGraph } from '../../core/sceneContext.ts';
-import { type PathEntry, pathEntry } from './PathEntry.ts';
+import { type PathEntry, pathMeeting } from './PathEntry.ts';
 
 export interface RouteObject {
   id: string;
@@ -38,6 +38,11 @@ export interface RouteObject {
   accelMps2?: number;
   /** Crossing agents: where the ego footprint first enters the strip its body sweeps going straight on. */
   entry?: PathEntry;
+  /**
+   * Crossing agents whose strip our footprint meets only behind their rear (they have gone by):
+   * how far their rear is past it, m.
+   */
+  rearPastM?: number;
   /**
    * Crossing vehicles: the first stop line ahead of its front bumper on its own lane (and a single
    * successor chain) whose signal is RED or YELLOW — from its front bumper, m, and the signal.
@@ -198,7 +203,7 @@ export function buildWorldView(
     const a = snap.agents.find((x) => x.id === c.agentId);
     const o = objects.find((x) => x.id === c.agentId);
     if (!a || !o) continue;
-    const e = pathEntry(
+    const meeting = pathMeeting(
       line,
       {
         sM: egoS,
@@ -210,7 +215,9 @@ export function buildWorldView(
       frontM + Math.max(0, c.conflictM) + vehicle.lengthM + 5,
       ENTRY_MARGIN_M,
     );
+    const e = meeting.entry;
     if (e) o.entry = e;
+    if (meeting.rearPastM !== undefined) o.rearPastM = meeting.rearPastM;
     if (e && a.kind === 'vehicle' && snap.lights.length > 0) {
       const stop = signalStopOf(a, map, snap);
       if (stop) o.signalStop = stop;
