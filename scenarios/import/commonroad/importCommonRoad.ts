@@ -1,8 +1,8 @@
 /**
  * CommonRoad XML (2018b and 2020a) → RoadMap + one Scenario per planning problem.
  *
- * Map: each lanelet becomes a lane (centreline = midpoint of its bounds, width = bound distance at
- * each centreline vertex, their mean as `widthM`), successors/predecessors as given, adjacentLeft/Right → neighbours (drivingDir
+ * Map: each lanelet becomes a lane (centreline = midpoint of its bounds, width = mean bound
+ * distance), successors/predecessors as given, adjacentLeft/Right → neighbours (drivingDir
  * opposite → `opposite`; lane change allowed unless the shared marking is solid), speed limits
  * from the 2018b `<speedLimit>` or the 2020a max-speed traffic signs (propagated to successors),
  * else a default with a warning. Obstacles with trajectories become log-replay agents (reactive
@@ -378,7 +378,6 @@ function readMap(root: XmlNode, id: string, params: CommonRoadParams, source: st
       type,
       centerline: geo.centerline,
       widthM: geo.widthM,
-      ...(geo.widthsM ? { widthsM: geo.widthsM } : {}),
       speedLimitMps: params.defaultSpeedLimitMps,
       successors: refs('successor'),
       predecessors: refs('predecessor'),

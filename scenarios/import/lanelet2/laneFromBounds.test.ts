@@ -1,6 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { RoadMapSchema } from '../../../core/index.ts';
-import { RoadMap } from '../../../core/map/index.ts';
 import { laneFromBounds, leftIsLeft, runsAgainst } from './laneFromBounds.ts';
 
 describe('laneFromBounds', () => {
@@ -36,49 +34,6 @@ describe('laneFromBounds', () => {
       0.5,
     )!;
     expect(g.widthM).toBe(0.5);
-  });
-
-  it('keeps a narrowing lane’s width per vertex, so that neighbours sharing a bound leave no crack', () => {
-    // two lanelets side by side share the bound y = 0; the left one narrows from 4 m to 3 m, the
-    // right one widens from 2.5 m to 3.5 m (a junction's lanelets do): with one mean width each,
-    // the right lane's left edge (at its mean 1.5 m from its centre) falls short of y = 0 at the
-    // start, where the left lane's right edge (mean 1.75 m from its centre) does not reach down
-    // to it either: a crack off the drivable area between two lanes
-    const shared = [
-      { x: 0, y: 0 },
-      { x: 20, y: 0 },
-    ];
-    const leftLane = laneFromBounds(
-      [
-        { x: 0, y: 4 },
-        { x: 20, y: 3 },
-      ],
-      shared,
-    )!;
-    const rightLane = laneFromBounds(shared, [
-      { x: 0, y: -2.5 },
-      { x: 20, y: -3.5 },
-    ])!;
-    expect(leftLane.widthsM![0]).toBeCloseTo(4, 9);
-    expect(leftLane.widthsM!.at(-1)).toBeCloseTo(3, 9);
-    const lane = (id: string, g: typeof leftLane) => ({
-      id,
-      centerline: g.centerline,
-      widthM: g.widthM,
-      ...(g.widthsM ? { widthsM: g.widthsM } : {}),
-      speedLimitMps: 10,
-    });
-    const map = new RoadMap(
-      RoadMapSchema.parse({ id: 'm', lanes: [lane('L', leftLane), lane('R', rightLane)] }),
-    );
-    // points just either side of the shared bound along its length are on the drivable area
-    for (let x = 0.5; x < 20; x += 1) {
-      expect(map.isDrivable(x, 0.02)).toBe(true);
-      expect(map.isDrivable(x, -0.02)).toBe(true);
-    }
-    // and the outer bounds are where the lanelets say
-    expect(map.isDrivable(0.5, 3.9)).toBe(true);
-    expect(map.isDrivable(19.5, 3.1)).toBe(false);
   });
 
   it('gives undefined for a degenerate lanelet', () => {

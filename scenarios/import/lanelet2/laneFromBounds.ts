@@ -1,13 +1,8 @@
 /**
  * Lane centreline and width from a left and a right boundary polyline (lanelet-style maps:
  * CommonRoad and Lanelet2 both describe a lane by its two bounds). Both bounds are resampled at
- * the same arc-length fractions, the centreline is the midpoint polyline and the width is the
- * distance between paired points at each centreline vertex (`widthsM`, when it varies; the two
- * bounds of a lanelet run in the same direction), its mean `widthM`. With one mean width, a lane
- * that narrows or widens (a junction's lanelets mostly do) is drawn wider than it is at one end and
- * narrower at the other: beside a neighbour that shares its bound it overlaps at one end and
- * leaves a crack off the drivable area at the other, where a footprint corner on the shared bound
- * is in neither lane.
+ * the same arc-length fractions, the centreline is the midpoint polyline and the width is the mean
+ * distance between paired points (the two bounds of a lanelet run in the same direction).
  */
 import type { Vec2 } from '../../../core/index.ts';
 
@@ -15,8 +10,6 @@ export interface LaneGeometry {
   centerline: Vec2[];
   /** Mean distance between the bounds, m (≥ minWidthM). */
   widthM: number;
-  /** Distance between the bounds at each centreline vertex, m (≥ minWidthM), when it varies by more than 1 mm. */
-  widthsM?: number[];
 }
 
 function dedupe(points: ReadonlyArray<Vec2>): Vec2[] {
@@ -69,25 +62,18 @@ export function laneFromBounds(
   const sr = cumulative(r);
   const lenM = Math.max(sl[l.length - 1]!, sr[r.length - 1]!);
   const n = Math.min(400, Math.max(2, l.length, r.length, Math.ceil(lenM / maxStepM) + 1));
-  const centerline: Vec2[] = [];
-  const widths: number[] = [];
+  const centre: Vec2[] = [];
   let widthSum = 0;
   for (let i = 0; i < n; i++) {
     const u = i / (n - 1);
     const a = atFraction(l, sl, u);
     const b = atFraction(r, sr, u);
-    const w = Math.hypot(a.x - b.x, a.y - b.y);
-    widthSum += w;
-    const c = { x: (a.x + b.x) / 2, y: (a.y + b.y) / 2 };
-    const last = centerline[centerline.length - 1];
-    if (last && Math.hypot(c.x - last.x, c.y - last.y) <= 1e-6) continue;
-    centerline.push(c);
-    widths.push(Math.max(minWidthM, w));
+    centre.push({ x: (a.x + b.x) / 2, y: (a.y + b.y) / 2 });
+    widthSum += Math.hypot(a.x - b.x, a.y - b.y);
   }
+  const centerline = dedupe(centre);
   if (centerline.length < 2) return undefined;
-  const widthM = Math.max(minWidthM, widthSum / n);
-  const varies = Math.max(...widths) - Math.min(...widths) > 1e-3;
-  return { centerline, widthM, ...(varies ? { widthsM: widths } : {}) };
+  return { centerline, widthM: Math.max(minWidthM, widthSum / n) };
 }
 
 /**
