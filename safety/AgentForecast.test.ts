@@ -127,3 +127,55 @@ describe('gate: a crossing car stopping for its light', () => {
     expect(v.decision).not.toBe('ALLOW');
   });
 });
+
+describe('gate: map.drivableArea on a seam between lanes', () => {
+  // two lanes side by side whose polygons leave a crack of `gapM` between them (imported lanelets
+  // drawn at one mean width do); the ego drives in the upper one with its right side on the crack
+  const seamMap = (gapM: number) =>
+    new RoadMap(
+      RoadMapSchema.parse({
+        id: `seam${gapM}`,
+        lanes: [
+          {
+            id: 'U',
+            centerline: [
+              { x: 0, y: 1.5 + gapM / 2 },
+              { x: 200, y: 1.5 + gapM / 2 },
+            ],
+            widthM: 3,
+            speedLimitMps: 13.9,
+          },
+          {
+            id: 'D',
+            centerline: [
+              { x: 0, y: -1.5 - gapM / 2 },
+              { x: 200, y: -1.5 - gapM / 2 },
+            ],
+            widthM: 3,
+            speedLimitMps: 13.9,
+          },
+        ],
+      }),
+    );
+  // the ego with its right side on y = 0, the middle of the crack
+  const check = (gapM: number) => {
+    const map = seamMap(gapM);
+    const sc = scene({ map, lane: 'U', s: 50, speed: 5, route: ['U'] });
+    const ego = sc.snapshot.ego;
+    const half = sc.vehicle.widthM / 2;
+    const shifted = { ...ego, y: half }; // its right side on the middle of the crack
+    const v = createSafetyGate().checkCommand(cmd({ speed: 'KEEP', targetSpeedMps: 5 }), {
+      ...sc,
+      snapshot: { ...sc.snapshot, ego: shifted },
+    });
+    return v.rules.find((r) => r.rule === 'map.drivableArea')!.decision;
+  };
+
+  it('a corner over a crack of a few centimetres between two lanes is on the road', () => {
+    expect(check(0.04)).toBe('ALLOW');
+  });
+
+  it('a corner half a metre off every lane is not', () => {
+    expect(check(1.0)).not.toBe('ALLOW');
+  });
+});
