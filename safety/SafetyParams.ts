@@ -130,12 +130,6 @@ export const SafetyParamsSchema = z.object({
   blindSpotAheadM: pos().default(5),
   /** Agents farther than v·H + this are culled before any check, m. */
   cullMarginM: pos().default(30),
-  /**
-   * A footprint corner in no lane polygon but this close to one is on a seam between lanes, not off
-   * the road, m: imported lanelet lanes are drawn at one mean width, so neighbours whose shared
-   * bound narrows leave slivers between them (nuPlan's drivable_area_compliance tolerates 0.3 m).
-   */
-  drivableSeamM: nonNeg().default(0.1),
 });
 export type SafetyParams = z.infer<typeof SafetyParamsSchema>;
 export type SafetyParamsInput = z.input<typeof SafetyParamsSchema>;

@@ -1,6 +1,5 @@
 /**
- * Map rules over the roll-out: every footprint corner stays on the drivable area (a corner in a
- * sliver between lanes, within `drivableSeamM` of one, is on it), the ego does not
+ * Map rules over the roll-out: every footprint corner stays on the drivable area, the ego does not
  * drive against a lane's direction (nuPlan `drivable_area_compliance`, `driving_direction_compliance`)
  * and keeps the speed limit (nuPlan `speed_limit_compliance`).
  */
@@ -24,8 +23,7 @@ export function mapRules(ctx: CheckContext, sink: RuleSink): void {
       const sw = q === 0 || q === 3 ? hw : -hw;
       const x = e.x + e.c * sl - e.s * sw;
       const y = e.y + e.s * sl + e.c * sw;
-      // (a corner in a sliver between two lanes' polygons is on the road)
-      if (!map.isDrivable(x, y) && map.distanceToDrivable(x, y, 1) > params.drivableSeamM) {
+      if (!map.isDrivable(x, y)) {
         offAt = k;
         cornerX = x;
         cornerY = y;
