@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { RoadMapSchema } from '../core/index.ts';
+import { angleDiff, RoadMapSchema } from '../core/index.ts';
 import { RoadMap } from '../core/map/index.ts';
-import { agentOn, cmd, scene } from '../stack/testing/safetyScenes.ts';
+import { agentOn, cmd, junctionMap, scene } from '../stack/testing/safetyScenes.ts';
 import { AgentForecast, forecastAgents } from './AgentForecast.ts';
 import { LanePathCache } from './Rollout.ts';
 import { createSafetyGate } from './SafetyGate.ts';
@@ -125,5 +125,20 @@ describe('gate: a crossing car stopping for its light', () => {
   it('on green the same car crosses the ego’s path: not allowed', () => {
     const v = createSafetyGate().checkCommand(cmd({ speed: 'KEEP', targetSpeedMps: 5 }), at('GREEN'));
     expect(v.decision).not.toBe('ALLOW');
+  });
+});
+
+describe('AgentForecast: another driver’s way through a junction', () => {
+  it('goes on the way that turns least, not the way the ego’s route takes', () => {
+    // a car coming south on IN1 at 10 m/s, 10 m before the junction; the ego's route turns from
+    // IN1's successor C10 (south → east): the car is forecast straight on through C13 (south)
+    const jx = junctionMap();
+    const ag = agentOn(jx, { id: 'c', lane: 'IN1', s: 110, speed: 10 });
+    const f = new AgentForecast(4, 64);
+    forecastAgents([ag], jx, new LanePathCache(jx), ['C10', 'OUT0'], 0, 0, 200, 21, 0.2, f);
+    const k = 20; // 4 s on: 40 m, through the junction
+    expect(f.x[k]!).toBeCloseTo(-1.75, 1);
+    expect(f.y[k]!).toBeLessThan(-10);
+    expect(Math.abs(angleDiff(f.h[k]!, -Math.PI / 2))).toBeLessThan(0.05);
   });
 });

@@ -1,6 +1,7 @@
 /**
  * Predicted motion of the other agents over the gate's horizon: vehicles and cyclists that sit
- * on a lane and point along it follow that lane (and its first successor) at constant speed;
+ * on a lane and point along it follow that lane (and, through a junction, the successor that turns
+ * least: the ego's route says nothing about where they go) at constant speed;
  * everyone else moves at constant velocity along their heading (the usual non-reactive
  * predictions of nuPlan's TTC metric). A lane-following vehicle that drifts sideways towards the
  * ego (an oncoming car over the centre line, a cut-in) gets a second slot (same `index`): its drift
@@ -115,13 +116,14 @@ const pose = { x: 0, y: 0, headingRad: 0 };
 const fp = { sM: 0, dM: 0, segment: 0 };
 
 /**
- * Predicts every agent within `radiusM` of (cx, cy) for `n` steps of `dtS` into `out`.
+ * Predicts every agent within `radiusM` of (cx, cy) for `n` steps of `dtS` into `out` (`_route`, the
+ * ego's, no longer steers where others go; kept for the callers).
  */
 export function forecastAgents(
   agents: ReadonlyArray<AgentState>,
   map: RoadMap,
   paths: LanePathCache,
-  route: ReadonlyArray<string>,
+  _route: ReadonlyArray<string>,
   cx: number,
   cy: number,
   radiusM: number,
@@ -152,7 +154,8 @@ export function forecastAgents(
     if (moving && (ag.kind === 'vehicle' || ag.kind === 'cyclist')) {
       const loc = map.locate(ag.x, ag.y, ag.headingRad, 2);
       if (loc && Math.abs(loc.headingErrRad) < LANE_FOLLOW_HEADING_RAD) {
-        path = paths.get(loc.laneId, route);
+        // (its own way on, not the ego's route: through a junction the branch that turns least)
+        path = paths.getStraightest(loc.laneId);
         if (path) {
           path.line.project(ag.x, ag.y, fp);
           s0 = fp.sM;
