@@ -1,14 +1,19 @@
 /**
  * Predicted motion of the other agents over the gate's horizon: vehicles and cyclists that sit
- * on a lane and point along it follow that lane (and its first successor) at constant speed;
+ * on a lane and point along it follow that lane (and, through a junction, the successor that turns
+ * least: the ego's route says nothing about where they go) at constant speed;
  * everyone else moves at constant velocity along their heading (the usual non-reactive
  * predictions of nuPlan's TTC metric). A lane-following vehicle that drifts sideways towards the
  * ego (an oncoming car over the centre line, a cut-in) gets a second slot (same `index`): its drift
  * goes on until it reaches the ego's lateral offset and it then follows the lane there, the worse
- * case the rules check beside the half-lane-capped one. Storage is preallocated and reused.
+ * case the rules check beside the half-lane-capped one. A vehicle whose own light (red or yellow)
+ * stops it — it can stop at its line comfortably, or is braking hard enough already
+ * (`core/map` `stopsForLight`, the rule the planner reads other drivers' lights by) — is forecast
+ * to brake to a stop at that line, not to run through it; one that cannot goes on. Storage is
+ * preallocated and reused.
  */
-import type { AgentState } from '../core/index.ts';
-import type { RoadMap } from '../core/map/index.ts';
+import type { AgentState, TrafficLightState } from '../core/index.ts';
+import { type RoadMap, signalStopAhead, stopsForLight } from '../core/map/index.ts';
 import type { LanePath } from './LanePath.ts';
 import type { LanePathCache } from './Rollout.ts';
 
@@ -31,6 +36,10 @@ export class AgentForecast {
   readonly x: Float64Array;
   readonly y: Float64Array;
   readonly h: Float64Array;
+  /** Speed per agent and step, m/s. */
+  readonly v: Float64Array;
+  /** Step length, s. */
+  dtS = 0.2;
 
   constructor(maxAgents = 128, capacity = 64) {
     this.maxAgents = maxAgents;
@@ -39,28 +48,92 @@ export class AgentForecast {
     this.x = new Float64Array(maxAgents * capacity);
     this.y = new Float64Array(maxAgents * capacity);
     this.h = new Float64Array(maxAgents * capacity);
+    this.v = new Float64Array(maxAgents * capacity);
   }
+
+  /**
+   * The pose of kept agent `j` at `tS` after now (linear between steps; past the last step it goes
+   * on along its last heading at its last speed) into `out`.
+   */
+  poseAt(j: number, tS: number, out: { x: number; y: number; headingRad: number; speedMps: number }): void {
+    const base = j * this.capacity;
+    const last = Math.max(0, this.n - 1);
+    const f = Math.max(0, tS / this.dtS);
+    const i = Math.min(last, Math.floor(f));
+    if (i >= last) {
+      const b = base + last;
+      const extra = Math.max(0, tS - last * this.dtS);
+      const v = this.v[b]!;
+      const h = this.h[b]!;
+      out.x = this.x[b]! + v * extra * Math.cos(h);
+      out.y = this.y[b]! + v * extra * Math.sin(h);
+      out.headingRad = h;
+      out.speedMps = v;
+      return;
+    }
+    const u = f - i;
+    const b = base + i;
+    out.x = this.x[b]! + u * (this.x[b + 1]! - this.x[b]!);
+    out.y = this.y[b]! + u * (this.y[b + 1]! - this.y[b]!);
+    const dh = Math.atan2(Math.sin(this.h[b + 1]! - this.h[b]!), Math.cos(this.h[b + 1]! - this.h[b]!));
+    out.headingRad = this.h[b]! + u * dh;
+    out.speedMps = this.v[b]! + u * (this.v[b + 1]! - this.v[b]!);
+  }
+}
+
+/** The lights the agents obey and the braking a driver accepts to stop for one. */
+export interface ForecastSignals {
+  lights: ReadonlyArray<TrafficLightState>;
+  /** A driver who can stop for a red or yellow with at most this braking does, m/s². */
+  comfortDecelMps2: number;
+}
+
+/** How far along its path (m) an agent that brakes at `b` to rest after `stopM` is after `t`, and its speed. */
+const lon = { dist: 0, v: 0 };
+function alongAt(v0: number, stopM: number, t: number): void {
+  if (!Number.isFinite(stopM)) {
+    lon.dist = v0 * t;
+    lon.v = v0;
+    return;
+  }
+  if (stopM <= 0.05 || v0 <= 0) {
+    lon.dist = 0;
+    lon.v = 0;
+    return;
+  }
+  const b = (v0 * v0) / (2 * stopM);
+  const tStop = v0 / b;
+  if (t >= tStop) {
+    lon.dist = stopM;
+    lon.v = 0;
+    return;
+  }
+  lon.dist = v0 * t - 0.5 * b * t * t;
+  lon.v = v0 - b * t;
 }
 
 const pose = { x: 0, y: 0, headingRad: 0 };
 const fp = { sM: 0, dM: 0, segment: 0 };
 
 /**
- * Predicts every agent within `radiusM` of (cx, cy) for `n` steps of `dtS` into `out`.
+ * Predicts every agent within `radiusM` of (cx, cy) for `n` steps of `dtS` into `out` (`_route`, the
+ * ego's, no longer steers where others go; kept for the callers).
  */
 export function forecastAgents(
   agents: ReadonlyArray<AgentState>,
   map: RoadMap,
   paths: LanePathCache,
-  route: ReadonlyArray<string>,
+  _route: ReadonlyArray<string>,
   cx: number,
   cy: number,
   radiusM: number,
   n: number,
   dtS: number,
   out: AgentForecast,
+  signals?: ForecastSignals,
 ): void {
   out.n = n;
+  out.dtS = dtS;
   out.count = 0;
   const r2 = radiusM * radiusM;
   for (let i = 0; i < agents.length && out.count < out.maxAgents; i++) {
@@ -81,7 +154,8 @@ export function forecastAgents(
     if (moving && (ag.kind === 'vehicle' || ag.kind === 'cyclist')) {
       const loc = map.locate(ag.x, ag.y, ag.headingRad, 2);
       if (loc && Math.abs(loc.headingErrRad) < LANE_FOLLOW_HEADING_RAD) {
-        path = paths.get(loc.laneId, route);
+        // (its own way on, not the ego's route: through a junction the branch that turns least)
+        path = paths.getStraightest(loc.laneId);
         if (path) {
           path.line.project(ag.x, ag.y, fp);
           s0 = fp.sM;
@@ -96,7 +170,14 @@ export function forecastAgents(
     const c = Math.cos(ag.headingRad);
     const s = Math.sin(ag.headingRad);
     if (path) {
-      fillDrift(out, base, path, s0, d0, dRate, lonF, dh, MAX_DRIFT_M, ag, n, dtS);
+      // its own red / yellow light ahead, and it stops for it: it brakes to rest at the line
+      let stopM = Number.POSITIVE_INFINITY;
+      if (signals && ag.kind === 'vehicle') {
+        const st = signalStopAhead(map, signals.lights, ag.x, ag.y, ag.headingRad, ag.lengthM);
+        if (st && stopsForLight(ag.speedMps * lonF, st.distanceM, signals.comfortDecelMps2, ag.accelMps2))
+          stopM = Math.max(0, st.distanceM);
+      }
+      fillDrift(out, base, path, s0, d0, dRate, lonF, dh, MAX_DRIFT_M, ag, n, dtS, stopM);
       if (Math.abs(dRate) > DRIFT_TOWARDS_EGO_MPS && out.count < out.maxAgents) {
         // worse case: the drift goes on into the ego's path
         path.line.project(cx, cy, fp);
@@ -105,7 +186,7 @@ export function forecastAgents(
         if (towards > 0 && reach > MAX_DRIFT_M) {
           const slot2 = out.count++;
           out.index[slot2] = i;
-          fillDrift(out, slot2 * out.capacity, path, s0, d0, dRate, lonF, dh, reach, ag, n, dtS);
+          fillDrift(out, slot2 * out.capacity, path, s0, d0, dRate, lonF, dh, reach, ag, n, dtS, stopM);
         }
       }
       continue;
@@ -115,11 +196,15 @@ export function forecastAgents(
       out.x[base + k] = ag.x + dist * c;
       out.y[base + k] = ag.y + dist * s;
       out.h[base + k] = ag.headingRad;
+      out.v[base + k] = moving ? ag.speedMps : 0;
     }
   }
 }
 
-/** Lane-following prediction with sideways drift at `dRate` capped at `maxDriftM`, into `out` from `base`. */
+/**
+ * Lane-following prediction with sideways drift at `dRate` capped at `maxDriftM`, into `out` from
+ * `base`; along the lane at constant speed, or braking to rest `stopM` on (finite: its light).
+ */
 function fillDrift(
   out: AgentForecast,
   base: number,
@@ -133,13 +218,18 @@ function fillDrift(
   ag: AgentState,
   n: number,
   dtS: number,
+  stopM = Number.POSITIVE_INFINITY,
 ): void {
+  const vLon = ag.speedMps * lonF;
   for (let k = 0; k < n; k++) {
-    const dist = ag.speedMps * k * dtS;
-    const drift = Math.max(-maxDriftM, Math.min(maxDriftM, dRate * k * dtS));
-    path.line.toCartesian(s0 + dist * lonF, d0 + drift, pose);
+    alongAt(vLon, stopM, k * dtS);
+    // a stopping vehicle stops drifting too
+    const moving = Number.isFinite(stopM) ? Math.min(k * dtS, vLon > 0 ? lon.dist / vLon : 0) : k * dtS;
+    const drift = Math.max(-maxDriftM, Math.min(maxDriftM, dRate * moving));
+    path.line.toCartesian(s0 + lon.dist, d0 + drift, pose);
     out.x[base + k] = pose.x;
     out.y[base + k] = pose.y;
+    out.v[base + k] = lonF > 0 ? lon.v / lonF : lon.v;
     // keep the agent's own heading offset from the lane (it decays as it follows the lane)
     out.h[base + k] = pose.headingRad + (Math.abs(drift) < maxDriftM ? dh : 0);
   }
@@ -147,4 +237,5 @@ function fillDrift(
   out.x[base] = ag.x;
   out.y[base] = ag.y;
   out.h[base] = ag.headingRad;
+  out.v[base] = ag.speedMps;
 }

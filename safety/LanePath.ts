@@ -2,7 +2,7 @@
  * A lane's forward path: the lane and its successors (route lanes preferred) joined into one
  * polyline, with the lane that governs each arc length. The gate rolls commands out along it.
  */
-import { Polyline } from '../core/index.ts';
+import { angleDiff, Polyline } from '../core/index.ts';
 import type { RoadMap } from '../core/map/index.ts';
 
 export interface LanePiece {
@@ -27,12 +27,15 @@ export const PATH_AHEAD_M = 400;
 
 /**
  * Builds the forward path from the start of `laneId`, following successors (one on the route
- * first) until `PATH_AHEAD_M` past the end of `laneId`. Returns undefined for an unknown lane.
+ * first; with `straightest`, the one that turns least — another driver's likeliest way when
+ * nothing says it turns: the ego's route says nothing about where others go) until
+ * `PATH_AHEAD_M` past the end of `laneId`. Returns undefined for an unknown lane.
  */
 export function buildLanePath(
   map: RoadMap,
   laneId: string,
   routeLaneIds: ReadonlyArray<string>,
+  straightest = false,
 ): LanePath | undefined {
   let lane = map.lane(laneId);
   if (!lane) return undefined;
@@ -56,7 +59,9 @@ export function buildLanePath(
     pieces.push({ laneId: lane.data.id, fromS: from, toS: s });
     if (s >= minLength) break;
     const succ: string[] = lane.data.successors;
-    const next: string | undefined = succ.find((id) => routeLaneIds.includes(id)) ?? succ[0];
+    const next: string | undefined = straightest
+      ? leastTurning(map, succ)
+      : (succ.find((id) => routeLaneIds.includes(id)) ?? succ[0]);
     lane = next ? map.lane(next) : undefined;
   }
   return { line: new Polyline(pts), pieces };
@@ -67,4 +72,20 @@ export function pieceAt(path: LanePath, sM: number): LanePiece {
   const ps = path.pieces;
   for (let i = ps.length - 1; i > 0; i--) if (sM >= ps[i]!.fromS) return ps[i]!;
   return ps[0]!;
+}
+
+/** The successor whose heading changes least from its start to its end (the first of equals). */
+function leastTurning(map: RoadMap, ids: ReadonlyArray<string>): string | undefined {
+  let best: string | undefined;
+  let bestTurn = Number.POSITIVE_INFINITY;
+  for (const id of ids) {
+    const l = map.lane(id);
+    if (!l) continue;
+    const turn = Math.abs(angleDiff(l.line.headingAt(l.line.length), l.line.headingAt(0)));
+    if (turn < bestTurn - 1e-6) {
+      bestTurn = turn;
+      best = id;
+    }
+  }
+  return best;
 }

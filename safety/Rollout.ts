@@ -74,6 +74,12 @@ export class LanePathCache {
     if (!this.cache.has(key)) this.cache.set(key, buildLanePath(this.map, laneId, route));
     return this.cache.get(key);
   }
+  /** Another road user's path from `laneId`: through junctions the way that turns least. */
+  getStraightest(laneId: string): LanePath | undefined {
+    const key = `${laneId}|>straightest`;
+    if (!this.cache.has(key)) this.cache.set(key, buildLanePath(this.map, laneId, [], true));
+    return this.cache.get(key);
+  }
 }
 
 export interface EgoStart {

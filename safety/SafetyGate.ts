@@ -155,6 +155,7 @@ export function createSafetyGate(input: SafetyParamsInput = {}): SafetyGate {
       rollout.n,
       rollout.dtS,
       forecast,
+      { lights: snap.lights, comfortDecelMps2: params.yellowStopDecelMps2 },
     );
     const ctx: CheckContext = {
       snapshot: snap,

@@ -103,7 +103,7 @@ export function createGatedPlanner<S>(
  * The snapshot with each agent's acceleration estimated from its speed in the previous snapshot
  * (agents that already carry one, or were not seen before, are left as they are).
  */
-function withAccelerations(snap: WorldSnapshot, prev: GatedState<unknown>['prev']): WorldSnapshot {
+export function withAccelerations(snap: WorldSnapshot, prev: GatedState<unknown>['prev']): WorldSnapshot {
   if (!prev) return snap;
   const dt = snap.tS - prev.tS;
   if (!(dt > 1e-6)) return snap;

@@ -35,6 +35,10 @@ import {
   type SafetyScene,
   sha256Hex,
 } from '../safety/index.ts';
+import { withAccelerations } from './GatedPlanner.ts';
+
+/** The gate's agent accelerations are speed differences over at least this long, s (the plan period). */
+const ACCEL_WINDOW_S = 0.1;
 
 export const StackRatesSchema = z.object({
   /** Plan loop rate, Hz (PlanAgent / nuPlan: 10 Hz). */
@@ -159,11 +163,26 @@ export function createStack(opts: StackOptions): Stack {
   let lastCheckedS = Number.NaN;
 
   const landedBy = (tS: number): boolean => landed !== undefined && landed.readyAtS <= tS + 1e-9;
-  const sceneOf = (snap: WorldSnapshot): SafetyScene => ({
-    snapshot: snap,
-    map: ctx!.map,
-    vehicle: ctx!.vehicle,
-  });
+  /**
+   * Agent speeds of recent snapshots, newest last: the gate is given each agent's acceleration over
+   * at least `ACCEL_WINDOW_S` (as `GatedPlanner` gives it between its 10 Hz plans; a control-rate
+   * difference of logged speeds is mostly noise), so that it knows a lead that does not brake and a
+   * car braking for its light.
+   */
+  const speedHistory: { tS: number; speeds: Map<string, number> }[] = [];
+  let gateSnap: { from: WorldSnapshot; to: WorldSnapshot } | undefined;
+  const sceneOf = (snap: WorldSnapshot): SafetyScene => {
+    if (gateSnap?.from !== snap) {
+      let ref: (typeof speedHistory)[number] | undefined;
+      for (const h of speedHistory) if (snap.tS - h.tS >= ACCEL_WINDOW_S - 1e-9) ref = h;
+      gateSnap = { from: snap, to: withAccelerations(snap, ref) };
+      if (!speedHistory.length || snap.tS > speedHistory[speedHistory.length - 1]!.tS + 1e-9)
+        speedHistory.push({ tS: snap.tS, speeds: new Map(snap.agents.map((a) => [a.id, a.speedMps])) });
+      while (speedHistory.length > 1 && snap.tS - speedHistory[1]!.tS >= ACCEL_WINDOW_S - 1e-9)
+        speedHistory.shift();
+    }
+    return { snapshot: gateSnap.to, map: ctx!.map, vehicle: ctx!.vehicle };
+  };
 
   const record = (snap: WorldSnapshot, command: MidLevelCommand, verdict: Verdict): void => {
     stats.verdicts[verdict.decision]++;

@@ -6,6 +6,7 @@
  * acceleration toward the speed allowed (limit, curve cap, occlusion cap); the most restrictive
  * wins. A binding stop point close enough becomes STOP with `stopDistanceM`.
  */
+import { stopsForLight } from '../../core/map/index.ts';
 import type { LongitudinalDecision, SceneAnalysis } from './AgentOutputs.ts';
 import type { HierarchicalParams } from './HierarchicalParams.ts';
 import { aimM, type LateralChoice } from './LateralAgent.ts';
@@ -527,15 +528,16 @@ export function yieldsToUs(o: RouteObject, p: HierarchicalParams): boolean {
 /**
  * A crossing vehicle will stop at its own red or yellow light before it reaches the strip our body
  * sweeps: the stop line lies `yieldingMarginM` or more short of our path, and stopping there takes
- * at most `yellowStopDecelMps2` (the braking a driver accepts to stop for a yellow; one who would
- * need harder braking may run it, red or yellow, and stays a conflict).
+ * at most `yellowStopDecelMps2` (the braking a driver accepts to stop for a yellow), or it is
+ * braking hard enough to stop there already; one who would need harder braking may run it, red or
+ * yellow, and stays a conflict.
  */
 export function stopsForSignal(o: RouteObject, p: HierarchicalParams): boolean {
   const s = o.signalStop;
   if (!s || !o.entry) return false;
   if (s.distanceM > o.entry.agentToEntryM - p.yieldingMarginM) return false;
-  const v = o.speedMps;
-  return (v * v) / (2 * Math.max(s.distanceM, 0.1)) <= p.yellowStopDecelMps2;
+  // (the rule the gate forecasts other drivers' lights by: comfortable, or braking hard enough already)
+  return stopsForLight(o.speedMps, s.distanceM, p.yellowStopDecelMps2, o.accelMps2);
 }
 
 function clamp(x: number, lo: number, hi: number): number {

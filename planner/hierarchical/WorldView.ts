@@ -4,9 +4,9 @@
  * limits in force and the ego's size. Built from the snapshot by `buildWorldView`; hand-built in
  * the tests (one scene per decision rule).
  */
-import type { AgentKind, SignalState, VehicleParams, WorldSnapshot } from '../../core/index.ts';
+import type { AgentKind, VehicleParams, WorldSnapshot } from '../../core/index.ts';
 import type { RoadMap, RoutePath } from '../../core/map/index.ts';
-import { DEFAULT_CURVE_SPEED } from '../../core/map/index.ts';
+import { DEFAULT_CURVE_SPEED, signalStopAhead } from '../../core/map/index.ts';
 import type { LaneGraph } from '../../core/sceneContext.ts';
 import { type PathEntry, pathMeeting } from './PathEntry.ts';
 
@@ -219,8 +219,8 @@ export function buildWorldView(
     if (e) o.entry = e;
     if (meeting.rearPastM !== undefined) o.rearPastM = meeting.rearPastM;
     if (e && a.kind === 'vehicle' && snap.lights.length > 0) {
-      const stop = signalStopOf(a, map, snap);
-      if (stop) o.signalStop = stop;
+      const stop = signalStopAhead(map, snap.lights, a.x, a.y, a.headingRad, a.lengthM);
+      if (stop) o.signalStop = { distanceM: stop.distanceM, signal: stop.signal };
     }
   }
   objects.sort((p, q) => Math.abs(p.sM) - Math.abs(q.sM));
@@ -332,51 +332,6 @@ function changeLaneOf(
   const loc = map.locate(a.x, a.y, a.headingRad, 0.5, [laneId]);
   if (loc?.laneId !== laneId) return {};
   return { changeLane: { aheadM: loc.sM - egoLaneS, alongMps: a.speedMps * Math.cos(loc.headingErrRad) } };
-}
-
-/** How far along its lanes a crossing vehicle's stop line is looked for, m. */
-const SIGNAL_LOOK_M = 80;
-
-/**
- * The first stop line ahead of a vehicle's front bumper along its lane and (while unbranched) its
- * successors, with the signal there when it is RED or YELLOW (the lane's own light, else the worst
- * of its successors', as perception reads the ego's); undefined when the line shows anything else,
- * or none is found within `SIGNAL_LOOK_M`.
- */
-function signalStopOf(
-  a: WorldSnapshot['agents'][number],
-  map: RoadMap,
-  snap: WorldSnapshot,
-): RouteObject['signalStop'] {
-  const loc = map.locate(a.x, a.y, a.headingRad, 1);
-  if (!loc) return undefined;
-  let lane = map.lane(loc.laneId);
-  let fromS = loc.sM + a.lengthM / 2;
-  let before = 0;
-  while (lane && before < SIGNAL_LOOK_M) {
-    for (const sl of lane.stopLines) {
-      if (sl.sM < fromS) continue;
-      const signal = lightOf(snap, [lane.data.id]) ?? lightOf(snap, lane.data.successors);
-      if (signal !== 'RED' && signal !== 'YELLOW') return undefined;
-      return { distanceM: before + sl.sM - fromS, signal };
-    }
-    before += lane.line.length - fromS;
-    fromS = 0;
-    lane = lane.data.successors.length === 1 ? map.lane(lane.data.successors[0]!) : undefined;
-  }
-  return undefined;
-}
-
-const LIGHT_RANK: Record<SignalState, number> = { GREEN: 0, UNKNOWN: 1, YELLOW: 2, RED: 3 };
-
-/** The most restrictive light on any of `laneIds`. */
-function lightOf(snap: WorldSnapshot, laneIds: ReadonlyArray<string>): SignalState | undefined {
-  let best: SignalState | undefined;
-  for (const l of snap.lights) {
-    if (!laneIds.includes(l.laneId)) continue;
-    if (!best || LIGHT_RANK[l.state] > LIGHT_RANK[best]) best = l.state;
-  }
-  return best;
 }
 
 /** Net heading change of the route line from sM over the next `aheadM`, rad (wrapped, left positive). */

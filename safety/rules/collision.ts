@@ -1,7 +1,7 @@
 /**
  * Footprint rules over the roll-out: predicted collision and nuPlan's time-to-collision bound
- * (ego and agents projected at constant velocity for up to 0.95 s from each roll-out step;
- * nuplan-devkit `time_to_collision_within_bound`). Collisions where an agent drives into the ego
+ * (the ego projected at constant velocity for up to 0.95 s from each roll-out step, each agent
+ * along its forecast (its lane, its light); after nuplan-devkit `time_to_collision_within_bound`). Collisions where an agent drives into the ego
  * from behind are the follower's fault (RSS) and do not count.
  */
 import { obbOverlap } from '../../core/index.ts';
@@ -216,6 +216,7 @@ export function collisionRule(ctx: CheckContext, sink: RuleSink): void {
 }
 
 const TTC_STEPS = [0.3, 0.6, 0.95];
+const ap = { x: 0, y: 0, headingRad: 0, speedMps: 0 };
 
 export function ttcRule(ctx: CheckContext, sink: RuleSink): void {
   const { rollout: r, forecast: f, vehicle: veh, snapshot, params } = ctx;
@@ -234,8 +235,6 @@ export function ttcRule(ctx: CheckContext, sink: RuleSink): void {
       const ax = f.x[b]!;
       const ay = f.y[b]!;
       const ah = f.h[b]!;
-      const ac = Math.cos(ah);
-      const as = Math.sin(ah);
       const reach = (v + ag.speedMps) * bound + hl + hw + (ag.lengthM + ag.widthM) / 2;
       if (Math.abs(ax - e.x) > reach || Math.abs(ay - e.y) > reach) continue;
       if (ctx.rearStruck.has(j) || ctx.sideStruck.has(j) || fromBehind(ax, ay, ah, e.x, e.y, e.c, e.s, hl))
@@ -248,10 +247,12 @@ export function ttcRule(ctx: CheckContext, sink: RuleSink): void {
         if (tau > bound + 1e-9) break;
         const ex = e.x + v * tau * e.c;
         const ey = e.y + v * tau * e.s;
-        const va = ag.kind === 'static' ? 0 : ag.speedMps;
-        const bx = ax + va * tau * ac;
-        const by = ay + va * tau * as;
-        if (obbOverlap(ex, ey, e.c, e.s, hl, hw, bx, by, ac, as, ag.lengthM / 2, ag.widthM / 2)) {
+        // the agent where its forecast puts it τ later (along its lane through a turn, braking
+        // for its light), not straight on along its heading at its speed now
+        f.poseAt(j, k * r.dtS + tau, ap);
+        const bc = Math.cos(ap.headingRad);
+        const bs = Math.sin(ap.headingRad);
+        if (obbOverlap(ex, ey, e.c, e.s, hl, hw, ap.x, ap.y, bc, bs, ag.lengthM / 2, ag.widthM / 2)) {
           if (tau < minTtc) minTtc = tau;
           sink.fail(
             'ttc',

@@ -1,0 +1,144 @@
+import { describe, expect, it } from 'vitest';
+import { angleDiff, RoadMapSchema } from '../core/index.ts';
+import { RoadMap } from '../core/map/index.ts';
+import { agentOn, cmd, junctionMap, scene } from '../stack/testing/safetyScenes.ts';
+import { AgentForecast, forecastAgents } from './AgentForecast.ts';
+import { LanePathCache } from './Rollout.ts';
+import { createSafetyGate } from './SafetyGate.ts';
+
+/**
+ * A crossing: lane E runs east along y = 0; lane N comes south down x = 0 and ends at its
+ * signal stop line 5 m short of E (y = 5), then junction lane NJ crosses E.
+ */
+const crossing = new RoadMap(
+  RoadMapSchema.parse({
+    id: 'crossing',
+    lanes: [
+      {
+        id: 'E',
+        centerline: [
+          { x: -60, y: 0 },
+          { x: 60, y: 0 },
+        ],
+        widthM: 3.5,
+        speedLimitMps: 13.9,
+      },
+      {
+        id: 'N',
+        centerline: [
+          { x: 0, y: 80 },
+          { x: 0, y: 5 },
+        ],
+        widthM: 3.5,
+        speedLimitMps: 13.9,
+        successors: ['NJ'],
+      },
+      {
+        id: 'NJ',
+        centerline: [
+          { x: 0, y: 5 },
+          { x: 0, y: -60 },
+        ],
+        widthM: 3.5,
+        speedLimitMps: 13.9,
+        predecessors: ['N'],
+        junctionId: 'J',
+      },
+    ],
+    stopLines: [{ id: 'SLN', laneId: 'N', sM: 75, kind: 'signal' }],
+  }),
+);
+const HALF = 2.4; // half the length of a test car (safetyScenes: 4.8 m)
+
+/** The forecast of one car on N whose front bumper is `toLineM` before its stop line. */
+function forecastOf(toLineM: number, speed: number, state: 'RED' | 'YELLOW' | 'GREEN', accelMps2?: number) {
+  const ag = agentOn(crossing, { id: 'n', lane: 'N', s: 75 - toLineM - HALF, speed });
+  const agents = [accelMps2 === undefined ? ag : { ...ag, accelMps2 }];
+  const f = new AgentForecast(4, 64);
+  const lights = [{ laneId: 'N', state }];
+  forecastAgents(agents, crossing, new LanePathCache(crossing), ['E'], 0, 0, 200, 41, 0.2, f, {
+    lights,
+    comfortDecelMps2: 3,
+  });
+  const frontY = (k: number) => f.y[k]! - HALF; // heading south: the front bumper is below the centre
+  return { f, frontY, last: 40 };
+}
+
+describe('AgentForecast: other drivers’ lights', () => {
+  it('a car that can stop comfortably for its red line is forecast to stop there', () => {
+    // 13 m/s, 30 m before the line: 2.8 m/s² stops it
+    const { f, frontY, last } = forecastOf(30, 13, 'RED');
+    expect(frontY(last)).toBeGreaterThan(5 - 0.05);
+    expect(frontY(last)).toBeLessThan(5.5);
+    expect(f.v[last]).toBe(0);
+  });
+
+  it('a yellow too close to stop for comfortably is run (forecast on at its speed)', () => {
+    // 13 m/s, 12 m before the line: 7 m/s² would be needed
+    const { f, frontY } = forecastOf(12, 13, 'YELLOW');
+    expect(frontY(10)).toBeLessThan(5 - 10); // 2 s on, well past the line
+    expect(f.v[10]).toBeCloseTo(13, 6);
+  });
+
+  it('a car already braking hard enough for its red stops short of it', () => {
+    // 10 m/s, 10 m before the line needs 5 m/s²; it brakes at 6
+    expect(forecastOf(10, 10, 'RED').frontY(40)).toBeLessThan(-20); // not braking: runs it
+    const braking = forecastOf(10, 10, 'RED', -6);
+    expect(braking.frontY(40)).toBeGreaterThan(5 - 0.05);
+  });
+
+  it('a green light stops nobody', () => {
+    expect(forecastOf(30, 13, 'GREEN').frontY(40)).toBeLessThan(-20);
+  });
+
+  it('poseAt follows the forecast between steps and past the horizon', () => {
+    const { f } = forecastOf(12, 13, 'YELLOW');
+    const p = { x: 0, y: 0, headingRad: 0, speedMps: 0 };
+    f.poseAt(0, 0.3, p);
+    expect(p.y).toBeCloseTo((f.y[1]! + f.y[2]!) / 2, 6);
+    f.poseAt(0, 8.5, p);
+    expect(p.y).toBeCloseTo(f.y[40]! - 13 * 0.5, 6);
+  });
+});
+
+describe('gate: a crossing car stopping for its light', () => {
+  // the ego drives east along E at 5 m/s and passes x = 0 about 3 s from now; the car on N comes at
+  // 13 m/s, its front 28.5 m before its line (5 m short of E): braking at 3 m/s² it stops there
+  const at = (state: 'RED' | 'GREEN') =>
+    scene({
+      map: crossing,
+      lane: 'E',
+      s: 60 - 14.75,
+      speed: 5,
+      route: ['E'],
+      agents: [{ id: 'n', lane: 'N', s: 75 - 28.5 - HALF, speed: 13 }],
+      lights: [{ laneId: 'N', state }],
+    });
+
+  it('its red light lets the ego go on: no collision, and TTC along its forecast (not at 13 m/s through its stop)', () => {
+    const v = createSafetyGate().checkCommand(cmd({ speed: 'KEEP', targetSpeedMps: 5 }), at('RED'));
+    const failed = v.rules.filter((r) => r.decision !== 'ALLOW').map((r) => `${r.rule}: ${r.message}`);
+    expect(failed).toEqual([]);
+    expect(v.decision).toBe('ALLOW');
+  });
+
+  it('on green the same car crosses the ego’s path: not allowed', () => {
+    const v = createSafetyGate().checkCommand(cmd({ speed: 'KEEP', targetSpeedMps: 5 }), at('GREEN'));
+    expect(v.decision).not.toBe('ALLOW');
+  });
+});
+
+describe('AgentForecast: another driver’s way through a junction', () => {
+  it('goes on the way that turns least, not the way the ego’s route takes', () => {
+    // a car coming south on IN1 at 10 m/s, 10 m before the junction; the ego's route turns from
+    // IN1's successor C10 (south → east): the car is forecast straight on through C13 (south)
+    const jx = junctionMap();
+    const ag = agentOn(jx, { id: 'c', lane: 'IN1', s: 110, speed: 10 });
+    const f = new AgentForecast(4, 64);
+    forecastAgents([ag], jx, new LanePathCache(jx), ['C10', 'OUT0'], 0, 0, 200, 21, 0.2, f);
+    const k = 20; // 4 s on: 40 m, through the junction
+    expect(f.x[k]!).toBeCloseTo(-1.75, 1);
+    expect(f.y[k]!).toBeLessThan(-10);
+    expect(Math.abs(angleDiff(f.h[k]!, -Math.PI / 2))).toBeLessThan(0.05);
+  });
+});
