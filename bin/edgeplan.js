@@ -20,6 +20,13 @@ function fresh() {
   }
 }
 
+// `edgeplan … | head`: a reader that stops early closes the pipe; that ends the output, it is no error
+for (const stream of [process.stdout, process.stderr])
+  stream.on('error', (e) => {
+    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw e;
+  });
+
 let main;
 if (process.env.EDGEPLAN_NO_DIST !== '1') {
   try {

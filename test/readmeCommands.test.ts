@@ -214,6 +214,17 @@ describe('README and --help commands', async () => {
     expect(JSON.parse(r.stdout).length).toBeGreaterThan(10);
   });
 
+  it('a reader that closes the pipe early (edgeplan … | head -1) ends the command quietly', () => {
+    const r = spawnSync('/bin/sh', ['-c', `"${process.execPath}" "${BIN}" run --help | head -1`], {
+      cwd,
+      encoding: 'utf8',
+      timeout: 120_000,
+    });
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/^Usage: edgeplan run/);
+    expect(r.stderr).not.toMatch(/EPIPE|Unhandled/);
+  });
+
   for (const span of [...new Set(spans)]) {
     it(`names a real command and real flags: ${span}`, () => {
       if (span.startsWith('npm ') || span.startsWith('npx ')) {
