@@ -28,7 +28,7 @@ import {
   threadAsleepProbe,
   threadRunClock,
 } from '../controller/index.ts';
-import type { Scenario } from '../core/index.ts';
+import { createRng, type Scenario } from '../core/index.ts';
 import type { CommandController, ControllerInfo } from '../core/planning/index.ts';
 import { BUILTIN_IDS, builtinScenario } from '../scenarios/builtin/index.ts';
 import { evaluateRun } from '../sim/metrics/index.ts';
@@ -47,15 +47,7 @@ const START_SPEED_REL = 0.1;
 /** Start `k` of `scenario`: k = 0 as built; otherwise the ego moved sideways, turned and sped up or slowed, seeded by (k, index). */
 export function perturbedStart(scenario: Scenario, k: number, index: number): Scenario {
   if (k === 0) return scenario;
-  let a = (k * 7919 + index * 104729) >>> 0;
-  const rnd = (): number => {
-    // mulberry32
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const rnd = createRng(k * 7919 + index * 104729);
   const e = scenario.egoStart;
   const d = (2 * rnd() - 1) * START_LATERAL_M;
   return {

@@ -21,7 +21,7 @@ import {
   initialReference,
   type PolicyRunner,
 } from '../controller/index.ts';
-import type { Pose } from '../core/index.ts';
+import { createRng, type Pose } from '../core/index.ts';
 import type { CommandController, ControlRequest, PlannerContext } from '../core/planning/index.ts';
 
 /** Noise on the executed controls (expert roll-outs): accel m/s², steer rad (OU process, 1 s). */
@@ -34,17 +34,6 @@ export interface Rows {
   x: number[];
   y: number[];
   run: number[];
-}
-
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /**
@@ -75,7 +64,7 @@ export function collector(
   const feats = new Float32Array(FEATURE_DIM);
   const act = new Float32Array(ACTION_DIM);
   const scratch: Pose = { x: 0, y: 0, headingRad: 0 };
-  const rnd = mulberry32(seed * 7919 + runId);
+  const rnd = createRng(seed * 7919 + runId);
   const gauss = () => Math.sqrt(-2 * Math.log(rnd() + 1e-12)) * Math.cos(2 * Math.PI * rnd());
   return {
     name: 'collector',

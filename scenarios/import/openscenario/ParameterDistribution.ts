@@ -9,6 +9,7 @@
  * `numberOfTestRuns` draws from a seeded generator (`randomSeed`, default 0): uniform, normal
  * (Box–Muller, clipped to its Range by redrawing), Poisson, histogram bins and probability sets.
  */
+import { createRng } from '../../../core/index.ts';
 import { attr, kid, kids, num, type XNode } from '../opendrive/XmlTree.ts';
 
 export interface Distribution {
@@ -19,18 +20,6 @@ export interface Distribution {
 
 /** At most this many variants (a product of ranges can explode). */
 export const MAX_VARIANTS = 10_000;
-
-/** mulberry32: small, seedable, deterministic PRNG in [0, 1). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const fmt = (v: number): string => String(Math.round(v * 1e9) / 1e9);
 
@@ -168,7 +157,7 @@ export function expandDistribution(root: XNode): Distribution {
     const p = `${base}/Stochastic`;
     const n = Math.round(num(sto, 'numberOfTestRuns', p));
     if (!(n >= 1 && n <= MAX_VARIANTS)) throw new Error(`${p}@numberOfTestRuns: expected 1..${MAX_VARIANTS}`);
-    const next = rng(Math.round(num(sto, 'randomSeed', p, 0)));
+    const next = createRng(Math.round(num(sto, 'randomSeed', p, 0)));
     const dists = kids(sto, 'StochasticDistribution');
     variants = [];
     for (let k = 0; k < n; k++)

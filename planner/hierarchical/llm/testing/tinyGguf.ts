@@ -6,6 +6,7 @@
  * the JSON-schema grammar, the deadline and the fallback in CI.
  */
 import { writeFileSync } from 'node:fs';
+import { createRng } from '../../../../core/index.ts';
 
 const ALIGN = 32;
 const T = { U32: 4, I32: 5, F32: 6, STRING: 8, ARRAY: 9 } as const;
@@ -64,18 +65,6 @@ const f32Kv = (v: number) => (b: Buf) => {
   b.f32(v);
 };
 
-/** mulberry32: a seeded generator (no Math.random). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export interface TinyModelOptions {
   seed?: number;
   contextLength?: number;
@@ -104,7 +93,7 @@ export function writeTinyGguf(path: string, o: TinyModelOptions = {}): number {
     types.push(1);
   }
   const nVocab = tokens.length;
-  const rand = rng(o.seed ?? 7);
+  const rand = createRng(o.seed ?? 7);
   const tensors: { name: string; dims: number[]; data: Float32Array }[] = [];
   const mat = (name: string, dims: number[], scale: number) => {
     const n = dims.reduce((a, b) => a * b, 1);
