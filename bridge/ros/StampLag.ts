@@ -11,10 +11,13 @@ export class StampLag {
   private lastAtS = 0;
 
   /**
-   * @param relaxMpsS how fast the floor creeps up when no message is as prompt as it (a clock
-   * stepped or drifting), s per s — slow, so a long backlog is not taken as the new normal.
+   * @param relaxSPerS how fast the floor creeps up when no message is as prompt as it, s per s: a
+   * robot clock that runs slower than ours (a simulation below real time: up to 20 % slower with
+   * the default) or steps back is followed; a backlog delivered at once is still seen almost whole
+   * (the floor creeps only over the stall), a latency that stays high is taken as the new normal
+   * after lag / relax seconds (without clock synchronisation it cannot be told from an offset).
    */
-  constructor(private readonly relaxSPerS = 0.02) {}
+  constructor(private readonly relaxSPerS = 0.2) {}
 
   /** The lag (≥ 0) of a message stamped `stampS` (robot clock) taken in at `atS` (our clock), s. */
   take(stampS: number | undefined, atS: number): number {
