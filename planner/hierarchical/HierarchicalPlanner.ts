@@ -47,6 +47,7 @@ import { ProposalScorer } from './ProposalScorer.ts';
 import {
   alternativesOf,
   type ForecastFn,
+  REFLECTION_CANDIDATES,
   type ReflectionResult,
   type RolloutFn,
   reflect,
@@ -181,7 +182,7 @@ export function createHierarchicalPlanner(
     let out = cmd;
     let trajectory: CommandPlan['trajectory'];
     if (cfg.reflection && deps.rollout) {
-      st.scorer ??= new ProposalScorer(ctx, 6);
+      st.scorer ??= new ProposalScorer(ctx, REFLECTION_CANDIDATES);
       const borrowApproved = d.lateral.path === 'LEFT_BORROW' || d.lateral.path === 'RIGHT_BORROW';
       reflection = reflect(
         alternativesOf(cmd, view.egoSpeedMps),
@@ -347,7 +348,7 @@ export function createHierarchicalPlanner(
         motion: new Map(),
         lastTS: first.tS,
         // per-map indexes are built once here, not in the first plan
-        scorer: cfg.reflection && deps.rollout ? new ProposalScorer(ctx, 6) : undefined,
+        scorer: cfg.reflection && deps.rollout ? new ProposalScorer(ctx, REFLECTION_CANDIDATES) : undefined,
         stats: {
           plans: 0,
           replans: 0,

@@ -197,6 +197,38 @@ describe('longitudinal agent (rules)', () => {
     expect(d.speed).toBe('DECELERATE');
     expect(d.reason).toMatch(/merging cutter/);
   });
+
+  it('follows a faster car that will merge ahead at the gap it will have when it joins, not the gap it has now', () => {
+    // 7 m ahead in the next lane at 9.2 m/s, its path meeting ours in 3.8 s; the ego at 7 m/s
+    const merger = obj('merger', { sM: 7, dM: -2.7, alongMps: 9.2, speedMps: 9.2, acrossMps: 0.3 });
+    const scene = (agentTimeS: number) =>
+      decide(
+        view(
+          { egoSpeedMps: 7, objects: [merger] },
+          {
+            crossing: [
+              {
+                agentId: 'merger',
+                kind: 'vehicle' as const,
+                speedMps: 9.2,
+                distanceM: 8,
+                conflictM: 42,
+                agentTimeS,
+                egoTimeS: 6,
+              },
+            ],
+          },
+        ),
+      );
+    // joining in 3.8 s it is 7 + 2.2 · 3.8 ≈ 15 m ahead by then: no braking now
+    const later = scene(3.8);
+    expect(later.speed).not.toBe('DECELERATE');
+    expect(later.speed).not.toBe('STOP');
+    // joining now at 7 m (inside the 1.5 s headway): ease off behind it
+    const now = scene(0);
+    expect(now.speed).toBe('DECELERATE');
+    expect(now.reason).toMatch(/merging merger/);
+  });
   const oncoming = (over: { conflictM?: number; agentTimeS?: number; speedMps?: number } = {}) => ({
     agentId: 'onc',
     kind: 'vehicle' as const,

@@ -244,8 +244,17 @@ export function decideLongitudinal(
     const o = view.objects.find((x) => x.id === c.agentId);
     const vru = c.kind === 'pedestrian' || c.kind === 'cyclist';
     // merging into our lane the way we go (a cut-in): follow it from where it joins, do not stop
+    // (it joins our lane `agentTimeS` from now and is beside us until then: one pulling away, faster
+    // than us, is followed at the gap it will have when it joins — not braked for as if it were
+    // ahead in our lane already, at a gap it only has now)
     if (!vru && o && o.alongMps > 0.5 * Math.max(o.speedMps, 0.1) && o.alongMps > 1) {
-      leads.push({ gapM: Math.max(0, o.sM), speedMps: o.alongMps, stop: false, why: `merging ${c.agentId}` });
+      const joinGapM = o.sM + Math.max(0, o.alongMps - v) * Math.max(0, c.agentTimeS);
+      leads.push({
+        gapM: Math.max(0, joinGapM),
+        speedMps: o.alongMps,
+        stop: false,
+        why: `merging ${c.agentId}`,
+      });
       continue;
     }
     // gone by: its rear is past every part of our footprint in its path (what the box says, not

@@ -1,6 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import type { MidLevelCommand } from '../../core/index.ts';
-import { alternativesOf } from './Reflection.ts';
+import {
+  type MidLevelCommand,
+  RoadMapSchema,
+  type Trajectory,
+  VehicleParamsSchema,
+  type WorldSnapshot,
+} from '../../core/index.ts';
+import { RoadMap, RoutePath } from '../../core/map/index.ts';
+import type { PlannerContext } from '../../core/planning/Planner.ts';
+import { ProposalScorer } from './ProposalScorer.ts';
+import { alternativesOf, REFLECTION_CANDIDATES, type RolloutFn, reflect } from './Reflection.ts';
 
 const base: MidLevelCommand = {
   speed: 'KEEP',
@@ -31,5 +40,81 @@ describe('reflection alternatives', () => {
   it('a borrow keeps its path in every alternative but the stay-in-lane one', () => {
     const alts = alternativesOf({ ...base, path: 'LEFT_BORROW' }, 8);
     expect(alts.filter((c) => c.path === 'FOLLOW_LANE')).toHaveLength(1);
+  });
+});
+
+describe('reflection picks among graded slower speeds', () => {
+  const vehicle = VehicleParamsSchema.parse({});
+  const map = new RoadMap(
+    RoadMapSchema.parse({
+      id: 'one-lane',
+      lanes: [
+        {
+          id: 'L0',
+          centerline: [
+            { x: 0, y: 0 },
+            { x: 400, y: 0 },
+          ],
+          widthM: 3.5,
+          speedLimitMps: 15,
+        },
+      ],
+    }),
+  );
+  const ctx: PlannerContext = { map, route: RoutePath.build(map, ['L0']), vehicle, dtS: 0.1, seed: 0 };
+  /** Straight east along y = 0: hold, or brake at the command's rate to its target, or accelerate at 1.5 m/s². */
+  const rollout: RolloutFn = (c, snap) => {
+    const v0 = snap.ego.speedMps;
+    const target = c.speed === 'STOP' ? 0 : (c.targetSpeedMps ?? v0);
+    const a = target < v0 ? -(c.decelMps2 ?? 2) : target > v0 ? 1.5 : 0;
+    const points: Trajectory['points'] = [];
+    let x = snap.ego.x;
+    let v = v0;
+    for (let i = 0; i <= 40; i++) {
+      points.push({ tS: snap.tS + i * 0.1, x, y: 0, headingRad: 0, speedMps: v });
+      const vNext = a < 0 ? Math.max(target, v + a * 0.1) : Math.min(target, v + a * 0.1);
+      x += ((v + vNext) / 2) * 0.1;
+      v = vNext;
+    }
+    return { points };
+  };
+
+  it('eases off a little, not by half, when a little less speed keeps the time-to-collision bound', () => {
+    // ego at 10 m/s, 22 m behind a car going 5 m/s: holding speed closes to 2 m in 4 s (TTC under
+    // 0.95 s: fails); three quarters of the speed at 1.5 m/s² closes 12 m (TTC holds), so does halving
+    const front = vehicle.rearAxleToCenterM + vehicle.lengthM / 2;
+    const snap: WorldSnapshot = {
+      tS: 0,
+      ego: { tS: 0, x: 20, y: 0, headingRad: 0, speedMps: 10, accelMps2: 0, steerRad: 0, yawRateRadps: 0 },
+      agents: [
+        {
+          id: 'lead',
+          kind: 'vehicle',
+          x: 20 + front + 22 + 2.25,
+          y: 0,
+          headingRad: 0,
+          speedMps: 5,
+          lengthM: 4.5,
+          widthM: 1.8,
+        },
+      ],
+      lights: [],
+      route: { laneIds: ['L0'] },
+    };
+    const keep: MidLevelCommand = { ...base, path: 'FOLLOW_LANE', speed: 'KEEP', targetSpeedMps: 10 };
+    delete keep.targetLaneId;
+    const r = reflect(
+      alternativesOf(keep, 10),
+      snap,
+      ctx,
+      rollout,
+      new ProposalScorer(ctx, REFLECTION_CANDIDATES),
+      false,
+    );
+    expect(r.scores[0]!.ttc).toBe(0);
+    expect(r.revised).toBe(true);
+    expect(r.scores[r.chosen]!.ttc).toBe(1);
+    // the fastest alternative that keeps the bound: 7.5 m/s, not 5
+    expect(r.command.targetSpeedMps).toBeCloseTo(7.5, 6);
   });
 });

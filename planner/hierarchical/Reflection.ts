@@ -51,13 +51,38 @@ export interface ReflectionResult {
 
 /** An alternative must beat the proposal by this much to replace it. */
 const REVISE_MARGIN = 0.05;
+/**
+ * "Ease off a little": three quarters of the speed at 1.5 m/s² (between holding it and the halving
+ * at 2 m/s²; PDM-Closed's proposal ladder steps by a fifth of the limit, and nuPlan's expert eases
+ * off at ≈ 1.2–1.7 m/s² in the imported scenes).
+ */
+const EASE_LITTLE_FRACTION = 0.75;
+const EASE_LITTLE_DECEL_MPS2 = 1.5;
 
-/** The proposal and its alternatives: hold speed, ease off, stop comfortably, stop hard, stay in lane. */
+/**
+ * How many candidates reflection scores: the proposal and its alternatives (`alternativesOf`).
+ */
+export const REFLECTION_CANDIDATES = 7;
+
+/**
+ * The proposal and its alternatives: hold speed, ease off a little, ease off, stop comfortably,
+ * stop hard, stay in lane (or speed up). The two ease-offs are a ladder of slower speeds, as
+ * PDM-Closed's proposals are (its IDM at fractions of the limit): with one halving the speed only,
+ * a proposal that fails the time-to-collision bound gives way to it plan after plan, and the ego,
+ * re-planned every 0.1 s, brakes on at 2 m/s² long after a little less speed would have done.
+ */
 export function alternativesOf(cmd: MidLevelCommand, egoSpeedMps: number): MidLevelCommand[] {
   const v = Math.max(0, egoSpeedMps);
   const base = { ...cmd };
   const out: MidLevelCommand[] = [base];
   out.push({ ...base, speed: 'KEEP', targetSpeedMps: v, rationale: `${cmd.rationale} [alt: hold speed]` });
+  out.push({
+    ...base,
+    speed: 'DECELERATE',
+    targetSpeedMps: v * EASE_LITTLE_FRACTION,
+    decelMps2: EASE_LITTLE_DECEL_MPS2,
+    rationale: `${cmd.rationale} [alt: ease off a little]`,
+  });
   out.push({
     ...base,
     speed: 'DECELERATE',
@@ -101,7 +126,7 @@ export function alternativesOf(cmd: MidLevelCommand, egoSpeedMps: number): MidLe
   // lanes: a change's slower alternatives stay in the lane (and, being another path, replace the
   // change only when it collides or scores nothing)
   if (cmd.path === 'LEFT_CHANGE' || cmd.path === 'RIGHT_CHANGE') {
-    for (let i = 2; i <= 4; i++) {
+    for (let i = 2; i <= 5; i++) {
       out[i] = { ...out[i]!, path: 'FOLLOW_LANE' };
       delete out[i]!.targetLaneId;
     }
