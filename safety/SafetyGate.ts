@@ -19,14 +19,7 @@ import {
 import { AgentForecast, forecastAgents } from './AgentForecast.ts';
 import { canonicalJson, sha256Hex } from './canonicalJson.ts';
 import { checkControlStep } from './checkControlStep.ts';
-import {
-  changesLane,
-  LanePathCache,
-  Rollout,
-  rolloutCommand,
-  rolloutToTrajectory,
-  rolloutTrajectory,
-} from './Rollout.ts';
+import { LanePathCache, Rollout, rolloutCommand, rolloutToTrajectory, rolloutTrajectory } from './Rollout.ts';
 import { type CheckContext, type Fix, frontOffset, q, RuleSink, round } from './rules/CheckContext.ts';
 import { collisionRule, ttcRule } from './rules/collision.ts';
 import { inputRules, parseCommand } from './rules/inputRule.ts';
