@@ -508,10 +508,14 @@ export function createSafetyGate(input: SafetyParamsInput = {}): SafetyGate {
           ? 'RIGHT_BORROW'
           : 'RIGHT_CHANGE';
     if (cmd.path !== 'FOLLOW_LANE' && cmd.path !== complete) return undefined;
-    // the footprint's edge on that side past the lane line (the body's yaw counted)
-    const yaw = Math.abs(angleDiff(scene.snapshot.ego.headingRad, path.line.headingAt(rollout.s[0]!)));
-    const halfExtent = (veh.widthM / 2) * Math.cos(yaw) + (frontOffset(veh) * Math.sin(yaw)) / 2;
-    if (Math.abs(d0) + halfExtent <= lane.data.widthM / 2) return undefined;
+    // a footprint corner on that side past the lane line (front and rear corners, the body's yaw
+    // against the lane counted; d0 is the rear axle's offset)
+    const yaw = angleDiff(scene.snapshot.ego.headingRad, path.line.headingAt(rollout.s[0]!));
+    const across = (veh.widthM / 2) * Math.cos(yaw);
+    const front = frontOffset(veh) * Math.sin(yaw);
+    const rear = -(veh.lengthM - frontOffset(veh)) * Math.sin(yaw);
+    const edge = side * d0 + across + Math.max(side * front, side * rear);
+    if (edge <= lane.data.widthM / 2) return undefined;
     const nbOffset = (side * (lane.data.widthM + nbLane.data.widthM)) / 2;
     const ego = scene.snapshot.ego;
     let best: { id: string; speedMps: number; lon: number } | undefined;

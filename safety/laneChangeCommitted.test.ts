@@ -129,6 +129,14 @@ describe('a lane change under way with a faster car coming up behind in the targ
     expect(touchesFollower(sc, gate.trajectoryFor(v.modified!, sc))).toBe(false);
   });
 
+  it('a change not yet over the line is postponed as before (no committed choice)', () => {
+    const early = followerScene(10, 11, 2, 0.2, 0.02);
+    const v = gate.checkCommand(cmd({ path: 'LEFT_CHANGE', speed: 'KEEP', targetSpeedMps: 10 }), early);
+    expect(v.decision).toBe('MODIFY');
+    expect(v.modified?.path).toBe('FOLLOW_LANE');
+    expect(v.explanation).not.toMatch(/lane change under way/);
+  });
+
   it('a slower car behind is not a reason: the ordinary repairs stand (no committed choice)', () => {
     const slow = followerScene(10, 8, 2, 1.0, 0.23);
     const v = gate.checkCommand(cmd({ path: 'LEFT_CHANGE', speed: 'KEEP', targetSpeedMps: 10 }), slow);
