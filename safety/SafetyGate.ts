@@ -7,6 +7,7 @@
  * minimal-risk manoeuvre. `checkControl` clamps each control step to the platform's limits.
  */
 import {
+  angleDiff,
   type Control,
   type EgoState,
   inLaneOffsetLimitM,
@@ -91,6 +92,8 @@ const SHIFT_RULES = new Set(['collision.predicted', 'ttc', 'rss.longitudinalOppo
 const SHIFT_MIN_LATERAL_M = 1.0;
 /** An in-lane shift shorter than this is not worth a repair, m (our choice). */
 const SHIFT_MIN_M = 0.1;
+/** Scratch projection for `committedChange`. */
+const cf = { sM: 0, dM: 0, segment: 0 };
 
 /** Rule order: the rules that most often fail first (a repair candidate stops at its first failure). */
 const RULES = [
@@ -333,6 +336,8 @@ export function createSafetyGate(input: SafetyParamsInput = {}): SafetyGate {
       parts.push(m.stopAt ? `stop at (${round(m.stopAt.x, 1)}, ${round(m.stopAt.y, 1)})` : 'stop');
     else if (m.speed === 'STOP' && m.stopAt && original.stopAt !== m.stopAt)
       parts.push(`stop earlier, at (${round(m.stopAt.x, 1)}, ${round(m.stopAt.y, 1)})`);
+    else if (m.speed === 'ACCELERATE' && (m.targetSpeedMps ?? 0) > (original.targetSpeedMps ?? 0))
+      parts.push(`speed up to ${round(m.targetSpeedMps ?? 0)} m/s`);
     else if (m.targetSpeedMps !== original.targetSpeedMps)
       parts.push(`cap the speed at ${round(m.targetSpeedMps ?? 0)} m/s`);
     return parts.join(', ') || 'adjusted';
@@ -472,6 +477,127 @@ export function createSafetyGate(input: SafetyParamsInput = {}): SafetyGate {
     };
   }
 
+  /**
+   * A lane change (or borrow) under way — the ego's footprint is over its lane's line, and the
+   * command carries on into that neighbour lane or comes back (a FOLLOW_LANE from there, an abort)
+   * — with a vehicle behind in that neighbour lane going the same way faster than the ego: that
+   * vehicle (the nearest) and the change that completes the move, or undefined. Reads the
+   * command's roll-out (its path and start offset): call it right after the command's evaluation.
+   */
+  function committedChange(
+    cmd: MidLevelCommand,
+    scene: SafetyScene,
+  ): { id: string; speedMps: number; complete: MidLevelCommand['path'] } | undefined {
+    const path = rollout.path;
+    if (!path || rollout.n === 0 || rollout.inLaneShift) return undefined;
+    const lane = scene.map.lane(rollout.startLaneId);
+    if (!lane) return undefined;
+    const veh = scene.vehicle;
+    const d0 = rollout.d[0]!;
+    const side = Math.sign(d0);
+    if (side === 0) return undefined;
+    const nb = side > 0 ? lane.data.left : lane.data.right;
+    const nbLane = nb ? scene.map.lane(nb.laneId) : undefined;
+    if (!nb || !nbLane) return undefined;
+    const complete: MidLevelCommand['path'] =
+      side > 0
+        ? nb.opposite
+          ? 'LEFT_BORROW'
+          : 'LEFT_CHANGE'
+        : nb.opposite
+          ? 'RIGHT_BORROW'
+          : 'RIGHT_CHANGE';
+    if (cmd.path !== 'FOLLOW_LANE' && cmd.path !== complete) return undefined;
+    // a footprint corner on that side past the lane line (front and rear corners, the body's yaw
+    // against the lane counted; d0 is the rear axle's offset)
+    const yaw = angleDiff(scene.snapshot.ego.headingRad, path.line.headingAt(rollout.s[0]!));
+    const across = (veh.widthM / 2) * Math.cos(yaw);
+    const front = frontOffset(veh) * Math.sin(yaw);
+    const rear = -(veh.lengthM - frontOffset(veh)) * Math.sin(yaw);
+    const edge = side * d0 + across + Math.max(side * front, side * rear);
+    if (edge <= lane.data.widthM / 2) return undefined;
+    const nbOffset = (side * (lane.data.widthM + nbLane.data.widthM)) / 2;
+    const ego = scene.snapshot.ego;
+    let best: { id: string; speedMps: number; lon: number } | undefined;
+    for (const ag of scene.snapshot.agents) {
+      if (ag.kind === 'pedestrian' || ag.kind === 'static' || ag.speedMps <= ego.speedMps + 0.1) continue;
+      path.line.project(ag.x, ag.y, cf, rollout.s[0]! - 80, rollout.s[0]! + 20);
+      if (Math.abs(cf.dM - nbOffset) >= (nbLane.data.widthM + ag.widthM) / 2) continue;
+      if (Math.cos(angleDiff(ag.headingRad, path.line.headingAt(Math.max(0, cf.sM)))) < 0.7) continue;
+      const lon = cf.sM - (rollout.s[0]! + veh.rearAxleToCenterM);
+      if (lon >= 0 || (best && lon < best.lon)) continue;
+      best = { id: ag.id, speedMps: ag.speedMps, lon };
+    }
+    return best && { id: best.id, speedMps: best.speedMps, complete };
+  }
+
+  /**
+   * The committed lane change's way out: the abort (keep the lane the ego is located on) and the
+   * completion (the command's change), each holding the current speed (or the command's, if
+   * higher) and each speeding up towards the follower's; the first that passes every rule, else
+   * the first that fails only what the move owes that follower (its RSS rear distance, the gap,
+   * the lateral distance to it) or the turn's sharpness — no predicted contact, no TTC breach, no
+   * other rule (those it fails are reported: a slower choice only meets the faster car side-on).
+   * Undefined when there is none.
+   */
+  function committedChoice(
+    cmd: MidLevelCommand,
+    scene: SafetyScene,
+    c: { id: string; speedMps: number; complete: MidLevelCommand['path'] },
+  ):
+    | { cand: MidLevelCommand; clean: boolean; why: string; failing: Set<string>; results: RuleResult[] }
+    | undefined {
+    const v0 = scene.snapshot.ego.speedMps;
+    const hold = Math.max(v0, cmd.speed === 'STOP' ? 0 : (cmd.targetSpeedMps ?? v0));
+    const lane = scene.map.lane(rollout.startLaneId);
+    const limit = Math.min(scene.vehicle.maxSpeedMps, lane?.data.speedLimitMps ?? Number.POSITIVE_INFINITY);
+    const faster = Math.min(limit, Math.max(hold, c.speedMps));
+    const mk = (abort: boolean, target: number, why: string) => {
+      const m: MidLevelCommand = {
+        ...cmd,
+        speed: target > v0 + 0.1 ? 'ACCELERATE' : 'KEEP',
+        targetSpeedMps: round(target, 2),
+      };
+      delete m.stopAt;
+      delete m.decelMps2;
+      delete m.jerkMps3;
+      delete m.targetLaneId;
+      delete m.lateralOffsetM;
+      m.path = abort ? 'FOLLOW_LANE' : c.complete;
+      return { cand: m, why };
+    };
+    const cands = [
+      mk(true, hold, 'abort at the speed held'),
+      mk(false, hold, 'complete at the speed held'),
+      ...(faster > hold + 0.1
+        ? [mk(true, faster, 'abort speeding up'), mk(false, faster, 'complete speeding up')]
+        : []),
+    ];
+    let fallback: ReturnType<typeof committedChoice>;
+    for (const x of cands) {
+      evaluate(x.cand, scene, undefined, candSink, false);
+      const bad = candSink.outcomes.filter((o) => o.result.decision !== 'ALLOW');
+      if (bad.length === 0) return { ...x, clean: true, failing: new Set(), results: [] };
+      // (only what the committed move itself owes the follower, or the turn's sharpness: a choice
+      // that fails a rule about anything else — a lead, a person, a light — is no way out)
+      const owed = bad.every(
+        (o) =>
+          o.result.rule === 'kinematics.lateralAccel' ||
+          o.result.rule === 'laneChange.gap' ||
+          ((o.result.rule === 'rss.longitudinalRear' || o.result.rule === 'rss.lateral') &&
+            o.result.values.agentId === c.id),
+      );
+      if (owed && !fallback)
+        fallback = {
+          ...x,
+          clean: false,
+          failing: new Set(bad.map((o) => o.result.rule)),
+          results: bad.map((o) => ({ ...o.result, decision: 'MODIFY' as const })),
+        };
+    }
+    return fallback;
+  }
+
   function checkCommand(input: unknown, scene: SafetyScene, opts: CheckOptions = {}): Verdict {
     const parsed = parseCommand(input);
     if (!parsed.ok) {
@@ -521,6 +647,7 @@ export function createSafetyGate(input: SafetyParamsInput = {}): SafetyGate {
         explanation: `ALLOW: ${all.outcomes.length} rules pass over ${round((rollout.n - 1) * rollout.dtS, 1)} s`,
       };
     }
+    const committed = committedChange(cmd, scene);
     let acc = emptyAcc();
     const fixes = failing.map((o) => o.fix!);
     accumulate(acc, fixes);
@@ -631,6 +758,23 @@ export function createSafetyGate(input: SafetyParamsInput = {}): SafetyGate {
       const only = applyFixes(cmd, { ...emptyAcc(), postpone: true }, scene, undefined);
       evaluate(only, scene, undefined, candSink, true);
       if (candSink.violations === 0) return modify(only);
+    }
+    // 1b. a lane change under way with a faster vehicle coming up behind in the target lane: the
+    //     abort (back to the lane it came from) and the completion are judged against each other,
+    //     each at the speed held or raised, never slowed: braking or stopping sideways in front of
+    //     a faster car is what turns its overtaking into a strike on the ego's side
+    if (committed) {
+      const pick = committedChoice(cmd, scene, committed);
+      if (pick) {
+        const v = modify(pick.cand);
+        return {
+          ...v,
+          ...(pick.clean
+            ? {}
+            : { rules: [...v.rules.filter((x) => !pick.failing.has(x.rule)), ...pick.results] }),
+          explanation: `${v.explanation} (lane change under way, ${q(committed.id)} ${round(committed.speedMps)} m/s coming up behind in the target lane: ${pick.why})`,
+        };
+      }
     }
     search();
     if (best && !bestStruck) return modify(best);

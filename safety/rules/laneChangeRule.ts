@@ -12,7 +12,9 @@ const fp = { sM: 0, dM: 0, segment: 0 };
 export function laneChangeRules(ctx: CheckContext, sink: RuleSink): void {
   const { rollout: r, command, map, forecast: f, snapshot, params, vehicle: veh } = ctx;
   const kind = command.path;
-  if (kind === 'FOLLOW_LANE' || ctx.fromTrajectory) {
+  // (a planner's trajectory that ends in the next lane is a lane change too: `deriveCommand` names it,
+  // and the roll-out follows the trajectory's own lateral move)
+  if (kind === 'FOLLOW_LANE') {
     sink.pass('laneChange.permitted', 'no lane change');
     sink.pass('laneChange.gap', 'no lane change');
     sink.pass('situational.cyclistBlindSpot', 'no lane change');
