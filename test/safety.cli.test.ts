@@ -114,7 +114,7 @@ describe('edgeplan safety / audit CLI', () => {
     writeFileSync(log, bytes);
     const bad = run('audit', 'verify', log, '--pubkey', pub);
     expect(bad.status).toBe(2);
-  });
+  }, 300_000); // seven CLI processes one after another: 13 s alone, over 120 s at load 10–30
 
   it('audit verify on a file that is not an audit log says so (not "tampered")', () => {
     const dir = mkdtempSync(join(tmpdir(), 'ep-audit-'));
