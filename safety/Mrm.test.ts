@@ -27,26 +27,6 @@ describe('mrmStep', () => {
     expect(r.state.mode).toBe('NORMAL');
     expect(r.output.active).toBe(false);
   });
-  it('after 0.2 s of passed commands an emergency stop waiting to be released brakes at the comfortable rate; a VETO restores its own', () => {
-    let r = mrmStep(MRM_INITIAL, { tS: 0, verdict: vetoEmergency, egoSpeedMps: 20 }, P);
-    expect(r.output).toMatchObject({ active: true, kind: 'EMERGENCY_STOP', decelMps2: 6 });
-    // one passed tick between VETOs softens nothing
-    r = mrmStep(r.state, { tS: 0.1, verdict: allow, egoSpeedMps: 19.4 }, P);
-    expect(r.output).toMatchObject({ active: true, kind: 'EMERGENCY_STOP', decelMps2: 6 });
-    r = mrmStep(r.state, { tS: 0.2, verdict: allow, egoSpeedMps: 18.8 }, P);
-    expect(r.output.decelMps2).toBe(6);
-    // passed for releaseSoftenAfterS: the comfortable rate until released
-    r = mrmStep(r.state, { tS: 0.3, verdict: allow, egoSpeedMps: 18.2 }, P);
-    expect(r.output).toMatchObject({ active: true, kind: 'EMERGENCY_STOP', decelMps2: P.releaseDecelMps2 });
-    expect(P.releaseDecelMps2).toBeLessThan(6);
-    r = mrmStep(r.state, { tS: 0.4, verdict: vetoEmergency, egoSpeedMps: 18.1 }, P);
-    expect(r.output).toMatchObject({ active: true, kind: 'EMERGENCY_STOP', decelMps2: 6 });
-    // a comfortable stop is no harder than the wait's rate: unchanged
-    r = mrmStep(MRM_INITIAL, { tS: 0, verdict: vetoComfort, egoSpeedMps: 10 }, P);
-    for (let k = 1; k <= 4; k++)
-      r = mrmStep(r.state, { tS: k * 0.1, verdict: allow, egoSpeedMps: 10 - k * 0.1 }, P);
-    expect(r.output.decelMps2).toBe(1);
-  });
   it('a VETO during the release wait restarts it', () => {
     let s: MrmState = mrmStep(MRM_INITIAL, { tS: 0, verdict: vetoComfort, egoSpeedMps: 10 }, P).state;
     s = mrmStep(s, { tS: 0.1, verdict: allow, egoSpeedMps: 9.9 }, P).state;

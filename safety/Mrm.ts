@@ -2,8 +2,7 @@
  * The minimal-risk manoeuvre as a pure, replayable state machine (Autoware's MRM handler:
  * NORMAL → OPERATING → SUCCEEDED). A VETO starts an MRM (an emergency escalates a comfortable
  * stop, never the other way); it is released before standstill once the gate has passed commands
- * for `releaseAfterS` (the situation is safe again; while it waits, the stop brakes at no more than
- * `releaseDecelMps2`), and after standing still it hands back to
+ * for `releaseAfterS` (the situation is safe again), and after standing still it hands back to
  * normal driving when the gate has passed commands for `recoverAfterS`.
  * `step(state, input, params) → { state, output }`; no clock, no I/O.
  */
@@ -22,21 +21,6 @@ export const MrmParamsSchema = z.object({
    * gate finds a safe command again the stop is no longer the minimal risk (our choice: 5 ticks).
    */
   releaseAfterS: z.number().nonnegative().default(0.5),
-  /**
-   * While a running MRM waits out `releaseAfterS` (the gate passes commands again), it brakes at no
-   * more than this once `releaseSoftenAfterS` has passed, m/s²: the emergency rate was sized for a conflict the gate no longer finds, so
-   * the stop goes on at the comfortable rate until it is released; a VETO in the wait restores the
-   * full rate, and a repair that brakes harder still wins (`GatedPlanner`). Our choice: the
-   * comfortable stop's 1.0 m/s² (issue 7). Braking on at the emergency rate for the whole wait cost
-   * oncoming drifts 4–6 m/s each (fuzz seed 7: clean progress 0.833 → 0.891 over 38 runs).
-   */
-  releaseDecelMps2: z.number().positive().default(1.0),
-  /**
-   * ... but only once the gate has passed commands this long, s: a single passed tick between VETOs
-   * (a person stepping out, re-checked every tick) is no sign that the stop is no longer needed (our
-   * choice: 3 ticks; one passed tick relaxing the stop let fuzz seed 7 run 803 meet the pedestrian).
-   */
-  releaseSoftenAfterS: z.number().nonnegative().default(0.2),
 });
 export type MrmParams = z.infer<typeof MrmParamsSchema>;
 
@@ -111,11 +95,5 @@ export function mrmStep(
     }
   }
   const active = s.mode !== 'NORMAL';
-  // confirming the release: the gate passes commands again, so the stop need not be as hard
-  const confirming =
-    s.mode === 'OPERATING' &&
-    !Number.isNaN(s.allowSinceS) &&
-    input.tS - s.allowSinceS >= params.releaseSoftenAfterS - 1e-9;
-  const decelMps2 = confirming ? Math.min(s.decelMps2, params.releaseDecelMps2) : s.decelMps2;
-  return { state: s, output: { active, kind: s.kind, decelMps2 } };
+  return { state: s, output: { active, kind: s.kind, decelMps2: s.decelMps2 } };
 }
