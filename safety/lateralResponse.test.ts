@@ -66,8 +66,21 @@ describe('rss.lateralResponse: an in-lane shift away from a vehicle coming over 
     expect(gate.checkCommand(m, sc).decision).toBe('ALLOW');
   });
 
-  it('nothing passes (the car 1.4 s away): the emergency stop still moves away within the lane', () => {
-    const v = gate.checkCommand(cmd(), scene({ map, s: 50, speed: 12, agents: [drifting(80)] }));
+  it('the TTC contact lies beyond oncomingMitigateS: the proper response (b_min,correct) with the shift, no emergency stop', () => {
+    // 34 m between the centres, closing at 20 m/s: TTC finds the contact only τ after a roll-out
+    // step, 1.5–2.45 s ahead; judged by the step alone it was a conflict to mitigate at full strength
+    // (VETO, emergency stop), unlike the overlap `collision.predicted` finds at the same time
+    const sc = scene({ map, s: 50, speed: 12, agents: [drifting(84)] });
+    const v = gate.checkCommand(cmd(), sc);
+    expect(v.decision, v.explanation).toBe('MODIFY');
+    expect(v.modified?.decelMps2, v.explanation).toBeCloseTo(P.rssEgo.brakeMinCorrectMps2 + 0.02, 2);
+    expect(v.modified?.lateralOffsetM, v.explanation).toBeLessThan(0);
+    const again = gate.checkCommand(v.modified!, sc);
+    expect(again.rules.find((r) => r.rule === 'ttc')?.decision, again.explanation).toBe('ALLOW');
+  });
+
+  it('nothing passes (the car 1.3 s away): the emergency stop still moves away within the lane', () => {
+    const v = gate.checkCommand(cmd(), scene({ map, s: 50, speed: 12, agents: [drifting(76)] }));
     expect(v.decision, v.explanation).toBe('VETO');
     expect(v.mrm?.kind).toBe('EMERGENCY_STOP');
     expect(v.mrm?.lateralOffsetM).toBeCloseTo(

@@ -241,10 +241,14 @@ export function ttcRule(ctx: CheckContext, sink: RuleSink): void {
         continue;
       const wrongWay =
         !laneChanging && ag.kind !== 'static' && wrongWayIn(ctx, ax, ay, ah, ag.widthM / 2, e.c, e.s);
-      if (wrongWay && k * r.dtS > ctx.params.oncomingMitigateS && givesOncomingProperResponse(ctx, k))
-        continue;
+      // the contact a TTC hit predicts lies τ after its step: a vehicle coming the other way into the
+      // ego's lane is mitigated at full strength only when that contact is closer than
+      // `oncomingMitigateS`, as `collision.predicted` judges the overlap itself
+      const answered = wrongWay && givesOncomingProperResponse(ctx, k);
       for (const tau of TTC_STEPS) {
         if (tau > bound + 1e-9) break;
+        const far = wrongWay && k * r.dtS + tau > ctx.params.oncomingMitigateS;
+        if (far && answered) continue;
         const ex = e.x + v * tau * e.c;
         const ey = e.y + v * tau * e.s;
         // the agent where its forecast puts it τ later (along its lane through a turn, braking
@@ -258,9 +262,7 @@ export function ttcRule(ctx: CheckContext, sink: RuleSink): void {
             'ttc',
             `time to collision with ${ag.kind} ${q(ag.id)} ≤ ${tau} s at t+${round(k * r.dtS, 1)} s (bound ${bound} s)`,
             { agentId: ag.id, ttcS: tau, boundS: bound, atS: round(k * r.dtS, 2), egoSpeedMps: round(v) },
-            wrongWay && k * r.dtS > ctx.params.oncomingMitigateS
-              ? oncomingFix(ctx)
-              : { stopBeforeS: r.s[k]! - 1, critical: true },
+            far ? oncomingFix(ctx) : { stopBeforeS: r.s[k]! - 1, critical: true },
           );
           return;
         }
