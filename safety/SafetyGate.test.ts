@@ -434,11 +434,11 @@ describe('second pass (issue 14)', () => {
     sc.snapshot.agents[0]!.accelMps2 = -3;
     expect(gate.checkCommand(cmd(), sc).modified?.jerkMps3).toBeUndefined();
   });
-  it('vru.stepOut: a pedestrian at the kerb facing the road 20 m ahead caps the speed; facing along the pavement or far from the road, nothing', () => {
+  it('vru.stepOut: a pedestrian at the kerb facing the road 20 m ahead caps the speed of an ego at 14 m/s; facing along the pavement or far from the road, nothing', () => {
     const kerb = (dh: number, d = -3.2, s = 73) =>
       gate.checkCommand(
         cmd(),
-        scene({ map: m2, agents: [{ id: 'ped', kind: 'pedestrian', lane: 'R0', s, d, dh }] }),
+        scene({ map: m2, speed: 14, agents: [{ id: 'ped', kind: 'pedestrian', lane: 'R0', s, d, dh }] }),
       );
     const facing = kerb(Math.PI / 2);
     expect(facing.decision, facing.explanation).toBe('MODIFY');
@@ -449,36 +449,73 @@ describe('second pass (issue 14)', () => {
     expect(facing.rules.find((x) => x.rule === 'vru.stepOut')?.values.reachS).toBeCloseTo(1.33, 2);
     expect(kerb(0).decision, kerb(0).explanation).toBe('ALLOW');
     expect(kerb(Math.PI / 2, -9).decision).toBe('ALLOW');
-    // 57 m ahead the ego can still slow for it (at 1 m/s²) from the next checks on: not yet this command's
-    expect(kerb(Math.PI / 2, -3.2, 110).decision, kerb(Math.PI / 2, -3.2, 110).explanation).toBe('ALLOW');
-    // 47 m ahead, slowing at 1 m/s² from the next check on still meets the bound at t+3 s, but then
+    // 77 m ahead the ego can still slow for it (at 1 m/s²) from the next checks on: not yet this command's
+    expect(kerb(Math.PI / 2, -3.2, 130).decision, kerb(Math.PI / 2, -3.2, 130).explanation).toBe('ALLOW');
+    // 67 m ahead, slowing at 1 m/s² from the next check on still meets the bound at t+3.2 s, but then
     // neither stops short of it nor clears it nearer in: the gentle braking starts now
-    const near = kerb(Math.PI / 2, -3.2, 100);
+    const near = kerb(Math.PI / 2, -3.2, 120);
     expect(near.decision, near.explanation).toBe('MODIFY');
     expect(near.modified?.decelMps2).toBe(P.vruStepOutSlowDecelMps2);
   });
-  it('vru.stepOut: an ego that can stop short of a waiting pedestrian only by braking now (no longer after a reaction to its step) brakes now; one that cannot even then is committed', () => {
+  it("vru.stepOut: the ego is counted on to stop for a step-out as the gate stops for it (0.4 s, then 0.75 of the car's 8 m/s²), not at RSS b_min after 0.5 s: at 8.5 m/s a pedestrian facing the road is stopped short of or passed at every distance", () => {
+    // reach 1.33 s (above); stopping short after the reaction: 0.4·8.5 + 8.5²/(2·6) = 9.42 m; its front
+    // past the person's far edge (1.6 m beyond the point a metre short of it) in time from
+    // ≤ 8.5·1.33 − 1.6 = 9.7 m: every distance is one or the other, no cap. At b_min 4 after 0.5 s
+    // (13.3 m to stop short) the ego was capped to ≈ 8.2 m/s wherever the person stood ahead
+    for (const s of [70, 75, 80, 90]) {
+      const v = gate.checkCommand(
+        cmd(),
+        scene({
+          map: m2,
+          speed: 8.5,
+          agents: [{ id: 'ped', kind: 'pedestrian', lane: 'R0', s, d: -3.2, dh: Math.PI / 2 }],
+        }),
+      );
+      expect(v.rules.find((x) => x.rule === 'vru.stepOut')?.decision, `${s}: ${v.explanation}`).toBe('ALLOW');
+    }
+    expect(P.vruStepOutReactionS).toBe(0.4);
+  });
+  it('vru.stepOut: an ego that can stop short of a waiting pedestrian only by braking now (no longer after a reaction to its step) brakes now; nearer, it clears the person first', () => {
     const kerb = (s: number) =>
       gate.checkCommand(
         cmd(),
         scene({
           map: m2,
-          speed: 7,
+          speed: 12,
           agents: [{ id: 'ped', kind: 'pedestrian', lane: 'R0', s, d: -3.2, dh: Math.PI / 2 }],
         }),
       );
-    // 9.11 m to the point a metre short of it at 7 m/s: 0.5 s of reaction then 4 m/s² needs 9.63 m,
-    // the actuator's 0.2 s lag then 4 m/s² 7.53 m; clearing it takes longer than its 1.33 s reach
-    const late = kerb(63);
+    // 15.51 m to the point a metre short of it at 12 m/s: 0.4 s of reaction then 6 m/s² needs 16.8 m,
+    // the actuator's 0.2 s lag then the car's 8 m/s² 11.4 m; clearing it takes 1.43 s, longer than its
+    // 1.33 s reach
+    const late = kerb(69.4);
     const r = late.rules.find((x) => x.rule === 'vru.stepOut')!;
     expect(late.decision, late.explanation).toBe('MODIFY');
     expect(r.decision).toBe('MODIFY');
-    expect(r.values.needMps2).toBeCloseTo(49 / (2 * (9.11 - 1.4)), 1);
+    expect(r.values.needMps2).toBeCloseTo(144 / (2 * (15.51 - 2.4)), 1);
     expect(late.modified?.speed).toBe('DECELERATE');
     expect(late.modified?.targetSpeedMps).toBeLessThanOrEqual(P.vruNearSpeedMps);
     expect(late.modified?.decelMps2).toBeGreaterThanOrEqual(r.values.needMps2 as number);
-    // 2 m nearer, braking at once cannot stop short of it either: no command undoes that
-    expect(kerb(61).rules.find((x) => x.rule === 'vru.stepOut')?.decision).toBe('ALLOW');
+    // 2 m nearer its front is past the person's far edge in 1.26 s, before the person can get there
+    expect(kerb(67.4).rules.find((x) => x.rule === 'vru.stepOut')?.decision).toBe('ALLOW');
+  });
+  it("vru.stepOut: an ego that can stop short of a waiting pedestrian now only harder than the ladder's 6 m/s² is not committed while the car's 8 m/s² still stops it: it brakes at what the stop needs", () => {
+    // 16 m/s, 22 m to the point a metre short of it (s 75.9): the lag then 6 m/s² needs 3.2 + 21.3 m,
+    // then 8 m/s² 3.2 + 16 m; clearing it takes 1.48 s > its 1.33 s reach. Counted committed at the
+    // ladder's rate, it rolled on towards the person
+    const v = gate.checkCommand(
+      cmd(),
+      scene({
+        map: m2,
+        speed: 16,
+        agents: [{ id: 'ped', kind: 'pedestrian', lane: 'R0', s: 75.9, d: -3.2, dh: Math.PI / 2 }],
+      }),
+    );
+    const r = v.rules.find((x) => x.rule === 'vru.stepOut')!;
+    expect(r.decision, v.explanation).toBe('MODIFY');
+    expect(r.values.needMps2).toBeCloseTo(256 / (2 * (22 - 3.2)), 1);
+    expect(v.modified?.decelMps2).toBeGreaterThan(0.75 * CAR.maxDecelMps2);
+    expect(v.modified?.targetSpeedMps).toBeLessThanOrEqual(P.vruNearSpeedMps);
   });
   it('a pedestrian that walks into the side of an ego whose front has passed it is no front conflict; one it reaches in front is', () => {
     const walker = (s: number) =>

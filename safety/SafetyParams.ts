@@ -53,7 +53,13 @@ export const SafetyParamsSchema = z.object({
   childStepOutSpeedMps: pos().default(3.0),
   /** It speeds up to that pace at most this fast from where it stands, m/s² (ad-rss-lib / CARLA default pedestrian dynamics: alphaLon.accelMax 2.0). */
   vruStepOutAccelMps2: pos().default(2.0),
-  vruStepOutReactionS: nonNeg().default(0.5),
+  /**
+   * The ego's reaction to a person who steps out, s: the next snapshot shows it moving (0.1 s), the
+   * gate's critical stop goes out on that tick, the actuator's lag (0.2 s), and 0.1 s for the
+   * tracker's onset (our choice). Then the ego brakes at the repair ladder's hardest rung, 0.75 of the
+   * platform's maximum (never below `vruStepOutDecelMps2`, RSS b_min).
+   */
+  vruStepOutReactionS: nonNeg().default(0.4),
   /**
    * The ego slows for a pedestrian that could step out at this deceleration, as late as that still
    * works, m/s² (our choice: as gently as a lead that is not braking, comfortLeadDecelMps2; braking

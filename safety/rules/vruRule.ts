@@ -337,7 +337,13 @@ export function vruStepOutRule(ctx: CheckContext, sink: RuleSink): void {
   const front = frontOffset(veh);
   const f0 = r.s[0]! + front;
   const tResp = params.vruStepOutReactionS;
-  const b = params.vruStepOutDecelMps2;
+  // the stop the ego is counted on for a person who steps out is an emergency stop, not a comfort
+  // stop: after the reaction, the braking repair ladder's hardest rung (0.75 of the platform's
+  // maximum, as `iso15066.ssm` counts on; never below `vruStepOutDecelMps2`). Braking at once (the
+  // margin to wait is gone, or the person is on its way) the gate asks for what the stop needs, up
+  // to the platform's maximum: `critical`, so that a VETO's EMERGENCY_STOP brakes at that rate
+  const b = Math.max(params.vruStepOutDecelMps2, 0.75 * veh.maxDecelMps2);
+  const bNow = Math.max(b, veh.maxDecelMps2);
   const walk = params.vruNearSpeedMps + 0.05;
   const lookM = stoppingLookAheadM(ctx, Math.max(r.v[0]!, r.v[r.n - 1]!)) + r.s[r.n - 1]! - r.s[0]!;
   // the gentle braking a later check would start (from step 1, after the actuator's lag): it must
@@ -428,7 +434,7 @@ export function vruStepOutRule(ctx: CheckContext, sink: RuleSink): void {
       const v = r.v[0]!;
       const dist = conflictS - f0;
       late =
-        v > walk && stopDist(v) > dist && !clearsAt(0) && v * params.accelLagS + (v * v) / (2 * b) <= dist;
+        v > walk && stopDist(v) > dist && !clearsAt(0) && v * params.accelLagS + (v * v) / (2 * bNow) <= dist;
     }
     for (let k = 0; k < r.n; k++) {
       const v = r.v[k]!;
@@ -439,7 +445,7 @@ export function vruStepOutRule(ctx: CheckContext, sink: RuleSink): void {
       if (late) {
         // the roll-out itself stops short: short of the point while above walking pace, and at its
         // last step still able to (the braking goes on)
-        if (dist > 0 && (k < r.n - 1 || v * params.accelLagS + (v * v) / (2 * b) <= dist)) continue;
+        if (dist > 0 && (k < r.n - 1 || v * params.accelLagS + (v * v) / (2 * bNow) <= dist)) continue;
         const v0 = r.v[0]!;
         const need = (v0 * v0) / (2 * Math.max(0.1, conflictS - f0 - v0 * params.accelLagS));
         sink.fail(
@@ -457,6 +463,8 @@ export function vruStepOutRule(ctx: CheckContext, sink: RuleSink): void {
           {
             capSpeedMps: params.vruNearSpeedMps,
             brakeMps2: Math.min(veh.maxDecelMps2, Math.max(need, slowDecel)),
+            critical: true,
+            stopBeforeS: conflictS - front,
           },
         );
         return;

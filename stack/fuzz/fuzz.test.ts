@@ -32,9 +32,10 @@ describe('gate fuzz smoke', () => {
         expect(clean[0]?.rulesOn?.[rule], `${family} ${rule}`).toBe(ticks);
       expect(table).toContain(`| ${family} | 1 |`);
     }
-    // the robot's worker and the pedestrian are the VRU rules' (seed 7: runs 8 and 2)
+    // the robot's worker and the pedestrian are the VRU rules' (seed 7: runs 8 and 2; in run 2 the ego
+    // can stop for the person's step-out as the gate's emergency stop would, so only its crossing caps)
     expect(report.perFamily.robot_crossing!.topRules.map(([r]) => r)).toContain('iso15066.ssm');
-    expect(report.perFamily.pedestrian_crossing!.topRules.map(([r]) => r)).toContain('vru.stepOut');
+    expect(report.perFamily.pedestrian_crossing!.topRules.map(([r]) => r)).toContain('vru.proximity');
   }, 120_000);
   it('pedestrians waiting at the kerb: the gate keeps the ego able to stop short of them instead of letting it slide to where a step-out meets its front (seeds 11: 38, 173; 20789: 344; 3: 389; 5: 911)', () => {
     for (const [seed, index] of [
