@@ -22,15 +22,17 @@ export const HierarchicalParamsSchema = z.object({
   targetLookS: pos().default(1.0),
   /**
    * Comfortable lateral acceleration in curves, m/s²: the curve cap √(a / |κ|), approached braking at
-   * 2 m/s² (3.0: under the horizon cap's 3.5 and nuPlan's comfort bound 4.89; PDM-Closed-plus's 2.0
-   * held a junction turn of ≈ 15 m radius to 5.5 m/s and the ego's re-start after a yield with it).
+   * 2 m/s² (3.5: under the horizon cap's 4.0 and nuPlan's comfort bound 4.89; PDM-Closed-plus's 2.0
+   * held a junction turn of ≈ 15 m radius to 5.5 m/s and the ego's re-start after a yield with it;
+   * 3.0 held `unprotected_left`'s turn to ≈ 6.8 m/s where the expert drives 7.2–7.9).
    */
-  curveLatAccelMps2: pos().default(3.0),
+  curveLatAccelMps2: pos().default(3.5),
   /**
    * Lateral acceleration the command's target speed may ask for anywhere its roll-out reaches
-   * (the target held for `commandHoldS`), m/s² (below the gate's 4.89, nuPlan's comfort bound).
+   * (the target held for `commandHoldS`), m/s² (below the gate's 4.89, nuPlan's comfort bound; the
+   * expert of `unprotected_left` turns at ≈ 3.6).
    */
-  horizonLatAccelMps2: pos().default(3.5),
+  horizonLatAccelMps2: pos().default(4.0),
   /** How long the roll-out that judges a command holds its target speed, s (reflection's and the gate's 4 s). */
   commandHoldS: pos().default(4.0),
   /** A vehicle standing this long with nothing in front of it and no signal is parked, s. */
@@ -64,11 +66,9 @@ export const HierarchicalParamsSchema = z.object({
   /** … and the ego enters its path no sooner than this after its rear has got that far, s (the reactive agents' own crossing margin, `crossingMarginS`). */
   gapRearS: nonNeg().default(1.0),
   /**
-   * Timed approach to a crossing vehicle yielded to: reach the stop point no sooner than this
-   * before it enters our corridor (standing while it crosses, as RSS asks, but not for long), s.
+   * Timed approach to the vehicles yielded to (rolling on to meet their gap as it opens): the
+   * braking it slows down with, m/s² (under `comfortDecelMps2`).
    */
-  yieldStandS: nonNeg().default(0.5),
-  /** … the braking that approach uses to slow down, m/s² (under `comfortDecelMps2`). */
   rollDecelMps2: pos().default(2.0),
   /**
    * While a vehicle yielded to is still to pass, the ego approaches its path no faster than

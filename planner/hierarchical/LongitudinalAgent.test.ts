@@ -411,8 +411,9 @@ describe('longitudinal agent (rules)', () => {
       expect(run(crossing(2, 0.5)).yielded.has('onc')).toBe(true);
     });
 
-    it('the approach to a car yielded to is timed: rolling, to stand only just before it crosses our corridor', () => {
-      // 8 m/s, stop point 28 m ahead (entry 30 − 2), the car enters our corridor in 6 s
+    it('the approach to a car yielded to is timed: rolling, to meet its gap as it opens', () => {
+      // 8 m/s, stop point 28 m ahead (entry 30 − 2), the car enters our corridor in 6 s and is out
+      // of our path ≈ 4.5 s later
       const far = decide(
         view(
           { egoSpeedMps: 8, objects: [oncObj(0, 11, 70, 30)] },
@@ -421,9 +422,9 @@ describe('longitudinal agent (rules)', () => {
       );
       expect(far.speed).toBe('DECELERATE');
       expect(far.reason).toMatch(/yield to vehicle onc: approach timed/);
-      // slowing at the approach's braking toward the speed that reaches the stop point 0.5 s before it crosses
+      // slowing at the approach's braking (not stopping)
       expect(far.decelMps2).toBeLessThanOrEqual(PARAMS.rollDecelMps2 + 1e-9);
-      expect(far.targetSpeedMps).toBeGreaterThan(28 / (6 - PARAMS.yieldStandS));
+      expect(far.targetSpeedMps).toBeCloseTo(8 - PARAMS.rollDecelMps2 * PARAMS.targetLookS, 5);
       expect(far.targetSpeedMps).toBeLessThan(8);
     });
 
@@ -439,6 +440,31 @@ describe('longitudinal agent (rules)', () => {
       expect(d.reason).toMatch(/approach timed/);
       expect(d.targetSpeedMps).toBeLessThanOrEqual((8 - PARAMS.yieldShowMarginM) / PARAMS.yieldShowS + 1e-9);
       expect(d.targetSpeedMps).toBeGreaterThan(1);
+    });
+
+    it('once the car yielded to is at our path, the ego rolls on to meet its gap: no show cap, stoppable at the stop point', () => {
+      // 2 m/s, our footprint enters its strip 8 m ahead (stop point 6 m); its rear is out, with the
+      // margins, in (8 + 1) / 11 + 1 ≈ 1.8 s
+      const at = (agentToEntryM: number) =>
+        decide(
+          view(
+            { egoSpeedMps: 2, objects: [oncObj(0, 11, agentToEntryM, 8)] },
+            { crossing: [oncoming({ agentTimeS: agentToEntryM / 11, conflictM: 10 })] },
+          ),
+        );
+      const show = (8 - PARAMS.yieldShowMarginM) / PARAMS.yieldShowS;
+      // still to come (10 m from our path): the approach must not look like pulling out
+      const coming = at(10);
+      expect(coming.reason).toMatch(/approach timed/);
+      expect(coming.targetSpeedMps).toBeLessThanOrEqual(show + 1e-9);
+      // at our path (it can no longer yield): as the gap opens, be where braking at yieldBrake still
+      // stops at the stop point, at that speed (v·T + v²/(2b) = 7 m, T ≈ 1.8 s: ≈ 2.8 m/s)
+      const passing = at(0);
+      expect(passing.reason).toMatch(/yield to vehicle onc/);
+      expect(passing.targetSpeedMps).toBeGreaterThan(show + 0.5);
+      expect(passing.targetSpeedMps).toBeLessThanOrEqual(
+        Math.sqrt(2 * PARAMS.yieldBrakeMps2 * (6 - 0.5)) + 1e-9,
+      );
     });
 
     it('a gap ahead of a crossing car is taken only when it gets there yieldGapS after our footprint has left its path', () => {

@@ -238,6 +238,8 @@ export function decideLongitudinal(
     entryM: number;
     outS: number;
     clearM: number;
+    /** Its front's distance to the strip our body sweeps, m (0: at or in it). */
+    toEntryM: number;
   }[] = [];
   let untimed = false;
   for (const c of g.crossing) {
@@ -345,6 +347,7 @@ export function decideLongitudinal(
         entryM: o.entry.egoEntryM,
         outS: rearOutS,
         clearM,
+        toEntryM: o.entry.agentToEntryM,
       });
       continue;
     }
@@ -358,10 +361,13 @@ export function decideLongitudinal(
     }
     leads.push(lead);
   }
-  // timed approach to the vehicles yielded to: the stop point is kept (RSS asks the ego to stand
-  // while an oncoming car crosses its corridor ahead), but reached no sooner than `yieldStandS`
-  // before the last of them (a gap between them is taken only when we clear it `yieldGapS` before
-  // the next one gets there) enters our corridor, and slowly enough not to look as if we pull out
+  // timed approach to the vehicles yielded to (a gap between them is taken only when we clear it
+  // `yieldGapS` before the next one gets there): the stop point is kept, but the ego rolls on to
+  // meet the gap as it opens — then where braking at `yieldBrakeMps2` still stops it short of its
+  // entry into their path, at the speed that needs (a stand at the stop point followed by a
+  // standing start loses what the roll keeps) — and, while one of them is still to reach our path,
+  // slowly enough not to look as if we pull out
+  let passing = false;
   if (timed.length > 0 && !untimed) {
     let tEnter = Math.max(...timed.map((w) => w.outS));
     let tIn = Math.max(...timed.map((w) => w.inS));
@@ -375,21 +381,39 @@ export function decideLongitudinal(
       }
     const entryM = Math.min(...timed.map((w) => w.entryM));
     const stopM = Math.min(...timed.map((w) => w.lead.gapM));
-    const tStand = tIn - p.yieldStandS;
-    const show = Math.max(0, entryM - p.yieldShowMarginM) / p.yieldShowS;
-    const timedMps = tStand > 0 ? stopM / tStand : Infinity;
+    // every one of them is at our path already (its front at the strip our body sweeps): none can
+    // still yield, so there is nothing left to show; the stop point is then kept by a speed cap (below)
+    passing = timed.every((w) => w.toEntryM <= 0);
+    const show = passing ? Infinity : Math.max(0, entryM - p.yieldShowMarginM) / p.yieldShowS;
+    // at constant speed v until the gap opens (T), then braking at b: v·T + v²/(2b) = the room
+    // to our entry less `yieldShowMarginM` (never less than to the stop point)
+    const bY = p.yieldBrakeMps2;
+    const T = Math.max(tEnter, 0.1);
+    const roomM = Math.max(stopM, entryM - p.yieldShowMarginM);
+    const timedMps = bY * (-T + Math.sqrt(T * T + (2 * roomM) / bY));
     const target = Math.min(show, timedMps);
     if (target < vMax && target < v + p.accelMaxMps2 * p.targetLookS) {
       leads.push({
         gapM: Infinity,
         speedMps: v,
         stop: false,
-        why: `yield to ${timed.map((w) => `vehicle ${w.id}`).join(', ')}: approach timed (stand ${Math.max(0, tStand).toFixed(1)} s from now; its gap opens in ${tEnter.toFixed(1)} s)`,
+        why: `yield to ${timed.map((w) => `vehicle ${w.id}`).join(', ')}: approach timed (in our corridor in ${Math.max(0, tIn).toFixed(1)} s; its gap opens in ${tEnter.toFixed(1)} s)`,
         accelMps2: clamp((target - v) / p.targetLookS, -p.rollDecelMps2, p.accelMaxMps2),
       });
     }
   }
   for (const w of timed) {
+    if (passing) {
+      // braking at `yieldBrakeMps2` still stops at the stop point (with half a metre in hand); the
+      // stop lead only at the point itself (it would brake the roll from well before it)
+      const cap = Math.sqrt(2 * p.yieldBrakeMps2 * Math.max(0, w.lead.gapM - 0.5));
+      if (cap < vMax) {
+        vMax = cap;
+        caps.push(`stoppable before ${w.id}`);
+      }
+      if (w.lead.gapM < 1) leads.push(w.lead);
+      continue;
+    }
     if (w.cap !== undefined) {
       if (w.cap < vMax) {
         vMax = w.cap;

@@ -22,6 +22,12 @@ import {
 const fp = { sM: 0, dM: 0, segment: 0 };
 const egoV = rssVehicleAtRest();
 const othV = rssVehicleAtRest();
+/**
+ * A vehicle coming the other way that heads more than 20° off the ego's path where it is in the
+ * ego's corridor crosses that path (a junction: the ego turns across its lane) rather than coming
+ * down it head-on (cos 160°; our choice — an oncoming car drifting over the line comes in at a few degrees).
+ */
+const CROSSING_COS = Math.cos((160 * Math.PI) / 180);
 
 /**
  * The longitudinal distance the squeeze mode keeps: the ego responds after its actuation lag with
@@ -241,8 +247,12 @@ export function rssRule(ctx: CheckContext, sink: RuleSink): void {
         fp.sM > sE
       ) {
         const opposite = cosRel < -0.5;
+        // RSS for routes that cross (ad-rss-lib's intersection case): the other does not come on
+        // towards the ego along its path, it goes across; the ego keeps the room to stop before
+        // its path (its own stopping distance, the other taken at rest there)
+        const crossing = opposite && cosRel > CROSSING_COS;
         egoV.speedLonMps = v;
-        othV.speedLonMps = vLon;
+        othV.speedLonMps = crossing ? 0 : vLon;
         egoDyn.accelMaxMps2 = Math.min(params.rssEgo.accelMaxMps2, Math.max(0, r.a[k]!));
         const egoWrongLane = opposite && r.targetOpposite && Math.abs(r.d[k]! - r.targetOffsetM) < 1.75;
         const safe = opposite
@@ -266,9 +276,11 @@ export function rssRule(ctx: CheckContext, sink: RuleSink): void {
         // (a lane change or a borrow commits the ego laterally: judged over the whole horizon)
         const inForce = dangerFrom === 0 || laneChanging || opposite || k * r.dtS <= lifeS + 1e-9;
         if (gap < safe && v > 0.1) {
-          const leadStop = opposite
-            ? -(vLon * vLon) / (2 * params.rssOther.brakeMinMps2)
-            : (vLon * vLon) / (2 * params.rssOther.brakeMaxMps2);
+          const leadStop = crossing
+            ? 0
+            : opposite
+              ? -(vLon * vLon) / (2 * params.rssOther.brakeMinMps2)
+              : (vLon * vLon) / (2 * params.rssOther.brakeMaxMps2);
           const room = Math.max(0.1, gap + leadStop - 1);
           // the braking that brings the tracked ego to rest (nuPlan's stopped speed) short of the
           // lead's worst-case stop, its taper near standstill included (the metre of margin kept in

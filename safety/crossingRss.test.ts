@@ -1,0 +1,46 @@
+/**
+ * RSS for routes that cross: a car going across the ego's path ahead (the ego turns left across
+ * its lane in a junction) does not come on towards the ego along that path, so the ego owes it the
+ * room to stop before its path — not the head-on response to a car closing at its full speed (which
+ * asks an ego rolling slowly towards a junction, metres short of the conflict, to brake at
+ * b_min,correct whatever the room). A car coming down the ego's lane head-on still gets that.
+ */
+import { describe, expect, it } from 'vitest';
+import { cmd, junctionMap, scene } from '../stack/testing/safetyScenes.ts';
+import { createSafetyGate } from './SafetyGate.ts';
+
+const gate = createSafetyGate();
+const map = junctionMap();
+// ego on IN3 (x = 1.75, northbound, ends at y = −14) turning left (C32) into OUT2; the other car on
+// C13 (x = −1.75, southbound from y = 14 to −14), whose lane the turn crosses near y = −5
+const turn = ['IN3', 'C32', 'OUT2'];
+const rssOf = (egoS: number, speed: number, carS: number, command = cmd()) => {
+  const v = gate.checkCommand(
+    command,
+    scene({
+      map,
+      lane: 'IN3',
+      s: egoS,
+      speed,
+      route: turn,
+      agents: [{ id: 'onc', lane: 'C13', s: carS, speed: 12.5 }],
+    }),
+  );
+  return { v, rss: v.rules.find((r) => r.rule === 'rss.longitudinalOpposite') };
+};
+const rolling = (speed: number) => cmd({ speed: 'DECELERATE', targetSpeedMps: speed - 0.3, decelMps2: 0.3 });
+
+describe('rss.longitudinalOpposite: a car crossing the ego path ahead', () => {
+  it('an ego rolling at 1.9 m/s with room to stop before its path is not held to the head-on response', () => {
+    // front ≈ 13 m short of the car's path as the car crosses it (at y ≈ −1)
+    const { v, rss } = rssOf(116, 1.9, 15, rolling(1.9));
+    expect(rss?.decision ?? 'ALLOW', v.explanation).toBe('ALLOW');
+    expect(v.decision, v.explanation).toBe('ALLOW');
+  });
+
+  it('one too close to stop before its path at its speed must still brake', () => {
+    const { v, rss } = rssOf(118, 1.9, 15, cmd({ speed: 'ACCELERATE', targetSpeedMps: 4 }));
+    expect(rss?.decision ?? 'ALLOW', v.explanation).not.toBe('ALLOW');
+    expect(v.decision).not.toBe('ALLOW');
+  });
+});
