@@ -182,7 +182,7 @@ export function rssRule(ctx: CheckContext, sink: RuleSink): void {
   const onsetLagS = params.accelLagS;
   const jerkRef = params.brakeOnsetJerkMps3;
   const rhoS = params.rssEgo.responseTimeS;
-  // RSS's graded response to a present danger: built up from the ego's current braking at
+  // RSS's graded response to a present danger from a lead first seen (its braking unknown): built up from the ego's current braking at
   // `properResponseJerkMps3` after the lag — proper while that ramp is at the required braking by ρ
   // (RSS Definition 5 gives the ego ρ before it must brake), full strength after the lag otherwise
   // (an emergency). Ramping from the current acceleration, re-checked every tick, grants no new ρ.
@@ -278,7 +278,9 @@ export function rssRule(ctx: CheckContext, sink: RuleSink): void {
           ramped = opposite
             ? !egoWrongLane && !laneChanging && keepsOwnLaneOutsideJunctions(ctx, k, fp.sM)
             : ag.accelMps2 !== undefined && ag.accelMps2 >= -params.comfortLeadDecelMps2;
-          graded = k === 0 && !opposite && !ramped && !ctx.rssSqueeze;
+          // (first sight of the lead: its braking not yet known; one known to brake harder than
+          // comfortable is answered at full strength, one known not to brake is `ramped`)
+          graded = k === 0 && !opposite && !ramped && !ctx.rssSqueeze && ag.accelMps2 === undefined;
           vGraded = v;
         }
         // (a lane change or a borrow commits the ego laterally: judged over the whole horizon)
