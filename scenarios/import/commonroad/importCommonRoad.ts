@@ -378,7 +378,6 @@ function readMap(root: XmlNode, id: string, params: CommonRoadParams, source: st
       type,
       centerline: geo.centerline,
       widthM: geo.widthM,
-      widthsM: geo.widthsM,
       speedLimitMps: params.defaultSpeedLimitMps,
       successors: refs('successor'),
       predecessors: refs('predecessor'),

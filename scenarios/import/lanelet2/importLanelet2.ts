@@ -301,7 +301,6 @@ function readOsm(
       type: LANE_TYPES[o.tags.subtype ?? 'road'] ?? 'other',
       centerline: geo.centerline,
       widthM: geo.widthM,
-      widthsM: geo.widthsM,
       speedLimitMps: speed,
       successors: [],
       predecessors: [],

@@ -10,13 +10,6 @@ export interface LaneGeometry {
   centerline: Vec2[];
   /** Mean distance between the bounds, m (≥ minWidthM). */
   widthM: number;
-  /**
-   * Width at each centreline point, m (≥ minWidthM): the paired bound points' distance across the
-   * centreline's local direction. The map builds the lane's polygon from it, so that two lanelets
-   * sharing a bound meet along it; with the mean width alone the polygons of a lane that widens and
-   * its narrowing neighbour leave a crack of a few centimetres between them that is on no lane.
-   */
-  widthsM: number[];
 }
 
 function dedupe(points: ReadonlyArray<Vec2>): Vec2[] {
@@ -70,31 +63,17 @@ export function laneFromBounds(
   const lenM = Math.max(sl[l.length - 1]!, sr[r.length - 1]!);
   const n = Math.min(400, Math.max(2, l.length, r.length, Math.ceil(lenM / maxStepM) + 1));
   const centre: Vec2[] = [];
-  const across: Vec2[] = [];
   let widthSum = 0;
   for (let i = 0; i < n; i++) {
     const u = i / (n - 1);
     const a = atFraction(l, sl, u);
     const b = atFraction(r, sr, u);
-    const c = { x: (a.x + b.x) / 2, y: (a.y + b.y) / 2 };
+    centre.push({ x: (a.x + b.x) / 2, y: (a.y + b.y) / 2 });
     widthSum += Math.hypot(a.x - b.x, a.y - b.y);
-    const last = centre[centre.length - 1];
-    // (points that coincide are one centreline point: its widths stay paired with it)
-    if (last && Math.hypot(c.x - last.x, c.y - last.y) <= 1e-6) continue;
-    centre.push(c);
-    across.push({ x: a.x - b.x, y: a.y - b.y });
   }
-  if (centre.length < 2) return undefined;
-  const widthsM = centre.map((_, i) => {
-    // the centreline's direction at the point (central difference), the bounds' offset across it
-    const p0 = centre[Math.max(0, i - 1)]!;
-    const p1 = centre[Math.min(centre.length - 1, i + 1)]!;
-    const len = Math.hypot(p1.x - p0.x, p1.y - p0.y);
-    const o = across[i]!;
-    const w = len > 0 ? Math.abs(o.x * -(p1.y - p0.y) + o.y * (p1.x - p0.x)) / len : Math.hypot(o.x, o.y);
-    return Math.max(minWidthM, w);
-  });
-  return { centerline: centre, widthM: Math.max(minWidthM, widthSum / n), widthsM };
+  const centerline = dedupe(centre);
+  if (centerline.length < 2) return undefined;
+  return { centerline, widthM: Math.max(minWidthM, widthSum / n) };
 }
 
 /**
