@@ -15,7 +15,9 @@ import { type CheckContext, laterCheckAvoids, type RuleSink, round } from './Che
 
 export function kinematicsRule(ctx: CheckContext, sink: RuleSink): void {
   const { rollout: r, vehicle: veh, params } = ctx;
-  const steer0 = Math.abs(ctx.snapshot.ego.steerRad);
+  // (a state without a finite steering angle bounds nothing)
+  const steerRad = ctx.snapshot.ego.steerRad;
+  const steer0 = Number.isFinite(steerRad) ? Math.abs(steerRad) : veh.maxSteerRad;
   const v0 = r.v[0]!;
   const stopping = ctx.command.speed === 'STOP';
   for (let k = 1; k < r.n; k++) {
