@@ -168,6 +168,14 @@ export const SafetyParamsSchema = z.object({
   blindSpotAheadM: pos().default(5),
   /** Agents farther than v·H + this are culled before any check, m. */
   cullMarginM: pos().default(30),
+  /**
+   * A footprint corner in the crack between two lanes the map declares side by side (left / right
+   * neighbours) is on the road while that crack is at most this wide, m. Lanelet neighbours share
+   * their bound (no gap); imported at one mean width per lane, their polygons leave cracks of mm–cm
+   * (over the 10 loadable CommonRoad maps: median 7 mm, 90 % ≤ 9 cm; USA_Peach-4_8_T-1's junction
+   * 10 mm). Only between neighbours: never beyond a road's outer edge (our choice).
+   */
+  drivableSeamMaxGapM: nonNeg().default(0.1),
 });
 export type SafetyParams = z.infer<typeof SafetyParamsSchema>;
 export type SafetyParamsInput = z.input<typeof SafetyParamsSchema>;

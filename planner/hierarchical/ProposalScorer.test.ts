@@ -63,3 +63,71 @@ describe('reflection scorer', () => {
     expect(far!.score).toBe(0);
   });
 });
+
+describe('reflection scorer: driving direction as the run judges it', () => {
+  // the route's lane R (east along y = 0) and, beside it but not its declared neighbour, lane S
+  // (east along y = 4) and lane W (west along y = −4): travel in S is off the route but with its
+  // lane; travel in W is against it
+  const threeLanes = new RoadMap(
+    RoadMapSchema.parse({
+      id: 'three-lanes',
+      lanes: [
+        {
+          id: 'R',
+          centerline: [
+            { x: 0, y: 0 },
+            { x: 300, y: 0 },
+          ],
+          widthM: 3.5,
+          speedLimitMps: 15,
+        },
+        {
+          id: 'S',
+          centerline: [
+            { x: 0, y: 4 },
+            { x: 300, y: 4 },
+          ],
+          widthM: 3.5,
+          speedLimitMps: 15,
+        },
+        {
+          id: 'W',
+          centerline: [
+            { x: 300, y: -4 },
+            { x: 0, y: -4 },
+          ],
+          widthM: 3.5,
+          speedLimitMps: 15,
+        },
+      ],
+    }),
+  );
+  const c3: PlannerContext = {
+    map: threeLanes,
+    route: RoutePath.build(threeLanes, ['R']),
+    vehicle,
+    dtS: 0.1,
+    seed: 0,
+  };
+  const snapAt = (y: number): WorldSnapshot => ({
+    tS: 0,
+    ego: { tS: 0, x: 20, y, headingRad: 0, speedMps: 5, accelMps2: 0, steerRad: 0, yawRateRadps: 0 },
+    agents: [],
+    lights: [],
+    route: { laneIds: ['R'] },
+  });
+
+  it('travel with a lane beside the route is not driving against traffic', () => {
+    const scorer = new ProposalScorer(c3, 1);
+    const [inS] = scorer.score(snapAt(4), vehicle, [straight(4)], [false]);
+    expect(inS!.drivingDirection).toBe(1);
+    expect(inS!.score).toBeGreaterThan(0);
+  });
+
+  it('travel against the lane it is in still is', () => {
+    const scorer = new ProposalScorer(c3, 1);
+    const [inW] = scorer.score(snapAt(-4), vehicle, [straight(-4)], [false]);
+    expect(inW!.drivingDirection).toBe(0);
+    expect(inW!.score).toBe(0);
+  });
+});

@@ -20,8 +20,16 @@
  * against the map's lane and area polygons with that tolerance — otherwise a wide car starting
  * near its lane edge, or a tight turn, makes every moving candidate "leave the road" by a few
  * centimetres and standing still wins (USA_Peach-4_8_T-1, CARLA Town02 route 0).
+ *
+ * A third one: the driving direction is judged as the run is judged too. PDM's scorer counts any
+ * travel with the centre outside the route's lanes (and outside junctions) as oncoming; nuPlan's
+ * driving_direction_compliance counts only progress against the lane driven. A candidate PDM's
+ * scorer flags is checked again: travel whose every containing lane runs the other way (more than
+ * 90° off the candidate's heading) is what counts, with PDM's thresholds — otherwise an ego that
+ * starts in a lane beside its route's (a neighbouring junction lanelet heading the same way) has
+ * every moving candidate "drive against traffic" and a stop wins (USA_Lanker-1_11_T-1).
  */
-import type { Trajectory, VehicleParams, WorldSnapshot } from '../../core/index.ts';
+import { angleDiff, type Trajectory, type VehicleParams, type WorldSnapshot } from '../../core/index.ts';
 import type { PlannerContext } from '../../core/planning/Planner.ts';
 import { PdmClosedParamsSchema } from '../baselines/PdmClosed.ts';
 import { LaneAreaIndex } from '../baselines/pdm/LaneAreaIndex.ts';
@@ -99,6 +107,7 @@ export class ProposalScorer {
   private readonly collided = new Set<string>();
   private readonly frenet = { sM: 0, dM: 0, segment: 0 };
   private readonly map: PlannerContext['map'];
+  private readonly laneFrenet = { sM: 0, dM: 0, segment: 0 };
 
   constructor(ctx: PlannerContext, capacity: number) {
     this.capacity = capacity;
@@ -268,6 +277,10 @@ export class ProposalScorer {
     // PDM's scorer flags a corner in no lane quad; the run's metric allows 0.3 m (module comment)
     for (let i = 0; i < K; i++)
       if (s.drivableArea[i] === 0 && this.withinDrivableTolerance(i, vehicle)) s.drivableArea[i] = 1;
+    // PDM's scorer counts travel off the route's lanes as oncoming; the run counts travel against a lane
+    for (let i = 0; i < K; i++)
+      if (s.drivingDirection[i]! < 1)
+        s.drivingDirection[i] = Math.max(s.drivingDirection[i]!, this.againstLaneDirection(i, vehicle));
     // aggregate again with the borrow exemption (pdm_scorer.py::_aggregate_scores otherwise)
     const mult = new Float64Array(K);
     let maxRaw = 0;
@@ -294,6 +307,44 @@ export class ProposalScorer {
       });
     }
     return out;
+  }
+
+  /**
+   * PDM's driving-direction multiplier of candidate `i` over travel against the lanes it is in: a
+   * run of steps whose centre lies only in lanes heading more than 90° off the candidate's heading
+   * sums its displacement; the longest run gives 1 (< 2 m), 0.5 (< 6 m) or 0 (PDM's thresholds).
+   */
+  private againstLaneDirection(i: number, vehicle: VehicleParams): number {
+    const sim = this.sim;
+    let maxRun = 0;
+    let run = 0;
+    let px = 0;
+    let py = 0;
+    for (let t = 0; t < STEPS; t++) {
+      const k = i * STEPS + t;
+      const h = sim.heading[k]!;
+      const cx = sim.x[k]! + vehicle.rearAxleToCenterM * Math.cos(h);
+      const cy = sim.y[k]! + vehicle.rearAxleToCenterM * Math.sin(h);
+      const lanes = this.map.lanesAt(cx, cy);
+      let against = false;
+      for (const l of lanes) {
+        if (!l.drivable) continue;
+        const f = l.line.project(cx, cy, this.laneFrenet);
+        const off = Math.abs(angleDiff(h, l.line.headingAt(f.sM)));
+        if (off <= Math.PI / 2) {
+          against = false;
+          break;
+        }
+        against = true;
+      }
+      if (!against) run = 0;
+      else if (t > 0) run += Math.hypot(cx - px, cy - py);
+      maxRun = Math.max(maxRun, run);
+      px = cx;
+      py = cy;
+    }
+    const p = this.p;
+    return maxRun < p.drivingDirectionComplianceM ? 1 : maxRun < p.drivingDirectionViolationM ? 0.5 : 0;
   }
 
   /** Every corner of candidate `i` at every step lies within `DRIVABLE_TOLERANCE_M` of the drivable area. */

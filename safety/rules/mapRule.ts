@@ -1,14 +1,49 @@
 /**
- * Map rules over the roll-out: every footprint corner stays on the drivable area, the ego does not
+ * Map rules over the roll-out: every footprint corner stays on the drivable area (the crack between
+ * two lanes the map declares side by side is road: `onSeam`), the ego does not
  * drive against a lane's direction (nuPlan `drivable_area_compliance`, `driving_direction_compliance`)
  * and keeps the speed limit (nuPlan `speed_limit_compliance`).
  */
-import { angleDiff } from '../../core/index.ts';
+import { angleDiff, type FrenetPoint } from '../../core/index.ts';
+import type { RoadMap } from '../../core/map/index.ts';
 import { pieceAt } from '../LanePath.ts';
 import { changesLane } from '../Rollout.ts';
-import { type CheckContext, egoCentre, type RuleSink, round } from './CheckContext.ts';
+import { type CheckContext, egoCentre, laterCheckAvoids, type RuleSink, round } from './CheckContext.ts';
 
 const e = { x: 0, y: 0, c: 0, s: 0 };
+const fpLane: FrenetPoint = { sM: 0, dM: 0, segment: 0 };
+const fpNb: FrenetPoint = { sM: 0, dM: 0, segment: 0 };
+const near = new Set<number>();
+
+/**
+ * Whether (x, y), in no lane's polygon, lies in the crack between two drivable lanes the map
+ * declares side by side (a lane and its left or right neighbour), that crack being at most
+ * `maxGapM` wide there: lanelet neighbours share a bound, and the crack is the mean width each
+ * lane is drawn at, not an edge of the road. The point must lie on the neighbour's side of the
+ * lane, within both lanes' lengths, and outside each polygon by no more than the crack between
+ * them — a point beyond the outer edge of either lane never qualifies.
+ */
+export function onSeam(map: RoadMap, x: number, y: number, maxGapM: number): boolean {
+  for (const i of map.lanesNear(x, y, maxGapM, near)) {
+    const l = map.lanes[i]!;
+    if (!l.drivable) continue;
+    l.line.project(x, y, fpLane);
+    if (fpLane.sM < 0 || fpLane.sM > l.line.length) continue;
+    for (const nb of [l.data.left, l.data.right]) {
+      if (!nb) continue;
+      // left neighbours lie at positive offsets
+      if ((nb === l.data.left) !== fpLane.dM > 0) continue;
+      const n = map.lane(nb.laneId);
+      if (!n?.drivable) continue;
+      n.line.project(x, y, fpNb);
+      if (fpNb.sM < 0 || fpNb.sM > n.line.length) continue;
+      const outL = Math.abs(fpLane.dM) - (map.laneWidthAt(l.data.id, fpLane.sM) ?? l.data.widthM) / 2;
+      const outN = Math.abs(fpNb.dM) - (map.laneWidthAt(n.data.id, fpNb.sM) ?? n.data.widthM) / 2;
+      if (outL >= -1e-6 && outN >= -1e-6 && outL + outN <= maxGapM) return true;
+    }
+  }
+  return false;
+}
 
 export function mapRules(ctx: CheckContext, sink: RuleSink): void {
   const { rollout: r, map, vehicle: veh, params } = ctx;
@@ -24,7 +59,7 @@ export function mapRules(ctx: CheckContext, sink: RuleSink): void {
       const sw = q === 0 || q === 3 ? hw : -hw;
       const x = e.x + e.c * sl - e.s * sw;
       const y = e.y + e.s * sl + e.c * sw;
-      if (!map.isDrivable(x, y)) {
+      if (!map.isDrivable(x, y) && !onSeam(map, x, y, params.drivableSeamMaxGapM)) {
         offAt = k;
         cornerX = x;
         cornerY = y;
@@ -32,15 +67,28 @@ export function mapRules(ctx: CheckContext, sink: RuleSink): void {
       }
     }
   }
-  if (offAt >= 0) {
-    const laneChanging = changesLane(r);
+  const laneChanging = changesLane(r);
+  // an excursion that the ego, braking from the next check on at the budget it stops for a red
+  // light with (`signalStopDecelMps2`), still stops short of is left
+  // to the later checks (every tick re-checks from where the ego really is: the roll-out's close of
+  // an offset is a model, and a wrong one does not stop the ego seconds early); a lane change or
+  // borrow is not started towards one
+  const deferred =
+    offAt >= 2 && r.kind === 'FOLLOW_LANE' && laterCheckAvoids(ctx, offAt - 1, 0, params.signalStopDecelMps2);
+  if (offAt >= 0 && !deferred) {
     sink.fail(
       'map.drivableArea',
       `footprint leaves the drivable area at t+${round(offAt * r.dtS, 1)} s (corner ${round(cornerX, 1)}, ${round(cornerY, 1)})`,
       { atS: round(offAt * r.dtS, 2), cornerX: round(cornerX, 1), cornerY: round(cornerY, 1) },
       laneChanging ? { postponeLaneChange: true } : { stopBeforeS: r.s[Math.max(0, offAt - 1)]! - 1 },
     );
-  } else sink.pass('map.drivableArea', 'footprint on the drivable area over the horizon');
+  } else if (deferred)
+    sink.pass(
+      'map.drivableArea',
+      `footprint leaves the drivable area at t+${round(offAt * r.dtS, 1)} s, beyond a stop from the next check: left to later checks`,
+      { atS: round(offAt * r.dtS, 2) },
+    );
+  else sink.pass('map.drivableArea', 'footprint on the drivable area over the horizon');
 
   // Driving direction: the roll-out's heading against the lane it is on.
   const path = r.path;

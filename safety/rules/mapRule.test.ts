@@ -1,0 +1,123 @@
+import { describe, expect, it } from 'vitest';
+import { RoadMapSchema } from '../../core/index.ts';
+import { RoadMap } from '../../core/map/index.ts';
+import { cmd, scene } from '../../stack/testing/safetyScenes.ts';
+import { createSafetyGate } from '../SafetyGate.ts';
+import { onSeam } from './mapRule.ts';
+
+/**
+ * Two lanes side by side (U left of D, both east) whose polygons leave a crack of `gapM` between
+ * them at y = 0, as imported lanelets drawn at one mean width do; `neighbours` declares them
+ * side by side (U's right is D).
+ */
+function twoLanes(gapM: number, neighbours = true): RoadMap {
+  return new RoadMap(
+    RoadMapSchema.parse({
+      id: `seam-${gapM}-${neighbours}`,
+      lanes: [
+        {
+          id: 'U',
+          centerline: [
+            { x: 0, y: 1.5 + gapM / 2 },
+            { x: 200, y: 1.5 + gapM / 2 },
+          ],
+          widthM: 3,
+          speedLimitMps: 13.9,
+          ...(neighbours ? { right: { laneId: 'D', changeAllowed: true, opposite: false } } : {}),
+        },
+        {
+          id: 'D',
+          centerline: [
+            { x: 0, y: -1.5 - gapM / 2 },
+            { x: 200, y: -1.5 - gapM / 2 },
+          ],
+          widthM: 3,
+          speedLimitMps: 13.9,
+          ...(neighbours ? { left: { laneId: 'U', changeAllowed: true, opposite: false } } : {}),
+        },
+      ],
+    }),
+  );
+}
+
+/** The gate's map.drivableArea decision for a KEEP at 5 m/s with the ego's centre at `y`. */
+function drivable(map: RoadMap, lane: string, y: number): string {
+  const sc = scene({ map, lane, s: 50, speed: 5, route: [lane] });
+  const ego = { ...sc.snapshot.ego, y };
+  const v = createSafetyGate().checkCommand(cmd({ speed: 'KEEP', targetSpeedMps: 5 }), {
+    ...sc,
+    snapshot: { ...sc.snapshot, ego },
+  });
+  return v.rules.find((r) => r.rule === 'map.drivableArea')!.decision;
+}
+
+describe('map.drivableArea: the crack between two lanes declared side by side is road', () => {
+  const half = scene({ map: twoLanes(0), lane: 'U', s: 50 }).vehicle.widthM / 2;
+
+  it('a footprint over a 1 cm crack between neighbouring lanes stays on the road', () => {
+    // the ego in U with its right side on y = 0, the middle of the crack
+    const map = twoLanes(0.01);
+    expect(map.isDrivable(50, 0)).toBe(false);
+    expect(drivable(map, 'U', half)).toBe('ALLOW');
+  });
+
+  it('the same crack between lanes the map does not declare side by side is not', () => {
+    expect(drivable(twoLanes(0.01, false), 'U', half)).not.toBe('ALLOW');
+  });
+
+  it('a corner 1 cm beyond the outer edge of the road is off it (no metric slack)', () => {
+    // U's left edge is at y = 3.005: the ego's left side 1 cm beyond it
+    const map = twoLanes(0.01);
+    expect(drivable(map, 'U', 3.015 - half)).not.toBe('ALLOW');
+  });
+
+  it('onSeam: only between the two lanes, and only while the crack is narrow', () => {
+    const narrow = twoLanes(0.01);
+    expect(onSeam(narrow, 50, 0, 0.1)).toBe(true);
+    expect(onSeam(narrow, 50, 3.01, 0.1)).toBe(false);
+    expect(onSeam(narrow, 50, -3.01, 0.1)).toBe(false);
+    // a 0.5 m gap between declared neighbours is a median, not a seam
+    expect(onSeam(twoLanes(0.5), 50, 0, 0.1)).toBe(false);
+  });
+});
+
+describe('map.drivableArea: an excursion beyond a stop from the next check is left to later checks', () => {
+  // one lane 3 m wide along y = 0 that ends at x = 200 (the road ends there)
+  const map = new RoadMap(
+    RoadMapSchema.parse({
+      id: 'dead-end',
+      lanes: [
+        {
+          id: 'A',
+          centerline: [
+            { x: 0, y: 0 },
+            { x: 200, y: 0 },
+          ],
+          widthM: 3,
+          speedLimitMps: 20,
+        },
+      ],
+    }),
+  );
+  /** KEEP at 10 m/s with the front bumper `gapM` short of the end of the road. */
+  const atGap = (gapM: number) => {
+    const sc = scene({ map, lane: 'A', s: 50, speed: 10, route: ['A'] });
+    const front = sc.vehicle.rearAxleToCenterM + sc.vehicle.lengthM / 2;
+    const ego = { ...sc.snapshot.ego, x: 200 - gapM - front };
+    const v = createSafetyGate().checkCommand(cmd({ speed: 'KEEP', targetSpeedMps: 10 }), {
+      ...sc,
+      snapshot: { ...sc.snapshot, ego },
+    });
+    return v.rules.find((r) => r.rule === 'map.drivableArea')!.decision;
+  };
+
+  it('fails once the ego must brake now to stay on the road', () => {
+    // 10 m/s: 16.7 m at 3 m/s² plus the lag and the check's step — 18 m is too close
+    expect(atGap(18)).not.toBe('ALLOW');
+  });
+
+  it('passes while braking at 3 m/s² from the next check on still stops short of the edge', () => {
+    // 35 m ahead: the roll-out (4 s at 10 m/s = 40 m) leaves the road at t+3.6 s
+    expect(atGap(35)).toBe('ALLOW');
+  });
+});
