@@ -200,8 +200,6 @@ export function createSafetyGate(input: SafetyParamsInput = {}): SafetyGate {
     brake: number;
     /** Every failing rule allows a comfortable braking onset (a headway deficit only). */
     onset: boolean;
-    /** The onset's jerk: the largest any of them asks for, m/s³. */
-    onsetJerk: number;
   }
   const emptyAcc = (): Acc => ({
     postpone: false,
@@ -211,7 +209,6 @@ export function createSafetyGate(input: SafetyParamsInput = {}): SafetyGate {
     critical: false,
     brake: 0,
     onset: true,
-    onsetJerk: params.brakeOnsetJerkMps3,
   });
   /** Merges fixes into `acc`; returns whether the repair changed (no change: stop iterating). */
   const accumulate = (acc: Acc, fixes: ReadonlyArray<Fix>): boolean => {
@@ -225,7 +222,6 @@ export function createSafetyGate(input: SafetyParamsInput = {}): SafetyGate {
       if (f.brakeMps2 !== undefined) acc.brake = Math.max(acc.brake, f.brakeMps2);
       if (f.critical) acc.critical = true;
       if (!f.comfortOnset) acc.onset = false;
-      else if (f.onsetJerkMps3 !== undefined) acc.onsetJerk = Math.max(acc.onsetJerk, f.onsetJerkMps3);
     }
     return `${acc.postpone}|${acc.cap}|${acc.stopS}|${acc.minSpeed}|${acc.brake}` !== before;
   };
@@ -270,7 +266,7 @@ export function createSafetyGate(input: SafetyParamsInput = {}): SafetyGate {
       delete m.jerkMps3;
       if (m.speed === 'DECELERATE' && acc.brake > 0) {
         m.decelMps2 = round(acc.brake, 2);
-        if (acc.onset) m.jerkMps3 = acc.onsetJerk;
+        if (acc.onset) m.jerkMps3 = params.brakeOnsetJerkMps3;
       } else delete m.decelMps2;
     }
     return m;
@@ -283,14 +279,13 @@ export function createSafetyGate(input: SafetyParamsInput = {}): SafetyGate {
     targetMps: number,
     decelMps2: number,
     ramped: boolean,
-    jerkMps3: number = params.brakeOnsetJerkMps3,
   ): MidLevelCommand {
     const m: MidLevelCommand = {
       ...cmd,
       decelMps2: round(decelMps2, 2),
       targetSpeedMps: round(targetMps, 2),
     };
-    if (ramped) m.jerkMps3 = jerkMps3;
+    if (ramped) m.jerkMps3 = params.brakeOnsetJerkMps3;
     else delete m.jerkMps3;
     m.speed = targetMps < 0.05 ? 'STOP' : 'DECELERATE';
     delete m.stopAt;
@@ -700,7 +695,7 @@ export function createSafetyGate(input: SafetyParamsInput = {}): SafetyGate {
         for (const ramped of acc.onset ? [true, false] : [false]) {
           for (const t of targets) {
             if (t > v0 - 0.1 && t > 0) continue;
-            const c = brakeCandidate(cmd, acc.postpone, t, d, ramped, acc.onsetJerk);
+            const c = brakeCandidate(cmd, acc.postpone, t, d, ramped);
             evaluate(c, scene, undefined, candSink, true, squeeze);
             if (candSink.violations === 0) {
               if (squeeze && rearStruck()) continue;

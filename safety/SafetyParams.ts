@@ -104,15 +104,6 @@ export const SafetyParamsSchema = z.object({
    * deficit, m/s³ (our choice: the tracked jerk then stays below nuPlan's 4.13 comfort bound).
    */
   brakeOnsetJerkMps3: pos().default(1.5),
-  /**
-   * RSS's graded proper response to a danger present now (a lead inside the safe distance, its
-   * braking unknown or under way) that needs no more than α_brake,min: the braking is built up from
-   * the ego's current acceleration at this jerk after the actuator's lag, provided it reaches the
-   * proper response within the ego's response time ρ (RSS Definition 5 allows ρ before it must
-   * brake); otherwise at full strength after the lag, m/s³ (our choice: the controller's jerk limit
-   * 4.0, below nuPlan's 4.13 comfort bound).
-   */
-  properResponseJerkMps3: pos().default(4),
   /** A lead whose estimated acceleration (`AgentState.accelMps2`) is above minus this is not braking: the ramped RSS response applies, m/s² (unknown: full strength; our choice). */
   comfortLeadDecelMps2: nonNeg().default(1),
   /**

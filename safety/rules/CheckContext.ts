@@ -68,11 +68,6 @@ export interface Fix {
   brakeMps2?: number;
   /** The braking may be built up at the comfortable onset (an RSS headway deficit, no closing danger). */
   comfortOnset?: boolean;
-  /**
-   * With `comfortOnset`: the jerk the braking must be built up with at least, m/s³ (default the
-   * gate's `brakeOnsetJerkMps3`; RSS's graded response to a present danger asks for more).
-   */
-  onsetJerkMps3?: number;
 }
 
 export interface RuleOutcome {

@@ -188,13 +188,6 @@ export function rssRule(ctx: CheckContext, sink: RuleSink): void {
   const onsetLagS = params.accelLagS;
   const jerkRef = params.brakeOnsetJerkMps3;
   const rhoS = params.rssEgo.responseTimeS;
-  // RSS's graded response to a present danger from a lead first seen (its braking unknown): built up from the ego's current braking at
-  // `properResponseJerkMps3` after the lag — proper while that ramp is at the required braking by ρ
-  // (RSS Definition 5 gives the ego ρ before it must brake), full strength after the lag otherwise
-  // (an emergency). Ramping from the current acceleration, re-checked every tick, grants no new ρ.
-  const jerkProper = params.properResponseJerkMps3;
-  const a0 = Math.min(0, snapshot.ego.accelMps2);
-  const gradedReach = -a0 + jerkProper * Math.max(0, rhoS - onsetLagS);
   // a danger that only arises later is answered by the commands then in force: this one must
   // respond to it only if it is still in force ρ after the danger begins (the gate re-checks every tick)
   const lifeS = Math.max(0, ctx.command.expiresAtS - snapshot.tS);
@@ -216,10 +209,6 @@ export function rssRule(ctx: CheckContext, sink: RuleSink): void {
     let properPrev = 0;
     /** The lead is known not to brake: the ramped response from the danger's onset. */
     let ramped = false;
-    /** A present danger from a lead that may brake: RSS's graded response (see `gradedReach`). */
-    let graded = false;
-    /** The speed bound of the graded response, m/s. */
-    let vGraded = Number.POSITIVE_INFINITY;
     for (let k = 0; k < r.n; k++) {
       const b = j * f.capacity + k;
       if (dangerFrom >= 0 && k > dangerFrom) {
@@ -234,11 +223,6 @@ export function rssRule(ctx: CheckContext, sink: RuleSink): void {
               ? Math.max(0, r.a[k - 1]!)
               : -properPrev;
         vRef = Math.max(0, vRef + aRef * r.dtS);
-        if (graded)
-          vGraded = Math.max(
-            0,
-            vGraded + Math.max(-properPrev, a0 - jerkProper * Math.max(0, tPrev - onsetLagS)) * r.dtS,
-          );
       }
       const sE = r.s[k]!;
       path.line.project(f.x[b]!, f.y[b]!, fp, sE - 40, sE + 200);
@@ -288,10 +272,6 @@ export function rssRule(ctx: CheckContext, sink: RuleSink): void {
           ramped = opposite
             ? !egoWrongLane && !laneChanging && keepsOwnLaneOutsideJunctions(ctx, k, fp.sM)
             : ag.accelMps2 !== undefined && ag.accelMps2 >= -params.comfortLeadDecelMps2;
-          // (first sight of the lead: its braking not yet known; one known to brake harder than
-          // comfortable is answered at full strength, one known not to brake is `ramped`)
-          graded = k === 0 && !opposite && !ramped && !ctx.rssSqueeze && ag.accelMps2 === undefined;
-          vGraded = v;
         }
         // (a lane change or a borrow commits the ego laterally: judged over the whole horizon)
         const inForce = dangerFrom === 0 || laneChanging || opposite || k * r.dtS <= lifeS + 1e-9;
@@ -313,19 +293,14 @@ export function rssRule(ctx: CheckContext, sink: RuleSink): void {
           properPrev = proper;
           // a headway deficit: the ramped speed bound; otherwise RSS's full-strength response after
           // the lag (present danger) or ρ (later danger)
-          // (graded while the ramp reaches this step's proper response by ρ; an emergency beyond)
-          const gradedNow = graded && proper <= gradedReach + 1e-9;
           const late = ramped
             ? k > dangerFrom && v > vRef + 0.05
-            : gradedNow
-              ? k > dangerFrom && v > vGraded + 0.05
-              : (k - dangerFrom) * r.dtS >= (dangerFrom === 0 ? lagS : rhoS) - 1e-9 &&
-                r.a[k]! > -proper + 0.05;
+            : (k - dangerFrom) * r.dtS >= (dangerFrom === 0 ? lagS : rhoS) - 1e-9 && r.a[k]! > -proper + 0.05;
           if (inForce && late) {
             const rule = opposite ? 'rss.longitudinalOpposite' : 'rss.longitudinal';
             sink.fail(
               rule,
-              `${opposite ? 'oncoming' : 'leading'} ${ag.kind} ${q(ag.id)}: gap ${round(gap)} m < RSS safe distance ${round(safe)} m at t+${round(k * r.dtS, 1)} s and the ego is not braking with ${round(proper)} m/s² (${round(v)} m/s > proper response ${round(gradedNow ? vGraded : vRef)} m/s${gradedNow ? `, built up at ${round(jerkProper)} m/s³` : ''}; planned ${round(r.a[k]!)} m/s²)`,
+              `${opposite ? 'oncoming' : 'leading'} ${ag.kind} ${q(ag.id)}: gap ${round(gap)} m < RSS safe distance ${round(safe)} m at t+${round(k * r.dtS, 1)} s and the ego is not braking with ${round(proper)} m/s² (${round(v)} m/s > proper response ${round(vRef)} m/s; planned ${round(r.a[k]!)} m/s²)`,
               {
                 agentId: ag.id,
                 gapM: round(gap),
@@ -333,7 +308,7 @@ export function rssRule(ctx: CheckContext, sink: RuleSink): void {
                 egoSpeedMps: round(v),
                 otherSpeedLonMps: round(vLon),
                 requiredDecelMps2: round(proper),
-                properSpeedMps: round(gradedNow ? vGraded : vRef),
+                properSpeedMps: round(vRef),
                 plannedAccelMps2: round(r.a[k]!),
                 atS: round(k * r.dtS, 2),
               },
@@ -343,7 +318,6 @@ export function rssRule(ctx: CheckContext, sink: RuleSink): void {
                     // brake with the proper response down to the lead's speed (or to a stop)
                     brakeMps2: Math.min(params.rssEgo.brakeMaxMps2, proper + 0.02),
                     ...(ramped ? { comfortOnset: true } : {}),
-                    ...(gradedNow ? { comfortOnset: true, onsetJerkMps3: jerkProper } : {}),
                     capSpeedMps: opposite ? 0 : Math.max(0, vLon - 0.5),
                     stopBeforeS: sE + room - 1,
                     // a present danger that needs more than b_min to stop short of the lead's
