@@ -22,17 +22,19 @@ export const HierarchicalParamsSchema = z.object({
   targetLookS: pos().default(1.0),
   /**
    * Comfortable lateral acceleration in curves, m/s²: the curve cap √(a / |κ|), approached braking at
-   * 2 m/s² (3.5: under the horizon cap's 4.0 and nuPlan's comfort bound 4.89; PDM-Closed-plus's 2.0
+   * 2 m/s² (3.0: under the horizon cap's 3.5 and nuPlan's comfort bound 4.89; PDM-Closed-plus's 2.0
    * held a junction turn of ≈ 15 m radius to 5.5 m/s and the ego's re-start after a yield with it;
-   * 3.0 held `unprotected_left`'s turn to ≈ 6.8 m/s where the expert drives 7.2–7.9).
+   * 3.0 holds `unprotected_left`'s turn to ≈ 6.8 m/s where the expert drives 7.2–7.9, but 3.5 with a
+   * 4.0 horizon cap failed comfort on CARLA Town02 route 0's right turn: 100 → 87.5, unprotected_left
+   * only 98.6 → 99.2).
    */
-  curveLatAccelMps2: pos().default(3.5),
+  curveLatAccelMps2: pos().default(3.0),
   /**
    * Lateral acceleration the command's target speed may ask for anywhere its roll-out reaches
    * (the target held for `commandHoldS`), m/s² (below the gate's 4.89, nuPlan's comfort bound; the
-   * expert of `unprotected_left` turns at ≈ 3.6).
+   * expert of `unprotected_left` turns at ≈ 3.6; 4.0 with the 3.5 curve cap: see above).
    */
-  horizonLatAccelMps2: pos().default(4.0),
+  horizonLatAccelMps2: pos().default(3.5),
   /** How long the roll-out that judges a command holds its target speed, s (reflection's and the gate's 4 s). */
   commandHoldS: pos().default(4.0),
   /** A vehicle standing this long with nothing in front of it and no signal is parked, s. */
