@@ -70,6 +70,33 @@ describe('startLane', () => {
     expect(start(['IN3', 'C31', 'OUT1'])).toBe('C31');
   });
 
+  // a plan from 0.3 m right of the connectors' common start, straight along the heading for `m` metres
+  const straightPlan = (m: number) => {
+    const e = scene({ map, lane: 'C31', s: 2, speed: 1.5 }).snapshot.ego;
+    const x0 = e.x + 0.3;
+    const points = Array.from({ length: 41 }, (_, k) => ({
+      tS: k * 0.1,
+      x: x0,
+      y: e.y + Math.min(m, (m * k) / 20),
+      headingRad: e.headingRad,
+      speedMps: k < 20 ? m / 2 : 0,
+    }));
+    return { ego: { ...e, x: x0 }, plan: { points } };
+  };
+
+  it('a plan that moves before the branches part says nothing about its branch: the route stands', () => {
+    // a slow stop over 2 m at the start of a left turn (the connectors ≈ 0.25 m apart there): the
+    // straight connector fits it better only by the ego's own offset in the lane
+    const { ego: e, plan } = straightPlan(2);
+    const route = ['IN3', 'C32', 'OUT2'];
+    expect(startLane(map, e.x, e.y, e.headingRad, 0, route, paths, plan)).toBe('C32');
+  });
+
+  it('a plan that goes on where the branches have parted picks its branch over the route', () => {
+    const { ego: e, plan } = straightPlan(8);
+    expect(startLane(map, e.x, e.y, e.headingRad, 0, ['IN3', 'C32', 'OUT2'], paths, plan)).toBe('C31');
+  });
+
   it('a lane the ego is not on is not taken for being on the route', () => {
     // the ego stands on IN3 well before the junction: the connectors are not under it
     const before = scene({ map, lane: 'IN3', s: 80, speed: 6 }).snapshot.ego;

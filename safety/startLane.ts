@@ -4,7 +4,12 @@
  * at the start of a turn is the straight one: a repair rolled out along it drives the ego straight
  * on (or right) while the planner turns left, off the road. Among the branches the ego is on, the
  * one the planned trajectory follows wins (its forward path runs closest to the plan); without a
- * plan that moves, the route's; else the located lane.
+ * plan that moves, the route's; else the located lane. A plan tells two branches apart only where
+ * they have separated by more than `FIT_MIN_SEPARATION_M` within its reach: before that its fit
+ * measures the ego's own offset in the lane, not the branch it takes, and the route's stands (a
+ * slow stop at the start of a left turn, 0.3 m right of the lane's centre, fits the straight
+ * branch a few centimetres better; rolled out along that branch the checks looked 200 m straight
+ * on, at oncoming cars the turn never meets).
  */
 import { angleDiff, type FrenetPoint, type Trajectory } from '../core/index.ts';
 import type { RoadMap } from '../core/map/index.ts';
@@ -20,6 +25,12 @@ const FIT_S = 4;
 const FIT_MIN_TRAVEL_M = 1;
 /** Fits closer than this are a tie (the branches still overlap where the plan runs), m. */
 const FIT_TIE_M = 0.05;
+/**
+ * Branches closer than this to each other where the plan's reach ends cannot be told apart by the
+ * plan, m: the ego stands up to ≈ 0.35 m off its lane's centre (imported lanes at one mean width,
+ * the tracker's offset), which is what a fit over so short a reach measures.
+ */
+const FIT_MIN_SEPARATION_M = 0.5;
 
 const fp: FrenetPoint = { sM: 0, dM: 0, segment: 0 };
 
@@ -54,7 +65,10 @@ export function startLane(
       const onRoute = route.includes(id);
       if (plan) {
         const f = planDistance(paths, id, route, plan, tS, x, y);
-        const better = f < bestFit - FIT_TIE_M || (f < bestFit + FIT_TIE_M && onRoute && !bestOnRoute);
+        const apart = separation(paths, best, id, route, x, y, travel(plan, tS)) >= FIT_MIN_SEPARATION_M;
+        const better = apart
+          ? f < bestFit - FIT_TIE_M || (f < bestFit + FIT_TIE_M && onRoute && !bestOnRoute)
+          : onRoute && !bestOnRoute;
         if (!better) continue;
         bestFit = f;
       } else if (!onRoute || bestOnRoute) continue;
@@ -74,6 +88,31 @@ function onLane(map: RoadMap, id: string, x: number, y: number, headingRad: numb
   const half = (map.laneWidthAt(id, Math.min(Math.max(fp.sM, 0), l.line.length)) ?? l.data.widthM) / 2;
   if (Math.abs(fp.dM) > half + ON_BRANCH_MARGIN_M) return false;
   return Math.abs(angleDiff(headingRad, l.line.headingAt(fp.sM))) <= ON_BRANCH_HEADING_RAD;
+}
+
+/**
+ * How far apart lanes `a` and `b` run `reachM` on from the pose (x, y): the point of `a`'s forward
+ * path that far on from the pose, projected on `b`'s, m (∞ when either path is missing).
+ */
+function separation(
+  paths: LanePathCache,
+  a: string,
+  b: string,
+  route: ReadonlyArray<string>,
+  x: number,
+  y: number,
+  reachM: number,
+): number {
+  const pa = paths.get(a, route);
+  const pb = paths.get(b, route);
+  if (!pa || !pb) return Number.POSITIVE_INFINITY;
+  pa.line.project(x, y, fp);
+  const s = Math.max(0, fp.sM) + reachM;
+  const pt = pa.line.poseAt(s);
+  pb.line.project(x, y, fp);
+  const from = fp.sM - 5;
+  pb.line.project(pt.x, pt.y, fp, from, from + 10 + 2 * reachM);
+  return Math.abs(fp.dM);
 }
 
 /** How far the plan moves over the fitted time, m. */
