@@ -139,43 +139,44 @@ describe('hierarchical stack', () => {
 });
 
 describe("reflection's comfortable stop, as the classical tracker drives it", () => {
+  const map = new RoadMap(
+    RoadMapSchema.parse({
+      id: 'one-lane',
+      lanes: [
+        {
+          id: 'L0',
+          centerline: [
+            { x: 0, y: 0 },
+            { x: 400, y: 0 },
+          ],
+          widthM: 3.5,
+          speedLimitMps: 15,
+        },
+      ],
+    }),
+  );
+  const vehicle = VehicleParamsSchema.parse({});
+  const ctx: PlannerContext = { map, route: RoutePath.build(map, ['L0']), vehicle, dtS: 0.1, seed: 0 };
+  const snap: WorldSnapshot = {
+    tS: 0,
+    ego: { tS: 0, x: 20, y: 0, headingRad: 0, speedMps: 10, accelMps2: 0, steerRad: 0, yawRateRadps: 0 },
+    agents: [],
+    lights: [],
+    route: { laneIds: ['L0'] },
+  };
+  const keep: MidLevelCommand = {
+    speed: 'KEEP',
+    path: 'FOLLOW_LANE',
+    targetSpeedMps: 10,
+    horizonS: 6,
+    rationale: 'test',
+    issuedAtS: 0,
+    expiresAtS: 1,
+    source: 'test',
+  };
+  const stop = alternativesOf(keep, 10).find((c) => c.rationale.includes('[alt: comfortable stop]'))!;
+
   it("builds its braking up within nuPlan's jerk bound (4.13 m/s³)", () => {
-    const map = new RoadMap(
-      RoadMapSchema.parse({
-        id: 'one-lane',
-        lanes: [
-          {
-            id: 'L0',
-            centerline: [
-              { x: 0, y: 0 },
-              { x: 400, y: 0 },
-            ],
-            widthM: 3.5,
-            speedLimitMps: 15,
-          },
-        ],
-      }),
-    );
-    const vehicle = VehicleParamsSchema.parse({});
-    const ctx: PlannerContext = { map, route: RoutePath.build(map, ['L0']), vehicle, dtS: 0.1, seed: 0 };
-    const snap: WorldSnapshot = {
-      tS: 0,
-      ego: { tS: 0, x: 20, y: 0, headingRad: 0, speedMps: 10, accelMps2: 0, steerRad: 0, yawRateRadps: 0 },
-      agents: [],
-      lights: [],
-      route: { laneIds: ['L0'] },
-    };
-    const keep: MidLevelCommand = {
-      speed: 'KEEP',
-      path: 'FOLLOW_LANE',
-      targetSpeedMps: 10,
-      horizonS: 6,
-      rationale: 'test',
-      issuedAtS: 0,
-      expiresAtS: 1,
-      source: 'test',
-    };
-    const stop = alternativesOf(keep, 10).find((c) => c.rationale.includes('[alt: comfortable stop]'))!;
     const pts = controllerRollout()(stop, snap, ctx)!.points;
     // tracked acceleration and jerk over the 0.1 s samples, while the braking builds up (the first
     // 2 s; applied at once, 3 m/s² through the actuator's lag is a jerk of ≈ 8 m/s³ at its start)
@@ -184,5 +185,12 @@ describe("reflection's comfortable stop, as the classical tracker drives it", ()
     expect(Math.max(...jerk.map(Math.abs))).toBeLessThanOrEqual(4.13);
     // and it does stop braking at its intensity (3 m/s²) once built up
     expect(Math.min(...a)).toBeLessThan(-2.9);
+  });
+
+  it('goes on from the braking under way: an ego already at −3 m/s² is not predicted to ease off and ramp in again', () => {
+    const braking = { ...snap, ego: { ...snap.ego, accelMps2: -3 } };
+    const pts = controllerRollout()(stop, braking, ctx)!.points;
+    // speed lost over the first second: ≈ 3 m/s (going on), not ≈ 2 (eased off and ramped in again from rest)
+    expect(pts[0]!.speedMps - pts[10]!.speedMps).toBeGreaterThan(2.7);
   });
 });
