@@ -62,7 +62,7 @@ const EASE_LITTLE_DECEL_MPS2 = 1.5;
 /**
  * The comfortable stop builds its braking up at this jerk (the command's braking onset, which the
  * trackers and the gate's roll-out honour): applied at once, 3 m/s² through the actuator's lag is a
- * jerk of 5–7 m/s³ at its start, over nuPlan's comfort bound of 4.13 (`ego_lon_jerk`). The classical
+ * jerk of 5–8 m/s³ at its start, over nuPlan's comfort bound of 4.13 (`ego_lon_jerk`). The classical
  * tracker's own jerk limit, 4 m/s³; the firm stop stays a step.
  */
 const COMFORT_STOP_JERK_MPS3 = 4;
