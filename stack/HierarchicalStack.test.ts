@@ -4,10 +4,17 @@
  * command's source) or answers (its decision executed, still gated).
  */
 import { describe, expect, it } from 'vitest';
-import type { MidLevelCommand, Verdict } from '../core/index.ts';
-import { RoutePath } from '../core/map/index.ts';
+import {
+  type MidLevelCommand,
+  RoadMapSchema,
+  VehicleParamsSchema,
+  type Verdict,
+  type WorldSnapshot,
+} from '../core/index.ts';
+import { RoadMap, RoutePath } from '../core/map/index.ts';
 import type { PlannerContext } from '../core/planning/index.ts';
 import { createEnvironmentTransform } from '../perception/index.ts';
+import { alternativesOf } from '../planner/hierarchical/Reflection.ts';
 import { createHierarchicalPlanner, type LlmClient } from '../planner/index.ts';
 import { builtinScenario } from '../scenarios/builtin/index.ts';
 import { evaluateRun } from '../sim/metrics/index.ts';
@@ -128,5 +135,62 @@ describe('hierarchical stack', () => {
     const last = log.ticks[log.ticks.length - 1]!;
     expect(last.command?.source).toMatch(/^hierarchical\/llm:longitudinal/);
     expect(last.ego.speedMps).toBeLessThan(5);
+  });
+});
+
+describe("reflection's comfortable stop, as the classical tracker drives it", () => {
+  const map = new RoadMap(
+    RoadMapSchema.parse({
+      id: 'one-lane',
+      lanes: [
+        {
+          id: 'L0',
+          centerline: [
+            { x: 0, y: 0 },
+            { x: 400, y: 0 },
+          ],
+          widthM: 3.5,
+          speedLimitMps: 15,
+        },
+      ],
+    }),
+  );
+  const vehicle = VehicleParamsSchema.parse({});
+  const ctx: PlannerContext = { map, route: RoutePath.build(map, ['L0']), vehicle, dtS: 0.1, seed: 0 };
+  const snap: WorldSnapshot = {
+    tS: 0,
+    ego: { tS: 0, x: 20, y: 0, headingRad: 0, speedMps: 10, accelMps2: 0, steerRad: 0, yawRateRadps: 0 },
+    agents: [],
+    lights: [],
+    route: { laneIds: ['L0'] },
+  };
+  const keep: MidLevelCommand = {
+    speed: 'KEEP',
+    path: 'FOLLOW_LANE',
+    targetSpeedMps: 10,
+    horizonS: 6,
+    rationale: 'test',
+    issuedAtS: 0,
+    expiresAtS: 1,
+    source: 'test',
+  };
+  const stop = alternativesOf(keep, 10).find((c) => c.rationale.includes('[alt: comfortable stop]'))!;
+
+  it("builds its braking up within nuPlan's jerk bound (4.13 m/s³)", () => {
+    const pts = controllerRollout()(stop, snap, ctx)!.points;
+    // tracked acceleration and jerk over the 0.1 s samples, while the braking builds up (the first
+    // 2 s; applied at once, 3 m/s² through the actuator's lag is a jerk of ≈ 8 m/s³ at its start)
+    const a = pts.slice(1, 21).map((p, i) => (p.speedMps - pts[i]!.speedMps) / 0.1);
+    const jerk = a.slice(1).map((x, i) => (x - a[i]!) / 0.1);
+    expect(Math.max(...jerk.map(Math.abs))).toBeLessThanOrEqual(4.13);
+    // and it does stop braking at its intensity (3 m/s²) once built up
+    expect(Math.min(...a)).toBeLessThan(-2.9);
+  });
+
+  it('goes on from the braking under way: an ego already at −3 m/s² is not predicted to ease off and ramp in again', () => {
+    const braking = { ...snap, ego: { ...snap.ego, accelMps2: -3 } };
+    const pts = controllerRollout()(stop, braking, ctx)!.points;
+    // speed lost over the first second: ≈ 3 m/s (going on), not ≈ 2 (eased off and ramped in again from rest)
+    expect(pts[0]!.speedMps - pts[10]!.speedMps).toBeGreaterThan(2.7);
   });
 });

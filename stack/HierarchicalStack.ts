@@ -41,7 +41,10 @@ export function controllerRollout(): RolloutFn {
   const dtS = 0.05;
   return (command, snap, ctx) => {
     const vehicle = ctx.vehicle;
-    let state = controller.init(ctx);
+    // the tracker goes on from the braking under way (its jerk limit and a commanded braking
+    // onset build up from there), not from rest: a stop ramped in from 0 while the ego already
+    // brakes at 3 m/s² is predicted to brake far later than it will
+    let state = { ...controller.init(ctx), accelMps2: snap.ego.accelMps2 };
     let ego: EgoState = { ...snap.ego };
     const next: EgoState = { ...ego };
     const points: TrajectoryPoint[] = [];

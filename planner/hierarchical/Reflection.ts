@@ -60,6 +60,14 @@ const EASE_LITTLE_FRACTION = 0.75;
 const EASE_LITTLE_DECEL_MPS2 = 1.5;
 
 /**
+ * The comfortable stop builds its braking up at this jerk (the command's braking onset, which the
+ * trackers and the gate's roll-out honour): applied at once, 3 m/s² through the actuator's lag is a
+ * jerk of 5–8 m/s³ at its start, over nuPlan's comfort bound of 4.13 (`ego_lon_jerk`). The classical
+ * tracker's own jerk limit, 4 m/s³; the firm stop stays a step.
+ */
+const COMFORT_STOP_JERK_MPS3 = 4;
+
+/**
  * How many candidates reflection scores: the proposal and its alternatives (`alternativesOf`).
  */
 export const REFLECTION_CANDIDATES = 7;
@@ -95,6 +103,7 @@ export function alternativesOf(cmd: MidLevelCommand, egoSpeedMps: number): MidLe
     speed: 'STOP',
     targetSpeedMps: 0,
     decelMps2: 3,
+    jerkMps3: COMFORT_STOP_JERK_MPS3,
     rationale: `${cmd.rationale} [alt: comfortable stop]`,
   });
   delete out[out.length - 1]!.stopAt;

@@ -32,6 +32,10 @@ export function bandOf(o: RouteObject, view: WorldView): Band {
 /** An object stands in the ego lane and will not move on its own (parked, broken down). */
 export function isBlocker(o: RouteObject, view: WorldView, p: HierarchicalParams): boolean {
   if (bandOf(o, view) !== 'ego' || o.sM < -0.5) return false;
+  // the ego keeps its own lane's centre (FOLLOW_LANE): an object that leaves its footprint there
+  // the room a nudge past it would leave (`nudgeClearanceM`) is beside the lane, not in it
+  const clear = view.egoWidthM / 2 + p.nudgeClearanceM;
+  if (o.laneSpan && (o.laneSpan.minM >= clear || o.laneSpan.maxM <= -clear)) return false;
   if (o.kind === 'static') return true;
   if (o.kind === 'pedestrian' || o.kind === 'cyclist') return false;
   if (o.standingS < p.parkedAfterS) return false;

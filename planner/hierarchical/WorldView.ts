@@ -4,7 +4,13 @@
  * limits in force and the ego's size. Built from the snapshot by `buildWorldView`; hand-built in
  * the tests (one scene per decision rule).
  */
-import type { AgentKind, VehicleParams, WorldSnapshot } from '../../core/index.ts';
+import {
+  type AgentKind,
+  Polyline,
+  type Vec2,
+  type VehicleParams,
+  type WorldSnapshot,
+} from '../../core/index.ts';
 import type { RoadMap, RoutePath } from '../../core/map/index.ts';
 import { DEFAULT_CURVE_SPEED, signalStopAhead } from '../../core/map/index.ts';
 import type { LaneGraph } from '../../core/sceneContext.ts';
@@ -34,6 +40,13 @@ export interface RouteObject {
    * along the route), m, and its speed along that lane, m/s.
    */
   changeLane?: { aheadM: number; alongMps: number };
+  /**
+   * Where its footprint lies across the ego's own lane — the lane FOLLOW_LANE keeps (the lane
+   * graph's ego lane and its successors, route lanes first), not the route line, which blends the
+   * route's lane changes in before any is commanded: the least and greatest lateral offset of its
+   * corners from that lane's centreline, m (left positive). Absent when the ego is in no lane.
+   */
+  laneSpan?: { minM: number; maxM: number };
   /** Longitudinal acceleration, m/s² (the snapshot's when the tracker gives one, else from its speed over the last plans; 0 when first seen). */
   accelMps2?: number;
   /** Crossing agents: where the ego footprint first enters the strip its body sweeps going straight on. */
@@ -148,6 +161,10 @@ export function buildWorldView(
   const seen = new Set<string>();
   const probe = { sM: 0, dM: 0, segment: 0 };
   const change = platform === 'car' ? nextRouteChange(route, map, egoFrontS, laneGraph) : undefined;
+  const own = laneGraph.egoLane
+    ? ownLanePath(map, laneGraph.egoLane.laneId, route.laneIds, RANGE_M[platform])
+    : undefined;
+  const ownS = own ? own.project(ego.x, ego.y).sM : 0;
   const changeRef = change ? changeReference(change, map, ego, egoFrontS - egoS) : undefined;
   for (const a of snap.agents) {
     const dx = a.x - ego.x;
@@ -194,6 +211,7 @@ export function buildWorldView(
       standingS: st,
       ...(accel !== undefined ? { accelMps2: accel } : {}),
       ...(change && changeRef !== undefined ? changeLaneOf(a, change.laneId, changeRef, map) : {}),
+      ...(own ? { laneSpan: spanAcross(own, a, ownS - range, ownS + range) } : {}),
     });
   }
   for (const id of [...standing.keys()]) if (!seen.has(id)) standing.delete(id);
@@ -332,6 +350,61 @@ function changeLaneOf(
   const loc = map.locate(a.x, a.y, a.headingRad, 0.5, [laneId]);
   if (loc?.laneId !== laneId) return {};
   return { changeLane: { aheadM: loc.sM - egoLaneS, alongMps: a.speedMps * Math.cos(loc.headingErrRad) } };
+}
+
+/** The centreline of lane `laneId` and its successors (route lanes first) over at least `lengthM`. */
+function ownLanePath(
+  map: RoadMap,
+  laneId: string,
+  routeIds: ReadonlyArray<string>,
+  lengthM: number,
+): Polyline | undefined {
+  const pts: Vec2[] = [];
+  const seen = new Set<string>();
+  let lane = map.lane(laneId);
+  let s = 0;
+  while (lane && !seen.has(lane.data.id) && s < lengthM) {
+    seen.add(lane.data.id);
+    const l = lane.line;
+    for (let i = 0; i < l.xs.length; i++) {
+      const last = pts[pts.length - 1];
+      if (last && Math.hypot(l.xs[i]! - last.x, l.ys[i]! - last.y) < 1e-6) continue;
+      pts.push({ x: l.xs[i]!, y: l.ys[i]! });
+    }
+    s += l.length;
+    const succ = lane.data.successors;
+    const next = succ.find((id) => routeIds.includes(id)) ?? succ[0];
+    lane = next ? map.lane(next) : undefined;
+  }
+  return pts.length >= 2 ? new Polyline(pts) : undefined;
+}
+
+const spanProbe = { sM: 0, dM: 0, segment: 0 };
+
+/** The least and greatest lateral offset of an agent's footprint corners from `line`, m (left positive). */
+function spanAcross(
+  line: Polyline,
+  a: WorldSnapshot['agents'][number],
+  fromS: number,
+  toS: number,
+): { minM: number; maxM: number } {
+  const c = Math.cos(a.headingRad);
+  const sn = Math.sin(a.headingRad);
+  let minM = Number.POSITIVE_INFINITY;
+  let maxM = Number.NEGATIVE_INFINITY;
+  for (const [u, w] of [
+    [1, 1],
+    [1, -1],
+    [-1, 1],
+    [-1, -1],
+  ] as const) {
+    const along = (u * a.lengthM) / 2;
+    const across = (w * a.widthM) / 2;
+    line.project(a.x + along * c - across * sn, a.y + along * sn + across * c, spanProbe, fromS, toS);
+    minM = Math.min(minM, spanProbe.dM);
+    maxM = Math.max(maxM, spanProbe.dM);
+  }
+  return { minM, maxM };
 }
 
 /** Net heading change of the route line from sM over the next `aheadM`, rad (wrapped, left positive). */

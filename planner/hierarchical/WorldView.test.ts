@@ -1,0 +1,93 @@
+import { describe, expect, it } from 'vitest';
+import { RoadMapSchema, VehicleParamsSchema, type WorldSnapshot } from '../../core/index.ts';
+import { RoadMap, RoutePath } from '../../core/map/index.ts';
+import { createEnvironmentTransform } from '../../perception/index.ts';
+import { analyseScene, bandOf } from './SceneAnalyst.ts';
+import { PARAMS } from './testing/views.ts';
+import { buildWorldView } from './WorldView.ts';
+
+const vehicle = VehicleParamsSchema.parse({});
+/**
+ * Lane A (east along y = 0, 3.7 m wide: edges at ±1.85) and its right neighbour B (y = −3.7); the
+ * route A → B blends its change to the right into the route line, so the line leaves A's centre
+ * before the planner commands any change (the ego keeps A's centre on FOLLOW_LANE).
+ */
+const map = new RoadMap(
+  RoadMapSchema.parse({
+    id: 'a-b',
+    lanes: [
+      {
+        id: 'A',
+        centerline: [
+          { x: 0, y: 0 },
+          { x: 200, y: 0 },
+        ],
+        widthM: 3.7,
+        speedLimitMps: 10,
+        right: { laneId: 'B', changeAllowed: true },
+        rightBoundary: 'dashed',
+      },
+      {
+        id: 'B',
+        centerline: [
+          { x: 0, y: -3.7 },
+          { x: 200, y: -3.7 },
+        ],
+        widthM: 3.7,
+        speedLimitMps: 10,
+        left: { laneId: 'A', changeAllowed: true },
+        leftBoundary: 'dashed',
+      },
+    ],
+  }),
+);
+const route = { laneIds: ['A', 'B'] };
+const routePath = RoutePath.build(map, route.laneIds);
+
+/** The view with a static box (4 × 3 m) whose left edge is at y = `leftEdgeY`, 30 m ahead. */
+function viewWith(leftEdgeY: number) {
+  const env = createEnvironmentTransform(map, {}, vehicle);
+  if (!env.ok) throw new Error('perception');
+  const snap: WorldSnapshot = {
+    tS: 0,
+    ego: { tS: 0, x: 20, y: 0, headingRad: 0, speedMps: 5, accelMps2: 0, steerRad: 0, yawRateRadps: 0 },
+    agents: [
+      {
+        id: 'box',
+        kind: 'static',
+        x: 60,
+        y: leftEdgeY - 1.5,
+        headingRad: 0,
+        speedMps: 0,
+        lengthM: 4,
+        widthM: 3,
+      },
+    ],
+    lights: [],
+    route,
+  } as WorldSnapshot;
+  const scene = env.value.transform(snap, route);
+  return buildWorldView(snap, scene.laneGraph, 'car', map, routePath, vehicle, new Map(), 0, 3);
+}
+
+describe('world view: objects beside the ego lane', () => {
+  it("an object outside the ego's lane, clear of its footprint on the lane centre, does not block it though the route line runs close to it", () => {
+    // left edge 0.6 m outside A's right edge: the ego on A's centre (half width 1.15 m) passes
+    // 1.3 m from it — more than `nudgeClearanceM`
+    const v = viewWith(-2.45);
+    const box = v.objects.find((o) => o.id === 'box')!;
+    // measured from the route line (drifting towards B) it is in the ego band ...
+    expect(bandOf(box, v)).toBe('ego');
+    // ... measured across A, where the ego drives, it is beside the lane
+    expect(box.laneSpan!.maxM).toBeCloseTo(-2.45, 1);
+    expect(analyseScene(v, PARAMS).hazards.map((h) => h.kind)).not.toContain('blocked_lane');
+  });
+
+  it('an object that leaves the footprint less than the nudge clearance still blocks the lane', () => {
+    // left edge 0.45 m inside A's right edge: 0.25 m from the side of the ego on A's centre
+    const v = viewWith(-1.4);
+    expect(analyseScene(v, PARAMS).hazards).toContainEqual(
+      expect.objectContaining({ kind: 'blocked_lane', agentId: 'box' }),
+    );
+  });
+});
