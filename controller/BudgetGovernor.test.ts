@@ -120,7 +120,14 @@ describe('budget governor in closed loop (committed model, onnxruntime-node)', (
     const { scenario, map } = builtinScenario(id)!;
     const d = createDriver('pdm-closed-stack');
     if (!d.ok) throw new Error(d.error.message);
-    const inner = createEarlyExitController({ runner: r, mode: 'early', budget: { kind: 'avg', fraction } });
+    // The 200 ms per-step deadline is the runtime's guard (its fallback is tested in EarlyExitController's
+    // tests); here it would turn a busy machine's scheduling delay into a fallback, which is not what this measures.
+    const inner = createEarlyExitController({
+      runner: r,
+      mode: 'early',
+      budget: { kind: 'avg', fraction },
+      timeoutMs: 10_000,
+    });
     const infos: ControllerInfo[] = [];
     const ticks: StackTick[] = [];
     const controller = {

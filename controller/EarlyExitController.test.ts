@@ -199,7 +199,13 @@ describe('multi-exit policy on onnxruntime-node (committed artefacts)', () => {
     const cal = calibrateRunner(runner, { kind: 'avg', fraction: 0.45 })!;
     expect(cal.meanComputeFraction).toBeLessThanOrEqual(0.45);
     const { infos } = drive(
-      createEarlyExitController({ runner, mode: 'early', budget: { kind: 'avg', fraction: 0.45 } }),
+      // a deadline no busy machine misses: this measures the exits, not the scheduler (the deadline's own test is below)
+      createEarlyExitController({
+        runner,
+        mode: 'early',
+        budget: { kind: 'avg', fraction: 0.45 },
+        timeoutMs: 10_000,
+      }),
     );
     const K = runner.manifest!.blocks;
     expect(infos.every((i) => i.fallback === undefined)).toBe(true);
@@ -221,6 +227,20 @@ describe('classical fallback', () => {
     // the same controls as the classical tracker itself
     const ref = drive(createClassicalController() as never, 1).controls;
     expect(controls).toEqual(ref);
+  });
+
+  it('takes over when the policy misses its deadline, and the step says so', () => {
+    // a nanosecond's deadline: an inference that has not answered by then is dropped for the classical tracker
+    // (the shortest wait the OS grants can outlast an inference, so not every step falls back)
+    const { infos, controls } = drive(
+      createEarlyExitController({ runner, mode: 'full', timeoutMs: 1e-6 }),
+      1,
+    );
+    const late = infos.filter((i) => i.fallback === 'policy timed out');
+    expect(late.length).toBeGreaterThan(infos.length / 2);
+    for (const i of late) expect(i.exit).toBeUndefined();
+    expect(infos.every((i) => i.fallback === undefined || i.fallback === 'policy timed out')).toBe(true);
+    for (const c of controls) if (c.kind === 'ackermann') expect(Number.isFinite(c.accelMps2)).toBe(true);
   });
 
   it('never returns a NaN control', () => {
