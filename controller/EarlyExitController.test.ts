@@ -133,7 +133,7 @@ describe('multi-exit policy on onnxruntime-node (committed artefacts)', () => {
       durationS: 8,
     });
     const infos: ControllerInfo[] = [];
-    const ctrl = createEarlyExitController({ runner, mode: 'full' });
+    const ctrl = createEarlyExitController({ runner, mode: 'full', timeoutMs: 10_000 });
     const egos = driveController(
       scene,
       {
