@@ -20,7 +20,7 @@ import type { RoadMap } from '../core/map/index.ts';
 import { type RealtimeLoop, type RealtimeStep, runRealtime } from '../stack/runRealtime.ts';
 import type { Stack, StackTick } from '../stack/Stack.ts';
 import type { LiveSource } from './LiveSource.ts';
-import { goalReached, plannerContextFor, routeToGoal } from './Mission.ts';
+import { goalProgress, plannerContextFor, routeToGoal } from './Mission.ts';
 
 /** Where a driver's outputs go (a ROS link, an MQTT client). */
 export interface LiveOutput {
@@ -62,6 +62,8 @@ export class LiveDriver {
   private loop: RealtimeLoop | undefined;
   private stack: Stack | undefined;
   private mission: { id: string; goal: Pose } | undefined;
+  /** The mission's reference line (progress toward the goal is measured along it). */
+  private missionLine: { project(x: number, y: number): { sM: number } } | undefined;
   private pending: { id: string; goal: Pose } | undefined;
   private switching: Promise<void> = Promise.resolve();
   /** Steps by cause, for diagnostics. */
@@ -116,6 +118,7 @@ export class LiveDriver {
       return;
     }
     this.mission = p;
+    this.missionLine = plannerContextFor(this.map, r.value, ego, this.o.vehicle).route.line;
     const stack = this.o.makeStack(p.goal, r.value, ego, this.map);
     this.switching = this.switching.then(async () => {
       await this.loop?.stop();
@@ -163,10 +166,24 @@ export class LiveDriver {
     if (this.pending) this.tryRoute();
     const m = this.mission;
     const ego = this.o.source.currentEgo;
-    if (m && ego && s.tick && goalReached(ego, m.goal, this.o.goalToleranceM)) {
-      this.mission = undefined;
-      this.o.source.setRoute(undefined);
-      this.o.onMission?.({ ...m, state: 'REACHED' });
+    const line = this.missionLine;
+    if (m && ego && line && s.tick) {
+      const g = goalProgress(ego, m.goal, line, this.o.goalToleranceM);
+      if (g.state !== 'ahead') {
+        // reached, or passed beyond the tolerance (it can no longer be reached driving forward):
+        // either way the mission ends and the route goes, so the watchdog holds the vehicle
+        this.mission = undefined;
+        this.o.source.setRoute(undefined);
+        this.o.onMission?.(
+          g.state === 'reached'
+            ? { ...m, state: 'REACHED' }
+            : {
+                ...m,
+                state: 'FAILED',
+                message: `passed the goal: ${(-g.alongM).toFixed(2)} m beyond it at ${ego.speedMps.toFixed(2)} m/s, outside the ${this.o.goalToleranceM} m tolerance; the vehicle is held`,
+              },
+        );
+      }
     }
     this.o.onStep?.(s);
   }

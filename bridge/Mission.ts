@@ -80,6 +80,37 @@ export function goalReached(ego: EgoState, goal: Pose, toleranceM: number, stand
   return distanceToGoalM(ego, goal) <= toleranceM && Math.abs(ego.speedMps) <= standingMps;
 }
 
+/** Where the ego stands toward a mission's goal: `alongM` ahead of it along the route (negative: beyond it). */
+export interface GoalProgress {
+  state: 'reached' | 'passed' | 'ahead';
+  alongM: number;
+  distanceM: number;
+}
+
+/**
+ * The ego against the goal, on the route's reference line: `reached` within `toleranceM` and
+ * standing; `passed` when the rear axle is more than `toleranceM` beyond the goal along the route —
+ * it went through the tolerance disc too fast to stop in it, or past it between two readings,
+ * and driving forward along the route can no longer reach it (the mission must stop the vehicle);
+ * `ahead` otherwise. Position-based, so a goal passed between two readings is seen on the next.
+ */
+export function goalProgress(
+  ego: EgoState,
+  goal: Pose,
+  line: { project(x: number, y: number): { sM: number } },
+  toleranceM: number,
+  standingMps = 0.2,
+): GoalProgress {
+  const alongM = line.project(goal.x, goal.y).sM - line.project(ego.x, ego.y).sM;
+  const distanceM = distanceToGoalM(ego, goal);
+  const state = goalReached(ego, goal, toleranceM, standingMps)
+    ? 'reached'
+    : alongM < -toleranceM
+      ? 'passed'
+      : 'ahead';
+  return { state, alongM, distanceM };
+}
+
 export interface GoalStopParams {
   /** Comfortable braking toward the goal, m/s². */
   comfortDecelMps2: number;

@@ -292,6 +292,8 @@ describe('ROS bridge through a real rosbridge', () => {
       expect(missions.map((m) => m.state)).toEqual(['ACTIVE', 'REACHED']);
       const end = await vehicle.waitFor((r) => r.v === 0, 10_000, 'standstill at the goal');
       expect(Math.abs(end.x - 12)).toBeLessThan(c.goalToleranceM + 0.3);
+      // it never ran past the goal by more than the tolerance (a goal passed ends the mission)
+      expect(Math.max(...vehicle.reports.map((r) => r.x))).toBeLessThan(12 + c.goalToleranceM + 0.3);
       // the speed came from the poses: it rose to the robot's cruise and fell back to standstill
       expect(Math.max(...speeds)).toBeGreaterThan(1);
       expect(run.bridge.status.rejected).toBe(0);

@@ -76,6 +76,7 @@ export function startRos(o: StartRosOptions): RosRun {
       link: bridge.status,
       input: source.missing ?? 'ok',
       ...(bridge.tf ? { tf: bridge.tf.waiting ?? 'ok' } : {}),
+      egoLagS: bridge.egoLagS,
       mission: d.activeMission ?? null,
       steps: d.counts,
       watchdog: d.lastStep?.watchdog ?? null,
