@@ -42,10 +42,10 @@ function stackFactory(c: RosConfig): MakeStack {
   const d = createDriver(c.planner);
   if (!d.ok || d.value.kind !== 'stack') throw new Error('no stack');
   const driver = d.value;
-  return (goal, route, ego, map) =>
+  return (goal, route, ego, map, budget) =>
     driver.build(liveScenario(map.id, c.vehicle as never, ego, route), map, {
       rates: { controlHz: c.rates.controlHz, planHz: c.rates.planHz },
-      wrap: (p) => withGoalStop(p, goal),
+      wrap: (p) => withGoalStop(p, goal, undefined, budget),
     });
 }
 
