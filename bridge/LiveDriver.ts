@@ -19,8 +19,9 @@ import type {
 import type { RoadMap } from '../core/map/index.ts';
 import { type RealtimeLoop, type RealtimeStep, runRealtime } from '../stack/runRealtime.ts';
 import type { Stack, StackTick } from '../stack/Stack.ts';
+import { ControlLatency } from './ControlLatency.ts';
 import type { LiveSource } from './LiveSource.ts';
-import { goalReached, plannerContextFor, routeToGoal } from './Mission.ts';
+import { type ApproachBudget, goalArrival, plannerContextFor, routeToGoal } from './Mission.ts';
 
 /** Where a driver's outputs go (a ROS link, an MQTT client). */
 export interface LiveOutput {
@@ -30,7 +31,11 @@ export interface LiveOutput {
   sendDecision(command: MidLevelCommand | undefined, verdict: Verdict | undefined, tS: number): void;
 }
 
-export type MakeStack = (goal: Pose, route: Route, ego: Pose, map: RoadMap) => Stack;
+/**
+ * A fresh stack for a mission; `budget` is what its goal stop needs to slow the approach to what the
+ * hold can stop from after the control latency measured live (`withGoalStop`'s `arrival`).
+ */
+export type MakeStack = (goal: Pose, route: Route, ego: Pose, map: RoadMap, budget: ApproachBudget) => Stack;
 
 export type MissionState = 'ACTIVE' | 'REACHED' | 'CANCELLED' | 'FAILED';
 
@@ -62,7 +67,15 @@ export class LiveDriver {
   private loop: RealtimeLoop | undefined;
   private stack: Stack | undefined;
   private mission: { id: string; goal: Pose } | undefined;
+  /** The mission's reference line (progress toward the goal is measured along it). */
+  private missionLine: { project(x: number, y: number): { sM: number } } | undefined;
   private pending: { id: string; goal: Pose } | undefined;
+  /** The mission's route (taken away while the vehicle is held at the goal, given back to drive on). */
+  private missionRoute: Route | undefined;
+  /** The mission holds the vehicle (arriving: a stop begun now lands at the goal) until it stands. */
+  private holding = false;
+  /** How long the vehicle goes on with a control (pose age + step gap), measured on every step. */
+  readonly latency = new ControlLatency();
   private switching: Promise<void> = Promise.resolve();
   /** Steps by cause, for diagnostics. */
   readonly counts = { steps: 0, fromInput: 0, watchdog: 0 };
@@ -91,8 +104,7 @@ export class LiveDriver {
   setGoal(goal: Pose, id = `goal-${Date.now()}`, map?: RoadMap): void {
     if (map) this.map = map;
     if (this.mission) this.o.onMission?.({ ...this.mission, state: 'CANCELLED', message: 'replaced' });
-    this.mission = undefined;
-    this.o.source.setRoute(undefined);
+    this.endMission();
     this.pending = { id, goal };
     this.tryRoute();
   }
@@ -101,8 +113,21 @@ export class LiveDriver {
   cancel(message = 'cancelled'): void {
     this.pending = undefined;
     if (this.mission) this.o.onMission?.({ ...this.mission, state: 'CANCELLED', message });
+    this.endMission();
+  }
+
+  /** No mission from now on: the route goes, so the watchdog holds the vehicle. */
+  private endMission(): void {
     this.mission = undefined;
+    this.missionRoute = undefined;
+    this.holding = false;
     this.o.source.setRoute(undefined);
+  }
+
+  /** The braking of the hold: the minimal-risk control's (robots: zero velocity, at their own braking). */
+  private get holdDecelMps2(): number {
+    const v = this.o.vehicle;
+    return v.kind === 'robot' && v.maxDecelMps2 > 0 ? v.maxDecelMps2 : this.o.watchdogDecelMps2;
   }
 
   private tryRoute(): void {
@@ -116,7 +141,15 @@ export class LiveDriver {
       return;
     }
     this.mission = p;
-    const stack = this.o.makeStack(p.goal, r.value, ego, this.map);
+    this.missionRoute = r.value;
+    this.holding = false;
+    this.missionLine = plannerContextFor(this.map, r.value, ego, this.o.vehicle).route.line;
+    const budget: ApproachBudget = {
+      toleranceM: this.o.goalToleranceM,
+      holdDecelMps2: this.holdDecelMps2,
+      latencyS: () => this.latency.latencyS(this.o.clock.nowS()),
+    };
+    const stack = this.o.makeStack(p.goal, r.value, ego, this.map, budget);
     this.switching = this.switching.then(async () => {
       await this.loop?.stop();
       // cancelled or replaced while the old loop was stopping: hold, and say nothing of it
@@ -132,6 +165,7 @@ export class LiveDriver {
 
   private startLoop(stack: Stack | undefined): void {
     this.stack = stack;
+    this.latency.restart();
     const o = this.o;
     // without a mission a stack that never runs (the source has no snapshot: the watchdog holds)
     const idle: Stack = stack ?? idleStack(o.controlHz);
@@ -160,15 +194,51 @@ export class LiveDriver {
     if (s.tick) this.counts.fromInput++;
     else this.counts.watchdog++;
     this.lastStep = s;
+    const ego = this.o.source.currentEgo;
+    this.latency.step(s.tS, s.tick ? ego?.tS : undefined);
     if (this.pending) this.tryRoute();
     const m = this.mission;
-    const ego = this.o.source.currentEgo;
-    if (m && ego && s.tick && goalReached(ego, m.goal, this.o.goalToleranceM)) {
-      this.mission = undefined;
-      this.o.source.setRoute(undefined);
-      this.o.onMission?.({ ...m, state: 'REACHED' });
+    const line = this.missionLine;
+    // judged on every stack step and, while the vehicle is held (no stack steps), on every fresh pose
+    const fresh = ego !== undefined && s.tS - ego.tS <= this.o.staleAfterS;
+    if (m && ego && line && (s.tick || (this.holding && fresh))) {
+      const tol = this.o.goalToleranceM;
+      const g = goalArrival(
+        ego,
+        m.goal,
+        line,
+        { toleranceM: tol, latencyS: this.latency.latencyS(s.tS), holdDecelMps2: this.holdDecelMps2 },
+        this.holding,
+      );
+      if (g.state === 'reached' || g.state === 'passed') {
+        // either way the mission ends and the route goes, so the watchdog holds the vehicle
+        this.endMission();
+        this.o.onMission?.(
+          g.state === 'reached'
+            ? { ...m, state: 'REACHED' }
+            : {
+                ...m,
+                state: 'FAILED',
+                message: `passed the goal: ${(-g.alongM).toFixed(2)} m beyond it (${g.distanceM.toFixed(2)} m away) at ${ego.speedMps.toFixed(2)} m/s, outside the ${tol} m tolerance; the vehicle is held`,
+              },
+        );
+      } else if (g.state === 'arriving' && !this.holding) {
+        // a stop begun now lands at the goal after the latency: hold the vehicle now (the
+        // minimal-risk control) rather than let the stack's stop, a latency late, carry it past
+        this.holding = true;
+        this.o.source.setRoute(undefined);
+      } else if (g.state === 'ahead' && this.holding) {
+        // held, it stands short of the tolerance: the mission drives on
+        this.holding = false;
+        this.o.source.setRoute(this.missionRoute);
+      }
     }
     this.o.onStep?.(s);
+  }
+
+  /** The mission holds the vehicle at its goal until it stands (then REACHED or FAILED). */
+  get arriving(): boolean {
+    return this.holding;
   }
 
   /** Stops the loop (the in-flight plan lands first). */

@@ -40,9 +40,13 @@ export class LiveSource implements Source {
     private readonly lightsStaleAfterS = 2,
   ) {}
 
-  /** New odometry (rear-axle ego); announces a snapshot. `stampS` is the robot's own stamp, if any. */
-  setEgo(ego: Omit<EgoState, 'tS'>, stampS?: number): void {
-    const tS = this.clock.nowS();
+  /**
+   * New odometry (rear-axle ego); announces a snapshot. `stampS` is the robot's own stamp, if any;
+   * `lagS` how much later than the promptest messages it was taken in (a backlog): its time is
+   * then that much earlier, so a pose that held a while ago is judged by the watchdog as that old.
+   */
+  setEgo(ego: Omit<EgoState, 'tS'>, stampS?: number, lagS = 0): void {
+    const tS = this.clock.nowS() - Math.max(0, lagS);
     // acceleration from consecutive speeds: the controller's jerk limit and the gate want it
     const prev = this.ego;
     const accelMps2 =

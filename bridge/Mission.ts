@@ -80,6 +80,90 @@ export function goalReached(ego: EgoState, goal: Pose, toleranceM: number, stand
   return distanceToGoalM(ego, goal) <= toleranceM && Math.abs(ego.speedMps) <= standingMps;
 }
 
+/** What the mission does next: drive on, hold the vehicle (arriving), or end. */
+export type ArrivalState = 'ahead' | 'arriving' | 'reached' | 'passed';
+
+export interface GoalArrival {
+  state: ArrivalState;
+  /** Rear axle to the goal along the route, m (negative: beyond it). */
+  alongM: number;
+  distanceM: number;
+  /** Where a stop begun now would leave the rear axle, along the route short of the goal, m (negative: beyond it). */
+  landingM: number;
+}
+
+export interface ArrivalParams {
+  /** The goal's tolerance disc, m. */
+  toleranceM: number;
+  /** How long the vehicle goes on with its last control (`ControlLatency`), s. */
+  latencyS: number;
+  /** The braking of the hold (the minimal-risk control), m/s². */
+  holdDecelMps2: number;
+  /** At most this fast counts as standing, m/s. */
+  standingMps?: number;
+}
+
+/**
+ * The mission's goal check on one reading, with the stop budgeted for the control latency (what a
+ * navigation stack's goal checker does, with the stop made to fit the delay it measures):
+ * - `reached`: standing within `toleranceM` of the goal (a disc: off to the side counts as much as
+ *   along), however it got there;
+ * - `passed`: more than `toleranceM` beyond the goal along the route (driving forward can no longer
+ *   reach it), or standing beside or beyond it outside the disc;
+ * - `arriving`: moving, and a stop begun now — after the latency at the present speed, then at
+ *   `holdDecelMps2` — would leave the vehicle at or beyond the goal: the mission holds it now
+ *   (the minimal-risk control) and judges where it stands; while `holding`, also any reading of a
+ *   vehicle still moving;
+ * - `ahead` otherwise, also when a held vehicle stands short of the disc (the mission drives on).
+ * Position-based, so a goal passed between two readings is seen on the second.
+ */
+export function goalArrival(
+  ego: EgoState,
+  goal: Pose,
+  line: { project(x: number, y: number): { sM: number } },
+  p: ArrivalParams,
+  holding: boolean,
+): GoalArrival {
+  const alongM = line.project(goal.x, goal.y).sM - line.project(ego.x, ego.y).sM;
+  const distanceM = distanceToGoalM(ego, goal);
+  const v = Math.max(0, ego.speedMps);
+  const landingM = alongM - v * p.latencyS - (v * v) / (2 * p.holdDecelMps2);
+  const standing = Math.abs(ego.speedMps) <= (p.standingMps ?? 0.2);
+  const state: ArrivalState =
+    standing && distanceM <= p.toleranceM
+      ? 'reached'
+      : alongM < -p.toleranceM
+        ? 'passed'
+        : standing
+          ? holding && alongM <= 0
+            ? 'passed'
+            : 'ahead'
+          : holding || landingM <= 0
+            ? 'arriving'
+            : 'ahead';
+  return { state, alongM, distanceM, landingM };
+}
+
+/**
+ * The fastest approach from which the hold still stops the vehicle within `toleranceM` after
+ * `latencyS` at that speed and braking at `holdDecelMps2`: v·L + v²/(2a) = tolerance, m/s.
+ */
+export function approachCapMps(toleranceM: number, latencyS: number, holdDecelMps2: number): number {
+  const a = holdDecelMps2;
+  const L = Math.max(0, latencyS);
+  return a * (-L + Math.sqrt(L * L + (2 * toleranceM) / a));
+}
+
+/** What the goal stop needs to budget the approach for the control latency (the mission's hold). */
+export interface ApproachBudget {
+  /** The goal's tolerance, m. */
+  toleranceM: number;
+  /** The braking of the hold (the minimal-risk control), m/s². */
+  holdDecelMps2: number;
+  /** The control latency measured now (`ControlLatency`), s. */
+  latencyS(): number;
+}
+
 export interface GoalStopParams {
   /** Comfortable braking toward the goal, m/s². */
   comfortDecelMps2: number;
@@ -97,6 +181,7 @@ export function withGoalStop<S>(
   inner: CommandPlanner<S>,
   goal: Pose,
   p: GoalStopParams = { comfortDecelMps2: 1.5, marginM: 3 },
+  arrival?: ApproachBudget,
 ): CommandPlanner<S> {
   return {
     name: inner.name,
@@ -111,9 +196,31 @@ export function withGoalStop<S>(
       const v = Math.max(0, ego.speedMps);
       const brakingM = (v * v) / (2 * p.comfortDecelMps2);
       const stop = alongM <= brakingM + p.marginM;
+      // the approach cap: near the goal no faster than the hold can stop from within the
+      // tolerance after the latency measured now (a loaded machine lowers it)
+      const capMps = arrival
+        ? approachCapMps(arrival.toleranceM, arrival.latencyS(), arrival.holdDecelMps2)
+        : Number.POSITIVE_INFINITY;
       const decide = (s: CommandPlanStep<S>): CommandPlanStep<S> => {
-        if (!stop) return s;
         const c = s.output.command;
+        if (!stop) {
+          const wantMps = Math.max(v, c.targetSpeedMps ?? v);
+          const capZoneM =
+            Math.max(0, wantMps * wantMps - capMps * capMps) / (2 * p.comfortDecelMps2) +
+            p.marginM +
+            (arrival?.toleranceM ?? 0);
+          if (c.speed === 'STOP' || wantMps <= capMps || alongM > capZoneM) return s;
+          const command: MidLevelCommand = {
+            ...c,
+            speed: v > capMps ? 'DECELERATE' : c.speed === 'DECELERATE' ? 'DECELERATE' : 'KEEP',
+            targetSpeedMps: Math.min(c.targetSpeedMps ?? capMps, capMps),
+            decelMps2: p.comfortDecelMps2,
+            rationale: `mission: approach the goal ${alongM.toFixed(1)} m ahead at most at ${capMps.toFixed(2)} m/s (stop within ${arrival?.toleranceM} m after ${arrival?.latencyS().toFixed(2)} s latency)`,
+          };
+          const { jerkMps3: _j, ...withoutJerk } = command;
+          const { trajectory: _t, ...rest } = s.output;
+          return { state: s.state, output: { ...rest, command: withoutJerk } };
+        }
         // keep the inner planner's STOP if it stops earlier for something other than the end of
         // the route (planners stop short of a route's end; the goal often is that end — the gate
         // still checks our STOP against obstacles)

@@ -70,13 +70,20 @@ export function runRealtime(o: RealtimeOptions): RealtimeLoop {
   let lastSteer = 0;
   let lastStepMs = Number.NEGATIVE_INFINITY;
   let lastSnapS = Number.NaN;
+  /** The last step was the watchdog's (its control came from no data). */
+  let lastWasWatchdog = false;
+  let stopped = false;
   const eventDriven = o.trigger === 'source' && o.source.onSnapshot !== undefined;
-  const step = (trigger: 'timer' | 'source'): void => {
+  /** `staleSnapS`: the timer's second look at a snapshot it found stale (its `tS`). */
+  const step = (trigger: 'timer' | 'source', staleSnapS?: number): void => {
     const t0 = performance.now();
     if (eventDriven) {
       // the timer is the watchdog: it acts only when the source has been silent for a period
       if (trigger === 'timer' && t0 - lastStepMs < periodMs * 0.999) return;
-      if (trigger === 'source' && t0 - lastStepMs < periodMs * 0.5) return;
+      // a fresh snapshot right after a watchdog step is stepped at once: the watchdog's stop was
+      // made from no data, and on a loaded machine (timers run before the input that queued while
+      // the loop was busy) waiting half a period would let the next late timer stop it again
+      if (trigger === 'source' && !lastWasWatchdog && t0 - lastStepMs < periodMs * 0.5) return;
     }
     const nowS = o.clock.nowS();
     const snap = o.source.latest();
@@ -84,10 +91,25 @@ export function runRealtime(o: RealtimeOptions): RealtimeLoop {
     let tick: StackTick | undefined;
     let watchdog: RealtimeStep['watchdog'];
     if (!snap) watchdog = 'no-snapshot';
-    else if (nowS - snap.tS > staleAfterS) watchdog = 'stale';
+    else if (nowS - snap.tS > staleAfterS) {
+      // stale only if it stays so across one more poll for input: a busy turn of the event loop
+      // ages the snapshot while the next one waits unread (an immediate queued from the check
+      // phase runs after the next turn's poll)
+      if (trigger === 'timer' && staleSnapS === undefined) {
+        const seen = snap.tS;
+        setImmediate(() => {
+          if (!stopped) step('timer', seen);
+        });
+        return;
+      }
+      // newer input came in between the two looks: it is flowing, the timer judges again later
+      if (staleSnapS !== undefined && snap.tS !== staleSnapS) return;
+      watchdog = 'stale';
+    }
     // event-driven: a fresh snapshot already stepped waits for the next one (no second control from it)
     else if (eventDriven && snap.tS === lastSnapS) return;
     lastStepMs = t0;
+    lastWasWatchdog = watchdog !== undefined;
     if (watchdog || !snap) {
       control = minimalRiskControl(o.vehicle, decel, lastSteer);
     } else {
@@ -111,13 +133,24 @@ export function runRealtime(o: RealtimeOptions): RealtimeLoop {
       trigger,
     });
   };
-  const timer = setInterval(() => step('timer'), periodMs);
+  // The timer's step is judged after the input that is waiting has been read: Node runs timers
+  // before it polls for I/O, so a timer that fires late (the loop was busy) would see the snapshot
+  // of before the wait as stale and stop the vehicle although fresh input sits in the socket.
+  // `setImmediate` runs after the poll phase of the same loop turn.
+  const timer = setInterval(
+    () =>
+      setImmediate(() => {
+        if (!stopped) step('timer');
+      }),
+    periodMs,
+  );
   const unsubscribe = eventDriven ? o.source.onSnapshot!(() => step('source')) : undefined;
   return {
     get steps() {
       return steps;
     },
     async stop() {
+      stopped = true;
       clearInterval(timer);
       unsubscribe?.();
       await o.stack.settle();

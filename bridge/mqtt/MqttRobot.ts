@@ -391,6 +391,8 @@ export class MqttRobot {
       tS: this.o.clock.nowS(),
       ego: this.source.currentEgo ?? null,
       mission: this.driver.activeMission ?? null,
+      arriving: this.driver.arriving,
+      controlLatencyS: this.driver.latency.latencyS(this.o.clock.nowS()),
       queued: this.queue.map((q) => q.missionId),
       input: this.source.missing ?? 'ok',
       watchdog: this.driver.lastStep?.watchdog ?? null,

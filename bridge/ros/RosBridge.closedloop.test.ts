@@ -42,10 +42,10 @@ function stackFactory(c: RosConfig): MakeStack {
   const d = createDriver(c.planner);
   if (!d.ok || d.value.kind !== 'stack') throw new Error('no stack');
   const driver = d.value;
-  return (goal, route, ego, map) =>
+  return (goal, route, ego, map, budget) =>
     driver.build(liveScenario(map.id, c.vehicle as never, ego, route), map, {
       rates: { controlHz: c.rates.controlHz, planHz: c.rates.planHz },
-      wrap: (p) => withGoalStop(p, goal),
+      wrap: (p) => withGoalStop(p, goal, undefined, budget),
     });
 }
 
@@ -292,6 +292,8 @@ describe('ROS bridge through a real rosbridge', () => {
       expect(missions.map((m) => m.state)).toEqual(['ACTIVE', 'REACHED']);
       const end = await vehicle.waitFor((r) => r.v === 0, 10_000, 'standstill at the goal');
       expect(Math.abs(end.x - 12)).toBeLessThan(c.goalToleranceM + 0.3);
+      // it never ran past the goal by more than the tolerance (a goal passed ends the mission)
+      expect(Math.max(...vehicle.reports.map((r) => r.x))).toBeLessThan(12 + c.goalToleranceM + 0.3);
       // the speed came from the poses: it rose to the robot's cruise and fell back to standstill
       expect(Math.max(...speeds)).toBeGreaterThan(1);
       expect(run.bridge.status.rejected).toBe(0);

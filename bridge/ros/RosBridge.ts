@@ -28,6 +28,7 @@ import {
   stringToInstruction,
   verdictToJson,
 } from './rosMessages.ts';
+import { StampLag } from './StampLag.ts';
 import { TfEgo, tfMessageToTransforms } from './TfTree.ts';
 
 /**
@@ -120,6 +121,10 @@ export class RosBridge {
   private readonly wallS: () => number;
   /** The ego from tf (`egoFrom: tf`); undefined when it comes from odometry. */
   readonly tf: TfEgo | undefined;
+  /** How late the ego's messages are taken in (a backlog makes a pose older than its arrival). */
+  private readonly egoLag = new StampLag();
+  /** The newest ego message's lag, s (diagnostics). */
+  egoLagS = 0;
 
   constructor(private readonly o: RosBridgeOptions) {
     this.backoffS = o.config.reconnect.initialS;
@@ -220,18 +225,21 @@ export class RosBridge {
         reject(r.error.path, r.error.message);
         return;
       }
-      const e = tf.takeTf(r.value, this.o.clock.nowS(), isStatic);
-      if (e)
-        this.o.source.setEgo(
-          {
-            ...e.pose,
-            speedMps: e.speedMps,
-            yawRateRadps: e.yawRateRadps,
-            accelMps2: 0,
-            steerRad: 0,
-          },
-          e.stampS,
-        );
+      const atS = this.o.clock.nowS();
+      const e = tf.takeTf(r.value, atS, isStatic);
+      if (!e) return;
+      this.egoLagS = this.egoLag.take(e.stampS, atS);
+      this.o.source.setEgo(
+        {
+          ...e.pose,
+          speedMps: e.speedMps,
+          yawRateRadps: e.yawRateRadps,
+          accelMps2: 0,
+          steerRad: 0,
+        },
+        e.stampS,
+        this.egoLagS,
+      );
     };
     const inputs = [
       sub(T.odometry.name, T.odometry.type, (m) => {
@@ -239,7 +247,11 @@ export class RosBridge {
         if (!r.ok) return reject(r.error.path, r.error.message);
         // with tf the pose comes from the transforms; odometry lends only its twist
         if (tf) tf.takeTwist(r.value.ego.speedMps, r.value.ego.yawRateRadps, this.o.clock.nowS());
-        else this.o.source.setEgo(r.value.ego, stampS(r.value.stamp));
+        else {
+          const st = stampS(r.value.stamp);
+          this.egoLagS = this.egoLag.take(st, this.o.clock.nowS());
+          this.o.source.setEgo(r.value.ego, st, this.egoLagS);
+        }
       }),
       // /tf carries many frames' transforms in bursts: a longer queue so the vehicle's are not dropped
       ...(tf

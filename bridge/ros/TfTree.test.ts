@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { quatOfYaw, stampOf } from './rosMessages.ts';
+import { StampLag } from './StampLag.ts';
 import { composePlanar, type PlanarTransform, TfEgo, TfTree, tfMessageToTransforms } from './TfTree.ts';
 
 const tf = (
@@ -89,10 +90,37 @@ describe('TfEgo', () => {
     const r2 = e.takeTf([tf('odom', 'base_link', 0.2, 0, 0, 1.1)], 1.1, false);
     expect(r2?.pose.x).toBeCloseTo(100.7, 9);
     expect(r2?.speedMps).toBeCloseTo(2, 9);
-    // backing up: a negative speed along the heading
+    // backing up: a negative speed along the heading (once the backing spans a baseline)
     e.takeTf([tf('odom', 'base_link', 0.15, 0, 0, 1.15)], 1.15, false);
-    const r3 = e.takeTf([tf('odom', 'base_link', 0.1, 0, 0, 1.2)], 1.2, false);
+    e.takeTf([tf('odom', 'base_link', 0.1, 0, 0, 1.2)], 1.2, false);
+    const r3 = e.takeTf([tf('odom', 'base_link', 0.05, 0, 0, 1.25)], 1.25, false);
     expect(r3!.speedMps).toBeLessThan(0);
+  });
+
+  it('keeps the speed from poses near the truth when the stamps jitter against the poses', () => {
+    // a robot at 2 m/s publishing every 50 ms on a loaded machine: each message 0.1 m further, its
+    // stamp (taken when sent) 18 to 80 ms after the previous one — the gaps of a run at load 30
+    // (bridge/ros/RosBridge.closedloop.test.ts). Per-message differences swung from 1.5 to 3.9 m/s,
+    // and a speed-commanded robot is sent (that speed + accel × dt): every upward swing undid the
+    // braking toward the goal, and it ran 17 m past it
+    const gaps = [
+      0.052, 0.053, 0.06, 0.035, 0.065, 0.05, 0.059, 0.032, 0.057, 0.038, 0.052, 0.058, 0.08, 0.018, 0.059,
+      0.032, 0.05, 0.066, 0.04, 0.044, 0.053, 0.056, 0.043,
+    ];
+    const e = new TfEgo(OPTIONS);
+    e.takeTf([tf('map', 'odom', 3, -2, 0.3, 100)], 100, false);
+    let t = 100;
+    let x = 0;
+    e.takeTf([tf('odom', 'base_link', 0, 0, 0, t)], t, false);
+    const speeds: number[] = [];
+    for (const g of gaps) {
+      t += g;
+      x += 0.1;
+      const r = e.takeTf([tf('odom', 'base_link', x, 0, 0, t)], t + 0.01, false);
+      speeds.push(r!.speedMps);
+    }
+    expect(Math.max(...speeds)).toBeLessThan(2.4);
+    expect(Math.min(...speeds)).toBeGreaterThan(1.6);
   });
 
   it('takes the speed from a fresh odometry twist, not from a stale one', () => {
@@ -124,5 +152,32 @@ describe('TfEgo', () => {
     strict.takeTf([tf('odom', 'base_link', 5, 0, 0, 0)], 0, false);
     expect(strict.takeTf([tf('odom', 'base_link', 5.1, 0, 0, 0.1)], 0.1, false)).toBeUndefined();
     expect(strict.waiting).toContain('"map"');
+  });
+});
+
+describe('StampLag', () => {
+  it('sees a backlog (old stamps taken in at once) whatever the offset between the two clocks', () => {
+    const l = new StampLag();
+    // the robot's clock runs 1000 s ahead of ours; messages every 50 ms, taken in 5 ms after
+    let lag = 0;
+    for (let i = 0; i < 20; i++) lag = Math.max(lag, l.take(1000 + i * 0.05, i * 0.05 + 0.005));
+    expect(lag).toBeCloseTo(0, 9);
+    // our process stalls 1 s; the 20 messages sent meanwhile come in one after the other at 2.0 s
+    const lags: number[] = [];
+    for (let i = 20; i < 40; i++) lags.push(l.take(1000 + i * 0.05, 2.0 + (i - 20) * 0.001));
+    // the first is 1 s late (less the floor's creep over the stall, 0.2 s per s)
+    expect(lags[0]).toBeGreaterThan(0.75);
+    // every one sent half a second or more before it came in reads as older than staleAfterS (0.3 s)
+    expect(lags.slice(0, 10).every((x) => x > 0.3)).toBe(true);
+    // prompt again: no lag
+    expect(l.take(1000 + 2.1, 2.1 + 0.005)).toBeCloseTo(0, 2);
+    expect(l.take(undefined, 2.2)).toBe(0);
+  });
+
+  it('follows a robot clock running 10 % slow (a simulation at 0.9 real time) without a growing lag', () => {
+    const l = new StampLag();
+    let lag = 0;
+    for (let i = 0; i < 2000; i++) lag = l.take(0.9 * i * 0.05, i * 0.05 + 0.005);
+    expect(lag).toBeLessThan(0.01);
   });
 });

@@ -140,37 +140,49 @@ export interface TfMotionParams {
   minDtS: number;
   /** A gap longer than this restarts the estimate (no speed until the next pose), s. */
   maxDtS: number;
+  /**
+   * Each difference spans at least this much time when the poses allow (from the newest pose
+   * at least this old), s: stamps jitter against the poses they carry (a transform stamped when it
+   * was sent, not when the pose held), and over one 50 ms period a 20 ms jitter is a 40 % error.
+   */
+  baselineS: number;
   /** Weight of the newest finite difference (1: none of the past), in (0, 1]. */
   alpha: number;
 }
 
-export const TF_MOTION_DEFAULTS: TfMotionParams = { minDtS: 0.015, maxDtS: 0.5, alpha: 0.6 };
+export const TF_MOTION_DEFAULTS: TfMotionParams = { minDtS: 0.015, maxDtS: 0.5, baselineS: 0.15, alpha: 0.6 };
 
 /**
- * Speed (signed along the heading) and yaw rate by finite differences of successive poses, lightly
- * low-passed; undefined until two poses are in (a speed is never guessed: the first pose after a
- * start or a gap yields nothing, so no control is computed from an unknown speed).
+ * Speed (signed along the heading) and yaw rate by finite differences of successive poses over a
+ * baseline of at least `baselineS`, lightly low-passed; undefined until two poses are in (a speed is
+ * never guessed: the first pose after a start or a gap yields nothing, so no control is computed
+ * from an unknown speed).
  */
 export class TfMotion {
-  private prev: { pose: Pose; tS: number } | undefined;
+  /** The poses since the baseline's start, oldest first (the newest last). */
+  private hist: { pose: Pose; tS: number }[] = [];
   private est: MotionEstimate | undefined;
 
   constructor(private readonly p: TfMotionParams = TF_MOTION_DEFAULTS) {}
 
   /** Takes a pose at `tS` (s, any one clock); returns the estimate after it. */
   push(pose: Pose, tS: number): MotionEstimate | undefined {
-    const prev = this.prev;
-    if (!prev || tS - prev.tS > this.p.maxDtS || tS < prev.tS) {
-      this.prev = { pose, tS };
+    const last = this.hist[this.hist.length - 1];
+    if (!last || tS - last.tS > this.p.maxDtS || tS < last.tS) {
+      this.hist = [{ pose, tS }];
       this.est = undefined;
       return undefined;
     }
-    const dt = tS - prev.tS;
-    if (dt < this.p.minDtS) return this.est;
+    if (tS - last.tS < this.p.minDtS) return this.est;
+    this.hist.push({ pose, tS });
+    // the base: the newest pose at least a baseline old (else the oldest there is)
+    while (this.hist.length > 2 && tS - this.hist[1]!.tS >= this.p.baselineS - 1e-9) this.hist.shift();
+    const base = this.hist[0]!;
+    const dt = tS - base.tS;
     const along =
-      (pose.x - prev.pose.x) * Math.cos(pose.headingRad) + (pose.y - prev.pose.y) * Math.sin(pose.headingRad);
+      (pose.x - base.pose.x) * Math.cos(pose.headingRad) + (pose.y - base.pose.y) * Math.sin(pose.headingRad);
     const v = along / dt;
-    const w = normalizeAngle(pose.headingRad - prev.pose.headingRad) / dt;
+    const w = normalizeAngle(pose.headingRad - base.pose.headingRad) / dt;
     const a = this.p.alpha;
     this.est = this.est
       ? {
@@ -178,12 +190,11 @@ export class TfMotion {
           yawRateRadps: a * w + (1 - a) * this.est.yawRateRadps,
         }
       : { speedMps: v, yawRateRadps: w };
-    this.prev = { pose, tS };
     return this.est;
   }
 
   reset(): void {
-    this.prev = undefined;
+    this.hist = [];
     this.est = undefined;
   }
 }

@@ -16,9 +16,9 @@ export function testStackFactory(
   const d = createDriver(name);
   if (!d.ok || d.value.kind !== 'stack') throw new Error(`${name} is not a command stack`);
   const driver = d.value;
-  return (goal, route, ego, map) =>
+  return (goal, route, ego, map, budget) =>
     driver.build(liveScenario(map.id, vehicle, ego, route), map, {
       rates,
-      wrap: (p) => withGoalStop(p, goal),
+      wrap: (p) => withGoalStop(p, goal, undefined, budget),
     });
 }

@@ -9,6 +9,8 @@ Plays what a real vehicle's stack would publish and integrates what edgeplan sen
        latched on /tf_static), and no /odom unless --odom too,
   in:  ackermann_msgs/AckermannDriveStamped (--profile car: kinematic bicycle, signed
        acceleration, speed floored at 0) or geometry_msgs/Twist (--profile robot: unicycle).
+The motion is integrated over the wall time that really passed between loop turns, and each
+message is stamped when it is sent: pose and stamp agree, as on a real robot.
 The vehicle keeps executing the last control it got (no timeout of its own): what stops it is
 edgeplan's watchdog. Each control's stamp echoes the odometry it was computed from, so the node
 measures odometry-out -> control-in latency.
@@ -131,13 +133,19 @@ def stdin_loop():
 
 threading.Thread(target=stdin_loop, daemon=True).start()
 
-dt = 1.0 / args.rate
+period = 1.0 / args.rate
 next_t = time.time()
+last_step = next_t
 last_report = 0.0
 emit({'event': 'ready'})
 while not rospy.is_shutdown():
+    # integrate over the time that really passed (a loaded machine runs the loop late): the pose
+    # published below is the pose at its stamp, as a real robot's odometry is
+    t_step = time.time()
+    dt = max(t_step - last_step, 0.0)
+    last_step = t_step
     with lock:
-        # integrate one period with the last control received
+        # integrate with the last control received
         if args.profile == 'car':
             st['v'] = max(0.0, st['v'] + st['accel'] * dt)
             st['h'] += st['v'] / args.wheelbase * math.tan(st['steer']) * dt
@@ -210,5 +218,6 @@ while not rospy.is_shutdown():
             emit({'t': t, 'x': st['x'], 'y': st['y'], 'h': st['h'], 'v': st['v'],
                   'controls': st['controls'], 'paused': st['paused'], 'minGap': st['min_gap'],
                   'lastControl': st['last_control_v'], 'latMs': lat})
-    next_t += dt
+    # the next period from now when late (no burst of catch-up messages with bunched stamps)
+    next_t = max(next_t + period, time.time())
     time.sleep(max(0.0, next_t - time.time()))

@@ -143,8 +143,10 @@ describe('VDA 5050 through mosquitto', () => {
     const d = createDriver('pdm-closed-stack');
     if (!d.ok || d.value.kind !== 'stack') throw new Error('no stack');
     const driver = d.value;
-    const makeStack: MakeStack = (goal, route, ego, map) =>
-      driver.build(liveScenario(map.id, vehicle, ego, route), map, { wrap: (p) => withGoalStop(p, goal) });
+    const makeStack: MakeStack = (goal, route, ego, map, budget) =>
+      driver.build(liveScenario(map.id, vehicle, ego, route), map, {
+        wrap: (p) => withGoalStop(p, goal, undefined, budget),
+      });
     // the site map is replaced by each order's graph
     const site = new RoadMap(
       RoadMapSchema.parse({

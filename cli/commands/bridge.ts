@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import type { Command } from 'commander';
 import type { MakeStack } from '../../bridge/LiveDriver.ts';
-import { liveScenario, withGoalStop } from '../../bridge/Mission.ts';
+import { type ApproachBudget, liveScenario, withGoalStop } from '../../bridge/Mission.ts';
 // The bridges (mqtt, roslib, yaml) load when their command runs, not with every `edgeplan` start.
 import type { MqttLinkOptions } from '../../bridge/mqtt/MqttRobot.ts';
 import { topicFor } from '../../bridge/mqtt/MqttTopics.ts';
@@ -71,10 +71,10 @@ export function liveStackFactory(
     throw new UsageError(
       `${name} is a trajectory planner; a live machine needs a command stack (<name>-stack)`,
     );
-  return (goal: Pose, route: Route, ego: Pose, map: RoadMap) =>
+  return (goal: Pose, route: Route, ego: Pose, map: RoadMap, budget: ApproachBudget) =>
     driver.build(liveScenario(map.id, vehicle, ego, route), map, {
       rates,
-      wrap: (p) => withGoalStop(p, goal),
+      wrap: (p) => withGoalStop(p, goal, undefined, budget),
     });
 }
 
