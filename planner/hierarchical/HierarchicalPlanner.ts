@@ -386,7 +386,11 @@ export function createHierarchicalPlanner(
         ctx.vehicle,
         st.standing,
         req.feedback ? 0 : dt,
-        st.params.curveLatAccelMps2,
+        {
+          latAccelMps2: st.params.curveLatAccelMps2,
+          tightLatAccelMps2: st.params.tightTurnLatAccelMps2,
+          tightYawRateRadps: st.params.tightTurnYawRateRadps,
+        },
         st.motion,
         { latAccelMps2: st.params.horizonLatAccelMps2, holdS: st.params.commandHoldS },
       );
