@@ -34,9 +34,8 @@ export const HierarchicalParamsSchema = z.object({
    */
   tightTurnLatAccelMps2: pos().default(3.0),
   /**
-   * Yaw rate above which a bend counts as tight, rad/s: at 3.5 m/s² a bend of radius under ≈ 11.6 m
-   * (0.55: the built-in junction's left turn, 13 m at its sharpest, asks ≈ 0.52; CARLA Town02 route
-   * 0's ≈ 8 m right turn ≈ 0.67; nuPlan's comfort bound is 0.95).
+   * Yaw rate above which a bend counts as tight, rad/s (0.55: the ≈ 15 m junction turn at 3.5 m/s²
+   * asks ≈ 0.48, the ≈ 8 m turn ≈ 0.67; nuPlan's comfort bound is 0.95).
    */
   tightTurnYawRateRadps: pos().default(0.55),
   /**
