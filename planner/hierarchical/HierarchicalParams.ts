@@ -22,29 +22,20 @@ export const HierarchicalParamsSchema = z.object({
   targetLookS: pos().default(1.0),
   /**
    * Comfortable lateral acceleration in curves, m/s²: the curve cap √(a / |κ|), approached braking at
-   * 2 m/s² (3.5: nuPlan's comfort bound is 4.89, the gate's too; `unprotected_left`'s expert turns its
-   * ≈ 15 m junction turn at ≈ 3.6–4.0). Tight bends keep `tightTurnLatAccelMps2` (below).
+   * 2 m/s² (3.0: under the horizon cap's 3.5 and nuPlan's comfort bound 4.89; PDM-Closed-plus's 2.0
+   * held a junction turn of ≈ 15 m radius to 5.5 m/s and the ego's re-start after a yield with it;
+   * 3.0 holds `unprotected_left`'s turn to ≈ 6.8 m/s where the expert drives 7.2–7.9, but 3.5 with a
+   * 4.0 horizon cap failed comfort on CARLA Town02 route 0's right turn: 100 → 87.5, unprotected_left
+   * only 98.6 → 99.2).
    */
-  curveLatAccelMps2: pos().default(3.5),
-  /**
-   * Lateral acceleration in a tight bend — one where `curveLatAccelMps2` would ask a yaw rate above
-   * `tightTurnYawRateRadps` —, m/s² (3.0: CARLA Town02 route 0's ≈ 8 m right turn at 3.5 (5.2 m/s,
-   * 0.67 rad/s) put the tracked footprint over the edge: the gate's drivable-area stop then braked at
-   * −4.9 m/s², comfort failed, 100 → 87.5; at 3.0 (4.8 m/s) it passes).
-   */
-  tightTurnLatAccelMps2: pos().default(3.0),
-  /**
-   * Yaw rate above which a bend counts as tight, rad/s (0.55: the ≈ 15 m junction turn at 3.5 m/s²
-   * asks ≈ 0.48, the ≈ 8 m turn ≈ 0.67; nuPlan's comfort bound is 0.95).
-   */
-  tightTurnYawRateRadps: pos().default(0.55),
+  curveLatAccelMps2: pos().default(3.0),
   /**
    * Lateral acceleration the command's target speed may ask for anywhere its roll-out reaches
    * (the target held for `commandHoldS`), m/s² (below the gate's 4.89, nuPlan's comfort bound; the
    * expert of `unprotected_left` turns at ≈ 3.6–4.0); in a tight bend (above) lowered in the curve
    * cap's ratio, 4 × 3.0 / 3.5.
    */
-  horizonLatAccelMps2: pos().default(4.0),
+  horizonLatAccelMps2: pos().default(3.5),
   /** How long the roll-out that judges a command holds its target speed, s (reflection's and the gate's 4 s). */
   commandHoldS: pos().default(4.0),
   /** A vehicle standing this long with nothing in front of it and no signal is parked, s. */

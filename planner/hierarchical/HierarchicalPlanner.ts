@@ -386,11 +386,7 @@ export function createHierarchicalPlanner(
         ctx.vehicle,
         st.standing,
         req.feedback ? 0 : dt,
-        {
-          latAccelMps2: st.params.curveLatAccelMps2,
-          tightLatAccelMps2: st.params.tightTurnLatAccelMps2,
-          tightYawRateRadps: st.params.tightTurnYawRateRadps,
-        },
+        st.params.curveLatAccelMps2,
         st.motion,
         { latAccelMps2: st.params.horizonLatAccelMps2, holdS: st.params.commandHoldS },
       );

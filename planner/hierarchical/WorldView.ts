@@ -119,58 +119,6 @@ const CHANGE_LOOK_M = 250;
 /** Range of the object list, m (cars / robots). */
 const RANGE_M = { car: 250, robot: 25 } as const;
 
-/** The curve cap's parameters (`HierarchicalParams`: curveLatAccelMps2, tightTurn*). */
-export interface CurveCapParams {
-  /** Lateral acceleration allowed in a bend, m/s². */
-  latAccelMps2: number;
-  /** …in a tight bend: where `latAccelMps2` would ask a yaw rate above `tightYawRateRadps`, m/s². */
-  tightLatAccelMps2: number;
-  /** Yaw rate above which a bend counts as tight, rad/s. */
-  tightYawRateRadps: number;
-}
-
-/** How far ahead the curve cap looks for a bend to brake for, m (2 m/s² from 15 m/s takes 56 m). */
-const CURVE_LOOK_M = 60;
-
-/**
- * The curve-speed cap at path arc length `sM`, m/s: at each point ahead the local bend speed
- * √(a / |κ|) with a = `latAccelMps2`, but no more than the yaw rate `tightYawRateRadps` allows
- * (v ≤ ω / |κ|) and never less than √(`tightLatAccelMps2` / |κ|) — a gentle bend (a junction turn of
- * ≈ 15 m radius) is taken at the higher lateral acceleration, a tight one (≈ 8 m) as before — and
- * every bend within `CURVE_LOOK_M` approached braking at `DEFAULT_CURVE_SPEED.decelMps2`; never above
- * the speed limit (the route's profile). Infinity on a straight without a limit.
- */
-export function curveCapAt(route: RoutePath, map: RoadMap, sM: number, p: CurveCapParams): number {
-  const L = route.line.length;
-  let cap = Number.POSITIVE_INFINITY;
-  for (let d = 0; d <= CURVE_LOOK_M && sM + d <= L; d += 0.5) {
-    const v = bendSpeedAt(route, map, sM + d, p.latAccelMps2, p.tightLatAccelMps2, p.tightYawRateRadps);
-    cap = Math.min(cap, Math.sqrt(v * v + 2 * DEFAULT_CURVE_SPEED.decelMps2 * d));
-  }
-  return cap;
-}
-
-/**
- * The local bend speed at `sM` (no braking ahead of it), m/s: √(a / |κ|), but no more than the yaw
- * rate `yawRadps` allows (ω / |κ|) and never less than √(`tightA` / |κ|); the speed limit where
- * that is lower (the route's profile), Infinity on a straight without one.
- */
-export function bendSpeedAt(
-  route: RoutePath,
-  map: RoadMap,
-  sM: number,
-  a: number,
-  tightA: number,
-  yawRadps: number,
-): number {
-  const vA = route.speedCapAt(map, sM, { ...DEFAULT_CURVE_SPEED, latAccelMps2: a, decelMps2: 1e6 });
-  // (the profile holds min(limit, √(a/κ)): κ read back from it where it is below the limit)
-  if (!Number.isFinite(vA) || vA >= route.speedLimitAt(map, sM) - 1e-9) return vA;
-  const vT = route.speedCapAt(map, sM, { ...DEFAULT_CURVE_SPEED, latAccelMps2: tightA, decelMps2: 1e6 });
-  const kappa = a / (vA * vA);
-  return Math.max(vT, Math.min(vA, yawRadps / kappa));
-}
-
 /**
  * Builds the view of one snapshot. `standing` carries how long each object has been standing
  * (updated in place: id → seconds), `prevTS` the previous plan time.
@@ -184,7 +132,7 @@ export function buildWorldView(
   vehicle: VehicleParams,
   standing: Map<string, number>,
   dtSinceLastS: number,
-  curve: CurveCapParams,
+  curveLatAccelMps2: number,
   motion?: Map<string, AgentMotion>,
   horizon?: { latAccelMps2: number; holdS: number },
 ): WorldView {
@@ -280,15 +228,14 @@ export function buildWorldView(
   const widthOf = (id: string | undefined): number => (id ? (map.lane(id)?.data.widthM ?? 0) : 0);
   const sClamp = Math.min(Math.max(egoS, 0), line.length);
   const limit = laneGraph.egoLane?.speedLimitMps ?? route.speedLimitAt(map, sClamp);
-  const cap = curveCapAt(route, map, sClamp, curve);
+  const cap = route.speedCapAt(map, sClamp, { ...DEFAULT_CURVE_SPEED, latAccelMps2: curveLatAccelMps2 });
   let horizonCap: number | undefined;
   if (horizon) {
     // the local curve speed (no braking ahead of it), held over the reach of the roll-out
-    // (a tight bend: lowered in the curve cap's ratio)
-    const tightA = (horizon.latAccelMps2 * curve.tightLatAccelMps2) / curve.latAccelMps2;
+    const cp = { ...DEFAULT_CURVE_SPEED, latAccelMps2: horizon.latAccelMps2, decelMps2: 1e6 };
     let vt = Math.max(limit > 0 ? limit : vehicle.maxSpeedMps, 0);
     for (let d = 0; d <= vt * horizon.holdS && sClamp + d <= line.length; d += 1) {
-      const c = bendSpeedAt(route, map, sClamp + d, horizon.latAccelMps2, tightA, curve.tightYawRateRadps);
+      const c = route.speedCapAt(map, sClamp + d, cp);
       if (Number.isFinite(c) && c < vt) vt = Math.max(c, d / horizon.holdS);
     }
     horizonCap = vt;
