@@ -32,8 +32,7 @@ export const HierarchicalParamsSchema = z.object({
   /**
    * Lateral acceleration the command's target speed may ask for anywhere its roll-out reaches
    * (the target held for `commandHoldS`), m/s² (below the gate's 4.89, nuPlan's comfort bound; the
-   * expert of `unprotected_left` turns at ≈ 3.6–4.0); in a tight bend (above) lowered in the curve
-   * cap's ratio, 4 × 3.0 / 3.5.
+   * expert of `unprotected_left` turns at ≈ 3.6; 4.0 with the 3.5 curve cap: see above).
    */
   horizonLatAccelMps2: pos().default(3.5),
   /** How long the roll-out that judges a command holds its target speed, s (reflection's and the gate's 4 s). */
