@@ -12,7 +12,7 @@
  */
 import { angleDiff, type MidLevelCommand, type Trajectory, type VehicleParams } from '../core/index.ts';
 import type { RoadMap } from '../core/map/index.ts';
-import { buildLanePath, type LanePath } from './LanePath.ts';
+import { buildLanePath, type LanePath, projectOnStart } from './LanePath.ts';
 import type { SafetyParams } from './SafetyParams.ts';
 
 export type PathKind = MidLevelCommand['path'];
@@ -92,11 +92,6 @@ export interface EgoStart {
 }
 
 const pose = { x: 0, y: 0, headingRad: 0 };
-/**
- * The ego is sought on its roll-out path within this of its start lane's ends, m (`RoadMap.locate`
- * takes a pose up to 5 m beyond a lane's end as on it).
- */
-const START_SLACK_M = 10;
 /** Below this speed the closing offset turns the rolled-out heading proportionally less, m/s. */
 const CLOSING_MIN_SPEED_MPS = 0.5;
 /** The tracker closes a trajectory's start offset over this time, s. */
@@ -264,10 +259,8 @@ export function rolloutCommand(
   let s = 0;
   let d = 0;
   if (placed && out.path) {
-    // the ego is on the path's first lane: its arc length is sought there (a path that passes
-    // over or near itself, an overpass, would otherwise place it on the later pass)
-    const first = out.path.pieces[0]!;
-    out.path.line.project(ego.x, ego.y, fp, first.fromS - START_SLACK_M, first.toS + START_SLACK_M);
+    // the ego is on the path's first lane: its arc length is sought there
+    projectOnStart(out.path, ego.x, ego.y, fp);
     s = fp.sM;
     d = fp.dM;
   }
