@@ -88,7 +88,7 @@ async function measure(
       const stack = createStack({
         planner,
         perception: timed<Perception>(
-          { transform: (s, route) => transform.value.transform(s, route) },
+          { transform: (s, route, prev) => transform.value.transform(s, route, prev) },
           ['transform'],
           t.stage,
           'transform',

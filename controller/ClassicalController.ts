@@ -98,7 +98,10 @@ export function createClassicalController(
       let sNow = ref.sM;
       if (path) {
         const win = Number.isFinite(ref.sM);
-        path.project(ego.x, ego.y, fp, win ? ref.sM - 10 : -Infinity, win ? ref.sM + 30 : Infinity);
+        // tracked near the last arc length; the first time, the nearest point heading the ego's way
+        // (a path that passes over itself: not the crossing pass)
+        if (win) path.project(ego.x, ego.y, fp, ref.sM - 10, ref.sM + 30);
+        else path.projectAligned(ego.x, ego.y, ego.headingRad, fp);
         sNow = fp.sM;
         path.poseAt(Math.min(fp.sM + ld, path.length), pose);
         let dx = pose.x - ego.x;

@@ -176,7 +176,8 @@ export function createExpertController(params: Partial<ExpertParams> = {}): Comm
       if (path) {
         const probe = { sM: 0, dM: 0, segment: 0 };
         const win = Number.isFinite(ref.sM);
-        path.project(ego.x, ego.y, probe, win ? ref.sM - 10 : -Infinity, win ? ref.sM + 30 : Infinity);
+        if (win) path.project(ego.x, ego.y, probe, ref.sM - 10, ref.sM + 30);
+        else path.projectAligned(ego.x, ego.y, ego.headingRad, probe);
         sNow = probe.sM;
       }
       const brake = command.decelMps2 ?? cp.decelDefaultMps2;

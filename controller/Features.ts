@@ -211,7 +211,8 @@ export function featuresFor(
   let sM = ref.sM;
   if (ref.path) {
     const win = Number.isFinite(ref.sM);
-    ref.path.project(req.ego.x, req.ego.y, fp, win ? ref.sM - 10 : -Infinity, win ? ref.sM + 30 : Infinity);
+    if (win) ref.path.project(req.ego.x, req.ego.y, fp, ref.sM - 10, ref.sM + 30);
+    else ref.path.projectAligned(req.ego.x, req.ego.y, req.ego.headingRad, fp);
     sM = fp.sM;
   }
   const here = ctx.map.locate(req.ego.x, req.ego.y, req.ego.headingRad);

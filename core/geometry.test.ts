@@ -97,3 +97,65 @@ describe('polygons', () => {
     expect(pointInPolygon(1, 2.5, new Float64Array([0, 0, 2, 0, 2, 2, 0, 2]))).toBe(false);
   });
 });
+
+/**
+ * A road that loops back over itself (an overpass): east along y = 0 to x = 200, a U-turn up to
+ * y = 100, west to x = 100, a left quarter turn and south along x = 50, over the first stretch at
+ * (50, 0) ≈ 586 m later.
+ */
+function selfCrossingRoute(): Polyline {
+  const pts: { x: number; y: number }[] = [];
+  for (let x = 0; x < 200; x += 1) pts.push({ x, y: 0 });
+  for (let a = -Math.PI / 2; a < Math.PI / 2; a += 0.02)
+    pts.push({ x: 200 + 50 * Math.cos(a), y: 50 + 50 * Math.sin(a) });
+  for (let x = 200; x > 100; x -= 1) pts.push({ x, y: 100 });
+  for (let a = Math.PI / 2; a < Math.PI; a += 0.02)
+    pts.push({ x: 100 + 50 * Math.cos(a), y: 50 + 50 * Math.sin(a) });
+  for (let y = 50; y >= -100; y -= 1) pts.push({ x: 50, y });
+  return new Polyline(pts);
+}
+
+describe('Polyline.track (a route that passes over itself)', () => {
+  const line = selfCrossingRoute();
+  // on the first stretch, 0.3 m right of it, right under the second pass (x = 50)
+  const ego = { x: 50, y: -0.3, headingRad: 0 };
+
+  it('the global projection jumps to the later pass; the tracked one stays', () => {
+    expect(line.project(ego.x, ego.y).sM).toBeGreaterThan(500);
+    const f = line.track(ego.x, ego.y, ego.headingRad, 49, 2);
+    expect(f.sM).toBeCloseTo(50, 6);
+    expect(f.dM).toBeCloseTo(-0.3, 6);
+  });
+
+  it('follows the ego across the crossing tick by tick, on either pass', () => {
+    let s = Number.NaN;
+    for (let x = 0; x <= 120; x += 1.5) {
+      s = line.track(x, -0.3, 0, s, 1.5).sM;
+      expect(s).toBeCloseTo(x, 6);
+    }
+    // the second pass, heading south over the first stretch
+    const sCross = line.project(50, 0).sM;
+    s = line.track(50, 10, -Math.PI / 2, sCross - 10, 1).sM;
+    for (let y = 10; y >= -10; y -= 1) {
+      s = line.track(50.2, y, -Math.PI / 2, s, 1).sM;
+      expect(s).toBeGreaterThan(500);
+    }
+  });
+
+  it('without a previous estimate the segment heading the ego’s way wins', () => {
+    expect(line.track(ego.x, ego.y, ego.headingRad, Number.NaN, 0).sM).toBeCloseTo(50, 6);
+    expect(line.track(50.3, 0, -Math.PI / 2, Number.NaN, 0).sM).toBeGreaterThan(500);
+  });
+
+  it('re-localises when the previous estimate is far off', () => {
+    const f = line.track(150, 0.5, 0, 500, 2);
+    expect(f.sM).toBeCloseTo(150, 6);
+    expect(f.dM).toBeCloseTo(0.5, 6);
+  });
+
+  it('is pure: the same inputs give the same result', () => {
+    const a = line.track(ego.x, ego.y, 0, 49, 2);
+    const b = line.track(ego.x, ego.y, 0, 49, 2);
+    expect(b).toEqual(a);
+  });
+});

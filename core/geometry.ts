@@ -7,6 +7,17 @@ import { obbOverlap } from './obb.ts';
 import type { Vec2 } from './schemas.ts';
 
 const TWO_PI = 2 * Math.PI;
+/** Arc-length tracking (`Polyline.track`): window behind the previous estimate, m (jitter, a pose that rolls back). */
+const TRACK_BACK_M = 10;
+/** Slack added to the distance the pose can have travelled, ahead of the previous estimate, m. */
+const TRACK_SLACK_M = 10;
+/**
+ * A tracked projection farther than this off the line is lost and the whole line is searched
+ * (re-localisation), m: beyond a wide lane's edge plus a lane change's offset.
+ */
+const TRACK_RELOCALISE_M = 8;
+/** A segment agrees with a pose's heading within 60° (cos 60°): a lane change's angle, not a crossing road's. */
+const TRACK_ALIGNED_COS = 0.5;
 
 /** Wraps an angle to (-π, π]. */
 export function normalizeAngle(a: number): number {
@@ -195,6 +206,91 @@ export class Polyline {
     out.sM = bestS;
     out.dM = bestD;
     out.segment = bestSeg;
+    return out;
+  }
+
+  /**
+   * Tracks a pose's arc length along the polyline (a route that passes over or near itself: an
+   * overpass, a loop). With a previous estimate `prevS` the pose is projected within
+   * [prevS − TRACK_BACK_M, prevS + reachM + TRACK_SLACK_M] (`reachM`: how far it can have travelled
+   * since); the nearest point of the whole polyline is taken only without a previous estimate
+   * (`prevS` NaN) or when the local one lies farther than `TRACK_RELOCALISE_M` off the line
+   * (re-localisation). A global search keeps to segments whose heading agrees with `headingRad`
+   * (within 60°) where any lies near enough, so a crossing road is not taken for the ego's.
+   * Pure: the previous estimate is the caller's state.
+   */
+  track(
+    x: number,
+    y: number,
+    headingRad: number,
+    prevS: number,
+    reachM: number,
+    out: FrenetPoint = { sM: 0, dM: 0, segment: 0 },
+  ): FrenetPoint {
+    if (Number.isFinite(prevS)) {
+      const from = prevS - TRACK_BACK_M;
+      const to = prevS + Math.max(0, reachM) + TRACK_SLACK_M;
+      // the window must overlap the line for a local search (the ends extend straight)
+      if (to >= 0 && from <= this.length) {
+        this.project(x, y, out, from, to);
+        if (Math.abs(out.dM) <= TRACK_RELOCALISE_M) return out;
+      }
+    }
+    return this.projectAligned(x, y, headingRad, out);
+  }
+
+  /**
+   * The nearest point among segments heading within 60° of `headingRad`; the plain nearest point
+   * when no aligned segment is nearer than `TRACK_RELOCALISE_M` beyond it.
+   */
+  projectAligned(
+    x: number,
+    y: number,
+    headingRad: number,
+    out: FrenetPoint = { sM: 0, dM: 0, segment: 0 },
+  ): FrenetPoint {
+    const n = this.xs.length;
+    const ch = Math.cos(headingRad);
+    const sh = Math.sin(headingRad);
+    let best = Infinity;
+    let bestAligned = Infinity;
+    let anyS = 0;
+    let anyD = 0;
+    let anySeg = 0;
+    let alS = 0;
+    let alD = 0;
+    let alSeg = -1;
+    for (let i = 0; i <= n - 2; i++) {
+      const ax = this.xs[i]!;
+      const ay = this.ys[i]!;
+      const segLen = this.s[i + 1]! - this.s[i]!;
+      const ux = (this.xs[i + 1]! - ax) / segLen;
+      const uy = (this.ys[i + 1]! - ay) / segLen;
+      const px = x - ax;
+      const py = y - ay;
+      let t = px * ux + py * uy;
+      if (t < 0 && i > 0) t = 0;
+      if (t > segLen && i < n - 2) t = segLen;
+      const cx = px - t * ux;
+      const cy = py - t * uy;
+      const dist2 = cx * cx + cy * cy;
+      if (dist2 < best) {
+        best = dist2;
+        anyS = this.s[i]! + t;
+        anyD = ux * py - uy * px;
+        anySeg = i;
+      }
+      if (dist2 < bestAligned && ux * ch + uy * sh > TRACK_ALIGNED_COS) {
+        bestAligned = dist2;
+        alS = this.s[i]! + t;
+        alD = ux * py - uy * px;
+        alSeg = i;
+      }
+    }
+    const useAligned = alSeg >= 0 && Math.sqrt(bestAligned) <= Math.sqrt(best) + TRACK_RELOCALISE_M;
+    out.sM = useAligned ? alS : anyS;
+    out.dM = useAligned ? alD : anyD;
+    out.segment = useAligned ? alSeg : anySeg;
     return out;
   }
 

@@ -54,10 +54,13 @@ export class EnvironmentTransform {
     this.laneGraph = new LaneGraphBuilder(map, this.params, vehicle, chunks);
   }
 
-  /** One tick: redraws the raster (valid until the next call) and builds the lane graph and text. */
-  transform(snap: WorldSnapshot, route: Route = snap.route): SceneContext {
+  /**
+   * One tick: redraws the raster (valid until the next call) and builds the lane graph and text.
+   * `prevEgoLaneId` is the previous tick's ego lane (the caller's state): see `LaneGraphBuilder.build`.
+   */
+  transform(snap: WorldSnapshot, route: Route = snap.route, prevEgoLaneId?: string): SceneContext {
     this.raster.render(snap, route);
-    const laneGraph = this.laneGraph.build(snap, route);
+    const laneGraph = this.laneGraph.build(snap, route, prevEgoLaneId);
     const text = sceneToText(snap, laneGraph, this.params, this.map.id, this.platform);
     const r = this.raster;
     return {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { RoadMapSchema } from '../core/index.ts';
 import { RoadMap } from '../core/map/index.ts';
 import { intersection } from '../scenarios/builtin/index.ts';
 import { LaneGraphBuilder } from './LaneGraphBuilder.ts';
@@ -218,5 +219,73 @@ describe("LaneGraphBuilder crossing: predicted along the agents' lanes", () => {
         egoTimeS: 1.19,
       },
     ]);
+  });
+});
+
+/**
+ * A route that loops back over itself, the same way (a spiral ramp, one level over the other): A
+ * east along y = 0 to x = 100, B turns up and back west at y = 40 and down again, C east along
+ * y = 0 from x = −20, over A in plan for x ∈ [0, 100].
+ */
+function spiral(): RoadMap {
+  const b: { x: number; y: number }[] = [];
+  for (let a = -Math.PI / 2; a < Math.PI / 2; a += 0.1)
+    b.push({ x: 100 + 20 * Math.cos(a), y: 20 + 20 * Math.sin(a) });
+  for (let x = 100; x > -20; x -= 10) b.push({ x, y: 40 });
+  for (let a = Math.PI / 2; a < 1.5 * Math.PI; a += 0.1)
+    b.push({ x: -20 + 20 * Math.cos(a), y: 20 + 20 * Math.sin(a) });
+  b.push({ x: -20, y: 0 });
+  const lane = (id: string, centerline: { x: number; y: number }[], more: object) => ({
+    id,
+    centerline,
+    widthM: 3.7,
+    speedLimitMps: 10,
+    ...more,
+  });
+  return new RoadMap(
+    RoadMapSchema.parse({
+      id: 'spiral',
+      lanes: [
+        lane(
+          'A',
+          [
+            { x: 0, y: 0 },
+            { x: 100, y: 0 },
+          ],
+          { successors: ['B'] },
+        ),
+        lane('B', b, { predecessors: ['A'], successors: ['C'] }),
+        lane(
+          'C',
+          [
+            { x: -20, y: 0 },
+            { x: 100, y: 0 },
+          ],
+          { predecessors: ['B'] },
+        ),
+      ],
+    }),
+  );
+}
+
+describe('LaneGraphBuilder: the ego lane where the route passes over itself', () => {
+  const m = spiral();
+  const route = { laneIds: ['A', 'B', 'C'] };
+  const snap = snapshot(50, 0.2, 0, 10, [], { route });
+
+  it('coming off the loop (B) the ego is on C, the level continuous with it, not A below', () => {
+    const g = new LaneGraphBuilder(m, params).build(snap, route, 'B');
+    expect(g.egoLane).toMatchObject({ laneId: 'C', sM: 70 });
+  });
+
+  it('before the loop (A) the ego stays on A', () => {
+    const g = new LaneGraphBuilder(m, params).build(snap, route, 'A');
+    expect(g.egoLane).toMatchObject({ laneId: 'A', sM: 50 });
+  });
+
+  it('a previous lane that no longer holds the ego is not kept (re-localised on the route)', () => {
+    const far = snapshot(-10, 0, 0, 10, [], { route });
+    const g = new LaneGraphBuilder(m, params).build(far, route, 'A');
+    expect(g.egoLane?.laneId).toBe('C');
   });
 });

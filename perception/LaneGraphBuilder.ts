@@ -66,6 +66,11 @@ const PASSING_MPS = 0.1;
 /** At most this many lane paths (branches at forks) per agent. */
 const MAX_AGENT_PATHS = 8;
 
+/** The ego stays on a lane continuous with its last one when within this beyond the lane's edge or end, m. */
+const CONTINUITY_SLACK_M = 0.5;
+/** … and heading within this of the lane's, rad (≈ 34°: a lane change's angle, not a crossing road's). */
+const CONTINUITY_HEADING_RAD = 0.6;
+
 /** A lane on an agent's predicted path, with the along-distance of its start from the agent, m. */
 interface PathLane {
   lane: LaneInfo;
@@ -92,17 +97,59 @@ export class LaneGraphBuilder {
     this.chunks = chunks;
   }
 
+  /**
+   * The ego's lane. With the previous ego lane known, a route lane continuous with it (itself, a
+   * successor up to two lanes on, a same-direction neighbour) that holds the ego (within its width
+   * plus `CONTINUITY_SLACK_M`, heading within `CONTINUITY_HEADING_RAD`) wins: where route lanes
+   * overlap in plan (an overpass) the located one may be the other level. Else the route lane
+   * located best (`RoadMap.locate`), else any lane.
+   */
+  private locateEgo(ego: WorldSnapshot['ego'], route: Route, prevEgoLaneId?: string) {
+    const map = this.map;
+    const prev = prevEgoLaneId !== undefined ? map.lane(prevEgoLaneId) : undefined;
+    if (prev) {
+      const onRoute = new Set(route.laneIds);
+      const near = new Set<string>([prev.data.id]);
+      for (const n of [prev.data.left, prev.data.right]) if (n && !n.opposite) near.add(n.laneId);
+      for (const a of prev.data.successors) {
+        near.add(a);
+        for (const b of map.lane(a)?.data.successors ?? []) near.add(b);
+      }
+      const candidates = [...near].filter((id) => onRoute.has(id));
+      if (candidates.length > 0) {
+        const c = map.locate(ego.x, ego.y, ego.headingRad, CONTINUITY_SLACK_M, candidates);
+        const lane = c ? map.lane(c.laneId) : undefined;
+        if (
+          c &&
+          lane &&
+          near.has(c.laneId) &&
+          Math.abs(c.headingErrRad) <= CONTINUITY_HEADING_RAD &&
+          Math.abs(c.dM) <= lane.data.widthM / 2 + CONTINUITY_SLACK_M &&
+          c.sM >= -CONTINUITY_SLACK_M &&
+          c.sM <= lane.line.length + CONTINUITY_SLACK_M
+        )
+          return c;
+      }
+    }
+    return map.locate(ego.x, ego.y, ego.headingRad, 5, route.laneIds);
+  }
+
   /** Rear axle → front bumper along the heading, m. */
   private get frontM(): number {
     return this.vehicle.rearAxleToCenterM + this.vehicle.lengthM / 2;
   }
 
-  build(snap: WorldSnapshot, route: Route): LaneGraph {
+  /**
+   * The lane graph around the ego. `prevEgoLaneId` is the ego lane of the previous graph (the
+   * caller's state; undefined: none): where lanes of the route overlap in plan (an overpass, a
+   * route that passes near itself) the one continuous with it wins (`locateEgo`).
+   */
+  build(snap: WorldSnapshot, route: Route, prevEgoLaneId?: string): LaneGraph {
     const map = this.map;
     const p = this.params;
     const ego = snap.ego;
     const onRoute = new Set(route.laneIds);
-    const loc = map.locate(ego.x, ego.y, ego.headingRad, 5, route.laneIds);
+    const loc = this.locateEgo(ego, route, prevEgoLaneId);
     const lanes = this.nearbyLanes(ego.x, ego.y, onRoute);
     const empty: LaneGraph = {
       egoLane: null,
@@ -181,7 +228,7 @@ export class LaneGraphBuilder {
     };
     const leftLane = base.data.left ? map.lane(base.data.left.laneId) : undefined;
     const rightLane = base.data.right ? map.lane(base.data.right.laneId) : undefined;
-    const sOn = (l: LaneInfo | undefined) => (l ? l.line.project(ego.x, ego.y).sM : 0);
+    const sOn = (l: LaneInfo | undefined) => (l ? l.line.projectAligned(ego.x, ego.y, ego.headingRad).sM : 0);
     const egoSlot = slotOf(base, loc.sM, true);
     const leftSlot = base.data.left?.opposite ? null : slotOf(leftLane, sOn(leftLane), false);
     const rightSlot = base.data.right?.opposite ? null : slotOf(rightLane, sOn(rightLane), false);
@@ -450,7 +497,7 @@ export class LaneGraphBuilder {
       if (c.relation === 'left' || c.relation === 'right') driven.pop();
       driven.push(c.lane);
     }
-    const egoF = driven[0]!.line.project(ego.x, ego.y);
+    const egoF = driven[0]!.line.projectAligned(ego.x, ego.y, ego.headingRad);
     const windowEnd = p.lookaheadM + this.frontM + 2;
     const pts: { x: number; y: number }[] = [];
     let offset = -egoF.sM;
@@ -474,7 +521,7 @@ export class LaneGraphBuilder {
     } catch {
       return [];
     }
-    const sEgo = path.project(ego.x, ego.y).sM;
+    const sEgo = path.projectAligned(ego.x, ego.y, ego.headingRad).sM;
     let minX = Infinity;
     let minY = Infinity;
     let maxX = -Infinity;

@@ -2,7 +2,7 @@
  * A lane's forward path: the lane and its successors (route lanes preferred) joined into one
  * polyline, with the lane that governs each arc length. The gate rolls commands out along it.
  */
-import { angleDiff, Polyline } from '../core/index.ts';
+import { angleDiff, type FrenetPoint, Polyline } from '../core/index.ts';
 import type { RoadMap } from '../core/map/index.ts';
 
 export interface LanePiece {
@@ -65,6 +65,22 @@ export function buildLanePath(
     lane = next ? map.lane(next) : undefined;
   }
   return { line: new Polyline(pts), pieces };
+}
+
+/**
+ * A pose on its start lane is sought within this of that lane's ends, m (`RoadMap.locate` takes a
+ * pose up to 5 m beyond a lane's end as on it).
+ */
+const START_SLACK_M = 10;
+
+/**
+ * Projects a pose that stands on the path's start lane (the ego on the lane its roll-out starts
+ * from) onto the path, searching that lane's stretch only: a path that passes over or near itself
+ * (an overpass, a loop) would otherwise place it on the later pass.
+ */
+export function projectOnStart(path: LanePath, x: number, y: number, out: FrenetPoint): FrenetPoint {
+  const first = path.pieces[0]!;
+  return path.line.project(x, y, out, first.fromS - START_SLACK_M, first.toS + START_SLACK_M);
 }
 
 /** The piece that governs path arc length s (the first before the start, the last after the end). */

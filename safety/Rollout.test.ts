@@ -3,7 +3,10 @@
  * junction roll-out starts on, a lateral close over distance, a backwards plan taken as a brake.
  */
 import { describe, expect, it } from 'vitest';
+import { RoadMapSchema, VehicleParamsSchema } from '../core/index.ts';
+import { RoadMap } from '../core/map/index.ts';
 import { cmd, junctionMap, roadMap, scene } from '../stack/testing/safetyScenes.ts';
+import { buildLanePath, projectOnStart } from './LanePath.ts';
 import { LanePathCache, Rollout, rolloutCommand, rolloutTrajectory } from './Rollout.ts';
 import { SafetyParamsSchema } from './SafetyParams.ts';
 import { startLane } from './startLane.ts';
@@ -101,5 +104,62 @@ describe('startLane', () => {
     // the ego stands on IN3 well before the junction: the connectors are not under it
     const before = scene({ map, lane: 'IN3', s: 80, speed: 6 }).snapshot.ego;
     expect(startLane(map, before.x, before.y, before.headingRad, 0, ['C32'], paths)).toBe('IN3');
+  });
+});
+
+/**
+ * E east along y = 0 to x = 200; L turns back (up to y = 100, west) and runs south along x = 50,
+ * over E at (50, 0) ≈ 586 m along E's forward path.
+ */
+function overpass(): RoadMap {
+  const loop: { x: number; y: number }[] = [{ x: 200, y: 0 }];
+  for (let a = -Math.PI / 2 + 0.05; a < Math.PI / 2; a += 0.05)
+    loop.push({ x: 200 + 50 * Math.cos(a), y: 50 + 50 * Math.sin(a) });
+  for (let x = 200; x > 100; x -= 5) loop.push({ x, y: 100 });
+  for (let a = Math.PI / 2; a < Math.PI; a += 0.05)
+    loop.push({ x: 100 + 50 * Math.cos(a), y: 50 + 50 * Math.sin(a) });
+  for (let y = 50; y >= -100; y -= 5) loop.push({ x: 50, y });
+  return new RoadMap(
+    RoadMapSchema.parse({
+      id: 'overpass',
+      lanes: [
+        {
+          id: 'E',
+          centerline: [
+            { x: 0, y: 0 },
+            { x: 200, y: 0 },
+          ],
+          widthM: 3.7,
+          speedLimitMps: 10,
+          successors: ['L'],
+        },
+        { id: 'L', centerline: loop, widthM: 3.7, speedLimitMps: 10, predecessors: ['E'] },
+      ],
+    }),
+  );
+}
+
+describe('command roll-out on a path that passes over itself', () => {
+  it('starts where the ego is on its own lane, not on the later pass over it', () => {
+    const map = overpass();
+    const ego = { tS: 0, x: 50, y: -0.3, headingRad: 0, speedMps: 10, accelMps2: 0 };
+    const paths = new LanePathCache(map);
+    expect(paths.get('E', ['E', 'L'])!.line.project(ego.x, ego.y).sM).toBeGreaterThan(500);
+    const r = new Rollout(128);
+    rolloutCommand(cmd(), ego, map, ['E', 'L'], VehicleParamsSchema.parse({}), P, paths, r);
+    expect(r.s[0]).toBeCloseTo(50, 6);
+    expect(r.d[0]).toBeCloseTo(-0.3, 6);
+    // it rolls on along E: east, at y ≈ 0
+    expect(r.x[r.n - 1]!).toBeGreaterThan(60);
+    expect(Math.abs(r.y[r.n - 1]!)).toBeLessThan(0.5);
+  });
+
+  it('the start lane’s stretch is where a pose on it is sought (projectOnStart), for the gate’s branch fit too', () => {
+    const path = buildLanePath(overpass(), 'E', ['E', 'L'])!;
+    const f = { sM: 0, dM: 0, segment: 0 };
+    expect(path.line.project(50, -0.3, f).sM).toBeGreaterThan(500);
+    expect(projectOnStart(path, 50, -0.3, f).sM).toBeCloseTo(50, 6);
+    // a pose on the later pass is no pose on the start lane: it is not sought there
+    expect(projectOnStart(path, 50, -60, f).sM).toBeLessThan(220);
   });
 });

@@ -12,7 +12,7 @@
  */
 import { angleDiff, type MidLevelCommand, type Trajectory, type VehicleParams } from '../core/index.ts';
 import type { RoadMap } from '../core/map/index.ts';
-import { buildLanePath, type LanePath } from './LanePath.ts';
+import { buildLanePath, type LanePath, projectOnStart } from './LanePath.ts';
 import type { SafetyParams } from './SafetyParams.ts';
 
 export type PathKind = MidLevelCommand['path'];
@@ -259,7 +259,8 @@ export function rolloutCommand(
   let s = 0;
   let d = 0;
   if (placed && out.path) {
-    out.path.line.project(ego.x, ego.y, fp);
+    // the ego is on the path's first lane: its arc length is sought there
+    projectOnStart(out.path, ego.x, ego.y, fp);
     s = fp.sM;
     d = fp.dM;
   }

@@ -13,6 +13,7 @@
  */
 import { angleDiff, type FrenetPoint, type Trajectory } from '../core/index.ts';
 import type { RoadMap } from '../core/map/index.ts';
+import { projectOnStart } from './LanePath.ts';
 import type { LanePathCache } from './Rollout.ts';
 
 /** A branch the ego is on: within this of its lane's edge, m. */
@@ -106,10 +107,10 @@ function separation(
   const pa = paths.get(a, route);
   const pb = paths.get(b, route);
   if (!pa || !pb) return Number.POSITIVE_INFINITY;
-  pa.line.project(x, y, fp);
+  projectOnStart(pa, x, y, fp);
   const s = Math.max(0, fp.sM) + reachM;
   const pt = pa.line.poseAt(s);
-  pb.line.project(x, y, fp);
+  projectOnStart(pb, x, y, fp);
   const from = fp.sM - 5;
   pb.line.project(pt.x, pt.y, fp, from, from + 10 + 2 * reachM);
   return Math.abs(fp.dM);
@@ -141,8 +142,8 @@ function planDistance(
 ): number {
   const path = paths.get(id, route);
   if (!path) return Number.POSITIVE_INFINITY;
-  // project within a window around the ego (the path runs 400 m on)
-  path.line.project(x, y, fp);
+  // project within a window around the ego (the path runs 400 m on), found on the start lane
+  projectOnStart(path, x, y, fp);
   const from = fp.sM - 5;
   const to = fp.sM + 5 + travel(along, tS);
   let sum = 0;

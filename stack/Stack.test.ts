@@ -1,9 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { createClassicalController } from '../controller/index.ts';
-import { type EgoState, type MidLevelCommand, WallClock, type WorldSnapshot } from '../core/index.ts';
+import {
+  type EgoState,
+  type MidLevelCommand,
+  VehicleParamsSchema,
+  WallClock,
+  type WorldSnapshot,
+} from '../core/index.ts';
 import { RoadMap } from '../core/map/index.ts';
 import type { CommandPlanner, PlanRequest } from '../core/planning/index.ts';
 import { stepBicycle } from '../core/vehicle/index.ts';
+import { createEnvironmentTransform } from '../perception/index.ts';
 import { createSafetyGate } from '../safety/index.ts';
 import { egoOn, poseOn } from '../scenarios/builtin/build.ts';
 import { road } from '../scenarios/builtin/maps.ts';
@@ -345,5 +352,41 @@ describe('stack on a real clock', () => {
     const stale = steps.filter((s) => s.watchdog === 'stale');
     expect(stale.length).toBeGreaterThan(0);
     expect(steps[steps.length - 1]!.watchdog).toBe('stale');
+  });
+});
+
+describe('stack: perception continuity', () => {
+  it("hands perception the previous scene's ego lane (none for the first), so overlapping lanes stay continuous", async () => {
+    const env = createEnvironmentTransform(map, {}, VehicleParamsSchema.parse({}));
+    if (!env.ok) throw new Error('perception');
+    const hints: (string | undefined)[] = [];
+    const egoLanes: (string | undefined)[] = [];
+    const perception = {
+      transform: (snap: WorldSnapshot, route: WorldSnapshot['route'], prev?: string) => {
+        hints.push(prev);
+        const scene = env.value.transform(snap, route, prev);
+        egoLanes.push(scene.laneGraph.egoLane?.laneId);
+        return scene;
+      },
+    };
+    const { planner } = keeper(10);
+    const stack = createStack({
+      planner,
+      gate: createSafetyGate(),
+      controller: createClassicalController(),
+      rates: { planHz: 10, controlHz: 20 },
+      perception,
+    });
+    const scene = testScenario({
+      map: data,
+      ego: egoOn(map, 'R0', 20, 10),
+      routeLaneIds: ['R0'],
+      durationS: 1,
+    });
+    await runStackScenario(scene.scenario, scene.map, stack, { mode: 'nonreactive' });
+    expect(hints.length).toBeGreaterThan(2);
+    expect(hints[0]).toBeUndefined();
+    for (let i = 1; i < hints.length; i++) expect(hints[i]).toBe(egoLanes[i - 1]);
+    expect(egoLanes.every((id) => id === 'R0')).toBe(true);
   });
 });

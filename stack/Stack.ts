@@ -58,7 +58,8 @@ export type StackRates = z.infer<typeof StackRatesSchema>;
 
 /** What the stack needs of perception: the environment transform of one snapshot. */
 export interface Perception {
-  transform(snap: WorldSnapshot, route: WorldSnapshot['route']): SceneContextData;
+  /** `prevEgoLaneId`: the ego lane of the previous scene (the stack's state), for lane continuity. */
+  transform(snap: WorldSnapshot, route: WorldSnapshot['route'], prevEgoLaneId?: string): SceneContextData;
   /** The last transform's BEV as PNG (encoded on demand). */
   png?(): Uint8Array;
 }
@@ -192,12 +193,15 @@ export function createStack(opts: StackOptions): Stack {
   };
 
   /** Starts a plan; in the sim clock a synchronous planner's result is stored at once. */
+  /** The ego lane of the last scene (perception's continuity hint). */
+  let egoLaneId: string | undefined;
   const startPlan = (snap: WorldSnapshot, feedback?: PlanRequest['feedback']): void => {
     stats.plans++;
     if (feedback) stats.replans++;
     const req: PlanRequest = { snapshot: snap };
     if (perception) {
-      req.scene = perception.transform(snap, snap.route);
+      req.scene = perception.transform(snap, snap.route, egoLaneId);
+      egoLaneId = req.scene.laneGraph.egoLane?.laneId;
       if (perception.png) req.bevPng = () => perception.png!();
     }
     if (feedback) req.feedback = feedback;

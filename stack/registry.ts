@@ -92,7 +92,7 @@ export function stackFor(
   let perception: Perception | undefined;
   if (planner.needsScene || opts.perception) {
     const t = createEnvironmentTransform(map, {}, scenario.vehicle);
-    if (t.ok) perception = { transform: (snap, route) => t.value.transform(snap, route) };
+    if (t.ok) perception = { transform: (snap, route, prev) => t.value.transform(snap, route, prev) };
   }
   return createStack({
     name,

@@ -125,6 +125,8 @@ export interface HierarchicalState {
   /** Each agent's last speed and estimated acceleration. */
   motion: Map<string, AgentMotion>;
   lastTS: number;
+  /** The ego's arc length on the route line in the last view, m (NaN before the first): tracked, not searched. */
+  egoSM: number;
   scorer: ProposalScorer | undefined;
   stats: HierarchicalStats;
 }
@@ -347,6 +349,7 @@ export function createHierarchicalPlanner(
         standing: new Map(),
         motion: new Map(),
         lastTS: first.tS,
+        egoSM: Number.NaN,
         // per-map indexes are built once here, not in the first plan
         scorer: cfg.reflection && deps.rollout ? new ProposalScorer(ctx, REFLECTION_CANDIDATES) : undefined,
         stats: {
@@ -389,7 +392,9 @@ export function createHierarchicalPlanner(
         st.params.curveLatAccelMps2,
         st.motion,
         { latAccelMps2: st.params.horizonLatAccelMps2, holdS: st.params.commandHoldS },
+        st.egoSM,
       );
+      st.egoSM = view.egoSM;
       if (req.feedback) {
         st.stats.replans++;
         return {

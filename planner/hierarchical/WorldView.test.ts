@@ -91,3 +91,99 @@ describe('world view: objects beside the ego lane', () => {
     );
   });
 });
+
+/**
+ * A route that passes over itself (an overpass): lane E east along y = 0 to x = 200, then lane L
+ * turns back (a U-turn up to y = 100, west, a left quarter turn) and runs south along x = 50, over
+ * E at (50, 0) ≈ 586 m of route.
+ */
+function overpass() {
+  const loop: { x: number; y: number }[] = [{ x: 200, y: 0 }];
+  for (let a = -Math.PI / 2 + 0.05; a < Math.PI / 2; a += 0.05)
+    loop.push({ x: 200 + 50 * Math.cos(a), y: 50 + 50 * Math.sin(a) });
+  for (let x = 200; x > 100; x -= 5) loop.push({ x, y: 100 });
+  for (let a = Math.PI / 2; a < Math.PI; a += 0.05)
+    loop.push({ x: 100 + 50 * Math.cos(a), y: 50 + 50 * Math.sin(a) });
+  for (let y = 50; y >= -100; y -= 5) loop.push({ x: 50, y });
+  const m = new RoadMap(
+    RoadMapSchema.parse({
+      id: 'overpass',
+      lanes: [
+        {
+          id: 'E',
+          centerline: [
+            { x: 0, y: 0 },
+            { x: 200, y: 0 },
+          ],
+          widthM: 3.7,
+          speedLimitMps: 10,
+          successors: ['L'],
+        },
+        { id: 'L', centerline: loop, widthM: 3.7, speedLimitMps: 10, predecessors: ['E'] },
+      ],
+    }),
+  );
+  return { m, r: { laneIds: ['E', 'L'] }, path: RoutePath.build(m, ['E', 'L']) };
+}
+
+describe('world view: the ego tracked along a route that passes over itself', () => {
+  const { m, r, path } = overpass();
+  const env = createEnvironmentTransform(m, {}, vehicle);
+  if (!env.ok) throw new Error('perception');
+  /**
+   * The view with the ego on E at x, 0.3 m right of its centre (under the later pass at x = 50),
+   * and a car 20 m ahead of it on E.
+   */
+  const viewAt = (x: number, prevEgoSM: number) => {
+    const snap = {
+      tS: 0,
+      ego: { tS: 0, x, y: -0.3, headingRad: 0, speedMps: 10, accelMps2: 0, steerRad: 0, yawRateRadps: 0 },
+      agents: [
+        {
+          id: 'lead',
+          kind: 'vehicle',
+          x: x + 20,
+          y: 0,
+          headingRad: 0,
+          speedMps: 10,
+          lengthM: 4,
+          widthM: 1.8,
+        },
+      ],
+      lights: [],
+      route: r,
+    } as WorldSnapshot;
+    const scene = env.value.transform(snap, r);
+    return buildWorldView(
+      snap,
+      scene.laneGraph,
+      'car',
+      m,
+      path,
+      vehicle,
+      new Map(),
+      0.1,
+      3,
+      undefined,
+      undefined,
+      prevEgoSM,
+    );
+  };
+
+  it('under the later pass the global projection jumps; the tracked arc length follows the ego', () => {
+    expect(path.line.project(50, -0.3).sM).toBeGreaterThan(500);
+    let s = Number.NaN;
+    for (let x = 40; x <= 60; x += 1) {
+      s = viewAt(x, s).egoSM;
+      expect(s).toBeCloseTo(x, 3);
+    }
+  });
+
+  it('the car ahead is placed along the ego’s stretch of the route, 20 m on', () => {
+    const v = viewAt(50, 49);
+    const lead = v.objects.find((o) => o.id === 'lead');
+    const frontM = vehicle.rearAxleToCenterM + vehicle.lengthM / 2;
+    // gap from the front bumper to the lead's rear: 20 m − half its length − the ego's front overhang
+    expect(lead?.sM).toBeCloseTo(20 - 2 - frontM, 1);
+  });
+});

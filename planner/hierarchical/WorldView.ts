@@ -134,7 +134,10 @@ const RANGE_M = { car: 250, robot: 25 } as const;
 
 /**
  * Builds the view of one snapshot. `standing` carries how long each object has been standing
- * (updated in place: id → seconds), `prevTS` the previous plan time.
+ * (updated in place: id → seconds), `prevTS` the previous plan time. `prevEgoSM` is the ego's arc
+ * length in the previous view (NaN: none): the ego is tracked along the route near it
+ * (`Polyline.track`), so where the route passes over or near itself the view does not jump to the
+ * other pass.
  */
 export function buildWorldView(
   snap: WorldSnapshot,
@@ -148,10 +151,13 @@ export function buildWorldView(
   curveLatAccelMps2: number,
   motion?: Map<string, AgentMotion>,
   horizon?: { latAccelMps2: number; holdS: number },
+  prevEgoSM = Number.NaN,
 ): WorldView {
   const ego = snap.ego;
   const line = route.line;
-  const f = line.project(ego.x, ego.y);
+  const dt = Math.max(0, dtSinceLastS);
+  const reachM = Math.abs(ego.speedMps) * dt + 0.5 * Math.abs(ego.accelMps2 ?? 0) * dt * dt;
+  const f = line.track(ego.x, ego.y, ego.headingRad, prevEgoSM, reachM);
   const egoS = f.sM;
   const egoDM = f.dM;
   const frontM = vehicle.rearAxleToCenterM + vehicle.lengthM / 2;
@@ -164,7 +170,7 @@ export function buildWorldView(
   const own = laneGraph.egoLane
     ? ownLanePath(map, laneGraph.egoLane.laneId, route.laneIds, RANGE_M[platform])
     : undefined;
-  const ownS = own ? own.project(ego.x, ego.y).sM : 0;
+  const ownS = own ? own.projectAligned(ego.x, ego.y, ego.headingRad).sM : 0;
   const changeRef = change ? changeReference(change, map, ego, egoFrontS - egoS) : undefined;
   for (const a of snap.agents) {
     const dx = a.x - ego.x;
