@@ -2,59 +2,37 @@ import { describe, expect, it } from 'vitest';
 import { type Control, RoadMapSchema } from '../core/index.ts';
 import { RoadMap } from '../core/map/index.ts';
 import { egoOn } from '../scenarios/builtin/build.ts';
-import { curvyReference, road, warehouse } from '../scenarios/builtin/maps.ts';
+import { road, warehouse } from '../scenarios/builtin/maps.ts';
 import { command, driveController, testScenario } from '../stack/testing/simScene.ts';
 import { createClassicalController } from './ClassicalController.ts';
-
-const straight = road({ lanes: 2, lengthM: 600 });
-const map = new RoadMap(straight);
+import { frontOnR0M, map, straightScene, windingScene, worstOffsetM } from './testFixtures.ts';
 
 describe('classical command tracker', () => {
   it('holds the lane centre on a winding road at the commanded speed', () => {
-    const data = road({ lanes: 2, reference: curvyReference(700) });
-    const m = new RoadMap(data);
-    const scene = testScenario({
-      map: data,
-      ego: egoOn(m, 'R0', 20, 10),
-      routeLaneIds: ['R0'],
-      durationS: 20,
-    });
+    const scene = windingScene(20);
     const egos = driveController(scene, createClassicalController(), () =>
       command({ speed: 'KEEP', targetSpeedMps: 10 }),
     );
-    const lane = m.mustLane('R0');
-    let worst = 0;
-    for (const e of egos.slice(40)) worst = Math.max(worst, Math.abs(lane.line.project(e.x, e.y).dM));
-    expect(worst).toBeLessThan(0.35);
+    expect(worstOffsetM(scene.map, 'R0', egos.slice(40))).toBeLessThan(0.35);
     expect(egos[egos.length - 1]!.speedMps).toBeCloseTo(10, 0);
   });
 
   it('stops at a commanded stop point without passing it', () => {
-    const scene = testScenario({
-      map: straight,
-      ego: egoOn(map, 'R0', 10, 12),
-      routeLaneIds: ['R0'],
-      durationS: 15,
-    });
+    const scene = straightScene(10, 12, 15);
     const stopAt = map.mustLane('R0').line.poseAt(80);
     const egos = driveController(scene, createClassicalController(), () =>
       command({ speed: 'STOP', stopAt: { x: stopAt.x, y: stopAt.y }, targetSpeedMps: 0 }),
     );
     const last = egos[egos.length - 1]!;
     expect(last.speedMps).toBeLessThan(0.05);
-    // the front bumper (rear axle + 1.461 + 5.176 / 2) stops just short of the point
-    const front = map.mustLane('R0').line.project(last.x, last.y).sM + 1.461 + 5.176 / 2;
+    // the front bumper stops just short of the point
+    const front = frontOnR0M(last);
     expect(front).toBeLessThan(80);
     expect(front).toBeGreaterThan(79);
   });
 
   it('brakes with the commanded intensity on DECELERATE', () => {
-    const scene = testScenario({
-      map: straight,
-      ego: egoOn(map, 'R0', 10, 15),
-      routeLaneIds: ['R0'],
-      durationS: 6,
-    });
+    const scene = straightScene(10, 15, 6);
     const decel = (d: number) => {
       const egos = driveController(scene, createClassicalController(), () =>
         command({ speed: 'DECELERATE', targetSpeedMps: 5, decelMps2: d }),
@@ -70,12 +48,7 @@ describe('classical command tracker', () => {
   });
 
   it('changes into the left lane on LEFT_CHANGE and settles on its centre', () => {
-    const scene = testScenario({
-      map: straight,
-      ego: egoOn(map, 'R0', 10, 10),
-      routeLaneIds: ['R0'],
-      durationS: 10,
-    });
+    const scene = straightScene(10, 10, 10);
     const egos = driveController(scene, createClassicalController(), () =>
       command({ speed: 'KEEP', targetSpeedMps: 10, path: 'LEFT_CHANGE', targetLaneId: 'R1' }),
     );
@@ -86,28 +59,15 @@ describe('classical command tracker', () => {
 
   it('keeps its lane on FOLLOW_LANE where the route changes lanes: the move waits for a change command', () => {
     // the route's reference line moves from R0 into R1 8–48 m into R0
-    const scene = testScenario({
-      map: straight,
-      ego: egoOn(map, 'R0', 2, 10),
-      routeLaneIds: ['R0', 'R1'],
-      durationS: 8,
-    });
+    const scene = straightScene(2, 10, 8, ['R0', 'R1']);
     const egos = driveController(scene, createClassicalController(), () =>
       command({ speed: 'KEEP', targetSpeedMps: 10 }),
     );
-    const r0 = map.mustLane('R0').line;
-    let worst = 0;
-    for (const e of egos) worst = Math.max(worst, Math.abs(r0.project(e.x, e.y).dM));
-    expect(worst).toBeLessThan(0.2);
+    expect(worstOffsetM(map, 'R0', egos)).toBeLessThan(0.2);
   });
 
   it('moves over on a re-planned LEFT_CHANGE within the comfort bounds and settles in the target lane', () => {
-    const scene = testScenario({
-      map: straight,
-      ego: egoOn(map, 'R0', 10, 15),
-      routeLaneIds: ['R0'],
-      durationS: 8,
-    });
+    const scene = straightScene(10, 15, 8);
     // a new command every plan (10 Hz), as a planner issues them
     const egos = driveController(scene, createClassicalController(), (tS) =>
       command({
@@ -225,12 +185,7 @@ describe('classical command tracker', () => {
   });
 
   it('never commands a jerk above its limit outside hard braking', () => {
-    const scene = testScenario({
-      map: straight,
-      ego: egoOn(map, 'R0', 10, 5),
-      routeLaneIds: ['R0'],
-      durationS: 8,
-    });
+    const scene = straightScene(10, 5, 8);
     const accels: number[] = [];
     driveController(
       scene,
@@ -249,12 +204,7 @@ describe('classical command tracker', () => {
   });
 
   it('builds a commanded braking onset up at its jerk and releases it at the target speed', () => {
-    const scene = testScenario({
-      map: straight,
-      ego: egoOn(map, 'R0', 10, 15),
-      routeLaneIds: ['R0'],
-      durationS: 10,
-    });
+    const scene = straightScene(10, 15, 10);
     const run = (jerkMps3?: number) => {
       const accels: number[] = [];
       const egos = driveController(

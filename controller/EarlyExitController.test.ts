@@ -2,20 +2,16 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Control } from '../core/index.ts';
-import { RoadMap } from '../core/map/index.ts';
 import type { ControllerInfo } from '../core/planning/index.ts';
-import { egoOn } from '../scenarios/builtin/build.ts';
-import { curvyReference, road } from '../scenarios/builtin/maps.ts';
-import { command, driveController, testScenario } from '../stack/testing/simScene.ts';
+import { command, driveController } from '../stack/testing/simScene.ts';
 import { createClassicalController } from './ClassicalController.ts';
 import { controllerFactory } from './ControllerFactory.ts';
 import { calibrateRunner, createEarlyExitController } from './EarlyExitController.ts';
 import { FEATURE_DIM } from './Features.ts';
 import { createPolicyRunner, type PolicyResult, type PolicyRunner, PROBE_RUNS } from './PolicyRunner.ts';
 import { threadRunClock } from './ThreadSchedStat.ts';
+import { straightScene, windingScene, worstOffsetM } from './testFixtures.ts';
 
-const straight = road({ lanes: 2, lengthM: 600 });
-const map = new RoadMap(straight);
 const runner = createPolicyRunner();
 afterAll(() => runner.close());
 
@@ -38,12 +34,7 @@ function fakeRunner(a0: number, a1: number): PolicyRunner {
 }
 
 function drive(ctrl: ReturnType<typeof createEarlyExitController>, seconds = 3) {
-  const scene = testScenario({
-    map: straight,
-    ego: egoOn(map, 'R0', 10, 10),
-    routeLaneIds: ['R0'],
-    durationS: seconds,
-  });
+  const scene = straightScene(10, 10, seconds);
   const infos: ControllerInfo[] = [];
   const controls: Control[] = [];
   const wrapped = {
@@ -124,14 +115,7 @@ describe('multi-exit policy on onnxruntime-node (committed artefacts)', () => {
   });
 
   it('the full-depth controller drives a winding lane on the network alone', () => {
-    const data = road({ lanes: 2, reference: curvyReference(700) });
-    const m = new RoadMap(data);
-    const scene = testScenario({
-      map: data,
-      ego: egoOn(m, 'R0', 20, 10),
-      routeLaneIds: ['R0'],
-      durationS: 8,
-    });
+    const scene = windingScene(8);
     const infos: ControllerInfo[] = [];
     const ctrl = createEarlyExitController({ runner, mode: 'full', timeoutMs: 10_000 });
     const egos = driveController(
@@ -147,10 +131,7 @@ describe('multi-exit policy on onnxruntime-node (committed artefacts)', () => {
       () => command({ speed: 'KEEP', targetSpeedMps: 10 }),
     );
     expect(infos.every((i) => i.fallback === undefined && i.exit === runner.manifest!.blocks)).toBe(true);
-    const lane = m.mustLane('R0');
-    let worst = 0;
-    for (const e of egos.slice(20)) worst = Math.max(worst, Math.abs(lane.line.project(e.x, e.y).dM));
-    expect(worst).toBeLessThan(0.6);
+    expect(worstOffsetM(scene.map, 'R0', egos.slice(20))).toBeLessThan(0.6);
   });
 
   it("the early exits read out full depth's action (heads distilled to the last exit)", () => {
@@ -170,12 +151,7 @@ describe('multi-exit policy on onnxruntime-node (committed artefacts)', () => {
     expect(gaps[Math.floor(0.9 * gaps.length)]!).toBeLessThan(0.025);
     // and on the real runtime in closed loop, braking on command: every exit's action at every step
     // (mode 'full'); exit 2 within 0.015 of full depth at 9 steps in 10 (before the distillation: 0.022)
-    const scene = testScenario({
-      map: straight,
-      ego: egoOn(map, 'R0', 10, 10),
-      routeLaneIds: ['R0'],
-      durationS: 6,
-    });
+    const scene = straightScene(10, 10, 6);
     const ctrl = createEarlyExitController({ runner, mode: 'full' });
     const loop: number[] = [];
     driveController(
