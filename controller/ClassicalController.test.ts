@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { type Control, RoadMapSchema } from '../core/index.ts';
 import { RoadMap } from '../core/map/index.ts';
+import { overpassRoad } from '../core/map/testFixtures.ts';
 import { egoOn } from '../scenarios/builtin/build.ts';
 import { road, warehouse } from '../scenarios/builtin/maps.ts';
 import { command, driveController, testScenario } from '../stack/testing/simScene.ts';
@@ -244,29 +245,7 @@ describe('classical command tracker on a lane path that passes over itself', () 
   it('follows its own stretch under the later pass, not the crossing pass', () => {
     // E east along y = 0 to x = 100; L turns back (up to y = 40, west to x = 70, a left quarter
     // turn) and runs south along x = 50, over E at (50, 0) ≈ 244 m on: within E's path (E + 200 m)
-    const loop: { x: number; y: number }[] = [{ x: 100, y: 0 }];
-    for (let a = -Math.PI / 2 + 0.1; a < Math.PI / 2; a += 0.1)
-      loop.push({ x: 100 + 20 * Math.cos(a), y: 20 + 20 * Math.sin(a) });
-    for (let x = 100; x > 70; x -= 5) loop.push({ x, y: 40 });
-    for (let a = Math.PI / 2; a < Math.PI; a += 0.1)
-      loop.push({ x: 70 + 20 * Math.cos(a), y: 20 + 20 * Math.sin(a) });
-    for (let y = 20; y >= -300; y -= 5) loop.push({ x: 50, y });
-    const data = RoadMapSchema.parse({
-      id: 'overpass',
-      lanes: [
-        {
-          id: 'E',
-          centerline: [
-            { x: 0, y: 0 },
-            { x: 100, y: 0 },
-          ],
-          widthM: 3.7,
-          speedLimitMps: 10,
-          successors: ['L'],
-        },
-        { id: 'L', centerline: loop, widthM: 3.7, speedLimitMps: 10, predecessors: ['E'] },
-      ],
-    });
+    const data = overpassRoad({ eastM: 100, radiusM: 20, topM: 30, stepRad: 0.1, southToYM: -300 });
     const m = new RoadMap(data);
     // rear axle 0.3 m right of E's centre, right under the later pass (x = 50)
     const ego = { ...egoOn(m, 'E', 50, 8), x: 50, y: -0.3 };

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { angleDiff, RoadMapSchema } from '../core/index.ts';
 import { RoadMap } from '../core/map/index.ts';
+import { chained, straightLane } from '../core/map/testFixtures.ts';
 import { agentOn, cmd, junctionMap, scene } from '../stack/testing/safetyScenes.ts';
 import { AgentForecast, forecastAgents } from './AgentForecast.ts';
 import { LanePathCache } from './Rollout.ts';
@@ -14,36 +15,11 @@ const crossing = new RoadMap(
   RoadMapSchema.parse({
     id: 'crossing',
     lanes: [
-      {
-        id: 'E',
-        centerline: [
-          { x: -60, y: 0 },
-          { x: 60, y: 0 },
-        ],
-        widthM: 3.5,
-        speedLimitMps: 13.9,
-      },
-      {
-        id: 'N',
-        centerline: [
-          { x: 0, y: 80 },
-          { x: 0, y: 5 },
-        ],
-        widthM: 3.5,
-        speedLimitMps: 13.9,
-        successors: ['NJ'],
-      },
-      {
-        id: 'NJ',
-        centerline: [
-          { x: 0, y: 5 },
-          { x: 0, y: -60 },
-        ],
-        widthM: 3.5,
-        speedLimitMps: 13.9,
-        predecessors: ['N'],
-        junctionId: 'J',
-      },
+      straightLane('E', { x: -60, y: 0 }, { x: 60, y: 0 }, 13.9),
+      ...chained([
+        straightLane('N', { x: 0, y: 80 }, { x: 0, y: 5 }, 13.9),
+        straightLane('NJ', { x: 0, y: 5 }, { x: 0, y: -60 }, 13.9, { junctionId: 'J' }),
+      ]),
     ],
     stopLines: [{ id: 'SLN', laneId: 'N', sM: 75, kind: 'signal' }],
   }),

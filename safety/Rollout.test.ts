@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { RoadMapSchema, VehicleParamsSchema } from '../core/index.ts';
 import { RoadMap } from '../core/map/index.ts';
+import { overpassRoad } from '../core/map/testFixtures.ts';
 import { cmd, junctionMap, roadMap, scene } from '../stack/testing/safetyScenes.ts';
 import { buildLanePath, projectOnStart } from './LanePath.ts';
 import { LanePathCache, Rollout, rolloutCommand, rolloutTrajectory } from './Rollout.ts';
@@ -112,31 +113,7 @@ describe('startLane', () => {
  * over E at (50, 0) ≈ 586 m along E's forward path.
  */
 function overpass(): RoadMap {
-  const loop: { x: number; y: number }[] = [{ x: 200, y: 0 }];
-  for (let a = -Math.PI / 2 + 0.05; a < Math.PI / 2; a += 0.05)
-    loop.push({ x: 200 + 50 * Math.cos(a), y: 50 + 50 * Math.sin(a) });
-  for (let x = 200; x > 100; x -= 5) loop.push({ x, y: 100 });
-  for (let a = Math.PI / 2; a < Math.PI; a += 0.05)
-    loop.push({ x: 100 + 50 * Math.cos(a), y: 50 + 50 * Math.sin(a) });
-  for (let y = 50; y >= -100; y -= 5) loop.push({ x: 50, y });
-  return new RoadMap(
-    RoadMapSchema.parse({
-      id: 'overpass',
-      lanes: [
-        {
-          id: 'E',
-          centerline: [
-            { x: 0, y: 0 },
-            { x: 200, y: 0 },
-          ],
-          widthM: 3.7,
-          speedLimitMps: 10,
-          successors: ['L'],
-        },
-        { id: 'L', centerline: loop, widthM: 3.7, speedLimitMps: 10, predecessors: ['E'] },
-      ],
-    }),
-  );
+  return new RoadMap(overpassRoad({ eastM: 200, radiusM: 50, topM: 100, stepRad: 0.05, southToYM: -100 }));
 }
 
 describe('command roll-out on a path that passes over itself', () => {

@@ -3,6 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { ego } from '../core/testFixtures.ts';
 import { builtinScenario } from '../scenarios/builtin/index.ts';
 import { runScenario } from '../sim/index.ts';
 import { evaluateRun } from '../sim/metrics/index.ts';
@@ -119,16 +120,7 @@ describe('iso15066.ssm: directed speed and the capped roll-out', () => {
 });
 
 describe('checkControl', () => {
-  const state = {
-    tS: 0,
-    x: 0,
-    y: 0,
-    headingRad: 0,
-    speedMps: 10,
-    accelMps2: 0,
-    steerRad: 0,
-    yawRateRadps: 0,
-  };
+  const state = ego(0, 0, 0, 10);
   it('clamps acceleration to the vehicle limit (Pacifica 3.0 m/s²) and names the rule', () => {
     const r = gate.checkControl({ kind: 'ackermann', accelMps2: 12, steerRad: 0 }, state, {
       vehicle: CAR,

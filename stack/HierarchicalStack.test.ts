@@ -4,15 +4,12 @@
  * command's source) or answers (its decision executed, still gated).
  */
 import { describe, expect, it } from 'vitest';
-import {
-  type MidLevelCommand,
-  RoadMapSchema,
-  VehicleParamsSchema,
-  type Verdict,
-  type WorldSnapshot,
-} from '../core/index.ts';
+import { type MidLevelCommand, VehicleParamsSchema, type Verdict } from '../core/index.ts';
 import { RoadMap, RoutePath } from '../core/map/index.ts';
+import { oneLane } from '../core/map/testFixtures.ts';
 import type { PlannerContext } from '../core/planning/index.ts';
+import { plannerContext } from '../core/planning/testFixtures.ts';
+import { ego, snapshotOf } from '../core/testFixtures.ts';
 import { createEnvironmentTransform } from '../perception/index.ts';
 import { alternativesOf } from '../planner/hierarchical/Reflection.ts';
 import { createHierarchicalPlanner, type LlmClient } from '../planner/index.ts';
@@ -139,31 +136,10 @@ describe('hierarchical stack', () => {
 });
 
 describe("reflection's comfortable stop, as the classical tracker drives it", () => {
-  const map = new RoadMap(
-    RoadMapSchema.parse({
-      id: 'one-lane',
-      lanes: [
-        {
-          id: 'L0',
-          centerline: [
-            { x: 0, y: 0 },
-            { x: 400, y: 0 },
-          ],
-          widthM: 3.5,
-          speedLimitMps: 15,
-        },
-      ],
-    }),
-  );
+  const map = new RoadMap(oneLane('one-lane', 'L0', 400, 3.5, 15));
   const vehicle = VehicleParamsSchema.parse({});
-  const ctx: PlannerContext = { map, route: RoutePath.build(map, ['L0']), vehicle, dtS: 0.1, seed: 0 };
-  const snap: WorldSnapshot = {
-    tS: 0,
-    ego: { tS: 0, x: 20, y: 0, headingRad: 0, speedMps: 10, accelMps2: 0, steerRad: 0, yawRateRadps: 0 },
-    agents: [],
-    lights: [],
-    route: { laneIds: ['L0'] },
-  };
+  const ctx = plannerContext(map, ['L0'], vehicle);
+  const snap = snapshotOf(ego(0, 20, 0, 10), ['L0']);
   const keep: MidLevelCommand = {
     speed: 'KEEP',
     path: 'FOLLOW_LANE',

@@ -2,34 +2,16 @@ import { describe, expect, it } from 'vitest';
 import { RoadMapSchema } from '../index.ts';
 import { RoadMap } from './RoadMap.ts';
 import { signalStopAhead, stopsForLight } from './signalStop.ts';
+import { chained, straightLane } from './testFixtures.ts';
 
 // lane A (100 m east) with a signal stop line at its end, then junction lane B
 const map = new RoadMap(
   RoadMapSchema.parse({
     id: 'm',
-    lanes: [
-      {
-        id: 'A',
-        centerline: [
-          { x: 0, y: 0 },
-          { x: 100, y: 0 },
-        ],
-        widthM: 3.5,
-        speedLimitMps: 14,
-        successors: ['B'],
-      },
-      {
-        id: 'B',
-        centerline: [
-          { x: 100, y: 0 },
-          { x: 130, y: 0 },
-        ],
-        widthM: 3.5,
-        speedLimitMps: 14,
-        predecessors: ['A'],
-        junctionId: 'J',
-      },
-    ],
+    lanes: chained([
+      straightLane('A', { x: 0, y: 0 }, { x: 100, y: 0 }, 14),
+      straightLane('B', { x: 100, y: 0 }, { x: 130, y: 0 }, 14, { junctionId: 'J' }),
+    ]),
     stopLines: [{ id: 'S', laneId: 'A', sM: 100, kind: 'signal' }],
   }),
 );

@@ -1,18 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { type EgoState, VehicleParamsSchema } from '../index.ts';
+import { ego } from '../testFixtures.ts';
 import { stepBicycle, stepUnicycle } from './KinematicBicycle.ts';
 
 const car = VehicleParamsSchema.parse({ maxSteerRateRadps: 10 });
-const start = (): EgoState => ({
-  tS: 0,
-  x: 0,
-  y: 0,
-  headingRad: 0,
-  speedMps: 10,
-  accelMps2: 0,
-  steerRad: 0,
-  yawRateRadps: 0,
-});
+const start = (): EgoState => ego(0, 0, 0, 10);
 
 describe('kinematic bicycle', () => {
   it('drives straight at constant speed with zero commands', () => {

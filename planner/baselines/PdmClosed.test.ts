@@ -11,8 +11,11 @@ import {
   VehicleParamsSchema,
   type WorldSnapshot,
 } from '../../core/index.ts';
-import { RoadMap, RoutePath } from '../../core/map/index.ts';
+import { RoadMap } from '../../core/map/index.ts';
+import { chained, straightLane, twoLanes } from '../../core/map/testFixtures.ts';
 import type { PlannerContext } from '../../core/planning/Planner.ts';
+import { plannerContext } from '../../core/planning/testFixtures.ts';
+import { ego, car as vehicleAgent } from '../../core/testFixtures.ts';
 import { type BicycleCommand, LqrTracker, stepBicycle } from '../../core/vehicle/index.ts';
 import { type PdmClosed, pdmClosedPlanner } from './PdmClosed.ts';
 
@@ -20,69 +23,16 @@ const vehicle = VehicleParamsSchema.parse({});
 const FRONT_M = vehicle.rearAxleToCenterM + vehicle.lengthM / 2; // rear axle → front bumper, 4.049 m
 
 /** Straight two-lane road, 300 m, both lanes eastbound, 15 m/s. L0 (y = 0) is the right lane. */
-const twoLaneRoad: RoadMapData = RoadMapSchema.parse({
-  id: 'two-lane',
-  lanes: [
-    {
-      id: 'L0',
-      centerline: [
-        { x: 0, y: 0 },
-        { x: 300, y: 0 },
-      ],
-      widthM: 3.5,
-      speedLimitMps: 15,
-      left: { laneId: 'L1', changeAllowed: true },
-    },
-    {
-      id: 'L1',
-      centerline: [
-        { x: 0, y: 3.5 },
-        { x: 300, y: 3.5 },
-      ],
-      widthM: 3.5,
-      speedLimitMps: 15,
-      right: { laneId: 'L0', changeAllowed: true },
-    },
-  ],
-});
+const twoLaneRoad: RoadMapData = twoLanes('two-lane', 'L0', 'L1', 300, 15);
 
 /** Approach A (0–100 m), junction lane J (100–120 m, signalised), exit B (120–300 m). */
 const signalRoad: RoadMapData = RoadMapSchema.parse({
   id: 'signal',
-  lanes: [
-    {
-      id: 'A',
-      centerline: [
-        { x: 0, y: 0 },
-        { x: 100, y: 0 },
-      ],
-      widthM: 3.5,
-      speedLimitMps: 15,
-      successors: ['J'],
-    },
-    {
-      id: 'J',
-      centerline: [
-        { x: 100, y: 0 },
-        { x: 120, y: 0 },
-      ],
-      widthM: 3.5,
-      speedLimitMps: 15,
-      successors: ['B'],
-      predecessors: ['A'],
-      junctionId: 'j1',
-    },
-    {
-      id: 'B',
-      centerline: [
-        { x: 120, y: 0 },
-        { x: 300, y: 0 },
-      ],
-      widthM: 3.5,
-      speedLimitMps: 15,
-      predecessors: ['J'],
-    },
-  ],
+  lanes: chained([
+    straightLane('A', { x: 0, y: 0 }, { x: 100, y: 0 }, 15),
+    straightLane('J', { x: 100, y: 0 }, { x: 120, y: 0 }, 15, { junctionId: 'j1' }),
+    straightLane('B', { x: 120, y: 0 }, { x: 300, y: 0 }, 15),
+  ]),
   junctions: [
     {
       id: 'j1',
@@ -97,16 +47,15 @@ const signalRoad: RoadMapData = RoadMapSchema.parse({
 });
 
 function setup(data: RoadMapData, laneIds: string[]): PlannerContext {
-  const map = new RoadMap(data);
-  return { map, route: RoutePath.build(map, laneIds), vehicle, dtS: 0.1, seed: 0 };
+  return plannerContext(new RoadMap(data), laneIds, vehicle);
 }
 
 function egoAt(x: number, speedMps: number, y = 0): EgoState {
-  return { tS: 0, x, y, headingRad: 0, speedMps, accelMps2: 0, steerRad: 0, yawRateRadps: 0 };
+  return ego(0, x, y, speedMps);
 }
 
 function car(id: string, x: number, y = 0, speedMps = 0, kind: AgentState['kind'] = 'vehicle'): AgentState {
-  return { id, kind, x, y, headingRad: 0, speedMps, lengthM: 4.5, widthM: 2.0 };
+  return vehicleAgent(id, x, y, speedMps, { kind });
 }
 
 function snapshot(

@@ -1,28 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { RoadMapSchema, type Trajectory, VehicleParamsSchema, type WorldSnapshot } from '../../core/index.ts';
-import { RoadMap, RoutePath } from '../../core/map/index.ts';
-import type { PlannerContext } from '../../core/planning/Planner.ts';
+import { RoadMap } from '../../core/map/index.ts';
+import { oneLane, straightLane } from '../../core/map/testFixtures.ts';
+import { plannerContext } from '../../core/planning/testFixtures.ts';
+import { ego, snapshotOf } from '../../core/testFixtures.ts';
 import { ProposalScorer } from './ProposalScorer.ts';
 
 const vehicle = VehicleParamsSchema.parse({});
 /** One straight eastbound lane, 3 m wide (edges at y = ±1.5), 300 m. */
-const map = new RoadMap(
-  RoadMapSchema.parse({
-    id: 'one-lane',
-    lanes: [
-      {
-        id: 'L0',
-        centerline: [
-          { x: 0, y: 0 },
-          { x: 300, y: 0 },
-        ],
-        widthM: 3,
-        speedLimitMps: 15,
-      },
-    ],
-  }),
-);
-const ctx: PlannerContext = { map, route: RoutePath.build(map, ['L0']), vehicle, dtS: 0.1, seed: 0 };
+const map = new RoadMap(oneLane('one-lane', 'L0', 300, 3, 15));
+const ctx = plannerContext(map, ['L0'], vehicle);
 
 /** 4 s east at 5 m/s with the rear axle at lateral offset y (rear-axle poses, 0.1 s apart). */
 function straight(y: number): Trajectory {
@@ -40,13 +27,7 @@ function straight(y: number): Trajectory {
 describe('reflection scorer', () => {
   it("judges the drivable area with nuPlan's 0.3 m tolerance, not PDM's none", () => {
     const hw = vehicle.widthM / 2;
-    const snap: WorldSnapshot = {
-      tS: 0,
-      ego: { tS: 0, x: 20, y: 0, headingRad: 0, speedMps: 5, accelMps2: 0, steerRad: 0, yawRateRadps: 0 },
-      agents: [],
-      lights: [],
-      route: { laneIds: ['L0'] },
-    };
+    const snap = snapshotOf(ego(0, 20, 0, 5), ['L0']);
     const scorer = new ProposalScorer(ctx, 3);
     // right corners 0.1 m beyond the lane edge (in no lane quad: PDM's scorer alone would say off
     // the road), 0.5 m beyond, and inside
@@ -72,50 +53,14 @@ describe('reflection scorer: driving direction as the run judges it', () => {
     RoadMapSchema.parse({
       id: 'three-lanes',
       lanes: [
-        {
-          id: 'R',
-          centerline: [
-            { x: 0, y: 0 },
-            { x: 300, y: 0 },
-          ],
-          widthM: 3.5,
-          speedLimitMps: 15,
-        },
-        {
-          id: 'S',
-          centerline: [
-            { x: 0, y: 4 },
-            { x: 300, y: 4 },
-          ],
-          widthM: 3.5,
-          speedLimitMps: 15,
-        },
-        {
-          id: 'W',
-          centerline: [
-            { x: 300, y: -4 },
-            { x: 0, y: -4 },
-          ],
-          widthM: 3.5,
-          speedLimitMps: 15,
-        },
+        straightLane('R', { x: 0, y: 0 }, { x: 300, y: 0 }, 15),
+        straightLane('S', { x: 0, y: 4 }, { x: 300, y: 4 }, 15),
+        straightLane('W', { x: 300, y: -4 }, { x: 0, y: -4 }, 15),
       ],
     }),
   );
-  const c3: PlannerContext = {
-    map: threeLanes,
-    route: RoutePath.build(threeLanes, ['R']),
-    vehicle,
-    dtS: 0.1,
-    seed: 0,
-  };
-  const snapAt = (y: number): WorldSnapshot => ({
-    tS: 0,
-    ego: { tS: 0, x: 20, y, headingRad: 0, speedMps: 5, accelMps2: 0, steerRad: 0, yawRateRadps: 0 },
-    agents: [],
-    lights: [],
-    route: { laneIds: ['R'] },
-  });
+  const c3 = plannerContext(threeLanes, ['R'], vehicle);
+  const snapAt = (y: number): WorldSnapshot => snapshotOf(ego(0, 20, y, 5), ['R']);
 
   it('travel with a lane beside the route is not driving against traffic', () => {
     const scorer = new ProposalScorer(c3, 1);

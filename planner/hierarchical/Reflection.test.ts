@@ -1,13 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import {
+  type AgentState,
   type MidLevelCommand,
-  RoadMapSchema,
   type Trajectory,
   VehicleParamsSchema,
-  type WorldSnapshot,
 } from '../../core/index.ts';
-import { RoadMap, RoutePath } from '../../core/map/index.ts';
-import type { PlannerContext } from '../../core/planning/Planner.ts';
+import { RoadMap } from '../../core/map/index.ts';
+import { oneLane } from '../../core/map/testFixtures.ts';
+import { plannerContext } from '../../core/planning/testFixtures.ts';
+import { ego, snapshotOf } from '../../core/testFixtures.ts';
 import { ProposalScorer } from './ProposalScorer.ts';
 import { alternativesOf, REFLECTION_CANDIDATES, type RolloutFn, reflect } from './Reflection.ts';
 
@@ -45,23 +46,8 @@ describe('reflection alternatives', () => {
 
 describe('reflection picks among graded slower speeds', () => {
   const vehicle = VehicleParamsSchema.parse({});
-  const map = new RoadMap(
-    RoadMapSchema.parse({
-      id: 'one-lane',
-      lanes: [
-        {
-          id: 'L0',
-          centerline: [
-            { x: 0, y: 0 },
-            { x: 400, y: 0 },
-          ],
-          widthM: 3.5,
-          speedLimitMps: 15,
-        },
-      ],
-    }),
-  );
-  const ctx: PlannerContext = { map, route: RoutePath.build(map, ['L0']), vehicle, dtS: 0.1, seed: 0 };
+  const map = new RoadMap(oneLane('one-lane', 'L0', 400, 3.5, 15));
+  const ctx = plannerContext(map, ['L0'], vehicle);
   /** Straight east along y = 0: hold, or brake at the command's rate to its target, or accelerate at 1.5 m/s². */
   const rollout: RolloutFn = (c, snap) => {
     const v0 = snap.ego.speedMps;
@@ -83,24 +69,17 @@ describe('reflection picks among graded slower speeds', () => {
     // ego at 10 m/s, 22 m behind a car going 5 m/s: holding speed closes to 2 m in 4 s (TTC under
     // 0.95 s: fails); three quarters of the speed at 1.5 m/s² closes 12 m (TTC holds), so does halving
     const front = vehicle.rearAxleToCenterM + vehicle.lengthM / 2;
-    const snap: WorldSnapshot = {
-      tS: 0,
-      ego: { tS: 0, x: 20, y: 0, headingRad: 0, speedMps: 10, accelMps2: 0, steerRad: 0, yawRateRadps: 0 },
-      agents: [
-        {
-          id: 'lead',
-          kind: 'vehicle',
-          x: 20 + front + 22 + 2.25,
-          y: 0,
-          headingRad: 0,
-          speedMps: 5,
-          lengthM: 4.5,
-          widthM: 1.8,
-        },
-      ],
-      lights: [],
-      route: { laneIds: ['L0'] },
+    const lead: AgentState = {
+      id: 'lead',
+      kind: 'vehicle',
+      x: 20 + front + 22 + 2.25,
+      y: 0,
+      headingRad: 0,
+      speedMps: 5,
+      lengthM: 4.5,
+      widthM: 1.8,
     };
+    const snap = snapshotOf(ego(0, 20, 0, 10), ['L0'], [lead]);
     const keep: MidLevelCommand = { ...base, path: 'FOLLOW_LANE', speed: 'KEEP', targetSpeedMps: 10 };
     delete keep.targetLaneId;
     const r = reflect(

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { RoadMapSchema, VehicleParamsSchema, type WorldSnapshot } from '../../core/index.ts';
 import { RoadMap, RoutePath } from '../../core/map/index.ts';
+import { overpassRoad } from '../../core/map/testFixtures.ts';
 import { createEnvironmentTransform } from '../../perception/index.ts';
 import { analyseScene, bandOf } from './SceneAnalyst.ts';
 import { PARAMS } from './testing/views.ts';
@@ -98,31 +99,7 @@ describe('world view: objects beside the ego lane', () => {
  * E at (50, 0) ≈ 586 m of route.
  */
 function overpass() {
-  const loop: { x: number; y: number }[] = [{ x: 200, y: 0 }];
-  for (let a = -Math.PI / 2 + 0.05; a < Math.PI / 2; a += 0.05)
-    loop.push({ x: 200 + 50 * Math.cos(a), y: 50 + 50 * Math.sin(a) });
-  for (let x = 200; x > 100; x -= 5) loop.push({ x, y: 100 });
-  for (let a = Math.PI / 2; a < Math.PI; a += 0.05)
-    loop.push({ x: 100 + 50 * Math.cos(a), y: 50 + 50 * Math.sin(a) });
-  for (let y = 50; y >= -100; y -= 5) loop.push({ x: 50, y });
-  const m = new RoadMap(
-    RoadMapSchema.parse({
-      id: 'overpass',
-      lanes: [
-        {
-          id: 'E',
-          centerline: [
-            { x: 0, y: 0 },
-            { x: 200, y: 0 },
-          ],
-          widthM: 3.7,
-          speedLimitMps: 10,
-          successors: ['L'],
-        },
-        { id: 'L', centerline: loop, widthM: 3.7, speedLimitMps: 10, predecessors: ['E'] },
-      ],
-    }),
-  );
+  const m = new RoadMap(overpassRoad({ eastM: 200, radiusM: 50, topM: 100, stepRad: 0.05, southToYM: -100 }));
   return { m, r: { laneIds: ['E', 'L'] }, path: RoutePath.build(m, ['E', 'L']) };
 }
 

@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { RoadMapSchema } from '../../core/index.ts';
 import { RoadMap } from '../../core/map/RoadMap.ts';
+import { straightLane } from '../../core/map/testFixtures.ts';
 import { egoTrack } from './egoTrack.ts';
 import {
   assignLanes,
@@ -28,27 +29,8 @@ function forkMap(): MetricMap {
   const data = RoadMapSchema.parse({
     id: 'fork',
     lanes: [
-      {
-        id: 'in',
-        centerline: [
-          { x: 0, y: 0 },
-          { x: 50, y: 0 },
-        ],
-        widthM: 3.5,
-        speedLimitMps: 10,
-        successors: ['ja', 'jb'],
-      },
-      {
-        id: 'ja',
-        centerline: [
-          { x: 50, y: 0 },
-          { x: 70, y: 0 },
-        ],
-        widthM: 3.5,
-        speedLimitMps: 10,
-        successors: ['outA'],
-        junctionId: 'J',
-      },
+      straightLane('in', { x: 0, y: 0 }, { x: 50, y: 0 }, 10, { successors: ['ja', 'jb'] }),
+      straightLane('ja', { x: 50, y: 0 }, { x: 70, y: 0 }, 10, { successors: ['outA'], junctionId: 'J' }),
       {
         id: 'jb',
         centerline: [
@@ -61,24 +43,8 @@ function forkMap(): MetricMap {
         successors: ['outB'],
         junctionId: 'J',
       },
-      {
-        id: 'outA',
-        centerline: [
-          { x: 70, y: 0 },
-          { x: 150, y: 0 },
-        ],
-        widthM: 3.5,
-        speedLimitMps: 10,
-      },
-      {
-        id: 'outB',
-        centerline: [
-          { x: 70, y: 10 },
-          { x: 120, y: 45 },
-        ],
-        widthM: 3.5,
-        speedLimitMps: 10,
-      },
+      straightLane('outA', { x: 70, y: 0 }, { x: 150, y: 0 }, 10),
+      straightLane('outB', { x: 70, y: 10 }, { x: 120, y: 45 }, 10),
     ],
     junctions: [{ id: 'J' }],
   });

@@ -11,8 +11,13 @@ import {
   VehicleParamsSchema,
 } from '../../core/index.ts';
 import { RoadMap } from '../../core/map/RoadMap.ts';
+import { chained, straightLane, twoLanes } from '../../core/map/testFixtures.ts';
+import { car, ego } from '../../core/testFixtures.ts';
 import type { SimLog, SimTick } from '../SimLog.ts';
 import { MetricMap } from './MetricMap.ts';
+
+/** An ego state (rear-axle pose) and a vehicle agent heading east: core's shared test helpers. */
+export { car, ego };
 
 /** nuPlan Pacifica: length 5.176, width 2.297, rear axle → centre 1.461, wheel base 3.089. */
 export const PACIFICA: VehicleParams = VehicleParamsSchema.parse({});
@@ -22,32 +27,7 @@ export const PACIFICA: VehicleParams = VehicleParamsSchema.parse({});
  * lane `L` (left, y = 3.5), each 3.5 m wide, speed limit 10 m/s. Drivable strip: y ∈ [−1.75, 5.25].
  */
 export function straightRoad(): RoadMap {
-  const data: RoadMapData = RoadMapSchema.parse({
-    id: 'straight',
-    lanes: [
-      {
-        id: 'R',
-        centerline: [
-          { x: 0, y: 0 },
-          { x: 200, y: 0 },
-        ],
-        widthM: 3.5,
-        speedLimitMps: 10,
-        left: { laneId: 'L', changeAllowed: true },
-      },
-      {
-        id: 'L',
-        centerline: [
-          { x: 0, y: 3.5 },
-          { x: 200, y: 3.5 },
-        ],
-        widthM: 3.5,
-        speedLimitMps: 10,
-        right: { laneId: 'R', changeAllowed: true },
-      },
-    ],
-  });
-  return new RoadMap(data);
+  return new RoadMap(twoLanes('straight', 'R', 'L', 200, 10));
 }
 
 /**
@@ -57,40 +37,11 @@ export function straightRoad(): RoadMap {
 export function junctionRoad(): RoadMap {
   const data: RoadMapData = RoadMapSchema.parse({
     id: 'junction',
-    lanes: [
-      {
-        id: 'in',
-        centerline: [
-          { x: 0, y: 0 },
-          { x: 50, y: 0 },
-        ],
-        widthM: 3.5,
-        speedLimitMps: 10,
-        successors: ['j'],
-      },
-      {
-        id: 'j',
-        centerline: [
-          { x: 50, y: 0 },
-          { x: 70, y: 0 },
-        ],
-        widthM: 3.5,
-        speedLimitMps: 5,
-        successors: ['out'],
-        predecessors: ['in'],
-        junctionId: 'J',
-      },
-      {
-        id: 'out',
-        centerline: [
-          { x: 70, y: 0 },
-          { x: 150, y: 0 },
-        ],
-        widthM: 3.5,
-        speedLimitMps: 15,
-        predecessors: ['j'],
-      },
-    ],
+    lanes: chained([
+      straightLane('in', { x: 0, y: 0 }, { x: 50, y: 0 }, 10),
+      straightLane('j', { x: 50, y: 0 }, { x: 70, y: 0 }, 5, { junctionId: 'J' }),
+      straightLane('out', { x: 70, y: 0 }, { x: 150, y: 0 }, 15),
+    ]),
     junctions: [{ id: 'J' }],
   });
   return new RoadMap(data);
@@ -98,28 +49,6 @@ export function junctionRoad(): RoadMap {
 
 export function metricMap(map: RoadMap): MetricMap {
   return new MetricMap(map);
-}
-
-/** An ego state (rear-axle pose) with defaults for the unused fields. */
-export function ego(
-  tS: number,
-  x: number,
-  y: number,
-  speedMps: number,
-  extra: Partial<EgoState> = {},
-): EgoState {
-  return { tS, x, y, headingRad: 0, speedMps, accelMps2: 0, steerRad: 0, yawRateRadps: 0, ...extra };
-}
-
-/** A vehicle agent (centre pose) heading east. */
-export function car(
-  id: string,
-  x: number,
-  y: number,
-  speedMps: number,
-  extra: Partial<AgentState> = {},
-): AgentState {
-  return { id, kind: 'vehicle', x, y, headingRad: 0, speedMps, lengthM: 4.5, widthM: 2, ...extra };
 }
 
 /** Builds a log from ego states and a per-tick agent list (default: no agents). */

@@ -1,0 +1,97 @@
+/**
+ * Hand-built road maps for tests (test-only helpers, imported by *.test.ts in any folder): straight
+ * lanes, lanes end to end, two lanes side by side, and a route that passes over itself.
+ */
+import type { z } from 'zod';
+import { type LaneSchema, type RoadMapData, RoadMapSchema, type Vec2 } from '../schemas.ts';
+
+export type LaneInput = z.input<typeof LaneSchema>;
+
+/** A straight lane from `from` to `to` (map frame, m), 3.5 m wide unless `extra` says otherwise. */
+export function straightLane(
+  id: string,
+  from: Vec2,
+  to: Vec2,
+  speedLimitMps: number,
+  extra: Partial<LaneInput> = {},
+): LaneInput {
+  return { id, centerline: [from, to], widthM: 3.5, speedLimitMps, ...extra };
+}
+
+/** The lanes end to end in the order given: each the successor of the one before it. */
+export function chained(lanes: LaneInput[]): LaneInput[] {
+  return lanes.map((l, i) => ({
+    ...l,
+    ...(i + 1 < lanes.length ? { successors: [lanes[i + 1]!.id] } : {}),
+    ...(i > 0 ? { predecessors: [lanes[i - 1]!.id] } : {}),
+  }));
+}
+
+/** One straight eastbound lane `id` along y = 0 from x = 0 to `lengthM`. */
+export function oneLane(
+  mapId: string,
+  id: string,
+  lengthM: number,
+  widthM: number,
+  speedLimitMps: number,
+): RoadMapData {
+  return RoadMapSchema.parse({
+    id: mapId,
+    lanes: [straightLane(id, { x: 0, y: 0 }, { x: lengthM, y: 0 }, speedLimitMps, { widthM })],
+  });
+}
+
+/**
+ * Two eastbound lanes from x = 0 to `lengthM`, 3.5 m wide: `rightId` along y = 0 and `leftId`
+ * along y = 3.5, each the other's neighbour with lane changes allowed.
+ */
+export function twoLanes(
+  mapId: string,
+  rightId: string,
+  leftId: string,
+  lengthM: number,
+  speedLimitMps: number,
+): RoadMapData {
+  return RoadMapSchema.parse({
+    id: mapId,
+    lanes: [
+      straightLane(rightId, { x: 0, y: 0 }, { x: lengthM, y: 0 }, speedLimitMps, {
+        left: { laneId: leftId, changeAllowed: true },
+      }),
+      straightLane(leftId, { x: 0, y: 3.5 }, { x: lengthM, y: 3.5 }, speedLimitMps, {
+        right: { laneId: rightId, changeAllowed: true },
+      }),
+    ],
+  });
+}
+
+/**
+ * A route that passes over itself: lane E east along y = 0 to x = `eastM`, then lane L turns back
+ * (a left half turn of radius `radiusM` up to y = 2 `radiusM`, west `topM` metres, a left quarter
+ * turn) and runs south along x = `eastM` − `topM` − `radiusM`, over E, down to y = `southToYM`.
+ * The turns are sampled every `stepRad`, the straights every 5 m; 3.7 m wide, 10 m/s.
+ */
+export function overpassRoad(o: {
+  eastM: number;
+  radiusM: number;
+  topM: number;
+  stepRad: number;
+  southToYM: number;
+}): RoadMapData {
+  const { eastM, radiusM: r, stepRad } = o;
+  const westX = eastM - o.topM;
+  const loop: Vec2[] = [{ x: eastM, y: 0 }];
+  for (let a = -Math.PI / 2 + stepRad; a < Math.PI / 2; a += stepRad)
+    loop.push({ x: eastM + r * Math.cos(a), y: r + r * Math.sin(a) });
+  for (let x = eastM; x > westX; x -= 5) loop.push({ x, y: 2 * r });
+  for (let a = Math.PI / 2; a < Math.PI; a += stepRad)
+    loop.push({ x: westX + r * Math.cos(a), y: r + r * Math.sin(a) });
+  for (let y = r; y >= o.southToYM; y -= 5) loop.push({ x: westX - r, y });
+  return RoadMapSchema.parse({
+    id: 'overpass',
+    lanes: [
+      straightLane('E', { x: 0, y: 0 }, { x: eastM, y: 0 }, 10, { widthM: 3.7, successors: ['L'] }),
+      { id: 'L', centerline: loop, widthM: 3.7, speedLimitMps: 10, predecessors: ['E'] },
+    ],
+  });
+}
