@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type Control, RoadMapSchema } from '../core/index.ts';
+import type { Control } from '../core/index.ts';
 import { RoadMap } from '../core/map/index.ts';
 import { overpassRoad } from '../core/map/testFixtures.ts';
 import { egoOn } from '../scenarios/builtin/build.ts';

@@ -3,7 +3,7 @@
  * junction roll-out starts on, a lateral close over distance, a backwards plan taken as a brake.
  */
 import { describe, expect, it } from 'vitest';
-import { RoadMapSchema, VehicleParamsSchema } from '../core/index.ts';
+import { VehicleParamsSchema } from '../core/index.ts';
 import { RoadMap } from '../core/map/index.ts';
 import { overpassRoad } from '../core/map/testFixtures.ts';
 import { cmd, junctionMap, roadMap, scene } from '../stack/testing/safetyScenes.ts';
