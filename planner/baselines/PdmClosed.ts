@@ -65,6 +65,7 @@ import { LaneAreaIndex } from './pdm/LaneAreaIndex.ts';
 import { PdmObservation } from './pdm/PdmObservation.ts';
 import { PdmPath } from './pdm/PdmPath.ts';
 import { PdmScorer, type SimulatedProposals } from './pdm/PdmScorer.ts';
+import { junctionPolygons, routeRoadblock } from './pdm/scoringMap.ts';
 import { stepBatchBicycle } from './pdm/stepBatchBicycle.ts';
 
 const pos = () => z.number().finite().positive();
@@ -247,7 +248,7 @@ export class PdmClosed {
   private readonly redStart: Float64Array;
   private readonly redMid: Float64Array;
   private readonly redEnd: Float64Array;
-  private readonly junctions: { flat: Float64Array; bounds: number[] }[] = [];
+  private readonly junctions: { flat: Float64Array; bounds: number[] }[];
   private readonly tracker = new LqrTracker();
   private readonly simEgo: EgoState = egoAtRest();
   private readonly cmd: BicycleCommand = { accelMps2: 0, steerRateRadps: 0 };
@@ -310,27 +311,13 @@ export class PdmClosed {
     const map = ctx.map;
     this.areas = new LaneAreaIndex(map, { junctionBoxes: p.junctionBoxDrivable });
     for (const l of map.lanes) this.laneIndexById.set(l.data.id, l.index);
-    this.routeLanes = new Uint8Array(map.lanes.length);
-    this.onRoute = new Uint8Array(this.areas.polygonCount);
-    const queue: number[] = [];
-    for (const id of ctx.route.laneIds) {
-      const i = this.laneIndexById.get(id);
-      if (i === undefined) continue;
-      this.routeLanes[i] = 1;
-      queue.push(i);
-    }
     // On-route = route lanes and their same-direction neighbours (a nuPlan roadblock).
-    while (queue.length > 0) {
-      const i = queue.pop()!;
-      if (this.onRoute[i]) continue;
-      this.onRoute[i] = 1;
-      const d = map.lanes[i]!.data;
-      for (const nb of [d.left, d.right]) {
-        if (!nb || nb.opposite) continue;
-        const j = this.laneIndexById.get(nb.laneId);
-        if (j !== undefined && !this.onRoute[j]) queue.push(j);
-      }
-    }
+    ({ routeLanes: this.routeLanes, onRoute: this.onRoute } = routeRoadblock(
+      map,
+      ctx.route.laneIds,
+      this.laneIndexById,
+      this.areas.polygonCount,
+    ));
     // Where each route lane starts / ends along each path (red-light obstacles: PDM measures the
     // ego box's distance to the lane polygon and tests "ahead" on the polygon centroid's
     // projection). Projected from the lane's own geometry, near its route piece.
@@ -363,20 +350,7 @@ export class PdmClosed {
         this.redMid[j] = c;
       }
     }
-    for (const j of map.data.junctions) {
-      if (!j.polygon) continue;
-      const flat = new Float64Array(j.polygon.length * 2);
-      const b = [Infinity, Infinity, -Infinity, -Infinity];
-      j.polygon.forEach((v, i) => {
-        flat[2 * i] = v.x;
-        flat[2 * i + 1] = v.y;
-        b[0] = Math.min(b[0]!, v.x);
-        b[1] = Math.min(b[1]!, v.y);
-        b[2] = Math.max(b[2]!, v.x);
-        b[3] = Math.max(b[3]!, v.y);
-      });
-      this.junctions.push({ flat, bounds: b });
-    }
+    this.junctions = junctionPolygons(map);
   }
 
   /** Plans one 10 Hz step: returns the rear-axle trajectory (0.1 s spacing, 8 s). */

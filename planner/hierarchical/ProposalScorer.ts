@@ -36,6 +36,7 @@ import { LaneAreaIndex } from '../baselines/pdm/LaneAreaIndex.ts';
 import { PdmObservation } from '../baselines/pdm/PdmObservation.ts';
 import { PdmPath } from '../baselines/pdm/PdmPath.ts';
 import { PdmScorer, type SimulatedProposals } from '../baselines/pdm/PdmScorer.ts';
+import { junctionPolygons, routeRoadblock } from '../baselines/pdm/scoringMap.ts';
 import type { AgentForecast } from './Reflection.ts';
 
 export interface CandidateScore {
@@ -102,7 +103,7 @@ export class ProposalScorer {
   private readonly onRoute: Uint8Array;
   private readonly routeLanes: Uint8Array;
   private readonly laneIndexById = new Map<string, number>();
-  private readonly junctions: { flat: Float64Array; bounds: number[] }[] = [];
+  private readonly junctions: { flat: Float64Array; bounds: number[] }[];
   private readonly centre: PdmPath;
   private readonly collided = new Set<string>();
   private readonly frenet = { sM: 0, dM: 0, segment: 0 };
@@ -147,41 +148,14 @@ export class ProposalScorer {
     this.areas = new LaneAreaIndex(map);
     this.centre = PdmPath.fromPolyline(ctx.route.line);
     for (const l of map.lanes) this.laneIndexById.set(l.data.id, l.index);
-    this.routeLanes = new Uint8Array(map.lanes.length);
-    this.onRoute = new Uint8Array(this.areas.polygonCount);
-    const queue: number[] = [];
-    for (const id of ctx.route.laneIds) {
-      const i = this.laneIndexById.get(id);
-      if (i === undefined) continue;
-      this.routeLanes[i] = 1;
-      queue.push(i);
-    }
     // on-route = route lanes and their same-direction neighbours (a nuPlan roadblock), as PDM
-    while (queue.length > 0) {
-      const i = queue.pop()!;
-      if (this.onRoute[i]) continue;
-      this.onRoute[i] = 1;
-      const d = map.lanes[i]!.data;
-      for (const nb of [d.left, d.right]) {
-        if (!nb || nb.opposite) continue;
-        const j = this.laneIndexById.get(nb.laneId);
-        if (j !== undefined && !this.onRoute[j]) queue.push(j);
-      }
-    }
-    for (const j of map.data.junctions) {
-      if (!j.polygon) continue;
-      const flat = new Float64Array(j.polygon.length * 2);
-      const b = [Infinity, Infinity, -Infinity, -Infinity];
-      j.polygon.forEach((v, i) => {
-        flat[2 * i] = v.x;
-        flat[2 * i + 1] = v.y;
-        b[0] = Math.min(b[0]!, v.x);
-        b[1] = Math.min(b[1]!, v.y);
-        b[2] = Math.max(b[2]!, v.x);
-        b[3] = Math.max(b[3]!, v.y);
-      });
-      this.junctions.push({ flat, bounds: b });
-    }
+    ({ routeLanes: this.routeLanes, onRoute: this.onRoute } = routeRoadblock(
+      map,
+      ctx.route.laneIds,
+      this.laneIndexById,
+      this.areas.polygonCount,
+    ));
+    this.junctions = junctionPolygons(map);
   }
 
   /**
