@@ -5,6 +5,7 @@
  */
 
 import {
+  type Control,
   type EgoState,
   fail,
   type MidLevelCommand,
@@ -152,6 +153,57 @@ export function approachCapMps(toleranceM: number, latencyS: number, holdDecelMp
   const a = holdDecelMps2;
   const L = Math.max(0, latencyS);
   return a * (-L + Math.sqrt(L * L + (2 * toleranceM) / a));
+}
+
+/** The approach speed law near the goal (`approachLimitMps`). */
+export interface ApproachLimitParams {
+  /** The goal's tolerance, m. */
+  toleranceM: number;
+  /** The control latency measured now (`ControlLatency`), s. */
+  latencyS: number;
+  /** The braking of the hold (the minimal-risk control), m/s². */
+  holdDecelMps2: number;
+  /** The creeping speed the approach never goes below short of the goal, m/s (below the standing speed). */
+  minMps: number;
+}
+
+/**
+ * The fastest the vehicle may go `alongM` short of the goal (Regulated Pure Pursuit's approach
+ * velocity scaling, sized for the latency measured): the speed falls in proportion to the distance
+ * left, v = d / T, down to `minMps`, with T = 2·L + v_cap/(2a) (v_cap: `approachCapMps`). At such
+ * a speed a stall of up to T — twice the latency seen, and more — leaves the vehicle short of the
+ * goal, whatever the distance (a constant cap is overrun by any stall longer than the one it was
+ * sized for), and the hold's stop from the law lands short of it (the hold does not fire early);
+ * standing speed is reached a few decimetres short of the goal, at `minMps` it creeps into the disc.
+ * Applied at every control step on the newest pose (`LiveDriver`), not at the plan rate.
+ */
+export function approachLimitMps(alongM: number, p: ApproachLimitParams): number {
+  const L = Math.max(0, p.latencyS);
+  const cap = approachCapMps(p.toleranceM, L, p.holdDecelMps2);
+  const horizonS = 2 * L + cap / (2 * p.holdDecelMps2);
+  return Math.max(p.minMps, alongM / horizonS);
+}
+
+/**
+ * A control held to the approach limit `limitMps` at speed `speedMps`: a robot's speed command is
+ * capped (its yaw rate scaled with it: the same curvature); a car whose speed is above the limit
+ * brakes at least enough to be down to it after `latencyS` (at most at `holdDecelMps2`).
+ */
+export function limitApproach(
+  c: Control,
+  speedMps: number,
+  limitMps: number,
+  latencyS: number,
+  holdDecelMps2: number,
+): Control {
+  if (c.kind === 'unicycle') {
+    if (c.vMps <= limitMps) return c;
+    const k = c.vMps > 0 ? limitMps / c.vMps : 0;
+    return { ...c, vMps: limitMps, omegaRadps: c.omegaRadps * k };
+  }
+  if (speedMps <= limitMps) return c;
+  const need = Math.min(holdDecelMps2, (speedMps - limitMps) / Math.max(latencyS, 0.05));
+  return c.accelMps2 <= -need ? c : { ...c, accelMps2: -need };
 }
 
 /** What the goal stop needs to budget the approach for the control latency (the mission's hold). */
