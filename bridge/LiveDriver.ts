@@ -66,16 +66,13 @@ export interface LiveDriverOptions {
   goalToleranceM: number;
   /** Control rate of the loop without a mission (the watchdog's), Hz; a mission's stack brings its own. */
   controlHz: number;
-  /**
-   * The creeping speed of the approach near the goal (`approachLimitMps`), m/s; below the 0.2 m/s
-   * that counts as standing, so a vehicle creeping into the disc is REACHED. Default 0.1.
-   */
+  /** The least speed the approach law near the goal asks for (`approachLimitMps`), m/s. Default 0.1. */
   approachMinMps?: number;
   onStep?: (step: RealtimeStep) => void;
   onMission?: (e: MissionEvent) => void;
 }
 
-/** The approach's creeping speed, m/s (Nav2 RPP's `min_approach_linear_velocity` is 0.05). */
+/** The approach law's least speed, m/s (Nav2 RPP's `min_approach_linear_velocity` is 0.05). */
 const APPROACH_MIN_MPS = 0.1;
 
 export class LiveDriver {
@@ -203,7 +200,8 @@ export class LiveDriver {
     let c = stackControl;
     const m = this.mission;
     const line = this.missionLine;
-    // the approach law on the newest pose at every stack step (the stack's own stop is a plan late)
+    // the approach law on the newest pose at every stack step (the goal stop's cap comes a plan late):
+    // speed in proportion to what is left to the tolerance disc's far edge, scaled by the latency
     if (tick && m && ego && line && !this.holding) {
       const alongM = line.project(m.goal.x, m.goal.y).sM - line.project(ego.x, ego.y).sM;
       const latencyS = this.latency.latencyS(this.o.clock.nowS());

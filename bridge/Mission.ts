@@ -163,25 +163,35 @@ export interface ApproachLimitParams {
   latencyS: number;
   /** The braking of the hold (the minimal-risk control), m/s². */
   holdDecelMps2: number;
-  /** The creeping speed the approach never goes below short of the goal, m/s (below the standing speed). */
+  /** The least speed the law asks for, m/s (below the standing speed). */
   minMps: number;
 }
 
 /**
- * The fastest the vehicle may go `alongM` short of the goal (Regulated Pure Pursuit's approach
- * velocity scaling, sized for the latency measured): the speed falls in proportion to the distance
- * left, v = d / T, down to `minMps`, with T = 2·L + v_cap/(2a) (v_cap: `approachCapMps`). At such
- * a speed a stall of up to T — twice the latency seen, and more — leaves the vehicle short of the
- * goal, whatever the distance (a constant cap is overrun by any stall longer than the one it was
- * sized for), and the hold's stop from the law lands short of it (the hold does not fire early);
- * standing speed is reached a few decimetres short of the goal, at `minMps` it creeps into the disc.
+ * The approach's time horizon at latency L, s: 4·L + v_cap/a (v_cap = `approachCapMps`). The
+ * constant cap alone keeps the vehicle in the disc through a stall of up to 2·tolerance/v_cap =
+ * 2·L + v_cap/a (a stall just before the hold fires); the law below stretches that by 2·L more.
+ */
+export function approachHorizonS(toleranceM: number, latencyS: number, holdDecelMps2: number): number {
+  const L = Math.max(0, latencyS);
+  return 4 * L + approachCapMps(toleranceM, L, holdDecelMps2) / holdDecelMps2;
+}
+
+/**
+ * The fastest the vehicle may go `alongM` short of the goal: in proportion to the distance left to
+ * the far edge of the tolerance disc, v = (alongM + tolerance) / T (T = `approachHorizonS`), at
+ * least `minMps` — Regulated Pure Pursuit's approach velocity scaling (speed ∝ remaining distance),
+ * with its scale set by the latency measured. Whatever the distance, covering what is left to the
+ * disc's far edge takes T at that speed, so a stall (no control step, the vehicle going on with its
+ * last control) shorter than T never carries it out of the disc, and each step only shrinks what is
+ * left by a fraction; a constant cap is overrun by any stall much longer than the latency it was
+ * sized for. The hold's stop from the law (L at v, then braking) fits within the disc too, at any
+ * speed up to the goal stop's cap.
  * Applied at every control step on the newest pose (`LiveDriver`), not at the plan rate.
  */
 export function approachLimitMps(alongM: number, p: ApproachLimitParams): number {
-  const L = Math.max(0, p.latencyS);
-  const cap = approachCapMps(p.toleranceM, L, p.holdDecelMps2);
-  const horizonS = 2 * L + cap / (2 * p.holdDecelMps2);
-  return Math.max(p.minMps, alongM / horizonS);
+  const horizonS = approachHorizonS(p.toleranceM, p.latencyS, p.holdDecelMps2);
+  return Math.max(p.minMps, (alongM + p.toleranceM) / horizonS);
 }
 
 /**
