@@ -143,7 +143,7 @@ export async function startRosMaster(): Promise<RosMaster> {
       child.unref();
       const { writeFileSync } = await import('node:fs');
       writeFileSync(join(logs, 'rosbridge.pid'), String(child.pid));
-      await waitPort(port, 30_000);
+      await waitPort(port, 60_000);
     },
     logTail(lines = 30) {
       try {
@@ -266,7 +266,7 @@ export async function startVehicle(m: RosMaster, args: string[]): Promise<Vehicl
     },
   };
   await new Promise<void>((res, rej) => {
-    const t = setTimeout(() => rej(new Error(`vehicle node did not start:\n${err}`)), 30_000);
+    const t = setTimeout(() => rej(new Error(`vehicle node did not start:\n${err}`)), 60_000);
     const check = (): void => {
       if (events.includes('ready')) {
         clearTimeout(t);
