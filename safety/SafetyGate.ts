@@ -21,7 +21,7 @@ import { canonicalJson, sha256Hex } from './canonicalJson.ts';
 import { checkControlStep } from './checkControlStep.ts';
 import { LanePathCache, Rollout, rolloutCommand, rolloutToTrajectory, rolloutTrajectory } from './Rollout.ts';
 import { type CheckContext, type Fix, frontOffset, q, RuleSink, round } from './rules/CheckContext.ts';
-import { collisionRule, ttcRule } from './rules/collision.ts';
+import { collisionRule, crossingPetRule, ttcRule } from './rules/collision.ts';
 import { inputRules, parseCommand } from './rules/inputRule.ts';
 import { kinematicsRule } from './rules/kinematicsRule.ts';
 import { laneChangeRules } from './rules/laneChangeRule.ts';
@@ -99,6 +99,7 @@ const cf = { sM: 0, dM: 0, segment: 0 };
 const RULES = [
   collisionRule,
   ttcRule,
+  crossingPetRule,
   rssRule,
   vruRule,
   vruStepOutRule,
@@ -777,6 +778,27 @@ export function createSafetyGate(input: SafetyParamsInput = {}): SafetyGate {
       }
     }
     search();
+    // crossing.pet alone is a margin beyond the footprint rules: it keeps the ego from speeding up
+    // into a crossing, it never forces a stop. When no gentle command (braking no harder than
+    // `commandDecelMps2`, or than the ego already does) keeps out of it — speeding up is the way
+    // out of a crossing the ego is in — the command stands
+    if (failing.every((o) => o.result.rule === 'crossing.pet')) {
+      const gentle = Math.max(params.commandDecelMps2, -ego.accelMps2) + 0.05;
+      if (best && !bestStruck && bestHarsh <= gentle) return modify(best);
+      return {
+        decision: 'ALLOW',
+        rules: all.outcomes.map((o) =>
+          o.result.rule === 'crossing.pet' && o.result.decision !== 'ALLOW'
+            ? {
+                ...o.result,
+                decision: 'ALLOW' as const,
+                message: `${o.result.message} — no gentle command keeps out of it: the command stands`,
+              }
+            : o.result,
+        ),
+        explanation: `ALLOW: ${why} — no gentle command keeps out of it (a margin, never a stop): the command stands`,
+      };
+    }
     if (best && !bestStruck) return modify(best);
     // 4. squeezed between an RSS-unsafe lead and a follower that would run into the strict proper
     //    response: braking into the follower turns a possible front conflict into a certain rear

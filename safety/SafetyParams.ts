@@ -112,6 +112,12 @@ export const SafetyParamsSchema = z.object({
    * mitigate, s (our choice: the other driver's ρ of 2 s has then mostly passed).
    */
   oncomingMitigateS: pos().default(1.5),
+  /**
+   * Post-encroachment time a command may not speed up into: the ego and a vehicle crossing its path
+   * pass the same spot less than this far apart, s (PET below 1 s marks a serious conflict in the
+   * traffic-conflict technique: Allen, Shin & Cooper 1978; Hydén 1987).
+   */
+  crossingPetS: nonNeg().default(1.0),
   /** Actuator acceleration lag, s (nuPlan kinematic bicycle accel_time_constant 0.2 s). */
   accelLagS: pos().default(0.2),
   /** Lane-change duration, s (NGSIM mean ≈ 4–5 s; Toledo & Zohar 2007). */

@@ -271,3 +271,158 @@ export function ttcRule(ctx: CheckContext, sink: RuleSink): void {
   }
   sink.pass('ttc', `time to collision above ${bound} s over the horizon`, { boundS: bound });
 }
+
+/** A vehicle heading within 20° of the ego's path (or of its reverse) where it is follows or comes head-on; farther off it crosses the path (as `rss.longitudinalOpposite` tells the two apart). */
+const CROSS_COS = Math.cos((20 * Math.PI) / 180);
+/** A vehicle slower than this crosses nothing in time that matters (a standing one is `collision.predicted`'s), m/s. */
+const CROSS_MIN_SPEED_MPS = 0.5;
+/** A roll-out faster than the ego is now by more than this speeds up, m/s. */
+const SPEED_UP_MPS = 0.1;
+const cp = { sM: 0, dM: 0, segment: 0 };
+/** Per forecast agent: 0 not yet known, 1 the ego is already committed to its path, 2 it is not. */
+const committed = new Uint8Array(256);
+const e2 = { x: 0, y: 0, c: 0, s: 0 };
+
+/**
+ * True when the roll-out's footprint meets agent j's path (any of its forecast footprints) within
+ * `withinM` of the ego's arc length now: the ego is in that vehicle's path already, or cannot stop
+ * short of it.
+ */
+function entersPathWithin(ctx: CheckContext, j: number, withinM: number): boolean {
+  const { rollout: r, forecast: f, vehicle: veh, snapshot } = ctx;
+  const ag = snapshot.agents[f.index[j]!]!;
+  const hl = veh.lengthM / 2;
+  const hw = veh.widthM / 2;
+  const base = j * f.capacity;
+  const last = Math.min(r.n, f.n) - 1;
+  const reach = hl + hw + (ag.lengthM + ag.widthM) / 2;
+  for (let k = 0; k <= last && r.s[k]! - r.s[0]! <= withinM + 1e-9; k++) {
+    egoCentre(ctx, k, e2);
+    for (let m = 0; m <= last; m++) {
+      const b = base + m;
+      const ax = f.x[b]!;
+      const ay = f.y[b]!;
+      if (Math.abs(ax - e2.x) > reach || Math.abs(ay - e2.y) > reach) continue;
+      const ah = f.h[b]!;
+      if (
+        obbOverlap(
+          e2.x,
+          e2.y,
+          e2.c,
+          e2.s,
+          hl,
+          hw,
+          ax,
+          ay,
+          Math.cos(ah),
+          Math.sin(ah),
+          ag.lengthM / 2,
+          ag.widthM / 2,
+        )
+      )
+        return true;
+    }
+  }
+  return false;
+}
+
+/**
+ * Post-encroachment time at crossings (beyond RSS, the traffic-conflict technique's PET): a command
+ * may not **speed up** so that the ego passes a spot of the path of a vehicle crossing its own less
+ * than `crossingPetS` (or exactly that) before or after that vehicle does (a left turn across an oncoming car's lane,
+ * a junction). Keeping the speed or slowing is left to `collision.predicted` and `ttc`: the rule
+ * only keeps the ego from closing in on the crossing in a way that makes the other driver brake
+ * (one with the right of way then brakes for an ego it expected to wait) or that leaves nothing to
+ * spare if its forecast is a little off. Checked at every roll-out step at which the ego is faster
+ * than now (the speed-up brings it there sooner), against the vehicle's forecast up to `crossingPetS`
+ * either side; a vehicle crosses where it heads more than 20° off the ego's path. Not once the ego
+ * is in that vehicle's path or cannot stop short of it (its lag, then b_min): speeding up to clear
+ * the crossing is then the way out. Road vehicles only (a robot keeps ISO/TS 15066 separation).
+ * Repair: keep the current speed.
+ */
+export function crossingPetRule(ctx: CheckContext, sink: RuleSink): void {
+  const { rollout: r, forecast: f, vehicle: veh, snapshot, params } = ctx;
+  const pet = params.crossingPetS;
+  const v0 = r.v[0]!;
+  const path = r.path;
+  if (veh.kind !== 'car' || pet <= 0 || !path) {
+    sink.pass('crossing.pet', 'no crossing check for this platform', { boundS: pet });
+    return;
+  }
+  let speedsUp = false;
+  for (let k = 1; k < r.n && !speedsUp; k++) speedsUp = r.v[k]! > v0 + SPEED_UP_MPS;
+  if (!speedsUp) {
+    sink.pass('crossing.pet', 'not speeding up', { boundS: pet });
+    return;
+  }
+  const hl = veh.lengthM / 2;
+  const hw = veh.widthM / 2;
+  const win = Math.round(pet / r.dtS);
+  const last = Math.min(r.n, f.n) - 1;
+  // the ego can no longer stop short of a spot this close (its lag, then b_min): there, speeding
+  // up to clear a crossing is an escape, not an encroachment
+  const committedM = v0 * params.accelLagS + (v0 * v0) / (2 * params.rssEgo.brakeMinMps2);
+  committed.fill(0, 0, Math.min(f.count, committed.length));
+  for (let k = 1; k <= last; k++) {
+    if (r.v[k]! <= v0 + SPEED_UP_MPS) continue;
+    egoCentre(ctx, k, e);
+    for (let j = 0; j < f.count; j++) {
+      const ag = snapshot.agents[f.index[j]!]!;
+      if (ag.kind !== 'vehicle' || ag.speedMps < CROSS_MIN_SPEED_MPS) continue;
+      if (ctx.rearStruck.has(j) || ctx.sideStruck.has(j) || ctx.contactNow.has(j)) continue;
+      if (j >= committed.length) {
+        if (entersPathWithin(ctx, j, committedM)) continue;
+      } else {
+        if (committed[j] === 0) committed[j] = entersPathWithin(ctx, j, committedM) ? 1 : 2;
+        if (committed[j] === 1) continue;
+      }
+      const base = j * f.capacity;
+      const reach = hl + hw + (ag.lengthM + ag.widthM) / 2 + ag.speedMps * pet;
+      if (Math.abs(f.x[base + k]! - e.x) > reach || Math.abs(f.y[base + k]! - e.y) > reach) continue;
+      for (let m = Math.max(0, k - win); m <= Math.min(last, k + win); m++) {
+        const b = base + m;
+        const ax = f.x[b]!;
+        const ay = f.y[b]!;
+        const ah = f.h[b]!;
+        if (
+          !obbOverlap(
+            e.x,
+            e.y,
+            e.c,
+            e.s,
+            hl,
+            hw,
+            ax,
+            ay,
+            Math.cos(ah),
+            Math.sin(ah),
+            ag.lengthM / 2,
+            ag.widthM / 2,
+          )
+        )
+          continue;
+        // where it is, does it cross the ego's path (not follow it, not come head-on along it)?
+        path.line.project(ax, ay, cp, r.s[k]! - 20, r.s[k]! + 20);
+        const ph = path.line.headingAt(Math.max(0, cp.sM));
+        if (Math.abs(Math.cos(ah - ph)) > CROSS_COS) continue;
+        const gapS = Math.abs(m - k) * r.dtS;
+        sink.fail(
+          'crossing.pet',
+          `vehicle ${q(ag.id)} crosses the ego's path ${round(gapS, 1)} s ${m < k ? 'before' : m > k ? 'after' : 'as'} the ego passes there (t+${round(k * r.dtS, 1)} s, ${round(r.v[k]!)} m/s; post-encroachment time within ${pet} s): keep ${round(v0)} m/s instead of speeding up`,
+          {
+            agentId: ag.id,
+            atS: round(k * r.dtS, 2),
+            petS: round(gapS, 2),
+            boundS: pet,
+            egoSpeedMps: round(v0),
+          },
+          { capSpeedMps: v0, comfortOnset: true },
+        );
+        return;
+      }
+    }
+  }
+  sink.pass('crossing.pet', `no crossing vehicle within ${pet} s of a spot the ego speeds up to`, {
+    boundS: pet,
+  });
+}

@@ -1,0 +1,88 @@
+/**
+ * `crossing.pet`: a command may not speed up into a crossing that a vehicle passes less than
+ * `crossingPetS` (1 s) before or after the ego. The ego waits at the end of IN3 (x = 1.75,
+ * northbound) to turn left (C32) across C13 (x = −1.75, southbound), whose lane the turn crosses
+ * near y = −5; the oncoming car comes down IN1 → C13 at 11 m/s. Speeding up from 0.6 to 4 m/s
+ * reaches the crossing ≈ 0.6 s after the car has left it: no footprint overlap, no TTC breach, so
+ * without this rule the gate allowed it (the interactive driver with the right of way then brakes
+ * for an ego it expected to wait, `sim/agents/PathConflict.ts`).
+ */
+import { describe, expect, it } from 'vitest';
+import type { MidLevelCommand } from '../core/index.ts';
+import { cmd, junctionMap, scene } from '../stack/testing/safetyScenes.ts';
+import { createSafetyGate } from './SafetyGate.ts';
+
+const gate = createSafetyGate();
+const map = junctionMap();
+const turn = ['IN3', 'C32', 'OUT2'];
+const check = (command: MidLevelCommand, car: { lane: string; s: number }, egoS = 118, speed = 0.6) =>
+  gate.checkCommand(
+    command,
+    scene({ map, lane: 'IN3', s: egoS, speed, route: turn, agents: [{ id: 'onc', ...car, speed: 11 }] }),
+  );
+const speedUp = cmd({ speed: 'ACCELERATE', targetSpeedMps: 4 });
+const rule = (v: ReturnType<typeof check>, name: string) => v.rules.find((r) => r.rule === name);
+
+describe('crossing.pet: no speeding up into a crossing within 1 s of a vehicle', () => {
+  it('speeding up to reach the crossing 0.6 s after the oncoming car: capped at the current speed', () => {
+    const v = check(speedUp, { lane: 'IN1', s: 115 });
+    expect(v.decision, v.explanation).toBe('MODIFY');
+    // nothing else fails: the footprints never meet, the TTC bound holds
+    expect(v.rules.filter((r) => r.decision !== 'ALLOW').map((r) => r.rule)).toEqual(['crossing.pet']);
+    const pet = rule(v, 'crossing.pet')!;
+    expect(pet.values.agentId).toBe('onc');
+    expect(pet.values.petS as number).toBeLessThanOrEqual(1);
+    expect(v.modified!.speed).not.toBe('ACCELERATE');
+    expect(v.modified!.targetSpeedMps ?? 0).toBeLessThanOrEqual(0.6 + 1e-9);
+    // the repair passes the gate itself
+    expect(check(v.modified!, { lane: 'IN1', s: 115 }).decision).toBe('ALLOW');
+  });
+
+  it('keeping the speed there is left to collision.predicted and ttc (and passes)', () => {
+    const v = check(cmd({ speed: 'KEEP' }), { lane: 'IN1', s: 115 });
+    expect(v.decision, v.explanation).toBe('ALLOW');
+    expect(rule(v, 'crossing.pet')?.message).toBe('not speeding up');
+  });
+
+  it('a margin, never a stop: in the turn already, speeding up to clear ahead of the car stands', () => {
+    // the ego at 3 m/s 3 m into the turn, the car coming down IN1: keeping 3 m/s meets it (the
+    // footprints overlap at t+3.6 s) and no gentle stop keeps out of its path; speeding up clears it
+    const s = scene({
+      map,
+      lane: 'C32',
+      s: 3,
+      speed: 3,
+      route: turn,
+      agents: [{ id: 'onc', lane: 'IN1', s: 95, speed: 11 }],
+    });
+    const v = gate.checkCommand(cmd({ speed: 'ACCELERATE', targetSpeedMps: 6 }), s);
+    expect(v.decision, v.explanation).toBe('ALLOW');
+    expect(rule(v, 'crossing.pet')?.message).toContain('the command stands');
+    expect(gate.checkCommand(cmd({ speed: 'KEEP' }), s).decision).toBe('VETO');
+  });
+
+  it('the car crosses more than 1 s before the ego gets there: speeding up is allowed', () => {
+    const v = check(speedUp, { lane: 'C13', s: 10 });
+    expect(v.decision, v.explanation).toBe('ALLOW');
+  });
+
+  it('no crossing vehicle: the turn may speed up', () => {
+    const v = gate.checkCommand(speedUp, scene({ map, lane: 'IN3', s: 118, speed: 0.6, route: turn }));
+    expect(v.decision, v.explanation).toBe('ALLOW');
+  });
+
+  it('a vehicle coming down the next lane head-on is no crossing (straight on, no turn)', () => {
+    const v = gate.checkCommand(
+      speedUp,
+      scene({
+        map,
+        lane: 'IN3',
+        s: 100,
+        speed: 0.6,
+        route: ['IN3', 'C31', 'OUT1'],
+        agents: [{ id: 'onc', lane: 'IN1', s: 100, speed: 11 }],
+      }),
+    );
+    expect(rule(v, 'crossing.pet')?.decision, v.explanation).toBe('ALLOW');
+  });
+});
