@@ -115,11 +115,6 @@ export const HierarchicalParamsSchema = z.object({
   mergeDecelMps2: pos().default(1.5),
   /** Time headway kept to the vehicle we merge behind while merging and settling, s (a dense stream's gaps hold ≈ 0.7 s a side). */
   mergeHeadwayS: pos().default(0.6),
-  /**
-   * The close-neighbour cap (at most 2 m/s faster than a vehicle alongside in the next lane) is
-   * approached braking at this, m/s² (gentle, as `mergeDecelMps2`: a courtesy, not a hazard).
-   */
-  neighbourDecelMps2: pos().default(1.0),
   /** A follower in our lane this close in time (gap / speed) keeps the close-neighbour cap from slowing us below its speed, s. */
   followerHorizonS: pos().default(3.0),
   /** Occlusion: parked objects within this lateral distance of the lane edge hide walkers, m. */

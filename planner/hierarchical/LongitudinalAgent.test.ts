@@ -182,10 +182,7 @@ describe('longitudinal agent (rules)', () => {
   it('does not overtake a close neighbour fast (it may cut in)', () => {
     const nb = obj('nb', { sM: 5, dM: 3.5, alongMps: 8, speedMps: 8 });
     const d = decide(view({ egoSpeedMps: 9, objects: [nb] }));
-    // 2 m/s over it once alongside, 5 m on: braking at neighbourDecelMps2 gets there from √(10² + 2·b·5)
-    expect(d.targetSpeedMps).toBeLessThanOrEqual(
-      Math.sqrt(10 ** 2 + 2 * PARAMS.neighbourDecelMps2 * 5) + 1e-9,
-    );
+    expect(d.targetSpeedMps).toBeLessThanOrEqual(10);
     expect(d.reason).toMatch(/close neighbour nb/);
   });
 
@@ -328,8 +325,7 @@ describe('longitudinal agent (rules)', () => {
   });
 
   it('does not slow below a follower closing in for a close neighbour', () => {
-    // alongside (its rear at our front bumper): the cap is its speed + 2 m/s
-    const nb = obj('nb', { sM: 0, dM: 3.5, alongMps: 8, speedMps: 8 });
+    const nb = obj('nb', { sM: 5, dM: 3.5, alongMps: 8, speedMps: 8 });
     const lane = (follow: ReturnType<typeof laneAgent> | null) => ({
       ego: { laneId: 'R0', lead: null, follow },
     });
@@ -578,23 +574,5 @@ describe('longitudinal agent: the yield to a crossing car committed to our path'
     // 20 m short (it could stop in 12 m and let us go — or brake for us and hold the gap up), its
     // rear out in 3.25 s, our entry 12 m on (5 s from rest)
     expect(kept(car(20, 26, 12))).toBe(true);
-  });
-});
-
-describe('longitudinal agent: the close-neighbour cap', () => {
-  const nb = (sM: number) => obj('nb', { sM, dM: 3.5, alongMps: 17, speedMps: 17 });
-  const at = (sM: number) => decide(view({ egoSpeedMps: 19, speedLimitMps: 25, objects: [nb(sM)] }));
-
-  it('is 2 m/s over the neighbour once alongside, approached braking gently from further back', () => {
-    // alongside: 19 m/s, no faster
-    expect(at(0).targetSpeedMps).toBeLessThanOrEqual(19 + 1e-9);
-    expect(at(0).reason).toMatch(/close neighbour nb/);
-    // 30 m ahead (within the 2 s look at 19 m/s): the speed from which braking at
-    // neighbourDecelMps2 reaches 19 m/s by then, √(19² + 2·1·30) ≈ 20.5 m/s — the ego may speed up
-    const far = at(30);
-    const capMps = Math.sqrt(19 * 19 + 2 * PARAMS.neighbourDecelMps2 * 30);
-    expect(far.speed).toBe('ACCELERATE');
-    expect(far.targetSpeedMps).toBeGreaterThan(19.1);
-    expect(far.targetSpeedMps).toBeLessThanOrEqual(capMps + 1e-9);
   });
 });

@@ -100,11 +100,9 @@ export function decideLongitudinal(
       }
     }
   }
-  // defensive: do not overtake a close neighbour fast (it may cut in): at most 2 m/s faster once
-  // alongside, that speed approached braking at `neighbourDecelMps2` (one still well ahead is
-  // closed on at the speed that leaves room to ease off by then, not crept up on at +2 m/s from
-  // 2 s of distance away) — but not slower than a follower closing in within a few seconds
-  // (braking for a courtesy in front of it trades a possible cut-in for a likely rear-end)
+  // defensive: do not overtake a close neighbour fast (it may cut in): at most 2 m/s faster —
+  // but not slower than a follower closing in within a few seconds (braking for a courtesy in
+  // front of it trades a possible cut-in for a likely rear-end)
   if (!robot) {
     const f = g.ego?.follow;
     const floor =
@@ -113,8 +111,7 @@ export function decideLongitudinal(
       const band = bandOf(o, view);
       if ((band !== 'left' && band !== 'right') || o.alongMps < 1) continue;
       if (o.sM < -2 || o.sM > Math.max(15, 2 * v)) continue;
-      const pass = o.alongMps + 2;
-      const cap = Math.max(Math.sqrt(pass * pass + 2 * p.neighbourDecelMps2 * Math.max(0, o.sM)), floor);
+      const cap = Math.max(o.alongMps + 2, floor);
       if (cap < vMax) {
         vMax = cap;
         caps.push(`close neighbour ${o.id}`);
