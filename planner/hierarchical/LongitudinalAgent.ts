@@ -547,15 +547,11 @@ export function timeAtBraking(dM: number, v: number, b: number): number {
 }
 
 /**
- * A crossing vehicle yields to us: it stands, or brakes (≥ `yieldingDecelMps2`) to a stop, short
- * of the strip our body sweeps by `yieldingMarginM`. Needs the path entry and an acceleration.
- */
-/**
  * A crossing vehicle is committed to our path: its front is in the strip our body sweeps, or so
  * close to it that even the hardest braking (`maxDecelMps2`, an emergency stop) would not stop it
  * short. It can no longer yield to us — no driver brakes to let us go any more (the reactive agents
- * do not yield where they cannot stop before the conflict) — so a gap behind it opens when its rear
- * gets out, and the ego has nothing left to show by holding back.
+ * do not yield where they cannot stop before the conflict) — so the gap behind it opens when its rear
+ * gets out (its braking, if any, counted in when that is). Needs the path entry.
  */
 export function committedToPath(o: RouteObject, p: HierarchicalParams): boolean {
   if (!o.entry) return false;
@@ -563,6 +559,10 @@ export function committedToPath(o: RouteObject, p: HierarchicalParams): boolean 
   return o.entry.agentToEntryM <= (v * v) / (2 * p.maxDecelMps2);
 }
 
+/**
+ * A crossing vehicle yields to us: it stands, or brakes (≥ `yieldingDecelMps2`) to a stop, short
+ * of the strip our body sweeps by `yieldingMarginM`. Needs the path entry and an acceleration.
+ */
 export function yieldsToUs(o: RouteObject, p: HierarchicalParams): boolean {
   if (!o.entry || o.accelMps2 === undefined) return false;
   const room = o.entry.agentToEntryM - p.yieldingMarginM;
