@@ -21,20 +21,27 @@ export const HierarchicalParamsSchema = z.object({
   /** Horizon over which the target speed is read off the IDM profile, s (the controller re-targets every plan). */
   targetLookS: pos().default(1.0),
   /**
-   * Comfortable lateral acceleration in curves, m/s²: the curve cap √(a / |κ|), approached braking at
-   * 2 m/s² (3.0: under the horizon cap's 3.5 and nuPlan's comfort bound 4.89; PDM-Closed-plus's 2.0
-   * held a junction turn of ≈ 15 m radius to 5.5 m/s and the ego's re-start after a yield with it;
-   * 3.0 holds `unprotected_left`'s turn to ≈ 6.8 m/s where the expert drives 7.2–7.9, but 3.5 with a
-   * 4.0 horizon cap failed comfort on CARLA Town02 route 0's right turn: 100 → 87.5, unprotected_left
-   * only 98.6 → 99.2).
+   * Lateral acceleration the curve cap allows in a bend, m/s²: √(a / |κ|) on the route centreline's
+   * curvature (4 m window), approached braking at 2 m/s². 0.8 × nuPlan's comfort bound 4.89
+   * (`ego_is_comfortable` max |lat accel|, also the gate's): the margin is for the tracker, which
+   * overshoots in a curvature transition; on a smooth bend the tracked path is gentler than the
+   * centreline's peak (`unprotected_left`'s ≈ 13 m junction turn: peak yaw rate 0.46 rad/s at
+   * 7.3 m/s, ≈ 3.3 m/s² = 0.68 of the bound, where the expert turns at ≈ 3.3). (Was 3.0, with a 3.5
+   * horizon cap: the turn at 6.8 m/s, the expert at 7.2–7.9.)
    */
-  curveLatAccelMps2: pos().default(3.0),
+  curveLatAccelMps2: pos().default(0.8 * 4.89),
+  /**
+   * Yaw rate the curve cap allows in a bend, rad/s: v ≤ ω / |κ| as well (binds in bends tighter than
+   * a / ω², ≈ 6.8 m radius). 0.8 × nuPlan's comfort bound 0.95 (max |yaw rate|), the margin as above.
+   */
+  curveYawRateRadps: pos().default(0.8 * 0.95),
   /**
    * Lateral acceleration the command's target speed may ask for anywhere its roll-out reaches
-   * (the target held for `commandHoldS`), m/s² (below the gate's 4.89, nuPlan's comfort bound; the
-   * expert of `unprotected_left` turns at ≈ 3.6; 4.0 with the 3.5 curve cap: see above).
+   * (the target held for `commandHoldS`; the yaw rate too is bounded as above), m/s² (the curve
+   * cap's: a command whose roll-out holds its target into a bend is judged there, by reflection and
+   * by the gate against its 4.89).
    */
-  horizonLatAccelMps2: pos().default(3.5),
+  horizonLatAccelMps2: pos().default(0.8 * 4.89),
   /** How long the roll-out that judges a command holds its target speed, s (reflection's and the gate's 4 s). */
   commandHoldS: pos().default(4.0),
   /** A vehicle standing this long with nothing in front of it and no signal is parked, s. */

@@ -393,6 +393,7 @@ export function createHierarchicalPlanner(
         st.motion,
         { latAccelMps2: st.params.horizonLatAccelMps2, holdS: st.params.commandHoldS },
         st.egoSM,
+        st.params.curveYawRateRadps,
       );
       st.egoSM = view.egoSM;
       if (req.feedback) {

@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { LateralDecision } from './AgentOutputs.ts';
-import { decideLongitudinal, stepOutCapMps, timeAtBraking, timeToCover } from './LongitudinalAgent.ts';
+import {
+  committedToPath,
+  decideLongitudinal,
+  stepOutCapMps,
+  timeAtBraking,
+  timeToCover,
+} from './LongitudinalAgent.ts';
 import { analyseScene } from './SceneAnalyst.ts';
 import { laneAgent, obj, PARAMS, view } from './testing/views.ts';
 import type { RouteObject } from './WorldView.ts';
@@ -392,8 +398,8 @@ describe('longitudinal agent (rules)', () => {
       expect(run(passed(PARAMS.gapRearMarginM - 0.5)).yielded.has('onc')).toBe(true);
     });
 
-    it('a kept yield ends once the car centre has crossed our path and its rear clears before we could get there', () => {
-      const crossing = (agentClearM: number, egoEntryM: number) =>
+    it('a kept yield ends once the car is committed to our path and its rear clears before we could get there', () => {
+      const crossing = (agentClearM: number, egoEntryM: number, agentToEntryM = 0) =>
         obj('onc', {
           sM: 2,
           dM: 3.5,
@@ -401,12 +407,12 @@ describe('longitudinal agent (rules)', () => {
           speedMps: 12,
           alongMps: -12,
           accelMps2: 0,
-          entry: { egoEntryM, agentToEntryM: 0, agentClearM, egoExitM: egoEntryM + 12 },
+          entry: { egoEntryM, agentToEntryM, agentClearM, egoExitM: egoEntryM + 12 },
         });
       // centre 0.25 m past (4.5 / 2 − 2), rear out (with 1 m and 1 s) in 1.25 s; we need 2 s for 3 m from rest
       expect(run(crossing(2, 3)).yielded.has('onc')).toBe(false);
-      // its centre is still to cross our path: the yield stands
-      expect(run(crossing(6, 3)).yielded.has('onc')).toBe(true);
+      // in our path with its centre still to cross it: rear out in 1.58 s, still before we could get there
+      expect(run(crossing(6, 3)).yielded.has('onc')).toBe(false);
       // we are at its path already (0.5 m: 0.8 s from rest), sooner than its rear clears with the margins
       expect(run(crossing(2, 0.5)).yielded.has('onc')).toBe(true);
     });
@@ -443,13 +449,13 @@ describe('longitudinal agent (rules)', () => {
     });
 
     it('once the car yielded to is at our path, the ego rolls on to meet its gap: no show cap, stoppable at the stop point', () => {
-      // 2 m/s, our footprint enters its strip 8 m ahead (stop point 6 m); its rear is out, with the
-      // margins, in (8 + 1) / 11 + 1 ≈ 1.8 s
+      // 2 m/s, our footprint enters its strip 8 m ahead (stop point 6 m); a 7 m/s car's rear is out,
+      // with the margins, in (8 + 1) / 7 + 1 ≈ 2.3 s — after we could get there (≈ 2.2 s at 1.5 m/s²)
       const at = (agentToEntryM: number) =>
         decide(
           view(
-            { egoSpeedMps: 2, objects: [oncObj(0, 11, agentToEntryM, 8)] },
-            { crossing: [oncoming({ agentTimeS: agentToEntryM / 11, conflictM: 10 })] },
+            { egoSpeedMps: 2, objects: [oncObj(0, 7, agentToEntryM, 8)] },
+            { crossing: [oncoming({ agentTimeS: agentToEntryM / 7, conflictM: 10, speedMps: 7 })] },
           ),
         );
       const show = (8 - PARAMS.yieldShowMarginM) / PARAMS.yieldShowS;
@@ -458,7 +464,7 @@ describe('longitudinal agent (rules)', () => {
       expect(coming.reason).toMatch(/approach timed/);
       expect(coming.targetSpeedMps).toBeLessThanOrEqual(show + 1e-9);
       // at our path (it can no longer yield): as the gap opens, be where braking at yieldBrake still
-      // stops at the stop point, at that speed (v·T + v²/(2b) = 7 m, T ≈ 1.8 s: ≈ 2.8 m/s)
+      // stops at the stop point, at that speed (v·T + v²/(2b) = 7 m, T ≈ 2.3 s: ≈ 2.4 m/s)
       const passing = at(0);
       expect(passing.reason).toMatch(/yield to vehicle onc/);
       expect(passing.targetSpeedMps).toBeGreaterThan(show + 0.5);
@@ -503,5 +509,70 @@ describe('longitudinal agent (rules)', () => {
       expect(scene(8, 40)).not.toMatch(/yield to vehicle onc/);
       expect(scene(8, 60)).toMatch(/yield to vehicle onc/);
     });
+  });
+});
+
+describe('longitudinal agent: the yield to a crossing car committed to our path', () => {
+  /** A 12 m/s car in the oncoming lane, its front `agentToEntryM` from our path, its rear `agentClearM` from past it. */
+  const car = (agentToEntryM: number, agentClearM: number, egoEntryM: number) =>
+    obj('onc', {
+      sM: 10,
+      dM: 3.5,
+      lengthM: 4.5,
+      speedMps: 12,
+      alongMps: -12,
+      accelMps2: 0,
+      entry: { egoEntryM, agentToEntryM, agentClearM, egoExitM: egoEntryM + 12 },
+    });
+  /** From rest, yielding to it since before (stop point 20 m on). */
+  const kept = (o: RouteObject) => {
+    const v = view(
+      { egoSpeedMps: 0, objects: [o] },
+      {
+        crossing: [
+          {
+            agentId: 'onc',
+            kind: 'vehicle',
+            speedMps: 12,
+            distanceM: 20,
+            conflictM: 8,
+            agentTimeS: 0.5,
+            egoTimeS: 3,
+          },
+        ],
+      },
+    );
+    const yielded = new Map<string, number>();
+    decideLongitudinal(
+      v,
+      analyseScene(v, PARAMS),
+      FOLLOW,
+      PARAMS,
+      { yieldTo: new Map([['onc', 20]]) },
+      yielded,
+    );
+    return yielded.has('onc');
+  };
+
+  it('a car is committed once even the hardest braking would not stop it short of our path', () => {
+    const stopM = (12 * 12) / (2 * PARAMS.maxDecelMps2); // 12 m at 6 m/s²
+    expect(committedToPath(car(0, 6, 3), PARAMS)).toBe(true);
+    expect(committedToPath(car(stopM - 1, 20, 3), PARAMS)).toBe(true);
+    expect(committedToPath(car(stopM + 1, 20, 3), PARAMS)).toBe(false);
+    expect(committedToPath(obj('x', { speedMps: 12 }), PARAMS)).toBe(false);
+  });
+
+  it('the yield ends as soon as the gap behind a committed car is sound, before its centre has crossed our path', () => {
+    // 8 m short of our path (it cannot stop in 8 m from 12 m/s), its rear out with the margins in
+    // (14 + 1) / 12 + 1 = 2.25 s; we need 3 s to our entry 6 m on from rest (1.5 m/s² up to 3 m/s)
+    expect(kept(car(8, 14, 6))).toBe(false);
+    // …but not where we could be in its path first (entry 2 m on: 1.6 s)
+    expect(kept(car(8, 14, 2))).toBe(true);
+  });
+
+  it('the yield to a car that could still stop short of our path stands, though its gap would be sound', () => {
+    // 20 m short (it could stop in 12 m and let us go — or brake for us and hold the gap up), its
+    // rear out in 3.25 s, our entry 12 m on (5 s from rest)
+    expect(kept(car(20, 26, 12))).toBe(true);
   });
 });

@@ -285,14 +285,16 @@ export function decideLongitudinal(
             ? timeAtBraking(o.entry.agentClearM + p.gapRearMarginM, o.speedMps, -(o.accelMps2 ?? 0))
             : (o.entry.agentClearM + p.gapRearMarginM) / Math.max(o.speedMps, 0.1)) + p.gapRearS
         : undefined;
-    // going by: its centre is past our footprint's part in its path (it has crossed our corridor)
-    // and its rear, with the margins, is out before we could get there — the yield ends here
+    // going by: it is committed to our path (`committedToPath`: it can no longer stop short of it
+    // for us, so no driver brakes to let us go and none waits in front of it) and its rear, with
+    // the margins, is out before we could get there: the gap behind it is sound and the yield ends
+    // here (waiting on until its centre is across too loses the pull-away's first second for nothing)
     if (
       !vru &&
-      o?.entry &&
+      o &&
       rearOutS !== undefined &&
-      o.entry.agentClearM <= o.lengthM / 2 &&
-      rearOutS <= timeToCover(o.entry.egoEntryM, v, vGo, aGo)
+      committedToPath(o, p) &&
+      rearOutS <= timeToCover(o.entry?.egoEntryM ?? 0, v, vGo, aGo)
     )
       continue;
     const agentOut = Math.max(c.agentTimeS + occupyS, rearOutS ?? -Infinity);
@@ -542,6 +544,19 @@ export function timeAtBraking(dM: number, v: number, b: number): number {
   const disc = v * v - 2 * b * dM;
   if (disc < 0) return Infinity;
   return (v - Math.sqrt(disc)) / b;
+}
+
+/**
+ * A crossing vehicle is committed to our path: its front is in the strip our body sweeps, or so
+ * close to it that even the hardest braking (`maxDecelMps2`, an emergency stop) would not stop it
+ * short. It can no longer yield to us — no driver brakes to let us go any more (the reactive agents
+ * do not yield where they cannot stop before the conflict) — so the gap behind it opens when its rear
+ * gets out (its braking, if any, counted in when that is). Needs the path entry.
+ */
+export function committedToPath(o: RouteObject, p: HierarchicalParams): boolean {
+  if (!o.entry) return false;
+  const v = Math.max(0, o.speedMps);
+  return o.entry.agentToEntryM <= (v * v) / (2 * p.maxDecelMps2);
 }
 
 /**

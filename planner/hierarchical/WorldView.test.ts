@@ -3,9 +3,10 @@ import { RoadMapSchema, VehicleParamsSchema, type WorldSnapshot } from '../../co
 import { RoadMap, RoutePath } from '../../core/map/index.ts';
 import { overpassRoad } from '../../core/map/testFixtures.ts';
 import { createEnvironmentTransform } from '../../perception/index.ts';
+import { NUPLAN_METRIC_PARAMS } from '../../sim/metrics/params.ts';
 import { analyseScene, bandOf } from './SceneAnalyst.ts';
 import { PARAMS } from './testing/views.ts';
-import { buildWorldView } from './WorldView.ts';
+import { bendSpeedAt, buildWorldView, curveCapAt } from './WorldView.ts';
 
 const vehicle = VehicleParamsSchema.parse({});
 /**
@@ -162,5 +163,68 @@ describe('world view: the ego tracked along a route that passes over itself', ()
     const frontM = vehicle.rearAxleToCenterM + vehicle.lengthM / 2;
     // gap from the front bumper to the lead's rear: 20 m − half its length − the ego's front overhang
     expect(lead?.sM).toBeCloseTo(20 - 2 - frontM, 1);
+  });
+});
+
+describe('world view: the curve cap from the comfort bounds', () => {
+  /** One lane: 60 m straight east, then a left arc of radius `radiusM` (90°), limit 20 m/s. */
+  const bend = (radiusM: number) => {
+    const pts = [{ x: 0, y: 0 }];
+    for (let x = 1; x <= 60; x++) pts.push({ x, y: 0 });
+    for (let k = 1; k <= 200; k++) {
+      const a = (k / 200) * (Math.PI / 2);
+      pts.push({ x: 60 + radiusM * Math.sin(a), y: radiusM * (1 - Math.cos(a)) });
+    }
+    const m = new RoadMap(
+      RoadMapSchema.parse({
+        id: 'bend',
+        lanes: [{ id: 'L', centerline: pts, widthM: 3.5, speedLimitMps: 20 }],
+      }),
+    );
+    return { m, r: RoutePath.build(m, ['L']) };
+  };
+  const a = PARAMS.curveLatAccelMps2;
+  const w = PARAMS.curveYawRateRadps;
+
+  it('a gentle bend is taken at the lateral-acceleration speed, a tight one at the yaw-rate speed', () => {
+    const gentle = bend(15);
+    const sIn = 60 + (15 * Math.PI) / 4; // the middle of the arc
+    expect(bendSpeedAt(gentle.r, gentle.m, sIn, a, w)).toBeCloseTo(Math.sqrt(a * 15), 1);
+    const tight = bend(5);
+    const sTight = 60 + (5 * Math.PI) / 4;
+    // √(a·R) would turn at 0.8 × 4.89 m/s² but above 0.8 × 0.95 rad/s: ω·R instead
+    expect(Math.sqrt(a * 5) / 5).toBeGreaterThan(w);
+    expect(bendSpeedAt(tight.r, tight.m, sTight, a, w)).toBeCloseTo(w * 5, 1);
+    expect(bendSpeedAt(tight.r, tight.m, sTight, a, Number.POSITIVE_INFINITY)).toBeCloseTo(
+      Math.sqrt(a * 5),
+      1,
+    );
+  });
+
+  it('the tight bend is approached braking at 2 m/s² to its yaw-rate speed', () => {
+    const tight = bend(5);
+    const v0 = w * 5;
+    // 4 m before the arc (the 4 m window reaches ω·R 2 m into it): the speed from which 2 m/s²
+    // brakes to ω·R over 4–8 m
+    const cap = curveCapAt(tight.r, tight.m, 56, a, w);
+    expect(cap).toBeLessThan(Math.sqrt(v0 * v0 + 2 * 2 * 8));
+    expect(cap).toBeGreaterThan(Math.sqrt(v0 * v0 + 2 * 2 * 4));
+    // lower than the lateral-acceleration cap alone
+    expect(cap).toBeLessThan(curveCapAt(tight.r, tight.m, 56, a, Number.POSITIVE_INFINITY) - 0.2);
+    // before the gentle bend the yaw rate does not bind: the lateral-acceleration cap
+    const gentle = bend(15);
+    expect(curveCapAt(gentle.r, gentle.m, 40, a, w)).toBeCloseTo(
+      curveCapAt(gentle.r, gentle.m, 40, a, Number.POSITIVE_INFINITY),
+      9,
+    );
+  });
+});
+
+describe('world view: the curve cap bounds', () => {
+  it('are 0.8 of the comfort bounds nuPlan scores the ego by (lateral acceleration, yaw rate), the horizon cap the same', () => {
+    const c = NUPLAN_METRIC_PARAMS.comfort;
+    expect(PARAMS.curveLatAccelMps2).toBeCloseTo(0.8 * c.maxAbsLatAccelMps2, 9);
+    expect(PARAMS.curveYawRateRadps).toBeCloseTo(0.8 * c.maxAbsYawRateRadps, 9);
+    expect(PARAMS.horizonLatAccelMps2).toBeCloseTo(PARAMS.curveLatAccelMps2, 9);
   });
 });

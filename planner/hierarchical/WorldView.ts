@@ -133,6 +133,53 @@ const CHANGE_LOOK_M = 250;
 const RANGE_M = { car: 250, robot: 25 } as const;
 
 /**
+ * The speed a bend at route arc length `sM` allows on its own (no braking ahead of it), m/s: the
+ * route's curve profile min(limit, √(a / |κ|)) at lateral acceleration `latAccelMps2`, and no more
+ * than the yaw rate `yawRateRadps` allows (v ≤ ω / |κ|, with κ read back from the profile where it
+ * is below the limit: κ = a / v²). Infinity on a straight without a limit.
+ */
+export function bendSpeedAt(
+  route: RoutePath,
+  map: RoadMap,
+  sM: number,
+  latAccelMps2: number,
+  yawRateRadps: number,
+): number {
+  const v = route.speedCapAt(map, sM, { ...DEFAULT_CURVE_SPEED, latAccelMps2, decelMps2: 1e6 });
+  if (!Number.isFinite(v) || !Number.isFinite(yawRateRadps) || v >= route.speedLimitAt(map, sM) - 1e-9)
+    return v;
+  return Math.min(v, (yawRateRadps * v * v) / latAccelMps2);
+}
+
+/** Step of the yaw-rate part of the curve cap's look ahead, m. */
+const YAW_LOOK_STEP_M = 0.5;
+
+/**
+ * The curve-speed cap at route arc length `sM`, m/s: every bend ahead at the speed `bendSpeedAt`
+ * allows, approached braking at `DEFAULT_CURVE_SPEED.decelMps2` (the route's profile for the
+ * lateral-acceleration part; the yaw-rate part binds only below a / ω, so it is looked for as far
+ * ahead as braking from the speed limit to that takes).
+ */
+export function curveCapAt(
+  route: RoutePath,
+  map: RoadMap,
+  sM: number,
+  latAccelMps2: number,
+  yawRateRadps: number,
+): number {
+  const b = DEFAULT_CURVE_SPEED.decelMps2;
+  let cap = route.speedCapAt(map, sM, { ...DEFAULT_CURVE_SPEED, latAccelMps2 });
+  if (!Number.isFinite(yawRateRadps)) return cap;
+  const L = route.line.length;
+  const lookM = Math.min(L - sM, Math.min(cap, 70) ** 2 / (2 * b));
+  for (let d = 0; d <= lookM; d += YAW_LOOK_STEP_M) {
+    const v = bendSpeedAt(route, map, sM + d, latAccelMps2, yawRateRadps);
+    if (Number.isFinite(v)) cap = Math.min(cap, Math.sqrt(v * v + 2 * b * d));
+  }
+  return cap;
+}
+
+/**
  * Builds the view of one snapshot. `standing` carries how long each object has been standing
  * (updated in place: id → seconds), `prevTS` the previous plan time. `prevEgoSM` is the ego's arc
  * length in the previous view (NaN: none): the ego is tracked along the route near it
@@ -152,6 +199,7 @@ export function buildWorldView(
   motion?: Map<string, AgentMotion>,
   horizon?: { latAccelMps2: number; holdS: number },
   prevEgoSM = Number.NaN,
+  curveYawRateRadps = Number.POSITIVE_INFINITY,
 ): WorldView {
   const ego = snap.ego;
   const line = route.line;
@@ -252,14 +300,13 @@ export function buildWorldView(
   const widthOf = (id: string | undefined): number => (id ? (map.lane(id)?.data.widthM ?? 0) : 0);
   const sClamp = Math.min(Math.max(egoS, 0), line.length);
   const limit = laneGraph.egoLane?.speedLimitMps ?? route.speedLimitAt(map, sClamp);
-  const cap = route.speedCapAt(map, sClamp, { ...DEFAULT_CURVE_SPEED, latAccelMps2: curveLatAccelMps2 });
+  const cap = curveCapAt(route, map, sClamp, curveLatAccelMps2, curveYawRateRadps);
   let horizonCap: number | undefined;
   if (horizon) {
     // the local curve speed (no braking ahead of it), held over the reach of the roll-out
-    const cp = { ...DEFAULT_CURVE_SPEED, latAccelMps2: horizon.latAccelMps2, decelMps2: 1e6 };
     let vt = Math.max(limit > 0 ? limit : vehicle.maxSpeedMps, 0);
     for (let d = 0; d <= vt * horizon.holdS && sClamp + d <= line.length; d += 1) {
-      const c = route.speedCapAt(map, sClamp + d, cp);
+      const c = bendSpeedAt(route, map, sClamp + d, horizon.latAccelMps2, curveYawRateRadps);
       if (Number.isFinite(c) && c < vt) vt = Math.max(c, d / horizon.holdS);
     }
     horizonCap = vt;
