@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { type Control, RoadMapSchema } from '../core/index.ts';
-import { RoadMap } from '../core/map/index.ts';
+import { type Control, RoadMapSchema, VehicleParamsSchema } from '../core/index.ts';
+import { RoadMap, RoutePath } from '../core/map/index.ts';
+import { LOOP_ROUTE, loopMapData } from '../core/map/testing/loopMap.ts';
+import type { PlannerContext } from '../core/planning/index.ts';
 import { egoOn } from '../scenarios/builtin/build.ts';
 import { curvyReference, road, warehouse } from '../scenarios/builtin/maps.ts';
 import { command, driveController, testScenario } from '../stack/testing/simScene.ts';
-import { createClassicalController } from './ClassicalController.ts';
+import { createClassicalController, lanePath } from './ClassicalController.ts';
 
 const straight = road({ lanes: 2, lengthM: 600 });
 const map = new RoadMap(straight);
@@ -326,5 +328,47 @@ describe('classical command tracker on a lane path that passes over itself', () 
     );
     for (const e of egos) expect(Math.abs(e.y)).toBeLessThan(0.5);
     expect(egos[egos.length - 1]!.x).toBeGreaterThan(70);
+  });
+});
+
+describe('classical command tracker on a route that uses a lane twice (a loop)', () => {
+  const map = new RoadMap(loopMapData(['LOOP', 'OUT']));
+  const ctx: PlannerContext = {
+    map,
+    route: RoutePath.build(map, LOOP_ROUTE),
+    vehicle: VehicleParamsSchema.parse({}),
+    dtS: 0.1,
+    seed: 0,
+  };
+  const keep = command({ speed: 'KEEP', targetSpeedMps: 10 });
+  /** The highest point of the path FOLLOW_LANE builds on A, at the route position given. */
+  const pathTop = (routeIndex: number | undefined) => {
+    const c = createClassicalController();
+    const ego = { ...egoOn(map, 'A', 50, 10), tS: 0 };
+    const snapshot = { tS: 0, ego, agents: [], lights: [], route: { laneIds: LOOP_ROUTE } };
+    const req = {
+      ego,
+      command: keep,
+      snapshot,
+      dtS: 0.05,
+      ...(routeIndex !== undefined ? { routeIndex } : {}),
+    };
+    const path = c.step(c.init(ctx), req, ctx).state.path!;
+    return { top: Math.max(...path.ys), endX: path.xs[path.xs.length - 1]! };
+  };
+
+  it("builds A's path the route's way on from the pass the request's routeIndex names", () => {
+    // first pass (and without a position, the first occurrence): round the loop
+    expect(pathTop(1).top).toBeGreaterThan(50);
+    expect(pathTop(undefined).top).toBeGreaterThan(50);
+    // second pass: out along OUT, never up into the loop
+    const second = pathTop(3);
+    expect(second.top).toBeLessThan(0.5);
+    expect(second.endX).toBeGreaterThan(300);
+  });
+
+  it('lanePath follows the occurrence nearest the route position given', () => {
+    expect(Math.max(...lanePath(map, 'A', LOOP_ROUTE, 300, 3)!.ys)).toBeLessThan(0.5);
+    expect(Math.max(...lanePath(map, 'A', LOOP_ROUTE, 300, 1)!.ys)).toBeGreaterThan(50);
   });
 });
