@@ -2,10 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { type Control, type EgoState, VehicleParamsSchema } from '../core/index.ts';
 import { RoadMap, RoutePath } from '../core/map/index.ts';
 import { overpassRoad } from '../core/map/testFixtures.ts';
+import { LOOP_ROUTE, loopMapData } from '../core/map/testing/loopMap.ts';
+import type { PlannerContext } from '../core/planning/index.ts';
 import { egoOn } from '../scenarios/builtin/build.ts';
 import { road, warehouse } from '../scenarios/builtin/maps.ts';
 import { command, driveController, testScenario } from '../stack/testing/simScene.ts';
-import { createClassicalController } from './ClassicalController.ts';
+import { createClassicalController, followLaneId, lanePath } from './ClassicalController.ts';
 import { frontOnR0M, map, straightScene, windingScene, worstOffsetM } from './testFixtures.ts';
 
 describe('classical command tracker', () => {
@@ -316,5 +318,70 @@ describe('classical tracker: a robot on a loaded machine', () => {
     expect(cmds[1]!).toBeLessThan(1.2);
     expect(cmds[2]!).toBeGreaterThan(1.4);
     expect(cmds[2]!).toBeLessThan(1.5);
+  });
+});
+
+describe('classical command tracker on a route that uses a lane twice (a loop)', () => {
+  const map = new RoadMap(loopMapData(['LOOP', 'OUT']));
+  const ctx: PlannerContext = {
+    map,
+    route: RoutePath.build(map, LOOP_ROUTE),
+    vehicle: VehicleParamsSchema.parse({}),
+    dtS: 0.1,
+    seed: 0,
+  };
+  const keep = command({ speed: 'KEEP', targetSpeedMps: 10 });
+  /** The highest point of the path FOLLOW_LANE builds on A, at the route position given. */
+  const pathTop = (routeIndex: number | undefined) => {
+    const c = createClassicalController();
+    const ego = { ...egoOn(map, 'A', 50, 10), tS: 0 };
+    const snapshot = { tS: 0, ego, agents: [], lights: [], route: { laneIds: LOOP_ROUTE } };
+    const req = {
+      ego,
+      command: keep,
+      snapshot,
+      dtS: 0.05,
+      ...(routeIndex !== undefined ? { routeIndex } : {}),
+    };
+    const path = c.step(c.init(ctx), req, ctx).state.path!;
+    return { top: Math.max(...path.ys), endX: path.xs[path.xs.length - 1]! };
+  };
+
+  it("builds A's path the route's way on from the pass the request's routeIndex names", () => {
+    // first pass (and without a position, the first occurrence): round the loop
+    expect(pathTop(1).top).toBeGreaterThan(50);
+    expect(pathTop(undefined).top).toBeGreaterThan(50);
+    // second pass: out along OUT, never up into the loop
+    const second = pathTop(3);
+    expect(second.top).toBeLessThan(0.5);
+    expect(second.endX).toBeGreaterThan(300);
+  });
+
+  it('lanePath follows the occurrence nearest the route position given', () => {
+    expect(Math.max(...lanePath(map, 'A', LOOP_ROUTE, 300, 3)!.ys)).toBeLessThan(0.5);
+    expect(Math.max(...lanePath(map, 'A', LOOP_ROUTE, 300, 1)!.ys)).toBeGreaterThan(50);
+  });
+});
+
+describe('the lane FOLLOW_LANE keeps where a route that uses lanes twice forks (followLaneId)', () => {
+  const map = new RoadMap(loopMapData(['LOOP', 'OUT']));
+  const ctx: PlannerContext = {
+    map,
+    route: RoutePath.build(map, LOOP_ROUTE),
+    vehicle: VehicleParamsSchema.parse({}),
+    dtS: 0.1,
+    seed: 0,
+  };
+  // 4 m past the fork heading straight on, on both branches (LOOP bends left from there, 0.27 m
+  // to the left; OUT runs straight on)
+  const ego = { ...egoOn(map, 'OUT', 4, 10), tS: 0 };
+
+  it('takes the branch at the route position: LOOP on the first pass, OUT on the second', () => {
+    expect(followLaneId(ctx, ego, 2)).toBe('LOOP');
+    expect(followLaneId(ctx, ego, 4)).toBe('OUT');
+  });
+
+  it('without a route position the best-located route lane (here the straight one) wins, on either pass', () => {
+    expect(followLaneId(ctx, ego)).toBe('OUT');
   });
 });

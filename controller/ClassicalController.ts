@@ -15,7 +15,7 @@ import {
   Polyline,
   type Vec2,
 } from '../core/index.ts';
-import type { RoadMap } from '../core/map/index.ts';
+import { nextRouteLane, type RoadMap, routeIndexOf, routeLanesNear } from '../core/map/index.ts';
 import type {
   CommandController,
   ControllerInfo,
@@ -221,9 +221,9 @@ export function referenceFor(
   const newKeep = command.speed === 'KEEP' && state.holdFor !== command.issuedAtS;
   const holdMps = newKeep ? ego.speedMps : state.holdMps;
   const holdFor = command.speed === 'KEEP' ? command.issuedAtS : state.holdFor;
-  const key = pathKey(command, ctx, ego, state);
+  const key = pathKey(command, ctx, ego, state, req.routeIndex);
   if (key === state.key && state.path) return { key, path: state.path, sM: state.sM, holdMps, holdFor };
-  const path = buildPath(command, ctx, ego, key, p);
+  const path = buildPath(command, ctx, ego, key, p, req.routeIndex);
   return { key, path, sM: Number.NaN, holdMps, holdFor };
 }
 
@@ -232,13 +232,24 @@ const IN_LANE_SLACK_M = 0.3;
 
 /**
  * The lane FOLLOW_LANE keeps: the route lane the rear axle is in (a route lane wins where lanes
- * overlap, as in a junction), else the lane the map locates it in. The route's own lateral moves
- * (a lane change blended into its reference line) are not followed: they are made only when the
- * planner commands the change.
+ * overlap, as in a junction; with the ego's route position `routeIndex`, first the route lanes next
+ * to it — a route that uses lanes twice has two of its branches overlap where the first pass turns
+ * and the second goes straight on), else the lane the map locates it in. The route's own lateral
+ * moves (a lane change blended into its reference line) are not followed: they are made only when
+ * the planner commands the change.
  */
-export function followLaneId(ctx: PlannerContext, ego: ControlRequest['ego']): string | undefined {
+export function followLaneId(
+  ctx: PlannerContext,
+  ego: ControlRequest['ego'],
+  routeIndex?: number,
+): string | undefined {
   const map = ctx.map;
   const routeIds = ctx.route.laneIds;
+  if (routeIndex !== undefined && routeIds.length > 0) {
+    const near = routeLanesNear(routeIds, routeIndex);
+    const here = map.locate(ego.x, ego.y, ego.headingRad, IN_LANE_SLACK_M, near);
+    if (here && near.includes(here.laneId)) return here.laneId;
+  }
   const onRoute =
     routeIds.length > 0 ? map.locate(ego.x, ego.y, ego.headingRad, IN_LANE_SLACK_M, routeIds) : undefined;
   if (onRoute && routeIds.includes(onRoute.laneId)) return onRoute.laneId;
@@ -272,6 +283,7 @@ function pathKey(
   ctx: PlannerContext,
   ego: ControlRequest['ego'],
   state: ClassicalState,
+  routeIndex: number | undefined,
 ): string {
   if (command.path === 'FOLLOW_LANE') {
     // an in-lane shift (`lateralOffsetM`) is part of the key: a new offset builds a new path
@@ -280,7 +292,7 @@ function pathKey(
     const kept = state.key.startsWith('lane:') ? laneOfKey(state.key) : '';
     if (kept && ctx.route.laneIds.includes(kept) && stillIn(ctx, kept, ego.x, ego.y))
       return `lane:${kept}${shift}`;
-    return `lane:${followLaneId(ctx, ego) ?? '?'}${shift}`;
+    return `lane:${followLaneId(ctx, ego, routeIndex) ?? '?'}${shift}`;
   }
   return `${command.path}:${command.targetLaneId ?? ''}:${command.issuedAtS}`;
 }
@@ -291,6 +303,7 @@ function buildPath(
   ego: ControlRequest['ego'],
   key: string,
   p: ClassicalParams,
+  routeIndex: number | undefined,
 ): Polyline | undefined {
   const map = ctx.map;
   const routeIds = ctx.route.laneIds;
@@ -300,7 +313,7 @@ function buildPath(
     const id = laneOfKey(key);
     const own = map.lane(id);
     if (!own) return fallback;
-    const centre = lanePath(map, id, routeIds, own.line.length + p.pathLengthM);
+    const centre = lanePath(map, id, routeIds, own.line.length + p.pathLengthM, routeIndex);
     // an in-lane shift: the centre path offset (left +), joined from where the ego is as a change is
     const shift = command.lateralOffsetM ?? 0;
     return centre && shift !== 0 ? changePath(centre.offset(shift), ego, p) : centre;
@@ -314,12 +327,19 @@ function buildPath(
   if (!borrow) {
     const targetId =
       command.targetLaneId && map.lane(command.targetLaneId) ? command.targetLaneId : nb?.laneId;
-    if (!targetId || !map.lane(targetId)) return lanePath(map, lane.data.id, routeIds, p.pathLengthM);
-    const target = lanePath(map, targetId, routeIds, map.mustLane(targetId).line.length + p.pathLengthM);
+    if (!targetId || !map.lane(targetId))
+      return lanePath(map, lane.data.id, routeIds, p.pathLengthM, routeIndex);
+    const target = lanePath(
+      map,
+      targetId,
+      routeIds,
+      map.mustLane(targetId).line.length + p.pathLengthM,
+      routeIndex,
+    );
     return target ? changePath(target, ego, p) : undefined;
   }
   // borrow: the current lane's path shifted by the distance between the two centrelines
-  const own = lanePath(map, lane.data.id, routeIds, p.pathLengthM);
+  const own = lanePath(map, lane.data.id, routeIds, p.pathLengthM, routeIndex);
   const other = nb ? map.lane(nb.laneId) : undefined;
   const full = other ? (lane.data.widthM + other.data.widthM) / 2 : lane.data.widthM;
   // a nudge (lateralOffsetM) moves over only that far
@@ -361,15 +381,21 @@ export function changePath(target: Polyline, ego: ControlRequest['ego'], p: Clas
   return pts.length >= 2 ? new Polyline(pts) : target;
 }
 
-/** The lane's centreline and its successors (route lanes first) up to `lengthM`. */
+/**
+ * The lane's centreline and its successors up to `lengthM`: the route's way on (`nextRouteLane`)
+ * from the occurrence of the lane nearest route position `routeIndex` (the first without it), so
+ * that a route using a lane twice is followed the way it goes from where the ego is.
+ */
 export function lanePath(
   map: RoadMap,
   laneId: string,
   routeLaneIds: ReadonlyArray<string>,
   lengthM: number,
+  routeIndex?: number,
 ): Polyline | undefined {
   let lane = map.lane(laneId);
   if (!lane) return undefined;
+  let pos = routeIndexOf(routeLaneIds, laneId, routeIndex);
   const pts: Vec2[] = [];
   const seen = new Set<string>();
   let s = 0;
@@ -385,9 +411,9 @@ export function lanePath(
     }
     s += line.length;
     if (s >= lengthM) break;
-    const succ: string[] = lane.data.successors;
-    const next: string | undefined = succ.find((id) => routeLaneIds.includes(id)) ?? succ[0];
-    lane = next ? map.lane(next) : undefined;
+    const step = nextRouteLane(routeLaneIds, lane.data.successors, pos);
+    pos = step?.index ?? -1;
+    lane = step ? map.lane(step.laneId) : undefined;
   }
   return pts.length >= 2 ? new Polyline(pts) : undefined;
 }

@@ -56,11 +56,17 @@ export class EnvironmentTransform {
 
   /**
    * One tick: redraws the raster (valid until the next call) and builds the lane graph and text.
-   * `prevEgoLaneId` is the previous tick's ego lane (the caller's state): see `LaneGraphBuilder.build`.
+   * `prevEgoLaneId` is the previous tick's ego lane and `routeIndex` the ego's route position (the
+   * caller's state): see `LaneGraphBuilder.build`.
    */
-  transform(snap: WorldSnapshot, route: Route = snap.route, prevEgoLaneId?: string): SceneContext {
+  transform(
+    snap: WorldSnapshot,
+    route: Route = snap.route,
+    prevEgoLaneId?: string,
+    routeIndex?: number,
+  ): SceneContext {
     this.raster.render(snap, route);
-    const laneGraph = this.laneGraph.build(snap, route, prevEgoLaneId);
+    const laneGraph = this.laneGraph.build(snap, route, prevEgoLaneId, routeIndex);
     const text = sceneToText(snap, laneGraph, this.params, this.map.id, this.platform);
     const r = this.raster;
     return {

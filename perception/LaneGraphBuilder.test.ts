@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { RoadMapSchema } from '../core/index.ts';
 import { RoadMap } from '../core/map/index.ts';
+import { LOOP_ROUTE, loopMapData } from '../core/map/testing/loopMap.ts';
 import { intersection } from '../scenarios/builtin/index.ts';
 import { LaneGraphBuilder } from './LaneGraphBuilder.ts';
 import { PerceptionParamsSchema } from './PerceptionParams.ts';
@@ -287,5 +288,37 @@ describe('LaneGraphBuilder: the ego lane where the route passes over itself', ()
     const far = snapshot(-10, 0, 0, 10, [], { route });
     const g = new LaneGraphBuilder(m, params).build(far, route, 'A');
     expect(g.egoLane?.laneId).toBe('C');
+  });
+});
+
+describe('LaneGraphBuilder: a route that uses a lane twice (a loop)', () => {
+  const m = new RoadMap(loopMapData(['LOOP', 'OUT']));
+  const route = { laneIds: LOOP_ROUTE };
+  // on A 40 m short of the fork; a car stands on OUT 30 m past it
+  const snap = snapshot(160, 0, 0, 10, [agent('out', 'vehicle', 230, 0)], { route });
+
+  it('on the second pass (route position 3) the chain ahead goes out, and the car on OUT is the lead', () => {
+    const g = new LaneGraphBuilder(m, params).build(snap, route, 'A', 3);
+    expect(g.egoLane?.laneId).toBe('A');
+    expect(g.successors.map((s) => s.laneId)).toEqual(['OUT']);
+    expect(g.ego?.lead?.agentId).toBe('out');
+  });
+
+  it('on the first pass (route position 1) it goes round the loop, with no lead', () => {
+    const g = new LaneGraphBuilder(m, params).build(snap, route, 'A', 1);
+    expect(g.successors[0]?.laneId).toBe('LOOP');
+    expect(g.ego?.lead).toBeNull();
+  });
+});
+
+describe('LaneGraphBuilder: the ego lane where a route that uses lanes twice forks', () => {
+  const m = new RoadMap(loopMapData(['LOOP', 'OUT']));
+  const route = { laneIds: LOOP_ROUTE };
+  // 4 m past the fork heading straight on: on OUT and 0.27 m right of LOOP's centre
+  const snap = snapshot(204, 0, 0, 10, [], { route });
+
+  it('is the branch at the route position: LOOP on the first pass, OUT on the second', () => {
+    expect(new LaneGraphBuilder(m, params).build(snap, route, 'A', 2).egoLane?.laneId).toBe('LOOP');
+    expect(new LaneGraphBuilder(m, params).build(snap, route, 'A', 4).egoLane?.laneId).toBe('OUT');
   });
 });

@@ -15,7 +15,13 @@ import {
   VehicleParamsSchema,
   type WorldSnapshot,
 } from '../core/index.ts';
-import type { LaneInfo, RoadMap } from '../core/map/index.ts';
+import {
+  type LaneInfo,
+  nextRouteLane,
+  type RoadMap,
+  routeIndexOf,
+  routeLanesNear,
+} from '../core/map/index.ts';
 import { LaneChunks } from './LaneChunks.ts';
 import type { PerceptionParams } from './PerceptionParams.ts';
 import type {
@@ -33,6 +39,8 @@ interface ChainLane {
   lane: LaneInfo;
   startM: number;
   relation: 'base' | 'successor' | 'left' | 'right' | 'predecessor';
+  /** The lane's route position (index into the route's lanes), -1 off the route. */
+  routeIndex: number;
 }
 
 const SIGNAL_RANK: Readonly<Record<SignalState, number>> = { UNKNOWN: 1, GREEN: 2, YELLOW: 3, RED: 4 };
@@ -104,11 +112,34 @@ export class LaneGraphBuilder {
    * overlap in plan (an overpass) the located one may be the other level. Else the route lane
    * located best (`RoadMap.locate`), else any lane.
    */
-  private locateEgo(ego: WorldSnapshot['ego'], route: Route, prevEgoLaneId?: string) {
+  private locateEgo(ego: WorldSnapshot['ego'], route: Route, prevEgoLaneId?: string, routeIndex?: number) {
+    const map = this.map;
+    // the route lanes next to the ego's route position first (a route that uses lanes twice: its
+    // two passes' branches overlap at a junction's entry), then the whole route
+    const near = routeLanesNear(route.laneIds, routeIndex);
+    if (near.length < route.laneIds.length) {
+      const c = this.locateOnRoute(ego, near, prevEgoLaneId);
+      const lane = c ? map.lane(c.laneId) : undefined;
+      // only a lane that holds the ego (a lagging route position falls back to the whole route)
+      if (
+        c &&
+        lane &&
+        near.includes(c.laneId) &&
+        Math.abs(c.dM) <= lane.data.widthM / 2 + CONTINUITY_SLACK_M &&
+        c.sM >= -CONTINUITY_SLACK_M &&
+        c.sM <= lane.line.length + CONTINUITY_SLACK_M
+      )
+        return c;
+    }
+    return this.locateOnRoute(ego, route.laneIds, prevEgoLaneId);
+  }
+
+  /** `locateEgo` among the route lanes `routeIds`. */
+  private locateOnRoute(ego: WorldSnapshot['ego'], routeIds: ReadonlyArray<string>, prevEgoLaneId?: string) {
     const map = this.map;
     const prev = prevEgoLaneId !== undefined ? map.lane(prevEgoLaneId) : undefined;
     if (prev) {
-      const onRoute = new Set(route.laneIds);
+      const onRoute = new Set(routeIds);
       const near = new Set<string>([prev.data.id]);
       for (const n of [prev.data.left, prev.data.right]) if (n && !n.opposite) near.add(n.laneId);
       for (const a of prev.data.successors) {
@@ -131,7 +162,7 @@ export class LaneGraphBuilder {
           return c;
       }
     }
-    return map.locate(ego.x, ego.y, ego.headingRad, 5, route.laneIds);
+    return map.locate(ego.x, ego.y, ego.headingRad, 5, routeIds);
   }
 
   /** Rear axle → front bumper along the heading, m. */
@@ -142,14 +173,16 @@ export class LaneGraphBuilder {
   /**
    * The lane graph around the ego. `prevEgoLaneId` is the ego lane of the previous graph (the
    * caller's state; undefined: none): where lanes of the route overlap in plan (an overpass, a
-   * route that passes near itself) the one continuous with it wins (`locateEgo`).
+   * route that passes near itself) the one continuous with it wins (`locateEgo`). `routeIndex` is
+   * the ego's route position as the caller tracks it: where the route uses a lane twice, the chain
+   * ahead follows the route from the occurrence nearest it (without it, from the first).
    */
-  build(snap: WorldSnapshot, route: Route, prevEgoLaneId?: string): LaneGraph {
+  build(snap: WorldSnapshot, route: Route, prevEgoLaneId?: string, routeIndex?: number): LaneGraph {
     const map = this.map;
     const p = this.params;
     const ego = snap.ego;
     const onRoute = new Set(route.laneIds);
-    const loc = this.locateEgo(ego, route, prevEgoLaneId);
+    const loc = this.locateEgo(ego, route, prevEgoLaneId, routeIndex);
     const lanes = this.nearbyLanes(ego.x, ego.y, onRoute);
     const empty: LaneGraph = {
       egoLane: null,
@@ -168,7 +201,7 @@ export class LaneGraphBuilder {
     if (!loc) return empty;
     const base = map.mustLane(loc.laneId);
     const front = this.frontM;
-    const chain = this.chainAhead(base, loc.sM, route, true);
+    const chain = this.chainAhead(base, loc.sM, route, true, routeIndex);
     const successors: Successor[] = chain.slice(1).map((c) => ({
       laneId: c.lane.data.id,
       relation: c.relation as Successor['relation'],
@@ -197,7 +230,7 @@ export class LaneGraphBuilder {
               laneId: l.data.id,
               distanceM: round2(d),
               kind: sl.kind,
-              signal: this.signalFor(l, snap, route),
+              signal: this.signalFor(l, snap, route, c.routeIndex),
             };
             break;
           }
@@ -320,14 +353,25 @@ export class LaneGraphBuilder {
 
   /**
    * The lane `base` and the lanes after it, up to the look-ahead: the route's lanes after `base`
-   * when `followRoute` and `base` is on the route, then the first successor (preferring route lanes).
+   * (its occurrence nearest route position `routeIndex`, the first without it) when `followRoute`
+   * and `base` is on the route, then a successor: the one the route takes soonest after the last
+   * route lane (`nextRouteLane`), else the first.
    * startM is the along-distance of each lane's start from the ego rear axle (at sEgo on base).
    */
-  private chainAhead(base: LaneInfo, sEgo: number, route: Route, followRoute: boolean): ChainLane[] {
+  private chainAhead(
+    base: LaneInfo,
+    sEgo: number,
+    route: Route,
+    followRoute: boolean,
+    routeIndex?: number,
+  ): ChainLane[] {
     const map = this.map;
-    const out: ChainLane[] = [{ lane: base, startM: -sEgo, relation: 'base' }];
+    const ids = route.laneIds;
+    // the route position of the last lane added (-1: off the route), for the successor picked
+    let pos = routeIndexOf(ids, base.data.id, routeIndex);
+    const out: ChainLane[] = [{ lane: base, startM: -sEgo, relation: 'base', routeIndex: pos }];
     const limit = this.params.lookaheadM + this.frontM;
-    let k = followRoute ? route.laneIds.indexOf(base.data.id) : -1;
+    let k = followRoute ? pos : -1;
     let cur = out[0]!;
     const seen = new Set<string>([base.data.id]);
     while (cur.startM + cur.lane.line.length < limit && out.length < 64) {
@@ -338,21 +382,27 @@ export class LaneGraphBuilder {
         const rel = map.relation(cur.lane.data.id, id);
         if (l && rel !== 'none') {
           // A lane change continues alongside: the new lane starts where the old one did.
+          k++;
           next = {
             lane: l,
             startM: rel === 'successor' ? cur.startM + cur.lane.line.length : cur.startM,
             relation: rel,
+            routeIndex: k,
           };
-          k++;
         } else k = -1;
       }
       if (!next) {
-        const succ = cur.lane.data.successors;
-        const pick = succ.find((s) => route.laneIds.includes(s)) ?? succ[0];
-        const l = pick ? map.lane(pick) : undefined;
-        if (!l) break;
-        next = { lane: l, startM: cur.startM + cur.lane.line.length, relation: 'successor' };
+        const step = nextRouteLane(ids, cur.lane.data.successors, pos);
+        const l = step ? map.lane(step.laneId) : undefined;
+        if (!step || !l) break;
+        next = {
+          lane: l,
+          startM: cur.startM + cur.lane.line.length,
+          relation: 'successor',
+          routeIndex: step.index,
+        };
       }
+      pos = next.routeIndex;
       if (seen.has(next.lane.data.id)) break;
       seen.add(next.lane.data.id);
       out.push(next);
@@ -373,7 +423,7 @@ export class LaneGraphBuilder {
       if (!l || seen.has(l.data.id)) break;
       seen.add(l.data.id);
       start -= l.line.length;
-      out.push({ lane: l, startM: start, relation: 'predecessor' });
+      out.push({ lane: l, startM: start, relation: 'predecessor', routeIndex: -1 });
       cur = l;
     }
     return out;
@@ -697,11 +747,13 @@ export class LaneGraphBuilder {
     return { paths, at };
   }
 
-  /** State of the signal governing `lane`: its own light, else the next route lane's, else the most restrictive successor's. */
-  private signalFor(lane: LaneInfo, snap: WorldSnapshot, route: Route): SignalState | 'NONE' {
+  /**
+   * State of the signal governing `lane` (at route position `k`, -1 off the route): its own light,
+   * else the next route lane's, else the most restrictive successor's.
+   */
+  private signalFor(lane: LaneInfo, snap: WorldSnapshot, route: Route, k: number): SignalState | 'NONE' {
     const own = worst(snap, [lane.data.id]);
     if (own) return own;
-    const k = route.laneIds.indexOf(lane.data.id);
     if (k >= 0 && k + 1 < route.laneIds.length && lane.data.successors.includes(route.laneIds[k + 1]!)) {
       const next = worst(snap, [route.laneIds[k + 1]!]);
       if (next) return next;

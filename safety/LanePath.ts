@@ -3,7 +3,7 @@
  * polyline, with the lane that governs each arc length. The gate rolls commands out along it.
  */
 import { angleDiff, type FrenetPoint, Polyline } from '../core/index.ts';
-import type { RoadMap } from '../core/map/index.ts';
+import { nextRouteLane, type RoadMap, routeIndexOf } from '../core/map/index.ts';
 
 export interface LanePiece {
   laneId: string;
@@ -26,10 +26,12 @@ export interface LanePath {
 export const PATH_AHEAD_M = 400;
 
 /**
- * Builds the forward path from the start of `laneId`, following successors (one on the route
- * first; with `straightest`, the one that turns least — another driver's likeliest way when
- * nothing says it turns: the ego's route says nothing about where others go) until
- * `PATH_AHEAD_M` past the end of `laneId`. Returns undefined for an unknown lane.
+ * Builds the forward path from the start of `laneId`, following successors (the route's: from the
+ * first occurrence of `laneId` in `routeLaneIds`, the lane the route takes next, else the successor
+ * it takes soonest after — so a route that uses lanes twice is followed the way it goes from here,
+ * given the route from the ego's position on; with `straightest`, the one that turns least —
+ * another driver's likeliest way when nothing says it turns: the ego's route says nothing about
+ * where others go) until `PATH_AHEAD_M` past the end of `laneId`. Undefined for an unknown lane.
  */
 export function buildLanePath(
   map: RoadMap,
@@ -39,6 +41,7 @@ export function buildLanePath(
 ): LanePath | undefined {
   let lane = map.lane(laneId);
   if (!lane) return undefined;
+  let pos = straightest ? -1 : routeIndexOf(routeLaneIds, laneId);
   const pts: { x: number; y: number }[] = [];
   const pieces: LanePiece[] = [];
   let s = 0;
@@ -59,9 +62,13 @@ export function buildLanePath(
     pieces.push({ laneId: lane.data.id, fromS: from, toS: s });
     if (s >= minLength) break;
     const succ: string[] = lane.data.successors;
-    const next: string | undefined = straightest
-      ? leastTurning(map, succ)
-      : (succ.find((id) => routeLaneIds.includes(id)) ?? succ[0]);
+    let next: string | undefined;
+    if (straightest) next = leastTurning(map, succ);
+    else {
+      const step = nextRouteLane(routeLaneIds, succ, pos);
+      next = step?.laneId;
+      pos = step?.index ?? -1;
+    }
     lane = next ? map.lane(next) : undefined;
   }
   return { line: new Polyline(pts), pieces };

@@ -4,11 +4,13 @@
  */
 import { describe, expect, it } from 'vitest';
 import { VehicleParamsSchema } from '../core/index.ts';
-import { RoadMap } from '../core/map/index.ts';
+import { RoadMap, routeLanesNear } from '../core/map/index.ts';
 import { overpassRoad } from '../core/map/testFixtures.ts';
+import { LOOP_ROUTE, loopMapData } from '../core/map/testing/loopMap.ts';
 import { cmd, junctionMap, roadMap, scene } from '../stack/testing/safetyScenes.ts';
 import { buildLanePath, projectOnStart } from './LanePath.ts';
 import { LanePathCache, Rollout, rolloutCommand, rolloutTrajectory } from './Rollout.ts';
+import { createSafetyGate } from './SafetyGate.ts';
 import { SafetyParamsSchema } from './SafetyParams.ts';
 import { startLane } from './startLane.ts';
 
@@ -138,5 +140,50 @@ describe('command roll-out on a path that passes over itself', () => {
     expect(projectOnStart(path, 50, -0.3, f).sM).toBeCloseTo(50, 6);
     // a pose on the later pass is no pose on the start lane: it is not sought there
     expect(projectOnStart(path, 50, -60, f).sM).toBeLessThan(220);
+  });
+});
+
+describe('lane paths on a route that uses a lane twice (a loop)', () => {
+  const maxY = (t: { points: { y: number }[] }) => Math.max(...t.points.map((p) => p.y));
+
+  it("follows the route's way on from the occurrence it starts at, whatever A's successor order", () => {
+    for (const order of [
+      ['LOOP', 'OUT'],
+      ['OUT', 'LOOP'],
+    ]) {
+      const map = new RoadMap(loopMapData(order));
+      // the route from the first pass on: round the loop; from the second pass on: out
+      const first = buildLanePath(map, 'A', LOOP_ROUTE)!;
+      expect(first.pieces.map((p) => p.laneId).slice(0, 2)).toEqual(['A', 'LOOP']);
+      const second = buildLanePath(map, 'A', LOOP_ROUTE.slice(2))!;
+      expect(second.pieces.map((p) => p.laneId)).toEqual(['A', 'OUT']);
+    }
+  });
+
+  it('the gate rolls a command out along the pass the ego is at (SafetyScene.routeIndex)', () => {
+    const map = new RoadMap(loopMapData(['LOOP', 'OUT']));
+    const gate = createSafetyGate();
+    // on A 20 m short of the fork at 10 m/s: 8 s take it 80 m on
+    const sc = scene({ map, lane: 'A', s: 80, speed: 10, route: LOOP_ROUTE });
+    const keep = cmd({ speed: 'KEEP', targetSpeedMps: 10 });
+    const onFirst = gate.trajectoryFor(keep, { ...sc, routeIndex: 1 });
+    const onSecond = gate.trajectoryFor(keep, { ...sc, routeIndex: 3 });
+    // first pass: up into the loop; second pass: straight on along OUT
+    expect(maxY(onFirst)).toBeGreaterThan(10);
+    expect(maxY(onSecond)).toBeLessThan(0.5);
+    expect(onSecond.points[onSecond.points.length - 1]!.x).toBeGreaterThan(240);
+  });
+});
+
+describe('the start lane where a route that uses lanes twice forks', () => {
+  it('is the branch next to the route position (routeLanesNear), not any lane of the route', () => {
+    const map = new RoadMap(loopMapData(['LOOP', 'OUT']));
+    const paths = new LanePathCache(map);
+    // 4 m past the fork heading straight on: on OUT and 0.27 m right of LOOP's centre
+    const at = (near?: ReadonlyArray<string>) =>
+      startLane(map, 204, 0, 0, 0, LOOP_ROUTE, paths, undefined, near ?? LOOP_ROUTE);
+    expect(at()).toBe('OUT');
+    expect(at(routeLanesNear(LOOP_ROUTE, 2))).toBe('LOOP');
+    expect(at(routeLanesNear(LOOP_ROUTE, 4))).toBe('OUT');
   });
 });

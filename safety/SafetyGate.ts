@@ -16,6 +16,7 @@ import {
   type Trajectory,
   type Verdict,
 } from '../core/index.ts';
+import { routeLanesNear } from '../core/map/index.ts';
 import { AgentForecast, forecastAgents } from './AgentForecast.ts';
 import { canonicalJson, sha256Hex } from './canonicalJson.ts';
 import { checkControlStep } from './checkControlStep.ts';
@@ -31,7 +32,7 @@ import { signalRules } from './rules/signalRule.ts';
 import { situationalRules } from './rules/situationalRule.ts';
 import { vruRule, vruStepOutRule } from './rules/vruRule.ts';
 import { type SafetyParams, type SafetyParamsInput, SafetyParamsSchema } from './SafetyParams.ts';
-import type { SafetyScene } from './Scene.ts';
+import { routeAhead, type SafetyScene } from './Scene.ts';
 import { startLane } from './startLane.ts';
 
 export interface CheckOptions {
@@ -126,6 +127,16 @@ export function createSafetyGate(input: SafetyParamsInput = {}): SafetyGate {
   /** The context of the last evaluation (whether a follower runs into that roll-out). */
   let lastCtx: CheckContext | undefined;
   const rearStruck = (): boolean => !!lastCtx && !Number.isNaN(lastCtx.rearStruckAtS);
+  /** The route ahead of the last scene's route position (`routeAhead`), kept while it stands. */
+  let ahead:
+    | { ids: ReadonlyArray<string>; index: number | undefined; route: ReadonlyArray<string> }
+    | undefined;
+  const routeOf = (scene: SafetyScene): ReadonlyArray<string> => {
+    const ids = scene.snapshot.route.laneIds;
+    if (ahead?.ids !== ids || ahead.index !== scene.routeIndex)
+      ahead = { ids, index: scene.routeIndex, route: routeAhead(scene) };
+    return ahead.route;
+  };
   const pathsFor = (scene: SafetyScene): LanePathCache => {
     if (!paths || paths.map !== scene.map) paths = new LanePathCache(scene.map);
     return paths;
@@ -143,7 +154,7 @@ export function createSafetyGate(input: SafetyParamsInput = {}): SafetyGate {
     const snap = scene.snapshot;
     const ego = snap.ego;
     const cache = pathsFor(scene);
-    const route = snap.route.laneIds;
+    const route = routeOf(scene);
     if (traj) rolloutTrajectory(traj, ego, scene.map, route, params, cache, cmd.path, rollout, startId);
     else rolloutCommand(cmd, ego, scene.map, route, scene.vehicle, params, cache, rollout, true, startId);
     // agents beyond what either side can cover in the horizon (agents up to 20 m/s) cannot matter
@@ -152,7 +163,7 @@ export function createSafetyGate(input: SafetyParamsInput = {}): SafetyGate {
       snap.agents,
       scene.map,
       cache,
-      snap.route.laneIds,
+      route,
       ego.x,
       ego.y,
       radius,
@@ -627,9 +638,10 @@ export function createSafetyGate(input: SafetyParamsInput = {}): SafetyGate {
       ego.y,
       ego.headingRad,
       ego.tS,
-      scene.snapshot.route.laneIds,
+      routeOf(scene),
       pathsFor(scene),
       opts.trajectory,
+      routeLanesNear(scene.snapshot.route.laneIds, scene.routeIndex),
     );
     evaluate(cmd, scene, opts.trajectory, sink);
     const all = new RuleSink();
@@ -864,9 +876,10 @@ export function createSafetyGate(input: SafetyParamsInput = {}): SafetyGate {
     const p: SafetyParams = { ...params, stepS: 0.1, horizonS: 8, ...overrides };
     const cmd = { ...command, horizonS: Math.max(command.horizonS, 8) };
     const ego = scene.snapshot.ego;
-    const route = scene.snapshot.route.laneIds;
+    const route = routeOf(scene);
     const cache = pathsFor(scene);
-    const from = startLane(scene.map, ego.x, ego.y, ego.headingRad, ego.tS, route, cache, along);
+    const near = routeLanesNear(scene.snapshot.route.laneIds, scene.routeIndex);
+    const from = startLane(scene.map, ego.x, ego.y, ego.headingRad, ego.tS, route, cache, along, near);
     rolloutCommand(cmd, ego, scene.map, route, scene.vehicle, p, cache, trajRollout, false, from);
     return rolloutToTrajectory(trajRollout, 0.1, 8);
   }

@@ -8,4 +8,32 @@ export interface SafetyScene {
   vehicle: VehicleParams;
   /** The time the check runs at, s (defaults to the snapshot time; later means the inputs are older). */
   nowS?: number;
+  /**
+   * The ego's route position (index into `snapshot.route.laneIds`) as the caller tracks it: the
+   * gate reads the route from `ROUTE_BEHIND` lanes before it on (`routeAhead`), so that where the
+   * route uses a lane twice its lane paths follow the route's way from the occurrence the ego is
+   * at, not from the first. Without it, the whole route.
+   */
+  routeIndex?: number;
+}
+
+/**
+ * Route lanes kept behind the ego's route position: the lane the map locates the ego in may be one
+ * or two before the tracked position's (near a lane's end, past a connector a metre long). A lane
+ * the route uses again from the position on is not kept (its first occurrence must be ahead).
+ */
+const ROUTE_BEHIND = 2;
+
+/**
+ * The route lanes the gate follows: from the ego's route position on, with up to `ROUTE_BEHIND`
+ * lanes before it that the route does not use again (the whole route without a position).
+ */
+export function routeAhead(scene: Pick<SafetyScene, 'snapshot' | 'routeIndex'>): ReadonlyArray<string> {
+  const ids = scene.snapshot.route.laneIds;
+  const index = scene.routeIndex;
+  if (index === undefined || !Number.isFinite(index) || index <= 0) return ids;
+  const k = Math.min(Math.floor(index), ids.length - 1);
+  let from = k;
+  while (from > 0 && k - from < ROUTE_BEHIND && ids.indexOf(ids[from - 1]!, k) < 0) from--;
+  return from === 0 ? ids : ids.slice(from);
 }

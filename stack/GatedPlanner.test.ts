@@ -6,7 +6,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { EgoState, MidLevelCommand, Trajectory, Verdict, WorldSnapshot } from '../core/index.ts';
-import { RoutePath } from '../core/map/index.ts';
+import { RoadMap, RoutePath } from '../core/map/index.ts';
+import { LOOP_ROUTE, loopMapData } from '../core/map/testing/loopMap.ts';
 import { LqrTracker, stepBicycle } from '../core/vehicle/index.ts';
 import type { Planner, PlannerContext } from '../planner/index.ts';
 import { createSafetyGate, type SafetyGate } from '../safety/SafetyGate.ts';
@@ -276,5 +277,52 @@ describe('the gate trajectory through a junction turn', () => {
       expect(p.y).toBeCloseTo(still[0]!.y, 6);
       expect(p.headingRad).toBeCloseTo(still[0]!.headingRad, 6);
     }
+  });
+});
+
+describe('gated planner on a route that uses a lane twice (a loop)', () => {
+  it("tracks the ego's route position and tells the gate which pass it is at", () => {
+    const loop = new RoadMap(loopMapData(['LOOP', 'OUT']));
+    const lctx: PlannerContext = {
+      map: loop,
+      route: RoutePath.build(loop, LOOP_ROUTE),
+      vehicle: CAR,
+      dtS: 0.1,
+      seed: 0,
+    };
+    const seen: (number | undefined)[] = [];
+    const gate: SafetyGate = {
+      ...real,
+      checkCommand: (c, sc, o) => {
+        seen.push(sc.routeIndex);
+        return real.checkCommand(c, sc, o);
+      },
+    };
+    const inner: Planner<null> = {
+      name: 'keep',
+      init: () => null,
+      step: (_s, snap) => {
+        const command = cmd({ issuedAtS: snap.tS, expiresAtS: snap.tS + 1 });
+        const trajectory = real.trajectoryFor(command, { snapshot: snap, map: loop, vehicle: CAR });
+        return { state: null, output: { command, trajectory } };
+      },
+    };
+    const p = createGatedPlanner(inner, { gate });
+    // the ego moved along the route 10 m/s, every 0.1 s, from 50 m along IN to 50 m along OUT
+    const line = lctx.route.line;
+    const at = (k: number): WorldSnapshot => {
+      const pose = line.poseAt(50 + k);
+      const ego = { tS: k * 0.1, ...pose, speedMps: 10, accelMps2: 0, steerRad: 0, yawRateRadps: 0 };
+      return { tS: k * 0.1, ego, agents: [], lights: [], route: { laneIds: LOOP_ROUTE } };
+    };
+    let st = p.init(lctx, at(0));
+    const end = Math.floor(lctx.route.pieces[4]!.fromS);
+    for (let k = 0; k <= end; k++) st = p.step(st, at(k), lctx).state;
+    expect(seen[0]).toBe(0);
+    // on A's second pass the gate is told position 3 (the first pass is 1), and at the end 4
+    const onA = seen.filter((i) => i === 1 || i === 3);
+    expect(onA.includes(1) && onA.includes(3)).toBe(true);
+    expect(seen[seen.length - 1]).toBe(4);
+    for (let i = 1; i < seen.length; i++) expect(seen[i]!).toBeGreaterThanOrEqual(seen[i - 1]!);
   });
 });

@@ -30,6 +30,11 @@ export interface GatedState<S> {
   /** The previous snapshot's time and agent speeds (to estimate the agents' accelerations). */
   prev?: { tS: number; speeds: Map<string, number> };
   verdicts: { ALLOW: number; MODIFY: number; VETO: number };
+  /**
+   * The ego's arc length along the route at the last step (NaN: none), tracked so that the gate is
+   * told the ego's route position (which occurrence of a lane the route uses twice it is at).
+   */
+  routeSM?: number;
 }
 
 export function createGatedPlanner<S>(
@@ -45,10 +50,15 @@ export function createGatedPlanner<S>(
     },
     step(state: GatedState<S>, snap: WorldSnapshot, ctx: PlannerContext) {
       const r = inner.step(state.inner, snap, ctx);
+      const routeSM =
+        ctx.route.line.length > 0
+          ? ctx.route.trackS(snap.ego, state.routeSM ?? Number.NaN, state.prev ? snap.tS - state.prev.tS : 0)
+          : Number.NaN;
       const scene: SafetyScene = {
         snapshot: withAccelerations(snap, state.prev),
         map: ctx.map,
         vehicle: ctx.vehicle,
+        ...(Number.isFinite(routeSM) ? { routeIndex: ctx.route.indexAt(routeSM) } : {}),
       };
       const prev = { tS: snap.tS, speeds: new Map(snap.agents.map((a) => [a.id, a.speedMps])) };
       const command =
@@ -94,7 +104,10 @@ export function createGatedPlanner<S>(
         const traj: Trajectory = gate.trajectoryFor(verdict.modified, scene, {}, along);
         output = { trajectory: traj, command: verdict.modified };
       }
-      return { state: { inner: r.state, mrm: m.state, verdicts, prev }, output: { ...output, verdict } };
+      return {
+        state: { inner: r.state, mrm: m.state, verdicts, prev, routeSM },
+        output: { ...output, verdict },
+      };
     },
   };
 }

@@ -4,9 +4,15 @@
  * command's source) or answers (its decision executed, still gated).
  */
 import { describe, expect, it } from 'vitest';
-import { type MidLevelCommand, VehicleParamsSchema, type Verdict } from '../core/index.ts';
+import {
+  type MidLevelCommand,
+  VehicleParamsSchema,
+  type Verdict,
+  type WorldSnapshot,
+} from '../core/index.ts';
 import { RoadMap, RoutePath } from '../core/map/index.ts';
 import { oneLane } from '../core/map/testFixtures.ts';
+import { LOOP_ROUTE, loopMapData } from '../core/map/testing/loopMap.ts';
 import type { PlannerContext } from '../core/planning/index.ts';
 import { plannerContext } from '../core/planning/testFixtures.ts';
 import { ego, snapshotOf } from '../core/testFixtures.ts';
@@ -15,7 +21,7 @@ import { alternativesOf } from '../planner/hierarchical/Reflection.ts';
 import { createHierarchicalPlanner, type LlmClient } from '../planner/index.ts';
 import { builtinScenario } from '../scenarios/builtin/index.ts';
 import { evaluateRun } from '../sim/metrics/index.ts';
-import { controllerRollout } from './HierarchicalStack.ts';
+import { controllerRollout, gateRollout } from './HierarchicalStack.ts';
 import { createDriver, runDriver, stackFor } from './registry.ts';
 import { runStackScenario } from './runInSim.ts';
 
@@ -169,4 +175,39 @@ describe("reflection's comfortable stop, as the classical tracker drives it", ()
     // speed lost over the first second: ≈ 3 m/s (going on), not ≈ 2 (eased off and ramped in again from rest)
     expect(pts[0]!.speedMps - pts[10]!.speedMps).toBeGreaterThan(2.7);
   });
+});
+
+describe('reflection roll-outs on a route that uses a lane twice (a loop)', () => {
+  const map = new RoadMap(loopMapData(['LOOP', 'OUT']));
+  const vehicle = VehicleParamsSchema.parse({});
+  const ctx: PlannerContext = { map, route: RoutePath.build(map, LOOP_ROUTE), vehicle, dtS: 0.1, seed: 0 };
+  // on A 10 m short of the fork at 9 m/s: 4 s take it ≈ 36 m on
+  const snap: WorldSnapshot = {
+    tS: 0,
+    ego: { tS: 0, x: 190, y: 0, headingRad: 0, speedMps: 9, accelMps2: 0, steerRad: 0, yawRateRadps: 0 },
+    agents: [],
+    lights: [],
+    route: { laneIds: LOOP_ROUTE },
+  };
+  const keep: MidLevelCommand = {
+    speed: 'KEEP',
+    path: 'FOLLOW_LANE',
+    targetSpeedMps: 9,
+    horizonS: 6,
+    rationale: 'test',
+    issuedAtS: 0,
+    expiresAtS: 1,
+    source: 'test',
+  };
+  const topY = (t: { points: { y: number }[] } | undefined) => Math.max(...t!.points.map((p) => p.y));
+
+  for (const [name, rollout] of [
+    ['the controller roll-out', controllerRollout()],
+    ['the gate roll-out', gateRollout(map, vehicle)],
+  ] as const)
+    it(`${name} follows the pass the planner's route position names`, () => {
+      // first pass: up into the loop; second: straight on along OUT
+      expect(topY(rollout(keep, snap, ctx, 1))).toBeGreaterThan(3);
+      expect(topY(rollout(keep, snap, ctx, 3))).toBeLessThan(0.5);
+    });
 });

@@ -5,7 +5,7 @@
  */
 import { createClassicalController } from '../controller/index.ts';
 import type { EgoState, Scenario, TrajectoryPoint, VehicleParams } from '../core/index.ts';
-import type { RoadMap } from '../core/map/index.ts';
+import { type RoadMap, routeLanesNear } from '../core/map/index.ts';
 import { type BicycleCommand, stepBicycle, stepUnicycle } from '../core/vehicle/index.ts';
 import {
   createHierarchicalPlanner,
@@ -20,6 +20,7 @@ import {
   Rollout,
   rolloutCommand,
   rolloutToTrajectory,
+  routeAhead,
   SafetyParamsSchema,
   startLane,
 } from '../safety/index.ts';
@@ -39,7 +40,7 @@ export function controllerRollout(): RolloutFn {
   const controller = createClassicalController();
   const cmd: BicycleCommand = { accelMps2: 0, steerRateRadps: 0 };
   const dtS = 0.05;
-  return (command, snap, ctx) => {
+  return (command, snap, ctx, routeIndex) => {
     const vehicle = ctx.vehicle;
     // the tracker goes on from the braking under way (its jerk limit and a commanded braking
     // onset build up from there), not from rest: a stop ramped in from 0 while the ego already
@@ -59,7 +60,14 @@ export function controllerRollout(): RolloutFn {
           speedMps: ego.speedMps,
         });
       if (k === 80) break;
-      const step = controller.step(state, { ego, command: cmdLive, snapshot: snap, dtS }, ctx);
+      const req = {
+        ego,
+        command: cmdLive,
+        snapshot: snap,
+        dtS,
+        ...(routeIndex !== undefined ? { routeIndex } : {}),
+      };
+      const step = controller.step(state, req, ctx);
       state = step.state;
       const c = step.control;
       if (c.kind === 'unicycle') {
@@ -84,11 +92,12 @@ export function gateRollout(map: RoadMap, vehicle: VehicleParams): RolloutFn {
   const params = SafetyParamsSchema.parse({ horizonS: REFLECT_HORIZON_S });
   const paths = new LanePathCache(map);
   const r = new Rollout(64);
-  return (command, snap) => {
+  return (command, snap, _ctx, routeIndex) => {
     const e = snap.ego;
-    const route = snap.route.laneIds;
+    const route = routeAhead({ snapshot: snap, ...(routeIndex !== undefined ? { routeIndex } : {}) });
     // at a junction entry the route's branch, not the located (best-heading) connector
-    const start = startLane(map, e.x, e.y, e.headingRad, e.tS, route, paths);
+    const near = routeLanesNear(snap.route.laneIds, routeIndex);
+    const start = startLane(map, e.x, e.y, e.headingRad, e.tS, route, paths, undefined, near);
     rolloutCommand(
       { ...command, horizonS: REFLECT_HORIZON_S },
       { tS: e.tS, x: e.x, y: e.y, headingRad: e.headingRad, speedMps: e.speedMps, accelMps2: e.accelMps2 },

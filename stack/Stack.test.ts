@@ -8,6 +8,7 @@ import {
   type WorldSnapshot,
 } from '../core/index.ts';
 import { RoadMap, RoutePath } from '../core/map/index.ts';
+import { LOOP_ROUTE, loopMapData } from '../core/map/testing/loopMap.ts';
 import type { CommandController, CommandPlanner, PlanRequest } from '../core/planning/index.ts';
 import { stepBicycle } from '../core/vehicle/index.ts';
 import { createEnvironmentTransform } from '../perception/index.ts';
@@ -432,5 +433,54 @@ describe('stack: late control steps', () => {
     expect(dts[4]).toBe(0.05);
     expect(dts[5]).toBe(0.05);
     expect(dts[6]).toBe(0.05);
+  });
+});
+
+describe('stack: the route position on a route that uses a lane twice (a loop)', () => {
+  it('tracks it and hands it to perception, the gate and the controller: round the loop once, then out', async () => {
+    const loopData = loopMapData(['LOOP', 'OUT']);
+    const loopMap = new RoadMap(loopData);
+    const env = createEnvironmentTransform(loopMap, {}, VehicleParamsSchema.parse({}));
+    if (!env.ok) throw new Error('perception');
+    const hints: (number | undefined)[] = [];
+    const perception = {
+      transform: (snap: WorldSnapshot, route: WorldSnapshot['route'], prev?: string, routeIndex?: number) => {
+        hints.push(routeIndex);
+        return env.value.transform(snap, route, prev, routeIndex);
+      },
+    };
+    const gate = createSafetyGate();
+    const gated: (number | undefined)[] = [];
+    const { planner } = keeper(9);
+    const stack = createStack({
+      planner,
+      gate: {
+        ...gate,
+        checkCommand: (c, scene, o) => {
+          gated.push(scene.routeIndex);
+          return gate.checkCommand(c, scene, o);
+        },
+      },
+      controller: createClassicalController(),
+      rates: { planHz: 10, controlHz: 20 },
+      perception,
+    });
+    // from 50 m along IN: 50 + 100 (A) + 288 (the loop) + 100 (A again) m to the fork at 9 m/s
+    const scene = testScenario({
+      map: loopData,
+      ego: egoOn(loopMap, 'IN', 50, 9),
+      routeLaneIds: LOOP_ROUTE,
+      durationS: 64,
+    });
+    const log = await runStackScenario(scene.scenario, scene.map, stack, { mode: 'nonreactive' });
+    const last = log.ticks[log.ticks.length - 1]!.ego;
+    // out along OUT (east of the fork at y = 0), not round the loop a second time
+    expect(last.x).toBeGreaterThan(230);
+    expect(Math.abs(last.y)).toBeLessThan(1);
+    for (const seen of [hints, gated]) {
+      expect(seen[0]).toBe(0);
+      expect(seen[seen.length - 1]).toBe(4);
+      for (let i = 1; i < seen.length; i++) expect(seen[i]!).toBeGreaterThanOrEqual(seen[i - 1]!);
+    }
   });
 });

@@ -60,8 +60,17 @@ export type StackRates = z.infer<typeof StackRatesSchema>;
 
 /** What the stack needs of perception: the environment transform of one snapshot. */
 export interface Perception {
-  /** `prevEgoLaneId`: the ego lane of the previous scene (the stack's state), for lane continuity. */
-  transform(snap: WorldSnapshot, route: WorldSnapshot['route'], prevEgoLaneId?: string): SceneContextData;
+  /**
+   * `prevEgoLaneId`: the ego lane of the previous scene (the stack's state), for lane continuity;
+   * `routeIndex`: the ego's route position the stack tracks (which occurrence of a lane the route
+   * uses twice the ego is at).
+   */
+  transform(
+    snap: WorldSnapshot,
+    route: WorldSnapshot['route'],
+    prevEgoLaneId?: string,
+    routeIndex?: number,
+  ): SceneContextData;
   /** The last transform's BEV as PNG (encoded on demand). */
   png?(): Uint8Array;
 }
@@ -175,6 +184,21 @@ export function createStack(opts: StackOptions): Stack {
    * car braking for its light.
    */
   const speedHistory: { tS: number; speeds: Map<string, number> }[] = [];
+  /**
+   * The ego's route position, tracked along the route's reference path (`Polyline.track`: near the
+   * last estimate, so a route that passes over or along itself keeps the pass the ego is on) and
+   * handed to perception, the gate and the controller: where the route uses a lane twice, the
+   * route position says which occurrence the ego is at.
+   */
+  const route = { sM: Number.NaN, tS: Number.NaN, index: undefined as number | undefined };
+  const trackRoute = (snap: WorldSnapshot): void => {
+    if (snap.tS === route.tS) return;
+    if (ctx!.route.line.length <= 0) return;
+    const dt = Number.isFinite(route.tS) ? snap.tS - route.tS : 0;
+    route.sM = ctx!.route.trackS(snap.ego, route.sM, dt);
+    route.tS = snap.tS;
+    route.index = ctx!.route.indexAt(route.sM);
+  };
   let gateSnap: { from: WorldSnapshot; to: WorldSnapshot } | undefined;
   const sceneOf = (snap: WorldSnapshot): SafetyScene => {
     if (gateSnap?.from !== snap) {
@@ -186,7 +210,12 @@ export function createStack(opts: StackOptions): Stack {
       while (speedHistory.length > 1 && snap.tS - speedHistory[1]!.tS >= ACCEL_WINDOW_S - 1e-9)
         speedHistory.shift();
     }
-    return { snapshot: gateSnap.to, map: ctx!.map, vehicle: ctx!.vehicle };
+    return {
+      snapshot: gateSnap.to,
+      map: ctx!.map,
+      vehicle: ctx!.vehicle,
+      ...(route.index !== undefined ? { routeIndex: route.index } : {}),
+    };
   };
 
   const record = (snap: WorldSnapshot, command: MidLevelCommand, verdict: Verdict): void => {
@@ -204,7 +233,7 @@ export function createStack(opts: StackOptions): Stack {
     if (feedback) stats.replans++;
     const req: PlanRequest = { snapshot: snap };
     if (perception) {
-      req.scene = perception.transform(snap, snap.route, egoLaneId);
+      req.scene = perception.transform(snap, snap.route, egoLaneId, route.index);
       egoLaneId = req.scene.laneGraph.egoLane?.laneId;
       if (perception.png) req.bevPng = () => perception.png!();
     }
@@ -301,6 +330,9 @@ export function createStack(opts: StackOptions): Stack {
     },
     init(c: PlannerContext, first: WorldSnapshot): void {
       ctx = c;
+      route.sM = Number.NaN;
+      route.tS = Number.NaN;
+      route.index = undefined;
       plannerState = planner.init(c, first);
       controllerState = controller.init(c);
       nextPlanS = first.tS;
@@ -308,6 +340,7 @@ export function createStack(opts: StackOptions): Stack {
     tick(snap: WorldSnapshot): StackTick {
       if (!ctx) throw new Error('stack.tick before init');
       const tS = snap.tS;
+      trackRoute(snap);
       let planned = false;
       failedPlan = undefined;
       // 1. a plan that has landed is gated now
@@ -362,7 +395,17 @@ export function createStack(opts: StackOptions): Stack {
       const sinceS = tS - lastTickS;
       const dtS = sinceS > 1.5 * controlPeriodS && sinceS <= MAX_LATE_STEP_S ? sinceS : controlPeriodS;
       lastTickS = tS;
-      const step = controller.step(controllerState, { ego: snap.ego, command, snapshot: snap, dtS }, ctx);
+      const step = controller.step(
+        controllerState,
+        {
+          ego: snap.ego,
+          command,
+          snapshot: snap,
+          dtS,
+          ...(route.index !== undefined ? { routeIndex: route.index } : {}),
+        },
+        ctx,
+      );
       controllerState = step.state;
       const cc = gate.checkControl(step.control, snap.ego, {
         vehicle: ctx.vehicle,

@@ -21,6 +21,8 @@ export interface RoutePiece {
   toS: number;
   /** Lane arc length at `fromS` (path s − fromS + laneS0 ≈ lane s). */
   laneS0: number;
+  /** The lane's route position (index into `laneIds`: a route may use a lane more than once). */
+  index: number;
 }
 
 /** Parameters of the curve-speed profile (`RoutePath.speedCap`). */
@@ -38,6 +40,9 @@ export const DEFAULT_CURVE_SPEED: CurveSpeedParams = {
   decelMps2: 2.0,
   curvatureWindowM: 4,
 };
+
+/** Scratch projection of `RoutePath.trackS`. */
+const trackProbe = { sM: 0, dM: 0, segment: 0 };
 
 /** Sampling step of the speed-cap profile, m. */
 const CAP_STEP_M = 0.5;
@@ -75,7 +80,7 @@ export class RoutePath {
       const nextId = laneIds[i + 1];
       const rel = nextId === undefined ? 'successor' : map.relation(lane.data.id, nextId);
       const len = lane.line.length;
-      const piece: RoutePiece = { laneId: lane.data.id, fromS: pathS, toS: pathS, laneS0: entry };
+      const piece: RoutePiece = { laneId: lane.data.id, fromS: pathS, toS: pathS, laneS0: entry, index: i };
       if (rel === 'left' || rel === 'right') {
         const next = map.mustLane(nextId!);
         const room = len - entry;
@@ -87,7 +92,13 @@ export class RoutePath {
         }
         piece.toS = pathS;
         pieces.push(piece);
-        const nextPiece: RoutePiece = { laneId: next.data.id, fromS: pathS, toS: pathS, laneS0: 0 };
+        const nextPiece: RoutePiece = {
+          laneId: next.data.id,
+          fromS: pathS,
+          toS: pathS,
+          laneS0: 0,
+          index: i + 1,
+        };
         let endOnNext = 0;
         const n = Math.max(2, Math.round(changeLen / STEP_M));
         const f = { sM: 0, dM: 0, segment: 0 };
@@ -134,6 +145,29 @@ export class RoutePath {
     const ps = this.pieces;
     for (let i = ps.length - 1; i >= 0; i--) if (sM >= ps[i]!.fromS) return ps[i]!;
     return ps[0]!;
+  }
+
+  /**
+   * The route position (index into `laneIds`) that governs path arc length s: with the ego's
+   * tracked arc length (`Polyline.track`), which occurrence of a lane used twice it is on.
+   */
+  indexAt(sM: number): number {
+    return this.pieceAt(sM).index;
+  }
+
+  /**
+   * The ego's arc length along the path, tracked from `prevSM` (NaN: none yet) over the `dtS` s
+   * since (`Polyline.track`, within the distance it can have travelled: a route that passes over or
+   * along itself keeps the pass the ego is on), m.
+   */
+  trackS(
+    ego: { x: number; y: number; headingRad: number; speedMps: number; accelMps2?: number | undefined },
+    prevSM: number,
+    dtS: number,
+  ): number {
+    const dt = Math.max(0, dtS);
+    const reachM = Math.abs(ego.speedMps) * dt + 0.5 * Math.abs(ego.accelMps2 ?? 0) * dt * dt;
+    return this.line.track(ego.x, ego.y, ego.headingRad, prevSM, reachM, trackProbe).sM;
   }
 
   /** Speed limit at path arc length s, m/s. */

@@ -15,6 +15,12 @@ export interface ControlRequest {
   snapshot: WorldSnapshot;
   /** Control period, s. */
   dtS: number;
+  /**
+   * The ego's route position (index into `ctx.route.laneIds`) as the caller tracks it: where the
+   * route uses a lane twice, lane paths follow the route from the occurrence nearest it (without
+   * it, from the first).
+   */
+  routeIndex?: number;
 }
 
 export interface ControllerInfo {

@@ -194,6 +194,7 @@ export function createHierarchicalPlanner(
         st.scorer,
         borrowApproved,
         cfg.reactiveReflection ? deps.forecast : undefined,
+        ctx.route.indexAt(view.egoSM),
       );
       st.stats.reflections++;
       if (reflection.revised) {

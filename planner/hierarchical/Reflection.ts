@@ -11,11 +11,16 @@ import type { MidLevelCommand, Trajectory, WorldSnapshot } from '../../core/inde
 import type { PlannerContext } from '../../core/planning/Planner.ts';
 import type { CandidateScore, ProposalScorer } from './ProposalScorer.ts';
 
-/** Expands a command into the ego's predicted rear-axle poses (0.1 s apart, ≥ 4 s) from the snapshot. */
+/**
+ * Expands a command into the ego's predicted rear-axle poses (0.1 s apart, ≥ 4 s) from the snapshot.
+ * `routeIndex`: the ego's route position the planner tracks (which occurrence of a lane the route
+ * uses twice the ego is at).
+ */
 export type RolloutFn = (
   command: MidLevelCommand,
   snapshot: WorldSnapshot,
   ctx: PlannerContext,
+  routeIndex?: number,
 ) => Trajectory | undefined;
 
 /**
@@ -160,11 +165,12 @@ export function reflect(
   scorer: ProposalScorer,
   borrowApproved: boolean,
   forecast?: ForecastFn,
+  routeIndex?: number,
 ): ReflectionResult {
   const trajs: Trajectory[] = [];
   const kept: MidLevelCommand[] = [];
   for (const c of candidates.slice(0, scorer.capacity)) {
-    const t = rollout(c, snap, ctx);
+    const t = rollout(c, snap, ctx, routeIndex);
     if (!t || t.points.length < 2) continue;
     trajs.push(t);
     kept.push(c);

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { RoadMapSchema, VehicleParamsSchema, type WorldSnapshot } from '../../core/index.ts';
 import { RoadMap, RoutePath } from '../../core/map/index.ts';
 import { overpassRoad } from '../../core/map/testFixtures.ts';
+import { LOOP_ROUTE, loopMapData } from '../../core/map/testing/loopMap.ts';
 import { createEnvironmentTransform } from '../../perception/index.ts';
 import { NUPLAN_METRIC_PARAMS } from '../../sim/metrics/params.ts';
 import { analyseScene, bandOf } from './SceneAnalyst.ts';
@@ -226,5 +227,56 @@ describe('world view: the curve cap bounds', () => {
     expect(PARAMS.curveLatAccelMps2).toBeCloseTo(0.8 * c.maxAbsLatAccelMps2, 9);
     expect(PARAMS.curveYawRateRadps).toBeCloseTo(0.8 * c.maxAbsYawRateRadps, 9);
     expect(PARAMS.horizonLatAccelMps2).toBeCloseTo(PARAMS.curveLatAccelMps2, 9);
+  });
+});
+
+describe('world view on a route that uses a lane twice (a loop)', () => {
+  const m = new RoadMap(loopMapData(['LOOP', 'OUT']));
+  const r = { laneIds: LOOP_ROUTE };
+  const path = RoutePath.build(m, LOOP_ROUTE);
+  const env = createEnvironmentTransform(m, {}, vehicle);
+  if (!env.ok) throw new Error('perception');
+  const secondA = path.pieces.find((p) => p.laneId === 'A' && p.index === 3)!;
+  /** The view with the ego on A at x = 160 (40 m short of the fork) and a car on OUT 30 m past it. */
+  const viewAt = (prevEgoSM: number, routeIndex: number) => {
+    const snap = {
+      tS: 0,
+      ego: { tS: 0, x: 160, y: 0, headingRad: 0, speedMps: 10, accelMps2: 0, steerRad: 0, yawRateRadps: 0 },
+      agents: [
+        { id: 'out', kind: 'vehicle', x: 230, y: 0, headingRad: 0, speedMps: 0, lengthM: 4, widthM: 1.8 },
+      ],
+      lights: [],
+      route: r,
+    } as WorldSnapshot;
+    const scene = env.value.transform(snap, r, 'A', routeIndex);
+    return buildWorldView(
+      snap,
+      scene.laneGraph,
+      'car',
+      m,
+      path,
+      vehicle,
+      new Map(),
+      0.1,
+      3,
+      undefined,
+      undefined,
+      prevEgoSM,
+    );
+  };
+
+  it("on the second pass the ego's own lane path goes out along OUT: the car there is in its lane", () => {
+    const v = viewAt(secondA.fromS + 59, 3);
+    expect(path.indexAt(v.egoSM)).toBe(3);
+    const car = v.objects.find((o) => o.id === 'out')!;
+    expect(car.laneSpan!.minM).toBeGreaterThan(-1.5);
+    expect(car.laneSpan!.maxM).toBeLessThan(1.5);
+  });
+
+  it('on the first pass the own lane path turns into the loop: the car on OUT is off it', () => {
+    const v = viewAt(159, 1);
+    expect(path.indexAt(v.egoSM)).toBe(1);
+    const span = v.objects.find((o) => o.id === 'out')!.laneSpan!;
+    expect(Math.min(Math.abs(span.minM), Math.abs(span.maxM))).toBeGreaterThan(5);
   });
 });

@@ -12,7 +12,7 @@ import {
   type WorldSnapshot,
 } from '../../core/index.ts';
 import type { RoadMap, RoutePath } from '../../core/map/index.ts';
-import { DEFAULT_CURVE_SPEED, signalStopAhead } from '../../core/map/index.ts';
+import { DEFAULT_CURVE_SPEED, nextRouteLane, routeIndexOf, signalStopAhead } from '../../core/map/index.ts';
 import type { LaneGraph } from '../../core/sceneContext.ts';
 import { type PathEntry, pathMeeting } from './PathEntry.ts';
 
@@ -216,7 +216,7 @@ export function buildWorldView(
   const probe = { sM: 0, dM: 0, segment: 0 };
   const change = platform === 'car' ? nextRouteChange(route, map, egoFrontS, laneGraph) : undefined;
   const own = laneGraph.egoLane
-    ? ownLanePath(map, laneGraph.egoLane.laneId, route.laneIds, RANGE_M[platform])
+    ? ownLanePath(map, laneGraph.egoLane.laneId, route.laneIds, RANGE_M[platform], route.indexAt(egoS))
     : undefined;
   const ownS = own ? own.projectAligned(ego.x, ego.y, ego.headingRad).sM : 0;
   const changeRef = change ? changeReference(change, map, ego, egoFrontS - egoS) : undefined;
@@ -405,16 +405,22 @@ function changeLaneOf(
   return { changeLane: { aheadM: loc.sM - egoLaneS, alongMps: a.speedMps * Math.cos(loc.headingErrRad) } };
 }
 
-/** The centreline of lane `laneId` and its successors (route lanes first) over at least `lengthM`. */
+/**
+ * The centreline of lane `laneId` and its successors over at least `lengthM`: the route's way on
+ * (`nextRouteLane`) from the lane's occurrence nearest route position `routeIndex` (a route that
+ * uses the lane twice), else the first successor.
+ */
 function ownLanePath(
   map: RoadMap,
   laneId: string,
   routeIds: ReadonlyArray<string>,
   lengthM: number,
+  routeIndex: number,
 ): Polyline | undefined {
   const pts: Vec2[] = [];
   const seen = new Set<string>();
   let lane = map.lane(laneId);
+  let pos = routeIndexOf(routeIds, laneId, routeIndex);
   let s = 0;
   while (lane && !seen.has(lane.data.id) && s < lengthM) {
     seen.add(lane.data.id);
@@ -425,9 +431,9 @@ function ownLanePath(
       pts.push({ x: l.xs[i]!, y: l.ys[i]! });
     }
     s += l.length;
-    const succ = lane.data.successors;
-    const next = succ.find((id) => routeIds.includes(id)) ?? succ[0];
-    lane = next ? map.lane(next) : undefined;
+    const step = nextRouteLane(routeIds, lane.data.successors, pos);
+    pos = step?.index ?? -1;
+    lane = step ? map.lane(step.laneId) : undefined;
   }
   return pts.length >= 2 ? new Polyline(pts) : undefined;
 }

@@ -1,0 +1,68 @@
+/**
+ * A route's lanes in order, where a lane may appear more than once (a route that drives a loop,
+ * or comes back along the same road): which occurrence of a lane the ego is at, and which lane the
+ * route takes after it. Lane paths (the gate's, the controller's, perception's chain, the planner's
+ * own-lane path) follow the route from the occurrence at the ego's route position, not from the
+ * first lane whose id matches (which sends the ego round a loop it has already driven).
+ */
+
+/**
+ * The route position (index into `laneIds`) of lane `laneId` nearest `nearIndex` (ties: the later),
+ * or -1 when the route does not hold it. Without `nearIndex` (undefined or NaN) the first one.
+ */
+export function routeIndexOf(laneIds: ReadonlyArray<string>, laneId: string, nearIndex?: number): number {
+  if (nearIndex === undefined || !Number.isFinite(nearIndex)) return laneIds.indexOf(laneId);
+  let best = -1;
+  let bestGap = Number.POSITIVE_INFINITY;
+  for (let i = 0; i < laneIds.length; i++) {
+    if (laneIds[i] !== laneId) continue;
+    const gap = Math.abs(i - nearIndex);
+    if (gap <= bestGap) {
+      best = i;
+      bestGap = gap;
+    }
+    if (i > nearIndex) break;
+  }
+  return best;
+}
+
+/** A lane on a followed route: its id and route position (-1: off the route). */
+export interface RouteStep {
+  laneId: string;
+  index: number;
+}
+
+/**
+ * The lane to follow after a lane at route position `index` (-1: off the route) with successors
+ * `successors`: the route's next lane when it is one of them; else the successor the route takes
+ * soonest after `index`; else the first successor, off the route. Undefined: no successor.
+ */
+export function nextRouteLane(
+  laneIds: ReadonlyArray<string>,
+  successors: ReadonlyArray<string>,
+  index: number,
+): RouteStep | undefined {
+  if (successors.length === 0) return undefined;
+  const nextId = index >= 0 ? laneIds[index + 1] : undefined;
+  if (nextId !== undefined && successors.includes(nextId)) return { laneId: nextId, index: index + 1 };
+  for (let i = Math.max(0, index + 1); i < laneIds.length; i++)
+    if (successors.includes(laneIds[i]!)) return { laneId: laneIds[i]!, index: i };
+  // only lanes the route has already passed (or none): the first of those, else the first successor
+  for (const id of successors) {
+    const i = laneIds.indexOf(id);
+    if (i >= 0) return { laneId: id, index: i };
+  }
+  return { laneId: successors[0]!, index: -1 };
+}
+
+/**
+ * The route lanes at the positions next to route position `index` (one before, it, one after):
+ * where a route uses lanes twice their branches overlap at a junction's entry (the first pass
+ * turns, the second goes straight on), and the lane the ego is on is sought among these first.
+ * The whole route without a position (undefined or NaN).
+ */
+export function routeLanesNear(laneIds: ReadonlyArray<string>, index?: number): ReadonlyArray<string> {
+  if (index === undefined || !Number.isFinite(index)) return laneIds;
+  const k = Math.min(Math.max(Math.floor(index), 0), laneIds.length - 1);
+  return laneIds.slice(Math.max(0, k - 1), k + 2);
+}
