@@ -159,3 +159,21 @@ describe('CollisionCondition', () => {
     expect(r.events?.find((e) => e.name === 'Hit')).toBeUndefined();
   });
 });
+
+describe('RelativeSpeedCondition', () => {
+  it('compares the triggering speed minus the referenced speed (Lead 5 → 20 m/s at 2 m/s² against the Ego at 10 m/s)', () => {
+    const relEvent = `<Event name="Faster" priority="overwrite"><Action name="lane"><PrivateAction><LateralAction><LaneChangeAction>
+  <LaneChangeActionDynamics dynamicsShape="step" dynamicsDimension="time" value="0"/><LaneChangeTarget><RelativeTargetLane entityRef="Lead" value="-1"/></LaneChangeTarget>
+ </LaneChangeAction></LateralAction></PrivateAction></Action>
+ <StartTrigger><ConditionGroup><Condition name="rel" delay="0" conditionEdge="rising"><ByEntityCondition>
+  <TriggeringEntities triggeringEntitiesRule="any"><EntityRef entityRef="Lead"/></TriggeringEntities>
+  <EntityCondition><RelativeSpeedCondition entityRef="Ego" rule="greaterThan" value="-0.5"/></EntityCondition>
+ </ByEntityCondition></Condition></ConditionGroup></StartTrigger></Event>`;
+    const { r, track } = load(scenarioFile(accelEvent + relEvent));
+    expect(r.unsupported.filter((u) => /RelativeSpeed/.test(u))).toEqual([]);
+    // First sample where the Lead is within 0.5 m/s of the Ego's 10 m/s, i.e. above 9.5 m/s.
+    const first = track.find((p) => p.speedMps > 9.5 + 1e-9)!;
+    expect(r.events?.find((e) => e.name === 'Faster')?.tS).toBeCloseTo(first.tS, 6);
+    expect(first.tS).toBeGreaterThan(4);
+  });
+});

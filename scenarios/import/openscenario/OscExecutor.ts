@@ -1096,6 +1096,17 @@ export class OscExecutor {
         const ttc = d >= 0 && closing > 1e-3 ? d / closing : Infinity;
         return compare(attr(c, 'rule'), ttc, num(c, 'value', p));
       }
+      case 'RelativeSpeedCondition': {
+        // OpenSCENARIO 1.x: the triggering entity's speed minus the referenced entity's (esmini's
+        // TrigByRelativeSpeed without a direction). 1.2's `direction` components are not read.
+        const b = other();
+        if (!b) return false;
+        if (attr(c, 'direction') !== undefined) {
+          this.note(p, 'direction is not supported (never true)');
+          return false;
+        }
+        return compare(attr(c, 'rule'), a.speedMps - b.speedMps, num(c, 'value', p));
+      }
       case 'CollisionCondition': {
         // OpenSCENARIO 1.x: true while the triggering entity's bounding box touches that of the
         // referenced entity (EntityRef) or of any entity of the type (ByType), as esmini tests it
