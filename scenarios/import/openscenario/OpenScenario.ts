@@ -438,13 +438,10 @@ export function importOpenScenario(path: string, opts: ImportOptions = {}): Resu
     }
     const baseMap = odr?.map ?? free!;
     const unposted = new Set(odr ? odr.unpostedSpeedLaneIds : free!.lanes.map((l) => l.id));
-    const vehicleTracks = [...res.states.values()]
-      .filter((st) => st.entity.kind === 'vehicle')
-      .map((st) => cut(st));
-    const posted = trafficSpeedLimits(baseMap, unposted, vehicleTracks);
-    if (posted.raised.length > 0)
+    const posted = egoSpeedLimits(baseMap, unposted, expert);
+    if (posted.set.length > 0)
       warnings.push(
-        `no speed posted on ${posted.raised.map(([road, v]) => `road ${road}: ${Math.round(v * 3.6)} km/h`).join(', ')} (the scenario's traffic speed)`,
+        `no speed posted on ${posted.set.map(([road, v]) => `road ${road}: ${(v * 3.6).toFixed(1)} km/h`).join(', ')} (the ego's scripted speed there)`,
       );
     const e0 = expert[0]!;
     const desc = attr(kid(root, 'FileHeader'), 'description') ?? '';
@@ -535,44 +532,41 @@ const FREE_LANE_WIDTH_M = 6;
  * `max="no limit"`) sets no limit — esmini's Road::GetSpeedByS returns 0 there and nothing in
  * esmini limits speed by it — but every lane here needs one: the planners take their target speed
  * from it and nuPlan's speed_limit_compliance scores against it. The importer's 50 km/h default
- * made the scenario's own scripted traffic speed (cut-in_simple's ego drives 72 km/h on a road
- * without a limit) and had the planners brake at the start. So the limit of an unposted road is
- * the highest speed the scenario's vehicles drive on it (every track sample, by the lanes it lies
- * in), rounded up to 10 km/h, and never below the default; posted roads keep their limits.
- * Returns the map (the input when nothing changed) and the roads raised, in map order.
+ * made the scenario's own scripted ego speed (cut-in_simple's at 72 km/h on a road without a
+ * limit) and had the planners brake at the start, or drive faster than the scenario's ego where it
+ * is slower. The only speed a scenario gives for the ego on such a road is its scripted one, and
+ * the other entities' motions (replayed, triggered by the ego's scripted motion) are timed to it;
+ * so the limit of an unposted road the ego drives on is the highest speed its scripted motion has
+ * there (every sample, by the lanes it lies in). Roads it does not drive on, or only stands on,
+ * keep the default; posted roads keep their limits. Returns the map (the input when nothing
+ * changed) and the roads set, in map order.
  */
-export function trafficSpeedLimits(
+export function egoSpeedLimits(
   data: RoadMapData,
   unposted: ReadonlySet<string>,
-  tracks: ReadonlyArray<ReadonlyArray<{ x: number; y: number; speedMps: number }>>,
-): { map: RoadMapData; raised: [string, number][] } {
-  if (unposted.size === 0) return { map: data, raised: [] };
+  egoTrack: ReadonlyArray<{ x: number; y: number; speedMps: number }>,
+): { map: RoadMapData; set: [string, number][] } {
+  if (unposted.size === 0) return { map: data, set: [] };
   const map = new RoadMap(data);
   const roadOf = (l: { id: string; roadId?: string | undefined }): string => l.roadId ?? l.id;
   const fastest = new Map<string, number>();
-  for (const track of tracks)
-    for (const p of track) {
-      const v = Math.abs(p.speedMps);
-      for (const l of map.lanesAt(p.x, p.y)) {
-        if (!unposted.has(l.data.id)) continue;
-        const road = roadOf(l.data);
-        if (v > (fastest.get(road) ?? 0)) fastest.set(road, v);
-      }
+  for (const p of egoTrack) {
+    const v = Math.abs(p.speedMps);
+    for (const l of map.lanesAt(p.x, p.y)) {
+      if (!unposted.has(l.data.id)) continue;
+      const road = roadOf(l.data);
+      if (v > (fastest.get(road) ?? 0)) fastest.set(road, v);
     }
-  const limit = new Map<string, number>();
-  for (const [road, v] of fastest) {
-    const kmh = Math.ceil((v * 3.6) / 10 - 1e-9) * 10;
-    if (kmh / 3.6 > UNPOSTED_DEFAULT_MPS + 1e-9) limit.set(road, kmh / 3.6);
   }
-  if (limit.size === 0) return { map: data, raised: [] };
+  if (fastest.size === 0) return { map: data, set: [] };
   const lanes = data.lanes.map((l) => {
-    const v = unposted.has(l.id) ? limit.get(roadOf(l)) : undefined;
+    const v = unposted.has(l.id) ? fastest.get(roadOf(l)) : undefined;
     return v === undefined ? l : { ...l, speedLimitMps: v };
   });
-  const raised = [...new Set(data.lanes.map(roadOf))]
-    .filter((r) => limit.has(r))
-    .map((r): [string, number] => [r, limit.get(r)!]);
-  return { map: { ...data, lanes }, raised };
+  const set = [...new Set(data.lanes.map(roadOf))]
+    .filter((r) => fastest.has(r))
+    .map((r): [string, number] => [r, fastest.get(r)!]);
+  return { map: { ...data, lanes }, set };
 }
 
 /**
