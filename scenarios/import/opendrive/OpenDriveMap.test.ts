@@ -65,6 +65,26 @@ describe('OpenDRIVE lanes', () => {
     const m = mustParse(straightRoadXodr()).map;
     expect(m.lanes[0]!.speedLimitMps).toBeCloseTo(10, 9);
   });
+
+  it('lists the lanes whose file posts no speed (no record, or max="no limit")', () => {
+    // A road-type speed is a posted limit: no lane is unposted.
+    expect(mustParse(straightRoadXodr()).unpostedSpeedLaneIds).toEqual([]);
+    const noType = straightRoadXodr().replace(/<type .*?<\/type>/, '');
+    const none = mustParse(noType);
+    expect(none.unpostedSpeedLaneIds.sort()).toEqual(none.map.lanes.map((l) => l.id).sort());
+    expect(none.map.lanes[0]!.speedLimitMps).toBeCloseTo(50 / 3.6, 9);
+    const noLimit = mustParse(straightRoadXodr().replace('max="36" unit="km/h"', 'max="no limit"'));
+    expect(noLimit.unpostedSpeedLaneIds.length).toBe(noLimit.map.lanes.length);
+    // A lane <speed> posts that lane only.
+    const laneSpeed = mustParse(
+      noType.replace(
+        '<lane id="-1" type="driving"><width sOffset="0" a="3.5" b="0" c="0" d="0"/>',
+        '<lane id="-1" type="driving"><width sOffset="0" a="3.5" b="0" c="0" d="0"/><speed sOffset="0" max="20"/>',
+      ),
+    );
+    expect(laneSpeed.unpostedSpeedLaneIds).not.toContain('7_0_-1');
+    expect(laneSpeed.unpostedSpeedLaneIds).toContain('7_0_1');
+  });
 });
 
 describe('OpenDRIVE errors', () => {

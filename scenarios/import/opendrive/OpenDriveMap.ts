@@ -125,6 +125,11 @@ export interface OpenDriveResult {
   unsupported: string[];
   warnings: string[];
   stats: { roads: number; junctions: number; lanes: number };
+  /**
+   * Lanes whose file posts no speed (no lane `<speed>`, no road `<type><speed>`, or `max="no
+   * limit"`): their `speedLimitMps` is the 50 km/h default, which a scenario importer may replace.
+   */
+  unpostedSpeedLaneIds: string[];
   /** Road coordinates (s along the reference line, lanes, elevation and superelevation). */
   geometry: RoadGeometry;
   /** The header's geoReference (PROJ parameters of the map frame), when the file has one. */
@@ -352,6 +357,8 @@ interface BuiltLane {
   /** Boundaries in driving direction (left, right). */
   left: Vec2[];
   right: Vec2[];
+  /** Neither the lane nor its road posts a speed (its limit is DEFAULT_SPEED_MPS). */
+  unposted: boolean;
 }
 
 const laneKey = (road: string, sec: number, id: number): string => `${road}_${sec}_${id}`;
@@ -476,7 +483,17 @@ function buildSection(road: RoadDef, secIdx: number, out: BuiltLane[], mapRule: 
       roadId: road.id,
       ...(road.junction !== '-1' ? { junctionId: road.junction } : {}),
     };
-    out.push({ key: id, road, sec: secIdx, def: l, forward, lane, left: leftB, right: rightB });
+    out.push({
+      key: id,
+      road,
+      sec: secIdx,
+      def: l,
+      forward,
+      lane,
+      left: leftB,
+      right: rightB,
+      unposted: (l.speedMps ?? roadSpeed) === undefined,
+    });
   }
 }
 
@@ -721,6 +738,7 @@ export function buildOpenDrive(root: XNode, mapId: string, opts: OpenDriveOption
     unsupported,
     warnings,
     stats: { roads: roads.length, junctions: junctions.length, lanes: built.length },
+    unpostedSpeedLaneIds: built.filter((b) => b.unposted).map((b) => b.lane.id),
     geometry: new RoadGeometry(roads),
     ...(geoReference ? { geoReference } : {}),
     roadPose(roadId, sM, tM) {

@@ -37,6 +37,8 @@ import { trafficRuleByHeading } from './TrafficRule.ts';
 const DT_S = 0.1;
 const MIN_DURATION_S = 15;
 const MAX_DURATION_S = 60;
+/** The OpenDRIVE importer's limit where a road posts none, m/s (opendrive/OpenDriveMap.ts). */
+const UNPOSTED_DEFAULT_MPS = 50 / 3.6;
 /** Lane paths entities follow: up to this long, m. */
 const PATH_MAX_M = 1500;
 
@@ -434,6 +436,13 @@ export function importOpenScenario(path: string, opts: ImportOptions = {}): Resu
         reactive: 'replay',
       });
     }
+    const baseMap = odr?.map ?? free!;
+    const unposted = new Set(odr ? odr.unpostedSpeedLaneIds : free!.lanes.map((l) => l.id));
+    const posted = egoSpeedLimits(baseMap, unposted, expert);
+    if (posted.set.length > 0)
+      warnings.push(
+        `no speed posted on ${posted.set.map(([road, v]) => `road ${road}: ${(v * 3.6).toFixed(1)} km/h`).join(', ')} (the ego's scripted speed there)`,
+      );
     const e0 = expert[0]!;
     const desc = attr(kid(root, 'FileHeader'), 'description') ?? '';
     const scenario: Scenario = ScenarioSchema.parse({
@@ -448,7 +457,7 @@ export function importOpenScenario(path: string, opts: ImportOptions = {}): Resu
       map:
         mapPath && !free
           ? { kind: 'file', path: resolve(mapPath), format: 'opendrive' }
-          : { kind: 'inline', map: free! },
+          : { kind: 'inline', map: posted.map },
       egoStart: { tS: 0, x: e0.x, y: e0.y, headingRad: normalizeAngle(e0.headingRad), speedMps: e0.speedMps },
       route: { laneIds },
       expert: expert.map((p) => ({ ...p, headingRad: normalizeAngle(p.headingRad) })),
@@ -458,7 +467,7 @@ export function importOpenScenario(path: string, opts: ImportOptions = {}): Resu
       source: { origin: resolve(path), license: 'see the source repository' },
     });
     return ok({
-      map: odr?.map ?? free!,
+      map: posted.map,
       scenarios: [scenario],
       unsupported,
       warnings,
@@ -519,6 +528,48 @@ const EMPTY_MAP: RoadMapData = {
 const FREE_LANE_WIDTH_M = 6;
 
 /**
+ * Speed limits on the roads the file posts none for. OpenDRIVE without a `<speed>` record (or with
+ * `max="no limit"`) sets no limit — esmini's Road::GetSpeedByS returns 0 there and nothing in
+ * esmini limits speed by it — but every lane here needs one: the planners take their target speed
+ * from it and nuPlan's speed_limit_compliance scores against it. The importer's 50 km/h default
+ * made the scenario's own scripted ego speed (cut-in_simple's at 72 km/h on a road without a
+ * limit) and had the planners brake at the start, or drive faster than the scenario's ego where it
+ * is slower. The only speed a scenario gives for the ego on such a road is its scripted one, and
+ * the other entities' motions (replayed, triggered by the ego's scripted motion) are timed to it;
+ * so the limit of an unposted road the ego drives on is the highest speed its scripted motion has
+ * there (every sample, by the lanes it lies in). Roads it does not drive on, or only stands on,
+ * keep the default; posted roads keep their limits. Returns the map (the input when nothing
+ * changed) and the roads set, in map order.
+ */
+export function egoSpeedLimits(
+  data: RoadMapData,
+  unposted: ReadonlySet<string>,
+  egoTrack: ReadonlyArray<{ x: number; y: number; speedMps: number }>,
+): { map: RoadMapData; set: [string, number][] } {
+  if (unposted.size === 0) return { map: data, set: [] };
+  const map = new RoadMap(data);
+  const roadOf = (l: { id: string; roadId?: string | undefined }): string => l.roadId ?? l.id;
+  const fastest = new Map<string, number>();
+  for (const p of egoTrack) {
+    const v = Math.abs(p.speedMps);
+    for (const l of map.lanesAt(p.x, p.y)) {
+      if (!unposted.has(l.data.id)) continue;
+      const road = roadOf(l.data);
+      if (v > (fastest.get(road) ?? 0)) fastest.set(road, v);
+    }
+  }
+  if (fastest.size === 0) return { map: data, set: [] };
+  const lanes = data.lanes.map((l) => {
+    const v = unposted.has(l.id) ? fastest.get(roadOf(l)) : undefined;
+    return v === undefined ? l : { ...l, speedLimitMps: v };
+  });
+  const set = [...new Set(data.lanes.map(roadOf))]
+    .filter((r) => fastest.has(r))
+    .map((r): [string, number] => [r, fastest.get(r)!]);
+  return { map: { ...data, lanes }, set };
+}
+
+/**
  * The map of a scenario without a road network: one driving lane along the ego's scripted path
  * (extended 50 m beyond its last pose), so a planner has a route to follow and the drivable-area
  * metric has an area.
@@ -549,7 +600,7 @@ function freeSpaceMap(
         type: 'driving',
         centerline: pts,
         widthM: FREE_LANE_WIDTH_M,
-        speedLimitMps: 50 / 3.6,
+        speedLimitMps: UNPOSTED_DEFAULT_MPS,
         successors: [],
         predecessors: [],
         leftBoundary: 'none',

@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -119,5 +119,61 @@ describe('OpenSCENARIO executor', () => {
     const p = scenarioFile(accelEvent.replace('value="20"', 'value="$Nope"'));
     const r = importOpenScenario(p);
     expect(r.ok ? '' : r.error.path).toMatch(/AbsoluteTargetSpeed\[0\]@value$/);
+  });
+});
+
+describe('CollisionCondition', () => {
+  // Lead (5 m/s) starts 40.25 m ahead of the Ego (10 m/s); both boxes 5 m long, centred 1.5 m
+  // ahead of the reference point. The Ego's front (20 + 1.5 + 2.5 + 10 t) meets the Lead's rear
+  // (60.25 + 1.5 − 2.5 + 5 t) at t = 7.05 s: the condition is first true on the 0.1 s grid at 7.1 s,
+  // and the Lead stops there (OpenSCENARIO 1.x: true when the triggering entity collides with the
+  // referenced entity, or with any entity of the type).
+  const stopOnCollision = (
+    target: string,
+  ) => `<Event name="Hit" priority="overwrite"><Action name="stop"><PrivateAction><LongitudinalAction><SpeedAction>
+  <SpeedActionDynamics dynamicsShape="step" dynamicsDimension="time" value="0"/><SpeedActionTarget><AbsoluteTargetSpeed value="0"/></SpeedActionTarget>
+ </SpeedAction></LongitudinalAction></PrivateAction></Action>
+ <StartTrigger><ConditionGroup><Condition name="hit" delay="0" conditionEdge="rising"><ByEntityCondition>
+  <TriggeringEntities triggeringEntitiesRule="any"><EntityRef entityRef="Lead"/></TriggeringEntities>
+  <EntityCondition><CollisionCondition>${target}</CollisionCondition></EntityCondition>
+ </ByEntityCondition></Condition></ConditionGroup></StartTrigger></Event>`;
+  const file = (target: string) => {
+    const p = scenarioFile(stopOnCollision(target));
+    writeFileSync(p, readFileSync(p, 'utf8').replace('ds="40"', 'ds="40.25"'));
+    return p;
+  };
+
+  for (const [what, target] of [
+    ['an EntityRef', '<EntityRef entityRef="Ego"/>'],
+    ['a ByType', '<ByType type="vehicle"/>'],
+  ] as const)
+    it(`is true when the boxes first touch (${what})`, () => {
+      const { r, at } = load(file(target));
+      expect(r.unsupported.filter((u) => /Collision/.test(u))).toEqual([]);
+      expect(r.events?.find((e) => e.name === 'Hit')?.tS).toBeCloseTo(7.1, 6);
+      expect(at(8).x).toBeCloseTo(at(7.5).x, 6);
+    });
+
+  it('is never true for a type no entity has', () => {
+    const { r } = load(file('<ByType type="pedestrian"/>'));
+    expect(r.events?.find((e) => e.name === 'Hit')).toBeUndefined();
+  });
+});
+
+describe('RelativeSpeedCondition', () => {
+  it('compares the triggering speed minus the referenced speed (Lead 5 → 20 m/s at 2 m/s² against the Ego at 10 m/s)', () => {
+    const relEvent = `<Event name="Faster" priority="overwrite"><Action name="lane"><PrivateAction><LateralAction><LaneChangeAction>
+  <LaneChangeActionDynamics dynamicsShape="step" dynamicsDimension="time" value="0"/><LaneChangeTarget><RelativeTargetLane entityRef="Lead" value="-1"/></LaneChangeTarget>
+ </LaneChangeAction></LateralAction></PrivateAction></Action>
+ <StartTrigger><ConditionGroup><Condition name="rel" delay="0" conditionEdge="rising"><ByEntityCondition>
+  <TriggeringEntities triggeringEntitiesRule="any"><EntityRef entityRef="Lead"/></TriggeringEntities>
+  <EntityCondition><RelativeSpeedCondition entityRef="Ego" rule="greaterThan" value="-0.5"/></EntityCondition>
+ </ByEntityCondition></Condition></ConditionGroup></StartTrigger></Event>`;
+    const { r, track } = load(scenarioFile(accelEvent + relEvent));
+    expect(r.unsupported.filter((u) => /RelativeSpeed/.test(u))).toEqual([]);
+    // First sample where the Lead is within 0.5 m/s of the Ego's 10 m/s, i.e. above 9.5 m/s.
+    const first = track.find((p) => p.speedMps > 9.5 + 1e-9)!;
+    expect(r.events?.find((e) => e.name === 'Faster')?.tS).toBeCloseTo(first.tS, 6);
+    expect(first.tS).toBeGreaterThan(4);
   });
 });

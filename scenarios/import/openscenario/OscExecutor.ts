@@ -8,6 +8,7 @@
 import {
   type AgentAttributes,
   angleDiff,
+  boxesOverlap,
   Polyline,
   type TrackPoint,
   type Vec2,
@@ -1094,6 +1095,46 @@ export class OscExecutor {
         }
         const ttc = d >= 0 && closing > 1e-3 ? d / closing : Infinity;
         return compare(attr(c, 'rule'), ttc, num(c, 'value', p));
+      }
+      case 'RelativeSpeedCondition': {
+        // OpenSCENARIO 1.x: the triggering entity's speed minus the referenced entity's (esmini's
+        // TrigByRelativeSpeed without a direction). 1.2's `direction` components are not read.
+        const b = other();
+        if (!b) return false;
+        if (attr(c, 'direction') !== undefined) {
+          this.note(p, 'direction is not supported (never true)');
+          return false;
+        }
+        return compare(attr(c, 'rule'), a.speedMps - b.speedMps, num(c, 'value', p));
+      }
+      case 'CollisionCondition': {
+        // OpenSCENARIO 1.x: true while the triggering entity's bounding box touches that of the
+        // referenced entity (EntityRef) or of any entity of the type (ByType), as esmini tests it
+        // (the boxes of the scripted motions; pedestrians and objects included).
+        const ref = attr(kid(c, 'EntityRef'), 'entityRef');
+        const type = attr(kid(c, 'ByType'), 'type');
+        const kinds: Record<string, OscEntity['kind'][]> = {
+          vehicle: ['vehicle', 'cyclist'],
+          pedestrian: ['pedestrian'],
+          miscellaneous: ['static'],
+        };
+        if (ref === undefined && (type === undefined || !kinds[type])) {
+          this.note(p, 'needs an EntityRef or a ByType of vehicle, pedestrian or miscellaneous (never true)');
+          return false;
+        }
+        const box = (e: EntityState) => ({
+          cx: e.x + e.entity.centerOffsetM * Math.cos(e.headingRad),
+          cy: e.y + e.entity.centerOffsetM * Math.sin(e.headingRad),
+          headingRad: e.headingRad,
+          lengthM: e.entity.lengthM,
+          widthM: e.entity.widthM,
+        });
+        for (const b of this.states.values()) {
+          if (b === a) continue;
+          if (ref !== undefined ? b.entity.name !== ref : !kinds[type!]!.includes(b.entity.kind)) continue;
+          if (boxesOverlap(box(a), box(b))) return true;
+        }
+        return false;
       }
       default:
         this.note(p, 'condition not supported (never true)');
