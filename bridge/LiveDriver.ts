@@ -21,14 +21,7 @@ import { type RealtimeLoop, type RealtimeStep, runRealtime } from '../stack/runR
 import type { Stack, StackTick } from '../stack/Stack.ts';
 import { ControlLatency } from './ControlLatency.ts';
 import type { LiveSource } from './LiveSource.ts';
-import {
-  type ApproachBudget,
-  approachLimitMps,
-  goalArrival,
-  limitApproach,
-  plannerContextFor,
-  routeToGoal,
-} from './Mission.ts';
+import { type ApproachBudget, goalArrival, plannerContextFor, routeToGoal } from './Mission.ts';
 
 /** Where a driver's outputs go (a ROS link, an MQTT client). */
 export interface LiveOutput {
@@ -66,14 +59,9 @@ export interface LiveDriverOptions {
   goalToleranceM: number;
   /** Control rate of the loop without a mission (the watchdog's), Hz; a mission's stack brings its own. */
   controlHz: number;
-  /** The least speed the approach law near the goal asks for (`approachLimitMps`), m/s. Default 0.1. */
-  approachMinMps?: number;
   onStep?: (step: RealtimeStep) => void;
   onMission?: (e: MissionEvent) => void;
 }
-
-/** The approach law's least speed, m/s (Nav2 RPP's `min_approach_linear_velocity` is 0.05). */
-const APPROACH_MIN_MPS = 0.1;
 
 export class LiveDriver {
   private loop: RealtimeLoop | undefined;
@@ -195,24 +183,8 @@ export class LiveDriver {
     });
   }
 
-  private send(stackControl: Control, tick: StackTick | undefined): void {
+  private send(c: Control, tick: StackTick | undefined): void {
     const ego = this.o.source.currentEgo;
-    let c = stackControl;
-    const m = this.mission;
-    const line = this.missionLine;
-    // the approach law on the newest pose at every stack step (the goal stop's cap comes a plan late):
-    // speed in proportion to what is left to the tolerance disc's far edge, scaled by the latency
-    if (tick && m && ego && line && !this.holding) {
-      const alongM = line.project(m.goal.x, m.goal.y).sM - line.project(ego.x, ego.y).sM;
-      const latencyS = this.latency.latencyS(this.o.clock.nowS());
-      const limitMps = approachLimitMps(alongM, {
-        toleranceM: this.o.goalToleranceM,
-        latencyS,
-        holdDecelMps2: this.holdDecelMps2,
-        minMps: this.o.approachMinMps ?? APPROACH_MIN_MPS,
-      });
-      c = limitApproach(c, Math.max(0, ego.speedMps), limitMps, latencyS, this.holdDecelMps2);
-    }
     this.o.output.sendControl(c, tick !== undefined, ego?.speedMps ?? 0);
     if (tick) this.o.output.sendDecision(tick.command, tick.verdict, this.o.clock.nowS());
   }

@@ -5,7 +5,6 @@
  */
 
 import {
-  type Control,
   type EgoState,
   fail,
   type MidLevelCommand,
@@ -153,67 +152,6 @@ export function approachCapMps(toleranceM: number, latencyS: number, holdDecelMp
   const a = holdDecelMps2;
   const L = Math.max(0, latencyS);
   return a * (-L + Math.sqrt(L * L + (2 * toleranceM) / a));
-}
-
-/** The approach speed law near the goal (`approachLimitMps`). */
-export interface ApproachLimitParams {
-  /** The goal's tolerance, m. */
-  toleranceM: number;
-  /** The control latency measured now (`ControlLatency`), s. */
-  latencyS: number;
-  /** The braking of the hold (the minimal-risk control), m/s². */
-  holdDecelMps2: number;
-  /** The least speed the law asks for, m/s (below the standing speed). */
-  minMps: number;
-}
-
-/**
- * The approach's time horizon at latency L, s: 4·L + v_cap/a (v_cap = `approachCapMps`). The
- * constant cap alone keeps the vehicle in the disc through a stall of up to 2·tolerance/v_cap =
- * 2·L + v_cap/a (a stall just before the hold fires); the law below stretches that by 2·L more.
- */
-export function approachHorizonS(toleranceM: number, latencyS: number, holdDecelMps2: number): number {
-  const L = Math.max(0, latencyS);
-  return 4 * L + approachCapMps(toleranceM, L, holdDecelMps2) / holdDecelMps2;
-}
-
-/**
- * The fastest the vehicle may go `alongM` short of the goal: in proportion to the distance left to
- * the far edge of the tolerance disc, v = (alongM + tolerance) / T (T = `approachHorizonS`), at
- * least `minMps` — Regulated Pure Pursuit's approach velocity scaling (speed ∝ remaining distance),
- * with its scale set by the latency measured. Whatever the distance, covering what is left to the
- * disc's far edge takes T at that speed, so a stall (no control step, the vehicle going on with its
- * last control) shorter than T never carries it out of the disc, and each step only shrinks what is
- * left by a fraction; a constant cap is overrun by any stall much longer than the latency it was
- * sized for. The hold's stop from the law (L at v, then braking) fits within the disc too, at any
- * speed up to the goal stop's cap.
- * Applied at every control step on the newest pose (`LiveDriver`), not at the plan rate.
- */
-export function approachLimitMps(alongM: number, p: ApproachLimitParams): number {
-  const horizonS = approachHorizonS(p.toleranceM, p.latencyS, p.holdDecelMps2);
-  return Math.max(p.minMps, (alongM + p.toleranceM) / horizonS);
-}
-
-/**
- * A control held to the approach limit `limitMps` at speed `speedMps`: a robot's speed command is
- * capped (its yaw rate scaled with it: the same curvature); a car whose speed is above the limit
- * brakes at least enough to be down to it after `latencyS` (at most at `holdDecelMps2`).
- */
-export function limitApproach(
-  c: Control,
-  speedMps: number,
-  limitMps: number,
-  latencyS: number,
-  holdDecelMps2: number,
-): Control {
-  if (c.kind === 'unicycle') {
-    if (c.vMps <= limitMps) return c;
-    const k = c.vMps > 0 ? limitMps / c.vMps : 0;
-    return { ...c, vMps: limitMps, omegaRadps: c.omegaRadps * k };
-  }
-  if (speedMps <= limitMps) return c;
-  const need = Math.min(holdDecelMps2, (speedMps - limitMps) / Math.max(latencyS, 0.05));
-  return c.accelMps2 <= -need ? c : { ...c, accelMps2: -need };
 }
 
 /** What the goal stop needs to budget the approach for the control latency (the mission's hold). */

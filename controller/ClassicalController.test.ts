@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type Control, type EgoState, VehicleParamsSchema } from '../core/index.ts';
+import { type Control, VehicleParamsSchema } from '../core/index.ts';
 import { RoadMap, RoutePath } from '../core/map/index.ts';
 import { overpassRoad } from '../core/map/testFixtures.ts';
 import { LOOP_ROUTE, loopMapData } from '../core/map/testing/loopMap.ts';
@@ -257,67 +257,6 @@ describe('classical command tracker on a lane path that passes over itself', () 
     );
     for (const e of egos) expect(Math.abs(e.y)).toBeLessThan(0.5);
     expect(egos[egos.length - 1]!.x).toBeGreaterThan(70);
-  });
-});
-
-describe('classical tracker: a robot on a loaded machine', () => {
-  const data = warehouse();
-  const m = new RoadMap(data);
-  const lane = m.lanes[0]!;
-  const vehicle = VehicleParamsSchema.parse({
-    kind: 'robot',
-    lengthM: 0.9,
-    widthM: 0.6,
-    rearAxleToCenterM: 0,
-    wheelBaseM: 0.5,
-    maxSpeedMps: 2,
-    maxAccelMps2: 1.5,
-    maxDecelMps2: 2,
-  });
-  const ctx = { map: m, route: RoutePath.build(m, [lane.data.id]), vehicle, dtS: 0.1, seed: 0 };
-  const egoAt = (tS: number, speedMps: number): EgoState => {
-    const p = lane.line.poseAt(1 + tS);
-    return { tS, ...p, speedMps, yawRateRadps: 0, accelMps2: 0, steerRad: 0 };
-  };
-  /**
-   * Steps 0.3 s apart (`dtS` is the time each covers, as the stack hands it), the measured speed two
-   * steps behind the commands (a speed from tf poses at load 30); returns the speed commands.
-   */
-  const brakeLagging = (gapsS: number[], measuredAtGap?: (k: number, cmds: number[]) => number) => {
-    const c = createClassicalController();
-    let state = c.init(ctx);
-    const cmds: number[] = [2, 2];
-    let tS = 0;
-    for (const [k, gap] of gapsS.entries()) {
-      tS += gap;
-      const v = measuredAtGap?.(k, cmds) ?? cmds[cmds.length - 2]!;
-      const ego = egoAt(tS, v);
-      const cmd = command({ speed: 'DECELERATE', targetSpeedMps: 0, decelMps2: 1.5 });
-      const snapshot = { tS, ego, agents: [], lights: [], route: { laneIds: [lane.data.id] } };
-      const out = c.step(state, { ego, command: cmd, snapshot, dtS: gap > 1 ? 0.05 : gap }, ctx);
-      state = out.state;
-      if (out.control.kind !== 'unicycle') throw new Error('not a robot control');
-      cmds.push(out.control.vMps);
-    }
-    return cmds.slice(2);
-  };
-
-  it('brakes from its last speed command, not from a measured speed that lags it', () => {
-    // five late steps braking at 1.5 m/s² from 2 m/s (the first 0.3 s ramps up at the jerk limit):
-    // from the lagging measured speed the commands fell at half that (2 → 1.64, 1.55, 1.19, 1.10, 0.74)
-    const cmds = brakeLagging([0.3, 0.3, 0.3, 0.3, 0.3]);
-    for (let k = 1; k < cmds.length; k++) expect(cmds[k]!).toBeLessThanOrEqual(cmds[k - 1]!);
-    expect(cmds[2]!).toBeCloseTo(2 - 1.2 * 0.3 - 1.5 * 0.6, 6);
-    expect(cmds[4]!).toBeLessThan(0.1);
-  });
-
-  it('starts from the measured speed after a gap of more than 1 s: an old command is no estimate of the speed', () => {
-    // two steps braking (down to a 1.19 m/s command), then 2 s without a step, the robot measured at
-    // 1.5 m/s: braking goes on from 1.5 m/s over the nominal period, no jump down to the old command
-    const cmds = brakeLagging([0.3, 0.3, 2], (k, c) => (k === 2 ? 1.5 : c[c.length - 2]!));
-    expect(cmds[1]!).toBeLessThan(1.2);
-    expect(cmds[2]!).toBeGreaterThan(1.4);
-    expect(cmds[2]!).toBeLessThan(1.5);
   });
 });
 

@@ -69,16 +69,7 @@ export interface ClassicalState {
   holdFor: number;
   /** The acceleration commanded at the last step (jerk limit), m/s². */
   accelMps2: number;
-  /** Robots: the speed commanded at the last step, m/s, and the time of its snapshot, s. */
-  vCmdMps?: number;
-  vCmdAtS?: number;
 }
-
-/**
- * A robot's speed command continues from the last one while it is at most this old, s: a longer
- * gap (the mission held the vehicle, the link was down) starts again from the measured speed.
- */
-const OPEN_LOOP_GAP_S = 1;
 
 const INFO: ControllerInfo = { controller: 'classical', computeFraction: 1 };
 
@@ -166,21 +157,7 @@ export function createClassicalController(
       };
       let control: Control;
       if (robot) {
-        // braking continues from the last commanded speed when it is lower than the measured one
-        // (Nav2's velocity smoother, open loop): the measured speed lags the robot — a pose-derived
-        // estimate, a step late — so braking from it re-commands speeds the robot has already
-        // left, and on a loaded machine (steps 0.1–1 s apart) its braking falls far below `a`
-        const gap = req.snapshot.tS - (state.vCmdAtS ?? Number.NEGATIVE_INFINITY);
-        const last = state.vCmdMps !== undefined && gap > 0 && gap <= OPEN_LOOP_GAP_S ? state.vCmdMps : v;
-        const base = a < 0 ? Math.min(v, last) : v;
-        let vCmd = Math.max(0, base + a * dtS);
-        // a late step (dtS is the time it stands for) does not carry the speed law past its target
-        if (target.accelMps2 === undefined) {
-          if (a > 0 && base < target.speedMps) vCmd = Math.min(vCmd, target.speedMps);
-          if (a < 0 && base > target.speedMps) vCmd = Math.max(vCmd, target.speedMps);
-        }
-        next.vCmdMps = vCmd;
-        next.vCmdAtS = req.snapshot.tS;
+        const vCmd = Math.max(0, v + a * dtS);
         control = {
           kind: 'unicycle',
           vMps: vCmd,

@@ -7,9 +7,9 @@ import {
   WallClock,
   type WorldSnapshot,
 } from '../core/index.ts';
-import { RoadMap, RoutePath } from '../core/map/index.ts';
+import { RoadMap } from '../core/map/index.ts';
 import { LOOP_ROUTE, loopMapData } from '../core/map/testing/loopMap.ts';
-import type { CommandController, CommandPlanner, PlanRequest } from '../core/planning/index.ts';
+import type { CommandPlanner, PlanRequest } from '../core/planning/index.ts';
 import { stepBicycle } from '../core/vehicle/index.ts';
 import { createEnvironmentTransform } from '../perception/index.ts';
 import { createSafetyGate } from '../safety/index.ts';
@@ -389,50 +389,6 @@ describe('stack: perception continuity', () => {
     expect(hints[0]).toBeUndefined();
     for (let i = 1; i < hints.length; i++) expect(hints[i]).toBe(egoLanes[i - 1]);
     expect(egoLanes.every((id) => id === 'R0')).toBe(true);
-  });
-});
-
-describe('stack: late control steps', () => {
-  it('hands the controller the time a late step covers (a loaded machine), the nominal period otherwise', () => {
-    const { planner } = keeper(10);
-    const dts: number[] = [];
-    const controller: CommandController<null> = {
-      name: 'recorder',
-      init: () => null,
-      step: (state, req) => {
-        dts.push(req.dtS);
-        return {
-          state,
-          control: { kind: 'ackermann', accelMps2: 0, steerRad: 0 },
-          info: { controller: 'recorder', computeFraction: 1 },
-        };
-      },
-    };
-    const stack = createStack({
-      planner,
-      gate: createSafetyGate(),
-      controller,
-      rates: { planHz: 10, controlHz: 20 },
-    });
-    const vehicle = VehicleParamsSchema.parse({});
-    const snap = (tS: number): WorldSnapshot => ({
-      tS,
-      ego: { ...egoOn(map, 'R0', 20 + tS * 10, 10), tS },
-      agents: [],
-      lights: [],
-      route: { laneIds: ['R0'] },
-    });
-    const first = snap(0);
-    stack.init({ map, route: RoutePath.build(map, ['R0']), vehicle, dtS: 0.1, seed: 0 }, first);
-    // on time, on time, 0.3 s apart (late), on time, 1.55 s apart (a new start: no integration over it)
-    for (const tS of [0, 0.05, 0.1, 0.4, 0.45, 2, 2.05]) stack.tick(snap(tS));
-    expect(dts[0]).toBe(0.05);
-    expect(dts[1]).toBe(0.05);
-    expect(dts[2]).toBe(0.05);
-    expect(dts[3]).toBeCloseTo(0.3, 9);
-    expect(dts[4]).toBe(0.05);
-    expect(dts[5]).toBe(0.05);
-    expect(dts[6]).toBe(0.05);
   });
 });
 

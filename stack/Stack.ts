@@ -39,8 +39,6 @@ import { withAccelerations } from './GatedPlanner.ts';
 
 /** The gate's agent accelerations are speed differences over at least this long, s (the plan period). */
 const ACCEL_WINDOW_S = 0.1;
-/** A control step later than this after the last one starts afresh (the nominal period), s. */
-const MAX_LATE_STEP_S = 1;
 
 export const StackRatesSchema = z.object({
   /** Plan loop rate, Hz (PlanAgent / nuPlan: 10 Hz). */
@@ -173,8 +171,6 @@ export function createStack(opts: StackOptions): Stack {
   let mrm: MrmState = MRM_INITIAL;
   let replansLeft = rates.maxReplans;
   let lastCheckedS = Number.NaN;
-  /** The snapshot time of the last control step (a late step's controller period). */
-  let lastTickS = Number.NaN;
 
   const landedBy = (tS: number): boolean => landed !== undefined && landed.readyAtS <= tS + 1e-9;
   /**
@@ -389,19 +385,14 @@ export function createStack(opts: StackOptions): Stack {
         );
       }
       if (expired) stats.expiredSteps++;
-      // 4. the controller, then the control-level check. A step more than half a period late (a
-      // loaded machine, a bridge stepping on each pose) stands for the time it really covers: the
-      // controller integrates its speed command and jerk over it, not over the nominal period
-      const sinceS = tS - lastTickS;
-      const dtS = sinceS > 1.5 * controlPeriodS && sinceS <= MAX_LATE_STEP_S ? sinceS : controlPeriodS;
-      lastTickS = tS;
+      // 4. the controller, then the control-level check
       const step = controller.step(
         controllerState,
         {
           ego: snap.ego,
           command,
           snapshot: snap,
-          dtS,
+          dtS: controlPeriodS,
           ...(route.index !== undefined ? { routeIndex: route.index } : {}),
         },
         ctx,
