@@ -7,7 +7,7 @@ import type { PlannerContext } from '../core/planning/index.ts';
 import { egoOn } from '../scenarios/builtin/build.ts';
 import { road, warehouse } from '../scenarios/builtin/maps.ts';
 import { command, driveController, testScenario } from '../stack/testing/simScene.ts';
-import { createClassicalController, followLaneId, lanePath } from './ClassicalController.ts';
+import { createClassicalController, lanePath } from './ClassicalController.ts';
 import { frontOnR0M, map, straightScene, windingScene, worstOffsetM } from './testFixtures.ts';
 
 describe('classical command tracker', () => {
@@ -299,28 +299,5 @@ describe('classical command tracker on a route that uses a lane twice (a loop)',
   it('lanePath follows the occurrence nearest the route position given', () => {
     expect(Math.max(...lanePath(map, 'A', LOOP_ROUTE, 300, 3)!.ys)).toBeLessThan(0.5);
     expect(Math.max(...lanePath(map, 'A', LOOP_ROUTE, 300, 1)!.ys)).toBeGreaterThan(50);
-  });
-});
-
-describe('the lane FOLLOW_LANE keeps where a route that uses lanes twice forks (followLaneId)', () => {
-  const map = new RoadMap(loopMapData(['LOOP', 'OUT']));
-  const ctx: PlannerContext = {
-    map,
-    route: RoutePath.build(map, LOOP_ROUTE),
-    vehicle: VehicleParamsSchema.parse({}),
-    dtS: 0.1,
-    seed: 0,
-  };
-  // 4 m past the fork heading straight on, on both branches (LOOP bends left from there, 0.27 m
-  // to the left; OUT runs straight on)
-  const ego = { ...egoOn(map, 'OUT', 4, 10), tS: 0 };
-
-  it('takes the branch at the route position: LOOP on the first pass, OUT on the second', () => {
-    expect(followLaneId(ctx, ego, 2)).toBe('LOOP');
-    expect(followLaneId(ctx, ego, 4)).toBe('OUT');
-  });
-
-  it('without a route position the best-located route lane (here the straight one) wins, on either pass', () => {
-    expect(followLaneId(ctx, ego)).toBe('OUT');
   });
 });

@@ -15,7 +15,7 @@ import {
   Polyline,
   type Vec2,
 } from '../core/index.ts';
-import { nextRouteLane, type RoadMap, routeIndexOf, routeLanesNear } from '../core/map/index.ts';
+import { nextRouteLane, type RoadMap, routeIndexOf } from '../core/map/index.ts';
 import type {
   CommandController,
   ControllerInfo,
@@ -198,7 +198,7 @@ export function referenceFor(
   const newKeep = command.speed === 'KEEP' && state.holdFor !== command.issuedAtS;
   const holdMps = newKeep ? ego.speedMps : state.holdMps;
   const holdFor = command.speed === 'KEEP' ? command.issuedAtS : state.holdFor;
-  const key = pathKey(command, ctx, ego, state, req.routeIndex);
+  const key = pathKey(command, ctx, ego, state);
   if (key === state.key && state.path) return { key, path: state.path, sM: state.sM, holdMps, holdFor };
   const path = buildPath(command, ctx, ego, key, p, req.routeIndex);
   return { key, path, sM: Number.NaN, holdMps, holdFor };
@@ -209,24 +209,13 @@ const IN_LANE_SLACK_M = 0.3;
 
 /**
  * The lane FOLLOW_LANE keeps: the route lane the rear axle is in (a route lane wins where lanes
- * overlap, as in a junction; with the ego's route position `routeIndex`, first the route lanes next
- * to it — a route that uses lanes twice has two of its branches overlap where the first pass turns
- * and the second goes straight on), else the lane the map locates it in. The route's own lateral
- * moves (a lane change blended into its reference line) are not followed: they are made only when
- * the planner commands the change.
+ * overlap, as in a junction), else the lane the map locates it in. The route's own lateral moves
+ * (a lane change blended into its reference line) are not followed: they are made only when the
+ * planner commands the change.
  */
-export function followLaneId(
-  ctx: PlannerContext,
-  ego: ControlRequest['ego'],
-  routeIndex?: number,
-): string | undefined {
+export function followLaneId(ctx: PlannerContext, ego: ControlRequest['ego']): string | undefined {
   const map = ctx.map;
   const routeIds = ctx.route.laneIds;
-  if (routeIndex !== undefined && routeIds.length > 0) {
-    const near = routeLanesNear(routeIds, routeIndex);
-    const here = map.locate(ego.x, ego.y, ego.headingRad, IN_LANE_SLACK_M, near);
-    if (here && near.includes(here.laneId)) return here.laneId;
-  }
   const onRoute =
     routeIds.length > 0 ? map.locate(ego.x, ego.y, ego.headingRad, IN_LANE_SLACK_M, routeIds) : undefined;
   if (onRoute && routeIds.includes(onRoute.laneId)) return onRoute.laneId;
@@ -260,7 +249,6 @@ function pathKey(
   ctx: PlannerContext,
   ego: ControlRequest['ego'],
   state: ClassicalState,
-  routeIndex: number | undefined,
 ): string {
   if (command.path === 'FOLLOW_LANE') {
     // an in-lane shift (`lateralOffsetM`) is part of the key: a new offset builds a new path
@@ -269,7 +257,7 @@ function pathKey(
     const kept = state.key.startsWith('lane:') ? laneOfKey(state.key) : '';
     if (kept && ctx.route.laneIds.includes(kept) && stillIn(ctx, kept, ego.x, ego.y))
       return `lane:${kept}${shift}`;
-    return `lane:${followLaneId(ctx, ego, routeIndex) ?? '?'}${shift}`;
+    return `lane:${followLaneId(ctx, ego) ?? '?'}${shift}`;
   }
   return `${command.path}:${command.targetLaneId ?? ''}:${command.issuedAtS}`;
 }

@@ -310,15 +310,3 @@ describe('LaneGraphBuilder: a route that uses a lane twice (a loop)', () => {
     expect(g.ego?.lead).toBeNull();
   });
 });
-
-describe('LaneGraphBuilder: the ego lane where a route that uses lanes twice forks', () => {
-  const m = new RoadMap(loopMapData(['LOOP', 'OUT']));
-  const route = { laneIds: LOOP_ROUTE };
-  // 4 m past the fork heading straight on: on OUT and 0.27 m right of LOOP's centre
-  const snap = snapshot(204, 0, 0, 10, [], { route });
-
-  it('is the branch at the route position: LOOP on the first pass, OUT on the second', () => {
-    expect(new LaneGraphBuilder(m, params).build(snap, route, 'A', 2).egoLane?.laneId).toBe('LOOP');
-    expect(new LaneGraphBuilder(m, params).build(snap, route, 'A', 4).egoLane?.laneId).toBe('OUT');
-  });
-});

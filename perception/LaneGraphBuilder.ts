@@ -15,13 +15,7 @@ import {
   VehicleParamsSchema,
   type WorldSnapshot,
 } from '../core/index.ts';
-import {
-  type LaneInfo,
-  nextRouteLane,
-  type RoadMap,
-  routeIndexOf,
-  routeLanesNear,
-} from '../core/map/index.ts';
+import { type LaneInfo, nextRouteLane, type RoadMap, routeIndexOf } from '../core/map/index.ts';
 import { LaneChunks } from './LaneChunks.ts';
 import type { PerceptionParams } from './PerceptionParams.ts';
 import type {
@@ -112,34 +106,11 @@ export class LaneGraphBuilder {
    * overlap in plan (an overpass) the located one may be the other level. Else the route lane
    * located best (`RoadMap.locate`), else any lane.
    */
-  private locateEgo(ego: WorldSnapshot['ego'], route: Route, prevEgoLaneId?: string, routeIndex?: number) {
-    const map = this.map;
-    // the route lanes next to the ego's route position first (a route that uses lanes twice: its
-    // two passes' branches overlap at a junction's entry), then the whole route
-    const near = routeLanesNear(route.laneIds, routeIndex);
-    if (near.length < route.laneIds.length) {
-      const c = this.locateOnRoute(ego, near, prevEgoLaneId);
-      const lane = c ? map.lane(c.laneId) : undefined;
-      // only a lane that holds the ego (a lagging route position falls back to the whole route)
-      if (
-        c &&
-        lane &&
-        near.includes(c.laneId) &&
-        Math.abs(c.dM) <= lane.data.widthM / 2 + CONTINUITY_SLACK_M &&
-        c.sM >= -CONTINUITY_SLACK_M &&
-        c.sM <= lane.line.length + CONTINUITY_SLACK_M
-      )
-        return c;
-    }
-    return this.locateOnRoute(ego, route.laneIds, prevEgoLaneId);
-  }
-
-  /** `locateEgo` among the route lanes `routeIds`. */
-  private locateOnRoute(ego: WorldSnapshot['ego'], routeIds: ReadonlyArray<string>, prevEgoLaneId?: string) {
+  private locateEgo(ego: WorldSnapshot['ego'], route: Route, prevEgoLaneId?: string) {
     const map = this.map;
     const prev = prevEgoLaneId !== undefined ? map.lane(prevEgoLaneId) : undefined;
     if (prev) {
-      const onRoute = new Set(routeIds);
+      const onRoute = new Set(route.laneIds);
       const near = new Set<string>([prev.data.id]);
       for (const n of [prev.data.left, prev.data.right]) if (n && !n.opposite) near.add(n.laneId);
       for (const a of prev.data.successors) {
@@ -162,7 +133,7 @@ export class LaneGraphBuilder {
           return c;
       }
     }
-    return map.locate(ego.x, ego.y, ego.headingRad, 5, routeIds);
+    return map.locate(ego.x, ego.y, ego.headingRad, 5, route.laneIds);
   }
 
   /** Rear axle → front bumper along the heading, m. */
@@ -182,7 +153,7 @@ export class LaneGraphBuilder {
     const p = this.params;
     const ego = snap.ego;
     const onRoute = new Set(route.laneIds);
-    const loc = this.locateEgo(ego, route, prevEgoLaneId, routeIndex);
+    const loc = this.locateEgo(ego, route, prevEgoLaneId);
     const lanes = this.nearbyLanes(ego.x, ego.y, onRoute);
     const empty: LaneGraph = {
       egoLane: null,

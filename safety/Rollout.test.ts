@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { VehicleParamsSchema } from '../core/index.ts';
-import { RoadMap, routeLanesNear } from '../core/map/index.ts';
+import { RoadMap } from '../core/map/index.ts';
 import { overpassRoad } from '../core/map/testFixtures.ts';
 import { LOOP_ROUTE, loopMapData } from '../core/map/testing/loopMap.ts';
 import { cmd, junctionMap, roadMap, scene } from '../stack/testing/safetyScenes.ts';
@@ -172,18 +172,5 @@ describe('lane paths on a route that uses a lane twice (a loop)', () => {
     expect(maxY(onFirst)).toBeGreaterThan(10);
     expect(maxY(onSecond)).toBeLessThan(0.5);
     expect(onSecond.points[onSecond.points.length - 1]!.x).toBeGreaterThan(240);
-  });
-});
-
-describe('the start lane where a route that uses lanes twice forks', () => {
-  it('is the branch next to the route position (routeLanesNear), not any lane of the route', () => {
-    const map = new RoadMap(loopMapData(['LOOP', 'OUT']));
-    const paths = new LanePathCache(map);
-    // 4 m past the fork heading straight on: on OUT and 0.27 m right of LOOP's centre
-    const at = (near?: ReadonlyArray<string>) =>
-      startLane(map, 204, 0, 0, 0, LOOP_ROUTE, paths, undefined, near ?? LOOP_ROUTE);
-    expect(at()).toBe('OUT');
-    expect(at(routeLanesNear(LOOP_ROUTE, 2))).toBe('LOOP');
-    expect(at(routeLanesNear(LOOP_ROUTE, 4))).toBe('OUT');
   });
 });

@@ -16,7 +16,6 @@ import {
   type Trajectory,
   type Verdict,
 } from '../core/index.ts';
-import { routeLanesNear } from '../core/map/index.ts';
 import { AgentForecast, forecastAgents } from './AgentForecast.ts';
 import { canonicalJson, sha256Hex } from './canonicalJson.ts';
 import { checkControlStep } from './checkControlStep.ts';
@@ -641,7 +640,6 @@ export function createSafetyGate(input: SafetyParamsInput = {}): SafetyGate {
       routeOf(scene),
       pathsFor(scene),
       opts.trajectory,
-      routeLanesNear(scene.snapshot.route.laneIds, scene.routeIndex),
     );
     evaluate(cmd, scene, opts.trajectory, sink);
     const all = new RuleSink();
@@ -878,8 +876,7 @@ export function createSafetyGate(input: SafetyParamsInput = {}): SafetyGate {
     const ego = scene.snapshot.ego;
     const route = routeOf(scene);
     const cache = pathsFor(scene);
-    const near = routeLanesNear(scene.snapshot.route.laneIds, scene.routeIndex);
-    const from = startLane(scene.map, ego.x, ego.y, ego.headingRad, ego.tS, route, cache, along, near);
+    const from = startLane(scene.map, ego.x, ego.y, ego.headingRad, ego.tS, route, cache, along);
     rolloutCommand(cmd, ego, scene.map, route, scene.vehicle, p, cache, trajRollout, false, from);
     return rolloutToTrajectory(trajRollout, 0.1, 8);
   }

@@ -38,10 +38,7 @@ const fp: FrenetPoint = { sM: 0, dM: 0, segment: 0 };
 /**
  * The id of the lane a roll-out from the pose (x, y, headingRad; rear axle) starts on: the located
  * lane, or a branch of the same lane the ego is also on that `along` (the planner's trajectory)
- * follows more closely or, without a moving plan, that lies on the route (`near`: the route lanes
- * next to the ego's route position, `routeLanesNear`; where a route uses lanes twice, a junction
- * it turns at on one pass and goes straight through on the other has both branches on it).
- * Undefined off the map.
+ * follows more closely or, without a moving plan, that lies on `route`. Undefined off the map.
  */
 export function startLane(
   map: RoadMap,
@@ -52,14 +49,13 @@ export function startLane(
   route: ReadonlyArray<string>,
   paths: LanePathCache,
   along?: Trajectory,
-  near: ReadonlyArray<string> = route,
 ): string | undefined {
   const loc = map.locate(x, y, headingRad, 5, undefined);
   if (!loc) return undefined;
   const located = map.mustLane(loc.laneId);
   let best = loc.laneId;
   let bestFit = Number.POSITIVE_INFINITY;
-  let bestOnRoute = near.includes(best);
+  let bestOnRoute = route.includes(best);
   const plan = along && travel(along, tS) >= FIT_MIN_TRAVEL_M ? along : undefined;
   if (plan) bestFit = planDistance(paths, best, route, plan, tS, x, y);
   for (const predId of located.data.predecessors) {
@@ -67,7 +63,7 @@ export function startLane(
     if (!pred) continue;
     for (const id of pred.data.successors) {
       if (id === loc.laneId || !onLane(map, id, x, y, headingRad)) continue;
-      const onRoute = near.includes(id);
+      const onRoute = route.includes(id);
       if (plan) {
         const f = planDistance(paths, id, route, plan, tS, x, y);
         const apart = separation(paths, best, id, route, x, y, travel(plan, tS)) >= FIT_MIN_SEPARATION_M;

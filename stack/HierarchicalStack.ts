@@ -5,7 +5,7 @@
  */
 import { createClassicalController } from '../controller/index.ts';
 import type { EgoState, Scenario, TrajectoryPoint, VehicleParams } from '../core/index.ts';
-import { type RoadMap, routeLanesNear } from '../core/map/index.ts';
+import type { RoadMap } from '../core/map/index.ts';
 import { type BicycleCommand, stepBicycle, stepUnicycle } from '../core/vehicle/index.ts';
 import {
   createHierarchicalPlanner,
@@ -96,8 +96,7 @@ export function gateRollout(map: RoadMap, vehicle: VehicleParams): RolloutFn {
     const e = snap.ego;
     const route = routeAhead({ snapshot: snap, ...(routeIndex !== undefined ? { routeIndex } : {}) });
     // at a junction entry the route's branch, not the located (best-heading) connector
-    const near = routeLanesNear(snap.route.laneIds, routeIndex);
-    const start = startLane(map, e.x, e.y, e.headingRad, e.tS, route, paths, undefined, near);
+    const start = startLane(map, e.x, e.y, e.headingRad, e.tS, route, paths);
     rolloutCommand(
       { ...command, horizonS: REFLECT_HORIZON_S },
       { tS: e.tS, x: e.x, y: e.y, headingRad: e.headingRad, speedMps: e.speedMps, accelMps2: e.accelMps2 },

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { RoadMap } from './RoadMap.ts';
-import { nextRouteLane, routeIndexOf, routeLanesNear } from './RouteLanes.ts';
+import { nextRouteLane, routeIndexOf } from './RouteLanes.ts';
 import { RoutePath } from './RoutePath.ts';
 import { LOOP_ROUTE, loopMapData } from './testing/loopMap.ts';
 
@@ -28,13 +28,6 @@ describe('route lanes used more than once', () => {
     expect(nextRouteLane(LOOP_ROUTE, ['OUT', 'LOOP'], -1)).toEqual({ laneId: 'LOOP', index: 2 });
     expect(nextRouteLane(LOOP_ROUTE, ['X', 'Y'], 1)).toEqual({ laneId: 'X', index: -1 });
     expect(nextRouteLane(LOOP_ROUTE, [], 1)).toBeUndefined();
-  });
-
-  it('gives the route lanes next to a route position (the whole route without one)', () => {
-    expect(routeLanesNear(LOOP_ROUTE, 2)).toEqual(['A', 'LOOP', 'A']);
-    expect(routeLanesNear(LOOP_ROUTE, 0)).toEqual(['IN', 'A']);
-    expect(routeLanesNear(LOOP_ROUTE, 4)).toEqual(['A', 'OUT']);
-    expect(routeLanesNear(LOOP_ROUTE)).toEqual(LOOP_ROUTE);
   });
 
   it('tells the route position along the reference path (which pass over a lane used twice)', () => {

@@ -54,15 +54,3 @@ export function nextRouteLane(
   }
   return { laneId: successors[0]!, index: -1 };
 }
-
-/**
- * The route lanes at the positions next to route position `index` (one before, it, one after):
- * where a route uses lanes twice their branches overlap at a junction's entry (the first pass
- * turns, the second goes straight on), and the lane the ego is on is sought among these first.
- * The whole route without a position (undefined or NaN).
- */
-export function routeLanesNear(laneIds: ReadonlyArray<string>, index?: number): ReadonlyArray<string> {
-  if (index === undefined || !Number.isFinite(index)) return laneIds;
-  const k = Math.min(Math.max(Math.floor(index), 0), laneIds.length - 1);
-  return laneIds.slice(Math.max(0, k - 1), k + 2);
-}
