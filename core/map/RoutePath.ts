@@ -205,7 +205,11 @@ export class RoutePath {
 
   /** The speed cap at path arc length s (linear between samples; the end value beyond the end), m/s. */
   speedCapAt(map: RoadMap, sM: number, p: CurveSpeedParams = DEFAULT_CURVE_SPEED): number {
-    const v = this.speedCapProfile(map, p);
+    return RoutePath.capOn(this.speedCapProfile(map, p), sM);
+  }
+
+  /** A `speedCapProfile`'s value at arc length s (for loops that sample one profile many times), m/s. */
+  static capOn(v: Float64Array, sM: number): number {
     const f = Math.min(Math.max(sM / CAP_STEP_M, 0), v.length - 1);
     const i = Math.min(Math.floor(f), v.length - 2);
     const w = f - i;

@@ -11,8 +11,14 @@ import {
   type VehicleParams,
   type WorldSnapshot,
 } from '../../core/index.ts';
-import type { RoadMap, RoutePath } from '../../core/map/index.ts';
-import { DEFAULT_CURVE_SPEED, nextRouteLane, routeIndexOf, signalStopAhead } from '../../core/map/index.ts';
+import type { CurveSpeedParams, RoadMap } from '../../core/map/index.ts';
+import {
+  DEFAULT_CURVE_SPEED,
+  nextRouteLane,
+  RoutePath,
+  routeIndexOf,
+  signalStopAhead,
+} from '../../core/map/index.ts';
 import type { LaneGraph } from '../../core/sceneContext.ts';
 import { type PathEntry, pathMeeting } from './PathEntry.ts';
 
@@ -145,7 +151,37 @@ export function bendSpeedAt(
   latAccelMps2: number,
   yawRateRadps: number,
 ): number {
-  const v = route.speedCapAt(map, sM, { ...DEFAULT_CURVE_SPEED, latAccelMps2, decelMps2: 1e6 });
+  return bendSpeedOn(
+    route.speedCapProfile(map, bendParams(latAccelMps2)),
+    route,
+    map,
+    sM,
+    latAccelMps2,
+    yawRateRadps,
+  );
+}
+
+/** The curve-profile parameters of a bend on its own (no braking ahead), one object per lateral acceleration. */
+const BEND_PARAMS = new Map<number, CurveSpeedParams>();
+function bendParams(latAccelMps2: number): CurveSpeedParams {
+  let p = BEND_PARAMS.get(latAccelMps2);
+  if (!p) {
+    p = { ...DEFAULT_CURVE_SPEED, latAccelMps2, decelMps2: 1e6 };
+    BEND_PARAMS.set(latAccelMps2, p);
+  }
+  return p;
+}
+
+/** `bendSpeedAt` on the bend profile fetched once (the look-ahead loops sample it many times a plan). */
+function bendSpeedOn(
+  profile: Float64Array,
+  route: RoutePath,
+  map: RoadMap,
+  sM: number,
+  latAccelMps2: number,
+  yawRateRadps: number,
+): number {
+  const v = RoutePath.capOn(profile, sM);
   if (!Number.isFinite(v) || !Number.isFinite(yawRateRadps) || v >= route.speedLimitAt(map, sM) - 1e-9)
     return v;
   return Math.min(v, (yawRateRadps * v * v) / latAccelMps2);
@@ -172,8 +208,9 @@ export function curveCapAt(
   if (!Number.isFinite(yawRateRadps)) return cap;
   const L = route.line.length;
   const lookM = Math.min(L - sM, Math.min(cap, 70) ** 2 / (2 * b));
+  const profile = route.speedCapProfile(map, bendParams(latAccelMps2));
   for (let d = 0; d <= lookM; d += YAW_LOOK_STEP_M) {
-    const v = bendSpeedAt(route, map, sM + d, latAccelMps2, yawRateRadps);
+    const v = bendSpeedOn(profile, route, map, sM + d, latAccelMps2, yawRateRadps);
     if (Number.isFinite(v)) cap = Math.min(cap, Math.sqrt(v * v + 2 * b * d));
   }
   return cap;
@@ -305,8 +342,9 @@ export function buildWorldView(
   if (horizon) {
     // the local curve speed (no braking ahead of it), held over the reach of the roll-out
     let vt = Math.max(limit > 0 ? limit : vehicle.maxSpeedMps, 0);
+    const bends = route.speedCapProfile(map, bendParams(horizon.latAccelMps2));
     for (let d = 0; d <= vt * horizon.holdS && sClamp + d <= line.length; d += 1) {
-      const c = bendSpeedAt(route, map, sClamp + d, horizon.latAccelMps2, curveYawRateRadps);
+      const c = bendSpeedOn(bends, route, map, sClamp + d, horizon.latAccelMps2, curveYawRateRadps);
       if (Number.isFinite(c) && c < vt) vt = Math.max(c, d / horizon.holdS);
     }
     horizonCap = vt;
