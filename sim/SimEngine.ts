@@ -344,6 +344,7 @@ export class SimEngine {
       staticAgentIds: s.agents
         .filter((a) => a.kind === 'static' || a.behavior.type === 'static')
         .map((a) => a.id),
+      ...(this.k < this.steps && this.atRouteEnd() ? { endedAtRouteEnd: true } : {}),
     };
   }
 }

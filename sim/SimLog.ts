@@ -55,4 +55,9 @@ export interface SimLog {
   ticks: SimTick[];
   /** Ids of agents that are static obstacles (for the collision classification). */
   staticAgentIds: string[];
+  /**
+   * The run ended before the scenario's duration because the ego reached the end of its route
+   * (`SimEngine.atRouteEnd`); the metrics then score the expert over the same time span.
+   */
+  endedAtRouteEnd?: boolean;
 }

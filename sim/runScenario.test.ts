@@ -40,6 +40,12 @@ describe('closed-loop engine', () => {
     const frontX = last.ego.x + 1.461 + 5.176 / 2;
     expect(frontX).toBeGreaterThan(398);
     expect(frontX).toBeLessThan(400 + 12 * 0.1);
+    // The log says why it ended, so the metrics score the expert over the same span.
+    expect(log.endedAtRouteEnd).toBe(true);
+    const full = runScenario({ ...s, durationS: 10 }, map, constantVelocityPlanner(), {
+      mode: 'nonreactive',
+    });
+    expect(full.endedAtRouteEnd).toBeUndefined();
   });
 
   it('runs 15 s at 0.1 s: 151 ticks from t = 0 to 15', () => {

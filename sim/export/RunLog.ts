@@ -54,6 +54,8 @@ export const RunLogSchema = z.object({
   expert: z.array(TrackPointSchema).default([]),
   ticks: z.array(RunTickSchema).min(1),
   staticAgentIds: z.array(z.string()).default([]),
+  /** The run ended early at the end of the ego's route (`SimLog.endedAtRouteEnd`). */
+  endedAtRouteEnd: z.boolean().optional(),
   metrics: ScenarioMetricsSchema.optional(),
   /**
    * Where the scenario came from, so that a reader (viewer, MCAP export) can load its map again:

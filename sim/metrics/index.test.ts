@@ -96,3 +96,32 @@ describe('devkitHistory', () => {
     expect(devkitHistory(one).ticks).toHaveLength(1);
   });
 });
+
+describe('a run that ended at its route end', () => {
+  // The expert drives 5 m/s for 15 s (75 m); the ego copies it and reaches its route's end at
+  // 6 s (tick 60), where the run stops.
+  const expert = cruise(151, 10, 0, 5).map((e) => ({
+    tS: e.tS,
+    x: e.x,
+    y: e.y,
+    headingRad: e.headingRad,
+    speedMps: e.speedMps,
+  }));
+  const egos = cruise(61, 10, 0, 5);
+
+  test('is scored on all its ticks against the expert over the same span: 30 m of 30 m', () => {
+    const m = evaluateRun({ ...makeLog(egos, undefined, { expert }), endedAtRouteEnd: true }, straightRoad());
+    expect(m.details.ticks).toBe(61);
+    expect(m.details.egoProgressM).toBeCloseTo(30, 9);
+    expect(m.details.expertProgressM).toBeCloseTo(30, 9);
+    expect(m.weighted.ego_progress_along_expert_route).toBeCloseTo(1, 12);
+    expect(m.multipliers.ego_is_making_progress).toBe(1);
+  });
+
+  test('without the flag (the scenario time was up) the whole expert counts', () => {
+    const m = evaluateRun(makeLog(egos, undefined, { expert }), straightRoad());
+    expect(m.details.ticks).toBe(60);
+    expect(m.details.expertProgressM).toBeCloseTo(75, 9);
+    expect(m.weighted.ego_progress_along_expert_route).toBeCloseTo(29.5 / 75, 12);
+  });
+});

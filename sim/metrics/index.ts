@@ -34,10 +34,26 @@ export {
  * last iteration (step_simulation_time_controller.py `reached_end`: index ≥ iterations − 1), so
  * the state of the last iteration is never recorded: 150 samples of a 151-iteration scenario.
  * The expert trajectory keeps all its samples. Returns the log without its last tick (a log of
- * one tick is kept as it is).
+ * one tick is kept as it is). A run that ended early because the ego reached the end of its route
+ * (`endedAtRouteEnd`, an edgeplan rule the devkit has no counterpart of) is kept whole: its last
+ * tick is the ego's arrival, not an iteration the time controller skips.
  */
 export function devkitHistory(log: SimLog): SimLog {
-  return log.ticks.length > 1 ? { ...log, ticks: log.ticks.slice(0, -1) } : log;
+  return log.ticks.length > 1 && !log.endedAtRouteEnd ? { ...log, ticks: log.ticks.slice(0, -1) } : log;
+}
+
+/**
+ * The expert poses a run is scored against: all of them (as the devkit, whose runs always last the
+ * scenario's duration), or, for a run that ended early because the ego reached the end of its
+ * route (`endedAtRouteEnd`), those up to the run's last tick: ego and expert over the same span, so
+ * an ego that copies the expert to the route's end scores full progress. Scored against the whole
+ * expert, and without its arrival tick, an ego that finished its route sooner than another lost
+ * progress for arriving first.
+ */
+export function expertSpan(log: SimLog): SimLog['expert'] {
+  if (!log.endedAtRouteEnd || log.ticks.length === 0) return log.expert;
+  const endS = log.ticks[log.ticks.length - 1]!.tS + 1e-6;
+  return log.expert.filter((p) => p.tS <= endS);
 }
 
 /**
@@ -60,8 +76,9 @@ export function evaluateRun(fullLog: SimLog, map: RoadMap | MetricMap): Scenario
   const speed = speedLimitCompliance(mm, track, lanes.egoDrivenRoute);
 
   const d = log.vehicle.rearAxleToCenterM;
-  const ex = log.expert.map((p) => p.x + d * Math.cos(p.headingRad));
-  const ey = log.expert.map((p) => p.y + d * Math.sin(p.headingRad));
+  const expert = expertSpan(fullLog);
+  const ex = expert.map((p) => p.x + d * Math.cos(p.headingRad));
+  const ey = expert.map((p) => p.y + d * Math.sin(p.headingRad));
   const progress = progressAlongExpertRoute(mm, track.cx, track.cy, ex, ey);
   const signals = comfortSignals(log, track.tUs);
   const comfort = comfortScore(signals);
