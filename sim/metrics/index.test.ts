@@ -114,8 +114,26 @@ describe('a run that ended at its route end', () => {
     expect(m.details.ticks).toBe(61);
     expect(m.details.egoProgressM).toBeCloseTo(30, 9);
     expect(m.details.expertProgressM).toBeCloseTo(30, 9);
-    expect(m.weighted.ego_progress_along_expert_route).toBeCloseTo(1, 12);
+    expect(m.weighted.ego_progress_along_expert_route).toBe(1);
     expect(m.multipliers.ego_is_making_progress).toBe(1);
+  });
+
+  test('has made full progress even where the expert, one tick faster, got farther by then', () => {
+    // The same ego against an expert at 6 m/s: 36 m by the ego's arrival at 6 s.
+    const fast = cruise(151, 10, 0, 6).map((e) => ({
+      tS: e.tS,
+      x: e.x,
+      y: e.y,
+      headingRad: e.headingRad,
+      speedMps: e.speedMps,
+    }));
+    const m = evaluateRun(
+      { ...makeLog(egos, undefined, { expert: fast }), endedAtRouteEnd: true },
+      straightRoad(),
+    );
+    expect(m.details.expertProgressM).toBeCloseTo(36, 9);
+    expect(m.details.progressRatio).toBe(1);
+    expect(m.weighted.ego_progress_along_expert_route).toBe(1);
   });
 
   test('without the flag (the scenario time was up) the whole expert counts', () => {

@@ -80,6 +80,10 @@ export function evaluateRun(fullLog: SimLog, map: RoadMap | MetricMap): Scenario
   const ex = expert.map((p) => p.x + d * Math.cos(p.headingRad));
   const ey = expert.map((p) => p.y + d * Math.sin(p.headingRad));
   const progress = progressAlongExpertRoute(mm, track.cx, track.cy, ex, ey);
+  // An ego that reached the end of its route has made all the progress asked of it. Measured
+  // against the expert, arrival would be judged by where within one tick's travel (2.8 m at
+  // 28 m/s) each crossed the end margin.
+  const progressRatio = fullLog.endedAtRouteEnd ? 1 : progress.ratio;
   const signals = comfortSignals(log, track.tUs);
   const comfort = comfortScore(signals);
 
@@ -87,11 +91,11 @@ export function evaluateRun(fullLog: SimLog, map: RoadMap | MetricMap): Scenario
     no_ego_at_fault_collisions: noAtFaultCollisionsScore(collisions),
     drivable_area_compliance: drivable.score,
     driving_direction_compliance: direction.score,
-    ego_is_making_progress: makingProgressScore(progress.ratio),
+    ego_is_making_progress: makingProgressScore(progressRatio),
   };
   const weighted = {
     time_to_collision_within_bound: ttcScore(ttc),
-    ego_progress_along_expert_route: progress.ratio,
+    ego_progress_along_expert_route: progressRatio,
     speed_limit_compliance: speed.score,
     ego_is_comfortable: comfort.score,
   };
@@ -113,7 +117,7 @@ export function evaluateRun(fullLog: SimLog, map: RoadMap | MetricMap): Scenario
       minTtcS: Number.isFinite(minTtc) ? minTtc : null,
       egoProgressM: progress.egoProgressM,
       expertProgressM: progress.expertProgressM,
-      progressRatio: progress.ratio,
+      progressRatio,
       maxOverspeedMps: speed.maxOverspeedMps,
       maxBackwardM: direction.maxBackwardM,
       drivableViolationTS: drivable.firstFarTick === null ? null : log.ticks[drivable.firstFarTick]!.tS,
