@@ -156,49 +156,6 @@ function walksIntoSide(
   return vLat * Math.sign(lat) < -SIDE_WALK_MPS;
 }
 
-const e3 = { x: 0, y: 0, c: 0, s: 0 };
-const sp3 = { sM: 0, dM: 0, segment: 0 };
-
-/**
- * Where a repair stops for vehicle j that the roll-out meets at step k: `fallbackS` (the ego's arc
- * length just short of where it would be when they meet) unless that vehicle crosses the ego's path
- * there (heading more than 20° off it) and the roll-out's footprint enters the vehicle's path (any
- * of its forecast footprints) at an earlier step — then 2 m short of that step: for a crossing, the
- * spot just short of where the ego would be when the vehicle arrives lies inside its path (a slow
- * roll into a junction is met by the car only once it is across its lane), and a stop there leaves
- * the ego rolling on towards that car's path at nearly its speed. Kept at `fallbackS` when the ego
- * is in that path already or cannot stop 2 m short of it at b_min after its lag (then the stop
- * the rule named stands).
- */
-function stopShortOfPath(ctx: CheckContext, j: number, k: number, fallbackS: number): number {
-  const { rollout: r, forecast: f, vehicle: veh, snapshot, params } = ctx;
-  const ag = snapshot.agents[f.index[j]!]!;
-  const path = r.path;
-  const last = Math.min(r.n, f.n) - 1;
-  if (ag.kind !== 'vehicle' || !path || k > last) return fallbackS;
-  const base = j * f.capacity;
-  const ah0 = f.h[base + k]!;
-  path.line.project(f.x[base + k]!, f.y[base + k]!, sp3, r.s[k]! - 20, r.s[k]! + 20);
-  if (Math.abs(Math.cos(ah0 - path.line.headingAt(Math.max(0, sp3.sM)))) > CROSS_COS) return fallbackS;
-  const v0 = r.v[0]!;
-  const stopM = v0 * params.accelLagS + (v0 * v0) / (2 * params.rssEgo.brakeMinMps2);
-  const hl = veh.lengthM / 2;
-  const hw = veh.widthM / 2;
-  const reach = hl + hw + (ag.lengthM + ag.widthM) / 2;
-  for (let i = 0; i < k; i++) {
-    egoCentre(ctx, i, e3);
-    for (let m = 0; m <= last; m++) {
-      const ax = f.x[base + m]!;
-      const ay = f.y[base + m]!;
-      if (Math.abs(ax - e3.x) > reach || Math.abs(ay - e3.y) > reach) continue;
-      if (!meets(e3, hl, hw, ax, ay, f.h[base + m]!, ag)) continue;
-      const stopS = r.s[i]! - PATH_STOP_MARGIN_M;
-      return i === 0 || stopS - r.s[0]! < stopM ? fallbackS : Math.min(fallbackS, stopS);
-    }
-  }
-  return fallbackS;
-}
-
 export function collisionRule(ctx: CheckContext, sink: RuleSink): void {
   const { rollout: r, forecast: f, vehicle: veh, snapshot } = ctx;
   const hl = veh.lengthM / 2;
@@ -260,7 +217,7 @@ export function collisionRule(ctx: CheckContext, sink: RuleSink): void {
         { agentId: ag.id, atS: round(k * r.dtS, 2), egoSpeedMps: round(r.v[k]!) },
         wrongWay && k * r.dtS > ctx.params.oncomingMitigateS
           ? oncomingFix(ctx)
-          : { stopBeforeS: stopShortOfPath(ctx, j, k, r.s[k]! - 2), critical: true },
+          : { stopBeforeS: r.s[k]! - 2, critical: true },
       );
       return;
     }
@@ -318,7 +275,7 @@ export function ttcRule(ctx: CheckContext, sink: RuleSink): void {
             'ttc',
             `time to collision with ${ag.kind} ${q(ag.id)} ≤ ${tau} s at t+${round(k * r.dtS, 1)} s (bound ${bound} s)`,
             { agentId: ag.id, ttcS: tau, boundS: bound, atS: round(k * r.dtS, 2), egoSpeedMps: round(v) },
-            far ? oncomingFix(ctx) : { stopBeforeS: stopShortOfPath(ctx, j, k, r.s[k]! - 1), critical: true },
+            far ? oncomingFix(ctx) : { stopBeforeS: r.s[k]! - 1, critical: true },
           );
           return;
         }
@@ -334,8 +291,6 @@ const CROSS_COS = Math.cos((20 * Math.PI) / 180);
 const CROSS_MIN_SPEED_MPS = 0.5;
 /** A roll-out faster than the ego is now by more than this speeds up, m/s. */
 const SPEED_UP_MPS = 0.1;
-/** How far short of a crossing vehicle's path a repair for it stops (`stopShortOfPath`), m. */
-const PATH_STOP_MARGIN_M = 2;
 const cp = { sM: 0, dM: 0, segment: 0 };
 /** Per forecast agent: 0 not yet known, 1 the ego is already committed to its path, 2 it is not. */
 const committed = new Uint8Array(256);
