@@ -21,6 +21,35 @@ const e = { x: 0, y: 0, c: 0, s: 0 };
 const sp = { sM: 0, dM: 0, segment: 0 };
 
 /**
+ * Whether the ego's footprint (centre and heading as `egoCentre` gives them, half length `hl`, half
+ * width `hw`) overlaps the agent's at (ax, ay), heading ah.
+ */
+function meets(
+  eg: { x: number; y: number; c: number; s: number },
+  hl: number,
+  hw: number,
+  ax: number,
+  ay: number,
+  ah: number,
+  ag: { lengthM: number; widthM: number },
+): boolean {
+  return obbOverlap(
+    eg.x,
+    eg.y,
+    eg.c,
+    eg.s,
+    hl,
+    hw,
+    ax,
+    ay,
+    Math.cos(ah),
+    Math.sin(ah),
+    ag.lengthM / 2,
+    ag.widthM / 2,
+  );
+}
+
+/**
  * True when the agent at (ax, ay), heading ah, comes the other way (more than 120° off the ego's
  * heading) with its body over the ego's lane line: a car that has come over the line, not one in
  * its own lane beside the ego's path.
@@ -142,23 +171,7 @@ export function collisionRule(ctx: CheckContext, sink: RuleSink): void {
       const ah = f.h[b]!;
       const reach = hl + hw + (ag.lengthM + ag.widthM) / 2;
       if (Math.abs(ax - e.x) > reach || Math.abs(ay - e.y) > reach) continue;
-      if (
-        !obbOverlap(
-          e.x,
-          e.y,
-          e.c,
-          e.s,
-          hl,
-          hw,
-          ax,
-          ay,
-          Math.cos(ah),
-          Math.sin(ah),
-          ag.lengthM / 2,
-          ag.widthM / 2,
-        )
-      )
-        continue;
+      if (!meets(e, hl, hw, ax, ay, ah, ag)) continue;
       if (ctx.rearStruck.has(j) || ctx.sideStruck.has(j)) continue;
       if (
         ag.kind === 'pedestrian' &&
@@ -304,23 +317,7 @@ function entersPathWithin(ctx: CheckContext, j: number, withinM: number): boolea
       const ay = f.y[b]!;
       if (Math.abs(ax - e2.x) > reach || Math.abs(ay - e2.y) > reach) continue;
       const ah = f.h[b]!;
-      if (
-        obbOverlap(
-          e2.x,
-          e2.y,
-          e2.c,
-          e2.s,
-          hl,
-          hw,
-          ax,
-          ay,
-          Math.cos(ah),
-          Math.sin(ah),
-          ag.lengthM / 2,
-          ag.widthM / 2,
-        )
-      )
-        return true;
+      if (meets(e2, hl, hw, ax, ay, ah, ag)) return true;
     }
   }
   return false;
@@ -384,23 +381,7 @@ export function crossingPetRule(ctx: CheckContext, sink: RuleSink): void {
         const ax = f.x[b]!;
         const ay = f.y[b]!;
         const ah = f.h[b]!;
-        if (
-          !obbOverlap(
-            e.x,
-            e.y,
-            e.c,
-            e.s,
-            hl,
-            hw,
-            ax,
-            ay,
-            Math.cos(ah),
-            Math.sin(ah),
-            ag.lengthM / 2,
-            ag.widthM / 2,
-          )
-        )
-          continue;
+        if (!meets(e, hl, hw, ax, ay, ah, ag)) continue;
         // where it is, does it cross the ego's path (not follow it, not come head-on along it)?
         path.line.project(ax, ay, cp, r.s[k]! - 20, r.s[k]! + 20);
         const ph = path.line.headingAt(Math.max(0, cp.sM));
