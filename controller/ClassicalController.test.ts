@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { type Control, VehicleParamsSchema } from '../core/index.ts';
 import { RoadMap, RoutePath } from '../core/map/index.ts';
-import { overpassRoad } from '../core/map/testFixtures.ts';
-import { LOOP_ROUTE, loopMapData } from '../core/map/testing/loopMap.ts';
+import { LOOP_ROUTE, loopMapData, overpassRoad } from '../core/map/testFixtures.ts';
 import type { PlannerContext } from '../core/planning/index.ts';
 import { egoOn } from '../scenarios/builtin/build.ts';
 import { road, warehouse } from '../scenarios/builtin/maps.ts';

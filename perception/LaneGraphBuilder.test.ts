@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { RoadMapSchema } from '../core/index.ts';
 import { RoadMap } from '../core/map/index.ts';
-import { LOOP_ROUTE, loopMapData } from '../core/map/testing/loopMap.ts';
+import { LOOP_ROUTE, loopMapData } from '../core/map/testFixtures.ts';
 import { intersection } from '../scenarios/builtin/index.ts';
 import { LaneGraphBuilder } from './LaneGraphBuilder.ts';
 import { PerceptionParamsSchema } from './PerceptionParams.ts';

@@ -5,8 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { VehicleParamsSchema } from '../core/index.ts';
 import { RoadMap } from '../core/map/index.ts';
-import { overpassRoad } from '../core/map/testFixtures.ts';
-import { LOOP_ROUTE, loopMapData } from '../core/map/testing/loopMap.ts';
+import { LOOP_ROUTE, loopMapData, overpassRoad } from '../core/map/testFixtures.ts';
 import { cmd, junctionMap, roadMap, scene } from '../stack/testing/safetyScenes.ts';
 import { buildLanePath, projectOnStart } from './LanePath.ts';
 import { LanePathCache, Rollout, rolloutCommand, rolloutTrajectory } from './Rollout.ts';

@@ -20,8 +20,10 @@ const run = (cmd, args) =>
     child.on('close', (code) => resolve(code ?? 1));
   });
 
+// Incremental: tsc keeps what it learnt in .tsbuildinfo (git-ignored) and re-checks only what
+// changed since, a few seconds instead of ~30 s of CPU on a second run (a fresh clone checks all).
 const [typecheck, tests] = await Promise.all([
-  run(bin('tsc'), ['--noEmit']),
+  run(bin('tsc'), ['--noEmit', '--incremental', '--tsBuildInfoFile', join(root, '.tsbuildinfo')]),
   run(bin('vitest'), ['run', ...process.argv.slice(2)]),
 ]);
 if (typecheck !== 0) console.error(`npm test: the type check failed (exit ${typecheck})`);

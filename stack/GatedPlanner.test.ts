@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import type { EgoState, MidLevelCommand, Trajectory, Verdict, WorldSnapshot } from '../core/index.ts';
 import { RoadMap, RoutePath } from '../core/map/index.ts';
-import { LOOP_ROUTE, loopMapData } from '../core/map/testing/loopMap.ts';
+import { LOOP_ROUTE, loopMapData } from '../core/map/testFixtures.ts';
 import { LqrTracker, stepBicycle } from '../core/vehicle/index.ts';
 import type { Planner, PlannerContext } from '../planner/index.ts';
 import { createSafetyGate, type SafetyGate } from '../safety/SafetyGate.ts';

@@ -11,8 +11,7 @@ import {
   type WorldSnapshot,
 } from '../core/index.ts';
 import { RoadMap, RoutePath } from '../core/map/index.ts';
-import { oneLane } from '../core/map/testFixtures.ts';
-import { LOOP_ROUTE, loopMapData } from '../core/map/testing/loopMap.ts';
+import { LOOP_ROUTE, loopMapData, oneLane } from '../core/map/testFixtures.ts';
 import type { PlannerContext } from '../core/planning/index.ts';
 import { plannerContext } from '../core/planning/testFixtures.ts';
 import { ego, snapshotOf } from '../core/testFixtures.ts';

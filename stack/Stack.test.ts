@@ -8,7 +8,7 @@ import {
   type WorldSnapshot,
 } from '../core/index.ts';
 import { RoadMap } from '../core/map/index.ts';
-import { LOOP_ROUTE, loopMapData } from '../core/map/testing/loopMap.ts';
+import { LOOP_ROUTE, loopMapData } from '../core/map/testFixtures.ts';
 import type { CommandPlanner, PlanRequest } from '../core/planning/index.ts';
 import { stepBicycle } from '../core/vehicle/index.ts';
 import { createEnvironmentTransform } from '../perception/index.ts';

@@ -1,12 +1,11 @@
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { runBin as run, runMain } from './cliRun.ts';
 
-const BIN = join(import.meta.dirname, '..', 'bin', 'edgeplan.js');
-const run = (...args: string[]) =>
-  spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', timeout: 300_000 });
+// `run` starts bin/edgeplan.js (the binary; `eval --workers 2`, whose workers then load dist/);
+// `runMain` calls the same main() in this process (test/cliRun.ts): no start-up per command.
 
 describe('edgeplan CLI', () => {
   it('lists the built-in scenarios with tags and descriptions', () => {
@@ -20,7 +19,7 @@ describe('edgeplan CLI', () => {
     }
   });
 
-  it('replay: the same seed gives byte-identical summary.json, across worker counts', () => {
+  it('replay: the same seed gives byte-identical summary.json, across worker counts', async () => {
     const a = mkdtempSync(join(tmpdir(), 'ep-a-'));
     const b = mkdtempSync(join(tmpdir(), 'ep-b-'));
     // Five scenarios (a vehicle cut-in, a light, a pedestrian, a queue, a junction turn) split over
@@ -30,7 +29,8 @@ describe('edgeplan CLI', () => {
     const ra = run('eval', suite, '--planner', 'idm', '--seed', '3', '--workers', '2', '--out', a);
     expect(ra.stderr).toBe('');
     expect(ra.status).toBe(0);
-    const rb = run('eval', suite, '--planner', 'idm', '--seed', '3', '--workers', '1', '--out', b);
+    // one worker runs in the calling thread: this process's main(), from the TypeScript sources
+    const rb = await runMain('eval', suite, '--planner', 'idm', '--seed', '3', '--workers', '1', '--out', b);
     expect(rb.status).toBe(0);
     const sa = readFileSync(join(a, 'idm', 'summary.json'), 'utf8');
     expect(sa).toBe(readFileSync(join(b, 'idm', 'summary.json'), 'utf8'));
@@ -48,27 +48,35 @@ describe('edgeplan CLI', () => {
     [['eval', 'builtin', '--workers', 'two'], /--workers must be an integer/],
     [['eval', 'builtin', '--mode', 'sideways'], /sideways/],
     [['frobnicate'], /unknown command/],
-  ])('bad input %j: one line naming the problem, exit code 2', (args, re) => {
-    const r = run(...args);
+  ])('bad input %j: one line naming the problem, exit code 2', async (args, re) => {
+    const r = await runMain(...args);
     expect(r.status).toBe(2);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr).toMatch(re);
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 
-  it('a malformed scenario file names the field', () => {
+  it('the binary turns a bad input into exit code 2 and one line on stderr, nothing on stdout', () => {
+    const r = run('run', 'cut_in', '--planner', 'magic');
+    expect(r.status).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/unknown planner "magic"/);
+    expect(r.stdout).toBe('');
+  });
+
+  it('a malformed scenario file names the field', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'ep-bad-'));
     const f = join(dir, 'bad.json');
     writeFileSync(
       f,
       JSON.stringify({ formatVersion: 1, id: 'x', map: { kind: 'inline', map: { id: 'm', lanes: [] } } }),
     );
-    const r = run('run', f);
+    const r = await runMain('run', f);
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/bad\.json:/);
     const t = join(dir, 'trunc.json');
     writeFileSync(t, '{"formatVersion": 1, "id": ');
-    const r2 = run('run', t);
+    const r2 = await runMain('run', t);
     expect(r2.status).toBe(2);
     expect(r2.stderr).toMatch(/not valid JSON/);
   });
@@ -79,8 +87,13 @@ describe('imported scenarios, end to end (import → eval → view)', () => {
   const dir = mkdtempSync(join(tmpdir(), 'ep-imported-'));
   const scenarios = join(dir, 'scenarios');
 
-  it('import of a one-scenario file into a folder writes <id>.json there', () => {
-    const r = run('import', join(ROOT, 'data/commonroad/ZAM_Tutorial-1_2_T-1.xml'), '--out', scenarios);
+  it('import of a one-scenario file into a folder writes <id>.json there', async () => {
+    const r = await runMain(
+      'import',
+      join(ROOT, 'data/commonroad/ZAM_Tutorial-1_2_T-1.xml'),
+      '--out',
+      scenarios,
+    );
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     expect(r.stdout).toContain(`to ${join(scenarios, 'ZAM_Tutorial-1_1_T-1.json')}`);
@@ -90,16 +103,16 @@ describe('imported scenarios, end to end (import → eval → view)', () => {
     expect(s.formatVersion).toBe(1);
   });
 
-  it('import of a bare .xodr writes <map>.map.json and says that it is a map and how to run on it', () => {
-    const r = run('import', join(ROOT, 'data/carla/Town02.xodr'), '--out', scenarios);
+  it('import of a bare .xodr writes <map>.map.json and says that it is a map and how to run on it', async () => {
+    const r = await runMain('import', join(ROOT, 'data/carla/Town02.xodr'), '--out', scenarios);
     expect(r.status).toBe(0);
     expect(r.stdout).toContain(`wrote map Town02 (216 lanes) to ${join(scenarios, 'Town02.map.json')}`);
     expect(r.stdout).toContain('is a road map without a scenario');
     expect(r.stdout).toContain('"map" is {"kind":"file"');
   });
 
-  it('run on an imported map says it is a road map, not a scenario, in one line', () => {
-    const r = run('run', join(scenarios, 'Town02.map.json'));
+  it('run on an imported map says it is a road map, not a scenario, in one line', async () => {
+    const r = await runMain('run', join(scenarios, 'Town02.map.json'));
     expect(r.status).toBe(2);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr).toContain('is a road map (216 lanes), not a scenario');
@@ -108,7 +121,7 @@ describe('imported scenarios, end to end (import → eval → view)', () => {
   it('eval of the folder reports a bad file, evaluates the rest, writes logs that view resolves', async () => {
     writeFileSync(join(scenarios, 'broken.json'), '{"formatVersion": 1}');
     const out = join(dir, 'results');
-    const r = run('eval', scenarios, '--planner', 'idm', '--out', out);
+    const r = await runMain('eval', scenarios, '--planner', 'idm', '--out', out);
     expect(r.stdout).toMatch(/^skipped .*broken\.json: invalid input/m);
     // The map file is not taken for a scenario; the imported scenario is scored.
     expect(r.stdout).not.toContain('Town02.map.json');

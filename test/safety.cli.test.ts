@@ -1,16 +1,14 @@
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { runMain as run, runBin } from './cliRun.ts';
 
-const BIN = join(import.meta.dirname, '..', 'bin', 'edgeplan.js');
-const run = (...args: string[]) =>
-  spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', timeout: 300_000 });
+// `run` is the CLI's main() in this process (test/cliRun.ts); the first test goes through the binary.
 
 describe('edgeplan safety / audit CLI', () => {
   it('safety check of KEEP towards a red light 24 m ahead is a MODIFY by signal.redLight into a stop at the line', () => {
-    const r = run(
+    const r = runBin(
       'safety',
       'check',
       'red_light',
@@ -37,8 +35,8 @@ describe('edgeplan safety / audit CLI', () => {
     expect(v.modified?.stopAt?.x).toBeCloseTo(-14.5, 6);
   });
 
-  it('safety check of a STOP before the same red light is an ALLOW', () => {
-    const r = run(
+  it('safety check of a STOP before the same red light is an ALLOW', async () => {
+    const r = await run(
       'safety',
       'check',
       'red_light',
@@ -52,14 +50,14 @@ describe('edgeplan safety / audit CLI', () => {
     expect((JSON.parse(r.stdout) as { decision: string }).decision).toBe('ALLOW');
   });
 
-  it('safety check rejects a command that is not JSON with exit 2 and one line', () => {
-    const r = run('safety', 'check', 'cut_in', '--at', '1', '--command', '{speed:');
+  it('safety check rejects a command that is not JSON with exit 2 and one line', async () => {
+    const r = await run('safety', 'check', 'cut_in', '--at', '1', '--command', '{speed:');
     expect(r.status).toBe(2);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
   });
 
-  it('safety check of a schema-invalid command prints the VETO naming the field, then exits 2 with one line', () => {
-    const r = run(
+  it('safety check of a schema-invalid command prints the VETO naming the field, then exits 2 with one line', async () => {
+    const r = await run(
       'safety',
       'check',
       'cut_in',
@@ -81,53 +79,53 @@ describe('edgeplan safety / audit CLI', () => {
     expect(v.rules[0]?.values.path).toContain('speed');
   });
 
-  it('safety run writes an audit log that verifies, queries, explains and reports; a flipped byte fails verify', () => {
+  it('safety run writes an audit log that verifies, queries, explains and reports; a flipped byte fails verify', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'ep-audit-'));
     const log = join(dir, 'audit.jsonl');
-    const r = run('safety', 'run', 'hard_braking_lead', '--audit', log, '--key', join(dir, 'k.pem'));
+    const r = await run('safety', 'run', 'hard_braking_lead', '--audit', log, '--key', join(dir, 'k.pem'));
     expect(r.status).toBe(0);
     expect(r.stdout).toContain('at-fault collisions 0');
     expect(r.stdout).toMatch(/audit key: .*k\.pem\.pub \(fingerprint [0-9a-f]{64}\)/);
     const pub = join(dir, 'k.pem.pub');
-    const good = run('audit', 'verify', log, '--pubkey', pub);
+    const good = await run('audit', 'verify', log, '--pubkey', pub);
     expect(good.status).toBe(0);
     expect(good.stdout).toContain('closed');
     // the key inside the log proves nothing: without an out-of-band key the log does not verify
-    const nokey = run('audit', 'verify', log);
+    const nokey = await run('audit', 'verify', log);
     expect(nokey.status).toBe(2);
     expect(nokey.stdout).toContain('no trusted key');
-    const q = run('audit', 'query', log, '--decision', 'VETO', '--from', '0', '--to', '15');
+    const q = await run('audit', 'query', log, '--decision', 'VETO', '--from', '0', '--to', '15');
     expect(q.status).toBe(0);
     const first = q.stdout.split('\n').find((l) => /^\d+\t/.test(l));
     if (first) {
       const seq = first.split('\t')[0]!;
-      const e = run('audit', 'explain', log, seq);
+      const e = await run('audit', 'explain', log, seq);
       expect(e.status).toBe(0);
       expect(e.stdout).toContain('VETO');
       expect(e.stdout).toContain('minimal-risk manoeuvre');
     }
     const html = join(dir, 'r.html');
-    expect(run('audit', 'report', log, '--html', html).status).toBe(0);
+    expect((await run('audit', 'report', log, '--html', html)).status).toBe(0);
     expect(readFileSync(html, 'utf8')).toContain('<svg');
     const bytes = readFileSync(log);
     bytes[Math.floor(bytes.length / 2)] = bytes[Math.floor(bytes.length / 2)]! ^ 0x01;
     writeFileSync(log, bytes);
-    const bad = run('audit', 'verify', log, '--pubkey', pub);
+    const bad = await run('audit', 'verify', log, '--pubkey', pub);
     expect(bad.status).toBe(2);
-  }, 300_000); // seven CLI processes one after another: 13 s alone, over 120 s at load 10–30
+  }, 300_000); // seven CLI commands one after another
 
-  it('audit verify on a file that is not an audit log says so (not "tampered")', () => {
+  it('audit verify on a file that is not an audit log says so (not "tampered")', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'ep-audit-'));
     writeFileSync(join(dir, 'notes.txt'), 'shopping list\n');
-    const r = run('audit', 'verify', join(dir, 'notes.txt'));
+    const r = await run('audit', 'verify', join(dir, 'notes.txt'));
     expect(r.status).toBe(2);
     expect(r.stderr).toContain('not an edgeplan audit log');
     expect(r.stderr).not.toContain('tamper');
   });
 
-  it('audit query rejects an unknown decision with exit 2', () => {
+  it('audit query rejects an unknown decision with exit 2', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'ep-audit-'));
     writeFileSync(join(dir, 'x.jsonl'), '');
-    expect(run('audit', 'query', join(dir, 'x.jsonl'), '--decision', 'MAYBE').status).toBe(2);
+    expect((await run('audit', 'query', join(dir, 'x.jsonl'), '--decision', 'MAYBE')).status).toBe(2);
   });
 });

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { RoadMap } from './RoadMap.ts';
 import { nextRouteLane, routeIndexOf } from './RouteLanes.ts';
 import { RoutePath } from './RoutePath.ts';
-import { LOOP_ROUTE, loopMapData } from './testing/loopMap.ts';
+import { LOOP_ROUTE, loopMapData } from './testFixtures.ts';
 
 describe('route lanes used more than once', () => {
   it('finds the occurrence of a lane nearest a route position (the first without one)', () => {

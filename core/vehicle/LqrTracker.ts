@@ -44,6 +44,9 @@ export class LqrTracker {
   private readonly vProfile = new Float64Array(128);
   private readonly kappa = new Float64Array(128);
   private readonly heads = new Float64Array(128);
+  /** The curvature fit's row weights w_i = v_i·dt and heading changes, by displacement. */
+  private readonly ws = new Float64Array(128);
+  private readonly ys = new Float64Array(128);
 
   private velocityFactor(m: number, regulariser: VelocityRegulariser): Float64Array {
     const key = regulariser === 'jerk' ? m : -m;
@@ -158,21 +161,47 @@ export class LqrTracker {
     for (let k = 1; k < m; k++) vp[k] = vp[k - 1]! + dt * rhs[k]!;
 
     // --- curvature profile: y_i = wrap(h_{i+1} − h_i) ≈ v_i·dt·(κ0 + dt·Σ_{j<i} κ̇_j)
+    // Row i of the design matrix is [w_i, w_i·dt (i times), 0 …] with w_i = v_i·dt, so entry (r, c)
+    // of the normal matrix sums row i's products over i ≥ max(r, c) and depends only on whether r and
+    // c are 0 and on max(r, c): three running sums per start index k, each added up over i = k, k+1, …
+    // in the same order (and from the same products) as the O(m³) accumulation row by row, so the
+    // result is bit-identical to it, in O(m²).
     const M = this.mat;
-    M.fill(0, 0, m * m);
     const b = this.heads;
-    b.fill(0, 0, m);
+    const ws = this.ws;
+    const ys2 = this.ys;
     for (let i = 0; i < m; i++) {
-      const yi = normalizeAngle(hs[i + 1]! - hs[i]!);
-      const w = vp[i]! * dt;
-      // row entries: col 0 → w, col j+1 (j<i) → w·dt
-      for (let r = 0; r <= Math.min(i, m - 1); r++) {
-        const ar = r === 0 ? w : w * dt;
-        b[r]! += ar * yi;
-        for (let c = 0; c <= Math.min(i, m - 1); c++) {
-          const ac = c === 0 ? w : w * dt;
-          M[r * m + c]! += ar * ac;
+      ys2[i] = normalizeAngle(hs[i + 1]! - hs[i]!);
+      ws[i] = vp[i]! * dt;
+    }
+    for (let k = 0; k < m; k++) {
+      let s00 = 0; // Σ w·w        (entry (0, 0), k = 0)
+      let s0c = 0; // Σ w·(w·dt)   (entries (0, c) and (c, 0), k = c ≥ 1)
+      let scc = 0; // Σ (w·dt)·(w·dt) (entries (r, c), r, c ≥ 1, k = max(r, c))
+      let bk = 0; //  Σ a_k·y      (b[k]: a = w for k = 0, w·dt otherwise)
+      for (let i = k; i < m; i++) {
+        const w = ws[i]!;
+        const wd = w * dt;
+        if (k === 0) {
+          s00 += w * w;
+          bk += w * ys2[i]!;
+        } else {
+          s0c += w * wd;
+          scc += wd * wd;
+          bk += wd * ys2[i]!;
         }
+      }
+      b[k] = bk;
+      if (k === 0) {
+        M[0] = s00;
+        continue;
+      }
+      M[k] = s0c;
+      M[k * m] = s0c;
+      // (r, c) with max(r, c) = k: row k up to the diagonal and column k above it
+      for (let j = 1; j <= k; j++) {
+        M[k * m + j] = scc;
+        M[j * m + k] = scc;
       }
     }
     M[0]! += p.initialCurvaturePenalty;

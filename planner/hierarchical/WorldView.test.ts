@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { RoadMapSchema, VehicleParamsSchema, type WorldSnapshot } from '../../core/index.ts';
 import { RoadMap, RoutePath } from '../../core/map/index.ts';
-import { overpassRoad } from '../../core/map/testFixtures.ts';
-import { LOOP_ROUTE, loopMapData } from '../../core/map/testing/loopMap.ts';
+import { LOOP_ROUTE, loopMapData, overpassRoad } from '../../core/map/testFixtures.ts';
 import { createEnvironmentTransform } from '../../perception/index.ts';
 import { NUPLAN_METRIC_PARAMS } from '../../sim/metrics/params.ts';
 import { analyseScene, bandOf } from './SceneAnalyst.ts';
