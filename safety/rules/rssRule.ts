@@ -192,6 +192,9 @@ export function rssRule(ctx: CheckContext, sink: RuleSink): void {
   // brake with it) may be built up from the lag on at proper / (2(ρ − lag)) m/s³, a ramp that meets
   // the stepped response's speed at the end of its build-up and is under it everywhere else
   const rssRampS = Math.max(0, rhoS - onsetLagS);
+  // an ego already braking is that far into the build-up: the bound goes on from its deceleration
+  // at once (a danger that began earlier is not granted a fresh ρ at every re-check)
+  const decel0 = Math.max(0, -snapshot.ego.accelMps2);
   // a danger that only arises later is answered by the commands then in force: this one must
   // respond to it only if it is still in force ρ after the danger begins (the gate re-checks every tick)
   const lifeS = Math.max(0, ctx.command.expiresAtS - snapshot.tS);
@@ -233,7 +236,9 @@ export function rssRule(ctx: CheckContext, sink: RuleSink): void {
               : -properPrev;
         vRef = Math.max(0, vRef + aRef * r.dtS);
         if (vRss !== undefined) {
-          const aRss = -Math.min(properPrev, (properPrev / (2 * rssRampS)) * Math.max(0, tPrev - onsetLagS));
+          const jRss = properPrev / (2 * rssRampS);
+          const built = decel0 > 0.05 ? decel0 + jRss * tPrev : jRss * Math.max(0, tPrev - onsetLagS);
+          const aRss = -Math.min(properPrev, built);
           vRss = Math.max(0, vRss + aRss * r.dtS);
         }
       }
@@ -285,7 +290,9 @@ export function rssRule(ctx: CheckContext, sink: RuleSink): void {
           ramped = opposite
             ? !egoWrongLane && !laneChanging && keepsOwnLaneOutsideJunctions(ctx, k, fp.sM)
             : ag.accelMps2 !== undefined && ag.accelMps2 >= -params.comfortLeadDecelMps2;
-          vRss = k === 0 && !opposite && !ramped && rssRampS > 0 ? v : undefined;
+          // (a lead whose acceleration is not yet known — first seen now: the danger begins with
+          // this snapshot and RSS's ρ runs from it; one seen braking is answered at full strength)
+          vRss = k === 0 && !opposite && ag.accelMps2 === undefined && rssRampS > 0 ? v : undefined;
         }
         // (a lane change or a borrow commits the ego laterally: judged over the whole horizon)
         const inForce = dangerFrom === 0 || laneChanging || opposite || k * r.dtS <= lifeS + 1e-9;
