@@ -394,8 +394,53 @@ describe('second pass (issue 14)', () => {
     expect(v.modified?.speed).toBe('DECELERATE');
     expect(v.modified?.decelMps2).toBeGreaterThanOrEqual(4);
     expect(v.modified?.targetSpeedMps).toBeGreaterThan(0);
-    // a lead of unknown acceleration may be braking: full strength at once, no comfortable onset
-    expect(v.modified?.jerkMps3).toBeUndefined();
+    // a lead of unknown acceleration (first seen now) may be braking: no comfortable onset, but
+    // RSS's own response time from now — built up within ρ at proper / (2(ρ − lag)) = 4 / 1.6 = 2.5 m/s³
+    const rampS = P.rssEgo.responseTimeS - P.accelLagS;
+    expect(v.modified?.jerkMps3).toBeCloseTo(P.rssEgo.brakeMinMps2 / (2 * rampS), 2);
+  });
+  it('a present danger answered with an onset within ρ loses no less speed than RSS’s stepped response (hold ρ, then b_min)', () => {
+    const sc = scene({
+      map: hw,
+      speed: 21,
+      agents: [{ id: 'lead', lane: 'R0', s: 50 + 2.588 + 25 + 2.4, speed: 21 }],
+    });
+    const v = gate.checkCommand(cmd(), sc);
+    expect(v.modified?.jerkMps3, v.explanation).toBeDefined();
+    // rolled out as the tracker drives it, the repair stays under the stepped response's speed
+    // until its braking eases off towards the target, and never steps up faster than its onset
+    const r = new Rollout(64);
+    rolloutCommand(
+      v.modified!,
+      sc.snapshot.ego,
+      hw,
+      sc.snapshot.route.laneIds,
+      CAR,
+      P,
+      new LanePathCache(hw),
+      r,
+    );
+    for (let k = 1; k < r.n && r.a[k]! <= r.a[k - 1]! + 1e-9; k++) {
+      const t = k * r.dtS;
+      const stepped = 21 - P.rssEgo.brakeMinMps2 * Math.max(0, t - P.rssEgo.responseTimeS);
+      expect(r.v[k]!, `t ${t}`).toBeLessThanOrEqual(stepped + 0.05);
+    }
+    expect(r.v[r.n - 1]!).toBeLessThan(16);
+    for (let k = 1; k < r.n; k++)
+      expect(r.a[k - 1]! - r.a[k]!).toBeLessThanOrEqual(v.modified!.jerkMps3! * r.dtS + 1e-9);
+  });
+  it('a predicted contact keeps the braking immediate (no onset)', () => {
+    const v = gate.checkCommand(
+      cmd(),
+      scene({
+        map: hw,
+        speed: 21,
+        agents: [{ id: 'still', lane: 'R0', s: 50 + 2.588 + 20 + 2.4, speed: 0 }],
+      }),
+    );
+    expect(v.rules.find((x) => x.rule === 'collision.predicted')?.decision, v.explanation).not.toBe('ALLOW');
+    if (v.decision === 'MODIFY') expect(v.modified?.jerkMps3).toBeUndefined();
+    else expect(v.mrm?.kind).toBe('EMERGENCY_STOP');
   });
   it('the same headway deficit to a lead known not to brake is answered with a comfortable onset', () => {
     const sc = scene({
@@ -422,7 +467,9 @@ describe('second pass (issue 14)', () => {
       false,
     );
     for (let k = 1; k < r.n; k++) expect(r.a[k - 1]! - r.a[k]!).toBeLessThanOrEqual(1.5 * r.dtS + 1e-9);
-    // a lead braking at 3 m/s² is not a headway deficit: full strength again
+    // a lead seen braking at 3 m/s² is not a headway deficit, nor a danger first seen now: full
+    // strength at once (hard_braking_lead: a ramp re-granted at every re-check fell behind a lead
+    // braking at 5 m/s², and the stop then needed 4.2 m/s²)
     sc.snapshot.agents[0]!.accelMps2 = -3;
     expect(gate.checkCommand(cmd(), sc).modified?.jerkMps3).toBeUndefined();
   });

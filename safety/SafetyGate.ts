@@ -209,8 +209,10 @@ export function createSafetyGate(input: SafetyParamsInput = {}): SafetyGate {
     critical: boolean;
     /** Braking intensity a rule asked for (RSS proper response), m/s² (0: none). */
     brake: number;
-    /** Every failing rule allows a comfortable braking onset (a headway deficit only). */
+    /** Every failing rule allows a braking onset (a headway deficit, RSS's response time). */
     onset: boolean;
+    /** The onset's jerk: the steepest any failing rule asks for, m/s³. */
+    onsetJerk: number;
   }
   const emptyAcc = (): Acc => ({
     postpone: false,
@@ -220,6 +222,7 @@ export function createSafetyGate(input: SafetyParamsInput = {}): SafetyGate {
     critical: false,
     brake: 0,
     onset: true,
+    onsetJerk: 0,
   });
   /** Merges fixes into `acc`; returns whether the repair changed (no change: stop iterating). */
   const accumulate = (acc: Acc, fixes: ReadonlyArray<Fix>): boolean => {
@@ -232,7 +235,9 @@ export function createSafetyGate(input: SafetyParamsInput = {}): SafetyGate {
       if (f.minSpeedMps !== undefined) acc.minSpeed = Math.max(acc.minSpeed, f.minSpeedMps);
       if (f.brakeMps2 !== undefined) acc.brake = Math.max(acc.brake, f.brakeMps2);
       if (f.critical) acc.critical = true;
-      if (!f.comfortOnset) acc.onset = false;
+      const jerk = f.onsetJerkMps3 ?? (f.comfortOnset ? params.brakeOnsetJerkMps3 : undefined);
+      if (jerk === undefined) acc.onset = false;
+      else acc.onsetJerk = Math.max(acc.onsetJerk, jerk);
     }
     return `${acc.postpone}|${acc.cap}|${acc.stopS}|${acc.minSpeed}|${acc.brake}` !== before;
   };
@@ -277,7 +282,7 @@ export function createSafetyGate(input: SafetyParamsInput = {}): SafetyGate {
       delete m.jerkMps3;
       if (m.speed === 'DECELERATE' && acc.brake > 0) {
         m.decelMps2 = round(acc.brake, 2);
-        if (acc.onset) m.jerkMps3 = params.brakeOnsetJerkMps3;
+        if (acc.onset && acc.onsetJerk > 0) m.jerkMps3 = acc.onsetJerk;
       } else delete m.decelMps2;
     }
     return m;
@@ -289,14 +294,14 @@ export function createSafetyGate(input: SafetyParamsInput = {}): SafetyGate {
     postpone: boolean,
     targetMps: number,
     decelMps2: number,
-    ramped: boolean,
+    onsetJerk: number | undefined,
   ): MidLevelCommand {
     const m: MidLevelCommand = {
       ...cmd,
       decelMps2: round(decelMps2, 2),
       targetSpeedMps: round(targetMps, 2),
     };
-    if (ramped) m.jerkMps3 = params.brakeOnsetJerkMps3;
+    if (onsetJerk !== undefined) m.jerkMps3 = onsetJerk;
     else delete m.jerkMps3;
     m.speed = targetMps < 0.05 ? 'STOP' : 'DECELERATE';
     delete m.stopAt;
@@ -702,11 +707,13 @@ export function createSafetyGate(input: SafetyParamsInput = {}): SafetyGate {
       ].sort((a, b) => b - a);
       outer: for (const d of decels) {
         if (!squeeze && d >= bestHarsh - 0.05) break;
-        // a comfortable onset first (to any target), then the deceleration at once
-        for (const ramped of acc.onset ? [true, false] : [false]) {
+        // an onset first (to any target; the comfortable one, or RSS's within its response time),
+        // then the deceleration at once
+        const onsets = acc.onset && acc.onsetJerk > 0 ? [acc.onsetJerk, undefined] : [undefined];
+        for (const onset of onsets) {
           for (const t of targets) {
             if (t > v0 - 0.1 && t > 0) continue;
-            const c = brakeCandidate(cmd, acc.postpone, t, d, ramped);
+            const c = brakeCandidate(cmd, acc.postpone, t, d, onset);
             evaluate(c, scene, undefined, candSink, true, squeeze);
             if (candSink.violations === 0) {
               if (squeeze && rearStruck()) continue;

@@ -68,6 +68,12 @@ export interface Fix {
   brakeMps2?: number;
   /** The braking may be built up at the comfortable onset (an RSS headway deficit, no closing danger). */
   comfortOnset?: boolean;
+  /**
+   * The braking may be built up at this jerk from the actuator's lag on, m/s³ (or steeper): RSS's
+   * own response time ρ — a present danger's proper response with its onset spread over ρ, which
+   * loses no less speed than RSS's stepped response (hold the speed for ρ, then brake).
+   */
+  onsetJerkMps3?: number;
 }
 
 export interface RuleOutcome {

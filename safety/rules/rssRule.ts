@@ -188,6 +188,13 @@ export function rssRule(ctx: CheckContext, sink: RuleSink): void {
   const onsetLagS = params.accelLagS;
   const jerkRef = params.brakeOnsetJerkMps3;
   const rhoS = params.rssEgo.responseTimeS;
+  // RSS's response time for a danger present now: the proper response (hold the speed for ρ, then
+  // brake with it) may be built up from the lag on at proper / (2(ρ − lag)) m/s³, a ramp that meets
+  // the stepped response's speed at the end of its build-up and is under it everywhere else
+  const rssRampS = Math.max(0, rhoS - onsetLagS);
+  // an ego already braking is that far into the build-up: the bound goes on from its deceleration
+  // at once (a danger that began earlier is not granted a fresh ρ at every re-check)
+  const decel0 = Math.max(0, -snapshot.ego.accelMps2);
   // a danger that only arises later is answered by the commands then in force: this one must
   // respond to it only if it is still in force ρ after the danger begins (the gate re-checks every tick)
   const lifeS = Math.max(0, ctx.command.expiresAtS - snapshot.tS);
@@ -209,6 +216,11 @@ export function rssRule(ctx: CheckContext, sink: RuleSink): void {
     let properPrev = 0;
     /** The lead is known not to brake: the ramped response from the danger's onset. */
     let ramped = false;
+    /**
+     * A danger present now, the lead not known not to brake: the speed bound of RSS's response
+     * built up within ρ (`rssRampS`), m/s, or undefined where it does not apply.
+     */
+    let vRss: number | undefined;
     for (let k = 0; k < r.n; k++) {
       const b = j * f.capacity + k;
       if (dangerFrom >= 0 && k > dangerFrom) {
@@ -223,6 +235,12 @@ export function rssRule(ctx: CheckContext, sink: RuleSink): void {
               ? Math.max(0, r.a[k - 1]!)
               : -properPrev;
         vRef = Math.max(0, vRef + aRef * r.dtS);
+        if (vRss !== undefined) {
+          const jRss = properPrev / (2 * rssRampS);
+          const built = decel0 > 0.05 ? decel0 + jRss * tPrev : jRss * Math.max(0, tPrev - onsetLagS);
+          const aRss = -Math.min(properPrev, built);
+          vRss = Math.max(0, vRss + aRss * r.dtS);
+        }
       }
       const sE = r.s[k]!;
       path.line.project(f.x[b]!, f.y[b]!, fp, sE - 40, sE + 200);
@@ -272,6 +290,9 @@ export function rssRule(ctx: CheckContext, sink: RuleSink): void {
           ramped = opposite
             ? !egoWrongLane && !laneChanging && keepsOwnLaneOutsideJunctions(ctx, k, fp.sM)
             : ag.accelMps2 !== undefined && ag.accelMps2 >= -params.comfortLeadDecelMps2;
+          // (a lead whose acceleration is not yet known — first seen now: the danger begins with
+          // this snapshot and RSS's ρ runs from it; one seen braking is answered at full strength)
+          vRss = k === 0 && !opposite && ag.accelMps2 === undefined && rssRampS > 0 ? v : undefined;
         }
         // (a lane change or a borrow commits the ego laterally: judged over the whole horizon)
         const inForce = dangerFrom === 0 || laneChanging || opposite || k * r.dtS <= lifeS + 1e-9;
@@ -293,9 +314,12 @@ export function rssRule(ctx: CheckContext, sink: RuleSink): void {
           properPrev = proper;
           // a headway deficit: the ramped speed bound; otherwise RSS's full-strength response after
           // the lag (present danger) or ρ (later danger)
+          // (a present danger's response built up within ρ is proper too: under its speed bound)
           const late = ramped
             ? k > dangerFrom && v > vRef + 0.05
-            : (k - dangerFrom) * r.dtS >= (dangerFrom === 0 ? lagS : rhoS) - 1e-9 && r.a[k]! > -proper + 0.05;
+            : (k - dangerFrom) * r.dtS >= (dangerFrom === 0 ? lagS : rhoS) - 1e-9 &&
+              r.a[k]! > -proper + 0.05 &&
+              (vRss === undefined || v > vRss + 0.05);
           if (inForce && late) {
             const rule = opposite ? 'rss.longitudinalOpposite' : 'rss.longitudinal';
             sink.fail(
@@ -318,6 +342,9 @@ export function rssRule(ctx: CheckContext, sink: RuleSink): void {
                     // brake with the proper response down to the lead's speed (or to a stop)
                     brakeMps2: Math.min(params.rssEgo.brakeMaxMps2, proper + 0.02),
                     ...(ramped ? { comfortOnset: true } : {}),
+                    ...(vRss !== undefined
+                      ? { onsetJerkMps3: Math.ceil((proper / (2 * rssRampS)) * 100) / 100 }
+                      : {}),
                     capSpeedMps: opposite ? 0 : Math.max(0, vLon - 0.5),
                     stopBeforeS: sE + room - 1,
                     // a present danger that needs more than b_min to stop short of the lead's
