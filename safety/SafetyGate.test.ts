@@ -736,3 +736,22 @@ describe('second pass (issue 14)', () => {
     expect(followed.mrm?.decelMps2).toBe(8);
   });
 });
+
+describe('a contact now with a car that came through from behind and is pulling away ahead', () => {
+  const rule = (v: ReturnType<typeof gate.checkCommand>) =>
+    v.rules.find((x) => x.rule === 'collision.predicted')?.decision;
+  // ego centre at s 50 (front bumper 52.59), 10 m/s; the car's centre at 54.5, its rear (52.1)
+  // still inside the ego's front: a log-replayed car that drove through the ego from behind
+  const through = (speed: number, c: Parameters<typeof cmd>[0] = {}) =>
+    gate.checkCommand(cmd(c), scene({ map: m2, agents: [{ id: 'through', lane: 'R0', s: 54.5, speed }] }));
+  it('is not braked for when it goes clearly faster than the ego will over the roll-out', () => {
+    const away = through(14);
+    expect(rule(away), away.explanation).toBe('ALLOW');
+    expect(away.decision, away.explanation).not.toBe('VETO');
+  });
+  it('is still for the ego to fall back from when the ego would catch up with it, or it is barely faster', () => {
+    const catchUp = through(14, { speed: 'ACCELERATE', targetSpeedMps: 13.5 });
+    expect(rule(catchUp), catchUp.explanation).not.toBe('ALLOW');
+    expect(rule(through(10.5)), 'barely faster').not.toBe('ALLOW');
+  });
+});

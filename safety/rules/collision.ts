@@ -125,6 +125,21 @@ function overtakesThrough(
 }
 
 /**
+ * How much faster than the ego's fastest speed over the roll-out a vehicle in contact now, its
+ * centre beyond the ego's front, must go to count as driving on away through it, m/s (our choice:
+ * a 1 m overlap gone within 1 s). A car the ego's front is in and that is barely faster is the
+ * ego's to fall back from (nuPlan ACTIVE_FRONT).
+ */
+const PULLS_AWAY_MPS = 1;
+
+/** The ego's highest speed over the roll-out, m/s. */
+function rolloutTopSpeed(r: CheckContext['rollout']): number {
+  let top = 0;
+  for (let k = 0; k < r.n; k++) if (r.v[k]! > top) top = r.v[k]!;
+  return top;
+}
+
+/**
  * The ego's front bumper must have passed a pedestrian by this much for its contact to count as
  * side-on, m (our choice: behind the front wheels, a car's front overhang being ≈ 1 m; a closer call
  * is braked for, so that the gate does not alternate between keeping on and braking).
@@ -161,6 +176,7 @@ export function collisionRule(ctx: CheckContext, sink: RuleSink): void {
   const hl = veh.lengthM / 2;
   const hw = veh.widthM / 2;
   const laneChanging = changesLane(r);
+  let topSpeed = Number.NaN; // the roll-out's, computed when a contact needs it
   for (let k = 0; k < r.n; k++) {
     egoCentre(ctx, k, e);
     for (let j = 0; j < f.count; j++) {
@@ -191,7 +207,13 @@ export function collisionRule(ctx: CheckContext, sink: RuleSink): void {
         // a contact that exists now: no command undoes it. One the ego is not at fault for
         // (nuPlan's STOPPED_EGO: the ego at rest; ACTIVE_REAR: a vehicle going our way faster than
         // us has driven into us from behind) is judged by what lies ahead, not braked for
-        if (overtakesThrough(ag.speedMps, ax, ay, ah, r.v[0]!, e.x, e.y, e.c, e.s, hl)) {
+        if (Number.isNaN(topSpeed)) topSpeed = rolloutTopSpeed(r);
+        if (
+          overtakesThrough(ag.speedMps, ax, ay, ah, r.v[0]!, e.x, e.y, e.c, e.s, hl) ||
+          // one that came through from behind and is now past our front, pulling away faster
+          // than the ego goes at any time of the roll-out: the contact only ends
+          overtakesThrough(ag.speedMps, ax, ay, ah, topSpeed + PULLS_AWAY_MPS, e.x, e.y, e.c, e.s, Infinity)
+        ) {
           // its forecast runs on through the ego (the same contact, not a new one): skipped
           ctx.rearStruck.add(j);
           ctx.contactNow.add(j);
