@@ -7,7 +7,7 @@ import { createEnvironmentTransform } from '../../perception/index.ts';
 import { NUPLAN_METRIC_PARAMS } from '../../sim/metrics/params.ts';
 import { analyseScene, bandOf } from './SceneAnalyst.ts';
 import { PARAMS } from './testing/views.ts';
-import { bendSpeedAt, buildWorldView, curveCapAt } from './WorldView.ts';
+import { bendSpeedAt, buildWorldView, curveCapAt, horizonApproachSq, horizonCapAt } from './WorldView.ts';
 
 const vehicle = VehicleParamsSchema.parse({});
 /**
@@ -218,6 +218,76 @@ describe('world view: the curve cap from the comfort bounds', () => {
       curveCapAt(gentle.r, gentle.m, 40, a, Number.POSITIVE_INFINITY),
       9,
     );
+  });
+});
+
+describe('world view: the horizon cap approached braking at a comfortable rate', () => {
+  /** One lane: 300 m straight east, then a left arc of radius 15 m (90°), limit 29 m/s (a motorway exit). */
+  const pts = [{ x: 0, y: 0 }];
+  for (let x = 2; x <= 300; x += 2) pts.push({ x, y: 0 });
+  for (let k = 1; k <= 200; k++) {
+    const th = (k / 200) * (Math.PI / 2);
+    pts.push({ x: 300 + 15 * Math.sin(th), y: 15 * (1 - Math.cos(th)) });
+  }
+  const m = new RoadMap(
+    RoadMapSchema.parse({
+      id: 'exit',
+      lanes: [{ id: 'L', centerline: pts, widthM: 3.5, speedLimitMps: 29 }],
+    }),
+  );
+  const r = RoutePath.build(m, ['L']);
+  const h = {
+    latAccelMps2: PARAMS.horizonLatAccelMps2,
+    holdS: PARAMS.commandHoldS,
+    decelMps2: PARAMS.horizonDecelMps2,
+  };
+  const w = PARAMS.curveYawRateRadps;
+  const capAt = (s: number) => horizonCapAt(r, m, s, 29, h, w);
+
+  it('never falls faster along the approach than braking at horizonDecelMps2 (the hold limit d / 4 s fell at v / 4 s)', () => {
+    expect(PARAMS.horizonDecelMps2).toBeLessThanOrEqual(
+      0.5 * NUPLAN_METRIC_PARAMS.comfort.maxAbsLatAccelMps2,
+    );
+    let worst = 0;
+    for (let s = 100; s < 300; s += 1) {
+      const a = (capAt(s) ** 2 - capAt(s + 1) ** 2) / 2; // the braking that follows the cap over 1 m, m/s²
+      worst = Math.max(worst, a);
+    }
+    expect(worst).toBeLessThanOrEqual(PARAMS.horizonDecelMps2 + 0.05);
+    // the hold limit alone asked for ≈ v / 4 s: over 3 m/s² at 14 m/s
+    const holdOnly = (s: number) => horizonCapAt(r, m, s, 29, { ...h, decelMps2: 1e6 }, w);
+    let worstHold = 0;
+    for (let s = 100; s < 300; s += 1)
+      worstHold = Math.max(worstHold, (holdOnly(s) ** 2 - holdOnly(s + 1) ** 2) / 2);
+    expect(worstHold).toBeGreaterThan(3);
+  });
+
+  it('meets the hold limit where the roll-out reaches the bend, and lies at or under it before', () => {
+    const c = bendSpeedAt(r, m, 300 + (15 * Math.PI) / 4, h.latAccelMps2, w);
+    // within c × 4 s of the arc the roll-out would reach it: the bend speed
+    expect(capAt(300 - c * h.holdS + 3)).toBeCloseTo(c, 0);
+    for (const d of [40, 60, 80, 120]) {
+      const holdLimit = horizonCapAt(r, m, 300 - d, 29, { ...h, decelMps2: 1e6 }, w);
+      expect(holdLimit).toBeLessThanOrEqual(Math.max(c, d / h.holdS) + 0.5);
+      expect(capAt(300 - d)).toBeLessThanOrEqual(holdLimit + 1e-9);
+    }
+    // far enough back, the speed limit
+    expect(capAt(0)).toBe(29);
+  });
+
+  it('horizonApproachSq is the least of max(c, u / T)² + 2a(d − u) over u in [0, d]', () => {
+    for (const [c, d, T, a] of [
+      [7, 100, 4, 2],
+      [7, 20, 4, 2],
+      [12, 80, 4, 2],
+      [3, 50, 4, 3],
+      [10, 30, 2, 1],
+    ] as const) {
+      let best = Number.POSITIVE_INFINITY;
+      for (let u = 0; u <= d; u += d / 4000) best = Math.min(best, Math.max(c, u / T) ** 2 + 2 * a * (d - u));
+      expect(horizonApproachSq(c, d, T, a)).toBeLessThanOrEqual(best + 1e-9);
+      expect(horizonApproachSq(c, d, T, a)).toBeGreaterThan(best - 0.05);
+    }
   });
 });
 

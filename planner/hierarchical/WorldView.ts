@@ -216,6 +216,60 @@ export function curveCapAt(
   return cap;
 }
 
+/** What the horizon cap reads (`horizonCapAt`). */
+export interface HorizonCapParams {
+  /** Lateral acceleration the roll-out may meet in a bend, m/s². */
+  latAccelMps2: number;
+  /** How long the roll-out holds the command's target speed, s. */
+  holdS: number;
+  /** Braking the speed profile slows down with before the roll-out would reach a bend too fast, m/s². */
+  decelMps2: number;
+}
+
+/**
+ * The lowest v² with which an ego braking at `a` from `d` metres before a bend of speed `c` can go on
+ * to hold its speed for `T` seconds at every point of the approach without that roll-out meeting the
+ * bend faster than `c`: min over u ∈ [0, d] of max(c, u / T)² + 2a(d − u) (u: where the ego's speed
+ * first meets the hold limit max(c, u / T), counted back from the bend). The minimum lies at
+ * u = min(d, cT) (the hold limit's corner), at u = aT² (where braking at `a` is as steep as the
+ * hold limit u / T falls) when that is between, or at u = d.
+ */
+export function horizonApproachSq(c: number, d: number, T: number, a: number): number {
+  const f = (u: number) => Math.max(c, u / T) ** 2 + 2 * a * (d - u);
+  const u1 = Math.min(d, c * T);
+  const u2 = Math.min(Math.max(a * T * T, u1), d);
+  return Math.min(f(u1), f(u2), f(d));
+}
+
+/**
+ * The horizon cap at route arc length `sM` (speed limit `limitMps`), m/s: the highest speed from
+ * which the ego can brake at `decelMps2` onto a profile whose every point, held for `holdS`, meets
+ * no bend faster than `bendSpeedAt` allows (`horizonApproachSq` for each bend ahead). The hold limit
+ * alone, max(bend speed, distance / holdS), falls at speed / holdS per second as the ego closes in
+ * (4 m/s² at 16 m/s with 4 s): a command that follows it brakes harder than nuPlan's comfort bound
+ * (−4.05 m/s²) before a tight bend taken fast.
+ */
+export function horizonCapAt(
+  route: RoutePath,
+  map: RoadMap,
+  sM: number,
+  limitMps: number,
+  h: HorizonCapParams,
+  yawRateRadps: number,
+): number {
+  const T = h.holdS;
+  const a = h.decelMps2;
+  const L = route.line.length;
+  const bends = route.speedCapProfile(map, bendParams(h.latAccelMps2));
+  let vt = limitMps;
+  // past 2ad − a²T² ≥ vt² (the least the approach can need) no bend can lower vt
+  for (let d = 0; sM + d <= L && 2 * a * d - a * a * T * T < vt * vt; d += 1) {
+    const c = bendSpeedOn(bends, route, map, sM + d, h.latAccelMps2, yawRateRadps);
+    if (Number.isFinite(c) && c < vt) vt = Math.min(vt, Math.sqrt(horizonApproachSq(c, d, T, a)));
+  }
+  return vt;
+}
+
 /**
  * Builds the view of one snapshot. `standing` carries how long each object has been standing
  * (updated in place: id → seconds), `prevTS` the previous plan time. `prevEgoSM` is the ego's arc
@@ -234,7 +288,7 @@ export function buildWorldView(
   dtSinceLastS: number,
   curveLatAccelMps2: number,
   motion?: Map<string, AgentMotion>,
-  horizon?: { latAccelMps2: number; holdS: number },
+  horizon?: HorizonCapParams,
   prevEgoSM = Number.NaN,
   curveYawRateRadps = Number.POSITIVE_INFINITY,
 ): WorldView {
@@ -338,17 +392,16 @@ export function buildWorldView(
   const sClamp = Math.min(Math.max(egoS, 0), line.length);
   const limit = laneGraph.egoLane?.speedLimitMps ?? route.speedLimitAt(map, sClamp);
   const cap = curveCapAt(route, map, sClamp, curveLatAccelMps2, curveYawRateRadps);
-  let horizonCap: number | undefined;
-  if (horizon) {
-    // the local curve speed (no braking ahead of it), held over the reach of the roll-out
-    let vt = Math.max(limit > 0 ? limit : vehicle.maxSpeedMps, 0);
-    const bends = route.speedCapProfile(map, bendParams(horizon.latAccelMps2));
-    for (let d = 0; d <= vt * horizon.holdS && sClamp + d <= line.length; d += 1) {
-      const c = bendSpeedOn(bends, route, map, sClamp + d, horizon.latAccelMps2, curveYawRateRadps);
-      if (Number.isFinite(c) && c < vt) vt = Math.max(c, d / horizon.holdS);
-    }
-    horizonCap = vt;
-  }
+  const horizonCap = horizon
+    ? horizonCapAt(
+        route,
+        map,
+        sClamp,
+        Math.max(limit > 0 ? limit : vehicle.maxSpeedMps, 0),
+        horizon,
+        curveYawRateRadps,
+      )
+    : undefined;
   return {
     tS: snap.tS,
     platform,
