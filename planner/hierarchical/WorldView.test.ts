@@ -7,7 +7,14 @@ import { createEnvironmentTransform } from '../../perception/index.ts';
 import { NUPLAN_METRIC_PARAMS } from '../../sim/metrics/params.ts';
 import { analyseScene, bandOf } from './SceneAnalyst.ts';
 import { PARAMS } from './testing/views.ts';
-import { bendSpeedAt, buildWorldView, curveCapAt, horizonApproachSq, horizonCapAt } from './WorldView.ts';
+import {
+  bendSpeedAt,
+  bendSpeedsAlong,
+  buildWorldView,
+  curveCapAt,
+  horizonApproachSq,
+  horizonCapAt,
+} from './WorldView.ts';
 
 const vehicle = VehicleParamsSchema.parse({});
 /**
@@ -288,6 +295,97 @@ describe('world view: the horizon cap approached braking at a comfortable rate',
       expect(horizonApproachSq(c, d, T, a)).toBeLessThanOrEqual(best + 1e-9);
       expect(horizonApproachSq(c, d, T, a)).toBeGreaterThan(best - 0.05);
     }
+  });
+});
+
+describe('world view off the route: the caps read the bends of the lane driven', () => {
+  /**
+   * The route: lane R, 400 m straight east along y = 0. Lane X, none of the route's, 80 m away: 60 m
+   * straight east along y = 80, then a right arc of radius 8 m (90°) and 100 m south; limit 20 m/s.
+   */
+  const pts = [{ x: 0, y: 80 }];
+  for (let x = 2; x <= 60; x += 2) pts.push({ x, y: 80 });
+  for (let k = 1; k <= 100; k++) {
+    const th = (k / 100) * (Math.PI / 2);
+    pts.push({ x: 60 + 8 * Math.sin(th), y: 80 - 8 * (1 - Math.cos(th)) });
+  }
+  for (let y = 70; y >= -30; y -= 2) pts.push({ x: 68, y });
+  const m = new RoadMap(
+    RoadMapSchema.parse({
+      id: 'off-route',
+      lanes: [
+        {
+          id: 'R',
+          centerline: [
+            { x: 0, y: 0 },
+            { x: 400, y: 0 },
+          ],
+          widthM: 3.5,
+          speedLimitMps: 20,
+        },
+        { id: 'X', centerline: pts, widthM: 3.5, speedLimitMps: 20 },
+      ],
+    }),
+  );
+  const r = { laneIds: ['R'] };
+  const path = RoutePath.build(m, r.laneIds);
+  const env = createEnvironmentTransform(m, {}, vehicle);
+  if (!env.ok) throw new Error('perception');
+  const h = {
+    latAccelMps2: PARAMS.horizonLatAccelMps2,
+    holdS: PARAMS.commandHoldS,
+    decelMps2: PARAMS.horizonDecelMps2,
+  };
+  const w = PARAMS.curveYawRateRadps;
+  const viewAt = (x: number) => {
+    const snap = {
+      tS: 0,
+      ego: { tS: 0, x, y: 80, headingRad: 0, speedMps: 12, accelMps2: 0, steerRad: 0, yawRateRadps: 0 },
+      agents: [],
+      lights: [],
+      route: r,
+    } as WorldSnapshot;
+    const scene = env.value.transform(snap, r);
+    return buildWorldView(
+      snap,
+      scene.laneGraph,
+      'car',
+      m,
+      path,
+      vehicle,
+      new Map(),
+      0.1,
+      PARAMS.curveLatAccelMps2,
+      undefined,
+      h,
+      Number.NaN,
+      w,
+    );
+  };
+
+  it('in lane X 30 m before its tight bend: curve and horizon caps from that bend, not the straight route', () => {
+    const v = viewAt(30);
+    expect(v.laneGraph.egoLane?.laneId).toBe('X');
+    // the arc allows ω·R (yaw rate binds below a / ω² ≈ 6.8 m… and √(a·R) above it): the lower of the two
+    const c = Math.min(Math.sqrt(PARAMS.curveLatAccelMps2 * 8), w * 8);
+    // the rear axle is 30 m short of the arc (the 4 m window reads the full curvature 2 m into it):
+    // reached braking at 2 m/s² from about 30 m out
+    expect(v.curveCapMps).toBeLessThan(Math.sqrt(c * c + 2 * 2 * 34));
+    expect(v.curveCapMps).toBeGreaterThan(Math.sqrt(c * c + 2 * 2 * 26));
+    expect(v.horizonCapMps!).toBeLessThan(v.curveCapMps);
+    // on the route line (straight) neither would bind below the limit
+    expect(curveCapAt(path, m, v.egoSM, PARAMS.curveLatAccelMps2, w)).toBe(20);
+  });
+
+  it('bendSpeedsAlong reads the arc as the route profile does', () => {
+    const line = RoutePath.build(m, ['X']).line;
+    const b = bendSpeedsAlong(line, 0, PARAMS.curveLatAccelMps2, w);
+    const mid = Math.round((60 + (8 * Math.PI) / 4) / 0.5);
+    expect(b[mid]).toBeCloseTo(
+      bendSpeedAt(RoutePath.build(m, ['X']), m, 60 + (8 * Math.PI) / 4, PARAMS.curveLatAccelMps2, w),
+      1,
+    );
+    expect(b[20]).toBe(Number.POSITIVE_INFINITY);
   });
 });
 
