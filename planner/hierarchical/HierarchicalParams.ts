@@ -44,6 +44,13 @@ export const HierarchicalParamsSchema = z.object({
   horizonLatAccelMps2: pos().default(0.8 * 4.89),
   /** How long the roll-out that judges a command holds its target speed, s (reflection's and the gate's 4 s). */
   commandHoldS: pos().default(4.0),
+  /**
+   * Braking with which the horizon cap is approached, m/s² (`horizonCapAt`: the speed profile slows
+   * down early enough that no point of it, held for `commandHoldS`, meets a bend too fast). The curve
+   * cap's approach braking (`DEFAULT_CURVE_SPEED.decelMps2`), half nuPlan's comfort bound −4.05: the
+   * IDM that follows the cap lags it and brakes harder than the cap falls.
+   */
+  horizonDecelMps2: pos().default(2.0),
   /** A vehicle standing this long with nothing in front of it and no signal is parked, s. */
   parkedAfterS: pos().default(4.0),
   /** Blocker closer than this is planned around (borrow / change), m. */

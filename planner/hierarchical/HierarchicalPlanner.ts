@@ -392,7 +392,11 @@ export function createHierarchicalPlanner(
         req.feedback ? 0 : dt,
         st.params.curveLatAccelMps2,
         st.motion,
-        { latAccelMps2: st.params.horizonLatAccelMps2, holdS: st.params.commandHoldS },
+        {
+          latAccelMps2: st.params.horizonLatAccelMps2,
+          holdS: st.params.commandHoldS,
+          decelMps2: st.params.horizonDecelMps2,
+        },
         st.egoSM,
         st.params.curveYawRateRadps,
       );

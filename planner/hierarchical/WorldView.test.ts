@@ -6,7 +6,14 @@ import { createEnvironmentTransform } from '../../perception/index.ts';
 import { NUPLAN_METRIC_PARAMS } from '../../sim/metrics/params.ts';
 import { analyseScene, bandOf } from './SceneAnalyst.ts';
 import { PARAMS } from './testing/views.ts';
-import { bendSpeedAt, buildWorldView, curveCapAt } from './WorldView.ts';
+import {
+  bendSpeedAt,
+  bendSpeedsAlong,
+  buildWorldView,
+  curveCapAt,
+  horizonApproachSq,
+  horizonCapAt,
+} from './WorldView.ts';
 
 const vehicle = VehicleParamsSchema.parse({});
 /**
@@ -217,6 +224,167 @@ describe('world view: the curve cap from the comfort bounds', () => {
       curveCapAt(gentle.r, gentle.m, 40, a, Number.POSITIVE_INFINITY),
       9,
     );
+  });
+});
+
+describe('world view: the horizon cap approached braking at a comfortable rate', () => {
+  /** One lane: 300 m straight east, then a left arc of radius 15 m (90°), limit 29 m/s (a motorway exit). */
+  const pts = [{ x: 0, y: 0 }];
+  for (let x = 2; x <= 300; x += 2) pts.push({ x, y: 0 });
+  for (let k = 1; k <= 200; k++) {
+    const th = (k / 200) * (Math.PI / 2);
+    pts.push({ x: 300 + 15 * Math.sin(th), y: 15 * (1 - Math.cos(th)) });
+  }
+  const m = new RoadMap(
+    RoadMapSchema.parse({
+      id: 'exit',
+      lanes: [{ id: 'L', centerline: pts, widthM: 3.5, speedLimitMps: 29 }],
+    }),
+  );
+  const r = RoutePath.build(m, ['L']);
+  const h = {
+    latAccelMps2: PARAMS.horizonLatAccelMps2,
+    holdS: PARAMS.commandHoldS,
+    decelMps2: PARAMS.horizonDecelMps2,
+  };
+  const w = PARAMS.curveYawRateRadps;
+  const capAt = (s: number) => horizonCapAt(r, m, s, 29, h, w);
+
+  it('never falls faster along the approach than braking at horizonDecelMps2 (the hold limit d / 4 s fell at v / 4 s)', () => {
+    expect(PARAMS.horizonDecelMps2).toBeLessThanOrEqual(
+      0.5 * NUPLAN_METRIC_PARAMS.comfort.maxAbsLatAccelMps2,
+    );
+    let worst = 0;
+    for (let s = 100; s < 300; s += 1) {
+      const a = (capAt(s) ** 2 - capAt(s + 1) ** 2) / 2; // the braking that follows the cap over 1 m, m/s²
+      worst = Math.max(worst, a);
+    }
+    expect(worst).toBeLessThanOrEqual(PARAMS.horizonDecelMps2 + 0.05);
+    // the hold limit alone asked for ≈ v / 4 s: over 3 m/s² at 14 m/s
+    const holdOnly = (s: number) => horizonCapAt(r, m, s, 29, { ...h, decelMps2: 1e6 }, w);
+    let worstHold = 0;
+    for (let s = 100; s < 300; s += 1)
+      worstHold = Math.max(worstHold, (holdOnly(s) ** 2 - holdOnly(s + 1) ** 2) / 2);
+    expect(worstHold).toBeGreaterThan(3);
+  });
+
+  it('meets the hold limit where the roll-out reaches the bend, and lies at or under it before', () => {
+    const c = bendSpeedAt(r, m, 300 + (15 * Math.PI) / 4, h.latAccelMps2, w);
+    // within c × 4 s of the arc the roll-out would reach it: the bend speed
+    expect(capAt(300 - c * h.holdS + 3)).toBeCloseTo(c, 0);
+    for (const d of [40, 60, 80, 120]) {
+      const holdLimit = horizonCapAt(r, m, 300 - d, 29, { ...h, decelMps2: 1e6 }, w);
+      expect(holdLimit).toBeLessThanOrEqual(Math.max(c, d / h.holdS) + 0.5);
+      expect(capAt(300 - d)).toBeLessThanOrEqual(holdLimit + 1e-9);
+    }
+    // far enough back, the speed limit
+    expect(capAt(0)).toBe(29);
+  });
+
+  it('horizonApproachSq is the least of max(c, u / T)² + 2a(d − u) over u in [0, d]', () => {
+    for (const [c, d, T, a] of [
+      [7, 100, 4, 2],
+      [7, 20, 4, 2],
+      [12, 80, 4, 2],
+      [3, 50, 4, 3],
+      [10, 30, 2, 1],
+    ] as const) {
+      let best = Number.POSITIVE_INFINITY;
+      for (let u = 0; u <= d; u += d / 4000) best = Math.min(best, Math.max(c, u / T) ** 2 + 2 * a * (d - u));
+      expect(horizonApproachSq(c, d, T, a)).toBeLessThanOrEqual(best + 1e-9);
+      expect(horizonApproachSq(c, d, T, a)).toBeGreaterThan(best - 0.05);
+    }
+  });
+});
+
+describe('world view off the route: the caps read the bends of the lane driven', () => {
+  /**
+   * The route: lane R, 400 m straight east along y = 0. Lane X, none of the route's, 80 m away: 60 m
+   * straight east along y = 80, then a right arc of radius 8 m (90°) and 100 m south; limit 20 m/s.
+   */
+  const pts = [{ x: 0, y: 80 }];
+  for (let x = 2; x <= 60; x += 2) pts.push({ x, y: 80 });
+  for (let k = 1; k <= 100; k++) {
+    const th = (k / 100) * (Math.PI / 2);
+    pts.push({ x: 60 + 8 * Math.sin(th), y: 80 - 8 * (1 - Math.cos(th)) });
+  }
+  for (let y = 70; y >= -30; y -= 2) pts.push({ x: 68, y });
+  const m = new RoadMap(
+    RoadMapSchema.parse({
+      id: 'off-route',
+      lanes: [
+        {
+          id: 'R',
+          centerline: [
+            { x: 0, y: 0 },
+            { x: 400, y: 0 },
+          ],
+          widthM: 3.5,
+          speedLimitMps: 20,
+        },
+        { id: 'X', centerline: pts, widthM: 3.5, speedLimitMps: 20 },
+      ],
+    }),
+  );
+  const r = { laneIds: ['R'] };
+  const path = RoutePath.build(m, r.laneIds);
+  const env = createEnvironmentTransform(m, {}, vehicle);
+  if (!env.ok) throw new Error('perception');
+  const h = {
+    latAccelMps2: PARAMS.horizonLatAccelMps2,
+    holdS: PARAMS.commandHoldS,
+    decelMps2: PARAMS.horizonDecelMps2,
+  };
+  const w = PARAMS.curveYawRateRadps;
+  const viewAt = (x: number) => {
+    const snap = {
+      tS: 0,
+      ego: { tS: 0, x, y: 80, headingRad: 0, speedMps: 12, accelMps2: 0, steerRad: 0, yawRateRadps: 0 },
+      agents: [],
+      lights: [],
+      route: r,
+    } as WorldSnapshot;
+    const scene = env.value.transform(snap, r);
+    return buildWorldView(
+      snap,
+      scene.laneGraph,
+      'car',
+      m,
+      path,
+      vehicle,
+      new Map(),
+      0.1,
+      PARAMS.curveLatAccelMps2,
+      undefined,
+      h,
+      Number.NaN,
+      w,
+    );
+  };
+
+  it('in lane X 30 m before its tight bend: curve and horizon caps from that bend, not the straight route', () => {
+    const v = viewAt(30);
+    expect(v.laneGraph.egoLane?.laneId).toBe('X');
+    // the arc allows ω·R (yaw rate binds below a / ω² ≈ 6.8 m… and √(a·R) above it): the lower of the two
+    const c = Math.min(Math.sqrt(PARAMS.curveLatAccelMps2 * 8), w * 8);
+    // the rear axle is 30 m short of the arc (the 4 m window reads the full curvature 2 m into it):
+    // reached braking at 2 m/s² from about 30 m out
+    expect(v.curveCapMps).toBeLessThan(Math.sqrt(c * c + 2 * 2 * 34));
+    expect(v.curveCapMps).toBeGreaterThan(Math.sqrt(c * c + 2 * 2 * 26));
+    expect(v.horizonCapMps!).toBeLessThan(v.curveCapMps);
+    // on the route line (straight) neither would bind below the limit
+    expect(curveCapAt(path, m, v.egoSM, PARAMS.curveLatAccelMps2, w)).toBe(20);
+  });
+
+  it('bendSpeedsAlong reads the arc as the route profile does', () => {
+    const line = RoutePath.build(m, ['X']).line;
+    const b = bendSpeedsAlong(line, 0, PARAMS.curveLatAccelMps2, w);
+    const mid = Math.round((60 + (8 * Math.PI) / 4) / 0.5);
+    expect(b[mid]).toBeCloseTo(
+      bendSpeedAt(RoutePath.build(m, ['X']), m, 60 + (8 * Math.PI) / 4, PARAMS.curveLatAccelMps2, w),
+      1,
+    );
+    expect(b[20]).toBe(Number.POSITIVE_INFINITY);
   });
 });
 

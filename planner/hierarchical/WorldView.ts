@@ -6,6 +6,7 @@
  */
 import {
   type AgentKind,
+  angleDiff,
   Polyline,
   type Vec2,
   type VehicleParams,
@@ -216,6 +217,114 @@ export function curveCapAt(
   return cap;
 }
 
+/** What the horizon cap reads (`horizonCapAt`). */
+export interface HorizonCapParams {
+  /** Lateral acceleration the roll-out may meet in a bend, m/s². */
+  latAccelMps2: number;
+  /** How long the roll-out holds the command's target speed, s. */
+  holdS: number;
+  /** Braking the speed profile slows down with before the roll-out would reach a bend too fast, m/s². */
+  decelMps2: number;
+}
+
+/**
+ * The lowest v² with which an ego braking at `a` from `d` metres before a bend of speed `c` can go on
+ * to hold its speed for `T` seconds at every point of the approach without that roll-out meeting the
+ * bend faster than `c`: min over u ∈ [0, d] of max(c, u / T)² + 2a(d − u) (u: where the ego's speed
+ * first meets the hold limit max(c, u / T), counted back from the bend). The minimum lies at
+ * u = min(d, cT) (the hold limit's corner), at u = aT² (where braking at `a` is as steep as the
+ * hold limit u / T falls) when that is between, or at u = d.
+ */
+export function horizonApproachSq(c: number, d: number, T: number, a: number): number {
+  const f = (u: number) => Math.max(c, u / T) ** 2 + 2 * a * (d - u);
+  const u1 = Math.min(d, c * T);
+  const u2 = Math.min(Math.max(a * T * T, u1), d);
+  return Math.min(f(u1), f(u2), f(d));
+}
+
+/**
+ * The horizon cap at route arc length `sM` (speed limit `limitMps`), m/s: the highest speed from
+ * which the ego can brake at `decelMps2` onto a profile whose every point, held for `holdS`, meets
+ * no bend faster than `bendSpeedAt` allows (`horizonApproachSq` for each bend ahead). The hold limit
+ * alone, max(bend speed, distance / holdS), falls at speed / holdS per second as the ego closes in
+ * (4 m/s² at 16 m/s with 4 s): a command that follows it brakes harder than nuPlan's comfort bound
+ * (−4.05 m/s²) before a tight bend taken fast.
+ */
+export function horizonCapAt(
+  route: RoutePath,
+  map: RoadMap,
+  sM: number,
+  limitMps: number,
+  h: HorizonCapParams,
+  yawRateRadps: number,
+): number {
+  const T = h.holdS;
+  const a = h.decelMps2;
+  const L = route.line.length;
+  const bends = route.speedCapProfile(map, bendParams(h.latAccelMps2));
+  let vt = limitMps;
+  // past 2ad − a²T² ≥ vt² (the least the approach can need) no bend can lower vt
+  for (let d = 0; sM + d <= L && 2 * a * d - a * a * T * T < vt * vt; d += 1) {
+    const c = bendSpeedOn(bends, route, map, sM + d, h.latAccelMps2, yawRateRadps);
+    if (Number.isFinite(c) && c < vt) vt = Math.min(vt, Math.sqrt(horizonApproachSq(c, d, T, a)));
+  }
+  return vt;
+}
+
+/** Step of `bendSpeedsAlong`, m. */
+const BEND_STEP_M = 0.5;
+
+/**
+ * The speed each point of `line` from arc length `fromS` on allows on its own, every 0.5 m, m/s:
+ * min(√(a / |κ|), ω / |κ|) on the curvature over `DEFAULT_CURVE_SPEED.curvatureWindowM` (as the
+ * route's profile measures it); Infinity on a straight.
+ */
+export function bendSpeedsAlong(
+  line: Polyline,
+  fromS: number,
+  latAccelMps2: number,
+  yawRateRadps: number,
+): Float64Array {
+  const L = line.length;
+  const s0 = Math.min(Math.max(fromS, 0), L);
+  const n = Math.max(1, Math.floor((L - s0) / BEND_STEP_M) + 1);
+  const out = new Float64Array(n);
+  const half = DEFAULT_CURVE_SPEED.curvatureWindowM / 2;
+  for (let i = 0; i < n; i++) {
+    const s = s0 + i * BEND_STEP_M;
+    const a = Math.max(0, s - half);
+    const b = Math.min(L, s + half);
+    const dh = Math.abs(angleDiff(line.headingAt(b), line.headingAt(a)));
+    const k = b > a ? dh / (b - a) : 0;
+    out[i] = k > 1e-6 ? Math.min(Math.sqrt(latAccelMps2 / k), yawRateRadps / k) : Number.POSITIVE_INFINITY;
+  }
+  return out;
+}
+
+/** The curve cap on `bendSpeedsAlong`'s speeds: every bend approached braking at `decelMps2`, m/s. */
+export function curveCapOn(bends: Float64Array, decelMps2: number): number {
+  let cap = Number.POSITIVE_INFINITY;
+  for (let i = 0; i < bends.length; i++) {
+    const c = bends[i]!;
+    if (Number.isFinite(c)) cap = Math.min(cap, Math.sqrt(c * c + 2 * decelMps2 * i * BEND_STEP_M));
+  }
+  return cap;
+}
+
+/** The horizon cap (`horizonCapAt`) on `bendSpeedsAlong`'s speeds, m/s. */
+export function horizonCapOn(bends: Float64Array, limitMps: number, h: HorizonCapParams): number {
+  const T = h.holdS;
+  const a = h.decelMps2;
+  let vt = limitMps;
+  for (let i = 0; i < bends.length; i++) {
+    const d = i * BEND_STEP_M;
+    if (2 * a * d - a * a * T * T >= vt * vt) break;
+    const c = bends[i]!;
+    if (c < vt) vt = Math.min(vt, Math.sqrt(horizonApproachSq(c, d, T, a)));
+  }
+  return vt;
+}
+
 /**
  * Builds the view of one snapshot. `standing` carries how long each object has been standing
  * (updated in place: id → seconds), `prevTS` the previous plan time. `prevEgoSM` is the ego's arc
@@ -234,7 +343,7 @@ export function buildWorldView(
   dtSinceLastS: number,
   curveLatAccelMps2: number,
   motion?: Map<string, AgentMotion>,
-  horizon?: { latAccelMps2: number; holdS: number },
+  horizon?: HorizonCapParams,
   prevEgoSM = Number.NaN,
   curveYawRateRadps = Number.POSITIVE_INFINITY,
 ): WorldView {
@@ -252,8 +361,16 @@ export function buildWorldView(
   const seen = new Set<string>();
   const probe = { sM: 0, dM: 0, segment: 0 };
   const change = platform === 'car' ? nextRouteChange(route, map, egoFrontS, laneGraph) : undefined;
-  const own = laneGraph.egoLane
-    ? ownLanePath(map, laneGraph.egoLane.laneId, route.laneIds, RANGE_M[platform], route.indexAt(egoS))
+  const egoLaneId = laneGraph.egoLane?.laneId;
+  // the range ahead of the ego wherever it is along its lane (the caps off the route read it)
+  const own = egoLaneId
+    ? ownLanePath(
+        map,
+        egoLaneId,
+        route.laneIds,
+        RANGE_M[platform] + (map.lane(egoLaneId)?.line.length ?? 0),
+        route.indexAt(egoS),
+      )
     : undefined;
   const ownS = own ? own.projectAligned(ego.x, ego.y, ego.headingRad).sM : 0;
   const changeRef = change ? changeReference(change, map, ego, egoFrontS - egoS) : undefined;
@@ -337,17 +454,21 @@ export function buildWorldView(
   const widthOf = (id: string | undefined): number => (id ? (map.lane(id)?.data.widthM ?? 0) : 0);
   const sClamp = Math.min(Math.max(egoS, 0), line.length);
   const limit = laneGraph.egoLane?.speedLimitMps ?? route.speedLimitAt(map, sClamp);
-  const cap = curveCapAt(route, map, sClamp, curveLatAccelMps2, curveYawRateRadps);
-  let horizonCap: number | undefined;
-  if (horizon) {
-    // the local curve speed (no braking ahead of it), held over the reach of the roll-out
-    let vt = Math.max(limit > 0 ? limit : vehicle.maxSpeedMps, 0);
-    const bends = route.speedCapProfile(map, bendParams(horizon.latAccelMps2));
-    for (let d = 0; d <= vt * horizon.holdS && sClamp + d <= line.length; d += 1) {
-      const c = bendSpeedOn(bends, route, map, sClamp + d, horizon.latAccelMps2, curveYawRateRadps);
-      if (Number.isFinite(c) && c < vt) vt = Math.max(c, d / horizon.holdS);
+  const top = Math.max(limit > 0 ? limit : vehicle.maxSpeedMps, 0);
+  let cap = curveCapAt(route, map, sClamp, curveLatAccelMps2, curveYawRateRadps);
+  let horizonCap = horizon ? horizonCapAt(route, map, sClamp, top, horizon, curveYawRateRadps) : undefined;
+  if (own && egoLaneId !== undefined && !route.laneIds.includes(egoLaneId)) {
+    // off the route (in a lane that is none of its lanes): the bends driven are those of the lane
+    // path FOLLOW_LANE keeps, not the route line's (which may lie far away)
+    const curve = bendSpeedsAlong(own, ownS, curveLatAccelMps2, curveYawRateRadps);
+    cap = Math.min(top, curveCapOn(curve, DEFAULT_CURVE_SPEED.decelMps2));
+    if (horizon) {
+      const bends =
+        horizon.latAccelMps2 === curveLatAccelMps2
+          ? curve
+          : bendSpeedsAlong(own, ownS, horizon.latAccelMps2, curveYawRateRadps);
+      horizonCap = horizonCapOn(bends, top, horizon);
     }
-    horizonCap = vt;
   }
   return {
     tS: snap.tS,
