@@ -151,7 +151,20 @@ describe('budget governor in closed loop (committed model, onnxruntime-node)', (
   it("delivers the budget's mean compute on a closed-loop run through the stack", async () => {
     for (const fraction of [0.4, 0.55]) {
       const { infos, mean } = await drive('hard_braking_lead', fraction, runner);
-      expect(infos.every((i) => i.fallback === undefined)).toBe(true);
+      // The model runs on every step (no unavailable model, failed or late policy). The one hand-over
+      // allowed is the action-limit guard's: since the gate's RSS repairs build braking up within the
+      // response time (safety/README.md), this run reaches a stop the model's action overshoots the
+      // vehicle's limits for (8.5 s on: the lead stopped close ahead, then the log-replayed follower
+      // driving into the ego), and the classical controller holds the ego there. Its steps still
+      // spent the model's compute, which the governor counts.
+      expect(infos.every((i) => i.computeFraction !== undefined)).toBe(true);
+      expect(infos.every((i) => i.fallback === undefined || i.fallback === 'action out of limits')).toBe(
+        true,
+      );
+      const firstHandOver = infos.findIndex((i) => i.fallback !== undefined);
+      expect(firstHandOver === -1 || firstHandOver >= 160, `first hand-over at step ${firstHandOver}`).toBe(
+        true,
+      );
       expect(mean).toBeLessThanOrEqual(fraction + 1e-9);
       // every prefix of the run too (the governor's guarantee is step by step)
       let s = 0;
