@@ -242,9 +242,12 @@ describe('ROS bridge through a real rosbridge', () => {
           () => '',
         );
         // resumed, the robot drives on towards goal-1 while goal-2 goes through rosbridge and the stack:
-        // ahead of the furthest of what we and the vehicle know by 15 m (≈ 7 s at its cruise), so that a
-        // loaded machine's latency does not put the goal behind it (that is a FAILED mission, rightly)
-        const goalX = Math.round(Math.max(run.source.currentEgo!.x, vehicle.last()!.x)) + 15;
+        // ahead of the furthest of what we and the vehicle know by 30 m (≈ 14 s at its cruise), so that a
+        // loaded machine's latency does not put the goal behind it (that is a FAILED mission, rightly).
+        // 15 m was not enough: `npm test` beside two CPU hogs (load 4.7–8) took long enough to start
+        // `rostopic pub` that the robot was 16 m on when goal-2 arrived. (A goal sent while the robot stands
+        // paused is not taken: the stack accepts a goal only with fresh odometry.)
+        const goalX = Math.round(Math.max(run.source.currentEgo!.x, vehicle.last()!.x)) + 30;
         await publishGoal(master, goalX, 0);
         await waitFor(
           () => missions.some((m) => m.state === 'REACHED'),
