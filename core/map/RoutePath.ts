@@ -44,6 +44,18 @@ export const DEFAULT_CURVE_SPEED: CurveSpeedParams = {
 /** Scratch projection of `RoutePath.trackS`. */
 const trackProbe = { sM: 0, dM: 0, segment: 0 };
 
+/**
+ * The mean |curvature| of `line` over [s − halfM, s + halfM] (clipped to the line): the heading
+ * change across the window over its length, 1/m. The route's speed-cap profile and the
+ * hierarchical planner's off-route bend speeds read curvature this way.
+ */
+export function windowCurvature(line: Polyline, s: number, halfM: number): number {
+  const a = Math.max(0, s - halfM);
+  const b = Math.min(line.length, s + halfM);
+  const dh = Math.abs(angleDiff(line.headingAt(b), line.headingAt(a)));
+  return b > a ? dh / (b - a) : 0;
+}
+
 /** Sampling step of the speed-cap profile, m. */
 const CAP_STEP_M = 0.5;
 
@@ -190,10 +202,7 @@ export class RoutePath {
     const half = p.curvatureWindowM / 2;
     for (let i = 0; i < n; i++) {
       const s = Math.min(i * CAP_STEP_M, L);
-      const a = Math.max(0, s - half);
-      const b = Math.min(L, s + half);
-      const dh = Math.abs(angleDiff(this.line.headingAt(b), this.line.headingAt(a)));
-      const kappa = b > a ? dh / (b - a) : 0;
+      const kappa = windowCurvature(this.line, s, half);
       const vCurve = kappa > 1e-6 ? Math.sqrt(p.latAccelMps2 / kappa) : Infinity;
       v[i] = Math.min(this.speedLimitAt(map, s), vCurve);
     }

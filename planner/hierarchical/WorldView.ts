@@ -6,7 +6,6 @@
  */
 import {
   type AgentKind,
-  angleDiff,
   Polyline,
   type Vec2,
   type VehicleParams,
@@ -19,6 +18,7 @@ import {
   RoutePath,
   routeIndexOf,
   signalStopAhead,
+  windowCurvature,
 } from '../../core/map/index.ts';
 import type { LaneGraph } from '../../core/sceneContext.ts';
 import { type PathEntry, pathMeeting } from './PathEntry.ts';
@@ -291,11 +291,7 @@ export function bendSpeedsAlong(
   const out = new Float64Array(n);
   const half = DEFAULT_CURVE_SPEED.curvatureWindowM / 2;
   for (let i = 0; i < n; i++) {
-    const s = s0 + i * BEND_STEP_M;
-    const a = Math.max(0, s - half);
-    const b = Math.min(L, s + half);
-    const dh = Math.abs(angleDiff(line.headingAt(b), line.headingAt(a)));
-    const k = b > a ? dh / (b - a) : 0;
+    const k = windowCurvature(line, s0 + i * BEND_STEP_M, half);
     out[i] = k > 1e-6 ? Math.min(Math.sqrt(latAccelMps2 / k), yawRateRadps / k) : Number.POSITIVE_INFINITY;
   }
   return out;
