@@ -115,6 +115,11 @@ export const AgentStateSchema = z
     speedMps: nonNeg(),
     /** Longitudinal acceleration where the tracker estimates it, m/s² (absent: unknown). */
     accelMps2: finite().optional(),
+    /**
+     * How long the tracker has seen this agent, s (0: first seen in this snapshot; absent: unknown).
+     * The gate counts RSS's response time to a newly perceived agent from its first sighting.
+     */
+    seenForS: nonNeg().optional(),
     lengthM: positive(),
     widthM: positive(),
   })

@@ -14,6 +14,7 @@ import { MRM_INITIAL, type MrmParams, MrmParamsSchema, type MrmState, mrmStep } 
 import { createSafetyGate, type SafetyGate } from '../safety/SafetyGate.ts';
 import type { SafetyParamsInput } from '../safety/SafetyParams.ts';
 import type { SafetyScene } from '../safety/Scene.ts';
+import { AGENTS_SEEN_INITIAL, type AgentsSeen, agentsSeenStep, withSeenFor } from './AgentsSeen.ts';
 
 export interface GatedPlannerOptions {
   gate?: SafetyGate;
@@ -29,6 +30,8 @@ export interface GatedState<S> {
   mrm: MrmState;
   /** The previous snapshot's time and agent speeds (to estimate the agents' accelerations). */
   prev?: { tS: number; speeds: Map<string, number> };
+  /** When each agent was first seen (the gate counts RSS's response time to it from then). */
+  seen: AgentsSeen;
   verdicts: { ALLOW: number; MODIFY: number; VETO: number };
   /**
    * The ego's arc length along the route at the last step (NaN: none), tracked so that the gate is
@@ -46,7 +49,12 @@ export function createGatedPlanner<S>(
   return {
     name: `gated(${inner.name})`,
     init(ctx: PlannerContext, first: WorldSnapshot): GatedState<S> {
-      return { inner: inner.init(ctx, first), mrm: MRM_INITIAL, verdicts: { ALLOW: 0, MODIFY: 0, VETO: 0 } };
+      return {
+        inner: inner.init(ctx, first),
+        mrm: MRM_INITIAL,
+        seen: AGENTS_SEEN_INITIAL,
+        verdicts: { ALLOW: 0, MODIFY: 0, VETO: 0 },
+      };
     },
     step(state: GatedState<S>, snap: WorldSnapshot, ctx: PlannerContext) {
       const r = inner.step(state.inner, snap, ctx);
@@ -54,8 +62,9 @@ export function createGatedPlanner<S>(
         ctx.route.line.length > 0
           ? ctx.route.trackS(snap.ego, state.routeSM ?? Number.NaN, state.prev ? snap.tS - state.prev.tS : 0)
           : Number.NaN;
+      const seen = agentsSeenStep(state.seen, snap, gate.params.rssEgo.responseTimeS);
       const scene: SafetyScene = {
-        snapshot: withAccelerations(snap, state.prev),
+        snapshot: withSeenFor(withAccelerations(snap, state.prev), seen),
         map: ctx.map,
         vehicle: ctx.vehicle,
         ...(Number.isFinite(routeSM) ? { routeIndex: ctx.route.indexAt(routeSM) } : {}),
@@ -105,7 +114,7 @@ export function createGatedPlanner<S>(
         output = { trajectory: traj, command: verdict.modified };
       }
       return {
-        state: { inner: r.state, mrm: m.state, verdicts, prev, routeSM },
+        state: { inner: r.state, mrm: m.state, verdicts, prev, seen, routeSM },
         output: { ...output, verdict },
       };
     },

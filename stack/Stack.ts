@@ -35,6 +35,7 @@ import {
   type SafetyScene,
   sha256Hex,
 } from '../safety/index.ts';
+import { AGENTS_SEEN_INITIAL, type AgentsSeen, agentsSeenStep, withSeenFor } from './AgentsSeen.ts';
 import { withAccelerations } from './GatedPlanner.ts';
 
 /** The gate's agent accelerations are speed differences over at least this long, s (the plan period). */
@@ -195,12 +196,17 @@ export function createStack(opts: StackOptions): Stack {
     route.tS = snap.tS;
     route.index = ctx!.route.indexAt(route.sM);
   };
+  /**
+   * When each agent was first seen, updated on every new snapshot (not only those the gate checks):
+   * the gate counts RSS's response time to a newly perceived agent from then.
+   */
+  let seen: AgentsSeen = AGENTS_SEEN_INITIAL;
   let gateSnap: { from: WorldSnapshot; to: WorldSnapshot } | undefined;
   const sceneOf = (snap: WorldSnapshot): SafetyScene => {
     if (gateSnap?.from !== snap) {
       let ref: (typeof speedHistory)[number] | undefined;
       for (const h of speedHistory) if (snap.tS - h.tS >= ACCEL_WINDOW_S - 1e-9) ref = h;
-      gateSnap = { from: snap, to: withAccelerations(snap, ref) };
+      gateSnap = { from: snap, to: withSeenFor(withAccelerations(snap, ref), seen) };
       if (!speedHistory.length || snap.tS > speedHistory[speedHistory.length - 1]!.tS + 1e-9)
         speedHistory.push({ tS: snap.tS, speeds: new Map(snap.agents.map((a) => [a.id, a.speedMps])) });
       while (speedHistory.length > 1 && snap.tS - speedHistory[1]!.tS >= ACCEL_WINDOW_S - 1e-9)
@@ -329,6 +335,7 @@ export function createStack(opts: StackOptions): Stack {
       route.sM = Number.NaN;
       route.tS = Number.NaN;
       route.index = undefined;
+      seen = AGENTS_SEEN_INITIAL;
       plannerState = planner.init(c, first);
       controllerState = controller.init(c);
       nextPlanS = first.tS;
@@ -337,6 +344,7 @@ export function createStack(opts: StackOptions): Stack {
       if (!ctx) throw new Error('stack.tick before init');
       const tS = snap.tS;
       trackRoute(snap);
+      seen = agentsSeenStep(seen, snap, gate.params.rssEgo.responseTimeS);
       let planned = false;
       failedPlan = undefined;
       // 1. a plan that has landed is gated now

@@ -188,9 +188,12 @@ export function rssRule(ctx: CheckContext, sink: RuleSink): void {
   const onsetLagS = params.accelLagS;
   const jerkRef = params.brakeOnsetJerkMps3;
   const rhoS = params.rssEgo.responseTimeS;
-  // RSS's response time for a danger present now: the proper response (hold the speed for ρ, then
-  // brake with it) may be built up from the lag on at proper / (2(ρ − lag)) m/s³, a ramp that meets
-  // the stepped response's speed at the end of its build-up and is under it everywhere else
+  // RSS's response time to a newly perceived lead: the danger begins when it is first seen, and for
+  // ρ from then the proper response (hold the speed for ρ, then brake with it) may be built up from
+  // the lag on at proper / (2(ρ − lag)) m/s³, a ramp that meets the stepped response's speed at the
+  // end of its build-up and is under it everywhere else. One ramp per lead, from its first sighting:
+  // a re-check `seenForS` later goes on with the same ramp (its build-up that far along), never a
+  // fresh ρ (re-granted at every re-check, the ramp fell behind hard_braking_lead's braking lead)
   const rssRampS = Math.max(0, rhoS - onsetLagS);
   // an ego already braking is that far into the build-up: the bound goes on from its deceleration
   // at once (a danger that began earlier is not granted a fresh ρ at every re-check)
@@ -221,6 +224,8 @@ export function rssRule(ctx: CheckContext, sink: RuleSink): void {
      * built up within ρ (`rssRampS`), m/s, or undefined where it does not apply.
      */
     let vRss: number | undefined;
+    /** How long ago the lead was first seen, s (how far along RSS's ramp is at t+0). */
+    let seenS = 0;
     for (let k = 0; k < r.n; k++) {
       const b = j * f.capacity + k;
       if (dangerFrom >= 0 && k > dangerFrom) {
@@ -237,7 +242,10 @@ export function rssRule(ctx: CheckContext, sink: RuleSink): void {
         vRef = Math.max(0, vRef + aRef * r.dtS);
         if (vRss !== undefined) {
           const jRss = properPrev / (2 * rssRampS);
-          const built = decel0 > 0.05 ? decel0 + jRss * tPrev : jRss * Math.max(0, tPrev - onsetLagS);
+          // the ramp from the first sighting, `seenS` along; an ego braking harder goes on from its
+          // own deceleration at the ramp's jerk, without a new lag
+          const fromSeen = jRss * (seenS + tPrev - onsetLagS);
+          const built = decel0 > 0.05 ? Math.max(decel0 + jRss * tPrev, fromSeen) : Math.max(0, fromSeen);
           const aRss = -Math.min(properPrev, built);
           vRss = Math.max(0, vRss + aRss * r.dtS);
         }
@@ -290,9 +298,12 @@ export function rssRule(ctx: CheckContext, sink: RuleSink): void {
           ramped = opposite
             ? !egoWrongLane && !laneChanging && keepsOwnLaneOutsideJunctions(ctx, k, fp.sM)
             : ag.accelMps2 !== undefined && ag.accelMps2 >= -params.comfortLeadDecelMps2;
-          // (a lead whose acceleration is not yet known — first seen now: the danger begins with
-          // this snapshot and RSS's ρ runs from it; one seen braking is answered at full strength)
-          vRss = k === 0 && !opposite && ag.accelMps2 === undefined && rssRampS > 0 ? v : undefined;
+          // (a lead first seen less than ρ ago — `seenForS`, kept by the gate's caller; without it,
+          // one whose acceleration is not yet known is first seen now: the danger begins with its
+          // first sighting and RSS's ρ runs from it, whatever it is seen doing; one known for ρ or
+          // longer and not known not to brake is answered at full strength)
+          seenS = ag.seenForS ?? (ag.accelMps2 === undefined ? 0 : Number.POSITIVE_INFINITY);
+          vRss = k === 0 && !opposite && !ramped && seenS < rhoS - 1e-9 && rssRampS > 0 ? v : undefined;
         }
         // (a lane change or a borrow commits the ego laterally: judged over the whole horizon)
         const inForce = dangerFrom === 0 || laneChanging || opposite || k * r.dtS <= lifeS + 1e-9;

@@ -1,0 +1,279 @@
+/**
+ * When each agent was first seen, kept across ticks by the gate's callers (`GatedPlanner`, `Stack`)
+ * and handed to the gate as `AgentState.seenForS`: RSS's response time to a newly perceived lead
+ * runs from its first sighting (safety/rssFirstSeen.test.ts has the rule itself).
+ */
+import { describe, expect, it } from 'vitest';
+import { createClassicalController } from '../controller/index.ts';
+import type { AgentState, MidLevelCommand, TrackPoint, Verdict, WorldSnapshot } from '../core/index.ts';
+import { RoadMap, RoutePath } from '../core/map/index.ts';
+import type { CommandPlanner } from '../core/planning/index.ts';
+import type { Planner } from '../planner/index.ts';
+import { createSafetyGate, type SafetyGate } from '../safety/index.ts';
+import { egoOn, poseOn } from '../scenarios/builtin/build.ts';
+import { road } from '../scenarios/builtin/maps.ts';
+import { plannerContext, runScenario } from '../sim/index.ts';
+import { AGENTS_SEEN_INITIAL, type AgentsSeen, agentsSeenStep, withSeenFor } from './AgentsSeen.ts';
+import { createGatedPlanner } from './GatedPlanner.ts';
+import { createStack } from './Stack.ts';
+import { CAR } from './testing/safetyScenes.ts';
+import { testScenario } from './testing/simScene.ts';
+
+const data = road({ lanes: 2, lengthM: 800 });
+const map = new RoadMap(data);
+const real = createSafetyGate();
+const rhoS = real.params.rssEgo.responseTimeS;
+
+const car = (id: string, s = 100): AgentState => {
+  const p = poseOn(map, 'R0', s);
+  return {
+    id,
+    kind: 'vehicle',
+    x: p.x,
+    y: p.y,
+    headingRad: p.headingRad,
+    speedMps: 10,
+    lengthM: 4.5,
+    widthM: 1.9,
+  };
+};
+const snapAt = (tS: number, agents: AgentState[]): WorldSnapshot => ({
+  tS,
+  ego: { ...egoOn(map, 'R0', 20, 10), tS },
+  agents,
+  lights: [],
+  route: { laneIds: ['R0'] },
+});
+
+/** Feeds `frames` (time, agent ids) through `agentsSeenStep`; returns the state after each. */
+function feed(frames: [number, string[]][], forgetAfterS = rhoS): AgentsSeen[] {
+  let s = AGENTS_SEEN_INITIAL;
+  return frames.map(([t, ids]) => {
+    s = agentsSeenStep(
+      s,
+      snapAt(
+        t,
+        ids.map((id) => car(id)),
+      ),
+      forgetAfterS,
+    );
+    return s;
+  });
+}
+
+describe('agentsSeenStep', () => {
+  it('keeps each agent’s first sighting across snapshots', () => {
+    const out = feed([
+      [0, ['a']],
+      [0.1, ['a', 'b']],
+      [0.2, ['a', 'b']],
+    ]);
+    const last = out[2]!;
+    expect(last.agents.get('a')?.firstS).toBe(0);
+    expect(last.agents.get('b')?.firstS).toBe(0.1);
+    const tagged = withSeenFor(snapAt(0.2, [car('a'), car('b')]), last);
+    expect(tagged.agents.map((a) => a.seenForS)).toEqual([0.2, 0.2 - 0.1]);
+  });
+
+  it('a snapshot no newer than the last changes nothing (control steps re-read it)', () => {
+    const s = feed([[0.5, ['a']]])[0]!;
+    expect(agentsSeenStep(s, snapAt(0.5, [car('a'), car('b')]), rhoS)).toBe(s);
+    expect(agentsSeenStep(s, snapAt(0.4, [car('b')]), rhoS)).toBe(s);
+  });
+
+  it('an agent out of sight up to ρ keeps its first sighting; longer, it is first seen again when it comes back', () => {
+    const short = feed([
+      [0, ['a']],
+      [0.1, []],
+      [1, ['a']],
+    ]);
+    expect(short[2]!.agents.get('a')?.firstS).toBe(0);
+    const long = feed([
+      [0, ['a']],
+      [0.1, []],
+      [1.1, ['a']],
+    ]);
+    expect(long[2]!.agents.get('a')?.firstS).toBe(1.1);
+  });
+
+  it('a tracker’s own track age is left as it is', () => {
+    const s = feed([
+      [0, ['a']],
+      [1, ['a']],
+    ])[1]!;
+    const own = { ...car('a'), seenForS: 7 };
+    expect(withSeenFor(snapAt(1, [own]), s).agents[0]!.seenForS).toBe(7);
+  });
+});
+
+/**
+ * The ego at 12 m/s on R0; a car comes into view at t = 1 s 24 m ahead, at 12 m/s and braking at
+ * 3 m/s² (a log-replayed track that starts then): first seen braking, an RSS headway deficit.
+ */
+function braking(): ReturnType<typeof testScenario> {
+  const track: TrackPoint[] = [];
+  for (let k = 10; k <= 60; k++) {
+    const t = k * 0.1;
+    const dt = t - 1;
+    const v = Math.max(0, 12 - 3 * dt);
+    const s = 44 + (dt < 4 ? 12 * dt - 1.5 * dt * dt : 24);
+    const p = poseOn(map, 'R0', s);
+    track.push({ tS: t, x: p.x, y: p.y, headingRad: p.headingRad, speedMps: v });
+  }
+  return testScenario({
+    map: data,
+    ego: egoOn(map, 'R0', 20, 12),
+    routeLaneIds: ['R0'],
+    durationS: 4,
+    agents: [
+      {
+        id: 'lead',
+        kind: 'vehicle',
+        lengthM: 4.5,
+        widthM: 1.9,
+        start: { x: track[0]!.x, y: track[0]!.y, headingRad: track[0]!.headingRad, speedMps: 12 },
+        behavior: { type: 'replay', track },
+      },
+    ],
+  });
+}
+
+/** A trajectory planner that keeps 12 m/s (the gate's own trajectory for it): it never brakes itself. */
+function keeping(rmap: RoadMap): Planner<null> {
+  return {
+    name: 'keep',
+    init: () => null,
+    step: (_s, snap) => {
+      const command: MidLevelCommand = {
+        speed: 'KEEP',
+        path: 'FOLLOW_LANE',
+        targetSpeedMps: 12,
+        horizonS: 5,
+        rationale: 'keep',
+        issuedAtS: snap.tS,
+        expiresAtS: snap.tS + 1,
+        source: 'test',
+      };
+      return {
+        state: null,
+        output: {
+          command,
+          trajectory: real.trajectoryFor(command, { snapshot: snap, map: rmap, vehicle: CAR }),
+        },
+      };
+    },
+  };
+}
+
+/** The real gate, recording the lead's `seenForS` and acceleration as handed to it, per check. */
+function spying(): { gate: SafetyGate; seen: { tS: number; seenForS?: number; accelMps2?: number }[] } {
+  const seen: { tS: number; seenForS?: number; accelMps2?: number }[] = [];
+  const gate: SafetyGate = {
+    ...real,
+    checkCommand: (c, sc, o) => {
+      const lead = sc.snapshot.agents.find((a) => a.id === 'lead');
+      if (lead)
+        seen.push({
+          tS: sc.snapshot.tS,
+          ...(lead.seenForS !== undefined ? { seenForS: lead.seenForS } : {}),
+          ...(lead.accelMps2 !== undefined ? { accelMps2: lead.accelMps2 } : {}),
+        });
+      return real.checkCommand(c, sc, o);
+    },
+  };
+  return { gate, seen };
+}
+
+describe('gated planner: first sightings across ticks', () => {
+  it('a lead that comes into view braking gets RSS’s response built up for ρ after its first sighting, then full strength', () => {
+    const sc = braking();
+    const { gate, seen } = spying();
+    const verdicts: { tS: number; v: Verdict }[] = [];
+    runScenario(
+      sc.scenario,
+      sc.map,
+      createGatedPlanner(keeping(sc.map), { gate, onVerdict: (tS, v) => verdicts.push({ tS, v }) }),
+      { mode: 'nonreactive' },
+    );
+    // the gate is told how long the lead has been seen, growing tick by tick from its first sighting
+    expect(seen[0]!.tS).toBeCloseTo(1, 9);
+    for (const s of seen) expect(s.seenForS, `t ${s.tS}`).toBeCloseTo(s.tS - 1, 9);
+    // at 1.1 s it is seen braking (−3 m/s²): still within ρ of its first sighting, the repair
+    // builds the braking up (an onset); from ρ on, full strength (no onset)
+    const at = (t: number) => verdicts.find((x) => Math.abs(x.tS - t) < 1e-6)!.v;
+    expect(seen[1]!.accelMps2).toBeLessThan(-2);
+    expect(at(1.1).decision, at(1.1).explanation).toBe('MODIFY');
+    expect(at(1.1).modified?.jerkMps3, at(1.1).explanation).toBeDefined();
+    const after = verdicts.filter((x) => x.tS >= 1 + rhoS - 1e-6 && x.v.decision === 'MODIFY');
+    expect(after.length).toBeGreaterThan(0);
+    for (const x of after) expect(x.v.modified?.jerkMps3, `t ${x.tS}: ${x.v.explanation}`).toBeUndefined();
+  });
+
+  it('replays exactly from its log: the snapshots logged rebuild the first sightings and every verdict', () => {
+    const sc = braking();
+    const log = runScenario(sc.scenario, sc.map, createGatedPlanner(keeping(sc.map)), {
+      mode: 'nonreactive',
+    });
+    // a fresh gated planner fed the logged snapshots, tick by tick
+    const p = createGatedPlanner(keeping(sc.map));
+    const ctx = plannerContext(sc.scenario, sc.map, 0);
+    const snaps: WorldSnapshot[] = log.ticks.map((t) => ({
+      tS: t.tS,
+      ego: t.ego,
+      agents: t.agents,
+      lights: t.lights,
+      route: sc.scenario.route,
+    }));
+    let st = p.init(ctx, snaps[0]!);
+    const replayed = snaps.map((s) => {
+      const r = p.step(st, s, ctx);
+      st = r.state;
+      return r.output.verdict;
+    });
+    expect(replayed.some((v) => v?.decision === 'MODIFY' && v.modified?.jerkMps3 !== undefined)).toBe(true);
+    expect(JSON.stringify(replayed)).toBe(JSON.stringify(log.ticks.map((t) => t.verdict)));
+  });
+});
+
+describe('stack: first sightings across control steps', () => {
+  it('the gate is told how long each agent has been seen, counted on new snapshots only', () => {
+    const { gate, seen } = spying();
+    const planner: CommandPlanner<null> = {
+      name: 'keeper',
+      init: () => null,
+      plan: (state, req) => ({
+        state,
+        output: {
+          command: {
+            speed: 'KEEP',
+            path: 'FOLLOW_LANE',
+            targetSpeedMps: 10,
+            horizonS: 5,
+            rationale: 'keep',
+            issuedAtS: req.snapshot.tS,
+            expiresAtS: req.snapshot.tS + 1,
+            source: 'test',
+          },
+        },
+      }),
+    };
+    const stack = createStack({
+      planner,
+      gate,
+      controller: createClassicalController(),
+      rates: { planHz: 10, controlHz: 20 },
+    });
+    const lead = { ...car('lead', 200) };
+    stack.init({ map, route: RoutePath.build(map, ['R0']), vehicle: CAR, dtS: 0.1, seed: 0 }, snapAt(0, []));
+    // control steps every 0.05 s on snapshots every 0.1 s; the lead in view from 0.3 s, out of view
+    // at 0.6–0.7 s (a gap shorter than ρ), back until 1.0 s
+    for (let k = 0; k <= 20; k++) {
+      const tSnap = Math.floor(k / 2) / 10;
+      const inView = tSnap >= 0.3 - 1e-9 && !(tSnap > 0.55 && tSnap < 0.75);
+      stack.tick(snapAt(tSnap, inView ? [lead] : []));
+    }
+    expect(seen.length).toBeGreaterThan(0);
+    for (const s of seen) expect(s.seenForS, `t ${s.tS}`).toBeCloseTo(s.tS - 0.3, 9);
+    expect(seen.some((s) => s.tS > 0.75)).toBe(true);
+  });
+});
