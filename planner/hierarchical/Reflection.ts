@@ -67,10 +67,13 @@ const EASE_LITTLE_DECEL_MPS2 = 1.5;
 /**
  * The comfortable stop builds its braking up at this jerk (the command's braking onset, which the
  * trackers and the gate's roll-out honour): applied at once, 3 m/s² through the actuator's lag is a
- * jerk of 5–8 m/s³ at its start, over nuPlan's comfort bound of 4.13 (`ego_lon_jerk`). The classical
- * tracker's own jerk limit, 4 m/s³; the firm stop stays a step.
+ * jerk of 5–8 m/s³ at its start, over nuPlan's comfort bound of 4.13 (`ego_lon_jerk`). Below the
+ * classical tracker's own jerk limit (4 m/s³): at 4 the tracked ego's braking grows at ≈ 3.6 m/s³,
+ * but a stop that starts with the run is read by nuPlan's Savitzky–Golay derivative at the first
+ * ticks, which extrapolates the growing braking: −4.91 m/s³ at t = 0 on USA_US101-3_3_T-1
+ * (`ego_lon_jerk` failed, CLS-NR 83.8); at 3, −3.47 and comfortable (97.1). The firm stop stays a step.
  */
-const COMFORT_STOP_JERK_MPS3 = 4;
+const COMFORT_STOP_JERK_MPS3 = 3;
 
 /**
  * How many candidates reflection scores: the proposal and its alternatives (`alternativesOf`).
