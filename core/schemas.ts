@@ -115,6 +115,12 @@ export const AgentStateSchema = z
     speedMps: nonNeg(),
     /** Longitudinal acceleration where the tracker estimates it, m/s² (absent: unknown). */
     accelMps2: finite().optional(),
+    /**
+     * Deceleration the agent has held over the last few snapshots, m/s² (> 0; the weakest of the
+     * steps, where the tracker saw it brake firmly at every one of them; absent: not seen braking
+     * that long). One step's reading alone never sets it.
+     */
+    sustainedDecelMps2: positive().optional(),
     lengthM: positive(),
     widthM: positive(),
   })

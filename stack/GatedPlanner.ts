@@ -14,6 +14,7 @@ import { MRM_INITIAL, type MrmParams, MrmParamsSchema, type MrmState, mrmStep } 
 import { createSafetyGate, type SafetyGate } from '../safety/SafetyGate.ts';
 import type { SafetyParamsInput } from '../safety/SafetyParams.ts';
 import type { SafetyScene } from '../safety/Scene.ts';
+import { BRAKING_HISTORY_S, type SpeedSample, withSustainedBraking } from './AgentBraking.ts';
 
 export interface GatedPlannerOptions {
   gate?: SafetyGate;
@@ -29,6 +30,8 @@ export interface GatedState<S> {
   mrm: MrmState;
   /** The previous snapshot's time and agent speeds (to estimate the agents' accelerations). */
   prev?: { tS: number; speeds: Map<string, number> };
+  /** Agent speeds of the snapshots before, oldest first, over `BRAKING_HISTORY_S` (sustained braking). */
+  history?: SpeedSample[];
   verdicts: { ALLOW: number; MODIFY: number; VETO: number };
   /**
    * The ego's arc length along the route at the last step (NaN: none), tracked so that the gate is
@@ -55,12 +58,16 @@ export function createGatedPlanner<S>(
           ? ctx.route.trackS(snap.ego, state.routeSM ?? Number.NaN, state.prev ? snap.tS - state.prev.tS : 0)
           : Number.NaN;
       const scene: SafetyScene = {
-        snapshot: withAccelerations(snap, state.prev),
+        snapshot: withSustainedBraking(withAccelerations(snap, state.prev), state.history ?? []),
         map: ctx.map,
         vehicle: ctx.vehicle,
         ...(Number.isFinite(routeSM) ? { routeIndex: ctx.route.indexAt(routeSM) } : {}),
       };
       const prev = { tS: snap.tS, speeds: new Map(snap.agents.map((a) => [a.id, a.speedMps])) };
+      const history = [
+        ...(state.history ?? []).filter((h) => snap.tS - h.tS < BRAKING_HISTORY_S - 1e-9),
+        prev,
+      ];
       const command =
         r.output.command ??
         deriveCommand(r.output.trajectory, snap, ctx.map, `derived:${inner.name}`, ctx.vehicle);
@@ -105,7 +112,7 @@ export function createGatedPlanner<S>(
         output = { trajectory: traj, command: verdict.modified };
       }
       return {
-        state: { inner: r.state, mrm: m.state, verdicts, prev, routeSM },
+        state: { inner: r.state, mrm: m.state, verdicts, prev, history, routeSM },
         output: { ...output, verdict },
       };
     },
