@@ -120,6 +120,12 @@ export const AgentStateSchema = z
      * The gate counts RSS's response time to a newly perceived agent from its first sighting.
      */
     seenForS: nonNeg().optional(),
+    /**
+     * Deceleration the agent has held over the last few snapshots, m/s² (> 0; the weakest of the
+     * steps, where the tracker saw it brake firmly at every one of them; absent: not seen braking
+     * that long). One step's reading alone never sets it.
+     */
+    sustainedDecelMps2: positive().optional(),
     lengthM: positive(),
     widthM: positive(),
   })

@@ -118,3 +118,95 @@ describe('AgentForecast: another driver’s way through a junction', () => {
     expect(Math.abs(angleDiff(f.h[k]!, -Math.PI / 2))).toBeLessThan(0.05);
   });
 });
+
+describe('AgentForecast: a vehicle seen braking over several snapshots', () => {
+  const BRAKING = { share: 0.5, egoHeadingRad: 0, sameWayRad: Math.PI / 4 };
+  /** One car on N (heading south) at 12 m/s, its light green, with what the tracker saw of it. */
+  function forecastSouth(seen: { sustainedDecelMps2?: number; accelMps2?: number }, egoHeadingRad = 0) {
+    const ag = { ...agentOn(crossing, { id: 'n', lane: 'N', s: 20, speed: 12 }), ...seen };
+    const f = new AgentForecast(4, 64);
+    forecastAgents(
+      [ag],
+      crossing,
+      new LanePathCache(crossing),
+      ['E'],
+      0,
+      0,
+      200,
+      21,
+      0.2,
+      f,
+      { lights: [{ laneId: 'N', state: 'GREEN' }], comfortDecelMps2: 3 },
+      { ...BRAKING, egoHeadingRad },
+    );
+    return { f, travelledM: (k: number) => f.y[0]! - f.y[k]! };
+  }
+
+  it('is forecast to rest at the share of its braking, not on at constant speed', () => {
+    // 8 m/s² seen: forecast at 4 m/s², rest after 12²/8 = 18 m (3 s), within the 4 s horizon
+    const { f, travelledM } = forecastSouth({ sustainedDecelMps2: 8 });
+    expect(travelledM(20)).toBeCloseTo(18, 1);
+    expect(f.v[20]).toBe(0);
+    expect(travelledM(5)).toBeCloseTo(12 * 1 - 0.5 * 4 * 1, 1); // 1 s on, braking at 4, not 8
+  });
+
+  it('a single braking reading (no sustained braking) does not excuse it: constant speed', () => {
+    const { f, travelledM } = forecastSouth({ accelMps2: -8 });
+    expect(travelledM(20)).toBeCloseTo(48, 1);
+    expect(f.v[20]).toBeCloseTo(12, 6);
+  });
+
+  it('a vehicle going the ego’s way keeps its constant-speed forecast (a lead: RSS’s worst case)', () => {
+    const { travelledM } = forecastSouth({ sustainedDecelMps2: 8 }, -Math.PI / 2);
+    expect(travelledM(20)).toBeCloseTo(48, 1);
+  });
+
+  it('braking too gently to stop within the horizon is speed adjusting, not stopping: constant speed', () => {
+    // 2 m/s² seen: at 1 m/s² it would take 12 s to stop
+    const { travelledM } = forecastSouth({ sustainedDecelMps2: 2 });
+    expect(travelledM(20)).toBeCloseTo(48, 1);
+  });
+});
+
+describe('gate: a crossing car seen braking to a stop', () => {
+  // the ego drives east along E at 5 m/s and passes x = 0 about 3 s from now; the car on N comes at
+  // 13 m/s on green, its front 33.5 m before E: braking at 4 m/s² (half the 8 seen) it stops 12 m short
+  const at = (seen: { sustainedDecelMps2?: number; accelMps2?: number }) => {
+    const s = scene({
+      map: crossing,
+      lane: 'E',
+      s: 60 - 14.75,
+      speed: 5,
+      route: ['E'],
+      agents: [{ id: 'n', lane: 'N', s: 75 - 28.5 - HALF, speed: 13 }],
+      lights: [{ laneId: 'N', state: 'GREEN' }],
+    });
+    s.snapshot.agents[0] = { ...s.snapshot.agents[0]!, ...seen };
+    return s;
+  };
+
+  it('braking seen over several snapshots lets the ego go on', () => {
+    const v = createSafetyGate().checkCommand(
+      cmd({ speed: 'KEEP', targetSpeedMps: 5 }),
+      at({ sustainedDecelMps2: 8, accelMps2: -8 }),
+    );
+    const failed = v.rules.filter((r) => r.decision !== 'ALLOW').map((r) => `${r.rule}: ${r.message}`);
+    expect(failed).toEqual([]);
+  });
+
+  it('the same braking in one reading only does not', () => {
+    const v = createSafetyGate().checkCommand(
+      cmd({ speed: 'KEEP', targetSpeedMps: 5 }),
+      at({ accelMps2: -8 }),
+    );
+    expect(v.decision).not.toBe('ALLOW');
+  });
+
+  it('with observedBrakeShare 0 the gate forecasts it at constant speed', () => {
+    const v = createSafetyGate({ observedBrakeShare: 0 }).checkCommand(
+      cmd({ speed: 'KEEP', targetSpeedMps: 5 }),
+      at({ sustainedDecelMps2: 8, accelMps2: -8 }),
+    );
+    expect(v.decision).not.toBe('ALLOW');
+  });
+});

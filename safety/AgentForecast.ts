@@ -88,6 +88,45 @@ export interface ForecastSignals {
   comfortDecelMps2: number;
 }
 
+/**
+ * Observed braking: a vehicle seen braking over several snapshots (`AgentState.sustainedDecelMps2`)
+ * that does not go the ego's way (more than `sameWayRad` off the ego's heading: a lead keeps its
+ * RSS worst case, a follower its constant speed) is forecast to brake on to rest at `share` of that
+ * deceleration — the driver may ease off; one who lets go altogether shows it within a step, and
+ * the next check forecasts it at constant speed again.
+ */
+export interface ForecastBraking {
+  share: number;
+  egoHeadingRad: number;
+  sameWayRad: number;
+}
+
+/**
+ * Where a vehicle seen braking comes to rest at `share` of that braking, m along its way — only when
+ * it does so within `horizonS`: a driver braking that firmly is stopping (for a light, a queue, a
+ * car across its way); one shedding a little of a high speed is adjusting it and is forecast on at
+ * constant speed (Infinity: no stop forecast).
+ */
+function observedStopM(
+  ag: AgentState,
+  vLonMps: number,
+  braking: ForecastBraking | undefined,
+  horizonS: number,
+): number {
+  if (!braking || ag.kind !== 'vehicle' || ag.sustainedDecelMps2 === undefined || !(vLonMps > 0))
+    return Number.POSITIVE_INFINITY;
+  const dh = Math.abs(
+    Math.atan2(
+      Math.sin(ag.headingRad - braking.egoHeadingRad),
+      Math.cos(ag.headingRad - braking.egoHeadingRad),
+    ),
+  );
+  if (dh <= braking.sameWayRad) return Number.POSITIVE_INFINITY;
+  const b = braking.share * ag.sustainedDecelMps2;
+  if (!(b > 0) || vLonMps / b > horizonS) return Number.POSITIVE_INFINITY;
+  return (vLonMps * vLonMps) / (2 * b);
+}
+
 /** How far along its path (m) an agent that brakes at `b` to rest after `stopM` is after `t`, and its speed. */
 const lon = { dist: 0, v: 0 };
 function alongAt(v0: number, stopM: number, t: number): void {
@@ -131,6 +170,7 @@ export function forecastAgents(
   dtS: number,
   out: AgentForecast,
   signals?: ForecastSignals,
+  braking?: ForecastBraking,
 ): void {
   out.n = n;
   out.dtS = dtS;
@@ -177,6 +217,7 @@ export function forecastAgents(
         if (st && stopsForLight(ag.speedMps * lonF, st.distanceM, signals.comfortDecelMps2, ag.accelMps2))
           stopM = Math.max(0, st.distanceM);
       }
+      stopM = Math.min(stopM, observedStopM(ag, ag.speedMps * lonF, braking, (n - 1) * dtS));
       fillDrift(out, base, path, s0, d0, dRate, lonF, dh, MAX_DRIFT_M, ag, n, dtS, stopM);
       if (Math.abs(dRate) > DRIFT_TOWARDS_EGO_MPS && out.count < out.maxAgents) {
         // worse case: the drift goes on into the ego's path
@@ -191,12 +232,13 @@ export function forecastAgents(
       }
       continue;
     }
+    const stopM = moving ? observedStopM(ag, ag.speedMps, braking, (n - 1) * dtS) : Number.POSITIVE_INFINITY;
     for (let k = 0; k < n; k++) {
-      const dist = moving ? ag.speedMps * k * dtS : 0;
-      out.x[base + k] = ag.x + dist * c;
-      out.y[base + k] = ag.y + dist * s;
+      alongAt(moving ? ag.speedMps : 0, stopM, k * dtS);
+      out.x[base + k] = ag.x + lon.dist * c;
+      out.y[base + k] = ag.y + lon.dist * s;
       out.h[base + k] = ag.headingRad;
-      out.v[base + k] = moving ? ag.speedMps : 0;
+      out.v[base + k] = lon.v;
     }
   }
 }

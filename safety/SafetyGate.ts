@@ -170,6 +170,13 @@ export function createSafetyGate(input: SafetyParamsInput = {}): SafetyGate {
       rollout.dtS,
       forecast,
       { lights: snap.lights, comfortDecelMps2: params.yellowStopDecelMps2 },
+      params.observedBrakeShare > 0
+        ? {
+            share: params.observedBrakeShare,
+            egoHeadingRad: ego.headingRad,
+            sameWayRad: params.observedBrakeSameWayRad,
+          }
+        : undefined,
     );
     const ctx: CheckContext = {
       snapshot: snap,

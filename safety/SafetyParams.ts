@@ -83,6 +83,15 @@ export const SafetyParamsSchema = z.object({
   ssmRobotBrakeMps2: pos().default(1.0),
   /** Yellow light: may pass if a stop would need more than this deceleration, m/s² (ITE dilemma-zone 3.0 m/s²). */
   yellowStopDecelMps2: pos().default(3.0),
+  /**
+   * A vehicle seen braking over several snapshots (`AgentState.sustainedDecelMps2`) and not going
+   * the ego's way is forecast to rest at this share of its weakest observed braking, not driven on
+   * at constant speed (our choice: half, the margin for a driver who eases off; one who releases
+   * shows it within a step and is forecast at constant speed again).
+   */
+  observedBrakeShare: z.number().min(0).max(1).default(0.5),
+  /** …not for a vehicle heading within this of the ego's heading: a lead keeps RSS's worst case, a follower its constant speed, rad (our choice, 45°). */
+  observedBrakeSameWayRad: nonNeg().default(Math.PI / 4),
   /** Speed-limit tolerance, m/s (nuPlan speed-limit metric counts any excess; we allow 0.5 m/s of tracking noise). */
   speedLimitToleranceMps: nonNeg().default(0.5),
   /** Comfort limits (nuPlan ego_is_comfortable: lon accel 2.40, decel 4.05, |jerk| 4.13, lat accel 4.89). */

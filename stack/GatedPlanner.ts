@@ -14,6 +14,7 @@ import { MRM_INITIAL, type MrmParams, MrmParamsSchema, type MrmState, mrmStep } 
 import { createSafetyGate, type SafetyGate } from '../safety/SafetyGate.ts';
 import type { SafetyParamsInput } from '../safety/SafetyParams.ts';
 import type { SafetyScene } from '../safety/Scene.ts';
+import { BRAKING_HISTORY_S, type SpeedSample, withSustainedBraking } from './AgentBraking.ts';
 import { AGENTS_SEEN_INITIAL, type AgentsSeen, agentsSeenStep, withSeenFor } from './AgentsSeen.ts';
 
 export interface GatedPlannerOptions {
@@ -32,6 +33,8 @@ export interface GatedState<S> {
   prev?: { tS: number; speeds: Map<string, number> };
   /** When each agent was first seen (the gate counts RSS's response time to it from then). */
   seen: AgentsSeen;
+  /** Agent speeds of the snapshots before, oldest first, over `BRAKING_HISTORY_S` (sustained braking). */
+  history?: SpeedSample[];
   verdicts: { ALLOW: number; MODIFY: number; VETO: number };
   /**
    * The ego's arc length along the route at the last step (NaN: none), tracked so that the gate is
@@ -64,12 +67,19 @@ export function createGatedPlanner<S>(
           : Number.NaN;
       const seen = agentsSeenStep(state.seen, snap, gate.params.rssEgo.responseTimeS);
       const scene: SafetyScene = {
-        snapshot: withSeenFor(withAccelerations(snap, state.prev), seen),
+        snapshot: withSeenFor(
+          withSustainedBraking(withAccelerations(snap, state.prev), state.history ?? []),
+          seen,
+        ),
         map: ctx.map,
         vehicle: ctx.vehicle,
         ...(Number.isFinite(routeSM) ? { routeIndex: ctx.route.indexAt(routeSM) } : {}),
       };
       const prev = { tS: snap.tS, speeds: new Map(snap.agents.map((a) => [a.id, a.speedMps])) };
+      const history = [
+        ...(state.history ?? []).filter((h) => snap.tS - h.tS < BRAKING_HISTORY_S - 1e-9),
+        prev,
+      ];
       const command =
         r.output.command ??
         deriveCommand(r.output.trajectory, snap, ctx.map, `derived:${inner.name}`, ctx.vehicle);
@@ -114,7 +124,7 @@ export function createGatedPlanner<S>(
         output = { trajectory: traj, command: verdict.modified };
       }
       return {
-        state: { inner: r.state, mrm: m.state, verdicts, prev, seen, routeSM },
+        state: { inner: r.state, mrm: m.state, verdicts, prev, seen, history, routeSM },
         output: { ...output, verdict },
       };
     },

@@ -392,6 +392,57 @@ describe('stack: perception continuity', () => {
   });
 });
 
+describe('stack: what the gate is told of the other agents', () => {
+  it('a car braking over several snapshots reaches the gate as sustained braking, with the weakest step', async () => {
+    // a car 40 m ahead in the next lane: 10 m/s to 1 s, then braking at 2 m/s² (a track point every 0.1 s)
+    const start = poseOn(map, 'R1', 60);
+    const track = Array.from({ length: 31 }, (_, i) => {
+      const t = i * 0.1;
+      const v = t <= 1 ? 10 : 10 - 2 * (t - 1);
+      const x = start.x + (t <= 1 ? 10 * t : 10 + 10 * (t - 1) - (t - 1) ** 2);
+      return { tS: t, x, y: start.y, headingRad: start.headingRad, speedMps: v };
+    });
+    const seen = new Map<number, number | undefined>();
+    const gate = createSafetyGate();
+    const recording = {
+      ...gate,
+      checkCommand: (...a: Parameters<typeof gate.checkCommand>) => {
+        const car = a[1].snapshot.agents.find((x) => x.id === 'b');
+        seen.set(Math.round(a[1].snapshot.tS * 100) / 100, car?.sustainedDecelMps2);
+        return gate.checkCommand(...a);
+      },
+    };
+    const { planner } = keeper(10);
+    const stack = createStack({
+      planner,
+      gate: recording,
+      controller: createClassicalController(),
+      rates: { planHz: 10, controlHz: 20 },
+    });
+    const scene = testScenario({
+      map: data,
+      ego: egoOn(map, 'R0', 20, 10),
+      routeLaneIds: ['R0'],
+      durationS: 2,
+      agents: [
+        {
+          id: 'b',
+          kind: 'vehicle',
+          lengthM: 4.8,
+          widthM: 1.9,
+          start: { x: start.x, y: start.y, headingRad: start.headingRad, speedMps: 10 },
+          behavior: { type: 'replay', track },
+        },
+      ],
+    });
+    await runStackScenario(scene.scenario, scene.map, stack, { mode: 'nonreactive' });
+    // cruising, then one and two steps of braking: not yet
+    for (const t of [0.5, 1.1, 1.2]) expect(seen.get(t)).toBeUndefined();
+    // three steps (0.3 s) of 2 m/s²: sustained
+    for (const t of [1.3, 1.5, 1.9]) expect(seen.get(t)).toBeCloseTo(2, 6);
+  });
+});
+
 describe('stack: the route position on a route that uses a lane twice (a loop)', () => {
   it('tracks it and hands it to perception, the gate and the controller: round the loop once, then out', async () => {
     const loopData = loopMapData(['LOOP', 'OUT']);

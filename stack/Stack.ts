@@ -35,6 +35,7 @@ import {
   type SafetyScene,
   sha256Hex,
 } from '../safety/index.ts';
+import { BRAKING_HISTORY_S, withSustainedBraking } from './AgentBraking.ts';
 import { AGENTS_SEEN_INITIAL, type AgentsSeen, agentsSeenStep, withSeenFor } from './AgentsSeen.ts';
 import { withAccelerations } from './GatedPlanner.ts';
 
@@ -175,8 +176,9 @@ export function createStack(opts: StackOptions): Stack {
 
   const landedBy = (tS: number): boolean => landed !== undefined && landed.readyAtS <= tS + 1e-9;
   /**
-   * Agent speeds of recent snapshots, newest last: the gate is given each agent's acceleration over
-   * at least `ACCEL_WINDOW_S` (as `GatedPlanner` gives it between its 10 Hz plans; a control-rate
+   * Agent speeds of recent snapshots (over `BRAKING_HISTORY_S`), newest last: the gate is given
+   * each agent's sustained braking (`withSustainedBraking`) and its acceleration over at least
+   * `ACCEL_WINDOW_S` (as `GatedPlanner` gives it between its 10 Hz plans; a control-rate
    * difference of logged speeds is mostly noise), so that it knows a lead that does not brake and a
    * car braking for its light.
    */
@@ -206,10 +208,13 @@ export function createStack(opts: StackOptions): Stack {
     if (gateSnap?.from !== snap) {
       let ref: (typeof speedHistory)[number] | undefined;
       for (const h of speedHistory) if (snap.tS - h.tS >= ACCEL_WINDOW_S - 1e-9) ref = h;
-      gateSnap = { from: snap, to: withSeenFor(withAccelerations(snap, ref), seen) };
+      gateSnap = {
+        from: snap,
+        to: withSeenFor(withSustainedBraking(withAccelerations(snap, ref), speedHistory), seen),
+      };
       if (!speedHistory.length || snap.tS > speedHistory[speedHistory.length - 1]!.tS + 1e-9)
         speedHistory.push({ tS: snap.tS, speeds: new Map(snap.agents.map((a) => [a.id, a.speedMps])) });
-      while (speedHistory.length > 1 && snap.tS - speedHistory[1]!.tS >= ACCEL_WINDOW_S - 1e-9)
+      while (speedHistory.length > 1 && snap.tS - speedHistory[1]!.tS >= BRAKING_HISTORY_S - 1e-9)
         speedHistory.shift();
     }
     return {

@@ -204,6 +204,29 @@ describe('longitudinal agent (rules)', () => {
     expect(d.reason).toMatch(/merging cutter/);
   });
 
+  it('does not follow a faster car that has come up from behind and overlaps the ego (a log car driving through it)', () => {
+    // its rear 2 m behind our front bumper, 1 m to the left (the footprints overlap), 4 m/s vs our 1.5
+    const through = (dM: number) =>
+      obj('through', { sM: -2, dM, lengthM: 5, widthM: 2, alongMps: 4, speedMps: 4, acrossMps: 0.5 });
+    const crossing = [
+      {
+        agentId: 'through',
+        kind: 'vehicle' as const,
+        speedMps: 4,
+        distanceM: 0,
+        conflictM: 0,
+        agentTimeS: 0,
+        egoTimeS: 0,
+      },
+    ];
+    const d = decide(view({ egoSpeedMps: 1.5, objects: [through(1)] }, { crossing }));
+    expect(d.speed).toBe('ACCELERATE');
+    expect(d.reason).not.toMatch(/merging/);
+    // the same car beside us in the next lane (no overlap), merging in: followed as before
+    const beside = decide(view({ egoSpeedMps: 1.5, objects: [through(3)] }, { crossing }));
+    expect(beside.reason).toMatch(/merging through/);
+  });
+
   it('follows a faster car that will merge ahead at the gap it will have when it joins, not the gap it has now', () => {
     // 7 m ahead in the next lane at 9.2 m/s, its path meeting ours in 3.8 s; the ego at 7 m/s
     const merger = obj('merger', { sM: 7, dM: -2.7, alongMps: 9.2, speedMps: 9.2, acrossMps: 0.3 });

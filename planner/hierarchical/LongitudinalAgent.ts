@@ -250,6 +250,10 @@ export function decideLongitudinal(
     // than us, is followed at the gap it will have when it joins — not braked for as if it were
     // ahead in our lane already, at a gap it only has now)
     if (!vru && o && o.alongMps > 0.5 * Math.max(o.speedMps, 0.1) && o.alongMps > 1) {
+      // …but one that has come up from behind and overlaps our footprint now (a log-replayed car
+      // driving through the ego) is no lead: its rear is behind our front, there is no gap to keep
+      // to it, and braking only keeps us where it drives (nuPlan: its contact is ACTIVE_REAR)
+      if (o.alongMps > v && overlapsEgo(o, view)) continue;
       const joinGapM = o.sM + Math.max(0, o.alongMps - v) * Math.max(0, c.agentTimeS);
       leads.push({
         gapM: Math.max(0, joinGapM),
@@ -536,6 +540,15 @@ export function stepOutCapMps(o: RouteObject, view: WorldView, p: HierarchicalPa
   if (xStar < 0) return Infinity; // nearer than x*: at or above its clearing speed the ego is past first
   const vStar = stopShort(xStar);
   return Math.sqrt(vStar * vStar + 2 * (0.5 * p.comfortDecelMps2) * (d - xStar));
+}
+
+/**
+ * The object's footprint overlaps the ego's now (boxes along the route: its rear behind our front
+ * bumper and its front ahead of our rear, its side within our width).
+ */
+export function overlapsEgo(o: RouteObject, view: WorldView): boolean {
+  if (!(o.sM < 0 && o.sM + o.lengthM > -view.egoLengthM)) return false;
+  return Math.abs(o.dM - view.egoDM) < (o.widthM + view.egoWidthM) / 2;
 }
 
 /** When a body at speed v braking at b covers d, s (Infinity: it stops before). */
