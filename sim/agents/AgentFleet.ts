@@ -153,6 +153,7 @@ export class AgentFleet {
   private readonly corridor: OrientedBox = { cx: 0, cy: 0, headingRad: 0, lengthM: 0, widthM: 0 };
   private readonly pose = { x: 0, y: 0, headingRad: 0 };
   private readonly leadPose = { x: 0, y: 0, headingRad: 0 };
+  private readonly leadBounds = { x0: 0, x1: 0, y0: 0, y1: 0 };
   /** The reactive agent model in use (`idm` in non-reactive mode, where it does not matter). */
   readonly agents: AgentModel;
   private readonly params: InteractiveAgentParams;
@@ -422,6 +423,7 @@ export class AgentFleet {
         this.scratch,
         this.corridor,
         this.leadPose,
+        this.leadBounds,
       );
       this.obstacles[i]!.box.cx = saved;
       let gap = this.lead.sM - front;
@@ -665,6 +667,7 @@ export class AgentFleet {
       this.scratch,
       this.corridor,
       this.leadPose,
+      this.leadBounds,
     );
     return idmAccel(
       speedMps,
