@@ -41,6 +41,14 @@ export interface FrenetPoint {
   segment: number;
 }
 
+/** Axis-aligned bounds, m. */
+export interface Bounds2 {
+  x0: number;
+  x1: number;
+  y0: number;
+  y1: number;
+}
+
 export interface PoseOut {
   x: number;
   y: number;
@@ -110,6 +118,40 @@ export class Polyline {
       else hi = mid;
     }
     return lo;
+  }
+
+  /**
+   * Axis-aligned bounds of the stretch [fromS, toS] (its end poses, extended straight beyond the
+   * ends as `poseAt`, and the vertices between), written to `out`.
+   */
+  boundsBetween(
+    fromS: number,
+    toS: number,
+    out: Bounds2,
+    pose: PoseOut = { x: 0, y: 0, headingRad: 0 },
+  ): Bounds2 {
+    this.poseAt(fromS, pose);
+    let x0 = pose.x;
+    let x1 = x0;
+    let y0 = pose.y;
+    let y1 = y0;
+    this.poseAt(toS, pose);
+    x0 = Math.min(x0, pose.x);
+    x1 = Math.max(x1, pose.x);
+    y0 = Math.min(y0, pose.y);
+    y1 = Math.max(y1, pose.y);
+    const iEnd = this.segmentAt(toS);
+    for (let i = this.segmentAt(fromS) + 1; i <= iEnd; i++) {
+      x0 = Math.min(x0, this.xs[i]!);
+      x1 = Math.max(x1, this.xs[i]!);
+      y0 = Math.min(y0, this.ys[i]!);
+      y1 = Math.max(y1, this.ys[i]!);
+    }
+    out.x0 = x0;
+    out.x1 = x1;
+    out.y0 = y0;
+    out.y1 = y1;
+    return out;
   }
 
   /**

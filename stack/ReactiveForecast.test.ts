@@ -69,6 +69,21 @@ describe('reactive forecast for reflection', () => {
   });
 });
 
+describe('reactive forecast: one plan, many candidates', () => {
+  it('a candidate forecast after others of the same snapshot equals one made alone (the shared route paths change nothing)', () => {
+    const { snap, standing } = scene();
+    const slow: Trajectory = {
+      points: standing.points.map((p) => ({ ...p, x: p.x + 3 * p.tS, speedMps: 3 })),
+    };
+    const fc = reactiveForecast(map);
+    fc(standing, snap, ctx);
+    const after = fc(slow, snap, ctx)!;
+    const alone = reactiveForecast(map)(slow, snap, ctx)!;
+    expect(Array.from(after.x)).toEqual(Array.from(alone.x));
+    expect(Array.from(after.y)).toEqual(Array.from(alone.y));
+  });
+});
+
 describe('reactive forecast at the end of the map', () => {
   it('a car at the very end of its last lane is forecast straight on instead of failing the plan', () => {
     const { snap, standing } = scene();

@@ -17,7 +17,7 @@ import type {
   Trajectory,
   WorldSnapshot,
 } from '../core/index.ts';
-import type { RoadMap } from '../core/map/index.ts';
+import { type RoadMap, RoutePath } from '../core/map/index.ts';
 import type { PlannerContext } from '../core/planning/Planner.ts';
 import { egoAtRest } from '../core/vehicle/index.ts';
 import type { AgentForecast, ForecastFn } from '../planner/index.ts';
@@ -84,6 +84,26 @@ interface AgentSet {
   scenario: Scenario;
   /** Forecasts made for this snapshot, by ego trajectory (candidates often roll out the same). */
   done: { points: Trajectory['points']; forecast: AgentForecast }[];
+  /**
+   * The route paths the candidates' fleets drive along (each agent's lanes, the ego's route), built
+   * once per plan: every candidate's fleet starts from the same snapshot, so asks for the same.
+   */
+  routePath: (laneIds: ReadonlyArray<string>, startLaneS: number) => RoutePath;
+}
+
+/** `RoutePath.build` on `map`, remembering each path by its exact lanes and start. */
+function routePathMemo(map: RoadMap): AgentSet['routePath'] {
+  const built = new Map<string, RoutePath>();
+  return (laneIds, startLaneS) => {
+    // (ids are free text: JSON keeps them apart; a number's text round-trips exactly)
+    const key = JSON.stringify([startLaneS, laneIds]);
+    let path = built.get(key);
+    if (!path) {
+      path = RoutePath.build(map, laneIds, startLaneS);
+      built.set(key, path);
+    }
+    return path;
+  };
 }
 
 /** Same poses and speeds at the same instants (the fleet then does exactly the same). */
@@ -180,6 +200,7 @@ function agentSet(
     index: new Map(ids.map((id, i) => [id, i])),
     scenario,
     done: [],
+    routePath: routePathMemo(map),
   };
 }
 
@@ -216,7 +237,7 @@ export function reactiveForecast(map: RoadMap, opts: ReactiveForecastOptions = {
       ...set.scenario,
       expert: [pts[0]!, pts[1]!].map((p) => ({ ...p, speedMps: Math.max(0, p.speedMps) })),
     };
-    const fleet = new AgentFleet(scenario, map, 'reactive', { agents: model });
+    const fleet = new AgentFleet(scenario, map, 'reactive', { agents: model, routePath: set.routePath });
     for (let k = 0; k < steps; k++) {
       // an agent the fleet does not report at a step keeps its last place
       for (let i = 0; i < ids.length; i++) {

@@ -2,7 +2,7 @@
  * The Intelligent Driver Model (Treiber, Hennecke & Helbing 2000) and the lead-finding along a
  * path that both reactive agents and the IDM planners use.
  */
-import { boxesOverlap, type FrenetPoint, type OrientedBox, type Polyline } from '../index.ts';
+import { type Bounds2, boxesOverlap, type FrenetPoint, type OrientedBox, type Polyline } from '../index.ts';
 
 export interface IdmCoefficients {
   minGapM: number;
@@ -60,8 +60,9 @@ export interface LeadInfo {
 /**
  * Finds the nearest obstacle ahead on `path` between `fromS` and `fromS + lookM` whose box comes
  * within `halfWidthM` of the path (a corridor as wide as the follower). Allocation-free given the
- * scratch arguments. Bodies too far from the path's point at `fromS` to pass the tests are skipped
- * before projecting (a chord is never longer than its arc), which changes no result.
+ * scratch arguments. Bodies too far from the path's point at `fromS`, or from the bounds of the
+ * looked-at stretch, to pass the tests are skipped before projecting (a chord is never longer than
+ * its arc), which changes no result.
  */
 export function findLead(
   path: Polyline,
@@ -73,6 +74,7 @@ export function findLead(
   scratch: FrenetPoint = { sM: 0, dM: 0, segment: 0 },
   corridor: OrientedBox = { cx: 0, cy: 0, headingRad: 0, lengthM: 0, widthM: 0 },
   pose: { x: number; y: number; headingRad: number } = { x: 0, y: 0, headingRad: 0 },
+  bounds: Bounds2 = { x0: 0, x1: 0, y0: 0, y1: 0 },
 ): LeadInfo {
   out.sM = Infinity;
   out.speedMps = 0;
@@ -80,6 +82,9 @@ export function findLead(
   path.poseAt(fromS, pose);
   const fx = pose.x;
   const fy = pose.y;
+  // Bounds of the looked-at stretch [fromS, fromS + lookM], made on the first body that passes
+  // the distance test.
+  let bounded = false;
   for (let i = 0; i < obstacles.length; i++) {
     const o = obstacles[i]!;
     const reach = Math.max(o.box.lengthM, o.box.widthM) / 2;
@@ -89,6 +94,21 @@ export function findLead(
     const dx = o.box.cx - fx;
     const dy = o.box.cy - fy;
     if (dx * dx + dy * dy > far * far) continue;
+    if (!bounded) {
+      path.boundsBetween(fromS, fromS + lookM, bounds, pose);
+      bounded = true;
+    }
+    // The box of an accepted body overlaps the corridor slice at its projection P: their centres
+    // lie within the two half-diagonals, √2·reach + √((reach + 0.5)² + halfWidth²), and P within
+    // reach of arc (so of chord) of the stretch — so within these bounds grown by that much.
+    const grow = (2 + Math.SQRT2) * reach + 0.5 + halfWidthM + 1e-6;
+    if (
+      o.box.cx < bounds.x0 - grow ||
+      o.box.cx > bounds.x1 + grow ||
+      o.box.cy < bounds.y0 - grow ||
+      o.box.cy > bounds.y1 + grow
+    )
+      continue;
     const f = path.project(o.box.cx, o.box.cy, scratch, fromS - 10, fromS + lookM + 10);
     if (f.sM + reach < fromS || f.sM - reach > fromS + lookM) continue;
     if (Math.abs(f.dM) > halfWidthM + reach + 0.5) continue;

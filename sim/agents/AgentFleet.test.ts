@@ -31,6 +31,26 @@ describe('AgentFleet', () => {
     );
   });
 
+  it("builds its IDM agents' paths and the ego's route with a handed-in builder, which changes nothing", () => {
+    const { w, ego } = leftTurnWorld();
+    const asked: string[] = [];
+    const shared = new AgentFleet(w.scenario, w.map, 'reactive', {
+      agents: 'interactive',
+      routePath: (ids, s) => {
+        asked.push(ids.join(','));
+        return RoutePath.build(w.map, ids, s);
+      },
+    });
+    const own = new AgentFleet(w.scenario, w.map, 'reactive', { agents: 'interactive' });
+    // two IDM agents on IN1 → C13 → OUT3, then the ego's route for the interactive forecast
+    expect(asked).toEqual(['IN1,C13,OUT3', 'IN1,C13,OUT3', 'IN3,C32,OUT2']);
+    for (let k = 0; k < 60; k++) {
+      shared.step(k * 0.1, 0.1, ego(k * 0.1), undefined, []);
+      own.step(k * 0.1, 0.1, ego(k * 0.1), undefined, []);
+    }
+    expect(digestAgents([shared.current()])).toBe(digestAgents([own.current()]));
+  });
+
   it('the agent model changes nothing in non-reactive mode (CLS-NR stays as it was)', () => {
     const { w } = leftTurnWorld();
     const a = new AgentFleet(w.scenario, w.map, 'nonreactive');

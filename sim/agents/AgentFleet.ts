@@ -63,6 +63,12 @@ export interface FleetOptions {
   agents?: AgentModel;
   /** Parameters of the interactive model. */
   params?: InteractiveAgentParams;
+  /**
+   * Builds a route's path (default `RoutePath.build` on the fleet's map). A caller that makes many
+   * fleets from one scene (the planner's reactive forecast: one per candidate trajectory) hands in
+   * a memo of it; a `RoutePath` is immutable once built, so sharing one changes nothing.
+   */
+  routePath?: (laneIds: ReadonlyArray<string>, startLaneS: number) => RoutePath;
 }
 
 /** Look-ahead for lead vehicles of IDM agents, m (nuPlan IDM agents: radius 100 m; the path suffices). */
@@ -147,6 +153,7 @@ export class AgentFleet {
   private readonly corridor: OrientedBox = { cx: 0, cy: 0, headingRad: 0, lengthM: 0, widthM: 0 };
   private readonly pose = { x: 0, y: 0, headingRad: 0 };
   private readonly leadPose = { x: 0, y: 0, headingRad: 0 };
+  private readonly leadBounds = { x0: 0, x1: 0, y0: 0, y1: 0 };
   /** The reactive agent model in use (`idm` in non-reactive mode, where it does not matter). */
   readonly agents: AgentModel;
   private readonly params: InteractiveAgentParams;
@@ -183,6 +190,7 @@ export class AgentFleet {
   ) {
     this.agents = mode === 'reactive' ? (opts.agents ?? DEFAULT_AGENT_MODEL) : 'idm';
     this.params = opts.params ?? DEFAULT_INTERACTIVE_PARAMS;
+    const routePath = opts.routePath ?? ((ids, s) => RoutePath.build(map, ids, s));
     const interactive = this.agents === 'interactive';
     const idmSpecs = scenario.agents.filter((a) => a.behavior.type === 'idm');
     // Non-reactive IDM agents replay what they would do without the ego: simulate that once.
@@ -256,7 +264,7 @@ export class AgentFleet {
       } else if (precomputed) {
         this.rt.push({ ...base, kind: 'replay', track: precomputed.get(spec.id)! });
       } else {
-        const route = RoutePath.build(map, b.laneIds, b.startSM);
+        const route = routePath(b.laneIds, b.startSM);
         const target = b.params.targetSpeedMps ?? map.mustLane(b.laneIds[0]!).data.speedLimitMps;
         this.rt.push({
           ...base,
@@ -278,7 +286,7 @@ export class AgentFleet {
       const first = map.lane(scenario.route.laneIds[0]!);
       if (first) {
         const startS = Math.max(0, first.line.project(scenario.egoStart.x, scenario.egoStart.y).sM - 10);
-        this.egoRoute = RoutePath.build(map, scenario.route.laneIds, startS);
+        this.egoRoute = routePath(scenario.route.laneIds, startS);
         this.egoRouteS = this.egoRoute.line.project(scenario.egoStart.x, scenario.egoStart.y).sM;
       }
     }
@@ -415,6 +423,7 @@ export class AgentFleet {
         this.scratch,
         this.corridor,
         this.leadPose,
+        this.leadBounds,
       );
       this.obstacles[i]!.box.cx = saved;
       let gap = this.lead.sM - front;
@@ -658,6 +667,7 @@ export class AgentFleet {
       this.scratch,
       this.corridor,
       this.leadPose,
+      this.leadBounds,
     );
     return idmAccel(
       speedMps,

@@ -56,6 +56,11 @@ export interface ConflictScratch {
   corridor: OrientedBox;
   box: OrientedBox;
   pose: { x: number; y: number; headingRad: number };
+  /** Bounds of the looked-at stretch of our path grown by half our width + 0.5 m (set per call). */
+  x0: number;
+  x1: number;
+  y0: number;
+  y1: number;
 }
 
 export function conflictScratch(): ConflictScratch {
@@ -64,6 +69,10 @@ export function conflictScratch(): ConflictScratch {
     corridor: { cx: 0, cy: 0, headingRad: 0, lengthM: 0, widthM: 0 },
     box: { cx: 0, cy: 0, headingRad: 0, lengthM: 0, widthM: 0 },
     pose: { x: 0, y: 0, headingRad: 0 },
+    x0: 0,
+    x1: 0,
+    y0: 0,
+    y1: 0,
   };
 }
 
@@ -72,8 +81,10 @@ const COS_45 = Math.SQRT1_2;
 /**
  * Does forecast sample (b, k) overlap our corridor between `fromS` and `toS`? Leaves its
  * projection in `sc.f` and returns its reach (half of its longest side) or −1 for no overlap.
+ * With `bounded`, a sample outside the stretch's bounds (`sc.x0`…) grown by what an overlap allows
+ * is answered −1 before projecting (`sc.f` then holds no projection of it).
  */
-function sampleInCorridor(
+export function sampleInCorridor(
   self: ConflictSelf,
   fc: BodyForecast,
   b: number,
@@ -81,9 +92,19 @@ function sampleInCorridor(
   fromS: number,
   toS: number,
   sc: ConflictScratch,
+  bounded: boolean,
 ): number {
   const i = b * fc.samples + k;
   const reach = Math.max(fc.lengthM[b]!, fc.widthM[b]!) / 2;
+  if (bounded) {
+    // An overlapping box's centre lies within the two half-diagonals (√2·reach and
+    // √((reach + 0.5)² + halfWidth²)) of its projection P, and P within reach of arc (so of chord)
+    // of the stretch: outside the bounds grown by that much (less what they are grown by) it cannot.
+    const grow = (2 + Math.SQRT2) * reach + 1e-6;
+    const x = fc.xs[i]!;
+    const y = fc.ys[i]!;
+    if (x < sc.x0 - grow || x > sc.x1 + grow || y < sc.y0 - grow || y > sc.y1 + grow) return -1;
+  }
   const f = self.path.project(fc.xs[i]!, fc.ys[i]!, sc.f, fromS - 10, toS + 10);
   if (f.sM + reach < fromS || f.sM - reach > toS) return -1;
   if (Math.abs(f.dM) > self.halfWidthM + reach + 0.5) return -1;
@@ -99,6 +120,19 @@ function sampleInCorridor(
   sc.box.lengthM = fc.lengthM[b]!;
   sc.box.widthM = fc.widthM[b]!;
   return boxesOverlap(sc.corridor, sc.box) ? reach : -1;
+}
+
+/**
+ * Bounds of `self`'s path between `fromS` and `toS` grown by half its width + 0.5 m (what
+ * `sampleInCorridor` lets through sideways), into `sc.x0`…`sc.y1`.
+ */
+export function stretchBounds(self: ConflictSelf, fromS: number, toS: number, sc: ConflictScratch): void {
+  const grow = self.halfWidthM + 0.5;
+  self.path.boundsBetween(fromS, toS, sc, sc.pose);
+  sc.x0 -= grow;
+  sc.x1 += grow;
+  sc.y0 -= grow;
+  sc.y1 += grow;
 }
 
 /**
@@ -122,36 +156,22 @@ export function yieldToConflicts(
   const toS = self.frontS + self.lookM;
   const stopM = (v * v) / (2 * p.emergencyDecelMps2);
   // Broad phase: the bounds of our stretch of path against the bounds of each body's forecast.
-  const path = self.path;
-  const grow = self.halfWidthM + 0.5;
-  path.poseAt(fromS, sc.pose);
-  let x0 = sc.pose.x;
-  let x1 = x0;
-  let y0 = sc.pose.y;
-  let y1 = y0;
-  path.poseAt(toS, sc.pose);
-  x0 = Math.min(x0, sc.pose.x) - grow;
-  x1 = Math.max(x1, sc.pose.x) + grow;
-  y0 = Math.min(y0, sc.pose.y) - grow;
-  y1 = Math.max(y1, sc.pose.y) + grow;
-  const iEnd = path.segmentAt(toS);
-  for (let i = path.segmentAt(fromS) + 1; i <= iEnd; i++) {
-    x0 = Math.min(x0, path.xs[i]! - grow);
-    x1 = Math.max(x1, path.xs[i]! + grow);
-    y0 = Math.min(y0, path.ys[i]! - grow);
-    y1 = Math.max(y1, path.ys[i]! + grow);
-  }
+  stretchBounds(self, fromS, toS, sc);
+  const x0 = sc.x0;
+  const x1 = sc.x1;
+  const y0 = sc.y0;
+  const y1 = sc.y1;
   for (let b = 0; b < fc.capacity; b++) {
     const n = fc.valid[b]!;
     if (n < 2 || b === self.body) continue;
     if (fc.maxX[b]! < x0 || fc.minX[b]! > x1 || fc.maxY[b]! < y0 || fc.minY[b]! > y1) continue;
     const i0 = b * fc.samples;
     // Already in our corridor: a lead (findLead) or beside / behind us — not a future conflict.
-    if (sampleInCorridor(self, fc, b, 0, fromS, toS, sc) >= 0) continue;
+    if (sampleInCorridor(self, fc, b, 0, fromS, toS, sc, false) >= 0) continue;
     const s0 = sc.f.sM;
     const d0Heading = fc.hs[i0]!;
     for (let k = 1; k < n; k++) {
-      const reach = sampleInCorridor(self, fc, b, k, fromS, toS, sc);
+      const reach = sampleInCorridor(self, fc, b, k, fromS, toS, sc, true);
       if (reach < 0) continue;
       const sK = sc.f.sM;
       const pathHeading = self.path.headingAt(sK);
