@@ -4,7 +4,17 @@
  * simulated vehicle node. Nothing here is a server of ours: every message goes through rosbridge.
  */
 import { type ChildProcessWithoutNullStreams, execFile, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import {
+  cpSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+} from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -86,6 +96,37 @@ const waitPort = async (port: number, timeoutMs: number): Promise<void> => {
   }
 };
 
+/**
+ * Where the message code that `up` generates with genpy (STATE_DIR/gen, ≈ 2 s of CPU) is kept between
+ * starts: a folder under the system temp folder named after the content of everything it is made
+ * from (the script, rosbridge's and our message definitions, rosapi's sources), so an edit to any
+ * of them generates afresh.
+ */
+function genCacheDir(shared: string, extra: string): string {
+  const h = createHash('sha256');
+  const add = (path: string) => {
+    if (!existsSync(path)) return;
+    if (!statSync(path).isDirectory()) {
+      h.update(path).update(readFileSync(path));
+      return;
+    }
+    for (const f of (readdirSync(path, { recursive: true }) as string[]).sort()) {
+      const full = join(path, f);
+      if (statSync(full).isFile()) h.update(full).update(readFileSync(full));
+    }
+  };
+  const rb = join(shared, 'ros', 'rosbridge_suite');
+  for (const p of [
+    join(shared, 'ros', 'up'),
+    join(shared, 'ros', 'msg'),
+    join(rb, 'rosbridge_msgs'),
+    join(rb, 'rosapi'),
+    extra,
+  ])
+    add(p);
+  return join(tmpdir(), `edgeplan-ros-gen-${h.digest('hex').slice(0, 16)}`);
+}
+
 /** Starts roscore + rosbridge + rosapi (and generates our test message packages) on a free port. */
 export async function startRosMaster(): Promise<RosMaster> {
   const shared = sharedDir();
@@ -94,6 +135,9 @@ export async function startRosMaster(): Promise<RosMaster> {
   const stateDir = mkdtempSync(join(tmpdir(), 'edgeplan-ros-'));
   const port = await freePort();
   const extra = join(HERE, 'ros_msgs');
+  // `up` skips generating when it finds gen/.done: the copy of an earlier start's generated code.
+  const genCache = genCacheDir(shared, extra);
+  if (existsSync(join(genCache, '.done'))) cpSync(genCache, join(stateDir, 'gen'), { recursive: true });
   let url: string;
   try {
     const r = await run('bash', [up, stateDir, String(port)], {
@@ -104,6 +148,16 @@ export async function startRosMaster(): Promise<RosMaster> {
   } catch (e) {
     const err = e as { stderr?: string; message: string };
     throw new Error(`ros/up failed: ${err.stderr ?? err.message}`);
+  }
+  if (!existsSync(genCache)) {
+    // copied aside, then renamed into place: a test run beside this one sees all of it or none
+    const partial = mkdtempSync(`${genCache}-partial-`);
+    cpSync(join(stateDir, 'gen'), partial, { recursive: true });
+    try {
+      renameSync(partial, genCache);
+    } catch {
+      rmSync(partial, { recursive: true, force: true }); // another run put it there first
+    }
   }
   const env = { ...process.env, ...parseEnvSh(join(stateDir, 'env.sh')) };
   const logs = join(stateDir, 'logs');

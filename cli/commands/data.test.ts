@@ -1,19 +1,18 @@
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { runMain as run } from '../../test/cliRun.ts';
 
+// Through the CLI's main() in this process (test/cliRun.ts): the binary's own exit status and
+// streams are tested in test/cli.test.ts; a fresh node per command here cost ~0.4 s of CPU each.
 const ROOT = join(import.meta.dirname, '..', '..');
-const BIN = join(ROOT, 'bin', 'edgeplan.js');
-const run = (...args: string[]) =>
-  spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', timeout: 300_000 });
 const tmp = () => mkdtempSync(join(tmpdir(), 'edgeplan-data-'));
 
 describe('edgeplan import / map / check-data', () => {
-  it('imports an OpenSCENARIO file to a scenario JSON whose map path is relative to it', () => {
+  it('imports an OpenSCENARIO file to a scenario JSON whose map path is relative to it', async () => {
     const out = join(tmp(), 'cutin.json');
-    const r = run('import', join(ROOT, 'data/esmini/resources/xosc/cut-in_simple.xosc'), '--out', out);
+    const r = await run('import', join(ROOT, 'data/esmini/resources/xosc/cut-in_simple.xosc'), '--out', out);
     expect(r.status).toBe(0);
     expect(r.stdout).toContain('event xosc_cut-in_simple: CutInEvent at 6.7 s');
     const s = JSON.parse(readFileSync(out, 'utf8')) as { map: { kind: string; path: string } };
@@ -21,19 +20,19 @@ describe('edgeplan import / map / check-data', () => {
     expect(s.map.path.startsWith('/')).toBe(false);
   });
 
-  it('refuses a truncated OpenDRIVE file with one line and exit 2', () => {
+  it('refuses a truncated OpenDRIVE file with one line and exit 2', async () => {
     const dir = tmp();
     const text = readFileSync(join(ROOT, 'data/esmini/resources/xodr/straight_500m.xodr'), 'utf8');
     writeFileSync(join(dir, 'cut.xodr'), text.slice(0, 3000));
-    const r = run('import', join(dir, 'cut.xodr'), '--out', join(dir, 'm.json'));
+    const r = await run('import', join(dir, 'cut.xodr'), '--out', join(dir, 'm.json'));
     expect(r.status).toBe(2);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr).toContain('cut.xodr');
   });
 
-  it('draws a map with a CARLA route to PNG', () => {
+  it('draws a map with a CARLA route to PNG', async () => {
     const png = join(tmp(), 't2.png');
-    const r = run(
+    const r = await run(
       'map',
       join(ROOT, 'data/carla/Town02.xodr'),
       '--route',
@@ -48,8 +47,8 @@ describe('edgeplan import / map / check-data', () => {
     expect(readFileSync(png).subarray(1, 4).toString()).toBe('PNG');
   });
 
-  it('check-data prints loaded / total per family', () => {
-    const r = run('check-data', join(ROOT, 'data'), '--no-run');
+  it('check-data prints loaded / total per family', async () => {
+    const r = await run('check-data', join(ROOT, 'data'), '--no-run');
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/\| carla\s+\|\s+2\/2 \|/);
   });

@@ -25,6 +25,7 @@ type Hooks = {
   state(): { tick: number; ticks: number; duration: number };
   screenOf(run: number, id: string): { x: number; y: number } | null;
   setCamera(m: string): void;
+  framesDrawn(): number;
   bench(frames: number, withAgents: boolean): Promise<Bench>;
 };
 const hooks = (page: Page) =>
@@ -88,6 +89,33 @@ describe('viewer in headless Chromium', () => {
     expect(await h.evaluate((x) => x.state().tick)).toBe(2);
     // 2 ticks of 0.1 s (the engine's step), of a 15 s scenario.
     expect(await page.textContent('#tl-time')).toBe('0.2 / 15.0 s');
+  });
+
+  it('draws no frame while a replay is paused and unchanged, and draws while it plays', async () => {
+    const h = await hooks(page);
+    await h.evaluate((x) => x.seek(1));
+    // The page's own animation frames, counted: the app's loop has run n times after this.
+    const animationFrames = (n: number) =>
+      page.evaluate(
+        (k) =>
+          new Promise<void>((res) => {
+            let i = 0;
+            const f = () => (++i >= k ? res() : requestAnimationFrame(f));
+            requestAnimationFrame(f);
+          }),
+        n,
+      );
+    const paused = await h.evaluate((x) => x.framesDrawn());
+    await animationFrames(10);
+    expect(await h.evaluate((x) => x.framesDrawn())).toBe(paused);
+    await page.click('#tl-play');
+    await animationFrames(10);
+    const played = await h.evaluate((x) => x.framesDrawn());
+    await page.click('#tl-play');
+    expect(played - paused).toBeGreaterThanOrEqual(9);
+    // pausing draws once more, so the button says so
+    await animationFrames(2);
+    expect(await page.textContent('#tl-play')).toBe('play');
   });
 
   it('shows the clicked agent in the inspector', async () => {

@@ -53,6 +53,12 @@ export class ViewerApp {
     ticks: -1,
   };
   private benchRunning = false;
+  /**
+   * Something the picture shows changed outside a call that renders at once (live data, the play
+   * state, an orbit drag): the next animation frame draws. A paused replay draws nothing — redrawing
+   * an unchanged scene 60 times a second kept a core busy (in software WebGL, the whole core).
+   */
+  private frameWanted = true;
   private liveFollow: boolean;
   /** Scene-update part (agents, ego, lights) of the last frame's JS time, ms. */
   private lastUpdateMs = 0;
@@ -81,6 +87,9 @@ export class ViewerApp {
     this.liveFollow = session.live;
     this.controls = new OrbitControls(this.camera, this.renderer.domElement);
     this.controls.enabled = false;
+    this.controls.addEventListener('change', () => {
+      this.frameWanted = true;
+    });
     this.runs.forEach((r, i) => {
       const l = document.createElement('div');
       l.className = 'view-label';
@@ -101,6 +110,7 @@ export class ViewerApp {
         if (!this.playing && this.tS >= this.durationS) this.tS = 0;
         this.playing = !this.playing;
         this.liveFollow = false;
+        this.frameWanted = true;
       },
       step: (n) => this.step(n),
       seek: (t) => this.seek(t),
@@ -174,8 +184,10 @@ export class ViewerApp {
       this.renderFrame();
     });
     window.addEventListener('keydown', (e) => {
-      if (e.key === ' ') this.playing = !this.playing;
-      else if (e.key === 'ArrowRight') this.step(1);
+      if (e.key === ' ') {
+        this.playing = !this.playing;
+        this.frameWanted = true;
+      } else if (e.key === 'ArrowRight') this.step(1);
       else if (e.key === 'ArrowLeft') this.step(-1);
     });
   }
@@ -204,6 +216,7 @@ export class ViewerApp {
         if (!this.session.live) this.playing = false;
       }
     } else if (this.liveFollow) this.tS = this.durationS;
+    if (!this.playing && !this.frameWanted) return;
     this.renderFrame();
   }
 
@@ -243,6 +256,7 @@ export class ViewerApp {
 
   /** Updates every run to the current time and renders all views; returns the JS time, ms. */
   renderFrame(): number {
+    this.frameWanted = false;
     const t0 = performance.now();
     this.renderer.info.reset();
     for (let i = 0; i < this.runs.length; i++) {
@@ -368,6 +382,7 @@ export class ViewerApp {
     const i = Math.min(this.runs.length - 1, Math.floor(x / this.viewRect(0).w));
     const r = this.viewRect(i);
     this.focus = i;
+    this.frameWanted = true;
     this.placeCamera(i, r.w / r.h);
     this.camera.updateMatrixWorld();
     this.ndc.set(((x - r.x) / r.w) * 2 - 1, -(y / r.h) * 2 + 1);
@@ -427,6 +442,8 @@ export class ViewerApp {
     const ws = new WebSocket(`${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws`);
     ws.onmessage = (ev) => {
       const msg = JSON.parse(String(ev.data)) as LiveMessage;
+      // every message changes what is shown (the newest tick, the timeline, the run's state)
+      this.frameWanted = true;
       if (msg.type === 'tick') {
         const run = this.runs[msg.run];
         if (!run) return;

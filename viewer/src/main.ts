@@ -24,6 +24,8 @@ async function boot(): Promise<void> {
     pickAt: (x: number, y: number) => app.pickAt(x, y),
     agentIds: (run: number) => app.runs[run]!.ticks[app.runs[run]!.tick]!.agents.map((a) => a.id),
     bench: (frames: number, withAgents: boolean) => app.bench(frames, withAgents),
+    /** Frames drawn since the page loaded (three.js counts each render). */
+    framesDrawn: () => app.renderer.info.render.frame,
     drawCalls: () => {
       app.renderFrame();
       return app.renderer.info.render.calls;
