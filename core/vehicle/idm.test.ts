@@ -1,18 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { boxesOverlap, type OrientedBox, Polyline } from '../index.ts';
+import { boxesOverlap, createRng, type OrientedBox, type Polyline } from '../index.ts';
+import { pointAbout, windingPath } from '../testFixtures.ts';
 import { findLead, type LeadInfo, type Obstacle } from './idm.ts';
-
-/** A deterministic pseudo-random sequence in [0, 1) (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** `findLead` as it reads without its broad phase: every body projected and tested. */
 function findLeadBrute(
@@ -53,29 +42,21 @@ function findLeadBrute(
 
 describe('findLead', () => {
   it('skips only bodies that could not pass its tests: the same lead as projecting every body (3000 random scenes)', () => {
-    const r = rng(42);
+    const r = createRng(42);
     let leads = 0;
     for (let n = 0; n < 3000; n++) {
       // a winding 1 m path, bodies scattered around and on it, some long (trucks), some tiny
-      const pts = [{ x: 0, y: 0 }];
-      let h = r() * 2 * Math.PI;
-      const bend = (r() - 0.5) * 0.08;
-      for (let k = 1; k < 160; k++) {
-        h += bend + (r() - 0.5) * 0.02;
-        pts.push({ x: pts[k - 1]!.x + Math.cos(h), y: pts[k - 1]!.y + Math.sin(h) });
-      }
-      const path = new Polyline(pts);
+      const path = windingPath(r);
       const fromS = r() * 80 - 10;
       const lookM = 20 + r() * 60;
       const halfWidthM = 0.5 + r() * 1.5;
       const obstacles: Obstacle[] = [];
       for (let i = 0; i < 12; i++) {
-        const at = path.poseAt(r() * 180 - 10);
-        const off = (r() - 0.5) * 2 * (2 + r() * 14);
+        const at = pointAbout(path, r);
         obstacles.push({
           box: {
-            cx: at.x - off * Math.sin(at.headingRad),
-            cy: at.y + off * Math.cos(at.headingRad),
+            cx: at.x,
+            cy: at.y,
             headingRad: r() * 2 * Math.PI,
             lengthM: 0.3 + r() * 14,
             widthM: 0.3 + r() * 3,

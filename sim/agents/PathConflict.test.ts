@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { agentBox, boxesOverlap, egoBox, Polyline } from '../../core/index.ts';
+import { agentBox, boxesOverlap, createRng, egoBox } from '../../core/index.ts';
 import { RoutePath } from '../../core/map/index.ts';
+import { pointAbout, windingPath } from '../../core/testFixtures.ts';
 import {
   idmAgent,
   intersection,
@@ -116,27 +117,12 @@ describe('interactive agents yield to bodies entering their path', () => {
 
 describe('path conflicts: the per-sample broad phase', () => {
   it('answers every sample as projecting it would (18 000 random samples around winding paths)', () => {
-    // mulberry32: deterministic
-    let a = 7;
-    const r = () => {
-      a = (a + 0x6d2b79f5) >>> 0;
-      let t = a;
-      t = Math.imul(t ^ (t >>> 15), t | 1);
-      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
+    const r = createRng(7);
     const fc = new BodyForecast(1, 4, 0.5);
     const sc = conflictScratch();
     let hits = 0;
     for (let n = 0; n < 2000; n++) {
-      const pts = [{ x: 0, y: 0 }];
-      let h = r() * 2 * Math.PI;
-      const bend = (r() - 0.5) * 0.08;
-      for (let k = 1; k < 160; k++) {
-        h += bend + (r() - 0.5) * 0.02;
-        pts.push({ x: pts[k - 1]!.x + Math.cos(h), y: pts[k - 1]!.y + Math.sin(h) });
-      }
-      const path = new Polyline(pts);
+      const path = windingPath(r);
       const self: ConflictSelf = {
         body: -1,
         path,
@@ -154,10 +140,9 @@ describe('path conflicts: the per-sample broad phase', () => {
       fc.lengthM[0] = 0.3 + r() * 14;
       fc.widthM[0] = 0.3 + r() * 3;
       for (let k = 0; k < fc.samples; k++) {
-        const at = path.poseAt(r() * 180 - 10);
-        const off = (r() - 0.5) * 2 * (2 + r() * 14);
-        fc.xs[k] = at.x - off * Math.sin(at.headingRad);
-        fc.ys[k] = at.y + off * Math.cos(at.headingRad);
+        const at = pointAbout(path, r);
+        fc.xs[k] = at.x;
+        fc.ys[k] = at.y;
         fc.hs[k] = r() * 2 * Math.PI;
         const projected = sampleInCorridor(self, fc, 0, k, fromS, toS, sc, false);
         expect(sampleInCorridor(self, fc, 0, k, fromS, toS, sc, true)).toBe(projected);
