@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { type Control, VehicleParamsSchema } from '../core/index.ts';
 import { RoadMap, RoutePath } from '../core/map/index.ts';
-import { LOOP_ROUTE, loopMapData, overpassRoad } from '../core/map/testFixtures.ts';
+import { FORK_ROUTE, forkMapData, LOOP_ROUTE, loopMapData, overpassRoad } from '../core/map/testFixtures.ts';
 import type { PlannerContext } from '../core/planning/index.ts';
 import { egoOn } from '../scenarios/builtin/build.ts';
 import { road, warehouse } from '../scenarios/builtin/maps.ts';
@@ -298,5 +298,42 @@ describe('classical command tracker on a route that uses a lane twice (a loop)',
   it('lanePath follows the occurrence nearest the route position given', () => {
     expect(Math.max(...lanePath(map, 'A', LOOP_ROUTE, 300, 3)!.ys)).toBeLessThan(0.5);
     expect(Math.max(...lanePath(map, 'A', LOOP_ROUTE, 300, 1)!.ys)).toBeGreaterThan(50);
+  });
+});
+
+describe('classical command tracker where the route turns at a junction it goes straight through on another pass', () => {
+  const map = new RoadMap(forkMapData());
+  const ctx: PlannerContext = {
+    map,
+    route: RoutePath.build(map, FORK_ROUTE),
+    vehicle: VehicleParamsSchema.parse({}),
+    dtS: 0.1,
+    seed: 0,
+  };
+  const keep = command({ speed: 'KEEP', targetSpeedMps: 8 });
+  const request = (x: number, y: number, routeIndex: number) => {
+    const ego = { tS: 0, x, y, headingRad: 0, speedMps: 8, accelMps2: 0, steerRad: 0, yawRateRadps: 0 };
+    const snapshot = { tS: 0, ego, agents: [], lights: [], route: { laneIds: FORK_ROUTE } };
+    return { ego, command: keep, snapshot, dtS: 0.05, routeIndex };
+  };
+
+  it('leaving the lane it kept, it follows the lane the route takes next from it (T turning, S straight on)', () => {
+    const c = createClassicalController();
+    // on A (route positions 5 and 8), then 1.5 m into the junction, on S and T alike
+    const pass = (onA: number, inJunction: number) => {
+      const kept = c.step(c.init(ctx), request(95, 0, onA), ctx).state;
+      return c.step(kept, request(101.5, 0, inJunction), ctx).state.key;
+    };
+    expect(pass(5, 6)).toBe('lane:T');
+    expect(pass(8, 9)).toBe('lane:S');
+  });
+
+  it("places the ego on a fresh lane path's first lane, not on the straight extension past its end", () => {
+    // on the turning pass A's path runs A, T, TURN and ends back at A's start heading a little
+    // north of east: its extension passes 0.1 m from a pose 20 m along A and 0.6 m left of it
+    const c = createClassicalController();
+    const st = c.step(c.init(ctx), request(80, 0.6, 5), ctx).state;
+    expect(st.path!.length).toBeGreaterThan(200);
+    expect(st.sM).toBeCloseTo(20, 0);
   });
 });

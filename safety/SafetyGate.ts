@@ -31,7 +31,7 @@ import { signalRules } from './rules/signalRule.ts';
 import { situationalRules } from './rules/situationalRule.ts';
 import { vruRule, vruStepOutRule } from './rules/vruRule.ts';
 import { type SafetyParams, type SafetyParamsInput, SafetyParamsSchema } from './SafetyParams.ts';
-import { routeAhead, type SafetyScene } from './Scene.ts';
+import { routeAhead, routeRank, type SafetyScene } from './Scene.ts';
 import { startLane } from './startLane.ts';
 
 export interface CheckOptions {
@@ -130,6 +130,11 @@ export function createSafetyGate(input: SafetyParamsInput = {}): SafetyGate {
   let ahead:
     | { ids: ReadonlyArray<string>; index: number | undefined; route: ReadonlyArray<string> }
     | undefined;
+  /** How soon the route takes a lane from the scene's route position (`routeRank`; `startLane`'s rank). */
+  const rankFrom =
+    (scene: SafetyScene) =>
+    (laneId: string): number =>
+      routeRank(scene.snapshot.route.laneIds, scene.routeIndex, laneId);
   const routeOf = (scene: SafetyScene): ReadonlyArray<string> => {
     const ids = scene.snapshot.route.laneIds;
     if (ahead?.ids !== ids || ahead.index !== scene.routeIndex)
@@ -645,6 +650,7 @@ export function createSafetyGate(input: SafetyParamsInput = {}): SafetyGate {
       routeOf(scene),
       pathsFor(scene),
       opts.trajectory,
+      rankFrom(scene),
     );
     evaluate(cmd, scene, opts.trajectory, sink);
     const all = new RuleSink();
@@ -883,7 +889,17 @@ export function createSafetyGate(input: SafetyParamsInput = {}): SafetyGate {
     const ego = scene.snapshot.ego;
     const route = routeOf(scene);
     const cache = pathsFor(scene);
-    const from = startLane(scene.map, ego.x, ego.y, ego.headingRad, ego.tS, route, cache, along);
+    const from = startLane(
+      scene.map,
+      ego.x,
+      ego.y,
+      ego.headingRad,
+      ego.tS,
+      route,
+      cache,
+      along,
+      rankFrom(scene),
+    );
     rolloutCommand(cmd, ego, scene.map, route, scene.vehicle, p, cache, trajRollout, false, from);
     return rolloutToTrajectory(trajRollout, 0.1, 8);
   }

@@ -37,3 +37,27 @@ export function routeAhead(scene: Pick<SafetyScene, 'snapshot' | 'routeIndex'>):
   while (from > 0 && k - from < ROUTE_BEHIND && ids.indexOf(ids[from - 1]!, k) < 0) from--;
   return from === 0 ? ids : ids.slice(from);
 }
+
+/**
+ * How soon the route takes lane `laneId` from route position `index`: how many positions ahead of
+ * it the lane's next occurrence lies (0 at it); a lane up to `ROUTE_BEHIND` positions before it
+ * (the route the gate follows keeps those) ranks after every lane ahead; ∞ for any other lane, as
+ * for one off the route. Without a position (undefined
+ * or NaN), its first route position. Where a route that uses lanes twice meets a junction it turns
+ * at on one pass and goes straight through on another, both branches are route lanes: the one the
+ * route takes next is the one to follow.
+ */
+export function routeRank(laneIds: ReadonlyArray<string>, index: number | undefined, laneId: string): number {
+  if (index === undefined || !Number.isFinite(index)) {
+    const i = laneIds.indexOf(laneId);
+    return i < 0 ? Number.POSITIVE_INFINITY : i;
+  }
+  const k = Math.floor(index);
+  let behind = Number.POSITIVE_INFINITY;
+  for (let i = 0; i < laneIds.length; i++) {
+    if (laneIds[i] !== laneId) continue;
+    if (i >= k) return i - k;
+    if (k - i <= ROUTE_BEHIND) behind = laneIds.length + k - i;
+  }
+  return behind;
+}

@@ -21,6 +21,7 @@ import {
   rolloutCommand,
   rolloutToTrajectory,
   routeAhead,
+  routeRank,
   SafetyParamsSchema,
   startLane,
 } from '../safety/index.ts';
@@ -96,7 +97,9 @@ export function gateRollout(map: RoadMap, vehicle: VehicleParams): RolloutFn {
     const e = snap.ego;
     const route = routeAhead({ snapshot: snap, ...(routeIndex !== undefined ? { routeIndex } : {}) });
     // at a junction entry the route's branch, not the located (best-heading) connector
-    const start = startLane(map, e.x, e.y, e.headingRad, e.tS, route, paths);
+    const start = startLane(map, e.x, e.y, e.headingRad, e.tS, route, paths, undefined, (id) =>
+      routeRank(snap.route.laneIds, routeIndex, id),
+    );
     rolloutCommand(
       { ...command, horizonS: REFLECT_HORIZON_S },
       { tS: e.tS, x: e.x, y: e.y, headingRad: e.headingRad, speedMps: e.speedMps, accelMps2: e.accelMps2 },

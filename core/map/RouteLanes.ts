@@ -54,3 +54,21 @@ export function nextRouteLane(
   }
   return { laneId: successors[0]!, index: -1 };
 }
+
+/**
+ * The `count` route lanes after lane `laneId` at its occurrence nearest route position `nearIndex`
+ * (`routeIndexOf`): the lanes the route drives next from there (fewer at the route's end, none when
+ * the route does not hold the lane). Where a route that uses lanes twice meets a junction it turns
+ * at on one pass and goes straight through on the other, both connectors are route lanes and
+ * overlap at the junction's entry, heading the same way: the lane the ego enters there is the one
+ * the route takes next from the lane it leaves, not the route lane located best.
+ */
+export function routeLanesAfter(
+  laneIds: ReadonlyArray<string>,
+  laneId: string,
+  nearIndex?: number,
+  count = 2,
+): ReadonlyArray<string> {
+  const k = routeIndexOf(laneIds, laneId, nearIndex);
+  return k < 0 ? [] : laneIds.slice(k + 1, k + 1 + count);
+}
