@@ -330,7 +330,8 @@ describe('classical command tracker where the route turns at a junction it goes 
 
   it("places the ego on a fresh lane path's first lane, not on the straight extension past its end", () => {
     // on the turning pass A's path runs A, T, TURN and ends back at A's start heading a little
-    // north of east: its extension passes 0.1 m from a pose 20 m along A and 0.6 m left of it
+    // north of east: its straight extension passes nearer a pose 20 m along A and 0.6 m left of it
+    // than A does
     const c = createClassicalController();
     const st = c.step(c.init(ctx), request(80, 0.6, 5), ctx).state;
     expect(st.path!.length).toBeGreaterThan(200);
