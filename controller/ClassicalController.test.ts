@@ -6,7 +6,7 @@ import type { PlannerContext } from '../core/planning/index.ts';
 import { egoOn } from '../scenarios/builtin/build.ts';
 import { road, warehouse } from '../scenarios/builtin/maps.ts';
 import { command, driveController, testScenario } from '../stack/testing/simScene.ts';
-import { createClassicalController, lanePath } from './ClassicalController.ts';
+import { createClassicalController, followLaneId, lanePath } from './ClassicalController.ts';
 import { frontOnR0M, map, straightScene, windingScene, worstOffsetM } from './testFixtures.ts';
 
 describe('classical command tracker', () => {
@@ -326,6 +326,14 @@ describe('classical command tracker where the route turns at a junction it goes 
     };
     expect(pass(5, 6)).toBe('lane:T');
     expect(pass(8, 9)).toBe('lane:S');
+  });
+
+  it('with no lane kept (a fresh controller: reflection roll-outs), the branch the route takes soonest from the route position', () => {
+    const ego = request(101.5, 0, 6).ego;
+    expect(followLaneId(ctx, ego, 6)).toBe('T');
+    expect(followLaneId(ctx, ego, 9)).toBe('S');
+    // without a position, the route lane located best (here the straight one, first in the map)
+    expect(followLaneId(ctx, ego)).toBe('S');
   });
 
   it("places the ego on a fresh lane path's first lane, not on the straight extension past its end", () => {

@@ -15,7 +15,7 @@ import {
   Polyline,
   type Vec2,
 } from '../core/index.ts';
-import { nextRouteLane, type RoadMap, routeIndexOf, routeLanesAfter } from '../core/map/index.ts';
+import { nextRouteLane, type RoadMap, routeIndexOf, routeLanesAfter, routeRank } from '../core/map/index.ts';
 import type {
   CommandController,
   ControllerInfo,
@@ -228,19 +228,52 @@ export function egoOnReference(
 /** How far outside a route lane's half-width the rear axle may be and still count as in it, m. */
 const IN_LANE_SLACK_M = 0.3;
 
+/** A branch holds the rear axle only heading within this of it, rad (≈ 34°, the gate's `startLane`). */
+const BRANCH_HEADING_RAD = 0.6;
+
 /**
  * The lane FOLLOW_LANE keeps: the route lane the rear axle is in (a route lane wins where lanes
- * overlap, as in a junction), else the lane the map locates it in. The route's own lateral moves
- * (a lane change blended into its reference line) are not followed: they are made only when the
- * planner commands the change.
+ * overlap, as in a junction), else the lane the map locates it in. With the route position
+ * `routeIndex`, of the branches that hold the rear axle (the located lane's siblings and the lanes
+ * after a sibling's first section) the one the route takes soonest from it (`routeRank`): where a
+ * route that uses lanes twice turns at a junction it goes straight through on another pass, both
+ * connectors are route lanes, and the straight one heads best at the entry. The route's own
+ * lateral moves (a lane change blended into its reference line) are not followed: they are made
+ * only when the planner commands the change.
  */
-export function followLaneId(ctx: PlannerContext, ego: ControlRequest['ego']): string | undefined {
+export function followLaneId(
+  ctx: PlannerContext,
+  ego: ControlRequest['ego'],
+  routeIndex?: number,
+): string | undefined {
   const map = ctx.map;
   const routeIds = ctx.route.laneIds;
   const onRoute =
     routeIds.length > 0 ? map.locate(ego.x, ego.y, ego.headingRad, IN_LANE_SLACK_M, routeIds) : undefined;
-  if (onRoute && routeIds.includes(onRoute.laneId)) return onRoute.laneId;
-  return map.locate(ego.x, ego.y, ego.headingRad)?.laneId;
+  if (!onRoute || !routeIds.includes(onRoute.laneId)) return map.locate(ego.x, ego.y, ego.headingRad)?.laneId;
+  if (routeIndex === undefined || !Number.isFinite(routeIndex)) return onRoute.laneId;
+  let best = onRoute.laneId;
+  let bestRank = routeRank(routeIds, routeIndex, best);
+  const consider = (id: string): void => {
+    const rank = routeRank(routeIds, routeIndex, id);
+    if (rank >= bestRank || !holdsBranch(ctx, id, ego)) return;
+    best = id;
+    bestRank = rank;
+  };
+  for (const predId of map.lane(onRoute.laneId)?.data.predecessors ?? [])
+    for (const id of map.lane(predId)?.data.successors ?? []) {
+      consider(id);
+      for (const next of map.lane(id)?.data.successors ?? []) consider(next);
+    }
+  return best;
+}
+
+/** The rear axle is in lane `laneId` (`stillIn`) heading along it (within `BRANCH_HEADING_RAD`). */
+function holdsBranch(ctx: PlannerContext, laneId: string, ego: ControlRequest['ego']): boolean {
+  if (!stillIn(ctx, laneId, ego.x, ego.y)) return false;
+  // stillIn leaves the rear axle's projection on the lane in laneProbe
+  const lane = ctx.map.mustLane(laneId);
+  return Math.abs(angleDiff(ego.headingRad, lane.line.headingAt(laneProbe.sM))) <= BRANCH_HEADING_RAD;
 }
 
 const laneProbe: FrenetPoint = { sM: 0, dM: 0, segment: 0 };
@@ -286,7 +319,7 @@ function pathKey(
       for (const id of routeLanesAfter(routeIds, kept, routeIndex))
         if (stillIn(ctx, id, ego.x, ego.y)) return `lane:${id}${shift}`;
     }
-    return `lane:${followLaneId(ctx, ego) ?? '?'}${shift}`;
+    return `lane:${followLaneId(ctx, ego, routeIndex) ?? '?'}${shift}`;
   }
   return `${command.path}:${command.targetLaneId ?? ''}:${command.issuedAtS}`;
 }

@@ -11,7 +11,7 @@ import { buildLanePath, projectOnStart } from './LanePath.ts';
 import { LanePathCache, Rollout, rolloutCommand, rolloutTrajectory } from './Rollout.ts';
 import { createSafetyGate } from './SafetyGate.ts';
 import { SafetyParamsSchema } from './SafetyParams.ts';
-import { routeAhead, routeRank } from './Scene.ts';
+import { gateRouteRank, routeAhead } from './Scene.ts';
 import { startLane } from './startLane.ts';
 
 const P = SafetyParamsSchema.parse({});
@@ -181,7 +181,9 @@ describe('the start lane where the route turns at a junction it goes straight th
   const at = (x: number, routeIndex: number) => {
     const y = map.mustLane(x < 103 ? 'T' : 'TURN').line.project(x, 0).dM * -1;
     const ahead = routeAhead({ snapshot: { route: { laneIds: FORK_ROUTE } } as never, routeIndex });
-    return startLane(map, x, y, 0, 0, ahead, paths, undefined, (id) => routeRank(FORK_ROUTE, routeIndex, id));
+    return startLane(map, x, y, 0, 0, ahead, paths, undefined, (id) =>
+      gateRouteRank(FORK_ROUTE, routeIndex, id),
+    );
   };
 
   it('is the branch the route takes sooner from the route position, though both are on it', () => {
@@ -196,10 +198,10 @@ describe('the start lane where the route turns at a junction it goes straight th
   });
 
   it('ranks route lanes by how soon the route takes them from the position, lanes behind it last', () => {
-    expect(routeRank(FORK_ROUTE, 6, 'T')).toBe(0);
-    expect(routeRank(FORK_ROUTE, 6, 'S')).toBe(3);
-    expect(routeRank(FORK_ROUTE, 9, 'TURN')).toBeGreaterThan(routeRank(FORK_ROUTE, 9, 'OUT'));
-    expect(routeRank(FORK_ROUTE, undefined, 'S')).toBe(2);
-    expect(routeRank(FORK_ROUTE, 4, 'X')).toBe(Number.POSITIVE_INFINITY);
+    expect(gateRouteRank(FORK_ROUTE, 6, 'T')).toBe(0);
+    expect(gateRouteRank(FORK_ROUTE, 6, 'S')).toBe(3);
+    expect(gateRouteRank(FORK_ROUTE, 9, 'TURN')).toBeGreaterThan(gateRouteRank(FORK_ROUTE, 9, 'OUT'));
+    expect(gateRouteRank(FORK_ROUTE, undefined, 'S')).toBe(2);
+    expect(gateRouteRank(FORK_ROUTE, 4, 'X')).toBe(Number.POSITIVE_INFINITY);
   });
 });

@@ -31,7 +31,7 @@ import { signalRules } from './rules/signalRule.ts';
 import { situationalRules } from './rules/situationalRule.ts';
 import { vruRule, vruStepOutRule } from './rules/vruRule.ts';
 import { type SafetyParams, type SafetyParamsInput, SafetyParamsSchema } from './SafetyParams.ts';
-import { routeAhead, routeRank, type SafetyScene } from './Scene.ts';
+import { gateRouteRank, routeAhead, type SafetyScene } from './Scene.ts';
 import { startLane } from './startLane.ts';
 
 export interface CheckOptions {
@@ -130,11 +130,11 @@ export function createSafetyGate(input: SafetyParamsInput = {}): SafetyGate {
   let ahead:
     | { ids: ReadonlyArray<string>; index: number | undefined; route: ReadonlyArray<string> }
     | undefined;
-  /** How soon the route takes a lane from the scene's route position (`routeRank`; `startLane`'s rank). */
+  /** How soon the route takes a lane from the scene's route position (`gateRouteRank`; `startLane`'s rank). */
   const rankFrom =
     (scene: SafetyScene) =>
     (laneId: string): number =>
-      routeRank(scene.snapshot.route.laneIds, scene.routeIndex, laneId);
+      gateRouteRank(scene.snapshot.route.laneIds, scene.routeIndex, laneId);
   const routeOf = (scene: SafetyScene): ReadonlyArray<string> => {
     const ids = scene.snapshot.route.laneIds;
     if (ahead?.ids !== ids || ahead.index !== scene.routeIndex)

@@ -1,6 +1,6 @@
 /** What the gate looks at: the world snapshot, the map, the route and the ego platform. */
 import type { VehicleParams, WorldSnapshot } from '../core/index.ts';
-import type { RoadMap } from '../core/map/index.ts';
+import { type RoadMap, routeRank } from '../core/map/index.ts';
 
 export interface SafetyScene {
   snapshot: WorldSnapshot;
@@ -39,25 +39,13 @@ export function routeAhead(scene: Pick<SafetyScene, 'snapshot' | 'routeIndex'>):
 }
 
 /**
- * How soon the route takes lane `laneId` from route position `index`: how many positions ahead of
- * it the lane's next occurrence lies (0 at it); a lane up to `ROUTE_BEHIND` positions before it
- * (the route the gate follows keeps those) ranks after every lane ahead; ∞ for any other lane, as
- * for one off the route. Without a position (undefined
- * or NaN), its first route position. Where a route that uses lanes twice meets a junction it turns
- * at on one pass and goes straight through on another, both branches are route lanes: the one the
- * route takes next is the one to follow.
+ * How soon the route takes lane `laneId` from route position `index` (`routeRank`), with the lanes
+ * the gate keeps behind it (`ROUTE_BEHIND`) ranked after every lane ahead: `startLane`'s rank.
  */
-export function routeRank(laneIds: ReadonlyArray<string>, index: number | undefined, laneId: string): number {
-  if (index === undefined || !Number.isFinite(index)) {
-    const i = laneIds.indexOf(laneId);
-    return i < 0 ? Number.POSITIVE_INFINITY : i;
-  }
-  const k = Math.floor(index);
-  let behind = Number.POSITIVE_INFINITY;
-  for (let i = 0; i < laneIds.length; i++) {
-    if (laneIds[i] !== laneId) continue;
-    if (i >= k) return i - k;
-    if (k - i <= ROUTE_BEHIND) behind = laneIds.length + k - i;
-  }
-  return behind;
+export function gateRouteRank(
+  laneIds: ReadonlyArray<string>,
+  index: number | undefined,
+  laneId: string,
+): number {
+  return routeRank(laneIds, index, laneId, ROUTE_BEHIND);
 }

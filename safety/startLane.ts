@@ -39,7 +39,7 @@ const fp: FrenetPoint = { sM: 0, dM: 0, segment: 0 };
  * The id of the lane a roll-out from the pose (x, y, headingRad; rear axle) starts on: the located
  * lane, or a branch of the same lane the ego is also on that `along` (the planner's trajectory)
  * follows more closely or, without a moving plan, that the route takes sooner (`rankOf`: how soon,
- * ∞ off the route; by default the lane's first position in `route`; the gate hands `routeRank` from
+ * ∞ off the route; by default the lane's first position in `route`; the gate hands `gateRouteRank` from
  * the ego's route position): where a route that uses lanes twice turns at a junction it goes
  * straight through on another pass, both branches are route lanes, and the one it takes next is
  * the one to start on. Undefined off the map.

@@ -16,12 +16,12 @@ import {
   type RolloutFn,
 } from '../planner/index.ts';
 import {
+  gateRouteRank,
   LanePathCache,
   Rollout,
   rolloutCommand,
   rolloutToTrajectory,
   routeAhead,
-  routeRank,
   SafetyParamsSchema,
   startLane,
 } from '../safety/index.ts';
@@ -98,7 +98,7 @@ export function gateRollout(map: RoadMap, vehicle: VehicleParams): RolloutFn {
     const route = routeAhead({ snapshot: snap, ...(routeIndex !== undefined ? { routeIndex } : {}) });
     // at a junction entry the route's branch, not the located (best-heading) connector
     const start = startLane(map, e.x, e.y, e.headingRad, e.tS, route, paths, undefined, (id) =>
-      routeRank(snap.route.laneIds, routeIndex, id),
+      gateRouteRank(snap.route.laneIds, routeIndex, id),
     );
     rolloutCommand(
       { ...command, horizonS: REFLECT_HORIZON_S },
