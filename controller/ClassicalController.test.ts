@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { type Control, VehicleParamsSchema } from '../core/index.ts';
 import { RoadMap, RoutePath } from '../core/map/index.ts';
-import { LOOP_ROUTE, loopMapData, overpassRoad } from '../core/map/testFixtures.ts';
+import { FORK_ROUTE, forkMapData, LOOP_ROUTE, loopMapData, overpassRoad } from '../core/map/testFixtures.ts';
 import type { PlannerContext } from '../core/planning/index.ts';
 import { egoOn } from '../scenarios/builtin/build.ts';
 import { road, warehouse } from '../scenarios/builtin/maps.ts';
 import { command, driveController, testScenario } from '../stack/testing/simScene.ts';
-import { createClassicalController, lanePath } from './ClassicalController.ts';
+import { createClassicalController, followLaneId, lanePath } from './ClassicalController.ts';
 import { frontOnR0M, map, straightScene, windingScene, worstOffsetM } from './testFixtures.ts';
 
 describe('classical command tracker', () => {
@@ -298,5 +298,51 @@ describe('classical command tracker on a route that uses a lane twice (a loop)',
   it('lanePath follows the occurrence nearest the route position given', () => {
     expect(Math.max(...lanePath(map, 'A', LOOP_ROUTE, 300, 3)!.ys)).toBeLessThan(0.5);
     expect(Math.max(...lanePath(map, 'A', LOOP_ROUTE, 300, 1)!.ys)).toBeGreaterThan(50);
+  });
+});
+
+describe('classical command tracker where the route turns at a junction it goes straight through on another pass', () => {
+  const map = new RoadMap(forkMapData());
+  const ctx: PlannerContext = {
+    map,
+    route: RoutePath.build(map, FORK_ROUTE),
+    vehicle: VehicleParamsSchema.parse({}),
+    dtS: 0.1,
+    seed: 0,
+  };
+  const keep = command({ speed: 'KEEP', targetSpeedMps: 8 });
+  const request = (x: number, y: number, routeIndex: number) => {
+    const ego = { tS: 0, x, y, headingRad: 0, speedMps: 8, accelMps2: 0, steerRad: 0, yawRateRadps: 0 };
+    const snapshot = { tS: 0, ego, agents: [], lights: [], route: { laneIds: FORK_ROUTE } };
+    return { ego, command: keep, snapshot, dtS: 0.05, routeIndex };
+  };
+
+  it('leaving the lane it kept, it follows the lane the route takes next from it (T turning, S straight on)', () => {
+    const c = createClassicalController();
+    // on A (route positions 5 and 8), then 1.5 m into the junction, on S and T alike
+    const pass = (onA: number, inJunction: number) => {
+      const kept = c.step(c.init(ctx), request(95, 0, onA), ctx).state;
+      return c.step(kept, request(101.5, 0, inJunction), ctx).state.key;
+    };
+    expect(pass(5, 6)).toBe('lane:T');
+    expect(pass(8, 9)).toBe('lane:S');
+  });
+
+  it('with no lane kept (a fresh controller: reflection roll-outs), the branch the route takes soonest from the route position', () => {
+    const ego = request(101.5, 0, 6).ego;
+    expect(followLaneId(ctx, ego, 6)).toBe('T');
+    expect(followLaneId(ctx, ego, 9)).toBe('S');
+    // without a position, the route lane located best (here the straight one, first in the map)
+    expect(followLaneId(ctx, ego)).toBe('S');
+  });
+
+  it("places the ego on a fresh lane path's first lane, not on the straight extension past its end", () => {
+    // on the turning pass A's path runs A, T, TURN and ends back at A's start heading a little
+    // north of east: its straight extension passes nearer a pose 20 m along A and 0.6 m left of it
+    // than A does
+    const c = createClassicalController();
+    const st = c.step(c.init(ctx), request(80, 0.6, 5), ctx).state;
+    expect(st.path!.length).toBeGreaterThan(200);
+    expect(st.sM).toBeCloseTo(20, 0);
   });
 });

@@ -15,7 +15,7 @@ import {
   Polyline,
   type Vec2,
 } from '../core/index.ts';
-import { nextRouteLane, type RoadMap, routeIndexOf } from '../core/map/index.ts';
+import { nextRouteLane, type RoadMap, routeIndexOf, routeLanesAfter, routeRank } from '../core/map/index.ts';
 import type {
   CommandController,
   ControllerInfo,
@@ -97,11 +97,7 @@ export function createClassicalController(
       let curvature = 0;
       let sNow = ref.sM;
       if (path) {
-        const win = Number.isFinite(ref.sM);
-        // tracked near the last arc length; the first time, the nearest point heading the ego's way
-        // (a path that passes over itself: not the crossing pass)
-        if (win) path.project(ego.x, ego.y, fp, ref.sM - 10, ref.sM + 30);
-        else path.projectAligned(ego.x, ego.y, ego.headingRad, fp);
+        egoOnReference(ref, ego, ctx, fp);
         sNow = fp.sM;
         path.poseAt(Math.min(fp.sM + ld, path.length), pose);
         let dx = pose.x - ego.x;
@@ -198,28 +194,86 @@ export function referenceFor(
   const newKeep = command.speed === 'KEEP' && state.holdFor !== command.issuedAtS;
   const holdMps = newKeep ? ego.speedMps : state.holdMps;
   const holdFor = command.speed === 'KEEP' ? command.issuedAtS : state.holdFor;
-  const key = pathKey(command, ctx, ego, state);
+  const key = pathKey(command, ctx, ego, state, req.routeIndex);
   if (key === state.key && state.path) return { key, path: state.path, sM: state.sM, holdMps, holdFor };
   const path = buildPath(command, ctx, ego, key, p, req.routeIndex);
   return { key, path, sM: Number.NaN, holdMps, holdFor };
 }
 
+/** How far past the end of a fresh lane path's first lane the ego is sought on it, m. */
+const FRESH_PATH_SLACK_M = 10;
+
+/**
+ * The ego's place on the reference path (`out`, arc length and offset, m): tracked near the last
+ * arc length; on a fresh path, the nearest point heading the ego's way (a path that passes over
+ * itself: not the crossing pass), and on a lane path (FOLLOW_LANE) only up to its first lane's end
+ * (+ `FRESH_PATH_SLACK_M`), the lane the ego is in: a route that comes back by can end its path
+ * pointing at the ego, and the straight extension past that end passes through it (CARLA Town04
+ * route 8 at route position 61: the ego drove on straight there and stood).
+ */
+export function egoOnReference(
+  ref: Pick<Reference, 'key' | 'path' | 'sM'>,
+  ego: ControlRequest['ego'],
+  ctx: PlannerContext,
+  out: FrenetPoint,
+): FrenetPoint {
+  const path = ref.path;
+  if (!path) return out;
+  if (Number.isFinite(ref.sM)) return path.project(ego.x, ego.y, out, ref.sM - 10, ref.sM + 30);
+  const first = ref.key.startsWith('lane:') ? ctx.map.lane(laneOfKey(ref.key)) : undefined;
+  const toS = first ? first.line.length + FRESH_PATH_SLACK_M : Number.POSITIVE_INFINITY;
+  return path.projectAligned(ego.x, ego.y, ego.headingRad, out, toS);
+}
+
 /** How far outside a route lane's half-width the rear axle may be and still count as in it, m. */
 const IN_LANE_SLACK_M = 0.3;
 
+/** A branch holds the rear axle only heading within this of it, rad (≈ 34°, the gate's `startLane`). */
+const BRANCH_HEADING_RAD = 0.6;
+
 /**
  * The lane FOLLOW_LANE keeps: the route lane the rear axle is in (a route lane wins where lanes
- * overlap, as in a junction), else the lane the map locates it in. The route's own lateral moves
- * (a lane change blended into its reference line) are not followed: they are made only when the
- * planner commands the change.
+ * overlap, as in a junction), else the lane the map locates it in. With the route position
+ * `routeIndex`, of the branches that hold the rear axle (the located lane's siblings and the lanes
+ * after a sibling's first section) the one the route takes soonest from it (`routeRank`): where a
+ * route that uses lanes twice turns at a junction it goes straight through on another pass, both
+ * connectors are route lanes, and the straight one heads best at the entry. The route's own
+ * lateral moves (a lane change blended into its reference line) are not followed: they are made
+ * only when the planner commands the change.
  */
-export function followLaneId(ctx: PlannerContext, ego: ControlRequest['ego']): string | undefined {
+export function followLaneId(
+  ctx: PlannerContext,
+  ego: ControlRequest['ego'],
+  routeIndex?: number,
+): string | undefined {
   const map = ctx.map;
   const routeIds = ctx.route.laneIds;
   const onRoute =
     routeIds.length > 0 ? map.locate(ego.x, ego.y, ego.headingRad, IN_LANE_SLACK_M, routeIds) : undefined;
-  if (onRoute && routeIds.includes(onRoute.laneId)) return onRoute.laneId;
-  return map.locate(ego.x, ego.y, ego.headingRad)?.laneId;
+  if (!onRoute || !routeIds.includes(onRoute.laneId)) return map.locate(ego.x, ego.y, ego.headingRad)?.laneId;
+  if (routeIndex === undefined || !Number.isFinite(routeIndex)) return onRoute.laneId;
+  let best = onRoute.laneId;
+  let bestRank = routeRank(routeIds, routeIndex, best);
+  const consider = (id: string): void => {
+    const rank = routeRank(routeIds, routeIndex, id);
+    if (rank >= bestRank || !holdsBranch(ctx, id, ego)) return;
+    best = id;
+    bestRank = rank;
+  };
+  for (const predId of map.lane(onRoute.laneId)?.data.predecessors ?? [])
+    for (const id of map.lane(predId)?.data.successors ?? []) {
+      consider(id);
+      for (const next of map.lane(id)?.data.successors ?? []) consider(next);
+    }
+  return best;
+}
+
+/** The rear axle is in lane `laneId` (`stillIn`) heading along it (within `BRANCH_HEADING_RAD`). */
+function holdsBranch(ctx: PlannerContext, laneId: string, ego: ControlRequest['ego']): boolean {
+  if (!stillIn(ctx, laneId, ego.x, ego.y)) return false;
+  // stillIn leaves the rear axle's projection on the lane in laneProbe
+  const lane = ctx.map.mustLane(laneId);
+  return Math.abs(angleDiff(ego.headingRad, lane.line.headingAt(laneProbe.sM))) <= BRANCH_HEADING_RAD;
 }
 
 const laneProbe: FrenetPoint = { sM: 0, dM: 0, segment: 0 };
@@ -249,15 +303,23 @@ function pathKey(
   ctx: PlannerContext,
   ego: ControlRequest['ego'],
   state: ClassicalState,
+  routeIndex: number | undefined,
 ): string {
   if (command.path === 'FOLLOW_LANE') {
     // an in-lane shift (`lateralOffsetM`) is part of the key: a new offset builds a new path
     const shift = command.lateralOffsetM ? `${SHIFT_TAG}${command.lateralOffsetM}` : '';
     // the route lane kept so far while the ego is still in it (no map search every step)
     const kept = state.key.startsWith('lane:') ? laneOfKey(state.key) : '';
-    if (kept && ctx.route.laneIds.includes(kept) && stillIn(ctx, kept, ego.x, ego.y))
-      return `lane:${kept}${shift}`;
-    return `lane:${followLaneId(ctx, ego) ?? '?'}${shift}`;
+    const routeIds = ctx.route.laneIds;
+    if (kept && routeIds.includes(kept)) {
+      if (stillIn(ctx, kept, ego.x, ego.y)) return `lane:${kept}${shift}`;
+      // past its end: the lane the route takes next from the kept one, where it holds the ego (a
+      // route that uses lanes twice has the straight-on connector of a junction it turns at on
+      // this pass on it too, overlapping the turn's start and heading better)
+      for (const id of routeLanesAfter(routeIds, kept, routeIndex))
+        if (stillIn(ctx, id, ego.x, ego.y)) return `lane:${id}${shift}`;
+    }
+    return `lane:${followLaneId(ctx, ego, routeIndex) ?? '?'}${shift}`;
   }
   return `${command.path}:${command.targetLaneId ?? ''}:${command.issuedAtS}`;
 }

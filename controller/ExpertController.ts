@@ -24,6 +24,7 @@ import {
   type ClassicalParams,
   ClassicalParamsSchema,
   type ClassicalState,
+  egoOnReference,
   referenceFor,
   targetSpeed,
 } from './ClassicalController.ts';
@@ -174,11 +175,7 @@ export function createExpertController(params: Partial<ExpertParams> = {}): Comm
       // --- reference: the classical speed law rolled over the horizon along the commanded path
       let sNow = ref.sM;
       if (path) {
-        const probe = { sM: 0, dM: 0, segment: 0 };
-        const win = Number.isFinite(ref.sM);
-        if (win) path.project(ego.x, ego.y, probe, ref.sM - 10, ref.sM + 30);
-        else path.projectAligned(ego.x, ego.y, ego.headingRad, probe);
-        sNow = probe.sM;
+        sNow = egoOnReference(ref, ego, ctx, { sM: 0, dM: 0, segment: 0 }).sM;
       }
       const brake = command.decelMps2 ?? cp.decelDefaultMps2;
       const decelBound = p.decelComfortFromCommand ? Math.max(p.accelComfortMps2, brake) : p.accelComfortMps2;

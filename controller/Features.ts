@@ -16,7 +16,7 @@ import type {
 } from '../core/index.ts';
 import type { ControlRequest, PlannerContext } from '../core/planning/index.ts';
 import type { ClassicalParams, ClassicalState, Reference } from './ClassicalController.ts';
-import { referenceFor, targetSpeed } from './ClassicalController.ts';
+import { egoOnReference, referenceFor, targetSpeed } from './ClassicalController.ts';
 import { withStopMemo } from './stopMemo.ts';
 
 /** Feature vector length (the ONNX input width). */
@@ -210,9 +210,7 @@ export function featuresFor(
   const ref = referenceFor(refState, req.command, req, ctx, cp);
   let sM = ref.sM;
   if (ref.path) {
-    const win = Number.isFinite(ref.sM);
-    if (win) ref.path.project(req.ego.x, req.ego.y, fp, ref.sM - 10, ref.sM + 30);
-    else ref.path.projectAligned(req.ego.x, req.ego.y, req.ego.headingRad, fp);
+    egoOnReference(ref, req.ego, ctx, fp);
     sM = fp.sM;
   }
   const here = ctx.map.locate(req.ego.x, req.ego.y, req.ego.headingRad);

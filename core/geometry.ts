@@ -288,15 +288,20 @@ export class Polyline {
 
   /**
    * The nearest point among segments heading within 60° of `headingRad`; the plain nearest point
-   * when no aligned segment is nearer than `TRACK_RELOCALISE_M` beyond it.
+   * when no aligned segment is nearer than `TRACK_RELOCALISE_M` beyond it. With `toS`, only the
+   * segments up to that arc length are searched (a path the pose is known to be near the start of:
+   * one that comes back by can end pointing at the pose, and the straight extension past its end
+   * would pass through it).
    */
   projectAligned(
     x: number,
     y: number,
     headingRad: number,
     out: FrenetPoint = { sM: 0, dM: 0, segment: 0 },
+    toS = Infinity,
   ): FrenetPoint {
     const n = this.xs.length;
+    const i1 = toS < Infinity ? this.segmentAt(toS) : n - 2;
     const ch = Math.cos(headingRad);
     const sh = Math.sin(headingRad);
     let best = Infinity;
@@ -307,7 +312,7 @@ export class Polyline {
     let alS = 0;
     let alD = 0;
     let alSeg = -1;
-    for (let i = 0; i <= n - 2; i++) {
+    for (let i = 0; i <= i1; i++) {
       const ax = this.xs[i]!;
       const ay = this.ys[i]!;
       const segLen = this.s[i + 1]! - this.s[i]!;

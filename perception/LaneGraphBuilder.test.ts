@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { RoadMapSchema } from '../core/index.ts';
 import { RoadMap } from '../core/map/index.ts';
-import { LOOP_ROUTE, loopMapData } from '../core/map/testFixtures.ts';
+import { FORK_ROUTE, forkMapData, LOOP_ROUTE, loopMapData } from '../core/map/testFixtures.ts';
 import { intersection } from '../scenarios/builtin/index.ts';
 import { LaneGraphBuilder } from './LaneGraphBuilder.ts';
 import { PerceptionParamsSchema } from './PerceptionParams.ts';
@@ -308,5 +308,17 @@ describe('LaneGraphBuilder: a route that uses a lane twice (a loop)', () => {
     const g = new LaneGraphBuilder(m, params).build(snap, route, 'A', 1);
     expect(g.successors[0]?.laneId).toBe('LOOP');
     expect(g.ego?.lead).toBeNull();
+  });
+});
+
+describe('LaneGraphBuilder: the ego lane where the route turns at a junction it goes straight through on another pass', () => {
+  const m = new RoadMap(forkMapData());
+  const route = { laneIds: FORK_ROUTE };
+  // 1.5 m into the junction, on both S (straight on) and T (the turn's first section), coming off A
+  const snap = snapshot(101.5, 0, 0, 8, [], { route });
+
+  it('is the lane the route takes next from A at the route position: T on the turning pass, S on the straight one', () => {
+    expect(new LaneGraphBuilder(m, params).build(snap, route, 'A', 5).egoLane?.laneId).toBe('T');
+    expect(new LaneGraphBuilder(m, params).build(snap, route, 'A', 8).egoLane?.laneId).toBe('S');
   });
 });

@@ -15,7 +15,13 @@ import {
   VehicleParamsSchema,
   type WorldSnapshot,
 } from '../core/index.ts';
-import { type LaneInfo, nextRouteLane, type RoadMap, routeIndexOf } from '../core/map/index.ts';
+import {
+  type LaneInfo,
+  nextRouteLane,
+  type RoadMap,
+  routeIndexOf,
+  routeLanesAfter,
+} from '../core/map/index.ts';
 import { LaneChunks } from './LaneChunks.ts';
 import type { PerceptionParams } from './PerceptionParams.ts';
 import type {
@@ -103,37 +109,54 @@ export class LaneGraphBuilder {
    * The ego's lane. With the previous ego lane known, a route lane continuous with it (itself, a
    * successor up to two lanes on, a same-direction neighbour) that holds the ego (within its width
    * plus `CONTINUITY_SLACK_M`, heading within `CONTINUITY_HEADING_RAD`) wins: where route lanes
-   * overlap in plan (an overpass) the located one may be the other level. Else the route lane
-   * located best (`RoadMap.locate`), else any lane.
+   * overlap in plan (an overpass) the located one may be the other level. Of the successors, the
+   * two lanes the route takes next from the previous lane's occurrence nearest route position
+   * `routeIndex` (`routeLanesAfter`) are tried first: a route that uses lanes twice has both the
+   * turn and the straight-on connector of a junction it turns at on one pass on it, overlapping at
+   * the entry with the straight one heading better. Else the route lane located best
+   * (`RoadMap.locate`), else any lane.
    */
-  private locateEgo(ego: WorldSnapshot['ego'], route: Route, prevEgoLaneId?: string) {
+  private locateEgo(ego: WorldSnapshot['ego'], route: Route, prevEgoLaneId?: string, routeIndex?: number) {
     const map = this.map;
     const prev = prevEgoLaneId !== undefined ? map.lane(prevEgoLaneId) : undefined;
     if (prev) {
       const onRoute = new Set(route.laneIds);
-      const near = new Set<string>([prev.data.id]);
-      for (const n of [prev.data.left, prev.data.right]) if (n && !n.opposite) near.add(n.laneId);
+      const same = new Set<string>([prev.data.id]);
+      for (const n of [prev.data.left, prev.data.right]) if (n && !n.opposite) same.add(n.laneId);
+      const routeWay = routeLanesAfter(route.laneIds, prev.data.id, routeIndex);
+      if (routeWay.length > 0) {
+        const c = this.holding(ego, new Set([...same, ...routeWay]), onRoute);
+        if (c) return c;
+      }
+      const near = new Set(same);
       for (const a of prev.data.successors) {
         near.add(a);
         for (const b of map.lane(a)?.data.successors ?? []) near.add(b);
       }
-      const candidates = [...near].filter((id) => onRoute.has(id));
-      if (candidates.length > 0) {
-        const c = map.locate(ego.x, ego.y, ego.headingRad, CONTINUITY_SLACK_M, candidates);
-        const lane = c ? map.lane(c.laneId) : undefined;
-        if (
-          c &&
-          lane &&
-          near.has(c.laneId) &&
-          Math.abs(c.headingErrRad) <= CONTINUITY_HEADING_RAD &&
-          Math.abs(c.dM) <= lane.data.widthM / 2 + CONTINUITY_SLACK_M &&
-          c.sM >= -CONTINUITY_SLACK_M &&
-          c.sM <= lane.line.length + CONTINUITY_SLACK_M
-        )
-          return c;
-      }
+      const c = this.holding(ego, near, onRoute);
+      if (c) return c;
     }
     return map.locate(ego.x, ego.y, ego.headingRad, 5, route.laneIds);
+  }
+
+  /** The route lane of `near` located best that holds the ego (`locateEgo`'s continuity test), if any. */
+  private holding(ego: WorldSnapshot['ego'], near: ReadonlySet<string>, onRoute: ReadonlySet<string>) {
+    const map = this.map;
+    const candidates = [...near].filter((id) => onRoute.has(id));
+    if (candidates.length === 0) return undefined;
+    const c = map.locate(ego.x, ego.y, ego.headingRad, CONTINUITY_SLACK_M, candidates);
+    const lane = c ? map.lane(c.laneId) : undefined;
+    if (
+      c &&
+      lane &&
+      near.has(c.laneId) &&
+      Math.abs(c.headingErrRad) <= CONTINUITY_HEADING_RAD &&
+      Math.abs(c.dM) <= lane.data.widthM / 2 + CONTINUITY_SLACK_M &&
+      c.sM >= -CONTINUITY_SLACK_M &&
+      c.sM <= lane.line.length + CONTINUITY_SLACK_M
+    )
+      return c;
+    return undefined;
   }
 
   /** Rear axle → front bumper along the heading, m. */
@@ -153,7 +176,7 @@ export class LaneGraphBuilder {
     const p = this.params;
     const ego = snap.ego;
     const onRoute = new Set(route.laneIds);
-    const loc = this.locateEgo(ego, route, prevEgoLaneId);
+    const loc = this.locateEgo(ego, route, prevEgoLaneId, routeIndex);
     const lanes = this.nearbyLanes(ego.x, ego.y, onRoute);
     const empty: LaneGraph = {
       egoLane: null,

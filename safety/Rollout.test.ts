@@ -5,12 +5,13 @@
 import { describe, expect, it } from 'vitest';
 import { VehicleParamsSchema } from '../core/index.ts';
 import { RoadMap } from '../core/map/index.ts';
-import { LOOP_ROUTE, loopMapData, overpassRoad } from '../core/map/testFixtures.ts';
+import { FORK_ROUTE, forkMapData, LOOP_ROUTE, loopMapData, overpassRoad } from '../core/map/testFixtures.ts';
 import { cmd, junctionMap, roadMap, scene } from '../stack/testing/safetyScenes.ts';
 import { buildLanePath, projectOnStart } from './LanePath.ts';
 import { LanePathCache, Rollout, rolloutCommand, rolloutTrajectory } from './Rollout.ts';
 import { createSafetyGate } from './SafetyGate.ts';
 import { SafetyParamsSchema } from './SafetyParams.ts';
+import { gateRouteRank, routeAhead } from './Scene.ts';
 import { startLane } from './startLane.ts';
 
 const P = SafetyParamsSchema.parse({});
@@ -171,5 +172,36 @@ describe('lane paths on a route that uses a lane twice (a loop)', () => {
     expect(maxY(onFirst)).toBeGreaterThan(10);
     expect(maxY(onSecond)).toBeLessThan(0.5);
     expect(onSecond.points[onSecond.points.length - 1]!.x).toBeGreaterThan(240);
+  });
+});
+
+describe('the start lane where the route turns at a junction it goes straight through on another pass', () => {
+  const map = new RoadMap(forkMapData());
+  const paths = new LanePathCache(map);
+  const at = (x: number, routeIndex: number) => {
+    const y = map.mustLane(x < 103 ? 'T' : 'TURN').line.project(x, 0).dM * -1;
+    const ahead = routeAhead({ snapshot: { route: { laneIds: FORK_ROUTE } } as never, routeIndex });
+    return startLane(map, x, y, 0, 0, ahead, paths, undefined, (id) =>
+      gateRouteRank(FORK_ROUTE, routeIndex, id),
+    );
+  };
+
+  it('is the branch the route takes sooner from the route position, though both are on it', () => {
+    // 1.5 m in: on S and T alike; the turning pass (T at 6, S at 9) and the straight one (S at 9)
+    expect(at(101.5, 6)).toBe('T');
+    expect(at(101.5, 9)).toBe('S');
+  });
+
+  it("past the turn's short first section, the lane after it (TURN), not the straight branch heading better", () => {
+    expect(at(105, 7)).toBe('TURN');
+    expect(at(105, 9)).toBe('S');
+  });
+
+  it('ranks route lanes by how soon the route takes them from the position, lanes behind it last', () => {
+    expect(gateRouteRank(FORK_ROUTE, 6, 'T')).toBe(0);
+    expect(gateRouteRank(FORK_ROUTE, 6, 'S')).toBe(3);
+    expect(gateRouteRank(FORK_ROUTE, 9, 'TURN')).toBeGreaterThan(gateRouteRank(FORK_ROUTE, 9, 'OUT'));
+    expect(gateRouteRank(FORK_ROUTE, undefined, 'S')).toBe(2);
+    expect(gateRouteRank(FORK_ROUTE, 4, 'X')).toBe(Number.POSITIVE_INFINITY);
   });
 });

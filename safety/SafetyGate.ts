@@ -31,7 +31,7 @@ import { signalRules } from './rules/signalRule.ts';
 import { situationalRules } from './rules/situationalRule.ts';
 import { vruRule, vruStepOutRule } from './rules/vruRule.ts';
 import { type SafetyParams, type SafetyParamsInput, SafetyParamsSchema } from './SafetyParams.ts';
-import { routeAhead, type SafetyScene } from './Scene.ts';
+import { gateRouteRank, routeAhead, type SafetyScene } from './Scene.ts';
 import { startLane } from './startLane.ts';
 
 export interface CheckOptions {
@@ -130,6 +130,11 @@ export function createSafetyGate(input: SafetyParamsInput = {}): SafetyGate {
   let ahead:
     | { ids: ReadonlyArray<string>; index: number | undefined; route: ReadonlyArray<string> }
     | undefined;
+  /** How soon the route takes a lane from the scene's route position (`gateRouteRank`; `startLane`'s rank). */
+  const rankFrom =
+    (scene: SafetyScene) =>
+    (laneId: string): number =>
+      gateRouteRank(scene.snapshot.route.laneIds, scene.routeIndex, laneId);
   const routeOf = (scene: SafetyScene): ReadonlyArray<string> => {
     const ids = scene.snapshot.route.laneIds;
     if (ahead?.ids !== ids || ahead.index !== scene.routeIndex)
@@ -652,6 +657,7 @@ export function createSafetyGate(input: SafetyParamsInput = {}): SafetyGate {
       routeOf(scene),
       pathsFor(scene),
       opts.trajectory,
+      rankFrom(scene),
     );
     evaluate(cmd, scene, opts.trajectory, sink);
     const all = new RuleSink();
@@ -890,7 +896,17 @@ export function createSafetyGate(input: SafetyParamsInput = {}): SafetyGate {
     const ego = scene.snapshot.ego;
     const route = routeOf(scene);
     const cache = pathsFor(scene);
-    const from = startLane(scene.map, ego.x, ego.y, ego.headingRad, ego.tS, route, cache, along);
+    const from = startLane(
+      scene.map,
+      ego.x,
+      ego.y,
+      ego.headingRad,
+      ego.tS,
+      route,
+      cache,
+      along,
+      rankFrom(scene),
+    );
     rolloutCommand(cmd, ego, scene.map, route, scene.vehicle, p, cache, trajRollout, false, from);
     return rolloutToTrajectory(trajRollout, 0.1, 8);
   }

@@ -1,6 +1,6 @@
 /** What the gate looks at: the world snapshot, the map, the route and the ego platform. */
 import type { VehicleParams, WorldSnapshot } from '../core/index.ts';
-import type { RoadMap } from '../core/map/index.ts';
+import { type RoadMap, routeRank } from '../core/map/index.ts';
 
 export interface SafetyScene {
   snapshot: WorldSnapshot;
@@ -36,4 +36,16 @@ export function routeAhead(scene: Pick<SafetyScene, 'snapshot' | 'routeIndex'>):
   let from = k;
   while (from > 0 && k - from < ROUTE_BEHIND && ids.indexOf(ids[from - 1]!, k) < 0) from--;
   return from === 0 ? ids : ids.slice(from);
+}
+
+/**
+ * How soon the route takes lane `laneId` from route position `index` (`routeRank`), with the lanes
+ * the gate keeps behind it (`ROUTE_BEHIND`) ranked after every lane ahead: `startLane`'s rank.
+ */
+export function gateRouteRank(
+  laneIds: ReadonlyArray<string>,
+  index: number | undefined,
+  laneId: string,
+): number {
+  return routeRank(laneIds, index, laneId, ROUTE_BEHIND);
 }

@@ -33,5 +33,5 @@ export { findInjection, parseCommand } from './rules/inputRule.ts';
 export { ssmMaxSpeed, ssmProtectiveDistance } from './rules/vruRule.ts';
 export { type CheckOptions, type ControlCheck, createSafetyGate, type SafetyGate } from './SafetyGate.ts';
 export { type SafetyParams, type SafetyParamsInput, SafetyParamsSchema } from './SafetyParams.ts';
-export { routeAhead, type SafetyScene } from './Scene.ts';
+export { gateRouteRank, routeAhead, type SafetyScene } from './Scene.ts';
 export { startLane } from './startLane.ts';

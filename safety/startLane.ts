@@ -38,7 +38,11 @@ const fp: FrenetPoint = { sM: 0, dM: 0, segment: 0 };
 /**
  * The id of the lane a roll-out from the pose (x, y, headingRad; rear axle) starts on: the located
  * lane, or a branch of the same lane the ego is also on that `along` (the planner's trajectory)
- * follows more closely or, without a moving plan, that lies on `route`. Undefined off the map.
+ * follows more closely or, without a moving plan, that the route takes sooner (`rankOf`: how soon,
+ * ∞ off the route; by default the lane's first position in `route`; the gate hands `gateRouteRank` from
+ * the ego's route position): where a route that uses lanes twice turns at a junction it goes
+ * straight through on another pass, both branches are route lanes, and the one it takes next is
+ * the one to start on. Undefined off the map.
  */
 export function startLane(
   map: RoadMap,
@@ -49,35 +53,49 @@ export function startLane(
   route: ReadonlyArray<string>,
   paths: LanePathCache,
   along?: Trajectory,
+  rankOf: (laneId: string) => number = (id) => firstIn(route, id),
 ): string | undefined {
   const loc = map.locate(x, y, headingRad, 5, undefined);
   if (!loc) return undefined;
   const located = map.mustLane(loc.laneId);
   let best = loc.laneId;
   let bestFit = Number.POSITIVE_INFINITY;
-  let bestOnRoute = route.includes(best);
+  let bestRank = rankOf(best);
   const plan = along && travel(along, tS) >= FIT_MIN_TRAVEL_M ? along : undefined;
   if (plan) bestFit = planDistance(paths, best, route, plan, tS, x, y);
+  const consider = (id: string): void => {
+    if (id === best || !onLane(map, id, x, y, headingRad)) return;
+    const rank = rankOf(id);
+    if (plan) {
+      const f = planDistance(paths, id, route, plan, tS, x, y);
+      const apart = separation(paths, best, id, route, x, y, travel(plan, tS)) >= FIT_MIN_SEPARATION_M;
+      const better = apart
+        ? f < bestFit - FIT_TIE_M || (f < bestFit + FIT_TIE_M && rank < bestRank)
+        : rank < bestRank;
+      if (!better) return;
+      bestFit = f;
+    } else if (rank >= bestRank) return;
+    best = id;
+    bestRank = rank;
+  };
   for (const predId of located.data.predecessors) {
     const pred = map.lane(predId);
     if (!pred) continue;
     for (const id of pred.data.successors) {
-      if (id === loc.laneId || !onLane(map, id, x, y, headingRad)) continue;
-      const onRoute = route.includes(id);
-      if (plan) {
-        const f = planDistance(paths, id, route, plan, tS, x, y);
-        const apart = separation(paths, best, id, route, x, y, travel(plan, tS)) >= FIT_MIN_SEPARATION_M;
-        const better = apart
-          ? f < bestFit - FIT_TIE_M || (f < bestFit + FIT_TIE_M && onRoute && !bestOnRoute)
-          : onRoute && !bestOnRoute;
-        if (!better) continue;
-        bestFit = f;
-      } else if (!onRoute || bestOnRoute) continue;
-      best = id;
-      bestOnRoute = onRoute;
+      if (id === loc.laneId) continue;
+      consider(id);
+      // a branch that begins with a piece shorter than the ego has gone into it (an imported
+      // connector's first lane section, metres long): the lane after that piece
+      for (const next of map.lane(id)?.data.successors ?? []) if (next !== loc.laneId) consider(next);
     }
   }
   return best;
+}
+
+/** Lane `id`'s first position in `route` (∞ off it). */
+function firstIn(route: ReadonlyArray<string>, id: string): number {
+  const i = route.indexOf(id);
+  return i < 0 ? Number.POSITIVE_INFINITY : i;
 }
 
 /** Whether the pose lies on lane `id` (within its width and a margin, heading along it). */

@@ -16,6 +16,7 @@ import {
   type RolloutFn,
 } from '../planner/index.ts';
 import {
+  gateRouteRank,
   LanePathCache,
   Rollout,
   rolloutCommand,
@@ -96,7 +97,9 @@ export function gateRollout(map: RoadMap, vehicle: VehicleParams): RolloutFn {
     const e = snap.ego;
     const route = routeAhead({ snapshot: snap, ...(routeIndex !== undefined ? { routeIndex } : {}) });
     // at a junction entry the route's branch, not the located (best-heading) connector
-    const start = startLane(map, e.x, e.y, e.headingRad, e.tS, route, paths);
+    const start = startLane(map, e.x, e.y, e.headingRad, e.tS, route, paths, undefined, (id) =>
+      gateRouteRank(snap.route.laneIds, routeIndex, id),
+    );
     rolloutCommand(
       { ...command, horizonS: REFLECT_HORIZON_S },
       { tS: e.tS, x: e.x, y: e.y, headingRad: e.headingRad, speedMps: e.speedMps, accelMps2: e.accelMps2 },

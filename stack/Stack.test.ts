@@ -8,7 +8,7 @@ import {
   type WorldSnapshot,
 } from '../core/index.ts';
 import { RoadMap } from '../core/map/index.ts';
-import { LOOP_ROUTE, loopMapData } from '../core/map/testFixtures.ts';
+import { FORK_ROUTE, forkMapData, LOOP_ROUTE, loopMapData } from '../core/map/testFixtures.ts';
 import type { CommandPlanner, PlanRequest } from '../core/planning/index.ts';
 import { stepBicycle } from '../core/vehicle/index.ts';
 import { createEnvironmentTransform } from '../perception/index.ts';
@@ -489,5 +489,41 @@ describe('stack: the route position on a route that uses a lane twice (a loop)',
       expect(seen[seen.length - 1]).toBe(4);
       for (let i = 1; i < seen.length; i++) expect(seen[i]!).toBeGreaterThanOrEqual(seen[i - 1]!);
     }
+  });
+});
+
+describe('stack: a junction the route turns at on one pass and goes straight through on another', () => {
+  it('drives every pass the way the route goes: straight on, then the right turn, then straight on again', async () => {
+    const forkData = forkMapData();
+    const forkMap = new RoadMap(forkData);
+    const env = createEnvironmentTransform(forkMap, {}, VehicleParamsSchema.parse({}));
+    if (!env.ok) throw new Error('perception');
+    const { planner } = keeper(8);
+    const stack = createStack({
+      planner,
+      gate: createSafetyGate(),
+      controller: createClassicalController(),
+      rates: { planHz: 10, controlHz: 20 },
+      perception: env.value,
+    });
+    // from 30 m along IN: 30 + 40 (A) + 70 (S, OUT) + 257 (BACK) + 40 (A) + 3 (T) + 200 (TURN) +
+    // 40 (A) m to the junction the third time, at 8 m/s
+    const scene = testScenario({
+      map: forkData,
+      ego: egoOn(forkMap, 'IN', 30, 8),
+      routeLaneIds: FORK_ROUTE,
+      durationS: 88,
+    });
+    const log = await runStackScenario(scene.scenario, scene.map, stack, { mode: 'nonreactive' });
+    const ys = log.ticks.map((t) => t.ego.y);
+    // round BACK (y = 50) after the first pass, round TURN (y = −50) after the second …
+    expect(Math.max(...ys)).toBeGreaterThan(45);
+    expect(Math.min(...ys)).toBeLessThan(-45);
+    const turnAt = log.ticks.findIndex((t) => t.ego.y < -45);
+    expect(turnAt).toBeGreaterThan(log.ticks.findIndex((t) => t.ego.y > 45));
+    // … and out along OUT the third time (east of the junction at y = 0)
+    const last = log.ticks[log.ticks.length - 1]!.ego;
+    expect(last.x).toBeGreaterThan(110);
+    expect(Math.abs(last.y)).toBeLessThan(1);
   });
 });

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { RoadMap } from './RoadMap.ts';
-import { nextRouteLane, routeIndexOf } from './RouteLanes.ts';
+import { nextRouteLane, routeIndexOf, routeLanesAfter } from './RouteLanes.ts';
 import { RoutePath } from './RoutePath.ts';
-import { LOOP_ROUTE, loopMapData } from './testFixtures.ts';
+import { FORK_ROUTE, LOOP_ROUTE, loopMapData } from './testFixtures.ts';
 
 describe('route lanes used more than once', () => {
   it('finds the occurrence of a lane nearest a route position (the first without one)', () => {
@@ -51,5 +51,15 @@ describe('route lanes used more than once', () => {
     }
     expect(s).toBeCloseTo(650, 0);
     expect(route.indexAt(s)).toBe(4);
+  });
+});
+
+describe('the route lanes after a lane at a route position', () => {
+  it('are the lanes the route drives next from the occurrence nearest it (none off the route)', () => {
+    expect(routeLanesAfter(FORK_ROUTE, 'A', 1)).toEqual(['S', 'OUT']);
+    expect(routeLanesAfter(FORK_ROUTE, 'A', 6)).toEqual(['T', 'TURN']);
+    expect(routeLanesAfter(FORK_ROUTE, 'A', 9)).toEqual(['S', 'OUT']);
+    expect(routeLanesAfter(FORK_ROUTE, 'S', 9, 3)).toEqual(['OUT']);
+    expect(routeLanesAfter(FORK_ROUTE, 'X', 2)).toEqual([]);
   });
 });

@@ -54,3 +54,49 @@ export function nextRouteLane(
   }
   return { laneId: successors[0]!, index: -1 };
 }
+
+/**
+ * The `count` route lanes after lane `laneId` at its occurrence nearest route position `nearIndex`
+ * (`routeIndexOf`): the lanes the route drives next from there (fewer at the route's end, none when
+ * the route does not hold the lane). Where a route that uses lanes twice meets a junction it turns
+ * at on one pass and goes straight through on the other, both connectors are route lanes and
+ * overlap at the junction's entry, heading the same way: the lane the ego enters there is the one
+ * the route takes next from the lane it leaves, not the route lane located best.
+ */
+export function routeLanesAfter(
+  laneIds: ReadonlyArray<string>,
+  laneId: string,
+  nearIndex?: number,
+  count = 2,
+): ReadonlyArray<string> {
+  const k = routeIndexOf(laneIds, laneId, nearIndex);
+  return k < 0 ? [] : laneIds.slice(k + 1, k + 1 + count);
+}
+
+/**
+ * How soon the route takes lane `laneId` from route position `index`: how many positions ahead of
+ * it the lane's next occurrence lies (0 at it); a lane up to `behindMax` positions before it ranks
+ * after every lane ahead; ∞ for any other lane, as for one off the route. Without a position
+ * (undefined or NaN), its first route position. Where a route that uses lanes twice meets a
+ * junction it turns at on one pass and goes straight through on another, both branches are route
+ * lanes: the one the route takes next is the one to follow.
+ */
+export function routeRank(
+  laneIds: ReadonlyArray<string>,
+  index: number | undefined,
+  laneId: string,
+  behindMax = 0,
+): number {
+  if (index === undefined || !Number.isFinite(index)) {
+    const i = laneIds.indexOf(laneId);
+    return i < 0 ? Number.POSITIVE_INFINITY : i;
+  }
+  const k = Math.floor(index);
+  let behind = Number.POSITIVE_INFINITY;
+  for (let i = 0; i < laneIds.length; i++) {
+    if (laneIds[i] !== laneId) continue;
+    if (i >= k) return i - k;
+    if (k - i <= behindMax) behind = laneIds.length + k - i;
+  }
+  return behind;
+}

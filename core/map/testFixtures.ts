@@ -174,3 +174,93 @@ export function loopMapData(successors: ReadonlyArray<string> = ['LOOP', 'OUT'])
     ],
   });
 }
+
+/**
+ * A junction a route meets three times: straight on, then turning right, then straight on again
+ * (CARLA Town04 route 8 turns at a junction it goes straight through later). IN runs east to
+ * (60, 0), A on to the junction at (100, 0). There S, a straight-on connector, leads to OUT (east
+ * to (170, 0)) and BACK (a left loop over y = 50 back onto A's start); T, the turn's first section,
+ * runs 3 m straight on over S (an imported connector's first lane section, metres long), and
+ * TURN (a right loop under y = −50) takes it back onto A's start. At the junction's entry S and T
+ * coincide, heading the same way; S comes first among A's successors and in the map.
+ * `FORK_ROUTE`: A at route positions 1, 5 and 8; T at 6, S at 2 and 9.
+ */
+export const FORK_ROUTE = ['IN', 'A', 'S', 'OUT', 'BACK', 'A', 'T', 'TURN', 'A', 'S', 'OUT'];
+
+export function forkMapData(): RoadMapData {
+  const r = 25;
+  const back = [
+    // up from OUT's end: anticlockwise about (170, 25) from (170, 0) to (170, 50)
+    ...arc(170, r, r, -Math.PI / 2, Math.PI / 2),
+    ...[150, 130, 110, 90, 70].map((x) => ({ x, y: 2 * r })),
+    // down onto A's start: anticlockwise about (60, 25) from (60, 50) to (60, 0)
+    ...arc(60, r, r, Math.PI / 2, (3 * Math.PI) / 2),
+  ];
+  const turn = [
+    // down from T's end: clockwise about (103, −25) from (103, 0) to (103, −50)
+    ...arc(103, -r, r, Math.PI / 2, -Math.PI / 2),
+    ...[90, 80, 70].map((x) => ({ x, y: -2 * r })),
+    // up onto A's start: clockwise about (60, −25) from (60, −50) to (60, 0)
+    ...arc(60, -r, r, -Math.PI / 2, (-3 * Math.PI) / 2),
+  ];
+  const lane = (id: string, centerline: Vec2[], successors: string[], predecessors: string[]) => ({
+    id,
+    centerline,
+    widthM: 3.5,
+    speedLimitMps: 10,
+    successors,
+    predecessors,
+  });
+  return RoadMapSchema.parse({
+    id: 'fork',
+    lanes: [
+      lane(
+        'IN',
+        [
+          { x: 0, y: 0 },
+          { x: 60, y: 0 },
+        ],
+        ['A'],
+        [],
+      ),
+      lane(
+        'A',
+        [
+          { x: 60, y: 0 },
+          { x: 100, y: 0 },
+        ],
+        ['S', 'T'],
+        ['IN', 'BACK', 'TURN'],
+      ),
+      lane(
+        'S',
+        [
+          { x: 100, y: 0 },
+          { x: 130, y: 0 },
+        ],
+        ['OUT'],
+        ['A'],
+      ),
+      lane(
+        'T',
+        [
+          { x: 100, y: 0 },
+          { x: 103, y: 0 },
+        ],
+        ['TURN'],
+        ['A'],
+      ),
+      lane(
+        'OUT',
+        [
+          { x: 130, y: 0 },
+          { x: 170, y: 0 },
+        ],
+        ['BACK'],
+        ['S'],
+      ),
+      lane('BACK', back, ['A'], ['OUT']),
+      lane('TURN', turn, ['A'], ['T']),
+    ],
+  });
+}

@@ -139,6 +139,9 @@ const CHANGE_LOOK_M = 250;
 /** Range of the object list, m (cars / robots). */
 const RANGE_M = { car: 250, robot: 25 } as const;
 
+/** How far past the ego lane's end the ego is sought on its own-lane path, m (the controller's slack). */
+const OWN_PATH_START_SLACK_M = 10;
+
 /**
  * The speed a bend at route arc length `sM` allows on its own (no braking ahead of it), m/s: the
  * route's curve profile min(limit, √(a / |κ|)) at lateral acceleration `latAccelMps2`, and no more
@@ -368,7 +371,17 @@ export function buildWorldView(
         route.indexAt(egoS),
       )
     : undefined;
-  const ownS = own ? own.projectAligned(ego.x, ego.y, ego.headingRad).sM : 0;
+  // the ego is on the path's first lane: a route that comes back by can end the path pointing at
+  // the ego, and the straight extension past that end passes through it
+  const ownS = own
+    ? own.projectAligned(
+        ego.x,
+        ego.y,
+        ego.headingRad,
+        undefined,
+        (map.lane(egoLaneId!)?.line.length ?? 0) + OWN_PATH_START_SLACK_M,
+      ).sM
+    : 0;
   const changeRef = change ? changeReference(change, map, ego, egoFrontS - egoS) : undefined;
   for (const a of snap.agents) {
     const dx = a.x - ego.x;
