@@ -151,20 +151,13 @@ describe('budget governor in closed loop (committed model, onnxruntime-node)', (
   it("delivers the budget's mean compute on a closed-loop run through the stack", async () => {
     for (const fraction of [0.4, 0.55]) {
       const { infos, mean } = await drive('hard_braking_lead', fraction, runner);
-      // The model runs on every step (no unavailable model, failed or late policy). The one hand-over
-      // allowed is the action-limit guard's: since the gate's RSS repairs build braking up within the
-      // response time (safety/README.md), this run reaches a stop the model's action overshoots the
-      // vehicle's limits for (8.5 s on: the lead stopped close ahead, then the log-replayed follower
-      // driving into the ego), and the classical controller holds the ego there. Its steps still
-      // spent the model's compute, which the governor counts.
-      expect(infos.every((i) => i.computeFraction !== undefined)).toBe(true);
-      expect(infos.every((i) => i.fallback === undefined || i.fallback === 'action out of limits')).toBe(
-        true,
-      );
-      const firstHandOver = infos.findIndex((i) => i.fallback !== undefined);
-      expect(firstHandOver === -1 || firstHandOver >= 160, `first hand-over at step ${firstHandOver}`).toBe(
-        true,
-      );
+      // The model drives every step: no unavailable model, failed or late policy, and no action
+      // beyond the vehicle's limits. The run ends at a stop close behind the lead with the
+      // log-replayed follower driving into the ego, where the speed law's stop-point braking once
+      // reached the features unclipped (−198 m/s²) and the network's answer (−12 m/s²) was handed
+      // over to the classical controller from 8.55 s (Features.test.ts).
+      const handOvers = infos.flatMap((i, k) => (i.fallback === undefined ? [] : [`${k}: ${i.fallback}`]));
+      expect(handOvers, `fallbacks at avg:${fraction}`).toEqual([]);
       expect(mean).toBeLessThanOrEqual(fraction + 1e-9);
       // every prefix of the run too (the governor's guarantee is step by step)
       let s = 0;

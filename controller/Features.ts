@@ -112,6 +112,11 @@ export function writeFeatures(
     const hard = a < -cp.decelDefaultMps2 - 1e-6 && a < aPrev;
     if (!hard) a = Math.min(aPrev + js, Math.max(aPrev - js, a));
     if (vR <= 0.01 && t.speedMps <= 0.01) a = Math.min(a, 0);
+    // within the platform's limits, as the classical tracker applies it: a stop point closer than
+    // the ego can brake for asks the law for −v²/0.1 m/s² (−198 at 4.45 m/s), a feature value
+    // (−66 normalised) no roll-out had shown the network, which answered with −12 m/s² (beyond the
+    // limits: the action-limit guard's hand-over, hard_braking_lead from 8.5 s)
+    a = Math.min(vehicle.maxAccelMps2, Math.max(-vehicle.maxDecelMps2, a));
     if (k === 0) {
       aNow = a;
       out[19] = a / ACCEL_SCALE_MPS2;
