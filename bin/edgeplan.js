@@ -2,23 +2,13 @@
 // Entry point of the `edgeplan` command. Runs the compiled CLI in dist/ (built by `npm install`'s
 // prepare step, and rebuilt here on first use after a source change); falls back to compiling the
 // TypeScript sources on the fly (tsx) when a build is not possible.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { sourceStamp } from '../scripts/sourceStamp.mjs';
+import { freshBuild } from '../scripts/sourceStamp.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const cli = join(root, 'dist', 'cli.mjs');
-
-function fresh() {
-  try {
-    const built = JSON.parse(readFileSync(join(root, 'dist', 'stamp.json'), 'utf8'));
-    const now = sourceStamp(root);
-    return existsSync(cli) && built.newest === now.newest && built.files === now.files;
-  } catch {
-    return false;
-  }
-}
 
 // `edgeplan … | head`: a reader that stops early closes the pipe; that ends the output, it is no error
 for (const stream of [process.stdout, process.stderr])
@@ -30,7 +20,7 @@ for (const stream of [process.stdout, process.stderr])
 let main;
 if (process.env.EDGEPLAN_NO_DIST !== '1') {
   try {
-    if (!fresh()) await (await import('../scripts/build.mjs')).buildDist();
+    if (!freshBuild(root, 'cli')) await (await import('../scripts/build.mjs')).buildDist();
     if (existsSync(cli)) ({ main } = await import(pathToFileURL(cli).href));
   } catch {
     main = undefined;

@@ -32,6 +32,10 @@ const EvalJobSchema = z.object({
   seed: z.number().int(),
   logDir: z.string().optional(),
   mapPath: z.string().optional(),
+  controller: z.string().optional(),
+  budget: z.string().optional(),
+  // planner options (`--llm` …): checked by createDriver in the run, as in a local run
+  driverOptions: z.record(z.string(), z.unknown()).optional(),
 });
 
 const JobResultSchema = z.object({
@@ -42,6 +46,7 @@ const JobResultSchema = z.object({
   collisions: z.number(),
   planMsMean: z.number(),
   simSeconds: z.number(),
+  plannerErrors: z.object({ ticks: z.number(), first: z.string() }).optional(),
   error: z.string().optional(),
 });
 
@@ -121,13 +126,20 @@ export function queueRunner(o: QueueRunnerOptions) {
       let lastProgress = Date.now();
       while (pending.size > 0) {
         await sleep(o.pollMs ?? 250);
-        let finished: Job[];
+        let completed: Job[];
+        let failed: Job[];
         try {
-          finished = await queue.getJobs(['completed', 'failed'], 0, -1);
+          completed = await queue.getJobs(['completed'], 0, -1);
+          failed = await queue.getJobs(['failed'], 0, -1);
         } catch {
           continue; // Redis is away: try again
         }
-        for (const job of finished) {
+        // by state, not by failedReason: a completed run whose earlier attempt failed keeps that
+        // attempt's failedReason
+        for (const [job, ok] of [
+          ...completed.map((j) => [j, true] as const),
+          ...failed.map((j) => [j, false] as const),
+        ]) {
           const id = job.id ?? '';
           if (!id.startsWith(`${evalId}-`)) continue;
           const i = Number(id.slice(evalId.length + 1));
@@ -135,8 +147,15 @@ export function queueRunner(o: QueueRunnerOptions) {
           pending.delete(i);
           lastProgress = Date.now();
           const parsed = JobResultSchema.safeParse(job.returnvalue);
-          if (job.finishedOn && parsed.success && job.failedReason === undefined) onDone(i, parsed.data);
-          else onDone(i, failedResult(jobs[i]!, job.failedReason ?? 'the worker returned no valid result'));
+          if (ok && parsed.success) onDone(i, parsed.data);
+          else
+            onDone(
+              i,
+              failedResult(
+                jobs[i]!,
+                ok ? 'the worker returned no valid result' : (job.failedReason ?? 'failed'),
+              ),
+            );
         }
         if (Date.now() - lastProgress > 10_000) {
           o.onIdle?.((Date.now() - lastProgress) / 1000);
@@ -153,8 +172,14 @@ export function queueRunner(o: QueueRunnerOptions) {
 export interface WorkerOptions extends QueueOptions {
   /** Runs processed at once by this process (one is right for one core). Default 1. */
   concurrency?: number;
-  /** How long a run's lock lasts without renewal, ms: a dead worker's run is retried after this. Default 30000. */
+  /**
+   * How long a run's lock lasts without renewal, ms: a dead worker's run is retried after this.
+   * Renewed every quarter to half of it from this process's event loop; a loop held up longer
+   * than about half of it (a machine too busy to schedule the process) loses the run to another
+   * worker, which computes it again (counted once). Default 30000.
+   */
   lockMs?: number;
+  /** Each run this worker completed, once the queue accepted its result. */
   onRun?: (job: EvalJob, result: JobResult) => void;
 }
 
@@ -171,12 +196,9 @@ export function startWorker(o: WorkerOptions): Worker {
         const issue = parsed.error.issues[0]!;
         throw new UnrecoverableError(`malformed job: ${issue.path.join('.') || '(root)'}: ${issue.message}`);
       }
-      const data = parsed.data as EvalJob;
       // the run goes to a worker thread: a CPU-bound run on this event loop would starve the lock
       // renewals, and BullMQ would take a slow run for a dead worker's
-      const result = await threads.run(data);
-      o.onRun?.(data, result);
-      return result;
+      return threads.run(parsed.data as EvalJob);
     },
     {
       connection: redisClient(o.url),
@@ -187,6 +209,13 @@ export function startWorker(o: WorkerOptions): Worker {
     },
   );
   worker.on('error', () => {}); // connection errors: ioredis reconnects
+  // Reported once the queue has taken the result, not when the thread returns it: a worker whose
+  // machine was too busy to renew the lock in time finishes its run, but BullMQ has handed the run
+  // to another worker and refuses this completion (lock missing or taken); reporting it here
+  // would count the run twice in the workers' output.
+  worker.on('completed', (job: Job, result: JobResult) => o.onRun?.(job.data as EvalJob, result));
+  // a forced close abandons the run in hand: its thread stops too instead of computing a result
+  // nobody will take
   worker.on('closed', () => threads.close());
   return worker;
 }
@@ -194,33 +223,41 @@ export function startWorker(o: WorkerOptions): Worker {
 /** Worker threads that run evaluation jobs (`evalWorker`), one per run in flight, kept between runs. */
 class JobThreads {
   private readonly idle: Thread[] = [];
+  private readonly busy = new Set<Thread>();
   private next = 0;
 
   async run(job: EvalJob): Promise<JobResult> {
     const t = this.idle.pop() ?? new Thread(new URL('./evalWorker.mjs', import.meta.url));
+    this.busy.add(t);
     try {
       const index = this.next++;
       const result = await new Promise<JobResult>((resolve, reject) => {
+        const onExit = (code: number) => reject(new Error(`the run's worker thread exited (code ${code})`));
         const onMsg = (m: { index: number; result: JobResult }) => {
           if (m.index !== index) return;
           t.off('message', onMsg);
           t.off('error', reject);
+          t.off('exit', onExit);
           resolve(m.result);
         };
         t.on('message', onMsg);
         t.once('error', reject);
+        t.once('exit', onExit);
         t.postMessage({ index, job });
       });
+      this.busy.delete(t);
       this.idle.push(t);
       return result;
     } catch (e) {
+      this.busy.delete(t);
       await t.terminate();
       throw e;
     }
   }
 
+  /** Stops every thread, idle or running a run (whose promise then rejects). */
   close(): void {
-    for (const t of this.idle.splice(0)) void t.terminate();
+    for (const t of [...this.idle.splice(0), ...this.busy]) void t.terminate();
   }
 }
 
