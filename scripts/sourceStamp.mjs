@@ -1,7 +1,9 @@
 // The newest modification time and the count of the TypeScript sources the CLI is built from:
 // dist/ is fresh when both match what the build recorded in dist/stamp.json.
+
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 const SKIP = new Set(['node_modules', 'dist', 'test', 'bench', 'data', 'docs', 'results', '.git']);
 
@@ -37,4 +39,25 @@ export function freshBuild(root, name) {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * Loads a worker thread's module: dist/<name>.mjs when the build is fresh (`freshBuild`), else
+ * registers tsx in this thread and imports `source` (a file URL of the TypeScript entry). An ES
+ * module that fails to link runs none of its code (a rebuild swapped dist/ away under us: bin/edgeplan.js
+ * after a source change), so the sources can then take over cleanly.
+ */
+export async function importBuiltOrSource(root, name, source) {
+  const built = freshBuild(root, name);
+  if (built) {
+    try {
+      await import(pathToFileURL(built).href);
+      return;
+    } catch {
+      // fall through to the sources
+    }
+  }
+  const { register } = await import('tsx/esm/api');
+  register();
+  await import(source);
 }

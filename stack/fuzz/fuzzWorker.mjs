@@ -2,22 +2,8 @@
 // dist/fuzzWorker.mjs itself): a fresh build in dist/ when there is one, else tsx and
 // fuzzWorker.ts, as stack/eval/evalWorker.mjs does (which says what it saves).
 import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { freshBuild } from '../../scripts/sourceStamp.mjs';
+import { fileURLToPath } from 'node:url';
+import { importBuiltOrSource } from '../../scripts/sourceStamp.mjs';
 
-const built = freshBuild(join(dirname(fileURLToPath(import.meta.url)), '..', '..'), 'fuzzWorker');
-let loaded = false;
-if (built) {
-  try {
-    await import(pathToFileURL(built).href);
-    loaded = true;
-  } catch {
-    // a rebuild swapped dist/ away under us (bin/edgeplan.js after a source change): an ES module
-    // that fails to link runs none of its code, so the sources can take over cleanly
-  }
-}
-if (!loaded) {
-  const { register } = await import('tsx/esm/api');
-  register();
-  await import('./fuzzWorker.ts');
-}
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+await importBuiltOrSource(root, 'fuzzWorker', new URL('./fuzzWorker.ts', import.meta.url).href);
