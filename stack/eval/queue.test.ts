@@ -12,6 +12,14 @@ import { DEFAULT_QUEUE, queueRunner, redisConnection, startWorker } from './queu
 
 const SCENARIOS = ['cut_in', 'red_light', 'stop_and_go', 'hard_braking_lead'];
 const PLANNERS = ['idm'];
+/** The evaluation every test runs, locally in the set-up and on a queue in the tests. */
+const SUITE = {
+  scenarios: SCENARIOS,
+  planners: PLANNERS,
+  modes: ['nonreactive' as const],
+  seed: 0,
+  workers: 1,
+};
 
 async function untilActive(url: string, queueName: string): Promise<void> {
   const q = new Queue(queueName, { connection: new Redis(redisConnection(url)) });
@@ -39,13 +47,7 @@ describe('evaluation on a BullMQ queue with a real Redis', () => {
     url = `redis://127.0.0.1:${port}`;
     redis = startRedisServer(port, dir, true);
     await waitForRedis(url);
-    const res = await evaluate({
-      scenarios: SCENARIOS,
-      planners: PLANNERS,
-      modes: ['nonreactive'],
-      seed: 0,
-      workers: 1,
-    });
+    const res = await evaluate(SUITE);
     local = JSON.stringify(res.summaries);
   }, 120_000);
 
@@ -73,11 +75,7 @@ describe('evaluation on a BullMQ queue with a real Redis', () => {
     })();
     const seen: number[] = [];
     const res = await evaluate({
-      scenarios: SCENARIOS,
-      planners: PLANNERS,
-      modes: ['nonreactive'],
-      seed: 0,
-      workers: 1,
+      ...SUITE,
       runner: queueRunner({ url, queueName, pollMs: 100 }),
       onProgress: (done) => seen.push(done),
     });
@@ -119,11 +117,7 @@ describe('evaluation on a BullMQ queue with a real Redis', () => {
     });
     const seen: number[] = [];
     const res = await evaluate({
-      scenarios: SCENARIOS,
-      planners: PLANNERS,
-      modes: ['nonreactive'],
-      seed: 0,
-      workers: 1,
+      ...SUITE,
       runner: queueRunner({ url, queueName, pollMs: 100 }),
       onProgress: (done) => seen.push(done),
     });
@@ -157,11 +151,7 @@ describe('evaluation on a BullMQ queue with a real Redis', () => {
     );
     try {
       const res = await evaluate({
-        scenarios: SCENARIOS,
-        planners: PLANNERS,
-        modes: ['nonreactive'],
-        seed: 0,
-        workers: 1,
+        ...SUITE,
         runner: queueRunner({ url, queueName, pollMs: 100 }),
       });
       expect(res.results.map((r) => r.result.error)).toEqual(SCENARIOS.map(() => undefined));
@@ -197,11 +187,7 @@ describe('evaluation on a BullMQ queue with a real Redis', () => {
     const worker = startWorker({ url, queueName, lockMs: 3000 });
     let restarted = false;
     const run = evaluate({
-      scenarios: SCENARIOS,
-      planners: PLANNERS,
-      modes: ['nonreactive'],
-      seed: 0,
-      workers: 1,
+      ...SUITE,
       runner: queueRunner({ url, queueName, pollMs: 100 }),
       onProgress: (done) => {
         if (done === 1 && !restarted) {
