@@ -1,12 +1,17 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { Control } from '../core/index.ts';
+import { type Control, type MidLevelCommand, VehicleParamsSchema } from '../core/index.ts';
 import type { ControllerInfo } from '../core/planning/index.ts';
 import { command, driveController } from '../stack/testing/simScene.ts';
 import { createClassicalController } from './ClassicalController.ts';
 import { controllerFactory } from './ControllerFactory.ts';
-import { calibrateRunner, createEarlyExitController } from './EarlyExitController.ts';
+import {
+  atBrakingLimit,
+  calibrateRunner,
+  createEarlyExitController,
+  EMERGENCY_STOP_PATH,
+} from './EarlyExitController.ts';
 import { FEATURE_DIM } from './Features.ts';
 import { createPolicyRunner, type PolicyResult, type PolicyRunner, PROBE_RUNS } from './PolicyRunner.ts';
 import { threadRunClock } from './ThreadSchedStat.ts';
@@ -15,8 +20,8 @@ import { straightScene, windingScene, worstOffsetM } from './testFixtures.ts';
 const runner = createPolicyRunner();
 afterAll(() => runner.close());
 
-/** A runner that answers every step with a fixed action (fault injection). */
-function fakeRunner(a0: number, a1: number): PolicyRunner {
+/** A runner that answers every step with a fixed action (fault injection); `calls.runs` counts its steps. */
+function fakeRunner(a0: number, a1: number, calls = { runs: 0 }): PolicyRunner {
   const action = new Float32Array([a0, a1]);
   const res: PolicyResult = { ok: true, action, exit: 6, agreement: 0 };
   return {
@@ -25,7 +30,10 @@ function fakeRunner(a0: number, a1: number): PolicyRunner {
     loadError: undefined,
     ready: () => true,
     blockMicros: () => [],
-    run: () => res,
+    run: () => {
+      calls.runs++;
+      return res;
+    },
     exitActions: () => new Float32Array(12),
     workerThreadId: () => 0,
     probeMs: () => new Float64Array(0),
@@ -33,7 +41,11 @@ function fakeRunner(a0: number, a1: number): PolicyRunner {
   };
 }
 
-function drive(ctrl: ReturnType<typeof createEarlyExitController>, seconds = 3) {
+function drive(
+  ctrl: ReturnType<typeof createEarlyExitController>,
+  seconds = 3,
+  cmd: MidLevelCommand = command({ speed: 'KEEP', targetSpeedMps: 10 }),
+) {
   const scene = straightScene(10, 10, seconds);
   const infos: ControllerInfo[] = [];
   const controls: Control[] = [];
@@ -46,7 +58,7 @@ function drive(ctrl: ReturnType<typeof createEarlyExitController>, seconds = 3) 
       return o;
     },
   };
-  const egos = driveController(scene, wrapped as never, () => command({ speed: 'KEEP', targetSpeedMps: 10 }));
+  const egos = driveController(scene, wrapped as never, () => cmd);
   return { infos, controls, egos };
 }
 
@@ -236,5 +248,60 @@ describe('classical fallback', () => {
     );
     expect(infos.every((i) => i.fallback === 'action out of limits')).toBe(true);
     for (const c of controls) if (c.kind === 'ackermann') expect(c.accelMps2).toBeLessThanOrEqual(3);
+  });
+});
+
+describe('emergency stop on the verified path', () => {
+  // the network's answer to every step: −1.5 × 3 = −4.5 m/s², within the limits (no fallback), but
+  // short of the −8 an emergency stop asks (what the committed network did at parked_truck_borrow's stop)
+  const underBraking = -1.5;
+
+  it('a STOP at the platform braking limit is executed by the classical tracker, the network not run', () => {
+    const maxDecel = VehicleParamsSchema.parse({}).maxDecelMps2;
+    const stop = command({
+      speed: 'STOP',
+      targetSpeedMps: 0,
+      decelMps2: maxDecel,
+      source: 'mrm:EMERGENCY_STOP',
+    });
+    const calls = { runs: 0 };
+    const { infos, controls } = drive(
+      createEarlyExitController({ runner: fakeRunner(underBraking, 0, calls), mode: 'full' }),
+      1,
+      stop,
+    );
+    expect(calls.runs).toBe(0);
+    expect(infos.every((i) => i.verifiedPath === EMERGENCY_STOP_PATH && i.fallback === undefined)).toBe(true);
+    expect(infos.every((i) => i.computeFraction === 0 && i.exit === undefined)).toBe(true);
+    // the same controls as the classical tracker itself: braking at the limit, not at −4.5
+    const ref = drive(createClassicalController() as never, 1, stop).controls;
+    expect(controls).toEqual(ref);
+    expect(controls[0]).toMatchObject({ kind: 'ackermann', accelMps2: -maxDecel });
+  });
+
+  it('a nominal STOP still runs the network', () => {
+    const stop = command({ speed: 'STOP', targetSpeedMps: 0, decelMps2: 3 });
+    const calls = { runs: 0 };
+    const { infos, controls } = drive(
+      createEarlyExitController({ runner: fakeRunner(underBraking, 0, calls), mode: 'full' }),
+      1,
+      stop,
+    );
+    expect(calls.runs).toBe(infos.length);
+    expect(infos.every((i) => i.exit === 6 && i.verifiedPath === undefined && i.fallback === undefined)).toBe(
+      true,
+    );
+    expect(controls[0]!.kind === 'ackermann' && controls[0]!.accelMps2).toBeCloseTo(-4.5, 1);
+  });
+
+  it("the criterion is the braking asked for, at the limit less the gate's rounding", () => {
+    const car = VehicleParamsSchema.parse({});
+    const at = (c: Partial<MidLevelCommand>) => atBrakingLimit(command(c), car);
+    expect(at({ speed: 'STOP', decelMps2: car.maxDecelMps2 - 0.005 })).toBe(true);
+    expect(at({ speed: 'DECELERATE', targetSpeedMps: 2, decelMps2: car.maxDecelMps2 })).toBe(true);
+    expect(at({ speed: 'STOP', decelMps2: car.maxDecelMps2 - 0.1 })).toBe(false);
+    expect(at({ speed: 'STOP' })).toBe(false);
+    expect(at({ speed: 'STOP', decelMps2: 6 })).toBe(false);
+    expect(atBrakingLimit(command({ speed: 'STOP', decelMps2: 6 }), { ...car, maxDecelMps2: 6 })).toBe(true);
   });
 });

@@ -4,11 +4,13 @@
  * previous exit's within the threshold calibrated to the user's budget (DeeR-VLA); `full-depth`
  * always runs every block. A control that is NaN, beyond the platform's limits, or that the model
  * could not produce (missing files, load failure, timeout) is never returned: the classical tracker
- * takes over and `info.fallback` says why. The stack's control-level check runs after either.
+ * takes over and `info.fallback` says why. A command that asks for braking at the platform's limit
+ * (an emergency stop: `atBrakingLimit`) is executed by the classical tracker by design, not by the
+ * network (`info.verifiedPath`). The stack's control-level check runs after either.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Pose } from '../core/index.ts';
+import type { MidLevelCommand, Pose, VehicleParams } from '../core/index.ts';
 import type {
   CommandController,
   ControllerInfo,
@@ -106,6 +108,34 @@ export function latencyModel(runner: PolicyRunner, stepSamplesMs?: ArrayLike<num
 const HANDOFF_FALLBACK_MS = 0.08;
 const FEATURES_MS = 0.1;
 
+/**
+ * Tolerance of `atBrakingLimit`, m/s²: the gate rounds an MRM's deceleration to 0.001 m/s² and its
+ * braking repairs to 0.01 m/s², so a command at the limit can arrive up to 0.005 below it.
+ */
+export const BRAKING_LIMIT_TOL_MPS2 = 0.01;
+
+/**
+ * True when `command` asks for braking at the platform's limit: a STOP or DECELERATE whose
+ * `decelMps2` (the deceleration to apply, core's MidLevelCommand) is at least the vehicle's
+ * `maxDecelMps2` (less `BRAKING_LIMIT_TOL_MPS2`). That is how the gate's emergency stop reaches a
+ * controller: the stack turns an EMERGENCY_STOP MRM into a STOP with `decelMps2` = the MRM's
+ * deceleration, which the gate sets to `maxDecelMps2` unless a follower or a farther conflict lets
+ * it brake less. The criterion is the braking asked for, not the command's `source` (a provenance
+ * string no contract fixes) nor the MRM kind (which the command does not carry): what a learned policy
+ * is not trusted with is the platform's limit, where its training rows are few and its action
+ * saturates (the committed network brakes at −4.6 to −6.1 m/s² on an 8 m/s² STOP).
+ */
+export function atBrakingLimit(command: MidLevelCommand, vehicle: VehicleParams): boolean {
+  return (
+    (command.speed === 'STOP' || command.speed === 'DECELERATE') &&
+    command.decelMps2 !== undefined &&
+    command.decelMps2 >= vehicle.maxDecelMps2 - BRAKING_LIMIT_TOL_MPS2
+  );
+}
+
+/** `info.verifiedPath` of a step that `atBrakingLimit` handed to the classical tracker. */
+export const EMERGENCY_STOP_PATH = 'braking at the platform limit: classical tracker';
+
 /** A fresh early-exit (or full-depth) controller on a loaded runner. */
 export function createEarlyExitController(opts: EarlyExitOptions): CommandController<EarlyExitState> {
   const cp = ClassicalParamsSchema.parse(opts.classical ?? {});
@@ -140,16 +170,16 @@ export function createEarlyExitController(opts: EarlyExitOptions): CommandContro
     }
     return thresholds;
   };
-  const fallbackStep = (
+  /** The classical tracker's step, reported with `info` (a fallback's reason or the verified path's). */
+  const classicalStep = (
     state: EarlyExitState,
     ref: ClassicalState,
     req: ControlRequest,
     ctx: PlannerContext,
-    reason: string,
-    extra: Partial<ControllerInfo> = {},
+    info: ControllerInfo,
   ): ControlStep<EarlyExitState> => {
     const fb = classical.step({ ...state.fallback, accelMps2: req.ego.accelMps2 }, req, ctx);
-    const spent = extra.computeFraction ?? 0;
+    const spent = info.computeFraction ?? 0;
     return {
       state: {
         ref,
@@ -157,9 +187,18 @@ export function createEarlyExitController(opts: EarlyExitOptions): CommandContro
         governor: gov ? governorAfter(state.governor, spent, gov) : state.governor,
       },
       control: fb.control,
-      info: { controller: name, ...extra, fallback: reason },
+      info,
     };
   };
+  const fallbackStep = (
+    state: EarlyExitState,
+    ref: ClassicalState,
+    req: ControlRequest,
+    ctx: PlannerContext,
+    reason: string,
+    extra: Partial<ControllerInfo> = {},
+  ): ControlStep<EarlyExitState> =>
+    classicalStep(state, ref, req, ctx, { controller: name, ...extra, fallback: reason });
   return {
     name,
     init: (ctx: PlannerContext) => ({
@@ -168,7 +207,17 @@ export function createEarlyExitController(opts: EarlyExitOptions): CommandContro
       governor: GOVERNOR_START,
     }),
     step(state: EarlyExitState, req: ControlRequest, ctx: PlannerContext): ControlStep<EarlyExitState> {
+      // the features' reference state advances at every step, so the network's next step (after
+      // the emergency stop is released) sees the same history as if it had run throughout
       const ref = featuresFor(state.ref, req, ctx, cp, feats, scratch);
+      // an emergency stop runs on the verified path, the network not run (a minimal-risk manoeuvre
+      // must be executed exactly; the network under-brakes there)
+      if (atBrakingLimit(req.command, ctx.vehicle))
+        return classicalStep(state, ref, req, ctx, {
+          controller: name,
+          computeFraction: 0,
+          verifiedPath: EMERGENCY_STOP_PATH,
+        });
       if (!runner.ready())
         return fallbackStep(state, ref, req, ctx, `model unavailable: ${runner.loadError}`);
       let th = thresholdsFor();

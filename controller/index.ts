@@ -32,10 +32,13 @@ export {
   DEFAULT_BUDGET,
 } from './ControllerFactory.ts';
 export {
+  atBrakingLimit,
+  BRAKING_LIMIT_TOL_MPS2,
   calibrateRunner,
   createEarlyExitController,
   type EarlyExitOptions,
   type EarlyExitState,
+  EMERGENCY_STOP_PATH,
   latencyModel,
 } from './EarlyExitController.ts';
 export {
