@@ -5,8 +5,8 @@
  * p99; wall time around `step` on the stack's thread, worker hand-off included), CPU time per step on
  * one core (the stack thread's plus the policy worker's run time from Linux's per-thread schedstat:
  * the two threads run one after the other), FLOPs per step, and for the network the exits taken and
- * the fallbacks (failures) apart from the steps the verified path runs by design (an emergency stop at
- * the platform's braking limit goes to the classical tracker: `ControllerInfo.verifiedPath`).
+ * the fallbacks (failures) apart from the steps the verified path runs by design (a command that asks
+ * for the platform's braking limit goes to the classical tracker: `ControllerInfo.verifiedPath`).
  *
  * Each row also runs the suite from perturbed ego starts (`EDGEPLAN_BENCH_STARTS`, default 6: start 0
  * is each scenario as built, starts 1… move the ego sideways, turn it and change its speed a little,
@@ -87,9 +87,9 @@ interface Row {
   fallbacks: number;
   /** Fallback steps by reason, then by scenario run ("<id> start <k>"). */
   fallbackWhy: Map<string, Map<string, number>>;
-  /** Steps the classical tracker ran by design (`info.verifiedPath`), by scenario run. */
+  /** Steps the classical tracker ran by design (`info.verifiedPath`), by reason, then by scenario run. */
   verified: number;
-  verifiedWhere: Map<string, number>;
+  verifiedWhy: Map<string, Map<string, number>>;
   computePct: number;
   /** Steps left out of the on-core figures: the worker was not asleep within 50 ms before or after the step. */
   unclean: number;
@@ -118,7 +118,7 @@ async function runSuite(
   let fallbacks = 0;
   const fallbackWhy = new Map<string, Map<string, number>>();
   let verified = 0;
-  const verifiedWhere = new Map<string, number>();
+  const verifiedWhy = new Map<string, Map<string, number>>();
   let where = '';
   let frac = 0;
   const exitCount = new Map<number, number>();
@@ -164,7 +164,9 @@ async function runSuite(
           }
           if (o.info.verifiedPath) {
             verified++;
-            verifiedWhere.set(where, (verifiedWhere.get(where) ?? 0) + 1);
+            const w = verifiedWhy.get(o.info.verifiedPath) ?? new Map<string, number>();
+            w.set(where, (w.get(where) ?? 0) + 1);
+            verifiedWhy.set(o.info.verifiedPath, w);
           }
           if (o.info.exit) exitCount.set(o.info.exit, (exitCount.get(o.info.exit) ?? 0) + 1);
           return o;
@@ -199,7 +201,7 @@ async function runSuite(
     fallbacks,
     fallbackWhy,
     verified,
-    verifiedWhere,
+    verifiedWhy,
     computePct: (100 * frac) / n,
   };
 }
@@ -292,7 +294,7 @@ export async function benchController(): Promise<string> {
         'compute vs full depth',
         'exits taken',
         'fallback steps',
-        'emergency-stop steps (classical by design)',
+        'braking-limit steps (classical by design)',
       ],
       rows.map((r) => [
         r.name,
@@ -322,30 +324,13 @@ export async function benchController(): Promise<string> {
     `Fallback steps by reason (by scenario run): ${
       rows
         .filter((r) => r.fallbacks > 0)
-        .map(
-          (r) =>
-            `${r.name}: ${[...r.fallbackWhy]
-              .map(
-                ([why, w]) =>
-                  `${why} ${[...w.values()].reduce((a, b) => a + b, 0)} (${[...w]
-                    .sort((a, b) => b[1] - a[1])
-                    .map(([run, k]) => `${run}: ${k}`)
-                    .join(', ')})`,
-              )
-              .join(', ')}`,
-        )
+        .map((r) => `${r.name}: ${byReason(r.fallbackWhy)}`)
         .join('; ') || 'none'
     }.`,
-    `Emergency-stop steps (a STOP or DECELERATE at the platform's braking limit, executed by the classical tracker by design, not failures) by scenario run: ${
+    `Braking-limit steps (a command that asks for the platform's braking limit, executed by the classical tracker by design: not failures, not in the fallback counts) by reason (by scenario run): ${
       rows
         .filter((r) => r.verified > 0)
-        .map(
-          (r) =>
-            `${r.name}: ${[...r.verifiedWhere]
-              .sort((a, b) => b[1] - a[1])
-              .map(([run, k]) => `${run}: ${k}`)
-              .join(', ')}`,
-        )
+        .map((r) => `${r.name}: ${byReason(r.verifiedWhy)}`)
         .join('; ') || 'none'
     }.`,
     ...notes.map((n) => `- ${n}`),
@@ -385,6 +370,19 @@ export async function benchController(): Promise<string> {
     '',
     `A difference whose CI contains 0 is not told from the suite's noise at ${STARTS} starts; the score column of the first table is start 0 alone.`,
   ].join('\n');
+}
+
+/** "reason n (run: k, …), …" of steps counted by reason, then by scenario run. */
+function byReason(why: Map<string, Map<string, number>>): string {
+  return [...why]
+    .map(
+      ([reason, w]) =>
+        `${reason} ${[...w.values()].reduce((a, b) => a + b, 0)} (${[...w]
+          .sort((a, b) => b[1] - a[1])
+          .map(([run, k]) => `${run}: ${k}`)
+          .join(', ')})`,
+    )
+    .join(', ');
 }
 
 function mean(a: ArrayLike<number>): number {

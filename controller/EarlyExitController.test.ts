@@ -10,12 +10,15 @@ import {
   atBrakingLimit,
   calibrateRunner,
   createEarlyExitController,
+  decelToStopAtMps2,
   EMERGENCY_STOP_PATH,
+  LEAVING_LIMIT_STOP_PATH,
+  STOP_BEYOND_REACH_PATH,
 } from './EarlyExitController.ts';
 import { FEATURE_DIM } from './Features.ts';
 import { createPolicyRunner, type PolicyResult, type PolicyRunner, PROBE_RUNS } from './PolicyRunner.ts';
 import { threadRunClock } from './ThreadSchedStat.ts';
-import { straightScene, windingScene, worstOffsetM } from './testFixtures.ts';
+import { frontOnR0M, map, straightScene, windingScene, worstOffsetM } from './testFixtures.ts';
 
 const runner = createPolicyRunner();
 afterAll(() => runner.close());
@@ -44,7 +47,7 @@ function fakeRunner(a0: number, a1: number, calls = { runs: 0 }): PolicyRunner {
 function drive(
   ctrl: ReturnType<typeof createEarlyExitController>,
   seconds = 3,
-  cmd: MidLevelCommand = command({ speed: 'KEEP', targetSpeedMps: 10 }),
+  cmd: MidLevelCommand | ((tS: number) => MidLevelCommand) = command({ speed: 'KEEP', targetSpeedMps: 10 }),
 ) {
   const scene = straightScene(10, 10, seconds);
   const infos: ControllerInfo[] = [];
@@ -58,7 +61,7 @@ function drive(
       return o;
     },
   };
-  const egos = driveController(scene, wrapped as never, () => cmd);
+  const egos = driveController(scene, wrapped as never, typeof cmd === 'function' ? cmd : () => cmd);
   return { infos, controls, egos };
 }
 
@@ -279,8 +282,61 @@ describe('emergency stop on the verified path', () => {
     expect(controls[0]).toMatchObject({ kind: 'ackermann', accelMps2: -maxDecel });
   });
 
+  /** The point `aheadM` in front of the ego's front bumper at the start of `drive` (10 m along R0). */
+  const aheadOfFront = (aheadM: number) => {
+    const { scenario } = straightScene(10, 10, 1);
+    const p = map.mustLane('R0').line.poseAt(frontOnR0M(scenario.egoStart) + aheadM);
+    return { x: p.x, y: p.y };
+  };
+
+  it('a STOP at a point nearer than the platform can brake for is executed by the classical tracker', () => {
+    // 10 m/s and the point 2 m ahead: 25 m/s² to stop there (hierarchical's "wait behind parked_truck
+    // in 0.0 m" with decelMps2 6, one step before the gate's emergency stop)
+    const stop = command({ speed: 'STOP', targetSpeedMps: 0, decelMps2: 6, stopAt: aheadOfFront(2) });
+    const calls = { runs: 0 };
+    const { infos, controls } = drive(
+      createEarlyExitController({ runner: fakeRunner(underBraking, 0, calls), mode: 'full' }),
+      1,
+      stop,
+    );
+    expect(calls.runs).toBe(0);
+    expect(infos.every((i) => i.verifiedPath === STOP_BEYOND_REACH_PATH && i.fallback === undefined)).toBe(
+      true,
+    );
+    expect(controls).toEqual(drive(createClassicalController() as never, 1, stop).controls);
+  });
+
+  it('hands back to the network only once the ego brakes no harder than a nominal command', () => {
+    // the emergency stop released after 0.5 s (the gate passes commands again): the ego still
+    // decelerates near the limit for the actuator's lag, a state as rare in the network's rows
+    const maxDecel = VehicleParamsSchema.parse({}).maxDecelMps2;
+    const at = (tS: number) =>
+      tS < 0.5 - 1e-9
+        ? command({ speed: 'STOP', targetSpeedMps: 0, decelMps2: maxDecel })
+        : command({ speed: 'KEEP', targetSpeedMps: 10 });
+    const egos: number[] = [];
+    const { infos } = drive(
+      createEarlyExitController({ runner: fakeRunner(0, 0), mode: 'full' }),
+      2,
+      (tS) => {
+        egos.push(tS);
+        return at(tS);
+      },
+    );
+    const first = egos.findIndex((t) => t >= 0.5 - 1e-9);
+    expect(infos[first - 1]!.verifiedPath).toBe(EMERGENCY_STOP_PATH);
+    expect(infos[first]!.verifiedPath).toBe(LEAVING_LIMIT_STOP_PATH);
+    const back = infos.findIndex((i, k) => k > first && i.verifiedPath === undefined);
+    expect(back).toBeGreaterThan(first);
+    // from then on the network, no fallback
+    expect(infos.slice(back).every((i) => i.exit === 6 && i.fallback === undefined && !i.verifiedPath)).toBe(
+      true,
+    );
+  });
+
   it('a nominal STOP still runs the network', () => {
-    const stop = command({ speed: 'STOP', targetSpeedMps: 0, decelMps2: 3 });
+    // 10 m/s, the point 40 m ahead: 1.25 m/s² to stop there
+    const stop = command({ speed: 'STOP', targetSpeedMps: 0, decelMps2: 3, stopAt: aheadOfFront(40) });
     const calls = { runs: 0 };
     const { infos, controls } = drive(
       createEarlyExitController({ runner: fakeRunner(underBraking, 0, calls), mode: 'full' }),
@@ -303,5 +359,11 @@ describe('emergency stop on the verified path', () => {
     expect(at({ speed: 'STOP' })).toBe(false);
     expect(at({ speed: 'STOP', decelMps2: 6 })).toBe(false);
     expect(atBrakingLimit(command({ speed: 'STOP', decelMps2: 6 }), { ...car, maxDecelMps2: 6 })).toBe(true);
+    // a stop point: v²/2d from the front bumper; at or behind it while moving, +∞; none: NaN
+    const stopAt = { x: 0, y: 0 };
+    expect(decelToStopAtMps2(command({ speed: 'STOP', stopAt }), 10, 5)).toBe(10);
+    expect(decelToStopAtMps2(command({ speed: 'STOP', stopAt }), 10, -0.05)).toBe(Number.POSITIVE_INFINITY);
+    expect(decelToStopAtMps2(command({ speed: 'STOP', stopAt }), 0, -0.05)).toBe(0);
+    expect(decelToStopAtMps2(command({ speed: 'STOP' }), 10, 5)).toBeNaN();
   });
 });

@@ -10,7 +10,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { MidLevelCommand, Pose, VehicleParams } from '../core/index.ts';
+import type { FrenetPoint, MidLevelCommand, Pose, VehicleParams } from '../core/index.ts';
 import type {
   CommandController,
   ControllerInfo,
@@ -62,6 +62,8 @@ export interface EarlyExitState {
   fallback: ClassicalState;
   /** Compute spent so far (avg budgets' governor). */
   governor: GovernorState;
+  /** The last step ran on the verified path (a braking-limit command, or leaving one). */
+  verified: boolean;
 }
 
 /**
@@ -133,8 +135,39 @@ export function atBrakingLimit(command: MidLevelCommand, vehicle: VehicleParams)
   );
 }
 
+/**
+ * The deceleration that stops the ego at its STOP's `stopAt`, m/s²: v²/(2d), `stopDistanceM` = d from
+ * the front bumper to the point along the path (where the gate puts it); a point at or behind the
+ * bumper while moving (> 0.05 m/s, the speed law's standstill) needs +∞. NaN without a stop point.
+ *
+ * The other way a command asks for the platform's limit: a stop point nearer than the ego can brake
+ * for, whatever its `decelMps2` (hierarchical's "wait behind parked_truck in 0.0 m" at 5.2 m/s with
+ * `decelMps2` 6 at 13.0 s of `parked_truck_borrow`, one step before the gate's emergency stop; the
+ * network went on accelerating, and that step alone put the run's minimum TTC at 0.9 s, under
+ * nuPlan's 0.95). Pure kinematics, no margin and no actuator lag: the speed law's own stop branch
+ * (its 0.3 m margin and 0.2 s lag, where it asks −v²/0.1) also fires in slow creeps up to a stop
+ * line, and handing those to the classical tracker's hard stop cost comfort (measured in
+ * controller/README.md).
+ */
+export function decelToStopAtMps2(command: MidLevelCommand, speedMps: number, stopDistanceM: number): number {
+  if (command.speed !== 'STOP' || command.stopAt === undefined || !Number.isFinite(stopDistanceM))
+    return Number.NaN;
+  if (speedMps <= 0.05) return 0;
+  return stopDistanceM <= 0 ? Number.POSITIVE_INFINITY : (speedMps * speedMps) / (2 * stopDistanceM);
+}
+
 /** `info.verifiedPath` of a step that `atBrakingLimit` handed to the classical tracker. */
 export const EMERGENCY_STOP_PATH = 'braking at the platform limit: classical tracker';
+/**
+ * `info.verifiedPath` of a step after a braking-limit command while the ego still brakes harder than
+ * the classical tracker's default braking (`decelDefaultMps2`): right after such a stop the ego's
+ * own acceleration (a feature) is near the limit for the actuator's lag, as rare in the network's
+ * rows as the command was (hard_braking_lead, avg:55%: the gate's emergency stop released at
+ * 0.15 m/s with the ego at −7.56 m/s², and the network's first step asked beyond −maxDecel − 0.5).
+ */
+export const LEAVING_LIMIT_STOP_PATH = 'leaving a braking-limit stop: classical tracker';
+/** `info.verifiedPath` of a STOP whose point needs the platform's limit (`decelToStopAtMps2`). */
+export const STOP_BEYOND_REACH_PATH = 'stop point beyond the platform braking: classical tracker';
 
 /** A fresh early-exit (or full-depth) controller on a loaded runner. */
 export function createEarlyExitController(opts: EarlyExitOptions): CommandController<EarlyExitState> {
@@ -142,6 +175,14 @@ export function createEarlyExitController(opts: EarlyExitOptions): CommandContro
   const classical = createClassicalController(opts.classical ?? {});
   const feats = new Float32Array(FEATURE_DIM);
   const scratch: Pose = { x: 0, y: 0, headingRad: 0 };
+  const stopProbe: FrenetPoint = { sM: 0, dM: 0, segment: 0 };
+  /** Front bumper → the command's stop point along the reference path, m (NaN without one). */
+  const stopDistanceM = (ref: ClassicalState, req: ControlRequest, ctx: PlannerContext): number => {
+    const at = req.command.stopAt;
+    if (!at || !ref.path || !Number.isFinite(ref.sM)) return Number.NaN;
+    ref.path.project(at.x, at.y, stopProbe);
+    return stopProbe.sM - ref.sM - (ctx.vehicle.rearAxleToCenterM + ctx.vehicle.lengthM / 2);
+  };
   const runner = opts.runner;
   const K = runner.manifest?.blocks ?? 0;
   const cum: number[] = [];
@@ -185,6 +226,7 @@ export function createEarlyExitController(opts: EarlyExitOptions): CommandContro
         ref,
         fallback: fb.state,
         governor: gov ? governorAfter(state.governor, spent, gov) : state.governor,
+        verified: info.verifiedPath !== undefined,
       },
       control: fb.control,
       info,
@@ -198,13 +240,18 @@ export function createEarlyExitController(opts: EarlyExitOptions): CommandContro
     reason: string,
     extra: Partial<ControllerInfo> = {},
   ): ControlStep<EarlyExitState> =>
-    classicalStep(state, ref, req, ctx, { controller: name, ...extra, fallback: reason });
+    classicalStep({ ...state, verified: false }, ref, req, ctx, {
+      controller: name,
+      ...extra,
+      fallback: reason,
+    });
   return {
     name,
     init: (ctx: PlannerContext) => ({
       ref: initialReference(),
       fallback: classical.init(ctx),
       governor: GOVERNOR_START,
+      verified: false,
     }),
     step(state: EarlyExitState, req: ControlRequest, ctx: PlannerContext): ControlStep<EarlyExitState> {
       // the features' reference state advances at every step, so the network's next step (after
@@ -212,12 +259,16 @@ export function createEarlyExitController(opts: EarlyExitOptions): CommandContro
       const ref = featuresFor(state.ref, req, ctx, cp, feats, scratch);
       // an emergency stop runs on the verified path, the network not run (a minimal-risk manoeuvre
       // must be executed exactly; the network under-brakes there)
-      if (atBrakingLimit(req.command, ctx.vehicle))
-        return classicalStep(state, ref, req, ctx, {
-          controller: name,
-          computeFraction: 0,
-          verifiedPath: EMERGENCY_STOP_PATH,
-        });
+      const verifiedPath = atBrakingLimit(req.command, ctx.vehicle)
+        ? EMERGENCY_STOP_PATH
+        : decelToStopAtMps2(req.command, req.ego.speedMps, stopDistanceM(ref, req, ctx)) >=
+            ctx.vehicle.maxDecelMps2 - BRAKING_LIMIT_TOL_MPS2
+          ? STOP_BEYOND_REACH_PATH
+          : state.verified && req.ego.accelMps2 < -cp.decelDefaultMps2
+            ? LEAVING_LIMIT_STOP_PATH
+            : undefined;
+      if (verifiedPath)
+        return classicalStep(state, ref, req, ctx, { controller: name, computeFraction: 0, verifiedPath });
       if (!runner.ready())
         return fallbackStep(state, ref, req, ctx, `model unavailable: ${runner.loadError}`);
       let th = thresholdsFor();
@@ -253,6 +304,7 @@ export function createEarlyExitController(opts: EarlyExitOptions): CommandContro
           ref,
           fallback: state.fallback,
           governor: gov ? governorAfter(state.governor, info.computeFraction!, gov) : state.governor,
+          verified: false,
         },
         control: actionToControl(a0, a1, req.ego, v, req.dtS),
         info,
