@@ -5,7 +5,8 @@
  * p99; wall time around `step` on the stack's thread, worker hand-off included), CPU time per step on
  * one core (the stack thread's plus the policy worker's run time from Linux's per-thread schedstat:
  * the two threads run one after the other), FLOPs per step, and for the network the exits taken and
- * the fallbacks.
+ * the fallbacks (failures) apart from the steps the verified path runs by design (a command that asks
+ * for the platform's braking limit goes to the classical tracker: `ControllerInfo.verifiedPath`).
  *
  * Each row also runs the suite from perturbed ego starts (`EDGEPLAN_BENCH_STARTS`, default 6: start 0
  * is each scenario as built, starts 1… move the ego sideways, turn it and change its speed a little,
@@ -86,6 +87,9 @@ interface Row {
   fallbacks: number;
   /** Fallback steps by reason, then by scenario run ("<id> start <k>"). */
   fallbackWhy: Map<string, Map<string, number>>;
+  /** Steps the classical tracker ran by design (`info.verifiedPath`), by reason, then by scenario run. */
+  verified: number;
+  verifiedWhy: Map<string, Map<string, number>>;
   computePct: number;
   /** Steps left out of the on-core figures: the worker was not asleep within 50 ms before or after the step. */
   unclean: number;
@@ -113,6 +117,8 @@ async function runSuite(
   let flops = 0;
   let fallbacks = 0;
   const fallbackWhy = new Map<string, Map<string, number>>();
+  let verified = 0;
+  const verifiedWhy = new Map<string, Map<string, number>>();
   let where = '';
   let frac = 0;
   const exitCount = new Map<number, number>();
@@ -156,6 +162,12 @@ async function runSuite(
             w.set(where, (w.get(where) ?? 0) + 1);
             fallbackWhy.set(o.info.fallback, w);
           }
+          if (o.info.verifiedPath) {
+            verified++;
+            const w = verifiedWhy.get(o.info.verifiedPath) ?? new Map<string, number>();
+            w.set(where, (w.get(where) ?? 0) + 1);
+            verifiedWhy.set(o.info.verifiedPath, w);
+          }
           if (o.info.exit) exitCount.set(o.info.exit, (exitCount.get(o.info.exit) ?? 0) + 1);
           return o;
         },
@@ -188,6 +200,8 @@ async function runSuite(
     exits,
     fallbacks,
     fallbackWhy,
+    verified,
+    verifiedWhy,
     computePct: (100 * frac) / n,
   };
 }
@@ -224,7 +238,7 @@ export async function benchController(): Promise<string> {
   }
   const fullFlops = runner.manifest?.blockFlops.reduce((a, b) => a + b, 0) ?? 0;
   const netFlops = (info: ControllerInfo) =>
-    info.fallback ? CLASSICAL_FLOPS_EST : (info.computeFraction ?? 1) * fullFlops;
+    info.fallback || info.verifiedPath ? CLASSICAL_FLOPS_EST : (info.computeFraction ?? 1) * fullFlops;
   rows.push(await runSuite('full-depth network', () => full.value.create(), netFlops, runner));
   const fullRow = rows[2]!;
   for (const spec of ['avg:40%', 'avg:60%', 'p99:0.5ms']) {
@@ -280,6 +294,7 @@ export async function benchController(): Promise<string> {
         'compute vs full depth',
         'exits taken',
         'fallback steps',
+        'braking-limit steps (classical by design)',
       ],
       rows.map((r) => [
         r.name,
@@ -292,8 +307,9 @@ export async function benchController(): Promise<string> {
         r.name.includes('network') || r.name.startsWith('early') ? `${r.computePct.toFixed(1)}%` : '',
         r.exits,
         String(r.fallbacks),
+        r.name.includes('network') || r.name.startsWith('early') ? String(r.verified) : '',
       ]),
-      ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'l', 'r'],
+      ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'l', 'r', 'r'],
     ),
     '',
     `Step ms: wall time around \`step\` on the stack's thread (worker hand-off and waiting for a core included); on-core ms: CPU time of the step on one core, the stack thread's plus the policy worker's (Linux schedstat run time, read right after each thread has slept, when the kernel has brought it up to date; V8's background GC and compiler threads, which run beside it, not included; ~5 µs of the reads included). ` +
@@ -308,18 +324,13 @@ export async function benchController(): Promise<string> {
     `Fallback steps by reason (by scenario run): ${
       rows
         .filter((r) => r.fallbacks > 0)
-        .map(
-          (r) =>
-            `${r.name}: ${[...r.fallbackWhy]
-              .map(
-                ([why, w]) =>
-                  `${why} ${[...w.values()].reduce((a, b) => a + b, 0)} (${[...w]
-                    .sort((a, b) => b[1] - a[1])
-                    .map(([run, k]) => `${run}: ${k}`)
-                    .join(', ')})`,
-              )
-              .join(', ')}`,
-        )
+        .map((r) => `${r.name}: ${byReason(r.fallbackWhy)}`)
+        .join('; ') || 'none'
+    }.`,
+    `Braking-limit steps (a command that asks for the platform's braking limit, executed by the classical tracker by design: not failures, not in the fallback counts) by reason (by scenario run): ${
+      rows
+        .filter((r) => r.verified > 0)
+        .map((r) => `${r.name}: ${byReason(r.verifiedWhy)}`)
         .join('; ') || 'none'
     }.`,
     ...notes.map((n) => `- ${n}`),
@@ -359,6 +370,19 @@ export async function benchController(): Promise<string> {
     '',
     `A difference whose CI contains 0 is not told from the suite's noise at ${STARTS} starts; the score column of the first table is start 0 alone.`,
   ].join('\n');
+}
+
+/** "reason n (run: k, …), …" of steps counted by reason, then by scenario run. */
+function byReason(why: Map<string, Map<string, number>>): string {
+  return [...why]
+    .map(
+      ([reason, w]) =>
+        `${reason} ${[...w.values()].reduce((a, b) => a + b, 0)} (${[...w]
+          .sort((a, b) => b[1] - a[1])
+          .map(([run, k]) => `${run}: ${k}`)
+          .join(', ')})`,
+    )
+    .join(', ');
 }
 
 function mean(a: ArrayLike<number>): number {

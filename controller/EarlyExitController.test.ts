@@ -1,22 +1,30 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { Control } from '../core/index.ts';
+import { type Control, type MidLevelCommand, VehicleParamsSchema } from '../core/index.ts';
 import type { ControllerInfo } from '../core/planning/index.ts';
 import { command, driveController } from '../stack/testing/simScene.ts';
 import { createClassicalController } from './ClassicalController.ts';
 import { controllerFactory } from './ControllerFactory.ts';
-import { calibrateRunner, createEarlyExitController } from './EarlyExitController.ts';
+import {
+  atBrakingLimit,
+  calibrateRunner,
+  createEarlyExitController,
+  decelToStopAtMps2,
+  EMERGENCY_STOP_PATH,
+  LEAVING_LIMIT_STOP_PATH,
+  STOP_BEYOND_REACH_PATH,
+} from './EarlyExitController.ts';
 import { FEATURE_DIM } from './Features.ts';
 import { createPolicyRunner, type PolicyResult, type PolicyRunner, PROBE_RUNS } from './PolicyRunner.ts';
 import { threadRunClock } from './ThreadSchedStat.ts';
-import { straightScene, windingScene, worstOffsetM } from './testFixtures.ts';
+import { frontOnR0M, map, straightScene, windingScene, worstOffsetM } from './testFixtures.ts';
 
 const runner = createPolicyRunner();
 afterAll(() => runner.close());
 
-/** A runner that answers every step with a fixed action (fault injection). */
-function fakeRunner(a0: number, a1: number): PolicyRunner {
+/** A runner that answers every step with a fixed action (fault injection); `calls.runs` counts its steps. */
+function fakeRunner(a0: number, a1: number, calls = { runs: 0 }): PolicyRunner {
   const action = new Float32Array([a0, a1]);
   const res: PolicyResult = { ok: true, action, exit: 6, agreement: 0 };
   return {
@@ -25,7 +33,10 @@ function fakeRunner(a0: number, a1: number): PolicyRunner {
     loadError: undefined,
     ready: () => true,
     blockMicros: () => [],
-    run: () => res,
+    run: () => {
+      calls.runs++;
+      return res;
+    },
     exitActions: () => new Float32Array(12),
     workerThreadId: () => 0,
     probeMs: () => new Float64Array(0),
@@ -33,7 +44,11 @@ function fakeRunner(a0: number, a1: number): PolicyRunner {
   };
 }
 
-function drive(ctrl: ReturnType<typeof createEarlyExitController>, seconds = 3) {
+function drive(
+  ctrl: ReturnType<typeof createEarlyExitController>,
+  seconds = 3,
+  cmd: MidLevelCommand | ((tS: number) => MidLevelCommand) = command({ speed: 'KEEP', targetSpeedMps: 10 }),
+) {
   const scene = straightScene(10, 10, seconds);
   const infos: ControllerInfo[] = [];
   const controls: Control[] = [];
@@ -46,7 +61,7 @@ function drive(ctrl: ReturnType<typeof createEarlyExitController>, seconds = 3) 
       return o;
     },
   };
-  const egos = driveController(scene, wrapped as never, () => command({ speed: 'KEEP', targetSpeedMps: 10 }));
+  const egos = driveController(scene, wrapped as never, typeof cmd === 'function' ? cmd : () => cmd);
   return { infos, controls, egos };
 }
 
@@ -236,5 +251,119 @@ describe('classical fallback', () => {
     );
     expect(infos.every((i) => i.fallback === 'action out of limits')).toBe(true);
     for (const c of controls) if (c.kind === 'ackermann') expect(c.accelMps2).toBeLessThanOrEqual(3);
+  });
+});
+
+describe('emergency stop on the verified path', () => {
+  // the network's answer to every step: −1.5 × 3 = −4.5 m/s², within the limits (no fallback), but
+  // short of the −8 an emergency stop asks (what the committed network did at parked_truck_borrow's stop)
+  const underBraking = -1.5;
+
+  it('a STOP at the platform braking limit is executed by the classical tracker, the network not run', () => {
+    const maxDecel = VehicleParamsSchema.parse({}).maxDecelMps2;
+    const stop = command({
+      speed: 'STOP',
+      targetSpeedMps: 0,
+      decelMps2: maxDecel,
+      source: 'mrm:EMERGENCY_STOP',
+    });
+    const calls = { runs: 0 };
+    const { infos, controls } = drive(
+      createEarlyExitController({ runner: fakeRunner(underBraking, 0, calls), mode: 'full' }),
+      1,
+      stop,
+    );
+    expect(calls.runs).toBe(0);
+    expect(infos.every((i) => i.verifiedPath === EMERGENCY_STOP_PATH && i.fallback === undefined)).toBe(true);
+    expect(infos.every((i) => i.computeFraction === 0 && i.exit === undefined)).toBe(true);
+    // the same controls as the classical tracker itself: braking at the limit, not at −4.5
+    const ref = drive(createClassicalController() as never, 1, stop).controls;
+    expect(controls).toEqual(ref);
+    expect(controls[0]).toMatchObject({ kind: 'ackermann', accelMps2: -maxDecel });
+  });
+
+  /** The point `aheadM` in front of the ego's front bumper at the start of `drive` (10 m along R0). */
+  const aheadOfFront = (aheadM: number) => {
+    const { scenario } = straightScene(10, 10, 1);
+    const p = map.mustLane('R0').line.poseAt(frontOnR0M(scenario.egoStart) + aheadM);
+    return { x: p.x, y: p.y };
+  };
+
+  it('a STOP at a point nearer than the platform can brake for is executed by the classical tracker', () => {
+    // 10 m/s and the point 2 m ahead: 25 m/s² to stop there (hierarchical's "wait behind parked_truck
+    // in 0.0 m" with decelMps2 6, one step before the gate's emergency stop)
+    const stop = command({ speed: 'STOP', targetSpeedMps: 0, decelMps2: 6, stopAt: aheadOfFront(2) });
+    const calls = { runs: 0 };
+    const { infos, controls } = drive(
+      createEarlyExitController({ runner: fakeRunner(underBraking, 0, calls), mode: 'full' }),
+      1,
+      stop,
+    );
+    expect(calls.runs).toBe(0);
+    expect(infos.every((i) => i.verifiedPath === STOP_BEYOND_REACH_PATH && i.fallback === undefined)).toBe(
+      true,
+    );
+    expect(controls).toEqual(drive(createClassicalController() as never, 1, stop).controls);
+  });
+
+  it('hands back to the network only once the ego brakes no harder than a nominal command', () => {
+    // the emergency stop released after 0.5 s (the gate passes commands again): the ego still
+    // decelerates near the limit for the actuator's lag, a state as rare in the network's rows
+    const maxDecel = VehicleParamsSchema.parse({}).maxDecelMps2;
+    const at = (tS: number) =>
+      tS < 0.5 - 1e-9
+        ? command({ speed: 'STOP', targetSpeedMps: 0, decelMps2: maxDecel })
+        : command({ speed: 'KEEP', targetSpeedMps: 10 });
+    const egos: number[] = [];
+    const { infos } = drive(
+      createEarlyExitController({ runner: fakeRunner(0, 0), mode: 'full' }),
+      2,
+      (tS) => {
+        egos.push(tS);
+        return at(tS);
+      },
+    );
+    const first = egos.findIndex((t) => t >= 0.5 - 1e-9);
+    expect(infos[first - 1]!.verifiedPath).toBe(EMERGENCY_STOP_PATH);
+    expect(infos[first]!.verifiedPath).toBe(LEAVING_LIMIT_STOP_PATH);
+    const back = infos.findIndex((i, k) => k > first && i.verifiedPath === undefined);
+    expect(back).toBeGreaterThan(first);
+    // from then on the network, no fallback
+    expect(infos.slice(back).every((i) => i.exit === 6 && i.fallback === undefined && !i.verifiedPath)).toBe(
+      true,
+    );
+  });
+
+  it('a nominal STOP still runs the network', () => {
+    // 10 m/s, the point 40 m ahead: 1.25 m/s² to stop there
+    const stop = command({ speed: 'STOP', targetSpeedMps: 0, decelMps2: 3, stopAt: aheadOfFront(40) });
+    const calls = { runs: 0 };
+    const { infos, controls } = drive(
+      createEarlyExitController({ runner: fakeRunner(underBraking, 0, calls), mode: 'full' }),
+      1,
+      stop,
+    );
+    expect(calls.runs).toBe(infos.length);
+    expect(infos.every((i) => i.exit === 6 && i.verifiedPath === undefined && i.fallback === undefined)).toBe(
+      true,
+    );
+    expect(controls[0]!.kind === 'ackermann' && controls[0]!.accelMps2).toBeCloseTo(-4.5, 1);
+  });
+
+  it("the criterion is the braking asked for, at the limit less the gate's rounding", () => {
+    const car = VehicleParamsSchema.parse({});
+    const at = (c: Partial<MidLevelCommand>) => atBrakingLimit(command(c), car);
+    expect(at({ speed: 'STOP', decelMps2: car.maxDecelMps2 - 0.005 })).toBe(true);
+    expect(at({ speed: 'DECELERATE', targetSpeedMps: 2, decelMps2: car.maxDecelMps2 })).toBe(true);
+    expect(at({ speed: 'STOP', decelMps2: car.maxDecelMps2 - 0.1 })).toBe(false);
+    expect(at({ speed: 'STOP' })).toBe(false);
+    expect(at({ speed: 'STOP', decelMps2: 6 })).toBe(false);
+    expect(atBrakingLimit(command({ speed: 'STOP', decelMps2: 6 }), { ...car, maxDecelMps2: 6 })).toBe(true);
+    // a stop point: v²/2d from the front bumper; at or behind it while moving, +∞; none: NaN
+    const stopAt = { x: 0, y: 0 };
+    expect(decelToStopAtMps2(command({ speed: 'STOP', stopAt }), 10, 5)).toBe(10);
+    expect(decelToStopAtMps2(command({ speed: 'STOP', stopAt }), 10, -0.05)).toBe(Number.POSITIVE_INFINITY);
+    expect(decelToStopAtMps2(command({ speed: 'STOP', stopAt }), 0, -0.05)).toBe(0);
+    expect(decelToStopAtMps2(command({ speed: 'STOP' }), 10, 5)).toBeNaN();
   });
 });

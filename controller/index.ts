@@ -32,11 +32,17 @@ export {
   DEFAULT_BUDGET,
 } from './ControllerFactory.ts';
 export {
+  atBrakingLimit,
+  BRAKING_LIMIT_TOL_MPS2,
   calibrateRunner,
   createEarlyExitController,
+  decelToStopAtMps2,
   type EarlyExitOptions,
   type EarlyExitState,
+  EMERGENCY_STOP_PATH,
+  LEAVING_LIMIT_STOP_PATH,
   latencyModel,
+  STOP_BEYOND_REACH_PATH,
 } from './EarlyExitController.ts';
 export {
   createExpertController,

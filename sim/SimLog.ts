@@ -33,7 +33,13 @@ export interface SimTick {
   /** Planned rear-axle poses from this tick (x, y, heading triples), for the viewer; optional. */
   plan?: number[];
   /** The controller that produced this tick's first control (command stacks). */
-  controller?: { controller: string; exit?: number; computeFraction?: number; fallback?: string };
+  controller?: {
+    controller: string;
+    exit?: number;
+    computeFraction?: number;
+    fallback?: string;
+    verifiedPath?: string;
+  };
   /** A plan that landed at this tick failed (command stacks): the planner's error message. */
   plannerError?: string;
   /** Planner wall time for this tick, ms (excluded from determinism checks). */

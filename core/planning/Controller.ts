@@ -32,8 +32,15 @@ export interface ControllerInfo {
   computeFraction?: number;
   /** Agreement between the last two exits' actions (early exit's consistency score). */
   agreement?: number;
-  /** Set when a fallback produced the control, with the reason. */
+  /** Set when a fallback produced the control (a failure of the path that should have), with the reason. */
   fallback?: string;
+  /**
+   * Set when the controller's verified path (the classical tracker) produced the control by design,
+   * not after a failure, with the reason: e.g. an emergency stop at the platform's braking limit,
+   * which a learned policy is not trusted to execute. Kept apart from `fallback` so that counts of
+   * fallbacks stay counts of failures.
+   */
+  verifiedPath?: string;
 }
 
 export interface ControlStep<S> {
