@@ -270,23 +270,28 @@ export function followLaneId(
 
 /** The rear axle is in lane `laneId` (`stillIn`) heading along it (within `BRANCH_HEADING_RAD`). */
 function holdsBranch(ctx: PlannerContext, laneId: string, ego: ControlRequest['ego']): boolean {
-  if (!stillIn(ctx, laneId, ego.x, ego.y)) return false;
-  // stillIn leaves the rear axle's projection on the lane in laneProbe
+  const f = { sM: 0, dM: 0, segment: 0 };
+  if (!stillIn(ctx, laneId, ego.x, ego.y, f)) return false;
   const lane = ctx.map.mustLane(laneId);
-  return Math.abs(angleDiff(ego.headingRad, lane.line.headingAt(laneProbe.sM))) <= BRANCH_HEADING_RAD;
+  return Math.abs(angleDiff(ego.headingRad, lane.line.headingAt(f.sM))) <= BRANCH_HEADING_RAD;
 }
 
-const laneProbe: FrenetPoint = { sM: 0, dM: 0, segment: 0 };
-
-/** The rear axle is still within lane `laneId` (its length and half-width + the slack). */
-function stillIn(ctx: PlannerContext, laneId: string, x: number, y: number): boolean {
+/**
+ * The rear axle is still within lane `laneId` (its length and half-width + the slack); its
+ * projection on the lane is left in `probe`.
+ */
+function stillIn(
+  ctx: PlannerContext,
+  laneId: string,
+  x: number,
+  y: number,
+  probe: FrenetPoint = { sM: 0, dM: 0, segment: 0 },
+): boolean {
   const lane = ctx.map.lane(laneId);
   if (!lane) return false;
-  lane.line.project(x, y, laneProbe);
-  const half = (ctx.map.laneWidthAt(laneId, laneProbe.sM) ?? lane.data.widthM) / 2;
-  return (
-    laneProbe.sM >= 0 && laneProbe.sM <= lane.line.length && Math.abs(laneProbe.dM) <= half + IN_LANE_SLACK_M
-  );
+  lane.line.project(x, y, probe);
+  const half = (ctx.map.laneWidthAt(laneId, probe.sM) ?? lane.data.widthM) / 2;
+  return probe.sM >= 0 && probe.sM <= lane.line.length && Math.abs(probe.dM) <= half + IN_LANE_SLACK_M;
 }
 
 /** Marks an in-lane shift in a FOLLOW_LANE path key (map ids are free text: this cannot be one's tail). */

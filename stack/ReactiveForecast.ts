@@ -95,8 +95,9 @@ interface AgentSet {
 function routePathMemo(map: RoadMap): AgentSet['routePath'] {
   const built = new Map<string, RoutePath>();
   return (laneIds, startLaneS) => {
-    // (ids are free text: JSON keeps them apart; a number's text round-trips exactly)
-    const key = JSON.stringify([startLaneS, laneIds]);
+    // (ids are free text: JSON keeps them apart; a number's own text round-trips exactly and
+    // keeps NaN and ±Infinity apart, which JSON would all write as null)
+    const key = `${startLaneS} ${JSON.stringify(laneIds)}`;
     let path = built.get(key);
     if (!path) {
       path = RoutePath.build(map, laneIds, startLaneS);

@@ -213,7 +213,11 @@ export class ViewerApp {
       this.tS += dt * this.speed;
       if (this.tS >= this.durationS) {
         this.tS = this.durationS;
-        if (!this.session.live) this.playing = false;
+        if (!this.session.live) {
+          this.playing = false;
+          // the end itself is drawn: the frame at durationS, with its panels
+          this.frameWanted = true;
+        }
       }
     } else if (this.liveFollow) this.tS = this.durationS;
     if (!this.playing && !this.frameWanted) return;
