@@ -3,6 +3,8 @@
  * roll-out (the same kinematic prediction the gate checks commands with), and the model client
  * is built from serialisable options (they cross into evaluation worker threads).
  */
+
+import { z } from 'zod';
 import { createClassicalController } from '../controller/index.ts';
 import type { EgoState, Scenario, TrajectoryPoint, VehicleParams } from '../core/index.ts';
 import type { RoadMap } from '../core/map/index.ts';
@@ -10,8 +12,7 @@ import { type BicycleCommand, stepBicycle, stepUnicycle } from '../core/vehicle/
 import {
   createHierarchicalPlanner,
   createLlmClient,
-  type HierarchicalConfigInput,
-  type LlmOptionsInput,
+  HierarchicalConfigSchema,
   LlmOptionsSchema,
   type RolloutFn,
 } from '../planner/index.ts';
@@ -117,10 +118,17 @@ export function gateRollout(map: RoadMap, vehicle: VehicleParams): RolloutFn {
 }
 
 /** What `--llm …` and friends set (serialisable). */
-export interface DriverOptions {
-  llm?: LlmOptionsInput;
-  hierarchical?: HierarchicalConfigInput;
-}
+/**
+ * The hierarchical planner's options (`--llm …`, the config): parsed wherever they arrive from
+ * outside (a queued evaluation job), as `createHierarchicalPlanner` and this file parse them again.
+ */
+export const DriverOptionsSchema = z
+  .object({
+    llm: LlmOptionsSchema.optional(),
+    hierarchical: HierarchicalConfigSchema.optional(),
+  })
+  .strict();
+export type DriverOptions = z.input<typeof DriverOptionsSchema>;
 
 /** Builds the hierarchical command stack for one scenario (`build` of the `hierarchical` driver). */
 export function hierarchicalPlannerFor(scenario: Scenario, map: RoadMap, o: DriverOptions = {}) {

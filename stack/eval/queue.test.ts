@@ -231,6 +231,23 @@ describe('evaluation on a BullMQ queue with a real Redis', () => {
       const again = await q.getJob('bad-1');
       expect(again?.failedReason).toMatch(/^malformed job: planner/);
       expect(again?.attemptsMade).toBe(1); // not retried: an unrecoverable error
+      // planner options are parsed at the queue's boundary too, with the field named
+      const badOptions = await q.add(
+        'run',
+        {
+          scenario: 'cut_in',
+          planner: 'hierarchical',
+          mode: 'nonreactive',
+          seed: 0,
+          driverOptions: { hierarchical: { reflection: 'yes' } },
+        },
+        { jobId: 'bad-2', attempts: 3 },
+      );
+      for (let i = 0; i < 200 && (await badOptions.getState()) !== 'failed'; i++)
+        await new Promise((r) => setTimeout(r, 50));
+      expect((await q.getJob('bad-2'))?.failedReason).toMatch(
+        /^malformed job: driverOptions\.hierarchical\.reflection/,
+      );
     } finally {
       await q.close();
       await worker.close();

@@ -12,6 +12,7 @@ import { Worker as Thread } from 'node:worker_threads';
 import type { Job, Worker } from 'bullmq';
 import type { Redis, RedisOptions } from 'ioredis';
 import { z } from 'zod';
+import { DriverOptionsSchema } from '../HierarchicalStack.ts';
 import { type EvalJob, failedResult, type JobResult } from './evalJob.ts';
 
 export const DEFAULT_QUEUE = 'edgeplan-eval';
@@ -34,8 +35,8 @@ const EvalJobSchema = z.object({
   mapPath: z.string().optional(),
   controller: z.string().optional(),
   budget: z.string().optional(),
-  // planner options (`--llm` …): checked by createDriver in the run, as in a local run
-  driverOptions: z.record(z.string(), z.unknown()).optional(),
+  // planner options (`--llm` …, the hierarchical config): parsed here, at the queue's boundary
+  driverOptions: DriverOptionsSchema.optional(),
 });
 
 const JobResultSchema = z.object({
