@@ -161,6 +161,56 @@ describe('AgentForecast: a vehicle seen braking over several snapshots', () => {
     expect(travelledM(20)).toBeCloseTo(48, 1);
   });
 
+  it('an oncoming vehicle keeps its constant-speed forecast (rss.longitudinalOpposite reads it)', () => {
+    // the ego heads north, the car south: head-on
+    const { f, travelledM } = forecastSouth({ sustainedDecelMps2: 8 }, Math.PI / 2);
+    expect(travelledM(20)).toBeCloseTo(48, 1);
+    expect(f.v[20]).toBeCloseTo(12, 6);
+  });
+
+  it('one within 45° of head-on counts as oncoming too: constant speed', () => {
+    // 150° off the ego's heading
+    const { travelledM } = forecastSouth({ sustainedDecelMps2: 8 }, -Math.PI / 2 + (5 * Math.PI) / 6);
+    expect(travelledM(20)).toBeCloseTo(48, 1);
+  });
+
+  it('one crossing at 120° to the ego’s heading still gets the braking forecast', () => {
+    const { travelledM } = forecastSouth({ sustainedDecelMps2: 8 }, -Math.PI / 2 + (2 * Math.PI) / 3);
+    expect(travelledM(20)).toBeCloseTo(18, 1);
+  });
+
+  it('a crossing car drifting towards the ego brakes in its own slot; the worse case drives on', () => {
+    // the car on N angled 0.3 rad towards the east (its left), the ego 10 m east of N heading east:
+    // slot 0 (drift capped at half a lane) rests at 4 m/s² along the lane (11.46²/8 = 16.4 m), the
+    // worst case (drift on into the ego's path, slot 1) keeps constant speed along the lane
+    const ag = {
+      ...agentOn(crossing, { id: 'n', lane: 'N', s: 20, speed: 12, dh: 0.3 }),
+      sustainedDecelMps2: 8,
+    };
+    const f = new AgentForecast(4, 64);
+    forecastAgents(
+      [ag],
+      crossing,
+      new LanePathCache(crossing),
+      ['E'],
+      10,
+      60,
+      200,
+      21,
+      0.2,
+      f,
+      { lights: [{ laneId: 'N', state: 'GREEN' }], comfortDecelMps2: 3 },
+      BRAKING,
+    );
+    expect(f.count).toBe(2);
+    expect(f.index[1]).toBe(0);
+    const vLon = 12 * Math.cos(0.3);
+    expect(f.y[0]! - f.y[20]!).toBeCloseTo((vLon * vLon) / 8, 0);
+    const worst = f.capacity;
+    expect(f.y[worst]! - f.y[worst + 20]!).toBeCloseTo(vLon * 4, 0);
+    expect(f.x[worst + 20]!).toBeCloseTo(10, 0); // drifted on to the ego's offset
+  });
+
   it('braking too gently to stop within the horizon is speed adjusting, not stopping: constant speed', () => {
     // 2 m/s² seen: at 1 m/s² it would take 12 s to stop
     const { travelledM } = forecastSouth({ sustainedDecelMps2: 2 });

@@ -9,8 +9,10 @@
  * case the rules check beside the half-lane-capped one. A vehicle whose own light (red or yellow)
  * stops it — it can stop at its line comfortably, or is braking hard enough already
  * (`core/map` `stopsForLight`, the rule the planner reads other drivers' lights by) — is forecast
- * to brake to a stop at that line, not to run through it; one that cannot goes on. Storage is
- * preallocated and reused.
+ * to brake to a stop at that line, not to run through it; one that cannot goes on. A vehicle
+ * crossing the ego's way that has been seen braking for a while is forecast to rest at a share of
+ * that braking (`ForecastBraking`), in its lane-following slot only. Storage is preallocated and
+ * reused.
  */
 import type { AgentState, TrafficLightState } from '../core/index.ts';
 import { type RoadMap, signalStopAhead, stopsForLight } from '../core/map/index.ts';
@@ -90,10 +92,11 @@ export interface ForecastSignals {
 
 /**
  * Observed braking: a vehicle seen braking over several snapshots (`AgentState.sustainedDecelMps2`)
- * that does not go the ego's way (more than `sameWayRad` off the ego's heading: a lead keeps its
- * RSS worst case, a follower its constant speed) is forecast to brake on to rest at `share` of that
- * deceleration — the driver may ease off; one who lets go altogether shows it within a step, and
- * the next check forecasts it at constant speed again.
+ * that crosses the ego's way (more than `sameWayRad` off both the ego's heading and head-on: a lead
+ * keeps its RSS worst case, a follower and an oncoming vehicle their constant speed) is forecast to
+ * brake on to rest at `share` of that deceleration — the driver may ease off; one who lets go
+ * altogether shows it within a step, and the next check forecasts it at constant speed again. Only
+ * its lane-following slot: the worse-case drift slot never counts on it.
  */
 export interface ForecastBraking {
   share: number;
@@ -121,7 +124,9 @@ function observedStopM(
       Math.cos(ag.headingRad - braking.egoHeadingRad),
     ),
   );
-  if (dh <= braking.sameWayRad) return Number.POSITIVE_INFINITY;
+  // only a vehicle crossing the ego's way: a lead or follower (within `sameWayRad` of the ego's
+  // heading) and an oncoming one (within it of head-on, `rss.longitudinalOpposite`'s) keep theirs
+  if (dh <= braking.sameWayRad || dh >= Math.PI - braking.sameWayRad) return Number.POSITIVE_INFINITY;
   const b = braking.share * ag.sustainedDecelMps2;
   if (!(b > 0) || vLonMps / b > horizonS) return Number.POSITIVE_INFINITY;
   return (vLonMps * vLonMps) / (2 * b);
@@ -217,8 +222,8 @@ export function forecastAgents(
         if (st && stopsForLight(ag.speedMps * lonF, st.distanceM, signals.comfortDecelMps2, ag.accelMps2))
           stopM = Math.max(0, st.distanceM);
       }
-      stopM = Math.min(stopM, observedStopM(ag, ag.speedMps * lonF, braking, (n - 1) * dtS));
-      fillDrift(out, base, path, s0, d0, dRate, lonF, dh, MAX_DRIFT_M, ag, n, dtS, stopM);
+      const braked = Math.min(stopM, observedStopM(ag, ag.speedMps * lonF, braking, (n - 1) * dtS));
+      fillDrift(out, base, path, s0, d0, dRate, lonF, dh, MAX_DRIFT_M, ag, n, dtS, braked);
       if (Math.abs(dRate) > DRIFT_TOWARDS_EGO_MPS && out.count < out.maxAgents) {
         // worse case: the drift goes on into the ego's path
         path.line.project(cx, cy, fp);
@@ -227,6 +232,8 @@ export function forecastAgents(
         if (towards > 0 && reach > MAX_DRIFT_M) {
           const slot2 = out.count++;
           out.index[slot2] = i;
+          // its light's stop only: the worst case does not count on the driver braking on (a
+          // stopping vehicle stops drifting, and this slot is the one where it does not stop)
           fillDrift(out, slot2 * out.capacity, path, s0, d0, dRate, lonF, dh, reach, ag, n, dtS, stopM);
         }
       }

@@ -84,13 +84,13 @@ export const SafetyParamsSchema = z.object({
   /** Yellow light: may pass if a stop would need more than this deceleration, m/s² (ITE dilemma-zone 3.0 m/s²). */
   yellowStopDecelMps2: pos().default(3.0),
   /**
-   * A vehicle seen braking over several snapshots (`AgentState.sustainedDecelMps2`) and not going
+   * A vehicle seen braking over several snapshots (`AgentState.sustainedDecelMps2`) and crossing
    * the ego's way is forecast to rest at this share of its weakest observed braking, not driven on
    * at constant speed (our choice: half, the margin for a driver who eases off; one who releases
    * shows it within a step and is forecast at constant speed again).
    */
   observedBrakeShare: z.number().min(0).max(1).default(0.5),
-  /** …not for a vehicle heading within this of the ego's heading: a lead keeps RSS's worst case, a follower its constant speed, rad (our choice, 45°). */
+  /** …not for a vehicle heading within this of the ego's heading or of head-on: a lead keeps RSS's worst case, a follower and an oncoming vehicle their constant speed, rad (our choice, 45°). */
   observedBrakeSameWayRad: nonNeg().default(Math.PI / 4),
   /** Speed-limit tolerance, m/s (nuPlan speed-limit metric counts any excess; we allow 0.5 m/s of tracking noise). */
   speedLimitToleranceMps: nonNeg().default(0.5),
