@@ -117,13 +117,16 @@ export const AgentStateSchema = z
     accelMps2: finite().optional(),
     /**
      * How long the tracker has seen this agent, s (0: first seen in this snapshot; absent: unknown).
-     * The gate counts RSS's response time to a newly perceived agent from its first sighting.
+     * The gate counts RSS's response time to a newly perceived agent from its first sighting. The
+     * stack keeps its own count and hands the gate the longer of the two (a shorter one would
+     * re-grant that response time).
      */
     seenForS: nonNeg().optional(),
     /**
      * Deceleration the agent has held over the last few snapshots, m/s² (> 0; the weakest of the
      * steps, where the tracker saw it brake firmly at every one of them; absent: not seen braking
-     * that long). One step's reading alone never sets it.
+     * that long). One step's reading alone never sets it. The stack keeps a supplied value only
+     * where its own speed history shows the braking, and then the smaller of the two.
      */
     sustainedDecelMps2: positive().optional(),
     lengthM: positive(),

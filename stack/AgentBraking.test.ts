@@ -13,20 +13,25 @@ const car = (speedMps: number): AgentState => ({
   widthM: 1.9,
 });
 
-/** Snapshots 0.1 s apart with the car at these speeds; the last is the snapshot judged. */
-function judged(speeds: number[]): AgentState {
-  const history: SpeedSample[] = speeds.slice(0, -1).map((v, i) => ({
-    tS: i * 0.1,
-    speeds: new Map([['c', v]]),
-  }));
-  const tS = (speeds.length - 1) * 0.1;
-  const snap: WorldSnapshot = {
+/** The snapshot judged: the car at `speedMps` at `tS`, with what a tracker says of it. */
+function snapOf(tS: number, speedMps: number, supplied: Partial<AgentState> = {}): WorldSnapshot {
+  return {
     tS,
     ego: { tS, x: -50, y: 0, headingRad: 0, speedMps: 5, accelMps2: 0, steerRad: 0, yawRateRadps: 0 },
-    agents: [car(speeds[speeds.length - 1]!)],
+    agents: [{ ...car(speedMps), ...supplied }],
     lights: [],
     route: { laneIds: ['L'] },
   };
+}
+
+/** Samples of the car's speed at these (time, speed) pairs, oldest first. */
+const samples = (pairs: [number, number][]): SpeedSample[] =>
+  pairs.map(([tS, v]) => ({ tS, speeds: new Map([['c', v]]) }));
+
+/** Snapshots `stepS` apart with the car at these speeds; the last is the snapshot judged. */
+function judged(speeds: number[], supplied: Partial<AgentState> = {}, stepS = 0.1): AgentState {
+  const history = samples(speeds.slice(0, -1).map((v, i) => [i * stepS, v]));
+  const snap = snapOf((speeds.length - 1) * stepS, speeds[speeds.length - 1]!, supplied);
   return withSustainedBraking(snap, history).agents[0]!;
 }
 
@@ -50,6 +55,44 @@ describe('withSustainedBraking', () => {
 
   it('needs the whole window seen: two steps of history set nothing', () => {
     expect(judged([10, 9, 8]).sustainedDecelMps2).toBeUndefined();
+  });
+
+  it('one sample a second old sets nothing: one step’s reading, however long', () => {
+    const snap = snapOf(1, 10.5);
+    expect(withSustainedBraking(snap, samples([[0, 12]])).agents[0]!.sustainedDecelMps2).toBeUndefined();
+  });
+
+  it('steps longer than twice 0.1 s set nothing (a sparse history)', () => {
+    expect(judged([12, 11.5, 11, 10.5], {}, 0.25).sustainedDecelMps2).toBeUndefined();
+  });
+
+  it('the window needs three steps: two of 0.15 s set nothing', () => {
+    expect(judged([12, 11.5, 11], {}, 0.15).sustainedDecelMps2).toBeUndefined();
+  });
+
+  it('a dropped snapshot (a step of 0.2 s) still counts as a step', () => {
+    const history = samples([
+      [0, 10],
+      [0.2, 9],
+      [0.3, 8.5],
+    ]);
+    expect(withSustainedBraking(snapOf(0.4, 8), history).agents[0]!.sustainedDecelMps2).toBeCloseTo(5, 6);
+  });
+
+  it('a supplied value without the stack’s own evidence is dropped (no car excused on the source’s word)', () => {
+    const steady = judged([10, 10, 10, 10], { sustainedDecelMps2: 4 });
+    expect(steady.sustainedDecelMps2).toBeUndefined();
+    expect('sustainedDecelMps2' in steady).toBe(false);
+    // no history at all: none either
+    expect(
+      withSustainedBraking(snapOf(0, 10, { sustainedDecelMps2: 4 }), []).agents[0]!.sustainedDecelMps2,
+    ).toBe(undefined);
+  });
+
+  it('a supplied value is kept only up to the braking the stack saw (the smaller of the two)', () => {
+    // seen braking at 3 m/s² in every step
+    expect(judged([10, 9.7, 9.4, 9.1], { sustainedDecelMps2: 6 }).sustainedDecelMps2).toBeCloseTo(3, 6);
+    expect(judged([10, 9.7, 9.4, 9.1], { sustainedDecelMps2: 2 }).sustainedDecelMps2).toBe(2);
   });
 
   it('steps shorter than 0.1 s are merged (control-rate snapshots)', () => {

@@ -17,9 +17,11 @@ export interface SpeedSample {
  * A vehicle brakes *sustainedly* when every step of `stepS` over the last `windowS` shows at least
  * `minDecelMps2`: 0.3 s (three 10 Hz snapshots: a one-tick blip or a noisy pair of speeds does not
  * pass) at ≥ 1 m/s² (the gate's `comfortLeadDecelMps2`: a lead decelerating less is not braking).
- * Our choice; the forecast that uses it keeps its own margin (`observedBrakeShare`).
+ * Our choice; the forecast that uses it keeps its own margin (`observedBrakeShare`). A step may
+ * be up to `maxStepFactor` (2) times `stepS` long (a dropped snapshot), no longer: over a longer
+ * step a blip and a held braking look alike.
  */
-export const SUSTAINED_BRAKING = { windowS: 0.3, stepS: 0.1, minDecelMps2: 1 } as const;
+export const SUSTAINED_BRAKING = { windowS: 0.3, stepS: 0.1, minDecelMps2: 1, maxStepFactor: 2 } as const;
 
 /** How much speed history to keep for `withSustainedBraking`, s (the window and one step more). */
 export const BRAKING_HISTORY_S = SUSTAINED_BRAKING.windowS + SUSTAINED_BRAKING.stepS;
@@ -27,41 +29,68 @@ export const BRAKING_HISTORY_S = SUSTAINED_BRAKING.windowS + SUSTAINED_BRAKING.s
 /**
  * The snapshot with `sustainedDecelMps2` set on every agent that braked at ≥ `minDecelMps2` over
  * each `stepS` step of the last `windowS` (the weakest step's deceleration, m/s²), from `history`
- * (older samples, oldest first; samples at or after the snapshot's time are ignored). Agents that
- * carry a value already, or were not seen throughout, are left as they are.
+ * (older samples, oldest first; samples at or after the snapshot's time are ignored). The window
+ * needs at least round(windowS / stepS) steps, none longer than `maxStepFactor`·stepS: a sparse
+ * history (one sample a second old) is one step's reading, which never sets it. A value the agent
+ * carries already (a tracker's) is kept only as far as the stack's own history shows the braking
+ * (the smaller of the two; none where the history does not show it): the gate forecasts a car
+ * crossing the ego's path to stop on the strength of this value, which no outside source can vouch
+ * for alone. Agents not seen throughout get none.
  */
 export function withSustainedBraking(
   snap: WorldSnapshot,
   history: ReadonlyArray<SpeedSample>,
-  rule: { windowS: number; stepS: number; minDecelMps2: number } = SUSTAINED_BRAKING,
+  rule: { windowS: number; stepS: number; minDecelMps2: number; maxStepFactor?: number } = SUSTAINED_BRAKING,
 ): WorldSnapshot {
-  // the samples that split the window into steps of at least stepS, newest first
+  const minSteps = Math.max(1, Math.round(rule.windowS / rule.stepS));
+  const maxStepS = (rule.maxStepFactor ?? SUSTAINED_BRAKING.maxStepFactor) * rule.stepS;
+  // the samples that split the window into steps of at least stepS (and at most maxStepS), newest first
   const chain: SpeedSample[] = [];
   let t = snap.tS;
-  for (let i = history.length - 1; i >= 0 && snap.tS - t < rule.windowS - 1e-9; i--) {
+  for (
+    let i = history.length - 1;
+    i >= 0 && (snap.tS - t < rule.windowS - 1e-9 || chain.length < minSteps);
+    i--
+  ) {
     const h = history[i]!;
     if (t - h.tS < rule.stepS - 1e-9) continue;
+    if (t - h.tS > maxStepS + 1e-9) break;
     chain.push(h);
     t = h.tS;
   }
-  if (chain.length === 0 || snap.tS - t < rule.windowS - 1e-9) return snap;
-  let any = false;
+  const covered = chain.length >= minSteps && snap.tS - t >= rule.windowS - 1e-9;
+  let changed = false;
   const agents = snap.agents.map((a) => {
-    if (a.sustainedDecelMps2 !== undefined) return a;
-    let vNew = a.speedMps;
-    let tNew = snap.tS;
-    let weakest = Number.POSITIVE_INFINITY;
-    for (const h of chain) {
-      const vOld = h.speeds.get(a.id);
-      if (vOld === undefined) return a;
-      const decel = (vOld - vNew) / (tNew - h.tS);
-      if (!(decel >= rule.minDecelMps2)) return a;
-      weakest = Math.min(weakest, decel);
-      vNew = vOld;
-      tNew = h.tS;
-    }
-    any = true;
-    return { ...a, sustainedDecelMps2: weakest };
+    const own = covered ? observedDecel(a, snap.tS, chain, rule.minDecelMps2) : undefined;
+    const supplied = a.sustainedDecelMps2;
+    const value = own === undefined ? undefined : supplied === undefined ? own : Math.min(supplied, own);
+    if (value === supplied) return a;
+    changed = true;
+    if (value !== undefined) return { ...a, sustainedDecelMps2: value };
+    const { sustainedDecelMps2: _dropped, ...rest } = a;
+    return rest;
   });
-  return any ? { ...snap, agents } : snap;
+  return changed ? { ...snap, agents } : snap;
+}
+
+/** The weakest step's deceleration of `a` along `chain` (newest first), m/s²; undefined if any step brakes less than `minDecelMps2` or misses the agent. */
+function observedDecel(
+  a: WorldSnapshot['agents'][number],
+  tS: number,
+  chain: ReadonlyArray<SpeedSample>,
+  minDecelMps2: number,
+): number | undefined {
+  let vNew = a.speedMps;
+  let tNew = tS;
+  let weakest = Number.POSITIVE_INFINITY;
+  for (const h of chain) {
+    const vOld = h.speeds.get(a.id);
+    if (vOld === undefined) return undefined;
+    const decel = (vOld - vNew) / (tNew - h.tS);
+    if (!(decel >= minDecelMps2)) return undefined;
+    weakest = Math.min(weakest, decel);
+    vNew = vOld;
+    tNew = h.tS;
+  }
+  return weakest;
 }

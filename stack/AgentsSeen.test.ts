@@ -75,10 +75,43 @@ describe('agentsSeenStep', () => {
     expect(tagged.agents.map((a) => a.seenForS)).toEqual([0.2, 0.2 - 0.1]);
   });
 
-  it('a snapshot no newer than the last changes nothing (control steps re-read it)', () => {
+  it('a snapshot at the last one’s time changes nothing (control steps re-read it)', () => {
     const s = feed([[0.5, ['a']]])[0]!;
     expect(agentsSeenStep(s, snapAt(0.5, [car('a'), car('b')]), rhoS)).toBe(s);
-    expect(agentsSeenStep(s, snapAt(0.4, [car('b')]), rhoS)).toBe(s);
+  });
+
+  it('a clock that goes back starts afresh: every agent first seen at the new time, one ramp from there', () => {
+    const out = feed([
+      [10, ['a']],
+      [11, ['a']],
+      [2, ['a', 'b']],
+      [2.1, ['a', 'b']],
+    ]);
+    expect(out[2]!.agents.get('a')?.firstS).toBe(2);
+    expect(out[2]!.agents.get('b')?.firstS).toBe(2);
+    // the seen-for time grows again from the reset (not held at 0 until the clock passes 11 s)
+    const tagged = withSeenFor(snapAt(2.1, [car('a'), car('b')]), out[3]!);
+    expect(tagged.agents.map((a) => a.seenForS)).toEqual([2.1 - 2, 2.1 - 2]);
+  });
+
+  it('an agent in every snapshot keeps its first sighting however far apart the snapshots', () => {
+    const out = feed([
+      [0, ['a']],
+      [1.5, ['a']],
+      [3, ['a']],
+    ]);
+    expect(out[2]!.agents.get('a')?.firstS).toBe(0);
+    expect(withSeenFor(snapAt(3, [car('a')]), out[2]!).agents[0]!.seenForS).toBe(3);
+  });
+
+  it('an agent missing from a snapshot more than ρ after its last sighting is first seen again', () => {
+    const out = feed([
+      [0, ['a']],
+      [1.5, []],
+      [3, ['a']],
+    ]);
+    expect(out[1]!.agents.has('a')).toBe(false);
+    expect(out[2]!.agents.get('a')?.firstS).toBe(3);
   });
 
   it('an agent out of sight up to ρ keeps its first sighting; longer, it is first seen again when it comes back', () => {
@@ -96,13 +129,23 @@ describe('agentsSeenStep', () => {
     expect(long[2]!.agents.get('a')?.firstS).toBe(1.1);
   });
 
-  it('a tracker’s own track age is left as it is', () => {
+  it('a tracker’s own track age is kept where it is longer than the stack’s', () => {
     const s = feed([
       [0, ['a']],
       [1, ['a']],
     ])[1]!;
     const own = { ...car('a'), seenForS: 7 };
     expect(withSeenFor(snapAt(1, [own]), s).agents[0]!.seenForS).toBe(7);
+  });
+
+  it('a supplied seen-for time shorter than the stack’s own is replaced by it (no ramp re-granted on the source’s word)', () => {
+    const s = feed([
+      [0, ['a']],
+      [1, ['a']],
+    ])[1]!;
+    // a bridge that sends "time since the last update" as seenForS: 0 on every message
+    const fresh = { ...car('a'), seenForS: 0 };
+    expect(withSeenFor(snapAt(1, [fresh]), s).agents[0]!.seenForS).toBe(1);
   });
 });
 
@@ -165,9 +208,16 @@ function keeping(rmap: RoadMap): Planner<null> {
   };
 }
 
-/** The real gate, recording the lead's `seenForS` and acceleration as handed to it, per check. */
-function spying(): { gate: SafetyGate; seen: { tS: number; seenForS?: number; accelMps2?: number }[] } {
-  const seen: { tS: number; seenForS?: number; accelMps2?: number }[] = [];
+interface Told {
+  tS: number;
+  seenForS?: number;
+  accelMps2?: number;
+  sustainedDecelMps2?: number;
+}
+
+/** The real gate, recording the lead's `seenForS`, acceleration and sustained braking as handed to it, per check. */
+function spying(): { gate: SafetyGate; seen: Told[] } {
+  const seen: Told[] = [];
   const gate: SafetyGate = {
     ...real,
     checkCommand: (c, sc, o) => {
@@ -177,6 +227,7 @@ function spying(): { gate: SafetyGate; seen: { tS: number; seenForS?: number; ac
           tS: sc.snapshot.tS,
           ...(lead.seenForS !== undefined ? { seenForS: lead.seenForS } : {}),
           ...(lead.accelMps2 !== undefined ? { accelMps2: lead.accelMps2 } : {}),
+          ...(lead.sustainedDecelMps2 !== undefined ? { sustainedDecelMps2: lead.sustainedDecelMps2 } : {}),
         });
       return real.checkCommand(c, sc, o);
     },
@@ -232,6 +283,58 @@ describe('gated planner: first sightings across ticks', () => {
     });
     expect(replayed.some((v) => v?.decision === 'MODIFY' && v.modified?.jerkMps3 !== undefined)).toBe(true);
     expect(JSON.stringify(replayed)).toBe(JSON.stringify(log.ticks.map((t) => t.verdict)));
+  });
+});
+
+/** A gated `keeping` planner stepped by hand on `frames` (time, the lead's speed); what the gate was told. */
+function stepGated(frames: [number, number][]): Told[] {
+  const sc = braking();
+  const { gate, seen } = spying();
+  const p = createGatedPlanner(keeping(sc.map), { gate });
+  const ctx = plannerContext(sc.scenario, sc.map, 0);
+  const snaps = frames.map(([t, v]) => snapAt(t, [{ ...car('lead', 200), speedMps: v }]));
+  let st = p.init(ctx, snaps[0]!);
+  for (const s of snaps) st = p.step(st, s, ctx).state;
+  return seen;
+}
+
+describe('gated planner: gaps and clock resets', () => {
+  it('steps 1.5 s apart: a lead in every one is seen for the time since its first sighting (no ramp re-granted)', () => {
+    const told = stepGated([
+      [0, 10],
+      [1.5, 10],
+      [3, 10],
+    ]);
+    expect(told.map((x) => x.seenForS)).toEqual([0, 1.5, 3]);
+  });
+
+  it('a clock that goes back starts the sightings afresh: seen for the time since the reset, not 0 at every step', () => {
+    const told = stepGated([
+      [10, 10],
+      [10.1, 10],
+      [2, 10],
+      [2.1, 10],
+      [2.2, 10],
+    ]);
+    const after = told.slice(2).map((x) => x.seenForS!);
+    expect(after[0]).toBe(0);
+    expect(after[1]).toBeCloseTo(0.1, 9);
+    expect(after[2]).toBeCloseTo(0.2, 9);
+  });
+
+  it('a clock that goes back clears the speed history: no braking pieced together from two time lines', () => {
+    // braking at 10 m/s² to 0.3 s; the clock goes back to 0.25 s on another run, the lead at 10 m/s
+    // then 9.7 at 0.45 s: only one step (0.2 s) of the new run's braking is known, which sets nothing
+    const told = stepGated([
+      [0, 23],
+      [0.1, 22],
+      [0.2, 21],
+      [0.3, 20],
+      [0.25, 10],
+      [0.45, 9.7],
+    ]);
+    expect(told.at(-1)!.tS).toBe(0.45);
+    expect(told.at(-1)!.sustainedDecelMps2).toBeUndefined();
   });
 });
 

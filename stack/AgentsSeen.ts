@@ -25,10 +25,24 @@ export interface AgentsSeen {
 export const AGENTS_SEEN_INITIAL: AgentsSeen = { tS: Number.NaN, agents: new Map() };
 
 /**
+ * How far back a snapshot's time may lie behind the last one before the clock counts as reset, s:
+ * float noise only. A snapshot at the last one's time is the same snapshot re-read (the stack's
+ * control steps); one older by more is a clock that went back (a replay restarted, a bridge
+ * re-stamped), and what was kept before it belongs to another time line.
+ */
+export const CLOCK_RESET_S = 1e-6;
+
+/** Whether a snapshot at `tS` comes from a clock reset since the last one at `lastS` (NaN: none yet). */
+export function clockWentBack(lastS: number, tS: number): boolean {
+  return tS < lastS - CLOCK_RESET_S;
+}
+
+/**
  * The sightings after `snap`: agents in it keep their first sighting or are first seen at its time;
- * an agent out of sight for longer than `forgetAfterS` is forgotten, so that it is first seen again
- * when it comes back. A snapshot no newer than the last one changes nothing (the stack's control
- * steps re-read the same snapshot).
+ * an agent missing from it and out of sight for longer than `forgetAfterS` is forgotten, so that it
+ * is first seen again when it comes back. A snapshot at the last one's time changes nothing (the
+ * stack's control steps re-read the same snapshot); one older than that (`clockWentBack`) starts
+ * afresh from it: every agent in it first seen now.
  *
  * Why forget after a gap, and after which: an agent lost for a moment (a detection dropped, a car
  * briefly hidden) is the danger the ego has been answering since it was first seen — a fresh first
@@ -36,22 +50,33 @@ export const AGENTS_SEEN_INITIAL: AgentsSeen = { tS: Number.NaN, agents: new Map
  * re-check fell behind hard_braking_lead's lead, gated planners 100 → 87.5). One out of sight for
  * longer than the ego's response time ρ (`forgetAfterS`: the gate's `rssEgo.responseTimeS`) is newly
  * perceived when it reappears: the ego could not respond to what it did not see, and its old first
- * sighting would be more than ρ old anyway.
+ * sighting would be more than ρ old anyway. Only a snapshot without the agent tells that it was out
+ * of sight: one in the last snapshot and in this one was in view throughout, however far apart
+ * the two (snapshots or gated steps more than ρ apart would otherwise re-grant the ramp at every
+ * check). After a clock reset the old sightings are on another time line (first sightings in the
+ * future would give every known agent `seenForS` 0 at every check for as long as the jump): one
+ * ramp from the reset, not endless ones.
  */
 export function agentsSeenStep(state: AgentsSeen, snap: WorldSnapshot, forgetAfterS: number): AgentsSeen {
-  if (snap.tS <= state.tS) return state;
+  if (clockWentBack(state.tS, snap.tS)) state = AGENTS_SEEN_INITIAL;
+  else if (snap.tS <= state.tS) return state;
   const agents = new Map<string, AgentSighting>();
-  for (const [id, s] of state.agents) if (snap.tS - s.lastS <= forgetAfterS + 1e-9) agents.set(id, s);
   for (const a of snap.agents) {
-    const s = agents.get(a.id);
-    agents.set(a.id, { firstS: s ? s.firstS : snap.tS, lastS: snap.tS });
+    const s = state.agents.get(a.id);
+    const inView = s !== undefined && (s.lastS === state.tS || snap.tS - s.lastS <= forgetAfterS + 1e-9);
+    agents.set(a.id, { firstS: inView ? s.firstS : snap.tS, lastS: snap.tS });
   }
+  for (const [id, s] of state.agents)
+    if (!agents.has(id) && snap.tS - s.lastS <= forgetAfterS + 1e-9) agents.set(id, s);
   return { tS: snap.tS, agents };
 }
 
 /**
- * The snapshot with each agent's `seenForS` (time since its first sighting in `seen`, s); agents
- * that already carry one (a tracker's own track age) or that `seen` does not know are left as they are.
+ * The snapshot with each agent's `seenForS`: time since its first sighting in `seen`, s, or the
+ * value the agent carries (a tracker's own track age) where that is longer — the longer sighting
+ * is the conservative one (a shorter `seenForS` grants RSS's response-time ramp; a bridge that sent
+ * "time since the last update", 0 on every message, would re-grant it at every check). Agents that
+ * `seen` does not know are left as they are.
  */
 export function withSeenFor(snap: WorldSnapshot, seen: AgentsSeen): WorldSnapshot {
   if (!seen.agents.size) return snap;
@@ -59,9 +84,9 @@ export function withSeenFor(snap: WorldSnapshot, seen: AgentsSeen): WorldSnapsho
     ...snap,
     agents: snap.agents.map((a) => {
       const s = seen.agents.get(a.id);
-      return s === undefined || a.seenForS !== undefined
-        ? a
-        : { ...a, seenForS: Math.max(0, snap.tS - s.firstS) };
+      if (s === undefined) return a;
+      const own = Math.max(0, snap.tS - s.firstS);
+      return a.seenForS !== undefined && a.seenForS >= own ? a : { ...a, seenForS: own };
     }),
   };
 }

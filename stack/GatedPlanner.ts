@@ -15,7 +15,13 @@ import { createSafetyGate, type SafetyGate } from '../safety/SafetyGate.ts';
 import type { SafetyParamsInput } from '../safety/SafetyParams.ts';
 import type { SafetyScene } from '../safety/Scene.ts';
 import { BRAKING_HISTORY_S, type SpeedSample, withSustainedBraking } from './AgentBraking.ts';
-import { AGENTS_SEEN_INITIAL, type AgentsSeen, agentsSeenStep, withSeenFor } from './AgentsSeen.ts';
+import {
+  AGENTS_SEEN_INITIAL,
+  type AgentsSeen,
+  agentsSeenStep,
+  clockWentBack,
+  withSeenFor,
+} from './AgentsSeen.ts';
 
 export interface GatedPlannerOptions {
   gate?: SafetyGate;
@@ -59,7 +65,14 @@ export function createGatedPlanner<S>(
         verdicts: { ALLOW: 0, MODIFY: 0, VETO: 0 },
       };
     },
-    step(state: GatedState<S>, snap: WorldSnapshot, ctx: PlannerContext) {
+    step(state0: GatedState<S>, snap: WorldSnapshot, ctx: PlannerContext) {
+      // a clock that went back: the speeds kept are of another time line (the first sightings
+      // start afresh in agentsSeenStep); the route position is tracked on from where it was
+      let state = state0;
+      if (state0.prev && clockWentBack(state0.prev.tS, snap.tS)) {
+        const { prev: _prev, history: _history, ...rest } = state0;
+        state = rest;
+      }
       const r = inner.step(state.inner, snap, ctx);
       const routeSM =
         ctx.route.line.length > 0

@@ -7,7 +7,7 @@ import {
   WallClock,
   type WorldSnapshot,
 } from '../core/index.ts';
-import { RoadMap } from '../core/map/index.ts';
+import { RoadMap, RoutePath } from '../core/map/index.ts';
 import { FORK_ROUTE, forkMapData, LOOP_ROUTE, loopMapData } from '../core/map/testFixtures.ts';
 import type { CommandPlanner, PlanRequest } from '../core/planning/index.ts';
 import { stepBicycle } from '../core/vehicle/index.ts';
@@ -440,6 +440,59 @@ describe('stack: what the gate is told of the other agents', () => {
     for (const t of [0.5, 1.1, 1.2]) expect(seen.get(t)).toBeUndefined();
     // three steps (0.3 s) of 2 m/s²: sustained
     for (const t of [1.3, 1.5, 1.9]) expect(seen.get(t)).toBeCloseTo(2, 6);
+  });
+
+  it('a replay from an earlier time (the stack initialised again) starts a new speed history: braking is seen from its snapshots', () => {
+    const gate = createSafetyGate();
+    const told: { tS: number; accelMps2?: number; sustainedDecelMps2?: number }[] = [];
+    const { planner } = keeper(10);
+    const stack = createStack({
+      planner,
+      gate: {
+        ...gate,
+        checkCommand: (...a: Parameters<typeof gate.checkCommand>) => {
+          const b = a[1].snapshot.agents.find((x) => x.id === 'b');
+          if (b) told.push({ tS: a[1].snapshot.tS, ...b });
+          return gate.checkCommand(...a);
+        },
+      },
+      controller: createClassicalController(),
+      rates: { planHz: 10, controlHz: 10 },
+    });
+    const p = poseOn(map, 'R1', 60);
+    const snap = (tS: number, speedMps: number): WorldSnapshot => ({
+      tS,
+      ego: { ...egoOn(map, 'R0', 20, 10), tS },
+      agents: [
+        {
+          id: 'b',
+          kind: 'vehicle',
+          x: p.x,
+          y: p.y,
+          headingRad: p.headingRad,
+          speedMps,
+          lengthM: 4.8,
+          widthM: 1.9,
+        },
+      ],
+      lights: [],
+      route: { laneIds: ['R0'] },
+    });
+    const ctx = {
+      map,
+      route: RoutePath.build(map, ['R0']),
+      vehicle: VehicleParamsSchema.parse({}),
+      dtS: 0.1,
+      seed: 0,
+    };
+    // a run cruising from 10 to 10.5 s; then a replay of another from 0 s, the car braking at 2 m/s²
+    stack.init(ctx, snap(10, 10));
+    for (let k = 0; k <= 5; k++) stack.tick(snap(10 + k / 10, 10));
+    stack.init(ctx, snap(0, 10));
+    for (let k = 0; k <= 5; k++) stack.tick(snap(k / 10, 10 - 0.2 * k));
+    const at = (t: number) => told.find((x) => Math.abs(x.tS - t) < 1e-9);
+    expect(at(0.1)?.accelMps2).toBeCloseTo(-2, 6);
+    expect(at(0.5)?.sustainedDecelMps2).toBeCloseTo(2, 6);
   });
 });
 

@@ -36,7 +36,13 @@ import {
   sha256Hex,
 } from '../safety/index.ts';
 import { BRAKING_HISTORY_S, withSustainedBraking } from './AgentBraking.ts';
-import { AGENTS_SEEN_INITIAL, type AgentsSeen, agentsSeenStep, withSeenFor } from './AgentsSeen.ts';
+import {
+  AGENTS_SEEN_INITIAL,
+  type AgentsSeen,
+  agentsSeenStep,
+  clockWentBack,
+  withSeenFor,
+} from './AgentsSeen.ts';
 import { withAccelerations } from './GatedPlanner.ts';
 
 /** The gate's agent accelerations are speed differences over at least this long, s (the plan period). */
@@ -206,6 +212,10 @@ export function createStack(opts: StackOptions): Stack {
   let gateSnap: { from: WorldSnapshot; to: WorldSnapshot } | undefined;
   const sceneOf = (snap: WorldSnapshot): SafetyScene => {
     if (gateSnap?.from !== snap) {
+      // a clock that went back: the speeds kept are of another time line (their differences with
+      // this snapshot's would be no acceleration, and a newer sample would hold the history still)
+      if (speedHistory.length && clockWentBack(speedHistory[speedHistory.length - 1]!.tS, snap.tS))
+        speedHistory.length = 0;
       let ref: (typeof speedHistory)[number] | undefined;
       for (const h of speedHistory) if (snap.tS - h.tS >= ACCEL_WINDOW_S - 1e-9) ref = h;
       gateSnap = {
@@ -341,6 +351,8 @@ export function createStack(opts: StackOptions): Stack {
       route.tS = Number.NaN;
       route.index = undefined;
       seen = AGENTS_SEEN_INITIAL;
+      speedHistory.length = 0;
+      gateSnap = undefined;
       plannerState = planner.init(c, first);
       controllerState = controller.init(c);
       nextPlanS = first.tS;
