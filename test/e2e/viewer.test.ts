@@ -118,6 +118,23 @@ describe('viewer in headless Chromium', () => {
     expect(await page.textContent('#tl-play')).toBe('play');
   });
 
+  it('a replay played to its end stops showing its last tick', async () => {
+    const h = await hooks(page);
+    const { duration } = await h.evaluate((x) => x.state());
+    await h.evaluate((x, d) => x.seek(d - 0.5), duration);
+    await page.click('#tl-play');
+    // frames drawn while it plays show ticks before the last; only the frame at the end shows it
+    await page.waitForFunction(
+      () => {
+        const s = (window as unknown as { __edgeplan: Hooks }).__edgeplan.state();
+        return s.tick === s.ticks - 1;
+      },
+      undefined,
+      { timeout: 10_000 },
+    );
+    expect(await page.textContent('#tl-play')).toBe('play');
+  });
+
   it('shows the clicked agent in the inspector', async () => {
     const h = await hooks(page);
     await h.evaluate((x) => x.seek(3));
