@@ -102,6 +102,14 @@ describe('gate: a crossing car stopping for its light', () => {
     const v = createSafetyGate().checkCommand(cmd({ speed: 'KEEP', targetSpeedMps: 5 }), at('GREEN'));
     expect(v.decision).not.toBe('ALLOW');
   });
+
+  it('one gate, the light changing between checks: each check forecasts with its own scene’s lights', () => {
+    const gate = createSafetyGate();
+    const keep = cmd({ speed: 'KEEP', targetSpeedMps: 5 });
+    expect(gate.checkCommand(keep, at('RED')).decision).toBe('ALLOW');
+    expect(gate.checkCommand(keep, at('GREEN')).decision).not.toBe('ALLOW');
+    expect(gate.checkCommand(keep, at('RED')).decision).toBe('ALLOW');
+  });
 });
 
 describe('AgentForecast: another driver’s way through a junction', () => {
@@ -237,6 +245,21 @@ describe('gate: a crossing car seen braking to a stop', () => {
 
   it('braking seen over several snapshots lets the ego go on', () => {
     const v = createSafetyGate().checkCommand(
+      cmd({ speed: 'KEEP', targetSpeedMps: 5 }),
+      at({ sustainedDecelMps2: 8, accelMps2: -8 }),
+    );
+    const failed = v.rules.filter((r) => r.decision !== 'ALLOW').map((r) => `${r.rule}: ${r.message}`);
+    expect(failed).toEqual([]);
+  });
+
+  it('is judged against the ego’s heading of this check, after a check heading its way', () => {
+    const gate = createSafetyGate();
+    // first the ego drives south down N, the way the car will go (a lead there: constant speed)
+    gate.checkCommand(
+      cmd({ speed: 'KEEP', targetSpeedMps: 5 }),
+      scene({ map: crossing, lane: 'N', s: 20, speed: 5, route: ['N'] }),
+    );
+    const v = gate.checkCommand(
       cmd({ speed: 'KEEP', targetSpeedMps: 5 }),
       at({ sustainedDecelMps2: 8, accelMps2: -8 }),
     );

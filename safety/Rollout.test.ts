@@ -197,6 +197,29 @@ describe('the start lane where the route turns at a junction it goes straight th
     expect(at(105, 9)).toBe('S');
   });
 
+  it("the gate ranks from each scene's own route position, checks of other positions in between", () => {
+    // one gate, scenes of the turning pass (6) and the straight one (9) in turn: the start lane's
+    // rank is one function for the gate's life, so a position left from the last scene would show
+    const gate = createSafetyGate();
+    const sc = scene({ map, lane: 'S', s: 1.5, speed: 8, route: FORK_ROUTE });
+    const keep = cmd({ speed: 'KEEP', targetSpeedMps: 8 });
+    const minY = (routeIndex: number) => {
+      const t = gate.trajectoryFor(keep, { ...sc, routeIndex });
+      return Math.min(...t.points.map((p) => p.y));
+    };
+    const turning = minY(6);
+    const straight = minY(9);
+    gate.checkCommand(keep, { ...sc, routeIndex: 9 });
+    const turningAgain = minY(6);
+    gate.checkCommand(keep, { ...sc, routeIndex: 6 });
+    const straightAgain = minY(9);
+    // the turn bends right (down) within 8 s at 8 m/s; straight on stays on y = 0
+    expect(turning).toBeLessThan(-5);
+    expect(straight).toBeGreaterThan(-0.5);
+    expect(turningAgain).toBe(turning);
+    expect(straightAgain).toBe(straight);
+  });
+
   it('ranks route lanes by how soon the route takes them from the position, lanes behind it last', () => {
     expect(gateRouteRank(FORK_ROUTE, 6, 'T')).toBe(0);
     expect(gateRouteRank(FORK_ROUTE, 6, 'S')).toBe(3);

@@ -16,7 +16,12 @@ import {
   type Trajectory,
   type Verdict,
 } from '../core/index.ts';
-import { AgentForecast, forecastAgents } from './AgentForecast.ts';
+import {
+  AgentForecast,
+  type ForecastBraking,
+  type ForecastSignals,
+  forecastAgents,
+} from './AgentForecast.ts';
 import { canonicalJson, sha256Hex } from './canonicalJson.ts';
 import { checkControlStep } from './checkControlStep.ts';
 import { LanePathCache, Rollout, rolloutCommand, rolloutToTrajectory, rolloutTrajectory } from './Rollout.ts';
@@ -130,16 +135,40 @@ export function createSafetyGate(input: SafetyParamsInput = {}): SafetyGate {
   let ahead:
     | { ids: ReadonlyArray<string>; index: number | undefined; route: ReadonlyArray<string> }
     | undefined;
-  /** How soon the route takes a lane from the scene's route position (`gateRouteRank`; `startLane`'s rank). */
-  const rankFrom =
-    (scene: SafetyScene) =>
-    (laneId: string): number =>
-      gateRouteRank(scene.snapshot.route.laneIds, scene.routeIndex, laneId);
+  /** The route and route position `routeRank` ranks from (`rankFrom` sets them before each `startLane`). */
+  let rankLaneIds: ReadonlyArray<string> = [];
+  let rankIndex: number | undefined;
+  /**
+   * How soon the route takes a lane from the scene's route position (`gateRouteRank`; `startLane`'s
+   * rank). One function for the gate's life, reading the position `rankFrom` set: a closure per
+   * scene was an allocation on every check (house habit 10).
+   */
+  const routeRank = (laneId: string): number => gateRouteRank(rankLaneIds, rankIndex, laneId);
+  const rankFrom = (scene: SafetyScene): ((laneId: string) => number) => {
+    rankLaneIds = scene.snapshot.route.laneIds;
+    rankIndex = scene.routeIndex;
+    return routeRank;
+  };
   const routeOf = (scene: SafetyScene): ReadonlyArray<string> => {
     const ids = scene.snapshot.route.laneIds;
     if (ahead?.ids !== ids || ahead.index !== scene.routeIndex)
       ahead = { ids, index: scene.routeIndex, route: routeAhead(scene) };
     return ahead.route;
+  };
+  // scratch arguments of `forecastAgents`, filled per evaluation (it reads them, keeps neither)
+  const signals: ForecastSignals = { lights: [], comfortDecelMps2: params.yellowStopDecelMps2 };
+  const signalsOf = (lights: ForecastSignals['lights']): ForecastSignals => {
+    signals.lights = lights;
+    return signals;
+  };
+  const brakingScratch: ForecastBraking = {
+    share: params.observedBrakeShare,
+    egoHeadingRad: 0,
+    sameWayRad: params.observedBrakeSameWayRad,
+  };
+  const braking = (egoHeadingRad: number): ForecastBraking => {
+    brakingScratch.egoHeadingRad = egoHeadingRad;
+    return brakingScratch;
   };
   const pathsFor = (scene: SafetyScene): LanePathCache => {
     if (!paths || paths.map !== scene.map) paths = new LanePathCache(scene.map);
@@ -174,14 +203,8 @@ export function createSafetyGate(input: SafetyParamsInput = {}): SafetyGate {
       rollout.n,
       rollout.dtS,
       forecast,
-      { lights: snap.lights, comfortDecelMps2: params.yellowStopDecelMps2 },
-      params.observedBrakeShare > 0
-        ? {
-            share: params.observedBrakeShare,
-            egoHeadingRad: ego.headingRad,
-            sameWayRad: params.observedBrakeSameWayRad,
-          }
-        : undefined,
+      signalsOf(snap.lights),
+      params.observedBrakeShare > 0 ? braking(ego.headingRad) : undefined,
     );
     const ctx: CheckContext = {
       snapshot: snap,

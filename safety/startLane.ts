@@ -34,6 +34,8 @@ const FIT_TIE_M = 0.05;
 const FIT_MIN_SEPARATION_M = 0.5;
 
 const fp: FrenetPoint = { sM: 0, dM: 0, segment: 0 };
+/** The successors of a lane the map lacks (none), shared rather than a new `[]` per call. */
+const NONE: ReadonlyArray<string> = Object.freeze([]);
 
 /**
  * The id of the lane a roll-out from the pose (x, y, headingRad; rear axle) starts on: the located
@@ -53,43 +55,54 @@ export function startLane(
   route: ReadonlyArray<string>,
   paths: LanePathCache,
   along?: Trajectory,
-  rankOf: (laneId: string) => number = (id) => firstIn(route, id),
+  rankOf?: (laneId: string) => number,
 ): string | undefined {
   const loc = map.locate(x, y, headingRad, 5, undefined);
   if (!loc) return undefined;
   const located = map.mustLane(loc.laneId);
   let best = loc.laneId;
   let bestFit = Number.POSITIVE_INFINITY;
-  let bestRank = rankOf(best);
+  let bestRank = rankIn(rankOf, route, best);
   const plan = along && travel(along, tS) >= FIT_MIN_TRAVEL_M ? along : undefined;
   if (plan) bestFit = planDistance(paths, best, route, plan, tS, x, y);
-  const consider = (id: string): void => {
-    if (id === best || !onLane(map, id, x, y, headingRad)) return;
-    const rank = rankOf(id);
-    if (plan) {
-      const f = planDistance(paths, id, route, plan, tS, x, y);
-      const apart = separation(paths, best, id, route, x, y, travel(plan, tS)) >= FIT_MIN_SEPARATION_M;
-      const better = apart
-        ? f < bestFit - FIT_TIE_M || (f < bestFit + FIT_TIE_M && rank < bestRank)
-        : rank < bestRank;
-      if (!better) return;
-      bestFit = f;
-    } else if (rank >= bestRank) return;
-    best = id;
-    bestRank = rank;
-  };
+  // the candidates, each branch of a predecessor and the lane after it, considered in one loop
+  // body rather than through a local closure: this runs on every gate check (house habit 10)
   for (const predId of located.data.predecessors) {
     const pred = map.lane(predId);
     if (!pred) continue;
-    for (const id of pred.data.successors) {
-      if (id === loc.laneId) continue;
-      consider(id);
+    for (const branch of pred.data.successors) {
+      if (branch === loc.laneId) continue;
       // a branch that begins with a piece shorter than the ego has gone into it (an imported
-      // connector's first lane section, metres long): the lane after that piece
-      for (const next of map.lane(id)?.data.successors ?? []) if (next !== loc.laneId) consider(next);
+      // connector's first lane section, metres long): the lane after that piece (j ≥ 0)
+      const after = map.lane(branch)?.data.successors ?? NONE;
+      for (let j = -1; j < after.length; j++) {
+        const id = j < 0 ? branch : after[j]!;
+        if (id === loc.laneId || id === best || !onLane(map, id, x, y, headingRad)) continue;
+        const rank = rankIn(rankOf, route, id);
+        if (plan) {
+          const f = planDistance(paths, id, route, plan, tS, x, y);
+          const apart = separation(paths, best, id, route, x, y, travel(plan, tS)) >= FIT_MIN_SEPARATION_M;
+          const better = apart
+            ? f < bestFit - FIT_TIE_M || (f < bestFit + FIT_TIE_M && rank < bestRank)
+            : rank < bestRank;
+          if (!better) continue;
+          bestFit = f;
+        } else if (rank >= bestRank) continue;
+        best = id;
+        bestRank = rank;
+      }
     }
   }
   return best;
+}
+
+/** Lane `id`'s rank: `rankOf`'s, by default its first position in `route`. */
+function rankIn(
+  rankOf: ((laneId: string) => number) | undefined,
+  route: ReadonlyArray<string>,
+  id: string,
+): number {
+  return rankOf ? rankOf(id) : firstIn(route, id);
 }
 
 /** Lane `id`'s first position in `route` (∞ off it). */
