@@ -24,9 +24,9 @@ function snapOf(tS: number, speedMps: number, supplied: Partial<AgentState> = {}
   };
 }
 
-/** Samples of the car's speed at these (time, speed) pairs, oldest first. */
-const samples = (pairs: [number, number][]): SpeedSample[] =>
-  pairs.map(([tS, v]) => ({ tS, speeds: new Map([['c', v]]) }));
+/** Samples of the car's speed (and heading, 0 unless given) at these times, oldest first. */
+const samples = (pairs: [number, number, number?][]): SpeedSample[] =>
+  pairs.map(([tS, v, h]) => ({ tS, speeds: new Map([['c', v]]), headings: new Map([['c', h ?? 0]]) }));
 
 /** Snapshots `stepS` apart with the car at these speeds; the last is the snapshot judged. */
 function judged(speeds: number[], supplied: Partial<AgentState> = {}, stepS = 0.1): AgentState {
@@ -96,10 +96,7 @@ describe('withSustainedBraking', () => {
   });
 
   it('steps shorter than 0.1 s are merged (control-rate snapshots)', () => {
-    const history: SpeedSample[] = [10, 9.75, 9.5, 9.25, 9, 8.75].map((v, i) => ({
-      tS: i * 0.05,
-      speeds: new Map([['c', v]]),
-    }));
+    const history = samples([10, 9.75, 9.5, 9.25, 9, 8.75].map((v, i) => [i * 0.05, v]));
     const snap: WorldSnapshot = {
       tS: 0.3,
       ego: { tS: 0.3, x: -50, y: 0, headingRad: 0, speedMps: 5, accelMps2: 0, steerRad: 0, yawRateRadps: 0 },
@@ -108,5 +105,41 @@ describe('withSustainedBraking', () => {
       route: { laneIds: ['L'] },
     };
     expect(withSustainedBraking(snap, history).agents[0]!.sustainedDecelMps2).toBeCloseTo(5, 6);
+  });
+
+  it('the end of a swerve is not braking: the speed along the lane is kept, its magnitude falls as the heading turns back', () => {
+    // fuzz seed 11 run 214: 6.17 m/s along the lane throughout, the sideways speed falling from
+    // 4.42 to 1.1 m/s over 0.3 s (heading 36° → 10°): the speed's magnitude falls at 2.9–5.9 m/s²
+    const at = (tS: number): [number, number, number] => {
+      const lat = 6.63 * (1 - (tS - 2.2) / 0.6);
+      return [tS, Math.hypot(6.17, lat), Math.atan2(lat, 6.17)];
+    };
+    const [tS, v, h] = at(2.7);
+    const snap = snapOf(tS, v, { headingRad: h });
+    expect(
+      withSustainedBraking(snap, samples([at(2.4), at(2.5), at(2.6)])).agents[0]!.sustainedDecelMps2,
+    ).toBe(undefined);
+  });
+
+  it('a brake in a junction turn still is braking (3 m/s² at a yaw rate of 0.5 rad/s)', () => {
+    const at = (tS: number): [number, number, number] => [tS, 8 - 3 * tS, 0.5 * tS];
+    const [tS, v, h] = at(0.3);
+    const snap = snapOf(tS, v, { headingRad: h });
+    expect(
+      withSustainedBraking(snap, samples([at(0), at(0.1), at(0.2)])).agents[0]!.sustainedDecelMps2,
+    ).toBeCloseTo(3, 6);
+  });
+
+  it('a heading across the ±π seam is no turn (a car braking westwards)', () => {
+    const at = (tS: number): [number, number, number] => [
+      tS,
+      8 - 3 * tS,
+      tS < 0.15 ? Math.PI - 0.01 : -Math.PI + 0.01,
+    ];
+    const [tS, v, h] = at(0.3);
+    const snap = snapOf(tS, v, { headingRad: h });
+    expect(
+      withSustainedBraking(snap, samples([at(0), at(0.1), at(0.2)])).agents[0]!.sustainedDecelMps2,
+    ).toBeCloseTo(3, 6);
   });
 });
