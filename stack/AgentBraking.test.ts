@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { AgentState, WorldSnapshot } from '../core/index.ts';
-import { type SpeedSample, withSustainedBraking } from './AgentBraking.ts';
+import { poseOn } from '../scenarios/builtin/build.ts';
+import { type SpeedSample, speedSampleOf, withSustainedBraking } from './AgentBraking.ts';
+import { roadMap } from './testing/safetyScenes.ts';
 
 const car = (speedMps: number): AgentState => ({
   id: 'c',
@@ -141,5 +143,57 @@ describe('withSustainedBraking', () => {
     expect(
       withSustainedBraking(snap, samples([at(0), at(0.1), at(0.2)])).agents[0]!.sustainedDecelMps2,
     ).toBeCloseTo(3, 6);
+  });
+});
+
+describe('withSustainedBraking on a map: the speed along the lane', () => {
+  const map = roadMap({ lanes: 1 });
+  const lane = poseOn(map, 'R0', 100);
+  /** Snapshots of the car on R0 at these (time, speed, heading), as the callers sample them with the map. */
+  function onMap(frames: [number, number, number][]): {
+    snap: WorldSnapshot;
+    history: SpeedSample[];
+    now: SpeedSample;
+  } {
+    const snaps = frames.map(([tS, v, h]) =>
+      snapOf(tS, v, { x: lane.x, y: lane.y, headingRad: lane.headingRad + h }),
+    );
+    const history = snaps.slice(0, -1).map((x) => speedSampleOf(x, map));
+    const snap = snaps.at(-1)!;
+    return { snap, history, now: speedSampleOf(snap, map) };
+  }
+
+  it('a swerve’s end that turns slowly at first is not braking (run 214 at 2.2–2.5 s: the band alone lets it pass)', () => {
+    // coming the other way over the lane: 6.17 m/s along it, sideways 6.63 → 5.0 m/s, heading 47° →
+    // 39° off its axis (0.14 rad in 0.3 s), the speed's magnitude falling 1.2, 3.8 and 6.1 m/s²
+    const at = (tS: number, lat: number): [number, number, number] => [
+      tS,
+      Math.hypot(6.17, lat),
+      Math.PI + Math.atan2(lat, 6.17),
+    ];
+    const { snap, history, now } = onMap([at(2.2, 6.63), at(2.3, 6.46), at(2.4, 5.92), at(2.5, 5.0)]);
+    // the premise: without the map (its speed's magnitude) it reads as braking
+    expect(withSustainedBraking(snap, history).agents[0]!.sustainedDecelMps2).toBeGreaterThan(1);
+    expect(withSustainedBraking(snap, history, now).agents[0]!.sustainedDecelMps2).toBeUndefined();
+  });
+
+  it('a straight brake along the lane still is braking', () => {
+    const { snap, history, now } = onMap([
+      [0, 10, 0],
+      [0.1, 9.7, 0],
+      [0.2, 9.4, 0],
+      [0.3, 9.1, 0],
+    ]);
+    expect(withSustainedBraking(snap, history, now).agents[0]!.sustainedDecelMps2).toBeCloseTo(3, 6);
+  });
+
+  it('a car braking against the lane (the road’s axis, either way) still is braking', () => {
+    const { snap, history, now } = onMap([
+      [0, 10, Math.PI],
+      [0.1, 9.7, Math.PI],
+      [0.2, 9.4, Math.PI],
+      [0.3, 9.1, Math.PI],
+    ]);
+    expect(withSustainedBraking(snap, history, now).agents[0]!.sustainedDecelMps2).toBeCloseTo(3, 6);
   });
 });

@@ -16,23 +16,55 @@
  * swerve's heading: 6.18·cos 47° = 4.2 m/s); projected on the present heading, halfway through the
  * swerve's end (headings 36° → 10° over 0.3 s) it still reads 1.95 m/s² in every step. Within the
  * band the magnitude is the speed along the present heading to within 1 − cos 0.2 = 2 %.
+ *
+ * Where the map places the agent on a lane (its heading within `LANE_ALONG_MAX_RAD` of the lane's
+ * axis, either way) in the snapshot and in every sample, the speed measured is the speed along the
+ * lane's axis instead (v·|cos(heading error)|; the forecast brakes the speed along the lane,
+ * `safety/AgentForecast.ts`: speed·lonF): the road is the fixed direction a swerving car keeps its
+ * speed along, and its axis is the same whichever lane of it the car is over (run 214's car is over
+ * the ego's lane, against it, from 2.5 s). A swerve's end that turns
+ * slowly at first stays within the band (run 214 at 2.2–2.5 s: its heading turns 0.14 rad, its
+ * speed's magnitude falls 1.2–6.1 m/s² a step); its speed along the lane is 6.17 m/s throughout.
  */
 import { angleDiff, type WorldSnapshot } from '../core/index.ts';
+import type { RoadMap } from '../core/map/index.ts';
 
-/** The agents' speeds (m/s) and headings (rad, map frame) in one snapshot. */
+/**
+ * The agents' speeds (m/s) and headings (rad, map frame) in one snapshot, and the speed along the
+ * lane the map places each on (m/s; agents it places on none are missing).
+ */
 export interface SpeedSample {
   tS: number;
   speeds: Map<string, number>;
   headings: Map<string, number>;
+  alongLaneMps?: Map<string, number>;
 }
 
-/** The sample of `snap`'s agents' speeds and headings. */
-export function speedSampleOf(snap: WorldSnapshot): SpeedSample {
-  return {
+/**
+ * How far an agent's heading may be off a lane's axis for its speed along it to count, rad (1.2:
+ * a swerve at 47° off its lane still counts; a car crossing a lane at right angles does not — it is
+ * placed on the lane it drives along, if any). Our choice.
+ */
+export const LANE_ALONG_MAX_RAD = 1.2;
+
+/** The sample of `snap`'s agents' speeds and headings, with their speeds along their lanes' axes on `map`. */
+export function speedSampleOf(snap: WorldSnapshot, map?: RoadMap): SpeedSample {
+  const sample: SpeedSample = {
     tS: snap.tS,
     speeds: new Map(snap.agents.map((a) => [a.id, a.speedMps])),
     headings: new Map(snap.agents.map((a) => [a.id, a.headingRad])),
   };
+  if (!map) return sample;
+  const along = new Map<string, number>();
+  for (const a of snap.agents) {
+    if (a.kind !== 'vehicle' && a.kind !== 'cyclist') continue;
+    const loc = map.locate(a.x, a.y, a.headingRad, 2);
+    if (!loc) continue;
+    const offAxis = Math.min(Math.abs(loc.headingErrRad), Math.PI - Math.abs(loc.headingErrRad));
+    if (offAxis <= LANE_ALONG_MAX_RAD) along.set(a.id, a.speedMps * Math.cos(offAxis));
+  }
+  sample.alongLaneMps = along;
+  return sample;
 }
 
 /**
@@ -62,7 +94,9 @@ export const BRAKING_HISTORY_S = SUSTAINED_BRAKING.windowS + SUSTAINED_BRAKING.s
  * The snapshot with `sustainedDecelMps2` set on every agent that braked at ≥ `minDecelMps2` over
  * each `stepS` step of the last `windowS` (the weakest step's deceleration, m/s²) with its heading
  * within `maxHeadingChangeRad` of its heading in `snap` throughout, from `history`
- * (older samples, oldest first; samples at or after the snapshot's time are ignored). The window
+ * (older samples, oldest first; samples at or after the snapshot's time are ignored); the speed
+ * along its lane where `now` (the snapshot's own sample, `speedSampleOf` with the map) and every
+ * sample of the window have it, else its speed (none where only some have it: the two differ). The window
  * needs at least round(windowS / stepS) steps, none longer than `maxStepFactor`·stepS: a sparse
  * history (one sample a second old) is one step's reading, which never sets it. A value the agent
  * carries already (a tracker's) is kept only as far as the stack's own history shows the braking
@@ -73,6 +107,7 @@ export const BRAKING_HISTORY_S = SUSTAINED_BRAKING.windowS + SUSTAINED_BRAKING.s
 export function withSustainedBraking(
   snap: WorldSnapshot,
   history: ReadonlyArray<SpeedSample>,
+  now?: SpeedSample,
   rule: {
     windowS: number;
     stepS: number;
@@ -101,7 +136,7 @@ export function withSustainedBraking(
   const covered = chain.length >= minSteps && snap.tS - t >= rule.windowS - 1e-9;
   let changed = false;
   const agents = snap.agents.map((a) => {
-    const own = covered ? observedDecel(a, snap.tS, chain, rule.minDecelMps2, maxTurnRad) : undefined;
+    const own = covered ? observedDecel(a, snap.tS, chain, rule.minDecelMps2, maxTurnRad, now) : undefined;
     const supplied = a.sustainedDecelMps2;
     const value = own === undefined ? undefined : supplied === undefined ? own : Math.min(supplied, own);
     if (value === supplied) return a;
@@ -116,7 +151,8 @@ export function withSustainedBraking(
 /**
  * The weakest step's deceleration of `a` along `chain` (newest first), m/s²; undefined if any step
  * brakes less than `minDecelMps2`, misses the agent, or finds its heading more than `maxTurnRad`
- * off its present one (a turn, not a braking, may change the speed's magnitude).
+ * off its present one (a turn, not a braking, may change the speed's magnitude). Speeds along
+ * its lane where `now` and every sample have one for it.
  */
 function observedDecel(
   a: WorldSnapshot['agents'][number],
@@ -124,12 +160,15 @@ function observedDecel(
   chain: ReadonlyArray<SpeedSample>,
   minDecelMps2: number,
   maxTurnRad: number,
+  now: SpeedSample | undefined,
 ): number | undefined {
-  let vNew = a.speedMps;
+  const alongNow = now?.alongLaneMps?.get(a.id);
+  const along = alongNow !== undefined;
+  let vNew = alongNow ?? a.speedMps;
   let tNew = tS;
   let weakest = Number.POSITIVE_INFINITY;
   for (const h of chain) {
-    const vOld = h.speeds.get(a.id);
+    const vOld = along ? h.alongLaneMps?.get(a.id) : h.speeds.get(a.id);
     const heading = h.headings.get(a.id);
     if (vOld === undefined || heading === undefined) return undefined;
     if (!(Math.abs(angleDiff(heading, a.headingRad)) <= maxTurnRad)) return undefined;

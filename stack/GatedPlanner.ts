@@ -83,16 +83,17 @@ export function createGatedPlanner<S>(
           ? ctx.route.trackS(snap.ego, state.routeSM ?? Number.NaN, state.prev ? snap.tS - state.prev.tS : 0)
           : Number.NaN;
       const seen = agentsSeenStep(state.seen, snap, gate.params.rssEgo.responseTimeS, lateS);
+      const sample = speedSampleOf(snap, ctx.map);
       const scene: SafetyScene = {
         snapshot: withSeenFor(
-          withSustainedBraking(withAccelerations(snap, state.prev), state.history ?? []),
+          withSustainedBraking(withAccelerations(snap, state.prev), state.history ?? [], sample),
           seen,
         ),
         map: ctx.map,
         vehicle: ctx.vehicle,
         ...(Number.isFinite(routeSM) ? { routeIndex: ctx.route.indexAt(routeSM) } : {}),
       };
-      const prev = late ? state.prev : speedSampleOf(snap);
+      const prev = late ? state.prev : sample;
       const history = late
         ? state.history
         : [...(state.history ?? []).filter((h) => snap.tS - h.tS < BRAKING_HISTORY_S - 1e-9), prev!];

@@ -222,12 +222,13 @@ export function createStack(opts: StackOptions): Stack {
         speedHistory.length = 0;
       let ref: (typeof speedHistory)[number] | undefined;
       for (const h of speedHistory) if (snap.tS - h.tS >= ACCEL_WINDOW_S - 1e-9) ref = h;
+      const sample = speedSampleOf(snap, ctx!.map);
       gateSnap = {
         from: snap,
-        to: withSeenFor(withSustainedBraking(withAccelerations(snap, ref), speedHistory), seen),
+        to: withSeenFor(withSustainedBraking(withAccelerations(snap, ref), speedHistory, sample), seen),
       };
       if (!speedHistory.length || snap.tS > speedHistory[speedHistory.length - 1]!.tS + 1e-9)
-        speedHistory.push(speedSampleOf(snap));
+        speedHistory.push(sample);
       while (speedHistory.length > 1 && snap.tS - speedHistory[1]!.tS >= BRAKING_HISTORY_S - 1e-9)
         speedHistory.shift();
     }
