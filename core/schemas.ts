@@ -113,7 +113,11 @@ export const AgentStateSchema = z
     y: finite(),
     headingRad: finite(),
     speedMps: nonNeg(),
-    /** Longitudinal acceleration where the tracker estimates it, m/s² (absent: unknown). */
+    /**
+     * Longitudinal acceleration where the tracker estimates it, m/s² (absent: unknown). The stack
+     * estimates its own from consecutive snapshots and hands the gate the smaller of the two (a
+     * larger one can claim a lead is not braking, which relaxes the gate's RSS response).
+     */
     accelMps2: finite().optional(),
     /**
      * How long the tracker has seen this agent, s (0: first seen in this snapshot; absent: unknown).
@@ -124,8 +128,8 @@ export const AgentStateSchema = z
     seenForS: nonNeg().optional(),
     /**
      * Deceleration the agent has held over the last few snapshots, m/s² (> 0; the weakest of the
-     * steps, where the tracker saw it brake firmly at every one of them; absent: not seen braking
-     * that long). One step's reading alone never sets it. The stack keeps a supplied value only
+     * steps, where the tracker saw it brake firmly at every one of them, along a heading it kept;
+     * absent: not seen braking that long). One step's reading alone never sets it. The stack keeps a supplied value only
      * where its own speed history shows the braking, and then the smaller of the two.
      */
     sustainedDecelMps2: positive().optional(),

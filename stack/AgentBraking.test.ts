@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { AgentState, WorldSnapshot } from '../core/index.ts';
-import { type SpeedSample, withSustainedBraking } from './AgentBraking.ts';
+import { poseOn } from '../scenarios/builtin/build.ts';
+import { type SpeedSample, speedSampleOf, withSustainedBraking } from './AgentBraking.ts';
+import { roadMap } from './testing/safetyScenes.ts';
 
 const car = (speedMps: number): AgentState => ({
   id: 'c',
@@ -24,9 +26,9 @@ function snapOf(tS: number, speedMps: number, supplied: Partial<AgentState> = {}
   };
 }
 
-/** Samples of the car's speed at these (time, speed) pairs, oldest first. */
-const samples = (pairs: [number, number][]): SpeedSample[] =>
-  pairs.map(([tS, v]) => ({ tS, speeds: new Map([['c', v]]) }));
+/** Samples of the car's speed (and heading, 0 unless given) at these times, oldest first. */
+const samples = (pairs: [number, number, number?][]): SpeedSample[] =>
+  pairs.map(([tS, v, h]) => ({ tS, speeds: new Map([['c', v]]), headings: new Map([['c', h ?? 0]]) }));
 
 /** Snapshots `stepS` apart with the car at these speeds; the last is the snapshot judged. */
 function judged(speeds: number[], supplied: Partial<AgentState> = {}, stepS = 0.1): AgentState {
@@ -96,10 +98,7 @@ describe('withSustainedBraking', () => {
   });
 
   it('steps shorter than 0.1 s are merged (control-rate snapshots)', () => {
-    const history: SpeedSample[] = [10, 9.75, 9.5, 9.25, 9, 8.75].map((v, i) => ({
-      tS: i * 0.05,
-      speeds: new Map([['c', v]]),
-    }));
+    const history = samples([10, 9.75, 9.5, 9.25, 9, 8.75].map((v, i) => [i * 0.05, v]));
     const snap: WorldSnapshot = {
       tS: 0.3,
       ego: { tS: 0.3, x: -50, y: 0, headingRad: 0, speedMps: 5, accelMps2: 0, steerRad: 0, yawRateRadps: 0 },
@@ -108,5 +107,93 @@ describe('withSustainedBraking', () => {
       route: { laneIds: ['L'] },
     };
     expect(withSustainedBraking(snap, history).agents[0]!.sustainedDecelMps2).toBeCloseTo(5, 6);
+  });
+
+  it('the end of a swerve is not braking: the speed along the lane is kept, its magnitude falls as the heading turns back', () => {
+    // fuzz seed 11 run 214: 6.17 m/s along the lane throughout, the sideways speed falling from
+    // 4.42 to 1.1 m/s over 0.3 s (heading 36° → 10°): the speed's magnitude falls at 2.9–5.9 m/s²
+    const at = (tS: number): [number, number, number] => {
+      const lat = 6.63 * (1 - (tS - 2.2) / 0.6);
+      return [tS, Math.hypot(6.17, lat), Math.atan2(lat, 6.17)];
+    };
+    const [tS, v, h] = at(2.7);
+    const snap = snapOf(tS, v, { headingRad: h });
+    expect(
+      withSustainedBraking(snap, samples([at(2.4), at(2.5), at(2.6)])).agents[0]!.sustainedDecelMps2,
+    ).toBe(undefined);
+  });
+
+  it('a brake in a junction turn still is braking (3 m/s² at a yaw rate of 0.5 rad/s)', () => {
+    const at = (tS: number): [number, number, number] => [tS, 8 - 3 * tS, 0.5 * tS];
+    const [tS, v, h] = at(0.3);
+    const snap = snapOf(tS, v, { headingRad: h });
+    expect(
+      withSustainedBraking(snap, samples([at(0), at(0.1), at(0.2)])).agents[0]!.sustainedDecelMps2,
+    ).toBeCloseTo(3, 6);
+  });
+
+  it('a heading across the ±π seam is no turn (a car braking westwards)', () => {
+    const at = (tS: number): [number, number, number] => [
+      tS,
+      8 - 3 * tS,
+      tS < 0.15 ? Math.PI - 0.01 : -Math.PI + 0.01,
+    ];
+    const [tS, v, h] = at(0.3);
+    const snap = snapOf(tS, v, { headingRad: h });
+    expect(
+      withSustainedBraking(snap, samples([at(0), at(0.1), at(0.2)])).agents[0]!.sustainedDecelMps2,
+    ).toBeCloseTo(3, 6);
+  });
+});
+
+describe('withSustainedBraking on a map: the speed along the lane', () => {
+  const map = roadMap({ lanes: 1 });
+  const lane = poseOn(map, 'R0', 100);
+  /** Snapshots of the car on R0 at these (time, speed, heading), as the callers sample them with the map. */
+  function onMap(frames: [number, number, number][]): {
+    snap: WorldSnapshot;
+    history: SpeedSample[];
+    now: SpeedSample;
+  } {
+    const snaps = frames.map(([tS, v, h]) =>
+      snapOf(tS, v, { x: lane.x, y: lane.y, headingRad: lane.headingRad + h }),
+    );
+    const history = snaps.slice(0, -1).map((x) => speedSampleOf(x, map));
+    const snap = snaps.at(-1)!;
+    return { snap, history, now: speedSampleOf(snap, map) };
+  }
+
+  it('a swerve’s end that turns slowly at first is not braking (run 214 at 2.2–2.5 s: the band alone lets it pass)', () => {
+    // coming the other way over the lane: 6.17 m/s along it, sideways 6.63 → 5.0 m/s, heading 47° →
+    // 39° off its axis (0.14 rad in 0.3 s), the speed's magnitude falling 1.2, 3.8 and 6.1 m/s²
+    const at = (tS: number, lat: number): [number, number, number] => [
+      tS,
+      Math.hypot(6.17, lat),
+      Math.PI + Math.atan2(lat, 6.17),
+    ];
+    const { snap, history, now } = onMap([at(2.2, 6.63), at(2.3, 6.46), at(2.4, 5.92), at(2.5, 5.0)]);
+    // the premise: without the map (its speed's magnitude) it reads as braking
+    expect(withSustainedBraking(snap, history).agents[0]!.sustainedDecelMps2).toBeGreaterThan(1);
+    expect(withSustainedBraking(snap, history, now).agents[0]!.sustainedDecelMps2).toBeUndefined();
+  });
+
+  it('a straight brake along the lane still is braking', () => {
+    const { snap, history, now } = onMap([
+      [0, 10, 0],
+      [0.1, 9.7, 0],
+      [0.2, 9.4, 0],
+      [0.3, 9.1, 0],
+    ]);
+    expect(withSustainedBraking(snap, history, now).agents[0]!.sustainedDecelMps2).toBeCloseTo(3, 6);
+  });
+
+  it('a car braking against the lane (the road’s axis, either way) still is braking', () => {
+    const { snap, history, now } = onMap([
+      [0, 10, Math.PI],
+      [0.1, 9.7, Math.PI],
+      [0.2, 9.4, Math.PI],
+      [0.3, 9.1, Math.PI],
+    ]);
+    expect(withSustainedBraking(snap, history, now).agents[0]!.sustainedDecelMps2).toBeCloseTo(3, 6);
   });
 });

@@ -23,6 +23,8 @@ const data = road({ lanes: 2, lengthM: 800 });
 const map = new RoadMap(data);
 const real = createSafetyGate();
 const rhoS = real.params.rssEgo.responseTimeS;
+/** How late a snapshot may come without counting as a clock reset: the gate's maxInputAgeS (0.25 s). */
+const lateS = real.params.maxInputAgeS;
 
 const car = (id: string, s = 100): AgentState => {
   const p = poseOn(map, 'R0', s);
@@ -56,6 +58,7 @@ function feed(frames: [number, string[]][], forgetAfterS = rhoS): AgentsSeen[] {
         ids.map((id) => car(id)),
       ),
       forgetAfterS,
+      lateS,
     );
     return s;
   });
@@ -77,7 +80,26 @@ describe('agentsSeenStep', () => {
 
   it('a snapshot at the last one’s time changes nothing (control steps re-read it)', () => {
     const s = feed([[0.5, ['a']]])[0]!;
-    expect(agentsSeenStep(s, snapAt(0.5, [car('a'), car('b')]), rhoS)).toBe(s);
+    expect(agentsSeenStep(s, snapAt(0.5, [car('a'), car('b')]), rhoS, lateS)).toBe(s);
+  });
+
+  it('a snapshot delivered late (older than the last by up to maxInputAgeS) is ignored, not a reset', () => {
+    const s = feed([
+      [0, ['a']],
+      [1, ['a']],
+    ])[1]!;
+    expect(agentsSeenStep(s, snapAt(1 - 0.2, [car('a'), car('b')]), rhoS, lateS)).toBe(s);
+    expect(s.agents.get('a')?.firstS).toBe(0);
+  });
+
+  it('a snapshot older than the last by more than maxInputAgeS is a clock reset', () => {
+    const out = feed([
+      [0, ['a']],
+      [1, ['a']],
+      [1 - 0.3, ['a']],
+    ]);
+    expect(out[2]!.tS).toBe(0.7);
+    expect(out[2]!.agents.get('a')?.firstS).toBe(0.7);
   });
 
   it('a clock that goes back starts afresh: every agent first seen at the new time, one ramp from there', () => {
@@ -286,13 +308,18 @@ describe('gated planner: first sightings across ticks', () => {
   });
 });
 
-/** A gated `keeping` planner stepped by hand on `frames` (time, the lead's speed); what the gate was told. */
-function stepGated(frames: [number, number][]): Told[] {
+/**
+ * A gated `keeping` planner stepped by hand on `frames` (time, the lead's speed, what a tracker
+ * says of it); what the gate was told.
+ */
+function stepGated(frames: [number, number, Partial<AgentState>?][]): Told[] {
   const sc = braking();
   const { gate, seen } = spying();
   const p = createGatedPlanner(keeping(sc.map), { gate });
   const ctx = plannerContext(sc.scenario, sc.map, 0);
-  const snaps = frames.map(([t, v]) => snapAt(t, [{ ...car('lead', 200), speedMps: v }]));
+  const snaps = frames.map(([t, v, supplied]) =>
+    snapAt(t, [{ ...car('lead', 200), speedMps: v, ...supplied }]),
+  );
   let st = p.init(ctx, snaps[0]!);
   for (const s of snaps) st = p.step(st, s, ctx).state;
   return seen;
@@ -322,19 +349,61 @@ describe('gated planner: gaps and clock resets', () => {
     expect(after[2]).toBeCloseTo(0.2, 9);
   });
 
-  it('a clock that goes back clears the speed history: no braking pieced together from two time lines', () => {
-    // braking at 10 m/s² to 0.3 s; the clock goes back to 0.25 s on another run, the lead at 10 m/s
-    // then 9.7 at 0.45 s: only one step (0.2 s) of the new run's braking is known, which sets nothing
+  it('a clock that goes back starts the speed history afresh: braking on the new time line is seen', () => {
+    // the old run to 1 s, then the clock back to 0 (a replay restarted): the lead brakes at 3 m/s²
+    // from there; the old run's samples, all newer than the new snapshots, must not hold the history
     const told = stepGated([
-      [0, 23],
-      [0.1, 22],
-      [0.2, 21],
-      [0.3, 20],
-      [0.25, 10],
-      [0.45, 9.7],
+      [0.8, 20],
+      [0.9, 20],
+      [1, 20],
+      [0, 10],
+      [0.1, 9.7],
+      [0.2, 9.4],
+      [0.3, 9.1],
     ]);
-    expect(told.at(-1)!.tS).toBe(0.45);
-    expect(told.at(-1)!.sustainedDecelMps2).toBeUndefined();
+    expect(told[4]!.accelMps2).toBeCloseTo(-3, 6);
+    expect(told.at(-1)!.tS).toBe(0.3);
+    expect(told.at(-1)!.sustainedDecelMps2).toBeCloseTo(3, 6);
+  });
+
+  it('a snapshot delivered late keeps the first sightings: the lead is seen for the time since it came into view', () => {
+    const told = stepGated([
+      [0, 10],
+      [0.5, 10],
+      [0.4, 10],
+      [0.6, 10],
+    ]);
+    expect(told.map((x) => x.seenForS)).toEqual([0, 0.5, 0.4, 0.6]);
+  });
+
+  it('a snapshot delivered late keeps the speed history: a braking held around it is still seen', () => {
+    const told = stepGated([
+      [0, 10],
+      [0.1, 9.7],
+      [0.2, 9.4],
+      [0.15, 9.55],
+      [0.3, 9.1],
+    ]);
+    expect(told.at(-1)!.tS).toBe(0.3);
+    expect(told.at(-1)!.sustainedDecelMps2).toBeCloseTo(3, 6);
+  });
+
+  it('a tracker’s acceleration above the stack’s own estimate is not kept: a lead seen braking is braking', () => {
+    // the lead slows 10 → 9.6 m/s in 0.1 s (−4 m/s²); the tracker says −0.5 (not braking: the ramp)
+    const told = stepGated([
+      [0, 10, { accelMps2: -0.5 }],
+      [0.1, 9.6, { accelMps2: -0.5 }],
+    ]);
+    expect(told[0]!.accelMps2).toBe(-0.5);
+    expect(told[1]!.accelMps2).toBeCloseTo(-4, 6);
+  });
+
+  it('a tracker’s acceleration below the stack’s own estimate is kept (the more cautious)', () => {
+    const told = stepGated([
+      [0, 10, { accelMps2: -3 }],
+      [0.1, 10, { accelMps2: -3 }],
+    ]);
+    expect(told[1]!.accelMps2).toBe(-3);
   });
 });
 

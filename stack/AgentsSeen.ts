@@ -25,24 +25,32 @@ export interface AgentsSeen {
 export const AGENTS_SEEN_INITIAL: AgentsSeen = { tS: Number.NaN, agents: new Map() };
 
 /**
- * How far back a snapshot's time may lie behind the last one before the clock counts as reset, s:
- * float noise only. A snapshot at the last one's time is the same snapshot re-read (the stack's
- * control steps); one older by more is a clock that went back (a replay restarted, a bridge
- * re-stamped), and what was kept before it belongs to another time line.
+ * Float noise on the snapshot clock, s: the least a snapshot must lie behind the last one to count
+ * as older at all (a snapshot at the last one's time is the same snapshot re-read: the stack's
+ * control steps).
  */
-export const CLOCK_RESET_S = 1e-6;
+export const CLOCK_NOISE_S = 1e-6;
 
-/** Whether a snapshot at `tS` comes from a clock reset since the last one at `lastS` (NaN: none yet). */
-export function clockWentBack(lastS: number, tS: number): boolean {
-  return tS < lastS - CLOCK_RESET_S;
+/**
+ * Whether a snapshot at `tS` comes from a clock reset since the last one at `lastS` (NaN: none yet):
+ * it lies more than `lateS` behind it (the gate's `maxInputAgeS`; at least `CLOCK_NOISE_S`). One
+ * older by less is a late delivery (a bridge that passed a snapshot on after a newer one): it is
+ * stale anyway and is ignored by the history (`agentsSeenStep`; `Stack` and `GatedPlanner` keep
+ * their speed histories), not a reset — a reset at every late snapshot would re-grant RSS's
+ * response-time ramp to every agent each time. One older by more is a clock that went back (a
+ * replay restarted, a bridge re-stamped): what was kept before it belongs to another time line.
+ */
+export function clockWentBack(lastS: number, tS: number, lateS: number): boolean {
+  return tS < lastS - Math.max(lateS, CLOCK_NOISE_S);
 }
 
 /**
  * The sightings after `snap`: agents in it keep their first sighting or are first seen at its time;
  * an agent missing from it and out of sight for longer than `forgetAfterS` is forgotten, so that it
- * is first seen again when it comes back. A snapshot at the last one's time changes nothing (the
- * stack's control steps re-read the same snapshot); one older than that (`clockWentBack`) starts
- * afresh from it: every agent in it first seen now.
+ * is first seen again when it comes back. A snapshot at the last one's time, or older by at most
+ * `lateS` (a late delivery: the gate's `maxInputAgeS`), changes nothing (the stack's control steps
+ * re-read the same snapshot); one older by more (`clockWentBack`) starts afresh from it: every agent
+ * in it first seen now.
  *
  * Why forget after a gap, and after which: an agent lost for a moment (a detection dropped, a car
  * briefly hidden) is the danger the ego has been answering since it was first seen — a fresh first
@@ -57,8 +65,13 @@ export function clockWentBack(lastS: number, tS: number): boolean {
  * future would give every known agent `seenForS` 0 at every check for as long as the jump): one
  * ramp from the reset, not endless ones.
  */
-export function agentsSeenStep(state: AgentsSeen, snap: WorldSnapshot, forgetAfterS: number): AgentsSeen {
-  if (clockWentBack(state.tS, snap.tS)) state = AGENTS_SEEN_INITIAL;
+export function agentsSeenStep(
+  state: AgentsSeen,
+  snap: WorldSnapshot,
+  forgetAfterS: number,
+  lateS: number,
+): AgentsSeen {
+  if (clockWentBack(state.tS, snap.tS, lateS)) state = AGENTS_SEEN_INITIAL;
   else if (snap.tS <= state.tS) return state;
   const agents = new Map<string, AgentSighting>();
   for (const a of snap.agents) {

@@ -14,11 +14,12 @@ import { MRM_INITIAL, type MrmParams, MrmParamsSchema, type MrmState, mrmStep } 
 import { createSafetyGate, type SafetyGate } from '../safety/SafetyGate.ts';
 import type { SafetyParamsInput } from '../safety/SafetyParams.ts';
 import type { SafetyScene } from '../safety/Scene.ts';
-import { BRAKING_HISTORY_S, type SpeedSample, withSustainedBraking } from './AgentBraking.ts';
+import { BRAKING_HISTORY_S, type SpeedSample, speedSampleOf, withSustainedBraking } from './AgentBraking.ts';
 import {
   AGENTS_SEEN_INITIAL,
   type AgentsSeen,
   agentsSeenStep,
+  CLOCK_NOISE_S,
   clockWentBack,
   withSeenFor,
 } from './AgentsSeen.ts';
@@ -35,8 +36,8 @@ export interface GatedPlannerOptions {
 export interface GatedState<S> {
   inner: S;
   mrm: MrmState;
-  /** The previous snapshot's time and agent speeds (to estimate the agents' accelerations). */
-  prev?: { tS: number; speeds: Map<string, number> };
+  /** The newest snapshot's time and agent speeds so far (to estimate the agents' accelerations). */
+  prev?: SpeedSample;
   /** When each agent was first seen (the gate counts RSS's response time to it from then). */
   seen: AgentsSeen;
   /** Agent speeds of the snapshots before, oldest first, over `BRAKING_HISTORY_S` (sustained braking). */
@@ -67,32 +68,35 @@ export function createGatedPlanner<S>(
     },
     step(state0: GatedState<S>, snap: WorldSnapshot, ctx: PlannerContext) {
       // a clock that went back: the speeds kept are of another time line (the first sightings
-      // start afresh in agentsSeenStep); the route position is tracked on from where it was
+      // start afresh in agentsSeenStep); the route position is tracked on from where it was. A
+      // snapshot older than the last by at most maxInputAgeS came late: the history ignores it
+      const lateS = gate.params.maxInputAgeS;
       let state = state0;
-      if (state0.prev && clockWentBack(state0.prev.tS, snap.tS)) {
+      if (state0.prev && clockWentBack(state0.prev.tS, snap.tS, lateS)) {
         const { prev: _prev, history: _history, ...rest } = state0;
         state = rest;
       }
+      const late = state.prev !== undefined && snap.tS < state.prev.tS - CLOCK_NOISE_S;
       const r = inner.step(state.inner, snap, ctx);
       const routeSM =
         ctx.route.line.length > 0
           ? ctx.route.trackS(snap.ego, state.routeSM ?? Number.NaN, state.prev ? snap.tS - state.prev.tS : 0)
           : Number.NaN;
-      const seen = agentsSeenStep(state.seen, snap, gate.params.rssEgo.responseTimeS);
+      const seen = agentsSeenStep(state.seen, snap, gate.params.rssEgo.responseTimeS, lateS);
+      const sample = speedSampleOf(snap, ctx.map);
       const scene: SafetyScene = {
         snapshot: withSeenFor(
-          withSustainedBraking(withAccelerations(snap, state.prev), state.history ?? []),
+          withSustainedBraking(withAccelerations(snap, state.prev), state.history ?? [], sample),
           seen,
         ),
         map: ctx.map,
         vehicle: ctx.vehicle,
         ...(Number.isFinite(routeSM) ? { routeIndex: ctx.route.indexAt(routeSM) } : {}),
       };
-      const prev = { tS: snap.tS, speeds: new Map(snap.agents.map((a) => [a.id, a.speedMps])) };
-      const history = [
-        ...(state.history ?? []).filter((h) => snap.tS - h.tS < BRAKING_HISTORY_S - 1e-9),
-        prev,
-      ];
+      const prev = late ? state.prev : sample;
+      const history = late
+        ? state.history
+        : [...(state.history ?? []).filter((h) => snap.tS - h.tS < BRAKING_HISTORY_S - 1e-9), prev!];
       const command =
         r.output.command ??
         deriveCommand(r.output.trajectory, snap, ctx.map, `derived:${inner.name}`, ctx.vehicle);
@@ -137,7 +141,15 @@ export function createGatedPlanner<S>(
         output = { trajectory: traj, command: verdict.modified };
       }
       return {
-        state: { inner: r.state, mrm: m.state, verdicts, prev, seen, history, routeSM },
+        state: {
+          inner: r.state,
+          mrm: m.state,
+          verdicts,
+          seen,
+          routeSM,
+          ...(prev ? { prev } : {}),
+          ...(history ? { history } : {}),
+        },
         output: { ...output, verdict },
       };
     },
@@ -145,20 +157,31 @@ export function createGatedPlanner<S>(
 }
 
 /**
- * The snapshot with each agent's acceleration estimated from its speed in the previous snapshot
- * (agents that already carry one, or were not seen before, are left as they are).
+ * The snapshot with each agent's acceleration (m/s²) estimated from its speed in `prev` (an older
+ * snapshot's speeds; agents not in it, or no older one, are left as they are). A value the agent
+ * carries already (a tracker's) is kept only up to this estimate: the smaller of the two. The gate
+ * grants a lead "known not to brake" (`accelMps2` ≥ −comfortLeadDecel) the relaxed, ramped RSS
+ * response on the strength of this value, which no outside source can vouch for alone (the trust
+ * rule of `seenForS` and `sustainedDecelMps2`); without an estimate of its own the supplied value
+ * stands (as the gate's other inputs from the tracker do).
  */
-export function withAccelerations(snap: WorldSnapshot, prev: GatedState<unknown>['prev']): WorldSnapshot {
+export function withAccelerations(
+  snap: WorldSnapshot,
+  prev: { tS: number; speeds: Map<string, number> } | undefined,
+): WorldSnapshot {
   if (!prev) return snap;
   const dt = snap.tS - prev.tS;
   if (!(dt > 1e-6)) return snap;
-  return {
-    ...snap,
-    agents: snap.agents.map((a) => {
-      const v0 = prev.speeds.get(a.id);
-      return v0 === undefined || a.accelMps2 !== undefined ? a : { ...a, accelMps2: (a.speedMps - v0) / dt };
-    }),
-  };
+  let changed = false;
+  const agents = snap.agents.map((a) => {
+    const v0 = prev.speeds.get(a.id);
+    if (v0 === undefined) return a;
+    const own = (a.speedMps - v0) / dt;
+    if (a.accelMps2 !== undefined && a.accelMps2 <= own) return a;
+    changed = true;
+    return { ...a, accelMps2: own };
+  });
+  return changed ? { ...snap, agents } : snap;
 }
 
 /** Planned speed at time tS (the last point's beyond the end), m/s. */

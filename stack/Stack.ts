@@ -35,7 +35,7 @@ import {
   type SafetyScene,
   sha256Hex,
 } from '../safety/index.ts';
-import { BRAKING_HISTORY_S, withSustainedBraking } from './AgentBraking.ts';
+import { BRAKING_HISTORY_S, type SpeedSample, speedSampleOf, withSustainedBraking } from './AgentBraking.ts';
 import {
   AGENTS_SEEN_INITIAL,
   type AgentsSeen,
@@ -188,7 +188,7 @@ export function createStack(opts: StackOptions): Stack {
    * difference of logged speeds is mostly noise), so that it knows a lead that does not brake and a
    * car braking for its light.
    */
-  const speedHistory: { tS: number; speeds: Map<string, number> }[] = [];
+  const speedHistory: SpeedSample[] = [];
   /**
    * The ego's route position, tracked along the route's reference path (`Polyline.track`: near the
    * last estimate, so a route that passes over or along itself keeps the pass the ego is on) and
@@ -214,16 +214,21 @@ export function createStack(opts: StackOptions): Stack {
     if (gateSnap?.from !== snap) {
       // a clock that went back: the speeds kept are of another time line (their differences with
       // this snapshot's would be no acceleration, and a newer sample would hold the history still)
-      if (speedHistory.length && clockWentBack(speedHistory[speedHistory.length - 1]!.tS, snap.tS))
+      // (one older than the last by at most maxInputAgeS came late: the history keeps as it is)
+      if (
+        speedHistory.length &&
+        clockWentBack(speedHistory[speedHistory.length - 1]!.tS, snap.tS, gate.params.maxInputAgeS)
+      )
         speedHistory.length = 0;
       let ref: (typeof speedHistory)[number] | undefined;
       for (const h of speedHistory) if (snap.tS - h.tS >= ACCEL_WINDOW_S - 1e-9) ref = h;
+      const sample = speedSampleOf(snap, ctx!.map);
       gateSnap = {
         from: snap,
-        to: withSeenFor(withSustainedBraking(withAccelerations(snap, ref), speedHistory), seen),
+        to: withSeenFor(withSustainedBraking(withAccelerations(snap, ref), speedHistory, sample), seen),
       };
       if (!speedHistory.length || snap.tS > speedHistory[speedHistory.length - 1]!.tS + 1e-9)
-        speedHistory.push({ tS: snap.tS, speeds: new Map(snap.agents.map((a) => [a.id, a.speedMps])) });
+        speedHistory.push(sample);
       while (speedHistory.length > 1 && snap.tS - speedHistory[1]!.tS >= BRAKING_HISTORY_S - 1e-9)
         speedHistory.shift();
     }
@@ -361,7 +366,7 @@ export function createStack(opts: StackOptions): Stack {
       if (!ctx) throw new Error('stack.tick before init');
       const tS = snap.tS;
       trackRoute(snap);
-      seen = agentsSeenStep(seen, snap, gate.params.rssEgo.responseTimeS);
+      seen = agentsSeenStep(seen, snap, gate.params.rssEgo.responseTimeS, gate.params.maxInputAgeS);
       let planned = false;
       failedPlan = undefined;
       // 1. a plan that has landed is gated now
