@@ -35,8 +35,8 @@ export const CLOCK_NOISE_S = 1e-6;
  * Whether a snapshot at `tS` comes from a clock reset since the last one at `lastS` (NaN: none yet):
  * it lies more than `lateS` behind it (the gate's `maxInputAgeS`; at least `CLOCK_NOISE_S`). One
  * older by less is a late delivery (a bridge that passed a snapshot on after a newer one): it is
- * stale anyway and is ignored by the history (`agentsSeenStep`; `Stack` and `GatedPlanner` keep
- * their speed histories), not a reset — a reset at every late snapshot would re-grant RSS's
+ * stale anyway and is ignored by the history (`agentsSeenStep`; `agentHistoryStep` keeps
+ * the speed history), not a reset — a reset at every late snapshot would re-grant RSS's
  * response-time ramp to every agent each time. One older by more is a clock that went back (a
  * replay restarted, a bridge re-stamped): what was kept before it belongs to another time line.
  */

@@ -14,15 +14,13 @@ import { MRM_INITIAL, type MrmParams, MrmParamsSchema, type MrmState, mrmStep } 
 import { createSafetyGate, type SafetyGate } from '../safety/SafetyGate.ts';
 import type { SafetyParamsInput } from '../safety/SafetyParams.ts';
 import type { SafetyScene } from '../safety/Scene.ts';
-import { BRAKING_HISTORY_S, type SpeedSample, speedSampleOf, withSustainedBraking } from './AgentBraking.ts';
 import {
-  AGENTS_SEEN_INITIAL,
-  type AgentsSeen,
-  agentsSeenStep,
-  CLOCK_NOISE_S,
-  clockWentBack,
-  withSeenFor,
-} from './AgentsSeen.ts';
+  AGENT_HISTORY_INITIAL,
+  type AgentHistory,
+  agentHistoryParams,
+  agentHistoryStep,
+} from './AgentHistory.ts';
+import { clockWentBack } from './AgentsSeen.ts';
 
 export interface GatedPlannerOptions {
   gate?: SafetyGate;
@@ -36,12 +34,8 @@ export interface GatedPlannerOptions {
 export interface GatedState<S> {
   inner: S;
   mrm: MrmState;
-  /** The newest snapshot's time and agent speeds so far (to estimate the agents' accelerations). */
-  prev?: SpeedSample;
-  /** When each agent was first seen (the gate counts RSS's response time to it from then). */
-  seen: AgentsSeen;
-  /** Agent speeds of the snapshots before, oldest first, over `BRAKING_HISTORY_S` (sustained braking). */
-  history?: SpeedSample[];
+  /** The agents' first sightings and recent speeds, stepped once per tick (`agentHistoryStep`). */
+  agents: AgentHistory;
   verdicts: { ALLOW: number; MODIFY: number; VETO: number };
   /**
    * The ego's arc length along the route at the last step (NaN: none), tracked so that the gate is
@@ -56,47 +50,35 @@ export function createGatedPlanner<S>(
 ): Planner<GatedState<S>> {
   const gate = opts.gate ?? createSafetyGate(opts.params ?? {});
   const mrmParams = MrmParamsSchema.parse(opts.mrm ?? {});
+  const historyParams = agentHistoryParams(gate.params, 'plan');
   return {
     name: `gated(${inner.name})`,
     init(ctx: PlannerContext, first: WorldSnapshot): GatedState<S> {
       return {
         inner: inner.init(ctx, first),
         mrm: MRM_INITIAL,
-        seen: AGENTS_SEEN_INITIAL,
+        agents: AGENT_HISTORY_INITIAL,
         verdicts: { ALLOW: 0, MODIFY: 0, VETO: 0 },
       };
     },
-    step(state0: GatedState<S>, snap: WorldSnapshot, ctx: PlannerContext) {
-      // a clock that went back: the speeds kept are of another time line (the first sightings
-      // start afresh in agentsSeenStep); the route position is tracked on from where it was. A
-      // snapshot older than the last by at most maxInputAgeS came late: the history ignores it
-      const lateS = gate.params.maxInputAgeS;
-      let state = state0;
-      if (state0.prev && clockWentBack(state0.prev.tS, snap.tS, lateS)) {
-        const { prev: _prev, history: _history, ...rest } = state0;
-        state = rest;
-      }
-      const late = state.prev !== undefined && snap.tS < state.prev.tS - CLOCK_NOISE_S;
+    step(state: GatedState<S>, snap: WorldSnapshot, ctx: PlannerContext) {
       const r = inner.step(state.inner, snap, ctx);
+      // the route position is tracked on from the last tick's, over the time since it (none after a
+      // clock that went back: that time is of another time line)
+      const lastS = state.agents.speeds[state.agents.speeds.length - 1]?.tS;
+      const sinceS =
+        lastS !== undefined && !clockWentBack(lastS, snap.tS, historyParams.lateS) ? snap.tS - lastS : 0;
       const routeSM =
         ctx.route.line.length > 0
-          ? ctx.route.trackS(snap.ego, state.routeSM ?? Number.NaN, state.prev ? snap.tS - state.prev.tS : 0)
+          ? ctx.route.trackS(snap.ego, state.routeSM ?? Number.NaN, sinceS)
           : Number.NaN;
-      const seen = agentsSeenStep(state.seen, snap, gate.params.rssEgo.responseTimeS, lateS);
-      const sample = speedSampleOf(snap, ctx.map);
+      const agents = agentHistoryStep(state.agents, snap, ctx.map, historyParams);
       const scene: SafetyScene = {
-        snapshot: withSeenFor(
-          withSustainedBraking(withAccelerations(snap, state.prev), state.history ?? [], sample),
-          seen,
-        ),
+        snapshot: agents.gateSnapshot,
         map: ctx.map,
         vehicle: ctx.vehicle,
         ...(Number.isFinite(routeSM) ? { routeIndex: ctx.route.indexAt(routeSM) } : {}),
       };
-      const prev = late ? state.prev : sample;
-      const history = late
-        ? state.history
-        : [...(state.history ?? []).filter((h) => snap.tS - h.tS < BRAKING_HISTORY_S - 1e-9), prev!];
       const command =
         r.output.command ??
         deriveCommand(r.output.trajectory, snap, ctx.map, `derived:${inner.name}`, ctx.vehicle);
@@ -145,43 +127,13 @@ export function createGatedPlanner<S>(
           inner: r.state,
           mrm: m.state,
           verdicts,
-          seen,
+          agents: agents.state,
           routeSM,
-          ...(prev ? { prev } : {}),
-          ...(history ? { history } : {}),
         },
         output: { ...output, verdict },
       };
     },
   };
-}
-
-/**
- * The snapshot with each agent's acceleration (m/s²) estimated from its speed in `prev` (an older
- * snapshot's speeds; agents not in it, or no older one, are left as they are). A value the agent
- * carries already (a tracker's) is kept only up to this estimate: the smaller of the two. The gate
- * grants a lead "known not to brake" (`accelMps2` ≥ −comfortLeadDecel) the relaxed, ramped RSS
- * response on the strength of this value, which no outside source can vouch for alone (the trust
- * rule of `seenForS` and `sustainedDecelMps2`); without an estimate of its own the supplied value
- * stands (as the gate's other inputs from the tracker do).
- */
-export function withAccelerations(
-  snap: WorldSnapshot,
-  prev: { tS: number; speeds: Map<string, number> } | undefined,
-): WorldSnapshot {
-  if (!prev) return snap;
-  const dt = snap.tS - prev.tS;
-  if (!(dt > 1e-6)) return snap;
-  let changed = false;
-  const agents = snap.agents.map((a) => {
-    const v0 = prev.speeds.get(a.id);
-    if (v0 === undefined) return a;
-    const own = (a.speedMps - v0) / dt;
-    if (a.accelMps2 !== undefined && a.accelMps2 <= own) return a;
-    changed = true;
-    return { ...a, accelMps2: own };
-  });
-  return changed ? { ...snap, agents } : snap;
 }
 
 /** Planned speed at time tS (the last point's beyond the end), m/s. */

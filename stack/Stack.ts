@@ -35,18 +35,13 @@ import {
   type SafetyScene,
   sha256Hex,
 } from '../safety/index.ts';
-import { BRAKING_HISTORY_S, type SpeedSample, speedSampleOf, withSustainedBraking } from './AgentBraking.ts';
 import {
-  AGENTS_SEEN_INITIAL,
-  type AgentsSeen,
-  agentsSeenStep,
-  clockWentBack,
-  withSeenFor,
-} from './AgentsSeen.ts';
-import { withAccelerations } from './GatedPlanner.ts';
-
-/** The gate's agent accelerations are speed differences over at least this long, s (the plan period). */
-const ACCEL_WINDOW_S = 0.1;
+  AGENT_HISTORY_INITIAL,
+  type AgentHistory,
+  agentHistoryParams,
+  agentHistoryStep,
+  agentSightingsStep,
+} from './AgentHistory.ts';
 
 export const StackRatesSchema = z.object({
   /** Plan loop rate, Hz (PlanAgent / nuPlan: 10 Hz). */
@@ -182,14 +177,6 @@ export function createStack(opts: StackOptions): Stack {
 
   const landedBy = (tS: number): boolean => landed !== undefined && landed.readyAtS <= tS + 1e-9;
   /**
-   * Agent speeds of recent snapshots (over `BRAKING_HISTORY_S`), newest last: the gate is given
-   * each agent's sustained braking (`withSustainedBraking`) and its acceleration over at least
-   * `ACCEL_WINDOW_S` (as `GatedPlanner` gives it between its 10 Hz plans; a control-rate
-   * difference of logged speeds is mostly noise), so that it knows a lead that does not brake and a
-   * car braking for its light.
-   */
-  const speedHistory: SpeedSample[] = [];
-  /**
    * The ego's route position, tracked along the route's reference path (`Polyline.track`: near the
    * last estimate, so a route that passes over or along itself keeps the pass the ego is on) and
    * handed to perception, the gate and the controller: where the route uses a lane twice, the
@@ -205,32 +192,20 @@ export function createStack(opts: StackOptions): Stack {
     route.index = ctx!.route.indexAt(route.sM);
   };
   /**
-   * When each agent was first seen, updated on every new snapshot (not only those the gate checks):
-   * the gate counts RSS's response time to a newly perceived agent from then.
+   * The agents' first sightings, stepped on every new snapshot (not only those the gate checks: the
+   * gate counts RSS's response time to a newly perceived agent from then), and their speeds, stepped
+   * on each snapshot the gate checks (`agentHistoryStep` at control rate: accelerations over at
+   * least `ACCEL_WINDOW_S`, sustained braking), so that the gate knows a lead that does not brake
+   * and a car braking for its light.
    */
-  let seen: AgentsSeen = AGENTS_SEEN_INITIAL;
+  const historyParams = agentHistoryParams(gate.params, 'control');
+  let agents: AgentHistory = AGENT_HISTORY_INITIAL;
   let gateSnap: { from: WorldSnapshot; to: WorldSnapshot } | undefined;
   const sceneOf = (snap: WorldSnapshot): SafetyScene => {
     if (gateSnap?.from !== snap) {
-      // a clock that went back: the speeds kept are of another time line (their differences with
-      // this snapshot's would be no acceleration, and a newer sample would hold the history still)
-      // (one older than the last by at most maxInputAgeS came late: the history keeps as it is)
-      if (
-        speedHistory.length &&
-        clockWentBack(speedHistory[speedHistory.length - 1]!.tS, snap.tS, gate.params.maxInputAgeS)
-      )
-        speedHistory.length = 0;
-      let ref: (typeof speedHistory)[number] | undefined;
-      for (const h of speedHistory) if (snap.tS - h.tS >= ACCEL_WINDOW_S - 1e-9) ref = h;
-      const sample = speedSampleOf(snap, ctx!.map);
-      gateSnap = {
-        from: snap,
-        to: withSeenFor(withSustainedBraking(withAccelerations(snap, ref), speedHistory, sample), seen),
-      };
-      if (!speedHistory.length || snap.tS > speedHistory[speedHistory.length - 1]!.tS + 1e-9)
-        speedHistory.push(sample);
-      while (speedHistory.length > 1 && snap.tS - speedHistory[1]!.tS >= BRAKING_HISTORY_S - 1e-9)
-        speedHistory.shift();
+      const r = agentHistoryStep(agents, snap, ctx!.map, historyParams);
+      agents = r.state;
+      gateSnap = { from: snap, to: r.gateSnapshot };
     }
     return {
       snapshot: gateSnap.to,
@@ -355,8 +330,7 @@ export function createStack(opts: StackOptions): Stack {
       route.sM = Number.NaN;
       route.tS = Number.NaN;
       route.index = undefined;
-      seen = AGENTS_SEEN_INITIAL;
-      speedHistory.length = 0;
+      agents = AGENT_HISTORY_INITIAL;
       gateSnap = undefined;
       plannerState = planner.init(c, first);
       controllerState = controller.init(c);
@@ -366,7 +340,7 @@ export function createStack(opts: StackOptions): Stack {
       if (!ctx) throw new Error('stack.tick before init');
       const tS = snap.tS;
       trackRoute(snap);
-      seen = agentsSeenStep(seen, snap, gate.params.rssEgo.responseTimeS, gate.params.maxInputAgeS);
+      agents = agentSightingsStep(agents, snap, historyParams);
       let planned = false;
       failedPlan = undefined;
       // 1. a plan that has landed is gated now
