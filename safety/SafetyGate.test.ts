@@ -9,7 +9,7 @@ import { runScenario } from '../sim/index.ts';
 import { evaluateRun } from '../sim/metrics/index.ts';
 import { createGatedPlanner } from '../stack/GatedPlanner.ts';
 import { createPlanner } from '../stack/index.ts';
-import { CAR, cmd, ROBOT, roadMap, scene } from '../stack/testing/safetyScenes.ts';
+import { CAR, cmd, ROBOT, roadMap, rolledOut, scene } from '../stack/testing/safetyScenes.ts';
 import { AuditLog, publicKeyOf } from './AuditLog.ts';
 import { verifyAuditLog } from './auditReader.ts';
 import { deriveCommand } from './deriveCommand.ts';
@@ -409,17 +409,7 @@ describe('second pass (issue 14)', () => {
     expect(v.modified?.jerkMps3, v.explanation).toBeDefined();
     // rolled out as the tracker drives it, the repair stays under the stepped response's speed
     // until its braking eases off towards the target, and never steps up faster than its onset
-    const r = new Rollout(64);
-    rolloutCommand(
-      v.modified!,
-      sc.snapshot.ego,
-      hw,
-      sc.snapshot.route.laneIds,
-      CAR,
-      P,
-      new LanePathCache(hw),
-      r,
-    );
+    const r = rolledOut(v.modified!, sc, hw, P);
     for (let k = 1; k < r.n && r.a[k]! <= r.a[k - 1]! + 1e-9; k++) {
       const t = k * r.dtS;
       const stepped = 21 - P.rssEgo.brakeMinMps2 * Math.max(0, t - P.rssEgo.responseTimeS);

@@ -5,8 +5,7 @@
  * after ρ, full strength. USA_US101-3_3_T-1: cr_376 first seen at t = 0, seen braking at t = 0.1 s.
  */
 import { describe, expect, it } from 'vitest';
-import { CAR, cmd, roadMap, scene } from '../stack/testing/safetyScenes.ts';
-import { LanePathCache, Rollout, rolloutCommand } from './Rollout.ts';
+import { cmd, roadMap, rolledOut, scene } from '../stack/testing/safetyScenes.ts';
 import { createSafetyGate } from './SafetyGate.ts';
 import { SafetyParamsSchema } from './SafetyParams.ts';
 import type { SafetyScene } from './Scene.ts';
@@ -80,17 +79,7 @@ describe('rss.longitudinal: response time from the first sighting', () => {
     const v = gate.checkCommand(cmd(), sc);
     expect(v.decision, v.explanation).toBe('MODIFY');
     expect(v.modified?.jerkMps3).toBeCloseTo(jRss, 2);
-    const r = new Rollout(64);
-    rolloutCommand(
-      v.modified!,
-      sc.snapshot.ego,
-      hw,
-      sc.snapshot.route.laneIds,
-      CAR,
-      P,
-      new LanePathCache(hw),
-      r,
-    );
+    const r = rolledOut(v.modified!, sc, hw, P);
     // RSS's stepped response from the first sighting: the speed then (what the ramp has shed since:
     // jRss·(e − lag)²/2) held for ρ, then b_min
     // (the roll-out holds each step's acceleration over the step, an upper bound on the speed of an

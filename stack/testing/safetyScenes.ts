@@ -11,6 +11,8 @@ import {
   type WorldSnapshot,
 } from '../../core/index.ts';
 import { RoadMap } from '../../core/map/index.ts';
+import { LanePathCache, Rollout, rolloutCommand } from '../../safety/Rollout.ts';
+import type { SafetyParams } from '../../safety/SafetyParams.ts';
 import type { SafetyScene } from '../../safety/Scene.ts';
 import { egoOn, intersection, poseOn, type RoadOptions, road } from '../../scenarios/builtin/index.ts';
 
@@ -179,4 +181,28 @@ export function longApproachMap(approachM = 300): RoadMap {
       ),
     );
   return maps.get(key)!;
+}
+
+/**
+ * The gate's roll-out of `command` for a car from the scene's ego along its route on `map` (64
+ * steps), as the gate rolls its repairs out.
+ */
+export function rolledOut(
+  command: MidLevelCommand,
+  sc: SafetyScene,
+  map: RoadMap,
+  params: SafetyParams,
+): Rollout {
+  const r = new Rollout(64);
+  rolloutCommand(
+    command,
+    sc.snapshot.ego,
+    map,
+    sc.snapshot.route.laneIds,
+    CAR,
+    params,
+    new LanePathCache(map),
+    r,
+  );
+  return r;
 }
