@@ -30,6 +30,7 @@ import {
   redisConnection,
   runDriver,
   runPool,
+  uniqueRunLabels,
   writeShard,
 } from '../stack/index.ts';
 import { register as registerBridge } from './commands/bridge.ts';
@@ -373,14 +374,21 @@ function buildProgram(out: (s: string) => void): Command {
         const mapOpt = o.mapRoot ? { mapPath: o.mapRoot } : {};
         // A bad scenario file is reported and skipped; the rest are evaluated (exit 2 at the end).
         const skipped: string[] = [];
+        const ids: string[] = [];
         refs = refs.filter((ref) => {
           const l = loadScenario(ref, mapOpt);
-          if (l.ok) return true;
+          if (l.ok) {
+            ids.push(l.value.scenario.id);
+            return true;
+          }
           skipped.push(ref);
           out(`skipped ${ref}: ${formatError(l.error)}`);
           return false;
         });
         if (refs.length === 0) throw new UsageError(`no loadable scenario in ${suite}`);
+        // Two files with one scenario id (CommonRoad benchmark ids repeat) get a row and a log each.
+        const labels = uniqueRunLabels(ids, refs);
+        const labelled = labels.some((l) => l !== undefined) ? { labels } : {};
         const modes = modesOf(o.mode);
         const bar = process.stderr.isTTY
           ? new SingleBar({
@@ -396,6 +404,7 @@ function buildProgram(out: (s: string) => void): Command {
           const s = shard;
           const jobs = evaluationJobs({
             scenarios: refs,
+            ...labelled,
             planners,
             modes,
             seed: o.seed,
@@ -423,6 +432,7 @@ function buildProgram(out: (s: string) => void): Command {
         }
         const res = await evaluate({
           scenarios: refs,
+          ...labelled,
           planners,
           modes,
           ...(o.agents ? { agents: o.agents } : {}),

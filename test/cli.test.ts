@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -133,6 +133,34 @@ describe('imported scenarios, end to end (import → eval → view)', () => {
     const views = loadRunViews([join(out, 'idm', 'logs', 'ZAM_Tutorial-1_1_T-1.json')]);
     if (!views.ok) throw new Error(views.error.message);
     expect(views.value.views[0]!.map.lanes.length).toBe(3);
+  });
+});
+
+describe('eval over files that share a scenario id', () => {
+  it('gives each its own row and its own log (the second overwrote the first)', async () => {
+    const ROOT = join(import.meta.dirname, '..');
+    const dir = mkdtempSync(join(tmpdir(), 'ep-dup-'));
+    // Two CommonRoad files with one benchmark id, as ZAM_Tutorial-1_1 and -1_2 in the shared data.
+    const a = join(ROOT, 'data/commonroad/ZAM_Tutorial-1_2_T-1.xml');
+    const b = join(dir, 'copy.xml');
+    writeFileSync(b, readFileSync(a));
+    const out = join(dir, 'results');
+    const r = await runMain('eval', `${a},${b}`, '--planner', 'idm', '--out', out);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/\| ZAM_Tutorial-1_1_T-1 @ ZAM_Tutorial-1_2_T-1\.xml \|\s+\d+\.\d \|/);
+    expect(r.stdout).toMatch(/\| ZAM_Tutorial-1_1_T-1 @ copy\.xml\s+\|\s+\d+\.\d \|/);
+    const logs = readdirSync(join(out, 'idm', 'logs')).sort();
+    expect(logs).toEqual([
+      'ZAM_Tutorial-1_1_T-1 @ ZAM_Tutorial-1_2_T-1.xml.json',
+      'ZAM_Tutorial-1_1_T-1 @ copy.xml.json',
+    ]);
+    const summary = JSON.parse(readFileSync(join(out, 'idm', 'summary.json'), 'utf8')) as {
+      scenarios: { id: string }[];
+    };
+    expect(summary.scenarios.map((s) => s.id)).toEqual([
+      'ZAM_Tutorial-1_1_T-1 @ ZAM_Tutorial-1_2_T-1.xml',
+      'ZAM_Tutorial-1_1_T-1 @ copy.xml',
+    ]);
   });
 });
 

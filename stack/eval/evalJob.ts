@@ -28,6 +28,11 @@ export interface EvalJob {
   budget?: string;
   /** Planner options (serialisable: `--llm` etc. for `hierarchical`). */
   driverOptions?: DriverOptions;
+  /**
+   * The run's name in the results and its log file, when the scenario's own id is not unique in
+   * the suite (two files with one benchmark id): without it the second log overwrote the first.
+   */
+  label?: string;
 }
 
 export interface JobResult {
@@ -74,11 +79,11 @@ export async function runJob(job: EvalJob): Promise<JobResult> {
       scenarioRef: job.scenario,
       ...(job.mapPath ? { mapPath: job.mapPath } : {}),
     });
-    writeFileSync(join(job.logDir, `${scenario.id}.json`), JSON.stringify(record));
+    writeFileSync(join(job.logDir, `${logFileStem(job.label ?? scenario.id)}.json`), JSON.stringify(record));
   }
   const failedTicks = log.ticks.filter((t) => t.plannerError !== undefined);
   return {
-    id: scenario.id,
+    id: job.label ?? scenario.id,
     tags: scenario.tags,
     ...(failedTicks.length > 0
       ? { plannerErrors: { ticks: failedTicks.length, first: failedTicks[0]!.plannerError! } }
@@ -94,7 +99,7 @@ export async function runJob(job: EvalJob): Promise<JobResult> {
 /** The result of a run that could not be made (bad scenario, unknown planner, lost job): score 0 and why. */
 export function failedResult(job: EvalJob, error: string): JobResult {
   return {
-    id: job.scenario,
+    id: job.label ?? job.scenario,
     tags: [],
     score: 0,
     metrics: {},
@@ -103,4 +108,10 @@ export function failedResult(job: EvalJob, error: string): JobResult {
     simSeconds: 0,
     error,
   };
+}
+
+/** A run name as a file name: path separators and characters file systems refuse become `_`. */
+export function logFileStem(name: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is replaced
+  return name.replace(/[\\/:*?"<>|\u0000-\u001f]/g, '_');
 }

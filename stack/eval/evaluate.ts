@@ -12,6 +12,11 @@ import { type EvalJob, type JobResult, runJob } from './evalJob.ts';
 
 export interface EvaluateOptions {
   scenarios: string[];
+  /**
+   * Names of the runs, one per scenario (`EvalJob.label`), when the scenarios' own ids repeat in
+   * the suite (`uniqueRunLabels`).
+   */
+  labels?: (string | undefined)[];
   planners: string[];
   modes: AgentMode[];
   /** Reactive agent model; the default when undefined. */
@@ -95,9 +100,11 @@ export function evaluationJobs(o: Omit<EvaluateOptions, 'workers'>): EvalJob[] {
   const jobs: EvalJob[] = [];
   for (const mode of o.modes) {
     for (const planner of o.planners) {
-      for (const scenario of o.scenarios) {
+      for (const [k, scenario] of o.scenarios.entries()) {
+        const label = o.labels?.[k];
         const job: EvalJob = {
           scenario,
+          ...(label !== undefined ? { label } : {}),
           planner,
           mode,
           ...(o.agents ? { agents: o.agents } : {}),
@@ -159,4 +166,23 @@ export function summarize(
     }
   }
   return { summaries, results: jobs.map((job, i) => ({ job, result: results[i]! })), files };
+}
+
+/**
+ * Run names for a suite whose scenarios' ids repeat (CommonRoad files may share a benchmark id):
+ * a repeated id is named `<id> @ <file name>` (and numbered if that repeats too), a unique one keeps
+ * its id (undefined). So every row of the table and every log file is its own.
+ */
+export function uniqueRunLabels(ids: readonly string[], refs: readonly string[]): (string | undefined)[] {
+  const count = new Map<string, number>();
+  for (const id of ids) count.set(id, (count.get(id) ?? 0) + 1);
+  const used = new Set<string>(ids.filter((id) => count.get(id) === 1));
+  return ids.map((id, i) => {
+    if (count.get(id) === 1) return undefined;
+    const base = `${id} @ ${refs[i]!.split(/[\\/]/).pop()}`;
+    let label = base;
+    for (let n = 2; used.has(label); n++) label = `${base} (${n})`;
+    used.add(label);
+    return label;
+  });
 }

@@ -37,6 +37,7 @@ const EvalJobSchema = z.object({
   budget: z.string().optional(),
   // planner options (`--llm` …, the hierarchical config): parsed here, at the queue's boundary
   driverOptions: DriverOptionsSchema.optional(),
+  label: z.string().optional(),
 });
 
 const JobResultSchema = z.object({
