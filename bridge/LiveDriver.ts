@@ -268,6 +268,7 @@ const idleStack = (controlHz: number): Stack => ({
     expiredSteps: 0,
     controlClamps: 0,
     plannerErrors: 0,
+    clockRestarts: 0,
   },
   planning: false,
   init() {},

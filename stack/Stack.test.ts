@@ -496,6 +496,80 @@ describe('stack: what the gate is told of the other agents', () => {
   });
 });
 
+describe('stack: a clock that goes back', () => {
+  const ctx = {
+    map,
+    route: RoutePath.build(map, ['R0']),
+    vehicle: VehicleParamsSchema.parse({}),
+    dtS: 0.05,
+    seed: 0,
+  };
+  const snap = (tS: number): WorldSnapshot => ({
+    tS,
+    ego: { ...egoOn(map, 'R0', 20, 10), tS },
+    agents: [],
+    lights: [],
+    route: { laneIds: ['R0'] },
+  });
+
+  it("by more than maxInputAgeS (a replay restarted, no init): plans at once and drives the new plan, not the old run's command", () => {
+    // commands that live 30 s: kept, the old run's would stay in force and hold the planner off
+    const { planner, requests } = keeper(10, { lifetimeS: 30 });
+    const stack = stackWith(planner, { planHz: 10, controlHz: 20 });
+    stack.init(ctx, snap(10));
+    for (let k = 0; k <= 10; k++) stack.tick(snap(10 + k * 0.05));
+    const before = requests.length;
+    const t = stack.tick(snap(0));
+    expect(stack.stats.clockRestarts).toBe(1);
+    expect(requests.length).toBe(before + 1);
+    expect(requests.at(-1)!.snapshot.tS).toBe(0);
+    expect(t.command.issuedAtS).toBe(0);
+    expect(t.planned).toBe(true);
+    // and it goes on planning at its rate from there
+    for (let k = 1; k <= 4; k++) stack.tick(snap(k * 0.05));
+    expect(requests.map((r) => r.snapshot.tS).slice(before)).toEqual([0, 0.1, 0.2]);
+  });
+
+  it('by less (a snapshot that came late): no restart, no plan, the command in force stands', () => {
+    const { planner, requests } = keeper(10, { lifetimeS: 30 });
+    const stack = stackWith(planner, { planHz: 10, controlHz: 20 });
+    stack.init(ctx, snap(10));
+    for (let k = 0; k <= 10; k++) stack.tick(snap(10 + k * 0.05));
+    const before = requests.length;
+    const t = stack.tick(snap(10.45));
+    expect(stack.stats.clockRestarts).toBe(0);
+    expect(requests.length).toBe(before);
+    expect(t.command.issuedAtS).toBe(10.5);
+  });
+
+  it("a plan started before the restart lands into nothing; the new run's plan is the one executed", async () => {
+    const pending: { req: PlanRequest; resolve: (speed: number) => void }[] = [];
+    const planner: CommandPlanner<null> = {
+      name: 'slow',
+      init: () => null,
+      plan: (state, req) =>
+        new Promise((resolve) =>
+          pending.push({
+            req,
+            resolve: (speed) => resolve({ state, output: { command: keep(req, speed, 30) } }),
+          }),
+        ),
+    };
+    const stack = stackWith(planner, { planHz: 10, controlHz: 20 });
+    stack.init(ctx, snap(10));
+    stack.tick(snap(10)); // plan 1 in flight
+    stack.tick(snap(0)); // the clock went back: plan 2 starts
+    expect(pending.map((p) => p.req.snapshot.tS)).toEqual([10, 0]);
+    pending[1]!.resolve(7);
+    pending[0]!.resolve(3); // lands last, from the old run
+    await stack.settle();
+    await Promise.resolve();
+    const t = stack.tick(snap(0.05));
+    expect(t.command.targetSpeedMps).toBe(7);
+    expect(t.command.issuedAtS).toBe(0);
+  });
+});
+
 describe('stack: the route position on a route that uses a lane twice (a loop)', () => {
   it('tracks it and hands it to perception, the gate and the controller: round the loop once, then out', async () => {
     const loopData = loopMapData(['LOOP', 'OUT']);

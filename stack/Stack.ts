@@ -118,6 +118,11 @@ export interface StackStats {
   expiredSteps: number;
   controlClamps: number;
   plannerErrors: number;
+  /**
+   * Snapshots whose clock had gone back by more than the gate's `maxInputAgeS` (a replay restarted,
+   * a simulator reset): the stack started afresh on each, as `init` does.
+   */
+  clockRestarts: number;
   /** The newest planner failure, with the simulated time its plan was requested. */
   lastPlannerError?: { tS: number; message: string };
 }
@@ -159,6 +164,7 @@ export function createStack(opts: StackOptions): Stack {
     expiredSteps: 0,
     controlClamps: 0,
     plannerErrors: 0,
+    clockRestarts: 0,
   };
   let ctx: PlannerContext | undefined;
   let plannerState: unknown;
@@ -174,6 +180,10 @@ export function createStack(opts: StackOptions): Stack {
   let mrm: MrmState = MRM_INITIAL;
   let replansLeft = rates.maxReplans;
   let lastCheckedS = Number.NaN;
+  /** The newest snapshot time ticked; a snapshot older by more than `lateS` restarts the stack. */
+  let lastTickS = Number.NaN;
+  /** Counts restarts: a plan started before one lands into nothing. */
+  let epoch = 0;
 
   const landedBy = (tS: number): boolean => landed !== undefined && landed.readyAtS <= tS + 1e-9;
   /**
@@ -184,7 +194,7 @@ export function createStack(opts: StackOptions): Stack {
    */
   const route = { sM: Number.NaN, tS: Number.NaN, index: undefined as number | undefined };
   const trackRoute = (snap: WorldSnapshot): void => {
-    if (snap.tS === route.tS) return;
+    if (snap.tS <= route.tS) return; // the same snapshot, or a late one: the estimate stands
     if (ctx!.route.line.length <= 0) return;
     const dt = Number.isFinite(route.tS) ? snap.tS - route.tS : 0;
     route.sM = ctx!.route.trackS(snap.ego, route.sM, dt);
@@ -236,7 +246,9 @@ export function createStack(opts: StackOptions): Stack {
     }
     if (feedback) req.feedback = feedback;
     const requestedAtS = snap.tS;
+    const startedIn = epoch;
     const land = (step: CommandPlanStep<unknown> | undefined, error?: string): void => {
+      if (startedIn !== epoch) return; // started before the clock went back: its world is gone
       if (step) plannerState = step.state;
       else {
         stats.plannerErrors++;
@@ -257,14 +269,15 @@ export function createStack(opts: StackOptions): Stack {
       return;
     }
     if (r instanceof Promise) {
-      inFlight = r
+      const p: Promise<void> = r
         .then(
           (step) => land(step),
           (e: unknown) => land(undefined, e instanceof Error ? e.message : String(e)),
         )
         .finally(() => {
-          inFlight = undefined;
+          if (inFlight === p) inFlight = undefined;
         });
+      inFlight = p;
     } else {
       land(r);
     }
@@ -318,6 +331,29 @@ export function createStack(opts: StackOptions): Stack {
     source,
   });
 
+  /** A fresh start at `first`: what `init` does, and a tick whose clock went back. */
+  const start = (first: WorldSnapshot): void => {
+    epoch++;
+    inFlight = undefined;
+    landed = undefined;
+    failedPlan = undefined;
+    proposed = undefined;
+    lastVerdict = undefined;
+    mrm = MRM_INITIAL;
+    replansLeft = rates.maxReplans;
+    lastCheckedS = Number.NaN;
+    lastTickS = first.tS;
+    egoLaneId = undefined;
+    route.sM = Number.NaN;
+    route.tS = Number.NaN;
+    route.index = undefined;
+    agents = AGENT_HISTORY_INITIAL;
+    gateSnap = undefined;
+    plannerState = planner.init(ctx!, first);
+    controllerState = controller.init(ctx!);
+    nextPlanS = first.tS;
+  };
+
   return {
     name: opts.name ?? `stack(${planner.name}, ${controller.name})`,
     rates,
@@ -327,18 +363,20 @@ export function createStack(opts: StackOptions): Stack {
     },
     init(c: PlannerContext, first: WorldSnapshot): void {
       ctx = c;
-      route.sM = Number.NaN;
-      route.tS = Number.NaN;
-      route.index = undefined;
-      agents = AGENT_HISTORY_INITIAL;
-      gateSnap = undefined;
-      plannerState = planner.init(c, first);
-      controllerState = controller.init(c);
-      nextPlanS = first.tS;
+      start(first);
     },
     tick(snap: WorldSnapshot): StackTick {
       if (!ctx) throw new Error('stack.tick before init');
       const tS = snap.tS;
+      if (tS < lastTickS - historyParams.lateS - 1e-9) {
+        // The clock went back (a replay restarted, the simulator was reset): every time the stack
+        // holds — the next plan, the command in force and its expiry, the MRM's timers, the route
+        // position — belongs to the old run, and kept, it would hold the planner off until the clock
+        // caught up. Start afresh, as init does. A snapshot late by less is only stale.
+        stats.clockRestarts++;
+        start(snap);
+      }
+      if (!(tS <= lastTickS)) lastTickS = tS;
       trackRoute(snap);
       agents = agentSightingsStep(agents, snap, historyParams);
       let planned = false;
