@@ -959,6 +959,44 @@ const CASES: Case[] = [
     command: { path: 'RIGHT_CHANGE', targetLaneId: 'R1' },
     expect: 'NOT_ALLOW',
   },
+  // (the four below were added after the first run had shown that the roll-out ignores a change's
+  // targetLaneId while the controller steers by it; their verdicts are still from first principles)
+  {
+    name: 'RIGHT_CHANGE from the middle lane naming the left lane, a car alongside in the left lane',
+    why: 'the command contradicts itself, and driven to the lane it names it meets the car alongside',
+    spec: { map: m3, lane: 'R1', agents: [{ id: 'side', lane: 'R2', s: 51, speed: 10 }] },
+    command: { path: 'RIGHT_CHANGE', targetLaneId: 'R2' },
+    expect: 'NOT_ALLOW',
+    rule: 'input.range',
+  },
+  {
+    name: 'LEFT_CHANGE naming the oncoming lane two lanes over',
+    why: 'a lane change cannot reach a lane two over, least of all one of the other direction',
+    spec: { map: m2 },
+    command: { path: 'LEFT_CHANGE', targetLaneId: 'O0' },
+    expect: 'NOT_ALLOW',
+    rule: 'input.range',
+  },
+  {
+    name: 'RIGHT_CHANGE from the middle lane naming the right lane',
+    why: 'well-formed, into an empty lane',
+    spec: { map: m3, lane: 'R1' },
+    command: { path: 'RIGHT_CHANGE', targetLaneId: 'R0' },
+    expect: 'ALLOW',
+  },
+  {
+    name: 'LEFT_CHANGE at 25 m/s from the middle lane naming the left lane, a 25 m/s car 80 m ahead in the own lane',
+    why: 'the left lane is empty; the car ahead is at a safe distance and the same speed',
+    spec: {
+      map: hw,
+      lane: 'R1',
+      s: 120,
+      speed: 25,
+      agents: [{ id: 'lead', lane: 'R1', s: ahead(120, 80), speed: 25 }],
+    },
+    command: { path: 'LEFT_CHANGE', targetLaneId: 'R2' },
+    expect: 'ALLOW',
+  },
   {
     name: 'targetLaneId that is not on the map',
     why: 'a target the map does not know',

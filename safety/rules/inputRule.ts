@@ -123,6 +123,30 @@ export function findInjection(text: string): string {
   return '';
 }
 
+/**
+ * Whether a lane change's `targetLaneId` is one the rules check: the neighbour on the command's
+ * side of a lane the ego is on (its located lane, or any lane containing its pose), or that lane
+ * itself (a change nearly done). The controller drives a change to its `targetLaneId` wherever that
+ * lies, while the roll-out goes to the neighbour: a RIGHT_CHANGE naming the lane on the left, or
+ * one two lanes over, would be checked against one lane and driven into another. Other paths
+ * (FOLLOW_LANE, borrows) do not steer by it and pass.
+ */
+function changeReaches(cmd: MidLevelCommand, snapshot: WorldSnapshot, map: RoadMap): boolean {
+  if (cmd.path !== 'LEFT_CHANGE' && cmd.path !== 'RIGHT_CHANGE') return true;
+  const left = cmd.path === 'LEFT_CHANGE';
+  const ego = snapshot.ego;
+  const on = map.lanesAt(ego.x, ego.y).map((l) => l.data.id);
+  const here = map.locate(ego.x, ego.y, ego.headingRad);
+  if (here) on.push(here.laneId);
+  for (const id of on) {
+    if (id === cmd.targetLaneId) return true;
+    const lane = map.lane(id)!;
+    const nb = left ? lane.data.left : lane.data.right;
+    if (nb?.laneId === cmd.targetLaneId) return true;
+  }
+  return false;
+}
+
 /** Range, freshness and instruction checks; returns false when the command must be vetoed. */
 export function inputRules(
   cmd: MidLevelCommand,
@@ -149,6 +173,11 @@ export function inputRules(
     });
   else if (cmd.targetLaneId !== undefined && !map.lane(cmd.targetLaneId))
     bad(`targetLaneId ${q(cmd.targetLaneId)} is not on the map`, { targetLaneId: bounded(cmd.targetLaneId) });
+  else if (cmd.targetLaneId !== undefined && !changeReaches(cmd, snapshot, map))
+    bad(
+      `targetLaneId ${q(cmd.targetLaneId)} is not the lane a ${cmd.path} reaches from where the ego is (the controller would drive to it; the rules check the ${cmd.path === 'LEFT_CHANGE' ? 'left' : 'right'} neighbour)`,
+      { targetLaneId: bounded(cmd.targetLaneId), path: cmd.path },
+    );
   else if (cmd.stopAt && cmd.speed !== 'STOP')
     bad(`stopAt given with speed ${cmd.speed} (STOP only)`, { speed: cmd.speed });
   else if (cmd.path === 'FOLLOW_LANE' && cmd.lateralOffsetM !== undefined) {

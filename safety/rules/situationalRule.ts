@@ -1,7 +1,8 @@
 /**
  * Situational rules on the facts the contracts carry (never on ids): a stopped school bus with its
  * red flashers on is not passed; an emergency vehicle with siren or warning lights is not raced
- * (no acceleration, no lane change into its lane while it approaches) and is passed slowly when
+ * (no acceleration, no lane change into its lane while it approaches: not once it drives away
+ * from the ego faster than the ego goes) and is passed slowly when
  * it stands beside the path; a region hidden from the sensors beside the path is passed at a speed
  * from which a person stepping out of it can still be avoided.
  */
@@ -22,6 +23,25 @@ const fp = { sM: 0, dM: 0, segment: 0 };
 /** An emergency vehicle on an emergency run (siren or warning lights on). */
 export function isActiveEmergency(a: AgentState): boolean {
   return a.subclass === 'emergency' && (a.sirenOn === true || a.lightsOn === true);
+}
+
+/**
+ * Whether the ego (at `egoX`, `egoY`, heading `egoHeadingRad`, at up to `egoSpeedMps`) and agent
+ * `a` (straight on at its speed) close in on each other: their relative velocity points against
+ * their relative position.
+ */
+function closesIn(
+  a: AgentState,
+  egoX: number,
+  egoY: number,
+  egoHeadingRad: number,
+  egoSpeedMps: number,
+): boolean {
+  const px = a.x - egoX;
+  const py = a.y - egoY;
+  const wx = a.speedMps * Math.cos(a.headingRad) - egoSpeedMps * Math.cos(egoHeadingRad);
+  const wy = a.speedMps * Math.sin(a.headingRad) - egoSpeedMps * Math.sin(egoHeadingRad);
+  return px * wx + py * wy < 0;
 }
 
 /** A school bus standing with its red flashers / stop arm on (unknown lights: assumed on). */
@@ -98,8 +118,13 @@ export function situationalRules(ctx: CheckContext, sink: RuleSink): void {
       }
       continue;
     }
-    // approaching on an emergency run: do not race it, do not move into its lane
+    // approaching on an emergency run: do not race it, do not move into its lane. One that drives
+    // away from the ego faster than the roll-out ever goes (it has passed, or leads on its run)
+    // asks for neither: nothing closes in on it and nothing is in its way
     const vEnd = r.v[r.n - 1]!;
+    let vEgoMax = v0;
+    for (let k = 1; k < r.n; k++) vEgoMax = Math.max(vEgoMax, r.v[k]!);
+    if (!closesIn(ag, snapshot.ego.x, snapshot.ego.y, snapshot.ego.headingRad, vEgoMax)) continue;
     const accelerates = vEnd > v0 + 0.5;
     const laneChanging = changesLane(r);
     const intoItsLane = laneChanging && Math.abs(fp.dM - r.targetOffsetM) < 1.75;
