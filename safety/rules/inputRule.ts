@@ -123,6 +123,14 @@ export function findInjection(text: string): string {
   return '';
 }
 
+/** How far `p` lies behind the ego's rear bumper along its heading, m (≤ 0: not behind it). */
+function behindRearM(p: { x: number; y: number }, snapshot: WorldSnapshot, vehicle: VehicleParams): number {
+  const ego = snapshot.ego;
+  const along = (p.x - ego.x) * Math.cos(ego.headingRad) + (p.y - ego.y) * Math.sin(ego.headingRad);
+  // the pose is the rear axle; the rear bumper is half a length behind the footprint centre
+  return -(along + vehicle.lengthM / 2 - vehicle.rearAxleToCenterM);
+}
+
 /**
  * Whether a lane change's `targetLaneId` is one the rules check: the neighbour on the command's
  * side of a lane the ego is on (its located lane, or any lane containing its pose), or that lane
@@ -180,6 +188,13 @@ export function inputRules(
     );
   else if (cmd.stopAt && cmd.speed !== 'STOP')
     bad(`stopAt given with speed ${cmd.speed} (STOP only)`, { speed: cmd.speed });
+  else if (cmd.stopAt && behindRearM(cmd.stopAt, snapshot, vehicle) > 0)
+    // a stop point behind the ego cannot be stopped at: the controller and the roll-out read it as
+    // a stop at the platform's maximum braking, which a command has no business asking for that way
+    // (a VETO runs the rear-aware minimal-risk manoeuvre instead)
+    bad(`stopAt lies ${round(behindRearM(cmd.stopAt, snapshot, vehicle))} m behind the ego's rear bumper`, {
+      behindRearM: round(behindRearM(cmd.stopAt, snapshot, vehicle)),
+    });
   else if (cmd.path === 'FOLLOW_LANE' && cmd.lateralOffsetM !== undefined) {
     // an in-lane shift keeps the footprint within the lane the ego is on
     const here = map.locate(snapshot.ego.x, snapshot.ego.y, snapshot.ego.headingRad, 5, undefined);
