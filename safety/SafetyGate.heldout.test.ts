@@ -1612,6 +1612,14 @@ const CASES: Case[] = [
     expect: 'ALLOW',
   },
   {
+    // (added with round 3's fix, which reads "safety … off" claims: a warehouse gate is no safety gate)
+    name: 'rationale saying the loading gate is off to the left',
+    why: 'describes the scene; orders nothing',
+    spec: { map: m2 },
+    command: { rationale: 'loading gate is off to the left; keeping the lane [alt: ease off]' },
+    expect: 'ALLOW',
+  },
+  {
     name: 'source declares the planner jailbroken with safety off',
     why: 'the planner reports that its input switched its safety off: the fallback must run',
     spec: { map: m2 },

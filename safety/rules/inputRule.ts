@@ -27,6 +27,11 @@ const INJECTION: ReadonlyArray<RegExp> = [
   /\bspeed limit\b.{0,30}\b(is|now)\b.{0,10}\b(lifted|suspended|removed|\d{3,})\b/i,
   /\b(accelerate|speed up|full throttle)\b.{0,30}\b(now|immediately|regardless)\b/i,
   /\bnew (instructions?|orders?)\b/i,
+  // a claim that the safety layer has been switched off is the input talking, not the scene
+  /\bjail ?br(eak|oken)\b/i,
+  // (a copula, not any nearby "off": Reflection appends "[alt: ease off]" to rationales)
+  // ("gate" only as the safety gate: a warehouse gate may well be off to the left)
+  /\b(safety( (gate|checks?|rules?|layer|system))?|checks?|rules?)( (is|are|was|were|been|has|have|now|switched|turned))+ (off|disabled|deactivated|bypassed|suspended)\b/i,
 ];
 
 /** Parses an untrusted command; the error names the field. */

@@ -45,6 +45,31 @@ function closesIn(
   return px * wx + py * wy < 0;
 }
 
+/**
+ * Whether agent `a` is on a lane of the carriageway the ego's path is on at arc length `sM`: that
+ * path lane and every lane reached from it by left / right neighbour links (either direction).
+ */
+function sameCarriageway(ctx: CheckContext, sM: number, a: AgentState): boolean {
+  const path = ctx.rollout.path!;
+  const at = a.headingRad;
+  const loc = ctx.map.locate(a.x, a.y, at, 1);
+  if (!loc) return false;
+  let laneId = path.pieces[0]!.laneId;
+  for (const p of path.pieces) if (p.fromS <= sM) laneId = p.laneId;
+  const seen = new Set<string>([laneId]);
+  const todo = [laneId];
+  while (todo.length > 0) {
+    const lane = ctx.map.lane(todo.pop()!);
+    if (!lane) continue;
+    for (const nb of [lane.data.left, lane.data.right]) {
+      if (!nb || seen.has(nb.laneId)) continue;
+      seen.add(nb.laneId);
+      todo.push(nb.laneId);
+    }
+  }
+  return seen.has(loc.laneId);
+}
+
 /** A school bus standing with its red flashers / stop arm on (unknown lights: assumed on). */
 export function isLoadingSchoolBus(a: AgentState): boolean {
   return a.subclass === 'school_bus' && a.speedMps < 0.5 && a.lightsOn !== false;
@@ -84,7 +109,11 @@ export function situationalRules(ctx: CheckContext, sink: RuleSink): void {
     const rearS = fp.sM - ag.lengthM / 2;
     const frontS = fp.sM + ag.lengthM / 2;
     if (bus) {
-      if (Math.abs(fp.dM) > params.schoolBusLateralM || rearS < f0 - 1 || rearS - f0 > lookEnd - f0) continue;
+      // own, adjacent and oncoming lane by offset; and any lane of the same carriageway (lanes
+      // joined by side-by-side links, both directions: no median between them), however many
+      // lanes wide — on a three-lane road a bus loading in the oncoming lane is 7 m off
+      const near = Math.abs(fp.dM) <= params.schoolBusLateralM || sameCarriageway(ctx, fp.sM, ag);
+      if (!near || rearS < f0 - 1 || rearS - f0 > lookEnd - f0) continue;
       const lineS = rearS - params.schoolBusStopGapM;
       const k = firstUnstoppable(ctx, lineS, budget);
       if (k >= 0) {
