@@ -7,6 +7,7 @@
  * minimal-risk manoeuvre. `checkControl` clamps each control step to the platform's limits.
  */
 import {
+  type AgentState,
   angleDiff,
   type Control,
   type EgoState,
@@ -25,6 +26,7 @@ import {
 import { canonicalJson, sha256Hex } from './canonicalJson.ts';
 import { checkControlStep } from './checkControlStep.ts';
 import { LanePathCache, Rollout, rolloutCommand, rolloutToTrajectory, rolloutTrajectory } from './Rollout.ts';
+import { longitudinalOppositeDirection } from './rss.ts';
 import { type CheckContext, type Fix, frontOffset, q, RuleSink, round } from './rules/CheckContext.ts';
 import { collisionRule, crossingPetRule, ttcRule } from './rules/collision.ts';
 import { inputRules, parseCommand } from './rules/inputRule.ts';
@@ -115,6 +117,24 @@ const RULES = [
   kinematicsRule,
 ];
 
+/**
+ * How far away an agent can be and still matter to a roll-out into a lane of the other direction,
+ * m: what the ego (at its fastest in the roll-out) and the fastest agent (≥ the 20 m/s the default
+ * cull assumes) cover towards each other in the horizon, plus RSS's opposite-direction distance at
+ * those speeds (the agent in its correct lane), plus the cull margin.
+ */
+function oppositeReachM(r: Rollout, agents: ReadonlyArray<AgentState>, params: SafetyParams): number {
+  let vEgo = 0;
+  for (let k = 0; k < r.n; k++) vEgo = Math.max(vEgo, r.v[k]!);
+  let vOther = 20;
+  for (const a of agents) vOther = Math.max(vOther, a.speedMps);
+  const safeM = longitudinalOppositeDirection(
+    { speedLonMps: vOther, speedLatMps: 0, dynamics: params.rssOther },
+    { speedLonMps: vEgo, speedLatMps: 0, dynamics: params.rssEgo },
+  );
+  return (vEgo + vOther) * params.horizonS + safeM + params.cullMarginM;
+}
+
 /** Creates a gate; `params` are validated and defaulted (throws on invalid params: a programming error). */
 export function createSafetyGate(input: SafetyParamsInput = {}): SafetyGate {
   const params = SafetyParamsSchema.parse(input);
@@ -191,7 +211,12 @@ export function createSafetyGate(input: SafetyParamsInput = {}): SafetyGate {
     if (traj) rolloutTrajectory(traj, ego, scene.map, route, params, cache, cmd.path, rollout, startId);
     else rolloutCommand(cmd, ego, scene.map, route, scene.vehicle, params, cache, rollout, true, startId);
     // agents beyond what either side can cover in the horizon (agents up to 20 m/s) cannot matter
-    const radius = (ego.speedMps + 20) * params.horizonS + params.cullMarginM;
+    let radius = (ego.speedMps + 20) * params.horizonS + params.cullMarginM;
+    // a command into a lane of the other direction (a borrow) is held to RSS's opposite-direction
+    // distance at every step, which reaches far beyond what both cover in the horizon (≈ 220 m for
+    // the ego at 14 m/s and an oncoming car at 20): an oncoming car 150 m away at 12 m/s was culled
+    // and a borrow towards it allowed. Keep every agent that could come within it in the horizon
+    if (rollout.targetOpposite) radius = Math.max(radius, oppositeReachM(rollout, snap.agents, params));
     forecastAgents(
       snap.agents,
       scene.map,

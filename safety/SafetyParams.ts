@@ -160,6 +160,14 @@ export const SafetyParamsSchema = z.object({
   comfortStopDecelMps2: pos().default(1.0),
   /** Rail crossing: length of the track area after a `rail` stop line, m (our choice: two tracks). */
   railCrossingLengthM: pos().default(8),
+  /**
+   * Rail crossing: room the ego needs beyond the track area, past its own length, before a vehicle
+   * standing or queueing (≤ `railQueueSpeedMps`) there, to enter the crossing at all, m (our
+   * choice; traffic codes: do not enter a crossing without room to clear it).
+   */
+  railClearRoomM: pos().default(1),
+  /** Rail crossing: a vehicle beyond it this slow counts as a queue the ego could not clear, m/s (our choice). */
+  railQueueSpeedMps: pos().default(2),
   /** School bus with red lights: counts within this lateral offset of the path (own, adjacent, oncoming lane), and the ego stops this far behind it, m. */
   schoolBusLateralM: pos().default(6),
   schoolBusStopGapM: pos().default(5),

@@ -235,7 +235,8 @@ export function obligationLookEndM(ctx: CheckContext): number {
 /**
  * First roll-out step at which the front bumper can no longer slow to `targetMps` (0: stop) before
  * path arc length `lineS` with at most max(budget, 1.2 × what that needs at the start + 0.1 m/s²,
- * room for the actuator's lag), or reaches `lineS` faster than `targetMps`; -1 if it always can.
+ * room for the actuator's lag), or reaches `lineS` faster than `targetMps`; -1 if it always can
+ * (steps at or under `targetMps` always can: from rest the check starts where it speeds up).
  */
 export function firstUnstoppable(
   ctx: CheckContext,
@@ -251,7 +252,11 @@ export function firstUnstoppable(
   const allowed = Math.max(budgetMps2, 1.2 * need0 + 0.1);
   for (let k = 0; k < r.n; k++) {
     const v = r.v[k]!;
-    if (v <= targetMps + 0.1) return -1; // slow enough short of the line: it can hold from here
+    // slow enough here: it can hold (a creep over the line at this speed is the tracker's taper).
+    // Not an all-clear for the rest of the roll-out: one that is slow now and speeds up later (an
+    // ACCELERATE from rest at a red light or before an occupied crosswalk) is checked on at every
+    // later step — returning here let a pull-away over a red line pass
+    if (v <= targetMps + 0.1) continue;
     const room = lineS - (r.s[k]! + front);
     if (room <= 0) return k;
     if ((v * v - vt2) / (2 * room) > allowed) return k;

@@ -27,6 +27,11 @@ const INJECTION: ReadonlyArray<RegExp> = [
   /\bspeed limit\b.{0,30}\b(is|now)\b.{0,10}\b(lifted|suspended|removed|\d{3,})\b/i,
   /\b(accelerate|speed up|full throttle)\b.{0,30}\b(now|immediately|regardless)\b/i,
   /\bnew (instructions?|orders?)\b/i,
+  // a claim that the safety layer has been switched off is the input talking, not the scene
+  /\bjail ?br(eak|oken)\b/i,
+  // (a copula, not any nearby "off": Reflection appends "[alt: ease off]" to rationales)
+  // ("gate" only as the safety gate: a warehouse gate may well be off to the left)
+  /\b(safety( (gate|checks?|rules?|layer|system))?|checks?|rules?)( (is|are|was|were|been|has|have|now|switched|turned))+ (off|disabled|deactivated|bypassed|suspended)\b/i,
 ];
 
 /** Parses an untrusted command; the error names the field. */
@@ -123,6 +128,38 @@ export function findInjection(text: string): string {
   return '';
 }
 
+/** How far `p` lies behind the ego's rear bumper along its heading, m (≤ 0: not behind it). */
+function behindRearM(p: { x: number; y: number }, snapshot: WorldSnapshot, vehicle: VehicleParams): number {
+  const ego = snapshot.ego;
+  const along = (p.x - ego.x) * Math.cos(ego.headingRad) + (p.y - ego.y) * Math.sin(ego.headingRad);
+  // the pose is the rear axle; the rear bumper is half a length behind the footprint centre
+  return -(along + vehicle.lengthM / 2 - vehicle.rearAxleToCenterM);
+}
+
+/**
+ * Whether a lane change's `targetLaneId` is one the rules check: the neighbour on the command's
+ * side of a lane the ego is on (its located lane, or any lane containing its pose), or that lane
+ * itself (a change nearly done). The controller drives a change to its `targetLaneId` wherever that
+ * lies, while the roll-out goes to the neighbour: a RIGHT_CHANGE naming the lane on the left, or
+ * one two lanes over, would be checked against one lane and driven into another. Other paths
+ * (FOLLOW_LANE, borrows) do not steer by it and pass.
+ */
+function changeReaches(cmd: MidLevelCommand, snapshot: WorldSnapshot, map: RoadMap): boolean {
+  if (cmd.path !== 'LEFT_CHANGE' && cmd.path !== 'RIGHT_CHANGE') return true;
+  const left = cmd.path === 'LEFT_CHANGE';
+  const ego = snapshot.ego;
+  const on = map.lanesAt(ego.x, ego.y).map((l) => l.data.id);
+  const here = map.locate(ego.x, ego.y, ego.headingRad);
+  if (here) on.push(here.laneId);
+  for (const id of on) {
+    if (id === cmd.targetLaneId) return true;
+    const lane = map.lane(id)!;
+    const nb = left ? lane.data.left : lane.data.right;
+    if (nb?.laneId === cmd.targetLaneId) return true;
+  }
+  return false;
+}
+
 /** Range, freshness and instruction checks; returns false when the command must be vetoed. */
 export function inputRules(
   cmd: MidLevelCommand,
@@ -149,8 +186,20 @@ export function inputRules(
     });
   else if (cmd.targetLaneId !== undefined && !map.lane(cmd.targetLaneId))
     bad(`targetLaneId ${q(cmd.targetLaneId)} is not on the map`, { targetLaneId: bounded(cmd.targetLaneId) });
+  else if (cmd.targetLaneId !== undefined && !changeReaches(cmd, snapshot, map))
+    bad(
+      `targetLaneId ${q(cmd.targetLaneId)} is not the lane a ${cmd.path} reaches from where the ego is (the controller would drive to it; the rules check the ${cmd.path === 'LEFT_CHANGE' ? 'left' : 'right'} neighbour)`,
+      { targetLaneId: bounded(cmd.targetLaneId), path: cmd.path },
+    );
   else if (cmd.stopAt && cmd.speed !== 'STOP')
     bad(`stopAt given with speed ${cmd.speed} (STOP only)`, { speed: cmd.speed });
+  else if (cmd.stopAt && behindRearM(cmd.stopAt, snapshot, vehicle) > 0)
+    // a stop point behind the ego cannot be stopped at: the controller and the roll-out read it as
+    // a stop at the platform's maximum braking, which a command has no business asking for that way
+    // (a VETO runs the rear-aware minimal-risk manoeuvre instead)
+    bad(`stopAt lies ${round(behindRearM(cmd.stopAt, snapshot, vehicle))} m behind the ego's rear bumper`, {
+      behindRearM: round(behindRearM(cmd.stopAt, snapshot, vehicle)),
+    });
   else if (cmd.path === 'FOLLOW_LANE' && cmd.lateralOffsetM !== undefined) {
     // an in-lane shift keeps the footprint within the lane the ego is on
     const here = map.locate(snapshot.ego.x, snapshot.ego.y, snapshot.ego.headingRad, 5, undefined);

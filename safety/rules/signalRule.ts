@@ -89,6 +89,22 @@ export function signalRules(ctx: CheckContext, sink: RuleSink): void {
       if (sl.kind === 'rail' && !railDone) {
         const a = lineS;
         const b = lineS + params.railCrossingLengthM;
+        // no entry without room to clear it: a queue beyond the tracks would leave the ego standing
+        // on them after the roll-out (a KEEP that is still moving over the crossing at its end)
+        const queue = f0 < a - 0.5 ? queueBeyond(ctx, b) : '';
+        if (queue) {
+          const k = firstUnstoppable(ctx, a, budget);
+          if (k >= 0) {
+            sink.fail(
+              'situational.railCrossing',
+              `no room to clear rail crossing ${q(sl.id)} ${round(a - f0)} m ahead: ${q(queue)} stands within the ego's length past it; at t+${round(k * r.dtS, 1)} s the roll-out can no longer stop before the crossing`,
+              { stopLineId: sl.id, crossingFromM: round(a - f0), agentId: queue, atS: round(k * r.dtS, 2) },
+              { stopBeforeS: a - front - 0.5 },
+            );
+            railDone = true;
+            continue;
+          }
+        }
         // The planned stop point counts even when it lies beyond the horizon.
         for (let k = 1; k <= r.n; k++) {
           const atStop = k === r.n;
@@ -113,6 +129,24 @@ export function signalRules(ctx: CheckContext, sink: RuleSink): void {
   if (!stopDone) sink.pass('signal.stopLine', 'stop lines respected');
   if (!railDone) sink.pass('situational.railCrossing', 'no stop on a rail crossing');
   crosswalkRule(ctx, sink, f0, lookEnd);
+}
+
+/**
+ * The id of a vehicle (or object) standing or queueing in the ego's corridor whose rear lies
+ * within the ego's length plus `railClearRoomM` past path arc length `endS` (a crossing's end), or ''.
+ */
+function queueBeyond(ctx: CheckContext, endS: number): string {
+  const { rollout: r, snapshot, params, vehicle: veh } = ctx;
+  const path = r.path!;
+  for (const ag of snapshot.agents) {
+    if (ag.kind === 'pedestrian' || ag.speedMps > params.railQueueSpeedMps) continue;
+    path.line.project(ag.x, ag.y, fq, endS - 20, endS + veh.lengthM + 40);
+    const rearS = fq.sM - ag.lengthM / 2;
+    const frontS = fq.sM + ag.lengthM / 2;
+    if (Math.abs(fq.dM) > (veh.widthM + ag.widthM) / 2 + params.corridorMarginM) continue;
+    if (frontS > endS && rearS < endS + veh.lengthM + params.railClearRoomM) return ag.id;
+  }
+  return '';
 }
 
 /**

@@ -1,7 +1,8 @@
 /**
  * Situational rules on the facts the contracts carry (never on ids): a stopped school bus with its
  * red flashers on is not passed; an emergency vehicle with siren or warning lights is not raced
- * (no acceleration, no lane change into its lane while it approaches) and is passed slowly when
+ * (no acceleration, no lane change into its lane while it approaches: not once it drives away
+ * from the ego faster than the ego goes) and is passed slowly when
  * it stands beside the path; a region hidden from the sensors beside the path is passed at a speed
  * from which a person stepping out of it can still be avoided.
  */
@@ -16,12 +17,57 @@ import {
   type RuleSink,
   round,
 } from './CheckContext.ts';
+import { ssmMaxSpeed } from './vruRule.ts';
 
 const fp = { sM: 0, dM: 0, segment: 0 };
 
 /** An emergency vehicle on an emergency run (siren or warning lights on). */
 export function isActiveEmergency(a: AgentState): boolean {
   return a.subclass === 'emergency' && (a.sirenOn === true || a.lightsOn === true);
+}
+
+/**
+ * Whether the ego (at `egoX`, `egoY`, heading `egoHeadingRad`, at up to `egoSpeedMps`) and agent
+ * `a` (straight on at its speed) close in on each other: their relative velocity points against
+ * their relative position.
+ */
+function closesIn(
+  a: AgentState,
+  egoX: number,
+  egoY: number,
+  egoHeadingRad: number,
+  egoSpeedMps: number,
+): boolean {
+  const px = a.x - egoX;
+  const py = a.y - egoY;
+  const wx = a.speedMps * Math.cos(a.headingRad) - egoSpeedMps * Math.cos(egoHeadingRad);
+  const wy = a.speedMps * Math.sin(a.headingRad) - egoSpeedMps * Math.sin(egoHeadingRad);
+  return px * wx + py * wy < 0;
+}
+
+/**
+ * Whether agent `a` is on a lane of the carriageway the ego's path is on at arc length `sM`: that
+ * path lane and every lane reached from it by left / right neighbour links (either direction).
+ */
+function sameCarriageway(ctx: CheckContext, sM: number, a: AgentState): boolean {
+  const path = ctx.rollout.path!;
+  const at = a.headingRad;
+  const loc = ctx.map.locate(a.x, a.y, at, 1);
+  if (!loc) return false;
+  let laneId = path.pieces[0]!.laneId;
+  for (const p of path.pieces) if (p.fromS <= sM) laneId = p.laneId;
+  const seen = new Set<string>([laneId]);
+  const todo = [laneId];
+  while (todo.length > 0) {
+    const lane = ctx.map.lane(todo.pop()!);
+    if (!lane) continue;
+    for (const nb of [lane.data.left, lane.data.right]) {
+      if (!nb || seen.has(nb.laneId)) continue;
+      seen.add(nb.laneId);
+      todo.push(nb.laneId);
+    }
+  }
+  return seen.has(loc.laneId);
 }
 
 /** A school bus standing with its red flashers / stop arm on (unknown lights: assumed on). */
@@ -63,7 +109,11 @@ export function situationalRules(ctx: CheckContext, sink: RuleSink): void {
     const rearS = fp.sM - ag.lengthM / 2;
     const frontS = fp.sM + ag.lengthM / 2;
     if (bus) {
-      if (Math.abs(fp.dM) > params.schoolBusLateralM || rearS < f0 - 1 || rearS - f0 > lookEnd - f0) continue;
+      // own, adjacent and oncoming lane by offset; and any lane of the same carriageway (lanes
+      // joined by side-by-side links, both directions: no median between them), however many
+      // lanes wide — on a three-lane road a bus loading in the oncoming lane is 7 m off
+      const near = Math.abs(fp.dM) <= params.schoolBusLateralM || sameCarriageway(ctx, fp.sM, ag);
+      if (!near || rearS < f0 - 1 || rearS - f0 > lookEnd - f0) continue;
       const lineS = rearS - params.schoolBusStopGapM;
       const k = firstUnstoppable(ctx, lineS, budget);
       if (k >= 0) {
@@ -98,8 +148,13 @@ export function situationalRules(ctx: CheckContext, sink: RuleSink): void {
       }
       continue;
     }
-    // approaching on an emergency run: do not race it, do not move into its lane
+    // approaching on an emergency run: do not race it, do not move into its lane. One that drives
+    // away from the ego faster than the roll-out ever goes (it has passed, or leads on its run)
+    // asks for neither: nothing closes in on it and nothing is in its way
     const vEnd = r.v[r.n - 1]!;
+    let vEgoMax = v0;
+    for (let k = 1; k < r.n; k++) vEgoMax = Math.max(vEgoMax, r.v[k]!);
+    if (!closesIn(ag, snapshot.ego.x, snapshot.ego.y, snapshot.ego.headingRad, vEgoMax)) continue;
     const accelerates = vEnd > v0 + 0.5;
     const laneChanging = changesLane(r);
     const intoItsLane = laneChanging && Math.abs(fp.dM - r.targetOffsetM) < 1.75;
@@ -126,7 +181,9 @@ function occlusionRule(ctx: CheckContext, sink: RuleSink, f0: number, lookEnd: n
   const { rollout: r, snapshot, params, vehicle: veh } = ctx;
   const path = r.path!;
   const regions = snapshot.occlusions ?? [];
-  const cap = params.occludedSpeedMps;
+  const robot = veh.kind === 'robot';
+  // a robot's stopping performance, as `iso15066.ssm` takes it (the gate's hardest braking rung)
+  const ssmBrake = Math.max(params.ssmRobotBrakeMps2, 0.75 * veh.maxDecelMps2);
   for (const o of regions) {
     let minS = Infinity;
     let maxS = -Infinity;
@@ -142,14 +199,20 @@ function occlusionRule(ctx: CheckContext, sink: RuleSink, f0: number, lookEnd: n
       else right = true;
     }
     const clearance = left && right ? 0 : Math.max(0, minAbsD - veh.widthM / 2);
-    if (clearance > params.occlusionNearM || maxS < f0 || minS > lookEnd) continue;
+    // a robot passes a hidden region as it would a person standing at its edge whose speed it
+    // cannot monitor (ISO/TS 15066 with ISO 13855's 1.6 m/s): 8.3 m/s is a car's cap and left a
+    // robot at 2 m/s 0.3 m from a blind rack end; the protective distance decides how near counts
+    const cap = robot
+      ? Math.min(params.occludedSpeedMps, ssmMaxSpeed(clearance, params, ssmBrake))
+      : params.occludedSpeedMps;
+    if ((!robot && clearance > params.occlusionNearM) || maxS < f0 || minS > lookEnd) continue;
     let k = minS > f0 ? firstUnstoppable(ctx, minS, params.signalStopDecelMps2, cap) : -1;
     if (k < 0) k = firstTooFast(ctx, minS, maxS, cap);
     if (k < 0) continue;
     sink.fail(
       'situational.occlusion',
-      `hidden region ${q(o.id)} ${round(clearance)} m beside the path ${round(Math.max(0, minS - f0))} m ahead: pass at ≤ ${cap} m/s (t+${round(k * r.dtS, 1)} s at ${round(r.v[k]!)} m/s)`,
-      { occlusionId: o.id, clearanceM: round(clearance), distanceM: round(minS - f0), capMps: cap },
+      `hidden region ${q(o.id)} ${round(clearance)} m beside the path ${round(Math.max(0, minS - f0))} m ahead: pass at ≤ ${round(cap)} m/s (t+${round(k * r.dtS, 1)} s at ${round(r.v[k]!)} m/s)`,
+      { occlusionId: o.id, clearanceM: round(clearance), distanceM: round(minS - f0), capMps: round(cap) },
       { capSpeedMps: cap },
     );
     return;
