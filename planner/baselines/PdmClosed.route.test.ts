@@ -2,7 +2,7 @@
  * pdm-closed on hand-built scenes that take branches of the original PDM-Closed the built-in
  * suite never takes: the centreline from PDM's own search (no lane change, from the lane the ego
  * starts on, over corrected route roadblocks), the speed limit of the lane picked by heading,
- * red lights on the other lanes of a route roadblock, and an object that touches the ego.
+ * red lights on the other lanes of a route roadblock; and an object that touches the ego.
  */
 import { describe, expect, it } from 'vitest';
 import {
@@ -162,30 +162,17 @@ describe('pdm-closed red lights (pdm_observation.py: every lane of a route roadb
   });
 });
 
-describe('pdm-closed collided objects (pdm_observation.py update)', () => {
-  it('keeps an object that touches the ego as a lead for this call, unscored, and drops it after', () => {
-    // A stopped car whose rear overlaps the ego's front bumper.
+describe('pdm-closed collided objects (pdm_observation.py update, pdm_generator.py)', () => {
+  it('ignores an object that touches the ego from that call on, as a lead and in the scores', () => {
+    // The original keeps it in this call's occupancy maps, but adds it to collided_track_ids
+    // first, and both the leading-agent search and the scorer skip those ids.
     const data = twoLanes('two', 'L0', 'L1', 300, 15);
     const front = vehicle.rearAxleToCenterM + vehicle.lengthM / 2;
     const touching = car('c', 50 + front + 2.2, 0, 0);
-    const ctx = plannerContext(new RoadMap(data), ['L0'], vehicle);
-    const pdm = new PdmClosed(PdmClosedParamsSchema.parse({}), ctx);
-    const snap = (tS: number): WorldSnapshot => ({
-      tS,
-      ego: ego(tS, 50, 0, 5),
-      agents: [touching],
-      lights: [],
-      route: { laneIds: ['L0'] },
-    });
-    pdm.plan(snap(0), vehicle);
+    const pdm = planOnce(data, ['L0'], ego(0, 50, 0, 5), {}, [touching]);
     expect(pdm.collided.has('c')).toBe(true);
-    expect(pdm.obs.ids).toEqual(['c']);
-    // Unscored: no proposal is an at-fault collision with it.
-    expect(Array.from(pdm.scorer.noCollision)).toEqual(new Array(15).fill(1));
-    // A lead: the full-speed centre proposal brakes towards standstill instead of speeding up.
-    expect(pdm.propV[4 * 81 + 40]!).toBeLessThan(1);
-    pdm.plan(snap(0.1), vehicle);
     expect(pdm.obs.count).toBe(0);
+    expect(Array.from(pdm.scorer.noCollision)).toEqual(new Array(15).fill(1));
     expect(pdm.propV[4 * 81 + 40]!).toBeGreaterThan(5);
   });
 });

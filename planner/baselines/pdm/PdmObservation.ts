@@ -4,8 +4,7 @@
  * constant velocity by translating each box (no rotation) and sampled every `sampleDtS` (0.2 s),
  * plus red lights on route lanes as static obstacles. Objects whose current box touches the ego
  * footprint join the persistent `collided` set and are ignored from then on (so PDM does not
- * freeze after a contact) — by the scorer from this call, by the proposals' leading-agent search
- * from the next (`fresh`); a red light joins it once the ego footprint lies wholly inside the
+ * freeze after a contact); a red light joins it once the ego footprint lies wholly inside the
  * red lane.
  *
  * Storage is struct-of-arrays, grown only when a scene has more objects than ever before.
@@ -47,12 +46,6 @@ export class PdmObservation {
   speed = new Float64Array(0);
   /** 1 for nuPlan AGENT_TYPES (vehicle, pedestrian, bicycle; we add robot), 0 for static objects. */
   isAgent = new Uint8Array(0);
-  /**
-   * 1 for an object whose box touched the ego footprint at this call: it joined `collided` now,
-   * so the scorer ignores it already, but it is still in this call's occupancy maps and so still
-   * a leading agent for the IDM proposals (pdm_observation.py adds the new ids after building them).
-   */
-  fresh = new Uint8Array(0);
 
   /** Red route lanes (map lane indices) present this call. */
   redLaneCount = 0;
@@ -78,7 +71,6 @@ export class PdmObservation {
     this.radius = new Float64Array(cap);
     this.speed = new Float64Array(cap);
     this.isAgent = new Uint8Array(cap);
-    this.fresh = new Uint8Array(cap);
   }
 
   /** Centre x of object i at occupancy sample `m` (t = m·sampleDtS). */
@@ -160,9 +152,10 @@ export class PdmObservation {
       const s = Math.sin(a.headingRad);
       const hl = a.lengthM / 2;
       const hw = a.widthM / 2;
-      const touching = obbOverlap(ecx, ecy, ec, es, ehl, ehw, a.x, a.y, c, s, hl, hw);
-      if (touching) collided.add(a.id);
-      this.fresh[n] = touching ? 1 : 0;
+      if (obbOverlap(ecx, ecy, ec, es, ehl, ehw, a.x, a.y, c, s, hl, hw)) {
+        collided.add(a.id);
+        continue;
+      }
       const agent = a.kind !== 'static';
       this.ids.push(a.id);
       this.cx[n] = a.x;

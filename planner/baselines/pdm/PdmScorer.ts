@@ -169,14 +169,6 @@ export class PdmScorer {
     }
     this.ignoreCol.fill(0, 0, P * obs.count);
     this.ignoreTtc.fill(0, 0, P * obs.count);
-    // Objects that touched the ego at this call are in observation.collided_track_ids already.
-    for (let j = 0; j < obs.count; j++) {
-      if (!obs.fresh[j]) continue;
-      for (let i = 0; i < P; i++) {
-        this.ignoreCol[i * obs.count + j] = 1;
-        this.ignoreTtc[i * obs.count + j] = 1;
-      }
-    }
     const r2c = vehicle.rearAxleToCenterM;
     for (let k = 0; k < P * T; k++) {
       const c = Math.cos(sim.heading[k]!);
