@@ -23,8 +23,17 @@ const REF: { scenarios: Record<string, Record<string, number>> } = JSON.parse(
   ),
 );
 
-/** Junction turn with TTC and drivable area, an at-fault rear-end, a comfort failure, a VRU. */
-const SUBSET = ['unprotected_left', 'hard_braking_lead', 'highway_merge', 'occluded_pedestrian'];
+/**
+ * Junction turn with TTC and drivable area, an at-fault rear-end, a comfort failure, a VRU, and the
+ * pedestrian crossing that only PDM's 50 m drivable-area map reproduces (the at-fault collision).
+ */
+const SUBSET = [
+  'unprotected_left',
+  'hard_braking_lead',
+  'highway_merge',
+  'occluded_pedestrian',
+  'crosswalk_pedestrian',
+];
 
 describe('pdm-closed scores within 1 point of the original PDM-Closed in closed loop', () => {
   for (const id of SUBSET) {

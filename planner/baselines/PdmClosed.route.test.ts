@@ -162,6 +162,25 @@ describe('pdm-closed red lights (pdm_observation.py: every lane of a route roadb
   });
 });
 
+describe('pdm-closed drivable area (pdm_observation_utils.py get_drivable_area_map)', () => {
+  it('counts only the roadblocks within 50 m of the ego: a proposal reaching one beyond is off-road', () => {
+    // A (−20–60 m) then B (60–300 m), two roadblocks; the ego's centre is 58.5 m from B. The
+    // full-speed proposals reach B within 4 s, the slowest stays on A.
+    const data = RoadMapSchema.parse({
+      id: 'chain',
+      lanes: chained([
+        straightLane('A', { x: -20, y: 0 }, { x: 60, y: 0 }, 15),
+        straightLane('B', { x: 60, y: 0 }, { x: 300, y: 0 }, 15),
+      ]),
+    });
+    const pdm = planOnce(data, ['A', 'B'], ego(0, 0, 0, 15));
+    expect(pdm.scorer.drivableArea[4]).toBe(0);
+    expect(pdm.scorer.drivableArea[0]).toBe(1);
+    const plus = planOnce(data, ['A', 'B'], ego(0, 0, 0, 15), { drivableMapWithinRadius: false });
+    expect(plus.scorer.drivableArea[4]).toBe(1);
+  });
+});
+
 describe('pdm-closed collided objects (pdm_observation.py update, pdm_generator.py)', () => {
   it('ignores an object that touches the ego from that call on, as a lead and in the scores', () => {
     // The original keeps it in this call's occupancy maps, but adds it to collided_track_ids

@@ -59,7 +59,13 @@ import { type BicycleCommand, egoAtRest, LqrTracker, stepBicycle } from '../../c
 import { LaneAreaIndex } from './pdm/LaneAreaIndex.ts';
 import { PdmObservation } from './pdm/PdmObservation.ts';
 import { PdmPath } from './pdm/PdmPath.ts';
-import { centrelineLanes, correctRoute, PdmRoadblocks, startingLane } from './pdm/PdmRoute.ts';
+import {
+  centrelineLanes,
+  correctRoute,
+  drivableInRadius,
+  PdmRoadblocks,
+  startingLane,
+} from './pdm/PdmRoute.ts';
 import { PdmScorer, type SimulatedProposals } from './pdm/PdmScorer.ts';
 import { junctionPolygons } from './pdm/scoringMap.ts';
 import { stepBatchBicycle } from './pdm/stepBatchBicycle.ts';
@@ -117,6 +123,13 @@ export const PdmClosedParamsSchema = z.object({
    * drives the lane changes the route asks for.
    */
   centreline: z.enum(['lane-graph', 'route-line']).default('lane-graph'),
+  /**
+   * PDM's drivable-area map holds only the roadblocks (all their lanes) and car parks within
+   * `mapRadiusM` of the ego's centre, re-queried every call (pdm_observation_utils.py
+   * `get_drivable_area_map`): a proposal that reaches a roadblock beyond it is off the drivable
+   * area (true, the original). false = every lane of the map counts (edgeplan addition).
+   */
+  drivableMapWithinRadius: z.boolean().default(true),
   /** pdm_closed_planner.yaml lateral_offsets, m, left positive (the centreline is always path 0). */
   lateralOffsetsM: z.array(num()).default([-1.0, 1.0]),
   /** pdm_closed_planner.yaml idm_policies.min_gap_to_lead_agent, m. */
@@ -265,6 +278,8 @@ export class PdmClosed {
   private readonly onRoute: Uint8Array;
   /** Per map lane: 1 for the lanes of the route roadblocks (`_route_lane_dict`). */
   private readonly routeLanes: Uint8Array;
+  /** Per drivable-area polygon: 1 when it is in PDM's drivable-area map this call (map radius). */
+  private readonly areaActive: Uint8Array;
   /** The lanes of the route roadblocks in route order. */
   private routeLaneList: number[] = [];
   private readonly laneIndexById = new Map<string, number>();
@@ -339,6 +354,8 @@ export class PdmClosed {
     this.roadblocks = new PdmRoadblocks(map);
     this.routeLanes = new Uint8Array(map.lanes.length);
     this.onRoute = new Uint8Array(this.areas.polygonCount);
+    this.areaActive = new Uint8Array(this.areas.polygonCount);
+    if (p.drivableMapWithinRadius) this.areas.active = this.areaActive;
     const nl = map.lanes.length;
     this.redStart = new Float64Array(nl * nPaths);
     this.redMid = new Float64Array(nl * nPaths);
@@ -453,6 +470,16 @@ export class PdmClosed {
     const p = this.params;
     const ego = snap.ego;
     if (this.iteration === 0) this.startRoute(snap, vehicle);
+    // PDM's drivable-area map, re-queried every call: the roadblocks within the map radius.
+    if (p.drivableMapWithinRadius) {
+      drivableInRadius(
+        this.roadblocks,
+        ego.x + vehicle.rearAxleToCenterM * Math.cos(ego.headingRad),
+        ego.y + vehicle.rearAxleToCenterM * Math.sin(ego.headingRad),
+        p.mapRadiusM,
+        this.areaActive,
+      );
+    }
     this.obs.update(
       snap,
       vehicle,
@@ -834,6 +861,7 @@ export const PDM_CLOSED_PLUS: PdmClosedParamsInput = {
   proposalTracking: 'window',
   junctionBoxDrivable: true,
   centreline: 'route-line',
+  drivableMapWithinRadius: false,
 };
 
 /**

@@ -25,6 +25,11 @@ function cellKey(ix: number, iy: number): number {
 export class LaneAreaIndex {
   /** Number of polygon ids (lanes + extra drivable areas). */
   readonly polygonCount: number;
+  /**
+   * Per polygon id, 0 = left out of the queries (PDM-Closed's drivable-area map holds only what lies
+   * within its map radius, re-queried every call); null = every polygon counts.
+   */
+  active: Uint8Array | null = null;
   private readonly quadPoly: number[] = [];
   private readonly quadXY: number[] = [];
   private readonly areaFlat: Float64Array[] = [];
@@ -139,6 +144,7 @@ export class LaneAreaIndex {
       let id: number;
       if (e >= 0) {
         id = this.quadPoly[e]!;
+        if (this.active !== null && this.active[id] === 0) continue;
         if (alreadyIn(out, n, id)) continue;
         // Even-odd test on the quad (inlined: this runs thousands of times per planning call).
         const b = 8 * e;
@@ -153,6 +159,7 @@ export class LaneAreaIndex {
         if (!inside) continue;
       } else {
         id = this.laneCount + (-1 - e);
+        if (this.active !== null && this.active[id] === 0) continue;
         if (alreadyIn(out, n, id)) continue;
         if (!pointInPolygon(x, y, this.areaFlat[-1 - e]!)) continue;
       }

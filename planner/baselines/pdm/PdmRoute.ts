@@ -565,3 +565,31 @@ export function centrelineLanes(
   lanes.reverse();
   return { lanes, found };
 }
+
+/**
+ * pdm_observation_utils.py get_drivable_area_map: the polygons of PDM's drivable-area map this
+ * call — every lane of each roadblock (and each extra drivable area: nuPlan's car parks) whose
+ * polygon comes within `radiusM` of the ego's centre (`get_proximal_map_objects`). Writes 1 / 0 per
+ * polygon id of a LaneAreaIndex (lanes first, then the map's extra drivable areas) into `out`.
+ */
+export function drivableInRadius(
+  rb: PdmRoadblocks,
+  cx: number,
+  cy: number,
+  radiusM: number,
+  out: Uint8Array,
+): void {
+  const map = rb.map;
+  out.fill(0);
+  for (const i of map.lanesNear(cx, cy, radiusM)) {
+    const l = map.lanes[i]!;
+    if (!l.drivable || out[i] === 1) continue;
+    if (pointLaneDistance(l, cx, cy) > radiusM) continue;
+    for (const j of rb.lanes[rb.blockOf[i]!]!) out[j] = 1;
+  }
+  const nl = map.lanes.length;
+  map.data.drivableAreas.forEach((poly, k) => {
+    const f = flat(poly);
+    if (pointInPolygon(cx, cy, f) || pointPolygonBoundaryDistance(cx, cy, poly) <= radiusM) out[nl + k] = 1;
+  });
+}
