@@ -440,6 +440,12 @@ export class PdmClosed {
     for (const lane of this.routeLaneList) {
       if (!Number.isNaN(this.redStart[lane * np]!)) continue;
       const poly = map.lanes[lane]!.polygon;
+      let cx = 0;
+      let cy = 0;
+      for (const v of poly) {
+        cx += v.x / poly.length;
+        cy += v.y / poly.length;
+      }
       for (let k = 0; k < np; k++) {
         const path = this.paths[k]!;
         let a = Infinity;
@@ -460,7 +466,8 @@ export class PdmClosed {
         const j = lane * np + k;
         this.redStart[j] = a;
         this.redEnd[j] = b;
-        this.redMid[j] = (a + b) / 2;
+        // "Ahead" is decided on the polygon centroid's progress (pdm_generator.py).
+        this.redMid[j] = path.project(cx, cy, this.frenet);
       }
     }
   }
