@@ -15,13 +15,16 @@
  *  5. emergency brake when the best proposal collides (at fault) within 2 s and ego ≤ 5 m/s;
  *     otherwise the output is the best proposal's IDM path poses, unrolled on to 8 s.
  *
- * Mapping onto edgeplan: the route's reference line (`ctx.route.line`, lane changes blended in)
- * is PDM's Dijkstra centreline (fixed for the scenario, as PDM fixes it at iteration 0, so no
- * route correction either); the speed limit is read where the ego projects on it; the on-route
- * lanes of the driving-direction metric are the route lanes plus their same-direction neighbours
- * (nuPlan's route roadblocks hold all parallel lanes); red lights count when their lane is one of
- * the route's lanes, placed on each path from the lane's own geometry; `robot` agents count as
- * agents, `static` ones as static objects.
+ * Mapping onto edgeplan (pdm/PdmRoute.ts): nuPlan's roadblocks are the closure of same-direction
+ * neighbours plus the junction lanes sharing `junctionId` and `roadId`; the route roadblocks are
+ * those of the route's lanes, corrected at the first call from the ego's position; the centreline
+ * is PDM's Dijkstra search over their lanes from the lane the ego starts on (fixed at iteration 0;
+ * `centreline: 'route-line'` hands in the route's line instead, as the reference harness did);
+ * the speed limit is that of the route-roadblock lane `_get_starting_lane` picks every call; the
+ * drivable-area map holds the roadblocks within 50 m; the on-route lanes of the driving-direction
+ * metric, and the lanes whose red lights count, are all lanes of the route roadblocks; a red lane
+ * is placed on each path from its own geometry; `robot` agents count as agents, `static` ones as
+ * static objects.
  *
  * The defaults reproduce tuplan_garage @ b51d5d0, quirks included, and are tested against the
  * original's outputs (PdmClosed.reference.test.ts: same proposal, scores and trajectory on six
@@ -37,10 +40,14 @@
  *    limits, speed may go negative);
  *  - `junctionBoxDrivable: false`: PDM's drivable-area map is lanes and car parks, without the
  *    intersection layer;
- *  - `curveLatAccelMps2: 0`: no curve-speed cap (an edgeplan addition).
+ *  - `curveLatAccelMps2: 0`: no curve-speed cap (an edgeplan addition);
+ *  - `centreline: 'lane-graph'`: the centreline never changes lane (route lane changes are not
+ *    driven) and ends where the search ends;
+ *  - `drivableMapWithinRadius: true`: lanes of roadblocks beyond 50 m are off the drivable area.
  *
  * Implementation choices with the original's results: drivable-area checks use LaneAreaIndex
- * (the lane strips of RoadMap.isDrivable cut into quads) rather than 50 m-radius polygon queries;
+ * (the lane strips of RoadMap.isDrivable cut into quads), masked per call to the roadblocks
+ * within 50 m rather than queried from an STR-tree;
  * the lateral-accel comfort check is skipped (the bicycle model's ay ≡ 0, so it always passes).
  */
 import { z } from 'zod';
