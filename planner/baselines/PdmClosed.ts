@@ -389,8 +389,13 @@ export class PdmClosed {
       this.routeLanes[i] = 1;
       this.onRoute[i] = 1;
     }
-    if (p.centreline === 'lane-graph') {
-      const start = startingLane(map, this.routeLaneList, this.routeLanes, ego, vehicle);
+    const start =
+      p.centreline === 'lane-graph'
+        ? startingLane(map, this.routeLaneList, this.routeLanes, ego, vehicle)
+        : -1;
+    // No route lane at all (a route whose lanes are not on the map's drivable lanes): the original
+    // would fail here; the route's own line keeps the planner running.
+    if (start >= 0) {
       const found = centrelineLanes(rb, this.routeBlocks, this.routeLanes, start);
       this.centrelineLanes = found.lanes;
       this.centrelineFound = found.found;

@@ -54,6 +54,10 @@ export class PdmRoadblocks {
   readonly isConnector: Uint8Array;
   /** Block of drivable lanes (nuPlan's roadblocks hold only lanes for traffic). */
   readonly drivable: Uint8Array;
+  /** The map's extra drivable areas (nuPlan's car parks) as flat x, y arrays. */
+  readonly areaFlats: Float64Array[];
+  /** Scratch of `drivableInRadius` (lanes near the ego). */
+  readonly nearScratch = new Set<number>();
 
   constructor(readonly map: RoadMap) {
     const n = map.lanes.length;
@@ -119,6 +123,7 @@ export class PdmRoadblocks {
     this.incoming = Array.from({ length: nb }, () => []);
     this.isConnector = new Uint8Array(nb);
     this.drivable = new Uint8Array(nb);
+    this.areaFlats = map.data.drivableAreas.map(flat);
     for (let b = 0; b < nb; b++) {
       this.drivable[b] = map.lanes[this.lanes[b]![0]!]!.drivable ? 1 : 0;
       for (const i of this.lanes[b]!) {
@@ -581,7 +586,7 @@ export function drivableInRadius(
 ): void {
   const map = rb.map;
   out.fill(0);
-  for (const i of map.lanesNear(cx, cy, radiusM)) {
+  for (const i of map.lanesNear(cx, cy, radiusM, rb.nearScratch)) {
     const l = map.lanes[i]!;
     if (!l.drivable || out[i] === 1) continue;
     if (pointLaneDistance(l, cx, cy) > radiusM) continue;
@@ -589,7 +594,7 @@ export function drivableInRadius(
   }
   const nl = map.lanes.length;
   map.data.drivableAreas.forEach((poly, k) => {
-    const f = flat(poly);
-    if (pointInPolygon(cx, cy, f) || pointPolygonBoundaryDistance(cx, cy, poly) <= radiusM) out[nl + k] = 1;
+    if (pointInPolygon(cx, cy, rb.areaFlats[k]!) || pointPolygonBoundaryDistance(cx, cy, poly) <= radiusM)
+      out[nl + k] = 1;
   });
 }
