@@ -356,7 +356,8 @@ export class PdmClosed {
     this.wh = new Float64Array(p.trackerPoses);
 
     const map = ctx.map;
-    this.areas = new LaneAreaIndex(map, { junctionBoxes: p.junctionBoxDrivable });
+    // The lanes' own polygons (per-vertex widths where the map has them), as the original's map has.
+    this.areas = new LaneAreaIndex(map, { junctionBoxes: p.junctionBoxDrivable, variableWidths: true });
     for (const l of map.lanes) this.laneIndexById.set(l.data.id, l.index);
     this.roadblocks = new PdmRoadblocks(map);
     this.routeLanes = new Uint8Array(map.lanes.length);

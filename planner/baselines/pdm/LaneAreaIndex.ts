@@ -36,7 +36,11 @@ export class LaneAreaIndex {
   private readonly grid = new Map<number, number[]>();
   private readonly laneCount: number;
 
-  constructor(map: RoadMap, opts: { junctionBoxes?: boolean } = {}) {
+  /**
+   * `variableWidths`: a lane with per-vertex widths (`Lane.widthsM`) is cut at those widths, as
+   * its RoadMap polygon is (default: its mean `widthM` throughout).
+   */
+  constructor(map: RoadMap, opts: { junctionBoxes?: boolean; variableWidths?: boolean } = {}) {
     this.laneCount = map.lanes.length;
     const junctionBoxes = opts.junctionBoxes ?? true;
     const p = { x: 0, y: 0, headingRad: 0 };
@@ -44,15 +48,17 @@ export class LaneAreaIndex {
       if (!lane.drivable) continue;
       const line = lane.line;
       const hw = lane.data.widthM / 2;
+      const widths = opts.variableWidths ? lane.widths : undefined;
       let lx0 = 0;
       let ly0 = 0;
       let rx0 = 0;
       let ry0 = 0;
       for (let i = 0; i < line.size; i++) {
-        line.toCartesian(line.s[i]!, hw, p);
+        const h = widths ? widths[i]! / 2 : hw;
+        line.toCartesian(line.s[i]!, h, p);
         const lx1 = p.x;
         const ly1 = p.y;
-        line.toCartesian(line.s[i]!, -hw, p);
+        line.toCartesian(line.s[i]!, -h, p);
         const rx1 = p.x;
         const ry1 = p.y;
         if (i > 0) {
