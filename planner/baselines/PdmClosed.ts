@@ -234,9 +234,9 @@ const RED_WINDOW_M = 20;
 const RED_SAMPLE_M = 0.25;
 
 /**
- * One PDM-Closed instance: the paths (fixed at construction, as PDM fixes its centreline at
- * iteration 0), preallocated proposal / simulation buffers and the persistent collided-object
- * set. `plan` mutates these buffers; read the diagnostics fields after it.
+ * One PDM-Closed instance: the route roadblocks and paths (fixed at the first `plan`, as PDM fixes
+ * its centreline at iteration 0), preallocated proposal / simulation buffers and the persistent
+ * collided-object set. `plan` mutates these buffers; read the diagnostics fields after it.
  */
 export class PdmClosed {
   readonly params: PdmClosedParams;
@@ -317,7 +317,6 @@ export class PdmClosed {
     const p = params;
     this.params = p;
     this.map = ctx.map;
-    this.route = ctx.route;
     this.curve =
       p.curveLatAccelMps2 > 0 ? { ...DEFAULT_CURVE_SPEED, latAccelMps2: p.curveLatAccelMps2 } : undefined;
     this.ctxRoute = ctx.route;
