@@ -11,6 +11,9 @@
  * old expert's progress is measured on the old expert itself (`legacyExpert`). Where the stored
  * ratio is clipped at 1 and the new expert went further, only a lower bound is known: marked ≥.
  *
+ * pdm-closed runs with `centreline: 'route-line'`, as the original was run: handed the route's line
+ * (its route correction and Dijkstra search bypassed).
+ *
  *   npx tsx scripts/pdm-closed-vs-original.ts
  */
 import { readFileSync } from 'node:fs';
@@ -33,7 +36,9 @@ for (const id of BUILTIN_IDS) {
   const stored = ref.scenarios[id];
   if (!stored) continue;
   const b = builtinScenario(id)!;
-  const log = runScenario(b.scenario, b.map, pdmClosedPlanner(), { mode: 'nonreactive' });
+  const log = runScenario(b.scenario, b.map, pdmClosedPlanner({ centreline: 'route-line' }), {
+    mode: 'nonreactive',
+  });
   const m = evaluateRun(log, b.map);
   const oldExpertM = evaluateRun({ ...log, expert: legacyExpert(id)! }, b.map).details.expertProgressM;
   const newExpertM = m.details.expertProgressM;

@@ -15,13 +15,16 @@
  *  5. emergency brake when the best proposal collides (at fault) within 2 s and ego ≤ 5 m/s;
  *     otherwise the output is the best proposal's IDM path poses, unrolled on to 8 s.
  *
- * Mapping onto edgeplan: the route's reference line (`ctx.route.line`, lane changes blended in)
- * is PDM's Dijkstra centreline (fixed for the scenario, as PDM fixes it at iteration 0, so no
- * route correction either); the speed limit is read where the ego projects on it; the on-route
- * lanes of the driving-direction metric are the route lanes plus their same-direction neighbours
- * (nuPlan's route roadblocks hold all parallel lanes); red lights count when their lane is one of
- * the route's lanes, placed on each path from the lane's own geometry; `robot` agents count as
- * agents, `static` ones as static objects.
+ * Mapping onto edgeplan (pdm/PdmRoute.ts): nuPlan's roadblocks are the closure of same-direction
+ * neighbours plus the junction lanes sharing `junctionId` and `roadId`; the route roadblocks are
+ * those of the route's lanes, corrected at the first call from the ego's position; the centreline
+ * is PDM's Dijkstra search over their lanes from the lane the ego starts on (fixed at iteration 0;
+ * `centreline: 'route-line'` hands in the route's line instead, as the reference harness did);
+ * the speed limit is that of the route-roadblock lane `_get_starting_lane` picks every call; the
+ * drivable-area map holds the roadblocks within 50 m; the on-route lanes of the driving-direction
+ * metric, and the lanes whose red lights count, are all lanes of the route roadblocks; a red lane
+ * is placed on each path from its own geometry; `robot` agents count as agents, `static` ones as
+ * static objects.
  *
  * The defaults reproduce tuplan_garage @ b51d5d0, quirks included, and are tested against the
  * original's outputs (PdmClosed.reference.test.ts: same proposal, scores and trajectory on six
@@ -37,10 +40,14 @@
  *    limits, speed may go negative);
  *  - `junctionBoxDrivable: false`: PDM's drivable-area map is lanes and car parks, without the
  *    intersection layer;
- *  - `curveLatAccelMps2: 0`: no curve-speed cap (an edgeplan addition).
+ *  - `curveLatAccelMps2: 0`: no curve-speed cap (an edgeplan addition);
+ *  - `centreline: 'lane-graph'`: the centreline never changes lane (route lane changes are not
+ *    driven) and ends where the search ends;
+ *  - `drivableMapWithinRadius: true`: lanes of roadblocks beyond 50 m are off the drivable area.
  *
  * Implementation choices with the original's results: drivable-area checks use LaneAreaIndex
- * (the lane strips of RoadMap.isDrivable cut into quads) rather than 50 m-radius polygon queries;
+ * (the lane strips of RoadMap.isDrivable cut into quads), masked per call to the roadblocks
+ * within 50 m rather than queried from an STR-tree;
  * the lateral-accel comfort check is skipped (the bicycle model's ay ≡ 0, so it always passes).
  */
 import { z } from 'zod';
@@ -53,19 +60,21 @@ import type {
   WorldSnapshot,
 } from '../../core/index.ts';
 import { obbDistance } from '../../core/index.ts';
-import {
-  type CurveSpeedParams,
-  DEFAULT_CURVE_SPEED,
-  type RoadMap,
-  type RoutePath,
-} from '../../core/map/index.ts';
+import { type CurveSpeedParams, DEFAULT_CURVE_SPEED, type RoadMap, RoutePath } from '../../core/map/index.ts';
 import type { Planner, PlannerContext } from '../../core/planning/Planner.ts';
 import { type BicycleCommand, egoAtRest, LqrTracker, stepBicycle } from '../../core/vehicle/index.ts';
 import { LaneAreaIndex } from './pdm/LaneAreaIndex.ts';
 import { PdmObservation } from './pdm/PdmObservation.ts';
 import { PdmPath } from './pdm/PdmPath.ts';
+import {
+  centrelineLanes,
+  correctRoute,
+  drivableInRadius,
+  PdmRoadblocks,
+  startingLane,
+} from './pdm/PdmRoute.ts';
 import { PdmScorer, type SimulatedProposals } from './pdm/PdmScorer.ts';
-import { junctionPolygons, routeRoadblock } from './pdm/scoringMap.ts';
+import { junctionPolygons } from './pdm/scoringMap.ts';
 import { stepBatchBicycle } from './pdm/stepBatchBicycle.ts';
 
 const pos = () => z.number().finite().positive();
@@ -109,6 +118,25 @@ export const PdmClosedParamsSchema = z.object({
    * "non-drivable" (false, the original). true = edgeplan addition.
    */
   junctionBoxDrivable: z.boolean().default(false),
+  /**
+   * Where the proposals' centreline comes from. 'lane-graph' = the original
+   * (abstract_pdm_planner.py): at the first call the route's roadblocks are corrected from the
+   * ego's position (`route_roadblock_correction`), and a Dijkstra search over successors that are
+   * route lanes runs from the lane the ego starts on to the last route roadblock within 30: the
+   * centreline never changes lane, and ends where the search ends. 'route-line' = the route's
+   * reference line (`ctx.route.line`, the route's lane changes blended in) and the route's
+   * roadblocks as given, as the harness that produced data/reference/pdm_closed handed the
+   * original its centreline (search and correction bypassed); pdm-closed-plus keeps it, since it
+   * drives the lane changes the route asks for.
+   */
+  centreline: z.enum(['lane-graph', 'route-line']).default('lane-graph'),
+  /**
+   * PDM's drivable-area map holds only the roadblocks (all their lanes) and car parks within
+   * `mapRadiusM` of the ego's centre, re-queried every call (pdm_observation_utils.py
+   * `get_drivable_area_map`): a proposal that reaches a roadblock beyond it is off the drivable
+   * area (true, the original). false = every lane of the map counts (edgeplan addition).
+   */
+  drivableMapWithinRadius: z.boolean().default(true),
   /** pdm_closed_planner.yaml lateral_offsets, m, left positive (the centreline is always path 0). */
   lateralOffsetsM: z.array(num()).default([-1.0, 1.0]),
   /** pdm_closed_planner.yaml idm_policies.min_gap_to_lead_agent, m. */
@@ -202,15 +230,26 @@ const TRACK_SLACK_M = 2;
 const TRACK_RECHECK_M = 2;
 /** Slack around a route piece when projecting its lane's ends onto the paths, m. */
 const RED_WINDOW_M = 20;
+/** Spacing of the boundary samples of an off-centreline red lane tested against a path's corridor, m. */
+const RED_SAMPLE_M = 0.25;
 
 /**
- * One PDM-Closed instance: the paths (fixed at construction, as PDM fixes its centreline at
- * iteration 0), preallocated proposal / simulation buffers and the persistent collided-object
- * set. `plan` mutates these buffers; read the diagnostics fields after it.
+ * One PDM-Closed instance: the route roadblocks and paths (fixed at the first `plan`, as PDM fixes
+ * its centreline at iteration 0), preallocated proposal / simulation buffers and the persistent
+ * collided-object set. `plan` mutates these buffers; read the diagnostics fields after it.
  */
 export class PdmClosed {
   readonly params: PdmClosedParams;
-  readonly paths: PdmPath[];
+  /** The centreline (path 0) and its lateral offsets; set at the first `plan` (PDM's iteration 0). */
+  paths: PdmPath[] = [];
+  /** The route roadblocks PDM plans on (after its correction in 'lane-graph' mode), as block indices. */
+  routeBlocks: number[] = [];
+  /** The centreline's lanes (map lane indices) and whether the search reached its target roadblock. */
+  centrelineLanes: number[] = [];
+  centrelineFound = true;
+  /** The lane PDM took the ego to be on at the last call (its speed limit sets the IDM targets). */
+  currentLane = -1;
+  readonly roadblocks: PdmRoadblocks;
   readonly nLon: number;
   readonly nProposals: number;
   /** Proposal states (IDM unroll on the paths): nProposals × (trajectorySteps + 1). */
@@ -239,10 +278,17 @@ export class PdmClosed {
   private readonly pathEnd: Float64Array;
   private readonly span = new Float64Array(2);
   private readonly map: RoadMap;
-  private readonly route: RoutePath;
+  private readonly ctxRoute: RoutePath;
+  private route: RoutePath;
   private readonly areas: LaneAreaIndex;
+  /** Per drivable-area polygon: 1 for the lanes of the route roadblocks (pdm_scorer's route_lane_dict). */
   private readonly onRoute: Uint8Array;
+  /** Per map lane: 1 for the lanes of the route roadblocks (`_route_lane_dict`). */
   private readonly routeLanes: Uint8Array;
+  /** Per drivable-area polygon: 1 when it is in PDM's drivable-area map this call (map radius). */
+  private readonly areaActive: Uint8Array;
+  /** The lanes of the route roadblocks in route order. */
+  private routeLaneList: number[] = [];
   private readonly laneIndexById = new Map<string, number>();
   /** Per map lane index: start / centroid / end progress of the lane on each path (NaN: not on route). */
   private readonly redStart: Float64Array;
@@ -271,13 +317,13 @@ export class PdmClosed {
     const p = params;
     this.params = p;
     this.map = ctx.map;
-    this.route = ctx.route;
     this.curve =
       p.curveLatAccelMps2 > 0 ? { ...DEFAULT_CURVE_SPEED, latAccelMps2: p.curveLatAccelMps2 } : undefined;
-    const centre = PdmPath.fromPolyline(ctx.route.line);
-    this.paths = [centre, ...p.lateralOffsetsM.map((d) => centre.offset(d))];
+    this.ctxRoute = ctx.route;
+    this.route = ctx.route;
+    const nPaths = 1 + p.lateralOffsetsM.length;
     this.nLon = p.speedLimitFractions.length;
-    this.nProposals = this.paths.length * this.nLon;
+    this.nProposals = nPaths * this.nLon;
     this.stride = p.trajectorySteps + 1;
     const n = this.nProposals * this.stride;
     this.propX = new Float64Array(n);
@@ -301,32 +347,82 @@ export class PdmClosed {
     this.leadS = new Float64Array(this.nProposals);
     this.leadV = new Float64Array(this.nProposals);
     this.leadRear = new Float64Array(this.nProposals);
-    this.pathS0 = new Float64Array(this.paths.length);
-    this.pathEnd = new Float64Array(this.paths.length);
-    this.corridorBox = new Float64Array(4 * this.paths.length);
+    this.pathS0 = new Float64Array(nPaths);
+    this.pathEnd = new Float64Array(nPaths);
+    this.corridorBox = new Float64Array(4 * nPaths);
     this.wx = new Float64Array(p.trackerPoses);
     this.wy = new Float64Array(p.trackerPoses);
     this.wh = new Float64Array(p.trackerPoses);
 
     const map = ctx.map;
-    this.areas = new LaneAreaIndex(map, { junctionBoxes: p.junctionBoxDrivable });
+    // The lanes' own polygons (per-vertex widths where the map has them), as the original's map has.
+    this.areas = new LaneAreaIndex(map, { junctionBoxes: p.junctionBoxDrivable, variableWidths: true });
     for (const l of map.lanes) this.laneIndexById.set(l.data.id, l.index);
-    // On-route = route lanes and their same-direction neighbours (a nuPlan roadblock).
-    ({ routeLanes: this.routeLanes, onRoute: this.onRoute } = routeRoadblock(
-      map,
-      ctx.route.laneIds,
-      this.laneIndexById,
-      this.areas.polygonCount,
-    ));
+    this.roadblocks = new PdmRoadblocks(map);
+    this.routeLanes = new Uint8Array(map.lanes.length);
+    this.onRoute = new Uint8Array(this.areas.polygonCount);
+    this.areaActive = new Uint8Array(this.areas.polygonCount);
+    if (p.drivableMapWithinRadius) this.areas.active = this.areaActive;
+    const nl = map.lanes.length;
+    this.redStart = new Float64Array(nl * nPaths);
+    this.redMid = new Float64Array(nl * nPaths);
+    this.redEnd = new Float64Array(nl * nPaths);
+    this.junctions = junctionPolygons(map);
+  }
+
+  /**
+   * PDM's iteration 0 (pdm_closed_planner.py `compute_planner_trajectory`, abstract_pdm_planner.py):
+   * the route roadblocks (corrected from the ego's position in 'lane-graph' mode), their lanes,
+   * the centreline and its offsets, and where each route lane lies along each path.
+   */
+  private startRoute(snap: WorldSnapshot, vehicle: VehicleParams): void {
+    const p = this.params;
+    const map = this.map;
+    const rb = this.roadblocks;
+    const ego = snap.ego;
+    const given = rb.routeBlocks(this.ctxRoute.laneIds);
+    this.routeBlocks = p.centreline === 'lane-graph' ? correctRoute(rb, ego, given) : given;
+    this.routeLaneList = rb.routeLanes(this.routeBlocks);
+    this.routeLanes.fill(0);
+    this.onRoute.fill(0);
+    for (const i of this.routeLaneList) {
+      this.routeLanes[i] = 1;
+      this.onRoute[i] = 1;
+    }
+    const start =
+      p.centreline === 'lane-graph'
+        ? startingLane(map, this.routeLaneList, this.routeLanes, ego, vehicle)
+        : -1;
+    // No route lane at all (a route whose lanes are not on the map's drivable lanes): the original
+    // would fail here; the route's own line keeps the planner running.
+    if (start >= 0) {
+      const found = centrelineLanes(rb, this.routeBlocks, this.routeLanes, start);
+      this.centrelineLanes = found.lanes;
+      this.centrelineFound = found.found;
+      const ids = found.lanes.map((i) => map.lanes[i]!.data.id);
+      const given = this.ctxRoute.laneIds;
+      const same = ids.length === given.length && ids.every((id, k) => id === given[k]);
+      if (same) this.route = this.ctxRoute;
+      else {
+        // Sampled as the simulator samples the route (1 m, from 10 m behind the ego's projection).
+        const first = map.lanes[found.lanes[0]!]!.line;
+        this.route = RoutePath.build(map, ids, Math.max(0, first.project(ego.x, ego.y).sM - 10));
+      }
+    } else {
+      this.route = this.ctxRoute;
+      this.centrelineLanes = this.ctxRoute.laneIds.map((id) => map.mustLane(id).index);
+      this.centrelineFound = true;
+    }
+    const centre = PdmPath.fromPolyline(this.route.line);
+    this.paths = [centre, ...p.lateralOffsetsM.map((d) => centre.offset(d))];
+    this.redStart.fill(Number.NaN);
+    this.redMid.fill(Number.NaN);
+    this.redEnd.fill(Number.NaN);
     // Where each route lane starts / ends along each path (red-light obstacles: PDM measures the
     // ego box's distance to the lane polygon and tests "ahead" on the polygon centroid's
     // projection). Projected from the lane's own geometry, near its route piece.
-    const nl = map.lanes.length;
     const np = this.paths.length;
-    this.redStart = new Float64Array(nl * np).fill(Number.NaN);
-    this.redMid = new Float64Array(nl * np).fill(Number.NaN);
-    this.redEnd = new Float64Array(nl * np).fill(Number.NaN);
-    for (const piece of ctx.route.pieces) {
+    for (const piece of this.route.pieces) {
       const lane = this.laneIndexById.get(piece.laneId)!;
       const line = map.lanes[lane]!.line;
       const last = line.xs.length - 1;
@@ -350,13 +446,59 @@ export class PdmClosed {
         this.redMid[j] = c;
       }
     }
-    this.junctions = junctionPolygons(map);
+    // Route-roadblock lanes off the centreline (a parallel lane or connector): a red light there is
+    // an obstacle for a path whose corridor (± half the ego's width) its polygon reaches.
+    const ehw = vehicle.widthM / 2;
+    for (const lane of this.routeLaneList) {
+      if (!Number.isNaN(this.redStart[lane * np]!)) continue;
+      const poly = map.lanes[lane]!.polygon;
+      let cx = 0;
+      let cy = 0;
+      for (const v of poly) {
+        cx += v.x / poly.length;
+        cy += v.y / poly.length;
+      }
+      for (let k = 0; k < np; k++) {
+        const path = this.paths[k]!;
+        let a = Infinity;
+        let b = -Infinity;
+        for (let q = 0, r = poly.length - 1; q < poly.length; r = q++) {
+          const len = Math.hypot(poly[q]!.x - poly[r]!.x, poly[q]!.y - poly[r]!.y);
+          const n = Math.max(1, Math.ceil(len / RED_SAMPLE_M));
+          for (let u = 0; u < n; u++) {
+            const x = poly[r]!.x + ((poly[q]!.x - poly[r]!.x) * u) / n;
+            const y = poly[r]!.y + ((poly[q]!.y - poly[r]!.y) * u) / n;
+            const sPath = path.project(x, y, this.frenet);
+            if (Math.abs(this.frenet.dM) > ehw || sPath <= 0 || sPath >= path.length) continue;
+            a = Math.min(a, sPath);
+            b = Math.max(b, sPath);
+          }
+        }
+        if (a > b) continue;
+        const j = lane * np + k;
+        this.redStart[j] = a;
+        this.redEnd[j] = b;
+        // "Ahead" is decided on the polygon centroid's progress (pdm_generator.py).
+        this.redMid[j] = path.project(cx, cy, this.frenet);
+      }
+    }
   }
 
   /** Plans one 10 Hz step: returns the rear-axle trajectory (0.1 s spacing, 8 s). */
   plan(snap: WorldSnapshot, vehicle: VehicleParams): Trajectory {
     const p = this.params;
     const ego = snap.ego;
+    if (this.iteration === 0) this.startRoute(snap, vehicle);
+    // PDM's drivable-area map, re-queried every call: the roadblocks within the map radius.
+    if (p.drivableMapWithinRadius) {
+      drivableInRadius(
+        this.roadblocks,
+        ego.x + vehicle.rearAxleToCenterM * Math.cos(ego.headingRad),
+        ego.y + vehicle.rearAxleToCenterM * Math.sin(ego.headingRad),
+        p.mapRadiusM,
+        this.areaActive,
+      );
+    }
     this.obs.update(
       snap,
       vehicle,
@@ -384,9 +526,15 @@ export class PdmClosed {
     }
     this.trackS.fill(Number.NaN);
 
-    // IDM target speeds from the speed limit where the ego is (batch_idm_policy.py::update).
+    // IDM target speeds from the speed limit of the lane the ego is on (abstract_pdm_closed_planner.py
+    // `_update_proposal_manager`: `_get_starting_lane` every call; batch_idm_policy.py::update).
+    // edgeplan's lanes always carry a limit, so the policies' 15 m/s fallback is never used.
     const sEgo = this.paths[0]!.project(ego.x, ego.y, this.frenet);
-    let limit = this.route.speedLimitAt(this.map, sEgo);
+    this.currentLane = startingLane(this.map, this.routeLaneList, this.routeLanes, ego, vehicle);
+    let limit =
+      this.currentLane >= 0
+        ? this.map.lanes[this.currentLane]!.data.speedLimitMps
+        : this.route.speedLimitAt(this.map, sEgo);
     // edgeplan addition (not in tuplan_garage): cap by the curve speed ahead, so the proposals
     // do not carry the speed limit into a tight corner. curveLatAccelMps2 = 0 is the original.
     if (this.curve) limit = Math.min(limit, this.route.speedCapAt(this.map, sEgo, this.curve));
@@ -731,6 +879,8 @@ export const PDM_CLOSED_PLUS: PdmClosedParamsInput = {
   sharedLeadBuffer: false,
   proposalTracking: 'window',
   junctionBoxDrivable: true,
+  centreline: 'route-line',
+  drivableMapWithinRadius: false,
 };
 
 /**

@@ -73,3 +73,31 @@ describe('LaneAreaIndex', () => {
     expect(index.polygonsAt(0, -14, out)).toBe(0); // sidewalk
   });
 });
+
+describe('LaneAreaIndex variable widths', () => {
+  it('cuts a tapering lane at its per-vertex widths, as its RoadMap polygon is, when asked', () => {
+    // 2 m wide at x = 0, 6 m at x = 40 (mean widthM 4): at x = 38, y = 2.6 lies inside the taper.
+    const taper = new RoadMap(
+      RoadMapSchema.parse({
+        id: 'taper',
+        lanes: [
+          {
+            id: 'T',
+            centerline: [
+              { x: 0, y: 0 },
+              { x: 40, y: 0 },
+            ],
+            widthM: 4,
+            widthsM: [2, 6],
+            speedLimitMps: 10,
+          },
+        ],
+      }),
+    );
+    const scratch = new Int32Array(8);
+    expect(taper.isDrivable(38, 2.6)).toBe(true);
+    expect(new LaneAreaIndex(taper, { variableWidths: true }).isDrivable(38, 2.6, scratch)).toBe(true);
+    expect(new LaneAreaIndex(taper).isDrivable(38, 2.6, scratch)).toBe(false);
+    expect(new LaneAreaIndex(taper, { variableWidths: true }).isDrivable(2, 1.5, scratch)).toBe(false);
+  });
+});

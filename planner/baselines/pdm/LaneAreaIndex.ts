@@ -25,13 +25,22 @@ function cellKey(ix: number, iy: number): number {
 export class LaneAreaIndex {
   /** Number of polygon ids (lanes + extra drivable areas). */
   readonly polygonCount: number;
+  /**
+   * Per polygon id, 0 = left out of the queries (PDM-Closed's drivable-area map holds only what lies
+   * within its map radius, re-queried every call); null = every polygon counts.
+   */
+  active: Uint8Array | null = null;
   private readonly quadPoly: number[] = [];
   private readonly quadXY: number[] = [];
   private readonly areaFlat: Float64Array[] = [];
   private readonly grid = new Map<number, number[]>();
   private readonly laneCount: number;
 
-  constructor(map: RoadMap, opts: { junctionBoxes?: boolean } = {}) {
+  /**
+   * `variableWidths`: a lane with per-vertex widths (`Lane.widthsM`) is cut at those widths, as
+   * its RoadMap polygon is (default: its mean `widthM` throughout).
+   */
+  constructor(map: RoadMap, opts: { junctionBoxes?: boolean; variableWidths?: boolean } = {}) {
     this.laneCount = map.lanes.length;
     const junctionBoxes = opts.junctionBoxes ?? true;
     const p = { x: 0, y: 0, headingRad: 0 };
@@ -39,15 +48,17 @@ export class LaneAreaIndex {
       if (!lane.drivable) continue;
       const line = lane.line;
       const hw = lane.data.widthM / 2;
+      const widths = opts.variableWidths ? lane.widths : undefined;
       let lx0 = 0;
       let ly0 = 0;
       let rx0 = 0;
       let ry0 = 0;
       for (let i = 0; i < line.size; i++) {
-        line.toCartesian(line.s[i]!, hw, p);
+        const h = widths ? widths[i]! / 2 : hw;
+        line.toCartesian(line.s[i]!, h, p);
         const lx1 = p.x;
         const ly1 = p.y;
-        line.toCartesian(line.s[i]!, -hw, p);
+        line.toCartesian(line.s[i]!, -h, p);
         const rx1 = p.x;
         const ry1 = p.y;
         if (i > 0) {
@@ -139,6 +150,7 @@ export class LaneAreaIndex {
       let id: number;
       if (e >= 0) {
         id = this.quadPoly[e]!;
+        if (this.active !== null && this.active[id] === 0) continue;
         if (alreadyIn(out, n, id)) continue;
         // Even-odd test on the quad (inlined: this runs thousands of times per planning call).
         const b = 8 * e;
@@ -153,6 +165,7 @@ export class LaneAreaIndex {
         if (!inside) continue;
       } else {
         id = this.laneCount + (-1 - e);
+        if (this.active !== null && this.active[id] === 0) continue;
         if (alreadyIn(out, n, id)) continue;
         if (!pointInPolygon(x, y, this.areaFlat[-1 - e]!)) continue;
       }
