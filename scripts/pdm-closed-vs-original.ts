@@ -11,8 +11,8 @@
  * old expert's progress is measured on the old expert itself (`legacyExpert`). Where the stored
  * ratio is clipped at 1 and the new expert went further, only a lower bound is known: marked ≥.
  *
- * pdm-closed runs with `centreline: 'route-line'`, as the original was run: handed the route's line
- * (its route correction and Dijkstra search bypassed).
+ * pdm-closed runs as the CLI's `pdm-closed` does (`centreline: 'route-line'`, the default), as the
+ * original was run: handed the route's line (its route correction and Dijkstra search bypassed).
  *
  *   npx tsx scripts/pdm-closed-vs-original.ts
  */
@@ -36,7 +36,7 @@ for (const id of BUILTIN_IDS) {
   const stored = ref.scenarios[id];
   if (!stored) continue;
   const b = builtinScenario(id)!;
-  const log = runScenario(b.scenario, b.map, pdmClosedPlanner({ centreline: 'route-line' }), {
+  const log = runScenario(b.scenario, b.map, pdmClosedPlanner(), {
     mode: 'nonreactive',
   });
   const m = evaluateRun(log, b.map);

@@ -5,8 +5,9 @@
  * built-in scenarios: the whole suite is `npx tsx scripts/pdm-closed-vs-original.ts`. The reference
  * was measured against the experts the built-ins had then; its progress is converted to the
  * current expert as the script does (`referenceAgainstExpert`, the old expert from `legacyExpert`).
- * The original was handed the route's line as its centreline (`centreline: 'route-line'`): with its
- * own search it would have stayed in the first lane of route_lane_change, where it scored 100.
+ * The original was handed the route's line as its centreline (`centreline: 'route-line'`, the
+ * default): with its own search it would have stayed in the first lane of route_lane_change, where
+ * it scored 100.
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -39,7 +40,7 @@ describe('pdm-closed scores within 1 point of the original PDM-Closed in closed 
   for (const id of SUBSET) {
     it(id, () => {
       const b = builtinScenario(id)!;
-      const log = runScenario(b.scenario, b.map, pdmClosedPlanner({ centreline: 'route-line' }), {
+      const log = runScenario(b.scenario, b.map, pdmClosedPlanner(), {
         mode: 'nonreactive',
       });
       const m = evaluateRun(log, b.map);

@@ -33,13 +33,13 @@ const REF: { snapshots: ReferenceSnapshot[] } = JSON.parse(
 
 /**
  * The harness that produced the reference handed the original its centreline (the route's line,
- * PDM's route correction and Dijkstra search bypassed): `centreline: 'route-line'` does the same.
+ * PDM's route correction and Dijkstra search bypassed): `centreline: 'route-line'`, the default, does the same.
  */
 function planOn(ref: ReferenceSnapshot, params = {}) {
   const built = builtinScenario(ref.scenario);
   if (!built) throw new Error(`no built-in scenario ${ref.scenario}`);
   const ctx = plannerContext(built.scenario, built.map, 0);
-  const pdm = new PdmClosed(PdmClosedParamsSchema.parse({ centreline: 'route-line', ...params }), ctx);
+  const pdm = new PdmClosed(PdmClosedParamsSchema.parse(params), ctx);
   const trajectory = pdm.plan(ref.snapshot, built.scenario.vehicle);
   return { pdm, trajectory };
 }

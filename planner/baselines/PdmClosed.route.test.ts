@@ -31,7 +31,8 @@ function planOnce(
   lights: TrafficLightState[] = [],
 ): PdmClosed {
   const ctx = plannerContext(new RoadMap(data), laneIds, vehicle);
-  const pdm = new PdmClosed(PdmClosedParamsSchema.parse(params), ctx);
+  // PDM's own route search (the default, 'route-line', is the reference harness's bypass)
+  const pdm = new PdmClosed(PdmClosedParamsSchema.parse({ centreline: 'lane-graph', ...params }), ctx);
   const snap: WorldSnapshot = { tS: 0, ego: e, agents, lights, route: { laneIds } };
   pdm.plan(snap, vehicle);
   return pdm;

@@ -17,9 +17,11 @@
  *
  * Mapping onto edgeplan (pdm/PdmRoute.ts): nuPlan's roadblocks are the closure of same-direction
  * neighbours plus the junction lanes sharing `junctionId` and `roadId`; the route roadblocks are
- * those of the route's lanes, corrected at the first call from the ego's position; the centreline
- * is PDM's Dijkstra search over their lanes from the lane the ego starts on (fixed at iteration 0;
- * `centreline: 'route-line'` hands in the route's line instead, as the reference harness did);
+ * those of the route's lanes; the centreline is the route's line, handed in as the harness that
+ * produced the reference outputs handed it to the original (`centreline: 'route-line'`, the
+ * default: what `pdm-closed` is tested against); `centreline: 'lane-graph'` runs PDM's own route
+ * correction at the first call and its Dijkstra search over the route roadblocks' lanes from the
+ * lane the ego starts on (fixed at iteration 0), as tuplan_garage does on a nuPlan map;
  * the speed limit is that of the route-roadblock lane `_get_starting_lane` picks every call; the
  * drivable-area map holds the roadblocks within 50 m; the on-route lanes of the driving-direction
  * metric, and the lanes whose red lights count, are all lanes of the route roadblocks; a red lane
@@ -41,8 +43,9 @@
  *  - `junctionBoxDrivable: false`: PDM's drivable-area map is lanes and car parks, without the
  *    intersection layer;
  *  - `curveLatAccelMps2: 0`: no curve-speed cap (an edgeplan addition);
- *  - `centreline: 'lane-graph'`: the centreline never changes lane (route lane changes are not
- *    driven) and ends where the search ends;
+ *  - `centreline: 'lane-graph'` (not the default: the reference harness bypassed the search): the
+ *    centreline never changes lane (route lane changes are not driven) and ends where the search
+ *    ends;
  *  - `drivableMapWithinRadius: true`: lanes of roadblocks beyond 50 m are off the drivable area.
  *
  * Implementation choices with the original's results: drivable-area checks use LaneAreaIndex
@@ -126,10 +129,12 @@ export const PdmClosedParamsSchema = z.object({
    * centreline never changes lane, and ends where the search ends. 'route-line' = the route's
    * reference line (`ctx.route.line`, the route's lane changes blended in) and the route's
    * roadblocks as given, as the harness that produced data/reference/pdm_closed handed the
-   * original its centreline (search and correction bypassed); pdm-closed-plus keeps it, since it
+   * original its centreline (search and correction bypassed); the default, so that `pdm-closed` is
+   * what the reference outputs were made with (a lane-graph centreline stays in the first lane of
+   * route_lane_change: 96.2 where the reference scores 100); pdm-closed-plus keeps it too, since it
    * drives the lane changes the route asks for.
    */
-  centreline: z.enum(['lane-graph', 'route-line']).default('lane-graph'),
+  centreline: z.enum(['lane-graph', 'route-line']).default('route-line'),
   /**
    * PDM's drivable-area map holds only the roadblocks (all their lanes) and car parks within
    * `mapRadiusM` of the ego's centre, re-queried every call (pdm_observation_utils.py
