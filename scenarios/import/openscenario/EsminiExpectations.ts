@@ -227,7 +227,8 @@ export function roadQuery(
     if (!q.ok) return undefined;
     return {
       roadId: c.roadId,
-      laneId: c.laneId,
+      // esmini snaps a position to the nearest driving lane.
+      laneId: geo.closestLane(c.roadId, c.sM, c.tM).laneId,
       sM: c.sM,
       tM: c.tM,
       hRelRad: wrap(p.h - q.value.hRoad),
@@ -369,6 +370,48 @@ export function roadQuery(
       const r = positionDelta(geo, pa, pb);
       if (!r.found) return { connected: false };
       return { connected: true, ...r.delta };
+    }
+    case 'freespace_point_distance_road': {
+      // esmini's Object::FreeSpaceDistancePointRoadLane: each bounding-box corner placed on the
+      // road, Delta to the point; the smallest |ds| and |dt| over the corners, 0 where the corners
+      // lie on both sides.
+      type Obj = RoadPosInput & { bbox_center: number[]; bbox_dimensions_wlh: number[] };
+      const o = input.object as Obj;
+      const pivot = roadPos(o);
+      const q = roadPos(input.point_from_lane_pos as RoadPosInput);
+      if (!pivot || !q) return undefined;
+      const pt = worldPos({ x: q.x, y: q.y, h: pivot.hRad });
+      if (!pt) return undefined;
+      const [cx = 0, cy = 0] = o.bbox_center;
+      const [w = 0, l = 0] = o.bbox_dimensions_wlh;
+      const corners = [
+        [cx + l / 2, cy + w / 2],
+        [cx - l / 2, cy + w / 2],
+        [cx - l / 2, cy - w / 2],
+        [cx + l / 2, cy - w / 2],
+      ] as const;
+      let minDs = 0;
+      let maxDs = 0;
+      let minDt = 0;
+      let maxDt = 0;
+      for (const [j, [u, v]] of corners.entries()) {
+        const h = pivot.hRad;
+        const x = pivot.x + u * Math.cos(h) - v * Math.sin(h);
+        const y = pivot.y + u * Math.sin(h) + v * Math.cos(h);
+        const c = worldPos({ x, y, h });
+        if (!c) return undefined;
+        const d = positionDelta(geo, c, pt);
+        if (!d.found) return undefined;
+        if (j === 0 || Math.abs(d.delta.ds) < Math.abs(minDs)) minDs = d.delta.ds;
+        if (j === 0 || Math.abs(d.delta.dt) < Math.abs(minDt)) minDt = d.delta.dt;
+        if (j === 0 || Math.abs(d.delta.ds) > Math.abs(maxDs)) maxDs = d.delta.ds;
+        if (j === 0 || Math.abs(d.delta.dt) > Math.abs(maxDt)) maxDt = d.delta.dt;
+      }
+      const sign = (x: number) => (x < 0 ? -1 : 1);
+      return {
+        longDist: sign(minDs) !== sign(maxDs) ? 0 : minDs,
+        latDist: sign(minDt) !== sign(maxDt) ? 0 : minDt,
+      };
     }
     case 'object_repeat':
     case 'object_outline_corners':

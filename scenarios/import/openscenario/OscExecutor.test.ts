@@ -1,9 +1,10 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { straightRoadXodr } from '../opendrive/testRoads.ts';
 import { importOpenScenario } from './index.ts';
+import { runStoryboard } from './StoryboardRun.ts';
 
 /** A scenario on the straight test road (lanes 1, -1, -2 of 3.5 m along +x) written to a temp folder. */
 function scenarioFile(story: string, extraEntities = ''): string {
@@ -177,3 +178,53 @@ describe('RelativeSpeedCondition', () => {
     expect(first.tS).toBeGreaterThan(4);
   });
 });
+
+// esmini's fabriksgatan.xodr (a four-way junction) in the shared data folder beside the repository.
+const FABRIKSGATAN = [
+  process.env.EDGEPLAN_SHARED ?? '',
+  join(import.meta.dirname, '../../../../shared'),
+  join(import.meta.dirname, '../../../../../shared'),
+]
+  .filter((d) => d !== '')
+  .map((d) => join(d, 'scenarios/esmini/resources/xodr/fabriksgatan.xodr'))
+  .find((f) => existsSync(f));
+
+describe.skipIf(!FABRIKSGATAN)(
+  'RelativeDistanceCondition in road coordinates (esmini Position::Distance → Delta)',
+  () => {
+    it('measures along the road network through the junction (34.14 m), not the 28.2 m straight line', () => {
+      const dir = mkdtempSync(join(tmpdir(), 'edgeplan-osc-'));
+      const car = (n: string) =>
+        `<ScenarioObject name="${n}"><Vehicle name="car" vehicleCategory="car"><BoundingBox><Center x="1.5" y="0" z="0.8"/><Dimensions width="2" length="5" height="1.5"/></BoundingBox></Vehicle></ScenarioObject>`;
+      const cond = (name: string, value: number) =>
+        `<Event name="${name}" priority="parallel"><Action name="${name}A"><UserDefinedAction><CustomCommandAction type="noop"/></UserDefinedAction></Action><StartTrigger><ConditionGroup><Condition name="${name}" delay="0" conditionEdge="none"><ByEntityCondition><TriggeringEntities triggeringEntitiesRule="any"><EntityRef entityRef="A"/></TriggeringEntities><EntityCondition><RelativeDistanceCondition entityRef="B" freespace="false" relativeDistanceType="longitudinal" coordinateSystem="road" rule="lessThan" value="${value}"/></EntityCondition></ByEntityCondition></Condition></ConditionGroup></StartTrigger></Event>`;
+      const p = join(dir, 's.xosc');
+      writeFileSync(
+        p,
+        `<?xml version="1.0"?>
+<OpenSCENARIO><FileHeader revMajor="1" revMinor="1" description="road distance"/>
+ <RoadNetwork><LogicFile filepath="${FABRIKSGATAN}"/></RoadNetwork>
+ <Entities>${car('A')}${car('B')}</Entities>
+ <Storyboard>
+  <Init><Actions>
+   <Private entityRef="A"><PrivateAction><TeleportAction><Position><LanePosition roadId="0" laneId="1" s="10" offset="0"/></Position></TeleportAction></PrivateAction></Private>
+   <Private entityRef="B"><PrivateAction><TeleportAction><Position><LanePosition roadId="1" laneId="1" s="15" offset="0"/></Position></TeleportAction></PrivateAction></Private>
+  </Actions></Init>
+  <Story name="S"><Act name="Act">
+   <ManeuverGroup name="G" maximumExecutionCount="1"><Actors selectTriggeringEntities="false"><EntityRef entityRef="A"/></Actors>
+    <Maneuver name="M">${cond('Within34_5', 34.5)}${cond('Within34_0', 34)}</Maneuver></ManeuverGroup>
+   <StartTrigger><ConditionGroup><Condition name="go" delay="0" conditionEdge="none"><ByValueCondition><SimulationTimeCondition value="0" rule="greaterThan"/></ByValueCondition></Condition></ConditionGroup></StartTrigger>
+  </Act></Story>
+  <StopTrigger><ConditionGroup><Condition name="end" delay="0" conditionEdge="rising"><ByValueCondition><SimulationTimeCondition value="1" rule="greaterThan"/></ByValueCondition></Condition></ConditionGroup></StopTrigger>
+ </Storyboard>
+</OpenSCENARIO>`,
+      );
+      const run = runStoryboard(p, { stepS: 0.1, maxDurationS: 2 });
+      expect(run.ok).toBe(true);
+      if (!run.ok) return;
+      const fired = run.value.events.filter((e) => e.kind === 'condition_true_time').map((e) => e.name);
+      expect(fired).toContain('Within34_5');
+      expect(fired).not.toContain('Within34_0');
+    });
+  },
+);

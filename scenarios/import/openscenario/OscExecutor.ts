@@ -15,6 +15,7 @@ import {
 } from '../../../core/index.ts';
 import type { RoadMap } from '../../../core/map/RoadMap.ts';
 import type { RoadCoord, RoadGeometry } from '../opendrive/RoadGeometry.ts';
+import { angle2Pi, LARGE_NUMBER, positionDelta, type RoadPosition } from '../opendrive/RoadPath.ts';
 import { attr, kid, kids, num, type XNode } from '../opendrive/XmlTree.ts';
 import {
   type ClothoidSegment,
@@ -309,6 +310,48 @@ export class OscExecutor {
     const c = this.roads.worldToRoad(st.x, st.y, this.lastRoad.get(st.entity.name) ?? preferRoadId);
     if (c) this.lastRoad.set(st.entity.name, c.roadId);
     return c;
+  }
+
+  /**
+   * A map pose as esmini's Position holds it on the road: road, nearest driving lane, s, t and the
+   * heading relative to the road (for road-network distances); undefined off every road.
+   */
+  private roadPosition(x: number, y: number, headingRad: number, st?: EntityState): RoadPosition | undefined {
+    if (!this.roads) return undefined;
+    const c = st ? this.roadCoord(st) : this.roads.worldToRoad(x, y);
+    if (!c) return undefined;
+    const p = this.roads.pose(c.roadId, c.sM, c.tM);
+    if (!p.ok) return undefined;
+    return {
+      roadId: c.roadId,
+      laneId: this.roads.closestLane(c.roadId, c.sM, c.tM).laneId,
+      sM: c.sM,
+      tM: c.tM,
+      hRelRad: angle2Pi(headingRad - p.value.hRoad),
+      x,
+      y,
+      hRad: headingRad,
+    };
+  }
+
+  /**
+   * esmini's Position::Distance in road (or lane: esmini falls back to road) coordinates from an
+   * entity to a map pose: |Delta ds| (longitudinal) or |dt| (lateral) along the road network;
+   * LARGE_NUMBER when no road path joins them, as esmini's conditions read a failed measurement.
+   */
+  private roadNetworkDistance(
+    a: EntityState,
+    b: { x: number; y: number; headingRad: number },
+    bState: EntityState | undefined,
+    type: 'longitudinal' | 'lateral',
+  ): number {
+    if (!this.roads) return LARGE_NUMBER;
+    const pa = this.roadPosition(a.x, a.y, a.headingRad, a);
+    const pb = this.roadPosition(b.x, b.y, b.headingRad, bState);
+    if (!pa || !pb) return LARGE_NUMBER;
+    const d = positionDelta(this.roads, pa, pb);
+    if (!d.found) return LARGE_NUMBER;
+    return Math.abs(type === 'lateral' ? d.delta.dt : d.delta.ds);
   }
 
   private note(path: string, what: string): void {
@@ -1050,6 +1093,24 @@ export class OscExecutor {
         if (!pos) return false;
         const d = Math.hypot(a.x - pos.x, a.y - pos.y);
         if (name === 'ReachPositionCondition') return d <= num(c, 'tolerance', p, 1);
+        const type = attr(c, 'relativeDistanceType');
+        const cs = attr(c, 'coordinateSystem') ?? 'entity';
+        if (attr(c, 'freespace') !== 'true' && (type === 'longitudinal' || type === 'lateral')) {
+          // esmini's Object::Distance(x, y): along the road network in road / lane coordinates,
+          // else in the entity's frame (x ahead, y left); conditions compare the absolute value.
+          if (cs === 'road' || cs === 'lane')
+            return compare(
+              attr(c, 'rule'),
+              this.roadNetworkDistance(a, { ...pos, headingRad: pos.headingRad }, undefined, type),
+              num(c, 'value', p),
+            );
+          const ex = pos.x - a.x;
+          const ey = pos.y - a.y;
+          const ch = Math.cos(a.headingRad);
+          const sh = Math.sin(a.headingRad);
+          const local = type === 'longitudinal' ? ex * ch + ey * sh : -ex * sh + ey * ch;
+          return compare(attr(c, 'rule'), Math.abs(local), num(c, 'value', p));
+        }
         return compare(attr(c, 'rule'), d, num(c, 'value', p));
       }
       case 'RelativeDistanceCondition': {
@@ -1057,8 +1118,11 @@ export class OscExecutor {
         if (!b) return false;
         const free = attr(c, 'freespace') === 'true';
         const type = attr(c, 'relativeDistanceType') ?? 'cartesianDistance';
+        const cs = attr(c, 'coordinateSystem') ?? 'entity';
         let d: number;
-        if (type === 'longitudinal') d = Math.abs(this.longitudinal(a, b, free));
+        if (!free && (cs === 'road' || cs === 'lane') && (type === 'longitudinal' || type === 'lateral'))
+          d = this.roadNetworkDistance(a, b, b, type);
+        else if (type === 'longitudinal') d = Math.abs(this.longitudinal(a, b, free));
         else if (type === 'lateral') {
           d = Math.abs(-(b.x - a.x) * Math.sin(a.headingRad) + (b.y - a.y) * Math.cos(a.headingRad));
           if (free) d = Math.max(0, d - (a.entity.widthM + b.entity.widthM) / 2);
