@@ -50,6 +50,9 @@ export type PositionResolver = (
   states: ReadonlyMap<string, EntityState>,
 ) => { x: number; y: number; headingRad: number; zM?: number; rollRad?: number } | undefined;
 
+/** esmini's SMALL_NUMBER (CommonMini.hpp): a trajectory ends this close to its end, m or s. */
+const TRAJECTORY_END_EPS = 1e-6;
+
 export interface EntityState {
   entity: OscEntity;
   /** Path the entity follows (lane centrelines), its arc length and lateral offset on it. */
@@ -1480,6 +1483,7 @@ export class OscExecutor {
       const pose = { x: 0, y: 0, headingRad: 0 };
       if (tr && !tr.done) {
         let s: number;
+        let beyondM = 0;
         if (tr.times) {
           const t = this.tS + dtS;
           const ts = tr.times;
@@ -1492,14 +1496,28 @@ export class OscExecutor {
           if (tr.rolls) st.rollRad = tr.rolls[k]! + w * (tr.rolls[k + 1]! - tr.rolls[k]!);
           const sPrev = tr.s0;
           st.speedMps = Math.max(0, (s - sPrev) / dtS);
-          if (t >= ts[ts.length - 1]!) tr.done = true;
+          // esmini ends a timed trajectory SMALL_NUMBER before its last time stamp; the time left
+          // over in the step is travelled on beyond the end (FollowTrajectoryAction::Step).
+          if (t > ts[ts.length - 1]! - TRAJECTORY_END_EPS) {
+            tr.done = true;
+            beyondM = Math.max(0, t - ts[ts.length - 1]!) * st.speedMps;
+          }
         } else {
           // Reversing follows the shape too, the body facing against it.
           s = tr.s0 + Math.abs(ds);
-          if (s >= tr.line.length) tr.done = true;
+          // esmini ends an untimed trajectory SMALL_NUMBER before its length and moves the rest of
+          // the step's distance on along the end heading (FollowTrajectoryAction::Step).
+          if (s > tr.line.length - TRAJECTORY_END_EPS) {
+            tr.done = true;
+            beyondM = Math.max(0, s - tr.line.length);
+          }
         }
         tr.s0 = Math.min(s, tr.line.length);
         tr.line.toCartesian(tr.s0, 0, pose);
+        if (beyondM > 0) {
+          pose.x += beyondM * Math.cos(pose.headingRad);
+          pose.y += beyondM * Math.sin(pose.headingRad);
+        }
         if (st.speedMps < 0 && !tr.times) pose.headingRad += Math.PI;
         st.x = pose.x;
         st.y = pose.y;
