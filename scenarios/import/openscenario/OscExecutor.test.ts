@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { straightRoadXodr } from '../opendrive/testRoads.ts';
 import { importOpenScenario } from './index.ts';
+import { followProfile, followS } from './OscExecutor.ts';
 import { runStoryboard } from './StoryboardRun.ts';
 
 /** A scenario on the straight test road (lanes 1, -1, -2 of 3.5 m along +x) written to a temp folder. */
@@ -228,3 +229,74 @@ describe.skipIf(!FABRIKSGATAN)(
     });
   },
 );
+
+describe("followingMode follow on a timed polyline (esmini's constant-acceleration segments)", () => {
+  // bicycle_fall_over.xosc: s 0, 20, 25, 30, 30 m at 0, 2, 2.5, 3.5, 4 s, entering at 10 m/s;
+  // esmini's ScenarioEngine test puts the cyclist at s 29.95 m (x 129.95) at 3.4 s.
+  const s = [0, 20, 25, 30, 30];
+  const t = [0, 2, 2.5, 3.5, 4];
+
+  it('decelerates into a vertex it reaches with the time to spare: 29.95 m at 3.4 s, not 29.5 m', () => {
+    const f = followProfile(s, t, 10);
+    expect(f.speed).toEqual([10, 10, 10, 0, 0]);
+    expect(f.acc[2]).toBeCloseTo(-10, 12);
+    expect(followS({ ...f, rawTimes: t }, s, 3.4)).toBeCloseTo(29.95, 9);
+    expect(followS({ ...f, rawTimes: t }, s, 3.3)).toBeCloseTo(29.8, 9);
+  });
+
+  it('stops early instead of reversing when a segment gives more time than a stop needs', () => {
+    // 1 m in 2 s entered at 10 m/s: a = −v²/(2 ds) = −50 m/s², at rest after 0.2 s, at the vertex.
+    const f = followProfile([0, 1], [0, 2], 10);
+    expect(f.acc[0]).toBeCloseTo(-50, 12);
+    expect(followS({ ...f, rawTimes: [0, 2] }, [0, 1], 1)).toBeCloseTo(1, 12);
+  });
+});
+
+describe('FollowTrajectoryAction end (esmini FollowTrajectoryAction::Step)', () => {
+  /** A car at 50 km/h on lane −1 following an untimed polyline from x 20 to x `endX` (y −1.75) from t 0.01 s, 0.01 s steps. */
+  const runTo = (endX: number) => {
+    const dir = mkdtempSync(join(tmpdir(), 'edgeplan-osc-'));
+    writeFileSync(join(dir, 'road.xodr'), straightRoadXodr({ lengthM: 1000 }));
+    const v = (x: number) =>
+      `<Vertex><Position><WorldPosition x="${x}" y="-1.75" z="0" h="0"/></Position></Vertex>`;
+    const p = join(dir, 's.xosc');
+    writeFileSync(
+      p,
+      `<?xml version="1.0"?>
+<OpenSCENARIO><FileHeader revMajor="1" revMinor="1" description="trajectory end"/>
+ <RoadNetwork><LogicFile filepath="road.xodr"/></RoadNetwork>
+ <Entities><ScenarioObject name="Car"><Vehicle name="car" vehicleCategory="car"><BoundingBox><Center x="1.5" y="0" z="0.8"/><Dimensions width="2" length="5" height="1.5"/></BoundingBox></Vehicle></ScenarioObject></Entities>
+ <Storyboard>
+  <Init><Actions><Private entityRef="Car"><PrivateAction><TeleportAction><Position><LanePosition roadId="7" laneId="-1" s="20" offset="0"/></Position></TeleportAction></PrivateAction>
+   <PrivateAction><LongitudinalAction><SpeedAction><SpeedActionDynamics dynamicsShape="step" dynamicsDimension="time" value="0"/><SpeedActionTarget><AbsoluteTargetSpeed value="\${50 / 3.6}"/></SpeedActionTarget></SpeedAction></LongitudinalAction></PrivateAction></Private></Actions></Init>
+  <Story name="S"><Act name="A">
+   <ManeuverGroup name="G" maximumExecutionCount="1"><Actors selectTriggeringEntities="false"><EntityRef entityRef="Car"/></Actors>
+    <Maneuver name="M"><Event name="E" priority="parallel"><Action name="Traj"><PrivateAction><RoutingAction><FollowTrajectoryAction>
+     <Trajectory name="T" closed="false"><Shape><Polyline>${v(20)}${v(endX)}</Polyline></Shape></Trajectory>
+     <TimeReference><None/></TimeReference><TrajectoryFollowingMode followingMode="position"/></FollowTrajectoryAction></RoutingAction></PrivateAction></Action>
+     <StartTrigger><ConditionGroup><Condition name="go" delay="0" conditionEdge="none"><ByValueCondition><SimulationTimeCondition value="0" rule="greaterThan"/></ByValueCondition></Condition></ConditionGroup></StartTrigger></Event></Maneuver></ManeuverGroup>
+   <StartTrigger><ConditionGroup><Condition name="act" delay="0" conditionEdge="none"><ByValueCondition><SimulationTimeCondition value="0" rule="greaterThan"/></ByValueCondition></Condition></ConditionGroup></StartTrigger>
+  </Act></Story>
+  <StopTrigger><ConditionGroup><Condition name="end" delay="0" conditionEdge="rising"><ByValueCondition><SimulationTimeCondition value="1" rule="greaterThan"/></ByValueCondition></Condition></ConditionGroup></StopTrigger>
+ </Storyboard>
+</OpenSCENARIO>`,
+    );
+    const run = runStoryboard(p, { stepS: 0.01, maxDurationS: 1.5 });
+    if (!run.ok) throw new Error(run.error.message);
+    const start = run.value.events.find((e) => e.kind === 'element_start_time' && e.name === 'Traj')!.tS;
+    const end = run.value.events.find((e) => e.kind === 'element_end_time' && e.name === 'Traj')!.tS;
+    // A frame is recorded before its step: the pose after the last trajectory step is the next frame's.
+    const xAtEnd = run.value.states.find((r) => r.name === 'Car' && Math.abs(r.tS - end - 0.01) < 1e-9)?.x;
+    return { steps: Math.round((end - start) / 0.01) + 1, xAtEnd };
+  };
+
+  it('ends within SMALL_NUMBER of the length: 5 m + 0.5 µm at 50 km/h takes 36 steps of 0.1389 m, not 37', () => {
+    expect(runTo(25 + 5e-7).steps).toBe(36);
+  });
+
+  it("moves the rest of the last step's distance on beyond the end (4.9 m: at 25.0, not 24.9)", () => {
+    const r = runTo(24.9);
+    expect(r.steps).toBe(36);
+    expect(r.xAtEnd).toBeCloseTo(20 + 36 * (50 / 3.6) * 0.01, 6);
+  });
+});

@@ -97,6 +97,15 @@ export interface EntityState {
   trajectory?: {
     line: Polyline;
     times?: number[];
+    /** followingMode follow: per-vertex speed and acceleration in the trajectory's own time (rawTimes), and the mapping from simulation time. */
+    follow?: {
+      speed: number[];
+      acc: number[];
+      rawTimes: number[];
+      tr0: number;
+      scale: number;
+      offset: number;
+    };
     /** Arc length of each timed vertex on `line`. */
     vertexS?: number[];
     /** Roll of each vertex (Orientation r), interpolated like the position. */
@@ -810,9 +819,18 @@ export class OscExecutor {
       st.headingRad = start.headingRad;
       st.placed = true;
     }
+    const vertexS = at.map((i) => line.s[i]!);
+    // followingMode "follow" on a timed polyline: esmini moves with constant acceleration on each
+    // segment, starting at the entity's speed, rather than at a constant speed per segment
+    // (PolyLineShape::CalculatePolyLine, FOLLOW).
+    const follow =
+      useTimes && attr(kid(ft, 'TrajectoryFollowingMode'), 'followingMode') === 'follow'
+        ? followProfile(vertexS, times, st.speedMps)
+        : undefined;
     const traj = {
       line,
-      ...(tt ? { times: tt, vertexS: at.map((i) => line.s[i]!) } : {}),
+      ...(tt ? { times: tt, vertexS } : {}),
+      ...(follow ? { follow: { ...follow, rawTimes: times, tr0, scale, offset } } : {}),
       ...(rolls.some((r) => r !== 0) ? { rolls } : {}),
       t0: this.tS,
       s0,
@@ -1493,7 +1511,15 @@ export class OscExecutor {
           const w = span > 0 ? Math.min(Math.max((t - ts[k]!) / span, 0), 1) : 1;
           const vs = tr.vertexS ?? Array.from(tr.line.s);
           s = vs[k]! + w * (vs[k + 1]! - vs[k]!);
-          if (tr.rolls) st.rollRad = tr.rolls[k]! + w * (tr.rolls[k + 1]! - tr.rolls[k]!);
+          let wRoll = w;
+          if (tr.follow) {
+            const f = tr.follow;
+            s = followS(f, vs, (t - f.tr0) / f.scale - f.offset);
+            // Attributes are interpolated along the segment by s (PolyLineBase::Evaluate).
+            const seg = vs[k + 1]! - vs[k]!;
+            wRoll = seg > 1e-9 ? Math.min(Math.max((s - vs[k]!) / seg, 0), 1) : w;
+          }
+          if (tr.rolls) st.rollRad = tr.rolls[k]! + wRoll * (tr.rolls[k + 1]! - tr.rolls[k]!);
           const sPrev = tr.s0;
           st.speedMps = Math.max(0, (s - sPrev) / dtS);
           // esmini ends a timed trajectory SMALL_NUMBER before its last time stamp; the time left
@@ -1700,4 +1726,60 @@ export class OscExecutor {
     this.log.push({ tS: this.tS, kind: 'simulation_end_time', name: 'Closing' });
     return { states: this.states, endS: endS ?? o.maxDurationS, eventStarts: this.eventStarts };
   }
+}
+
+/**
+ * esmini's FOLLOW profile of a timed polyline (PolyLineShape::CalculatePolyLine): the first vertex
+ * has the entity's speed; each segment accelerates constantly so as to cover its length in its
+ * time; a segment that would need the speed to change sign stops early instead (acc = −v²/2ds),
+ * and a segment without length has speed 0.
+ */
+export function followProfile(
+  vertexS: readonly number[],
+  times: readonly number[],
+  initialSpeedMps: number,
+): { speed: number[]; acc: number[] } {
+  const n = vertexS.length;
+  const speed = new Array<number>(n).fill(0);
+  const acc = new Array<number>(n).fill(0);
+  let v = initialSpeedMps;
+  for (let i = 0; i < n; i++) {
+    if (i === 0) {
+      speed[0] = initialSpeedMps;
+      continue;
+    }
+    let a = 0;
+    const ds = vertexS[i]! - vertexS[i - 1]!;
+    const dt = times[i]! - times[i - 1]!;
+    if (Math.abs(ds) > 1e-6) {
+      a = (2 * (ds - v * dt)) / (dt * dt);
+      const sign = (x: number) => (x < 0 ? -1 : 1);
+      if (sign(v + a * dt) !== sign(v)) {
+        a = -(v * v) / (2 * ds);
+        v = 0;
+      } else v += a * dt;
+    } else v = 0;
+    acc[i - 1] = a;
+    speed[i] = v;
+  }
+  return { speed, acc };
+}
+
+/** s at trajectory time tau on a FOLLOW profile (PolyLineShape::Evaluate by time). */
+export function followS(
+  f: { speed: readonly number[]; acc: readonly number[]; rawTimes: readonly number[] },
+  vertexS: readonly number[],
+  tau: number,
+): number {
+  const ts = f.rawTimes;
+  const n = ts.length;
+  if (tau > ts[n - 1]!) return vertexS[n - 1]!;
+  let i = 0;
+  while (i < n - 1 && ts[i + 1]! < tau) i++;
+  let dt = Math.max(0, tau - ts[i]!);
+  const v = f.speed[i]!;
+  const a = f.acc[i]!;
+  // Slowing down: stop early rather than reverse.
+  if (a < 0) dt = Math.min(dt, -v / a);
+  return vertexS[i]! + dt * v + 0.5 * a * dt * dt;
 }
