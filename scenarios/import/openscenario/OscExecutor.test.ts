@@ -300,3 +300,34 @@ describe('FollowTrajectoryAction end (esmini FollowTrajectoryAction::Step)', () 
     expect(r.xAtEnd).toBeCloseTo(20 + 36 * (50 / 3.6) * 0.01, 6);
   });
 });
+
+describe('timed ClothoidSpline (esmini ClothoidSplineShape::Evaluate by time)', () => {
+  it('moves linearly in time along each segment between its timeStart and the next one (10 m in 5 s, then 10 m in 2 s)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'edgeplan-osc-'));
+    writeFileSync(join(dir, 'road.xodr'), straightRoadXodr({ lengthM: 1000 }));
+    const p = join(dir, 's.xosc');
+    writeFileSync(
+      p,
+      `<?xml version="1.0"?>
+<OpenSCENARIO><FileHeader revMajor="1" revMinor="2" description="timed spline"/>
+ <RoadNetwork><LogicFile filepath="road.xodr"/></RoadNetwork>
+ <Entities><ScenarioObject name="Car"><Vehicle name="car" vehicleCategory="car"><BoundingBox><Center x="1.5" y="0" z="0.8"/><Dimensions width="2" length="5" height="1.5"/></BoundingBox></Vehicle></ScenarioObject></Entities>
+ <Storyboard>
+  <Init><Actions><Private entityRef="Car"><PrivateAction><TeleportAction><Position><LanePosition roadId="7" laneId="-1" s="20" offset="0"/></Position></TeleportAction></PrivateAction>
+   <PrivateAction><LongitudinalAction><SpeedAction><SpeedActionDynamics dynamicsShape="step" dynamicsDimension="time" value="0"/><SpeedActionTarget><AbsoluteTargetSpeed value="10"/></SpeedActionTarget></SpeedAction></LongitudinalAction></PrivateAction>
+   <PrivateAction><RoutingAction><FollowTrajectoryAction><Trajectory name="T" closed="false"><Shape><ClothoidSpline timeEnd="7">
+     <ClothoidSplineSegment curvatureStart="0" curvatureEnd="0" length="10" timeStart="0"><PositionStart><WorldPosition x="20" y="-1.75" z="0" h="0"/></PositionStart></ClothoidSplineSegment>
+     <ClothoidSplineSegment curvatureStart="0" curvatureEnd="0" length="10" timeStart="5"/>
+    </ClothoidSpline></Shape></Trajectory>
+    <TimeReference><Timing domainAbsoluteRelative="relative" offset="0" scale="1"/></TimeReference><TrajectoryFollowingMode followingMode="position"/></FollowTrajectoryAction></RoutingAction></PrivateAction></Private></Actions></Init>
+  <StopTrigger><ConditionGroup><Condition name="end" delay="0" conditionEdge="rising"><ByValueCondition><SimulationTimeCondition value="9" rule="greaterThan"/></ByValueCondition></Condition></ConditionGroup></StopTrigger>
+ </Storyboard>
+</OpenSCENARIO>`,
+    );
+    const run = runStoryboard(p, { stepS: 0.1, maxDurationS: 10 });
+    if (!run.ok) throw new Error(run.error.message);
+    const xAt = (t: number) => run.value.states.find((r) => r.name === 'Car' && Math.abs(r.tS - t) < 1e-6)!.x;
+    expect(xAt(2.5)).toBeCloseTo(25, 1);
+    expect(xAt(6)).toBeCloseTo(35, 1);
+  });
+});

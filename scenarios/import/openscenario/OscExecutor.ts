@@ -771,9 +771,10 @@ export class OscExecutor {
     const pts: Vec2[] = [];
     const times: number[] = [];
     const rolls: number[] = [];
+    const shapeTiming = { s: [] as number[], t: [] as number[] };
     if (!poly) {
       const sp = `${path}/Trajectory/Shape`;
-      const shaped = this.shapePoints(st, shape, sp);
+      const shaped = this.shapePoints(st, shape, sp, shapeTiming);
       if (!shaped) {
         const what = shape ? (Object.keys(shape).find((k) => k !== '$') ?? '?') : 'Trajectory';
         this.note(`${sp}/${what}`, 'trajectory shape not supported');
@@ -804,7 +805,10 @@ export class OscExecutor {
     if (clean.length < 2) return () => true;
     const line = new Polyline(clean);
     const timing = kid(kid(ft, 'TimeReference'), 'Timing');
-    const useTimes = timing !== undefined && times.length === pts.length;
+    // A timed shape (ClothoidSpline time stamps) gives its times at the segment starts.
+    const shapeTimed = !poly && timing !== undefined && shapeTiming.t.length > 1;
+    if (shapeTimed) times.push(...shapeTiming.t);
+    const useTimes = timing !== undefined && (times.length === pts.length || shapeTimed);
     const scale = timing ? Number(attr(timing, 'scale') ?? 1) : 1;
     const offset = timing ? Number(attr(timing, 'offset') ?? 0) : 0;
     const relative = attr(timing, 'domainAbsoluteRelative') !== 'absolute';
@@ -819,7 +823,11 @@ export class OscExecutor {
       st.headingRad = start.headingRad;
       st.placed = true;
     }
-    const vertexS = at.map((i) => line.s[i]!);
+    // Shape time stamps sit at segment starts, the lengths scaled onto the sampled line.
+    const shapeLen = shapeTiming.s[shapeTiming.s.length - 1] ?? 0;
+    const vertexS = shapeTimed
+      ? shapeTiming.s.map((x) => (shapeLen > 0 ? (x / shapeLen) * line.length : 0))
+      : at.map((i) => line.s[i]!);
     // followingMode "follow" on a timed polyline: esmini moves with constant acceleration on each
     // segment, starting at the entity's speed, rather than at a constant speed per segment
     // (PolyLineShape::CalculatePolyLine, FOLLOW).
@@ -841,7 +849,12 @@ export class OscExecutor {
   }
 
   /** Points of a Clothoid / ClothoidSpline / Nurbs shape (undefined for another or a bad one). */
-  private shapePoints(st: EntityState, shape: XNode | undefined, path: string): Vec2[] | undefined {
+  private shapePoints(
+    st: EntityState,
+    shape: XNode | undefined,
+    path: string,
+    timed?: { s: number[]; t: number[] },
+  ): Vec2[] | undefined {
     const here = { x: st.x, y: st.y, headingRad: st.headingRad };
     const startOf = (n: XNode | undefined, tag: string, p: string) => {
       const pos = kid(n, tag);
@@ -869,6 +882,19 @@ export class OscExecutor {
           ...(start ? { start } : {}),
         };
       });
+      // Time stamps (timeStart per segment, timeEnd on the spline): esmini moves linearly in time
+      // along each segment from its timeStart to the next one's (ClothoidSplineShape::Evaluate).
+      const starts = kids(spl, 'ClothoidSplineSegment').map((g) => attr(g, 'timeStart'));
+      if (
+        timed &&
+        segs.length > 0 &&
+        attr(spl, 'timeEnd') !== undefined &&
+        starts.every((t) => t !== undefined)
+      ) {
+        let acc = 0;
+        timed.s = [0, ...segs.map((g) => (acc += g.lengthM))];
+        timed.t = [...starts.map(Number), num(spl, 'timeEnd', p)];
+      }
       return segs.length > 0 ? clothoidSplinePoints(here, segs) : undefined;
     }
     const nu = kid(shape, 'Nurbs');
