@@ -17,6 +17,7 @@ import type { RoadMap } from '../../../core/map/RoadMap.ts';
 import type { RoadCoord, RoadGeometry } from '../opendrive/RoadGeometry.ts';
 import { angle2Pi, LARGE_NUMBER, positionDelta, type RoadPosition } from '../opendrive/RoadPath.ts';
 import { attr, kid, kids, num, type XNode } from '../opendrive/XmlTree.ts';
+import { initialSyncState, type SyncParams, type SyncState, synchronizeStep } from './Synchronize.ts';
 import {
   type ClothoidSegment,
   clothoidPoints,
@@ -49,6 +50,9 @@ export type PositionResolver = (
   path: string,
   states: ReadonlyMap<string, EntityState>,
 ) => { x: number; y: number; headingRad: number; zM?: number; rollRad?: number } | undefined;
+
+/** Below this speed an entity stands still (esmini ScenarioEngine STAND_STILL_THRESHOLD), m/s. */
+const STAND_STILL_MPS = 1e-3;
 
 /** esmini's SMALL_NUMBER (CommonMini.hpp): a trajectory ends this close to its end, m or s. */
 const TRAJECTORY_END_EPS = 1e-6;
@@ -129,9 +133,11 @@ export interface EntityState {
   /** SynchronizeAction in progress: reach `target` when the master reaches `masterTarget`. */
   sync?: {
     master: string;
-    masterTarget: { x: number; y: number };
-    target: { x: number; y: number };
+    masterTarget: { x: number; y: number; headingRad: number };
+    target: { x: number; y: number; headingRad: number };
     finalSpeed: () => number | undefined;
+    params: SyncParams;
+    state: SyncState;
     done: boolean;
   };
   x: number;
@@ -139,7 +145,7 @@ export interface EntityState {
   headingRad: number;
   accelMps2: number;
   travelledM: number;
-  /** Since when the entity has stood still (speed < 0.01 m/s), s; undefined while it moves. */
+  /** Since when the entity has stood still (speed below STAND_STILL_MPS), s; undefined while it moves. */
   standstillSinceS?: number;
   /** Whether its lane path ends in a road end without a successor (not merely our path length cap). */
   deadEnd: boolean;
@@ -364,6 +370,37 @@ export class OscExecutor {
     const d = positionDelta(this.roads, pa, pb);
     if (!d.found) return LARGE_NUMBER;
     return Math.abs(type === 'lateral' ? d.delta.dt : d.delta.ds);
+  }
+
+  /**
+   * Distance from an entity to a target pose for SynchronizeAction: |Delta ds| along the road
+   * network with its sign as direction, else the straight line with the direction from the
+   * entity's heading (esmini SynchronizeAction::Step).
+   */
+  private syncDistance(
+    a: EntityState,
+    target: { x: number; y: number; headingRad: number },
+  ): { distM: number; direction: number } {
+    if (this.roads) {
+      const pa = this.roadPosition(a.x, a.y, a.headingRad, a);
+      const pb = this.roadPosition(target.x, target.y, target.headingRad);
+      if (pa && pb) {
+        const d = positionDelta(this.roads, pa, pb);
+        if (d.found) return { distM: Math.abs(d.delta.ds), direction: d.delta.ds < 0 ? -1 : 1 };
+      }
+    }
+    const dx = target.x - a.x;
+    const dy = target.y - a.y;
+    const ahead = Math.cos(Math.atan2(dy, dx) - a.headingRad) >= 0;
+    return { distM: Math.hypot(dx, dy), direction: ahead ? 1 : -1 };
+  }
+
+  /** An entity's speed along its road's reference line (esmini Position::GetVelS); the speed itself off the roads. */
+  private speedAlongRoad(a: EntityState): number {
+    const c = this.roads ? this.roadCoord(a) : undefined;
+    const p = c && this.roads ? this.roads.pose(c.roadId, c.sM, c.tM) : undefined;
+    if (!p?.ok) return a.speedMps;
+    return a.speedMps * Math.cos(a.headingRad - p.value.hRoad);
   }
 
   private note(path: string, what: string): void {
@@ -617,7 +654,29 @@ export class OscExecutor {
       return undefined;
     };
     st.speed = undefined;
-    const sy = { master: masterName, masterTarget: mt, target: tg, finalSpeed, done: false };
+    // targetTolerance(Master) default 0 (esmini SYNCH_DISTANCE_TOLERANCE); a steady state given as
+    // a time becomes the distance travelled at the final speed, as at esmini's Start.
+    const tol = (k: string) => Number(attr(n, k) ?? 0) || 0;
+    const ssDist = kid(abs ?? rel, 'TargetDistanceSteadyState');
+    const ssTime = kid(abs ?? rel, 'TargetTimeSteadyState');
+    let steadyStateDistM: number | undefined;
+    if (ssDist) steadyStateDistM = num(ssDist, 'distance', `${path}/FinalSpeed`);
+    else if (ssTime) steadyStateDistM = num(ssTime, 'time', `${path}/FinalSpeed`) * (finalSpeed() ?? 0);
+    else if (kid(abs ?? rel, 'TargetPositionSteadyState'))
+      this.note(`${path}/FinalSpeed`, 'TargetPositionSteadyState is not supported (no steady state)');
+    const sy = {
+      master: masterName,
+      masterTarget: mt,
+      target: tg,
+      finalSpeed,
+      params: {
+        toleranceM: tol('targetTolerance'),
+        toleranceMasterM: tol('targetToleranceMaster'),
+        ...(steadyStateDistM !== undefined ? { steadyStateDistM } : {}),
+      },
+      state: initialSyncState(),
+      done: false,
+    };
     st.sync = sy;
     return () => sy.done;
   }
@@ -1472,17 +1531,32 @@ export class OscExecutor {
         if (!kg.continuous && Math.abs(gap - want) < 0.1 && Math.abs(st.speedMps - ref.speedMps) < 0.1)
           kg.done = true;
       } else if (sy && !sy.done) {
+        // esmini SynchronizeAction::Step: distances along the road network (straight-line when no
+        // road path joins them), speeds projected on the road.
         const m = this.states.get(sy.master)!;
-        const dm = m.path.project(sy.masterTarget.x, sy.masterTarget.y).sM - m.sM;
-        const tm = m.speedMps > 1e-6 ? dm / m.speedMps : Infinity;
-        const d = st.path.project(sy.target.x, sy.target.y).sM - st.sM;
-        if (dm <= 0 || tm <= dtS + 1e-9) {
+        const md = this.syncDistance(m, sy.masterTarget);
+        // esmini steps every action before any entity moves: a master moved earlier in this loop is
+        // measured from where it started the step.
+        if (moved.has(m)) md.distM += md.direction * Math.abs(m.speedMps) * dtS;
+        const ed = this.syncDistance(st, sy.target);
+        const r = synchronizeStep(
+          sy.state,
+          {
+            distM: ed.distM,
+            masterDistM: md.distM,
+            masterSpeedMps: Math.sign(m.speedMps) * md.direction * Math.abs(this.speedAlongRoad(m)),
+            speedMps: st.speedMps,
+            speedAlongRoadMps: (st.speedMps < 0 ? -1 : 1) * Math.abs(this.speedAlongRoad(st)),
+            ...(sy.finalSpeed() !== undefined ? { finalSpeedMps: sy.finalSpeed()! } : {}),
+          },
+          sy.params,
+          dtS,
+        );
+        sy.state = r.state;
+        st.speedMps = r.speedMps;
+        if (r.done) {
           sy.done = true;
-          st.speedMps = sy.finalSpeed() ?? st.speedMps;
           this.log.push({ tS: this.tS, kind: 'synchronize_reached_time', name: st.entity.name });
-        } else if (Number.isFinite(tm)) {
-          const a = (2 * (d - st.speedMps * tm)) / (tm * tm);
-          st.speedMps = Math.max(0, st.speedMps + a * dtS);
         }
       } else if (sp && !sp.done) {
         // esmini LongSpeedAction::Step, with the vehicle's Performance limits.
@@ -1699,7 +1773,7 @@ export class OscExecutor {
 
   private record(): void {
     for (const st of this.states.values()) {
-      if (Math.abs(st.speedMps) >= 0.01) st.standstillSinceS = undefined;
+      if (Math.abs(st.speedMps) >= STAND_STILL_MPS) st.standstillSinceS = undefined;
       else st.standstillSinceS ??= this.tS;
       st.attitude.push({ zM: st.zOffsetM, rollRad: st.rollRad });
       st.track.push({
