@@ -55,6 +55,17 @@ function load(path: string) {
 }
 
 describe('OpenSCENARIO executor', () => {
+  it('leaves the time headway to an entity behind undefined: lessThan holds only once it is ahead (esmini TrigByTimeHeadway)', () => {
+    // Lead (40 m ahead of Ego) measures its headway to Ego, behind it until Ego overtakes.
+    const hw = (name: string, rule: string) =>
+      `<Event name="${name}" priority="parallel"><Action name="${name}A"><PrivateAction><LongitudinalAction><SpeedAction><SpeedActionDynamics dynamicsShape="step" dynamicsDimension="time" value="0"/><SpeedActionTarget><AbsoluteTargetSpeed value="5"/></SpeedActionTarget></SpeedAction></LongitudinalAction></PrivateAction></Action>
+ <StartTrigger><ConditionGroup><Condition name="${name}C" delay="0" conditionEdge="none"><ByEntityCondition><TriggeringEntities triggeringEntitiesRule="any"><EntityRef entityRef="Lead"/></TriggeringEntities><EntityCondition><TimeHeadwayCondition entityRef="Ego" value="100" freespace="false" rule="${rule}"/></EntityCondition></ByEntityCondition></Condition></ConditionGroup></StartTrigger></Event>`;
+    const { r } = load(scenarioFile(hw('Below', 'lessThan') + hw('Above', 'greaterThan')));
+    // Ego (10 m/s) passes Lead (5 m/s) at 8 s; from then on Ego is ahead and the headway defined.
+    expect(r.events?.find((e) => e.name === 'Below')?.tS).toBeCloseTo(8, 6);
+    expect(r.events?.some((e) => e.name === 'Above')).toBe(false);
+  });
+
   it('places RelativeLanePosition ds = 40 ahead of the ego on its lane, at half its speed (expression V0 / 2)', () => {
     const { s, at } = load(scenarioFile(accelEvent));
     // Ego reference at s = 20 on lane -1 (y = −1.75); Lead's reference at s = 60, centre 1.5 m ahead.

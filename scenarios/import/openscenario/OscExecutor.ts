@@ -357,6 +357,16 @@ export class OscExecutor {
    * entity to a map pose: |Delta ds| (longitudinal) or |dt| (lateral) along the road network;
    * LARGE_NUMBER when no road path joins them, as esmini's conditions read a failed measurement.
    */
+  /** Delta (ds, dt) from one entity to another along the road network; undefined without a road path. */
+  private roadDelta(a: EntityState, b: EntityState): { ds: number; dt: number } | undefined {
+    if (!this.roads) return undefined;
+    const pa = this.roadPosition(a.x, a.y, a.headingRad, a);
+    const pb = this.roadPosition(b.x, b.y, b.headingRad, b);
+    if (!pa || !pb) return undefined;
+    const d = positionDelta(this.roads, pa, pb);
+    return d.found ? { ds: d.delta.ds, dt: d.delta.dt } : undefined;
+  }
+
   private roadNetworkDistance(
     a: EntityState,
     b: { x: number; y: number; headingRad: number },
@@ -1241,9 +1251,20 @@ export class OscExecutor {
       case 'TimeHeadwayCondition': {
         const b = other();
         if (!b) return false;
-        const d = this.longitudinal(a, b, attr(c, 'freespace') === 'true');
-        const hw = d < 0 ? -Infinity : a.speedMps > 1e-3 ? d / a.speedMps : Infinity;
-        return compare(attr(c, 'rule'), hw, num(c, 'value', p));
+        const free = attr(c, 'freespace') === 'true';
+        const cs = attr(c, 'coordinateSystem') ?? (attr(c, 'alongRoute') === 'true' ? 'road' : 'entity');
+        const type = attr(c, 'relativeDistanceType');
+        // Road / lane coordinates with a longitudinal or lateral type: along the road network
+        // (esmini Position::Distance → Delta), signed; else the distance ahead along the heading.
+        let d: number;
+        if (!free && (cs === 'road' || cs === 'lane') && (type === 'longitudinal' || type === 'lateral')) {
+          const r = this.roads ? this.roadDelta(a, b) : undefined;
+          d = r === undefined ? LARGE_NUMBER : type === 'lateral' ? r.dt : r.ds;
+        } else d = this.longitudinal(a, b, free);
+        // esmini leaves the headway undefined (the condition false) for a target behind or an
+        // entity standing still or reversing (TrigByTimeHeadway).
+        if (d < 0 || a.speedMps < 1e-6) return false;
+        return compare(attr(c, 'rule'), Math.abs(d / a.speedMps), num(c, 'value', p));
       }
       case 'TimeToCollisionCondition': {
         const tgt = kid(c, 'TimeToCollisionConditionTarget');
