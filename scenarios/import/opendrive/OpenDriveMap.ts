@@ -20,6 +20,7 @@ import {
   type Vec2,
 } from '../../../core/index.ts';
 import { type GeoReference, parseGeoReference } from './GeoReference.ts';
+import { addCounterConnections, type JunctionDef } from './JunctionNetwork.ts';
 import { type GeometryRecord, ReferenceLine, type RefPoint } from './ReferenceLine.ts';
 import { RoadGeometry, S_TOLERANCE_M, sOnRoad } from './RoadGeometry.ts';
 import { attr, childTags, ImportError, kid, kids, num, str, type XNode } from './XmlTree.ts';
@@ -522,6 +523,35 @@ const dist = (a: Vec2, b: Vec2): number => Math.hypot(a.x - b.x, a.y - b.y);
 
 /** Converts a parsed <OpenDRIVE> element into a RoadMapData (throws ImportError on bad input). */
 /** How to read a file: the traffic rule of roads without a `rule` attribute (default RHT, as the spec says). */
+/** The junctions' connections (linkedRoad for direct junctions) with esmini's counter connections added. */
+function readJunctions(nodes: XNode[], roads: readonly RoadDef[]): JunctionDef[] {
+  const out: JunctionDef[] = nodes.map((j, ji) => {
+    const direct = attr(j, 'type') === 'direct';
+    return {
+      id: attr(j, 'id') ?? String(ji),
+      type: direct ? 'direct' : 'default',
+      connections: kids(j, 'connection').flatMap((c) => {
+        const incomingRoadId = attr(c, 'incomingRoad');
+        const connectingRoadId = attr(c, direct ? 'linkedRoad' : 'connectingRoad');
+        if (incomingRoadId === undefined || connectingRoadId === undefined) return [];
+        return [
+          {
+            incomingRoadId,
+            connectingRoadId,
+            contactPoint: attr(c, 'contactPoint') === 'end' ? ('end' as const) : ('start' as const),
+            laneLinks: kids(c, 'laneLink').map((l) => ({
+              from: Number(attr(l, 'from')),
+              to: Number(attr(l, 'to')),
+            })),
+          },
+        ];
+      }),
+    };
+  });
+  addCounterConnections(roads, out);
+  return out;
+}
+
 export interface OpenDriveOptions {
   defaultRule?: 'RHT' | 'LHT';
 }
@@ -739,7 +769,7 @@ export function buildOpenDrive(root: XNode, mapId: string, opts: OpenDriveOption
     warnings,
     stats: { roads: roads.length, junctions: junctions.length, lanes: built.length },
     unpostedSpeedLaneIds: built.filter((b) => b.unposted).map((b) => b.lane.id),
-    geometry: new RoadGeometry(roads),
+    geometry: new RoadGeometry(roads, readJunctions(junctions, roads)),
     ...(geoReference ? { geoReference } : {}),
     roadPose(roadId, sM, tM) {
       const road = byRoad.get(roadId);

@@ -10,6 +10,7 @@
  * a point at t on a banked road lies at t·cos(roll) beside the reference line and t·sin(roll) above.
  */
 import { fail, ok, type Result } from '../../../core/index.ts';
+import type { JunctionDef } from './JunctionNetwork.ts';
 import { type LaneDef, type Poly, polyAt, type RoadDef, type SectionDef } from './OpenDriveMap.ts';
 import type { RefPoint } from './ReferenceLine.ts';
 
@@ -85,8 +86,19 @@ export class RoadGeometry {
   private readonly samples = new Map<string, { s: Float64Array; x: Float64Array; y: Float64Array }>();
   private readonly rp: RefPoint = { x: 0, y: 0, hdg: 0, kappa: 0 };
 
-  constructor(readonly roads: readonly RoadDef[]) {
+  private readonly junctionById: Map<string, JunctionDef>;
+
+  /** `junctions`: the map's junctions with esmini's counter connections (JunctionNetwork). */
+  constructor(
+    readonly roads: readonly RoadDef[],
+    readonly junctions: readonly JunctionDef[] = [],
+  ) {
     this.byId = new Map(roads.map((r) => [r.id, r]));
+    this.junctionById = new Map(junctions.map((j) => [j.id, j]));
+  }
+
+  junction(id: string): JunctionDef | undefined {
+    return this.junctionById.get(id);
   }
 
   road(id: string): RoadDef | undefined {
@@ -257,6 +269,40 @@ export class RoadGeometry {
     return last;
   }
 
+  /**
+   * The lane at (s, t) as esmini snaps to one (LaneSection::GetClosestLaneIdx): among the lanes of
+   * esmini's driving types (all lanes when `anyType`) with a width, the first that contains t, else
+   * the one whose centre is nearest; lane 0 (offset from the lane offset) when there is none.
+   */
+  closestLane(roadId: string, sM: number, tM: number, anyType = false): { laneId: number; offsetM: number } {
+    const road = this.byId.get(roadId);
+    const off = road ? polyAt(road.offsets, sM) : 0;
+    if (!road) return { laneId: 0, offsetM: tM };
+    const sec = this.section(road, sM);
+    let best: { laneId: number; offsetM: number } | undefined;
+    for (const l of sec.lanes) {
+      if (l.id === 0 || (!anyType && !DRIVING_LANE_TYPES.has(l.type.toLowerCase()))) continue;
+      const c = this.laneCenterT(roadId, l.id, sM);
+      if (!c || c.widthM <= 1e-6) continue;
+      const d = tM - c.tM;
+      if (Math.abs(d) < c.widthM / 2) return { laneId: l.id, offsetM: d };
+      if (!best || Math.abs(d) < Math.abs(best.offsetM)) best = { laneId: l.id, offsetM: d };
+    }
+    return best ?? { laneId: 0, offsetM: tM - off };
+  }
+
+  /**
+   * A map point placed on one given road (esmini's XYZ2TrackPos restricted to a road, as
+   * RM_SetRoadId uses it): the nearest reference-line point, s clamped to the road, t the point's
+   * lateral coordinate in the road frame there (also beyond the road's ends), the closest driving lane.
+   */
+  snapToRoad(roadId: string, x: number, y: number): RoadCoord | undefined {
+    const p = this.projectOnRoad(roadId, x, y);
+    if (!p) return undefined;
+    const lane = this.closestLane(roadId, p.sM, p.tM);
+    return { roadId, sM: p.sM, tM: p.tM, laneId: lane.laneId, offsetM: lane.offsetM, distM: p.distM };
+  }
+
   /** Total width of the road's lanes on one side at s (t of the outer border, signed). */
   outerT(road: RoadDef, sM: number, side: 1 | -1): number {
     const sec = this.section(road, sM);
@@ -344,44 +390,147 @@ export class RoadGeometry {
   }
 
   /**
-   * Moves ds along the road's s (negative: against s) from (road, lane, s), continuing on roads
-   * linked directly road-to-road (contact points and lane links honoured); stops at a road end
-   * without such a link (`endOfRoad`). Junctions are not entered (undefined).
+   * Moves ds along the road's s (negative: against s) from (road, lane, s), as esmini's
+   * Position::MoveAlongS does: past a road's end it continues on the linked road (contact points
+   * and lane links honoured) or through a junction on the connecting road whose heading at its
+   * far end is closest to `junctionSelectorRad` relative to the current driving direction (0: the
+   * straightest; ties keep the first, where esmini draws at random); at most 8 links. With `tM`
+   * (the lateral position) ds is a distance travelled at that offset and is converted to s by the
+   * curvature at the start (esmini's DistanceToDS). Stops at a road end without a way on
+   * (`endOfRoad`). `alongS` is the lane's driving direction relative to s at the end point,
+   * `headingFlipped` whether a relative heading turned by π (a road entered at its end),
+   * `enteredNewRoad` / `madeJunctionChoice` esmini's return code (that of the last link crossed).
    */
   moveAlongS(
     roadId: string,
     laneId: number,
     sM: number,
     dsM: number,
-  ): { roadId: string; laneId: number; sM: number; alongS: boolean; endOfRoad: boolean } | undefined {
-    let road = this.byId.get(roadId);
-    let lane = laneId;
-    let s = sM + dsM;
-    // Driving direction of the lane relative to s at the start (RHT: negative ids along s).
-    const alongStart = road?.lht ? laneId > 0 : laneId < 0;
-    let along = alongStart;
-    for (let hop = 0; road && hop < 16; hop++) {
-      if (s >= 0 && s <= road.length)
-        return { roadId: road.id, laneId: lane, sM: s, alongS: along, endOfRoad: false };
-      const atEnd = s > road.length;
-      const link = atEnd ? road.succ : road.pred;
-      const over = atEnd ? s - road.length : -s;
-      const sec = atEnd ? road.sections[road.sections.length - 1]! : road.sections[0]!;
-      const def = sec.lanes.find((l) => l.id === lane);
-      const nextLane = atEnd ? def?.succ : def?.pred;
-      if (link?.type !== 'road' || nextLane === undefined) {
-        return { roadId: road.id, laneId: lane, sM: atEnd ? road.length : 0, alongS: along, endOfRoad: true };
+    o: { junctionSelectorRad?: number; tM?: number } = {},
+  ):
+    | {
+        roadId: string;
+        laneId: number;
+        sM: number;
+        alongS: boolean;
+        endOfRoad: boolean;
+        headingFlipped: boolean;
+        enteredNewRoad: boolean;
+        madeJunctionChoice: boolean;
       }
-      const next = this.byId.get(link.id);
-      if (!next) return undefined;
-      // Entering at the start goes along s; at the end, against it.
-      const enterAtStart = link.cp !== 'end';
-      if (enterAtStart !== atEnd) along = !along;
-      s = enterAtStart ? over : next.length - over;
-      road = next;
-      lane = nextLane;
+    | undefined {
+    let road = this.byId.get(roadId);
+    if (!road) return undefined;
+    let lane = laneId;
+    let s = sM;
+    let ds = dsM;
+    if (o.tM !== undefined) {
+      const k = this.curvature(road.id, Math.min(Math.max(s, 0), road.length));
+      if (k.ok && Math.abs(k.value) > 1e-6) ds /= 1 - k.value * o.tM;
+    }
+    // Driving direction of the lane relative to s at the start (RHT: negative ids along s).
+    let along = road.lht ? laneId > 0 : laneId < 0;
+    let flipped = false;
+    let entered = false;
+    let choice = false;
+    const selector = o.junctionSelectorRad ?? 0;
+    for (let hop = 0; hop < 8; hop++) {
+      if (s + ds >= 0 && s + ds <= road.length) {
+        s += ds;
+        return {
+          roadId: road.id,
+          laneId: lane,
+          sM: s,
+          alongS: along,
+          endOfRoad: false,
+          headingFlipped: flipped,
+          enteredNewRoad: entered,
+          madeJunctionChoice: choice,
+        };
+      }
+      const atEnd = s + ds > road.length;
+      ds = atEnd ? s + ds - road.length : s + ds;
+      const link = atEnd ? road.succ : road.pred;
+      const stop = {
+        roadId: road.id,
+        laneId: lane,
+        sM: atEnd ? road.length : 0,
+        alongS: along,
+        endOfRoad: true,
+        headingFlipped: flipped,
+        enteredNewRoad: entered,
+        madeJunctionChoice: choice,
+      };
+      const next = link ? this.connectingRoad(road, lane, s, link, atEnd, selector) : undefined;
+      if (!next) return stop;
+      const nextRoad = this.byId.get(next.roadId);
+      if (!nextRoad) return stop;
+      // Entering the next road at the same kind of end as the one left turns the heading round.
+      if ((!atEnd && next.contactPoint === 'start') || (atEnd && next.contactPoint === 'end')) {
+        flipped = !flipped;
+        along = !along;
+      }
+      // esmini's return code is the last link's: a road entered, or a junction choice made.
+      choice = next.junction;
+      entered = !next.junction;
+      road = nextRoad;
+      lane = next.laneId;
+      s = next.contactPoint === 'end' ? road.length : 0;
+      ds = next.contactPoint === 'end' ? -Math.abs(ds) : Math.abs(ds);
     }
     return undefined;
+  }
+
+  /** The road, lane and contact point a lane continues on over a road link or through a junction (esmini's MoveToConnectingRoad). */
+  private connectingRoad(
+    road: RoadDef,
+    laneId: number,
+    sM: number,
+    link: NonNullable<RoadDef['succ']>,
+    atEnd: boolean,
+    selectorRad: number,
+  ): { roadId: string; laneId: number; contactPoint: 'start' | 'end'; junction: boolean } | undefined {
+    const sec = atEnd ? road.sections[road.sections.length - 1]! : road.sections[0]!;
+    const def = sec.lanes.find((l) => l.id === laneId);
+    if (link.type === 'road') {
+      const nextLane = atEnd ? def?.succ : def?.pred;
+      if (nextLane === undefined || nextLane === 0) return undefined;
+      return {
+        roadId: link.id,
+        laneId: nextLane,
+        contactPoint: link.cp === 'end' ? 'end' : 'start',
+        junction: false,
+      };
+    }
+    if (link.type !== 'junction') return undefined;
+    const options: { roadId: string; laneId: number; contactPoint: 'start' | 'end' }[] = [];
+    for (const c of this.junctionById.get(link.id)?.connections ?? []) {
+      if (c.incomingRoadId !== road.id) continue;
+      for (const l of c.laneLinks)
+        if (l.from === laneId)
+          options.push({ roadId: c.connectingRoadId, laneId: l.to, contactPoint: c.contactPoint });
+    }
+    if (options.length === 0) return undefined;
+    let best = options[0]!;
+    if (options.length > 1) {
+      // Heading at the connecting road's far end relative to the current driving direction.
+      road.line.eval(Math.min(Math.max(sM, 0), road.length), this.rp);
+      const along = road.lht ? laneId > 0 : laneId < 0;
+      const hDrive = this.rp.hdg + (along ? 0 : Math.PI);
+      let minDiff = Infinity;
+      for (const c of options) {
+        const r = this.byId.get(c.roadId);
+        if (!r) continue;
+        r.line.eval(c.contactPoint === 'start' ? r.length : 0, this.rp);
+        const out = this.rp.hdg + (c.contactPoint === 'start' ? 0 : Math.PI);
+        const diff = absAngleDifference(wrap2Pi(out - hDrive), selectorRad);
+        if (diff < minDiff) {
+          minDiff = diff;
+          best = c;
+        }
+      }
+    }
+    return { ...best, junction: true };
   }
 
   /**
@@ -448,6 +597,13 @@ export function bodyOrientation(
     p: wrap2Pi(Math.atan2(-m20, Math.hypot(m21, m22))),
     r: wrap2Pi(Math.atan2(m21, m22)),
   };
+}
+
+/** |a − b| folded into [0, π] (CommonMini GetAbsAngleDifference). */
+function absAngleDifference(a: number, b: number): number {
+  let d = (a - b) % (2 * Math.PI);
+  if (d < 0) d += 2 * Math.PI;
+  return d > Math.PI ? 2 * Math.PI - d : d;
 }
 
 /** An angle in [0, 2π). */

@@ -1,9 +1,11 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { straightRoadXodr } from '../opendrive/testRoads.ts';
 import { importOpenScenario } from './index.ts';
+import { followProfile, followS } from './OscExecutor.ts';
+import { runStoryboard } from './StoryboardRun.ts';
 
 /** A scenario on the straight test road (lanes 1, -1, -2 of 3.5 m along +x) written to a temp folder. */
 function scenarioFile(story: string, extraEntities = ''): string {
@@ -53,6 +55,17 @@ function load(path: string) {
 }
 
 describe('OpenSCENARIO executor', () => {
+  it('leaves the time headway to an entity behind undefined: lessThan holds only once it is ahead (esmini TrigByTimeHeadway)', () => {
+    // Lead (40 m ahead of Ego) measures its headway to Ego, behind it until Ego overtakes.
+    const hw = (name: string, rule: string) =>
+      `<Event name="${name}" priority="parallel"><Action name="${name}A"><PrivateAction><LongitudinalAction><SpeedAction><SpeedActionDynamics dynamicsShape="step" dynamicsDimension="time" value="0"/><SpeedActionTarget><AbsoluteTargetSpeed value="5"/></SpeedActionTarget></SpeedAction></LongitudinalAction></PrivateAction></Action>
+ <StartTrigger><ConditionGroup><Condition name="${name}C" delay="0" conditionEdge="none"><ByEntityCondition><TriggeringEntities triggeringEntitiesRule="any"><EntityRef entityRef="Lead"/></TriggeringEntities><EntityCondition><TimeHeadwayCondition entityRef="Ego" value="100" freespace="false" rule="${rule}"/></EntityCondition></ByEntityCondition></Condition></ConditionGroup></StartTrigger></Event>`;
+    const { r } = load(scenarioFile(hw('Below', 'lessThan') + hw('Above', 'greaterThan')));
+    // Ego (10 m/s) passes Lead (5 m/s) at 8 s; from then on Ego is ahead and the headway defined.
+    expect(r.events?.find((e) => e.name === 'Below')?.tS).toBeCloseTo(8, 6);
+    expect(r.events?.some((e) => e.name === 'Above')).toBe(false);
+  });
+
   it('places RelativeLanePosition ds = 40 ahead of the ego on its lane, at half its speed (expression V0 / 2)', () => {
     const { s, at } = load(scenarioFile(accelEvent));
     // Ego reference at s = 20 on lane -1 (y = −1.75); Lead's reference at s = 60, centre 1.5 m ahead.
@@ -175,5 +188,157 @@ describe('RelativeSpeedCondition', () => {
     const first = track.find((p) => p.speedMps > 9.5 + 1e-9)!;
     expect(r.events?.find((e) => e.name === 'Faster')?.tS).toBeCloseTo(first.tS, 6);
     expect(first.tS).toBeGreaterThan(4);
+  });
+});
+
+// esmini's fabriksgatan.xodr (a four-way junction) in the shared data folder beside the repository.
+const FABRIKSGATAN = [
+  process.env.EDGEPLAN_SHARED ?? '',
+  join(import.meta.dirname, '../../../../shared'),
+  join(import.meta.dirname, '../../../../../shared'),
+]
+  .filter((d) => d !== '')
+  .map((d) => join(d, 'scenarios/esmini/resources/xodr/fabriksgatan.xodr'))
+  .find((f) => existsSync(f));
+
+describe.skipIf(!FABRIKSGATAN)(
+  'RelativeDistanceCondition in road coordinates (esmini Position::Distance → Delta)',
+  () => {
+    it('measures along the road network through the junction (34.14 m), not the 28.2 m straight line', () => {
+      const dir = mkdtempSync(join(tmpdir(), 'edgeplan-osc-'));
+      const car = (n: string) =>
+        `<ScenarioObject name="${n}"><Vehicle name="car" vehicleCategory="car"><BoundingBox><Center x="1.5" y="0" z="0.8"/><Dimensions width="2" length="5" height="1.5"/></BoundingBox></Vehicle></ScenarioObject>`;
+      const cond = (name: string, value: number) =>
+        `<Event name="${name}" priority="parallel"><Action name="${name}A"><UserDefinedAction><CustomCommandAction type="noop"/></UserDefinedAction></Action><StartTrigger><ConditionGroup><Condition name="${name}" delay="0" conditionEdge="none"><ByEntityCondition><TriggeringEntities triggeringEntitiesRule="any"><EntityRef entityRef="A"/></TriggeringEntities><EntityCondition><RelativeDistanceCondition entityRef="B" freespace="false" relativeDistanceType="longitudinal" coordinateSystem="road" rule="lessThan" value="${value}"/></EntityCondition></ByEntityCondition></Condition></ConditionGroup></StartTrigger></Event>`;
+      const p = join(dir, 's.xosc');
+      writeFileSync(
+        p,
+        `<?xml version="1.0"?>
+<OpenSCENARIO><FileHeader revMajor="1" revMinor="1" description="road distance"/>
+ <RoadNetwork><LogicFile filepath="${FABRIKSGATAN}"/></RoadNetwork>
+ <Entities>${car('A')}${car('B')}</Entities>
+ <Storyboard>
+  <Init><Actions>
+   <Private entityRef="A"><PrivateAction><TeleportAction><Position><LanePosition roadId="0" laneId="1" s="10" offset="0"/></Position></TeleportAction></PrivateAction></Private>
+   <Private entityRef="B"><PrivateAction><TeleportAction><Position><LanePosition roadId="1" laneId="1" s="15" offset="0"/></Position></TeleportAction></PrivateAction></Private>
+  </Actions></Init>
+  <Story name="S"><Act name="Act">
+   <ManeuverGroup name="G" maximumExecutionCount="1"><Actors selectTriggeringEntities="false"><EntityRef entityRef="A"/></Actors>
+    <Maneuver name="M">${cond('Within34_5', 34.5)}${cond('Within34_0', 34)}</Maneuver></ManeuverGroup>
+   <StartTrigger><ConditionGroup><Condition name="go" delay="0" conditionEdge="none"><ByValueCondition><SimulationTimeCondition value="0" rule="greaterThan"/></ByValueCondition></Condition></ConditionGroup></StartTrigger>
+  </Act></Story>
+  <StopTrigger><ConditionGroup><Condition name="end" delay="0" conditionEdge="rising"><ByValueCondition><SimulationTimeCondition value="1" rule="greaterThan"/></ByValueCondition></Condition></ConditionGroup></StopTrigger>
+ </Storyboard>
+</OpenSCENARIO>`,
+      );
+      const run = runStoryboard(p, { stepS: 0.1, maxDurationS: 2 });
+      expect(run.ok).toBe(true);
+      if (!run.ok) return;
+      const fired = run.value.events.filter((e) => e.kind === 'condition_true_time').map((e) => e.name);
+      expect(fired).toContain('Within34_5');
+      expect(fired).not.toContain('Within34_0');
+    });
+  },
+);
+
+describe("followingMode follow on a timed polyline (esmini's constant-acceleration segments)", () => {
+  // bicycle_fall_over.xosc: s 0, 20, 25, 30, 30 m at 0, 2, 2.5, 3.5, 4 s, entering at 10 m/s;
+  // esmini's ScenarioEngine test puts the cyclist at s 29.95 m (x 129.95) at 3.4 s.
+  const s = [0, 20, 25, 30, 30];
+  const t = [0, 2, 2.5, 3.5, 4];
+
+  it('decelerates into a vertex it reaches with the time to spare: 29.95 m at 3.4 s, not 29.5 m', () => {
+    const f = followProfile(s, t, 10);
+    expect(f.speed).toEqual([10, 10, 10, 0, 0]);
+    expect(f.acc[2]).toBeCloseTo(-10, 12);
+    expect(followS({ ...f, rawTimes: t }, s, 3.4)).toBeCloseTo(29.95, 9);
+    expect(followS({ ...f, rawTimes: t }, s, 3.3)).toBeCloseTo(29.8, 9);
+  });
+
+  it('stops early instead of reversing when a segment gives more time than a stop needs', () => {
+    // 1 m in 2 s entered at 10 m/s: a = −v²/(2 ds) = −50 m/s², at rest after 0.2 s, at the vertex.
+    const f = followProfile([0, 1], [0, 2], 10);
+    expect(f.acc[0]).toBeCloseTo(-50, 12);
+    expect(followS({ ...f, rawTimes: [0, 2] }, [0, 1], 1)).toBeCloseTo(1, 12);
+  });
+});
+
+describe('FollowTrajectoryAction end (esmini FollowTrajectoryAction::Step)', () => {
+  /** A car at 50 km/h on lane −1 following an untimed polyline from x 20 to x `endX` (y −1.75) from t 0.01 s, 0.01 s steps. */
+  const runTo = (endX: number) => {
+    const dir = mkdtempSync(join(tmpdir(), 'edgeplan-osc-'));
+    writeFileSync(join(dir, 'road.xodr'), straightRoadXodr({ lengthM: 1000 }));
+    const v = (x: number) =>
+      `<Vertex><Position><WorldPosition x="${x}" y="-1.75" z="0" h="0"/></Position></Vertex>`;
+    const p = join(dir, 's.xosc');
+    writeFileSync(
+      p,
+      `<?xml version="1.0"?>
+<OpenSCENARIO><FileHeader revMajor="1" revMinor="1" description="trajectory end"/>
+ <RoadNetwork><LogicFile filepath="road.xodr"/></RoadNetwork>
+ <Entities><ScenarioObject name="Car"><Vehicle name="car" vehicleCategory="car"><BoundingBox><Center x="1.5" y="0" z="0.8"/><Dimensions width="2" length="5" height="1.5"/></BoundingBox></Vehicle></ScenarioObject></Entities>
+ <Storyboard>
+  <Init><Actions><Private entityRef="Car"><PrivateAction><TeleportAction><Position><LanePosition roadId="7" laneId="-1" s="20" offset="0"/></Position></TeleportAction></PrivateAction>
+   <PrivateAction><LongitudinalAction><SpeedAction><SpeedActionDynamics dynamicsShape="step" dynamicsDimension="time" value="0"/><SpeedActionTarget><AbsoluteTargetSpeed value="\${50 / 3.6}"/></SpeedActionTarget></SpeedAction></LongitudinalAction></PrivateAction></Private></Actions></Init>
+  <Story name="S"><Act name="A">
+   <ManeuverGroup name="G" maximumExecutionCount="1"><Actors selectTriggeringEntities="false"><EntityRef entityRef="Car"/></Actors>
+    <Maneuver name="M"><Event name="E" priority="parallel"><Action name="Traj"><PrivateAction><RoutingAction><FollowTrajectoryAction>
+     <Trajectory name="T" closed="false"><Shape><Polyline>${v(20)}${v(endX)}</Polyline></Shape></Trajectory>
+     <TimeReference><None/></TimeReference><TrajectoryFollowingMode followingMode="position"/></FollowTrajectoryAction></RoutingAction></PrivateAction></Action>
+     <StartTrigger><ConditionGroup><Condition name="go" delay="0" conditionEdge="none"><ByValueCondition><SimulationTimeCondition value="0" rule="greaterThan"/></ByValueCondition></Condition></ConditionGroup></StartTrigger></Event></Maneuver></ManeuverGroup>
+   <StartTrigger><ConditionGroup><Condition name="act" delay="0" conditionEdge="none"><ByValueCondition><SimulationTimeCondition value="0" rule="greaterThan"/></ByValueCondition></Condition></ConditionGroup></StartTrigger>
+  </Act></Story>
+  <StopTrigger><ConditionGroup><Condition name="end" delay="0" conditionEdge="rising"><ByValueCondition><SimulationTimeCondition value="1" rule="greaterThan"/></ByValueCondition></Condition></ConditionGroup></StopTrigger>
+ </Storyboard>
+</OpenSCENARIO>`,
+    );
+    const run = runStoryboard(p, { stepS: 0.01, maxDurationS: 1.5 });
+    if (!run.ok) throw new Error(run.error.message);
+    const start = run.value.events.find((e) => e.kind === 'element_start_time' && e.name === 'Traj')!.tS;
+    const end = run.value.events.find((e) => e.kind === 'element_end_time' && e.name === 'Traj')!.tS;
+    // A frame is recorded before its step: the pose after the last trajectory step is the next frame's.
+    const xAtEnd = run.value.states.find((r) => r.name === 'Car' && Math.abs(r.tS - end - 0.01) < 1e-9)?.x;
+    return { steps: Math.round((end - start) / 0.01) + 1, xAtEnd };
+  };
+
+  it('ends within SMALL_NUMBER of the length: 5 m + 0.5 µm at 50 km/h takes 36 steps of 0.1389 m, not 37', () => {
+    expect(runTo(25 + 5e-7).steps).toBe(36);
+  });
+
+  it("moves the rest of the last step's distance on beyond the end (4.9 m: at 25.0, not 24.9)", () => {
+    const r = runTo(24.9);
+    expect(r.steps).toBe(36);
+    expect(r.xAtEnd).toBeCloseTo(20 + 36 * (50 / 3.6) * 0.01, 6);
+  });
+});
+
+describe('timed ClothoidSpline (esmini ClothoidSplineShape::Evaluate by time)', () => {
+  it('moves linearly in time along each segment between its timeStart and the next one (10 m in 5 s, then 10 m in 2 s)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'edgeplan-osc-'));
+    writeFileSync(join(dir, 'road.xodr'), straightRoadXodr({ lengthM: 1000 }));
+    const p = join(dir, 's.xosc');
+    writeFileSync(
+      p,
+      `<?xml version="1.0"?>
+<OpenSCENARIO><FileHeader revMajor="1" revMinor="2" description="timed spline"/>
+ <RoadNetwork><LogicFile filepath="road.xodr"/></RoadNetwork>
+ <Entities><ScenarioObject name="Car"><Vehicle name="car" vehicleCategory="car"><BoundingBox><Center x="1.5" y="0" z="0.8"/><Dimensions width="2" length="5" height="1.5"/></BoundingBox></Vehicle></ScenarioObject></Entities>
+ <Storyboard>
+  <Init><Actions><Private entityRef="Car"><PrivateAction><TeleportAction><Position><LanePosition roadId="7" laneId="-1" s="20" offset="0"/></Position></TeleportAction></PrivateAction>
+   <PrivateAction><LongitudinalAction><SpeedAction><SpeedActionDynamics dynamicsShape="step" dynamicsDimension="time" value="0"/><SpeedActionTarget><AbsoluteTargetSpeed value="10"/></SpeedActionTarget></SpeedAction></LongitudinalAction></PrivateAction>
+   <PrivateAction><RoutingAction><FollowTrajectoryAction><Trajectory name="T" closed="false"><Shape><ClothoidSpline timeEnd="7">
+     <ClothoidSplineSegment curvatureStart="0" curvatureEnd="0" length="10" timeStart="0"><PositionStart><WorldPosition x="20" y="-1.75" z="0" h="0"/></PositionStart></ClothoidSplineSegment>
+     <ClothoidSplineSegment curvatureStart="0" curvatureEnd="0" length="10" timeStart="5"/>
+    </ClothoidSpline></Shape></Trajectory>
+    <TimeReference><Timing domainAbsoluteRelative="relative" offset="0" scale="1"/></TimeReference><TrajectoryFollowingMode followingMode="position"/></FollowTrajectoryAction></RoutingAction></PrivateAction></Private></Actions></Init>
+  <StopTrigger><ConditionGroup><Condition name="end" delay="0" conditionEdge="rising"><ByValueCondition><SimulationTimeCondition value="9" rule="greaterThan"/></ByValueCondition></Condition></ConditionGroup></StopTrigger>
+ </Storyboard>
+</OpenSCENARIO>`,
+    );
+    const run = runStoryboard(p, { stepS: 0.1, maxDurationS: 10 });
+    if (!run.ok) throw new Error(run.error.message);
+    const xAt = (t: number) => run.value.states.find((r) => r.name === 'Car' && Math.abs(r.tS - t) < 1e-6)!.x;
+    expect(xAt(2.5)).toBeCloseTo(25, 1);
+    expect(xAt(6)).toBeCloseTo(35, 1);
   });
 });

@@ -15,7 +15,9 @@ import {
 } from '../../../core/index.ts';
 import type { RoadMap } from '../../../core/map/RoadMap.ts';
 import type { RoadCoord, RoadGeometry } from '../opendrive/RoadGeometry.ts';
+import { angle2Pi, LARGE_NUMBER, positionDelta, type RoadPosition } from '../opendrive/RoadPath.ts';
 import { attr, kid, kids, num, type XNode } from '../opendrive/XmlTree.ts';
+import { initialSyncState, type SyncParams, type SyncState, synchronizeStep } from './Synchronize.ts';
 import {
   type ClothoidSegment,
   clothoidPoints,
@@ -48,6 +50,12 @@ export type PositionResolver = (
   path: string,
   states: ReadonlyMap<string, EntityState>,
 ) => { x: number; y: number; headingRad: number; zM?: number; rollRad?: number } | undefined;
+
+/** Below this speed an entity stands still (esmini ScenarioEngine STAND_STILL_THRESHOLD), m/s. */
+const STAND_STILL_MPS = 1e-3;
+
+/** esmini's SMALL_NUMBER (CommonMini.hpp): a trajectory ends this close to its end, m or s. */
+const TRAJECTORY_END_EPS = 1e-6;
 
 export interface EntityState {
   entity: OscEntity;
@@ -93,6 +101,15 @@ export interface EntityState {
   trajectory?: {
     line: Polyline;
     times?: number[];
+    /** followingMode follow: per-vertex speed and acceleration in the trajectory's own time (rawTimes), and the mapping from simulation time. */
+    follow?: {
+      speed: number[];
+      acc: number[];
+      rawTimes: number[];
+      tr0: number;
+      scale: number;
+      offset: number;
+    };
     /** Arc length of each timed vertex on `line`. */
     vertexS?: number[];
     /** Roll of each vertex (Orientation r), interpolated like the position. */
@@ -116,9 +133,11 @@ export interface EntityState {
   /** SynchronizeAction in progress: reach `target` when the master reaches `masterTarget`. */
   sync?: {
     master: string;
-    masterTarget: { x: number; y: number };
-    target: { x: number; y: number };
+    masterTarget: { x: number; y: number; headingRad: number };
+    target: { x: number; y: number; headingRad: number };
     finalSpeed: () => number | undefined;
+    params: SyncParams;
+    state: SyncState;
     done: boolean;
   };
   x: number;
@@ -126,7 +145,7 @@ export interface EntityState {
   headingRad: number;
   accelMps2: number;
   travelledM: number;
-  /** Since when the entity has stood still (speed < 0.01 m/s), s; undefined while it moves. */
+  /** Since when the entity has stood still (speed below STAND_STILL_MPS), s; undefined while it moves. */
   standstillSinceS?: number;
   /** Whether its lane path ends in a road end without a successor (not merely our path length cap). */
   deadEnd: boolean;
@@ -309,6 +328,89 @@ export class OscExecutor {
     const c = this.roads.worldToRoad(st.x, st.y, this.lastRoad.get(st.entity.name) ?? preferRoadId);
     if (c) this.lastRoad.set(st.entity.name, c.roadId);
     return c;
+  }
+
+  /**
+   * A map pose as esmini's Position holds it on the road: road, nearest driving lane, s, t and the
+   * heading relative to the road (for road-network distances); undefined off every road.
+   */
+  private roadPosition(x: number, y: number, headingRad: number, st?: EntityState): RoadPosition | undefined {
+    if (!this.roads) return undefined;
+    const c = st ? this.roadCoord(st) : this.roads.worldToRoad(x, y);
+    if (!c) return undefined;
+    const p = this.roads.pose(c.roadId, c.sM, c.tM);
+    if (!p.ok) return undefined;
+    return {
+      roadId: c.roadId,
+      laneId: this.roads.closestLane(c.roadId, c.sM, c.tM).laneId,
+      sM: c.sM,
+      tM: c.tM,
+      hRelRad: angle2Pi(headingRad - p.value.hRoad),
+      x,
+      y,
+      hRad: headingRad,
+    };
+  }
+
+  /**
+   * esmini's Position::Distance in road (or lane: esmini falls back to road) coordinates from an
+   * entity to a map pose: |Delta ds| (longitudinal) or |dt| (lateral) along the road network;
+   * LARGE_NUMBER when no road path joins them, as esmini's conditions read a failed measurement.
+   */
+  /** Delta (ds, dt) from one entity to another along the road network; undefined without a road path. */
+  private roadDelta(a: EntityState, b: EntityState): { ds: number; dt: number } | undefined {
+    if (!this.roads) return undefined;
+    const pa = this.roadPosition(a.x, a.y, a.headingRad, a);
+    const pb = this.roadPosition(b.x, b.y, b.headingRad, b);
+    if (!pa || !pb) return undefined;
+    const d = positionDelta(this.roads, pa, pb);
+    return d.found ? { ds: d.delta.ds, dt: d.delta.dt } : undefined;
+  }
+
+  private roadNetworkDistance(
+    a: EntityState,
+    b: { x: number; y: number; headingRad: number },
+    bState: EntityState | undefined,
+    type: 'longitudinal' | 'lateral',
+  ): number {
+    if (!this.roads) return LARGE_NUMBER;
+    const pa = this.roadPosition(a.x, a.y, a.headingRad, a);
+    const pb = this.roadPosition(b.x, b.y, b.headingRad, bState);
+    if (!pa || !pb) return LARGE_NUMBER;
+    const d = positionDelta(this.roads, pa, pb);
+    if (!d.found) return LARGE_NUMBER;
+    return Math.abs(type === 'lateral' ? d.delta.dt : d.delta.ds);
+  }
+
+  /**
+   * Distance from an entity to a target pose for SynchronizeAction: |Delta ds| along the road
+   * network with its sign as direction, else the straight line with the direction from the
+   * entity's heading (esmini SynchronizeAction::Step).
+   */
+  private syncDistance(
+    a: EntityState,
+    target: { x: number; y: number; headingRad: number },
+  ): { distM: number; direction: number } {
+    if (this.roads) {
+      const pa = this.roadPosition(a.x, a.y, a.headingRad, a);
+      const pb = this.roadPosition(target.x, target.y, target.headingRad);
+      if (pa && pb) {
+        const d = positionDelta(this.roads, pa, pb);
+        if (d.found) return { distM: Math.abs(d.delta.ds), direction: d.delta.ds < 0 ? -1 : 1 };
+      }
+    }
+    const dx = target.x - a.x;
+    const dy = target.y - a.y;
+    const ahead = Math.cos(Math.atan2(dy, dx) - a.headingRad) >= 0;
+    return { distM: Math.hypot(dx, dy), direction: ahead ? 1 : -1 };
+  }
+
+  /** An entity's speed along its road's reference line (esmini Position::GetVelS); the speed itself off the roads. */
+  private speedAlongRoad(a: EntityState): number {
+    const c = this.roads ? this.roadCoord(a) : undefined;
+    const p = c && this.roads ? this.roads.pose(c.roadId, c.sM, c.tM) : undefined;
+    if (!p?.ok) return a.speedMps;
+    return a.speedMps * Math.cos(a.headingRad - p.value.hRoad);
   }
 
   private note(path: string, what: string): void {
@@ -562,7 +664,29 @@ export class OscExecutor {
       return undefined;
     };
     st.speed = undefined;
-    const sy = { master: masterName, masterTarget: mt, target: tg, finalSpeed, done: false };
+    // targetTolerance(Master) default 0 (esmini SYNCH_DISTANCE_TOLERANCE); a steady state given as
+    // a time becomes the distance travelled at the final speed, as at esmini's Start.
+    const tol = (k: string) => Number(attr(n, k) ?? 0) || 0;
+    const ssDist = kid(abs ?? rel, 'TargetDistanceSteadyState');
+    const ssTime = kid(abs ?? rel, 'TargetTimeSteadyState');
+    let steadyStateDistM: number | undefined;
+    if (ssDist) steadyStateDistM = num(ssDist, 'distance', `${path}/FinalSpeed`);
+    else if (ssTime) steadyStateDistM = num(ssTime, 'time', `${path}/FinalSpeed`) * (finalSpeed() ?? 0);
+    else if (kid(abs ?? rel, 'TargetPositionSteadyState'))
+      this.note(`${path}/FinalSpeed`, 'TargetPositionSteadyState is not supported (no steady state)');
+    const sy = {
+      master: masterName,
+      masterTarget: mt,
+      target: tg,
+      finalSpeed,
+      params: {
+        toleranceM: tol('targetTolerance'),
+        toleranceMasterM: tol('targetToleranceMaster'),
+        ...(steadyStateDistM !== undefined ? { steadyStateDistM } : {}),
+      },
+      state: initialSyncState(),
+      done: false,
+    };
     st.sync = sy;
     return () => sy.done;
   }
@@ -716,9 +840,10 @@ export class OscExecutor {
     const pts: Vec2[] = [];
     const times: number[] = [];
     const rolls: number[] = [];
+    const shapeTiming = { s: [] as number[], t: [] as number[] };
     if (!poly) {
       const sp = `${path}/Trajectory/Shape`;
-      const shaped = this.shapePoints(st, shape, sp);
+      const shaped = this.shapePoints(st, shape, sp, shapeTiming);
       if (!shaped) {
         const what = shape ? (Object.keys(shape).find((k) => k !== '$') ?? '?') : 'Trajectory';
         this.note(`${sp}/${what}`, 'trajectory shape not supported');
@@ -749,7 +874,10 @@ export class OscExecutor {
     if (clean.length < 2) return () => true;
     const line = new Polyline(clean);
     const timing = kid(kid(ft, 'TimeReference'), 'Timing');
-    const useTimes = timing !== undefined && times.length === pts.length;
+    // A timed shape (ClothoidSpline time stamps) gives its times at the segment starts.
+    const shapeTimed = !poly && timing !== undefined && shapeTiming.t.length > 1;
+    if (shapeTimed) times.push(...shapeTiming.t);
+    const useTimes = timing !== undefined && (times.length === pts.length || shapeTimed);
     const scale = timing ? Number(attr(timing, 'scale') ?? 1) : 1;
     const offset = timing ? Number(attr(timing, 'offset') ?? 0) : 0;
     const relative = attr(timing, 'domainAbsoluteRelative') !== 'absolute';
@@ -764,9 +892,22 @@ export class OscExecutor {
       st.headingRad = start.headingRad;
       st.placed = true;
     }
+    // Shape time stamps sit at segment starts, the lengths scaled onto the sampled line.
+    const shapeLen = shapeTiming.s[shapeTiming.s.length - 1] ?? 0;
+    const vertexS = shapeTimed
+      ? shapeTiming.s.map((x) => (shapeLen > 0 ? (x / shapeLen) * line.length : 0))
+      : at.map((i) => line.s[i]!);
+    // followingMode "follow" on a timed polyline: esmini moves with constant acceleration on each
+    // segment, starting at the entity's speed, rather than at a constant speed per segment
+    // (PolyLineShape::CalculatePolyLine, FOLLOW).
+    const follow =
+      useTimes && attr(kid(ft, 'TrajectoryFollowingMode'), 'followingMode') === 'follow'
+        ? followProfile(vertexS, times, st.speedMps)
+        : undefined;
     const traj = {
       line,
-      ...(tt ? { times: tt, vertexS: at.map((i) => line.s[i]!) } : {}),
+      ...(tt ? { times: tt, vertexS } : {}),
+      ...(follow ? { follow: { ...follow, rawTimes: times, tr0, scale, offset } } : {}),
       ...(rolls.some((r) => r !== 0) ? { rolls } : {}),
       t0: this.tS,
       s0,
@@ -777,7 +918,12 @@ export class OscExecutor {
   }
 
   /** Points of a Clothoid / ClothoidSpline / Nurbs shape (undefined for another or a bad one). */
-  private shapePoints(st: EntityState, shape: XNode | undefined, path: string): Vec2[] | undefined {
+  private shapePoints(
+    st: EntityState,
+    shape: XNode | undefined,
+    path: string,
+    timed?: { s: number[]; t: number[] },
+  ): Vec2[] | undefined {
     const here = { x: st.x, y: st.y, headingRad: st.headingRad };
     const startOf = (n: XNode | undefined, tag: string, p: string) => {
       const pos = kid(n, tag);
@@ -805,6 +951,19 @@ export class OscExecutor {
           ...(start ? { start } : {}),
         };
       });
+      // Time stamps (timeStart per segment, timeEnd on the spline): esmini moves linearly in time
+      // along each segment from its timeStart to the next one's (ClothoidSplineShape::Evaluate).
+      const starts = kids(spl, 'ClothoidSplineSegment').map((g) => attr(g, 'timeStart'));
+      if (
+        timed &&
+        segs.length > 0 &&
+        attr(spl, 'timeEnd') !== undefined &&
+        starts.every((t) => t !== undefined)
+      ) {
+        let acc = 0;
+        timed.s = [0, ...segs.map((g) => (acc += g.lengthM))];
+        timed.t = [...starts.map(Number), num(spl, 'timeEnd', p)];
+      }
       return segs.length > 0 ? clothoidSplinePoints(here, segs) : undefined;
     }
     const nu = kid(shape, 'Nurbs');
@@ -1050,6 +1209,24 @@ export class OscExecutor {
         if (!pos) return false;
         const d = Math.hypot(a.x - pos.x, a.y - pos.y);
         if (name === 'ReachPositionCondition') return d <= num(c, 'tolerance', p, 1);
+        const type = attr(c, 'relativeDistanceType');
+        const cs = attr(c, 'coordinateSystem') ?? 'entity';
+        if (attr(c, 'freespace') !== 'true' && (type === 'longitudinal' || type === 'lateral')) {
+          // esmini's Object::Distance(x, y): along the road network in road / lane coordinates,
+          // else in the entity's frame (x ahead, y left); conditions compare the absolute value.
+          if (cs === 'road' || cs === 'lane')
+            return compare(
+              attr(c, 'rule'),
+              this.roadNetworkDistance(a, { ...pos, headingRad: pos.headingRad }, undefined, type),
+              num(c, 'value', p),
+            );
+          const ex = pos.x - a.x;
+          const ey = pos.y - a.y;
+          const ch = Math.cos(a.headingRad);
+          const sh = Math.sin(a.headingRad);
+          const local = type === 'longitudinal' ? ex * ch + ey * sh : -ex * sh + ey * ch;
+          return compare(attr(c, 'rule'), Math.abs(local), num(c, 'value', p));
+        }
         return compare(attr(c, 'rule'), d, num(c, 'value', p));
       }
       case 'RelativeDistanceCondition': {
@@ -1057,8 +1234,11 @@ export class OscExecutor {
         if (!b) return false;
         const free = attr(c, 'freespace') === 'true';
         const type = attr(c, 'relativeDistanceType') ?? 'cartesianDistance';
+        const cs = attr(c, 'coordinateSystem') ?? 'entity';
         let d: number;
-        if (type === 'longitudinal') d = Math.abs(this.longitudinal(a, b, free));
+        if (!free && (cs === 'road' || cs === 'lane') && (type === 'longitudinal' || type === 'lateral'))
+          d = this.roadNetworkDistance(a, b, b, type);
+        else if (type === 'longitudinal') d = Math.abs(this.longitudinal(a, b, free));
         else if (type === 'lateral') {
           d = Math.abs(-(b.x - a.x) * Math.sin(a.headingRad) + (b.y - a.y) * Math.cos(a.headingRad));
           if (free) d = Math.max(0, d - (a.entity.widthM + b.entity.widthM) / 2);
@@ -1071,9 +1251,20 @@ export class OscExecutor {
       case 'TimeHeadwayCondition': {
         const b = other();
         if (!b) return false;
-        const d = this.longitudinal(a, b, attr(c, 'freespace') === 'true');
-        const hw = d < 0 ? -Infinity : a.speedMps > 1e-3 ? d / a.speedMps : Infinity;
-        return compare(attr(c, 'rule'), hw, num(c, 'value', p));
+        const free = attr(c, 'freespace') === 'true';
+        const cs = attr(c, 'coordinateSystem') ?? (attr(c, 'alongRoute') === 'true' ? 'road' : 'entity');
+        const type = attr(c, 'relativeDistanceType');
+        // Road / lane coordinates with a longitudinal or lateral type: along the road network
+        // (esmini Position::Distance → Delta), signed; else the distance ahead along the heading.
+        let d: number;
+        if (!free && (cs === 'road' || cs === 'lane') && (type === 'longitudinal' || type === 'lateral')) {
+          const r = this.roads ? this.roadDelta(a, b) : undefined;
+          d = r === undefined ? LARGE_NUMBER : type === 'lateral' ? r.dt : r.ds;
+        } else d = this.longitudinal(a, b, free);
+        // esmini leaves the headway undefined (the condition false) for a target behind or an
+        // entity standing still or reversing (TrigByTimeHeadway).
+        if (d < 0 || a.speedMps < 1e-6) return false;
+        return compare(attr(c, 'rule'), Math.abs(d / a.speedMps), num(c, 'value', p));
       }
       case 'TimeToCollisionCondition': {
         const tgt = kid(c, 'TimeToCollisionConditionTarget');
@@ -1361,17 +1552,32 @@ export class OscExecutor {
         if (!kg.continuous && Math.abs(gap - want) < 0.1 && Math.abs(st.speedMps - ref.speedMps) < 0.1)
           kg.done = true;
       } else if (sy && !sy.done) {
+        // esmini SynchronizeAction::Step: distances along the road network (straight-line when no
+        // road path joins them), speeds projected on the road.
         const m = this.states.get(sy.master)!;
-        const dm = m.path.project(sy.masterTarget.x, sy.masterTarget.y).sM - m.sM;
-        const tm = m.speedMps > 1e-6 ? dm / m.speedMps : Infinity;
-        const d = st.path.project(sy.target.x, sy.target.y).sM - st.sM;
-        if (dm <= 0 || tm <= dtS + 1e-9) {
+        const md = this.syncDistance(m, sy.masterTarget);
+        // esmini steps every action before any entity moves: a master moved earlier in this loop is
+        // measured from where it started the step.
+        if (moved.has(m)) md.distM += md.direction * Math.abs(m.speedMps) * dtS;
+        const ed = this.syncDistance(st, sy.target);
+        const r = synchronizeStep(
+          sy.state,
+          {
+            distM: ed.distM,
+            masterDistM: md.distM,
+            masterSpeedMps: Math.sign(m.speedMps) * md.direction * Math.abs(this.speedAlongRoad(m)),
+            speedMps: st.speedMps,
+            speedAlongRoadMps: (st.speedMps < 0 ? -1 : 1) * Math.abs(this.speedAlongRoad(st)),
+            ...(sy.finalSpeed() !== undefined ? { finalSpeedMps: sy.finalSpeed()! } : {}),
+          },
+          sy.params,
+          dtS,
+        );
+        sy.state = r.state;
+        st.speedMps = r.speedMps;
+        if (r.done) {
           sy.done = true;
-          st.speedMps = sy.finalSpeed() ?? st.speedMps;
           this.log.push({ tS: this.tS, kind: 'synchronize_reached_time', name: st.entity.name });
-        } else if (Number.isFinite(tm)) {
-          const a = (2 * (d - st.speedMps * tm)) / (tm * tm);
-          st.speedMps = Math.max(0, st.speedMps + a * dtS);
         }
       } else if (sp && !sp.done) {
         // esmini LongSpeedAction::Step, with the vehicle's Performance limits.
@@ -1416,6 +1622,7 @@ export class OscExecutor {
       const pose = { x: 0, y: 0, headingRad: 0 };
       if (tr && !tr.done) {
         let s: number;
+        let beyondM = 0;
         if (tr.times) {
           const t = this.tS + dtS;
           const ts = tr.times;
@@ -1425,17 +1632,39 @@ export class OscExecutor {
           const w = span > 0 ? Math.min(Math.max((t - ts[k]!) / span, 0), 1) : 1;
           const vs = tr.vertexS ?? Array.from(tr.line.s);
           s = vs[k]! + w * (vs[k + 1]! - vs[k]!);
-          if (tr.rolls) st.rollRad = tr.rolls[k]! + w * (tr.rolls[k + 1]! - tr.rolls[k]!);
+          let wRoll = w;
+          if (tr.follow) {
+            const f = tr.follow;
+            s = followS(f, vs, (t - f.tr0) / f.scale - f.offset);
+            // Attributes are interpolated along the segment by s (PolyLineBase::Evaluate).
+            const seg = vs[k + 1]! - vs[k]!;
+            wRoll = seg > 1e-9 ? Math.min(Math.max((s - vs[k]!) / seg, 0), 1) : w;
+          }
+          if (tr.rolls) st.rollRad = tr.rolls[k]! + wRoll * (tr.rolls[k + 1]! - tr.rolls[k]!);
           const sPrev = tr.s0;
           st.speedMps = Math.max(0, (s - sPrev) / dtS);
-          if (t >= ts[ts.length - 1]!) tr.done = true;
+          // esmini ends a timed trajectory SMALL_NUMBER before its last time stamp; the time left
+          // over in the step is travelled on beyond the end (FollowTrajectoryAction::Step).
+          if (t > ts[ts.length - 1]! - TRAJECTORY_END_EPS) {
+            tr.done = true;
+            beyondM = Math.max(0, t - ts[ts.length - 1]!) * st.speedMps;
+          }
         } else {
           // Reversing follows the shape too, the body facing against it.
           s = tr.s0 + Math.abs(ds);
-          if (s >= tr.line.length) tr.done = true;
+          // esmini ends an untimed trajectory SMALL_NUMBER before its length and moves the rest of
+          // the step's distance on along the end heading (FollowTrajectoryAction::Step).
+          if (s > tr.line.length - TRAJECTORY_END_EPS) {
+            tr.done = true;
+            beyondM = Math.max(0, s - tr.line.length);
+          }
         }
         tr.s0 = Math.min(s, tr.line.length);
         tr.line.toCartesian(tr.s0, 0, pose);
+        if (beyondM > 0) {
+          pose.x += beyondM * Math.cos(pose.headingRad);
+          pose.y += beyondM * Math.sin(pose.headingRad);
+        }
         if (st.speedMps < 0 && !tr.times) pose.headingRad += Math.PI;
         st.x = pose.x;
         st.y = pose.y;
@@ -1565,7 +1794,7 @@ export class OscExecutor {
 
   private record(): void {
     for (const st of this.states.values()) {
-      if (Math.abs(st.speedMps) >= 0.01) st.standstillSinceS = undefined;
+      if (Math.abs(st.speedMps) >= STAND_STILL_MPS) st.standstillSinceS = undefined;
       else st.standstillSinceS ??= this.tS;
       st.attitude.push({ zM: st.zOffsetM, rollRad: st.rollRad });
       st.track.push({
@@ -1618,4 +1847,60 @@ export class OscExecutor {
     this.log.push({ tS: this.tS, kind: 'simulation_end_time', name: 'Closing' });
     return { states: this.states, endS: endS ?? o.maxDurationS, eventStarts: this.eventStarts };
   }
+}
+
+/**
+ * esmini's FOLLOW profile of a timed polyline (PolyLineShape::CalculatePolyLine): the first vertex
+ * has the entity's speed; each segment accelerates constantly so as to cover its length in its
+ * time; a segment that would need the speed to change sign stops early instead (acc = −v²/2ds),
+ * and a segment without length has speed 0.
+ */
+export function followProfile(
+  vertexS: readonly number[],
+  times: readonly number[],
+  initialSpeedMps: number,
+): { speed: number[]; acc: number[] } {
+  const n = vertexS.length;
+  const speed = new Array<number>(n).fill(0);
+  const acc = new Array<number>(n).fill(0);
+  let v = initialSpeedMps;
+  for (let i = 0; i < n; i++) {
+    if (i === 0) {
+      speed[0] = initialSpeedMps;
+      continue;
+    }
+    let a = 0;
+    const ds = vertexS[i]! - vertexS[i - 1]!;
+    const dt = times[i]! - times[i - 1]!;
+    if (Math.abs(ds) > 1e-6) {
+      a = (2 * (ds - v * dt)) / (dt * dt);
+      const sign = (x: number) => (x < 0 ? -1 : 1);
+      if (sign(v + a * dt) !== sign(v)) {
+        a = -(v * v) / (2 * ds);
+        v = 0;
+      } else v += a * dt;
+    } else v = 0;
+    acc[i - 1] = a;
+    speed[i] = v;
+  }
+  return { speed, acc };
+}
+
+/** s at trajectory time tau on a FOLLOW profile (PolyLineShape::Evaluate by time). */
+export function followS(
+  f: { speed: readonly number[]; acc: readonly number[]; rawTimes: readonly number[] },
+  vertexS: readonly number[],
+  tau: number,
+): number {
+  const ts = f.rawTimes;
+  const n = ts.length;
+  if (tau > ts[n - 1]!) return vertexS[n - 1]!;
+  let i = 0;
+  while (i < n - 1 && ts[i + 1]! < tau) i++;
+  let dt = Math.max(0, tau - ts[i]!);
+  const v = f.speed[i]!;
+  const a = f.acc[i]!;
+  // Slowing down: stop early rather than reverse.
+  if (a < 0) dt = Math.min(dt, -v / a);
+  return vertexS[i]! + dt * v + 0.5 * a * dt * dt;
 }
