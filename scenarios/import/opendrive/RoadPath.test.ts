@@ -1,19 +1,13 @@
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { unwrap } from '../../../core/index.ts';
 import { loadOpenDrive } from './index.ts';
 import { lanePosition, positionDelta, type RoadPosition, roadDistance } from './RoadPath.ts';
 
-// esmini's fabriksgatan.xodr (a four-way junction, 16 roads) in the shared data folder beside the
-// repository. Expected values: esmini's own tests on that file (RoadManager_test.cpp DistanceTest /
-// DeltaTest / ProbeTest / RoadPosTest, RoadManagerDll_test.cpp, esmini 77028d8).
-const REPO = join(import.meta.dirname, '../../..');
-const XODR =
-  [process.env.EDGEPLAN_SHARED ?? '', join(REPO, '../shared'), join(REPO, '../../shared')]
-    .filter((d) => d !== '')
-    .map((d) => join(d, 'scenarios/esmini/resources/xodr/fabriksgatan.xodr'))
-    .find((f) => existsSync(f)) ?? 'fabriksgatan.xodr';
+// esmini's fabriksgatan.xodr (a four-way junction, 16 roads), vendored in data/esmini. Expected
+// values: esmini's own tests on that file (RoadManager_test.cpp DistanceTest / DeltaTest /
+// ProbeTest / RoadPosTest, RoadManagerDll_test.cpp, esmini 77028d8).
+const XODR = join(import.meta.dirname, '../../../data/esmini/resources/xodr/fabriksgatan.xodr');
 
 const geo = () => unwrap(loadOpenDrive(XODR)).geometry;
 const pos = (
@@ -28,7 +22,7 @@ const pos = (
   return p as RoadPosition;
 };
 
-describe.skipIf(!existsSync(XODR))('road paths on fabriksgatan.xodr (esmini RoadPath / Delta)', () => {
+describe('road paths on fabriksgatan.xodr (esmini RoadPath / Delta)', () => {
   it('adds the counter connection esmini derives: road 3 lane 1 enters connecting road 10 towards road 0', () => {
     const j = geo().junction('4')!;
     const c = j.connections.find((x) => x.incomingRoadId === '3' && x.connectingRoadId === '10');
@@ -85,28 +79,25 @@ describe.skipIf(!existsSync(XODR))('road paths on fabriksgatan.xodr (esmini Road
   });
 });
 
-describe.skipIf(!existsSync(XODR))(
-  'moves along s through a junction on fabriksgatan.xodr (esmini MoveAlongS)',
-  () => {
-    it('takes the straightest connecting road (road 0 lane 1 → road 9) and turns the heading with it', () => {
-      const g = geo();
-      const m = g.moveAlongS('0', 1, 1, -1.5, { tM: 1.75 })!;
-      expect([m.roadId, m.laneId, m.madeJunctionChoice, m.headingFlipped]).toEqual(['9', -1, true, true]);
-    });
+describe('moves along s through a junction on fabriksgatan.xodr (esmini MoveAlongS)', () => {
+  it('takes the straightest connecting road (road 0 lane 1 → road 9) and turns the heading with it', () => {
+    const g = geo();
+    const m = g.moveAlongS('0', 1, 1, -1.5, { tM: 1.75 })!;
+    expect([m.roadId, m.laneId, m.madeJunctionChoice, m.headingFlipped]).toEqual(['9', -1, true, true]);
+  });
 
-    it('probes 130 m from road 3 through the junction onto road 1 at s 5.2365 (ProbeTest)', () => {
-      const g = geo();
-      const m = g.moveAlongS('3', -1, 5, 130, { tM: -1.75 })!;
-      expect([m.roadId, m.laneId, m.enteredNewRoad]).toEqual(['1', -1, true]);
-      expect(m.sM).toBeCloseTo(5.2365, 4);
-      expect(unwrap(g.pose('1', m.sM, 0)).hRoad).toBeCloseTo(0.19298, 5);
-    });
+  it('probes 130 m from road 3 through the junction onto road 1 at s 5.2365 (ProbeTest)', () => {
+    const g = geo();
+    const m = g.moveAlongS('3', -1, 5, 130, { tM: -1.75 })!;
+    expect([m.roadId, m.laneId, m.enteredNewRoad]).toEqual(['1', -1, true]);
+    expect(m.sM).toBeCloseTo(5.2365, 4);
+    expect(unwrap(g.pose('1', m.sM, 0)).hRoad).toBeCloseTo(0.19298, 5);
+  });
 
-    it('snaps a point past a road end onto that road: s at the end, the lateral offset from the nearest driving lane', () => {
-      const c = geo().snapToRoad('3', 31.11617, -19.56364)!;
-      expect(c.sM).toBeCloseTo(geo().roadLength('3')!, 9);
-      expect([c.laneId]).toEqual([-1]);
-      expect(c.offsetM).toBeCloseTo(-15.71443, 5);
-    });
-  },
-);
+  it('snaps a point past a road end onto that road: s at the end, the lateral offset from the nearest driving lane', () => {
+    const c = geo().snapToRoad('3', 31.11617, -19.56364)!;
+    expect(c.sM).toBeCloseTo(geo().roadLength('3')!, 9);
+    expect([c.laneId]).toEqual([-1]);
+    expect(c.offsetM).toBeCloseTo(-15.71443, 5);
+  });
+});

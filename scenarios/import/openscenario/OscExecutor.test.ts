@@ -192,28 +192,20 @@ describe('RelativeSpeedCondition', () => {
 });
 
 // esmini's fabriksgatan.xodr (a four-way junction) in the shared data folder beside the repository.
-const FABRIKSGATAN = [
-  process.env.EDGEPLAN_SHARED ?? '',
-  join(import.meta.dirname, '../../../../shared'),
-  join(import.meta.dirname, '../../../../../shared'),
-]
-  .filter((d) => d !== '')
-  .map((d) => join(d, 'scenarios/esmini/resources/xodr/fabriksgatan.xodr'))
-  .find((f) => existsSync(f));
+// esmini's fabriksgatan.xodr, vendored in data/esmini
+const FABRIKSGATAN = join(import.meta.dirname, '../../../data/esmini/resources/xodr/fabriksgatan.xodr');
 
-describe.skipIf(!FABRIKSGATAN)(
-  'RelativeDistanceCondition in road coordinates (esmini Position::Distance → Delta)',
-  () => {
-    it('measures along the road network through the junction (34.14 m), not the 28.2 m straight line', () => {
-      const dir = mkdtempSync(join(tmpdir(), 'edgeplan-osc-'));
-      const car = (n: string) =>
-        `<ScenarioObject name="${n}"><Vehicle name="car" vehicleCategory="car"><BoundingBox><Center x="1.5" y="0" z="0.8"/><Dimensions width="2" length="5" height="1.5"/></BoundingBox></Vehicle></ScenarioObject>`;
-      const cond = (name: string, value: number) =>
-        `<Event name="${name}" priority="parallel"><Action name="${name}A"><UserDefinedAction><CustomCommandAction type="noop"/></UserDefinedAction></Action><StartTrigger><ConditionGroup><Condition name="${name}" delay="0" conditionEdge="none"><ByEntityCondition><TriggeringEntities triggeringEntitiesRule="any"><EntityRef entityRef="A"/></TriggeringEntities><EntityCondition><RelativeDistanceCondition entityRef="B" freespace="false" relativeDistanceType="longitudinal" coordinateSystem="road" rule="lessThan" value="${value}"/></EntityCondition></ByEntityCondition></Condition></ConditionGroup></StartTrigger></Event>`;
-      const p = join(dir, 's.xosc');
-      writeFileSync(
-        p,
-        `<?xml version="1.0"?>
+describe('RelativeDistanceCondition in road coordinates (esmini Position::Distance → Delta)', () => {
+  it('measures along the road network through the junction (34.14 m), not the 28.2 m straight line', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'edgeplan-osc-'));
+    const car = (n: string) =>
+      `<ScenarioObject name="${n}"><Vehicle name="car" vehicleCategory="car"><BoundingBox><Center x="1.5" y="0" z="0.8"/><Dimensions width="2" length="5" height="1.5"/></BoundingBox></Vehicle></ScenarioObject>`;
+    const cond = (name: string, value: number) =>
+      `<Event name="${name}" priority="parallel"><Action name="${name}A"><UserDefinedAction><CustomCommandAction type="noop"/></UserDefinedAction></Action><StartTrigger><ConditionGroup><Condition name="${name}" delay="0" conditionEdge="none"><ByEntityCondition><TriggeringEntities triggeringEntitiesRule="any"><EntityRef entityRef="A"/></TriggeringEntities><EntityCondition><RelativeDistanceCondition entityRef="B" freespace="false" relativeDistanceType="longitudinal" coordinateSystem="road" rule="lessThan" value="${value}"/></EntityCondition></ByEntityCondition></Condition></ConditionGroup></StartTrigger></Event>`;
+    const p = join(dir, 's.xosc');
+    writeFileSync(
+      p,
+      `<?xml version="1.0"?>
 <OpenSCENARIO><FileHeader revMajor="1" revMinor="1" description="road distance"/>
  <RoadNetwork><LogicFile filepath="${FABRIKSGATAN}"/></RoadNetwork>
  <Entities>${car('A')}${car('B')}</Entities>
@@ -230,16 +222,15 @@ describe.skipIf(!FABRIKSGATAN)(
   <StopTrigger><ConditionGroup><Condition name="end" delay="0" conditionEdge="rising"><ByValueCondition><SimulationTimeCondition value="1" rule="greaterThan"/></ByValueCondition></Condition></ConditionGroup></StopTrigger>
  </Storyboard>
 </OpenSCENARIO>`,
-      );
-      const run = runStoryboard(p, { stepS: 0.1, maxDurationS: 2 });
-      expect(run.ok).toBe(true);
-      if (!run.ok) return;
-      const fired = run.value.events.filter((e) => e.kind === 'condition_true_time').map((e) => e.name);
-      expect(fired).toContain('Within34_5');
-      expect(fired).not.toContain('Within34_0');
-    });
-  },
-);
+    );
+    const run = runStoryboard(p, { stepS: 0.1, maxDurationS: 2 });
+    expect(run.ok).toBe(true);
+    if (!run.ok) return;
+    const fired = run.value.events.filter((e) => e.kind === 'condition_true_time').map((e) => e.name);
+    expect(fired).toContain('Within34_5');
+    expect(fired).not.toContain('Within34_0');
+  });
+});
 
 describe("followingMode follow on a timed polyline (esmini's constant-acceleration segments)", () => {
   // bicycle_fall_over.xosc: s 0, 20, 25, 30, 30 m at 0, 2, 2.5, 3.5, 4 s, entering at 10 m/s;
