@@ -18,9 +18,9 @@ describe('checkData on the vendored data/', () => {
     expect(carla.scenarios).toBe(6);
   });
 
-  it('loads the esmini scenario and its road, skipping the catalog', () => {
+  it('loads the esmini scenario and its two roads, skipping the catalog', () => {
     const esmini = byFamily.get('esmini')!;
-    expect(esmini).toMatchObject({ loaded: 2, total: 2 });
+    expect(esmini).toMatchObject({ loaded: 3, total: 3 });
   });
 });
 
