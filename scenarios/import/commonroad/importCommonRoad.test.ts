@@ -140,6 +140,31 @@ describe('importCommonRoad errors', () => {
     expect(r.error.message).toContain('"fifty" is not a number');
   });
 
+  it('reads a max-speed sign written with its unit (Scenario Designer maps: "30kmh", "25mph")', () => {
+    const sign = '<additionalValue>8.33</additionalValue>';
+    for (const [value, mps] of [
+      ['30kmh', 30 / 3.6],
+      ['25mph', 25 * 0.44704],
+      ['50 km/h', 50 / 3.6],
+    ] as const) {
+      const p = join(dir, `sign-${value.replace(/\W/g, '')}.xml`);
+      writeFileSync(p, text.replace(sign, `<additionalValue>${value}</additionalValue>`));
+      const lane1 = mustImport(p).map!.lanes.find((l) => l.id === '1')!;
+      expect(lane1.speedLimitMps).toBeCloseTo(mps, 9);
+    }
+  });
+
+  it('ignores an unreadable max-speed sign with a warning instead of failing the map', () => {
+    const p = join(dir, 'badsign.xml');
+    writeFileSync(
+      p,
+      text.replace('<additionalValue>8.33</additionalValue>', '<additionalValue>fast</additionalValue>'),
+    );
+    const res = mustImport(p);
+    expect(res.map!.lanes.find((l) => l.id === '1')!.speedLimitMps).toBe(13.89);
+    expect(res.warnings.some((w) => w.includes('trafficSign[0][id=10]') && w.includes('"fast"'))).toBe(true);
+  });
+
   it('reports a missing file as an IO error', () => {
     const r = importCommonRoad(join(dir, 'nope.xml'));
     expect(r.ok ? '' : r.error.code).toBe('IO_ERROR');

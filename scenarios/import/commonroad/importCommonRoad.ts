@@ -15,7 +15,9 @@ import {
   type AgentAttributes,
   type AgentKind,
   fail,
+  kmhToMps,
   type Lane,
+  mphToMps,
   ok,
   Polyline,
   parseWith,
@@ -82,6 +84,20 @@ const ARRAYS = new Set([
 
 /** Traffic-sign ids that carry a maximum speed in m/s in additionalValue (CommonRoad sign tables). */
 const MAX_SPEED_SIGNS = new Set(['274', 'R2-1', 'MAX_SPEED', '1010']);
+
+/**
+ * The speed of a max-speed sign's additionalValue, m/s, or undefined when there is none. A bare
+ * number is m/s (commonroad-io); the CommonRoad Scenario Designer's map files also write the
+ * unit, as on the sign ("80kmh", "25mph").
+ */
+export function speedSignMps(raw: string | undefined): number | undefined {
+  const m = /^\s*(\d+(?:\.\d*)?|\.\d+)\s*(km\/?h|kph|mph|m\/s|mps)?\s*$/i.exec(raw ?? '');
+  if (!m) return undefined;
+  const v = Number(m[1]);
+  const unit = (m[2] ?? 'm/s').toLowerCase();
+  const mps = unit === 'mph' ? mphToMps(v) : unit.startsWith('k') ? kmhToMps(v) : v;
+  return mps > 0 ? mps : undefined;
+}
 
 const LANE_TYPES: Record<string, Lane['type']> = {
   sidewalk: 'sidewalk',
@@ -317,12 +333,14 @@ function readMap(root: XmlNode, id: string, params: CommonRoadParams, source: st
     for (const [j, e] of asArray(s.trafficSignElement).entries()) {
       const code = text(e, 'trafficSignID') ?? '';
       if (MAX_SPEED_SIGNS.has(code)) {
-        const v = Number(text(e, 'additionalValue'));
-        if (Number.isFinite(v) && v > 0) signSpeed.set(sid, v);
+        const raw = text(e, 'additionalValue');
+        const v = speedSignMps(raw);
+        // One unreadable sign costs its lanes their posted speed (they get the default, with the
+        // usual warning), not the whole map.
+        if (v !== undefined) signSpeed.set(sid, v);
         else
-          throw new ElementError(
-            `commonRoad/trafficSign[${i}]/trafficSignElement[${j}]/additionalValue`,
-            'speed sign without a positive speed (m/s)',
+          warnings.push(
+            `commonRoad/trafficSign[${i}][id=${sid}]/trafficSignElement[${j}]/additionalValue: max-speed sign without a readable speed (${JSON.stringify(raw ?? '')}; expected m/s, or a number with km/h or mph): ignored`,
           );
       }
     }
