@@ -165,6 +165,54 @@ describe('importCommonRoad errors', () => {
     expect(res.warnings.some((w) => w.includes('trafficSign[0][id=10]') && w.includes('"fast"'))).toBe(true);
   });
 
+  it('turns round a successor link written the wrong way (the successor ends where the lanelet starts)', () => {
+    // Lanelet 1 (x 0→50) ends where 2 (x 50→100) starts; the file now says 2 → 1.
+    const p = join(dir, 'swapped.xml');
+    writeFileSync(
+      p,
+      text
+        .replace('<successor ref="2"/>', '<predecessor ref="2"/>')
+        .replace('<predecessor ref="1"/>', '<successor ref="1"/>'),
+    );
+    const res = mustImport(p);
+    const lane = (id: string) => res.map!.lanes.find((l) => l.id === id)!;
+    expect(lane('1').successors).toEqual(['2']);
+    expect(lane('1').predecessors).toEqual([]);
+    expect(lane('2').predecessors).toEqual(['1']);
+    expect(lane('2').successors).toEqual([]);
+    expect(res.warnings.some((w) => w.includes('turned round') && w.includes('2→1 (100.0 m)'))).toBe(true);
+  });
+
+  it('drops a successor link between lanelets that do not meet either way', () => {
+    // Lanelet 3 (x 0→50, left of 1) listed as its own successor and as 2's successor.
+    const p = join(dir, 'nomeet.xml');
+    writeFileSync(
+      p,
+      text
+        .replace(
+          '<adjacentRight ref="1" drivingDir="same"/>',
+          '<successor ref="3"/><adjacentRight ref="1" drivingDir="same"/>',
+        )
+        .replace('<predecessor ref="1"/>', '<predecessor ref="1"/><successor ref="3"/>'),
+    );
+    const res = mustImport(p);
+    const lane = (id: string) => res.map!.lanes.find((l) => l.id === id)!;
+    expect(lane('3').successors).toEqual([]);
+    expect(lane('2').successors).toEqual([]);
+    expect(lane('1').successors).toEqual(['2']);
+    expect(res.warnings.some((w) => w.includes('dropped') && w.includes('3→3 (50.0 m)'))).toBe(true);
+  });
+
+  it('warns when the planning problem starts off every lanelet', () => {
+    // The lanes span y 0..7 m; a start at y = 20 m is 13 m off the left one.
+    const p = join(dir, 'offmap.xml');
+    writeFileSync(p, text.replace('<point><x>5</x><y>1.75</y></point>', '<point><x>5</x><y>20</y></point>'));
+    const res = mustImport(p);
+    expect(res.scenarios).toHaveLength(1);
+    expect(res.warnings.some((w) => w.includes('starts off every lanelet, at (5, 20), 13.0 m'))).toBe(true);
+    expect(mustImport(TWO).warnings.some((w) => w.includes('starts off every lanelet'))).toBe(false);
+  });
+
   it('reports a missing file as an IO error', () => {
     const r = importCommonRoad(join(dir, 'nope.xml'));
     expect(r.ok ? '' : r.error.code).toBe('IO_ERROR');

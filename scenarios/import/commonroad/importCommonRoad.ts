@@ -443,8 +443,18 @@ function readMap(root: XmlNode, id: string, params: CommonRoadParams, source: st
   }
   if (dangling > 0 && dropped.size === 0)
     warnings.push(`${dangling} successor/predecessor refs to unknown lanelets dropped`);
-  // Speed signs hold until the next sign: propagate along successors (breadth first).
   const byId = new Map(lanes.map((l) => [l.id, l]));
+  const links = repairBrokenLinks(lanes, byId, params.maxLinkGapM);
+  const list = (xs: string[]) => `${xs.slice(0, 5).join(', ')}${xs.length > 5 ? ', …' : ''}`;
+  if (links.reversed.length > 0)
+    warnings.push(
+      `${links.reversed.length} successor links between lanelets that meet only the other way round (gap > ${params.maxLinkGapM} m as written) turned round: ${list(links.reversed)}`,
+    );
+  if (links.dropped.length > 0)
+    warnings.push(
+      `${links.dropped.length} successor links between lanelets that do not meet (gap > ${params.maxLinkGapM} m) dropped: ${list(links.dropped)}`,
+    );
+  // Speed signs hold until the next sign: propagate along successors (breadth first).
   const queue = [...speedKnown.keys()];
   while (queue.length > 0) {
     const idq = queue.shift()!;
@@ -491,6 +501,51 @@ function readMap(root: XmlNode, id: string, params: CommonRoadParams, source: st
     warnings,
     unsupported,
   };
+}
+
+/**
+ * Repairs successor / predecessor links whose lanelets do not meet: the successor's centreline
+ * starts more than `maxGapM` from where its predecessor's ends. When the two meet the other way
+ * round (the successor ends where the predecessor starts: the file swapped successor and
+ * predecessor) the link is turned round; otherwise (a reference to the wrong lanelet, a lanelet
+ * listed as its own successor) it is dropped. Left in, a route would jump across the gap.
+ * Returns the links turned round and dropped as "from→to (gap m)".
+ */
+export function repairBrokenLinks(
+  lanes: Lane[],
+  byId: ReadonlyMap<string, Lane>,
+  maxGapM: number,
+): { reversed: string[]; dropped: string[] } {
+  const gapM = (from: Lane, to: Lane): number => {
+    const a = from.centerline[from.centerline.length - 1]!;
+    const b = to.centerline[0]!;
+    return Math.hypot(a.x - b.x, a.y - b.y);
+  };
+  const broken = new Map<string, { from: Lane; to: Lane; gapM: number }>();
+  const check = (from: Lane, to: Lane): void => {
+    const g = gapM(from, to);
+    if (g > maxGapM) broken.set(`${from.id}→${to.id}`, { from, to, gapM: g });
+  };
+  for (const lane of lanes) {
+    for (const s of lane.successors) check(lane, byId.get(s)!);
+    for (const p of lane.predecessors) check(byId.get(p)!, lane);
+  }
+  const reversed: string[] = [];
+  const dropped: string[] = [];
+  if (broken.size === 0) return { reversed, dropped };
+  for (const lane of lanes) {
+    lane.successors = lane.successors.filter((s) => !broken.has(`${lane.id}→${s}`));
+    lane.predecessors = lane.predecessors.filter((p) => !broken.has(`${p}→${lane.id}`));
+  }
+  for (const [key, { from, to, gapM: g }] of broken) {
+    const label = `${key} (${g.toFixed(1)} m)`;
+    if (from !== to && gapM(to, from) <= maxGapM) {
+      if (!to.successors.includes(from.id)) to.successors.push(from.id);
+      if (!from.predecessors.includes(to.id)) from.predecessors.push(to.id);
+      reversed.push(label);
+    } else dropped.push(label);
+  }
+  return { reversed, dropped };
 }
 
 interface RawState {
@@ -682,6 +737,14 @@ function readCommonRoad(root: XmlNode, path: string, opts: ImportOptions): Resul
     const egoX = init.p.x - vehicle.rearAxleToCenterM * Math.cos(init.headingRad);
     const egoY = init.p.y - vehicle.rearAxleToCenterM * Math.sin(init.headingRad);
     const startLane = nearestLane(map.value, { x: egoX, y: egoY }, init.headingRad);
+    // A start off the lanelets is a data error (test files place the ego at the origin); it still
+    // loads, but the run starts off the drivable area, so say so.
+    if (!map.value.isDrivable(init.p.x, init.p.y)) {
+      const d = map.value.distanceToDrivable(init.p.x, init.p.y, 50);
+      warnings.push(
+        `${sid}: the planning problem starts off every lanelet, at (${init.p.x}, ${init.p.y}), ${d < 50 ? `${d.toFixed(1)} m` : 'over 50 m'} from the nearest`,
+      );
+    }
     let laneIds: string[] = [];
     let goalPose: { x: number; y: number; headingRad: number } | undefined;
     if (goalPos) {
