@@ -48,3 +48,17 @@ describe('checkData on files it cannot load', () => {
     expect(skipReason('/x/Catalogs/Vehicles/VehicleCatalog.xosc')).toMatch(/catalogs/);
   });
 });
+
+describe('checkData on a file of a kind known only once opened', () => {
+  it('counts a plain OpenStreetMap .osm as skipped with its reason, not as failed', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'edgeplan-check-'));
+    mkdirSync(join(dir, 'osm'));
+    writeFileSync(
+      join(dir, 'osm', 'town.osm'),
+      '<osm><node id="1" lat="48" lon="11"/><node id="2" lat="48.001" lon="11"/><way id="3"><nd ref="1"/><nd ref="2"/><tag k="highway" v="primary"/></way></osm>',
+    );
+    const [fam] = await checkData(dir);
+    expect(fam).toMatchObject({ family: 'osm', loaded: 0, total: 0, failures: [], skipped: 1 });
+    expect(Object.keys(fam!.skippedWhy)[0]).toMatch(/^\.osm: plain OpenStreetMap/);
+  });
+});

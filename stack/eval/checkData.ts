@@ -156,6 +156,15 @@ export async function checkData(dir: string, o: CheckOptions = {}): Promise<Fami
     const imp = importFile(f);
     r.loadMs += performance.now() - t0;
     const rel = relative(dir, f);
+    if (!imp.ok && imp.error.code === 'UNSUPPORTED' && imp.error.path.startsWith(f)) {
+      // The file itself is of a kind no importer reads, known only once opened (plain
+      // OpenStreetMap, a parameter distribution): a skip. (A missing library is a failure.)
+      r.total--;
+      r.skipped++;
+      const why = `${ext}: ${imp.error.message}`;
+      r.skippedWhy[why] = (r.skippedWhy[why] ?? 0) + 1;
+      continue;
+    }
     if (!imp.ok) {
       const needs = NEEDS_MAP.exec(imp.error.message);
       if (needs) r.needsMap.push({ file: rel, what: needs[1]! });
