@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { recordedExpert } from './importCommonRoad.ts';
 import { importCommonRoad } from './index.ts';
 
 const data = (f: string) => fileURLToPath(new URL(`../../../data/commonroad/${f}`, import.meta.url));
@@ -211,6 +212,43 @@ describe('importCommonRoad errors', () => {
     expect(res.scenarios).toHaveLength(1);
     expect(res.warnings.some((w) => w.includes('starts off every lanelet, at (5, 20), 13.0 m'))).toBe(true);
     expect(mustImport(TWO).warnings.some((w) => w.includes('starts off every lanelet'))).toBe(false);
+  });
+
+  it("takes an obstacle starting on the planning problem's initial state as the ego's recording: not an agent, the expert", () => {
+    // Obstacle 22 starts where the ego does (5, 1.75), heading 0, and moves +1 m per 0.1 s step.
+    const p = join(dir, 'egorec.xml');
+    const state = (step: number, x: number) =>
+      `<state><position><point><x>${x}</x><y>1.75</y></point></position><orientation><exact>0</exact></orientation><time><exact>${step}</exact></time><velocity><exact>10</exact></velocity></state>`;
+    const ego = `<dynamicObstacle id="22"><type>car</type><shape><rectangle><length>4.5</length><width>1.8</width></rectangle></shape>
+      <initialState><position><point><x>5</x><y>1.75</y></point></position><orientation><exact>0</exact></orientation><time><exact>0</exact></time><velocity><exact>10</exact></velocity></initialState>
+      <trajectory>${state(1, 6)}${state(2, 7)}${state(3, 8)}</trajectory></dynamicObstacle>`;
+    writeFileSync(p, text.replace('<planningProblem id="30">', `${ego}<planningProblem id="30">`));
+    const res = mustImport(p);
+    const s = res.scenarios[0]!;
+    expect(s.agents.map((a) => a.id).sort()).toEqual(['cr_20', 'cr_21']);
+    // The recording's centre moved back to the rear axle (1.461 m), one point per 0.1 s.
+    expect(s.expert.map((e) => e.tS)).toEqual([0, 0.1, 0.2, 0.3]);
+    expect(s.expert[0]!.x).toBeCloseTo(5 - 1.461, 9);
+    expect(s.expert[3]!.x).toBeCloseTo(8 - 1.461, 9);
+    expect(res.warnings.some((w) => w.includes("cr_22 starts on the planning problem's initial state"))).toBe(
+      true,
+    );
+  });
+
+  it("resamples a recording stepped at 0.25 s to the scenario's 0.1 s, linearly", () => {
+    const track = [0, 0.25, 0.5].map((tS) => ({ tS, x: 10 * tS, y: 0, headingRad: 0, speedMps: 10 }));
+    const ego = {
+      id: 'cr_1',
+      kind: 'vehicle' as const,
+      lengthM: 4.5,
+      widthM: 1.8,
+      start: { x: 0, y: 0, headingRad: 0, speedMps: 10 },
+      behavior: { type: 'replay' as const, track },
+      reactive: 'idm' as const,
+    };
+    const expert = recordedExpert(ego, 1.461, 0.1);
+    expect(expert.map((e) => e.tS)).toEqual([0, 0.1, 0.2, 0.3, 0.4, 0.5]);
+    expect(expert[3]!.x).toBeCloseTo(3 - 1.461, 9);
   });
 
   it('reports a missing file as an IO error', () => {

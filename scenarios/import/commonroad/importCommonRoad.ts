@@ -737,6 +737,14 @@ function readCommonRoad(root: XmlNode, path: string, opts: ImportOptions): Resul
     const egoX = init.p.x - vehicle.rearAxleToCenterM * Math.cos(init.headingRad);
     const egoY = init.p.y - vehicle.rearAxleToCenterM * Math.sin(init.headingRad);
     const startLane = nearestLane(map.value, { x: egoX, y: egoY }, init.headingRad);
+    // Some files carry the ego's own drive as an obstacle starting on the planning problem's
+    // initial state (commonroad-crime's scenarios, solutions): it is the ego's recording, not
+    // another road user, and the best expert there is.
+    const ego = egoRecording(agents, init, dtS);
+    if (ego)
+      warnings.push(
+        `${sid}: obstacle ${ego.id} starts on the planning problem's initial state (the ego's own recording): left out of the agents, its trajectory is the expert`,
+      );
     // A start off the lanelets is a data error (test files place the ego at the origin); it still
     // loads, but the run starts off the drivable area, so say so.
     if (!map.value.isDrivable(init.p.x, init.p.y)) {
@@ -796,7 +804,7 @@ function readCommonRoad(root: XmlNode, path: string, opts: ImportOptions): Resul
         { tS: 0, x: egoX, y: egoY, headingRad: init.headingRad, speedMps: init.speedMps },
         { tS: dtS, x: egoX, y: egoY, headingRad: init.headingRad, speedMps: init.speedMps },
       ],
-      agents,
+      agents: ego ? agents.filter((a) => a !== ego) : agents,
       signals: [...m.lightLanes.entries()].flatMap(([tlId, lanes]) => {
         const idx = asArray(root.trafficLight).findIndex((t) => attr(t, 'id') === tlId);
         const tl = asArray(root.trafficLight)[idx];
@@ -815,13 +823,71 @@ function readCommonRoad(root: XmlNode, path: string, opts: ImportOptions): Resul
     const checked = parseWith(ScenarioSchema, draft, `${path}:${sid}`);
     if (!checked.ok) return checked;
     const sc = checked.value;
-    sc.expert = expertDrive(sc, map.value, warnings);
+    sc.expert = ego
+      ? recordedExpert(ego, vehicle.rearAxleToCenterM, sc.dtS)
+      : expertDrive(sc, map.value, warnings);
     scenarios.push(sc);
   }
   if (problems.length > 0 && scenarios.length === 0 && opts.id) {
     return fail('NOT_FOUND', path, `no planning problem "${opts.id}"`);
   }
   return ok({ map: mapParsed.value, scenarios, unsupported: m.unsupported, warnings });
+}
+
+/** Closest an obstacle must start to the planning problem's initial state to be the ego's recording, m / rad. */
+const EGO_RECORDING_M = 0.25;
+const EGO_RECORDING_RAD = 0.1;
+
+/**
+ * The moving obstacle that starts on the planning problem's initial state (same time, position
+ * within 0.25 m of the ego's centre, heading within 0.1 rad), or undefined.
+ */
+export function egoRecording(
+  agents: ReadonlyArray<ScenarioAgent>,
+  init: { step: number; p: Vec2; headingRad: number },
+  dtS: number,
+): ScenarioAgent | undefined {
+  return agents.find((a) => {
+    if (a.behavior.type !== 'replay') return false;
+    const p0 = a.behavior.track[0]!;
+    const dh = Math.abs(
+      Math.atan2(Math.sin(p0.headingRad - init.headingRad), Math.cos(p0.headingRad - init.headingRad)),
+    );
+    return (
+      Math.abs(p0.tS - init.step * dtS) < 1e-6 &&
+      Math.hypot(p0.x - init.p.x, p0.y - init.p.y) <= EGO_RECORDING_M &&
+      dh <= EGO_RECORDING_RAD
+    );
+  });
+}
+
+/**
+ * The ego's recording as the expert: its track (shape centre) moved back to the rear axle and
+ * resampled at the scenario step `dtS` (CommonRoad files step at 0.1 s or more), linearly.
+ */
+export function recordedExpert(ego: ScenarioAgent, rearAxleToCenterM: number, dtS: number): TrackPoint[] {
+  const track = ego.behavior.type === 'replay' ? ego.behavior.track : [];
+  const out: TrackPoint[] = [];
+  const t0 = track[0]!.tS;
+  const t1 = track[track.length - 1]!.tS;
+  let k = 0;
+  for (let i = 0; t0 + i * dtS <= t1 + 1e-9; i++) {
+    const t = t0 + i * dtS;
+    while (k < track.length - 2 && track[k + 1]!.tS < t) k++;
+    const a = track[k]!;
+    const b = track[Math.min(k + 1, track.length - 1)]!;
+    const u = b.tS > a.tS ? Math.min(1, Math.max(0, (t - a.tS) / (b.tS - a.tS))) : 0;
+    const dh = Math.atan2(Math.sin(b.headingRad - a.headingRad), Math.cos(b.headingRad - a.headingRad));
+    const h = a.headingRad + u * dh;
+    out.push({
+      tS: Math.round((t - t0) * 1e6) / 1e6,
+      x: a.x + u * (b.x - a.x) - rearAxleToCenterM * Math.cos(h),
+      y: a.y + u * (b.y - a.y) - rearAxleToCenterM * Math.sin(h),
+      headingRad: h,
+      speedMps: a.speedMps + u * (b.speedMps - a.speedMps),
+    });
+  }
+  return out;
 }
 
 /** The expert: an IDM drive of the route (CommonRoad records no ego). */
