@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -51,5 +51,17 @@ describe('edgeplan import / map / check-data', () => {
     const r = await run('check-data', join(ROOT, 'data'), '--no-run');
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/\| carla\s+\|\s+2\/2 \|/);
+  });
+
+  it('check-data runs the hierarchical stack, as `run` does', async () => {
+    // A family folder with the hand-written two-lane CommonRoad scenario (one planning problem).
+    const dir = tmp();
+    mkdirSync(join(dir, 'cr'));
+    copyFileSync(join(ROOT, 'data/commonroad/edgeplan_two_lanes_2020a.xml'), join(dir, 'cr', 'two.xml'));
+    const r = await run('check-data', dir, '--planner', 'hierarchical');
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/\| cr\s+\|\s+1\/1 \|.*\|\s+1\/1 \|/);
+    expect(r.stdout).toContain('CLS-NR (hierarchical)');
   });
 });

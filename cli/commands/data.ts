@@ -19,7 +19,7 @@ import {
   statesCsv,
   summarize,
 } from '../../scenarios/import/index.ts';
-import { CHECK_RUN_S, checkData, createPlanner } from '../../stack/index.ts';
+import { CHECK_RUN_S, checkData, createDriver } from '../../stack/index.ts';
 import { type Out, UsageError } from '../errors.ts';
 import { markdownTable } from '../table.ts';
 
@@ -236,9 +236,11 @@ export function register(program: Command, out: Out): void {
     .option('--planner <name>', 'planner for the closed-loop runs', 'pdm-closed')
     .option('--no-run', 'only load, do not run the .xosc scenarios')
     .option('--json', 'print JSON')
-    .action((dir: string, o: { planner: string; run: boolean; json?: boolean }) => {
-      const p = createPlanner(o.planner);
+    .action(async (dir: string, o: { planner: string; run: boolean; json?: boolean }) => {
+      // Any planner `run` takes, the command stacks (hierarchical, <name>-stack) included.
+      const p = createDriver(o.planner);
       if (!p.ok) throw new UsageError(formatError(p.error));
+      if (p.value.kind === 'stack') p.value.close?.();
       const bar = process.stderr.isTTY
         ? new SingleBar({
             format: 'check-data [{bar}] {value}/{total} | {file}',
@@ -248,11 +250,11 @@ export function register(program: Command, out: Out): void {
         : undefined;
       let started = false;
       const t0 = performance.now();
-      const reports = checkData(dir, {
+      const reports = await checkData(dir, {
         ...(o.run
           ? {
-              planner: () => {
-                const q = createPlanner(o.planner);
+              driver: () => {
+                const q = createDriver(o.planner);
                 return q.ok ? q.value : undefined;
               },
             }

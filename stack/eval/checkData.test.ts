@@ -6,8 +6,8 @@ import { checkData, isImportable, skipReason } from './checkData.ts';
 
 const DATA = new URL('../../data', import.meta.url).pathname;
 
-describe('checkData on the vendored data/', () => {
-  const reports = checkData(DATA);
+describe('checkData on the vendored data/', async () => {
+  const reports = await checkData(DATA);
   const byFamily = new Map(reports.map((r) => [r.family, r]));
 
   it('loads the CARLA folder (Town02 and its routes) with the town gap under 5 cm', () => {
@@ -33,7 +33,7 @@ describe('isImportable', () => {
 });
 
 describe('checkData on files it cannot load', () => {
-  it('counts a file whose town is missing apart (not loaded, not failed) and names skip reasons', () => {
+  it('counts a file whose town is missing apart (not loaded, not failed) and names skip reasons', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'edgeplan-check-'));
     mkdirSync(join(dir, 'fam'));
     writeFileSync(
@@ -41,10 +41,24 @@ describe('checkData on files it cannot load', () => {
       '<scenarios><scenario name="A" type="X" town="Town01"><ego_vehicle x="1" y="2" yaw="0"/></scenario></scenarios>',
     );
     writeFileSync(join(dir, 'fam', 'cut_in.osc'), 'scenario cut_in:\n');
-    const [fam] = checkData(dir);
+    const [fam] = await checkData(dir);
     expect(fam).toMatchObject({ family: 'fam', loaded: 0, total: 1, failures: [], skipped: 1 });
     expect(fam!.needsMap).toEqual([{ file: join('fam', 'Legacy.xml'), what: 'Town01.xodr' }]);
     expect(fam!.skippedWhy).toEqual({ 'OpenSCENARIO 2.0 (.osc): unsupported format': 1 });
     expect(skipReason('/x/Catalogs/Vehicles/VehicleCatalog.xosc')).toMatch(/catalogs/);
+  });
+});
+
+describe('checkData on a file of a kind known only once opened', () => {
+  it('counts a plain OpenStreetMap .osm as skipped with its reason, not as failed', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'edgeplan-check-'));
+    mkdirSync(join(dir, 'osm'));
+    writeFileSync(
+      join(dir, 'osm', 'town.osm'),
+      '<osm><node id="1" lat="48" lon="11"/><node id="2" lat="48.001" lon="11"/><way id="3"><nd ref="1"/><nd ref="2"/><tag k="highway" v="primary"/></way></osm>',
+    );
+    const [fam] = await checkData(dir);
+    expect(fam).toMatchObject({ family: 'osm', loaded: 0, total: 0, failures: [], skipped: 1 });
+    expect(Object.keys(fam!.skippedWhy)[0]).toMatch(/^\.osm: plain OpenStreetMap/);
   });
 });

@@ -9,11 +9,10 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { extname, join, relative } from 'node:path';
 import { formatError } from '../../core/index.ts';
 import { RoadMap } from '../../core/map/RoadMap.ts';
-import type { Planner } from '../../planner/index.ts';
 import { importFile } from '../../scenarios/import/index.ts';
 import { loadOpenDrive } from '../../scenarios/import/opendrive/index.ts';
 import { evaluateRun } from '../../sim/metrics/index.ts';
-import { runScenario } from '../../sim/runScenario.ts';
+import { type Driver, runDriver } from '../registry.ts';
 
 /** Closed-loop run length for .xosc scenarios, s (the issue's 15 s, nuPlan's scenario length). */
 export const CHECK_RUN_S = 15;
@@ -45,8 +44,11 @@ export interface FamilyReport {
 }
 
 export interface CheckOptions {
-  /** Planner factory for the closed-loop runs; none = no runs. */
-  planner?: () => Planner | undefined;
+  /**
+   * What drives the ego in the closed-loop runs (a trajectory planner or a command stack such as
+   * `hierarchical`, see `createDriver`), fresh per run; none = no runs.
+   */
+  driver?: () => Driver | undefined;
   onFile?: (file: string, done: number, total: number) => void;
 }
 
@@ -95,7 +97,7 @@ export function isImportable(path: string): boolean {
 /** An import message saying which map a file needs (see the CARLA and OpenSCENARIO importers). */
 const NEEDS_MAP = /needs (\S+\.xodr); pass --map/;
 
-export function checkData(dir: string, o: CheckOptions = {}): FamilyReport[] {
+export async function checkData(dir: string, o: CheckOptions = {}): Promise<FamilyReport[]> {
   const files: string[] = [];
   walk(dir, files);
   const reports = new Map<string, FamilyReport>();
@@ -131,7 +133,7 @@ export function checkData(dir: string, o: CheckOptions = {}): FamilyReport[] {
     }
     return true;
   });
-  todo.forEach((f, i) => {
+  for (const [i, f] of todo.entries()) {
     o.onFile?.(relative(dir, f), i, todo.length);
     const r = fam(f);
     r.total++;
@@ -142,30 +144,39 @@ export function checkData(dir: string, o: CheckOptions = {}): FamilyReport[] {
       r.loadMs += performance.now() - t0;
       if (!odr.ok) {
         r.failures.push({ file: relative(dir, f), error: formatError(odr.error) });
-        return;
+        continue;
       }
       r.loaded++;
       if (r.worstGapM === undefined || odr.value.worstGapM > r.worstGapM) {
         r.worstGapM = odr.value.worstGapM;
         r.worstGapAt = `${relative(dir, f)} ${odr.value.worstGapAt}`;
       }
-      return;
+      continue;
     }
     const imp = importFile(f);
     r.loadMs += performance.now() - t0;
     const rel = relative(dir, f);
+    if (!imp.ok && imp.error.code === 'UNSUPPORTED' && imp.error.path.startsWith(f)) {
+      // The file itself is of a kind no importer reads, known only once opened (plain
+      // OpenStreetMap, a parameter distribution): a skip. (A missing library is a failure.)
+      r.total--;
+      r.skipped++;
+      const why = `${ext}: ${imp.error.message}`;
+      r.skippedWhy[why] = (r.skippedWhy[why] ?? 0) + 1;
+      continue;
+    }
     if (!imp.ok) {
       const needs = NEEDS_MAP.exec(imp.error.message);
       if (needs) r.needsMap.push({ file: rel, what: needs[1]! });
       else r.failures.push({ file: rel, error: formatError(imp.error) });
-      return;
+      continue;
     }
     if (imp.value.scenarios.length === 0) {
       // Every scenario of the file is on a map we do not have: not loaded, and not a failure.
       const needs = [...new Set(imp.value.warnings.map((w) => NEEDS_MAP.exec(w)?.[1]).filter((x) => x))];
       if (needs.length > 0) {
         r.needsMap.push({ file: rel, what: needs.join(', ') });
-        return;
+        continue;
       }
     }
     r.loaded++;
@@ -176,11 +187,11 @@ export function checkData(dir: string, o: CheckOptions = {}): FamilyReport[] {
     const odrOfScenario = s?.map.kind === 'file' ? loadOpenDrive(s.map.path) : undefined;
     const mapData =
       s?.map.kind === 'inline' ? s.map.map : odrOfScenario?.ok ? odrOfScenario.value.map : undefined;
-    if (o.planner && s && (mapData ?? imp.value.map)) {
+    if (o.driver && s && (mapData ?? imp.value.map)) {
       r.ran ??= 0;
       r.runTotal = (r.runTotal ?? 0) + 1;
-      const planner = o.planner();
-      if (!planner) return;
+      const driver = o.driver();
+      if (!driver) continue;
       try {
         const map = new RoadMap((mapData ?? imp.value.map)!);
         // 15 s (nuPlan's length) or the scenario's own, shorter, duration; the engine also ends a
@@ -188,7 +199,7 @@ export function checkData(dir: string, o: CheckOptions = {}): FamilyReport[] {
         const durationS = Math.min(CHECK_RUN_S, s.durationS);
         // The expert is cut to the run (progress is scored against the expert's own).
         const expert = s.expert.filter((p) => p.tS <= durationS + 1e-9);
-        const log = runScenario({ ...s, durationS, expert }, map, planner, {
+        const log = await runDriver(driver, { ...s, durationS, expert }, map, {
           mode: 'nonreactive',
           seed: 0,
         });
@@ -196,9 +207,11 @@ export function checkData(dir: string, o: CheckOptions = {}): FamilyReport[] {
         (r.scores ??= []).push(evaluateRun(log, map).score);
       } catch (e) {
         r.failures.push({ file: rel, error: `closed-loop run failed: ${(e as Error).message}` });
+      } finally {
+        if (driver.kind === 'stack') driver.close?.();
       }
     }
-  });
+  }
   return [...reports.values()]
     .filter((r) => r.total > 0 || r.skipped > 0)
     .sort((a, b) => a.family.localeCompare(b.family));

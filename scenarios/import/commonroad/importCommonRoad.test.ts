@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { recordedExpert } from './importCommonRoad.ts';
 import { importCommonRoad } from './index.ts';
 
 const data = (f: string) => fileURLToPath(new URL(`../../../data/commonroad/${f}`, import.meta.url));
@@ -138,6 +139,116 @@ describe('importCommonRoad errors', () => {
     if (r.ok) return;
     expect(r.error.path).toBe(`${p}:commonRoad/lanelet[0]/leftBound/point[1]/x`);
     expect(r.error.message).toContain('"fifty" is not a number');
+  });
+
+  it('reads a max-speed sign written with its unit (Scenario Designer maps: "30kmh", "25mph")', () => {
+    const sign = '<additionalValue>8.33</additionalValue>';
+    for (const [value, mps] of [
+      ['30kmh', 30 / 3.6],
+      ['25mph', 25 * 0.44704],
+      ['50 km/h', 50 / 3.6],
+    ] as const) {
+      const p = join(dir, `sign-${value.replace(/\W/g, '')}.xml`);
+      writeFileSync(p, text.replace(sign, `<additionalValue>${value}</additionalValue>`));
+      const lane1 = mustImport(p).map!.lanes.find((l) => l.id === '1')!;
+      expect(lane1.speedLimitMps).toBeCloseTo(mps, 9);
+    }
+  });
+
+  it('ignores an unreadable max-speed sign with a warning instead of failing the map', () => {
+    const p = join(dir, 'badsign.xml');
+    writeFileSync(
+      p,
+      text.replace('<additionalValue>8.33</additionalValue>', '<additionalValue>fast</additionalValue>'),
+    );
+    const res = mustImport(p);
+    expect(res.map!.lanes.find((l) => l.id === '1')!.speedLimitMps).toBe(13.89);
+    expect(res.warnings.some((w) => w.includes('trafficSign[0][id=10]') && w.includes('"fast"'))).toBe(true);
+  });
+
+  it('turns round a successor link written the wrong way (the successor ends where the lanelet starts)', () => {
+    // Lanelet 1 (x 0→50) ends where 2 (x 50→100) starts; the file now says 2 → 1.
+    const p = join(dir, 'swapped.xml');
+    writeFileSync(
+      p,
+      text
+        .replace('<successor ref="2"/>', '<predecessor ref="2"/>')
+        .replace('<predecessor ref="1"/>', '<successor ref="1"/>'),
+    );
+    const res = mustImport(p);
+    const lane = (id: string) => res.map!.lanes.find((l) => l.id === id)!;
+    expect(lane('1').successors).toEqual(['2']);
+    expect(lane('1').predecessors).toEqual([]);
+    expect(lane('2').predecessors).toEqual(['1']);
+    expect(lane('2').successors).toEqual([]);
+    expect(res.warnings.some((w) => w.includes('turned round') && w.includes('2→1 (100.0 m)'))).toBe(true);
+  });
+
+  it('drops a successor link between lanelets that do not meet either way', () => {
+    // Lanelet 3 (x 0→50, left of 1) listed as its own successor and as 2's successor.
+    const p = join(dir, 'nomeet.xml');
+    writeFileSync(
+      p,
+      text
+        .replace(
+          '<adjacentRight ref="1" drivingDir="same"/>',
+          '<successor ref="3"/><adjacentRight ref="1" drivingDir="same"/>',
+        )
+        .replace('<predecessor ref="1"/>', '<predecessor ref="1"/><successor ref="3"/>'),
+    );
+    const res = mustImport(p);
+    const lane = (id: string) => res.map!.lanes.find((l) => l.id === id)!;
+    expect(lane('3').successors).toEqual([]);
+    expect(lane('2').successors).toEqual([]);
+    expect(lane('1').successors).toEqual(['2']);
+    expect(res.warnings.some((w) => w.includes('dropped') && w.includes('3→3 (50.0 m)'))).toBe(true);
+  });
+
+  it('warns when the planning problem starts off every lanelet', () => {
+    // The lanes span y 0..7 m; a start at y = 20 m is 13 m off the left one.
+    const p = join(dir, 'offmap.xml');
+    writeFileSync(p, text.replace('<point><x>5</x><y>1.75</y></point>', '<point><x>5</x><y>20</y></point>'));
+    const res = mustImport(p);
+    expect(res.scenarios).toHaveLength(1);
+    expect(res.warnings.some((w) => w.includes('starts off every lanelet, at (5, 20), 13.0 m'))).toBe(true);
+    expect(mustImport(TWO).warnings.some((w) => w.includes('starts off every lanelet'))).toBe(false);
+  });
+
+  it("takes an obstacle starting on the planning problem's initial state as the ego's recording: not an agent, the expert", () => {
+    // Obstacle 22 starts where the ego does (5, 1.75), heading 0, and moves +1 m per 0.1 s step.
+    const p = join(dir, 'egorec.xml');
+    const state = (step: number, x: number) =>
+      `<state><position><point><x>${x}</x><y>1.75</y></point></position><orientation><exact>0</exact></orientation><time><exact>${step}</exact></time><velocity><exact>10</exact></velocity></state>`;
+    const ego = `<dynamicObstacle id="22"><type>car</type><shape><rectangle><length>4.5</length><width>1.8</width></rectangle></shape>
+      <initialState><position><point><x>5</x><y>1.75</y></point></position><orientation><exact>0</exact></orientation><time><exact>0</exact></time><velocity><exact>10</exact></velocity></initialState>
+      <trajectory>${state(1, 6)}${state(2, 7)}${state(3, 8)}</trajectory></dynamicObstacle>`;
+    writeFileSync(p, text.replace('<planningProblem id="30">', `${ego}<planningProblem id="30">`));
+    const res = mustImport(p);
+    const s = res.scenarios[0]!;
+    expect(s.agents.map((a) => a.id).sort()).toEqual(['cr_20', 'cr_21']);
+    // The recording's centre moved back to the rear axle (1.461 m), one point per 0.1 s.
+    expect(s.expert.map((e) => e.tS)).toEqual([0, 0.1, 0.2, 0.3]);
+    expect(s.expert[0]!.x).toBeCloseTo(5 - 1.461, 9);
+    expect(s.expert[3]!.x).toBeCloseTo(8 - 1.461, 9);
+    expect(res.warnings.some((w) => w.includes("cr_22 starts on the planning problem's initial state"))).toBe(
+      true,
+    );
+  });
+
+  it("resamples a recording stepped at 0.25 s to the scenario's 0.1 s, linearly", () => {
+    const track = [0, 0.25, 0.5].map((tS) => ({ tS, x: 10 * tS, y: 0, headingRad: 0, speedMps: 10 }));
+    const ego = {
+      id: 'cr_1',
+      kind: 'vehicle' as const,
+      lengthM: 4.5,
+      widthM: 1.8,
+      start: { x: 0, y: 0, headingRad: 0, speedMps: 10 },
+      behavior: { type: 'replay' as const, track },
+      reactive: 'idm' as const,
+    };
+    const expert = recordedExpert(ego, 1.461, 0.1);
+    expect(expert.map((e) => e.tS)).toEqual([0, 0.1, 0.2, 0.3, 0.4, 0.5]);
+    expect(expert[3]!.x).toBeCloseTo(3 - 1.461, 9);
   });
 
   it('reports a missing file as an IO error', () => {

@@ -15,7 +15,9 @@ import {
   type AgentAttributes,
   type AgentKind,
   fail,
+  kmhToMps,
   type Lane,
+  mphToMps,
   ok,
   Polyline,
   parseWith,
@@ -82,6 +84,20 @@ const ARRAYS = new Set([
 
 /** Traffic-sign ids that carry a maximum speed in m/s in additionalValue (CommonRoad sign tables). */
 const MAX_SPEED_SIGNS = new Set(['274', 'R2-1', 'MAX_SPEED', '1010']);
+
+/**
+ * The speed of a max-speed sign's additionalValue, m/s, or undefined when there is none. A bare
+ * number is m/s (commonroad-io); the CommonRoad Scenario Designer's map files also write the
+ * unit, as on the sign ("80kmh", "25mph").
+ */
+export function speedSignMps(raw: string | undefined): number | undefined {
+  const m = /^\s*(\d+(?:\.\d*)?|\.\d+)\s*(km\/?h|kph|mph|m\/s|mps)?\s*$/i.exec(raw ?? '');
+  if (!m) return undefined;
+  const v = Number(m[1]);
+  const unit = (m[2] ?? 'm/s').toLowerCase();
+  const mps = unit === 'mph' ? mphToMps(v) : unit.startsWith('k') ? kmhToMps(v) : v;
+  return mps > 0 ? mps : undefined;
+}
 
 const LANE_TYPES: Record<string, Lane['type']> = {
   sidewalk: 'sidewalk',
@@ -317,12 +333,14 @@ function readMap(root: XmlNode, id: string, params: CommonRoadParams, source: st
     for (const [j, e] of asArray(s.trafficSignElement).entries()) {
       const code = text(e, 'trafficSignID') ?? '';
       if (MAX_SPEED_SIGNS.has(code)) {
-        const v = Number(text(e, 'additionalValue'));
-        if (Number.isFinite(v) && v > 0) signSpeed.set(sid, v);
+        const raw = text(e, 'additionalValue');
+        const v = speedSignMps(raw);
+        // One unreadable sign costs its lanes their posted speed (they get the default, with the
+        // usual warning), not the whole map.
+        if (v !== undefined) signSpeed.set(sid, v);
         else
-          throw new ElementError(
-            `commonRoad/trafficSign[${i}]/trafficSignElement[${j}]/additionalValue`,
-            'speed sign without a positive speed (m/s)',
+          warnings.push(
+            `commonRoad/trafficSign[${i}][id=${sid}]/trafficSignElement[${j}]/additionalValue: max-speed sign without a readable speed (${JSON.stringify(raw ?? '')}; expected m/s, or a number with km/h or mph): ignored`,
           );
       }
     }
@@ -425,8 +443,18 @@ function readMap(root: XmlNode, id: string, params: CommonRoadParams, source: st
   }
   if (dangling > 0 && dropped.size === 0)
     warnings.push(`${dangling} successor/predecessor refs to unknown lanelets dropped`);
-  // Speed signs hold until the next sign: propagate along successors (breadth first).
   const byId = new Map(lanes.map((l) => [l.id, l]));
+  const links = repairBrokenLinks(lanes, byId, params.maxLinkGapM);
+  const list = (xs: string[]) => `${xs.slice(0, 5).join(', ')}${xs.length > 5 ? ', …' : ''}`;
+  if (links.reversed.length > 0)
+    warnings.push(
+      `${links.reversed.length} successor links between lanelets that meet only the other way round (gap > ${params.maxLinkGapM} m as written) turned round: ${list(links.reversed)}`,
+    );
+  if (links.dropped.length > 0)
+    warnings.push(
+      `${links.dropped.length} successor links between lanelets that do not meet (gap > ${params.maxLinkGapM} m) dropped: ${list(links.dropped)}`,
+    );
+  // Speed signs hold until the next sign: propagate along successors (breadth first).
   const queue = [...speedKnown.keys()];
   while (queue.length > 0) {
     const idq = queue.shift()!;
@@ -473,6 +501,51 @@ function readMap(root: XmlNode, id: string, params: CommonRoadParams, source: st
     warnings,
     unsupported,
   };
+}
+
+/**
+ * Repairs successor / predecessor links whose lanelets do not meet: the successor's centreline
+ * starts more than `maxGapM` from where its predecessor's ends. When the two meet the other way
+ * round (the successor ends where the predecessor starts: the file swapped successor and
+ * predecessor) the link is turned round; otherwise (a reference to the wrong lanelet, a lanelet
+ * listed as its own successor) it is dropped. Left in, a route would jump across the gap.
+ * Returns the links turned round and dropped as "from→to (gap m)".
+ */
+export function repairBrokenLinks(
+  lanes: Lane[],
+  byId: ReadonlyMap<string, Lane>,
+  maxGapM: number,
+): { reversed: string[]; dropped: string[] } {
+  const gapM = (from: Lane, to: Lane): number => {
+    const a = from.centerline[from.centerline.length - 1]!;
+    const b = to.centerline[0]!;
+    return Math.hypot(a.x - b.x, a.y - b.y);
+  };
+  const broken = new Map<string, { from: Lane; to: Lane; gapM: number }>();
+  const check = (from: Lane, to: Lane): void => {
+    const g = gapM(from, to);
+    if (g > maxGapM) broken.set(`${from.id}→${to.id}`, { from, to, gapM: g });
+  };
+  for (const lane of lanes) {
+    for (const s of lane.successors) check(lane, byId.get(s)!);
+    for (const p of lane.predecessors) check(byId.get(p)!, lane);
+  }
+  const reversed: string[] = [];
+  const dropped: string[] = [];
+  if (broken.size === 0) return { reversed, dropped };
+  for (const lane of lanes) {
+    lane.successors = lane.successors.filter((s) => !broken.has(`${lane.id}→${s}`));
+    lane.predecessors = lane.predecessors.filter((p) => !broken.has(`${p}→${lane.id}`));
+  }
+  for (const [key, { from, to, gapM: g }] of broken) {
+    const label = `${key} (${g.toFixed(1)} m)`;
+    if (from !== to && gapM(to, from) <= maxGapM) {
+      if (!to.successors.includes(from.id)) to.successors.push(from.id);
+      if (!from.predecessors.includes(to.id)) from.predecessors.push(to.id);
+      reversed.push(label);
+    } else dropped.push(label);
+  }
+  return { reversed, dropped };
 }
 
 interface RawState {
@@ -664,6 +737,22 @@ function readCommonRoad(root: XmlNode, path: string, opts: ImportOptions): Resul
     const egoX = init.p.x - vehicle.rearAxleToCenterM * Math.cos(init.headingRad);
     const egoY = init.p.y - vehicle.rearAxleToCenterM * Math.sin(init.headingRad);
     const startLane = nearestLane(map.value, { x: egoX, y: egoY }, init.headingRad);
+    // Some files carry the ego's own drive as an obstacle starting on the planning problem's
+    // initial state (commonroad-crime's scenarios, solutions): it is the ego's recording, not
+    // another road user, and the best expert there is.
+    const ego = egoRecording(agents, init, dtS);
+    if (ego)
+      warnings.push(
+        `${sid}: obstacle ${ego.id} starts on the planning problem's initial state (the ego's own recording): left out of the agents, its trajectory is the expert`,
+      );
+    // A start off the lanelets is a data error (test files place the ego at the origin); it still
+    // loads, but the run starts off the drivable area, so say so.
+    if (!map.value.isDrivable(init.p.x, init.p.y)) {
+      const d = map.value.distanceToDrivable(init.p.x, init.p.y, 50);
+      warnings.push(
+        `${sid}: the planning problem starts off every lanelet, at (${init.p.x}, ${init.p.y}), ${d < 50 ? `${d.toFixed(1)} m` : 'over 50 m'} from the nearest`,
+      );
+    }
     let laneIds: string[] = [];
     let goalPose: { x: number; y: number; headingRad: number } | undefined;
     if (goalPos) {
@@ -715,7 +804,7 @@ function readCommonRoad(root: XmlNode, path: string, opts: ImportOptions): Resul
         { tS: 0, x: egoX, y: egoY, headingRad: init.headingRad, speedMps: init.speedMps },
         { tS: dtS, x: egoX, y: egoY, headingRad: init.headingRad, speedMps: init.speedMps },
       ],
-      agents,
+      agents: ego ? agents.filter((a) => a !== ego) : agents,
       signals: [...m.lightLanes.entries()].flatMap(([tlId, lanes]) => {
         const idx = asArray(root.trafficLight).findIndex((t) => attr(t, 'id') === tlId);
         const tl = asArray(root.trafficLight)[idx];
@@ -734,13 +823,71 @@ function readCommonRoad(root: XmlNode, path: string, opts: ImportOptions): Resul
     const checked = parseWith(ScenarioSchema, draft, `${path}:${sid}`);
     if (!checked.ok) return checked;
     const sc = checked.value;
-    sc.expert = expertDrive(sc, map.value, warnings);
+    sc.expert = ego
+      ? recordedExpert(ego, vehicle.rearAxleToCenterM, sc.dtS)
+      : expertDrive(sc, map.value, warnings);
     scenarios.push(sc);
   }
   if (problems.length > 0 && scenarios.length === 0 && opts.id) {
     return fail('NOT_FOUND', path, `no planning problem "${opts.id}"`);
   }
   return ok({ map: mapParsed.value, scenarios, unsupported: m.unsupported, warnings });
+}
+
+/** Closest an obstacle must start to the planning problem's initial state to be the ego's recording, m / rad. */
+const EGO_RECORDING_M = 0.25;
+const EGO_RECORDING_RAD = 0.1;
+
+/**
+ * The moving obstacle that starts on the planning problem's initial state (same time, position
+ * within 0.25 m of the ego's centre, heading within 0.1 rad), or undefined.
+ */
+export function egoRecording(
+  agents: ReadonlyArray<ScenarioAgent>,
+  init: { step: number; p: Vec2; headingRad: number },
+  dtS: number,
+): ScenarioAgent | undefined {
+  return agents.find((a) => {
+    if (a.behavior.type !== 'replay') return false;
+    const p0 = a.behavior.track[0]!;
+    const dh = Math.abs(
+      Math.atan2(Math.sin(p0.headingRad - init.headingRad), Math.cos(p0.headingRad - init.headingRad)),
+    );
+    return (
+      Math.abs(p0.tS - init.step * dtS) < 1e-6 &&
+      Math.hypot(p0.x - init.p.x, p0.y - init.p.y) <= EGO_RECORDING_M &&
+      dh <= EGO_RECORDING_RAD
+    );
+  });
+}
+
+/**
+ * The ego's recording as the expert: its track (shape centre) moved back to the rear axle and
+ * resampled at the scenario step `dtS` (CommonRoad files step at 0.1 s or more), linearly.
+ */
+export function recordedExpert(ego: ScenarioAgent, rearAxleToCenterM: number, dtS: number): TrackPoint[] {
+  const track = ego.behavior.type === 'replay' ? ego.behavior.track : [];
+  const out: TrackPoint[] = [];
+  const t0 = track[0]!.tS;
+  const t1 = track[track.length - 1]!.tS;
+  let k = 0;
+  for (let i = 0; t0 + i * dtS <= t1 + 1e-9; i++) {
+    const t = t0 + i * dtS;
+    while (k < track.length - 2 && track[k + 1]!.tS < t) k++;
+    const a = track[k]!;
+    const b = track[Math.min(k + 1, track.length - 1)]!;
+    const u = b.tS > a.tS ? Math.min(1, Math.max(0, (t - a.tS) / (b.tS - a.tS))) : 0;
+    const dh = Math.atan2(Math.sin(b.headingRad - a.headingRad), Math.cos(b.headingRad - a.headingRad));
+    const h = a.headingRad + u * dh;
+    out.push({
+      tS: Math.round((t - t0) * 1e6) / 1e6,
+      x: a.x + u * (b.x - a.x) - rearAxleToCenterM * Math.cos(h),
+      y: a.y + u * (b.y - a.y) - rearAxleToCenterM * Math.sin(h),
+      headingRad: h,
+      speedMps: a.speedMps + u * (b.speedMps - a.speedMps),
+    });
+  }
+  return out;
 }
 
 /** The expert: an IDM drive of the route (CommonRoad records no ego). */

@@ -131,4 +131,24 @@ describe('importLanelet2 errors', () => {
     const r = importLanelet2(p);
     expect(r.ok ? '' : r.error.path).toBe(`${p}:osm/relation[1][id=2]/member[@role=right]`);
   });
+
+  it('reports an empty file as a parse error at line 1, column 1', () => {
+    const p = join(dir, 'empty.osm');
+    writeFileSync(p, '');
+    const r = importLanelet2(p);
+    expect(r.ok ? '' : `${r.error.code} ${r.error.path}`).toBe(`PARSE_ERROR ${p}:1:1`);
+  });
+
+  it('says a plain OpenStreetMap file (highway ways, no lanelets) is another format', () => {
+    const p = join(dir, 'plain.osm');
+    writeFileSync(
+      p,
+      `<?xml version="1.0"?><osm version="0.6">
+<node id="1" lat="48.0" lon="11.0"/><node id="2" lat="48.001" lon="11.0"/>
+<way id="10"><nd ref="1"/><nd ref="2"/><tag k="highway" v="residential"/></way></osm>`,
+    );
+    const r = importLanelet2(p);
+    expect(r.ok ? '' : r.error.code).toBe('UNSUPPORTED');
+    expect(r.ok ? '' : r.error.message).toMatch(/^plain OpenStreetMap .*not a Lanelet2 map/);
+  });
 });

@@ -112,6 +112,9 @@ export function importLanelet2(path: string, _opts: ImportOptions = {}): Result<
   if (!parsed.ok) return parsed;
   const root = parsed.value.osm as XmlNode | undefined;
   if (!root || typeof root !== 'object') return fail('INVALID_INPUT', path, 'root element <osm> not found');
+  // Plain OpenStreetMap (roads as highway=* ways) has no lane geometry to read: another format.
+  if (!hasLaneletRelation(root) && asArray(root.way).some((w) => tagsOf(w).highway !== undefined))
+    return fail('UNSUPPORTED', path, PLAIN_OSM);
   try {
     const params = Lanelet2ParamsSchema.parse({});
     const r = readOsm(root, path, params);
@@ -122,6 +125,14 @@ export function importLanelet2(path: string, _opts: ImportOptions = {}): Result<
     if (e instanceof ElementError) return fail('INVALID_INPUT', `${path}:${e.elementPath}`, e.message);
     return fail('INVALID_INPUT', path, (e as Error).message);
   }
+}
+
+/** Why a plain OpenStreetMap file is not imported (one text: check-data counts it as a skip reason). */
+export const PLAIN_OSM =
+  'plain OpenStreetMap (highway=* ways, no Lanelet2 lanelet relations): not a Lanelet2 map; convert it to Lanelet2 or CommonRoad first (e.g. the CommonRoad Scenario Designer)';
+
+function hasLaneletRelation(root: XmlNode): boolean {
+  return asArray(root.relation).some((r) => tagsOf(r).type === 'lanelet');
 }
 
 function readNodes(root: XmlNode, warnings: string[]): Map<string, Vec2> {

@@ -21,9 +21,11 @@ export function parseXmlFile(path: string, arrays: ReadonlySet<string>): Result<
 }
 
 export function parseXmlText(text: string, arrays: ReadonlySet<string>, where: string): Result<XmlNode> {
+  if (text.trim() === '') return fail('PARSE_ERROR', `${where}:1:1`, 'empty file (no XML root element)');
   const v = XMLValidator.validate(text, { allowBooleanAttributes: true });
   if (v !== true) {
-    return fail('PARSE_ERROR', `${where}:${v.err.line}:${v.err.col}`, `malformed XML: ${v.err.msg}`);
+    // The validator gives no column for some errors.
+    return fail('PARSE_ERROR', `${where}:${v.err.line}:${v.err.col ?? 1}`, `malformed XML: ${v.err.msg}`);
   }
   const parser = new XMLParser({
     ignoreAttributes: false,

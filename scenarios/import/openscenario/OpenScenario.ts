@@ -28,6 +28,7 @@ import { findTown } from '../carla/index.ts';
 import { loadOpenDrive, type OpenDriveResult } from '../opendrive/index.ts';
 import { attr, guard, ImportError, kid, kids, num, parseXml, type XNode } from '../opendrive/XmlTree.ts';
 import type { ImportOptions, ImportResult } from '../types.ts';
+import { carlaPositionsToMapFrame, usesCarlaFrame } from './CarlaCoordinates.ts';
 import { type EntityState, type OscEntity, OscExecutor, type PositionResolver } from './OscExecutor.ts';
 import { type Distribution, expandDistribution } from './ParameterDistribution.ts';
 import { declare, resolveTree } from './Parameters.ts';
@@ -265,6 +266,11 @@ export function prepareOpenScenario(path: string, opts: ImportOptions = {}): Res
     resolveTree(root, new Map(), '/OpenSCENARIO');
     const unsupported: string[] = [];
     const warnings: string[] = [];
+    // scenario_runner's "CARLA:" files write positions in CARLA's mirrored frame (CarlaCoordinates.ts).
+    if (usesCarlaFrame(root) && carlaPositionsToMapFrame(root) > 0)
+      warnings.push(
+        'FileHeader description "CARLA:…": positions read in CARLA coordinates (y and headings mirrored)',
+      );
     const dir = dirname(resolve(path));
     const catDirs: string[] = [];
     for (const [tag, list] of Object.entries(kid(root, 'CatalogLocations') ?? {})) {
