@@ -98,6 +98,7 @@ export interface WorldView {
   /** Width of the left / right neighbour lane, m (0: none). */
   leftWidthM: number;
   rightWidthM: number;
+  /** The lane's posted limit, no higher than the vehicle's top speed (`maxSpeedMps`), m/s. */
   speedLimitMps: number;
   /** Curve-speed cap over the next stretch (√(a_lat / |κ|)), m/s. */
   curveCapMps: number;
@@ -463,7 +464,10 @@ export function buildWorldView(
   const widthOf = (id: string | undefined): number => (id ? (map.lane(id)?.data.widthM ?? 0) : 0);
   const sClamp = Math.min(Math.max(egoS, 0), line.length);
   const limit = laneGraph.egoLane?.speedLimitMps ?? route.speedLimitAt(map, sClamp);
-  const top = Math.max(limit > 0 ? limit : vehicle.maxSpeedMps, 0);
+  // No faster than the vehicle can go, whatever the road allows: a target above its top speed is
+  // one the gate rejects outright (`input.range`), plan after plan — on esmini's velodrome (a
+  // 48.6 m/s banked track) the ego stood at its start for the whole run.
+  const top = Math.max(Math.min(limit > 0 ? limit : vehicle.maxSpeedMps, vehicle.maxSpeedMps), 0);
   let cap = curveCapAt(route, map, sClamp, curveLatAccelMps2, curveYawRateRadps);
   let horizonCap = horizon ? horizonCapAt(route, map, sClamp, top, horizon, curveYawRateRadps) : undefined;
   if (own && egoLaneId !== undefined && !route.laneIds.includes(egoLaneId)) {
@@ -491,7 +495,7 @@ export function buildWorldView(
     laneWidthM: here?.data.widthM ?? (platform === 'robot' ? 2 : 3.5),
     leftWidthM: widthOf(laneGraph.left?.laneId),
     rightWidthM: widthOf(laneGraph.right?.laneId),
-    speedLimitMps: limit > 0 ? limit : vehicle.maxSpeedMps,
+    speedLimitMps: top,
     curveCapMps: Number.isFinite(cap) ? cap : vehicle.maxSpeedMps,
     ...(horizonCap !== undefined ? { horizonCapMps: horizonCap } : {}),
     routeTurnRad: turnAhead(route, sClamp, platform === 'robot' ? 8 : 60),
