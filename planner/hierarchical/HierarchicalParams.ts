@@ -57,8 +57,13 @@ export const HierarchicalParamsSchema = z.object({
   borrowLookM: pos().default(45),
   /** Extra clear length the oncoming lane must offer beyond the pass, m. */
   borrowMarginM: nonNeg().default(20),
-  /** Speed while passing in the oncoming lane, m/s. */
-  borrowSpeedMps: pos().default(6.0),
+  /**
+   * Speed while passing in the oncoming lane (and the most at which a whole-lane borrow starts),
+   * m/s. nuPlan's driving_direction_compliance sums the ego centre's travel against its lane's
+   * direction over a 1 s window (11 ticks here: 1.1 s of travel) and scores 0 from 6 m, 0.5 from
+   * 2 m: 6 m/s gave 6.6 m (0), 5 m/s gives 5.5 m (0.5).
+   */
+  borrowSpeedMps: pos().default(5.0),
   /** Nudge past a blocker (centre kept in lane): lateral room left beside the blocker, m (the expert of parked_truck_borrow leaves 0.25). */
   nudgeClearanceM: nonNeg().default(0.45),
   /** … and how far inside its own lane the ego's centre must stay, m. */
