@@ -13,6 +13,9 @@ import { aimM, type LateralChoice } from './LateralAgent.ts';
 import { bandOf } from './SceneAnalyst.ts';
 import type { RouteObject, WorldView } from './WorldView.ts';
 
+/** A dead end (the route's end, where the road ends) is a stop point from this far, m. */
+const DEAD_END_LOOK_M = 150;
+
 interface VirtualLead {
   gapM: number;
   speedMps: number;
@@ -170,6 +173,11 @@ export function decideLongitudinal(
     }
     if (d < 40) leads.push({ gapM: d, speedMps: 0, stop: true, why: `end of ${rc.fromLaneId}` });
   }
+  // the road ends where the route does: drive up to its end and stop there — an ego stopped short
+  // of the end has not arrived (the simulator ends a run when the front is 1 m from the route's
+  // end: esmini follow_reference stood 1.5 m short, progress 0.21), and one past it leaves the road
+  if (view.deadEndM !== undefined && view.deadEndM < DEAD_END_LOOK_M)
+    leads.push({ gapM: Math.max(0, view.deadEndM), speedMps: 0, stop: true, why: 'end of the road' });
   if (borrowing) {
     // same-direction traffic in the lane we borrow, and the blocker's neighbours
     const band = lateral.path === 'LEFT_BORROW' ? 'left' : 'right';

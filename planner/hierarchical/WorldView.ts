@@ -93,6 +93,11 @@ export interface WorldView {
   egoDM: number;
   /** Rear-axle arc length on the route line, m (where `sM` distances are measured from, plus `egoFrontM`). */
   egoSM: number;
+  /**
+   * Front bumper → the end of the route, where its last lane leads nowhere (no successor: the road
+   * ends there), m; absent when the route's last lane goes on.
+   */
+  deadEndM?: number;
   /** Width of the ego's lane, m. */
   laneWidthM: number;
   /** Width of the left / right neighbour lane, m (0: none). */
@@ -483,6 +488,8 @@ export function buildWorldView(
       horizonCap = horizonCapOn(bends, top, horizon);
     }
   }
+  const lastLane = map.lane(route.laneIds[route.laneIds.length - 1] ?? '');
+  const deadEnd = lastLane !== undefined && lastLane.data.successors.length === 0;
   return {
     tS: snap.tS,
     platform,
@@ -492,6 +499,7 @@ export function buildWorldView(
     egoFrontM: frontM,
     egoDM,
     egoSM: egoS,
+    ...(deadEnd ? { deadEndM: line.length - egoFrontS } : {}),
     laneWidthM: here?.data.widthM ?? (platform === 'robot' ? 2 : 3.5),
     leftWidthM: widthOf(laneGraph.left?.laneId),
     rightWidthM: widthOf(laneGraph.right?.laneId),
