@@ -70,6 +70,8 @@ export const HierarchicalParamsSchema = z.object({
   nudgeCentreMarginM: nonNeg().default(0.1),
   /** Speed while nudging past (not in the oncoming lane), m/s. */
   nudgeSpeedMps: pos().default(8.0),
+  /** … and while swinging out to the nudge's offset, m/s (the borrow speed until it fell to 5 m/s: parked_truck_borrow's 93.8). */
+  nudgeSwingOutSpeedMps: pos().default(6.0),
   /** Back in lane once the rear axle is this far past the blocker's far end, m. */
   borrowReturnM: nonNeg().default(4.0),
   /** Gap acceptance for a crossing / oncoming agent at a conflict point: time after the ego clears, s. */
@@ -165,6 +167,7 @@ export const ROBOT_OVERRIDES: HierarchicalParamsInput = {
   borrowReturnM: 1.0,
   nudgeClearanceM: 0.2,
   nudgeSpeedMps: 0.8,
+  nudgeSwingOutSpeedMps: 0.8,
   stopMarginM: 0.6,
   changeGapFrontM: 1.5,
   changeGapRearM: 1.5,

@@ -184,6 +184,15 @@ describe('longitudinal agent (rules)', () => {
     );
   });
 
+  it('swings out to a nudge at the nudge swing-out speed (not the oncoming-lane borrow speed)', () => {
+    const lat = { path: 'LEFT_BORROW' as const, targetLaneId: 'O0', reason: '', offsetM: 1.2 };
+    const truck = obj('truck', { kind: 'static', sM: 10, lengthM: 10 });
+    expect(PARAMS.nudgeSwingOutSpeedMps).not.toBe(PARAMS.borrowSpeedMps);
+    expect(decide(view({ egoSpeedMps: 2, objects: [truck] }), lat).targetSpeedMps).toBe(
+      PARAMS.nudgeSwingOutSpeedMps,
+    );
+  });
+
   it('time to cover a distance accounts for accelerating to the cruise speed', () => {
     expect(timeToCover(0, 5, 10, 1)).toBe(0);
     expect(timeToCover(50, 10, 10, 1)).toBeCloseTo(5, 9);
