@@ -57,14 +57,21 @@ export const HierarchicalParamsSchema = z.object({
   borrowLookM: pos().default(45),
   /** Extra clear length the oncoming lane must offer beyond the pass, m. */
   borrowMarginM: nonNeg().default(20),
-  /** Speed while passing in the oncoming lane, m/s. */
-  borrowSpeedMps: pos().default(6.0),
+  /**
+   * Speed while passing in the oncoming lane (and the most at which a whole-lane borrow starts),
+   * m/s. nuPlan's driving_direction_compliance sums the ego centre's travel against its lane's
+   * direction over a 1 s window (11 ticks here: 1.1 s of travel) and scores 0 from 6 m, 0.5 from
+   * 2 m: 6 m/s gave 6.6 m (0), 5 m/s gives 5.5 m (0.5).
+   */
+  borrowSpeedMps: pos().default(5.0),
   /** Nudge past a blocker (centre kept in lane): lateral room left beside the blocker, m (the expert of parked_truck_borrow leaves 0.25). */
   nudgeClearanceM: nonNeg().default(0.45),
   /** … and how far inside its own lane the ego's centre must stay, m. */
   nudgeCentreMarginM: nonNeg().default(0.1),
   /** Speed while nudging past (not in the oncoming lane), m/s. */
   nudgeSpeedMps: pos().default(8.0),
+  /** … and while swinging out to the nudge's offset, m/s (the borrow speed until it fell to 5 m/s: parked_truck_borrow's 93.8). */
+  nudgeSwingOutSpeedMps: pos().default(6.0),
   /** Back in lane once the rear axle is this far past the blocker's far end, m. */
   borrowReturnM: nonNeg().default(4.0),
   /** Gap acceptance for a crossing / oncoming agent at a conflict point: time after the ego clears, s. */
@@ -160,6 +167,7 @@ export const ROBOT_OVERRIDES: HierarchicalParamsInput = {
   borrowReturnM: 1.0,
   nudgeClearanceM: 0.2,
   nudgeSpeedMps: 0.8,
+  nudgeSwingOutSpeedMps: 0.8,
   stopMarginM: 0.6,
   changeGapFrontM: 1.5,
   changeGapRearM: 1.5,

@@ -187,7 +187,7 @@ export function createHierarchicalPlanner(
       st.scorer ??= new ProposalScorer(ctx, REFLECTION_CANDIDATES);
       const borrowApproved = d.lateral.path === 'LEFT_BORROW' || d.lateral.path === 'RIGHT_BORROW';
       reflection = reflect(
-        alternativesOf(cmd, view.egoSpeedMps),
+        alternativesOf(cmd, view.egoSpeedMps, ctx.vehicle.maxSpeedMps),
         snap,
         ctx,
         deps.rollout,
@@ -504,7 +504,7 @@ function compose(
   const cmd: MidLevelCommand = {
     speed: lon.speed,
     path: lat.path,
-    targetSpeedMps: Math.min(70, Math.max(0, lon.targetSpeedMps)),
+    targetSpeedMps: Math.min(ctx.vehicle.maxSpeedMps, Math.max(0, lon.targetSpeedMps)),
     horizonS: p.horizonS,
     rationale: `${summary(d.analysis)} | lateral: ${lat.reason} | longitudinal: ${lon.reason}`.slice(0, 2000),
     issuedAtS: snap.tS,

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { NUPLAN_METRIC_PARAMS } from '../../sim/metrics/params.ts';
 import { decideLateral, LATERAL_MEMORY_INITIAL, type LateralMemory } from './LateralAgent.ts';
 import { analyseScene } from './SceneAnalyst.ts';
 import { laneAgent, obj, PARAMS, view } from './testing/views.ts';
@@ -13,7 +14,7 @@ describe('lateral agent (rules)', () => {
   });
 
   it('borrows the oncoming lane past a parked truck when the oncoming lane is clear', () => {
-    const r = decide(view({ objects: [truck] }));
+    const r = decide(view({ egoSpeedMps: PARAMS.borrowSpeedMps, objects: [truck] }));
     expect(r.decision).toMatchObject({ path: 'LEFT_BORROW', targetLaneId: 'O0' });
     expect(r.memory.borrow).toMatchObject({ blockerId: 'truck', side: 'LEFT' });
   });
@@ -29,7 +30,24 @@ describe('lateral agent (rules)', () => {
     expect(r.decision.offsetM!).toBeLessThan(v.laneWidthM / 2);
     expect(r.memory.borrow?.offsetM).toBeCloseTo(want, 9);
     // a truck filling the lane leaves no nudge: the whole oncoming lane
-    expect(decide(view({ objects: [truck] })).decision.offsetM).toBeNull();
+    expect(
+      decide(view({ egoSpeedMps: PARAMS.borrowSpeedMps, objects: [truck] })).decision.offsetM,
+    ).toBeNull();
+  });
+
+  it("the borrow speed, held over nuPlan's driving-direction window (its 1 s is 11 ticks of 0.1 s here), stays under the violation threshold", () => {
+    const P = NUPLAN_METRIC_PARAMS.drivingDirection;
+    expect(PARAMS.borrowSpeedMps * (P.timeHorizonS + 0.1)).toBeLessThan(P.violationThresholdM);
+  });
+
+  it('enters the oncoming lane no faster than the borrow speed: above it, it stays in lane (the stop behind the blocker slows it)', () => {
+    const fast = decide(view({ egoSpeedMps: PARAMS.borrowSpeedMps + 0.5, objects: [truck] }));
+    expect(fast.decision.path).toBe('FOLLOW_LANE');
+    expect(fast.decision.reason).toMatch(/^rule:borrow-slow/);
+    expect(fast.memory.borrow).toBeNull();
+    // a nudge keeps the centre in its own lane: it starts at any speed
+    const shoulder = obj('truck', { kind: 'static', sM: 25, lengthM: 10, widthM: 2.6, dM: -1.3 });
+    expect(decide(view({ egoSpeedMps: 10, objects: [shoulder] })).decision.path).toBe('LEFT_BORROW');
   });
 
   it('waits behind the truck while an oncoming car would meet us in the pass', () => {

@@ -111,6 +111,14 @@ export function decideLateral(
       const offsetM = nudgeOffsetM(view, blocker, side, p);
       const clear = oncomingClear(view, blocker, side, p, offsetM !== null);
       if (!clear.ok) return follow(`rule:borrow-wait — ${blocker.id} blocks the lane; ${clear.why}`);
+      // Into the oncoming lane no faster than the borrow speed: nuPlan's driving-direction metric
+      // sums the ego centre's travel against a lane's direction over 1 s and scores 0 from 6 m.
+      // Swinging out while still braking from the road's speed crossed the line at 8–9 m/s (esmini
+      // alks_cut-out: 7.6 m); the stop behind the blocker slows the ego meanwhile.
+      if (offsetM === null && view.egoSpeedMps > p.borrowSpeedMps)
+        return follow(
+          `rule:borrow-slow — ${blocker.id} blocks the lane; into the oncoming lane at ${p.borrowSpeedMps} m/s or less`,
+        );
       const how = offsetM !== null ? `nudge ${offsetM.toFixed(2)} m, centre in lane` : 'whole lane';
       return {
         decision: {

@@ -22,6 +22,18 @@ describe('longitudinal agent (rules)', () => {
     expect(d.targetSpeedMps).toBe(11);
   });
 
+  it('drives up to a dead end (the route ends where the road does) and stops at it, not short of it', () => {
+    // far off: a free road
+    expect(decide(view({ egoSpeedMps: 11, deadEndM: 300 })).speed).toBe('KEEP');
+    // near: slows for it, and close by stops at the end itself
+    const near = decide(view({ egoSpeedMps: 8, deadEndM: 20 }));
+    expect(['DECELERATE', 'STOP']).toContain(near.speed);
+    expect(near.reason).toMatch(/end of the road/);
+    const at = decide(view({ egoSpeedMps: 0.3, deadEndM: 1.5 }));
+    expect(at.speed).toBe('STOP');
+    expect(at.stopDistanceM).toBeCloseTo(1.5, 9);
+  });
+
   it('keeps the speed at the limit', () => {
     expect(decide(view({ egoSpeedMps: 11 })).speed).toBe('KEEP');
   });
@@ -169,6 +181,15 @@ describe('longitudinal agent (rules)', () => {
     );
     expect(decide(view({ egoSpeedMps: 2, egoDM: 3.5, objects: [truck] }), lat).targetSpeedMps).toBe(
       PARAMS.borrowSpeedMps,
+    );
+  });
+
+  it('swings out to a nudge at the nudge swing-out speed (not the oncoming-lane borrow speed)', () => {
+    const lat = { path: 'LEFT_BORROW' as const, targetLaneId: 'O0', reason: '', offsetM: 1.2 };
+    const truck = obj('truck', { kind: 'static', sM: 10, lengthM: 10 });
+    expect(PARAMS.nudgeSwingOutSpeedMps).not.toBe(PARAMS.borrowSpeedMps);
+    expect(decide(view({ egoSpeedMps: 2, objects: [truck] }), lat).targetSpeedMps).toBe(
+      PARAMS.nudgeSwingOutSpeedMps,
     );
   });
 

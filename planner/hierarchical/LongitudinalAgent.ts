@@ -13,6 +13,9 @@ import { aimM, type LateralChoice } from './LateralAgent.ts';
 import { bandOf } from './SceneAnalyst.ts';
 import type { RouteObject, WorldView } from './WorldView.ts';
 
+/** A dead end (the route's end, where the road ends) is a stop point from this far, m (as a lane's end). */
+const DEAD_END_LOOK_M = 40;
+
 interface VirtualLead {
   gapM: number;
   speedMps: number;
@@ -70,7 +73,7 @@ export function decideLongitudinal(
     const nudgeM = lateral.offsetM ?? null;
     const out = Math.abs(view.egoDM) > (nudgeM !== null ? 0.8 * nudgeM : view.laneWidthM * 0.6);
     const vPass = nudgeM !== null ? p.nudgeSpeedMps : p.borrowSpeedMps;
-    const cap = out ? vPass : nudgeM !== null ? p.borrowSpeedMps : p.borrowSpeedMps / 2;
+    const cap = out ? vPass : nudgeM !== null ? p.nudgeSwingOutSpeedMps : p.borrowSpeedMps / 2;
     if (vMax > cap) {
       vMax = cap;
       caps.push(out ? 'borrow speed' : 'borrow swing-out speed');
@@ -169,6 +172,21 @@ export function decideLongitudinal(
       caps.push(`end of ${rc.fromLaneId} in ${rc.endM.toFixed(0)} m`);
     }
     if (d < 40) leads.push({ gapM: d, speedMps: 0, stop: true, why: `end of ${rc.fromLaneId}` });
+  }
+  // the road ends where the route does: drive up to its end and stop there — an ego stopped short
+  // of the end has not arrived (the simulator ends a run when the front is 1 m from the route's
+  // end: esmini follow_reference stood 1.5 m short, progress 0.21), and one past it leaves the road
+  // (as the end of a lane the route leaves: a cap that brakes at half the comfortable rate to it,
+  // and the stop point itself from 40 m — from further off it slowed the ego on unprotected_left's
+  // last metres of the run, progress 1 → 0.994)
+  if (view.deadEndM !== undefined && !robot) {
+    const d = Math.max(0, view.deadEndM);
+    const cap = Math.sqrt(2 * 0.5 * p.comfortDecelMps2 * d);
+    if (cap < vMax) {
+      vMax = cap;
+      caps.push(`end of the road in ${d.toFixed(0)} m`);
+    }
+    if (d < DEAD_END_LOOK_M) leads.push({ gapM: d, speedMps: 0, stop: true, why: 'end of the road' });
   }
   if (borrowing) {
     // same-direction traffic in the lane we borrow, and the blocker's neighbours

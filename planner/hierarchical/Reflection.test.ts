@@ -38,6 +38,13 @@ describe('reflection alternatives', () => {
     expect(alts.some((c) => c.path === 'LEFT_CHANGE' && c.speed === 'KEEP' && c !== alts[0])).toBe(true);
   });
 
+  it("the speed-up alternative asks no more than the vehicle's top speed", () => {
+    const keep = { ...base, path: 'FOLLOW_LANE' as const, targetSpeedMps: 29.5 };
+    delete keep.targetLaneId;
+    const up = alternativesOf(keep, 29.5, 30).find((c) => c.speed === 'ACCELERATE');
+    expect(up?.targetSpeedMps).toBe(30);
+  });
+
   it('a borrow keeps its path in every alternative but the stay-in-lane one', () => {
     const alts = alternativesOf({ ...base, path: 'LEFT_BORROW' }, 8);
     expect(alts.filter((c) => c.path === 'FOLLOW_LANE')).toHaveLength(1);

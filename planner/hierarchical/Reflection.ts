@@ -87,7 +87,12 @@ export const REFLECTION_CANDIDATES = 7;
  * a proposal that fails the time-to-collision bound gives way to it plan after plan, and the ego,
  * re-planned every 0.1 s, brakes on at 2 m/s² long after a little less speed would have done.
  */
-export function alternativesOf(cmd: MidLevelCommand, egoSpeedMps: number): MidLevelCommand[] {
+export function alternativesOf(
+  cmd: MidLevelCommand,
+  egoSpeedMps: number,
+  /** The vehicle's top speed, m/s: "speed up" asks no more (the gate rejects a target above it). */
+  topSpeedMps = Number.POSITIVE_INFINITY,
+): MidLevelCommand[] {
   const v = Math.max(0, egoSpeedMps);
   const base = { ...cmd };
   const out: MidLevelCommand[] = [base];
@@ -135,7 +140,7 @@ export function alternativesOf(cmd: MidLevelCommand, egoSpeedMps: number): MidLe
     out.push({
       ...base,
       speed: 'ACCELERATE',
-      targetSpeedMps: v + 2,
+      targetSpeedMps: Math.min(v + 2, topSpeedMps),
       rationale: `${cmd.rationale} [alt: speed up]`,
     });
   }

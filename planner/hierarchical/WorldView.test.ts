@@ -447,3 +447,113 @@ describe('world view on a route that uses a lane twice (a loop)', () => {
     expect(Math.min(Math.abs(span.minM), Math.abs(span.maxM))).toBeGreaterThan(5);
   });
 });
+
+describe('world view: no faster than the vehicle can go', () => {
+  /** One straight lane posted at 48.6 m/s (esmini's velodrome), the ego on it at 20 m/s. */
+  const fast = new RoadMap(
+    RoadMapSchema.parse({
+      id: 'track',
+      lanes: [
+        {
+          id: 'T',
+          centerline: [
+            { x: 0, y: 0 },
+            { x: 1000, y: 0 },
+          ],
+          widthM: 3.5,
+          speedLimitMps: 48.6,
+        },
+      ],
+    }),
+  );
+  const viewFor = (v: typeof vehicle) => {
+    const env = createEnvironmentTransform(fast, {}, v);
+    if (!env.ok) throw new Error('perception');
+    const snap = {
+      tS: 0,
+      ego: { tS: 0, x: 50, y: 0, headingRad: 0, speedMps: 20, accelMps2: 0, steerRad: 0, yawRateRadps: 0 },
+      agents: [],
+      lights: [],
+      route: { laneIds: ['T'] },
+    } as WorldSnapshot;
+    const scene = env.value.transform(snap, snap.route);
+    return buildWorldView(
+      snap,
+      scene.laneGraph,
+      'car',
+      fast,
+      RoutePath.build(fast, ['T']),
+      v,
+      new Map(),
+      0,
+      3,
+    );
+  };
+
+  it("a road posted above the vehicle's top speed is driven at the top speed (the gate rejects a target above it)", () => {
+    expect(vehicle.maxSpeedMps).toBe(30);
+    expect(viewFor(vehicle).speedLimitMps).toBe(30);
+  });
+
+  it("a route whose last lane leads nowhere ends in a dead end: the front bumper's distance to it", () => {
+    const frontM = vehicle.rearAxleToCenterM + vehicle.lengthM / 2;
+    expect(viewFor(vehicle).deadEndM).toBeCloseTo(1000 - 50 - frontM, 6);
+  });
+
+  it('a vehicle faster than the posted limit keeps the limit', () => {
+    expect(viewFor(VehicleParamsSchema.parse({ maxSpeedMps: 60 })).speedLimitMps).toBeCloseTo(48.6, 9);
+  });
+});
+
+describe('world view: a route that goes on', () => {
+  it('has no dead end when its last lane has a successor', () => {
+    const m = new RoadMap(
+      RoadMapSchema.parse({
+        id: 'on',
+        lanes: [
+          {
+            id: 'P',
+            centerline: [
+              { x: 0, y: 0 },
+              { x: 100, y: 0 },
+            ],
+            widthM: 3.5,
+            speedLimitMps: 10,
+            successors: ['Q'],
+          },
+          {
+            id: 'Q',
+            centerline: [
+              { x: 100, y: 0 },
+              { x: 200, y: 0 },
+            ],
+            widthM: 3.5,
+            speedLimitMps: 10,
+          },
+        ],
+      }),
+    );
+    const env = createEnvironmentTransform(m, {}, vehicle);
+    if (!env.ok) throw new Error('perception');
+    const snap = {
+      tS: 0,
+      ego: { tS: 0, x: 20, y: 0, headingRad: 0, speedMps: 5, accelMps2: 0, steerRad: 0, yawRateRadps: 0 },
+      agents: [],
+      lights: [],
+      route: { laneIds: ['P'] },
+    } as WorldSnapshot;
+    const scene = env.value.transform(snap, snap.route);
+    const v = buildWorldView(
+      snap,
+      scene.laneGraph,
+      'car',
+      m,
+      RoutePath.build(m, ['P']),
+      vehicle,
+      new Map(),
+      0,
+      3,
+    );
+    expect(v.deadEndM).toBeUndefined();
+  });
+});

@@ -93,11 +93,17 @@ export interface WorldView {
   egoDM: number;
   /** Rear-axle arc length on the route line, m (where `sM` distances are measured from, plus `egoFrontM`). */
   egoSM: number;
+  /**
+   * Front bumper → the end of the route, where its last lane leads nowhere (no successor: the road
+   * ends there), m; absent when the route's last lane goes on.
+   */
+  deadEndM?: number;
   /** Width of the ego's lane, m. */
   laneWidthM: number;
   /** Width of the left / right neighbour lane, m (0: none). */
   leftWidthM: number;
   rightWidthM: number;
+  /** The lane's posted limit, no higher than the vehicle's top speed (`maxSpeedMps`), m/s. */
   speedLimitMps: number;
   /** Curve-speed cap over the next stretch (√(a_lat / |κ|)), m/s. */
   curveCapMps: number;
@@ -463,7 +469,10 @@ export function buildWorldView(
   const widthOf = (id: string | undefined): number => (id ? (map.lane(id)?.data.widthM ?? 0) : 0);
   const sClamp = Math.min(Math.max(egoS, 0), line.length);
   const limit = laneGraph.egoLane?.speedLimitMps ?? route.speedLimitAt(map, sClamp);
-  const top = Math.max(limit > 0 ? limit : vehicle.maxSpeedMps, 0);
+  // No faster than the vehicle can go, whatever the road allows: a target above its top speed is
+  // one the gate rejects outright (`input.range`), plan after plan — on esmini's velodrome (a
+  // 48.6 m/s banked track) the ego stood at its start for the whole run.
+  const top = Math.max(Math.min(limit > 0 ? limit : vehicle.maxSpeedMps, vehicle.maxSpeedMps), 0);
   let cap = curveCapAt(route, map, sClamp, curveLatAccelMps2, curveYawRateRadps);
   let horizonCap = horizon ? horizonCapAt(route, map, sClamp, top, horizon, curveYawRateRadps) : undefined;
   if (own && egoLaneId !== undefined && !route.laneIds.includes(egoLaneId)) {
@@ -479,6 +488,8 @@ export function buildWorldView(
       horizonCap = horizonCapOn(bends, top, horizon);
     }
   }
+  const lastLane = map.lane(route.laneIds[route.laneIds.length - 1] ?? '');
+  const deadEnd = lastLane !== undefined && lastLane.data.successors.length === 0;
   return {
     tS: snap.tS,
     platform,
@@ -488,10 +499,11 @@ export function buildWorldView(
     egoFrontM: frontM,
     egoDM,
     egoSM: egoS,
+    ...(deadEnd ? { deadEndM: line.length - egoFrontS } : {}),
     laneWidthM: here?.data.widthM ?? (platform === 'robot' ? 2 : 3.5),
     leftWidthM: widthOf(laneGraph.left?.laneId),
     rightWidthM: widthOf(laneGraph.right?.laneId),
-    speedLimitMps: limit > 0 ? limit : vehicle.maxSpeedMps,
+    speedLimitMps: top,
     curveCapMps: Number.isFinite(cap) ? cap : vehicle.maxSpeedMps,
     ...(horizonCap !== undefined ? { horizonCapMps: horizonCap } : {}),
     routeTurnRad: turnAhead(route, sClamp, platform === 'robot' ? 8 : 60),

@@ -4,9 +4,14 @@
  * the table in planner/README.md.
  *
  *   npx tsx stack/examples/plannerFamilies.ts [../shared/scenarios] [--sample N | --limit N] [--workers N]
+ *     [--family carla_leaderboard,esmini,commonroad] [--out DIR]
  *
  * Every loadable scenario of each family by default; `--sample N`: N per family, evenly spaced over
- * the loadable ones in file order (the footer says so); `--limit N`: the first N.
+ * the loadable ones in file order (the footer says so); `--limit N`: the first N. `--family`: only
+ * these families (by folder name). `--out DIR`: each family's results folder (`DIR/<family folder>`,
+ * as `edgeplan eval --out` writes it: summary.json per planner and mode, per-run logs) — a sweep of
+ * every scenario takes long, and its anomalies are read from these logs afterwards. Each family's
+ * row is also printed to stderr as soon as it is done.
  */
 import { readdirSync, statSync } from 'node:fs';
 import { extname, join, resolve } from 'node:path';
@@ -20,10 +25,19 @@ const flag = (name: string, d: number) => {
   const i = args.indexOf(name);
   return i >= 0 ? Number.parseInt(args[i + 1]!, 10) : d;
 };
-const root = resolve(args.find((a) => !a.startsWith('--') && !/^\d+$/.test(a)) ?? '../shared/scenarios');
+const valued = new Set(['--limit', '--sample', '--workers', '--out', '--family']);
+const root = resolve(
+  args.find((a, i) => !a.startsWith('--') && !valued.has(args[i - 1] ?? '')) ?? '../shared/scenarios',
+);
 const limit = flag('--limit', 0);
 const sample = flag('--sample', 0);
 const workers = flag('--workers', 2);
+const text = (name: string) => {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : undefined;
+};
+const outDir = text('--out');
+const only = text('--family')?.split(',');
 const PLANNERS = ['pdm-closed', 'hierarchical'];
 
 const FAMILIES: { name: string; dir: string; exts: string[] }[] = [
@@ -67,7 +81,7 @@ function refsOf(f: (typeof FAMILIES)[number]): { refs: string[]; loadable: numbe
 
 const rows: (string | number)[][] = [];
 const t0 = performance.now();
-for (const f of FAMILIES) {
+for (const f of FAMILIES.filter((x) => !only || only.includes(x.dir))) {
   const { refs, loadable } = refsOf(f);
   if (refs.length === 0) {
     rows.push([f.name, '0 of 0', '–', '–', '–', '–']);
@@ -79,6 +93,7 @@ for (const f of FAMILIES) {
     modes: ['nonreactive', 'reactive'],
     seed: 0,
     workers,
+    ...(outDir ? { outDir: join(resolve(outDir), f.dir) } : {}),
     onProgress: (done, total, last) =>
       process.stderr.write(
         `${f.name}: ${done}/${total} ${last.id} ${(100 * last.score).toFixed(1)}${last.error ? ` error: ${last.error.split('\n')[0]}` : ''}\n`,
@@ -97,6 +112,7 @@ for (const f of FAMILIES) {
     `${atFault('pdm-closed')} / ${atFault('hierarchical')}`,
     errors,
   ]);
+  process.stderr.write(`${rows.at(-1)!.join(' | ')} (${((performance.now() - t0) / 1000).toFixed(0)} s)\n`);
 }
 console.log(
   markdownTable(
