@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { agentBox, boxesOverlap, egoBox, type TrackPoint } from '../../core/index.ts';
+import { agentBox, boxesOverlap, egoBox, RoadMapSchema, type TrackPoint } from '../../core/index.ts';
+import { RoadMap } from '../../core/map/index.ts';
+import { straightLane } from '../../core/map/testFixtures.ts';
 import { replayAgent, road, smooth, trackAlong } from '../../scenarios/builtin/index.ts';
 import { sampleTrack } from './AgentFleet.ts';
 import { vehicleScript } from './ScriptedVehicle.ts';
@@ -37,6 +39,31 @@ describe('scripted vehicles keep their script and react', () => {
     expect(s.dM[0]).toBeCloseTo(3.5, 6);
     expect(s.laneChange!.startS).toBeCloseTo(1.0, 6);
     expect(s.laneChange!.endS).toBeCloseTo(3.5, 1);
+  });
+
+  it('a cut-out into the oncoming lane is scripted along its own track, not backwards along that lane', () => {
+    // F runs east along y = 0, O west along y = 3.5; the car drives east from F over into O and
+    // ends there: O contains its last point, but O's direction is against its travel
+    const map = new RoadMap(
+      RoadMapSchema.parse({
+        id: 'two-way',
+        lanes: [
+          straightLane('F', { x: 0, y: 0 }, { x: 400, y: 0 }, 25),
+          straightLane('O', { x: 400, y: 3.5 }, { x: 0, y: 3.5 }, 25),
+        ],
+      }),
+    );
+    const track: TrackPoint[] = [];
+    for (let k = 0; k <= 100; k++) {
+      const t = k / 10;
+      const y = 3.5 * smooth(t, 2, 5);
+      track.push({ tS: t, x: 50 + 20 * t, y, headingRad: 0, speedMps: 20 });
+    }
+    const s = vehicleScript(track, map)!;
+    expect(s.laneChange).toBeUndefined();
+    // forward along its track at its own speed: 20 m/s over each interval, never backwards
+    for (let k = 1; k < track.length; k++) expect(s.sM[k]! - s.sM[k - 1]!).toBeGreaterThan(1.9);
+    expect(s.line.headingAt(0)).toBeCloseTo(0, 6);
   });
 
   it('with nothing in its way a scripted cut-in follows its track', () => {

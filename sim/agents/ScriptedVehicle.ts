@@ -95,6 +95,10 @@ export function vehicleScript(track: ReadonlyArray<TrackPoint>, map: RoadMap): V
       fits = f.sM >= 0 && f.sM <= lane.line.length && Math.abs(f.dM) < 2.5 * lane.data.widthM;
     }
     const half = lane.data.widthM / 2;
+    // Only along the lane's direction: `locate` returns the lane containing the end point even when
+    // it runs the other way (a car that cuts out into the oncoming lane ends in it), and scripted
+    // along that lane the track's forward travel read as −20 m/s — the car stopped dead in a tick.
+    fits &&= sM[n - 1]! >= sM[0]!;
     if (fits && Math.abs(dM[0]!) > half && Math.abs(dM[n - 1]!) < 0.3 * half) {
       let startS = tS[n - 1]!;
       let endS = tS[n - 1]!;
