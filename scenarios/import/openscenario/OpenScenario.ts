@@ -383,6 +383,16 @@ export function prepareOpenScenario(path: string, opts: ImportOptions = {}): Res
   });
 }
 
+/** Whether two entity states start at one pose (reference points within 0.5 m, headings within 0.2 rad). */
+function sameStartPose(
+  a: { x: number; y: number; headingRad: number },
+  b: { x: number; y: number; headingRad: number },
+): boolean {
+  return (
+    Math.hypot(a.x - b.x, a.y - b.y) < 0.5 && Math.abs(normalizeAngle(a.headingRad - b.headingRad)) < 0.2
+  );
+}
+
 export function importOpenScenario(path: string, opts: ImportOptions = {}): Result<ImportResult> {
   const dist = distributionOf(path);
   if (dist) return dist.ok ? importVariants(path, dist.value, opts) : dist;
@@ -416,8 +426,19 @@ export function importOpenScenario(path: string, opts: ImportOptions = {}): Resu
         `ego ${egoName} does not start on or near a lane`,
       );
     const agents: ScenarioAgent[] = [];
+    const ego0 = ego.track[0]!;
     for (const st of res.states.values()) {
       if (st.entity.name === egoName) continue;
+      const s0 = st.track[0];
+      if (s0 && sameStartPose(s0, ego0)) {
+        // two bodies cannot start in one place: a second instance of the ego (esmini's tests drive
+        // variants of one action side by side this way, e.g. "ego jerk"); in closed loop it would
+        // overlap the ego from t = 0 (an emergency stop, a collision at the start)
+        warnings.push(
+          `entity ${st.entity.name} starts where the ego ${egoName} starts: a second instance of the ego, left out`,
+        );
+        continue;
+      }
       const track = cut(st).map((p) => ({
         ...p,
         x: p.x + st.entity.centerOffsetM * Math.cos(p.headingRad),
