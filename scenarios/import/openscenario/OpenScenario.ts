@@ -553,6 +553,8 @@ const EMPTY_MAP: RoadMapData = {
 
 /** Free-space width of the lane laid along the ego's path when a scenario has no road network, m. */
 const FREE_LANE_WIDTH_M = 6;
+/** The free-space lane reaches this far behind the ego's start, m (past a vehicle's rear overhang; a trailer's too). */
+const FREE_LANE_BEHIND_M = 20;
 
 /**
  * Speed limits on the roads the file posts none for. OpenDRIVE without a `<speed>` record (or with
@@ -610,6 +612,13 @@ function freeSpaceMap(
     const l = pts[pts.length - 1];
     if (!l || Math.hypot(p.x - l.x, p.y - l.y) > 0.5) pts.push({ x: p.x, y: p.y });
   }
+  // The lane begins 20 m behind the start, on the start heading: begun at the reference point
+  // (the rear axle), it left the ego's rear overhang off the drivable area from t = 0 (both planners
+  // scored 0 on parking_lot, trailer_connect, truck_with_rotating_axle)
+  const first = track[0]!;
+  const h0 =
+    pts.length >= 2 ? Math.atan2(pts[1]!.y - pts[0]!.y, pts[1]!.x - pts[0]!.x) : first.headingRad;
+  pts.unshift({ x: first.x - FREE_LANE_BEHIND_M * Math.cos(h0), y: first.y - FREE_LANE_BEHIND_M * Math.sin(h0) });
   const last = track[track.length - 1]!;
   const h =
     pts.length >= 2
