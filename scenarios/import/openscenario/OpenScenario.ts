@@ -269,6 +269,8 @@ export interface PreparedScenario {
   odr?: OpenDriveResult;
   map: RoadMap;
   entities: OscEntity[];
+  /** Trailers hitched at load (a Vehicle's own Trailer), tow vehicle first. */
+  hitches: { tow: string; trailer: string }[];
   exec: OscExecutor;
   unsupported: string[];
   warnings: string[];
@@ -421,6 +423,7 @@ export function prepareOpenScenario(path: string, opts: ImportOptions = {}): Res
       ...(odrValue ? { odr: odrValue } : {}),
       map,
       entities,
+      hitches,
       exec,
       unsupported,
       warnings,
@@ -433,7 +436,7 @@ export function importOpenScenario(path: string, opts: ImportOptions = {}): Resu
   if (dist) return dist.ok ? importVariants(path, dist.value, opts) : dist;
   const prep = prepareOpenScenario(path, opts);
   if (!prep.ok) return prep;
-  const { root, storyboard, mapPath, odr, map, entities, exec, unsupported, warnings } = prep.value;
+  const { root, storyboard, mapPath, odr, map, entities, hitches, exec, unsupported, warnings } = prep.value;
   return guard(path, () => {
     const res = exec.run(kid(storyboard, 'StopTrigger'), {
       dtS: DT_S,
@@ -460,9 +463,17 @@ export function importOpenScenario(path: string, opts: ImportOptions = {}): Resu
         `${path}:/OpenSCENARIO/Storyboard/Init`,
         `ego ${egoName} does not start on or near a lane`,
       );
+    // The ego's own trailers are no agents: the planner drives the ego alone (a trailer replayed
+    // behind it would stand on it from the start).
+    const egoTrain = new Set([egoName]);
+    for (const h of hitches) if (egoTrain.has(h.tow)) egoTrain.add(h.trailer);
+    if (egoTrain.size > 1)
+      warnings.push(
+        `the ego's trailers (${[...egoTrain].slice(1).join(', ')}) are left out: the ego drives without them`,
+      );
     const agents: ScenarioAgent[] = [];
     for (const st of res.states.values()) {
-      if (st.entity.name === egoName) continue;
+      if (egoTrain.has(st.entity.name)) continue;
       const track = cut(st).map((p) => ({
         ...p,
         x: p.x + st.entity.centerOffsetM * Math.cos(p.headingRad),

@@ -354,4 +354,14 @@ describe('a vehicle that tows its own trailer (OpenSCENARIO 1.3 Vehicle/Trailer)
     expect(at(2).x).toBeCloseTo(64, 1);
     expect(at(2).headingRad).toBeCloseTo(0, 6);
   });
+  it("leaves the ego's own trailer out of the agents (the planner drives the ego without it)", () => {
+    const trailer = `<TrailerHitch dx="-1"/><Trailer><Trailer name="box"><Vehicle name="t" vehicleCategory="trailer"><BoundingBox><Center x="1" y="0" z="1"/><Dimensions width="2.5" length="8" height="3"/></BoundingBox><TrailerCoupler dx="6"/></Vehicle></Trailer></Trailer>`;
+    const p = scenarioFile('');
+    const ego =
+      '<ScenarioObject name="Ego"><Vehicle name="car" vehicleCategory="car"><BoundingBox><Center x="1.5" y="0" z="0.8"/><Dimensions width="2" length="5" height="1.5"/></BoundingBox>';
+    writeFileSync(p, readFileSync(p, 'utf8').replace(ego, `${ego}${trailer}`));
+    const { s, r } = load(p);
+    expect(s.agents.map((a) => a.id)).toEqual(['Lead']);
+    expect(r.warnings.join('\n')).toContain('Ego_box');
+  });
 });
