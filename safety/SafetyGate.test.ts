@@ -139,6 +139,29 @@ describe('checkControl', () => {
     expect(r.verdict.rules.map((x) => x.rule)).toContain('kinematics.steerRate');
     expect(r.control.kind === 'ackermann' && r.control.steerRad).toBeCloseTo(0.025, 9);
   });
+  it('steers through a bend the road needs above the comfort bound: 25 m/s on a 100 m radius (v²/R = 6.25 m/s² > 4.89)', () => {
+    // the steering a 100 m radius needs, atan(L/R); a clamp at nuPlan's 4.89 comfort bound would
+    // give atan(4.89·L/25²) (78 % of it) and drive the ego off the outside of the bend
+    const bend = Math.atan(CAR.wheelBaseM / 100);
+    const fast = ego(0, 0, 0, 25, { steerRad: bend });
+    const r = gate.checkControl({ kind: 'ackermann', accelMps2: -8, steerRad: bend }, fast, {
+      vehicle: CAR,
+      dtS: 0.05,
+    });
+    expect(r.verdict.rules.map((x) => x.rule)).not.toContain('kinematics.lateralAccel');
+    expect(r.control.kind === 'ackermann' && r.control.steerRad).toBeCloseTo(bend, 9);
+  });
+  it("clamps the steering at the tyres' grip (0.8 g): 30 m/s on a 50 m radius (18 m/s²) gets 7.85 m/s²", () => {
+    const tight = Math.atan(CAR.wheelBaseM / 50);
+    const fast = ego(0, 0, 0, 30, { steerRad: tight });
+    const r = gate.checkControl({ kind: 'ackermann', accelMps2: 0, steerRad: tight }, fast, {
+      vehicle: CAR,
+      dtS: 0.05,
+    });
+    expect(r.verdict.rules.map((x) => x.rule)).toContain('kinematics.lateralAccel');
+    const steer = r.control.kind === 'ackermann' ? r.control.steerRad : Number.NaN;
+    expect((30 * 30 * Math.tan(steer)) / CAR.wheelBaseM).toBeCloseTo(0.8 * 9.81, 6);
+  });
   it('lets a hard brake through unchanged (braking is never rate-limited)', () => {
     const r = gate.checkControl({ kind: 'ackermann', accelMps2: -7, steerRad: 0 }, state, {
       vehicle: CAR,

@@ -98,6 +98,15 @@ export const SafetyParamsSchema = z.object({
   maxLonAccelMps2: pos().default(2.4),
   maxLatAccelMps2: pos().default(4.89),
   maxJerkMps3: pos().default(4.13),
+  /**
+   * Lateral acceleration the control-level check lets the steering ask for, m/s²: the tyres' grip
+   * (peak road friction ≈ 0.8 on dry asphalt × g; Wong, Theory of Ground Vehicles, Table 1.4), not
+   * the comfort bound above — a curve the road bends through at more than 4.89 m/s² must still be
+   * steered through while the command brakes (STYLE 9: the gate is no comfort filter; clamping the
+   * steering to comfort drove the ego off a 100 m radius bend at 30 m/s, esmini
+   * distance_with_trailers.xosc).
+   */
+  maxTyreLatAccelMps2: pos().default(0.8 * 9.81),
   /** Roll-out of a command: accelerate / decelerate to a target speed, m/s² (below the comfort limits). */
   commandAccelMps2: pos().default(1.5),
   commandDecelMps2: pos().default(2.0),

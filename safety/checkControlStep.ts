@@ -115,14 +115,14 @@ export function checkControlStep(
     }
     const speed = Math.max(0, state.speedMps);
     const lat = (speed * speed * Math.tan(steer)) / v.wheelBaseM;
-    if (Math.abs(lat) > params.maxLatAccelMps2) {
+    if (Math.abs(lat) > params.maxTyreLatAccelMps2) {
       const s2 = Math.atan(
-        (Math.sign(steer) * params.maxLatAccelMps2 * v.wheelBaseM) / Math.max(speed * speed, 1e-6),
+        (Math.sign(steer) * params.maxTyreLatAccelMps2 * v.wheelBaseM) / Math.max(speed * speed, 1e-6),
       );
       rules.push({
         rule: 'kinematics.lateralAccel',
         decision: 'MODIFY',
-        values: { lateralAccelMps2: round(lat), limitMps2: params.maxLatAccelMps2 },
+        values: { lateralAccelMps2: round(lat), limitMps2: round(params.maxTyreLatAccelMps2) },
         message: `lateral acceleration ${round(lat)} m/s² limited`,
       });
       steer = s2;

@@ -172,6 +172,48 @@ function refpointOf(node: XNode): Pick<OscEntity, 'refpointXOffsetM'> {
   return prop && Number.isFinite(v) && v !== 0 ? { refpointXOffsetM: v } : {};
 }
 
+/**
+ * The trailers a Vehicle definition tows (OpenSCENARIO 1.3 `Vehicle/Trailer`): an inline
+ * `Trailer/Trailer` (a Vehicle or a catalog reference, itself perhaps towing another) becomes an
+ * entity `<tow>_<name>` hitched to it; a `TrailerRef` hitches an entity of the scenario. Without
+ * them a tractor's semi-trailer (esmini's semi_truck: 5.7 m tractor, 11.2 m trailer) was missing
+ * from the agents, and so from what the planner and the gate see.
+ */
+function inlineTrailers(
+  tow: string,
+  node: XNode | undefined,
+  catalogs: Catalogs,
+  path: string,
+  entities: OscEntity[],
+  hitches: { tow: string; trailer: string }[],
+  unsupported: string[],
+): void {
+  const t = kid(node, 'Trailer');
+  if (!t) return;
+  const ref = attr(kid(t, 'TrailerRef'), 'entityRef');
+  if (ref) {
+    hitches.push({ tow, trailer: ref });
+    return;
+  }
+  const inner = kid(t, 'Trailer');
+  if (!inner) return;
+  let tnode = kid(inner, 'Vehicle');
+  const cat = kid(inner, 'CatalogReference');
+  if (!tnode && cat) {
+    const r = resolveReference(cat, catalogs, `${path}/Trailer/Trailer/CatalogReference`);
+    if (r?.tag === 'Vehicle') tnode = r.node;
+  }
+  if (!tnode) {
+    unsupported.push(`${path}/Trailer/Trailer: no Vehicle found; the trailer is left out`);
+    return;
+  }
+  let name = `${tow}_${attr(inner, 'name') ?? 'trailer'}`;
+  while (entities.some((e) => e.name === name)) name = `${name}_`;
+  entities.push(entityOf(name, 'Vehicle', tnode));
+  hitches.push({ tow, trailer: name });
+  inlineTrailers(name, tnode, catalogs, `${path}/Trailer/Trailer`, entities, hitches, unsupported);
+}
+
 /** OpenSCENARIO 1.3 TrailerHitch / TrailerCoupler dx (m from the reference point, forward). */
 function trailerOf(node: XNode): Pick<OscEntity, 'hitchDxM' | 'couplerDxM'> {
   const h = Number(attr(kid(node, 'TrailerHitch'), 'dx'));
@@ -227,6 +269,8 @@ export interface PreparedScenario {
   odr?: OpenDriveResult;
   map: RoadMap;
   entities: OscEntity[];
+  /** Trailers hitched at load (a Vehicle's own Trailer), tow vehicle first. */
+  hitches: { tow: string; trailer: string }[];
   exec: OscExecutor;
   unsupported: string[];
   warnings: string[];
@@ -305,8 +349,9 @@ export function prepareOpenScenario(path: string, opts: ImportOptions = {}): Res
     )
       warnings.push(`RoadNetwork ${fp(root)} resolved to ${mapPath}`);
 
-    // Entities.
+    // Entities (a vehicle's own trailers, OpenSCENARIO 1.3 Vehicle/Trailer, are entities of their own).
     const entities: OscEntity[] = [];
+    const hitches: { tow: string; trailer: string }[] = [];
     kids(kid(root, 'Entities'), 'ScenarioObject').forEach((so, i) => {
       const p = `/OpenSCENARIO/Entities/ScenarioObject[${i}]`;
       const name = attr(so, 'name') ?? `entity${i}`;
@@ -326,6 +371,7 @@ export function prepareOpenScenario(path: string, opts: ImportOptions = {}): Res
       if (kid(so, 'ObjectController'))
         unsupported.push(`${p}/ObjectController: controllers are not simulated`);
       entities.push(entityOf(name, tag ?? 'Vehicle', node ?? {}));
+      if (tag === 'Vehicle') inlineTrailers(name, node, catalogs, p, entities, hitches, unsupported);
     });
     kids(kid(root, 'Entities'), 'EntitySelection').forEach((_, i) => {
       unsupported.push(`/OpenSCENARIO/Entities/EntitySelection[${i}]: not supported`);
@@ -368,6 +414,7 @@ export function prepareOpenScenario(path: string, opts: ImportOptions = {}): Res
     };
     for (const e of entities) exec.addEntity(e);
     if (init) exec.init(init);
+    for (const h of hitches) exec.hitch(h.tow, h.trailer);
     exec.load(storyboard);
     return ok({
       root,
@@ -376,6 +423,7 @@ export function prepareOpenScenario(path: string, opts: ImportOptions = {}): Res
       ...(odrValue ? { odr: odrValue } : {}),
       map,
       entities,
+      hitches,
       exec,
       unsupported,
       warnings,
@@ -398,7 +446,7 @@ export function importOpenScenario(path: string, opts: ImportOptions = {}): Resu
   if (dist) return dist.ok ? importVariants(path, dist.value, opts) : dist;
   const prep = prepareOpenScenario(path, opts);
   if (!prep.ok) return prep;
-  const { root, storyboard, mapPath, odr, map, entities, exec, unsupported, warnings } = prep.value;
+  const { root, storyboard, mapPath, odr, map, entities, hitches, exec, unsupported, warnings } = prep.value;
   return guard(path, () => {
     const res = exec.run(kid(storyboard, 'StopTrigger'), {
       dtS: DT_S,
@@ -425,10 +473,18 @@ export function importOpenScenario(path: string, opts: ImportOptions = {}): Resu
         `${path}:/OpenSCENARIO/Storyboard/Init`,
         `ego ${egoName} does not start on or near a lane`,
       );
+    // The ego's own trailers are no agents: the planner drives the ego alone (a trailer replayed
+    // behind it would stand on it from the start).
+    const egoTrain = new Set([egoName]);
+    for (const h of hitches) if (egoTrain.has(h.tow)) egoTrain.add(h.trailer);
+    if (egoTrain.size > 1)
+      warnings.push(
+        `the ego's trailers (${[...egoTrain].slice(1).join(', ')}) are left out: the ego drives without them`,
+      );
     const agents: ScenarioAgent[] = [];
     const ego0 = ego.track[0]!;
     for (const st of res.states.values()) {
-      if (st.entity.name === egoName) continue;
+      if (egoTrain.has(st.entity.name)) continue;
       const s0 = st.track[0];
       if (s0 && sameStartPose(s0, ego0)) {
         // two bodies cannot start in one place: a second instance of the ego (esmini's tests drive

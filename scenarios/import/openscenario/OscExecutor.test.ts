@@ -333,3 +333,35 @@ describe('timed ClothoidSpline (esmini ClothoidSplineShape::Evaluate by time)', 
     expect(xAt(6)).toBeCloseTo(35, 1);
   });
 });
+
+describe('a vehicle that tows its own trailer (OpenSCENARIO 1.3 Vehicle/Trailer)', () => {
+  it('makes the trailer an agent standing straight behind the hitch at the start and pulled along after', () => {
+    // Lead: reference point at s = 60 on lane -1 (y = −1.75), hitch 1 m behind it; the trailer's
+    // coupler 6 m ahead of its reference point, its box centre 1 m ahead of it: the trailer's centre
+    // stands at 60 − 1 − 6 + 1 = 54 m, and 10 m further on at 2 s (Lead at 5 m/s)
+    const trailer = `<TrailerHitch dx="-1"/><Trailer><Trailer name="box"><Vehicle name="t" vehicleCategory="trailer"><BoundingBox><Center x="1" y="0" z="1"/><Dimensions width="2.5" length="8" height="3"/></BoundingBox><TrailerCoupler dx="6"/></Vehicle></Trailer></Trailer>`;
+    const p = scenarioFile('');
+    const lead =
+      '<ScenarioObject name="Lead"><Vehicle name="car" vehicleCategory="car"><BoundingBox><Center x="1.5" y="0" z="0.8"/><Dimensions width="2" length="5" height="1.5"/></BoundingBox>';
+    writeFileSync(p, readFileSync(p, 'utf8').replace(lead, `${lead}${trailer}`));
+    const { s } = load(p);
+    const box = s.agents.find((a) => a.id === 'Lead_box');
+    expect(box).toMatchObject({ lengthM: 8, widthM: 2.5 });
+    const track = box?.behavior.type === 'replay' ? box.behavior.track : [];
+    const at = (t: number) => track.find((q) => Math.abs(q.tS - t) < 1e-6)!;
+    expect(at(0).x).toBeCloseTo(54, 6);
+    expect(at(0).y).toBeCloseTo(-1.75, 6);
+    expect(at(2).x).toBeCloseTo(64, 1);
+    expect(at(2).headingRad).toBeCloseTo(0, 6);
+  });
+  it("leaves the ego's own trailer out of the agents (the planner drives the ego without it)", () => {
+    const trailer = `<TrailerHitch dx="-1"/><Trailer><Trailer name="box"><Vehicle name="t" vehicleCategory="trailer"><BoundingBox><Center x="1" y="0" z="1"/><Dimensions width="2.5" length="8" height="3"/></BoundingBox><TrailerCoupler dx="6"/></Vehicle></Trailer></Trailer>`;
+    const p = scenarioFile('');
+    const ego =
+      '<ScenarioObject name="Ego"><Vehicle name="car" vehicleCategory="car"><BoundingBox><Center x="1.5" y="0" z="0.8"/><Dimensions width="2" length="5" height="1.5"/></BoundingBox>';
+    writeFileSync(p, readFileSync(p, 'utf8').replace(ego, `${ego}${trailer}`));
+    const { s, r } = load(p);
+    expect(s.agents.map((a) => a.id)).toEqual(['Lead']);
+    expect(r.warnings.join('\n')).toContain('Ego_box');
+  });
+});

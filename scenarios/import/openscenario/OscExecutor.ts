@@ -413,6 +413,28 @@ export class OscExecutor {
     return a.speedMps * Math.cos(a.headingRad - p.value.hRoad);
   }
 
+  /**
+   * Hitches `trailer` to `tow` (a vehicle's own trailer, at load): a trailer the Init did not place
+   * stands straight behind the tow vehicle, its coupler on the hitch (esmini); from then on it is
+   * pulled like one connected by a ConnectTrailerAction.
+   */
+  hitch(tow: string, trailer: string): void {
+    const st = this.states.get(tow);
+    const tr = this.states.get(trailer);
+    if (!st || !tr || st.entity.hitchDxM === undefined || tr.entity.couplerDxM === undefined) {
+      this.note(`${tow}/Trailer`, `cannot hitch ${trailer}: no such entity, TrailerHitch or TrailerCoupler`);
+      return;
+    }
+    st.trailer = trailer;
+    tr.towedBy = tow;
+    if (!st.placed || tr.placed) return;
+    const back = st.entity.hitchDxM - tr.entity.couplerDxM;
+    const c = Math.cos(st.headingRad);
+    const s = Math.sin(st.headingRad);
+    this.place(tr, { x: st.x + back * c, y: st.y + back * s, headingRad: st.headingRad });
+    tr.speedMps = st.speedMps;
+  }
+
   private note(path: string, what: string): void {
     const msg = `${path}: ${what}`;
     if (!this.unsupported.includes(msg)) this.unsupported.push(msg);
