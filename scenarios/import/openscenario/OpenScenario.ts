@@ -672,9 +672,11 @@ function freeSpaceMap(
   // (the rear axle), it left the ego's rear overhang off the drivable area from t = 0 (both planners
   // scored 0 on parking_lot, trailer_connect, truck_with_rotating_axle)
   const first = track[0]!;
-  const h0 =
-    pts.length >= 2 ? Math.atan2(pts[1]!.y - pts[0]!.y, pts[1]!.x - pts[0]!.x) : first.headingRad;
-  pts.unshift({ x: first.x - FREE_LANE_BEHIND_M * Math.cos(h0), y: first.y - FREE_LANE_BEHIND_M * Math.sin(h0) });
+  const h0 = pts.length >= 2 ? Math.atan2(pts[1]!.y - pts[0]!.y, pts[1]!.x - pts[0]!.x) : first.headingRad;
+  pts.unshift({
+    x: first.x - FREE_LANE_BEHIND_M * Math.cos(h0),
+    y: first.y - FREE_LANE_BEHIND_M * Math.sin(h0),
+  });
   const last = track[track.length - 1]!;
   const h =
     pts.length >= 2
