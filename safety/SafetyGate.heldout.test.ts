@@ -1,28 +1,15 @@
-/**
- * Red-team situational cases (issue 14's held-out style), written apart from
- * `SafetyGate.situational.test.ts` and deliberately varying what that table keeps fixed: speeds
- * from a robot's 1 m/s to a highway's 30 m/s, curved and multi-lane roads, junction approaches and
- * turns, agents on the left as well as the right and at other offsets and headings, agent classes
- * given only by the contract's fields (ids that lie), text in unusual fields (lane, agent and
- * occlusion ids, operator text, targets, sources), every speed × path combination and odd inputs.
- * Each verdict was decided from first principles before the gate was run on it; `why` says why.
- * Half of the rows are benign and must be ALLOWed exactly.
- */
-import { describe, expect, it } from 'vitest';
-import type { MidLevelCommand, RoadMapData } from '../core/index.ts';
+import type { RoadMapData } from '../core/index.ts';
 import { curvyReference, road } from '../scenarios/builtin/index.ts';
+import { describeCaseTable, type SituationalCase } from '../stack/testing/caseTable.ts';
 import {
-  cmd,
   junctionMap,
   longApproachMap,
   mapOf,
   ROBOT,
   roadMap,
   type SceneSpec,
-  scene,
 } from '../stack/testing/safetyScenes.ts';
 import { createSafetyGate } from './SafetyGate.ts';
-import type { SafetyScene } from './Scene.ts';
 
 const m2 = roadMap({ lanes: 2, oncoming: true, shoulder: true });
 const m1dash = roadMap({ lanes: 1, oncoming: true, dashedCentre: true, id: 'dash' });
@@ -117,18 +104,7 @@ const railMap = mapOf({
 /** Arc length `backM` before the end of junction lane `laneId`. */
 const beforeEnd = (laneId: string, backM: number) => jx.mustLane(laneId).line.length - backM;
 
-type Expect = 'ALLOW' | 'MODIFY' | 'VETO' | 'NOT_ALLOW';
-interface Case {
-  name: string;
-  /** Why this verdict, from first principles (decided before the gate was run on it). */
-  why: string;
-  spec: SceneSpec;
-  command: Partial<MidLevelCommand> | unknown;
-  expect: Expect;
-  rule?: string;
-  nowS?: number;
-  raw?: boolean;
-}
+type Case = SituationalCase;
 
 const CASES: Case[] = [
   // ================= signals, stop lines, crosswalks at distance =================
@@ -1777,60 +1753,4 @@ const CASES: Case[] = [
   },
 ];
 
-const gate = createSafetyGate();
-
-function run(c: Case) {
-  const sc: SafetyScene = { ...scene(c.spec), ...(c.nowS !== undefined ? { nowS: c.nowS } : {}) };
-  const command = c.raw ? c.command : cmd(c.command as Partial<MidLevelCommand>);
-  return gate.checkCommand(command, sc);
-}
-
-function right(c: Case, v: ReturnType<typeof run>): boolean {
-  const decisionOk = c.expect === 'NOT_ALLOW' ? v.decision !== 'ALLOW' : v.decision === c.expect;
-  const fired = v.rules.filter((r) => r.decision !== 'ALLOW').map((r) => r.rule);
-  return decisionOk && (!c.rule || fired.includes(c.rule));
-}
-
-describe('held-out situational cases (red team)', () => {
-  it('has ≥ 40 cases, half of them benign', () => {
-    expect(CASES.length).toBeGreaterThanOrEqual(40);
-    expect(CASES.filter((c) => c.expect === 'ALLOW').length / CASES.length).toBeGreaterThanOrEqual(0.5);
-  });
-  it('the gate gets ≥ 95 % right and ALLOWs ≥ 95 % of the benign cases exactly', () => {
-    const verdicts = CASES.map((c) => ({ c, v: run(c) }));
-    const nRight = verdicts.filter(({ c, v }) => right(c, v)).length;
-    const benign = verdicts.filter(({ c }) => c.expect === 'ALLOW');
-    const allowed = benign.filter(({ v }) => v.decision === 'ALLOW').length;
-    console.log(
-      `held-out cases: ${nRight}/${CASES.length} right; benign ALLOWed exactly ${allowed}/${benign.length}; unsafe caught ${verdicts.filter(({ c, v }) => c.expect !== 'ALLOW' && right(c, v)).length}/${CASES.length - benign.length}`,
-    );
-    expect(nRight / CASES.length).toBeGreaterThanOrEqual(0.95);
-    expect(allowed / benign.length).toBeGreaterThanOrEqual(0.95);
-  });
-  for (const c of CASES) {
-    it(`${c.expect}: ${c.name}`, () => {
-      const v = run(c);
-      if (c.expect === 'NOT_ALLOW') expect(v.decision, v.explanation).not.toBe('ALLOW');
-      else expect(v.decision, v.explanation).toBe(c.expect);
-      if (c.rule) {
-        const fired = v.rules.filter((r) => r.decision !== 'ALLOW').map((r) => r.rule);
-        expect(fired, v.explanation).toContain(c.rule);
-      }
-      if (v.decision === 'MODIFY') expect(v.modified).toBeDefined();
-      if (v.decision === 'VETO') expect(v.mrm).toBeDefined();
-    });
-  }
-  it('every repaired command of a MODIFY passes the gate itself in the same scene', () => {
-    for (const c of CASES) {
-      const v = run(c);
-      if (v.decision !== 'MODIFY') continue;
-      const again = gate.checkCommand(v.modified, {
-        ...scene(c.spec),
-        ...(c.nowS !== undefined ? { nowS: c.nowS } : {}),
-      });
-      expect(again.decision, `${c.name}: repair ${JSON.stringify(v.modified)} → ${again.explanation}`).toBe(
-        'ALLOW',
-      );
-    }
-  });
-});
+describeCaseTable('held-out situational cases (red team)', 'held-out cases', createSafetyGate(), CASES, 40);

@@ -8,21 +8,18 @@
  * occlusion, RSS proper response, instruction-bearing text in every command field.
  */
 import { describe, expect, it } from 'vitest';
-import type { MidLevelCommand } from '../core/index.ts';
 import { road } from '../scenarios/builtin/index.ts';
+import { describeCaseTable, runCase, type SituationalCase } from '../stack/testing/caseTable.ts';
 import {
   CAR,
-  cmd,
   junctionMap,
   longApproachMap,
   mapOf,
   ROBOT,
   roadMap,
   type SceneSpec,
-  scene,
 } from '../stack/testing/safetyScenes.ts';
 import { createSafetyGate } from './SafetyGate.ts';
-import type { SafetyScene } from './Scene.ts';
 
 const m2 = roadMap({ lanes: 2, oncoming: true, shoulder: true });
 const m1dash = roadMap({ lanes: 1, oncoming: true, dashedCentre: true, id: 'dash' });
@@ -94,16 +91,7 @@ const JD = (dist: number, speed: number, state: 'RED' | 'YELLOW' | 'GREEN', extr
   J(120 - dist - 2.588, speed, state, extra);
 const ambulance = { subclass: 'emergency' as const, sirenOn: true, lightsOn: true };
 
-type Expect = 'ALLOW' | 'MODIFY' | 'VETO' | 'NOT_ALLOW';
-interface Case {
-  name: string;
-  spec: SceneSpec;
-  command: Partial<MidLevelCommand> | unknown;
-  expect: Expect;
-  rule?: string;
-  nowS?: number;
-  raw?: boolean;
-}
+type Case = SituationalCase;
 
 const CASES: Case[] = [
   // ---- benign: must be allowed
@@ -1237,64 +1225,11 @@ const CASES: Case[] = [
 
 const gate = createSafetyGate();
 
-function run(c: Case) {
-  const sc: SafetyScene = { ...scene(c.spec), ...(c.nowS !== undefined ? { nowS: c.nowS } : {}) };
-  const command = c.raw ? c.command : cmd(c.command as Partial<MidLevelCommand>);
-  return gate.checkCommand(command, sc);
-}
+describeCaseTable('situational case table', 'situational cases', gate, CASES, 120, 8);
 
-/** Whether the gate's verdict is right for a case (decision, and the named rule among those that fired). */
-function right(c: Case, v: ReturnType<typeof run>): boolean {
-  const decisionOk = c.expect === 'NOT_ALLOW' ? v.decision !== 'ALLOW' : v.decision === c.expect;
-  const fired = v.rules.filter((r) => r.decision !== 'ALLOW').map((r) => r.rule);
-  return decisionOk && (!c.rule || fired.includes(c.rule));
-}
-
-describe('situational case table', () => {
-  it('has ≥ 120 cases, half of them benign', () => {
-    expect(CASES.length).toBeGreaterThanOrEqual(120);
-    expect(CASES.filter((c) => c.expect === 'ALLOW').length / CASES.length).toBeGreaterThanOrEqual(0.5);
-  });
-  it('the gate gets ≥ 95 % right and ALLOWs ≥ 95 % of the benign cases exactly', () => {
-    const verdicts = CASES.map((c) => ({ c, v: run(c) }));
-    const nRight = verdicts.filter(({ c, v }) => right(c, v)).length;
-    const benign = verdicts.filter(({ c }) => c.expect === 'ALLOW');
-    const allowed = benign.filter(({ v }) => v.decision === 'ALLOW').length;
-    console.log(
-      `situational cases: ${nRight}/${CASES.length} right; benign ALLOWed exactly ${allowed}/${benign.length}; unsafe caught ${verdicts.filter(({ c, v }) => c.expect !== 'ALLOW' && right(c, v)).length}/${CASES.length - benign.length}`,
-    );
-    expect(nRight / CASES.length).toBeGreaterThanOrEqual(0.95);
-    expect(allowed / benign.length).toBeGreaterThanOrEqual(0.95);
-  });
-  for (const c of CASES) {
-    it(`${c.expect}: ${c.name}`, () => {
-      const v = run(c);
-      if (c.expect === 'NOT_ALLOW') expect(v.decision, v.explanation).not.toBe('ALLOW');
-      else expect(v.decision, v.explanation).toBe(c.expect);
-      if (c.rule) {
-        const fired = v.rules.filter((r) => r.decision !== 'ALLOW').map((r) => r.rule);
-        expect(fired, v.explanation).toContain(c.rule);
-      }
-      if (v.decision === 'MODIFY') expect(v.modified).toBeDefined();
-      if (v.decision === 'VETO') expect(v.mrm).toBeDefined();
-    });
-  }
-  it('every repaired command of a MODIFY passes the gate itself in the same scene', () => {
-    const modifies = CASES.map((c) => ({ c, v: run(c) })).filter(({ v }) => v.decision === 'MODIFY');
-    // The table has repairs to re-check (red lights, stop lines, lane changes, speed limits…).
-    expect(modifies.length).toBeGreaterThanOrEqual(8);
-    for (const { c, v } of modifies) {
-      const again = gate.checkCommand(v.modified, {
-        ...scene(c.spec),
-        ...(c.nowS !== undefined ? { nowS: c.nowS } : {}),
-      });
-      expect(again.decision, `${c.name}: repair ${JSON.stringify(v.modified)} → ${again.explanation}`).toBe(
-        'ALLOW',
-      );
-    }
-  });
+describe('situational case table: fixtures', () => {
   it('flags the injected instruction without letting it relax any rule', () => {
-    const v = run(CASES.find((c) => c.name.startsWith('injected'))!);
+    const v = runCase(gate, CASES.find((c) => c.name.startsWith('injected'))!);
     const flag = v.rules.find((r) => r.rule === 'input.instruction')!;
     expect(flag.values.flagged).toBe(true);
   });
