@@ -257,7 +257,7 @@ export function prepareOpenScenario(path: string, opts: ImportOptions = {}): Res
     if (opts.parameters) {
       const decls = kids(kid(root, 'ParameterDeclarations'), 'ParameterDeclaration');
       for (const [name, value] of Object.entries(opts.parameters)) {
-        const d = decls.find((x) => attr(x, 'name') === name);
+        const d = decls.find((x) => attr(x, 'name')?.replace(/^\$/, '') === name.replace(/^\$/, ''));
         if (!d?.$)
           throw new ImportError('/OpenSCENARIO/ParameterDeclarations', `no global parameter ${name} to set`);
         d.$.value = value;
