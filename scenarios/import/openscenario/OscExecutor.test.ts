@@ -75,6 +75,20 @@ describe('OpenSCENARIO executor', () => {
     expect(at(0).speedMps).toBe(5);
   });
 
+  it('places an entity declared before the one it is relative to after it (esmini reorders Init, init_actions_reorder.xosc)', () => {
+    const file = scenarioFile(accelEvent);
+    const xosc = readFileSync(file, 'utf8');
+    const ego = xosc.slice(
+      xosc.indexOf('<Private entityRef="Ego">'),
+      xosc.indexOf('<Private entityRef="Lead">'),
+    );
+    writeFileSync(file, xosc.replace(ego, '').replace('</Actions></Init>', `${ego}</Actions></Init>`));
+    const { s, at } = load(file);
+    expect(s.egoStart.x).toBeCloseTo(20, 6);
+    expect(at(0).x).toBeCloseTo(61.5, 6);
+    expect(at(0).y).toBeCloseTo(-1.75, 6);
+  });
+
   it('starts a rate-limited SpeedAction on the rising edge of SimulationTime > 2 (first true at 2.1 s)', () => {
     const { r, at } = load(scenarioFile(accelEvent));
     expect(r.events?.find((e) => e.name === 'Speedup')?.tS).toBeCloseTo(2.1, 6);

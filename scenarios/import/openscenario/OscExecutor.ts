@@ -17,6 +17,7 @@ import type { RoadMap } from '../../../core/map/RoadMap.ts';
 import type { RoadCoord, RoadGeometry } from '../opendrive/RoadGeometry.ts';
 import { angle2Pi, LARGE_NUMBER, positionDelta, type RoadPosition } from '../opendrive/RoadPath.ts';
 import { attr, kid, kids, num, type XNode } from '../opendrive/XmlTree.ts';
+import { initActionOrder } from './InitOrder.ts';
 import { initialSyncState, type SyncParams, type SyncState, synchronizeStep } from './Synchronize.ts';
 import {
   type ClothoidSegment,
@@ -1055,24 +1056,11 @@ export class OscExecutor {
   /** Init actions at t = 0. */
   init(init: XNode): void {
     const actions = kid(init, 'Actions');
-    kids(actions, 'Private').forEach((pr, i) => {
-      const who = attr(pr, 'entityRef') ?? '';
-      // Teleports first: speeds and lane changes refer to the entity's position.
-      const pas = kids(pr, 'PrivateAction');
-      const order = [
-        ...pas.filter((p) => kid(p, 'TeleportAction')),
-        ...pas.filter((p) => !kid(p, 'TeleportAction')),
-      ];
-      order.forEach((pa) => {
-        const done = this.privateAction(
-          who,
-          pa,
-          `/OpenSCENARIO/Storyboard/Init/Actions/Private[${i}]/PrivateAction[${pas.indexOf(pa)}]`,
-        );
-        const type = Object.keys(pa).find((k) => k !== '$') ?? 'Action';
-        if (done) this.initActions.push({ name: `Init ${who} ${type}`, done, logged: false });
-      });
-    });
+    for (const { who, action, path } of initActionOrder(actions)) {
+      const done = this.privateAction(who, action, path);
+      const type = Object.keys(action).find((k) => k !== '$') ?? 'Action';
+      if (done) this.initActions.push({ name: `Init ${who} ${type}`, done, logged: false });
+    }
     for (const k of ['GlobalAction', 'UserDefinedAction'])
       kids(actions, k).forEach((_, i) => {
         this.note(`/OpenSCENARIO/Storyboard/Init/Actions/${k}[${i}]`, 'not supported');
