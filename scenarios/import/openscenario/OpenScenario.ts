@@ -18,6 +18,7 @@ import {
   type Scenario,
   type ScenarioAgent,
   ScenarioSchema,
+  type TrackPoint,
   unwrap,
   type Vec2,
 } from '../../../core/index.ts';
@@ -397,23 +398,36 @@ export function importOpenScenario(path: string, opts: ImportOptions = {}): Resu
     });
     const durationS = Math.min(Math.max(res.endS, MIN_DURATION_S), MAX_DURATION_S);
 
-    const egoName =
-      entities.find((e) => /^(ego|hero|egovehicle)$/i.test(e.name))?.name ??
-      entities.find((e) => e.kind === 'vehicle')?.name ??
-      entities[0]!.name;
-    const ego = res.states.get(egoName)!;
+    // The ego: an entity named so, else the first vehicle, else the first entity. A vehicle
+    // that does not start on a lane (esmini's test files park some on border lanes or off the
+    // road) gives way to the next vehicle that does: the planner needs a lane to drive.
+    const named = entities.find((e) => /^(ego|hero|egovehicle)$/i.test(e.name));
+    const vehicles = entities.filter((e) => e.kind === 'vehicle');
+    const candidates = named ? [named] : vehicles.length > 0 ? vehicles : [entities[0]!];
     // Replays carry speed magnitudes (a reversing entity's track still moves it backwards).
     const cut = (st: EntityState) =>
       st.track.filter((p) => p.tS <= durationS + 1e-9).map((p) => ({ ...p, speedMps: Math.abs(p.speedMps) }));
-    const expert = cut(ego);
-    if (expert.length < 2) throw new ImportError('/OpenSCENARIO/Storyboard', 'the ego has no motion samples');
-    const free = odr ? undefined : freeSpaceMap(expert, `xosc_${basename(path, extname(path))}`);
-    const laneIds = free ? [free.lanes[0]!.id] : egoRoute(map, ego, expert);
+    let chosen: { name: string; expert: TrackPoint[]; laneIds: string[] } | undefined;
+    let free: ReturnType<typeof freeSpaceMap> | undefined;
+    for (const c of candidates) {
+      const st = res.states.get(c.name)!;
+      const track = cut(st);
+      if (track.length < 2) continue;
+      free = odr ? undefined : freeSpaceMap(track, `xosc_${basename(path, extname(path))}`);
+      const ids = free ? [free.lanes[0]!.id] : egoRoute(map, st, track);
+      chosen ??= { name: c.name, expert: track, laneIds: ids };
+      if (ids.length > 0) {
+        chosen = { name: c.name, expert: track, laneIds: ids };
+        break;
+      }
+    }
+    if (!chosen) throw new ImportError('/OpenSCENARIO/Storyboard', 'the ego has no motion samples');
+    const { name: egoName, expert, laneIds } = chosen;
     if (laneIds.length === 0)
       return fail(
         'NOT_FOUND',
         `${path}:/OpenSCENARIO/Storyboard/Init`,
-        `ego ${egoName} does not start on or near a lane`,
+        `ego ${egoName} does not start on or near a lane${candidates.length > 1 ? ' (nor does any other vehicle)' : ''}`,
       );
     const agents: ScenarioAgent[] = [];
     for (const st of res.states.values()) {
