@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -182,5 +182,19 @@ describe('the ego', () => {
     const kept = importOpenScenario(twoCars(-1.75));
     if (!kept.ok) throw new Error(kept.error.message);
     expect(kept.value.scenarios[0]!.egoStart.x).toBeCloseTo(10, 6);
+  });
+
+  it('is missing from a road-only file without entities (esmini sign_test.xosc): a skip, not a failure', () => {
+    const file = twoCars(0);
+    writeFileSync(
+      file,
+      readFileSync(file, 'utf8')
+        .replace(/<Entities>.*<\/Entities>/s, '<Entities/>')
+        .replace(/<Init>.*<\/Init>/s, '<Init><Actions/></Init>'),
+    );
+    const r = importOpenScenario(file);
+    expect(r.ok ? '' : `${r.error.code} ${r.error.message}`).toBe(
+      'UNSUPPORTED no ScenarioObject: nothing to drive',
+    );
   });
 });
