@@ -9,6 +9,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import {
   type AgentSubclass,
+  angleDiff,
   fail,
   normalizeAngle,
   ok,
@@ -860,6 +861,65 @@ function positionResolver(
     const c = line.toCartesian(Math.min(startS + pathS, line.length), d);
     return { x: c.x, y: c.y, headingRad: orient(rtp, c.headingRad, false) };
   };
+  /**
+   * RelativeRoadPosition and RelativeLanePosition in road coordinates, as esmini's
+   * Position::EvaluateRelation: from the road position of the reference (its lane by where it is,
+   * not by where it faces), `ds` moves along the road's s and `dsLane` along the reference lane's
+   * driving direction; `dLane` counts lane ids (left of s positive), mirrored for `dsLane` as esmini
+   * does; `dt` adds to t. A relative Orientation turns from the road's s direction (plus π on a lane
+   * driving against s, for `dsLane`). Undefined when the target is off the reference's road (the
+   * caller then walks the lane graph).
+   */
+  const roadRelative = (
+    n: XNode,
+    r: EntityState,
+    p: string,
+    kind: 'road' | 'lane',
+  ): { x: number; y: number; headingRad: number } | undefined => {
+    const c = odr?.geometry.worldToRoad(r.x, r.y);
+    if (!odr || !c) return undefined;
+    const g = odr.geometry;
+    const len = g.roadLength(c.roadId) ?? 0;
+    const here = unwrap(g.pose(c.roadId, c.sM, c.tM));
+    let sM = c.sM;
+    let tM: number;
+    let extraH = 0;
+    if (kind === 'road') {
+      sM += num(n, 'ds', p, 0);
+      if (sM < 0 || sM > len) return undefined;
+      tM = c.tM + num(n, 'dt', p, 0);
+    } else {
+      if (c.laneId === 0) return undefined;
+      const forwardOf = (laneId: number, s: number): boolean => {
+        const at = odr.laneAt(c.roadId, laneId, s);
+        return at.ok ? at.value.forward : laneId < 0;
+      };
+      const alongLane = attr(n, 'ds') === undefined && attr(n, 'dsLane') !== undefined;
+      let dLane = Math.round(num(n, 'dLane', p, 0));
+      let offset = num(n, 'offset', p, 0);
+      if (alongLane) {
+        const refLaneForward = forwardOf(c.laneId, c.sM);
+        sM += refLaneForward ? num(n, 'dsLane', p, 0) : -num(n, 'dsLane', p, 0);
+        // esmini keeps dLane and offset for a reference facing along s in a right lane under RHT
+        // (against s in a left lane under LHT), and mirrors them otherwise.
+        const refFacesS = Math.abs(angleDiff(r.headingRad, here.hRoad)) < Math.PI / 2;
+        if (!(refLaneForward && (c.laneId < 0 ? refFacesS : !refFacesS))) {
+          dLane = -dLane;
+          offset = -offset;
+        }
+      } else sM += num(n, 'ds', p, 0);
+      if (sM < 0 || sM > len) return undefined;
+      // Lane ids step over the centre lane 0 (esmini GetRelativeLaneId).
+      let laneId = c.laneId + dLane;
+      if (laneId === 0 || Math.sign(laneId) !== Math.sign(c.laneId)) laneId += Math.sign(dLane);
+      const centre = g.laneCenterT(c.roadId, laneId, sM);
+      if (!centre) return note(p, `road ${c.roadId} has no lane ${laneId} at s ${sM.toFixed(2)}`);
+      tM = centre.tM + offset;
+      if (alongLane && !forwardOf(laneId, sM)) extraH = Math.PI;
+    }
+    const at = unwrap(g.pose(c.roadId, sM, tM));
+    return { x: at.x, y: at.y, headingRad: orient(n, at.hRoad + extraH, false) };
+  };
   const resolveFn: PositionResolver = (pos, path, states) => {
     const w = kid(pos, 'WorldPosition');
     if (w)
@@ -939,6 +999,8 @@ function positionResolver(
     if (rr) {
       const [n, r] = rr;
       const p = `${path}/RelativeRoadPosition`;
+      const onRoad = roadRelative(n, r, p, 'road');
+      if (onRoad) return onRoad;
       const loc = map.locate(r.x, r.y, r.headingRad, 5);
       // Road frame from the reference's lane: ds along the road's s, dt to its left.
       const fwd = loc ? laneForward(loc.laneId) : true;
@@ -955,6 +1017,8 @@ function positionResolver(
     if (rl) {
       const [n, r] = rl;
       const p = `${path}/RelativeLanePosition`;
+      const onRoad = roadRelative(n, r, p, 'lane');
+      if (onRoad) return onRoad;
       const loc = map.locate(r.x, r.y, r.headingRad, 5);
       if (!loc) return note(p, `entity ${attr(n, 'entityRef')} is not on a lane`);
       let lane: string | undefined = loc.laneId;

@@ -89,6 +89,32 @@ describe('OpenSCENARIO executor', () => {
     expect(at(0).y).toBeCloseTo(-1.75, 6);
   });
 
+  it('moves RelativeLanePosition ds along the road s and turns its relative Orientation from s (esmini, star_position_types.xosc)', () => {
+    // Ego on lane 1 (driving against s) at s = 100; Lead 10 m back along s on the same lane, turned π from s.
+    const place = (pos: string) => {
+      const file = scenarioFile(accelEvent);
+      const xosc = readFileSync(file, 'utf8')
+        .replace('laneId="-1" s="20"', 'laneId="1" s="100"')
+        .replace('<RelativeLanePosition entityRef="Ego" dLane="0" ds="40" offset="0"/>', pos);
+      writeFileSync(file, xosc);
+      return load(file).at(0);
+    };
+    const turned = '<Orientation type="relative" h="3.141592653589793"/>';
+    const ds = place(
+      `<RelativeLanePosition entityRef="Ego" dLane="0" ds="-10" offset="0">${turned}</RelativeLanePosition>`,
+    );
+    // Reference point at s = 90 facing −x: the footprint centre 1.5 m further along −x.
+    expect(ds.x).toBeCloseTo(88.5, 6);
+    expect(ds.y).toBeCloseTo(1.75, 6);
+    expect(Math.cos(ds.headingRad)).toBeCloseTo(-1, 9);
+    // dsLane runs along the lane's driving direction (−s here), and the Orientation turns from it.
+    const dsLane = place(
+      `<RelativeLanePosition entityRef="Ego" dLane="0" dsLane="-10" offset="0">${turned}</RelativeLanePosition>`,
+    );
+    expect(dsLane.x).toBeCloseTo(111.5, 6);
+    expect(Math.cos(dsLane.headingRad)).toBeCloseTo(1, 9);
+  });
+
   it('starts a rate-limited SpeedAction on the rising edge of SimulationTime > 2 (first true at 2.1 s)', () => {
     const { r, at } = load(scenarioFile(accelEvent));
     expect(r.events?.find((e) => e.name === 'Speedup')?.tS).toBeCloseTo(2.1, 6);
