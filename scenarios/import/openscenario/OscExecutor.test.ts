@@ -115,6 +115,35 @@ describe('OpenSCENARIO executor', () => {
     expect(Math.cos(dsLane.headingRad)).toBeCloseTo(1, 9);
   });
 
+  it('points the body along its motion in a lane change: lateral over the longitudinal part of the step (esmini, star.xosc)', () => {
+    const change = `<Event name="Change" priority="overwrite"><Action name="c"><PrivateAction><LateralAction><LaneChangeAction>
+  <LaneChangeActionDynamics dynamicsShape="linear" dynamicsDimension="time" value="5"/><LaneChangeTarget><AbsoluteTargetLane value="-2"/></LaneChangeTarget>
+ </LaneChangeAction></LateralAction></PrivateAction></Action>
+ <StartTrigger><ConditionGroup><Condition name="t0" delay="0" conditionEdge="none"><ByValueCondition><SimulationTimeCondition value="0" rule="greaterOrEqual"/></ByValueCondition></Condition></ConditionGroup></StartTrigger></Event>`;
+    const { at } = load(scenarioFile(change));
+    // 3.5 m in 5 s at 5 m/s: 0.7 m/s sideways, sqrt(5² − 0.7²) m/s along the lane.
+    expect(at(2).headingRad).toBeCloseTo(-Math.atan2(0.7, Math.sqrt(25 - 0.49)), 4);
+  });
+
+  it("counts RelativeTargetLane to the entity's own left when it faces against its lane (esmini, miscobj_mix.xosc)", () => {
+    const change = `<Event name="Change" priority="overwrite"><Action name="c"><PrivateAction><LateralAction><LaneChangeAction>
+  <LaneChangeActionDynamics dynamicsShape="linear" dynamicsDimension="time" value="2"/><LaneChangeTarget><RelativeTargetLane entityRef="Lead" value="1"/></LaneChangeTarget>
+ </LaneChangeAction></LateralAction></PrivateAction></Action>
+ <StartTrigger><ConditionGroup><Condition name="t0" delay="0" conditionEdge="none"><ByValueCondition><SimulationTimeCondition value="0" rule="greaterOrEqual"/></ByValueCondition></Condition></ConditionGroup></StartTrigger></Event>`;
+    const file = scenarioFile(change);
+    // Lead on lane -1 turned to face −x: its left is lane −2 (esmini: lane id − 1 against s).
+    writeFileSync(
+      file,
+      readFileSync(file, 'utf8').replace(
+        '<RelativeLanePosition entityRef="Ego" dLane="0" ds="40" offset="0"/>',
+        '<RelativeLanePosition entityRef="Ego" dLane="0" ds="40" offset="0"><Orientation type="relative" h="3.141592653589793"/></RelativeLanePosition>',
+      ),
+    );
+    const { at } = load(file);
+    expect(at(0).y).toBeCloseTo(-1.75, 6);
+    expect(at(5).y).toBeCloseTo(-5.25, 6);
+  });
+
   it('starts a rate-limited SpeedAction on the rising edge of SimulationTime > 2 (first true at 2.1 s)', () => {
     const { r, at } = load(scenarioFile(accelEvent));
     expect(r.events?.find((e) => e.name === 'Speedup')?.tS).toBeCloseTo(2.1, 6);

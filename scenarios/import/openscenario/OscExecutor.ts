@@ -784,12 +784,7 @@ export class OscExecutor {
       const ref = this.states.get(refName);
       const n = Math.round(num(rel, 'value', `${path}/LaneChangeTarget/RelativeTargetLane`));
       if (ref) {
-        let lane = this.map.locate(ref.x, ref.y, ref.headingRad, 5)?.laneId;
-        for (let k = 0; k < Math.abs(n) && lane; k++) {
-          const l = this.map.lane(lane)!.data;
-          lane = (n > 0 ? l.left : l.right)?.laneId;
-        }
-        const d = laneCentreD(lane, st);
+        const d = laneCentreD(this.relativeLane(ref, n), st);
         if (d !== undefined) toD = d + targetOffset;
         else this.note(`${path}/LaneChangeTarget/RelativeTargetLane`, `no lane ${n} from ${refName}'s lane`);
       }
@@ -822,6 +817,31 @@ export class OscExecutor {
   }
 
   /** d (on `st`'s path) of a lane's centre next to `ref`; undefined for an unknown lane. */
+  /**
+   * The lane `n` lanes to the left of an entity (right for n < 0). On a road, as esmini's
+   * LatLaneChangeAction: from the lane the entity is in (not the one it faces along), lane ids
+   * counted towards the entity's left (up the ids when it faces along s, down when against),
+   * stepping over lane 0. Without a road model, by the lane graph's neighbours.
+   */
+  private relativeLane(ref: EntityState, n: number): string | undefined {
+    const c = this.roadCoord(ref);
+    const road = c && c.laneId !== 0 ? this.roads!.road(c.roadId) : undefined;
+    const pose = c && road ? this.roads!.pose(c.roadId, c.sM, c.tM) : undefined;
+    if (c && road && pose?.ok) {
+      const alongS = Math.cos(ref.headingRad - pose.value.hRoad) >= 0;
+      let id = c.laneId + (alongS ? n : -n);
+      if (id === 0 || Math.sign(id) !== Math.sign(c.laneId))
+        id = Math.sign(id - c.laneId) * (Math.abs(id) + 1);
+      return `${c.roadId}_${this.roads!.sectionIndex(road, c.sM)}_${id}`;
+    }
+    let lane = this.map.locate(ref.x, ref.y, ref.headingRad, 5)?.laneId;
+    for (let k = 0; k < Math.abs(n) && lane; k++) {
+      const l = this.map.lane(lane)!.data;
+      lane = (n > 0 ? l.left : l.right)?.laneId;
+    }
+    return lane;
+  }
+
   private laneCentreD(
     st: EntityState,
     laneId: string | undefined,
@@ -1716,14 +1736,18 @@ export class OscExecutor {
       const dd = dNext - st.dM;
       // The step's length is split between lateral and longitudinal motion (esmini's lane change:
       // ds² = step² − dlat²).
-      if (lat && dd !== 0 && Math.abs(dd) < Math.abs(ds) && lat.durationS > 0)
-        st.sM -= Math.sign(ds) * (Math.abs(ds) - Math.sqrt(ds * ds - dd * dd));
+      let along = Math.abs(ds);
+      if (lat && dd !== 0 && Math.abs(dd) < Math.abs(ds) && lat.durationS > 0) {
+        along = Math.sqrt(ds * ds - dd * dd);
+        st.sM -= Math.sign(ds) * (Math.abs(ds) - along);
+      }
       st.dM = dNext;
       st.path.toCartesian(st.sM, st.dM, pose);
       st.x = pose.x;
       st.y = pose.y;
       if (lat && !lat.done) st.hRelRad = 0;
-      st.headingRad = pose.headingRad + Math.atan2(dd, Math.max(Math.abs(ds), 1e-3)) + st.hRelRad;
+      // The body points along its motion: lateral step over the longitudinal part of the step.
+      st.headingRad = pose.headingRad + Math.atan2(dd, Math.max(along, 1e-3)) + st.hRelRad;
       if (landed) {
         // In its new lane it follows that lane's centre (esmini: lane id kept, offset 0).
         const lanes = st.pathLanes;
