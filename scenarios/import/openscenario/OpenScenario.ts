@@ -789,18 +789,20 @@ function positionResolver(
     const at = odr.laneAt(l.data.roadId ?? '', id, 0);
     return at.ok ? at.value.forward : id < 0;
   };
-  /** A road's s must lie on it (OpenDRIVE §8: s ∈ [0, length]); beyond it is an error, not clamped. */
-  const sOnRoad = (roadId: string, s: number, p: string): boolean => {
+  /**
+   * A road's s must lie on it (OpenDRIVE §8: s ∈ [0, length]). esmini (CheckAndAdjustRoadSValue)
+   * logs an s beyond the road as an error and clamps it to the road; so do we, with a note.
+   * Undefined when the road is not in the map.
+   */
+  const sOnRoad = (roadId: string, s: number, p: string): number | undefined => {
     const len = odr?.geometry.roadLength(roadId);
-    if (len === undefined) {
-      note(p, `road ${roadId} not in the map`);
-      return false;
-    }
-    if (s < -1e-6 || s > len + 1e-6) {
-      note(`${p}@s`, `s ${s} is beyond road ${roadId} (length ${len.toFixed(3)} m)`);
-      return false;
-    }
-    return true;
+    if (len === undefined) return note(p, `road ${roadId} not in the map`);
+    if (s < -1e-6 || s > len + 1e-6)
+      note(
+        `${p}@s`,
+        `s ${s} is beyond road ${roadId} (length ${len.toFixed(3)} m): clamped to the road, as esmini does`,
+      );
+    return Math.min(Math.max(s, 0), len);
   };
   /**
    * RoutePosition: the route's waypoints joined by lane routes; InRoutePosition FromCurrentEntity
@@ -933,10 +935,10 @@ function positionResolver(
       const p = `${path}/LanePosition`;
       const roadId = attr(lp, 'roadId') ?? '';
       const laneId = Math.round(num(lp, 'laneId', p));
-      const s = num(lp, 's', p);
       const off = num(lp, 'offset', p, 0);
       if (!odr) return note(p, 'no road network');
-      if (!sOnRoad(roadId, s, p)) return undefined;
+      const s = sOnRoad(roadId, num(lp, 's', p), p);
+      if (s === undefined) return undefined;
       // s along the road's reference line; t of the lane centre from the widths at s, plus the
       // offset (road frame: positive to the left of the reference line, as esmini reads it).
       const g = odr.geometry;
@@ -956,8 +958,8 @@ function positionResolver(
       const p = `${path}/RoadPosition`;
       if (!odr) return note(p, 'no road network');
       const roadId = attr(rp, 'roadId') ?? '';
-      const s = num(rp, 's', p);
-      if (!sOnRoad(roadId, s, p)) return undefined;
+      const s = sOnRoad(roadId, num(rp, 's', p), p);
+      if (s === undefined) return undefined;
       const r = unwrap(odr.geometry.pose(roadId, s, num(rp, 't', p, 0)));
       return { x: r.x, y: r.y, headingRad: orient(rp, r.hRoad, false) };
     }

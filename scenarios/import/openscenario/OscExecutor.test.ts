@@ -144,6 +144,14 @@ describe('OpenSCENARIO executor', () => {
     expect(at(5).y).toBeCloseTo(-5.25, 6);
   });
 
+  it('clamps a LanePosition s beyond its road to the road end, with a note (esmini CheckAndAdjustRoadSValue)', () => {
+    const file = scenarioFile(accelEvent);
+    writeFileSync(file, readFileSync(file, 'utf8').replace('laneId="-1" s="20"', 'laneId="-1" s="1000.5"'));
+    const { s, r } = load(file);
+    expect(s.egoStart.x).toBeCloseTo(1000, 6);
+    expect(r.unsupported.some((u) => /s 1000.5 is beyond road 7 .*clamped/.test(u))).toBe(true);
+  });
+
   it('starts a rate-limited SpeedAction on the rising edge of SimulationTime > 2 (first true at 2.1 s)', () => {
     const { r, at } = load(scenarioFile(accelEvent));
     expect(r.events?.find((e) => e.name === 'Speedup')?.tS).toBeCloseTo(2.1, 6);
