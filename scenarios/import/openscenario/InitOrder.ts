@@ -3,8 +3,8 @@
  * relative to another (RelativeObjectPosition, RelativeLanePosition, RelativeWorldPosition in a
  * TeleportAction) has all its actions moved after that entity's, as esmini's
  * ScenarioReader::parseInit does (repeated until nothing moves, at most 2 × the number of actions
- * for circular references). Within one entity, teleports come first: speeds and lane changes refer
- * to its position.
+ * for circular references). Within one entity, teleports come first (speeds and lane changes refer
+ * to its position), after any AssignRouteAction written before them.
  */
 import { attr, kid, kids, type XNode } from '../opendrive/XmlTree.ts';
 
@@ -67,8 +67,14 @@ export function initActionOrder(actions: XNode | undefined): InitAction[] {
       action: pa,
       path: `/OpenSCENARIO/Storyboard/Init/Actions/Private[${i}]/PrivateAction[${pas.indexOf(pa)}]`,
     });
+    // A route assigned before the first teleport stays before it: a position relative to
+    // another entity moves along the entity's own route (esmini runs them in file order).
+    const firstTeleport = pas.findIndex((p) => kid(p, 'TeleportAction'));
+    const routeFirst = (p: XNode): boolean =>
+      kid(kid(p, 'RoutingAction'), 'AssignRouteAction') !== undefined && pas.indexOf(p) < firstTeleport;
+    list.push(...pas.filter(routeFirst).map(at));
     list.push(...pas.filter((p) => kid(p, 'TeleportAction')).map(at));
-    list.push(...pas.filter((p) => !kid(p, 'TeleportAction')).map(at));
+    list.push(...pas.filter((p) => !kid(p, 'TeleportAction') && !routeFirst(p)).map(at));
   });
   const entities = new Set(list.map((a) => a.who));
   const maxLoops = 2 * list.length;

@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { angleDiff } from '../../../core/index.ts';
 import { straightRoadXodr } from '../opendrive/testRoads.ts';
 import { importOpenScenario } from './index.ts';
 import { followProfile, followS } from './OscExecutor.ts';
@@ -150,6 +151,41 @@ describe('OpenSCENARIO executor', () => {
     const { s, r } = load(file);
     expect(s.egoStart.x).toBeCloseTo(1000, 6);
     expect(r.unsupported.some((u) => /s 1000.5 is beyond road 7 .*clamped/.test(u))).toBe(true);
+  });
+
+  it("moves a relative position along the entity's own route through a junction (esmini TestRelativePositionWithRoutes)", () => {
+    // Ego on fabriksgatan road 0 lane 1 (driving against s) at s = 50; one target 100 m ahead along
+    // its own route (dsLane, left onto road 3), one 70 m back along s (ds, right onto road 1);
+    // esmini's unit test places them at these x, y, h.
+    const dir = mkdtempSync(join(tmpdir(), 'edgeplan-osc-'));
+    const car = (n: string) =>
+      `<ScenarioObject name="${n}"><Vehicle name="car" vehicleCategory="car"><BoundingBox><Center x="0" y="0" z="0.8"/><Dimensions width="2" length="5" height="1.5"/></BoundingBox></Vehicle></ScenarioObject>`;
+    const lanePos = (road: number, lane: number, s: number) =>
+      `<Position><LanePosition roadId="${road}" laneId="${lane}" offset="0" s="${s}"/></Position>`;
+    const routed = (n: string, to: string, rel: string) =>
+      `<Private entityRef="${n}"><PrivateAction><RoutingAction><AssignRouteAction><Route name="r${n}" closed="false">
+        <Waypoint routeStrategy="fastest">${lanePos(0, 1, 80)}</Waypoint><Waypoint routeStrategy="fastest">${to}</Waypoint>
+       </Route></AssignRouteAction></RoutingAction></PrivateAction>
+       <PrivateAction><TeleportAction><Position>${rel}</Position></TeleportAction></PrivateAction></Private>`;
+    writeFileSync(
+      join(dir, 's.xosc'),
+      `<?xml version="1.0"?><OpenSCENARIO><FileHeader revMajor="1" revMinor="1" description="t"/>
+ <RoadNetwork><LogicFile filepath="${FABRIKSGATAN}"/></RoadNetwork>
+ <Entities>${car('Ego')}${car('Left')}${car('Right')}</Entities>
+ <Storyboard><Init><Actions>
+  <Private entityRef="Ego"><PrivateAction><TeleportAction>${lanePos(0, 1, 50)}</TeleportAction></PrivateAction></Private>
+  ${routed('Left', lanePos(3, 1, 50), '<RelativeLanePosition entityRef="Ego" dLane="0" dsLane="100"/>')}
+  ${routed('Right', lanePos(1, -1, 10), '<RelativeRoadPosition entityRef="Ego" ds="-70" dt="0"/>')}
+ </Actions></Init><StopTrigger/></Storyboard></OpenSCENARIO>`,
+    );
+    const r = importOpenScenario(join(dir, 's.xosc'));
+    if (!r.ok) throw new Error(r.error.message);
+    const at0 = (id: string) => r.value.scenarios[0]!.agents.find((a) => a.id === id)!.start;
+    // Within esmini's practical 0.05 m: our lane paths through the junction are polylines.
+    expect(Math.hypot(at0('Left').x + 16.886, at0('Left').y + 7.189)).toBeLessThan(0.05);
+    expect(Math.abs(angleDiff(at0('Left').headingRad, 3.287))).toBeLessThan(0.01);
+    expect(Math.hypot(at0('Right').x - 44.132, at0('Right').y + 0.885)).toBeLessThan(0.05);
+    expect(Math.abs(angleDiff(at0('Right').headingRad, 0.193))).toBeLessThan(0.01);
   });
 
   it('starts a rate-limited SpeedAction on the rising edge of SimulationTime > 2 (first true at 2.1 s)', () => {
