@@ -42,4 +42,12 @@ describe('Init action order (esmini ScenarioReader::parseInit)', () => {
     const xml = `<Private entityRef="a">${teleport(road)}</Private><Private entityRef="b">${teleport(lane)}</Private>`;
     expect(order(xml)).toEqual(['a:TeleportAction', 'b:TeleportAction']);
   });
+
+  it('keeps a route assigned before the teleport before it (the position may move along that route)', () => {
+    const route = '<PrivateAction><RoutingAction><AssignRouteAction/></RoutingAction></PrivateAction>';
+    const xml = `<Private entityRef="a">${route}${speed}${teleport(lane)}</Private>`;
+    expect(order(xml)).toEqual(['a:RoutingAction', 'a:TeleportAction', 'a:LongitudinalAction']);
+    const after = `<Private entityRef="a">${speed}${teleport(lane)}${route}</Private>`;
+    expect(order(after)).toEqual(['a:TeleportAction', 'a:LongitudinalAction', 'a:RoutingAction']);
+  });
 });
