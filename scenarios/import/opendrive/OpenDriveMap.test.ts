@@ -225,3 +225,20 @@ describe('OpenDRIVE border and centre lanes', () => {
     expect(g.laneAtT('7', 50, -7.3).laneId).toBe(-3);
   });
 });
+
+describe('OpenDRIVE spiral curvatures', () => {
+  it('reads a missing curvStart as 0 with a warning, as esmini (Scenario Designer writes only curvEnd)', () => {
+    const spiral = straightRoadXodr().replace(
+      '<line/></geometry>',
+      '<spiral curvStart="0" curvEnd="0.02"/></geometry>',
+    );
+    const full = mustParse(spiral);
+    const bare = mustParse(spiral.replace('curvStart="0" ', ''));
+    const end = (m: typeof full.map) => m.lanes.find((x) => x.id === '7_0_-1')!.centerline.at(-1)!;
+    expect(end(bare.map).x).toBeCloseTo(end(full.map).x, 9);
+    expect(end(bare.map).y).toBeCloseTo(end(full.map).y, 9);
+    // The curve is there: 100 m of curvature rising to 0.02 turns the road by 1 rad.
+    expect(end(full.map).y).toBeGreaterThan(10);
+    expect(bare.warnings.some((w) => /spiral: no curvStart, read as 0/.test(w))).toBe(true);
+  });
+});

@@ -186,7 +186,7 @@ function readLink(n: XNode | undefined): RoadLink | undefined {
   return { type, id, cp: attr(n, 'contactPoint') ?? 'start' };
 }
 
-function readGeometry(g: XNode, path: string, unsupported: string[]): GeometryRecord {
+function readGeometry(g: XNode, path: string, unsupported: string[], warnings: string[]): GeometryRecord {
   const base = {
     s: num(g, 's', path),
     x: num(g, 'x', path),
@@ -199,13 +199,16 @@ function readGeometry(g: XNode, path: string, unsupported: string[]): GeometryRe
   const arc = kid(g, 'arc');
   if (arc) return { ...base, kind: 'arc', curvature: num(arc, 'curvature', `${path}/arc`) };
   const sp = kid(g, 'spiral');
-  if (sp)
-    return {
-      ...base,
-      kind: 'spiral',
-      curvStart: num(sp, 'curvStart', `${path}/spiral`),
-      curvEnd: num(sp, 'curvEnd', `${path}/spiral`),
+  if (sp) {
+    // Both curvatures are required (OpenDRIVE 1.8 §7.6); exporters omit a zero one (CommonRoad
+    // Scenario Designer writes curvEnd only). esmini and libOpenDRIVE read a missing one as 0.
+    const curv = (name: string): number => {
+      if (attr(sp, name) !== undefined) return num(sp, name, `${path}/spiral`);
+      warnings.push(`${path}/spiral: no ${name}, read as 0 (as esmini does)`);
+      return 0;
     };
+    return { ...base, kind: 'spiral', curvStart: curv('curvStart'), curvEnd: curv('curvEnd') };
+  }
   const p3 = kid(g, 'poly3');
   if (p3) {
     const q = readPoly(p3, `${path}/poly3`, 's');
@@ -255,12 +258,12 @@ function readLane(n: XNode, path: string, unsupported: string[]): LaneDef {
   };
 }
 
-function readRoad(r: XNode, idx: number, unsupported: string[]): RoadDef {
+function readRoad(r: XNode, idx: number, unsupported: string[], warnings: string[]): RoadDef {
   const id = attr(r, 'id') ?? String(idx);
   const path = `/OpenDRIVE/road[id=${id}]`;
   const length = num(r, 'length', path);
   const geoms = kids(kid(r, 'planView'), 'geometry').map((g, i) =>
-    readGeometry(g, `${path}/planView/geometry[${i}]`, unsupported),
+    readGeometry(g, `${path}/planView/geometry[${i}]`, unsupported, warnings),
   );
   if (geoms.length === 0) throw new ImportError(`${path}/planView`, 'road has no geometry');
   const lanesN = kid(r, 'lanes');
@@ -565,7 +568,7 @@ export function buildOpenDrive(root: XNode, mapId: string, opts: OpenDriveOption
   const geoNode = (header?.geoReference as (string | XNode)[] | undefined)?.[0];
   const geoReference = parseGeoReference(typeof geoNode === 'string' ? geoNode : geoNode?.['#text']);
   if (revMinor > 8) warnings.push(`OpenDRIVE 1.${revMinor} is newer than 1.8; read as 1.8`);
-  const roads = kids(root, 'road').map((r, i) => readRoad(r, i, unsupported));
+  const roads = kids(root, 'road').map((r, i) => readRoad(r, i, unsupported, warnings));
   const byRoad = new Map(roads.map((r) => [r.id, r]));
   const mapLht = opts.defaultRule === 'LHT';
   for (const road of roads) if (!road.ruleGiven) road.lht = mapLht;

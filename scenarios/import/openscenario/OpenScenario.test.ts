@@ -1,9 +1,13 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { RoadMapData } from '../../../core/index.ts';
 import { RoadMap } from '../../../core/map/RoadMap.ts';
 import { evaluateRun } from '../../../sim/metrics/index.ts';
 import { runScenario } from '../../../sim/runScenario.ts';
 import { createPlanner } from '../../../stack/index.ts';
+import { straightRoadXodr } from '../opendrive/testRoads.ts';
 import { importOpenScenario } from './index.ts';
 import { egoSpeedLimits } from './OpenScenario.ts';
 import { evalExpression } from './Parameters.ts';
@@ -148,5 +152,49 @@ describe('speed limits of roads that post none', () => {
     expect(limit(r.map, 'A_1')).toBeCloseTo(50 / 3.6, 9);
     expect(r.set).toEqual([]);
     expect(r.map).toBe(data);
+  });
+});
+
+describe('the ego', () => {
+  function twoCars(firstT: number): string {
+    const dir = mkdtempSync(join(tmpdir(), 'edgeplan-ego-'));
+    writeFileSync(join(dir, 'road.xodr'), straightRoadXodr({ lengthM: 300 }));
+    const car = (n: string) =>
+      `<ScenarioObject name="${n}"><Vehicle name="car" vehicleCategory="car"><BoundingBox><Center x="1.5" y="0" z="0.8"/><Dimensions width="2" length="5" height="1.5"/></BoundingBox></Vehicle></ScenarioObject>`;
+    const at = (n: string, pos: string) =>
+      `<Private entityRef="${n}"><PrivateAction><TeleportAction><Position>${pos}</Position></TeleportAction></PrivateAction>
+       <PrivateAction><LongitudinalAction><SpeedAction><SpeedActionDynamics dynamicsShape="step" dynamicsDimension="time" value="0"/><SpeedActionTarget><AbsoluteTargetSpeed value="5"/></SpeedActionTarget></SpeedAction></LongitudinalAction></PrivateAction></Private>`;
+    writeFileSync(
+      join(dir, 's.xosc'),
+      `<?xml version="1.0"?><OpenSCENARIO><FileHeader revMajor="1" revMinor="1" description="t"/>
+ <RoadNetwork><LogicFile filepath="road.xodr"/></RoadNetwork>
+ <Entities>${car('A')}${car('B')}</Entities>
+ <Storyboard><Init><Actions>${at('A', `<RoadPosition roadId="7" s="10" t="${firstT}"/>`)}${at('B', '<LanePosition roadId="7" laneId="-1" s="50" offset="0"/>')}</Actions></Init>
+  <StopTrigger/></Storyboard></OpenSCENARIO>`,
+    );
+    return join(dir, 's.xosc');
+  }
+
+  it('is the first vehicle that starts on a lane: one parked off the road gives way (full_e6mini.xosc)', () => {
+    const r = importOpenScenario(twoCars(-40));
+    if (!r.ok) throw new Error(r.error.message);
+    expect(r.value.scenarios[0]!.egoStart.x).toBeCloseTo(50, 6);
+    const kept = importOpenScenario(twoCars(-1.75));
+    if (!kept.ok) throw new Error(kept.error.message);
+    expect(kept.value.scenarios[0]!.egoStart.x).toBeCloseTo(10, 6);
+  });
+
+  it('is missing from a road-only file without entities (esmini sign_test.xosc): a skip, not a failure', () => {
+    const file = twoCars(0);
+    writeFileSync(
+      file,
+      readFileSync(file, 'utf8')
+        .replace(/<Entities>.*<\/Entities>/s, '<Entities/>')
+        .replace(/<Init>.*<\/Init>/s, '<Init><Actions/></Init>'),
+    );
+    const r = importOpenScenario(file);
+    expect(r.ok ? '' : `${r.error.code} ${r.error.message}`).toBe(
+      'UNSUPPORTED no ScenarioObject: nothing to drive',
+    );
   });
 });

@@ -9,6 +9,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import {
   type AgentSubclass,
+  angleDiff,
   fail,
   normalizeAngle,
   ok,
@@ -18,6 +19,7 @@ import {
   type Scenario,
   type ScenarioAgent,
   ScenarioSchema,
+  type TrackPoint,
   unwrap,
   type Vec2,
 } from '../../../core/index.ts';
@@ -301,7 +303,7 @@ export function prepareOpenScenario(path: string, opts: ImportOptions = {}): Res
     if (opts.parameters) {
       const decls = kids(kid(root, 'ParameterDeclarations'), 'ParameterDeclaration');
       for (const [name, value] of Object.entries(opts.parameters)) {
-        const d = decls.find((x) => attr(x, 'name') === name);
+        const d = decls.find((x) => attr(x, 'name')?.replace(/^\$/, '') === name.replace(/^\$/, ''));
         if (!d?.$)
           throw new ImportError('/OpenSCENARIO/ParameterDeclarations', `no global parameter ${name} to set`);
         d.$.value = value;
@@ -376,7 +378,10 @@ export function prepareOpenScenario(path: string, opts: ImportOptions = {}): Res
     kids(kid(root, 'Entities'), 'EntitySelection').forEach((_, i) => {
       unsupported.push(`/OpenSCENARIO/Entities/EntitySelection[${i}]: not supported`);
     });
-    if (entities.length === 0) throw new ImportError('/OpenSCENARIO/Entities', 'no ScenarioObject');
+    // esmini's road tests (sign_test.xosc, traffic_light_tests.xosc) run a road network with
+    // no entities: a valid file, but nothing for a planner to drive.
+    if (entities.length === 0)
+      return fail('UNSUPPORTED', `${path}:/OpenSCENARIO/Entities`, 'no ScenarioObject: nothing to drive');
 
     const catalogRoute = (ref: XNode | undefined, p: string): XNode | undefined => {
       if (!ref) return undefined;
@@ -455,23 +460,36 @@ export function importOpenScenario(path: string, opts: ImportOptions = {}): Resu
     });
     const durationS = Math.min(Math.max(res.endS, MIN_DURATION_S), MAX_DURATION_S);
 
-    const egoName =
-      entities.find((e) => /^(ego|hero|egovehicle)$/i.test(e.name))?.name ??
-      entities.find((e) => e.kind === 'vehicle')?.name ??
-      entities[0]!.name;
-    const ego = res.states.get(egoName)!;
+    // The ego: an entity named so, else the first vehicle, else the first entity. A vehicle
+    // that does not start on a lane (esmini's test files park some on border lanes or off the
+    // road) gives way to the next vehicle that does: the planner needs a lane to drive.
+    const named = entities.find((e) => /^(ego|hero|egovehicle)$/i.test(e.name));
+    const vehicles = entities.filter((e) => e.kind === 'vehicle');
+    const candidates = named ? [named] : vehicles.length > 0 ? vehicles : [entities[0]!];
     // Replays carry speed magnitudes (a reversing entity's track still moves it backwards).
     const cut = (st: EntityState) =>
       st.track.filter((p) => p.tS <= durationS + 1e-9).map((p) => ({ ...p, speedMps: Math.abs(p.speedMps) }));
-    const expert = cut(ego);
-    if (expert.length < 2) throw new ImportError('/OpenSCENARIO/Storyboard', 'the ego has no motion samples');
-    const free = odr ? undefined : freeSpaceMap(expert, `xosc_${basename(path, extname(path))}`);
-    const laneIds = free ? [free.lanes[0]!.id] : egoRoute(map, ego, expert);
+    let chosen: { name: string; expert: TrackPoint[]; laneIds: string[] } | undefined;
+    let free: ReturnType<typeof freeSpaceMap> | undefined;
+    for (const c of candidates) {
+      const st = res.states.get(c.name)!;
+      const track = cut(st);
+      if (track.length < 2) continue;
+      free = odr ? undefined : freeSpaceMap(track, `xosc_${basename(path, extname(path))}`);
+      const ids = free ? [free.lanes[0]!.id] : egoRoute(map, st, track);
+      chosen ??= { name: c.name, expert: track, laneIds: ids };
+      if (ids.length > 0) {
+        chosen = { name: c.name, expert: track, laneIds: ids };
+        break;
+      }
+    }
+    if (!chosen) throw new ImportError('/OpenSCENARIO/Storyboard', 'the ego has no motion samples');
+    const { name: egoName, expert, laneIds } = chosen;
     if (laneIds.length === 0)
       return fail(
         'NOT_FOUND',
         `${path}:/OpenSCENARIO/Storyboard/Init`,
-        `ego ${egoName} does not start on or near a lane`,
+        `ego ${egoName} does not start on or near a lane${candidates.length > 1 ? ' (nor does any other vehicle)' : ''}`,
       );
     // The ego's own trailers are no agents: the planner drives the ego alone (a trailer replayed
     // behind it would stand on it from the start).
@@ -482,7 +500,7 @@ export function importOpenScenario(path: string, opts: ImportOptions = {}): Resu
         `the ego's trailers (${[...egoTrain].slice(1).join(', ')}) are left out: the ego drives without them`,
       );
     const agents: ScenarioAgent[] = [];
-    const ego0 = ego.track[0]!;
+    const ego0 = res.states.get(egoName)!.track[0]!;
     for (const st of res.states.values()) {
       if (egoTrain.has(st.entity.name)) continue;
       const s0 = st.track[0];
@@ -859,18 +877,20 @@ function positionResolver(
     const at = odr.laneAt(l.data.roadId ?? '', id, 0);
     return at.ok ? at.value.forward : id < 0;
   };
-  /** A road's s must lie on it (OpenDRIVE §8: s ∈ [0, length]); beyond it is an error, not clamped. */
-  const sOnRoad = (roadId: string, s: number, p: string): boolean => {
+  /**
+   * A road's s must lie on it (OpenDRIVE §8: s ∈ [0, length]). esmini (CheckAndAdjustRoadSValue)
+   * logs an s beyond the road as an error and clamps it to the road; so do we, with a note.
+   * Undefined when the road is not in the map.
+   */
+  const sOnRoad = (roadId: string, s: number, p: string): number | undefined => {
     const len = odr?.geometry.roadLength(roadId);
-    if (len === undefined) {
-      note(p, `road ${roadId} not in the map`);
-      return false;
-    }
-    if (s < -1e-6 || s > len + 1e-6) {
-      note(`${p}@s`, `s ${s} is beyond road ${roadId} (length ${len.toFixed(3)} m)`);
-      return false;
-    }
-    return true;
+    if (len === undefined) return note(p, `road ${roadId} not in the map`);
+    if (s < -1e-6 || s > len + 1e-6)
+      note(
+        `${p}@s`,
+        `s ${s} is beyond road ${roadId} (length ${len.toFixed(3)} m): clamped to the road, as esmini does`,
+      );
+    return Math.min(Math.max(s, 0), len);
   };
   /**
    * RoutePosition: the route's waypoints joined by lane routes; InRoutePosition FromCurrentEntity
@@ -931,6 +951,65 @@ function positionResolver(
     const c = line.toCartesian(Math.min(startS + pathS, line.length), d);
     return { x: c.x, y: c.y, headingRad: orient(rtp, c.headingRad, false) };
   };
+  /**
+   * RelativeRoadPosition and RelativeLanePosition in road coordinates, as esmini's
+   * Position::EvaluateRelation: from the road position of the reference (its lane by where it is,
+   * not by where it faces), `ds` moves along the road's s and `dsLane` along the reference lane's
+   * driving direction; `dLane` counts lane ids (left of s positive), mirrored for `dsLane` as esmini
+   * does; `dt` adds to t. A relative Orientation turns from the road's s direction (plus π on a lane
+   * driving against s, for `dsLane`). Undefined when the target is off the reference's road (the
+   * caller then walks the lane graph).
+   */
+  const roadRelative = (
+    n: XNode,
+    r: EntityState,
+    p: string,
+    kind: 'road' | 'lane',
+  ): { x: number; y: number; headingRad: number } | undefined => {
+    const c = odr?.geometry.worldToRoad(r.x, r.y);
+    if (!odr || !c) return undefined;
+    const g = odr.geometry;
+    const len = g.roadLength(c.roadId) ?? 0;
+    const here = unwrap(g.pose(c.roadId, c.sM, c.tM));
+    let sM = c.sM;
+    let tM: number;
+    let extraH = 0;
+    if (kind === 'road') {
+      sM += num(n, 'ds', p, 0);
+      if (sM < 0 || sM > len) return undefined;
+      tM = c.tM + num(n, 'dt', p, 0);
+    } else {
+      if (c.laneId === 0) return undefined;
+      const forwardOf = (laneId: number, s: number): boolean => {
+        const at = odr.laneAt(c.roadId, laneId, s);
+        return at.ok ? at.value.forward : laneId < 0;
+      };
+      const alongLane = attr(n, 'ds') === undefined && attr(n, 'dsLane') !== undefined;
+      let dLane = Math.round(num(n, 'dLane', p, 0));
+      let offset = num(n, 'offset', p, 0);
+      if (alongLane) {
+        const refLaneForward = forwardOf(c.laneId, c.sM);
+        sM += refLaneForward ? num(n, 'dsLane', p, 0) : -num(n, 'dsLane', p, 0);
+        // esmini keeps dLane and offset for a reference facing along s in a right lane under RHT
+        // (against s in a left lane under LHT), and mirrors them otherwise.
+        const refFacesS = Math.abs(angleDiff(r.headingRad, here.hRoad)) < Math.PI / 2;
+        if (!(refLaneForward && (c.laneId < 0 ? refFacesS : !refFacesS))) {
+          dLane = -dLane;
+          offset = -offset;
+        }
+      } else sM += num(n, 'ds', p, 0);
+      if (sM < 0 || sM > len) return undefined;
+      // Lane ids step over the centre lane 0 (esmini GetRelativeLaneId).
+      let laneId = c.laneId + dLane;
+      if (laneId === 0 || Math.sign(laneId) !== Math.sign(c.laneId)) laneId += Math.sign(dLane);
+      const centre = g.laneCenterT(c.roadId, laneId, sM);
+      if (!centre) return note(p, `road ${c.roadId} has no lane ${laneId} at s ${sM.toFixed(2)}`);
+      tM = centre.tM + offset;
+      if (alongLane && !forwardOf(laneId, sM)) extraH = Math.PI;
+    }
+    const at = unwrap(g.pose(c.roadId, sM, tM));
+    return { x: at.x, y: at.y, headingRad: orient(n, at.hRoad + extraH, false) };
+  };
   const resolveFn: PositionResolver = (pos, path, states) => {
     const w = kid(pos, 'WorldPosition');
     if (w)
@@ -944,10 +1023,10 @@ function positionResolver(
       const p = `${path}/LanePosition`;
       const roadId = attr(lp, 'roadId') ?? '';
       const laneId = Math.round(num(lp, 'laneId', p));
-      const s = num(lp, 's', p);
       const off = num(lp, 'offset', p, 0);
       if (!odr) return note(p, 'no road network');
-      if (!sOnRoad(roadId, s, p)) return undefined;
+      const s = sOnRoad(roadId, num(lp, 's', p), p);
+      if (s === undefined) return undefined;
       // s along the road's reference line; t of the lane centre from the widths at s, plus the
       // offset (road frame: positive to the left of the reference line, as esmini reads it).
       const g = odr.geometry;
@@ -967,8 +1046,8 @@ function positionResolver(
       const p = `${path}/RoadPosition`;
       if (!odr) return note(p, 'no road network');
       const roadId = attr(rp, 'roadId') ?? '';
-      const s = num(rp, 's', p);
-      if (!sOnRoad(roadId, s, p)) return undefined;
+      const s = sOnRoad(roadId, num(rp, 's', p), p);
+      if (s === undefined) return undefined;
       const r = unwrap(odr.geometry.pose(roadId, s, num(rp, 't', p, 0)));
       return { x: r.x, y: r.y, headingRad: orient(rp, r.hRoad, false) };
     }
@@ -1010,6 +1089,8 @@ function positionResolver(
     if (rr) {
       const [n, r] = rr;
       const p = `${path}/RelativeRoadPosition`;
+      const onRoad = roadRelative(n, r, p, 'road');
+      if (onRoad) return onRoad;
       const loc = map.locate(r.x, r.y, r.headingRad, 5);
       // Road frame from the reference's lane: ds along the road's s, dt to its left.
       const fwd = loc ? laneForward(loc.laneId) : true;
@@ -1026,6 +1107,8 @@ function positionResolver(
     if (rl) {
       const [n, r] = rl;
       const p = `${path}/RelativeLanePosition`;
+      const onRoad = roadRelative(n, r, p, 'lane');
+      if (onRoad) return onRoad;
       const loc = map.locate(r.x, r.y, r.headingRad, 5);
       if (!loc) return note(p, `entity ${attr(n, 'entityRef')} is not on a lane`);
       let lane: string | undefined = loc.laneId;

@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { angleDiff } from '../../../core/index.ts';
 import { straightRoadXodr } from '../opendrive/testRoads.ts';
 import { importOpenScenario } from './index.ts';
 import { followProfile, followS } from './OscExecutor.ts';
@@ -49,8 +50,8 @@ function load(path: string) {
   const r = importOpenScenario(path);
   if (!r.ok) throw new Error(JSON.stringify(r.error));
   const s = r.value.scenarios[0]!;
-  const lead = s.agents.find((a) => a.id === 'Lead')!;
-  const track = lead.behavior.type === 'replay' ? lead.behavior.track : [];
+  const lead = s.agents.find((a) => a.id === 'Lead');
+  const track = lead?.behavior.type === 'replay' ? lead.behavior.track : [];
   return { r: r.value, s, track, at: (t: number) => track.find((p) => Math.abs(p.tS - t) < 1e-6)! };
 }
 
@@ -73,6 +74,121 @@ describe('OpenSCENARIO executor', () => {
     expect(at(0).x).toBeCloseTo(61.5, 6);
     expect(at(0).y).toBeCloseTo(-1.75, 6);
     expect(at(0).speedMps).toBe(5);
+  });
+
+  it('places an entity declared before the one it is relative to after it (esmini reorders Init, init_actions_reorder.xosc)', () => {
+    const file = scenarioFile(accelEvent);
+    const xosc = readFileSync(file, 'utf8');
+    const ego = xosc.slice(
+      xosc.indexOf('<Private entityRef="Ego">'),
+      xosc.indexOf('<Private entityRef="Lead">'),
+    );
+    writeFileSync(file, xosc.replace(ego, '').replace('</Actions></Init>', `${ego}</Actions></Init>`));
+    const { s, at } = load(file);
+    expect(s.egoStart.x).toBeCloseTo(20, 6);
+    expect(at(0).x).toBeCloseTo(61.5, 6);
+    expect(at(0).y).toBeCloseTo(-1.75, 6);
+  });
+
+  it('moves RelativeLanePosition ds along the road s and turns its relative Orientation from s (esmini, star_position_types.xosc)', () => {
+    // Ego on lane 1 (driving against s) at s = 100; Lead 10 m back along s on the same lane, turned π from s.
+    const place = (pos: string) => {
+      const file = scenarioFile(accelEvent);
+      const xosc = readFileSync(file, 'utf8')
+        .replace('laneId="-1" s="20"', 'laneId="1" s="100"')
+        .replace('<RelativeLanePosition entityRef="Ego" dLane="0" ds="40" offset="0"/>', pos);
+      writeFileSync(file, xosc);
+      return load(file).at(0);
+    };
+    const turned = '<Orientation type="relative" h="3.141592653589793"/>';
+    const ds = place(
+      `<RelativeLanePosition entityRef="Ego" dLane="0" ds="-10" offset="0">${turned}</RelativeLanePosition>`,
+    );
+    // Reference point at s = 90 facing −x: the footprint centre 1.5 m further along −x.
+    expect(ds.x).toBeCloseTo(88.5, 6);
+    expect(ds.y).toBeCloseTo(1.75, 6);
+    expect(Math.cos(ds.headingRad)).toBeCloseTo(-1, 9);
+    // dsLane runs along the lane's driving direction (−s here), and the Orientation turns from it.
+    const dsLane = place(
+      `<RelativeLanePosition entityRef="Ego" dLane="0" dsLane="-10" offset="0">${turned}</RelativeLanePosition>`,
+    );
+    expect(dsLane.x).toBeCloseTo(111.5, 6);
+    expect(Math.cos(dsLane.headingRad)).toBeCloseTo(1, 9);
+  });
+
+  it('points the body along its motion in a lane change: lateral over the longitudinal part of the step (esmini, star.xosc)', () => {
+    const change = `<Event name="Change" priority="overwrite"><Action name="c"><PrivateAction><LateralAction><LaneChangeAction>
+  <LaneChangeActionDynamics dynamicsShape="linear" dynamicsDimension="time" value="5"/><LaneChangeTarget><AbsoluteTargetLane value="-2"/></LaneChangeTarget>
+ </LaneChangeAction></LateralAction></PrivateAction></Action>
+ <StartTrigger><ConditionGroup><Condition name="t0" delay="0" conditionEdge="none"><ByValueCondition><SimulationTimeCondition value="0" rule="greaterOrEqual"/></ByValueCondition></Condition></ConditionGroup></StartTrigger></Event>`;
+    const { at } = load(scenarioFile(change));
+    // 3.5 m in 5 s at 5 m/s: 0.7 m/s sideways, sqrt(5² − 0.7²) m/s along the lane.
+    expect(at(2).headingRad).toBeCloseTo(-Math.atan2(0.7, Math.sqrt(25 - 0.49)), 4);
+  });
+
+  it("counts RelativeTargetLane to the entity's own left when it faces against its lane (esmini, miscobj_mix.xosc)", () => {
+    const change = `<Event name="Change" priority="overwrite"><Action name="c"><PrivateAction><LateralAction><LaneChangeAction>
+  <LaneChangeActionDynamics dynamicsShape="linear" dynamicsDimension="time" value="2"/><LaneChangeTarget><RelativeTargetLane entityRef="Lead" value="1"/></LaneChangeTarget>
+ </LaneChangeAction></LateralAction></PrivateAction></Action>
+ <StartTrigger><ConditionGroup><Condition name="t0" delay="0" conditionEdge="none"><ByValueCondition><SimulationTimeCondition value="0" rule="greaterOrEqual"/></ByValueCondition></Condition></ConditionGroup></StartTrigger></Event>`;
+    const file = scenarioFile(change);
+    // Lead on lane -1 turned to face −x: its left is lane −2 (esmini: lane id − 1 against s).
+    writeFileSync(
+      file,
+      readFileSync(file, 'utf8').replace(
+        '<RelativeLanePosition entityRef="Ego" dLane="0" ds="40" offset="0"/>',
+        '<RelativeLanePosition entityRef="Ego" dLane="0" ds="40" offset="0"><Orientation type="relative" h="3.141592653589793"/></RelativeLanePosition>',
+      ),
+    );
+    const { at } = load(file);
+    expect(at(0).y).toBeCloseTo(-1.75, 6);
+    expect(at(5).y).toBeCloseTo(-5.25, 6);
+  });
+
+  it('clamps a LanePosition s beyond its road to the road end, with a note (esmini CheckAndAdjustRoadSValue)', () => {
+    const file = scenarioFile(accelEvent);
+    writeFileSync(file, readFileSync(file, 'utf8').replace('laneId="-1" s="20"', 'laneId="-1" s="1000.5"'));
+    const { s, r } = load(file);
+    expect(s.egoStart.x).toBeCloseTo(1000, 6);
+    expect(r.unsupported.some((u) => /s 1000.5 is beyond road 7 .*clamped/.test(u))).toBe(true);
+    // the Lead, placed relative to the ego past the same end, is clamped onto the ego's pose: a
+    // second instance of the ego, not a car
+    expect(r.warnings.some((w) => /entity Lead starts where the ego Ego starts/.test(w))).toBe(true);
+  });
+
+  it("moves a relative position along the entity's own route through a junction (esmini TestRelativePositionWithRoutes)", () => {
+    // Ego on fabriksgatan road 0 lane 1 (driving against s) at s = 50; one target 100 m ahead along
+    // its own route (dsLane, left onto road 3), one 70 m back along s (ds, right onto road 1);
+    // esmini's unit test places them at these x, y, h.
+    const dir = mkdtempSync(join(tmpdir(), 'edgeplan-osc-'));
+    const car = (n: string) =>
+      `<ScenarioObject name="${n}"><Vehicle name="car" vehicleCategory="car"><BoundingBox><Center x="0" y="0" z="0.8"/><Dimensions width="2" length="5" height="1.5"/></BoundingBox></Vehicle></ScenarioObject>`;
+    const lanePos = (road: number, lane: number, s: number) =>
+      `<Position><LanePosition roadId="${road}" laneId="${lane}" offset="0" s="${s}"/></Position>`;
+    const routed = (n: string, to: string, rel: string) =>
+      `<Private entityRef="${n}"><PrivateAction><RoutingAction><AssignRouteAction><Route name="r${n}" closed="false">
+        <Waypoint routeStrategy="fastest">${lanePos(0, 1, 80)}</Waypoint><Waypoint routeStrategy="fastest">${to}</Waypoint>
+       </Route></AssignRouteAction></RoutingAction></PrivateAction>
+       <PrivateAction><TeleportAction><Position>${rel}</Position></TeleportAction></PrivateAction></Private>`;
+    writeFileSync(
+      join(dir, 's.xosc'),
+      `<?xml version="1.0"?><OpenSCENARIO><FileHeader revMajor="1" revMinor="1" description="t"/>
+ <RoadNetwork><LogicFile filepath="${FABRIKSGATAN}"/></RoadNetwork>
+ <Entities>${car('Ego')}${car('Left')}${car('Right')}</Entities>
+ <Storyboard><Init><Actions>
+  <Private entityRef="Ego"><PrivateAction><TeleportAction>${lanePos(0, 1, 50)}</TeleportAction></PrivateAction></Private>
+  ${routed('Left', lanePos(3, 1, 50), '<RelativeLanePosition entityRef="Ego" dLane="0" dsLane="100"/>')}
+  ${routed('Right', lanePos(1, -1, 10), '<RelativeRoadPosition entityRef="Ego" ds="-70" dt="0"/>')}
+ </Actions></Init><StopTrigger/></Storyboard></OpenSCENARIO>`,
+    );
+    const r = importOpenScenario(join(dir, 's.xosc'));
+    if (!r.ok) throw new Error(r.error.message);
+    const at0 = (id: string) => r.value.scenarios[0]!.agents.find((a) => a.id === id)!.start;
+    // Within esmini's practical 0.05 m: our lane paths through the junction are polylines.
+    expect(Math.hypot(at0('Left').x + 16.886, at0('Left').y + 7.189)).toBeLessThan(0.05);
+    expect(Math.abs(angleDiff(at0('Left').headingRad, 3.287))).toBeLessThan(0.01);
+    expect(Math.hypot(at0('Right').x - 44.132, at0('Right').y + 0.885)).toBeLessThan(0.05);
+    expect(Math.abs(angleDiff(at0('Right').headingRad, 0.193))).toBeLessThan(0.01);
   });
 
   it('starts a rate-limited SpeedAction on the rising edge of SimulationTime > 2 (first true at 2.1 s)', () => {

@@ -17,6 +17,7 @@ import type { RoadMap } from '../../../core/map/RoadMap.ts';
 import type { RoadCoord, RoadGeometry } from '../opendrive/RoadGeometry.ts';
 import { angle2Pi, LARGE_NUMBER, positionDelta, type RoadPosition } from '../opendrive/RoadPath.ts';
 import { attr, kid, kids, num, type XNode } from '../opendrive/XmlTree.ts';
+import { initActionOrder } from './InitOrder.ts';
 import { initialSyncState, type SyncParams, type SyncState, synchronizeStep } from './Synchronize.ts';
 import {
   type ClothoidSegment,
@@ -62,6 +63,8 @@ export interface EntityState {
   /** Path the entity follows (lane centrelines), its arc length and lateral offset on it. */
   path: Polyline;
   pathLanes: string[];
+  /** Lanes of the route assigned by an AssignRouteAction (esmini keeps it through teleports). */
+  routeLanes?: string[];
   sM: number;
   dM: number;
   speedMps: number;
@@ -508,13 +511,12 @@ export class OscExecutor {
     }
     const tele = kid(pa, 'TeleportAction');
     if (tele) {
-      const pos = this.resolvePos(
-        kid(tele, 'Position') ?? {},
-        `${path}/TeleportAction/Position`,
-        this.states,
-      );
+      const where = kid(tele, 'Position') ?? {};
+      const pos =
+        this.routeRelative(st, where, `${path}/TeleportAction/Position`) ??
+        this.resolvePos(where, `${path}/TeleportAction/Position`, this.states);
       if (pos) {
-        this.place(st, pos);
+        this.place(st, pos, st.routeLanes);
         st.teleportedAtS = this.tS;
         const off = st.entity.refpointXOffsetM;
         if (off)
@@ -623,7 +625,8 @@ export class OscExecutor {
         )
         .filter((w): w is { x: number; y: number; headingRad: number } => w !== undefined);
       const lanes = this.routeLanes(wps);
-      if (lanes.length > 0) {
+      if (lanes.length > 0) st.routeLanes = lanes;
+      if (lanes.length > 0 && st.placed) {
         const keepS = st.speedMps;
         this.place(st, { x: st.x, y: st.y, headingRad: st.headingRad }, lanes);
         st.speedMps = keepS;
@@ -638,6 +641,84 @@ export class OscExecutor {
     const inner = Object.keys((kid(pa, name) ?? {}) as object).find((k) => k !== '$');
     this.note(`${path}/${name}${inner ? `/${inner}` : ''}`, 'not supported (no effect on motion here)');
     return undefined;
+  }
+
+  /**
+   * A RelativeLanePosition / RelativeRoadPosition moved along a route, as esmini's
+   * Position::EvaluateRelation: the entity's own assigned route first, else the reference's;
+   * `dsLane` (or `ds` where the reference's lane runs along s) along the route from the reference,
+   * through junctions. Undefined without a route, for a lane or t change (dLane, dt), or past
+   * the route's ends: the position is then resolved on the road (OpenScenario.ts).
+   */
+  private routeRelative(
+    st: EntityState,
+    pos: XNode,
+    path: string,
+  ): { x: number; y: number; headingRad: number } | undefined {
+    const tag = kid(pos, 'RelativeLanePosition') ? 'RelativeLanePosition' : 'RelativeRoadPosition';
+    const n = kid(pos, tag);
+    const ref = n ? this.states.get(attr(n, 'entityRef') ?? '') : undefined;
+    const route = st.routeLanes ?? ref?.routeLanes;
+    if (!n || !ref || !route) return undefined;
+    const p = `${path}/${tag}`;
+    const dLane = Math.round(num(n, 'dLane', p, 0));
+    const dt = num(n, 'dt', p, 0);
+    const along = this.buildPath(ref.x, ref.y, ref.headingRad, route);
+    if (along.lanes.length === 0 || !route.includes(along.lanes[0]!)) return undefined;
+    let ds: number;
+    if (attr(n, 'ds') !== undefined) {
+      // ds runs along s: along the route where its lane does.
+      const c = this.roadCoord(ref);
+      const pose = c ? this.roads?.pose(c.roadId, c.sM, c.tM) : undefined;
+      if (!pose?.ok) return undefined;
+      const laneAlongS = Math.cos(along.path.headingAt(along.sM) - pose.value.hRoad) >= 0;
+      ds = laneAlongS ? num(n, 'ds', p) : -num(n, 'ds', p);
+    } else ds = num(n, 'dsLane', p, 0);
+    const sM = along.sM + ds;
+    if (sM < 0 || sM > along.path.length) return undefined;
+    const o = kid(n, 'Orientation');
+    const h = Number(attr(o, 'h') ?? 0) || 0;
+    const turn = (base: number): number => (attr(o, 'type') === 'absolute' ? h : base + h);
+    if (dLane === 0 && dt === 0) {
+      const c = along.path.toCartesian(sM, num(n, 'offset', p, 0));
+      return { x: c.x, y: c.y, headingRad: turn(c.headingRad) };
+    }
+    // A lane or t change applies on the road reached (esmini: SetLanePos / SetTrackPos there,
+    // with the reference's lane id stepped by dLane, or its t plus dt).
+    const c = along.path.toCartesian(sM, 0);
+    const at = this.roads?.worldToRoad(c.x, c.y);
+    const refAt = this.roadCoord(ref);
+    const roadPose = at && refAt ? this.roads!.pose(at.roadId, at.sM, at.tM) : undefined;
+    if (!at || !refAt || !roadPose?.ok) return undefined;
+    if (tag === 'RelativeRoadPosition') {
+      const r = this.roads!.pose(at.roadId, at.sM, at.tM + dt);
+      return r.ok ? { x: r.value.x, y: r.value.y, headingRad: turn(r.value.hRoad) } : undefined;
+    }
+    // dsLane mirrors dLane and offset unless the reference faces along s in a right lane (esmini).
+    const refPose = this.roads!.pose(refAt.roadId, refAt.sM, refAt.tM);
+    const refFacesS = refPose.ok && Math.cos(ref.headingRad - refPose.value.hRoad) >= 0;
+    const laneAlongS = (roadId: string, sM: number, laneId: number, x: number, y: number, hRoad: number) => {
+      const road = this.roads!.road(roadId);
+      const l = road ? this.map.lane(`${roadId}_${this.roads!.sectionIndex(road, sM)}_${laneId}`) : undefined;
+      return l ? Math.cos(l.line.headingAt(l.line.project(x, y).sM) - hRoad) >= 0 : laneId < 0;
+    };
+    const refLaneAlongS =
+      refPose.ok && laneAlongS(refAt.roadId, refAt.sM, refAt.laneId, ref.x, ref.y, refPose.value.hRoad);
+    const keep =
+      attr(n, 'ds') !== undefined || (refLaneAlongS && (refAt.laneId < 0 ? refFacesS : !refFacesS));
+    const step = keep ? dLane : -dLane;
+    let laneId = refAt.laneId + step;
+    if (laneId === 0 || Math.sign(laneId) !== Math.sign(refAt.laneId)) laneId += Math.sign(step);
+    const centre = this.roads!.laneCenterT(at.roadId, laneId, at.sM);
+    if (!centre) return undefined;
+    const offset = (keep ? 1 : -1) * num(n, 'offset', p, 0);
+    const r = this.roads!.pose(at.roadId, at.sM, centre.tM + offset);
+    if (!r.ok) return undefined;
+    // For dsLane the Orientation turns from the new lane's driving direction.
+    const againstS =
+      attr(n, 'ds') === undefined &&
+      !laneAlongS(at.roadId, at.sM, laneId, r.value.x, r.value.y, r.value.hRoad);
+    return { x: r.value.x, y: r.value.y, headingRad: turn(r.value.hRoad + (againstS ? Math.PI : 0)) };
   }
 
   /** Lane ids joining the waypoints (shortest lane routes between their lanes). */
@@ -805,12 +886,7 @@ export class OscExecutor {
       const ref = this.states.get(refName);
       const n = Math.round(num(rel, 'value', `${path}/LaneChangeTarget/RelativeTargetLane`));
       if (ref) {
-        let lane = this.map.locate(ref.x, ref.y, ref.headingRad, 5)?.laneId;
-        for (let k = 0; k < Math.abs(n) && lane; k++) {
-          const l = this.map.lane(lane)!.data;
-          lane = (n > 0 ? l.left : l.right)?.laneId;
-        }
-        const d = laneCentreD(lane, st);
+        const d = laneCentreD(this.relativeLane(ref, n), st);
         if (d !== undefined) toD = d + targetOffset;
         else this.note(`${path}/LaneChangeTarget/RelativeTargetLane`, `no lane ${n} from ${refName}'s lane`);
       }
@@ -843,6 +919,31 @@ export class OscExecutor {
   }
 
   /** d (on `st`'s path) of a lane's centre next to `ref`; undefined for an unknown lane. */
+  /**
+   * The lane `n` lanes to the left of an entity (right for n < 0). On a road, as esmini's
+   * LatLaneChangeAction: from the lane the entity is in (not the one it faces along), lane ids
+   * counted towards the entity's left (up the ids when it faces along s, down when against),
+   * stepping over lane 0. Without a road model, by the lane graph's neighbours.
+   */
+  private relativeLane(ref: EntityState, n: number): string | undefined {
+    const c = this.roadCoord(ref);
+    const road = c && c.laneId !== 0 ? this.roads!.road(c.roadId) : undefined;
+    const pose = c && road ? this.roads!.pose(c.roadId, c.sM, c.tM) : undefined;
+    if (c && road && pose?.ok) {
+      const alongS = Math.cos(ref.headingRad - pose.value.hRoad) >= 0;
+      let id = c.laneId + (alongS ? n : -n);
+      if (id === 0 || Math.sign(id) !== Math.sign(c.laneId))
+        id = Math.sign(id - c.laneId) * (Math.abs(id) + 1);
+      return `${c.roadId}_${this.roads!.sectionIndex(road, c.sM)}_${id}`;
+    }
+    let lane = this.map.locate(ref.x, ref.y, ref.headingRad, 5)?.laneId;
+    for (let k = 0; k < Math.abs(n) && lane; k++) {
+      const l = this.map.lane(lane)!.data;
+      lane = (n > 0 ? l.left : l.right)?.laneId;
+    }
+    return lane;
+  }
+
   private laneCentreD(
     st: EntityState,
     laneId: string | undefined,
@@ -1077,24 +1178,11 @@ export class OscExecutor {
   /** Init actions at t = 0. */
   init(init: XNode): void {
     const actions = kid(init, 'Actions');
-    kids(actions, 'Private').forEach((pr, i) => {
-      const who = attr(pr, 'entityRef') ?? '';
-      // Teleports first: speeds and lane changes refer to the entity's position.
-      const pas = kids(pr, 'PrivateAction');
-      const order = [
-        ...pas.filter((p) => kid(p, 'TeleportAction')),
-        ...pas.filter((p) => !kid(p, 'TeleportAction')),
-      ];
-      order.forEach((pa) => {
-        const done = this.privateAction(
-          who,
-          pa,
-          `/OpenSCENARIO/Storyboard/Init/Actions/Private[${i}]/PrivateAction[${pas.indexOf(pa)}]`,
-        );
-        const type = Object.keys(pa).find((k) => k !== '$') ?? 'Action';
-        if (done) this.initActions.push({ name: `Init ${who} ${type}`, done, logged: false });
-      });
-    });
+    for (const { who, action, path } of initActionOrder(actions)) {
+      const done = this.privateAction(who, action, path);
+      const type = Object.keys(action).find((k) => k !== '$') ?? 'Action';
+      if (done) this.initActions.push({ name: `Init ${who} ${type}`, done, logged: false });
+    }
     for (const k of ['GlobalAction', 'UserDefinedAction'])
       kids(actions, k).forEach((_, i) => {
         this.note(`/OpenSCENARIO/Storyboard/Init/Actions/${k}[${i}]`, 'not supported');
@@ -1750,14 +1838,18 @@ export class OscExecutor {
       const dd = dNext - st.dM;
       // The step's length is split between lateral and longitudinal motion (esmini's lane change:
       // ds² = step² − dlat²).
-      if (lat && dd !== 0 && Math.abs(dd) < Math.abs(ds) && lat.durationS > 0)
-        st.sM -= Math.sign(ds) * (Math.abs(ds) - Math.sqrt(ds * ds - dd * dd));
+      let along = Math.abs(ds);
+      if (lat && dd !== 0 && Math.abs(dd) < Math.abs(ds) && lat.durationS > 0) {
+        along = Math.sqrt(ds * ds - dd * dd);
+        st.sM -= Math.sign(ds) * (Math.abs(ds) - along);
+      }
       st.dM = dNext;
       st.path.toCartesian(st.sM, st.dM, pose);
       st.x = pose.x;
       st.y = pose.y;
       if (lat && !lat.done) st.hRelRad = 0;
-      st.headingRad = pose.headingRad + Math.atan2(dd, Math.max(Math.abs(ds), 1e-3)) + st.hRelRad;
+      // The body points along its motion: lateral step over the longitudinal part of the step.
+      st.headingRad = pose.headingRad + Math.atan2(dd, Math.max(along, 1e-3)) + st.hRelRad;
       if (landed) {
         // In its new lane it follows that lane's centre (esmini: lane id kept, offset 0).
         const lanes = st.pathLanes;

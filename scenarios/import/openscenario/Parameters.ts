@@ -1,37 +1,135 @@
 /**
  * OpenSCENARIO parameters: `ParameterDeclaration`s (global, then local to Story/Act/… and catalog
- * entries), `$name` references and `${expr}` expressions (OpenSCENARIO 1.1 §9.3: + − * / % ** and
- * parentheses over numbers and parameters). Resolved in place over the parsed tree, so the rest of
- * the importer reads plain values.
+ * entries), `$name` references and `${expr}` expressions. Resolved in place over the parsed tree,
+ * so the rest of the importer reads plain values.
+ *
+ * Expressions follow OpenSCENARIO 1.2 §9.3 as esmini evaluates them (simple_expr.c over zserge's
+ * expr): numbers, `$params`, the constants pi, e, true, false; unary - + not !; ** (right
+ * associative); * / %; + -; < <= > >= == !=; and &&; or ||; parentheses; and the functions
+ * round floor ceil sqrt pow (OpenSCENARIO 1.1) plus sin cos tan asin acos atan sign abs max min
+ * (esmini's additions). Comparisons and logic give 1 or 0.
  */
 import { ImportError, kid, kids, type XNode } from '../opendrive/XmlTree.ts';
 
-/** Evaluates an OpenSCENARIO expression (numbers, $params, + - * / % **, unary minus, parentheses). */
+/** Round half to even, as C's rint() in the default rounding mode (esmini's round). */
+function roundHalfEven(x: number): number {
+  const r = Math.round(x);
+  return Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
+}
+
+const FUNCTIONS: Readonly<Record<string, { arity: number; f: (a: number[]) => number }>> = {
+  round: { arity: 1, f: ([a = 0]) => roundHalfEven(a) },
+  floor: { arity: 1, f: ([a = 0]) => Math.floor(a) },
+  ceil: { arity: 1, f: ([a = 0]) => Math.ceil(a) },
+  sqrt: { arity: 1, f: ([a = 0]) => Math.sqrt(a) },
+  pow: { arity: 2, f: ([a = 0, b = 0]) => a ** b },
+  sin: { arity: 1, f: ([a = 0]) => Math.sin(a) },
+  cos: { arity: 1, f: ([a = 0]) => Math.cos(a) },
+  tan: { arity: 1, f: ([a = 0]) => Math.tan(a) },
+  asin: { arity: 1, f: ([a = 0]) => Math.asin(a) },
+  acos: { arity: 1, f: ([a = 0]) => Math.acos(a) },
+  atan: { arity: 1, f: ([a = 0]) => Math.atan(a) },
+  // esmini: sign(0) = 1, not 0.
+  sign: { arity: 1, f: ([a = 0]) => (a < 0 ? -1 : 1) },
+  abs: { arity: 1, f: ([a = 0]) => Math.abs(a) },
+  max: { arity: 2, f: ([a = 0, b = 0]) => Math.max(a, b) },
+  min: { arity: 2, f: ([a = 0, b = 0]) => Math.min(a, b) },
+};
+
+const CONSTANTS: Readonly<Record<string, number>> = { pi: Math.PI, e: Math.E, true: 1, false: 0 };
+
+/** Binary operators by precedence level, loosest first; ** is handled apart (right associative). */
+const LEVELS: readonly (readonly string[])[] = [
+  ['or', '||'],
+  ['and', '&&'],
+  ['==', '!='],
+  ['<', '<=', '>', '>='],
+  ['+', '-'],
+  ['*', '/', '%'],
+];
+
+function applyBinary(op: string, a: number, b: number): number {
+  switch (op) {
+    case 'or':
+    case '||':
+      return a !== 0 || b !== 0 ? 1 : 0;
+    case 'and':
+    case '&&':
+      return a !== 0 && b !== 0 ? 1 : 0;
+    case '==':
+      return a === b ? 1 : 0;
+    case '!=':
+      return a !== b ? 1 : 0;
+    case '<':
+      return a < b ? 1 : 0;
+    case '<=':
+      return a <= b ? 1 : 0;
+    case '>':
+      return a > b ? 1 : 0;
+    case '>=':
+      return a >= b ? 1 : 0;
+    case '+':
+      return a + b;
+    case '-':
+      return a - b;
+    case '*':
+      return a * b;
+    case '/':
+      return a / b;
+    default:
+      return a % b;
+  }
+}
+
+/** Evaluates an OpenSCENARIO expression (the grammar above) to a number; throws ImportError at `path`. */
 export function evalExpression(expr: string, params: ReadonlyMap<string, string>, path: string): number {
-  const toks = expr.match(/\*\*|\d+\.?\d*(?:[eE][+-]?\d+)?|\.\d+|\$?[A-Za-z_]\w*|[-+*/%()]/g) ?? [];
+  const toks =
+    expr.match(
+      /\*\*|<=|>=|==|!=|&&|\|\||\d+\.?\d*(?:[eE][+-]?\d+)?|\.\d+|\$?[A-Za-z_]\w*|[-+*/%()<>!,]|\S/g,
+    ) ?? [];
   let i = 0;
   const peek = (): string | undefined => toks[i];
   const bad = (m: string): never => {
     throw new ImportError(path, `bad expression "${expr}": ${m}`);
   };
+  const expect = (t: string): void => {
+    if (toks[i++] !== t) bad(`missing ${t}`);
+  };
+  const call = (name: string): number => {
+    const fn = FUNCTIONS[name];
+    if (!fn) return bad(`unknown function ${name}`);
+    expect('(');
+    const args: number[] = [];
+    if (peek() !== ')') {
+      args.push(binary(0));
+      while (peek() === ',') {
+        i++;
+        args.push(binary(0));
+      }
+    }
+    expect(')');
+    if (args.length !== fn.arity) bad(`${name} takes ${fn.arity} argument(s), got ${args.length}`);
+    return fn.f(args);
+  };
   const primary = (): number => {
     const t = toks[i++];
     if (t === undefined) return bad('unexpected end');
     if (t === '(') {
-      const v = sum();
-      if (toks[i++] !== ')') bad('missing )');
+      const v = binary(0);
+      expect(')');
       return v;
     }
-    if (t === '-') return -primary();
-    if (t === '+') return primary();
     if (/^\$?[A-Za-z_]/.test(t)) {
+      if (!t.startsWith('$') && peek() === '(') return call(t);
       const name = t.replace(/^\$/, '');
-      if (name === 'pi') return Math.PI;
-      if (name === 'true') return 1;
-      if (name === 'false') return 0;
       const v = params.get(name);
-      if (v === undefined) bad(`unknown parameter ${name}`);
-      const n = Number(v);
+      if (v === undefined) {
+        const c = CONSTANTS[name];
+        if (c !== undefined) return c;
+        return bad(`unknown parameter ${name}`);
+      }
+      // Boolean parameters take part as 1 / 0.
+      const n = v === 'true' ? 1 : v === 'false' ? 0 : Number(v);
       if (!Number.isFinite(n)) bad(`parameter ${name}="${v}" is not a number`);
       return n;
     }
@@ -39,33 +137,33 @@ export function evalExpression(expr: string, params: ReadonlyMap<string, string>
     if (!Number.isFinite(n)) bad(`unexpected "${t}"`);
     return n;
   };
+  // Unary operators bind tighter than ** (esmini and OpenSCENARIO 1.2: -2 ** 2 = 4).
+  const unary = (): number => {
+    const t = peek();
+    if (t !== '-' && t !== '+' && t !== 'not' && t !== '!') return primary();
+    i++;
+    const v = unary();
+    return t === '-' ? -v : t === '+' ? v : v === 0 ? 1 : 0;
+  };
   const power = (): number => {
-    const b = primary();
+    const b = unary();
     if (peek() === '**') {
       i++;
       return b ** power();
     }
     return b;
   };
-  const product = (): number => {
-    let v = power();
-    while (peek() === '*' || peek() === '/' || peek() === '%') {
-      const op = toks[i++];
-      const r = power();
-      v = op === '*' ? v * r : op === '/' ? v / r : v % r;
+  const binary = (level: number): number => {
+    const ops = LEVELS[level];
+    if (!ops) return power();
+    let v = binary(level + 1);
+    for (let t = peek(); t !== undefined && ops.includes(t); t = peek()) {
+      i++;
+      v = applyBinary(t, v, binary(level + 1));
     }
     return v;
   };
-  const sum = (): number => {
-    let v = product();
-    while (peek() === '+' || peek() === '-') {
-      const op = toks[i++];
-      const r = product();
-      v = op === '+' ? v + r : v - r;
-    }
-    return v;
-  };
-  const v = sum();
+  const v = binary(0);
   if (i < toks.length) bad(`unexpected "${toks[i]}"`);
   return v;
 }
@@ -86,7 +184,9 @@ export function resolveValue(v: string, params: ReadonlyMap<string, string>, pat
 export function declare(node: XNode, outer: ReadonlyMap<string, string>, path: string): Map<string, string> {
   const scope = new Map(outer);
   kids(kid(node, 'ParameterDeclarations'), 'ParameterDeclaration').forEach((d, i) => {
-    const name = d.$?.name;
+    // Names are declared without the "$"; esmini also accepts one written with it
+    // (alks_r157_quick_stop_test.xosc: name="$TargetBrakeRate", used as "$TargetBrakeRate").
+    const name = d.$?.name?.replace(/^\$/, '');
     const value = d.$?.value ?? '';
     if (name)
       scope.set(
