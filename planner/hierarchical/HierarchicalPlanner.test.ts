@@ -146,7 +146,7 @@ describe('hierarchical planner: the speed cap of a repeated gate repair', () => 
     expect(later.targetSpeedMps).toBeGreaterThan(6);
   });
 
-  it('reflection chooses among capped alternatives only (it does not pick the faster one back)', () => {
+  it('with reflection on, the capped plan stands (no ACCELERATE after a repeated repair)', () => {
     const { st, at } = planner({}, true);
     thrash(at, st);
     const next = at(st, 0.2, 7.6).command;
