@@ -148,6 +148,20 @@ export const HierarchicalParamsSchema = z.object({
   yellowStopDecelMps2: pos().default(3.0),
   /** Command lifetime, s (AD-H: the controller keeps executing it until then). */
   commandLifetimeS: pos().default(1.0),
+  /**
+   * Once the gate has repaired the speed twice for one rule (`gateCapRepeatS`), the plans ask for no
+   * more than the repair's target speed for this long (or until the agents the failing rules named
+   * are gone), s; 0: off. The repaired command's lifetime (`commandLifetimeS`): the gate let it run
+   * that long.
+   */
+  gateCapHoldS: nonNeg().default(1.0),
+  /**
+   * … twice: the second repair within this of the first, s (three plan periods: the rules asked
+   * again at once for what the gate had just taken away). A lone repair caps nothing: capping the
+   * first move after a yield (builtin unprotected_left: one repair, the next ask allowed) cost 0.21
+   * of its progress.
+   */
+  gateCapRepeatS: nonNeg().default(0.35),
   /** Command horizon, s. */
   horizonS: pos().default(6.0),
 });

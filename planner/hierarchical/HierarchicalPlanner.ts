@@ -27,6 +27,13 @@ import {
   type SceneAnalysis,
   SceneAnalysisSchema,
 } from './AgentOutputs.ts';
+import {
+  GATE_CAP_MEMORY_INITIAL,
+  type GateCapMemory,
+  gateCapHolds,
+  gateCapStep,
+  underGateCap,
+} from './GateCap.ts';
 import { type HierarchicalParams, HierarchicalParamsSchema, ROBOT_OVERRIDES } from './HierarchicalParams.ts';
 import {
   decideLateral,
@@ -128,6 +135,8 @@ export interface HierarchicalState {
   /** The ego's arc length on the route line in the last view, m (NaN before the first): tracked, not searched. */
   egoSM: number;
   scorer: ProposalScorer | undefined;
+  /** The gate's speed repairs and the cap they impose (`GateCap.ts`). */
+  gateCap: GateCapMemory;
   stats: HierarchicalStats;
 }
 
@@ -179,7 +188,12 @@ export function createHierarchicalPlanner(
     ctx: PlannerContext,
     source: string,
   ): { plan: CommandPlan; reflection: ReflectionResult | undefined } => {
-    const cmd = compose(d, view, snap, ctx, st.params, source);
+    // the gate's last repair caps this plan and every alternative reflection weighs (else the
+    // rules ask again for what the gate just took away, and reflection could pick it back)
+    const cap = gateCapHolds(st.gateCap.cap, snap) ? st.gateCap.cap : undefined;
+    const capped = (c: MidLevelCommand): MidLevelCommand =>
+      cap ? underGateCap(c, cap, view.egoSpeedMps) : c;
+    const cmd = capped(compose(d, view, snap, ctx, st.params, source));
     let reflection: ReflectionResult | undefined;
     let out = cmd;
     let trajectory: CommandPlan['trajectory'];
@@ -187,7 +201,7 @@ export function createHierarchicalPlanner(
       st.scorer ??= new ProposalScorer(ctx, REFLECTION_CANDIDATES);
       const borrowApproved = d.lateral.path === 'LEFT_BORROW' || d.lateral.path === 'RIGHT_BORROW';
       reflection = reflect(
-        alternativesOf(cmd, view.egoSpeedMps, ctx.vehicle.maxSpeedMps),
+        alternativesOf(cmd, view.egoSpeedMps, ctx.vehicle.maxSpeedMps).map(capped),
         snap,
         ctx,
         deps.rollout,
@@ -220,6 +234,7 @@ export function createHierarchicalPlanner(
       unusual: d.analysis.unusual,
     };
     if (st.tips.length > 0) info.tips = st.tips.map((m) => m.tip.id).join(',');
+    if (cap) info.gateCapMps = Math.round(cap.speedMps * 100) / 100;
     if (reflection) {
       info.reflectScore = Math.round(reflection.score * 1000) / 1000;
       info.revised = reflection.revised;
@@ -353,6 +368,7 @@ export function createHierarchicalPlanner(
         egoSM: Number.NaN,
         // per-map indexes are built once here, not in the first plan
         scorer: cfg.reflection && deps.rollout ? new ProposalScorer(ctx, REFLECTION_CANDIDATES) : undefined,
+        gateCap: GATE_CAP_MEMORY_INITIAL,
         stats: {
           plans: 0,
           replans: 0,
@@ -468,6 +484,9 @@ function replan(
     return { ...plan, info: { ...plan.info, replan: true } };
   }
   const repaired = feedback.verdict.modified;
+  // a repair that slowed the command down again, soon after another for the same rule, caps the
+  // plans of its lifetime (a veto, or a repair that slowed nothing, leaves the memory as it was)
+  st.gateCap = gateCapStep(st.gateCap, feedback, snap.tS, st.params.gateCapHoldS, st.params.gateCapRepeatS);
   const command: MidLevelCommand = repaired
     ? {
         ...repaired,

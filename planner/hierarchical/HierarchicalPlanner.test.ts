@@ -1,0 +1,169 @@
+import { describe, expect, it } from 'vitest';
+import {
+  type AgentState,
+  type MidLevelCommand,
+  type Trajectory,
+  VehicleParamsSchema,
+  type Verdict,
+} from '../../core/index.ts';
+import { RoadMap } from '../../core/map/index.ts';
+import { oneLane } from '../../core/map/testFixtures.ts';
+import type { CommandPlan } from '../../core/planning/index.ts';
+import { plannerContext } from '../../core/planning/testFixtures.ts';
+import { ego, snapshotOf } from '../../core/testFixtures.ts';
+import { createEnvironmentTransform } from '../../perception/index.ts';
+import {
+  createHierarchicalPlanner,
+  type HierarchicalConfigInput,
+  type HierarchicalState,
+} from './HierarchicalPlanner.ts';
+import type { RolloutFn } from './Reflection.ts';
+
+/** A free straight road (15 m/s limit): the rules speed the ego up from 8 m/s. */
+const vehicle = VehicleParamsSchema.parse({});
+const map = new RoadMap(oneLane('one-lane', 'L0', 400, 3.5, 15));
+const ctx = plannerContext(map, ['L0'], vehicle);
+const made = createEnvironmentTransform(map, {}, vehicle);
+if (!made.ok) throw new Error('perception');
+const env = made.value;
+
+/** Straight east along y = 0: hold, brake at the command's rate to its target, or accelerate at 1.5 m/s². */
+const rollout: RolloutFn = (c, snap) => {
+  const v0 = snap.ego.speedMps;
+  const target = c.speed === 'STOP' ? 0 : (c.targetSpeedMps ?? v0);
+  const a = target < v0 ? -(c.decelMps2 ?? 2) : target > v0 ? 1.5 : 0;
+  const points: Trajectory['points'] = [];
+  let x = snap.ego.x;
+  let v = v0;
+  for (let i = 0; i <= 40; i++) {
+    points.push({ tS: snap.tS + i * 0.1, x, y: 0, headingRad: 0, speedMps: v });
+    const vNext = a < 0 ? Math.max(target, v + a * 0.1) : Math.min(target, v + a * 0.1);
+    x += ((v + vNext) / 2) * 0.1;
+    v = vNext;
+  }
+  return { points };
+};
+
+/** A pedestrian far off the road: named by the gate's rule, ignored by the rules. */
+const walker: AgentState = {
+  id: 'ped',
+  kind: 'pedestrian',
+  x: 60,
+  y: 40,
+  headingRad: 0,
+  speedMps: 0,
+  lengthM: 0.6,
+  widthM: 0.5,
+};
+
+function planner(config: HierarchicalConfigInput = {}, withRollout = false) {
+  const p = createHierarchicalPlanner(config, withRollout ? { rollout } : {});
+  const st = p.init(ctx, snapshotOf(ego(0, 20, 0, 8), ['L0']));
+  const at = (
+    s: HierarchicalState,
+    tS: number,
+    speedMps: number,
+    agents: AgentState[] = [],
+    feedback?: { command: MidLevelCommand; verdict: Verdict },
+  ): CommandPlan => {
+    const snap = snapshotOf(ego(tS, 20 + 8 * tS, 0, speedMps), ['L0'], agents);
+    const r = p.plan(
+      s,
+      { snapshot: snap, scene: env.transform(snap, snap.route), ...(feedback ? { feedback } : {}) },
+      ctx,
+    );
+    if (r instanceof Promise) throw new Error('the rules plan synchronously');
+    return r.output;
+  };
+  return { st, at };
+}
+
+/** The gate's repair of `cmd` down to 5 m/s, braking at 2 m/s², for `rule` (naming `agentId` if given). */
+function repairTo5(cmd: MidLevelCommand, agentId?: string): { command: MidLevelCommand; verdict: Verdict } {
+  return {
+    command: cmd,
+    verdict: {
+      decision: 'MODIFY',
+      rules: [
+        {
+          rule: 'vru.stepOut',
+          decision: 'MODIFY',
+          values: agentId ? { agentId } : {},
+          message: 'pedestrian beside the path could step out',
+        },
+      ],
+      modified: { ...cmd, speed: 'DECELERATE', targetSpeedMps: 5, decelMps2: 2 },
+      explanation: 'MODIFY: vru.stepOut → DECELERATE 5 m/s',
+    },
+  };
+}
+
+/**
+ * The gate repairs the plan at 0 s and, the rules asking again, the plan at 0.1 s (the thrash):
+ * returns the plan at 0.2 s, the first after the second repair.
+ */
+function thrash(
+  at: ReturnType<typeof planner>['at'],
+  st: HierarchicalState,
+  agents: AgentState[] = [],
+  agentId?: string,
+): void {
+  const first = at(st, 0, 8, agents).command;
+  expect(first.speed).toBe('ACCELERATE');
+  expect(first.targetSpeedMps).toBeGreaterThan(8);
+  expect(at(st, 0, 8, agents, repairTo5(first, agentId)).command).toMatchObject({
+    speed: 'DECELERATE',
+    targetSpeedMps: 5,
+  });
+  const again = at(st, 0.1, 7.8, agents).command;
+  expect(again.speed).toBe('ACCELERATE');
+  at(st, 0.1, 7.8, agents, repairTo5(again, agentId));
+}
+
+describe('hierarchical planner: the speed cap of a repeated gate repair', () => {
+  it('a lone repair caps nothing: the next plan asks again (the gate may let it pass)', () => {
+    const { st, at } = planner({ reflection: false });
+    const asked = at(st, 0, 8).command;
+    at(st, 0, 8, [], repairTo5(asked));
+    const next = at(st, 0.1, 7.8).command;
+    expect(next.speed).toBe('ACCELERATE');
+    expect(next.targetSpeedMps).toBeGreaterThan(7.8);
+  });
+
+  it('after a repeated repair the plans no longer ask to speed up: above the cap they hold the speed', () => {
+    const { st, at } = planner({ reflection: false });
+    thrash(at, st);
+    const next = at(st, 0.2, 7.6).command;
+    expect(next.speed).toBe('KEEP');
+    expect(next.targetSpeedMps).toBeCloseTo(7.6, 6);
+  });
+
+  it('after the hold (the command lifetime) the plan may ask for more again', () => {
+    const { st, at } = planner({ reflection: false });
+    thrash(at, st);
+    const later = at(st, 1.2, 6).command;
+    expect(later.speed).toBe('ACCELERATE');
+    expect(later.targetSpeedMps).toBeGreaterThan(6);
+  });
+
+  it('with reflection on, the capped plan stands (no ACCELERATE after a repeated repair)', () => {
+    const { st, at } = planner({}, true);
+    thrash(at, st);
+    const next = at(st, 0.2, 7.6).command;
+    expect(next.speed).not.toBe('ACCELERATE');
+    expect(next.targetSpeedMps).toBeLessThanOrEqual(7.6);
+  });
+
+  it('a cap for an agent the gate named ends once that agent is gone', () => {
+    const { st, at } = planner({ reflection: false });
+    thrash(at, st, [walker], 'ped');
+    expect(at(st, 0.2, 7.6, [walker]).command.speed).toBe('KEEP');
+    expect(at(st, 0.3, 7.4, []).command.speed).toBe('ACCELERATE');
+  });
+
+  it('gateCapHoldS 0 turns the cap off', () => {
+    const { st, at } = planner({ reflection: false, params: { gateCapHoldS: 0 } });
+    thrash(at, st);
+    expect(at(st, 0.2, 7.6).command.speed).toBe('ACCELERATE');
+  });
+});
