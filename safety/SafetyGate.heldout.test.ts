@@ -621,6 +621,40 @@ const CASES: Case[] = [
     command: { speed: 'ACCELERATE', targetSpeedMps: 12 },
     expect: 'ALLOW',
   },
+  // (the three below were added after the final review of the merged work found the holes they
+  // name; verdicts from first principles)
+  {
+    name: 'ACCELERATE to 20 m/s with an ambulance on a run coming up from behind at 15 m/s in the ego lane',
+    why: 'it closes in from behind now: racing it is not yielding, whatever speed the command asks for',
+    spec: {
+      map: hw,
+      agents: [
+        {
+          id: 'amb',
+          lane: 'R0',
+          s: behind(50, 40),
+          speed: 15,
+          attrs: { subclass: 'emergency', sirenOn: true, lightsOn: true },
+        },
+      ],
+    },
+    command: { speed: 'ACCELERATE', targetSpeedMps: 20 },
+    expect: 'NOT_ALLOW',
+    rule: 'situational.emergencyVehicle',
+  },
+  {
+    name: 'ACCELERATE from 4 to 10 m/s, passing a police car with warning lights on the shoulder at 4 m/s first',
+    why: 'the standing emergency vehicle is passed at a crawl; speeding up once past it is what drivers do',
+    spec: {
+      map: m2,
+      speed: 4,
+      agents: [
+        { id: 'pc', lane: 'S0', s: ahead(50, 6), speed: 0, attrs: { subclass: 'emergency', lightsOn: true } },
+      ],
+    },
+    command: { speed: 'ACCELERATE', targetSpeedMps: 10 },
+    expect: 'ALLOW',
+  },
   {
     name: 'KEEP at 13 m/s in the right lane past a police car standing with warning lights in the left lane',
     why: 'move-over: pass a standing emergency vehicle with lights on at reduced speed, whichever side it stands',
@@ -937,6 +971,14 @@ const CASES: Case[] = [
     spec: { map: m2 },
     command: { path: 'LEFT_CHANGE', targetLaneId: 'R1' },
     expect: 'ALLOW',
+  },
+  {
+    name: 'LEFT_CHANGE naming the lane the ego drives in (whole), a stopped car 40 m ahead in it',
+    why: 'checked as a move to the left lane but driven to the lane it names: straight on into the stopped car',
+    spec: { map: m2, speed: 13, agents: [{ id: 'stopped', lane: 'R0', s: ahead(50, 40), speed: 0 }] },
+    command: { path: 'LEFT_CHANGE', targetLaneId: 'R0' },
+    expect: 'NOT_ALLOW',
+    rule: 'input.range',
   },
   {
     name: 'RIGHT_CHANGE naming the lane on the LEFT as its target',

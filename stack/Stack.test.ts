@@ -542,7 +542,7 @@ describe('stack: a clock that goes back', () => {
     expect(t.command.issuedAtS).toBe(10.5);
   });
 
-  it("a plan started before the restart lands into nothing; the new run's plan is the one executed", async () => {
+  it("a plan started before the restart lands into nothing, no second runs beside it; the new run's plan is executed", async () => {
     const pending: { req: PlanRequest; resolve: (speed: number) => void }[] = [];
     const planner: CommandPlanner<null> = {
       name: 'slow',
@@ -558,15 +558,19 @@ describe('stack: a clock that goes back', () => {
     const stack = stackWith(planner, { planHz: 10, controlHz: 20 });
     stack.init(ctx, snap(10));
     stack.tick(snap(10)); // plan 1 in flight
-    stack.tick(snap(0)); // the clock went back: plan 2 starts
-    expect(pending.map((p) => p.req.snapshot.tS)).toEqual([10, 0]);
-    pending[1]!.resolve(7);
-    pending[0]!.resolve(3); // lands last, from the old run
+    stack.tick(snap(0)); // the clock went back: the old plan still runs, none starts beside it
+    expect(pending.map((p) => p.req.snapshot.tS)).toEqual([10]);
+    expect(stack.planning).toBe(true);
+    pending[0]!.resolve(3); // lands into nothing: it belongs to the old run
     await stack.settle();
-    await Promise.resolve();
-    const t = stack.tick(snap(0.05));
+    const t0 = stack.tick(snap(0.05));
+    expect(t0.command.source).toBe('stack:no-command');
+    expect(pending.map((p) => p.req.snapshot.tS)).toEqual([10, 0.05]);
+    pending[1]!.resolve(7);
+    await stack.settle();
+    const t = stack.tick(snap(0.1));
     expect(t.command.targetSpeedMps).toBe(7);
-    expect(t.command.issuedAtS).toBe(0);
+    expect(t.command.issuedAtS).toBe(0.05);
   });
 });
 

@@ -171,6 +171,10 @@ export function createStack(opts: StackOptions): Stack {
   let controllerState: unknown;
   let nextPlanS = 0;
   let inFlight: Promise<void> | undefined;
+  /** A plan started before the clock went back, still running: no new plan starts beside it. */
+  let orphan: Promise<void> | undefined;
+  /** Commands gated since the last (re)start: before the first, the fallback stop is no expiry. */
+  let commandsSinceStart = 0;
   let landed: Landed | undefined;
   /** The message of a failed plan that landed during the current tick. */
   let failedPlan: string | undefined;
@@ -276,6 +280,7 @@ export function createStack(opts: StackOptions): Stack {
         )
         .finally(() => {
           if (inFlight === p) inFlight = undefined;
+          if (orphan === p) orphan = undefined;
         });
       inFlight = p;
     } else {
@@ -293,6 +298,7 @@ export function createStack(opts: StackOptions): Stack {
       return;
     }
     stats.commands++;
+    commandsSinceStart++;
     let command = l.plan.command;
     if (!(command.expiresAtS > command.issuedAtS))
       command = { ...command, expiresAtS: command.issuedAtS + rates.commandLifetimeS };
@@ -334,7 +340,11 @@ export function createStack(opts: StackOptions): Stack {
   /** A fresh start at `first`: what `init` does, and a tick whose clock went back. */
   const start = (first: WorldSnapshot): void => {
     epoch++;
+    // a plan still running lands into nothing (`epoch`); kept aside, so that no second plan runs
+    // beside it (one planner, one request at a time) and `settle` still waits for it
+    if (inFlight) orphan = inFlight;
     inFlight = undefined;
+    commandsSinceStart = 0;
     landed = undefined;
     failedPlan = undefined;
     proposed = undefined;
@@ -359,7 +369,7 @@ export function createStack(opts: StackOptions): Stack {
     rates,
     stats,
     get planning() {
-      return inFlight !== undefined;
+      return inFlight !== undefined || orphan !== undefined;
     },
     init(c: PlannerContext, first: WorldSnapshot): void {
       ctx = c;
@@ -387,7 +397,7 @@ export function createStack(opts: StackOptions): Stack {
         planned = true;
       }
       // 2. start the next plan when due (never two at once)
-      if (tS >= nextPlanS - 1e-9 && !inFlight && !landed) {
+      if (tS >= nextPlanS - 1e-9 && !inFlight && !orphan && !landed) {
         replansLeft = rates.maxReplans;
         while (nextPlanS <= tS + 1e-9) nextPlanS = Math.round((nextPlanS + planPeriodS) * 1e9) / 1e9;
         startPlan(snap);
@@ -419,10 +429,10 @@ export function createStack(opts: StackOptions): Stack {
       } else if (mrm.mode === 'SUCCEEDED') {
         command = stopCommand(snap, 'mrm:hold', rates.expiryDecelMps2);
       } else {
-        if (stats.commands > 0) expired = true;
+        if (commandsSinceStart > 0) expired = true;
         command = stopCommand(
           snap,
-          stats.commands > 0 ? 'stack:expired' : 'stack:no-command',
+          commandsSinceStart > 0 ? 'stack:expired' : 'stack:no-command',
           rates.expiryDecelMps2,
         );
       }
@@ -464,7 +474,7 @@ export function createStack(opts: StackOptions): Stack {
       return out;
     },
     async settle(): Promise<void> {
-      while (inFlight) await inFlight;
+      while (inFlight || orphan) await (inFlight ?? orphan);
     },
   };
 }

@@ -73,4 +73,12 @@ describe('gate cap', () => {
     expect(out).toMatchObject({ speed: 'KEEP', targetSpeedMps: 6 });
     expect(out.decelMps2).toBeUndefined();
   });
+
+  it('a command that was braking keeps its braking rate under the cap', () => {
+    const repair: MidLevelCommand = { ...asked, speed: 'DECELERATE', targetSpeedMps: 3, decelMps2: 1.5 };
+    const cap = gateCapOf({ command: asked, verdict: modify(repair) }, 0, 1)!;
+    const braking: MidLevelCommand = { ...asked, speed: 'DECELERATE', targetSpeedMps: 4, decelMps2: 3.5 };
+    const out = underGateCap(braking, cap, 6);
+    expect(out).toMatchObject({ speed: 'KEEP', targetSpeedMps: 4, decelMps2: 3.5 });
+  });
 });

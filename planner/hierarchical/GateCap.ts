@@ -133,12 +133,18 @@ export function underGateCap(cmd: MidLevelCommand, cap: GateCap, egoSpeedMps: nu
       ),
   };
   delete out.stopAt;
-  delete out.decelMps2;
-  delete out.jerkMps3;
   if (egoSpeedMps > cap.speedMps + AT_CAP_MPS) {
     out.speed = 'KEEP';
     out.targetSpeedMps = Math.min(asked, egoSpeedMps);
+    // a command that was braking (below the ego's speed) keeps its rate: dropped, a DECELERATE at
+    // 3.5 m/s² became a KEEP braking at the default 2
+    if (!(out.targetSpeedMps < egoSpeedMps - 1e-9)) {
+      delete out.decelMps2;
+      delete out.jerkMps3;
+    }
   } else {
+    delete out.decelMps2;
+    delete out.jerkMps3;
     out.speed = egoSpeedMps < cap.speedMps - AT_CAP_MPS ? 'ACCELERATE' : 'KEEP';
   }
   return out;

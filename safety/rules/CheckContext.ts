@@ -250,15 +250,21 @@ export function firstUnstoppable(
   const v0 = r.v[0]!;
   const need0 = Math.max(0, v0 * v0 - vt2) / (2 * Math.max(lineS - (r.s[0]! + front), 0.1));
   const allowed = Math.max(budgetMps2, 1.2 * need0 + 0.1);
+  let passedSlow = false;
   for (let k = 0; k < r.n; k++) {
     const v = r.v[k]!;
     // slow enough here: it can hold (a creep over the line at this speed is the tracker's taper).
     // Not an all-clear for the rest of the roll-out: one that is slow now and speeds up later (an
     // ACCELERATE from rest at a red light or before an occupied crosswalk) is checked on at every
     // later step — returning here let a pull-away over a red line pass
-    if (v <= targetMps + 0.1) continue;
+    if (v <= targetMps + 0.1) {
+      if (r.s[k]! + front >= lineS) passedSlow = true;
+      continue;
+    }
     const room = lineS - (r.s[k]! + front);
-    if (room <= 0) return k;
+    // past the line: a stop line (target 0) is crossed, whatever came before; a speed cap's line
+    // (target > 0) reached at or under the cap was kept (what lies beyond is the zone's own check)
+    if (room <= 0) return targetMps > 0 && passedSlow ? -1 : k;
     if ((v * v - vt2) / (2 * room) > allowed) return k;
   }
   return -1;

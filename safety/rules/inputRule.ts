@@ -5,6 +5,8 @@
  * it can never authorise breaking one.
  */
 import {
+  boxCorners,
+  egoBox,
   inLaneOffsetLimitM,
   type MidLevelCommand,
   MidLevelCommandSchema,
@@ -144,7 +146,12 @@ function behindRearM(p: { x: number; y: number }, snapshot: WorldSnapshot, vehic
  * one two lanes over, would be checked against one lane and driven into another. Other paths
  * (FOLLOW_LANE, borrows) do not steer by it and pass.
  */
-function changeReaches(cmd: MidLevelCommand, snapshot: WorldSnapshot, map: RoadMap): boolean {
+function changeReaches(
+  cmd: MidLevelCommand,
+  snapshot: WorldSnapshot,
+  map: RoadMap,
+  vehicle: VehicleParams,
+): boolean {
   if (cmd.path !== 'LEFT_CHANGE' && cmd.path !== 'RIGHT_CHANGE') return true;
   const left = cmd.path === 'LEFT_CHANGE';
   const ego = snapshot.ego;
@@ -152,13 +159,36 @@ function changeReaches(cmd: MidLevelCommand, snapshot: WorldSnapshot, map: RoadM
   const here = map.locate(ego.x, ego.y, ego.headingRad);
   if (here) on.push(here.laneId);
   for (const id of on) {
-    if (id === cmd.targetLaneId) return true;
+    // the lane the ego is on only while its footprint is still in the lane it leaves (a change part
+    // way): a change "into" the lane it drives in, whole, was rolled out into the neighbour and
+    // driven straight on by the controller (into a stopped car ahead, the review found)
+    if (id === cmd.targetLaneId) {
+      if (leavesFrom(map.lane(id)!, left, ego, vehicle, map)) return true;
+      continue;
+    }
     const lane = map.lane(id)!;
     const nb = left ? lane.data.left : lane.data.right;
     if (nb?.laneId === cmd.targetLaneId) return true;
   }
   return false;
 }
+
+/** Whether a corner of the ego's footprint lies in the lane a change into `target` leaves (its right neighbour for a LEFT_CHANGE). */
+function leavesFrom(
+  target: { data: { left?: { laneId: string } | undefined; right?: { laneId: string } | undefined } },
+  left: boolean,
+  ego: WorldSnapshot['ego'],
+  vehicle: VehicleParams,
+  map: RoadMap,
+): boolean {
+  const origin = left ? target.data.right?.laneId : target.data.left?.laneId;
+  if (origin === undefined) return false;
+  const c = boxCorners(egoBox(ego, vehicle), cornerScratch);
+  for (let i = 0; i < 8; i += 2)
+    if (map.lanesAt(c[i]!, c[i + 1]!).some((l) => l.data.id === origin)) return true;
+  return false;
+}
+const cornerScratch = new Float64Array(8);
 
 /** Range, freshness and instruction checks; returns false when the command must be vetoed. */
 export function inputRules(
@@ -186,7 +216,7 @@ export function inputRules(
     });
   else if (cmd.targetLaneId !== undefined && !map.lane(cmd.targetLaneId))
     bad(`targetLaneId ${q(cmd.targetLaneId)} is not on the map`, { targetLaneId: bounded(cmd.targetLaneId) });
-  else if (cmd.targetLaneId !== undefined && !changeReaches(cmd, snapshot, map))
+  else if (cmd.targetLaneId !== undefined && !changeReaches(cmd, snapshot, map, vehicle))
     bad(
       `targetLaneId ${q(cmd.targetLaneId)} is not the lane a ${cmd.path} reaches from where the ego is (the controller would drive to it; the rules check the ${cmd.path === 'LEFT_CHANGE' ? 'left' : 'right'} neighbour)`,
       { targetLaneId: bounded(cmd.targetLaneId), path: cmd.path },

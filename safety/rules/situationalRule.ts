@@ -154,7 +154,13 @@ export function situationalRules(ctx: CheckContext, sink: RuleSink): void {
     const vEnd = r.v[r.n - 1]!;
     let vEgoMax = v0;
     for (let k = 1; k < r.n; k++) vEgoMax = Math.max(vEgoMax, r.v[k]!);
-    if (!closesIn(ag, snapshot.ego.x, snapshot.ego.y, snapshot.ego.headingRad, vEgoMax)) continue;
+    // at either end of the roll-out's speeds (the relative velocity is linear in the ego's speed):
+    // at its top speed alone, an ambulance coming up from behind looked as if it fell back once the
+    // command asked for more speed than it has — speeding up more got past the rule
+    const ex = snapshot.ego.x;
+    const ey = snapshot.ego.y;
+    const eh = snapshot.ego.headingRad;
+    if (!closesIn(ag, ex, ey, eh, v0) && !closesIn(ag, ex, ey, eh, vEgoMax)) continue;
     const accelerates = vEnd > v0 + 0.5;
     const laneChanging = changesLane(r);
     const intoItsLane = laneChanging && Math.abs(fp.dM - r.targetOffsetM) < 1.75;

@@ -426,7 +426,8 @@ export class RoadGeometry {
     let ds = dsM;
     if (o.tM !== undefined) {
       const k = this.curvature(road.id, Math.min(Math.max(s, 0), road.length));
-      if (k.ok && Math.abs(k.value) > 1e-6) ds /= 1 - k.value * o.tM;
+      // (1 − κt ≤ 0: an offset beyond the centre of curvature, where s does not map to distance)
+      if (k.ok && Math.abs(k.value) > 1e-6 && 1 - k.value * o.tM > 1e-3) ds /= 1 - k.value * o.tM;
     }
     // Driving direction of the lane relative to s at the start (RHT: negative ids along s).
     let along = road.lht ? laneId > 0 : laneId < 0;

@@ -45,7 +45,8 @@ function negate(node: XNode, key: string): void {
 
 /**
  * Mirrors, in place, every position below `node` from CARLA's frame into the OpenDRIVE frame
- * (y → −y, heading → −heading, a right-positive offset → left-positive). Call it on a tree whose
+ * (y → −y, heading → −heading, a RoadPosition's t → −t; a LanePosition's offset is read alike in both
+ * frames and left as it is). Call it on a tree whose
  * parameters are resolved. Returns how many position elements it changed.
  */
 export function carlaPositionsToMapFrame(node: XNode): number {

@@ -1879,11 +1879,13 @@ export class OscExecutor {
         let dy = tr.y - hy;
         const len = Math.hypot(dx, dy) || 1;
         const c = tr.entity.couplerDxM ?? 0;
+        // the trailer faces its hitch: from the unscaled direction (scaled by a zero coupler
+        // offset it was atan2(0, 0) + π, π on every tick)
+        tr.headingRad = Math.atan2(dy, dx) + Math.PI;
         dx = (dx / len) * c;
         dy = (dy / len) * c;
         tr.x = hx + dx;
         tr.y = hy + dy;
-        tr.headingRad = Math.atan2(dy, dx) + Math.PI;
         tr.speedMps = v.speedMps;
         v = tr;
       }
