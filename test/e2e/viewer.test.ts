@@ -132,6 +132,11 @@ describe('viewer in headless Chromium', () => {
       undefined,
       { timeout: 10_000 },
     );
+    // the button is relabelled when the playback loop sees the end (the frame that drew the last
+    // tick may come first): it must come to say 'play' without another click
+    await page.waitForFunction(() => document.querySelector('#tl-play')?.textContent === 'play', undefined, {
+      timeout: 5_000,
+    });
     expect(await page.textContent('#tl-play')).toBe('play');
   });
 
