@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import {
   type AgentState,
   type MidLevelCommand,
-  type Trajectory,
   VehicleParamsSchema,
   type Verdict,
 } from '../../core/index.ts';
@@ -18,6 +17,7 @@ import {
   type HierarchicalState,
 } from './HierarchicalPlanner.ts';
 import type { RolloutFn } from './Reflection.ts';
+import { straightRollout } from './testing/views.ts';
 
 /** A free straight road (15 m/s limit): the rules speed the ego up from 8 m/s. */
 const vehicle = VehicleParamsSchema.parse({});
@@ -27,22 +27,7 @@ const made = createEnvironmentTransform(map, {}, vehicle);
 if (!made.ok) throw new Error('perception');
 const env = made.value;
 
-/** Straight east along y = 0: hold, brake at the command's rate to its target, or accelerate at 1.5 m/s². */
-const rollout: RolloutFn = (c, snap) => {
-  const v0 = snap.ego.speedMps;
-  const target = c.speed === 'STOP' ? 0 : (c.targetSpeedMps ?? v0);
-  const a = target < v0 ? -(c.decelMps2 ?? 2) : target > v0 ? 1.5 : 0;
-  const points: Trajectory['points'] = [];
-  let x = snap.ego.x;
-  let v = v0;
-  for (let i = 0; i <= 40; i++) {
-    points.push({ tS: snap.tS + i * 0.1, x, y: 0, headingRad: 0, speedMps: v });
-    const vNext = a < 0 ? Math.max(target, v + a * 0.1) : Math.min(target, v + a * 0.1);
-    x += ((v + vNext) / 2) * 0.1;
-    v = vNext;
-  }
-  return { points };
-};
+const rollout: RolloutFn = straightRollout;
 
 /** A pedestrian far off the road: named by the gate's rule, ignored by the rules. */
 const walker: AgentState = {

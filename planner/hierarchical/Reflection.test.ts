@@ -1,16 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import {
-  type AgentState,
-  type MidLevelCommand,
-  type Trajectory,
-  VehicleParamsSchema,
-} from '../../core/index.ts';
+import { type AgentState, type MidLevelCommand, VehicleParamsSchema } from '../../core/index.ts';
 import { RoadMap } from '../../core/map/index.ts';
 import { oneLane } from '../../core/map/testFixtures.ts';
 import { plannerContext } from '../../core/planning/testFixtures.ts';
 import { ego, snapshotOf } from '../../core/testFixtures.ts';
 import { ProposalScorer } from './ProposalScorer.ts';
 import { alternativesOf, REFLECTION_CANDIDATES, type RolloutFn, reflect } from './Reflection.ts';
+import { straightRollout } from './testing/views.ts';
 
 const base: MidLevelCommand = {
   speed: 'KEEP',
@@ -55,22 +51,7 @@ describe('reflection picks among graded slower speeds', () => {
   const vehicle = VehicleParamsSchema.parse({});
   const map = new RoadMap(oneLane('one-lane', 'L0', 400, 3.5, 15));
   const ctx = plannerContext(map, ['L0'], vehicle);
-  /** Straight east along y = 0: hold, or brake at the command's rate to its target, or accelerate at 1.5 m/s². */
-  const rollout: RolloutFn = (c, snap) => {
-    const v0 = snap.ego.speedMps;
-    const target = c.speed === 'STOP' ? 0 : (c.targetSpeedMps ?? v0);
-    const a = target < v0 ? -(c.decelMps2 ?? 2) : target > v0 ? 1.5 : 0;
-    const points: Trajectory['points'] = [];
-    let x = snap.ego.x;
-    let v = v0;
-    for (let i = 0; i <= 40; i++) {
-      points.push({ tS: snap.tS + i * 0.1, x, y: 0, headingRad: 0, speedMps: v });
-      const vNext = a < 0 ? Math.max(target, v + a * 0.1) : Math.min(target, v + a * 0.1);
-      x += ((v + vNext) / 2) * 0.1;
-      v = vNext;
-    }
-    return { points };
-  };
+  const rollout: RolloutFn = straightRollout;
 
   it('eases off a little, not by half, when a little less speed keeps the time-to-collision bound', () => {
     // ego at 10 m/s, 22 m behind a car going 5 m/s: holding speed closes to 2 m in 4 s (TTC under

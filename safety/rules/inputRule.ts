@@ -11,11 +11,12 @@ import {
   type MidLevelCommand,
   MidLevelCommandSchema,
   parseWith,
+  pointInPolygon,
   type Result,
   type VehicleParams,
   type WorldSnapshot,
 } from '../../core/index.ts';
-import type { RoadMap } from '../../core/map/index.ts';
+import type { LaneInfo, RoadMap } from '../../core/map/index.ts';
 import type { SafetyParams } from '../SafetyParams.ts';
 import { bounded, q, type RuleSink, round } from './CheckContext.ts';
 
@@ -141,7 +142,7 @@ function behindRearM(p: { x: number; y: number }, snapshot: WorldSnapshot, vehic
 /**
  * Whether a lane change's `targetLaneId` is one the rules check: the neighbour on the command's
  * side of a lane the ego is on (its located lane, or any lane containing its pose), or that lane
- * itself (a change nearly done). The controller drives a change to its `targetLaneId` wherever that
+ * itself while the footprint is still in the lane it leaves (a change part way: `reachesFrom`). The controller drives a change to its `targetLaneId` wherever that
  * lies, while the roll-out goes to the neighbour: a RIGHT_CHANGE naming the lane on the left, or
  * one two lanes over, would be checked against one lane and driven into another. Other paths
  * (FOLLOW_LANE, borrows) do not steer by it and pass.
@@ -155,37 +156,33 @@ function changeReaches(
   if (cmd.path !== 'LEFT_CHANGE' && cmd.path !== 'RIGHT_CHANGE') return true;
   const left = cmd.path === 'LEFT_CHANGE';
   const ego = snapshot.ego;
-  const on = map.lanesAt(ego.x, ego.y).map((l) => l.data.id);
   const here = map.locate(ego.x, ego.y, ego.headingRad);
-  if (here) on.push(here.laneId);
-  for (const id of on) {
-    // the lane the ego is on only while its footprint is still in the lane it leaves (a change part
-    // way): a change "into" the lane it drives in, whole, was rolled out into the neighbour and
-    // driven straight on by the controller (into a stopped car ahead, the review found)
-    if (id === cmd.targetLaneId) {
-      if (leavesFrom(map.lane(id)!, left, ego, vehicle, map)) return true;
-      continue;
-    }
-    const lane = map.lane(id)!;
-    const nb = left ? lane.data.left : lane.data.right;
-    if (nb?.laneId === cmd.targetLaneId) return true;
-  }
+  if (here && reachesFrom(map.lane(here.laneId)!, cmd.targetLaneId!, left, ego, vehicle, map)) return true;
+  for (const lane of map.lanesAt(ego.x, ego.y))
+    if (reachesFrom(lane, cmd.targetLaneId!, left, ego, vehicle, map)) return true;
   return false;
 }
 
-/** Whether a corner of the ego's footprint lies in the lane a change into `target` leaves (its right neighbour for a LEFT_CHANGE). */
-function leavesFrom(
-  target: { data: { left?: { laneId: string } | undefined; right?: { laneId: string } | undefined } },
+/**
+ * Whether a change to `targetId` checked from `lane` (one the ego is on) goes where the rules roll
+ * it out: into `lane`'s neighbour on the change's side, or into `lane` itself while the ego's
+ * footprint is still in the lane it leaves (a change part way). A change "into" the lane the ego
+ * drives in, whole, was rolled out into the neighbour and driven straight on by the controller
+ * (into a stopped car ahead, the review found).
+ */
+function reachesFrom(
+  lane: LaneInfo,
+  targetId: string,
   left: boolean,
   ego: WorldSnapshot['ego'],
   vehicle: VehicleParams,
   map: RoadMap,
 ): boolean {
-  const origin = left ? target.data.right?.laneId : target.data.left?.laneId;
-  if (origin === undefined) return false;
+  if (lane.data.id !== targetId) return (left ? lane.data.left : lane.data.right)?.laneId === targetId;
+  const origin = map.lane((left ? lane.data.right : lane.data.left)?.laneId ?? '');
+  if (!origin) return false;
   const c = boxCorners(egoBox(ego, vehicle), cornerScratch);
-  for (let i = 0; i < 8; i += 2)
-    if (map.lanesAt(c[i]!, c[i + 1]!).some((l) => l.data.id === origin)) return true;
+  for (let i = 0; i < 8; i += 2) if (pointInPolygon(c[i]!, c[i + 1]!, origin.flat)) return true;
   return false;
 }
 const cornerScratch = new Float64Array(8);
