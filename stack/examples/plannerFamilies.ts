@@ -1,7 +1,9 @@
 /**
  * The hierarchical planner against PDM-Closed on the imported real scenarios, per family (CARLA
  * leaderboard routes on the towns we have, esmini OpenSCENARIO, CommonRoad), both agent modes:
- * the table in planner/README.md.
+ * the table in planner/README.md. PDM-Closed runs twice: as published, and behind the same safety
+ * gate the hierarchical planner always runs behind (`pdm-closed+gate`), so that what the gate
+ * costs or saves is told apart from what the planner decides.
  *
  *   npx tsx stack/examples/plannerFamilies.ts [../shared/scenarios] [--sample N | --limit N] [--workers N]
  *     [--family carla_leaderboard,esmini,commonroad] [--out DIR]
@@ -38,7 +40,7 @@ const text = (name: string) => {
 };
 const outDir = text('--out');
 const only = text('--family')?.split(',');
-const PLANNERS = ['pdm-closed', 'hierarchical'];
+const PLANNERS = ['pdm-closed', 'pdm-closed+gate', 'hierarchical'];
 
 const FAMILIES: { name: string; dir: string; exts: string[] }[] = [
   { name: 'CARLA leaderboard routes', dir: 'carla_leaderboard', exts: ['.xml'] },
@@ -107,9 +109,9 @@ for (const f of FAMILIES.filter((x) => !only || only.includes(x.dir))) {
   rows.push([
     f.name,
     `${refs.length} of ${loadable}`,
-    `${score('pdm-closed', 'nonreactive')} / ${score('hierarchical', 'nonreactive')}`,
-    `${score('pdm-closed', 'reactive')} / ${score('hierarchical', 'reactive')}`,
-    `${atFault('pdm-closed')} / ${atFault('hierarchical')}`,
+    PLANNERS.map((p) => score(p, 'nonreactive')).join(' / '),
+    PLANNERS.map((p) => score(p, 'reactive')).join(' / '),
+    PLANNERS.map(atFault).join(' / '),
     errors,
   ]);
   process.stderr.write(`${rows.at(-1)!.join(' | ')} (${((performance.now() - t0) / 1000).toFixed(0)} s)\n`);
@@ -119,9 +121,9 @@ console.log(
     [
       'family',
       'scenarios (run of loadable)',
-      'CLS-NR PDM-Closed / hierarchical',
-      'CLS-R PDM-Closed / hierarchical',
-      'runs with an at-fault collision PDM / hier. (both modes)',
+      'CLS-NR PDM-Closed / PDM-Closed+gate / hierarchical',
+      'CLS-R PDM-Closed / PDM-Closed+gate / hierarchical',
+      'runs with an at-fault collision PDM / PDM+gate / hier. (both modes)',
       'errors',
     ],
     rows,
