@@ -74,6 +74,40 @@ describe('llama client (node-llama-cpp, tiny generated GGUF)', () => {
     }
   }, 30000);
 
+  it('a context too small for the longest reply caps the budget and the cut reply is TRUNCATED', async () => {
+    // the random model writes the 300-character reason in full; 200 tokens of context cannot hold it
+    const small = createLlamaClient({ modelPath, contextSize: 200 });
+    try {
+      const a = await askAgent(small, LongitudinalDecisionSchema, {
+        system: 'You drive.',
+        user: 'Decide.',
+        schemaName: 'longitudinal_decision',
+        jsonSchema: jsonSchemaOf(LongitudinalDecisionSchema),
+        deadlineMs: 20000,
+      });
+      expect(a).toMatchObject({ ok: false, code: 'TRUNCATED' });
+    } finally {
+      await small.close?.();
+    }
+  }, 30000);
+
+  it('a prompt that fills the context is TRUNCATED before generating', async () => {
+    const small = createLlamaClient({ modelPath, contextSize: 64 });
+    try {
+      const a = await askAgent(small, SpeedOnly, {
+        system: 'You drive.',
+        user: 'Decide the speed. '.repeat(10),
+        schemaName: 'speed_only',
+        jsonSchema: jsonSchemaOf(SpeedOnly),
+        deadlineMs: 20000,
+      });
+      expect(a).toMatchObject({ ok: false, code: 'TRUNCATED' });
+      expect(a.ok ? '' : a.message).toMatch(/no room/);
+    } finally {
+      await small.close?.();
+    }
+  }, 30000);
+
   it('a schema the grammar compiler does not take is a SCHEMA failure naming the keyword', async () => {
     const a = await askAgent(client, SpeedOnly, {
       system: 'You drive.',

@@ -16,12 +16,14 @@ export interface LlamaClientOptions {
   /**
    * Token limit of one reply; default: the longest reply the grammar admits (bytes) plus
    * `REPLY_TOKEN_MARGIN`, so a finished reply is never cut (every token is at least one byte).
+   * Either way capped by the room the prompt leaves in the context.
    */
   maxTokens?: number;
   /** How the JSON schema becomes a grammar (fraction digits, defaults for unbounded fields). */
   grammar?: Partial<JsonGrammarParams>;
   /** CPU threads (1 is fastest for tiny models on 2 cores). */
   threads?: number;
+  /** Context limit, tokens (default 8192, never above the model's training context). */
   contextSize?: number;
 }
 
@@ -80,16 +82,20 @@ export function createLlamaClient(opts: LlamaClientOptions): LlmClient {
           grammars.set(key, entry);
         }
         const prompt = `${req.system}\n\n${req.user}\n\nAnswer (JSON):\n`;
-        const maxTokens = opts.maxTokens ?? entry.maxBytes + REPLY_TOKEN_MARGIN;
         const promptTokens = m.model.tokenize(prompt).length;
         const contextLimit = Math.min(opts.contextSize ?? 8192, m.model.trainContextSize);
-        if (promptTokens + maxTokens + REPLY_TOKEN_MARGIN > contextLimit)
+        // Room left in the context after the prompt. A grammar bound larger than the room is
+        // still tried (a real vocabulary spends several bytes per token); a reply that does
+        // not fit stops at the room and is TRUNCATED, never a partial reply.
+        const room = contextLimit - promptTokens - REPLY_TOKEN_MARGIN;
+        const maxTokens = Math.min(opts.maxTokens ?? entry.maxBytes + REPLY_TOKEN_MARGIN, room);
+        if (maxTokens <= 0)
           return {
             ok: false,
             code: 'TRUNCATED',
-            message: `prompt ${promptTokens} + reply budget ${maxTokens} tokens exceed the context of ${contextLimit}`,
+            message: `prompt of ${promptTokens} tokens leaves no room for a reply in a context of ${contextLimit}`,
           };
-        // a context just large enough for this prompt and the longest admissible reply
+        // a context just large enough for this prompt and the reply budget
         context = await m.model.createContext({
           contextSize: promptTokens + maxTokens + REPLY_TOKEN_MARGIN,
           threads: opts.threads ?? 1,
