@@ -2,7 +2,8 @@
  * `npm run bench planner`: the hierarchical planner's plan() latency on one core (JS runs the plan
  * on the main thread; the environment transform, gate and controller are outside plan()), rules
  * without and with reflection, over every plan of the built-in suite in both agent modes; and the
- * llama path's time per call on the tiny GGUF the tests generate (load excluded, then per call).
+ * llama path on the tiny GGUF the tests generate: per agent schema, how many replies are
+ * schema-valid (failures by code) and the time per call (the first call, with the load, apart).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,7 +14,7 @@ import { createLlamaClient } from '../planner/hierarchical/llm/LlamaClient.ts';
 import { askAgent, jsonSchemaOf } from '../planner/hierarchical/llm/LlmClient.ts';
 import { writeTinyGguf } from '../planner/hierarchical/llm/testing/tinyGguf.ts';
 import { REFLECTION_CANDIDATES } from '../planner/hierarchical/Reflection.ts';
-import { LongitudinalDecisionSchema } from '../planner/index.ts';
+import { LateralDecisionSchema, LongitudinalDecisionSchema, SceneAnalysisSchema } from '../planner/index.ts';
 import { BUILTIN_IDS, builtinScenario } from '../scenarios/builtin/index.ts';
 import { hierarchicalPlannerFor } from '../stack/HierarchicalStack.ts';
 import { runStackScenario, stackFor } from '../stack/index.ts';
@@ -56,32 +57,51 @@ async function planLatencies(reflection: boolean): Promise<Times> {
 
 const q = (xs: number[], p: number) => xs[Math.min(xs.length - 1, Math.floor(xs.length * p))]!;
 
-async function llamaPerCall(calls: number): Promise<{ loadMs: number; ms: number[]; ok: number }> {
+interface LlamaRow {
+  schemaName: string;
+  ms: number[];
+  ok: number;
+  /** Failures by code (TRUNCATED, SCHEMA, ...). */
+  failures: Record<string, number>;
+}
+
+async function llamaPerCall(calls: number): Promise<{ loadMs: number; rows: LlamaRow[] }> {
   const dir = mkdtempSync(join(tmpdir(), 'edgeplan-bench-llama-'));
   try {
     const path = join(dir, 'tiny.gguf');
     writeTinyGguf(path);
-    const client = createLlamaClient({ modelPath: path, maxTokens: 96 });
-    const req = {
+    // the token budget comes from each schema's grammar (no fixed maxTokens)
+    const client = createLlamaClient({ modelPath: path });
+    const schemas = [
+      ['scene_analysis', SceneAnalysisSchema],
+      ['lateral_decision', LateralDecisionSchema],
+      ['longitudinal_decision', LongitudinalDecisionSchema],
+    ] as const;
+    const req = (schemaName: string, schema: (typeof schemas)[number][1]) => ({
       system: 'You are one agent of a driving planner.',
-      user: 'Scene: lead vehicle 25 m ahead at 8 m/s; speed limit 11 m/s. Decide the speed.',
-      schemaName: 'longitudinal_decision',
-      jsonSchema: jsonSchemaOf(LongitudinalDecisionSchema),
+      user: 'Scene: lead vehicle 25 m ahead at 8 m/s; speed limit 11 m/s. Decide.',
+      schemaName,
+      jsonSchema: jsonSchemaOf(schema),
       deadlineMs: 30000,
-    };
+    });
     const t0 = performance.now();
-    await askAgent(client, LongitudinalDecisionSchema, req); // load + first call
+    await askAgent(client, LateralDecisionSchema, req('lateral_decision', LateralDecisionSchema)); // load + first call
     const loadMs = performance.now() - t0;
-    const ms: number[] = [];
-    let ok = 0;
-    for (let i = 0; i < calls; i++) {
-      const t = performance.now();
-      const a = await askAgent(client, LongitudinalDecisionSchema, req);
-      ms.push(performance.now() - t);
-      if (a.ok) ok++;
+    const rows: LlamaRow[] = [];
+    for (const [schemaName, schema] of schemas) {
+      const row: LlamaRow = { schemaName, ms: [], ok: 0, failures: {} };
+      for (let i = 0; i < calls; i++) {
+        const t = performance.now();
+        const a = await askAgent(client, schema, req(schemaName, schema));
+        row.ms.push(performance.now() - t);
+        if (a.ok) row.ok++;
+        else row.failures[a.code] = (row.failures[a.code] ?? 0) + 1;
+      }
+      row.ms.sort((a, b) => a - b);
+      rows.push(row);
     }
     await client.close?.();
-    return { loadMs, ms: ms.sort((a, b) => a - b), ok };
+    return { loadMs, rows };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -108,17 +128,20 @@ export async function benchPlanner(): Promise<string> {
       reflect,
       '≤ 100',
     ),
-    [
-      `llama, tiny GGUF (first call incl. load ${llama.loadMs.toFixed(0)} ms; ${llama.ok}/${llama.ms.length} schema-valid)`,
-      llama.ms.length,
-      q(llama.ms, 0.5).toFixed(1),
-      q(llama.ms, 0.99).toFixed(1),
-      '',
-      '',
-      '',
-    ],
+    ...llama.rows.map((r) => {
+      const failed = Object.entries(r.failures).map(([code, n]) => `${n} ${code}`);
+      return [
+        `llama, tiny GGUF, ${r.schemaName}: ${r.ok}/${r.ms.length} schema-valid${failed.length ? ` (${failed.join(', ')})` : ''}`,
+        r.ms.length,
+        q(r.ms, 0.5).toFixed(1),
+        q(r.ms, 0.99).toFixed(1),
+        '',
+        '',
+        '',
+      ];
+    }),
   ];
-  return `planner: hierarchical plan() on one core, built-in suite × both modes (CPU: process CPU time per call)\n${markdownTable(
+  return `planner: hierarchical plan() on one core, built-in suite × both modes (CPU: process CPU time per call); llama: first call incl. load ${llama.loadMs.toFixed(0)} ms, then per call\n${markdownTable(
     ['what', 'calls', 'wall p50 ms', 'wall p99 ms', 'CPU p50 ms', 'CPU p99 ms', 'aim ms'],
     rows,
     ['l', 'r', 'r', 'r', 'r', 'r', 'r'],

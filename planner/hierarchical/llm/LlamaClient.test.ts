@@ -1,13 +1,14 @@
 /**
  * The llama path with the real node-llama-cpp runtime on a tiny GGUF the test writes itself:
- * loading, grammar-constrained JSON, the deadline and the fallback on a model that cannot load.
+ * loading, grammar-constrained JSON for the full agent schemas (random weights: only the grammar
+ * keeps the replies valid), truncation, the deadline and the fallback on a model that cannot load.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { LongitudinalDecisionSchema } from '../AgentOutputs.ts';
+import { LateralDecisionSchema, LongitudinalDecisionSchema, SceneAnalysisSchema } from '../AgentOutputs.ts';
 import { createLlamaClient } from './LlamaClient.ts';
 import { askAgent, jsonSchemaOf, type LlmClient } from './LlmClient.ts';
 import { writeTinyGguf } from './testing/tinyGguf.ts';
@@ -18,7 +19,7 @@ let client: LlmClient;
 
 beforeAll(() => {
   writeTinyGguf(modelPath);
-  client = createLlamaClient({ modelPath, maxTokens: 96 });
+  client = createLlamaClient({ modelPath });
 });
 afterAll(async () => {
   await client.close?.();
@@ -40,15 +41,83 @@ describe('llama client (node-llama-cpp, tiny generated GGUF)', () => {
     if (a.ok) expect(['KEEP', 'ACCELERATE', 'DECELERATE', 'STOP']).toContain(a.value.speed);
   }, 30000);
 
-  it('the full longitudinal schema either parses or fails with a code, never throws', async () => {
-    const a = await askAgent(client, LongitudinalDecisionSchema, {
+  for (const [name, schema] of [
+    ['lateral_decision', LateralDecisionSchema],
+    ['longitudinal_decision', LongitudinalDecisionSchema],
+    ['scene_analysis', SceneAnalysisSchema],
+  ] as const) {
+    it(`the full ${name} schema comes back schema-valid`, async () => {
+      const a = await askAgent(client, schema, {
+        system: 'You are one agent of a driving planner.',
+        user: 'Scene: lead vehicle 25 m ahead at 8 m/s; speed limit 11 m/s. Decide.',
+        schemaName: name,
+        jsonSchema: jsonSchemaOf(schema),
+        deadlineMs: 20000,
+      });
+      expect(a.ok ? 'OK' : `${a.code}: ${a.message}`).toBe('OK');
+    }, 30000);
+  }
+
+  it('a token limit below the reply is a TRUNCATED failure', async () => {
+    const short = createLlamaClient({ modelPath, maxTokens: 12 });
+    try {
+      const a = await askAgent(short, LongitudinalDecisionSchema, {
+        system: 'You drive.',
+        user: 'Decide.',
+        schemaName: 'longitudinal_decision',
+        jsonSchema: jsonSchemaOf(LongitudinalDecisionSchema),
+        deadlineMs: 20000,
+      });
+      expect(a).toMatchObject({ ok: false, code: 'TRUNCATED' });
+    } finally {
+      await short.close?.();
+    }
+  }, 30000);
+
+  it('a context too small for the longest reply caps the budget and the cut reply is TRUNCATED', async () => {
+    // the random model writes the 300-character reason in full; 200 tokens of context cannot hold it
+    const small = createLlamaClient({ modelPath, contextSize: 200 });
+    try {
+      const a = await askAgent(small, LongitudinalDecisionSchema, {
+        system: 'You drive.',
+        user: 'Decide.',
+        schemaName: 'longitudinal_decision',
+        jsonSchema: jsonSchemaOf(LongitudinalDecisionSchema),
+        deadlineMs: 20000,
+      });
+      expect(a).toMatchObject({ ok: false, code: 'TRUNCATED' });
+    } finally {
+      await small.close?.();
+    }
+  }, 30000);
+
+  it('a prompt that fills the context is TRUNCATED before generating', async () => {
+    const small = createLlamaClient({ modelPath, contextSize: 64 });
+    try {
+      const a = await askAgent(small, SpeedOnly, {
+        system: 'You drive.',
+        user: 'Decide the speed. '.repeat(10),
+        schemaName: 'speed_only',
+        jsonSchema: jsonSchemaOf(SpeedOnly),
+        deadlineMs: 20000,
+      });
+      expect(a).toMatchObject({ ok: false, code: 'TRUNCATED' });
+      expect(a.ok ? '' : a.message).toMatch(/no room/);
+    } finally {
+      await small.close?.();
+    }
+  }, 30000);
+
+  it('a schema the grammar compiler does not take is a SCHEMA failure naming the keyword', async () => {
+    const a = await askAgent(client, SpeedOnly, {
       system: 'You drive.',
       user: 'Decide.',
-      schemaName: 'longitudinal_decision',
-      jsonSchema: jsonSchemaOf(LongitudinalDecisionSchema),
+      schemaName: 'speed_pattern',
+      jsonSchema: { type: 'object', properties: { speed: { type: 'string', pattern: '^K' } } },
       deadlineMs: 20000,
     });
-    if (!a.ok) expect(['SCHEMA', 'TRUNCATED']).toContain(a.code);
+    expect(a).toMatchObject({ ok: false, code: 'SCHEMA' });
+    expect(a.ok ? '' : a.message).toMatch(/pattern/);
   }, 30000);
 
   it('a deadline shorter than the generation is a TIMEOUT', async () => {

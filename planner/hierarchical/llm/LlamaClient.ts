@@ -3,48 +3,32 @@
  * server: CPU prebuilt binaries (`build: 'never'`: nothing is compiled or downloaded), the agent's
  * JSON schema compiled into a GBNF grammar so every token keeps the reply valid JSON, a fresh
  * context per call, the deadline as an abort signal. Text-only (no image input).
+ * The grammar comes from `jsonSchemaToGbnf` (bounded strings and numbers, no free whitespace), so
+ * a reply is schema-valid by construction and its longest form sets the token budget.
  */
 import type { Llama, LlamaGrammar, LlamaModel } from 'node-llama-cpp';
+import { type JsonGrammarParams, jsonSchemaToGbnf } from './JsonGrammar.ts';
 import type { LlmClient, LlmReply, LlmRequest } from './LlmClient.ts';
 import { oneLine } from './LlmClient.ts';
 
 export interface LlamaClientOptions {
   modelPath: string;
-  /** Token limit of one reply. */
+  /**
+   * Token limit of one reply; default: the longest reply the grammar admits (bytes) plus
+   * `REPLY_TOKEN_MARGIN`, so a finished reply is never cut (every token is at least one byte).
+   * Either way capped by the room the prompt leaves in the context.
+   */
   maxTokens?: number;
+  /** How the JSON schema becomes a grammar (fraction digits, defaults for unbounded fields). */
+  grammar?: Partial<JsonGrammarParams>;
   /** CPU threads (1 is fastest for tiny models on 2 cores). */
   threads?: number;
+  /** Context limit, tokens (default 8192, never above the model's training context). */
   contextSize?: number;
 }
 
-type GrammarSchema = Parameters<Llama['createGrammarForJsonSchema']>[0];
-
-/** The subset of JSON Schema node-llama-cpp's grammar compiler reads (anyOf → oneOf, bounds dropped). */
-export function toGrammarSchema(s: unknown): unknown {
-  if (Array.isArray(s)) return s.map(toGrammarSchema);
-  if (!s || typeof s !== 'object') return s;
-  const o = s as Record<string, unknown>;
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(o)) {
-    if (k === 'anyOf' || k === 'oneOf') out.oneOf = toGrammarSchema(v);
-    else if (k === 'properties') {
-      const props: Record<string, unknown> = {};
-      for (const [pk, pv] of Object.entries(v as Record<string, unknown>)) props[pk] = toGrammarSchema(pv);
-      out.properties = props;
-    } else if (k === 'items') out.items = toGrammarSchema(v);
-    else if (
-      k === 'type' ||
-      k === 'enum' ||
-      k === 'const' ||
-      k === 'required' ||
-      k === 'additionalProperties'
-    )
-      out[k] = v;
-    else if (k === 'maxItems' || k === 'minItems') out[k] = v;
-  }
-  if (out.type === 'object' && out.additionalProperties === undefined) out.additionalProperties = false;
-  return out;
-}
+/** Tokens beyond the grammar's byte bound: the end-of-generation token and a little slack. */
+export const REPLY_TOKEN_MARGIN = 8;
 
 /** The client; node-llama-cpp and the model load on the first call (a load failure is that call's TRANSPORT failure). */
 export function createLlamaClient(opts: LlamaClientOptions): LlmClient {
@@ -52,7 +36,7 @@ export function createLlamaClient(opts: LlamaClientOptions): LlmClient {
   let lib: Lib | undefined;
   let loaded: { llama: Llama; model: LlamaModel } | undefined;
   let loadError: string | undefined;
-  const grammars = new Map<string, LlamaGrammar>();
+  const grammars = new Map<string, { grammar: LlamaGrammar; maxBytes: number }>();
   const load = async (): Promise<{ llama: Llama; model: LlamaModel }> => {
     if (loaded) return loaded;
     if (loadError) throw new Error(loadError);
@@ -81,32 +65,50 @@ export function createLlamaClient(opts: LlamaClientOptions): LlmClient {
       const timer = setTimeout(() => ac.abort(), req.deadlineMs);
       let context: Awaited<ReturnType<LlamaModel['createContext']>> | undefined;
       try {
-        let grammar = grammars.get(req.schemaName);
-        if (!grammar) {
-          grammar = await m.llama.createGrammarForJsonSchema(
-            toGrammarSchema(req.jsonSchema) as GrammarSchema,
-          );
-          grammars.set(req.schemaName, grammar);
+        const key = JSON.stringify(req.jsonSchema);
+        let entry = grammars.get(key);
+        if (!entry) {
+          const g = jsonSchemaToGbnf(req.jsonSchema, opts.grammar);
+          if (!g.ok)
+            return {
+              ok: false,
+              code: 'SCHEMA',
+              message: `${req.schemaName} has no grammar: ${g.path}: ${g.message}`,
+            };
+          entry = {
+            grammar: await m.llama.createGrammar({ grammar: g.grammar.gbnf }),
+            maxBytes: g.grammar.maxBytes,
+          };
+          grammars.set(key, entry);
         }
+        const prompt = `${req.system}\n\n${req.user}\n\nAnswer (JSON):\n`;
+        const promptTokens = m.model.tokenize(prompt).length;
+        const contextLimit = Math.min(opts.contextSize ?? 8192, m.model.trainContextSize);
+        // Room left in the context after the prompt. A grammar bound larger than the room is
+        // still tried (a real vocabulary spends several bytes per token); a reply that does
+        // not fit stops at the room and is TRUNCATED, never a partial reply.
+        const room = contextLimit - promptTokens - REPLY_TOKEN_MARGIN;
+        const maxTokens = Math.min(opts.maxTokens ?? entry.maxBytes + REPLY_TOKEN_MARGIN, room);
+        if (maxTokens <= 0)
+          return {
+            ok: false,
+            code: 'TRUNCATED',
+            message: `prompt of ${promptTokens} tokens leaves no room for a reply in a context of ${contextLimit}`,
+          };
+        // a context just large enough for this prompt and the reply budget
         context = await m.model.createContext({
-          contextSize: Math.min(opts.contextSize ?? 8192, m.model.trainContextSize),
+          contextSize: promptTokens + maxTokens + REPLY_TOKEN_MARGIN,
           threads: opts.threads ?? 1,
         });
         const completion = new lib!.LlamaCompletion({ contextSequence: context.getSequence() });
-        const prompt = `${req.system}\n\n${req.user}\n\nAnswer (JSON):\n`;
-        const maxTokens = opts.maxTokens ?? 256;
-        let tokens = 0;
-        const text = await completion.generateCompletion(prompt, {
-          grammar,
+        const { response, metadata } = await completion.generateCompletionWithMeta(prompt, {
+          grammar: entry.grammar,
           maxTokens,
           signal: ac.signal,
-          onToken: () => {
-            tokens++;
-          },
         });
-        if (tokens >= maxTokens)
+        if (metadata.stopReason === 'maxTokens')
           return { ok: false, code: 'TRUNCATED', message: `reply cut off at ${maxTokens} tokens` };
-        return { ok: true, text };
+        return { ok: true, text: response };
       } catch (e) {
         if (ac.signal.aborted)
           return { ok: false, code: 'TIMEOUT', message: `no reply within ${req.deadlineMs} ms` };
