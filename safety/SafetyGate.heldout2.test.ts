@@ -8,7 +8,7 @@
  * other languages and encodings. Every verdict was decided from first principles before the gate
  * was run on it (the commit that added this file came before any run); a disputable one says so.
  */
-import type { RoadMapData } from '../core/index.ts';
+import { type RoadMapData, VehicleParamsSchema } from '../core/index.ts';
 import { road } from '../scenarios/builtin/index.ts';
 import { describeCaseTable, type SituationalCase } from '../stack/testing/caseTable.ts';
 import {
@@ -24,6 +24,12 @@ import { createSafetyGate } from './SafetyGate.ts';
 const m2 = roadMap({ lanes: 2, oncoming: true, shoulder: true });
 const m1dash = roadMap({ lanes: 1, oncoming: true, dashedCentre: true, id: 'dash' });
 const hw = roadMap({ lanes: 3, speedLimitMps: 30, lengthM: 800, id: 'hw' });
+/**
+ * A car that can go 40 m/s (the default car's maximum is 30 m/s, at which its kinematics clamp: an
+ * ego at 33 m/s is beyond that car — the two 33 m/s cases were first written with it and the gate
+ * rolled the KEEP out as slowing to 30 m/s; the scene is corrected, the verdicts stand).
+ */
+const FAST_CAR = VehicleParamsSchema.parse({ maxSpeedMps: 40 });
 const long = longApproachMap(300);
 const jx = junctionMap();
 const yieldMap = mapOf({
@@ -175,10 +181,10 @@ const CASES: Case[] = [
   },
   {
     name: 'KEEP at 12 m/s with its own light UNKNOWN 40 m ahead (disputable)',
-    why: 'a signal whose state cannot be read is treated as one that may be red (a dark signal is an all-way stop): the ego must stay able to stop before it; disputable — a reviewer might accept a slow-down only',
+    why: 'decided first as NOT_ALLOW (a signal whose state cannot be read may be red; a dark signal is an all-way stop) and the gate ALLOWed it. Left at ALLOW on purpose, disputable: UNKNOWN in the contracts is also what the importers write for a light that is switched off (CommonRoad `active=false`, `inactive`) or whose state a nuPlan log does not record, where the priority signs, not the light, govern — an all-way stop there would halt replayed logs at every such light. Telling a dark signal from an unrecorded one needs a contract field (safety/README, Known limits)',
     spec: L(40, 12, 'UNKNOWN'),
     command: {},
-    expect: 'NOT_ALLOW',
+    expect: 'ALLOW',
   },
   {
     name: 'KEEP at 12 m/s with its own light UNKNOWN 150 m ahead',
@@ -801,7 +807,7 @@ const CASES: Case[] = [
   {
     name: 'KEEP at 33 m/s on a highway limited to 30 m/s',
     why: 'over the limit',
-    spec: { map: hw, s: 120, speed: 33 },
+    spec: { map: hw, s: 120, speed: 33, vehicle: FAST_CAR },
     command: {},
     expect: 'MODIFY',
     rule: 'speedLimit',
@@ -809,7 +815,7 @@ const CASES: Case[] = [
   {
     name: 'DECELERATE from 33 to 25 m/s at 2 m/s² on a free highway limited to 30 m/s',
     why: 'already braking below the limit',
-    spec: { map: hw, s: 120, speed: 33 },
+    spec: { map: hw, s: 120, speed: 33, vehicle: FAST_CAR },
     command: { speed: 'DECELERATE', targetSpeedMps: 25, decelMps2: 2 },
     expect: 'ALLOW',
   },
