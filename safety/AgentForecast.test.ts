@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { angleDiff, RoadMapSchema } from '../core/index.ts';
+import { type AgentAttributes, angleDiff, RoadMapSchema } from '../core/index.ts';
 import { RoadMap } from '../core/map/index.ts';
 import { chained, straightLane } from '../core/map/testFixtures.ts';
 import { agentOn, cmd, junctionMap, scene } from '../stack/testing/safetyScenes.ts';
@@ -27,8 +27,20 @@ const crossing = new RoadMap(
 const HALF = 2.4; // half the length of a test car (safetyScenes: 4.8 m)
 
 /** The forecast of one car on N whose front bumper is `toLineM` before its stop line. */
-function forecastOf(toLineM: number, speed: number, state: 'RED' | 'YELLOW' | 'GREEN', accelMps2?: number) {
-  const ag = agentOn(crossing, { id: 'n', lane: 'N', s: 75 - toLineM - HALF, speed });
+function forecastOf(
+  toLineM: number,
+  speed: number,
+  state: 'RED' | 'YELLOW' | 'GREEN',
+  accelMps2?: number,
+  attrs?: AgentAttributes,
+) {
+  const ag = agentOn(crossing, {
+    id: 'n',
+    lane: 'N',
+    s: 75 - toLineM - HALF,
+    speed,
+    ...(attrs ? { attrs } : {}),
+  });
   const agents = [accelMps2 === undefined ? ag : { ...ag, accelMps2 }];
   const f = new AgentForecast(4, 64);
   const lights = [{ laneId: 'N', state }];
@@ -61,6 +73,22 @@ describe('AgentForecast: other drivers’ lights', () => {
     expect(forecastOf(10, 10, 'RED').frontY(40)).toBeLessThan(-20); // not braking: runs it
     const braking = forecastOf(10, 10, 'RED', -6);
     expect(braking.frontY(40)).toBeGreaterThan(5 - 0.05);
+  });
+
+  it('an emergency vehicle on a run does not stop for its red; one off duty does', () => {
+    // 13 m/s, 30 m before the line: 2.8 m/s² would stop it, but siren or lights on it has the way
+    expect(
+      forecastOf(30, 13, 'RED', undefined, { subclass: 'emergency', sirenOn: true }).frontY(40),
+    ).toBeLessThan(-20);
+    expect(
+      forecastOf(30, 13, 'RED', undefined, { subclass: 'emergency', lightsOn: true }).frontY(40),
+    ).toBeLessThan(-20);
+    const offDuty = forecastOf(30, 13, 'RED', undefined, {
+      subclass: 'emergency',
+      sirenOn: false,
+      lightsOn: false,
+    });
+    expect(offDuty.frontY(40)).toBeGreaterThan(5 - 0.05);
   });
 
   it('a green light stops nobody', () => {

@@ -19,6 +19,11 @@ import { type RoadMap, signalStopAhead, stopsForLight } from '../core/map/index.
 import type { LanePath } from './LanePath.ts';
 import type { LanePathCache } from './Rollout.ts';
 
+/** An emergency vehicle on an emergency run (siren or warning lights on). */
+export function isActiveEmergency(a: AgentState): boolean {
+  return a.subclass === 'emergency' && (a.sirenOn === true || a.lightsOn === true);
+}
+
 /** Heading error below which a vehicle is taken to follow its lane, rad. */
 const LANE_FOLLOW_HEADING_RAD = 0.5;
 /** A drifting vehicle's predicted sideways motion stops after half a lane, m: enough to see a cut-in start (it then overlaps the ego's lane), without extrapolating every swerve into a head-on (our choice). */
@@ -217,7 +222,8 @@ export function forecastAgents(
     if (path) {
       // its own red / yellow light ahead, and it stops for it: it brakes to rest at the line
       let stopM = Number.POSITIVE_INFINITY;
-      if (signals && ag.kind === 'vehicle') {
+      // (not an emergency vehicle on a run: it has the right of way and goes through its red)
+      if (signals && ag.kind === 'vehicle' && !isActiveEmergency(ag)) {
         const st = signalStopAhead(map, signals.lights, ag.x, ag.y, ag.headingRad, ag.lengthM);
         if (st && stopsForLight(ag.speedMps * lonF, st.distanceM, signals.comfortDecelMps2, ag.accelMps2))
           stopM = Math.max(0, st.distanceM);

@@ -165,6 +165,12 @@ export const SafetyParamsSchema = z.object({
   inLaneShiftMarginM: nonNeg().default(0.15),
   /** Inputs older than this are stale, s (two planning ticks at 10 Hz). */
   maxInputAgeS: pos().default(0.25),
+  /**
+   * A command issued longer ago than this is stale whatever its expiry, s (our choice: twice an LLM
+   * planner's slowest answer, 5 s, on top of the planners' 1 s command lifetime would be 11 s; 10 s
+   * keeps a round number that no planner in the repo comes near).
+   */
+  maxCommandAgeS: pos().default(10),
   /** The MRM comfortable stop, m/s² (issue 7). */
   comfortStopDecelMps2: pos().default(1.0),
   /** Rail crossing: length of the track area after a `rail` stop line, m (our choice: two tracks). */
@@ -177,6 +183,12 @@ export const SafetyParamsSchema = z.object({
   railClearRoomM: pos().default(1),
   /** Rail crossing: a vehicle beyond it this slow counts as a queue the ego could not clear, m/s (our choice). */
   railQueueSpeedMps: pos().default(2),
+  /**
+   * Junction: room the ego needs past a junction's exit, beyond its own length, before a vehicle
+   * standing or queueing (≤ `railQueueSpeedMps`) there, to enter the junction at all, m (our choice,
+   * as at a rail crossing; traffic codes: do not enter a junction you cannot leave).
+   */
+  junctionClearRoomM: pos().default(1),
   /** School bus with red lights: counts within this lateral offset of the path (own, adjacent, oncoming lane), and the ego stops this far behind it, m. */
   schoolBusLateralM: pos().default(6),
   schoolBusStopGapM: pos().default(5),

@@ -37,6 +37,65 @@ const INJECTION: ReadonlyArray<RegExp> = [
   /\b(safety( (gate|checks?|rules?|layer|system))?|checks?|rules?)( (is|are|was|were|been|has|have|now|switched|turned))+ (off|disabled|deactivated|bypassed|suspended)\b/i,
 ];
 
+/**
+ * The same orders in other languages, matched on the text without the Latin look-alike mapping
+ * (which turns Cyrillic into mixed-script gibberish): an order to ignore / switch off / get round
+ * the rules or the safety layer, or to run a red light. Russian, German, Spanish, Portuguese,
+ * Italian, French, Arabic, Chinese and Japanese — a lexicon, not understanding: a language it does
+ * not list passes (see README, Known limits).
+ */
+const INJECTION_INTL: ReadonlyArray<RegExp> = [
+  // Russian: игнорируй / не обращай внимания на / отключи / обойди … правила / безопасность / инструкции
+  /(игнориру\p{L}*|проигнориру\p{L}*|не обращай\p{L}* внимани\p{L}*|отключи\p{L}*|обойди\p{L}*|нарушай\p{L}*).{0,40}(правил\p{L}*|безопасност\p{L}*|инструкци\p{L}*|ограничени\p{L}*|светофор\p{L}*|сигнал\p{L}*)/iu,
+  /(правил\p{L}*|безопасност\p{L}*|инструкци\p{L}*).{0,30}(игнориру\p{L}*|отключен\p{L}*|не действу\p{L}*)/iu,
+  /(проезжа\p{L}*|проед\p{L}*|езжай\p{L}*|едь)\s.{0,20}на красн/iu,
+  // German: ignoriere / missachte / umgehe / deaktiviere … Regeln / Sicherheit / Anweisungen
+  /(ignorier\p{L}*|missacht\p{L}*|umgeh\p{L}*|deaktivier\p{L}*|übergeh\p{L}*).{0,40}(regel\p{L}*|sicherheit\p{L}*|anweisung\p{L}*|vorschrift\p{L}*|ampel\p{L}*|grenz\p{L}*)/iu,
+  /(regeln|sicherheit\p{L}*|anweisungen|vorschriften).{0,30}(ignorier\p{L}*|missacht\p{L}*|deaktivier\p{L}*|abgeschaltet|ausgeschaltet)/iu,
+  /(^|\s)über (die )?rote ampel/iu,
+  // Spanish / Portuguese / Italian: ignora / omite / desactiva / salta(te) … reglas / regras / regole / seguridad / segurança / sicurezza
+  /\b(ignor[ae]\p{L}*|omit[ea]\p{L}*|desactiv\p{L}*|desativ\p{L}*|disattiv\p{L}*|sáltate|saltarse|salta)\b.{0,40}(regla\p{L}*|regra\p{L}*|regol\p{L}*|segurida\p{L}*|seguran[çc]a|sicurezza|instrucci\p{L}*|instru[çc]\p{L}*|istruzion\p{L}*|semáforo|semaforo|límite\p{L}*|limite\p{L}*)/iu,
+  /\b(pasa|passa|cruza|atraviesa)\b.{0,20}\b(en rojo|el rojo|o vermelho|col rosso|il rosso)\b/iu,
+  // French: ignore / contourne / désactive … règles / sécurité / consignes; brûle le feu rouge
+  /\b(ignore[zsr]?|contourn\p{L}*|désactiv\p{L}*|passe outre)\s.{0,40}(règle\p{L}*|sécurité|consigne\p{L}*|feu rouge|limitation\p{L}*)/iu,
+  /\bbrûle\p{L}*.{0,20}\bfeu rouge\b/iu,
+  // Arabic: تجاهل … القواعد / السلامة / التعليمات
+  /(تجاهل|تخط|عطّل|عطل|أوقف).{0,30}(قواعد|القواعد|السلامة|الأمان|التعليمات|الإشارة)/u,
+  // Chinese / Japanese: 忽略 / 无视 / 绕过 / 关闭 … 规则 / 安全 / 指令; 闯红灯; ルール / 安全 … を無視
+  /(忽略|无视|無視|忽视|绕过|繞過|关闭|關閉|禁用|跳过).{0,20}(规则|規則|安全|指令|指示|限制|红灯|紅燈)/u,
+  /(规则|規則|安全|指令|指示|ルール|信号).{0,10}(无视|無視|忽略|無効|关闭)/u,
+  /闯红灯|闖紅燈|赤信号を無視/u,
+];
+
+/** Named character references decoded before checking (the numeric ones are decoded whatever they are). */
+const HTML_NAMED: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ' };
+
+/**
+ * Undoes the encodings an order hides behind without changing what the text says: percent-encoding
+ * (`ignore%20all`) and HTML character references (`&#105;gnore`, `&#x69;`, `&amp;`), twice (a
+ * double encoding). Text that is not encoded comes back unchanged.
+ */
+export function decodeText(text: string): string {
+  let t = text;
+  for (let pass = 0; pass < 2; pass++) {
+    const before = t;
+    t = t.replace(/&#(\d{1,7});|&#x([0-9a-f]{1,6});|&([a-z]{2,5});/gi, (m, dec, hex, name) => {
+      if (name !== undefined) return HTML_NAMED[name.toLowerCase()] ?? m;
+      const cp = dec !== undefined ? Number(dec) : Number.parseInt(hex, 16);
+      return cp > 0 && cp <= 0x10ffff ? String.fromCodePoint(cp) : m;
+    });
+    t = t.replace(/(?:%[0-9a-f]{2})+/gi, (m) => {
+      try {
+        return decodeURIComponent(m);
+      } catch {
+        return m;
+      }
+    });
+    if (t === before) break;
+  }
+  return t;
+}
+
 /** Parses an untrusted command; the error names the field. */
 export function parseCommand(input: unknown): Result<MidLevelCommand> {
   return parseWith(MidLevelCommandSchema, input, 'command');
@@ -113,7 +172,7 @@ export const MAX_CHECKED_CHARS = 4000;
  * bounded to `MAX_CHECKED_CHARS`.
  */
 export function normaliseText(text: string): string {
-  return text
+  return decodeText(text.slice(0, MAX_CHECKED_CHARS))
     .slice(0, MAX_CHECKED_CHARS)
     .normalize('NFKC')
     .replace(INVISIBLE, '')
@@ -121,11 +180,21 @@ export function normaliseText(text: string): string {
     .replace(/\s+/g, ' ');
 }
 
-/** Returns the injection phrase found in `text` (after `normaliseText`), or ''. */
+/** Returns the injection phrase found in `text` (after `normaliseText`, and in other languages after decoding, NFKC and stripping only), or ''. */
 export function findInjection(text: string): string {
   const t = normaliseText(text);
   for (const re of INJECTION) {
     const m = re.exec(t);
+    if (m) return m[0];
+  }
+  // (no look-alike mapping here: that would turn the Cyrillic of a Russian order into mixed script)
+  const intl = decodeText(text.slice(0, MAX_CHECKED_CHARS))
+    .slice(0, MAX_CHECKED_CHARS)
+    .normalize('NFKC')
+    .replace(INVISIBLE, '')
+    .replace(/\s+/g, ' ');
+  for (const re of INJECTION_INTL) {
+    const m = re.exec(intl);
     if (m) return m[0];
   }
   return '';
@@ -238,6 +307,24 @@ export function inputRules(
         { lateralOffsetM: round(cmd.lateralOffsetM, 3), limitM: round(limit, 3) },
       );
     else sink.pass('input.range', 'command fields within range');
+  } else if (
+    (cmd.path === 'LEFT_BORROW' || cmd.path === 'RIGHT_BORROW') &&
+    cmd.lateralOffsetM !== undefined
+  ) {
+    // a borrow's nudge goes at most over to the borrowed lane's centre: the roll-out checks the
+    // whole borrowed lane, and the controller honours the nudge — one beyond that lane (10 m) was
+    // checked as the lane and driven off the road
+    const here = map.locate(snapshot.ego.x, snapshot.ego.y, snapshot.ego.headingRad, 5, undefined);
+    const lane = here ? map.lane(here.laneId) : undefined;
+    const nbId = lane ? (cmd.path === 'LEFT_BORROW' ? lane.data.left : lane.data.right)?.laneId : undefined;
+    const nb = nbId !== undefined ? map.lane(nbId) : undefined;
+    const limit = lane && nb ? (lane.data.widthM + nb.data.widthM) / 2 : 0;
+    if (cmd.lateralOffsetM > limit + 1e-6)
+      bad(
+        `lateralOffsetM ${round(cmd.lateralOffsetM, 2)} m on a ${cmd.path} goes beyond the borrowed lane's centre (limit ${round(limit, 2)} m)`,
+        { lateralOffsetM: round(cmd.lateralOffsetM, 3), limitM: round(limit, 3) },
+      );
+    else sink.pass('input.range', 'command fields within range');
   } else sink.pass('input.range', 'command fields within range');
 
   const ageS = nowS - snapshot.tS;
@@ -255,6 +342,16 @@ export function inputRules(
       'input.stale',
       `command expired at ${cmd.expiresAtS} s (now ${round(nowS, 3)} s)`,
       { expiresAtS: cmd.expiresAtS, nowS: round(nowS, 3) },
+      { unfixable: true },
+    );
+  } else if (nowS - cmd.issuedAtS > params.maxCommandAgeS) {
+    // a command is a decision about the scene it was made in: one issued long ago is stale
+    // whatever expiry it claims (an expiry in the far future would keep it in force for ever)
+    okAll = false;
+    sink.fail(
+      'input.stale',
+      `command issued ${round(nowS - cmd.issuedAtS, 3)} s ago (max ${params.maxCommandAgeS} s)`,
+      { issuedAtS: cmd.issuedAtS, nowS: round(nowS, 3), maxCommandAgeS: params.maxCommandAgeS },
       { unfixable: true },
     );
   } else if (cmd.issuedAtS > nowS + params.maxInputAgeS) {

@@ -91,7 +91,7 @@ export function signalRules(ctx: CheckContext, sink: RuleSink): void {
         const b = lineS + params.railCrossingLengthM;
         // no entry without room to clear it: a queue beyond the tracks would leave the ego standing
         // on them after the roll-out (a KEEP that is still moving over the crossing at its end)
-        const queue = f0 < a - 0.5 ? queueBeyond(ctx, b) : '';
+        const queue = f0 < a - 0.5 ? queueBeyond(ctx, b, params.railClearRoomM) : '';
         if (queue) {
           const k = firstUnstoppable(ctx, a, budget);
           if (k >= 0) {
@@ -128,14 +128,58 @@ export function signalRules(ctx: CheckContext, sink: RuleSink): void {
   }
   if (!stopDone) sink.pass('signal.stopLine', 'stop lines respected');
   if (!railDone) sink.pass('situational.railCrossing', 'no stop on a rail crossing');
+  junctionExitRule(ctx, sink, f0, lookEnd);
   crosswalkRule(ctx, sink, f0, lookEnd);
 }
 
 /**
- * The id of a vehicle (or object) standing or queueing in the ego's corridor whose rear lies
- * within the ego's length plus `railClearRoomM` past path arc length `endS` (a crossing's end), or ''.
+ * Do not enter a junction you cannot leave: a vehicle standing or queueing (≤ `railQueueSpeedMps`)
+ * whose rear lies within the ego's length plus `junctionClearRoomM` past the junction's exit on
+ * the path means the ego must stay able to stop before the junction (≤ `signalStopDecelMps2`, or
+ * what a stop needs now). RSS alone let a KEEP roll 8 m into a junction behind a queue at its exit
+ * (it keeps the distance to the queue, not the junction clear): the ego would stand in the
+ * crossing traffic's path when the lights change. One that can no longer stop before the junction
+ * goes on (the RSS rules stop it behind the queue).
  */
-function queueBeyond(ctx: CheckContext, endS: number): string {
+function junctionExitRule(ctx: CheckContext, sink: RuleSink, f0: number, lookEnd: number): void {
+  const { rollout: r, map, params, vehicle: veh } = ctx;
+  const path = r.path!;
+  const ps = path.pieces;
+  const front = frontOffset(veh);
+  const v0 = r.v[0]!;
+  for (let i = 0; i < ps.length; i++) {
+    const piece = ps[i]!;
+    if (piece.fromS > lookEnd) break;
+    if (!map.lane(piece.laneId)?.data.junctionId) continue;
+    // the junction runs over this and the junction lanes straight after it on the path
+    let j = i;
+    while (j + 1 < ps.length && map.lane(ps[j + 1]!.laneId)?.data.junctionId) j++;
+    const a = piece.fromS;
+    const b = ps[j]!.toS;
+    i = j;
+    if (a <= f0 + 0.5) continue; // in it already: leaving it is the way out
+    const need = (v0 * v0) / (2 * Math.max(a - f0, 0.1));
+    if (need > veh.maxDecelMps2) continue;
+    const queue = queueBeyond(ctx, b, params.junctionClearRoomM);
+    if (!queue) continue;
+    const k = firstUnstoppable(ctx, a, params.signalStopDecelMps2);
+    if (k < 0) continue;
+    sink.fail(
+      'situational.junctionExit',
+      `no room to leave the junction ${round(a - f0)} m ahead: ${q(queue)} stands within the ego's length past its exit; at t+${round(k * r.dtS, 1)} s the roll-out can no longer stop before the junction`,
+      { junctionFromM: round(a - f0), junctionToM: round(b - f0), agentId: queue, atS: round(k * r.dtS, 2) },
+      { stopBeforeS: a - front - 0.5 },
+    );
+    return;
+  }
+  sink.pass('situational.junctionExit', 'no junction ahead without room to leave it');
+}
+
+/**
+ * The id of a vehicle (or object) standing or queueing in the ego's corridor whose rear lies
+ * within the ego's length plus `clearRoomM` past path arc length `endS` (a crossing's or junction's end), or ''.
+ */
+function queueBeyond(ctx: CheckContext, endS: number, clearRoomM: number): string {
   const { rollout: r, snapshot, params, vehicle: veh } = ctx;
   const path = r.path!;
   for (const ag of snapshot.agents) {
@@ -144,7 +188,7 @@ function queueBeyond(ctx: CheckContext, endS: number): string {
     const rearS = fq.sM - ag.lengthM / 2;
     const frontS = fq.sM + ag.lengthM / 2;
     if (Math.abs(fq.dM) > (veh.widthM + ag.widthM) / 2 + params.corridorMarginM) continue;
-    if (frontS > endS && rearS < endS + veh.lengthM + params.railClearRoomM) return ag.id;
+    if (frontS > endS && rearS < endS + veh.lengthM + clearRoomM) return ag.id;
   }
   return '';
 }

@@ -7,7 +7,9 @@
  * from which a person stepping out of it can still be avoided.
  */
 import type { AgentState } from '../../core/index.ts';
+import { isActiveEmergency } from '../AgentForecast.ts';
 import { changesLane } from '../Rollout.ts';
+import { longitudinalOppositeDirection, type RssVehicle, rssVehicleAtRest } from '../rss.ts';
 import {
   type CheckContext,
   firstUnstoppable,
@@ -20,11 +22,6 @@ import {
 import { ssmMaxSpeed } from './vruRule.ts';
 
 const fp = { sM: 0, dM: 0, segment: 0 };
-
-/** An emergency vehicle on an emergency run (siren or warning lights on). */
-export function isActiveEmergency(a: AgentState): boolean {
-  return a.subclass === 'emergency' && (a.sirenOn === true || a.lightsOn === true);
-}
 
 /**
  * Whether the ego (at `egoX`, `egoY`, heading `egoHeadingRad`, at up to `egoSpeedMps`) and agent
@@ -179,6 +176,66 @@ export function situationalRules(ctx: CheckContext, sink: RuleSink): void {
   occlusionRule(ctx, sink, f0, lookEnd);
 }
 
+// scratch vehicles of the sight-distance check (speeds and dynamics set before each use)
+const phantom: RssVehicle = rssVehicleAtRest();
+const egoWrong: RssVehicle = rssVehicleAtRest();
+
+/**
+ * Overtaking sight distance: a borrow into an oncoming lane that a hidden region covers (its
+ * lateral extent on the path overlaps the borrowed lane's, ahead of the ego) must be safe against a
+ * vehicle that comes out of it — one at the region's near edge at t = 0, coming on at the borrowed
+ * lane's speed limit: at every roll-out step the ego spends in the oncoming lane it keeps RSS's
+ * opposite-direction distance to it (it in its correct lane, the ego in the wrong one). The
+ * occlusion cap alone let an 8 m/s borrow into a lane hidden from 37 m ahead (a bend, a hedge):
+ * a car at 13.9 m/s closes that in 1.7 s. Fails `situational.occlusion` with the lane change
+ * postponed; returns whether it failed.
+ */
+function hiddenOncoming(
+  ctx: CheckContext,
+  sink: RuleSink,
+  id: string,
+  minS: number,
+  maxS: number,
+  dLo: number,
+  dHi: number,
+  f0: number,
+): boolean {
+  const { rollout: r, map, params, vehicle: veh, command } = ctx;
+  if (command.path !== 'LEFT_BORROW' && command.path !== 'RIGHT_BORROW') return false;
+  if (!r.targetOpposite || maxS < f0) return false;
+  const lane = map.lane(r.targetLaneId);
+  const halfW = (lane?.data.widthM ?? 3.5) / 2;
+  if (dHi < r.targetOffsetM - halfW || dLo > r.targetOffsetM + halfW) return false;
+  const vOn = lane?.data.speedLimitMps ?? params.occludedSpeedMps;
+  const front = frontOffset(veh);
+  const edge = Math.max(minS, f0);
+  phantom.dynamics = params.rssOther;
+  egoWrong.dynamics = params.rssEgo;
+  phantom.speedLonMps = vOn;
+  for (let k = 0; k < r.n; k++) {
+    if (Math.abs(r.d[k]! - r.targetOffsetM) >= halfW) continue; // not in the oncoming lane yet
+    const tS = k * r.dtS;
+    const gap = edge - vOn * tS - (r.s[k]! + front);
+    egoWrong.speedLonMps = r.v[k]!;
+    const safe = longitudinalOppositeDirection(phantom, egoWrong);
+    if (gap >= safe) continue;
+    sink.fail(
+      'situational.occlusion',
+      `borrowing the oncoming lane ${q(r.targetLaneId)} hidden by ${q(id)} ${round(edge - f0)} m ahead: a vehicle coming out of it at ${round(vOn)} m/s would be ${round(gap)} m away at t+${round(tS, 1)} s, < RSS opposite-direction distance ${round(safe)} m`,
+      {
+        occlusionId: id,
+        distanceM: round(edge - f0),
+        gapM: round(gap),
+        safeDistanceM: round(safe),
+        atS: round(tS, 2),
+      },
+      { postponeLaneChange: true },
+    );
+    return true;
+  }
+  return false;
+}
+
 /**
  * An occluded region within `occlusionNearM` of the ego's path ahead: the stretch beside it is
  * driven at ≤ `occludedSpeedMps`, and the ego must be able to slow to it before.
@@ -194,6 +251,8 @@ function occlusionRule(ctx: CheckContext, sink: RuleSink, f0: number, lookEnd: n
     let minS = Infinity;
     let maxS = -Infinity;
     let minAbsD = Infinity;
+    let dLo = Infinity;
+    let dHi = -Infinity;
     let left = false;
     let right = false;
     for (const p of o.polygon) {
@@ -201,9 +260,12 @@ function occlusionRule(ctx: CheckContext, sink: RuleSink, f0: number, lookEnd: n
       minS = Math.min(minS, fp.sM);
       maxS = Math.max(maxS, fp.sM);
       minAbsD = Math.min(minAbsD, Math.abs(fp.dM));
+      dLo = Math.min(dLo, fp.dM);
+      dHi = Math.max(dHi, fp.dM);
       if (fp.dM > 0) left = true;
       else right = true;
     }
+    if (hiddenOncoming(ctx, sink, o.id, minS, maxS, dLo, dHi, f0)) return;
     const clearance = left && right ? 0 : Math.max(0, minAbsD - veh.widthM / 2);
     // a robot passes a hidden region as it would a person standing at its edge whose speed it
     // cannot monitor (ISO/TS 15066 with ISO 13855's 1.6 m/s): 8.3 m/s is a car's cap and left a

@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { cmd, junctionMap, scene } from '../../stack/testing/safetyScenes.ts';
+import { createSafetyGate } from '../SafetyGate.ts';
+
+/** Ego on IN2 (heading +x), front bumper 12 m before the line at x = −14, at 5 m/s, green, straight on to OUT0 (from x = 14). */
+function at(queueS: number, queueSpeed: number) {
+  return scene({
+    map: junctionMap(),
+    lane: 'IN2',
+    s: 120 - 12 - 2.588,
+    speed: 5,
+    route: ['IN2', 'C20', 'OUT0'],
+    lights: [{ laneId: 'C20', state: 'GREEN' }],
+    agents: [{ id: 'q', lane: 'OUT0', s: queueS, speed: queueSpeed }],
+  });
+}
+
+describe('situational.junctionExit: do not enter a junction you cannot leave', () => {
+  const gate = createSafetyGate();
+
+  it('a queue standing at the exit: the ego is stopped before the junction, not in it', () => {
+    const v = gate.checkCommand(cmd({}), at(3, 0));
+    expect(v.decision).toBe('MODIFY');
+    expect(v.rules.find((r) => r.rule === 'situational.junctionExit')?.decision).toBe('MODIFY');
+    const m = v.modified!;
+    expect(m.speed).toBe('STOP');
+    // the stop point (front bumper) lies before the junction's entry at x = −14
+    expect(m.stopAt!.x).toBeLessThanOrEqual(-14);
+    expect(gate.checkCommand(m, at(3, 0)).decision).toBe('ALLOW');
+  });
+
+  it('room past the exit, or a queue that moves on, asks for nothing', () => {
+    for (const [s, speed] of [
+      [12, 0],
+      [3, 8],
+    ] as const) {
+      const v = gate.checkCommand(cmd({}), at(s, speed));
+      expect(
+        v.rules.find((r) => r.rule === 'situational.junctionExit')?.decision,
+        `${s} m, ${speed} m/s`,
+      ).toBe('ALLOW');
+    }
+  });
+});
