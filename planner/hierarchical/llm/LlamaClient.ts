@@ -9,7 +9,7 @@
 import type { Llama, LlamaGrammar, LlamaModel } from 'node-llama-cpp';
 import { type JsonGrammarParams, jsonSchemaToGbnf } from './JsonGrammar.ts';
 import type { LlmClient, LlmReply, LlmRequest } from './LlmClient.ts';
-import { oneLine } from './LlmClient.ts';
+import { oneLine, withSchemaText } from './LlmClient.ts';
 
 export interface LlamaClientOptions {
   modelPath: string;
@@ -81,7 +81,7 @@ export function createLlamaClient(opts: LlamaClientOptions): LlmClient {
           };
           grammars.set(key, entry);
         }
-        const prompt = `${req.system}\n\n${req.user}\n\nAnswer (JSON):\n`;
+        const prompt = `${req.system}\n\n${withSchemaText(req.user, req.jsonSchema)}\n\nAnswer (JSON):\n`;
         const promptTokens = m.model.tokenize(prompt).length;
         const contextLimit = Math.min(opts.contextSize ?? 8192, m.model.trainContextSize);
         // Room left in the context after the prompt. A grammar bound larger than the room is

@@ -88,6 +88,17 @@ export function jsonSchemaOf(schema: z.ZodType): Record<string, unknown> {
   return js;
 }
 
+/**
+ * The user prompt with the reply's JSON schema written out. A backend that constrains the reply
+ * by the schema without showing it to the model (Ollama's `format`, the llama path's grammar)
+ * would otherwise have the model fill fields it was never told the meaning or bounds of — Ollama's
+ * and node-llama-cpp's docs both advise giving the schema in the prompt as well. OpenAI-compatible
+ * structured output hands the schema to the model itself (`response_format`).
+ */
+export function withSchemaText(user: string, jsonSchema: Record<string, unknown>): string {
+  return `${user}\n\nAnswer with one JSON object that follows this JSON schema:\n${JSON.stringify(jsonSchema)}`;
+}
+
 /** Races a promise against the deadline (a client that ignores its abort signal still ends on time). */
 export function withDeadline(p: Promise<LlmReply>, deadlineMs: number): Promise<LlmReply> {
   let timer: ReturnType<typeof setTimeout> | undefined;

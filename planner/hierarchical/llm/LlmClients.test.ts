@@ -253,10 +253,12 @@ describe('wire formats', () => {
     await askAgent(clients[1]![1](false), LateralDecisionSchema, request());
     const b = received[0] as {
       format: { properties: Record<string, unknown> };
-      messages: { images?: string[] }[];
+      messages: { content: string; images?: string[] }[];
       stream: boolean;
     };
     expect(Object.keys(b.format.properties)).toEqual(['path', 'targetLaneId', 'reason']);
+    // `format` constrains the reply; the model is also told the schema it must fill
+    expect(b.messages[1]!.content).toContain(JSON.stringify(b.format));
     expect(b.messages[1]!.images).toEqual([Buffer.from(PNG).toString('base64')]);
     expect(b.stream).toBe(false);
   });

@@ -4,7 +4,7 @@
  * or false, temperature 0. `done_reason: length` is a truncation.
  */
 import type { LlmClient, LlmReply, LlmRequest } from './LlmClient.ts';
-import { oneLine } from './LlmClient.ts';
+import { oneLine, withSchemaText } from './LlmClient.ts';
 import { VISION_MODEL_RE } from './OpenAiClient.ts';
 
 export interface OllamaClientOptions {
@@ -34,7 +34,10 @@ export function createOllamaClient(opts: OllamaClientOptions): LlmClient {
     async complete(req: LlmRequest): Promise<LlmReply> {
       const ac = new AbortController();
       const timer = setTimeout(() => ac.abort(), req.deadlineMs);
-      const user: { role: 'user'; content: string; images?: string[] } = { role: 'user', content: req.user };
+      const user: { role: 'user'; content: string; images?: string[] } = {
+        role: 'user',
+        content: withSchemaText(req.user, req.jsonSchema),
+      };
       if (vision && req.imagePng) user.images = [Buffer.from(req.imagePng).toString('base64')];
       const stream = opts.stream ?? false;
       try {
