@@ -94,16 +94,19 @@ describe('edgeplan safety / audit CLI', () => {
     const nokey = await run('audit', 'verify', log);
     expect(nokey.status).toBe(2);
     expect(nokey.stdout).toContain('no trusted key');
-    const q = await run('audit', 'query', log, '--decision', 'VETO', '--from', '0', '--to', '15');
+    // The gated IDM brakes for the lead by MODIFYs (no VETO here): query and explain one of them.
+    const q = await run('audit', 'query', log, '--decision', 'MODIFY', '--from', '0', '--to', '15');
     expect(q.status).toBe(0);
     const first = q.stdout.split('\n').find((l) => /^\d+\t/.test(l));
-    if (first) {
-      const seq = first.split('\t')[0]!;
-      const e = await run('audit', 'explain', log, seq);
-      expect(e.status).toBe(0);
-      expect(e.stdout).toContain('VETO');
-      expect(e.stdout).toContain('minimal-risk manoeuvre');
-    }
+    expect(first).toBeDefined();
+    const seq = first!.split('\t')[0]!;
+    const e = await run('audit', 'explain', log, seq);
+    expect(e.status).toBe(0);
+    expect(e.stdout).toContain(`seq ${seq} at t = `);
+    expect(e.stdout).toContain('rss.longitudinal (MODIFY)');
+    expect(e.stdout).toContain('modified command: DECELERATE');
+    // numbers as people read them (issue 17 item 9): no float noise like 0.30000000000000004
+    expect(e.stdout).not.toMatch(/\d\.\d{4,}/);
     const html = join(dir, 'r.html');
     expect((await run('audit', 'report', log, '--html', html)).status).toBe(0);
     expect(readFileSync(html, 'utf8')).toContain('<svg');
