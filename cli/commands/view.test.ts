@@ -1,8 +1,21 @@
+import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { type CliResult, runMain as run } from '../../test/cliRun.ts';
+import { BIN, type CliResult, runMain as run } from '../../test/cliRun.ts';
+
+/** A listener on a free port of 127.0.0.1, so that the port is busy. */
+function occupyPort(): Promise<{ blocker: Server; port: number }> {
+  return new Promise((resolve) => {
+    const blocker = createServer();
+    blocker.listen(0, '127.0.0.1', () => {
+      const a = blocker.address();
+      resolve({ blocker, port: typeof a === 'object' && a ? a.port : 0 });
+    });
+  });
+}
 
 // Through the CLI's main() in this process (test/cliRun.ts): the binary's own exit status and
 // streams are tested in test/cli.test.ts; a fresh node per command here cost ~0.4 s of CPU each.
@@ -38,6 +51,50 @@ describe('edgeplan export / report / view', () => {
     expect(r.status).toBe(2);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr).toContain('missing.json');
+  });
+
+  // Issue 17 item 6: `view` crashed with a stack trace when its port was in use.
+  it('view on a busy port serves on the next free one and says so (the binary, stopped with Ctrl-C)', async () => {
+    const { blocker, port } = await occupyPort();
+    const child = spawn(process.execPath, [BIN, 'view', log, '--port', String(port)], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    try {
+      let stdout = '';
+      let stderr = '';
+      child.stderr.on('data', (d: Buffer) => {
+        stderr += d.toString();
+      });
+      const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+      // Waits for the line that says where it serves, or for the process to end (a crash).
+      const url = await new Promise<string | undefined>((resolve) => {
+        child.stdout.on('data', (d: Buffer) => {
+          stdout += d.toString();
+          const m = /viewer: (http:\/\/\S+)/.exec(stdout);
+          if (m) resolve(m[1]);
+        });
+        void exited.then(() => resolve(undefined));
+      });
+      expect(url, `stdout: ${stdout}\nstderr: ${stderr}`).toBeDefined();
+      const served = Number(new URL(url!).port);
+      expect(served).toBeGreaterThan(port);
+      expect(served).toBeLessThanOrEqual(port + 10);
+      expect(stdout).toContain(`viewer: port ${port} is in use, serving on ${served} instead`);
+      expect((await fetch(new URL('/api/session', url))).status).toBe(200);
+      child.kill('SIGINT');
+      expect(await exited).toBe(0);
+      expect(stderr).toBe('');
+    } finally {
+      child.kill('SIGKILL');
+      blocker.close();
+    }
+  });
+
+  it('view --port 99999 is bad input: one line naming the range, exit code 2', async () => {
+    const r = await run('view', log, '--port', '99999');
+    expect(r.status).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toContain('--port must be an integer in 0..65535');
   });
 
   it('rejects an unknown scenario for the live view with exit code 2', async () => {
