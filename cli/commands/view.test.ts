@@ -24,7 +24,9 @@ describe('edgeplan export / report / view', () => {
   let wrote: CliResult;
   beforeAll(async () => {
     wrote = await run('run', 'cut_in', '--planner', 'idm', '--out', dir);
-  });
+    // The first file of a worker imports the CLI's whole module graph here: over vitest's 10 s hook
+    // default at load 12-16 (npm test, 2026-12-04), so the bound of the tests themselves.
+  }, 120_000);
   const log = join(dir, 'cut_in.json');
 
   it('exports a run log to MCAP and names the message count per topic', async () => {
