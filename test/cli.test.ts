@@ -118,6 +118,31 @@ describe('imported scenarios, end to end (import → eval → view)', () => {
     expect(r.stderr).toContain('is a road map (216 lanes), not a scenario');
   });
 
+  it.each([
+    [
+      'a bare OpenDRIVE .xodr',
+      () => join(ROOT, 'data/carla/Town02.xodr'),
+      'is an OpenDRIVE road map, not a scenario',
+    ],
+    [
+      'a CommonRoad file without a planning problem',
+      () => {
+        // the hand-written two-lane scenario with its planning problem cut out
+        const xml = readFileSync(join(ROOT, 'data/commonroad/edgeplan_two_lanes_2020a.xml'), 'utf8');
+        const f = join(dir, 'no_problem.xml');
+        writeFileSync(f, xml.replace(/<planningProblem[\s\S]*<\/planningProblem>/, ''));
+        return f;
+      },
+      'holds a road map but no scenario (no planning problem)',
+    ],
+  ])('run on %s says it is a map and how to run on one, in one line', async (_what, file, says) => {
+    const r = await runMain('run', file());
+    expect(r.status).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toContain(says);
+    expect(r.stderr).toContain('a run needs a scenario on it');
+  });
+
   it('eval of the folder reports a bad file, evaluates the rest, writes logs that view resolves', async () => {
     writeFileSync(join(scenarios, 'broken.json'), '{"formatVersion": 1}');
     const out = join(dir, 'results');
