@@ -32,10 +32,19 @@ describe('edgeplan export / report / view', () => {
   it('exports a run log to MCAP and names the message count per topic', async () => {
     expect(wrote.status).toBe(0);
     const out = join(dir, 'cut_in.mcap');
+    const before = Date.now();
     const r = await run('export', log, '--mcap', out);
     expect(r.status).toBe(0);
     // 15 s at 0.1 s → 151 ticks, one /scene, /tf and /metrics message each.
     expect(r.stdout).toContain('/scene 151, /tf 151');
+    // Issue 17 item 9: the time base is said, and it is now, not 1970 (a built-in has no start time).
+    const start = /timestamps start at (\S+) \(the export time: the scenario has no start time\)/.exec(
+      r.stdout,
+    );
+    expect(start, r.stdout).not.toBeNull();
+    const startMs = Date.parse(start![1]!);
+    expect(startMs).toBeGreaterThanOrEqual(before - 1000); // whole seconds
+    expect(startMs).toBeLessThanOrEqual(Date.now());
     expect(existsSync(out)).toBe(true);
   });
 
