@@ -126,6 +126,21 @@ describe('edgeplan safety / audit CLI', () => {
     expect(r.stderr).not.toContain('tamper');
   });
 
+  it.each([
+    ['query', []],
+    ['explain', ['1']],
+    ['report', ['--html', 'r.html']],
+  ])('audit %s on a file that is not an audit log says so, exit 2 (not "0 record(s)")', async (cmd, rest) => {
+    const dir = mkdtempSync(join(tmpdir(), 'ep-audit-'));
+    writeFileSync(join(dir, 'notes.txt'), 'shopping list\n');
+    const args = rest.map((a) => (a.endsWith('.html') ? join(dir, a) : a));
+    const r = await run('audit', cmd, join(dir, 'notes.txt'), ...args);
+    expect(r.status).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toContain('not an edgeplan audit log');
+    expect(r.stdout).toBe('');
+  });
+
   it('audit query rejects an unknown decision with exit 2', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'ep-audit-'));
     writeFileSync(join(dir, 'x.jsonl'), '');
