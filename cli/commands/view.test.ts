@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -106,6 +106,48 @@ describe('edgeplan export / report / view', () => {
     expect(r.status).toBe(2);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr).toContain('--port must be an integer in 0..65535');
+  });
+
+  // Issue 17 item 7: a JSON that is not a run log got the schema's first complaint
+  // ("scenarioId: Invalid input … (+5 more)"); it is named for what it is.
+  it.each([
+    [
+      'export',
+      'a Scenario JSON',
+      'scenario.json',
+      { formatVersion: 1, id: 's', egoStart: {} },
+      /is a Scenario JSON, not a run log: `edgeplan run .*scenario\.json --out <dir>`/,
+    ],
+    [
+      'view',
+      'an imported road map',
+      'Town.map.json',
+      { id: 'Town', lanes: [] },
+      /Town\.map\.json is a road map \(as `edgeplan import` writes one\), not a run log/,
+    ],
+    [
+      'report',
+      'some other JSON in a results folder',
+      'notes.json',
+      { shopping: ['milk'] },
+      /notes\.json is not a run log \(run logs are the per-run JSON files/,
+    ],
+  ])('%s of %s says what the file is, in one line, exit 2', async (cmd, _what, name, content, says) => {
+    const folder = join(dir, `not-logs-${cmd}`);
+    mkdirSync(folder);
+    const file = join(folder, name);
+    writeFileSync(file, JSON.stringify(content));
+    const args =
+      cmd === 'export'
+        ? [file, '--mcap', join(folder, 'x.mcap')]
+        : cmd === 'view'
+          ? [file, '--port', '0']
+          : [folder, '--html', join(folder, 'r.html')];
+    const r = await run(cmd, ...args);
+    expect(r.status).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(says);
+    expect(r.stderr).not.toContain('Invalid input');
   });
 
   it('rejects an unknown scenario for the live view with exit code 2', async () => {
