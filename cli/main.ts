@@ -39,6 +39,7 @@ import { registerCommands } from './commands/index.ts';
 import { viewLive } from './commands/view.ts';
 import { UsageError } from './errors.ts';
 import { addLlmOptions, driverOptionsFrom, type LlmFlags } from './llmFlags.ts';
+import { scenarioLoadError } from './scenarioLoadError.ts';
 import { markdownTable } from './table.ts';
 
 function intArg(name: string, min: number) {
@@ -262,7 +263,7 @@ function buildProgram(out: (s: string) => void): Command {
         if (o.view)
           return viewLive(ref, { planner: o.planner, mode: modesOf(o.mode)[0]!, seed: o.seed }, out);
         const loaded = loadScenario(ref, o.map ? { mapPath: o.map } : {});
-        if (!loaded.ok) throw new UsageError(formatError(loaded.error));
+        if (!loaded.ok) throw new UsageError(scenarioLoadError(loaded.error, ref));
         for (const mode of modesOf(o.mode)) {
           const driver = createDriver(o.planner, { ...driverOptions, ...controllerOpts(o) });
           if (!driver.ok) throw new UsageError(formatError(driver.error));
@@ -382,7 +383,7 @@ function buildProgram(out: (s: string) => void): Command {
             return true;
           }
           skipped.push(ref);
-          out(`skipped ${ref}: ${formatError(l.error)}`);
+          out(`skipped ${ref}: ${scenarioLoadError(l.error, ref)}`);
           return false;
         });
         if (refs.length === 0) throw new UsageError(`no loadable scenario in ${suite}`);

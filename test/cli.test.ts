@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -82,6 +82,51 @@ describe('edgeplan CLI', () => {
   });
 });
 
+describe('a JSON that is not a Scenario JSON', () => {
+  // Issue 17 item 7: "formatVersion: Invalid input: expected 1 (+5 more)" said nothing of what the file was.
+  const dir = mkdtempSync(join(tmpdir(), 'ep-notscenario-'));
+  it.each([
+    [
+      'a run log',
+      'cut_in.json',
+      { scenarioId: 'cut_in', planner: 'idm', ticks: [] },
+      /is a run log .*`edgeplan view .*cut_in\.json` shows it/,
+    ],
+    [
+      'an evaluation summary',
+      'summary.json',
+      { planner: 'idm', mode: 'nonreactive', scenarios: [] },
+      /is an evaluation summary/,
+    ],
+    [
+      'any other JSON',
+      'notes.json',
+      { shopping: ['milk'] },
+      /is not a Scenario JSON \(it has no "formatVersion": 1/,
+    ],
+  ])('run of %s names what it is, in one line, exit 2', async (_what, name, content, says) => {
+    const f = join(dir, name);
+    writeFileSync(f, JSON.stringify(content));
+    const r = await runMain('run', f);
+    expect(r.status).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(says);
+    expect(r.stderr).not.toContain('Invalid input');
+  });
+
+  it('eval of a folder with one names it on its "skipped" line and runs the rest', async () => {
+    const folder = join(dir, 'suite');
+    mkdirSync(folder);
+    writeFileSync(join(folder, 'notes.json'), JSON.stringify({ shopping: ['milk'] }));
+    const { builtinScenario } = await import('../scenarios/index.ts');
+    writeFileSync(join(folder, 'red_light.json'), JSON.stringify(builtinScenario('red_light')!.scenario));
+    const r = await runMain('eval', folder, '--planner', 'idm', '--out', join(dir, 'results'));
+    expect(r.stdout).toMatch(/^skipped .*notes\.json: .*notes\.json is not a Scenario JSON/m);
+    expect(r.stdout).toMatch(/\| red_light \|\s+\d+\.\d \|/);
+    expect(r.status).toBe(2);
+  });
+});
+
 describe('imported scenarios, end to end (import → eval → view)', () => {
   const ROOT = join(import.meta.dirname, '..');
   const dir = mkdtempSync(join(tmpdir(), 'ep-imported-'));
@@ -116,6 +161,31 @@ describe('imported scenarios, end to end (import → eval → view)', () => {
     expect(r.status).toBe(2);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr).toContain('is a road map (216 lanes), not a scenario');
+  });
+
+  it.each([
+    [
+      'a bare OpenDRIVE .xodr',
+      () => join(ROOT, 'data/carla/Town02.xodr'),
+      'is an OpenDRIVE road map, not a scenario',
+    ],
+    [
+      'a CommonRoad file without a planning problem',
+      () => {
+        // the hand-written two-lane scenario with its planning problem cut out
+        const xml = readFileSync(join(ROOT, 'data/commonroad/edgeplan_two_lanes_2020a.xml'), 'utf8');
+        const f = join(dir, 'no_problem.xml');
+        writeFileSync(f, xml.replace(/<planningProblem[\s\S]*<\/planningProblem>/, ''));
+        return f;
+      },
+      'holds a road map but no scenario (no planning problem)',
+    ],
+  ])('run on %s says it is a map and how to run on one, in one line', async (_what, file, says) => {
+    const r = await runMain('run', file());
+    expect(r.status).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toContain(says);
+    expect(r.stderr).toContain('a run needs a scenario on it');
   });
 
   it('eval of the folder reports a bad file, evaluates the rest, writes logs that view resolves', async () => {

@@ -94,16 +94,19 @@ describe('edgeplan safety / audit CLI', () => {
     const nokey = await run('audit', 'verify', log);
     expect(nokey.status).toBe(2);
     expect(nokey.stdout).toContain('no trusted key');
-    const q = await run('audit', 'query', log, '--decision', 'VETO', '--from', '0', '--to', '15');
+    // The gated IDM brakes for the lead by MODIFYs (no VETO here): query and explain one of them.
+    const q = await run('audit', 'query', log, '--decision', 'MODIFY', '--from', '0', '--to', '15');
     expect(q.status).toBe(0);
     const first = q.stdout.split('\n').find((l) => /^\d+\t/.test(l));
-    if (first) {
-      const seq = first.split('\t')[0]!;
-      const e = await run('audit', 'explain', log, seq);
-      expect(e.status).toBe(0);
-      expect(e.stdout).toContain('VETO');
-      expect(e.stdout).toContain('minimal-risk manoeuvre');
-    }
+    expect(first).toBeDefined();
+    const seq = first!.split('\t')[0]!;
+    const e = await run('audit', 'explain', log, seq);
+    expect(e.status).toBe(0);
+    expect(e.stdout).toContain(`seq ${seq} at t = `);
+    expect(e.stdout).toContain('rss.longitudinal (MODIFY)');
+    expect(e.stdout).toContain('modified command: DECELERATE');
+    // numbers as people read them (issue 17 item 9): no float noise like 0.30000000000000004
+    expect(e.stdout).not.toMatch(/\d\.\d{4,}/);
     const html = join(dir, 'r.html');
     expect((await run('audit', 'report', log, '--html', html)).status).toBe(0);
     expect(readFileSync(html, 'utf8')).toContain('<svg');
@@ -121,6 +124,21 @@ describe('edgeplan safety / audit CLI', () => {
     expect(r.status).toBe(2);
     expect(r.stderr).toContain('not an edgeplan audit log');
     expect(r.stderr).not.toContain('tamper');
+  });
+
+  it.each([
+    ['query', []],
+    ['explain', ['1']],
+    ['report', ['--html', 'r.html']],
+  ])('audit %s on a file that is not an audit log says so, exit 2 (not "0 record(s)")', async (cmd, rest) => {
+    const dir = mkdtempSync(join(tmpdir(), 'ep-audit-'));
+    writeFileSync(join(dir, 'notes.txt'), 'shopping list\n');
+    const args = rest.map((a) => (a.endsWith('.html') ? join(dir, a) : a));
+    const r = await run('audit', cmd, join(dir, 'notes.txt'), ...args);
+    expect(r.status).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toContain('not an edgeplan audit log');
+    expect(r.stdout).toBe('');
   });
 
   it('audit query rejects an unknown decision with exit 2', async () => {

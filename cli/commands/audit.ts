@@ -3,6 +3,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { formatError } from '../../core/index.ts';
 import {
+  AUDIT_FORMAT,
   auditReportHtml,
   explainRecord,
   queryAudit,
@@ -22,9 +23,25 @@ function time(name: string) {
   };
 }
 
+/**
+ * The records of the audit log at `path`. A file that is not one (its first line is not the log's
+ * header) is bad input, said as `verify` says it: query, explain and report would otherwise find
+ * "0 record(s)" in a shopping list and exit 0.
+ */
 function records(path: string) {
   const r = readAuditRecords(path);
   if (!r.ok) throw new UsageError(formatError(r.error));
+  const firstLine = readFileSync(path, 'utf8').split('\n', 1)[0] ?? '';
+  let format: unknown;
+  try {
+    format = (JSON.parse(firstLine) as { format?: unknown } | null)?.format;
+  } catch {
+    format = undefined;
+  }
+  if (format !== AUDIT_FORMAT)
+    throw new UsageError(
+      `${path}: ${firstLine === '' ? 'empty file: not an edgeplan audit log' : 'not an edgeplan audit log (the first line is not its header)'}`,
+    );
   return r.value;
 }
 

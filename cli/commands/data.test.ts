@@ -61,7 +61,8 @@ describe('edgeplan import / map / check-data', () => {
     const r = await run('check-data', dir, '--planner', 'hierarchical');
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
-    expect(r.stdout).toMatch(/\| cr\s+\|\s+1\/1 \|.*\|\s+1\/1 \|/);
     expect(r.stdout).toContain('CLS-NR (hierarchical)');
+    // the family's score beside its runs (issue 17 item 8: a score, not only "ran")
+    expect(r.stdout).toMatch(/\| cr\s+\|\s+1\/1 \|.*\|\s+1\/1 \|\s+\d+\.\d \|/);
   });
 });

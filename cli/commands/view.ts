@@ -5,10 +5,10 @@
  *   report <results dir> --html <out.html>                                       HTML report with plots
  * Each parses its flags and calls a library function (viewer/, sim/export, sim/report).
  */
-import { statSync, writeFileSync } from 'node:fs';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { type Command, InvalidArgumentError } from 'commander';
-import { formatError } from '../../core/index.ts';
+import { type EdgeplanError, formatError } from '../../core/index.ts';
 import { loadScenario } from '../../scenarios/index.ts';
 import { exportMcap, findRunLogs, readRunLog } from '../../sim/export/index.ts';
 import { buildReport } from '../../sim/report/index.ts';
@@ -28,6 +28,32 @@ const portArg = (v: string) => {
     throw new InvalidArgumentError(`--port must be an integer in 0..65535 (0 = any free port), got "${v}"`);
   return n;
 };
+
+/**
+ * The one line for a run log that does not parse as one. A JSON file that is no run log at all (a
+ * scenario, an imported map, anything else) is named for what it is, not by the schema's first
+ * complaint ("scenarioId: Invalid input … (+5 more)", issue 17 item 7); `files` are the paths read.
+ */
+function runLogError(e: EdgeplanError, files: ReadonlyArray<string>): string {
+  const file = files.find((f) => e.path === f || e.path.startsWith(`${f}:`));
+  if (e.code !== 'INVALID_INPUT' || !file) return formatError(e);
+  let data: Record<string, unknown> = {};
+  try {
+    const parsed: unknown = JSON.parse(readFileSync(file, 'utf8'));
+    if (parsed && typeof parsed === 'object') data = parsed as Record<string, unknown>;
+  } catch {
+    return formatError(e);
+  }
+  // A run log always names its scenario and ticks; without both the file is something else.
+  if ('scenarioId' in data && 'ticks' in data) return formatError(e);
+  const what =
+    'formatVersion' in data && 'egoStart' in data
+      ? `a Scenario JSON, not a run log: \`edgeplan run ${file} --out <dir>\` writes the run log to show, \`edgeplan view --live ${file}\` simulates it in the viewer`
+      : 'lanes' in data || file.endsWith('.map.json')
+        ? 'a road map (as `edgeplan import` writes one), not a run log'
+        : 'not a run log';
+  return `${file} is ${what} (run logs are the per-run JSON files that \`run --out\` and \`eval --out\` write)`;
+}
 
 /** Ports tried after a busy `--port` before giving up (8080 busy → 8081 … 8090). */
 const PORT_SEARCH = 10;
@@ -147,7 +173,7 @@ export function register(program: Command, out: Out): void {
         out(`viewing ${files.slice(0, 2).join(' | ')}`);
         const { loadRunViews, startViewer } = await import('../../viewer/index.ts');
         const views = loadRunViews(files.slice(0, 2), o.scenario);
-        if (!views.ok) throw new UsageError(formatError(views.error));
+        if (!views.ok) throw new UsageError(runLogError(views.error, files));
         const server = await startViewer(
           { runs: views.value.views, live: false },
           { host: o.host, port: o.port, portSearch: PORT_SEARCH, bev: views.value.bev },
@@ -164,7 +190,7 @@ export function register(program: Command, out: Out): void {
     .option('--scenario <ref>', 'scenario whose map to use (when the log names a scenario not built in)')
     .action(async (runLog: string, o: { mcap: string; scenario?: string }) => {
       const log = readRunLog(runLog);
-      if (!log.ok) throw new UsageError(formatError(log.error));
+      if (!log.ok) throw new UsageError(runLogError(log.error, [runLog]));
       const loaded = loadScenario(
         o.scenario ?? log.value.scenarioRef ?? log.value.scenarioId,
         log.value.mapPath ? { mapPath: log.value.mapPath } : {},
@@ -191,7 +217,7 @@ export function register(program: Command, out: Out): void {
       const logs = [];
       for (const f of files.value) {
         const l = readRunLog(f);
-        if (!l.ok) throw new UsageError(formatError(l.error));
+        if (!l.ok) throw new UsageError(runLogError(l.error, [f]));
         logs.push(l.value);
       }
       const html = buildReport(logs, o.title ? { title: o.title } : {});

@@ -247,18 +247,25 @@ describe('viewer in headless Chromium', () => {
     );
   });
 
-  describe('two runs side by side (a gated run with a synthetic veto and command at 4 s, and IDM)', () => {
+  describe('two runs side by side (a gated run with synthetic vetoes and a command at 4 s, and IDM)', () => {
     const note = 'synthetic: the command and the veto are test fixtures';
     let two: ViewerServer;
     let p: Page;
     let errs: string[];
     let gatedVerdictAt1s: { rules: { decision: string }[] };
+    /** The tick where the gated run's first command marker sits; it gets a synthetic veto too. */
+    let sharedS: number;
     beforeAll(async () => {
       const gated = runLogOf('cut_in', 'pdm-closed+gate');
       gatedVerdictAt1s = gated.log.ticks[10]!.verdict!;
       const idm = runLogOf('cut_in', 'idm');
+      const base = withCommand(withVeto(gated.log, 4, 5), 4);
+      // A marker is drawn where the command changes; the fixture's command at 4 s repeats the gated
+      // run's, so it draws none. A veto on the tick of the run's first command marker makes a pair.
+      sharedS = runViewOf(base, gated.map).events.find((e) => e.kind === 'command')!.tS;
+      expect(sharedS).toBeLessThan(4);
       const runs = [
-        { log: withCommand(withVeto(gated.log, 4, 5), 4), map: gated.map },
+        { log: withVeto(base, sharedS, sharedS), map: gated.map },
         { log: idm.log, map: idm.map },
       ];
       const started = await startViewer(
@@ -309,8 +316,17 @@ describe('viewer in headless Chromium', () => {
     });
 
     it('a command marker and a veto marker at the same tick are both visible', async () => {
+      const at = `${sharedS.toFixed(1)} s · run 1 · `;
+      const boxes: Record<string, { x: number; y: number; width: number; height: number }> = {};
       for (const kind of ['veto', 'command']) {
-        const box = (await p.locator(`.tl-${kind}`).first().boundingBox())!;
+        const marker = p.locator(`.tl-${kind}[title^="${at}"]`);
+        expect(await marker.count(), kind).toBe(1);
+        boxes[kind] = (await marker.boundingBox())!;
+      }
+      // the same tick: the same place along the timeline
+      expect(boxes.veto!.x).toBeCloseTo(boxes.command!.x, 1);
+      for (const kind of ['veto', 'command']) {
+        const box = boxes[kind]!;
         const topmost = await p.evaluate(
           ([x, y]) => document.elementFromPoint(x!, y!)?.className ?? '',
           [box.x + box.width / 2, box.y + box.height / 2],
