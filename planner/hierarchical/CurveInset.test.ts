@@ -59,6 +59,14 @@ describe('curveInsetM', () => {
     expect(curveInsetM(input(bendLine(9.9, Math.PI / 2), { fromSM: 50 }))).toBe(0);
   });
 
+  it('leaves a bend whose outer corner stays on the drivable area (a junction paved beyond the lane)', () => {
+    const line = bendLine(9.9, Math.PI / 2);
+    expect(curveInsetM(input(line, { drivable: () => true }))).toBe(0);
+    // paved only out to the lane edge (the bend's centre at (0, 9.9)): the inset stands
+    const toEdge = (x: number, y: number) => x < 0 || Math.hypot(x, y - 9.9) <= 9.9 + 1.75;
+    expect(curveInsetM(input(line, { drivable: toEdge }))).toBeGreaterThan(0);
+  });
+
   it('never asks for more than the in-lane offset limit', () => {
     const inset = curveInsetM(input(bendLine(5, Math.PI / 2)));
     expect(inset).toBeCloseTo(inLaneOffsetLimitM(3.5, CAR.widthM), 9);

@@ -36,6 +36,12 @@ export interface CurveInsetInput {
   marginM: number;
   /** Length over which the curvature is measured, m (smooths the polyline's vertex noise). */
   curvatureWindowM: number;
+  /**
+   * Whether a point is on the drivable area: a bend whose outer front corner, driven on the
+   * centreline, stays on it (`marginM` further out included) needs no inset — a junction paved
+   * beyond the connector's edge, a road with a shoulder. Absent: every lane edge is the limit.
+   */
+  drivable?: (x: number, y: number) => boolean;
 }
 
 /** Curvature window, m: the route's curve-speed profile's (`DEFAULT_CURVE_SPEED.curvatureWindowM`). */
@@ -70,10 +76,25 @@ export function curveInsetM(q: CurveInsetInput): number {
     // the corner swept round at radius √((r − δ + w/2)² + l_f²) ≤ edge
     const need = edge > q.frontM ? r + hw - Math.sqrt(edge * edge - q.frontM * q.frontM) : limit;
     if (need <= 0) continue;
+    if (q.drivable && outerCornerOnDrivable(q, s, Math.sign(k))) continue;
     const inset = Math.min(limit, Math.round(Math.ceil(need / QUANTUM_M - 1e-9) * QUANTUM_M * 100) / 100);
     if (inset > Math.abs(best)) best = Math.sign(k) * inset;
   }
   return best;
+}
+
+const cornerPose = { x: 0, y: 0, headingRad: 0 };
+
+/** Whether the outer front corner (pushed `marginM` out) lies on the drivable area with the rear axle on the line at s. */
+function outerCornerOnDrivable(q: CurveInsetInput, sM: number, side: number): boolean {
+  q.line.poseAt(sM, cornerPose);
+  const c = Math.cos(cornerPose.headingRad);
+  const sn = Math.sin(cornerPose.headingRad);
+  // the outer side is the right of a left bend (side +1) and the left of a right one
+  const out = q.widthM / 2 + q.marginM;
+  const x = cornerPose.x + q.frontM * c + side * out * sn;
+  const y = cornerPose.y + q.frontM * sn - side * out * c;
+  return q.drivable!(x, y);
 }
 
 /**
@@ -97,5 +118,6 @@ export function routeCurveInsetM(view: WorldView, ctx: PlannerContext, p: Hierar
     egoLaneWidthM: view.laneWidthM,
     marginM: p.curveInsetMarginM,
     curvatureWindowM: CURVATURE_WINDOW_M,
+    drivable: (x, y) => ctx.map.isDrivable(x, y),
   });
 }
