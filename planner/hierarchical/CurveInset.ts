@@ -62,7 +62,9 @@ export function curveInsetM(q: CurveInsetInput): number {
   const hw = q.widthM / 2;
   const end = Math.min(line.length, q.fromSM + q.lookM);
   let best = 0;
-  for (let s = Math.max(0, q.fromSM); s <= end; s += STEP_M) {
+  // samples on a grid fixed to the line, not to the ego: sampled from the rear axle, the bends'
+  // curvature and corner checks moved with it and the inset flickered from plan to plan
+  for (let s = Math.ceil(Math.max(0, q.fromSM) / STEP_M) * STEP_M; s <= end; s += STEP_M) {
     const a = Math.max(0, s - half);
     const b = Math.min(line.length, s + half);
     if (!(b > a)) continue;
