@@ -6,12 +6,14 @@
 import { describe, expect, it } from 'vitest';
 import {
   type MidLevelCommand,
+  RoadMapSchema,
+  type Vec2,
   VehicleParamsSchema,
   type Verdict,
   type WorldSnapshot,
 } from '../core/index.ts';
 import { RoadMap, RoutePath } from '../core/map/index.ts';
-import { LOOP_ROUTE, loopMapData, oneLane } from '../core/map/testFixtures.ts';
+import { LOOP_ROUTE, loopMapData, oneLane, straightLane } from '../core/map/testFixtures.ts';
 import type { PlannerContext } from '../core/planning/index.ts';
 import { plannerContext } from '../core/planning/testFixtures.ts';
 import { ego, snapshotOf } from '../core/testFixtures.ts';
@@ -23,6 +25,7 @@ import { evaluateRun } from '../sim/metrics/index.ts';
 import { controllerRollout, gateRollout } from './HierarchicalStack.ts';
 import { createDriver, runDriver, stackFor } from './registry.ts';
 import { runStackScenario } from './runInSim.ts';
+import { testScenario } from './testing/simScene.ts';
 
 const load = (id: string) => {
   const b = builtinScenario(id)!;
@@ -209,4 +212,62 @@ describe('reflection roll-outs on a route that uses a lane twice (a loop)', () =
       expect(topY(rollout(keep, snap, ctx, 1))).toBeGreaterThan(3);
       expect(topY(rollout(keep, snap, ctx, 3))).toBeLessThan(0.5);
     });
+});
+
+describe('a tight junction turn into a road with a border lane', () => {
+  // esmini traffic_lights.xosc's left turn, hand-built: a 3.5 m approach east, a connector of radius
+  // 9.5 m through 90° (the junction: nothing drivable beside it), a 3.5 m exit north with a 0.3 m
+  // border lane on its outside; the car of that scenario (5.18 × 2.30 m). On the centreline its
+  // outer front corner sweeps ≈ 0.1 m past the lane edge: the gate stopped the ego in the turn and
+  // held it there (each move forward vetoed by map.drivableArea).
+  const R = 9.5;
+  const arc: Vec2[] = [];
+  for (let k = 0; k <= 30; k++) {
+    const a = (k / 30) * (Math.PI / 2);
+    arc.push({ x: R * Math.sin(a), y: R * (1 - Math.cos(a)) });
+  }
+  const map = RoadMapSchema.parse({
+    id: 'tight-turn',
+    lanes: [
+      { ...straightLane('in', { x: -80, y: 0 }, { x: 0, y: 0 }, 13.9), successors: ['turn'] },
+      {
+        id: 'turn',
+        centerline: arc,
+        widthM: 3.5,
+        speedLimitMps: 13.9,
+        predecessors: ['in'],
+        successors: ['out'],
+        junctionId: 'j',
+      },
+      { ...straightLane('out', { x: R, y: R }, { x: R, y: 120 }, 13.9), predecessors: ['turn'] },
+      {
+        ...straightLane('out_border', { x: R + 1.9, y: R }, { x: R + 1.9, y: 120 }, 13.9),
+        type: 'border',
+        widthM: 0.3,
+      },
+      {
+        ...straightLane('in_border', { x: -80, y: -1.9 }, { x: 0, y: -1.9 }, 13.9),
+        type: 'border',
+        widthM: 0.3,
+      },
+    ],
+    junctions: [{ id: 'j' }],
+  });
+  const scene = testScenario({
+    map,
+    ego: ego(0, -60, 0, 8),
+    routeLaneIds: ['in', 'turn', 'out'],
+    durationS: 20,
+    vehicle: { lengthM: 5.176, widthM: 2.297, rearAxleToCenterM: 1.461, wheelBaseM: 3.089 },
+  });
+
+  it('drives through it with the footprint on the drivable area', async () => {
+    const d = createDriver('hierarchical');
+    if (!d.ok) throw new Error(d.error.message);
+    const log = await runDriver(d.value, scene.scenario, scene.map, { mode: 'nonreactive' });
+    const last = log.ticks[log.ticks.length - 1]!.ego;
+    // well up the exit road (it stood at the junction's end, y ≈ 8, before the inset)
+    expect(last.y).toBeGreaterThan(40);
+    expect(evaluateRun(log, scene.map).multipliers.drivable_area_compliance).toBe(1);
+  });
 });

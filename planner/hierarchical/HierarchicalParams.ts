@@ -162,6 +162,21 @@ export const HierarchicalParamsSchema = z.object({
    * of its progress.
    */
   gateCapRepeatS: nonNeg().default(0.35),
+  /**
+   * Clearance the swept-path inset keeps between the outer front corner and the lane edge in a tight
+   * bend, m (`CurveInset.ts`): FOLLOW_LANE runs the rear axle toward the inside of a bend where the
+   * corner would otherwise sweep over the edge (the gate's footprint check allows no overhang). Room
+   * for the tracker, which the gate's roll-out does not model: pure pursuit held the rear axle within
+   * 0.2 m of the centreline through `traffic_lights.xosc`'s ≈ 9.9 m turn.
+   */
+  curveInsetMarginM: nonNeg().default(0.15),
+  /**
+   * How far ahead of the rear axle the inset looks for a bend, s of travel (at least
+   * `curveInsetLookMinM`): the gate rolls an in-lane shift out over max(2.6 s, 21 m of travel)
+   * (`inLaneShiftTrackS` / `inLaneShiftTrackM`), so the inset is commanded that far before the bend.
+   */
+  curveInsetLookS: pos().default(3),
+  curveInsetLookMinM: pos().default(25),
   /** Command horizon, s. */
   horizonS: pos().default(6.0),
 });

@@ -27,6 +27,7 @@ import {
   type SceneAnalysis,
   SceneAnalysisSchema,
 } from './AgentOutputs.ts';
+import { routeCurveInsetM } from './CurveInset.ts';
 import {
   GATE_CAP_MEMORY_INITIAL,
   type GateCapMemory,
@@ -533,6 +534,12 @@ function compose(
   if (lat.targetLaneId && lat.path !== 'FOLLOW_LANE') cmd.targetLaneId = lat.targetLaneId;
   if (lat.offsetM != null && (lat.path === 'LEFT_BORROW' || lat.path === 'RIGHT_BORROW'))
     cmd.lateralOffsetM = lat.offsetM;
+  // through a tight bend the rear axle runs toward its inside, so that the outer front corner
+  // stays in the lane (the gate rolls the offset out as the controller tracks it)
+  if (lat.path === 'FOLLOW_LANE') {
+    const inset = routeCurveInsetM(view, ctx, p);
+    if (inset !== 0) cmd.lateralOffsetM = inset;
+  }
   if (lon.decelMps2 !== null && (lon.speed === 'DECELERATE' || lon.speed === 'STOP'))
     cmd.decelMps2 = Math.min(12, Math.max(0.1, lon.decelMps2));
   // a stop point under a metre ahead at walking pace: brake at the given rate instead (a stop point

@@ -1,0 +1,74 @@
+import { describe, expect, it } from 'vitest';
+import { inLaneOffsetLimitM, Polyline, type Vec2 } from '../../core/index.ts';
+import { type CurveInsetInput, curveInsetM } from './CurveInset.ts';
+
+/** A straight run of `leadM`, then a bend of `radiusM` through `turnRad` (left +), then straight on. */
+function bendLine(radiusM: number, turnRad: number, leadM = 30): Polyline {
+  const pts: Vec2[] = [];
+  for (let x = -leadM; x < 0; x += 1) pts.push({ x, y: 0 });
+  const side = Math.sign(turnRad);
+  const n = Math.ceil((Math.abs(turnRad) * radiusM) / 0.5);
+  for (let k = 0; k <= n; k++) {
+    const a = (k / n) * Math.abs(turnRad);
+    pts.push({ x: radiusM * Math.sin(a), y: side * radiusM * (1 - Math.cos(a)) });
+  }
+  const end = pts[pts.length - 1]!;
+  for (let t = 1; t <= 30; t += 1)
+    pts.push({ x: end.x + t * Math.cos(turnRad), y: end.y + t * Math.sin(turnRad) });
+  return new Polyline(pts);
+}
+
+// the car of esmini's traffic_lights.xosc: 5.176 × 2.297 m, rear axle 1.461 m behind the centre
+const CAR = { frontM: 1.461 + 5.176 / 2, widthM: 2.297 };
+const input = (line: Polyline, over: Partial<CurveInsetInput> = {}): CurveInsetInput => ({
+  line,
+  laneWidthAt: () => 3.5,
+  fromSM: 5,
+  lookM: 40,
+  frontM: CAR.frontM,
+  widthM: CAR.widthM,
+  egoLaneWidthM: 3.5,
+  marginM: 0.15,
+  curvatureWindowM: 4,
+  ...over,
+});
+
+describe('curveInsetM', () => {
+  it('runs the rear axle toward the inside of a tight left turn far enough to keep the outer front corner in the lane', () => {
+    const inset = curveInsetM(input(bendLine(9.9, Math.PI / 2)));
+    expect(inset).toBeGreaterThan(0);
+    // on the bend's radius (the windowed curvature reads the arc's own), the outer front corner
+    // swept round at √((R − δ + w/2)² + l_f²) ends at least the margin inside the edge R + W/2
+    const r = 9.9 - inset;
+    expect(Math.hypot(r + CAR.widthM / 2, CAR.frontM)).toBeLessThanOrEqual(9.9 + 1.75 - 0.15 + 1e-9);
+    // and on the centreline it would not
+    expect(Math.hypot(9.9 + CAR.widthM / 2, CAR.frontM)).toBeGreaterThan(9.9 + 1.75);
+  });
+
+  it('insets a right turn to the right', () => {
+    expect(curveInsetM(input(bendLine(9.9, -Math.PI / 2)))).toBeLessThan(0);
+  });
+
+  it('leaves a wide bend and a straight road on the centreline', () => {
+    expect(curveInsetM(input(bendLine(40, Math.PI / 2)))).toBe(0);
+    expect(curveInsetM(input(bendLine(9.9, 0)))).toBe(0);
+  });
+
+  it('ignores a bend beyond the window, and one the rear axle has passed', () => {
+    expect(curveInsetM(input(bendLine(9.9, Math.PI / 2, 80), { fromSM: 0, lookM: 40 }))).toBe(0);
+    expect(curveInsetM(input(bendLine(9.9, Math.PI / 2), { fromSM: 50 }))).toBe(0);
+  });
+
+  it('leaves a bend whose outer corner stays on the drivable area (a junction paved beyond the lane)', () => {
+    const line = bendLine(9.9, Math.PI / 2);
+    expect(curveInsetM(input(line, { drivable: () => true }))).toBe(0);
+    // paved only out to the lane edge (the bend's centre at (0, 9.9)): the inset stands
+    const toEdge = (x: number, y: number) => x < 0 || Math.hypot(x, y - 9.9) <= 9.9 + 1.75;
+    expect(curveInsetM(input(line, { drivable: toEdge }))).toBeGreaterThan(0);
+  });
+
+  it('never asks for more than the in-lane offset limit', () => {
+    const inset = curveInsetM(input(bendLine(5, Math.PI / 2)));
+    expect(inset).toBeCloseTo(inLaneOffsetLimitM(3.5, CAR.widthM), 9);
+  });
+});

@@ -1,0 +1,125 @@
+/**
+ * The swept-path inset of a tight bend: how far toward the inside of the bend a car's rear axle must
+ * run so that its outer front corner stays within the lane. A car whose rear axle follows the
+ * centreline of a bend of radius R sweeps its outer front corner round at √((R + w/2)² + l_f²) (l_f:
+ * rear axle → front bumper), past the lane's outer edge R + W/2 when the bend is tight: on esmini's
+ * `traffic_lights.xosc` left turn (R ≈ 9.9 m, a 3.5 m lane, the 5.2 × 2.3 m car, l_f = 4.05 m) the
+ * corner ends 0.12 m over the edge, where the junction gives way to the exit road's border lane, and
+ * the gate (which rolls FOLLOW_LANE out on the centreline) stopped the ego there for good. Run
+ * δ further in, the corner's radius is √((R − δ + w/2)² + l_f²); the inner side (nearest the centre
+ * at the rear axle, R − δ − w/2) stays in the lane while δ ≤ (W − w)/2, the in-lane offset limit.
+ * Driven as the command's in-lane offset (`lateralOffsetM` on FOLLOW_LANE), so that the controller
+ * tracks it and the gate rolls out the path that will be driven.
+ */
+import { angleDiff, inLaneOffsetLimitM, type Polyline } from '../../core/index.ts';
+import { DEFAULT_CURVE_SPEED } from '../../core/map/index.ts';
+import type { PlannerContext } from '../../core/planning/index.ts';
+import type { HierarchicalParams } from './HierarchicalParams.ts';
+import type { WorldView } from './WorldView.ts';
+
+export interface CurveInsetInput {
+  /** The reference line the ego follows (the route line). */
+  line: Polyline;
+  /** Lane width at arc length s of the line, m. */
+  laneWidthAt: (sM: number) => number;
+  /** Rear-axle arc length of the ego on the line, m (the window starts here). */
+  fromSM: number;
+  /** Length of the window ahead of the rear axle, m. */
+  lookM: number;
+  /** Rear axle → front bumper, m. */
+  frontM: number;
+  /** Vehicle width, m. */
+  widthM: number;
+  /** Width of the lane the ego is in, m (the offset stays within its limit). */
+  egoLaneWidthM: number;
+  /** Clearance kept between the outer front corner and the lane edge, m. */
+  marginM: number;
+  /** Length over which the curvature is measured, m (smooths the polyline's vertex noise). */
+  curvatureWindowM: number;
+  /**
+   * Whether a point is on the drivable area: a bend whose outer front corner, driven on the
+   * centreline, stays on it (`marginM` further out included) needs no inset — a junction paved
+   * beyond the connector's edge, a road with a shoulder. Absent: every lane edge is the limit.
+   */
+  drivable?: (x: number, y: number) => boolean;
+}
+
+/** Curvature window, m: the route's curve-speed profile's (`DEFAULT_CURVE_SPEED.curvatureWindowM`). */
+const CURVATURE_WINDOW_M = DEFAULT_CURVE_SPEED.curvatureWindowM;
+/** Sampling step of the window, m. */
+const STEP_M = 1;
+/** Insets are rounded up to this, m: a new offset rebuilds the controller's path. */
+const QUANTUM_M = 0.05;
+
+/**
+ * The signed in-lane offset (left +, toward the inside of the bend) that keeps the outer front
+ * corner `marginM` inside the lane edge through the tightest bend of the window, capped at the
+ * in-lane offset limit of the narrower of the ego's lane and the bend's; 0 when no bend needs one.
+ */
+export function curveInsetM(q: CurveInsetInput): number {
+  const { line } = q;
+  const half = q.curvatureWindowM / 2;
+  const hw = q.widthM / 2;
+  const end = Math.min(line.length, q.fromSM + q.lookM);
+  let best = 0;
+  // samples on a grid fixed to the line, not to the ego: sampled from the rear axle, the bends'
+  // curvature and corner checks moved with it and the inset flickered from plan to plan
+  for (let s = Math.ceil(Math.max(0, q.fromSM) / STEP_M) * STEP_M; s <= end; s += STEP_M) {
+    const a = Math.max(0, s - half);
+    const b = Math.min(line.length, s + half);
+    if (!(b > a)) continue;
+    const k = angleDiff(line.headingAt(b), line.headingAt(a)) / (b - a);
+    if (Math.abs(k) < 1e-6) continue;
+    const r = 1 / Math.abs(k);
+    const laneW = q.laneWidthAt(s);
+    const limit = inLaneOffsetLimitM(Math.min(laneW, q.egoLaneWidthM), q.widthM);
+    if (limit <= 0) continue;
+    const edge = r + laneW / 2 - q.marginM;
+    // the corner swept round at radius √((r − δ + w/2)² + l_f²) ≤ edge
+    const need = edge > q.frontM ? r + hw - Math.sqrt(edge * edge - q.frontM * q.frontM) : limit;
+    if (need <= 0) continue;
+    if (q.drivable && outerCornerOnDrivable(q, s, Math.sign(k))) continue;
+    const inset = Math.min(limit, Math.round(Math.ceil(need / QUANTUM_M - 1e-9) * QUANTUM_M * 100) / 100);
+    if (inset > Math.abs(best)) best = Math.sign(k) * inset;
+  }
+  return best;
+}
+
+const cornerPose = { x: 0, y: 0, headingRad: 0 };
+
+/** Whether the outer front corner (pushed `marginM` out) lies on the drivable area with the rear axle on the line at s. */
+function outerCornerOnDrivable(q: CurveInsetInput, sM: number, side: number): boolean {
+  q.line.poseAt(sM, cornerPose);
+  const c = Math.cos(cornerPose.headingRad);
+  const sn = Math.sin(cornerPose.headingRad);
+  // the outer side is the right of a left bend (side +1) and the left of a right one
+  const out = q.widthM / 2 + q.marginM;
+  const x = cornerPose.x + q.frontM * c + side * out * sn;
+  const y = cornerPose.y + q.frontM * sn - side * out * c;
+  return q.drivable!(x, y);
+}
+
+/**
+ * The inset for a FOLLOW_LANE command along the route line from the ego's rear axle (`curveInsetM`
+ * with the route lanes' widths and the planner's parameters); 0 for robots (an aisle's width is
+ * not a road lane's) and off the route (the line's bends are not the ones driven).
+ */
+export function routeCurveInsetM(view: WorldView, ctx: PlannerContext, p: HierarchicalParams): number {
+  if (view.platform !== 'car' || Math.abs(view.egoDM) > view.laneWidthM / 2) return 0;
+  const route = ctx.route;
+  return curveInsetM({
+    line: route.line,
+    laneWidthAt: (sM) => {
+      const piece = route.pieceAt(sM);
+      return ctx.map.laneWidthAt(piece.laneId, sM - piece.fromS + piece.laneS0) ?? view.laneWidthM;
+    },
+    fromSM: view.egoSM,
+    lookM: Math.max(p.curveInsetLookMinM, p.curveInsetLookS * view.egoSpeedMps),
+    frontM: view.egoFrontM,
+    widthM: view.egoWidthM,
+    egoLaneWidthM: view.laneWidthM,
+    marginM: p.curveInsetMarginM,
+    curvatureWindowM: CURVATURE_WINDOW_M,
+    drivable: (x, y) => ctx.map.isDrivable(x, y),
+  });
+}
