@@ -56,7 +56,12 @@ export function cahAccelMps2(
  * hard for a small gap to a lead that is pulling away (real traffic follows closer than IDM's
  * desired gap), where the lead's motion asks for little. m/s².
  */
-export function accAccelMps2(aIdmMps2: number, aCahMps2: number, comfortDecelMps2: number, c: number): number {
+export function accAccelMps2(
+  aIdmMps2: number,
+  aCahMps2: number,
+  comfortDecelMps2: number,
+  c: number,
+): number {
   if (aIdmMps2 >= aCahMps2) return aIdmMps2;
   const b = comfortDecelMps2;
   return (1 - c) * aIdmMps2 + c * (aCahMps2 + b * Math.tanh((aIdmMps2 - aCahMps2) / b));
