@@ -204,6 +204,15 @@ describe('longitudinal agent (rules)', () => {
     expect(idm.decelMps2 ?? 0).toBeGreaterThanOrEqual(PARAMS.maxDecelMps2);
   });
 
+  it('behind a slower lead the following is plain IDM (the ACC blend only where the gap opens)', () => {
+    const lead = laneAgent('a', { gapM: 8, speedMps: 7, relSpeedMps: -2.6 });
+    const car = obj('a', { sM: 8, speedMps: 7, alongMps: 7, accelMps2: -2 });
+    const v = view({ egoSpeedMps: 9.6, objects: [car] }, { ego: { laneId: 'R0', lead, follow: null } });
+    const acc = decideLongitudinal(v, analyseScene(v, PARAMS), FOLLOW, PARAMS);
+    const idm = decideLongitudinal(v, analyseScene(v, PARAMS), FOLLOW, { ...PARAMS, accCoolness: 0 });
+    expect(acc).toEqual(idm);
+  });
+
   it('ACC model: the heuristic brakes as hard as IDM behind a slower lead at a small gap', () => {
     // closing at 5 m/s on 5 m: the constant-acceleration heuristic needs 2.5 m/s², the blend brakes harder
     expect(cahAccelMps2(10, 5, 0, 5, 1.5)).toBeCloseTo(-2.5, 9);

@@ -522,7 +522,10 @@ export function decideLongitudinal(
       (v * (v - l.speedMps)) / (2 * Math.sqrt(aMax * b));
     const gap = Math.max(l.gapM, 0.05);
     let ai = aMax * (1 - (v / Math.max(vMax, 0.1)) ** 4 - (Math.max(sStar, 0) / gap) ** 2);
-    if (l.leadAccelMps2 !== undefined && p.accCoolness > 0)
+    // only where the gap is opening (a lead as fast or faster): behind a slower or braking lead IDM
+    // stays as it is (reflection's comfortable stop then shapes the braking; blending there made the
+    // command alternate between the two, USA_US101-3_3_T-1 jerk)
+    if (l.leadAccelMps2 !== undefined && p.accCoolness > 0 && l.speedMps >= v && l.leadAccelMps2 > -0.5)
       ai = accAccelMps2(ai, cahAccelMps2(v, l.speedMps, l.leadAccelMps2, gap, aMax), b, p.accCoolness);
     if (ai < a) {
       a = ai;
