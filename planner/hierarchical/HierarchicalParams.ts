@@ -21,6 +21,18 @@ export const HierarchicalParamsSchema = z.object({
   /** Horizon over which the target speed is read off the IDM profile, s (the controller re-targets every plan). */
   targetLookS: pos().default(1.0),
   /**
+   * ACC model's coolness c (Kesting, Treiber, Helbing 2010, Phil. Trans. R. Soc. A 368: 0.99): where
+   * IDM brakes harder than the constant-acceleration heuristic says the lead's motion needs (a close
+   * lead pulling away), the following is blended toward that heuristic; 0: plain IDM.
+   */
+  accCoolness: z.number().min(0).max(1).default(0.99),
+  /**
+   * Room kept behind a blocker to steer out around it, m (the wait point): no nearer than where
+   * braking at `comfortDecelMps2` stops the ego (a wait point inside that would brake hard for
+   * steering room alone), and at least `stopMarginM`.
+   */
+  blockerRoomM: pos().default(18),
+  /**
    * Lateral acceleration the curve cap allows in a bend, m/s²: √(a / |κ|) on the route centreline's
    * curvature (4 m window), approached braking at 2 m/s². 0.8 × nuPlan's comfort bound 4.89
    * (`ego_is_comfortable` max |lat accel|, also the gate's): the margin is for the tracker, which

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { LateralDecision } from './AgentOutputs.ts';
 import {
+  accAccelMps2,
+  cahAccelMps2,
   committedToPath,
   decideLongitudinal,
   stepOutCapMps,
@@ -171,6 +173,53 @@ describe('longitudinal agent (rules)', () => {
     const d = decide(view({ egoSpeedMps: 0.3, objects: [truck] }, { left: null }));
     expect(d.speed).toBe('STOP');
     expect(d.stopDistanceM).toBeCloseTo(20 - 18, 5);
+  });
+
+  it('at speed, waits behind a blocker no nearer than a comfortable stop, not at the full steering room', () => {
+    // 9.65 m/s, a parked car 25 m ahead (DEU US101-3_3_S-1's start): 18 m of room would leave 7 m
+    // to stop in (6.6 m/s²); the wait point moves up to where braking at 3 m/s² stops the ego
+    const car = obj('car', { kind: 'static', sM: 25, lengthM: 4.5 });
+    const v = 9.65;
+    const d = decide(view({ egoSpeedMps: v, objects: [car] }, { left: null }));
+    expect(d.speed).toBe('STOP');
+    expect(d.stopDistanceM).toBeCloseTo((v * v) / (2 * PARAMS.comfortDecelMps2), 5);
+    expect(d.decelMps2).toBeLessThanOrEqual(PARAMS.comfortDecelMps2 + 1e-9);
+  });
+
+  it('follows a close lead that pulls away without braking hard for the small gap (ACC model)', () => {
+    // DEU_Moabit-4_1_T-1's start: 4 m/s, a car 2 m ahead at 5.1 m/s: IDM alone brakes beyond 6 m/s²
+    const lead = laneAgent('a', { gapM: 2, speedMps: 5.1, relSpeedMps: 1.1 });
+    const car = obj('a', { sM: 2, speedMps: 5.1, alongMps: 5.1, accelMps2: 0 });
+    const d = decide(view({ egoSpeedMps: 4, objects: [car] }, { ego: { laneId: 'R0', lead, follow: null } }));
+    expect(d.speed).not.toBe('STOP');
+    // within nuPlan's comfort bound on braking (4.05 m/s²)
+    expect(d.decelMps2 ?? 0).toBeLessThan(4.05);
+    // …and plain IDM (coolness 0) is what braked hard
+    const idm = decideLongitudinal(
+      view({ egoSpeedMps: 4, objects: [car] }, { ego: { laneId: 'R0', lead, follow: null } }),
+      analyseScene(view({ egoSpeedMps: 4, objects: [car] }), PARAMS),
+      FOLLOW,
+      { ...PARAMS, accCoolness: 0 },
+    );
+    expect(idm.decelMps2 ?? 0).toBeGreaterThanOrEqual(PARAMS.maxDecelMps2);
+  });
+
+  it('behind a slower lead the following is plain IDM (the ACC blend only where the gap opens)', () => {
+    const lead = laneAgent('a', { gapM: 8, speedMps: 7, relSpeedMps: -2.6 });
+    const car = obj('a', { sM: 8, speedMps: 7, alongMps: 7, accelMps2: -2 });
+    const v = view({ egoSpeedMps: 9.6, objects: [car] }, { ego: { laneId: 'R0', lead, follow: null } });
+    const acc = decideLongitudinal(v, analyseScene(v, PARAMS), FOLLOW, PARAMS);
+    const idm = decideLongitudinal(v, analyseScene(v, PARAMS), FOLLOW, { ...PARAMS, accCoolness: 0 });
+    expect(acc).toEqual(idm);
+  });
+
+  it('ACC model: the heuristic brakes as hard as IDM behind a slower lead at a small gap', () => {
+    // closing at 5 m/s on 5 m: the constant-acceleration heuristic needs 2.5 m/s², the blend brakes harder
+    expect(cahAccelMps2(10, 5, 0, 5, 1.5)).toBeCloseTo(-2.5, 9);
+    const a = accAccelMps2(-8, cahAccelMps2(10, 5, 0, 5, 1.5), 3, 0.99);
+    expect(a).toBeLessThan(-2.5);
+    // IDM at or above the heuristic is kept as it is
+    expect(accAccelMps2(0.5, -1, 3, 0.99)).toBe(0.5);
   });
 
   it('passes at the borrow speed, slower while swinging out', () => {

@@ -26,6 +26,45 @@ interface VirtualLead {
   headwayS?: number;
   /** The acceleration it asks for directly (the merge gap's pull), m/s²; absent: IDM against the gap. */
   accelMps2?: number;
+  /** A vehicle followed: its own acceleration, m/s² (the ACC model's heuristic reads it). */
+  leadAccelMps2?: number;
+}
+
+/**
+ * The constant-acceleration heuristic (CAH) of the ACC model (Kesting, Treiber, Helbing 2010,
+ * eq. 2.3): the acceleration that, were the lead to keep its acceleration `aLeadMps2`, just avoids
+ * closing below a zero gap. `gapM` bumper to bumper, speeds m/s; returns m/s².
+ */
+export function cahAccelMps2(
+  speedMps: number,
+  leadSpeedMps: number,
+  aLeadMps2: number,
+  gapM: number,
+  accelMaxMps2: number,
+): number {
+  const s = Math.max(gapM, 0.05);
+  const al = Math.min(aLeadMps2, accelMaxMps2);
+  const v = speedMps;
+  const vl = leadSpeedMps;
+  if (vl * (v - vl) <= -2 * s * al) return (v * v * al) / Math.max(vl * vl - 2 * s * al, 1e-6);
+  return al - ((v - vl) ** 2 * (v > vl ? 1 : 0)) / (2 * s);
+}
+
+/**
+ * ACC model (Kesting et al. 2010, eq. 2.4): IDM's acceleration where it is at least the CAH's,
+ * else blended toward the CAH with coolness `c`, braking at most `b` beyond it — IDM alone brakes
+ * hard for a small gap to a lead that is pulling away (real traffic follows closer than IDM's
+ * desired gap), where the lead's motion asks for little. m/s².
+ */
+export function accAccelMps2(
+  aIdmMps2: number,
+  aCahMps2: number,
+  comfortDecelMps2: number,
+  c: number,
+): number {
+  if (aIdmMps2 >= aCahMps2) return aIdmMps2;
+  const b = comfortDecelMps2;
+  return (1 - c) * aIdmMps2 + c * (aCahMps2 + b * Math.tanh((aIdmMps2 - aCahMps2) / b));
 }
 
 /** Time for the front bumper to cover `dM` from speed v accelerating at `a` up to `vMax`, s. */
@@ -126,6 +165,10 @@ export function decideLongitudinal(
   const blockerH = analysis.hazards.find((h) => h.kind === 'blocked_lane');
   const merge = lateral.merge;
   const mergeLead = merge?.leadId ?? undefined;
+  // the ACC model's heuristic is for following a vehicle that drives along the lane (not a walker
+  // in it, nor a box standing)
+  const leadObj = lead ? view.objects.find((o) => o.id === lead.agentId) : undefined;
+  const followed = leadObj?.kind === 'vehicle' && leadObj.alongMps > 0.5;
   if (
     lead &&
     !(borrowing && (lead.agentId === blockerH?.agentId || lead.agentId === lateral.passingId)) &&
@@ -136,6 +179,7 @@ export function decideLongitudinal(
       speedMps: Math.max(0, lead.speedMps),
       stop: false,
       why: `lead ${lead.agentId}`,
+      ...(followed ? { leadAccelMps2: leadObj?.accelMps2 ?? 0 } : {}),
       ...(lead.agentId === mergeLead ? { headwayS: p.mergeHeadwayS } : {}),
     });
   if (changing) {
@@ -206,7 +250,9 @@ export function decideLongitudinal(
   // time the arrival so the ego is still rolling when the lane opens (a pass from a standstill
   // swings out hardest)
   if (blockerH && !borrowing && !changing) {
-    const room = robot ? 1.5 : 18.0;
+    const room = robot
+      ? 1.5
+      : clamp(blockerH.distanceM - (v * v) / (2 * p.comfortDecelMps2), p.stopMarginM, p.blockerRoomM);
     const dWait = Math.max(0, blockerH.distanceM - room);
     let passS = 0;
     if (g.left?.opposite) {
@@ -475,7 +521,12 @@ export function decideLongitudinal(
       v * (l.stop ? 0.5 : (l.headwayS ?? p.headwayS)) +
       (v * (v - l.speedMps)) / (2 * Math.sqrt(aMax * b));
     const gap = Math.max(l.gapM, 0.05);
-    const ai = aMax * (1 - (v / Math.max(vMax, 0.1)) ** 4 - (Math.max(sStar, 0) / gap) ** 2);
+    let ai = aMax * (1 - (v / Math.max(vMax, 0.1)) ** 4 - (Math.max(sStar, 0) / gap) ** 2);
+    // only where the gap is opening (a lead as fast or faster): behind a slower or braking lead IDM
+    // stays as it is (reflection's comfortable stop then shapes the braking; blending there made the
+    // command alternate between the two, USA_US101-3_3_T-1 jerk)
+    if (l.leadAccelMps2 !== undefined && p.accCoolness > 0 && l.speedMps >= v && l.leadAccelMps2 > -0.5)
+      ai = accAccelMps2(ai, cahAccelMps2(v, l.speedMps, l.leadAccelMps2, gap, aMax), b, p.accCoolness);
     if (ai < a) {
       a = ai;
       binding = l;

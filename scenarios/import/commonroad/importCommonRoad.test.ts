@@ -235,6 +235,26 @@ describe('importCommonRoad errors', () => {
     );
   });
 
+  it("takes the ego's recording at another time step when its pose and speed are the planning problem's (crime's inD files)", () => {
+    // as above, but the obstacle's states are at steps 55… while the planning problem is at step 0
+    // (start speed 8 m/s)
+    const p = join(dir, 'egorec55.xml');
+    const state = (step: number, x: number) =>
+      `<state><position><point><x>${x}</x><y>1.75</y></point></position><orientation><exact>0</exact></orientation><time><exact>${step}</exact></time><velocity><exact>8</exact></velocity></state>`;
+    const rec = (
+      speed: number,
+    ) => `<dynamicObstacle id="22"><type>car</type><shape><rectangle><length>4.5</length><width>1.8</width></rectangle></shape>
+      <initialState><position><point><x>5</x><y>1.75</y></point></position><orientation><exact>0</exact></orientation><time><exact>55</exact></time><velocity><exact>${speed}</exact></velocity></initialState>
+      <trajectory>${state(56, 6)}${state(57, 7)}${state(58, 8)}</trajectory></dynamicObstacle>`;
+    writeFileSync(p, text.replace('<planningProblem id="30">', `${rec(8)}<planningProblem id="30">`));
+    const s = mustImport(p).scenarios[0]!;
+    expect(s.agents.map((a) => a.id).sort()).toEqual(['cr_20', 'cr_21']);
+    expect(s.expert.map((e) => e.tS)).toEqual([0, 0.1, 0.2, 0.3]);
+    // a car passing over the start pose later at another speed is another road user
+    writeFileSync(p, text.replace('<planningProblem id="30">', `${rec(4)}<planningProblem id="30">`));
+    expect(mustImport(p).scenarios[0]!.agents.map((a) => a.id)).toContain('cr_22');
+  });
+
   it("resamples a recording stepped at 0.25 s to the scenario's 0.1 s, linearly", () => {
     const track = [0, 0.25, 0.5].map((tS) => ({ tS, x: 10 * tS, y: 0, headingRad: 0, speedMps: 10 }));
     const ego = {

@@ -837,14 +837,23 @@ function readCommonRoad(root: XmlNode, path: string, opts: ImportOptions): Resul
 /** Closest an obstacle must start to the planning problem's initial state to be the ego's recording, m / rad. */
 const EGO_RECORDING_M = 0.25;
 const EGO_RECORDING_RAD = 0.1;
+/**
+ * …and, at another time step, how close its speed must be (a moving car's exact pose and speed are
+ * its fingerprint): commonroad-crime's inD conversions (DEU_AAH1-2_76900_T-7049) put the planning
+ * problem at step 0 and the ego's recording, on the same state, at step 55. m/s; the lowest speed
+ * that counts as moving, m/s.
+ */
+const EGO_RECORDING_MPS = 0.05;
+const EGO_RECORDING_MOVING_MPS = 0.5;
 
 /**
- * The moving obstacle that starts on the planning problem's initial state (same time, position
- * within 0.25 m of the ego's centre, heading within 0.1 rad), or undefined.
+ * The moving obstacle that starts on the planning problem's initial state (position within 0.25 m
+ * of the ego's centre, heading within 0.1 rad, at the same time step — or at another one with the
+ * same speed, within 0.05 m/s, when the ego moves), or undefined.
  */
 export function egoRecording(
   agents: ReadonlyArray<ScenarioAgent>,
-  init: { step: number; p: Vec2; headingRad: number },
+  init: { step: number; p: Vec2; headingRad: number; speedMps?: number },
   dtS: number,
 ): ScenarioAgent | undefined {
   return agents.find((a) => {
@@ -853,8 +862,13 @@ export function egoRecording(
     const dh = Math.abs(
       Math.atan2(Math.sin(p0.headingRad - init.headingRad), Math.cos(p0.headingRad - init.headingRad)),
     );
+    const sameTime = Math.abs(p0.tS - init.step * dtS) < 1e-6;
+    const sameSpeed =
+      init.speedMps !== undefined &&
+      init.speedMps >= EGO_RECORDING_MOVING_MPS &&
+      Math.abs(p0.speedMps - init.speedMps) <= EGO_RECORDING_MPS;
     return (
-      Math.abs(p0.tS - init.step * dtS) < 1e-6 &&
+      (sameTime || sameSpeed) &&
       Math.hypot(p0.x - init.p.x, p0.y - init.p.y) <= EGO_RECORDING_M &&
       dh <= EGO_RECORDING_RAD
     );
