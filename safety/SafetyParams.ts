@@ -126,8 +126,9 @@ export const SafetyParamsSchema = z.object({
   comfortLeadDecelMps2: nonNeg().default(1),
   /**
    * A vehicle coming the other way into the ego's lane is answered with RSS's correct-lane proper
-   * response while the predicted conflict is farther off than this; closer, at full strength to
-   * mitigate, s (our choice: the other driver's ρ of 2 s has then mostly passed).
+   * response while the predicted conflict is farther off than this and than the ego's time to rest
+   * at RSS's b_min after the lag (`rules/CheckContext` `oncomingMitigateS`); closer, at full
+   * strength to mitigate, s (our choice: the other driver's ρ of 2 s has then mostly passed).
    */
   oncomingMitigateS: pos().default(1.5),
   /**

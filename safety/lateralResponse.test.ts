@@ -66,11 +66,12 @@ describe('rss.lateralResponse: an in-lane shift away from a vehicle coming over 
     expect(gate.checkCommand(m, sc).decision).toBe('ALLOW');
   });
 
-  it('the TTC contact lies beyond oncomingMitigateS: the proper response (b_min,correct) with the shift, no emergency stop', () => {
-    // 34 m between the centres, closing at 20 m/s: TTC finds the contact only τ after a roll-out
-    // step, 1.5–2.45 s ahead; judged by the step alone it was a conflict to mitigate at full strength
+  it('the TTC contact lies beyond the mitigation window: the proper response (b_min,correct) with the shift, no emergency stop', () => {
+    // the window at 12 m/s is the time to rest at b_min after the lag, 12 / 4 + 0.2 = 3.2 s. 72 m
+    // between the centres, closing at 20 m/s: TTC finds the contact only τ after a roll-out step
+    // that lies inside the window; judged by the step alone it was a conflict to mitigate at full strength
     // (VETO, emergency stop), unlike the overlap `collision.predicted` finds at the same time
-    const sc = scene({ map, s: 50, speed: 12, agents: [drifting(84)] });
+    const sc = scene({ map, s: 50, speed: 12, agents: [drifting(122)] });
     const v = gate.checkCommand(cmd(), sc);
     expect(v.decision, v.explanation).toBe('MODIFY');
     expect(v.modified?.decelMps2, v.explanation).toBeCloseTo(P.rssEgo.brakeMinCorrectMps2 + 0.02, 2);

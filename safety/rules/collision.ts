@@ -11,6 +11,7 @@ import {
   type CheckContext,
   egoCentre,
   givesOncomingProperResponse,
+  oncomingMitigateS,
   q,
   type RuleSink,
   round,
@@ -74,7 +75,8 @@ function wrongWayIn(
  * A vehicle coming the other way into the ego's own lane: RSS puts the response on the ego only as
  * its proper response (brake with b_min,correct); braking harder cannot prevent what the other
  * driver keeps doing. The fix asks for that response (built up at the comfortable onset). A conflict
- * closer than `oncomingMitigateS` is braked for at full strength (mitigation) like any other.
+ * closer than `oncomingMitigateS(ctx)` (at least the time to rest at b_min) is braked for at full
+ * strength (mitigation) like any other.
  */
 const oncomingFix = (ctx: CheckContext) => ({
   brakeMps2: ctx.params.rssEgo.brakeMinCorrectMps2 + 0.02,
@@ -176,6 +178,7 @@ export function collisionRule(ctx: CheckContext, sink: RuleSink): void {
   const hl = veh.lengthM / 2;
   const hw = veh.widthM / 2;
   const laneChanging = changesLane(r);
+  const mitigateS = oncomingMitigateS(ctx);
   let topSpeed = Number.NaN; // the roll-out's, computed when a contact needs it
   for (let k = 0; k < r.n; k++) {
     egoCentre(ctx, k, e);
@@ -224,8 +227,7 @@ export function collisionRule(ctx: CheckContext, sink: RuleSink): void {
       }
       const wrongWay =
         !laneChanging && ag.kind !== 'static' && wrongWayIn(ctx, ax, ay, ah, ag.widthM / 2, e.c, e.s);
-      if (wrongWay && k * r.dtS > ctx.params.oncomingMitigateS && givesOncomingProperResponse(ctx, k))
-        continue;
+      if (wrongWay && k * r.dtS > mitigateS && givesOncomingProperResponse(ctx, k)) continue;
       if (!laneChanging && fromBehind(ax, ay, ah, e.x, e.y, e.c, e.s, hl)) {
         // rear-ended by a follower (its fault); its constant-speed forecast then passes "through"
         // the ego, which is not a front conflict
@@ -237,9 +239,7 @@ export function collisionRule(ctx: CheckContext, sink: RuleSink): void {
         'collision.predicted',
         `predicted footprint overlap with ${ag.kind} ${q(ag.id)} at t+${round(k * r.dtS, 1)} s (ego ${round(r.v[k]!)} m/s)`,
         { agentId: ag.id, atS: round(k * r.dtS, 2), egoSpeedMps: round(r.v[k]!) },
-        wrongWay && k * r.dtS > ctx.params.oncomingMitigateS
-          ? oncomingFix(ctx)
-          : { stopBeforeS: r.s[k]! - 2, critical: true },
+        wrongWay && k * r.dtS > mitigateS ? oncomingFix(ctx) : { stopBeforeS: r.s[k]! - 2, critical: true },
       );
       return;
     }
@@ -259,6 +259,7 @@ export function ttcRule(ctx: CheckContext, sink: RuleSink): void {
   const hw = veh.widthM / 2;
   const bound = params.ttcBoundS;
   const laneChanging = changesLane(r);
+  const mitigateS = oncomingMitigateS(ctx);
   let minTtc = Infinity;
   for (let k = 0; k < r.n; k++) {
     const v = r.v[k]!;
@@ -278,11 +279,11 @@ export function ttcRule(ctx: CheckContext, sink: RuleSink): void {
         !laneChanging && ag.kind !== 'static' && wrongWayIn(ctx, ax, ay, ah, ag.widthM / 2, e.c, e.s);
       // the contact a TTC hit predicts lies τ after its step: a vehicle coming the other way into the
       // ego's lane is mitigated at full strength only when that contact is closer than
-      // `oncomingMitigateS`, as `collision.predicted` judges the overlap itself
+      // `oncomingMitigateS(ctx)`, as `collision.predicted` judges the overlap itself
       const answered = wrongWay && givesOncomingProperResponse(ctx, k);
       for (const tau of TTC_STEPS) {
         if (tau > bound + 1e-9) break;
-        const far = wrongWay && k * r.dtS + tau > ctx.params.oncomingMitigateS;
+        const far = wrongWay && k * r.dtS + tau > mitigateS;
         if (far && answered) continue;
         const ex = e.x + v * tau * e.c;
         const ey = e.y + v * tau * e.s;
