@@ -33,33 +33,47 @@ export function signalRules(ctx: CheckContext, sink: RuleSink): void {
   const v0 = r.v[0]!;
   const lookEnd = obligationLookEndM(ctx);
   const budget = params.signalStopDecelMps2;
-  // --- lights: entering a lane whose light is RED / YELLOW
   let lightDone = false;
+  // --- lights: a RED / YELLOW light governs its lane's signal stop line where the lane has one
+  // (CommonRoad and a hand-written map put the light on the approach lane, with the line at its
+  // end; the ego is on that lane while it approaches), else the lane's entry (nuPlan: a light per
+  // lane connector). Before, only lane entries counted: a KEEP at 12 m/s towards a red light named
+  // on the ego's own lane, 40 m ahead, was allowed (red team 3). The nearest wins.
+  const stops: { s: number; laneId: string; state: 'RED' | 'YELLOW'; lineId?: string }[] = [];
   for (const piece of path.pieces) {
-    if (lightDone) break;
-    if (piece.fromS <= f0 + 0.5 || piece.fromS > lookEnd) continue;
+    if (piece.fromS > lookEnd) break;
     for (const l of snapshot.lights) {
       if (l.laneId !== piece.laneId || (l.state !== 'RED' && l.state !== 'YELLOW')) continue;
-      const dist = piece.fromS - f0;
-      const need = (v0 * v0) / (2 * Math.max(dist, 0.1));
-      if (need > veh.maxDecelMps2) continue; // cannot stop any more: clearing the junction is the safe choice
-      if (l.state === 'YELLOW' && need > params.yellowStopDecelMps2) continue; // dilemma zone: go
-      const k = firstUnstoppable(ctx, piece.fromS, budget);
-      if (k < 0) continue;
-      sink.fail(
-        l.state === 'RED' ? 'signal.redLight' : 'signal.yellowLight',
-        `${l.state.toLowerCase()} light for lane ${q(piece.laneId)} ${round(dist)} m ahead; at t+${round(k * r.dtS, 1)} s the roll-out can no longer stop before it with ${round(Math.max(budget, need))} m/s² (a stop now needs ${round(need)} m/s²)`,
-        {
-          laneId: piece.laneId,
-          distanceM: round(dist),
-          requiredDecelMps2: round(need),
-          atS: round(k * r.dtS, 2),
-        },
-        { stopBeforeS: piece.fromS - front - 0.5 },
-      );
-      lightDone = true;
-      break;
+      const lines = map.lane(piece.laneId)?.stopLines.filter((sl) => sl.kind === 'signal') ?? [];
+      if (lines.length === 0) stops.push({ s: piece.fromS, laneId: piece.laneId, state: l.state });
+      for (const sl of lines)
+        stops.push({ s: piece.fromS + sl.sM, laneId: piece.laneId, state: l.state, lineId: sl.id });
     }
+  }
+  stops.sort((a, b) => a.s - b.s);
+  for (const st of stops) {
+    if (st.s <= f0 + 0.5 || st.s > lookEnd) continue;
+    const dist = st.s - f0;
+    const need = (v0 * v0) / (2 * Math.max(dist, 0.1));
+    if (need > veh.maxDecelMps2) continue; // cannot stop any more: clearing the junction is the safe choice
+    if (st.state === 'YELLOW' && need > params.yellowStopDecelMps2) continue; // dilemma zone: go
+    const k = firstUnstoppable(ctx, st.s, budget);
+    if (k < 0) continue;
+    const where = st.lineId ? `, stop line ${q(st.lineId)},` : '';
+    sink.fail(
+      st.state === 'RED' ? 'signal.redLight' : 'signal.yellowLight',
+      `${st.state.toLowerCase()} light for lane ${q(st.laneId)}${where} ${round(dist)} m ahead; at t+${round(k * r.dtS, 1)} s the roll-out can no longer stop before it with ${round(Math.max(budget, need))} m/s² (a stop now needs ${round(need)} m/s²)`,
+      {
+        laneId: st.laneId,
+        ...(st.lineId ? { stopLineId: st.lineId } : {}),
+        distanceM: round(dist),
+        requiredDecelMps2: round(need),
+        atS: round(k * r.dtS, 2),
+      },
+      { stopBeforeS: st.s - front - 0.5 },
+    );
+    lightDone = true;
+    break;
   }
   if (!lightDone)
     sink.pass('signal.light', 'no red or yellow light entered', { lookAheadM: round(lookEnd - f0) });
