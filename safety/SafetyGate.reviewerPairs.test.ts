@@ -1,7 +1,7 @@
 /**
  * Red team 3: an outside reviewer's cases, written from the docs alone (README, this folder's
  * README, core/schemas.ts) and run through the command a reviewer runs, `edgeplan safety check`
- * (the CLI's main(), in-process). 32 pairs: the same command in a safe and an unsafe context
+ * (the CLI's main(), in-process). 42 pairs: the same command in a safe and an unsafe context
  * (`testdata/red3/cases.json` says which verdicts each accepts, and why). Also the scene of
  * safety/README.md's "Checking one command" section, as printed there.
  */
@@ -41,10 +41,10 @@ async function check(scene: string, command: object, atS?: number) {
 }
 
 describe('reviewer pairs (red team 3) through `edgeplan safety check`', () => {
-  it('holds 32 pairs, each a safe and an unsafe scene', () => {
+  it('holds 42 pairs, each a safe and an unsafe scene', () => {
     const pairs = new Map<string, string[]>();
     for (const c of CASES) pairs.set(c.pair, [...(pairs.get(c.pair) ?? []), c.id.split('.').pop()!]);
-    expect(pairs.size).toBe(32);
+    expect(pairs.size).toBe(42);
     for (const tags of pairs.values()) expect(tags.sort()).toEqual(['safe', 'unsafe']);
   });
   for (const c of CASES)
