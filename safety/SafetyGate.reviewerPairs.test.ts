@@ -1,7 +1,7 @@
 /**
  * Red team 3: an outside reviewer's cases, written from the docs alone (README, this folder's
  * README, core/schemas.ts) and run through the command a reviewer runs, `edgeplan safety check`
- * (the CLI's main(), in-process). 42 pairs: the same command in a safe and an unsafe context
+ * (the CLI's main(), in-process). 47 pairs: the same command in a safe and an unsafe context
  * (`testdata/red3/cases.json` says which verdicts each accepts, and why). Also the scene of
  * safety/README.md's "Checking one command" section, as printed there.
  */
@@ -19,6 +19,8 @@ interface Case {
   atS?: number;
   command: Record<string, unknown>;
   expect: string[];
+  /** The MRM a VETO must carry, where it matters (a line the ego can no longer stop at gently). */
+  vetoMrm?: string;
   why: string;
 }
 
@@ -36,15 +38,16 @@ async function check(scene: string, command: object, atS?: number) {
     verdict: JSON.parse(lines.join('\n')) as {
       decision: string;
       rules: { rule: string; decision: string }[];
+      mrm?: { kind: string };
     },
   };
 }
 
 describe('reviewer pairs (red team 3) through `edgeplan safety check`', () => {
-  it('holds 42 pairs, each a safe and an unsafe scene', () => {
+  it('holds 47 pairs, each a safe and an unsafe scene', () => {
     const pairs = new Map<string, string[]>();
     for (const c of CASES) pairs.set(c.pair, [...(pairs.get(c.pair) ?? []), c.id.split('.').pop()!]);
-    expect(pairs.size).toBe(42);
+    expect(pairs.size).toBe(47);
     for (const tags of pairs.values()) expect(tags.sort()).toEqual(['safe', 'unsafe']);
   });
   for (const c of CASES)
@@ -52,6 +55,7 @@ describe('reviewer pairs (red team 3) through `edgeplan safety check`', () => {
       const r = await check(join(DIR, c.scene), c.command, c.atS);
       expect(r.code).toBe(0);
       expect(c.expect).toContain(r.verdict.decision);
+      if (c.vetoMrm && r.verdict.decision === 'VETO') expect(r.verdict.mrm?.kind).toBe(c.vetoMrm);
     });
 });
 

@@ -70,7 +70,12 @@ export function signalRules(ctx: CheckContext, sink: RuleSink): void {
         requiredDecelMps2: round(need),
         atS: round(k * r.dtS, 2),
       },
-      { stopBeforeS: st.s - front - 0.5 },
+      // a red that a stop within the comfortable budget no longer meets is critical: a VETO's
+      // EMERGENCY_STOP brakes for the line, where a COMFORT_STOP at 1 m/s² rolled on through the
+      // junction (12 m/s, 10 m before a red line: 72 m; red team 3)
+      st.state === 'RED' && need > budget
+        ? { stopBeforeS: st.s - front - 0.5, critical: true }
+        : { stopBeforeS: st.s - front - 0.5 },
     );
     lightDone = true;
     break;
@@ -90,12 +95,16 @@ export function signalRules(ctx: CheckContext, sink: RuleSink): void {
         // standing at the line (or having stopped in the roll-out) discharges the duty
         const standing = v0 < 0.3 && lineS - f0 < 5;
         const k = standing ? -1 : firstUnstoppable(ctx, lineS, budget);
+        const needStop = (v0 * v0) / (2 * Math.max(lineS - f0, 0.1));
         if (k >= 0) {
           sink.fail(
             'signal.stopLine',
             `stop sign ${q(sl.id)} ${round(lineS - f0)} m ahead: at t+${round(k * r.dtS, 1)} s the roll-out can no longer stop before it`,
             { stopLineId: sl.id, distanceM: round(lineS - f0), atS: round(k * r.dtS, 2) },
-            { stopBeforeS: lineS - front - 0.3 },
+            // as a red light: beyond the budget, the VETO's stop brakes for the line (critical)
+            needStop > budget
+              ? { stopBeforeS: lineS - front - 0.3, critical: true }
+              : { stopBeforeS: lineS - front - 0.3 },
           );
           stopDone = true;
         }

@@ -268,5 +268,46 @@ def ss(v):
 pair("stop_sign_after_stop","stop lines",{"speed":"ACCELERATE","path":"FOLLOW_LANE","targetSpeedMps":8},ss(0),ss(5),
      why_safe="standing 2 m before the stop-sign line (the stop is made): proceeding is allowed",
      why_unsafe="rolling at 5 m/s 2 m before the line: a full stop is owed")
+
+# ===== third batch
+def past_line(front_to_line, state="RED"):
+    s2=sig_case(0,state); s2["signals"][0]["laneIds"]=["A"]; s2["map"]["map"]["stopLines"][0]["sM"]=290
+    x=290-FRONT-front_to_line; s2["egoStart"].update({"x":x}); return s2
+pair("red_line_passed","signals",KEEP,past_line(-2),past_line(10),
+     why_safe="red on A but the front bumper is 2 m past A's stop line: clear the junction",
+     why_unsafe="red on A, line 10 m ahead at 12 m/s: a stop needs 7.2 m/s² (< the car's 8): stop")
+def solid(allowed):
+    lanes=road3(); lanes[1]["left"]["changeAllowed"]=allowed; lanes[2]["right"]["changeAllowed"]=allowed
+    if not allowed: lanes[1]["leftBoundary"]="solid"; lanes[2]["rightBoundary"]="solid"
+    return scen("x",lanes,(20,3.5,0,12),["M","L"])
+pair("lc_solid_line","lane change",LC,solid(True),solid(False),
+     why_safe="dashed line, change permitted, L empty", why_unsafe="solid line between M and L: the change is not permitted")
+ACC16={"speed":"ACCELERATE","path":"FOLLOW_LANE","targetSpeedMps":16}
+def lim(v):
+    lanes=road3()
+    for l in lanes: l["speedLimitMps"]=v
+    return scen("x",lanes,(20,3.5,0,12),["M"])
+pair("speed_limit","speed limit",ACC16,lim(16.7),lim(13.9),
+     why_safe="accelerating to 16 m/s under a 16.7 m/s limit", why_unsafe="accelerating to 16 m/s on a 13.9 m/s road: cap")
+def robots(h, x):
+    return scen("x",aisle(),(10,0,0,1.5),["A1"],agents=[agent("r2","robot",x,0,h,1.5,L=1.0,W=0.7)],vehicle=ROBOT)
+pair("robot_head_on","robot aisle",KEEP,robots(0,16),robots(math.pi,16),
+     why_safe="another robot 5 m ahead driving away at the same 1.5 m/s",
+     why_unsafe="another robot 5 m ahead coming head-on at 1.5 m/s in a one-robot-wide aisle: stop")
+def turn(red_left, route_left):
+    lanes=[lane("A",[(0,0),(300,0)],successors=["JS","JL"]),
+           lane("JS",[(300,0),(320,0)],successors=["B"],predecessors=["A"],junctionId="j1"),
+           lane("JL",[(300+10*math.sin(a/20*math.pi/2),10-10*math.cos(a/20*math.pi/2)) for a in range(0,21)],successors=["N"],predecessors=["A"],junctionId="j1"),
+           lane("B",[(320,0),(600,0)],predecessors=["JS"]),
+           lane("N",[(310,10),(310,300)],predecessors=["JL"])]
+    sig=[{"laneIds":["JL"],"phases":[{"fromS":0,"state":"RED" if red_left else "GREEN"}]},{"laneIds":["JS"],"phases":[{"fromS":0,"state":"GREEN"}]}]
+    j=[{"id":"j1","polygon":[{"x":300,"y":-8},{"x":320,"y":-8},{"x":320,"y":12},{"x":300,"y":12}]}]
+    return scen("x",lanes,(300-FRONT-40,0,0,10),["A","JL","N"] if route_left else ["A","JS","B"],signals=sig,junctions=j)
+pair("left_arrow_red","signals/turns",KEEP,turn(True,False),turn(True,True),
+     why_safe="left-turn arrow red, straight green; the route goes straight",
+     why_unsafe="the same lights; the route turns left: stop before the junction")
+# a VETO for a line the ego can no longer stop at comfortably must brake for it, not roll through at 1 m/s²
+for c in cases:
+    if c["id"] in ("red_line_passed.unsafe","stop_sign_after_stop.unsafe"): c["vetoMrm"]="EMERGENCY_STOP"
 json.dump(cases,open(f'{OUT}/cases.json','w'),indent=1)
 print(len(cases),"cases",len({c['pair'] for c in cases}),"pairs")
