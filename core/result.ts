@@ -42,7 +42,13 @@ export function parseWith<S extends z.ZodType>(schema: S, data: unknown, where =
   const issue = r.error.issues[0]!;
   const fieldPath = issue.path.map(String).join('.');
   const path = [where, fieldPath].filter(Boolean).join(':');
-  const more = r.error.issues.length > 1 ? ` (+${r.error.issues.length - 1} more)` : '';
+  // the next issues are named too (two at most): a reviewer's agent written as a snapshot's
+  // (x, y, … instead of start + behavior) failed on `start` alone, `behavior` came only as "+1 more"
+  const rest = r.error.issues
+    .slice(1, 3)
+    .map((i) => `${i.path.map(String).join('.') || '(root)'}: ${i.message}`);
+  const left = r.error.issues.length - 1 - rest.length;
+  const more = rest.length > 0 ? `; also ${rest.join('; ')}${left > 0 ? ` (+${left} more)` : ''}` : '';
   return fail('INVALID_INPUT', path || '(root)', `${issue.message}${more}`);
 }
 

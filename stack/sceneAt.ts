@@ -15,10 +15,22 @@ function expertReplay(s: Scenario): Planner<null> {
     step: (_st, snap) => ({
       state: null,
       output: {
-        trajectory: { points: s.expert.filter((p) => p.tS >= snap.tS - 1e-9).map((p) => ({ ...p })) },
+        // from the last expert point at or before now: a sparse expert (two points 15 s apart, the
+        // README's own example) left one point ahead, and the tracker braked the ego to 4.6 m/s
+        // within 1 s where the expert slows from 10 to 9.7 (red team 3)
+        trajectory: {
+          points: s.expert.slice(Math.max(0, lastAtOrBefore(s.expert, snap.tS))).map((p) => ({ ...p })),
+        },
       },
     }),
   };
+}
+
+/** Index of the last point with tS ≤ t (−1 when all are later). */
+function lastAtOrBefore(points: ReadonlyArray<{ tS: number }>, t: number): number {
+  let i = -1;
+  for (let k = 0; k < points.length; k++) if (points[k]!.tS <= t + 1e-9) i = k;
+  return i;
 }
 
 export function sceneAt(scenario: Scenario, map: RoadMap, tS: number): Result<SafetyScene> {

@@ -1,9 +1,11 @@
 /** `edgeplan safety check|fuzz`: the situational-safety gate from the command line (safety/README.md). */
 import { writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import type { Command } from 'commander';
-import { formatError } from '../../core/index.ts';
+import { fail, formatError, type Result } from '../../core/index.ts';
+import { readTextFile } from '../../core/readTextFile.ts';
 import { AuditLog, createSafetyGate, publicKeyOf } from '../../safety/index.ts';
-import { loadScenario } from '../../scenarios/index.ts';
+import { type LoadedScenario, loadScenario, scenarioFromData } from '../../scenarios/index.ts';
 import { runScenario } from '../../sim/index.ts';
 import { evaluateRun } from '../../sim/metrics/index.ts';
 import { createGatedPlanner, createPlanner, fuzzTable, runFuzz, sceneAt } from '../../stack/index.ts';
@@ -18,6 +20,76 @@ function num(name: string, integer = false) {
   };
 }
 
+/**
+ * A scene for `safety check`: any scenario reference; a Scenario JSON may leave out `expert` (the
+ * gate never reads it: the ego then holds its start speed and heading up to `--at`), and every lane
+ * id it names — lights, stop lines, IDM agents' lanes — must be on the map (a light on a lane that
+ * does not exist governed nothing, silently: red team 3).
+ */
+function loadScene(ref: string): Result<LoadedScenario> {
+  if (!ref.endsWith('.json')) return loadScenario(ref);
+  const text = readTextFile(ref);
+  if (!text.ok) return text;
+  let data: unknown;
+  try {
+    data = JSON.parse(text.value);
+  } catch (e) {
+    return fail('PARSE_ERROR', ref, `not valid JSON (${(e as Error).message})`);
+  }
+  if (data && typeof data === 'object' && !Array.isArray(data) && !('expert' in data)) {
+    const e = (data as { egoStart?: Record<string, unknown> }).egoStart;
+    const [x, y, headingRad, speedMps] = [e?.x, e?.y, e?.headingRad, e?.speedMps];
+    // a malformed egoStart is left to the schema, which names the field
+    if (
+      typeof x === 'number' &&
+      typeof y === 'number' &&
+      typeof headingRad === 'number' &&
+      typeof speedMps === 'number'
+    ) {
+      const tS = typeof e?.tS === 'number' ? e.tS : 0;
+      const given = Number((data as { durationS?: unknown }).durationS ?? 15);
+      const d = Number.isFinite(given) && given > 0 ? given : 15; // a bad one is the schema's to name
+      const far = speedMps * d;
+      (data as Record<string, unknown>).expert = [
+        { tS, x, y, headingRad, speedMps },
+        {
+          tS: tS + d,
+          x: x + far * Math.cos(headingRad),
+          y: y + far * Math.sin(headingRad),
+          headingRad,
+          speedMps,
+        },
+      ];
+    }
+  }
+  const loaded = scenarioFromData(data, ref, dirname(ref));
+  if (!loaded.ok) return loaded;
+  const { scenario, map } = loaded.value;
+  const known = (id: string) => map.lane(id) !== undefined;
+  for (const [i, sig] of scenario.signals.entries())
+    for (const [j, id] of sig.laneIds.entries())
+      if (!known(id))
+        return fail('INVALID_INPUT', `${ref}:signals.${i}.laneIds.${j}`, `lane ${id} is not in the map`);
+  for (const [i, a] of scenario.agents.entries())
+    if (a.behavior.type === 'idm')
+      for (const [j, id] of a.behavior.laneIds.entries())
+        if (!known(id))
+          return fail(
+            'INVALID_INPUT',
+            `${ref}:agents.${i}.behavior.laneIds.${j}`,
+            `lane ${id} is not in the map`,
+          );
+  if (scenario.map.kind === 'inline')
+    for (const [i, sl] of scenario.map.map.stopLines.entries())
+      if (!known(sl.laneId))
+        return fail(
+          'INVALID_INPUT',
+          `${ref}:map.map.stopLines.${i}.laneId`,
+          `lane ${sl.laneId} is not in the map`,
+        );
+  return loaded;
+}
+
 export function register(program: Command, out: Out): void {
   const safety = program
     .command('safety')
@@ -28,14 +100,14 @@ export function register(program: Command, out: Out): void {
   safety
     .command('check <scenario>')
     .description('verdict of the gate for one mid-level command in one scene (scenario at --at seconds)')
-    .requiredOption('--at <tS>', 'scene time in the scenario, s', num('--at'))
+    .option('--at <tS>', 'scene time in the scenario, s (default 0: the scene as written)', num('--at'), 0)
     .requiredOption(
       '--command <json>',
       'MidLevelCommand JSON (issuedAtS/expiresAtS default to the scene time / +1 s)',
     )
     .option('--json', 'print the verdict as JSON')
     .action((ref: string, o: { at: number; command: string; json?: boolean }) => {
-      const loaded = loadScenario(ref);
+      const loaded = loadScene(ref);
       if (!loaded.ok) throw new UsageError(formatError(loaded.error));
       const sc = sceneAt(loaded.value.scenario, loaded.value.map, o.at);
       if (!sc.ok) throw new UsageError(formatError(sc.error));

@@ -333,9 +333,14 @@ export function rssRule(ctx: CheckContext, sink: RuleSink): void {
               (vRss === undefined || v > vRss + 0.05);
           if (inForce && late) {
             const rule = opposite ? 'rss.longitudinalOpposite' : 'rss.longitudinal';
+            // say what is late: the speed over the ramped bound, or braking that is missing — "12 m/s >
+            // proper response 12 m/s" read as a contradiction to a reviewer (red team 3)
+            const why = ramped
+              ? `${round(v)} m/s > the ramped response's ${round(vRef)} m/s; planned ${round(r.a[k]!)} m/s²`
+              : `planned ${round(r.a[k]!)} m/s² at ${round(v)} m/s, the proper response brakes from t+${round((dangerFrom === 0 ? lagS : rhoS) + dangerFrom * r.dtS, 1)} s`;
             sink.fail(
               rule,
-              `${opposite ? 'oncoming' : 'leading'} ${ag.kind} ${q(ag.id)}: gap ${round(gap)} m < RSS safe distance ${round(safe)} m at t+${round(k * r.dtS, 1)} s and the ego is not braking with ${round(proper)} m/s² (${round(v)} m/s > proper response ${round(vRef)} m/s; planned ${round(r.a[k]!)} m/s²)`,
+              `${opposite ? 'oncoming' : 'leading'} ${ag.kind} ${q(ag.id)}: gap ${round(gap)} m < RSS safe distance ${round(safe)} m at t+${round(k * r.dtS, 1)} s and the ego is not braking with ${round(proper)} m/s² (${why})`,
               {
                 agentId: ag.id,
                 gapM: round(gap),

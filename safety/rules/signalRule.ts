@@ -33,33 +33,52 @@ export function signalRules(ctx: CheckContext, sink: RuleSink): void {
   const v0 = r.v[0]!;
   const lookEnd = obligationLookEndM(ctx);
   const budget = params.signalStopDecelMps2;
-  // --- lights: entering a lane whose light is RED / YELLOW
   let lightDone = false;
+  // --- lights: a RED / YELLOW light governs its lane's signal stop line where the lane has one
+  // (CommonRoad and a hand-written map put the light on the approach lane, with the line at its
+  // end; the ego is on that lane while it approaches), else the lane's entry (nuPlan: a light per
+  // lane connector). Before, only lane entries counted: a KEEP at 12 m/s towards a red light named
+  // on the ego's own lane, 40 m ahead, was allowed (red team 3). The nearest wins.
+  const stops: { s: number; laneId: string; state: 'RED' | 'YELLOW'; lineId?: string }[] = [];
   for (const piece of path.pieces) {
-    if (lightDone) break;
-    if (piece.fromS <= f0 + 0.5 || piece.fromS > lookEnd) continue;
+    if (piece.fromS > lookEnd) break;
     for (const l of snapshot.lights) {
       if (l.laneId !== piece.laneId || (l.state !== 'RED' && l.state !== 'YELLOW')) continue;
-      const dist = piece.fromS - f0;
-      const need = (v0 * v0) / (2 * Math.max(dist, 0.1));
-      if (need > veh.maxDecelMps2) continue; // cannot stop any more: clearing the junction is the safe choice
-      if (l.state === 'YELLOW' && need > params.yellowStopDecelMps2) continue; // dilemma zone: go
-      const k = firstUnstoppable(ctx, piece.fromS, budget);
-      if (k < 0) continue;
-      sink.fail(
-        l.state === 'RED' ? 'signal.redLight' : 'signal.yellowLight',
-        `${l.state.toLowerCase()} light for lane ${q(piece.laneId)} ${round(dist)} m ahead; at t+${round(k * r.dtS, 1)} s the roll-out can no longer stop before it with ${round(Math.max(budget, need))} m/s² (a stop now needs ${round(need)} m/s²)`,
-        {
-          laneId: piece.laneId,
-          distanceM: round(dist),
-          requiredDecelMps2: round(need),
-          atS: round(k * r.dtS, 2),
-        },
-        { stopBeforeS: piece.fromS - front - 0.5 },
-      );
-      lightDone = true;
-      break;
+      const lines = map.lane(piece.laneId)?.stopLines.filter((sl) => sl.kind === 'signal') ?? [];
+      if (lines.length === 0) stops.push({ s: piece.fromS, laneId: piece.laneId, state: l.state });
+      for (const sl of lines)
+        stops.push({ s: piece.fromS + sl.sM, laneId: piece.laneId, state: l.state, lineId: sl.id });
     }
+  }
+  stops.sort((a, b) => a.s - b.s);
+  for (const st of stops) {
+    if (st.s <= f0 + 0.5 || st.s > lookEnd) continue;
+    const dist = st.s - f0;
+    const need = (v0 * v0) / (2 * Math.max(dist, 0.1));
+    if (need > veh.maxDecelMps2) continue; // cannot stop any more: clearing the junction is the safe choice
+    if (st.state === 'YELLOW' && need > params.yellowStopDecelMps2) continue; // dilemma zone: go
+    const k = firstUnstoppable(ctx, st.s, budget);
+    if (k < 0) continue;
+    const where = st.lineId ? `, stop line ${q(st.lineId)},` : '';
+    sink.fail(
+      st.state === 'RED' ? 'signal.redLight' : 'signal.yellowLight',
+      `${st.state.toLowerCase()} light for lane ${q(st.laneId)}${where} ${round(dist)} m ahead; at t+${round(k * r.dtS, 1)} s the roll-out can no longer stop before it with ${round(Math.max(budget, need))} m/s² (a stop now needs ${round(need)} m/s²)`,
+      {
+        laneId: st.laneId,
+        ...(st.lineId ? { stopLineId: st.lineId } : {}),
+        distanceM: round(dist),
+        requiredDecelMps2: round(need),
+        atS: round(k * r.dtS, 2),
+      },
+      // a red that a stop within the comfortable budget no longer meets is critical: a VETO's
+      // EMERGENCY_STOP brakes for the line, where a COMFORT_STOP at 1 m/s² rolled on through the
+      // junction (12 m/s, 10 m before a red line: 72 m; red team 3)
+      st.state === 'RED' && need > budget
+        ? { stopBeforeS: st.s - front - 0.5, critical: true }
+        : { stopBeforeS: st.s - front - 0.5 },
+    );
+    lightDone = true;
+    break;
   }
   if (!lightDone)
     sink.pass('signal.light', 'no red or yellow light entered', { lookAheadM: round(lookEnd - f0) });
@@ -76,12 +95,16 @@ export function signalRules(ctx: CheckContext, sink: RuleSink): void {
         // standing at the line (or having stopped in the roll-out) discharges the duty
         const standing = v0 < 0.3 && lineS - f0 < 5;
         const k = standing ? -1 : firstUnstoppable(ctx, lineS, budget);
+        const needStop = (v0 * v0) / (2 * Math.max(lineS - f0, 0.1));
         if (k >= 0) {
           sink.fail(
             'signal.stopLine',
             `stop sign ${q(sl.id)} ${round(lineS - f0)} m ahead: at t+${round(k * r.dtS, 1)} s the roll-out can no longer stop before it`,
             { stopLineId: sl.id, distanceM: round(lineS - f0), atS: round(k * r.dtS, 2) },
-            { stopBeforeS: lineS - front - 0.3 },
+            // as a red light: beyond the budget, the VETO's stop brakes for the line (critical)
+            needStop > budget
+              ? { stopBeforeS: lineS - front - 0.3, critical: true }
+              : { stopBeforeS: lineS - front - 0.3 },
           );
           stopDone = true;
         }
