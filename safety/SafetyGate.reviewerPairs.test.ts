@@ -1,8 +1,9 @@
 /**
  * Red team 3: an outside reviewer's cases, written from the docs alone (README, this folder's
  * README, core/schemas.ts) and run through the command a reviewer runs, `edgeplan safety check`
- * (the CLI's main(), in-process). 47 pairs: the same command in a safe and an unsafe context
- * (`testdata/red3/cases.json` says which verdicts each accepts, and why). Also the scene of
+ * (the CLI's main(), in-process) on a scene file. 47 pairs: the same command in a safe and an unsafe
+ * context (`testing/reviewerPairs.ts` builds the scenes and says which verdicts each accepts, and
+ * why); each scene is written to a temp dir as the reviewer's JSON. Also the scene of
  * safety/README.md's "Checking one command" section, as printed there.
  */
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -10,22 +11,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../cli/main.ts';
+import { reviewerPairs } from './testing/reviewerPairs.ts';
 
-interface Case {
-  id: string;
-  pair: string;
-  category: string;
-  scene: string;
-  atS?: number;
-  command: Record<string, unknown>;
-  expect: string[];
-  /** The MRM a VETO must carry, where it matters (a line the ego can no longer stop at gently). */
-  vetoMrm?: string;
-  why: string;
-}
-
-const DIR = join(import.meta.dirname, 'testdata', 'red3');
-const CASES = JSON.parse(readFileSync(join(DIR, 'cases.json'), 'utf8')) as Case[];
+const { cases: CASES, scenes: SCENES } = reviewerPairs();
+const DIR = mkdtempSync(join(tmpdir(), 'edgeplan-red3-'));
+for (const [file, scene] of SCENES) writeFileSync(join(DIR, file), JSON.stringify(scene, null, 1));
 
 /** `edgeplan safety check … --json` in-process: exit code and the parsed verdict. */
 async function check(scene: string, command: object, atS?: number) {
