@@ -188,7 +188,12 @@ function placeEgo(
     if (nb && nbLane) {
       out.targetLaneId = nb.laneId;
       out.targetOpposite = nb.opposite;
-      const off = (lane.data.widthM + nbLane.data.widthM) / 2;
+      const full = (lane.data.widthM + nbLane.data.widthM) / 2;
+      // a borrow's nudge (`lateralOffsetM`) moves over only that far, as the controller drives it
+      // (controller/ClassicalController.ts): rolled out over the whole way, a 0.3 m nudge past a
+      // parked van was checked as clearing it and driven into it
+      const borrow = kind === 'LEFT_BORROW' || kind === 'RIGHT_BORROW';
+      const off = borrow && laneOffsetM !== undefined ? Math.min(full, laneOffsetM) : full;
       out.targetOffsetM = left ? off : -off;
     }
   }
@@ -212,7 +217,11 @@ export function rolloutCommand(
   modelTracking = true,
   startLaneId?: string,
 ): boolean {
-  const laneOffsetM = command.path === 'FOLLOW_LANE' ? command.lateralOffsetM : undefined;
+  // FOLLOW_LANE: the in-lane shift; a BORROW: its nudge
+  const laneOffsetM =
+    command.path === 'FOLLOW_LANE' || command.path === 'LEFT_BORROW' || command.path === 'RIGHT_BORROW'
+      ? command.lateralOffsetM
+      : undefined;
   const placed = placeEgo(out, ego, command.path, map, paths, route, startLaneId, laneOffsetM);
   const dt = params.stepS;
   // the gate's own horizon: the command's horizonS is untrusted and never shortens the check

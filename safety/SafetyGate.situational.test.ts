@@ -1221,6 +1221,66 @@ const CASES: Case[] = [
     command: {},
     expect: 'ALLOW',
   },
+  // ================= mend (review 3): a borrow's nudge is rolled out as driven =================
+  {
+    name: 'LEFT_BORROW nudge of 0.3 m at 6 m/s, a van parked in the lane 20 m ahead',
+    why: 'the controller moves over only 0.3 m: the footprint still meets the van (the roll-out took the whole borrow)',
+    spec: {
+      map: m1dash,
+      speed: 6,
+      agents: [
+        {
+          id: 'van',
+          lane: 'R0',
+          s: 50 + 2.588 + 20 + 2.4,
+          speed: 0,
+          attrs: { subclass: 'van', parked: true },
+        },
+      ],
+    },
+    command: { path: 'LEFT_BORROW', targetSpeedMps: 6, lateralOffsetM: 0.3 },
+    expect: 'NOT_ALLOW',
+    rule: 'collision.predicted',
+  },
+  {
+    name: 'LEFT_BORROW nudge of 1.0 m at 6 m/s, a van parked in the lane 20 m ahead',
+    why: "1 m over leaves the ego's left half and the van's right half in the same place",
+    spec: {
+      map: m1dash,
+      speed: 6,
+      agents: [
+        {
+          id: 'van',
+          lane: 'R0',
+          s: 50 + 2.588 + 20 + 2.4,
+          speed: 0,
+          attrs: { subclass: 'van', parked: true },
+        },
+      ],
+    },
+    command: { path: 'LEFT_BORROW', targetSpeedMps: 6, lateralOffsetM: 1.0 },
+    expect: 'NOT_ALLOW',
+    rule: 'collision.predicted',
+  },
+  {
+    name: 'LEFT_BORROW all the way at 6 m/s past a van parked in the lane 20 m ahead, the oncoming lane empty',
+    why: 'the whole borrow clears the van; nothing comes the other way',
+    spec: {
+      map: m1dash,
+      speed: 6,
+      agents: [
+        {
+          id: 'van',
+          lane: 'R0',
+          s: 50 + 2.588 + 20 + 2.4,
+          speed: 0,
+          attrs: { subclass: 'van', parked: true },
+        },
+      ],
+    },
+    command: { path: 'LEFT_BORROW', targetSpeedMps: 6, lateralOffsetM: 3.5 },
+    expect: 'ALLOW',
+  },
 ];
 
 const gate = createSafetyGate();
