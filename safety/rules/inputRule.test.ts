@@ -58,4 +58,11 @@ describe('inputRule: command age and borrow nudges', () => {
     const whole = gate.checkCommand(cmd({ path: 'LEFT_BORROW', lateralOffsetM: 3.5 }), scene({ map: m }));
     expect(whole.rules.find((r) => r.rule === 'input.range')?.decision).toBe('ALLOW');
   });
+
+  it('a nudge towards no lane says there is no lane to borrow', () => {
+    const v = gate.checkCommand(cmd({ path: 'RIGHT_BORROW', lateralOffsetM: 0.5 }), scene({ map: m }));
+    const range = v.rules.find((r) => r.rule === 'input.range')!;
+    expect(range.decision).toBe('VETO');
+    expect(range.message).toContain('no lane on the right to borrow');
+  });
 });

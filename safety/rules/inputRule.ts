@@ -319,7 +319,13 @@ export function inputRules(
     const nbId = lane ? (cmd.path === 'LEFT_BORROW' ? lane.data.left : lane.data.right)?.laneId : undefined;
     const nb = nbId !== undefined ? map.lane(nbId) : undefined;
     const limit = lane && nb ? (lane.data.widthM + nb.data.widthM) / 2 : 0;
-    if (cmd.lateralOffsetM > limit + 1e-6)
+    if (!nb)
+      // no lane there: a nudge has nowhere to go (a limit of 0 m read as a bound to respect)
+      bad(
+        `lateralOffsetM on a ${cmd.path}: there is no lane on the ${cmd.path === 'LEFT_BORROW' ? 'left' : 'right'} to borrow${lane ? '' : ' (the ego is on no lane)'}`,
+        { lateralOffsetM: round(cmd.lateralOffsetM, 3), path: cmd.path },
+      );
+    else if (cmd.lateralOffsetM > limit + 1e-6)
       bad(
         `lateralOffsetM ${round(cmd.lateralOffsetM, 2)} m on a ${cmd.path} goes beyond the borrowed lane's centre (limit ${round(limit, 2)} m)`,
         { lateralOffsetM: round(cmd.lateralOffsetM, 3), limitM: round(limit, 3) },
