@@ -53,11 +53,17 @@ const INJECTION_INTL: ReadonlyArray<RegExp> = [
   /(ignorier\p{L}*|missacht\p{L}*|umgeh\p{L}*|deaktivier\p{L}*|übergeh\p{L}*).{0,40}(regel\p{L}*|sicherheit\p{L}*|anweisung\p{L}*|vorschrift\p{L}*|ampel\p{L}*|grenz\p{L}*)/iu,
   /(regeln|sicherheit\p{L}*|anweisungen|vorschriften).{0,30}(ignorier\p{L}*|missacht\p{L}*|deaktivier\p{L}*|abgeschaltet|ausgeschaltet)/iu,
   /(^|\s)über (die )?rote ampel/iu,
-  // Spanish / Portuguese / Italian: ignora / omite / desactiva / salta(te) … reglas / regras / regole / seguridad / segurança / sicurezza
-  /\b(ignor[ae]\p{L}*|omit[ea]\p{L}*|desactiv\p{L}*|desativ\p{L}*|disattiv\p{L}*|sáltate|saltarse|salta)\b.{0,40}(regla\p{L}*|regra\p{L}*|regol\p{L}*|segurida\p{L}*|seguran[çc]a|sicurezza|instrucci\p{L}*|instru[çc]\p{L}*|istruzion\p{L}*|semáforo|semaforo|límite\p{L}*|limite\p{L}*)/iu,
+  // Spanish / Portuguese / Italian: ignora / omite / desactiva / salta(te) … reglas / regras / regole / seguridad / segurança / sicurezza.
+  // The nouns are those languages' own (English "limited", "instructed", "regular" matched the stems
+  // and flagged "cannot ignore the pedestrian, sight is limited"); the verbs their own forms, and
+  // "ignore" (Portuguese and formal Spanish imperative) only with those nouns
+  /\b(ignora|ignoren|ignorad|ignorate|ignorar|ignorare|ignore|omite|omita|omitan|omitid|ometti|desactiv[ae]\p{L}*|desativ[ae]\p{L}*|disattiv[ai]\p{L}*|sáltate|saltarse|saltate)(?!\p{L}).{0,40}\b(reglas?|regras?|regol[ae]|seguridad|seguran[çc]a|sicurezza|instrucci[oó]n(es)?|instru[çc](ão|ões)|istruzion[ie]|sem[áa]foros?|l[íi]mites?)(?!\p{L})/iu,
+  // "salta" is also "jumps" (la strada salta il limite): only with the rules or the safety layer
+  /\bsalta(?!\p{L}).{0,40}\b(reglas|regras|regole|seguridad|seguran[çc]a|sicurezza)(?!\p{L})/iu,
   /\b(pasa|passa|cruza|atraviesa)\b.{0,20}\b(en rojo|el rojo|o vermelho|col rosso|il rosso)\b/iu,
   // French: ignore / contourne / désactive … règles / sécurité / consignes; brûle le feu rouge
-  /\b(ignore[zsr]?|contourn\p{L}*|désactiv\p{L}*|passe outre)\s.{0,40}(règle\p{L}*|sécurité|consigne\p{L}*|feu rouge|limitation\p{L}*)/iu,
+  // (French nouns only: "limitation" is English too — "ignore the camera's limitations" is a description)
+  /\b(ignore[zsr]?|ignorons|contourn\p{L}*|désactiv\p{L}*|passe outre)\s.{0,40}(règles?|sécurité|consignes?|feu rouge|(les|des|la) limitations?)(?!\p{L})/iu,
   /\bbrûle\p{L}*.{0,20}\bfeu rouge\b/iu,
   // Arabic: تجاهل … القواعد / السلامة / التعليمات
   /(تجاهل|تخط|عطّل|عطل|أوقف).{0,30}(قواعد|القواعد|السلامة|الأمان|التعليمات|الإشارة)/u,
