@@ -76,6 +76,48 @@ const INJECTION_INTL: ReadonlyArray<RegExp> = [
 /** Named character references decoded before checking (the numeric ones are decoded whatever they are). */
 const HTML_NAMED: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ' };
 
+/** UTF-8 sequence length from its lead byte (0: a continuation or invalid lead byte). */
+function utf8Length(b: number): number {
+  if (b < 0x80) return 1;
+  if (b >= 0xc2 && b < 0xe0) return 2;
+  if (b >= 0xe0 && b < 0xf0) return 3;
+  if (b >= 0xf0 && b < 0xf5) return 4;
+  return 0;
+}
+
+/**
+ * Decodes a run of `%XX` escapes; where the whole run is no valid UTF-8, each valid sequence on its
+ * own and the invalid bytes left as they are (one `%FF` left `ignore%20all%FF%20rules` undecoded).
+ */
+function decodePercentRun(run: string): string {
+  try {
+    return decodeURIComponent(run);
+  } catch {
+    let out = '';
+    let i = 0;
+    while (i < run.length) {
+      const n = utf8Length(Number.parseInt(run.slice(i + 1, i + 3), 16));
+      const seq = n > 0 ? run.slice(i, i + 3 * n) : '';
+      let decoded: string | undefined;
+      if (seq.length === 3 * n && n > 0) {
+        try {
+          decoded = decodeURIComponent(seq);
+        } catch {
+          decoded = undefined;
+        }
+      }
+      if (decoded !== undefined) {
+        out += decoded;
+        i += 3 * n;
+      } else {
+        out += run.slice(i, i + 3);
+        i += 3;
+      }
+    }
+    return out;
+  }
+}
+
 /**
  * Undoes the encodings an order hides behind without changing what the text says: percent-encoding
  * (`ignore%20all`) and HTML character references (`&#105;gnore`, `&#x69;`, `&amp;`), twice (a
@@ -90,13 +132,7 @@ export function decodeText(text: string): string {
       const cp = dec !== undefined ? Number(dec) : Number.parseInt(hex, 16);
       return cp > 0 && cp <= 0x10ffff ? String.fromCodePoint(cp) : m;
     });
-    t = t.replace(/(?:%[0-9a-f]{2})+/gi, (m) => {
-      try {
-        return decodeURIComponent(m);
-      } catch {
-        return m;
-      }
-    });
+    t = t.replace(/(?:%[0-9a-f]{2})+/gi, decodePercentRun);
     if (t === before) break;
   }
   return t;
@@ -172,33 +208,57 @@ const CONFUSABLE_RE = new RegExp(`[${Object.keys(CONFUSABLES).join('')}]`, 'g');
 /** Longest text the injection check reads, characters (the schemas bound every field below this). */
 export const MAX_CHECKED_CHARS = 4000;
 
+/** Printable ASCII only: nothing for NFKC or the invisible-character strip to change. */
+const PLAIN_ASCII = /^[\x20-\x7e]*$/;
+/** What an encoding starts with (after NFKC: a full-width ％ or ＆ is one too). */
+const ENCODED = /[%&]/;
+
+/** NFKC, then invisible and control characters removed (skipped for printable ASCII, which they leave as it is). */
+function nfkcStripped(t: string): string {
+  return PLAIN_ASCII.test(t) ? t : t.normalize('NFKC').replace(INVISIBLE, '');
+}
+
 /**
- * The form text is checked in: NFKC (full-width and compatibility forms → ASCII), invisible and
- * control characters removed, Cyrillic / Greek look-alikes mapped to Latin, whitespace collapsed,
+ * The text as checked before the look-alike mapping: decoded (`decodeText`, only where there is a
+ * `%` or `&`), NFKC, invisible and control characters removed, decoded again where NFKC or the
+ * stripping revealed an encoding (full-width `％69％67…`, `%2‌0` with a zero-width joiner), whitespace
+ * collapsed, bounded to `MAX_CHECKED_CHARS`.
+ */
+function canonicalText(text: string): string {
+  let t = text.slice(0, MAX_CHECKED_CHARS);
+  if (ENCODED.test(t)) t = decodeText(t).slice(0, MAX_CHECKED_CHARS);
+  const n = nfkcStripped(t);
+  if (n !== t && ENCODED.test(n)) {
+    const again = decodeText(n);
+    t = again === n ? n : nfkcStripped(again.slice(0, MAX_CHECKED_CHARS));
+  } else t = n;
+  return t.replace(/\s+/g, ' ');
+}
+
+/** Maps Cyrillic / Greek look-alikes to Latin. */
+function latinLookalikes(t: string): string {
+  return t.replace(CONFUSABLE_RE, (c) => CONFUSABLES[c] ?? c);
+}
+
+/**
+ * The form text is checked in: decoded, NFKC (full-width and compatibility forms → ASCII), invisible
+ * and control characters removed, Cyrillic / Greek look-alikes mapped to Latin, whitespace collapsed,
  * bounded to `MAX_CHECKED_CHARS`.
  */
 export function normaliseText(text: string): string {
-  return decodeText(text.slice(0, MAX_CHECKED_CHARS))
-    .slice(0, MAX_CHECKED_CHARS)
-    .normalize('NFKC')
-    .replace(INVISIBLE, '')
-    .replace(CONFUSABLE_RE, (c) => CONFUSABLES[c] ?? c)
-    .replace(/\s+/g, ' ');
+  return latinLookalikes(canonicalText(text));
 }
 
 /** Returns the injection phrase found in `text` (after `normaliseText`, and in other languages after decoding, NFKC and stripping only), or ''. */
 export function findInjection(text: string): string {
-  const t = normaliseText(text);
+  // one canonical form for both checks (decoding and NFKC ran twice per field before)
+  const intl = canonicalText(text);
+  const t = latinLookalikes(intl);
   for (const re of INJECTION) {
     const m = re.exec(t);
     if (m) return m[0];
   }
   // (no look-alike mapping here: that would turn the Cyrillic of a Russian order into mixed script)
-  const intl = decodeText(text.slice(0, MAX_CHECKED_CHARS))
-    .slice(0, MAX_CHECKED_CHARS)
-    .normalize('NFKC')
-    .replace(INVISIBLE, '')
-    .replace(/\s+/g, ' ');
   for (const re of INJECTION_INTL) {
     const m = re.exec(intl);
     if (m) return m[0];
