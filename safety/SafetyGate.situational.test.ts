@@ -1341,33 +1341,6 @@ const CASES: Case[] = [
     expect: 'NOT_ALLOW',
     rule: 'situational.occlusion',
   },
-  // ================= mend (review 3): ISO/TS 15066 behind a robot =================
-  {
-    name: 'robot at 1.5 m/s with a person standing 0.1 m beside its rear half',
-    why: "behind the robot's centre but beside it: a turn or a step and they touch; the protective separation holds",
-    spec: {
-      map: m2,
-      vehicle: ROBOT,
-      speed: 1.5,
-      agents: [{ id: 'w', kind: 'pedestrian', lane: 'R0', s: 49.7, d: 0.75 }],
-    },
-    command: {},
-    expect: 'NOT_ALLOW',
-    rule: 'iso15066.ssm',
-  },
-  {
-    name: 'robot at 1.5 m/s with a person walking after it at 1.6 m/s, 1 m behind',
-    why: 'the person closes in from behind: ISO/TS 15066 takes their directed speed',
-    spec: {
-      map: m2,
-      vehicle: ROBOT,
-      speed: 1.5,
-      agents: [{ id: 'w', kind: 'pedestrian', lane: 'R0', s: 48.2, speed: 1.6 }],
-    },
-    command: {},
-    expect: 'NOT_ALLOW',
-    rule: 'iso15066.ssm',
-  },
 ];
 
 const gate = createSafetyGate();

@@ -113,21 +113,13 @@ export function directedSpeed(
 }
 
 /**
- * Whether a person at (x, y) is behind the robot's rear bumper (pose `e` of its centre, heading cos /
- * sin, half-length `halfLengthM`) and not coming towards it (`towardsMps` ≤ 0, `directedSpeed`):
- * ISO/TS 15066's S_r and S_s take the robot's speed *towards* the person, and a robot driving away
- * from one behind it has none — stopping would only let the person come nearer (a robot at 1.5 m/s
- * moving away from a worker standing 1 m behind it was emergency-stopped). Not one beside the rear
- * half (behind the centre only), nor one walking after it: those keep the protective separation.
+ * Whether a person at (x, y) is behind the robot's centre (pose `e`, heading cos / sin): ISO/TS
+ * 15066's S_r and S_s take the robot's speed *towards* the person, and a robot driving away from
+ * one behind it has none — stopping would only let the person come nearer (a robot at 1.5 m/s
+ * moving away from a worker standing 1 m behind it was emergency-stopped).
  */
-function behindRobot(
-  x: number,
-  y: number,
-  e: { x: number; y: number; c: number; s: number },
-  halfLengthM: number,
-  towardsMps: number,
-): boolean {
-  return towardsMps <= 0 && (x - e.x) * e.c + (y - e.y) * e.s < -halfLengthM;
+function behindRobot(x: number, y: number, e: { x: number; y: number; c: number; s: number }): boolean {
+  return (x - e.x) * e.c + (y - e.y) * e.s < 0;
 }
 
 /**
@@ -169,7 +161,7 @@ function ssmHolds(ctx: CheckContext, capMps: number, brakeMps2: number): boolean
       const ag = snapshot.agents[f.index[i]!]!;
       if (ag.kind !== 'pedestrian' || ctx.sideStruck.has(i)) continue;
       const b = i * f.capacity + k;
-      if (behindRobot(f.x[b]!, f.y[b]!, e1, hl, directedSpeed(ag, f.x[b]!, f.y[b]!, e1.x, e1.y))) continue;
+      if (behindRobot(f.x[b]!, f.y[b]!, e1)) continue;
       const dist = Math.max(
         0,
         pointObbDistance(f.x[b]!, f.y[b]!, e1.x, e1.y, e1.c, e1.s, hl, hw) - ag.widthM / 2,
@@ -264,8 +256,8 @@ export function vruRule(ctx: CheckContext, sink: RuleSink): void {
         pointObbDistance(f.x[b]!, f.y[b]!, e.x, e.y, e.c, e.s, hl, hw) - ag.widthM / 2,
       );
       if (robot && ag.kind === 'pedestrian') {
+        if (behindRobot(f.x[b]!, f.y[b]!, e)) continue;
         const vh = directedSpeed(ag, f.x[b]!, f.y[b]!, e.x, e.y);
-        if (behindRobot(f.x[b]!, f.y[b]!, e, hl, vh)) continue;
         const need = ssmProtectiveDistance(v, params, ssmBrake, vh);
         if (dist < need) {
           const cap = ssmMaxSpeed(dist, params, ssmBrake, vh);
