@@ -32,10 +32,15 @@ export class Rollout {
   readonly s: Float64Array;
   readonly d: Float64Array;
   path: LanePath | undefined;
-  /** Lane the ego is on at the start, the lane it moves to, and the offset of that lane's centre, m (left +). */
+  /** Lane the ego is on at the start, the lane it moves to, and the offset of that lane's centre (an in-lane shift: its offset), m (left +). */
   startLaneId = '';
   targetLaneId = '';
   targetOffsetM = 0;
+  /**
+   * The offset the roll-out moves the ego to, m (left +): the target lane's centre, an in-lane
+   * shift's offset, or a borrow's nudge (`lateralOffsetM`: only that far, as the controller drives it).
+   */
+  shiftToM = 0;
   kind: PathKind = 'FOLLOW_LANE';
   /** The target lane runs the other way (borrowing). */
   targetOpposite = false;
@@ -180,6 +185,7 @@ function placeEgo(
   out.targetOpposite = false;
   out.inLaneShift = kind === 'FOLLOW_LANE' && laneOffsetM !== undefined;
   if (out.inLaneShift) out.targetOffsetM = laneOffsetM!;
+  out.shiftToM = out.targetOffsetM;
   const left = kind === 'LEFT_CHANGE' || kind === 'LEFT_BORROW';
   const right = kind === 'RIGHT_CHANGE' || kind === 'RIGHT_BORROW';
   if (left || right) {
@@ -188,8 +194,14 @@ function placeEgo(
     if (nb && nbLane) {
       out.targetLaneId = nb.laneId;
       out.targetOpposite = nb.opposite;
-      const off = (lane.data.widthM + nbLane.data.widthM) / 2;
-      out.targetOffsetM = left ? off : -off;
+      const full = (lane.data.widthM + nbLane.data.widthM) / 2;
+      out.targetOffsetM = left ? full : -full;
+      // a borrow's nudge (`lateralOffsetM`) moves over only that far, as the controller drives it
+      // (controller/ClassicalController.ts): rolled out over the whole way, a 0.3 m nudge past a
+      // parked van was checked as clearing it and driven into it
+      const borrow = kind === 'LEFT_BORROW' || kind === 'RIGHT_BORROW';
+      const off = borrow && laneOffsetM !== undefined ? Math.min(full, laneOffsetM) : full;
+      out.shiftToM = left ? off : -off;
     }
   }
   return out.path !== undefined;
@@ -212,7 +224,11 @@ export function rolloutCommand(
   modelTracking = true,
   startLaneId?: string,
 ): boolean {
-  const laneOffsetM = command.path === 'FOLLOW_LANE' ? command.lateralOffsetM : undefined;
+  // FOLLOW_LANE: the in-lane shift; a BORROW: its nudge
+  const laneOffsetM =
+    command.path === 'FOLLOW_LANE' || command.path === 'LEFT_BORROW' || command.path === 'RIGHT_BORROW'
+      ? command.lateralOffsetM
+      : undefined;
   const placed = placeEgo(out, ego, command.path, map, paths, route, startLaneId, laneOffsetM);
   const dt = params.stepS;
   // the gate's own horizon: the command's horizonS is untrusted and never shortens the check
@@ -282,7 +298,7 @@ export function rolloutCommand(
   // the close takes lcS at the speed of the command (a lane change's duration), never tighter than half
   // the platform's sharpest turn allows (a cubic's peak curvature is ≈ 6·Δd / L²)
   close.d0 = d;
-  close.dT = out.targetOffsetM;
+  close.dT = out.shiftToM;
   close.slope0 = 0;
   if (out.path) {
     const rel = angleDiff(ego.headingRad, out.path.line.headingAt(s));

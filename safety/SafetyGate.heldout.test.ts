@@ -1547,12 +1547,15 @@ const CASES: Case[] = [
     expect: 'NOT_ALLOW',
   },
   {
-    name: 'LEFT_BORROW nudge of 1.5 m past a car parked half on the kerb, no oncoming traffic',
+    name: 'LEFT_BORROW nudge of 1.5 m past a car parked half on the kerb 20 m ahead, no oncoming traffic',
+    // mend (review 3): 15 m ahead until the roll-out took the nudge as driven (1.5 m, not the whole
+    // borrow); moving over 1.5 m as a lane change's cubic, the ego is 1.0 m over at the car's rear,
+    // 0.22 m beside it, under the 0.3 m corridor margin — 20 m gives the move room to finish
     why: '0.7 m from the parked car at 6 m/s, the oncoming lane empty',
     spec: {
       map: m1dash,
       speed: 6,
-      agents: [{ id: 'pk', kind: 'static', lane: 'R0', s: ahead(50, 15), d: -1.3, attrs: { parked: true } }],
+      agents: [{ id: 'pk', kind: 'static', lane: 'R0', s: ahead(50, 20), d: -1.3, attrs: { parked: true } }],
     },
     command: { path: 'LEFT_BORROW', lateralOffsetM: 1.5 },
     expect: 'ALLOW',

@@ -1221,6 +1221,126 @@ const CASES: Case[] = [
     command: {},
     expect: 'ALLOW',
   },
+  // ================= mend (review 3): a borrow's nudge is rolled out as driven =================
+  {
+    name: 'LEFT_BORROW nudge of 0.3 m at 6 m/s, a van parked in the lane 20 m ahead',
+    why: 'the controller moves over only 0.3 m: the footprint still meets the van (the roll-out took the whole borrow)',
+    spec: {
+      map: m1dash,
+      speed: 6,
+      agents: [
+        {
+          id: 'van',
+          lane: 'R0',
+          s: 50 + 2.588 + 20 + 2.4,
+          speed: 0,
+          attrs: { subclass: 'van', parked: true },
+        },
+      ],
+    },
+    command: { path: 'LEFT_BORROW', targetSpeedMps: 6, lateralOffsetM: 0.3 },
+    expect: 'NOT_ALLOW',
+    rule: 'collision.predicted',
+  },
+  {
+    name: 'LEFT_BORROW nudge of 1.0 m at 6 m/s, a van parked in the lane 20 m ahead',
+    why: "1 m over leaves the ego's left half and the van's right half in the same place",
+    spec: {
+      map: m1dash,
+      speed: 6,
+      agents: [
+        {
+          id: 'van',
+          lane: 'R0',
+          s: 50 + 2.588 + 20 + 2.4,
+          speed: 0,
+          attrs: { subclass: 'van', parked: true },
+        },
+      ],
+    },
+    command: { path: 'LEFT_BORROW', targetSpeedMps: 6, lateralOffsetM: 1.0 },
+    expect: 'NOT_ALLOW',
+    rule: 'collision.predicted',
+  },
+  {
+    name: 'LEFT_BORROW all the way at 6 m/s past a van parked in the lane 20 m ahead, the oncoming lane empty',
+    why: 'the whole borrow clears the van; nothing comes the other way',
+    spec: {
+      map: m1dash,
+      speed: 6,
+      agents: [
+        {
+          id: 'van',
+          lane: 'R0',
+          s: 50 + 2.588 + 20 + 2.4,
+          speed: 0,
+          attrs: { subclass: 'van', parked: true },
+        },
+      ],
+    },
+    command: { path: 'LEFT_BORROW', targetSpeedMps: 6, lateralOffsetM: 3.5 },
+    expect: 'ALLOW',
+  },
+  // ================= mend (review 3): what a hidden region hides of the oncoming lane =================
+  {
+    name: 'LEFT_BORROW past a parked van whose shadow is drawn to the lane line (the oncoming lane in sight)',
+    why: 'a region that only touches the oncoming lane hides nothing coming in it',
+    spec: {
+      map: m1dash,
+      speed: 6,
+      agents: [
+        {
+          id: 'van',
+          lane: 'R0',
+          s: 50 + 2.588 + 20 + 2.4,
+          speed: 0,
+          attrs: { subclass: 'van', parked: true },
+        },
+      ],
+      occlusions: [hidden('vanshadow', 80, 120, -1.75, 1.75)],
+    },
+    command: { path: 'LEFT_BORROW', targetSpeedMps: 6 },
+    expect: 'ALLOW',
+  },
+  {
+    name: 'LEFT_BORROW past a parked van whose shadow widens into the oncoming lane only 237 m ahead',
+    why: 'the oncoming lane is in sight for 237 m: a car coming out there at 13.9 m/s stays beyond the RSS distance',
+    spec: {
+      map: m1dash,
+      speed: 6,
+      agents: [
+        {
+          id: 'van',
+          lane: 'R0',
+          s: 50 + 2.588 + 20 + 2.4,
+          speed: 0,
+          attrs: { subclass: 'van', parked: true },
+        },
+      ],
+      occlusions: [
+        {
+          id: 'wedge',
+          source: 'vehicle',
+          polygon: [
+            { x: 80, y: -1 },
+            { x: 80, y: 1 },
+            { x: 400, y: 2.6 },
+            { x: 400, y: -2.6 },
+          ],
+        },
+      ],
+    },
+    command: { path: 'LEFT_BORROW', targetSpeedMps: 6 },
+    expect: 'ALLOW',
+  },
+  {
+    name: 'LEFT_BORROW nudge of 1 m at 8 m/s into an oncoming lane hidden from 37 m ahead',
+    why: "the nudge puts the ego's left 0.4 m into the oncoming lane, where a car from the hidden stretch comes",
+    spec: { map: m1dash, speed: 8, occlusions: [hidden('bend', 90, 140, 1.8, 5.25)] },
+    command: { path: 'LEFT_BORROW', targetSpeedMps: 8, lateralOffsetM: 1.0 },
+    expect: 'NOT_ALLOW',
+    rule: 'situational.occlusion',
+  },
 ];
 
 const gate = createSafetyGate();

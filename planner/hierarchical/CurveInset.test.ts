@@ -59,6 +59,30 @@ describe('curveInsetM', () => {
     expect(curveInsetM(input(bendLine(9.9, Math.PI / 2), { fromSM: 50 }))).toBe(0);
   });
 
+  it('in an S-bend, insets toward the inside of the first bend, not the outside', () => {
+    // a left bend of 9.9 m from s = 30, then a right one of 9.9 m back to the first heading
+    const R = 9.9;
+    const pts: Vec2[] = [];
+    for (let x = -30; x < 0; x += 1) pts.push({ x, y: 0 });
+    const n = Math.ceil(((Math.PI / 2) * R) / 0.5);
+    for (let k = 0; k <= n; k++) {
+      const a = (k / n) * (Math.PI / 2);
+      pts.push({ x: R * Math.sin(a), y: R * (1 - Math.cos(a)) });
+    }
+    for (let k = 1; k <= n; k++) {
+      const a = (k / n) * (Math.PI / 2);
+      pts.push({ x: 2 * R - R * Math.cos(a), y: R + R * Math.sin(a) });
+    }
+    const e = pts[pts.length - 1]!;
+    for (let t = 1; t <= 30; t++) pts.push({ x: e.x + t, y: e.y });
+    const line = new Polyline(pts);
+    // both bends in the window, and the rear axle in the left one: inset left
+    for (const fromSM of [15, 25, 35])
+      expect(curveInsetM(input(line, { fromSM })), `from ${fromSM}`).toBeGreaterThan(0);
+    // past the left bend, in the right one: inset right
+    expect(curveInsetM(input(line, { fromSM: 50 }))).toBeLessThan(0);
+  });
+
   it('leaves a bend whose outer corner stays on the drivable area (a junction paved beyond the lane)', () => {
     const line = bendLine(9.9, Math.PI / 2);
     expect(curveInsetM(input(line, { drivable: () => true }))).toBe(0);

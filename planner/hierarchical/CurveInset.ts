@@ -53,7 +53,8 @@ const QUANTUM_M = 0.05;
 
 /**
  * The signed in-lane offset (left +, toward the inside of the bend) that keeps the outer front
- * corner `marginM` inside the lane edge through the tightest bend of the window, capped at the
+ * corner `marginM` inside the lane edge through the tightest bend of the window that turns the way
+ * of the first bend needing an inset (up to where a bend the other way needs one), capped at the
  * in-lane offset limit of the narrower of the ego's lane and the bend's; 0 when no bend needs one.
  */
 export function curveInsetM(q: CurveInsetInput): number {
@@ -80,6 +81,9 @@ export function curveInsetM(q: CurveInsetInput): number {
     if (need <= 0) continue;
     if (q.drivable && outerCornerOnDrivable(q, s, Math.sign(k))) continue;
     const inset = Math.min(limit, Math.round(Math.ceil(need / QUANTUM_M - 1e-9) * QUANTUM_M * 100) / 100);
+    // the first bend that needs an inset decides its side: one the other way further on (an S-bend)
+    // is met after it, and its larger inset took the ego to the outside of the first bend
+    if (best !== 0 && Math.sign(k) !== Math.sign(best)) break;
     if (inset > Math.abs(best)) best = Math.sign(k) * inset;
   }
   return best;

@@ -53,11 +53,17 @@ const INJECTION_INTL: ReadonlyArray<RegExp> = [
   /(ignorier\p{L}*|missacht\p{L}*|umgeh\p{L}*|deaktivier\p{L}*|übergeh\p{L}*).{0,40}(regel\p{L}*|sicherheit\p{L}*|anweisung\p{L}*|vorschrift\p{L}*|ampel\p{L}*|grenz\p{L}*)/iu,
   /(regeln|sicherheit\p{L}*|anweisungen|vorschriften).{0,30}(ignorier\p{L}*|missacht\p{L}*|deaktivier\p{L}*|abgeschaltet|ausgeschaltet)/iu,
   /(^|\s)über (die )?rote ampel/iu,
-  // Spanish / Portuguese / Italian: ignora / omite / desactiva / salta(te) … reglas / regras / regole / seguridad / segurança / sicurezza
-  /\b(ignor[ae]\p{L}*|omit[ea]\p{L}*|desactiv\p{L}*|desativ\p{L}*|disattiv\p{L}*|sáltate|saltarse|salta)\b.{0,40}(regla\p{L}*|regra\p{L}*|regol\p{L}*|segurida\p{L}*|seguran[çc]a|sicurezza|instrucci\p{L}*|instru[çc]\p{L}*|istruzion\p{L}*|semáforo|semaforo|límite\p{L}*|limite\p{L}*)/iu,
+  // Spanish / Portuguese / Italian: ignora / omite / desactiva / salta(te) … reglas / regras / regole / seguridad / segurança / sicurezza.
+  // The nouns are those languages' own (English "limited", "instructed", "regular" matched the stems
+  // and flagged "cannot ignore the pedestrian, sight is limited"); the verbs their own forms, and
+  // "ignore" (Portuguese and formal Spanish imperative) only with those nouns
+  /\b(ignora|ignoren|ignorad|ignorate|ignorar|ignorare|ignore|omite|omita|omitan|omitid|ometti|desactiv[ae]\p{L}*|desativ[ae]\p{L}*|disattiv[ai]\p{L}*|sáltate|saltarse|saltate)(?!\p{L}).{0,40}\b(reglas?|regras?|regol[ae]|seguridad|seguran[çc]a|sicurezza|instrucci[oó]n(es)?|instru[çc](ão|ões)|istruzion[ie]|sem[áa]foros?|l[íi]mites?)(?!\p{L})/iu,
+  // "salta" is also "jumps" (la strada salta il limite): only with the rules or the safety layer
+  /\bsalta(?!\p{L}).{0,40}\b(reglas|regras|regole|seguridad|seguran[çc]a|sicurezza)(?!\p{L})/iu,
   /\b(pasa|passa|cruza|atraviesa)\b.{0,20}\b(en rojo|el rojo|o vermelho|col rosso|il rosso)\b/iu,
   // French: ignore / contourne / désactive … règles / sécurité / consignes; brûle le feu rouge
-  /\b(ignore[zsr]?|contourn\p{L}*|désactiv\p{L}*|passe outre)\s.{0,40}(règle\p{L}*|sécurité|consigne\p{L}*|feu rouge|limitation\p{L}*)/iu,
+  // (French nouns only: "limitation" is English too — "ignore the camera's limitations" is a description)
+  /\b(ignore[zsr]?|ignorons|contourn\p{L}*|désactiv\p{L}*|passe outre)\s.{0,40}(règles?|sécurité|consignes?|feu rouge|(les|des|la) limitations?)(?!\p{L})/iu,
   /\bbrûle\p{L}*.{0,20}\bfeu rouge\b/iu,
   // Arabic: تجاهل … القواعد / السلامة / التعليمات
   /(تجاهل|تخط|عطّل|عطل|أوقف).{0,30}(قواعد|القواعد|السلامة|الأمان|التعليمات|الإشارة)/u,
@@ -69,6 +75,48 @@ const INJECTION_INTL: ReadonlyArray<RegExp> = [
 
 /** Named character references decoded before checking (the numeric ones are decoded whatever they are). */
 const HTML_NAMED: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ' };
+
+/** UTF-8 sequence length from its lead byte (0: a continuation or invalid lead byte). */
+function utf8Length(b: number): number {
+  if (b < 0x80) return 1;
+  if (b >= 0xc2 && b < 0xe0) return 2;
+  if (b >= 0xe0 && b < 0xf0) return 3;
+  if (b >= 0xf0 && b < 0xf5) return 4;
+  return 0;
+}
+
+/**
+ * Decodes a run of `%XX` escapes; where the whole run is no valid UTF-8, each valid sequence on its
+ * own and the invalid bytes left as they are (one `%FF` left `ignore%20all%FF%20rules` undecoded).
+ */
+function decodePercentRun(run: string): string {
+  try {
+    return decodeURIComponent(run);
+  } catch {
+    let out = '';
+    let i = 0;
+    while (i < run.length) {
+      const n = utf8Length(Number.parseInt(run.slice(i + 1, i + 3), 16));
+      const seq = n > 0 ? run.slice(i, i + 3 * n) : '';
+      let decoded: string | undefined;
+      if (seq.length === 3 * n && n > 0) {
+        try {
+          decoded = decodeURIComponent(seq);
+        } catch {
+          decoded = undefined;
+        }
+      }
+      if (decoded !== undefined) {
+        out += decoded;
+        i += 3 * n;
+      } else {
+        out += run.slice(i, i + 3);
+        i += 3;
+      }
+    }
+    return out;
+  }
+}
 
 /**
  * Undoes the encodings an order hides behind without changing what the text says: percent-encoding
@@ -84,13 +132,7 @@ export function decodeText(text: string): string {
       const cp = dec !== undefined ? Number(dec) : Number.parseInt(hex, 16);
       return cp > 0 && cp <= 0x10ffff ? String.fromCodePoint(cp) : m;
     });
-    t = t.replace(/(?:%[0-9a-f]{2})+/gi, (m) => {
-      try {
-        return decodeURIComponent(m);
-      } catch {
-        return m;
-      }
-    });
+    t = t.replace(/(?:%[0-9a-f]{2})+/gi, decodePercentRun);
     if (t === before) break;
   }
   return t;
@@ -166,33 +208,57 @@ const CONFUSABLE_RE = new RegExp(`[${Object.keys(CONFUSABLES).join('')}]`, 'g');
 /** Longest text the injection check reads, characters (the schemas bound every field below this). */
 export const MAX_CHECKED_CHARS = 4000;
 
+/** Printable ASCII only: nothing for NFKC or the invisible-character strip to change. */
+const PLAIN_ASCII = /^[\x20-\x7e]*$/;
+/** What an encoding starts with (after NFKC: a full-width ％ or ＆ is one too). */
+const ENCODED = /[%&]/;
+
+/** NFKC, then invisible and control characters removed (skipped for printable ASCII, which they leave as it is). */
+function nfkcStripped(t: string): string {
+  return PLAIN_ASCII.test(t) ? t : t.normalize('NFKC').replace(INVISIBLE, '');
+}
+
 /**
- * The form text is checked in: NFKC (full-width and compatibility forms → ASCII), invisible and
- * control characters removed, Cyrillic / Greek look-alikes mapped to Latin, whitespace collapsed,
+ * The text as checked before the look-alike mapping: decoded (`decodeText`, only where there is a
+ * `%` or `&`), NFKC, invisible and control characters removed, decoded again where NFKC or the
+ * stripping revealed an encoding (full-width `％69％67…`, `%2‌0` with a zero-width joiner), whitespace
+ * collapsed, bounded to `MAX_CHECKED_CHARS`.
+ */
+function canonicalText(text: string): string {
+  let t = text.slice(0, MAX_CHECKED_CHARS);
+  if (ENCODED.test(t)) t = decodeText(t).slice(0, MAX_CHECKED_CHARS);
+  const n = nfkcStripped(t);
+  if (n !== t && ENCODED.test(n)) {
+    const again = decodeText(n);
+    t = again === n ? n : nfkcStripped(again.slice(0, MAX_CHECKED_CHARS));
+  } else t = n;
+  return t.replace(/\s+/g, ' ');
+}
+
+/** Maps Cyrillic / Greek look-alikes to Latin. */
+function latinLookalikes(t: string): string {
+  return t.replace(CONFUSABLE_RE, (c) => CONFUSABLES[c] ?? c);
+}
+
+/**
+ * The form text is checked in: decoded, NFKC (full-width and compatibility forms → ASCII), invisible
+ * and control characters removed, Cyrillic / Greek look-alikes mapped to Latin, whitespace collapsed,
  * bounded to `MAX_CHECKED_CHARS`.
  */
 export function normaliseText(text: string): string {
-  return decodeText(text.slice(0, MAX_CHECKED_CHARS))
-    .slice(0, MAX_CHECKED_CHARS)
-    .normalize('NFKC')
-    .replace(INVISIBLE, '')
-    .replace(CONFUSABLE_RE, (c) => CONFUSABLES[c] ?? c)
-    .replace(/\s+/g, ' ');
+  return latinLookalikes(canonicalText(text));
 }
 
 /** Returns the injection phrase found in `text` (after `normaliseText`, and in other languages after decoding, NFKC and stripping only), or ''. */
 export function findInjection(text: string): string {
-  const t = normaliseText(text);
+  // one canonical form for both checks (decoding and NFKC ran twice per field before)
+  const intl = canonicalText(text);
+  const t = latinLookalikes(intl);
   for (const re of INJECTION) {
     const m = re.exec(t);
     if (m) return m[0];
   }
   // (no look-alike mapping here: that would turn the Cyrillic of a Russian order into mixed script)
-  const intl = decodeText(text.slice(0, MAX_CHECKED_CHARS))
-    .slice(0, MAX_CHECKED_CHARS)
-    .normalize('NFKC')
-    .replace(INVISIBLE, '')
-    .replace(/\s+/g, ' ');
   for (const re of INJECTION_INTL) {
     const m = re.exec(intl);
     if (m) return m[0];
@@ -319,7 +385,13 @@ export function inputRules(
     const nbId = lane ? (cmd.path === 'LEFT_BORROW' ? lane.data.left : lane.data.right)?.laneId : undefined;
     const nb = nbId !== undefined ? map.lane(nbId) : undefined;
     const limit = lane && nb ? (lane.data.widthM + nb.data.widthM) / 2 : 0;
-    if (cmd.lateralOffsetM > limit + 1e-6)
+    if (!nb)
+      // no lane there: a nudge has nowhere to go (a limit of 0 m read as a bound to respect)
+      bad(
+        `lateralOffsetM on a ${cmd.path}: there is no lane on the ${cmd.path === 'LEFT_BORROW' ? 'left' : 'right'} to borrow${lane ? '' : ' (the ego is on no lane)'}`,
+        { lateralOffsetM: round(cmd.lateralOffsetM, 3), path: cmd.path },
+      );
+    else if (cmd.lateralOffsetM > limit + 1e-6)
       bad(
         `lateralOffsetM ${round(cmd.lateralOffsetM, 2)} m on a ${cmd.path} goes beyond the borrowed lane's centre (limit ${round(limit, 2)} m)`,
         { lateralOffsetM: round(cmd.lateralOffsetM, 3), limitM: round(limit, 3) },

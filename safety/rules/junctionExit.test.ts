@@ -3,7 +3,7 @@ import { cmd, junctionMap, scene } from '../../stack/testing/safetyScenes.ts';
 import { createSafetyGate } from '../SafetyGate.ts';
 
 /** Ego on IN2 (heading +x), front bumper 12 m before the line at x = −14, at 5 m/s, green, straight on to OUT0 (from x = 14). */
-function at(queueS: number, queueSpeed: number) {
+function at(queueS: number, queueSpeed: number, agent: Record<string, unknown> = {}) {
   return scene({
     map: junctionMap(),
     lane: 'IN2',
@@ -11,7 +11,7 @@ function at(queueS: number, queueSpeed: number) {
     speed: 5,
     route: ['IN2', 'C20', 'OUT0'],
     lights: [{ laneId: 'C20', state: 'GREEN' }],
-    agents: [{ id: 'q', lane: 'OUT0', s: queueS, speed: queueSpeed }],
+    agents: [{ id: 'q', lane: 'OUT0', s: queueS, speed: queueSpeed, ...agent }],
   });
 }
 
@@ -40,5 +40,20 @@ describe('situational.junctionExit: do not enter a junction you cannot leave', (
         `${s} m, ${speed} m/s`,
       ).toBe('ALLOW');
     }
+  });
+
+  it('a cyclist or a car moving off just past the exit is gone by the time the ego leaves: no queue', () => {
+    for (const [name, agent] of [
+      ['cyclist', { kind: 'cyclist', lengthM: 1.8, widthM: 0.7 }],
+      ['car', {}],
+    ] as const) {
+      const v = gate.checkCommand(cmd({}), at(3, 1.9, agent));
+      expect(v.rules.find((r) => r.rule === 'situational.junctionExit')?.decision, name).toBe('ALLOW');
+    }
+  });
+
+  it('a queue creeping at 0.5 m/s at the exit still holds the ego before the junction', () => {
+    const v = gate.checkCommand(cmd({}), at(3, 0.5));
+    expect(v.rules.find((r) => r.rule === 'situational.junctionExit')?.decision).toBe('MODIFY');
   });
 });

@@ -157,7 +157,8 @@ export function signalRules(ctx: CheckContext, sink: RuleSink): void {
 
 /**
  * Do not enter a junction you cannot leave: a vehicle standing or queueing (≤ `railQueueSpeedMps`)
- * whose rear lies within the ego's length plus `junctionClearRoomM` past the junction's exit on
+ * whose rear lies, where its forecast puts it when the ego's rear would leave the junction (at most
+ * the horizon's end), within the ego's length plus `junctionClearRoomM` past the junction's exit on
  * the path means the ego must stay able to stop before the junction (≤ `signalStopDecelMps2`, or
  * what a stop needs now). RSS alone let a KEEP roll 8 m into a junction behind a queue at its exit
  * (it keeps the distance to the queue, not the junction clear): the ego would stand in the
@@ -183,7 +184,10 @@ function junctionExitRule(ctx: CheckContext, sink: RuleSink, f0: number, lookEnd
     if (a <= f0 + 0.5) continue; // in it already: leaving it is the way out
     const need = (v0 * v0) / (2 * Math.max(a - f0, 0.1));
     if (need > veh.maxDecelMps2) continue;
-    const queue = queueBeyond(ctx, b, params.junctionClearRoomM);
+    // the queue where the forecast puts it when the ego's rear would leave the junction (at most
+    // the horizon's end): a cyclist at 1.9 m/s or a car pulling away just past the exit counted as
+    // a queue standing there, and a green was held
+    const queue = queueBeyond(ctx, b, params.junctionClearRoomM, rearLeavesS(ctx, b));
     if (!queue) continue;
     const k = firstUnstoppable(ctx, a, params.signalStopDecelMps2);
     if (k < 0) continue;
@@ -198,16 +202,41 @@ function junctionExitRule(ctx: CheckContext, sink: RuleSink, f0: number, lookEnd
   sink.pass('situational.junctionExit', 'no junction ahead without room to leave it');
 }
 
+/** When the roll-out's rear bumper passes path arc length `endS`, s — at most the horizon's end. */
+function rearLeavesS(ctx: CheckContext, endS: number): number {
+  const { rollout: r, vehicle: veh } = ctx;
+  const rear = veh.lengthM - frontOffset(veh);
+  for (let k = 0; k < r.n; k++) if (r.s[k]! - rear >= endS) return k * r.dtS;
+  return (r.n - 1) * r.dtS;
+}
+
+const queuePose = { x: 0, y: 0, headingRad: 0, speedMps: 0 };
+
 /**
  * The id of a vehicle (or object) standing or queueing in the ego's corridor whose rear lies
- * within the ego's length plus `clearRoomM` past path arc length `endS` (a crossing's or junction's end), or ''.
+ * within the ego's length plus `clearRoomM` past path arc length `endS` (a crossing's or junction's
+ * end), or ''; with `atS`, each agent where its forecast puts it then (its present place if the
+ * forecast dropped it).
  */
-function queueBeyond(ctx: CheckContext, endS: number, clearRoomM: number): string {
-  const { rollout: r, snapshot, params, vehicle: veh } = ctx;
+function queueBeyond(ctx: CheckContext, endS: number, clearRoomM: number, atS?: number): string {
+  const { rollout: r, snapshot, params, vehicle: veh, forecast: f } = ctx;
   const path = r.path!;
-  for (const ag of snapshot.agents) {
+  for (let i = 0; i < snapshot.agents.length; i++) {
+    const ag = snapshot.agents[i]!;
     if (ag.kind === 'pedestrian' || ag.speedMps > params.railQueueSpeedMps) continue;
-    path.line.project(ag.x, ag.y, fq, endS - 20, endS + veh.lengthM + 40);
+    let x = ag.x;
+    let y = ag.y;
+    if (atS !== undefined) {
+      // its lane-following slot (the first kept for it)
+      let j = 0;
+      while (j < f.count && f.index[j] !== i) j++;
+      if (j < f.count) {
+        f.poseAt(j, atS, queuePose);
+        x = queuePose.x;
+        y = queuePose.y;
+      }
+    }
+    path.line.project(x, y, fq, endS - 20, endS + veh.lengthM + 40);
     const rearS = fq.sM - ag.lengthM / 2;
     const frontS = fq.sM + ag.lengthM / 2;
     if (Math.abs(fq.dM) > (veh.widthM + ag.widthM) / 2 + params.corridorMarginM) continue;

@@ -176,6 +176,31 @@ export function situationalRules(ctx: CheckContext, sink: RuleSink): void {
   occlusionRule(ctx, sink, f0, lookEnd);
 }
 
+/** How far a hidden region must reach into the oncoming lane to hide what comes in it, m (under a bicycle's width: anything oncoming pokes out of a narrower strip). */
+const HIDDEN_LANE_MIN_M = 0.3;
+
+/**
+ * The smallest arc length of a polygon given as (s, d) pairs (`sd`: s0, d0, s1, d1, …) within the
+ * strip lo ≤ d ≤ hi (clipped along its edges), or +∞ when no part of it lies there.
+ */
+function nearestSInStrip(sd: ReadonlyArray<number>, lo: number, hi: number): number {
+  let best = Number.POSITIVE_INFINITY;
+  const n = sd.length / 2;
+  for (let i = 0; i < n; i++) {
+    const s0 = sd[2 * i]!;
+    const d0 = sd[2 * i + 1]!;
+    if (d0 >= lo && d0 <= hi) best = Math.min(best, s0);
+    const j = (i + 1) % n;
+    const s1 = sd[2 * j]!;
+    const d1 = sd[2 * j + 1]!;
+    // where the edge crosses the strip's borders
+    for (const b of [lo, hi]) {
+      if ((d0 - b) * (d1 - b) < 0) best = Math.min(best, s0 + ((b - d0) / (d1 - d0)) * (s1 - s0));
+    }
+  }
+  return best;
+}
+
 // scratch vehicles of the sight-distance check (speeds and dynamics set before each use)
 const phantom: RssVehicle = rssVehicleAtRest();
 const egoWrong: RssVehicle = rssVehicleAtRest();
@@ -194,7 +219,7 @@ function hiddenOncoming(
   ctx: CheckContext,
   sink: RuleSink,
   id: string,
-  minS: number,
+  sd: ReadonlyArray<number>,
   maxS: number,
   dLo: number,
   dHi: number,
@@ -205,15 +230,25 @@ function hiddenOncoming(
   if (!r.targetOpposite || maxS < f0) return false;
   const lane = map.lane(r.targetLaneId);
   const halfW = (lane?.data.widthM ?? 3.5) / 2;
-  if (dHi < r.targetOffsetM - halfW || dLo > r.targetOffsetM + halfW) return false;
+  const lo = r.targetOffsetM - halfW;
+  const hi = r.targetOffsetM + halfW;
+  // a region that reaches less than HIDDEN_LANE_MIN_M into the oncoming lane hides nothing coming
+  // in it (a van's shadow drawn to the lane line counted)
+  if (dHi < lo + HIDDEN_LANE_MIN_M || dLo > hi - HIDDEN_LANE_MIN_M) return false;
+  // the region's near edge within the oncoming lane: a wedge that only widens into it far ahead
+  // hides nothing near (its whole near edge was taken)
+  const nearS = nearestSInStrip(sd, lo + HIDDEN_LANE_MIN_M, hi - HIDDEN_LANE_MIN_M);
+  if (!(nearS <= maxS)) return false;
   const vOn = lane?.data.speedLimitMps ?? params.occludedSpeedMps;
   const front = frontOffset(veh);
-  const edge = Math.max(minS, f0);
+  const edge = Math.max(nearS, f0);
   phantom.dynamics = params.rssOther;
   egoWrong.dynamics = params.rssEgo;
   phantom.speedLonMps = vOn;
+  // the ego is in the oncoming lane once its body is (a nudge's left side, not only its centre)
+  const bodyIn = halfW + veh.widthM / 2;
   for (let k = 0; k < r.n; k++) {
-    if (Math.abs(r.d[k]! - r.targetOffsetM) >= halfW) continue; // not in the oncoming lane yet
+    if (Math.abs(r.d[k]! - r.targetOffsetM) >= bodyIn) continue; // not in the oncoming lane yet
     const tS = k * r.dtS;
     const gap = edge - vOn * tS - (r.s[k]! + front);
     egoWrong.speedLonMps = r.v[k]!;
@@ -255,8 +290,10 @@ function occlusionRule(ctx: CheckContext, sink: RuleSink, f0: number, lookEnd: n
     let dHi = -Infinity;
     let left = false;
     let right = false;
+    const sd: number[] = [];
     for (const p of o.polygon) {
       path.line.project(p.x, p.y, fp, r.s[0]! - 50, r.s[0]! + 400);
+      sd.push(fp.sM, fp.dM);
       minS = Math.min(minS, fp.sM);
       maxS = Math.max(maxS, fp.sM);
       minAbsD = Math.min(minAbsD, Math.abs(fp.dM));
@@ -265,7 +302,7 @@ function occlusionRule(ctx: CheckContext, sink: RuleSink, f0: number, lookEnd: n
       if (fp.dM > 0) left = true;
       else right = true;
     }
-    if (hiddenOncoming(ctx, sink, o.id, minS, maxS, dLo, dHi, f0)) return;
+    if (hiddenOncoming(ctx, sink, o.id, sd, maxS, dLo, dHi, f0)) return;
     const clearance = left && right ? 0 : Math.max(0, minAbsD - veh.widthM / 2);
     // a robot passes a hidden region as it would a person standing at its edge whose speed it
     // cannot monitor (ISO/TS 15066 with ISO 13855's 1.6 m/s): 8.3 m/s is a car's cap and left a

@@ -86,6 +86,21 @@ describe('jsonSchemaToGbnf', () => {
     for (const bad of ['0', '0.0', '0.00', '-0.5', '12.01']) expect(re.test(bad), bad).toBe(false);
   });
 
+  it('an exclusive minimum of 0 below 1 admits the fractions in between', () => {
+    const re = grammarRegex({ type: 'number', exclusiveMinimum: 0, maximum: 0.5 });
+    for (const ok of ['0.01', '0.1', '0.25', '0.5', '0.50']) expect(re.test(ok), ok).toBe(true);
+    for (const bad of ['0', '0.0', '0.00', '0.51', '0.6', '1']) expect(re.test(bad), bad).toBe(false);
+  });
+
+  it('non-integer bounds keep the fractions of their partial integer parts', () => {
+    const re = grammarRegex({ type: 'number', minimum: 2.5, maximum: 3.7 });
+    for (const ok of ['2.5', '2.50', '2.99', '3', '3.0', '3.7', '3.69']) expect(re.test(ok), ok).toBe(true);
+    for (const bad of ['2', '2.49', '2.4', '3.71', '3.8', '4']) expect(re.test(bad), bad).toBe(false);
+    const ex = grammarRegex({ type: 'number', exclusiveMinimum: 2.5, exclusiveMaximum: 12.25 });
+    for (const ok of ['2.51', '2.6', '3', '11.99', '12', '12.2', '12.24']) expect(ex.test(ok), ok).toBe(true);
+    for (const bad of ['2.5', '2.50', '12.25', '12.3', '13']) expect(ex.test(bad), bad).toBe(false);
+  });
+
   it('a negative range is written with a minus sign and never as -0', () => {
     const re = grammarRegex({ type: 'number', minimum: -1000, maximum: 1000 });
     for (const ok of ['-1000', '-999.99', '-0.5', '0', '1000']) expect(re.test(ok), ok).toBe(true);

@@ -193,8 +193,8 @@ function arrayPiece(item: Piece, min: number, max: number, path: string): Piece 
 
 /**
  * A decimal number inside the schema's bounds: integer part exact by digit ranges, a fraction of
- * 1..fd digits, no exponent. Non-integer bounds are rounded inwards, so the grammar admits a
- * subset of the schema's range and never a value outside it.
+ * 1..fd digits (at the ends, only the digits that stay inside), no exponent. A bound with more than
+ * fd fraction digits is rounded inwards, so the grammar never admits a value outside the range.
  */
 function numberPiece(o: Record<string, unknown>, fd: number, absMax: number, path: string): Piece {
   const num = (k: string): number | undefined => (typeof o[k] === 'number' ? (o[k] as number) : undefined);
@@ -229,25 +229,64 @@ function numberPiece(o: Record<string, unknown>, fd: number, absMax: number, pat
   return alternatives(sides);
 }
 
-/** Non-negative decimals in [lo, hi] (ends exclusive as flagged), or undefined when none is writable. */
+/**
+ * Non-negative decimals in [lo, hi] (ends exclusive as flagged) with at most `fd` fraction digits,
+ * or undefined when none is writable. Counted in units of 10^−fd: the integer parts strictly between
+ * the ends carry any fraction, the integer part at each end only the fraction digits that keep it
+ * inside (by the number of digits written: "2.5" and "2.50" are the same value), so a non-integer
+ * bound keeps its partial ranges (2.5..3.7 admitted only 3) and an exclusive integer minimum needs
+ * no whole integer above it (exclusiveMinimum 0, maximum 0.5 was no number at all).
+ */
 function magnitudePiece(lo: number, loEx: boolean, hi: number, hiEx: boolean, fd: number): Piece | undefined {
-  const frac = fd > 0 ? ` ("." [0-9]{1,${fd}})?` : '';
+  const unit = 10 ** fd;
+  // bounds in units, exact where the bound is a multiple of the unit (0.29 · 100 is 28.999…)
+  const scaled = (x: number): number =>
+    Math.abs(x * unit - Math.round(x * unit)) < 1e-6 ? Math.round(x * unit) : x * unit;
+  const l = scaled(lo);
+  const h = scaled(hi);
+  const first = Number.isInteger(l) ? (loEx ? l + 1 : l) : Math.ceil(l);
+  const last = Number.isInteger(h) ? (hiEx ? h - 1 : h) : Math.floor(h);
+  if (first > last) return undefined;
+  const iLo = Math.floor(first / unit);
+  const fLo = first - iLo * unit;
+  const iHi = Math.floor(last / unit);
+  const fHi = last - iHi * unit;
+  const anyFrac = fd > 0 ? ` ("." [0-9]{1,${fd}})?` : '';
   const parts: string[] = [];
-  let first = Math.ceil(lo);
-  if (Number.isInteger(lo) && loEx) {
-    // lo itself only with a non-zero fraction (exclusiveMinimum 0 → 0.01 ... 0.99)
-    if (fd > 0 && lo + 1 <= hi) parts.push(`${digitsOf(lo)} "."${fd > 1 ? ` [0-9]{0,${fd - 1}}` : ''} [1-9]`);
-    first = lo + 1;
+  if (iLo === iHi) {
+    parts.push(`${digitsOf(iLo)}${fractionIn(fLo, fHi, fd)}`);
+  } else {
+    // the low end's integer part: whole when its fraction may be anything
+    const freeFrom = fLo === 0 ? iLo : iLo + 1;
+    if (fLo > 0) parts.push(`${digitsOf(iLo)}${fractionIn(fLo, unit - 1, fd)}`);
+    const freeTo = fHi === unit - 1 ? iHi : iHi - 1;
+    const free = intRange(freeFrom, freeTo);
+    if (free.length > 0) parts.push(`(${free.join(' | ')})${anyFrac}`);
+    if (fHi < unit - 1) parts.push(`${digitsOf(iHi)}${fractionIn(0, fHi, fd)}`);
   }
-  const top = Math.floor(hi);
-  // integer parts below the top may carry any fraction: i + 0.99… stays below hi
-  const free = intRange(first, top - 1);
-  if (free.length > 0) parts.push(`(${free.join(' | ')})${frac}`);
-  // the top integer part without a fraction (hi inclusive, or hi not an integer so top < hi)
-  if (top >= first && (!Number.isInteger(hi) || !hiEx)) parts.push(digitsOf(top));
-  if (parts.length === 0) return undefined;
-  const intDigits = String(Math.max(top, 0)).length;
-  return { expr: `(${parts.join(' | ')})`, maxBytes: intDigits + (fd > 0 ? 1 + fd : 0) };
+  const intDigits = String(Math.max(iHi, 0)).length;
+  const withFrac = fd > 0 && !(iLo === iHi && fLo === 0 && fHi === 0);
+  return { expr: `(${parts.join(' | ')})`, maxBytes: intDigits + (withFrac ? 1 + fd : 0) };
+}
+
+/**
+ * The fraction (after an integer part) whose value lies in [a, b] units of 10^−fd: "." and 1..fd
+ * digits, optional when a is 0 (no fraction is the value 0).
+ */
+function fractionIn(a: number, b: number, fd: number): string {
+  const alts: string[] = [];
+  for (let len = 1; len <= fd; len++) {
+    const step = 10 ** (fd - len);
+    const dLo = Math.ceil(a / step);
+    const dHi = Math.floor(b / step);
+    if (dLo > dHi) continue;
+    const pad = (n: number) => String(n).padStart(len, '0');
+    const r = sameLength(pad(dLo), pad(dHi));
+    alts.push(r.length === 1 ? r[0]! : `(${r.join(' | ')})`);
+  }
+  if (alts.length === 0) return '';
+  const frac = ` "." ${alts.length === 1 ? alts[0]! : `(${alts.join(' | ')})`}`;
+  return a === 0 ? ` (${frac.trim()})?` : frac;
 }
 
 function digitsOf(n: number): string {
