@@ -41,9 +41,9 @@ function twoLanes(gapM: number, neighbours = true): RoadMap {
 }
 
 /** The gate's map.drivableArea decision for a KEEP at 5 m/s with the ego's centre at `y`. */
-function drivable(map: RoadMap, lane: string, y: number): string {
+function drivable(map: RoadMap, lane: string, y: number, headingRad?: number): string {
   const sc = scene({ map, lane, s: 50, speed: 5, route: [lane] });
-  const ego = { ...sc.snapshot.ego, y };
+  const ego = { ...sc.snapshot.ego, y, ...(headingRad !== undefined ? { headingRad } : {}) };
   const v = createSafetyGate().checkCommand(cmd({ speed: 'KEEP', targetSpeedMps: 5 }), {
     ...sc,
     snapshot: { ...sc.snapshot, ego },
@@ -65,10 +65,20 @@ describe('map.drivableArea: the crack between two lanes declared side by side is
     expect(drivable(twoLanes(0.01, false), 'U', half)).not.toBe('ALLOW');
   });
 
-  it('a corner 1 cm beyond the outer edge of the road is off it (no metric slack)', () => {
-    // U's left edge is at y = 3.005: the ego's left side 1 cm beyond it
+  it('a side that reaches 1 cm beyond the outer edge of the road is off it (no metric slack)', () => {
+    // U's left edge is at y = 3.005: the ego's left side on it, heading 0.5° to the left
     const map = twoLanes(0.01);
-    expect(drivable(map, 'U', 3.015 - half)).not.toBe('ALLOW');
+    expect(drivable(map, 'U', 3.005 - half, 0.0087)).not.toBe('ALLOW');
+  });
+
+  it('an ego already 5 cm over the edge may drive along it, or back onto the road', () => {
+    const map = twoLanes(0.01);
+    expect(drivable(map, 'U', 3.055 - half)).toBe('ALLOW');
+    expect(drivable(map, 'U', 3.055 - half, -0.0087)).toBe('ALLOW');
+  });
+
+  it('an ego already 5 cm over the edge may not drive further off', () => {
+    expect(drivable(twoLanes(0.01), 'U', 3.055 - half, 0.087)).not.toBe('ALLOW');
   });
 
   it('onSeam: only between the two lanes, and only while the crack is narrow', () => {

@@ -14,6 +14,10 @@ const e = { x: 0, y: 0, c: 0, s: 0 };
 const fpLane: FrenetPoint = { sM: 0, dM: 0, segment: 0 };
 const fpNb: FrenetPoint = { sM: 0, dM: 0, segment: 0 };
 const near = new Set<number>();
+/** How far each footprint corner is off the drivable area at the roll-out's start, m. */
+const offAtStart = new Float64Array(4);
+/** What a corner already off the road may move further off (the roll-out's numerical noise), m. */
+const OFF_ROAD_SLACK_M = 0.05;
 
 /**
  * Whether (x, y), in no lane's polygon, lies in the crack between two drivable lanes the map
@@ -52,6 +56,12 @@ export function mapRules(ctx: CheckContext, sink: RuleSink): void {
   let offAt = -1;
   let cornerX = 0;
   let cornerY = 0;
+  // a corner off the drivable area where the ego stands now fails only if it goes further off than it
+  // is now (by more than `OFF_ROAD_SLACK_M`) before it has come back on (bit q of `onSeen` set once
+  // corner q has been on; then the plain rule holds): an ego that starts (or was pushed) partly off
+  // the mapped road may drive along it or back onto it — a start pose with a corner 10 cm over a lane
+  // edge froze the ego for good (esmini trailer_connect: it stood until a car drove into it)
+  let onSeen = 0;
   for (let k = 0; k < r.n && offAt < 0; k++) {
     egoCentre(ctx, k, e);
     for (let q = 0; q < 4; q++) {
@@ -59,7 +69,9 @@ export function mapRules(ctx: CheckContext, sink: RuleSink): void {
       const sw = q === 0 || q === 3 ? hw : -hw;
       const x = e.x + e.c * sl - e.s * sw;
       const y = e.y + e.s * sl + e.c * sw;
-      if (!map.isDrivable(x, y) && !onSeam(map, x, y, params.drivableSeamMaxGapM)) {
+      if (map.isDrivable(x, y) || onSeam(map, x, y, params.drivableSeamMaxGapM)) onSeen |= 1 << q;
+      else if (k === 0) offAtStart[q] = map.distanceToDrivable(x, y);
+      else if (onSeen & (1 << q) || map.distanceToDrivable(x, y) > offAtStart[q]! + OFF_ROAD_SLACK_M) {
         offAt = k;
         cornerX = x;
         cornerY = y;
