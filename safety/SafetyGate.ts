@@ -714,8 +714,13 @@ export function createSafetyGate(input: SafetyParamsInput = {}): SafetyGate {
     all.violations = inputSink.violations + sink.violations;
     const failing = all.outcomes.filter((o) => o.fix);
     if (!inputOk) {
+      // the command itself is refused, but the scene's rules still say how hard the stop must be:
+      // a red light that a COMFORT_STOP at 1 m/s² would roll through keeps its critical stop
+      const inputAcc = emptyAcc();
+      const inputFixes = failing.map((o) => o.fix!);
+      accumulate(inputAcc, inputFixes);
       const why = failing.map((o) => `${o.result.rule}: ${o.result.message}`).join('; ');
-      return veto(results(all, 'VETO'), why, scene, false, Number.POSITIVE_INFINITY);
+      return veto(results(all, 'VETO'), why, scene, inputAcc.critical, conflictS(inputFixes));
     }
     if (all.violations === 0) {
       return {

@@ -70,10 +70,11 @@ export function signalRules(ctx: CheckContext, sink: RuleSink): void {
         requiredDecelMps2: round(need),
         atS: round(k * r.dtS, 2),
       },
-      // a red that a stop within the comfortable budget no longer meets is critical: a VETO's
-      // EMERGENCY_STOP brakes for the line, where a COMFORT_STOP at 1 m/s² rolled on through the
-      // junction (12 m/s, 10 m before a red line: 72 m; red team 3)
-      st.state === 'RED' && need > budget
+      // a red that the VETO's COMFORT_STOP (`comfortStopDecelMps2`) no longer meets is critical:
+      // the EMERGENCY_STOP brakes for the line, where a COMFORT_STOP at 1 m/s² rolled on through
+      // the junction (12 m/s, 10 m before a red line: 72 m; red team 3; 30 m before it, a stop
+      // needing 2.6 m/s² — under the 3 m/s² signal budget — rolled 42 m past it; review 4)
+      st.state === 'RED' && need > params.comfortStopDecelMps2
         ? { stopBeforeS: st.s - front - 0.5, critical: true }
         : { stopBeforeS: st.s - front - 0.5 },
     );
@@ -101,8 +102,8 @@ export function signalRules(ctx: CheckContext, sink: RuleSink): void {
             'signal.stopLine',
             `stop sign ${q(sl.id)} ${round(lineS - f0)} m ahead: at t+${round(k * r.dtS, 1)} s the roll-out can no longer stop before it`,
             { stopLineId: sl.id, distanceM: round(lineS - f0), atS: round(k * r.dtS, 2) },
-            // as a red light: beyond the budget, the VETO's stop brakes for the line (critical)
-            needStop > budget
+            // as a red light: beyond the COMFORT_STOP's rate, the VETO's stop brakes for the line
+            needStop > params.comfortStopDecelMps2
               ? { stopBeforeS: lineS - front - 0.3, critical: true }
               : { stopBeforeS: lineS - front - 0.3 },
           );
