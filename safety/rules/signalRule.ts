@@ -187,8 +187,13 @@ function junctionExitRule(ctx: CheckContext, sink: RuleSink, f0: number, lookEnd
     if (need > veh.maxDecelMps2) continue;
     // the queue where the forecast puts it when the ego's rear would leave the junction (at most
     // the horizon's end): a cyclist at 1.9 m/s or a car pulling away just past the exit counted as
-    // a queue standing there, and a green was held
-    const queue = queueBeyond(ctx, b, params.junctionClearRoomM, rearLeavesS(ctx, b));
+    // a queue standing there, and a green was held. When the rear does not leave it within the
+    // roll-out, a vehicle creeping slower than `junctionCreepSpeedMps` is taken no later than
+    // `junctionQueueForecastMaxS`: forecast on at 1 m/s to the horizon's end it was counted gone,
+    // and a KEEP at 3 m/s rolled into a 30 m junction it could not leave (review 4)
+    const leaveS = rearLeavesS(ctx, b);
+    const creepCapS = leaveS < 0 ? params.junctionQueueForecastMaxS : Number.POSITIVE_INFINITY;
+    const queue = queueBeyond(ctx, b, params.junctionClearRoomM, Math.abs(leaveS), creepCapS);
     if (!queue) continue;
     const k = firstUnstoppable(ctx, a, params.signalStopDecelMps2);
     if (k < 0) continue;
@@ -203,12 +208,15 @@ function junctionExitRule(ctx: CheckContext, sink: RuleSink, f0: number, lookEnd
   sink.pass('situational.junctionExit', 'no junction ahead without room to leave it');
 }
 
-/** When the roll-out's rear bumper passes path arc length `endS`, s — at most the horizon's end. */
+/**
+ * When the roll-out's rear bumper passes path arc length `endS`, s; when it does not within the
+ * roll-out, minus the horizon's end.
+ */
 function rearLeavesS(ctx: CheckContext, endS: number): number {
   const { rollout: r, vehicle: veh } = ctx;
   const rear = veh.lengthM - frontOffset(veh);
   for (let k = 0; k < r.n; k++) if (r.s[k]! - rear >= endS) return k * r.dtS;
-  return (r.n - 1) * r.dtS;
+  return -(r.n - 1) * r.dtS;
 }
 
 const queuePose = { x: 0, y: 0, headingRad: 0, speedMps: 0 };
@@ -217,9 +225,15 @@ const queuePose = { x: 0, y: 0, headingRad: 0, speedMps: 0 };
  * The id of a vehicle (or object) standing or queueing in the ego's corridor whose rear lies
  * within the ego's length plus `clearRoomM` past path arc length `endS` (a crossing's or junction's
  * end), or ''; with `atS`, each agent where its forecast puts it then (its present place if the
- * forecast dropped it).
+ * forecast dropped it) — one creeping slower than `junctionCreepSpeedMps` no later than `creepCapS`.
  */
-function queueBeyond(ctx: CheckContext, endS: number, clearRoomM: number, atS?: number): string {
+function queueBeyond(
+  ctx: CheckContext,
+  endS: number,
+  clearRoomM: number,
+  atS?: number,
+  creepCapS = Number.POSITIVE_INFINITY,
+): string {
   const { rollout: r, snapshot, params, vehicle: veh, forecast: f } = ctx;
   const path = r.path!;
   for (let i = 0; i < snapshot.agents.length; i++) {
@@ -232,7 +246,7 @@ function queueBeyond(ctx: CheckContext, endS: number, clearRoomM: number, atS?: 
       let j = 0;
       while (j < f.count && f.index[j] !== i) j++;
       if (j < f.count) {
-        f.poseAt(j, atS, queuePose);
+        f.poseAt(j, ag.speedMps < params.junctionCreepSpeedMps ? Math.min(atS, creepCapS) : atS, queuePose);
         x = queuePose.x;
         y = queuePose.y;
       }
