@@ -8,7 +8,7 @@ import { RoadMap } from '../core/map/index.ts';
 import { FORK_ROUTE, forkMapData, LOOP_ROUTE, loopMapData, overpassRoad } from '../core/map/testFixtures.ts';
 import { cmd, junctionMap, roadMap, scene } from '../stack/testing/safetyScenes.ts';
 import { buildLanePath, projectOnStart } from './LanePath.ts';
-import { LanePathCache, Rollout, rolloutCommand, rolloutTrajectory } from './Rollout.ts';
+import { changesLane, LanePathCache, Rollout, rolloutCommand, rolloutTrajectory } from './Rollout.ts';
 import { createSafetyGate } from './SafetyGate.ts';
 import { SafetyParamsSchema } from './SafetyParams.ts';
 import { gateRouteRank, routeAhead } from './Scene.ts';
@@ -226,5 +226,57 @@ describe('the start lane where the route turns at a junction it goes straight th
     expect(gateRouteRank(FORK_ROUTE, 9, 'TURN')).toBeGreaterThan(gateRouteRank(FORK_ROUTE, 9, 'OUT'));
     expect(gateRouteRank(FORK_ROUTE, undefined, 'S')).toBe(2);
     expect(gateRouteRank(FORK_ROUTE, 4, 'X')).toBe(Number.POSITIVE_INFINITY);
+  });
+});
+
+describe('changesLane', () => {
+  const map = roadMap({ lanes: 1, oncoming: true, dashedCentre: true, id: 'dash' });
+  const sc = scene({ map, s: 60, speed: 8 });
+  const rolled = (c: ReturnType<typeof cmd>): Rollout => {
+    const r = new Rollout(128);
+    rolloutCommand(c, sc.snapshot.ego, map, ['R0'], sc.vehicle, P, new LanePathCache(map), r);
+    return r;
+  };
+
+  it('a borrow nudge of 0.3 m is no lane change (it moves only as far as the nudge)', () => {
+    const r = rolled(cmd({ path: 'LEFT_BORROW', lateralOffsetM: 0.3, targetSpeedMps: 8 }));
+    expect(r.shiftToM).toBeCloseTo(0.3, 6);
+    expect(changesLane(r)).toBe(false);
+  });
+
+  it('the gate lets a 0.3 m borrow nudge pass a parked van with a follower closing behind (its rear-end is its fault)', () => {
+    const withFollower = scene({
+      map,
+      s: 60,
+      speed: 8,
+      agents: [
+        { id: 'van', lane: 'R0', s: 140, speed: 0, attrs: { subclass: 'van', parked: true } },
+        { id: 'fol', lane: 'R0', s: 48, speed: 11 },
+      ],
+    });
+    const v = createSafetyGate().checkCommand(
+      cmd({ path: 'LEFT_BORROW', targetSpeedMps: 8, lateralOffsetM: 0.3 }),
+      withFollower,
+    );
+    // as the same nudge as an in-lane shift (FOLLOW_LANE, lateralOffsetM 0.3) is
+    expect(v.decision, v.explanation).toBe('ALLOW');
+  });
+
+  it('a full borrow and a lane change still are', () => {
+    expect(changesLane(rolled(cmd({ path: 'LEFT_BORROW', targetSpeedMps: 8 })))).toBe(true);
+    const two = roadMap({ lanes: 2 });
+    const s2 = scene({ map: two, s: 60, speed: 8 });
+    const r = new Rollout(128);
+    rolloutCommand(
+      cmd({ path: 'LEFT_CHANGE' }),
+      s2.snapshot.ego,
+      two,
+      ['R0'],
+      s2.vehicle,
+      P,
+      new LanePathCache(two),
+      r,
+    );
+    expect(changesLane(r)).toBe(true);
   });
 });

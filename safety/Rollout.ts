@@ -63,11 +63,13 @@ export class Rollout {
 }
 
 /**
- * Whether the roll-out moves the ego over to another lane's centre (a lane change or borrow, or a
- * FOLLOW_LANE that brings a far-off ego back), more than 0.5 m: an in-lane shift never does.
+ * Whether the roll-out moves the ego sideways by more than 0.5 m towards another lane (a lane
+ * change or borrow, or a FOLLOW_LANE that brings a far-off ego back): an in-lane shift never does,
+ * and a borrow's nudge only as far as it goes (`shiftToM`; for changes it is the target lane's
+ * centre) — a 0.3 m nudge was judged as a full lane change (rear-ends by a follower counted).
  */
 export function changesLane(r: Rollout): boolean {
-  return !r.inLaneShift && Math.abs(r.targetOffsetM - r.d[0]!) > 0.5;
+  return !r.inLaneShift && Math.abs(r.shiftToM - r.d[0]!) > 0.5;
 }
 
 /** Caches lane paths per start lane (one cache per gate; maps are immutable). */

@@ -27,7 +27,15 @@ import { canonicalJson, sha256Hex } from './canonicalJson.ts';
 import { checkControlStep } from './checkControlStep.ts';
 import { LanePathCache, Rollout, rolloutCommand, rolloutToTrajectory, rolloutTrajectory } from './Rollout.ts';
 import { longitudinalOppositeDirection } from './rss.ts';
-import { type CheckContext, type Fix, frontOffset, q, RuleSink, round } from './rules/CheckContext.ts';
+import {
+  type CheckContext,
+  type Fix,
+  frontOffset,
+  q,
+  RuleSink,
+  rearBrakeLimit,
+  round,
+} from './rules/CheckContext.ts';
 import { collisionRule, crossingPetRule, ttcRule } from './rules/collision.ts';
 import { inputRules, parseCommand } from './rules/inputRule.ts';
 import { kinematicsRule } from './rules/kinematicsRule.ts';
@@ -444,7 +452,7 @@ export function createSafetyGate(input: SafetyParamsInput = {}): SafetyGate {
       const needFront = (v * v) / (2 * room);
       const desired = Math.max(params.comfortStopDecelMps2 * 2, needFront);
       // rear-aware: brake no harder than the follower can match, unless the front conflict needs it
-      const rear = rearLimit(scene);
+      const rear = rearBrakeLimit(scene.snapshot, scene.vehicle, params);
       decel = Math.min(scene.vehicle.maxDecelMps2, Math.max(needFront, Math.min(desired, rear.maxDecelMps2)));
       if (rear.id && rear.maxDecelMps2 < desired)
         rearNote = ` (follower ${q(rear.id)} ${round(rear.gapM)} m behind limits it to ${round(rear.maxDecelMps2)} m/s²; the front conflict needs ${round(needFront)} m/s²)`;
@@ -455,39 +463,6 @@ export function createSafetyGate(input: SafetyParamsInput = {}): SafetyGate {
       mrm: { kind, decelMps2: round(decel, 3) },
       explanation: `VETO: ${why} → minimal-risk manoeuvre ${kind} at ${round(decel)} m/s²${rearNote}`,
     };
-  }
-
-  /**
-   * The hardest the ego may brake without being rear-ended by the vehicle behind it in its lane:
-   * the follower reacts after ρ and brakes with b_min (`rssFollower`); the ego's stop must leave
-   * room for the follower's (g + v²/2a ≥ v_f·ρ + v_f²/2b_f). Infinity without a follower.
-   */
-  function rearLimit(scene: SafetyScene): { maxDecelMps2: number; id: string; gapM: number } {
-    const ego = scene.snapshot.ego;
-    const veh = scene.vehicle;
-    const c = Math.cos(ego.headingRad);
-    const sn = Math.sin(ego.headingRad);
-    const rearX = -(veh.lengthM - frontOffset(veh)); // rear bumper, from the rear axle along the heading
-    let best = { maxDecelMps2: Number.POSITIVE_INFINITY, id: '', gapM: 0 };
-    const v = ego.speedMps;
-    const fd = params.rssFollower;
-    for (const ag of scene.snapshot.agents) {
-      if (ag.kind === 'pedestrian' || ag.kind === 'static' || ag.speedMps < 0.1) continue;
-      const dx = ag.x - ego.x;
-      const dy = ag.y - ego.y;
-      const lon = dx * c + dy * sn;
-      const lat = -dx * sn + dy * c;
-      if (Math.abs(lat) > (veh.widthM + ag.widthM) / 2 || lon > rearX) continue;
-      if (Math.cos(ag.headingRad - ego.headingRad) < 0.7) continue;
-      const gap = rearX - (lon + ag.lengthM / 2);
-      if (gap > 80) continue;
-      const vf = ag.speedMps;
-      const followerStop = vf * fd.responseTimeS + (vf * vf) / (2 * fd.brakeMinMps2);
-      const over = followerStop - Math.max(0, gap) + 1;
-      const limit = over <= 0 ? Number.POSITIVE_INFINITY : (v * v) / (2 * over);
-      if (limit < best.maxDecelMps2) best = { maxDecelMps2: limit, id: ag.id, gapM: gap };
-    }
-    return best;
   }
 
   function shoulderRight(scene: SafetyScene): boolean {
@@ -714,8 +689,13 @@ export function createSafetyGate(input: SafetyParamsInput = {}): SafetyGate {
     all.violations = inputSink.violations + sink.violations;
     const failing = all.outcomes.filter((o) => o.fix);
     if (!inputOk) {
+      // the command itself is refused, but the scene's rules still say how hard the stop must be:
+      // a red light that a COMFORT_STOP at 1 m/s² would roll through keeps its critical stop
+      const inputAcc = emptyAcc();
+      const inputFixes = failing.map((o) => o.fix!);
+      accumulate(inputAcc, inputFixes);
       const why = failing.map((o) => `${o.result.rule}: ${o.result.message}`).join('; ');
-      return veto(results(all, 'VETO'), why, scene, false, Number.POSITIVE_INFINITY);
+      return veto(results(all, 'VETO'), why, scene, inputAcc.critical, conflictS(inputFixes));
     }
     if (all.violations === 0) {
       return {

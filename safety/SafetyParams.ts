@@ -190,6 +190,15 @@ export const SafetyParamsSchema = z.object({
    * as at a rail crossing; traffic codes: do not enter a junction you cannot leave).
    */
   junctionClearRoomM: pos().default(1),
+  /**
+   * Junction: when the ego's rear would not leave the junction within the roll-out, a vehicle past
+   * its exit creeping slower than `junctionCreepSpeedMps` is taken where its forecast puts it
+   * `junctionQueueForecastMaxS` from now at most, s / m/s (our choice: forecast on at 1 m/s to the
+   * horizon's end, a queue was counted gone and a KEEP at 3 m/s rolled into a 30 m junction it could
+   * not leave; a cyclist or car moving off at 1.9 m/s still counts as leaving; review 4).
+   */
+  junctionQueueForecastMaxS: pos().default(2),
+  junctionCreepSpeedMps: pos().default(1.5),
   /** School bus with red lights: counts within this lateral offset of the path (own, adjacent, oncoming lane), and the ego stops this far behind it, m. */
   schoolBusLateralM: pos().default(6),
   schoolBusStopGapM: pos().default(5),

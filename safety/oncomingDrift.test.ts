@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { obbOverlap } from '../core/index.ts';
 import { cmd, roadMap, scene } from '../stack/testing/safetyScenes.ts';
 import { LanePathCache, Rollout, rolloutCommand } from './Rollout.ts';
+import { rearBrakeLimit } from './rules/CheckContext.ts';
 import { createSafetyGate } from './SafetyGate.ts';
 import { SafetyParamsSchema } from './SafetyParams.ts';
 
@@ -89,5 +90,19 @@ describe('oncoming drift: a stop before the contact while one at b_min is still 
     expect(v.decision, v.explanation).toBe('MODIFY');
     expect(v.modified?.decelMps2, v.explanation).toBeCloseTo(P.rssEgo.brakeMinCorrectMps2 + 0.02, 2);
     expect(v.modified?.jerkMps3, v.explanation).toBe(P.brakeOnsetJerkMps3);
+  });
+
+  it('with a close follower that cannot match the stop, the widened window gives way to b_min,correct', () => {
+    // 20 m/s, the drift 65 m ahead (contact ≈ 2.2 s, inside the widened 20 / 4 + 0.2 = 5.2 s); a
+    // follower at 20 m/s 0.9 s behind allows ≈ 4.7 m/s² and the stop before the contact needs more:
+    // the widened window asked for an EMERGENCY_STOP at 8 m/s² (review 4)
+    const follower = { id: 'fol', lane: 'R0', s: 60 - 5.2 - 20 * 0.9, speed: 20 };
+    const sc = scene({ map, s: 60, speed: 20, agents: [drifting(125), follower] });
+    const rear = rearBrakeLimit(sc.snapshot, sc.vehicle, P);
+    expect(rear.id).toBe('fol'); // the scene is a real test
+    expect(rear.maxDecelMps2).toBeLessThan(8);
+    const v = gate.checkCommand(cmd(), sc);
+    expect(v.decision, v.explanation).toBe('MODIFY');
+    expect(v.modified?.decelMps2, v.explanation).toBeCloseTo(P.rssEgo.brakeMinCorrectMps2 + 0.02, 2);
   });
 });

@@ -324,6 +324,69 @@ export function oncomingMitigateS(ctx: CheckContext): number {
 }
 
 /**
+ * Whether a predicted contact with a vehicle coming the other way into the ego's lane, `tS` after
+ * now, is braked for at full strength (a stop before path arc length `stopS`, m) rather than
+ * answered with RSS's correct-lane response. Within `params.oncomingMitigateS` always; beyond the
+ * widened window (`oncomingMitigateS(ctx)`) never; in between only when the follower behind
+ * (`rearBrakeLimit`, `rearMaxDecelMps2`) allows the braking the stop needs after the lag: at 20 m/s
+ * with a follower at 0.9 s, the widened window asked an EMERGENCY_STOP at 8 m/s² for a drift 65 m
+ * ahead, which the follower could not match (review 4).
+ */
+export function oncomingStops(
+  ctx: CheckContext,
+  widenedS: number,
+  rearMaxDecelMps2: number,
+  tS: number,
+  stopS: number,
+): boolean {
+  const p = ctx.params;
+  if (tS <= p.oncomingMitigateS) return true;
+  if (tS > widenedS) return false;
+  if (!Number.isFinite(rearMaxDecelMps2)) return true;
+  const v0 = ctx.rollout.v[0]!;
+  const roomM = stopS - ctx.rollout.s[0]! - v0 * p.accelLagS;
+  return roomM > 0 && (v0 * v0) / (2 * roomM) <= rearMaxDecelMps2;
+}
+
+/**
+ * The hardest the ego may brake without being rear-ended by the vehicle behind it in its lane:
+ * the follower reacts after ρ and brakes with b_min (`rssFollower`); the ego's stop must leave
+ * room for the follower's (g + v²/2a ≥ v_f·ρ + v_f²/2b_f). Infinity without a follower.
+ * Takes the snapshot (map frame), the ego's vehicle and the gate's params; returns m/s², the
+ * follower's id ('' without one) and its gap to the ego's rear bumper, m.
+ */
+export function rearBrakeLimit(
+  snapshot: WorldSnapshot,
+  veh: VehicleParams,
+  params: SafetyParams,
+): { maxDecelMps2: number; id: string; gapM: number } {
+  const ego = snapshot.ego;
+  const c = Math.cos(ego.headingRad);
+  const sn = Math.sin(ego.headingRad);
+  const rearX = -(veh.lengthM - frontOffset(veh)); // rear bumper, from the rear axle along the heading
+  let best = { maxDecelMps2: Number.POSITIVE_INFINITY, id: '', gapM: 0 };
+  const v = ego.speedMps;
+  const fd = params.rssFollower;
+  for (const ag of snapshot.agents) {
+    if (ag.kind === 'pedestrian' || ag.kind === 'static' || ag.speedMps < 0.1) continue;
+    const dx = ag.x - ego.x;
+    const dy = ag.y - ego.y;
+    const lon = dx * c + dy * sn;
+    const lat = -dx * sn + dy * c;
+    if (Math.abs(lat) > (veh.widthM + ag.widthM) / 2 || lon > rearX) continue;
+    if (Math.cos(ag.headingRad - ego.headingRad) < 0.7) continue;
+    const gap = rearX - (lon + ag.lengthM / 2);
+    if (gap > 80) continue;
+    const vf = ag.speedMps;
+    const followerStop = vf * fd.responseTimeS + (vf * vf) / (2 * fd.brakeMinMps2);
+    const over = followerStop - Math.max(0, gap) + 1;
+    const limit = over <= 0 ? Number.POSITIVE_INFINITY : (v * v) / (2 * over);
+    if (limit < best.maxDecelMps2) best = { maxDecelMps2: limit, id: ag.id, gapM: gap };
+  }
+  return best;
+}
+
+/**
  * Whether the roll-out, up to step `k`, gives RSS's proper response to a vehicle coming the other
  * way into the ego's own lane (Shalev-Shwartz et al. 2017, opposite directions: the car in its
  * correct lane brakes with b_min,correct after its response time; built up at the comfortable

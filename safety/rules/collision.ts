@@ -12,8 +12,10 @@ import {
   egoCentre,
   givesOncomingProperResponse,
   oncomingMitigateS,
+  oncomingStops,
   q,
   type RuleSink,
+  rearBrakeLimit,
   round,
 } from './CheckContext.ts';
 
@@ -179,6 +181,7 @@ export function collisionRule(ctx: CheckContext, sink: RuleSink): void {
   const hw = veh.widthM / 2;
   const laneChanging = changesLane(r);
   const mitigateS = oncomingMitigateS(ctx);
+  const rearMaxDecel = rearBrakeLimit(snapshot, veh, ctx.params).maxDecelMps2;
   let topSpeed = Number.NaN; // the roll-out's, computed when a contact needs it
   for (let k = 0; k < r.n; k++) {
     egoCentre(ctx, k, e);
@@ -227,7 +230,8 @@ export function collisionRule(ctx: CheckContext, sink: RuleSink): void {
       }
       const wrongWay =
         !laneChanging && ag.kind !== 'static' && wrongWayIn(ctx, ax, ay, ah, ag.widthM / 2, e.c, e.s);
-      if (wrongWay && k * r.dtS > mitigateS && givesOncomingProperResponse(ctx, k)) continue;
+      const far = wrongWay && !oncomingStops(ctx, mitigateS, rearMaxDecel, k * r.dtS, r.s[k]! - 2);
+      if (far && givesOncomingProperResponse(ctx, k)) continue;
       if (!laneChanging && fromBehind(ax, ay, ah, e.x, e.y, e.c, e.s, hl)) {
         // rear-ended by a follower (its fault); its constant-speed forecast then passes "through"
         // the ego, which is not a front conflict
@@ -239,7 +243,7 @@ export function collisionRule(ctx: CheckContext, sink: RuleSink): void {
         'collision.predicted',
         `predicted footprint overlap with ${ag.kind} ${q(ag.id)} at t+${round(k * r.dtS, 1)} s (ego ${round(r.v[k]!)} m/s)`,
         { agentId: ag.id, atS: round(k * r.dtS, 2), egoSpeedMps: round(r.v[k]!) },
-        wrongWay && k * r.dtS > mitigateS ? oncomingFix(ctx) : { stopBeforeS: r.s[k]! - 2, critical: true },
+        far ? oncomingFix(ctx) : { stopBeforeS: r.s[k]! - 2, critical: true },
       );
       return;
     }
@@ -260,6 +264,7 @@ export function ttcRule(ctx: CheckContext, sink: RuleSink): void {
   const bound = params.ttcBoundS;
   const laneChanging = changesLane(r);
   const mitigateS = oncomingMitigateS(ctx);
+  const rearMaxDecel = rearBrakeLimit(snapshot, veh, params).maxDecelMps2;
   let minTtc = Infinity;
   for (let k = 0; k < r.n; k++) {
     const v = r.v[k]!;
@@ -283,7 +288,7 @@ export function ttcRule(ctx: CheckContext, sink: RuleSink): void {
       const answered = wrongWay && givesOncomingProperResponse(ctx, k);
       for (const tau of TTC_STEPS) {
         if (tau > bound + 1e-9) break;
-        const far = wrongWay && k * r.dtS + tau > mitigateS;
+        const far = wrongWay && !oncomingStops(ctx, mitigateS, rearMaxDecel, k * r.dtS + tau, r.s[k]! - 1);
         if (far && answered) continue;
         const ex = e.x + v * tau * e.c;
         const ey = e.y + v * tau * e.s;

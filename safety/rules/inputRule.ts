@@ -56,8 +56,10 @@ const INJECTION_INTL: ReadonlyArray<RegExp> = [
   // Spanish / Portuguese / Italian: ignora / omite / desactiva / salta(te) … reglas / regras / regole / seguridad / segurança / sicurezza.
   // The nouns are those languages' own (English "limited", "instructed", "regular" matched the stems
   // and flagged "cannot ignore the pedestrian, sight is limited"); the verbs their own forms, and
-  // "ignore" (Portuguese and formal Spanish imperative) only with those nouns
-  /\b(ignora|ignoren|ignorad|ignorate|ignorar|ignorare|ignore|omite|omita|omitan|omitid|ometti|desactiv[ae]\p{L}*|desativ[ae]\p{L}*|disattiv[ai]\p{L}*|sáltate|saltarse|saltate)(?!\p{L}).{0,40}\b(reglas?|regras?|regol[ae]|seguridad|seguran[çc]a|sicurezza|instrucci[oó]n(es)?|instru[çc](ão|ões)|istruzion[ie]|sem[áa]foros?|l[íi]mites?)(?!\p{L})/iu,
+  // "ignore" (Portuguese and formal Spanish imperative) only with those nouns; the verb in its
+  // imperative, plural, voseo, infinitive and gerund forms ("ignorem as regras de segurança",
+  // "ignorando las reglas", "ignorá las reglas", "ignori le regole", "omitir las reglas" passed)
+  /\b(ignor(a|e|em|en|ad|ate|ar|are|ando|i|á)|omite|omita|omitan|omitam|omitid|omitir|ometti|desconsider(a|e|em|ar|ando)|desactiv[ae]\p{L}*|desativ[ae]\p{L}*|disattiv[ai]\p{L}*|sáltate|saltarse|saltate)(?!\p{L}).{0,40}\b(reglas?|regras?|regol[ae]|seguridad|seguran[çc]a|sicurezza|instrucci[oó]n(es)?|instru[çc](ão|ões)|istruzion[ie]|sem[áa]foros?|l[íi]mites?)(?!\p{L})/iu,
   // "salta" is also "jumps" (la strada salta il limite): only with the rules or the safety layer
   /\bsalta(?!\p{L}).{0,40}\b(reglas|regras|regole|seguridad|seguran[çc]a|sicurezza)(?!\p{L})/iu,
   /\b(pasa|passa|cruza|atraviesa)\b.{0,20}\b(en rojo|el rojo|o vermelho|col rosso|il rosso)\b/iu,

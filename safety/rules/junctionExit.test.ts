@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cmd, junctionMap, scene } from '../../stack/testing/safetyScenes.ts';
+import { cmd, junctionMap, longApproachMap, scene } from '../../stack/testing/safetyScenes.ts';
 import { createSafetyGate } from '../SafetyGate.ts';
 
 /** Ego on IN2 (heading +x), front bumper 12 m before the line at x = −14, at 5 m/s, green, straight on to OUT0 (from x = 14). */
@@ -55,5 +55,22 @@ describe('situational.junctionExit: do not enter a junction you cannot leave', (
   it('a queue creeping at 0.5 m/s at the exit still holds the ego before the junction', () => {
     const v = gate.checkCommand(cmd({}), at(3, 0.5));
     expect(v.rules.find((r) => r.rule === 'situational.junctionExit')?.decision).toBe('MODIFY');
+  });
+
+  it('a slow ego that would still be in the junction at the horizon end: a queue creeping at 1 m/s is not forecast away', () => {
+    // a 30 m junction lane B, the ego at 3 m/s 8 m before it: its rear does not leave within the
+    // roll-out; to the horizon's end the queue's forecast moved it ≈ 4 m on and a KEEP rolled in
+    const sc = scene({
+      map: longApproachMap(300),
+      lane: 'A',
+      s: 300 - 8 - 2.6,
+      speed: 3,
+      route: ['A', 'B', 'C'],
+      agents: [{ id: 'q1', lane: 'C', s: 6, speed: 1 }],
+    });
+    const v = gate.checkCommand(cmd({}), sc);
+    expect(v.rules.find((r) => r.rule === 'situational.junctionExit')?.decision, v.explanation).toBe(
+      'MODIFY',
+    );
   });
 });

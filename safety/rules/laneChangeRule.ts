@@ -194,8 +194,10 @@ function followerRss(
   const path = r.path!;
   const tgt = r.targetOffsetM;
   const d0 = r.d[0]!;
+  // halfway through the lateral move the roll-out makes (a borrow's nudge: to `shiftToM` only;
+  // towards the lane's centre it never got there, and was judged at the horizon's end)
   let k = 0;
-  while (k < r.n - 1 && Math.abs(r.d[k]! - d0) < Math.abs(tgt - d0) / 2) k++;
+  while (k < r.n - 1 && Math.abs(r.d[k]! - d0) < Math.abs(r.shiftToM - d0) / 2) k++;
   const front = frontOffset(veh);
   const rearS = r.s[k]! - (veh.lengthM - front);
   followerV.dynamics = params.rssFollower;

@@ -390,7 +390,8 @@ export function rssRule(ctx: CheckContext, sink: RuleSink): void {
           // the rest of its planned lateral move; the other may drift towards it for its ρ at
           // α_lat,accel,max and then brake at α_lat,brake,min; μ between them
           const o = params.rssOther;
-          const remaining = Math.abs(r.targetOffsetM - r.d[k]!);
+          // (a borrow's nudge moves only to `shiftToM`, not to the borrowed lane's centre)
+          const remaining = Math.abs(r.shiftToM - r.d[k]!);
           const otherDrift =
             0.5 * o.latAccelMaxMps2 * o.responseTimeS ** 2 +
             (o.latAccelMaxMps2 * o.responseTimeS) ** 2 / (2 * o.latBrakeMinMps2);

@@ -70,10 +70,11 @@ export function signalRules(ctx: CheckContext, sink: RuleSink): void {
         requiredDecelMps2: round(need),
         atS: round(k * r.dtS, 2),
       },
-      // a red that a stop within the comfortable budget no longer meets is critical: a VETO's
-      // EMERGENCY_STOP brakes for the line, where a COMFORT_STOP at 1 m/s² rolled on through the
-      // junction (12 m/s, 10 m before a red line: 72 m; red team 3)
-      st.state === 'RED' && need > budget
+      // a red that the VETO's COMFORT_STOP (`comfortStopDecelMps2`) no longer meets is critical:
+      // the EMERGENCY_STOP brakes for the line, where a COMFORT_STOP at 1 m/s² rolled on through
+      // the junction (12 m/s, 10 m before a red line: 72 m; red team 3; 30 m before it, a stop
+      // needing 2.6 m/s² — under the 3 m/s² signal budget — rolled 42 m past it; review 4)
+      st.state === 'RED' && need > params.comfortStopDecelMps2
         ? { stopBeforeS: st.s - front - 0.5, critical: true }
         : { stopBeforeS: st.s - front - 0.5 },
     );
@@ -101,8 +102,8 @@ export function signalRules(ctx: CheckContext, sink: RuleSink): void {
             'signal.stopLine',
             `stop sign ${q(sl.id)} ${round(lineS - f0)} m ahead: at t+${round(k * r.dtS, 1)} s the roll-out can no longer stop before it`,
             { stopLineId: sl.id, distanceM: round(lineS - f0), atS: round(k * r.dtS, 2) },
-            // as a red light: beyond the budget, the VETO's stop brakes for the line (critical)
-            needStop > budget
+            // as a red light: beyond the COMFORT_STOP's rate, the VETO's stop brakes for the line
+            needStop > params.comfortStopDecelMps2
               ? { stopBeforeS: lineS - front - 0.3, critical: true }
               : { stopBeforeS: lineS - front - 0.3 },
           );
@@ -186,8 +187,13 @@ function junctionExitRule(ctx: CheckContext, sink: RuleSink, f0: number, lookEnd
     if (need > veh.maxDecelMps2) continue;
     // the queue where the forecast puts it when the ego's rear would leave the junction (at most
     // the horizon's end): a cyclist at 1.9 m/s or a car pulling away just past the exit counted as
-    // a queue standing there, and a green was held
-    const queue = queueBeyond(ctx, b, params.junctionClearRoomM, rearLeavesS(ctx, b));
+    // a queue standing there, and a green was held. When the rear does not leave it within the
+    // roll-out, a vehicle creeping slower than `junctionCreepSpeedMps` is taken no later than
+    // `junctionQueueForecastMaxS`: forecast on at 1 m/s to the horizon's end it was counted gone,
+    // and a KEEP at 3 m/s rolled into a 30 m junction it could not leave (review 4)
+    const leaveS = rearLeavesS(ctx, b);
+    const creepCapS = leaveS < 0 ? params.junctionQueueForecastMaxS : Number.POSITIVE_INFINITY;
+    const queue = queueBeyond(ctx, b, params.junctionClearRoomM, Math.abs(leaveS), creepCapS);
     if (!queue) continue;
     const k = firstUnstoppable(ctx, a, params.signalStopDecelMps2);
     if (k < 0) continue;
@@ -202,12 +208,15 @@ function junctionExitRule(ctx: CheckContext, sink: RuleSink, f0: number, lookEnd
   sink.pass('situational.junctionExit', 'no junction ahead without room to leave it');
 }
 
-/** When the roll-out's rear bumper passes path arc length `endS`, s — at most the horizon's end. */
+/**
+ * When the roll-out's rear bumper passes path arc length `endS`, s; when it does not within the
+ * roll-out, minus the horizon's end.
+ */
 function rearLeavesS(ctx: CheckContext, endS: number): number {
   const { rollout: r, vehicle: veh } = ctx;
   const rear = veh.lengthM - frontOffset(veh);
   for (let k = 0; k < r.n; k++) if (r.s[k]! - rear >= endS) return k * r.dtS;
-  return (r.n - 1) * r.dtS;
+  return -(r.n - 1) * r.dtS;
 }
 
 const queuePose = { x: 0, y: 0, headingRad: 0, speedMps: 0 };
@@ -216,9 +225,15 @@ const queuePose = { x: 0, y: 0, headingRad: 0, speedMps: 0 };
  * The id of a vehicle (or object) standing or queueing in the ego's corridor whose rear lies
  * within the ego's length plus `clearRoomM` past path arc length `endS` (a crossing's or junction's
  * end), or ''; with `atS`, each agent where its forecast puts it then (its present place if the
- * forecast dropped it).
+ * forecast dropped it) — one creeping slower than `junctionCreepSpeedMps` no later than `creepCapS`.
  */
-function queueBeyond(ctx: CheckContext, endS: number, clearRoomM: number, atS?: number): string {
+function queueBeyond(
+  ctx: CheckContext,
+  endS: number,
+  clearRoomM: number,
+  atS?: number,
+  creepCapS = Number.POSITIVE_INFINITY,
+): string {
   const { rollout: r, snapshot, params, vehicle: veh, forecast: f } = ctx;
   const path = r.path!;
   for (let i = 0; i < snapshot.agents.length; i++) {
@@ -231,7 +246,7 @@ function queueBeyond(ctx: CheckContext, endS: number, clearRoomM: number, atS?: 
       let j = 0;
       while (j < f.count && f.index[j] !== i) j++;
       if (j < f.count) {
-        f.poseAt(j, atS, queuePose);
+        f.poseAt(j, ag.speedMps < params.junctionCreepSpeedMps ? Math.min(atS, creepCapS) : atS, queuePose);
         x = queuePose.x;
         y = queuePose.y;
       }

@@ -101,6 +101,16 @@ describe('jsonSchemaToGbnf', () => {
     for (const bad of ['2.5', '2.50', '12.25', '12.3', '13']) expect(ex.test(bad), bad).toBe(false);
   });
 
+  it('maxBytes covers the trailing zeros a single-value range admits ([2, 2]: "2.00")', () => {
+    const schema = { type: 'number', minimum: 2, maximum: 2 };
+    const g = jsonSchemaToGbnf(schema);
+    if (!g.ok) throw new Error(g.message);
+    const re = grammarRegex(schema);
+    const admitted = ['2', '2.0', '2.00'].filter((t) => re.test(t));
+    expect(admitted).toContain('2.00');
+    expect(g.grammar.maxBytes).toBe(Math.max(...admitted.map((t) => t.length)));
+  });
+
   it('a negative range is written with a minus sign and never as -0', () => {
     const re = grammarRegex({ type: 'number', minimum: -1000, maximum: 1000 });
     for (const ok of ['-1000', '-999.99', '-0.5', '0', '1000']) expect(re.test(ok), ok).toBe(true);

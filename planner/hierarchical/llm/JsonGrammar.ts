@@ -253,8 +253,12 @@ function magnitudePiece(lo: number, loEx: boolean, hi: number, hiEx: boolean, fd
   const fHi = last - iHi * unit;
   const anyFrac = fd > 0 ? ` ("." [0-9]{1,${fd}})?` : '';
   const parts: string[] = [];
+  // a fraction may be written (the value's own digits or trailing zeros: [2, 2] admits "2.00")
+  let withFrac = fd > 0;
   if (iLo === iHi) {
-    parts.push(`${digitsOf(iLo)}${fractionIn(fLo, fHi, fd)}`);
+    const frac = fractionIn(fLo, fHi, fd);
+    withFrac = frac !== '';
+    parts.push(`${digitsOf(iLo)}${frac}`);
   } else {
     // the low end's integer part: whole when its fraction may be anything
     const freeFrom = fLo === 0 ? iLo : iLo + 1;
@@ -265,7 +269,6 @@ function magnitudePiece(lo: number, loEx: boolean, hi: number, hiEx: boolean, fd
     if (fHi < unit - 1) parts.push(`${digitsOf(iHi)}${fractionIn(0, fHi, fd)}`);
   }
   const intDigits = String(Math.max(iHi, 0)).length;
-  const withFrac = fd > 0 && !(iLo === iHi && fLo === 0 && fHi === 0);
   return { expr: `(${parts.join(' | ')})`, maxBytes: intDigits + (withFrac ? 1 + fd : 0) };
 }
 

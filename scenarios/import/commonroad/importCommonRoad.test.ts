@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { recordedExpert } from './importCommonRoad.ts';
+import { egoRecording, recordedExpert } from './importCommonRoad.ts';
 import { importCommonRoad } from './index.ts';
 
 const data = (f: string) => fileURLToPath(new URL(`../../../data/commonroad/${f}`, import.meta.url));
@@ -253,6 +253,25 @@ describe('importCommonRoad errors', () => {
     // a car passing over the start pose later at another speed is another road user
     writeFileSync(p, text.replace('<planningProblem id="30">', `${rec(4)}<planningProblem id="30">`));
     expect(mustImport(p).scenarios[0]!.agents.map((a) => a.id)).toContain('cr_22');
+  });
+
+  it('prefers the obstacle on the start pose at the same step to a same-speed one at another step', () => {
+    const agent = (id: string, tS: number) => ({
+      id,
+      kind: 'vehicle' as const,
+      lengthM: 4.5,
+      widthM: 1.8,
+      start: { x: 5, y: 1.75, headingRad: 0, speedMps: 8 },
+      behavior: { type: 'replay' as const, track: [{ tS, x: 5, y: 1.75, headingRad: 0, speedMps: 8 }] },
+      reactive: 'replay' as const,
+    });
+    // listed first: a car passing over the start pose 5.5 s later at the same speed
+    const later = agent('later', 5.5);
+    const same = agent('same', 0);
+    const init = { step: 0, p: { x: 5, y: 1.75 }, headingRad: 0, speedMps: 8 };
+    expect(egoRecording([later, same], init, 0.1)?.id).toBe('same');
+    // with none at the same step, the same-speed one still is the recording
+    expect(egoRecording([later], init, 0.1)?.id).toBe('later');
   });
 
   it("resamples a recording stepped at 0.25 s to the scenario's 0.1 s, linearly", () => {

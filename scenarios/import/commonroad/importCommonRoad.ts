@@ -848,31 +848,29 @@ const EGO_RECORDING_MOVING_MPS = 0.5;
 
 /**
  * The moving obstacle that starts on the planning problem's initial state (position within 0.25 m
- * of the ego's centre, heading within 0.1 rad, at the same time step — or at another one with the
- * same speed, within 0.05 m/s, when the ego moves), or undefined.
+ * of the ego's centre, heading within 0.1 rad, at the same time step — or, when none does, at
+ * another one with the same speed, within 0.05 m/s, when the ego moves), or undefined. A pose match
+ * at the same step wins over a same-speed one at another step, whatever the obstacles' order.
  */
 export function egoRecording(
   agents: ReadonlyArray<ScenarioAgent>,
   init: { step: number; p: Vec2; headingRad: number; speedMps?: number },
   dtS: number,
 ): ScenarioAgent | undefined {
-  return agents.find((a) => {
+  const onPose = (a: ScenarioAgent): boolean => {
     if (a.behavior.type !== 'replay') return false;
     const p0 = a.behavior.track[0]!;
     const dh = Math.abs(
       Math.atan2(Math.sin(p0.headingRad - init.headingRad), Math.cos(p0.headingRad - init.headingRad)),
     );
-    const sameTime = Math.abs(p0.tS - init.step * dtS) < 1e-6;
-    const sameSpeed =
-      init.speedMps !== undefined &&
-      init.speedMps >= EGO_RECORDING_MOVING_MPS &&
-      Math.abs(p0.speedMps - init.speedMps) <= EGO_RECORDING_MPS;
-    return (
-      (sameTime || sameSpeed) &&
-      Math.hypot(p0.x - init.p.x, p0.y - init.p.y) <= EGO_RECORDING_M &&
-      dh <= EGO_RECORDING_RAD
-    );
-  });
+    return Math.hypot(p0.x - init.p.x, p0.y - init.p.y) <= EGO_RECORDING_M && dh <= EGO_RECORDING_RAD;
+  };
+  const t0 = (a: ScenarioAgent) => (a.behavior.type === 'replay' ? a.behavior.track[0]! : undefined);
+  const sameTime = agents.find((a) => onPose(a) && Math.abs(t0(a)!.tS - init.step * dtS) < 1e-6);
+  if (sameTime) return sameTime;
+  if (init.speedMps === undefined || init.speedMps < EGO_RECORDING_MOVING_MPS) return undefined;
+  const v = init.speedMps;
+  return agents.find((a) => onPose(a) && Math.abs(t0(a)!.speedMps - v) <= EGO_RECORDING_MPS);
 }
 
 /**
