@@ -206,3 +206,19 @@ export function rolledOut(
   );
   return r;
 }
+
+/** A map whose lane `from` is renamed `to` everywhere it is referenced (ids carrying injected text). */
+export function renamed(data: RoadMapData, from: string, to: string): RoadMapData {
+  const r = (id: string) => (id === from ? to : id);
+  return {
+    ...data,
+    lanes: data.lanes.map((l) => ({
+      ...l,
+      id: r(l.id),
+      successors: l.successors.map(r),
+      predecessors: l.predecessors.map(r),
+      ...(l.left ? { left: { ...l.left, laneId: r(l.left.laneId) } } : {}),
+      ...(l.right ? { right: { ...l.right, laneId: r(l.right.laneId) } } : {}),
+    })),
+  };
+}
