@@ -64,6 +64,47 @@ describe('trajectory roll-out of a plan that moves backwards', () => {
   });
 });
 
+describe('trajectory roll-out of a plan whose heading swings at a near standstill', () => {
+  it('turns no tighter than the steering allows over the travel (bicycle: |Δψ| ≤ κmax·Δs)', () => {
+    const map = roadMap({ lanes: 1 });
+    const sc = scene({ map, s: 50, speed: 0 });
+    const ego = sc.snapshot.ego;
+    // a plan from rest whose poses turn 0.7 rad right within 0.4 s while moving 0.1 m (esmini
+    // trailer_connect, PDM-Closed)
+    const points = Array.from({ length: 41 }, (_, k) => ({
+      tS: k * 0.1,
+      x: ego.x + 0.0025 * k * k,
+      y: ego.y,
+      headingRad: ego.headingRad - Math.min(0.7, 0.175 * k),
+      speedMps: 0.05 * k,
+    }));
+    const r = new Rollout(128);
+    const p = { ...P, stepS: 0.1, horizonS: 4 };
+    const kMax = Math.tan(sc.vehicle.maxSteerRad) / sc.vehicle.wheelBaseM;
+    rolloutTrajectory(
+      { points },
+      ego,
+      map,
+      ['R0'],
+      p,
+      new LanePathCache(map),
+      'FOLLOW_LANE',
+      r,
+      undefined,
+      sc.vehicle,
+    );
+    let travelled = 0;
+    for (let k = 1; k < r.n; k++) {
+      travelled += Math.hypot(r.x[k]! - r.x[k - 1]!, r.y[k]! - r.y[k - 1]!);
+      expect(Math.abs(r.h[k]! - ego.headingRad)).toBeLessThanOrEqual(
+        kMax * travelled + 0.02 * (k + 1) + 1e-9,
+      );
+    }
+    // by 0.4 s (0.04 m travelled) the heading has barely moved, not the plan's 0.7 rad
+    expect(Math.abs(r.h[4]! - ego.headingRad)).toBeLessThan(0.15);
+  });
+});
+
 describe('startLane', () => {
   const map = junctionMap();
   const paths = new LanePathCache(map);

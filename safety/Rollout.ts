@@ -126,6 +126,9 @@ function ledReference(
   return reverse ? v : Math.max(0, v);
 }
 
+/** Heading change a trajectory roll-out allows beyond the turn its travel permits, per step (pose noise), rad. */
+const HEADING_SLACK_RAD = 0.02;
+
 /** The steepest start of a lateral close, as the slope of the offset against the path (45°). */
 const CLOSE_MAX_SLOPE = 1;
 
@@ -421,6 +424,8 @@ export function rolloutTrajectory(
   kind: PathKind,
   out: Rollout,
   startLaneId?: string,
+  /** The platform's sharpest turn bounds how fast the rolled-out heading may swing (none when absent). */
+  vehicle?: Pick<VehicleParams, 'maxSteerRad' | 'wheelBaseM'>,
 ): boolean {
   const placed = placeEgo(out, ego, kind, map, paths, route, startLaneId);
   const pts = traj.points;
@@ -438,6 +443,7 @@ export function rolloutTrajectory(
   let latY = 0;
   let lat0 = 0;
   let latRate0 = 0;
+  const kMaxTurn = vehicle ? Math.tan(Math.min(vehicle.maxSteerRad, 1.5)) / vehicle.wheelBaseM : 0;
   for (let k = 0; k < n; k++) {
     const t = ego.tS + k * dt;
     if (pts.length === 0) {
@@ -486,6 +492,19 @@ export function rolloutTrajectory(
       const lon = offDot * (latX * c + latY * sn);
       const vMin = CLOSING_MIN_SPEED_MPS;
       out.h[k] = hk + Math.atan2(lat, Math.max(vk + lon, vMin)) * Math.min(1, vk / vMin);
+    }
+    // a car turns no tighter than its steering allows (kinematic bicycle: |Δψ| ≤ κmax·Δs): a plan's
+    // heading that swings at a near standstill is driven as a turn that the travel allows, from the
+    // ego's own heading (esmini trailer_connect: PDM-Closed's plan from rest turned 1.58 → 0.90 rad
+    // over 0.1 m of travel; taken as planned, a corner left the road and the repair held the ego, in
+    // the path of a car backing up to its trailer, where the sim's tracker drove the plan off gently)
+    if (vehicle) {
+      const hPrev = k === 0 ? ego.headingRad : out.h[k - 1]!;
+      const ds = k === 0 ? 0 : Math.hypot(out.x[k]! - out.x[k - 1]!, out.y[k]! - out.y[k - 1]!);
+      const dhMax = kMaxTurn * ds + HEADING_SLACK_RAD;
+      const dh = angleDiff(out.h[k]!, hPrev);
+      if (dh > dhMax) out.h[k] = hPrev + dhMax;
+      else if (dh < -dhMax) out.h[k] = hPrev - dhMax;
     }
     if (out.path) {
       out.path.line.project(out.x[k]!, out.y[k]!, fp);

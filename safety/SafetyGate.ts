@@ -216,7 +216,19 @@ export function createSafetyGate(input: SafetyParamsInput = {}): SafetyGate {
     const ego = snap.ego;
     const cache = pathsFor(scene);
     const route = routeOf(scene);
-    if (traj) rolloutTrajectory(traj, ego, scene.map, route, params, cache, cmd.path, rollout, startId);
+    if (traj)
+      rolloutTrajectory(
+        traj,
+        ego,
+        scene.map,
+        route,
+        params,
+        cache,
+        cmd.path,
+        rollout,
+        startId,
+        scene.vehicle,
+      );
     else rolloutCommand(cmd, ego, scene.map, route, scene.vehicle, params, cache, rollout, true, startId);
     // agents beyond what either side can cover in the horizon (agents up to 20 m/s) cannot matter
     let radius = (ego.speedMps + 20) * params.horizonS + params.cullMarginM;
