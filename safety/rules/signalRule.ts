@@ -44,10 +44,13 @@ export function signalRules(ctx: CheckContext, sink: RuleSink): void {
     if (piece.fromS > lookEnd) break;
     for (const l of snapshot.lights) {
       if (l.laneId !== piece.laneId || (l.state !== 'RED' && l.state !== 'YELLOW')) continue;
-      const lines = map.lane(piece.laneId)?.stopLines.filter((sl) => sl.kind === 'signal') ?? [];
-      if (lines.length === 0) stops.push({ s: piece.fromS, laneId: piece.laneId, state: l.state });
-      for (const sl of lines)
+      let lined = false;
+      for (const sl of map.lane(piece.laneId)?.stopLines ?? []) {
+        if (sl.kind !== 'signal') continue;
+        lined = true;
         stops.push({ s: piece.fromS + sl.sM, laneId: piece.laneId, state: l.state, lineId: sl.id });
+      }
+      if (!lined) stops.push({ s: piece.fromS, laneId: piece.laneId, state: l.state });
     }
   }
   stops.sort((a, b) => a.s - b.s);

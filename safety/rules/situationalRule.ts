@@ -194,12 +194,14 @@ function nearestSInStrip(sd: ReadonlyArray<number>, lo: number, hi: number): num
     const s1 = sd[2 * j]!;
     const d1 = sd[2 * j + 1]!;
     // where the edge crosses the strip's borders
-    for (const b of [lo, hi]) {
-      if ((d0 - b) * (d1 - b) < 0) best = Math.min(best, s0 + ((b - d0) / (d1 - d0)) * (s1 - s0));
-    }
+    if ((d0 - lo) * (d1 - lo) < 0) best = Math.min(best, s0 + ((lo - d0) / (d1 - d0)) * (s1 - s0));
+    if ((d0 - hi) * (d1 - hi) < 0) best = Math.min(best, s0 + ((hi - d0) / (d1 - d0)) * (s1 - s0));
   }
   return best;
 }
+
+/** Scratch (s, d) pairs of an occlusion region's corners along the path. */
+const regionSd: number[] = [];
 
 // scratch vehicles of the sight-distance check (speeds and dynamics set before each use)
 const phantom: RssVehicle = rssVehicleAtRest();
@@ -290,7 +292,9 @@ function occlusionRule(ctx: CheckContext, sink: RuleSink, f0: number, lookEnd: n
     let dHi = -Infinity;
     let left = false;
     let right = false;
-    const sd: number[] = [];
+    // (s, d) of the region's corners, in a scratch reused over regions and checks
+    const sd = regionSd;
+    sd.length = 0;
     for (const p of o.polygon) {
       path.line.project(p.x, p.y, fp, r.s[0]! - 50, r.s[0]! + 400);
       sd.push(fp.sM, fp.dM);
