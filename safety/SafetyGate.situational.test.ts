@@ -13,6 +13,7 @@ import { describeCaseTable, runCase, type SituationalCase } from '../stack/testi
 import {
   CAR,
   junctionMap,
+  lightApproach,
   longApproachMap,
   mapOf,
   ROBOT,
@@ -50,14 +51,8 @@ const cwMap = mapOf({
 });
 const long = longApproachMap(300);
 /** Ego on the 300 m approach lane A with the light of junction lane B set; front bumper `dist` m before it. */
-const L = (dist: number, speed: number, state: 'RED' | 'YELLOW' | 'GREEN'): SceneSpec => ({
-  map: long,
-  lane: 'A',
-  s: 300 - dist - 2.588,
-  speed,
-  route: ['A', 'B', 'C'],
-  lights: [{ laneId: 'B', state }],
-});
+const L = (dist: number, speed: number, state: 'RED' | 'YELLOW' | 'GREEN'): SceneSpec =>
+  lightApproach(long, dist, speed, state);
 /** A region hidden from the sensors: x from..to, y from..to (R0 runs along y = 0, half width 1.75 m). */
 const hidden = (id: string, x0: number, x1: number, y0: number, y1: number) => ({
   id,

@@ -222,3 +222,44 @@ export function renamed(data: RoadMapData, from: string, to: string): RoadMapDat
     })),
   };
 }
+
+/**
+ * Ego on the 300 m approach lane A of `longApproachMap(300)`, front bumper `dist` m before the stop
+ * line of junction lane B, whose light is `state` (the held-out tables' signal scenes).
+ */
+export function lightApproach(
+  map: RoadMap,
+  dist: number,
+  speed: number,
+  state: TrafficLightState['state'],
+): SceneSpec {
+  return {
+    map,
+    lane: 'A',
+    s: 300 - dist - 2.588,
+    speed,
+    route: ['A', 'B', 'C'],
+    lights: [{ laneId: 'B', state }],
+  };
+}
+
+/**
+ * Junction approach on IN2 of `junctionMap()` (heading +x along y = −1.75), front bumper `dist` m
+ * before the stop line at x = −14, straight on through C20 (green) to OUT0; `extra` overrides.
+ */
+export function junctionApproach(
+  map: RoadMap,
+  dist: number,
+  speed: number,
+  extra: Partial<SceneSpec> = {},
+): SceneSpec {
+  return {
+    map,
+    lane: 'IN2',
+    s: 120 - dist - 2.588,
+    speed,
+    route: ['IN2', 'C20', 'OUT0'],
+    lights: [{ laneId: 'C20', state: 'GREEN' }],
+    ...extra,
+  };
+}
