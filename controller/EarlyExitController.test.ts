@@ -221,14 +221,32 @@ describe('classical fallback', () => {
   });
 
   it('takes over when the policy misses its deadline, and the step says so', () => {
-    // a nanosecond's deadline: an inference that has not answered by then is dropped for the classical tracker
-    // (the shortest wait the OS grants can outlast an inference, so not every step falls back)
+    // the runner's answer to a missed deadline, on every step (the real runner's timing is below)
+    const late: PolicyRunner = {
+      ...runner,
+      run: (f) => ({
+        ok: false,
+        action: f.subarray(0, 0),
+        exit: 0,
+        agreement: Number.NaN,
+        error: 'policy timed out',
+      }),
+    };
+    const { infos, controls } = drive(createEarlyExitController({ runner: late, mode: 'full' }), 1);
+    expect(infos.every((i) => i.fallback === 'policy timed out' && i.exit === undefined)).toBe(true);
+    // the same controls as the classical tracker itself
+    expect(controls).toEqual(drive(createClassicalController() as never, 1).controls);
+  });
+
+  it('the real runner drops an inference that has not answered by a nanosecond deadline', () => {
+    // the shortest wait the OS grants can outlast an inference on a quiet machine, so some steps
+    // answer in time: how many depends on the load (seen: from fewer than half of the steps to all), never none
     const { infos, controls } = drive(
       createEarlyExitController({ runner, mode: 'full', timeoutMs: 1e-6 }),
       1,
     );
     const late = infos.filter((i) => i.fallback === 'policy timed out');
-    expect(late.length).toBeGreaterThan(infos.length / 2);
+    expect(late.length).toBeGreaterThan(0);
     for (const i of late) expect(i.exit).toBeUndefined();
     expect(infos.every((i) => i.fallback === undefined || i.fallback === 'policy timed out')).toBe(true);
     for (const c of controls) if (c.kind === 'ackermann') expect(Number.isFinite(c.accelMps2)).toBe(true);
