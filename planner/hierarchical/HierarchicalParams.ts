@@ -27,6 +27,12 @@ export const HierarchicalParamsSchema = z.object({
    */
   accCoolness: z.number().min(0).max(1).default(0.99),
   /**
+   * Jerk at which braking builds up behind a lead pulling away (the ACC blend above), m/s³
+   * (ISO 15622:2018 ACC: mean jerk over 1 s ≤ 2.5 m/s³ above 20 m/s, ≤ 5 m/s³ below 5 m/s; the
+   * stricter bound everywhere).
+   */
+  accOnsetJerkMps3: pos().default(2.5),
+  /**
    * Room kept behind a blocker to steer out around it, m (the wait point): no nearer than where
    * braking at `comfortDecelMps2` stops the ego (a wait point inside that would brake hard for
    * steering room alone), and at least `stopMarginM`.

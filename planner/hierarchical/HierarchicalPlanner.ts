@@ -42,7 +42,7 @@ import {
   type LateralChoice,
   type LateralMemory,
 } from './LateralAgent.ts';
-import { decideLongitudinal } from './LongitudinalAgent.ts';
+import { decideLongitudinal, type RuleLongitudinalDecision } from './LongitudinalAgent.ts';
 import {
   type AgentAnswer,
   askAgent,
@@ -144,7 +144,7 @@ export interface HierarchicalState {
 interface Decided {
   analysis: SceneAnalysis;
   lateral: LateralChoice;
-  longitudinal: LongitudinalDecision;
+  longitudinal: RuleLongitudinalDecision;
   memory: LateralMemory;
 }
 
@@ -542,6 +542,8 @@ function compose(
   }
   if (lon.decelMps2 !== null && (lon.speed === 'DECELERATE' || lon.speed === 'STOP'))
     cmd.decelMps2 = Math.min(12, Math.max(0.1, lon.decelMps2));
+  if (lon.onsetJerkMps3 !== undefined && lon.speed === 'DECELERATE' && cmd.decelMps2 !== undefined)
+    cmd.jerkMps3 = lon.onsetJerkMps3;
   // a stop point under a metre ahead at walking pace: brake at the given rate instead (a stop point
   // at the bumper makes the executor brake as hard as it can, and the jerk limit then holds the ego
   // still for seconds after the way is clear)

@@ -204,6 +204,24 @@ describe('longitudinal agent (rules)', () => {
     expect(idm.decelMps2 ?? 0).toBeGreaterThanOrEqual(PARAMS.maxDecelMps2);
   });
 
+  it('behind a close lead pulling away the braking builds up at the ACC jerk (ISO 15622), not as a step', () => {
+    // DEU_Ibbenbueren-10_2_T-1's start: 8.8 m/s, a car 4.6 m ahead at 9.1 m/s: the blend still asks
+    // for ~3 m/s², which as a step from 0 failed nuPlan's jerk bound
+    const lead = laneAgent('a', { gapM: 4.6, speedMps: 9.1, relSpeedMps: 0.3 });
+    const car = obj('a', { sM: 4.6, speedMps: 9.1, alongMps: 9.1, accelMps2: 0.2 });
+    const d = decide(view({ egoSpeedMps: 8.8, objects: [car] }, { ego: { laneId: 'R0', lead, follow: null } }));
+    expect(d.speed).toBe('DECELERATE');
+    expect(d.onsetJerkMps3).toBe(PARAMS.accOnsetJerkMps3);
+  });
+
+  it('behind a slower lead the braking is not softened at onset', () => {
+    const lead = laneAgent('a', { gapM: 8, speedMps: 7, relSpeedMps: -2.6 });
+    const car = obj('a', { sM: 8, speedMps: 7, alongMps: 7, accelMps2: -2 });
+    const d = decide(view({ egoSpeedMps: 9.6, objects: [car] }, { ego: { laneId: 'R0', lead, follow: null } }));
+    expect(d.speed === 'DECELERATE' || d.speed === 'STOP').toBe(true);
+    expect(d.onsetJerkMps3).toBeUndefined();
+  });
+
   it('behind a slower lead the following is plain IDM (the ACC blend only where the gap opens)', () => {
     const lead = laneAgent('a', { gapM: 8, speedMps: 7, relSpeedMps: -2.6 });
     const car = obj('a', { sM: 8, speedMps: 7, alongMps: 7, accelMps2: -2 });

@@ -31,6 +31,14 @@ interface VirtualLead {
 }
 
 /**
+ * The rules' decision: the agent schema's fields, and the jerk at which a DECELERATE's braking builds
+ * up (`MidLevelCommand.jerkMps3`), m/s³ — set where the gap to the lead followed is opening, so the
+ * braking is for comfort of distance, not to avoid a contact (not part of the model's schema: the
+ * rules alone set it).
+ */
+export type RuleLongitudinalDecision = LongitudinalDecision & { onsetJerkMps3?: number };
+
+/**
  * The constant-acceleration heuristic (CAH) of the ACC model (Kesting, Treiber, Helbing 2010,
  * eq. 2.3): the acceleration that, were the lead to keep its acceleration `aLeadMps2`, just avoids
  * closing below a zero gap. `gapM` bumper to bumper, speeds m/s; returns m/s².
@@ -98,7 +106,7 @@ export function decideLongitudinal(
   p: HierarchicalParams,
   memory?: LongitudinalMemory,
   yielded?: Map<string, number>,
-): LongitudinalDecision {
+): RuleLongitudinalDecision {
   const g = view.laneGraph;
   const v = view.egoSpeedMps;
   const robot = view.platform === 'robot';
@@ -507,6 +515,7 @@ export function decideLongitudinal(
   const free = aMax * (1 - (v / Math.max(vMax, 0.1)) ** 4);
   let a = free;
   let binding: VirtualLead | undefined;
+  let bindingOpening = false;
   for (const l of leads) {
     if (l.accelMps2 !== undefined) {
       if (l.accelMps2 < a) {
@@ -525,11 +534,13 @@ export function decideLongitudinal(
     // only where the gap is opening (a lead as fast or faster): behind a slower or braking lead IDM
     // stays as it is (reflection's comfortable stop then shapes the braking; blending there made the
     // command alternate between the two, USA_US101-3_3_T-1 jerk)
-    if (l.leadAccelMps2 !== undefined && p.accCoolness > 0 && l.speedMps >= v && l.leadAccelMps2 > -0.5)
-      ai = accAccelMps2(ai, cahAccelMps2(v, l.speedMps, l.leadAccelMps2, gap, aMax), b, p.accCoolness);
+    const opening =
+      l.leadAccelMps2 !== undefined && p.accCoolness > 0 && l.speedMps >= v && l.leadAccelMps2 > -0.5;
+    if (opening) ai = accAccelMps2(ai, cahAccelMps2(v, l.speedMps, l.leadAccelMps2 ?? 0, gap, aMax), b, p.accCoolness);
     if (ai < a) {
       a = ai;
       binding = l;
+      bindingOpening = opening;
     }
   }
   const capNote = caps.length > 0 ? `; capped by ${caps.join(', ')}` : '';
@@ -561,6 +572,9 @@ export function decideLongitudinal(
       decelMps2: clamp(-a, 0.3, p.maxDecelMps2),
       stopDistanceM: null,
       reason: `rule:idm — ${why}${capNote}`,
+      // behind a lead pulling away the braking only restores the headway: built up at an ACC's
+      // jerk (a step to −3 m/s² there failed nuPlan's jerk bound, DEU_Ibbenbueren-10_2_T-1)
+      ...(bindingOpening ? { onsetJerkMps3: p.accOnsetJerkMps3 } : {}),
     };
   return {
     speed: a > 0.15 ? 'ACCELERATE' : 'KEEP',

@@ -41,6 +41,23 @@ describe('reflection alternatives', () => {
     expect(up?.targetSpeedMps).toBe(30);
   });
 
+  it("the proposal's braking onset stays its own: the firm stop and the ease-offs brake at once", () => {
+    const easing: MidLevelCommand = {
+      ...base,
+      path: 'FOLLOW_LANE',
+      speed: 'DECELERATE',
+      targetSpeedMps: 11,
+      decelMps2: 3,
+      jerkMps3: 2.5,
+    };
+    delete easing.targetLaneId;
+    const alts = alternativesOf(easing, 14);
+    expect(alts[0]?.jerkMps3).toBe(2.5);
+    const firm = alts.find((c) => c.rationale.includes('firm stop'));
+    expect(firm?.jerkMps3).toBeUndefined();
+    for (const c of alts.slice(1)) if (!c.rationale.includes('comfortable stop')) expect(c.jerkMps3).toBeUndefined();
+  });
+
   it('a borrow keeps its path in every alternative but the stay-in-lane one', () => {
     const alts = alternativesOf({ ...base, path: 'LEFT_BORROW' }, 8);
     expect(alts.filter((c) => c.path === 'FOLLOW_LANE')).toHaveLength(1);

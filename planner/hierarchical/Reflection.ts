@@ -96,23 +96,26 @@ export function alternativesOf(
   const v = Math.max(0, egoSpeedMps);
   const base = { ...cmd };
   const out: MidLevelCommand[] = [base];
-  out.push({ ...base, speed: 'KEEP', targetSpeedMps: v, rationale: `${cmd.rationale} [alt: hold speed]` });
+  // the proposal's braking onset is its own (a lead pulling away); the alternatives brake as they say
+  const plain = { ...cmd };
+  delete plain.jerkMps3;
+  out.push({ ...plain, speed: 'KEEP', targetSpeedMps: v, rationale: `${cmd.rationale} [alt: hold speed]` });
   out.push({
-    ...base,
+    ...plain,
     speed: 'DECELERATE',
     targetSpeedMps: v * EASE_LITTLE_FRACTION,
     decelMps2: EASE_LITTLE_DECEL_MPS2,
     rationale: `${cmd.rationale} [alt: ease off a little]`,
   });
   out.push({
-    ...base,
+    ...plain,
     speed: 'DECELERATE',
     targetSpeedMps: v * 0.5,
     decelMps2: 2,
     rationale: `${cmd.rationale} [alt: ease off]`,
   });
   out.push({
-    ...base,
+    ...plain,
     speed: 'STOP',
     targetSpeedMps: 0,
     decelMps2: 3,
@@ -121,7 +124,7 @@ export function alternativesOf(
   });
   delete out[out.length - 1]!.stopAt;
   out.push({
-    ...base,
+    ...plain,
     speed: 'STOP',
     targetSpeedMps: 0,
     decelMps2: 6,
@@ -130,7 +133,7 @@ export function alternativesOf(
   delete out[out.length - 1]!.stopAt;
   if (cmd.path !== 'FOLLOW_LANE') {
     const stay: MidLevelCommand = {
-      ...base,
+      ...plain,
       path: 'FOLLOW_LANE',
       rationale: `${cmd.rationale} [alt: stay in lane]`,
     };
@@ -138,7 +141,7 @@ export function alternativesOf(
     out.push(stay);
   } else {
     out.push({
-      ...base,
+      ...plain,
       speed: 'ACCELERATE',
       targetSpeedMps: Math.min(v + 2, topSpeedMps),
       rationale: `${cmd.rationale} [alt: speed up]`,
