@@ -209,7 +209,9 @@ describe('longitudinal agent (rules)', () => {
     // for ~3 m/s², which as a step from 0 failed nuPlan's jerk bound
     const lead = laneAgent('a', { gapM: 4.6, speedMps: 9.1, relSpeedMps: 0.3 });
     const car = obj('a', { sM: 4.6, speedMps: 9.1, alongMps: 9.1, accelMps2: 0.2 });
-    const d = decide(view({ egoSpeedMps: 8.8, objects: [car] }, { ego: { laneId: 'R0', lead, follow: null } }));
+    const d = decide(
+      view({ egoSpeedMps: 8.8, objects: [car] }, { ego: { laneId: 'R0', lead, follow: null } }),
+    );
     expect(d.speed).toBe('DECELERATE');
     expect(d.onsetJerkMps3).toBe(PARAMS.accOnsetJerkMps3);
   });
@@ -217,7 +219,9 @@ describe('longitudinal agent (rules)', () => {
   it('behind a slower lead the braking is not softened at onset', () => {
     const lead = laneAgent('a', { gapM: 8, speedMps: 7, relSpeedMps: -2.6 });
     const car = obj('a', { sM: 8, speedMps: 7, alongMps: 7, accelMps2: -2 });
-    const d = decide(view({ egoSpeedMps: 9.6, objects: [car] }, { ego: { laneId: 'R0', lead, follow: null } }));
+    const d = decide(
+      view({ egoSpeedMps: 9.6, objects: [car] }, { ego: { laneId: 'R0', lead, follow: null } }),
+    );
     expect(d.speed === 'DECELERATE' || d.speed === 'STOP').toBe(true);
     expect(d.onsetJerkMps3).toBeUndefined();
   });

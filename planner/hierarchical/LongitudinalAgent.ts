@@ -536,7 +536,8 @@ export function decideLongitudinal(
     // command alternate between the two, USA_US101-3_3_T-1 jerk)
     const opening =
       l.leadAccelMps2 !== undefined && p.accCoolness > 0 && l.speedMps >= v && l.leadAccelMps2 > -0.5;
-    if (opening) ai = accAccelMps2(ai, cahAccelMps2(v, l.speedMps, l.leadAccelMps2 ?? 0, gap, aMax), b, p.accCoolness);
+    if (opening)
+      ai = accAccelMps2(ai, cahAccelMps2(v, l.speedMps, l.leadAccelMps2 ?? 0, gap, aMax), b, p.accCoolness);
     if (ai < a) {
       a = ai;
       binding = l;

@@ -55,7 +55,8 @@ describe('reflection alternatives', () => {
     expect(alts[0]?.jerkMps3).toBe(2.5);
     const firm = alts.find((c) => c.rationale.includes('firm stop'));
     expect(firm?.jerkMps3).toBeUndefined();
-    for (const c of alts.slice(1)) if (!c.rationale.includes('comfortable stop')) expect(c.jerkMps3).toBeUndefined();
+    for (const c of alts.slice(1))
+      if (!c.rationale.includes('comfortable stop')) expect(c.jerkMps3).toBeUndefined();
   });
 
   it('a borrow keeps its path in every alternative but the stay-in-lane one', () => {
