@@ -3,7 +3,9 @@
  * `vruNearM` of the ego's footprint; `childNearM` for a child) is passed at walking pace; one beside
  * the path caps nothing; a robot near
  * a person keeps ISO/TS 15066 speed-and-separation monitoring: separation ≥ S_p =
- * v_h·(T_r + T_s) + v_r·T_r + B + C + Z (T_s = v_r/a, B = v_r²/2a).
+ * v_h·(T_r + T_s) + v_r·T_r + B + C + Z (T_s = v_r/a, B = v_r²/2a) from every person it closes in
+ * on along the line between them (`ssmLine`: ahead of its centre, or where its reversing back or
+ * a turn's swung rear reaches), none from one it drives away from.
  */
 import { angleDiff, pointObbDistance } from '../../core/index.ts';
 import type { SafetyParams } from '../SafetyParams.ts';
@@ -92,8 +94,8 @@ export function ssmMaxSpeed(
 const e0 = { x: 0, y: 0, c: 0, s: 0 };
 const e1 = { x: 0, y: 0, c: 0, s: 0 };
 const ec = { x: 0, y: 0, c: 0, s: 0 };
-const ln: SsmLine = { qx: 0, qy: 0, nx: 0, ny: 0, robotMps: 0, speedMps: 0 };
-const lnNow: SsmLine = { qx: 0, qy: 0, nx: 0, ny: 0, robotMps: 0, speedMps: 0 };
+const ln: SsmLine = { qx: 0, qy: 0, robotMps: 0, speedMps: 0 };
+const lnNow: SsmLine = { qx: 0, qy: 0, robotMps: 0, speedMps: 0 };
 
 /**
  * The person's speed towards the robot (ISO/TS 15066 5.5.4.2.3: v_h is the operator's *directed* speed
@@ -121,16 +123,14 @@ export function directedSpeed(
 const CLOSING_MIN_MPS = 0.05;
 
 /**
- * The robot's motion relative to one person, along the line between them (ISO/TS 15066 5.5.4.2.3
- * takes S_r and S_s from the robot's speed *in the direction of the operator*): `nx, ny` the unit
- * line from the footprint's nearest point (`qx, qy`) to the person, `robotMps` that point's velocity
- * along it (> 0: the robot closes in).
+ * The robot's motion relative to one person (ISO/TS 15066 5.5.4.2.3 takes S_r and S_s from the
+ * robot's speed *in the direction of the operator*): `qx, qy` the footprint's point nearest the
+ * person, `robotMps` how fast the robot closes in on the person (> 0), the larger of its centre's
+ * velocity towards the person and that nearest point's along the line from it to the person.
  */
 export interface SsmLine {
   qx: number;
   qy: number;
-  nx: number;
-  ny: number;
   robotMps: number;
   /** How fast the robot's body moves there: its speed, or the nearest point's where a turn swings it faster, m/s. */
   speedMps: number;
@@ -143,7 +143,7 @@ export interface SsmLine {
  * point goes at `vMps` (signed: < 0 reversing) and the body turns at `omegaRadps` (left +): the
  * whole footprint counts, so a robot reversing towards a person behind it, or swinging its rear
  * into one beside it as it turns, closes in; one driving away from a person behind it, or straight
- * past one beside it, does not. Writes `out`.
+ * past one beside its rear half, does not. Writes `out`.
  */
 export function ssmLine(
   px: number,
@@ -183,8 +183,6 @@ export function ssmLine(
   const uy = omegaRadps * (qlx + refBackM);
   out.qx = e.x + qlx * e.c - qly * e.s;
   out.qy = e.y + qlx * e.s + qly * e.c;
-  out.nx = nlx * e.c - nly * e.s;
-  out.ny = nlx * e.s + nly * e.c;
   // ISO/TS 15066's own v_r: the robot's (centre's) velocity in the direction of the person, which
   // counts a person beside the front half that the moving body stays beside; the nearest point's
   // adds what the standard's point robot cannot say — a rear swung round on a turn, the back of a
