@@ -3,9 +3,11 @@
  * `vruNearM` of the ego's footprint; `childNearM` for a child) is passed at walking pace; one beside
  * the path caps nothing; a robot near
  * a person keeps ISO/TS 15066 speed-and-separation monitoring: separation ≥ S_p =
- * v_h·(T_r + T_s) + v_r·T_r + B + C + Z (T_s = v_r/a, B = v_r²/2a).
+ * v_h·(T_r + T_s) + v_r·T_r + B + C + Z (T_s = v_r/a, B = v_r²/2a) from every person it closes in
+ * on along the line between them (`ssmLine`: ahead of its centre, or where its reversing back or
+ * a turn's swung rear reaches), none from one it drives away from.
  */
-import { pointObbDistance } from '../../core/index.ts';
+import { angleDiff, pointObbDistance } from '../../core/index.ts';
 import type { SafetyParams } from '../SafetyParams.ts';
 import {
   type CheckContext,
@@ -92,11 +94,13 @@ export function ssmMaxSpeed(
 const e0 = { x: 0, y: 0, c: 0, s: 0 };
 const e1 = { x: 0, y: 0, c: 0, s: 0 };
 const ec = { x: 0, y: 0, c: 0, s: 0 };
+const ln: SsmLine = { qx: 0, qy: 0, robotMps: 0, speedMps: 0 };
+const lnNow: SsmLine = { qx: 0, qy: 0, robotMps: 0, speedMps: 0 };
 
 /**
  * The person's speed towards the robot (ISO/TS 15066 5.5.4.2.3: v_h is the operator's *directed* speed
- * towards the robot), from its velocity at (px, py) towards the robot's centre (rx, ry), m/s: negative
- * when it walks away (it must first stop, at the bounded acceleration, before it can come back).
+ * towards the robot), from its velocity at (px, py) towards the point (rx, ry) of the robot, m/s:
+ * negative when it walks away (it must first stop, at the bounded acceleration, before it can come back).
  */
 export function directedSpeed(
   ag: { speedMps: number; headingRad: number },
@@ -113,13 +117,120 @@ export function directedSpeed(
 }
 
 /**
- * Whether a person at (x, y) is behind the robot's centre (pose `e`, heading cos / sin): ISO/TS
- * 15066's S_r and S_s take the robot's speed *towards* the person, and a robot driving away from
- * one behind it has none — stopping would only let the person come nearer (a robot at 1.5 m/s
- * moving away from a worker standing 1 m behind it was emergency-stopped).
+ * Below this the robot's footprint is not closing on a person, m/s (the moving threshold of the
+ * roll-out steps: a robot slower than 0.05 m/s counts as standing).
  */
-function behindRobot(x: number, y: number, e: { x: number; y: number; c: number; s: number }): boolean {
-  return (x - e.x) * e.c + (y - e.y) * e.s < 0;
+const CLOSING_MIN_MPS = 0.05;
+
+/**
+ * The robot's motion relative to one person (ISO/TS 15066 5.5.4.2.3 takes S_r and S_s from the
+ * robot's speed *in the direction of the operator*): `qx, qy` the footprint's point nearest the
+ * person, `robotMps` how fast the robot closes in on the person (> 0), the larger of its centre's
+ * velocity towards the person and that nearest point's along the line from it to the person.
+ */
+export interface SsmLine {
+  qx: number;
+  qy: number;
+  robotMps: number;
+  /** How fast the robot's body moves there: its speed, or the nearest point's where a turn swings it faster, m/s. */
+  speedMps: number;
+}
+
+/**
+ * The line from the robot (pose `e` of its footprint's centre, half-length `hl`, half-width `hw`,
+ * its reference point — the rear axle, about which a unicycle turns — `refBackM` behind the centre)
+ * to a person at (px, py), and how fast the robot's nearest point moves along it when the reference
+ * point goes at `vMps` (signed: < 0 reversing) and the body turns at `omegaRadps` (left +): the
+ * whole footprint counts, so a robot reversing towards a person behind it, or swinging its rear
+ * into one beside it as it turns, closes in; one driving away from a person behind it, or straight
+ * past one beside its rear half, does not. Writes `out`.
+ */
+export function ssmLine(
+  px: number,
+  py: number,
+  e: { x: number; y: number; c: number; s: number },
+  hl: number,
+  hw: number,
+  refBackM: number,
+  vMps: number,
+  omegaRadps: number,
+  out: SsmLine,
+): SsmLine {
+  const dx = px - e.x;
+  const dy = py - e.y;
+  const lx = dx * e.c + dy * e.s;
+  const ly = -dx * e.s + dy * e.c;
+  const qlx = Math.max(-hl, Math.min(hl, lx));
+  const qly = Math.max(-hw, Math.min(hw, ly));
+  let nlx = lx - qlx;
+  let nly = ly - qly;
+  let len = Math.hypot(nlx, nly);
+  if (len < 1e-9) {
+    // on or inside the footprint: the line from its centre
+    nlx = lx;
+    nly = ly;
+    len = Math.hypot(nlx, nly);
+    if (len < 1e-9) {
+      nlx = 1;
+      nly = 0;
+      len = 1;
+    }
+  }
+  nlx /= len;
+  nly /= len;
+  // the nearest point's velocity in the body frame: the reference point's, plus ω × (q − reference)
+  const ux = vMps - omegaRadps * qly;
+  const uy = omegaRadps * (qlx + refBackM);
+  out.qx = e.x + qlx * e.c - qly * e.s;
+  out.qy = e.y + qlx * e.s + qly * e.c;
+  // ISO/TS 15066's own v_r: the robot's (centre's) velocity in the direction of the person, which
+  // counts a person beside the front half that the moving body stays beside; the nearest point's
+  // adds what the standard's point robot cannot say — a rear swung round on a turn, the back of a
+  // reversing robot
+  const lc = Math.hypot(lx, ly);
+  const centreMps = lc < 1e-9 ? 0 : (vMps * lx + omegaRadps * refBackM * ly) / lc;
+  out.robotMps = Math.max(ux * nlx + uy * nly, centreMps);
+  out.speedMps = Math.max(Math.abs(vMps), Math.hypot(ux, uy));
+  return out;
+}
+
+/**
+ * ISO/TS 15066 protective separation for one person along the line `line` (`ssmLine`), the robot
+ * braking at `brakeMps2`, the person's directed speed towards the robot `humanMps`, m — 0 when the
+ * robot does not close in on the person (v_r ≤ `CLOSING_MIN_MPS`): a protective stop keeps the
+ * robot from moving *into* a person, and one driving away from a person behind it, or straight
+ * past one beside its rear half, moves into no one; stopping it would only let a person walking
+ * after it reach it sooner (a robot at 1.5 m/s moving away from a worker standing 1 m behind it
+ * was emergency-stopped; one crossing behind the built-in warehouse robot's rear had it brake to
+ * 0.09 m/s, warehouse_robot CLS-R 100 → 98.1). Otherwise S_p = S_h + S_r + S_s + C + Z_d + Z_r as
+ * `ssmProtectiveDistance`, with the body's speed where it is nearest the person (`line.speedMps`:
+ * a turn swings the rear faster than the robot drives, a turn on the spot swings it at all) as v_r
+ * and as what T_s stops — the robot's whole speed, not only its component along the line: that
+ * bounds the directed speed whatever the heading the tracker holds or the turn the planner starts
+ * within T_r + T_s (the component alone let a planner's own 0.5 rad swerve past the built-in
+ * warehouse worker through: pdm-closed+gate 98.6 → 85.1, comfort).
+ */
+export function ssmDirectedDistance(
+  line: SsmLine,
+  p: SafetyParams,
+  brakeMps2: number,
+  humanMps: number,
+): number {
+  if (line.robotMps <= CLOSING_MIN_MPS) return 0;
+  return ssmProtectiveDistance(line.speedMps, p, brakeMps2, humanMps);
+}
+
+/**
+ * The roll-out's yaw rate at step `k` for speed `vMps`, rad/s: the heading's change per metre
+ * travelled between the step and the next (the last: the previous), times the speed — the body
+ * turns with the path, so a capped robot turns as much per metre, slower per second.
+ */
+function yawRateAt(r: CheckContext['rollout'], k: number, vMps: number): number {
+  const a = k < r.n - 1 ? k : k - 1;
+  if (a < 0) return 0;
+  const ds = Math.hypot(r.x[a + 1]! - r.x[a]!, r.y[a + 1]! - r.y[a]!);
+  if (ds < 1e-4) return 0;
+  return (vMps * angleDiff(r.h[a + 1]!, r.h[a]!)) / ds;
 }
 
 /**
@@ -161,13 +272,14 @@ function ssmHolds(ctx: CheckContext, capMps: number, brakeMps2: number): boolean
       const ag = snapshot.agents[f.index[i]!]!;
       if (ag.kind !== 'pedestrian' || ctx.sideStruck.has(i)) continue;
       const b = i * f.capacity + k;
-      if (behindRobot(f.x[b]!, f.y[b]!, e1)) continue;
+      ssmLine(f.x[b]!, f.y[b]!, e1, hl, hw, veh.rearAxleToCenterM, v, yawRateAt(r, j, v), ln);
+      if (ln.robotMps <= CLOSING_MIN_MPS) continue;
       const dist = Math.max(
         0,
         pointObbDistance(f.x[b]!, f.y[b]!, e1.x, e1.y, e1.c, e1.s, hl, hw) - ag.widthM / 2,
       );
-      const vh = directedSpeed(ag, f.x[b]!, f.y[b]!, e1.x, e1.y);
-      if (dist < ssmProtectiveDistance(v, params, brakeMps2, vh)) return false;
+      const vh = directedSpeed(ag, f.x[b]!, f.y[b]!, ln.qx, ln.qy);
+      if (dist < ssmDirectedDistance(ln, params, brakeMps2, vh)) return false;
     }
   }
   return true;
@@ -231,20 +343,31 @@ export function vruRule(ctx: CheckContext, sink: RuleSink): void {
   const ssmFail = (): void => {
     sink.fail(
       'iso15066.ssm',
-      `person ${q(ssmId)} at ${round(ssmDist)} m < protective separation ${round(ssmNeed)} m at ${round(r.v[ssmK]!)} m/s (t+${round(ssmK * r.dtS, 1)} s)`,
+      `person ${q(ssmId)} at ${round(ssmDist)} m < protective separation ${round(ssmNeed)} m at ${round(ssmV)} m/s (t+${round(ssmK * r.dtS, 1)} s)`,
       {
         agentId: ssmId,
         separationM: round(ssmDist),
         protectiveM: round(ssmNeed),
-        robotSpeedMps: round(r.v[ssmK]!),
+        robotSpeedMps: round(ssmV),
         maxSpeedMps: round(ssmCap),
       },
       ssmCap > 0.05 ? { capSpeedMps: ssmCap, critical: true } : { stopBeforeS: r.s[0]!, critical: true },
     );
   };
+  // the robot's motion now where the roll-out does not carry it: reversing (the roll-out starts from
+  // rest, its speeds never below 0) or turning on the spot (a roll-out from rest does not turn) —
+  // no command undoes the metres it sweeps before its stop takes hold, so a person it closes in on
+  // that way asks for the stop itself
+  const nowV = snapshot.ego.speedMps;
+  const nowW = snapshot.ego.yawRateRadps;
+  const nowMoving =
+    robot && (nowV < -CLOSING_MIN_MPS || (r.v[0]! < CLOSING_MIN_MPS && Math.abs(nowW) > 1e-3));
+  let ssmV = 0;
+  let ssmNow = false;
   for (let k = 0; k < r.n; k++) {
     const v = r.v[k]!;
-    if (v < 0.05) continue;
+    const present = k === 0 && nowMoving;
+    if (v < 0.05 && !present) continue;
     egoCentre(ctx, k, e);
     for (let j = 0; j < f.count; j++) {
       const ag = snapshot.agents[f.index[j]!]!;
@@ -256,17 +379,33 @@ export function vruRule(ctx: CheckContext, sink: RuleSink): void {
         pointObbDistance(f.x[b]!, f.y[b]!, e.x, e.y, e.c, e.s, hl, hw) - ag.widthM / 2,
       );
       if (robot && ag.kind === 'pedestrian') {
-        if (behindRobot(f.x[b]!, f.y[b]!, e)) continue;
-        const vh = directedSpeed(ag, f.x[b]!, f.y[b]!, e.x, e.y);
-        const need = ssmProtectiveDistance(v, params, ssmBrake, vh);
+        // direction-aware: S_p along the line between them, asked only where the robot closes in
+        // (none for a person it drives away from or passes beside its rear half)
+        ssmLine(f.x[b]!, f.y[b]!, e, hl, hw, veh.rearAxleToCenterM, v, yawRateAt(r, k, v), ln);
+        const vh = directedSpeed(ag, f.x[b]!, f.y[b]!, ln.qx, ln.qy);
+        let need = v < 0.05 ? 0 : ssmDirectedDistance(ln, params, ssmBrake, vh);
+        let fromNow = false;
+        if (present) {
+          ssmLine(f.x[b]!, f.y[b]!, e, hl, hw, veh.rearAxleToCenterM, nowV, nowW, lnNow);
+          const vhNow = directedSpeed(ag, f.x[b]!, f.y[b]!, lnNow.qx, lnNow.qy);
+          const needNow = ssmDirectedDistance(lnNow, params, ssmBrake, vhNow);
+          if (needNow > need) {
+            need = needNow;
+            fromNow = true;
+          }
+        }
         if (dist < need) {
-          const cap = ssmMaxSpeed(dist, params, ssmBrake, vh);
+          // (the cap inverts S_p for the body's speed there; a turn swings that point
+          // speedMps / v times as fast as the robot drives, at any speed — it turns per metre)
+          const cap = fromNow ? 0 : (ssmMaxSpeed(dist, params, ssmBrake, vh) * v) / Math.max(v, ln.speedMps);
           if (ssmK < 0) {
             ssmK = k;
             ssmId = ag.id;
             ssmDist = dist;
             ssmNeed = need;
+            ssmV = fromNow ? nowV : v;
           }
+          if (fromNow) ssmNow = true;
           ssmCap = Math.min(ssmCap, cap);
         }
       } else if (
@@ -293,7 +432,8 @@ export function vruRule(ctx: CheckContext, sink: RuleSink): void {
   if (ssmK >= 0) {
     // the cap above is each step's separation on the roll-out at its own speed; capped, the robot is
     // further from a person ahead at that step: the highest cap whose own roll-out keeps S_p wins
-    ssmCap = Math.max(ssmCap, ssmCappedMaxSpeed(ctx, ssmBrake));
+    // (not past a stop the robot's motion now asks for: no cap changes what it sweeps meanwhile)
+    if (!ssmNow) ssmCap = Math.max(ssmCap, ssmCappedMaxSpeed(ctx, ssmBrake));
     ssmFail();
     sink.pass('vru.proximity', 'robot: see iso15066.ssm');
     return;
