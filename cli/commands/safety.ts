@@ -151,6 +151,10 @@ export function register(program: Command, out: Out): void {
     .option('--duration <s>', 'scenario length, s', num('--duration'), 6)
     .option('--workers <n>', 'worker threads', num('--workers', true), 2)
     .option('--json', 'print the report as JSON')
+    .option(
+      '--runs <file>',
+      'write every run (family, progress and score gate off / on, ticks each rule did not allow) as JSON Lines',
+    )
     .action(
       async (o: {
         n: number;
@@ -159,6 +163,7 @@ export function register(program: Command, out: Out): void {
         duration: number;
         workers: number;
         json?: boolean;
+        runs?: string;
       }) => {
         if (o.n < 1) throw new UsageError('--n must be ≥ 1');
         const report = await runFuzz({
@@ -172,6 +177,8 @@ export function register(program: Command, out: Out): void {
           throw new UsageError(
             `${report.errors} fuzz run(s) failed: ${report.runs.find((r) => r.error)?.error}`,
           );
+        // per run, to find where the gate's progress goes (the table sums rules over a family)
+        if (o.runs) writeFileSync(o.runs, report.runs.map((r) => `${JSON.stringify(r)}\n`).join(''));
         if (o.json) {
           const { runs: _runs, ...summary } = report;
           out(JSON.stringify(summary, null, 2));
@@ -179,6 +186,7 @@ export function register(program: Command, out: Out): void {
         }
         out(`fuzz: ${o.n} scenarios, seed ${o.seed}, planner ${o.planner}, ${o.duration} s each`);
         out(fuzzTable(report));
+        if (o.runs) out(`wrote ${o.runs} (${report.runs.length} runs)`);
       },
     );
 

@@ -1,0 +1,30 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const BIN = join(import.meta.dirname, '..', '..', 'bin', 'edgeplan.js');
+const run = (...args: string[]) =>
+  spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', timeout: 120_000 });
+
+describe('edgeplan safety fuzz', () => {
+  it('--runs writes one JSON line per run with its family, progress gate off / on and the rules that held it', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'ep-fuzz-')), 'runs.jsonl');
+    const r = run('safety', 'fuzz', '--n', '9', '--workers', '1', '--seed', '3', '--runs', file);
+    expect(r.status, r.stderr).toBe(0);
+    const rows = readFileSync(file, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(rows.map((x) => x.index)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8]);
+    // the nine families in order, each with the numbers the gap is made of
+    expect(new Set(rows.map((x) => x.family)).size).toBe(9);
+    for (const x of rows) {
+      expect(typeof x.progressOff).toBe('number');
+      expect(typeof x.progressOn).toBe('number');
+      expect(typeof x.rulesOn).toBe('object');
+    }
+    expect(r.stdout).toContain(`wrote ${file} (9 runs)`);
+  });
+});
