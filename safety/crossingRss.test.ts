@@ -6,7 +6,7 @@
  * b_min,correct whatever the room). A car coming down the ego's lane head-on still gets that.
  */
 import { describe, expect, it } from 'vitest';
-import { cmd, junctionMap, scene } from '../stack/testing/safetyScenes.ts';
+import { cmd, junctionMap, roadMap, scene } from '../stack/testing/safetyScenes.ts';
 import { createSafetyGate } from './SafetyGate.ts';
 
 const gate = createSafetyGate();
@@ -54,5 +54,26 @@ describe('rss.longitudinalOpposite: a car crossing the ego path ahead', () => {
     const { v, rss } = rssOf(118, 1.9, 15, cmd({ speed: 'ACCELERATE', targetSpeedMps: 4 }));
     expect(rss?.decision ?? 'ALLOW', v.explanation).toBe('ALLOW');
     expect(v.decision, v.explanation).toBe('ALLOW');
+  });
+
+  it('on a road without a junction a car coming in at an angle keeps the head-on worst case', () => {
+    // R0 with the oncoming lane on its left; a car 40 m ahead, 2.5 m left, heading 0.5 rad off
+    // head-on at 5 m/s: more than 20° off the path, but no routes cross here — it drifts towards the
+    // ego, which keeps the distance for a car that may still come on towards it (25.1 m at 6 m/s,
+    // not its own 12 m stop)
+    const road = roadMap({ lanes: 1, oncoming: true });
+    const v = gate.checkCommand(
+      cmd({ speed: 'KEEP' }),
+      scene({
+        map: road,
+        lane: 'R0',
+        s: 0,
+        speed: 6,
+        route: ['R0'],
+        agents: [{ id: 'x', lane: 'R0', s: 40, d: 2.5, speed: 5, dh: Math.PI + 0.5 }],
+      }),
+    );
+    const rss = v.rules.find((r) => r.rule === 'rss.longitudinalOpposite');
+    expect(rss?.decision, v.explanation).toBe('MODIFY');
   });
 });

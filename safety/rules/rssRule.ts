@@ -36,7 +36,7 @@ const othV = rssVehicleAtRest();
 const CROSSING_COS = Math.cos((160 * Math.PI) / 180);
 
 /**
- * RSS for routes that cross, m: the ego's own stopping distance (its planned acceleration for ρ,
+ * RSS for routes that cross in a junction, m: the ego's own stopping distance (its planned acceleration for ρ,
  * then b_min,correct) plus d_min — the room to stop before the other's path, the other taken at rest
  * there. The other's worst case does not come down the ego's path: it moves along its own, across
  * (ad-rss-lib's intersection case: the vehicle without priority keeps the room to stop before the
@@ -308,7 +308,15 @@ export function rssRule(ctx: CheckContext, sink: RuleSink): void {
         othV.speedLonMps = crossing ? 0 : vLon;
         egoDyn.accelMaxMps2 = Math.min(params.rssEgo.accelMaxMps2, Math.max(0, r.a[k]!));
         const egoWrongLane = opposite && r.targetOpposite && Math.abs(r.d[k]! - r.targetOffsetM) < 1.75;
-        const safe = crossing
+        // routes that cross exist at junctions: on a road without one, a car coming in at an angle
+        // is drifting towards the ego, and keeps the head-on worst case (the other at rest may
+        // still come on towards the ego)
+        const junctionCrossing =
+          crossing &&
+          r.kind === 'FOLLOW_LANE' &&
+          !r.targetOpposite &&
+          !keepsOwnLaneOutsideJunctions(ctx, k, fp.sM);
+        const safe = junctionCrossing
           ? crossingSafeDistance(v, egoDyn)
           : opposite
             ? egoWrongLane
