@@ -8,7 +8,13 @@
  */
 import { angleDiff } from '../../core/index.ts';
 import { changesLane } from '../Rollout.ts';
-import { longitudinalOppositeDirection, longitudinalSameDirection, rssVehicleAtRest } from '../rss.ts';
+import {
+  longitudinalOppositeDirection,
+  longitudinalSameDirection,
+  longitudinalStatedBraking,
+  type RssDynamics,
+  rssVehicleAtRest,
+} from '../rss.ts';
 import {
   type CheckContext,
   frontOffset,
@@ -28,6 +34,27 @@ const othV = rssVehicleAtRest();
  * down it head-on (cos 160°; our choice — an oncoming car drifting over the line comes in at a few degrees).
  */
 const CROSSING_COS = Math.cos((160 * Math.PI) / 180);
+
+/**
+ * RSS for routes that cross in a junction, m: the ego's own stopping distance (its planned acceleration for ρ,
+ * then b_min,correct) plus d_min — the room to stop before the other's path, the other taken at rest
+ * there. The other's worst case does not come down the ego's path: it moves along its own, across
+ * (ad-rss-lib's intersection case: the vehicle without priority keeps the room to stop before the
+ * conflict area). The head-on formula with the other at rest still let it accelerate towards the ego
+ * for its ρ (2 s at 3.5 m/s², ≈ 13 m): a car passing the start of the ego's left turn in its own lane
+ * held the waiting ego in `unprotected_left` (safe distance 15.06 m at 1.07 m/s, 8.2 s).
+ */
+function crossingSafeDistance(vMps: number, ego: RssDynamics): number {
+  return (
+    longitudinalStatedBraking(
+      vMps,
+      ego.maxSpeedOnAccelerationMps,
+      ego.responseTimeS,
+      ego.accelMaxMps2,
+      ego.brakeMinCorrectMps2,
+    ) + (ego.minLongitudinalSafetyDistanceM ?? 0)
+  );
+}
 
 /**
  * The longitudinal distance the squeeze mode keeps: the ego responds after its actuation lag with
@@ -281,13 +308,23 @@ export function rssRule(ctx: CheckContext, sink: RuleSink): void {
         othV.speedLonMps = crossing ? 0 : vLon;
         egoDyn.accelMaxMps2 = Math.min(params.rssEgo.accelMaxMps2, Math.max(0, r.a[k]!));
         const egoWrongLane = opposite && r.targetOpposite && Math.abs(r.d[k]! - r.targetOffsetM) < 1.75;
-        const safe = opposite
-          ? egoWrongLane
-            ? longitudinalOppositeDirection(othV, egoV)
-            : longitudinalOppositeDirection(egoV, othV)
-          : ctx.rssSqueeze
-            ? squeezeSafeDistance(v, r.a[k]!, vLon, params.rssEgo.brakeMinMps2, lagS)
-            : longitudinalSameDirection(egoV, othV);
+        // routes that cross exist at junctions: on a road without one, a car coming in at an angle
+        // is drifting towards the ego, and keeps the head-on worst case (the other at rest may
+        // still come on towards the ego)
+        const junctionCrossing =
+          crossing &&
+          r.kind === 'FOLLOW_LANE' &&
+          !r.targetOpposite &&
+          !keepsOwnLaneOutsideJunctions(ctx, k, fp.sM);
+        const safe = junctionCrossing
+          ? crossingSafeDistance(v, egoDyn)
+          : opposite
+            ? egoWrongLane
+              ? longitudinalOppositeDirection(othV, egoV)
+              : longitudinalOppositeDirection(egoV, othV)
+            : ctx.rssSqueeze
+              ? squeezeSafeDistance(v, r.a[k]!, vLon, params.rssEgo.brakeMinMps2, lagS)
+              : longitudinalSameDirection(egoV, othV);
         worstMargin = Math.min(worstMargin, gap - safe);
         if (gap < safe && v > 0.1 && dangerFrom < 0) {
           dangerFrom = k;
