@@ -143,6 +143,14 @@ const CASES: Iso15066Case[] = [
     rule: 'iso15066.ssm',
   },
   {
+    name: 'robot at 0.3 m/s driving straight with a person standing 0.1 m beside its front half',
+    why: 'slow, but still closing in (its centre moves towards the person): S_p ≈ 0.55 m > 0.1 m — the closing test is on direction, not on the component’s size (a 0.05 m/s cut on it let a slow robot brush past)',
+    spec: { map: m2, vehicle: ROBOT, speed: 0.3, agents: [person(50.1, 0.75)] },
+    command: {},
+    expect: 'NOT_ALLOW',
+    rule: 'iso15066.ssm',
+  },
+  {
     name: 'robot at 1 m/s changing to the left aisle lane with a person 2.5 m beside its right rear half',
     why: 'the swung rear stays well clear: S_p ≈ 2.4 m at the swing’s speed',
     spec: { map: m2, vehicle: ROBOT, speed: 1, agents: [person(49.7, -3.15)] },

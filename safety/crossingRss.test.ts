@@ -76,4 +76,28 @@ describe('rss.longitudinalOpposite: a car crossing the ego path ahead', () => {
     const rss = v.rules.find((r) => r.rule === 'rss.longitudinalOpposite');
     expect(rss?.decision, v.explanation).toBe('MODIFY');
   });
+
+  it('a car drifting on the road past a junction is not crossing: the ego that came through keeps the head-on distance', () => {
+    // ego from IN3 through C31 onto OUT1; the other car on OUT1 just past the junction, 0.5 rad off
+    // head-on: routes do not cross there, it comes on. The same car met with the ego already on
+    // OUT1 (no junction behind) asks the same safe distance
+    const drift = (lane: string, s: number, route: string[], carS: number) =>
+      gate
+        .checkCommand(
+          cmd({ speed: 'KEEP' }),
+          scene({
+            map,
+            lane,
+            s,
+            speed: 8,
+            route,
+            agents: [{ id: 'x', lane: 'OUT1', s: carS, d: 0.3, speed: 1, dh: Math.PI + 0.5 }],
+          }),
+        )
+        .rules.find((r) => r.rule === 'rss.longitudinalOpposite');
+    const through = drift('IN3', 106, ['IN3', 'C31', 'OUT1'], 2);
+    const onRoad = drift('OUT1', 10, ['OUT1'], 40);
+    expect(through?.decision).toBe('MODIFY');
+    expect(through?.values.safeDistanceM).toBe(onRoad?.values.safeDistanceM);
+  });
 });

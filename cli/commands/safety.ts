@@ -173,12 +173,14 @@ export function register(program: Command, out: Out): void {
           durationS: o.duration,
           workers: o.workers,
         });
+        // per run, to find where the gate's progress goes (the table sums rules over a family);
+        // written also when runs failed (their errors are in it)
+        if (o.runs) writeFileSync(o.runs, report.runs.map((r) => `${JSON.stringify(r)}\n`).join(''));
         if (report.errors > 0)
           throw new UsageError(
-            `${report.errors} fuzz run(s) failed: ${report.runs.find((r) => r.error)?.error}`,
+            `${report.errors} fuzz run(s) failed: ${report.runs.find((r) => r.error)?.error}` +
+              (o.runs ? ` (every run in ${o.runs})` : ''),
           );
-        // per run, to find where the gate's progress goes (the table sums rules over a family)
-        if (o.runs) writeFileSync(o.runs, report.runs.map((r) => `${JSON.stringify(r)}\n`).join(''));
         if (o.json) {
           const { runs: _runs, ...summary } = report;
           out(JSON.stringify(summary, null, 2));

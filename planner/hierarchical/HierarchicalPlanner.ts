@@ -322,7 +322,8 @@ export function createHierarchicalPlanner(
         scene: sceneText,
         analysis: JSON.stringify(analysis),
         lateral: JSON.stringify(lateral),
-        proposal: JSON.stringify(longitudinal),
+        // the model sees the proposal in its own schema (the rules' braking onset is not in it)
+        proposal: JSON.stringify({ ...longitudinal, onsetJerkMps3: undefined }),
       });
       longitudinal = record('longitudinal', a) ?? longitudinal;
     }

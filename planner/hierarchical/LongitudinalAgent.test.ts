@@ -216,6 +216,32 @@ describe('longitudinal agent (rules)', () => {
     expect(d.onsetJerkMps3).toBe(PARAMS.accOnsetJerkMps3);
   });
 
+  it('the ACC onset goes with the lead pulling away only: a merge pull that binds instead brakes at once', () => {
+    // a lead 20 m ahead pulling away (onset softened alone), and a merge gap whose pull asks more
+    const merge = { leadId: 'A', followId: 'B', leadGapM: -0.25, followGapM: 20.75, speedMps: 14, untilS: 7 };
+    const lead = laneAgent('c', { gapM: 20, speedMps: 14.5, relSpeedMps: 0.5 });
+    const car = obj('c', { sM: 20, speedMps: 14.5, alongMps: 14.5, accelMps2: 0.1 });
+    const v = view(
+      { egoSpeedMps: 14, speedLimitMps: 27, objects: [car] },
+      { ego: { laneId: 'R0', lead, follow: null } },
+    );
+    const alone = decideLongitudinal(v, analyseScene(v, PARAMS), FOLLOW, PARAMS);
+    expect(alone.onsetJerkMps3).toBe(PARAMS.accOnsetJerkMps3);
+    const merging = decideLongitudinal(v, analyseScene(v, PARAMS), { ...FOLLOW, merge }, PARAMS);
+    expect(merging.reason).toContain('merge gap');
+    expect(merging.onsetJerkMps3).toBeUndefined();
+  });
+
+  it('a lead as fast that has begun to brake gets no softened onset', () => {
+    const lead = laneAgent('a', { gapM: 4.6, speedMps: 8.8, relSpeedMps: 0 });
+    const car = obj('a', { sM: 4.6, speedMps: 8.8, alongMps: 8.8, accelMps2: -0.3 });
+    const d = decide(
+      view({ egoSpeedMps: 8.8, objects: [car] }, { ego: { laneId: 'R0', lead, follow: null } }),
+    );
+    expect(d.speed).toBe('DECELERATE');
+    expect(d.onsetJerkMps3).toBeUndefined();
+  });
+
   it('behind a slower lead the braking is not softened at onset', () => {
     const lead = laneAgent('a', { gapM: 8, speedMps: 7, relSpeedMps: -2.6 });
     const car = obj('a', { sM: 8, speedMps: 7, alongMps: 7, accelMps2: -2 });

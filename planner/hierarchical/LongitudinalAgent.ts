@@ -521,6 +521,7 @@ export function decideLongitudinal(
       if (l.accelMps2 < a) {
         a = l.accelMps2;
         binding = l;
+        bindingOpening = false;
       }
       continue;
     }
@@ -541,7 +542,9 @@ export function decideLongitudinal(
     if (ai < a) {
       a = ai;
       binding = l;
-      bindingOpening = opening;
+      // the onset is softened only while the gap truly opens: a lead as fast that has begun to
+      // brake (its measured acceleration lags) closes it
+      bindingOpening = opening && l.speedMps > v && (l.leadAccelMps2 ?? -1) >= 0;
     }
   }
   const capNote = caps.length > 0 ? `; capped by ${caps.join(', ')}` : '';

@@ -36,6 +36,27 @@ const othV = rssVehicleAtRest();
 const CROSSING_COS = Math.cos((160 * Math.PI) / 180);
 
 /**
+ * The crossing case with the ego's own stopping distance (`crossingSafeDistance`) is taken up to
+ * 135° between the headings (cos 135°): nearer head-on a car sweeping through the junction (a wide
+ * turn) still comes on towards the ego at 0.7–0.94 of its speed, and keeps the head-on formula.
+ */
+const JUNCTION_CROSSING_COS = Math.cos((135 * Math.PI) / 180);
+
+/**
+ * Whether the ego's path is a junction lane at arc length `sM` (where the other car is along it):
+ * routes cross there; a car on the road before or past a junction is not crossing, it is coming on.
+ */
+function junctionAt(ctx: CheckContext, sM: number): boolean {
+  const path = ctx.rollout.path;
+  if (!path) return false;
+  for (const piece of path.pieces) {
+    if (piece.fromS > sM) break;
+    if (piece.toS >= sM) return ctx.map.lane(piece.laneId)?.data.junctionId !== undefined;
+  }
+  return false;
+}
+
+/**
  * RSS for routes that cross in a junction, m: the ego's own stopping distance (its planned acceleration for ρ,
  * then b_min,correct) plus d_min — the room to stop before the other's path, the other taken at rest
  * there. The other's worst case does not come down the ego's path: it moves along its own, across
@@ -313,9 +334,10 @@ export function rssRule(ctx: CheckContext, sink: RuleSink): void {
         // still come on towards the ego)
         const junctionCrossing =
           crossing &&
+          cosRel > JUNCTION_CROSSING_COS &&
           r.kind === 'FOLLOW_LANE' &&
           !r.targetOpposite &&
-          !keepsOwnLaneOutsideJunctions(ctx, k, fp.sM);
+          junctionAt(ctx, fp.sM);
         const safe = junctionCrossing
           ? crossingSafeDistance(v, egoDyn)
           : opposite

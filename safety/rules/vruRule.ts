@@ -216,7 +216,9 @@ export function ssmDirectedDistance(
   brakeMps2: number,
   humanMps: number,
 ): number {
-  if (line.robotMps <= CLOSING_MIN_MPS) return 0;
+  // direction (is it closing at all) apart from magnitude (is it moving): the closing component of a
+  // slow robot is small for a person beside its front half, whom it still closes in on
+  if (line.speedMps <= CLOSING_MIN_MPS || line.robotMps <= 1e-3) return 0;
   return ssmProtectiveDistance(line.speedMps, p, brakeMps2, humanMps);
 }
 
@@ -273,7 +275,7 @@ function ssmHolds(ctx: CheckContext, capMps: number, brakeMps2: number): boolean
       if (ag.kind !== 'pedestrian' || ctx.sideStruck.has(i)) continue;
       const b = i * f.capacity + k;
       ssmLine(f.x[b]!, f.y[b]!, e1, hl, hw, veh.rearAxleToCenterM, v, yawRateAt(r, j, v), ln);
-      if (ln.robotMps <= CLOSING_MIN_MPS) continue;
+      if (ln.speedMps <= CLOSING_MIN_MPS || ln.robotMps <= 1e-3) continue;
       const dist = Math.max(
         0,
         pointObbDistance(f.x[b]!, f.y[b]!, e1.x, e1.y, e1.c, e1.s, hl, hw) - ag.widthM / 2,
@@ -381,7 +383,20 @@ export function vruRule(ctx: CheckContext, sink: RuleSink): void {
       if (robot && ag.kind === 'pedestrian') {
         // direction-aware: S_p along the line between them, asked only where the robot closes in
         // (none for a person it drives away from or passes beside its rear half)
-        ssmLine(f.x[b]!, f.y[b]!, e, hl, hw, veh.rearAxleToCenterM, v, yawRateAt(r, k, v), ln);
+        // at the first step the body turns at least as fast as it does now (a robot creeping while
+        // it spins: the path's curvature times its speed misses the spin)
+        const wk = yawRateAt(r, k, v);
+        ssmLine(
+          f.x[b]!,
+          f.y[b]!,
+          e,
+          hl,
+          hw,
+          veh.rearAxleToCenterM,
+          v,
+          k === 0 && Math.abs(nowW) > Math.abs(wk) ? nowW : wk,
+          ln,
+        );
         const vh = directedSpeed(ag, f.x[b]!, f.y[b]!, ln.qx, ln.qy);
         let need = v < 0.05 ? 0 : ssmDirectedDistance(ln, params, ssmBrake, vh);
         let fromNow = false;
