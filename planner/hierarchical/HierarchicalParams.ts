@@ -126,15 +126,6 @@ export const HierarchicalParamsSchema = z.object({
   yieldBrakeMps2: pos().default(2.0),
   /** Stop this far before a conflict point / stop line / crosswalk, m. */
   stopMarginM: nonNeg().default(2.0),
-  /**
-   * Yielding to a vehicle whose path our footprint's entry is known for (`PathEntry`): the wait
-   * point is that entry less this, m (cars; at most `stopMarginM`). The entry already keeps
-   * `PathEntry`'s 0.3 m strip margin to the vehicle's body; the 2 m `stopMarginM` is for a conflict
-   * point on the centreline, and before a turn across a lane beside the ego (an unprotected left
-   * from the stop line) it held the ego at the line while drivers pull forward to the edge of the
-   * oncoming path and wait there (USA_Peach-4_8_T-1's expert: 4 m on by 4 s).
-   */
-  yieldEntryMarginM: nonNeg().default(0.5),
   /** Lane-change gap acceptance (MOBIL-style): gap to the target lane's lead / follower, m and time, s. */
   changeGapFrontM: pos().default(6.0),
   changeGapRearM: pos().default(5.0),

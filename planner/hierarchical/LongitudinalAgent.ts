@@ -390,11 +390,8 @@ export function decideLongitudinal(
       memory?.yieldTo.get(c.agentId) ?? -Infinity,
     );
     // …but never past where our footprint enters its path (on a turn across it, our front corner
-    // gets there before the centreline point does); before a vehicle's path the wait point is that
-    // entry less `yieldEntryMarginM` (the entry keeps a strip margin to its body already): the ego
-    // pulls forward to the edge of its path rather than standing 2 m short
-    const entryMargin = !vru && !robot ? Math.min(margin, p.yieldEntryMarginM) : margin;
-    if (o?.entry) stopS = Math.min(stopS, frontS + Math.max(0, o.entry.egoEntryM - entryMargin));
+    // gets there before the centreline point does)
+    if (o?.entry) stopS = Math.min(stopS, frontS + Math.max(0, o.entry.egoEntryM - margin));
     yielded?.set(c.agentId, stopS);
     const gapM = Math.max(0, stopS - frontS);
     const lead: VirtualLead = {
