@@ -28,6 +28,15 @@
  * 90° off the candidate's heading) is what counts, with PDM's thresholds — otherwise an ego that
  * starts in a lane beside its route's (a neighbouring junction lanelet heading the same way) has
  * every moving candidate "drive against traffic" and a stop wins (USA_Lanker-1_11_T-1).
+ *
+ * A fourth one: a follower does not make standing still the safer choice. nuPlan's
+ * time-to-collision skips a stopped ego and projects a moving one forward; a car closing in from
+ * behind in the ego's own lane (a log-replayed one drives on into and through the ego) fails it for
+ * every candidate that moves while it overlaps the projection, and for none that has stopped — so the
+ * comparison would teach "stop when someone comes up behind", the wrong lesson (it gets rear-ended).
+ * The candidates' TTC is therefore taken from a pass without such followers (`followersOf`); the
+ * collision multiplier and every other metric still see them. nuPlan's own metric (sim/metrics) and
+ * PDM-Closed's scorer are unchanged.
  */
 import { angleDiff, type Trajectory, type VehicleParams, type WorldSnapshot } from '../../core/index.ts';
 import type { PlannerContext } from '../../core/planning/Planner.ts';
@@ -50,6 +59,8 @@ export interface CandidateScore {
 }
 
 const STEPS = 41;
+/** A follower heads within this of the ego's heading (nuPlan's "ahead" cone, mirrored), rad. */
+const FOLLOWER_HEADING_RAD = (30 * Math.PI) / 180;
 const DT_S = 0.1;
 /** nuPlan drivable_area_compliance max_violation_threshold, m (sim/metrics/params.ts). */
 const DRIVABLE_TOLERANCE_M = 0.3;
@@ -109,6 +120,8 @@ export class ProposalScorer {
   private readonly frenet = { sM: 0, dM: 0, segment: 0 };
   private readonly map: PlannerContext['map'];
   private readonly laneFrenet = { sM: 0, dM: 0, segment: 0 };
+  /** Each candidate's TTC with the followers left out (see the module comment). */
+  private readonly ttcNoFollowers: Float64Array;
 
   constructor(ctx: PlannerContext, capacity: number) {
     this.capacity = capacity;
@@ -145,6 +158,7 @@ export class ProposalScorer {
       ttc: new Float64Array(capacity),
       comfort: new Float64Array(capacity),
     };
+    this.ttcNoFollowers = new Float64Array(capacity);
     this.areas = new LaneAreaIndex(map);
     this.centre = PdmPath.fromPolyline(ctx.route.line);
     for (const l of map.lanes) this.laneIndexById.set(l.data.id, l.index);
@@ -173,22 +187,6 @@ export class ProposalScorer {
     const p = this.p;
     const K = Math.min(trajectories.length, this.capacity);
     if (K === 0) return [];
-    this.obs.update(
-      snap,
-      vehicle,
-      {
-        radiusM: p.mapRadiusM,
-        maxVehicles: p.maxVehicles,
-        maxPedestrians: p.maxPedestrians,
-        maxBicycles: p.maxBicycles,
-        maxStatic: p.maxStatic,
-        sampleDtS: p.intervalS * p.observationSampleRes,
-      },
-      this.collided,
-      this.routeLanes,
-      this.laneIndexById,
-      this.areas,
-    );
     const sim = this.sim;
     for (let i = 0; i < this.capacity; i++) {
       const pts = trajectories[Math.min(i, K - 1)]!.points;
@@ -205,49 +203,19 @@ export class ProposalScorer {
         sim.accel[k] = t === 0 ? snap.ego.accelMps2 : (sim.speed[k]! - sim.speed[k - 1]!) / DT_S;
       }
     }
-    const ego = snap.ego;
-    const sEgo = this.centre.project(ego.x, ego.y, this.frenet);
-    let vMax = ego.speedMps;
-    for (let k = 0; k < sim.speed.length; k++) vMax = Math.max(vMax, sim.speed[k]!);
-    const scoring = {
-      obs: this.obs,
-      areas: this.areas,
-      onRoute: this.onRoute,
-      junctions: this.junctions,
-      centerline: this.centre,
-      fromS: sEgo - 20,
-      toS: sEgo + vMax * (STEPS - 1) * DT_S + 30,
-      vehicle,
-    };
     const s = this.raw;
-    const keys = [
-      'noCollision',
-      'drivableArea',
-      'drivingDirection',
-      'progressRaw',
-      'ttc',
-      'comfort',
-    ] as const;
-    if (!forecasts) {
-      this.obs.use(undefined);
-      this.scorer.scoreAll(sim, scoring);
-      for (const key of keys) for (let i = 0; i < K; i++) s[key][i] = this.scorer[key][i]!;
-    } else {
-      // each candidate against the agents' reaction to it (PDM scores all against one forecast)
-      const one = this.sim1;
-      for (let i = 0; i < K; i++) {
-        const from = i * STEPS;
-        one.x.set(sim.x.subarray(from, from + STEPS));
-        one.y.set(sim.y.subarray(from, from + STEPS));
-        one.heading.set(sim.heading.subarray(from, from + STEPS));
-        one.speed.set(sim.speed.subarray(from, from + STEPS));
-        one.accel.set(sim.accel.subarray(from, from + STEPS));
-        this.obs.use(forecasts[i]);
-        this.single.scoreAll(one, scoring);
-        for (const key of keys) s[key][i] = this.single[key][0]!;
-      }
-      this.obs.use(undefined);
+    // first without the followers (their TTC only; the persistent collided set is not touched)…
+    const followers = followersOf(snap, vehicle);
+    if (followers.length > 0) {
+      const skip = new Set(this.collided);
+      for (const id of followers) skip.add(id);
+      this.pass(snap, vehicle, K, skip, forecasts);
+      this.ttcNoFollowers.set(s.ttc.subarray(0, K));
     }
+    // …then with everyone
+    this.pass(snap, vehicle, K, this.collided, forecasts);
+    if (followers.length > 0)
+      for (let i = 0; i < K; i++) s.ttc[i] = Math.max(s.ttc[i]!, this.ttcNoFollowers[i]!);
     // PDM's scorer flags a corner in no lane quad; the run's metric allows 0.3 m (module comment)
     for (let i = 0; i < K; i++)
       if (s.drivableArea[i] === 0 && this.withinDrivableTolerance(i, vehicle)) s.drivableArea[i] = 1;
@@ -281,6 +249,80 @@ export class ProposalScorer {
       });
     }
     return out;
+  }
+
+  /**
+   * One scoring pass of the first `K` candidates in `this.sim` against the snapshot's agents less
+   * `collided` (updated by the observation, as PDM's), into `this.raw`.
+   */
+  private pass(
+    snap: WorldSnapshot,
+    vehicle: VehicleParams,
+    K: number,
+    collided: Set<string>,
+    forecasts: ReadonlyArray<AgentForecast | undefined> | undefined,
+  ): void {
+    const p = this.p;
+    this.obs.update(
+      snap,
+      vehicle,
+      {
+        radiusM: p.mapRadiusM,
+        maxVehicles: p.maxVehicles,
+        maxPedestrians: p.maxPedestrians,
+        maxBicycles: p.maxBicycles,
+        maxStatic: p.maxStatic,
+        sampleDtS: p.intervalS * p.observationSampleRes,
+      },
+      collided,
+      this.routeLanes,
+      this.laneIndexById,
+      this.areas,
+    );
+    const sim = this.sim;
+    const ego = snap.ego;
+    const sEgo = this.centre.project(ego.x, ego.y, this.frenet);
+    let vMax = ego.speedMps;
+    for (let k = 0; k < sim.speed.length; k++) vMax = Math.max(vMax, sim.speed[k]!);
+    const scoring = {
+      obs: this.obs,
+      areas: this.areas,
+      onRoute: this.onRoute,
+      junctions: this.junctions,
+      centerline: this.centre,
+      fromS: sEgo - 20,
+      toS: sEgo + vMax * (STEPS - 1) * DT_S + 30,
+      vehicle,
+    };
+    const s = this.raw;
+    const keys = [
+      'noCollision',
+      'drivableArea',
+      'drivingDirection',
+      'progressRaw',
+      'ttc',
+      'comfort',
+    ] as const;
+    if (!forecasts) {
+      this.obs.use(undefined);
+      this.scorer.scoreAll(sim, scoring);
+      for (const key of keys) for (let i = 0; i < K; i++) s[key][i] = this.scorer[key][i]!;
+      return;
+    }
+    // each candidate against the agents' reaction to it (PDM scores all against one forecast)
+    const one = this.sim1;
+    for (let i = 0; i < K; i++) {
+      const from = i * STEPS;
+      one.x.set(sim.x.subarray(from, from + STEPS));
+      one.y.set(sim.y.subarray(from, from + STEPS));
+      one.heading.set(sim.heading.subarray(from, from + STEPS));
+      one.speed.set(sim.speed.subarray(from, from + STEPS));
+      one.accel.set(sim.accel.subarray(from, from + STEPS));
+      this.obs.use(forecasts[i]);
+      this.single.scoreAll(one, scoring);
+      for (const key of keys) s[key][i] = this.single[key][0]!;
+    }
+    this.obs.use(undefined);
   }
 
   /**
@@ -342,4 +384,32 @@ export class ProposalScorer {
     }
     return true;
   }
+}
+
+/**
+ * The vehicles closing in on the ego from behind in its own lane: centre behind the ego's rear
+ * bumper, overlapping its width, heading within 30° of the ego's and faster along it than the ego
+ * (ids). A car in a lane beside (the one a lane change cuts in front of) is none.
+ */
+export function followersOf(snap: WorldSnapshot, vehicle: VehicleParams): string[] {
+  const ego = snap.ego;
+  const c = Math.cos(ego.headingRad);
+  const sn = Math.sin(ego.headingRad);
+  const cx = ego.x + vehicle.rearAxleToCenterM * c;
+  const cy = ego.y + vehicle.rearAxleToCenterM * sn;
+  const out: string[] = [];
+  for (const a of snap.agents) {
+    if (a.kind !== 'vehicle' && a.kind !== 'cyclist' && a.kind !== 'robot') continue;
+    const dx = a.x - cx;
+    const dy = a.y - cy;
+    const along = dx * c + dy * sn;
+    const lat = -dx * sn + dy * c;
+    if (along > -vehicle.lengthM / 2) continue;
+    if (Math.abs(lat) > (vehicle.widthM + a.widthM) / 2) continue;
+    const dh = angleDiff(a.headingRad, ego.headingRad);
+    if (Math.abs(dh) > FOLLOWER_HEADING_RAD) continue;
+    if (a.speedMps * Math.cos(dh) <= ego.speedMps) continue;
+    out.push(a.id);
+  }
+  return out;
 }

@@ -4,7 +4,7 @@ import { RoadMap } from '../../core/map/index.ts';
 import { oneLane } from '../../core/map/testFixtures.ts';
 import { plannerContext } from '../../core/planning/testFixtures.ts';
 import { ego, snapshotOf } from '../../core/testFixtures.ts';
-import { ProposalScorer } from './ProposalScorer.ts';
+import { followersOf, ProposalScorer } from './ProposalScorer.ts';
 import { alternativesOf, REFLECTION_CANDIDATES, type RolloutFn, reflect } from './Reflection.ts';
 import { straightRollout } from './testing/views.ts';
 
@@ -101,5 +101,56 @@ describe('reflection picks among graded slower speeds', () => {
     expect(r.scores[r.chosen]!.ttc).toBe(1);
     // the fastest alternative that keeps the bound: 7.5 m/s, not 5
     expect(r.command.targetSpeedMps).toBeCloseTo(7.5, 6);
+  });
+
+  it('a car closing in from behind in our lane does not make a slower candidate score better', () => {
+    // ego at 2 m/s speeding up to 4 (free road), a car 15 m behind its rear at 8 m/s that drives on
+    // into it (a non-reactive log car). Counted with that follower, nuPlan's time-to-collision fails
+    // the speed-up and not holding 2 m/s, and reflection would hold the speed because someone comes
+    // up behind — the wrong lesson (USA_Peach-4_8_T-1 hold-ups were blamed on its follower cr_605)
+    const rear = vehicle.lengthM / 2 - vehicle.rearAxleToCenterM;
+    const follower: AgentState = {
+      id: 'follower',
+      kind: 'vehicle',
+      x: 20 - rear - 15 - 2.25,
+      y: 0,
+      headingRad: 0,
+      speedMps: 8,
+      lengthM: 4.5,
+      widthM: 1.8,
+    };
+    const snap = snapshotOf(ego(0, 20, 0, 2), ['L0'], [follower]);
+    const go: MidLevelCommand = { ...base, path: 'FOLLOW_LANE', speed: 'ACCELERATE', targetSpeedMps: 4 };
+    delete go.targetLaneId;
+    const r = reflect(
+      alternativesOf(go, 2),
+      snap,
+      ctx,
+      rollout,
+      new ProposalScorer(ctx, REFLECTION_CANDIDATES),
+      false,
+    );
+    expect(r.scores[0]!.ttc).toBe(1);
+    expect(r.revised).toBe(false);
+    expect(r.command.speed).toBe('ACCELERATE');
+  });
+
+  it('a follower is a car behind the ego in its lane closing in, not one beside it nor one slower', () => {
+    const rear = vehicle.lengthM / 2 - vehicle.rearAxleToCenterM;
+    const follower: AgentState = {
+      id: 'follower',
+      kind: 'vehicle',
+      x: 20 - rear - 1 - 2.25,
+      y: 0,
+      headingRad: 0,
+      speedMps: 8,
+      lengthM: 4.5,
+      widthM: 1.8,
+    };
+    const snap = snapshotOf(ego(0, 20, 0, 2), ['L0'], [follower]);
+    expect(followersOf(snap, vehicle)).toEqual(['follower']);
+    // beside, in the next lane (3.5 m over), or no faster than the ego: not a follower
+    expect(followersOf(snapshotOf(ego(0, 20, 0, 2), ['L0'], [{ ...follower, y: 3.5 }]), vehicle)).toEqual([]);
+    expect(followersOf(snapshotOf(ego(0, 20, 0, 9), ['L0'], [follower]), vehicle)).toEqual([]);
   });
 });
