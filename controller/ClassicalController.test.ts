@@ -205,6 +205,30 @@ describe('classical command tracker', () => {
       expect(Math.abs(accels[i]! - accels[i - 1]!)).toBeLessThanOrEqual(4 * 0.05 + 1e-9);
   });
 
+  it('lets go of an emergency stop no longer asked for fast, down to the comfortable braking', () => {
+    // an 8 m/s² stop for 0.5 s, then a KEEP at 6 m/s: the brake beyond 2 m/s² is let go at 10 m/s³
+    // (at the 4 m/s³ comfort jerk the ego went on braking hard for 1.5 s and stopped outright)
+    const scene = straightScene(10, 15, 4);
+    const accels: number[] = [];
+    const egos = driveController(
+      scene,
+      createClassicalController(),
+      (t) =>
+        t < 0.5
+          ? command({ speed: 'STOP', targetSpeedMps: 0, decelMps2: 8 })
+          : command({ speed: 'KEEP', targetSpeedMps: 6, issuedAtS: 0.5 }),
+      { onControl: (c) => c.kind === 'ackermann' && accels.push(c.accelMps2) },
+    );
+    const dtS = 0.05;
+    const at = (tS: number) => accels[Math.round(tS / dtS)]!;
+    expect(at(0.45)).toBeLessThan(-7.9);
+    // 0.6 s after the KEEP the hard brake is gone (8 → 2 m/s² at 10 m/s³), never released faster
+    expect(at(1.15)).toBeGreaterThanOrEqual(-2 - 1e-9);
+    for (let i = 1; i < accels.length; i++)
+      expect(accels[i]! - accels[i - 1]!).toBeLessThanOrEqual(10 * dtS + 1e-9);
+    expect(Math.min(...egos.map((e) => e.speedMps))).toBeGreaterThan(3);
+  });
+
   it('builds a commanded braking onset up at its jerk and releases it at the target speed', () => {
     const scene = straightScene(10, 15, 10);
     const run = (jerkMps3?: number) => {

@@ -41,6 +41,14 @@ export const ClassicalParamsSchema = z.object({
   decelDefaultMps2: z.number().positive().default(2.0),
   /** Jerk limit on the commanded acceleration, m/s³ (nuPlan comfort bound 4.13); braking harder than comfortable is not limited. */
   jerkMaxMps3: z.number().positive().default(4.0),
+  /**
+   * Rate at which braking harder than `decelDefaultMps2` (an emergency stop the gate ran) is released
+   * once the command no longer asks for it, m/s³, down to that braking; then `jerkMaxMps3`. Released
+   * at the comfort jerk, an 8 m/s² stop took 2 s to let go and stopped the ego outright where the
+   * planner, the gate passing it, asked for 3 m/s already (CommonRoad DEU_BadEssen-3_1_T-1). Under the
+   * gate's control-level bound (3 × its `maxJerkMps3` 4.13).
+   */
+  releaseJerkMps3: z.number().positive().default(10),
   /** Distance kept to a commanded stop point, m. */
   stopMarginM: z.number().nonnegative().default(0.3),
   /** Length of a lane path built off the route, m. */
@@ -139,7 +147,11 @@ export function createClassicalController(
         a = Math.min(a, state.accelMps2 + Math.max(jerkStep, onset * dtS));
       } else {
         const hardBrake = a < -p.decelDefaultMps2 - 1e-6 && a < state.accelMps2;
-        if (!hardBrake) a = clamp(a, state.accelMps2 - jerkStep, state.accelMps2 + jerkStep);
+        if (!hardBrake) {
+          // a hard brake no longer asked for lets go fast down to the comfortable braking
+          const release = Math.min(-p.decelDefaultMps2, state.accelMps2 + p.releaseJerkMps3 * dtS);
+          a = clamp(a, state.accelMps2 - jerkStep, Math.max(state.accelMps2 + jerkStep, release));
+        }
       }
       if (v <= 0.01 && target.speedMps <= 0.01) a = Math.min(a, 0);
       a = clamp(a, -vehicle.maxDecelMps2, vehicle.maxAccelMps2);
