@@ -112,11 +112,18 @@ export function createGatedPlanner<S>(
           trajectory: gate.trajectoryFor(stop, scene, { commandDecelMps2: decel }, along),
           command: stop,
         };
-        if (verdict.decision === 'MODIFY' && verdict.modified) {
-          // a repair that brakes harder than the running MRM wins (the MRM never slows a response)
-          const repaired = gate.trajectoryFor(verdict.modified, scene, {}, along);
-          if (speedAt(repaired, snap.tS + 1) < speedAt(output.trajectory, snap.tS + 1) - 1e-6)
-            output = { trajectory: repaired, command: verdict.modified };
+        if (verdict.decision !== 'VETO') {
+          // a passed command (a repair, or the planner's own in the release wait, where the stop
+          // eases to b_min) that brakes harder than the running MRM wins: the MRM never slows a response
+          const passed: PlanOutput =
+            verdict.decision === 'MODIFY' && verdict.modified
+              ? {
+                  trajectory: gate.trajectoryFor(verdict.modified, scene, {}, along),
+                  command: verdict.modified,
+                }
+              : r.output;
+          if (speedAt(passed.trajectory, snap.tS + 1) < speedAt(output.trajectory, snap.tS + 1) - 1e-6)
+            output = { trajectory: passed.trajectory, command: passed.command ?? command };
         }
       } else if (verdict.decision === 'MODIFY' && verdict.modified) {
         const traj: Trajectory = gate.trajectoryFor(verdict.modified, scene, {}, along);
