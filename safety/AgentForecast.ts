@@ -6,7 +6,9 @@
  * predictions of nuPlan's TTC metric). A lane-following vehicle that drifts sideways towards the
  * ego (an oncoming car over the centre line, a cut-in) gets a second slot (same `index`): its drift
  * goes on until it reaches the ego's lateral offset and it then follows the lane there, the worse
- * case the rules check beside the half-lane-capped one. A vehicle whose own light (red or yellow)
+ * case the rules check beside the half-lane-capped one; one going against the lane it is on (a car
+ * over the centre line) and drifting towards the ego gets the same worse case beside its
+ * straight-line forecast. A vehicle whose own light (red or yellow)
  * stops it — it can stop at its line comfortably, or is braking hard enough already
  * (`core/map` `stopsForLight`, the rule the planner reads other drivers' lights by) — is forecast
  * to brake to a stop at that line, not to run through it; one that cannot goes on. A vehicle
