@@ -6,7 +6,9 @@
  * predictions of nuPlan's TTC metric). A lane-following vehicle that drifts sideways towards the
  * ego (an oncoming car over the centre line, a cut-in) gets a second slot (same `index`): its drift
  * goes on until it reaches the ego's lateral offset and it then follows the lane there, the worse
- * case the rules check beside the half-lane-capped one. A vehicle whose own light (red or yellow)
+ * case the rules check beside the half-lane-capped one; one going against the lane it is on (a car
+ * over the centre line) and drifting towards the ego gets the same worse case beside its
+ * straight-line forecast. A vehicle whose own light (red or yellow)
  * stops it — it can stop at its line comfortably, or is braking hard enough already
  * (`core/map` `stopsForLight`, the rule the planner reads other drivers' lights by) — is forecast
  * to brake to a stop at that line, not to run through it; one that cannot goes on. A vehicle
@@ -14,7 +16,7 @@
  * that braking (`ForecastBraking`), in its lane-following slot only. Storage is preallocated and
  * reused.
  */
-import type { AgentState, TrafficLightState } from '../core/index.ts';
+import { type AgentState, angleDiff, type TrafficLightState } from '../core/index.ts';
 import { type RoadMap, signalStopAhead, stopsForLight } from '../core/map/index.ts';
 import type { LanePath } from './LanePath.ts';
 import type { LanePathCache } from './Rollout.ts';
@@ -219,6 +221,25 @@ export function forecastAgents(
     }
     const c = Math.cos(ag.headingRad);
     const s = Math.sin(ag.headingRad);
+    // a vehicle going against the lane it is on (a car that came over the centre line into the
+    // ego's side of the road) and angled towards the ego: the worse case that its sideways motion
+    // stops where the ego is and it comes on head-on along the lane there
+    let wrongWay: LanePath | undefined;
+    if (!path && moving && ag.kind === 'vehicle') {
+      const loc = map.locate(ag.x, ag.y, ag.headingRad, 2);
+      if (loc && Math.abs(loc.headingErrRad) > Math.PI - LANE_FOLLOW_HEADING_RAD)
+        wrongWay = paths.getStraightest(loc.laneId);
+      if (wrongWay) {
+        wrongWay.line.project(ag.x, ag.y, fp);
+        s0 = fp.sM;
+        d0 = fp.dM;
+        // its heading off the lane's reverse, rad (positive: drifting to the lane's left, +d)
+        const off = angleDiff(ag.headingRad, wrongWay.line.headingAt(Math.max(0, s0)) + Math.PI);
+        dRate = -ag.speedMps * Math.sin(off);
+        lonF = Math.cos(off);
+        dh = off;
+      }
+    }
     if (path) {
       // its own red / yellow light ahead, and it stops for it: it brakes to rest at the line
       let stopM = Number.POSITIVE_INFINITY;
@@ -253,7 +274,54 @@ export function forecastAgents(
       out.h[base + k] = ag.headingRad;
       out.v[base + k] = lon.v;
     }
+    if (wrongWay && Math.abs(dRate) > DRIFT_TOWARDS_EGO_MPS && out.count < out.maxAgents) {
+      wrongWay.line.project(cx, cy, fp);
+      // (its straight line crosses the ego's lane and leaves it again: seed 424242 run 376's car
+      // came back straight in the ego's lane, the gate had passed a DECELERATE that met it moving)
+      if ((fp.dM - d0) * dRate > 0) {
+        const slot2 = out.count++;
+        out.index[slot2] = i;
+        fillWrongWay(out, slot2 * out.capacity, wrongWay, s0, d0, dRate, lonF, dh, fp.dM - d0, ag, n, dtS);
+      }
+    }
   }
+}
+
+/**
+ * A vehicle going against its lane (from arc length `s0`, offset `d0`), drifting sideways at `dRate`
+ * until it has moved `reachM` across (signed), then straight along the lane's reverse at its speed
+ * along it, into `out` from `base`.
+ */
+function fillWrongWay(
+  out: AgentForecast,
+  base: number,
+  path: LanePath,
+  s0: number,
+  d0: number,
+  dRate: number,
+  lonF: number,
+  dh: number,
+  reachM: number,
+  ag: AgentState,
+  n: number,
+  dtS: number,
+): void {
+  const vLon = ag.speedMps * lonF;
+  const lo = Math.min(0, reachM);
+  const hi = Math.max(0, reachM);
+  for (let k = 0; k < n; k++) {
+    const t = k * dtS;
+    const drift = Math.max(lo, Math.min(hi, dRate * t));
+    path.line.toCartesian(s0 - vLon * t, d0 + drift, pose);
+    out.x[base + k] = pose.x;
+    out.y[base + k] = pose.y;
+    out.v[base + k] = Math.abs(drift) < Math.abs(reachM) ? ag.speedMps : vLon;
+    out.h[base + k] = pose.headingRad + Math.PI + (Math.abs(drift) < Math.abs(reachM) ? dh : 0);
+  }
+  out.x[base] = ag.x;
+  out.y[base] = ag.y;
+  out.h[base] = ag.headingRad;
+  out.v[base] = ag.speedMps;
 }
 
 /**

@@ -27,6 +27,28 @@ describe('mrmStep', () => {
     expect(r.state.mode).toBe('NORMAL');
     expect(r.output.active).toBe(false);
   });
+  it('in the release wait an emergency stop brakes at RSS b_min, not at its 8 m/s²; a VETO in the wait restores the rate', () => {
+    const hard = { decision: 'VETO' as const, mrm: { kind: 'EMERGENCY_STOP' as const, decelMps2: 8 } };
+    let r = mrmStep(MRM_INITIAL, { tS: 0, verdict: hard, egoSpeedMps: 12 }, P);
+    expect(r.output.decelMps2).toBe(8);
+    r = mrmStep(r.state, { tS: 0.1, verdict: allow, egoSpeedMps: 11.2 }, P);
+    expect(r.output).toMatchObject({ active: true, kind: 'EMERGENCY_STOP', decelMps2: P.releaseBrakeMps2 });
+    expect(P.releaseBrakeMps2).toBe(4);
+    r = mrmStep(r.state, { tS: 0.2, verdict: hard, egoSpeedMps: 10.8 }, P);
+    expect(r.output.decelMps2).toBe(8);
+  });
+  it('a repaired command (MODIFY) in the release wait keeps the emergency rate: the danger is still there', () => {
+    const hard = { decision: 'VETO' as const, mrm: { kind: 'EMERGENCY_STOP' as const, decelMps2: 8 } };
+    let r = mrmStep(MRM_INITIAL, { tS: 0, verdict: hard, egoSpeedMps: 12 }, P);
+    r = mrmStep(r.state, { tS: 0.1, verdict: { decision: 'MODIFY' }, egoSpeedMps: 11.2 }, P);
+    expect(r.output).toMatchObject({ active: true, decelMps2: 8 });
+    expect(r.state.allowSinceS).toBe(0.1); // (the wait runs on repairs too)
+  });
+  it('a comfortable stop gentler than b_min keeps its own rate in the release wait', () => {
+    let r = mrmStep(MRM_INITIAL, { tS: 0, verdict: vetoComfort, egoSpeedMps: 10 }, P);
+    r = mrmStep(r.state, { tS: 0.1, verdict: allow, egoSpeedMps: 9.9 }, P);
+    expect(r.output.decelMps2).toBe(1);
+  });
   it('a VETO during the release wait restarts it', () => {
     let s: MrmState = mrmStep(MRM_INITIAL, { tS: 0, verdict: vetoComfort, egoSpeedMps: 10 }, P).state;
     s = mrmStep(s, { tS: 0.1, verdict: allow, egoSpeedMps: 9.9 }, P).state;

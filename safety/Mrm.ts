@@ -21,6 +21,17 @@ export const MrmParamsSchema = z.object({
    * gate finds a safe command again the stop is no longer the minimal risk (our choice: 5 ticks).
    */
   releaseAfterS: z.number().nonnegative().default(0.5),
+  /**
+   * On a tick of the release wait whose command the gate ALLOWs as it is, a running stop brakes no
+   * harder than RSS's proper response needs: b_min, m/s² (ad-rss-lib α_lon,brake,min 4;
+   * Shalev-Shwartz et al. 2017). An emergency stop's 8 m/s² answers the danger the VETO saw; a
+   * command found safe unchanged says it has passed, and braking with b_min still answers it (the
+   * passed command's own braking, when harder, is the caller's to keep). A repaired command (MODIFY)
+   * says the danger is still there: the stop keeps its rate (fuzz seed 7 run 862: eased on the
+   * repairs of an oncoming drift, the ego came alongside the car as it swung back and was struck);
+   * a new VETO restores it.
+   */
+  releaseBrakeMps2: z.number().positive().default(4),
 });
 export type MrmParams = z.infer<typeof MrmParamsSchema>;
 
@@ -95,5 +106,10 @@ export function mrmStep(
     }
   }
   const active = s.mode !== 'NORMAL';
-  return { state: s, output: { active, kind: s.kind, decelMps2: s.decelMps2 } };
+  // in the release wait, on a tick the gate allowed as it was, the stop eases to RSS's b_min; the
+  // state keeps the VETO's rate, which a repair or a VETO in the wait brings back
+  const waiting =
+    s.mode === 'OPERATING' && input.verdict.decision === 'ALLOW' && !Number.isNaN(s.allowSinceS);
+  const decelMps2 = waiting ? Math.min(s.decelMps2, params.releaseBrakeMps2) : s.decelMps2;
+  return { state: s, output: { active, kind: s.kind, decelMps2 } };
 }

@@ -106,3 +106,36 @@ describe('oncoming drift: a stop before the contact while one at b_min is still 
     expect(v.modified?.decelMps2, v.explanation).toBeCloseTo(P.rssEgo.brakeMinCorrectMps2 + 0.02, 2);
   });
 });
+
+describe('a car over the centre line, going against the lane beside the ego and angled at it', () => {
+  // two lanes the ego's way (R0, R1 on its left); the car 27.2 m ahead in R1, 1 m towards R0, at
+  // 12.9 m/s heading 0.43 rad off R1's reverse: 5.3 m/s sideways. More than 0.5 rad off any lane's
+  // own way it was forecast in a straight line — across the ego's lane and out the other side before
+  // the ego got there — and a DECELERATE of an ego braking at 6.4 m/s² was passed; the car came
+  // back straight along the ego's lane (fuzz seed 424242 run 376, with the emergency stop eased in
+  // its release wait)
+  const two = roadMap({ lanes: 2 });
+  const check = (dh: number) => {
+    const sc = scene({
+      map: two,
+      s: 50,
+      speed: 9.2,
+      agents: [{ id: 'car', lane: 'R0', s: 77.2, d: 2.53, speed: 12.9, dh }],
+    });
+    sc.snapshot.ego.accelMps2 = -6.4;
+    return gate.checkCommand(cmd({ speed: 'DECELERATE', targetSpeedMps: 2.75 }), sc);
+  };
+
+  it('is also forecast to stop drifting in the ego’s lane and come on head-on there: the slowing that meets it moving is not passed', () => {
+    const v = check(Math.PI + 0.43);
+    const hit = v.rules.find((r) => r.rule === 'collision.predicted');
+    expect(hit?.decision, v.explanation).not.toBe('ALLOW');
+    expect(hit?.values.agentId).toBe('car');
+    expect(v.decision).not.toBe('ALLOW');
+  });
+
+  it('one angled away from the ego (back towards its own side) gets no such forecast', () => {
+    const v = check(Math.PI - 0.43);
+    expect(v.rules.find((r) => r.rule === 'collision.predicted')?.decision, v.explanation).toBe('ALLOW');
+  });
+});

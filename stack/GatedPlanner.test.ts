@@ -103,6 +103,51 @@ describe('gated planner: MRM vs repair', () => {
   });
 });
 
+describe('gated planner: the release wait after an emergency stop', () => {
+  const emergency: Verdict = { ...veto, mrm: { kind: 'EMERGENCY_STOP', decelMps2: 8 } };
+  const allow: Verdict = { decision: 'ALLOW', rules: [], explanation: 'scripted allow' };
+  /** Inner planner: a stop 9.6 m past the front bumper from 10 m/s (≈ 5.2 m/s², harder than b_min 4). */
+  const braking: Planner<null> = {
+    name: 'braking',
+    init: () => null,
+    step: (_s, snap) => {
+      const command = cmd({
+        speed: 'STOP',
+        stopAt: { x: 62, y: 0 },
+        issuedAtS: snap.tS,
+        expiresAtS: snap.tS + 1,
+      });
+      return { state: null, output: { command, trajectory: real.trajectoryFor(command, sceneAt(snap.tS)) } };
+    },
+  };
+  const run = (inner: Planner<null>, script: Verdict[]) => {
+    const p = createGatedPlanner(inner, { gate: scripted(script) });
+    let st = p.init(ctx, snapAt(0));
+    return script.map((_, k) => {
+      const r = p.step(st, snapAt(k * 0.1), ctx);
+      st = r.state;
+      return r.output;
+    });
+  };
+
+  it('on an allowed tick the emergency stop brakes at b_min (4 m/s²), not at its 8 m/s²', () => {
+    const outs = run(keep, [emergency, allow]);
+    expect(outs[1]!.command?.source).toBe('mrm:EMERGENCY_STOP');
+    expect(outs[1]!.command?.decelMps2).toBe(4);
+    expect(outs[0]!.command?.decelMps2).toBe(8);
+  });
+
+  it("the planner's own allowed command that brakes harder than b_min is driven (the MRM never slows a response)", () => {
+    const outs = run(braking, [emergency, allow]);
+    // the premise: the planner's stop is slower after 1 s than the eased emergency stop
+    expect(speedAfter1s(outs[1]!, 0.1)).toBeLessThan(
+      speedAfter1s(run(keep, [emergency, allow])[1]!, 0.1) - 0.5,
+    );
+    expect(outs[1]!.command?.speed).toBe('STOP');
+    expect(outs[1]!.command?.source).not.toMatch(/^mrm:/);
+  });
+});
+
 // The repair's reference: led by decel/gain below the speed the tracker should have while it
 // brakes, back at the target once that speed reaches it (it used to hold target − decel/gain for
 // the whole horizon, taking the ego ≈ 3.3 m/s below a 3 m/s² DECELERATE's target).

@@ -112,12 +112,26 @@ export function createGatedPlanner<S>(
           trajectory: gate.trajectoryFor(stop, scene, { commandDecelMps2: decel }, along),
           command: stop,
         };
-        if (verdict.decision === 'MODIFY' && verdict.modified) {
-          // a repair that brakes harder than the running MRM wins (the MRM never slows a response)
-          const repaired = gate.trajectoryFor(verdict.modified, scene, {}, along);
-          if (speedAt(repaired, snap.tS + 1) < speedAt(output.trajectory, snap.tS + 1) - 1e-6)
-            output = { trajectory: repaired, command: verdict.modified };
-        }
+        // a passed command that brakes harder than the running MRM wins (the MRM never slows a
+        // response): a repair, or the planner's own where the stop has eased to b_min below the
+        // VETO's rate (only there: a stop at its own rate keeps control over the planner's
+        // trajectory, as before — handing it over lost 13 points on CommonRoad USA_Lanker-1_11 and
+        // ARG_Carcarana)
+        const eased = verdict.decision === 'ALLOW' && m.output.decelMps2 < m.state.decelMps2 - 1e-9;
+        const passed: PlanOutput | undefined =
+          verdict.decision === 'MODIFY' && verdict.modified
+            ? {
+                trajectory: gate.trajectoryFor(verdict.modified, scene, {}, along),
+                command: verdict.modified,
+              }
+            : eased
+              ? r.output
+              : undefined;
+        if (
+          passed &&
+          speedAt(passed.trajectory, snap.tS + 1) < speedAt(output.trajectory, snap.tS + 1) - 1e-6
+        )
+          output = { trajectory: passed.trajectory, command: passed.command ?? command };
       } else if (verdict.decision === 'MODIFY' && verdict.modified) {
         const traj: Trajectory = gate.trajectoryFor(verdict.modified, scene, {}, along);
         output = { trajectory: traj, command: verdict.modified };

@@ -546,6 +546,15 @@ export function vruStepOutRule(ctx: CheckContext, sink: RuleSink): void {
     }
     return capMps;
   };
+  // braking at once goes out after the actuator's lag, through which the braking already under way
+  // goes on (as the roll-out's tracker has it): an ego slowing at 5 m/s² does not coast through the
+  // lag, and counted as coasting it was taken as committed to a person it could still stop short
+  // of, its ACCELERATE passed (fuzz seed 11 run 614, with the emergency stop eased in the release wait)
+  const v0 = r.v[0]!;
+  const decel0 = Math.max(0, -snapshot.ego.accelMps2);
+  const lagS = decel0 > 0 ? Math.min(params.accelLagS, v0 / decel0) : params.accelLagS;
+  const vLag = v0 - decel0 * lagS;
+  const lagM = 0.5 * (v0 + vLag) * lagS;
   for (const ag of snapshot.agents) {
     if (ag.kind !== 'pedestrian') continue;
     path.line.project(ag.x, ag.y, sp, r.s[0]! - 10, f0 + lookM);
@@ -600,8 +609,7 @@ export function vruStepOutRule(ctx: CheckContext, sink: RuleSink): void {
     {
       const v = r.v[0]!;
       const dist = conflictS - f0;
-      late =
-        v > walk && stopDist(v) > dist && !clearsAt(0) && v * params.accelLagS + (v * v) / (2 * bNow) <= dist;
+      late = v > walk && stopDist(v) > dist && !clearsAt(0) && lagM + (vLag * vLag) / (2 * bNow) <= dist;
     }
     for (let k = 0; k < r.n; k++) {
       const v = r.v[k]!;
@@ -613,11 +621,10 @@ export function vruStepOutRule(ctx: CheckContext, sink: RuleSink): void {
         // the roll-out itself stops short: short of the point while above walking pace, and at its
         // last step still able to (the braking goes on)
         if (dist > 0 && (k < r.n - 1 || v * params.accelLagS + (v * v) / (2 * bNow) <= dist)) continue;
-        const v0 = r.v[0]!;
-        const need = (v0 * v0) / (2 * Math.max(0.1, conflictS - f0 - v0 * params.accelLagS));
+        const need = (vLag * vLag) / (2 * Math.max(0.1, conflictS - f0 - lagM));
         sink.fail(
           'vru.stepOut',
-          `${ag.subclass === 'child' ? 'child' : 'pedestrian'} ${q(ag.id)} ${round(clearance)} m beside the path could step out within ${round(tReach, 1)} s: the ego (${round(v0)} m/s, ${round(conflictS - f0)} m away) can still stop short of it only by braking now (${round(need)} m/s²), not after a reaction to its step; the command is still at ${round(v)} m/s ${round(dist)} m short of it at t+${round(k * r.dtS, 1)} s`,
+          `${ag.subclass === 'child' ? 'child' : 'pedestrian'} ${q(ag.id)} ${round(clearance)} m beside the path could step out within ${round(tReach, 1)} s: the ego (${round(r.v[0]!)} m/s, ${round(conflictS - f0)} m away) can still stop short of it only by braking now (${round(need)} m/s²), not after a reaction to its step; the command is still at ${round(v)} m/s ${round(dist)} m short of it at t+${round(k * r.dtS, 1)} s`,
           {
             agentId: ag.id,
             clearanceM: round(clearance),
