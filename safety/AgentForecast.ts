@@ -233,7 +233,7 @@ export function forecastAgents(
         wrongWay.line.project(ag.x, ag.y, fp);
         s0 = fp.sM;
         d0 = fp.dM;
-        // its heading off the lane's reverse, rad (positive: drifting to the lane's left, +d)
+        // its heading off the lane's reverse, rad (positive: drifting to the lane's right, −d)
         const off = angleDiff(ag.headingRad, wrongWay.line.headingAt(Math.max(0, s0)) + Math.PI);
         dRate = -ag.speedMps * Math.sin(off);
         lonF = Math.cos(off);

@@ -137,6 +137,35 @@ describe('gated planner: the release wait after an emergency stop', () => {
     expect(outs[0]!.command?.decelMps2).toBe(8);
   });
 
+  it('the stop eases only where the gate passes the eased stop: a stopped car 20 m ahead keeps the 8 m/s²', () => {
+    // the planner's commands are answered from the script (VETO, then ALLOW); the eased stop itself
+    // by the real gate — at 12 m/s, 4 m/s² does not stop short of a car standing 20 m ahead
+    const withCar = (tS: number, carS: number) =>
+      scene({ map, s: 50, speed: 12, tS, agents: [{ id: 'obs', lane: 'R0', s: carS, speed: 0 }] }).snapshot;
+    const outsWith = (carS: number) => {
+      let k = 0;
+      const gate: SafetyGate = {
+        ...real,
+        checkCommand: (c, sc, o) =>
+          (c as MidLevelCommand).source.startsWith('mrm:')
+            ? real.checkCommand(c, sc, o)
+            : k++ === 0
+              ? emergency
+              : allow,
+      };
+      const p = createGatedPlanner(keep, { gate });
+      let st = p.init(ctx, withCar(0, carS));
+      return [0, 0.1].map((tS) => {
+        const r = p.step(st, withCar(tS, carS), ctx);
+        st = r.state;
+        return r.output;
+      });
+    };
+    expect(outsWith(70)[1]!.command?.decelMps2).toBe(8);
+    // with the car far off, the eased stop passes and is driven
+    expect(outsWith(200)[1]!.command?.decelMps2).toBe(4);
+  });
+
   it("the planner's own allowed command that brakes harder than b_min is driven (the MRM never slows a response)", () => {
     const outs = run(braking, [emergency, allow]);
     // the premise: the planner's stop is slower after 1 s than the eased emergency stop

@@ -100,7 +100,7 @@ export function createGatedPlanner<S>(
         };
         delete stop.stopAt;
         delete stop.targetLaneId;
-        const decel = Math.max(m.output.decelMps2, 0.1);
+        let decel = Math.max(m.output.decelMps2, 0.1);
         // an emergency stop is a commanded deceleration: the tracker is led to brake at it down to
         // the stop (a reference at rest gives at most gain·v near it); a comfortable stop tapers
         if (m.output.kind === 'EMERGENCY_STOP') stop.decelMps2 = decel;
@@ -108,6 +108,18 @@ export function createGatedPlanner<S>(
         if (stop.path === 'FOLLOW_LANE' && verdict.mrm?.lateralOffsetM !== undefined)
           stop.lateralOffsetM = verdict.mrm.lateralOffsetM;
         else delete stop.lateralOffsetM;
+        // the stop eased to b_min is a command of its own: the gate passed the planner's, not it —
+        // eased only where the gate passes the eased stop too (the VETO's rate may be what stops
+        // short of the conflict it was for: a stopped car 20 m ahead of an ego at 12 m/s)
+        let eased = m.output.decelMps2 < m.state.decelMps2 - 1e-9;
+        if (eased && m.output.kind === 'EMERGENCY_STOP') {
+          stop.decelMps2 = decel;
+          if (gate.checkCommand(stop, scene).decision !== 'ALLOW') {
+            eased = false;
+            decel = Math.max(m.state.decelMps2, 0.1);
+          }
+        }
+        if (m.output.kind === 'EMERGENCY_STOP') stop.decelMps2 = decel;
         output = {
           trajectory: gate.trajectoryFor(stop, scene, { commandDecelMps2: decel }, along),
           command: stop,
@@ -117,7 +129,7 @@ export function createGatedPlanner<S>(
         // VETO's rate (only there: a stop at its own rate keeps control over the planner's
         // trajectory, as before — handing it over lost 13 points on CommonRoad USA_Lanker-1_11 and
         // ARG_Carcarana)
-        const eased = verdict.decision === 'ALLOW' && m.output.decelMps2 < m.state.decelMps2 - 1e-9;
+        eased &&= verdict.decision === 'ALLOW';
         const passed: PlanOutput | undefined =
           verdict.decision === 'MODIFY' && verdict.modified
             ? {
