@@ -87,3 +87,55 @@ describe('path entry of a crossing agent', () => {
     expect(pathMeeting(line, EGO, { ...ONCOMING, x: 40, y: -60 }, 60, 0.3)).toEqual({});
   });
 });
+
+/**
+ * The oncoming lane x = −1.75 turning to its right (west) before our turn: south to y = 25, a
+ * quarter circle of radius 10 m about (−11.75, 25), then west along y = 15.
+ */
+function oncomingTurningAway(): Polyline {
+  const pts = [];
+  for (let y = 60; y > 25; y -= 5) pts.push({ x: -1.75, y });
+  for (let k = 0; k <= 12; k++) {
+    const a = (k / 12) * (Math.PI / 2);
+    pts.push({ x: -11.75 + 10 * Math.cos(a), y: 25 - 10 * Math.sin(a) });
+  }
+  for (let x = -16.75; x > -60; x -= 5) pts.push({ x, y: 15 });
+  return new Polyline(pts);
+}
+
+describe('path entry along a crossing agent’s lane path', () => {
+  const path = (line: Polyline) => {
+    const f = line.project(ONCOMING.x, ONCOMING.y);
+    return { line, sM: f.sM, dM: f.dM };
+  };
+
+  it('the oncoming car whose lane turns away before our turn never meets our footprint; its straight strip would', () => {
+    const line = leftTurn();
+    expect(pathEntry(line, EGO, ONCOMING, 60, 0.3)).toBeDefined();
+    expect(pathMeeting(line, EGO, ONCOMING, 60, 0.3, [path(oncomingTurningAway())])).toEqual({});
+  });
+
+  it('along a straight lane path the entry is the straight strip’s', () => {
+    const line = leftTurn();
+    const straight = new Polyline([
+      { x: -1.75, y: 60 },
+      { x: -1.75, y: -60 },
+    ]);
+    const onLane = pathEntry(line, EGO, ONCOMING, 60, 0.3)!;
+    const e = pathMeeting(line, EGO, ONCOMING, 60, 0.3, [path(straight)]).entry!;
+    expect(e.egoEntryM).toBeCloseTo(onLane.egoEntryM, 6);
+    expect(e.agentToEntryM).toBeCloseTo(onLane.agentToEntryM, 6);
+    expect(e.agentClearM).toBeCloseTo(onLane.agentClearM, 6);
+    expect(e.egoExitM).toBeCloseTo(onLane.egoExitM, 6);
+  });
+
+  it('with several branches the earliest entry counts', () => {
+    const line = leftTurn();
+    const straight = new Polyline([
+      { x: -1.75, y: 60 },
+      { x: -1.75, y: -60 },
+    ]);
+    const both = pathMeeting(line, EGO, ONCOMING, 60, 0.3, [path(oncomingTurningAway()), path(straight)]);
+    expect(both.entry?.egoEntryM).toBeCloseTo(pathEntry(line, EGO, ONCOMING, 60, 0.3)!.egoEntryM, 6);
+  });
+});

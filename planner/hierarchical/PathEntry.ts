@@ -1,13 +1,17 @@
 /**
- * Where the ego's footprint, driven along the route, first enters a crossing agent's path (the
- * strip its body sweeps going straight on from where it is). Perception's conflict point is where
+ * Where the ego's footprint, driven along the route, first enters a crossing agent's path: the
+ * strip its body sweeps along its lane path ahead where it is matched to a lane (`AgentLanePath`,
+ * one per successor branch it may take), else going straight on from where it is. Perception's
+ * conflict point is where
  * the agent's *centre* enters the ego's corridor, measured on the route centreline; on a turn that
  * meets the other path at an angle (an unprotected left across oncoming traffic) the ego's front
  * corner is in the other lane metres before that point, so a stop "2 m before the conflict" leaves
  * the ego standing in the oncoming lane — where a reactive driver stops behind it and both wait.
  * Only the part of the footprint inside the strip counts (a rear corner beside the agent's lane is
  * no conflict), so the agent has passed us once its rear is past that part. Pure geometry on the
- * route line; no allocation beyond the result.
+ * route line; no allocation beyond the result. Along a lane path, "along" is arc length on it from
+ * the agent's centre and "across" the offset from it (the footprint's edges cut as straight there:
+ * the footprint is short against the bends of a lane).
  */
 import type { Polyline } from '../../core/index.ts';
 
@@ -50,6 +54,20 @@ export interface EntryAgent {
   widthM: number;
 }
 
+/**
+ * A crossing agent's path along its lanes: the centreline of its lane and the successors of one
+ * branch, where the agent's centre is along it (`sM`) and across it (`dM`, left positive). Its
+ * body sweeps the centreline, widened by its half width and the margin.
+ */
+export interface AgentLanePath {
+  line: Polyline;
+  sM: number;
+  dM: number;
+}
+
+/** How far behind the agent its lane path is searched for our footprint, m (a car passed that far back has gone). */
+const PATH_BACK_M = 30;
+
 /** Sampling step along the route, m. */
 const STEP_M = 0.25;
 /** How far past the entry search the exit from the strip is looked for, m (a lane and a car length). */
@@ -72,7 +90,9 @@ export function pathEntry(
 
 /**
  * `pathEntry`, and when the footprint meets the strip only behind the agent's rear, how far the
- * rear is past it (the agent has gone by). Neither: the footprint stays clear of the strip.
+ * rear is past it (the agent has gone by). Neither: the footprint stays clear of the strip. With
+ * lane paths (one per branch the agent may take) the strip follows each; the earliest entry over
+ * them counts (conservative), and the rear is past only when no branch has an entry.
  */
 export function pathMeeting(
   line: Polyline,
@@ -80,11 +100,38 @@ export function pathMeeting(
   a: EntryAgent,
   aheadM: number,
   marginM: number,
+  paths?: ReadonlyArray<AgentLanePath>,
+): PathMeeting {
+  if (!paths || paths.length === 0) return meetingOn(line, ego, a, aheadM, marginM, undefined);
+  let entry: PathEntry | undefined;
+  let rearPastM = Infinity;
+  for (const p of paths) {
+    const m = meetingOn(line, ego, a, aheadM, marginM, p);
+    if (m.entry && (!entry || m.entry.egoEntryM < entry.egoEntryM)) entry = m.entry;
+    if (m.rearPastM !== undefined) rearPastM = Math.min(rearPastM, m.rearPastM);
+  }
+  if (entry) return { entry };
+  return Number.isFinite(rearPastM) ? { rearPastM } : {};
+}
+
+const probe = { sM: 0, dM: 0, segment: 0 };
+
+function meetingOn(
+  line: Polyline,
+  ego: EntryEgo,
+  a: EntryAgent,
+  aheadM: number,
+  marginM: number,
+  path: AgentLanePath | undefined,
 ): PathMeeting {
   if (line.length <= 0) return {};
   const ux = Math.cos(a.headingRad);
   const uy = Math.sin(a.headingRad);
+  // on a lane path its body is swept along the centreline: an offset from it now is taken back to
+  // the centre (keeping it put an oncoming car 1.4 m off its centre, 63 m away, in our path on
+  // esmini lane_change_crest; perception's crossing list and the gate keep offset and drift)
   const half = a.widthM / 2 + marginM;
+  const fromS = path ? Math.max(0, path.sM - PATH_BACK_M) : 0;
   const rearAlong = -a.lengthM / 2;
   const pose = { x: 0, y: 0, headingRad: 0 };
   const halfL = ego.lengthM / 2;
@@ -109,8 +156,14 @@ export function pathMeeting(
       const w = k === 0 || k === 3 ? halfW : -halfW;
       const px = cx + c * l - sn * w;
       const py = cy + sn * l + c * w;
-      along[k] = px * ux + py * uy;
-      lat[k] = -px * uy + py * ux;
+      if (path) {
+        path.line.project(px + a.x, py + a.y, probe, fromS);
+        along[k] = probe.sM - path.sM;
+        lat[k] = probe.dM;
+      } else {
+        along[k] = px * ux + py * uy;
+        lat[k] = -px * uy + py * ux;
+      }
     }
     const inStrip = alongSpanInStrip(lat, along, half, span);
     if (entry) {

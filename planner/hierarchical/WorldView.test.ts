@@ -4,9 +4,13 @@ import { RoadMap, RoutePath } from '../../core/map/index.ts';
 import { LOOP_ROUTE, loopMapData, overpassRoad } from '../../core/map/testFixtures.ts';
 import { createEnvironmentTransform } from '../../perception/index.ts';
 import { NUPLAN_METRIC_PARAMS } from '../../sim/metrics/params.ts';
+import { decideLongitudinal } from './LongitudinalAgent.ts';
+import { pathMeeting } from './PathEntry.ts';
 import { analyseScene, bandOf } from './SceneAnalyst.ts';
+import { JUNCTION_ROUTE, junctionMap, onTurn } from './testing/junction.ts';
 import { PARAMS } from './testing/views.ts';
 import {
+  agentLanePaths,
   bendSpeedAt,
   bendSpeedsAlong,
   buildWorldView,
@@ -555,5 +559,121 @@ describe('world view: a route that goes on', () => {
       3,
     );
     expect(v.deadEndM).toBeUndefined();
+  });
+});
+
+describe('world view: a crossing vehicle’s path follows its lane', () => {
+  const jmap = junctionMap();
+  const jroute = RoutePath.build(jmap, JUNCTION_ROUTE.laneIds);
+  const jenv = createEnvironmentTransform(jmap, {}, vehicle);
+  if (!jenv.ok) throw new Error('perception');
+  type Agent = WorldSnapshot['agents'][number];
+  const car = (
+    id: string,
+    pose: { x: number; y: number; headingRad: number },
+    over: Partial<Agent> = {},
+  ): Agent => ({ id, kind: 'vehicle', ...pose, speedMps: 5, lengthM: 4.5, widthM: 1.9, ...over }) as Agent;
+  /** The ego at rest with its rear axle at (0, egoY), heading north; `a` listed as crossing `conflictM` ahead. */
+  function junctionView(egoY: number, a: Agent, conflictM: number) {
+    const snap = {
+      tS: 0,
+      ego: {
+        tS: 0,
+        x: 0,
+        y: egoY,
+        headingRad: Math.PI / 2,
+        speedMps: 0,
+        accelMps2: 0,
+        steerRad: 0,
+        yawRateRadps: 0,
+      },
+      agents: [a],
+      lights: [],
+      route: JUNCTION_ROUTE,
+    } as WorldSnapshot;
+    const g = jenv.ok ? jenv.value.transform(snap, JUNCTION_ROUTE).laneGraph : undefined;
+    // listed as perception lists a car drifting towards us (hand-built: the path entry is what is tested)
+    const laneGraph = {
+      ...g!,
+      crossing: [
+        {
+          agentId: a.id,
+          kind: a.kind,
+          speedMps: a.speedMps,
+          distanceM: 10,
+          conflictM,
+          agentTimeS: 1.5,
+          egoTimeS: null,
+        },
+      ],
+    };
+    const v = buildWorldView(snap, laneGraph, 'car', jmap, jroute, vehicle, new Map(), 0, 3);
+    return { v, snap, o: v.objects.find((x) => x.id === a.id)! };
+  }
+  /** The yield stop decided for `id`, ahead of the front bumper, m (undefined: no yield). */
+  function yieldStopM(v: ReturnType<typeof junctionView>['v'], id: string): number | undefined {
+    const yielded = new Map<string, number>();
+    const lat = { path: 'FOLLOW_LANE', targetLaneId: null, reason: '' } as const;
+    decideLongitudinal(v, analyseScene(v, PARAMS), lat, PARAMS, undefined, yielded);
+    const s = yielded.get(id);
+    return s === undefined ? undefined : s - (v.egoSM + v.egoFrontM);
+  }
+
+  it('a car turning right away from our road: its lane never meets our footprint, though its heading points across it; the yield stop is not at 0', () => {
+    const turner = car('turner', onTurn(20));
+    const { v, o } = junctionView(14, turner, 6);
+    expect(o.entry).toBeUndefined();
+    // the straight strip along its heading would have had us in its path already
+    const ego = {
+      sM: v.egoSM,
+      lengthM: vehicle.lengthM,
+      widthM: vehicle.widthM,
+      rearAxleToCenterM: vehicle.rearAxleToCenterM,
+    };
+    expect(pathMeeting(jroute.line, ego, turner, 30, 0.3).entry?.egoEntryM).toBe(0);
+    expect(yieldStopM(v, 'turner')).toBeGreaterThan(3);
+  });
+
+  it('a car going straight on across our road along its lane is still yielded to where we enter its path', () => {
+    const crosser = car('crosser', { x: 9, y: 15, headingRad: Math.PI });
+    const { v, o } = junctionView(8, crosser, 3);
+    expect(o.entry).toBeDefined();
+    // our front bumper (at y ≈ 12) is 1.7 m from its strip (y ≥ 13.75): entered within a metre or two
+    expect(o.entry!.egoEntryM).toBeGreaterThan(0.5);
+    expect(o.entry!.egoEntryM).toBeLessThan(3);
+    expect(yieldStopM(v, 'crosser')).toBeCloseTo(Math.max(0, o.entry!.egoEntryM - PARAMS.stopMarginM), 6);
+  });
+
+  it('before the fork it goes on along the branch turning least (straight across us); an indicator picks the branch', () => {
+    const before = { x: 16, y: 15, headingRad: Math.PI };
+    expect(agentLanePaths(jmap, car('c', before)).length).toBe(1);
+    expect(junctionView(8, car('c', before), 3).o.entry).toBeDefined();
+    expect(agentLanePaths(jmap, car('c', before, { indicator: 'RIGHT' })).length).toBe(1);
+    expect(junctionView(8, car('c', before, { indicator: 'RIGHT' }), 3).o.entry).toBeUndefined();
+    expect(junctionView(8, car('c', before, { indicator: 'LEFT' }), 3).o.entry).toBeDefined();
+  });
+
+  it('a car off its lane centre is swept along the centreline: beside our road, 1.3 m off towards us, its path misses us', () => {
+    // on N (x = 3.5, northbound beside our road), 1.3 m left of its centre: with the 0.3 m margin its
+    // straight strip reaches x = 0.95, inside our side (x = 1.15), and we drive into it behind it; along
+    // N's centre it reaches 2.25
+    const beside = car('b', { x: 2.2, y: 40, headingRad: Math.PI / 2 });
+    expect(agentLanePaths(jmap, beside)[0]?.dM).toBeCloseTo(1.3, 6);
+    const { v, o } = junctionView(30, beside, 3);
+    expect(o.entry).toBeUndefined();
+    const ego = {
+      sM: v.egoSM,
+      lengthM: vehicle.lengthM,
+      widthM: vehicle.widthM,
+      rearAxleToCenterM: vehicle.rearAxleToCenterM,
+    };
+    expect(pathMeeting(jroute.line, ego, beside, 30, 0.3).entry).toBeDefined();
+  });
+
+  it('a pedestrian, or a car pointing across its lane, keeps the straight strip', () => {
+    const p = onTurn(20);
+    expect(agentLanePaths(jmap, car('p', p, { kind: 'pedestrian', lengthM: 0.5, widthM: 0.5 }))).toEqual([]);
+    expect(agentLanePaths(jmap, car('x', { ...p, headingRad: p.headingRad + 1 }))).toEqual([]);
+    expect(junctionView(14, car('x', { ...p, headingRad: p.headingRad + 0.6 }), 6).o.entry).toBeDefined();
   });
 });
