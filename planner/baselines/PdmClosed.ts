@@ -224,6 +224,18 @@ export const PdmClosedParamsSchema = z.object({
 export type PdmClosedParams = z.infer<typeof PdmClosedParamsSchema>;
 export type PdmClosedParamsInput = z.input<typeof PdmClosedParamsSchema>;
 
+/** PDM's observation of the agents (`PdmObservation.update`) as its parameters set it. */
+export function pdmObservationOptions(p: PdmClosedParams) {
+  return {
+    radiusM: p.mapRadiusM,
+    maxVehicles: p.maxVehicles,
+    maxPedestrians: p.maxPedestrians,
+    maxBicycles: p.maxBicycles,
+    maxStatic: p.maxStatic,
+    sampleDtS: p.intervalS * p.observationSampleRes,
+  };
+}
+
 /** Margin around the driving corridor for the windowed path projections, m. */
 const PROJECT_MARGIN_M = 15;
 /**
@@ -507,14 +519,7 @@ export class PdmClosed {
     this.obs.update(
       snap,
       vehicle,
-      {
-        radiusM: p.mapRadiusM,
-        maxVehicles: p.maxVehicles,
-        maxPedestrians: p.maxPedestrians,
-        maxBicycles: p.maxBicycles,
-        maxStatic: p.maxStatic,
-        sampleDtS: p.intervalS * p.observationSampleRes,
-      },
+      pdmObservationOptions(p),
       this.collided,
       this.routeLanes,
       this.laneIndexById,

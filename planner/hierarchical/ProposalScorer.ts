@@ -40,7 +40,7 @@
  */
 import { angleDiff, type Trajectory, type VehicleParams, type WorldSnapshot } from '../../core/index.ts';
 import type { PlannerContext } from '../../core/planning/Planner.ts';
-import { PdmClosedParamsSchema } from '../baselines/PdmClosed.ts';
+import { PdmClosedParamsSchema, pdmObservationOptions } from '../baselines/PdmClosed.ts';
 import { LaneAreaIndex } from '../baselines/pdm/LaneAreaIndex.ts';
 import { PdmObservation } from '../baselines/pdm/PdmObservation.ts';
 import { PdmPath } from '../baselines/pdm/PdmPath.ts';
@@ -99,6 +99,7 @@ class ForecastObservation extends PdmObservation {
 export class ProposalScorer {
   readonly capacity: number;
   private readonly p = PdmClosedParamsSchema.parse({});
+  private readonly obsOptions = pdmObservationOptions(this.p);
   private readonly scorer: PdmScorer;
   private readonly sim: SimulatedProposals;
   private readonly obs = new ForecastObservation();
@@ -262,18 +263,10 @@ export class ProposalScorer {
     collided: Set<string>,
     forecasts: ReadonlyArray<AgentForecast | undefined> | undefined,
   ): void {
-    const p = this.p;
     this.obs.update(
       snap,
       vehicle,
-      {
-        radiusM: p.mapRadiusM,
-        maxVehicles: p.maxVehicles,
-        maxPedestrians: p.maxPedestrians,
-        maxBicycles: p.maxBicycles,
-        maxStatic: p.maxStatic,
-        sampleDtS: p.intervalS * p.observationSampleRes,
-      },
+      this.obsOptions,
       collided,
       this.routeLanes,
       this.laneIndexById,
