@@ -114,7 +114,9 @@ export function createGatedPlanner<S>(
         let eased = m.output.decelMps2 < m.state.decelMps2 - 1e-9;
         if (eased && m.output.kind === 'EMERGENCY_STOP') {
           stop.decelMps2 = decel;
-          if (gate.checkCommand(stop, scene).decision !== 'ALLOW') {
+          // checked on the path it is driven on (the planner's branch at a junction)
+          const driven = gate.trajectoryFor(stop, scene, { commandDecelMps2: decel }, along);
+          if (gate.checkCommand(stop, scene, { trajectory: driven }).decision !== 'ALLOW') {
             eased = false;
             decel = Math.max(m.state.decelMps2, 0.1);
           }

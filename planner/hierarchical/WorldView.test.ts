@@ -644,12 +644,16 @@ describe('world view: a crossing vehicle’s path follows its lane', () => {
     expect(yieldStopM(v, 'crosser')).toBeCloseTo(Math.max(0, o.entry!.egoEntryM - PARAMS.stopMarginM), 6);
   });
 
-  it('before the fork it goes on along the branch turning least (straight across us); an indicator picks the branch', () => {
+  it('before the fork it goes on along the branch turning least (straight across us); an indicator adds its branch, never drops that one', () => {
     const before = { x: 16, y: 15, headingRad: Math.PI };
     expect(agentLanePaths(jmap, car('c', before)).length).toBe(1);
     expect(junctionView(8, car('c', before), 3).o.entry).toBeDefined();
-    expect(agentLanePaths(jmap, car('c', before, { indicator: 'RIGHT' })).length).toBe(1);
-    expect(junctionView(8, car('c', before, { indicator: 'RIGHT' }), 3).o.entry).toBeUndefined();
+    // a right indicator (a turn away from us, or left on from a lane change): the turn and the
+    // straight-on path across us — we still stop short of where we would enter it
+    expect(agentLanePaths(jmap, car('c', before, { indicator: 'RIGHT' })).length).toBe(2);
+    const right = junctionView(8, car('c', before, { indicator: 'RIGHT' }), 3).o.entry;
+    expect(right).toBeDefined();
+    expect(right!.egoEntryM).toBeCloseTo(junctionView(8, car('c', before), 3).o.entry!.egoEntryM, 6);
     expect(junctionView(8, car('c', before, { indicator: 'LEFT' }), 3).o.entry).toBeDefined();
   });
 

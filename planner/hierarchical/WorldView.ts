@@ -771,12 +771,18 @@ export function agentLanePaths(map: RoadMap, a: WorldSnapshot['agents'][number])
   for (const lane of lanes) {
     if (headingErrOn(lane, a) > Math.min(LANE_FOLLOW_HEADING_RAD, best + HEADING_TIE_RAD)) continue;
     const branches = laneBranches(map, lane.data.id);
-    // its indicator's side: the branch turning most that way; none: the one turning least
+    // the one turning least, and with an indicator on also the branch turning most that way (an
+    // indicator is a hint, not a promise: left on from a lane change, or for a later junction, it
+    // must not drop the straight-on path across ours)
     const side = a.indicator === 'LEFT' ? 1 : a.indicator === 'RIGHT' ? -1 : 0;
     let pick = Number.NEGATIVE_INFINITY;
-    for (const b of branches) pick = Math.max(pick, branchScore(b, side));
+    let pickStraight = Number.NEGATIVE_INFINITY;
     for (const b of branches) {
-      if (branchScore(b, side) < pick - 1e-6) continue;
+      pick = Math.max(pick, branchScore(b, side));
+      pickStraight = Math.max(pickStraight, branchScore(b, 0));
+    }
+    for (const b of branches) {
+      if (branchScore(b, side) < pick - 1e-6 && branchScore(b, 0) < pickStraight - 1e-6) continue;
       const p = pathPool[pathsOut.length] ?? { line: b.line, sM: 0, dM: 0 };
       pathPool[pathsOut.length] = p;
       p.line = b.line;
