@@ -137,5 +137,21 @@ describe('path entry along a crossing agent’s lane path', () => {
     ]);
     const both = pathMeeting(line, EGO, ONCOMING, 60, 0.3, [path(oncomingTurningAway()), path(straight)]);
     expect(both.entry?.egoEntryM).toBeCloseTo(pathEntry(line, EGO, ONCOMING, 60, 0.3)!.egoEntryM, 6);
+    // two branches that both meet us, at different points: the nearer entry wins in either order
+    const across = new Polyline([
+      { x: -4.5, y: 60 },
+      { x: -4.5, y: -60 },
+    ]);
+    const a = pathMeeting(line, EGO, ONCOMING, 60, 0.3, [path(straight)]).entry!.egoEntryM;
+    const b = pathMeeting(line, EGO, ONCOMING, 60, 0.3, [path(across)]).entry!.egoEntryM;
+    expect(Math.abs(a - b)).toBeGreaterThan(0.5);
+    for (const order of [
+      [path(straight), path(across)],
+      [path(across), path(straight)],
+    ])
+      expect(pathMeeting(line, EGO, ONCOMING, 60, 0.3, order).entry?.egoEntryM).toBeCloseTo(
+        Math.min(a, b),
+        6,
+      );
   });
 });
