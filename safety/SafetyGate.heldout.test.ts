@@ -1,6 +1,7 @@
 import { curvyReference, road } from '../scenarios/builtin/index.ts';
 import { describeCaseTable, type SituationalCase } from '../stack/testing/caseTable.ts';
 import {
+  ahead,
   junctionApproach,
   junctionMap,
   lightApproach,
@@ -69,7 +70,6 @@ const hidden = (id: string, x0: number, x1: number, y0: number, y1: number) => (
 /** Centre arc length of an agent `gapM` behind the ego's rear bumper (ego centre at `egoS`, car 5.176 m, agent 4.8 m). */
 const behind = (egoS: number, gapM: number) => egoS - 2.588 - gapM - 2.4;
 /** Centre arc length of an agent `gapM` ahead of the ego's front bumper. */
-const ahead = (egoS: number, gapM: number, agentHalfM = 2.4) => egoS + 2.588 + gapM + agentHalfM;
 
 const railMap = mapOf({
   ...road({ lanes: 1, id: 'rail' }),

@@ -12,6 +12,7 @@ import { VehicleParamsSchema } from '../core/index.ts';
 import { road } from '../scenarios/builtin/index.ts';
 import { describeCaseTable, type SituationalCase } from '../stack/testing/caseTable.ts';
 import {
+  ahead,
   junctionApproach,
   junctionMap,
   lightApproach,
@@ -89,7 +90,6 @@ const region = (
   source,
 });
 /** Centre arc length of an agent `gapM` ahead of the ego's front bumper (car 5.176 m). */
-const ahead = (egoS: number, gapM: number, agentHalfM = 2.4) => egoS + 2.588 + gapM + agentHalfM;
 /** Centre arc length of an agent `gapM` behind the ego's rear bumper. */
 const behind = (egoS: number, gapM: number, agentHalfM = 2.4) => egoS - 2.588 - gapM - agentHalfM;
 const TRUCK = { lengthM: 16.5, widthM: 2.6, attrs: { subclass: 'truck' as const } };

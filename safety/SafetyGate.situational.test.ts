@@ -11,6 +11,8 @@ import { describe, expect, it } from 'vitest';
 import { road } from '../scenarios/builtin/index.ts';
 import { describeCaseTable, runCase, type SituationalCase } from '../stack/testing/caseTable.ts';
 import {
+  type AgentSpec,
+  ahead,
   CAR,
   junctionMap,
   lightApproach,
@@ -24,6 +26,14 @@ import { createSafetyGate } from './SafetyGate.ts';
 
 const m2 = roadMap({ lanes: 2, oncoming: true, shoulder: true });
 const m1dash = roadMap({ lanes: 1, oncoming: true, dashedCentre: true, id: 'dash' });
+/** A van parked in the ego's lane, its rear 20 m ahead of an ego centred at s = 50. */
+const PARKED_VAN_20M: AgentSpec = {
+  id: 'van',
+  lane: 'R0',
+  s: ahead(50, 20),
+  speed: 0,
+  attrs: { subclass: 'van', parked: true },
+};
 const m1solid = roadMap({ lanes: 1, oncoming: true, dashedCentre: false, id: 'solid' });
 const railMap = mapOf({
   ...road({ lanes: 1, id: 'rail' }),
@@ -1105,7 +1115,7 @@ const CASES: Case[] = [
   },
   {
     name: 'ACCELERATE into a 6 m/s lead 20 m ahead',
-    spec: { map: m2, agents: [{ id: 'lead', lane: 'R0', s: 50 + 2.588 + 20 + 2.4, speed: 6 }] },
+    spec: { map: m2, agents: [{ id: 'lead', lane: 'R0', s: ahead(50, 20), speed: 6 }] },
     command: { speed: 'ACCELERATE', targetSpeedMps: 13 },
     expect: 'MODIFY',
   },
@@ -1223,15 +1233,7 @@ const CASES: Case[] = [
     spec: {
       map: m1dash,
       speed: 6,
-      agents: [
-        {
-          id: 'van',
-          lane: 'R0',
-          s: 50 + 2.588 + 20 + 2.4,
-          speed: 0,
-          attrs: { subclass: 'van', parked: true },
-        },
-      ],
+      agents: [PARKED_VAN_20M],
     },
     command: { path: 'LEFT_BORROW', targetSpeedMps: 6, lateralOffsetM: 0.3 },
     expect: 'NOT_ALLOW',
@@ -1243,15 +1245,7 @@ const CASES: Case[] = [
     spec: {
       map: m1dash,
       speed: 6,
-      agents: [
-        {
-          id: 'van',
-          lane: 'R0',
-          s: 50 + 2.588 + 20 + 2.4,
-          speed: 0,
-          attrs: { subclass: 'van', parked: true },
-        },
-      ],
+      agents: [PARKED_VAN_20M],
     },
     command: { path: 'LEFT_BORROW', targetSpeedMps: 6, lateralOffsetM: 1.0 },
     expect: 'NOT_ALLOW',
@@ -1263,15 +1257,7 @@ const CASES: Case[] = [
     spec: {
       map: m1dash,
       speed: 6,
-      agents: [
-        {
-          id: 'van',
-          lane: 'R0',
-          s: 50 + 2.588 + 20 + 2.4,
-          speed: 0,
-          attrs: { subclass: 'van', parked: true },
-        },
-      ],
+      agents: [PARKED_VAN_20M],
     },
     command: { path: 'LEFT_BORROW', targetSpeedMps: 6, lateralOffsetM: 3.5 },
     expect: 'ALLOW',
@@ -1283,15 +1269,7 @@ const CASES: Case[] = [
     spec: {
       map: m1dash,
       speed: 6,
-      agents: [
-        {
-          id: 'van',
-          lane: 'R0',
-          s: 50 + 2.588 + 20 + 2.4,
-          speed: 0,
-          attrs: { subclass: 'van', parked: true },
-        },
-      ],
+      agents: [PARKED_VAN_20M],
       occlusions: [hidden('vanshadow', 80, 120, -1.75, 1.75)],
     },
     command: { path: 'LEFT_BORROW', targetSpeedMps: 6 },
@@ -1303,15 +1281,7 @@ const CASES: Case[] = [
     spec: {
       map: m1dash,
       speed: 6,
-      agents: [
-        {
-          id: 'van',
-          lane: 'R0',
-          s: 50 + 2.588 + 20 + 2.4,
-          speed: 0,
-          attrs: { subclass: 'van', parked: true },
-        },
-      ],
+      agents: [PARKED_VAN_20M],
       occlusions: [
         {
           id: 'wedge',

@@ -29,6 +29,16 @@ export const ROBOT: VehicleParams = VehicleParamsSchema.parse({
 });
 
 const maps = new Map<string, RoadMap>();
+/** A scene places the ego by its footprint centre: centre → front bumper, m. */
+export const EGO_HALF_M = CAR.lengthM / 2;
+
+/**
+ * Arc length of the centre of an agent (half-length `agentHalfM`) whose rear is `gapM` ahead of the
+ * front bumper of an ego centred at `egoS`.
+ */
+export const ahead = (egoS: number, gapM: number, agentHalfM = 2.4): number =>
+  egoS + EGO_HALF_M + gapM + agentHalfM;
+
 export function roadMap(o: RoadOptions = {}): RoadMap {
   const key = JSON.stringify(o);
   if (!maps.has(key)) maps.set(key, new RoadMap(road(o)));
@@ -236,7 +246,7 @@ export function lightApproach(
   return {
     map,
     lane: 'A',
-    s: 300 - dist - 2.588,
+    s: 300 - dist - EGO_HALF_M,
     speed,
     route: ['A', 'B', 'C'],
     lights: [{ laneId: 'B', state }],
@@ -256,7 +266,7 @@ export function junctionApproach(
   return {
     map,
     lane: 'IN2',
-    s: 120 - dist - 2.588,
+    s: 120 - dist - EGO_HALF_M,
     speed,
     route: ['IN2', 'C20', 'OUT0'],
     lights: [{ laneId: 'C20', state: 'GREEN' }],
