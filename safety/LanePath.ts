@@ -3,7 +3,7 @@
  * polyline, with the lane that governs each arc length. The gate rolls commands out along it.
  */
 import { angleDiff, type FrenetPoint, Polyline } from '../core/index.ts';
-import { nextRouteLane, type RoadMap, routeIndexOf } from '../core/map/index.ts';
+import { appendLaneLine, nextRouteLane, type RoadMap, routeIndexOf } from '../core/map/index.ts';
 
 export interface LanePiece {
   laneId: string;
@@ -51,13 +51,7 @@ export function buildLanePath(
     seen.add(lane.data.id);
     const from = s;
     const line = lane.line;
-    for (let i = 0; i < line.xs.length; i++) {
-      const x = line.xs[i]!;
-      const y = line.ys[i]!;
-      const last = pts[pts.length - 1];
-      if (last && Math.hypot(x - last.x, y - last.y) < 1e-6) continue;
-      pts.push({ x, y });
-    }
+    appendLaneLine(pts, line);
     s += line.length;
     pieces.push({ laneId: lane.data.id, fromS: from, toS: s });
     if (s >= minLength) break;

@@ -100,3 +100,20 @@ export function routeRank(
   }
   return behind;
 }
+
+/**
+ * Appends a lane's centreline points to `pts`, skipping a point that repeats the last one (where a
+ * lane ends, its successor begins): the points of a path joined lane by lane.
+ */
+export function appendLaneLine(
+  pts: { x: number; y: number }[],
+  line: { xs: ArrayLike<number>; ys: ArrayLike<number> },
+): void {
+  for (let i = 0; i < line.xs.length; i++) {
+    const x = line.xs[i]!;
+    const y = line.ys[i]!;
+    const last = pts[pts.length - 1];
+    if (last && Math.hypot(x - last.x, y - last.y) < 1e-6) continue;
+    pts.push({ x, y });
+  }
+}

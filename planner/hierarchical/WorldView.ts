@@ -14,6 +14,7 @@ import {
 } from '../../core/index.ts';
 import type { CurveSpeedParams, RoadMap } from '../../core/map/index.ts';
 import {
+  appendLaneLine,
   DEFAULT_CURVE_SPEED,
   nextRouteLane,
   RoutePath,
@@ -713,14 +714,7 @@ function laneBranches(map: RoadMap, laneId: string): LaneBranch[] {
 
 function joinLanes(map: RoadMap, ids: ReadonlyArray<string>): Polyline | undefined {
   const pts: Vec2[] = [];
-  for (const id of ids) {
-    const l = map.lane(id)!.line;
-    for (let i = 0; i < l.xs.length; i++) {
-      const last = pts[pts.length - 1];
-      if (last && Math.hypot(l.xs[i]! - last.x, l.ys[i]! - last.y) < 1e-6) continue;
-      pts.push({ x: l.xs[i]!, y: l.ys[i]! });
-    }
-  }
+  for (const id of ids) appendLaneLine(pts, map.lane(id)!.line);
   return pts.length >= 2 ? new Polyline(pts) : undefined;
 }
 

@@ -5,6 +5,7 @@
  */
 import type { MidLevelCommand, RuleResult, VehicleParams, WorldSnapshot } from '../../core/index.ts';
 import type { RoadMap } from '../../core/map/index.ts';
+import { frontOffset } from '../../core/vehicle/pathFollowing.ts';
 import type { AgentForecast } from '../AgentForecast.ts';
 import type { Rollout } from '../Rollout.ts';
 import type { SafetyParams } from '../SafetyParams.ts';
@@ -114,10 +115,8 @@ export function egoCentre(
   out.y = r.y[k]! + ctx.vehicle.rearAxleToCenterM * out.s;
 }
 
-/** Arc length from the rear axle to the front bumper, m. */
-export function frontOffset(v: VehicleParams): number {
-  return v.rearAxleToCenterM + v.lengthM / 2;
-}
+// arc length from the rear axle to the front bumper, m (core's, also for the rules that import it from here)
+export { frontOffset };
 
 export const round = (v: number, digits = 2): number => {
   const f = 10 ** digits;
