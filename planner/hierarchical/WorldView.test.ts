@@ -674,6 +674,71 @@ describe('world view: a crossing vehicle’s path follows its lane', () => {
     expect(pathMeeting(jroute.line, ego, beside, 30, 0.3).entry).toBeDefined();
   });
 
+  it('a turn that fans out into many short lanes does not crowd out the straight-on path (branches shared per first fork)', () => {
+    // S (west → east, 10 m) forks into L (listed first, turning left) and B (straight on, 50 m);
+    // L fans out three ways twice within 40 m: 9 branches, more than the cap, all through L
+    const lanes: Array<Record<string, unknown>> = [
+      {
+        id: 'S',
+        centerline: [
+          { x: 0, y: 0 },
+          { x: 10, y: 0 },
+        ],
+        widthM: 3.5,
+        speedLimitMps: 10,
+        successors: ['L', 'B'],
+      },
+      {
+        id: 'B',
+        centerline: [
+          { x: 10, y: 0 },
+          { x: 60, y: 0 },
+        ],
+        widthM: 3.5,
+        speedLimitMps: 10,
+      },
+      {
+        id: 'L',
+        centerline: [
+          { x: 10, y: 0 },
+          { x: 13, y: 1 },
+          { x: 14, y: 4 },
+        ],
+        widthM: 3.5,
+        speedLimitMps: 10,
+        successors: ['L0', 'L1', 'L2'],
+      },
+    ];
+    for (let i = 0; i < 3; i++) {
+      const x = 14 + (i - 1) * 2;
+      lanes.push({
+        id: `L${i}`,
+        centerline: [
+          { x: 14, y: 4 },
+          { x, y: 9 },
+        ],
+        widthM: 3.5,
+        speedLimitMps: 10,
+        successors: [0, 1, 2].map((j) => `L${i}${j}`),
+      });
+      for (let j = 0; j < 3; j++)
+        lanes.push({
+          id: `L${i}${j}`,
+          centerline: [
+            { x, y: 9 },
+            { x: x + (j - 1) * 2, y: 14 },
+          ],
+          widthM: 3.5,
+          speedLimitMps: 10,
+        });
+    }
+    const fan = new RoadMap(RoadMapSchema.parse({ id: 'fan', lanes }));
+    const paths = agentLanePaths(fan, car('c', { x: 5, y: 0, headingRad: 0 }));
+    // no indicator: the branch turning least — straight on along B, to x = 60
+    expect(paths.length).toBe(1);
+    expect(paths[0]!.line.length).toBeCloseTo(60, 6);
+  });
+
   it('a pedestrian, or a car pointing across its lane, keeps the straight strip', () => {
     const p = onTurn(20);
     expect(agentLanePaths(jmap, car('p', p, { kind: 'pedestrian', lengthM: 0.5, widthM: 0.5 }))).toEqual([]);

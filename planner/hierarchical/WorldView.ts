@@ -671,7 +671,11 @@ const LANE_FOLLOW_HEADING_RAD = 0.5;
 const HEADING_TIE_RAD = 0.1;
 /** A crossing agent's lane path reaches this far past the end of the lane it is in, m (beyond: its straight extension). */
 const BRANCH_AHEAD_M = 40;
-/** At most this many branches per lane (forks in a row). */
+/**
+ * At most this many branches per lane (forks in a row), shared out among the successors at the
+ * first fork (each keeps at least its straightest continuation: only the first fork's turn tells
+ * branches apart, so a deep fan of one successor must not crowd out the others).
+ */
 const MAX_BRANCHES = 8;
 
 /** One branch of the lane paths from a lane: its centreline and the heading change at its first fork, rad (left positive). */
@@ -683,7 +687,7 @@ interface LaneBranch {
 /** Lane paths per map and starting lane, built once: the map does not change during a run. */
 const branchCache = new WeakMap<RoadMap, Map<string, LaneBranch[]>>();
 
-/** The lane and each successor branch up to BRANCH_AHEAD_M past its end (≤ MAX_BRANCHES), cached. */
+/** The lane and each successor branch up to BRANCH_AHEAD_M past its end (≤ MAX_BRANCHES per first fork), cached. */
 function laneBranches(map: RoadMap, laneId: string): LaneBranch[] {
   let perMap = branchCache.get(map);
   if (!perMap) {
@@ -694,19 +698,33 @@ function laneBranches(map: RoadMap, laneId: string): LaneBranch[] {
   if (hit) return hit;
   const out: LaneBranch[] = [];
   const start = map.lane(laneId);
+  // successors not yet on the branch, straightest first (depth first, the straight-on path is
+  // always the first found under a cap)
+  const nextOf = (ids: string[]): string[] =>
+    map
+      .lane(ids[ids.length - 1]!)!
+      .data.successors.filter((id) => map.lane(id) && !ids.includes(id))
+      .map((id) => ({ id, turn: Math.abs(laneTurn(map, id)) }))
+      .sort((a, b) => a.turn - b.turn)
+      .map((n) => n.id);
+  const grow = (ids: string[], aheadM: number, budget: { left: number }): void => {
+    if (budget.left <= 0) return;
+    const next = nextOf(ids);
+    if (aheadM >= BRANCH_AHEAD_M || next.length === 0) {
+      const line = joinLanes(map, ids);
+      if (line) out.push({ line, turnRad: forkTurn(map, ids) });
+      budget.left--;
+      return;
+    }
+    for (const id of next) grow([...ids, id], aheadM + map.lane(id)!.line.length, budget);
+  };
   if (start) {
-    const grow = (ids: string[], aheadM: number): void => {
-      if (out.length >= MAX_BRANCHES) return;
-      const last = map.lane(ids[ids.length - 1]!)!;
-      const next = last.data.successors.filter((id) => map.lane(id) && !ids.includes(id));
-      if (aheadM >= BRANCH_AHEAD_M || next.length === 0) {
-        const line = joinLanes(map, ids);
-        if (line) out.push({ line, turnRad: forkTurn(map, ids) });
-        return;
-      }
-      for (const id of next) grow([...ids, id], aheadM + map.lane(id)!.line.length);
-    };
-    grow([laneId], 0);
+    const first = nextOf([laneId]);
+    if (first.length === 0) grow([laneId], 0, { left: 1 });
+    else {
+      const share = Math.max(1, Math.floor(MAX_BRANCHES / first.length));
+      for (const id of first) grow([laneId, id], map.lane(id)!.line.length, { left: share });
+    }
   }
   perMap.set(laneId, out);
   return out;
@@ -720,8 +738,12 @@ function joinLanes(map: RoadMap, ids: ReadonlyArray<string>): Polyline | undefin
 
 /** Heading change over the first successor lane of a branch, rad (left positive; 0 without one). */
 function forkTurn(map: RoadMap, ids: ReadonlyArray<string>): number {
-  const l = ids.length > 1 ? map.lane(ids[1]!) : undefined;
-  if (!l) return 0;
+  return ids.length > 1 ? laneTurn(map, ids[1]!) : 0;
+}
+
+/** Heading change from a lane's start to its end, rad (left positive). */
+function laneTurn(map: RoadMap, id: string): number {
+  const l = map.lane(id)!;
   return angleDiff(l.line.headingAt(l.line.length), l.line.headingAt(0));
 }
 
