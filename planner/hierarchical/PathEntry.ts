@@ -217,7 +217,8 @@ function alongSpanInStrip(
     const j = (k + 1) % 4;
     const l1 = lat[j]!;
     const a1 = along[j]!;
-    for (const edge of [-half, half]) {
+    for (let e = 0; e < 2; e++) {
+      const edge = e === 0 ? -half : half;
       if ((l0 - edge) * (l1 - edge) >= 0) continue;
       const t = (edge - l0) / (l1 - l0);
       const ac = a0 + t * (a1 - a0);
