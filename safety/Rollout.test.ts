@@ -64,6 +64,44 @@ describe('trajectory roll-out of a plan that moves backwards', () => {
   });
 });
 
+describe('trajectory roll-out of a stop that goes below zero speed at its end', () => {
+  it('brakes along the poses it draws forward from the ego (the lane), not straight on along a heading off it', () => {
+    // the gate's own stop (rolloutToTrajectory): an ego heading 0.03 rad right of its lane (a VETO
+    // steered it away from an oncoming car) brakes at 4 m/s² from 10 m/s along the lane, its
+    // reference below zero near the stop for the tracker (fuzz seed 11 run 898)
+    const map = roadMap({ lanes: 1 });
+    const sc = scene({ map, s: 50, speed: 10 });
+    const ego = { ...sc.snapshot.ego, headingRad: sc.snapshot.ego.headingRad - 0.03 };
+    const c = Math.cos(sc.snapshot.ego.headingRad);
+    const sn = Math.sin(sc.snapshot.ego.headingRad);
+    const points = Array.from({ length: 61 }, (_, k) => {
+      const t = k * 0.1;
+      const tStop = 2.5;
+      const along = t < tStop ? 10 * t - 2 * t * t : 12.5;
+      // the lateral close back onto the lane centre over the first metres
+      const lat = -0.1 * Math.max(0, 1 - along / 10);
+      return {
+        tS: ego.tS + t,
+        x: ego.x + along * c - lat * sn,
+        y: ego.y + along * sn + lat * c,
+        headingRad: sc.snapshot.ego.headingRad,
+        speedMps: t < tStop ? 10 - 4 * t : t < tStop + 0.5 ? -2 : 0,
+      };
+    });
+    // the ego where the stop starts (0.1 m right of the lane centre)
+    const at = { ...ego, x: points[0]!.x, y: points[0]!.y };
+    const r = new Rollout(128);
+    const p = { ...P, stepS: 0.1, horizonS: 6 };
+    rolloutTrajectory({ points }, at, map, ['R0'], p, new LanePathCache(map), 'FOLLOW_LANE', r);
+    const last = r.n - 1;
+    expect(r.v[last]!).toBeLessThan(0.1);
+    // it stops on the lane centre, where the poses end: straight on at −0.03 rad it came to rest
+    // ≈ 0.5 m right of it
+    expect(Math.abs(r.d[last]!)).toBeLessThan(0.1);
+    expect(r.s[last]! - r.s[0]!).toBeGreaterThan(11);
+  });
+});
+
 describe('trajectory roll-out of a plan whose heading swings at a near standstill', () => {
   it('turns no tighter than the steering allows over the travel (bicycle: |Δψ| ≤ κmax·Δs)', () => {
     const map = roadMap({ lanes: 1 });

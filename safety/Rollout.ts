@@ -528,17 +528,40 @@ function reverses(pts: Trajectory['points']): boolean {
 }
 
 /**
+ * How near the ego a braking trajectory's first pose must lie for the brake to follow its poses, m:
+ * one built from the ego's pose (the gate's own stop) starts there.
+ */
+const BRAKE_PATH_START_M = 0.5;
+
+/**
  * A trajectory that moves backwards is a brake: the ego does not reverse (the sim's bicycle stops
  * at 0), and the tracker brakes at gain·(v − v_ref(t + 1 s)), harder than the 0.9·v a stopping
  * reference gives (PDM-Closed's emergency brake hands the tracker poses behind the ego at a
- * negative speed for this). Rolled out as that brake along the ego's heading, through the
- * actuator's lag; `out.path` is already placed.
+ * negative speed for this). Rolled out as that brake through the actuator's lag, along the path
+ * the trajectory's poses draw forward from the ego (the tracker steers along them) up to where
+ * they turn back, then straight on along that path's last heading; along the ego's heading when
+ * they draw none (poses behind the ego). A stop the gate built (`rolloutToTrajectory`: its speeds
+ * go below zero near the stop, for the tracker) follows the lane: taken straight along the
+ * heading, an ego steered 0.03 rad away from an oncoming car by the VETO was rolled 0.45 m further
+ * over, off the road, and the stop eased to b_min was refused for the whole release wait (fuzz
+ * seed 11 run 898). `out.path` is already placed.
  */
 function rolloutBrake(pts: Trajectory['points'], ego: EgoStart, params: SafetyParams, out: Rollout): void {
   const dt = out.dtS;
   const gain = params.trackingGainPerS;
-  const c = Math.cos(ego.headingRad);
-  const sn = Math.sin(ego.headingRad);
+  // the forward path: segment `seg` (pts[seg] → pts[seg + 1]) from arc length `segS`; past its end
+  // (`ended`) straight on from (ex, ey) along (ec, es)
+  const follows = pts.length > 1 && Math.hypot(pts[0]!.x - ego.x, pts[0]!.y - ego.y) <= BRAKE_PATH_START_M;
+  // (the poses moved onto the ego: the first lies within BRAKE_PATH_START_M of it)
+  const dx0 = follows ? ego.x - pts[0]!.x : 0;
+  const dy0 = follows ? ego.y - pts[0]!.y : 0;
+  let seg = 0;
+  let segS = 0;
+  let ended = !follows;
+  let ex = ego.x;
+  let ey = ego.y;
+  let ec = Math.cos(ego.headingRad);
+  let es = Math.sin(ego.headingRad);
   let v = Math.max(0, ego.speedMps);
   let a = ego.accelMps2;
   let dist = 0;
@@ -546,9 +569,37 @@ function rolloutBrake(pts: Trajectory['points'], ego: EgoStart, params: SafetyPa
   for (let k = 0; k < out.n; k++) {
     const t = ego.tS + k * dt;
     out.tS[k] = t;
-    out.x[k] = ego.x + dist * c;
-    out.y[k] = ego.y + dist * sn;
-    out.h[k] = ego.headingRad;
+    // walk the forward path up to `dist` (a segment that goes back, or none left, ends it)
+    while (!ended) {
+      const p = pts[seg]!;
+      const q = pts[seg + 1];
+      const len = q ? Math.hypot(q.x - p.x, q.y - p.y) : 0;
+      const forward = q !== undefined && (q.x - p.x) * ec + (q.y - p.y) * es > 0;
+      if (!forward || len < 1e-9) {
+        if (q && len < 1e-9 && seg + 2 < pts.length) {
+          seg++;
+          continue;
+        }
+        ended = true;
+        ex = p.x + dx0;
+        ey = p.y + dy0;
+        break;
+      }
+      ec = (q.x - p.x) / len;
+      es = (q.y - p.y) / len;
+      if (segS + len >= dist) break;
+      segS += len;
+      seg++;
+    }
+    if (ended) {
+      out.x[k] = ex + (dist - segS) * ec;
+      out.y[k] = ey + (dist - segS) * es;
+    } else {
+      const p = pts[seg]!;
+      out.x[k] = p.x + dx0 + (dist - segS) * ec;
+      out.y[k] = p.y + dy0 + (dist - segS) * es;
+    }
+    out.h[k] = follows && (k > 0 || dist > 0) ? Math.atan2(es, ec) : ego.headingRad;
     out.v[k] = v;
     if (out.path) {
       out.path.line.project(out.x[k]!, out.y[k]!, fp);
