@@ -169,7 +169,7 @@ function alongAt(v0: number, stopM: number, t: number): void {
  * it has one that is nearer the axis, else its heading's. Never more than the heading's: the course
  * lags a turn into a cut-in by half its window, and the heading leads it.
  */
-export function driftAngleRad(ag: AgentState, headingErrRad: number): number {
+function driftAngleRad(ag: AgentState, headingErrRad: number): number {
   if (ag.courseRad === undefined) return headingErrRad;
   const courseErr = headingErrRad + angleDiff(ag.courseRad, ag.headingRad);
   return Math.abs(courseErr) < Math.abs(headingErrRad) ? courseErr : headingErrRad;
