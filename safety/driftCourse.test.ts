@@ -23,28 +23,30 @@ const angled = (seen: Partial<AgentState> = {}): AgentState => ({
 });
 const laneY = (lane: string) => agentOn(map, { id: 'x', lane, s: 120 }).y;
 
-/** The car's sideways motion off its lane's centre after 3 s (towards R1: positive), m. */
-function driftAfter3s(car: AgentState): number {
+/** The car's sideways motion off its start after `tS` (3 s; towards R1: positive), m. */
+function driftAfter(car: AgentState, tS = 3): number {
   const f = new AgentForecast(4, 64);
   forecastAgents([car], map, new LanePathCache(map), ['R1'], car.x - 20, laneY('R1'), 200, 21, 0.2, f);
-  return (f.y[15]! - car.y) * Math.sign(laneY('R1') - laneY('R0'));
+  return (f.y[Math.round(tS / 0.2)]! - car.y) * Math.sign(laneY('R1') - laneY('R0'));
 }
 
 describe('AgentForecast: drift as the positions bear it out', () => {
   it('by its heading alone the angled car drifts towards the ego (0.65 m/s)', () => {
-    expect(driftAfter3s(angled())).toBeGreaterThan(1.5);
+    expect(driftAfter(angled())).toBeGreaterThan(1.5);
   });
 
   it('its course along the lane: it keeps to its lane', () => {
-    expect(Math.abs(driftAfter3s(angled({ courseRad: 0 })))).toBeLessThan(0.05);
+    expect(Math.abs(driftAfter(angled({ courseRad: 0 })))).toBeLessThan(0.05);
   });
 
   it('a course halfway between: half the drift', () => {
-    expect(driftAfter3s(angled({ courseRad: 0.012 }))).toBeCloseTo(27 * Math.sin(0.012) * 3, 1);
+    expect(driftAfter(angled({ courseRad: 0.012 }))).toBeCloseTo(27 * Math.sin(0.012) * 3, 1);
   });
 
   it('a course further off the lane than its heading never adds drift (the heading leads a cut-in)', () => {
-    expect(driftAfter3s(angled({ courseRad: 0.1 }))).toBeCloseTo(driftAfter3s(angled()), 9);
+    // after 1 s, short of the half-lane cap: 0.65 m by its heading (2.7 m at the course's angle)
+    expect(driftAfter(angled({ courseRad: 0.1 }), 1)).toBeCloseTo(driftAfter(angled(), 1), 9);
+    expect(driftAfter(angled(), 1)).toBeCloseTo(27 * Math.sin(0.024), 2);
   });
 });
 
