@@ -133,6 +133,14 @@ export const AgentStateSchema = z
      * where its own speed history shows the braking, and then the smaller of the two.
      */
     sustainedDecelMps2: positive().optional(),
+    /**
+     * Direction of travel over the last few snapshots, rad (map frame; absent: not measured), from
+     * the agent's positions: the stack's own measurement only (a supplied value is dropped, as
+     * it would excuse a drift the heading shows). The gate forecasts a lane-following vehicle's
+     * sideways drift from it where it says the vehicle moves less sideways than its heading does
+     * (a heading that is off its lane by noise, or on a coarse map, is no drift).
+     */
+    courseRad: finite().optional(),
     lengthM: positive(),
     widthM: positive(),
   })

@@ -163,6 +163,18 @@ function alongAt(v0: number, stopM: number, t: number): void {
   lon.v = v0 - b * t;
 }
 
+/**
+ * The angle (rad, positive: to the lane's left) at which a lane-following vehicle whose heading is
+ * `headingErrRad` off its lane moves off the lane's axis: its course's angle (`courseRad`) where
+ * it has one that is nearer the axis, else its heading's. Never more than the heading's: the course
+ * lags a turn into a cut-in by half its window, and the heading leads it.
+ */
+function driftAngleRad(ag: AgentState, headingErrRad: number): number {
+  if (ag.courseRad === undefined) return headingErrRad;
+  const courseErr = headingErrRad + angleDiff(ag.courseRad, ag.headingRad);
+  return Math.abs(courseErr) < Math.abs(headingErrRad) ? courseErr : headingErrRad;
+}
+
 const pose = { x: 0, y: 0, headingRad: 0 };
 const fp = { sM: 0, dM: 0, segment: 0 };
 
@@ -212,10 +224,14 @@ export function forecastAgents(
           path.line.project(ag.x, ag.y, fp);
           s0 = fp.sM;
           d0 = fp.dM;
-          // a vehicle angled against its lane drifts sideways (cut-ins, lane changes)
-          dRate = ag.speedMps * Math.sin(loc.headingErrRad);
-          lonF = Math.cos(loc.headingErrRad);
-          dh = loc.headingErrRad;
+          // a vehicle angled against its lane drifts sideways (cut-ins, lane changes) — as far as
+          // its positions bear it out: where its course (`courseRad`, measured over the last
+          // snapshots) is nearer the lane's axis than its heading, it moves that much sideways and
+          // no more (a heading off its lane by noise or on a coarse map is no drift)
+          const err = driftAngleRad(ag, loc.headingErrRad);
+          dRate = ag.speedMps * Math.sin(err);
+          lonF = Math.cos(err);
+          dh = err;
         }
       }
     }

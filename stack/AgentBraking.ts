@@ -30,13 +30,15 @@ import { angleDiff, type WorldSnapshot } from '../core/index.ts';
 import type { RoadMap } from '../core/map/index.ts';
 
 /**
- * The agents' speeds (m/s) and headings (rad, map frame) in one snapshot, and the speed along the
- * lane the map places each on (m/s; agents it places on none are missing).
+ * The agents' speeds (m/s), headings (rad, map frame) and positions (m, map frame: their courses,
+ * `AgentCourse.ts`) in one snapshot, and the speed along the lane the map places each on (m/s;
+ * agents it places on none are missing).
  */
 export interface SpeedSample {
   tS: number;
   speeds: Map<string, number>;
   headings: Map<string, number>;
+  positions?: Map<string, { x: number; y: number }>;
   alongLaneMps?: Map<string, number>;
 }
 
@@ -47,12 +49,13 @@ export interface SpeedSample {
  */
 export const LANE_ALONG_MAX_RAD = 1.2;
 
-/** The sample of `snap`'s agents' speeds and headings, with their speeds along their lanes' axes on `map`. */
+/** The sample of `snap`'s agents' speeds, headings and positions, with their speeds along their lanes' axes on `map`. */
 export function speedSampleOf(snap: WorldSnapshot, map?: RoadMap): SpeedSample {
   const sample: SpeedSample = {
     tS: snap.tS,
     speeds: new Map(snap.agents.map((a) => [a.id, a.speedMps])),
     headings: new Map(snap.agents.map((a) => [a.id, a.headingRad])),
+    positions: new Map(snap.agents.map((a) => [a.id, { x: a.x, y: a.y }])),
   };
   if (!map) return sample;
   const along = new Map<string, number>();

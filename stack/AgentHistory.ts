@@ -2,7 +2,8 @@
  * What the safety gate's callers (`Stack`, `GatedPlanner`) remember of the other agents between
  * snapshots, and the snapshot the gate is handed: each agent's first sighting (`AgentsSeen.ts`,
  * → `seenForS`), its acceleration estimated from its speeds (→ `accelMps2`) and its sustained braking
- * (`AgentBraking.ts`, → `sustainedDecelMps2`). The gate is a pure function of what it is handed; this
+ * (`AgentBraking.ts`, → `sustainedDecelMps2`) and its course from its positions (`AgentCourse.ts`,
+ * → `courseRad`). The gate is a pure function of what it is handed; this
  * is the one place that builds what it is handed about the agents, so both callers tell it the same
  * things the same way. Late snapshots (older than the last by at most the gate's `maxInputAgeS`)
  * leave the history as it is; a clock that went back further starts it afresh.
@@ -16,6 +17,7 @@ import type { WorldSnapshot } from '../core/index.ts';
 import type { RoadMap } from '../core/map/index.ts';
 import type { SafetyParams } from '../safety/index.ts';
 import { BRAKING_HISTORY_S, type SpeedSample, speedSampleOf, withSustainedBraking } from './AgentBraking.ts';
+import { withCourse } from './AgentCourse.ts';
 import {
   AGENTS_SEEN_INITIAL,
   type AgentsSeen,
@@ -92,9 +94,10 @@ export function agentSightingsStep(
 
 /**
  * One step: the history after `snap` (its sightings and its agents' speeds, with speeds along their
- * lanes on `map`) and `gateSnapshot`, `snap` with each agent's `accelMps2`, `sustainedDecelMps2` and
- * `seenForS` as the gate is to see them (values a tracker supplied kept only where the history
- * bears them out: `withAccelerations`, `withSustainedBraking`, `withSeenFor`). Pure.
+ * lanes on `map`) and `gateSnapshot`, `snap` with each agent's `accelMps2`, `sustainedDecelMps2`,
+ * `courseRad` and `seenForS` as the gate is to see them (values a tracker supplied kept only where
+ * the history bears them out: `withAccelerations`, `withSustainedBraking`, `withCourse` — a supplied
+ * course never —, `withSeenFor`). Pure.
  */
 export function agentHistoryStep(
   state: AgentHistory,
@@ -111,7 +114,10 @@ export function agentHistoryStep(
   if (last && clockWentBack(last.tS, snap.tS, params.lateS)) speeds = [];
   const sample = speedSampleOf(snap, map);
   const gateSnapshot = withSeenFor(
-    withSustainedBraking(withAccelerations(snap, accelReference(speeds, snap.tS, params)), speeds, sample),
+    withCourse(
+      withSustainedBraking(withAccelerations(snap, accelReference(speeds, snap.tS, params)), speeds, sample),
+      speeds,
+    ),
     seen,
   );
   return { state: { seen, speeds: keptSpeeds(speeds, sample, snap.tS, params) }, gateSnapshot };

@@ -1,0 +1,90 @@
+/**
+ * The other agents' courses — their directions of travel — from the positions of recent snapshots:
+ * the gate forecasts a lane-following vehicle's sideways drift from its heading's angle to its
+ * lane (`safety/AgentForecast.ts`), and where the positions show it moving along its lane that
+ * angle is no drift. A heading is off its lane by more than the car's motion is where the heading
+ * is noisy or the map coarse: CommonRoad DEU_A9-3_1_T-1's cars carry the middle of an orientation
+ * interval [0.001, 0.035] rad and its lanelets are chords of up to 44 m, so a car keeping to the
+ * lane to the ego's right (its positions within 0.2 m of the lane's centre over 1.2 s) was 0.024 rad
+ * off the lane's chord, forecast to drift 0.65 m/s into the ego's lane, and the gate asked for a
+ * 4 m/s² brake at 28 m/s on an open lane (11 of 13 commands re-planned).
+ */
+import { angleDiff, type WorldSnapshot } from '../core/index.ts';
+import type { SpeedSample } from './AgentBraking.ts';
+
+/**
+ * A course is the direction from the agent's position in the newest sample at least `windowS` old
+ * (and at most `maxWindowS`: over a longer span it is the direction of an older motion) to its
+ * position now, where it has travelled at least `minTravelM` (a tracker's position noise of
+ * ≈ 0.1 m is then ≤ 0.05 rad of course) and that direction is within `maxOffHeadingRad` of its
+ * heading now (a vehicle reversing or sliding sideways: its course says nothing of the drift of its
+ * forward, lane-following forecast), and its heading in every sample of the window within
+ * `maxTurnRad` of its heading now: a car turning into a cut-in or over the centre line turns its
+ * heading first and its course follows half a window late (fuzz seed 7: a cut-in and an oncoming
+ * car's drift, forecast from the lagging course, hit the ego); a heading off its lane by noise or
+ * on a coarse map holds steady (DEU_A9-3_1_T-1: ≈ 0.002 rad per 0.3 s). The window is the
+ * sustained-braking one (three 10 Hz snapshots); our choice.
+ */
+export const COURSE = {
+  windowS: 0.3,
+  maxWindowS: 0.6,
+  minTravelM: 2,
+  maxOffHeadingRad: Math.PI / 4,
+  maxTurnRad: 0.01,
+} as const;
+
+/**
+ * `snap` with `courseRad` set on every agent whose course `history` (older samples, oldest first;
+ * those at or after the snapshot's time are ignored) measures (`COURSE`), and dropped from every
+ * other: a supplied course is never kept — the gate counts it only to excuse a drift its heading
+ * shows, which no outside source can vouch for (the trust rule of `sustainedDecelMps2`). Pure.
+ */
+export function withCourse(
+  snap: WorldSnapshot,
+  history: ReadonlyArray<SpeedSample>,
+  rule: {
+    windowS: number;
+    maxWindowS: number;
+    minTravelM: number;
+    maxOffHeadingRad: number;
+    maxTurnRad: number;
+  } = COURSE,
+): WorldSnapshot {
+  // the samples of the window, newest first; the last is its far end
+  const window: SpeedSample[] = [];
+  let from: SpeedSample | undefined;
+  for (let i = history.length - 1; i >= 0; i--) {
+    const age = snap.tS - history[i]!.tS;
+    if (age <= 1e-9) continue;
+    if (age > rule.maxWindowS + 1e-9) break;
+    window.push(history[i]!);
+    if (age >= rule.windowS - 1e-9) {
+      from = history[i];
+      break;
+    }
+  }
+  const steady = (a: WorldSnapshot['agents'][number]): boolean =>
+    window.every((h) => {
+      const heading = h.headings.get(a.id);
+      return heading !== undefined && Math.abs(angleDiff(heading, a.headingRad)) <= rule.maxTurnRad;
+    });
+  let changed = false;
+  const agents = snap.agents.map((a) => {
+    const p = from?.positions?.get(a.id);
+    let own: number | undefined;
+    if (p && steady(a)) {
+      const dx = a.x - p.x;
+      const dy = a.y - p.y;
+      if (Math.hypot(dx, dy) >= rule.minTravelM) {
+        const course = Math.atan2(dy, dx);
+        if (Math.abs(angleDiff(course, a.headingRad)) <= rule.maxOffHeadingRad) own = course;
+      }
+    }
+    if (own === a.courseRad) return a;
+    changed = true;
+    if (own !== undefined) return { ...a, courseRad: own };
+    const { courseRad: _dropped, ...rest } = a;
+    return rest;
+  });
+  return changed ? { ...snap, agents } : snap;
+}
