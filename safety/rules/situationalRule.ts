@@ -314,7 +314,7 @@ function hiddenCrosswalk(
     if (!polygonsWithin(polygon, cw.polygon, ctx.params.crosswalkNearM)) continue;
     let entryS = Number.NaN;
     let exitS = Number.NaN;
-    for (let sF = Math.max(0, f0 - ctx.vehicle.lengthM); sF <= Math.min(lookEnd, path.line.length); sF += 1) {
+    for (let sF = Math.max(0, f0 - 1); sF <= Math.min(lookEnd, path.line.length); sF += 1) {
       path.line.toCartesian(sF, 0, cwPt);
       if (pointInPolygon(cwPt.x, cwPt.y, cw.polygon)) {
         if (Number.isNaN(entryS)) entryS = sF;
@@ -374,8 +374,9 @@ function occlusionRule(ctx: CheckContext, sink: RuleSink, f0: number, lookEnd: n
       // from it unseen, and the crosswalk leads into the path (a van stopped in the next lane
       // just short of a crosswalk hides its kerb end: KEEP at 12 m/s went by at full speed)
       const cw = hiddenCrosswalk(ctx, o.polygon, f0, lookEnd);
-      if (!cw) continue;
-      let k = cw.entryS > f0 ? firstUnstoppable(ctx, cw.entryS, params.signalStopDecelMps2, cap) : -1;
+      // already on it: as `vru.crosswalk`, the collision rules handle whoever appears
+      if (!cw || cw.entryS < f0 - 0.5) continue;
+      let k = firstUnstoppable(ctx, cw.entryS, params.signalStopDecelMps2, cap);
       if (k < 0) k = firstTooFast(ctx, cw.entryS, cw.exitS, cap);
       if (k < 0) continue;
       sink.fail(

@@ -24,6 +24,7 @@ import {
   scen,
   seg,
   signalRoad,
+  twoway,
 } from './reviewerPairs.ts';
 
 type Pt = [number, number];
@@ -338,6 +339,32 @@ export function reviewerPairs4(): { cases: ReviewerCase[]; scenes: Map<string, O
     safe: 'a van stopped in R mid-block 72 m on hides the pavement behind it; the crosswalk at 70 m is in view',
     unsafe:
       'the van stopped in R just short of the crosswalk hides its kerb end: someone may step onto it -> approach it slowly (≤ 8.3 m/s) or ready to stop',
+  });
+
+  // the far side: a bus stopped in the oncoming lane of a two-way road (E at y 0, W at 3.5)
+  const farSide = (busFrontX: number) =>
+    scen(twoway(), [20, 0, 0, 12], ['E'], {
+      crosswalks: [{ id: 'cw1', polygon: box(70, -4, 74, 7.5) }],
+      agents: [
+        agent('bus', 'vehicle', busFrontX + 6, 3.5, Math.PI, 0, { L: 12, W: 2.5 }, { subclass: 'bus' }),
+      ],
+      // the north pavement behind the bus: 4.1 m from the ego's path
+      occlusions: [{ id: 'behind_bus', polygon: box(busFrontX, 5.25, busFrontX + 14, 9), source: 'vehicle' }],
+    });
+  pair('crosswalk_hidden_far_side', 'occlusion/crosswalk', KEEP, farSide(106), farSide(75), {
+    safe: 'a bus stopped in the oncoming lane 30 m past the crosswalk hides the pavement behind it, not the crosswalk',
+    unsafe:
+      "the bus stopped in the oncoming lane just short of the crosswalk (its own side) hides the crosswalk's far end: approach slowly",
+  });
+  // the ego's front already on the hidden crosswalk vs 30 m before it
+  const onIt = (frontToCwM: number) => {
+    const s = hiddenCw(true);
+    (s['egoStart'] as Obj)['x'] = 70 - FRONT_M - frontToCwM;
+    return s;
+  };
+  pair('crosswalk_hidden_already_on', 'occlusion/crosswalk', KEEP, onIt(-1), onIt(30), {
+    safe: 'the front is 1 m onto the crosswalk beside the van: it cannot stop before it, it clears it in 0.7 s',
+    unsafe: 'the same crosswalk 30 m ahead at 12 m/s: slow to 8.3 m/s before it',
   });
 
   // --- a robot at a cross-aisle: A1 east (y 0, 3 m wide), X1 north at x 20 (x 18.5..21.5)
