@@ -11,6 +11,9 @@ import { evaluateRun } from '../../sim/metrics/index.ts';
 import { createGatedPlanner, createPlanner, fuzzTable, runFuzz, sceneAt } from '../../stack/index.ts';
 import { type Out, UsageError } from '../errors.ts';
 
+/** How far past its lane's end a stop line may sit (rounding of a hand-written sM), m. */
+const STOP_LINE_SLACK_M = 0.5;
+
 function num(name: string, integer = false) {
   return (v: string): number => {
     const n = Number(v);
@@ -86,6 +89,13 @@ function loadScene(ref: string): Result<LoadedScenario> {
           'INVALID_INPUT',
           `${ref}:map.map.stopLines.${i}.laneId`,
           `lane ${sl.laneId} is not in the map`,
+        );
+      // a line past its lane's end governs nothing there: the light it stands for would be missed
+      else if (sl.sM > map.mustLane(sl.laneId).line.length + STOP_LINE_SLACK_M)
+        return fail(
+          'INVALID_INPUT',
+          `${ref}:map.map.stopLines.${i}.sM`,
+          `${sl.sM} m is past the end of lane ${sl.laneId} (${Math.round(map.mustLane(sl.laneId).line.length * 10) / 10} m long)`,
         );
   return loaded;
 }

@@ -29,6 +29,10 @@ const DRIVABLE_TYPES = new Set(['driving', 'shoulder', 'parking', 'bus', 'aisle'
 
 /** Grid cell size of the spatial index, m. */
 const CELL_M = 16;
+/** Largest map coordinate, m (UTM northings are under 1e7; beyond 2^53 cells a grid index no longer counts up). */
+const MAX_COORD_M = 1e8;
+/** Most grid cells one lane's bounds may fill (a 16 km × 16 km diagonal lane: imported lanes are far shorter). */
+const MAX_LANE_CELLS = 1e6;
 
 /** Routing cost of one lane change, expressed as metres of driving (discourages weaving). */
 const LANE_CHANGE_COST_M = 25;
@@ -125,7 +129,26 @@ export class RoadMap {
     const parsed = parseWith(RoadMapSchema, data, where);
     if (!parsed.ok) return parsed;
     const ids = new Set(parsed.value.lanes.map((l) => l.id));
+    const seen = new Set<string>();
     for (const [i, l] of parsed.value.lanes.entries()) {
+      if (seen.has(l.id))
+        return fail('INVALID_INPUT', `${where}:lanes.${i}.id`, `lane id ${l.id} given twice`);
+      seen.add(l.id);
+      // (the Polyline would throw an internal error on a lane of one distinct point; a lane far out
+      // or across a continent would fill the spatial grid until the process runs out of memory)
+      const c0 = l.centerline[0]!;
+      if (l.centerline.every((p) => p.x === c0.x && p.y === c0.y))
+        return fail('INVALID_INPUT', `${where}:lanes.${i}.centerline`, 'needs at least two distinct points');
+      const b = polygonBounds(l.centerline);
+      const cells =
+        (Math.floor(b.maxX / CELL_M) - Math.floor(b.minX / CELL_M) + 1) *
+        (Math.floor(b.maxY / CELL_M) - Math.floor(b.minY / CELL_M) + 1);
+      if (Math.max(-b.minX, b.maxX, -b.minY, b.maxY) > MAX_COORD_M || cells > MAX_LANE_CELLS)
+        return fail(
+          'INVALID_INPUT',
+          `${where}:lanes.${i}.centerline`,
+          `lane ${l.id} reaches beyond ${MAX_COORD_M} m from the origin or spans more than ${MAX_LANE_CELLS} grid cells of ${CELL_M} m`,
+        );
       if (l.widthsM && l.widthsM.length !== l.centerline.length) {
         const n = l.centerline.length;
         return fail(
@@ -196,8 +219,18 @@ export class RoadMap {
   /** Indices of lanes whose polygon bounds touch the square of half-size r around (x, y). */
   lanesNear(x: number, y: number, radiusM: number, out: Set<number> = new Set()): Set<number> {
     out.clear();
-    for (let ix = Math.floor((x - radiusM) / CELL_M); ix <= Math.floor((x + radiusM) / CELL_M); ix++) {
-      for (let iy = Math.floor((y - radiusM) / CELL_M); iy <= Math.floor((y + radiusM) / CELL_M); iy++) {
+    // only the cells the lanes fill: a point 1e18 m away (an ego state at 1e300 m/s rolled out)
+    // made cell indices past 2^53, where ix++ no longer moves, and `safety check` never returned
+    const b = this.bounds;
+    const ix1 = Math.min(Math.floor((x + radiusM) / CELL_M), Math.floor(b.maxX / CELL_M));
+    const iy0 = Math.max(Math.floor((y - radiusM) / CELL_M), Math.floor(b.minY / CELL_M));
+    const iy1 = Math.min(Math.floor((y + radiusM) / CELL_M), Math.floor(b.maxY / CELL_M));
+    for (
+      let ix = Math.max(Math.floor((x - radiusM) / CELL_M), Math.floor(b.minX / CELL_M));
+      ix <= ix1;
+      ix++
+    ) {
+      for (let iy = iy0; iy <= iy1; iy++) {
         const cell = this.grid.get(RoadMap.key(ix, iy));
         if (cell) for (const i of cell) out.add(i);
       }

@@ -6,7 +6,12 @@
  * it stands beside the path; a region hidden from the sensors beside the path is passed at a speed
  * from which a person stepping out of it can still be avoided.
  */
-import type { AgentState } from '../../core/index.ts';
+import {
+  type AgentState,
+  pointInPolygon,
+  pointPolygonBoundaryDistance,
+  type Vec2,
+} from '../../core/index.ts';
 import { isActiveEmergency } from '../AgentForecast.ts';
 import { changesLane } from '../Rollout.ts';
 import { longitudinalOppositeDirection, type RssVehicle, rssVehicleAtRest } from '../rss.ts';
@@ -273,6 +278,56 @@ function hiddenOncoming(
   return false;
 }
 
+/** Whether two polygons touch or lie within `gapM` of each other. */
+function polygonsWithin(a: ReadonlyArray<Vec2>, b: ReadonlyArray<Vec2>, gapM: number): boolean {
+  for (const [p, poly] of [
+    [a, b],
+    [b, a],
+  ] as const)
+    for (const v of p)
+      if (pointInPolygon(v.x, v.y, poly) || pointPolygonBoundaryDistance(v.x, v.y, poly) <= gapM) return true;
+  // edges that cross with every corner outside the other (two strips laid crosswise)
+  for (let i = 0, j = a.length - 1; i < a.length; j = i++)
+    for (let m = 0, n = b.length - 1; m < b.length; n = m++)
+      if (segmentsCross(a[j]!, a[i]!, b[n]!, b[m]!)) return true;
+  return false;
+}
+
+function segmentsCross(p: Vec2, q2: Vec2, r: Vec2, s: Vec2): boolean {
+  const o = (a: Vec2, b: Vec2, c: Vec2) => (b.x - a.x) * (c.y - a.y) - (b.y - a.y) * (c.x - a.x);
+  return o(p, q2, r) * o(p, q2, s) < 0 && o(r, s, p) * o(r, s, q2) < 0;
+}
+
+/**
+ * The first crosswalk the path crosses ahead (from the front bumper to `lookEnd`) that the hidden
+ * region `polygon` covers or borders (within `crosswalkNearM`: one step onto it), with where the
+ * path enters and leaves it (front-bumper arc lengths, 1 m resolution), or null.
+ */
+function hiddenCrosswalk(
+  ctx: CheckContext,
+  polygon: ReadonlyArray<Vec2>,
+  f0: number,
+  lookEnd: number,
+): { id: string; entryS: number; exitS: number } | null {
+  const path = ctx.rollout.path!;
+  for (const cw of ctx.map.data.crosswalks) {
+    if (!polygonsWithin(polygon, cw.polygon, ctx.params.crosswalkNearM)) continue;
+    let entryS = Number.NaN;
+    let exitS = Number.NaN;
+    for (let sF = Math.max(0, f0 - 1); sF <= Math.min(lookEnd, path.line.length); sF += 1) {
+      path.line.toCartesian(sF, 0, cwPt);
+      if (pointInPolygon(cwPt.x, cwPt.y, cw.polygon)) {
+        if (Number.isNaN(entryS)) entryS = sF;
+        exitS = sF;
+      } else if (!Number.isNaN(entryS)) break;
+    }
+    if (!Number.isNaN(entryS)) return { id: cw.id, entryS, exitS };
+  }
+  return null;
+}
+
+const cwPt = { x: 0, y: 0, headingRad: 0 };
+
 /**
  * An occluded region within `occlusionNearM` of the ego's path ahead: the stretch beside it is
  * driven at ≤ `occludedSpeedMps`, and the ego must be able to slow to it before.
@@ -314,7 +369,31 @@ function occlusionRule(ctx: CheckContext, sink: RuleSink, f0: number, lookEnd: n
     const cap = robot
       ? Math.min(params.occludedSpeedMps, ssmMaxSpeed(clearance, params, ssmBrake))
       : params.occludedSpeedMps;
-    if ((!robot && clearance > params.occlusionNearM) || maxS < f0 || minS > lookEnd) continue;
+    if (!robot && clearance > params.occlusionNearM) {
+      // far from the path, but it hides a crosswalk's end: someone may walk onto the crosswalk
+      // from it unseen, and the crosswalk leads into the path (a van stopped in the next lane
+      // just short of a crosswalk hides its kerb end: KEEP at 12 m/s went by at full speed)
+      const cw = hiddenCrosswalk(ctx, o.polygon, f0, lookEnd);
+      // already on it: as `vru.crosswalk`, the collision rules handle whoever appears
+      if (!cw || cw.entryS < f0 - 0.5) continue;
+      let k = firstUnstoppable(ctx, cw.entryS, params.signalStopDecelMps2, cap);
+      if (k < 0) k = firstTooFast(ctx, cw.entryS, cw.exitS, cap);
+      if (k < 0) continue;
+      sink.fail(
+        'situational.occlusion',
+        `hidden region ${q(o.id)} covers the end of crosswalk ${q(cw.id)} ${round(Math.max(0, cw.entryS - f0))} m ahead: pass it at ≤ ${round(cap)} m/s (t+${round(k * r.dtS, 1)} s at ${round(r.v[k]!)} m/s)`,
+        {
+          occlusionId: o.id,
+          crosswalkId: cw.id,
+          clearanceM: round(clearance),
+          distanceM: round(cw.entryS - f0),
+          capMps: round(cap),
+        },
+        { capSpeedMps: cap },
+      );
+      return;
+    }
+    if (maxS < f0 || minS > lookEnd) continue;
     let k = minS > f0 ? firstUnstoppable(ctx, minS, params.signalStopDecelMps2, cap) : -1;
     if (k < 0) k = firstTooFast(ctx, minS, maxS, cap);
     if (k < 0) continue;

@@ -7,8 +7,8 @@
  */
 
 /** A JSON value as a reviewer writes it. */
-type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
-type Obj = { [key: string]: Json };
+export type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
+export type Obj = { [key: string]: Json };
 
 /** One reviewer case: `scene` names its scene in `reviewerPairs().scenes` (a file name). */
 export interface ReviewerCase {
@@ -25,10 +25,10 @@ export interface ReviewerCase {
   why: string;
 }
 
-const LIMIT_MPS = 13.9;
+export const LIMIT_MPS = 13.9;
 /** Ego rear axle → front bumper, m (nuPlan Pacifica defaults: rearAxleToCenterM + lengthM / 2). */
-const FRONT_M = 1.461 + 5.176 / 2;
-const ROBOT: Obj = {
+export const FRONT_M = 1.461 + 5.176 / 2;
+export const ROBOT: Obj = {
   kind: 'robot',
   lengthM: 1.0,
   widthM: 0.7,
@@ -39,20 +39,20 @@ const ROBOT: Obj = {
   maxSpeedMps: 2.0,
 };
 
-const pts = (xy: [number, number][]): Json => xy.map(([x, y]) => ({ x, y }));
+export const pts = (xy: [number, number][]): Json => xy.map(([x, y]) => ({ x, y }));
 
 /** A straight centreline from (x0, y0) to (x1, y1), m. */
-const seg = (x0: number, y0: number, x1: number, y1: number): [number, number][] => [
+export const seg = (x0: number, y0: number, x1: number, y1: number): [number, number][] => [
   [x0, y0],
   [x1, y1],
 ];
 
-function lane(id: string, centerline: [number, number][], extra: Obj = {}): Obj {
+export function lane(id: string, centerline: [number, number][], extra: Obj = {}): Obj {
   return { id, centerline: pts(centerline), widthM: 3.5, speedLimitMps: LIMIT_MPS, ...extra };
 }
 
 /** Straight three-lane one-way road, east: R at y 0, M at 3.5, L at 7. */
-function road3(): Obj[] {
+export function road3(): Obj[] {
   return [
     lane('R', seg(0, 0, 400, 0), { left: { laneId: 'M', changeAllowed: true }, leftBoundary: 'dashed' }),
     lane('M', seg(0, 3.5, 400, 3.5), {
@@ -66,7 +66,7 @@ function road3(): Obj[] {
 }
 
 /** Two-way road: E eastbound at y 0, W westbound at 3.5. */
-function twoway(): Obj[] {
+export function twoway(): Obj[] {
   return [
     lane('E', seg(0, 0, 400, 0), {
       left: { laneId: 'W', changeAllowed: true, opposite: true },
@@ -79,7 +79,7 @@ function twoway(): Obj[] {
   ];
 }
 
-const box = (x0: number, y0: number, x1: number, y1: number): Json =>
+export const box = (x0: number, y0: number, x1: number, y1: number): Json =>
   pts([
     [x0, y0],
     [x1, y0],
@@ -88,7 +88,7 @@ const box = (x0: number, y0: number, x1: number, y1: number): Json =>
   ]);
 
 /** Approach A (x 0..300) → junction lane J (300..320) → B (320..600), a stop line at the end of A. */
-function signalRoad(kind = 'signal'): { lanes: Obj[]; stopLines: Obj[]; junctions: Obj[] } {
+export function signalRoad(kind = 'signal'): { lanes: Obj[]; stopLines: Obj[]; junctions: Obj[] } {
   return {
     lanes: [
       lane('A', seg(0, 0, 300, 0), { successors: ['J'] }),
@@ -100,11 +100,11 @@ function signalRoad(kind = 'signal'): { lanes: Obj[]; stopLines: Obj[]; junction
   };
 }
 
-function aisle(): Obj[] {
+export function aisle(): Obj[] {
   return [lane('A1', seg(0, 0, 60, 0), { type: 'aisle', widthM: 3.0, speedLimitMps: 2.0 })];
 }
 
-interface SceneParts {
+export interface SceneParts {
   agents?: Obj[];
   signals?: Obj[];
   crosswalks?: Json[];
@@ -116,7 +116,12 @@ interface SceneParts {
 }
 
 /** A Scenario with its map inline; `ego` is the rear axle's [x m, y m, heading rad, speed m/s]. */
-function scen(lanes: Obj[], ego: [number, number, number, number], route: string[], p: SceneParts = {}): Obj {
+export function scen(
+  lanes: Obj[],
+  ego: [number, number, number, number],
+  route: string[],
+  p: SceneParts = {},
+): Obj {
   const [x, y, headingRad, speedMps] = ego;
   const s: Obj = {
     formatVersion: 1,
@@ -143,7 +148,7 @@ function scen(lanes: Obj[], ego: [number, number, number, number], route: string
 }
 
 /** An agent replaying a one-point track: its footprint centre, heading, speed; default a car's size. */
-function agent(
+export function agent(
   id: string,
   kind: string,
   x: number,
@@ -166,7 +171,7 @@ function agent(
   return a;
 }
 
-const ped = (id: string, x: number, y: number, h: number, v: number, attributes: Obj = {}): Obj =>
+export const ped = (id: string, x: number, y: number, h: number, v: number, attributes: Obj = {}): Obj =>
   agent(id, 'pedestrian', x, y, h, v, { L: 0.5, W: 0.5 }, attributes);
 const bicycle = (id: string, x: number, y: number, v: number): Obj =>
   agent(id, 'cyclist', x, y, 0, v, { L: 1.8, W: 0.6 }, { subclass: 'bicycle' });
