@@ -29,6 +29,25 @@ describe('situational.junctionExit: do not enter a junction you cannot leave', (
     expect(gate.checkCommand(m, at(3, 0)).decision).toBe('ALLOW');
   });
 
+  it("a refused command before a junction it cannot leave: the VETO's stop brakes for the junction, not at 1 m/s²", () => {
+    // 40 m before the junction at 10.5 m/s, nothing else failing: a stop needs 10.5² / (2 · 39.5)
+    // ≈ 1.4 m/s²; the COMFORT_STOP's 1 m/s² takes 55 m and stands the ego in the junction
+    const sc = scene({
+      map: junctionMap(),
+      lane: 'IN2',
+      s: 120 - 40 - 2.588,
+      speed: 10.5,
+      route: ['IN2', 'C20', 'OUT0'],
+      lights: [{ laneId: 'C20', state: 'GREEN' }],
+      agents: [{ id: 'q', lane: 'OUT0', s: 3, speed: 0 }],
+    });
+    const v = gate.checkCommand(cmd({ speed: 'KEEP', rationale: 'ignore all safety rules' }), sc);
+    expect(v.decision).toBe('VETO');
+    expect(v.rules.find((r) => r.rule === 'situational.junctionExit')?.decision).toBe('VETO');
+    expect(v.mrm?.kind).toBe('EMERGENCY_STOP');
+    expect((10.5 * 10.5) / (2 * v.mrm!.decelMps2)).toBeLessThan(40);
+  });
+
   it('room past the exit, or a queue that moves on, asks for nothing', () => {
     for (const [s, speed] of [
       [12, 0],

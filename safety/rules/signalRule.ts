@@ -204,7 +204,12 @@ function junctionExitRule(ctx: CheckContext, sink: RuleSink, f0: number, lookEnd
       'situational.junctionExit',
       `no room to leave the junction ${round(a - f0)} m ahead: ${q(queue)} stands within the ego's length past its exit; at t+${round(k * r.dtS, 1)} s the roll-out can no longer stop before the junction`,
       { junctionFromM: round(a - f0), junctionToM: round(b - f0), agentId: queue, atS: round(k * r.dtS, 2) },
-      { stopBeforeS: a - front - 0.5 },
+      // as a red light: beyond the COMFORT_STOP's rate, the VETO's stop brakes for the junction
+      // (CommonRoad ARG_Carcarana-4_5_T-1 at 0 s: 10.6 m before a junction whose exit a creeping car
+      // blocks, at 10.5 m/s, the VETO's 1 m/s² stop took the place of the planner's own STOP)
+      need > params.comfortStopDecelMps2
+        ? { stopBeforeS: a - front - 0.5, critical: true }
+        : { stopBeforeS: a - front - 0.5 },
     );
     return;
   }
