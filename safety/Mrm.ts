@@ -208,15 +208,20 @@ export function mrmDrive(
  * never slows a response): a repair (MODIFY), or the checked command itself where the stop has
  * eased to b_min below the VETO's rate (only there: a stop at its own rate keeps control over the
  * planner's command — handing it over lost 13 points on CommonRoad USA_Lanker-1_11 and
- * ARG_Carcarana). The caller compares the braking on its own roll-outs.
+ * ARG_Carcarana). `checkedIsRepair`: the checked command is a repair in force. The caller compares
+ * the braking on its own roll-outs.
  */
 export function mrmChallenger(
   drive: MrmDrive,
   verdict: Pick<Verdict, 'decision' | 'modified'>,
   checked: MidLevelCommand,
+  checkedIsRepair = false,
 ): { command: MidLevelCommand; repair: boolean } | undefined {
   if (!drive.active) return undefined;
   if (verdict.decision === 'MODIFY' && verdict.modified) return { command: verdict.modified, repair: true };
+  // a repair in force that the gate passes again is still the repair (the runtime stack re-checks
+  // the command in force at every control step; the gated planner re-derives its repair each tick)
+  if (checkedIsRepair && verdict.decision === 'ALLOW') return { command: checked, repair: true };
   if (drive.reason === 'MRM_EASED' && verdict.decision === 'ALLOW')
     return { command: checked, repair: false };
   return undefined;

@@ -272,7 +272,7 @@ export function createStack(opts: StackOptions): Stack {
     );
     mrm = m.state;
     let yielded = false;
-    const challenger = mrmChallenger(drive, verdict, command);
+    const challenger = mrmChallenger(drive, verdict, command, recheck && proposed?.decision === 'MODIFY');
     if (stop && challenger && proposed) {
       const stopTraj = gate.trajectoryFor(stop, scene, { commandDecelMps2: drive.decelMps2 });
       const passedTraj = gate.trajectoryFor(challenger.command, scene);
