@@ -463,7 +463,7 @@ describe('audit format versions', () => {
     );
   });
 
-  it('a format 2 log whose record was given a `driven` (chain redone, re-signed) is flagged', () => {
+  it('a format 2 log whose record was given a `driven` (chain redone) is flagged', () => {
     const entries = readFileSync(fixture, 'utf8')
       .trimEnd()
       .split('\n')
