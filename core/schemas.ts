@@ -393,12 +393,50 @@ export const VerdictSchema = z.object({
 });
 export type Verdict = z.infer<typeof VerdictSchema>;
 
+/**
+ * Why a check left the vehicle driving what it drives: the checked command as it was (COMMAND), its
+ * repair (REPAIR); the minimal-risk stop at the VETO's rate for this check's VETO (MRM_VETO), held at
+ * its rate (MRM_HOLD: a repair in the release wait, a stop no harder than b_min), eased to RSS b_min
+ * on an ALLOW with the eased stop itself passed by the gate (MRM_EASED) or refused by it
+ * (MRM_EASE_REFUSED: the VETO's rate kept), held at standstill until recovery (MRM_STANDSTILL);
+ * the stop released on this check (MRM_RELEASED: the checked command or its repair drives); a passed
+ * command that brakes harder than the running stop (HARDER_COMMAND: the MRM never slows a response);
+ * the runtime stack's controlled stop with no command in force (STACK_STOP: expired, or none yet).
+ */
+export const DrivenReasonSchema = z.enum([
+  'COMMAND',
+  'REPAIR',
+  'MRM_VETO',
+  'MRM_HOLD',
+  'MRM_EASED',
+  'MRM_EASE_REFUSED',
+  'MRM_STANDSTILL',
+  'MRM_RELEASED',
+  'HARDER_COMMAND',
+  'STACK_STOP',
+]);
+export type DrivenReason = z.infer<typeof DrivenReasonSchema>;
+
+/** What a check left driving: the command (or stop) handed to the controller or tracker, and why. */
+export const DrivenSchema = z.object({
+  reason: DrivenReasonSchema,
+  command: MidLevelCommandSchema,
+  /** The braking rate it is driven at, m/s² (a stop's rate even where the command leaves it implicit). */
+  decelMps2: positive().optional(),
+});
+export type Driven = z.infer<typeof DrivenSchema>;
+
 export const AuditRecordSchema = z.object({
   seq: z.number().int().nonnegative(),
   tS: finite(),
   inputsDigest: z.string(),
   command: MidLevelCommandSchema.nullable(),
   verdict: VerdictSchema,
+  /**
+   * What was driven from this check on (audit format 3; absent in format 2 logs and on the
+   * control-level check's records): the checked command, its repair or the MRM stop, its rate, why.
+   */
+  driven: DrivenSchema.optional(),
   prevHash: z.string(),
   hash: z.string(),
 });

@@ -389,3 +389,88 @@ describe('AuditLog', () => {
     });
   });
 });
+
+// Format 3 records what was driven from each check on; format 2 logs (written before it, the
+// fixture by commit 0e0b5e6's AuditLog) still verify and read, and are not appended to.
+describe('audit format versions', () => {
+  const fixture = join(here, 'testing', 'audit-v2.jsonl');
+  const fixturePub = readFileSync(join(here, 'testing', 'audit-v2.pub.pem'), 'utf8');
+
+  it('a format 2 log still verifies and reads (no `driven`)', () => {
+    const r = verifyAuditLog(fixture, { publicKeyPem: fixturePub });
+    expect(r.ok && r.value.ok).toBe(true);
+    expect(r.ok && r.value.records).toBe(5);
+    const recs = readAuditRecords(fixture);
+    expect(recs.ok && recs.value.map((x) => x.verdict.decision)).toEqual([
+      'ALLOW',
+      'ALLOW',
+      'VETO',
+      'ALLOW',
+      'ALLOW',
+    ]);
+    expect(recs.ok && recs.value.every((x) => x.driven === undefined)).toBe(true);
+  });
+
+  it('a format 2 log is refused for appending, with a message that says why and what to do', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'edgeplan-audit-v2-'));
+    const path = join(dir, 'old.jsonl');
+    writeFileSync(path, readFileSync(fixture));
+    const opened = AuditLog.open(path, { configHash: 'v2-fixture' });
+    expect(opened.ok).toBe(false);
+    expect(!opened.ok && opened.error.message).toMatch(/format version 2.*writes version 3.*start a new log/);
+  });
+
+  it('a record carries what was driven, its rate and why; the log verifies and explain says it', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'edgeplan-audit-v3-'));
+    const path = join(dir, 'a.jsonl');
+    const keyPath = join(dir, 'k.pem');
+    const opened = AuditLog.open(path, { keyPath });
+    if (!opened.ok) throw new Error(opened.error.message);
+    const command = {
+      speed: 'KEEP' as const,
+      path: 'FOLLOW_LANE' as const,
+      targetSpeedMps: 12,
+      horizonS: 5,
+      rationale: '',
+      issuedAtS: 0.1,
+      expiresAtS: 1.1,
+      source: 'planner',
+    };
+    const stop = {
+      ...command,
+      speed: 'STOP' as const,
+      targetSpeedMps: 0,
+      decelMps2: 4,
+      source: 'mrm:EMERGENCY_STOP',
+    };
+    opened.value.log.append({
+      tS: 0.1,
+      inputsDigest: 'd',
+      command,
+      verdict: verdict('ALLOW', 'ttc', 0.1),
+      driven: { reason: 'MRM_EASED', command: stop, decelMps2: 4 },
+    });
+    opened.value.log.close();
+    const pub = publicKeyOf(keyPath);
+    if (!pub.ok) throw new Error(pub.error.message);
+    const r = verifyAuditLog(path, { publicKeyPem: pub.value.publicKeyPem });
+    expect(r.ok && r.value.ok).toBe(true);
+    const recs = readAuditRecords(path);
+    if (!recs.ok) throw new Error(recs.error.message);
+    expect(recs.value[0]!.driven).toEqual({ reason: 'MRM_EASED', command: stop, decelMps2: 4 });
+    expect(explainRecord(recs.value[0]!)).toMatch(
+      /driven: STOP \/ FOLLOW_LANE at 4 m\/s² from "mrm:EMERGENCY_STOP" \(.*eased to b_min/,
+    );
+  });
+
+  it('a format 2 log whose record was given a `driven` (chain redone) is flagged', () => {
+    const entries = readFileSync(fixture, 'utf8')
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    const rec = entries.find((e) => e.type === 'record')!;
+    rec.driven = { reason: 'COMMAND', command: rec.command };
+    const r = verifyAuditText(rechain(entries), { publicKeyPem: fixturePub });
+    expect(messages(r)).toMatch(/carries `driven`, which audit format 2 does not have/);
+  });
+});

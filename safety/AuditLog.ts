@@ -33,6 +33,7 @@ import { dirname } from 'node:path';
 import { z } from 'zod';
 import {
   AuditRecordSchema,
+  type Driven,
   fail,
   type MidLevelCommand,
   ok,
@@ -44,12 +45,18 @@ import { canonicalJson, sha256Hex } from './canonicalJson.ts';
 export const AUDIT_FORMAT = 'edgeplan-audit';
 export const GENESIS_HASH = '0'.repeat(64);
 
-export const AUDIT_VERSION = 2;
+/**
+ * The format this build writes. 3: records carry `driven` (what was driven from the check on, its
+ * rate and why). Version 2 logs (no `driven`) still verify and read; they are not appended to.
+ */
+export const AUDIT_VERSION = 3;
+/** Formats this build reads and verifies. */
+export const AUDIT_READ_VERSIONS = [2, 3] as const;
 
 export const AuditHeaderSchema = z.object({
   type: z.literal('header'),
   format: z.literal(AUDIT_FORMAT),
-  version: z.literal(AUDIT_VERSION),
+  version: z.union([z.literal(2), z.literal(3)]),
   seq: z.literal(0),
   /** SPKI PEM of the signing key ('' when the log is unsigned: such a log never verifies). */
   publicKeyPem: z.string(),
@@ -114,6 +121,8 @@ export interface AuditInput {
   inputsDigest: string;
   command: MidLevelCommand | null;
   verdict: Verdict;
+  /** What was driven from this check on, its rate and why (absent: a control-level check). */
+  driven?: Driven;
 }
 
 /** The hash of an entry: SHA-256 over its canonical JSON without `hash`. */
@@ -258,6 +267,12 @@ export class AuditLog {
           `${path}:1`,
           `not an edgeplan audit log header (version ${AUDIT_VERSION})`,
         );
+      if (header.data.version !== AUDIT_VERSION)
+        return fail(
+          'INVALID_INPUT',
+          `${path}:1`,
+          `the log is audit format version ${header.data.version}; this build writes version ${AUDIT_VERSION} (records carry what was driven): start a new log — the old one still verifies and reads`,
+        );
       if (header.data.publicKeyPem !== pub)
         return fail('INVALID_INPUT', path, 'the key file does not match the log header key');
       const last = JSON.parse(lines[lines.length - 1]!) as { seq: number; hash: string };
@@ -292,6 +307,7 @@ export class AuditLog {
       inputsDigest: input.inputsDigest,
       command: input.command,
       verdict: input.verdict,
+      ...(input.driven ? { driven: input.driven } : {}),
       configHash: this.configHash,
       prevHash: this.head,
     };

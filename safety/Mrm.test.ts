@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MRM_INITIAL, MrmParamsSchema, type MrmState, mrmStep } from './Mrm.ts';
+import { MRM_INITIAL, MrmParamsSchema, type MrmState, mrmDrive, mrmStep } from './Mrm.ts';
 
 const P = MrmParamsSchema.parse({});
 const allow = { decision: 'ALLOW' as const };
@@ -96,5 +96,73 @@ describe('mrmStep', () => {
       return states;
     };
     expect(run()).toEqual(run());
+  });
+});
+
+describe('mrmDrive: what a check leaves driving', () => {
+  const base = {
+    speed: 'KEEP' as const,
+    path: 'FOLLOW_LANE' as const,
+    targetSpeedMps: 12,
+    stopAt: { x: 1, y: 2 },
+    horizonS: 5,
+    rationale: '',
+    issuedAtS: 0.1,
+    expiresAtS: 1.1,
+    source: 'planner',
+  };
+  const hard = { decision: 'VETO' as const, mrm: { kind: 'EMERGENCY_STOP' as const, decelMps2: 8 } };
+  /** VETO at 0 s, then `second` at 0.1 s; the eased stop passes or not. */
+  const twoChecks = (second: { decision: 'ALLOW' | 'MODIFY' | 'VETO' }, passes: boolean) => {
+    const m0 = mrmStep(MRM_INITIAL, { tS: 0, verdict: hard, egoSpeedMps: 12 }, P);
+    const first = mrmDrive(m0, MRM_INITIAL, hard, base, () => passes);
+    const m1 = mrmStep(m0.state, { tS: 0.1, verdict: second, egoSpeedMps: 11.2 }, P);
+    const seen: number[] = [];
+    const next = mrmDrive(m1, m0.state, second, base, (_s, rate) => {
+      seen.push(rate);
+      return passes;
+    });
+    return { first, next, seen };
+  };
+
+  it("a VETO drives the stop at its rate, in lane, without the planner's stop point", () => {
+    const { first } = twoChecks(allow, true);
+    expect(first.drive).toMatchObject({ active: true, reason: 'MRM_VETO', decelMps2: 8 });
+    expect(first.stop).toMatchObject({
+      speed: 'STOP',
+      targetSpeedMps: 0,
+      decelMps2: 8,
+      source: 'mrm:EMERGENCY_STOP',
+    });
+    expect(first.stop!.stopAt).toBeUndefined();
+  });
+
+  it('an ALLOW in the wait eases to b_min where the eased stop passes, and asks about that rate', () => {
+    const { next, seen } = twoChecks(allow, true);
+    expect(seen).toEqual([4]);
+    expect(next.drive).toMatchObject({ reason: 'MRM_EASED', decelMps2: 4 });
+    expect(next.stop!.decelMps2).toBe(4);
+  });
+
+  it("an eased stop the gate refuses keeps the VETO's rate", () => {
+    const { next } = twoChecks(allow, false);
+    expect(next.drive).toMatchObject({ reason: 'MRM_EASE_REFUSED', decelMps2: 8 });
+    expect(next.stop!.decelMps2).toBe(8);
+  });
+
+  it('a repair in the wait holds the rate without asking about an eased stop', () => {
+    const { next, seen } = twoChecks({ decision: 'MODIFY' }, true);
+    expect(seen).toEqual([]);
+    expect(next.drive).toMatchObject({ reason: 'MRM_HOLD', decelMps2: 8 });
+  });
+
+  it('the check that releases the stop says so; the checked command drives', () => {
+    let m = mrmStep(MRM_INITIAL, { tS: 0, verdict: hard, egoSpeedMps: 20 }, P);
+    for (let k = 1; k <= 5; k++)
+      m = mrmStep(m.state, { tS: k * 0.1, verdict: allow, egoSpeedMps: 20 - k }, P);
+    const last = mrmStep(m.state, { tS: 0.6, verdict: allow, egoSpeedMps: 14 }, P);
+    const r = mrmDrive(last, m.state, allow, base, () => true);
+    expect(r.drive).toMatchObject({ active: false, reason: 'MRM_RELEASED' });
+    expect(r.stop).toBeUndefined();
   });
 });

@@ -5,9 +5,13 @@
  * for `releaseAfterS` (the situation is safe again), and after standing still it hands back to
  * normal driving when the gate has passed commands for `recoverAfterS`.
  * `step(state, input, params) → { state, output }`; no clock, no I/O.
+ *
+ * `mrmDrive` turns a step into what is driven — the stop (its shape, its rate, eased only where the
+ * gate passes the eased stop) and why — for both the simulator's gated planner and the runtime stack,
+ * so that a bridge drives the same manoeuvre that `eval` measures and the audit log records it.
  */
 import { z } from 'zod';
-import type { Verdict } from '../core/index.ts';
+import type { DrivenReason, MidLevelCommand, Trajectory, Verdict } from '../core/index.ts';
 
 export const MrmParamsSchema = z.object({
   /** Comfortable stop, m/s² (issue 7: −1.0 m/s²). */
@@ -112,4 +116,133 @@ export function mrmStep(
     s.mode === 'OPERATING' && input.verdict.decision === 'ALLOW' && !Number.isNaN(s.allowSinceS);
   const decelMps2 = waiting ? Math.min(s.decelMps2, params.releaseBrakeMps2) : s.decelMps2;
   return { state: s, output: { active, kind: s.kind, decelMps2 } };
+}
+
+/** What the MRM drives after one check: the stop (when in control), its rate and why. */
+export interface MrmDrive {
+  /** The MRM is in control (a stop overrides the planner unless a passed command brakes harder). */
+  active: boolean;
+  kind: MrmKind | null;
+  /** The stop's braking rate, m/s²: the VETO's, or b_min where eased (0 when not active). */
+  decelMps2: number;
+  /** This check's in-lane move away from an encroaching vehicle, m (left +). */
+  lateralOffsetM?: number;
+  /**
+   * Why: MRM_VETO (this check vetoed), MRM_EASED / MRM_EASE_REFUSED (an ALLOW in the release wait; the
+   * gate passed or refused the eased stop), MRM_HOLD (otherwise in the wait), MRM_STANDSTILL (stopped,
+   * waiting to recover), MRM_RELEASED (released on this check), COMMAND / REPAIR (no MRM).
+   */
+  reason: DrivenReason;
+}
+
+/**
+ * The minimal-risk stop as a command, from `base` (the checked command, or a template carrying the
+ * times, horizon and rationale the caller wants): STOP in lane (a shoulder stop changes right), no
+ * stop point or target lane. An emergency stop carries its rate as a commanded deceleration (the
+ * executor brakes at it down to the stop); a comfortable stop keeps `base`'s (absent: it tapers).
+ */
+export function mrmStopCommand(base: MidLevelCommand, drive: MrmDrive): MidLevelCommand {
+  const stop: MidLevelCommand = {
+    ...base,
+    speed: 'STOP',
+    path: drive.kind === 'SHOULDER_STOP' ? 'RIGHT_CHANGE' : 'FOLLOW_LANE',
+    targetSpeedMps: 0,
+    source: `mrm:${drive.kind}`,
+  };
+  delete stop.stopAt;
+  delete stop.targetLaneId;
+  if (drive.kind === 'EMERGENCY_STOP') stop.decelMps2 = Math.max(drive.decelMps2, 0.1);
+  if (stop.path === 'FOLLOW_LANE' && drive.lateralOffsetM !== undefined)
+    stop.lateralOffsetM = drive.lateralOffsetM;
+  else delete stop.lateralOffsetM;
+  return stop;
+}
+
+/**
+ * What one check leaves driving, from its `mrmStep` result `m` and `verdict`. A stop eased to b_min
+ * is a command of its own — the gate passed the checked command, not it — so it is eased only where
+ * `easedPasses(stop, rate)` (the gate's check of the eased stop on the path it is driven on) says so: the
+ * VETO's rate may be what stops short of the conflict it was for (a stopped car 20 m ahead of an
+ * ego at 12 m/s). `base`: see `mrmStopCommand`. Pure given a pure `easedPasses`.
+ */
+export function mrmDrive(
+  m: { state: MrmState; output: MrmOutput },
+  prev: MrmState,
+  verdict: Pick<Verdict, 'decision' | 'mrm'>,
+  base: MidLevelCommand,
+  easedPasses: (stop: MidLevelCommand, decelMps2: number) => boolean,
+): { drive: MrmDrive; stop?: MidLevelCommand } {
+  const lateral =
+    verdict.mrm?.lateralOffsetM !== undefined ? { lateralOffsetM: verdict.mrm.lateralOffsetM } : {};
+  if (!m.output.active) {
+    const released = prev.mode === 'OPERATING';
+    return {
+      drive: {
+        active: false,
+        kind: null,
+        decelMps2: 0,
+        reason: released ? 'MRM_RELEASED' : verdict.decision === 'MODIFY' ? 'REPAIR' : 'COMMAND',
+      },
+    };
+  }
+  const kind = m.output.kind;
+  const held: MrmDrive = {
+    active: true,
+    kind,
+    decelMps2: Math.max(m.state.decelMps2, 0.1),
+    ...lateral,
+    reason:
+      verdict.decision === 'VETO' ? 'MRM_VETO' : m.state.mode === 'SUCCEEDED' ? 'MRM_STANDSTILL' : 'MRM_HOLD',
+  };
+  if (!(m.output.decelMps2 < m.state.decelMps2 - 1e-9))
+    return { drive: held, stop: mrmStopCommand(base, held) };
+  const eased: MrmDrive = { ...held, decelMps2: Math.max(m.output.decelMps2, 0.1), reason: 'MRM_EASED' };
+  const stop = mrmStopCommand(base, eased);
+  if (easedPasses(stop, eased.decelMps2)) return { drive: eased, stop };
+  const refused: MrmDrive = { ...held, reason: 'MRM_EASE_REFUSED' };
+  return { drive: refused, stop: mrmStopCommand(base, refused) };
+}
+
+/**
+ * The passed command that may take over from the running stop where it brakes harder (the MRM
+ * never slows a response): a repair (MODIFY), or the checked command itself where the stop has
+ * eased to b_min below the VETO's rate (only there: a stop at its own rate keeps control over the
+ * planner's command — handing it over lost 13 points on CommonRoad USA_Lanker-1_11 and
+ * ARG_Carcarana). `checkedIsRepair`: the checked command is a repair in force. The caller compares
+ * the braking on its own roll-outs.
+ */
+export function mrmChallenger(
+  drive: MrmDrive,
+  verdict: Pick<Verdict, 'decision' | 'modified'>,
+  checked: MidLevelCommand,
+  checkedIsRepair = false,
+): { command: MidLevelCommand; repair: boolean } | undefined {
+  if (!drive.active) return undefined;
+  if (verdict.decision === 'MODIFY' && verdict.modified) return { command: verdict.modified, repair: true };
+  // a repair in force that the gate passes again is still the repair (the runtime stack re-checks
+  // the command in force at every control step; the gated planner re-derives its repair each tick)
+  if (checkedIsRepair && verdict.decision === 'ALLOW') return { command: checked, repair: true };
+  if (drive.reason === 'MRM_EASED' && verdict.decision === 'ALLOW')
+    return { command: checked, repair: false };
+  return undefined;
+}
+
+/**
+ * Whether `passed` brakes harder than `stop`: slower 1 s after `tS` on the two roll-outs (the
+ * arbitration between a running stop and its challenger).
+ */
+export function brakesHarder(passed: Trajectory, stop: Trajectory, tS: number): boolean {
+  return speedAt(passed, tS + 1) < speedAt(stop, tS + 1) - 1e-6;
+}
+
+/** Planned speed at time tS (the last point's beyond the end), m/s. */
+function speedAt(traj: Trajectory, tS: number): number {
+  const pts = traj.points;
+  for (const p of pts) if (p.tS >= tS - 1e-9) return p.speedMps;
+  return pts.length ? pts[pts.length - 1]!.speedMps : 0;
+}
+
+/** A command's own braking rate, where it carries one (the audit's `driven.decelMps2`). */
+export function commandRate(c: MidLevelCommand): { decelMps2?: number } {
+  return c.decelMps2 !== undefined ? { decelMps2: c.decelMps2 } : {};
 }

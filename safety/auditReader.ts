@@ -5,7 +5,7 @@
  */
 import { createPublicKey, type KeyObject, verify } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { fail, ok, type Result } from '../core/index.ts';
+import { type DrivenReason, fail, ok, type Result } from '../core/index.ts';
 import {
   AUDIT_FORMAT,
   type AuditEntryRecord,
@@ -247,6 +247,12 @@ export function verifyAuditText(text: string, opts: VerifyOptions = {}): VerifyR
       issues.push({ line: n, kind: 'header', message: 'header in the middle of the log' });
     if (e.type === 'record') {
       records++;
+      if (e.driven && header && header.version < 3)
+        issues.push({
+          line: n,
+          kind: 'format',
+          message: `record seq ${e.seq} carries \`driven\`, which audit format ${header.version} does not have`,
+        });
       sinceCp++;
     }
     if (e.type === 'checkpoint') {
@@ -394,11 +400,31 @@ export function explainRecord(r: AuditEntryRecord): string {
   }
   if (r.verdict.mrm)
     lines.push(`minimal-risk manoeuvre: ${r.verdict.mrm.kind} at ${readable(r.verdict.mrm.decelMps2)} m/s²`);
+  if (r.driven) {
+    const d = r.driven;
+    lines.push(
+      `driven: ${d.command.speed} / ${d.command.path}${d.decelMps2 !== undefined ? ` at ${readable(d.decelMps2)} m/s²` : ''} from ${q(d.command.source)} (${DRIVEN_WHY[d.reason]})`,
+    );
+  }
   lines.push(
     `${r.verdict.rules.length} rules checked; inputs ${r.inputsDigest.slice(0, 12)}…, config ${r.configHash.slice(0, 12)}…`,
   );
   return lines.join('\n');
 }
+
+/** Each `driven.reason` in words. */
+const DRIVEN_WHY: Record<DrivenReason, string> = {
+  COMMAND: 'the checked command as it was',
+  REPAIR: 'the repaired command',
+  MRM_VETO: "the minimal-risk stop at the VETO's rate",
+  MRM_HOLD: 'the minimal-risk stop held at its rate',
+  MRM_EASED: 'the minimal-risk stop eased to b_min, the eased stop passed by the gate',
+  MRM_EASE_REFUSED: "the minimal-risk stop kept at the VETO's rate: the gate refused the eased stop",
+  MRM_STANDSTILL: 'the minimal-risk stop held at standstill until recovery',
+  MRM_RELEASED: 'the minimal-risk stop released: the checked command or its repair drives',
+  HARDER_COMMAND: 'a passed command that brakes harder than the running stop',
+  STACK_STOP: "the stack's controlled stop: no command in force",
+};
 
 const esc = (s: string): string => s.replace(/[&<>"]/g, (ch) => `&#${ch.charCodeAt(0)};`);
 

@@ -26,7 +26,19 @@ export { canonicalJson, sha256Hex } from './canonicalJson.ts';
 export { checkControlStep } from './checkControlStep.ts';
 export { deriveCommand } from './deriveCommand.ts';
 export { buildLanePath, type LanePath } from './LanePath.ts';
-export { MRM_INITIAL, type MrmParams, MrmParamsSchema, type MrmState, mrmStep } from './Mrm.ts';
+export {
+  brakesHarder,
+  commandRate,
+  MRM_INITIAL,
+  type MrmDrive,
+  type MrmParams,
+  MrmParamsSchema,
+  type MrmState,
+  mrmChallenger,
+  mrmDrive,
+  mrmStep,
+  mrmStopCommand,
+} from './Mrm.ts';
 export { LanePathCache, Rollout, rolloutCommand, rolloutToTrajectory, rolloutTrajectory } from './Rollout.ts';
 export { defaultDynamics, type RssDynamics, RssDynamicsSchema, type RssVehicle, rss } from './rss.ts';
 export { findInjection, parseCommand } from './rules/inputRule.ts';

@@ -4,6 +4,7 @@
  */
 import type {
   AgentState,
+  DrivenReason,
   EgoState,
   MidLevelCommand,
   TrackPoint,
@@ -28,6 +29,14 @@ export interface SimTick {
   command?: MidLevelCommand;
   /** The safety gate's verdict on that command, when the run was gated. */
   verdict?: Verdict;
+  /**
+   * Command stacks: why `command` drives (the checked command, its repair, the MRM's stop held or
+   * eased, …: `Driven.reason`), and every command that took over at a later control step of this
+   * tick (a gate MODIFY or VETO between 0.1 s ticks), with the time it took over, why, and the
+   * verdict then — `command` is the one in force at the tick's start.
+   */
+  drivenReason?: DrivenReason;
+  laterCommands?: { tS: number; command: MidLevelCommand; reason: DrivenReason; verdict?: Verdict }[];
   /** The planner's BEV input as a PNG data URL, when recorded (viewer inset). */
   bevPng?: string;
   /** Planned rear-axle poses from this tick (x, y, heading triples), for the viewer; optional. */

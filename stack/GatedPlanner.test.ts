@@ -4,12 +4,17 @@
  * harder (the MRM never slows a response). The gate's verdicts are scripted per tick so that each
  * case is exactly the situation it names; trajectories come from the real gate.
  */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { EgoState, MidLevelCommand, Trajectory, Verdict, WorldSnapshot } from '../core/index.ts';
 import { RoadMap, RoutePath } from '../core/map/index.ts';
 import { LOOP_ROUTE, loopMapData } from '../core/map/testFixtures.ts';
 import { LqrTracker, stepBicycle } from '../core/vehicle/index.ts';
 import type { Planner, PlannerContext } from '../planner/index.ts';
+import { AuditLog } from '../safety/AuditLog.ts';
+import { readAuditRecords } from '../safety/auditReader.ts';
 import { createSafetyGate, type SafetyGate } from '../safety/SafetyGate.ts';
 import { createGatedPlanner } from './GatedPlanner.ts';
 import { CAR, cmd, junctionMap, ROBOT, roadMap, scene } from './testing/safetyScenes.ts';
@@ -164,6 +169,30 @@ describe('gated planner: the release wait after an emergency stop', () => {
     expect(outsWith(70)[1]!.command?.decelMps2).toBe(8);
     // with the car far off, the eased stop passes and is driven
     expect(outsWith(200)[1]!.command?.decelMps2).toBe(4);
+  });
+
+  it("the audit log records the stop driven at each tick: the VETO's 8 m/s², then the eased 4 m/s²", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'edgeplan-gated-audit-'));
+    const path = join(dir, 'audit.jsonl');
+    const opened = AuditLog.open(path, { keyPath: join(dir, 'k.pem') });
+    if (!opened.ok) throw new Error(opened.error.message);
+    const p = createGatedPlanner(keep, { gate: scripted([emergency, allow]), audit: opened.value.log });
+    let st = p.init(ctx, snapAt(0));
+    for (const tS of [0, 0.1]) st = p.step(st, snapAt(tS), ctx).state;
+    opened.value.log.close();
+    const recs = readAuditRecords(path);
+    if (!recs.ok) throw new Error(recs.error.message);
+    expect(
+      recs.value.map((r) => [r.verdict.decision, r.command?.source, r.driven?.reason, r.driven?.decelMps2]),
+    ).toEqual([
+      ['VETO', 'test', 'MRM_VETO', 8],
+      ['ALLOW', 'test', 'MRM_EASED', 4],
+    ]);
+    expect(recs.value[1]!.driven!.command).toMatchObject({
+      speed: 'STOP',
+      source: 'mrm:EMERGENCY_STOP',
+      decelMps2: 4,
+    });
   });
 
   it("the planner's own allowed command that brakes harder than b_min is driven (the MRM never slows a response)", () => {

@@ -5,12 +5,22 @@
  * minimal-risk manoeuvre, which then drives until it has succeeded. Verdicts go to the optional
  * audit log. The closed-loop engine runs it like any planner (gate on vs off, unchanged engine).
  */
-import type { MidLevelCommand, Trajectory, Verdict, WorldSnapshot } from '../core/index.ts';
+import type { Driven, MidLevelCommand, Trajectory, Verdict, WorldSnapshot } from '../core/index.ts';
 import type { Planner, PlannerContext, PlanOutput } from '../planner/index.ts';
 import type { AuditLog } from '../safety/AuditLog.ts';
 import { canonicalJson, sha256Hex } from '../safety/canonicalJson.ts';
 import { deriveCommand } from '../safety/deriveCommand.ts';
-import { MRM_INITIAL, type MrmParams, MrmParamsSchema, type MrmState, mrmStep } from '../safety/Mrm.ts';
+import {
+  brakesHarder,
+  commandRate,
+  MRM_INITIAL,
+  type MrmParams,
+  MrmParamsSchema,
+  type MrmState,
+  mrmChallenger,
+  mrmDrive,
+  mrmStep,
+} from '../safety/Mrm.ts';
 import { createSafetyGate, type SafetyGate } from '../safety/SafetyGate.ts';
 import type { SafetyParamsInput } from '../safety/SafetyParams.ts';
 import type { SafetyScene } from '../safety/Scene.ts';
@@ -85,71 +95,57 @@ export function createGatedPlanner<S>(
       const verdict = gate.checkCommand(command, scene, { trajectory: r.output.trajectory });
       const verdicts = { ...state.verdicts, [verdict.decision]: state.verdicts[verdict.decision] + 1 };
       opts.onVerdict?.(snap.tS, verdict, command);
-      opts.audit?.append({ tS: snap.tS, inputsDigest: sha256Hex(canonicalJson(snap)), command, verdict });
       const m = mrmStep(state.mrm, { tS: snap.tS, verdict, egoSpeedMps: snap.ego.speedMps }, mrmParams);
-      let output: PlanOutput = r.output;
       // the repair and the MRM follow the branch the planner is driving (a junction turn)
       const along = r.output.trajectory;
-      if (m.output.active) {
-        const stop: MidLevelCommand = {
-          ...command,
-          speed: 'STOP',
-          path: m.output.kind === 'SHOULDER_STOP' ? 'RIGHT_CHANGE' : 'FOLLOW_LANE',
-          targetSpeedMps: 0,
-          source: `mrm:${m.output.kind}`,
-        };
-        delete stop.stopAt;
-        delete stop.targetLaneId;
-        let decel = Math.max(m.output.decelMps2, 0.1);
-        // an emergency stop is a commanded deceleration: the tracker is led to brake at it down to
-        // the stop (a reference at rest gives at most gain·v near it); a comfortable stop tapers
-        if (m.output.kind === 'EMERGENCY_STOP') stop.decelMps2 = decel;
-        // this tick's emergency stop moves away from an encroaching vehicle within the lane
-        if (stop.path === 'FOLLOW_LANE' && verdict.mrm?.lateralOffsetM !== undefined)
-          stop.lateralOffsetM = verdict.mrm.lateralOffsetM;
-        else delete stop.lateralOffsetM;
-        // the stop eased to b_min is a command of its own: the gate passed the planner's, not it —
-        // eased only where the gate passes the eased stop too (the VETO's rate may be what stops
-        // short of the conflict it was for: a stopped car 20 m ahead of an ego at 12 m/s)
-        let eased = m.output.decelMps2 < m.state.decelMps2 - 1e-9;
-        if (eased && m.output.kind === 'EMERGENCY_STOP') {
-          stop.decelMps2 = decel;
-          // checked on the path it is driven on (the planner's branch at a junction)
-          const driven = gate.trajectoryFor(stop, scene, { commandDecelMps2: decel }, along);
-          if (gate.checkCommand(stop, scene, { trajectory: driven }).decision !== 'ALLOW') {
-            eased = false;
-            decel = Math.max(m.state.decelMps2, 0.1);
-          }
-        }
-        if (m.output.kind === 'EMERGENCY_STOP') stop.decelMps2 = decel;
+      // the eased stop is checked on the path it is driven on (the planner's branch at a junction)
+      const { drive, stop } = mrmDrive(
+        m,
+        state.mrm,
+        verdict,
+        command,
+        (eased, decelMps2) =>
+          gate.checkCommand(eased, scene, {
+            trajectory: gate.trajectoryFor(eased, scene, { commandDecelMps2: decelMps2 }, along),
+          }).decision === 'ALLOW',
+      );
+      let output: PlanOutput = r.output;
+      let driven: Driven = { reason: drive.reason, command, ...commandRate(command) };
+      if (stop) {
         output = {
-          trajectory: gate.trajectoryFor(stop, scene, { commandDecelMps2: decel }, along),
+          trajectory: gate.trajectoryFor(stop, scene, { commandDecelMps2: drive.decelMps2 }, along),
           command: stop,
         };
-        // a passed command that brakes harder than the running MRM wins (the MRM never slows a
-        // response): a repair, or the planner's own where the stop has eased to b_min below the
-        // VETO's rate (only there: a stop at its own rate keeps control over the planner's
-        // trajectory, as before — handing it over lost 13 points on CommonRoad USA_Lanker-1_11 and
-        // ARG_Carcarana)
-        eased &&= verdict.decision === 'ALLOW';
-        const passed: PlanOutput | undefined =
-          verdict.decision === 'MODIFY' && verdict.modified
-            ? {
-                trajectory: gate.trajectoryFor(verdict.modified, scene, {}, along),
-                command: verdict.modified,
-              }
-            : eased
-              ? r.output
-              : undefined;
-        if (
-          passed &&
-          speedAt(passed.trajectory, snap.tS + 1) < speedAt(output.trajectory, snap.tS + 1) - 1e-6
-        )
+        driven = { reason: drive.reason, command: stop, decelMps2: drive.decelMps2 };
+        const challenger = mrmChallenger(drive, verdict, command);
+        const passed: PlanOutput | undefined = challenger?.repair
+          ? {
+              trajectory: gate.trajectoryFor(challenger.command, scene, {}, along),
+              command: challenger.command,
+            }
+          : challenger
+            ? r.output
+            : undefined;
+        if (challenger && passed && brakesHarder(passed.trajectory, output.trajectory, snap.tS)) {
           output = { trajectory: passed.trajectory, command: passed.command ?? command };
+          driven = {
+            reason: 'HARDER_COMMAND',
+            command: challenger.command,
+            ...commandRate(challenger.command),
+          };
+        }
       } else if (verdict.decision === 'MODIFY' && verdict.modified) {
         const traj: Trajectory = gate.trajectoryFor(verdict.modified, scene, {}, along);
         output = { trajectory: traj, command: verdict.modified };
+        driven = { reason: drive.reason, command: verdict.modified, ...commandRate(verdict.modified) };
       }
+      opts.audit?.append({
+        tS: snap.tS,
+        inputsDigest: sha256Hex(canonicalJson(snap)),
+        command,
+        verdict,
+        driven,
+      });
       return {
         state: {
           inner: r.state,
@@ -162,11 +158,4 @@ export function createGatedPlanner<S>(
       };
     },
   };
-}
-
-/** Planned speed at time tS (the last point's beyond the end), m/s. */
-function speedAt(traj: Trajectory, tS: number): number {
-  const pts = traj.points;
-  for (const p of pts) if (p.tS >= tS - 1e-9) return p.speedMps;
-  return pts.length ? pts[pts.length - 1]!.speedMps : 0;
 }

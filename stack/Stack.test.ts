@@ -191,8 +191,8 @@ describe('stack in the simulator', () => {
     expect(m.details.collisions).toEqual([]);
   });
 
-  it('the gate re-checks the command in force at every control step: a long-lived KEEP does not drive into a stopped car', async () => {
-    // one plan at t = 0 whose command lives for the whole run; only the per-step checks can stop the car
+  /** One plan at t = 0 whose KEEP at 12 m/s lives for the whole run, a car standing 100 m ahead. */
+  const stoppedCarRun = async () => {
     const { planner } = keeper(12, { lifetimeS: 100 });
     const stack = stackWith(planner, { planHz: 0.01, controlHz: 20 });
     const car = poseOn(map, 'R0', 120);
@@ -212,12 +212,32 @@ describe('stack in the simulator', () => {
         },
       ],
     });
-    const log = await runStackScenario(scene.scenario, scene.map, stack, { mode: 'nonreactive' });
+    return { log: await runStackScenario(scene.scenario, scene.map, stack, { mode: 'nonreactive' }), stack };
+  };
+
+  it("the run log records a command that took over at a later control step on that tick, with its time and why (the tick's own command is the one in force at its start)", async () => {
+    const { log } = await stoppedCarRun();
+    const k = log.ticks.findIndex((t) => t.laterCommands?.some((c) => c.reason === 'REPAIR'));
+    expect(k).toBeGreaterThan(0);
+    const tick = log.ticks[k]!;
+    const later = tick.laterCommands!.find((c) => c.reason === 'REPAIR')!;
+    // the repair came at the tick's second control step (0.05 s in), its MODIFY with it
+    expect(later.tS).toBeCloseTo(tick.tS + 0.05, 9);
+    expect(later.verdict?.decision).toBe('MODIFY');
+    expect(tick.command?.speed).toBe('KEEP');
+    expect(later.command.speed).toBe('DECELERATE');
+    // the next tick starts on it: the log used to show it only there, 0.05 s late
+    expect(log.ticks[k + 1]!.command).toEqual(later.command);
+  });
+
+  it('the gate re-checks the command in force at every control step: a long-lived KEEP does not drive into a stopped car', async () => {
+    // one plan at t = 0 whose command lives for the whole run; only the per-step checks can stop the car
+    const { log, stack } = await stoppedCarRun();
     expect(stack.stats.plans).toBe(1);
     const checks = stack.stats.verdicts.ALLOW + stack.stats.verdicts.MODIFY + stack.stats.verdicts.VETO;
     expect(checks).toBeGreaterThan(100);
     expect(stack.stats.verdicts.MODIFY + stack.stats.verdicts.VETO).toBeGreaterThan(0);
-    expect(evaluateRun(log, scene.map).details.collisions).toEqual([]);
+    expect(evaluateRun(log, map).details.collisions).toEqual([]);
     expect(log.ticks[log.ticks.length - 1]!.ego.speedMps).toBeLessThan(0.1);
   });
 

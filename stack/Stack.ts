@@ -12,7 +12,7 @@
  * control step after their promise resolves (bridges).
  */
 import { z } from 'zod';
-import type { Control, MidLevelCommand, Verdict, WorldSnapshot } from '../core/index.ts';
+import type { Control, Driven, MidLevelCommand, Verdict, WorldSnapshot } from '../core/index.ts';
 import type {
   CommandController,
   CommandPlan,
@@ -25,12 +25,18 @@ import type {
 import type { SceneContextData } from '../core/sceneContext.ts';
 import {
   type AuditLog,
+  brakesHarder,
   canonicalJson,
+  commandRate,
   MRM_INITIAL,
+  type MrmDrive,
   type MrmParams,
   MrmParamsSchema,
   type MrmState,
+  mrmChallenger,
+  mrmDrive,
   mrmStep,
+  mrmStopCommand,
   type SafetyGate,
   type SafetyScene,
   sha256Hex,
@@ -100,8 +106,13 @@ export interface StackTick {
   controlVerdict?: Verdict;
   /** A new command was gated at this step. */
   planned: boolean;
-  /** The minimal-risk manoeuvre is in control. */
+  /** The minimal-risk manoeuvre's stop is driven (a passed command that brakes harder is not). */
   mrm: boolean;
+  /**
+   * What is driven and why (`command` with its braking rate and the reason: the checked command, its
+   * repair, the MRM's stop held, eased to b_min or released, a harder passed command, the stack's stop).
+   */
+  driven: Driven;
   /** The command in force had expired (controlled stop). */
   expired: boolean;
   /** A plan that landed at this step failed (the planner threw or rejected): its message. */
@@ -182,6 +193,12 @@ export function createStack(opts: StackOptions): Stack {
   let proposed: { command: MidLevelCommand; decision: Verdict['decision'] } | undefined;
   let lastVerdict: Verdict | undefined;
   let mrm: MrmState = MRM_INITIAL;
+  /**
+   * What the last check left driving (`mrmDrive`): the MRM's stop, its rate and why, or the reason the
+   * command in force drives; `yielded`: a passed command brakes harder than the stop and drives.
+   * Kept between checks (control steps with no new snapshot to check, or no command in force).
+   */
+  let lastDrive: { drive: MrmDrive; yielded: boolean } | undefined;
   let replansLeft = rates.maxReplans;
   let lastCheckedS = Number.NaN;
   /** The newest snapshot time ticked; a snapshot older by more than `lateS` restarts the stack. */
@@ -229,11 +246,73 @@ export function createStack(opts: StackOptions): Stack {
     };
   };
 
-  const record = (snap: WorldSnapshot, command: MidLevelCommand, verdict: Verdict): void => {
+  /**
+   * One check: counts and keeps the verdict, updates the command in force (`recheck`: an ALLOW of the
+   * command in force keeps it as it is), steps the MRM and decides what is driven — the same
+   * `mrmStep` + `mrmDrive` as the simulator's gated planner: the stop eased to b_min where the gate
+   * passes the eased stop (checked on the gate's own roll-out of it: the controller executes it along
+   * the lane), a passed command that brakes harder taking over — and audits it with what is driven.
+   */
+  const record = (snap: WorldSnapshot, command: MidLevelCommand, verdict: Verdict, recheck = false): void => {
     stats.verdicts[verdict.decision]++;
     lastVerdict = verdict;
-    audit?.append({ tS: snap.tS, inputsDigest: sha256Hex(canonicalJson(snap)), command, verdict });
-    mrm = mrmStep(mrm, { tS: snap.tS, verdict, egoSpeedMps: snap.ego.speedMps }, mrmParams).state;
+    if (verdict.decision === 'ALLOW') {
+      if (!recheck) proposed = { command, decision: 'ALLOW' };
+    } else if (verdict.decision === 'MODIFY' && verdict.modified)
+      proposed = { command: verdict.modified, decision: 'MODIFY' };
+    else proposed = undefined;
+    const scene = sceneOf(snap);
+    const m = mrmStep(mrm, { tS: snap.tS, verdict, egoSpeedMps: snap.ego.speedMps }, mrmParams);
+    const { drive, stop } = mrmDrive(
+      m,
+      mrm,
+      verdict,
+      mrmTemplate(snap, m.state),
+      (eased) => gate.checkCommand(eased, scene).decision === 'ALLOW',
+    );
+    mrm = m.state;
+    let yielded = false;
+    const challenger = mrmChallenger(drive, verdict, command, recheck && proposed?.decision === 'MODIFY');
+    if (stop && challenger && proposed) {
+      const stopTraj = gate.trajectoryFor(stop, scene, { commandDecelMps2: drive.decelMps2 });
+      const passedTraj = gate.trajectoryFor(challenger.command, scene);
+      yielded = brakesHarder(passedTraj, stopTraj, snap.tS);
+    }
+    lastDrive = { drive, yielded };
+    audit?.append({
+      tS: snap.tS,
+      inputsDigest: sha256Hex(canonicalJson(snap)),
+      command,
+      verdict,
+      driven: drivenNow(snap),
+    });
+  };
+
+  /** The fields an MRM stop takes from the stack (now, its lifetime, a 5 s horizon) and, for a comfortable stop, the MRM's rate. */
+  const mrmTemplate = (snap: WorldSnapshot, s: MrmState): MidLevelCommand =>
+    stopCommand(snap, `mrm:${s.kind}`, s.decelMps2);
+
+  /** What the stack drives at `snap` after the last check: the MRM's stop, the command in force, or its own stop. */
+  const drivenNow = (snap: WorldSnapshot): Driven => {
+    const d = lastDrive;
+    if (d?.drive.active && mrm.mode !== 'NORMAL') {
+      if (d.yielded && proposed)
+        return { reason: 'HARDER_COMMAND', command: proposed.command, ...commandRate(proposed.command) };
+      return {
+        reason: d.drive.reason,
+        command: mrmStopCommand(mrmTemplate(snap, mrm), d.drive),
+        decelMps2: d.drive.decelMps2,
+      };
+    }
+    if (proposed)
+      return {
+        reason: d && !d.drive.active ? d.drive.reason : proposed.decision === 'MODIFY' ? 'REPAIR' : 'COMMAND',
+        command: proposed.command,
+        ...commandRate(proposed.command),
+      };
+    const source = commandsSinceStart > 0 ? 'stack:expired' : 'stack:no-command';
+    const stop = stopCommand(snap, source, rates.expiryDecelMps2);
+    return { reason: 'STACK_STOP', command: stop, decelMps2: stop.decelMps2! };
   };
 
   /** Starts a plan; in the sim clock a synchronous planner's result is stored at once. */
@@ -309,10 +388,6 @@ export function createStack(opts: StackOptions): Stack {
     );
     record(snap, command, verdict);
     lastCheckedS = snap.tS;
-    if (verdict.decision === 'ALLOW') proposed = { command, decision: 'ALLOW' };
-    else if (verdict.decision === 'MODIFY' && verdict.modified)
-      proposed = { command: verdict.modified, decision: 'MODIFY' };
-    else proposed = undefined;
     if (verdict.decision !== 'ALLOW' && replansLeft > 0) {
       replansLeft--;
       startPlan(snap, { command, verdict });
@@ -350,6 +425,7 @@ export function createStack(opts: StackOptions): Stack {
     proposed = undefined;
     lastVerdict = undefined;
     mrm = MRM_INITIAL;
+    lastDrive = undefined;
     replansLeft = rates.maxReplans;
     lastCheckedS = Number.NaN;
     lastTickS = first.tS;
@@ -414,28 +490,13 @@ export function createStack(opts: StackOptions): Stack {
       }
       if (proposed && !(tS === lastCheckedS)) {
         const verdict = gate.checkCommand(proposed.command, sceneOf(snap));
-        record(snap, proposed.command, verdict);
+        record(snap, proposed.command, verdict, true);
         lastCheckedS = tS;
-        if (verdict.decision === 'MODIFY' && verdict.modified)
-          proposed = { command: verdict.modified, decision: 'MODIFY' };
-        else if (verdict.decision === 'VETO') proposed = undefined;
       }
-      let command: MidLevelCommand;
-      const mrmActive = mrm.mode === 'OPERATING' && mrm.kind !== null;
-      if (mrmActive) {
-        command = stopCommand(snap, `mrm:${mrm.kind}`, mrm.decelMps2, mrm.kind === 'SHOULDER_STOP');
-      } else if (proposed) {
-        command = proposed.command;
-      } else if (mrm.mode === 'SUCCEEDED') {
-        command = stopCommand(snap, 'mrm:hold', rates.expiryDecelMps2);
-      } else {
-        if (commandsSinceStart > 0) expired = true;
-        command = stopCommand(
-          snap,
-          commandsSinceStart > 0 ? 'stack:expired' : 'stack:no-command',
-          rates.expiryDecelMps2,
-        );
-      }
+      const driven = drivenNow(snap);
+      const command = driven.command;
+      const mrmActive = driven.reason.startsWith('MRM_') && driven.reason !== 'MRM_RELEASED';
+      if (driven.reason === 'STACK_STOP' && commandsSinceStart > 0) expired = true;
       if (expired) stats.expiredSteps++;
       // 4. the controller, then the control-level check
       const step = controller.step(
@@ -463,6 +524,7 @@ export function createStack(opts: StackOptions): Stack {
         controllerInfo: step.info,
         planned,
         mrm: mrmActive,
+        driven,
         expired,
       };
       if (failedPlan !== undefined) out.plannerError = failedPlan;

@@ -6,6 +6,7 @@
  */
 import type { Control, Scenario, WorldSnapshot } from '../core/index.ts';
 import type { RoadMap } from '../core/map/index.ts';
+import { canonicalJson } from '../safety/index.ts';
 import { type AgentMode, type AgentModel, SimEngine, type SimLog, type SimTick } from '../sim/index.ts';
 import type { Sink, Source } from './SourceSink.ts';
 import type { Stack, StackTick } from './Stack.ts';
@@ -63,6 +64,9 @@ export async function runStackScenario(
   const now = opts.nowMs ?? (() => performance.now());
   stack.init(engine.ctx, source.latest());
   let plannerError: string | undefined;
+  let tick: SimTick | undefined;
+  /** What drove the previous control step (a later one that differs is recorded on the tick). */
+  let prev: StackTick | undefined;
   for (;;) {
     for (let j = 0; j < sub; j++) {
       const snap = source.latest();
@@ -75,15 +79,46 @@ export async function runStackScenario(
       if (stack.planning) await stack.settle();
       opts.onControl?.(out, snap);
       if (j === 0) {
-        const tick = engine.record({ command: out.command, planMs, controller: out.controllerInfo });
+        tick = engine.record({
+          command: out.command,
+          drivenReason: out.driven.reason,
+          planMs,
+          controller: out.controllerInfo,
+        });
         if (out.verdict) tick.verdict = out.verdict;
         if (plannerError) tick.plannerError = plannerError;
         plannerError = undefined;
-        opts.onTick?.(tick, engine.k, engine.steps + 1);
-        if (engine.last) return engine.toLog(stack.name);
+        if (engine.last) {
+          opts.onTick?.(tick, engine.k, engine.steps + 1);
+          return engine.toLog(stack.name);
+        }
+      } else if (tick && prev && tookOver(prev, out)) {
+        (tick.laterCommands ??= []).push({
+          tS: snap.tS,
+          command: out.command,
+          reason: out.driven.reason,
+          ...(out.verdict ? { verdict: out.verdict } : {}),
+        });
       }
+      prev = out;
       sink.send(out.control, out);
     }
+    // handed on once its control steps have run: with the commands that took over within it
+    if (tick) opts.onTick?.(tick, engine.k, engine.steps + 1);
     engine.endTick();
   }
+}
+
+/**
+ * A different command took over at this control step: another reason, or another command than a
+ * re-issue of the same (a stop is issued afresh every step; its times do not count).
+ */
+function tookOver(prev: StackTick, out: StackTick): boolean {
+  if (prev.driven.reason !== out.driven.reason) return true;
+  const a = prev.command;
+  const b = out.command;
+  if (a === b) return false;
+  const { issuedAtS: _ai, expiresAtS: _ae, ...ka } = a;
+  const { issuedAtS: _bi, expiresAtS: _be, ...kb } = b;
+  return canonicalJson(ka) !== canonicalJson(kb);
 }
