@@ -48,6 +48,21 @@ describe('situational.junctionExit: do not enter a junction you cannot leave', (
     expect((10.5 * 10.5) / (2 * v.mrm!.decelMps2)).toBeLessThan(40);
   });
 
+  it('too close to stop at the signal budget: the rule asks for no emergency stop (the RSS rules keep the ego behind the queue)', () => {
+    // 10.6 m before the junction at 10.5 m/s: a stop needs ≈ 5.5 m/s², beyond the 3 m/s² budget
+    const sc = scene({
+      map: junctionMap(),
+      lane: 'IN2',
+      s: 120 - 10.6 - 2.588,
+      speed: 10.5,
+      route: ['IN2', 'C20', 'OUT0'],
+      lights: [{ laneId: 'C20', state: 'GREEN' }],
+      agents: [{ id: 'q', lane: 'OUT0', s: 3, speed: 0 }],
+    });
+    const v = gate.checkCommand(cmd({ speed: 'KEEP' }), sc);
+    expect(v.rules.find((r) => r.rule === 'situational.junctionExit')?.decision).toBe('ALLOW');
+  });
+
   it('room past the exit, or a queue that moves on, asks for nothing', () => {
     for (const [s, speed] of [
       [12, 0],

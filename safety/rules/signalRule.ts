@@ -163,10 +163,10 @@ export function signalRules(ctx: CheckContext, sink: RuleSink): void {
  * Do not enter a junction you cannot leave: a vehicle standing or queueing (≤ `railQueueSpeedMps`)
  * whose rear lies, where its forecast puts it when the ego's rear would leave the junction (at most
  * the horizon's end), within the ego's length plus `junctionClearRoomM` past the junction's exit on
- * the path means the ego must stay able to stop before the junction (≤ `signalStopDecelMps2`, or
- * what a stop needs now). RSS alone let a KEEP roll 8 m into a junction behind a queue at its exit
- * (it keeps the distance to the queue, not the junction clear): the ego would stand in the
- * crossing traffic's path when the lights change. One that can no longer stop before the junction
+ * the path means the ego must stay able to stop before the junction (≤ `signalStopDecelMps2`).
+ * RSS alone let a KEEP roll 8 m into a junction behind a queue at its exit (it keeps the distance
+ * to the queue, not the junction clear): the ego would stand in the crossing traffic's path when
+ * the lights change. One that can no longer stop before the junction at `signalStopDecelMps2`
  * goes on (the RSS rules stop it behind the queue).
  */
 function junctionExitRule(ctx: CheckContext, sink: RuleSink, f0: number, lookEnd: number): void {
@@ -187,7 +187,11 @@ function junctionExitRule(ctx: CheckContext, sink: RuleSink, f0: number, lookEnd
     i = j;
     if (a <= f0 + 0.5) continue; // in it already: leaving it is the way out
     const need = (v0 * v0) / (2 * Math.max(a - f0, 0.1));
-    if (need > veh.maxDecelMps2) continue;
+    // a stop the signal budget does not make is no stop for a blocked exit (as a yellow's dilemma
+    // zone): braking 5–8 m/s² to keep a junction clear trades a traffic rule for a rear-end risk —
+    // the RSS rules keep the ego behind the queue itself (CommonRoad ARG_Carcarana-4_5_T-1 at 0 s:
+    // 10.6 m before a junction at 10.5 m/s, 5.4 m/s², an emergency stop for a car pulling away)
+    if (need > params.signalStopDecelMps2) continue;
     // the queue where the forecast puts it when the ego's rear would leave the junction (at most
     // the horizon's end): a cyclist at 1.9 m/s or a car pulling away just past the exit counted as
     // a queue standing there, and a green was held. When the rear does not leave it within the
@@ -204,9 +208,8 @@ function junctionExitRule(ctx: CheckContext, sink: RuleSink, f0: number, lookEnd
       'situational.junctionExit',
       `no room to leave the junction ${round(a - f0)} m ahead: ${q(queue)} stands within the ego's length past its exit; at t+${round(k * r.dtS, 1)} s the roll-out can no longer stop before the junction`,
       { junctionFromM: round(a - f0), junctionToM: round(b - f0), agentId: queue, atS: round(k * r.dtS, 2) },
-      // as a red light: beyond the COMFORT_STOP's rate, the VETO's stop brakes for the junction
-      // (CommonRoad ARG_Carcarana-4_5_T-1 at 0 s: 10.6 m before a junction whose exit a creeping car
-      // blocks, at 10.5 m/s, the VETO's 1 m/s² stop took the place of the planner's own STOP)
+      // as a red light: beyond the COMFORT_STOP's rate, the VETO's stop brakes for the junction (a
+      // refused command 40 m before it at 10.5 m/s got 1 m/s²: 55 m, into the junction)
       need > params.comfortStopDecelMps2
         ? { stopBeforeS: a - front - 0.5, critical: true }
         : { stopBeforeS: a - front - 0.5 },
