@@ -75,6 +75,14 @@ export class RoadMap {
   private readonly grid = new Map<number, number[]>();
   private readonly areaGrid = new Map<number, number[]>();
   private readonly areas: { poly: Polygon; flat: Float64Array }[] = [];
+  /** Junction polygons (paved: nuPlan's DRIVABLE_AREA covers intersections) with their bounds. */
+  private readonly junctionAreas: {
+    flat: Float64Array;
+    minX: number;
+    minY: number;
+    maxX: number;
+    maxY: number;
+  }[] = [];
   readonly bounds: { minX: number; minY: number; maxX: number; maxY: number };
   private readonly scratch: FrenetPoint = { sM: 0, dM: 0, segment: 0 };
 
@@ -121,6 +129,9 @@ export class RoadMap {
       this.areas.push({ poly, flat: flatten(poly) });
       this.insert(this.areaGrid, polygonBounds(poly), i);
     });
+    for (const j of data.junctions)
+      if (j.polygon && j.polygon.length >= 3)
+        this.junctionAreas.push({ flat: flatten(j.polygon), ...polygonBounds(j.polygon) });
     this.bounds = { minX, minY, maxX, maxY };
   }
 
@@ -302,6 +313,18 @@ export class RoadMap {
     }
     const acell = this.areaGrid.get(k);
     if (acell) for (const i of acell) if (pointInPolygon(x, y, this.areas[i]!.flat)) return true;
+    return false;
+  }
+
+  /**
+   * Whether (x, y) lies in a junction's polygon (a junction without one is the union of its lanes,
+   * which `isDrivable` covers). nuPlan's drivable area covers intersections: a turn's corner that
+   * swings beyond its connector lane is still on the paved junction.
+   */
+  inJunctionArea(x: number, y: number): boolean {
+    for (const j of this.junctionAreas)
+      if (x >= j.minX && x <= j.maxX && y >= j.minY && y <= j.maxY && pointInPolygon(x, y, j.flat))
+        return true;
     return false;
   }
 

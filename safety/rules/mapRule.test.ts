@@ -131,3 +131,45 @@ describe('map.drivableArea: an excursion beyond a stop from the next check is le
     expect(atGap(35)).toBe('ALLOW');
   });
 });
+
+describe('map.drivableArea: a junction polygon is drivable (as the metric counts intersections)', () => {
+  /** One lane U (3 m wide, east along y = 1.5); with `paved`, a junction polygon beside its left edge. */
+  function withJunction(paved: boolean): RoadMap {
+    return new RoadMap(
+      RoadMapSchema.parse({
+        id: `junction-${paved}`,
+        lanes: [
+          {
+            id: 'U',
+            centerline: [
+              { x: 0, y: 1.5 },
+              { x: 200, y: 1.5 },
+            ],
+            widthM: 3,
+            speedLimitMps: 13.9,
+          },
+        ],
+        junctions: paved
+          ? [
+              {
+                id: 'j',
+                polygon: [
+                  { x: 40, y: 0 },
+                  { x: 120, y: 0 },
+                  { x: 120, y: 8 },
+                  { x: 40, y: 8 },
+                ],
+              },
+            ]
+          : [],
+      }),
+    );
+  }
+  const half = scene({ map: withJunction(false), lane: 'U', s: 50 }).vehicle.widthM / 2;
+
+  it("a corner that swings beyond the lane's edge onto the junction's polygon stays on the road", () => {
+    // the left side on U's edge (y = 3), heading 2° to the left: it leaves the lane within the roll-out
+    expect(drivable(withJunction(false), 'U', 3 - half, 0.035)).not.toBe('ALLOW');
+    expect(drivable(withJunction(true), 'U', 3 - half, 0.035)).toBe('ALLOW');
+  });
+});

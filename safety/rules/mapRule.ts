@@ -69,7 +69,10 @@ export function mapRules(ctx: CheckContext, sink: RuleSink): void {
       const sw = q === 0 || q === 3 ? hw : -hw;
       const x = e.x + e.c * sl - e.s * sw;
       const y = e.y + e.s * sl + e.c * sw;
-      if (map.isDrivable(x, y) || onSeam(map, x, y, params.drivableSeamMaxGapM)) onSeen |= 1 << q;
+      // the junction's polygon is drivable (as the metric's DRIVABLE_AREA): a tight turn's corner
+      // beyond its connector lane stands on the paved junction
+      if (map.isDrivable(x, y) || map.inJunctionArea(x, y) || onSeam(map, x, y, params.drivableSeamMaxGapM))
+        onSeen |= 1 << q;
       else if (k === 0) offAtStart[q] = map.distanceToDrivable(x, y);
       else if (onSeen & (1 << q) || map.distanceToDrivable(x, y) > offAtStart[q]! + OFF_ROAD_SLACK_M) {
         offAt = k;
