@@ -228,7 +228,18 @@ export const LaneSchema = z.object({
    * (OpenDRIVE width polynomials, tapers); absent when the width is constant (`widthM`).
    */
   widthsM: z.array(nonNeg()).optional(),
+  /**
+   * The speed limit, m/s; on a lane with no posted limit (`speedLimitPosted: false`) the speed to
+   * drive at that the importer chose for the road class (its default and source are in the
+   * importer). Planner, gate and controller drive by it either way.
+   */
   speedLimitMps: positive(),
+  /**
+   * false: the source posts no limit on this lane (no sign, no speed record, a null in the map).
+   * nuPlan's speed_limit_compliance then scores no overspeed here, as nuplan-devkit does with a
+   * None limit. Absent (or true): `speedLimitMps` is a posted limit.
+   */
+  speedLimitPosted: z.boolean().optional(),
   successors: z.array(z.string()).default([]),
   predecessors: z.array(z.string()).default([]),
   left: NeighbourSchema.optional(),

@@ -44,6 +44,23 @@ describe('speed_limit_compliance', () => {
     expect(r.maxOverspeedMps).toBeCloseTo(1, 12);
   });
 
+  test('on a lane with no posted limit there is no overspeed (the devkit returns None)', () => {
+    // Lane `in` carries 10 m/s as the speed to drive at, but no posted limit.
+    const r = speeding(junctionRoad(['in']), 25, Array(11).fill(20));
+    expect(r.score).toBe(1);
+    expect(r.maxOverspeedMps).toBe(0);
+    // The same drive on the posted lane is 10 m/s over.
+    expect(speeding(junctionRoad(), 25, Array(11).fill(20)).maxOverspeedMps).toBeCloseTo(10, 12);
+  });
+
+  test('in a connector one unposted incoming or outgoing lane disables the check (devkit all())', () => {
+    // 16 m/s is 1 over the highest neighbour limit (15); with `out` or `in` unposted there is none.
+    expect(speeding(junctionRoad(['out']), 55, Array(5).fill(16)).score).toBe(1);
+    expect(speeding(junctionRoad(['in']), 55, Array(5).fill(16)).score).toBe(1);
+    // The connector's own posting does not count: its neighbours' limits apply.
+    expect(speeding(junctionRoad(['j']), 55, Array(5).fill(16)).maxOverspeedMps).toBeCloseTo(1, 12);
+  });
+
   test('off the lanes there is no limit', () => {
     const mm = metricMap(straightRoad());
     const track = egoTrack(makeLog([ego(0, 50, -20, 30), ego(0.1, 50, -20, 30)]));

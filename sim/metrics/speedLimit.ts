@@ -1,7 +1,8 @@
 /**
  * speed_limit_compliance (weight 4), after M/speed_limit_compliance.py. Per tick, the overspeed is
  * ego |speed| minus the limit of its centre lane (for lane connectors: the largest limit among the
- * connectors' incoming and outgoing lanes), floored at 0. Score: 1 without any overspeed, else
+ * connectors' incoming and outgoing lanes), floored at 0; no overspeed where no limit is posted
+ * (Lane.speedLimitPosted false: the devkit's None). Score: 1 without any overspeed, else
  * max(0, 1 − Σ overspeed · mean dt / (2.23 m/s · T)) with T the time from first to last tick.
  */
 import type { EgoTrack } from './egoTrack.ts';
@@ -18,22 +19,31 @@ export interface SpeedLimitResult {
 }
 
 /**
- * The limit that applies to a tick's route objects, m/s; null when none applies (no route object,
- * or a connector without incoming / outgoing lanes — where the devkit would call `max([])` and fail).
+ * The limit that applies to a tick's route objects, m/s; null when none applies: no route object,
+ * a lane with no posted limit, a connector any of whose incoming / outgoing lanes has none (the
+ * devkit's `if all(speed_limits)` with a None among them: "new map can potentially return None if
+ * the GPKG does not contain speed limit data"), or a connector without incoming / outgoing lanes
+ * (where the devkit would call `max([])` and fail).
  */
 export function speedLimitFor(mm: MetricMap, route: RouteObjs): number | null {
   const first = route[0];
   if (!first) return null;
-  if (!mm.isConnector(first)) return first.data.speedLimitMps;
+  if (!mm.isConnector(first)) return postedLimit(first.data);
   let best: number | null = null;
   for (const c of route) {
     for (const l of [...mm.outgoing(c), ...mm.incoming(c)]) {
-      // Devkit: `all(limits)` — a missing (0) limit disables the check.
-      if (!(l.data.speedLimitMps > 0)) return null;
-      if (best === null || l.data.speedLimitMps > best) best = l.data.speedLimitMps;
+      // Devkit: `all(limits)` — one missing (None or 0) limit disables the check.
+      const v = postedLimit(l.data);
+      if (v === null) return null;
+      if (best === null || v > best) best = v;
     }
   }
   return best;
+}
+
+/** A lane's posted limit, m/s, or null (the devkit's None) when none is posted. */
+function postedLimit(lane: { speedLimitMps: number; speedLimitPosted?: boolean | undefined }): number | null {
+  return lane.speedLimitPosted === false || !(lane.speedLimitMps > 0) ? null : lane.speedLimitMps;
 }
 
 /** Evaluates speed_limit_compliance from |speed| and `ego_driven_route`. */

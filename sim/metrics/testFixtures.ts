@@ -32,15 +32,17 @@ export function straightRoad(): RoadMap {
 
 /**
  * A single-lane road through a junction: lane `in` (x 0→50, limit 10), connector `j` (x 50→70,
- * junction `J`, limit 5), lane `out` (x 70→150, limit 15). All at y = 0, 3.5 m wide.
+ * junction `J`, limit 5), lane `out` (x 70→150, limit 15). All at y = 0, 3.5 m wide. The lanes
+ * named in `unposted` carry their figure with no posted limit (`speedLimitPosted: false`).
  */
-export function junctionRoad(): RoadMap {
+export function junctionRoad(unposted: readonly string[] = []): RoadMap {
+  const flag = (id: string) => (unposted.includes(id) ? { speedLimitPosted: false } : {});
   const data: RoadMapData = RoadMapSchema.parse({
     id: 'junction',
     lanes: chained([
-      straightLane('in', { x: 0, y: 0 }, { x: 50, y: 0 }, 10),
-      straightLane('j', { x: 50, y: 0 }, { x: 70, y: 0 }, 5, { junctionId: 'J' }),
-      straightLane('out', { x: 70, y: 0 }, { x: 150, y: 0 }, 15),
+      straightLane('in', { x: 0, y: 0 }, { x: 50, y: 0 }, 10, flag('in')),
+      straightLane('j', { x: 50, y: 0 }, { x: 70, y: 0 }, 5, { junctionId: 'J', ...flag('j') }),
+      straightLane('out', { x: 70, y: 0 }, { x: 150, y: 0 }, 15, flag('out')),
     ]),
     junctions: [{ id: 'J' }],
   });

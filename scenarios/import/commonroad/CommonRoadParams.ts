@@ -1,9 +1,43 @@
 /** Parameters of the CommonRoad importer (data, with units and sources). */
 import { z } from 'zod';
+import { kmhToMps, mphToMps } from '../../../core/index.ts';
+
+const positive = () => z.number().positive();
+
+/**
+ * Speeds to drive at where no limit is posted, by road class, m/s. A lanelet's class is its
+ * `laneletType` (interstate / highway → motorway, country → rural, urban → urban), else the
+ * scenario's tags (interstate / highway, rural, urban), else urban.
+ */
+const RoadClassSpeedsSchema = z.object({
+  urbanMps: positive(),
+  ruralMps: positive(),
+  motorwayMps: positive(),
+});
+export type RoadClassSpeeds = z.infer<typeof RoadClassSpeedsSchema>;
 
 export const CommonRoadParamsSchema = z.object({
-  /** Speed limit for lanelets with no speedLimit / max-speed sign, m/s (50 km/h: German urban default, StVO §3). */
-  defaultSpeedLimitMps: z.number().positive().default(13.89),
+  /**
+   * Unposted speeds for every country but the USA (CommonRoad's fictional ZAM included: its
+   * formalised traffic rules are the German StVO's). StVO §3 (3): 50 km/h in built-up areas, 100 km/h
+   * outside them for cars; motorways have no general limit, the Autobahn-Richtgeschwindigkeits-
+   * Verordnung (1978) advises 130 km/h.
+   */
+  unpostedSpeeds: RoadClassSpeedsSchema.default({
+    urbanMps: kmhToMps(50),
+    ruralMps: kmhToMps(100),
+    motorwayMps: kmhToMps(130),
+  }),
+  /**
+   * Unposted speeds for USA_ benchmarks (NGSIM's US101 and Lankershim are in Los Angeles):
+   * California Vehicle Code §22352 (a)(2) 25 mph in business and residence districts, §22349 (b)
+   * 55 mph on two-lane undivided highways, §22349 (a) 65 mph on highways.
+   */
+  unpostedSpeedsUsa: RoadClassSpeedsSchema.default({
+    urbanMps: mphToMps(25),
+    ruralMps: mphToMps(55),
+    motorwayMps: mphToMps(65),
+  }),
   /** Lanelets narrower than this are widened to it, m (keeps RoadMap lane polygons valid). */
   minLaneWidthM: z.number().positive().default(0.5),
   /**

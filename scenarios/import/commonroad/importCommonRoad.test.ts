@@ -3,7 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { egoRecording, recordedExpert } from './importCommonRoad.ts';
+import { RoadMap } from '../../../core/map/RoadMap.ts';
+import { evaluateRun } from '../../../sim/metrics/index.ts';
+import { createDriver, runDriver } from '../../../stack/index.ts';
+import { egoRecording, recordedExpert, roadClassOf } from './importCommonRoad.ts';
 import { importCommonRoad } from './index.ts';
 
 const data = (f: string) => fileURLToPath(new URL(`../../../data/commonroad/${f}`, import.meta.url));
@@ -40,8 +43,12 @@ describe('importCommonRoad (hand-written 2020a file)', () => {
     expect(lane('2').speedLimitMps).toBe(8.33);
   });
 
-  it('defaults a lanelet with no speed limit and warns', () => {
-    expect(lane('3').speedLimitMps).toBe(13.89);
+  it('marks a lanelet with no speed limit as unposted, drives it at the urban default and warns', () => {
+    // Lanelet 3 (laneletType urban) has no sign; 1 and 2 carry the 274 sign's 8.33 m/s.
+    expect(lane('3').speedLimitPosted).toBe(false);
+    expect(lane('3').speedLimitMps).toBeCloseTo(50 / 3.6, 9);
+    expect(lane('1').speedLimitPosted).toBeUndefined();
+    expect(lane('2').speedLimitPosted).toBeUndefined();
     expect(res.warnings.some((w) => w.includes('1 of 3 lanelets have no speed limit'))).toBe(true);
   });
 
@@ -162,7 +169,7 @@ describe('importCommonRoad errors', () => {
       text.replace('<additionalValue>8.33</additionalValue>', '<additionalValue>fast</additionalValue>'),
     );
     const res = mustImport(p);
-    expect(res.map!.lanes.find((l) => l.id === '1')!.speedLimitMps).toBe(13.89);
+    expect(res.map!.lanes.find((l) => l.id === '1')!.speedLimitMps).toBeCloseTo(50 / 3.6, 9);
     expect(res.warnings.some((w) => w.includes('trafficSign[0][id=10]') && w.includes('"fast"'))).toBe(true);
   });
 
@@ -293,5 +300,68 @@ describe('importCommonRoad errors', () => {
   it('reports a missing file as an IO error', () => {
     const r = importCommonRoad(join(dir, 'nope.xml'));
     expect(r.ok ? '' : r.error.code).toBe('IO_ERROR');
+  });
+});
+
+describe('importCommonRoad: the speed to drive at where no limit is posted', () => {
+  const unposted = (path: string) => {
+    const lanes = mustImport(path).map!.lanes;
+    expect(lanes.every((l) => l.speedLimitPosted === false)).toBe(true);
+    return [...new Set(lanes.map((l) => l.speedLimitMps))];
+  };
+
+  it('highway lanelets: Autobahn advisory 130 km/h, capped at the vehicle top speed (30 m/s)', () => {
+    // ZAM_Tutorial-1_2: three laneletType highway lanelets, no sign, ego starting at 22 m/s.
+    expect(unposted(data('ZAM_Tutorial-1_2_T-1.xml'))).toEqual([30]);
+  });
+
+  it('a USA interstate without lanelet types: California 65 mph, from the scenario tags', () => {
+    // USA_US101-3_3 (2018b): tags "… interstate …", lanelets without laneletType or speedLimit.
+    expect(unposted(data('USA_US101-3_3_T-1.xml'))).toEqual([65 * 0.44704]);
+  });
+
+  it.each(['hierarchical', 'pdm-closed'])(
+    '%s cruises an unposted highway at its default, not 50 km/h, and scores no overspeed',
+    async (name) => {
+      // ZAM_Tutorial-1_2 without its cars: the ego starts at 22 m/s at x = 14 m on an empty
+      // three-lane highway that ends at x = 199 m, for 4 s. At the old 50 km/h default both
+      // planners braked (to 17-19 m/s by 2 s) and scored 0 on speed_limit_compliance; now they
+      // hold their speed until the road's end calls for braking (after 2 s).
+      const res = mustImport(data('ZAM_Tutorial-1_2_T-1.xml'));
+      const s = { ...res.scenarios[0]!, agents: [] };
+      const driver = createDriver(name);
+      if (!driver.ok) throw new Error(`no planner ${name}`);
+      const map = new RoadMap(res.map!);
+      const log = await runDriver(driver.value, s, map, { mode: 'nonreactive', seed: 0 });
+      for (const t of log.ticks) if (t.tS <= 2) expect(t.ego.speedMps).toBeGreaterThan(21.5);
+      expect(evaluateRun(log, map).weighted.speed_limit_compliance).toBe(1);
+    },
+  );
+
+  it("a lanelet's own type comes before the scenario tags", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cr-class-'));
+    const text = readFileSync(TWO, 'utf8').replace(
+      '<additionalValue>8.33</additionalValue>',
+      '<additionalValue>x</additionalValue>',
+    );
+    const rural = join(dir, 'rural.xml');
+    // Tagged rural: lanelets typed urban stay urban; with the types gone, the tag gives 100 km/h.
+    writeFileSync(rural, text.replace('<commonRoad ', '<commonRoad tags="rural" '));
+    expect(mustImport(rural).map!.lanes.map((l) => l.speedLimitMps)).toEqual(Array(3).fill(50 / 3.6));
+    const untyped = join(dir, 'untyped.xml');
+    writeFileSync(
+      untyped,
+      text
+        .replace('<commonRoad ', '<commonRoad tags="rural" ')
+        .replaceAll('<laneletType>urban</laneletType>', ''),
+    );
+    expect(mustImport(untyped).map!.lanes.map((l) => l.speedLimitMps)).toEqual(Array(3).fill(100 / 3.6));
+  });
+
+  it('road classes: the slowest named wins, none named is undefined', () => {
+    expect(roadClassOf(['interstate', 'critical'])).toBe('motorway');
+    expect(roadClassOf(['country'])).toBe('rural');
+    expect(roadClassOf(['urban', 'interstate'])).toBe('urban');
+    expect(roadClassOf(['intersection', 'critical'])).toBeUndefined();
   });
 });

@@ -5,7 +5,8 @@
  * distance), successors/predecessors as given, adjacentLeft/Right → neighbours (drivingDir
  * opposite → `opposite`; lane change allowed unless the shared marking is solid), speed limits
  * from the 2018b `<speedLimit>` or the 2020a max-speed traffic signs (propagated to successors),
- * else a default with a warning. Obstacles with trajectories become log-replay agents (reactive
+ * else no posted limit (`speedLimitPosted: false`) and the road class's statutory default to drive
+ * at (CommonRoadParams), with a warning. Obstacles with trajectories become log-replay agents (reactive
  * IDM for vehicles); static obstacles become static agents. The planning problem's initial state
  * is the ego start (CommonRoad states are shape centres; we move it back to the rear axle), the
  * goal lanelet/region gives the route. CommonRoad has no ego recording, so the expert is an IDM
@@ -81,6 +82,53 @@ const ARRAYS = new Set([
   'polygon',
   'additionalValue',
 ]);
+
+/** A road class, for the speed to drive at where no limit is posted (CommonRoadParams). */
+export type RoadClass = 'urban' | 'rural' | 'motorway';
+
+/** laneletType values and scenario tags that name a road class (commonroad-io LaneletType, Tag). */
+const ROAD_CLASS: Readonly<Record<string, RoadClass>> = {
+  urban: 'urban',
+  country: 'rural',
+  rural: 'rural',
+  highway: 'motorway',
+  interstate: 'motorway',
+};
+const CLASS_ORDER: readonly RoadClass[] = ['urban', 'rural', 'motorway'];
+
+/**
+ * The road class that lanelet types or scenario tags name; the slowest when they name several
+ * (an urban interstate is driven as urban), undefined when they name none.
+ */
+export function roadClassOf(words: readonly string[]): RoadClass | undefined {
+  const named = new Set(words.map((w) => ROAD_CLASS[w]).filter((c) => c !== undefined));
+  return CLASS_ORDER.find((c) => named.has(c));
+}
+
+/**
+ * The speed to drive at on a lanelet with no posted limit, m/s: the class's statutory default of
+ * the benchmark's country (the benchmark id's prefix; USA: California's, others: the German
+ * StVO's), never above the vehicle's top speed.
+ */
+export function unpostedSpeedMps(
+  roadClass: RoadClass,
+  benchmarkId: string,
+  params: CommonRoadParams,
+  topSpeedMps: number,
+): number {
+  const table = benchmarkId.startsWith('USA_') ? params.unpostedSpeedsUsa : params.unpostedSpeeds;
+  const v =
+    roadClass === 'urban' ? table.urbanMps : roadClass === 'rural' ? table.ruralMps : table.motorwayMps;
+  return Math.min(v, topSpeedMps);
+}
+
+/** The scenario's tags: the 2018b `tags` attribute and the 2020a `<scenarioTags>` elements. */
+function scenarioTags(root: XmlNode): string[] {
+  const tags = (attr(root, 'tags') ?? '').split(/\s+/).filter(Boolean);
+  for (const t of Object.keys(child(root, 'scenarioTags') ?? {}))
+    if (!t.startsWith('@_') && t !== '#text') tags.push(t);
+  return tags;
+}
 
 /** Traffic-sign ids that carry a maximum speed in m/s in additionalValue (CommonRoad sign tables). */
 const MAX_SPEED_SIGNS = new Set(['274', 'R2-1', 'MAX_SPEED', '1010']);
@@ -324,7 +372,23 @@ interface Parsed {
   unsupported: string[];
 }
 
-function readMap(root: XmlNode, id: string, params: CommonRoadParams, source: string): Parsed {
+/**
+ * Where no limit is posted: the road class the scenario's tags name (a lanelet's own type comes
+ * first), the benchmark id (its country) and the vehicle's top speed, m/s.
+ */
+interface Unposted {
+  sceneClass: RoadClass;
+  benchmarkId: string;
+  topSpeedMps: number;
+}
+
+function readMap(
+  root: XmlNode,
+  id: string,
+  params: CommonRoadParams,
+  source: string,
+  unposted: Unposted,
+): Parsed {
   const warnings: string[] = [];
   const unsupported: string[] = [];
   const signSpeed = new Map<string, number>();
@@ -351,6 +415,8 @@ function readMap(root: XmlNode, id: string, params: CommonRoadParams, source: st
   const stopLines: StopLine[] = [];
   const crosswalks: RoadMapData['crosswalks'] = [];
   const speedKnown = new Map<string, number>();
+  /** Each lane's class where no limit is posted: its laneletType's, else the scenario's. */
+  const classOf = new Map<string, RoadClass>();
   const dropped = new Set<string>();
   for (const [i, ll] of asArray(root.lanelet).entries()) {
     const where = `commonRoad/lanelet[${i}]`;
@@ -378,6 +444,7 @@ function readMap(root: XmlNode, id: string, params: CommonRoadParams, source: st
     laneCentres.set(lid, geo.centerline[Math.floor(geo.centerline.length / 2)]!);
     let type: Lane['type'] = 'driving';
     for (const t of types) if (LANE_TYPES[t]) type = LANE_TYPES[t];
+    classOf.set(lid, roadClassOf(types) ?? unposted.sceneClass);
     const refs = (k: string) =>
       asArray(ll[k])
         .map((r) => attr(r, 'ref'))
@@ -396,7 +463,7 @@ function readMap(root: XmlNode, id: string, params: CommonRoadParams, source: st
       type,
       centerline: geo.centerline,
       widthM: geo.widthM,
-      speedLimitMps: params.defaultSpeedLimitMps,
+      speedLimitMps: unpostedSpeedMps(classOf.get(lid)!, unposted.benchmarkId, params, unposted.topSpeedMps),
       successors: refs('successor'),
       predecessors: refs('predecessor'),
       leftBoundary: lm ?? (child(ll, 'adjacentLeft') ? 'dashed' : 'solid'),
@@ -466,15 +533,22 @@ function readMap(root: XmlNode, id: string, params: CommonRoadParams, source: st
       }
     }
   }
-  let defaulted = 0;
+  // A lanelet without one has no posted limit: it keeps its class's default to drive at, and
+  // says so (nuPlan's speed_limit_compliance scores no overspeed there, as with a None limit).
+  const defaulted = new Map<string, number>();
   for (const lane of lanes) {
     const v = speedKnown.get(lane.id);
     if (v !== undefined && v > 0) lane.speedLimitMps = v;
-    else defaulted++;
+    else {
+      lane.speedLimitPosted = false;
+      const key = `${classOf.get(lane.id)!} ${lane.speedLimitMps.toFixed(2)}`;
+      defaulted.set(key, (defaulted.get(key) ?? 0) + 1);
+    }
   }
-  if (defaulted > 0) {
+  if (defaulted.size > 0) {
+    const n = [...defaulted.values()].reduce((a, b) => a + b, 0);
     warnings.push(
-      `${defaulted} of ${lanes.length} lanelets have no speed limit (no speedLimit or max-speed sign): default ${params.defaultSpeedLimitMps} m/s`,
+      `${n} of ${lanes.length} lanelets have no speed limit (no speedLimit or max-speed sign): no posted limit; driven at the road class's default (${[...defaulted.entries()].map(([k, c]) => `${k} m/s: ${c}`).join(', ')})`,
     );
   }
   // Intersections (2020a): lanelets leaving an incoming belong to that junction.
@@ -701,7 +775,12 @@ function readCommonRoad(root: XmlNode, path: string, opts: ImportOptions): Resul
   if (!(dtS > 0))
     return fail('INVALID_INPUT', `${path}:commonRoad@timeStepSize`, 'must be a positive number');
   const source = `commonroad ${version}: ${path}`;
-  const m = readMap(root, benchmarkId, params, source);
+  const tags = scenarioTags(root);
+  const m = readMap(root, benchmarkId, params, source, {
+    sceneClass: roadClassOf(tags) ?? 'urban',
+    benchmarkId,
+    topSpeedMps: VehicleParamsSchema.parse({}).maxSpeedMps,
+  });
   const mapParsed = parseWith(RoadMapSchema, m.map, `${path}:map`);
   if (!mapParsed.ok) return mapParsed;
   const map = RoadMap.fromData(mapParsed.value, `${path}:map`);
@@ -710,9 +789,6 @@ function readCommonRoad(root: XmlNode, path: string, opts: ImportOptions): Resul
   if (version !== '2018b' && version !== '2020a')
     warnings.push(`commonRoadVersion ${version}: read as 2020a`);
   const { agents, lastS } = readAgents(root, dtS, m.laneCentres, warnings);
-  const tags = (attr(root, 'tags') ?? '').split(/\s+/).filter(Boolean);
-  for (const t of Object.keys(child(root, 'scenarioTags') ?? {}))
-    if (!t.startsWith('@_') && t !== '#text') tags.push(t);
   const scenarios: Scenario[] = [];
   const problems = asArray(root.planningProblem);
   if (problems.length === 0) warnings.push('no planningProblem: map only');

@@ -230,6 +230,25 @@ describe('quaternionYaw', () => {
   });
 });
 
+describe('nuPlan lanes without speed_limit_mps', () => {
+  it("a NULL limit is no posted limit (the devkit's None), driven at the 25 mph default; others stay posted", () => {
+    const g = generateNuplanFixture('cut_in', mkdtempSync(join(tmpdir(), 'nuplan-nullspeed-')));
+    if (!g.ok) throw new Error('fixture');
+    const db = new Database(g.value.gpkgPath);
+    const row = db.prepare('SELECT fid FROM lanes_polygons ORDER BY fid LIMIT 1').get() as { fid: number };
+    db.prepare('UPDATE lanes_polygons SET speed_limit_mps = NULL WHERE fid = ?').run(row.fid);
+    db.close();
+    const r = readNuplanMap(g.value.gpkgPath);
+    if (!r.ok) throw new Error(JSON.stringify(r.error));
+    const nulled = r.value.map.lanes.find((l) => l.id === String(row.fid))!;
+    expect(nulled.speedLimitPosted).toBe(false);
+    expect(nulled.speedLimitMps).toBeCloseTo(25 * 0.44704, 3);
+    const others = r.value.map.lanes.filter((l) => l.id !== String(row.fid));
+    expect(others.length).toBeGreaterThan(0);
+    for (const l of others) expect(l.speedLimitPosted).toBeUndefined();
+  });
+});
+
 describe('importNuplan errors', () => {
   const f = fixture('cut_in');
   const dir = mkdtempSync(join(tmpdir(), 'nuplan-bad-'));

@@ -216,6 +216,10 @@ function readMap(db: SqliteDatabase, path: string): NuplanMap {
     }
     return s;
   };
+  // A NULL (or 0) limit is nuplan-devkit's None / falsy limit: no posted limit, so its
+  // speed_limit_compliance scores no overspeed there; the default above is only driven at.
+  const posted = (v: unknown): { speedLimitPosted?: false } =>
+    Number(v) > 0 ? {} : { speedLimitPosted: false };
   const groups = new Map<string, { id: string; index: number }[]>();
   for (const { row, geom } of laneRows) {
     const id = String(row.fid);
@@ -230,6 +234,7 @@ function readMap(db: SqliteDatabase, path: string): NuplanMap {
       centerline: centre,
       widthM: widthOf(poly, centre),
       speedLimitMps: speed(row.speed_limit_mps),
+      ...posted(row.speed_limit_mps),
       successors: [],
       predecessors: [],
       leftBoundary: 'solid',
@@ -255,6 +260,7 @@ function readMap(db: SqliteDatabase, path: string): NuplanMap {
       centerline: centre,
       widthM: widthOf(connPolys.get(id), centre),
       speedLimitMps: speed(row.speed_limit_mps),
+      ...posted(row.speed_limit_mps),
       successors: byId.has(exit) ? [exit] : [],
       predecessors: byId.has(entry) ? [entry] : [],
       leftBoundary: 'none',

@@ -85,6 +85,20 @@ describe('OpenDRIVE lanes', () => {
     expect(laneSpeed.unpostedSpeedLaneIds).not.toContain('7_0_-1');
     expect(laneSpeed.unpostedSpeedLaneIds).toContain('7_0_1');
   });
+
+  it('marks the lanes whose file posts no speed on the lane itself (speedLimitPosted false)', () => {
+    const posted = mustParse(straightRoadXodr()).map.lanes;
+    expect(posted.every((l) => l.speedLimitPosted === undefined)).toBe(true);
+    const noType = straightRoadXodr().replace(/<type .*?<\/type>/, '');
+    const laneSpeed = mustParse(
+      noType.replace(
+        '<lane id="-1" type="driving"><width sOffset="0" a="3.5" b="0" c="0" d="0"/>',
+        '<lane id="-1" type="driving"><width sOffset="0" a="3.5" b="0" c="0" d="0"/><speed sOffset="0" max="20"/>',
+      ),
+    ).map.lanes;
+    expect(laneSpeed.find((l) => l.id === '7_0_-1')!.speedLimitPosted).toBeUndefined();
+    expect(laneSpeed.find((l) => l.id === '7_0_1')!.speedLimitPosted).toBe(false);
+  });
 });
 
 describe('OpenDRIVE errors', () => {

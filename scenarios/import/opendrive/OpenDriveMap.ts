@@ -128,7 +128,8 @@ export interface OpenDriveResult {
   stats: { roads: number; junctions: number; lanes: number };
   /**
    * Lanes whose file posts no speed (no lane `<speed>`, no road `<type><speed>`, or `max="no
-   * limit"`): their `speedLimitMps` is the 50 km/h default, which a scenario importer may replace.
+   * limit"`): their `speedLimitMps` is the 50 km/h default, which a scenario importer may replace,
+   * and `speedLimitPosted` is false.
    */
   unpostedSpeedLaneIds: string[];
   /** Road coordinates (s along the reference line, lanes, elevation and superelevation). */
@@ -480,6 +481,7 @@ function buildSection(road: RoadDef, secIdx: number, out: BuiltLane[], mapRule: 
       widthM: Math.max(widthSum.get(l.id)! / samples.length, MIN_LANE_WIDTH_M),
       ...(wMax - wMin > 1e-3 ? { widthsM: widths } : {}),
       speedLimitMps: l.speedMps ?? roadSpeed ?? DEFAULT_SPEED_MPS,
+      ...((l.speedMps ?? roadSpeed) === undefined ? { speedLimitPosted: false } : {}),
       successors: [],
       predecessors: [],
       leftBoundary: boundaryOf(forward ? plusMark : minusMark),

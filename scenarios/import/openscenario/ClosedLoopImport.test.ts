@@ -78,5 +78,7 @@ describe('a scenario without a road network', () => {
     const c = boxCorners(egoBox(sc.egoStart, VehicleParamsSchema.parse({})));
     for (let i = 0; i < 8; i += 2)
       expect(map.isDrivable(c[i]!, c[i + 1]!), `corner ${c[i]}, ${c[i + 1]}`).toBe(true);
+    // The file posts no limit for it: the lane carries no posted limit (the metric scores none).
+    expect(map.lanes.map((l) => l.data.speedLimitPosted)).toEqual([false]);
   });
 });

@@ -63,12 +63,14 @@ describe('esmini cut-in_simple.xosc (vendored)', () => {
     expect(at(9.8).y).toBeCloseTo(-1.535, 6);
   });
 
-  it("posts the ego's scripted speed on its road, which posts none (72 km/h, not 50 km/h)", () => {
+  it("drives the ego's road, which posts no limit, at its scripted speed (72 km/h, not 50 km/h), still unposted", () => {
     // straight_500m.xodr has no <speed> record (esmini: no limit). The ego drives road 1 at its
-    // scripted 20 m/s = 72 km/h; every lane of the road gets that limit.
+    // scripted 20 m/s = 72 km/h; every lane of the road gets that speed to drive at, and no
+    // posted limit (speed_limit_compliance scores none there).
     const lanes = r.value.map!.lanes.filter((l) => l.roadId === '1' && l.type === 'driving');
     expect(lanes.length).toBeGreaterThan(0);
     for (const l of lanes) expect(l.speedLimitMps).toBeCloseTo(20, 9);
+    for (const l of lanes) expect(l.speedLimitPosted).toBe(false);
     expect(r.value.warnings).toContain(
       "no speed posted on road 1: 72.0 km/h (the ego's scripted speed there)",
     );

@@ -633,8 +633,9 @@ const FREE_LANE_BEHIND_M = 20;
 /**
  * Speed limits on the roads the file posts none for. OpenDRIVE without a `<speed>` record (or with
  * `max="no limit"`) sets no limit — esmini's Road::GetSpeedByS returns 0 there and nothing in
- * esmini limits speed by it — but every lane here needs one: the planners take their target speed
- * from it and nuPlan's speed_limit_compliance scores against it. The importer's 50 km/h default
+ * esmini limits speed by it — but every lane here needs a speed to drive at: the planners take
+ * their target speed from it (the lanes stay `speedLimitPosted: false`, so nuPlan's
+ * speed_limit_compliance scores none there, as nuplan-devkit with a None limit). The importer's 50 km/h default
  * made the scenario's own scripted ego speed (cut-in_simple's at 72 km/h on a road without a
  * limit) and had the planners brake at the start, or drive faster than the scenario's ego where it
  * is slower. The only speed a scenario gives for the ego on such a road is its scripted one, and
@@ -713,6 +714,7 @@ function freeSpaceMap(
         centerline: pts,
         widthM: FREE_LANE_WIDTH_M,
         speedLimitMps: UNPOSTED_DEFAULT_MPS,
+        speedLimitPosted: false,
         successors: [],
         predecessors: [],
         leftBoundary: 'none',
