@@ -135,8 +135,9 @@ export const AgentStateSchema = z
     sustainedDecelMps2: positive().optional(),
     /**
      * Direction of travel over the last few snapshots, rad (map frame; absent: not measured), from
-     * the agent's positions: the stack's own measurement only (a supplied value is dropped, as
-     * it would excuse a drift the heading shows). The gate forecasts a lane-following vehicle's
+     * the agent's positions: the stack's own measurement (the stack's `AgentHistory` drops a
+     * supplied value, as it would excuse a drift the heading shows; a gate used directly trusts
+     * its caller's tracker). The gate forecasts a lane-following vehicle's
      * sideways drift from it where it says the vehicle moves less sideways than its heading does
      * (a heading that is off its lane by noise, or on a coarse map, is no drift).
      */

@@ -138,8 +138,11 @@ export interface MrmDrive {
 /**
  * The minimal-risk stop as a command, from `base` (the checked command, or a template carrying the
  * times, horizon and rationale the caller wants): STOP in lane (a shoulder stop changes right), no
- * stop point or target lane. An emergency stop carries its rate as a commanded deceleration (the
- * executor brakes at it down to the stop); a comfortable stop keeps `base`'s (absent: it tapers).
+ * stop point or target lane, and no braking onset. It carries the MRM's rate as its commanded
+ * deceleration (the executor brakes at it down to the stop): a `base` that is the planner's command
+ * must not lend the stop its own rate or jerk (review 8: a planner's DECELERATE at 0.3 m/s² with a
+ * 1 m/s³ onset turned the gated planner's 8 m/s² emergency stop into a ramp, 11.55 m/s after 1 s
+ * from 12, while the stack braked to 3.2).
  */
 export function mrmStopCommand(base: MidLevelCommand, drive: MrmDrive): MidLevelCommand {
   const stop: MidLevelCommand = {
@@ -151,7 +154,9 @@ export function mrmStopCommand(base: MidLevelCommand, drive: MrmDrive): MidLevel
   };
   delete stop.stopAt;
   delete stop.targetLaneId;
-  if (drive.kind === 'EMERGENCY_STOP') stop.decelMps2 = Math.max(drive.decelMps2, 0.1);
+  delete stop.jerkMps3;
+  if (drive.decelMps2 > 0) stop.decelMps2 = Math.max(drive.decelMps2, 0.1);
+  else delete stop.decelMps2;
   if (stop.path === 'FOLLOW_LANE' && drive.lateralOffsetM !== undefined)
     stop.lateralOffsetM = drive.lateralOffsetM;
   else delete stop.lateralOffsetM;

@@ -135,6 +135,86 @@ describe('runtime stack: the release wait after an emergency stop', () => {
     }
   });
 
+  it("a planner command's own rate and onset jerk do not lend themselves to the gated planner's stop", () => {
+    // the planner asks DECELERATE at 0.3 m/s² with a 1 m/s³ onset; the VETO's stop is 8 m/s² at once
+    let k = 0;
+    const gate: SafetyGate = {
+      ...real,
+      checkCommand: (c, sc, o) =>
+        (c as MidLevelCommand).source.startsWith('mrm:')
+          ? real.checkCommand(c, sc, o)
+          : k++ === 0
+            ? emergency
+            : allow,
+    };
+    const gentle = (tS: number) =>
+      cmd({
+        speed: 'DECELERATE',
+        targetSpeedMps: 11,
+        decelMps2: 0.3,
+        jerkMps3: 1,
+        issuedAtS: tS,
+        expiresAtS: tS + 1,
+      });
+    const inner = {
+      name: 'gentle',
+      init: () => null,
+      step: (_s: null, snap: WorldSnapshot) => {
+        const command = gentle(snap.tS);
+        return {
+          state: null,
+          output: {
+            command,
+            trajectory: real.trajectoryFor(command, scene({ map, s: 50, speed: 12, tS: snap.tS })),
+          },
+        };
+      },
+    };
+    const p = createGatedPlanner(inner, { gate });
+    const st = p.init(ctx, withCar(0, 200));
+    const stop = p.step(st, withCar(0, 200), ctx).output.command!;
+    expect(stop.source).toBe('mrm:EMERGENCY_STOP');
+    expect(stop.decelMps2).toBe(8);
+    expect(stop.jerkMps3).toBeUndefined();
+  });
+
+  it('a repair in force that the gate passes again is no all-clear: the stop is not eased on it', () => {
+    // the planner's command: VETO, then MODIFY with a repair; the repair itself is allowed when re-checked
+    let k = 0;
+    const repair = (c: MidLevelCommand): MidLevelCommand => ({
+      ...c,
+      speed: 'DECELERATE',
+      targetSpeedMps: 11,
+      decelMps2: 1,
+      source: 'repair',
+    });
+    const gate: SafetyGate = {
+      ...real,
+      checkCommand: (c, sc, o) => {
+        const cc = c as MidLevelCommand;
+        if (cc.source.startsWith('mrm:')) return real.checkCommand(c, sc, o);
+        if (cc.source === 'repair') return allow;
+        return k++ === 0
+          ? emergency
+          : {
+              decision: 'MODIFY',
+              rules: [{ rule: 'rss.longitudinal', decision: 'MODIFY', values: {}, message: 'scripted' }],
+              explanation: 'scripted repair',
+              modified: repair(cc),
+            };
+      },
+    };
+    const stack = createStack({
+      planner: keeper,
+      gate,
+      controller: createClassicalController(),
+      rates: { planHz: 10, controlHz: 20, maxReplans: 0 },
+    });
+    stack.init(ctx, withCar(0, 200));
+    const reasons = [0, 0.05, 0.1, 0.15, 0.2, 0.25].map((tS) => stack.tick(withCar(tS, 200)).driven.reason);
+    expect(reasons).not.toContain('MRM_EASED');
+  });
+
   it('the audit log records the stop driven, its rate and why at each check', () => {
     const dir = mkdtempSync(join(tmpdir(), 'edgeplan-stack-audit-'));
     const path = join(dir, 'audit.jsonl');

@@ -262,11 +262,18 @@ export function createStack(opts: StackOptions): Stack {
       proposed = { command: verdict.modified, decision: 'MODIFY' };
     else proposed = undefined;
     const scene = sceneOf(snap);
-    const m = mrmStep(mrm, { tS: snap.tS, verdict, egoSpeedMps: snap.ego.speedMps }, mrmParams);
+    // the gate passing a repair in force again is no all-clear: the planner's own command still
+    // needs repairing (the gated planner checks the planner's command and gets MODIFY); taken as an
+    // ALLOW it eased the stop to b_min every other control step (review 8)
+    const mrmVerdict: Verdict =
+      recheck && proposed?.decision === 'MODIFY' && verdict.decision === 'ALLOW'
+        ? { ...verdict, decision: 'MODIFY' }
+        : verdict;
+    const m = mrmStep(mrm, { tS: snap.tS, verdict: mrmVerdict, egoSpeedMps: snap.ego.speedMps }, mrmParams);
     const { drive, stop } = mrmDrive(
       m,
       mrm,
-      verdict,
+      mrmVerdict,
       mrmTemplate(snap, m.state),
       (eased) => gate.checkCommand(eased, scene).decision === 'ALLOW',
     );

@@ -52,6 +52,27 @@ describe('RoadMap', () => {
     if (!r.ok) expect(r.error.message).toContain('unknown lane nowhere');
   });
 
+  it('rejects a lane whose points lie within 1e-6 m of each other (one point to a Polyline), naming the field', () => {
+    const data = road({ lanes: 1 });
+    const r = RoadMap.fromData(
+      {
+        ...data,
+        lanes: [
+          {
+            ...data.lanes[0]!,
+            centerline: [
+              { x: 60, y: 0 },
+              { x: 60 + 5e-7, y: 0 },
+            ],
+          },
+        ],
+      },
+      'm.json',
+    );
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.error.path).toBe('m.json:lanes.0.centerline');
+  });
+
   it('rejects a lane with one point, naming the field', () => {
     const data = road({ lanes: 1 });
     const r = RoadMap.fromData(

@@ -147,8 +147,15 @@ export class RoadMap {
       seen.add(l.id);
       // (the Polyline would throw an internal error on a lane of one distinct point; a lane far out
       // or across a continent would fill the spatial grid until the process runs out of memory)
-      const c0 = l.centerline[0]!;
-      if (l.centerline.every((p) => p.x === c0.x && p.y === c0.y))
+      // the points a Polyline keeps: each more than 1e-6 m from the last kept one
+      let kept = 0;
+      let last: { x: number; y: number } | undefined;
+      for (const p of l.centerline)
+        if (!last || Math.hypot(p.x - last.x, p.y - last.y) > 1e-6) {
+          last = p;
+          kept++;
+        }
+      if (kept < 2)
         return fail('INVALID_INPUT', `${where}:lanes.${i}.centerline`, 'needs at least two distinct points');
       const b = polygonBounds(l.centerline);
       const cells =
