@@ -37,10 +37,10 @@ async function run(scene: string, command: object): Promise<{ code: number; text
 }
 
 describe('reviewer pairs (red team 4) through `edgeplan safety check`', () => {
-  it('holds 23 pairs, each a safe and an unsafe scene', () => {
+  it('holds 24 pairs, each a safe and an unsafe scene', () => {
     const pairs = new Map<string, string[]>();
     for (const c of CASES) pairs.set(c.pair, [...(pairs.get(c.pair) ?? []), c.id.split('.').pop()!]);
-    expect(pairs.size).toBe(23);
+    expect(pairs.size).toBe(24);
     for (const tags of pairs.values()) expect(tags.sort()).toEqual(['safe', 'unsafe']);
   });
   for (const c of CASES)

@@ -722,8 +722,12 @@ function laneBranches(map: RoadMap, laneId: string): LaneBranch[] {
     const first = nextOf([laneId]);
     if (first.length === 0) grow([laneId], 0, { left: 1 });
     else {
-      const share = Math.max(1, Math.floor(MAX_BRANCHES / first.length));
-      for (const id of first) grow([laneId, id], map.lane(id)!.line.length, { left: share });
+      // an even share of what is left, at least one each (slots one does not use pass on)
+      for (let i = 0; i < first.length; i++) {
+        const id = first[i]!;
+        const share = Math.max(1, Math.floor((MAX_BRANCHES - out.length) / (first.length - i)));
+        grow([laneId, id], map.lane(id)!.line.length, { left: share });
+      }
     }
   }
   perMap.set(laneId, out);

@@ -299,9 +299,11 @@ function segmentsCross(p: Vec2, q2: Vec2, r: Vec2, s: Vec2): boolean {
 }
 
 /**
- * The first crosswalk the path crosses ahead (from the front bumper to `lookEnd`) that the hidden
- * region `polygon` covers or borders (within `crosswalkNearM`: one step onto it), with where the
- * path enters and leaves it (front-bumper arc lengths, 1 m resolution), or null.
+ * The nearest crosswalk the path crosses ahead (from the front bumper to `lookEnd`) that the
+ * hidden region `polygon` covers or borders (within `crosswalkNearM`: one step onto it), with
+ * where the path enters and leaves it (front-bumper arc lengths, 1 m resolution), or null. One
+ * the front bumper is already on is passed over (as `vru.crosswalk`: the collision rules handle
+ * whoever appears), not the region: a bus may hide both crossings of a junction.
  */
 function hiddenCrosswalk(
   ctx: CheckContext,
@@ -310,20 +312,23 @@ function hiddenCrosswalk(
   lookEnd: number,
 ): { id: string; entryS: number; exitS: number } | null {
   const path = ctx.rollout.path!;
+  let best: { id: string; entryS: number; exitS: number } | null = null;
   for (const cw of ctx.map.data.crosswalks) {
     if (!polygonsWithin(polygon, cw.polygon, ctx.params.crosswalkNearM)) continue;
+    path.line.toCartesian(Math.max(0, f0), 0, cwPt);
+    if (pointInPolygon(cwPt.x, cwPt.y, cw.polygon)) continue;
     let entryS = Number.NaN;
     let exitS = Number.NaN;
-    for (let sF = Math.max(0, f0 - 1); sF <= Math.min(lookEnd, path.line.length); sF += 1) {
+    for (let sF = Math.max(0, f0); sF <= Math.min(lookEnd, path.line.length); sF += 1) {
       path.line.toCartesian(sF, 0, cwPt);
       if (pointInPolygon(cwPt.x, cwPt.y, cw.polygon)) {
         if (Number.isNaN(entryS)) entryS = sF;
         exitS = sF;
       } else if (!Number.isNaN(entryS)) break;
     }
-    if (!Number.isNaN(entryS)) return { id: cw.id, entryS, exitS };
+    if (!Number.isNaN(entryS) && (!best || entryS < best.entryS)) best = { id: cw.id, entryS, exitS };
   }
-  return null;
+  return best;
 }
 
 const cwPt = { x: 0, y: 0, headingRad: 0 };
@@ -374,8 +379,7 @@ function occlusionRule(ctx: CheckContext, sink: RuleSink, f0: number, lookEnd: n
       // from it unseen, and the crosswalk leads into the path (a van stopped in the next lane
       // just short of a crosswalk hides its kerb end: KEEP at 12 m/s went by at full speed)
       const cw = hiddenCrosswalk(ctx, o.polygon, f0, lookEnd);
-      // already on it: as `vru.crosswalk`, the collision rules handle whoever appears
-      if (!cw || cw.entryS < f0 - 0.5) continue;
+      if (!cw) continue;
       let k = firstUnstoppable(ctx, cw.entryS, params.signalStopDecelMps2, cap);
       if (k < 0) k = firstTooFast(ctx, cw.entryS, cw.exitS, cap);
       if (k < 0) continue;

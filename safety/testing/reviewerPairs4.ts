@@ -367,6 +367,19 @@ export function reviewerPairs4(): { cases: ReviewerCase[]; scenes: Map<string, O
     unsafe: 'the same crosswalk 30 m ahead at 12 m/s: slow to 8.3 m/s before it',
   });
 
+  // the front on the first hidden crosswalk, a second one just past it: the van's shadow borders it or not
+  const twoCw = (secondAtX: number) => {
+    const s = onIt(-1);
+    const m = (s['map'] as Obj)['map'] as Obj;
+    (m['crosswalks'] as Obj[]).push({ id: 'cw2', polygon: box(secondAtX, -4, secondAtX + 4, 8.75) });
+    return s;
+  };
+  pair('crosswalk_hidden_second', 'occlusion/crosswalk', KEEP, twoCw(130), twoCw(78), {
+    safe: 'the front is on the hidden crosswalk; the next crosswalk, 59 m on, is in view: keep 12 m/s',
+    unsafe:
+      "on the first hidden crosswalk, the van's shadow also reaches a second one 7 m on: slow for it (the first one does not discharge it)",
+  });
+
   // --- a robot at a cross-aisle: A1 east (y 0, 3 m wide), X1 north at x 20 (x 18.5..21.5)
   const aisles = (): Obj[] => [
     ...aisle(),
