@@ -345,6 +345,25 @@ describe('longitudinal agent (rules)', () => {
     expect(beside.reason).toMatch(/merging through/);
   });
 
+  it('does not brake for a car merging in behind us from the next lane (its front still behind our rear when it joins)', () => {
+    // 8 m behind our rear bumper in the lane to the left, 11 m/s vs our 10, joining our lane in 1 s
+    const behind = obj('behind', { sM: -(5 + 8), dM: 3.2, alongMps: 11, speedMps: 11, acrossMps: -1.5 });
+    const crossing = [
+      {
+        agentId: 'behind',
+        kind: 'vehicle' as const,
+        speedMps: 11,
+        distanceM: 2,
+        conflictM: 2,
+        agentTimeS: 1,
+        egoTimeS: 0,
+      },
+    ];
+    const d = decide(view({ egoSpeedMps: 10, objects: [behind] }, { crossing }));
+    expect(d.reason).not.toMatch(/merging/);
+    expect(d.speed).not.toBe('DECELERATE');
+  });
+
   it('follows a faster car that will merge ahead at the gap it will have when it joins, not the gap it has now', () => {
     // 7 m ahead in the next lane at 9.2 m/s, its path meeting ours in 3.8 s; the ego at 7 m/s
     const merger = obj('merger', { sM: 7, dM: -2.7, alongMps: 9.2, speedMps: 9.2, acrossMps: 0.3 });

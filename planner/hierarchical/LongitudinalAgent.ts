@@ -327,6 +327,10 @@ export function decideLongitudinal(
       // to it, and braking only keeps us where it drives (nuPlan: its contact is ACTIVE_REAR)
       if (o.alongMps > v && overlapsEgo(o, view)) continue;
       const joinGapM = o.sM + Math.max(0, o.alongMps - v) * Math.max(0, c.agentTimeS);
+      // …nor one whose front is still behind our rear bumper when it joins: it merges in behind us,
+      // a follower (its near end is its front; taken as a lead at gap 0 it had the ego brake at
+      // 6 m/s² for a car 8 m behind in the next lane, CommonRoad ZAM_Tutorial-1_1_T-1)
+      if (o.sM < -view.egoLengthM && joinGapM < -view.egoLengthM) continue;
       leads.push({
         gapM: Math.max(0, joinGapM),
         speedMps: o.alongMps,
