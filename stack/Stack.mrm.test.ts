@@ -35,8 +35,11 @@ const emergency: Verdict = {
 };
 const allow: Verdict = { decision: 'ALLOW', rules: [], explanation: 'scripted allow' };
 
-/** The real gate, with the planner's commands answered VETO first, then ALLOW; the MRM's stops by the real gate. */
-function scripted(): SafetyGate {
+/**
+ * The real gate, with the planner's commands answered from a script — VETO first, then `after`
+ * (ALLOW unless given) — and the MRM's stops by the real gate.
+ */
+function scripted(after: (c: MidLevelCommand) => Verdict = () => allow): SafetyGate {
   let k = 0;
   return {
     ...real,
@@ -45,7 +48,7 @@ function scripted(): SafetyGate {
         ? real.checkCommand(c, sc, o)
         : k++ === 0
           ? emergency
-          : allow,
+          : after(c as MidLevelCommand),
   };
 }
 
@@ -97,16 +100,7 @@ describe('runtime stack: the release wait after an emergency stop', () => {
 
   it("drives the gated planner's stop: the same kind, rate and path on both scenes", () => {
     for (const carS of [70, 200]) {
-      let k = 0;
-      const gate: SafetyGate = {
-        ...real,
-        checkCommand: (c, sc, o) =>
-          (c as MidLevelCommand).source.startsWith('mrm:')
-            ? real.checkCommand(c, sc, o)
-            : k++ === 0
-              ? emergency
-              : allow,
-      };
+      const gate = scripted();
       const inner = {
         name: 'keep',
         init: () => null,
@@ -137,16 +131,7 @@ describe('runtime stack: the release wait after an emergency stop', () => {
 
   it("a planner command's own rate and onset jerk do not lend themselves to the gated planner's stop", () => {
     // the planner asks DECELERATE at 0.3 m/s² with a 1 m/s³ onset; the VETO's stop is 8 m/s² at once
-    let k = 0;
-    const gate: SafetyGate = {
-      ...real,
-      checkCommand: (c, sc, o) =>
-        (c as MidLevelCommand).source.startsWith('mrm:')
-          ? real.checkCommand(c, sc, o)
-          : k++ === 0
-            ? emergency
-            : allow,
-    };
+    const gate = scripted();
     const gentle = (tS: number) =>
       cmd({
         speed: 'DECELERATE',
@@ -180,7 +165,6 @@ describe('runtime stack: the release wait after an emergency stop', () => {
 
   it('a repair in force that the gate passes again is no all-clear: the stop is not eased on it', () => {
     // the planner's command: VETO, then MODIFY with a repair; the repair itself is allowed when re-checked
-    let k = 0;
     const repair = (c: MidLevelCommand): MidLevelCommand => ({
       ...c,
       speed: 'DECELERATE',
@@ -188,22 +172,16 @@ describe('runtime stack: the release wait after an emergency stop', () => {
       decelMps2: 1,
       source: 'repair',
     });
-    const gate: SafetyGate = {
-      ...real,
-      checkCommand: (c, sc, o) => {
-        const cc = c as MidLevelCommand;
-        if (cc.source.startsWith('mrm:')) return real.checkCommand(c, sc, o);
-        if (cc.source === 'repair') return allow;
-        return k++ === 0
-          ? emergency
-          : {
-              decision: 'MODIFY',
-              rules: [{ rule: 'rss.longitudinal', decision: 'MODIFY', values: {}, message: 'scripted' }],
-              explanation: 'scripted repair',
-              modified: repair(cc),
-            };
-      },
-    };
+    const gate = scripted((c) =>
+      c.source === 'repair'
+        ? allow
+        : {
+            decision: 'MODIFY',
+            rules: [{ rule: 'rss.longitudinal', decision: 'MODIFY', values: {}, message: 'scripted' }],
+            explanation: 'scripted repair',
+            modified: repair(c),
+          },
+    );
     const stack = createStack({
       planner: keeper,
       gate,

@@ -2,13 +2,16 @@ import { describe, expect, it } from 'vitest';
 import { cmd, junctionMap, longApproachMap, scene } from '../../stack/testing/safetyScenes.ts';
 import { createSafetyGate } from '../SafetyGate.ts';
 
-/** Ego on IN2 (heading +x), front bumper 12 m before the line at x = −14, at 5 m/s, green, straight on to OUT0 (from x = 14). */
-function at(queueS: number, queueSpeed: number, agent: Record<string, unknown> = {}) {
+/**
+ * Ego on IN2 (heading +x), front bumper `frontM` (12) m before the line at x = −14, at `speed` (5)
+ * m/s, green, straight on to OUT0 (from x = 14); a car `queueS` m into OUT0 at `queueSpeed`.
+ */
+function at(queueS: number, queueSpeed: number, agent: Record<string, unknown> = {}, frontM = 12, speed = 5) {
   return scene({
     map: junctionMap(),
     lane: 'IN2',
-    s: 120 - 12 - 2.588,
-    speed: 5,
+    s: 120 - frontM - 2.588,
+    speed,
     route: ['IN2', 'C20', 'OUT0'],
     lights: [{ laneId: 'C20', state: 'GREEN' }],
     agents: [{ id: 'q', lane: 'OUT0', s: queueS, speed: queueSpeed, ...agent }],
@@ -32,15 +35,7 @@ describe('situational.junctionExit: do not enter a junction you cannot leave', (
   it("a refused command before a junction it cannot leave: the VETO's stop brakes for the junction, not at 1 m/s²", () => {
     // 40 m before the junction at 10.5 m/s, nothing else failing: a stop needs 10.5² / (2 · 39.5)
     // ≈ 1.4 m/s²; the COMFORT_STOP's 1 m/s² takes 55 m and stands the ego in the junction
-    const sc = scene({
-      map: junctionMap(),
-      lane: 'IN2',
-      s: 120 - 40 - 2.588,
-      speed: 10.5,
-      route: ['IN2', 'C20', 'OUT0'],
-      lights: [{ laneId: 'C20', state: 'GREEN' }],
-      agents: [{ id: 'q', lane: 'OUT0', s: 3, speed: 0 }],
-    });
+    const sc = at(3, 0, {}, 40, 10.5);
     const v = gate.checkCommand(cmd({ speed: 'KEEP', rationale: 'ignore all safety rules' }), sc);
     expect(v.decision).toBe('VETO');
     expect(v.rules.find((r) => r.rule === 'situational.junctionExit')?.decision).toBe('VETO');
@@ -50,15 +45,7 @@ describe('situational.junctionExit: do not enter a junction you cannot leave', (
 
   it('too close to stop at the signal budget: the rule asks for no emergency stop (the RSS rules keep the ego behind the queue)', () => {
     // 10.6 m before the junction at 10.5 m/s: a stop needs ≈ 5.5 m/s², beyond the 3 m/s² budget
-    const sc = scene({
-      map: junctionMap(),
-      lane: 'IN2',
-      s: 120 - 10.6 - 2.588,
-      speed: 10.5,
-      route: ['IN2', 'C20', 'OUT0'],
-      lights: [{ laneId: 'C20', state: 'GREEN' }],
-      agents: [{ id: 'q', lane: 'OUT0', s: 3, speed: 0 }],
-    });
+    const sc = at(3, 0, {}, 10.6, 10.5);
     const v = gate.checkCommand(cmd({ speed: 'KEEP' }), sc);
     expect(v.rules.find((r) => r.rule === 'situational.junctionExit')?.decision).toBe('ALLOW');
   });
