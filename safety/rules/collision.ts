@@ -1,10 +1,11 @@
 /**
  * Footprint rules over the roll-out: predicted collision and nuPlan's time-to-collision bound
- * (the ego projected at constant velocity for up to 0.95 s from each roll-out step, each agent
- * along its forecast (its lane, its light); after nuplan-devkit `time_to_collision_within_bound`). Collisions where an agent drives into the ego
+ * (the ego projected at constant velocity for up to 0.95 s from each roll-out step — along its own
+ * path against a vehicle going along that path — each agent along its forecast (its lane, its light);
+ * after nuplan-devkit `time_to_collision_within_bound`). Collisions where an agent drives into the ego
  * from behind are the follower's fault (RSS) and do not count.
  */
-import { obbOverlap } from '../../core/index.ts';
+import { angleDiff, obbOverlap } from '../../core/index.ts';
 import { pieceAt } from '../LanePath.ts';
 import { changesLane } from '../Rollout.ts';
 import {
@@ -20,6 +21,43 @@ import {
 } from './CheckContext.ts';
 
 const e = { x: 0, y: 0, c: 0, s: 0 };
+const eTau = { x: 0, y: 0, c: 0, s: 0 };
+const tauPose = { x: 0, y: 0, headingRad: 0 };
+
+/** Whether a vehicle heading `agentHeadingRad` goes along (or against) the ego's path `distM` on from step k, within 20°. */
+function alongPath(ctx: CheckContext, k: number, distM: number, agentHeadingRad: number): boolean {
+  const path = ctx.rollout.path;
+  if (!path) return false;
+  const ph = path.line.headingAt(Math.max(0, ctx.rollout.s[k]! + distM));
+  return Math.abs(Math.cos(agentHeadingRad - ph)) > CROSS_COS;
+}
+
+/**
+ * The ego's centre `distM` on from roll-out step k at its heading relative to its path: along the
+ * path where it bends (its lane through a curve or a turn), with the heading it has off the path kept
+ * (a drift goes on drifting), as the agents are taken along their lanes. Straight along the heading
+ * where there is no path. Projected along its tangent, an ego on a 31 m-radius curve (CARLA Town07
+ * road 24) at 10 m/s is 1.5 m outside the curve after 0.95 s — in the oncoming lane, where a car
+ * keeping to its own lane then reads as a collision 0.6 s away (red team 5).
+ */
+function egoAlongPath(ctx: CheckContext, k: number, distM: number, out: typeof eTau): void {
+  const r = ctx.rollout;
+  const path = r.path;
+  egoCentre(ctx, k, out);
+  if (!path) {
+    out.x += distM * out.c;
+    out.y += distM * out.s;
+    return;
+  }
+  const s0 = r.s[k]!;
+  const rel = angleDiff(r.h[k]!, path.line.headingAt(Math.max(0, s0)));
+  path.line.toCartesian(s0 + distM * Math.cos(rel), r.d[k]! + distM * Math.sin(rel), tauPose);
+  const h = tauPose.headingRad + rel;
+  out.c = Math.cos(h);
+  out.s = Math.sin(h);
+  out.x = tauPose.x + ctx.vehicle.rearAxleToCenterM * out.c;
+  out.y = tauPose.y + ctx.vehicle.rearAxleToCenterM * out.s;
+}
 
 const sp = { sM: 0, dM: 0, segment: 0 };
 
@@ -290,14 +328,38 @@ export function ttcRule(ctx: CheckContext, sink: RuleSink): void {
         if (tau > bound + 1e-9) break;
         const far = wrongWay && !oncomingStops(ctx, mitigateS, rearMaxDecel, k * r.dtS + tau, r.s[k]! - 1);
         if (far && answered) continue;
-        const ex = e.x + v * tau * e.c;
-        const ey = e.y + v * tau * e.s;
-        // the agent where its forecast puts it τ later (along its lane through a turn, braking
-        // for its light), not straight on along its heading at its speed now
+        // the agent where its forecast puts it τ later (along its lane through a turn, braking for
+        // its light), not straight on along its heading at its speed now; the ego at its speed now
+        // straight on (nuPlan's projection), except against a vehicle that goes along its path
+        // there (a lead, or one coming the other way in its own lane, within 20° of the path's
+        // heading): that one keeps to its lane on a curve and so does the ego — projected along
+        // its tangent the ego leaves its own lane for the other's
         f.poseAt(j, k * r.dtS + tau, ap);
         const bc = Math.cos(ap.headingRad);
         const bs = Math.sin(ap.headingRad);
-        if (obbOverlap(ex, ey, e.c, e.s, hl, hw, ap.x, ap.y, bc, bs, ag.lengthM / 2, ag.widthM / 2)) {
+        if (alongPath(ctx, k, v * tau, ap.headingRad)) egoAlongPath(ctx, k, v * tau, eTau);
+        else {
+          eTau.x = e.x + v * tau * e.c;
+          eTau.y = e.y + v * tau * e.s;
+          eTau.c = e.c;
+          eTau.s = e.s;
+        }
+        if (
+          obbOverlap(
+            eTau.x,
+            eTau.y,
+            eTau.c,
+            eTau.s,
+            hl,
+            hw,
+            ap.x,
+            ap.y,
+            bc,
+            bs,
+            ag.lengthM / 2,
+            ag.widthM / 2,
+          )
+        ) {
           if (tau < minTtc) minTtc = tau;
           sink.fail(
             'ttc',
