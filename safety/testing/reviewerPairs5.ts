@@ -15,6 +15,7 @@ import {
   FRONT_M,
   type Json,
   type Obj,
+  pairTable,
   ped,
   type ReviewerCase,
   type SceneParts,
@@ -90,34 +91,7 @@ const light = (laneIds: string[], state: string): Obj => ({ laneIds, phases: [{ 
 
 /** All red team 5 cases and their scenes, keyed by `ReviewerCase.scene`. */
 export function reviewerPairs5(): { cases: ReviewerCase[]; scenes: Map<string, Obj> } {
-  const cases: ReviewerCase[] = [];
-  const scenes = new Map<string, Obj>();
-  const add = (
-    name: string,
-    category: string,
-    tag: string,
-    command: Obj,
-    s: Obj,
-    ok: string[],
-    why: string,
-  ) => {
-    const id = `r5_${name}.${tag}`;
-    s['id'] = id.replace('.', '_');
-    scenes.set(`${id}.json`, s);
-    cases.push({ id, pair: name, category, scene: `${id}.json`, command, expect: ok, why });
-  };
-  const pair = (
-    name: string,
-    category: string,
-    command: Obj,
-    safe: Obj,
-    unsafe: Obj,
-    why: { safe: string; unsafe: string },
-    unsafeOk = ['MODIFY', 'VETO'],
-  ) => {
-    add(name, category, 'safe', command, safe, ['ALLOW'], why.safe);
-    add(name, category, 'unsafe', command, unsafe, unsafeOk, why.unsafe);
-  };
+  const { cases, scenes, pair } = pairTable('r5_');
 
   // ---------------------------------------------------------------------------------------------
   // signals and stop lines on USA_Peach-4_8_T-1's northbound approach (43392 → 43396 → 43402, its
