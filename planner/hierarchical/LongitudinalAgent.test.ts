@@ -364,6 +364,36 @@ describe('longitudinal agent (rules)', () => {
     expect(d.speed).not.toBe('DECELERATE');
   });
 
+  it('follows a slow car ahead in our path going our way that perception lists as crossing; it does not time a gap behind it', () => {
+    // 24 m ahead on our centreline at 0.6 m/s, heading 0.06 rad off ours; its path entry says its
+    // rear is 4.5 m (+ margins) from out of our path at 0.6 m/s: a "gap" in ~10 s that never opens
+    const slow = obj('slow', {
+      sM: 24,
+      dM: 0.1,
+      speedMps: 0.6,
+      alongMps: 0.6,
+      acrossMps: -0.04,
+      entry: { egoEntryM: 24, agentToEntryM: 0, agentClearM: 4.5, egoExitM: 35 },
+    });
+    const crossing = [
+      {
+        agentId: 'slow',
+        kind: 'vehicle' as const,
+        speedMps: 0.6,
+        distanceM: 24,
+        conflictM: 24,
+        agentTimeS: 0,
+        egoTimeS: 5,
+      },
+    ];
+    const d = decide(view({ egoSpeedMps: 4.6, objects: [slow] }, { crossing }));
+    expect(d.reason).not.toMatch(/yield/);
+    expect(d.reason).toMatch(/merging slow/);
+    // IDM behind a 0.6 m/s car 24 m on: easing off, nowhere near a stop
+    expect(d.speed).not.toBe('STOP');
+    expect(d.targetSpeedMps).toBeGreaterThan(3.5);
+  });
+
   it('follows a faster car that will merge ahead at the gap it will have when it joins, not the gap it has now', () => {
     // 7 m ahead in the next lane at 9.2 m/s, its path meeting ours in 3.8 s; the ego at 7 m/s
     const merger = obj('merger', { sM: 7, dM: -2.7, alongMps: 9.2, speedMps: 9.2, acrossMps: 0.3 });

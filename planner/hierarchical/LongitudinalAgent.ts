@@ -321,7 +321,15 @@ export function decideLongitudinal(
     // (it joins our lane `agentTimeS` from now and is beside us until then: one pulling away, faster
     // than us, is followed at the gap it will have when it joins — not braked for as if it were
     // ahead in our lane already, at a gap it only has now)
-    if (!vru && o && o.alongMps > 0.5 * Math.max(o.speedMps, 0.1) && o.alongMps > 1) {
+    // …and so is one already ahead in our path going our way, however slowly: it drives along our
+    // path, so its rear never "gets out" of it (timed as a crossing, a car at 0.6 m/s 24 m ahead in
+    // our lane opened its gap in 42 s and the ego crawled, CommonRoad DEU_Muehlhausen-2_2_T-1)
+    if (
+      !vru &&
+      o &&
+      o.alongMps > 0.5 * Math.max(o.speedMps, 0.1) &&
+      (o.alongMps > 1 || (o.sM > 0 && inOurPath(o, view)))
+    ) {
       // …but one that has come up from behind and overlaps our footprint now (a log-replayed car
       // driving through the ego) is no lead: its rear is behind our front, there is no gap to keep
       // to it, and braking only keeps us where it drives (nuPlan: its contact is ACTIVE_REAR)
@@ -639,6 +647,11 @@ export function stepOutCapMps(o: RouteObject, view: WorldView, p: HierarchicalPa
  */
 export function overlapsEgo(o: RouteObject, view: WorldView): boolean {
   if (!(o.sM < 0 && o.sM + o.lengthM > -view.egoLengthM)) return false;
+  return Math.abs(o.dM - view.egoDM) < (o.widthM + view.egoWidthM) / 2;
+}
+
+/** The object's body is across the ego's width now (boxes along the route, its side within our width). */
+export function inOurPath(o: RouteObject, view: WorldView): boolean {
   return Math.abs(o.dM - view.egoDM) < (o.widthM + view.egoWidthM) / 2;
 }
 
