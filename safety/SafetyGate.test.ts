@@ -9,7 +9,7 @@ import { runScenario } from '../sim/index.ts';
 import { evaluateRun } from '../sim/metrics/index.ts';
 import { createGatedPlanner } from '../stack/GatedPlanner.ts';
 import { createPlanner } from '../stack/index.ts';
-import { CAR, cmd, ROBOT, roadMap, rolledOut, scene } from '../stack/testing/safetyScenes.ts';
+import { ahead, CAR, cmd, ROBOT, roadMap, rolledOut, scene } from '../stack/testing/safetyScenes.ts';
 import { AuditLog, publicKeyOf } from './AuditLog.ts';
 import { verifyAuditLog } from './auditReader.ts';
 import { deriveCommand } from './deriveCommand.ts';
@@ -662,6 +662,52 @@ describe('second pass (issue 14)', () => {
     expect(rule(next({}, 62, 5))?.decision).toBe('ALLOW'); // keeping 10 m/s
     expect(rule(next(acc, 62, 0))?.decision).toBe('ALLOW'); // standing: it pulls out, it does not cut in
     expect(rule(next(acc, 110, 5))?.decision).toBe('ALLOW'); // 55 m ahead
+  });
+  it('cutIn.closing: a slower car going our way in the oncoming lane must come back: the ego keeping its speed may not come alongside it', () => {
+    // esmini acc-test / alks-test with PDM-Closed at 15 m/s: the Target (8.3 m/s) swerved into the
+    // oncoming lane and back 2 s later; the ego, kept at 12 m/s, came alongside and was struck
+    const road = roadMap({ lanes: 1, oncoming: true, shoulder: true });
+    const L = 400; // O0 runs from x = 400 back to 0: arc length L − x
+    const gate1 = (lane: string, x: number, speed: number, dh: number, map = road) =>
+      gate.checkCommand(
+        cmd({ targetSpeedMps: 12 }),
+        scene({
+          map,
+          speed: 12,
+          agents: [{ id: 'back', lane, s: lane === 'O0' ? L - x : x, speed, dh }],
+        }),
+      );
+    const rule = (v: ReturnType<typeof gate1>) => v.rules.find((x) => x.rule === 'cutIn.closing');
+    // 8 m between the ego's front and its rear, 4 m/s slower: KEEP at 12 m/s closes it in 2 s
+    const back = gate1('O0', ahead(50, 8), 8, Math.PI);
+    expect(rule(back)?.decision, back.explanation).not.toBe('ALLOW');
+    // down to its speed (within the 0.5 m/s the rule counts as matched: the ladder's 70 % rung, 8.4)
+    expect(back.modified?.targetSpeedMps ?? 99, back.explanation).toBeLessThanOrEqual(8.5);
+    // the same car in a lane of our direction may be passed at the kept speed (cut-ins: speeding up only)
+    const same = gate1('R1', ahead(50, 8), 8, 0, roadMap({ lanes: 2 }));
+    expect(rule(same)?.decision, same.explanation).toBe('ALLOW');
+    // a car coming the other way in its own lane is no returning car
+    const oncoming = gate1('O0', ahead(50, 8), 8, 0);
+    expect(rule(oncoming)?.decision, oncoming.explanation).toBe('ALLOW');
+    // far enough ahead that the kept speed never reaches it within the roll-out
+    const far = gate1('O0', ahead(50, 60), 8, Math.PI);
+    expect(rule(far)?.decision, far.explanation).toBe('ALLOW');
+  });
+  it('cutIn.closing: too close behind a returning car to keep room by braking, the MRM is an emergency stop at the rate that matches its speed, not a comfort or shoulder stop driving on beside it', () => {
+    const road = roadMap({ lanes: 1, oncoming: true, shoulder: true });
+    const v = gate.checkCommand(
+      cmd({ targetSpeedMps: 12 }),
+      scene({
+        map: road,
+        speed: 12,
+        agents: [{ id: 'back', lane: 'O0', s: 400 - ahead(50, 2), speed: 8, dh: Math.PI }],
+      }),
+    );
+    expect(v.decision, v.explanation).toBe('VETO');
+    expect(v.rules.find((x) => x.rule === 'cutIn.closing')?.decision, v.explanation).toBe('VETO');
+    expect(v.mrm?.kind, v.explanation).toBe('EMERGENCY_STOP');
+    // (12 − 8)² / (2 · 0.5 m of room left once the answer to its return is kept) = 16, capped at 8
+    expect(v.mrm?.decelMps2, v.explanation).toBeCloseTo(CAR.maxDecelMps2, 6);
   });
   it('a contact that exists now and that the ego did not make (run into from behind, or the ego at rest) is judged by what lies ahead; one it makes is not', () => {
     const rule = (v: ReturnType<typeof gate.checkCommand>) =>

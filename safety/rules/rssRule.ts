@@ -166,6 +166,7 @@ function cutInCheck(ctx: CheckContext, sink: RuleSink, laneChanging: boolean): v
   const { rollout: r, vehicle: veh, snapshot, params } = ctx;
   const path = r.path!;
   const v0 = r.v[0]!;
+  if (!laneChanging && returningCheck(ctx, sink)) return;
   let aPlanned = 0;
   for (let k = 1; k < r.n && k * r.dtS <= CUT_IN_ACCEL_WINDOW_S + 1e-9; k++)
     aPlanned = Math.max(aPlanned, r.a[k]!);
@@ -209,6 +210,86 @@ function cutInCheck(ctx: CheckContext, sink: RuleSink, laneChanging: boolean): v
     return;
   }
   sink.pass('cutIn.closing', 'no slower vehicle in the next lane within the closing distance');
+}
+
+/** `returningCheck`: the ego counts as down to the returning vehicle's speed within this, m/s (our choice). */
+const RETURN_MATCHED_MPS = 0.5;
+
+/**
+ * A slower vehicle going the ego's way in the next lane where that lane runs the other way (it
+ * swerved or overtakes into the oncoming lane) has to come back into the ego's lane: it is no car
+ * to pass on the inside. Beyond RSS (which blames the cutter): along its roll-out the ego keeps its
+ * front behind that vehicle's rear (the vehicle at its present speed), and once down to its speed
+ * the room to answer it coming back (`cutInDistance`) — else the command is capped at its speed,
+ * braking at the rate that leaves that room; this applies to keeping the speed too, from the moment
+ * the vehicle's centre is beside the ego's body. No repair passes → an emergency stop at that rate
+ * (critical), not a comfort or shoulder stop that drives on beside it. esmini acc-test / alks-test (PDM-Closed at 15 m/s on an
+ * unposted road): the Target swerved into the oncoming lane at 8.3 m/s and back 2 s later; the ego,
+ * allowed to keep 12 m/s (`cutIn.closing` caps only speeding up), came alongside and was struck as it
+ * came back — ACTIVE_FRONT at fault. Returns whether it failed the rule.
+ */
+function returningCheck(ctx: CheckContext, sink: RuleSink): boolean {
+  const { rollout: r, vehicle: veh, snapshot, params, map } = ctx;
+  const path = r.path!;
+  const lane = map.lane(r.startLaneId);
+  if (!lane) return false;
+  const v0 = r.v[0]!;
+  const front = frontOffset(veh);
+  const sE = r.s[0]!;
+  const rho = params.rssEgo.responseTimeS;
+  const b = params.rssEgo.brakeMinMps2;
+  for (const ag of snapshot.agents) {
+    if (ag.kind !== 'vehicle' || ag.speedMps >= v0 || ag.speedMps <= 0.5) continue;
+    path.line.project(ag.x, ag.y, fp, sE - 10, sE + 120);
+    const halfSum = (veh.widthM + ag.widthM) / 2 + params.corridorMarginM;
+    const lat = fp.dM - r.d[0]!;
+    // from the moment its centre is beside the ego's body (leaving the lane, `rss.longitudinal`
+    // lets go of it once it is beside the corridor)
+    if (Math.abs(lat) < veh.widthM / 2 || Math.abs(lat) > halfSum + NEXT_LANE_M) continue;
+    const side = lat > 0 ? lane.data.left : lane.data.right;
+    if (!side?.opposite) continue;
+    const cosRel = Math.cos(angleDiff(ag.headingRad, path.line.headingAt(Math.max(0, fp.sM))));
+    if (cosRel < 0.9) continue;
+    const gap0 = fp.sM - ag.lengthM / 2 - (sE + front);
+    // (already alongside: braking to its speed keeps the ego there; collision and TTC judge it)
+    if (gap0 <= 0) continue;
+    const vOther = ag.speedMps * cosRel;
+    // the gap at each roll-out step, the vehicle at its present speed; once the ego is down to that
+    // speed it keeps the room to answer the vehicle coming back now (`cutInDistance`, the ego
+    // holding its speed for ρ), before then room at all
+    let short = false;
+    for (let k = 0; k < r.n && !short; k++) {
+      const gap = gap0 + vOther * k * r.dtS - (r.s[k]! - sE);
+      const need =
+        r.v[k]! <= vOther + RETURN_MATCHED_MPS
+          ? cutInDistance(r.v[k]!, 0, rho, b, vOther, params.rssOther.brakeMinMps2, CUT_IN_BRAKE_S)
+          : 0;
+      short = gap <= need;
+    }
+    if (!short) continue;
+    // the braking that brings the ego down to its speed with that room left (the emergency stop's
+    // rate when no repair passes: a stop point that far on)
+    const room = Math.max(
+      0.5,
+      gap0 - cutInDistance(vOther, 0, rho, b, vOther, params.rssOther.brakeMinMps2, CUT_IN_BRAKE_S),
+    );
+    const brake = Math.min(veh.maxDecelMps2, ((v0 - vOther) * (v0 - vOther)) / (2 * room));
+    sink.fail(
+      'cutIn.closing',
+      `vehicle ${q(ag.id)} going our way in the oncoming lane ${round(gap0)} m ahead, ${round(v0 - vOther)} m/s slower, must come back into our lane: do not come alongside it; keep to ${round(vOther)} m/s`,
+      { agentId: ag.id, gapM: round(gap0), egoSpeedMps: round(v0), otherSpeedMps: round(vOther) },
+      // (no repair keeps the room: an emergency stop, not a comfort or shoulder stop that drives on
+      // beside it)
+      {
+        capSpeedMps: vOther,
+        brakeMps2: brake,
+        stopBeforeS: sE + (v0 * v0) / (2 * Math.max(brake, 0.1)),
+        critical: true,
+      },
+    );
+    return true;
+  }
+  return false;
 }
 
 export function rssRule(ctx: CheckContext, sink: RuleSink): void {
