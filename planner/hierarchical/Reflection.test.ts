@@ -70,6 +70,16 @@ describe('reflection picks among graded slower speeds', () => {
   const map = new RoadMap(oneLane('one-lane', 'L0', 400, 3.5, 15));
   const ctx = plannerContext(map, ['L0'], vehicle);
   const rollout: RolloutFn = straightRollout;
+  /** Reflection on `cmd` and its alternatives at `speedMps`, scored with a fresh scorer. */
+  const reflectOn = (cmd: MidLevelCommand, speedMps: number, snap: Parameters<typeof reflect>[1]) =>
+    reflect(
+      alternativesOf(cmd, speedMps),
+      snap,
+      ctx,
+      rollout,
+      new ProposalScorer(ctx, REFLECTION_CANDIDATES),
+      false,
+    );
 
   it('eases off a little, not by half, when a little less speed keeps the time-to-collision bound', () => {
     // ego at 10 m/s, 22 m behind a car going 5 m/s: holding speed closes to 2 m in 4 s (TTC under
@@ -88,14 +98,7 @@ describe('reflection picks among graded slower speeds', () => {
     const snap = snapshotOf(ego(0, 20, 0, 10), ['L0'], [lead]);
     const keep: MidLevelCommand = { ...base, path: 'FOLLOW_LANE', speed: 'KEEP', targetSpeedMps: 10 };
     delete keep.targetLaneId;
-    const r = reflect(
-      alternativesOf(keep, 10),
-      snap,
-      ctx,
-      rollout,
-      new ProposalScorer(ctx, REFLECTION_CANDIDATES),
-      false,
-    );
+    const r = reflectOn(keep, 10, snap);
     expect(r.scores[0]!.ttc).toBe(0);
     expect(r.revised).toBe(true);
     expect(r.scores[r.chosen]!.ttc).toBe(1);
@@ -122,14 +125,7 @@ describe('reflection picks among graded slower speeds', () => {
     const snap = snapshotOf(ego(0, 20, 0, 2), ['L0'], [follower]);
     const go: MidLevelCommand = { ...base, path: 'FOLLOW_LANE', speed: 'ACCELERATE', targetSpeedMps: 4 };
     delete go.targetLaneId;
-    const r = reflect(
-      alternativesOf(go, 2),
-      snap,
-      ctx,
-      rollout,
-      new ProposalScorer(ctx, REFLECTION_CANDIDATES),
-      false,
-    );
+    const r = reflectOn(go, 2, snap);
     expect(r.scores[0]!.ttc).toBe(1);
     expect(r.revised).toBe(false);
     expect(r.command.speed).toBe('ACCELERATE');

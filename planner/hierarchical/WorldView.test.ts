@@ -619,18 +619,27 @@ describe('world view: a crossing vehicle’s path follows its lane', () => {
     return s === undefined ? undefined : s - (v.egoSM + v.egoFrontM);
   }
 
+  /** Where our footprint would enter the straight strip along the car's heading (no lane path), or undefined. */
+  const straightStrip = (v: { egoSM: number }, a: ReturnType<typeof car>) =>
+    pathMeeting(
+      jroute.line,
+      {
+        sM: v.egoSM,
+        lengthM: vehicle.lengthM,
+        widthM: vehicle.widthM,
+        rearAxleToCenterM: vehicle.rearAxleToCenterM,
+      },
+      a,
+      30,
+      0.3,
+    ).entry;
+
   it('a car turning right away from our road: its lane never meets our footprint, though its heading points across it; the yield stop is not at 0', () => {
     const turner = car('turner', onTurn(20));
     const { v, o } = junctionView(14, turner, 6);
     expect(o.entry).toBeUndefined();
     // the straight strip along its heading would have had us in its path already
-    const ego = {
-      sM: v.egoSM,
-      lengthM: vehicle.lengthM,
-      widthM: vehicle.widthM,
-      rearAxleToCenterM: vehicle.rearAxleToCenterM,
-    };
-    expect(pathMeeting(jroute.line, ego, turner, 30, 0.3).entry?.egoEntryM).toBe(0);
+    expect(straightStrip(v, turner)?.egoEntryM).toBe(0);
     expect(yieldStopM(v, 'turner')).toBeGreaterThan(3);
   });
 
@@ -665,13 +674,7 @@ describe('world view: a crossing vehicle’s path follows its lane', () => {
     expect(agentLanePaths(jmap, beside)[0]?.dM).toBeCloseTo(1.3, 6);
     const { v, o } = junctionView(30, beside, 3);
     expect(o.entry).toBeUndefined();
-    const ego = {
-      sM: v.egoSM,
-      lengthM: vehicle.lengthM,
-      widthM: vehicle.widthM,
-      rearAxleToCenterM: vehicle.rearAxleToCenterM,
-    };
-    expect(pathMeeting(jroute.line, ego, beside, 30, 0.3).entry).toBeDefined();
+    expect(straightStrip(v, beside)).toBeDefined();
   });
 
   it('a turn that fans out into many short lanes does not crowd out the straight-on path (branches shared per first fork)', () => {
