@@ -202,6 +202,16 @@ export const SafetyParamsSchema = z.object({
   /** School bus with red lights: counts within this lateral offset of the path (own, adjacent, oncoming lane), and the ego stops this far behind it, m. */
   schoolBusLateralM: pos().default(6),
   schoolBusStopGapM: pos().default(5),
+  /**
+   * A median: a lane parallel to the ego's path whose edge lies at least this far from the edge of
+   * the ego's lane, with no side-by-side link between the two, is on another carriageway of a divided
+   * road, m. A school bus loading there, or an emergency vehicle standing or coming the other way
+   * there, asks nothing of the ego (US codes: traffic on the other roadway of a divided highway does
+   * not stop for a school bus; move-over duties are for the lanes beside the vehicle). Our choice: a
+   * lane map does not say whether the strip is a barrier, grass or paint; lanes of an undivided road
+   * touch (0 m), imported ones within a few centimetres.
+   */
+  medianMinM: pos().default(1.0),
   /** Emergency vehicle on a run: counts within this distance, m; passed standing at ≤ this speed, m/s (20 mph; move-over laws). */
   emergencyRangeM: pos().default(150),
   emergencyPassSpeedMps: pos().default(8.9),

@@ -26,9 +26,16 @@ const INJECTION: ReadonlyArray<RegExp> = [
   /\b(disregard|override|bypass|disable|turn off)\b.{0,40}\b(rules?|safety|gate|limits?|checks?)\b/i,
   /\byou (are|'re) (now )?(allowed|authori[sz]ed|permitted|cleared)\b/i,
   /\b(system|developer) (prompt|message|mode)\b/i,
-  /\b(run|drive through|go through|proceed through)\b.{0,20}\b(red|the light|the signal)\b/i,
+  /\b(run|drive through|go through|proceed through)\b.{0,20}\bred\b/i,
+  /\brun\b.{0,20}\b(the light|the signal)\b/i,
+  // going through "the light" is an order to run it unless the text says it is green (a planner's
+  // "Signal ahead is green: proceed through the light" was vetoed; red team 6) — and a red said to
+  // be green is one
+  /(?<!\bgreen\b.{0,40})\b(drive|go|proceed) through\b.{0,20}\b(the light|the signal)\b(?!.{0,30}\bgreen\b)/i,
+  /\b(treat|consider|take|count)\b.{0,20}\b(red|the light|the signal)\b.{0,20}\bas\b.{0,10}\bgreen\b/i,
   /\bspeed limit\b.{0,30}\b(is|now)\b.{0,10}\b(lifted|suspended|removed|\d{3,})\b/i,
-  /\b(accelerate|speed up|full throttle)\b.{0,30}\b(now|immediately|regardless)\b/i,
+  // ("now" alone is a planner's own timing — "accelerate now to merge" — no order to the gate)
+  /\b(accelerate|speed up|full throttle)\b.{0,30}\b(immediately|regardless)\b/i,
   /\bnew (instructions?|orders?)\b/i,
   // a claim that the safety layer has been switched off is the input talking, not the scene
   /\bjail ?br(eak|oken)\b/i,
@@ -439,11 +446,14 @@ export function inputRules(
   } else sink.pass('input.stale', 'inputs fresh', { ageS: round(ageS, 3) });
 
   // A command field that carries instruction-bearing text: the model that wrote it has been steered
-  // by its input, so nothing it says is trusted: VETO, the fallback runs.
+  // by its input, so nothing it says is trusted: VETO, the fallback runs. A targetLaneId that is a
+  // lane of the map, exactly, is the map's text, not the planner's: a reference, checked as world
+  // text below (a toll plaza's 'bypass-gate-2' vetoed a lawful change into it; red team 6).
+  const targetIsMapLane = cmd.targetLaneId !== undefined && map.lane(cmd.targetLaneId) !== undefined;
   const fields: Array<[string, string | undefined]> = [
     ['rationale', cmd.rationale],
     ['source', cmd.source],
-    ['targetLaneId', cmd.targetLaneId],
+    ['targetLaneId', targetIsMapLane ? undefined : cmd.targetLaneId],
   ];
   for (const [field, text] of fields) {
     if (text === undefined) continue;
@@ -458,8 +468,11 @@ export function inputRules(
     );
     return okAll;
   }
-  // World text (operator, V2X, signs) is data: flagged, never authorising, no rule reads it.
-  const worldHit = snapshot.instruction ? findInjection(snapshot.instruction.text) : '';
+  // World text (operator, V2X, signs; a map lane's id the command names) is data: flagged, never
+  // authorising, no rule reads it.
+  const worldHit =
+    (snapshot.instruction ? findInjection(snapshot.instruction.text) : '') ||
+    (targetIsMapLane ? findInjection(cmd.targetLaneId!) : '');
   sink.pass(
     'input.instruction',
     worldHit

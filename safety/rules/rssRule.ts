@@ -187,6 +187,10 @@ function cutInCheck(ctx: CheckContext, sink: RuleSink, laneChanging: boolean): v
     if (side < halfSum || side > halfSum + NEXT_LANE_M) continue;
     const cosRel = Math.cos(angleDiff(ag.headingRad, path.line.headingAt(Math.max(0, fp.sM))));
     if (cosRel < 0.9) continue;
+    // (one signalling away from the ego's lane — left from the left lane, right from the right —
+    // says it leaves the other way: passing it at a rising speed was capped; red team 6. No
+    // indicator, or an unknown one, still counts: cut-ins often come unsignalled)
+    if (ag.indicator === (fp.dM > r.d[0]! ? 'LEFT' : 'RIGHT')) continue;
     const gap = fp.sM - ag.lengthM / 2 - (sE + front);
     if (gap <= 0) continue;
     const vOther = ag.speedMps * cosRel;

@@ -72,6 +72,35 @@ function sameCarriageway(ctx: CheckContext, sM: number, a: AgentState): boolean 
   return seen.has(loc.laneId);
 }
 
+/**
+ * Whether agent `a` (projected on the ego's path at `sM`, `dM`) is on another carriageway of a
+ * divided road: its lane runs along the path (either way: |cos| of the headings ≥ 0.9, not a
+ * crossing road), no side-by-side link joins it to the path's carriageway, and its edge lies at
+ * least `medianMinM` from the edge of the path's lane. A lane map with no links at all (a bare
+ * import) still counts its touching lanes as one carriageway: the gap decides there.
+ */
+function acrossMedian(ctx: CheckContext, sM: number, dM: number, a: AgentState): boolean {
+  const loc = ctx.map.locate(a.x, a.y, a.headingRad, 1);
+  if (!loc) return false;
+  const path = ctx.rollout.path!;
+  const pathHeading = path.line.headingAt(Math.max(0, sM));
+  const laneData = ctx.map.lane(loc.laneId)?.data;
+  if (!laneData) return false;
+  // the agent's lane direction: its own heading less the heading error against the lane
+  const laneHeading = a.headingRad - loc.headingErrRad;
+  const cosRel = Math.cos(laneHeading - pathHeading);
+  if (Math.abs(cosRel) < 0.9) return false;
+  if (sameCarriageway(ctx, sM, a)) return false;
+  let pathLaneId = path.pieces[0]!.laneId;
+  for (const p of path.pieces) if (p.fromS <= sM) pathLaneId = p.laneId;
+  const pathHalfW = (ctx.map.lane(pathLaneId)?.data.widthM ?? 3.5) / 2;
+  // the agent lane's centre, off the path: the agent's offset less its offset within its lane
+  // (left + along each lane's own direction: reversed for a lane that runs the other way)
+  const centreD = dM - Math.sign(cosRel) * loc.dM;
+  const gap = Math.abs(centreD) - pathHalfW - laneData.widthM / 2;
+  return gap >= ctx.params.medianMinM;
+}
+
 /** A school bus standing with its red flashers / stop arm on (unknown lights: assumed on). */
 export function isLoadingSchoolBus(a: AgentState): boolean {
   return a.subclass === 'school_bus' && a.speedMps < 0.5 && a.lightsOn !== false;
@@ -114,7 +143,10 @@ export function situationalRules(ctx: CheckContext, sink: RuleSink): void {
       // own, adjacent and oncoming lane by offset; and any lane of the same carriageway (lanes
       // joined by side-by-side links, both directions: no median between them), however many
       // lanes wide — on a three-lane road a bus loading in the oncoming lane is 7 m off
-      const near = Math.abs(fp.dM) <= params.schoolBusLateralM || sameCarriageway(ctx, fp.sM, ag);
+      // — but not across a median: the other roadway of a divided road does not stop
+      const near =
+        sameCarriageway(ctx, fp.sM, ag) ||
+        (Math.abs(fp.dM) <= params.schoolBusLateralM && !acrossMedian(ctx, fp.sM, fp.dM, ag));
       if (!near || rearS < f0 - 1 || rearS - f0 > lookEnd - f0) continue;
       const lineS = rearS - params.schoolBusStopGapM;
       const k = firstUnstoppable(ctx, lineS, budget);
@@ -136,6 +168,8 @@ export function situationalRules(ctx: CheckContext, sink: RuleSink): void {
     if (standing) {
       // beside or in the path ahead: pass at a walking-pace cap (move-over laws)
       if (Math.abs(fp.dM) > params.schoolBusLateralM || frontS < f0 || rearS > lookEnd) continue;
+      // (beyond a median it stands on another roadway: no lane beside it is the ego's)
+      if (acrossMedian(ctx, fp.sM, fp.dM, ag)) continue;
       const cap = params.emergencyPassSpeedMps;
       let k = firstUnstoppable(ctx, rearS - 10, budget, cap);
       if (k < 0) k = firstTooFast(ctx, rearS - 10, frontS, cap);
@@ -163,6 +197,9 @@ export function situationalRules(ctx: CheckContext, sink: RuleSink): void {
     const ey = snapshot.ego.y;
     const eh = snapshot.ego.headingRad;
     if (!closesIn(ag, ex, ey, eh, v0) && !closesIn(ag, ex, ey, eh, vEgoMax)) continue;
+    // one on the other roadway of a divided road needs no one on this roadway to yield (an
+    // ambulance coming the other way beyond a median capped a lawful ACCELERATE; red team 6)
+    if (acrossMedian(ctx, fp.sM, fp.dM, ag)) continue;
     const accelerates = vEnd > v0 + 0.5;
     const laneChanging = changesLane(r);
     const intoItsLane = laneChanging && Math.abs(fp.dM - r.targetOffsetM) < 1.75;
