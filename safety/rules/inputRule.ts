@@ -22,7 +22,8 @@ import { bounded, q, type RuleSink, round } from './CheckContext.ts';
 
 /** Phrases that try to give orders to the planner or to lift a rule (prompt injection). */
 const INJECTION: ReadonlyArray<RegExp> = [
-  /\bignore\b.{0,40}\b(rules?|instructions?|previous|safety|limits?|lights?|signals?)\b/i,
+  // ("the previous plan / lead / route" is the planner's own replanning, not earlier orders)
+  /\bignore\b.{0,40}\b(rules?|instructions?|previous(?! (plan|path|route|trajectory|lead|estimate|position|lane|target|stop)\b)|safety|limits?|lights?|signals?)\b/i,
   /\b(disregard|override|bypass|disable|turn off)\b.{0,40}\b(rules?|safety|gate|limits?|checks?)\b/i,
   /\byou (are|'re) (now )?(allowed|authori[sz]ed|permitted|cleared)\b/i,
   /\b(system|developer) (prompt|message|mode)\b/i,
@@ -33,7 +34,8 @@ const INJECTION: ReadonlyArray<RegExp> = [
   // be green is one
   /(?<!\bgreen\b.{0,40})\b(drive|go|proceed) through\b.{0,20}\b(the light|the signal)\b(?!.{0,30}\bgreen\b)/i,
   /\b(treat|consider|take|count)\b.{0,20}\b(red|the light|the signal)\b.{0,20}\bas\b.{0,10}\bgreen\b/i,
-  /\bspeed limit\b.{0,30}\b(is|now)\b.{0,10}\b(lifted|suspended|removed|\d{3,})\b/i,
+  // (a number only from 200 up: no posted limit is that high, and "now 100 km/h" is a sign read)
+  /\bspeed limit\b.{0,30}\b(is|now)\b.{0,10}\b(lifted|suspended|removed|[2-9]\d{2}|\d{4,})\b/i,
   // ("now" alone is a planner's own timing — "accelerate now to merge" — no order to the gate)
   /\b(accelerate|speed up|full throttle)\b.{0,30}\b(immediately|regardless)\b/i,
   /\bnew (instructions?|orders?)\b/i,
