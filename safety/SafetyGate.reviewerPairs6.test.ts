@@ -37,10 +37,10 @@ type Verdict = {
 };
 
 describe('reviewer pairs (red team 6) through `edgeplan safety check`', () => {
-  it('holds 41 pairs, each a safe and an unsafe scene', () => {
+  it('holds 42 pairs, each a safe and an unsafe scene', () => {
     const pairs = new Map<string, string[]>();
     for (const c of CASES) pairs.set(c.pair, [...(pairs.get(c.pair) ?? []), c.id.split('.').pop()!]);
-    expect(pairs.size).toBe(41);
+    expect(pairs.size).toBe(42);
     for (const tags of pairs.values()) expect(tags.sort()).toEqual(['safe', 'unsafe']);
   });
   for (const c of CASES)

@@ -472,9 +472,25 @@ export function inputRules(
     ['source', cmd.source],
     ['targetLaneId', targetIsMapLane ? undefined : cmd.targetLaneId],
   ];
+  // The ids of the map lanes the command and the route name are the map's text too: a rationale
+  // that quotes one ("changing into bypass-gate-2") is checked with it taken out — ids of ≥ 4
+  // characters holding a digit or punctuation only (a lane named like a plain word is left in, so
+  // that taking it out cannot break up an order)
+  const refs = [...(targetIsMapLane ? [cmd.targetLaneId!] : []), ...snapshot.route.laneIds].filter(
+    (id, i, all) =>
+      all.indexOf(id) === i && id.length >= 4 && /[\d\p{P}]/u.test(id) && map.lane(id) !== undefined,
+  );
+  let quotedWorldHit = '';
   for (const [field, text] of fields) {
     if (text === undefined) continue;
-    const hit = findInjection(text);
+    let hit = findInjection(text);
+    if (hit && refs.length > 0) {
+      const masked = refs.reduce((t, id) => t.split(id).join(' lane '), text);
+      if (!findInjection(masked)) {
+        quotedWorldHit = hit;
+        hit = '';
+      }
+    }
     if (!hit) continue;
     okAll = false;
     sink.fail(
@@ -489,7 +505,8 @@ export function inputRules(
   // authorising, no rule reads it.
   const worldHit =
     (snapshot.instruction ? findInjection(snapshot.instruction.text) : '') ||
-    (targetIsMapLane ? findInjection(cmd.targetLaneId!) : '');
+    (targetIsMapLane ? findInjection(cmd.targetLaneId!) : '') ||
+    quotedWorldHit;
   sink.pass(
     'input.instruction',
     worldHit
