@@ -18,6 +18,7 @@ import type { RoadCoord, RoadGeometry } from '../opendrive/RoadGeometry.ts';
 import { angle2Pi, LARGE_NUMBER, positionDelta, type RoadPosition } from '../opendrive/RoadPath.ts';
 import { attr, kid, kids, num, type XNode } from '../opendrive/XmlTree.ts';
 import { initActionOrder } from './InitOrder.ts';
+import { StoryboardValues } from './StoryboardValues.ts';
 import { initialSyncState, type SyncParams, type SyncState, synchronizeStep } from './Synchronize.ts';
 import {
   type ClothoidSegment,
@@ -279,6 +280,14 @@ const LANE_WIDTH_GUESS_M = 3.5;
 /** LongitudinalDistanceAction: gap error → speed correction, 1/s. */
 const GAP_GAIN_PER_S = 1;
 
+/** What an unsupported GlobalAction leaves out, said in its unsupported line. */
+const GLOBAL_ACTION_GAPS: Readonly<Record<string, string>> = {
+  EnvironmentAction: 'not supported (weather and time of day: no effect on motion here)',
+  InfrastructureAction: 'not supported (traffic signal states: the default controller ignores them)',
+  EntityAction: 'not supported (the entity is neither added nor deleted: it stays in the scene)',
+  TrafficAction: 'not supported (no swarm, source or sink traffic is spawned)',
+};
+
 export class OscExecutor {
   readonly unsupported: string[];
   private readonly states = new Map<string, EntityState>();
@@ -286,6 +295,13 @@ export class OscExecutor {
   private readonly byName = new Map<string, Element[]>();
   /** The OpenDRIVE road model, when the scenario has one (road / lane ids for lane-relative conditions). */
   roads?: RoadGeometry;
+  /** The global parameters and variables ParameterAction / VariableAction write and their conditions read. */
+  values: { parameters: StoryboardValues; variables: StoryboardValues } = {
+    parameters: new StoryboardValues(),
+    variables: new StoryboardValues(),
+  };
+  /** Resolves a route CatalogReference (parameters assigned) to its <Route> node. */
+  catalogRoute?: (ref: XNode, path: string) => XNode | undefined;
   /** Resolves a maneuver CatalogReference (parameters assigned) to its <Maneuver> node. */
   catalogManeuver?: (ref: XNode, path: string) => XNode | undefined;
   /** The element whose trigger is being evaluated (scopes storyboard references to its maneuver group). */
@@ -614,9 +630,15 @@ export class OscExecutor {
     const ar = kid(rt, 'AssignRouteAction');
     if (ar) {
       const p = `${path}/RoutingAction/AssignRouteAction`;
-      const route = kid(ar, 'Route');
+      const ref = kid(ar, 'CatalogReference');
+      const route = kid(ar, 'Route') ?? (ref ? this.catalogRoute?.(ref, `${p}/CatalogReference`) : undefined);
       if (!route) {
-        this.note(`${p}/CatalogReference`, 'route catalog references are resolved at load; none found');
+        this.note(
+          `${p}/CatalogReference`,
+          ref
+            ? `route ${attr(ref, 'catalogName')}/${attr(ref, 'entryName')} not found in the RouteCatalog directories`
+            : 'no Route',
+        );
         return undefined;
       }
       const wps = kids(route, 'Waypoint')
@@ -1183,10 +1205,56 @@ export class OscExecutor {
       const type = Object.keys(action).find((k) => k !== '$') ?? 'Action';
       if (done) this.initActions.push({ name: `Init ${who} ${type}`, done, logged: false });
     }
-    for (const k of ['GlobalAction', 'UserDefinedAction'])
-      kids(actions, k).forEach((_, i) => {
-        this.note(`/OpenSCENARIO/Storyboard/Init/Actions/${k}[${i}]`, 'not supported');
-      });
+    kids(actions, 'GlobalAction').forEach((g, i) => {
+      this.globalAction(g, `/OpenSCENARIO/Storyboard/Init/Actions/GlobalAction[${i}]`);
+    });
+    kids(actions, 'UserDefinedAction').forEach((_, i) => {
+      this.note(`/OpenSCENARIO/Storyboard/Init/Actions/UserDefinedAction[${i}]`, 'not supported');
+    });
+  }
+
+  /**
+   * A GlobalAction: ParameterAction and VariableAction (SetAction; ModifyAction with AddValue or
+   * MultiplyByValue) change the values ParameterCondition / VariableCondition read and end at
+   * once, as esmini's; every other global action is noted as unsupported. Returns whether it ran.
+   */
+  private globalAction(g: XNode, path: string): boolean {
+    for (const [tag, refAttr, store] of [
+      ['ParameterAction', 'parameterRef', this.values.parameters],
+      ['VariableAction', 'variableRef', this.values.variables],
+    ] as const) {
+      const a = kid(g, tag);
+      if (!a) continue;
+      const p = `${path}/${tag}`;
+      const ref = attr(a, refAttr) ?? '';
+      if (!store.has(ref)) {
+        this.note(
+          `${p}@${refAttr}`,
+          `no declared ${tag === 'ParameterAction' ? 'parameter' : 'variable'} ${ref}`,
+        );
+        return false;
+      }
+      const set = kid(a, 'SetAction');
+      if (set) return store.set(ref, attr(set, 'value') ?? '');
+      const rule = kid(kid(a, 'ModifyAction'), 'Rule');
+      const add = kid(rule, 'AddValue');
+      const mul = kid(rule, 'MultiplyByValue');
+      if (add || mul) {
+        const by = num(
+          (add ?? mul)!,
+          'value',
+          `${p}/ModifyAction/Rule/${add ? 'AddValue' : 'MultiplyByValue'}`,
+        );
+        if (store.modify(ref, add ? 'add' : 'multiply', by)) return true;
+        this.note(`${p}/ModifyAction`, `${ref} is not numeric`);
+        return false;
+      }
+      this.note(p, 'expected SetAction or ModifyAction with AddValue / MultiplyByValue');
+      return false;
+    }
+    const name = Object.keys(g).find((k) => k !== '$');
+    this.note(`${path}/${name ?? '(empty)'}`, GLOBAL_ACTION_GAPS[name ?? ''] ?? 'not supported');
+    return false;
   }
 
   private conditionTrue(c: XNode, path: string): boolean {
@@ -1213,7 +1281,21 @@ export class OscExecutor {
         );
         return false;
       }
-      const name = Object.keys(bv).find((k) => k !== '$') ?? '?';
+      for (const [tag, refAttr, store] of [
+        ['ParameterCondition', 'parameterRef', this.values.parameters],
+        ['VariableCondition', 'variableRef', this.values.variables],
+      ] as const) {
+        const pc = kid(bv, tag);
+        if (!pc) continue;
+        const r = store.test(attr(pc, refAttr) ?? '', attr(pc, 'rule'), attr(pc, 'value') ?? '');
+        if (r === undefined)
+          this.note(
+            `${path}/ByValueCondition/${tag}@${refAttr}`,
+            `no declared ${attr(pc, refAttr)} (never true)`,
+          );
+        return r ?? false;
+      }
+      const name = Object.keys(bv).find((k) => k !== '$') ?? '(empty)';
       this.note(`${path}/ByValueCondition/${name}`, 'not supported (never true)');
       return false;
     }
@@ -1531,9 +1613,15 @@ export class OscExecutor {
             const done = this.privateAction(a, pa, `${e.path}/PrivateAction`);
             if (done) checks.push(done);
           }
+        } else if (kid(e.node, 'GlobalAction')) {
+          this.globalAction(kid(e.node, 'GlobalAction')!, `${e.path}/GlobalAction`);
         } else {
-          const name = Object.keys(e.node).find((k) => k !== '$') ?? '?';
-          this.note(`${e.path}/${name}`, 'not supported');
+          const name = Object.keys(e.node).find((k) => k !== '$');
+          // An empty <Action/> (esmini's test-collision-detection: an event that only logs) does nothing.
+          this.note(
+            name ? `${e.path}/${name}` : e.path,
+            name ? 'not supported' : 'no action element (does nothing)',
+          );
         }
       });
     }
