@@ -18,6 +18,13 @@ import type { RoadCoord, RoadGeometry } from '../opendrive/RoadGeometry.ts';
 import { angle2Pi, LARGE_NUMBER, positionDelta, type RoadPosition } from '../opendrive/RoadPath.ts';
 import { attr, kid, kids, num, type XNode } from '../opendrive/XmlTree.ts';
 import { initActionOrder } from './InitOrder.ts';
+import {
+  type SpeedProfileEntry,
+  type SpeedSegment,
+  speedProfileAt,
+  speedProfileEndS,
+  speedProfileSegments,
+} from './SpeedProfile.ts';
 import { StoryboardValues } from './StoryboardValues.ts';
 import { initialSyncState, type SyncParams, type SyncState, synchronizeStep } from './Synchronize.ts';
 import {
@@ -123,6 +130,8 @@ export interface EntityState {
     done: boolean;
   };
   /** LongitudinalDistanceAction in progress: keep `gap` (m, or s × speed) to `ref`. */
+  /** SpeedProfileAction in progress (`SpeedProfile.ts`): the speed is read off its segments. */
+  profile?: { segments: SpeedSegment[]; done: boolean };
   keepGap?: {
     ref: string;
     distanceM?: number;
@@ -273,6 +282,29 @@ function compare(rule: string | undefined, a: number, b: number): boolean {
   }
 }
 
+/** A delayed condition's value changes (times `t`, values `v`) and the index of the next unread one. */
+interface ConditionHistory {
+  t: number[];
+  v: boolean[];
+  next: number;
+}
+
+/**
+ * The value a condition had at `tS` (esmini ConditionDelay::GetValueAtTime): true when it was true
+ * at any change read since the last call (a one-sample edge is not lost between steps), else the
+ * value then. Advances the history's read index.
+ */
+function delayedValue(h: ConditionHistory, tS: number): boolean {
+  const eps = 1e-10;
+  if (h.next >= h.t.length) return h.v[h.v.length - 1] ?? false;
+  if (tS > h.t[h.next]! - eps) {
+    let r = false;
+    for (; h.next < h.t.length && tS > h.t[h.next]! - eps; h.next++) r ||= h.v[h.next]!;
+    return r;
+  }
+  return h.next > 0 ? h.v[h.next - 1]! : false;
+}
+
 /** Remaining path length at which a lane path is extended, m. */
 const PATH_EXTEND_M = 200;
 /** Lane width assumed when counting lanes by lateral offset (RelativeClearanceCondition), m. */
@@ -315,6 +347,8 @@ export class OscExecutor {
   private readonly condFiredPrev = new Map<XNode, boolean>();
   private readonly condPrev = new Map<XNode, boolean>();
   private readonly condSince = new Map<XNode, number>();
+  /** Delayed conditions: the times their (edge-detected) value changed, and the next one unread. */
+  private readonly condHistory = new Map<XNode, ConditionHistory>();
   private readonly eventStarts = new Map<string, number>();
   /** Storyboard log: condition, element and storyboard transitions with their times. */
   readonly log: StoryEvent[] = [];
@@ -589,9 +623,12 @@ export class OscExecutor {
         return undefined;
       }
       st.speed = undefined;
+      if (st.profile) st.profile.done = true;
       st.keepGap = kg;
       return () => kg.done;
     }
+    const spa = kid(lon, 'SpeedProfileAction');
+    if (spa) return this.speedProfile(st, spa, `${path}/LongitudinalAction/SpeedProfileAction`);
     if (lon) {
       this.note(
         `${path}/LongitudinalAction/${Object.keys(lon).find((k) => k !== '$') ?? '?'}`,
@@ -789,6 +826,7 @@ export class OscExecutor {
       return undefined;
     };
     st.speed = undefined;
+    if (st.profile) st.profile.done = true;
     // targetTolerance(Master) default 0 (esmini SYNCH_DISTANCE_TOLERANCE); a steady state given as
     // a time becomes the distance travelled at the final speed, as at esmini's Start.
     const tol = (k: string) => Number(attr(n, k) ?? 0) || 0;
@@ -814,6 +852,41 @@ export class OscExecutor {
     };
     st.sync = sy;
     return () => sy.done;
+  }
+
+  /** SpeedProfileAction: the profile's segments from now (`SpeedProfile.ts`); ends at its last speed. */
+  private speedProfile(st: EntityState, spa: XNode, path: string): () => boolean {
+    const lim = kid(spa, 'DynamicConstraints');
+    const lp = `${path}/DynamicConstraints`;
+    const entries: SpeedProfileEntry[] = kids(spa, 'SpeedProfileEntry').map((e, i) => {
+      const p = `${path}/SpeedProfileEntry[${i}]`;
+      const t = attr(e, 'time');
+      return { speedMps: num(e, 'speed', p, 0), ...(t !== undefined ? { timeS: num(e, 'time', p) } : {}) };
+    });
+    const ref = attr(kid(spa, 'EntityRef'), 'entityRef');
+    const refSt = ref ? this.states.get(ref) : undefined;
+    if (ref && !refSt) this.note(`${path}/EntityRef`, `unknown entity ${ref}`);
+    if (attr(spa, 'followingMode') === 'follow')
+      this.note(
+        `${path}@followingMode`,
+        "follow: speeds change linearly between entries (esmini's jerk-limited blends are not modelled)",
+      );
+    const segments = speedProfileSegments(
+      entries,
+      this.tS,
+      st.speedMps,
+      {
+        maxAccelMps2: num(lim ?? {}, 'maxAcceleration', lp, Infinity),
+        maxDecelMps2: num(lim ?? {}, 'maxDeceleration', lp, Infinity),
+      },
+      refSt?.speedMps ?? 0,
+    );
+    const prof = { segments, done: false };
+    st.profile = prof;
+    st.speed = undefined;
+    if (st.sync) st.sync.done = true;
+    if (st.keepGap) st.keepGap.done = true;
+    return () => prof.done;
   }
 
   private speedAction(st: EntityState, sa: XNode, path: string): () => boolean {
@@ -879,6 +952,7 @@ export class OscExecutor {
       done: false,
     };
     st.speed = sp;
+    if (st.profile) st.profile.done = true;
     if (st.sync) st.sync.done = true;
     if (st.keepGap) st.keepGap.done = true;
     // Start: the shape at parameter 0 (a step, or an empty range, jumps to the target at once;
@@ -1580,9 +1654,18 @@ export class OscExecutor {
           this.condSince.set(c, this.tS);
           this.log.push({ tS: this.tS, kind: 'condition_true_time', name: cname });
         }
-        const since = this.condSince.get(c);
-        if (since === undefined) return false;
-        const on = this.tS + 1e-6 >= since + delay;
+        let on: boolean;
+        if (delay > 0) {
+          // esmini's ConditionDelay: the value the condition had `delay` earlier (true if it was
+          // true at any sample since the last look), not a latch: a delayed pulse is a pulse.
+          const h = this.condHistory.get(c) ?? { t: [], v: [], next: 0 };
+          this.condHistory.set(c, h);
+          if (h.v.length === 0 || h.v[h.v.length - 1] !== fired) {
+            h.t.push(this.tS);
+            h.v.push(fired);
+          }
+          on = delayedValue(h, this.tS - delay);
+        } else on = this.condSince.has(c);
         if (on && delay > 0 && !this.triggeredLogged.has(c)) {
           this.triggeredLogged.add(c);
           this.log.push({ tS: this.tS, kind: 'condition_triggered_time', name: cname });
@@ -1655,6 +1738,7 @@ export class OscExecutor {
     for (const g of kids(trig, 'ConditionGroup'))
       for (const c of kids(g, 'Condition')) {
         this.condSince.delete(c);
+        this.condHistory.delete(c);
         this.triggeredLogged.delete(c);
       }
   }
@@ -1777,6 +1861,14 @@ export class OscExecutor {
           sy.done = true;
           this.log.push({ tS: this.tS, kind: 'synchronize_reached_time', name: st.entity.name });
         }
+      } else if (st.profile && !st.profile.done) {
+        // esmini LongSpeedProfileAction::Step: the speed at the end of this step.
+        const prof = st.profile;
+        const t = this.tS + dtS;
+        st.speedMps = speedProfileAt(prof.segments, t);
+        const last = prof.segments[prof.segments.length - 1]!;
+        if (t > speedProfileEndS(prof.segments) - 1e-10 && Math.abs(st.speedMps - last.speedMps) < 1e-10)
+          prof.done = true;
       } else if (sp && !sp.done) {
         // esmini LongSpeedAction::Step, with the vehicle's Performance limits.
         const perf = st.entity.performance;
@@ -1875,6 +1967,7 @@ export class OscExecutor {
           if (this.map.lanes.length === 0) {
             st.speedMps = 0;
             st.speed = undefined;
+            if (st.profile) st.profile.done = true;
           }
         }
         continue;
@@ -1904,6 +1997,7 @@ export class OscExecutor {
         if (wasAtEnd && st.endOfRoadStillSteps++ >= 1) {
           st.speedMps = 0;
           st.speed = undefined;
+          if (st.profile) st.profile.done = true;
         }
       }
       const lat = st.lateral;
