@@ -37,7 +37,7 @@ function esminiRoot(): string {
  * Values that held at the practical tolerances when the floor was last raised (`edgeplan
  * check-esmini data/esmini/unittest_expectations.json --resources <esmini>`); raise it when it rises.
  */
-const FLOOR_HELD = 171;
+const FLOOR_HELD = 181;
 
 describe.skipIf(!checkout && !mirror)(
   "esmini's C++ unit-test values (data/esmini/unittest_expectations.json)",

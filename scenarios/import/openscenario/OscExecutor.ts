@@ -108,6 +108,11 @@ export interface EntityState {
      */
     laneId?: string;
     centre0?: number;
+    /**
+     * A lane offset moves sideways on top of the step (esmini's LatLaneOffsetAction sets the
+     * offset at the s the entity reached); a lane change takes its lateral step out of it.
+     */
+    onTop?: boolean;
   };
   trajectory?: {
     line: Polyline;
@@ -643,12 +648,23 @@ export class OscExecutor {
     if (lo) {
       const p = `${path}/LateralAction/LaneOffsetAction`;
       const tgt = kid(kid(lo, 'LaneOffsetTarget'), 'AbsoluteTargetLaneOffset');
+      const rel = kid(kid(lo, 'LaneOffsetTarget'), 'RelativeTargetLaneOffset');
       const dyn = kid(lo, 'LaneOffsetActionDynamics');
-      if (!tgt) {
-        this.note(`${p}/LaneOffsetTarget`, 'only AbsoluteTargetLaneOffset supported');
+      let to: number;
+      if (tgt) to = st.dM - (st.lateral ? st.lateral.toD : 0) + num(tgt, 'value', p);
+      else if (rel) {
+        const rp = `${p}/LaneOffsetTarget/RelativeTargetLaneOffset`;
+        const ref = this.states.get(attr(rel, 'entityRef') ?? '');
+        if (!ref) {
+          this.note(`${rp}@entityRef`, `unknown entity ${attr(rel, 'entityRef')}`);
+          return undefined;
+        }
+        const at = this.relativeOffsetPoint(ref, num(rel, 'value', rp));
+        to = st.path.project(at.x, at.y).dM;
+      } else {
+        this.note(`${p}/LaneOffsetTarget`, 'needs an AbsoluteTargetLaneOffset or a RelativeTargetLaneOffset');
         return undefined;
       }
-      const to = st.dM - (st.lateral ? st.lateral.toD : 0) + num(tgt, 'value', p);
       const maxLat = dyn ? num(dyn, 'maxLateralAcc', p, 0.5) : 0.5;
       const dur = Math.max(0.5, Math.sqrt((4 * Math.abs(to - st.dM)) / Math.max(maxLat, 0.1)));
       const l = {
@@ -659,6 +675,7 @@ export class OscExecutor {
         shape: attr(dyn, 'dynamicsShape') ?? 'cubic',
         done: false,
         order: this.actionOrder,
+        onTop: true,
       };
       st.lateral = l;
       return () => l.done;
@@ -1038,6 +1055,24 @@ export class OscExecutor {
       lane = (n > 0 ? l.left : l.right)?.laneId;
     }
     return lane;
+  }
+
+  /**
+   * RelativeTargetLaneOffset's target (esmini LatLaneOffsetAction::Start): the point `valueM` to the
+   * left of `ref` across its road (t + value when it faces along s, t − value against), at its s.
+   * Without a road network, across its heading.
+   */
+  private relativeOffsetPoint(ref: EntityState, valueM: number): { x: number; y: number } {
+    const c = this.roadCoord(ref);
+    if (c && this.roads) {
+      const p0 = this.roads.pose(c.roadId, c.sM, c.tM);
+      if (p0.ok) {
+        const forward = Math.cos(ref.headingRad - p0.value.hRoad) >= 0;
+        const p = this.roads.pose(c.roadId, c.sM, c.tM + (forward ? valueM : -valueM));
+        if (p.ok) return { x: p.value.x, y: p.value.y };
+      }
+    }
+    return { x: ref.x - valueM * Math.sin(ref.headingRad), y: ref.y + valueM * Math.cos(ref.headingRad) };
   }
 
   private laneCentreD(
@@ -2021,7 +2056,7 @@ export class OscExecutor {
       // The step's length is split between lateral and longitudinal motion (esmini's lane change:
       // ds² = step² − dlat²).
       let along = Math.abs(ds);
-      if (lat && dd !== 0 && Math.abs(dd) < Math.abs(ds) && lat.durationS > 0) {
+      if (lat && !lat.onTop && dd !== 0 && Math.abs(dd) < Math.abs(ds) && lat.durationS > 0) {
         along = Math.sqrt(ds * ds - dd * dd);
         st.sM -= Math.sign(ds) * (Math.abs(ds) - along);
       }
