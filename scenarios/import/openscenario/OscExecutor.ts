@@ -165,6 +165,8 @@ export interface EntityState {
   travelledM: number;
   /** Since when the entity has stood still (speed below STAND_STILL_MPS), s; undefined while it moves. */
   standstillSinceS?: number;
+  /** Since when the entity has been off the road (read where an OffroadCondition looks), s. */
+  offRoadSinceS?: number;
   /** Whether its lane path ends in a road end without a successor (not merely our path length cap). */
   deadEnd: boolean;
   /** Whether a position was ever given (teleport); an entity that starts on a trajectory starts at its start. */
@@ -316,6 +318,25 @@ const PATH_EXTEND_M = 200;
 const LANE_WIDTH_GUESS_M = 3.5;
 /** LongitudinalDistanceAction: gap error → speed correction, 1/s. */
 const GAP_GAIN_PER_S = 1;
+
+/**
+ * What an unsupported private action leaves out, said in its unsupported line (keyed by the
+ * innermost element named). Controllers: every entity keeps the default controller, as esmini with
+ * --disable_controllers. Anything not listed here is "not supported" and may change the motion.
+ */
+const PRIVATE_ACTION_GAPS: Readonly<Record<string, string>> = {
+  ActivateControllerAction: 'not supported (controllers are not simulated: the default controller drives)',
+  AssignControllerAction: 'not supported (controllers are not simulated: the default controller drives)',
+  OverrideControllerValueAction:
+    'not supported (pedal, brake, gear and steering overrides are not applied: the default controller drives)',
+  AppearanceAction: 'not supported (lights and animations: no effect on motion here)',
+  LightStateAction: 'not supported (lights: no effect on motion here)',
+  AnimationAction: 'not supported (animations: no effect on motion here)',
+  VisibilityAction: 'not supported (sensor visibility: no effect on motion here)',
+  LateralDistanceAction: 'not supported (the entity keeps its lane offset instead of the lateral distance)',
+  AcquirePositionAction: 'not supported (the entity is not routed to the position: it keeps its lane)',
+  RandomRouteAction: 'not supported (no random route: the entity keeps the straightest way)',
+};
 
 /** What an unsupported GlobalAction leaves out, said in its unsupported line. */
 const GLOBAL_ACTION_GAPS: Readonly<Record<string, string>> = {
@@ -713,9 +734,16 @@ export class OscExecutor {
     if (sync) return this.synchronize(st, sync, `${path}/SynchronizeAction`);
     const ft = kid(rt, 'FollowTrajectoryAction');
     if (ft) return this.followTrajectory(st, ft, `${path}/RoutingAction/FollowTrajectoryAction`);
-    const name = Object.keys(pa).find((k) => k !== '$') ?? '?';
+    const name = Object.keys(pa).find((k) => k !== '$') ?? '(empty)';
     const inner = Object.keys((kid(pa, name) ?? {}) as object).find((k) => k !== '$');
-    this.note(`${path}/${name}${inner ? `/${inner}` : ''}`, 'not supported (no effect on motion here)');
+    const innerMost = Object.keys((kid(kid(pa, name), inner ?? '') ?? {}) as object).find((k) => k !== '$');
+    this.note(
+      `${path}/${name}${inner ? `/${inner}` : ''}`,
+      PRIVATE_ACTION_GAPS[innerMost ?? ''] ??
+        PRIVATE_ACTION_GAPS[inner ?? ''] ??
+        PRIVATE_ACTION_GAPS[name] ??
+        'not supported',
+    );
     return undefined;
   }
 
@@ -1440,6 +1468,24 @@ export class OscExecutor {
         return compare(attr(c, 'rule'), a.speedMps, num(c, 'value', p));
       case 'AccelerationCondition':
         return compare(attr(c, 'rule'), a.accelMps2, num(c, 'value', p));
+      case 'OffroadCondition': {
+        // esmini's TrigByOffRoad: off road (beyond the outermost lane of its road, any lane type
+        // but none) for longer than `duration`. Without a road network nothing is off road.
+        const g = this.roads;
+        const c0 = g ? this.roadCoord(a) : undefined;
+        // The nearest lane is reported even beyond the road's edge: off road when outside it.
+        const beyond = (r: RoadCoord): boolean =>
+          Math.abs(r.offsetM) > (g!.laneWidthAt(r.roadId, r.laneId, r.sM) ?? 0) / 2 + 1e-9;
+        const off =
+          g !== undefined &&
+          (c0 === undefined ||
+            c0.laneId === 0 ||
+            g.laneTypeAt(c0.roadId, c0.laneId, c0.sM) === 'none' ||
+            beyond(c0));
+        if (!off) a.offRoadSinceS = undefined;
+        else a.offRoadSinceS ??= this.tS;
+        return off && this.tS - a.offRoadSinceS! > num(c, 'duration', p, 0);
+      }
       case 'StandStillCondition': {
         const since = a.standstillSinceS;
         return since !== undefined && this.tS - since + 1e-9 >= num(c, 'duration', p, 0);
@@ -1589,15 +1635,26 @@ export class OscExecutor {
         return compare(attr(c, 'rule'), ttc, num(c, 'value', p));
       }
       case 'RelativeSpeedCondition': {
-        // OpenSCENARIO 1.x: the triggering entity's speed minus the referenced entity's (esmini's
-        // TrigByRelativeSpeed without a direction). 1.2's `direction` components are not read.
+        // The triggering entity's speed minus the referenced entity's (esmini's TrigByRelativeSpeed);
+        // with OpenSCENARIO 1.2's `direction`, its velocity in the referenced entity's frame minus
+        // the referenced entity's own (longitudinal / lateral; vertical: both move on the ground).
+        // Velocities point along the body headings here.
         const b = other();
         if (!b) return false;
-        if (attr(c, 'direction') !== undefined) {
-          this.note(p, 'direction is not supported (never true)');
+        const dir = attr(c, 'direction');
+        let rel = a.speedMps - b.speedMps;
+        const dh = a.headingRad - b.headingRad;
+        if (dir === 'longitudinal') rel = a.speedMps * Math.cos(dh) - b.speedMps;
+        else if (dir === 'lateral') rel = a.speedMps * Math.sin(dh);
+        else if (dir === 'vertical') rel = 0;
+        else if (dir !== undefined) {
+          this.note(
+            `${p}@direction`,
+            `direction ${dir} is not longitudinal, lateral or vertical (never true)`,
+          );
           return false;
         }
-        return compare(attr(c, 'rule'), a.speedMps - b.speedMps, num(c, 'value', p));
+        return compare(attr(c, 'rule'), rel, num(c, 'value', p));
       }
       case 'CollisionCondition': {
         // OpenSCENARIO 1.x: true while the triggering entity's bounding box touches that of the
