@@ -194,8 +194,12 @@ export function register(program: Command, out: Out): void {
       "hold the OpenSCENARIO / OpenDRIVE interpretation against esmini's regression values (expectations.json): a table per category",
     )
     .option('--failures', 'list every value that does not hold')
-    .action((file: string, o: { failures?: boolean }) => {
-      const results = checkEsminiExpectations(file);
+    .option(
+      '--resources <dir>',
+      "folder the scenario paths are relative to (default: resources/ beside the file; an esmini checkout for data/esmini's unit-test values)",
+    )
+    .action((file: string, o: { failures?: boolean; resources?: string }) => {
+      const results = checkEsminiExpectations(file, o.resources ? { resources: o.resources } : {});
       const rows = summarize(results);
       const total = rows.reduce((a, r) => a + r.total, 0);
       const okN = rows.reduce((a, r) => a + r.ok, 0);

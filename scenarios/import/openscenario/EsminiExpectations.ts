@@ -674,20 +674,32 @@ function checkRoad(e: RoadExpectation, resources: string, previous?: Record<stri
   };
 }
 
-/** Checks every expectation of `expectations.json` (resources/ beside it); results per value. */
+/**
+ * Whether a value is read from esmini's API stepping (ScenarioEngine::step(dt) from the first
+ * frame). A C++ test that first calls step(0) (noted "first step dt=0" in its options) has let
+ * Init's teleports own that empty frame, as the player does, so it runs in player mode.
+ */
+function apiMode(e: ScenarioExpectation): boolean {
+  return e.source_kind === 'unit_test_engine_step' && !e.options.some((o) => o.includes('first step dt=0'));
+}
+
+/**
+ * Checks every expectation of an expectations file (`scenario` paths relative to `o.resources`,
+ * by default resources/ beside it); results per value. `road_expectations` may be absent.
+ */
 export function checkEsminiExpectations(
   expectationsPath: string,
-  o: { onScenario?: (file: string) => void } = {},
+  o: { onScenario?: (file: string) => void; resources?: string } = {},
 ): CheckResult[] {
   const data = JSON.parse(readFileSync(expectationsPath, 'utf8')) as {
     scenario_expectations: ScenarioExpectation[];
-    road_expectations: RoadExpectation[];
+    road_expectations?: RoadExpectation[];
   };
-  const resources = join(dirname(expectationsPath), 'resources');
+  const resources = o.resources ?? join(dirname(expectationsPath), 'resources');
   const out: CheckResult[] = [];
   const groups = new Map<string, ScenarioExpectation[]>();
   for (const e of data.scenario_expectations) {
-    const key = `${e.scenario}|${stepOf(e.options)}|${e.source_kind === 'unit_test_engine_step' ? 'api' : 'player'}`;
+    const key = `${e.scenario}|${stepOf(e.options)}|${apiMode(e) ? 'api' : 'player'}`;
     const g = groups.get(key) ?? [];
     g.push(e);
     groups.set(key, g);
@@ -722,7 +734,7 @@ export function checkEsminiExpectations(
   }
   // Road values in file order; a test's steps follow each other (the previous result is handed on).
   let previous: { test?: string; got?: Record<string, unknown> } = {};
-  for (const e of data.road_expectations) {
+  for (const e of data.road_expectations ?? []) {
     const test = (e as { test_source?: string }).test_source;
     const r = checkRoad(e, resources, previous.test === test ? previous.got : undefined);
     out.push(r);

@@ -34,6 +34,7 @@ import { carlaPositionsToMapFrame, usesCarlaFrame } from './CarlaCoordinates.ts'
 import { type EntityState, type OscEntity, OscExecutor, type PositionResolver } from './OscExecutor.ts';
 import { type Distribution, expandDistribution } from './ParameterDistribution.ts';
 import { declare, resolveTree } from './Parameters.ts';
+import { storyboardValues } from './StoryboardValues.ts';
 import { trafficRuleByHeading } from './TrafficRule.ts';
 
 /** Simulation step and limits (nuPlan 0.1 s; at least 15 s so a closed-loop run has tracks; at most 60 s). */
@@ -413,6 +414,8 @@ export function prepareOpenScenario(path: string, opts: ImportOptions = {}): Res
     const exec = new OscExecutor(map, resolvePos, buildPath, unsupported);
     const globals = declare(root, new Map(), '/OpenSCENARIO');
     if (odrValue) exec.roads = odrValue.geometry;
+    exec.values = storyboardValues(root, globals);
+    exec.catalogRoute = catalogRoute;
     exec.catalogManeuver = (ref, p) => {
       const r = resolveReference(ref, catalogs, p, globals);
       return r?.tag === 'Maneuver' ? r.node : undefined;

@@ -18,6 +18,14 @@ import type { RoadCoord, RoadGeometry } from '../opendrive/RoadGeometry.ts';
 import { angle2Pi, LARGE_NUMBER, positionDelta, type RoadPosition } from '../opendrive/RoadPath.ts';
 import { attr, kid, kids, num, type XNode } from '../opendrive/XmlTree.ts';
 import { initActionOrder } from './InitOrder.ts';
+import {
+  type SpeedProfileEntry,
+  type SpeedSegment,
+  speedProfileAt,
+  speedProfileEndS,
+  speedProfileSegments,
+} from './SpeedProfile.ts';
+import { StoryboardValues } from './StoryboardValues.ts';
 import { initialSyncState, type SyncParams, type SyncState, synchronizeStep } from './Synchronize.ts';
 import {
   type ClothoidSegment,
@@ -100,6 +108,11 @@ export interface EntityState {
      */
     laneId?: string;
     centre0?: number;
+    /**
+     * A lane offset moves sideways on top of the step (esmini's LatLaneOffsetAction sets the
+     * offset at the s the entity reached); a lane change takes its lateral step out of it.
+     */
+    onTop?: boolean;
   };
   trajectory?: {
     line: Polyline;
@@ -122,6 +135,8 @@ export interface EntityState {
     done: boolean;
   };
   /** LongitudinalDistanceAction in progress: keep `gap` (m, or s × speed) to `ref`. */
+  /** SpeedProfileAction in progress (`SpeedProfile.ts`): the speed is read off its segments. */
+  profile?: { segments: SpeedSegment[]; done: boolean };
   keepGap?: {
     ref: string;
     distanceM?: number;
@@ -150,6 +165,8 @@ export interface EntityState {
   travelledM: number;
   /** Since when the entity has stood still (speed below STAND_STILL_MPS), s; undefined while it moves. */
   standstillSinceS?: number;
+  /** Since when the entity has been off the road (read where an OffroadCondition looks), s. */
+  offRoadSinceS?: number;
   /** Whether its lane path ends in a road end without a successor (not merely our path length cap). */
   deadEnd: boolean;
   /** Whether a position was ever given (teleport); an entity that starts on a trajectory starts at its start. */
@@ -272,12 +289,62 @@ function compare(rule: string | undefined, a: number, b: number): boolean {
   }
 }
 
+/** A delayed condition's value changes (times `t`, values `v`) and the index of the next unread one. */
+interface ConditionHistory {
+  t: number[];
+  v: boolean[];
+  next: number;
+}
+
+/**
+ * The value a condition had at `tS` (esmini ConditionDelay::GetValueAtTime): true when it was true
+ * at any change read since the last call (a one-sample edge is not lost between steps), else the
+ * value then. Advances the history's read index.
+ */
+function delayedValue(h: ConditionHistory, tS: number): boolean {
+  const eps = 1e-10;
+  if (h.next >= h.t.length) return h.v[h.v.length - 1] ?? false;
+  if (tS > h.t[h.next]! - eps) {
+    let r = false;
+    for (; h.next < h.t.length && tS > h.t[h.next]! - eps; h.next++) r ||= h.v[h.next]!;
+    return r;
+  }
+  return h.next > 0 ? h.v[h.next - 1]! : false;
+}
+
 /** Remaining path length at which a lane path is extended, m. */
 const PATH_EXTEND_M = 200;
 /** Lane width assumed when counting lanes by lateral offset (RelativeClearanceCondition), m. */
 const LANE_WIDTH_GUESS_M = 3.5;
 /** LongitudinalDistanceAction: gap error → speed correction, 1/s. */
 const GAP_GAIN_PER_S = 1;
+
+/**
+ * What an unsupported private action leaves out, said in its unsupported line (keyed by the
+ * innermost element named). Controllers: every entity keeps the default controller, as esmini with
+ * --disable_controllers. Anything not listed here is "not supported" and may change the motion.
+ */
+const PRIVATE_ACTION_GAPS: Readonly<Record<string, string>> = {
+  ActivateControllerAction: 'not supported (controllers are not simulated: the default controller drives)',
+  AssignControllerAction: 'not supported (controllers are not simulated: the default controller drives)',
+  OverrideControllerValueAction:
+    'not supported (pedal, brake, gear and steering overrides are not applied: the default controller drives)',
+  AppearanceAction: 'not supported (lights and animations: no effect on motion here)',
+  LightStateAction: 'not supported (lights: no effect on motion here)',
+  AnimationAction: 'not supported (animations: no effect on motion here)',
+  VisibilityAction: 'not supported (sensor visibility: no effect on motion here)',
+  LateralDistanceAction: 'not supported (the entity keeps its lane offset instead of the lateral distance)',
+  AcquirePositionAction: 'not supported (the entity is not routed to the position: it keeps its lane)',
+  RandomRouteAction: 'not supported (no random route: the entity keeps the straightest way)',
+};
+
+/** What an unsupported GlobalAction leaves out, said in its unsupported line. */
+const GLOBAL_ACTION_GAPS: Readonly<Record<string, string>> = {
+  EnvironmentAction: 'not supported (weather and time of day: no effect on motion here)',
+  InfrastructureAction: 'not supported (traffic signal states: the default controller ignores them)',
+  EntityAction: 'not supported (the entity is neither added nor deleted: it stays in the scene)',
+  TrafficAction: 'not supported (no swarm, source or sink traffic is spawned)',
+};
 
 export class OscExecutor {
   readonly unsupported: string[];
@@ -286,6 +353,13 @@ export class OscExecutor {
   private readonly byName = new Map<string, Element[]>();
   /** The OpenDRIVE road model, when the scenario has one (road / lane ids for lane-relative conditions). */
   roads?: RoadGeometry;
+  /** The global parameters and variables ParameterAction / VariableAction write and their conditions read. */
+  values: { parameters: StoryboardValues; variables: StoryboardValues } = {
+    parameters: new StoryboardValues(),
+    variables: new StoryboardValues(),
+  };
+  /** Resolves a route CatalogReference (parameters assigned) to its <Route> node. */
+  catalogRoute?: (ref: XNode, path: string) => XNode | undefined;
   /** Resolves a maneuver CatalogReference (parameters assigned) to its <Maneuver> node. */
   catalogManeuver?: (ref: XNode, path: string) => XNode | undefined;
   /** The element whose trigger is being evaluated (scopes storyboard references to its maneuver group). */
@@ -299,6 +373,8 @@ export class OscExecutor {
   private readonly condFiredPrev = new Map<XNode, boolean>();
   private readonly condPrev = new Map<XNode, boolean>();
   private readonly condSince = new Map<XNode, number>();
+  /** Delayed conditions: the times their (edge-detected) value changed, and the next one unread. */
+  private readonly condHistory = new Map<XNode, ConditionHistory>();
   private readonly eventStarts = new Map<string, number>();
   /** Storyboard log: condition, element and storyboard transitions with their times. */
   readonly log: StoryEvent[] = [];
@@ -573,9 +649,12 @@ export class OscExecutor {
         return undefined;
       }
       st.speed = undefined;
+      if (st.profile) st.profile.done = true;
       st.keepGap = kg;
       return () => kg.done;
     }
+    const spa = kid(lon, 'SpeedProfileAction');
+    if (spa) return this.speedProfile(st, spa, `${path}/LongitudinalAction/SpeedProfileAction`);
     if (lon) {
       this.note(
         `${path}/LongitudinalAction/${Object.keys(lon).find((k) => k !== '$') ?? '?'}`,
@@ -590,12 +669,23 @@ export class OscExecutor {
     if (lo) {
       const p = `${path}/LateralAction/LaneOffsetAction`;
       const tgt = kid(kid(lo, 'LaneOffsetTarget'), 'AbsoluteTargetLaneOffset');
+      const rel = kid(kid(lo, 'LaneOffsetTarget'), 'RelativeTargetLaneOffset');
       const dyn = kid(lo, 'LaneOffsetActionDynamics');
-      if (!tgt) {
-        this.note(`${p}/LaneOffsetTarget`, 'only AbsoluteTargetLaneOffset supported');
+      let to: number;
+      if (tgt) to = st.dM - (st.lateral ? st.lateral.toD : 0) + num(tgt, 'value', p);
+      else if (rel) {
+        const rp = `${p}/LaneOffsetTarget/RelativeTargetLaneOffset`;
+        const ref = this.states.get(attr(rel, 'entityRef') ?? '');
+        if (!ref) {
+          this.note(`${rp}@entityRef`, `unknown entity ${attr(rel, 'entityRef')}`);
+          return undefined;
+        }
+        const at = this.relativeOffsetPoint(ref, num(rel, 'value', rp));
+        to = st.path.project(at.x, at.y).dM;
+      } else {
+        this.note(`${p}/LaneOffsetTarget`, 'needs an AbsoluteTargetLaneOffset or a RelativeTargetLaneOffset');
         return undefined;
       }
-      const to = st.dM - (st.lateral ? st.lateral.toD : 0) + num(tgt, 'value', p);
       const maxLat = dyn ? num(dyn, 'maxLateralAcc', p, 0.5) : 0.5;
       const dur = Math.max(0.5, Math.sqrt((4 * Math.abs(to - st.dM)) / Math.max(maxLat, 0.1)));
       const l = {
@@ -606,6 +696,7 @@ export class OscExecutor {
         shape: attr(dyn, 'dynamicsShape') ?? 'cubic',
         done: false,
         order: this.actionOrder,
+        onTop: true,
       };
       st.lateral = l;
       return () => l.done;
@@ -614,9 +705,15 @@ export class OscExecutor {
     const ar = kid(rt, 'AssignRouteAction');
     if (ar) {
       const p = `${path}/RoutingAction/AssignRouteAction`;
-      const route = kid(ar, 'Route');
+      const ref = kid(ar, 'CatalogReference');
+      const route = kid(ar, 'Route') ?? (ref ? this.catalogRoute?.(ref, `${p}/CatalogReference`) : undefined);
       if (!route) {
-        this.note(`${p}/CatalogReference`, 'route catalog references are resolved at load; none found');
+        this.note(
+          `${p}/CatalogReference`,
+          ref
+            ? `route ${attr(ref, 'catalogName')}/${attr(ref, 'entryName')} not found in the RouteCatalog directories`
+            : 'no Route',
+        );
         return undefined;
       }
       const wps = kids(route, 'Waypoint')
@@ -637,9 +734,16 @@ export class OscExecutor {
     if (sync) return this.synchronize(st, sync, `${path}/SynchronizeAction`);
     const ft = kid(rt, 'FollowTrajectoryAction');
     if (ft) return this.followTrajectory(st, ft, `${path}/RoutingAction/FollowTrajectoryAction`);
-    const name = Object.keys(pa).find((k) => k !== '$') ?? '?';
+    const name = Object.keys(pa).find((k) => k !== '$') ?? '(empty)';
     const inner = Object.keys((kid(pa, name) ?? {}) as object).find((k) => k !== '$');
-    this.note(`${path}/${name}${inner ? `/${inner}` : ''}`, 'not supported (no effect on motion here)');
+    const innerMost = Object.keys((kid(kid(pa, name), inner ?? '') ?? {}) as object).find((k) => k !== '$');
+    this.note(
+      `${path}/${name}${inner ? `/${inner}` : ''}`,
+      PRIVATE_ACTION_GAPS[innerMost ?? ''] ??
+        PRIVATE_ACTION_GAPS[inner ?? ''] ??
+        PRIVATE_ACTION_GAPS[name] ??
+        'not supported',
+    );
     return undefined;
   }
 
@@ -767,6 +871,7 @@ export class OscExecutor {
       return undefined;
     };
     st.speed = undefined;
+    if (st.profile) st.profile.done = true;
     // targetTolerance(Master) default 0 (esmini SYNCH_DISTANCE_TOLERANCE); a steady state given as
     // a time becomes the distance travelled at the final speed, as at esmini's Start.
     const tol = (k: string) => Number(attr(n, k) ?? 0) || 0;
@@ -792,6 +897,41 @@ export class OscExecutor {
     };
     st.sync = sy;
     return () => sy.done;
+  }
+
+  /** SpeedProfileAction: the profile's segments from now (`SpeedProfile.ts`); ends at its last speed. */
+  private speedProfile(st: EntityState, spa: XNode, path: string): () => boolean {
+    const lim = kid(spa, 'DynamicConstraints');
+    const lp = `${path}/DynamicConstraints`;
+    const entries: SpeedProfileEntry[] = kids(spa, 'SpeedProfileEntry').map((e, i) => {
+      const p = `${path}/SpeedProfileEntry[${i}]`;
+      const t = attr(e, 'time');
+      return { speedMps: num(e, 'speed', p, 0), ...(t !== undefined ? { timeS: num(e, 'time', p) } : {}) };
+    });
+    const ref = attr(kid(spa, 'EntityRef'), 'entityRef');
+    const refSt = ref ? this.states.get(ref) : undefined;
+    if (ref && !refSt) this.note(`${path}/EntityRef`, `unknown entity ${ref}`);
+    if (attr(spa, 'followingMode') === 'follow')
+      this.note(
+        `${path}@followingMode`,
+        "follow: speeds change linearly between entries (esmini's jerk-limited blends are not modelled)",
+      );
+    const segments = speedProfileSegments(
+      entries,
+      this.tS,
+      st.speedMps,
+      {
+        maxAccelMps2: num(lim ?? {}, 'maxAcceleration', lp, Infinity),
+        maxDecelMps2: num(lim ?? {}, 'maxDeceleration', lp, Infinity),
+      },
+      refSt?.speedMps ?? 0,
+    );
+    const prof = { segments, done: false };
+    st.profile = prof;
+    st.speed = undefined;
+    if (st.sync) st.sync.done = true;
+    if (st.keepGap) st.keepGap.done = true;
+    return () => prof.done;
   }
 
   private speedAction(st: EntityState, sa: XNode, path: string): () => boolean {
@@ -857,6 +997,7 @@ export class OscExecutor {
       done: false,
     };
     st.speed = sp;
+    if (st.profile) st.profile.done = true;
     if (st.sync) st.sync.done = true;
     if (st.keepGap) st.keepGap.done = true;
     // Start: the shape at parameter 0 (a step, or an empty range, jumps to the target at once;
@@ -942,6 +1083,24 @@ export class OscExecutor {
       lane = (n > 0 ? l.left : l.right)?.laneId;
     }
     return lane;
+  }
+
+  /**
+   * RelativeTargetLaneOffset's target (esmini LatLaneOffsetAction::Start): the point `valueM` to the
+   * left of `ref` across its road (t + value when it faces along s, t − value against), at its s.
+   * Without a road network, across its heading.
+   */
+  private relativeOffsetPoint(ref: EntityState, valueM: number): { x: number; y: number } {
+    const c = this.roadCoord(ref);
+    if (c && this.roads) {
+      const p0 = this.roads.pose(c.roadId, c.sM, c.tM);
+      if (p0.ok) {
+        const forward = Math.cos(ref.headingRad - p0.value.hRoad) >= 0;
+        const p = this.roads.pose(c.roadId, c.sM, c.tM + (forward ? valueM : -valueM));
+        if (p.ok) return { x: p.value.x, y: p.value.y };
+      }
+    }
+    return { x: ref.x - valueM * Math.sin(ref.headingRad), y: ref.y + valueM * Math.cos(ref.headingRad) };
   }
 
   private laneCentreD(
@@ -1183,10 +1342,56 @@ export class OscExecutor {
       const type = Object.keys(action).find((k) => k !== '$') ?? 'Action';
       if (done) this.initActions.push({ name: `Init ${who} ${type}`, done, logged: false });
     }
-    for (const k of ['GlobalAction', 'UserDefinedAction'])
-      kids(actions, k).forEach((_, i) => {
-        this.note(`/OpenSCENARIO/Storyboard/Init/Actions/${k}[${i}]`, 'not supported');
-      });
+    kids(actions, 'GlobalAction').forEach((g, i) => {
+      this.globalAction(g, `/OpenSCENARIO/Storyboard/Init/Actions/GlobalAction[${i}]`);
+    });
+    kids(actions, 'UserDefinedAction').forEach((_, i) => {
+      this.note(`/OpenSCENARIO/Storyboard/Init/Actions/UserDefinedAction[${i}]`, 'not supported');
+    });
+  }
+
+  /**
+   * A GlobalAction: ParameterAction and VariableAction (SetAction; ModifyAction with AddValue or
+   * MultiplyByValue) change the values ParameterCondition / VariableCondition read and end at
+   * once, as esmini's; every other global action is noted as unsupported. Returns whether it ran.
+   */
+  private globalAction(g: XNode, path: string): boolean {
+    for (const [tag, refAttr, store] of [
+      ['ParameterAction', 'parameterRef', this.values.parameters],
+      ['VariableAction', 'variableRef', this.values.variables],
+    ] as const) {
+      const a = kid(g, tag);
+      if (!a) continue;
+      const p = `${path}/${tag}`;
+      const ref = attr(a, refAttr) ?? '';
+      if (!store.has(ref)) {
+        this.note(
+          `${p}@${refAttr}`,
+          `no declared ${tag === 'ParameterAction' ? 'parameter' : 'variable'} ${ref}`,
+        );
+        return false;
+      }
+      const set = kid(a, 'SetAction');
+      if (set) return store.set(ref, attr(set, 'value') ?? '');
+      const rule = kid(kid(a, 'ModifyAction'), 'Rule');
+      const add = kid(rule, 'AddValue');
+      const mul = kid(rule, 'MultiplyByValue');
+      if (add || mul) {
+        const by = num(
+          (add ?? mul)!,
+          'value',
+          `${p}/ModifyAction/Rule/${add ? 'AddValue' : 'MultiplyByValue'}`,
+        );
+        if (store.modify(ref, add ? 'add' : 'multiply', by)) return true;
+        this.note(`${p}/ModifyAction`, `${ref} is not numeric`);
+        return false;
+      }
+      this.note(p, 'expected SetAction or ModifyAction with AddValue / MultiplyByValue');
+      return false;
+    }
+    const name = Object.keys(g).find((k) => k !== '$');
+    this.note(`${path}/${name ?? '(empty)'}`, GLOBAL_ACTION_GAPS[name ?? ''] ?? 'not supported');
+    return false;
   }
 
   private conditionTrue(c: XNode, path: string): boolean {
@@ -1213,7 +1418,21 @@ export class OscExecutor {
         );
         return false;
       }
-      const name = Object.keys(bv).find((k) => k !== '$') ?? '?';
+      for (const [tag, refAttr, store] of [
+        ['ParameterCondition', 'parameterRef', this.values.parameters],
+        ['VariableCondition', 'variableRef', this.values.variables],
+      ] as const) {
+        const pc = kid(bv, tag);
+        if (!pc) continue;
+        const r = store.test(attr(pc, refAttr) ?? '', attr(pc, 'rule'), attr(pc, 'value') ?? '');
+        if (r === undefined)
+          this.note(
+            `${path}/ByValueCondition/${tag}@${refAttr}`,
+            `no declared ${attr(pc, refAttr)} (never true)`,
+          );
+        return r ?? false;
+      }
+      const name = Object.keys(bv).find((k) => k !== '$') ?? '(empty)';
       this.note(`${path}/ByValueCondition/${name}`, 'not supported (never true)');
       return false;
     }
@@ -1249,6 +1468,24 @@ export class OscExecutor {
         return compare(attr(c, 'rule'), a.speedMps, num(c, 'value', p));
       case 'AccelerationCondition':
         return compare(attr(c, 'rule'), a.accelMps2, num(c, 'value', p));
+      case 'OffroadCondition': {
+        // esmini's TrigByOffRoad: off road (beyond the outermost lane of its road, any lane type
+        // but none) for longer than `duration`. Without a road network nothing is off road.
+        const g = this.roads;
+        const c0 = g ? this.roadCoord(a) : undefined;
+        // The nearest lane is reported even beyond the road's edge: off road when outside it.
+        const beyond = (r: RoadCoord): boolean =>
+          Math.abs(r.offsetM) > (g!.laneWidthAt(r.roadId, r.laneId, r.sM) ?? 0) / 2 + 1e-9;
+        const off =
+          g !== undefined &&
+          (c0 === undefined ||
+            c0.laneId === 0 ||
+            g.laneTypeAt(c0.roadId, c0.laneId, c0.sM) === 'none' ||
+            beyond(c0));
+        if (!off) a.offRoadSinceS = undefined;
+        else a.offRoadSinceS ??= this.tS;
+        return off && this.tS - a.offRoadSinceS! > num(c, 'duration', p, 0);
+      }
       case 'StandStillCondition': {
         const since = a.standstillSinceS;
         return since !== undefined && this.tS - since + 1e-9 >= num(c, 'duration', p, 0);
@@ -1398,15 +1635,26 @@ export class OscExecutor {
         return compare(attr(c, 'rule'), ttc, num(c, 'value', p));
       }
       case 'RelativeSpeedCondition': {
-        // OpenSCENARIO 1.x: the triggering entity's speed minus the referenced entity's (esmini's
-        // TrigByRelativeSpeed without a direction). 1.2's `direction` components are not read.
+        // The triggering entity's speed minus the referenced entity's (esmini's TrigByRelativeSpeed);
+        // with OpenSCENARIO 1.2's `direction`, its velocity in the referenced entity's frame minus
+        // the referenced entity's own (longitudinal / lateral; vertical: both move on the ground).
+        // Velocities point along the body headings here.
         const b = other();
         if (!b) return false;
-        if (attr(c, 'direction') !== undefined) {
-          this.note(p, 'direction is not supported (never true)');
+        const dir = attr(c, 'direction');
+        let rel = a.speedMps - b.speedMps;
+        const dh = a.headingRad - b.headingRad;
+        if (dir === 'longitudinal') rel = a.speedMps * Math.cos(dh) - b.speedMps;
+        else if (dir === 'lateral') rel = a.speedMps * Math.sin(dh);
+        else if (dir === 'vertical') rel = 0;
+        else if (dir !== undefined) {
+          this.note(
+            `${p}@direction`,
+            `direction ${dir} is not longitudinal, lateral or vertical (never true)`,
+          );
           return false;
         }
-        return compare(attr(c, 'rule'), a.speedMps - b.speedMps, num(c, 'value', p));
+        return compare(attr(c, 'rule'), rel, num(c, 'value', p));
       }
       case 'CollisionCondition': {
         // OpenSCENARIO 1.x: true while the triggering entity's bounding box touches that of the
@@ -1498,9 +1746,18 @@ export class OscExecutor {
           this.condSince.set(c, this.tS);
           this.log.push({ tS: this.tS, kind: 'condition_true_time', name: cname });
         }
-        const since = this.condSince.get(c);
-        if (since === undefined) return false;
-        const on = this.tS + 1e-6 >= since + delay;
+        let on: boolean;
+        if (delay > 0) {
+          // esmini's ConditionDelay: the value the condition had `delay` earlier (true if it was
+          // true at any sample since the last look), not a latch: a delayed pulse is a pulse.
+          const h = this.condHistory.get(c) ?? { t: [], v: [], next: 0 };
+          this.condHistory.set(c, h);
+          if (h.v.length === 0 || h.v[h.v.length - 1] !== fired) {
+            h.t.push(this.tS);
+            h.v.push(fired);
+          }
+          on = delayedValue(h, this.tS - delay);
+        } else on = this.condSince.has(c);
         if (on && delay > 0 && !this.triggeredLogged.has(c)) {
           this.triggeredLogged.add(c);
           this.log.push({ tS: this.tS, kind: 'condition_triggered_time', name: cname });
@@ -1531,9 +1788,15 @@ export class OscExecutor {
             const done = this.privateAction(a, pa, `${e.path}/PrivateAction`);
             if (done) checks.push(done);
           }
+        } else if (kid(e.node, 'GlobalAction')) {
+          this.globalAction(kid(e.node, 'GlobalAction')!, `${e.path}/GlobalAction`);
         } else {
-          const name = Object.keys(e.node).find((k) => k !== '$') ?? '?';
-          this.note(`${e.path}/${name}`, 'not supported');
+          const name = Object.keys(e.node).find((k) => k !== '$');
+          // An empty <Action/> (esmini's test-collision-detection: an event that only logs) does nothing.
+          this.note(
+            name ? `${e.path}/${name}` : e.path,
+            name ? 'not supported' : 'no action element (does nothing)',
+          );
         }
       });
     }
@@ -1567,6 +1830,7 @@ export class OscExecutor {
     for (const g of kids(trig, 'ConditionGroup'))
       for (const c of kids(g, 'Condition')) {
         this.condSince.delete(c);
+        this.condHistory.delete(c);
         this.triggeredLogged.delete(c);
       }
   }
@@ -1689,6 +1953,14 @@ export class OscExecutor {
           sy.done = true;
           this.log.push({ tS: this.tS, kind: 'synchronize_reached_time', name: st.entity.name });
         }
+      } else if (st.profile && !st.profile.done) {
+        // esmini LongSpeedProfileAction::Step: the speed at the end of this step.
+        const prof = st.profile;
+        const t = this.tS + dtS;
+        st.speedMps = speedProfileAt(prof.segments, t);
+        const last = prof.segments[prof.segments.length - 1]!;
+        if (t > speedProfileEndS(prof.segments) - 1e-10 && Math.abs(st.speedMps - last.speedMps) < 1e-10)
+          prof.done = true;
       } else if (sp && !sp.done) {
         // esmini LongSpeedAction::Step, with the vehicle's Performance limits.
         const perf = st.entity.performance;
@@ -1787,6 +2059,7 @@ export class OscExecutor {
           if (this.map.lanes.length === 0) {
             st.speedMps = 0;
             st.speed = undefined;
+            if (st.profile) st.profile.done = true;
           }
         }
         continue;
@@ -1816,6 +2089,7 @@ export class OscExecutor {
         if (wasAtEnd && st.endOfRoadStillSteps++ >= 1) {
           st.speedMps = 0;
           st.speed = undefined;
+          if (st.profile) st.profile.done = true;
         }
       }
       const lat = st.lateral;
@@ -1839,7 +2113,7 @@ export class OscExecutor {
       // The step's length is split between lateral and longitudinal motion (esmini's lane change:
       // ds² = step² − dlat²).
       let along = Math.abs(ds);
-      if (lat && dd !== 0 && Math.abs(dd) < Math.abs(ds) && lat.durationS > 0) {
+      if (lat && !lat.onTop && dd !== 0 && Math.abs(dd) < Math.abs(ds) && lat.durationS > 0) {
         along = Math.sqrt(ds * ds - dd * dd);
         st.sM -= Math.sign(ds) * (Math.abs(ds) - along);
       }
