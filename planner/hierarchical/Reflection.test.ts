@@ -106,29 +106,6 @@ describe('reflection picks among graded slower speeds', () => {
     expect(r.command.targetSpeedMps).toBeCloseTo(7.5, 6);
   });
 
-  it('a softer braking to a lower speed is faster on the way: it does not replace the proposal braking hard', () => {
-    // 15 m/s on a free road, the rules brake at 6 m/s² to 9 m/s (a car cutting in just ahead, say).
-    // Easing off at 2 m/s² to 7.5 m/s aims lower but is faster for the first 2 s, and scores better
-    // (more progress, no comfort failure): by its aim alone it replaced the hard braking
-    const snap = snapshotOf(ego(0, 20, 0, 15), ['L0'], []);
-    const brake: MidLevelCommand = {
-      ...base,
-      path: 'FOLLOW_LANE',
-      speed: 'DECELERATE',
-      targetSpeedMps: 9,
-      decelMps2: 6,
-    };
-    delete brake.targetLaneId;
-    const r = reflectOn(brake, 15, snap);
-    const easeOff = r.scores.findIndex(
-      (_, i) => i > 0 && alternativesOf(brake, 15)[i]!.rationale.endsWith('[alt: ease off]'),
-    );
-    expect(r.scores[easeOff]!.score).toBeGreaterThan(r.scores[0]!.score + 0.05);
-    expect(r.revised).toBe(false);
-    expect(r.command.targetSpeedMps).toBe(9);
-    expect(r.command.decelMps2).toBe(6);
-  });
-
   it('a car closing in from behind in our lane does not make a slower candidate score better', () => {
     // ego at 2 m/s speeding up to 4 (free road), a car 15 m behind its rear at 8 m/s that drives on
     // into it (a non-reactive log car). Counted with that follower, nuPlan's time-to-collision fails

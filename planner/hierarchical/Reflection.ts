@@ -3,8 +3,7 @@
  * expanded into trajectories by the roll-out function the stack hands in (planner/ never reaches
  * into the simulator or the gate), scored with nuPlan's closed-loop metrics (`ProposalScorer`) and
  * the command is kept or revised. Revision is conservative: the rules' command stands unless an
- * alternative scores clearly better and is no faster, neither in the speed it aims for nor at any
- * instant of its roll-out — except when the command itself ends in an
+ * alternative scores clearly better and is no faster — except when the command itself ends in an
  * at-fault collision, where any alternative may replace it (e.g. going on through a conflict
  * rather than stopping in it).
  */
@@ -168,23 +167,6 @@ function aimMps(c: MidLevelCommand, v: number): number {
   return c.targetSpeedMps ?? v;
 }
 
-/** A roll-out may exceed the proposal's speed by this much and still count as no faster, m/s. */
-const NO_FASTER_TOLERANCE_MPS = 0.1;
-
-/**
- * True when the alternative's roll-out is faster than the proposal's at some instant of the
- * horizon (points matched by index: one roll-out function, one step). The aim alone let a softer
- * braking to a lower speed count as "no faster": easing off at 2 m/s² to 7.5 m/s replaced braking
- * at 6 m/s² to 9 m/s behind a car cutting in a metre ahead (it scored better, the forecast cutter
- * yielding), and the ego ran into it at 0.9 s (CommonRoad crime ZAM_Zip-2_1_T-1).
- */
-export function fasterOnTheWay(alternative: Trajectory, proposal: Trajectory): boolean {
-  const n = Math.min(alternative.points.length, proposal.points.length);
-  for (let k = 0; k < n; k++)
-    if (alternative.points[k]!.speedMps > proposal.points[k]!.speedMps + NO_FASTER_TOLERANCE_MPS) return true;
-  return false;
-}
-
 /** Expands, scores and picks (see the module comment). */
 export function reflect(
   candidates: ReadonlyArray<MidLevelCommand>,
@@ -225,8 +207,7 @@ export function reflect(
   const collides = s0.noCollision === 0;
   let best = 0;
   for (let i = 1; i < scores.length; i++) {
-    if (!collides && aimMps(kept[i]!, v) > aimMps(kept[0]!, v) + NO_FASTER_TOLERANCE_MPS) continue;
-    if (!collides && fasterOnTheWay(trajs[i]!, trajs[0]!)) continue;
+    if (!collides && aimMps(kept[i]!, v) > aimMps(kept[0]!, v) + 0.1) continue;
     if (kept[i]!.path !== kept[0]!.path && !collides && s0.score > 0) continue;
     if (scores[i]!.score > scores[best]!.score + (best === 0 ? REVISE_MARGIN : 0)) best = i;
   }
