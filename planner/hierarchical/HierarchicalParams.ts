@@ -96,6 +96,13 @@ export const HierarchicalParamsSchema = z.object({
   yieldGapS: pos().default(3.0),
   /** … and time before the ego arrives (the agent has already passed), s. */
   yieldBeforeS: pos().default(1.0),
+  /**
+   * At or below this speed the ego holds a standstill while a faster car merging into its lane is
+   * still beside it (its rear behind our front bumper, closing in sideways), m/s: moving off into
+   * where it goes only turns its side-swipe of a standing car into ours (nuPlan counts the ego as
+   * stopped below 0.05 m/s; the creep a brief move-off leaves is above it).
+   */
+  mergeHoldMps: nonNeg().default(0.5),
   /** … plus this when starting from (near) standstill: the time lost getting going, s (HCM start-up lost time ≈ 2 s for a queue; one car ≈ 1). */
   startUpLostS: nonNeg().default(1.0),
   /**

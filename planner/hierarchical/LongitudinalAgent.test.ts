@@ -394,6 +394,42 @@ describe('longitudinal agent (rules)', () => {
     expect(d.targetSpeedMps).toBeGreaterThan(3.5);
   });
 
+  it('from a standstill, holds while a faster car from behind merges in alongside; moves off once it is past or drifts away', () => {
+    // standing; a car in the lane to the right, its rear 9 m behind our front bumper at 9.1 m/s,
+    // 0.15 rad into our lane (1.4 m/s sideways); its centre joins our line in 2.2 s, by when it is
+    // 11 m ahead: at that join gap the ego moved off into where it was going (USA_US101-5_1_T-1)
+    const merger = (sM: number, acrossMps: number) =>
+      obj('merger', { sM, dM: -3.4, lengthM: 5.6, widthM: 2.3, alongMps: 9.1, speedMps: 9.1, acrossMps });
+    const scene = (o: RouteObject, egoSpeedMps = 0) =>
+      decide(
+        view(
+          { egoSpeedMps, objects: [o] },
+          {
+            crossing: [
+              {
+                agentId: 'merger',
+                kind: 'vehicle' as const,
+                speedMps: 9.1,
+                distanceM: 4,
+                conflictM: 2,
+                agentTimeS: 2.2,
+                egoTimeS: 0,
+              },
+            ],
+          },
+        ),
+      );
+    const held = scene(merger(-9, 1.4));
+    expect(held.speed).toBe('STOP');
+    expect(held.reason).toMatch(/holding for merger merging alongside/);
+    // past our front bumper: followed as a lead again (nothing to hold for)
+    expect(scene(merger(1, 1.4)).reason).not.toMatch(/holding/);
+    // drifting away from our lane: no hold
+    expect(scene(merger(-9, -1.4)).reason).not.toMatch(/holding/);
+    // at speed the join gap stands (braking hard for a car pulling away is the other failure)
+    expect(scene(merger(-9, 1.4), 7).reason).not.toMatch(/holding/);
+  });
+
   it('follows a faster car that will merge ahead at the gap it will have when it joins, not the gap it has now', () => {
     // 7 m ahead in the next lane at 9.2 m/s, its path meeting ours in 3.8 s; the ego at 7 m/s
     const merger = obj('merger', { sM: 7, dM: -2.7, alongMps: 9.2, speedMps: 9.2, acrossMps: 0.3 });

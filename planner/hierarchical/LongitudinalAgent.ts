@@ -339,6 +339,15 @@ export function decideLongitudinal(
       // a follower (its near end is its front; taken as a lead at gap 0 it had the ego brake at
       // 6 m/s² for a car 8 m behind in the next lane, CommonRoad ZAM_Tutorial-1_1_T-1)
       if (o.sM < -view.egoLengthM && joinGapM < -view.egoLengthM) continue;
+      // …and from a standstill the ego does not move off while one faster than it is still beside
+      // it closing in sideways: it is where the car goes (when its centre joins our line, the time
+      // the join gap is read at, its side has long met ours: a 0.15 rad merge from the next lane,
+      // read at 2.2 s, touched in 0.7 s). A one-tick move-off left the ego creeping at 0.07 m/s and
+      // the car's side-swipe became the ego's at-fault contact (CommonRoad crime USA_US101-5_1_T-1)
+      if (v <= p.mergeHoldMps && o.sM < 0 && o.alongMps > v + 1 && closingSideways(o, view)) {
+        leads.push({ gapM: 0, speedMps: 0, stop: true, why: `holding for ${c.agentId} merging alongside` });
+        continue;
+      }
       leads.push({
         gapM: Math.max(0, joinGapM),
         speedMps: o.alongMps,
@@ -648,6 +657,11 @@ export function stepOutCapMps(o: RouteObject, view: WorldView, p: HierarchicalPa
 export function overlapsEgo(o: RouteObject, view: WorldView): boolean {
   if (!(o.sM < 0 && o.sM + o.lengthM > -view.egoLengthM)) return false;
   return Math.abs(o.dM - view.egoDM) < (o.widthM + view.egoWidthM) / 2;
+}
+
+/** The object moves sideways toward the ego's line (its centre on one side, its across speed to the other), m/s > 0.1. */
+export function closingSideways(o: RouteObject, view: WorldView): boolean {
+  return (o.dM - view.egoDM) * o.acrossMps < 0 && Math.abs(o.acrossMps) > 0.1;
 }
 
 /** The object's body is across the ego's width now (boxes along the route, its side within our width). */
