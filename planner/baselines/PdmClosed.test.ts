@@ -162,7 +162,9 @@ describe('PDM-Closed speed target (batch_idm_policy.py update)', () => {
   const longLane = (posted: boolean): RoadMapData =>
     RoadMapSchema.parse({
       id: 'long',
-      lanes: [straightLane('L', { x: 0, y: 0 }, { x: 800, y: 0 }, 25, posted ? {} : { speedLimitPosted: false })],
+      lanes: [
+        straightLane('L', { x: 0, y: 0 }, { x: 800, y: 0 }, 25, posted ? {} : { speedLimitPosted: false }),
+      ],
     });
   const topSpeed = (run: LoopResult) => Math.max(...run.egos.map((e) => e.speedMps));
 
