@@ -157,6 +157,57 @@ describe('PDM-Closed in closed loop', () => {
   });
 });
 
+describe('PDM-Closed speed target (batch_idm_policy.py update)', () => {
+  /** One straight eastbound lane of 800 m whose 25 m/s may or may not be a posted limit. */
+  const longLane = (posted: boolean): RoadMapData =>
+    RoadMapSchema.parse({
+      id: 'long',
+      lanes: [
+        straightLane('L', { x: 0, y: 0 }, { x: 800, y: 0 }, 25, posted ? {} : { speedLimitPosted: false }),
+      ],
+    });
+  const topSpeed = (run: LoopResult) => Math.max(...run.egos.map((e) => e.speedMps));
+
+  it('targets the 15 m/s fallback on a lane with no posted limit', () => {
+    const run = closedLoop(setup(longLane(false), ['L']), egoAt(10, 10), [], 20);
+    expect(topSpeed(run)).toBeGreaterThan(14.5);
+    expect(topSpeed(run)).toBeLessThan(15.5);
+    expect([...run.planner.targetSpeeds]).toEqual([0.2, 0.4, 0.6, 0.8, 1.0].map((f) => f * 15));
+  });
+
+  it('targets the posted limit where the lane posts one', () => {
+    const run = closedLoop(setup(longLane(true), ['L']), egoAt(10, 10), [], 20);
+    expect(topSpeed(run)).toBeGreaterThan(22);
+    expect(run.planner.targetSpeeds[4]).toBe(25);
+  });
+
+  it("reads the limit of the lane the ego is on at each call, not the first call's lane", () => {
+    // Posted 25 m/s for 400 m, then the same road with no posted limit.
+    const data = RoadMapSchema.parse({
+      id: 'posted-then-not',
+      lanes: chained([
+        straightLane('A', { x: 0, y: 0 }, { x: 400, y: 0 }, 25),
+        straightLane('B', { x: 400, y: 0 }, { x: 1200, y: 0 }, 25, { speedLimitPosted: false }),
+      ]),
+    });
+    const run = closedLoop(setup(data, ['A', 'B']), egoAt(10, 10), [], 40);
+    const onA = run.egos.filter((e) => e.x < 400);
+    const last = run.egos[run.egos.length - 1]!;
+    expect(Math.max(...onA.map((e) => e.speedMps))).toBeGreaterThan(20);
+    expect(last.x).toBeGreaterThan(600);
+    expect(last.speedMps).toBeLessThan(15.5);
+    expect(run.planner.targetSpeeds[4]).toBe(15);
+  });
+
+  it('drives the lane speed on an unposted lane when the fallback is off (pdm-closed-plus)', () => {
+    const ctx = setup(longLane(false), ['L']);
+    const planner = pdmClosedPlanner({ fallbackTargetVelocityMps: null });
+    const e = egoAt(10, 10);
+    const state = planner.init(ctx, snapshot(ctx, 0, e, []));
+    expect(planner.step(state, snapshot(ctx, 0, e, []), ctx).state.targetSpeeds[4]).toBe(25);
+  });
+});
+
 describe('PDM-Closed scorer', () => {
   function scoreOnce(ctx: PlannerContext, ego: EgoState, agents: AgentState[]): PdmClosed {
     const planner = pdmClosedPlanner();

@@ -22,7 +22,8 @@
  * default: what `pdm-closed` is tested against); `centreline: 'lane-graph'` runs PDM's own route
  * correction at the first call and its Dijkstra search over the route roadblocks' lanes from the
  * lane the ego starts on (fixed at iteration 0), as tuplan_garage does on a nuPlan map;
- * the speed limit is that of the route-roadblock lane `_get_starting_lane` picks every call; the
+ * the speed limit is that of the route-roadblock lane `_get_starting_lane` picks every call, the
+ * policies' 15 m/s fallback where that lane posts none (`speedLimitPosted: false`); the
  * drivable-area map holds the roadblocks within 50 m; the on-route lanes of the driving-direction
  * metric, and the lanes whose red lights count, are all lanes of the route roadblocks; a red lane
  * is placed on each path from its own geometry; `robot` agents count as agents, `static` ones as
@@ -88,6 +89,13 @@ const count = () => z.number().int().positive();
 export const PdmClosedParamsSchema = z.object({
   /** pdm_closed_planner.yaml idm_policies.speed_limit_fraction. */
   speedLimitFractions: z.array(pos()).min(1).default([0.2, 0.4, 0.6, 0.8, 1.0]),
+  /**
+   * pdm_closed_planner.yaml idm_policies.fallback_target_velocity, m/s: what the fractions apply to
+   * when the starting lane has no speed limit (batch_idm_policy.py `update` with None; here a lane
+   * with `speedLimitPosted: false`, whose `speedLimitMps` is an importer's statutory default).
+   * null = drive that lane's `speedLimitMps` instead (edgeplan addition, pdm-closed-plus).
+   */
+  fallbackTargetVelocityMps: pos().nullable().default(15.0),
   /**
    * edgeplan addition, not in tuplan_garage: comfortable lateral acceleration in curves, m/s²; the
    * speed limit the fractions apply to is capped by RoutePath.speedCapAt. 0 = the original PDM.
@@ -537,14 +545,18 @@ export class PdmClosed {
     this.trackS.fill(Number.NaN);
 
     // IDM target speeds from the speed limit of the lane the ego is on (abstract_pdm_closed_planner.py
-    // `_update_proposal_manager`: `_get_starting_lane` every call; batch_idm_policy.py::update).
-    // edgeplan's lanes always carry a limit, so the policies' 15 m/s fallback is never used.
+    // `_update_proposal_manager`: `_get_starting_lane` every call; batch_idm_policy.py::update),
+    // the policies' fallback velocity when that lane posts none (nuPlan's None).
     const sEgo = this.paths[0]!.project(ego.x, ego.y, this.frenet);
     this.currentLane = startingLane(this.map, this.routeLaneList, this.routeLanes, ego, vehicle);
-    let limit =
+    const limitLane =
       this.currentLane >= 0
-        ? this.map.lanes[this.currentLane]!.data.speedLimitMps
-        : this.route.speedLimitAt(this.map, sEgo);
+        ? this.map.lanes[this.currentLane]!.data
+        : this.map.mustLane(this.route.pieceAt(sEgo).laneId).data;
+    let limit =
+      limitLane.speedLimitPosted === false && p.fallbackTargetVelocityMps !== null
+        ? p.fallbackTargetVelocityMps
+        : limitLane.speedLimitMps;
     // edgeplan addition (not in tuplan_garage): cap by the curve speed ahead, so the proposals
     // do not carry the speed limit into a tight corner. curveLatAccelMps2 = 0 is the original.
     if (this.curve) limit = Math.min(limit, this.route.speedCapAt(this.map, sEgo, this.curve));
@@ -879,12 +891,14 @@ export class PdmClosed {
 
 /**
  * edgeplan's improvements over the published PDM-Closed, as one parameter set: curve-speed cap
- * (2 m/s² lateral), the lead refreshed at the first IDM step, one leading-agent row per proposal,
+ * (2 m/s² lateral), the importer's road-class speed on lanes without a posted limit (rather than
+ * the 15 m/s fallback), the lead refreshed at the first IDM step, one leading-agent row per proposal,
  * proposals tracked like the closed loop tracks the plan (11-pose LQR window, clipped bicycle),
  * and the junction box drivable. `pdm-closed-plus` in the registry.
  */
 export const PDM_CLOSED_PLUS: PdmClosedParamsInput = {
   curveLatAccelMps2: 2.0,
+  fallbackTargetVelocityMps: null,
   refreshLeadAtFirstStep: true,
   sharedLeadBuffer: false,
   proposalTracking: 'window',

@@ -320,7 +320,9 @@ describe('importCommonRoad: the speed to drive at where no limit is posted', () 
     expect(unposted(data('USA_US101-3_3_T-1.xml'))).toEqual([65 * 0.44704]);
   });
 
-  it.each(['hierarchical', 'pdm-closed'])(
+  // pdm-closed-plus, not pdm-closed: the published PDM-Closed targets its 15 m/s
+  // fallback_target_velocity on a lane without a posted limit (planner/baselines PdmClosed.test.ts).
+  it.each(['hierarchical', 'pdm-closed-plus'])(
     '%s cruises an unposted highway at its default, not 50 km/h, and scores no overspeed',
     async (name) => {
       // ZAM_Tutorial-1_2 without its cars: the ego starts at 22 m/s at x = 14 m on an empty

@@ -76,8 +76,10 @@ describe('esmini cut-in_simple.xosc (vendored)', () => {
     );
   });
 
-  it('is driven closed-loop by pdm-closed: 200+ m along its lane at the scenario speed, within the limit', () => {
-    const planner = createPlanner('pdm-closed');
+  // pdm-closed-plus drives the lane's speed where no limit is posted (the published PDM-Closed
+  // targets its 15 m/s fallback there: planner/baselines PdmClosed.test.ts).
+  it('is driven closed-loop by pdm-closed-plus: 200+ m along its lane at the scenario speed, within the limit', () => {
+    const planner = createPlanner('pdm-closed-plus');
     if (!planner.ok) throw new Error('no planner');
     const map = new RoadMap(r.value.map!);
     const log = runScenario(s, map, planner.value, { mode: 'nonreactive', seed: 0 });
