@@ -248,6 +248,17 @@ export class RoadGeometry {
     return ok(o);
   }
 
+  /**
+   * Pitch along s of the road surface at lateral t due to a changing superelevation (the surface at
+   * t rises by t·d(roll)/ds), rad, positive nose down: esmini's Position::GetPOffset for a body
+   * facing along s, atan(tan(roll′)·−t). 0 without superelevation or off the road.
+   */
+  superelevationPitch(roadId: string, sM: number, tM: number): number {
+    const road = this.byId.get(roadId);
+    if (!road || road.superelevations.length === 0) return 0;
+    return Math.atan(Math.tan(polyPrim(road.superelevations, sM)) * -tM);
+  }
+
   /** Lane and offset from the lane centre at (s, t); lane 0 when t is outside every lane. */
   laneAtT(roadId: string, sM: number, tM: number): { laneId: number; offsetM: number } {
     const road = this.byId.get(roadId);
@@ -565,6 +576,9 @@ export class RoadGeometry {
     const link = to > from ? def?.succ : def?.pred;
     const target = road.sections[to]!;
     if (link !== undefined && link !== 0 && target.lanes.some((l) => l.id === link)) return link;
+    // A file may give the link on one side of the boundary only: the target lane that names this one.
+    const back = target.lanes.find((l) => (to > from ? l.pred : l.succ) === laneId);
+    if (link === undefined && back) return back.id;
     if (target.lanes.some((l) => l.id === laneId) && def) return laneId;
     const b = road.sections[Math.max(from, to)]!.s;
     const c = this.laneCenterT(road.id, laneId, to > from ? b - 1e-9 : b);
@@ -668,12 +682,16 @@ export class RoadGeometry {
   }
 }
 
-/** Map-frame heading, pitch, roll of a body yawed by hRelRad relative to a road frame (R = R_road · Rz(hRel)), each in [0, 2π). */
+/**
+ * Map-frame heading, pitch, roll of a body yawed by hRelRad relative to a road frame and pitched by
+ * pBodyRad about its own lateral axis (R = R_road · Rz(hRel) · Ry(pBody)), each in [0, 2π).
+ */
 export function bodyOrientation(
   hRoad: number,
   pRoad: number,
   rRoad: number,
   hRelRad: number,
+  pBodyRad = 0,
 ): { h: number; p: number; r: number } {
   const ch = Math.cos(hRoad);
   const sh = Math.sin(hRoad);
@@ -688,12 +706,18 @@ export function bodyOrientation(
   ];
   const cy = Math.cos(hRelRad);
   const sy = Math.sin(hRelRad);
-  // M = R · Rz(hRel): columns 0 and 1 mix, column 2 stays.
-  const m00 = R[0]![0]! * cy + R[0]![1]! * sy;
-  const m10 = R[1]![0]! * cy + R[1]![1]! * sy;
-  const m20 = R[2]![0]! * cy + R[2]![1]! * sy;
+  // N = R · Rz(hRel): columns 0 and 1 mix, column 2 stays.
+  const n00 = R[0]![0]! * cy + R[0]![1]! * sy;
+  const n10 = R[1]![0]! * cy + R[1]![1]! * sy;
+  const n20 = R[2]![0]! * cy + R[2]![1]! * sy;
   const m21 = -R[2]![0]! * sy + R[2]![1]! * cy;
-  const m22 = R[2]![2]!;
+  // M = N · Ry(pBody): columns 0 and 2 mix, column 1 stays.
+  const cb = Math.cos(pBodyRad);
+  const sb = Math.sin(pBodyRad);
+  const m00 = n00 * cb - R[0]![2]! * sb;
+  const m10 = n10 * cb - R[1]![2]! * sb;
+  const m20 = n20 * cb - R[2]![2]! * sb;
+  const m22 = n20 * sb + R[2]![2]! * cb;
   return {
     h: wrap2Pi(Math.atan2(m10, m00)),
     p: wrap2Pi(Math.atan2(-m20, Math.hypot(m21, m22))),

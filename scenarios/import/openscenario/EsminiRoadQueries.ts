@@ -93,7 +93,9 @@ export function unittestRoadQuery(
         const along = geo.road(roadId)?.lht ? laneId > 0 : laneId <= 0;
         hRel = along ? slope : Math.PI - slope;
       }
-      const o = bodyOrientation(p.value.hRoad, p.value.pRoad, p.value.rRoad, hRel);
+      // The surface pitch a changing superelevation gives at t, seen along the body (esmini: × cos hRel).
+      const pBody = Math.cos(hRel) * geo.superelevationPitch(roadId, sM, t);
+      const o = bodyOrientation(p.value.hRoad, p.value.pRoad, p.value.rRoad, hRel, pBody);
       return {
         x: p.value.x,
         y: p.value.y,
