@@ -16,6 +16,12 @@ function slopedRoad() {
   return r.value.geometry;
 }
 
+function straightRoad() {
+  const r = parseOpenDrive(straightRoadXodr({ lengthM: 100 }), 'straight.xodr');
+  if (!r.ok) throw new Error(r.error.message);
+  return r.value.geometry;
+}
+
 describe('RoadGeometry', () => {
   it('puts a point at (s, t) on the elevated, banked road surface', () => {
     const g = slopedRoad();
@@ -61,13 +67,62 @@ describe('RoadGeometry', () => {
   });
 
   it('maps a world point back to road, lane and offset', () => {
-    const g = slopedRoad();
+    const g = straightRoad();
     const c = g.worldToRoad(42, -5)!;
     expect(c.roadId).toBe('7');
     expect(c.sM).toBeCloseTo(42, 9);
     expect(c.tM).toBeCloseTo(-5, 9);
     expect(c.laneId).toBe(-2);
     expect(c.offsetM).toBeCloseTo(0.25, 9);
+  });
+
+  it('maps a world point on a pitched and rolled road to the surface point above it, not the plan-view normal', () => {
+    // The lateral vector leans along s by sin(pitch)·sin(roll) (esmini's two_pitched_and_rolled_roads).
+    const g = slopedRoad();
+    const c = g.worldToRoad(42, -5)!;
+    const pitch = -Math.atan(0.1);
+    const t = -5 / Math.cos(0.05);
+    expect(c.tM).toBeCloseTo(t, 9);
+    expect(c.sM).toBeCloseTo(42 - t * Math.sin(pitch) * Math.sin(0.05), 9);
+    const p = unwrap(g.pose('7', c.sM, c.tM));
+    expect(p.x).toBeCloseTo(42, 9);
+    expect(p.y).toBeCloseTo(-5, 9);
+  });
+
+  it('follows the lane link over a lane section boundary (given on either side), and the nearest lane where an unlinked lane opens', () => {
+    // Section 2 (from s 50) adds lane -3 opening from width 0 without a predecessor; lane -2 links to -1.
+    const xodr = straightRoadXodr({ lengthM: 100 }).replace(
+      '</laneSection>',
+      '</laneSection><laneSection s="50"><left><lane id="1" type="driving"><width sOffset="0" a="3.5" b="0" c="0" d="0"/></lane></left>' +
+        '<center><lane id="0" type="none"/></center><right>' +
+        '<lane id="-1" type="driving"><link><predecessor id="-2"/></link><width sOffset="0" a="3.5" b="0" c="0" d="0"/></lane>' +
+        '<lane id="-2" type="driving"><link><predecessor id="-1"/></link><width sOffset="0" a="3.5" b="0" c="0" d="0"/></lane>' +
+        '<lane id="-3" type="driving"><width sOffset="0" a="0" b="0.1" c="0" d="0"/></lane></right></laneSection>',
+    );
+    const r = parseOpenDrive(xodr, 'sections.xodr');
+    if (!r.ok) throw new Error(r.error.message);
+    const g = r.value.geometry;
+    expect(g.moveAlongS('7', -2, 40, 20)?.laneId).toBe(-1);
+    expect(g.moveAlongS('7', -1, 60, -20)?.laneId).toBe(-2);
+    // Lane -3 has width 0 at s 50: its centre there is the outer border of -2, the lane it continues as.
+    expect(g.moveAlongS('7', -3, 60, -20)?.laneId).toBe(-2);
+  });
+
+  it('pitches a body on a lane where the superelevation changes (the surface at t rises by t·roll′)', () => {
+    // Roll grows at 0.01 rad/m: at t = −2 the surface falls 0.02 m per m along s, pitch atan(0.02) nose down.
+    const xodr = straightRoadXodr({ lengthM: 100 }).replace(
+      '<lanes>',
+      '<lateralProfile><superelevation s="0" a="0" b="0.01" c="0" d="0"/></lateralProfile><lanes>',
+    );
+    const r = parseOpenDrive(xodr, 'rolling.xodr');
+    if (!r.ok) throw new Error(r.error.message);
+    expect(r.value.geometry.superelevationPitch('7', 10, -2)).toBeCloseTo(Math.atan(Math.tan(0.01) * 2), 12);
+    const o = bodyOrientation(0, 0, 0, 0, 0.02);
+    expect(o.p).toBeCloseTo(0.02, 12);
+    // With the road rolled, the body pitch tilts into a heading change (esmini: h 1.4019 on a 1.4 road).
+    const rolled = bodyOrientation(0, 0, 0.5, 0, 0.02);
+    expect(rolled.h).toBeCloseTo(Math.atan2(Math.sin(0.02) * Math.sin(0.5), Math.cos(0.02)), 9);
+    expect(rolled.p).toBeCloseTo(Math.asin(Math.sin(0.02) * Math.cos(0.5)), 9);
   });
 
   it('gives a body driving against s the road pitch and roll with flipped signs', () => {

@@ -248,6 +248,17 @@ export class RoadGeometry {
     return ok(o);
   }
 
+  /**
+   * Pitch along s of the road surface at lateral t due to a changing superelevation (the surface at
+   * t rises by t·d(roll)/ds), rad, positive nose down: esmini's Position::GetPOffset for a body
+   * facing along s, atan(tan(roll′)·−t). 0 without superelevation or off the road.
+   */
+  superelevationPitch(roadId: string, sM: number, tM: number): number {
+    const road = this.byId.get(roadId);
+    if (!road || road.superelevations.length === 0) return 0;
+    return Math.atan(Math.tan(polyPrim(road.superelevations, sM)) * -tM);
+  }
+
   /** Lane and offset from the lane centre at (s, t); lane 0 when t is outside every lane. */
   laneAtT(roadId: string, sM: number, tM: number): { laneId: number; offsetM: number } {
     const road = this.byId.get(roadId);
@@ -273,8 +284,15 @@ export class RoadGeometry {
    * The lane at (s, t) as esmini snaps to one (LaneSection::GetClosestLaneIdx): among the lanes of
    * esmini's driving types (all lanes when `anyType`) with a width, the first that contains t, else
    * the one whose centre is nearest; lane 0 (offset from the lane offset) when there is none.
+   * `side` keeps the lanes of one side (−1 right, 1 left, 0 both), as esmini's side argument does.
    */
-  closestLane(roadId: string, sM: number, tM: number, anyType = false): { laneId: number; offsetM: number } {
+  closestLane(
+    roadId: string,
+    sM: number,
+    tM: number,
+    anyType = false,
+    side: -1 | 0 | 1 = 0,
+  ): { laneId: number; offsetM: number } {
     const road = this.byId.get(roadId);
     const off = road ? polyAt(road.offsets, sM) : 0;
     if (!road) return { laneId: 0, offsetM: tM };
@@ -282,6 +300,7 @@ export class RoadGeometry {
     let best: { laneId: number; offsetM: number } | undefined;
     for (const l of sec.lanes) {
       if (l.id === 0 || (!anyType && !DRIVING_LANE_TYPES.has(l.type.toLowerCase()))) continue;
+      if (side !== 0 && Math.sign(l.id) !== side) continue;
       const c = this.laneCenterT(roadId, l.id, sM);
       if (!c || c.widthM <= 1e-6) continue;
       const d = tM - c.tM;
@@ -360,7 +379,55 @@ export class RoadGeometry {
     road.line.eval(s, this.rp);
     const t = -(x - this.rp.x) * Math.sin(this.rp.hdg) + (y - this.rp.y) * Math.cos(this.rp.hdg);
     const along = (x - this.rp.x) * Math.cos(this.rp.hdg) + (y - this.rp.y) * Math.sin(this.rp.hdg);
+    if (road.elevations.length > 0 && road.superelevations.length > 0)
+      return this.projectTilted(road, x, y, s, t) ?? { sM: s, tM: t, distM: Math.abs(along) };
     return { sM: s, tM: t, distM: Math.abs(along) };
+  }
+
+  /**
+   * On a road both pitched and rolled the lateral vector leans along s (see `pose`), so the surface
+   * point (s, t) is not on the plan-view normal at s: solve pose(s, t).xy = (x, y) by Newton from
+   * the plan-view answer (esmini's XYZ2TrackPos places a point on the tilted surface). Undefined
+   * when the lean is negligible.
+   */
+  private projectTilted(
+    road: RoadDef,
+    x: number,
+    y: number,
+    s0: number,
+    t0: number,
+  ): { sM: number; tM: number; distM: number } | undefined {
+    const a: RoadPose = { x: 0, y: 0, z: 0, hRoad: 0, pRoad: 0, rRoad: 0 };
+    const b: RoadPose = { x: 0, y: 0, z: 0, hRoad: 0, pRoad: 0, rRoad: 0 };
+    let s = s0;
+    let t = t0;
+    let lean = 0;
+    for (let k = 0; k < 12; k++) {
+      if (!this.pose(road.id, s, t, a).ok) return undefined;
+      const fx = a.x - x;
+      const fy = a.y - y;
+      // ∂/∂t is the lateral vector; ∂/∂s by a finite difference inside the road.
+      this.pose(road.id, s, t + 1, b);
+      const jtx = b.x - a.x;
+      const jty = b.y - a.y;
+      const h = s + 1e-4 <= road.length ? 1e-4 : -1e-4;
+      this.pose(road.id, s + h, t, b);
+      const jsx = (b.x - a.x) / h;
+      const jsy = (b.y - a.y) / h;
+      if (k === 0) lean = Math.abs(jtx * Math.cos(a.hRoad) + jty * Math.sin(a.hRoad));
+      if (lean < 1e-9) return undefined;
+      const det = jsx * jty - jsy * jtx;
+      if (Math.abs(det) < 1e-12) return undefined;
+      const dS = (fx * jty - fy * jtx) / det;
+      const dT = (jsx * fy - jsy * fx) / det;
+      const sNext = Math.min(Math.max(s - dS, 0), road.length);
+      t -= dT;
+      const done = Math.abs(sNext - s) < 1e-10 && Math.abs(dT) < 1e-10;
+      s = sNext;
+      if (done) break;
+    }
+    if (!this.pose(road.id, s, t, a).ok) return undefined;
+    return { sM: s, tM: t, distM: Math.hypot(a.x - x, a.y - y) };
   }
 
   /**
@@ -437,6 +504,7 @@ export class RoadGeometry {
     const selector = o.junctionSelectorRad ?? 0;
     for (let hop = 0; hop < 8; hop++) {
       if (s + ds >= 0 && s + ds <= road.length) {
+        lane = this.laneAcrossSections(road, lane, s, s + ds);
         s += ds;
         return {
           roadId: road.id,
@@ -450,6 +518,8 @@ export class RoadGeometry {
         };
       }
       const atEnd = s + ds > road.length;
+      // The lane the link starts from is the one in the road's last (first) section.
+      lane = this.laneAcrossSections(road, lane, s, atEnd ? road.length : 0);
       ds = atEnd ? s + ds - road.length : s + ds;
       const link = atEnd ? road.succ : road.pred;
       const stop = {
@@ -480,6 +550,47 @@ export class RoadGeometry {
       ds = next.contactPoint === 'end' ? -Math.abs(ds) : Math.abs(ds);
     }
     return undefined;
+  }
+
+  /**
+   * The lane id a lane continues as when moving along one road from s0 to s1 across lane sections:
+   * each section boundary crossed follows the lane's successor (forwards) or predecessor
+   * (backwards) link, as esmini's MoveAlongS does; an unlinked lane keeps its id.
+   */
+  private laneAcrossSections(road: RoadDef, laneId: number, s0: number, s1: number): number {
+    const i0 = this.sectionIndex(road, s0);
+    const i1 = this.sectionIndex(road, s1);
+    let lane = laneId;
+    for (let i = i0; i < i1; i++) lane = this.laneOverBoundary(road, lane, i, i + 1);
+    for (let i = i0; i > i1; i--) lane = this.laneOverBoundary(road, lane, i, i - 1);
+    return lane;
+  }
+
+  /**
+   * The lane `laneId` of section `from` continues as in the adjacent section `to`: its link, else
+   * (a lane that opens or ends there, unlinked) the lane of `to` nearest to its centre at the
+   * boundary, as esmini falls back to the closest lane.
+   */
+  private laneOverBoundary(road: RoadDef, laneId: number, from: number, to: number): number {
+    const def = road.sections[from]!.lanes.find((l) => l.id === laneId);
+    const link = to > from ? def?.succ : def?.pred;
+    const target = road.sections[to]!;
+    if (link !== undefined && link !== 0 && target.lanes.some((l) => l.id === link)) return link;
+    // A file may give the link on one side of the boundary only: the target lane that names this one.
+    const back = target.lanes.find((l) => (to > from ? l.pred : l.succ) === laneId);
+    if (link === undefined && back) return back.id;
+    if (target.lanes.some((l) => l.id === laneId) && def) return laneId;
+    const b = road.sections[Math.max(from, to)]!.s;
+    const c = this.laneCenterT(road.id, laneId, to > from ? b - 1e-9 : b);
+    if (!c) return laneId;
+    const near = this.closestLane(
+      road.id,
+      to > from ? b : b - 1e-9,
+      c.tM,
+      false,
+      Math.sign(laneId) as -1 | 1,
+    );
+    return near.laneId !== 0 ? near.laneId : laneId;
   }
 
   /** The road, lane and contact point a lane continues on over a road link or through a junction (esmini's MoveToConnectingRoad). */
@@ -549,7 +660,11 @@ export class RoadGeometry {
       const inside = p.distM < 0.5 && p.tM <= tLeft + 1e-6 && p.tM >= tRight - 1e-6;
       const outside = inside ? 0 : Math.max(p.tM - tLeft, tRight - p.tM, 0) + p.distM;
       const score =
-        (inside ? 0 : 1000 + outside) + (road.id === preferRoadId ? -0.5 : 0) + Math.abs(p.tM) * 1e-3;
+        (inside ? 0 : 1000 + outside) +
+        (road.id === preferRoadId ? -0.5 : 0) +
+        Math.abs(p.tM) * 1e-3 +
+        // a point past a road's end (within the tolerance) goes to the road it lies on, if any
+        p.distM;
       if (score < bestScore) {
         bestScore = score;
         const lane = this.laneAtT(road.id, p.sM, p.tM);
@@ -567,12 +682,16 @@ export class RoadGeometry {
   }
 }
 
-/** Map-frame heading, pitch, roll of a body yawed by hRelRad relative to a road frame (R = R_road · Rz(hRel)), each in [0, 2π). */
+/**
+ * Map-frame heading, pitch, roll of a body yawed by hRelRad relative to a road frame and pitched by
+ * pBodyRad about its own lateral axis (R = R_road · Rz(hRel) · Ry(pBody)), each in [0, 2π).
+ */
 export function bodyOrientation(
   hRoad: number,
   pRoad: number,
   rRoad: number,
   hRelRad: number,
+  pBodyRad = 0,
 ): { h: number; p: number; r: number } {
   const ch = Math.cos(hRoad);
   const sh = Math.sin(hRoad);
@@ -587,12 +706,18 @@ export function bodyOrientation(
   ];
   const cy = Math.cos(hRelRad);
   const sy = Math.sin(hRelRad);
-  // M = R · Rz(hRel): columns 0 and 1 mix, column 2 stays.
-  const m00 = R[0]![0]! * cy + R[0]![1]! * sy;
-  const m10 = R[1]![0]! * cy + R[1]![1]! * sy;
-  const m20 = R[2]![0]! * cy + R[2]![1]! * sy;
+  // N = R · Rz(hRel): columns 0 and 1 mix, column 2 stays.
+  const n00 = R[0]![0]! * cy + R[0]![1]! * sy;
+  const n10 = R[1]![0]! * cy + R[1]![1]! * sy;
+  const n20 = R[2]![0]! * cy + R[2]![1]! * sy;
   const m21 = -R[2]![0]! * sy + R[2]![1]! * cy;
-  const m22 = R[2]![2]!;
+  // M = N · Ry(pBody): columns 0 and 2 mix, column 1 stays.
+  const cb = Math.cos(pBodyRad);
+  const sb = Math.sin(pBodyRad);
+  const m00 = n00 * cb - R[0]![2]! * sb;
+  const m10 = n10 * cb - R[1]![2]! * sb;
+  const m20 = n20 * cb - R[2]![2]! * sb;
+  const m22 = n20 * sb + R[2]![2]! * cb;
   return {
     h: wrap2Pi(Math.atan2(m10, m00)),
     p: wrap2Pi(Math.atan2(-m20, Math.hypot(m21, m22))),
