@@ -3,7 +3,10 @@ import { describe, expect, it } from 'vitest';
 import { checkEsminiExpectations } from './EsminiExpectations.ts';
 
 // esmini's RoadManager unit-test values on its Unittest/xodr maps, vendored in data/ (MPL-2.0).
-const FILE = join(import.meta.dirname, '../../../data/esmini/EnvironmentSimulator/Unittest/road_expectations.json');
+const FILE = join(
+  import.meta.dirname,
+  '../../../data/esmini/EnvironmentSimulator/Unittest/road_expectations.json',
+);
 
 /**
  * Values that held when this floor was last raised (`edgeplan check-esmini
