@@ -113,8 +113,11 @@ describe('viewer in headless Chromium', () => {
     const played = await h.evaluate((x) => x.framesDrawn());
     await page.click('#tl-play');
     expect(played - paused).toBeGreaterThanOrEqual(9);
-    // pausing draws once more, so the button says so
-    await animationFrames(2);
+    // pausing draws once more, so the button says so (waited for, not counted in frames: on a
+    // loaded machine the click's frame can come later than two of the page's frames)
+    await page.waitForFunction(() => document.querySelector('#tl-play')?.textContent === 'play', null, {
+      timeout: 10_000,
+    });
     expect(await page.textContent('#tl-play')).toBe('play');
   });
 
