@@ -667,14 +667,15 @@ export function createSafetyGate(input: SafetyParamsInput = {}): SafetyGate {
 
   /**
    * Evasive steering (AES), only when the hardest stop in lane is predicted to strike: the first
-   * evasive candidate (`evasiveCandidates`) that passes every rule, else the first whose only
-   * failures are TTC breaches with the agents the stop strikes (it passes them closer than the
-   * nuPlan TTC bound but without contact: strictly better than the strike). Undefined otherwise.
+   * evasive candidate (`evasiveCandidates`) that passes every rule, else the first with no predicted
+   * contact whose only failures are the TTC bound and RSS's longitudinal distance to the agents the
+   * stop strikes (it passes them closer than those margins, but passes them: strictly better than
+   * striking them). Undefined otherwise: the MRM stop stays.
    */
   function evasive(
     cmd: MidLevelCommand,
     scene: SafetyScene,
-  ): (EvasiveCandidate & { ttcOnly: boolean }) | undefined {
+  ): (EvasiveCandidate & { margins: string[] }) | undefined {
     const from = startId ?? rollout.startLaneId;
     const stop = brakeCandidate(cmd, true, 0, scene.vehicle.maxDecelMps2, undefined);
     delete stop.lateralOffsetM;
@@ -684,13 +685,15 @@ export function createSafetyGate(input: SafetyParamsInput = {}): SafetyGate {
       if (o.result.rule === 'collision.predicted' && o.result.decision !== 'ALLOW')
         struck.add(o.result.values.agentId);
     if (struck.size === 0) return undefined;
-    let fallback: (EvasiveCandidate & { ttcOnly: boolean }) | undefined;
+    let fallback: (EvasiveCandidate & { margins: string[] }) | undefined;
     for (const ev of evasiveCandidates(cmd, scene.map, from, scene.snapshot.ego.speedMps, params)) {
       evaluate(ev.command, scene, undefined, candSink, false);
       const bad = candSink.outcomes.filter((o) => o.result.decision !== 'ALLOW');
-      if (bad.length === 0) return { ...ev, ttcOnly: false };
-      if (!fallback && bad.every((o) => o.result.rule === 'ttc' && struck.has(o.result.values.agentId)))
-        fallback = { ...ev, ttcOnly: true };
+      if (bad.length === 0) return { ...ev, margins: [] };
+      const margin = (r: RuleResult): boolean =>
+        (r.rule === 'ttc' || r.rule === 'rss.longitudinal') && struck.has(r.values.agentId);
+      if (!fallback && bad.every((o) => margin(o.result)))
+        fallback = { ...ev, margins: [...new Set(bad.map((o) => o.result.rule))] };
     }
     return fallback;
   }
@@ -946,7 +949,7 @@ export function createSafetyGate(input: SafetyParamsInput = {}): SafetyGate {
     if (acc.critical) {
       const ev = evasive(cmd, scene);
       if (ev) {
-        const msg = `no stop avoids it: evasive ${ev.command.path} into ${q(ev.laneId)} at ${round(params.evasiveLatAccelMps2)} m/s² lateral${ev.ttcOnly ? ' (passes it closer than the TTC bound, no contact)' : ''}`;
+        const msg = `no stop avoids it: evasive ${ev.command.path} into ${q(ev.laneId)} at ${round(params.evasiveLatAccelMps2)} m/s² lateral${ev.margins.length > 0 ? ` (no contact; emergency margins taken: ${ev.margins.join(', ')})` : ''}`;
         return {
           decision: 'MODIFY',
           rules: [
