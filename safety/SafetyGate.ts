@@ -666,7 +666,8 @@ export function createSafetyGate(input: SafetyParamsInput = {}): SafetyGate {
   }
 
   /**
-   * Evasive steering (AES), only when the hardest stop in lane is predicted to strike: the first
+   * Evasive steering (AES), only when the hardest stop in lane is predicted to strike a standing
+   * object (no person, nothing moving): the first
    * evasive candidate (`evasiveCandidates`) that passes every rule, else the first with no predicted
    * contact whose only failures are the TTC bound and RSS's longitudinal distance to the agents the
    * stop strikes (it passes them closer than those margins, but passes them: strictly better than
@@ -685,6 +686,12 @@ export function createSafetyGate(input: SafetyParamsInput = {}): SafetyGate {
       if (o.result.rule === 'collision.predicted' && o.result.decision !== 'ALLOW')
         struck.add(o.result.values.agentId);
     if (struck.size === 0) return undefined;
+    // only around standing objects (AES's case: a parked or stopped vehicle, a lost load): a moving
+    // road user's path is what a swerve may cut into (fuzz seed 11: a swerve away from a crossing
+    // pedestrian met it in the next lane)
+    for (const a of scene.snapshot.agents)
+      if (struck.has(a.id) && (a.speedMps > 0.5 || a.kind === 'pedestrian' || a.kind === 'cyclist'))
+        return undefined;
     let fallback: (EvasiveCandidate & { margins: string[] }) | undefined;
     for (const ev of evasiveCandidates(cmd, scene.map, from, scene.snapshot.ego.speedMps, params)) {
       evaluate(ev.command, scene, undefined, candSink, false);

@@ -55,3 +55,20 @@ describe('evasive steering at the gate', () => {
     expect(again.modified?.path ?? v.modified!.path).toBe('LEFT_CHANGE');
   });
 });
+
+describe('evasive steering is for standing objects only', () => {
+  it('a person standing in the lane 28 m ahead at 20 m/s: the MRM stop, no swerve (a person may step into the way out)', () => {
+    const v = gate.checkCommand(
+      keep,
+      scene({
+        map,
+        lane: 'R0',
+        s: 50,
+        speed: 20,
+        route: ['R0'],
+        agents: [{ id: 'ped', kind: 'pedestrian', lane: 'R0', s: ahead(50, 28, 0.3) }],
+      }),
+    );
+    expect(v.rules.some((r) => r.rule === 'evasive.steer')).toBe(false);
+  });
+});

@@ -21,7 +21,8 @@ export function evasiveBlocker(
   const stopM = v * p.evasiveReactS + (v * v) / (2 * vehicle.maxDecelMps2);
   const half = view.egoWidthM / 2 + p.evasiveClearM;
   for (const o of view.objects) {
-    if (o.speedMps > 0.5 || !o.laneSpan) continue;
+    // standing objects only (a person may step on into the way out; the gate holds the same line)
+    if (o.speedMps > 0.5 || !o.laneSpan || o.kind === 'pedestrian' || o.kind === 'cyclist') continue;
     // ahead within the stop, or alongside (not yet passed)
     if (o.sM > stopM || o.sM < -(o.lengthM + view.egoLengthM)) continue;
     const hitsEgo = o.laneSpan.maxM > view.egoDM - half && o.laneSpan.minM < view.egoDM + half;
