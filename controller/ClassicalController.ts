@@ -23,6 +23,7 @@ import type {
   ControlStep,
   PlannerContext,
 } from '../core/planning/index.ts';
+import { evasiveCloseS } from '../core/vehicle/index.ts';
 
 export const ClassicalParamsSchema = z.object({
   /** Pure-pursuit look-ahead: time gain, s (look-ahead = gain · speed, clamped below). */
@@ -60,6 +61,12 @@ export const ClassicalParamsSchema = z.object({
    * 4–5 s at 3 s, the NGSIM mean lane-change duration (Toledo & Zohar 2007) the gate rolls out.
    */
   changeLengthS: z.number().positive().default(3),
+  /**
+   * Pure pursuit's look-ahead on an evasive change (`lateralAccelMps2`), s × speed: at 0.9 s the
+   * chord cut the evasive cubic to half its lateral progress at 1.4 s (20 m/s, 4 m at 4.9 m/s²);
+   * a shorter look-ahead follows the cubic the gate rolled out (`evasiveTracking.test.ts`).
+   */
+  evasiveLookaheadGainS: z.number().positive().default(0.4),
   /** Bounds of that length, m (RoutePath blends its changes over 12–40 m). */
   changeMinM: z.number().positive().default(12),
   changeMaxM: z.number().positive().default(60),
@@ -99,9 +106,10 @@ export function createClassicalController(
       const path = ref.path;
       // --- lateral: pure pursuit about the rear axle
       const v = Math.max(0, ego.speedMps);
+      const gainS = command.lateralAccelMps2 !== undefined ? p.evasiveLookaheadGainS : p.lookaheadGainS;
       const ld = robot
-        ? clamp(p.lookaheadGainS * v, p.robotLookaheadMinM, p.robotLookaheadMaxM)
-        : clamp(p.lookaheadGainS * v, p.lookaheadMinM, p.lookaheadMaxM);
+        ? clamp(gainS * v, p.robotLookaheadMinM, p.robotLookaheadMaxM)
+        : clamp(gainS * v, p.lookaheadMinM, p.lookaheadMaxM);
       let curvature = 0;
       let sNow = ref.sM;
       if (path) {
@@ -324,7 +332,12 @@ function pathKey(
 ): string {
   if (command.path === 'FOLLOW_LANE') {
     // an in-lane shift (`lateralOffsetM`) is part of the key: a new offset builds a new path
-    const shift = command.lateralOffsetM ? `${SHIFT_TAG}${command.lateralOffsetM}` : '';
+    // (an evasive close onto the centre is rebuilt from where the ego is every command)
+    const shift = command.lateralOffsetM
+      ? `${SHIFT_TAG}${command.lateralOffsetM}`
+      : command.lateralAccelMps2 !== undefined
+        ? `${SHIFT_TAG}evade${command.issuedAtS}`
+        : '';
     // the route lane kept so far while the ego is still in it (no map search every step)
     const kept = state.key.startsWith('lane:') ? laneOfKey(state.key) : '';
     const routeIds = ctx.route.laneIds;
@@ -360,6 +373,8 @@ function buildPath(
     const centre = lanePath(map, id, routeIds, own.line.length + p.pathLengthM, routeIndex);
     // an in-lane shift: the centre path offset (left +), joined from where the ego is as a change is
     const shift = command.lateralOffsetM ?? 0;
+    if (centre && shift === 0 && command.lateralAccelMps2 !== undefined)
+      return changePath(centre, ego, p, command.lateralAccelMps2);
     return centre && shift !== 0 ? changePath(centre.offset(shift), ego, p) : centre;
   }
   const here = map.locate(ego.x, ego.y, ego.headingRad);
@@ -380,7 +395,7 @@ function buildPath(
       map.mustLane(targetId).line.length + p.pathLengthM,
       routeIndex,
     );
-    return target ? changePath(target, ego, p) : undefined;
+    return target ? changePath(target, ego, p, command.lateralAccelMps2) : undefined;
   }
   // borrow: the current lane's path shifted by the distance between the two centrelines
   const own = lanePath(map, lane.data.id, routeIds, p.pathLengthM, routeIndex);
@@ -388,7 +403,10 @@ function buildPath(
   const full = other ? (lane.data.widthM + other.data.widthM) / 2 : lane.data.widthM;
   // a nudge (lateralOffsetM) moves over only that far
   const shift = Math.min(full, command.lateralOffsetM ?? full);
-  return own ? own.offset(left ? shift : -shift) : undefined;
+  if (!own) return undefined;
+  const moved = own.offset(left ? shift : -shift);
+  // an evasive borrow is steered across at its lateral rate, as an evasive change is
+  return command.lateralAccelMps2 !== undefined ? changePath(moved, ego, p, command.lateralAccelMps2) : moved;
 }
 
 const changeProbe: FrenetPoint = { sM: 0, dM: 0, segment: 0 };
@@ -401,14 +419,27 @@ const changeProbe: FrenetPoint = { sM: 0, dM: 0, segment: 0 };
  * it from where the ego is then, so the move is a smooth feedback law, not a jump to the centre
  * (pure pursuit straight onto a lane 3.5 m over swings across at several m/s² sideways).
  */
-export function changePath(target: Polyline, ego: ControlRequest['ego'], p: ClassicalParams): Polyline {
+export function changePath(
+  target: Polyline,
+  ego: ControlRequest['ego'],
+  p: ClassicalParams,
+  latAccelMps2?: number,
+): Polyline {
   target.project(ego.x, ego.y, changeProbe);
   const s0 = changeProbe.sM;
   const d0 = changeProbe.dM;
   // the target lane has not begun yet, or is behind: its centre as it is
   if (s0 < 0 || s0 >= target.length) return target;
   const slope = Math.tan(clamp(angleDiff(ego.headingRad, target.headingAt(s0)), -0.5, 0.5));
-  const len = clamp(Math.max(0, ego.speedMps) * p.changeLengthS, p.changeMinM, p.changeMaxM);
+  const v = Math.max(0, ego.speedMps);
+  // an evasive change (`lateralAccelMps2`): the cubic whose end accelerations are that, over the
+  // duration the gate's roll-out uses too (core/vehicle/evasiveClose.ts)
+  // (d0 is the ego's offset from the target centre: the way to go is −d0)
+  const evadeS =
+    latAccelMps2 !== undefined && latAccelMps2 > 0
+      ? evasiveCloseS(-d0, -Math.sign(d0) * slope * v, latAccelMps2)
+      : p.changeLengthS;
+  const len = clamp(v * Math.min(p.changeLengthS, evadeS), p.changeMinM, p.changeMaxM);
   const pts: Vec2[] = [];
   const pose = { x: 0, y: 0, headingRad: 0 };
   const n = Math.max(2, Math.ceil(len));

@@ -323,6 +323,15 @@ export const MidLevelCommandSchema = z
      * the whole lane). Not with a lane change.
      */
     lateralOffsetM: finite().min(-10).max(10).optional(),
+    /**
+     * An evasive lane change or borrow (AES, automatic emergency steering): the move across is driven
+     * at this peak lateral acceleration, m/s², instead of a comfortable change over the executor's
+     * lane-change duration — the gate rolls it out at that rate and the controller steers it so
+     * (a cubic over v·√(6·Δd / a)). On FOLLOW_LANE (without an in-lane shift): the rest of an
+     * evasive move, closing onto the lane's centre at that rate. The gate proposes it when no stop
+     * avoids a blocker ahead (`SafetyParams.evasiveLatAccelMps2`).
+     */
+    lateralAccelMps2: positive().max(12).optional(),
     horizonS: positive().max(60).default(5),
     rationale: z.string().max(2000).default(''),
     issuedAtS: finite(),
@@ -341,6 +350,13 @@ export const MidLevelCommandSchema = z
     {
       message: 'lateralOffsetM: signed on FOLLOW_LANE, ≥ 0 on a borrow, not with a lane change',
       path: ['lateralOffsetM'],
+    },
+  )
+  .refine(
+    (c) => c.lateralAccelMps2 === undefined || c.path !== 'FOLLOW_LANE' || c.lateralOffsetM === undefined,
+    {
+      message: 'lateralAccelMps2: not with an in-lane shift (lateralOffsetM on FOLLOW_LANE)',
+      path: ['lateralAccelMps2'],
     },
   );
 export type MidLevelCommand = z.infer<typeof MidLevelCommandSchema>;

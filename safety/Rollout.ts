@@ -12,6 +12,7 @@
  */
 import { angleDiff, type MidLevelCommand, type Trajectory, type VehicleParams } from '../core/index.ts';
 import type { RoadMap } from '../core/map/index.ts';
+import { evasiveCloseS } from '../core/vehicle/index.ts';
 import { buildLanePath, type LanePath, projectOnStart } from './LanePath.ts';
 import type { SafetyParams } from './SafetyParams.ts';
 
@@ -321,13 +322,30 @@ export function rolloutCommand(
     (4 * r0 + Math.sqrt(16 * r0 * r0 + 24 * aShift * Math.abs(close.dT - close.d0))) / (2 * aShift);
   // what the tracker makes of it (the gate's check) is slower: a cubic over the tracked duration
   const trackS = Math.max(params.inLaneShiftTrackS, params.inLaneShiftTrackM / Math.max(v0, 1));
-  const closeS = out.inLaneShift ? (modelTracking ? Math.max(shiftS, trackS) : Math.min(lcS, shiftS)) : lcS;
+  // an evasive change / borrow (`lateralAccelMps2`) crosses as a cubic at that peak lateral
+  // acceleration (bounded by the tyres), as the controller steers it, not over a comfortable lcS
+  const aEvade = Math.min(command.lateralAccelMps2 ?? 0, params.maxTyreLatAccelMps2);
+  const toGo = close.dT - close.d0;
+  const evadeS =
+    aEvade > 0 && !out.inLaneShift ? evasiveCloseS(toGo, Math.sign(toGo) * close.slope0 * v0, aEvade) : lcS;
+  const closeS = out.inLaneShift
+    ? modelTracking
+      ? Math.max(shiftS, trackS)
+      : Math.min(lcS, shiftS)
+    : Math.min(lcS, evadeS);
   const swing = Math.abs(close.dT - close.d0) + Math.abs(close.slope0) * v0 * closeS;
   // an ego that speeds up covers more ground over the close (a borrow from standstill)
   const vReach = vTarget > v0 ? Math.min(vTarget, v0 + accUp * closeS) : v0;
   close.lengthM = Math.max(0.5 * (v0 + vReach) * closeS, Math.sqrt((6 * swing) / kMax), 1);
   // the distance covered during the tracker's lag (the close starts there), m
-  const lagM = out.inLaneShift && modelTracking ? v0 * params.inLaneShiftLagS : 0;
+  // (an evasive change: the controller's pure pursuit starts it `evasiveLagS` late)
+  const lagM = !modelTracking
+    ? 0
+    : out.inLaneShift
+      ? v0 * params.inLaneShiftLagS
+      : aEvade > 0
+        ? v0 * params.evasiveLagS
+        : 0;
   if (lagM > 0) close.d0 += close.slope0 * lagM;
   let v = v0;
   let aAct = ego.accelMps2;

@@ -25,6 +25,7 @@ import {
 } from './AgentForecast.ts';
 import { canonicalJson, sha256Hex } from './canonicalJson.ts';
 import { checkControlStep } from './checkControlStep.ts';
+import { type EvasiveCandidate, evasiveCandidates } from './evasive.ts';
 import { LanePathCache, Rollout, rolloutCommand, rolloutToTrajectory, rolloutTrajectory } from './Rollout.ts';
 import { longitudinalOppositeDirection } from './rss.ts';
 import {
@@ -339,6 +340,7 @@ export function createSafetyGate(input: SafetyParamsInput = {}): SafetyGate {
       m.path = 'FOLLOW_LANE';
       delete m.targetLaneId;
       delete m.lateralOffsetM;
+      delete m.lateralAccelMps2;
     }
     withShift(m);
     if (acc.minSpeed > 0) {
@@ -389,6 +391,7 @@ export function createSafetyGate(input: SafetyParamsInput = {}): SafetyGate {
       m.path = 'FOLLOW_LANE';
       delete m.targetLaneId;
       delete m.lateralOffsetM;
+      delete m.lateralAccelMps2;
     }
     return withShift(m);
   }
@@ -626,6 +629,7 @@ export function createSafetyGate(input: SafetyParamsInput = {}): SafetyGate {
       delete m.jerkMps3;
       delete m.targetLaneId;
       delete m.lateralOffsetM;
+      delete m.lateralAccelMps2;
       m.path = abort ? 'FOLLOW_LANE' : c.complete;
       return { cand: m, why };
     };
@@ -657,6 +661,46 @@ export function createSafetyGate(input: SafetyParamsInput = {}): SafetyGate {
           failing: new Set(bad.map((o) => o.result.rule)),
           results: bad.map((o) => ({ ...o.result, decision: 'MODIFY' as const })),
         };
+    }
+    return fallback;
+  }
+
+  /**
+   * Evasive steering (AES), only when the hardest stop in lane is predicted to strike a standing
+   * object (no person, nothing moving): the first
+   * evasive candidate (`evasiveCandidates`) that passes every rule, else the first with no predicted
+   * contact whose only failures are the TTC bound and RSS's longitudinal distance to the agents the
+   * stop strikes (it passes them closer than those margins, but passes them: strictly better than
+   * striking them). Undefined otherwise: the MRM stop stays.
+   */
+  function evasive(
+    cmd: MidLevelCommand,
+    scene: SafetyScene,
+  ): (EvasiveCandidate & { margins: string[] }) | undefined {
+    const from = startId ?? rollout.startLaneId;
+    const stop = brakeCandidate(cmd, true, 0, scene.vehicle.maxDecelMps2, undefined);
+    delete stop.lateralOffsetM;
+    evaluate(stop, scene, undefined, candSink, false);
+    const struck = new Set<unknown>();
+    for (const o of candSink.outcomes)
+      if (o.result.rule === 'collision.predicted' && o.result.decision !== 'ALLOW')
+        struck.add(o.result.values.agentId);
+    if (struck.size === 0) return undefined;
+    // only around standing objects (AES's case: a parked or stopped vehicle, a lost load): a moving
+    // road user's path is what a swerve may cut into (fuzz seed 11: a swerve away from a crossing
+    // pedestrian met it in the next lane)
+    for (const a of scene.snapshot.agents)
+      if (struck.has(a.id) && (a.speedMps > 0.5 || a.kind === 'pedestrian' || a.kind === 'cyclist'))
+        return undefined;
+    let fallback: (EvasiveCandidate & { margins: string[] }) | undefined;
+    for (const ev of evasiveCandidates(cmd, scene.map, from, scene.snapshot.ego.speedMps, params)) {
+      evaluate(ev.command, scene, undefined, candSink, false);
+      const bad = candSink.outcomes.filter((o) => o.result.decision !== 'ALLOW');
+      if (bad.length === 0) return { ...ev, margins: [] };
+      const margin = (r: RuleResult): boolean =>
+        (r.rule === 'ttc' || r.rule === 'rss.longitudinal') && struck.has(r.values.agentId);
+      if (!fallback && bad.every((o) => margin(o.result)))
+        fallback = { ...ev, margins: [...new Set(bad.map((o) => o.result.rule))] };
     }
     return fallback;
   }
@@ -906,6 +950,24 @@ export function createSafetyGate(input: SafetyParamsInput = {}): SafetyGate {
       }
     }
     if (best) return modify(best);
+    // 5. evasive steering (AES): no stop passes a critical conflict; a move into a free adjacent
+    //    lane at the emergency lateral rate, braking with the grip left, that passes every rule (no
+    //    contact, the lane free by RSS for the whole move) is strictly better than the stop
+    if (acc.critical) {
+      const ev = evasive(cmd, scene);
+      if (ev) {
+        const msg = `no stop avoids it: evasive ${ev.command.path} into ${q(ev.laneId)} at ${round(params.evasiveLatAccelMps2)} m/s² lateral${ev.margins.length > 0 ? ` (no contact; emergency margins taken: ${ev.margins.join(', ')})` : ''}`;
+        return {
+          decision: 'MODIFY',
+          rules: [
+            ...results(all, 'MODIFY'),
+            { rule: 'evasive.steer', decision: 'MODIFY', values: { laneId: ev.laneId }, message: msg },
+          ],
+          modified: ev.command,
+          explanation: `MODIFY: ${why} → ${msg}`,
+        };
+      }
+    }
     const vetoed = veto(results(all, 'VETO'), why, scene, acc.critical, Math.min(firstConflict, acc.stopS));
     // nothing passes: the emergency stop still moves away from the encroaching vehicle within the lane
     if (sh && vetoed.mrm?.kind === 'EMERGENCY_STOP')

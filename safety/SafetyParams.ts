@@ -107,6 +107,25 @@ export const SafetyParamsSchema = z.object({
    * distance_with_trailers.xosc).
    */
   maxTyreLatAccelMps2: pos().default(0.8 * 9.81),
+  /**
+   * Evasive steering (AES): the peak lateral acceleration of the lane change / borrow the gate
+   * proposes when no stop avoids a blocker ahead, m/s² — 0.5 g, what emergency lane changes on dry
+   * roads reach (Euro NCAP AEB/AES tests drive ≈ 0.5 g avoidance; below the tyres' 0.8 g above, so
+   * braking still has grip left). Equal to nuPlan's comfort bound 4.89 (the ego_is_comfortable
+   * metric fails beyond it).
+   */
+  evasiveLatAccelMps2: pos().default(0.5 * 9.81),
+  /**
+   * …combined with braking at this rate, m/s²: what the friction circle leaves at the evasive
+   * lateral rate (√(0.8 g)² − (0.5 g)²) ≈ 6.1; Kamm's circle, Wong Table 1.4 μ ≈ 0.8).
+   */
+  evasiveDecelMps2: pos().default(Math.sqrt((0.8 * 9.81) ** 2 - (0.5 * 9.81) ** 2)),
+  /**
+   * The controller (pure pursuit on the evasive cubic, re-planned every tick) and the sim's steering
+   * start an evasive change this late, s: rolled out without it the check ran up to 0.3 m ahead of
+   * the driven move at 20 m/s (measured, controller/evasiveTracking.test.ts).
+   */
+  evasiveLagS: nonNeg().default(0.15),
   /** Roll-out of a command: accelerate / decelerate to a target speed, m/s² (below the comfort limits). */
   commandAccelMps2: pos().default(1.5),
   commandDecelMps2: pos().default(2.0),

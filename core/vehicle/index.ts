@@ -1,6 +1,7 @@
 /** core/vehicle: vehicle models (kinematic bicycle, unicycle), nuPlan's LQR tracker, the IDM law. */
 
 export * from './egoAtRest.ts';
+export * from './evasiveClose.ts';
 export * from './IdmPlanner.ts';
 export * from './idm.ts';
 export * from './KinematicBicycle.ts';

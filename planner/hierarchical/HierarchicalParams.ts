@@ -8,6 +8,19 @@ const pos = () => z.number().finite().positive();
 const nonNeg = () => z.number().finite().nonnegative();
 
 export const HierarchicalParamsSchema = z.object({
+  /**
+   * Evasive steering (AES): a change, borrow or the rest of one around a standing object in the
+   * ego's path that no emergency stop clears (the actuator's lag `evasiveReactS` at the speed, then
+   * the vehicle's hardest braking) is commanded at this peak lateral acceleration, m/s² — 0.5 g, the
+   * gate's `evasiveLatAccelMps2` (Euro NCAP AES ≈ 0.5 g; within the tyres' 0.8 g) …
+   */
+  evasiveLatAccelMps2: pos().default(0.5 * 9.81),
+  /** … braking with the grip the friction circle leaves, m/s² (√(0.8² − 0.5²)·g ≈ 6.1; the gate's `evasiveDecelMps2`). */
+  evasiveDecelMps2: pos().default(Math.sqrt((0.8 * 9.81) ** 2 - (0.5 * 9.81) ** 2)),
+  /** Time before braking takes hold, s (nuPlan bicycle accel_time_constant 0.2 s + one 0.1 s plan tick). */
+  evasiveReactS: pos().default(0.3),
+  /** Lateral clearance the move must open to the object, m (the gate's footprint margins are tighter). */
+  evasiveClearM: pos().default(0.3),
   /** IDM desired time headway, s (nuPlan idm_planner.yaml: 1.5). */
   headwayS: pos().default(1.5),
   /** IDM minimum gap to the lead, m (nuPlan: 1.0; 2.0 leaves room to steer around a blocker). */

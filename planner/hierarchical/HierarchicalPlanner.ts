@@ -28,6 +28,7 @@ import {
   SceneAnalysisSchema,
 } from './AgentOutputs.ts';
 import { routeCurveInsetM } from './CurveInset.ts';
+import { asEvasive, evasiveBlocker } from './Evasive.ts';
 import {
   GATE_CAP_MEMORY_INITIAL,
   type GateCapMemory,
@@ -194,11 +195,15 @@ export function createHierarchicalPlanner(
     const cap = gateCapHolds(st.gateCap.cap, snap) ? st.gateCap.cap : undefined;
     const capped = (c: MidLevelCommand): MidLevelCommand =>
       cap ? underGateCap(c, cap, view.egoSpeedMps) : c;
-    const cmd = capped(compose(d, view, snap, ctx, st.params, source));
+    let cmd = capped(compose(d, view, snap, ctx, st.params, source));
+    // evasive steering: a move around a standing object no stop clears is an emergency (AES); the
+    // gate judges it, reflection does not soften it
+    const blocker = evasiveBlocker(view, cmd.path, ctx.vehicle, st.params);
+    if (blocker) cmd = asEvasive(cmd, blocker, st.params);
     let reflection: ReflectionResult | undefined;
     let out = cmd;
     let trajectory: CommandPlan['trajectory'];
-    if (cfg.reflection && deps.rollout) {
+    if (cfg.reflection && deps.rollout && !blocker) {
       st.scorer ??= new ProposalScorer(ctx, REFLECTION_CANDIDATES);
       const borrowApproved = d.lateral.path === 'LEFT_BORROW' || d.lateral.path === 'RIGHT_BORROW';
       reflection = reflect(

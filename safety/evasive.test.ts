@@ -1,0 +1,74 @@
+/**
+ * Evasive steering (AES) at the gate: when the hardest stop in lane is predicted to strike a standing
+ * object, a lane change at the evasive lateral rate replaces the MRM — only into a lane free by RSS
+ * for the whole move (a safe/unsafe pair), and never where a stop alone avoids the object.
+ */
+import { describe, expect, it } from 'vitest';
+import { ahead, cmd, roadMap, scene } from '../stack/testing/safetyScenes.ts';
+import { createSafetyGate } from './SafetyGate.ts';
+
+const gate = createSafetyGate();
+const map = roadMap({ lanes: 2, speedLimitMps: 25 });
+/** Ego at 20 m/s in R0 centred at s = 50, a parked van `gapM` ahead of its front bumper, in R0. */
+const blocked = (gapM: number, extra: Parameters<typeof scene>[0]['agents'] = []) =>
+  scene({
+    map,
+    lane: 'R0',
+    s: 50,
+    speed: 20,
+    route: ['R0'],
+    agents: [
+      { id: 'van', kind: 'static', lane: 'R0', s: ahead(50, gapM), attrs: { parked: true } },
+      ...extra,
+    ],
+  });
+const keep = cmd({ speed: 'KEEP', targetSpeedMps: 20 });
+
+describe('evasive steering at the gate', () => {
+  it('a van 28 m ahead at 20 m/s that no stop clears, the left lane free: an evasive change left, not the MRM (ALLOW)', () => {
+    const v = gate.checkCommand(keep, blocked(28));
+    expect(v.decision).toBe('MODIFY');
+    expect(v.modified?.path).toBe('LEFT_CHANGE');
+    expect(v.modified?.targetLaneId).toBe('R1');
+    expect(v.modified?.lateralAccelMps2).toBeCloseTo(gate.params.evasiveLatAccelMps2, 1);
+    expect(v.rules.find((r) => r.rule === 'evasive.steer')?.decision).toBe('MODIFY');
+    expect(v.mrm).toBeUndefined();
+  });
+
+  it('the same van with a car closing at 30 m/s 15 m behind in the left lane: no evasive change, the MRM stop (VETO)', () => {
+    const v = gate.checkCommand(keep, blocked(28, [{ id: 'car', lane: 'R1', s: 50 - 15, speed: 30 }]));
+    expect(v.decision).toBe('VETO');
+    expect(v.mrm?.kind).toBe('EMERGENCY_STOP');
+    expect(v.rules.some((r) => r.rule === 'evasive.steer')).toBe(false);
+  });
+
+  it('a van far enough ahead for a stop: the stop, no evasive move (the gentlest repair wins)', () => {
+    const v = gate.checkCommand(keep, blocked(45));
+    expect(v.modified?.path ?? 'FOLLOW_LANE').toBe('FOLLOW_LANE');
+    expect(v.rules.some((r) => r.rule === 'evasive.steer')).toBe(false);
+  });
+
+  it('the evasive command the gate proposes passes its own check unchanged on the next look', () => {
+    const v = gate.checkCommand(keep, blocked(28));
+    const again = gate.checkCommand(v.modified!, blocked(28));
+    expect(['ALLOW', 'MODIFY']).toContain(again.decision);
+    expect(again.modified?.path ?? v.modified!.path).toBe('LEFT_CHANGE');
+  });
+});
+
+describe('evasive steering is for standing objects only', () => {
+  it('a person standing in the lane 28 m ahead at 20 m/s: the MRM stop, no swerve (a person may step into the way out)', () => {
+    const v = gate.checkCommand(
+      keep,
+      scene({
+        map,
+        lane: 'R0',
+        s: 50,
+        speed: 20,
+        route: ['R0'],
+        agents: [{ id: 'ped', kind: 'pedestrian', lane: 'R0', s: ahead(50, 28, 0.3) }],
+      }),
+    );
+    expect(v.rules.some((r) => r.rule === 'evasive.steer')).toBe(false);
+  });
+});
