@@ -37,10 +37,10 @@ type Verdict = {
 };
 
 describe('reviewer pairs (red team 6) through `edgeplan safety check`', () => {
-  it('holds 42 pairs, each a safe and an unsafe scene', () => {
+  it('holds 51 pairs, each a safe and an unsafe scene', () => {
     const pairs = new Map<string, string[]>();
     for (const c of CASES) pairs.set(c.pair, [...(pairs.get(c.pair) ?? []), c.id.split('.').pop()!]);
-    expect(pairs.size).toBe(42);
+    expect(pairs.size).toBe(51);
     for (const tags of pairs.values()) expect(tags.sort()).toEqual(['safe', 'unsafe']);
   });
   for (const c of CASES)
@@ -62,5 +62,15 @@ describe('reviewer pairs (red team 6) through `edgeplan safety check`', () => {
     expect(text).not.toMatch(/\u202e|\u200b/);
     // the lead's id is quoted with its newline escaped: no line of the output starts with its tail
     for (const line of text.split('\n')) expect(line.startsWith('{"decision":"ALLOW"}')).toBe(false);
+  });
+  it('caps speeding up past a car that signals away from the lane while it heads into it', async () => {
+    // (its footprint's overlap fails the command as well: the cut-in rule must not excuse it)
+    const rule = async (tag: string) => {
+      const c = byId(`r6_cut_in_signal_away_drifting_in.${tag}`);
+      const v = JSON.parse((await run(join(DIR, c.scene), c.command)).text) as Verdict;
+      return v.rules.find((x) => x.rule === 'cutIn.closing')?.decision;
+    };
+    expect(await rule('safe')).toBe('ALLOW');
+    expect(await rule('unsafe')).toBe('MODIFY');
   });
 });

@@ -222,9 +222,9 @@ export const SafetyParamsSchema = z.object({
   schoolBusLateralM: pos().default(6),
   schoolBusStopGapM: pos().default(5),
   /**
-   * A median: a lane parallel to the ego's path whose edge lies at least this far from the edge of
-   * the ego's lane, with no side-by-side link between the two, is on another carriageway of a divided
-   * road, m. A school bus loading there, or an emergency vehicle standing or coming the other way
+   * A median: a lane parallel to the ego's path, with no side-by-side link to the ego's carriageway
+   * and a lane-free strip at least this wide between its carriageway and the ego's, is on another
+   * carriageway of a divided road, m. A school bus loading there, or an emergency vehicle standing or coming the other way
    * there, asks nothing of the ego (US codes: traffic on the other roadway of a divided highway does
    * not stop for a school bus; move-over duties are for the lanes beside the vehicle). Our choice: a
    * lane map does not say whether the strip is a barrier, grass or paint; lanes of an undivided road

@@ -189,8 +189,12 @@ function cutInCheck(ctx: CheckContext, sink: RuleSink, laneChanging: boolean): v
     if (cosRel < 0.9) continue;
     // (one signalling away from the ego's lane — left from the left lane, right from the right —
     // says it leaves the other way: passing it at a rising speed was capped; red team 6. No
-    // indicator, or an unknown one, still counts: cut-ins often come unsignalled)
-    if (ag.indicator === (fp.dM > r.d[0]! ? 'LEFT' : 'RIGHT')) continue;
+    // indicator, or an unknown one, still counts: cut-ins often come unsignalled. Its heading
+    // decides over its lamp: one turned towards the ego's lane drifts in whatever it signals —
+    // cos ≥ 0.9 lets it point 25° our way; review 9)
+    const agentSide = fp.dM > r.d[0]! ? 1 : -1;
+    const lateralSin = Math.sin(angleDiff(ag.headingRad, path.line.headingAt(Math.max(0, fp.sM))));
+    if (ag.indicator === (agentSide > 0 ? 'LEFT' : 'RIGHT') && lateralSin * agentSide >= 0) continue;
     const gap = fp.sM - ag.lengthM / 2 - (sE + front);
     if (gap <= 0) continue;
     const vOther = ag.speedMps * cosRel;

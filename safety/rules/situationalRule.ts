@@ -47,17 +47,8 @@ function closesIn(
   return px * wx + py * wy < 0;
 }
 
-/**
- * Whether agent `a` is on a lane of the carriageway the ego's path is on at arc length `sM`: that
- * path lane and every lane reached from it by left / right neighbour links (either direction).
- */
-function sameCarriageway(ctx: CheckContext, sM: number, a: AgentState): boolean {
-  const path = ctx.rollout.path!;
-  const at = a.headingRad;
-  const loc = ctx.map.locate(a.x, a.y, at, 1);
-  if (!loc) return false;
-  let laneId = path.pieces[0]!.laneId;
-  for (const p of path.pieces) if (p.fromS <= sM) laneId = p.laneId;
+/** Lane `laneId` and every lane reached from it by left / right neighbour links (either direction): its carriageway. */
+function linkedLanes(ctx: CheckContext, laneId: string): Set<string> {
   const seen = new Set<string>([laneId]);
   const todo = [laneId];
   while (todo.length > 0) {
@@ -69,36 +60,139 @@ function sameCarriageway(ctx: CheckContext, sM: number, a: AgentState): boolean 
       todo.push(nb.laneId);
     }
   }
-  return seen.has(loc.laneId);
+  return seen;
 }
 
-/**
- * Whether agent `a` (projected on the ego's path at `sM`, `dM`) is on another carriageway of a
- * divided road: its lane runs along the path (either way: |cos| of the headings ≥ 0.9, not a
- * crossing road), no side-by-side link joins it to the path's carriageway, and its edge lies at
- * least `medianMinM` from the edge of the path's lane. A lane map with no links at all (a bare
- * import) still counts its touching lanes as one carriageway: the gap decides there.
- */
-function acrossMedian(ctx: CheckContext, sM: number, dM: number, a: AgentState): boolean {
+/** The lanes of the carriageway the ego's path is on at arc length `sM` (`linkedLanes` of the path's lane there). */
+function carriagewayLanes(ctx: CheckContext, sM: number): Set<string> {
+  const path = ctx.rollout.path!;
+  let laneId = path.pieces[0]!.laneId;
+  for (const p of path.pieces) if (p.fromS <= sM) laneId = p.laneId;
+  return linkedLanes(ctx, laneId);
+}
+
+/** Whether agent `a` is on a lane of the carriageway the ego's path is on at arc length `sM` (`carriagewayLanes`). */
+function sameCarriageway(ctx: CheckContext, sM: number, a: AgentState): boolean {
   const loc = ctx.map.locate(a.x, a.y, a.headingRad, 1);
   if (!loc) return false;
+  return carriagewayLanes(ctx, sM).has(loc.laneId);
+}
+
+/** How many lanes back from the path's first lane `onPathRoad` follows predecessors (a nuPlan lane is ~50 m). */
+const PATH_ROAD_BACK_LANES = 4;
+
+/**
+ * Whether lane `laneId` is one of the path's lanes or lies on the chain of predecessors behind its
+ * first lane: the road the ego drives along, however it bends.
+ */
+function onPathRoad(ctx: CheckContext, laneId: string): boolean {
   const path = ctx.rollout.path!;
-  const pathHeading = path.line.headingAt(Math.max(0, sM));
-  const laneData = ctx.map.lane(loc.laneId)?.data;
-  if (!laneData) return false;
+  if (path.pieces.some((p) => p.laneId === laneId)) return true;
+  let back = [path.pieces[0]!.laneId];
+  const seen = new Set(back);
+  for (let depth = 0; depth < PATH_ROAD_BACK_LANES && back.length > 0; depth++) {
+    const next: string[] = [];
+    for (const id of back)
+      for (const p of ctx.map.lane(id)?.data.predecessors ?? []) {
+        if (p === laneId) return true;
+        if (!seen.has(p)) {
+          seen.add(p);
+          next.push(p);
+        }
+      }
+    back = next;
+  }
+  return false;
+}
+
+/** `acrossMedian`: the gap between the carriageways is searched for lanes every this, m (a quarter of the 1 m `medianMinM`). */
+const MEDIAN_PROBE_STEP_M = 0.25;
+
+const probe = { x: 0, y: 0, headingRad: 0 };
+const fl = { sM: 0, dM: 0, segment: 0 };
+
+/**
+ * Whether agent `a` (projected on the ego's path at `sM`) is on another carriageway of a divided
+ * road: within the path's extent (beyond either end the projection runs along the end
+ * segment's straight extension, which says nothing of where the road goes: an ambulance behind on
+ * the curved lane before the path's first was 12 m "off" it; review 9), not on the path's own
+ * lanes or the predecessors behind them, its lane running along the path (either way: |cos| of
+ * the headings ≥ 0.9, not a crossing road), no side-by-side link joining it to the path's
+ * carriageway, the nearest lane of its own carriageway (its lane and those linked beside it) at
+ * least `medianMinM` from the nearest lane of the path's, and no other lane running along in
+ * between. Measured from the path's own lane alone, an
+ * undivided 2 + 2 road whose map links only the lanes of one direction (nuPlan lane groups, a
+ * Lanelet2 import) was two carriageways 3.5 m apart: an oncoming ambulance went unyielded to and a
+ * loading school bus was passed (review 9).
+ */
+function acrossMedian(ctx: CheckContext, sM: number, a: AgentState): boolean {
+  const path = ctx.rollout.path!;
+  if (sM < 0 || sM > path.line.length) return false;
+  const loc = ctx.map.locate(a.x, a.y, a.headingRad, 1);
+  if (!loc) return false;
+  const pathHeading = path.line.headingAt(sM);
+  const laneInfo = ctx.map.lane(loc.laneId);
+  if (!laneInfo) return false;
   // the agent's lane direction: its own heading less the heading error against the lane
   const laneHeading = a.headingRad - loc.headingErrRad;
   const cosRel = Math.cos(laneHeading - pathHeading);
   if (Math.abs(cosRel) < 0.9) return false;
-  if (sameCarriageway(ctx, sM, a)) return false;
+  const carriageway = carriagewayLanes(ctx, sM);
+  if (carriageway.has(loc.laneId) || onPathRoad(ctx, loc.laneId)) return false;
+  // the gap between the two carriageways: from the nearest lane of the path's (the path's own
+  // lane in the path's frame, the others in their own) to the nearest of the agent's, each lane's
+  // centre taken at the agent's station
   let pathLaneId = path.pieces[0]!.laneId;
   for (const p of path.pieces) if (p.fromS <= sM) pathLaneId = p.laneId;
-  const pathHalfW = (ctx.map.lane(pathLaneId)?.data.widthM ?? 3.5) / 2;
-  // the agent lane's centre, off the path: the agent's offset less its offset within its lane
-  // (left + along each lane's own direction: reversed for a lane that runs the other way)
-  const centreD = dM - Math.sign(cosRel) * loc.dM;
-  const gap = Math.abs(centreD) - pathHalfW - laneData.widthM / 2;
-  return gap >= ctx.params.medianMinM;
+  const theirs = linkedLanes(ctx, loc.laneId);
+  let gap = Number.POSITIVE_INFINITY;
+  let gapLine = path.line;
+  let gapS = sM;
+  let gapSide = 1;
+  let gapInnerM = 0;
+  for (const wId of theirs) {
+    const w = ctx.map.lane(wId);
+    if (!w) continue;
+    w.line.project(a.x, a.y, fl);
+    if (fl.sM < 0 || fl.sM > w.line.length) continue;
+    w.line.toCartesian(fl.sM, 0, probe);
+    const wx = probe.x;
+    const wy = probe.y;
+    for (const cId of carriageway) {
+      const c = ctx.map.lane(cId);
+      if (!c) continue;
+      const line = cId === pathLaneId ? path.line : c.line;
+      if (cId === pathLaneId) line.project(wx, wy, fl, sM - 20, sM + 20);
+      else line.project(wx, wy, fl);
+      if (fl.sM < 0 || fl.sM > line.length) continue;
+      const g = Math.abs(fl.dM) - c.data.widthM / 2 - w.data.widthM / 2;
+      if (g < gap) {
+        gap = g;
+        gapLine = line;
+        gapS = fl.sM;
+        gapSide = Math.sign(fl.dM);
+        gapInnerM = c.data.widthM / 2;
+      }
+    }
+  }
+  if (!(gap >= ctx.params.medianMinM)) return false;
+  // a strip of at least `medianMinM` with no lane running along lies in the gap: lanes that tile
+  // it (the inner oncoming lane of a road whose centre line has no links, the agent in the outer
+  // one; the lanes of a map with no links at all) make it a road, not a median
+  const h0 = gapLine.headingAt(gapS);
+  let freeM = 0;
+  for (let off = MEDIAN_PROBE_STEP_M / 2; off < gap; off += MEDIAN_PROBE_STEP_M) {
+    gapLine.toCartesian(gapS, gapSide * (gapInnerM + off), probe);
+    let laneThere = false;
+    for (const l of ctx.map.lanesAt(probe.x, probe.y)) {
+      if (carriageway.has(l.data.id) || theirs.has(l.data.id)) continue;
+      l.line.project(probe.x, probe.y, fl);
+      if (Math.abs(Math.cos(l.line.headingAt(fl.sM) - h0)) >= 0.9) laneThere = true;
+    }
+    freeM = laneThere ? 0 : freeM + MEDIAN_PROBE_STEP_M;
+    if (freeM >= ctx.params.medianMinM - 1e-9) return true;
+  }
+  return false;
 }
 
 /** A school bus standing with its red flashers / stop arm on (unknown lights: assumed on). */
@@ -146,7 +240,7 @@ export function situationalRules(ctx: CheckContext, sink: RuleSink): void {
       // — but not across a median: the other roadway of a divided road does not stop
       const near =
         sameCarriageway(ctx, fp.sM, ag) ||
-        (Math.abs(fp.dM) <= params.schoolBusLateralM && !acrossMedian(ctx, fp.sM, fp.dM, ag));
+        (Math.abs(fp.dM) <= params.schoolBusLateralM && !acrossMedian(ctx, fp.sM, ag));
       if (!near || rearS < f0 - 1 || rearS - f0 > lookEnd - f0) continue;
       const lineS = rearS - params.schoolBusStopGapM;
       const k = firstUnstoppable(ctx, lineS, budget);
@@ -169,7 +263,7 @@ export function situationalRules(ctx: CheckContext, sink: RuleSink): void {
       // beside or in the path ahead: pass at a walking-pace cap (move-over laws)
       if (Math.abs(fp.dM) > params.schoolBusLateralM || frontS < f0 || rearS > lookEnd) continue;
       // (beyond a median it stands on another roadway: no lane beside it is the ego's)
-      if (acrossMedian(ctx, fp.sM, fp.dM, ag)) continue;
+      if (acrossMedian(ctx, fp.sM, ag)) continue;
       const cap = params.emergencyPassSpeedMps;
       let k = firstUnstoppable(ctx, rearS - 10, budget, cap);
       if (k < 0) k = firstTooFast(ctx, rearS - 10, frontS, cap);
@@ -199,7 +293,7 @@ export function situationalRules(ctx: CheckContext, sink: RuleSink): void {
     if (!closesIn(ag, ex, ey, eh, v0) && !closesIn(ag, ex, ey, eh, vEgoMax)) continue;
     // one on the other roadway of a divided road needs no one on this roadway to yield (an
     // ambulance coming the other way beyond a median capped a lawful ACCELERATE; red team 6)
-    if (acrossMedian(ctx, fp.sM, fp.dM, ag)) continue;
+    if (acrossMedian(ctx, fp.sM, ag)) continue;
     const accelerates = vEnd > v0 + 0.5;
     const laneChanging = changesLane(r);
     const intoItsLane = laneChanging && Math.abs(fp.dM - r.targetOffsetM) < 1.75;
