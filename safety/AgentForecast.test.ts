@@ -172,39 +172,56 @@ describe('AgentForecast: a vehicle that may turn at the junction ahead', () => {
       ...rest,
     };
     const f = new AgentForecast(4, 64);
-    forecastAgents([ag], jx, new LanePathCache(jx), ['IN3', 'C31', 'OUT1'], egoX, -30, 200, 21, 0.2, f);
-    return f;
+    const turns = new AgentForecast(4, 64);
+    const route = ['IN3', 'C31', 'OUT1'];
+    forecastAgents(
+      [ag],
+      jx,
+      new LanePathCache(jx),
+      route,
+      egoX,
+      -30,
+      200,
+      21,
+      0.2,
+      f,
+      undefined,
+      undefined,
+      turns,
+    );
+    return { f, turns };
   }
   /** Kept slot j's heading 4 s on (step 20), rad. */
   const headingAt4s = (f: AgentForecast, j: number) => f.h[j * f.capacity + 20]!;
 
   it('easing off towards the ego’s side: its turn across the ego’s way is forecast beside straight on', () => {
-    const f = forecastOf({ accelMps2: -1.1 });
-    expect(f.count).toBe(2);
-    expect(f.index[1]).toBe(0);
+    const { f, turns } = forecastOf({ accelMps2: -1.1 });
+    expect(f.count).toBe(1);
     expect(Math.abs(angleDiff(headingAt4s(f, 0), -Math.PI / 2))).toBeLessThan(0.05); // straight on, south
-    expect(Math.abs(angleDiff(headingAt4s(f, 1), 0))).toBeLessThan(0.3); // turned left, (almost) east
+    expect(turns.count).toBe(1);
+    expect(turns.index[0]).toBe(0);
+    expect(Math.abs(angleDiff(headingAt4s(turns, 0), 0))).toBeLessThan(0.3); // turned left, (almost) east
   });
 
   it('keeping its speed, it goes straight on only (nothing says it turns)', () => {
-    expect(forecastOf({ accelMps2: 0 }).count).toBe(1);
-    expect(forecastOf({}).count).toBe(1);
+    expect(forecastOf({ accelMps2: 0 }).turns.count).toBe(0);
+    expect(forecastOf({}).turns.count).toBe(0);
   });
 
   it('braking hard is braking for something, not easing off for a turn: straight on only', () => {
-    expect(forecastOf({ accelMps2: -5 }).count).toBe(1);
+    expect(forecastOf({ accelMps2: -5 }).turns.count).toBe(0);
   });
 
   it('with the ego on its other side, its turn that way (right, west) is the one forecast', () => {
-    const f = forecastOf({ accelMps2: -1.1 }, -30);
-    expect(f.count).toBe(2);
-    expect(Math.abs(angleDiff(headingAt4s(f, 1), Math.PI))).toBeLessThan(0.1);
+    const { turns } = forecastOf({ accelMps2: -1.1 }, -30);
+    expect(turns.count).toBe(1);
+    expect(Math.abs(angleDiff(headingAt4s(turns, 0), Math.PI))).toBeLessThan(0.1);
   });
 
   it('its indicator says which way: right (west), away from the ego, at any speed change', () => {
-    const f = forecastOf({ indicator: 'RIGHT' });
-    expect(f.count).toBe(2);
-    expect(Math.abs(angleDiff(headingAt4s(f, 1), Math.PI))).toBeLessThan(0.1);
+    const { turns } = forecastOf({ indicator: 'RIGHT' });
+    expect(turns.count).toBe(1);
+    expect(Math.abs(angleDiff(headingAt4s(turns, 0), Math.PI))).toBeLessThan(0.1);
   });
 });
 

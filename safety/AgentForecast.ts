@@ -198,7 +198,10 @@ const fp = { sM: 0, dM: 0, segment: 0 };
 
 /**
  * Predicts every agent within `radiusM` of (cx, cy) for `n` steps of `dtS` into `out` (`_route`, the
- * ego's, no longer steers where others go; kept for the callers).
+ * ego's, no longer steers where others go; kept for the callers). With `turns`, a vehicle that may
+ * turn at the fork ahead (`slowsForTurn`, `turnPaths`) also gets its turn forecast there: a
+ * hypothesis the ego must stay able to answer (`crossing.mayTurn`), not a forecast the footprint
+ * rules brake for (they read `out` only).
  */
 export function forecastAgents(
   agents: ReadonlyArray<AgentState>,
@@ -213,10 +216,16 @@ export function forecastAgents(
   out: AgentForecast,
   signals?: ForecastSignals,
   braking?: ForecastBraking,
+  turns?: AgentForecast,
 ): void {
   out.n = n;
   out.dtS = dtS;
   out.count = 0;
+  if (turns) {
+    turns.n = n;
+    turns.dtS = dtS;
+    turns.count = 0;
+  }
   const r2 = radiusM * radiusM;
   for (let i = 0; i < agents.length && out.count < out.maxAgents; i++) {
     const ag = agents[i]!;
@@ -302,14 +311,14 @@ export function forecastAgents(
           fillDrift(out, slot2 * out.capacity, path, s0, d0, dRate, lonF, dh, reach, ag, n, dtS, stopM);
         }
       }
-      if (ag.kind === 'vehicle' && slowsForTurn(ag))
+      if (turns && ag.kind === 'vehicle' && slowsForTurn(ag))
         for (const turn of turnPaths(map, paths, path, onLaneId, onLaneS, ag, (n - 1) * dtS, cx, cy)) {
-          if (out.count >= out.maxAgents) break;
-          // worse case: it takes the turn (across the ego's way, where that is where the turn goes)
-          const slot2 = out.count++;
-          out.index[slot2] = i;
+          if (turns.count >= turns.maxAgents) break;
+          // it may take the turn (across the ego's way, where that is where the turn goes)
+          const slot = turns.count++;
+          turns.index[slot] = i;
           turn.line.project(ag.x, ag.y, fp);
-          fillDrift(out, slot2 * out.capacity, turn, fp.sM, fp.dM, 0, 1, 0, 0, ag, n, dtS, stopM);
+          fillDrift(turns, slot * turns.capacity, turn, fp.sM, fp.dM, 0, 1, 0, 0, ag, n, dtS, stopM);
         }
       continue;
     }

@@ -36,7 +36,7 @@ import {
   rearBrakeLimit,
   round,
 } from './rules/CheckContext.ts';
-import { collisionRule, crossingPetRule, ttcRule } from './rules/collision.ts';
+import { collisionRule, crossingPetRule, mayTurnRule, ttcRule } from './rules/collision.ts';
 import { inputRules, parseCommand } from './rules/inputRule.ts';
 import { kinematicsRule } from './rules/kinematicsRule.ts';
 import { laneChangeRules } from './rules/laneChangeRule.ts';
@@ -115,6 +115,7 @@ const RULES = [
   collisionRule,
   ttcRule,
   crossingPetRule,
+  mayTurnRule,
   rssRule,
   vruRule,
   vruStepOutRule,
@@ -151,6 +152,7 @@ export function createSafetyGate(input: SafetyParamsInput = {}): SafetyGate {
   const rollout = new Rollout(Math.max(cap, 64));
   const trajRollout = new Rollout(128);
   const forecast = new AgentForecast(128, Math.max(cap, 64));
+  const turnForecast = new AgentForecast(32, Math.max(cap, 64));
   const sink = new RuleSink();
   const candSink = new RuleSink();
   let paths: LanePathCache | undefined;
@@ -250,6 +252,7 @@ export function createSafetyGate(input: SafetyParamsInput = {}): SafetyGate {
       forecast,
       signalsOf(snap.lights),
       params.observedBrakeShare > 0 ? braking(ego.headingRad) : undefined,
+      turnForecast,
     );
     const ctx: CheckContext = {
       snapshot: snap,
@@ -259,6 +262,7 @@ export function createSafetyGate(input: SafetyParamsInput = {}): SafetyGate {
       command: cmd,
       rollout,
       forecast,
+      turnForecast,
       fromTrajectory: !!traj,
       rearStruck: new Set<number>(),
       rearStruckAtS: Number.NaN,

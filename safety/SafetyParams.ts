@@ -110,6 +110,12 @@ export const SafetyParamsSchema = z.object({
   /** Roll-out of a command: accelerate / decelerate to a target speed, m/s² (below the comfort limits). */
   commandAccelMps2: pos().default(1.5),
   commandDecelMps2: pos().default(2.0),
+  /**
+   * `crossing.mayTurn`: a vehicle that may turn across the ego's way is seen turning this long
+   * after it starts (its heading ≈ 0.1 rad off its lane: two snapshots), plus the check's tick and
+   * the actuator's lag, s (our choice); the ego then brakes at the repair ladder's hardest rung.
+   */
+  mayTurnReactionS: nonNeg().default(0.5),
   /** ACCELERATE / DECELERATE without a target speed change the speed by this much, m/s. */
   speedStepMps: pos().default(5),
   /** The sim's tracker as a first-order speed loop: nuPlan LQR q_lon 10, r_lon 1 over a 1 s horizon → gain 10/11 per s. */
