@@ -155,6 +155,76 @@ describe('AgentForecast: another driver’s way through a junction', () => {
   });
 });
 
+describe('AgentForecast: a vehicle that may turn at the junction ahead', () => {
+  // a car coming south on IN1 at 8 m/s, 10 m before the junction; the ego comes north on IN3 at
+  // (1.75, -30), on the car's left (east): the car's left turn C10 (east) crosses the ego's way
+  const jx = junctionMap();
+  function forecastOf(seen: { accelMps2?: number; indicator?: 'LEFT' | 'RIGHT' }, egoX = 1.75) {
+    const { indicator, ...rest } = seen;
+    const ag = {
+      ...agentOn(jx, {
+        id: 'c',
+        lane: 'IN1',
+        s: 110,
+        speed: 8,
+        ...(indicator ? { attrs: { indicator } } : {}),
+      }),
+      ...rest,
+    };
+    const f = new AgentForecast(4, 64);
+    const turns = new AgentForecast(4, 64);
+    const route = ['IN3', 'C31', 'OUT1'];
+    forecastAgents(
+      [ag],
+      jx,
+      new LanePathCache(jx),
+      route,
+      egoX,
+      -30,
+      200,
+      21,
+      0.2,
+      f,
+      undefined,
+      undefined,
+      turns,
+    );
+    return { f, turns };
+  }
+  /** Kept slot j's heading 4 s on (step 20), rad. */
+  const headingAt4s = (f: AgentForecast, j: number) => f.h[j * f.capacity + 20]!;
+
+  it('easing off towards the ego’s side: its turn across the ego’s way is forecast beside straight on', () => {
+    const { f, turns } = forecastOf({ accelMps2: -1.1 });
+    expect(f.count).toBe(1);
+    expect(Math.abs(angleDiff(headingAt4s(f, 0), -Math.PI / 2))).toBeLessThan(0.05); // straight on, south
+    expect(turns.count).toBe(1);
+    expect(turns.index[0]).toBe(0);
+    expect(Math.abs(angleDiff(headingAt4s(turns, 0), 0))).toBeLessThan(0.3); // turned left, (almost) east
+  });
+
+  it('keeping its speed, it goes straight on only (nothing says it turns)', () => {
+    expect(forecastOf({ accelMps2: 0 }).turns.count).toBe(0);
+    expect(forecastOf({}).turns.count).toBe(0);
+  });
+
+  it('braking hard is braking for something, not easing off for a turn: straight on only', () => {
+    expect(forecastOf({ accelMps2: -5 }).turns.count).toBe(0);
+  });
+
+  it('with the ego on its other side, its turn that way (right, west) is the one forecast', () => {
+    const { turns } = forecastOf({ accelMps2: -1.1 }, -30);
+    expect(turns.count).toBe(1);
+    expect(Math.abs(angleDiff(headingAt4s(turns, 0), Math.PI))).toBeLessThan(0.1);
+  });
+
+  it('its indicator says which way: right (west), away from the ego, at any speed change', () => {
+    const { turns } = forecastOf({ indicator: 'RIGHT' });
+    expect(turns.count).toBe(1);
+    expect(Math.abs(angleDiff(headingAt4s(turns, 0), Math.PI))).toBeLessThan(0.1);
+  });
+});
+
 describe('AgentForecast: a vehicle seen braking over several snapshots', () => {
   const BRAKING = { share: 0.5, egoHeadingRad: 0, sameWayRad: Math.PI / 4 };
   /** One car on N (heading south) at 12 m/s, its light green, with what the tracker saw of it. */

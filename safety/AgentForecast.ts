@@ -32,6 +32,24 @@ const LANE_FOLLOW_HEADING_RAD = 0.5;
 const MAX_DRIFT_M = 1.75;
 /** Sideways speed above which a lane-following vehicle also gets the "keeps drifting into the ego's path" hypothesis, m/s. */
 const DRIFT_TOWARDS_EGO_MPS = 0.5;
+/**
+ * A vehicle that eases off at least this much as it nears a fork is taken to be slowing for a turn, m/s²
+ * (our choice: a car going straight on keeps its speed; one about to turn sheds it — the LTAP/OD
+ * target of esmini's `ltap-od-relative-speed` slows at ≈ 1.1 m/s² for its left turn).
+ */
+const TURN_SLOWING_MPS2 = 0.3;
+/**
+ * Braking harder than this is braking for something (a light, a queue, a car across its way — the
+ * ego it yields to), not easing off for a turn, m/s² (the comfortable stop for a yellow, 3 m/s²;
+ * drivers shed speed for a turn at 1–2 m/s²).
+ */
+const TURN_SLOWING_MAX_MPS2 = 3;
+/** A branch turning by at least this much is a turn (a slight fork is the straightest way's business), rad. */
+const TURN_MIN_RAD = Math.PI / 6;
+/** Lateral acceleration above which a vehicle cannot take a turn at its speed, m/s² (≈ 0.8 g, the friction of a dry road). */
+const TURN_MAX_LAT_MPS2 = 8;
+/** A vehicle this far into a junction lane may still take a sibling branch (the branches part gradually), m. */
+const BRANCH_EARLY_M = 6;
 
 export class AgentForecast {
   /** Number of agents kept (after culling) and of steps. */
@@ -180,7 +198,10 @@ const fp = { sM: 0, dM: 0, segment: 0 };
 
 /**
  * Predicts every agent within `radiusM` of (cx, cy) for `n` steps of `dtS` into `out` (`_route`, the
- * ego's, no longer steers where others go; kept for the callers).
+ * ego's, no longer steers where others go; kept for the callers). With `turns`, a vehicle that may
+ * turn at the fork ahead (`slowsForTurn`, `turnPaths`) also gets its turn forecast there: a
+ * hypothesis the ego must stay able to answer (`crossing.mayTurn`), not a forecast the footprint
+ * rules brake for (they read `out` only).
  */
 export function forecastAgents(
   agents: ReadonlyArray<AgentState>,
@@ -195,10 +216,16 @@ export function forecastAgents(
   out: AgentForecast,
   signals?: ForecastSignals,
   braking?: ForecastBraking,
+  turns?: AgentForecast,
 ): void {
   out.n = n;
   out.dtS = dtS;
   out.count = 0;
+  if (turns) {
+    turns.n = n;
+    turns.dtS = dtS;
+    turns.count = 0;
+  }
   const r2 = radiusM * radiusM;
   for (let i = 0; i < agents.length && out.count < out.maxAgents; i++) {
     const ag = agents[i]!;
@@ -215,12 +242,16 @@ export function forecastAgents(
     let dRate = 0;
     let lonF = 1;
     let dh = 0;
+    let onLaneId = '';
+    let onLaneS = 0;
     if (moving && (ag.kind === 'vehicle' || ag.kind === 'cyclist')) {
       const loc = map.locate(ag.x, ag.y, ag.headingRad, 2);
       if (loc && Math.abs(loc.headingErrRad) < LANE_FOLLOW_HEADING_RAD) {
         // (its own way on, not the ego's route: through a junction the branch that turns least)
         path = paths.getStraightest(loc.laneId);
         if (path) {
+          onLaneId = loc.laneId;
+          onLaneS = loc.sM;
           path.line.project(ag.x, ag.y, fp);
           s0 = fp.sM;
           d0 = fp.dM;
@@ -280,6 +311,15 @@ export function forecastAgents(
           fillDrift(out, slot2 * out.capacity, path, s0, d0, dRate, lonF, dh, reach, ag, n, dtS, stopM);
         }
       }
+      if (turns && ag.kind === 'vehicle' && slowsForTurn(ag))
+        for (const turn of turnPaths(map, paths, path, onLaneId, onLaneS, ag, (n - 1) * dtS, cx, cy)) {
+          if (turns.count >= turns.maxAgents) break;
+          // it may take the turn (across the ego's way, where that is where the turn goes)
+          const slot = turns.count++;
+          turns.index[slot] = i;
+          turn.line.project(ag.x, ag.y, fp);
+          fillDrift(turns, slot * turns.capacity, turn, fp.sM, fp.dM, 0, 1, 0, 0, ag, n, dtS, stopM);
+        }
       continue;
     }
     const stopM = moving ? observedStopM(ag, ag.speedMps, braking, (n - 1) * dtS) : Number.POSITIVE_INFINITY;
@@ -301,6 +341,83 @@ export function forecastAgents(
       }
     }
   }
+}
+
+/** True when a vehicle shows that it may turn: its indicator is on, or it eases off (not braking hard). */
+function slowsForTurn(ag: AgentState): boolean {
+  if (ag.indicator === 'LEFT' || ag.indicator === 'RIGHT') return true;
+  return (
+    ag.accelMps2 !== undefined && ag.accelMps2 <= -TURN_SLOWING_MPS2 && ag.accelMps2 >= -TURN_SLOWING_MAX_MPS2
+  );
+}
+
+/** How much a lane's heading changes from its start to its end, rad (positive: a left turn). */
+function laneTurnRad(map: RoadMap, laneId: string): number {
+  const l = map.lane(laneId);
+  if (!l) return 0;
+  return angleDiff(l.line.headingAt(l.line.length), l.line.headingAt(0));
+}
+
+/**
+ * The turns a lane-following vehicle (on `laneId`, `laneS` along it, forecast along `straightest`)
+ * may take instead of going on straight: the branches of the fork its lane ends in within the
+ * distance it covers over `horizonS`, or — just past a fork, still within `BRANCH_EARLY_M` of a
+ * junction lane's start — that lane's siblings; only those that turn by `TURN_MIN_RAD` or more and
+ * that it can take at its speed (`TURN_MAX_LAT_MPS2` on the turn's mean radius), and the way its
+ * indicator points where it shows one (a car indicating right does not turn left), else towards the
+ * side of it the ego (`egoX`, `egoY`) is on. The gate's other
+ * drivers otherwise go the way that turns least, and a car turning across the ego's way is seen
+ * only when it has begun to turn — too late for an ego at speed (esmini `ltap-od-relative-speed`).
+ */
+function turnPaths(
+  map: RoadMap,
+  paths: LanePathCache,
+  straightest: LanePath,
+  laneId: string,
+  laneS: number,
+  ag: AgentState,
+  horizonS: number,
+  egoX: number,
+  egoY: number,
+): LanePath[] {
+  const lane = map.lane(laneId);
+  if (!lane) return [];
+  const found: LanePath[] = [];
+  // the way it turns: where its indicator points, else towards the ego's side of it (a turn away
+  // from the ego does not cross the ego's way; the oncoming car that brakes for an ego turning left
+  // in front of it — `unprotected_left`, CLS-R — was otherwise forecast to turn right into the ego's
+  // exit, and the ego waited it out: pdm-closed+gate 100 → 87.5)
+  const egoSide = Math.sign(
+    Math.cos(ag.headingRad) * (egoY - ag.y) - Math.sin(ag.headingRad) * (egoX - ag.x),
+  );
+  const side = ag.indicator === 'LEFT' ? 1 : ag.indicator === 'RIGHT' ? -1 : egoSide;
+  const canTake = (id: string): boolean => {
+    const l = map.lane(id);
+    const signed = laneTurnRad(map, id);
+    const turn = Math.abs(signed);
+    if (!l || turn < TURN_MIN_RAD || signed * side < 0) return false;
+    return (ag.speedMps * ag.speedMps * turn) / l.line.length <= TURN_MAX_LAT_MPS2;
+  };
+  const succ = lane.data.successors;
+  if (succ.length > 1 && lane.line.length - laneS <= ag.speedMps * horizonS) {
+    const straightOn = straightest.pieces[1]?.laneId;
+    for (const id of succ) {
+      if (id === straightOn || !canTake(id)) continue;
+      const p = paths.get(laneId, [laneId, id]);
+      if (p) found.push(p);
+    }
+  } else if (lane.data.junctionId !== undefined && laneS <= BRANCH_EARLY_M) {
+    for (const pred of lane.data.predecessors) {
+      const from = map.lane(pred);
+      if (!from) continue;
+      for (const id of from.data.successors) {
+        if (id === laneId || !canTake(id)) continue;
+        const p = paths.get(id, [id]);
+        if (p) found.push(p);
+      }
+    }
+  }
+  return found;
 }
 
 /**

@@ -37,7 +37,7 @@ import {
   rearBrakeLimit,
   round,
 } from './rules/CheckContext.ts';
-import { collisionRule, crossingPetRule, ttcRule } from './rules/collision.ts';
+import { collisionRule, crossingPetRule, mayTurnRule, ttcRule } from './rules/collision.ts';
 import { inputRules, parseCommand } from './rules/inputRule.ts';
 import { kinematicsRule } from './rules/kinematicsRule.ts';
 import { laneChangeRules } from './rules/laneChangeRule.ts';
@@ -116,6 +116,7 @@ const RULES = [
   collisionRule,
   ttcRule,
   crossingPetRule,
+  mayTurnRule,
   rssRule,
   vruRule,
   vruStepOutRule,
@@ -152,6 +153,7 @@ export function createSafetyGate(input: SafetyParamsInput = {}): SafetyGate {
   const rollout = new Rollout(Math.max(cap, 64));
   const trajRollout = new Rollout(128);
   const forecast = new AgentForecast(128, Math.max(cap, 64));
+  const turnForecast = new AgentForecast(32, Math.max(cap, 64));
   const sink = new RuleSink();
   const candSink = new RuleSink();
   let paths: LanePathCache | undefined;
@@ -251,6 +253,7 @@ export function createSafetyGate(input: SafetyParamsInput = {}): SafetyGate {
       forecast,
       signalsOf(snap.lights),
       params.observedBrakeShare > 0 ? braking(ego.headingRad) : undefined,
+      turnForecast,
     );
     const ctx: CheckContext = {
       snapshot: snap,
@@ -260,6 +263,7 @@ export function createSafetyGate(input: SafetyParamsInput = {}): SafetyGate {
       command: cmd,
       rollout,
       forecast,
+      turnForecast,
       fromTrajectory: !!traj,
       rearStruck: new Set<number>(),
       rearStruckAtS: Number.NaN,

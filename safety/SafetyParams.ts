@@ -94,6 +94,14 @@ export const SafetyParamsSchema = z.object({
   observedBrakeSameWayRad: nonNeg().default(Math.PI / 4),
   /** Speed-limit tolerance, m/s (nuPlan speed-limit metric counts any excess; we allow 0.5 m/s of tracking noise). */
   speedLimitToleranceMps: nonNeg().default(0.5),
+  /**
+   * On a lane that posts no limit (`Lane.speedLimitPosted === false`) the map's speed is the
+   * importer's default for the road class: binding where it is at most this (a statutory limit that
+   * holds without a sign — DE StVO §3(3): 50 km/h in built-up areas, 100 km/h outside them for
+   * cars), advisory above it (no general limit applies: the Autobahn's 130 km/h
+   * Richtgeschwindigkeit is advice, not a limit) — no cap then, m/s (100 km/h).
+   */
+  unpostedBindingMaxMps: pos().default(100 / 3.6),
   /** Comfort limits (nuPlan ego_is_comfortable: lon accel 2.40, decel 4.05, |jerk| 4.13, lat accel 4.89). */
   maxLonAccelMps2: pos().default(2.4),
   maxLatAccelMps2: pos().default(4.89),
@@ -129,6 +137,12 @@ export const SafetyParamsSchema = z.object({
   /** Roll-out of a command: accelerate / decelerate to a target speed, m/s² (below the comfort limits). */
   commandAccelMps2: pos().default(1.5),
   commandDecelMps2: pos().default(2.0),
+  /**
+   * `crossing.mayTurn`: a vehicle that may turn across the ego's way is seen turning this long
+   * after it starts (its heading ≈ 0.1 rad off its lane: two snapshots), plus the check's tick and
+   * the actuator's lag, s (our choice); the ego then brakes at the repair ladder's hardest rung.
+   */
+  mayTurnReactionS: nonNeg().default(0.5),
   /** ACCELERATE / DECELERATE without a target speed change the speed by this much, m/s. */
   speedStepMps: pos().default(5),
   /** The sim's tracker as a first-order speed loop: nuPlan LQR q_lon 10, r_lon 1 over a 1 s horizon → gain 10/11 per s. */

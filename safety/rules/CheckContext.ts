@@ -19,6 +19,8 @@ export interface CheckContext {
   command: MidLevelCommand;
   rollout: Rollout;
   forecast: AgentForecast;
+  /** Turns vehicles may take at the fork ahead (`forecastAgents`' `turns`): hypotheses for `crossing.mayTurn` only. */
+  turnForecast: AgentForecast;
   /** The roll-out came from a trajectory (kinematics are checked more strictly then). */
   fromTrajectory: boolean;
   /**

@@ -12,6 +12,7 @@ import {
   type CheckContext,
   egoCentre,
   givesOncomingProperResponse,
+  laterCheckAvoids,
   oncomingMitigateS,
   oncomingStops,
   q,
@@ -496,4 +497,98 @@ export function crossingPetRule(ctx: CheckContext, sink: RuleSink): void {
   sink.pass('crossing.pet', `no crossing vehicle within ${pet} s of a spot the ego speeds up to`, {
     boundS: pet,
   });
+}
+
+const e3 = { x: 0, y: 0, c: 0, s: 0 };
+
+/** True when the ego's footprint at roll-out step k meets any forecast footprint of turn slot j. */
+function meetsTurnAt(ctx: CheckContext, k: number, j: number, last: number): number {
+  const { turnForecast: f, vehicle: veh, snapshot } = ctx;
+  const ag = snapshot.agents[f.index[j]!]!;
+  const hl = veh.lengthM / 2;
+  const hw = veh.widthM / 2;
+  const reach = hl + hw + (ag.lengthM + ag.widthM) / 2;
+  egoCentre(ctx, k, e3);
+  const base = j * f.capacity;
+  for (let m = 0; m <= last; m++) {
+    const b = base + m;
+    if (Math.abs(f.x[b]! - e3.x) > reach || Math.abs(f.y[b]! - e3.y) > reach) continue;
+    if (meets(e3, hl, hw, f.x[b]!, f.y[b]!, f.h[b]!, ag)) return m;
+  }
+  return -1;
+}
+
+/**
+ * A vehicle that may turn across the ego's way (RSS, different geometry, for the turn it has not
+ * begun): one easing off or indicating before a fork (`AgentForecast`'s turn hypotheses) is
+ * forecast straight on by the footprint rules, and seen turning only once it has begun — for an
+ * ego at speed that is too late (esmini `ltap-od-relative-speed`: the target slowed 11.6 → 7 m/s
+ * and turned left across the ego; the gate saw the turn 18.5 m away at 9.9 m/s and the emergency
+ * stop met it at 4.2 m/s). The ego must stay able to answer the turn: stop short of the turn's path
+ * after seeing it (`mayTurnReactionS`, then the repair ladder's hardest rung, 0.75 of the
+ * platform's maximum, ≥ RSS b_min), or be through that path `crossingPetS` before the turning car
+ * (at its speed) could be there. Checked along the roll-out up to the path; a step the gate's next
+ * checks can still slow for (`commandDecelMps2`) is theirs, not this command's — the ego keeps its
+ * speed until it must slow, and a car that then brakes hard (yields) or goes on straight through the
+ * fork drops the hypothesis. Not when the ego can no longer stop short now (committed: going on is
+ * the way out; the footprint rules judge a turn that comes). Repair: cap at the speed from which
+ * the ego still stops short, braking at `commandDecelMps2`.
+ */
+export function mayTurnRule(ctx: CheckContext, sink: RuleSink): void {
+  const { rollout: r, turnForecast: f, vehicle: veh, snapshot, params } = ctx;
+  if (veh.kind !== 'car' || !r.path || f.count === 0) {
+    sink.pass('crossing.mayTurn', 'no vehicle that may turn across the ego’s way');
+    return;
+  }
+  const last = Math.min(r.n, f.n) - 1;
+  const b = Math.max(params.rssEgo.brakeMinMps2, 0.75 * veh.maxDecelMps2);
+  const tResp = params.mayTurnReactionS;
+  const stopDist = (v: number): number => v * tResp + (v * v) / (2 * b);
+  const stopShortMps = (distM: number): number =>
+    b * (-tResp + Math.sqrt(tResp * tResp + (2 * Math.max(0, distM)) / b));
+  const slow = params.commandDecelMps2;
+  for (let j = 0; j < f.count; j++) {
+    const ag = snapshot.agents[f.index[j]!]!;
+    let kIn = -1;
+    let mIn = -1;
+    for (let k = 0; k <= last && kIn < 0; k++) {
+      const m = meetsTurnAt(ctx, k, j, last);
+      if (m >= 0) {
+        kIn = k;
+        mIn = m;
+      }
+    }
+    if (kIn <= 0) continue; // never on its turn's path, or on it already
+    let kOut = last + 1;
+    for (let k = kIn + 1; k <= last; k++)
+      if (meetsTurnAt(ctx, k, j, last) < 0) {
+        kOut = k;
+        break;
+      }
+    // through its path before it could be there (with the crossing margin)
+    if ((kOut - mIn) * r.dtS + params.crossingPetS <= 0) continue;
+    const conflictS = r.s[kIn]! - 1;
+    if (stopDist(r.v[0]!) > conflictS - r.s[0]!) continue; // committed
+    for (let k = 1; k < kIn; k++) {
+      const v = r.v[k]!;
+      const dist = conflictS - r.s[k]!;
+      if (stopDist(v) <= dist) continue;
+      const cap = stopShortMps(dist);
+      if (laterCheckAvoids(ctx, k, cap, slow, 2)) continue;
+      sink.fail(
+        'crossing.mayTurn',
+        `vehicle ${q(ag.id)} may turn across the ego’s way (it ${ag.indicator === 'LEFT' || ag.indicator === 'RIGHT' ? 'indicates' : 'eases off'} before the fork): at t+${round(k * r.dtS, 1)} s the ego (${round(v)} m/s, ${round(dist)} m short of its turn’s path) could no longer stop short of it once it turns`,
+        {
+          agentId: ag.id,
+          atS: round(k * r.dtS, 2),
+          distanceM: round(dist),
+          egoSpeedMps: round(v),
+          capMps: round(cap),
+        },
+        { capSpeedMps: cap, brakeMps2: slow },
+      );
+      return;
+    }
+  }
+  sink.pass('crossing.mayTurn', 'the ego can answer every turn a vehicle may take across its way');
 }

@@ -173,3 +173,55 @@ describe('map.drivableArea: a junction polygon is drivable (as the metric counts
     expect(drivable(withJunction(true), 'U', 3 - half, 0.035)).toBe('ALLOW');
   });
 });
+
+/** One straight lane L (east, 600 m) with `limitMps`, posted or not. */
+function limitLane(limitMps: number, posted: boolean): RoadMap {
+  return new RoadMap(
+    RoadMapSchema.parse({
+      id: `limit-${limitMps}-${posted}`,
+      lanes: [
+        {
+          id: 'L',
+          centerline: [
+            { x: 0, y: 0 },
+            { x: 600, y: 0 },
+          ],
+          widthM: 3.5,
+          speedLimitMps: limitMps,
+          ...(posted ? {} : { speedLimitPosted: false }),
+        },
+      ],
+    }),
+  );
+}
+
+/** The gate's speedLimit result for speeding up from 28 to 29.5 m/s on lane L. */
+function speedRule(map: RoadMap) {
+  const sc = scene({ map, lane: 'L', s: 50, speed: 28, route: ['L'] });
+  const v = createSafetyGate().checkCommand(cmd({ speed: 'ACCELERATE', targetSpeedMps: 29.5 }), sc);
+  return v.rules.find((r) => r.rule === 'speedLimit')!;
+}
+
+describe('speedLimit: a lane that posts no limit', () => {
+  // 28.5 m/s (102.6 km/h): posted, a limit; unposted, above every statutory limit that holds
+  // without a sign (DE StVO §3(3): 50 km/h in built-up areas, 100 km/h outside for cars) — the map's
+  // figure can then only be advice (the Autobahn's 130 km/h Richtgeschwindigkeit), not a limit
+  it('a posted 28.5 m/s limit caps a speed-up to 29.5 m/s', () => {
+    const r = speedRule(limitLane(28.5, true));
+    expect(r.decision).toBe('MODIFY');
+    expect(r.message).toContain('posted limit');
+  });
+
+  it('an unposted 28.5 m/s (above the 100 km/h statutory maximum) is advisory: no cap, and the verdict says so', () => {
+    const r = speedRule(limitLane(28.5, false));
+    expect(r.decision).toBe('ALLOW');
+    expect(r.message).toContain('advisory, not a limit');
+    expect(r.values['advisoryMps']).toBe(28.5);
+  });
+
+  it('an unposted 25 m/s (within the statutory maximum) is the statutory default: it caps, worded as such', () => {
+    const r = speedRule(limitLane(25, false));
+    expect(r.decision).toBe('MODIFY');
+    expect(r.message).toContain('statutory (no posted limit)');
+  });
+});

@@ -131,30 +131,46 @@ export function mapRules(ctx: CheckContext, sink: RuleSink): void {
     );
   else sink.pass('map.drivingDirection', 'driving with the lane direction');
 
-  // Speed limit of the lane under the ego at each step (the ego may be slowing down towards it).
+  // Speed limit of the lane under the ego at each step (the ego may be slowing down towards it). A
+  // lane that posts none: the road class's default from the map, binding up to
+  // `unpostedBindingMaxMps` (a statutory limit without a sign), advisory above it (no cap)
   let worst = -Infinity;
   let limitAtWorst = 0;
+  let postedAtWorst = true;
+  let advisoryMps = Number.NaN;
   for (let k = 1; k < r.n && path; k++) {
     const lane = map.lane(pieceAt(path, r.s[k]!).laneId);
     if (!lane) continue;
+    const posted = lane.data.speedLimitPosted !== false;
+    if (!posted && lane.data.speedLimitMps > params.unpostedBindingMaxMps) {
+      advisoryMps = lane.data.speedLimitMps;
+      continue;
+    }
     const over = r.v[k]! - lane.data.speedLimitMps;
     if (r.a[k]! < -0.3) continue;
     if (over > worst) {
       worst = over;
       limitAtWorst = lane.data.speedLimitMps;
+      postedAtWorst = posted;
     }
   }
+  const kind = postedAtWorst ? 'posted' : 'statutory (no posted limit)';
   if (worst > params.speedLimitToleranceMps)
     sink.fail(
       'speedLimit',
-      `roll-out reaches ${round(limitAtWorst + worst)} m/s over the ${round(limitAtWorst)} m/s limit`,
-      { speedMps: round(limitAtWorst + worst), limitMps: round(limitAtWorst) },
+      `roll-out reaches ${round(limitAtWorst + worst)} m/s over the ${round(limitAtWorst)} m/s ${kind} limit`,
+      { speedMps: round(limitAtWorst + worst), limitMps: round(limitAtWorst), posted: postedAtWorst },
       { capSpeedMps: limitAtWorst },
     );
   else
     sink.pass(
       'speedLimit',
-      'within the speed limit',
-      Number.isFinite(worst) ? { worstExcessMps: round(worst) } : {},
+      Number.isNaN(advisoryMps)
+        ? 'within the speed limit'
+        : `within the speed limit; no posted limit where the map gives ${round(advisoryMps)} m/s, above the ${round(params.unpostedBindingMaxMps)} m/s statutory maximum: advisory, not a limit`,
+      {
+        ...(Number.isFinite(worst) ? { worstExcessMps: round(worst) } : {}),
+        ...(Number.isNaN(advisoryMps) ? {} : { advisoryMps: round(advisoryMps) }),
+      },
     );
 }
