@@ -165,6 +165,33 @@ function entityOf(name: string, tag: string, node: XNode): OscEntity {
     ...(tag === 'Vehicle' ? { performance: performanceOf(node) } : {}),
     ...trailerOf(node),
     ...refpointOf(node),
+    ...trajectoryPropertiesOf(node),
+  };
+}
+
+/**
+ * esmini's trajectory properties of an entity: `ignoreHeadingForTrajMotion` (vertex headings set
+ * the facing only, not the direction of travel) and `plineInterpolation` (how the heading blends
+ * between polyline vertices: `segment`, `corner`, anything else keeps each vertex's).
+ */
+function trajectoryPropertiesOf(node: XNode): Pick<OscEntity, 'trajectoryProps'> {
+  const props = kids(kid(node, 'Properties'), 'Property');
+  const value = (name: string) =>
+    attr(
+      props.find((p) => attr(p, 'name') === name),
+      'value',
+    );
+  const ignore = value('ignoreHeadingForTrajMotion');
+  const interp = value('plineInterpolation');
+  // Another value (`off`, `none`) leaves the polyline's own mode: no blend.
+  const mode =
+    interp === undefined ? undefined : interp === 'segment' || interp === 'corner' ? interp : 'none';
+  if (ignore === undefined && mode === undefined) return {};
+  return {
+    trajectoryProps: {
+      ...(ignore !== undefined ? { ignoreHeadingForMotion: ignore === 'true' } : {}),
+      ...(mode ? { plineInterpolation: mode } : {}),
+    },
   };
 }
 
