@@ -1040,7 +1040,8 @@ function positionResolver(
       if (alongLane && !forwardOf(laneId, sM)) extraH = Math.PI;
     }
     const at = unwrap(g.pose(c.roadId, sM, tM));
-    return { x: at.x, y: at.y, headingRad: orient(n, at.hRoad + extraH, false) };
+    const xy = unwrap(g.planPoint(c.roadId, sM, tM));
+    return { x: xy.x, y: xy.y, headingRad: orient(n, at.hRoad + extraH, false) };
   };
   const resolveFn: PositionResolver = (pos, path, states) => {
     const w = kid(pos, 'WorldPosition');
@@ -1071,7 +1072,9 @@ function positionResolver(
       const at = odr.laneAt(roadId, laneId, s);
       const forward = at.ok ? at.value.forward : laneId < 0;
       const h = forward ? r.hRoad + slope : r.hRoad - slope + Math.PI;
-      return { x: r.x, y: r.y, headingRad: orient(lp, h, false) };
+      // placed where worldToRoad reads it back (flat, as the lanes are; the storyboard run banks it)
+      const xy = unwrap(g.planPoint(roadId, s, c.tM + off));
+      return { x: xy.x, y: xy.y, headingRad: orient(lp, h, false) };
     }
     const rp = kid(pos, 'RoadPosition');
     if (rp) {
@@ -1081,7 +1084,8 @@ function positionResolver(
       const s = sOnRoad(roadId, num(rp, 's', p), p);
       if (s === undefined) return undefined;
       const r = unwrap(odr.geometry.pose(roadId, s, num(rp, 't', p, 0)));
-      return { x: r.x, y: r.y, headingRad: orient(rp, r.hRoad, false) };
+      const xy = unwrap(odr.geometry.planPoint(roadId, s, num(rp, 't', p, 0)));
+      return { x: xy.x, y: xy.y, headingRad: orient(rp, r.hRoad, false) };
     }
     const rel = (tag: string): [XNode, EntityState] | undefined => {
       const n = kid(pos, tag);
