@@ -1829,6 +1829,15 @@ export class OscExecutor {
       // Actions take effect after every trigger of this step has been evaluated on the world as
       // it was (two events triggered by one condition both fire, even if the first teleports).
       const order = this.elements.indexOf(e);
+      // A ParameterAction / VariableAction sets its value when it starts: the triggers evaluated
+      // after it in the same step see it (esmini: a VariableCondition in a later event of the
+      // maneuver fires in the step the VariableAction ran, variable_modify.xosc).
+      const g = kid(e.node, 'GlobalAction');
+      if (g && (kid(g, 'ParameterAction') || kid(g, 'VariableAction'))) {
+        this.actionOrder = order;
+        this.globalAction(g, `${e.path}/GlobalAction`);
+        return;
+      }
       this.pendingActions.push(() => {
         this.actionOrder = order;
         const pa = kid(e.node, 'PrivateAction');
