@@ -108,6 +108,21 @@ describe('RoadGeometry', () => {
     expect(g.moveAlongS('7', -3, 60, -20)?.laneId).toBe(-2);
   });
 
+  it('gives a point on a banked road beside the reference line at t, which worldToRoad reads back as t', () => {
+    const xodr = straightRoadXodr({ lengthM: 100 }).replace(
+      '<lanes>',
+      '<lateralProfile><superelevation s="0" a="0.5" b="0" c="0" d="0"/></lateralProfile><lanes>',
+    );
+    const r = parseOpenDrive(xodr, 'banked.xodr');
+    if (!r.ok) throw new Error(r.error.message);
+    const g = r.value.geometry;
+    const p = g.planPoint('7', 30, -1.75);
+    if (!p.ok) throw new Error(p.error.message);
+    // The surface point lies at t·cos(roll) beside the line; the plan point at t, as the lanes are laid out.
+    expect(p.value.y).toBeCloseTo(-1.75, 12);
+    expect(g.worldToRoad(p.value.x, p.value.y)?.tM).toBeCloseTo(-1.75, 9);
+  });
+
   it('pitches a body on a lane where the superelevation changes (the surface at t rises by t·roll′)', () => {
     // Roll grows at 0.01 rad/m: at t = −2 the surface falls 0.02 m per m along s, pitch atan(0.02) nose down.
     const xodr = straightRoadXodr({ lengthM: 100 }).replace(

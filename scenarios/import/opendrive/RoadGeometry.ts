@@ -249,6 +249,27 @@ export class RoadGeometry {
   }
 
   /**
+   * The map point `worldToRoad` reads back as (s, t), as the storyboard keeps entities: the surface
+   * point where the road's lateral vector leans along s (pitched and rolled, where `worldToRoad`
+   * solves the tilted surface), else the plan-view point t beside the reference line, as the lanes
+   * are laid out (flat: on a road that is only banked the surface point lies nearer the line, at
+   * t·cos(roll), and would read back as that smaller t). Errors as `pose`.
+   */
+  planPoint(roadId: string, sM: number, tM: number): Result<{ x: number; y: number }> {
+    const r = this.pose(roadId, sM, tM);
+    if (!r.ok) return r;
+    const p = r.value;
+    const road = this.byId.get(roadId)!;
+    const leans =
+      road.elevations.length > 0 &&
+      road.superelevations.length > 0 &&
+      Math.abs(Math.sin(p.pRoad) * Math.sin(p.rRoad)) >= 1e-9;
+    if (leans || Math.abs(p.rRoad) < 1e-12) return ok({ x: p.x, y: p.y });
+    // pose left the reference-line point at s in this.rp
+    return ok({ x: this.rp.x - tM * Math.sin(this.rp.hdg), y: this.rp.y + tM * Math.cos(this.rp.hdg) });
+  }
+
+  /**
    * Pitch along s of the road surface at lateral t due to a changing superelevation (the surface at
    * t rises by t·d(roll)/ds), rad, positive nose down: esmini's Position::GetPOffset for a body
    * facing along s, atan(tan(roll′)·−t). 0 without superelevation or off the road.

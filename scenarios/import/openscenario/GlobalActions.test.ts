@@ -106,14 +106,17 @@ describe('GlobalAction ParameterAction / VariableAction and their conditions', (
   const started = (name: string) =>
     r.value.events.find((e) => e.kind === 'element_start_time' && e.name === name)?.tS;
 
-  it('a ParameterCondition fires the step after a ParameterAction sets its value', () => {
+  // esmini sets the value when the action starts, so a condition of a later event of the maneuver
+  // fires in the same step (its unit test TestMultipleAndAddVariableValue: Ego brakes from 2.0 s and
+  // stands at x 89.1488, one step's 1.39 m short of where a brake from 2.1 s would leave it).
+  it('a ParameterCondition of a later event fires in the step a ParameterAction sets its value', () => {
     expect(started('SetGo')).toBeCloseTo(1.05, 6);
-    expect(started('OnParam')).toBeCloseTo(1.1, 6);
+    expect(started('OnParam')).toBeCloseTo(1.05, 6);
   });
 
   it('a VariableCondition sees the value after both ModifyActions of one event (4 × 3 + 7 = 19)', () => {
     expect(started('Modify')).toBeCloseTo(2.05, 6);
-    expect(started('OnVar')).toBeCloseTo(2.1, 6);
+    expect(started('OnVar')).toBeCloseTo(2.05, 6);
     expect(started('Never')).toBeUndefined();
   });
 

@@ -165,6 +165,33 @@ function entityOf(name: string, tag: string, node: XNode): OscEntity {
     ...(tag === 'Vehicle' ? { performance: performanceOf(node) } : {}),
     ...trailerOf(node),
     ...refpointOf(node),
+    ...trajectoryPropertiesOf(node),
+  };
+}
+
+/**
+ * esmini's trajectory properties of an entity: `ignoreHeadingForTrajMotion` (vertex headings set
+ * the facing only, not the direction of travel) and `plineInterpolation` (how the heading blends
+ * between polyline vertices: `segment`, `corner`, anything else keeps each vertex's).
+ */
+function trajectoryPropertiesOf(node: XNode): Pick<OscEntity, 'trajectoryProps'> {
+  const props = kids(kid(node, 'Properties'), 'Property');
+  const value = (name: string) =>
+    attr(
+      props.find((p) => attr(p, 'name') === name),
+      'value',
+    );
+  const ignore = value('ignoreHeadingForTrajMotion');
+  const interp = value('plineInterpolation');
+  // Another value (`off`, `none`) leaves the polyline's own mode: no blend.
+  const mode =
+    interp === undefined ? undefined : interp === 'segment' || interp === 'corner' ? interp : 'none';
+  if (ignore === undefined && mode === undefined) return {};
+  return {
+    trajectoryProps: {
+      ...(ignore !== undefined ? { ignoreHeadingForMotion: ignore === 'true' } : {}),
+      ...(mode ? { plineInterpolation: mode } : {}),
+    },
   };
 }
 
@@ -1013,7 +1040,8 @@ function positionResolver(
       if (alongLane && !forwardOf(laneId, sM)) extraH = Math.PI;
     }
     const at = unwrap(g.pose(c.roadId, sM, tM));
-    return { x: at.x, y: at.y, headingRad: orient(n, at.hRoad + extraH, false) };
+    const xy = unwrap(g.planPoint(c.roadId, sM, tM));
+    return { x: xy.x, y: xy.y, headingRad: orient(n, at.hRoad + extraH, false) };
   };
   const resolveFn: PositionResolver = (pos, path, states) => {
     const w = kid(pos, 'WorldPosition');
@@ -1044,7 +1072,9 @@ function positionResolver(
       const at = odr.laneAt(roadId, laneId, s);
       const forward = at.ok ? at.value.forward : laneId < 0;
       const h = forward ? r.hRoad + slope : r.hRoad - slope + Math.PI;
-      return { x: r.x, y: r.y, headingRad: orient(lp, h, false) };
+      // placed where worldToRoad reads it back (flat, as the lanes are; the storyboard run banks it)
+      const xy = unwrap(g.planPoint(roadId, s, c.tM + off));
+      return { x: xy.x, y: xy.y, headingRad: orient(lp, h, false) };
     }
     const rp = kid(pos, 'RoadPosition');
     if (rp) {
@@ -1054,7 +1084,8 @@ function positionResolver(
       const s = sOnRoad(roadId, num(rp, 's', p), p);
       if (s === undefined) return undefined;
       const r = unwrap(odr.geometry.pose(roadId, s, num(rp, 't', p, 0)));
-      return { x: r.x, y: r.y, headingRad: orient(rp, r.hRoad, false) };
+      const xy = unwrap(odr.geometry.planPoint(roadId, s, num(rp, 't', p, 0)));
+      return { x: xy.x, y: xy.y, headingRad: orient(rp, r.hRoad, false) };
     }
     const rel = (tag: string): [XNode, EntityState] | undefined => {
       const n = kid(pos, tag);

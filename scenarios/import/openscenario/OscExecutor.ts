@@ -28,6 +28,15 @@ import {
 import { StoryboardValues } from './StoryboardValues.ts';
 import { initialSyncState, type SyncParams, type SyncState, synchronizeStep } from './Synchronize.ts';
 import {
+  opposed,
+  type PlineInterpolation,
+  type TrajectoryHeading,
+  type TrajectoryVertices,
+  trajectoryHeadingAt,
+  trajectoryStartDirection,
+  trajectoryVertices,
+} from './TrajectoryHeading.ts';
+import {
   type ClothoidSegment,
   clothoidPoints,
   clothoidSplinePoints,
@@ -51,6 +60,8 @@ export interface OscEntity {
   couplerDxM?: number;
   /** Reference point ahead of the rear axle (esmini `refpoint_x_offset`), m. */
   refpointXOffsetM?: number;
+  /** esmini's trajectory properties (`ignoreHeadingForTrajMotion`, `plineInterpolation`). */
+  trajectoryProps?: { ignoreHeadingForMotion?: boolean; plineInterpolation?: PlineInterpolation };
 }
 
 /** Resolves an OpenSCENARIO <Position> to a map pose (undefined + an unsupported note if it cannot). */
@@ -133,6 +144,13 @@ export interface EntityState {
     t0: number;
     s0: number;
     done: boolean;
+    /** Polyline vertex headings and how they blend (esmini's trajectory heading); absent on other shapes: the line's heading. */
+    vertices?: TrajectoryVertices;
+    interpolation: PlineInterpolation;
+    /** −1: the entity faces against the shape (esmini initialHeadingSign); with the speed sign it gives the direction of travel. */
+    headingSign: 1 | -1;
+    /** The entity is on a segment whose first vertex gave its heading (esmini explicit_h_active_). */
+    explicitActive: boolean;
   };
   /** LongitudinalDistanceAction in progress: keep `gap` (m, or s × speed) to `ref`. */
   /** SpeedProfileAction in progress (`SpeedProfile.ts`): the speed is read off its segments. */
@@ -1122,6 +1140,8 @@ export class OscExecutor {
     const pts: Vec2[] = [];
     const times: number[] = [];
     const rolls: number[] = [];
+    // Heading each vertex's Position states (esmini: an h given to it), undefined where none.
+    const givenH: (number | undefined)[] = [];
     const shapeTiming = { s: [] as number[], t: [] as number[] };
     if (!poly) {
       const sp = `${path}/Trajectory/Shape`;
@@ -1141,6 +1161,7 @@ export class OscExecutor {
       );
       if (!pos) return;
       pts.push({ x: pos.x, y: pos.y });
+      givenH.push(statesHeading(kid(v, 'Position')) ? pos.headingRad : undefined);
       rolls.push(pos.rollRad ?? 0);
       const t = attr(v, 'time');
       if (t !== undefined) times.push(Number(t));
@@ -1163,30 +1184,27 @@ export class OscExecutor {
     const scale = timing ? Number(attr(timing, 'scale') ?? 1) : 1;
     const offset = timing ? Number(attr(timing, 'offset') ?? 0) : 0;
     const relative = attr(timing, 'domainAbsoluteRelative') !== 'absolute';
-    const tr0 = relative ? this.tS : 0;
-    const tt = useTimes ? times.map((t) => tr0 + (t + offset) * scale) : undefined;
-    // initialDistanceOffset: start that far along the shape; an entity never placed starts on it.
+    // initialDistanceOffset: start that far along the shape.
     const s0 = Math.min(Math.max(Number(attr(ft, 'initialDistanceOffset') ?? 0) || 0, 0), line.length);
-    if (!st.placed) {
-      const start = line.toCartesian(s0, 0);
-      st.x = start.x;
-      st.y = start.y;
-      st.headingRad = start.headingRad;
-      st.placed = true;
-    }
     // Shape time stamps sit at segment starts, the lengths scaled onto the sampled line.
     const shapeLen = shapeTiming.s[shapeTiming.s.length - 1] ?? 0;
     const vertexS = shapeTimed
       ? shapeTiming.s.map((x) => (shapeLen > 0 ? (x / shapeLen) * line.length : 0))
       : at.map((i) => line.s[i]!);
+    // A relative clock starts at the time stamp of the start point (esmini takes the trajectory's
+    // time where initialDistanceOffset puts the entity).
+    const tr0 = relative ? this.tS - (useTimes ? atS(vertexS, times, s0) : 0) * scale : 0;
+    const tt = useTimes ? times.map((t) => tr0 + (t + offset) * scale) : undefined;
+    const followMode = attr(kid(ft, 'TrajectoryFollowingMode'), 'followingMode') === 'follow';
     // followingMode "follow" on a timed polyline: esmini moves with constant acceleration on each
     // segment, starting at the entity's speed, rather than at a constant speed per segment
     // (PolyLineShape::CalculatePolyLine, FOLLOW).
-    const follow =
-      useTimes && attr(kid(ft, 'TrajectoryFollowingMode'), 'followingMode') === 'follow'
-        ? followProfile(vertexS, times, st.speedMps)
-        : undefined;
-    const traj = {
+    const follow = useTimes && followMode ? followProfile(vertexS, times, st.speedMps) : undefined;
+    // esmini's heading blend: the entity's property, else segment when following, corner for position.
+    const props = st.entity.trajectoryProps;
+    const interpolation = props?.plineInterpolation ?? (followMode ? 'segment' : 'corner');
+    const vertices = poly && givenH.length === pts.length ? trajectoryVertices(pts, givenH) : undefined;
+    const traj: NonNullable<EntityState['trajectory']> = {
       line,
       ...(tt ? { times: tt, vertexS } : {}),
       ...(follow ? { follow: { ...follow, rawTimes: times, tr0, scale, offset } } : {}),
@@ -1194,9 +1212,40 @@ export class OscExecutor {
       t0: this.tS,
       s0,
       done: false,
+      ...(vertices ? { vertices } : {}),
+      interpolation,
+      headingSign: 1,
+      explicitActive: false,
     };
+    // esmini puts the entity at the start point at once (FollowTrajectoryAction::Start), facing by
+    // the vertex heading or along the shape, backwards when it reverses into it.
+    const at0 = this.trajectoryHeading(traj, s0);
+    const start = trajectoryStartDirection(at0, {
+      speedMps: st.speedMps,
+      timed: tt !== undefined,
+      ignoreHeadingForMotion: props?.ignoreHeadingForMotion ?? false,
+    });
+    traj.headingSign = start.headingSign;
+    traj.explicitActive = at0.explicit;
+    const p0 = line.toCartesian(s0, 0);
+    st.x = p0.x;
+    st.y = p0.y;
+    st.headingRad = start.headingRad;
+    st.placed = true;
+    // A timed trajectory sets the speed it starts with, signed by the way the entity faces.
+    if (tt) {
+      const vs = follow ? follow.speed : positionModeSpeeds(vertexS, times);
+      st.speedMps = start.speedSign * atS(vertexS, vs, s0);
+    }
     st.trajectory = traj;
     return () => traj.done;
+  }
+
+  /** Heading of a trajectory at s: esmini's vertex headings on a polyline, the line's own on another shape. */
+  private trajectoryHeading(tr: NonNullable<EntityState['trajectory']>, sM: number): TrajectoryHeading {
+    if (tr.vertices) return trajectoryHeadingAt(tr.vertices, sM, tr.interpolation);
+    const h = tr.line.headingAt(sM);
+    return { headingRad: h, hTrueRad: h, explicit: false };
   }
 
   /** Points of a Clothoid / ClothoidSpline / Nurbs shape (undefined for another or a bad one). */
@@ -1780,6 +1829,15 @@ export class OscExecutor {
       // Actions take effect after every trigger of this step has been evaluated on the world as
       // it was (two events triggered by one condition both fire, even if the first teleports).
       const order = this.elements.indexOf(e);
+      // A ParameterAction / VariableAction sets its value when it starts: the triggers evaluated
+      // after it in the same step see it (esmini: a VariableCondition in a later event of the
+      // maneuver fires in the step the VariableAction ran, variable_modify.xosc).
+      const g = kid(e.node, 'GlobalAction');
+      if (g && (kid(g, 'ParameterAction') || kid(g, 'VariableAction'))) {
+        this.actionOrder = order;
+        this.globalAction(g, `${e.path}/GlobalAction`);
+        return;
+      }
       this.pendingActions.push(() => {
         this.actionOrder = order;
         const pa = kid(e.node, 'PrivateAction');
@@ -2024,7 +2082,10 @@ export class OscExecutor {
           }
           if (tr.rolls) st.rollRad = tr.rolls[k]! + wRoll * (tr.rolls[k + 1]! - tr.rolls[k]!);
           const sPrev = tr.s0;
-          st.speedMps = Math.max(0, (s - sPrev) / dtS);
+          // The speed is what the time stamps give, negative when the entity faces against the
+          // shape (FollowTrajectoryAction::Move, headingDirection).
+          const facing = opposed(st.headingRad, this.trajectoryHeading(tr, sPrev).hTrueRad) ? -1 : 1;
+          st.speedMps = (facing * Math.max(0, s - sPrev)) / dtS;
           // esmini ends a timed trajectory SMALL_NUMBER before its last time stamp; the time left
           // over in the step is travelled on beyond the end (FollowTrajectoryAction::Step).
           if (t > ts[ts.length - 1]! - TRAJECTORY_END_EPS) {
@@ -2032,22 +2093,40 @@ export class OscExecutor {
             beyondM = Math.max(0, t - ts[ts.length - 1]!) * st.speedMps;
           }
         } else {
-          // Reversing follows the shape too, the body facing against it.
-          s = tr.s0 + Math.abs(ds);
-          // esmini ends an untimed trajectory SMALL_NUMBER before its length and moves the rest of
-          // the step's distance on along the end heading (FollowTrajectoryAction::Step).
-          if (s > tr.line.length - TRAJECTORY_END_EPS) {
+          // The direction of travel along the shape is the speed's sign, turned when the entity
+          // faces against the shape (esmini movingDirection_ = SIGN(speed) · initialHeadingSign_).
+          const along = (st.speedMps < 0 ? -1 : 1) * tr.headingSign;
+          s = tr.s0 + along * Math.abs(ds);
+          // esmini ends an untimed trajectory SMALL_NUMBER before its end (its start, backwards)
+          // and moves the rest of the step's distance on along the heading there
+          // (FollowTrajectoryAction::Step).
+          if (along > 0 && s > tr.line.length - TRAJECTORY_END_EPS) {
             tr.done = true;
             beyondM = Math.max(0, s - tr.line.length);
+          } else if (along < 0 && s < TRAJECTORY_END_EPS) {
+            tr.done = true;
+            beyondM = Math.max(0, -s);
           }
         }
-        tr.s0 = Math.min(s, tr.line.length);
+        tr.s0 = Math.min(Math.max(s, 0), tr.line.length);
         tr.line.toCartesian(tr.s0, 0, pose);
-        if (beyondM > 0) {
-          pose.x += beyondM * Math.cos(pose.headingRad);
-          pose.y += beyondM * Math.sin(pose.headingRad);
+        const at = this.trajectoryHeading(tr, tr.s0);
+        if (beyondM !== 0) {
+          pose.x += beyondM * Math.cos(at.headingRad);
+          pose.y += beyondM * Math.sin(at.headingRad);
         }
-        if (st.speedMps < 0 && !tr.times) pose.headingRad += Math.PI;
+        // The entity takes the trajectory's heading; where the vertex gave none it faces along
+        // the shape, or against it when it started so (entering such a segment from one with a
+        // given heading decides that anew: FollowTrajectoryAction::Move).
+        pose.headingRad = at.headingRad;
+        if (at.explicit) tr.explicitActive = true;
+        else {
+          if (tr.explicitActive) {
+            tr.headingSign = opposed(at.headingRad, at.hTrueRad) ? -1 : 1;
+            tr.explicitActive = false;
+          }
+          if (tr.headingSign < 0) pose.headingRad = angle2Pi(pose.headingRad + Math.PI);
+        }
         st.x = pose.x;
         st.y = pose.y;
         st.headingRad = pose.headingRad;
@@ -2237,6 +2316,46 @@ export class OscExecutor {
     this.log.push({ tS: this.tS, kind: 'simulation_end_time', name: 'Closing' });
     return { states: this.states, endS: endS ?? o.maxDurationS, eventStarts: this.eventStarts };
   }
+}
+
+/**
+ * Whether a Position states a heading (esmini sets a heading mode only then): a WorldPosition's
+ * `h`, or an `Orientation` with `h` on another position type.
+ */
+export function statesHeading(pos: XNode | undefined): boolean {
+  if (!pos) return false;
+  const inner = Object.entries(pos).find(([k]) => k !== '$' && !k.startsWith('#'))?.[1] as
+    | XNode
+    | XNode[]
+    | undefined;
+  const node = Array.isArray(inner) ? inner[0] : inner;
+  if (!node) return false;
+  return attr(node, 'h') !== undefined || attr(kid(node, 'Orientation'), 'h') !== undefined;
+}
+
+/** A per-vertex value at arc length s, linear between vertices (PolyLineBase::EvaluateSegmentByLocalS). */
+export function atS(vertexS: readonly number[], values: readonly number[], sM: number): number {
+  const n = vertexS.length;
+  if (n === 0) return 0;
+  if (sM >= vertexS[n - 1]! - 1e-6) return values[n - 1]!;
+  let i = 0;
+  while (i < n - 1 && sM > vertexS[i + 1]! + 1e-6) i++;
+  const len = Math.max(vertexS[i + 1]! - vertexS[i]!, 1e-6);
+  const a = Math.min(Math.max((sM - vertexS[i]!) / len, 0), 1);
+  return (1 - a) * values[i]! + a * values[i + 1]!;
+}
+
+/**
+ * Vertex speeds of a timed polyline in position mode (PolyLineShape::CalculatePolyLine): each
+ * vertex has its segment's length over its duration; the last vertex keeps 0, as esmini's loop
+ * writes the last value to the vertex before it.
+ */
+export function positionModeSpeeds(vertexS: readonly number[], times: readonly number[]): number[] {
+  return vertexS.map((s, i) => {
+    if (i === vertexS.length - 1) return 0;
+    const dt = times[i + 1]! - times[i]!;
+    return dt > 1e-6 ? (vertexS[i + 1]! - s) / dt : 0;
+  });
 }
 
 /**

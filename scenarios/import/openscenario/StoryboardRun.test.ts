@@ -66,3 +66,45 @@ describe('storyboard mode', () => {
     expect(eventsCsv(events).split('\n')[0]).toBe('time,kind,name');
   });
 });
+
+describe('storyboard mode on a banked road whose superelevation grows along s (0.02 rad/m)', () => {
+  /** A car standing on lane −1 (centre t = −1.75) at s = 50, where the road is rolled 1 rad. */
+  const run = () => {
+    const dir = mkdtempSync(join(tmpdir(), 'edgeplan-sb-'));
+    writeFileSync(
+      join(dir, 'road.xodr'),
+      straightRoadXodr({ lengthM: 100 }).replace(
+        '<lanes>',
+        '<lateralProfile><superelevation s="0" a="0" b="0.02" c="0" d="0"/></lateralProfile><lanes>',
+      ),
+    );
+    const p = join(dir, 's.xosc');
+    writeFileSync(
+      p,
+      `<?xml version="1.0"?>
+<OpenSCENARIO><FileHeader revMajor="1" revMinor="1" description="banked"/>
+ <RoadNetwork><LogicFile filepath="road.xodr"/></RoadNetwork>
+ <Entities><ScenarioObject name="Car"><Vehicle name="car" vehicleCategory="car"><BoundingBox><Center x="1.5" y="0" z="0.8"/><Dimensions width="2" length="5" height="1.5"/></BoundingBox></Vehicle></ScenarioObject></Entities>
+ <Storyboard>
+  <Init><Actions><Private entityRef="Car"><PrivateAction><TeleportAction><Position><LanePosition roadId="7" laneId="-1" s="50" offset="0"/></Position></TeleportAction></PrivateAction></Private></Actions></Init>
+  <StopTrigger><ConditionGroup><Condition name="end" delay="0" conditionEdge="none"><ByValueCondition><SimulationTimeCondition value="0.2" rule="greaterOrEqual"/></ByValueCondition></Condition></ConditionGroup></StopTrigger>
+ </Storyboard>
+</OpenSCENARIO>`,
+    );
+    const r = runStoryboard(p, { stepS: 0.1 });
+    if (!r.ok) throw new Error(r.error.message);
+    return r.value.states[0]!;
+  };
+
+  it('reports the surface point once: t = −1.75 rotated by the 1 rad roll (esmini pitch_by_super_elevation)', () => {
+    const s = run();
+    expect(s.y).toBeCloseTo(-1.75 * Math.cos(1), 9);
+    expect(s.z).toBeCloseTo(-1.75 * Math.sin(1), 9);
+  });
+
+  it('pitches the body by the slope the growing roll gives the surface at t (esmini Position::GetPOffset)', () => {
+    // Body pitch atan(tan(0.02)·1.75) about its own lateral axis, seen through the 1 rad roll.
+    const pBody = Math.atan(Math.tan(0.02) * 1.75);
+    expect(run().p).toBeCloseTo(Math.asin(Math.sin(pBody) * Math.cos(1)), 9);
+  });
+});

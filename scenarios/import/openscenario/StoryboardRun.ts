@@ -105,7 +105,11 @@ export function runStoryboard(
               x = rp.x;
               y = rp.y;
             }
-            const o3 = bodyOrientation(rp.hRoad, rp.pRoad, rp.rRoad, p.headingRad - rp.hRoad);
+            // A superelevation that changes along s tilts the surface at t along s too: the body
+            // pitches by that slope as far as it faces along s (esmini Position::GetPOffset).
+            const hRel = p.headingRad - rp.hRoad;
+            const pBody = Math.cos(hRel) * geo.superelevationPitch(road.roadId, road.sM, road.tM);
+            const o3 = bodyOrientation(rp.hRoad, rp.pRoad, rp.rRoad, hRel, pBody);
             h = o3.h;
             pitch = o3.p;
             roll = o3.r;
