@@ -7,48 +7,20 @@
  * as a reviewer runs them; and scene files that are wrong in ways a reviewer writes by accident,
  * which must exit 2 naming the field (or, for an absurd but well-formed ego speed, still return).
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it, vi } from 'vitest';
-import { main } from '../cli/main.ts';
+import { describe, expect, it } from 'vitest';
+import { pairTableTests, safetyCheck, writeScenes } from './testing/pairCli.ts';
 import type { Obj } from './testing/reviewerPairs.ts';
 import { reviewerPairs4 } from './testing/reviewerPairs4.ts';
 
 const { cases: CASES, scenes: SCENES } = reviewerPairs4();
-const DIR = mkdtempSync(join(tmpdir(), 'edgeplan-red4-'));
-for (const [file, scene] of SCENES) writeFileSync(join(DIR, file), JSON.stringify(scene, null, 1));
+const DIR = writeScenes('red4', SCENES);
 
-/** `edgeplan safety check … --json` in-process: exit code, what it printed, and its error line. */
-async function run(scene: string, command: object): Promise<{ code: number; text: string; err: string }> {
-  const lines: string[] = [];
-  const errs: string[] = [];
-  const spy = vi.spyOn(process.stderr, 'write').mockImplementation((s) => {
-    errs.push(String(s));
-    return true;
-  });
-  const args = ['safety', 'check', scene, '--command', JSON.stringify(command), '--json'];
-  try {
-    const code = await main(['node', 'edgeplan', ...args], (s) => lines.push(s));
-    return { code, text: lines.join('\n'), err: errs.join('') };
-  } finally {
-    spy.mockRestore();
-  }
-}
+const run = safetyCheck;
 
 describe('reviewer pairs (red team 4) through `edgeplan safety check`', () => {
-  it('holds 24 pairs, each a safe and an unsafe scene', () => {
-    const pairs = new Map<string, string[]>();
-    for (const c of CASES) pairs.set(c.pair, [...(pairs.get(c.pair) ?? []), c.id.split('.').pop()!]);
-    expect(pairs.size).toBe(24);
-    for (const tags of pairs.values()) expect(tags.sort()).toEqual(['safe', 'unsafe']);
-  });
-  for (const c of CASES)
-    it(`${c.id}: ${c.expect.join(' or ')} (${c.why})`, async () => {
-      const r = await run(join(DIR, c.scene), c.command);
-      expect(r.code).toBe(0);
-      expect(c.expect).toContain((JSON.parse(r.text) as { decision: string }).decision);
-    });
+  pairTableTests(CASES, DIR, 24);
   it('names the hidden crosswalk in the verdict', async () => {
     const c = CASES.find((x) => x.id === 'r4_crosswalk_hidden_by_van.unsafe')!;
     const v = JSON.parse((await run(join(DIR, c.scene), c.command)).text) as {

@@ -6,29 +6,15 @@
  * rear gaps at 5 / 15 / 30 m/s, yellows either side of the dilemma zone, and text in every string
  * field — run through `edgeplan safety check` (the CLI's main(), in-process) as a reviewer runs them.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it, vi } from 'vitest';
-import { main } from '../cli/main.ts';
+import { describe, expect, it } from 'vitest';
+import { pairTableTests, safetyCheck, writeScenes } from './testing/pairCli.ts';
 import { reviewerPairs6 } from './testing/reviewerPairs6.ts';
 
 const { cases: CASES, scenes: SCENES } = reviewerPairs6();
-const DIR = mkdtempSync(join(tmpdir(), 'edgeplan-red6-'));
-for (const [file, scene] of SCENES) writeFileSync(join(DIR, file), JSON.stringify(scene, null, 1));
+const DIR = writeScenes('red6', SCENES);
 
-/** `edgeplan safety check …` in-process (`--json` unless told otherwise): exit code and what it printed. */
-async function run(scene: string, command: object, json = true): Promise<{ code: number; text: string }> {
-  const lines: string[] = [];
-  const spy = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
-  const args = ['safety', 'check', scene, '--command', JSON.stringify(command), ...(json ? ['--json'] : [])];
-  try {
-    const code = await main(['node', 'edgeplan', ...args], (s) => lines.push(s));
-    return { code, text: lines.join('\n') };
-  } finally {
-    spy.mockRestore();
-  }
-}
+const run = safetyCheck;
 
 const byId = (id: string) => CASES.find((c) => c.id === id)!;
 type Verdict = {
@@ -37,18 +23,7 @@ type Verdict = {
 };
 
 describe('reviewer pairs (red team 6) through `edgeplan safety check`', () => {
-  it('holds 51 pairs, each a safe and an unsafe scene', () => {
-    const pairs = new Map<string, string[]>();
-    for (const c of CASES) pairs.set(c.pair, [...(pairs.get(c.pair) ?? []), c.id.split('.').pop()!]);
-    expect(pairs.size).toBe(51);
-    for (const tags of pairs.values()) expect(tags.sort()).toEqual(['safe', 'unsafe']);
-  });
-  for (const c of CASES)
-    it(`${c.id}: ${c.expect.join(' or ')} (${c.why})`, async () => {
-      const r = await run(join(DIR, c.scene), c.command);
-      expect(r.code).toBe(0);
-      expect(c.expect).toContain((JSON.parse(r.text) as { decision: string }).decision);
-    });
+  pairTableTests(CASES, DIR, 51);
   it("flags a map lane's order-like id as world text when a command names it, and lets the command through", async () => {
     const c = byId('r6_target_lane_named_bypass_gate.safe');
     const v = JSON.parse((await run(join(DIR, c.scene), c.command)).text) as Verdict;
