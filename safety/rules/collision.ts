@@ -385,6 +385,26 @@ const SPEED_UP_MPS = 0.1;
 const cp = { sM: 0, dM: 0, segment: 0 };
 /** Per forecast agent: 0 not yet known, 1 the ego is already committed to its path, 2 it is not. */
 const committed = new Uint8Array(256);
+/** Per forecast slot: 0 not yet known, 1 its footprint meets the ego's at the same roll-out step, 2 never. */
+const sameStep = new Uint8Array(256);
+const e4 = { x: 0, y: 0, c: 0, s: 0 };
+
+/** True when agent j's forecast footprint meets the ego's at the same roll-out step (a predicted collision). */
+function meetsSameStep(ctx: CheckContext, j: number, last: number): boolean {
+  const { forecast: f, vehicle: veh, snapshot } = ctx;
+  const ag = snapshot.agents[f.index[j]!]!;
+  const hl = veh.lengthM / 2;
+  const hw = veh.widthM / 2;
+  const reach = hl + hw + (ag.lengthM + ag.widthM) / 2;
+  const base = j * f.capacity;
+  for (let k = 1; k <= last; k++) {
+    const b = base + k;
+    egoCentre(ctx, k, e4);
+    if (Math.abs(f.x[b]! - e4.x) > reach || Math.abs(f.y[b]! - e4.y) > reach) continue;
+    if (meets(e4, hl, hw, f.x[b]!, f.y[b]!, f.h[b]!, ag)) return true;
+  }
+  return false;
+}
 const e2 = { x: 0, y: 0, c: 0, s: 0 };
 
 /**
@@ -486,7 +506,9 @@ export function crossingPetRule(ctx: CheckContext, sink: RuleSink): void {
   // the ego can no longer stop short of a spot this close (its lag, then b_min): there, speeding
   // up to clear a crossing is an escape, not an encroachment
   const committedM = v0 * params.accelLagS + (v0 * v0) / (2 * params.rssEgo.brakeMinMps2);
+  const hardBrake = Math.max(params.rssEgo.brakeMinMps2, 0.75 * veh.maxDecelMps2);
   committed.fill(0, 0, Math.min(f.count, committed.length));
+  sameStep.fill(0, 0, Math.min(f.count, sameStep.length));
   for (let k = 1; k <= last; k++) {
     const faster = r.v[k]! > v0 + SPEED_UP_MPS;
     // (at rest the ego passes nothing: an ego waiting in the turn is run past, not encroaching)
@@ -523,6 +545,19 @@ export function crossingPetRule(ctx: CheckContext, sink: RuleSink): void {
         const gapS = Math.abs(m - k) * r.dtS;
         if (turning) {
           if (!goesStraightTo(f, j, m)) continue;
+          // footprints that meet at the same step are a predicted collision: `collision.predicted`'s
+          // (and its repair's), not a gap to keep
+          if (j >= sameStep.length) {
+            if (meetsSameStep(ctx, j, last)) break;
+          } else {
+            if (sameStep[j] === 0) sameStep[j] = meetsSameStep(ctx, j, last) ? 1 : 2;
+            if (sameStep[j] === 1) break;
+          }
+          // behind it, slow enough that if it is late the ego — v·gap short of the spot when it
+          // should have cleared — still stops short of it (its lag, then the repair ladder's
+          // hardest rung, as for `crossing.mayTurn`): nosing in behind a car at a creep yields
+          const vk = r.v[k]!;
+          if (m < k && gapS >= params.accelLagS + vk / (2 * hardBrake)) continue;
           sink.fail(
             'crossing.pet',
             `the ego turns across the path of vehicle ${q(ag.id)}, going straight on (its right of way), ${round(gapS, 1)} s ${m < k ? 'after' : m > k ? 'before' : 'as'} it passes there (t+${round(k * r.dtS, 1)} s, ${round(r.v[k]!)} m/s; post-encroachment time within ${pet} s): yield, stop short of its path`,
