@@ -474,8 +474,10 @@ function goesStraightTo(f: CheckContext['forecast'], j: number, m: number): bool
  * and a car 0.3 s off its forecast at 15 m/s (4.5 m) is a strike on the ego's side that neither can
  * brake out of (RSS, different geometry). `collision.predicted` and `ttc` see footprints that meet:
  * a 0.3 s gap is neither (red team 5: a KEEP 0.3 s behind a 15 m/s oncoming car through a left turn
- * was allowed). Repair: stop short of its path (built up at the comfortable onset), critical — the
- * yield, not a margin.
+ * was allowed). Not behind it at a creep that still stops short if it is late (its lag, then the
+ * repair ladder's hardest rung, as `crossing.mayTurn`), nor for a vehicle whose footprint meets the
+ * ego's at the same step (a predicted collision: `collision.predicted`'s, and its repair's). Repair:
+ * stop short of its path (built up at the comfortable onset), critical — the yield, not a margin.
  *
  * Both: against the vehicle's forecast up to `crossingPetS` either side; a vehicle crosses where it
  * heads more than 20° off the ego's path. Not once the ego is in that vehicle's path or cannot stop
