@@ -40,6 +40,24 @@ pair('ltap_od_indicating', 'turn across path', KEEP, ltapScene('RIGHT'), ltapSce
     'the oncoming car indicates left: its turn (C10) crosses the ego lane at ≈ 3.5 s, while the ego is in it (3.2–3.9 s) -> slow or stop short',
 });
 
+// Left turn across the path of an oncoming car going straight on (issue #14): the ego at 7 m/s,
+// its front 10 m before the junction, turns left (C32, to the west) across C13, which the oncoming
+// car takes straight through at 15 m/s. With the car's front 9.5 m before the junction it is through
+// the spot where the turn crosses C13 ≈ 0.3 s before the ego reaches it (the gate's 0.2 s steps put
+// it at 0.2–0.4 s): no footprint overlap, no TTC breach, and a car 0.3 s off its forecast at 15 m/s
+// (4.5 m) strikes the ego's side with neither able to stop (RSS, different geometry; PET < 1 s is a
+// serious conflict). The turn yields to oncoming traffic (StVO §9(3)): stop short of its path. With
+// the car 40.5 m further on it is through the spot ≈ 3 s before the ego (nothing to yield to).
+const ltapPetScene = (carFrontBeforeJunctionM: number) =>
+  scen(LANES, [1.75, -14 - 10 - FRONT_M, NORTH, 7], ['IN3', 'C32', 'OUT2'], {
+    agents: [agent('onc', 'vehicle', -1.75, 14 + carFrontBeforeJunctionM + 2.25, SOUTH, 15)],
+  });
+pair('ltap_pet_behind', 'turn across path', KEEP, ltapPetScene(9.5 - 40.5), ltapPetScene(9.5), {
+  safe: 'the oncoming car (15 m/s) is through the spot where the left turn crosses its lane ≈ 3 s before the ego (7 m/s): turn at that speed',
+  unsafe:
+    'the oncoming car (15 m/s, right of way) is through that spot only ≈ 0.3 s before the ego: post-encroachment time < 1 s, a yield not given -> stop short of its path',
+});
+
 const DIR = mkdtempSync(join(tmpdir(), 'edgeplan-ltap-'));
 for (const [file, scene] of scenes) writeFileSync(join(DIR, file), JSON.stringify(scene, null, 1));
 

@@ -165,8 +165,9 @@ export const SafetyParamsSchema = z.object({
    */
   oncomingMitigateS: pos().default(1.5),
   /**
-   * Post-encroachment time a command may not speed up into: the ego and a vehicle crossing its path
-   * pass the same spot less than this far apart, s (PET below 1 s marks a serious conflict in the
+   * Post-encroachment time a command may not speed up into (nor turn into across a vehicle going
+   * straight on, at any speed): the ego and a vehicle crossing its path pass the same spot less
+   * than this far apart, s (PET below 1 s marks a serious conflict in the
    * traffic-conflict technique: Allen, Shin & Cooper 1978; Hydén 1987).
    */
   crossingPetS: nonNeg().default(1.0),

@@ -38,10 +38,46 @@ describe('crossing.pet: no speeding up into a crossing within 1 s of a vehicle',
     expect(check(v.modified!, { lane: 'IN1', s: 115 }).decision).toBe('ALLOW');
   });
 
-  it('keeping the speed there is left to collision.predicted and ttc (and passes)', () => {
+  it('creeping up to the turn (not in it within the roll-out) at the same speed passes', () => {
     const v = check(cmd({ speed: 'KEEP' }), { lane: 'IN1', s: 115 });
     expect(v.decision, v.explanation).toBe('ALLOW');
-    expect(rule(v, 'crossing.pet')?.message).toBe('not speeding up');
+    expect(rule(v, 'crossing.pet')?.message).toBe('not speeding up, not turning');
+  });
+
+  it('keeping 7 m/s through a left turn ≈ 0.3 s behind an oncoming car going straight on: stop short of its path', () => {
+    // the ego's front 10 m before the junction, the car's (15 m/s) 9.5 m before it on IN1: the car
+    // is through the crossing 0.2–0.4 s before the ego gets there; the footprints never meet
+    const s = scene({
+      map,
+      lane: 'IN3',
+      s: 106,
+      speed: 7,
+      route: turn,
+      agents: [{ id: 'onc', lane: 'IN1', s: 120 - 9.5 - 2.25, speed: 15 }],
+    });
+    const v = gate.checkCommand(cmd({ speed: 'KEEP' }), s);
+    expect(v.decision, v.explanation).not.toBe('ALLOW');
+    expect(v.rules.filter((r) => r.decision !== 'ALLOW').map((r) => r.rule)).toEqual(['crossing.pet']);
+    const pet = rule(v, 'crossing.pet')!;
+    expect(pet.values.yields).toBe(true);
+    expect(pet.values.petS as number).toBeLessThan(0.5);
+    // the repair stops short of the car's path, and passes the gate itself
+    expect(v.modified?.speed).toBe('STOP');
+    expect(gate.checkCommand(v.modified!, s).decision).toBe('ALLOW');
+  });
+
+  it('the same turn 3 s behind the car passes', () => {
+    // the car 40.5 m further on: its front 3 m into OUT3
+    const s = scene({
+      map,
+      lane: 'IN3',
+      s: 106,
+      speed: 7,
+      route: turn,
+      agents: [{ id: 'onc', lane: 'OUT3', s: 3 - 2.25, speed: 15 }],
+    });
+    const v = gate.checkCommand(cmd({ speed: 'KEEP' }), s);
+    expect(v.decision, v.explanation).toBe('ALLOW');
   });
 
   it('a margin, never a stop: in the turn already, speeding up to clear ahead of the car stands', () => {

@@ -385,6 +385,26 @@ const SPEED_UP_MPS = 0.1;
 const cp = { sM: 0, dM: 0, segment: 0 };
 /** Per forecast agent: 0 not yet known, 1 the ego is already committed to its path, 2 it is not. */
 const committed = new Uint8Array(256);
+/** Per forecast slot: 0 not yet known, 1 its footprint meets the ego's at the same roll-out step, 2 never. */
+const sameStep = new Uint8Array(256);
+const e4 = { x: 0, y: 0, c: 0, s: 0 };
+
+/** True when agent j's forecast footprint meets the ego's at the same roll-out step (a predicted collision). */
+function meetsSameStep(ctx: CheckContext, j: number, last: number): boolean {
+  const { forecast: f, vehicle: veh, snapshot } = ctx;
+  const ag = snapshot.agents[f.index[j]!]!;
+  const hl = veh.lengthM / 2;
+  const hw = veh.widthM / 2;
+  const reach = hl + hw + (ag.lengthM + ag.widthM) / 2;
+  const base = j * f.capacity;
+  for (let k = 1; k <= last; k++) {
+    const b = base + k;
+    egoCentre(ctx, k, e4);
+    if (Math.abs(f.x[b]! - e4.x) > reach || Math.abs(f.y[b]! - e4.y) > reach) continue;
+    if (meets(e4, hl, hw, f.x[b]!, f.y[b]!, f.h[b]!, ag)) return true;
+  }
+  return false;
+}
 const e2 = { x: 0, y: 0, c: 0, s: 0 };
 
 /**
@@ -414,19 +434,55 @@ function entersPathWithin(ctx: CheckContext, j: number, withinM: number): boolea
   return false;
 }
 
+/** A junction lane whose heading changes by at least this much is a turn, rad (a slight fork is not). */
+const TURN_MIN_RAD = Math.PI / 6;
+/** A forecast whose heading changes by less than this over the horizon goes straight on, rad. */
+const STRAIGHT_MAX_RAD = Math.PI / 12;
+
+/** True when the ego's path at arc length `sM` is a junction lane that turns (a left or right turn). */
+function turnsAt(ctx: CheckContext, sM: number): boolean {
+  const path = ctx.rollout.path;
+  if (!path) return false;
+  const lane = ctx.map.lane(pieceAt(path, sM).laneId);
+  if (!lane || lane.data.junctionId === undefined) return false;
+  const line = lane.line;
+  return Math.abs(angleDiff(line.headingAt(line.length), line.headingAt(0))) >= TURN_MIN_RAD;
+}
+
+/** True when agent j's forecast keeps its heading (within `STRAIGHT_MAX_RAD`) up to step `m`. */
+function goesStraightTo(f: CheckContext['forecast'], j: number, m: number): boolean {
+  const base = j * f.capacity;
+  return Math.abs(angleDiff(f.h[base + m]!, f.h[base]!)) < STRAIGHT_MAX_RAD;
+}
+
 /**
  * Post-encroachment time at crossings (beyond RSS, the traffic-conflict technique's PET): a command
- * may not **speed up** so that the ego passes a spot of the path of a vehicle crossing its own less
- * than `crossingPetS` (or exactly that) before or after that vehicle does (a left turn across an oncoming car's lane,
- * a junction). Keeping the speed or slowing is left to `collision.predicted` and `ttc`: the rule
- * only keeps the ego from closing in on the crossing in a way that makes the other driver brake
- * (one with the right of way then brakes for an ego it expected to wait) or that leaves nothing to
- * spare if its forecast is a little off. Checked at every roll-out step at which the ego is faster
- * than now (the speed-up brings it there sooner), against the vehicle's forecast up to `crossingPetS`
- * either side; a vehicle crosses where it heads more than 20° off the ego's path. Not once the ego
- * is in that vehicle's path or cannot stop short of it (its lag, then b_min): speeding up to clear
- * the crossing is then the way out. Road vehicles only (a robot keeps ISO/TS 15066 separation).
- * Repair: keep the current speed.
+ * may not bring the ego to a spot of the path of a vehicle crossing its own less than `crossingPetS`
+ * (or exactly that) before or after that vehicle does, in two cases.
+ *
+ * **Speeding up** (any path): the ego closes in on the crossing in a way that makes the other driver
+ * brake (one with the right of way then brakes for an ego it expected to wait) or that leaves nothing
+ * to spare if its forecast is a little off. Checked at every roll-out step at which the ego is faster
+ * than now (the speed-up brings it there sooner). Repair: keep the current speed; when no gentle
+ * command keeps out of it the command stands (a margin, never a stop: `SafetyGate`).
+ *
+ * **Turning across a vehicle going straight on** (at any speed, a KEEP too): where the ego's path is
+ * a junction lane that turns and the vehicle's forecast keeps its heading, the vehicle has the right
+ * of way (StVO §9(3): a left turn yields to oncoming traffic; §9(1): a right turn to traffic going
+ * straight on beside it), and a pass within `crossingPetS` of it is a yield not given: ahead of it,
+ * its driver has to brake for the ego; just behind it, the ego is in its path as its tail clears,
+ * and a car 0.3 s off its forecast at 15 m/s (4.5 m) is a strike on the ego's side that neither can
+ * brake out of (RSS, different geometry). `collision.predicted` and `ttc` see footprints that meet:
+ * a 0.3 s gap is neither (red team 5: a KEEP 0.3 s behind a 15 m/s oncoming car through a left turn
+ * was allowed). Not behind it at a creep that still stops short if it is late (its lag, then the
+ * repair ladder's hardest rung, as `crossing.mayTurn`), nor for a vehicle whose footprint meets the
+ * ego's at the same step (a predicted collision: `collision.predicted`'s, and its repair's). Repair:
+ * stop short of its path (built up at the comfortable onset), critical — the yield, not a margin.
+ *
+ * Both: against the vehicle's forecast up to `crossingPetS` either side; a vehicle crosses where it
+ * heads more than 20° off the ego's path. Not once the ego is in that vehicle's path or cannot stop
+ * short of it (its lag, then b_min): going on to clear the crossing is then the way out. Road
+ * vehicles only (a robot keeps ISO/TS 15066 separation).
  */
 export function crossingPetRule(ctx: CheckContext, sink: RuleSink): void {
   const { rollout: r, forecast: f, vehicle: veh, snapshot, params } = ctx;
@@ -439,8 +495,10 @@ export function crossingPetRule(ctx: CheckContext, sink: RuleSink): void {
   }
   let speedsUp = false;
   for (let k = 1; k < r.n && !speedsUp; k++) speedsUp = r.v[k]! > v0 + SPEED_UP_MPS;
-  if (!speedsUp) {
-    sink.pass('crossing.pet', 'not speeding up', { boundS: pet });
+  let turns = false;
+  for (let k = 1; k < r.n && !turns; k++) turns = r.v[k]! > 0.1 && turnsAt(ctx, r.s[k]!);
+  if (!speedsUp && !turns) {
+    sink.pass('crossing.pet', 'not speeding up, not turning', { boundS: pet });
     return;
   }
   const hl = veh.lengthM / 2;
@@ -450,9 +508,14 @@ export function crossingPetRule(ctx: CheckContext, sink: RuleSink): void {
   // the ego can no longer stop short of a spot this close (its lag, then b_min): there, speeding
   // up to clear a crossing is an escape, not an encroachment
   const committedM = v0 * params.accelLagS + (v0 * v0) / (2 * params.rssEgo.brakeMinMps2);
+  const hardBrake = Math.max(params.rssEgo.brakeMinMps2, 0.75 * veh.maxDecelMps2);
   committed.fill(0, 0, Math.min(f.count, committed.length));
+  sameStep.fill(0, 0, Math.min(f.count, sameStep.length));
   for (let k = 1; k <= last; k++) {
-    if (r.v[k]! <= v0 + SPEED_UP_MPS) continue;
+    const faster = r.v[k]! > v0 + SPEED_UP_MPS;
+    // (at rest the ego passes nothing: an ego waiting in the turn is run past, not encroaching)
+    const turning = !faster && r.v[k]! > 0.1 && turnsAt(ctx, r.s[k]!);
+    if (!faster && !turning) continue;
     egoCentre(ctx, k, e);
     for (let j = 0; j < f.count; j++) {
       const ag = snapshot.agents[f.index[j]!]!;
@@ -467,7 +530,11 @@ export function crossingPetRule(ctx: CheckContext, sink: RuleSink): void {
       const base = j * f.capacity;
       const reach = hl + hw + (ag.lengthM + ag.widthM) / 2 + ag.speedMps * pet;
       if (Math.abs(f.x[base + k]! - e.x) > reach || Math.abs(f.y[base + k]! - e.y) > reach) continue;
-      for (let m = Math.max(0, k - win); m <= Math.min(last, k + win); m++) {
+      // nearest step first: the gap reported is the post-encroachment time (the vehicle's last
+      // step there before the ego, or its first after), not the time it first reached the spot
+      for (let i = 0; i <= 2 * win; i++) {
+        const m = k + (i % 2 === 0 ? i / 2 : -(i + 1) / 2);
+        if (m < 0 || m > last) continue;
         const b = base + m;
         const ax = f.x[b]!;
         const ay = f.y[b]!;
@@ -478,6 +545,36 @@ export function crossingPetRule(ctx: CheckContext, sink: RuleSink): void {
         const ph = path.line.headingAt(Math.max(0, cp.sM));
         if (Math.abs(Math.cos(ah - ph)) > CROSS_COS) continue;
         const gapS = Math.abs(m - k) * r.dtS;
+        if (turning) {
+          if (!goesStraightTo(f, j, m)) continue;
+          // footprints that meet at the same step are a predicted collision: `collision.predicted`'s
+          // (and its repair's), not a gap to keep
+          if (j >= sameStep.length) {
+            if (meetsSameStep(ctx, j, last)) break;
+          } else {
+            if (sameStep[j] === 0) sameStep[j] = meetsSameStep(ctx, j, last) ? 1 : 2;
+            if (sameStep[j] === 1) break;
+          }
+          // behind it, slow enough that if it is late the ego — v·gap short of the spot when it
+          // should have cleared — still stops short of it (its lag, then the repair ladder's
+          // hardest rung, as for `crossing.mayTurn`): nosing in behind a car at a creep yields
+          const vk = r.v[k]!;
+          if (m < k && gapS >= params.accelLagS + vk / (2 * hardBrake)) continue;
+          sink.fail(
+            'crossing.pet',
+            `the ego turns across the path of vehicle ${q(ag.id)}, going straight on (its right of way), ${round(gapS, 1)} s ${m < k ? 'after' : m > k ? 'before' : 'as'} it passes there (t+${round(k * r.dtS, 1)} s, ${round(r.v[k]!)} m/s; post-encroachment time within ${pet} s): yield, stop short of its path`,
+            {
+              agentId: ag.id,
+              atS: round(k * r.dtS, 2),
+              petS: round(gapS, 2),
+              boundS: pet,
+              egoSpeedMps: round(r.v[k]!),
+              yields: true,
+            },
+            { stopBeforeS: r.s[k]! - 2, comfortOnset: true, critical: true },
+          );
+          return;
+        }
         sink.fail(
           'crossing.pet',
           `vehicle ${q(ag.id)} crosses the ego's path ${round(gapS, 1)} s ${m < k ? 'before' : m > k ? 'after' : 'as'} the ego passes there (t+${round(k * r.dtS, 1)} s, ${round(r.v[k]!)} m/s; post-encroachment time within ${pet} s): keep ${round(v0)} m/s instead of speeding up`,
@@ -494,7 +591,7 @@ export function crossingPetRule(ctx: CheckContext, sink: RuleSink): void {
       }
     }
   }
-  sink.pass('crossing.pet', `no crossing vehicle within ${pet} s of a spot the ego speeds up to`, {
+  sink.pass('crossing.pet', `no crossing vehicle within ${pet} s of a spot the ego speeds up or turns to`, {
     boundS: pet,
   });
 }
