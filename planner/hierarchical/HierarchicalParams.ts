@@ -150,6 +150,12 @@ export const HierarchicalParamsSchema = z.object({
   yieldingMarginM: nonNeg().default(1.0),
   /** Braking kept in hand while approaching a vehicle we may have to yield to: decide late, stop at this, m/s² (nuPlan comfort bound −4.05). */
   yieldBrakeMps2: pos().default(2.0),
+  /**
+   * A vehicle in the ego lane driving at the ego this fast along it, m/s (a wrong-way driver, a
+   * head-on cut-in): no lead to follow — the gap closes at both speeds, so the ego stops short of
+   * where the two would meet. 1 m/s: above the along-lane speed a car standing askew shows.
+   */
+  oncomingLeadMps: pos().default(1.0),
   /** Stop this far before a conflict point / stop line / crosswalk, m. */
   stopMarginM: nonNeg().default(2.0),
   /** Lane-change gap acceptance (MOBIL-style): gap to the target lane's lead / follower, m and time, s. */

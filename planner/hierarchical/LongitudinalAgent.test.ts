@@ -58,6 +58,33 @@ describe('longitudinal agent (rules)', () => {
     expect(d.decelMps2).toBeGreaterThan(0);
   });
 
+  // esmini lane_change.xosc: a truck swerves head-on into the ego lane at 20 m/s; taken as a
+  // standing lead, IDM braked mildly and then accelerated towards it while the gap closed at 35 m/s
+  const headOn = (egoSpeedMps: number, gapM: number, uMps: number) => {
+    const truck = obj('t', { sM: gapM + 4.5, speedMps: uMps, alongMps: -uMps, lengthM: 5.7, widthM: 2.6 });
+    const lead = laneAgent('t', { gapM, speedMps: -uMps, relSpeedMps: -uMps - egoSpeedMps });
+    return decide(view({ egoSpeedMps, objects: [truck] }, { ego: { laneId: 'R0', lead, follow: null } }));
+  };
+
+  it('stops for a vehicle coming at it in its lane, standing before they would meet', () => {
+    const v = 11;
+    const u = 15;
+    const gap = 60;
+    const d = headOn(v, gap, u);
+    expect(d.speed).toBe('STOP');
+    expect(d.reason).toMatch(/oncoming t in our lane/);
+    // braking evenly over the stop distance, the ego stands before the truck has covered the rest
+    const stopM = d.stopDistanceM ?? Infinity;
+    expect(stopM + (u * 2 * stopM) / v).toBeLessThanOrEqual(gap + 1e-9);
+    expect(d.decelMps2 ?? 0).toBeGreaterThanOrEqual((v * v) / (2 * stopM) - 1e-9);
+  });
+
+  it('holds the stop while a vehicle in its lane is still coming at it', () => {
+    const d = headOn(0, 25, 15);
+    expect(d.speed).toBe('STOP');
+    expect(d.targetSpeedMps).toBe(0);
+  });
+
   it('keeps step-out room for a pedestrian beside the path facing it: stoppable short of it far out, past first near', () => {
     // 2.5 m off the ego's side (dM −4.25, ego 2 m wide, walker 0.6 m), facing left across the route
     const ped = (sM: number, over: Partial<Parameters<typeof obj>[1]> = {}) =>

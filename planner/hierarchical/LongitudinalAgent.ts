@@ -177,11 +177,24 @@ export function decideLongitudinal(
   // in it, nor a box standing)
   const leadObj = lead ? view.objects.find((o) => o.id === lead.agentId) : undefined;
   const followed = leadObj?.kind === 'vehicle' && leadObj.alongMps > 0.5;
-  if (
+  const leadTaken =
     lead &&
     !(borrowing && (lead.agentId === blockerH?.agentId || lead.agentId === lateral.passingId)) &&
-    !(changing && lead.agentId === blockerH?.agentId)
-  )
+    !(changing && lead.agentId === blockerH?.agentId);
+  if (lead && leadTaken && lead.speedMps < -p.oncomingLeadMps) {
+    // coming at us in our lane (esmini lane_change.xosc: a truck swerves head-on into the ego lane):
+    // taken as standing, IDM kept accelerating towards it while the gap closed at 35 m/s. Braking
+    // cannot keep it off; what it can do is have the ego stand before they meet. Braking evenly to
+    // a stop in d takes 2d/v, in which it covers 2du/v: d + 2du/v ≤ gap gives our share v/(v + 2u)
+    // of the gap (0 once standing: the stop is held until it has passed)
+    const share = v / Math.max(v - 2 * lead.speedMps, 1e-6);
+    leads.push({
+      gapM: Math.max(0, lead.gapM * share),
+      speedMps: 0,
+      stop: true,
+      why: `oncoming ${lead.agentId} in our lane (${(-lead.speedMps).toFixed(0)} m/s)`,
+    });
+  } else if (lead && leadTaken)
     leads.push({
       gapM: lead.gapM,
       speedMps: Math.max(0, lead.speedMps),
