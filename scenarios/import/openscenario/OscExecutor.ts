@@ -929,10 +929,11 @@ export class OscExecutor {
     const ref = attr(kid(spa, 'EntityRef'), 'entityRef');
     const refSt = ref ? this.states.get(ref) : undefined;
     if (ref && !refSt) this.note(`${path}/EntityRef`, `unknown entity ${ref}`);
-    if (attr(spa, 'followingMode') === 'follow')
+    const follow = attr(spa, 'followingMode') === 'follow';
+    if (follow)
       this.note(
         `${path}@followingMode`,
-        "follow: speeds change linearly between entries (esmini's jerk-limited blends are not modelled)",
+        "follow: speeds change linearly between entries (esmini's jerk-limited blends are not modelled); an entry at time 0 gives way to the current speed, as in esmini",
       );
     const segments = speedProfileSegments(
       entries,
@@ -943,6 +944,7 @@ export class OscExecutor {
         maxDecelMps2: num(lim ?? {}, 'maxDeceleration', lp, Infinity),
       },
       refSt?.speedMps ?? 0,
+      follow,
     );
     const prof = { segments, done: false };
     st.profile = prof;

@@ -40,6 +40,20 @@ describe('SpeedProfile', () => {
     expect(speedProfileAt(s, 6)).toBeCloseTo(10, 9);
   });
 
+  it('in follow mode, lets the current speed take the place of an entry at time 0 (esmini)', () => {
+    const entries = [
+      { speedMps: 10, timeS: 0 },
+      { speedMps: 20, timeS: 4 },
+    ];
+    const lim = { maxAccelMps2: 10, maxDecelMps2: 10 };
+    // position mode: starts at 10 whatever the entity drives; follow: from the current 4 m/s
+    expect(speedProfileAt(speedProfileSegments(entries, 0, 4, lim), 0)).toBeCloseTo(10, 9);
+    const follow = speedProfileSegments(entries, 0, 4, lim, 0, true);
+    expect(speedProfileAt(follow, 0)).toBeCloseTo(4, 9);
+    expect(speedProfileAt(follow, 2)).toBeCloseTo(12, 9);
+    expect(speedProfileAt(follow, 4)).toBeCloseTo(20, 9);
+  });
+
   it('reaches an entry without a time at the limit, and adds the reference speed', () => {
     const s = speedProfileSegments([{ speedMps: 4 }], 0, 10, { maxAccelMps2: 1, maxDecelMps2: 2 }, 3);
     // From 10 m/s to 4 + 3 = 7 m/s at −2 m/s²: 1.5 s.

@@ -31,7 +31,7 @@ const SMALL = 1e-10;
 
 /**
  * The profile's segments, starting at `startS` with the entity at `currentMps`, speeds offset by
- * `offsetMps`. (An untimed middle entry ramps at the limit here; esmini replaces the vertex before
+ * `offsetMps`; `follow` is followingMode follow. (An untimed middle entry ramps at the limit here; esmini replaces the vertex before
  * it, a jump that no file at hand relies on.)
  */
 export function speedProfileSegments(
@@ -40,15 +40,20 @@ export function speedProfileSegments(
   currentMps: number,
   limits: SpeedProfileLimits,
   offsetMps = 0,
+  follow = false,
 ): SpeedSegment[] {
   if (entries.length === 0) return [{ tS: startS, speedMps: currentMps, slopeMps2: 0 }];
   const first = entries[0]!;
   const startsAtZero = first.timeS !== undefined && Math.abs(first.timeS) <= SMALL;
+  // followingMode follow: an entry at time 0 is replaced by the current speed and skipped
+  // (esmini LongSpeedProfileAction::Start); position mode starts at that entry's speed
+  const skipFirst = follow && startsAtZero;
   const v: SpeedSegment[] = [
-    { tS: startS, speedMps: startsAtZero ? first.speedMps : currentMps, slopeMps2: 0 },
+    { tS: startS, speedMps: startsAtZero && !skipFirst ? first.speedMps : currentMps, slopeMps2: 0 },
   ];
   let t = startS;
   entries.forEach((e, i) => {
+    if (skipFirst && i === 0) return;
     const target = e.speedMps + offsetMps;
     const last = v[v.length - 1]!;
     const dv = target - last.speedMps;
