@@ -15,7 +15,8 @@ const simTime = (name: string, t: number, edge: string, delay: number) =>
 /**
  * Two events on one car, each started by an AND of "time > 5" with a delayed condition: Pulse's is
  * the rising edge of "time > 1" delayed 2 s (true for one sample near 3 s, long before 5 s);
- * Level's is "time > 1" itself (no edge) delayed 2 s (true from about 3 s on).
+ * Level's is "time > 1" itself (no edge) delayed 2 s (true from about 3 s on); Edge's is the rising
+ * edge of "time > 1" undelayed (true for the one sample near 1 s).
  */
 function file(): string {
   const dir = mkdtempSync(join(tmpdir(), 'edgeplan-delay-'));
@@ -34,6 +35,7 @@ function file(): string {
   <Story name="S"><Act name="A"><ManeuverGroup name="G" maximumExecutionCount="1"><Actors selectTriggeringEntities="false"><EntityRef entityRef="Ego"/></Actors><Maneuver name="M">
    ${ev('Pulse', simTime('edge', 1, 'rising', 2))}
    ${ev('Level', simTime('level', 1, 'none', 2))}
+   ${ev('Edge', simTime('edgeNow', 1, 'rising', 0))}
   </Maneuver></ManeuverGroup><StartTrigger><ConditionGroup>${simTime('go', 0, 'none', 0)}</ConditionGroup></StartTrigger></Act></Story>
   <StopTrigger><ConditionGroup>${simTime('end', 8, 'none', 0)}</ConditionGroup></StopTrigger>
  </Storyboard>
@@ -54,5 +56,9 @@ describe('a delayed condition (esmini ConditionDelay)', () => {
 
   it('repeats a level delayed: true from the delay on, so it meets the later condition', () => {
     expect(started('Level')).toBeCloseTo(5.05, 6);
+  });
+
+  it('takes an undelayed edge as esmini does, for its one sample: it does not stay true either', () => {
+    expect(started('Edge')).toBeUndefined();
   });
 });

@@ -1801,6 +1801,7 @@ export class OscExecutor {
         if (delay > 0) {
           // esmini's ConditionDelay: the value the condition had `delay` earlier (true if it was
           // true at any sample since the last look), not a latch: a delayed pulse is a pulse.
+          // Undelayed, the (edge-detected) value of this sample, as esmini's OSCCondition::Evaluate.
           const h = this.condHistory.get(c) ?? { t: [], v: [], next: 0 };
           this.condHistory.set(c, h);
           if (h.v.length === 0 || h.v[h.v.length - 1] !== fired) {
@@ -1808,7 +1809,7 @@ export class OscExecutor {
             h.v.push(fired);
           }
           on = delayedValue(h, this.tS - delay);
-        } else on = this.condSince.has(c);
+        } else on = fired;
         if (on && delay > 0 && !this.triggeredLogged.has(c)) {
           this.triggeredLogged.add(c);
           this.log.push({ tS: this.tS, kind: 'condition_triggered_time', name: cname });
