@@ -66,6 +66,26 @@ describe('crossing.pet: no speeding up into a crossing within 1 s of a vehicle',
     expect(gate.checkCommand(v.modified!, s).decision).toBe('ALLOW');
   });
 
+  it('a yield is no margin: turning left at 9 m/s 0.8 s ahead of an oncoming car brakes short of its path, however firm', () => {
+    // review 10: the ego's front ≈ 11.5 m before the junction, the car (15 m/s) 42 m up IN1; only
+    // crossing.pet fails (a yield) and no gentle (2 m/s²) command keeps out of the car's path, but
+    // ≈ 3 m/s² does: that stop, not "the command stands"
+    const s = scene({
+      map,
+      lane: 'IN3',
+      s: 104.5,
+      speed: 9,
+      route: turn,
+      agents: [{ id: 'onc', lane: 'IN1', s: 78, speed: 15 }],
+    });
+    const v = gate.checkCommand(cmd({ speed: 'KEEP' }), s);
+    expect(v.rules.filter((r) => r.decision !== 'ALLOW').map((r) => r.rule)).toEqual(['crossing.pet']);
+    expect(rule(v, 'crossing.pet')!.values.yields).toBe(true);
+    expect(v.decision, v.explanation).toBe('MODIFY');
+    expect(v.modified!.decelMps2 ?? 0).toBeGreaterThan(2);
+    expect(gate.checkCommand(v.modified!, s).decision).toBe('ALLOW');
+  });
+
   it('the same turn 3 s behind the car passes', () => {
     // the car 40.5 m further on: its front 3 m into OUT3
     const s = scene({
