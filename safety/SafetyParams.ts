@@ -8,6 +8,12 @@ import { defaultDynamics, RssDynamicsSchema } from './rss.ts';
 const pos = () => z.number().finite().positive();
 const nonNeg = () => z.number().finite().nonnegative();
 
+/**
+ * A command's `lateralAccelMps2` may exceed the evasive limit by this much, m/s²: the planner rounds
+ * it to 0.01 (planner/hierarchical/Evasive.ts sends 4.91 for 0.5 g = 4.905).
+ */
+export const EVASIVE_ROUNDING_MPS2 = 0.01;
+
 export const SafetyParamsSchema = z.object({
   /** Roll-out horizon, s (issue 7: ≥ 3 s). */
   horizonS: pos().min(3).default(4),
