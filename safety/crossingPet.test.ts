@@ -142,3 +142,38 @@ describe('crossing.pet: no speeding up into a crossing within 1 s of a vehicle',
     expect(rule(v, 'crossing.pet')?.decision, v.explanation).toBe('ALLOW');
   });
 });
+
+describe('crossing.pet: the two exceptions to a yield (collision.ts)', () => {
+  // the ego already in its left turn C32, the oncoming car (11 m/s) going straight on along C13
+  const inTurn = (egoS: number, speed: number, carS: number) =>
+    gate.checkCommand(
+      cmd({ speed: 'KEEP' }),
+      scene({
+        map,
+        lane: 'C32',
+        s: egoS,
+        speed,
+        route: turn,
+        agents: [{ id: 'onc', lane: 'C13', s: carS, speed: 11 }],
+      }),
+    );
+
+  it('creeping behind: at 2 m/s 1 s after the car has passed, the ego could still stop short if it were late — passes', () => {
+    const v = inTurn(1, 2, 13);
+    expect(rule(v, 'crossing.pet')?.decision, v.explanation).toBe('ALLOW');
+    expect(v.decision).toBe('ALLOW');
+  });
+
+  it('not creeping: at 5 m/s 0.2 s after it, a yield not given', () => {
+    const pet = rule(inTurn(0, 5, 14), 'crossing.pet')!;
+    expect(pet.decision).not.toBe('ALLOW');
+    expect(pet.values.yields).toBe(true);
+  });
+
+  it('the same moment: footprints that meet at one step are collision.predicted’s, not a gap crossing.pet keeps', () => {
+    const v = inTurn(0, 5, 13);
+    expect(rule(v, 'crossing.pet')?.decision).toBe('ALLOW');
+    expect(rule(v, 'crossing.pet')?.values.yields).toBeUndefined();
+    expect(rule(v, 'collision.predicted')?.decision).not.toBe('ALLOW');
+  });
+});
