@@ -23,7 +23,7 @@ import type {
   ControlStep,
   PlannerContext,
 } from '../core/planning/index.ts';
-import { evasiveCloseS } from '../core/vehicle/index.ts';
+import { evasiveMoveS } from '../core/vehicle/index.ts';
 
 export const ClassicalParamsSchema = z.object({
   /** Pure-pursuit look-ahead: time gain, s (look-ahead = gain · speed, clamped below). */
@@ -433,13 +433,13 @@ export function changePath(
   const slope = Math.tan(clamp(angleDiff(ego.headingRad, target.headingAt(s0)), -0.5, 0.5));
   const v = Math.max(0, ego.speedMps);
   // an evasive change (`lateralAccelMps2`): the cubic whose end accelerations are that, over the
-  // duration the gate's roll-out uses too (core/vehicle/evasiveClose.ts)
+  // duration the gate's roll-out uses too (`evasiveMoveS`, core/vehicle/evasiveClose.ts)
   // (d0 is the ego's offset from the target centre: the way to go is −d0)
-  const evadeS =
+  const moveS =
     latAccelMps2 !== undefined && latAccelMps2 > 0
-      ? evasiveCloseS(-d0, -Math.sign(d0) * slope * v, latAccelMps2)
+      ? evasiveMoveS(-d0, -Math.sign(d0) * slope * v, latAccelMps2)
       : p.changeLengthS;
-  const len = clamp(v * Math.min(p.changeLengthS, evadeS), p.changeMinM, p.changeMaxM);
+  const len = clamp(v * moveS, p.changeMinM, p.changeMaxM);
   const pts: Vec2[] = [];
   const pose = { x: 0, y: 0, headingRad: 0 };
   const n = Math.max(2, Math.ceil(len));

@@ -10,7 +10,7 @@ import { twoLanes } from '../core/map/testFixtures.ts';
 import { LanePathCache, Rollout, rolloutCommand } from '../safety/Rollout.ts';
 import { SafetyParamsSchema } from '../safety/SafetyParams.ts';
 import { command, driveController, testScenario } from '../stack/testing/simScene.ts';
-import { createClassicalController } from './ClassicalController.ts';
+import { ClassicalParamsSchema, changePath, createClassicalController } from './ClassicalController.ts';
 
 const data = twoLanes('two', 'R', 'L', 400, 30);
 const map = new RoadMap(data);
@@ -72,5 +72,26 @@ describe('an evasive lane change: the roll-out against the driven move', () => {
     const { rolled, driven } = both(true);
     for (let k = 0; k < rolled.length; k++) expect(rolled[k]!).toBeLessThan(driven[k]! + 0.1);
     expect(driven[10]!).toBeGreaterThan(2.9);
+  });
+});
+
+describe('an evasive close at a low rate: checked as steered', () => {
+  it('a FOLLOW_LANE close at 0.01 m/s² reaches the centre at the same distance in the roll-out and the controller path', () => {
+    // review 10: the roll-out closed it within min(2 s, evasiveCloseS), the controller within
+    // min(3 s, …) — 40 m against 60 m at 20 m/s; both now take `evasiveMoveS`
+    const ego = { ...EGO, y: 1 };
+    const cmd = command({ speed: 'KEEP', path: 'FOLLOW_LANE', lateralAccelMps2: 0.01, targetSpeedMps: 20 });
+    const r = new Rollout(64);
+    rolloutCommand(cmd, ego, map, ['R'], CAR, P, new LanePathCache(map), r, false);
+    let k = 0;
+    while (k < r.n - 1 && Math.abs(r.d[k]!) > 0.01) k++;
+    const rolledM = r.s[k]! - r.s[0]!;
+    const path = changePath(map.mustLane('R').line, ego, ClassicalParamsSchema.parse({}), 0.01);
+    let i = 0;
+    while (i < path.xs.length - 1 && Math.abs(path.ys[i]!) > 0.01) i++;
+    const steeredM = path.xs[i]! - ego.x;
+    expect(rolledM).toBeGreaterThan(30);
+    // one roll-out step (4 m at 20 m/s) and one path point (1 m) apart at most
+    expect(Math.abs(rolledM - steeredM)).toBeLessThan(5);
   });
 });

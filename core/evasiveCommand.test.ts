@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MidLevelCommandSchema } from './schemas.ts';
-import { evasiveCloseS } from './vehicle/index.ts';
+import { EVASIVE_MOVE_MAX_S, evasiveCloseS, evasiveMoveS } from './vehicle/index.ts';
 
 const base = { speed: 'KEEP', path: 'LEFT_CHANGE', issuedAtS: 0, expiresAtS: 1 } as const;
 
@@ -32,5 +32,12 @@ describe('evasiveCloseS', () => {
     const still = evasiveCloseS(2, 0, 4.9);
     expect(evasiveCloseS(2, 1, 4.9)).toBeLessThan(still);
     expect(evasiveCloseS(2, -1, 4.9)).toBeGreaterThan(still);
+  });
+});
+
+describe('evasiveMoveS', () => {
+  it('at 0.5 g it is the cubic’s own duration; at 0.01 m/s² no slower than a comfortable change', () => {
+    expect(evasiveMoveS(3.5, 0, 4.905)).toBe(evasiveCloseS(3.5, 0, 4.905));
+    expect(evasiveMoveS(1, 0, 0.01)).toBe(EVASIVE_MOVE_MAX_S);
   });
 });

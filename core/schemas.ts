@@ -241,6 +241,15 @@ export const LaneSchema = z.object({
    * None limit. Absent (or true): `speedLimitMps` is a posted limit.
    */
   speedLimitPosted: z.boolean().optional(),
+  /**
+   * true (with `speedLimitPosted: false`): where the lane posts no limit the law sets no general one
+   * either (the German Autobahn: StVO §3(3) has no motorway limit, 130 km/h is the
+   * Richtgeschwindigkeit, advice) — `speedLimitMps` is a speed to drive at, and the gate caps
+   * nothing there. Absent (or false): an unposted lane's speed is a statutory limit that binds
+   * without a sign (a USA motorway's 65 mph, StVO's 100 km/h outside built-up areas). Set by the
+   * importers from the country and road class; ignored on a posted lane.
+   */
+  speedLimitAdvisory: z.boolean().optional(),
   successors: z.array(z.string()).default([]),
   predecessors: z.array(z.string()).default([]),
   left: NeighbourSchema.optional(),

@@ -159,12 +159,17 @@ describe('AgentForecast: a vehicle that may turn at the junction ahead', () => {
   // a car coming south on IN1 at 8 m/s, 10 m before the junction; the ego comes north on IN3 at
   // (1.75, -30), on the car's left (east): the car's left turn C10 (east) crosses the ego's way
   const jx = junctionMap();
-  function forecastOf(seen: { accelMps2?: number; indicator?: 'LEFT' | 'RIGHT' }, egoX = 1.75) {
+  function forecastOf(
+    seen: { accelMps2?: number; indicator?: 'LEFT' | 'RIGHT' },
+    egoX = 1.75,
+    arm = 'IN1',
+    route = ['IN3', 'C31', 'OUT1'],
+  ) {
     const { indicator, ...rest } = seen;
     const ag = {
       ...agentOn(jx, {
         id: 'c',
-        lane: 'IN1',
+        lane: arm,
         s: 110,
         speed: 8,
         ...(indicator ? { attrs: { indicator } } : {}),
@@ -173,7 +178,6 @@ describe('AgentForecast: a vehicle that may turn at the junction ahead', () => {
     };
     const f = new AgentForecast(4, 64);
     const turns = new AgentForecast(4, 64);
-    const route = ['IN3', 'C31', 'OUT1'];
     forecastAgents(
       [ag],
       jx,
@@ -212,10 +216,18 @@ describe('AgentForecast: a vehicle that may turn at the junction ahead', () => {
     expect(forecastOf({ accelMps2: -5 }).turns.count).toBe(0);
   });
 
-  it('with the ego on its other side, its turn that way (right, west) is the one forecast', () => {
-    const { turns } = forecastOf({ accelMps2: -1.1 }, -30);
+  it('with the ego’s route turning west (into OUT2), its right turn into that exit is the one forecast', () => {
+    const { turns } = forecastOf({ accelMps2: -1.1 }, -30, 'IN1', ['IN3', 'C32', 'OUT2']);
     expect(turns.count).toBe(1);
     expect(Math.abs(angleDiff(headingAt4s(turns, 0), Math.PI))).toBeLessThan(0.1);
+  });
+
+  it('a car from the left easing off: its left turn into the ego’s way (LTAP/LD) is forecast, its right turn away is not', () => {
+    // review 10: the turn was chosen by the ego's side of the car (its right: south, away), and the
+    // left turn across the ego's path into the ego's exit OUT1 was never forecast
+    const { turns } = forecastOf({ accelMps2: -1.1 }, 1.75, 'IN2');
+    expect(turns.count).toBe(1);
+    expect(Math.abs(angleDiff(headingAt4s(turns, 0), Math.PI / 2))).toBeLessThan(0.3); // north
   });
 
   it('its indicator says which way: right (west), away from the ego, at any speed change', () => {

@@ -17,7 +17,7 @@
  * reused.
  */
 import { type AgentState, angleDiff, type TrafficLightState } from '../core/index.ts';
-import { type RoadMap, signalStopAhead, stopsForLight } from '../core/map/index.ts';
+import { type LaneInfo, type RoadMap, signalStopAhead, stopsForLight } from '../core/map/index.ts';
 import type { LanePath } from './LanePath.ts';
 import type { LanePathCache } from './Rollout.ts';
 
@@ -197,8 +197,8 @@ const pose = { x: 0, y: 0, headingRad: 0 };
 const fp = { sM: 0, dM: 0, segment: 0 };
 
 /**
- * Predicts every agent within `radiusM` of (cx, cy) for `n` steps of `dtS` into `out` (`_route`, the
- * ego's, no longer steers where others go; kept for the callers). With `turns`, a vehicle that may
+ * Predicts every agent within `radiusM` of (cx, cy) for `n` steps of `dtS` into `out` (`route`, the
+ * ego's lane ids, steers no forecast in `out`; it picks the turns that meet the ego's way). With `turns`, a vehicle that may
  * turn at the fork ahead (`slowsForTurn`, `turnPaths`) also gets its turn forecast there: a
  * hypothesis the ego must stay able to answer (`crossing.mayTurn`), not a forecast the footprint
  * rules brake for (they read `out` only).
@@ -207,7 +207,7 @@ export function forecastAgents(
   agents: ReadonlyArray<AgentState>,
   map: RoadMap,
   paths: LanePathCache,
-  _route: ReadonlyArray<string>,
+  route: ReadonlyArray<string>,
   cx: number,
   cy: number,
   radiusM: number,
@@ -312,7 +312,7 @@ export function forecastAgents(
         }
       }
       if (turns && ag.kind === 'vehicle' && slowsForTurn(ag))
-        for (const turn of turnPaths(map, paths, path, onLaneId, onLaneS, ag, (n - 1) * dtS, cx, cy)) {
+        for (const turn of turnPaths(map, paths, path, onLaneId, onLaneS, ag, (n - 1) * dtS, route)) {
           if (turns.count >= turns.maxAgents) break;
           // it may take the turn (across the ego's way, where that is where the turn goes)
           const slot = turns.count++;
@@ -364,10 +364,10 @@ function laneTurnRad(map: RoadMap, laneId: string): number {
  * distance it covers over `horizonS`, or — just past a fork, still within `BRANCH_EARLY_M` of a
  * junction lane's start — that lane's siblings; only those that turn by `TURN_MIN_RAD` or more and
  * that it can take at its speed (`TURN_MAX_LAT_MPS2` on the turn's mean radius), and the way its
- * indicator points where it shows one (a car indicating right does not turn left), else towards the
- * side of it the ego (`egoX`, `egoY`) is on. The gate's other
- * drivers otherwise go the way that turns least, and a car turning across the ego's way is seen
- * only when it has begun to turn — too late for an ego at speed (esmini `ltap-od-relative-speed`).
+ * indicator points where it shows one (a car indicating right does not turn left); without one,
+ * every branch that meets the ego's route (`routeMeets`). The gate's other drivers otherwise go the
+ * way that turns least, and a car turning across the ego's way is seen only when it has begun to
+ * turn — too late for an ego at speed (esmini `ltap-od-relative-speed`).
  */
 function turnPaths(
   map: RoadMap,
@@ -377,26 +377,23 @@ function turnPaths(
   laneS: number,
   ag: AgentState,
   horizonS: number,
-  egoX: number,
-  egoY: number,
+  route: ReadonlyArray<string>,
 ): LanePath[] {
   const lane = map.lane(laneId);
   if (!lane) return [];
   const found: LanePath[] = [];
-  // the way it turns: where its indicator points, else towards the ego's side of it (a turn away
-  // from the ego does not cross the ego's way; the oncoming car that brakes for an ego turning left
-  // in front of it — `unprotected_left`, CLS-R — was otherwise forecast to turn right into the ego's
-  // exit, and the ego waited it out: pdm-closed+gate 100 → 87.5)
-  const egoSide = Math.sign(
-    Math.cos(ag.headingRad) * (egoY - ag.y) - Math.sin(ag.headingRad) * (egoX - ag.x),
-  );
-  const side = ag.indicator === 'LEFT' ? 1 : ag.indicator === 'RIGHT' ? -1 : egoSide;
+  // the way it turns: where its indicator points, else any way that meets the ego's route — a
+  // turn chosen by the ego's side of it missed a car from the left easing off to turn left across
+  // (into) the ego's way (LTAP/LD, review 10); a turn that meets no route lane does not cross the
+  // ego's way (the oncoming car braking for an ego turning left in front of it, `unprotected_left`)
+  const side = ag.indicator === 'LEFT' ? 1 : ag.indicator === 'RIGHT' ? -1 : 0;
   const canTake = (id: string): boolean => {
     const l = map.lane(id);
     const signed = laneTurnRad(map, id);
     const turn = Math.abs(signed);
     if (!l || turn < TURN_MIN_RAD || signed * side < 0) return false;
-    return (ag.speedMps * ag.speedMps * turn) / l.line.length <= TURN_MAX_LAT_MPS2;
+    if ((ag.speedMps * ag.speedMps * turn) / l.line.length > TURN_MAX_LAT_MPS2) return false;
+    return side !== 0 || routeMeets(map, l, route);
   };
   const succ = lane.data.successors;
   if (succ.length > 1 && lane.line.length - laneS <= ag.speedMps * horizonS) {
@@ -418,6 +415,49 @@ function turnPaths(
     }
   }
   return found;
+}
+
+/**
+ * Whether a turn lane meets the ego's route: it is a route lane, leads into one (a merge), or its
+ * centreline crosses one's (polyline intersection).
+ */
+function routeMeets(map: RoadMap, turn: LaneInfo, route: ReadonlyArray<string>): boolean {
+  if (route.includes(turn.data.id)) return true;
+  for (const id of turn.data.successors) if (route.includes(id)) return true;
+  const a = turn.line;
+  for (const id of route) {
+    const b = map.lane(id)?.line;
+    if (b && polylinesCross(a.xs, a.ys, b.xs, b.ys)) return true;
+  }
+  return false;
+}
+
+/** Whether two polylines (vertex arrays) properly cross: some segment of each straddles the other's. */
+function polylinesCross(
+  ax: ArrayLike<number>,
+  ay: ArrayLike<number>,
+  bx: ArrayLike<number>,
+  by: ArrayLike<number>,
+): boolean {
+  for (let i = 0; i + 1 < ax.length; i++) {
+    const x1 = ax[i]!;
+    const y1 = ay[i]!;
+    const x2 = ax[i + 1]!;
+    const y2 = ay[i + 1]!;
+    for (let j = 0; j + 1 < bx.length; j++) {
+      const x3 = bx[j]!;
+      const y3 = by[j]!;
+      const x4 = bx[j + 1]!;
+      const y4 = by[j + 1]!;
+      const d1 = (x2 - x1) * (y3 - y1) - (y2 - y1) * (x3 - x1);
+      const d2 = (x2 - x1) * (y4 - y1) - (y2 - y1) * (x4 - x1);
+      if (d1 * d2 >= 0) continue;
+      const d3 = (x4 - x3) * (y1 - y3) - (y4 - y3) * (x1 - x3);
+      const d4 = (x4 - x3) * (y2 - y3) - (y4 - y3) * (x2 - x3);
+      if (d3 * d4 < 0) return true;
+    }
+  }
+  return false;
 }
 
 /**

@@ -12,7 +12,7 @@
  */
 import { angleDiff, type MidLevelCommand, type Trajectory, type VehicleParams } from '../core/index.ts';
 import type { RoadMap } from '../core/map/index.ts';
-import { evasiveCloseS } from '../core/vehicle/index.ts';
+import { evasiveMoveS } from '../core/vehicle/index.ts';
 import { buildLanePath, type LanePath, projectOnStart } from './LanePath.ts';
 import type { SafetyParams } from './SafetyParams.ts';
 
@@ -49,6 +49,12 @@ export class Rollout {
   inLaneShift = false;
   /** Arc length of the planned stop (rear axle), or NaN. */
   stopS = Number.NaN;
+  /**
+   * An evasive move (`lateralAccelMps2`): the peak lateral acceleration of its cubic against the
+   * lane, m/s² — exact (the cubic's second derivative is largest at its ends), where the heading
+   * read over 4 m windows flattens a short cubic's ends; 0 without one.
+   */
+  evasivePeakLatAccelMps2 = 0;
 
   constructor(capacity = 64) {
     this.capacity = capacity;
@@ -174,6 +180,7 @@ function placeEgo(
   startLaneId: string | undefined,
   laneOffsetM?: number,
 ): boolean {
+  out.evasivePeakLatAccelMps2 = 0;
   const laneId =
     startLaneId !== undefined && map.lane(startLaneId)
       ? startLaneId
@@ -326,17 +333,30 @@ export function rolloutCommand(
   // acceleration (bounded by the tyres), as the controller steers it, not over a comfortable lcS
   const aEvade = Math.min(command.lateralAccelMps2 ?? 0, params.maxTyreLatAccelMps2);
   const toGo = close.dT - close.d0;
-  const evadeS =
-    aEvade > 0 && !out.inLaneShift ? evasiveCloseS(toGo, Math.sign(toGo) * close.slope0 * v0, aEvade) : lcS;
+  // (the controller steers the same duration, `evasiveMoveS`: a FOLLOW_LANE close at 0.01 m/s² was
+  // checked over 2 s and steered over 3, review 10)
+  const evasive = aEvade > 0 && !out.inLaneShift;
   const closeS = out.inLaneShift
     ? modelTracking
       ? Math.max(shiftS, trackS)
       : Math.min(lcS, shiftS)
-    : Math.min(lcS, evadeS);
+    : evasive
+      ? evasiveMoveS(toGo, Math.sign(toGo) * close.slope0 * v0, aEvade)
+      : lcS;
   const swing = Math.abs(close.dT - close.d0) + Math.abs(close.slope0) * v0 * closeS;
   // an ego that speeds up covers more ground over the close (a borrow from standstill)
   const vReach = vTarget > v0 ? Math.min(vTarget, v0 + accUp * closeS) : v0;
   close.lengthM = Math.max(0.5 * (v0 + vReach) * closeS, Math.sqrt((6 * swing) / kMax), 1);
+  if (evasive && v0 > 0) {
+    // the move as commanded (before the tracker's lag): d(s) = Hermite from (d0, slope0) to (dT, 0)
+    // over L, d″ = (6Δd − 4·slope0·L)/L² at its start and (2·slope0·L − 6Δd)/L² at its end (the
+    // largest, d″ is linear in s); lateral acceleration v²·d″ at the speed there
+    const L = close.lengthM;
+    const dd = close.dT - close.d0;
+    const start = (v0 * v0 * Math.abs(6 * dd - 4 * close.slope0 * L)) / (L * L);
+    const end = (vReach * vReach * Math.abs(2 * close.slope0 * L - 6 * dd)) / (L * L);
+    out.evasivePeakLatAccelMps2 = Math.max(start, end);
+  }
   // the distance covered during the tracker's lag (the close starts there), m
   // (an evasive change: the controller's pure pursuit starts it `evasiveLagS` late)
   const lagM = !modelTracking

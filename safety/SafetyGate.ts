@@ -899,8 +899,10 @@ export function createSafetyGate(input: SafetyParamsInput = {}): SafetyGate {
     // crossing.pet alone is a margin beyond the footprint rules: it keeps the ego from speeding up
     // into a crossing, it never forces a stop. When no gentle command (braking no harder than
     // `commandDecelMps2`, or than the ego already does) keeps out of it — speeding up is the way
-    // out of a crossing the ego is in — the command stands
-    if (failing.every((o) => o.result.rule === 'crossing.pet')) {
+    // out of a crossing the ego is in — the command stands. A turn across a vehicle with the right
+    // of way (`values.yields`) is no margin but a yield (critical): it takes the stop that keeps
+    // short of the car's path, however firm, like any other critical conflict
+    if (failing.every((o) => o.result.rule === 'crossing.pet' && o.result.values.yields !== true)) {
       const gentle = Math.max(params.commandDecelMps2, -ego.accelMps2) + 0.05;
       if (best && !bestStruck && bestHarsh <= gentle) return modify(best);
       return {

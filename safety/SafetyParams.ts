@@ -8,6 +8,12 @@ import { defaultDynamics, RssDynamicsSchema } from './rss.ts';
 const pos = () => z.number().finite().positive();
 const nonNeg = () => z.number().finite().nonnegative();
 
+/**
+ * A command's `lateralAccelMps2` may exceed the evasive limit by this much, m/s²: the planner rounds
+ * it to 0.01 (planner/hierarchical/Evasive.ts sends 4.91 for 0.5 g = 4.905).
+ */
+export const EVASIVE_ROUNDING_MPS2 = 0.01;
+
 export const SafetyParamsSchema = z.object({
   /** Roll-out horizon, s (issue 7: ≥ 3 s). */
   horizonS: pos().min(3).default(4),
@@ -94,14 +100,6 @@ export const SafetyParamsSchema = z.object({
   observedBrakeSameWayRad: nonNeg().default(Math.PI / 4),
   /** Speed-limit tolerance, m/s (nuPlan speed-limit metric counts any excess; we allow 0.5 m/s of tracking noise). */
   speedLimitToleranceMps: nonNeg().default(0.5),
-  /**
-   * On a lane that posts no limit (`Lane.speedLimitPosted === false`) the map's speed is the
-   * importer's default for the road class: binding where it is at most this (a statutory limit that
-   * holds without a sign — DE StVO §3(3): 50 km/h in built-up areas, 100 km/h outside them for
-   * cars), advisory above it (no general limit applies: the Autobahn's 130 km/h
-   * Richtgeschwindigkeit is advice, not a limit) — no cap then, m/s (100 km/h).
-   */
-  unpostedBindingMaxMps: pos().default(100 / 3.6),
   /** Comfort limits (nuPlan ego_is_comfortable: lon accel 2.40, decel 4.05, |jerk| 4.13, lat accel 4.89). */
   maxLonAccelMps2: pos().default(2.4),
   maxLatAccelMps2: pos().default(4.89),

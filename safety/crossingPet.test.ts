@@ -66,6 +66,26 @@ describe('crossing.pet: no speeding up into a crossing within 1 s of a vehicle',
     expect(gate.checkCommand(v.modified!, s).decision).toBe('ALLOW');
   });
 
+  it('a yield is no margin: turning left at 9 m/s 0.8 s ahead of an oncoming car brakes short of its path, however firm', () => {
+    // review 10: the ego's front ≈ 11.5 m before the junction, the car (15 m/s) 42 m up IN1; only
+    // crossing.pet fails (a yield) and no gentle (2 m/s²) command keeps out of the car's path, but
+    // ≈ 3 m/s² does: that stop, not "the command stands"
+    const s = scene({
+      map,
+      lane: 'IN3',
+      s: 104.5,
+      speed: 9,
+      route: turn,
+      agents: [{ id: 'onc', lane: 'IN1', s: 78, speed: 15 }],
+    });
+    const v = gate.checkCommand(cmd({ speed: 'KEEP' }), s);
+    expect(v.rules.filter((r) => r.decision !== 'ALLOW').map((r) => r.rule)).toEqual(['crossing.pet']);
+    expect(rule(v, 'crossing.pet')!.values.yields).toBe(true);
+    expect(v.decision, v.explanation).toBe('MODIFY');
+    expect(v.modified!.decelMps2 ?? 0).toBeGreaterThan(2);
+    expect(gate.checkCommand(v.modified!, s).decision).toBe('ALLOW');
+  });
+
   it('the same turn 3 s behind the car passes', () => {
     // the car 40.5 m further on: its front 3 m into OUT3
     const s = scene({
@@ -120,5 +140,40 @@ describe('crossing.pet: no speeding up into a crossing within 1 s of a vehicle',
       }),
     );
     expect(rule(v, 'crossing.pet')?.decision, v.explanation).toBe('ALLOW');
+  });
+});
+
+describe('crossing.pet: the two exceptions to a yield (collision.ts)', () => {
+  // the ego already in its left turn C32, the oncoming car (11 m/s) going straight on along C13
+  const inTurn = (egoS: number, speed: number, carS: number) =>
+    gate.checkCommand(
+      cmd({ speed: 'KEEP' }),
+      scene({
+        map,
+        lane: 'C32',
+        s: egoS,
+        speed,
+        route: turn,
+        agents: [{ id: 'onc', lane: 'C13', s: carS, speed: 11 }],
+      }),
+    );
+
+  it('creeping behind: at 2 m/s 1 s after the car has passed, the ego could still stop short if it were late — passes', () => {
+    const v = inTurn(1, 2, 13);
+    expect(rule(v, 'crossing.pet')?.decision, v.explanation).toBe('ALLOW');
+    expect(v.decision).toBe('ALLOW');
+  });
+
+  it('not creeping: at 5 m/s 0.2 s after it, a yield not given', () => {
+    const pet = rule(inTurn(0, 5, 14), 'crossing.pet')!;
+    expect(pet.decision).not.toBe('ALLOW');
+    expect(pet.values.yields).toBe(true);
+  });
+
+  it('the same moment: footprints that meet at one step are collision.predicted’s, not a gap crossing.pet keeps', () => {
+    const v = inTurn(0, 5, 13);
+    expect(rule(v, 'crossing.pet')?.decision).toBe('ALLOW');
+    expect(rule(v, 'crossing.pet')?.values.yields).toBeUndefined();
+    expect(rule(v, 'collision.predicted')?.decision).not.toBe('ALLOW');
   });
 });

@@ -18,3 +18,21 @@ export function evasiveCloseS(offsetM: number, rateTowardMps: number, latAccelMp
   const r = -rateTowardMps;
   return (4 * r + Math.sqrt(16 * r * r + 24 * a * dd)) / (2 * a);
 }
+
+/**
+ * The longest an evasive move (a command with `lateralAccelMps2`) takes, s: the controller's
+ * comfortable change duration (`ClassicalParams.changeLengthS`, 3 s). A low rate (0.01 m/s²) is
+ * driven no slower than a comfortable change — and checked so: the gate's roll-out and the
+ * controller's change path both take `evasiveMoveS`, so what is checked is what is steered.
+ */
+export const EVASIVE_MOVE_MAX_S = 3;
+
+/**
+ * The duration of an evasive lateral move as the gate rolls it out and the controller steers it, s:
+ * `evasiveCloseS` (the cubic whose end accelerations stay within `latAccelMps2`), never longer than
+ * `EVASIVE_MOVE_MAX_S`. Takes the offset still to go, m, the lateral rate already made towards it,
+ * m/s, and the peak lateral acceleration, m/s² (> 0).
+ */
+export function evasiveMoveS(offsetM: number, rateTowardMps: number, latAccelMps2: number): number {
+  return Math.min(EVASIVE_MOVE_MAX_S, evasiveCloseS(offsetM, rateTowardMps, latAccelMps2));
+}

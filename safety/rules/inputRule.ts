@@ -17,7 +17,7 @@ import {
   type WorldSnapshot,
 } from '../../core/index.ts';
 import type { LaneInfo, RoadMap } from '../../core/map/index.ts';
-import type { SafetyParams } from '../SafetyParams.ts';
+import { EVASIVE_ROUNDING_MPS2, type SafetyParams } from '../SafetyParams.ts';
 import { bounded, q, type RuleSink, round } from './CheckContext.ts';
 
 /**
@@ -427,6 +427,16 @@ export function inputRules(
     bad(`stopAt lies ${round(behindRearM(cmd.stopAt, snapshot, vehicle))} m behind the ego's rear bumper`, {
       behindRearM: round(behindRearM(cmd.stopAt, snapshot, vehicle)),
     });
+  else if (
+    cmd.lateralAccelMps2 !== undefined &&
+    cmd.lateralAccelMps2 > params.evasiveLatAccelMps2 + EVASIVE_ROUNDING_MPS2
+  )
+    // an evasive rate above the gate's own (0.5 g) is refused as a target speed above the vehicle's
+    // is: the roll-out capped 12 m/s² at the tyres' 7.85 and a repair handed the 12 back (review 10)
+    bad(
+      `lateralAccelMps2 ${round(cmd.lateralAccelMps2, 2)} m/s² above the evasive limit ${round(params.evasiveLatAccelMps2, 3)} m/s²`,
+      { lateralAccelMps2: round(cmd.lateralAccelMps2, 2), limitMps2: round(params.evasiveLatAccelMps2, 3) },
+    );
   else if (cmd.path === 'FOLLOW_LANE' && cmd.lateralOffsetM !== undefined) {
     // an in-lane shift keeps the footprint within the lane the ego is on
     const here = map.locate(snapshot.ego.x, snapshot.ego.y, snapshot.ego.headingRad, 5, undefined);

@@ -4,6 +4,7 @@
  * comfort filter); the control-level check limits rising jerk only.
  */
 import { angleDiff } from '../../core/index.ts';
+import { EVASIVE_ROUNDING_MPS2 } from '../SafetyParams.ts';
 import { type CheckContext, laterCheckAvoids, type RuleSink, round } from './CheckContext.ts';
 
 /** Lateral acceleration is read from the heading change over this much travel, m (two 2 m chords). */
@@ -11,6 +12,21 @@ const LAT_WINDOW_M = 4;
 
 export function kinematicsRule(ctx: CheckContext, sink: RuleSink): void {
   const { rollout: r, vehicle: veh, params } = ctx;
+  // an evasive move is held to the evasive rate at its exact peak (the 4 m windows below read a
+  // 12 m/s² cubic's ends flattened, review 10); the repair drops the evasive rate (keeps the lane)
+  if (r.evasivePeakLatAccelMps2 > params.evasiveLatAccelMps2 + EVASIVE_ROUNDING_MPS2) {
+    sink.fail(
+      'kinematics.lateralAccel',
+      `the evasive move's peak lateral acceleration ${round(r.evasivePeakLatAccelMps2)} m/s² > ${round(params.evasiveLatAccelMps2, 3)} m/s² (evasive limit)`,
+      {
+        lateralAccelMps2: round(r.evasivePeakLatAccelMps2),
+        limitMps2: round(params.evasiveLatAccelMps2),
+        evasive: true,
+      },
+      { postponeLaneChange: true },
+    );
+    return;
+  }
   for (let k = 1; k < r.n; k++) {
     const a = r.a[k - 1]!;
     if (a > veh.maxAccelMps2 + 0.05 || a < -veh.maxDecelMps2 - 0.05) {

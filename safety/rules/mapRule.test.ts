@@ -174,8 +174,8 @@ describe('map.drivableArea: a junction polygon is drivable (as the metric counts
   });
 });
 
-/** One straight lane L (east, 600 m) with `limitMps`, posted or not. */
-function limitLane(limitMps: number, posted: boolean): RoadMap {
+/** One straight lane L (east, 600 m) with `limitMps`, posted or not (unposted: advice or a statutory limit). */
+function limitLane(limitMps: number, posted: boolean, advisory = false): RoadMap {
   return new RoadMap(
     RoadMapSchema.parse({
       id: `limit-${limitMps}-${posted}`,
@@ -189,6 +189,7 @@ function limitLane(limitMps: number, posted: boolean): RoadMap {
           widthM: 3.5,
           speedLimitMps: limitMps,
           ...(posted ? {} : { speedLimitPosted: false }),
+          ...(advisory ? { speedLimitAdvisory: true } : {}),
         },
       ],
     }),
@@ -203,20 +204,26 @@ function speedRule(map: RoadMap) {
 }
 
 describe('speedLimit: a lane that posts no limit', () => {
-  // 28.5 m/s (102.6 km/h): posted, a limit; unposted, above every statutory limit that holds
-  // without a sign (DE StVO §3(3): 50 km/h in built-up areas, 100 km/h outside for cars) — the map's
-  // figure can then only be advice (the Autobahn's 130 km/h Richtgeschwindigkeit), not a limit
+  // 28.5 m/s (102.6 km/h): posted, a limit; unposted, a statutory limit unless the importer marks
+  // it advice (`speedLimitAdvisory`: the Autobahn's 130 km/h Richtgeschwindigkeit, no general limit)
   it('a posted 28.5 m/s limit caps a speed-up to 29.5 m/s', () => {
     const r = speedRule(limitLane(28.5, true));
     expect(r.decision).toBe('MODIFY');
     expect(r.message).toContain('posted limit');
   });
 
-  it('an unposted 28.5 m/s (above the 100 km/h statutory maximum) is advisory: no cap, and the verdict says so', () => {
-    const r = speedRule(limitLane(28.5, false));
+  it('an unposted 28.5 m/s marked advisory (no general limit there) caps nothing, and the verdict says so', () => {
+    const r = speedRule(limitLane(28.5, false, true));
     expect(r.decision).toBe('ALLOW');
     expect(r.message).toContain('advisory, not a limit');
     expect(r.values['advisoryMps']).toBe(28.5);
+  });
+
+  it('an unposted 28.5 m/s not marked advisory (a USA motorway’s 65 mph) is a statutory limit: it caps', () => {
+    // review 10: judged by its speed alone (above 100 km/h) it was taken for advice, no cap at all
+    const r = speedRule(limitLane(28.5, false));
+    expect(r.decision).toBe('MODIFY');
+    expect(r.message).toContain('statutory (no posted limit)');
   });
 
   it('an unposted 25 m/s (within the statutory maximum) is the statutory default: it caps, worded as such', () => {

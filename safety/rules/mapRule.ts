@@ -132,8 +132,10 @@ export function mapRules(ctx: CheckContext, sink: RuleSink): void {
   else sink.pass('map.drivingDirection', 'driving with the lane direction');
 
   // Speed limit of the lane under the ego at each step (the ego may be slowing down towards it). A
-  // lane that posts none: the road class's default from the map, binding up to
-  // `unpostedBindingMaxMps` (a statutory limit without a sign), advisory above it (no cap)
+  // lane that posts none: the road class's statutory default from the map, binding (a limit holds
+  // without a sign) unless the importer marks it advisory (`speedLimitAdvisory`: no general limit
+  // there, the Autobahn's Richtgeschwindigkeit) — by speed alone a USA motorway's binding 65 mph
+  // was taken for advice (review 10)
   let worst = -Infinity;
   let limitAtWorst = 0;
   let postedAtWorst = true;
@@ -142,7 +144,7 @@ export function mapRules(ctx: CheckContext, sink: RuleSink): void {
     const lane = map.lane(pieceAt(path, r.s[k]!).laneId);
     if (!lane) continue;
     const posted = lane.data.speedLimitPosted !== false;
-    if (!posted && lane.data.speedLimitMps > params.unpostedBindingMaxMps) {
+    if (!posted && lane.data.speedLimitAdvisory === true) {
       advisoryMps = lane.data.speedLimitMps;
       continue;
     }
@@ -167,7 +169,7 @@ export function mapRules(ctx: CheckContext, sink: RuleSink): void {
       'speedLimit',
       Number.isNaN(advisoryMps)
         ? 'within the speed limit'
-        : `within the speed limit; no posted limit where the map gives ${round(advisoryMps)} m/s, above the ${round(params.unpostedBindingMaxMps)} m/s statutory maximum: advisory, not a limit`,
+        : `within the speed limit; no posted limit where the map gives ${round(advisoryMps)} m/s, where the law sets no general limit: advisory, not a limit`,
       {
         ...(Number.isFinite(worst) ? { worstExcessMps: round(worst) } : {}),
         ...(Number.isNaN(advisoryMps) ? {} : { advisoryMps: round(advisoryMps) }),

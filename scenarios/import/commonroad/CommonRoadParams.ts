@@ -13,6 +13,11 @@ const RoadClassSpeedsSchema = z.object({
   urbanMps: positive(),
   ruralMps: positive(),
   motorwayMps: positive(),
+  /**
+   * The motorway figure is advice, not a limit (the law sets no general motorway limit): lanes
+   * driven at it are `speedLimitAdvisory`. Urban and rural defaults are always statutory limits.
+   */
+  motorwayAdvisory: z.boolean().default(false),
 });
 export type RoadClassSpeeds = z.infer<typeof RoadClassSpeedsSchema>;
 
@@ -27,6 +32,7 @@ export const CommonRoadParamsSchema = z.object({
     urbanMps: kmhToMps(50),
     ruralMps: kmhToMps(100),
     motorwayMps: kmhToMps(130),
+    motorwayAdvisory: true,
   }),
   /**
    * Unposted speeds for USA_ benchmarks (NGSIM's US101 and Lankershim are in Los Angeles):
@@ -37,6 +43,7 @@ export const CommonRoadParamsSchema = z.object({
     urbanMps: mphToMps(25),
     ruralMps: mphToMps(55),
     motorwayMps: mphToMps(65),
+    motorwayAdvisory: false,
   }),
   /** Lanelets narrower than this are widened to it, m (keeps RoadMap lane polygons valid). */
   minLaneWidthM: z.number().positive().default(0.5),

@@ -6,7 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { RoadMap } from '../../../core/map/RoadMap.ts';
 import { evaluateRun } from '../../../sim/metrics/index.ts';
 import { createDriver, runDriver } from '../../../stack/index.ts';
-import { egoRecording, recordedExpert, roadClassOf } from './importCommonRoad.ts';
+import { CommonRoadParamsSchema } from './CommonRoadParams.ts';
+import { egoRecording, recordedExpert, roadClassOf, unpostedAdvisory } from './importCommonRoad.ts';
 import { importCommonRoad } from './index.ts';
 
 const data = (f: string) => fileURLToPath(new URL(`../../../data/commonroad/${f}`, import.meta.url));
@@ -313,11 +314,26 @@ describe('importCommonRoad: the speed to drive at where no limit is posted', () 
   it('highway lanelets: Autobahn advisory 130 km/h, capped at the vehicle top speed (30 m/s)', () => {
     // ZAM_Tutorial-1_2: three laneletType highway lanelets, no sign, ego starting at 22 m/s.
     expect(unposted(data('ZAM_Tutorial-1_2_T-1.xml'))).toEqual([30]);
+    // no general limit on a German motorway: the speed is advice, marked so for the gate
+    expect(mustImport(data('ZAM_Tutorial-1_2_T-1.xml')).map!.lanes.every((l) => l.speedLimitAdvisory)).toBe(
+      true,
+    );
   });
 
   it('a USA interstate without lanelet types: California 65 mph, from the scenario tags', () => {
     // USA_US101-3_3 (2018b): tags "… interstate …", lanelets without laneletType or speedLimit.
     expect(unposted(data('USA_US101-3_3_T-1.xml'))).toEqual([65 * 0.44704]);
+    // CVC §22349 (a): 65 mph is a statutory limit, binding without a sign (review 10)
+    expect(mustImport(data('USA_US101-3_3_T-1.xml')).map!.lanes.some((l) => l.speedLimitAdvisory)).toBe(
+      false,
+    );
+  });
+
+  it('advice only on a motorway of a country without a general motorway limit', () => {
+    const p = CommonRoadParamsSchema.parse({});
+    expect(unpostedAdvisory('motorway', 'DEU_A9-1_1_T-1', p)).toBe(true);
+    expect(unpostedAdvisory('rural', 'DEU_A9-1_1_T-1', p)).toBe(false);
+    expect(unpostedAdvisory('motorway', 'USA_US101-3_3_T-1', p)).toBe(false);
   });
 
   // pdm-closed-plus, not pdm-closed: the published PDM-Closed targets its 15 m/s

@@ -122,6 +122,20 @@ export function unpostedSpeedMps(
   return Math.min(v, topSpeedMps);
 }
 
+/**
+ * Whether the speed driven on a lanelet with no posted limit is advice rather than a statutory
+ * limit: only on a motorway of a country whose law sets no general motorway limit (Germany's
+ * Richtgeschwindigkeit; `motorwayAdvisory` of the country's table).
+ */
+export function unpostedAdvisory(
+  roadClass: RoadClass,
+  benchmarkId: string,
+  params: CommonRoadParams,
+): boolean {
+  const table = benchmarkId.startsWith('USA_') ? params.unpostedSpeedsUsa : params.unpostedSpeeds;
+  return roadClass === 'motorway' && table.motorwayAdvisory;
+}
+
 /** The scenario's tags: the 2018b `tags` attribute and the 2020a `<scenarioTags>` elements. */
 function scenarioTags(root: XmlNode): string[] {
   const tags = (attr(root, 'tags') ?? '').split(/\s+/).filter(Boolean);
@@ -541,6 +555,8 @@ function readMap(
     if (v !== undefined && v > 0) lane.speedLimitMps = v;
     else {
       lane.speedLimitPosted = false;
+      if (unpostedAdvisory(classOf.get(lane.id)!, unposted.benchmarkId, params))
+        lane.speedLimitAdvisory = true;
       const key = `${classOf.get(lane.id)!} ${lane.speedLimitMps.toFixed(2)}`;
       defaulted.set(key, (defaulted.get(key) ?? 0) + 1);
     }

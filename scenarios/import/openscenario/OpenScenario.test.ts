@@ -150,6 +150,14 @@ describe('speed limits of roads that post none', () => {
     expect(limit(data, 'A_1')).toBeCloseTo(50 / 3.6, 9);
   });
 
+  it('a road the scenario drives faster than 100 km/h is a motorway without a general limit: its speed is advice', () => {
+    const r = egoSpeedLimits(data, unposted, [...along(3.5, 30), ...along(20, 20)]);
+    const lane = (id: string) => r.map.lanes.find((l) => l.id === id)!;
+    expect(lane('A_1').speedLimitAdvisory).toBe(true);
+    // 72 km/h: within what binds without a sign
+    expect(lane('C_1').speedLimitAdvisory).toBeUndefined();
+  });
+
   it('keep a posted road, and the default on a road the ego only stands on', () => {
     const r = egoSpeedLimits(data, unposted, [...along(10, 25), ...along(0, 0)]);
     expect(limit(r.map, 'B_1')).toBeCloseTo(30 / 3.6, 9);

@@ -43,6 +43,8 @@ const MIN_DURATION_S = 15;
 const MAX_DURATION_S = 60;
 /** The OpenDRIVE importer's limit where a road posts none, m/s (opendrive/OpenDriveMap.ts). */
 const UNPOSTED_DEFAULT_MPS = 50 / 3.6;
+/** The highest limit that holds without a sign (DE StVO §3(3): 100 km/h outside built-up areas for cars), m/s. */
+const STATUTORY_UNPOSTED_MAX_MPS = 100 / 3.6;
 /** Lane paths entities follow: up to this long, m. */
 const PATH_MAX_M = 1500;
 
@@ -693,9 +695,17 @@ export function egoSpeedLimits(
     }
   }
   if (fastest.size === 0) return { map: data, set: [] };
+  // read under the German StVO (as CommonRoad's fictional ZAM maps are): an unposted road that the
+  // scenario drives faster than the 100 km/h that binds without a sign outside built-up areas can
+  // only be a motorway, where no general limit holds — its speed is advice (`speedLimitAdvisory`)
   const lanes = data.lanes.map((l) => {
     const v = unposted.has(l.id) ? fastest.get(roadOf(l)) : undefined;
-    return v === undefined ? l : { ...l, speedLimitMps: v };
+    if (v === undefined) return l;
+    return {
+      ...l,
+      speedLimitMps: v,
+      ...(v > STATUTORY_UNPOSTED_MAX_MPS ? { speedLimitAdvisory: true } : {}),
+    };
   });
   const set = [...new Set(data.lanes.map(roadOf))]
     .filter((r) => fastest.has(r))
