@@ -22,6 +22,7 @@ import {
   type TrackPoint,
   unwrap,
   type Vec2,
+  VehicleParamsSchema,
 } from '../../../core/index.ts';
 import { RoadMap } from '../../../core/map/RoadMap.ts';
 import { RoutePath } from '../../../core/map/RoutePath.ts';
@@ -34,6 +35,7 @@ import { carlaPositionsToMapFrame, usesCarlaFrame } from './CarlaCoordinates.ts'
 import { type EntityState, type OscEntity, OscExecutor, type PositionResolver } from './OscExecutor.ts';
 import { type Distribution, expandDistribution } from './ParameterDistribution.ts';
 import { declare, resolveTree } from './Parameters.ts';
+import { startApron } from './StartApron.ts';
 import { storyboardValues } from './StoryboardValues.ts';
 import { trafficRuleByHeading } from './TrafficRule.ts';
 
@@ -577,6 +579,15 @@ export function importOpenScenario(path: string, opts: ImportOptions = {}): Resu
         `no speed posted on ${posted.set.map(([road, v]) => `road ${road}: ${(v * 3.6).toFixed(1)} km/h`).join(', ')} (the ego's scripted speed there)`,
       );
     const e0 = expert[0]!;
+    // esmini places the rear axle at a road's start (s = 0): the overhang behind it is paved (StartApron.ts)
+    const apron = free ? undefined : startApron(posted.map, e0, VehicleParamsSchema.parse({}));
+    const mapData = apron
+      ? { ...posted.map, drivableAreas: [...posted.map.drivableAreas, apron] }
+      : posted.map;
+    if (apron)
+      warnings.push(
+        `the ego ${egoName} starts hanging over the start of its road: drivable under its start footprint`,
+      );
     const desc = attr(kid(root, 'FileHeader'), 'description') ?? '';
     const scenario: Scenario = ScenarioSchema.parse({
       formatVersion: 1,
@@ -590,7 +601,7 @@ export function importOpenScenario(path: string, opts: ImportOptions = {}): Resu
       map:
         mapPath && !free
           ? { kind: 'file', path: resolve(mapPath), format: 'opendrive' }
-          : { kind: 'inline', map: posted.map },
+          : { kind: 'inline', map: mapData },
       egoStart: { tS: 0, x: e0.x, y: e0.y, headingRad: normalizeAngle(e0.headingRad), speedMps: e0.speedMps },
       route: { laneIds },
       expert: expert.map((p) => ({ ...p, headingRad: normalizeAngle(p.headingRad) })),
@@ -600,7 +611,7 @@ export function importOpenScenario(path: string, opts: ImportOptions = {}): Resu
       source: { origin: resolve(path), license: 'see the source repository' },
     });
     return ok({
-      map: posted.map,
+      map: mapData,
       scenarios: [scenario],
       unsupported,
       warnings,
