@@ -96,12 +96,15 @@ export const SafetyParamsSchema = z.object({
   speedLimitToleranceMps: nonNeg().default(0.5),
   /**
    * On a lane that posts no limit (`Lane.speedLimitPosted === false`) the map's speed is the
-   * importer's default for the road class: binding where it is at most this (a statutory limit that
-   * holds without a sign — DE StVO §3(3): 50 km/h in built-up areas, 100 km/h outside them for
-   * cars), advisory above it (no general limit applies: the Autobahn's 130 km/h
-   * Richtgeschwindigkeit is advice, not a limit) — no cap then, m/s (100 km/h).
+   * importer's default for the road class: binding below this (a statutory limit that holds
+   * without a sign — DE StVO §3(3): 50 km/h in built-up areas, 100 km/h outside them for cars;
+   * California's 65 mph maximum speed law, CVC §22349, on a freeway; 70–75 mph in other US
+   * states), advisory from it up (the Autobahn's 130 km/h Richtgeschwindigkeit is advice, not a
+   * limit) — no cap then, m/s (130 km/h; a map that writes it to the centimetre, 36.11, counts).
+   * At 100 km/h a US freeway's 65 mph (104.6 km/h) was advice and 130 km/h allowed there, and a
+   * rural default written 27.78 m/s was above 100 / 3.6 and capped nothing (red team 7).
    */
-  unpostedBindingMaxMps: pos().default(100 / 3.6),
+  unpostedAdvisoryMinMps: pos().default(130 / 3.6),
   /** Comfort limits (nuPlan ego_is_comfortable: lon accel 2.40, decel 4.05, |jerk| 4.13, lat accel 4.89). */
   maxLonAccelMps2: pos().default(2.4),
   maxLatAccelMps2: pos().default(4.89),
@@ -236,6 +239,14 @@ export const SafetyParamsSchema = z.object({
   /** School bus with red lights: counts within this lateral offset of the path (own, adjacent, oncoming lane), and the ego stops this far behind it, m. */
   schoolBusLateralM: pos().default(6),
   schoolBusStopGapM: pos().default(5),
+  /**
+   * Beyond `schoolBusLateralM`, a school bus on a lane running along the path up to this far off is
+   * on the same undivided road when lanes tile the ground between (no `medianMinM` strip): every
+   * lane stops for it, linked or not, m (our choice: the far lane of a 4 + turn-lane + 4 arterial
+   * is ≈ 28 m off). A map without links across a centre turn lane left a bus 7 m off unstopped for
+   * (red team 7; US codes: a painted centre turn lane does not divide a highway).
+   */
+  schoolBusUndividedM: pos().default(30),
   /**
    * A median: a lane parallel to the ego's path, with no side-by-side link to the ego's carriageway
    * and a lane-free strip at least this wide between its carriageway and the ego's, is on another

@@ -203,20 +203,28 @@ function speedRule(map: RoadMap) {
 }
 
 describe('speedLimit: a lane that posts no limit', () => {
-  // 28.5 m/s (102.6 km/h): posted, a limit; unposted, above every statutory limit that holds
-  // without a sign (DE StVO §3(3): 50 km/h in built-up areas, 100 km/h outside for cars) — the map's
-  // figure can then only be advice (the Autobahn's 130 km/h Richtgeschwindigkeit), not a limit
+  // posted, a limit; unposted, a statutory limit that holds without a sign below 130 km/h (DE StVO
+  // §3(3): 50 km/h in built-up areas, 100 km/h outside for cars; California's 65 mph, 29.06 m/s)
+  // — from 130 km/h on the map's figure can only be advice (the Autobahn's Richtgeschwindigkeit)
   it('a posted 28.5 m/s limit caps a speed-up to 29.5 m/s', () => {
     const r = speedRule(limitLane(28.5, true));
     expect(r.decision).toBe('MODIFY');
     expect(r.message).toContain('posted limit');
   });
 
-  it('an unposted 28.5 m/s (above the 100 km/h statutory maximum) is advisory: no cap, and the verdict says so', () => {
-    const r = speedRule(limitLane(28.5, false));
+  it('an unposted 130 km/h written 36.11 m/s (the Autobahn recommended speed) is advisory: no cap, and the verdict says so', () => {
+    const sc = scene({ map: limitLane(36.11, false), lane: 'L', s: 50, speed: 37, route: ['L'] });
+    const v = createSafetyGate().checkCommand(cmd({ speed: 'ACCELERATE', targetSpeedMps: 38.9 }), sc);
+    const r = v.rules.find((x) => x.rule === 'speedLimit')!;
     expect(r.decision).toBe('ALLOW');
     expect(r.message).toContain('advisory, not a limit');
-    expect(r.values['advisoryMps']).toBe(28.5);
+    expect(r.values['advisoryMps']).toBe(36.11);
+  });
+
+  it('an unposted 28.5 m/s (above 100 km/h, below 130: a US freeway default) is statutory: it caps', () => {
+    const r = speedRule(limitLane(28.5, false));
+    expect(r.decision).toBe('MODIFY');
+    expect(r.message).toContain('statutory (no posted limit)');
   });
 
   it('an unposted 25 m/s (within the statutory maximum) is the statutory default: it caps, worded as such', () => {

@@ -10,6 +10,8 @@ import { pieceAt } from '../LanePath.ts';
 import { changesLane } from '../Rollout.ts';
 import { type CheckContext, egoCentre, laterCheckAvoids, type RuleSink, round } from './CheckContext.ts';
 
+/** A map writes speeds to the centimetre: 130 km/h as 36.11 m/s is still the recommended speed, m/s. */
+const MAP_SPEED_ROUNDING_MPS = 0.05;
 const e = { x: 0, y: 0, c: 0, s: 0 };
 const fpLane: FrenetPoint = { sM: 0, dM: 0, segment: 0 };
 const fpNb: FrenetPoint = { sM: 0, dM: 0, segment: 0 };
@@ -132,8 +134,8 @@ export function mapRules(ctx: CheckContext, sink: RuleSink): void {
   else sink.pass('map.drivingDirection', 'driving with the lane direction');
 
   // Speed limit of the lane under the ego at each step (the ego may be slowing down towards it). A
-  // lane that posts none: the road class's default from the map, binding up to
-  // `unpostedBindingMaxMps` (a statutory limit without a sign), advisory above it (no cap)
+  // lane that posts none: the road class's default from the map, binding below
+  // `unpostedAdvisoryMinMps` (a statutory limit without a sign), advisory from it up (no cap)
   let worst = -Infinity;
   let limitAtWorst = 0;
   let postedAtWorst = true;
@@ -142,7 +144,7 @@ export function mapRules(ctx: CheckContext, sink: RuleSink): void {
     const lane = map.lane(pieceAt(path, r.s[k]!).laneId);
     if (!lane) continue;
     const posted = lane.data.speedLimitPosted !== false;
-    if (!posted && lane.data.speedLimitMps > params.unpostedBindingMaxMps) {
+    if (!posted && lane.data.speedLimitMps >= params.unpostedAdvisoryMinMps - MAP_SPEED_ROUNDING_MPS) {
       advisoryMps = lane.data.speedLimitMps;
       continue;
     }
@@ -167,7 +169,7 @@ export function mapRules(ctx: CheckContext, sink: RuleSink): void {
       'speedLimit',
       Number.isNaN(advisoryMps)
         ? 'within the speed limit'
-        : `within the speed limit; no posted limit where the map gives ${round(advisoryMps)} m/s, above the ${round(params.unpostedBindingMaxMps)} m/s statutory maximum: advisory, not a limit`,
+        : `within the speed limit; no posted limit where the map gives ${round(advisoryMps)} m/s, at or above the ${round(params.unpostedAdvisoryMinMps)} m/s recommended speed: advisory, not a limit`,
       {
         ...(Number.isFinite(worst) ? { worstExcessMps: round(worst) } : {}),
         ...(Number.isNaN(advisoryMps) ? {} : { advisoryMps: round(advisoryMps) }),
