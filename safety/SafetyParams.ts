@@ -235,6 +235,14 @@ export const SafetyParamsSchema = z.object({
   schoolBusLateralM: pos().default(6),
   schoolBusStopGapM: pos().default(5),
   /**
+   * Beyond `schoolBusLateralM`, a school bus on a lane running along the path up to this far off is
+   * on the same undivided road when lanes tile the ground between (no `medianMinM` strip): every
+   * lane stops for it, linked or not, m (our choice: the far lane of a 4 + turn-lane + 4 arterial
+   * is ≈ 28 m off). A map without links across a centre turn lane left a bus 7 m off unstopped for
+   * (red team 7; US codes: a painted centre turn lane does not divide a highway).
+   */
+  schoolBusUndividedM: pos().default(30),
+  /**
    * A median: a lane parallel to the ego's path, with no side-by-side link to the ego's carriageway
    * and a lane-free strip at least this wide between its carriageway and the ego's, is on another
    * carriageway of a divided road, m. A school bus loading there, or an emergency vehicle standing or coming the other way

@@ -75,6 +75,21 @@ describe('an untrusted evasive rate', () => {
     expect(k?.values.lateralAccelMps2 as number).toBeCloseTo(gate.params.maxTyreLatAccelMps2, 1);
   });
 
+  it('the evasive rate with braking beyond the tyres’ grip together is refused (input.range, Kamm’s circle)', () => {
+    // red team 7: 4.9 m/s² sideways and 7 m/s² braking ask the tyres for 8.55 m/s², beyond 0.8 g
+    const hard = cmd({
+      speed: 'DECELERATE',
+      targetSpeedMps: 5,
+      decelMps2: 7,
+      path: 'LEFT_CHANGE',
+      targetLaneId: 'R1',
+      lateralAccelMps2: 4.9,
+    });
+    const r = gate.checkCommand(hard, free).rules.find((x) => x.rule === 'input.range');
+    expect(r?.decision).toBe('VETO');
+    expect(r?.message).toContain('grip');
+  });
+
   it('the evasive rate itself (0.5 g, as the planner rounds it) passes both', () => {
     const v = gate.checkCommand(swerve(4.91), free);
     expect(v.decision, v.explanation).toBe('ALLOW');

@@ -212,11 +212,13 @@ describe('speedLimit: a lane that posts no limit', () => {
     expect(r.message).toContain('posted limit');
   });
 
-  it('an unposted 28.5 m/s marked advisory (no general limit there) caps nothing, and the verdict says so', () => {
-    const r = speedRule(limitLane(28.5, false, true));
+  it('an unposted 130 km/h written 36.11 m/s (the Autobahn recommended speed) marked advisory is advice: no cap, and the verdict says so', () => {
+    const sc = scene({ map: limitLane(36.11, false, true), lane: 'L', s: 50, speed: 37, route: ['L'] });
+    const v = createSafetyGate().checkCommand(cmd({ speed: 'ACCELERATE', targetSpeedMps: 38.9 }), sc);
+    const r = v.rules.find((x) => x.rule === 'speedLimit')!;
     expect(r.decision).toBe('ALLOW');
     expect(r.message).toContain('advisory, not a limit');
-    expect(r.values['advisoryMps']).toBe(28.5);
+    expect(r.values['advisoryMps']).toBe(36.11);
   });
 
   it('an unposted 28.5 m/s not marked advisory (a USA motorway’s 65 mph) is a statutory limit: it caps', () => {

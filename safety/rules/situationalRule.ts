@@ -195,6 +195,20 @@ function acrossMedian(ctx: CheckContext, sM: number, a: AgentState): boolean {
   return false;
 }
 
+/**
+ * Whether agent `a` (projected on the ego's path at `sM`, within the path's extent) is on a lane
+ * that runs along the path (either way: |cos| of the headings ≥ 0.9) and is none of the path's own
+ * lanes or those behind them.
+ */
+function alongPathLane(ctx: CheckContext, sM: number, a: AgentState): boolean {
+  const path = ctx.rollout.path!;
+  if (sM < 0 || sM > path.line.length) return false;
+  const loc = ctx.map.locate(a.x, a.y, a.headingRad, 1);
+  if (!loc || onPathRoad(ctx, loc.laneId)) return false;
+  const laneHeading = a.headingRad - loc.headingErrRad;
+  return Math.abs(Math.cos(laneHeading - path.line.headingAt(sM))) >= 0.9;
+}
+
 /** A school bus standing with its red flashers / stop arm on (unknown lights: assumed on). */
 export function isLoadingSchoolBus(a: AgentState): boolean {
   return a.subclass === 'school_bus' && a.speedMps < 0.5 && a.lightsOn !== false;
@@ -238,9 +252,14 @@ export function situationalRules(ctx: CheckContext, sink: RuleSink): void {
       // joined by side-by-side links, both directions: no median between them), however many
       // lanes wide — on a three-lane road a bus loading in the oncoming lane is 7 m off
       // — but not across a median: the other roadway of a divided road does not stop
+      // — and, further off, on a lane along the path where lanes (linked or not: a centre turn
+      // lane, a map whose lane groups stop at the centre line) tile the ground up to it
+      const off = Math.abs(fp.dM);
       const near =
         sameCarriageway(ctx, fp.sM, ag) ||
-        (Math.abs(fp.dM) <= params.schoolBusLateralM && !acrossMedian(ctx, fp.sM, ag));
+        ((off <= params.schoolBusLateralM ||
+          (off <= params.schoolBusUndividedM && alongPathLane(ctx, fp.sM, ag))) &&
+          !acrossMedian(ctx, fp.sM, ag));
       if (!near || rearS < f0 - 1 || rearS - f0 > lookEnd - f0) continue;
       const lineS = rearS - params.schoolBusStopGapM;
       const k = firstUnstoppable(ctx, lineS, budget);

@@ -50,7 +50,7 @@ export function pairTableTests(cases: readonly ReviewerCase[], dir: string, pair
   for (const c of cases)
     it(`${c.id}: ${c.expect.join(' or ')} (${c.why})`, async () => {
       const r = await safetyCheck(join(dir, c.scene), c.command);
-      expect(r.code).toBe(0);
+      expect(r.code).toBe(c.exitCode ?? 0);
       expect(c.expect).toContain((JSON.parse(r.text) as { decision: string }).decision);
     });
 }

@@ -20,6 +20,8 @@ export interface ReviewerCase {
   command: Obj;
   /** The verdicts (`ALLOW` / `MODIFY` / `VETO`) the case accepts. */
   expect: string[];
+  /** The exit code `safety check` gives, where not 0 (2: the command is no MidLevelCommand; its VETO is printed all the same). */
+  exitCode?: number;
   /** The MRM a VETO must carry, where it matters (a line the ego can no longer stop at gently). */
   vetoMrm?: string;
   why: string;
