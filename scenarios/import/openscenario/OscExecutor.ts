@@ -19,6 +19,18 @@ import { angle2Pi, LARGE_NUMBER, positionDelta, type RoadPosition } from '../ope
 import { attr, kid, kids, num, type XNode } from '../opendrive/XmlTree.ts';
 import { initActionOrder } from './InitOrder.ts';
 import {
+  entityFrameDistanceM,
+  LAT_DIST_UNLIMITED,
+  lateralDistanceEntityStep,
+  lateralDistanceRoadStep,
+  type PlanePose,
+  ROAD_LAT_DIST_START,
+  type RoadLatDistParams,
+  type RoadLatDistState,
+  roadDistanceErrorM,
+  roadFrameDistanceM,
+} from './LateralDistance.ts';
+import {
   type SpeedProfileEntry,
   type SpeedSegment,
   speedProfileAt,
@@ -151,6 +163,16 @@ export interface EntityState {
     headingSign: 1 | -1;
     /** The entity is on a segment whose first vertex gave its heading (esmini explicit_h_active_). */
     explicitActive: boolean;
+  };
+  /** LateralDistanceAction in progress (`LateralDistance.ts`): keep `distanceM` beside `ref`. */
+  latDist?: {
+    ref: string;
+    frame: 'entity' | 'road';
+    /** entity frame: to the reference's left; road: esmini's signed target dt. */
+    distanceM: number;
+    params: RoadLatDistParams;
+    state: RoadLatDistState;
+    done: boolean;
   };
   /** LongitudinalDistanceAction in progress: keep `gap` (m, or s × speed) to `ref`. */
   /** SpeedProfileAction in progress (`SpeedProfile.ts`): the speed is read off its segments. */
@@ -351,7 +373,6 @@ const PRIVATE_ACTION_GAPS: Readonly<Record<string, string>> = {
   LightStateAction: 'not supported (lights: no effect on motion here)',
   AnimationAction: 'not supported (animations: no effect on motion here)',
   VisibilityAction: 'not supported (sensor visibility: no effect on motion here)',
-  LateralDistanceAction: 'not supported (the entity keeps its lane offset instead of the lateral distance)',
   AcquirePositionAction: 'not supported (the entity is not routed to the position: it keeps its lane)',
   RandomRouteAction: 'not supported (no random route: the entity keeps the straightest way)',
 };
@@ -681,6 +702,8 @@ export class OscExecutor {
       return undefined;
     }
     const lat = kid(pa, 'LateralAction');
+    const lda2 = kid(lat, 'LateralDistanceAction');
+    if (lda2) return this.lateralDistance(st, lda2, `${path}/LateralAction/LateralDistanceAction`);
     const lc = kid(lat, 'LaneChangeAction');
     if (lc) return this.laneChange(st, lc, `${path}/LateralAction/LaneChangeAction`);
     const lo = kid(lat, 'LaneOffsetAction');
@@ -717,6 +740,7 @@ export class OscExecutor {
         onTop: true,
       };
       st.lateral = l;
+      if (st.latDist) st.latDist.done = true;
       return () => l.done;
     }
     const rt = kid(pa, 'RoutingAction');
@@ -1076,7 +1100,64 @@ export class OscExecutor {
       ...(targetLane ? { laneId: targetLane, centre0: toD - targetOffset } : {}),
     };
     st.lateral = l;
+    if (st.latDist) st.latDist.done = true;
     return () => l.done;
+  }
+
+  /**
+   * LateralDistanceAction (esmini LatDistanceAction::Start): the distance signed for its frame
+   * (freespace adds half of both widths), the DynamicConstraints (absent ones unlimited). The motion
+   * is `LateralDistance.ts`'s step, applied in `move`.
+   */
+  private lateralDistance(st: EntityState, n: XNode, path: string): (() => boolean) | undefined {
+    const refName = attr(n, 'entityRef') ?? '';
+    const ref = this.states.get(refName);
+    if (!ref) {
+      this.note(`${path}@entityRef`, `unknown entity ${refName}`);
+      return undefined;
+    }
+    const cs = attr(n, 'coordinateSystem') ?? 'entity';
+    if (cs !== 'entity' && cs !== 'road') {
+      this.note(
+        `${path}@coordinateSystem`,
+        `${cs} not supported (esmini: entity or road); the entity keeps its lane offset`,
+      );
+      return undefined;
+    }
+    const disp =
+      attr(n, 'displacement') === 'rightToReferencedEntity'
+        ? 'rightToReferencedEntity'
+        : 'leftToReferencedEntity';
+    const freespace = attr(n, 'freespace') === 'true' || attr(n, 'freespace') === '1';
+    const dist = Math.abs(num(n, 'distance', path, 0));
+    const widths = st.entity.widthM + ref.entity.widthM;
+    const dc = kid(n, 'DynamicConstraints') ?? {};
+    const dp = `${path}/DynamicConstraints`;
+    const params: RoadLatDistParams = {
+      distanceM:
+        cs === 'entity'
+          ? entityFrameDistanceM(dist, freespace, disp, widths)
+          : roadFrameDistanceM(dist, freespace, disp, widths),
+      maxAccelMps2: num(dc, 'maxAcceleration', dp, LAT_DIST_UNLIMITED),
+      maxAccelRateMps3: num(dc, 'maxAccelerationRate', dp, LAT_DIST_UNLIMITED),
+      maxSpeedMps: num(dc, 'maxSpeed', dp, LAT_DIST_UNLIMITED),
+      maxDecelMps2: num(dc, 'maxDeceleration', dp, LAT_DIST_UNLIMITED),
+      continuous: attr(n, 'continuous') === 'true',
+    };
+    // An action started in Init chooses its road mode in esmini's frame 0 (stepped with dt = 0);
+    // one started later spends its first step on it.
+    const state: RoadLatDistState =
+      this.actionOrder < 0
+        ? lateralDistanceRoadStep(ROAD_LAT_DIST_START, 0, 0, 0, params, 0).state
+        : ROAD_LAT_DIST_START;
+    const ld = { ref: refName, frame: cs, distanceM: params.distanceM, params, state, done: false } as const;
+    // A new lateral action stops the one running on the entity's lateral domain (esmini).
+    if (st.latDist) st.latDist.done = true;
+    st.latDist = { ...ld };
+    st.lateral = undefined;
+    st.trajectory = undefined;
+    const own = st.latDist;
+    return () => own.done;
   }
 
   /** d (on `st`'s path) of a lane's centre next to `ref`; undefined for an unknown lane. */
@@ -1240,6 +1321,7 @@ export class OscExecutor {
       st.speedMps = start.speedSign * atS(vertexS, vs, s0);
     }
     st.trajectory = traj;
+    if (st.latDist) st.latDist.done = true;
     return () => traj.done;
   }
 
@@ -1961,6 +2043,10 @@ export class OscExecutor {
   /** Advances every entity by dt along its path. */
   private move(dtS: number): void {
     const moved = new Set<EntityState>();
+    // esmini steps every action before any entity moves: a lateral distance is kept to where its
+    // reference was at the start of the step.
+    const startPose = new Map<EntityState, PlanePose>();
+    for (const st of this.states.values()) startPose.set(st, { x: st.x, y: st.y, headingRad: st.headingRad });
     for (const st of this.states.values()) {
       moved.add(st);
       if (st.entity.kind === 'static' || st.towedBy) {
@@ -2054,12 +2140,55 @@ export class OscExecutor {
         // A continuous relative target keeps tracking its reference.
       }
       st.accelMps2 = (st.speedMps - v0) / dtS;
+      let latDistStep: { alongM?: number; dM: number } | undefined;
+      const ld = st.latDist;
+      if (ld && !ld.done) {
+        const ref = this.states.get(ld.ref)!;
+        const refPose = startPose.get(ref)!;
+        if (ld.frame === 'entity') {
+          const p = lateralDistanceEntityStep(
+            { x: st.x, y: st.y, headingRad: st.headingRad },
+            st.speedMps,
+            refPose,
+            ld.distanceM,
+            ld.params.maxAccelMps2,
+            dtS,
+          );
+          st.travelledM += Math.hypot(p.x - st.x, p.y - st.y);
+          st.x = p.x;
+          st.y = p.y;
+          st.headingRad = p.headingRad;
+          const on = st.path.project(p.x, p.y);
+          st.sM = on.sM;
+          st.dM = on.dM;
+          st.hRelRad = 0;
+          continue;
+        }
+        latDistStep = this.lateralDistanceRoad(st, ld, ref, refPose, dtS);
+      }
       // A teleport owns the entity's position for the step it happened in (esmini's default
       // controller skips an entity whose position an action has set).
       // (Init's teleports hold only when stepped like esmini's C++ API; its player runs frame 0
       // with dt = 0.)
-      if (st.teleportedAtS === this.tS && (this.tS > 0 || this.engineApi)) continue;
-      const ds = (lagged ? v0 : st.speedMps) * dtS;
+      // A lateral distance action moves the entity itself (esmini's action step, not its default
+      // controller), so a teleport does not hold it; without a move of its own it shifts sideways only.
+      if (
+        st.teleportedAtS === this.tS &&
+        (this.tS > 0 || this.engineApi) &&
+        latDistStep?.alongM === undefined
+      ) {
+        if (latDistStep && latDistStep.dM !== 0) {
+          st.dM += latDistStep.dM;
+          const at = st.path.toCartesian(st.sM, st.dM);
+          st.x = at.x;
+          st.y = at.y;
+        }
+        continue;
+      }
+      const ds =
+        latDistStep?.alongM !== undefined
+          ? (st.speedMps < 0 ? -1 : 1) * latDistStep.alongM
+          : (lagged ? v0 : st.speedMps) * dtS;
       st.travelledM += ds;
       const tr = st.trajectory;
       const pose = { x: 0, y: 0, headingRad: 0 };
@@ -2191,6 +2320,7 @@ export class OscExecutor {
           landed = lat.laneId !== undefined;
         }
       }
+      if (latDistStep) dNext += latDistStep.dM;
       const dd = dNext - st.dM;
       // The step's length is split between lateral and longitudinal motion (esmini's lane change:
       // ds² = step² − dlat²).
@@ -2216,6 +2346,47 @@ export class OscExecutor {
     }
     this.pullTrailers();
     this.alignToRearAxle();
+  }
+
+  /**
+   * One road-coordinate LateralDistanceAction step (esmini GetDistanceError and Step): the error
+   * from Position::Delta between the reference where it started the step and the entity, the
+   * reference's lateral velocity in its own frame from its last step. Returns the sideways move on
+   * the entity's path and, in the dynamic modes, the distance along it.
+   */
+  private lateralDistanceRoad(
+    st: EntityState,
+    ld: NonNullable<EntityState['latDist']>,
+    ref: EntityState,
+    refPose: PlanePose,
+    dtS: number,
+  ): { alongM?: number; dM: number } | undefined {
+    const pa = this.roadPosition(st.x, st.y, st.headingRad, st);
+    const pb = this.roadPosition(refPose.x, refPose.y, refPose.headingRad);
+    const d = pa && pb && this.roads ? positionDelta(this.roads, pb, pa) : undefined;
+    if (!pa || !d?.found) {
+      // esmini ends the action when no road path joins the two.
+      ld.done = true;
+      return undefined;
+    }
+    const err = roadDistanceErrorM(d.delta.dt, Math.cos(pa.hRelRad) >= 0, d.delta.dDirection, ld.distanceM);
+    const tr = ref.track;
+    let refLatVel = 0;
+    if (tr.length >= 2) {
+      const a = tr[tr.length - 2]!;
+      const b = tr[tr.length - 1]!;
+      const span = b.tS - a.tS;
+      if (span > 0)
+        refLatVel = (-(b.x - a.x) * Math.sin(b.headingRad) + (b.y - a.y) * Math.cos(b.headingRad)) / span;
+    }
+    const r = lateralDistanceRoadStep(ld.state, err, st.speedMps, refLatVel, ld.params, dtS);
+    ld.state = r.state;
+    if (r.done) ld.done = true;
+    // The move is along the road's t; the path's d runs the same way where the path runs along s.
+    const c = this.roadCoord(st);
+    const rp = c ? this.roads!.pose(c.roadId, c.sM, c.tM) : undefined;
+    const along = rp?.ok ? Math.cos(st.path.headingAt(st.sM) - rp.value.hRoad) >= 0 : true;
+    return { ...(r.alongM !== undefined ? { alongM: r.alongM } : {}), dM: (along ? 1 : -1) * r.dTM };
   }
 
   /**
