@@ -373,7 +373,6 @@ const PRIVATE_ACTION_GAPS: Readonly<Record<string, string>> = {
   LightStateAction: 'not supported (lights: no effect on motion here)',
   AnimationAction: 'not supported (animations: no effect on motion here)',
   VisibilityAction: 'not supported (sensor visibility: no effect on motion here)',
-  AcquirePositionAction: 'not supported (the entity is not routed to the position: it keeps its lane)',
   RandomRouteAction: 'not supported (no random route: the entity keeps the straightest way)',
 };
 
@@ -763,13 +762,16 @@ export class OscExecutor {
           this.resolvePos(kid(w, 'Position') ?? {}, `${p}/Route/Waypoint[${i}]/Position`, this.states),
         )
         .filter((w): w is { x: number; y: number; headingRad: number } => w !== undefined);
-      const lanes = this.routeLanes(wps);
-      if (lanes.length > 0) st.routeLanes = lanes;
-      if (lanes.length > 0 && st.placed) {
-        const keepS = st.speedMps;
-        this.place(st, { x: st.x, y: st.y, headingRad: st.headingRad }, lanes);
-        st.speedMps = keepS;
-      }
+      this.assignRoute(st, wps);
+      return undefined;
+    }
+    const acq = kid(rt, 'AcquirePositionAction');
+    if (acq) {
+      // esmini AcquirePositionAction::Start: a route from where the entity is, along its lane the
+      // way it faces, to the position; then it drives as after an AssignRouteAction.
+      const p = `${path}/RoutingAction/AcquirePositionAction/Position`;
+      const target = this.resolvePos(kid(acq, 'Position') ?? {}, p, this.states);
+      if (target) this.assignRoute(st, [{ x: st.x, y: st.y, headingRad: st.headingRad }, target]);
       return undefined;
     }
     const sync = kid(pa, 'SynchronizeAction');
@@ -865,6 +867,17 @@ export class OscExecutor {
       attr(n, 'ds') === undefined &&
       !laneAlongS(at.roadId, at.sM, laneId, r.value.x, r.value.y, r.value.hRoad);
     return { x: r.value.x, y: r.value.y, headingRad: turn(r.value.hRoad + (againstS ? Math.PI : 0)) };
+  }
+
+  /** Routes the entity along the lanes joining the waypoints (esmini keeps its route through teleports). */
+  private assignRoute(st: EntityState, wps: { x: number; y: number; headingRad: number }[]): void {
+    const lanes = this.routeLanes(wps);
+    if (lanes.length > 0) st.routeLanes = lanes;
+    if (lanes.length > 0 && st.placed) {
+      const keepS = st.speedMps;
+      this.place(st, { x: st.x, y: st.y, headingRad: st.headingRad }, lanes);
+      st.speedMps = keepS;
+    }
   }
 
   /** Lane ids joining the waypoints (shortest lane routes between their lanes). */
