@@ -229,6 +229,13 @@ export interface EntityState {
   /** Steps it has spent at that road end without moving. */
   endOfRoadStillSteps: number;
   track: TrackPoint[];
+  /**
+   * Whether it is in the scene (esmini's active objects): an entity an AddEntityAction brings in
+   * and no Init action places waits outside until then; a DeleteEntityAction takes one out. Per
+   * track point, as `attitude`.
+   */
+  active: boolean;
+  activeTrack: boolean[];
 }
 
 type Status = 'standby' | 'running' | 'complete';
@@ -380,7 +387,6 @@ const PRIVATE_ACTION_GAPS: Readonly<Record<string, string>> = {
 const GLOBAL_ACTION_GAPS: Readonly<Record<string, string>> = {
   EnvironmentAction: 'not supported (weather and time of day: no effect on motion here)',
   InfrastructureAction: 'not supported (traffic signal states: the default controller ignores them)',
-  EntityAction: 'not supported (the entity is neither added nor deleted: it stays in the scene)',
   TrafficAction: 'not supported (no swarm, source or sink traffic is spawned)',
 };
 
@@ -582,6 +588,8 @@ export class OscExecutor {
       accelMps2: 0,
       travelledM: 0,
       track: [],
+      active: true,
+      activeTrack: [],
     });
   }
 
@@ -1481,8 +1489,15 @@ export class OscExecutor {
   }
 
   /** Init actions at t = 0. */
-  init(init: XNode): void {
+  init(init: XNode, storyboard?: XNode): void {
     const actions = kid(init, 'Actions');
+    // esmini activates the entities Init gives private actions; the others wait in its pool. Only
+    // those an AddEntityAction brings in are kept out here (an entity never added stays, as before).
+    const inInit = new Set(kids(actions, 'Private').map((p) => attr(p, 'entityRef') ?? ''));
+    for (const name of addedEntities(storyboard)) {
+      const st = this.states.get(name);
+      if (st && !inInit.has(name)) st.active = false;
+    }
     for (const { who, action, path } of initActionOrder(actions)) {
       const done = this.privateAction(who, action, path);
       const type = Object.keys(action).find((k) => k !== '$') ?? 'Action';
@@ -1502,6 +1517,8 @@ export class OscExecutor {
    * once, as esmini's; every other global action is noted as unsupported. Returns whether it ran.
    */
   private globalAction(g: XNode, path: string): boolean {
+    const ea = kid(g, 'EntityAction');
+    if (ea) return this.entityAction(ea, `${path}/EntityAction`);
     for (const [tag, refAttr, store] of [
       ['ParameterAction', 'parameterRef', this.values.parameters],
       ['VariableAction', 'variableRef', this.values.variables],
@@ -1824,8 +1841,10 @@ export class OscExecutor {
           lengthM: e.entity.lengthM,
           widthM: e.entity.widthM,
         });
+        // An entity out of the scene (not yet added, or deleted) collides with nothing (esmini).
+        if (!a.active) return false;
         for (const b of this.states.values()) {
-          if (b === a) continue;
+          if (b === a || !b.active) continue;
           if (ref !== undefined ? b.entity.name !== ref : !kinds[type!]!.includes(b.entity.kind)) continue;
           if (boxesOverlap(box(a), box(b))) return true;
         }
@@ -2062,7 +2081,7 @@ export class OscExecutor {
     for (const st of this.states.values()) startPose.set(st, { x: st.x, y: st.y, headingRad: st.headingRad });
     for (const st of this.states.values()) {
       moved.add(st);
-      if (st.entity.kind === 'static' || st.towedBy) {
+      if (st.entity.kind === 'static' || st.towedBy || !st.active) {
         continue;
       }
       const v0 = st.speedMps;
@@ -2362,6 +2381,41 @@ export class OscExecutor {
   }
 
   /**
+   * EntityAction (esmini AddEntityAction / DeleteEntityAction): an inactive entity is put in the
+   * scene at the position (a teleport), an active one taken out; either is skipped when the entity
+   * already is so. Returns whether it ran.
+   */
+  private entityAction(ea: XNode, path: string): boolean {
+    const name = attr(ea, 'entityRef') ?? '';
+    const st = this.states.get(name);
+    if (!st) {
+      this.note(`${path}@entityRef`, `unknown entity ${name}`);
+      return false;
+    }
+    const add = kid(ea, 'AddEntityAction');
+    if (add) {
+      if (st.active) return false;
+      const pos = this.resolvePos(
+        kid(add, 'Position') ?? {},
+        `${path}/AddEntityAction/Position`,
+        this.states,
+      );
+      if (!pos) return false;
+      this.place(st, pos, st.routeLanes);
+      st.teleportedAtS = this.tS;
+      st.active = true;
+      return true;
+    }
+    if (kid(ea, 'DeleteEntityAction')) {
+      if (!st.active) return false;
+      st.active = false;
+      return true;
+    }
+    this.note(path, 'expected AddEntityAction or DeleteEntityAction');
+    return false;
+  }
+
+  /**
    * One road-coordinate LateralDistanceAction step (esmini GetDistanceError and Step): the error
    * from Position::Delta between the reference where it started the step and the entity, the
    * reference's lateral velocity in its own frame from its last step. Returns the sideways move on
@@ -2453,6 +2507,7 @@ export class OscExecutor {
       if (Math.abs(st.speedMps) >= STAND_STILL_MPS) st.standstillSinceS = undefined;
       else st.standstillSinceS ??= this.tS;
       st.attitude.push({ zM: st.zOffsetM, rollRad: st.rollRad });
+      st.activeTrack.push(st.active);
       st.track.push({
         tS: Math.round(this.tS * 1e6) / 1e6,
         x: st.x,
@@ -2599,4 +2654,21 @@ export function followS(
   // Slowing down: stop early rather than reverse.
   if (a < 0) dt = Math.min(dt, -v / a);
   return vertexS[i]! + dt * v + 0.5 * a * dt * dt;
+}
+
+/** Entities an AddEntityAction of the storyboard brings in (GlobalAction/EntityAction anywhere in it). */
+export function addedEntities(node: unknown): string[] {
+  const out = new Set<string>();
+  const walk = (n: unknown): void => {
+    if (Array.isArray(n)) for (const c of n) walk(c);
+    else if (n && typeof n === 'object')
+      for (const [k, v] of Object.entries(n as XNode)) {
+        if (k === '$' || k === '#text') continue;
+        if (k === 'EntityAction')
+          for (const ea of v as XNode[]) if (kid(ea, 'AddEntityAction')) out.add(attr(ea, 'entityRef') ?? '');
+        walk(v);
+      }
+  };
+  walk(node);
+  return [...out];
 }
