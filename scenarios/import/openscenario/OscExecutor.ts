@@ -14,8 +14,14 @@ import {
   type Vec2,
 } from '../../../core/index.ts';
 import type { RoadMap } from '../../../core/map/RoadMap.ts';
-import type { RoadCoord, RoadGeometry } from '../opendrive/RoadGeometry.ts';
-import { angle2Pi, LARGE_NUMBER, positionDelta, type RoadPosition } from '../opendrive/RoadPath.ts';
+import { bodyOrientation, type RoadCoord, type RoadGeometry } from '../opendrive/RoadGeometry.ts';
+import {
+  angle2Pi,
+  angleDifference,
+  LARGE_NUMBER,
+  positionDelta,
+  type RoadPosition,
+} from '../opendrive/RoadPath.ts';
 import { attr, kid, kids, num, type XNode } from '../opendrive/XmlTree.ts';
 import { initActionOrder } from './InitOrder.ts';
 import {
@@ -1648,6 +1654,52 @@ export class OscExecutor {
         if (!off) a.offRoadSinceS = undefined;
         else a.offRoadSinceS ??= this.tS;
         return off && this.tS - a.offRoadSinceS! > num(c, 'duration', p, 0);
+      }
+      case 'AngleCondition': {
+        // esmini TrigByAngle: the entity's heading, pitch or roll in the world, relative to the
+        // road (road), to the road in its lane's driving direction (lane) or, for the heading, to
+        // the trajectory it follows (trajectory; false without one), within angleTolerance of angle.
+        const type = attr(c, 'angleType');
+        const cs = attr(c, 'coordinateSystem') ?? 'world';
+        if (type !== 'heading' && type !== 'pitch' && type !== 'roll') {
+          this.note(`${p}@angleType`, 'needs heading, pitch or roll (never true)');
+          return false;
+        }
+        const rc = this.roads ? this.roadCoord(a) : undefined;
+        const rp = rc ? this.roads!.pose(rc.roadId, rc.sM, rc.tM) : undefined;
+        const road = rp?.ok ? rp.value : undefined;
+        const hRel = road ? a.headingRad - road.hRoad : 0;
+        // Body pitch and roll on the road surface (as storyboard mode reports them), the entity's
+        // own roll on top.
+        const body = road
+          ? bodyOrientation(
+              road.hRoad,
+              road.pRoad,
+              road.rRoad,
+              hRel,
+              Math.cos(hRel) * this.roads!.superelevationPitch(rc!.roadId, rc!.sM, rc!.tM),
+            )
+          : { h: a.headingRad, p: 0, r: 0 };
+        const own = { heading: a.headingRad, pitch: body.p, roll: body.r + a.rollRad }[type];
+        let angle: number;
+        if (cs === 'world') angle = own;
+        else if (cs === 'road' || cs === 'lane') {
+          if (!road) return false;
+          // The lane's driving direction turns the road frame round (esmini GetHRoadInDrivingDirection).
+          const against = cs === 'lane' && rc!.laneId > 0 !== !!this.roads!.road(rc!.roadId)?.lht;
+          const ref = {
+            heading: road.hRoad + (against ? Math.PI : 0),
+            pitch: road.pRoad * (against ? -1 : 1),
+            roll: road.rRoad * (against ? -1 : 1),
+          }[type];
+          angle = own - ref;
+        } else if (cs === 'trajectory') {
+          const tr = a.trajectory;
+          if (!tr || tr.done || type !== 'heading') return false;
+          angle = own - this.trajectoryHeading(tr, tr.s0).hTrueRad;
+        } else angle = 0;
+        const wrapped = Math.atan2(Math.sin(angle), Math.cos(angle));
+        return Math.abs(angleDifference(wrapped, num(c, 'angle', p))) < num(c, 'angleTolerance', p) + 1e-6;
       }
       case 'StandStillCondition': {
         const since = a.standstillSinceS;
