@@ -2375,7 +2375,11 @@ export class OscExecutor {
       }
       const wasAtEnd = st.deadEnd && st.sM >= st.path.length - 1e-9;
       const kd = st.dM !== 0 ? st.path.curvatureAt(st.sM) * st.dM : 0;
-      st.sM = Math.min(st.sM + (Math.abs(kd) > 1e-6 && kd < 0.9 ? ds / (1 - kd) : ds), st.path.length);
+      const drift = this.laneDrift(st);
+      st.sM = Math.min(
+        st.sM + (Math.abs(kd) > 1e-6 && kd < 0.9 ? ds / (1 - kd) : ds) * drift,
+        st.path.length,
+      );
       if (st.deadEnd && st.sM >= st.path.length - 1e-9) {
         // The road ends here: the entity is stuck (esmini's default controller). esmini zeroes its
         // speed only once its measured velocity is zero, i.e. two steps after it arrived; until
@@ -2430,6 +2434,22 @@ export class OscExecutor {
     }
     this.pullTrailers();
     this.alignToRearAxle();
+  }
+
+  /**
+   * esmini moves an entity along its road's s (MoveAlongS), not along its lane: where the lane
+   * drifts across the road (a width or lane offset changing along s) its centre is longer than s by
+   * 1 / cos of the angle between lane and reference line, and so is the step (esmini's
+   * lane_width_and_offset unit test). 1 off the roads or where the angle is below 0.01 rad (path
+   * sampling) or above 60° (not a drift: a junction's path meeting another road).
+   */
+  private laneDrift(st: EntityState): number {
+    if (!this.roads) return 1;
+    const c = this.roadCoord(st);
+    const rp = c ? this.roads.pose(c.roadId, c.sM, c.tM) : undefined;
+    if (!rp?.ok) return 1;
+    const cos = Math.abs(Math.cos(st.path.headingAt(st.sM) - rp.value.hRoad));
+    return cos < 0.99995 && cos > 0.5 ? 1 / cos : 1;
   }
 
   /**
