@@ -300,6 +300,19 @@ export interface ExecutorResult {
   eventStarts: Map<string, number>;
 }
 
+/** d shapeAt / dτ at τ (esmini TransitionDynamics::EvaluatePrim over the parameter range). */
+function shapeRate(shape: string, tau: number): number {
+  const u = Math.min(Math.max(tau, 0), 1);
+  switch (shape) {
+    case 'cubic':
+      return 6 * u * (1 - u);
+    case 'sinusoidal':
+      return (Math.PI / 2) * Math.sin(Math.PI * u);
+    default:
+      return 1;
+  }
+}
+
 function shapeAt(shape: string, tau: number): number {
   const u = Math.min(Math.max(tau, 0), 1);
   switch (shape) {
@@ -2411,11 +2424,16 @@ export class OscExecutor {
       if (latDistStep) dNext += latDistStep.dM;
       const dd = dNext - st.dM;
       // The step's length is split between lateral and longitudinal motion (esmini's lane change:
-      // ds² = step² − dlat²).
+      // ds² = step² − dlat², dlat the transition's rate where the step starts times dt; the target
+      // lane's own drift is not part of it).
       let along = Math.abs(ds);
-      if (lat && !lat.onTop && dd !== 0 && Math.abs(dd) < Math.abs(ds) && lat.durationS > 0) {
-        along = Math.sqrt(ds * ds - dd * dd);
-        st.sM -= Math.sign(ds) * (Math.abs(ds) - along);
+      if (lat && !lat.onTop && dd !== 0 && lat.durationS > 0) {
+        const tau0 = (this.tS - lat.t0) / lat.durationS;
+        const dLat = (Math.abs(lat.toD - lat.fromD) * shapeRate(lat.shape, tau0) * dtS) / lat.durationS;
+        if (dLat < Math.abs(ds)) {
+          along = Math.sqrt(ds * ds - dLat * dLat);
+          st.sM -= Math.sign(ds) * (Math.abs(ds) - along) * drift;
+        }
       }
       st.dM = dNext;
       st.path.toCartesian(st.sM, st.dM, pose);
