@@ -12,7 +12,7 @@ const VALUES = join(ESMINI, 'unittest_expectations.json');
  * Values that held at the practical tolerances when the floor was last raised (`edgeplan
  * check-esmini data/esmini/unittest_expectations.json --resources data/esmini`); raise it when it rises.
  */
-const FLOOR_HELD = 245;
+const FLOOR_HELD = 246;
 
 describe("esmini's C++ unit-test values (data/esmini/unittest_expectations.json)", () => {
   it('hold at least as often as the recorded floor', () => {

@@ -128,7 +128,8 @@ describe('GlobalAction ParameterAction / VariableAction and their conditions', (
 /**
  * Three cars on fabriksgatan's road 2, lane −1, s = 100, driving into the junction at 10 m/s: Cat
  * assigned the route TargetLeftTurnRoute (road 2 → road 1) through a RouteCatalog reference,
- * Inline the same waypoints written inline, Free no route (it takes the straightest way on).
+ * Inline the same waypoints written inline, Free no route (it takes the straightest way on),
+ * Acquire an AcquirePositionAction to the route's last waypoint.
  */
 function routeFile(): string {
   const dir = mkdtempSync(join(tmpdir(), 'edgeplan-route-'));
@@ -150,12 +151,13 @@ function routeFile(): string {
 <OpenSCENARIO><FileHeader revMajor="1" revMinor="0" description="route catalog"/>
  <CatalogLocations><RouteCatalog><Directory path="Routes"/></RouteCatalog></CatalogLocations>
  <RoadNetwork><LogicFile filepath="${FABRIKSGATAN}"/></RoadNetwork>
- <Entities>${car('Cat')}${car('Inline')}${car('Free')}</Entities>
+ <Entities>${car('Cat')}${car('Inline')}${car('Free')}${car('Acquire')}</Entities>
  <Storyboard>
   <Init><Actions>
    ${place('Cat', assign('<CatalogReference catalogName="MyRoutes" entryName="LeftTurn"/>'))}
    ${place('Inline', assign(`<Route name="r" closed="false">${waypoints}</Route>`))}
    ${place('Free', '')}
+   ${place('Acquire', '<PrivateAction><RoutingAction><AcquirePositionAction><Position><LanePosition roadId="1" laneId="-1" offset="0" s="5"/></Position></AcquirePositionAction></RoutingAction></PrivateAction>')}
   </Actions></Init>
   ${stopAt(25)}
  </Storyboard>
@@ -174,5 +176,18 @@ describe('AssignRouteAction with a route CatalogReference', () => {
     expect(last('Cat').y).toBeCloseTo(last('Inline').y, 6);
     expect(Math.hypot(last('Cat').x - last('Free').x, last('Cat').y - last('Free').y)).toBeGreaterThan(10);
     expect(r.value.unsupported.filter((u) => u.includes('AssignRouteAction'))).toEqual([]);
+  });
+});
+
+describe('AcquirePositionAction', () => {
+  const r = runStoryboard(routeFile(), { stepS: 0.05 });
+  if (!r.ok) throw new Error(r.error.message);
+  const last = (name: string) => r.value.states.filter((s) => s.name === name).at(-1)!;
+
+  // esmini AcquirePositionAction::Start: a route from where the entity is to the position.
+  it('routes the entity to the position, as a route from where it is to there would', () => {
+    expect(last('Acquire').x).toBeCloseTo(last('Inline').x, 6);
+    expect(last('Acquire').y).toBeCloseTo(last('Inline').y, 6);
+    expect(r.value.unsupported.filter((u) => u.includes('AcquirePositionAction'))).toEqual([]);
   });
 });

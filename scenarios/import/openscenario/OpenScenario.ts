@@ -452,7 +452,7 @@ export function prepareOpenScenario(path: string, opts: ImportOptions = {}): Res
       return r?.tag === 'Maneuver' ? r.node : undefined;
     };
     for (const e of entities) exec.addEntity(e);
-    if (init) exec.init(init);
+    if (init) exec.init(init, storyboard);
     for (const h of hitches) exec.hitch(h.tow, h.trailer);
     exec.load(storyboard);
     return ok({
@@ -547,28 +547,39 @@ export function importOpenScenario(path: string, opts: ImportOptions = {}): Resu
         );
         continue;
       }
-      const track = cut(st).map((p) => ({
+      const whole = cut(st).map((p) => ({
         ...p,
         x: p.x + st.entity.centerOffsetM * Math.cos(p.headingRad),
         y: p.y + st.entity.centerOffsetM * Math.sin(p.headingRad),
         headingRad: normalizeAngle(p.headingRad),
       }));
-      const first = track[0]!;
-      const moves = track.some((p) => Math.hypot(p.x - first.x, p.y - first.y) > 0.05);
-      agents.push({
-        id: st.entity.name,
-        kind:
-          st.entity.kind === 'static' || !moves
-            ? st.entity.kind === 'pedestrian'
-              ? 'pedestrian'
-              : 'static'
-            : st.entity.kind,
-        lengthM: st.entity.lengthM,
-        widthM: st.entity.widthM,
-        ...(st.entity.attributes ? { attributes: st.entity.attributes } : {}),
-        start: { x: first.x, y: first.y, headingRad: first.headingRad, speedMps: first.speedMps },
-        behavior: moves ? { type: 'replay', track } : { type: 'static' },
-        reactive: 'replay',
+      // An entity added or deleted by an EntityAction is in the scene only while active: one
+      // replay agent per stretch (the agent is absent outside its track's time span).
+      const spans: (typeof whole)[] = [];
+      whole.forEach((p, k) => {
+        if (st.activeTrack[k] === false) return;
+        if (k > 0 && st.activeTrack[k - 1] !== false && spans.length > 0) spans[spans.length - 1]!.push(p);
+        else spans.push([p]);
+      });
+      const partial = spans.length !== 1 || spans[0]!.length !== whole.length;
+      spans.forEach((track, n) => {
+        const first = track[0]!;
+        const moves = partial || track.some((p) => Math.hypot(p.x - first.x, p.y - first.y) > 0.05);
+        agents.push({
+          id: n === 0 ? st.entity.name : `${st.entity.name}#${n + 1}`,
+          kind:
+            st.entity.kind === 'static' || !moves
+              ? st.entity.kind === 'pedestrian'
+                ? 'pedestrian'
+                : 'static'
+              : st.entity.kind,
+          lengthM: st.entity.lengthM,
+          widthM: st.entity.widthM,
+          ...(st.entity.attributes ? { attributes: st.entity.attributes } : {}),
+          start: { x: first.x, y: first.y, headingRad: first.headingRad, speedMps: first.speedMps },
+          behavior: moves ? { type: 'replay', track } : { type: 'static' },
+          reactive: 'replay',
+        });
       });
     }
     const baseMap = odr?.map ?? free!;

@@ -14,10 +14,28 @@ import {
   type Vec2,
 } from '../../../core/index.ts';
 import type { RoadMap } from '../../../core/map/RoadMap.ts';
-import type { RoadCoord, RoadGeometry } from '../opendrive/RoadGeometry.ts';
-import { angle2Pi, LARGE_NUMBER, positionDelta, type RoadPosition } from '../opendrive/RoadPath.ts';
+import { bodyOrientation, type RoadCoord, type RoadGeometry } from '../opendrive/RoadGeometry.ts';
+import {
+  angle2Pi,
+  angleDifference,
+  LARGE_NUMBER,
+  positionDelta,
+  type RoadPosition,
+} from '../opendrive/RoadPath.ts';
 import { attr, kid, kids, num, type XNode } from '../opendrive/XmlTree.ts';
 import { initActionOrder } from './InitOrder.ts';
+import {
+  entityFrameDistanceM,
+  LAT_DIST_UNLIMITED,
+  lateralDistanceEntityStep,
+  lateralDistanceRoadStep,
+  type PlanePose,
+  ROAD_LAT_DIST_START,
+  type RoadLatDistParams,
+  type RoadLatDistState,
+  roadDistanceErrorM,
+  roadFrameDistanceM,
+} from './LateralDistance.ts';
 import {
   type SpeedProfileEntry,
   type SpeedSegment,
@@ -152,6 +170,16 @@ export interface EntityState {
     /** The entity is on a segment whose first vertex gave its heading (esmini explicit_h_active_). */
     explicitActive: boolean;
   };
+  /** LateralDistanceAction in progress (`LateralDistance.ts`): keep `distanceM` beside `ref`. */
+  latDist?: {
+    ref: string;
+    frame: 'entity' | 'road';
+    /** entity frame: to the reference's left; road: esmini's signed target dt. */
+    distanceM: number;
+    params: RoadLatDistParams;
+    state: RoadLatDistState;
+    done: boolean;
+  };
   /** LongitudinalDistanceAction in progress: keep `gap` (m, or s × speed) to `ref`. */
   /** SpeedProfileAction in progress (`SpeedProfile.ts`): the speed is read off its segments. */
   profile?: { segments: SpeedSegment[]; done: boolean };
@@ -207,6 +235,13 @@ export interface EntityState {
   /** Steps it has spent at that road end without moving. */
   endOfRoadStillSteps: number;
   track: TrackPoint[];
+  /**
+   * Whether it is in the scene (esmini's active objects): an entity an AddEntityAction brings in
+   * and no Init action places waits outside until then; a DeleteEntityAction takes one out. Per
+   * track point, as `attitude`.
+   */
+  active: boolean;
+  activeTrack: boolean[];
 }
 
 type Status = 'standby' | 'running' | 'complete';
@@ -263,6 +298,19 @@ export interface ExecutorResult {
   endS: number;
   /** Event start times by event name (for tests and reports). */
   eventStarts: Map<string, number>;
+}
+
+/** d shapeAt / dτ at τ (esmini TransitionDynamics::EvaluatePrim over the parameter range). */
+function shapeRate(shape: string, tau: number): number {
+  const u = Math.min(Math.max(tau, 0), 1);
+  switch (shape) {
+    case 'cubic':
+      return 6 * u * (1 - u);
+    case 'sinusoidal':
+      return (Math.PI / 2) * Math.sin(Math.PI * u);
+    default:
+      return 1;
+  }
 }
 
 function shapeAt(shape: string, tau: number): number {
@@ -351,8 +399,6 @@ const PRIVATE_ACTION_GAPS: Readonly<Record<string, string>> = {
   LightStateAction: 'not supported (lights: no effect on motion here)',
   AnimationAction: 'not supported (animations: no effect on motion here)',
   VisibilityAction: 'not supported (sensor visibility: no effect on motion here)',
-  LateralDistanceAction: 'not supported (the entity keeps its lane offset instead of the lateral distance)',
-  AcquirePositionAction: 'not supported (the entity is not routed to the position: it keeps its lane)',
   RandomRouteAction: 'not supported (no random route: the entity keeps the straightest way)',
 };
 
@@ -360,7 +406,6 @@ const PRIVATE_ACTION_GAPS: Readonly<Record<string, string>> = {
 const GLOBAL_ACTION_GAPS: Readonly<Record<string, string>> = {
   EnvironmentAction: 'not supported (weather and time of day: no effect on motion here)',
   InfrastructureAction: 'not supported (traffic signal states: the default controller ignores them)',
-  EntityAction: 'not supported (the entity is neither added nor deleted: it stays in the scene)',
   TrafficAction: 'not supported (no swarm, source or sink traffic is spawned)',
 };
 
@@ -562,6 +607,8 @@ export class OscExecutor {
       accelMps2: 0,
       travelledM: 0,
       track: [],
+      active: true,
+      activeTrack: [],
     });
   }
 
@@ -681,6 +728,8 @@ export class OscExecutor {
       return undefined;
     }
     const lat = kid(pa, 'LateralAction');
+    const lda2 = kid(lat, 'LateralDistanceAction');
+    if (lda2) return this.lateralDistance(st, lda2, `${path}/LateralAction/LateralDistanceAction`);
     const lc = kid(lat, 'LaneChangeAction');
     if (lc) return this.laneChange(st, lc, `${path}/LateralAction/LaneChangeAction`);
     const lo = kid(lat, 'LaneOffsetAction');
@@ -717,6 +766,7 @@ export class OscExecutor {
         onTop: true,
       };
       st.lateral = l;
+      if (st.latDist) st.latDist.done = true;
       return () => l.done;
     }
     const rt = kid(pa, 'RoutingAction');
@@ -739,13 +789,16 @@ export class OscExecutor {
           this.resolvePos(kid(w, 'Position') ?? {}, `${p}/Route/Waypoint[${i}]/Position`, this.states),
         )
         .filter((w): w is { x: number; y: number; headingRad: number } => w !== undefined);
-      const lanes = this.routeLanes(wps);
-      if (lanes.length > 0) st.routeLanes = lanes;
-      if (lanes.length > 0 && st.placed) {
-        const keepS = st.speedMps;
-        this.place(st, { x: st.x, y: st.y, headingRad: st.headingRad }, lanes);
-        st.speedMps = keepS;
-      }
+      this.assignRoute(st, wps);
+      return undefined;
+    }
+    const acq = kid(rt, 'AcquirePositionAction');
+    if (acq) {
+      // esmini AcquirePositionAction::Start: a route from where the entity is, along its lane the
+      // way it faces, to the position; then it drives as after an AssignRouteAction.
+      const p = `${path}/RoutingAction/AcquirePositionAction/Position`;
+      const target = this.resolvePos(kid(acq, 'Position') ?? {}, p, this.states);
+      if (target) this.assignRoute(st, [{ x: st.x, y: st.y, headingRad: st.headingRad }, target]);
       return undefined;
     }
     const sync = kid(pa, 'SynchronizeAction');
@@ -841,6 +894,17 @@ export class OscExecutor {
       attr(n, 'ds') === undefined &&
       !laneAlongS(at.roadId, at.sM, laneId, r.value.x, r.value.y, r.value.hRoad);
     return { x: r.value.x, y: r.value.y, headingRad: turn(r.value.hRoad + (againstS ? Math.PI : 0)) };
+  }
+
+  /** Routes the entity along the lanes joining the waypoints (esmini keeps its route through teleports). */
+  private assignRoute(st: EntityState, wps: { x: number; y: number; headingRad: number }[]): void {
+    const lanes = this.routeLanes(wps);
+    if (lanes.length > 0) st.routeLanes = lanes;
+    if (lanes.length > 0 && st.placed) {
+      const keepS = st.speedMps;
+      this.place(st, { x: st.x, y: st.y, headingRad: st.headingRad }, lanes);
+      st.speedMps = keepS;
+    }
   }
 
   /** Lane ids joining the waypoints (shortest lane routes between their lanes). */
@@ -1076,7 +1140,64 @@ export class OscExecutor {
       ...(targetLane ? { laneId: targetLane, centre0: toD - targetOffset } : {}),
     };
     st.lateral = l;
+    if (st.latDist) st.latDist.done = true;
     return () => l.done;
+  }
+
+  /**
+   * LateralDistanceAction (esmini LatDistanceAction::Start): the distance signed for its frame
+   * (freespace adds half of both widths), the DynamicConstraints (absent ones unlimited). The motion
+   * is `LateralDistance.ts`'s step, applied in `move`.
+   */
+  private lateralDistance(st: EntityState, n: XNode, path: string): (() => boolean) | undefined {
+    const refName = attr(n, 'entityRef') ?? '';
+    const ref = this.states.get(refName);
+    if (!ref) {
+      this.note(`${path}@entityRef`, `unknown entity ${refName}`);
+      return undefined;
+    }
+    const cs = attr(n, 'coordinateSystem') ?? 'entity';
+    if (cs !== 'entity' && cs !== 'road') {
+      this.note(
+        `${path}@coordinateSystem`,
+        `${cs} not supported (esmini: entity or road); the entity keeps its lane offset`,
+      );
+      return undefined;
+    }
+    const disp =
+      attr(n, 'displacement') === 'rightToReferencedEntity'
+        ? 'rightToReferencedEntity'
+        : 'leftToReferencedEntity';
+    const freespace = attr(n, 'freespace') === 'true' || attr(n, 'freespace') === '1';
+    const dist = Math.abs(num(n, 'distance', path, 0));
+    const widths = st.entity.widthM + ref.entity.widthM;
+    const dc = kid(n, 'DynamicConstraints') ?? {};
+    const dp = `${path}/DynamicConstraints`;
+    const params: RoadLatDistParams = {
+      distanceM:
+        cs === 'entity'
+          ? entityFrameDistanceM(dist, freespace, disp, widths)
+          : roadFrameDistanceM(dist, freespace, disp, widths),
+      maxAccelMps2: num(dc, 'maxAcceleration', dp, LAT_DIST_UNLIMITED),
+      maxAccelRateMps3: num(dc, 'maxAccelerationRate', dp, LAT_DIST_UNLIMITED),
+      maxSpeedMps: num(dc, 'maxSpeed', dp, LAT_DIST_UNLIMITED),
+      maxDecelMps2: num(dc, 'maxDeceleration', dp, LAT_DIST_UNLIMITED),
+      continuous: attr(n, 'continuous') === 'true',
+    };
+    // An action started in Init chooses its road mode in esmini's frame 0 (stepped with dt = 0);
+    // one started later spends its first step on it.
+    const state: RoadLatDistState =
+      this.actionOrder < 0
+        ? lateralDistanceRoadStep(ROAD_LAT_DIST_START, 0, 0, 0, params, 0).state
+        : ROAD_LAT_DIST_START;
+    const ld = { ref: refName, frame: cs, distanceM: params.distanceM, params, state, done: false } as const;
+    // A new lateral action stops the one running on the entity's lateral domain (esmini).
+    if (st.latDist) st.latDist.done = true;
+    st.latDist = { ...ld };
+    st.lateral = undefined;
+    st.trajectory = undefined;
+    const own = st.latDist;
+    return () => own.done;
   }
 
   /** d (on `st`'s path) of a lane's centre next to `ref`; undefined for an unknown lane. */
@@ -1240,6 +1361,7 @@ export class OscExecutor {
       st.speedMps = start.speedSign * atS(vertexS, vs, s0);
     }
     st.trajectory = traj;
+    if (st.latDist) st.latDist.done = true;
     return () => traj.done;
   }
 
@@ -1386,8 +1508,15 @@ export class OscExecutor {
   }
 
   /** Init actions at t = 0. */
-  init(init: XNode): void {
+  init(init: XNode, storyboard?: XNode): void {
     const actions = kid(init, 'Actions');
+    // esmini activates the entities Init gives private actions; the others wait in its pool. Only
+    // those an AddEntityAction brings in are kept out here (an entity never added stays, as before).
+    const inInit = new Set(kids(actions, 'Private').map((p) => attr(p, 'entityRef') ?? ''));
+    for (const name of addedEntities(storyboard)) {
+      const st = this.states.get(name);
+      if (st && !inInit.has(name)) st.active = false;
+    }
     for (const { who, action, path } of initActionOrder(actions)) {
       const done = this.privateAction(who, action, path);
       const type = Object.keys(action).find((k) => k !== '$') ?? 'Action';
@@ -1407,6 +1536,8 @@ export class OscExecutor {
    * once, as esmini's; every other global action is noted as unsupported. Returns whether it ran.
    */
   private globalAction(g: XNode, path: string): boolean {
+    const ea = kid(g, 'EntityAction');
+    if (ea) return this.entityAction(ea, `${path}/EntityAction`);
     for (const [tag, refAttr, store] of [
       ['ParameterAction', 'parameterRef', this.values.parameters],
       ['VariableAction', 'variableRef', this.values.variables],
@@ -1536,6 +1667,52 @@ export class OscExecutor {
         if (!off) a.offRoadSinceS = undefined;
         else a.offRoadSinceS ??= this.tS;
         return off && this.tS - a.offRoadSinceS! > num(c, 'duration', p, 0);
+      }
+      case 'AngleCondition': {
+        // esmini TrigByAngle: the entity's heading, pitch or roll in the world, relative to the
+        // road (road), to the road in its lane's driving direction (lane) or, for the heading, to
+        // the trajectory it follows (trajectory; false without one), within angleTolerance of angle.
+        const type = attr(c, 'angleType');
+        const cs = attr(c, 'coordinateSystem') ?? 'world';
+        if (type !== 'heading' && type !== 'pitch' && type !== 'roll') {
+          this.note(`${p}@angleType`, 'needs heading, pitch or roll (never true)');
+          return false;
+        }
+        const rc = this.roads ? this.roadCoord(a) : undefined;
+        const rp = rc ? this.roads!.pose(rc.roadId, rc.sM, rc.tM) : undefined;
+        const road = rp?.ok ? rp.value : undefined;
+        const hRel = road ? a.headingRad - road.hRoad : 0;
+        // Body pitch and roll on the road surface (as storyboard mode reports them), the entity's
+        // own roll on top.
+        const body = road
+          ? bodyOrientation(
+              road.hRoad,
+              road.pRoad,
+              road.rRoad,
+              hRel,
+              Math.cos(hRel) * this.roads!.superelevationPitch(rc!.roadId, rc!.sM, rc!.tM),
+            )
+          : { h: a.headingRad, p: 0, r: 0 };
+        const own = { heading: a.headingRad, pitch: body.p, roll: body.r + a.rollRad }[type];
+        let angle: number;
+        if (cs === 'world') angle = own;
+        else if (cs === 'road' || cs === 'lane') {
+          if (!road) return false;
+          // The lane's driving direction turns the road frame round (esmini GetHRoadInDrivingDirection).
+          const against = cs === 'lane' && rc!.laneId > 0 !== !!this.roads!.road(rc!.roadId)?.lht;
+          const ref = {
+            heading: road.hRoad + (against ? Math.PI : 0),
+            pitch: road.pRoad * (against ? -1 : 1),
+            roll: road.rRoad * (against ? -1 : 1),
+          }[type];
+          angle = own - ref;
+        } else if (cs === 'trajectory') {
+          const tr = a.trajectory;
+          if (!tr || tr.done || type !== 'heading') return false;
+          angle = own - this.trajectoryHeading(tr, tr.s0).hTrueRad;
+        } else angle = 0;
+        const wrapped = Math.atan2(Math.sin(angle), Math.cos(angle));
+        return Math.abs(angleDifference(wrapped, num(c, 'angle', p))) < num(c, 'angleTolerance', p) + 1e-6;
       }
       case 'StandStillCondition': {
         const since = a.standstillSinceS;
@@ -1729,8 +1906,10 @@ export class OscExecutor {
           lengthM: e.entity.lengthM,
           widthM: e.entity.widthM,
         });
+        // An entity out of the scene (not yet added, or deleted) collides with nothing (esmini).
+        if (!a.active) return false;
         for (const b of this.states.values()) {
-          if (b === a) continue;
+          if (b === a || !b.active) continue;
           if (ref !== undefined ? b.entity.name !== ref : !kinds[type!]!.includes(b.entity.kind)) continue;
           if (boxesOverlap(box(a), box(b))) return true;
         }
@@ -1961,9 +2140,13 @@ export class OscExecutor {
   /** Advances every entity by dt along its path. */
   private move(dtS: number): void {
     const moved = new Set<EntityState>();
+    // esmini steps every action before any entity moves: a lateral distance is kept to where its
+    // reference was at the start of the step.
+    const startPose = new Map<EntityState, PlanePose>();
+    for (const st of this.states.values()) startPose.set(st, { x: st.x, y: st.y, headingRad: st.headingRad });
     for (const st of this.states.values()) {
       moved.add(st);
-      if (st.entity.kind === 'static' || st.towedBy) {
+      if (st.entity.kind === 'static' || st.towedBy || !st.active) {
         continue;
       }
       const v0 = st.speedMps;
@@ -2054,12 +2237,55 @@ export class OscExecutor {
         // A continuous relative target keeps tracking its reference.
       }
       st.accelMps2 = (st.speedMps - v0) / dtS;
+      let latDistStep: { alongM?: number; dM: number } | undefined;
+      const ld = st.latDist;
+      if (ld && !ld.done) {
+        const ref = this.states.get(ld.ref)!;
+        const refPose = startPose.get(ref)!;
+        if (ld.frame === 'entity') {
+          const p = lateralDistanceEntityStep(
+            { x: st.x, y: st.y, headingRad: st.headingRad },
+            st.speedMps,
+            refPose,
+            ld.distanceM,
+            ld.params.maxAccelMps2,
+            dtS,
+          );
+          st.travelledM += Math.hypot(p.x - st.x, p.y - st.y);
+          st.x = p.x;
+          st.y = p.y;
+          st.headingRad = p.headingRad;
+          const on = st.path.project(p.x, p.y);
+          st.sM = on.sM;
+          st.dM = on.dM;
+          st.hRelRad = 0;
+          continue;
+        }
+        latDistStep = this.lateralDistanceRoad(st, ld, ref, refPose, dtS);
+      }
       // A teleport owns the entity's position for the step it happened in (esmini's default
       // controller skips an entity whose position an action has set).
       // (Init's teleports hold only when stepped like esmini's C++ API; its player runs frame 0
       // with dt = 0.)
-      if (st.teleportedAtS === this.tS && (this.tS > 0 || this.engineApi)) continue;
-      const ds = (lagged ? v0 : st.speedMps) * dtS;
+      // A lateral distance action moves the entity itself (esmini's action step, not its default
+      // controller), so a teleport does not hold it; without a move of its own it shifts sideways only.
+      if (
+        st.teleportedAtS === this.tS &&
+        (this.tS > 0 || this.engineApi) &&
+        latDistStep?.alongM === undefined
+      ) {
+        if (latDistStep && latDistStep.dM !== 0) {
+          st.dM += latDistStep.dM;
+          const at = st.path.toCartesian(st.sM, st.dM);
+          st.x = at.x;
+          st.y = at.y;
+        }
+        continue;
+      }
+      const ds =
+        latDistStep?.alongM !== undefined
+          ? (st.speedMps < 0 ? -1 : 1) * latDistStep.alongM
+          : (lagged ? v0 : st.speedMps) * dtS;
       st.travelledM += ds;
       const tr = st.trajectory;
       const pose = { x: 0, y: 0, headingRad: 0 };
@@ -2162,7 +2388,11 @@ export class OscExecutor {
       }
       const wasAtEnd = st.deadEnd && st.sM >= st.path.length - 1e-9;
       const kd = st.dM !== 0 ? st.path.curvatureAt(st.sM) * st.dM : 0;
-      st.sM = Math.min(st.sM + (Math.abs(kd) > 1e-6 && kd < 0.9 ? ds / (1 - kd) : ds), st.path.length);
+      const drift = this.laneDrift(st);
+      st.sM = Math.min(
+        st.sM + (Math.abs(kd) > 1e-6 && kd < 0.9 ? ds / (1 - kd) : ds) * drift,
+        st.path.length,
+      );
       if (st.deadEnd && st.sM >= st.path.length - 1e-9) {
         // The road ends here: the entity is stuck (esmini's default controller). esmini zeroes its
         // speed only once its measured velocity is zero, i.e. two steps after it arrived; until
@@ -2191,13 +2421,19 @@ export class OscExecutor {
           landed = lat.laneId !== undefined;
         }
       }
+      if (latDistStep) dNext += latDistStep.dM;
       const dd = dNext - st.dM;
       // The step's length is split between lateral and longitudinal motion (esmini's lane change:
-      // ds² = step² − dlat²).
+      // ds² = step² − dlat², dlat the transition's rate where the step starts times dt; the target
+      // lane's own drift is not part of it).
       let along = Math.abs(ds);
-      if (lat && !lat.onTop && dd !== 0 && Math.abs(dd) < Math.abs(ds) && lat.durationS > 0) {
-        along = Math.sqrt(ds * ds - dd * dd);
-        st.sM -= Math.sign(ds) * (Math.abs(ds) - along);
+      if (lat && !lat.onTop && dd !== 0 && lat.durationS > 0) {
+        const tau0 = (this.tS - lat.t0) / lat.durationS;
+        const dLat = (Math.abs(lat.toD - lat.fromD) * shapeRate(lat.shape, tau0) * dtS) / lat.durationS;
+        if (dLat < Math.abs(ds)) {
+          along = Math.sqrt(ds * ds - dLat * dLat);
+          st.sM -= Math.sign(ds) * (Math.abs(ds) - along) * drift;
+        }
       }
       st.dM = dNext;
       st.path.toCartesian(st.sM, st.dM, pose);
@@ -2216,6 +2452,98 @@ export class OscExecutor {
     }
     this.pullTrailers();
     this.alignToRearAxle();
+  }
+
+  /**
+   * esmini moves an entity along its road's s (MoveAlongS), not along its lane: where the lane
+   * drifts across the road (a width or lane offset changing along s) its centre is longer than s by
+   * 1 / cos of the angle between lane and reference line, and so is the step (esmini's
+   * lane_width_and_offset unit test). 1 off the roads or where the angle is below 0.01 rad (path
+   * sampling) or above 60° (not a drift: a junction's path meeting another road).
+   */
+  private laneDrift(st: EntityState): number {
+    if (!this.roads) return 1;
+    const c = this.roadCoord(st);
+    const rp = c ? this.roads.pose(c.roadId, c.sM, c.tM) : undefined;
+    if (!rp?.ok) return 1;
+    const cos = Math.abs(Math.cos(st.path.headingAt(st.sM) - rp.value.hRoad));
+    return cos < 0.99995 && cos > 0.5 ? 1 / cos : 1;
+  }
+
+  /**
+   * EntityAction (esmini AddEntityAction / DeleteEntityAction): an inactive entity is put in the
+   * scene at the position (a teleport), an active one taken out; either is skipped when the entity
+   * already is so. Returns whether it ran.
+   */
+  private entityAction(ea: XNode, path: string): boolean {
+    const name = attr(ea, 'entityRef') ?? '';
+    const st = this.states.get(name);
+    if (!st) {
+      this.note(`${path}@entityRef`, `unknown entity ${name}`);
+      return false;
+    }
+    const add = kid(ea, 'AddEntityAction');
+    if (add) {
+      if (st.active) return false;
+      const pos = this.resolvePos(
+        kid(add, 'Position') ?? {},
+        `${path}/AddEntityAction/Position`,
+        this.states,
+      );
+      if (!pos) return false;
+      this.place(st, pos, st.routeLanes);
+      st.teleportedAtS = this.tS;
+      st.active = true;
+      return true;
+    }
+    if (kid(ea, 'DeleteEntityAction')) {
+      if (!st.active) return false;
+      st.active = false;
+      return true;
+    }
+    this.note(path, 'expected AddEntityAction or DeleteEntityAction');
+    return false;
+  }
+
+  /**
+   * One road-coordinate LateralDistanceAction step (esmini GetDistanceError and Step): the error
+   * from Position::Delta between the reference where it started the step and the entity, the
+   * reference's lateral velocity in its own frame from its last step. Returns the sideways move on
+   * the entity's path and, in the dynamic modes, the distance along it.
+   */
+  private lateralDistanceRoad(
+    st: EntityState,
+    ld: NonNullable<EntityState['latDist']>,
+    ref: EntityState,
+    refPose: PlanePose,
+    dtS: number,
+  ): { alongM?: number; dM: number } | undefined {
+    const pa = this.roadPosition(st.x, st.y, st.headingRad, st);
+    const pb = this.roadPosition(refPose.x, refPose.y, refPose.headingRad);
+    const d = pa && pb && this.roads ? positionDelta(this.roads, pb, pa) : undefined;
+    if (!pa || !d?.found) {
+      // esmini ends the action when no road path joins the two.
+      ld.done = true;
+      return undefined;
+    }
+    const err = roadDistanceErrorM(d.delta.dt, Math.cos(pa.hRelRad) >= 0, d.delta.dDirection, ld.distanceM);
+    const tr = ref.track;
+    let refLatVel = 0;
+    if (tr.length >= 2) {
+      const a = tr[tr.length - 2]!;
+      const b = tr[tr.length - 1]!;
+      const span = b.tS - a.tS;
+      if (span > 0)
+        refLatVel = (-(b.x - a.x) * Math.sin(b.headingRad) + (b.y - a.y) * Math.cos(b.headingRad)) / span;
+    }
+    const r = lateralDistanceRoadStep(ld.state, err, st.speedMps, refLatVel, ld.params, dtS);
+    ld.state = r.state;
+    if (r.done) ld.done = true;
+    // The move is along the road's t; the path's d runs the same way where the path runs along s.
+    const c = this.roadCoord(st);
+    const rp = c ? this.roads!.pose(c.roadId, c.sM, c.tM) : undefined;
+    const along = rp?.ok ? Math.cos(st.path.headingAt(st.sM) - rp.value.hRoad) >= 0 : true;
+    return { ...(r.alongM !== undefined ? { alongM: r.alongM } : {}), dM: (along ? 1 : -1) * r.dTM };
   }
 
   /**
@@ -2269,6 +2597,7 @@ export class OscExecutor {
       if (Math.abs(st.speedMps) >= STAND_STILL_MPS) st.standstillSinceS = undefined;
       else st.standstillSinceS ??= this.tS;
       st.attitude.push({ zM: st.zOffsetM, rollRad: st.rollRad });
+      st.activeTrack.push(st.active);
       st.track.push({
         tS: Math.round(this.tS * 1e6) / 1e6,
         x: st.x,
@@ -2415,4 +2744,21 @@ export function followS(
   // Slowing down: stop early rather than reverse.
   if (a < 0) dt = Math.min(dt, -v / a);
   return vertexS[i]! + dt * v + 0.5 * a * dt * dt;
+}
+
+/** Entities an AddEntityAction of the storyboard brings in (GlobalAction/EntityAction anywhere in it). */
+export function addedEntities(node: unknown): string[] {
+  const out = new Set<string>();
+  const walk = (n: unknown): void => {
+    if (Array.isArray(n)) for (const c of n) walk(c);
+    else if (n && typeof n === 'object')
+      for (const [k, v] of Object.entries(n as XNode)) {
+        if (k === '$' || k === '#text') continue;
+        if (k === 'EntityAction')
+          for (const ea of v as XNode[]) if (kid(ea, 'AddEntityAction')) out.add(attr(ea, 'entityRef') ?? '');
+        walk(v);
+      }
+  };
+  walk(node);
+  return [...out];
 }

@@ -84,7 +84,8 @@ export function runStoryboard(
       entities.forEach((e, id) => {
         const est = res.states.get(e.name);
         const p = est?.track[k];
-        if (!p) return;
+        // dat2csv lists the objects in the scene: none while an entity is added later or deleted.
+        if (!p || est?.activeTrack[k] === false) return;
         const att = est?.attitude[k];
         const road = geo?.worldToRoad(p.x, p.y, lastRoad.get(e.name));
         let z = 0;
