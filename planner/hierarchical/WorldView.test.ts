@@ -647,6 +647,20 @@ describe('world view: the bends past the end of a route that goes on', () => {
     expect(v.curveCapMps).toBe(15);
     expect(v.horizonCapMps).toBe(15);
   });
+
+  it('a successor that begins a millimetre behind the end of its lane is joined without a turn back (no bend there)', () => {
+    // CARLA Town04 (scenario_runner FollowLeadingVehicle_7): lane 1161_0_1 begins 1.2 mm behind
+    // where 50_0_6 ends; kept as a segment, that step back read as a hairpin and braked the ego to
+    // 2.1 m/s for a straight road
+    const stepBack = [
+      { x: 99.999, y: 0.0005 },
+      { x: 102, y: 0 },
+      { x: 200, y: 0 },
+    ];
+    const v = viewOn(lanes(stepBack), 80);
+    expect(v.curveCapMps).toBe(15);
+    expect(v.horizonCapMps).toBe(15);
+  });
 });
 
 describe('world view: a crossing vehicle’s path follows its lane', () => {
