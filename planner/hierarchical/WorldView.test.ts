@@ -562,6 +562,107 @@ describe('world view: a route that goes on', () => {
   });
 });
 
+describe('world view: the bends past the end of a route that goes on', () => {
+  /**
+   * Lane P, 100 m straight east along y = 0, limit 15 m/s; its one successor Q turns left on a 14 m
+   * radius (90°) and runs 60 m north. The route is P alone (CARLA scenario_runner's routes stop 200 m
+   * along the expert's way, often just short of a corner); the ego drives on into Q, as the gate
+   * rolls a FOLLOW_LANE out (the route's last lane's first successor).
+   */
+  const R = 14;
+  const q = [{ x: 100, y: 0 }];
+  for (let k = 1; k <= 60; k++) {
+    const th = (k / 60) * (Math.PI / 2);
+    q.push({ x: 100 + R * Math.sin(th), y: R * (1 - Math.cos(th)) });
+  }
+  for (let y = R + 2; y <= R + 60; y += 2) q.push({ x: 100 + R, y });
+  const lanes = (qLine: { x: number; y: number }[]) =>
+    new RoadMap(
+      RoadMapSchema.parse({
+        id: 'past-end',
+        lanes: [
+          {
+            id: 'P',
+            centerline: [
+              { x: 0, y: 0 },
+              { x: 100, y: 0 },
+            ],
+            widthM: 3.5,
+            speedLimitMps: 15,
+            successors: ['Q'],
+          },
+          { id: 'Q', centerline: qLine, widthM: 3.5, speedLimitMps: 15 },
+        ],
+      }),
+    );
+  const h = {
+    latAccelMps2: PARAMS.horizonLatAccelMps2,
+    holdS: PARAMS.commandHoldS,
+    decelMps2: PARAMS.horizonDecelMps2,
+  };
+  const w = PARAMS.curveYawRateRadps;
+  const viewOn = (m: RoadMap, x: number) => {
+    const env = createEnvironmentTransform(m, {}, vehicle);
+    if (!env.ok) throw new Error('perception');
+    const snap = {
+      tS: 0,
+      ego: { tS: 0, x, y: 0, headingRad: 0, speedMps: 11, accelMps2: 0, steerRad: 0, yawRateRadps: 0 },
+      agents: [],
+      lights: [],
+      route: { laneIds: ['P'] },
+    } as WorldSnapshot;
+    const scene = env.value.transform(snap, snap.route);
+    return buildWorldView(
+      snap,
+      scene.laneGraph,
+      'car',
+      m,
+      RoutePath.build(m, ['P']),
+      vehicle,
+      new Map(),
+      0,
+      PARAMS.curveLatAccelMps2,
+      undefined,
+      h,
+      Number.NaN,
+      w,
+    );
+  };
+
+  it('20 m before the route ends at a tight corner: both caps brake for it as for one on the route', () => {
+    const v = viewOn(lanes(q), 80);
+    const c = Math.min(Math.sqrt(PARAMS.curveLatAccelMps2 * R), w * R);
+    // 20 m to the end, where the arc begins (the 4 m window reads its full curvature 2 m in)
+    expect(v.curveCapMps).toBeLessThan(Math.sqrt(c * c + 2 * 2 * 24));
+    expect(v.curveCapMps).toBeGreaterThan(Math.sqrt(c * c + 2 * 2 * 16));
+    expect(v.horizonCapMps!).toBeLessThan(v.curveCapMps);
+  });
+
+  it('a straight road past the end lowers neither cap', () => {
+    const straight = [
+      { x: 100, y: 0 },
+      { x: 200, y: 0 },
+    ];
+    const v = viewOn(lanes(straight), 80);
+    expect(v.curveCapMps).toBe(15);
+    expect(v.horizonCapMps).toBe(15);
+  });
+
+  it('a successor that begins a millimetre behind the end of its lane is joined without a turn back (no bend there)', () => {
+    // CARLA Town04 (scenario_runner FollowLeadingVehicle_7): lane 1161_0_1 begins 1.2 mm behind
+    // where 50_0_6 ends; kept as a segment, that step back read as a hairpin and braked the ego to
+    // 2.1 m/s for a straight road
+    const stepBack = [
+      { x: 99.999, y: 0.0005 },
+      { x: 102, y: 0 },
+      { x: 200, y: 0 },
+    ];
+    const v = viewOn(lanes(stepBack), 80);
+    expect(v.curveCapMps).toBe(15);
+    expect(v.horizonCapMps).toBe(15);
+  });
+});
+
 describe('world view: a crossing vehicle’s path follows its lane', () => {
   const jmap = junctionMap();
   const jroute = RoutePath.build(jmap, JUNCTION_ROUTE.laneIds);

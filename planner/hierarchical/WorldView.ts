@@ -336,6 +336,24 @@ export function horizonCapOn(bends: Float64Array, limitMps: number, h: HorizonCa
 }
 
 /**
+ * How near the route's end the caps also read the bends past it, m: as far as braking from `topMps`
+ * at the curve cap's rate takes, plus the horizon cap's hold at that speed (beyond, no bend can
+ * lower either cap below `topMps`).
+ */
+function pastEndLookM(topMps: number, horizon: HorizonCapParams | undefined): number {
+  const brakeM =
+    (topMps * topMps) / (2 * Math.min(DEFAULT_CURVE_SPEED.decelMps2, horizon?.decelMps2 ?? Infinity));
+  return brakeM + topMps * (horizon?.holdS ?? 0);
+}
+
+/** `bends` (every `BEND_STEP_M` from the ego) with the first `fromM` metres cleared to Infinity, in place. */
+function beyondM(bends: Float64Array, fromM: number): Float64Array {
+  const n = Math.min(bends.length, Math.max(0, Math.floor(fromM / BEND_STEP_M)));
+  bends.fill(Number.POSITIVE_INFINITY, 0, n);
+  return bends;
+}
+
+/**
  * Builds the view of one snapshot. `standing` carries how long each object has been standing
  * (updated in place: id → seconds), `prevTS` the previous plan time. `prevEgoSM` is the ego's arc
  * length in the previous view (NaN: none): the ego is tracked along the route near it
@@ -497,6 +515,24 @@ export function buildWorldView(
   }
   const lastLane = map.lane(route.laneIds[route.laneIds.length - 1] ?? '');
   const deadEnd = lastLane !== undefined && lastLane.data.successors.length === 0;
+  const toEndM = line.length - egoS;
+  if (own && !deadEnd && toEndM < pastEndLookM(top, horizon) && route.laneIds.includes(egoLaneId ?? '')) {
+    // the route ends but the road goes on: the ego drives on along its own lane path (the route's
+    // last lane's first successor, as the gate's and the controller's lane paths do), and the
+    // gate's roll-out meets the bends there. Unseen by the route line's caps, a bend just past the
+    // end was first braked for by the gate's repair (CARLA VehicleTurningLeft_5, Town02: at 11.1 m/s
+    // 0.6 s before the end, `kinematics.lateralAccel` 8.73 m/s² at t+1.2 s; −2.5 m/s² within 0.4 s,
+    // lon jerk 4.06 of nuPlan's 4.13 m/s³)
+    const curve = beyondM(bendSpeedsAlong(own, ownS, curveLatAccelMps2, curveYawRateRadps), toEndM);
+    cap = Math.min(cap, curveCapOn(curve, DEFAULT_CURVE_SPEED.decelMps2));
+    if (horizon && horizonCap !== undefined) {
+      const bends =
+        horizon.latAccelMps2 === curveLatAccelMps2
+          ? curve
+          : beyondM(bendSpeedsAlong(own, ownS, horizon.latAccelMps2, curveYawRateRadps), toEndM);
+      horizonCap = Math.min(horizonCap, horizonCapOn(bends, top, horizon));
+    }
+  }
   return {
     tS: snap.tS,
     platform,
@@ -593,6 +629,13 @@ function changeLaneOf(
 }
 
 /**
+ * A successor's first point this near the end of the lane before is where that lane ends, m: kept,
+ * the millimetre step between them (CARLA Town04: 1161_0_1 begins 1.2 mm behind the end of 50_0_6,
+ * against the direction of travel) reads as a hairpin to the curvature window.
+ */
+const JOIN_GAP_M = 0.05;
+
+/**
  * The centreline of lane `laneId` and its successors over at least `lengthM`: the route's way on
  * (`nextRouteLane`) from the lane's occurrence nearest route position `routeIndex` (a route that
  * uses the lane twice), else the first successor.
@@ -614,7 +657,8 @@ function ownLanePath(
     const l = lane.line;
     for (let i = 0; i < l.xs.length; i++) {
       const last = pts[pts.length - 1];
-      if (last && Math.hypot(l.xs[i]! - last.x, l.ys[i]! - last.y) < 1e-6) continue;
+      const same = i === 0 ? JOIN_GAP_M : 1e-6;
+      if (last && Math.hypot(l.xs[i]! - last.x, l.ys[i]! - last.y) < same) continue;
       pts.push({ x: l.xs[i]!, y: l.ys[i]! });
     }
     s += l.length;
