@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { RoadMap } from './RoadMap.ts';
-import { nextRouteLane, routeIndexOf, routeLanesAfter } from './RouteLanes.ts';
+import { appendLaneLine, nextRouteLane, routeIndexOf, routeLanesAfter } from './RouteLanes.ts';
 import { RoutePath } from './RoutePath.ts';
 import { FORK_ROUTE, LOOP_ROUTE, loopMapData } from './testFixtures.ts';
 
@@ -61,5 +61,49 @@ describe('the route lanes after a lane at a route position', () => {
     expect(routeLanesAfter(FORK_ROUTE, 'A', 9)).toEqual(['S', 'OUT']);
     expect(routeLanesAfter(FORK_ROUTE, 'S', 9, 3)).toEqual(['OUT']);
     expect(routeLanesAfter(FORK_ROUTE, 'X', 2)).toEqual([]);
+  });
+});
+
+describe('appendLaneLine', () => {
+  const line = (pts: [number, number][]) => ({ xs: pts.map((p) => p[0]), ys: pts.map((p) => p[1]) });
+
+  it('joins a lane that begins a millimetre behind the end of the path, without the step back', () => {
+    // CARLA Town04: 1161_0_1 begins 1.2 mm behind the end of 50_0_6 — kept, the step reads as a hairpin
+    const pts: { x: number; y: number }[] = [];
+    appendLaneLine(
+      pts,
+      line([
+        [0, 0],
+        [10, 0],
+      ]),
+    );
+    appendLaneLine(
+      pts,
+      line([
+        [9.9988, 0],
+        [20, 0],
+      ]),
+    );
+    expect(pts.map((p) => p.x)).toEqual([0, 10, 20]);
+  });
+
+  it('keeps a lane start beyond the join gap (a real gap in the map), and inner points however close', () => {
+    const pts: { x: number; y: number }[] = [];
+    appendLaneLine(
+      pts,
+      line([
+        [0, 0],
+        [10, 0],
+      ]),
+    );
+    appendLaneLine(
+      pts,
+      line([
+        [10.2, 0],
+        [10.21, 0],
+        [20, 0],
+      ]),
+    );
+    expect(pts.map((p) => p.x)).toEqual([0, 10, 10.2, 10.21, 20]);
   });
 });

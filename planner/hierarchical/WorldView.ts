@@ -629,13 +629,6 @@ function changeLaneOf(
 }
 
 /**
- * A successor's first point this near the end of the lane before is where that lane ends, m: kept,
- * the millimetre step between them (CARLA Town04: 1161_0_1 begins 1.2 mm behind the end of 50_0_6,
- * against the direction of travel) reads as a hairpin to the curvature window.
- */
-const JOIN_GAP_M = 0.05;
-
-/**
  * The centreline of lane `laneId` and its successors over at least `lengthM`: the route's way on
  * (`nextRouteLane`) from the lane's occurrence nearest route position `routeIndex` (a route that
  * uses the lane twice), else the first successor.
@@ -655,12 +648,8 @@ function ownLanePath(
   while (lane && !seen.has(lane.data.id) && s < lengthM) {
     seen.add(lane.data.id);
     const l = lane.line;
-    for (let i = 0; i < l.xs.length; i++) {
-      const last = pts[pts.length - 1];
-      const same = i === 0 ? JOIN_GAP_M : 1e-6;
-      if (last && Math.hypot(l.xs[i]! - last.x, l.ys[i]! - last.y) < same) continue;
-      pts.push({ x: l.xs[i]!, y: l.ys[i]! });
-    }
+    // a successor beginning a few millimetres off the lane's end joins it (`LANE_JOIN_GAP_M`)
+    appendLaneLine(pts, l);
     s += l.length;
     const step = nextRouteLane(routeIds, lane.data.successors, pos);
     pos = step?.index ?? -1;
