@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { angleDiff, boxCorners, boxesOverlap, normalizeAngle, Polyline, pointInPolygon } from './geometry.ts';
+import {
+  angleDiff,
+  boxCorners,
+  boxesOverlap,
+  normalizeAngle,
+  Polyline,
+  pointInPolygon,
+  pointPolygonBoundaryDistance,
+  RingIndex,
+} from './geometry.ts';
 
 describe('angles', () => {
   it('wraps to (-π, π]', () => {
@@ -157,5 +166,87 @@ describe('Polyline.track (a route that passes over itself)', () => {
     const a = line.track(ego.x, ego.y, 0, 49, 2);
     const b = line.track(ego.x, ego.y, 0, 49, 2);
     expect(b).toEqual(a);
+  });
+});
+
+describe('Polyline.project on a long line (block by block)', () => {
+  /** The plain scan `project` runs on short lines: the reference the blocked search must equal. */
+  function scan(line: Polyline, x: number, y: number) {
+    const n = line.xs.length;
+    let best = Infinity;
+    let r = { sM: 0, dM: 0, segment: 0 };
+    for (let i = 0; i <= n - 2; i++) {
+      const ax = line.xs[i]!;
+      const ay = line.ys[i]!;
+      const segLen = line.s[i + 1]! - line.s[i]!;
+      const ux = (line.xs[i + 1]! - ax) / segLen;
+      const uy = (line.ys[i + 1]! - ay) / segLen;
+      const px = x - ax;
+      const py = y - ay;
+      let t = px * ux + py * uy;
+      if (t < 0 && i > 0) t = 0;
+      if (t > segLen && i < n - 2) t = segLen;
+      const d2 = (px - t * ux) ** 2 + (py - t * uy) ** 2;
+      if (d2 < best) {
+        best = d2;
+        r = { sM: line.s[i]! + t, dM: ux * py - uy * px, segment: i };
+      }
+    }
+    return r;
+  }
+
+  it('equals the plain scan to the bit on a winding 1000-point line, near it, far off and past its ends', () => {
+    // a road that winds back near itself (an S every 100 m), points every ~1 m, UTM-sized offsets
+    let seed = 7;
+    const rnd = () => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed / 2147483648;
+    };
+    const pts = Array.from({ length: 1000 }, (_, i) => ({
+      x: 500000 + i * 0.9,
+      y: 5400000 + 30 * Math.sin(i / 16) + 0.05 * rnd(),
+    }));
+    const line = new Polyline(pts);
+    for (let k = 0; k < 3000; k++) {
+      const r = k % 3 === 0 ? 5 : k % 3 === 1 ? 60 : 2000;
+      const x = 500000 - 200 + rnd() * 1300;
+      const y = 5400000 + (rnd() - 0.5) * 2 * r;
+      expect(line.project(x, y)).toEqual(scan(line, x, y));
+    }
+  });
+
+  it('takes the first of two segments equally near across a block boundary, as the scan does', () => {
+    const line = new Polyline(Array.from({ length: 200 }, (_, i) => ({ x: i, y: 0 })));
+    // (64, 3) is 3 m from vertex 64, shared by segment 63 (block 3) and segment 64 (block 4)
+    expect(line.project(64, 3).segment).toBe(63);
+    expect(line.project(64, 3)).toEqual(scan(line, 64, 3));
+  });
+});
+
+describe('RingIndex (a long polygon boundary, block by block)', () => {
+  it('gives pointPolygonBoundaryDistance to the bit wherever it is under the bound, and ≥ the bound elsewhere', () => {
+    // a 1 km lane polygon: left bound out, right bound back, a vertex every metre
+    const left = Array.from({ length: 1000 }, (_, i) => ({ x: i, y: 1.75 + Math.sin(i / 40) }));
+    const right = Array.from({ length: 1000 }, (_, i) => ({
+      x: 999 - i,
+      y: -1.75 + Math.sin((999 - i) / 40),
+    }));
+    const poly = [...left, ...right];
+    const ring = new RingIndex(poly);
+    let seed = 11;
+    const rnd = () => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed / 2147483648;
+    };
+    for (let k = 0; k < 2000; k++) {
+      const x = -50 + rnd() * 1100;
+      const y = (rnd() - 0.5) * 40;
+      const want = pointPolygonBoundaryDistance(x, y, poly);
+      const bound = k % 2 === 0 ? 10 : Infinity;
+      const got = ring.distance(x, y, bound);
+      if (want < bound) expect(got).toBe(want);
+      else expect(got).toBeGreaterThanOrEqual(bound);
+      expect(ring.contains(x, y)).toBe(pointInPolygon(x, y, poly));
+    }
   });
 });

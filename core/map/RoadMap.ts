@@ -16,6 +16,7 @@ import {
   pointPolygonBoundaryDistance,
   polygonBounds,
   type Result,
+  RingIndex,
   type RoadMapData,
   RoadMapSchema,
   type StopLine,
@@ -26,6 +27,9 @@ import {
 
 /** Lane types a vehicle may drive on (the drivable area). Sidewalks and bike lanes are not. */
 const DRIVABLE_TYPES = new Set(['driving', 'shoulder', 'parking', 'bus', 'aisle', 'other']);
+
+/** Lane polygons with more vertices than this are searched block by block (`RingIndex`). */
+const RING_INDEX_MIN = 64;
 
 /** Grid cell size of the spatial index, m. */
 const CELL_M = 16;
@@ -73,6 +77,8 @@ export class RoadMap {
   readonly lanes: LaneInfo[] = [];
   private readonly byId = new Map<string, LaneInfo>();
   private readonly grid = new Map<number, number[]>();
+  /** Per lane (by index), its polygon's boundary index for `distanceToDrivable`, built on first use. */
+  private readonly rings: (RingIndex | undefined)[] = [];
   private readonly areaGrid = new Map<number, number[]>();
   private readonly areas: { poly: Polygon; flat: Float64Array }[] = [];
   /** Junction polygons (paved: nuPlan's DRIVABLE_AREA covers intersections) with their bounds. */
@@ -263,9 +269,17 @@ export class RoadMap {
     if (!cell) return out;
     for (const i of cell) {
       const l = this.lanes[i]!;
-      if (pointInPolygon(x, y, l.flat)) out.push(l);
+      if (this.inLane(i, x, y)) out.push(l);
     }
     return out;
+  }
+
+  /** Whether (x, y) lies in lane `i`'s polygon (a long polygon through its `RingIndex`). */
+  private inLane(i: number, x: number, y: number): boolean {
+    const l = this.lanes[i]!;
+    return l.polygon.length > RING_INDEX_MIN
+      ? (this.rings[i] ??= new RingIndex(l.polygon)).contains(x, y)
+      : pointInPolygon(x, y, l.flat);
   }
 
   /**
@@ -313,10 +327,7 @@ export class RoadMap {
     const k = RoadMap.key(Math.floor(x / CELL_M), Math.floor(y / CELL_M));
     const cell = this.grid.get(k);
     if (cell) {
-      for (const i of cell) {
-        const l = this.lanes[i]!;
-        if (l.drivable && pointInPolygon(x, y, l.flat)) return true;
-      }
+      for (const i of cell) if (this.lanes[i]!.drivable && this.inLane(i, x, y)) return true;
     }
     const acell = this.areaGrid.get(k);
     if (acell) for (const i of acell) if (pointInPolygon(x, y, this.areas[i]!.flat)) return true;
@@ -342,7 +353,10 @@ export class RoadMap {
     for (const i of this.lanesNear(x, y, searchM)) {
       const l = this.lanes[i]!;
       if (!l.drivable) continue;
-      const d = pointPolygonBoundaryDistance(x, y, l.polygon);
+      const d =
+        l.polygon.length > RING_INDEX_MIN
+          ? (this.rings[i] ??= new RingIndex(l.polygon)).distance(x, y, best)
+          : pointPolygonBoundaryDistance(x, y, l.polygon);
       if (d < best) best = d;
     }
     for (const a of this.areas) {
