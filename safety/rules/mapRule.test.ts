@@ -3,6 +3,7 @@ import { RoadMapSchema } from '../../core/index.ts';
 import { RoadMap } from '../../core/map/index.ts';
 import { cmd, scene } from '../../stack/testing/safetyScenes.ts';
 import { createSafetyGate } from '../SafetyGate.ts';
+import type { SafetyParamsInput } from '../SafetyParams.ts';
 import { onSeam } from './mapRule.ts';
 
 /**
@@ -41,10 +42,16 @@ function twoLanes(gapM: number, neighbours = true): RoadMap {
 }
 
 /** The gate's map.drivableArea decision for a KEEP at 5 m/s with the ego's centre at `y`. */
-function drivable(map: RoadMap, lane: string, y: number, headingRad?: number): string {
+function drivable(
+  map: RoadMap,
+  lane: string,
+  y: number,
+  headingRad?: number,
+  params: SafetyParamsInput = {},
+): string {
   const sc = scene({ map, lane, s: 50, speed: 5, route: [lane] });
   const ego = { ...sc.snapshot.ego, y, ...(headingRad !== undefined ? { headingRad } : {}) };
-  const v = createSafetyGate().checkCommand(cmd({ speed: 'KEEP', targetSpeedMps: 5 }), {
+  const v = createSafetyGate(params).checkCommand(cmd({ speed: 'KEEP', targetSpeedMps: 5 }), {
     ...sc,
     snapshot: { ...sc.snapshot, ego },
   });
@@ -62,13 +69,16 @@ describe('map.drivableArea: the crack between two lanes declared side by side is
   });
 
   it('the same crack between lanes the map does not declare side by side is not', () => {
-    expect(drivable(twoLanes(0.01, false), 'U', half)).not.toBe('ALLOW');
+    // without the edge tolerance, which takes a 1 cm crack for the map's import precision anyway
+    expect(drivable(twoLanes(0.01, false), 'U', half, undefined, { drivableEdgeToleranceM: 0 })).not.toBe(
+      'ALLOW',
+    );
   });
 
-  it('a side that reaches 1 cm beyond the outer edge of the road is off it (no metric slack)', () => {
-    // U's left edge is at y = 3.005: the ego's left side on it, heading 0.5° to the left
+  it("a side that goes beyond the outer edge of the road by more than the map's precision is off it (no metric slack)", () => {
+    // U's left edge is at y = 3.005: the ego's left side on it, heading 2° to the left
     const map = twoLanes(0.01);
-    expect(drivable(map, 'U', 3.005 - half, 0.0087)).not.toBe('ALLOW');
+    expect(drivable(map, 'U', 3.005 - half, 0.035)).not.toBe('ALLOW');
   });
 
   it('an ego already 5 cm over the edge may drive along it, or back onto the road', () => {
@@ -88,6 +98,48 @@ describe('map.drivableArea: the crack between two lanes declared side by side is
     expect(onSeam(narrow, 50, -3.01, 0.1)).toBe(false);
     // a 0.5 m gap between declared neighbours is a median, not a seam
     expect(onSeam(twoLanes(0.5), 50, 0, 0.1)).toBe(false);
+  });
+});
+
+describe("map.drivableArea: a corner within the map's import precision of an edge is on the road", () => {
+  /**
+   * A lane 1 cm wider than the ego, centred under it (its sides 5 mm inside the edges), whose
+   * successor, from 0.3 m ahead of the front bumper, is drawn `narrowerM` narrower: the front
+   * corners pass (`narrowerM` − 1 cm) / 2 beyond its edges within the first 0.1 s of the roll-out,
+   * before any later check could stop short of it.
+   */
+  function narrowing(narrowerM: number): string {
+    const { vehicle } = scene({ map: twoLanes(0), lane: 'U', s: 50 });
+    const xStep = 50 + vehicle.lengthM / 2 + 0.3;
+    const lane = (id: string, x0: number, x1: number, widthM: number) => ({
+      id,
+      centerline: [
+        { x: x0, y: 0 },
+        { x: x1, y: 0 },
+      ],
+      widthM,
+      speedLimitMps: 13.9,
+    });
+    const map = new RoadMap(
+      RoadMapSchema.parse({
+        id: `narrowing-${narrowerM}`,
+        lanes: [
+          { ...lane('A', 0, xStep, vehicle.widthM + 0.01), successors: ['B'] },
+          { ...lane('B', xStep, 200, vehicle.widthM + 0.01 - narrowerM), predecessors: ['A'] },
+        ],
+      }),
+    );
+    const sc = scene({ map, lane: 'A', s: 50, speed: 5, route: ['A', 'B'] });
+    const v = createSafetyGate().checkCommand(cmd({ speed: 'KEEP', targetSpeedMps: 5 }), sc);
+    return v.rules.find((r) => r.rule === 'map.drivableArea')!.decision;
+  }
+
+  it('a corner 5 mm beyond an imported lane edge stays on the road', () => {
+    expect(narrowing(0.02)).toBe('ALLOW');
+  });
+
+  it('a corner 0.2 m beyond it is off the road', () => {
+    expect(narrowing(0.41)).not.toBe('ALLOW');
   });
 });
 

@@ -71,10 +71,18 @@ export function mapRules(ctx: CheckContext, sink: RuleSink): void {
       const y = e.y + e.s * sl + e.c * sw;
       // the junction's polygon is drivable (as the metric's DRIVABLE_AREA): a tight turn's corner
       // beyond its connector lane stands on the paved junction
-      if (map.isDrivable(x, y) || map.inJunctionArea(x, y) || onSeam(map, x, y, params.drivableSeamMaxGapM))
+      if (map.isDrivable(x, y) || map.inJunctionArea(x, y) || onSeam(map, x, y, params.drivableSeamMaxGapM)) {
         onSeen |= 1 << q;
-      else if (k === 0) offAtStart[q] = map.distanceToDrivable(x, y);
-      else if (onSeen & (1 << q) || map.distanceToDrivable(x, y) > offAtStart[q]! + OFF_ROAD_SLACK_M) {
+        continue;
+      }
+      const offM = map.distanceToDrivable(x, y);
+      if (k === 0) offAtStart[q] = offM;
+      // a corner that has been on may stray no further than the map's import precision
+      // (`drivableEdgeToleranceM`: mm over an imported lane edge); one off since the start, no
+      // further than it was
+      else if (
+        offM > (onSeen & (1 << q) ? params.drivableEdgeToleranceM : offAtStart[q]! + OFF_ROAD_SLACK_M)
+      ) {
         offAt = k;
         cornerX = x;
         cornerY = y;
