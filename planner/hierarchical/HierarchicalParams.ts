@@ -124,6 +124,13 @@ export const HierarchicalParamsSchema = z.object({
    * the box's position and size as perception reports them).
    */
   gapRearMarginM: nonNeg().default(1.0),
+  /**
+   * How far a pedestrian's or cyclist's body must be past our footprint's part in its path (that
+   * part already widened by the planner's 0.3 m strip margin), walking away, for the yield to it to
+   * end, m. 0: as soon as it is out; passing near it is the gate's VRU rules' to cap (vru.proximity:
+   * 2.8 m/s within 1 m).
+   */
+  vruGoneByMarginM: nonNeg().default(0),
   /** … and the ego enters its path no sooner than this after its rear has got that far, s (the reactive agents' own crossing margin, `crossingMarginS`). */
   gapRearS: nonNeg().default(1.0),
   /**

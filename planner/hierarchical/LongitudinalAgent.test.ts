@@ -155,6 +155,46 @@ describe('longitudinal agent (rules)', () => {
     expect(d.reason).toMatch(/yield to pedestrian ped/);
   });
 
+  it('ends the yield to a pedestrian whose body has crossed our way and walks on away from it', () => {
+    // esmini alks_pedestrian: the walker has left the ego lane 2 m ahead; a yield held until
+    // perception dropped it braked the ego to a standstill short of it
+    const crossing = [
+      {
+        agentId: 'ped',
+        kind: 'pedestrian' as const,
+        speedMps: 1,
+        distanceM: 3,
+        conflictM: 2,
+        agentTimeS: 0,
+        egoTimeS: 1,
+      },
+    ];
+    const ped = (rearPastM?: number) =>
+      obj('ped', {
+        kind: 'pedestrian',
+        sM: 2,
+        dM: 1.7,
+        lengthM: 0.6,
+        widthM: 0.6,
+        speedMps: 1,
+        alongMps: 0,
+        acrossMps: 1,
+        ...(rearPastM !== undefined ? { rearPastM } : {}),
+      });
+    const run = (o: RouteObject) => {
+      const v = view({ egoSpeedMps: 3, objects: [o] }, { crossing });
+      const yielded = new Map<string, number>();
+      const memory = { yieldTo: new Map([['ped', v.egoSM + v.egoFrontM + 1]]) };
+      const d = decideLongitudinal(v, analyseScene(v, PARAMS), FOLLOW, PARAMS, memory, yielded);
+      return { d, yielded };
+    };
+    const gone = run(ped(0.15));
+    expect(gone.yielded.has('ped')).toBe(false);
+    expect(gone.d.speed).not.toBe('STOP');
+    // still in (or coming into) our way: the yield stands
+    expect(run(ped()).yielded.has('ped')).toBe(true);
+  });
+
   it('does not yield to a crossing car that clears the conflict long before we arrive', () => {
     const crossing = [
       {

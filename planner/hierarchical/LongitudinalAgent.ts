@@ -372,6 +372,12 @@ export function decideLongitudinal(
     // gone by: its rear is past every part of our footprint in its path (what the box says, not
     // whether perception still lists it) — the yield, kept or not, ends here
     if (!vru && o && !o.entry && o.rearPastM !== undefined && o.rearPastM >= p.gapRearMarginM) continue;
+    // …and a walker or cyclist whose body has crossed our footprint's way and walks on away from it
+    // (its path meets ours only behind it): the yield ends too — held until perception dropped it,
+    // the ego braked on to a standstill 1.5 m short of a pedestrian already out of its lane, the
+    // last metre at 6.5 m/s², and pulled away from rest (esmini alks_pedestrian). The gate's VRU
+    // rules still cap the speed passing near it
+    if (vru && o && !o.entry && o.rearPastM !== undefined && o.rearPastM >= p.vruGoneByMarginM) continue;
     const agentLen = o ? Math.max(o.lengthM, o.widthM) : vru ? 0.6 : 4.5;
     const tArr = timeToCover(c.conflictM, v, vGo, aGo);
     let tClear = timeToCover(c.conflictM + view.egoLengthM + (vru ? 1 : agentLen), v, vGo, aGo);
