@@ -58,7 +58,13 @@ export function kinematicsRule(ctx: CheckContext, sink: RuleSink): void {
       sink.fail(
         'kinematics.lateralAccel',
         `lateral acceleration ${round(lat)} m/s² > ${params.maxLatAccelMps2} m/s² at t+${round(k * r.dtS, 1)} s`,
-        { lateralAccelMps2: round(lat), limitMps2: params.maxLatAccelMps2, capMps: round(cap) },
+        // aheadM: the travel to the bend, from which the VETO's stop takes the braking that meets the cap there
+        {
+          lateralAccelMps2: round(lat),
+          limitMps2: params.maxLatAccelMps2,
+          capMps: round(cap),
+          aheadM: round(r.s[k]! - r.s[0]!),
+        },
         { capSpeedMps: cap },
       );
       return;
