@@ -476,8 +476,8 @@ export function createSafetyGate(input: SafetyParamsInput = {}): SafetyGate {
       if (rear.id && rear.maxDecelMps2 < desired)
         rearNote = ` (follower ${q(rear.id)} ${round(rear.gapM)} m behind limits it to ${round(rear.maxDecelMps2)} m/s²; the front conflict needs ${round(needFront)} m/s²)`;
     } else if (shoulderRight(scene)) kind = 'SHOULDER_STOP';
-    // a bend the roll-out takes above the lateral bound is met by the stop too: it brakes to the
-    // bend's cap by the bend (esmini distance_with_trailers: from 30 m/s in a curve that needs
+    // a bend of the lane the roll-out takes above the lateral bound is met by the stop too (it follows
+    // the lane): it brakes to the bend's cap by the bend (esmini distance_with_trailers: from 30 m/s in a curve that needs
     // 22 m/s, a COMFORT_STOP at 1 m/s² ran wide over the centre line into a parked truck)
     const bend = bendBrakeMps2(rules, v);
     if (bend > decel + 1e-9) {
@@ -494,15 +494,16 @@ export function createSafetyGate(input: SafetyParamsInput = {}): SafetyGate {
   }
 
   /**
-   * The braking that brings speed `vMps` down to a failing `kinematics.lateralAccel`'s cap by its bend
-   * (`capMps`, `aheadM`), m/s² (0 when none fails or the speed is within the cap).
+   * The braking that brings speed `vMps` down to the cap of the lane's own bend by that bend, where a
+   * failing `kinematics.lateralAccel` names one (`laneCapMps`, `bendAheadM`), m/s² (0 when none does
+   * or the speed is within the cap).
    */
   function bendBrakeMps2(rules: ReadonlyArray<RuleResult>, vMps: number): number {
     let need = 0;
     for (const r of rules) {
       if (r.rule !== 'kinematics.lateralAccel' || r.decision === 'ALLOW') continue;
-      const cap = r.values.capMps;
-      const ahead = r.values.aheadM;
+      const cap = r.values.laneCapMps;
+      const ahead = r.values.bendAheadM;
       if (typeof cap !== 'number' || typeof ahead !== 'number' || cap >= vMps) continue;
       need = Math.max(need, (vMps * vMps - cap * cap) / (2 * Math.max(ahead, 0.5)));
     }

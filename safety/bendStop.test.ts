@@ -58,8 +58,8 @@ describe('the stop for a bend taken too fast', () => {
     const v = gate.checkCommand(cmd({ speed: 'KEEP', targetSpeedMps: 20 }), s);
     expect(v.decision).toBe('VETO');
     const lat = v.rules.find((r) => r.rule === 'kinematics.lateralAccel');
-    const cap = lat?.values.capMps as number;
-    const ahead = lat?.values.aheadM as number;
+    const cap = lat?.values.laneCapMps as number;
+    const ahead = lat?.values.bendAheadM as number;
     const need = (20 * 20 - cap * cap) / (2 * ahead);
     expect(need).toBeGreaterThan(s.vehicle.maxDecelMps2);
     expect(v.mrm).toEqual({ kind: 'EMERGENCY_STOP', decelMps2: s.vehicle.maxDecelMps2 });

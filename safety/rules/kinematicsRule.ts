@@ -55,15 +55,26 @@ export function kinematicsRule(ctx: CheckContext, sink: RuleSink): void {
       // a curve later in the roll-out that braking from the next check on still takes at the
       // bound is not yet this command's (the planner re-plans, the gate re-checks every tick)
       if (laterCheckAvoids(ctx, k, cap, params.commandDecelMps2)) continue;
+      const laneBend = (ro: typeof r, kk: number, jj: number): Record<string, number> => {
+        // the lane's own bend over the same travel: where it alone is above the bound, the VETO's
+        // stop (which follows the lane) takes it too, and brakes to its cap by it (`laneCapMps`
+        // `bendAheadM`); a bend of the planner's own steering (a lane change) the stop does not take
+        if (!ro.path) return {};
+        const laneYawRate =
+          angleDiff(ro.path.line.headingAt(ro.s[kk]!), ro.path.line.headingAt(ro.s[jj]!)) /
+          ((kk - jj) * ro.dtS);
+        if (!(Math.abs(v * laneYawRate) > params.maxLatAccelMps2)) return {};
+        const laneCap = Math.sqrt(params.maxLatAccelMps2 / Math.max(Math.abs(laneYawRate / v), 1e-6));
+        return { laneCapMps: round(laneCap), bendAheadM: round(ro.s[kk]! - ro.s[0]!) };
+      };
       sink.fail(
         'kinematics.lateralAccel',
         `lateral acceleration ${round(lat)} m/s² > ${params.maxLatAccelMps2} m/s² at t+${round(k * r.dtS, 1)} s`,
-        // aheadM: the travel to the bend, from which the VETO's stop takes the braking that meets the cap there
         {
           lateralAccelMps2: round(lat),
           limitMps2: params.maxLatAccelMps2,
           capMps: round(cap),
-          aheadM: round(r.s[k]! - r.s[0]!),
+          ...laneBend(r, k, j),
         },
         { capSpeedMps: cap },
       );
