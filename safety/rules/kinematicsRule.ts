@@ -57,15 +57,21 @@ export function kinematicsRule(ctx: CheckContext, sink: RuleSink): void {
       if (laterCheckAvoids(ctx, k, cap, params.commandDecelMps2)) continue;
       const laneBend = (ro: typeof r, kk: number, jj: number): Record<string, number> => {
         // the lane's own bend over the same travel: where it alone is above the bound, the VETO's
-        // stop (which follows the lane) takes it too, and brakes to its cap by it (`laneCapMps`
-        // `bendAheadM`); a bend of the planner's own steering (a lane change) the stop does not take
+        // stop (which follows the lane) takes it too. The tracker follows it up to the tyres' grip
+        // (the control check clamps the steering there, not at the comfort bound), so the stop must
+        // be down to the grip's cap by the bend (`laneGripCapMps`, `bendAheadM`); a bend of the
+        // planner's own steering (a lane change) the stop does not take
         if (!ro.path) return {};
-        const laneYawRate =
-          angleDiff(ro.path.line.headingAt(ro.s[kk]!), ro.path.line.headingAt(ro.s[jj]!)) /
-          ((kk - jj) * ro.dtS);
-        if (!(Math.abs(v * laneYawRate) > params.maxLatAccelMps2)) return {};
-        const laneCap = Math.sqrt(params.maxLatAccelMps2 / Math.max(Math.abs(laneYawRate / v), 1e-6));
-        return { laneCapMps: round(laneCap), bendAheadM: round(ro.s[kk]! - ro.s[0]!) };
+        const travelM = ro.s[kk]! - ro.s[jj]!;
+        if (!(travelM > 0)) return {};
+        const curvature =
+          Math.abs(angleDiff(ro.path.line.headingAt(ro.s[kk]!), ro.path.line.headingAt(ro.s[jj]!))) / travelM;
+        if (!(v * v * curvature > params.maxLatAccelMps2)) return {};
+        return {
+          laneCapMps: round(Math.sqrt(params.maxLatAccelMps2 / curvature)),
+          laneGripCapMps: round(Math.sqrt(params.maxTyreLatAccelMps2 / curvature)),
+          bendAheadM: round(ro.s[kk]! - ro.s[0]!),
+        };
       };
       sink.fail(
         'kinematics.lateralAccel',
