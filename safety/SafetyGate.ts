@@ -476,12 +476,43 @@ export function createSafetyGate(input: SafetyParamsInput = {}): SafetyGate {
       if (rear.id && rear.maxDecelMps2 < desired)
         rearNote = ` (follower ${q(rear.id)} ${round(rear.gapM)} m behind limits it to ${round(rear.maxDecelMps2)} m/s²; the front conflict needs ${round(needFront)} m/s²)`;
     } else if (shoulderRight(scene)) kind = 'SHOULDER_STOP';
+    // a bend of the lane the roll-out takes above the lateral bound is taken by the stop too (it
+    // follows the lane); where the stop would still be above the tyres' grip there (the tracker's
+    // steering is clamped at the grip: the car runs wide), it brakes at the gentlest rate that is down
+    // to the grip's cap by the bend (esmini distance_with_trailers: from 30 m/s in a curve that needs
+    // 8.9 m/s², a COMFORT_STOP at 1 m/s² ran wide over the centre line into a parked truck). Above
+    // the comfort bound but within the grip the stop is left as it is: the car follows the lane, a
+    // comfort matter (CommonRoad USA_Lanker-1_11_T-1: 5.5 m/s² 1 m ahead at 5.2 m/s had made a
+    // 1 m/s² stop 1.4, progress 0.850 → 0.818)
+    const bend = bendBrakeMps2(rules, v);
+    if (bend > decel + 1e-9) {
+      kind = 'EMERGENCY_STOP';
+      decel = Math.min(scene.vehicle.maxDecelMps2, bend);
+      rearNote = ` (the bend ahead needs ${round(bend)} m/s² to be within the tyres' grip)`;
+    }
     return {
       decision: 'VETO',
       rules,
       mrm: { kind, decelMps2: round(decel, 3) },
       explanation: `VETO: ${why} → minimal-risk manoeuvre ${kind} at ${round(decel)} m/s²${rearNote}`,
     };
+  }
+
+  /**
+   * The braking that brings speed `vMps` down to the tyres' grip cap of the lane's own bend by that
+   * bend, where a failing `kinematics.lateralAccel` names one (`laneGripCapMps`, `bendAheadM`), m/s²
+   * (0 when none does or the speed is within the cap).
+   */
+  function bendBrakeMps2(rules: ReadonlyArray<RuleResult>, vMps: number): number {
+    let need = 0;
+    for (const r of rules) {
+      if (r.rule !== 'kinematics.lateralAccel' || r.decision === 'ALLOW') continue;
+      const cap = r.values.laneGripCapMps;
+      const ahead = r.values.bendAheadM;
+      if (typeof cap !== 'number' || typeof ahead !== 'number' || cap >= vMps) continue;
+      need = Math.max(need, (vMps * vMps - cap * cap) / (2 * Math.max(ahead, 0.5)));
+    }
+    return need;
   }
 
   function shoulderRight(scene: SafetyScene): boolean {

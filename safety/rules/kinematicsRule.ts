@@ -55,10 +55,35 @@ export function kinematicsRule(ctx: CheckContext, sink: RuleSink): void {
       // a curve later in the roll-out that braking from the next check on still takes at the
       // bound is not yet this command's (the planner re-plans, the gate re-checks every tick)
       if (laterCheckAvoids(ctx, k, cap, params.commandDecelMps2)) continue;
+      const laneBend = (ro: typeof r, kk: number): Record<string, number> => {
+        // the lane's own bend where the roll-out fails: where it alone is above the bound, the VETO's
+        // stop (which follows the lane) takes it too. The tracker follows it up to the tyres' grip
+        // (the control check clamps the steering there, not at the comfort bound), so the stop must
+        // be down to the grip's cap by the bend (`laneGripCapMps`, `bendAheadM`); a bend of the
+        // planner's own steering (a lane change) the stop does not take. Read over LAT_WINDOW_M of
+        // the lane whatever the roll-out travelled: over the 0.4 m of a first step, a vertex of the
+        // lane's chords read as a 3 m radius (CommonRoad USA_Lanker-1_11_T-1, PDM-Closed at 5.2 m/s)
+        const line = ro.path?.line;
+        if (!line || !(line.length >= LAT_WINDOW_M)) return {};
+        const fromS = Math.min(Math.max(0, ro.s[kk]! - LAT_WINDOW_M), line.length - LAT_WINDOW_M);
+        const curvature =
+          Math.abs(angleDiff(line.headingAt(fromS + LAT_WINDOW_M), line.headingAt(fromS))) / LAT_WINDOW_M;
+        if (!(v * v * curvature > params.maxLatAccelMps2)) return {};
+        return {
+          laneCapMps: round(Math.sqrt(params.maxLatAccelMps2 / curvature)),
+          laneGripCapMps: round(Math.sqrt(params.maxTyreLatAccelMps2 / curvature)),
+          bendAheadM: round(ro.s[kk]! - ro.s[0]!),
+        };
+      };
       sink.fail(
         'kinematics.lateralAccel',
         `lateral acceleration ${round(lat)} m/s² > ${params.maxLatAccelMps2} m/s² at t+${round(k * r.dtS, 1)} s`,
-        { lateralAccelMps2: round(lat), limitMps2: params.maxLatAccelMps2, capMps: round(cap) },
+        {
+          lateralAccelMps2: round(lat),
+          limitMps2: params.maxLatAccelMps2,
+          capMps: round(cap),
+          ...laneBend(r, k),
+        },
         { capSpeedMps: cap },
       );
       return;
