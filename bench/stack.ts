@@ -4,124 +4,26 @@
  * thread's CPU time side by side (CPU time is what a preempted step really cost on a shared
  * machine), split into plan steps (a new command is planned and gated) and control-only steps,
  * with the share of each stage. Run: node --import tsx bench/stack.ts
+ *
+ * Each stack runs alone in its own process, from a bundle built the way scripts/build.mjs builds
+ * dist/ (what `edgeplan` runs; bench/stackChild.ts): an edge box runs the stack, not tsx's loader
+ * and every other bench section's modules, which this process holds (bench/README.md).
  */
+import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { cpus, loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { PerformanceObserver } from 'node:perf_hooks';
+import { cpus, loadavg } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { build } from 'esbuild';
 import { markdownTable } from '../cli/table.ts';
-import { createClassicalController } from '../controller/index.ts';
-import type { CommandController, CommandPlanner } from '../core/planning/index.ts';
-import { createEnvironmentTransform } from '../perception/index.ts';
-import { createBaselinePlanner } from '../planner/index.ts';
-import { AuditLog, createSafetyGate, type SafetyGate } from '../safety/index.ts';
-import { BUILTIN_IDS, builtinScenario } from '../scenarios/builtin/index.ts';
-import { commandFromTrajectory, createStack, type Perception, runStackScenario } from '../stack/index.ts';
-
-type Stage = 'transform' | 'plan' | 'gate' | 'control' | 'audit';
-const STAGES: Stage[] = ['transform', 'plan', 'gate', 'control', 'audit'];
-
-interface Timing {
-  wall: number[];
-  cpu: number[];
-  planned: boolean[];
-  stage: Record<Stage, number>;
-  /** Largest resident set seen after any tick, bytes (process.memoryUsage.rss, sampled per tick). */
-  rssPeakB: number;
-  /** GC pauses during the measured run, ms (perf_hooks 'gc' entries). */
-  gcMs: number[];
-}
+import { BUILTIN_IDS } from '../scenarios/builtin/index.ts';
+import type { StackChildReport } from './stackChild.ts';
+import { STAGES } from './stackRun.ts';
 
 /** Aims of the edge budget (issue 16): what a small computer in a robot can afford per tick. */
 export const AIM_TICK_P99_MS = 10;
 export const AIM_RSS_MB = 200;
-
-const cpuMs = (): number => {
-  const u = process.cpuUsage();
-  return (u.user + u.system) / 1000;
-};
-
-/** Wraps an object's methods so their wall time adds to `stage`. */
-function timed<T extends object>(obj: T, methods: (keyof T)[], into: Record<Stage, number>, stage: Stage): T {
-  const out = Object.create(obj) as T;
-  for (const m of methods) {
-    const f = obj[m] as unknown as (...a: unknown[]) => unknown;
-    (out as Record<keyof T, unknown>)[m] = (...a: unknown[]) => {
-      const t0 = performance.now();
-      const r = f.apply(obj, a);
-      into[stage] += performance.now() - t0;
-      return r;
-    };
-  }
-  return out;
-}
-
-async function measure(
-  baseline: string,
-  repeats: number,
-  dir: string,
-  limit = BUILTIN_IDS.length,
-): Promise<Timing> {
-  const t: Timing = {
-    wall: [],
-    cpu: [],
-    planned: [],
-    stage: { transform: 0, plan: 0, gate: 0, control: 0, audit: 0 },
-    rssPeakB: process.memoryUsage.rss(),
-    gcMs: [],
-  };
-  const gc = new PerformanceObserver((list) => {
-    for (const e of list.getEntries()) t.gcMs.push(e.duration);
-  });
-  gc.observe({ entryTypes: ['gc'] });
-  for (let r = 0; r < repeats; r++) {
-    for (const id of BUILTIN_IDS.slice(0, limit)) {
-      const { scenario, map } = builtinScenario(id)!;
-      const inner = createBaselinePlanner(baseline);
-      if (!inner.ok) throw new Error(inner.error.message);
-      const transform = createEnvironmentTransform(map, {}, scenario.vehicle);
-      if (!transform.ok) throw new Error(transform.error.message);
-      const opened = AuditLog.open(join(dir, `${baseline}-${id}-${r}.jsonl`));
-      if (!opened.ok) throw new Error(opened.error.message);
-      const audit = opened.value.log;
-      const planner = timed(commandFromTrajectory(inner.value), ['plan'], t.stage, 'plan') as CommandPlanner;
-      const stack = createStack({
-        planner,
-        perception: timed<Perception>(
-          { transform: (s, route, prev) => transform.value.transform(s, route, prev) },
-          ['transform'],
-          t.stage,
-          'transform',
-        ),
-        gate: timed(createSafetyGate(), ['checkCommand', 'checkControl'], t.stage, 'gate') as SafetyGate,
-        controller: timed(createClassicalController(), ['step'], t.stage, 'control') as CommandController,
-        audit: timed(audit, ['append'], t.stage, 'audit'),
-      });
-      // time each control step from outside the stack: the whole tick, as a bridge would see it
-      const origTick = stack.tick.bind(stack);
-      stack.tick = (snap) => {
-        const c0 = cpuMs();
-        const w0 = performance.now();
-        const out = origTick(snap);
-        t.wall.push(performance.now() - w0);
-        t.cpu.push(cpuMs() - c0);
-        t.planned.push(out.planned);
-        const rss = process.memoryUsage.rss();
-        if (rss > t.rssPeakB) t.rssPeakB = rss;
-        return out;
-      };
-      await runStackScenario(scenario, map, stack, { mode: 'reactive' });
-      audit.close();
-      await drainGcEntries(0);
-    }
-  }
-  await drainGcEntries(50);
-  gc.disconnect();
-  return t;
-}
-
-/** GC entries reach the observer on a later turn of the event loop (not a microtask, not setImmediate). */
-const drainGcEntries = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function pct(xs: number[], q: number): number {
   if (xs.length === 0) return Number.NaN;
@@ -136,6 +38,13 @@ export interface StackFigures {
   tickWallMsP99: number;
   tickCpuMsP99: number;
   rssPeakMb: number;
+  /** node alone, before the stack's modules load, MB. */
+  rssNodeMb: number;
+  /** Modules loaded, before the first tick, MB. */
+  rssLoadedMb: number;
+  /** Live JS heap after a full GC: modules loaded / after the suite, MB. */
+  heapLoadedMb: number;
+  heapEndMb: number;
   gcCount: number;
   gcTotalMs: number;
   gcMaxMs: number;
@@ -148,16 +57,35 @@ const MB = 1024 * 1024;
  * budget's aims. Returns the markdown and the figures as data.
  */
 export async function benchStack(): Promise<{ markdown: string; figures: StackFigures[] }> {
-  const dir = mkdtempSync(join(tmpdir(), 'edgeplan-bench-stack-'));
+  const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+  // inside the checkout (and .gitignore's .dist-*), so the bundle's npm imports resolve
+  const dir = mkdtempSync(join(root, '.dist-bench-stack-'));
   const loadStart = loadavg()[0]!;
   const rows: string[][] = [];
   const shares: string[][] = [];
   const budget: string[][] = [];
   const figures: StackFigures[] = [];
   try {
+    await build({
+      absWorkingDir: root,
+      entryPoints: { stackChild: 'bench/stackChild.ts' },
+      bundle: true,
+      splitting: true,
+      format: 'esm',
+      platform: 'node',
+      target: 'node20',
+      packages: 'external',
+      outdir: dir,
+      outExtension: { '.js': '.mjs' },
+      logLevel: 'warning',
+    });
     for (const baseline of ['idm', 'pdm-closed']) {
-      await measure(baseline, 1, dir, 3); // warm-up (JIT)
-      const t = await measure(baseline, 1, dir);
+      const { stdout } = await promisify(execFile)(
+        process.execPath,
+        ['--expose-gc', join(dir, 'stackChild.mjs'), baseline],
+        { maxBuffer: 64 * MB },
+      );
+      const { timing: t, memory: m } = JSON.parse(stdout.trim().split('\n').at(-1)!) as StackChildReport;
       const pick = (planned: boolean, xs: number[]) => xs.filter((_, i) => t.planned[i] === planned);
       for (const planned of [true, false]) {
         const wall = pick(planned, t.wall);
@@ -180,7 +108,11 @@ export async function benchStack(): Promise<{ markdown: string; figures: StackFi
         tickWallMsP50: pct(t.wall, 0.5),
         tickWallMsP99: pct(t.wall, 0.99),
         tickCpuMsP99: pct(t.cpu, 0.99),
-        rssPeakMb: t.rssPeakB / MB,
+        rssPeakMb: Math.max(t.rssPeakB, m.maxRssB) / MB,
+        rssNodeMb: m.rssNodeB / MB,
+        rssLoadedMb: m.rssLoadedB / MB,
+        heapLoadedMb: m.heapLoadedB / MB,
+        heapEndMb: m.heapEndB / MB,
         gcCount: t.gcMs.length,
         gcTotalMs: t.gcMs.reduce((a, b) => a + b, 0),
         gcMaxMs: t.gcMs.length > 0 ? Math.max(...t.gcMs) : 0,
@@ -225,7 +157,21 @@ export async function benchStack(): Promise<{ markdown: string; figures: StackFi
       budget,
       ['l', 'r', 'r', 'r', 'l', 'r', 'l', 'r', 'r', 'r'],
     ),
-    '(peak RSS: largest process.memoryUsage.rss() after any tick of that stack, the whole process including the bench and its scenarios; GC: perf_hooks gc entries while that stack ran, each pause in wall time, so a preempted pause on a loaded machine counts long.)',
+    "(each stack alone in its own node process, from a bundle built like dist/, no tsx; peak RSS: that process's maximum resident set (getrusage maxRSS, warm-up included; never below the largest process.memoryUsage.rss() after a tick); GC: perf_hooks gc entries while the measured suite ran, each pause in wall time, so a preempted pause on a loaded machine counts long.)",
+    '',
+    "Where the resident memory is (MB): node alone, then the stack's modules loaded (before the first tick), the peak; live JS heap after a forced full GC with the modules loaded and after the suite (no stack alive: what stays from 14 scenarios):",
+    markdownTable(
+      ['stack', 'RSS node', 'RSS loaded', 'RSS peak', 'heap loaded', 'heap after suite'],
+      figures.map((f) => [
+        f.stack,
+        f.rssNodeMb.toFixed(0),
+        f.rssLoadedMb.toFixed(0),
+        f.rssPeakMb.toFixed(0),
+        f.heapLoadedMb.toFixed(1),
+        f.heapEndMb.toFixed(1),
+      ]),
+      ['l', 'r', 'r', 'r', 'r', 'r'],
+    ),
     '',
     markdownTable(
       ['stack', 'step', 'steps', 'wall ms p50', 'wall ms p99', 'CPU ms p50', 'CPU ms p99'],
