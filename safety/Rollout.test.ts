@@ -359,3 +359,27 @@ describe('changesLane', () => {
     expect(changesLane(r)).toBe(true);
   });
 });
+
+describe('LanePathCache', () => {
+  it('stays bounded when handed route after route on one map, and rebuilds a dropped path the same', () => {
+    // a gate on a long-running bridge: every new route was a new entry, kept for ever
+    const map = roadMap({ lanes: 2 });
+    const cache = new LanePathCache(map, 8);
+    const first = cache.get('R0', ['R0']);
+    for (let i = 0; i < 100; i++) cache.get('R0', ['R0', `elsewhere-${i}`]);
+    expect(cache.size).toBe(8);
+    const again = cache.get('R0', ['R0']);
+    expect(again).not.toBe(first);
+    expect(again?.line.xs).toEqual(first?.line.xs);
+  });
+
+  it('keeps the paths in use: a hit is the most recent, not the next dropped', () => {
+    const map = roadMap({ lanes: 2 });
+    const cache = new LanePathCache(map, 4);
+    const used = cache.get('R0', ['R0']);
+    for (let i = 0; i < 20; i++) {
+      expect(cache.get('R0', ['R0'])).toBe(used);
+      cache.get('R1', ['R1', `other-${i}`]);
+    }
+  });
+});

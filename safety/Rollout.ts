@@ -82,17 +82,37 @@ export function changesLane(r: Rollout): boolean {
 /** Caches lane paths per start lane (one cache per gate; maps are immutable). */
 export class LanePathCache {
   private readonly cache = new Map<string, LanePath | undefined>();
-  constructor(readonly map: RoadMap) {}
+  /**
+   * @param maxEntries paths kept, the least recently used dropped beyond it: a gate on a bridge runs
+   *   for days and is handed route after route on one map, and an unbounded cache grew with each
+   *   (the paths are pure functions of map, lane and route, so a dropped one is rebuilt the same)
+   */
+  constructor(
+    readonly map: RoadMap,
+    readonly maxEntries = 512,
+  ) {}
+  get size(): number {
+    return this.cache.size;
+  }
   get(laneId: string, route: ReadonlyArray<string>): LanePath | undefined {
-    const key = `${laneId}|${route.join(',')}`;
-    if (!this.cache.has(key)) this.cache.set(key, buildLanePath(this.map, laneId, route));
-    return this.cache.get(key);
+    return this.lookup(`${laneId}|${route.join(',')}`, () => buildLanePath(this.map, laneId, route));
   }
   /** Another road user's path from `laneId`: through junctions the way that turns least. */
   getStraightest(laneId: string): LanePath | undefined {
-    const key = `${laneId}|>straightest`;
-    if (!this.cache.has(key)) this.cache.set(key, buildLanePath(this.map, laneId, [], true));
-    return this.cache.get(key);
+    return this.lookup(`${laneId}|>straightest`, () => buildLanePath(this.map, laneId, [], true));
+  }
+  private lookup(key: string, build: () => LanePath | undefined): LanePath | undefined {
+    if (this.cache.has(key)) {
+      const hit = this.cache.get(key);
+      // most recently used last: a Map iterates in insertion order
+      this.cache.delete(key);
+      this.cache.set(key, hit);
+      return hit;
+    }
+    const path = build();
+    this.cache.set(key, path);
+    if (this.cache.size > this.maxEntries) this.cache.delete(this.cache.keys().next().value as string);
+    return path;
   }
 }
 
