@@ -313,7 +313,11 @@ export class Polyline {
 
   private readonly scanState = { best: Infinity, bestS: 0, bestD: 0, bestSeg: 0 };
 
-  /** `project`'s loop over one block's segments within [i0, i1], into `st`. */
+  /**
+   * `project`'s loop over one block's segments within [i0, i1], into `st`. The per-segment step is
+   * `project`'s own, written out again on purpose: `project` keeps its loop inline on short lines
+   * (see its comment on sharing loops), and both must give the same bits.
+   */
   private scanBlock(
     x: number,
     y: number,
