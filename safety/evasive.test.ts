@@ -90,6 +90,26 @@ describe('an untrusted evasive rate', () => {
     expect(r?.message).toContain('grip');
   });
 
+  it('a swerve with a STOP at a point counts the braking that point takes, not a missing decelMps2 (input.range)', () => {
+    // review 11: STOP 27 m ahead at 20 m/s brakes ≈ 8.7 m/s² in the roll-out; with 4.9 sideways ≈ 10 of 7.85 grip
+    const e = free.snapshot.ego;
+    const stopAhead = (m: number) =>
+      cmd({
+        speed: 'STOP',
+        targetSpeedMps: 0,
+        path: 'LEFT_CHANGE',
+        targetLaneId: 'R1',
+        lateralAccelMps2: 4.9,
+        stopAt: { x: e.x + m * Math.cos(e.headingRad), y: e.y + m * Math.sin(e.headingRad) },
+      });
+    const near = gate.checkCommand(stopAhead(27), free).rules.find((x) => x.rule === 'input.range');
+    expect(near?.decision).toBe('VETO');
+    expect(near?.message).toContain('grip');
+    // 80 m ahead: ≈ 2.6 m/s² of braking, within the grip with the swerve
+    const far = gate.checkCommand(stopAhead(80), free).rules.find((x) => x.rule === 'input.range');
+    expect(far?.decision).toBe('ALLOW');
+  });
+
   it('the evasive rate itself (0.5 g, as the planner rounds it) passes both', () => {
     const v = gate.checkCommand(swerve(4.91), free);
     expect(v.decision, v.explanation).toBe('ALLOW');

@@ -390,14 +390,31 @@ const cornerScratch = new Float64Array(8);
 /** A command's speeds and rates are written to the centimetre: the gate's own evasive move (0.5 g, 6.13 m/s²) rounds to 7.854 m/s² of a 7.848 grip, m/s². */
 const TYRE_ROUNDING_MPS2 = 0.05;
 
-/** The braking a command asks for alongside its steering, m/s² (its `decelMps2` on DECELERATE / STOP). */
-function brakingOf(cmd: MidLevelCommand): number {
-  return cmd.speed === 'DECELERATE' || cmd.speed === 'STOP' ? (cmd.decelMps2 ?? 0) : 0;
+/**
+ * The braking a command asks for alongside its steering, m/s²: its `decelMps2` on DECELERATE / STOP,
+ * and on a STOP at a point at least what stopping there takes from the current speed, v² / (2·room),
+ * room from the front bumper (straight-line: a path is no shorter), at most the vehicle's — the
+ * roll-out brakes a `stopAt` that way whatever `decelMps2` says, so a swerve with a STOP 27 m ahead at
+ * 20 m/s (8.7 m/s² with 4.9 sideways, 10 against 7.85 of grip) counted as no braking (review 11).
+ */
+function brakingOf(cmd: MidLevelCommand, snapshot: WorldSnapshot, vehicle: VehicleParams): number {
+  if (cmd.speed !== 'DECELERATE' && cmd.speed !== 'STOP') return 0;
+  const asked = cmd.decelMps2 ?? 0;
+  if (cmd.speed !== 'STOP' || !cmd.stopAt) return asked;
+  const ego = snapshot.ego;
+  const roomM =
+    Math.hypot(cmd.stopAt.x - ego.x, cmd.stopAt.y - ego.y) -
+    (vehicle.rearAxleToCenterM + vehicle.lengthM / 2);
+  const v = Math.max(0, ego.speedMps);
+  const need = roomM > 0.05 ? (v * v) / (2 * roomM) : vehicle.maxDecelMps2;
+  return Math.max(asked, Math.min(need, vehicle.maxDecelMps2));
 }
 
 /** The grip an evasive move (`lateralAccelMps2`) asks of the tyres: lateral and braking combined, m/s² (0 without one). */
-function tyreDemandMps2(cmd: MidLevelCommand): number {
-  return cmd.lateralAccelMps2 === undefined ? 0 : Math.hypot(cmd.lateralAccelMps2, brakingOf(cmd));
+function tyreDemandMps2(cmd: MidLevelCommand, snapshot: WorldSnapshot, vehicle: VehicleParams): number {
+  return cmd.lateralAccelMps2 === undefined
+    ? 0
+    : Math.hypot(cmd.lateralAccelMps2, brakingOf(cmd, snapshot, vehicle));
 }
 
 /** Range, freshness and instruction checks; returns false when the command must be vetoed. */
@@ -450,16 +467,16 @@ export function inputRules(
       `lateralAccelMps2 ${round(cmd.lateralAccelMps2, 2)} m/s² above the evasive limit ${round(params.evasiveLatAccelMps2, 3)} m/s²`,
       { lateralAccelMps2: round(cmd.lateralAccelMps2, 2), limitMps2: round(params.evasiveLatAccelMps2, 3) },
     );
-  else if (tyreDemandMps2(cmd) > params.maxTyreLatAccelMps2 + TYRE_ROUNDING_MPS2)
+  else if (tyreDemandMps2(cmd, snapshot, vehicle) > params.maxTyreLatAccelMps2 + TYRE_ROUNDING_MPS2)
     // an evasive move asks the tyres for its lateral rate and its braking at once: beyond their
     // grip (Kamm's circle) the car slides off the path the roll-out draws, which caps the rate it
     // rolls out at the grip and so checked a path no car drives (a planner's 1 g swerve was
     // allowed; red team 7)
     bad(
-      `lateralAccelMps2 ${round(cmd.lateralAccelMps2!, 2)} m/s² with ${round(brakingOf(cmd), 2)} m/s² of braking asks the tyres for ${round(tyreDemandMps2(cmd), 2)} m/s², beyond their ${round(params.maxTyreLatAccelMps2, 2)} m/s² grip`,
+      `lateralAccelMps2 ${round(cmd.lateralAccelMps2!, 2)} m/s² with ${round(brakingOf(cmd, snapshot, vehicle), 2)} m/s² of braking asks the tyres for ${round(tyreDemandMps2(cmd, snapshot, vehicle), 2)} m/s², beyond their ${round(params.maxTyreLatAccelMps2, 2)} m/s² grip`,
       {
         lateralAccelMps2: round(cmd.lateralAccelMps2!, 3),
-        decelMps2: round(brakingOf(cmd), 3),
+        decelMps2: round(brakingOf(cmd, snapshot, vehicle), 3),
         limitMps2: round(params.maxTyreLatAccelMps2, 3),
       },
     );
