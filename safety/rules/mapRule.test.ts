@@ -280,6 +280,12 @@ describe('speedLimit: a lane that posts no limit', () => {
     expect(r.message).toContain('statutory (no posted limit)');
   });
 
+  it('an unposted 13.9 m/s lane marked advisory still caps: only above 100 km/h can the law set no limit (review 11)', () => {
+    const r = speedRule(limitLane(13.9, false, true));
+    expect(r.decision).toBe('MODIFY');
+    expect(r.message).toContain('statutory (no posted limit)');
+  });
+
   it('an unposted 25 m/s (within the statutory maximum) is the statutory default: it caps, worded as such', () => {
     const r = speedRule(limitLane(25, false));
     expect(r.decision).toBe('MODIFY');

@@ -10,6 +10,8 @@ import { pieceAt } from '../LanePath.ts';
 import { changesLane } from '../Rollout.ts';
 import { type CheckContext, egoCentre, laterCheckAvoids, type RuleSink, round } from './CheckContext.ts';
 
+/** The highest speed limit that holds without a sign (DE StVO §3(3): 100 km/h outside built-up areas), m/s. */
+const STATUTORY_MAX_MPS = 100 / 3.6 - 0.01;
 const e = { x: 0, y: 0, c: 0, s: 0 };
 const fpLane: FrenetPoint = { sM: 0, dM: 0, segment: 0 };
 const fpNb: FrenetPoint = { sM: 0, dM: 0, segment: 0 };
@@ -152,7 +154,9 @@ export function mapRules(ctx: CheckContext, sink: RuleSink): void {
     const lane = map.lane(pieceAt(path, r.s[k]!).laneId);
     if (!lane) continue;
     const posted = lane.data.speedLimitPosted !== false;
-    if (!posted && lane.data.speedLimitAdvisory === true) {
+    // advice only above the highest limit that binds without a sign (100 km/h, StVO §3(3)): a map
+    // is input, and a lane of a town or rural road marked advisory would otherwise cap nothing (review 11)
+    if (!posted && lane.data.speedLimitAdvisory === true && lane.data.speedLimitMps >= STATUTORY_MAX_MPS) {
       advisoryMps = lane.data.speedLimitMps;
       continue;
     }
