@@ -70,29 +70,29 @@ export function kinematicsRule(ctx: CheckContext, sink: RuleSink): void {
         // the stop follows the lane from here, so it must be down to each window's grip cap by that
         // window's start: the window asking the hardest braking (v₀² − cap²) / (2·ahead) is named,
         // read every LANE_SCAN_STEP_M from here to the failing step's window (the roll-out's steps
-        // are up to 10 m apart, the last passing one can be inside the bend already). The failing step's window alone, near a
-        // bend's start only partly in it, read the curvature down to half and placed the bend past
-        // its start (review 11: 20 m/s 3 m before a 40 m radius, 9.9 m/s² needed against the grip's
-        // 7.85, got a 1 m/s² COMFORT_STOP)
+        // are up to 10 m apart, the last passing one can be inside the bend already). The failing
+        // step's window alone, near a bend's start only partly in it, read the curvature down to
+        // half and placed the bend past its start (review 11: 20 m/s 3 m before a 40 m radius,
+        // 9.9 m/s² needed against the grip's 7.85, got a 1 m/s² COMFORT_STOP)
         const lastFromS = line.length - LAT_WINDOW_M;
         const endFromS = Math.min(Math.max(0, ro.s[kk]!), lastFromS);
         const firstFromS = Math.min(Math.max(0, ro.s[0]!), endFromS);
         const v0 = ro.v[0]!;
-        let tightest = -1;
-        let named = { curvature: 0, fromS: firstFromS, needMps2: -1 };
+        // the window asking the hardest braking; where none is above the grip at v₀, the tightest
+        const tightest = { curvature: -1, fromS: firstFromS };
+        const hardest = { curvature: 0, fromS: firstFromS, needMps2: 0 };
         for (let fromS = firstFromS; ; fromS = Math.min(fromS + LANE_SCAN_STEP_M, endFromS)) {
           const c =
             Math.abs(angleDiff(line.headingAt(fromS + LAT_WINDOW_M), line.headingAt(fromS))) / LAT_WINDOW_M;
-          tightest = Math.max(tightest, c);
-          const cap2 = params.maxTyreLatAccelMps2 / Math.max(c, 1e-9);
-          const need = (v0 * v0 - cap2) / (2 * Math.max(fromS - ro.s[0]!, 0.5));
-          if (need > named.needMps2 || (named.needMps2 <= 0 && c > named.curvature)) {
-            if (need > 0 || named.needMps2 <= 0) named = { curvature: c, fromS, needMps2: need };
-          }
+          if (c > tightest.curvature) Object.assign(tightest, { curvature: c, fromS });
+          const capSq = params.maxTyreLatAccelMps2 / Math.max(c, 1e-9);
+          const need = (v0 * v0 - capSq) / (2 * Math.max(fromS - ro.s[0]!, 0.5));
+          if (need > hardest.needMps2) Object.assign(hardest, { curvature: c, fromS, needMps2: need });
           if (fromS >= endFromS) break;
         }
+        if (!(v * v * tightest.curvature > params.maxLatAccelMps2)) return {};
+        const named = hardest.needMps2 > 0 ? hardest : tightest;
         const curvature = named.curvature;
-        if (!(v * v * tightest > params.maxLatAccelMps2) || !(curvature > 0)) return {};
         return {
           laneCapMps: round(Math.sqrt(params.maxLatAccelMps2 / curvature)),
           laneGripCapMps: round(Math.sqrt(params.maxTyreLatAccelMps2 / curvature)),
