@@ -82,6 +82,23 @@ describe('the stop for a bend taken too fast', () => {
     expect(v.mrm?.decelMps2).toBeCloseTo(need, 2);
   });
 
+  it("3 m before a 40 m radius at 20 m/s (the failing step's window only partly in the bend): braking to the grip's cap by the bend", () => {
+    const s = scene({ map: turn(40), lane: 'A', s: 97, speed: 20, route: ['A', 'B', 'C'] });
+    const v = gate.checkCommand(cmd({ speed: 'KEEP', targetSpeedMps: 20 }), s);
+    expect(v.decision).toBe('VETO');
+    const lat = v.rules.find((r) => r.rule === 'kinematics.lateralAccel');
+    const cap = lat?.values.laneGripCapMps as number;
+    const ahead = lat?.values.bendAheadM as number;
+    // the whole bend's cap (within the 2 m chords' reading), named no further than its window past its start
+    expect(cap).toBeLessThan(Math.sqrt(grip * 40) * 1.02);
+    expect(ahead).toBeLessThanOrEqual(3 + 4);
+    expect(v.mrm?.kind).toBe('EMERGENCY_STOP');
+    expect(v.mrm?.decelMps2).toBeGreaterThanOrEqual(
+      Math.min(s.vehicle.maxDecelMps2, (20 * 20 - cap * cap) / (2 * ahead)),
+    );
+    expect(v.mrm?.decelMps2).toBeGreaterThan(5);
+  });
+
   it('20 m/s into a 60 m radius (6.7 m/s²: above the comfort bound, within the grip): the comfort stop, unchanged', () => {
     const s = scene({ map: turn(60), lane: 'B', s: 3, speed: 20, route: ['A', 'B', 'C'] });
     const v = gate.checkCommand(cmd({ speed: 'KEEP', targetSpeedMps: 20 }), s);

@@ -9,6 +9,8 @@ import { type CheckContext, laterCheckAvoids, type RuleSink, round } from './Che
 
 /** Lateral acceleration is read from the heading change over this much travel, m (two 2 m chords). */
 const LAT_WINDOW_M = 4;
+/** The lane's windows around a failing step are read this far apart, m (a quarter of a 2 m chord). */
+const LANE_SCAN_STEP_M = 0.5;
 
 export function kinematicsRule(ctx: CheckContext, sink: RuleSink): void {
   const { rollout: r, vehicle: veh, params } = ctx;
@@ -65,14 +67,36 @@ export function kinematicsRule(ctx: CheckContext, sink: RuleSink): void {
         // lane's chords read as a 3 m radius (CommonRoad USA_Lanker-1_11_T-1, PDM-Closed at 5.2 m/s)
         const line = ro.path?.line;
         if (!line || !(line.length >= LAT_WINDOW_M)) return {};
-        const fromS = Math.min(Math.max(0, ro.s[kk]! - LAT_WINDOW_M), line.length - LAT_WINDOW_M);
-        const curvature =
-          Math.abs(angleDiff(line.headingAt(fromS + LAT_WINDOW_M), line.headingAt(fromS))) / LAT_WINDOW_M;
-        if (!(v * v * curvature > params.maxLatAccelMps2)) return {};
+        // the stop follows the lane from here, so it must be down to each window's grip cap by that
+        // window's start: the window asking the hardest braking (v₀² − cap²) / (2·ahead) is named,
+        // read every LANE_SCAN_STEP_M from here to the failing step's window (the roll-out's steps
+        // are up to 10 m apart, the last passing one can be inside the bend already). The failing
+        // step's window alone, near a bend's start only partly in it, read the curvature down to
+        // half and placed the bend past its start (review 11: 20 m/s 3 m before a 40 m radius,
+        // 9.9 m/s² needed against the grip's 7.85, got a 1 m/s² COMFORT_STOP)
+        const lastFromS = line.length - LAT_WINDOW_M;
+        const endFromS = Math.min(Math.max(0, ro.s[kk]!), lastFromS);
+        const firstFromS = Math.min(Math.max(0, ro.s[0]!), endFromS);
+        const v0 = ro.v[0]!;
+        // the window asking the hardest braking; where none is above the grip at v₀, the tightest
+        const tightest = { curvature: -1, fromS: firstFromS };
+        const hardest = { curvature: 0, fromS: firstFromS, needMps2: 0 };
+        for (let fromS = firstFromS; ; fromS = Math.min(fromS + LANE_SCAN_STEP_M, endFromS)) {
+          const c =
+            Math.abs(angleDiff(line.headingAt(fromS + LAT_WINDOW_M), line.headingAt(fromS))) / LAT_WINDOW_M;
+          if (c > tightest.curvature) Object.assign(tightest, { curvature: c, fromS });
+          const capSq = params.maxTyreLatAccelMps2 / Math.max(c, 1e-9);
+          const need = (v0 * v0 - capSq) / (2 * Math.max(fromS - ro.s[0]!, 0.5));
+          if (need > hardest.needMps2) Object.assign(hardest, { curvature: c, fromS, needMps2: need });
+          if (fromS >= endFromS) break;
+        }
+        if (!(v * v * tightest.curvature > params.maxLatAccelMps2)) return {};
+        const named = hardest.needMps2 > 0 ? hardest : tightest;
+        const curvature = named.curvature;
         return {
           laneCapMps: round(Math.sqrt(params.maxLatAccelMps2 / curvature)),
           laneGripCapMps: round(Math.sqrt(params.maxTyreLatAccelMps2 / curvature)),
-          bendAheadM: round(ro.s[kk]! - ro.s[0]!),
+          bendAheadM: round(Math.max(0, named.fromS - ro.s[0]!)),
         };
       };
       sink.fail(
