@@ -53,6 +53,12 @@ describe('startApron', () => {
     expect(startApron(data, { x: 10, y: 0, headingRad: 0 }, pacifica)).toBeUndefined();
   });
 
+  it('adds nothing when a rear corner hangs over the side of the road, not its start (review 11)', () => {
+    // 5 m along the lane, 0.55 m right of its centre, turned 0.12 rad left: the front corners and the
+    // rear axle are on the 3.5 m lane, the rear-right corner (4.02, −1.83) 8 cm beyond its right edge
+    expect(startApron(data, { x: 5, y: -0.55, headingRad: 0.12 }, pacifica)).toBeUndefined();
+  });
+
   it('adds nothing when the front sticks out too (a start across the road edge is no overhang)', () => {
     // 1.5 m left of the lane centre: the left corners, front and back, are off the 3.5 m lane
     expect(startApron(data, { x: 0, y: 1.5, headingRad: 0 }, pacifica)).toBeUndefined();

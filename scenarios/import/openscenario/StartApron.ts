@@ -40,6 +40,16 @@ export function startApron(
   // boxCorners order: FL, FR, RR, RL
   const on = [0, 1, 2, 3].map((i) => map.isDrivable(k[2 * i]!, k[2 * i + 1]!));
   if (!on[0] || !on[1] || (on[2] && on[3]) || !map.isDrivable(start.x, start.y)) return undefined;
+  // an off corner must hang over an END of the lane the ego stands on, not over its side (an ego
+  // set at an angle with a rear corner over the road's edge keeps its violation; review 11)
+  const here = map.locate(start.x, start.y, start.headingRad, 1);
+  const lane = here ? map.lane(here.laneId) : undefined;
+  if (!lane) return undefined;
+  for (const i of [2, 3]) {
+    if (on[i]) continue;
+    const f = lane.line.project(k[2 * i]!, k[2 * i + 1]!);
+    if (f.sM >= 0 && f.sM <= lane.line.length) return undefined;
+  }
   const a = boxCorners({
     cx: start.x + vehicle.rearAxleToCenterM * c,
     cy: start.y + vehicle.rearAxleToCenterM * s,
