@@ -372,14 +372,4 @@ describe('LanePathCache', () => {
     expect(again).not.toBe(first);
     expect(again?.line.xs).toEqual(first?.line.xs);
   });
-
-  it('keeps the paths in use: a hit is the most recent, not the next dropped', () => {
-    const map = roadMap({ lanes: 2 });
-    const cache = new LanePathCache(map, 4);
-    const used = cache.get('R0', ['R0']);
-    for (let i = 0; i < 20; i++) {
-      expect(cache.get('R0', ['R0'])).toBe(used);
-      cache.get('R1', ['R1', `other-${i}`]);
-    }
-  });
 });

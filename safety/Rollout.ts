@@ -83,9 +83,10 @@ export function changesLane(r: Rollout): boolean {
 export class LanePathCache {
   private readonly cache = new Map<string, LanePath | undefined>();
   /**
-   * @param maxEntries paths kept, the least recently used dropped beyond it: a gate on a bridge runs
-   *   for days and is handed route after route on one map, and an unbounded cache grew with each
-   *   (the paths are pure functions of map, lane and route, so a dropped one is rebuilt the same)
+   * @param maxEntries paths kept, the oldest dropped beyond it: a gate on a bridge runs for days and
+   *   is handed route after route on one map, and an unbounded cache grew with each (the paths are
+   *   pure functions of map, lane and route, so a dropped one is rebuilt the same; no reordering on
+   *   a hit, which the gate makes many times per check)
    */
   constructor(
     readonly map: RoadMap,
@@ -102,13 +103,7 @@ export class LanePathCache {
     return this.lookup(`${laneId}|>straightest`, () => buildLanePath(this.map, laneId, [], true));
   }
   private lookup(key: string, build: () => LanePath | undefined): LanePath | undefined {
-    if (this.cache.has(key)) {
-      const hit = this.cache.get(key);
-      // most recently used last: a Map iterates in insertion order
-      this.cache.delete(key);
-      this.cache.set(key, hit);
-      return hit;
-    }
+    if (this.cache.has(key)) return this.cache.get(key);
     const path = build();
     this.cache.set(key, path);
     if (this.cache.size > this.maxEntries) this.cache.delete(this.cache.keys().next().value as string);
