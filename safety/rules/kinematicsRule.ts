@@ -77,6 +77,8 @@ export function kinematicsRule(ctx: CheckContext, sink: RuleSink): void {
         const lastFromS = line.length - LAT_WINDOW_M;
         const endFromS = Math.min(Math.max(0, ro.s[kk]!), lastFromS);
         const firstFromS = Math.min(Math.max(0, ro.s[0]!), endFromS);
+        // a NaN position would never reach the scan's end
+        if (!Number.isFinite(firstFromS) || !Number.isFinite(endFromS)) return {};
         const v0 = ro.v[0]!;
         // the window asking the hardest braking; where none is above the grip at v₀, the tightest
         const tightest = { curvature: -1, fromS: firstFromS };
