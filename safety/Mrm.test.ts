@@ -44,10 +44,26 @@ describe('mrmStep', () => {
     expect(r.output).toMatchObject({ active: true, decelMps2: 8 });
     expect(r.state.allowSinceS).toBe(0.1); // (the wait runs on repairs too)
   });
+  it('an ALLOW in the wait offers the rates to ease to, gentlest first: the comfortable stop, then b_min', () => {
+    const hard = { decision: 'VETO' as const, mrm: { kind: 'EMERGENCY_STOP' as const, decelMps2: 8 } };
+    let r = mrmStep(MRM_INITIAL, { tS: 0, verdict: hard, egoSpeedMps: 12 }, P);
+    expect(r.output.easeMps2).toEqual([]);
+    r = mrmStep(r.state, { tS: 0.1, verdict: allow, egoSpeedMps: 11.2 }, P);
+    expect(r.output.easeMps2).toEqual([P.gentlestReleaseBrakeMps2, P.releaseBrakeMps2]);
+    expect(P.gentlestReleaseBrakeMps2).toBe(1);
+    r = mrmStep(r.state, { tS: 0.2, verdict: { decision: 'MODIFY' }, egoSpeedMps: 10.8 }, P);
+    expect(r.output.easeMps2).toEqual([]);
+  });
+  it('a stop at no more than b_min may still ease to the comfortable rate in the release wait', () => {
+    const firm = { decision: 'VETO' as const, mrm: { kind: 'EMERGENCY_STOP' as const, decelMps2: 3 } };
+    let r = mrmStep(MRM_INITIAL, { tS: 0, verdict: firm, egoSpeedMps: 12 }, P);
+    r = mrmStep(r.state, { tS: 0.1, verdict: allow, egoSpeedMps: 11.7 }, P);
+    expect(r.output).toMatchObject({ decelMps2: 3, easeMps2: [1] });
+  });
   it('a comfortable stop gentler than b_min keeps its own rate in the release wait', () => {
     let r = mrmStep(MRM_INITIAL, { tS: 0, verdict: vetoComfort, egoSpeedMps: 10 }, P);
     r = mrmStep(r.state, { tS: 0.1, verdict: allow, egoSpeedMps: 9.9 }, P);
-    expect(r.output.decelMps2).toBe(1);
+    expect(r.output).toMatchObject({ decelMps2: 1, easeMps2: [] });
   });
   it('a VETO during the release wait restarts it', () => {
     let s: MrmState = mrmStep(MRM_INITIAL, { tS: 0, verdict: vetoComfort, egoSpeedMps: 10 }, P).state;
@@ -113,14 +129,18 @@ describe('mrmDrive: what a check leaves driving', () => {
   };
   const hard = { decision: 'VETO' as const, mrm: { kind: 'EMERGENCY_STOP' as const, decelMps2: 8 } };
   /** VETO at 0 s, then `second` at 0.1 s; the eased stop passes or not. */
-  const twoChecks = (second: { decision: 'ALLOW' | 'MODIFY' | 'VETO' }, passes: boolean) => {
+  const twoChecks = (
+    second: { decision: 'ALLOW' | 'MODIFY' | 'VETO' },
+    passes: boolean | ((rateMps2: number) => boolean),
+  ) => {
+    const ok = (rate: number): boolean => (typeof passes === 'boolean' ? passes : passes(rate));
     const m0 = mrmStep(MRM_INITIAL, { tS: 0, verdict: hard, egoSpeedMps: 12 }, P);
-    const first = mrmDrive(m0, MRM_INITIAL, hard, base, () => passes);
+    const first = mrmDrive(m0, MRM_INITIAL, hard, base, (_s, rate) => ok(rate));
     const m1 = mrmStep(m0.state, { tS: 0.1, verdict: second, egoSpeedMps: 11.2 }, P);
     const seen: number[] = [];
     const next = mrmDrive(m1, m0.state, second, base, (_s, rate) => {
       seen.push(rate);
-      return passes;
+      return ok(rate);
     });
     return { first, next, seen };
   };
@@ -137,15 +157,23 @@ describe('mrmDrive: what a check leaves driving', () => {
     expect(first.stop!.stopAt).toBeUndefined();
   });
 
-  it('an ALLOW in the wait eases to b_min where the eased stop passes, and asks about that rate', () => {
+  it("an ALLOW in the wait eases to the comfortable stop's rate where the gate passes that stop", () => {
     const { next, seen } = twoChecks(allow, true);
-    expect(seen).toEqual([4]);
+    expect(seen).toEqual([1]);
+    expect(next.drive).toMatchObject({ reason: 'MRM_EASED', decelMps2: 1 });
+    expect(next.stop!.decelMps2).toBe(1);
+  });
+
+  it('an ALLOW in the wait eases to b_min where the gate refuses the comfortable rate but passes b_min', () => {
+    const { next, seen } = twoChecks(allow, (rate) => rate >= 4);
+    expect(seen).toEqual([1, 4]);
     expect(next.drive).toMatchObject({ reason: 'MRM_EASED', decelMps2: 4 });
     expect(next.stop!.decelMps2).toBe(4);
   });
 
-  it("an eased stop the gate refuses keeps the VETO's rate", () => {
-    const { next } = twoChecks(allow, false);
+  it("an eased stop the gate refuses at every rate keeps the VETO's rate", () => {
+    const { next, seen } = twoChecks(allow, false);
+    expect(seen).toEqual([1, 4]);
     expect(next.drive).toMatchObject({ reason: 'MRM_EASE_REFUSED', decelMps2: 8 });
     expect(next.stop!.decelMps2).toBe(8);
   });

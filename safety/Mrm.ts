@@ -36,6 +36,15 @@ export const MrmParamsSchema = z.object({
    * a new VETO restores it.
    */
   releaseBrakeMps2: z.number().positive().default(4),
+  /**
+   * The gentlest rate a running stop eases to on such a tick, m/s², tried before `releaseBrakeMps2`:
+   * the eased stop is checked by the gate at each rate, gentlest first, and the first it passes is
+   * driven (the gentlest safe stop, not the one safe rate b_min). The comfortable stop's rate (issue 7:
+   * −1.0 m/s²). At b_min only, the stop kept braking through the five ticks of the release wait after
+   * an oncoming drift had swung back: fuzz --n 1000 seeds 7 / 11 / 20791 / 424242 progress gap
+   * 0.0448 / 0.0516 / 0.0360 / 0.0515 → 0.0435 / 0.0503 / 0.0342 / 0.0499, no collision gained.
+   */
+  gentlestReleaseBrakeMps2: z.number().positive().default(1.0),
 });
 export type MrmParams = z.infer<typeof MrmParamsSchema>;
 
@@ -61,7 +70,14 @@ export interface MrmOutput {
   /** The MRM is in control (the planner's output is overridden by a stop). */
   active: boolean;
   kind: MrmKind | null;
+  /** The stop's rate on this check, m/s²: the VETO's, or b_min on a tick that eases it. */
   decelMps2: number;
+  /**
+   * On a tick of the release wait that the gate ALLOWed unchanged, the rates below the stop's own it
+   * may ease to, gentlest first, m/s²; empty otherwise. `mrmDrive` drives the first whose stop the
+   * gate passes.
+   */
+  easeMps2: number[];
 }
 
 export const MRM_INITIAL: MrmState = {
@@ -110,12 +126,19 @@ export function mrmStep(
     }
   }
   const active = s.mode !== 'NORMAL';
-  // in the release wait, on a tick the gate allowed as it was, the stop eases to RSS's b_min; the
-  // state keeps the VETO's rate, which a repair or a VETO in the wait brings back
+  // in the release wait, on a tick the gate allowed as it was, the stop eases to RSS's b_min (or
+  // gentler: `easeMps2`); the state keeps the VETO's rate, which a repair or a VETO in the wait brings back
   const waiting =
     s.mode === 'OPERATING' && input.verdict.decision === 'ALLOW' && !Number.isNaN(s.allowSinceS);
   const decelMps2 = waiting ? Math.min(s.decelMps2, params.releaseBrakeMps2) : s.decelMps2;
-  return { state: s, output: { active, kind: s.kind, decelMps2 } };
+  // the rates it may ease to there, gentlest first: the comfortable stop's, then b_min (a stop that
+  // brakes no harder than b_min may still ease to the comfortable rate)
+  const easeMps2 = waiting
+    ? [...new Set([params.gentlestReleaseBrakeMps2, params.releaseBrakeMps2])]
+        .filter((r) => r < s.decelMps2 - 1e-9)
+        .sort((a, b) => a - b)
+    : [];
+  return { state: s, output: { active, kind: s.kind, decelMps2, easeMps2 } };
 }
 
 /** What the MRM drives after one check: the stop (when in control), its rate and why. */
@@ -123,7 +146,7 @@ export interface MrmDrive {
   /** The MRM is in control (a stop overrides the planner unless a passed command brakes harder). */
   active: boolean;
   kind: MrmKind | null;
-  /** The stop's braking rate, m/s²: the VETO's, or b_min where eased (0 when not active). */
+  /** The stop's braking rate, m/s²: the VETO's, or the eased rate (0 when not active). */
   decelMps2: number;
   /** This check's in-lane move away from an encroaching vehicle, m (left +). */
   lateralOffsetM?: number;
@@ -164,9 +187,10 @@ export function mrmStopCommand(base: MidLevelCommand, drive: MrmDrive): MidLevel
 }
 
 /**
- * What one check leaves driving, from its `mrmStep` result `m` and `verdict`. A stop eased to b_min
- * is a command of its own — the gate passed the checked command, not it — so it is eased only where
- * `easedPasses(stop, rate)` (the gate's check of the eased stop on the path it is driven on) says so: the
+ * What one check leaves driving, from its `mrmStep` result `m` and `verdict`. A stop eased (to the
+ * comfortable rate, else to b_min: `easeMps2`, gentlest first) is a command of its own — the gate passed
+ * the checked command, not it — so it is eased only to a rate where `easedPasses(stop, rate)` (the gate's
+ * check of the eased stop on the path it is driven on) says so: the
  * VETO's rate may be what stops short of the conflict it was for (a stopped car 20 m ahead of an
  * ego at 12 m/s). `base`: see `mrmStopCommand`. Pure given a pure `easedPasses`.
  */
@@ -199,11 +223,13 @@ export function mrmDrive(
     reason:
       verdict.decision === 'VETO' ? 'MRM_VETO' : m.state.mode === 'SUCCEEDED' ? 'MRM_STANDSTILL' : 'MRM_HOLD',
   };
-  if (!(m.output.decelMps2 < m.state.decelMps2 - 1e-9))
-    return { drive: held, stop: mrmStopCommand(base, held) };
-  const eased: MrmDrive = { ...held, decelMps2: Math.max(m.output.decelMps2, 0.1), reason: 'MRM_EASED' };
-  const stop = mrmStopCommand(base, eased);
-  if (easedPasses(stop, eased.decelMps2)) return { drive: eased, stop };
+  if (m.output.easeMps2.length === 0) return { drive: held, stop: mrmStopCommand(base, held) };
+  // the gentlest eased stop the gate passes: each rate is a stop of its own, checked as driven
+  for (const rate of m.output.easeMps2) {
+    const eased: MrmDrive = { ...held, decelMps2: Math.max(rate, 0.1), reason: 'MRM_EASED' };
+    const stop = mrmStopCommand(base, eased);
+    if (easedPasses(stop, eased.decelMps2)) return { drive: eased, stop };
+  }
   const refused: MrmDrive = { ...held, reason: 'MRM_EASE_REFUSED' };
   return { drive: refused, stop: mrmStopCommand(base, refused) };
 }

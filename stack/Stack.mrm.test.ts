@@ -1,10 +1,10 @@
 /**
  * The runtime stack drives the same minimal-risk manoeuvre as the simulator's gated planner (one
- * `mrmStep` + `mrmDrive`): a running emergency stop eases to RSS b_min on a check that the gate
- * allows unchanged, only where the gate passes the eased stop itself, and the audit log records the
+ * `mrmStep` + `mrmDrive`): a running emergency stop eases, on a check that the gate allows unchanged,
+ * to the gentlest rate whose stop the gate passes (the comfortable stop's, else RSS b_min), and the audit log records the
  * stop driven, its rate and why. The planner's commands are answered from a script (VETO, then
  * ALLOW), the MRM's stops by the real gate; the scene is GatedPlanner.test.ts's (ego at 12 m/s on
- * R0, a car standing 20 m or 150 m ahead).
+ * R0, a car standing 20 m, 50 m or 150 m ahead).
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -85,11 +85,17 @@ describe('runtime stack: the release wait after an emergency stop', () => {
     expect(outs[1]!.command.decelMps2).toBe(8);
   });
 
-  it('on an allowed check the stop eases to b_min (4 m/s²) where the gate passes the eased stop: the car 150 m ahead', () => {
+  it("on an allowed check the stop eases to the comfortable stop's rate (1 m/s²) where the gate passes that stop: the car 150 m ahead", () => {
     const out = runStack(200)[2]!;
+    expect(out.driven).toMatchObject({ reason: 'MRM_EASED', decelMps2: 1 });
+    expect(out.command).toMatchObject({ speed: 'STOP', source: 'mrm:EMERGENCY_STOP', decelMps2: 1 });
+    expect(out.mrm).toBe(true);
+  });
+
+  it('with the car standing 50 m ahead the gate refuses the comfortable stop and passes b_min: the stop eases to 4 m/s²', () => {
+    const out = runStack(100)[2]!;
     expect(out.driven).toMatchObject({ reason: 'MRM_EASED', decelMps2: 4 });
     expect(out.command).toMatchObject({ speed: 'STOP', source: 'mrm:EMERGENCY_STOP', decelMps2: 4 });
-    expect(out.mrm).toBe(true);
   });
 
   it('the gate refuses the eased stop with the car standing 20 m ahead: the VETO’s 8 m/s² is kept', () => {
@@ -212,12 +218,12 @@ describe('runtime stack: the release wait after an emergency stop', () => {
       ]),
     ).toEqual([
       [0, 'VETO', 'test', 'MRM_VETO', 8],
-      [0.1, 'ALLOW', 'test', 'MRM_EASED', 4],
+      [0.1, 'ALLOW', 'test', 'MRM_EASED', 1],
     ]);
     expect(recs.value[1]!.driven!.command).toMatchObject({
       speed: 'STOP',
       source: 'mrm:EMERGENCY_STOP',
-      decelMps2: 4,
+      decelMps2: 1,
     });
   });
 });
