@@ -35,6 +35,7 @@ import { carlaPositionsToMapFrame, usesCarlaFrame } from './CarlaCoordinates.ts'
 import { type EntityState, type OscEntity, OscExecutor, type PositionResolver } from './OscExecutor.ts';
 import { type Distribution, expandDistribution } from './ParameterDistribution.ts';
 import { declare, resolveTree } from './Parameters.ts';
+import { signalTimelines } from './SignalLights.ts';
 import { startApron } from './StartApron.ts';
 import { storyboardValues } from './StoryboardValues.ts';
 import { trafficRuleByHeading } from './TrafficRule.ts';
@@ -599,6 +600,11 @@ export function importOpenScenario(path: string, opts: ImportOptions = {}): Resu
       warnings.push(
         `the ego ${egoName} starts hanging over the start of its road: drivable under its start footprint`,
       );
+    // Signal states the storyboard set become the ego's traffic lights (OpenDRIVE signal ids).
+    const lights = odr ? signalTimelines(res.signalStates, odr.signalHeads) : { signals: [], warnings: [] };
+    if (!odr && res.signalStates.size > 0)
+      warnings.push('traffic signal states are set but there is no road network: no lights for the ego');
+    warnings.push(...lights.warnings);
     const desc = attr(kid(root, 'FileHeader'), 'description') ?? '';
     const scenario: Scenario = ScenarioSchema.parse({
       formatVersion: 1,
@@ -617,6 +623,7 @@ export function importOpenScenario(path: string, opts: ImportOptions = {}): Resu
       route: { laneIds },
       expert: expert.map((p) => ({ ...p, headingRad: normalizeAngle(p.headingRad) })),
       agents,
+      signals: lights.signals,
       durationS,
       dtS: DT_S,
       source: { origin: resolve(path), license: 'see the source repository' },
