@@ -132,6 +132,11 @@ export interface OpenDriveResult {
    * and `speedLimitPosted` is false.
    */
   unpostedSpeedLaneIds: string[];
+  /**
+   * Dynamic signals (`dynamic="yes"`, or a traffic-light type) by id: OpenDRIVE type and subtype
+   * (which say what lamps the head has) and the lanes whose stop line it governs.
+   */
+  signalHeads: SignalHead[];
   /** Road coordinates (s along the reference line, lanes, elevation and superelevation). */
   geometry: RoadGeometry;
   /** The header's geoReference (PROJ parameters of the map frame), when the file has one. */
@@ -774,6 +779,7 @@ export function buildOpenDrive(root: XNode, mapId: string, opts: OpenDriveOption
     warnings,
     stats: { roads: roads.length, junctions: junctions.length, lanes: built.length },
     unpostedSpeedLaneIds: built.filter((b) => b.unposted).map((b) => b.lane.id),
+    signalHeads: readSignalHeads(roads, stopLines),
     geometry: new RoadGeometry(roads, readJunctions(junctions, roads)),
     ...(geoReference ? { geoReference } : {}),
     roadPose(roadId, sM, tM) {
@@ -802,6 +808,29 @@ export function buildOpenDrive(root: XNode, mapId: string, opts: OpenDriveOption
       return ok({ laneId: b.key, sM: b.forward ? s - sec.s : sec.sEnd - s, forward: b.forward });
     },
   };
+}
+
+export interface SignalHead {
+  id: string;
+  type: string;
+  subtype: string;
+  /** Our lanes with a stop line for it (may be empty: a head beside no driving lane). */
+  laneIds: string[];
+}
+
+/** The dynamic signals of the roads with their stop lines' lanes (stop line ids are `<signal id>_<lane>`). */
+function readSignalHeads(roads: RoadDef[], stopLines: readonly StopLine[]): SignalHead[] {
+  const out = new Map<string, SignalHead>();
+  for (const road of roads)
+    for (const sg of kids(kid(road.node, 'signals'), 'signal')) {
+      const id = attr(sg, 'id');
+      const type = attr(sg, 'type') ?? '';
+      if (id === undefined || out.has(id)) continue;
+      if (attr(sg, 'dynamic') !== 'yes' && STOP_SIGNALS[type] !== 'signal') continue;
+      const laneIds = stopLines.filter((l) => l.id.startsWith(`${id}_`)).map((l) => l.laneId);
+      out.set(id, { id, type, subtype: attr(sg, 'subtype') ?? '-1', laneIds });
+    }
+  return [...out.values()];
 }
 
 /** Signal types that put a stop line on the lanes they govern (CARLA 1000001 = traffic light; StVO 206 stop, 205 yield, 294 stop line). */

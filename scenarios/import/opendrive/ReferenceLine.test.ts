@@ -94,6 +94,22 @@ describe('ReferenceLine', () => {
     expect(p.y).toBeCloseTo(12, 6);
   });
 
+  it('ends an arcLength paramPoly3 at p = length even when the curve is longer than its length attribute (esmini ParamPoly3::calcS2PMap)', () => {
+    // u = p, v = 0.01 p² over p ∈ [0, 30]: the curve itself is about 31.5 m long, the file says 30.
+    const rec: GeometryRecord = {
+      ...{ s: 0, x: 0, y: 0, hdg: 0, length: 30 },
+      kind: 'paramPoly3',
+      ...{ aU: 0, bU: 1, cU: 0, dU: 0, aV: 0, bV: 0, cV: 0.01, dV: 0 },
+      normalized: false,
+    };
+    const end = at([rec], 30);
+    expect(end.x).toBeCloseTo(30, 6);
+    expect(end.y).toBeCloseTo(9, 6);
+    // Halfway along the table the point still lies on the curve.
+    const mid = at([rec], 15);
+    expect(mid.y).toBeCloseTo(0.01 * mid.x * mid.x, 6);
+  });
+
   it('reparametrises a poly3 by arc length (v = 0.01 u²: at s = 10 the point lies on the curve)', () => {
     const rec: GeometryRecord = {
       s: 0,

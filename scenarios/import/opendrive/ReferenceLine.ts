@@ -126,6 +126,14 @@ export class ReferenceLine {
         pTab[i] = p1;
         sTab[i] = s;
       }
+      // The record ends where its parameter range ends (p = length, or 1 when normalized), whatever
+      // the curve's own arc length: stretch the table onto the record's length attribute, as esmini
+      // does (ParamPoly3::calcS2PMap). Unscaled, a curve longer than its attribute stopped short of
+      // its end (fabriksgatan's roads: 6 mm over a junction path) and a shorter one ran past it.
+      if (rec.kind === 'paramPoly3' && s > 0) {
+        const k = rec.length / s;
+        for (let i = 1; i <= TABLE_N; i++) sTab[i] = sTab[i]! * k;
+      }
       return { rec, pTab, sTab };
     }
     return { rec };

@@ -154,4 +154,24 @@ describe('RoadGeometry', () => {
     expect(both.value.geometry.roadEdgeLaneIds('7', 0).sort()).toEqual([-2, 1].sort());
     expect(rightOnly.value.geometry.roadEdgeLaneIds('7', 0).sort()).toEqual([-2, 0].sort());
   });
+
+  it('reads s off the centre lane where the lane offset slopes, t off the reference line (esmini XYZ2TrackPos)', () => {
+    // Lane 0 runs along y = 0.1 x. (50, 3) lies 2 m right of it: its foot on lane 0 is at
+    // x = (50 + 0.1·3) / 1.01 = 49.8020, not at the reference line's x = 50.
+    const xodr = straightRoadXodr({ lengthM: 100 }).replace(
+      '<laneOffset s="0" a="0" b="0" c="0" d="0"/>',
+      '<laneOffset s="0" a="0" b="0.1" c="0" d="0"/>',
+    );
+    const g = unwrap(parseOpenDrive(xodr, 'sloped-offset.xodr')).geometry;
+    const c = g.worldToRoad(50, 3);
+    expect(c?.sM).toBeCloseTo(50.3 / 1.01, 6);
+    expect(c?.tM).toBeCloseTo(3, 9);
+  });
+
+  it('keeps the reference-line foot where the lane offset is constant (lane 0 parallel to it)', () => {
+    const g = unwrap(
+      parseOpenDrive(straightRoadXodr({ lengthM: 100, laneOffsetM: 1 }), 'offset.xodr'),
+    ).geometry;
+    expect(g.worldToRoad(50, 3)?.sM).toBeCloseTo(50, 9);
+  });
 });

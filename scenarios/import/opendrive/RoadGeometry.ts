@@ -397,12 +397,49 @@ export class RoadGeometry {
       if (Math.abs(sNext - s) < 1e-9) break;
       s = sNext;
     }
+    if (this.offsetVaries(road)) s = this.footOnCentreLane(road, x, y, s);
     road.line.eval(s, this.rp);
     const t = -(x - this.rp.x) * Math.sin(this.rp.hdg) + (y - this.rp.y) * Math.cos(this.rp.hdg);
     const along = (x - this.rp.x) * Math.cos(this.rp.hdg) + (y - this.rp.y) * Math.sin(this.rp.hdg);
     if (road.elevations.length > 0 && road.superelevations.length > 0)
       return this.projectTilted(road, x, y, s, t) ?? { sM: s, tM: t, distM: Math.abs(along) };
     return { sM: s, tM: t, distM: Math.abs(along) };
+  }
+
+  /** Whether the road's lane offset changes along s anywhere (a b, c or d term). */
+  private offsetVaries(road: RoadDef): boolean {
+    return road.offsets.some((o) => o.b !== 0 || o.c !== 0 || o.d !== 0);
+  }
+
+  /**
+   * s of the foot of the perpendicular from (x, y) to the road's centre lane (lane 0: the reference
+   * line shifted by the lane offset), from a start s. esmini's XYZ2TrackPos finds s on lane 0's
+   * points, not on the reference line, and keeps that s; t is then measured from the reference
+   * line at it. Where the lane offset slopes, a point beside lane 0 maps to an s shorter or longer
+   * than its reference-line foot by about its distance from lane 0 times the slope (two_plus_one:
+   * 0.1-0.2 m during the overtake, ScenarioEngine_test TestTwoPlusOneRoad). A parallel (constant)
+   * offset shares the reference line's normals and changes nothing.
+   */
+  private footOnCentreLane(road: RoadDef, x: number, y: number, s0: number): number {
+    let s = s0;
+    for (let k = 0; k < 20; k++) {
+      road.line.eval(s, this.rp);
+      const lo = polyAt(road.offsets, s);
+      const loPrim = polyPrim(road.offsets, s);
+      const ch = Math.cos(this.rp.hdg);
+      const sh = Math.sin(this.rp.hdg);
+      // Centre point and its tangent d/ds (ref' (1 − κ·lo) + lo'·n).
+      const cx = this.rp.x - lo * sh;
+      const cy = this.rp.y + lo * ch;
+      const stretch = 1 - this.rp.kappa * lo;
+      const ux = ch * stretch - loPrim * sh;
+      const uy = sh * stretch + loPrim * ch;
+      const step = ((x - cx) * ux + (y - cy) * uy) / (ux * ux + uy * uy);
+      const sNext = Math.min(Math.max(s + step, 0), road.length);
+      if (Math.abs(sNext - s) < 1e-9) return sNext;
+      s = sNext;
+    }
+    return s;
   }
 
   /**

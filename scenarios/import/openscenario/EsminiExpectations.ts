@@ -41,6 +41,8 @@ export const PRACTICAL = {
 
 interface ScenarioExpectation {
   id: string;
+  /** `<file>::<Suite.Case>` of the esmini test the value comes from. */
+  test_source?: string;
   scenario: string;
   options: string[];
   entity: string | null;
@@ -702,8 +704,22 @@ function checkRoad(e: RoadExpectation, resources: string, previous?: Record<stri
  * Init's teleports own that empty frame, as the player does, so it runs in player mode.
  */
 function apiMode(e: ScenarioExpectation): boolean {
-  return e.source_kind === 'unit_test_engine_step' && !e.options.some((o) => o.includes('first step dt=0'));
+  if (e.source_kind !== 'unit_test_engine_step') return false;
+  const test = e.test_source?.split('::')[1];
+  if (test !== undefined && FIRST_STEP_ZERO_TESTS.has(test)) return false;
+  return !e.options.some((o) => o.includes('first step dt=0'));
 }
+
+/**
+ * ScenarioEngine_test.cpp cases that call `scenario_step(se, 0.0)` before stepping (esmini @
+ * 77028d83, read in the test source) although the shared expectations.json does not note
+ * "first step dt=0" in their options: its labels for these three are incomplete.
+ */
+const FIRST_STEP_ZERO_TESTS: ReadonlySet<string> = new Set([
+  'DistanceTest.TestTrajectoryDistance',
+  'PositionTest.TestTrajectoryLanePosRoll',
+  'ClothoidSplineTest.TestTrajectoryShape',
+]);
 
 /**
  * Checks every expectation of an expectations file (`scenario` paths relative to `o.resources`,

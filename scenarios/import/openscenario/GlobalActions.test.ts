@@ -125,6 +125,52 @@ describe('GlobalAction ParameterAction / VariableAction and their conditions', (
   });
 });
 
+describe('TrafficAction (esmini spawns its traffic at random: reported, not replayed)', () => {
+  const file = (traffic: string) => {
+    const dir = mkdtempSync(join(tmpdir(), 'edgeplan-traffic-'));
+    writeFileSync(join(dir, 'road.xodr'), straightRoadXodr({ lengthM: 1000 }));
+    const p = join(dir, 's.xosc');
+    writeFileSync(
+      p,
+      `<?xml version="1.0"?>
+<OpenSCENARIO><FileHeader revMajor="1" revMinor="2" description="traffic"/>
+ <RoadNetwork><LogicFile filepath="road.xodr"/></RoadNetwork>
+ <Entities>${car('Ego')}</Entities>
+ <Storyboard>
+  <Init><Actions><GlobalAction><TrafficAction>${traffic}</TrafficAction></GlobalAction><Private entityRef="Ego"><PrivateAction><TeleportAction><Position><LanePosition roadId="7" laneId="-1" s="50" offset="0"/></Position></TeleportAction></PrivateAction>${speed(10)}</Private></Actions></Init>
+  ${stopAt(1)}
+ </Storyboard>
+</OpenSCENARIO>`,
+    );
+    return p;
+  };
+  const unsupported = (traffic: string) => {
+    const r = runStoryboard(file(traffic), { stepS: 0.1 });
+    if (!r.ok) throw new Error(r.error.message);
+    return r.value.unsupported;
+  };
+
+  it('names a swarm with the traffic it leaves out (swarm.xosc: 75 vehicles around Ego)', () => {
+    expect(
+      unsupported(
+        '<TrafficSwarmAction innerRadius="200" semiMajorAxis="300" semiMinorAxis="500" numberOfVehicles="75" velocity="30" offset="0"><CentralObject entityRef="Ego"/></TrafficSwarmAction>',
+      ),
+    ).toEqual([
+      "/OpenSCENARIO/Storyboard/Init/Actions/GlobalAction[0]/TrafficAction/TrafficSwarmAction: not supported (esmini's random swarm: up to 75 vehicles around Ego between 200 m and a 300 × 500 m ellipse are not spawned: the scenario plays without them)",
+    ]);
+  });
+
+  it('names a source by its rate and radius', () => {
+    const u = unsupported(
+      '<TrafficSourceAction rate="0.5" radius="20" velocity="10"><Position><LanePosition roadId="7" laneId="-1" s="10" offset="0"/></Position><TrafficDefinition name="t"/></TrafficSourceAction>',
+    );
+    expect(u).toHaveLength(1);
+    expect(u[0]).toMatch(
+      /TrafficAction\/TrafficSourceAction: not supported \(no vehicles enter at 0\.5 per s within 20 m/,
+    );
+  });
+});
+
 /**
  * Three cars on fabriksgatan's road 2, lane −1, s = 100, driving into the junction at 10 m/s: Cat
  * assigned the route TargetLeftTurnRoute (road 2 → road 1) through a RouteCatalog reference,

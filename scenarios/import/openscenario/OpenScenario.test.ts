@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -208,5 +208,49 @@ describe('the ego', () => {
     expect(r.ok ? '' : `${r.error.code} ${r.error.message}`).toBe(
       'UNSUPPORTED no ScenarioObject: nothing to drive',
     );
+  });
+});
+
+describe("catalogs in esmini's own resources", () => {
+  // esmini's code examples name `../xosc/Catalogs/Vehicles` from their own folder, which does not
+  // exist; esmini then finds the catalog in its resources/xosc/Catalogs/Vehicles
+  // (ScenarioReader::LoadCatalog). A tree laid out like an esmini checkout does the same here.
+  it('finds a catalog whose relative path leads nowhere in the nearest resources/xosc/Catalogs/<folder>', () => {
+    const root = mkdtempSync(join(tmpdir(), 'edgeplan-esmini-tree-'));
+    const cat = join(root, 'resources/xosc/Catalogs/Vehicles');
+    const ex = join(root, 'code-examples/trig');
+    mkdirSync(cat, { recursive: true });
+    mkdirSync(ex, { recursive: true });
+    writeFileSync(
+      join(cat, 'VehicleCatalog.xosc'),
+      readFileSync(
+        join(
+          import.meta.dirname,
+          '../../../data/esmini/resources/xosc/Catalogs/Vehicles/VehicleCatalog.xosc',
+        ),
+      ),
+    );
+    writeFileSync(join(ex, 'road.xodr'), straightRoadXodr({ lengthM: 300 }));
+    writeFileSync(
+      join(ex, 's.xosc'),
+      `<?xml version="1.0"?>
+<OpenSCENARIO><FileHeader revMajor="1" revMinor="1" description="catalog fallback"/>
+ <CatalogLocations><VehicleCatalog><Directory path="../xosc/Catalogs/Vehicles"/></VehicleCatalog></CatalogLocations>
+ <RoadNetwork><LogicFile filepath="road.xodr"/></RoadNetwork>
+ <Entities><ScenarioObject name="Ego"><CatalogReference catalogName="VehicleCatalog" entryName="car_white"/></ScenarioObject><ScenarioObject name="Target"><CatalogReference catalogName="VehicleCatalog" entryName="car_white"/></ScenarioObject></Entities>
+ <Storyboard>
+  <Init><Actions><Private entityRef="Ego"><PrivateAction><TeleportAction><Position><LanePosition roadId="7" laneId="-1" s="20" offset="0"/></Position></TeleportAction></PrivateAction><PrivateAction><LongitudinalAction><SpeedAction><SpeedActionDynamics dynamicsShape="step" dynamicsDimension="time" value="0"/><SpeedActionTarget><AbsoluteTargetSpeed value="10"/></SpeedActionTarget></SpeedAction></LongitudinalAction></PrivateAction></Private><Private entityRef="Target"><PrivateAction><TeleportAction><Position><LanePosition roadId="7" laneId="-1" s="60" offset="0"/></Position></TeleportAction></PrivateAction></Private></Actions></Init>
+  <StopTrigger><ConditionGroup><Condition name="end" delay="0" conditionEdge="none"><ByValueCondition><SimulationTimeCondition value="2" rule="greaterThan"/></ByValueCondition></Condition></ConditionGroup></StopTrigger>
+ </Storyboard>
+</OpenSCENARIO>`,
+    );
+    const r = importOpenScenario(join(ex, 's.xosc'));
+    if (!r.ok) throw new Error(r.error.message);
+    expect(r.value.unsupported.filter((u) => /CatalogReference/.test(u))).toEqual([]);
+    expect(r.value.warnings.filter((w) => /catalog/i.test(w))).toEqual([]);
+    // car_white's 5.04 × 2.0 m from the catalog, not the default car size
+    const target = r.value.scenarios[0]!.agents.find((a) => a.id === 'Target')!;
+    expect(target.lengthM).toBeCloseTo(5.04, 6);
+    expect(target.widthM).toBeCloseTo(2.0, 6);
   });
 });

@@ -35,6 +35,7 @@ import { carlaPositionsToMapFrame, usesCarlaFrame } from './CarlaCoordinates.ts'
 import { type EntityState, type OscEntity, OscExecutor, type PositionResolver } from './OscExecutor.ts';
 import { type Distribution, expandDistribution } from './ParameterDistribution.ts';
 import { declare, resolveTree } from './Parameters.ts';
+import { signalTimelines } from './SignalLights.ts';
 import { startApron } from './StartApron.ts';
 import { storyboardValues } from './StoryboardValues.ts';
 import { trafficRuleByHeading } from './TrafficRule.ts';
@@ -356,7 +357,8 @@ export function prepareOpenScenario(path: string, opts: ImportOptions = {}): Res
       for (const loc of list as XNode[])
         for (const d of kids(loc, 'Directory')) {
           const p = attr(d, 'path');
-          if (p) catDirs.push(resolve(dir, p));
+          if (!p) continue;
+          catDirs.push(esminiCatalogFallback(dir, p) ?? resolve(dir, p));
         }
     }
     const catalogs = new Catalogs(catDirs, warnings);
@@ -599,6 +601,11 @@ export function importOpenScenario(path: string, opts: ImportOptions = {}): Resu
       warnings.push(
         `the ego ${egoName} starts hanging over the start of its road: drivable under its start footprint`,
       );
+    // Signal states the storyboard set become the ego's traffic lights (OpenDRIVE signal ids).
+    const lights = odr ? signalTimelines(res.signalStates, odr.signalHeads) : { signals: [], warnings: [] };
+    if (!odr && res.signalStates.size > 0)
+      warnings.push('traffic signal states are set but there is no road network: no lights for the ego');
+    warnings.push(...lights.warnings);
     const desc = attr(kid(root, 'FileHeader'), 'description') ?? '';
     const scenario: Scenario = ScenarioSchema.parse({
       formatVersion: 1,
@@ -617,6 +624,7 @@ export function importOpenScenario(path: string, opts: ImportOptions = {}): Resu
       route: { laneIds },
       expert: expert.map((p) => ({ ...p, headingRad: normalizeAngle(p.headingRad) })),
       agents,
+      signals: lights.signals,
       durationS,
       dtS: DT_S,
       source: { origin: resolve(path), license: 'see the source repository' },
@@ -629,6 +637,26 @@ export function importOpenScenario(path: string, opts: ImportOptions = {}): Resu
       events: [...res.eventStarts].map(([name, tS]) => ({ scenarioId: scenario.id, name, tS })),
     });
   });
+}
+
+/**
+ * esmini looks a catalog up in its Directory path (as given, then beside the scenario) and last in
+ * its own `resources/xosc/Catalogs/<last folder of the path>` (ScenarioReader::LoadCatalog, beside
+ * its executable). A scenario inside an esmini checkout whose relative path leads nowhere (the
+ * code examples' `../xosc/Catalogs/Vehicles`) finds its catalog there: the nearest ancestor folder
+ * that has it. Undefined when the given path exists or no ancestor has the folder.
+ */
+function esminiCatalogFallback(scenarioDir: string, path: string): string | undefined {
+  if (existsSync(resolve(scenarioDir, path))) return undefined;
+  const last = basename(path.replace(/[\\/]+$/, ''));
+  if (!last) return undefined;
+  for (let d = scenarioDir; ; ) {
+    const c = join(d, 'resources', 'xosc', 'Catalogs', last);
+    if (existsSync(c)) return c;
+    const up = dirname(d);
+    if (up === d) return undefined;
+    d = up;
+  }
 }
 
 /** The expanded distribution when the file is a ParameterValueDistribution; undefined otherwise. */

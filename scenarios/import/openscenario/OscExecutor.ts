@@ -298,6 +298,11 @@ export interface ExecutorResult {
   endS: number;
   /** Event start times by event name (for tests and reports). */
   eventStarts: Map<string, number>;
+  /**
+   * Every TrafficSignalStateAction by signal name (the OpenDRIVE signal id): the lamp-state
+   * strings ("on;off;off", one mode per lamp, top to bottom) and when each was set, in order.
+   */
+  signalStates: Map<string, { tS: number; state: string }[]>;
 }
 
 /** d shapeAt / dτ at τ (esmini TransitionDynamics::EvaluatePrim over the parameter range). */
@@ -405,9 +410,39 @@ const PRIVATE_ACTION_GAPS: Readonly<Record<string, string>> = {
 /** What an unsupported GlobalAction leaves out, said in its unsupported line. */
 const GLOBAL_ACTION_GAPS: Readonly<Record<string, string>> = {
   EnvironmentAction: 'not supported (weather and time of day: no effect on motion here)',
-  InfrastructureAction: 'not supported (traffic signal states: the default controller ignores them)',
+  InfrastructureAction: 'not supported',
   TrafficAction: 'not supported (no swarm, source or sink traffic is spawned)',
 };
+
+/**
+ * What an unsupported TrafficAction leaves out, by its kind, with the numbers that say how much
+ * traffic is missing: [path suffix, unsupported line]. esmini spawns swarm and source traffic at
+ * random (its swarm test keeps only the Ego's rows for that reason), so no replay could match it.
+ */
+function trafficActionGap(ta: XNode): [string, string] {
+  const a = (n: XNode | undefined, k: string) => attr(n ?? {}, k) ?? '?';
+  const swarm = kid(ta, 'TrafficSwarmAction');
+  if (swarm)
+    return [
+      '/TrafficSwarmAction',
+      `not supported (esmini's random swarm: up to ${a(swarm, 'numberOfVehicles')} vehicles around ${a(kid(swarm, 'CentralObject'), 'entityRef')} between ${a(swarm, 'innerRadius')} m and a ${a(swarm, 'semiMajorAxis')} × ${a(swarm, 'semiMinorAxis')} m ellipse are not spawned: the scenario plays without them)`,
+    ];
+  const source = kid(ta, 'TrafficSourceAction');
+  if (source)
+    return [
+      '/TrafficSourceAction',
+      `not supported (no vehicles enter at ${a(source, 'rate')} per s within ${a(source, 'radius')} m of its position: the scenario plays without them)`,
+    ];
+  const sink = kid(ta, 'TrafficSinkAction');
+  if (sink)
+    return [
+      '/TrafficSinkAction',
+      `not supported (vehicles within ${a(sink, 'radius')} m of its position are not removed)`,
+    ];
+  if (kid(ta, 'TrafficStopAction'))
+    return ['/TrafficStopAction', 'not supported (there is no spawned traffic to stop)'];
+  return ['', GLOBAL_ACTION_GAPS.TrafficAction!];
+}
 
 export class OscExecutor {
   readonly unsupported: string[];
@@ -439,6 +474,8 @@ export class OscExecutor {
   /** Delayed conditions: the times their (edge-detected) value changed, and the next one unread. */
   private readonly condHistory = new Map<XNode, ConditionHistory>();
   private readonly eventStarts = new Map<string, number>();
+  /** Lamp states set by TrafficSignalStateAction, by signal name, in the order they were set. */
+  private readonly signalStates = new Map<string, { tS: number; state: string }[]>();
   /** Storyboard log: condition, element and storyboard transitions with their times. */
   readonly log: StoryEvent[] = [];
   private readonly triggeredLogged = new Set<XNode>();
@@ -1538,6 +1575,14 @@ export class OscExecutor {
   private globalAction(g: XNode, path: string): boolean {
     const ea = kid(g, 'EntityAction');
     if (ea) return this.entityAction(ea, `${path}/EntityAction`);
+    const ia = kid(g, 'InfrastructureAction');
+    if (ia) return this.infrastructureAction(ia, `${path}/InfrastructureAction`);
+    const ta = kid(g, 'TrafficAction');
+    if (ta) {
+      const [where, what] = trafficActionGap(ta);
+      this.note(`${path}/TrafficAction${where}`, what);
+      return false;
+    }
     for (const [tag, refAttr, store] of [
       ['ParameterAction', 'parameterRef', this.values.parameters],
       ['VariableAction', 'variableRef', this.values.variables],
@@ -1576,9 +1621,44 @@ export class OscExecutor {
     return false;
   }
 
+  /**
+   * TrafficSignalStateAction (esmini TrafficSignalStateAction::Start → TrafficLight::UpdateState):
+   * the signal named by its OpenDRIVE id takes the given lamp-state string at once and the action
+   * ends. TrafficSignalControllerAction (a controller's phase cycle) is not run.
+   */
+  private infrastructureAction(ia: XNode, path: string): boolean {
+    const tsa = kid(ia, 'TrafficSignalAction');
+    const st = kid(tsa, 'TrafficSignalStateAction');
+    if (st) {
+      const name = attr(st, 'name') ?? '';
+      const log = this.signalStates.get(name) ?? [];
+      log.push({ tS: this.tS, state: attr(st, 'state') ?? '' });
+      this.signalStates.set(name, log);
+      return true;
+    }
+    if (kid(tsa, 'TrafficSignalControllerAction')) {
+      this.note(
+        `${path}/TrafficSignalAction/TrafficSignalControllerAction`,
+        "not supported (signal controllers' phase cycles are not run: the signals keep their states)",
+      );
+      return false;
+    }
+    this.note(path, 'expected TrafficSignalAction with TrafficSignalStateAction');
+    return false;
+  }
+
+  /** The lamp-state string a signal was last set to ('' before any TrafficSignalStateAction). */
+  private signalState(name: string): string {
+    const log = this.signalStates.get(name);
+    return log?.[log.length - 1]?.state ?? '';
+  }
+
   private conditionTrue(c: XNode, path: string): boolean {
     const bv = kid(c, 'ByValueCondition');
     if (bv) {
+      // esmini's TrigByTrafficSignal: the state string as set, compared whole (no parsing).
+      const ts = kid(bv, 'TrafficSignalCondition');
+      if (ts) return this.signalState(attr(ts, 'name') ?? '') === (attr(ts, 'state') ?? '');
       const st = kid(bv, 'SimulationTimeCondition');
       if (st)
         return compare(
@@ -2013,9 +2093,10 @@ export class OscExecutor {
       const order = this.elements.indexOf(e);
       // A ParameterAction / VariableAction sets its value when it starts: the triggers evaluated
       // after it in the same step see it (esmini: a VariableCondition in a later event of the
-      // maneuver fires in the step the VariableAction ran, variable_modify.xosc).
+      // maneuver fires in the step the VariableAction ran, variable_modify.xosc). A signal's
+      // state likewise (TrafficSignalStateAction::Start updates the light).
       const g = kid(e.node, 'GlobalAction');
-      if (g && (kid(g, 'ParameterAction') || kid(g, 'VariableAction'))) {
+      if (g && (kid(g, 'ParameterAction') || kid(g, 'VariableAction') || kid(g, 'InfrastructureAction'))) {
         this.actionOrder = order;
         this.globalAction(g, `${e.path}/GlobalAction`);
         return;
@@ -2646,7 +2727,12 @@ export class OscExecutor {
       }
     }
     this.log.push({ tS: this.tS, kind: 'simulation_end_time', name: 'Closing' });
-    return { states: this.states, endS: endS ?? o.maxDurationS, eventStarts: this.eventStarts };
+    return {
+      states: this.states,
+      endS: endS ?? o.maxDurationS,
+      eventStarts: this.eventStarts,
+      signalStates: this.signalStates,
+    };
   }
 }
 
