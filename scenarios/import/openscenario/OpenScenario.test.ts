@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { RoadMapData } from '../../../core/index.ts';
+import { type RoadMapData, VehicleParamsSchema } from '../../../core/index.ts';
 import { RoadMap } from '../../../core/map/RoadMap.ts';
 import { evaluateRun } from '../../../sim/metrics/index.ts';
 import { runScenario } from '../../../sim/runScenario.ts';
@@ -194,6 +194,16 @@ describe('the ego', () => {
     const kept = importOpenScenario(twoCars(-1.75));
     if (!kept.ok) throw new Error(kept.error.message);
     expect(kept.value.scenarios[0]!.egoStart.x).toBeCloseTo(10, 6);
+  });
+
+  it("drives as the file's vehicle (its box ahead of the rear axle), not nuPlan's Pacifica", () => {
+    const r = importOpenScenario(twoCars(-1.75));
+    if (!r.ok) throw new Error(r.error.message);
+    const v = r.value.scenarios[0]!.vehicle;
+    expect([v.lengthM, v.widthM, v.rearAxleToCenterM]).toEqual([5, 2, 1.5]);
+    // no Axles, no Performance: the defaults
+    expect(v.wheelBaseM).toBe(VehicleParamsSchema.parse({}).wheelBaseM);
+    expect(v.maxDecelMps2).toBe(VehicleParamsSchema.parse({}).maxDecelMps2);
   });
 
   it('is missing from a road-only file without entities (esmini sign_test.xosc): a skip, not a failure', () => {

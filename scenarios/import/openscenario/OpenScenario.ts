@@ -38,6 +38,7 @@ import { declare, resolveTree } from './Parameters.ts';
 import { startApron } from './StartApron.ts';
 import { storyboardValues } from './StoryboardValues.ts';
 import { trafficRuleByHeading } from './TrafficRule.ts';
+import { boxCenterOffsetM, vehicleParamsOf } from './VehicleBody.ts';
 
 /** Simulation step and limits (nuPlan 0.1 s; at least 15 s so a closed-loop run has tracks; at most 60 s). */
 const DT_S = 0.1;
@@ -165,8 +166,8 @@ function entityOf(name: string, tag: string, node: XNode): OscEntity {
     ...(subclass ? { attributes: { subclass } } : {}),
     lengthM: Math.max(Number(attr(dim, 'length') ?? def[0]) || def[0]!, 0.1),
     widthM: Math.max(Number(attr(dim, 'width') ?? def[1]) || def[1]!, 0.1),
-    centerOffsetM: Number(attr(centre, 'x') ?? 0) || 0,
-    ...(tag === 'Vehicle' ? { performance: performanceOf(node) } : {}),
+    centerOffsetM: tag === 'Vehicle' ? boxCenterOffsetM(node) : Number(attr(centre, 'x') ?? 0) || 0,
+    ...(tag === 'Vehicle' ? { performance: performanceOf(node), vehicle: vehicleParamsOf(node) } : {}),
     ...trailerOf(node),
     ...refpointOf(node),
     ...trajectoryPropertiesOf(node),
@@ -590,8 +591,12 @@ export function importOpenScenario(path: string, opts: ImportOptions = {}): Resu
         `no speed posted on ${posted.set.map(([road, v]) => `road ${road}: ${(v * 3.6).toFixed(1)} km/h`).join(', ')} (the ego's scripted speed there)`,
       );
     const e0 = expert[0]!;
+    // the ego is the file's vehicle (its box, axles and Performance), not nuPlan's Pacifica: its
+    // footprint is what the metrics and the gate measure (VehicleBody.ts); fields it does not give keep the defaults
+    const egoEntity = entities.find((e) => e.name === egoName)!;
+    const vehicle = VehicleParamsSchema.parse(egoEntity.kind === 'vehicle' ? (egoEntity.vehicle ?? {}) : {});
     // esmini places the rear axle at a road's start (s = 0): the overhang behind it is paved (StartApron.ts)
-    const apron = free ? undefined : startApron(posted.map, e0, VehicleParamsSchema.parse({}));
+    const apron = free ? undefined : startApron(posted.map, e0, vehicle);
     const mapData = apron
       ? { ...posted.map, drivableAreas: [...posted.map.drivableAreas, apron] }
       : posted.map;
@@ -613,6 +618,7 @@ export function importOpenScenario(path: string, opts: ImportOptions = {}): Resu
         mapPath && !free
           ? { kind: 'file', path: resolve(mapPath), format: 'opendrive' }
           : { kind: 'inline', map: mapData },
+      vehicle,
       egoStart: { tS: 0, x: e0.x, y: e0.y, headingRad: normalizeAngle(e0.headingRad), speedMps: e0.speedMps },
       route: { laneIds },
       expert: expert.map((p) => ({ ...p, headingRad: normalizeAngle(p.headingRad) })),
