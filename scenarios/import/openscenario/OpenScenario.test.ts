@@ -158,6 +158,26 @@ describe('speed limits of roads that post none', () => {
     expect(lane('C_1').speedLimitAdvisory).toBeUndefined();
   });
 
+  it("keeps the map's word where it gives one: a rural road (statutory limit) driven at 108 km/h is no motorway", () => {
+    // the OpenDRIVE importer marks the lanes of a road whose type says so (OpenDriveMap.ts)
+    const typed = {
+      ...data,
+      lanes: data.lanes.map((l) =>
+        l.roadId === 'A'
+          ? { ...l, speedLimitAdvisory: false }
+          : l.roadId === 'C'
+            ? { ...l, speedLimitAdvisory: true }
+            : l,
+      ),
+    };
+    const r = egoSpeedLimits(typed, unposted, [...along(3.5, 30), ...along(20, 20)]);
+    const lane = (id: string) => r.map.lanes.find((l) => l.id === id)!;
+    expect(lane('A_1').speedLimitAdvisory).toBe(false);
+    expect(lane('A_1').speedLimitMps).toBeCloseTo(30, 9);
+    // a motorway the map marks advisory stays so at 72 km/h
+    expect(lane('C_1').speedLimitAdvisory).toBe(true);
+  });
+
   it('keep a posted road, and the default on a road the ego only stands on', () => {
     const r = egoSpeedLimits(data, unposted, [...along(10, 25), ...along(0, 0)]);
     expect(limit(r.map, 'B_1')).toBeCloseTo(30 / 3.6, 9);

@@ -723,16 +723,20 @@ export function egoSpeedLimits(
     }
   }
   if (fastest.size === 0) return { map: data, set: [] };
-  // read under the German StVO (as CommonRoad's fictional ZAM maps are): an unposted road that the
-  // scenario drives faster than the 100 km/h that binds without a sign outside built-up areas can
-  // only be a motorway, where no general limit holds — its speed is advice (`speedLimitAdvisory`)
+  // Where the map says whether a limit binds (the OpenDRIVE importer's `speedLimitAdvisory` from
+  // the road's type and `<speed max="no limit">`), it stands. Where it says nothing, read under the
+  // German StVO (as CommonRoad's fictional ZAM maps are): an unposted road that the scenario drives
+  // faster than the 100 km/h that binds without a sign outside built-up areas can only be a
+  // motorway, where no general limit holds — its speed is advice.
   const lanes = data.lanes.map((l) => {
     const v = unposted.has(l.id) ? fastest.get(roadOf(l)) : undefined;
     if (v === undefined) return l;
     return {
       ...l,
       speedLimitMps: v,
-      ...(v > STATUTORY_UNPOSTED_MAX_MPS ? { speedLimitAdvisory: true } : {}),
+      ...(l.speedLimitAdvisory === undefined && v > STATUTORY_UNPOSTED_MAX_MPS
+        ? { speedLimitAdvisory: true }
+        : {}),
     };
   });
   const set = [...new Set(data.lanes.map(roadOf))]
