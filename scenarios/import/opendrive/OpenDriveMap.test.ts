@@ -101,6 +101,75 @@ describe('OpenDRIVE lanes', () => {
   });
 });
 
+describe('OpenDRIVE: whether a limit binds where none is posted', () => {
+  // straightRoadXodr's road 7 has one type record: <type s="0" type="town"><speed max="36" unit="km/h"/></type>
+  const withType = (type: string, speed: string) =>
+    straightRoadXodr().replace(
+      /<type .*?<\/type>/,
+      `<type s="0" type="${type}">${speed ? `<speed max="${speed}"/>` : ''}</type>`,
+    );
+  const advisory = (xodr: string) => mustParse(xodr).map.lanes.map((l) => l.speedLimitAdvisory);
+
+  it('a motorway with <speed max="no limit"> has no general limit: its unposted lanes are advisory', () => {
+    const r = mustParse(withType('motorway', 'no limit'));
+    expect(r.unpostedSpeedLaneIds.length).toBe(r.map.lanes.length);
+    expect(r.map.lanes.every((l) => l.speedLimitPosted === false && l.speedLimitAdvisory === true)).toBe(
+      true,
+    );
+  });
+
+  it('a motorway whose limit is "undefined" or not given is advisory too (no general motorway limit)', () => {
+    expect(advisory(withType('motorway', 'undefined')).every((a) => a === true)).toBe(true);
+    expect(advisory(withType('motorway', '')).every((a) => a === true)).toBe(true);
+  });
+
+  it('a town or rural road without a number binds its statutory limit: not advisory', () => {
+    expect(advisory(withType('town', '')).every((a) => a === false)).toBe(true);
+    expect(advisory(withType('rural', 'undefined')).every((a) => a === false)).toBe(true);
+  });
+
+  it('says nothing without a type record, or with type unknown', () => {
+    expect(advisory(straightRoadXodr().replace(/<type .*?<\/type>/, '')).every((a) => a === undefined)).toBe(
+      true,
+    );
+    expect(advisory(withType('unknown', '')).every((a) => a === undefined)).toBe(true);
+  });
+
+  it('a posted motorway lane is a limit, not advice', () => {
+    const lanes = mustParse(withType('motorway', '36')).map.lanes;
+    expect(lanes.every((l) => l.speedLimitPosted === undefined && l.speedLimitAdvisory === undefined)).toBe(
+      true,
+    );
+  });
+
+  it('a later "no limit" record ends an earlier posted speed', () => {
+    // two lane sections (s = 0 and s = 50), the road posts 36 km/h from 0 and no limit from 50
+    const xodr = straightRoadXodr()
+      .replace(
+        /<type .*?<\/type>/,
+        '<type s="0" type="motorway"><speed max="36" unit="km/h"/></type><type s="50" type="motorway"><speed max="no limit"/></type>',
+      )
+      .replace(
+        /(<laneSection s="0">[\s\S]*?<\/laneSection>)/,
+        (sec) => `${sec}${sec.replace('s="0"', 's="50"')}`,
+      );
+    const lanes = mustParse(xodr).map.lanes;
+    expect(lanes.find((l) => l.id === '7_0_-1')!.speedLimitPosted).toBeUndefined();
+    expect(lanes.find((l) => l.id === '7_1_-1')!.speedLimitAdvisory).toBe(true);
+  });
+
+  it('reads a lane <speed max="no limit"> as nothing posted on the lane (it was an import error)', () => {
+    const r = parseOpenDrive(
+      withType('motorway', '').replace(
+        '<lane id="-1" type="driving"><width sOffset="0" a="3.5" b="0" c="0" d="0"/>',
+        '<lane id="-1" type="driving"><width sOffset="0" a="3.5" b="0" c="0" d="0"/><speed sOffset="0" max="no limit"/>',
+      ),
+      'test.xodr',
+    );
+    expect(r.ok && r.value.map.lanes.find((l) => l.id === '7_0_-1')!.speedLimitAdvisory).toBe(true);
+  });
+});
+
 describe('OpenDRIVE errors', () => {
   it('names the element path of a bad attribute', () => {
     const r = parseOpenDrive(

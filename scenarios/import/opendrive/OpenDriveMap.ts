@@ -88,6 +88,16 @@ export interface SectionDef {
   centerMark: string;
 }
 
+/** A road `<type>` record: its class and its `<speed max>` (m/s, 'none' for `no limit` / `undefined`). */
+export interface RoadTypeDef {
+  s: number;
+  /** OpenDRIVE e_roadType (`motorway`, `rural`, `town`, …), '' when absent. */
+  roadType: string;
+  speed?: number | 'none';
+  /** The speed record says `no limit` (not `undefined`: a limit not known). */
+  noLimit: boolean;
+}
+
 export interface RoadLink {
   type: string;
   id: string;
@@ -109,6 +119,8 @@ export interface RoadDef {
   pred?: RoadLink;
   succ?: RoadLink;
   speeds: { s: number; mps: number }[];
+  /** The road's `<type>` records, by s. */
+  types: RoadTypeDef[];
   /** elevationProfile / lateralProfile superelevation records (s from the road start). */
   elevations: Poly[];
   superelevations: Poly[];
@@ -166,6 +178,33 @@ export function polyAt(list: Poly[], ds: number, base = 0): number {
   if (!r) return 0;
   const u = ds - (r.s - base);
   return r.a + u * (r.b + u * (r.c + u * r.d));
+}
+
+/**
+ * A `<speed max>` record: a number in its unit (m/s by default) → m/s; OpenDRIVE's strings `no limit`
+ * and `undefined` (OpenDRIVE 1.4+ t_maxSpeed: no limit, or none known) → 'none'; absent → undefined.
+ */
+function speedMaxOf(sp: XNode | undefined, path: string): number | 'none' | undefined {
+  const max = attr(sp, 'max');
+  if (!sp || max === undefined) return undefined;
+  const word = max.trim().toLowerCase();
+  if (word === 'no limit' || word === 'undefined') return 'none';
+  return speedToMps(num(sp, 'max', path), attr(sp, 'unit'));
+}
+
+/**
+ * What the road's `<type>` record in effect says of the limit on a lane that posts none: `true`,
+ * no general limit holds there (a `<speed max="no limit">`, or a `motorway` without a number:
+ * the German Autobahn's advisory 130 km/h, StVO §3(3)), so its speed is advice; `false`, a road
+ * class on which a statutory limit binds without a sign (town, rural, …); undefined, the map says
+ * nothing (no type record, type `unknown`).
+ */
+function unpostedAdvisoryOf(t: RoadTypeDef | undefined): boolean | undefined {
+  if (!t) return undefined;
+  if (t.speed === 'none' && t.noLimit) return true;
+  if (t.roadType === 'motorway') return true;
+  if (t.roadType === '' || t.roadType === 'unknown') return undefined;
+  return false;
 }
 
 function speedToMps(v: number, unit: string | undefined): number {
@@ -252,7 +291,7 @@ function readLane(n: XNode, path: string, unsupported: string[]): LaneDef {
   const link = kid(n, 'link');
   const p = kid(link, 'predecessor');
   const s = kid(link, 'successor');
-  const sp = kid(n, 'speed');
+  const laneSpeed = speedMaxOf(kid(n, 'speed'), `${path}/speed`);
   return {
     id,
     type: (attr(n, 'type') ?? 'driving').toLowerCase(),
@@ -260,7 +299,8 @@ function readLane(n: XNode, path: string, unsupported: string[]): LaneDef {
     mark: (attr(kid(n, 'roadMark'), 'type') ?? 'none').toLowerCase(),
     ...(p && attr(p, 'id') !== undefined ? { pred: num(p, 'id', `${path}/link/predecessor`) } : {}),
     ...(s && attr(s, 'id') !== undefined ? { succ: num(s, 'id', `${path}/link/successor`) } : {}),
-    ...(sp ? { speedMps: speedToMps(num(sp, 'max', `${path}/speed`), attr(sp, 'unit')) } : {}),
+    // a lane's `no limit` / `undefined` posts nothing: the road's record decides
+    ...(typeof laneSpeed === 'number' ? { speedMps: laneSpeed } : {}),
   };
 }
 
@@ -308,16 +348,19 @@ function readRoad(r: XNode, idx: number, unsupported: string[], warnings: string
     sec.sEnd = sections[i + 1]?.s ?? length;
   });
   const link = kid(r, 'link');
-  const speeds = kids(r, 'type')
+  const types: RoadTypeDef[] = kids(r, 'type')
     .map((t, i) => {
       const sp = kid(t, 'speed');
-      if (!sp || attr(sp, 'max') === undefined || attr(sp, 'max') === 'no limit') return undefined;
+      const speed = speedMaxOf(sp, `${path}/type[${i}]/speed`);
       return {
         s: num(t, 's', `${path}/type[${i}]`, 0),
-        mps: speedToMps(num(sp, 'max', `${path}/type[${i}]/speed`), attr(sp, 'unit')),
+        roadType: attr(t, 'type') ?? '',
+        ...(speed !== undefined ? { speed } : {}),
+        noLimit: (attr(sp, 'max') ?? '').trim().toLowerCase() === 'no limit',
       };
     })
-    .filter((x): x is { s: number; mps: number } => x !== undefined);
+    .sort((a, b) => a.s - b.s);
+  const speeds = types.flatMap((t) => (typeof t.speed === 'number' ? [{ s: t.s, mps: t.speed }] : []));
   const pred = readLink(kid(link, 'predecessor'));
   const succ = readLink(kid(link, 'successor'));
   return {
@@ -333,6 +376,7 @@ function readRoad(r: XNode, idx: number, unsupported: string[], warnings: string
     ...(pred ? { pred } : {}),
     ...(succ ? { succ } : {}),
     speeds,
+    types,
     elevations: kids(kid(r, 'elevationProfile'), 'elevation')
       .map((e, i) => readPoly(e, `${path}/elevationProfile/elevation[${i}]`, 's'))
       .sort((a, b) => a.s - b.s),
@@ -433,11 +477,18 @@ function buildSection(road: RoadDef, secIdx: number, out: BuiltLane[], mapRule: 
     x: xs[k]! - t * Math.sin(hs[k]!),
     y: ys[k]! + t * Math.cos(hs[k]!),
   });
+  // the type record in effect on the section (the first one before any starts)
+  let typeHere: RoadTypeDef | undefined;
+  for (const t of road.types) if (t.s <= sec.s + 1e-6) typeHere = t;
+  typeHere ??= road.types[0];
   const roadSpeed = (() => {
+    // a record saying `no limit` / `undefined` ends an earlier posted speed
+    if (typeHere?.speed === 'none') return undefined;
     let v: number | undefined;
     for (const sp of road.speeds) if (sp.s <= sec.s + 1e-6) v = sp.mps;
     return v ?? road.speeds[0]?.mps;
   })();
+  const advisory = unpostedAdvisoryOf(typeHere);
   for (const l of sec.lanes) {
     const type = LANE_TYPES[l.type];
     if (!type) continue;
@@ -486,7 +537,9 @@ function buildSection(road: RoadDef, secIdx: number, out: BuiltLane[], mapRule: 
       widthM: Math.max(widthSum.get(l.id)! / samples.length, MIN_LANE_WIDTH_M),
       ...(wMax - wMin > 1e-3 ? { widthsM: widths } : {}),
       speedLimitMps: l.speedMps ?? roadSpeed ?? DEFAULT_SPEED_MPS,
-      ...((l.speedMps ?? roadSpeed) === undefined ? { speedLimitPosted: false } : {}),
+      ...((l.speedMps ?? roadSpeed) === undefined
+        ? { speedLimitPosted: false, ...(advisory !== undefined ? { speedLimitAdvisory: advisory } : {}) }
+        : {}),
       successors: [],
       predecessors: [],
       leftBoundary: boundaryOf(forward ? plusMark : minusMark),

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { RoadMapData } from '../../../core/index.ts';
+import { type RoadMapData, VehicleParamsSchema } from '../../../core/index.ts';
 import { RoadMap } from '../../../core/map/RoadMap.ts';
 import { evaluateRun } from '../../../sim/metrics/index.ts';
 import { runScenario } from '../../../sim/runScenario.ts';
@@ -158,6 +158,26 @@ describe('speed limits of roads that post none', () => {
     expect(lane('C_1').speedLimitAdvisory).toBeUndefined();
   });
 
+  it("keeps the map's word where it gives one: a rural road (statutory limit) driven at 108 km/h is no motorway", () => {
+    // the OpenDRIVE importer marks the lanes of a road whose type says so (OpenDriveMap.ts)
+    const typed = {
+      ...data,
+      lanes: data.lanes.map((l) =>
+        l.roadId === 'A'
+          ? { ...l, speedLimitAdvisory: false }
+          : l.roadId === 'C'
+            ? { ...l, speedLimitAdvisory: true }
+            : l,
+      ),
+    };
+    const r = egoSpeedLimits(typed, unposted, [...along(3.5, 30), ...along(20, 20)]);
+    const lane = (id: string) => r.map.lanes.find((l) => l.id === id)!;
+    expect(lane('A_1').speedLimitAdvisory).toBe(false);
+    expect(lane('A_1').speedLimitMps).toBeCloseTo(30, 9);
+    // a motorway the map marks advisory stays so at 72 km/h
+    expect(lane('C_1').speedLimitAdvisory).toBe(true);
+  });
+
   it('keep a posted road, and the default on a road the ego only stands on', () => {
     const r = egoSpeedLimits(data, unposted, [...along(10, 25), ...along(0, 0)]);
     expect(limit(r.map, 'B_1')).toBeCloseTo(30 / 3.6, 9);
@@ -194,6 +214,16 @@ describe('the ego', () => {
     const kept = importOpenScenario(twoCars(-1.75));
     if (!kept.ok) throw new Error(kept.error.message);
     expect(kept.value.scenarios[0]!.egoStart.x).toBeCloseTo(10, 6);
+  });
+
+  it("drives as the file's vehicle (its box ahead of the rear axle), not nuPlan's Pacifica", () => {
+    const r = importOpenScenario(twoCars(-1.75));
+    if (!r.ok) throw new Error(r.error.message);
+    const v = r.value.scenarios[0]!.vehicle;
+    expect([v.lengthM, v.widthM, v.rearAxleToCenterM]).toEqual([5, 2, 1.5]);
+    // no Axles, no Performance: the defaults
+    expect(v.wheelBaseM).toBe(VehicleParamsSchema.parse({}).wheelBaseM);
+    expect(v.maxDecelMps2).toBe(VehicleParamsSchema.parse({}).maxDecelMps2);
   });
 
   it('is missing from a road-only file without entities (esmini sign_test.xosc): a skip, not a failure', () => {

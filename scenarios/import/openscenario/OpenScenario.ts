@@ -39,6 +39,7 @@ import { signalTimelines } from './SignalLights.ts';
 import { startApron } from './StartApron.ts';
 import { storyboardValues } from './StoryboardValues.ts';
 import { trafficRuleByHeading } from './TrafficRule.ts';
+import { boxCenterOffsetM, vehicleParamsOf } from './VehicleBody.ts';
 
 /** Simulation step and limits (nuPlan 0.1 s; at least 15 s so a closed-loop run has tracks; at most 60 s). */
 const DT_S = 0.1;
@@ -166,8 +167,8 @@ function entityOf(name: string, tag: string, node: XNode): OscEntity {
     ...(subclass ? { attributes: { subclass } } : {}),
     lengthM: Math.max(Number(attr(dim, 'length') ?? def[0]) || def[0]!, 0.1),
     widthM: Math.max(Number(attr(dim, 'width') ?? def[1]) || def[1]!, 0.1),
-    centerOffsetM: Number(attr(centre, 'x') ?? 0) || 0,
-    ...(tag === 'Vehicle' ? { performance: performanceOf(node) } : {}),
+    centerOffsetM: tag === 'Vehicle' ? boxCenterOffsetM(node) : Number(attr(centre, 'x') ?? 0) || 0,
+    ...(tag === 'Vehicle' ? { performance: performanceOf(node), vehicle: vehicleParamsOf(node) } : {}),
     ...trailerOf(node),
     ...refpointOf(node),
     ...trajectoryPropertiesOf(node),
@@ -592,8 +593,12 @@ export function importOpenScenario(path: string, opts: ImportOptions = {}): Resu
         `no speed posted on ${posted.set.map(([road, v]) => `road ${road}: ${(v * 3.6).toFixed(1)} km/h`).join(', ')} (the ego's scripted speed there)`,
       );
     const e0 = expert[0]!;
+    // the ego is the file's vehicle (its box, axles and Performance), not nuPlan's Pacifica: its
+    // footprint is what the metrics and the gate measure (VehicleBody.ts); fields it does not give keep the defaults
+    const egoEntity = entities.find((e) => e.name === egoName)!;
+    const vehicle = VehicleParamsSchema.parse(egoEntity.kind === 'vehicle' ? (egoEntity.vehicle ?? {}) : {});
     // esmini places the rear axle at a road's start (s = 0): the overhang behind it is paved (StartApron.ts)
-    const apron = free ? undefined : startApron(posted.map, e0, VehicleParamsSchema.parse({}));
+    const apron = free ? undefined : startApron(posted.map, e0, vehicle);
     const mapData = apron
       ? { ...posted.map, drivableAreas: [...posted.map.drivableAreas, apron] }
       : posted.map;
@@ -620,6 +625,7 @@ export function importOpenScenario(path: string, opts: ImportOptions = {}): Resu
         mapPath && !free
           ? { kind: 'file', path: resolve(mapPath), format: 'opendrive' }
           : { kind: 'inline', map: mapData },
+      vehicle,
       egoStart: { tS: 0, x: e0.x, y: e0.y, headingRad: normalizeAngle(e0.headingRad), speedMps: e0.speedMps },
       route: { laneIds },
       expert: expert.map((p) => ({ ...p, headingRad: normalizeAngle(p.headingRad) })),
@@ -745,16 +751,20 @@ export function egoSpeedLimits(
     }
   }
   if (fastest.size === 0) return { map: data, set: [] };
-  // read under the German StVO (as CommonRoad's fictional ZAM maps are): an unposted road that the
-  // scenario drives faster than the 100 km/h that binds without a sign outside built-up areas can
-  // only be a motorway, where no general limit holds — its speed is advice (`speedLimitAdvisory`)
+  // Where the map says whether a limit binds (the OpenDRIVE importer's `speedLimitAdvisory` from
+  // the road's type and `<speed max="no limit">`), it stands. Where it says nothing, read under the
+  // German StVO (as CommonRoad's fictional ZAM maps are): an unposted road that the scenario drives
+  // faster than the 100 km/h that binds without a sign outside built-up areas can only be a
+  // motorway, where no general limit holds — its speed is advice.
   const lanes = data.lanes.map((l) => {
     const v = unposted.has(l.id) ? fastest.get(roadOf(l)) : undefined;
     if (v === undefined) return l;
     return {
       ...l,
       speedLimitMps: v,
-      ...(v > STATUTORY_UNPOSTED_MAX_MPS ? { speedLimitAdvisory: true } : {}),
+      ...(l.speedLimitAdvisory === undefined && v > STATUTORY_UNPOSTED_MAX_MPS
+        ? { speedLimitAdvisory: true }
+        : {}),
     };
   });
   const set = [...new Set(data.lanes.map(roadOf))]

@@ -12,6 +12,7 @@ import {
   Polyline,
   type TrackPoint,
   type Vec2,
+  type VehicleParams,
 } from '../../../core/index.ts';
 import type { RoadMap } from '../../../core/map/RoadMap.ts';
 import { bodyOrientation, type RoadCoord, type RoadGeometry } from '../opendrive/RoadGeometry.ts';
@@ -67,8 +68,13 @@ export interface OscEntity {
   kind: 'vehicle' | 'pedestrian' | 'cyclist' | 'static';
   lengthM: number;
   widthM: number;
-  /** Reference point → footprint centre, along the entity's x axis (OpenSCENARIO BoundingBox Center x), m. */
+  /**
+   * Reference point → footprint centre, along the entity's x axis, m: BoundingBox Center x, for a
+   * Vehicle less its RearAxle positionX and `refpoint_x_offset` as esmini places the box (`VehicleBody.ts`).
+   */
   centerOffsetM: number;
+  /** A Vehicle's own body and limits (BoundingBox, Axles, Performance) as the ego's VehicleParams fields. */
+  vehicle?: Partial<VehicleParams>;
   /** Subclass (vehicleCategory, pedestrianCategory, role). */
   attributes?: AgentAttributes;
   /** Vehicle Performance; absent = unlimited (esmini gives only vehicles limits). */

@@ -29,7 +29,7 @@ const data: RoadMapData = {
   junctions: [],
   drivableAreas: [],
 };
-// nuPlan's Pacifica, the ego of every imported scenario: 1.127 m of body behind the rear axle
+// nuPlan's Pacifica (1.127 m of body behind the rear axle) for the hand-made cases
 const pacifica = VehicleParamsSchema.parse({});
 const rearCorners = (x: number, y: number) => {
   const back = x + pacifica.rearAxleToCenterM - pacifica.lengthM / 2;
@@ -80,8 +80,9 @@ describe('startApron', () => {
     // the map a run of the .xosc gets (loadScenario: the import's own map)
     const mm = new MetricMap(new RoadMap(r.value.map!));
     const { x, y, headingRad } = s.egoStart;
-    const back = pacifica.rearAxleToCenterM - pacifica.lengthM / 2;
-    const half = pacifica.widthM / 2;
+    // the scenario's own ego (the file's car_white, 5.04 × 2 m), which the apron is laid under
+    const back = s.vehicle.rearAxleToCenterM - s.vehicle.lengthM / 2;
+    const half = s.vehicle.widthM / 2;
     const c = Math.cos(headingRad);
     const n = Math.sin(headingRad);
     for (const side of [half, -half])
