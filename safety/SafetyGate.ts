@@ -111,6 +111,14 @@ const SHIFT_MIN_M = 0.1;
 /** Scratch projection for `committedChange`. */
 const cf = { sM: 0, dM: 0, segment: 0 };
 
+/**
+ * Target speeds of the timed yield's candidates, as fractions of the ego's speed, highest first
+ * (our choice, as the braking ladder's; below `TIMED_YIELD_MIN_MPS` the stop is kept).
+ */
+const TIMED_YIELD_FRACTIONS = [1, 0.9, 0.8, 0.7, 0.6, 0.5, 0.4, 0.3];
+/** A timed yield slower than this is a stop (the stop's own creep), m/s (our choice). */
+const TIMED_YIELD_MIN_MPS = 1;
+
 /** Rule order: the rules that most often fail first (a repair candidate stops at its first failure). */
 const RULES = [
   collisionRule,
@@ -861,6 +869,46 @@ export function createSafetyGate(input: SafetyParamsInput = {}): SafetyGate {
         }
       }
     };
+    // a yield to a vehicle with the right of way through a turn that `crossing.pet` asks for (a gap
+    // too short, not a predicted contact: `collision.predicted` and `ttc` keep their stop)
+    const yields = failing.some((o) => o.result.rule === 'crossing.pet' && o.result.values.yields === true);
+    /**
+     * 3b. A timed yield instead of a stop (issue #14: the gentlest command that is safe). The car
+     * with the right of way passes; the ego need not be at rest by then, only still able to yield.
+     * When the repair found is the stop short of its path, a DECELERATE (built up at the comfortable
+     * onset) braking no harder than that stop, to the highest speed that passes every rule and
+     * either reaches the car's path within the horizon — every rule passing there: behind the car,
+     * out of `crossingPetS` of it or creeping, as any command the gate allows — or from the
+     * roll-out's end still stops short of the stop's point (its lag, then `comfortStopDecelMps2`),
+     * so that every later check can still hold the ego there if the car is late or another follows.
+     */
+    const timedYield = (): void => {
+      if (best?.speed !== 'STOP' || !best.stopAt || !Number.isFinite(acc.stopS)) return;
+      const v0 = scene.snapshot.ego.speedMps;
+      const stopS = acc.stopS;
+      const comfort = params.comfortStopDecelMps2;
+      const decels = [...new Set([comfort, Math.max(comfort, bestHarsh)])];
+      const targets = [...new Set([...TIMED_YIELD_FRACTIONS.map((f) => round(v0 * f, 2)), 2, 1.5, 1])]
+        .filter((t) => t <= v0 + 1e-9 && t >= TIMED_YIELD_MIN_MPS)
+        .sort((a, b) => b - a);
+      for (const t of targets) {
+        for (const d of decels) {
+          const c = brakeCandidate(cmd, acc.postpone, t, d, params.brakeOnsetJerkMps3);
+          evaluate(c, scene, undefined, candSink, true);
+          if (candSink.violations > 0 || rearStruck()) continue;
+          const k = rollout.n - 1;
+          const vEnd = rollout.v[k]!;
+          const stopsShort = rollout.s[k]! + vEnd * params.accelLagS + (vEnd * vEnd) / (2 * comfort) <= stopS;
+          if (!stopsShort && rollout.s[k]! <= stopS) continue;
+          const h = harshness();
+          if (h > bestHarsh + 0.05) continue;
+          best = c;
+          bestHarsh = h;
+          bestStruck = false;
+          return;
+        }
+      }
+    };
     /** Steps 2 and 3: the merged repairs, then the braking ladder (sets `best`). */
     const search = (): void => {
       // 2. the merged repairs, re-checked and re-merged until a round adds nothing (≤ 3 rounds)
@@ -879,6 +927,7 @@ export function createSafetyGate(input: SafetyParamsInput = {}): SafetyGate {
         cand = applyFixes(cmd, acc, scene, stopPt());
       }
       if (acc.minSpeed === 0) ladder(false);
+      if (yields) timedYield();
     };
     // 0. RSS's lateral proper response: a vehicle encroaching from one side is moved away from
     //    within the lane — at the command's speed if that passes, else with the speed repairs below

@@ -44,7 +44,7 @@ describe('crossing.pet: no speeding up into a crossing within 1 s of a vehicle',
     expect(rule(v, 'crossing.pet')?.message).toBe('not speeding up, not turning');
   });
 
-  it('keeping 7 m/s through a left turn ≈ 0.3 s behind an oncoming car going straight on: stop short of its path', () => {
+  it('keeping 7 m/s through a left turn ≈ 0.3 s behind an oncoming car going straight on: yield, slowed to pass behind it out of 1 s', () => {
     // the ego's front 10 m before the junction, the car's (15 m/s) 9.5 m before it on IN1: the car
     // is through the crossing 0.2–0.4 s before the ego gets there; the footprints never meet
     const s = scene({
@@ -61,9 +61,17 @@ describe('crossing.pet: no speeding up into a crossing within 1 s of a vehicle',
     const pet = rule(v, 'crossing.pet')!;
     expect(pet.values.yields).toBe(true);
     expect(pet.values.petS as number).toBeLessThan(0.5);
-    // the repair stops short of the car's path, and passes the gate itself
-    expect(v.modified?.speed).toBe('STOP');
-    expect(gate.checkCommand(v.modified!, s).decision).toBe('ALLOW');
+    // the repair yields: braking no harder than the stop short of the car's path (≈ 1 m/s²) it
+    // reaches that path more than 1 s behind the car (the timed yield, issue #14; it was that stop),
+    // and passes the gate itself
+    expect(v.modified?.speed).toBe('DECELERATE');
+    expect(v.modified!.decelMps2!).toBeLessThanOrEqual(1);
+    expect(v.modified!.targetSpeedMps!).toBeLessThan(7);
+    const again = gate.checkCommand(v.modified!, s);
+    expect(again.decision, again.explanation).toBe('ALLOW');
+    expect(rule(again, 'crossing.pet')!.message).toBe(
+      'no crossing vehicle within 1 s of a spot the ego speeds up or turns to',
+    );
   });
 
   it('a yield is no margin: turning left at 9 m/s 0.8 s ahead of an oncoming car brakes short of its path, however firm', () => {

@@ -569,7 +569,7 @@ export function crossingPetRule(ctx: CheckContext, sink: RuleSink): void {
           if (m < k && gapS >= params.accelLagS + vk / (2 * hardBrake)) continue;
           sink.fail(
             'crossing.pet',
-            `the ego turns across the path of vehicle ${q(ag.id)}, going straight on (its right of way), ${round(gapS, 1)} s ${m < k ? 'after' : m > k ? 'before' : 'as'} it passes there (t+${round(k * r.dtS, 1)} s, ${round(r.v[k]!)} m/s; post-encroachment time within ${pet} s): yield, stop short of its path`,
+            `the ego turns across the path of vehicle ${q(ag.id)}, going straight on (its right of way), ${round(gapS, 1)} s ${m < k ? 'after' : m > k ? 'before' : 'as'} it passes there (t+${round(k * r.dtS, 1)} s, ${round(r.v[k]!)} m/s; post-encroachment time within ${pet} s): yield, pass behind it out of ${pet} s or stop short of its path`,
             {
               agentId: ag.id,
               atS: round(k * r.dtS, 2),
