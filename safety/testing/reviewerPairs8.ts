@@ -8,6 +8,17 @@
  * one unsafe scene that differ in one fact, in the Scenario JSON a reviewer writes
  * (`reviewerPairs.ts`'s builders). Every verdict was decided from RSS or traffic law before the gate
  * was run on it; `why` says how.
+ *
+ * First run (the 18 pairs first written, on main ad3562c): 30/36 right. Four misses were my scenes'
+ * errors, corrected before any gate change: the default 5.2 m minivan cannot enter the 6.3 m ring
+ * without its front corner 0.5 m over the island by the map (the roundabout pairs now drive a
+ * compact car), and on the Town06 bend I had taken the mean radius (≈ 130 m) where s 120–175 reads
+ * ≈ 72 m (20–22 m/s there is 6 m/s² lateral; the pairs moved to the 143 m part at 14–16 m/s) and a
+ * 25 m front gap below the gate's published 1 s + 4 m. With two pairs added (a lane split, a left
+ * turn across through traffic) and the inD-derived Aachen map replaced by HRV_Pula (licence): 38/40,
+ * benign 20/20. The two holes, fixed: a person standing mid-crosswalk facing the ego's lanes
+ * (`vru.crosswalk`), a car reversing towards the ego (`AgentForecast`, `stack/AgentCourse.ts`,
+ * `stack/sceneAt.ts`): 40/40.
  */
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
