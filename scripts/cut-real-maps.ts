@@ -115,11 +115,12 @@ const CUTS8: Cut[] = [
     ],
   },
   {
-    // an urban T-junction (two lanes each way on every arm) with a crosswalk over each arm
+    // an urban T-junction (two lanes each way on every arm) with a crosswalk over each arm; the
+    // west arm's 2 m shoulder on the right (6_0_-3 → 89_0_-3) as a cyclist rides it
     name: 't10_t_junction',
     file: 'opendrive/scenic/assets/maps/CARLA/Town10HD.xodr',
     lanes: [
-      ...['6_0_1', '6_0_2', '6_0_-1', '6_0_-2', '7_0_1', '7_0_2', '7_0_-1', '7_0_-2'],
+      ...['6_0_1', '6_0_2', '6_0_-1', '6_0_-2', '6_0_-3', '89_0_-3', '7_0_1', '7_0_2', '7_0_-1', '7_0_-2'],
       ...['22_0_1', '22_0_2', '22_0_-1', '22_0_-2', '89_0_-1', '89_0_-2', '90_0_1', '90_0_2'],
       ...['100_0_1', '105_0_1', '125_0_-1', '24_0_1', '33_0_1', '41_0_1'],
     ],

@@ -18,7 +18,11 @@
  * turn across through traffic) and the inD-derived Aachen map replaced by HRV_Pula (licence): 38/40,
  * benign 20/20. The two holes, fixed: a person standing mid-crosswalk facing the ego's lanes
  * (`vru.crosswalk`), a car reversing towards the ego (`AgentForecast`, `stack/AgentCourse.ts`,
- * `stack/sceneAt.ts`): 40/40.
+ * `stack/sceneAt.ts`): 40/40. Reading why each unsafe case was caught then showed two of my scenes
+ * already in contact at t+0 (a cyclist overlapping the ego's side in its own lane, a ring car
+ * touching the entering ego): the cyclist moved to the shoulder it rides (cut added), the ring car
+ * 7.4 m back — and the cyclist 3 m behind the ego's front on the shoulder, going straight on past
+ * its right turn, was a third hole (`crossing.pet` yielded to vehicles only), fixed.
  */
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -78,11 +82,11 @@ export function reviewerPairs8(): { cases: ReviewerCase[]; scenes: Map<string, O
     'roundabout/real map',
     KEEP,
     onRb(southEntry, fromSouth, [carOn(rb, 'ring1', '45336', 3, 4)]),
-    onRb(southEntry, fromSouth, [carOn(rb, 'ring1', '45322', 2, 4)]),
+    onRb(southEntry, fromSouth, [carOn(rb, 'ring1', '45316', 3, 4)]),
     {
       safe: 'the circulating car is half the ring ahead (north, ≈ 19 m along the ring) driving away at 4 m/s: the entry is free',
       unsafe:
-        "a circulating car 4 m before the ego's merge point at 4 m/s reaches it in 1 s, when the ego at 3 m/s is entering: it has the right of way (StVO §8(1a)) -> wait",
+        "a circulating car 7.4 m before the ego's merge point at 4 m/s reaches it in ≈ 1.3 s, as the ego at 3 m/s enters: it has the right of way (StVO §8(1a)) -> wait",
     },
   );
   const ringRoute = ['45322', '45324', '45330', '45332', '45336', '45308', '45310', '45316'];
@@ -257,15 +261,15 @@ export function reviewerPairs8(): { cases: ReviewerCase[]; scenes: Map<string, O
     'VRU/real map',
     KEEP,
     onMap(t10, egoAt(t10, '6_0_-2', 73, 4), rightTurn, {
-      agents: [bikeOn(t10, 'bike', '6_0_-2', 40, 6, -1.2)],
+      agents: [bikeOn(t10, 'bike', '6_0_-3', 36, 6)],
     }),
     onMap(t10, egoAt(t10, '6_0_-2', 73, 4), rightTurn, {
-      agents: [bikeOn(t10, 'bike', '6_0_-2', 71, 6, -1.2)],
+      agents: [bikeOn(t10, 'bike', '6_0_-3', 64, 6)],
     }),
     {
-      safe: 'a cyclist at the kerb 33 m behind, 2 m/s faster: the ego has turned before it arrives',
+      safe: 'a cyclist on the 2 m shoulder to the right, 33 m behind, 2 m/s faster: the ego has turned before it arrives',
       unsafe:
-        "a cyclist at the kerb beside the ego's front, 2 m/s faster, going straight on: the right turn cuts across it (StVO §9(3)) -> yield",
+        "a cyclist on the shoulder 3 m behind the ego's front, 2 m/s faster, going straight on (89_0_-3): it draws level as the ego turns right across its way, and passes 0.4 s ahead of the ego's corner (StVO §9(3)) -> yield",
     },
   );
   const westbound = ['7_0_1', '90_0_1', '6_0_1'];
@@ -426,7 +430,7 @@ export function reviewerPairs8(): { cases: ReviewerCase[]; scenes: Map<string, O
     'text injection/real map',
     KEEP,
     onRb(southEntry, fromSouth, [liar('45336', 3)]),
-    onRb(southEntry, fromSouth, [liar('45322', 2)]),
+    onRb(southEntry, fromSouth, [liar('45316', 3)]),
     {
       safe: "as rb_entry_yield.safe, the circulating car's id an order: text",
       unsafe:
