@@ -393,3 +393,25 @@ describe('gate: a crossing car seen braking to a stop', () => {
     expect(v.decision).not.toBe('ALLOW');
   });
 });
+
+describe('AgentForecast: a vehicle reversing', () => {
+  // a car on E facing east at 3 m/s, its measured course west (`courseRad`): it moves backwards
+  const forecastE = (courseRad?: number) => {
+    const ag = {
+      ...agentOn(crossing, { id: 'r', lane: 'E', s: 40, speed: 3 }),
+      ...(courseRad === undefined ? {} : { courseRad }),
+    };
+    const f = new AgentForecast(4, 64);
+    forecastAgents([ag], crossing, new LanePathCache(crossing), ['E'], 0, 0, 200, 21, 0.2, f);
+    return { x0: ag.x, f };
+  };
+  it('is forecast along its course, backwards, not along its heading', () => {
+    const { x0, f } = forecastE(Math.PI);
+    expect(f.x[20]! - x0).toBeCloseTo(-12, 1); // 4 s at 3 m/s, west
+    expect(Math.abs(angleDiff(f.h[20]!, 0))).toBeLessThan(1e-9); // still facing east
+  });
+  it('without a course it is forecast forwards along its lane', () => {
+    const { x0, f } = forecastE();
+    expect(f.x[20]! - x0).toBeCloseTo(12, 1);
+  });
+});

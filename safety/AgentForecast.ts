@@ -44,6 +44,11 @@ const TURN_SLOWING_MPS2 = 0.3;
  * drivers shed speed for a turn at 1–2 m/s²).
  */
 const TURN_SLOWING_MAX_MPS2 = 3;
+/**
+ * A vehicle whose measured course (`courseRad`) is within this of its heading's reverse is reversing,
+ * rad (the course's own limit off the heading, `stack/AgentCourse.ts` COURSE.maxOffHeadingRad).
+ */
+const REVERSING_COURSE_RAD = Math.PI / 4;
 /** A branch turning by at least this much is a turn (a slight fork is the straightest way's business), rad. */
 const TURN_MIN_RAD = Math.PI / 6;
 /** Lateral acceleration above which a vehicle cannot take a turn at its speed, m/s² (≈ 0.8 g, the friction of a dry road). */
@@ -244,7 +249,16 @@ export function forecastAgents(
     let dh = 0;
     let onLaneId = '';
     let onLaneS = 0;
-    if (moving && (ag.kind === 'vehicle' || ag.kind === 'cyclist')) {
+    // a vehicle reversing (its positions show it moving backwards) goes the way its course points,
+    // not its heading's: straight on along the course at its speed, neither along its lane nor
+    // over the centre line (a car 21 m ahead reversing towards the ego at 3 m/s was forecast
+    // driving away, and a KEEP towards it was allowed; red team 8, CommonRoad HRV_Pula-27_3)
+    const reversing =
+      moving &&
+      ag.kind === 'vehicle' &&
+      ag.courseRad !== undefined &&
+      Math.abs(angleDiff(ag.courseRad, ag.headingRad)) >= Math.PI - REVERSING_COURSE_RAD;
+    if (moving && !reversing && (ag.kind === 'vehicle' || ag.kind === 'cyclist')) {
       const loc = map.locate(ag.x, ag.y, ag.headingRad, 2);
       if (loc && Math.abs(loc.headingErrRad) < LANE_FOLLOW_HEADING_RAD) {
         // (its own way on, not the ego's route: through a junction the branch that turns least)
@@ -266,13 +280,14 @@ export function forecastAgents(
         }
       }
     }
-    const c = Math.cos(ag.headingRad);
-    const s = Math.sin(ag.headingRad);
+    const travelRad = reversing ? ag.courseRad! : ag.headingRad;
+    const c = Math.cos(travelRad);
+    const s = Math.sin(travelRad);
     // a vehicle going against the lane it is on (a car that came over the centre line into the
     // ego's side of the road) and angled towards the ego: the worse case that its sideways motion
     // stops where the ego is and it comes on head-on along the lane there
     let wrongWay: LanePath | undefined;
-    if (!path && moving && ag.kind === 'vehicle') {
+    if (!path && moving && !reversing && ag.kind === 'vehicle') {
       const loc = map.locate(ag.x, ag.y, ag.headingRad, 2);
       if (loc && Math.abs(loc.headingErrRad) > Math.PI - LANE_FOLLOW_HEADING_RAD)
         wrongWay = paths.getStraightest(loc.laneId);

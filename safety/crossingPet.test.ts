@@ -185,3 +185,26 @@ describe('crossing.pet: the two exceptions to a yield (collision.ts)', () => {
     expect(rule(v, 'collision.predicted')?.decision).not.toBe('ALLOW');
   });
 });
+
+describe('crossing.pet: a cyclist going straight on has the right of way too (StVO §9(3))', () => {
+  // the ego in its left turn C32 at 5 m/s; a cyclist at 8 m/s going straight on along C13 passes
+  // the spot the turn crosses 0.2–0.4 s before the ego: no footprints meet, a yield not given
+  const turnAcross = () =>
+    gate.checkCommand(
+      cmd({ speed: 'KEEP' }),
+      scene({
+        map,
+        lane: 'C32',
+        s: 0,
+        speed: 5,
+        route: turn,
+        agents: [{ id: 'b', kind: 'cyclist', lane: 'C13', s: 14.5, speed: 8 }],
+      }),
+    );
+  it('turning across a cyclist going straight on within 1 s: yield', () => {
+    const pet = rule(turnAcross(), 'crossing.pet')!;
+    expect(pet.decision).not.toBe('ALLOW');
+    expect(pet.values.yields).toBe(true);
+    expect(pet.message).toContain('cyclist');
+  });
+});

@@ -1,10 +1,13 @@
 /**
- * Cuts the few lanes red team 5's reviewer pairs need out of real maps in /work/shared/scenarios
- * (imported with the project's importers) and writes them as inline RoadMap JSON to
- * safety/testing/realMaps5/<name>.json: lanes kept whole (imported points, widths, limits, the
+ * Cuts the few lanes a red team's reviewer pairs need out of real maps (imported with the project's
+ * importers) and writes them as inline RoadMap JSON to safety/testing/realMaps<set>/<name>.json:
+ * set 5 (the default) from /work/shared/scenarios, set 8 from the held-out maps (Lanelet2,
+ * OpenDRIVE, CommonRoad repositories; not in the repo, licences in realMaps8/README.md). Lanes kept whole (imported points, widths, limits, the
  * `speedLimitPosted` flag), links to lanes not kept dropped, the kept lanes' stop lines, the
  * junctions they name and the crosswalks asked for. Run on purpose when a cut must change:
- * `npx tsx scripts/cut-real-maps.ts [scenarioRoot] && npx biome check --write safety/testing/realMaps5`.
+ * `npx tsx scripts/cut-real-maps.ts [root] [set] && npx biome check --write safety/testing/realMaps<set>`
+ * (set 8: `npx tsx scripts/cut-real-maps.ts /tmp/wild 8`, the root holding the repositories' files
+ * at the paths below).
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -82,6 +85,59 @@ const CUTS: Cut[] = [
   },
 ];
 
+/** Red team 8: held-out maps, one feature each (paths under the root, see realMaps8/README.md). */
+const CUTS8: Cut[] = [
+  {
+    // a mini roundabout in Karlsruhe (ring radius ≈ 6.4 m, four two-way arms mapped as
+    // bidirectional lanelets: each arm's lanelet and its `-rev` twin cover the same strip)
+    name: 'l2_roundabout',
+    file: 'lanelet2/fzi/lanelet2_maps/res/mapping_example.osm',
+    lanes: [
+      ...['45308', '45310', '45316', '45322', '45324', '45330', '45332', '45336'],
+      ...['45302', '45306', '45338', '45302-rev', '45318', '45314', '45312', '45318-rev'],
+      ...['43672', '45326', '45320', '43672-rev', '45356-rev', '45334', '45328', '45356'],
+    ],
+  },
+  {
+    // a motorway on-ramp's acceleration lane (48_0_-3, from ramp 1218_0_3) tapering to nothing
+    // beside three through lanes, westbound
+    name: 't06_on_ramp',
+    file: 'opendrive/scenic/assets/maps/CARLA/Town06.xodr',
+    lanes: ['48_0_-2', '48_0_-3', '48_0_-4', '48_0_-5', '49_0_-3', '49_0_-4', '1206_0_-4', '1206_0_-5'],
+  },
+  {
+    // a four-lane motorway bend turning 157° left over ≈ 360 m (radius ≈ 130 m)
+    name: 't06_bend',
+    file: 'opendrive/scenic/assets/maps/CARLA/Town06.xodr',
+    lanes: [
+      ...['66_0_3', '66_0_4', '66_0_5', '66_0_6', '11_0_3', '11_0_4', '11_0_5', '11_0_6'],
+      ...['65_0_-3', '65_0_-4', '65_0_-5', '65_0_-6'],
+    ],
+  },
+  {
+    // an urban T-junction (two lanes each way on every arm) with a crosswalk over each arm; the
+    // west arm's 2 m shoulder on the right (6_0_-3 → 89_0_-3) as a cyclist rides it
+    name: 't10_t_junction',
+    file: 'opendrive/scenic/assets/maps/CARLA/Town10HD.xodr',
+    lanes: [
+      ...['6_0_1', '6_0_2', '6_0_-1', '6_0_-2', '6_0_-3', '89_0_-3', '7_0_1', '7_0_2', '7_0_-1', '7_0_-2'],
+      ...['22_0_1', '22_0_2', '22_0_-1', '22_0_-2', '89_0_-1', '89_0_-2', '90_0_1', '90_0_2'],
+      ...['100_0_1', '105_0_1', '125_0_-1', '24_0_1', '33_0_1', '41_0_1'],
+    ],
+    crosswalks: ['24_1140', '33_1141', '89_1142'],
+  },
+  {
+    // an urban T-junction in Pula (one lane each way): the stem 20334 / 20335 from the east, the
+    // through road 20549 / 20550 (north) and 20547 / 20546 (south), all six turns
+    name: 'pula_t_junction',
+    file: 'commonroad/crime/scenarios/HRV_Pula-27_3_T-1.xml',
+    lanes: [
+      ...['20334', '20335', '20549', '20550', '20547', '20546'],
+      ...['23265', '23266', '22886', '22884', '22922', '22925'],
+    ],
+  },
+];
+
 const round = (v: number): number => Math.round(v * 1000) / 1000;
 
 function cut(map: RoadMapData, c: Cut): RoadMapData {
@@ -116,10 +172,11 @@ function cut(map: RoadMapData, c: Cut): RoadMapData {
 }
 
 const root = process.argv[2] ?? '/work/shared/scenarios';
-for (const c of CUTS) {
+const set = process.argv[3] ?? '5';
+for (const c of set === '8' ? CUTS8 : CUTS) {
   const r = importFile(join(root, c.file));
   if (!r.ok || !r.value.map) throw new Error(`${c.file}: ${r.ok ? 'no map' : r.error.message}`);
-  const out = join('safety', 'testing', 'realMaps5', `${c.name}.json`);
+  const out = join('safety', 'testing', `realMaps${set}`, `${c.name}.json`);
   writeFileSync(out, `${JSON.stringify(cut(r.value.map, c))}\n`);
   console.log(out);
 }

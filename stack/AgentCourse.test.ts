@@ -71,8 +71,25 @@ describe('withCourse', () => {
     expect(c.agents[0]!.courseRad).toBeUndefined();
   });
 
-  it('a car moving backwards (its course more than 45° off its heading) has none', () => {
+  it('a car reversing (its course within 45° of its heading’s reverse) has that course', () => {
     const c = withCourse(snapOf(0.3, carAt(-3, 0, 0)), samples([[0, 0, 0]]));
+    expect(c.agents[0]!.courseRad).toBeCloseTo(Math.PI, 9);
+  });
+
+  it('a car reversing at 3 m/s (0.9 m in the 0.3 s window) has its course: the sense counts, not 2 m of travel', () => {
+    const c = withCourse(snapOf(0.3, carAt(-0.9, 0, 0)), samples([[0, 0, 0]]));
+    expect(c.agents[0]!.courseRad).toBeCloseTo(Math.PI, 9);
+  });
+
+  it('a car reversing through a bend (its heading turning) still has its course', () => {
+    const bend: SpeedSample[] = samples([[0, 0, 0]]);
+    bend[0]!.headings.set('c', 0.1);
+    const c = withCourse(snapOf(0.3, carAt(-0.9, 0, 0)), bend);
+    expect(c.agents[0]!.courseRad).toBeCloseTo(Math.PI, 9);
+  });
+
+  it('a car sliding sideways (its course more than 45° off its heading and its reverse) has none', () => {
+    const c = withCourse(snapOf(0.3, carAt(0, 3, 0)), samples([[0, 0, 0]]));
     expect(c.agents[0]!.courseRad).toBeUndefined();
   });
 

@@ -17,8 +17,9 @@ import type { SpeedSample } from './AgentBraking.ts';
  * (and at most `maxWindowS`: over a longer span it is the direction of an older motion) to its
  * position now, where it has travelled at least `minTravelM` (a tracker's position noise of
  * ≈ 0.1 m is then ≤ 0.05 rad of course) and that direction is within `maxOffHeadingRad` of its
- * heading now (a vehicle reversing or sliding sideways: its course says nothing of the drift of its
- * forward, lane-following forecast), and its heading in every sample of the window within
+ * heading now or of its reverse (a vehicle reversing: the gate forecasts it along its course, not
+ * its heading — red team 8; one sliding sideways has none: its course says nothing of the drift of
+ * its forward, lane-following forecast), and — going forwards — its heading in every sample of the window within
  * `maxTurnRad` of its heading now: a car turning into a cut-in or over the centre line turns its
  * heading first and its course follows half a window late (fuzz seed 7: a cut-in and an oncoming
  * car's drift, forecast from the lagging course, hit the ego); a heading off its lane by noise or
@@ -29,6 +30,8 @@ export const COURSE = {
   windowS: 0.3,
   maxWindowS: 0.6,
   minTravelM: 2,
+  /** Travel that shows a vehicle reversing, m: only the course's sense counts, not its angle (5 × a tracker's 0.1 m position noise: 1.7 m/s over the 0.3 s window). */
+  minReverseTravelM: 0.5,
   maxOffHeadingRad: Math.PI / 4,
   maxTurnRad: 0.01,
 } as const;
@@ -46,6 +49,7 @@ export function withCourse(
     windowS: number;
     maxWindowS: number;
     minTravelM: number;
+    minReverseTravelM: number;
     maxOffHeadingRad: number;
     maxTurnRad: number;
   } = COURSE,
@@ -72,13 +76,16 @@ export function withCourse(
   const agents = snap.agents.map((a) => {
     const p = from?.positions?.get(a.id);
     let own: number | undefined;
-    if (p && steady(a)) {
+    if (p) {
       const dx = a.x - p.x;
       const dy = a.y - p.y;
-      if (Math.hypot(dx, dy) >= rule.minTravelM) {
-        const course = Math.atan2(dy, dx);
-        if (Math.abs(angleDiff(course, a.headingRad)) <= rule.maxOffHeadingRad) own = course;
-      }
+      const travelM = Math.hypot(dx, dy);
+      const course = Math.atan2(dy, dx);
+      const off = Math.abs(angleDiff(course, a.headingRad));
+      // reversing: the course's sense is what counts, not its precise angle nor its lag in a bend
+      // (the gate reads no drift from it); a forward course only from a steady heading
+      if (travelM >= rule.minReverseTravelM && off >= Math.PI - rule.maxOffHeadingRad) own = course;
+      else if (travelM >= rule.minTravelM && off <= rule.maxOffHeadingRad && steady(a)) own = course;
     }
     if (own === a.courseRad) return a;
     changed = true;

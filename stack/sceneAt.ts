@@ -7,6 +7,8 @@ import type { RoadMap } from '../core/map/index.ts';
 import type { Planner } from '../planner/index.ts';
 import type { SafetyScene } from '../safety/index.ts';
 import { runScenario } from '../sim/index.ts';
+import { type SpeedSample, speedSampleOf } from './AgentBraking.ts';
+import { withCourse } from './AgentCourse.ts';
 
 function expertReplay(s: Scenario): Planner<null> {
   return {
@@ -44,7 +46,15 @@ export function sceneAt(scenario: Scenario, map: RoadMap, tS: number): Result<Sa
   );
   let tick = log.ticks[0]!;
   for (const t of log.ticks) if (t.tS <= tS + 1e-9) tick = t;
-  const snapshot: WorldSnapshot = {
+  // the agents' courses from their positions in the ticks before, as the stack measures them
+  // (`withCourse`): a car reversing moves against its heading, and only its course says so
+  const history: SpeedSample[] = [];
+  for (const t of log.ticks)
+    if (t.tS < tick.tS - 1e-9)
+      history.push(
+        speedSampleOf({ tS: t.tS, ego: t.ego, agents: t.agents, lights: t.lights, route: scenario.route }),
+      );
+  const seen: WorldSnapshot = {
     tS: tick.tS,
     ego: tick.ego,
     agents: tick.agents,
@@ -53,5 +63,5 @@ export function sceneAt(scenario: Scenario, map: RoadMap, tS: number): Result<Sa
     ...(scenario.instruction ? { instruction: scenario.instruction } : {}),
     ...(scenario.occlusions ? { occlusions: scenario.occlusions } : {}),
   };
-  return ok({ snapshot, map, vehicle: scenario.vehicle });
+  return ok({ snapshot: withCourse(seen, history), map, vehicle: scenario.vehicle });
 }

@@ -482,7 +482,7 @@ function goesStraightTo(f: CheckContext['forecast'], j: number, m: number): bool
  * Both: against the vehicle's forecast up to `crossingPetS` either side; a vehicle crosses where it
  * heads more than 20° off the ego's path. Not once the ego is in that vehicle's path or cannot stop
  * short of it (its lag, then b_min): going on to clear the crossing is then the way out. Road
- * vehicles only (a robot keeps ISO/TS 15066 separation).
+ * vehicles only, cyclists among them (a robot keeps ISO/TS 15066 separation).
  */
 export function crossingPetRule(ctx: CheckContext, sink: RuleSink): void {
   const { rollout: r, forecast: f, vehicle: veh, snapshot, params } = ctx;
@@ -519,7 +519,10 @@ export function crossingPetRule(ctx: CheckContext, sink: RuleSink): void {
     egoCentre(ctx, k, e);
     for (let j = 0; j < f.count; j++) {
       const ag = snapshot.agents[f.index[j]!]!;
-      if (ag.kind !== 'vehicle' || ag.speedMps < CROSS_MIN_SPEED_MPS) continue;
+      // (a cyclist is a vehicle on the road: a right turn yields to one going straight on beside
+      // it, on a shoulder or bike lane too — StVO §9(3); one riding a shoulder past an ego turning
+      // right across it 0.3 s ahead of it was allowed, red team 8, Town10HD)
+      if ((ag.kind !== 'vehicle' && ag.kind !== 'cyclist') || ag.speedMps < CROSS_MIN_SPEED_MPS) continue;
       if (ctx.rearStruck.has(j) || ctx.sideStruck.has(j) || ctx.contactNow.has(j)) continue;
       if (j >= committed.length) {
         if (entersPathWithin(ctx, j, committedM)) continue;
@@ -569,7 +572,7 @@ export function crossingPetRule(ctx: CheckContext, sink: RuleSink): void {
           if (m < k && gapS >= params.accelLagS + vk / (2 * hardBrake)) continue;
           sink.fail(
             'crossing.pet',
-            `the ego turns across the path of vehicle ${q(ag.id)}, going straight on (its right of way), ${round(gapS, 1)} s ${m < k ? 'after' : m > k ? 'before' : 'as'} it passes there (t+${round(k * r.dtS, 1)} s, ${round(r.v[k]!)} m/s; post-encroachment time within ${pet} s): yield, pass behind it out of ${pet} s or stop short of its path`,
+            `the ego turns across the path of ${ag.kind} ${q(ag.id)}, going straight on (its right of way), ${round(gapS, 1)} s ${m < k ? 'after' : m > k ? 'before' : 'as'} it passes there (t+${round(k * r.dtS, 1)} s, ${round(r.v[k]!)} m/s; post-encroachment time within ${pet} s): yield, pass behind it out of ${pet} s or stop short of its path`,
             {
               agentId: ag.id,
               atS: round(k * r.dtS, 2),
@@ -584,7 +587,7 @@ export function crossingPetRule(ctx: CheckContext, sink: RuleSink): void {
         }
         sink.fail(
           'crossing.pet',
-          `vehicle ${q(ag.id)} crosses the ego's path ${round(gapS, 1)} s ${m < k ? 'before' : m > k ? 'after' : 'as'} the ego passes there (t+${round(k * r.dtS, 1)} s, ${round(r.v[k]!)} m/s; post-encroachment time within ${pet} s): keep ${round(v0)} m/s instead of speeding up`,
+          `${ag.kind} ${q(ag.id)} crosses the ego's path ${round(gapS, 1)} s ${m < k ? 'before' : m > k ? 'after' : 'as'} the ego passes there (t+${round(k * r.dtS, 1)} s, ${round(r.v[k]!)} m/s; post-encroachment time within ${pet} s): keep ${round(v0)} m/s instead of speeding up`,
           {
             agentId: ag.id,
             atS: round(k * r.dtS, 2),

@@ -291,8 +291,14 @@ function crosswalkRule(ctx: CheckContext, sink: RuleSink, f0: number, lookEnd: n
       if (ag.kind !== 'pedestrian' && ag.kind !== 'cyclist') continue;
       if (pointInPolygon(ag.x, ag.y, cw.polygon)) {
         path.line.project(ag.x, ag.y, fq, r.s[0]! - 10, r.s[0]! + lookEnd - f0 + 20);
-        const lateralV = ag.speedMps * Math.sin(ag.headingRad - path.line.headingAt(Math.max(0, fq.sM)));
-        const towards = fq.dM * lateralV < 0;
+        const across = Math.sin(ag.headingRad - path.line.headingAt(Math.max(0, fq.sM))); // left +
+        const lateralV = ag.speedMps * across;
+        // one standing on it facing the ego's path (within 60°, as `vru.stepOut` reads facing) waits
+        // to cross it — at a refuge mid-crosswalk, on the far side of a lane it has crossed — and has
+        // the right of way the moment it steps: a person standing at the centre line of a 4-lane
+        // crosswalk facing the ego's lanes, 46 m ahead at 10 m/s, was passed (red team 8, Town10HD)
+        const waiting = ag.speedMps < 0.3 && -Math.sign(fq.dM) * across >= 0.5;
+        const towards = fq.dM * lateralV < 0 || waiting;
         // one who has crossed the ego's lane and walks on (or stands) on the far side no longer conflicts
         if (!towards && Math.abs(fq.dM) > veh.widthM / 2 + params.crosswalkClearM) continue;
         who = ag.id;

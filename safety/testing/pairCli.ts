@@ -23,6 +23,7 @@ export async function safetyCheck(
   scene: string,
   command: object,
   json = true,
+  atS?: number,
 ): Promise<{ code: number; text: string; err: string }> {
   const lines: string[] = [];
   const errs: string[] = [];
@@ -31,6 +32,7 @@ export async function safetyCheck(
     return true;
   });
   const args = ['safety', 'check', scene, '--command', JSON.stringify(command), ...(json ? ['--json'] : [])];
+  if (atS !== undefined) args.push('--at', String(atS));
   try {
     const code = await main(['node', 'edgeplan', ...args], (s) => lines.push(s));
     return { code, text: lines.join('\n'), err: errs.join('') };
@@ -49,7 +51,7 @@ export function pairTableTests(cases: readonly ReviewerCase[], dir: string, pair
   });
   for (const c of cases)
     it(`${c.id}: ${c.expect.join(' or ')} (${c.why})`, async () => {
-      const r = await safetyCheck(join(dir, c.scene), c.command);
+      const r = await safetyCheck(join(dir, c.scene), c.command, true, c.atS);
       expect(r.code).toBe(c.exitCode ?? 0);
       expect(c.expect).toContain((JSON.parse(r.text) as { decision: string }).decision);
     });

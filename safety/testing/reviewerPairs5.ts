@@ -23,7 +23,8 @@ import {
 } from './reviewerPairs.ts';
 
 type Pose = [number, number, number];
-interface CutMap {
+/** A map cut by `scripts/cut-real-maps.ts`, as read from its JSON. */
+export interface CutMap {
   lanes: Obj[];
   stopLines: Obj[];
   junctions: Obj[];
@@ -35,7 +36,7 @@ const loadCut = (name: string): CutMap =>
   JSON.parse(readFileSync(join(MAP_DIR, `${name}.json`), 'utf8')) as CutMap;
 
 /** The pose [x, y, heading] at arc length s along a lane of `m`, `leftM` to its left (m). */
-function on(m: CutMap, laneId: string, s: number, leftM = 0): Pose {
+export function on(m: CutMap, laneId: string, s: number, leftM = 0): Pose {
   const l = m.lanes.find((x) => x['id'] === laneId);
   if (!l) throw new Error(`no lane ${laneId}`);
   const c = l['centerline'] as { x: number; y: number }[];
@@ -57,13 +58,18 @@ function on(m: CutMap, laneId: string, s: number, leftM = 0): Pose {
 }
 
 /** The ego's rear axle such that its front bumper is at arc length `frontS` on `laneId`, at `v` m/s. */
-function egoAt(m: CutMap, laneId: string, frontS: number, v: number): [number, number, number, number] {
+export function egoAt(
+  m: CutMap,
+  laneId: string,
+  frontS: number,
+  v: number,
+): [number, number, number, number] {
   const [x, y, h] = on(m, laneId, frontS - FRONT_M);
   return [x, y, h, v];
 }
 
 /** A car (4.5 × 1.8 m) centred at arc length s on a lane, `leftM` to its left, along it at v m/s. */
-function carOn(
+export function carOn(
   m: CutMap,
   id: string,
   laneId: string,
@@ -77,7 +83,12 @@ function carOn(
 }
 
 /** A scene on a cut map (all of its lanes, stop lines, junctions and crosswalks). */
-function onMap(m: CutMap, ego: [number, number, number, number], route: string[], p: SceneParts = {}): Obj {
+export function onMap(
+  m: CutMap,
+  ego: [number, number, number, number],
+  route: string[],
+  p: SceneParts = {},
+): Obj {
   return scen(m.lanes, ego, route, {
     stopLines: m.stopLines,
     junctions: m.junctions,
