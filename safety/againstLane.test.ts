@@ -16,7 +16,12 @@ const P = SafetyParamsSchema.parse({});
 /** Two lanes along +x; the ego on R0 at s 100 heading −x at 10 m/s, a car alongside on R1 going its way. */
 function wrongWay() {
   const map = roadMap({ lanes: 2 });
-  const sc = scene({ map, s: 100, speed: 10, agents: [{ id: 'beside', lane: 'R1', s: 100, speed: 10, dh: Math.PI }] });
+  const sc = scene({
+    map,
+    s: 100,
+    speed: 10,
+    agents: [{ id: 'beside', lane: 'R1', s: 100, speed: 10, dh: Math.PI }],
+  });
   const ego = { ...sc.snapshot.ego, headingRad: Math.PI };
   return { map, sc: { ...sc, snapshot: { ...sc.snapshot, ego } }, ego };
 }
@@ -25,7 +30,16 @@ describe('roll-out of an ego facing against its lane', () => {
   it('goes straight on along its heading (never turned round onto the lane direction)', () => {
     const { map, sc, ego } = wrongWay();
     const r = new Rollout(128);
-    rolloutCommand(cmd({ speed: 'STOP', decelMps2: 4 }), ego, map, ['R0'], sc.vehicle, P, new LanePathCache(map), r);
+    rolloutCommand(
+      cmd({ speed: 'STOP', decelMps2: 4 }),
+      ego,
+      map,
+      ['R0'],
+      sc.vehicle,
+      P,
+      new LanePathCache(map),
+      r,
+    );
     expect(r.path).toBeDefined();
     for (let k = 0; k < r.n; k++) {
       expect(r.h[k]).toBeCloseTo(Math.PI, 9);
@@ -44,7 +58,16 @@ describe('roll-out of an ego facing against its lane', () => {
     // the front bumper to stop 10 m ahead of where it is now (the ego's pose is its rear axle)
     const against = new Rollout(128);
     const stopBehind = { x: ego.x - front - 10, y: ego.y };
-    rolloutCommand(cmd({ speed: 'STOP', stopAt: stopBehind }), ego, map, ['R0'], sc.vehicle, P, paths, against);
+    rolloutCommand(
+      cmd({ speed: 'STOP', stopAt: stopBehind }),
+      ego,
+      map,
+      ['R0'],
+      sc.vehicle,
+      P,
+      paths,
+      against,
+    );
     const egoFwd = { ...ego, headingRad: 0 };
     const fwd = new Rollout(128);
     const stopAhead = { x: ego.x + front + 10, y: ego.y };
