@@ -13,7 +13,7 @@
 import { angleDiff, type MidLevelCommand, type Trajectory, type VehicleParams } from '../core/index.ts';
 import type { RoadMap } from '../core/map/index.ts';
 import { evasiveMoveS } from '../core/vehicle/index.ts';
-import { buildLanePath, type LanePath, projectOnStart } from './LanePath.ts';
+import { buildLanePath, type LanePath, pieceAt, projectOnStart } from './LanePath.ts';
 import type { SafetyParams } from './SafetyParams.ts';
 
 export type PathKind = MidLevelCommand['path'];
@@ -308,11 +308,26 @@ export function rolloutCommand(
     s = fp.sM;
     d = fp.dM;
   }
+  // an ego that faces against its lane (more than 90° off the path's heading: the wrong way down
+  // it) does not follow it — the path leads the other way, and a command rolled along it turned the
+  // rolled-out ego round on the spot: the tracker then steered a repair's or an MRM's stop round
+  // into the next lane (esmini full_e6mini_reverse, traj_use_cases). It goes on straight along its
+  // heading; its arc length and offset are where those poses lie on the lane
+  const against = !!out.path && Math.cos(angleDiff(ego.headingRad, out.path.line.headingAt(s))) < 0;
   out.stopS = Number.NaN;
   if (command.speed === 'STOP' && command.stopAt && out.path) {
-    out.path.line.project(command.stopAt.x, command.stopAt.y, fp);
     // stopAt is where the front bumper stops; the rolled-out pose is the rear axle.
-    out.stopS = fp.sM - (vehicle.rearAxleToCenterM + vehicle.lengthM / 2);
+    const toFront = vehicle.rearAxleToCenterM + vehicle.lengthM / 2;
+    if (against) {
+      // measured along the heading it goes on along, from where it is (the loop's s starts at s0)
+      const along =
+        (command.stopAt.x - ego.x) * Math.cos(ego.headingRad) +
+        (command.stopAt.y - ego.y) * Math.sin(ego.headingRad);
+      out.stopS = s + along - toFront;
+    } else {
+      out.path.line.project(command.stopAt.x, command.stopAt.y, fp);
+      out.stopS = fp.sM - toFront;
+    }
   }
   const s0 = s;
   // a braking onset (jerk) builds the commanded deceleration up from the current acceleration and
@@ -445,7 +460,14 @@ export function rolloutCommand(
     out.a[k] = a;
     out.s[k] = s;
     out.d[k] = dNow;
-    if (out.path) {
+    if (out.path && against) {
+      out.x[k] = ego.x + (s - s0) * Math.cos(ego.headingRad);
+      out.y[k] = ego.y + (s - s0) * Math.sin(ego.headingRad);
+      out.h[k] = ego.headingRad;
+      out.path.line.project(out.x[k]!, out.y[k]!, fp);
+      out.s[k] = fp.sM;
+      out.d[k] = fp.dM;
+    } else if (out.path) {
       out.path.line.toCartesian(s, dNow, pose);
       out.x[k] = pose.x;
       out.y[k] = pose.y;
@@ -489,6 +511,7 @@ export function rolloutTrajectory(
   out.stopS = Number.NaN;
   if (reverses(pts)) {
     rolloutBrake(pts, ego, params, out);
+    plannedShift(out, kind, map);
     return placed;
   }
   let j = 0;
@@ -571,7 +594,32 @@ export function rolloutTrajectory(
   out.a[0] = ego.accelMps2;
   for (let k = 1; k < n; k++) out.a[k - 1] = (out.v[k]! - out.v[k - 1]!) / dt;
   if (n > 1) out.a[n - 1] = out.a[n - 2]!;
+  plannedShift(out, kind, map);
   return placed;
+}
+
+/**
+ * The lateral move a planned trajectory that follows its lane makes (`shiftToM`, which
+ * `changesLane` reads): none while its poses keep the ego's centre within the lane they are on (an
+ * in-lane shift, no lane change for any rule, as a commanded `lateralOffsetM` is), else the offset
+ * it strays farthest to from where the ego is. Left at `placeEgo`'s lane centre, the ego's own
+ * offset decided: an ego 0.52 m left of the centre on a plan that stayed in its lane read as a lane
+ * change, and a car closing from behind in that lane was judged the ego's conflict — an 8 m/s² stop
+ * in front of it at 30 m/s (esmini trajectory-test, pdm-closed+gate). `map` gives the lanes' widths.
+ */
+function plannedShift(out: Rollout, kind: PathKind, map: RoadMap): void {
+  const path = out.path;
+  if (kind !== 'FOLLOW_LANE' || !path || out.n === 0) return;
+  const d0 = out.d[0]!;
+  let far = d0;
+  let leaves = false;
+  for (let k = 0; k < out.n; k++) {
+    const d = out.d[k]!;
+    if (Math.abs(d - d0) > Math.abs(far - d0)) far = d;
+    const lane = map.lane(pieceAt(path, out.s[k]!).laneId);
+    if (!lane || Math.abs(d) > lane.data.widthM / 2) leaves = true;
+  }
+  out.shiftToM = leaves ? far : d0;
 }
 
 /** Whether a trajectory asks to move backwards somewhere (a negative speed). */
