@@ -40,6 +40,7 @@ export function startRos(o: StartRosOptions): RosRun {
   const source = new LiveSource(clock, c.rates.objectsStaleAfterS);
   let driver: LiveDriver | undefined;
   let goals = 0;
+  let lastFailure: string | undefined;
   const bridge = new RosBridge({
     url: o.url,
     config: c,
@@ -47,8 +48,19 @@ export function startRos(o: StartRosOptions): RosRun {
     clock,
     onGoal: (g) => driver?.setGoal(g, `goal-${++goals}`),
     onError: (where, msg) => log(`rejected ${where}: ${msg}`),
-    onLink: (e, n) =>
-      log(`rosbridge ${o.url}: ${e}${e === 'connected' && n > 1 ? ` (reconnection ${n - 1})` : ''}`),
+    onLink: (e, n) => {
+      lastFailure = undefined;
+      log(`rosbridge ${o.url}: ${e}${e === 'connected' && n > 1 ? ` (reconnection ${n - 1})` : ''}`);
+    },
+    // the first failure and each change of reason, not every attempt (a robot still booting would
+    // fill the log): a wrong URL or a missing rosbridge is said at once instead of a silent wait
+    onConnectFailed: (reason, failures, retryInS) => {
+      if (reason === lastFailure) return;
+      lastFailure = reason;
+      log(
+        `rosbridge ${o.url}: cannot connect (${reason}), ${failures > 1 ? `${failures} attempts so far, ` : ''}retrying (next in ${retryInS} s, then up to every ${c.reconnect.maxS} s)`,
+      );
+    },
   });
   driver = new LiveDriver({
     source,
