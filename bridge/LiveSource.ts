@@ -57,6 +57,17 @@ export class LiveSource implements Source {
     private readonly orderResetAfterS = 1,
   ) {}
 
+  /** Whether an ego message with this order key would be taken now (newer, or after a silence). */
+  takesOrder(orderKey: number | undefined): boolean {
+    const last = this.lastOrder;
+    return (
+      orderKey === undefined ||
+      !last ||
+      orderKey > last.key ||
+      this.clock.nowS() - last.atS >= this.orderResetAfterS
+    );
+  }
+
   /**
    * New odometry (rear-axle ego); announces a snapshot. `stampS` is the robot's own stamp, if any;
    * `lagS` how much later than the promptest messages it was taken in (a backlog): its time is
@@ -71,14 +82,11 @@ export class LiveSource implements Source {
     orderKey: number | undefined = stampS,
   ): boolean {
     const nowS = this.clock.nowS();
-    if (orderKey !== undefined) {
-      const last = this.lastOrder;
-      if (last && orderKey <= last.key && nowS - last.atS < this.orderResetAfterS) {
-        this.outOfOrderCount++;
-        return false;
-      }
-      this.lastOrder = { key: orderKey, atS: nowS };
+    if (!this.takesOrder(orderKey)) {
+      this.outOfOrderCount++;
+      return false;
     }
+    if (orderKey !== undefined) this.lastOrder = { key: orderKey, atS: nowS };
     const tS = nowS - Math.max(0, lagS);
     // acceleration from consecutive speeds: the controller's jerk limit and the gate want it
     const prev = this.ego;
