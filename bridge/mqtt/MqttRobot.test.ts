@@ -245,3 +245,34 @@ describe('MqttRobot input through mosquitto', () => {
     }
   }, 60_000);
 });
+
+describe('MqttRobot link without a broker', () => {
+  it('backs off its reconnection and logs a failure once per reason (L4)', async () => {
+    const log: string[] = [];
+    const r = new MqttRobot({
+      id: 'lonely',
+      // nothing listens on port 1: every attempt is refused, for the same reason
+      link: { url: 'mqtt://127.0.0.1:1', reconnectMs: 20, reconnectMaxMs: 200 },
+      map: MAP,
+      vehicle: VEHICLE,
+      makeStack: testStackFactory(VEHICLE),
+      clock: new WallClock(),
+      controlHz: 20,
+      log: (l) => log.push(l),
+    });
+    let attempts = 0;
+    r.client.on('reconnect', () => attempts++);
+    try {
+      await until(
+        () => attempts >= 5,
+        30_000,
+        () => `reconnections ${attempts}`,
+      );
+      expect(log.filter((l) => l.includes('ECONNREFUSED'))).toHaveLength(1);
+      // 20 ms doubled on each attempt, capped at 200 ms
+      expect(r.client.options.reconnectPeriod).toBe(200);
+    } finally {
+      await r.stop();
+    }
+  }, 60_000);
+});

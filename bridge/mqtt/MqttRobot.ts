@@ -35,8 +35,10 @@ export interface MqttLinkOptions {
   ca?: string | Buffer;
   cert?: string | Buffer;
   key?: string | Buffer;
-  /** Reconnect period, ms. */
+  /** First reconnect delay, ms; doubled after each failed attempt up to `reconnectMaxMs`. */
   reconnectMs?: number;
+  /** Longest reconnect delay, ms (default 5000, as the ROS bridge's `reconnect.maxS`). */
+  reconnectMaxMs?: number;
   /** Broker-side session lifetime after a disconnect (queued QoS 1 missions wait this long), s. */
   sessionExpiryS?: number;
 }
@@ -104,6 +106,36 @@ export function clientOptions(
     ...(l.key ? { key: l.key } : {}),
     ...(will ? { will: { ...will, payload: Buffer.from(will.payload) } } : {}),
   };
+}
+
+/**
+ * Reconnection with back-off and errors logged once per reason: mqtt.js retries at a fixed period
+ * and reports every failed attempt (a broker away for an hour: 7200 lines at 500 ms). Each attempt
+ * doubles the delay before the next (mqtt.js re-reads `options.reconnectPeriod` when it arms
+ * the next attempt), a connection resets it; an error is logged when its text differs from the
+ * last one logged since the last connection.
+ */
+export function superviseLink(
+  client: MqttClient,
+  l: MqttLinkOptions,
+  log: ((line: string) => void) | undefined,
+  who: string,
+): void {
+  const baseMs = l.reconnectMs ?? 500;
+  const maxMs = Math.max(baseMs, l.reconnectMaxMs ?? 5000);
+  let lastError: string | undefined;
+  client.on('reconnect', () => {
+    client.options.reconnectPeriod = Math.min(maxMs, (client.options.reconnectPeriod ?? baseMs) * 2);
+  });
+  client.on('connect', () => {
+    client.options.reconnectPeriod = baseMs;
+    lastError = undefined;
+  });
+  client.on('error', (e) => {
+    if (e.message === lastError) return;
+    lastError = e.message;
+    log?.(`${who}: mqtt ${e.message} (retrying, up to every ${maxMs / 1000} s)`);
+  });
 }
 
 /** What became of a mission message. */
@@ -198,7 +230,7 @@ export class MqttRobot {
       });
       o.log?.(`${o.id}: connected to ${o.link.url}${n > 1 ? ' (again)' : ''}`);
     });
-    this.client.on('error', (e) => o.log?.(`${o.id}: mqtt ${e.message}`));
+    superviseLink(this.client, o.link, o.log, o.id);
     // a lost link: nothing from before it is used once it is back (the watchdog holds meanwhile)
     this.client.on('close', () => this.source.invalidate());
     this.client.on('message', (topic, payload, packet) => {
