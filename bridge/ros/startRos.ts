@@ -41,13 +41,21 @@ export function startRos(o: StartRosOptions): RosRun {
   let driver: LiveDriver | undefined;
   let goals = 0;
   let lastFailure: string | undefined;
+  let lastRejected: string | undefined;
   const bridge = new RosBridge({
     url: o.url,
     config: c,
     source,
     clock,
     onGoal: (g) => driver?.setGoal(g, `goal-${++goals}`),
-    onError: (where, msg) => log(`rejected ${where}: ${msg}`),
+    // a stream of the same bad message (odometry at 50 Hz in the wrong frame) is logged once; the
+    // diagnostics' link.rejected counts every one
+    onError: (where, msg) => {
+      const line = `rejected ${where}: ${msg}`;
+      if (line === lastRejected) return;
+      lastRejected = line;
+      log(`${line} (repeats not logged: diagnostics link.rejected counts them)`);
+    },
     onLink: (e, n) => {
       lastFailure = undefined;
       log(`rosbridge ${o.url}: ${e}${e === 'connected' && n > 1 ? ` (reconnection ${n - 1})` : ''}`);
