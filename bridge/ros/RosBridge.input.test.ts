@@ -153,6 +153,7 @@ describe('RosBridge input through rosbridge', () => {
         await new Promise((r) => setTimeout(r, 50));
       }
       expect(source.missing).toBe('objects-stale');
+      expect(bridge.objectsLagS).toBeGreaterThan(1.5);
     } finally {
       bridge.close();
     }

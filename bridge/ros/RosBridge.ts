@@ -153,8 +153,10 @@ export class RosBridge {
   private readonly egoLag = new StampLag();
   /** The newest ego message's lag, s (diagnostics). */
   egoLagS = 0;
-  /** Objects' lag (how long before arrival they were measured, against the ego's clock offset). */
+  /** Objects' lag when no ego floor is known yet (their own promptest messages as the reference). */
   private readonly objectsLag = new StampLag();
+  /** The newest objects' age at arrival, s (diagnostics: a detector's latency, or clocks that disagree). */
+  objectsLagS = 0;
   /** The ego's recent poses on its stamps: base_link objects are placed around the pose at theirs. */
   private readonly egoPoses = new PoseHistory();
   /** Odometry arrived in a frame not taken as the map's, without one: warned once. */
@@ -436,6 +438,7 @@ export class RosBridge {
     };
     const agents = objectsToAgents(r.value.objects, inBaseLink, baseLink, speedOf);
     this.tracks = seen;
+    this.objectsLagS = lagS;
     this.o.source.setAgents(agents, lagS);
   }
 

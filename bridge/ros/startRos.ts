@@ -97,6 +97,7 @@ export function startRos(o: StartRosOptions): RosRun {
       input: source.missing ?? 'ok',
       ...(bridge.tf ? { tf: bridge.tf.waiting ?? 'ok' } : {}),
       egoLagS: bridge.egoLagS,
+      objectsLagS: bridge.objectsLagS,
       controlLatencyS: d.latency.latencyS(clock.nowS()),
       mission: d.activeMission ?? null,
       arriving: d.arriving,
