@@ -1,8 +1,10 @@
 /**
  * The stack's source for a live machine: the newest odometry, objects, traffic lights, instruction
  * and mission route, put together into a `WorldSnapshot` when the stack asks. Times are on the
- * bridge's clock at arrival (the robot's stamps are kept only to echo them back), so staleness
- * never depends on the two clocks agreeing. No route (no mission) or no odometry since the link came
+ * bridge's clock at arrival, dated back by a measured lag (never by the robot's clock directly), so
+ * staleness never depends on the two clocks agreeing. The robot's stamps (or counters) also order
+ * its ego messages: one not newer than the last taken is dropped (a second publisher, a replay, a
+ * reordering link), so the newest pose is never replaced by an older one. No route (no mission) or no odometry since the link came
  * up: no snapshot, and the control loop's watchdog holds the vehicle.
  */
 import type {
@@ -27,10 +29,15 @@ export class LiveSource implements Source {
   private lights: TrafficLightState[] = [];
   private lightsAtS = Number.NEGATIVE_INFINITY;
   private instruction: Instruction | undefined;
+  private instructionAtS = Number.NEGATIVE_INFINITY;
+  /** The order key (robot stamp or counter) of the newest ego taken, and when it was taken (our clock). */
+  private lastOrder: { key: number; atS: number } | undefined;
   private route: Route | undefined;
   private readonly listeners = new Set<() => void>();
   /** Odometry messages taken in. */
   odometryCount = 0;
+  /** Ego messages dropped because their stamp or counter was not newer than the last one taken. */
+  outOfOrderCount = 0;
 
   constructor(
     private readonly clock: Clock,
@@ -38,15 +45,49 @@ export class LiveSource implements Source {
     private readonly objectsStaleAfterS = 1,
     /** Light states older than this are left out, s. */
     private readonly lightsStaleAfterS = 2,
+    /**
+     * An operator instruction older than this is left out, s: it was given for the situation of
+     * its time (a publisher that wants it kept re-sends it, e.g. a latched topic on reconnection).
+     */
+    private readonly instructionStaleAfterS = 30,
+    /**
+     * After this long without an ego message taken, an older stamp or counter is taken again, s:
+     * the robot restarted its clock or counter (a reordered message arrives within milliseconds).
+     */
+    private readonly orderResetAfterS = 1,
   ) {}
+
+  /** Whether an ego message with this order key would be taken now (newer, or after a silence). */
+  takesOrder(orderKey: number | undefined): boolean {
+    const last = this.lastOrder;
+    return (
+      orderKey === undefined ||
+      !last ||
+      orderKey > last.key ||
+      this.clock.nowS() - last.atS >= this.orderResetAfterS
+    );
+  }
 
   /**
    * New odometry (rear-axle ego); announces a snapshot. `stampS` is the robot's own stamp, if any;
    * `lagS` how much later than the promptest messages it was taken in (a backlog): its time is
    * then that much earlier, so a pose that held a while ago is judged by the watchdog as that old.
+   * `orderKey` (default: the stamp) orders the robot's messages: one not above the last taken is
+   * dropped (counted in `outOfOrderCount`) and false returned.
    */
-  setEgo(ego: Omit<EgoState, 'tS'>, stampS?: number, lagS = 0): void {
-    const tS = this.clock.nowS() - Math.max(0, lagS);
+  setEgo(
+    ego: Omit<EgoState, 'tS'>,
+    stampS?: number,
+    lagS = 0,
+    orderKey: number | undefined = stampS,
+  ): boolean {
+    const nowS = this.clock.nowS();
+    if (!this.takesOrder(orderKey)) {
+      this.outOfOrderCount++;
+      return false;
+    }
+    if (orderKey !== undefined) this.lastOrder = { key: orderKey, atS: nowS };
+    const tS = nowS - Math.max(0, lagS);
     // acceleration from consecutive speeds: the controller's jerk limit and the gate want it
     const prev = this.ego;
     const accelMps2 =
@@ -55,11 +96,16 @@ export class LiveSource implements Source {
     this.egoStampS = stampS;
     this.odometryCount++;
     for (const l of this.listeners) l();
+    return true;
   }
 
-  setAgents(agents: AgentState[]): void {
+  /**
+   * New objects (map frame). `lagS`: how long before their arrival they were measured (from their
+   * stamp, against the ego messages' clock offset), so objects that arrive late go stale sooner.
+   */
+  setAgents(agents: AgentState[], lagS = 0): void {
     this.agents = agents;
-    this.agentsAtS = this.clock.nowS();
+    this.agentsAtS = this.clock.nowS() - Math.max(0, lagS);
     this.objectsSeen = true;
   }
 
@@ -68,8 +114,10 @@ export class LiveSource implements Source {
     this.lightsAtS = this.clock.nowS();
   }
 
+  /** An operator instruction; undefined or an empty text withdraws the one in force. */
   setInstruction(i: Instruction | undefined): void {
-    this.instruction = i;
+    this.instruction = i && i.text.trim() !== '' ? i : undefined;
+    this.instructionAtS = this.clock.nowS();
   }
 
   /** The mission's route (undefined: no mission, hold). */
@@ -100,6 +148,10 @@ export class LiveSource implements Source {
     this.egoStampS = undefined;
     this.agents = [];
     if (this.objectsSeen) this.agentsAtS = Number.NEGATIVE_INFINITY;
+    // an instruction was given for the situation before the outage; the order restarts too (the
+    // robot may have restarted its counter while the link was down)
+    this.instruction = undefined;
+    this.lastOrder = undefined;
   }
 
   /**
@@ -122,7 +174,9 @@ export class LiveSource implements Source {
       agents: this.agents,
       lights: tS - this.lightsAtS <= this.lightsStaleAfterS ? this.lights : [],
       route: this.route,
-      ...(this.instruction ? { instruction: this.instruction } : {}),
+      ...(this.instruction && tS - this.instructionAtS <= this.instructionStaleAfterS
+        ? { instruction: this.instruction }
+        : {}),
     };
   }
 

@@ -25,6 +25,7 @@ import {
   type MqttRobot,
   PUBACK_PAYLOAD_FORMAT_INVALID,
   PUBACK_SUCCESS,
+  superviseLink,
 } from './MqttRobot.ts';
 import { type MqttMission, MqttMissionSchema, topicFor } from './MqttTopics.ts';
 
@@ -119,7 +120,7 @@ export class Fleet {
         if (this.connects === n) this.subscribedOn = n;
       });
     });
-    this.client.on('error', (e) => this.log?.(`fleet: mqtt ${e.message}`));
+    superviseLink(this.client, link, this.log, 'fleet');
     // QoS ≥ 1 missions were taken before their PUBACK (the ingress handler); QoS 0 ones come here
     this.client.on('message', (t, payload, packet) => {
       if (t === topic && packet.qos === 0) this.take(payload, t);

@@ -24,6 +24,7 @@ import {
 import type { RoadMap } from '../../core/map/index.ts';
 import { LiveDriver, type MakeStack, type MissionEvent } from '../LiveDriver.ts';
 import { LiveSource } from '../LiveSource.ts';
+import { StampLag } from '../ros/StampLag.ts';
 import { MqttMissionSchema, MqttStateSchema, type MqttTopicName, topicFor } from './MqttTopics.ts';
 
 export interface MqttLinkOptions {
@@ -34,8 +35,10 @@ export interface MqttLinkOptions {
   ca?: string | Buffer;
   cert?: string | Buffer;
   key?: string | Buffer;
-  /** Reconnect period, ms. */
+  /** First reconnect delay, ms; doubled after each failed attempt up to `reconnectMaxMs`. */
   reconnectMs?: number;
+  /** Longest reconnect delay, ms (default 5000, as the ROS bridge's `reconnect.maxS`). */
+  reconnectMaxMs?: number;
   /** Broker-side session lifetime after a disconnect (queued QoS 1 missions wait this long), s. */
   sessionExpiryS?: number;
 }
@@ -92,6 +95,9 @@ export function clientOptions(
     clean: false,
     properties: { sessionExpiryInterval: l.sessionExpiryS ?? 600 },
     reconnectPeriod: l.reconnectMs ?? 500,
+    // QoS 0 messages (controls, telemetry, VDA states) are of their moment: mqtt.js would queue
+    // them without limit while the broker is away and deliver the pile, stale, on reconnection
+    queueQoSZero: false,
     connectTimeout: 5000,
     ...(l.username !== undefined ? { username: l.username } : {}),
     ...(l.password !== undefined ? { password: l.password } : {}),
@@ -100,6 +106,36 @@ export function clientOptions(
     ...(l.key ? { key: l.key } : {}),
     ...(will ? { will: { ...will, payload: Buffer.from(will.payload) } } : {}),
   };
+}
+
+/**
+ * Reconnection with back-off and errors logged once per reason: mqtt.js retries at a fixed period
+ * and reports every failed attempt (a broker away for an hour: 7200 lines at 500 ms). Each attempt
+ * doubles the delay before the next (mqtt.js re-reads `options.reconnectPeriod` when it arms
+ * the next attempt), a connection resets it; an error is logged when its text differs from the
+ * last one logged since the last connection.
+ */
+export function superviseLink(
+  client: MqttClient,
+  l: MqttLinkOptions,
+  log: ((line: string) => void) | undefined,
+  who: string,
+): void {
+  const baseMs = l.reconnectMs ?? 500;
+  const maxMs = Math.max(baseMs, l.reconnectMaxMs ?? 5000);
+  let lastError: string | undefined;
+  client.on('reconnect', () => {
+    client.options.reconnectPeriod = Math.min(maxMs, (client.options.reconnectPeriod ?? baseMs) * 2);
+  });
+  client.on('connect', () => {
+    client.options.reconnectPeriod = baseMs;
+    lastError = undefined;
+  });
+  client.on('error', (e) => {
+    if (e.message === lastError) return;
+    lastError = e.message;
+    log?.(`${who}: mqtt ${e.message} (retrying, up to every ${maxMs / 1000} s)`);
+  });
 }
 
 /** What became of a mission message. */
@@ -113,10 +149,20 @@ export class MqttRobot {
   readonly driver: LiveDriver;
   readonly client: MqttClient;
   private readonly queue: { missionId: string; goal: Pose }[] = [];
-  private readonly seen = new Set<string>();
+  /** Mission ids seen, with their goal (a redelivery repeats it; another goal is a reused id). */
+  private readonly seen = new Map<string, string>();
   /** The mission handed to the driver, not yet ACTIVE (routing waits for fresh state). */
   private starting: { missionId: string; goal: Pose } | undefined;
   private seq: number | undefined;
+  /** The robot's `stampS` of the state behind the newest control. */
+  private stateStampS: number | undefined;
+  /** How late states are taken in against the promptest ones (from `stampS`). */
+  private readonly stateLag = new StampLag();
+  /** States came with `agents`: one without them is answered (once until they come again). */
+  private agentsSeen = false;
+  private agentsGapReported = false;
+  /** A retained state was answered on this connection. */
+  private retainedReported = false;
   private lastCommandKey = '';
   private lastVerdict: Verdict | undefined;
   private readonly telemetryTimer: NodeJS.Timeout;
@@ -124,7 +170,18 @@ export class MqttRobot {
   /** Subscriptions granted on the current connection. */
   private subscribedOn = 0;
   /** Counters for telemetry and tests. */
-  readonly counts = { states: 0, controls: 0, errors: 0, connects: 0, missions: 0, duplicates: 0 };
+  readonly counts = {
+    states: 0,
+    controls: 0,
+    errors: 0,
+    connects: 0,
+    missions: 0,
+    duplicates: 0,
+    /** States dropped: `stampS` / `seq` not above the last taken (reordered, replayed). */
+    outOfOrder: 0,
+    /** Retained states ignored (a broker's stored copy, not the robot's present). */
+    retained: 0,
+  };
 
   readonly id: string;
   readonly map: RoadMap;
@@ -154,6 +211,10 @@ export class MqttRobot {
     this.client.on('connect', (connack) => {
       this.counts.connects++;
       const n = this.counts.connects;
+      this.retainedReported = false;
+      // telemetry skipped while the link was down: the command and verdict in force go out again
+      this.lastCommandKey = '';
+      this.lastVerdict = undefined;
       if (n > 1 && !connack.sessionPresent)
         o.log?.(`${o.id}: the broker kept no session (persistence off?): missions sent while away are lost`);
       this.client.publish(t('presence'), JSON.stringify({ online: true }), { qos: 1, retain: true });
@@ -169,11 +230,11 @@ export class MqttRobot {
       });
       o.log?.(`${o.id}: connected to ${o.link.url}${n > 1 ? ' (again)' : ''}`);
     });
-    this.client.on('error', (e) => o.log?.(`${o.id}: mqtt ${e.message}`));
+    superviseLink(this.client, o.link, o.log, o.id);
     // a lost link: nothing from before it is used once it is back (the watchdog holds meanwhile)
     this.client.on('close', () => this.source.invalidate());
     this.client.on('message', (topic, payload, packet) => {
-      if (topic === t('state')) this.takeState(payload);
+      if (topic === t('state')) this.takeState(payload, packet.retain);
       // QoS ≥ 1 missions were taken before their PUBACK (the ingress handler)
       else if (topic === t('mission') && packet.qos === 0) this.takeMission(payload, topic);
     });
@@ -235,9 +296,10 @@ export class MqttRobot {
   }
 
   private publish(name: MqttTopicName, body: unknown, qos: 0 | 1 = 0): void {
-    // controls are never queued for a link that is down (an old control must not arrive late);
-    // QoS 1 messages (mission status, errors) wait in the client's store and go out on reconnection
-    if (name === 'control' && !this.client.connected) return;
+    // QoS 0 messages (controls, command, verdict, telemetry) are never queued for a link that is
+    // down (an old control must not arrive late, nor a pile of old telemetry); QoS 1 messages
+    // (mission status, errors) wait in the client's store and go out on reconnection
+    if (qos === 0 && !this.client.connected) return;
     this.client.publish(topicFor(name, this.o.id), JSON.stringify(body), { qos, retain: false });
   }
 
@@ -248,7 +310,23 @@ export class MqttRobot {
     this.o.log?.(`${this.o.id}: rejected ${topic}: ${error.path}: ${error.message}`);
   }
 
-  private takeState(payload: Buffer): void {
+  private takeState(payload: Buffer, retained = false): void {
+    const topic = topicFor('state', this.o.id);
+    if (retained) {
+      // a broker's stored copy, possibly days old: it must not make an offline robot's pose known
+      // (the allocator would send it missions and the driver start them)
+      this.counts.retained++;
+      if (!this.retainedReported) {
+        this.retainedReported = true;
+        this.reportError(topic, {
+          code: 'INVALID_INPUT',
+          path: 'state',
+          message:
+            'a retained state is ignored: publish states with retain off (clear it: an empty retained message)',
+        });
+      }
+      return;
+    }
     let data: unknown;
     try {
       data = JSON.parse(payload.toString('utf8'));
@@ -267,19 +345,46 @@ export class MqttRobot {
     }
     const s = r.value;
     this.counts.states++;
-    if (s.agents) this.source.setAgents(s.agents);
+    // the newest state by the robot's own order: an older one arriving late must not replace it
+    const order = s.stampS ?? s.seq;
+    if (!this.source.takesOrder(order)) {
+      this.counts.outOfOrder++;
+      return;
+    }
+    if (s.agents) {
+      this.source.setAgents(s.agents);
+      this.agentsSeen = true;
+      this.agentsGapReported = false;
+    } else if (this.agentsSeen && !this.agentsGapReported) {
+      // objects stay required once they came (an empty road is never assumed): the watchdog holds
+      this.agentsGapReported = true;
+      this.reportError(topic, {
+        code: 'INVALID_INPUT',
+        path: 'state.agents',
+        message:
+          'a state without agents after states with them: the robot is held until agents come again; send agents: [] for a clear road',
+      });
+    }
     if (s.lights) this.source.setLights(s.lights);
+    const lagS = this.stateLag.take(s.stampS, this.o.clock.nowS());
     this.seq = s.seq;
+    this.stateStampS = s.stampS;
     const known = this.source.currentEgo !== undefined;
-    this.source.setEgo({
-      x: s.x,
-      y: s.y,
-      headingRad: s.headingRad,
-      speedMps: s.speedMps,
-      accelMps2: 0,
-      steerRad: s.steerRad,
-      yawRateRadps: s.yawRateRadps,
-    });
+    const taken = this.source.setEgo(
+      {
+        x: s.x,
+        y: s.y,
+        headingRad: s.headingRad,
+        speedMps: s.speedMps,
+        accelMps2: 0,
+        steerRad: s.steerRad,
+        yawRateRadps: s.yawRateRadps,
+      },
+      s.stampS,
+      lagS,
+      order,
+    );
+    if (!taken) return;
     if (!known) this.changed();
   }
 
@@ -324,14 +429,29 @@ export class MqttRobot {
         this.changed();
         return 'cancelled';
       }
+      // answered: a sender that cancels the wrong id (or one already ended) is told nothing happened
+      this.reportError(topic, {
+        code: 'NOT_FOUND',
+        path: 'mission.missionId',
+        message: `no mission "${m.missionId}" is queued or in progress here${this.seen.has(m.missionId) ? ' (it has ended)' : ''}: nothing cancelled`,
+      });
       return 'unknown-cancel';
     }
-    if (this.seen.has(m.missionId)) {
+    const goalKey = JSON.stringify(m.goal);
+    const before = this.seen.get(m.missionId);
+    if (before === goalKey) {
       this.counts.duplicates++;
       return 'duplicate'; // a QoS 1 redelivery
     }
-    this.seen.add(m.missionId);
-    if (this.seen.size > SEEN_MAX) this.seen.delete(this.seen.values().next().value as string);
+    if (before !== undefined) {
+      // the same id for another goal is a sender's mistake, not a redelivery: say so, drive nothing
+      this.status(m.missionId, 'REJECTED', {
+        message: 'missionId already used (for another goal): a new mission needs a new id',
+      });
+      return 'duplicate';
+    }
+    this.seen.set(m.missionId, goalKey);
+    if (this.seen.size > SEEN_MAX) this.seen.delete(this.seen.keys().next().value as string);
     this.counts.missions++;
     this.queue.push({ missionId: m.missionId, goal: m.goal });
     this.status(m.missionId, 'ACCEPTED', { goal: m.goal });
@@ -368,6 +488,7 @@ export class MqttRobot {
       ...control,
       tS: this.o.clock.nowS(),
       ...(fromInput && this.seq !== undefined ? { inputSeq: this.seq } : {}),
+      ...(fromInput && this.stateStampS !== undefined ? { inputStampS: this.stateStampS } : {}),
       ...(fromInput ? {} : { watchdog: true }),
     });
   }

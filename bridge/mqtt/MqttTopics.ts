@@ -22,7 +22,8 @@ export const MQTT_TOPICS = {
     direction: 'in',
     qos: 0,
     retain: false,
-    meaning: 'robot state: pose, speed, detected agents, lights (the odometry of MQTT robots)',
+    meaning:
+      'robot state: pose, speed, detected agents, lights (the odometry of MQTT robots); ordered by stampS, else seq (an older one is dropped); a retained state is ignored',
   },
   mission: {
     pattern: `${TOPIC_ROOT}/{robot}/mission`,
@@ -54,7 +55,7 @@ export const MQTT_TOPICS = {
     qos: 0,
     retain: false,
     meaning:
-      'the control: { kind, vMps, omegaRadps | accelMps2, steerRad, tS, inputSeq, watchdog? } — never retained',
+      'the control: { kind, vMps, omegaRadps | accelMps2, steerRad, tS, inputSeq?, inputStampS?, watchdog? } — never retained',
   },
   missionStatus: {
     pattern: `${TOPIC_ROOT}/{robot}/mission/status`,
@@ -111,8 +112,17 @@ export function topicFor(name: MqttTopicName, robot: string): string {
 
 /** The robot state a robot publishes (its odometry). */
 export const MqttStateSchema = z.object({
-  /** A counter or stamp of the robot's, echoed on the control computed from this state. */
+  /**
+   * A counter of the robot's, echoed on the control computed from this state; states must come
+   * with it increasing (one not above the last taken is dropped, as reordered or replayed).
+   */
   seq: z.number().finite().optional(),
+  /**
+   * The robot's clock when the state held, s (any epoch, one clock): a state taken in later than
+   * the promptest ones (a backlog) is dated back by the excess, as ROS stamps are; it orders the
+   * states before `seq` does, and is echoed on the control as `inputStampS`.
+   */
+  stampS: z.number().finite().optional(),
   x: z.number().finite(),
   y: z.number().finite(),
   headingRad: z.number().finite(),

@@ -12,6 +12,7 @@
 import * as roslib from 'roslib';
 import type { Clock, Control, MidLevelCommand, Pose, Verdict } from '../../core/index.ts';
 import type { LiveSource } from '../LiveSource.ts';
+import { PoseHistory } from './PoseHistory.ts';
 import type { RosConfig } from './RosConfig.ts';
 import {
   commandToJson,
@@ -73,6 +74,11 @@ export interface RosBridgeOptions {
   onError?: (where: string, message: string) => void;
   /** Link events, for logs and tests. */
   onLink?: (event: 'connected' | 'disconnected', connections: number) => void;
+  /**
+   * A connection attempt failed: why (`ECONNREFUSED 127.0.0.1:9090`, a DNS error, a bad URL), how
+   * many have failed since the last connection, and when the next one is, s.
+   */
+  onConnectFailed?: (reason: string, failures: number, retryInS: number) => void;
   /** Wall-clock time for stamps of controls not computed from odometry (watchdog), s. Default Date.now. */
   wallS?: () => number;
 }
@@ -88,6 +94,26 @@ export interface RosLinkStatus {
   dropped: number;
   /** Input messages rejected (parse or frame errors). */
   rejected: number;
+  /** Ego messages dropped because their stamp was not newer than the last one taken. */
+  outOfOrder: number;
+  /** Why the last connection attempt failed (undefined once connected). */
+  lastFailure: string | undefined;
+}
+
+/** A failed connection's reason from what roslib hands its `error` / `close` listeners. */
+function failureReason(e: unknown): string {
+  if (e && typeof e === 'object') {
+    const o = e as { message?: unknown; code?: unknown };
+    if (typeof o.message === 'string' && o.message) return o.message;
+    if (typeof o.code === 'number') return `closed (WebSocket code ${o.code})`;
+  }
+  return typeof e === 'string' && e ? e : 'closed';
+}
+
+/** A ROS stamp as a time; the zero stamp (unset: `ros::Time()`) is no stamp. */
+function knownStampS(s: Parameters<typeof stampS>[0]): number | undefined {
+  const t = stampS(s);
+  return t === undefined || t === 0 ? undefined : t;
 }
 
 interface Link {
@@ -108,6 +134,8 @@ export class RosBridge {
     published: 0,
     dropped: 0,
     rejected: 0,
+    outOfOrder: 0,
+    lastFailure: undefined,
   };
   private link: Link | undefined;
   private closed = false;
@@ -125,6 +153,16 @@ export class RosBridge {
   private readonly egoLag = new StampLag();
   /** The newest ego message's lag, s (diagnostics). */
   egoLagS = 0;
+  /** Objects' lag when no ego floor is known yet (their own promptest messages as the reference). */
+  private readonly objectsLag = new StampLag();
+  /** The newest objects' age at arrival, s (diagnostics: a detector's latency, or clocks that disagree). */
+  objectsLagS = 0;
+  /** The ego's recent poses on its stamps: base_link objects are placed around the pose at theirs. */
+  private readonly egoPoses = new PoseHistory();
+  /** Odometry arrived in a frame not taken as the map's, without one: warned once. */
+  private warnedOdomFrame = false;
+  /** Failed attempts since the last connection. */
+  private failuresInRow = 0;
 
   constructor(private readonly o: RosBridgeOptions) {
     this.backoffS = o.config.reconnect.initialS;
@@ -165,7 +203,7 @@ export class RosBridge {
     if (this.closed) return;
     const ros = new Ros({});
     let settled = false;
-    const down = (): void => {
+    const down = (e?: unknown): void => {
       if (settled) return;
       settled = true;
       const wasUp = this.link?.ros === ros;
@@ -174,8 +212,13 @@ export class RosBridge {
         this.status.connected = false;
         this.o.source.invalidate();
         this.tf?.reset();
+        this.egoPoses.reset();
         this.o.onLink?.('disconnected', this.status.connections);
-      } else this.status.failedAttempts++;
+      } else {
+        this.status.failedAttempts++;
+        this.failuresInRow++;
+        this.status.lastFailure = failureReason(e);
+      }
       ros.removeAllListeners();
       try {
         ros.close();
@@ -187,6 +230,7 @@ export class RosBridge {
       this.backoffS = wasUp
         ? this.o.config.reconnect.initialS
         : Math.min(this.o.config.reconnect.maxS, this.backoffS * 2);
+      if (!wasUp) this.o.onConnectFailed?.(this.status.lastFailure ?? 'closed', this.failuresInRow, delay);
       this.timer = setTimeout(() => this.open(), delay * 1000);
     };
     ros.on('connection', () => {
@@ -197,6 +241,8 @@ export class RosBridge {
       this.link = this.createTopics(ros);
       this.status.connected = true;
       this.status.connections++;
+      this.status.lastFailure = undefined;
+      this.failuresInRow = 0;
       this.backoffS = this.o.config.reconnect.initialS;
       this.o.onLink?.('connected', this.status.connections);
     });
@@ -228,29 +274,31 @@ export class RosBridge {
       const atS = this.o.clock.nowS();
       const e = tf.takeTf(r.value, atS, isStatic);
       if (!e) return;
-      this.egoLagS = this.egoLag.take(e.stampS, atS);
-      this.o.source.setEgo(
-        {
-          ...e.pose,
-          speedMps: e.speedMps,
-          yawRateRadps: e.yawRateRadps,
-          accelMps2: 0,
-          steerRad: 0,
-        },
-        e.stampS,
-        this.egoLagS,
+      this.takeEgo(
+        { ...e.pose, speedMps: e.speedMps, yawRateRadps: e.yawRateRadps, accelMps2: 0, steerRad: 0 },
+        e.stampS === 0 ? undefined : e.stampS,
+        atS,
       );
     };
     const inputs = [
       sub(T.odometry.name, T.odometry.type, (m) => {
         const r = odometryToEgo(m, c.baseLinkAheadOfRearAxleM);
         if (!r.ok) return reject(r.error.path, r.error.message);
-        // with tf the pose comes from the transforms; odometry lends only its twist
+        // with tf the pose comes from the transforms; odometry lends only its twist (body frame)
         if (tf) tf.takeTwist(r.value.ego.speedMps, r.value.ego.yawRateRadps, this.o.clock.nowS());
         else {
-          const st = stampS(r.value.stamp);
-          this.egoLagS = this.egoLag.take(st, this.o.clock.nowS());
-          this.o.source.setEgo(r.value.ego, st, this.egoLagS);
+          // a pose in another frame (utm, a second odom) is not a map pose: as goals are, it is refused
+          const frame = r.value.frameId;
+          if (frame && !this.isMapFrame(frame))
+            return reject(
+              'odometry.header.frame_id',
+              `odometry in frame "${frame}"; expected ${c.frames.map}${c.frames.odomIsMap ? ' or odom' : ''}`,
+            );
+          if (!frame && !this.warnedOdomFrame) {
+            this.warnedOdomFrame = true;
+            this.o.onError?.('odometry.header.frame_id', `empty; taken as ${c.frames.map} (warned once)`);
+          }
+          this.takeEgo(r.value.ego, knownStampS(r.value.stamp), this.o.clock.nowS());
         }
       }),
       // /tf carries many frames' transforms in bursts: a longer queue so the vehicle's are not dropped
@@ -297,6 +345,25 @@ export class RosBridge {
     };
   }
 
+  /** One ego message (odometry or tf) into the source, dated by its lag, ordered by its stamp. */
+  private takeEgo(ego: Parameters<LiveSource['setEgo']>[0], stamp: number | undefined, atS: number): void {
+    const lagS = this.egoLag.take(stamp, atS);
+    if (!this.o.source.setEgo(ego, stamp, lagS)) {
+      this.status.outOfOrder++;
+      return;
+    }
+    this.egoLagS = lagS;
+    if (stamp !== undefined)
+      this.egoPoses.push({
+        x: ego.x,
+        y: ego.y,
+        headingRad: ego.headingRad,
+        stampS: stamp,
+        speedMps: ego.speedMps,
+        yawRateRadps: ego.yawRateRadps,
+      });
+  }
+
   private isMapFrame(frame: string): boolean {
     const f = this.o.config.frames;
     const bare = frame.replace(/^\//, '');
@@ -322,28 +389,57 @@ export class RosBridge {
       );
       return;
     }
-    const ego = this.o.source.currentEgo;
-    if (inBaseLink && !ego) return; // cannot place them yet
     const nowS = this.o.clock.nowS();
+    const st = knownStampS(r.value.stamp);
+    // base_link objects: around the ego pose AT THEIR STAMP (a detector's latency is tenths of a
+    // second: at 20 m/s the car moves metres meanwhile); unstamped, or the ego unstamped: the newest
+    let at: Pose | undefined = this.o.source.currentEgo;
+    if (inBaseLink && st !== undefined) {
+      const p = this.egoPoses.at(st);
+      if (p.ok) at = p.pose;
+      else if (p.why !== 'empty') {
+        reject(
+          'objects.header.stamp',
+          `base_link objects stamped ${st.toFixed(3)} s, ${p.why === 'too-old' ? 'before' : 'after'} the ego poses kept: cannot place them`,
+        );
+        return;
+      }
+    }
+    if (inBaseLink && !at) return; // cannot place them yet
+    const ahead = c.baseLinkAheadOfRearAxleM;
+    const baseLink = at
+      ? {
+          x: at.x + ahead * Math.cos(at.headingRad),
+          y: at.y + ahead * Math.sin(at.headingRad),
+          headingRad: at.headingRad,
+        }
+      : { x: 0, y: 0, headingRad: 0 };
+    // dated by the stamp against the ego messages' clock offset (their lag floor): the detector's
+    // latency counts towards objectsStaleAfterS; without an ego floor yet, the objects' own
+    const egoFloor = this.egoLag.floorS;
+    const lagS =
+      st === undefined
+        ? 0
+        : egoFloor !== undefined
+          ? Math.max(0, nowS - st - egoFloor)
+          : this.objectsLag.take(st, nowS);
+    // track speeds on the measurement times (arrival times jitter with the link and our load)
+    const tS = st ?? nowS;
     const seen = new Map<string, { x: number; y: number; tS: number; speedMps: number }>();
     const speedOf = (o: ObjectReading, x: number, y: number): number => {
       const prev = this.tracks.get(o.id);
       let v = 0;
-      if (prev && nowS - prev.tS > 0.02 && nowS - prev.tS < 1) {
+      if (prev && tS - prev.tS > 0.02 && tS - prev.tS < 1) {
         // low-pass the finite difference: detections jitter by centimetres
-        v = 0.5 * prev.speedMps + 0.5 * (Math.hypot(x - prev.x, y - prev.y) / (nowS - prev.tS));
+        v = 0.5 * prev.speedMps + 0.5 * (Math.hypot(x - prev.x, y - prev.y) / (tS - prev.tS));
       } else if (prev) v = prev.speedMps;
-      seen.set(o.id, { x, y, tS: nowS, speedMps: v });
+      seen.set(o.id, { x, y, tS, speedMps: v });
       return v;
     };
-    const agents = objectsToAgents(
-      r.value.objects,
-      inBaseLink,
-      ego ?? { x: 0, y: 0, headingRad: 0 },
-      speedOf,
-    );
+    const agents = objectsToAgents(r.value.objects, inBaseLink, baseLink, speedOf);
     this.tracks = seen;
-    this.o.source.setAgents(agents);
+    this.objectsLagS = lagS;
+    this.o.source.setAgents(agents, lagS);
   }
 
   /**

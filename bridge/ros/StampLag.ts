@@ -7,7 +7,7 @@
  * has moved on since; with its lag taken off, the watchdog sees how old it is. Pure: times come in.
  */
 export class StampLag {
-  private floorS: number | undefined;
+  private floorValueS: number | undefined;
   private lastAtS = 0;
 
   /**
@@ -19,15 +19,20 @@ export class StampLag {
    */
   constructor(private readonly relaxSPerS = 0.2) {}
 
+  /** The running floor of (arrival − stamp), s: our clock's offset from the robot's plus the promptest transit. */
+  get floorS(): number | undefined {
+    return this.floorValueS;
+  }
+
   /** The lag (≥ 0) of a message stamped `stampS` (robot clock) taken in at `atS` (our clock), s. */
   take(stampS: number | undefined, atS: number): number {
     if (stampS === undefined) return 0;
     const d = atS - stampS;
     const floor =
-      this.floorS === undefined
+      this.floorValueS === undefined
         ? d
-        : Math.min(d, this.floorS + this.relaxSPerS * Math.max(0, atS - this.lastAtS));
-    this.floorS = floor;
+        : Math.min(d, this.floorValueS + this.relaxSPerS * Math.max(0, atS - this.lastAtS));
+    this.floorValueS = floor;
     this.lastAtS = atS;
     return d - floor;
   }

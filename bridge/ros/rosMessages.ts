@@ -145,11 +145,21 @@ const Detection3DArraySchema = z.object({
   ),
 });
 
+/**
+ * Objects as a message brings them: their frame, the header's stamp (when they were measured; kept
+ * so that base_link objects are placed around the ego pose at that stamp and dated by it), objects.
+ */
+export interface ObjectsReading {
+  frameId: string;
+  stamp: RosStamp | undefined;
+  objects: ObjectReading[];
+}
+
 /** vision_msgs/Detection3DArray → objects (speed unknown: the source estimates it from tracked ids). */
 export function detectionsToObjects(
   msg: unknown,
   classes: Record<string, AgentKind>,
-): Result<{ frameId: string; objects: ObjectReading[] }> {
+): Result<ObjectsReading> {
   const r = parseWith(Detection3DArraySchema, msg, 'objects');
   if (!r.ok) return r;
   const objects = r.value.detections.map((d, i): ObjectReading => {
@@ -170,7 +180,7 @@ export function detectionsToObjects(
       widthM: Math.max(0.1, d.bbox.size.y),
     };
   });
-  return ok({ frameId: r.value.header.frame_id, objects });
+  return ok({ frameId: r.value.header.frame_id, stamp: r.value.header.stamp, objects });
 }
 
 /** autoware_perception_msgs ObjectClassification labels. */
@@ -201,9 +211,7 @@ const PredictedObjectsSchema = z.object({
 });
 
 /** autoware_perception_msgs/PredictedObjects → objects (speed from the initial twist, body frame). */
-export function predictedObjectsToObjects(
-  msg: unknown,
-): Result<{ frameId: string; objects: ObjectReading[] }> {
+export function predictedObjectsToObjects(msg: unknown): Result<ObjectsReading> {
   const r = parseWith(PredictedObjectsSchema, msg, 'objects');
   if (!r.ok) return r;
   const objects = r.value.objects.map((o, i): ObjectReading => {
@@ -227,7 +235,7 @@ export function predictedObjectsToObjects(
       widthM: Math.max(0.1, o.shape.dimensions.y),
     };
   });
-  return ok({ frameId: r.value.header.frame_id, objects });
+  return ok({ frameId: r.value.header.frame_id, stamp: r.value.header.stamp, objects });
 }
 
 /** Objects in `frameId` → agents in the map frame (`base_link` objects are moved with the ego pose). */

@@ -40,15 +40,35 @@ export function startRos(o: StartRosOptions): RosRun {
   const source = new LiveSource(clock, c.rates.objectsStaleAfterS);
   let driver: LiveDriver | undefined;
   let goals = 0;
+  let lastFailure: string | undefined;
+  let lastRejected: string | undefined;
   const bridge = new RosBridge({
     url: o.url,
     config: c,
     source,
     clock,
     onGoal: (g) => driver?.setGoal(g, `goal-${++goals}`),
-    onError: (where, msg) => log(`rejected ${where}: ${msg}`),
-    onLink: (e, n) =>
-      log(`rosbridge ${o.url}: ${e}${e === 'connected' && n > 1 ? ` (reconnection ${n - 1})` : ''}`),
+    // a stream of the same bad message (odometry at 50 Hz in the wrong frame) is logged once; the
+    // diagnostics' link.rejected counts every one
+    onError: (where, msg) => {
+      const line = `rejected ${where}: ${msg}`;
+      if (line === lastRejected) return;
+      lastRejected = line;
+      log(`${line} (repeats not logged: diagnostics link.rejected counts them)`);
+    },
+    onLink: (e, n) => {
+      lastFailure = undefined;
+      log(`rosbridge ${o.url}: ${e}${e === 'connected' && n > 1 ? ` (reconnection ${n - 1})` : ''}`);
+    },
+    // the first failure and each change of reason, not every attempt (a robot still booting would
+    // fill the log): a wrong URL or a missing rosbridge is said at once instead of a silent wait
+    onConnectFailed: (reason, failures, retryInS) => {
+      if (reason === lastFailure) return;
+      lastFailure = reason;
+      log(
+        `rosbridge ${o.url}: cannot connect (${reason}), ${failures > 1 ? `${failures} attempts so far, ` : ''}retrying (next in ${retryInS} s, then up to every ${c.reconnect.maxS} s)`,
+      );
+    },
   });
   driver = new LiveDriver({
     source,
@@ -77,6 +97,7 @@ export function startRos(o: StartRosOptions): RosRun {
       input: source.missing ?? 'ok',
       ...(bridge.tf ? { tf: bridge.tf.waiting ?? 'ok' } : {}),
       egoLagS: bridge.egoLagS,
+      objectsLagS: bridge.objectsLagS,
       controlLatencyS: d.latency.latencyS(clock.nowS()),
       mission: d.activeMission ?? null,
       arriving: d.arriving,

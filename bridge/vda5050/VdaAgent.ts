@@ -10,7 +10,7 @@ import mqtt, { type MqttClient } from 'mqtt';
 import { type Clock, parseWith } from '../../core/index.ts';
 import { RoadMap } from '../../core/map/index.ts';
 import type { MissionEvent } from '../LiveDriver.ts';
-import { clientOptions, type MqttLinkOptions, type MqttRobot } from '../mqtt/MqttRobot.ts';
+import { clientOptions, type MqttLinkOptions, type MqttRobot, superviseLink } from '../mqtt/MqttRobot.ts';
 import {
   type ActionState,
   baseEnd,
@@ -95,7 +95,7 @@ export class VdaAgent {
       this.client.subscribe({ [vdaTopic(o, 'order')]: { qos }, [vdaTopic(o, 'instantActions')]: { qos } });
       this.stateDirty = true;
     });
-    this.client.on('error', (e) => o.log?.(`vda ${o.serialNumber}: ${e.message}`));
+    superviseLink(this.client, o.link, o.log, `vda ${o.serialNumber}`);
     this.client.on('message', (topic, payload) => {
       if (topic === vdaTopic(o, 'order')) this.takeOrder(payload);
       else if (topic === vdaTopic(o, 'instantActions')) this.takeInstantActions(payload);

@@ -106,7 +106,10 @@ export function register(program: Command, out: Out): void {
       'drive a ROS vehicle or robot through rosbridge: odometry, objects, lights, goal in; controls, command, verdict, diagnostics out',
     )
     .requiredOption('--url <ws>', 'rosbridge WebSocket URL, e.g. ws://robot:9090')
-    .option('--profile <p>', 'car (Ackermann / Autoware control) or robot (Twist)', 'car')
+    .option(
+      '--profile <p>',
+      "car (Ackermann / Autoware control) or robot (Twist); default: the config's profile, else car",
+    )
     .option('--config <file>', 'bridge YAML: topics, types, frames, rates, vehicle, map (bridge/README.md)')
     .option('--map <file>', 'road map: .xodr, .osm, edgeplan map .json, or builtin:<scenario id>')
     .option('--planner <name>', "command stack from the registry (default: the config's, pdm-closed-stack)")
@@ -114,22 +117,42 @@ export function register(program: Command, out: Out): void {
       '--ego-from <src>',
       "odometry (nav_msgs/Odometry) or tf (map → odom → base_link); default: the config's, odometry",
     )
+    .option(
+      '--connect-timeout <s>',
+      'give up (exit 2) when rosbridge is not reached within this many seconds (default: retry for ever)',
+    )
     .action(
       async (o: {
         url: string;
-        profile: string;
+        profile?: string;
+        connectTimeout?: string;
         config?: string;
         map?: string;
         planner?: string;
         egoFrom?: string;
       }) => {
-        if (o.profile !== 'car' && o.profile !== 'robot')
+        if (o.profile !== undefined && o.profile !== 'car' && o.profile !== 'robot')
           throw new UsageError(`--profile must be car or robot, got "${o.profile}"`);
+        // roslib takes anything and retries for ever: a URL it can never open is said here
+        if (!/^wss?:\/\/[^/]/.test(o.url))
+          throw new UsageError(
+            `--url must be a rosbridge WebSocket URL (ws://host:port or wss://…), got "${o.url}"`,
+          );
+        const connectTimeoutS = o.connectTimeout === undefined ? undefined : Number(o.connectTimeout);
+        if (connectTimeoutS !== undefined && !(Number.isFinite(connectTimeoutS) && connectTimeoutS > 0))
+          throw new UsageError(
+            `--connect-timeout must be a number of seconds > 0, got "${o.connectTimeout}"`,
+          );
         if (o.egoFrom !== undefined && o.egoFrom !== 'odometry' && o.egoFrom !== 'tf')
           throw new UsageError(`--ego-from must be odometry or tf, got "${o.egoFrom}"`);
         const { loadRosConfig } = await import('../../bridge/ros/RosConfig.ts');
         const { startRos } = await import('../../bridge/ros/startRos.ts');
-        const cfg = loadRosConfig(o.config, o.profile as Profile, o.egoFrom ? { egoFrom: o.egoFrom } : {});
+        // the command line's profile, else the config's, else car (the schema's default)
+        const cfg = loadRosConfig(
+          o.config,
+          o.profile as Profile | undefined,
+          o.egoFrom ? { egoFrom: o.egoFrom } : {},
+        );
         if (!cfg.ok) throw new UsageError(formatError(cfg.error));
         const c = cfg.value;
         const mapRef = o.map ?? c.map;
@@ -150,7 +173,23 @@ export function register(program: Command, out: Out): void {
         out(
           `edgeplan ros: ${c.profile} on map ${map.id}, ${c.egoFrom === 'tf' ? `tf ${c.frames.map} → ${c.frames.baseLink} (${c.topics.tf.name})` : c.topics.odometry.name} → ${c.topics.control.name} (${c.topics.control.type}); goals on ${c.topics.goal.name}; Ctrl-C stops`,
         );
-        await untilSignal();
+        const signalled = untilSignal();
+        if (connectTimeoutS !== undefined) {
+          const reached = await Promise.race([
+            run.bridge.waitConnected(connectTimeoutS * 1000).then(
+              () => true,
+              () => false,
+            ),
+            signalled.then(() => true),
+          ]);
+          if (!reached) {
+            await run.stop();
+            throw new UsageError(
+              `no rosbridge at ${o.url} within ${connectTimeoutS} s (${run.bridge.status.lastFailure ?? 'no answer'})`,
+            );
+          }
+        }
+        await signalled;
         await run.stop();
         out('edgeplan ros: stopped');
       },
@@ -199,11 +238,18 @@ export function register(program: Command, out: Out): void {
           throw new UsageError(`--profile must be car or robot, got "${o.profile}"`);
         if (!Number.isFinite(o.controlHz) || o.controlHz <= 0)
           throw new UsageError('--control-hz must be > 0');
-        const ids = o.robots
-          .split(',')
-          .map((s) => s.trim())
-          .filter(Boolean);
-        if (ids.length === 0) throw new UsageError('--robots needs at least one id');
+        const ids = o.robots.split(',').map((s) => s.trim());
+        if (ids.length === 0 || ids.every((s) => s === ''))
+          throw new UsageError('--robots needs at least one id');
+        // an id is a topic level and a client id: a wildcard or separator would read or write other
+        // robots' topics, two equal ids two clients that take each other's session over and over
+        for (const id of ids)
+          if (id === '' || /[/+#]/.test(id) || id.includes('\u0000'))
+            throw new UsageError(
+              `--robots: "${id}" is not a robot id (empty, or holds / + # or NUL, which MQTT topics reserve)`,
+            );
+        const dup = ids.find((id, i) => ids.indexOf(id) !== i);
+        if (dup !== undefined) throw new UsageError(`--robots: "${dup}" is listed twice`);
         if (!o.map && !o.vda)
           throw new UsageError('a site map is needed (--map), unless --vda (orders bring their graph)');
         const map = o.map ? loadLiveMap(o.map) : VDA_PLACEHOLDER_MAP;

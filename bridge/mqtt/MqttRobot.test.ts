@@ -1,0 +1,278 @@
+/**
+ * One MQTT robot's input handling against Debian's mosquitto on a free port (review 12: M5, M6, M7,
+ * M8, M9): a raw MQTT 5 client plays the robot's body and its mission sender; what the robot takes
+ * is read from its `LiveSource` and what it answers from the errors and status topics. Every wait
+ * is on an event with a generous bound; nothing is timed.
+ */
+import mqtt, { type MqttClient } from 'mqtt';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RoadMapSchema, VehicleParamsSchema, WallClock } from '../../core/index.ts';
+import { RoadMap } from '../../core/map/index.ts';
+import { ROBOT_VEHICLE } from '../ros/RosConfig.ts';
+import { testStackFactory } from '../testing/liveStack.ts';
+import { type Broker, startBroker } from '../testing/mosquitto.ts';
+import { MqttRobot } from './MqttRobot.ts';
+import { topicFor } from './MqttTopics.ts';
+
+const MAP = new RoadMap(
+  RoadMapSchema.parse({
+    id: 'aisle',
+    lanes: [
+      {
+        id: 'A',
+        type: 'aisle',
+        centerline: Array.from({ length: 16 }, (_, i) => ({ x: i * 2, y: 0 })),
+        widthM: 3,
+        speedLimitMps: 2,
+      },
+    ],
+  }),
+);
+const VEHICLE = VehicleParamsSchema.parse(ROBOT_VEHICLE);
+
+const until = async (pred: () => boolean, timeoutMs: number, what: () => string): Promise<void> => {
+  const t0 = Date.now();
+  while (!pred()) {
+    if (Date.now() - t0 > timeoutMs) throw new Error(`timed out: ${what()}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+};
+
+interface Answer {
+  topic: string;
+  body: {
+    missionId?: string;
+    state?: string;
+    message?: string;
+    error?: { code: string; path: string; message: string };
+  };
+}
+
+describe('MqttRobot input through mosquitto', () => {
+  let broker: Broker;
+  let body: MqttClient;
+  const answers: Answer[] = [];
+  let n = 0;
+  beforeAll(async () => {
+    broker = await startBroker();
+    body = mqtt.connect(broker.url, { protocolVersion: 5, clientId: 'body', reconnectPeriod: 200 });
+    body.on('message', (topic, payload) => answers.push({ topic, body: JSON.parse(payload.toString()) }));
+    await new Promise<void>((r) => body.once('connect', () => r()));
+    await body.subscribeAsync({
+      'edgeplan/v1/+/errors': { qos: 1 },
+      'edgeplan/v1/+/mission/status': { qos: 1 },
+    });
+  }, 60_000);
+  afterAll(async () => {
+    await body?.endAsync(true);
+    await broker?.down();
+  }, 60_000);
+
+  /** A robot with an id of its own (each test starts from a clean slate on the shared broker). */
+  const clock = new WallClock();
+  const robot = async (): Promise<{ r: MqttRobot; id: string }> => {
+    const id = `r${++n}`;
+    const r = new MqttRobot({
+      id,
+      link: { url: broker.url, reconnectMs: 200 },
+      map: MAP,
+      vehicle: VEHICLE,
+      makeStack: testStackFactory(VEHICLE),
+      clock,
+      controlHz: 20,
+    });
+    await until(
+      () => r.ready,
+      30_000,
+      () => `${id} subscribed`,
+    );
+    return { r, id };
+  };
+  const state = (id: string, s: Record<string, unknown>, retain = false) =>
+    body.publishAsync(
+      topicFor('state', id),
+      JSON.stringify({ x: 2, y: 0, headingRad: 0, speedMps: 0, ...s }),
+      { qos: 0, retain },
+    );
+  const mission = (id: string, m: Record<string, unknown>) =>
+    body.publishAsync(topicFor('mission', id), JSON.stringify(m), { qos: 1 });
+  const errorsOf = (id: string) =>
+    answers.filter((a) => a.topic === topicFor('errors', id)).map((a) => a.body.error!);
+  const statusOf = (id: string) =>
+    answers.filter((a) => a.topic === topicFor('missionStatus', id)).map((a) => a.body);
+
+  it('drops a state whose seq is not above the last taken (M5)', async () => {
+    const { r, id } = await robot();
+    try {
+      await state(id, { seq: 30, x: 10 });
+      await state(id, { seq: 5, x: 2 });
+      await until(
+        () => r.counts.states >= 2,
+        30_000,
+        () => `states ${r.counts.states}`,
+      );
+      expect(r.source.currentEgo!.x).toBe(10);
+      expect(r.counts.outOfOrder).toBe(1);
+    } finally {
+      await r.stop();
+    }
+  }, 60_000);
+
+  it('dates a state back by its stampS lag (a backlog), as ROS stamps are (M5)', async () => {
+    const { r, id } = await robot();
+    try {
+      await state(id, { stampS: 5000 });
+      await until(
+        () => r.counts.states >= 1,
+        30_000,
+        () => 'the first state',
+      );
+      // the next state held 50 ms after the first, but comes at least 0.5 s after it: a backlog
+      await new Promise((res) => setTimeout(res, 500));
+      const sentAtS = clock.nowS();
+      await state(id, { stampS: 5000.05, x: 2.1 });
+      await until(
+        () => r.counts.states >= 2,
+        30_000,
+        () => 'the second state',
+      );
+      expect(r.source.currentEgo!.x).toBe(2.1);
+      expect(r.source.currentEgo!.tS).toBeLessThan(sentAtS - 0.3);
+    } finally {
+      await r.stop();
+    }
+  }, 60_000);
+
+  it('ignores a retained state and says so once (M6)', async () => {
+    const id = `r${n + 1}`;
+    // a state left retained on the broker by a robot that has since gone away
+    await state(id, { seq: 1, x: 4 }, true);
+    const { r } = await robot();
+    try {
+      await until(
+        () => errorsOf(id).length > 0,
+        30_000,
+        () => 'the answer to the retained state',
+      );
+      expect(errorsOf(id)[0]!.message).toMatch(/retained state is ignored/);
+      expect(r.counts.retained).toBe(1);
+      expect(r.source.currentEgo).toBeUndefined();
+    } finally {
+      await r.stop();
+      await body.publishAsync(topicFor('state', id), '', { qos: 0, retain: true }); // clear it
+    }
+  }, 60_000);
+
+  it('rejects a mission id reused for another goal; answers a cancel of an unknown id (M7)', async () => {
+    const { r, id } = await robot();
+    try {
+      await mission(id, { missionId: 'm1', goal: { x: 20, y: 0, headingRad: 0 } });
+      await mission(id, { missionId: 'm1', goal: { x: 20, y: 0, headingRad: 0 } }); // a redelivery
+      await mission(id, { missionId: 'm1', goal: { x: 10, y: 0, headingRad: 0 } });
+      await mission(id, { missionId: 'nope', cancel: true });
+      await until(
+        () => statusOf(id).some((s) => s.state === 'REJECTED') && errorsOf(id).length > 0,
+        30_000,
+        () => JSON.stringify(answers),
+      );
+      expect(
+        statusOf(id)
+          .filter((s) => s.missionId === 'm1')
+          .map((s) => s.state),
+      ).toEqual(['ACCEPTED', 'REJECTED']);
+      expect(statusOf(id).find((s) => s.state === 'REJECTED')!.message).toMatch(/already used/);
+      expect(errorsOf(id)[0]).toMatchObject({ code: 'NOT_FOUND', path: 'mission.missionId' });
+      expect(errorsOf(id)[0]!.message).toMatch(/"nope"/);
+    } finally {
+      await r.stop();
+    }
+  }, 60_000);
+
+  it('answers a state without agents after states with them (M8)', async () => {
+    const { r, id } = await robot();
+    try {
+      const ped = {
+        id: 'p1',
+        kind: 'pedestrian',
+        x: 30,
+        y: 5,
+        headingRad: 0,
+        speedMps: 0,
+        lengthM: 0.5,
+        widthM: 0.5,
+      };
+      await state(id, { seq: 1, agents: [ped] });
+      await state(id, { seq: 2 });
+      await state(id, { seq: 3 });
+      await until(
+        () => errorsOf(id).length > 0,
+        30_000,
+        () => 'the answer',
+      );
+      await until(
+        () => r.counts.states >= 3,
+        30_000,
+        () => 'the states',
+      );
+      expect(errorsOf(id)).toHaveLength(1);
+      expect(errorsOf(id)[0]).toMatchObject({ code: 'INVALID_INPUT', path: 'state.agents' });
+      expect(errorsOf(id)[0]!.message).toMatch(/agents: \[\]/);
+    } finally {
+      await r.stop();
+    }
+  }, 60_000);
+
+  it('queues no telemetry, command or verdict while the broker is away (M9)', async () => {
+    const { r } = await robot();
+    try {
+      await broker.stop();
+      await until(
+        () => !r.client.connected,
+        30_000,
+        () => 'the link loss',
+      );
+      r.sendDecision(
+        { issuedAtS: 1, source: 'rules', speed: 'KEEP', path: 'FOLLOW_LANE' } as never,
+        { decision: 'ALLOW' } as never,
+        1,
+      );
+      r.sendControl({ kind: 'unicycle', vMps: 0, omegaRadps: 0 } as never, false);
+      const queue = (r.client as unknown as { queue: { packet: { topic: string } }[] }).queue;
+      expect(queue.map((q) => q.packet.topic)).toEqual([]);
+    } finally {
+      await broker.start();
+      await r.stop();
+    }
+  }, 60_000);
+});
+
+describe('MqttRobot link without a broker', () => {
+  it('backs off its reconnection and logs a failure once per reason (L4)', async () => {
+    const log: string[] = [];
+    const r = new MqttRobot({
+      id: 'lonely',
+      // nothing listens on port 1: every attempt is refused, for the same reason
+      link: { url: 'mqtt://127.0.0.1:1', reconnectMs: 20, reconnectMaxMs: 200 },
+      map: MAP,
+      vehicle: VEHICLE,
+      makeStack: testStackFactory(VEHICLE),
+      clock: new WallClock(),
+      controlHz: 20,
+      log: (l) => log.push(l),
+    });
+    let attempts = 0;
+    r.client.on('reconnect', () => attempts++);
+    try {
+      await until(
+        () => attempts >= 5,
+        30_000,
+        () => `reconnections ${attempts}`,
+      );
+      expect(log.filter((l) => l.includes('ECONNREFUSED'))).toHaveLength(1);
+      // 20 ms doubled on each attempt, capped at 200 ms
+      expect(r.client.options.reconnectPeriod).toBe(200);
+    } finally {
+      await r.stop();
+    }
+  }, 60_000);
+});

@@ -1,0 +1,220 @@
+/**
+ * What the ROS bridge makes of its input, through a real ROS 1 master and rosbridge_suite 0.11.17
+ * (shared/ros/up): a second rosbridge client (roslib, as any ROS-side publisher reaches rosbridge)
+ * publishes odometry and objects with chosen stamps and frames, and the bridge's `LiveSource` is
+ * read. Review 12: H4 (objects' stamps), M4 (odometry frame), M5 (stale odometry), M2 (why a
+ * connection fails). Every wait is on an event with a generous bound; nothing is timed.
+ */
+import * as roslib from 'roslib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WallClock } from '../../core/index.ts';
+import { LiveSource } from '../LiveSource.ts';
+import { type RosMaster, startRosMaster } from '../testing/rosMaster.ts';
+import { RosBridge } from './RosBridge.ts';
+import { type RosConfig, rosConfigFrom } from './RosConfig.ts';
+import { stampOf } from './rosMessages.ts';
+
+interface Pub {
+  publish(m: unknown): void;
+}
+interface RosLike {
+  connect(url: string): Promise<void>;
+  close(): void;
+  on(e: string, cb: (x: unknown) => void): void;
+}
+const R = roslib as unknown as {
+  Ros: new (o: Record<string, never>) => RosLike;
+  Topic: new (o: { ros: RosLike; name: string; messageType: string }) => Pub & { advertise(): void };
+};
+
+const until = async (pred: () => boolean, timeoutMs: number, what: () => string): Promise<void> => {
+  const t0 = Date.now();
+  while (!pred()) {
+    if (Date.now() - t0 > timeoutMs) throw new Error(`timed out: ${what()}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+};
+
+function config(data: unknown): RosConfig {
+  const c = rosConfigFrom(data);
+  if (!c.ok) throw new Error(c.error.message);
+  return c.value;
+}
+
+const CAR = config({
+  profile: 'car',
+  topics: { objects: { name: '/objects', type: 'vision_msgs/Detection3DArray' } },
+});
+
+const odom = (x: number, tS: number, frame = 'map', speedMps = 20) => ({
+  header: { stamp: stampOf(tS), frame_id: frame },
+  child_frame_id: 'base_link',
+  pose: { pose: { position: { x, y: 0, z: 0 }, orientation: { x: 0, y: 0, z: 0, w: 1 } } },
+  twist: { twist: { linear: { x: speedMps, y: 0, z: 0 }, angular: { x: 0, y: 0, z: 0 } } },
+});
+
+const detections = (frame: string, tS: number, x: number) => ({
+  header: { stamp: stampOf(tS), frame_id: frame },
+  detections: [
+    {
+      header: { stamp: stampOf(tS), frame_id: frame },
+      id: 'lead',
+      results: [{ id: 0, score: 0.9 }],
+      bbox: {
+        center: { position: { x, y: 0, z: 0 }, orientation: { x: 0, y: 0, z: 0, w: 1 } },
+        size: { x: 4.5, y: 1.8, z: 1.5 },
+      },
+    },
+  ],
+});
+
+describe('RosBridge input through rosbridge', () => {
+  let master: RosMaster;
+  let ros: RosLike;
+  let odomPub: Pub;
+  let objPub: Pub;
+  const wallS = () => Date.now() / 1000;
+  beforeAll(async () => {
+    master = await startRosMaster();
+    ros = new R.Ros({});
+    await ros.connect(master.url);
+    const t = (name: string, messageType: string) => {
+      const p = new R.Topic({ ros, name, messageType });
+      p.advertise();
+      return p;
+    };
+    odomPub = t('/odom', 'nav_msgs/Odometry');
+    objPub = t('/objects', 'vision_msgs/Detection3DArray');
+  }, 600_000);
+  afterAll(async () => {
+    ros?.close();
+    await master?.down();
+  }, 60_000);
+
+  /** A bridge on the master with its own source, and what it rejected. */
+  const open = async (c: RosConfig = CAR) => {
+    const source = new LiveSource(new WallClock(), c.rates.objectsStaleAfterS);
+    source.setRoute({ laneIds: ['L'] }); // a snapshot needs a route; none is driven here
+    const errors: string[] = [];
+    const bridge = new RosBridge({
+      url: master.url,
+      config: c,
+      source,
+      clock: new WallClock(),
+      onError: (w, m) => errors.push(`${w}: ${m}`),
+    });
+    await bridge.waitConnected(60_000);
+    return { source, bridge, errors };
+  };
+
+  /** Odometry of a car at 20 m/s along x (x = 100 at t0), stamped on the wall clock, until `n` are in. */
+  const drive = async (source: LiveSource, t0: number, n: number): Promise<number> => {
+    let last = 0;
+    const before = source.odometryCount;
+    for (let i = 0; source.odometryCount < before + n; i++) {
+      if (i > 2000) throw new Error('odometry does not come through rosbridge');
+      last = wallS();
+      odomPub.publish(odom(100 + 20 * (last - t0), last));
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    return last;
+  };
+
+  it('places base_link objects around the ego pose at their stamp, not the newest one (H4)', async () => {
+    const { source, bridge } = await open();
+    try {
+      const t0 = wallS();
+      const last = await drive(source, t0, 20);
+      // measured 0.3 s before the newest odometry: the car was 6 m further back then
+      const stamp = last - 0.3;
+      const before = source.latest()?.agents.length ?? 0;
+      expect(before).toBe(0);
+      for (let i = 0; i < 400 && !source.latest()?.agents.length; i++) {
+        objPub.publish(detections('base_link', stamp, 20));
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      const lead = source.latest()?.agents[0];
+      expect(lead).toBeDefined();
+      const egoAtStamp = 100 + 20 * (stamp - t0);
+      expect(lead!.x).toBeCloseTo(egoAtStamp + 20, 1);
+    } finally {
+      bridge.close();
+    }
+  }, 120_000);
+
+  it('dates objects by their stamp: objects measured long ago are stale on arrival', async () => {
+    const { source, bridge } = await open();
+    try {
+      await drive(source, wallS(), 5);
+      // map-frame objects stamped 2 s ago (objectsStaleAfterS 1): they stop the vehicle, not drive it
+      for (let i = 0; i < 400 && source.missing !== 'objects-stale'; i++) {
+        objPub.publish(detections('map', wallS() - 2, 150));
+        odomPub.publish(odom(100, wallS()));
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      expect(source.missing).toBe('objects-stale');
+      expect(bridge.objectsLagS).toBeGreaterThan(1.5);
+    } finally {
+      bridge.close();
+    }
+  }, 120_000);
+
+  it('refuses odometry in a frame that is not the map (M4)', async () => {
+    const { source, bridge, errors } = await open();
+    try {
+      for (let i = 0; i < 400 && errors.length === 0; i++) {
+        odomPub.publish(odom(5, wallS(), 'utm'));
+        await new Promise((r) => setTimeout(r, 25));
+      }
+      expect(errors.join('\n')).toMatch(/odometry in frame "utm"/);
+      // (odometry the earlier tests published may still reach this bridge: only the utm pose matters)
+      expect(source.currentEgo?.x).not.toBe(5);
+    } finally {
+      bridge.close();
+    }
+  }, 120_000);
+
+  it('drops odometry older than the newest taken (M5)', async () => {
+    const { source, bridge } = await open();
+    try {
+      const t0 = wallS();
+      await drive(source, t0, 5);
+      const newest = source.currentEgo!.x;
+      const newestStampS = source.inputStampS!;
+      // a pose stamped 0.25 s before the newest (a second publisher, a replay): 5 m behind
+      for (let i = 0; i < 400 && bridge.status.outOfOrder === 0; i++) {
+        odomPub.publish(odom(newest - 5, newestStampS - 0.25));
+        await new Promise((r) => setTimeout(r, 25));
+      }
+      expect(bridge.status.outOfOrder).toBeGreaterThan(0);
+      expect(source.currentEgo!.x).toBe(newest);
+    } finally {
+      bridge.close();
+    }
+  }, 120_000);
+});
+
+describe('RosBridge connection failures', () => {
+  it('says why a connection fails, once per reason (M2)', async () => {
+    const source = new LiveSource(new WallClock());
+    const failures: string[] = [];
+    const bridge = new RosBridge({
+      url: 'ws://127.0.0.1:1',
+      config: config({ profile: 'robot', reconnect: { initialS: 0.05, maxS: 0.1 } }),
+      source,
+      clock: new WallClock(),
+      onConnectFailed: (reason, n) => failures.push(`${n} ${reason}`),
+    });
+    try {
+      await until(
+        () => failures.length >= 2,
+        30_000,
+        () => `failures: ${failures.join('; ')}`,
+      );
+      expect(failures[0]).toMatch(/^1 .*ECONNREFUSED/);
+      expect(bridge.status.lastFailure).toMatch(/ECONNREFUSED/);
+    } finally {
+      bridge.close();
+    }
+  }, 60_000);
+});
