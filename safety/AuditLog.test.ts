@@ -343,6 +343,38 @@ describe('AuditLog', () => {
       expect(wrong.ok).toBe(false);
       expect(messages(wrong)).toMatch(/re-signed by someone else/);
     });
+    it('a log forged with another key whose header claims the pinned fingerprint', () => {
+      // review 12, H1: the pinned fingerprint was compared with the header's own (writer-written)
+      // keyFingerprint field, and a log nobody could check was passed
+      const { keyPath } = writeLog(3);
+      const pinned = publicKeyOf(keyPath);
+      if (!pinned.ok) throw new Error(pinned.error.message);
+      const { privateKey, publicKey } = generateKeyPairSync('ed25519');
+      const forged = rechain(
+        [
+          {
+            type: 'header',
+            format: 'edgeplan-audit',
+            version: 3,
+            publicKeyPem: publicKey.export({ type: 'spki', format: 'pem' }),
+            keyFingerprint: pinned.value.fingerprint,
+            configHash: 'cfg',
+            signature: '',
+          },
+          { ...entriesOf(writeLog(1).path)[1]!, inputsDigest: 'FORGED' },
+          { type: 'checkpoint', tS: 0, records: 1, final: true, signature: '' },
+        ],
+        privateKey,
+      );
+      const r = verifyAuditText(forged, { fingerprint: pinned.value.fingerprint });
+      expect(r.ok).toBe(false);
+      expect(messages(r)).toMatch(/key: the log is signed by key \S+, not the pinned key \S+: re-signed/);
+      expect(messages(r)).toMatch(
+        /header: the header's keyFingerprint \S+ is not the fingerprint of the key/,
+      );
+      expect(r.checkpoints).toBe(1);
+      expect(r.unsignedTail, 'no checkpoint counts as signed without a trusted key').toBe(1);
+    });
     it('a log still being written verifies with allowUnsignedTail and reports its unsigned records', () => {
       const { path, pub } = writeLog(5, 3, false);
       const strict = verifyAuditText(readFileSync(path, 'utf8'), { publicKeyPem: pub });

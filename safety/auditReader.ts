@@ -65,6 +65,16 @@ export interface VerifyReport {
 
 const short = (hex: string): string => (hex ? `${hex.slice(0, 16)}…` : '(none)');
 
+/** The SPKI fingerprint of a PEM public key ('' when it is absent or unreadable). */
+function fingerprintOfPem(pem: string): string {
+  if (!pem) return '';
+  try {
+    return keyFingerprint(createPublicKey(pem));
+  } catch {
+    return '';
+  }
+}
+
 /** The trusted key from the options, or an issue saying why there is none. */
 function trustedKey(
   opts: VerifyOptions,
@@ -92,15 +102,21 @@ function trustedKey(
     }
   }
   if (opts.fingerprint) {
-    // the pinned fingerprint may vouch for the key the header carries, and only then
-    try {
-      const key = createPublicKey(headerKeyPem);
-      if (keyFingerprint(key) === opts.fingerprint.toLowerCase())
-        return { key, fingerprint: keyFingerprint(key) };
-    } catch {
-      // unreadable or absent: the header issue says so
-    }
-    return { fingerprint: opts.fingerprint.toLowerCase() };
+    // The pinned fingerprint may vouch for the key the header carries, and only then. Its match is
+    // computed from the key itself: the header's `keyFingerprint` field is the writer's word.
+    const pinned = opts.fingerprint.toLowerCase();
+    const headerFp = fingerprintOfPem(headerKeyPem);
+    if (headerFp === pinned) return { key: createPublicKey(headerKeyPem), fingerprint: pinned };
+    return {
+      fingerprint: pinned,
+      issue: {
+        line: 0,
+        kind: 'key',
+        message: headerFp
+          ? `the log is signed by key ${short(headerFp)}, not the pinned key ${short(pinned)}: re-signed by someone else`
+          : `the log carries no readable key; nothing in it can be checked against the pinned key ${short(pinned)}`,
+      },
+    };
   }
   return {
     fingerprint: '',
@@ -221,11 +237,19 @@ export function verifyAuditText(text: string, opts: VerifyOptions = {}): VerifyR
             message: 'the genesis header is unsigned (no key, no signature): the log cannot be authenticated',
           });
         else {
-          if (trust.fingerprint && e.keyFingerprint !== trust.fingerprint)
+          // Compared on the key the header carries, not on its `keyFingerprint` field (the writer's word).
+          const carried = fingerprintOfPem(e.publicKeyPem);
+          if (e.keyFingerprint !== carried)
+            issues.push({
+              line: n,
+              kind: 'header',
+              message: `the header's keyFingerprint ${short(e.keyFingerprint)} is not the fingerprint of the key it carries (${short(carried)})`,
+            });
+          if (key && carried !== trust.fingerprint)
             issues.push({
               line: n,
               kind: 'key',
-              message: `the log is signed by key ${short(e.keyFingerprint)}, not the trusted key ${short(trust.fingerprint)}: re-signed by someone else`,
+              message: `the log is signed by key ${short(carried)}, not the trusted key ${short(trust.fingerprint)}: re-signed by someone else`,
             });
           const good = key
             ? verify(
@@ -235,6 +259,7 @@ export function verifyAuditText(text: string, opts: VerifyOptions = {}): VerifyR
                 Buffer.from(e.signature, 'base64'),
               )
             : false;
+          // without a trusted key no signature passes: the `key` issue says why
           if (key && !good)
             issues.push({
               line: n,
@@ -277,7 +302,8 @@ export function verifyAuditText(text: string, opts: VerifyOptions = {}): VerifyR
           kind: 'sequence',
           message: `checkpoint counts ${e.records} records, the log has ${records}`,
         });
-      if (good || !key) {
+      // only a checkpoint that verifies under a trusted key covers the records before it
+      if (good) {
         sinceCp = 0;
         lastCpLine = n;
       }
