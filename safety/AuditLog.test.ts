@@ -192,10 +192,16 @@ describe('AuditLog', () => {
     const complete = completeLines.split('\n').length - 1;
     // header + 40 records + checkpoints every 7 records (5 of them)
     expect(complete).toBe(1 + 40 + 5);
-    const opened = AuditLog.open(path, { keyPath, configHash: 'test' });
+    // the 5 records after the last checkpoint are unsigned: resumed only when adopted, and counted
+    const copy = join(dir, 'copy.jsonl');
+    writeFileSync(copy, text);
+    const refused = AuditLog.open(copy, { keyPath, configHash: 'test' });
+    expect(!refused.ok && refused.error.message).toMatch(/5 record\(s\) at the end are not covered/);
+    const opened = AuditLog.open(path, { keyPath, configHash: 'test', adoptUnsignedTail: true });
     if (!opened.ok) throw new Error(opened.error.message);
     opened.value.log.close();
     expect(opened.value.recovery.truncatedBytes).toBe(tornBytes);
+    expect(opened.value.recovery.adoptedRecords).toBe(5);
     const after = readFileSync(path, 'utf8');
     // Every complete line is kept byte for byte; only the torn tail was cut (then a checkpoint).
     expect(after.startsWith(completeLines)).toBe(true);
@@ -374,6 +380,33 @@ describe('AuditLog', () => {
       );
       expect(r.checkpoints).toBe(1);
       expect(r.unsignedTail, 'no checkpoint counts as signed without a trusted key').toBe(1);
+    });
+    it('open refuses a closed log with a forged record appended: it does not sign over it', () => {
+      // review 12, H2: open resumed the chain from the last line, and the next session's signed
+      // checkpoints covered the forged record, which then verified
+      const { path, keyPath, pub } = writeLog(4);
+      const entries = entriesOf(path);
+      entries.push({ ...entries[1]!, inputsDigest: 'FORGED: all clear' });
+      const forged = rechain(entries);
+      writeFileSync(path, forged);
+      const again = AuditLog.open(path, { keyPath, configHash: 'cfg' });
+      expect(again.ok).toBe(false);
+      expect(!again.ok && again.error.message).toMatch(
+        /1 record\(s\) at the end are not covered by a signed checkpoint/,
+      );
+      expect(readFileSync(path, 'utf8'), 'nothing was appended').toBe(forged);
+      expect(verifyAuditText(forged, { publicKeyPem: pub }).ok).toBe(false);
+    });
+    it('open refuses a log with a record edited while closed (chain redone)', () => {
+      const { path, keyPath } = writeLog(4, 100);
+      const entries = entriesOf(path);
+      (entries[2] as { inputsDigest: string }).inputsDigest = 'edited';
+      writeFileSync(path, rechain(entries));
+      const again = AuditLog.open(path, { keyPath, configHash: 'cfg', adoptUnsignedTail: true });
+      expect(again.ok).toBe(false);
+      expect(!again.ok && again.error.message).toMatch(
+        /does not verify under its own key .*signature: checkpoint seq \d+: signature does not verify/,
+      );
     });
     it('a log still being written verifies with allowUnsignedTail and reports its unsigned records', () => {
       const { path, pub } = writeLog(5, 3, false);

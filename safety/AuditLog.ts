@@ -40,6 +40,7 @@ import {
   type Result,
   type Verdict,
 } from '../core/index.ts';
+import { verifyAuditText } from './auditReader.ts';
 import { canonicalJson, sha256Hex } from './canonicalJson.ts';
 
 export const AUDIT_FORMAT = 'edgeplan-audit';
@@ -106,6 +107,12 @@ export interface AuditLogOptions {
   configHash?: string;
   /** fsync after every entry (survives power loss, not only a killed process). Default false. */
   fsync?: boolean;
+  /**
+   * Resume a log whose last records are not covered by a signed checkpoint (a crash, or records
+   * forged while the log was closed: the file cannot tell which). Default false: `open` refuses.
+   * When true, the next entry signs them and `recovery.adoptedRecords` counts them.
+   */
+  adoptUnsignedTail?: boolean;
 }
 
 export interface RecoveryReport {
@@ -113,6 +120,8 @@ export interface RecoveryReport {
   truncatedBytes: number;
   /** Entries already in the file (header included). */
   entries: number;
+  /** Records after the last signed checkpoint that this open adopted and signed (`adoptUnsignedTail`). */
+  adoptedRecords: number;
 }
 
 /** What the gate hands the log for one check. */
@@ -253,7 +262,7 @@ export class AuditLog {
             everyS,
             !!opts.fsync,
           ),
-          recovery: { truncatedBytes: 0, entries: 1 },
+          recovery: { truncatedBytes: 0, entries: 1, adoptedRecords: 0 },
         });
       }
       const truncatedBytes = recoverTornTail(path);
@@ -275,24 +284,48 @@ export class AuditLog {
         );
       if (header.data.publicKeyPem !== pub)
         return fail('INVALID_INPUT', path, 'the key file does not match the log header key');
+      // Resume only a log that verifies under its own key: the next checkpoint signs the chain head,
+      // so it would vouch for whatever was edited or appended while the log was closed.
+      const check = verifyAuditText(lines.map((l) => `${l}\n`).join(''), {
+        ...(key ? { publicKeyPem: pub } : {}),
+        allowUnsignedTail: true,
+      });
+      // an unsigned log cannot be authenticated at all: only its chain is checked
+      const problems = check.issues.filter((i) => key || !['key', 'genesis', 'tail'].includes(i.kind));
+      if (problems.length > 0)
+        return fail(
+          'INVALID_INPUT',
+          path,
+          `the log does not verify under its own key (${problems.length} problem(s), first: ${problems[0]!.line ? `line ${problems[0]!.line}` : 'log'}: ${problems[0]!.kind}: ${problems[0]!.message}); it was changed while closed and is not appended to: keep it as evidence (edgeplan audit verify) and start a new log`,
+        );
+      const adopted = key ? check.unsignedTail : 0;
+      if (adopted > 0 && !opts.adoptUnsignedTail)
+        return fail(
+          'INVALID_INPUT',
+          path,
+          `${adopted} record(s) at the end are not covered by a signed checkpoint: a crash, or records added while the log was closed — the file cannot tell which. Inspect them (edgeplan audit verify --allow-unsigned-tail; audit query), then resume adopting them (--audit-adopt-tail) or start a new log`,
+        );
       const last = JSON.parse(lines[lines.length - 1]!) as { seq: number; hash: string };
       const records = lines.filter((l) => l.includes('"type":"record"')).length;
       const fd = openSync(path, 'a');
-      return ok({
-        log: new AuditLog(
-          path,
-          fd,
-          last.seq,
-          last.hash,
-          records,
-          key,
-          configHash,
-          every,
-          everyS,
-          !!opts.fsync,
-        ),
-        recovery: { truncatedBytes, entries: lines.length },
-      });
+      const log = new AuditLog(
+        path,
+        fd,
+        last.seq,
+        last.hash,
+        records,
+        key,
+        configHash,
+        every,
+        everyS,
+        !!opts.fsync,
+      );
+      // record time resumes where the log ends (a checkpoint written before the next record carries it)
+      const lastTS = (JSON.parse(lines[lines.length - 1]!) as { tS?: unknown }).tS;
+      if (typeof lastTS === 'number') log.lastTS = lastTS;
+      // the adopted records are signed now, before anything new is appended after them
+      if (adopted > 0) log.checkpoint();
+      return ok({ log, recovery: { truncatedBytes, entries: lines.length, adoptedRecords: adopted } });
     } catch (e) {
       return fail('IO_ERROR', path, (e as Error).message);
     }
