@@ -3,9 +3,9 @@
  * public key, its fingerprint and the config hash, signed by that key. Each record holds the inputs
  * digest, the command, every rule's result, the verdict, its explanation and the config hash, plus
  * `prevHash` and its own `hash` = SHA-256 over the canonical JSON of the entry without `hash`.
- * Checkpoints sign the chain head, the record count and whether the log was closed: every
- * `checkpointEvery` records, every `checkpointEveryS` seconds of record time, and a final one at
- * close. A verifier trusts only a key given out of band (`verifyAuditText(text, { publicKeyPem })`
+ * Checkpoints sign the chain head, the record count, whether the log was closed and (format 4) the
+ * record time: every `checkpointEvery` records, every `checkpointEveryS` seconds of record time, and
+ * a final one at close; a reopening writes a signed `session` entry (format 4). A verifier trusts only a key given out of band (`verifyAuditText(text, { publicKeyPem })`
  * or a pinned fingerprint), never the one the log carries. Each entry is written with one `write`
  * call; on open a trailing partial line (a write torn by a crash) is truncated and reported.
  */
@@ -48,52 +48,77 @@ export const GENESIS_HASH = '0'.repeat(64);
 
 /**
  * The format this build writes. 3: records carry `driven` (what was driven from the check on, its
- * rate and why). Version 2 logs (no `driven`) still verify and read; they are not appended to.
+ * rate and why). 4: checkpoints sign their record time too, and each reopening of the log writes a
+ * signed `session` entry (the chain head, the record count, the unsigned records it adopts); after
+ * a closing checkpoint only such an entry may follow. Version 2 and 3 logs still verify and read
+ * under their own rules; they are not appended to.
  */
-export const AUDIT_VERSION = 3;
+export const AUDIT_VERSION = 4;
 /** Formats this build reads and verifies. */
-export const AUDIT_READ_VERSIONS = [2, 3] as const;
+export const AUDIT_READ_VERSIONS = [2, 3, 4] as const;
 
-export const AuditHeaderSchema = z.object({
-  type: z.literal('header'),
-  format: z.literal(AUDIT_FORMAT),
-  version: z.union([z.literal(2), z.literal(3)]),
-  seq: z.literal(0),
-  /** SPKI PEM of the signing key ('' when the log is unsigned: such a log never verifies). */
-  publicKeyPem: z.string(),
-  /** SHA-256 (hex) of the key's SPKI DER ('' when unsigned): what operators pin. */
-  keyFingerprint: z.string(),
-  configHash: z.string(),
-  prevHash: z.string(),
-  /** ed25519 signature (base64) over `genesisMessage` ('' when unsigned). */
-  signature: z.string(),
-  hash: z.string(),
-});
+export const AuditHeaderSchema = z
+  .object({
+    type: z.literal('header'),
+    format: z.literal(AUDIT_FORMAT),
+    version: z.union([z.literal(2), z.literal(3), z.literal(4)]),
+    seq: z.literal(0),
+    /** SPKI PEM of the signing key ('' when the log is unsigned: such a log never verifies). */
+    publicKeyPem: z.string(),
+    /** SHA-256 (hex) of the key's SPKI DER ('' when unsigned): what operators pin. */
+    keyFingerprint: z.string(),
+    configHash: z.string(),
+    prevHash: z.string(),
+    /** ed25519 signature (base64) over `genesisMessage` ('' when unsigned). */
+    signature: z.string(),
+    hash: z.string(),
+  })
+  // strict: a field the signature does not cover cannot ride along (the hash would be redone with it)
+  .strict();
 export const AuditEntryRecordSchema = AuditRecordSchema.extend({
   type: z.literal('record'),
   configHash: z.string(),
 });
-export const AuditCheckpointSchema = z.object({
-  type: z.literal('checkpoint'),
-  seq: z.number().int().positive(),
-  tS: z.number().finite(),
-  /** Records covered so far. */
-  records: z.number().int().nonnegative(),
-  /** Written by `close()`: nothing follows unless the log is reopened. */
-  final: z.boolean(),
-  /** ed25519 signature (base64) over `checkpointMessage(seq, prevHash, records, final)`. */
-  signature: z.string(),
-  prevHash: z.string(),
-  hash: z.string(),
-});
+export const AuditCheckpointSchema = z
+  .object({
+    type: z.literal('checkpoint'),
+    seq: z.number().int().positive(),
+    tS: z.number().finite(),
+    /** Records covered so far. */
+    records: z.number().int().nonnegative(),
+    /** Written by `close()`: nothing follows unless the log is reopened. */
+    final: z.boolean(),
+    /** ed25519 signature (base64) over `checkpointMessage(seq, prevHash, records, final, tS)` (format < 4: without tS). */
+    signature: z.string(),
+    prevHash: z.string(),
+    hash: z.string(),
+  })
+  .strict();
+/** Format 4: written by `AuditLog.open` when it resumes a log (a new session of the same chain). */
+export const AuditSessionSchema = z
+  .object({
+    type: z.literal('session'),
+    seq: z.number().int().positive(),
+    /** Records before it. */
+    records: z.number().int().nonnegative(),
+    /** Of those, the ones after the last signed checkpoint that this session adopted (a crash's tail). */
+    adopted: z.number().int().nonnegative(),
+    /** ed25519 signature (base64) over `sessionMessage(seq, prevHash, records, adopted)`. */
+    signature: z.string(),
+    prevHash: z.string(),
+    hash: z.string(),
+  })
+  .strict();
 export const AuditEntrySchema = z.discriminatedUnion('type', [
   AuditHeaderSchema,
   AuditEntryRecordSchema,
   AuditCheckpointSchema,
+  AuditSessionSchema,
 ]);
 export type AuditHeader = z.infer<typeof AuditHeaderSchema>;
 export type AuditEntryRecord = z.infer<typeof AuditEntryRecordSchema>;
 export type AuditCheckpoint = z.infer<typeof AuditCheckpointSchema>;
+export type AuditSession = z.infer<typeof AuditSessionSchema>;
 export type AuditEntry = z.infer<typeof AuditEntrySchema>;
 
 export interface AuditLogOptions {
@@ -140,9 +165,24 @@ export function entryHash(entry: Record<string, unknown>): string {
   return sha256Hex(canonicalJson(rest));
 }
 
-/** The message a checkpoint signs: position, chain head, record count and whether it closes the log. */
-export function checkpointMessage(seq: number, prevHash: string, records: number, final: boolean): Buffer {
-  return Buffer.from(`${AUDIT_FORMAT}:checkpoint:${seq}:${prevHash}:${records}:${final ? 'final' : 'open'}`);
+/**
+ * The message a checkpoint signs: position, chain head, record count, whether it closes the log and
+ * (format 4; absent before) its record time, s.
+ */
+export function checkpointMessage(
+  seq: number,
+  prevHash: string,
+  records: number,
+  final: boolean,
+  tS?: number,
+): Buffer {
+  const base = `${AUDIT_FORMAT}:checkpoint:${seq}:${prevHash}:${records}:${final ? 'final' : 'open'}`;
+  return Buffer.from(tS === undefined ? base : `${base}:${tS}`);
+}
+
+/** The message a session entry signs (format 4): position, chain head, record count, adopted records. */
+export function sessionMessage(seq: number, prevHash: string, records: number, adopted: number): Buffer {
+  return Buffer.from(`${AUDIT_FORMAT}:session:${seq}:${prevHash}:${records}:${adopted}`);
 }
 
 /** The message the genesis header signs: the hash of the header without its signature and hash. */
@@ -280,7 +320,7 @@ export class AuditLog {
         return fail(
           'INVALID_INPUT',
           `${path}:1`,
-          `the log is audit format version ${header.data.version}; this build writes version ${AUDIT_VERSION} (records carry what was driven): start a new log — the old one still verifies and reads`,
+          `the log is audit format version ${header.data.version}; this build writes version ${AUDIT_VERSION} (records carry what was driven; checkpoints sign their time; reopening is signed): start a new log — the old one still verifies and reads`,
         );
       if (header.data.publicKeyPem !== pub)
         return fail('INVALID_INPUT', path, 'the key file does not match the log header key');
@@ -323,8 +363,9 @@ export class AuditLog {
       // record time resumes where the log ends (a checkpoint written before the next record carries it)
       const lastTS = (JSON.parse(lines[lines.length - 1]!) as { tS?: unknown }).tS;
       if (typeof lastTS === 'number') log.lastTS = lastTS;
-      // the adopted records are signed now, before anything new is appended after them
-      if (adopted > 0) log.checkpoint();
+      // A signed session entry opens the new session: it signs the head (the adopted records with it)
+      // and lets a verifier tell a reopening from records appended after the closing checkpoint.
+      log.session(adopted);
       return ok({ log, recovery: { truncatedBytes, entries: lines.length, adoptedRecords: adopted } });
     } catch (e) {
       return fail('IO_ERROR', path, (e as Error).message);
@@ -355,6 +396,34 @@ export class AuditLog {
     return rec as AuditEntryRecord;
   }
 
+  /** The hash of the last entry written: what a verifier can be handed as `expectHead`. */
+  get headHash(): string {
+    return this.head;
+  }
+
+  /** Records in the log (all sessions). */
+  get records(): number {
+    return this.recordCount;
+  }
+
+  /** Writes the entry that opens a resumed session (unsigned without a key: such a log never verifies). */
+  private session(adopted: number): void {
+    const seq = this.seq + 1;
+    const entry: Record<string, unknown> = {
+      type: 'session',
+      seq,
+      records: this.recordCount,
+      adopted,
+      signature: this.key
+        ? sign(null, sessionMessage(seq, this.head, this.recordCount, adopted), this.key).toString('base64')
+        : '',
+      prevHash: this.head,
+    };
+    entry.hash = entryHash(entry);
+    this.write(entry);
+    this.sinceCheckpoint = 0;
+  }
+
   /** Writes a signed checkpoint over the current chain head (no-op without a key). */
   checkpoint(final = false): void {
     if (!this.key) return;
@@ -365,9 +434,11 @@ export class AuditLog {
       tS: this.lastTS,
       records: this.recordCount,
       final,
-      signature: sign(null, checkpointMessage(seq, this.head, this.recordCount, final), this.key).toString(
-        'base64',
-      ),
+      signature: sign(
+        null,
+        checkpointMessage(seq, this.head, this.recordCount, final, this.lastTS),
+        this.key,
+      ).toString('base64'),
       prevHash: this.head,
     };
     cp.hash = entryHash(cp);

@@ -64,36 +64,59 @@ export function register(program: Command, out: Out): void {
       '--allow-unsigned-tail',
       'records after the last signed checkpoint do not fail (a log still being written)',
     )
-    .action((path: string, o: { pubkey?: string; fingerprint?: string; allowUnsignedTail?: boolean }) => {
-      let publicKeyPem: string | undefined;
-      if (o.pubkey) {
-        try {
-          publicKeyPem = readFileSync(o.pubkey, 'utf8');
-        } catch (e) {
-          throw new UsageError(`--pubkey ${o.pubkey}: ${(e as Error).message}`);
+    .option(
+      '--expect-head <sha256>',
+      'an anchor kept out of band: the log must hold this entry hash (the head `safety run` printed), signed',
+    )
+    .option('--min-records <n>', 'another anchor: the log must hold at least n records', (v: string) => {
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < 0)
+        throw new UsageError(`--min-records must be a whole number ≥ 0, got "${v}"`);
+      return n;
+    })
+    .action(
+      (
+        path: string,
+        o: {
+          pubkey?: string;
+          fingerprint?: string;
+          allowUnsignedTail?: boolean;
+          expectHead?: string;
+          minRecords?: number;
+        },
+      ) => {
+        let publicKeyPem: string | undefined;
+        if (o.pubkey) {
+          try {
+            publicKeyPem = readFileSync(o.pubkey, 'utf8');
+          } catch (e) {
+            throw new UsageError(`--pubkey ${o.pubkey}: ${(e as Error).message}`);
+          }
         }
-      }
-      const fingerprint = o.fingerprint ?? process.env[FINGERPRINT_ENV];
-      const r = verifyAuditLog(path, {
-        ...(publicKeyPem ? { publicKeyPem } : {}),
-        ...(fingerprint ? { fingerprint } : {}),
-        ...(o.allowUnsignedTail ? { allowUnsignedTail: true } : {}),
-      });
-      if (!r.ok) throw new UsageError(formatError(r.error));
-      const v = r.value;
-      if (v.notAuditLog)
-        throw new UsageError(`${path}: ${v.issues[0]?.message ?? 'not an edgeplan audit log'}`);
-      if (!v.ok) {
-        for (const i of v.issues.slice(0, 20))
-          out(`${i.line ? `line ${i.line}` : 'log'}: ${i.kind}: ${i.message}`);
-        throw new UsageError(
-          `${path}: ${v.issues.length} problem(s): the log does not verify against the trusted key`,
+        const fingerprint = o.fingerprint ?? process.env[FINGERPRINT_ENV];
+        const r = verifyAuditLog(path, {
+          ...(publicKeyPem ? { publicKeyPem } : {}),
+          ...(fingerprint ? { fingerprint } : {}),
+          ...(o.allowUnsignedTail ? { allowUnsignedTail: true } : {}),
+          ...(o.expectHead ? { expectHead: o.expectHead } : {}),
+          ...(o.minRecords !== undefined ? { minRecords: o.minRecords } : {}),
+        });
+        if (!r.ok) throw new UsageError(formatError(r.error));
+        const v = r.value;
+        if (v.notAuditLog)
+          throw new UsageError(`${path}: ${v.issues[0]?.message ?? 'not an edgeplan audit log'}`);
+        if (!v.ok) {
+          for (const i of v.issues.slice(0, 20))
+            out(`${i.line ? `line ${i.line}` : 'log'}: ${i.kind}: ${i.message}`);
+          throw new UsageError(
+            `${path}: ${v.issues.length} problem(s): the log does not verify against the trusted key`,
+          );
+        }
+        out(
+          `${path}: OK — ${v.records} records, ${v.checkpoints} signed checkpoints, ${v.sessions} session(s)${v.adoptedRecords ? ` (${v.adoptedRecords} record(s) adopted unsigned after a crash)` : ''}, key ${v.trustedFingerprint.slice(0, 16)}…, ${v.closed ? 'closed' : 'not closed'}${v.unsignedTail ? `, ${v.unsignedTail} unsigned record(s) at the end (allowed)` : ''}; head ${v.headHash}`,
         );
-      }
-      out(
-        `${path}: OK — ${v.records} records, ${v.checkpoints} signed checkpoints, key ${v.trustedFingerprint.slice(0, 16)}…, ${v.closed ? 'closed' : 'not closed'}${v.unsignedTail ? `, ${v.unsignedTail} unsigned record(s) at the end (allowed)` : ''}`,
-      );
-    });
+      },
+    );
 
   audit
     .command('query <log>')

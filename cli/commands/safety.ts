@@ -254,6 +254,7 @@ export function register(program: Command, out: Out): void {
       out(
         `${scenario.id} · gated(${o.planner}) · score ${(100 * m.score).toFixed(1)} · at-fault collisions ${atFault} · verdicts ALLOW ${counts.ALLOW}, MODIFY ${counts.MODIFY}, VETO ${counts.VETO}`,
       );
-      if (o.audit) out(`audit log: ${o.audit}`);
+      // the head and count, kept out of band, are what `audit verify --expect-head` checks a later copy against
+      if (o.audit && log) out(`audit log: ${o.audit} (${log.records} records, head ${log.headHash})`);
     });
 }
