@@ -552,6 +552,8 @@ const esc = (s: string): string => s.replace(/[&<>"]/g, (ch) => `&#${ch.charCode
 export function auditReportHtml(
   records: ReadonlyArray<AuditEntryRecord>,
   title = 'edgeplan audit report',
+  /** Shown above everything when set: why the records are not to be taken at their word. */
+  warning = '',
 ): string {
   const counts = new Map<string, { MODIFY: number; VETO: number; ALLOW: number }>();
   const totals = { ALLOW: 0, MODIFY: 0, VETO: 0 };
@@ -587,7 +589,7 @@ export function auditReportHtml(
   return `<!doctype html><html><head><meta charset="utf-8"><title>${esc(title)}</title>
 <style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:4px 8px;text-align:right}td:first-child{text-align:left}</style></head>
 <body><h1>${esc(title)}</h1>
-<p>${records.length} records: ${totals.ALLOW} ALLOW, ${totals.MODIFY} MODIFY, ${totals.VETO} VETO.</p>
+${warning ? `<p style="color:#b00;font-weight:bold">${esc(warning)}</p>\n` : ''}<p>${records.length} records: ${totals.ALLOW} ALLOW, ${totals.MODIFY} MODIFY, ${totals.VETO} VETO.</p>
 <h2>Timeline</h2><svg width="${W}" height="${H}" xmlns="http://www.w3.org/2000/svg">${axis}${dots}</svg>
 <h2>Results per rule</h2><table><thead><tr><th>rule</th><th>ALLOW</th><th>MODIFY</th><th>VETO</th></tr></thead><tbody>
 ${rows}
