@@ -20,6 +20,14 @@ export interface LlmFlags {
   tips?: string;
 }
 
+/** `--llm-deadline-ms`: a whole number of ms > 0 ('abc' and 0 were taken as the 3000 ms default). */
+function deadlineMs(v: string): number {
+  const n = Number(v);
+  if (!/^\s*\d+\s*$/.test(v) || !Number.isSafeInteger(n) || n <= 0)
+    throw new UsageError(`--llm-deadline-ms must be a whole number of milliseconds > 0, got "${v}"`);
+  return n;
+}
+
 export function addLlmOptions(cmd: Command): Command {
   return cmd
     .addOption(
@@ -32,7 +40,7 @@ export function addLlmOptions(cmd: Command): Command {
     .option('--llm-url <url>', 'model server (openai: base URL with /v1; ollama: http://host:11434)')
     .option('--model <name>', 'model name (openai / ollama) or .gguf path (llama)')
     .option('--llm-agents <list>', `agents that ask the model (${AGENT_NAMES.join(',')})`)
-    .option('--llm-deadline-ms <n>', 'budget of one model call, ms', (v) => Number.parseInt(v, 10))
+    .option('--llm-deadline-ms <n>', 'budget of one model call, ms (a whole number > 0)', deadlineMs)
     .option('--llm-always', 'consult the model at every plan, not only where LLM-Assist says it helps')
     .option(
       '--tips <file>',
@@ -50,7 +58,7 @@ export async function driverOptionsFrom(planners: string[], f: LlmFlags): Promis
     ...(f.llmUrl ? { url: f.llmUrl } : {}),
     ...(f.model ? { model: f.model } : {}),
     ...(f.llmAgents ? { agents: f.llmAgents.split(',').map((a) => a.trim()) } : {}),
-    ...(f.llmDeadlineMs ? { deadlineMs: f.llmDeadlineMs } : {}),
+    ...(f.llmDeadlineMs !== undefined ? { deadlineMs: f.llmDeadlineMs } : {}),
     ...(f.llmAlways ? { always: true } : {}),
   });
   if (!parsed.success) {

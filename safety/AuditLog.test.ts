@@ -192,10 +192,16 @@ describe('AuditLog', () => {
     const complete = completeLines.split('\n').length - 1;
     // header + 40 records + checkpoints every 7 records (5 of them)
     expect(complete).toBe(1 + 40 + 5);
-    const opened = AuditLog.open(path, { keyPath, configHash: 'test' });
+    // the 5 records after the last checkpoint are unsigned: resumed only when adopted, and counted
+    const copy = join(dir, 'copy.jsonl');
+    writeFileSync(copy, text);
+    const refused = AuditLog.open(copy, { keyPath, configHash: 'test' });
+    expect(!refused.ok && refused.error.message).toMatch(/5 record\(s\) at the end are not covered/);
+    const opened = AuditLog.open(path, { keyPath, configHash: 'test', adoptUnsignedTail: true });
     if (!opened.ok) throw new Error(opened.error.message);
     opened.value.log.close();
     expect(opened.value.recovery.truncatedBytes).toBe(tornBytes);
+    expect(opened.value.recovery.adoptedRecords).toBe(5);
     const after = readFileSync(path, 'utf8');
     // Every complete line is kept byte for byte; only the torn tail was cut (then a checkpoint).
     expect(after.startsWith(completeLines)).toBe(true);
@@ -203,6 +209,7 @@ describe('AuditLog', () => {
     if (!pub.ok) throw new Error(pub.error.message);
     const r = verifyAuditLog(path, { publicKeyPem: pub.value.publicKeyPem });
     expect(r.ok && r.value.issues).toEqual([]);
+    expect(r.ok && [r.value.sessions, r.value.adoptedRecords]).toEqual([2, 5]);
     const recs = readAuditRecords(path);
     expect(recs.ok && recs.value.length).toBe(40);
   });
@@ -343,6 +350,121 @@ describe('AuditLog', () => {
       expect(wrong.ok).toBe(false);
       expect(messages(wrong)).toMatch(/re-signed by someone else/);
     });
+    it('a log forged with another key whose header claims the pinned fingerprint', () => {
+      // review 12, H1: the pinned fingerprint was compared with the header's own (writer-written)
+      // keyFingerprint field, and a log nobody could check was passed
+      const { keyPath } = writeLog(3);
+      const pinned = publicKeyOf(keyPath);
+      if (!pinned.ok) throw new Error(pinned.error.message);
+      const { privateKey, publicKey } = generateKeyPairSync('ed25519');
+      const forged = rechain(
+        [
+          {
+            type: 'header',
+            format: 'edgeplan-audit',
+            version: 3,
+            publicKeyPem: publicKey.export({ type: 'spki', format: 'pem' }),
+            keyFingerprint: pinned.value.fingerprint,
+            configHash: 'cfg',
+            signature: '',
+          },
+          { ...entriesOf(writeLog(1).path)[1]!, inputsDigest: 'FORGED' },
+          { type: 'checkpoint', tS: 0, records: 1, final: true, signature: '' },
+        ],
+        privateKey,
+      );
+      const r = verifyAuditText(forged, { fingerprint: pinned.value.fingerprint });
+      expect(r.ok).toBe(false);
+      expect(messages(r)).toMatch(/key: the log is signed by key \S+, not the pinned key \S+: re-signed/);
+      expect(messages(r)).toMatch(
+        /header: the header's keyFingerprint \S+ is not the fingerprint of the key/,
+      );
+      expect(r.checkpoints).toBe(1);
+      expect(r.unsignedTail, 'no checkpoint counts as signed without a trusted key').toBe(1);
+    });
+    it('open refuses a closed log with a forged record appended: it does not sign over it', () => {
+      // review 12, H2: open resumed the chain from the last line, and the next session's signed
+      // checkpoints covered the forged record, which then verified
+      const { path, keyPath, pub } = writeLog(4);
+      const entries = entriesOf(path);
+      entries.push({ ...entries[1]!, inputsDigest: 'FORGED: all clear' });
+      const forged = rechain(entries);
+      writeFileSync(path, forged);
+      // not even when told to adopt an unsigned tail: format 4 reopens a closed log only with a
+      // signed session entry, so a record right after the closing checkpoint is no crash's
+      const again = AuditLog.open(path, { keyPath, configHash: 'cfg', adoptUnsignedTail: true });
+      expect(again.ok).toBe(false);
+      expect(!again.ok && again.error.message).toMatch(
+        /record seq 7 follows the closing checkpoint \(line 7\) without a signed session entry/,
+      );
+      expect(readFileSync(path, 'utf8'), 'nothing was appended').toBe(forged);
+      expect(verifyAuditText(forged, { publicKeyPem: pub }).ok).toBe(false);
+    });
+    it('open refuses a log with a record edited while closed (chain redone)', () => {
+      const { path, keyPath } = writeLog(4, 100);
+      const entries = entriesOf(path);
+      (entries[2] as { inputsDigest: string }).inputsDigest = 'edited';
+      writeFileSync(path, rechain(entries));
+      const again = AuditLog.open(path, { keyPath, configHash: 'cfg', adoptUnsignedTail: true });
+      expect(again.ok).toBe(false);
+      expect(!again.ok && again.error.message).toMatch(
+        /does not verify under its own key .*signature: checkpoint seq \d+: signature does not verify/,
+      );
+    });
+    it("a log cut back to an earlier session's closing checkpoint fails against an anchor kept out of band", () => {
+      // review 12, M1: two sessions, cut after the first one's closing checkpoint: it verified
+      const { path, keyPath, pub } = writeLog(4);
+      const first = readFileSync(path, 'utf8');
+      const again = AuditLog.open(path, { keyPath, checkpointEvery: 3, configHash: 'cfg' });
+      if (!again.ok) throw new Error(again.error.message);
+      again.value.log.append({
+        tS: 9,
+        inputsDigest: 'x',
+        command: null,
+        verdict: verdict('ALLOW', 'ttc', 9),
+      });
+      again.value.log.close();
+      const anchor = { expectHead: again.value.log.headHash, minRecords: again.value.log.records };
+      const whole = verifyAuditText(readFileSync(path, 'utf8'), { publicKeyPem: pub, ...anchor });
+      expect(whole.ok && whole.sessions).toBe(2);
+      expect(whole.headHash).toBe(anchor.expectHead);
+      expect(verifyAuditText(first, { publicKeyPem: pub }).ok, 'the cut log alone is self-consistent').toBe(
+        true,
+      );
+      const cut = verifyAuditText(first, { publicKeyPem: pub, ...anchor });
+      expect(cut.ok).toBe(false);
+      expect(messages(cut)).toMatch(/anchor: the log holds no entry with the expected head/);
+      expect(messages(cut)).toMatch(/anchor: the log holds 4 records, fewer than the 5 expected/);
+    });
+    it('a record appended after the closing checkpoint fails verify, even as a log still being written', () => {
+      const { path, pub } = writeLog(4);
+      const entries = entriesOf(path);
+      entries.push({ ...entries[1]!, inputsDigest: 'FORGED' });
+      const r = verifyAuditText(rechain(entries), { publicKeyPem: pub, allowUnsignedTail: true });
+      expect(r.ok).toBe(false);
+      expect(messages(r)).toMatch(
+        /sequence: record seq 7 follows the closing checkpoint \(line 7\) without a signed session entry/,
+      );
+    });
+    it('a checkpoint whose record time was edited (hash redone) fails: format 4 signs it', () => {
+      // review 12, L1: the last checkpoint's tS was not signed
+      const { path, pub } = writeLog(4);
+      const entries = entriesOf(path);
+      entries[entries.length - 1]!.tS = 9999;
+      const r = verifyAuditText(rechain(entries), { publicKeyPem: pub });
+      expect(r.ok).toBe(false);
+      expect(messages(r)).toMatch(
+        /signature: checkpoint seq 6: signature does not verify under the trusted key/,
+      );
+    });
+    it('a checkpoint given a field its signature does not cover (hash redone) fails', () => {
+      const { path, pub } = writeLog(4);
+      const entries = entriesOf(path);
+      entries[entries.length - 1]!.note = 'all clear';
+      const r = verifyAuditText(rechain(entries), { publicKeyPem: pub });
+      expect(r.ok).toBe(false);
+      expect(messages(r)).toMatch(/parse: not an audit entry \(: Unrecognized key: "note"\)/);
+    });
     it('a log still being written verifies with allowUnsignedTail and reports its unsigned records', () => {
       const { path, pub } = writeLog(5, 3, false);
       const strict = verifyAuditText(readFileSync(path, 'utf8'), { publicKeyPem: pub });
@@ -411,13 +533,27 @@ describe('audit format versions', () => {
     expect(recs.ok && recs.value.every((x) => x.driven === undefined)).toBe(true);
   });
 
+  it('a format 3 log, reopened the way format 3 did (records after a closing checkpoint), still verifies and is not appended to', () => {
+    // the fixture: two sessions written by commit ad3562c's AuditLog (checkpoints without tS)
+    const v3 = join(here, 'testing', 'audit-v3.jsonl');
+    const r = verifyAuditLog(v3, {
+      publicKeyPem: readFileSync(join(here, 'testing', 'audit-v3.pub.pem'), 'utf8'),
+    });
+    expect(r.ok && r.value.issues).toEqual([]);
+    expect(r.ok && [r.value.records, r.value.checkpoints, r.value.sessions]).toEqual([7, 4, 1]);
+    const dir = mkdtempSync(join(tmpdir(), 'edgeplan-audit-v3-'));
+    writeFileSync(join(dir, 'old.jsonl'), readFileSync(v3));
+    const opened = AuditLog.open(join(dir, 'old.jsonl'), { configHash: 'v3-fixture' });
+    expect(!opened.ok && opened.error.message).toMatch(/format version 3.*writes version 4.*start a new log/);
+  });
+
   it('a format 2 log is refused for appending, with a message that says why and what to do', () => {
     const dir = mkdtempSync(join(tmpdir(), 'edgeplan-audit-v2-'));
     const path = join(dir, 'old.jsonl');
     writeFileSync(path, readFileSync(fixture));
     const opened = AuditLog.open(path, { configHash: 'v2-fixture' });
     expect(opened.ok).toBe(false);
-    expect(!opened.ok && opened.error.message).toMatch(/format version 2.*writes version 3.*start a new log/);
+    expect(!opened.ok && opened.error.message).toMatch(/format version 2.*writes version 4.*start a new log/);
   });
 
   it('a record carries what was driven, its rate and why; the log verifies and explain says it', () => {

@@ -3,9 +3,9 @@
  * public key, its fingerprint and the config hash, signed by that key. Each record holds the inputs
  * digest, the command, every rule's result, the verdict, its explanation and the config hash, plus
  * `prevHash` and its own `hash` = SHA-256 over the canonical JSON of the entry without `hash`.
- * Checkpoints sign the chain head, the record count and whether the log was closed: every
- * `checkpointEvery` records, every `checkpointEveryS` seconds of record time, and a final one at
- * close. A verifier trusts only a key given out of band (`verifyAuditText(text, { publicKeyPem })`
+ * Checkpoints sign the chain head, the record count, whether the log was closed and (format 4) the
+ * record time: every `checkpointEvery` records, every `checkpointEveryS` seconds of record time, and
+ * a final one at close; a reopening writes a signed `session` entry (format 4). A verifier trusts only a key given out of band (`verifyAuditText(text, { publicKeyPem })`
  * or a pinned fingerprint), never the one the log carries. Each entry is written with one `write`
  * call; on open a trailing partial line (a write torn by a crash) is truncated and reported.
  */
@@ -40,6 +40,7 @@ import {
   type Result,
   type Verdict,
 } from '../core/index.ts';
+import { verifyAuditText } from './auditReader.ts';
 import { canonicalJson, sha256Hex } from './canonicalJson.ts';
 
 export const AUDIT_FORMAT = 'edgeplan-audit';
@@ -47,52 +48,77 @@ export const GENESIS_HASH = '0'.repeat(64);
 
 /**
  * The format this build writes. 3: records carry `driven` (what was driven from the check on, its
- * rate and why). Version 2 logs (no `driven`) still verify and read; they are not appended to.
+ * rate and why). 4: checkpoints sign their record time too, and each reopening of the log writes a
+ * signed `session` entry (the chain head, the record count, the unsigned records it adopts); after
+ * a closing checkpoint only such an entry may follow. Version 2 and 3 logs still verify and read
+ * under their own rules; they are not appended to.
  */
-export const AUDIT_VERSION = 3;
+export const AUDIT_VERSION = 4;
 /** Formats this build reads and verifies. */
-export const AUDIT_READ_VERSIONS = [2, 3] as const;
+export const AUDIT_READ_VERSIONS = [2, 3, 4] as const;
 
-export const AuditHeaderSchema = z.object({
-  type: z.literal('header'),
-  format: z.literal(AUDIT_FORMAT),
-  version: z.union([z.literal(2), z.literal(3)]),
-  seq: z.literal(0),
-  /** SPKI PEM of the signing key ('' when the log is unsigned: such a log never verifies). */
-  publicKeyPem: z.string(),
-  /** SHA-256 (hex) of the key's SPKI DER ('' when unsigned): what operators pin. */
-  keyFingerprint: z.string(),
-  configHash: z.string(),
-  prevHash: z.string(),
-  /** ed25519 signature (base64) over `genesisMessage` ('' when unsigned). */
-  signature: z.string(),
-  hash: z.string(),
-});
+export const AuditHeaderSchema = z
+  .object({
+    type: z.literal('header'),
+    format: z.literal(AUDIT_FORMAT),
+    version: z.union([z.literal(2), z.literal(3), z.literal(4)]),
+    seq: z.literal(0),
+    /** SPKI PEM of the signing key ('' when the log is unsigned: such a log never verifies). */
+    publicKeyPem: z.string(),
+    /** SHA-256 (hex) of the key's SPKI DER ('' when unsigned): what operators pin. */
+    keyFingerprint: z.string(),
+    configHash: z.string(),
+    prevHash: z.string(),
+    /** ed25519 signature (base64) over `genesisMessage` ('' when unsigned). */
+    signature: z.string(),
+    hash: z.string(),
+  })
+  // strict: a field the signature does not cover cannot ride along (the hash would be redone with it)
+  .strict();
 export const AuditEntryRecordSchema = AuditRecordSchema.extend({
   type: z.literal('record'),
   configHash: z.string(),
 });
-export const AuditCheckpointSchema = z.object({
-  type: z.literal('checkpoint'),
-  seq: z.number().int().positive(),
-  tS: z.number().finite(),
-  /** Records covered so far. */
-  records: z.number().int().nonnegative(),
-  /** Written by `close()`: nothing follows unless the log is reopened. */
-  final: z.boolean(),
-  /** ed25519 signature (base64) over `checkpointMessage(seq, prevHash, records, final)`. */
-  signature: z.string(),
-  prevHash: z.string(),
-  hash: z.string(),
-});
+export const AuditCheckpointSchema = z
+  .object({
+    type: z.literal('checkpoint'),
+    seq: z.number().int().positive(),
+    tS: z.number().finite(),
+    /** Records covered so far. */
+    records: z.number().int().nonnegative(),
+    /** Written by `close()`: nothing follows unless the log is reopened. */
+    final: z.boolean(),
+    /** ed25519 signature (base64) over `checkpointMessage(seq, prevHash, records, final, tS)` (format < 4: without tS). */
+    signature: z.string(),
+    prevHash: z.string(),
+    hash: z.string(),
+  })
+  .strict();
+/** Format 4: written by `AuditLog.open` when it resumes a log (a new session of the same chain). */
+export const AuditSessionSchema = z
+  .object({
+    type: z.literal('session'),
+    seq: z.number().int().positive(),
+    /** Records before it. */
+    records: z.number().int().nonnegative(),
+    /** Of those, the ones after the last signed checkpoint that this session adopted (a crash's tail). */
+    adopted: z.number().int().nonnegative(),
+    /** ed25519 signature (base64) over `sessionMessage(seq, prevHash, records, adopted)`. */
+    signature: z.string(),
+    prevHash: z.string(),
+    hash: z.string(),
+  })
+  .strict();
 export const AuditEntrySchema = z.discriminatedUnion('type', [
   AuditHeaderSchema,
   AuditEntryRecordSchema,
   AuditCheckpointSchema,
+  AuditSessionSchema,
 ]);
 export type AuditHeader = z.infer<typeof AuditHeaderSchema>;
 export type AuditEntryRecord = z.infer<typeof AuditEntryRecordSchema>;
 export type AuditCheckpoint = z.infer<typeof AuditCheckpointSchema>;
+export type AuditSession = z.infer<typeof AuditSessionSchema>;
 export type AuditEntry = z.infer<typeof AuditEntrySchema>;
 
 export interface AuditLogOptions {
@@ -106,6 +132,12 @@ export interface AuditLogOptions {
   configHash?: string;
   /** fsync after every entry (survives power loss, not only a killed process). Default false. */
   fsync?: boolean;
+  /**
+   * Resume a log whose last records are not covered by a signed checkpoint (a crash, or records
+   * forged while the log was closed: the file cannot tell which). Default false: `open` refuses.
+   * When true, the next entry signs them and `recovery.adoptedRecords` counts them.
+   */
+  adoptUnsignedTail?: boolean;
 }
 
 export interface RecoveryReport {
@@ -113,6 +145,8 @@ export interface RecoveryReport {
   truncatedBytes: number;
   /** Entries already in the file (header included). */
   entries: number;
+  /** Records after the last signed checkpoint that this open adopted and signed (`adoptUnsignedTail`). */
+  adoptedRecords: number;
 }
 
 /** What the gate hands the log for one check. */
@@ -131,9 +165,24 @@ export function entryHash(entry: Record<string, unknown>): string {
   return sha256Hex(canonicalJson(rest));
 }
 
-/** The message a checkpoint signs: position, chain head, record count and whether it closes the log. */
-export function checkpointMessage(seq: number, prevHash: string, records: number, final: boolean): Buffer {
-  return Buffer.from(`${AUDIT_FORMAT}:checkpoint:${seq}:${prevHash}:${records}:${final ? 'final' : 'open'}`);
+/**
+ * The message a checkpoint signs: position, chain head, record count, whether it closes the log and
+ * (format 4; absent before) its record time, s.
+ */
+export function checkpointMessage(
+  seq: number,
+  prevHash: string,
+  records: number,
+  final: boolean,
+  tS?: number,
+): Buffer {
+  const base = `${AUDIT_FORMAT}:checkpoint:${seq}:${prevHash}:${records}:${final ? 'final' : 'open'}`;
+  return Buffer.from(tS === undefined ? base : `${base}:${tS}`);
+}
+
+/** The message a session entry signs (format 4): position, chain head, record count, adopted records. */
+export function sessionMessage(seq: number, prevHash: string, records: number, adopted: number): Buffer {
+  return Buffer.from(`${AUDIT_FORMAT}:session:${seq}:${prevHash}:${records}:${adopted}`);
 }
 
 /** The message the genesis header signs: the hash of the header without its signature and hash. */
@@ -253,7 +302,7 @@ export class AuditLog {
             everyS,
             !!opts.fsync,
           ),
-          recovery: { truncatedBytes: 0, entries: 1 },
+          recovery: { truncatedBytes: 0, entries: 1, adoptedRecords: 0 },
         });
       }
       const truncatedBytes = recoverTornTail(path);
@@ -271,28 +320,53 @@ export class AuditLog {
         return fail(
           'INVALID_INPUT',
           `${path}:1`,
-          `the log is audit format version ${header.data.version}; this build writes version ${AUDIT_VERSION} (records carry what was driven): start a new log — the old one still verifies and reads`,
+          `the log is audit format version ${header.data.version}; this build writes version ${AUDIT_VERSION} (records carry what was driven; checkpoints sign their time; reopening is signed): start a new log — the old one still verifies and reads`,
         );
       if (header.data.publicKeyPem !== pub)
         return fail('INVALID_INPUT', path, 'the key file does not match the log header key');
+      // Resume only a log that verifies under its own key: the next checkpoint signs the chain head,
+      // so it would vouch for whatever was edited or appended while the log was closed.
+      const check = verifyAuditText(lines.map((l) => `${l}\n`).join(''), {
+        ...(key ? { publicKeyPem: pub } : {}),
+        allowUnsignedTail: true,
+      });
+      // an unsigned log cannot be authenticated at all: only its chain is checked
+      const problems = check.issues.filter((i) => key || !['key', 'genesis', 'tail'].includes(i.kind));
+      if (problems.length > 0)
+        return fail(
+          'INVALID_INPUT',
+          path,
+          `the log does not verify under its own key (${problems.length} problem(s), first: ${problems[0]!.line ? `line ${problems[0]!.line}` : 'log'}: ${problems[0]!.kind}: ${problems[0]!.message}); it was changed while closed and is not appended to: keep it as evidence (edgeplan audit verify) and start a new log`,
+        );
+      const adopted = key ? check.unsignedTail : 0;
+      if (adopted > 0 && !opts.adoptUnsignedTail)
+        return fail(
+          'INVALID_INPUT',
+          path,
+          `${adopted} record(s) at the end are not covered by a signed checkpoint: a crash, or records added while the log was closed — the file cannot tell which. Inspect them (edgeplan audit verify --allow-unsigned-tail; audit query), then resume adopting them (--audit-adopt-tail) or start a new log`,
+        );
       const last = JSON.parse(lines[lines.length - 1]!) as { seq: number; hash: string };
       const records = lines.filter((l) => l.includes('"type":"record"')).length;
       const fd = openSync(path, 'a');
-      return ok({
-        log: new AuditLog(
-          path,
-          fd,
-          last.seq,
-          last.hash,
-          records,
-          key,
-          configHash,
-          every,
-          everyS,
-          !!opts.fsync,
-        ),
-        recovery: { truncatedBytes, entries: lines.length },
-      });
+      const log = new AuditLog(
+        path,
+        fd,
+        last.seq,
+        last.hash,
+        records,
+        key,
+        configHash,
+        every,
+        everyS,
+        !!opts.fsync,
+      );
+      // record time resumes where the log ends (a checkpoint written before the next record carries it)
+      const lastTS = (JSON.parse(lines[lines.length - 1]!) as { tS?: unknown }).tS;
+      if (typeof lastTS === 'number') log.lastTS = lastTS;
+      // A signed session entry opens the new session: it signs the head (the adopted records with it)
+      // and lets a verifier tell a reopening from records appended after the closing checkpoint.
+      log.session(adopted);
+      return ok({ log, recovery: { truncatedBytes, entries: lines.length, adoptedRecords: adopted } });
     } catch (e) {
       return fail('IO_ERROR', path, (e as Error).message);
     }
@@ -322,6 +396,34 @@ export class AuditLog {
     return rec as AuditEntryRecord;
   }
 
+  /** The hash of the last entry written: what a verifier can be handed as `expectHead`. */
+  get headHash(): string {
+    return this.head;
+  }
+
+  /** Records in the log (all sessions). */
+  get records(): number {
+    return this.recordCount;
+  }
+
+  /** Writes the entry that opens a resumed session (unsigned without a key: such a log never verifies). */
+  private session(adopted: number): void {
+    const seq = this.seq + 1;
+    const entry: Record<string, unknown> = {
+      type: 'session',
+      seq,
+      records: this.recordCount,
+      adopted,
+      signature: this.key
+        ? sign(null, sessionMessage(seq, this.head, this.recordCount, adopted), this.key).toString('base64')
+        : '',
+      prevHash: this.head,
+    };
+    entry.hash = entryHash(entry);
+    this.write(entry);
+    this.sinceCheckpoint = 0;
+  }
+
   /** Writes a signed checkpoint over the current chain head (no-op without a key). */
   checkpoint(final = false): void {
     if (!this.key) return;
@@ -332,9 +434,11 @@ export class AuditLog {
       tS: this.lastTS,
       records: this.recordCount,
       final,
-      signature: sign(null, checkpointMessage(seq, this.head, this.recordCount, final), this.key).toString(
-        'base64',
-      ),
+      signature: sign(
+        null,
+        checkpointMessage(seq, this.head, this.recordCount, final, this.lastTS),
+        this.key,
+      ).toString('base64'),
       prevHash: this.head,
     };
     cp.hash = entryHash(cp);

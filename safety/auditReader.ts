@@ -16,6 +16,7 @@ import {
   GENESIS_HASH,
   genesisMessage,
   keyFingerprint,
+  sessionMessage,
 } from './AuditLog.ts';
 import { canonicalJson } from './canonicalJson.ts';
 import { q } from './rules/CheckContext.ts';
@@ -35,6 +36,7 @@ export interface VerifyIssue {
     | 'key'
     | 'tail'
     | 'torn'
+    | 'anchor'
     | 'not-audit-log';
   message: string;
 }
@@ -46,6 +48,14 @@ export interface VerifyOptions {
   fingerprint?: string;
   /** Records after the last signed checkpoint (a log still being written) do not fail verification. */
   allowUnsignedTail?: boolean;
+  /**
+   * An anchor kept out of band: the hash of an entry the log must hold, covered by a signature (the
+   * head `safety run` printed at close). A log cut back to an earlier closing checkpoint verifies on
+   * its own; it does not hold a later head.
+   */
+  expectHead?: string;
+  /** Another anchor: the log must hold at least this many records. */
+  minRecords?: number;
 }
 
 export interface VerifyReport {
@@ -58,12 +68,28 @@ export interface VerifyReport {
   unsignedTail: number;
   /** The log ends with the checkpoint `close()` writes. */
   closed: boolean;
+  /** Sessions: 1 + the signed reopenings (format 4 `session` entries). */
+  sessions: number;
+  /** Records adopted unsigned by a reopening (a crash's tail, signed by its session entry). */
+  adoptedRecords: number;
+  /** Hash of the last entry ('' for an empty log): the anchor to keep for the next verification. */
+  headHash: string;
   /** Fingerprint of the key the log was checked against ('' if none was trusted). */
   trustedFingerprint: string;
   issues: VerifyIssue[];
 }
 
 const short = (hex: string): string => (hex ? `${hex.slice(0, 16)}…` : '(none)');
+
+/** The SPKI fingerprint of a PEM public key ('' when it is absent or unreadable). */
+function fingerprintOfPem(pem: string): string {
+  if (!pem) return '';
+  try {
+    return keyFingerprint(createPublicKey(pem));
+  } catch {
+    return '';
+  }
+}
 
 /** The trusted key from the options, or an issue saying why there is none. */
 function trustedKey(
@@ -92,15 +118,21 @@ function trustedKey(
     }
   }
   if (opts.fingerprint) {
-    // the pinned fingerprint may vouch for the key the header carries, and only then
-    try {
-      const key = createPublicKey(headerKeyPem);
-      if (keyFingerprint(key) === opts.fingerprint.toLowerCase())
-        return { key, fingerprint: keyFingerprint(key) };
-    } catch {
-      // unreadable or absent: the header issue says so
-    }
-    return { fingerprint: opts.fingerprint.toLowerCase() };
+    // The pinned fingerprint may vouch for the key the header carries, and only then. Its match is
+    // computed from the key itself: the header's `keyFingerprint` field is the writer's word.
+    const pinned = opts.fingerprint.toLowerCase();
+    const headerFp = fingerprintOfPem(headerKeyPem);
+    if (headerFp === pinned) return { key: createPublicKey(headerKeyPem), fingerprint: pinned };
+    return {
+      fingerprint: pinned,
+      issue: {
+        line: 0,
+        kind: 'key',
+        message: headerFp
+          ? `the log is signed by key ${short(headerFp)}, not the pinned key ${short(pinned)}: re-signed by someone else`
+          : `the log carries no readable key; nothing in it can be checked against the pinned key ${short(pinned)}`,
+      },
+    };
   }
   return {
     fingerprint: '',
@@ -129,6 +161,9 @@ export function verifyAuditText(text: string, opts: VerifyOptions = {}): VerifyR
     checkpoints: 0,
     unsignedTail: 0,
     closed: false,
+    sessions: 0,
+    adoptedRecords: 0,
+    headHash: '',
     trustedFingerprint: '',
     issues,
     ...over,
@@ -171,6 +206,12 @@ export function verifyAuditText(text: string, opts: VerifyOptions = {}): VerifyR
   let lastCpLine = 0;
   let lastWasFinal = false;
   let lastType = '';
+  let sessions = 0;
+  let adoptedRecords = 0;
+  /** Line of the closing checkpoint the previous entry was (0: it was none). */
+  let afterFinalLine = 0;
+  /** Line of the entry whose hash is `expectHead` (0: not seen). */
+  let anchorLine = 0;
   lines.forEach((line, i) => {
     const n = i + 1;
     if (i === lines.length - 1 && !endsClean) {
@@ -197,6 +238,17 @@ export function verifyAuditText(text: string, opts: VerifyOptions = {}): VerifyR
     }
     const e = parsed.data;
     lastType = e.type;
+    const v4 = (header?.version ?? 0) >= 4;
+    if (opts.expectHead && e.hash === opts.expectHead.toLowerCase()) anchorLine = n;
+    // format 4: a closed log is reopened only by a signed session entry; anything else after the
+    // closing checkpoint was appended by someone other than the writer
+    if (v4 && afterFinalLine && e.type !== 'session')
+      issues.push({
+        line: n,
+        kind: 'sequence',
+        message: `${e.type} seq ${e.seq} follows the closing checkpoint (line ${afterFinalLine}) without a signed session entry: appended after the log was closed`,
+      });
+    afterFinalLine = 0;
     if (canonicalJson(raw) !== line)
       issues.push({ line: n, kind: 'format', message: 'line is not in canonical form (edited)' });
     if (entryHash(raw as Record<string, unknown>) !== e.hash)
@@ -221,11 +273,19 @@ export function verifyAuditText(text: string, opts: VerifyOptions = {}): VerifyR
             message: 'the genesis header is unsigned (no key, no signature): the log cannot be authenticated',
           });
         else {
-          if (trust.fingerprint && e.keyFingerprint !== trust.fingerprint)
+          // Compared on the key the header carries, not on its `keyFingerprint` field (the writer's word).
+          const carried = fingerprintOfPem(e.publicKeyPem);
+          if (e.keyFingerprint !== carried)
+            issues.push({
+              line: n,
+              kind: 'header',
+              message: `the header's keyFingerprint ${short(e.keyFingerprint)} is not the fingerprint of the key it carries (${short(carried)})`,
+            });
+          if (key && carried !== trust.fingerprint)
             issues.push({
               line: n,
               kind: 'key',
-              message: `the log is signed by key ${short(e.keyFingerprint)}, not the trusted key ${short(trust.fingerprint)}: re-signed by someone else`,
+              message: `the log is signed by key ${short(carried)}, not the trusted key ${short(trust.fingerprint)}: re-signed by someone else`,
             });
           const good = key
             ? verify(
@@ -235,6 +295,7 @@ export function verifyAuditText(text: string, opts: VerifyOptions = {}): VerifyR
                 Buffer.from(e.signature, 'base64'),
               )
             : false;
+          // without a trusted key no signature passes: the `key` issue says why
           if (key && !good)
             issues.push({
               line: n,
@@ -255,12 +316,46 @@ export function verifyAuditText(text: string, opts: VerifyOptions = {}): VerifyR
         });
       sinceCp++;
     }
+    if (e.type === 'session') {
+      if (!v4)
+        issues.push({
+          line: n,
+          kind: 'format',
+          message: `a session entry (seq ${e.seq}) in an audit format ${header?.version ?? '?'} log, which has none`,
+        });
+      const good = key
+        ? verify(
+            null,
+            sessionMessage(e.seq, e.prevHash, e.records, e.adopted),
+            key,
+            Buffer.from(e.signature, 'base64'),
+          )
+        : false;
+      if (key && !good)
+        issues.push({
+          line: n,
+          kind: 'signature',
+          message: `session seq ${e.seq}: signature does not verify under the trusted key`,
+        });
+      if (e.records !== records || (key && e.adopted !== sinceCp))
+        issues.push({
+          line: n,
+          kind: 'sequence',
+          message: `session seq ${e.seq} counts ${e.records} records (${e.adopted} adopted), the log has ${records} (${sinceCp} unsigned)`,
+        });
+      if (good) {
+        sessions++;
+        adoptedRecords += e.adopted;
+        sinceCp = 0;
+        lastCpLine = n;
+      }
+    }
     if (e.type === 'checkpoint') {
       checkpoints++;
       const good = key
         ? verify(
             null,
-            checkpointMessage(e.seq, e.prevHash, e.records, e.final),
+            checkpointMessage(e.seq, e.prevHash, e.records, e.final, v4 ? e.tS : undefined),
             key,
             Buffer.from(e.signature, 'base64'),
           )
@@ -277,11 +372,13 @@ export function verifyAuditText(text: string, opts: VerifyOptions = {}): VerifyR
           kind: 'sequence',
           message: `checkpoint counts ${e.records} records, the log has ${records}`,
         });
-      if (good || !key) {
+      // only a checkpoint that verifies under a trusted key covers the records before it
+      if (good) {
         sinceCp = 0;
         lastCpLine = n;
       }
       lastWasFinal = e.final;
+      if (e.final) afterFinalLine = n;
     }
     prevHash = e.hash;
     prevSeq = e.seq;
@@ -289,6 +386,26 @@ export function verifyAuditText(text: string, opts: VerifyOptions = {}): VerifyR
   if (!header && lines.length > 0 && !issues.some((x) => x.kind === 'header'))
     issues.push({ line: 1, kind: 'header', message: 'no header' });
   const closed = lastType === 'checkpoint' && lastWasFinal;
+  if (opts.expectHead) {
+    if (!anchorLine)
+      issues.push({
+        line: 0,
+        kind: 'anchor',
+        message: `the log holds no entry with the expected head ${short(opts.expectHead)}: cut back to an earlier point, or another log`,
+      });
+    else if (anchorLine > lastCpLine && !opts.allowUnsignedTail)
+      issues.push({
+        line: anchorLine,
+        kind: 'anchor',
+        message: 'the expected head is not covered by a signed checkpoint',
+      });
+  }
+  if (opts.minRecords !== undefined && records < opts.minRecords)
+    issues.push({
+      line: 0,
+      kind: 'anchor',
+      message: `the log holds ${records} records, fewer than the ${opts.minRecords} expected: cut back to an earlier point`,
+    });
   if (!opts.allowUnsignedTail) {
     if (sinceCp > 0)
       issues.push({
@@ -309,6 +426,9 @@ export function verifyAuditText(text: string, opts: VerifyOptions = {}): VerifyR
     checkpoints,
     unsignedTail: sinceCp,
     closed,
+    sessions: header ? 1 + sessions : 0,
+    adoptedRecords,
+    headHash: prevHash === GENESIS_HASH ? '' : prevHash,
     trustedFingerprint: trust.fingerprint,
   });
 }
@@ -432,6 +552,8 @@ const esc = (s: string): string => s.replace(/[&<>"]/g, (ch) => `&#${ch.charCode
 export function auditReportHtml(
   records: ReadonlyArray<AuditEntryRecord>,
   title = 'edgeplan audit report',
+  /** Shown above everything when set: why the records are not to be taken at their word. */
+  warning = '',
 ): string {
   const counts = new Map<string, { MODIFY: number; VETO: number; ALLOW: number }>();
   const totals = { ALLOW: 0, MODIFY: 0, VETO: 0 };
@@ -467,7 +589,7 @@ export function auditReportHtml(
   return `<!doctype html><html><head><meta charset="utf-8"><title>${esc(title)}</title>
 <style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:4px 8px;text-align:right}td:first-child{text-align:left}</style></head>
 <body><h1>${esc(title)}</h1>
-<p>${records.length} records: ${totals.ALLOW} ALLOW, ${totals.MODIFY} MODIFY, ${totals.VETO} VETO.</p>
+${warning ? `<p style="color:#b00;font-weight:bold">${esc(warning)}</p>\n` : ''}<p>${records.length} records: ${totals.ALLOW} ALLOW, ${totals.MODIFY} MODIFY, ${totals.VETO} VETO.</p>
 <h2>Timeline</h2><svg width="${W}" height="${H}" xmlns="http://www.w3.org/2000/svg">${axis}${dots}</svg>
 <h2>Results per rule</h2><table><thead><tr><th>rule</th><th>ALLOW</th><th>MODIFY</th><th>VETO</th></tr></thead><tbody>
 ${rows}

@@ -152,24 +152,36 @@ export function hierarchicalPlannerFor(scenario: Scenario, map: RoadMap, o: Driv
 
 /**
  * What LLM-Assist and reflection did in a run, read off the executed commands (each counted once,
- * by issue time): commands from the model, fallbacks to the rules, reflection revisions, re-plans.
+ * by issue time): commands from the model, fallbacks to the rules, model commands the gate vetoed
+ * as instruction-bearing (each is named by its time in the source of the rules' plans that follow
+ * it: the vetoed command never drives) and those plans, reflection revisions, re-plans; and the ticks
+ * a minimal-risk stop drove (no planner command counts them).
  */
 export function assistSummary(log: SimLog): string {
   const seen = new Set<number>();
   let llm = 0;
   let fallback = 0;
+  const vetoes = new Set<string>();
+  let steered = 0;
   let revised = 0;
   let replans = 0;
   let total = 0;
+  let mrmTicks = 0;
   for (const t of log.ticks) {
     const c = t.command;
+    if (c?.source.startsWith('mrm:')) mrmTicks++;
     if (!c?.source.startsWith('hierarchical') || seen.has(c.issuedAtS)) continue;
     seen.add(c.issuedAtS);
     total++;
     if (c.source.includes('/llm:')) llm++;
     if (c.source.includes('llm-fallback')) fallback++;
+    const veto = /llm-vetoed:[^@+]*@[^+]*/.exec(c.source);
+    if (veto) {
+      vetoes.add(veto[0]);
+      steered++;
+    }
     if (c.source.includes('+reflect')) revised++;
     if (c.source.includes('/replan')) replans++;
   }
-  return `hierarchical: ${total} commands executed; the model decided (part of) ${llm}, a model call fell back to the rules in ${fallback}; reflection revised ${revised}; re-plans after a veto ${replans}`;
+  return `hierarchical: ${total} commands executed; the model decided (part of) ${llm}, a model call fell back to the rules in ${fallback}, the gate vetoed ${vetoes.size} model command(s) as instruction-bearing, after which the rules planned ${steered} (the model not asked); reflection revised ${revised}; re-plans after a veto ${replans}; a minimal-risk stop drove ${mrmTicks} of ${log.ticks.length} ticks`;
 }

@@ -2,6 +2,8 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { AuditLog, entryHash, publicKeyOf } from '../safety/AuditLog.ts';
+import { canonicalJson } from '../safety/canonicalJson.ts';
 import { runMain as run, runBin } from './cliRun.ts';
 
 // `run` is the CLI's main() in this process (test/cliRun.ts); the first test goes through the binary.
@@ -116,6 +118,65 @@ describe('edgeplan safety / audit CLI', () => {
     const bad = await run('audit', 'verify', log, '--pubkey', pub);
     expect(bad.status).toBe(2);
   }, 300_000); // seven CLI commands one after another
+
+  it('audit query / explain / report warn (stderr, one line) when the log does not verify or no key was given', async () => {
+    // review 12, L2: they presented forged records without a word
+    const dir = mkdtempSync(join(tmpdir(), 'ep-audit-warn-'));
+    const log = join(dir, 'a.jsonl');
+    const keyPath = join(dir, 'k.pem');
+    const opened = AuditLog.open(log, { keyPath, checkpointEvery: 2 });
+    if (!opened.ok) throw new Error(opened.error.message);
+    for (let i = 0; i < 4; i++)
+      opened.value.log.append({
+        tS: i,
+        inputsDigest: `d${i}`,
+        command: null,
+        verdict: { decision: 'VETO', rules: [], explanation: `veto ${i}` },
+      });
+    opened.value.log.close();
+    const pub = join(dir, 'k.pub');
+    const p = publicKeyOf(keyPath);
+    if (!p.ok) throw new Error(p.error.message);
+    writeFileSync(pub, p.value.publicKeyPem);
+    const genuine = await run('audit', 'explain', log, '2', '--pubkey', pub);
+    expect(genuine.status).toBe(0);
+    expect(genuine.stderr).toBe('');
+    const nokey = await run('audit', 'query', log, '--json');
+    expect(nokey.stderr).toMatch(/^warning: .* not verified \(no trusted key/);
+    expect(
+      nokey.stdout
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l).seq),
+    ).toEqual([1, 2, 4, 5]);
+    // a record's verdict rewritten, the chain redone from it on (no key needed)
+    let prev = '';
+    const forged = readFileSync(log, 'utf8')
+      .trimEnd()
+      .split('\n')
+      .map((l, i) => {
+        const e = JSON.parse(l) as Record<string, unknown>;
+        if (i > 0) e.prevHash = prev;
+        if (e.seq === 2) e.verdict = { decision: 'ALLOW', rules: [], explanation: 'all clear' };
+        e.hash = entryHash(e);
+        prev = e.hash as string;
+        return canonicalJson(e);
+      });
+    writeFileSync(log, `${forged.join('\n')}\n`);
+    for (const args of [
+      ['explain', log, '2'],
+      ['query', log],
+      ['report', log, '--html', join(dir, 'r.html')],
+    ]) {
+      const r = await run('audit', ...args, '--pubkey', pub);
+      expect(r.status).toBe(0);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+      expect(r.stderr).toMatch(
+        /^warning: .* does not verify against the trusted key .*its records may be forged/,
+      );
+    }
+    expect(readFileSync(join(dir, 'r.html'), 'utf8')).toMatch(/does not verify against the trusted key/);
+  });
 
   it('audit verify on a file that is not an audit log says so (not "tampered")', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'ep-audit-'));

@@ -45,6 +45,61 @@ function records(path: string) {
   return r.value;
 }
 
+/** The out-of-band key options every reading command takes, as `verify` does. */
+interface KeyFlags {
+  pubkey?: string;
+  fingerprint?: string;
+}
+
+function trustOptions(o: KeyFlags): { publicKeyPem?: string; fingerprint?: string } {
+  let publicKeyPem: string | undefined;
+  if (o.pubkey) {
+    try {
+      publicKeyPem = readFileSync(o.pubkey, 'utf8');
+    } catch (e) {
+      throw new UsageError(`--pubkey ${o.pubkey}: ${(e as Error).message}`);
+    }
+  }
+  const fingerprint = o.fingerprint ?? process.env[FINGERPRINT_ENV];
+  return { ...(publicKeyPem ? { publicKeyPem } : {}), ...(fingerprint ? { fingerprint } : {}) };
+}
+
+/**
+ * Why the records of `path` are not to be taken at their word, in one line ('' when the log verifies
+ * under the trusted key): query, explain and report read every record, forged or not, so they say
+ * so first (on stderr: `query --json` stays JSON Lines).
+ */
+function trustWarning(path: string, o: KeyFlags): string {
+  const trust = trustOptions(o);
+  const r = verifyAuditLog(path, { ...trust, allowUnsignedTail: true });
+  if (!r.ok) return `warning: ${path} not verified: ${formatError(r.error)}`;
+  const v = r.value;
+  if (!trust.publicKeyPem && !trust.fingerprint)
+    return `warning: ${path} not verified (no trusted key: --pubkey, --fingerprint or $${FINGERPRINT_ENV}): its records may be forged`;
+  if (!v.ok) {
+    const i = v.issues[0]!;
+    return `warning: ${path} does not verify against the trusted key (${v.issues.length} problem(s), first: ${i.line ? `line ${i.line}` : 'log'}: ${i.kind}: ${i.message}): its records may be forged — see edgeplan audit verify`;
+  }
+  if (v.unsignedTail > 0)
+    return `warning: ${path}: the last ${v.unsignedTail} record(s) are not covered by a signed checkpoint (a log still being written, or a forged tail)`;
+  return '';
+}
+
+/** Prints `trustWarning` (if any) on stderr and returns it. */
+function warnUntrusted(path: string, o: KeyFlags): string {
+  const w = trustWarning(path, o);
+  if (w) process.stderr.write(`${w}\n`);
+  return w;
+}
+
+const keyOptions = (c: Command): Command =>
+  c
+    .option(
+      '--pubkey <pem>',
+      "the signer's public key (SPKI PEM file): the records are verified before they are read",
+    )
+    .option('--fingerprint <sha256>', `or the signer's key fingerprint; default: $${FINGERPRINT_ENV}`);
+
 export function register(program: Command, out: Out): void {
   const audit = program
     .command('audit')
@@ -64,50 +119,69 @@ export function register(program: Command, out: Out): void {
       '--allow-unsigned-tail',
       'records after the last signed checkpoint do not fail (a log still being written)',
     )
-    .action((path: string, o: { pubkey?: string; fingerprint?: string; allowUnsignedTail?: boolean }) => {
-      let publicKeyPem: string | undefined;
-      if (o.pubkey) {
-        try {
-          publicKeyPem = readFileSync(o.pubkey, 'utf8');
-        } catch (e) {
-          throw new UsageError(`--pubkey ${o.pubkey}: ${(e as Error).message}`);
+    .option(
+      '--expect-head <sha256>',
+      'an anchor kept out of band: the log must hold this entry hash (the head `safety run` printed), signed',
+    )
+    .option('--min-records <n>', 'another anchor: the log must hold at least n records', (v: string) => {
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < 0)
+        throw new UsageError(`--min-records must be a whole number ≥ 0, got "${v}"`);
+      return n;
+    })
+    .action(
+      (
+        path: string,
+        o: {
+          pubkey?: string;
+          fingerprint?: string;
+          allowUnsignedTail?: boolean;
+          expectHead?: string;
+          minRecords?: number;
+        },
+      ) => {
+        const r = verifyAuditLog(path, {
+          ...trustOptions(o),
+          ...(o.allowUnsignedTail ? { allowUnsignedTail: true } : {}),
+          ...(o.expectHead ? { expectHead: o.expectHead } : {}),
+          ...(o.minRecords !== undefined ? { minRecords: o.minRecords } : {}),
+        });
+        if (!r.ok) throw new UsageError(formatError(r.error));
+        const v = r.value;
+        if (v.notAuditLog)
+          throw new UsageError(`${path}: ${v.issues[0]?.message ?? 'not an edgeplan audit log'}`);
+        if (!v.ok) {
+          for (const i of v.issues.slice(0, 20))
+            out(`${i.line ? `line ${i.line}` : 'log'}: ${i.kind}: ${i.message}`);
+          throw new UsageError(
+            `${path}: ${v.issues.length} problem(s): the log does not verify against the trusted key`,
+          );
         }
-      }
-      const fingerprint = o.fingerprint ?? process.env[FINGERPRINT_ENV];
-      const r = verifyAuditLog(path, {
-        ...(publicKeyPem ? { publicKeyPem } : {}),
-        ...(fingerprint ? { fingerprint } : {}),
-        ...(o.allowUnsignedTail ? { allowUnsignedTail: true } : {}),
-      });
-      if (!r.ok) throw new UsageError(formatError(r.error));
-      const v = r.value;
-      if (v.notAuditLog)
-        throw new UsageError(`${path}: ${v.issues[0]?.message ?? 'not an edgeplan audit log'}`);
-      if (!v.ok) {
-        for (const i of v.issues.slice(0, 20))
-          out(`${i.line ? `line ${i.line}` : 'log'}: ${i.kind}: ${i.message}`);
-        throw new UsageError(
-          `${path}: ${v.issues.length} problem(s): the log does not verify against the trusted key`,
+        out(
+          `${path}: OK — ${v.records} records, ${v.checkpoints} signed checkpoints, ${v.sessions} session(s)${v.adoptedRecords ? ` (${v.adoptedRecords} record(s) adopted unsigned after a crash)` : ''}, key ${v.trustedFingerprint.slice(0, 16)}…, ${v.closed ? 'closed' : 'not closed'}${v.unsignedTail ? `, ${v.unsignedTail} unsigned record(s) at the end (allowed)` : ''}; head ${v.headHash}`,
         );
-      }
-      out(
-        `${path}: OK — ${v.records} records, ${v.checkpoints} signed checkpoints, key ${v.trustedFingerprint.slice(0, 16)}…, ${v.closed ? 'closed' : 'not closed'}${v.unsignedTail ? `, ${v.unsignedTail} unsigned record(s) at the end (allowed)` : ''}`,
-      );
-    });
+      },
+    );
 
-  audit
-    .command('query <log>')
-    .description('records matching a rule, a decision and a time window')
+  keyOptions(audit.command('query <log>'))
+    .description(
+      'records matching a rule, a decision and a time window (a warning on stderr unless the log verifies)',
+    )
     .option('--rule <name>', 'rule name or prefix, e.g. rss.longitudinal')
     .option('--decision <d>', 'ALLOW | MODIFY | VETO')
     .option('--from <tS>', 'from time, s', time('--from'))
     .option('--to <tS>', 'to time, s', time('--to'))
     .option('--json', 'one JSON record per line')
     .action(
-      (path: string, o: { rule?: string; decision?: string; from?: number; to?: number; json?: boolean }) => {
+      (
+        path: string,
+        o: { rule?: string; decision?: string; from?: number; to?: number; json?: boolean } & KeyFlags,
+      ) => {
         if (o.decision && !['ALLOW', 'MODIFY', 'VETO'].includes(o.decision))
           throw new UsageError(`--decision must be ALLOW, MODIFY or VETO, got "${o.decision}"`);
-        const hits = queryAudit(records(path), {
+        const recs = records(path);
+        warnUntrusted(path, o);
+        const hits = queryAudit(recs, {
           ...(o.rule ? { rule: o.rule } : {}),
           ...(o.decision ? { decision: o.decision as 'ALLOW' | 'MODIFY' | 'VETO' } : {}),
           ...(o.from !== undefined ? { fromS: o.from } : {}),
@@ -121,24 +195,29 @@ export function register(program: Command, out: Out): void {
       },
     );
 
-  audit
-    .command('explain <log> <seq>')
-    .description('why the gate decided what it did at one record, in words, with the numbers')
-    .action((path: string, seqText: string) => {
+  keyOptions(audit.command('explain <log> <seq>'))
+    .description(
+      'why the gate decided what it did at one record, in words, with the numbers (a warning on stderr unless the log verifies)',
+    )
+    .action((path: string, seqText: string, o: KeyFlags) => {
       const seq = Number(seqText);
       if (!Number.isInteger(seq)) throw new UsageError(`seq must be an integer, got "${seqText}"`);
-      const r = records(path).find((x) => x.seq === seq);
+      const recs = records(path);
+      warnUntrusted(path, o);
+      const r = recs.find((x) => x.seq === seq);
       if (!r) throw new UsageError(`${path}: no record with seq ${seq}`);
       out(explainRecord(r));
     });
 
-  audit
-    .command('report <log>')
-    .description('HTML report: counts per rule and a timeline plot')
+  keyOptions(audit.command('report <log>'))
+    .description(
+      'HTML report: counts per rule and a timeline plot (the page says so when the log does not verify)',
+    )
     .requiredOption('--html <file>', 'output HTML file')
-    .action((path: string, o: { html: string }) => {
+    .action((path: string, o: { html: string } & KeyFlags) => {
       const recs = records(path);
-      writeFileSync(o.html, auditReportHtml(recs, `audit report: ${path}`));
+      const warning = warnUntrusted(path, o);
+      writeFileSync(o.html, auditReportHtml(recs, `audit report: ${path}`, warning));
       out(`wrote ${o.html} (${recs.length} records)`);
     });
 }

@@ -208,7 +208,11 @@ export function register(program: Command, out: Out): void {
     .option('--planner <name>', 'inner planner', 'idm')
     .option('--audit <log>', 'audit log (JSON Lines) to append to')
     .option('--key <pem>', 'ed25519 private key for signed checkpoints (created if missing)')
-    .action((ref: string, o: { planner: string; audit?: string; key?: string }) => {
+    .option(
+      '--audit-adopt-tail',
+      'resume a log whose last records are not signed (after a crash): sign them, and say how many',
+    )
+    .action((ref: string, o: { planner: string; audit?: string; key?: string; auditAdoptTail?: boolean }) => {
       const loaded = loadScenario(ref);
       if (!loaded.ok) throw new UsageError(formatError(loaded.error));
       const inner = createPlanner(o.planner);
@@ -219,6 +223,7 @@ export function register(program: Command, out: Out): void {
         const opened = AuditLog.open(o.audit, {
           ...(o.key ? { keyPath: o.key } : {}),
           configHash: gate.configHash,
+          ...(o.auditAdoptTail ? { adoptUnsignedTail: true } : {}),
         });
         if (!opened.ok) throw new UsageError(formatError(opened.error));
         log = opened.value.log;
@@ -231,6 +236,10 @@ export function register(program: Command, out: Out): void {
         }
         if (opened.value.recovery.truncatedBytes > 0)
           out(`recovered ${o.audit}: cut a torn final line of ${opened.value.recovery.truncatedBytes} bytes`);
+        if (opened.value.recovery.adoptedRecords > 0)
+          out(
+            `adopted ${opened.value.recovery.adoptedRecords} unsigned record(s) at the end of ${o.audit}: now signed by this run's key`,
+          );
       }
       const counts = { ALLOW: 0, MODIFY: 0, VETO: 0 };
       const planner = createGatedPlanner(inner.value, {
@@ -245,6 +254,7 @@ export function register(program: Command, out: Out): void {
       out(
         `${scenario.id} · gated(${o.planner}) · score ${(100 * m.score).toFixed(1)} · at-fault collisions ${atFault} · verdicts ALLOW ${counts.ALLOW}, MODIFY ${counts.MODIFY}, VETO ${counts.VETO}`,
       );
-      if (o.audit) out(`audit log: ${o.audit}`);
+      // the head and count, kept out of band, are what `audit verify --expect-head` checks a later copy against
+      if (o.audit && log) out(`audit log: ${o.audit} (${log.records} records, head ${log.headHash})`);
     });
 }

@@ -200,6 +200,14 @@ export const HierarchicalParamsSchema = z.object({
   /** Command lifetime, s (AD-H: the controller keeps executing it until then). */
   commandLifetimeS: pos().default(1.0),
   /**
+   * After the gate vetoed a model command as instruction-bearing (`input.instruction`), no model is
+   * asked for this long, s (at least the vetoed command's lifetime); the rules drive. Our choice: the
+   * flagged text sits in the model's input (a sign, a V2X or operator message) while it is in view;
+   * asked again after one command lifetime, the model was vetoed again and each veto's comfort stop
+   * drove 98 of 151 ticks of builtin crosswalk_pedestrian (progress 0.586 vs the rules' 0.771).
+   */
+  llmSteeredPauseS: nonNeg().default(10),
+  /**
    * Once the gate has repaired the speed twice for one rule (`gateCapRepeatS`), the plans ask for no
    * more than the repair's target speed for this long (or until the agents the failing rules named
    * are gone), s; 0: off. The repaired command's lifetime (`commandLifetimeS`): the gate let it run

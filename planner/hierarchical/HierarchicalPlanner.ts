@@ -139,6 +139,13 @@ export interface HierarchicalState {
   scorer: ProposalScorer | undefined;
   /** The gate's speed repairs and the cap they impose (`GateCap.ts`). */
   gateCap: GateCapMemory;
+  /**
+   * No model is consulted before this time, s: the gate vetoed a model command as
+   * instruction-bearing (`input.instruction`), and for that command's lifetime the rules drive.
+   */
+  llmPausedUntilS: number;
+  /** When the gate last vetoed a model command as instruction-bearing, s (NaN: never). */
+  llmVetoedAtS: number;
   stats: HierarchicalStats;
 }
 
@@ -376,6 +383,8 @@ export function createHierarchicalPlanner(
         // per-map indexes are built once here, not in the first plan
         scorer: cfg.reflection && deps.rollout ? new ProposalScorer(ctx, REFLECTION_CANDIDATES) : undefined,
         gateCap: GATE_CAP_MEMORY_INITIAL,
+        llmPausedUntilS: Number.NEGATIVE_INFINITY,
+        llmVetoedAtS: Number.NaN,
         stats: {
           plans: 0,
           replans: 0,
@@ -440,9 +449,19 @@ export function createHierarchicalPlanner(
         };
       }
       const rules = rulesChain(view, st);
-      const r = finish(st, rules, view, snap, ctx, 'hierarchical/rules');
+      // while the model is paused after an instruction-bearing reply, the rules' plans say so
+      const paused = usesLlm && snap.tS < st.llmPausedUntilS;
+      const r = finish(
+        st,
+        rules,
+        view,
+        snap,
+        ctx,
+        paused ? `hierarchical/rules+${steeredTag(st)}` : 'hierarchical/rules',
+      );
       const wantsLlm =
         usesLlm &&
+        snap.tS >= st.llmPausedUntilS &&
         (cfg.assistAlways ||
           (cfg.assistOnUnusual && rules.analysis.unusual) ||
           (r.reflection !== undefined && r.reflection.score < cfg.assistScoreBelow));
@@ -452,10 +471,23 @@ export function createHierarchicalPlanner(
   };
 }
 
+/** The rule that vetoes a command whose text carries instructions (its planner was steered). */
+const INSTRUCTION_RULE = 'input.instruction';
+
 /**
- * Re-plan after the gate vetoed or repaired the previous command: a vetoed manoeuvre off the lane
- * is dropped (back to FOLLOW_LANE, the borrow forgotten) and the speed re-decided; a vetoed speed
- * decision gives way to the gate's repair, or a firm stop when it offered none.
+ * What a command planned by the rules because of such a veto carries in its source: the rule and
+ * the veto's time (a run's summary counts the vetoes by it; the vetoed command itself never drives).
+ */
+const steeredTag = (st: HierarchicalState): string =>
+  `llm-vetoed:${INSTRUCTION_RULE}@${st.llmVetoedAtS.toFixed(1)}s`;
+
+/**
+ * Re-plan after the gate vetoed or repaired the previous command: a model command vetoed as
+ * instruction-bearing gives way to the rules' plan (the fallback; no model is asked for that
+ * command's lifetime); a vetoed manoeuvre off the lane is dropped (back to FOLLOW_LANE, the borrow
+ * forgotten) and the speed re-decided; a vetoed speed decision gives way to the gate's repair, or
+ * a firm stop when it offered none. A rationale names the rules that fired, never the verdict's
+ * words: those quote the flagged text, and the gate would veto the re-plan for carrying it.
  */
 function replan(
   st: HierarchicalState,
@@ -466,7 +498,19 @@ function replan(
   finishWith: (d: Decided, source: string) => CommandPlan,
   rulesChain: (view: WorldView, st: HierarchicalState) => Decided,
 ): CommandPlan {
-  const why = feedback.verdict.explanation.slice(0, 160);
+  const fired = feedback.verdict.rules.filter((r) => r.decision !== 'ALLOW').map((r) => r.rule);
+  const why = `rules ${[...new Set(fired)].join(', ') || 'none named'}`.slice(0, 160);
+  const steered = fired.includes(INSTRUCTION_RULE) && feedback.command.source.includes('/llm:');
+  if (steered) {
+    st.llmPausedUntilS = Math.max(
+      st.llmPausedUntilS,
+      feedback.command.expiresAtS,
+      snap.tS + Math.max(st.params.commandLifetimeS, st.params.llmSteeredPauseS),
+    );
+    st.llmVetoedAtS = snap.tS;
+    const plan = finishWith(rulesChain(view, st), `hierarchical/replan+${steeredTag(st)}`);
+    return { ...plan, info: { ...plan.info, replan: true, llm: 'vetoed' } };
+  }
   if (feedback.command.path !== 'FOLLOW_LANE') {
     // the borrow or change is given up; the gap committed to for the route's change stands (the
     // speed keeps fitting it while the change waits)

@@ -39,6 +39,20 @@ export function createLlmClient(o: LlmOptions): LlmClient {
   return createLlamaClient({ modelPath: model });
 }
 
+/**
+ * Why a fetch failed, from the nested cause fetch wraps it in ("fetch failed" says nothing): the
+ * socket's code (ECONNREFUSED, ENOTFOUND), an AggregateError's first code (IPv6 and IPv4 both
+ * refused), else the cause's message ("bad port").
+ */
+function fetchFailure(e: unknown): string {
+  type Cause = { code?: string; message?: string; errors?: Cause[]; cause?: Cause };
+  const cause = (e as Cause).cause;
+  const code = cause?.code ?? cause?.errors?.find((x) => x.code)?.code ?? cause?.cause?.code;
+  if (code) return code;
+  if (cause?.message) return oneLine(cause.message);
+  return oneLine(e);
+}
+
 /** Undefined when the server answers and knows the model; else one line saying what is missing. */
 export async function checkLlm(o: LlmOptions, timeoutMs = 3000): Promise<string | undefined> {
   const model = o.model ?? DEFAULT_MODEL[o.kind];
@@ -58,10 +72,17 @@ export async function checkLlm(o: LlmOptions, timeoutMs = 3000): Promise<string 
     if (o.kind === 'openai') headers.authorization = `Bearer ${process.env.OPENAI_API_KEY ?? 'sk-local'}`;
     const res = await fetch(url, { signal: ac.signal, headers });
     if (!res.ok) return `llm ${o.kind}: ${url} answered HTTP ${res.status}`;
-    const body = (await res.json()) as {
-      data?: { id: string }[];
-      models?: { name: string; model?: string }[];
-    };
+    // a server that answers, but not as a model server does (a web page, a proxy's login): said as
+    // such, not as "no server"
+    const text = await res.text();
+    let body: { data?: { id: string }[]; models?: { name: string; model?: string }[] };
+    try {
+      body = JSON.parse(text) as typeof body;
+    } catch {
+      return `llm ${o.kind}: ${url} answered, but not with JSON (${res.headers.get('content-type') ?? 'no content-type'}): not an ${o.kind === 'openai' ? 'OpenAI-compatible' : 'Ollama'} server?`;
+    }
+    if (!body || typeof body !== 'object')
+      return `llm ${o.kind}: ${url} answered, but not with a JSON object: not an ${o.kind === 'openai' ? 'OpenAI-compatible' : 'Ollama'} server?`;
     const names =
       o.kind === 'openai'
         ? (body.data ?? []).map((m) => m.id)
@@ -70,8 +91,7 @@ export async function checkLlm(o: LlmOptions, timeoutMs = 3000): Promise<string 
       return `llm ${o.kind}: the server at ${base} has no model "${model}" (it has: ${[...new Set(names)].slice(0, 6).join(', ')})`;
     return undefined;
   } catch (e) {
-    const cause = (e as { cause?: { code?: string } }).cause?.code;
-    return `llm ${o.kind}: no server at ${base} (${ac.signal.aborted ? `no answer within ${timeoutMs} ms` : (cause ?? oneLine(e))})`;
+    return `llm ${o.kind}: no server at ${base} (${ac.signal.aborted ? `no answer within ${timeoutMs} ms` : fetchFailure(e)})`;
   } finally {
     clearTimeout(timer);
   }
