@@ -179,10 +179,16 @@ describe('viewer in headless Chromium', () => {
   it('shows the BEV of the current tick in the inset', async () => {
     const h = await hooks(page);
     await h.evaluate((x) => x.seek(2));
-    await page.waitForFunction(() => {
-      const img = document.querySelector<HTMLImageElement>('#bev-img');
-      return !!img && img.complete && img.naturalWidth > 0;
-    });
+    await page.waitForFunction(
+      () => {
+        const img = document.querySelector<HTMLImageElement>('#bev-img');
+        return !!img && img.complete && img.naturalWidth > 0;
+      },
+      null,
+      // the server renders the PNG on request: under a second alone, past playwright's 30 s
+      // default when the 2 cores run other suites beside it (a bound on waiting, not a timing assert)
+      { timeout: 100_000 },
+    );
     // Tick 20 = 2 s at the engine's 0.1 s step.
     expect(await page.getAttribute('#bev-img', 'src')).toBe('/api/bev?run=0&tick=20');
   });
