@@ -168,6 +168,27 @@ describe('RoadGeometry', () => {
     expect(c?.tM).toBeCloseTo(3, 9);
   });
 
+  it('finds a point inside a road whose lane offset slopes on that road, off it past its ends', () => {
+    // rev13: lane 0's s (49.80 for (50, 3)) put the point 0.2 m "past" the reference-line normal,
+    // and roadsAt / worldToRoad's inside test read in-road points as off the road.
+    const xodr = straightRoadXodr({ lengthM: 100 }).replace(
+      '<laneOffset s="0" a="0" b="0" c="0" d="0"/>',
+      '<laneOffset s="0" a="0" b="0.1" c="0" d="0"/>',
+    );
+    const g = unwrap(parseOpenDrive(xodr, 'sloped-offset.xodr')).geometry;
+    for (const [x, y] of [
+      [50, 3],
+      [50, 8],
+      [0.5, 1],
+      [99.8, 12],
+    ] as const) {
+      expect(g.projectOnRoad('7', x, y)?.distM).toBeCloseTo(0, 9);
+      expect(g.roadsAt(x, y)).toEqual(['7']);
+    }
+    expect(g.projectOnRoad('7', 100.3, 10.5)?.distM).toBeCloseTo(0.3, 9);
+    expect(g.roadsAt(-0.5, 0)).toEqual([]);
+  });
+
   it('keeps the reference-line foot where the lane offset is constant (lane 0 parallel to it)', () => {
     const g = unwrap(
       parseOpenDrive(straightRoadXodr({ lengthM: 100, laneOffsetM: 1 }), 'offset.xodr'),

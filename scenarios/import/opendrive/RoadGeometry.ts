@@ -33,7 +33,11 @@ export interface RoadCoord {
   /** Lane at (s, t) (0 if outside every lane) and the offset from its centre, m (positive left of the reference direction). */
   laneId: number;
   offsetM: number;
-  /** Distance from the point to the road surface point (s, t) in the plane, m. */
+  /**
+   * How far the point lies past the road's ends, m: 0 on the road (measured at the reference
+   * line's foot, not at lane 0's s that a sloping lane offset shifts); on a pitched and rolled road
+   * the in-plane distance to the surface point (s, t).
+   */
   distM: number;
 }
 
@@ -397,13 +401,20 @@ export class RoadGeometry {
       if (Math.abs(sNext - s) < 1e-9) break;
       s = sNext;
     }
-    if (this.offsetVaries(road)) s = this.footOnCentreLane(road, x, y, s);
+    // How far the point lies past the road's ends: measured at the reference-line foot, where it is
+    // 0 inside the road. At lane 0's foot (below) a point beside a sloping lane offset is off the
+    // normal by about its distance from lane 0 times the slope, and read as off the road (roadsAt,
+    // worldToRoad's inside test missed in-road points).
     road.line.eval(s, this.rp);
+    const distM = Math.abs((x - this.rp.x) * Math.cos(this.rp.hdg) + (y - this.rp.y) * Math.sin(this.rp.hdg));
+    if (this.offsetVaries(road)) {
+      s = this.footOnCentreLane(road, x, y, s);
+      road.line.eval(s, this.rp);
+    }
     const t = -(x - this.rp.x) * Math.sin(this.rp.hdg) + (y - this.rp.y) * Math.cos(this.rp.hdg);
-    const along = (x - this.rp.x) * Math.cos(this.rp.hdg) + (y - this.rp.y) * Math.sin(this.rp.hdg);
     if (road.elevations.length > 0 && road.superelevations.length > 0)
-      return this.projectTilted(road, x, y, s, t) ?? { sM: s, tM: t, distM: Math.abs(along) };
-    return { sM: s, tM: t, distM: Math.abs(along) };
+      return this.projectTilted(road, x, y, s, t) ?? { sM: s, tM: t, distM };
+    return { sM: s, tM: t, distM };
   }
 
   /** Whether the road's lane offset changes along s anywhere (a b, c or d term). */

@@ -39,7 +39,7 @@ import { signalTimelines } from './SignalLights.ts';
 import { startApron } from './StartApron.ts';
 import { storyboardValues } from './StoryboardValues.ts';
 import { trafficRuleByHeading } from './TrafficRule.ts';
-import { boxCenterOffsetM, vehicleParamsOf } from './VehicleBody.ts';
+import { boxCenterOffsetM, vehicleBodyOf } from './VehicleBody.ts';
 
 /** Simulation step and limits (nuPlan 0.1 s; at least 15 s so a closed-loop run has tracks; at most 60 s). */
 const DT_S = 0.1;
@@ -168,11 +168,17 @@ function entityOf(name: string, tag: string, node: XNode): OscEntity {
     lengthM: Math.max(Number(attr(dim, 'length') ?? def[0]) || def[0]!, 0.1),
     widthM: Math.max(Number(attr(dim, 'width') ?? def[1]) || def[1]!, 0.1),
     centerOffsetM: tag === 'Vehicle' ? boxCenterOffsetM(node) : Number(attr(centre, 'x') ?? 0) || 0,
-    ...(tag === 'Vehicle' ? { performance: performanceOf(node), vehicle: vehicleParamsOf(node) } : {}),
+    ...(tag === 'Vehicle' ? { performance: performanceOf(node), ...vehicleOf(node) } : {}),
     ...trailerOf(node),
     ...refpointOf(node),
     ...trajectoryPropertiesOf(node),
   };
+}
+
+/** A Vehicle's own body and limits as VehicleParams fields, and what of them was out of range. */
+function vehicleOf(node: XNode): Pick<OscEntity, 'vehicle' | 'vehicleWarnings'> {
+  const body = vehicleBodyOf(node);
+  return { vehicle: body.params, ...(body.warnings.length > 0 ? { vehicleWarnings: body.warnings } : {}) };
 }
 
 /**
@@ -597,6 +603,8 @@ export function importOpenScenario(path: string, opts: ImportOptions = {}): Resu
     // footprint is what the metrics and the gate measure (VehicleBody.ts); fields it does not give keep the defaults
     const egoEntity = entities.find((e) => e.name === egoName)!;
     const vehicle = VehicleParamsSchema.parse(egoEntity.kind === 'vehicle' ? (egoEntity.vehicle ?? {}) : {});
+    if (egoEntity.kind === 'vehicle')
+      for (const w of egoEntity.vehicleWarnings ?? []) warnings.push(`the ego ${egoName}: ${w}`);
     // esmini places the rear axle at a road's start (s = 0): the overhang behind it is paved (StartApron.ts)
     const apron = free ? undefined : startApron(posted.map, e0, vehicle);
     const mapData = apron

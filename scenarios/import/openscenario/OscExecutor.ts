@@ -75,6 +75,8 @@ export interface OscEntity {
   centerOffsetM: number;
   /** A Vehicle's own body and limits (BoundingBox, Axles, Performance) as the ego's VehicleParams fields. */
   vehicle?: Partial<VehicleParams>;
+  /** The values of `vehicle`'s source out of a road vehicle's range, left to the defaults (`VehicleBody.ts`). */
+  vehicleWarnings?: string[];
   /** Subclass (vehicleCategory, pedestrianCategory, role). */
   attributes?: AgentAttributes;
   /** Vehicle Performance; absent = unlimited (esmini gives only vehicles limits). */

@@ -55,6 +55,28 @@ describe('traffic-signal lamp states as vehicle lights', () => {
     ]);
   });
 
+  it('keeps the last of the states set before t = 0 as the one light from t = 0', () => {
+    const heads = [{ id: '1', type: '1000001', subtype: '-1', laneIds: ['3_0_-1'] }];
+    const states = new Map([
+      [
+        '1',
+        [
+          { tS: -1, state: 'on;off;off' },
+          { tS: -0.5, state: 'off;off;on' },
+          { tS: 2, state: 'on;off;off' },
+          { tS: 2, state: 'off;off;on' },
+        ],
+      ],
+    ]);
+    // the two at t = 2 fold into one, and then repeat the green before it
+    expect(signalTimelines(states, heads).signals[0]!.phases).toEqual([{ fromS: 0, state: 'GREEN' }]);
+  });
+
+  it('gives no timeline, and does not throw, for a signal whose state log is empty', () => {
+    const heads = [{ id: '1', type: '1000001', subtype: '-1', laneIds: ['3_0_-1'] }];
+    expect(signalTimelines(new Map([['1', []]]), heads)).toEqual({ signals: [], warnings: [] });
+  });
+
   it('leaves a pedestrian light out of the vehicle lights, saying so', () => {
     const heads = [{ id: '2', type: '1000002', subtype: '-1', laneIds: ['3_0_-1'] }];
     const r = signalTimelines(new Map([['2', [{ tS: 0, state: 'on;off' }]]]), heads);

@@ -74,12 +74,20 @@ export function signalTimelines(
       warnings.push(`traffic signal ${name}: governs no driving lane we model`);
       continue;
     }
+    // a signal whose log holds no state yet has no timeline to give
+    if (log.length === 0) continue;
     const phases: SignalTimeline['phases'] = [];
     for (const { tS, state } of log) {
       const s = vehicleLightState(lamps, state);
+      // states set before the start all hold from t = 0: the later one replaces the earlier, as
+      // two states set at one time do (two phases at one fromS left the light ambiguous)
+      const fromS = Math.max(tS, 0);
       const last = phases[phases.length - 1];
-      if (last && Math.abs(last.fromS - tS) < 1e-9) last.state = s;
-      else if (!last || last.state !== s) phases.push({ fromS: Math.max(tS, 0), state: s });
+      if (last && Math.abs(last.fromS - fromS) < 1e-9) {
+        last.state = s;
+        // the replaced phase may now repeat the one before it
+        if (phases.length > 1 && phases[phases.length - 2]!.state === s) phases.pop();
+      } else if (!last || last.state !== s) phases.push({ fromS, state: s });
     }
     if (phases[0]!.fromS > 0) phases.unshift({ fromS: 0, state: 'UNKNOWN' });
     signals.push({ laneIds: [...new Set(head.laneIds)], phases });

@@ -1,7 +1,12 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { unwrap, VehicleParamsSchema } from '../../../core/index.ts';
+import { straightRoadXodr } from '../opendrive/testRoads.ts';
 import { parseXml } from '../opendrive/XmlTree.ts';
-import { boxCenterOffsetM, vehicleParamsOf } from './VehicleBody.ts';
+import { importOpenScenario } from './OpenScenario.ts';
+import { boxCenterOffsetM, vehicleBodyOf, vehicleParamsOf } from './VehicleBody.ts';
 
 const vehicle = (inner: string) =>
   unwrap(parseXml(`<Vehicle name="v" vehicleCategory="car">${inner}</Vehicle>`, 't.xosc', 'Vehicle'));
@@ -65,5 +70,97 @@ describe('a Vehicle as VehicleParams (esmini parseOSCVehicle)', () => {
       `${CAR_WHITE}<Properties><Property name="refpoint_x_offset" value="2.98"/></Properties>`,
     );
     expect(boxCenterOffsetM(v)).toBeCloseTo(1.4 - 2.98, 9);
+  });
+});
+
+// rev13: values with no lower bound reached the gate (maxDeceleration 1e-9: "cannot stop anyway", no intervention)
+describe('a Vehicle value out of a road vehicle’s range (VehicleBody bounds)', () => {
+  const box = (centreX: number, length: number, front = 2.9, rear = 0) =>
+    `<BoundingBox><Center x="${centreX}" y="0" z="0"/><Dimensions width="2" length="${length}" height="1.5"/></BoundingBox><Axles><FrontAxle positionX="${front}" maxSteering="0.5" wheelDiameter="0.8" trackWidth="1.6" positionZ="0.4"/><RearAxle positionX="${rear}" maxSteering="0.5" wheelDiameter="0.8" trackWidth="1.6" positionZ="0.4"/></Axles>`;
+
+  it('keeps the default braking below RSS α_brake,min (4 m/s²), saying so', () => {
+    for (const decel of ['1e-9', '0.5', '3.9']) {
+      const b = vehicleBodyOf(
+        vehicle(`<Performance maxSpeed="30" maxDeceleration="${decel}" maxAcceleration="3"/>`),
+      );
+      expect(b.params.maxDecelMps2).toBeUndefined();
+      expect(b.warnings.join('\n')).toMatch(/Performance maxDeceleration .* out of \[4 \(RSS/);
+    }
+    expect(
+      vehicleParamsOf(vehicle('<Performance maxSpeed="30" maxDeceleration="4" maxAcceleration="3"/>'))
+        .maxDecelMps2,
+    ).toBe(4);
+  });
+
+  it('keeps the default acceleration below 0.5 m/s², saying so', () => {
+    const b = vehicleBodyOf(
+      vehicle('<Performance maxSpeed="30" maxDeceleration="8" maxAcceleration="0.001"/>'),
+    );
+    expect(b.params.maxAccelMps2).toBeUndefined();
+    expect(b.params.maxDecelMps2).toBe(8);
+    expect(b.warnings).toEqual([expect.stringMatching(/^Performance maxAcceleration 0.001 out of/)]);
+  });
+
+  it('keeps the default top speed below 6 km/h, saying so', () => {
+    const b = vehicleBodyOf(vehicle('<Performance maxSpeed="0.2" maxDeceleration="8" maxAcceleration="3"/>'));
+    expect(b.params.maxSpeedMps).toBeUndefined();
+    expect(b.warnings).toEqual([expect.stringMatching(/^Performance maxSpeed 0.2 out of/)]);
+  });
+
+  it('keeps the default size for a box under 0.5 m, and checks its centre against the default length', () => {
+    const b = vehicleBodyOf(
+      vehicle(
+        '<BoundingBox><Center x="80" y="0" z="0"/><Dimensions width="0.001" length="0.001" height="1"/></BoundingBox>',
+      ),
+    );
+    expect(b.params).toEqual({});
+    expect(b.warnings).toHaveLength(3);
+    expect(b.warnings.join('\n')).toMatch(
+      /BoundingBox length 0.001 .*\n.*BoundingBox width 0.001 .*\n.*centre .* 80 out of ±5.176 m/,
+    );
+  });
+
+  it('keeps the default centre offset farther from the rear axle than the box is long', () => {
+    const b = vehicleBodyOf(vehicle(box(5.5, 5)));
+    expect(b.params.lengthM).toBe(5);
+    expect(b.params.rearAxleToCenterM).toBeUndefined();
+    expect(b.warnings).toEqual([expect.stringMatching(/centre ahead of the rear axle 5.5 out of ±5 m/)]);
+  });
+
+  it('keeps the default wheel base shorter than 0.3 or longer than 1 box length', () => {
+    for (const [front, rear] of [
+      [0.0001, 0],
+      [2.9, -3],
+    ] as const) {
+      const b = vehicleBodyOf(vehicle(box(1.4, 5, front, rear)));
+      expect(b.params.wheelBaseM).toBeUndefined();
+      expect(b.warnings.join('\n')).toMatch(/wheel base .* out of \[1.5, 5\] m/);
+    }
+    expect(vehicleBodyOf(vehicle(box(1.4, 5))).warnings).toEqual([]);
+  });
+
+  it('names the ego’s out-of-range value among the import warnings, and the ego brakes at the default', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'edgeplan-body-'));
+    writeFileSync(join(dir, 'road.xodr'), straightRoadXodr({ lengthM: 300 }));
+    const car = (perf: string) =>
+      `<Vehicle name="car" vehicleCategory="car"><BoundingBox><Center x="1.4" y="0" z="0.9"/><Dimensions width="2" length="4.5" height="1.5"/></BoundingBox>${perf}<Axles><FrontAxle maxSteering="0.5" wheelDiameter="0.6" trackWidth="1.8" positionX="2.8" positionZ="0.3"/><RearAxle maxSteering="0" wheelDiameter="0.6" trackWidth="1.8" positionX="0" positionZ="0.3"/></Axles></Vehicle>`;
+    const start = (name: string, s: number) =>
+      `<Private entityRef="${name}"><PrivateAction><TeleportAction><Position><LanePosition roadId="7" laneId="-1" s="${s}" offset="0"/></Position></TeleportAction></PrivateAction></Private>`;
+    writeFileSync(
+      join(dir, 'body.xosc'),
+      `<?xml version="1.0"?><OpenSCENARIO><FileHeader revMajor="1" revMinor="0" date="2020-03-20T12:00:00" description="body" author=""/>
+ <RoadNetwork><LogicFile filepath="road.xodr"/></RoadNetwork>
+ <Entities><ScenarioObject name="Ego">${car('<Performance maxSpeed="30" maxAcceleration="3" maxDeceleration="0.5"/>')}</ScenarioObject>
+  <ScenarioObject name="Other">${car('<Performance maxSpeed="30" maxAcceleration="3" maxDeceleration="0.5"/>')}</ScenarioObject></Entities>
+ <Storyboard><Init><Actions>${start('Ego', 20)}${start('Other', 60)}</Actions></Init>
+  <StopTrigger><ConditionGroup><Condition name="end" delay="0" conditionEdge="rising"><ByValueCondition><SimulationTimeCondition value="5" rule="greaterThan"/></ByValueCondition></Condition></ConditionGroup></StopTrigger>
+ </Storyboard></OpenSCENARIO>`,
+    );
+    const r = unwrap(importOpenScenario(join(dir, 'body.xosc')));
+    expect(r.scenarios[0]!.vehicle.maxDecelMps2).toBe(VehicleParamsSchema.parse({}).maxDecelMps2);
+    // the ego's only: another vehicle's body is no VehicleParams of the ego
+    expect(r.warnings.filter((w) => /maxDeceleration/.test(w))).toEqual([
+      expect.stringMatching(/^the ego Ego: Performance maxDeceleration 0.5 out of/),
+    ]);
   });
 });
