@@ -2,10 +2,11 @@
  * The width of the lane an importer lays along the ego's path when a scenario has no road network.
  * The lane is the drivable area nuPlan's drivable_area_compliance judges the ego by, so it has to
  * hold the ego's body wherever the scenario itself drives it: the lane centre is the ego's reference
- * point (the rear axle), and in a turn the body swings out of that path (a 5.7 × 2.6 m truck's
- * front corner runs ≈ 1.9 m beside it on truck_with_rotating_axle's curves). The width is the
- * body's swept path (the farthest any footprint corner comes from the centreline over the scripted
- * track) plus on each side the clearance a fixed 6 m lane left a 2 m wide car on a straight path.
+ * point (the rear axle), and in a turn the body swings out of that path (truck_with_rotating_axle's
+ * 5.7 × 2.6 m truck: its front corner 2.36 m beside it, which left a closed-loop truck 0.64 m of
+ * a fixed 6 m lane where a 2 m car on a straight path has 2 m). The width is the body's swept path
+ * (the farthest any footprint corner comes from the centreline over the scripted track) plus on
+ * each side the clearance a fixed 6 m lane left a 2 m wide car on a straight path.
  */
 
 /** The body of the entity the lane is laid for, in its own frame (x forward). */
