@@ -81,4 +81,48 @@ describe('a scenario without a road network', () => {
     // The file posts no limit for it: the lane carries no posted limit (the metric scores none).
     expect(map.lanes.map((l) => l.data.speedLimitPosted)).toEqual([false]);
   });
+
+  it('is as wide as a truck sweeps through a tight turn: every footprint corner of the scripted motion is on it', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'edgeplan-free-truck-'));
+    // 20 m straight, a quarter circle of radius 5 m, 30 m straight: a 5.7 × 2.6 m truck's outer
+    // front corner swings ≈ 3.1 m out of its rear-axle path in the turn (a 6 m lane holds 3 m).
+    const v: string[] = [];
+    const vertex = (x: number, y: number) =>
+      v.push(
+        `<Vertex><Position><WorldPosition x="${x.toFixed(4)}" y="${y.toFixed(4)}"/></Position></Vertex>`,
+      );
+    for (let k = 0; k <= 20; k += 2) vertex(k, 0);
+    for (let d = 5; d <= 90; d += 5)
+      vertex(20 + 5 * Math.sin((d * Math.PI) / 180), 5 * (1 - Math.cos((d * Math.PI) / 180)));
+    for (let k = 2; k <= 30; k += 2) vertex(25, 5 + k);
+    const xosc = `<?xml version="1.0"?>
+<OpenSCENARIO>
+ <FileHeader revMajor="1" revMinor="0" date="2020-03-20T12:00:00" description="free truck" author=""/>
+ <ParameterDeclarations/>
+ <CatalogLocations/>
+ <RoadNetwork/>
+ <Entities><ScenarioObject name="Ego"><Vehicle name="truck" vehicleCategory="truck"><BoundingBox><Center x="2.2" y="0" z="1.5"/><Dimensions width="2.6" length="5.7" height="3"/></BoundingBox><Performance maxSpeed="30" maxAcceleration="5" maxDeceleration="10"/><Axles><FrontAxle maxSteering="0.5" wheelDiameter="0.8" trackWidth="2.1" positionX="2.98" positionZ="0.4"/><RearAxle maxSteering="0" wheelDiameter="0.8" trackWidth="2.1" positionX="0" positionZ="0.4"/></Axles></Vehicle></ScenarioObject></Entities>
+ <Storyboard>
+  <Init><Actions><Private entityRef="Ego">
+   <PrivateAction><TeleportAction><Position><WorldPosition x="0" y="0" z="0" h="0"/></Position></TeleportAction></PrivateAction>
+   <PrivateAction><LongitudinalAction><SpeedAction><SpeedActionDynamics dynamicsShape="step" value="0" dynamicsDimension="time"/><SpeedActionTarget><AbsoluteTargetSpeed value="5"/></SpeedActionTarget></SpeedAction></LongitudinalAction></PrivateAction>
+   <PrivateAction><RoutingAction><FollowTrajectoryAction><Trajectory name="t" closed="false"><Shape><Polyline>${v.join('')}</Polyline></Shape></Trajectory><TimeReference><None/></TimeReference><TrajectoryFollowingMode followingMode="position"/></FollowTrajectoryAction></RoutingAction></PrivateAction>
+  </Private></Actions></Init>
+  <StopTrigger><ConditionGroup><Condition name="end" delay="0" conditionEdge="rising"><ByValueCondition><SimulationTimeCondition value="14" rule="greaterThan"/></ByValueCondition></Condition></ConditionGroup></StopTrigger>
+ </Storyboard>
+</OpenSCENARIO>`;
+    const path = join(dir, 'free_truck.xosc');
+    writeFileSync(path, xosc);
+    const sc = unwrap(importOpenScenario(path)).scenarios[0]!;
+    const map = new RoadMap(
+      (sc.map as { kind: 'inline'; map: ConstructorParameters<typeof RoadMap>[0] }).map,
+    );
+    // the scripted motion does turn the corner
+    expect(sc.expert[sc.expert.length - 1]!.y).toBeGreaterThan(15);
+    for (const p of sc.expert) {
+      const c = boxCorners(egoBox(p, sc.vehicle));
+      for (let i = 0; i < 8; i += 2)
+        expect(map.isDrivable(c[i]!, c[i + 1]!), `t ${p.tS}: corner ${c[i]}, ${c[i + 1]}`).toBe(true);
+    }
+  });
 });

@@ -32,6 +32,7 @@ import { loadOpenDrive, type OpenDriveResult } from '../opendrive/index.ts';
 import { attr, guard, ImportError, kid, kids, num, parseXml, type XNode } from '../opendrive/XmlTree.ts';
 import type { ImportOptions, ImportResult } from '../types.ts';
 import { carlaPositionsToMapFrame, usesCarlaFrame } from './CarlaCoordinates.ts';
+import { type FreeSpaceBody, freeSpaceLaneWidthM } from './FreeSpaceLane.ts';
 import { type EntityState, type OscEntity, OscExecutor, type PositionResolver } from './OscExecutor.ts';
 import { type Distribution, expandDistribution } from './ParameterDistribution.ts';
 import { declare, resolveTree } from './Parameters.ts';
@@ -518,7 +519,7 @@ export function importOpenScenario(path: string, opts: ImportOptions = {}): Resu
       const st = res.states.get(c.name)!;
       const track = cut(st);
       if (track.length < 2) continue;
-      free = odr ? undefined : freeSpaceMap(track, `xosc_${basename(path, extname(path))}`);
+      free = odr ? undefined : freeSpaceMap(track, c, `xosc_${basename(path, extname(path))}`);
       const ids = free ? [free.lanes[0]!.id] : egoRoute(map, st, track);
       chosen ??= { name: c.name, expert: track, laneIds: ids };
       if (ids.length > 0) {
@@ -721,8 +722,6 @@ const EMPTY_MAP: RoadMapData = {
   drivableAreas: [],
 };
 
-/** Free-space width of the lane laid along the ego's path when a scenario has no road network, m. */
-const FREE_LANE_WIDTH_M = 6;
 /** The free-space lane reaches this far behind the ego's start, m (past a vehicle's rear overhang; a trailer's too). */
 const FREE_LANE_BEHIND_M = 20;
 
@@ -784,10 +783,12 @@ export function egoSpeedLimits(
 /**
  * The map of a scenario without a road network: one driving lane along the ego's scripted path
  * (extended 50 m beyond its last pose), so a planner has a route to follow and the drivable-area
- * metric has an area.
+ * metric has an area; as wide as the ego's body sweeps along that path plus a clearance
+ * (`FreeSpaceLane.ts`).
  */
 function freeSpaceMap(
   track: readonly { x: number; y: number; headingRad: number }[],
+  body: FreeSpaceBody,
   id: string,
 ): RoadMapData {
   const pts: Vec2[] = [];
@@ -820,7 +821,7 @@ function freeSpaceMap(
         id: 'free_0',
         type: 'driving',
         centerline: pts,
-        widthM: FREE_LANE_WIDTH_M,
+        widthM: freeSpaceLaneWidthM(track, body, pts),
         speedLimitMps: UNPOSTED_DEFAULT_MPS,
         speedLimitPosted: false,
         successors: [],

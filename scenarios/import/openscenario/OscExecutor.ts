@@ -39,10 +39,12 @@ import {
 } from './LateralDistance.ts';
 import {
   type SpeedProfileEntry,
-  type SpeedSegment,
-  speedProfileAt,
-  speedProfileEndS,
-  speedProfileSegments,
+  type SpeedProfilePlan,
+  type SpeedProfileState,
+  speedProfileInit,
+  speedProfilePlan,
+  speedProfileStep,
+  UNCONSTRAINED,
 } from './SpeedProfile.ts';
 import { StoryboardValues } from './StoryboardValues.ts';
 import { initialSyncState, type SyncParams, type SyncState, synchronizeStep } from './Synchronize.ts';
@@ -190,7 +192,7 @@ export interface EntityState {
   };
   /** LongitudinalDistanceAction in progress: keep `gap` (m, or s × speed) to `ref`. */
   /** SpeedProfileAction in progress (`SpeedProfile.ts`): the speed is read off its segments. */
-  profile?: { segments: SpeedSegment[]; done: boolean };
+  profile?: { plan: SpeedProfilePlan; state: SpeedProfileState; done: boolean };
   keepGap?: {
     ref: string;
     distanceM?: number;
@@ -311,6 +313,15 @@ export interface ExecutorResult {
    * strings ("on;off;off", one mode per lamp, top to bottom) and when each was set, in order.
    */
   signalStates: Map<string, { tS: number; state: string }[]>;
+  /** esmini's log lines that are not storyboard transitions (a speed profile extended in time). */
+  messages: ExecutorMessage[];
+}
+
+/** One such line: when, which entity, what. */
+export interface ExecutorMessage {
+  tS: number;
+  name: string;
+  message: string;
 }
 
 /** d shapeAt / dτ at τ (esmini TransitionDynamics::EvaluatePrim over the parameter range). */
@@ -486,6 +497,8 @@ export class OscExecutor {
   private readonly signalStates = new Map<string, { tS: number; state: string }[]>();
   /** Storyboard log: condition, element and storyboard transitions with their times. */
   readonly log: StoryEvent[] = [];
+  /** esmini's other log lines (`ExecutorResult.messages`). */
+  readonly messages: ExecutorMessage[] = [];
   private readonly triggeredLogged = new Set<XNode>();
   /** Actions started this step, applied once all triggers of the step are evaluated. */
   private readonly pendingActions: (() => void)[] = [];
@@ -1026,6 +1039,29 @@ export class OscExecutor {
     return () => sy.done;
   }
 
+  /**
+   * A DynamicConstraints element as esmini's parseDynamicConstraints reads it: a missing attribute
+   * takes the vehicle's Performance (rates: LARGE_NUMBER), a value above it is cut to it, and one
+   * below SMALL_NUMBER takes the smaller of esmini's default (250 km/h, 5, 10 m/s²; rates
+   * LARGE_NUMBER) and the Performance value.
+   */
+  private dynamicConstraints(st: EntityState, dc: XNode, path: string) {
+    const perf = st.entity.performance;
+    const one = (name: string, def: number, perfValue: number): number => {
+      if (attr(dc, name) === undefined) return perfValue;
+      const v = num(dc, name, path);
+      if (v < 1e-6) return Math.min(def, perfValue);
+      return Math.min(v, perfValue);
+    };
+    return {
+      maxSpeedMps: one('maxSpeed', 250 / 3.6, perf?.maxSpeedMps ?? LARGE_NUMBER),
+      maxAccelMps2: one('maxAcceleration', 5, perf?.maxAccelMps2 ?? LARGE_NUMBER),
+      maxAccelRateMps3: one('maxAccelerationRate', LARGE_NUMBER, LARGE_NUMBER),
+      maxDecelMps2: one('maxDeceleration', 10, perf?.maxDecelMps2 ?? LARGE_NUMBER),
+      maxDecelRateMps3: one('maxDecelerationRate', LARGE_NUMBER, LARGE_NUMBER),
+    };
+  }
+
   /** SpeedProfileAction: the profile's segments from now (`SpeedProfile.ts`); ends at its last speed. */
   private speedProfile(st: EntityState, spa: XNode, path: string): () => boolean {
     const lim = kid(spa, 'DynamicConstraints');
@@ -1039,23 +1075,19 @@ export class OscExecutor {
     const refSt = ref ? this.states.get(ref) : undefined;
     if (ref && !refSt) this.note(`${path}/EntityRef`, `unknown entity ${ref}`);
     const follow = attr(spa, 'followingMode') === 'follow';
-    if (follow)
-      this.note(
-        `${path}@followingMode`,
-        "follow: speeds change linearly between entries (esmini's jerk-limited blends are not modelled); an entry at time 0 gives way to the current speed, as in esmini",
-      );
-    const segments = speedProfileSegments(
+    const plan = speedProfilePlan(
       entries,
-      this.tS,
-      st.speedMps,
       {
-        maxAccelMps2: num(lim ?? {}, 'maxAcceleration', lp, Infinity),
-        maxDecelMps2: num(lim ?? {}, 'maxDeceleration', lp, Infinity),
+        startS: this.tS,
+        speedMps: st.speedMps,
+        accelMps2: st.accelMps2,
+        offsetMps: refSt?.speedMps ?? 0,
+        follow,
       },
-      refSt?.speedMps ?? 0,
-      follow,
+      lim ? this.dynamicConstraints(st, lim, lp) : UNCONSTRAINED,
     );
-    const prof = { segments, done: false };
+    for (const message of plan.notes) this.messages.push({ tS: this.tS, name: st.entity.name, message });
+    const prof = { plan, state: speedProfileInit(st.speedMps), done: false };
     st.profile = prof;
     st.speed = undefined;
     if (st.sync) st.sync.done = true;
@@ -2289,11 +2321,9 @@ export class OscExecutor {
       } else if (st.profile && !st.profile.done) {
         // esmini LongSpeedProfileAction::Step: the speed at the end of this step.
         const prof = st.profile;
-        const t = this.tS + dtS;
-        st.speedMps = speedProfileAt(prof.segments, t);
-        const last = prof.segments[prof.segments.length - 1]!;
-        if (t > speedProfileEndS(prof.segments) - 1e-10 && Math.abs(st.speedMps - last.speedMps) < 1e-10)
-          prof.done = true;
+        prof.state = speedProfileStep(prof.plan, prof.state, this.tS + dtS);
+        st.speedMps = prof.state.speedMps;
+        prof.done = prof.state.done;
       } else if (sp && !sp.done) {
         // esmini LongSpeedAction::Step, with the vehicle's Performance limits.
         const perf = st.entity.performance;
@@ -2739,6 +2769,7 @@ export class OscExecutor {
       states: this.states,
       endS: endS ?? o.maxDurationS,
       eventStarts: this.eventStarts,
+      messages: this.messages,
       signalStates: this.signalStates,
     };
   }

@@ -10,7 +10,7 @@ import { bodyOrientation, type RoadCoord, wrap2Pi } from '../opendrive/RoadGeome
 import { guard, kid } from '../opendrive/XmlTree.ts';
 import type { ImportOptions } from '../types.ts';
 import { prepareOpenScenario } from './OpenScenario.ts';
-import type { StoryEvent } from './OscExecutor.ts';
+import type { ExecutorMessage, StoryEvent } from './OscExecutor.ts';
 
 export interface StoryboardOptions {
   /** Simulation step, s (esmini's --fixed_timestep). */
@@ -53,6 +53,8 @@ export interface StoryboardResult {
   endS: number;
   stepS: number;
   unsupported: string[];
+  /** esmini's log lines that are not storyboard transitions (`ExecutorResult.messages`). */
+  messages: ExecutorMessage[];
 }
 
 /** Default time limit when the storyboard has no StopTrigger that fires, s. */
@@ -132,7 +134,14 @@ export function runStoryboard(
           ...(road ? { road } : {}),
         });
       });
-    return ok({ states, events: exec.log, endS: res.endS, stepS: o.stepS, unsupported });
+    return ok({
+      states,
+      events: exec.log,
+      endS: res.endS,
+      stepS: o.stepS,
+      unsupported,
+      messages: res.messages,
+    });
   });
 }
 
