@@ -393,3 +393,78 @@ describe('gate: a crossing car seen braking to a stop', () => {
     expect(v.decision).not.toBe('ALLOW');
   });
 });
+
+describe('AgentForecast: a car swinging back over the centre line', () => {
+  // the ego's lane E along y = 0 (east), the oncoming lane W along y = 3.5 (west); a car came
+  // over the line into E and swings back: 1.2 m left of E's centre, heading 0.1 rad off west
+  // towards its own lane, its heading turning further that way (fuzz seed 7 run 862)
+  const road = new RoadMap(
+    RoadMapSchema.parse({
+      id: 'two-way',
+      lanes: [
+        straightLane('E', { x: -100, y: 0 }, { x: 100, y: 0 }, 13.9),
+        straightLane('W', { x: 100, y: 3.5 }, { x: -100, y: 3.5 }, 13.9),
+      ],
+    }),
+  );
+  // a road with two lanes the ego's way (E, E2 at y = 3.5) and the oncoming W2 at y = 7: the car
+  // at y = 2.26 is over the centre line in E2, going against it (the fuzz campaign's road)
+  const wide = new RoadMap(
+    RoadMapSchema.parse({
+      id: 'three-lane',
+      lanes: [
+        straightLane('E', { x: -100, y: 0 }, { x: 100, y: 0 }, 13.9),
+        straightLane('E2', { x: -100, y: 3.5 }, { x: 100, y: 3.5 }, 13.9),
+        straightLane('W2', { x: 100, y: 7 }, { x: -100, y: 7 }, 13.9),
+      ],
+    }),
+  );
+  const swinging = (yawRateRadps?: number, map = road, y = 1.2) => {
+    const car = {
+      id: 'o',
+      kind: 'vehicle' as const,
+      x: 30,
+      y,
+      headingRad: Math.PI - 0.1,
+      speedMps: 7,
+      lengthM: 4.8,
+      widthM: 1.9,
+      ...(yawRateRadps === undefined ? {} : { yawRateRadps }),
+    };
+    const f = new AgentForecast(4, 64);
+    forecastAgents([car], map, new LanePathCache(map), ['E'], 0, 0, 200, 21, 0.2, f);
+    // over its slots, how far down (into E, towards the ego) its rear corners come at step k
+    const lowestRearY = (k: number): number => {
+      let low = Number.POSITIVE_INFINITY;
+      for (let j = 0; j < f.count; j++) {
+        const b = j * f.capacity + k;
+        const h = f.h[b]!;
+        const rearY = f.y[b]! - 2.4 * Math.sin(h);
+        low = Math.min(low, rearY - 0.95 * Math.abs(Math.cos(h)));
+      }
+      return low;
+    };
+    return { f, lowestRearY };
+  };
+
+  it('its heading turning at 1.5 rad/s: a slot turns its outline on, its rear corner 0.3 m further into the ego’s lane 0.2 s on', () => {
+    const held = swinging().lowestRearY(1);
+    const turning = swinging(-1.5).lowestRearY(1);
+    // (turning by 0.27 rad: the rear swings in by 2.4 m × sin, more than the centre moves back out)
+    expect(turning).toBeLessThan(held - 0.3);
+  });
+
+  it('the same going against the lane it is over the line in (a straight-line forecast): its rear corner too', () => {
+    const held = swinging(undefined, wide, 2.26).lowestRearY(1);
+    const turning = swinging(-1.5, wide, 2.26).lowestRearY(1);
+    expect(turning).toBeLessThan(held - 0.3);
+  });
+
+  it('its front turning towards the ego (into the ego’s lane, a cut-in’s turn) adds no turning slot: the drift slots forecast that', () => {
+    expect(swinging(1.5).f.count).toBe(swinging().f.count);
+  });
+
+  it('a heading held (0.1 rad/s) adds no slot', () => {
+    expect(swinging(-0.1).f.count).toBe(swinging().f.count);
+  });
+});

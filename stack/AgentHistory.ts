@@ -26,6 +26,7 @@ import {
   clockWentBack,
   withSeenFor,
 } from './AgentsSeen.ts';
+import { withYawRate } from './AgentYaw.ts';
 
 /** The agents' history after the snapshots stepped so far. */
 export interface AgentHistory {
@@ -95,7 +96,7 @@ export function agentSightingsStep(
 /**
  * One step: the history after `snap` (its sightings and its agents' speeds, with speeds along their
  * lanes on `map`) and `gateSnapshot`, `snap` with each agent's `accelMps2`, `sustainedDecelMps2`,
- * `courseRad` and `seenForS` as the gate is to see them (values a tracker supplied kept only where
+ * `courseRad`, `yawRateRadps` and `seenForS` as the gate is to see them (values a tracker supplied kept only where
  * the history bears them out: `withAccelerations`, `withSustainedBraking`, `withCourse` — a supplied
  * course never —, `withSeenFor`). Pure.
  */
@@ -114,8 +115,15 @@ export function agentHistoryStep(
   if (last && clockWentBack(last.tS, snap.tS, params.lateS)) speeds = [];
   const sample = speedSampleOf(snap, map);
   const gateSnapshot = withSeenFor(
-    withCourse(
-      withSustainedBraking(withAccelerations(snap, accelReference(speeds, snap.tS, params)), speeds, sample),
+    withYawRate(
+      withCourse(
+        withSustainedBraking(
+          withAccelerations(snap, accelReference(speeds, snap.tS, params)),
+          speeds,
+          sample,
+        ),
+        speeds,
+      ),
       speeds,
     ),
     seen,
