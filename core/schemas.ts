@@ -142,13 +142,6 @@ export const AgentStateSchema = z
      * (a heading that is off its lane by noise, or on a coarse map, is no drift).
      */
     courseRad: finite().optional(),
-    /**
-     * How fast the agent's heading turns, rad/s (counter-clockwise +; absent: not measured), from its
-     * headings in the last snapshots: the stack's own measurement (`stack/AgentYaw.ts`). The gate
-     * forecasts a vehicle off any lane it follows, whose heading turns, with its outline turning on
-     * beside its straight-line forecast (a car swinging back over the centre line swings its rear in).
-     */
-    yawRateRadps: finite().optional(),
     lengthM: positive(),
     widthM: positive(),
   })

@@ -13,10 +13,7 @@
  * (`core/map` `stopsForLight`, the rule the planner reads other drivers' lights by) — is forecast
  * to brake to a stop at that line, not to run through it; one that cannot goes on. A vehicle
  * crossing the ego's way that has been seen braking for a while is forecast to rest at a share of
- * that braking (`ForecastBraking`), in its lane-following slot only. A vehicle whose heading turns
- * (`AgentState.yawRateRadps`, against its lane's own turn where it follows one) also gets a slot in
- * which it turns on, the rate decaying (`fillYaw`), its outline turning with it: a car swinging back
- * over the centre line turns its rear corner in towards the ego. Storage is preallocated and
+ * that braking (`ForecastBraking`), in its lane-following slot only. Storage is preallocated and
  * reused.
  */
 import { type AgentState, angleDiff, type TrafficLightState } from '../core/index.ts';
@@ -53,20 +50,6 @@ const TURN_MIN_RAD = Math.PI / 6;
 const TURN_MAX_LAT_MPS2 = 8;
 /** A vehicle this far into a junction lane may still take a sibling branch (the branches part gradually), m. */
 const BRANCH_EARLY_M = 6;
-/**
- * A vehicle off any lane it follows whose heading turns at least this fast also gets a slot in which
- * it turns on, rad/s (our choice: a heading held to within 0.01 rad per 0.1 s step, `COURSE.maxTurnRad`,
- * is held; 0.2 rad/s is 0.02 per step).
- */
-const YAW_SLOT_MIN_RADPS = 0.2;
-/**
- * Its yaw rate decays with this time constant, s, so that it turns on by at most rate × this (our
- * choice: a swing back over the centre line lasts about a second — the fuzz campaign's drifts swing
- * back over 0.75–1.5 s — and then the heading comes back along the lane).
- */
-const YAW_DECAY_S = 1;
-/** The most it is forecast to turn on by, rad (a quarter turn: beyond that it is turning off the road). */
-const YAW_MAX_TURN_RAD = Math.PI / 2;
 
 export class AgentForecast {
   /** Number of agents kept (after culling) and of steps. */
@@ -328,21 +311,6 @@ export function forecastAgents(
           fillDrift(out, slot2 * out.capacity, path, s0, d0, dRate, lonF, dh, reach, ag, n, dtS, stopM);
         }
       }
-      if (ag.kind === 'vehicle' && ag.yawRateRadps !== undefined && out.count < out.maxAgents) {
-        // its heading turns against its lane's (the lane's own turn at its speed taken out: a car
-        // following a bend is not swinging): beside the lane-following slot, the one in which it
-        // turns on, its outline with it (a car swinging back over the centre line turns its rear in)
-        const aheadM = 1;
-        const laneYawRadps =
-          (angleDiff(path.line.headingAt(Math.max(0, s0) + aheadM), path.line.headingAt(Math.max(0, s0))) /
-            aheadM) *
-          ag.speedMps;
-        if (swingsBack(ag, ag.yawRateRadps - laneYawRadps, cx, cy)) {
-          const slot2 = out.count++;
-          out.index[slot2] = i;
-          fillYaw(out, slot2 * out.capacity, ag, ag.yawRateRadps - laneYawRadps, stopM, n, dtS);
-        }
-      }
       if (turns && ag.kind === 'vehicle' && slowsForTurn(ag))
         for (const turn of turnPaths(map, paths, path, onLaneId, onLaneS, ag, (n - 1) * dtS, route)) {
           if (turns.count >= turns.maxAgents) break;
@@ -362,19 +330,6 @@ export function forecastAgents(
       out.h[base + k] = ag.headingRad;
       out.v[base + k] = lon.v;
     }
-    if (
-      moving &&
-      ag.kind === 'vehicle' &&
-      ag.yawRateRadps !== undefined &&
-      swingsBack(ag, ag.yawRateRadps, cx, cy) &&
-      out.count < out.maxAgents
-    ) {
-      // its heading turns: beside the straight line, the slot in which it turns on (its outline
-      // with it: a car swinging back over the centre line turns its rear corner in)
-      const slot2 = out.count++;
-      out.index[slot2] = i;
-      fillYaw(out, slot2 * out.capacity, ag, ag.yawRateRadps, stopM, n, dtS);
-    }
     if (wrongWay && Math.abs(dRate) > DRIFT_TOWARDS_EGO_MPS && out.count < out.maxAgents) {
       wrongWay.line.project(cx, cy, fp);
       // (its straight line crosses the ego's lane and leaves it again: seed 424242 run 376's car
@@ -386,20 +341,6 @@ export function forecastAgents(
       }
     }
   }
-}
-
-/**
- * Whether a vehicle turning at `yawRadps` (against its lane's own turn) swings back: its front turns
- * away from the ego at (cx, cy), at `YAW_SLOT_MIN_RADPS` or more — its rear turns towards it. A front
- * turning towards the ego (a cut-in, a drift over the line) is the drift slots' business: forecast
- * turning on, every cut-in was forecast across the ego's lane (fuzz seed 7: 163 clean runs changed,
- * progress gap 0.0434 → 0.0461).
- */
-function swingsBack(ag: AgentState, yawRadps: number, cx: number, cy: number): boolean {
-  if (Math.abs(yawRadps) < YAW_SLOT_MIN_RADPS) return false;
-  // the ego's side of the vehicle's heading: + left
-  const side = Math.cos(ag.headingRad) * (cy - ag.y) - Math.sin(ag.headingRad) * (cx - ag.x);
-  return yawRadps * side < 0;
 }
 
 /** True when a vehicle shows that it may turn: its indicator is on, or it eases off (not braking hard). */
@@ -554,45 +495,6 @@ function fillWrongWay(
   out.y[base] = ag.y;
   out.h[base] = ag.headingRad;
   out.v[base] = ag.speedMps;
-}
-
-/**
- * A vehicle turning at `yawRadps` now, the rate decaying over `YAW_DECAY_S` (its heading turns on by
- * at most `YAW_MAX_TURN_RAD`), along that arc at its speed (braking to rest `stopM` on), into `out`
- * from `base`; positions integrated over 4 substeps of each step.
- */
-function fillYaw(
-  out: AgentForecast,
-  base: number,
-  ag: AgentState,
-  yawRadps: number,
-  stopM: number,
-  n: number,
-  dtS: number,
-): void {
-  const turn = Math.max(-YAW_MAX_TURN_RAD, Math.min(YAW_MAX_TURN_RAD, yawRadps * YAW_DECAY_S));
-  const headingAt = (t: number): number => ag.headingRad + turn * (1 - Math.exp(-t / YAW_DECAY_S));
-  let x = ag.x;
-  let y = ag.y;
-  let dist = 0;
-  const sub = 4;
-  for (let k = 0; k < n; k++) {
-    if (k > 0)
-      for (let j = 1; j <= sub; j++) {
-        const t = (k - 1 + j / sub) * dtS;
-        alongAt(ag.speedMps, stopM, t);
-        const ds = lon.dist - dist;
-        dist = lon.dist;
-        const h = headingAt(t - (0.5 * dtS) / sub);
-        x += ds * Math.cos(h);
-        y += ds * Math.sin(h);
-      }
-    alongAt(ag.speedMps, stopM, k * dtS);
-    out.x[base + k] = x;
-    out.y[base + k] = y;
-    out.h[base + k] = headingAt(k * dtS);
-    out.v[base + k] = lon.v;
-  }
 }
 
 /**

@@ -68,15 +68,3 @@ describe('agentHistoryStep', () => {
     expect(lastSeen(sparse, plan).sustainedDecelMps2).toBeUndefined();
   });
 });
-
-describe('agentHistoryStep: yaw rates', () => {
-  it('hands the gate a car’s yaw rate from its heading one plan tick before (0.05 rad in 0.1 s: 0.5 rad/s)', () => {
-    const turned = (tS: number, dh: number): WorldSnapshot => {
-      const s = snapOf(tS, 10);
-      return { ...s, agents: s.agents.map((a) => ({ ...a, headingRad: a.headingRad + dh })) };
-    };
-    const first = agentHistoryStep(AGENT_HISTORY_INITIAL, turned(1.0, 0), map, plan);
-    const second = agentHistoryStep(first.state, turned(1.1, 0.05), map, plan);
-    expect(second.gateSnapshot.agents[0]!.yawRateRadps).toBeCloseTo(0.5, 6);
-  });
-});

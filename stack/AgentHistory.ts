@@ -26,7 +26,6 @@ import {
   clockWentBack,
   withSeenFor,
 } from './AgentsSeen.ts';
-import { withYawRate } from './AgentYaw.ts';
 
 /** The agents' history after the snapshots stepped so far. */
 export interface AgentHistory {
@@ -96,7 +95,7 @@ export function agentSightingsStep(
 /**
  * One step: the history after `snap` (its sightings and its agents' speeds, with speeds along their
  * lanes on `map`) and `gateSnapshot`, `snap` with each agent's `accelMps2`, `sustainedDecelMps2`,
- * `courseRad`, `yawRateRadps` and `seenForS` as the gate is to see them (values a tracker supplied kept only where
+ * `courseRad` and `seenForS` as the gate is to see them (values a tracker supplied kept only where
  * the history bears them out: `withAccelerations`, `withSustainedBraking`, `withCourse` — a supplied
  * course never —, `withSeenFor`). Pure.
  */
@@ -115,15 +114,8 @@ export function agentHistoryStep(
   if (last && clockWentBack(last.tS, snap.tS, params.lateS)) speeds = [];
   const sample = speedSampleOf(snap, map);
   const gateSnapshot = withSeenFor(
-    withYawRate(
-      withCourse(
-        withSustainedBraking(
-          withAccelerations(snap, accelReference(speeds, snap.tS, params)),
-          speeds,
-          sample,
-        ),
-        speeds,
-      ),
+    withCourse(
+      withSustainedBraking(withAccelerations(snap, accelReference(speeds, snap.tS, params)), speeds, sample),
       speeds,
     ),
     seen,
