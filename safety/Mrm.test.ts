@@ -37,11 +37,11 @@ describe('mrmStep', () => {
     r = mrmStep(r.state, { tS: 0.2, verdict: hard, egoSpeedMps: 10.8 }, P);
     expect(r.output.decelMps2).toBe(8);
   });
-  it('a repaired command (MODIFY) in the release wait keeps the emergency rate: the danger is still there', () => {
+  it('a repaired command (MODIFY) in the release wait keeps the emergency rate, offering b_min alone to ease to', () => {
     const hard = { decision: 'VETO' as const, mrm: { kind: 'EMERGENCY_STOP' as const, decelMps2: 8 } };
     let r = mrmStep(MRM_INITIAL, { tS: 0, verdict: hard, egoSpeedMps: 12 }, P);
     r = mrmStep(r.state, { tS: 0.1, verdict: { decision: 'MODIFY' }, egoSpeedMps: 11.2 }, P);
-    expect(r.output).toMatchObject({ active: true, decelMps2: 8 });
+    expect(r.output).toMatchObject({ active: true, decelMps2: 8, easeMps2: [P.releaseBrakeMps2] });
     expect(r.state.allowSinceS).toBe(0.1); // (the wait runs on repairs too)
   });
   it('an ALLOW in the wait offers the rates to ease to, gentlest first: the comfortable stop, then b_min', () => {
@@ -51,7 +51,7 @@ describe('mrmStep', () => {
     r = mrmStep(r.state, { tS: 0.1, verdict: allow, egoSpeedMps: 11.2 }, P);
     expect(r.output.easeMps2).toEqual([P.gentlestReleaseBrakeMps2, P.releaseBrakeMps2]);
     expect(P.gentlestReleaseBrakeMps2).toBe(1);
-    r = mrmStep(r.state, { tS: 0.2, verdict: { decision: 'MODIFY' }, egoSpeedMps: 10.8 }, P);
+    r = mrmStep(r.state, { tS: 0.2, verdict: hard, egoSpeedMps: 10.8 }, P);
     expect(r.output.easeMps2).toEqual([]);
   });
   it('a stop at no more than b_min may still ease to the comfortable rate in the release wait', () => {
@@ -132,16 +132,24 @@ describe('mrmDrive: what a check leaves driving', () => {
   const twoChecks = (
     second: { decision: 'ALLOW' | 'MODIFY' | 'VETO' },
     passes: boolean | ((rateMps2: number) => boolean),
+    laneClear = false,
   ) => {
     const ok = (rate: number): boolean => (typeof passes === 'boolean' ? passes : passes(rate));
     const m0 = mrmStep(MRM_INITIAL, { tS: 0, verdict: hard, egoSpeedMps: 12 }, P);
     const first = mrmDrive(m0, MRM_INITIAL, hard, base, (_s, rate) => ok(rate));
     const m1 = mrmStep(m0.state, { tS: 0.1, verdict: second, egoSpeedMps: 11.2 }, P);
     const seen: number[] = [];
-    const next = mrmDrive(m1, m0.state, second, base, (_s, rate) => {
-      seen.push(rate);
-      return ok(rate);
-    });
+    const next = mrmDrive(
+      m1,
+      m0.state,
+      second,
+      base,
+      (_s, rate) => {
+        seen.push(rate);
+        return ok(rate);
+      },
+      () => laneClear,
+    );
     return { first, next, seen };
   };
 
@@ -178,10 +186,21 @@ describe('mrmDrive: what a check leaves driving', () => {
     expect(next.stop!.decelMps2).toBe(8);
   });
 
-  it('a repair in the wait holds the rate without asking about an eased stop', () => {
-    const { next, seen } = twoChecks({ decision: 'MODIFY' }, true);
+  it('a repair in the wait with a vehicle in the ego’s lane holds the rate without asking about an eased stop', () => {
+    const { next, seen } = twoChecks({ decision: 'MODIFY' }, true, false);
     expect(seen).toEqual([]);
     expect(next.drive).toMatchObject({ reason: 'MRM_HOLD', decelMps2: 8 });
+  });
+
+  it('a repair in the wait with the ego’s lane clear eases to b_min where the gate passes that stop', () => {
+    const { next, seen } = twoChecks({ decision: 'MODIFY' }, true, true);
+    expect(seen).toEqual([4]);
+    expect(next.drive).toMatchObject({ reason: 'MRM_EASED', decelMps2: 4 });
+  });
+
+  it('a repair in the wait with the ego’s lane clear keeps the rate where the gate refuses b_min', () => {
+    const { next } = twoChecks({ decision: 'MODIFY' }, false, true);
+    expect(next.drive).toMatchObject({ reason: 'MRM_EASE_REFUSED', decelMps2: 8 });
   });
 
   it('the check that releases the stop says so; the checked command drives', () => {

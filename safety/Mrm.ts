@@ -31,9 +31,10 @@ export const MrmParamsSchema = z.object({
    * Shalev-Shwartz et al. 2017). An emergency stop's 8 m/s² answers the danger the VETO saw; a
    * command found safe unchanged says it has passed, and braking with b_min still answers it (the
    * passed command's own braking, when harder, is the caller's to keep). A repaired command (MODIFY)
-   * says the danger is still there: the stop keeps its rate (fuzz seed 7 run 862: eased on the
-   * repairs of an oncoming drift, the ego came alongside the car as it swung back and was struck);
-   * a new VETO restores it.
+   * says the danger is still there: the stop eases to b_min there only where no other vehicle's
+   * outline reaches into the ego's lane (`safety/egoLaneOccupied.ts`; fuzz seed 7 run 862: eased on
+   * the repairs of an oncoming drift while the car held 0.44 m over the line, the ego came alongside
+   * it as it swung back and was struck), else keeps its rate; a new VETO restores it.
    */
   releaseBrakeMps2: z.number().positive().default(4),
   /**
@@ -74,8 +75,9 @@ export interface MrmOutput {
   decelMps2: number;
   /**
    * On a tick of the release wait that the gate ALLOWed unchanged, the rates below the stop's own it
-   * may ease to, gentlest first, m/s²; empty otherwise. `mrmDrive` drives the first whose stop the
-   * gate passes.
+   * may ease to, gentlest first, m/s²; on a repaired tick (MODIFY) of the wait b_min alone (where the
+   * caller finds the ego's lane clear: `mrmDrive`); empty otherwise. `mrmDrive` drives the first whose
+   * stop the gate passes.
    */
   easeMps2: number[];
 }
@@ -128,8 +130,11 @@ export function mrmStep(
   const active = s.mode !== 'NORMAL';
   // in the release wait, on a tick the gate allowed as it was, the stop eases to RSS's b_min (or
   // gentler: `easeMps2`); the state keeps the VETO's rate, which a repair or a VETO in the wait brings back
-  const waiting =
-    s.mode === 'OPERATING' && input.verdict.decision === 'ALLOW' && !Number.isNaN(s.allowSinceS);
+  const inWait = s.mode === 'OPERATING' && !Number.isNaN(s.allowSinceS);
+  const waiting = inWait && input.verdict.decision === 'ALLOW';
+  // on a repaired tick of the wait, b_min only, and only where the caller finds the ego's lane clear
+  // (`mrmDrive`'s `repaired`)
+  const repaired = inWait && input.verdict.decision === 'MODIFY';
   const decelMps2 = waiting ? Math.min(s.decelMps2, params.releaseBrakeMps2) : s.decelMps2;
   // the rates it may ease to there, gentlest first: the comfortable stop's, then b_min (a stop that
   // brakes no harder than b_min may still ease to the comfortable rate)
@@ -137,7 +142,9 @@ export function mrmStep(
     ? [...new Set([params.gentlestReleaseBrakeMps2, params.releaseBrakeMps2])]
         .filter((r) => r < s.decelMps2 - 1e-9)
         .sort((a, b) => a - b)
-    : [];
+    : repaired
+      ? [params.releaseBrakeMps2].filter((r) => r < s.decelMps2 - 1e-9)
+      : [];
   return { state: s, output: { active, kind: s.kind, decelMps2, easeMps2 } };
 }
 
@@ -192,7 +199,9 @@ export function mrmStopCommand(base: MidLevelCommand, drive: MrmDrive): MidLevel
  * the checked command, not it — so it is eased only to a rate where `easedPasses(stop, rate)` (the gate's
  * check of the eased stop on the path it is driven on) says so: the
  * VETO's rate may be what stops short of the conflict it was for (a stopped car 20 m ahead of an
- * ego at 12 m/s). `base`: see `mrmStopCommand`. Pure given a pure `easedPasses`.
+ * ego at 12 m/s). On a repaired tick (MODIFY) it eases only where `laneClear()` (the caller's
+ * `egoLaneOccupied` check of the scene) says no other vehicle reaches into the ego's lane.
+ * `base`: see `mrmStopCommand`. Pure given a pure `easedPasses` and `laneClear`.
  */
 export function mrmDrive(
   m: { state: MrmState; output: MrmOutput },
@@ -200,6 +209,7 @@ export function mrmDrive(
   verdict: Pick<Verdict, 'decision' | 'mrm'>,
   base: MidLevelCommand,
   easedPasses: (stop: MidLevelCommand, decelMps2: number) => boolean,
+  laneClear: () => boolean = () => false,
 ): { drive: MrmDrive; stop?: MidLevelCommand } {
   const lateral =
     verdict.mrm?.lateralOffsetM !== undefined ? { lateralOffsetM: verdict.mrm.lateralOffsetM } : {};
@@ -223,7 +233,10 @@ export function mrmDrive(
     reason:
       verdict.decision === 'VETO' ? 'MRM_VETO' : m.state.mode === 'SUCCEEDED' ? 'MRM_STANDSTILL' : 'MRM_HOLD',
   };
-  if (m.output.easeMps2.length === 0) return { drive: held, stop: mrmStopCommand(base, held) };
+  // a repaired tick eases only with the ego's lane clear of other vehicles' outlines
+  const repairedWait = verdict.decision === 'MODIFY';
+  if (m.output.easeMps2.length === 0 || (repairedWait && !laneClear()))
+    return { drive: held, stop: mrmStopCommand(base, held) };
   // the gentlest eased stop the gate passes: each rate is a stop of its own, checked as driven
   for (const rate of m.output.easeMps2) {
     const eased: MrmDrive = { ...held, decelMps2: Math.max(rate, 0.1), reason: 'MRM_EASED' };

@@ -25,6 +25,7 @@ export {
 export { canonicalJson, sha256Hex } from './canonicalJson.ts';
 export { checkControlStep } from './checkControlStep.ts';
 export { deriveCommand } from './deriveCommand.ts';
+export { egoLaneOccupied } from './egoLaneOccupied.ts';
 export { buildLanePath, type LanePath } from './LanePath.ts';
 export {
   brakesHarder,

@@ -10,6 +10,7 @@ import type { Planner, PlannerContext, PlanOutput } from '../planner/index.ts';
 import type { AuditLog } from '../safety/AuditLog.ts';
 import { canonicalJson, sha256Hex } from '../safety/canonicalJson.ts';
 import { deriveCommand } from '../safety/deriveCommand.ts';
+import { egoLaneOccupied } from '../safety/egoLaneOccupied.ts';
 import {
   brakesHarder,
   commandRate,
@@ -108,6 +109,7 @@ export function createGatedPlanner<S>(
           gate.checkCommand(eased, scene, {
             trajectory: gate.trajectoryFor(eased, scene, { commandDecelMps2: decelMps2 }, along),
           }).decision === 'ALLOW',
+        () => !egoLaneOccupied(scene),
       );
       let output: PlanOutput = r.output;
       let driven: Driven = { reason: drive.reason, command, ...commandRate(command) };

@@ -28,6 +28,7 @@ import {
   brakesHarder,
   canonicalJson,
   commandRate,
+  egoLaneOccupied,
   MRM_INITIAL,
   type MrmDrive,
   type MrmParams,
@@ -276,6 +277,7 @@ export function createStack(opts: StackOptions): Stack {
       mrmVerdict,
       mrmTemplate(snap, m.state),
       (eased) => gate.checkCommand(eased, scene).decision === 'ALLOW',
+      () => !egoLaneOccupied(scene),
     );
     mrm = m.state;
     let yielded = false;
