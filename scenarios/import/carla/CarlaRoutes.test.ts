@@ -1,4 +1,8 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { straightRoadXodr } from '../opendrive/testRoads.ts';
 import { carlaToMap } from './CarlaFrame.ts';
 import { importCarlaRoutes } from './index.ts';
 
@@ -48,5 +52,29 @@ describe('CARLA leaderboard routes on vendored Town02', () => {
   it('reports a missing town instead of failing the other routes', () => {
     const other = importCarlaRoutes(ROUTES, { mapPath: '/nonexistent/Town02.xodr', id: '0' });
     expect(other.ok ? '' : other.error.code).toBe('IO_ERROR');
+  });
+});
+
+describe("a route's top speed", () => {
+  it('is raised to the expert driving a road posted above 30 m/s (160 km/h), with a warning', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'carla-fast-'));
+    const xodr = straightRoadXodr({ lengthM: 2000 }).replace(
+      '<speed max="36" unit="km/h"/>',
+      '<speed max="160" unit="km/h"/>',
+    );
+    expect(xodr).toContain('max="160"');
+    writeFileSync(join(dir, 'Fast.xodr'), xodr);
+    // lane −1 (map y −1.75 = CARLA y 1.75), driven along +x
+    writeFileSync(
+      join(dir, 'routes.xml'),
+      `<routes><route id="0" town="Fast"><waypoint x="10" y="1.75" z="0" pitch="0" roll="0" yaw="0"/><waypoint x="1990" y="1.75" z="0" pitch="0" roll="0" yaw="0"/></route></routes>`,
+    );
+    const r = importCarlaRoutes(join(dir, 'routes.xml'), { mapPath: join(dir, 'Fast.xodr') });
+    if (!r.ok) throw new Error(JSON.stringify(r.error));
+    const s = r.value.scenarios[0]!;
+    const fastest = Math.max(...s.expert.map((p) => p.speedMps));
+    expect(fastest).toBeGreaterThan(40);
+    expect(s.vehicle.maxSpeedMps).toBe(Math.ceil(fastest * 1.05 * 10 - 1e-9) / 10);
+    expect(r.value.warnings.some((w) => w.includes(`raised to ${s.vehicle.maxSpeedMps} m/s`))).toBe(true);
   });
 });

@@ -23,6 +23,7 @@ import { RoadMap } from '../../../core/map/RoadMap.ts';
 import { RoutePath } from '../../../core/map/RoutePath.ts';
 import { readTextFile } from '../../../core/readTextFile.ts';
 import { repoPath } from '../../../core/repoPath.ts';
+import { coverEgoSpeed, egoSpeeds } from '../EgoTopSpeed.ts';
 import { loadOpenDrive } from '../opendrive/index.ts';
 import { attr, guard, kid, kids, num, parseXml, type XNode } from '../opendrive/XmlTree.ts';
 import type { ImportOptions, ImportResult } from '../types.ts';
@@ -141,7 +142,7 @@ export function routeScenario(
   map: RoadMap,
   mapPath: string,
   where: string,
-): Result<{ scenario: Scenario; events: RouteEvent[] }> {
+): Result<{ scenario: Scenario; events: RouteEvent[]; warnings: string[] }> {
   if (route.waypoints.length < 2) return fail('INVALID_INPUT', where, 'a route needs at least two waypoints');
   const located: { laneId: string; sM: number }[] = [];
   for (const [k, w] of route.waypoints.entries()) {
@@ -231,7 +232,13 @@ export function routeScenario(
   const { track, arrivalS } = expertAlongPath(map, path, sGoal, draft.dtS, budgetS);
   const durationS = Math.min(budgetS, Math.ceil(arrivalS + AFTER_ARRIVAL_S));
   const expert = track.filter((t) => t.tS <= durationS + 1e-9);
-  return ok({ scenario: { ...draft, durationS, expert }, events });
+  // A route on a road posted above the default top speed (a highway town) raises it to the expert's.
+  const covered = coverEgoSpeed(draft.vehicle, draft.id, egoSpeeds(egoStart.speedMps, expert));
+  return ok({
+    scenario: { ...draft, vehicle: covered.vehicle, durationS, expert },
+    events,
+    warnings: covered.warning ? [covered.warning] : [],
+  });
 }
 
 /** Imports a leaderboard routes file: one Scenario per route whose town map is available. */
@@ -289,6 +296,7 @@ export function importCarlaRoutes(path: string, opts: ImportOptions = {}): Resul
         continue;
       }
       scenarios.push(r.value.scenario);
+      warnings.push(...r.value.warnings);
       for (const e of r.value.events)
         events.push({ scenarioId: r.value.scenario.id, name: e.type, sM: e.sM });
       lastMap = odr.value.map;

@@ -126,7 +126,7 @@ function legacyScenario(
     where,
   );
   if (!r.ok) return r;
-  const warnings: string[] = [];
+  const warnings: string[] = [...r.value.warnings];
   const agents: ScenarioAgent[] = [];
   kids(sc, 'other_actor').forEach((a, k) => {
     const ap = `${where}/other_actor[${k}]`;

@@ -243,6 +243,60 @@ describe('importCommonRoad errors', () => {
     );
   });
 
+  it("keeps the default top speed (30 m/s) when the ego's start, expert and goal are slower", () => {
+    const s = mustImport(TWO).scenarios[0]!;
+    expect(s.vehicle.maxSpeedMps).toBe(30);
+    expect(mustImport(TWO).warnings.some((w) => w.includes('top speed'))).toBe(false);
+  });
+
+  it("raises the ego's top speed over a start above 30 m/s (crime's OSC_Overtake: 41.7 m/s) and warns with the value", () => {
+    const p = join(dir, 'fast-start.xml');
+    const start = '<velocity><exact>8</exact></velocity>\n      <yawRate>';
+    expect(text).toContain(start);
+    writeFileSync(p, text.replace(start, '<velocity><exact>41.6666</exact></velocity>\n      <yawRate>'));
+    const res = mustImport(p);
+    const s = res.scenarios[0]!;
+    expect(s.egoStart.speedMps).toBeCloseTo(41.6666, 9);
+    // 41.6666 × 1.05 = 43.75 → 43.8 m/s; the expert IDM drive starts at 41.7 m/s, not cut to 30
+    expect(s.vehicle.maxSpeedMps).toBe(43.8);
+    expect(s.expert[1]!.speedMps).toBeGreaterThan(35);
+    expect(res.warnings.some((w) => w.includes('start speed 41.67 m/s') && w.includes('43.8 m/s'))).toBe(
+      true,
+    );
+  });
+
+  it("raises the ego's top speed to the least speed of a goal velocity interval above 30 m/s", () => {
+    const p = join(dir, 'fast-goal.xml');
+    const goal = '<time><intervalStart>20</intervalStart><intervalEnd>40</intervalEnd></time>';
+    expect(text).toContain(goal);
+    writeFileSync(
+      p,
+      text.replace(
+        goal,
+        `${goal}<velocity><intervalStart>35</intervalStart><intervalEnd>40</intervalEnd></velocity>`,
+      ),
+    );
+    const res = mustImport(p);
+    // 35 × 1.05 = 36.75 → 36.8 m/s
+    expect(res.scenarios[0]!.vehicle.maxSpeedMps).toBe(36.8);
+    expect(res.warnings.some((w) => w.includes('goal velocity 35.00 m/s'))).toBe(true);
+  });
+
+  it("raises the ego's top speed to its recording's fastest speed", () => {
+    // the ego's recording (obstacle 22, on the start state at 8 m/s) speeds up to 38 m/s
+    const p = join(dir, 'fast-rec.xml');
+    const state = (step: number, x: number, v: number) =>
+      `<state><position><point><x>${x}</x><y>1.75</y></point></position><orientation><exact>0</exact></orientation><time><exact>${step}</exact></time><velocity><exact>${v}</exact></velocity></state>`;
+    const ego = `<dynamicObstacle id="22"><type>car</type><shape><rectangle><length>4.5</length><width>1.8</width></rectangle></shape>
+      <initialState><position><point><x>5</x><y>1.75</y></point></position><orientation><exact>0</exact></orientation><time><exact>0</exact></time><velocity><exact>8</exact></velocity></initialState>
+      <trajectory>${state(1, 6, 20)}${state(2, 8, 38)}${state(3, 12, 30)}</trajectory></dynamicObstacle>`;
+    writeFileSync(p, text.replace('<planningProblem id="30">', `${ego}<planningProblem id="30">`));
+    const s = mustImport(p).scenarios[0]!;
+    // 38 × 1.05 = 39.9 m/s
+    expect(s.vehicle.maxSpeedMps).toBe(39.9);
+    expect(Math.max(...s.expert.map((e) => e.speedMps))).toBeCloseTo(38, 9);
+  });
+
   it("takes the ego's recording at another time step when its pose and speed are the planning problem's (crime's inD files)", () => {
     // as above, but the obstacle's states are at steps 55… while the planning problem is at step 0
     // (start speed 8 m/s)

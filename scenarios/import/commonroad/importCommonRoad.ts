@@ -37,6 +37,7 @@ import {
 import { RoadMap } from '../../../core/map/RoadMap.ts';
 import { idmPlanner } from '../../../core/vehicle/index.ts';
 import { runScenario } from '../../../sim/runScenario.ts';
+import { coverEgoSpeed, egoSpeeds } from '../EgoTopSpeed.ts';
 import {
   asArray,
   attr,
@@ -224,6 +225,23 @@ function exactOrMid(node: XmlNode | undefined, where: string): number | undefine
     return (num(node, 'intervalStart', where) + num(node, 'intervalEnd', where)) / 2;
   }
   return undefined;
+}
+
+/**
+ * The least speed a goal state asks of the ego, m/s: its velocity's exact value or interval
+ * start (reaching the goal at any speed inside the interval solves the problem, so only the
+ * interval's start is demanded), absolute (CommonRoad allows negative intervals for reversing);
+ * undefined when the goal sets no velocity.
+ */
+function goalSpeedMps(goal: XmlNode | undefined, where: string): number | undefined {
+  const v = child(goal, 'velocity');
+  if (!v) return undefined;
+  if (v.exact !== undefined) return Math.abs(num(v, 'exact', `${where}/velocity`));
+  if (v.intervalStart === undefined) return undefined;
+  const a = num(v, 'intervalStart', `${where}/velocity`);
+  const b = v.intervalEnd !== undefined ? num(v, 'intervalEnd', `${where}/velocity`) : a;
+  // The slowest speed inside the interval (0 when it spans standstill).
+  return a <= 0 && b >= 0 ? 0 : Math.min(Math.abs(a), Math.abs(b));
 }
 
 function centroid(ps: Vec2[]): Vec2 {
@@ -824,11 +842,6 @@ function readCommonRoad(root: XmlNode, path: string, opts: ImportOptions): Resul
       goalTime?.intervalEnd !== undefined
         ? num(goalTime, 'intervalEnd', `${where}/goalState/time`)
         : exactOrMid(goalTime, `${where}/goalState/time`);
-    const vehicle = VehicleParamsSchema.parse({});
-    // CommonRoad states are the vehicle's centre; edgeplan's ego is its rear axle.
-    const egoX = init.p.x - vehicle.rearAxleToCenterM * Math.cos(init.headingRad);
-    const egoY = init.p.y - vehicle.rearAxleToCenterM * Math.sin(init.headingRad);
-    const startLane = nearestLane(map.value, { x: egoX, y: egoY }, init.headingRad);
     // Some files carry the ego's own drive as an obstacle starting on the planning problem's
     // initial state (commonroad-crime's scenarios, solutions): it is the ego's recording, not
     // another road user, and the best expert there is.
@@ -837,6 +850,18 @@ function readCommonRoad(root: XmlNode, path: string, opts: ImportOptions): Resul
       warnings.push(
         `${sid}: obstacle ${ego.id} starts on the planning problem's initial state (the ego's own recording): left out of the agents, its trajectory is the expert`,
       );
+    // A start, a recording or a goal velocity above the default top speed (motorways: DEU_A9,
+    // USA_US101, OSC_Overtake's 41.7 m/s) raises it, before the IDM expert is driven with it.
+    const covered = coverEgoSpeed(VehicleParamsSchema.parse({}), sid, [
+      ...egoSpeeds(init.speedMps, ego?.behavior.type === 'replay' ? ego.behavior.track : []),
+      { speedMps: goalSpeedMps(goal, `${where}/goalState`), what: 'goal velocity' },
+    ]);
+    if (covered.warning) warnings.push(covered.warning);
+    const vehicle = covered.vehicle;
+    // CommonRoad states are the vehicle's centre; edgeplan's ego is its rear axle.
+    const egoX = init.p.x - vehicle.rearAxleToCenterM * Math.cos(init.headingRad);
+    const egoY = init.p.y - vehicle.rearAxleToCenterM * Math.sin(init.headingRad);
+    const startLane = nearestLane(map.value, { x: egoX, y: egoY }, init.headingRad);
     // A start off the lanelets is a data error (test files place the ego at the origin); it still
     // loads, but the run starts off the drivable area, so say so.
     if (!map.value.isDrivable(init.p.x, init.p.y)) {

@@ -293,3 +293,24 @@ describe('importNuplan errors', () => {
     expect(r.ok ? '' : r.error.message).toContain('edgeplan-road');
   });
 });
+
+describe("the ego's top speed", () => {
+  it('is raised over a log driven above 30 m/s (nuPlan has no top speed) and warned with its value', () => {
+    const f = generateNuplanFixture('cut_in', mkdtempSync(join(tmpdir(), 'nuplan-fast-')));
+    if (!f.ok) throw new Error(JSON.stringify(f.error));
+    const before = mustImport(f.value);
+    expect(before.scenarios[0]!.vehicle.maxSpeedMps).toBe(30);
+    expect(before.warnings.some((w) => w.includes('top speed'))).toBe(false);
+    // the same log on a freeway: every ego row 40 m/s along x
+    const db = new Database(f.value.dbPath);
+    db.prepare('UPDATE ego_pose SET vx = 40, vy = 0').run();
+    db.close();
+    const fast = mustImport(f.value);
+    // 40 × 1.05 = 42 m/s
+    expect(fast.scenarios[0]!.vehicle.maxSpeedMps).toBe(42);
+    expect(fast.scenarios[0]!.egoStart.speedMps).toBe(40);
+    expect(
+      fast.warnings.some((w) => w.includes('start speed 40.00 m/s') && w.includes('raised to 42 m/s')),
+    ).toBe(true);
+  });
+});

@@ -28,6 +28,7 @@ import {
   VehicleParamsSchema,
 } from '../../../core/index.ts';
 import { RoadMap } from '../../../core/map/RoadMap.ts';
+import { coverEgoSpeed, egoSpeeds } from '../EgoTopSpeed.ts';
 import type { ImportOptions, ImportResult } from '../types.ts';
 import { DB_INTERVAL_S } from './nuplanSchema.ts';
 import { openSqlite, type SqliteDatabase } from './openSqlite.ts';
@@ -498,13 +499,16 @@ function readLog(
     }
     const last = expert[expert.length - 1]!;
     const goal = scene?.goal ?? { x: last.x, y: last.y, headingRad: last.headingRad };
+    // nuPlan's vehicle model has no top speed: a log driven above ours (a freeway) raises it.
+    const covered = coverEgoSpeed(VehicleParamsSchema.parse({}), w.id, egoSpeeds(ego.vx[r0]!, expert));
+    if (covered.warning) warnings.push(covered.warning);
     const draft = {
       formatVersion: 1 as const,
       id: w.id,
       description: `nuPlan ${w.tag.type} in log ${logfile} at lidar_pc ${w.tag.pc}`,
       tags: [w.tag.type, 'nuplan'],
       map: { kind: 'file' as const, path: gpkg, format: 'nuplan-gpkg' },
-      vehicle: VehicleParamsSchema.parse({}),
+      vehicle: covered.vehicle,
       egoStart: {
         tS: 0,
         x: expert[0]!.x,

@@ -188,14 +188,14 @@ describe('speed limits of roads that post none', () => {
 });
 
 describe('the ego', () => {
-  function twoCars(firstT: number): string {
+  function twoCars(firstT: number, speedMps = 5, performance = ''): string {
     const dir = mkdtempSync(join(tmpdir(), 'edgeplan-ego-'));
     writeFileSync(join(dir, 'road.xodr'), straightRoadXodr({ lengthM: 300 }));
     const car = (n: string) =>
-      `<ScenarioObject name="${n}"><Vehicle name="car" vehicleCategory="car"><BoundingBox><Center x="1.5" y="0" z="0.8"/><Dimensions width="2" length="5" height="1.5"/></BoundingBox></Vehicle></ScenarioObject>`;
+      `<ScenarioObject name="${n}"><Vehicle name="car" vehicleCategory="car"><BoundingBox><Center x="1.5" y="0" z="0.8"/><Dimensions width="2" length="5" height="1.5"/></BoundingBox>${performance}</Vehicle></ScenarioObject>`;
     const at = (n: string, pos: string) =>
       `<Private entityRef="${n}"><PrivateAction><TeleportAction><Position>${pos}</Position></TeleportAction></PrivateAction>
-       <PrivateAction><LongitudinalAction><SpeedAction><SpeedActionDynamics dynamicsShape="step" dynamicsDimension="time" value="0"/><SpeedActionTarget><AbsoluteTargetSpeed value="5"/></SpeedActionTarget></SpeedAction></LongitudinalAction></PrivateAction></Private>`;
+       <PrivateAction><LongitudinalAction><SpeedAction><SpeedActionDynamics dynamicsShape="step" dynamicsDimension="time" value="0"/><SpeedActionTarget><AbsoluteTargetSpeed value="${speedMps}"/></SpeedActionTarget></SpeedAction></LongitudinalAction></PrivateAction></Private>`;
     writeFileSync(
       join(dir, 's.xosc'),
       `<?xml version="1.0"?><OpenSCENARIO><FileHeader revMajor="1" revMinor="1" description="t"/>
@@ -224,6 +224,26 @@ describe('the ego', () => {
     // no Axles, no Performance: the defaults
     expect(v.wheelBaseM).toBe(VehicleParamsSchema.parse({}).wheelBaseM);
     expect(v.maxDecelMps2).toBe(VehicleParamsSchema.parse({}).maxDecelMps2);
+  });
+
+  it('gets a top speed over its start speed when the file gives no Performance (our default is 30 m/s)', () => {
+    const r = importOpenScenario(twoCars(-1.75, 40));
+    if (!r.ok) throw new Error(r.error.message);
+    const s = r.value.scenarios[0]!;
+    expect(s.egoStart.speedMps).toBeCloseTo(40, 9);
+    // 40 × 1.05 = 42 m/s
+    expect(s.vehicle.maxSpeedMps).toBe(42);
+    expect(r.value.warnings.some((w) => w.includes('start speed 40.00 m/s') && w.includes('42 m/s'))).toBe(
+      true,
+    );
+  });
+
+  it("keeps the Performance maxSpeed when it covers the ego's speeds", () => {
+    const perf = '<Performance maxSpeed="50" maxAcceleration="5" maxDeceleration="10"/>';
+    const r = importOpenScenario(twoCars(-1.75, 40, perf));
+    if (!r.ok) throw new Error(r.error.message);
+    expect(r.value.scenarios[0]!.vehicle.maxSpeedMps).toBe(50);
+    expect(r.value.warnings.some((w) => w.includes('top speed'))).toBe(false);
   });
 
   it('is missing from a road-only file without entities (esmini sign_test.xosc): a skip, not a failure', () => {

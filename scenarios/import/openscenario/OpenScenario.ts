@@ -28,6 +28,7 @@ import { RoadMap } from '../../../core/map/RoadMap.ts';
 import { RoutePath } from '../../../core/map/RoutePath.ts';
 import { readTextFile } from '../../../core/readTextFile.ts';
 import { findTown } from '../carla/index.ts';
+import { coverEgoSpeed, egoSpeeds } from '../EgoTopSpeed.ts';
 import { loadOpenDrive, type OpenDriveResult } from '../opendrive/index.ts';
 import { attr, guard, ImportError, kid, kids, num, parseXml, type XNode } from '../opendrive/XmlTree.ts';
 import type { ImportOptions, ImportResult } from '../types.ts';
@@ -603,9 +604,15 @@ export function importOpenScenario(path: string, opts: ImportOptions = {}): Resu
     // the ego is the file's vehicle (its box, axles and Performance), not nuPlan's Pacifica: its
     // footprint is what the metrics and the gate measure (VehicleBody.ts); fields it does not give keep the defaults
     const egoEntity = entities.find((e) => e.name === egoName)!;
-    const vehicle = VehicleParamsSchema.parse(egoEntity.kind === 'vehicle' ? (egoEntity.vehicle ?? {}) : {});
+    const body = VehicleParamsSchema.parse(egoEntity.kind === 'vehicle' ? (egoEntity.vehicle ?? {}) : {});
     if (egoEntity.kind === 'vehicle')
       for (const w of egoEntity.vehicleWarnings ?? []) warnings.push(`the ego ${egoName}: ${w}`);
+    // The executor bounds speed actions by Performance maxSpeed (our top speed, VehicleBody.ts),
+    // but not every motion (timed trajectories), and a vehicle without Performance has no bound
+    // there while ours defaults to 30 m/s: a start or scripted speed above the top speed raises it.
+    const covered = coverEgoSpeed(body, `the ego ${egoName}`, egoSpeeds(e0.speedMps, expert));
+    if (covered.warning) warnings.push(covered.warning);
+    const vehicle = covered.vehicle;
     // esmini places the rear axle at a road's start (s = 0): the overhang behind it is paved (StartApron.ts)
     const apron = free ? undefined : startApron(posted.map, e0, vehicle);
     const mapData = apron
