@@ -694,7 +694,11 @@ function distributionOf(path: string): Result<Distribution> | undefined {
   }
 }
 
-/** One scenario per variant of a distribution (ids suffixed _v<k>, the values in the description). */
+/**
+ * One scenario per variant of a distribution (ids suffixed _v<k>, the values in the description);
+ * with `opts.id`, only the variant of that id (`<file>.xosc#xosc_cut-in_v03`): every `#id` used to
+ * load variant 0 under the name asked for. An id naming no variant is NOT_FOUND.
+ */
 function importVariants(path: string, dist: Distribution, opts: ImportOptions): Result<ImportResult> {
   const file = resolve(dirname(resolve(path)), dist.scenarioFile);
   const scenarios: Scenario[] = [];
@@ -702,8 +706,14 @@ function importVariants(path: string, dist: Distribution, opts: ImportOptions): 
   const unsupported = new Set<string>();
   let map: ImportResult['map'];
   const width = String(dist.variants.length - 1).length;
+  const suffix = (k: number) => `_v${String(k).padStart(width, '0')}`;
+  // the id's suffix names the variant: only that one is imported (each import runs the storyboard)
+  const wanted = opts.id === undefined ? undefined : /_v(\d+)$/.exec(opts.id);
+  const wantedK = wanted ? Number(wanted[1]) : undefined;
   for (const [k, v] of dist.variants.entries()) {
-    const r = importOpenScenario(file, { ...opts, parameters: Object.fromEntries(v) });
+    if (opts.id !== undefined && (k !== wantedK || !opts.id.endsWith(suffix(k)))) continue;
+    const { id: _variantId, ...base } = opts;
+    const r = importOpenScenario(file, { ...base, parameters: Object.fromEntries(v) });
     const values = [...v].map(([n, x]) => `${n}=${x}`).join(', ');
     if (!r.ok) return fail(r.error.code, `${path} variant ${k} (${values})`, r.error.message);
     for (const u of r.value.unsupported) unsupported.add(u);
@@ -711,11 +721,17 @@ function importVariants(path: string, dist: Distribution, opts: ImportOptions): 
     for (const s of r.value.scenarios)
       scenarios.push({
         ...s,
-        id: `${s.id}_v${String(k).padStart(width, '0')}`,
+        id: `${s.id}${suffix(k)}`,
         description: `${s.description} [variant ${k}: ${values}]`,
         tags: [...s.tags, 'parameter-distribution'],
       });
   }
+  if (opts.id !== undefined && !scenarios.some((s) => s.id === opts.id))
+    return fail(
+      'NOT_FOUND',
+      `${path}#${opts.id}`,
+      `no variant with this id (${dist.variants.length} variants, ids <scenario id>_v${'0'.repeat(width)} to _v${dist.variants.length - 1})`,
+    );
   return ok({ ...(map ? { map } : {}), scenarios, unsupported: [...unsupported], warnings });
 }
 

@@ -77,6 +77,27 @@ describe('ParameterValueDistribution', () => {
     expect(s.map((x) => Math.round(x.egoStart.x))).toEqual([20, 100, 20, 100, 20, 100]);
   });
 
+  it('imports only the variant a #id names, with its parameter values', () => {
+    const dir = scenarioDir();
+    writeFileSync(join(dir, 'dist.xosc'), distXosc(deterministic));
+    const r = importOpenScenario(join(dir, 'dist.xosc'), { id: 'xosc_base_v3' });
+    if (!r.ok) throw new Error(r.error.message);
+    expect(r.value.scenarios.map((x) => x.id)).toEqual(['xosc_base_v3']);
+    // variant 3 of the product: V0 = 10, S0 = 100
+    expect(r.value.scenarios[0]!.egoStart.speedMps).toBe(10);
+    expect(Math.round(r.value.scenarios[0]!.egoStart.x)).toBe(100);
+  });
+
+  it('fails NOT_FOUND for a #id that names no variant', () => {
+    const dir = scenarioDir();
+    writeFileSync(join(dir, 'dist.xosc'), distXosc(deterministic));
+    for (const id of ['xosc_base_v6', 'xosc_other_v1', 'xosc_base'])
+      expect(importOpenScenario(join(dir, 'dist.xosc'), { id })).toMatchObject({
+        ok: false,
+        error: { code: 'NOT_FOUND' },
+      });
+  });
+
   it('draws stochastic variants reproducibly from the seed, within the uniform range', () => {
     const body = (seed: number) => `<Stochastic numberOfTestRuns="5" randomSeed="${seed}">
       <StochasticDistribution parameterName="V0"><UniformDistribution><Range lowerLimit="8" upperLimit="12"/></UniformDistribution></StochasticDistribution>
