@@ -126,6 +126,49 @@ const oncomingFix = (ctx: CheckContext) => ({
   critical: true,
 });
 
+/**
+ * How far the ego may move sideways towards a follower before a rear strike is no longer only the
+ * follower's, m (RSS lateral: the one that moves sideways is responsible; our choice, about a
+ * tracker's lateral wander within the lane — an in-lane drift of 1.1 m towards the next lane swiped
+ * a car coming up in it and was excused as "struck from behind", review 13).
+ */
+const REAR_STRUCK_SIDEWAYS_M = 0.2;
+
+const e0 = { x: 0, y: 0, c: 0, s: 0 };
+
+/**
+ * True when forecast slot `j` (agent `ag`) meets the ego at step `k` from behind (`fromBehind`) as
+ * the follower's fault: it already overlapped the ego sideways at the start (k = 0: the lane it
+ * follows the ego in), and the ego has not moved sideways towards it by more than
+ * `REAR_STRUCK_SIDEWAYS_M` by step k. A car in the next lane that the ego drifts into is the ego's
+ * conflict, however it meets it.
+ */
+function struckFromBehind(
+  ctx: CheckContext,
+  j: number,
+  k: number,
+  ag: { lengthM: number; widthM: number },
+  ax: number,
+  ay: number,
+  ah: number,
+  eg: { x: number; y: number; c: number; s: number },
+  hl: number,
+  hw: number,
+): boolean {
+  if (!fromBehind(ax, ay, ah, eg.x, eg.y, eg.c, eg.s, hl)) return false;
+  const f = ctx.forecast;
+  const r = ctx.rollout;
+  const b0 = j * f.capacity;
+  egoCentre(ctx, 0, e0);
+  const lat0 = -(f.x[b0]! - e0.x) * e0.s + (f.y[b0]! - e0.y) * e0.c;
+  const rel = f.h[b0]! - Math.atan2(e0.s, e0.c);
+  const agHalf = Math.abs(Math.sin(rel)) * (ag.lengthM / 2) + Math.abs(Math.cos(rel)) * (ag.widthM / 2);
+  if (Math.abs(lat0) >= hw + agHalf) return false;
+  // the ego's sideways move by step k: across its lane where it has one, else across its start heading
+  const moved = r.path ? r.d[k]! - r.d[0]! : -(eg.x - e0.x) * e0.s + (eg.y - e0.y) * e0.c;
+  return moved * Math.sign(lat0) <= REAR_STRUCK_SIDEWAYS_M;
+}
+
 /** True when agent (ax, ay, heading ah) is behind the ego and going the same way. */
 function fromBehind(
   ax: number,
@@ -271,7 +314,7 @@ export function collisionRule(ctx: CheckContext, sink: RuleSink): void {
         !laneChanging && ag.kind !== 'static' && wrongWayIn(ctx, ax, ay, ah, ag.widthM / 2, e.c, e.s);
       const far = wrongWay && !oncomingStops(ctx, mitigateS, rearMaxDecel, k * r.dtS, r.s[k]! - 2);
       if (far && givesOncomingProperResponse(ctx, k)) continue;
-      if (!laneChanging && fromBehind(ax, ay, ah, e.x, e.y, e.c, e.s, hl)) {
+      if (!laneChanging && struckFromBehind(ctx, j, k, ag, ax, ay, ah, e, hl, hw)) {
         // rear-ended by a follower (its fault); its constant-speed forecast then passes "through"
         // the ego, which is not a front conflict
         ctx.rearStruck.add(j);
@@ -317,7 +360,11 @@ export function ttcRule(ctx: CheckContext, sink: RuleSink): void {
       const ah = f.h[b]!;
       const reach = (v + ag.speedMps) * bound + hl + hw + (ag.lengthM + ag.widthM) / 2;
       if (Math.abs(ax - e.x) > reach || Math.abs(ay - e.y) > reach) continue;
-      if (ctx.rearStruck.has(j) || ctx.sideStruck.has(j) || fromBehind(ax, ay, ah, e.x, e.y, e.c, e.s, hl))
+      if (
+        ctx.rearStruck.has(j) ||
+        ctx.sideStruck.has(j) ||
+        struckFromBehind(ctx, j, k, ag, ax, ay, ah, e, hl, hw)
+      )
         continue;
       const wrongWay =
         !laneChanging && ag.kind !== 'static' && wrongWayIn(ctx, ax, ay, ah, ag.widthM / 2, e.c, e.s);
