@@ -621,7 +621,8 @@ function plannedShift(out: Rollout, kind: PathKind, map: RoadMap, halfWidthM: nu
     const d = out.d[k]!;
     if (Math.abs(d - d0) > Math.abs(far - d0)) far = d;
     const lane = map.lane(pieceAt(path, out.s[k]!).laneId);
-    if (!lane || Math.abs(d) + halfWidthM > lane.data.widthM / 2 + (halfWidthM > 0 ? overM : 0)) leaves = true;
+    if (!lane || Math.abs(d) + halfWidthM > lane.data.widthM / 2 + (halfWidthM > 0 ? overM : 0))
+      leaves = true;
   }
   out.shiftToM = leaves ? far : d0;
 }

@@ -103,7 +103,9 @@ export function withCourse(
     changed = true;
     const { courseRad: _dropped, courseSpeedMps: _droppedSpeed, ...rest } = a;
     if (own === undefined) return rest;
-    return ownSpeed === undefined ? { ...rest, courseRad: own } : { ...rest, courseRad: own, courseSpeedMps: ownSpeed };
+    return ownSpeed === undefined
+      ? { ...rest, courseRad: own }
+      : { ...rest, courseRad: own, courseSpeedMps: ownSpeed };
   });
   return changed ? { ...snap, agents } : snap;
 }
