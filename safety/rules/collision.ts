@@ -135,17 +135,21 @@ const oncomingFix = (ctx: CheckContext) => ({
 const REAR_STRUCK_SIDEWAYS_M = 0.2;
 
 const e0 = { x: 0, y: 0, c: 0, s: 0 };
+const fr = { sM: 0, dM: 0, segment: 0 };
 
 /**
- * True when forecast slot `j` (agent `ag`) meets the ego at step `k` from behind (`fromBehind`) as
- * the follower's fault: it already overlapped the ego sideways at the start (k = 0: the lane it
- * follows the ego in), and the ego has not moved sideways towards it by more than
- * `REAR_STRUCK_SIDEWAYS_M` by step k. A car in the next lane that the ego drifts into is the ego's
- * conflict, however it meets it.
+ * True when forecast slot `j` (agent `ag`, at ax, ay, heading ah at step `k`) meets the ego (`eg`,
+ * its centre at step k) from behind (`fromBehind`) as the follower's fault: at the contact it is
+ * in line with where the ego was sideways at the start (its offset across the ego's lane path
+ * within the two half widths of the ego's start offset: it came along the ego's lane, or moved
+ * over into it), and the ego has not moved sideways towards it by more than
+ * `REAR_STRUCK_SIDEWAYS_M`. A car in the next lane that the ego drifts into is the ego's conflict,
+ * however it meets it. Offsets are taken across the lane path where the ego has one (a follower
+ * coming round a bend behind is in line along the lane, not along the ego's heading), else across
+ * the ego's start heading.
  */
 function struckFromBehind(
   ctx: CheckContext,
-  j: number,
   k: number,
   ag: { lengthM: number; widthM: number },
   ax: number,
@@ -156,17 +160,27 @@ function struckFromBehind(
   hw: number,
 ): boolean {
   if (!fromBehind(ax, ay, ah, eg.x, eg.y, eg.c, eg.s, hl)) return false;
-  const f = ctx.forecast;
   const r = ctx.rollout;
-  const b0 = j * f.capacity;
   egoCentre(ctx, 0, e0);
-  const lat0 = -(f.x[b0]! - e0.x) * e0.s + (f.y[b0]! - e0.y) * e0.c;
-  const rel = f.h[b0]! - Math.atan2(e0.s, e0.c);
+  let dEgo0: number;
+  let dEgoK: number;
+  let dAg: number;
+  const path = r.path;
+  if (path) {
+    const win = hl + ag.lengthM + 10;
+    dEgo0 = path.line.project(e0.x, e0.y, fr, r.s[0]! - win, r.s[0]! + win).dM;
+    dEgoK = path.line.project(eg.x, eg.y, fr, r.s[k]! - win, r.s[k]! + win).dM;
+    dAg = path.line.project(ax, ay, fr, r.s[k]! - win, r.s[k]! + win).dM;
+  } else {
+    dEgo0 = 0;
+    dEgoK = -(eg.x - e0.x) * e0.s + (eg.y - e0.y) * e0.c;
+    dAg = -(ax - e0.x) * e0.s + (ay - e0.y) * e0.c;
+  }
+  const rel = ah - Math.atan2(eg.s, eg.c);
   const agHalf = Math.abs(Math.sin(rel)) * (ag.lengthM / 2) + Math.abs(Math.cos(rel)) * (ag.widthM / 2);
-  if (Math.abs(lat0) >= hw + agHalf) return false;
-  // the ego's sideways move by step k: across its lane where it has one, else across its start heading
-  const moved = r.path ? r.d[k]! - r.d[0]! : -(eg.x - e0.x) * e0.s + (eg.y - e0.y) * e0.c;
-  return moved * Math.sign(lat0) <= REAR_STRUCK_SIDEWAYS_M;
+  const side = dAg - dEgo0;
+  if (Math.abs(side) >= hw + agHalf) return false;
+  return (dEgoK - dEgo0) * Math.sign(side) <= REAR_STRUCK_SIDEWAYS_M;
 }
 
 /** True when agent (ax, ay, heading ah) is behind the ego and going the same way. */
@@ -314,7 +328,7 @@ export function collisionRule(ctx: CheckContext, sink: RuleSink): void {
         !laneChanging && ag.kind !== 'static' && wrongWayIn(ctx, ax, ay, ah, ag.widthM / 2, e.c, e.s);
       const far = wrongWay && !oncomingStops(ctx, mitigateS, rearMaxDecel, k * r.dtS, r.s[k]! - 2);
       if (far && givesOncomingProperResponse(ctx, k)) continue;
-      if (!laneChanging && struckFromBehind(ctx, j, k, ag, ax, ay, ah, e, hl, hw)) {
+      if (!laneChanging && struckFromBehind(ctx, k, ag, ax, ay, ah, e, hl, hw)) {
         // rear-ended by a follower (its fault); its constant-speed forecast then passes "through"
         // the ego, which is not a front conflict
         ctx.rearStruck.add(j);
@@ -363,7 +377,7 @@ export function ttcRule(ctx: CheckContext, sink: RuleSink): void {
       if (
         ctx.rearStruck.has(j) ||
         ctx.sideStruck.has(j) ||
-        struckFromBehind(ctx, j, k, ag, ax, ay, ah, e, hl, hw)
+        struckFromBehind(ctx, k, ag, ax, ay, ah, e, hl, hw)
       )
         continue;
       const wrongWay =
