@@ -62,6 +62,14 @@ describe('struck from behind: only a follower the ego did not move into', () => 
     expect(verdict.decision).not.toBe('ALLOW');
   });
 
+  it('a follower right behind is still excused when the ego shifts 0.4 m within its lane (no move towards it)', () => {
+    // (FRA_Anglet-1_1_T-1: a motorcycle 0.02 m off the ego's line, a shift read as "towards" it)
+    const { sc, ego, yCentre } = alongside(0, -0.05, 'R0', 90, 16);
+    const { collision } = collisionOf(sc, plan(ego.x, yCentre, 0, -0.4));
+    expect(collision.decision).toBe('ALLOW');
+    expect(collision.values.rearStruckAtS).toBeDefined();
+  });
+
   it('a follower in the ego’s own lane that runs into it is still excused', () => {
     // 10 m behind (centres) at 16 m/s: it runs into the ego's back after ≈ 1.7 s
     const { sc, ego, yCentre } = alongside(0, 0, 'R0', 90, 16);

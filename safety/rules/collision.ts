@@ -142,8 +142,8 @@ const fr = { sM: 0, dM: 0, segment: 0 };
  * its centre at step k) from behind (`fromBehind`) as the follower's fault: at the contact it is
  * in line with where the ego was sideways at the start (its offset across the ego's lane path
  * within the two half widths of the ego's start offset: it came along the ego's lane, or moved
- * over into it), and the ego has not moved sideways towards it by more than
- * `REAR_STRUCK_SIDEWAYS_M`. A car in the next lane that the ego drifts into is the ego's conflict,
+ * over into it), and the ego's own sideways move has not closed the sideways distance between their
+ * centres by more than `REAR_STRUCK_SIDEWAYS_M`. A car in the next lane that the ego drifts into is the ego's conflict,
  * however it meets it. Offsets are taken across the lane path where the ego has one (a follower
  * coming round a bend behind is in line along the lane, not along the ego's heading), else across
  * the ego's start heading.
@@ -180,7 +180,10 @@ function struckFromBehind(
   const agHalf = Math.abs(Math.sin(rel)) * (ag.lengthM / 2) + Math.abs(Math.cos(rel)) * (ag.widthM / 2);
   const side = dAg - dEgo0;
   if (Math.abs(side) >= hw + agHalf) return false;
-  return (dEgoK - dEgo0) * Math.sign(side) <= REAR_STRUCK_SIDEWAYS_M;
+  // towards it: the ego's own move closed the sideways distance between the centres (one right
+  // behind the ego is not moved towards by a shift either way: FRA_Anglet-1_1_T-1's motorcycle 0.02 m
+  // off the ego's line, a 0.3 m shift read as "towards" and braked the ego in front of it)
+  return Math.abs(dAg - dEgoK) >= Math.abs(side) - REAR_STRUCK_SIDEWAYS_M;
 }
 
 /** True when agent (ax, ay, heading ah) is behind the ego and going the same way. */
