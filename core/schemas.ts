@@ -142,6 +142,14 @@ export const AgentStateSchema = z
      * (a heading that is off its lane by noise, or on a coarse map, is no drift).
      */
     courseRad: finite().optional(),
+    /**
+     * Speed along `courseRad`, m/s (travel over the window / its span; absent: not measured, or the
+     * heading turned over the window), the stack's own measurement like the course. The gate trusts
+     * a reversing course alone only where this agrees with `speedMps`: a tracker's id switch or box
+     * re-fit moves a position back by metres in one step (an oncoming car at 11 m/s read as
+     * reversing away at 20 m/s, review 13); where they disagree it forecasts both ways.
+     */
+    courseSpeedMps: nonNeg().optional(),
     lengthM: positive(),
     widthM: positive(),
   })

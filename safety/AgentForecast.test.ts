@@ -396,19 +396,30 @@ describe('gate: a crossing car seen braking to a stop', () => {
 
 describe('AgentForecast: a vehicle reversing', () => {
   // a car on E facing east at 3 m/s, its measured course west (`courseRad`): it moves backwards
-  const forecastE = (courseRad?: number) => {
+  const forecastE = (courseRad?: number, courseSpeedMps?: number) => {
     const ag = {
       ...agentOn(crossing, { id: 'r', lane: 'E', s: 40, speed: 3 }),
       ...(courseRad === undefined ? {} : { courseRad }),
+      ...(courseSpeedMps === undefined ? {} : { courseSpeedMps }),
     };
     const f = new AgentForecast(4, 64);
     forecastAgents([ag], crossing, new LanePathCache(crossing), ['E'], 0, 0, 200, 21, 0.2, f);
     return { x0: ag.x, f };
   };
   it('is forecast along its course, backwards, not along its heading', () => {
-    const { x0, f } = forecastE(Math.PI);
-    expect(f.x[20]! - x0).toBeCloseTo(-12, 1); // 4 s at 3 m/s, west
+    const { x0, f } = forecastE(Math.PI, 3.2);
+    expect(f.count).toBe(1);
+    expect(f.x[20]! - x0).toBeCloseTo(-12.8, 1); // 4 s at the 3.2 m/s its positions show, west
     expect(Math.abs(angleDiff(f.h[20]!, 0))).toBeLessThan(1e-9); // still facing east
+  });
+  it('where the speed its positions show disagrees with the reported one, it is forecast both ways', () => {
+    // (a tracker's id switch: the position 6 m back in 0.3 s, 20 m/s against a reported 3)
+    for (const { x0, f } of [forecastE(Math.PI, 20), forecastE(Math.PI)]) {
+      expect(f.count).toBe(2);
+      const ends = [f.x[20]! - x0, f.x[f.capacity + 20]! - x0].sort((a, b) => a - b);
+      expect(ends[0]).toBeCloseTo(-12, 1); // backwards at its reported 3 m/s
+      expect(ends[1]).toBeCloseTo(12, 1); // forwards along its lane
+    }
   });
   it('without a course it is forecast forwards along its lane', () => {
     const { x0, f } = forecastE();

@@ -49,6 +49,15 @@ const TURN_SLOWING_MAX_MPS2 = 3;
  * rad (the course's own limit off the heading, `stack/AgentCourse.ts` COURSE.maxOffHeadingRad).
  */
 const REVERSING_COURSE_RAD = Math.PI / 4;
+/**
+ * A reversing course is taken alone only where the speed its positions show (`courseSpeedMps`)
+ * agrees with the reported speed within this share or `REVERSE_SPEED_AGREE_MPS`, whichever is
+ * larger (review 13: an id switch moved an oncoming car's position 6 m back in 0.3 s, 20 m/s against
+ * a reported 11, and it was forecast driving away; our choice). Otherwise the vehicle is forecast
+ * both ways: forwards as any other, and backwards along the course at its reported speed.
+ */
+const REVERSE_SPEED_AGREE_SHARE = 0.3;
+const REVERSE_SPEED_AGREE_MPS = 1;
 /** A branch turning by at least this much is a turn (a slight fork is the straightest way's business), rad. */
 const TURN_MIN_RAD = Math.PI / 6;
 /** Lateral acceleration above which a vehicle cannot take a turn at its speed, m/s² (≈ 0.8 g, the friction of a dry road). */
@@ -253,11 +262,31 @@ export function forecastAgents(
     // not its heading's: straight on along the course at its speed, neither along its lane nor
     // over the centre line (a car 21 m ahead reversing towards the ego at 3 m/s was forecast
     // driving away, and a KEEP towards it was allowed; red team 8, CommonRoad HRV_Pula-27_3)
-    const reversing =
+    const reverseCourse =
       moving &&
       ag.kind === 'vehicle' &&
       ag.courseRad !== undefined &&
       Math.abs(angleDiff(ag.courseRad, ag.headingRad)) >= Math.PI - REVERSING_COURSE_RAD;
+    const reverseSpeed = ag.courseSpeedMps;
+    const reversing =
+      reverseCourse &&
+      reverseSpeed !== undefined &&
+      Math.abs(reverseSpeed - ag.speedMps) <=
+        Math.max(REVERSE_SPEED_AGREE_SHARE * ag.speedMps, REVERSE_SPEED_AGREE_MPS);
+    if (reverseCourse && !reversing && out.count < out.maxAgents) {
+      // the readings disagree: the backwards forecast in a slot of its own, the forward one below
+      const slotR = out.count++;
+      out.index[slotR] = i;
+      const cr = Math.cos(ag.courseRad!);
+      const sr = Math.sin(ag.courseRad!);
+      for (let k = 0; k < n; k++) {
+        const b = slotR * out.capacity + k;
+        out.x[b] = ag.x + ag.speedMps * k * dtS * cr;
+        out.y[b] = ag.y + ag.speedMps * k * dtS * sr;
+        out.h[b] = ag.headingRad;
+        out.v[b] = ag.speedMps;
+      }
+    }
     if (moving && !reversing && (ag.kind === 'vehicle' || ag.kind === 'cyclist')) {
       const loc = map.locate(ag.x, ag.y, ag.headingRad, 2);
       if (loc && Math.abs(loc.headingErrRad) < LANE_FOLLOW_HEADING_RAD) {
@@ -337,9 +366,11 @@ export function forecastAgents(
         }
       continue;
     }
-    const stopM = moving ? observedStopM(ag, ag.speedMps, braking, (n - 1) * dtS) : Number.POSITIVE_INFINITY;
+    // (a confirmed reverse at the speed its positions show)
+    const v0 = !moving ? 0 : reversing ? reverseSpeed! : ag.speedMps;
+    const stopM = moving ? observedStopM(ag, v0, braking, (n - 1) * dtS) : Number.POSITIVE_INFINITY;
     for (let k = 0; k < n; k++) {
-      alongAt(moving ? ag.speedMps : 0, stopM, k * dtS);
+      alongAt(v0, stopM, k * dtS);
       out.x[base + k] = ag.x + lon.dist * c;
       out.y[base + k] = ag.y + lon.dist * s;
       out.h[base + k] = ag.headingRad;

@@ -500,9 +500,10 @@ export function rolloutTrajectory(
   out: Rollout,
   startLaneId?: string,
   /** The platform's sharpest turn bounds how fast the rolled-out heading may swing (none when absent). */
-  vehicle?: Pick<VehicleParams, 'maxSteerRad' | 'wheelBaseM'>,
+  vehicle?: Pick<VehicleParams, 'maxSteerRad' | 'wheelBaseM'> & Partial<Pick<VehicleParams, 'widthM'>>,
 ): boolean {
   const placed = placeEgo(out, ego, kind, map, paths, route, startLaneId);
+  const halfWidthM = (vehicle?.widthM ?? 0) / 2;
   const pts = traj.points;
   const dt = params.stepS;
   const n = Math.min(out.capacity, Math.round(params.horizonS / dt) + 1);
@@ -511,7 +512,7 @@ export function rolloutTrajectory(
   out.stopS = Number.NaN;
   if (reverses(pts)) {
     rolloutBrake(pts, ego, params, out);
-    plannedShift(out, kind, map);
+    plannedShift(out, kind, map, halfWidthM, params.plannedLaneOverM);
     return placed;
   }
   let j = 0;
@@ -594,20 +595,23 @@ export function rolloutTrajectory(
   out.a[0] = ego.accelMps2;
   for (let k = 1; k < n; k++) out.a[k - 1] = (out.v[k]! - out.v[k - 1]!) / dt;
   if (n > 1) out.a[n - 1] = out.a[n - 2]!;
-  plannedShift(out, kind, map);
+  plannedShift(out, kind, map, halfWidthM, params.plannedLaneOverM);
   return placed;
 }
 
 /**
  * The lateral move a planned trajectory that follows its lane makes (`shiftToM`, which
- * `changesLane` reads): none while its poses keep the ego's centre within the lane they are on (an
- * in-lane shift, no lane change for any rule, as a commanded `lateralOffsetM` is), else the offset
- * it strays farthest to from where the ego is. Left at `placeEgo`'s lane centre, the ego's own
- * offset decided: an ego 0.52 m left of the centre on a plan that stayed in its lane read as a lane
- * change, and a car closing from behind in that lane was judged the ego's conflict — an 8 m/s² stop
- * in front of it at 30 m/s (esmini trajectory-test, pdm-closed+gate). `map` gives the lanes' widths.
+ * `changesLane` reads): none while its poses keep the ego's body (half width `halfWidthM`) within
+ * the lane they are on, up to `overM` over its line (an in-lane shift, no lane change for any
+ * rule, as a commanded `lateralOffsetM` is), else the offset it strays farthest to from where the
+ * ego is. Left at `placeEgo`'s lane centre, the ego's own offset decided: an ego 0.52 m left of the
+ * centre on a plan that stayed in its lane read as a lane change, and a car closing from behind in
+ * that lane was judged the ego's conflict — an 8 m/s² stop in front of it at 30 m/s (esmini
+ * trajectory-test, pdm-closed+gate). Read from the centre alone, a plan drifting to 1.7 m off the
+ * centre of a 3.5 m lane (the body 0.7 m into the next) was no lane change, and the car it swiped
+ * there was excused as a rear strike (review 13). `map` gives the lanes' widths.
  */
-function plannedShift(out: Rollout, kind: PathKind, map: RoadMap): void {
+function plannedShift(out: Rollout, kind: PathKind, map: RoadMap, halfWidthM: number, overM: number): void {
   const path = out.path;
   if (kind !== 'FOLLOW_LANE' || !path || out.n === 0) return;
   const d0 = out.d[0]!;
@@ -617,7 +621,8 @@ function plannedShift(out: Rollout, kind: PathKind, map: RoadMap): void {
     const d = out.d[k]!;
     if (Math.abs(d - d0) > Math.abs(far - d0)) far = d;
     const lane = map.lane(pieceAt(path, out.s[k]!).laneId);
-    if (!lane || Math.abs(d) > lane.data.widthM / 2) leaves = true;
+    if (!lane || Math.abs(d) + halfWidthM > lane.data.widthM / 2 + (halfWidthM > 0 ? overM : 0))
+      leaves = true;
   }
   out.shiftToM = leaves ? far : d0;
 }

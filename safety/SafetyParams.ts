@@ -196,6 +196,14 @@ export const SafetyParamsSchema = z.object({
    * a 0.45 m shift by ≈ 0.13 m at 15 m/s; measured, `Rollout.test.ts`).
    */
   inLaneShiftMarginM: nonNeg().default(0.15),
+  /**
+   * A planned trajectory that follows its lane stays in it (an in-lane shift, no lane change) while
+   * the ego's body is over the lane's line by no more than this, m (our choice: esmini
+   * trajectory-test's PDM-Closed plan kept the ego's centre 0.5–1 m left of its 3.5 m lane's centre,
+   * a 2 m-wide body up to 0.25 m over the line; one drifting 1.7 m off, 0.7 m into the next lane, is
+   * a lane change — review 13).
+   */
+  plannedLaneOverM: nonNeg().default(0.3),
   /** Inputs older than this are stale, s (two planning ticks at 10 Hz). */
   maxInputAgeS: pos().default(0.25),
   /**

@@ -81,11 +81,20 @@ describe('withCourse', () => {
     expect(c.agents[0]!.courseRad).toBeCloseTo(Math.PI, 9);
   });
 
+  it('a reversing course carries the speed its positions show where the heading held', () => {
+    const steady: SpeedSample[] = samples([[0, 0, 0]]);
+    steady[0]!.headings.set('c', 0);
+    const c = withCourse(snapOf(0.3, carAt(-0.9, 0, 0)), steady);
+    expect(c.agents[0]!.courseSpeedMps).toBeCloseTo(3, 9);
+  });
+
   it('a car reversing through a bend (its heading turning) still has its course', () => {
     const bend: SpeedSample[] = samples([[0, 0, 0]]);
     bend[0]!.headings.set('c', 0.1);
     const c = withCourse(snapOf(0.3, carAt(-0.9, 0, 0)), bend);
     expect(c.agents[0]!.courseRad).toBeCloseTo(Math.PI, 9);
+    // (unconfirmed: no speed along it, the gate forecasts it both ways)
+    expect(c.agents[0]!.courseSpeedMps).toBeUndefined();
   });
 
   it('a car sliding sideways (its course more than 45° off its heading and its reverse) has none', () => {

@@ -34,6 +34,13 @@ export const COURSE = {
   minReverseTravelM: 0.5,
   maxOffHeadingRad: Math.PI / 4,
   maxTurnRad: 0.01,
+  /**
+   * A reversing course's speed (`courseSpeedMps`) is measured only where the heading stayed within
+   * this of its heading now over the window, rad (a box re-fit or an id switch turns the heading
+   * too; a car reversing through a bend keeps its course, unconfirmed: the gate then forecasts it
+   * both ways). Our choice: a car reversing at 3 m/s at full lock turns ≈ 0.2 rad in 0.3 s.
+   */
+  maxReverseTurnRad: 0.05,
 } as const;
 
 /**
@@ -52,6 +59,7 @@ export function withCourse(
     minReverseTravelM: number;
     maxOffHeadingRad: number;
     maxTurnRad: number;
+    maxReverseTurnRad: number;
   } = COURSE,
 ): WorldSnapshot {
   // the samples of the window, newest first; the last is its far end
@@ -67,16 +75,17 @@ export function withCourse(
       break;
     }
   }
-  const steady = (a: WorldSnapshot['agents'][number]): boolean =>
+  const steady = (a: WorldSnapshot['agents'][number], maxTurnRad = rule.maxTurnRad): boolean =>
     window.every((h) => {
       const heading = h.headings.get(a.id);
-      return heading !== undefined && Math.abs(angleDiff(heading, a.headingRad)) <= rule.maxTurnRad;
+      return heading !== undefined && Math.abs(angleDiff(heading, a.headingRad)) <= maxTurnRad;
     });
   let changed = false;
   const agents = snap.agents.map((a) => {
     const p = from?.positions?.get(a.id);
     let own: number | undefined;
-    if (p) {
+    let ownSpeed: number | undefined;
+    if (p && from) {
       const dx = a.x - p.x;
       const dy = a.y - p.y;
       const travelM = Math.hypot(dx, dy);
@@ -84,14 +93,19 @@ export function withCourse(
       const off = Math.abs(angleDiff(course, a.headingRad));
       // reversing: the course's sense is what counts, not its precise angle nor its lag in a bend
       // (the gate reads no drift from it); a forward course only from a steady heading
-      if (travelM >= rule.minReverseTravelM && off >= Math.PI - rule.maxOffHeadingRad) own = course;
-      else if (travelM >= rule.minTravelM && off <= rule.maxOffHeadingRad && steady(a)) own = course;
+      // (its speed along it where the heading held: what the gate checks the reported speed against)
+      if (travelM >= rule.minReverseTravelM && off >= Math.PI - rule.maxOffHeadingRad) {
+        own = course;
+        if (steady(a, rule.maxReverseTurnRad)) ownSpeed = travelM / (snap.tS - from.tS);
+      } else if (travelM >= rule.minTravelM && off <= rule.maxOffHeadingRad && steady(a)) own = course;
     }
-    if (own === a.courseRad) return a;
+    if (own === a.courseRad && ownSpeed === a.courseSpeedMps) return a;
     changed = true;
-    if (own !== undefined) return { ...a, courseRad: own };
-    const { courseRad: _dropped, ...rest } = a;
-    return rest;
+    const { courseRad: _dropped, courseSpeedMps: _droppedSpeed, ...rest } = a;
+    if (own === undefined) return rest;
+    return ownSpeed === undefined
+      ? { ...rest, courseRad: own }
+      : { ...rest, courseRad: own, courseSpeedMps: ownSpeed };
   });
   return changed ? { ...snap, agents } : snap;
 }

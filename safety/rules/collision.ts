@@ -126,6 +126,66 @@ const oncomingFix = (ctx: CheckContext) => ({
   critical: true,
 });
 
+/**
+ * How far the ego may move sideways towards a follower before a rear strike is no longer only the
+ * follower's, m (RSS lateral: the one that moves sideways is responsible; our choice, about a
+ * tracker's lateral wander within the lane — an in-lane drift of 1.1 m towards the next lane swiped
+ * a car coming up in it and was excused as "struck from behind", review 13).
+ */
+const REAR_STRUCK_SIDEWAYS_M = 0.2;
+
+const e0 = { x: 0, y: 0, c: 0, s: 0 };
+const fr = { sM: 0, dM: 0, segment: 0 };
+
+/**
+ * True when forecast slot `j` (agent `ag`, at ax, ay, heading ah at step `k`) meets the ego (`eg`,
+ * its centre at step k) from behind (`fromBehind`) as the follower's fault: at the contact it is
+ * in line with where the ego was sideways at the start (its offset across the ego's lane path
+ * within the two half widths of the ego's start offset: it came along the ego's lane, or moved
+ * over into it), and the ego's own sideways move has not closed the sideways distance between their
+ * centres by more than `REAR_STRUCK_SIDEWAYS_M`. A car in the next lane that the ego drifts into is the ego's conflict,
+ * however it meets it. Offsets are taken across the lane path where the ego has one (a follower
+ * coming round a bend behind is in line along the lane, not along the ego's heading), else across
+ * the ego's start heading.
+ */
+function struckFromBehind(
+  ctx: CheckContext,
+  k: number,
+  ag: { lengthM: number; widthM: number },
+  ax: number,
+  ay: number,
+  ah: number,
+  eg: { x: number; y: number; c: number; s: number },
+  hl: number,
+  hw: number,
+): boolean {
+  if (!fromBehind(ax, ay, ah, eg.x, eg.y, eg.c, eg.s, hl)) return false;
+  const r = ctx.rollout;
+  egoCentre(ctx, 0, e0);
+  let dEgo0: number;
+  let dEgoK: number;
+  let dAg: number;
+  const path = r.path;
+  if (path) {
+    const win = hl + ag.lengthM + 10;
+    dEgo0 = path.line.project(e0.x, e0.y, fr, r.s[0]! - win, r.s[0]! + win).dM;
+    dEgoK = path.line.project(eg.x, eg.y, fr, r.s[k]! - win, r.s[k]! + win).dM;
+    dAg = path.line.project(ax, ay, fr, r.s[k]! - win, r.s[k]! + win).dM;
+  } else {
+    dEgo0 = 0;
+    dEgoK = -(eg.x - e0.x) * e0.s + (eg.y - e0.y) * e0.c;
+    dAg = -(ax - e0.x) * e0.s + (ay - e0.y) * e0.c;
+  }
+  const rel = ah - Math.atan2(eg.s, eg.c);
+  const agHalf = Math.abs(Math.sin(rel)) * (ag.lengthM / 2) + Math.abs(Math.cos(rel)) * (ag.widthM / 2);
+  const side = dAg - dEgo0;
+  if (Math.abs(side) >= hw + agHalf) return false;
+  // towards it: the ego's own move closed the sideways distance between the centres (one right
+  // behind the ego is not moved towards by a shift either way: FRA_Anglet-1_1_T-1's motorcycle 0.02 m
+  // off the ego's line, a 0.3 m shift read as "towards" and braked the ego in front of it)
+  return Math.abs(dAg - dEgoK) >= Math.abs(side) - REAR_STRUCK_SIDEWAYS_M;
+}
+
 /** True when agent (ax, ay, heading ah) is behind the ego and going the same way. */
 function fromBehind(
   ax: number,
@@ -271,7 +331,7 @@ export function collisionRule(ctx: CheckContext, sink: RuleSink): void {
         !laneChanging && ag.kind !== 'static' && wrongWayIn(ctx, ax, ay, ah, ag.widthM / 2, e.c, e.s);
       const far = wrongWay && !oncomingStops(ctx, mitigateS, rearMaxDecel, k * r.dtS, r.s[k]! - 2);
       if (far && givesOncomingProperResponse(ctx, k)) continue;
-      if (!laneChanging && fromBehind(ax, ay, ah, e.x, e.y, e.c, e.s, hl)) {
+      if (!laneChanging && struckFromBehind(ctx, k, ag, ax, ay, ah, e, hl, hw)) {
         // rear-ended by a follower (its fault); its constant-speed forecast then passes "through"
         // the ego, which is not a front conflict
         ctx.rearStruck.add(j);
@@ -317,7 +377,11 @@ export function ttcRule(ctx: CheckContext, sink: RuleSink): void {
       const ah = f.h[b]!;
       const reach = (v + ag.speedMps) * bound + hl + hw + (ag.lengthM + ag.widthM) / 2;
       if (Math.abs(ax - e.x) > reach || Math.abs(ay - e.y) > reach) continue;
-      if (ctx.rearStruck.has(j) || ctx.sideStruck.has(j) || fromBehind(ax, ay, ah, e.x, e.y, e.c, e.s, hl))
+      if (
+        ctx.rearStruck.has(j) ||
+        ctx.sideStruck.has(j) ||
+        struckFromBehind(ctx, k, ag, ax, ay, ah, e, hl, hw)
+      )
         continue;
       const wrongWay =
         !laneChanging && ag.kind !== 'static' && wrongWayIn(ctx, ax, ay, ah, ag.widthM / 2, e.c, e.s);

@@ -284,7 +284,21 @@ function crosswalkRule(ctx: CheckContext, sink: RuleSink, f0: number, lookEnd: n
     return;
   }
   const front = frontOffset(veh);
+  const greenS = greenLightS(ctx, lookEnd);
   for (const cw of cws) {
+    // where the path enters the crosswalk (1 m resolution, from the front bumper to the look-ahead)
+    let entry = Number.NaN;
+    for (let sF = Math.max(0, f0 - 1); sF <= Math.min(lookEnd, path.line.length); sF += 1) {
+      path.line.toCartesian(sF, 0, pt);
+      if (pointInPolygon(pt.x, pt.y, cw.polygon)) {
+        entry = sF;
+        break;
+      }
+    }
+    if (Number.isNaN(entry)) continue;
+    if (entry < f0 - 0.5) continue; // already on it: the collision rules handle who is where
+    // the ego's own light is green before it: a person standing at the crosswalk waits for theirs
+    const egoGreen = greenS <= entry;
     // someone on it (in or beside the ego's path, or walking towards it) or stepping onto it?
     let who = '';
     for (const ag of snapshot.agents) {
@@ -297,7 +311,14 @@ function crosswalkRule(ctx: CheckContext, sink: RuleSink, f0: number, lookEnd: n
         // to cross it — at a refuge mid-crosswalk, on the far side of a lane it has crossed — and has
         // the right of way the moment it steps: a person standing at the centre line of a 4-lane
         // crosswalk facing the ego's lanes, 46 m ahead at 10 m/s, was passed (red team 8, Town10HD)
-        const waiting = ag.speedMps < 0.3 && -Math.sign(fq.dM) * across >= 0.5;
+        // Only out on the road (a lane, or a refuge between lanes), not at the kerb end of the
+        // polygon, and not against the ego's green: a person at the far kerb facing the road held a
+        // straight-on ego at its green light (review 13)
+        const waiting =
+          ag.speedMps < 0.3 &&
+          -Math.sign(fq.dM) * across >= 0.5 &&
+          !egoGreen &&
+          onCarriageway(ctx, ag.x, ag.y, path.line.headingAt(Math.max(0, fq.sM)));
         const towards = fq.dM * lateralV < 0 || waiting;
         // one who has crossed the ego's lane and walks on (or stands) on the far side no longer conflicts
         if (!towards && Math.abs(fq.dM) > veh.widthM / 2 + params.crosswalkClearM) continue;
@@ -315,20 +336,22 @@ function crosswalkRule(ctx: CheckContext, sink: RuleSink, f0: number, lookEnd: n
       }
     }
     if (!who) continue;
-    // where the path enters the crosswalk (1 m resolution, from the front bumper to the look-ahead)
-    let entry = Number.NaN;
-    for (let sF = Math.max(0, f0 - 1); sF <= Math.min(lookEnd, path.line.length); sF += 1) {
-      path.line.toCartesian(sF, 0, pt);
-      if (pointInPolygon(pt.x, pt.y, cw.polygon)) {
-        entry = sF;
-        break;
-      }
-    }
-    if (Number.isNaN(entry)) continue;
-    if (entry < f0 - 0.5) continue; // already on it: the collision rules handle who is where
     const v0 = r.v[0]!;
     const need = (v0 * v0) / (2 * Math.max(entry - f0, 0.1));
-    if (need > veh.maxDecelMps2) continue; // cannot stop before it any more
+    if (need > veh.maxDecelMps2) {
+      // it cannot stop before it any more: what is left is to brake as hard as it can (a person
+      // on the crosswalk is struck slower, or not at all once they step on); passed where the
+      // roll-out does. Before, such a conflict passed unbraked (review 13: an ego whose file gave
+      // it 0.5 m/s² went on at 10 m/s towards a person crossing 23 m ahead)
+      if (brakesAtMost(ctx)) continue;
+      sink.fail(
+        'vru.crosswalk',
+        `pedestrian ${q(who)} on crosswalk ${q(cw.id)} ${round(entry - f0)} m ahead: no stop before it (${round(need)} m/s² needed, ${round(veh.maxDecelMps2)} possible); brake at the maximum`,
+        { agentId: who, crosswalkId: cw.id, distanceM: round(entry - f0), requiredDecelMps2: round(need) },
+        { brakeMps2: veh.maxDecelMps2, capSpeedMps: 0, critical: true },
+      );
+      return;
+    }
     const k = firstUnstoppable(ctx, entry, params.signalStopDecelMps2);
     if (k < 0) continue;
     sink.fail(
@@ -340,4 +363,63 @@ function crosswalkRule(ctx: CheckContext, sink: RuleSink, f0: number, lookEnd: n
     return;
   }
   sink.pass('vru.crosswalk', 'no occupied crosswalk ahead, or the ego can stop before it');
+}
+
+/**
+ * Arc length of the first GREEN light the ego's path passes within `lookEnd` (its lane's signal stop
+ * line where it has one, else the lane's entry; the convention of the red lights above), m; +∞ if
+ * none.
+ */
+function greenLightS(ctx: CheckContext, lookEnd: number): number {
+  const { rollout: r, map, snapshot } = ctx;
+  const path = r.path!;
+  for (const piece of path.pieces) {
+    if (piece.fromS > lookEnd) break;
+    for (const l of snapshot.lights) {
+      if (l.laneId !== piece.laneId || l.state !== 'GREEN') continue;
+      let s = piece.fromS;
+      for (const sl of map.lane(piece.laneId)?.stopLines ?? [])
+        if (sl.kind === 'signal') s = piece.fromS + sl.sM;
+      return s;
+    }
+  }
+  return Number.POSITIVE_INFINITY;
+}
+
+/**
+ * How far either side a refuge may lie from the lanes it parts, m (our choice: a pedestrian island
+ * or a painted median is 1–4 m wide; a lane 2.5 m away on both sides across the path puts the person
+ * between carriageways, a kerb has road on one side only).
+ */
+const REFUGE_REACH_M = 2.5;
+
+/**
+ * Whether (x, y) is out on the road: in a drivable lane, or on a refuge with lanes on both sides
+ * across the path's heading `pathHeadingRad` — not at the kerb end of a crosswalk's polygon.
+ */
+function onCarriageway(ctx: CheckContext, x: number, y: number, pathHeadingRad: number): boolean {
+  const { map } = ctx;
+  // (lanes, not the drivable area: a junction's paved polygon reaches the kerb)
+  const inLane = (px: number, py: number): boolean => map.lanesAt(px, py).some((l) => l.drivable);
+  if (inLane(x, y)) return true;
+  const nx = -Math.sin(pathHeadingRad) * REFUGE_REACH_M;
+  const ny = Math.cos(pathHeadingRad) * REFUGE_REACH_M;
+  return inLane(x + nx, y + ny) && inLane(x - nx, y - ny);
+}
+
+/**
+ * Whether the roll-out brakes at the platform's maximum (within 10 %, after the actuator's lag and a
+ * 0.1 s step) until it stops: nothing more is left to ask of it.
+ */
+function brakesAtMost(ctx: CheckContext): boolean {
+  const { rollout: r, vehicle: veh, params } = ctx;
+  const v0 = r.v[0]!;
+  const onsetS = params.accelLagS + 0.1;
+  for (let k = 1; k < r.n; k++) {
+    const t = k * r.dtS;
+    if (r.v[k]! < 0.1) return true;
+    if (t <= onsetS) continue;
+    if (r.v[k]! > v0 - 0.9 * veh.maxDecelMps2 * (t - onsetS) + 0.1) return false;
+  }
+  return true;
 }
