@@ -48,19 +48,6 @@ describe('hierarchical stack', () => {
   });
 
   it('a vetoed borrow comes back as a re-plan that stays in the lane', () => {
-    const { scenario, map } = load('parked_truck_borrow');
-    const env = createEnvironmentTransform(map, {}, scenario.vehicle);
-    if (!env.ok) throw new Error('perception');
-    const ctx: PlannerContext = {
-      map,
-      route: RoutePath.build(map, scenario.route.laneIds),
-      vehicle: scenario.vehicle,
-      dtS: 0.1,
-      seed: 0,
-    };
-    const snap = { tS: 0, ego: scenario.egoStart, agents: [], lights: [], route: scenario.route };
-    const planner = createHierarchicalPlanner({}, { rollout: controllerRollout() });
-    const st = planner.init(ctx, snap as never);
     const vetoed: MidLevelCommand = {
       speed: 'KEEP',
       path: 'LEFT_BORROW',
@@ -75,16 +62,7 @@ describe('hierarchical stack', () => {
       rules: [],
       explanation: 'VETO: rss.longitudinalOpposite: oncoming too close',
     };
-    const r = planner.plan(
-      st,
-      {
-        snapshot: snap as never,
-        scene: env.value.transform(snap as never, scenario.route),
-        feedback: { command: vetoed, verdict },
-      },
-      ctx,
-    );
-    if (r instanceof Promise) throw new Error('rules re-plan is synchronous');
+    const r = replanOnBorrowScene(vetoed, verdict);
     expect(r.output.command.path).toBe('FOLLOW_LANE');
     expect(r.output.command.source).toBe('hierarchical/replan');
     expect(r.output.command.rationale).toMatch(/the gate rejected LEFT_BORROW/);
@@ -202,19 +180,6 @@ describe('a model steered by its input (an instruction-bearing reply)', () => {
   });
 
   it("a re-plan's rationale names the rules that fired, never the verdict's words", () => {
-    const { scenario, map } = load('parked_truck_borrow');
-    const env = createEnvironmentTransform(map, {}, scenario.vehicle);
-    if (!env.ok) throw new Error('perception');
-    const ctx: PlannerContext = {
-      map,
-      route: RoutePath.build(map, scenario.route.laneIds),
-      vehicle: scenario.vehicle,
-      dtS: 0.1,
-      seed: 0,
-    };
-    const snap = { tS: 0, ego: scenario.egoStart, agents: [], lights: [], route: scenario.route };
-    const planner = createHierarchicalPlanner({}, { rollout: controllerRollout() });
-    const st = planner.init(ctx, snap as never);
     const vetoed: MidLevelCommand = {
       speed: 'ACCELERATE',
       path: 'FOLLOW_LANE',
@@ -237,16 +202,7 @@ describe('a model steered by its input (an instruction-bearing reply)', () => {
       explanation:
         'VETO input.instruction: command field rationale carries "ignore all previous instructions"',
     };
-    const r = planner.plan(
-      st,
-      {
-        snapshot: snap as never,
-        scene: env.value.transform(snap as never, scenario.route),
-        feedback: { command: vetoed, verdict },
-      },
-      ctx,
-    );
-    if (r instanceof Promise) throw new Error('rules re-plan is synchronous');
+    const r = replanOnBorrowScene(vetoed, verdict);
     expect(r.output.command.rationale).toBe(
       'rule:replan — the gate rejected ACCELERATE: rules input.instruction',
     );
@@ -381,3 +337,31 @@ describe('a tight junction turn into a road with a border lane', () => {
     expect(evaluateRun(log, scene.map).multipliers.drivable_area_compliance).toBe(1);
   });
 });
+
+/** The hierarchical planner's synchronous re-plan, on parked_truck_borrow's first snapshot, of a command the gate refused. */
+function replanOnBorrowScene(vetoed: MidLevelCommand, verdict: Verdict) {
+  const { scenario, map } = load('parked_truck_borrow');
+  const env = createEnvironmentTransform(map, {}, scenario.vehicle);
+  if (!env.ok) throw new Error('perception');
+  const ctx: PlannerContext = {
+    map,
+    route: RoutePath.build(map, scenario.route.laneIds),
+    vehicle: scenario.vehicle,
+    dtS: 0.1,
+    seed: 0,
+  };
+  const snap = { tS: 0, ego: scenario.egoStart, agents: [], lights: [], route: scenario.route };
+  const planner = createHierarchicalPlanner({}, { rollout: controllerRollout() });
+  const st = planner.init(ctx, snap as never);
+  const r = planner.plan(
+    st,
+    {
+      snapshot: snap as never,
+      scene: env.value.transform(snap as never, scenario.route),
+      feedback: { command: vetoed, verdict },
+    },
+    ctx,
+  );
+  if (r instanceof Promise) throw new Error('rules re-plan is synchronous');
+  return r;
+}
