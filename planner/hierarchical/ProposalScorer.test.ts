@@ -24,6 +24,37 @@ function straight(y: number): Trajectory {
   };
 }
 
+/**
+ * 4 s east at 5 m/s, the rear axle moving from lateral offset `fromY` to `toY` over the first 2 s
+ * (a smoothstep), then straight on.
+ */
+function leaving(fromY: number, toY: number): Trajectory {
+  const yAt = (t: number): number => {
+    const u = Math.min(1, t / 2);
+    return fromY + (toY - fromY) * u * u * (3 - 2 * u);
+  };
+  return {
+    points: Array.from({ length: 41 }, (_, i) => {
+      const t = i * 0.1;
+      const dy = (yAt(t + 0.05) - yAt(t - 0.05)) / 0.1;
+      return { tS: t, x: 20 + 5 * t, y: yAt(t), headingRad: Math.atan2(dy, 5), speedMps: 5 };
+    }),
+  };
+}
+
+/** 4 s east at 0.4 m/s at lateral offset y (1.6 m of travel). */
+function crawling(y: number): Trajectory {
+  return {
+    points: Array.from({ length: 41 }, (_, i) => ({
+      tS: i * 0.1,
+      x: 20 + 0.4 * i * 0.1,
+      y,
+      headingRad: 0,
+      speedMps: 0.4,
+    })),
+  };
+}
+
 describe('reflection scorer', () => {
   it("judges the drivable area with nuPlan's 0.3 m tolerance, not PDM's none", () => {
     const hw = vehicle.widthM / 2;
@@ -67,6 +98,17 @@ describe('reflection scorer: driving direction as the run judges it', () => {
     const [inS] = scorer.score(snapAt(4), vehicle, [straight(4)], [false]);
     expect(inS!.drivingDirection).toBe(1);
     expect(inS!.score).toBeGreaterThan(0);
+  });
+
+  it('driving out of the lane the ego stands against is not driving against traffic', () => {
+    // the ego starts in W facing east (the wrong way) and steers into R within 2 s at 5 m/s: its
+    // centre is in W for ≈ 4 m of travel, which every candidate that leaves pays; only one that
+    // crawls where it is stays under PDM's 2 m
+    const scorer = new ProposalScorer(c3, 2);
+    const [out, crawl] = scorer.score(snapAt(-4), vehicle, [leaving(-4, 0), crawling(-4)], [false, false]);
+    expect(out!.drivingDirection).toBe(1);
+    expect(crawl!.drivingDirection).toBe(1);
+    expect(out!.score).toBeGreaterThan(crawl!.score);
   });
 
   it('travel against the lane it is in still is', () => {

@@ -322,11 +322,19 @@ export class ProposalScorer {
    * PDM's driving-direction multiplier of candidate `i` over travel against the lanes it is in: a
    * run of steps whose centre lies only in lanes heading more than 90° off the candidate's heading
    * sums its displacement; the longest run gives 1 (< 2 m), 0.5 (< 6 m) or 0 (PDM's thresholds).
+   * The run the ego is already on at the snapshot (it stands against its lane) counts only for a
+   * candidate that does not leave it within the horizon: every candidate that drives out pays that
+   * stretch, and only one that stays short of 2 m — slowing to a crawl where it is — would not, so
+   * counted it ranked creeping on the wrong side above leaving it. An ego started the wrong way
+   * down a left-hand-traffic lane beside its route's (esmini miscobj_mix) was held there, re-planned
+   * to hold its decaying speed every 0.1 s, and stopped at 1.9 m of travel for the rest of the run.
    */
   private againstLaneDirection(i: number, vehicle: VehicleParams): number {
     const sim = this.sim;
     let maxRun = 0;
     let run = 0;
+    // still on the run under way at the snapshot (the ego's own pose against its lane)
+    let startRun = true;
     let px = 0;
     let py = 0;
     for (let t = 0; t < STEPS; t++) {
@@ -346,12 +354,16 @@ export class ProposalScorer {
         }
         against = true;
       }
-      if (!against) run = 0;
-      else if (t > 0) run += Math.hypot(cx - px, cy - py);
-      maxRun = Math.max(maxRun, run);
+      if (!against) {
+        run = 0;
+        startRun = false;
+      } else if (t > 0) run += Math.hypot(cx - px, cy - py);
+      if (!startRun) maxRun = Math.max(maxRun, run);
       px = cx;
       py = cy;
     }
+    // a candidate that never leaves the lane it stands against: all of its travel counts
+    if (startRun) maxRun = run;
     const p = this.p;
     return maxRun < p.drivingDirectionComplianceM ? 1 : maxRun < p.drivingDirectionViolationM ? 0.5 : 0;
   }
