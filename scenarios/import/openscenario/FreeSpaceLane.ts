@@ -9,6 +9,8 @@
  * each side the clearance a fixed 6 m lane left a 2 m wide car on a straight path.
  */
 
+import { pointSegmentDistance } from '../../../core/geometry.ts';
+
 /** The body of the entity the lane is laid for, in its own frame (x forward). */
 export interface FreeSpaceBody {
   lengthM: number;
@@ -24,18 +26,13 @@ export const FREE_LANE_MIN_WIDTH_M = 6;
 
 /** Distance from (x, y) to the polyline `pts`, m. */
 function distanceToPolyline(x: number, y: number, pts: readonly { x: number; y: number }[]): number {
+  if (pts.length === 1) return Math.hypot(x - pts[0]!.x, y - pts[0]!.y);
   let best = Infinity;
   for (let i = 0; i + 1 < pts.length; i++) {
     const a = pts[i]!;
     const b = pts[i + 1]!;
-    const dx = b.x - a.x;
-    const dy = b.y - a.y;
-    const len2 = dx * dx + dy * dy;
-    const u = len2 > 0 ? Math.min(Math.max(((x - a.x) * dx + (y - a.y) * dy) / len2, 0), 1) : 0;
-    const d = Math.hypot(x - (a.x + u * dx), y - (a.y + u * dy));
-    if (d < best) best = d;
+    best = Math.min(best, pointSegmentDistance(x, y, a.x, a.y, b.x, b.y));
   }
-  if (pts.length === 1) best = Math.hypot(x - pts[0]!.x, y - pts[0]!.y);
   return best;
 }
 
