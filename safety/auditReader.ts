@@ -287,14 +287,7 @@ export function verifyAuditText(text: string, opts: VerifyOptions = {}): VerifyR
               kind: 'key',
               message: `the log is signed by key ${short(carried)}, not the trusted key ${short(trust.fingerprint)}: re-signed by someone else`,
             });
-          const good = key
-            ? verify(
-                null,
-                genesisMessage(raw as Record<string, unknown>),
-                key,
-                Buffer.from(e.signature, 'base64'),
-              )
-            : false;
+          const good = signedBy(key, genesisMessage(raw as Record<string, unknown>), e.signature);
           // without a trusted key no signature passes: the `key` issue says why
           if (key && !good)
             issues.push({
@@ -323,14 +316,7 @@ export function verifyAuditText(text: string, opts: VerifyOptions = {}): VerifyR
           kind: 'format',
           message: `a session entry (seq ${e.seq}) in an audit format ${header?.version ?? '?'} log, which has none`,
         });
-      const good = key
-        ? verify(
-            null,
-            sessionMessage(e.seq, e.prevHash, e.records, e.adopted),
-            key,
-            Buffer.from(e.signature, 'base64'),
-          )
-        : false;
+      const good = signedBy(key, sessionMessage(e.seq, e.prevHash, e.records, e.adopted), e.signature);
       if (key && !good)
         issues.push({
           line: n,
@@ -352,14 +338,11 @@ export function verifyAuditText(text: string, opts: VerifyOptions = {}): VerifyR
     }
     if (e.type === 'checkpoint') {
       checkpoints++;
-      const good = key
-        ? verify(
-            null,
-            checkpointMessage(e.seq, e.prevHash, e.records, e.final, v4 ? e.tS : undefined),
-            key,
-            Buffer.from(e.signature, 'base64'),
-          )
-        : false;
+      const good = signedBy(
+        key,
+        checkpointMessage(e.seq, e.prevHash, e.records, e.final, v4 ? e.tS : undefined),
+        e.signature,
+      );
       if (key && !good)
         issues.push({
           line: n,
@@ -595,4 +578,9 @@ ${warning ? `<p style="color:#b00;font-weight:bold">${esc(warning)}</p>\n` : ''}
 ${rows}
 </tbody></table></body></html>
 `;
+}
+
+/** Whether `signatureB64` signs `message` under `key`; never without a trusted key. */
+function signedBy(key: KeyObject | undefined, message: Buffer, signatureB64: string): boolean {
+  return key ? verify(null, message, key, Buffer.from(signatureB64, 'base64')) : false;
 }
