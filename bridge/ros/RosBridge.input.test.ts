@@ -3,7 +3,8 @@
  * (shared/ros/up): a second rosbridge client (roslib, as any ROS-side publisher reaches rosbridge)
  * publishes odometry and objects with chosen stamps and frames, and the bridge's `LiveSource` is
  * read. Review 12: H4 (objects' stamps), M4 (odometry frame), M5 (stale odometry), M2 (why a
- * connection fails). Every wait is on an event with a generous bound; nothing is timed.
+ * connection fails). Review 14: H1 (speeds of detections without ids), M3 (odom is not the map), L1
+ * (objects without a frame). Every wait is on an event with a generous bound; nothing is timed.
  */
 import * as roslib from 'roslib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -73,6 +74,8 @@ describe('RosBridge input through rosbridge', () => {
   let ros: RosLike;
   let odomPub: Pub;
   let objPub: Pub;
+  let goalPub: Pub;
+  let tfPub: Pub;
   const wallS = () => Date.now() / 1000;
   beforeAll(async () => {
     master = await startRosMaster();
@@ -85,6 +88,8 @@ describe('RosBridge input through rosbridge', () => {
     };
     odomPub = t('/odom', 'nav_msgs/Odometry');
     objPub = t('/objects', 'vision_msgs/Detection3DArray');
+    goalPub = t('/goal_pose', 'geometry_msgs/PoseStamped');
+    tfPub = t('/tf', 'tf2_msgs/TFMessage');
   }, 600_000);
   afterAll(async () => {
     ros?.close();
@@ -96,15 +101,17 @@ describe('RosBridge input through rosbridge', () => {
     const source = new LiveSource(new WallClock(), c.rates.objectsStaleAfterS);
     source.setRoute({ laneIds: ['L'] }); // a snapshot needs a route; none is driven here
     const errors: string[] = [];
+    const goals: { x: number; y: number }[] = [];
     const bridge = new RosBridge({
       url: master.url,
       config: c,
       source,
       clock: new WallClock(),
       onError: (w, m) => errors.push(`${w}: ${m}`),
+      onGoal: (g) => goals.push(g),
     });
     await bridge.waitConnected(60_000);
-    return { source, bridge, errors };
+    return { source, bridge, errors, goals };
   };
 
   /** Odometry of a car at 20 m/s along x (x = 100 at t0), stamped on the wall clock, until `n` are in. */
@@ -188,6 +195,160 @@ describe('RosBridge input through rosbridge', () => {
       }
       expect(bridge.status.outOfOrder).toBeGreaterThan(0);
       expect(source.currentEgo!.x).toBe(newest);
+    } finally {
+      bridge.close();
+    }
+  }, 120_000);
+
+  /** A Detection3D without an id (empty, as ROS 1 vision_msgs and many detectors leave it). */
+  const anonymousCar = (tS: number, x: number, frame = 'map', headingRad = 0, id = '') => ({
+    header: { stamp: stampOf(tS), frame_id: frame },
+    id,
+    results: [{ id: 0, score: 0.9 }],
+    bbox: {
+      center: {
+        position: { x, y: 0, z: 0 },
+        orientation: { x: 0, y: 0, z: Math.sin(headingRad / 2), w: Math.cos(headingRad / 2) },
+      },
+      size: { x: 4.5, y: 1.8, z: 1.5 },
+    },
+  });
+
+  /** Publishes `msg` (and fresh odometry) until the snapshot's agents satisfy `pred`. */
+  const publishUntil = async (
+    source: LiveSource,
+    t0: number,
+    msg: () => unknown,
+    pred: (xs: number[]) => boolean,
+  ) => {
+    for (let i = 0; i < 400; i++) {
+      objPub.publish(msg());
+      odomPub.publish(odom(100 + 20 * (wallS() - t0), wallS()));
+      await new Promise((r) => setTimeout(r, 30));
+      const xs = (source.latest()?.agents ?? []).map((a) => a.x);
+      if (pred(xs)) return source.latest()!.agents;
+    }
+    throw new Error('the objects did not come through rosbridge');
+  };
+
+  it('does not measure a speed between two parked cars whose detections swap places in the list (H1)', async () => {
+    const { source, bridge } = await open();
+    try {
+      const t0 = wallS();
+      await drive(source, t0, 5);
+      const speeds: number[] = [];
+      for (let k = 0; k < 12; k++) {
+        const cars = [130, 160];
+        if (k % 2) cars.reverse();
+        const agents = await publishUntil(
+          source,
+          t0,
+          () => ({
+            header: { stamp: stampOf(wallS()), frame_id: 'map' },
+            detections: cars.map((x) => anonymousCar(wallS(), x)),
+          }),
+          (xs) => xs.length === 2 && xs[0] === cars[0],
+        );
+        if (k > 0) speeds.push(...agents.map((a) => a.speedMps));
+      }
+      // before: 294 m/s each (det0 was one car in one message, the other in the next)
+      expect(Math.max(...speeds)).toBeLessThan(1);
+    } finally {
+      bridge.close();
+    }
+  }, 300_000);
+
+  it('reads an oncoming car first seen as coming on at the worst-case speed, then at its measured speed (H1)', async () => {
+    const { source, bridge } = await open();
+    try {
+      const t0 = wallS();
+      await drive(source, t0, 5);
+      const tA = wallS();
+      const at = (t: number) => 300 - 20 * (t - tA);
+      const speeds: number[] = [];
+      for (let k = 0; k < 3; k++) {
+        const t = wallS();
+        const agents = await publishUntil(
+          source,
+          t0,
+          () => ({
+            header: { stamp: stampOf(t), frame_id: 'map' },
+            detections: [anonymousCar(t, at(t), 'map', Math.PI, 'onc')],
+          }),
+          (xs) => xs.length === 1 && Math.abs(xs[0]! - at(t)) < 1e-6,
+        );
+        speeds.push(agents[0]!.speedMps);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      // before: 0, then 10, 15 (low-passed up from a first reading of 0)
+      expect(speeds[0]).toBe(13.9);
+      expect(speeds[1]).toBeCloseTo(20, 3);
+      expect(speeds[2]).toBeCloseTo(20, 3);
+    } finally {
+      bridge.close();
+    }
+  }, 300_000);
+
+  it('warns once about objects without a frame, as about odometry (L1)', async () => {
+    const { source, bridge, errors } = await open();
+    try {
+      const t0 = wallS();
+      await drive(source, t0, 5);
+      await publishUntil(
+        source,
+        t0,
+        () => ({
+          header: { stamp: stampOf(wallS()), frame_id: '' },
+          detections: [anonymousCar(wallS(), 150, '')],
+        }),
+        (xs) => xs.length === 1,
+      );
+      expect(errors.filter((e) => e.startsWith('objects.header.frame_id: empty'))).toHaveLength(1);
+    } finally {
+      bridge.close();
+    }
+  }, 120_000);
+
+  const goalIn = (frame: string, x: number) => ({
+    header: { stamp: stampOf(wallS()), frame_id: frame },
+    pose: { position: { x, y: 0, z: 0 }, orientation: { x: 0, y: 0, z: 0, w: 1 } },
+  });
+
+  it('refuses a goal in the drifting odom frame by default, saying how to take it (M3)', async () => {
+    const { bridge, errors, goals } = await open();
+    try {
+      for (let i = 0; i < 400 && !errors.some((e) => e.startsWith('goal.header.frame_id')); i++) {
+        goalPub.publish(goalIn('odom', 75));
+        await new Promise((r) => setTimeout(r, 25));
+      }
+      expect(errors.join('\n')).toMatch(
+        /goal in frame "odom"; expected map: odometry drifts.*egoFrom: tf.*odomIsMap: true/,
+      );
+      expect(goals).toEqual([]);
+    } finally {
+      bridge.close();
+    }
+  }, 120_000);
+
+  it('with egoFrom tf, places a goal in odom through map → odom (M3)', async () => {
+    const { bridge, goals } = await open(config({ profile: 'car', egoFrom: 'tf' }));
+    try {
+      const tf = () => ({
+        transforms: [
+          {
+            header: { stamp: stampOf(wallS()), frame_id: 'map' },
+            child_frame_id: 'odom',
+            transform: { translation: { x: 10, y: 0, z: 0 }, rotation: { x: 0, y: 0, z: 0, w: 1 } },
+          },
+        ],
+      });
+      for (let i = 0; i < 400 && goals.length === 0; i++) {
+        tfPub.publish(tf());
+        goalPub.publish(goalIn('odom', 75));
+        await new Promise((r) => setTimeout(r, 25));
+      }
+      // before: taken at map (75, 0), where the odometry's drift puts it
+      expect(goals[0]).toMatchObject({ x: 85, y: 0 });
     } finally {
       bridge.close();
     }

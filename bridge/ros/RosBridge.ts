@@ -10,8 +10,9 @@
  * while the link is down (roslib would replay queued publishes on reconnect: an old control).
  */
 import * as roslib from 'roslib';
-import type { Clock, Control, MidLevelCommand, Pose, Verdict } from '../../core/index.ts';
+import type { AgentState, Clock, Control, MidLevelCommand, Pose, Verdict } from '../../core/index.ts';
 import type { LiveSource } from '../LiveSource.ts';
+import { OBJECT_TRACKS_INITIAL, type ObjectTracksState, objectTracksStep } from './ObjectTracks.ts';
 import { PoseHistory } from './PoseHistory.ts';
 import type { RosConfig } from './RosConfig.ts';
 import {
@@ -19,9 +20,8 @@ import {
   controlToMessage,
   detectionsToObjects,
   lightsToStates,
-  type ObjectReading,
-  objectsToAgents,
   odometryToEgo,
+  placeObjects,
   poseStampedToPose,
   predictedObjectsToObjects,
   stampOf,
@@ -30,7 +30,7 @@ import {
   verdictToJson,
 } from './rosMessages.ts';
 import { StampLag } from './StampLag.ts';
-import { TfEgo, tfMessageToTransforms } from './TfTree.ts';
+import { composePlanar, TfEgo, tfMessageToTransforms } from './TfTree.ts';
 
 /**
  * The part of roslib 2.x we use. Its published declarations re-export `.ts` paths that TypeScript
@@ -110,6 +110,8 @@ function failureReason(e: unknown): string {
   return typeof e === 'string' && e ? e : 'closed';
 }
 
+const IDENTITY: Pose = { x: 0, y: 0, headingRad: 0 };
+
 /** A ROS stamp as a time; the zero stamp (unset: `ros::Time()`) is no stamp. */
 function knownStampS(s: Parameters<typeof stampS>[0]): number | undefined {
   const t = stampS(s);
@@ -143,8 +145,8 @@ export class RosBridge {
   private timer: NodeJS.Timeout | undefined;
   private lastCommandKey = '';
   private lastVerdict: Verdict | undefined;
-  /** Positions of tracked objects at their last message (speed by finite difference), map frame. */
-  private tracks = new Map<string, { x: number; y: number; tS: number; speedMps: number }>();
+  /** Objects of the last message, by id or by association (speeds by finite difference), map frame. */
+  private tracks: ObjectTracksState = OBJECT_TRACKS_INITIAL;
   private readonly ros2: boolean;
   private readonly wallS: () => number;
   /** The ego from tf (`egoFrom: tf`); undefined when it comes from odometry. */
@@ -159,8 +161,10 @@ export class RosBridge {
   objectsLagS = 0;
   /** The ego's recent poses on its stamps: base_link objects are placed around the pose at theirs. */
   private readonly egoPoses = new PoseHistory();
-  /** Odometry arrived in a frame not taken as the map's, without one: warned once. */
+  /** Odometry arrived without a frame: warned once. */
   private warnedOdomFrame = false;
+  /** Objects arrived without a frame: warned once. */
+  private warnedObjectsFrame = false;
   /** Failed attempts since the last connection. */
   private failuresInRow = 0;
 
@@ -289,11 +293,8 @@ export class RosBridge {
         else {
           // a pose in another frame (utm, a second odom) is not a map pose: as goals are, it is refused
           const frame = r.value.frameId;
-          if (frame && !this.isMapFrame(frame))
-            return reject(
-              'odometry.header.frame_id',
-              `odometry in frame "${frame}"; expected ${c.frames.map}${c.frames.odomIsMap ? ' or odom' : ''}`,
-            );
+          const toMap = frame ? this.mapFrom(frame) : IDENTITY;
+          if (typeof toMap === 'string') return reject('odometry.header.frame_id', `odometry ${toMap}`);
           if (!frame && !this.warnedOdomFrame) {
             this.warnedOdomFrame = true;
             this.o.onError?.('odometry.header.frame_id', `empty; taken as ${c.frames.map} (warned once)`);
@@ -317,12 +318,9 @@ export class RosBridge {
       sub(T.goal.name, T.goal.type, (m) => {
         const r = poseStampedToPose(m);
         if (!r.ok) return reject(r.error.path, r.error.message);
-        if (r.value.frameId && !this.isMapFrame(r.value.frameId))
-          return reject(
-            'goal.header.frame_id',
-            `goal in frame "${r.value.frameId}"; expected ${c.frames.map}`,
-          );
-        this.o.onGoal?.(r.value.pose);
+        const toMap = r.value.frameId ? this.mapFrom(r.value.frameId) : IDENTITY;
+        if (typeof toMap === 'string') return reject('goal.header.frame_id', `goal ${toMap}`);
+        this.o.onGoal?.(composePlanar({ ...toMap, yawRad: toMap.headingRad }, r.value.pose));
       }),
       sub(T.instruction.name, T.instruction.type, (m) => {
         const r = stringToInstruction(m);
@@ -364,10 +362,26 @@ export class RosBridge {
       });
   }
 
-  private isMapFrame(frame: string): boolean {
+  /**
+   * `map_T_frame` for a frame inputs may come in, or why not. The map frame; `frames.odom` through
+   * the tf tree's map → odom with `egoFrom: tf` (odometry drifts: taken as the map, a goal lands
+   * where the drift puts it), or as the map itself only with `frames.odomIsMap` (a robot without
+   * localisation, on purpose).
+   */
+  private mapFrom(frame: string): Pose | string {
     const f = this.o.config.frames;
     const bare = frame.replace(/^\//, '');
-    return bare === f.map || (f.odomIsMap && bare === 'odom');
+    if (bare === f.map) return IDENTITY;
+    if (bare === f.odom) {
+      if (this.tf) {
+        const t = this.tf.tree.lookup(f.map, f.odom);
+        if (!t.ok) return `in frame "${bare}": ${t.error.message}`;
+        return t.value.pose;
+      }
+      if (f.odomIsMap) return IDENTITY;
+      return `in frame "${bare}"; expected ${f.map}: odometry drifts from the map, so it is not taken as one — use egoFrom: tf (map → ${f.odom} from /tf), or on a robot without localisation set frames.odomIsMap: true (or frames.map: ${f.odom})`;
+    }
+    return `in frame "${bare}"; expected ${f.map}${f.odomIsMap || this.tf ? ` or ${f.odom}` : ''}`;
   }
 
   private takeObjects(m: unknown, reject: (w: string, msg: string) => void): void {
@@ -382,12 +396,16 @@ export class RosBridge {
     }
     const frame = r.value.frameId.replace(/^\//, '');
     const inBaseLink = frame === c.frames.baseLink;
-    if (!inBaseLink && frame && !this.isMapFrame(frame)) {
-      reject(
-        'objects.header.frame_id',
-        `objects in frame "${frame}"; expected ${c.frames.map} or ${c.frames.baseLink}`,
-      );
+    const toMap = inBaseLink || !frame ? IDENTITY : this.mapFrom(frame);
+    if (typeof toMap === 'string') {
+      reject('objects.header.frame_id', `objects ${toMap} or ${c.frames.baseLink}`);
       return;
+    }
+    // a base_link detector that leaves the frame empty gets its objects placed around the map
+    // origin: said once, as for odometry
+    if (!frame && !this.warnedObjectsFrame) {
+      this.warnedObjectsFrame = true;
+      this.o.onError?.('objects.header.frame_id', `empty; taken as ${c.frames.map} (warned once)`);
     }
     const nowS = this.o.clock.nowS();
     const st = knownStampS(r.value.stamp);
@@ -423,21 +441,25 @@ export class RosBridge {
         : egoFloor !== undefined
           ? Math.max(0, nowS - st - egoFloor)
           : this.objectsLag.take(st, nowS);
-    // track speeds on the measurement times (arrival times jitter with the link and our load)
+    // speeds on the measurement times (arrival times jitter with the link and our load)
     const tS = st ?? nowS;
-    const seen = new Map<string, { x: number; y: number; tS: number; speedMps: number }>();
-    const speedOf = (o: ObjectReading, x: number, y: number): number => {
-      const prev = this.tracks.get(o.id);
-      let v = 0;
-      if (prev && tS - prev.tS > 0.02 && tS - prev.tS < 1) {
-        // low-pass the finite difference: detections jitter by centimetres
-        v = 0.5 * prev.speedMps + 0.5 * (Math.hypot(x - prev.x, y - prev.y) / (tS - prev.tS));
-      } else if (prev) v = prev.speedMps;
-      seen.set(o.id, { x, y, tS, speedMps: v });
-      return v;
-    };
-    const agents = objectsToAgents(r.value.objects, inBaseLink, baseLink, speedOf);
-    this.tracks = seen;
+    const placed = placeObjects(r.value.objects, inBaseLink ? baseLink : toMap);
+    const tracked = objectTracksStep(this.tracks, placed, tS, this.o.source.currentEgo, c.objectTracks);
+    this.tracks = tracked.state;
+    const agents = placed.map((o, i): AgentState => {
+      const t = tracked.objects[i]!;
+      return {
+        id: t.id,
+        kind: o.kind,
+        x: o.x,
+        y: o.y,
+        headingRad: o.headingRad,
+        speedMps: Math.max(0, t.speedMps),
+        seenForS: t.seenForS,
+        lengthM: o.lengthM,
+        widthM: o.widthM,
+      };
+    });
     this.objectsLagS = lagS;
     this.o.source.setAgents(agents, lagS);
   }

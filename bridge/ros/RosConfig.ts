@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { fail, parseWith, type Result, VehicleParamsSchema } from '../../core/index.ts';
+import { OBJECT_TRACKS_DEFAULTS } from './ObjectTracks.ts';
 
 export const ProfileSchema = z.enum(['car', 'robot']);
 export type Profile = z.infer<typeof ProfileSchema>;
@@ -22,6 +23,7 @@ export const TF_TYPES = ['tf2_msgs/TFMessage'] as const;
 export const OBJECT_TYPES = [
   'vision_msgs/Detection3DArray',
   'autoware_perception_msgs/PredictedObjects',
+  'autoware_perception_msgs/TrackedObjects',
 ] as const;
 export const LIGHT_TYPES = ['autoware_perception_msgs/TrafficLightGroupArray', 'std_msgs/String'] as const;
 export const CAR_CONTROL_TYPES = [
@@ -64,10 +66,14 @@ export const RosConfigSchema = z.object({
       baseLink: z.string().default('base_link'),
       /** The odometry frame (continuous, REP 105): with tf, speeds are taken in it. */
       odom: z.string().default('odom'),
-      /** Odometry's `odom` frame is taken as the map frame when true (no localisation on the robot). */
-      odomIsMap: z.boolean().default(true),
+      /**
+       * Inputs in the `odom` frame are taken as map-frame when true: only for a robot without
+       * localisation (odometry drifts from the map). Default false: without tf they are refused,
+       * saying so; with `egoFrom: tf` they go through map → odom.
+       */
+      odomIsMap: z.boolean().default(false),
     })
-    .default({ map: 'map', baseLink: 'base_link', odom: 'odom', odomIsMap: true }),
+    .default({ map: 'map', baseLink: 'base_link', odom: 'odom', odomIsMap: false }),
   rates: z
     .object({
       /** Control steps per second; a control is computed on every odometry message, at most this often. Hz. */
@@ -104,6 +110,31 @@ export const RosConfigSchema = z.object({
     robot: 'robot',
     static: 'static',
   }),
+  /** Speeds of objects whose messages carry none (Detection3D): association and first sightings (`ObjectTracks.ts`). */
+  objectTracks: z
+    .object({
+      maxSpeedMps: z.number().positive().default(OBJECT_TRACKS_DEFAULTS.maxSpeedMps),
+      gateMarginM: z.number().nonnegative().default(OBJECT_TRACKS_DEFAULTS.gateMarginM),
+      minDtS: z.number().nonnegative().default(OBJECT_TRACKS_DEFAULTS.minDtS),
+      maxGapS: z.number().positive().default(OBJECT_TRACKS_DEFAULTS.maxGapS),
+      firstSeenSpeedMps: z
+        .object({
+          vehicle: z.number().nonnegative(),
+          pedestrian: z.number().nonnegative(),
+          cyclist: z.number().nonnegative(),
+          robot: z.number().nonnegative(),
+          static: z.number().nonnegative(),
+        })
+        .partial()
+        .default({})
+        .transform((v) => ({ ...OBJECT_TRACKS_DEFAULTS.firstSeenSpeedMps, ...v })),
+    })
+    .default(OBJECT_TRACKS_DEFAULTS),
+  /**
+   * The hash-chained audit log every verdict is appended to (`log`, JSON Lines) and the ed25519 key
+   * that signs its checkpoints (`key`, PEM, created when missing); `--audit` / `--audit-key` win.
+   */
+  audit: z.object({ log: z.string().min(1).optional(), key: z.string().min(1).optional() }).default({}),
   /** Autoware traffic-light group id → the lane ids it governs (default: the id is a lane id). */
   signalGroups: z.record(z.string(), z.array(z.string())).default({}),
   /** Map file (OpenDRIVE, Lanelet2 .osm, edgeplan map JSON) or `builtin:<scenario id>`; `--map` wins. */

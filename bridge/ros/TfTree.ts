@@ -8,7 +8,7 @@
  */
 import { z } from 'zod';
 import { fail, normalizeAngle, ok, type Pose, parseWith, type Result } from '../../core/index.ts';
-import { stampS, yawOf } from './rosMessages.ts';
+import { QuatSchema, stampS, yawOf } from './rosMessages.ts';
 
 const num = z.number().finite();
 const Stamp = z.union([
@@ -22,7 +22,7 @@ const TFMessageSchema = z.object({
       child_frame_id: z.string().min(1),
       transform: z.object({
         translation: z.object({ x: num, y: num, z: num.default(0) }),
-        rotation: z.object({ x: num, y: num, z: num, w: num }),
+        rotation: QuatSchema,
       }),
     }),
   ),

@@ -5,12 +5,14 @@ import {
   detectionsToObjects,
   lightsToStates,
   odometryToEgo,
+  poseStampedToPose,
   predictedObjectsToObjects,
   quatOfYaw,
   stampOf,
   stampS,
   yawOf,
 } from './rosMessages.ts';
+import { tfMessageToTransforms } from './TfTree.ts';
 
 const odom = (x: number, yaw: number, v: number) => ({
   header: { stamp: { secs: 10, nsecs: 500_000_000 }, frame_id: 'map' },
@@ -69,7 +71,7 @@ describe('ROS messages', () => {
     );
     expect(det.ok && det.value.objects.map((o) => [o.id, o.kind])).toEqual([
       ['p1', 'pedestrian'],
-      ['det1', 'vehicle'],
+      [undefined, 'vehicle'],
     ]);
     const pred = predictedObjectsToObjects({
       header: { frame_id: 'map' },
@@ -160,5 +162,95 @@ describe('ROS bridge config', () => {
     if (!r.ok) expect(r.error.path).toBe('config:topics.control.type');
     const t = rosConfigFrom({ topics: { odometry: { name: '/odom', type: 'nav_msgs/msg/Odometry' } } });
     expect(t.ok).toBe(false);
+  });
+});
+
+describe('ROS objects and orientations (review 14)', () => {
+  const autoware = (label: number, vx: number, kinematics: 'predicted' | 'tracked' = 'predicted') => {
+    const pose = { pose: { position: { x: 170, y: 0, z: 0 }, orientation: quatOfYaw(0) } };
+    const twist = { twist: { linear: { x: vx, y: 0, z: 0 } } };
+    return {
+      header: { frame_id: 'map' },
+      objects: [
+        {
+          object_id: { uuid: [1, 2, 3] },
+          classification: [{ label, probability: 0.9 }],
+          kinematics:
+            kinematics === 'predicted'
+              ? { initial_pose_with_covariance: pose, initial_twist_with_covariance: twist }
+              : { pose_with_covariance: pose, twist_with_covariance: twist },
+          shape: { dimensions: { x: 4.5, y: 1.8, z: 1.5 } },
+        },
+      ],
+    };
+  };
+
+  it('reads an Autoware UNKNOWN object as a vehicle, not as static (the gate forecasts static standing)', () => {
+    const r = predictedObjectsToObjects(autoware(0, 15));
+    expect(r.ok && r.value.objects[0]).toMatchObject({ kind: 'vehicle', speedMps: 15 });
+  });
+
+  it('turns a reversing object round: its speed points where it goes', () => {
+    const r = predictedObjectsToObjects(autoware(1, -3));
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    expect(r.value.objects[0]!.speedMps).toBe(3);
+    expect(Math.abs(r.value.objects[0]!.headingRad)).toBeCloseTo(Math.PI);
+  });
+
+  it('reads TrackedObjects kinematics (pose_with_covariance, twist_with_covariance)', () => {
+    const r = predictedObjectsToObjects(autoware(1, 7, 'tracked'));
+    expect(r.ok && r.value.objects[0]).toMatchObject({ x: 170, speedMps: 7, headingRad: 0 });
+  });
+
+  it('gives a detection with an empty id no id (its index is no identity)', () => {
+    const r = detectionsToObjects(
+      {
+        header: { frame_id: 'map' },
+        detections: [
+          {
+            id: '',
+            bbox: {
+              center: { position: { x: 1, y: 0, z: 0 }, orientation: quatOfYaw(0) },
+              size: { x: 4, y: 2, z: 1 },
+            },
+          },
+        ],
+      },
+      {},
+    );
+    expect(r.ok && r.value.objects[0]!.id).toBeUndefined();
+  });
+
+  it('rejects a zero quaternion, naming the field', () => {
+    const zero = { x: 0, y: 0, z: 0, w: 0 };
+    const o = odometryToEgo({
+      ...odom(1, 0, 1),
+      pose: { pose: { position: { x: 1, y: 2, z: 0 }, orientation: zero } },
+    });
+    expect(o.ok).toBe(false);
+    if (!o.ok) expect(o.error.path).toBe('odometry:pose.pose.orientation');
+    const g = poseStampedToPose({
+      header: { frame_id: 'map' },
+      pose: { position: { x: 1, y: 0, z: 0 }, orientation: zero },
+    });
+    expect(!g.ok && g.error.path).toBe('goal:pose.orientation');
+    const t = tfMessageToTransforms({
+      transforms: [
+        {
+          header: { frame_id: 'map' },
+          child_frame_id: 'odom',
+          transform: { translation: { x: 0, y: 0 }, rotation: zero },
+        },
+      ],
+    });
+    expect(!t.ok && t.error.path).toBe('tf:transforms.0.transform.rotation');
+    // a unit quaternion that is not exactly 1 (float rounding) is taken
+    expect(
+      odometryToEgo({
+        ...odom(1, 0, 1),
+        pose: { pose: { position: { x: 1, y: 2, z: 0 }, orientation: { x: 0, y: 0, z: 0.7072, w: 0.7072 } } },
+      }).ok,
+    ).toBe(true);
   });
 });

@@ -7,7 +7,6 @@
 import { z } from 'zod';
 import {
   type AgentKind,
-  type AgentState,
   type Control,
   type EgoState,
   egoToMap,
@@ -26,7 +25,18 @@ import {
 
 const num = z.number().finite();
 const Vec3 = z.object({ x: num, y: num, z: num.default(0) });
-const Quat = z.object({ x: num, y: num, z: num, w: num });
+/**
+ * tf2's check before it takes a rotation (BufferCore::setTransform, QUATERNION_NORMALIZATION_TOLERANCE
+ * 10e-3 on |q|²): a zero quaternion — an orientation left unset, default-constructed in ROS 1 — has
+ * no heading, and read as yaw 0 it put every such object, goal or pose facing east (review 14 M5).
+ */
+const QUAT_NORM2_TOLERANCE = 10e-3;
+export const QuatSchema = z
+  .object({ x: num, y: num, z: num, w: num })
+  .refine((q) => Math.abs(q.x * q.x + q.y * q.y + q.z * q.z + q.w * q.w - 1) <= QUAT_NORM2_TOLERANCE, {
+    message: `not a unit quaternion (|q|² must be within ${QUAT_NORM2_TOLERANCE} of 1, as tf2 requires; an unset orientation is all zeros)`,
+  });
+const Quat = QuatSchema;
 const RosPose = z.object({ position: Vec3, orientation: Quat });
 const Stamp = z.union([
   z.object({ secs: z.number().int(), nsecs: z.number().int() }),
@@ -114,7 +124,8 @@ export function poseStampedToPose(msg: unknown): Result<{ pose: Pose; frameId: s
 
 /** An object before it is placed in the map frame. */
 export interface ObjectReading {
-  id: string;
+  /** The message's id; undefined when it gives none (never the list index: detectors reorder). */
+  id: string | undefined;
   kind: AgentKind;
   x: number;
   y: number;
@@ -155,14 +166,17 @@ export interface ObjectsReading {
   objects: ObjectReading[];
 }
 
-/** vision_msgs/Detection3DArray → objects (speed unknown: the source estimates it from tracked ids). */
+/**
+ * vision_msgs/Detection3DArray → objects. Detection3D carries no velocity: the bridge measures it
+ * from successive messages (`ObjectTracks.ts`); an empty `id` is no id.
+ */
 export function detectionsToObjects(
   msg: unknown,
   classes: Record<string, AgentKind>,
 ): Result<ObjectsReading> {
   const r = parseWith(Detection3DArraySchema, msg, 'objects');
   if (!r.ok) return r;
-  const objects = r.value.detections.map((d, i): ObjectReading => {
+  const objects = r.value.detections.map((d): ObjectReading => {
     let best: { cls: string; score: number } | undefined;
     for (const h of d.results) {
       const cls = String(h.hypothesis?.class_id ?? h.id ?? '').toLowerCase();
@@ -170,7 +184,7 @@ export function detectionsToObjects(
       if (!best || score > best.score) best = { cls, score };
     }
     return {
-      id: d.id || `det${i}`,
+      id: d.id || undefined,
       kind: classes[best?.cls ?? ''] ?? 'vehicle',
       x: d.bbox.center.position.x,
       y: d.bbox.center.position.y,
@@ -183,9 +197,13 @@ export function detectionsToObjects(
   return ok({ frameId: r.value.header.frame_id, stamp: r.value.header.stamp, objects });
 }
 
-/** autoware_perception_msgs ObjectClassification labels. */
+/**
+ * autoware_perception_msgs ObjectClassification labels. UNKNOWN (0) is a vehicle, as an unknown
+ * Detection3D class is: Autoware labels many moving objects UNKNOWN, and `static` is forecast
+ * standing whatever its twist says (review 14 H2).
+ */
 const AUTOWARE_LABELS: Record<number, AgentKind> = {
-  0: 'static',
+  0: 'vehicle',
   1: 'vehicle',
   2: 'vehicle',
   3: 'vehicle',
@@ -195,26 +213,46 @@ const AUTOWARE_LABELS: Record<number, AgentKind> = {
   7: 'pedestrian',
 };
 
+/** PredictedObjects' kinematics (`initial_…`) or TrackedObjects' (`pose_with_covariance`, …): pose and twist. */
+const AutowareKinematics = z.union([
+  z
+    .object({
+      initial_pose_with_covariance: z.object({ pose: RosPose }),
+      initial_twist_with_covariance: z.object({ twist: z.object({ linear: Vec3 }) }),
+    })
+    .transform((k) => ({
+      pose: k.initial_pose_with_covariance.pose,
+      twist: k.initial_twist_with_covariance.twist,
+    })),
+  z
+    .object({
+      pose_with_covariance: z.object({ pose: RosPose }),
+      twist_with_covariance: z.object({ twist: z.object({ linear: Vec3 }) }),
+    })
+    .transform((k) => ({ pose: k.pose_with_covariance.pose, twist: k.twist_with_covariance.twist })),
+]);
+
 const PredictedObjectsSchema = z.object({
   header: Header,
   objects: z.array(
     z.object({
       object_id: z.object({ uuid: z.array(z.number().int()) }).optional(),
       classification: z.array(z.object({ label: z.number().int(), probability: num })).default([]),
-      kinematics: z.object({
-        initial_pose_with_covariance: z.object({ pose: RosPose }),
-        initial_twist_with_covariance: z.object({ twist: z.object({ linear: Vec3 }) }),
-      }),
+      kinematics: AutowareKinematics,
       shape: z.object({ dimensions: Vec3 }),
     }),
   ),
 });
 
-/** autoware_perception_msgs/PredictedObjects → objects (speed from the initial twist, body frame). */
+/**
+ * autoware_perception_msgs/PredictedObjects or TrackedObjects → objects, speed from the initial twist (body frame). A
+ * negative longitudinal twist (reversing) turns the heading round: `AgentState` has no signed speed,
+ * and read along its heading the car was forecast away from where it goes.
+ */
 export function predictedObjectsToObjects(msg: unknown): Result<ObjectsReading> {
   const r = parseWith(PredictedObjectsSchema, msg, 'objects');
   if (!r.ok) return r;
-  const objects = r.value.objects.map((o, i): ObjectReading => {
+  const objects = r.value.objects.map((o): ObjectReading => {
     let label = 0;
     let p = -1;
     for (const c of o.classification)
@@ -222,14 +260,14 @@ export function predictedObjectsToObjects(msg: unknown): Result<ObjectsReading> 
         p = c.probability;
         label = c.label;
       }
-    const pose = o.kinematics.initial_pose_with_covariance.pose;
-    const tw = o.kinematics.initial_twist_with_covariance.twist.linear;
+    const pose = o.kinematics.pose;
+    const tw = o.kinematics.twist.linear;
     return {
-      id: o.object_id ? o.object_id.uuid.map((b) => b.toString(16).padStart(2, '0')).join('') : `obj${i}`,
+      id: o.object_id ? o.object_id.uuid.map((b) => b.toString(16).padStart(2, '0')).join('') : undefined,
       kind: AUTOWARE_LABELS[label] ?? 'vehicle',
       x: pose.position.x,
       y: pose.position.y,
-      headingRad: yawOf(pose.orientation),
+      headingRad: tw.x < 0 ? normalizeAngle(yawOf(pose.orientation) + Math.PI) : yawOf(pose.orientation),
       speedMps: Math.hypot(tw.x, tw.y),
       lengthM: Math.max(0.1, o.shape.dimensions.x),
       widthM: Math.max(0.1, o.shape.dimensions.y),
@@ -238,26 +276,15 @@ export function predictedObjectsToObjects(msg: unknown): Result<ObjectsReading> 
   return ok({ frameId: r.value.header.frame_id, stamp: r.value.header.stamp, objects });
 }
 
-/** Objects in `frameId` → agents in the map frame (`base_link` objects are moved with the ego pose). */
-export function objectsToAgents(
-  objects: ReadonlyArray<ObjectReading>,
-  inBaseLink: boolean,
-  ego: Pose,
-  speedOf: (o: ObjectReading, mapX: number, mapY: number) => number,
-): AgentState[] {
+/**
+ * Objects in their frame → the map frame, `frame` being that frame's pose in the map (the ego's
+ * base_link pose for `base_link` objects; identity for map-frame ones).
+ */
+export function placeObjects(objects: ReadonlyArray<ObjectReading>, frame: Pose): ObjectReading[] {
+  if (frame.x === 0 && frame.y === 0 && frame.headingRad === 0) return [...objects];
   return objects.map((o) => {
-    const p = inBaseLink ? egoToMap(o, ego) : { x: o.x, y: o.y };
-    const h = inBaseLink ? normalizeAngle(o.headingRad + ego.headingRad) : o.headingRad;
-    return {
-      id: o.id,
-      kind: o.kind,
-      x: p.x,
-      y: p.y,
-      headingRad: h,
-      speedMps: Math.max(0, o.speedMps ?? speedOf(o, p.x, p.y)),
-      lengthM: o.lengthM,
-      widthM: o.widthM,
-    };
+    const p = egoToMap(o, frame);
+    return { ...o, x: p.x, y: p.y, headingRad: normalizeAngle(o.headingRad + frame.headingRad) };
   });
 }
 
