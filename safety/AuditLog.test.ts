@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { generateKeyPairSync, type KeyObject, sign } from 'node:crypto';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -152,6 +152,14 @@ describe('AuditLog', () => {
     again.value.log.close();
     const r = verifyAuditLog(path, { publicKeyPem: pub });
     expect(r.ok && r.value.ok && r.value.records === 4).toBe(true);
+  });
+
+  it('a resume refused for another key file leaves no new key file behind (review 14 L2)', () => {
+    const { path } = writeLog(3);
+    const other = join(dirname(path), 'k2.pem');
+    const again = AuditLog.open(path, { keyPath: other, configHash: 'cfg' });
+    expect(!again.ok && again.error.message).toMatch(/key file does not match/);
+    expect(existsSync(other)).toBe(false);
   });
 
   it('cuts a torn final line on open and reports its size', () => {

@@ -211,12 +211,23 @@ export function publicKeyOf(keyPath: string): Result<{ publicKeyPem: string; fin
   }
 }
 
-function loadOrCreateKey(path: string): KeyObject {
-  if (existsSync(path)) return createPrivateKey(readFileSync(path, 'utf8'));
-  mkdirSync(dirname(path), { recursive: true });
+/**
+ * The key in `path`, or a new one and how to save it: written only once the log opened with it (a
+ * resume that is refused — another log's key, say — left a fresh key file behind, review 14 L2).
+ */
+function loadOrNewKey(path: string): { key: KeyObject; save: () => void } {
+  if (existsSync(path)) return { key: createPrivateKey(readFileSync(path, 'utf8')), save: () => {} };
   const { privateKey } = generateKeyPairSync('ed25519');
-  writeFileSync(path, privateKey.export({ type: 'pkcs8', format: 'pem' }) as string, { mode: 0o600 });
-  return privateKey;
+  return {
+    key: privateKey,
+    save: () => {
+      mkdirSync(dirname(path), { recursive: true });
+      writeFileSync(path, privateKey.export({ type: 'pkcs8', format: 'pem' }) as string, {
+        mode: 0o600,
+        flag: 'wx',
+      });
+    },
+  };
 }
 
 /** Cuts a torn final line off `path`; returns the bytes removed. */
@@ -267,7 +278,8 @@ export class AuditLog {
   static open(path: string, opts: AuditLogOptions = {}): Result<{ log: AuditLog; recovery: RecoveryReport }> {
     try {
       mkdirSync(dirname(path), { recursive: true });
-      const key = opts.keyPath ? loadOrCreateKey(opts.keyPath) : undefined;
+      const loaded = opts.keyPath ? loadOrNewKey(opts.keyPath) : undefined;
+      const key = loaded?.key;
       const pub = key ? (createPublicKey(key).export({ type: 'spki', format: 'pem' }) as string) : '';
       const configHash = opts.configHash ?? '';
       const every = opts.checkpointEvery ?? 100;
@@ -286,6 +298,7 @@ export class AuditLog {
         };
         if (key) header.signature = sign(null, genesisMessage(header), key).toString('base64');
         header.hash = entryHash(header);
+        loaded?.save(); // before the header that names it: no signed log without its key on disk
         const fd = openSync(path, 'a');
         writeSync(fd, `${canonicalJson(header)}\n`);
         if (opts.fsync) fsyncSync(fd);
@@ -347,6 +360,7 @@ export class AuditLog {
         );
       const last = JSON.parse(lines[lines.length - 1]!) as { seq: number; hash: string };
       const records = lines.filter((l) => l.includes('"type":"record"')).length;
+      loaded?.save();
       const fd = openSync(path, 'a');
       const log = new AuditLog(
         path,

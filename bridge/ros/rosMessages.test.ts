@@ -153,6 +153,20 @@ describe('ROS bridge config', () => {
     expect(robot.ok && robot.value.vehicle['kind']).toBe('robot');
   });
 
+  it('takes odom as the map only when told, and reads the audit and objectTracks keys (review 14)', () => {
+    const c = rosConfigFrom({
+      audit: { log: 'a.jsonl', key: 'k.pem' },
+      objectTracks: { firstSeenSpeedMps: { vehicle: 20 } },
+    });
+    expect(c.ok).toBe(true);
+    if (!c.ok) return;
+    expect(c.value.frames.odomIsMap).toBe(false);
+    expect(c.value.audit).toEqual({ log: 'a.jsonl', key: 'k.pem' });
+    expect(c.value.objectTracks.firstSeenSpeedMps).toMatchObject({ vehicle: 20, pedestrian: 2.5 });
+    const d = rosConfigFrom({});
+    expect(d.ok && d.value.objectTracks.maxSpeedMps).toBe(70);
+  });
+
   it('refuses a control type that does not drive the profile, naming the field', () => {
     const r = rosConfigFrom({
       profile: 'robot',

@@ -1,8 +1,12 @@
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import mqtt from 'mqtt';
 import { describe, expect, it } from 'vitest';
+import { topicFor } from '../../bridge/mqtt/MqttTopics.ts';
+import { startBroker } from '../../bridge/testing/mosquitto.ts';
+import { RobotBody } from '../../bridge/testing/mqttRobotBody.ts';
 
 const BIN = join(import.meta.dirname, '..', '..', 'bin', 'edgeplan.js');
 const run = (...args: string[]) =>
@@ -51,5 +55,127 @@ describe('edgeplan mqtt', () => {
       expect(r.status, bad).toBe(2);
       expect(r.stderr, bad).toMatch(/is not a robot id/);
     }
+  });
+});
+
+describe('edgeplan mqtt / ros --audit (review 14 H3)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ep-bridge-audit-'));
+
+  it('records every verdict of a robot driven over mosquitto in its own signed log, which verifies', async () => {
+    const broker = await startBroker();
+    const map = join(dir, 'aisle.json');
+    writeFileSync(
+      map,
+      JSON.stringify({
+        id: 'aisle',
+        lanes: [
+          {
+            id: 'A',
+            type: 'aisle',
+            centerline: Array.from({ length: 16 }, (_, i) => ({ x: i * 2, y: 0 })),
+            widthM: 3,
+            speedLimitMps: 2,
+          },
+        ],
+      }),
+    );
+    const log = join(dir, 'audit.jsonl');
+    const key = join(dir, 'audit.pem');
+    const p = spawn(
+      process.execPath,
+      [
+        BIN,
+        'mqtt',
+        '--url',
+        broker.url,
+        '--robots',
+        'r1,r2',
+        '--map',
+        map,
+        '--audit',
+        log,
+        '--audit-key',
+        key,
+      ],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let stdout = '';
+    p.stdout.on('data', (b) => {
+      stdout += b;
+    });
+    const exited = new Promise<number | null>((r) => p.on('exit', (code) => r(code)));
+    const body = new RobotBody({ url: broker.url, robot: 'r1', x: 2, y: 0, commandTimeoutS: 0.3 });
+    const sender = mqtt.connect(broker.url, { protocolVersion: 5, clientId: 'sender' });
+    const r1Log = join(dir, 'audit.r1.jsonl');
+    const records = () =>
+      existsSync(r1Log)
+        ? readFileSync(r1Log, 'utf8')
+            .split('\n')
+            .filter((l) => l.includes('"type":"record"')).length
+        : 0;
+    try {
+      await new Promise<void>((r) => sender.once('connect', () => r()));
+      for (let i = 0; i < 600 && records() < 20; i++) {
+        // re-sent until taken (the process may still be subscribing); the same id is a duplicate
+        if (i % 20 === 0)
+          await sender.publishAsync(
+            topicFor('mission', 'r1'),
+            JSON.stringify({ missionId: 'm1', goal: { x: 20, y: 0, headingRad: 0 } }),
+            { qos: 1 },
+          );
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(records(), stdout).toBeGreaterThanOrEqual(20);
+    } finally {
+      p.kill('SIGINT');
+      await exited;
+      await body.stop();
+      await sender.endAsync(true);
+      await broker.down();
+    }
+    expect(stdout).toMatch(/audit key: .*audit\.pem\.pub/);
+    expect(stdout).toMatch(/audit log: .*audit\.r1\.jsonl \(robot r1, \d+ records/);
+    for (const f of [r1Log, join(dir, 'audit.r2.jsonl')]) {
+      const v = run('audit', 'verify', f, '--pubkey', `${key}.pub`);
+      expect(v.status, v.stdout + v.stderr).toBe(0);
+    }
+  }, 180_000);
+
+  it('ros: opens the log before connecting and closes it signed when it gives up', () => {
+    const log = join(dir, 'ros.jsonl');
+    const key = join(dir, 'ros.pem');
+    const r = run(
+      'ros',
+      '--url',
+      'ws://127.0.0.1:1',
+      '--map',
+      'builtin:warehouse_robot',
+      '--profile',
+      'robot',
+      '--connect-timeout',
+      '0.5',
+      '--audit',
+      log,
+      '--audit-key',
+      key,
+    );
+    expect(r.status).toBe(2);
+    expect(r.stdout).toMatch(/audit key: .*ros\.pem\.pub/);
+    const v = run('audit', 'verify', log, '--pubkey', `${key}.pub`);
+    expect(v.status, v.stdout + v.stderr).toBe(0);
+  });
+
+  it('refuses --audit-key without --audit', () => {
+    const r = run(
+      'ros',
+      '--url',
+      'ws://127.0.0.1:1',
+      '--map',
+      'builtin:warehouse_robot',
+      '--audit-key',
+      join(dir, 'k.pem'),
+    );
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/give one with --audit/);
   });
 });

@@ -22,10 +22,12 @@ import {
 } from '../../core/index.ts';
 import { RoadMap } from '../../core/map/index.ts';
 import { readTextFile } from '../../core/readTextFile.ts';
+import type { AuditLog } from '../../safety/index.ts';
 import { builtinScenario } from '../../scenarios/builtin/index.ts';
 import { importFile } from '../../scenarios/import/index.ts';
 import { createDriver, type StackRates } from '../../stack/index.ts';
 import { type Out, UsageError } from '../errors.ts';
+import { openAudit } from './openAudit.ts';
 
 /**
  * A map by reference: `builtin:<scenario id>` (that scenario's map), an edgeplan map `.json`, or an
@@ -58,11 +60,15 @@ export function loadLiveMap(ref: string): RoadMap {
   return m.value;
 }
 
-/** A stack factory for live missions: the registry's stack `name`, its planner stopping at the goal. */
+/**
+ * A stack factory for live missions: the registry's stack `name`, its planner stopping at the goal;
+ * every verdict of its gate appended to `audit` when given (one log across the missions).
+ */
 export function liveStackFactory(
   name: string,
   vehicle: VehicleParams,
   rates: Partial<StackRates>,
+  audit?: AuditLog,
 ): MakeStack {
   const d = createDriver(name);
   if (!d.ok) throw new UsageError(formatError(d.error));
@@ -75,7 +81,18 @@ export function liveStackFactory(
     driver.build(liveScenario(map.id, vehicle, ego, route), map, {
       rates,
       wrap: (p) => withGoalStop(p, goal, undefined, budget),
+      ...(audit ? { audit } : {}),
     });
+}
+
+/**
+ * The audit log of one robot of several: the robot id before the extension (`audit.jsonl` →
+ * `audit.amr1.jsonl`) — each robot's gate has its own chain; one file would interleave them.
+ */
+export function robotAuditPath(log: string, robot: string, robots: number): string {
+  if (robots === 1) return log;
+  const ext = extname(log);
+  return `${log.slice(0, log.length - ext.length)}.${robot}${ext}`;
 }
 
 function readPem(file: string | undefined, flag: string): Buffer | undefined {
@@ -121,6 +138,15 @@ export function register(program: Command, out: Out): void {
       '--connect-timeout <s>',
       'give up (exit 2) when rosbridge is not reached within this many seconds (default: retry for ever)',
     )
+    .option(
+      '--audit <log>',
+      "append every verdict of the gate to this hash-chained audit log (default: the config's audit.log)",
+    )
+    .option(
+      '--audit-key <pem>',
+      "ed25519 private key that signs the log's checkpoints, created if missing (default: the config's audit.key); without one the log cannot verify",
+    )
+    .option('--audit-adopt-tail', 'resume a log whose last records are not signed (after a crash): sign them')
     .action(
       async (o: {
         url: string;
@@ -130,6 +156,9 @@ export function register(program: Command, out: Out): void {
         map?: string;
         planner?: string;
         egoFrom?: string;
+        audit?: string;
+        auditKey?: string;
+        auditAdoptTail?: boolean;
       }) => {
         if (o.profile !== undefined && o.profile !== 'car' && o.profile !== 'robot')
           throw new UsageError(`--profile must be car or robot, got "${o.profile}"`);
@@ -159,10 +188,22 @@ export function register(program: Command, out: Out): void {
         if (!mapRef) throw new UsageError('a map is needed: --map <file> or map: in the config');
         const map = loadLiveMap(mapRef);
         const vehicle = c.vehicle as VehicleParams;
-        const makeStack = liveStackFactory(o.planner ?? c.planner, vehicle, {
-          controlHz: c.rates.controlHz,
-          planHz: c.rates.planHz,
-        });
+        const planner = o.planner ?? c.planner;
+        const rates = { controlHz: c.rates.controlHz, planHz: c.rates.planHz };
+        liveStackFactory(planner, vehicle, rates); // a planner that cannot drive is refused before a log is opened
+        const auditLog = o.audit ?? c.audit.log;
+        const auditKey = o.auditKey ?? c.audit.key;
+        if (auditKey && !auditLog)
+          throw new UsageError(
+            '--audit-key (audit.key) signs an audit log: give one with --audit (audit.log)',
+          );
+        const audit = auditLog
+          ? openAudit(
+              { log: auditLog, key: auditKey, adoptTail: o.auditAdoptTail, keyFlag: '--audit-key' },
+              out,
+            )
+          : undefined;
+        const makeStack = liveStackFactory(planner, vehicle, rates, audit);
         const run = startRos({
           url: o.url,
           config: c,
@@ -184,6 +225,7 @@ export function register(program: Command, out: Out): void {
           ]);
           if (!reached) {
             await run.stop();
+            audit?.close();
             throw new UsageError(
               `no rosbridge at ${o.url} within ${connectTimeoutS} s (${run.bridge.status.lastFailure ?? 'no answer'})`,
             );
@@ -191,6 +233,9 @@ export function register(program: Command, out: Out): void {
         }
         await signalled;
         await run.stop();
+        audit?.close();
+        if (audit && auditLog)
+          out(`audit log: ${auditLog} (${audit.records} records, head ${audit.headHash})`);
         out('edgeplan ros: stopped');
       },
     );
@@ -217,6 +262,15 @@ export function register(program: Command, out: Out): void {
       'VDA 5050 2.x: robots are AGVs uagv/v2/<manufacturer>/<robot id>/…; orders bring their own graph',
     )
     .option('--manufacturer <m>', 'VDA 5050 manufacturer', 'edgeplan')
+    .option(
+      '--audit <log>',
+      'append every verdict of the gate to this hash-chained audit log; several robots: one log each, the id before the extension (audit.amr1.jsonl)',
+    )
+    .option(
+      '--audit-key <pem>',
+      "ed25519 private key that signs the logs' checkpoints, created if missing (--key is the TLS client key); without one the logs cannot verify",
+    )
+    .option('--audit-adopt-tail', 'resume logs whose last records are not signed (after a crash): sign them')
     .action(
       async (o: {
         url: string;
@@ -233,6 +287,9 @@ export function register(program: Command, out: Out): void {
         shareGroup?: string;
         vda?: boolean;
         manufacturer: string;
+        audit?: string;
+        auditKey?: string;
+        auditAdoptTail?: boolean;
       }) => {
         if (o.profile !== 'car' && o.profile !== 'robot')
           throw new UsageError(`--profile must be car or robot, got "${o.profile}"`);
@@ -270,7 +327,23 @@ export function register(program: Command, out: Out): void {
           ...(cert ? { cert } : {}),
           ...(key ? { key } : {}),
         };
-        const makeStack = liveStackFactory(o.planner, vehicle, { controlHz: o.controlHz });
+        if (o.auditKey && !o.audit)
+          throw new UsageError('--audit-key signs an audit log: give one with --audit');
+        liveStackFactory(o.planner, vehicle, { controlHz: o.controlHz }); // refused before a log is opened
+        const audits = new Map<string, AuditLog>();
+        for (const id of o.audit ? ids : [])
+          audits.set(
+            id,
+            openAudit(
+              {
+                log: robotAuditPath(o.audit!, id, ids.length),
+                key: o.auditKey,
+                adoptTail: o.auditAdoptTail,
+                keyFlag: '--audit-key',
+              },
+              out,
+            ),
+          );
         const clock = new WallClock();
         const log = (line: string): void => out(`${new Date().toISOString()} ${line}`);
         const agents: VdaAgent[] = [];
@@ -281,7 +354,7 @@ export function register(program: Command, out: Out): void {
             link,
             map,
             vehicle,
-            makeStack,
+            makeStack: liveStackFactory(o.planner, vehicle, { controlHz: o.controlHz }, audits.get(id)),
             clock,
             controlHz: o.controlHz,
             log,
@@ -311,6 +384,10 @@ export function register(program: Command, out: Out): void {
         );
         await untilSignal();
         await Promise.all([...agents.map((a) => a.stop()), ...robots.map((r) => r.stop()), fleet?.stop()]);
+        for (const [id, a] of audits) {
+          a.close();
+          out(`audit log: ${a.path} (robot ${id}, ${a.records} records, head ${a.headHash})`);
+        }
         out('edgeplan mqtt: stopped');
       },
     );

@@ -28,3 +28,34 @@ describe('edgeplan safety fuzz', () => {
     expect(r.stdout).toContain(`wrote ${file} (9 runs)`);
   });
 });
+
+describe('edgeplan safety run (review 14 H3, L2)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ep-safety-run-'));
+
+  it('runs a command stack and the hierarchical planner, whose own gate writes a log that verifies', () => {
+    for (const planner of ['hierarchical', 'idm-stack']) {
+      const log = join(dir, `${planner}.jsonl`);
+      const key = join(dir, `${planner}.pem`);
+      const r = run('safety', 'run', 'cut_in', '--planner', planner, '--audit', log, '--key', key);
+      expect(r.status, r.stderr).toBe(0);
+      expect(r.stdout).toMatch(new RegExp(`cut_in · ${planner} \\(its gate\\) · score`));
+      const records = Number(/\((\d+) records, head/.exec(r.stdout)?.[1]);
+      expect(records).toBeGreaterThan(100);
+      const v = run('audit', 'verify', log, '--pubkey', `${key}.pub`);
+      expect(v.status, v.stdout + v.stderr).toBe(0);
+      expect(v.stdout).toContain(`${records} records`);
+    }
+  });
+
+  it('refuses a +gate planner (a second gate around the gated one) and says what to give', () => {
+    const r = run('safety', 'run', 'cut_in', '--planner', 'idm+gate');
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/give it without \+gate \(idm\)/);
+  });
+
+  it('says at once that a log written without --key cannot verify', () => {
+    const r = run('safety', 'run', 'cut_in', '--audit', join(dir, 'unsigned.jsonl'));
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/written without a key \(--key <pem>\).*audit verify` will fail it/);
+  });
+});

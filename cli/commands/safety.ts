@@ -4,12 +4,22 @@ import { dirname } from 'node:path';
 import type { Command } from 'commander';
 import { fail, formatError, type Result } from '../../core/index.ts';
 import { readTextFile } from '../../core/readTextFile.ts';
-import { AuditLog, createSafetyGate, publicKeyOf } from '../../safety/index.ts';
+import { createSafetyGate } from '../../safety/index.ts';
 import { type LoadedScenario, loadScenario, scenarioFromData } from '../../scenarios/index.ts';
-import { runScenario } from '../../sim/index.ts';
+import { runScenario, type SimLog } from '../../sim/index.ts';
 import { evaluateRun } from '../../sim/metrics/index.ts';
-import { createGatedPlanner, createPlanner, fuzzTable, runFuzz, sceneAt } from '../../stack/index.ts';
+import {
+  createDriver,
+  createGatedPlanner,
+  fuzzTable,
+  GATE_SUFFIX,
+  PLANNER_NAMES,
+  runFuzz,
+  runStackScenario,
+  sceneAt,
+} from '../../stack/index.ts';
 import { type Out, UsageError } from '../errors.ts';
+import { openAudit } from './openAudit.ts';
 
 /** How far past its lane's end a stop line may sit (rounding of a hand-written sM), m. */
 const STOP_LINE_SLACK_M = 0.5;
@@ -204,57 +214,69 @@ export function register(program: Command, out: Out): void {
 
   safety
     .command('run <scenario>')
-    .description('run one scenario closed-loop with the gate around a planner, writing the audit log')
-    .option('--planner <name>', 'inner planner', 'idm')
+    .description(
+      'run one scenario closed-loop with the gate around a planner (a trajectory baseline, a <name>-stack or hierarchical, whose gate is their own), writing the audit log',
+    )
+    .option(
+      '--planner <name>',
+      `planner: ${PLANNER_NAMES.join(', ')} (without ${GATE_SUFFIX}: the gate is put around it here)`,
+      'idm',
+    )
     .option('--audit <log>', 'audit log (JSON Lines) to append to')
-    .option('--key <pem>', 'ed25519 private key for signed checkpoints (created if missing)')
+    .option(
+      '--key <pem>',
+      'ed25519 private key for signed checkpoints (created if missing); without it the log cannot verify',
+    )
     .option(
       '--audit-adopt-tail',
       'resume a log whose last records are not signed (after a crash): sign them, and say how many',
     )
-    .action((ref: string, o: { planner: string; audit?: string; key?: string; auditAdoptTail?: boolean }) => {
-      const loaded = loadScenario(ref);
-      if (!loaded.ok) throw new UsageError(formatError(loaded.error));
-      const inner = createPlanner(o.planner);
-      if (!inner.ok) throw new UsageError(formatError(inner.error));
-      const gate = createSafetyGate();
-      let log: AuditLog | undefined;
-      if (o.audit) {
-        const opened = AuditLog.open(o.audit, {
-          ...(o.key ? { keyPath: o.key } : {}),
-          configHash: gate.configHash,
-          ...(o.auditAdoptTail ? { adoptUnsignedTail: true } : {}),
-        });
-        if (!opened.ok) throw new UsageError(formatError(opened.error));
-        log = opened.value.log;
-        if (o.key) {
-          // the public half goes out of band: `audit verify --pubkey <key>.pub` trusts only it
-          const pub = publicKeyOf(o.key);
-          if (!pub.ok) throw new UsageError(formatError(pub.error));
-          writeFileSync(`${o.key}.pub`, pub.value.publicKeyPem);
-          out(`audit key: ${o.key}.pub (fingerprint ${pub.value.fingerprint})`);
-        }
-        if (opened.value.recovery.truncatedBytes > 0)
-          out(`recovered ${o.audit}: cut a torn final line of ${opened.value.recovery.truncatedBytes} bytes`);
-        if (opened.value.recovery.adoptedRecords > 0)
-          out(
-            `adopted ${opened.value.recovery.adoptedRecords} unsigned record(s) at the end of ${o.audit}: now signed by this run's key`,
+    .action(
+      async (ref: string, o: { planner: string; audit?: string; key?: string; auditAdoptTail?: boolean }) => {
+        const loaded = loadScenario(ref);
+        if (!loaded.ok) throw new UsageError(formatError(loaded.error));
+        // `idm+gate` here put a second gate around the gated planner without a word (review 14 H3)
+        if (o.planner.endsWith(GATE_SUFFIX))
+          throw new UsageError(
+            `--planner ${o.planner}: safety run puts the gate around the planner itself; give it without ${GATE_SUFFIX} (${o.planner.slice(0, -GATE_SUFFIX.length)})`,
           );
-      }
-      const counts = { ALLOW: 0, MODIFY: 0, VETO: 0 };
-      const planner = createGatedPlanner(inner.value, {
-        gate,
-        ...(log ? { audit: log } : {}),
-        onVerdict: (_t, v) => counts[v.decision]++,
-      });
-      const { scenario, map } = loaded.value;
-      const m = evaluateRun(runScenario(scenario, map, planner, { mode: 'nonreactive' }), map);
-      log?.close();
-      const atFault = m.details.collisions.filter((c) => c.atFault).length;
-      out(
-        `${scenario.id} · gated(${o.planner}) · score ${(100 * m.score).toFixed(1)} · at-fault collisions ${atFault} · verdicts ALLOW ${counts.ALLOW}, MODIFY ${counts.MODIFY}, VETO ${counts.VETO}`,
-      );
-      // the head and count, kept out of band, are what `audit verify --expect-head` checks a later copy against
-      if (o.audit && log) out(`audit log: ${o.audit} (${log.records} records, head ${log.headHash})`);
-    });
+        const d = createDriver(o.planner);
+        if (!d.ok) throw new UsageError(formatError(d.error));
+        const driver = d.value;
+        const log = o.audit
+          ? openAudit({ log: o.audit, key: o.key, adoptTail: o.auditAdoptTail, keyFlag: '--key' }, out)
+          : undefined;
+        const { scenario, map } = loaded.value;
+        let counts = { ALLOW: 0, MODIFY: 0, VETO: 0 };
+        let label: string;
+        let simLog: SimLog;
+        try {
+          if (driver.kind === 'trajectory') {
+            label = `gated(${o.planner})`;
+            const planner = createGatedPlanner(driver.planner, {
+              gate: createSafetyGate(),
+              ...(log ? { audit: log } : {}),
+              onVerdict: (_t, v) => counts[v.decision]++,
+            });
+            simLog = runScenario(scenario, map, planner, { mode: 'nonreactive' });
+          } else {
+            // a command stack and the hierarchical planner carry their own gate: it writes the log
+            label = `${o.planner} (its gate)`;
+            const stack = driver.build(scenario, map, log ? { audit: log } : {});
+            simLog = await runStackScenario(scenario, map, stack, { mode: 'nonreactive' });
+            counts = { ...stack.stats.verdicts };
+          }
+        } finally {
+          if (driver.kind === 'stack') driver.close?.();
+          log?.close();
+        }
+        const m = evaluateRun(simLog, map);
+        const atFault = m.details.collisions.filter((c) => c.atFault).length;
+        out(
+          `${scenario.id} · ${label} · score ${(100 * m.score).toFixed(1)} · at-fault collisions ${atFault} · verdicts ALLOW ${counts.ALLOW}, MODIFY ${counts.MODIFY}, VETO ${counts.VETO}`,
+        );
+        // the head and count, kept out of band, are what `audit verify --expect-head` checks a later copy against
+        if (o.audit && log) out(`audit log: ${o.audit} (${log.records} records, head ${log.headHash})`);
+      },
+    );
 }

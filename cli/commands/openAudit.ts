@@ -1,0 +1,55 @@
+/**
+ * Opening the hash-chained audit log for the commands that drive (`safety run`, `ros`, `mqtt`): the
+ * log resumed or created, its key's public half written beside the key for `audit verify --pubkey`,
+ * what recovery did, and — without a key — that the log can never verify.
+ */
+import { writeFileSync } from 'node:fs';
+import { formatError } from '../../core/index.ts';
+import { AuditLog, createSafetyGate, publicKeyOf } from '../../safety/index.ts';
+import { type Out, UsageError } from '../errors.ts';
+
+export interface AuditFlags {
+  /** The log file (JSON Lines). */
+  log: string;
+  /** ed25519 private key (PEM) that signs checkpoints; created when missing. */
+  key?: string | undefined;
+  /** Resume a log whose last records are not signed (after a crash). */
+  adoptTail?: boolean | undefined;
+  /** The flag that names the key, for messages (`--key`, `--audit-key`). */
+  keyFlag: string;
+}
+
+/**
+ * Opens the log for appending (config hash: the default gate's, which every registry stack runs).
+ * Prints the public key's file and fingerprint; warns on stderr when there is no key (an unsigned
+ * log proves its chain only: `audit verify` fails it, "genesis header is unsigned").
+ */
+export function openAudit(
+  f: AuditFlags,
+  out: Out,
+  warn: Out = (l) => process.stderr.write(`${l}\n`),
+): AuditLog {
+  const opened = AuditLog.open(f.log, {
+    ...(f.key ? { keyPath: f.key } : {}),
+    configHash: createSafetyGate().configHash,
+    ...(f.adoptTail ? { adoptUnsignedTail: true } : {}),
+  });
+  if (!opened.ok) throw new UsageError(formatError(opened.error));
+  if (f.key) {
+    // the public half goes out of band: `audit verify --pubkey <key>.pub` trusts only it
+    const pub = publicKeyOf(f.key);
+    if (!pub.ok) throw new UsageError(formatError(pub.error));
+    writeFileSync(`${f.key}.pub`, pub.value.publicKeyPem);
+    out(`audit key: ${f.key}.pub (fingerprint ${pub.value.fingerprint})`);
+  } else
+    warn(
+      `warning: ${f.log} is written without a key (${f.keyFlag} <pem>): it is not signed, so \`edgeplan audit verify\` will fail it (genesis header unsigned) — its hash chain shows edits, not who wrote it`,
+    );
+  if (opened.value.recovery.truncatedBytes > 0)
+    out(`recovered ${f.log}: cut a torn final line of ${opened.value.recovery.truncatedBytes} bytes`);
+  if (opened.value.recovery.adoptedRecords > 0)
+    out(
+      `adopted ${opened.value.recovery.adoptedRecords} unsigned record(s) at the end of ${f.log}: now signed by this run's key`,
+    );
+  return opened.value.log;
+}
