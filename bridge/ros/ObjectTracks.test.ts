@@ -72,6 +72,14 @@ describe('ObjectTracks', () => {
     expect(named.speeds[1]![0]).toBe(0);
   });
 
+  it('keeps an object a detector missed for a message: back, it is the same object, not first seen again', () => {
+    const { speeds, ids } = run([[car(100)], [car(102)], [], [car(106)]]);
+    expect(ids[3]![0]).toBe(ids[0]![0]);
+    expect(speeds[3]![0]).toBeCloseTo(20, 6);
+    const named = run([[car(100, 0, 'a')], [], [car(104, 0, 'a')]]);
+    expect(named.speeds[2]![0]).toBeCloseTo(20, 6);
+  });
+
   it('takes a speed the message carries as it is', () => {
     const r = objectTracksStep(OBJECT_TRACKS_INITIAL, [{ ...car(50, Math.PI), speedMps: 4 }], 100, EGO);
     expect(r.objects[0]).toMatchObject({ speedMps: 4, firstSeen: false });

@@ -52,7 +52,7 @@ interface Track {
   firstTS: number;
 }
 
-/** What is remembered between messages: the objects of the last one, and the counter for new anonymous ids. */
+/** What is remembered between messages: the objects seen within `maxGapS`, and the counter for new anonymous ids. */
 export interface ObjectTracksState {
   readonly named: ReadonlyMap<string, Track>;
   readonly anonymous: ReadonlyArray<Track>;
@@ -165,5 +165,13 @@ export function objectTracksStep(
     const id = prev ? prev.id : `anon-${nextAnonymous++}`;
     anonymous.push(follow(objects[i]!, i, id, prev));
   }
+  // an object missing from this message (a detector misses a frame) is kept for maxGapS: back, it
+  // is the same object — a new id would be a first sighting again, and the gate grants a newly
+  // perceived lead RSS's response time
+  const coasting = (t: Track): boolean => tS - t.tS >= 0 && tS - t.tS <= p.maxGapS;
+  for (const [id, t] of state.named) if (!named.has(id) && coasting(t)) named.set(id, t);
+  state.anonymous.forEach((t, j) => {
+    if (!takenPrev.has(j) && coasting(t)) anonymous.push(t);
+  });
   return { state: { named, anonymous, nextAnonymous }, objects: out };
 }
