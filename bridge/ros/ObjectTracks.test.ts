@@ -80,6 +80,14 @@ describe('ObjectTracks', () => {
     expect(named.speeds[2]![0]).toBeCloseTo(20, 6);
   });
 
+  it('looks for a measured object where its velocity takes it: a parked car that vanishes is not the one appearing 30 m off', () => {
+    // 0.5 s gap: the speed gate alone (70 m/s × 0.5 s) would pair them and read 60 m/s
+    let state = objectTracksStep(OBJECT_TRACKS_INITIAL, [car(130)], 100, EGO).state;
+    state = objectTracksStep(state, [car(130)], 100.1, EGO).state;
+    const r = objectTracksStep(state, [car(160)], 100.6, EGO);
+    expect(r.objects[0]).toMatchObject({ speedMps: 0, firstSeen: true });
+  });
+
   it('takes a speed the message carries as it is', () => {
     const r = objectTracksStep(OBJECT_TRACKS_INITIAL, [{ ...car(50, Math.PI), speedMps: 4 }], 100, EGO);
     expect(r.objects[0]).toMatchObject({ speedMps: 4, firstSeen: false });

@@ -20,6 +20,13 @@ import type { AgentKind, Pose } from '../../core/index.ts';
 export interface ObjectTracksParams {
   /** Fastest object taken as real: a jump that needs more is not the same object, m/s (250 km/h). */
   maxSpeedMps: number;
+  /**
+   * Hardest change of velocity taken as real, m/s²: an object whose velocity is measured is looked
+   * for where that velocity takes it, within ½·a·Δt² (plus the box noise) — a standing car is not
+   * paired with another that appears 30 m off as it vanishes (a 300 m/s speed before; 60 m/s with
+   * the speed gate alone).
+   */
+  maxAccelMps2: number;
   /** Position noise of a detection's box centre allowed on top of the distance a speed covers, m. */
   gateMarginM: number;
   /** Sightings closer in time than this give no new finite difference (stamps jitter), s. */
@@ -31,11 +38,12 @@ export interface ObjectTracksParams {
 }
 
 /**
- * Defaults. firstSeenSpeedMps: a vehicle at the urban limit (50 km/h), a cyclist at 8 m/s (a fast
+ * Defaults. maxAccelMps2: about 1 g, beyond a car's braking on dry asphalt. firstSeenSpeedMps: a vehicle at the urban limit (50 km/h), a cyclist at 8 m/s (a fast
  * urban rider, ≈ 29 km/h), a pedestrian at 2.5 m/s (running), a robot at the robot profile's 2 m/s.
  */
 export const OBJECT_TRACKS_DEFAULTS: ObjectTracksParams = {
   maxSpeedMps: 70,
+  maxAccelMps2: 10,
   gateMarginM: 1.0,
   minDtS: 0.02,
   maxGapS: 1.0,
@@ -47,8 +55,8 @@ interface Track {
   x: number;
   y: number;
   tS: number;
-  /** Measured speed (undefined: seen once), m/s. */
-  speedMps: number | undefined;
+  /** Measured velocity (undefined: seen once), map frame, m/s. */
+  v: { x: number; y: number } | undefined;
   firstTS: number;
 }
 
@@ -105,24 +113,33 @@ export function objectTracksStep(
   const named = new Map<string, Track>();
   const anonymous: Track[] = [];
   let nextAnonymous = state.nextAnonymous;
-  /** Within the distance a plausible speed covers over dt (plus box noise); dt outside (0, maxGap]: none. */
+  /**
+   * How far (x, y) is from where `prev` would be now — at its measured velocity, within what a
+   * plausible change of it allows; unmeasured, anywhere a plausible speed reaches — or undefined
+   * when it is beyond that (dt outside [0, maxGap]: undefined too).
+   */
   const reachable = (prev: Track, x: number, y: number): number | undefined => {
     const dt = tS - prev.tS;
     if (!(dt >= 0) || dt > p.maxGapS) return undefined;
+    if (prev.v) {
+      const d = Math.hypot(x - prev.x - prev.v.x * dt, y - prev.y - prev.v.y * dt);
+      return d <= p.gateMarginM + 0.5 * p.maxAccelMps2 * dt * dt ? d : undefined;
+    }
     const d = Math.hypot(x - prev.x, y - prev.y);
     return d <= p.maxSpeedMps * dt + p.gateMarginM ? d : undefined;
   };
   const follow = (o: PlacedObject, i: number, id: string, prev: Track | undefined): Track => {
-    let speed: number | undefined;
+    let v: Track['v'];
     if (prev) {
       const dt = tS - prev.tS;
       if (dt > p.minDtS) {
-        const v = Math.hypot(o.x - prev.x, o.y - prev.y) / dt;
-        // low-pass a measured speed (box centres jitter by centimetres); the first measurement as it is
-        speed = prev.speedMps === undefined ? v : 0.5 * prev.speedMps + 0.5 * v;
-      } else speed = prev.speedMps;
+        const raw = { x: (o.x - prev.x) / dt, y: (o.y - prev.y) / dt };
+        // low-pass a measured velocity (box centres jitter by centimetres); the first measurement as it is
+        v = prev.v ? { x: 0.5 * prev.v.x + 0.5 * raw.x, y: 0.5 * prev.v.y + 0.5 * raw.y } : raw;
+      } else v = prev.v;
     }
-    const t: Track = { id, x: o.x, y: o.y, tS, speedMps: speed, firstTS: prev ? prev.firstTS : tS };
+    const t: Track = { id, x: o.x, y: o.y, tS, v, firstTS: prev ? prev.firstTS : tS };
+    const speed = v ? Math.hypot(v.x, v.y) : undefined;
     const given = o.speedMps;
     out[i] = {
       id,

@@ -114,6 +114,7 @@ export const RosConfigSchema = z.object({
   objectTracks: z
     .object({
       maxSpeedMps: z.number().positive().default(OBJECT_TRACKS_DEFAULTS.maxSpeedMps),
+      maxAccelMps2: z.number().positive().default(OBJECT_TRACKS_DEFAULTS.maxAccelMps2),
       gateMarginM: z.number().nonnegative().default(OBJECT_TRACKS_DEFAULTS.gateMarginM),
       minDtS: z.number().nonnegative().default(OBJECT_TRACKS_DEFAULTS.minDtS),
       maxGapS: z.number().positive().default(OBJECT_TRACKS_DEFAULTS.maxGapS),
