@@ -51,6 +51,11 @@ describe('edgeplan safety run (review 14 H3, L2)', () => {
     const r = run('safety', 'run', 'cut_in', '--planner', 'idm+gate');
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/give it without \+gate \(idm\)/);
+    // and lists as known only what it takes
+    const u = run('safety', 'run', 'cut_in', '--planner', 'nope');
+    expect(u.status).toBe(2);
+    expect(u.stderr).toMatch(/unknown planner "nope" \(known: .*idm-stack.*hierarchical/);
+    expect(u.stderr).not.toMatch(/\+gate/);
   });
 
   it('says at once that a log written without --key cannot verify', () => {

@@ -241,7 +241,11 @@ export function register(program: Command, out: Out): void {
             `--planner ${o.planner}: safety run puts the gate around the planner itself; give it without ${GATE_SUFFIX} (${o.planner.slice(0, -GATE_SUFFIX.length)})`,
           );
         const d = createDriver(o.planner);
-        if (!d.ok) throw new UsageError(formatError(d.error));
+        // the registry's message offers <name>+gate too, which this command refuses: list what it takes
+        if (!d.ok)
+          throw new UsageError(
+            `--planner: unknown planner "${o.planner}" (known: ${PLANNER_NAMES.join(', ')})`,
+          );
         const driver = d.value;
         const log = o.audit
           ? openAudit({ log: o.audit, key: o.key, adoptTail: o.auditAdoptTail, keyFlag: '--key' }, out)
