@@ -204,6 +204,10 @@ export function register(program: Command, out: Out): void {
             )
           : undefined;
         const makeStack = liveStackFactory(planner, vehicle, rates, audit);
+        if (!audit)
+          out(
+            'edgeplan ros: no audit log (--audit <log> --audit-key <pem>): verdicts are published, not recorded',
+          );
         const run = startRos({
           url: o.url,
           config: c,
@@ -343,6 +347,10 @@ export function register(program: Command, out: Out): void {
               },
               out,
             ),
+          );
+        if (!o.audit)
+          out(
+            'edgeplan mqtt: no audit log (--audit <log> --audit-key <pem>): verdicts are published, not recorded',
           );
         const clock = new WallClock();
         const log = (line: string): void => out(`${new Date().toISOString()} ${line}`);
