@@ -274,9 +274,19 @@ function emergencyJunction(ctx: CheckContext, a: AgentState, ahead: JunctionAhea
   if (ahead.length === 0) return null;
   const loc = ctx.map.locate(a.x, a.y, a.headingRad, 1);
   if (!loc) return null;
+  // one standing counts only at the mouth (about to pull out), not parked up the side road
+  const lane = ctx.map.lane(loc.laneId);
+  const standing = a.speedMps < 0.5;
+  if (standing && lane && lane.data.junctionId === undefined) {
+    const toEndM = lane.line.length - loc.sM - a.lengthM / 2;
+    if (toEndM > EV_MOUTH_M) return null;
+  }
   for (const j of ahead) if (feedsJunction(ctx, loc.laneId, loc.sM, j.id)) return j;
   return null;
 }
+
+/** A standing emergency vehicle whose front is within this of its lane's end waits to enter the junction, m (our choice: a car length and a half). */
+const EV_MOUTH_M = 8;
 
 /** Scratch point for sampling lanes. */
 const feedPt = { x: 0, y: 0, headingRad: 0 };
