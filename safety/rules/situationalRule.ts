@@ -8,6 +8,7 @@
  */
 import {
   type AgentState,
+  angleDiff,
   pointInPolygon,
   pointPolygonBoundaryDistance,
   type Vec2,
@@ -288,6 +289,26 @@ function emergencyJunction(ctx: CheckContext, a: AgentState, ahead: JunctionAhea
 /** A standing emergency vehicle whose front is within this of its lane's end waits to enter the junction, m (our choice: a car length and a half). */
 const EV_MOUTH_M = 8;
 
+/** Speed at which a turn enters a junction with a hidden arm, m/s (our choice: a walking-pace creep, 7 km/h). */
+const JUNCTION_CREEP_MPS = 2;
+/** A path through a junction turns when its heading changes by at least this, rad (30°, as `crossing.pet`). */
+const JUNCTION_TURN_RAD = Math.PI / 6;
+
+/**
+ * Whether the path turns (≥ 30°) through junction `j` into or across the traffic of an arm whose
+ * lane ends heading `armHeadingRad`: any arm for a left turn, not the opposite one (heading within
+ * 45° of head-on) for a right turn (right-hand traffic).
+ */
+function crossesArm(ctx: CheckContext, j: JunctionAhead, armHeadingRad: number): boolean {
+  const line = ctx.rollout.path!.line;
+  const a = line.headingAt(Math.min(j.entryS + 0.5, line.length));
+  const b = line.headingAt(Math.max(0, Math.min(j.exitS - 0.5, line.length)));
+  const turn = angleDiff(b, a);
+  if (Math.abs(turn) < JUNCTION_TURN_RAD) return false;
+  const opposite = Math.abs(angleDiff(armHeadingRad, a)) > (3 * Math.PI) / 4;
+  return turn > 0 || !opposite;
+}
+
 /** Scratch point for sampling lanes. */
 const feedPt = { x: 0, y: 0, headingRad: 0 };
 
@@ -299,6 +320,7 @@ function hiddenJunctionArm(
   ctx: CheckContext,
   polygon: ReadonlyArray<Vec2>,
   ahead: JunctionAhead[],
+  skip?: (j: JunctionAhead, armHeadingRad: number) => boolean,
 ): JunctionAhead | null {
   for (const j of ahead) {
     for (const lane of ctx.map.data.lanes) {
@@ -307,6 +329,7 @@ function hiddenJunctionArm(
       if (!l) continue;
       const len = l.line.length;
       if (!feedsJunction(ctx, lane.id, len, j.id)) continue;
+      if (skip?.(j, l.line.headingAt(len))) continue;
       const from = lane.junctionId === j.id ? 0 : Math.max(0, len - ctx.params.junctionFeedM);
       for (let s = len; s >= from; s -= 1) {
         l.line.toCartesian(s, 0, feedPt);
@@ -636,6 +659,23 @@ function occlusionRule(
       else right = true;
     }
     if (hiddenOncoming(ctx, sink, o.id, sd, maxS, dLo, dHi, f0)) return;
+    // a turn (≥ 30°) through a junction one of whose other arms it hides crosses or joins that arm's
+    // traffic without sight of it: creep to the junction (sight-distance rule) — at the hidden-region
+    // speed a KEEP at 6 m/s turned out of a side road into a road a building hid (red team 9)
+    // (not the opposite arm for a right turn: its traffic turning into the same exit yields to it)
+    const jt = robot ? null : hiddenJunctionArm(ctx, o.polygon, ahead, (j, h) => !crossesArm(ctx, j, h));
+    if (jt) {
+      const k = firstUnstoppable(ctx, jt.entryS, params.signalStopDecelMps2, JUNCTION_CREEP_MPS);
+      if (k >= 0) {
+        sink.fail(
+          'situational.occlusion',
+          `hidden region ${q(o.id)} covers another arm of the junction ${round(Math.max(0, jt.entryS - f0))} m ahead, where the path turns: creep in at ≤ ${JUNCTION_CREEP_MPS} m/s (t+${round(k * r.dtS, 1)} s at ${round(r.v[k]!)} m/s)`,
+          { occlusionId: o.id, distanceM: round(jt.entryS - f0), capMps: JUNCTION_CREEP_MPS, turning: true },
+          { capSpeedMps: JUNCTION_CREEP_MPS },
+        );
+        return;
+      }
+    }
     const clearance = left && right ? 0 : Math.max(0, minAbsD - veh.widthM / 2);
     // a robot passes a hidden region as it would a person standing at its edge whose speed it
     // cannot monitor (ISO/TS 15066 with ISO 13855's 1.6 m/s): 8.3 m/s is a car's cap and left a
