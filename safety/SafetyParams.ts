@@ -263,6 +263,12 @@ export const SafetyParamsSchema = z.object({
   /** Emergency vehicle on a run: counts within this distance, m; passed standing at ≤ this speed, m/s (20 mph; move-over laws). */
   emergencyRangeM: pos().default(150),
   emergencyPassSpeedMps: pos().default(8.9),
+  /**
+   * A lane that ends within this of a junction the ego's path enters ahead feeds it: an emergency
+   * vehicle on a run there, or a hidden region over it, concerns that junction, m (our choice: at the
+   * 13.9 m/s urban limit ≈ 3.6 s, within the roll-out's 4 s; red team 9).
+   */
+  junctionFeedM: pos().default(50),
   /** Hidden region within this clearance of the path: pass at ≤ occludedSpeedMps, m and m/s (30 km/h zone speed). */
   occlusionNearM: pos().default(2.0),
   occludedSpeedMps: pos().default(8.3),

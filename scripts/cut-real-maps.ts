@@ -1,13 +1,13 @@
 /**
  * Cuts the few lanes a red team's reviewer pairs need out of real maps (imported with the project's
  * importers) and writes them as inline RoadMap JSON to safety/testing/realMaps<set>/<name>.json:
- * set 5 (the default) from /work/shared/scenarios, set 8 from the held-out maps (Lanelet2,
- * OpenDRIVE, CommonRoad repositories; not in the repo, licences in realMaps8/README.md). Lanes kept whole (imported points, widths, limits, the
+ * set 5 (the default) from /work/shared/scenarios, sets 8 and 9 from the held-out maps (Lanelet2,
+ * OpenDRIVE, CommonRoad repositories; not in the repo, licences in realMaps8/ and realMaps9/README.md). Lanes kept whole (imported points, widths, limits, the
  * `speedLimitPosted` flag), links to lanes not kept dropped, the kept lanes' stop lines, the
  * junctions they name and the crosswalks asked for. Run on purpose when a cut must change:
  * `npx tsx scripts/cut-real-maps.ts [root] [set] && npx biome check --write safety/testing/realMaps<set>`
- * (set 8: `npx tsx scripts/cut-real-maps.ts /tmp/wild 8`, the root holding the repositories' files
- * at the paths below).
+ * (sets 8 and 9: `npx tsx scripts/cut-real-maps.ts /tmp/wild 8` (or 9), the root holding the
+ * repositories' files at the paths below).
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -138,6 +138,27 @@ const CUTS8: Cut[] = [
   },
 ];
 
+/** Red team 9: held-out maps no earlier set used (paths under the root, see realMaps9/README.md). */
+const CUTS9: Cut[] = [
+  {
+    // CARLA Town01's T-junction at (337, 0): the west arm 1_0_* (157 m straight, one lane each way,
+    // undivided), the east arm 0_0_*, the stem 16_0_* from the south, and the six turns through it
+    name: 't01_t_junction',
+    file: 'opendrive/scenic/assets/maps/CARLA/Town01.xodr',
+    lanes: [
+      ...['1_0_1', '1_0_-1', '0_0_1', '0_0_-1', '16_0_1', '16_0_-1'],
+      ...['27_0_1', '33_0_1', '40_0_-1', '41_0_1', '46_0_-1', '52_0_1'],
+    ],
+  },
+  {
+    // a zip merge: two lanes (25 left, 26 right; 160 m) each run on over a 21 m lane (28, 27) into
+    // the one lane 24 (147 m); no lane change links them, the lanes themselves converge
+    name: 'zip_merge',
+    file: 'commonroad/crime/scenarios/ZAM_Zip-1_56_T-1.xml',
+    lanes: ['25', '26', '27', '28', '24'],
+  },
+];
+
 const round = (v: number): number => Math.round(v * 1000) / 1000;
 
 function cut(map: RoadMapData, c: Cut): RoadMapData {
@@ -173,7 +194,7 @@ function cut(map: RoadMapData, c: Cut): RoadMapData {
 
 const root = process.argv[2] ?? '/work/shared/scenarios';
 const set = process.argv[3] ?? '5';
-for (const c of set === '8' ? CUTS8 : CUTS) {
+for (const c of set === '9' ? CUTS9 : set === '8' ? CUTS8 : CUTS) {
   const r = importFile(join(root, c.file));
   if (!r.ok || !r.value.map) throw new Error(`${c.file}: ${r.ok ? 'no map' : r.error.message}`);
   const out = join('safety', 'testing', `realMaps${set}`, `${c.name}.json`);

@@ -226,6 +226,29 @@ const CONFUSABLES: Record<string, string> = {
   Χ: 'X',
   Υ: 'Y',
   Ζ: 'Z',
+  // Latin letters of other alphabets that render as plain ones (script g, dotless i and j, Latin
+  // alpha, iota), Armenian (o, n, u, h, g), more Cyrillic (ghe as r, izhitsa, straight u, komi de)
+  // and Greek (lunate sigma, yot): "iɡnore", "ıgnore", "ignօre" passed as text (red team 9)
+  ɡ: 'g',
+  ı: 'i',
+  ȷ: 'j',
+  ɑ: 'a',
+  ɩ: 'i',
+  ᴦ: 'r',
+  օ: 'o',
+  ո: 'n',
+  ս: 'u',
+  հ: 'h',
+  ց: 'g',
+  Օ: 'O',
+  Ս: 'U',
+  г: 'r',
+  ѵ: 'v',
+  ү: 'y',
+  ԍ: 'G',
+  ϲ: 'c',
+  ϳ: 'j',
+  Ϲ: 'C',
 };
 const CONFUSABLE_RE = new RegExp(`[${Object.keys(CONFUSABLES).join('')}]`, 'g');
 
@@ -259,9 +282,22 @@ function canonicalText(text: string): string {
   return t.replace(/\s+/g, ' ');
 }
 
-/** Maps Cyrillic / Greek look-alikes to Latin. */
+/** Combining marks (accents over letters), stripped for the look-alike form. */
+const COMBINING = /\p{M}/gu;
+/** A digit standing for a letter between two letters ("ign0re", "ru1es"): 0 o, 1 l, 3 e, 5 s. */
+const DIGIT_IN_WORD = /(?<=\p{L})[0135](?=\p{L})/gu;
+const DIGIT_LETTER: Record<string, string> = { '0': 'o', '1': 'l', '3': 'e', '5': 's' };
+
+/**
+ * Maps look-alikes to Latin: Cyrillic / Greek / Armenian letters and Latin variants that render as
+ * plain letters, accents dropped ("ïgnóre" read as text passed; red team 9), and a digit standing
+ * for a letter inside a word.
+ */
 function latinLookalikes(t: string): string {
-  return t.replace(CONFUSABLE_RE, (c) => CONFUSABLES[c] ?? c);
+  const bare = PLAIN_ASCII.test(t) ? t : t.normalize('NFD').replace(COMBINING, '');
+  return bare
+    .replace(CONFUSABLE_RE, (c) => CONFUSABLES[c] ?? c)
+    .replace(DIGIT_IN_WORD, (c) => DIGIT_LETTER[c] ?? c);
 }
 
 /**

@@ -153,6 +153,27 @@ function cutInDistance(
 }
 
 /**
+ * How far the roll-out closes in on a vehicle that cuts in now at `vo` (braking at `bo` for
+ * `CUT_IN_BRAKE_S`, then holding its speed), m: along the roll-out's own speeds, then braking at `b`
+ * from its last speed while still faster — the command as it is, where `cutInDistance` takes a
+ * response after ρ.
+ */
+function rolloutClosing(ctx: CheckContext, vo: number, bo: number, b: number): number {
+  const r = ctx.rollout;
+  let rel = 0;
+  let worst = 0;
+  const vcAt = (t: number) => Math.max(0, vo - bo * Math.min(t, CUT_IN_BRAKE_S));
+  for (let k = 1; k < r.n; k++) {
+    const t0 = (k - 1) * r.dtS;
+    rel += 0.5 * (r.v[k - 1]! + r.v[k]! - vcAt(t0) - vcAt(t0 + r.dtS)) * r.dtS;
+    worst = Math.max(worst, rel);
+  }
+  const tEnd = (r.n - 1) * r.dtS;
+  const dv = r.v[r.n - 1]! - vcAt(tEnd);
+  return dv > 0 ? Math.max(worst, rel + (dv * dv) / (2 * b)) : worst;
+}
+
+/**
  * A slower vehicle ahead in the next lane, going the same way, may cut in. RSS makes the cutter
  * responsible (it requires no longitudinal distance to a car in another lane), but a cut-in that
  * starts closer than the ego can shed its closing speed is unavoidable from then on (nuPlan counts
@@ -170,10 +191,12 @@ function cutInCheck(ctx: CheckContext, sink: RuleSink, laneChanging: boolean): v
   let aPlanned = 0;
   for (let k = 1; k < r.n && k * r.dtS <= CUT_IN_ACCEL_WINDOW_S + 1e-9; k++)
     aPlanned = Math.max(aPlanned, r.a[k]!);
-  if (laneChanging || aPlanned <= 0.05) {
-    sink.pass('cutIn.closing', laneChanging ? 'lane change: see rss.lateral' : 'not accelerating');
+  if (laneChanging) {
+    sink.pass('cutIn.closing', 'lane change: see rss.lateral');
     return;
   }
+  // not speeding up: only a vehicle that signals into the ego's lane counts (below)
+  const accelerating = aPlanned > 0.05;
   const front = frontOffset(veh);
   const sE = r.s[0]!;
   const rho = params.rssEgo.responseTimeS;
@@ -195,12 +218,36 @@ function cutInCheck(ctx: CheckContext, sink: RuleSink, laneChanging: boolean): v
     const agentSide = fp.dM > r.d[0]! ? 1 : -1;
     const lateralSin = Math.sin(angleDiff(ag.headingRad, path.line.headingAt(Math.max(0, fp.sM))));
     if (ag.indicator === (agentSide > 0 ? 'LEFT' : 'RIGHT') && lateralSin * agentSide >= 0) continue;
+    // one signalling towards the ego's lane has said it is coming in: the ego does not keep closing
+    // in on it either, it slows to its speed (a KEEP at 25 m/s 5 m behind a car at 22 m/s
+    // signalling into the lane was allowed; red team 9). Cut-ins often come unsignalled, so an
+    // unlit one is still judged only when the ego speeds up (RSS makes the cutter responsible)
+    const signalsIn = ag.indicator === (agentSide > 0 ? 'RIGHT' : 'LEFT');
+    if (!accelerating && !signalsIn) continue;
     const gap = fp.sM - ag.lengthM / 2 - (sE + front);
     if (gap <= 0) continue;
     const vOther = ag.speedMps * cosRel;
     const closing = v0 - vOther;
-    const need = cutInDistance(v0, aPlanned, rho, b, vOther, params.rssOther.brakeMinMps2, CUT_IN_BRAKE_S);
+    const need = accelerating
+      ? cutInDistance(v0, aPlanned, rho, b, vOther, params.rssOther.brakeMinMps2, CUT_IN_BRAKE_S)
+      : rolloutClosing(ctx, vOther, params.rssOther.brakeMinMps2, b);
     if (gap >= need) continue;
+    if (!accelerating) {
+      sink.fail(
+        'cutIn.closing',
+        `vehicle ${q(ag.id)} in the next lane ${round(gap)} m ahead, ${round(closing)} m/s slower, signals into the ego's lane: closer than ${round(need)} m its cut-in cannot be answered; slow to ${round(vOther)} m/s`,
+        {
+          agentId: ag.id,
+          gapM: round(gap),
+          neededM: round(need),
+          closingMps: round(closing),
+          egoSpeedMps: round(v0),
+          signalling: true,
+        },
+        { capSpeedMps: vOther },
+      );
+      return;
+    }
     sink.fail(
       'cutIn.closing',
       `vehicle ${q(ag.id)} in the next lane ${round(gap)} m ahead, ${round(closing)} m/s slower: a cut-in closer than ${round(need)} m cannot be answered; keep ${round(v0)} m/s instead of speeding up (planned ${round(aPlanned)} m/s²)`,
@@ -217,7 +264,12 @@ function cutInCheck(ctx: CheckContext, sink: RuleSink, laneChanging: boolean): v
     );
     return;
   }
-  sink.pass('cutIn.closing', 'no slower vehicle in the next lane within the closing distance');
+  sink.pass(
+    'cutIn.closing',
+    accelerating
+      ? 'no slower vehicle in the next lane within the closing distance'
+      : 'not accelerating; no vehicle signalling into the lane within the closing distance',
+  );
 }
 
 /** `returningCheck`: the ego counts as down to the returning vehicle's speed within this, m/s (our choice). */

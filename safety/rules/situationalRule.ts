@@ -8,6 +8,7 @@
  */
 import {
   type AgentState,
+  angleDiff,
   pointInPolygon,
   pointPolygonBoundaryDistance,
   type Vec2,
@@ -225,6 +226,120 @@ function firstTooFast(ctx: CheckContext, fromS: number, toS: number, capMps: num
   return -1;
 }
 
+/** A junction on the path ahead: where the front bumper enters and leaves it (path arc length), m. */
+interface JunctionAhead {
+  id: string;
+  entryS: number;
+  exitS: number;
+}
+
+/**
+ * The junctions the path enters ahead of the front bumper `f0` up to `lookEnd` (not one the front is
+ * already in: leaving it is the way out), by the path's junction lanes.
+ */
+function junctionsAhead(ctx: CheckContext, f0: number, lookEnd: number): JunctionAhead[] {
+  const ps = ctx.rollout.path!.pieces;
+  const out: JunctionAhead[] = [];
+  for (let i = 0; i < ps.length; i++) {
+    const piece = ps[i]!;
+    if (piece.fromS > lookEnd) break;
+    const id = ctx.map.lane(piece.laneId)?.data.junctionId;
+    if (id === undefined) continue;
+    let j = i;
+    while (j + 1 < ps.length && ctx.map.lane(ps[j + 1]!.laneId)?.data.junctionId === id) j++;
+    if (piece.fromS > f0 + 0.5) out.push({ id, entryS: piece.fromS, exitS: ps[j]!.toS });
+    i = j;
+  }
+  return out;
+}
+
+/**
+ * Whether lane `laneId` leads into junction `junctionId` — it is one of its lanes, or a successor
+ * is and the lane's end lies within `junctionFeedM` of arc length `sM` on it — and is none of the
+ * path's own road (the ego's lanes and those behind them: an arm the ego comes from is no arm
+ * traffic comes out of into its way).
+ */
+function feedsJunction(ctx: CheckContext, laneId: string, sM: number, junctionId: string): boolean {
+  const lane = ctx.map.lane(laneId);
+  if (!lane || onPathRoad(ctx, laneId)) return false;
+  if (lane.data.junctionId === junctionId) return true;
+  if (lane.line.length - sM > ctx.params.junctionFeedM) return false;
+  return lane.data.successors.some((id) => ctx.map.lane(id)?.data.junctionId === junctionId);
+}
+
+/**
+ * A junction ahead that an emergency vehicle on a run is in or about to enter from another arm (on
+ * a lane feeding it, `feedsJunction`), or null.
+ */
+function emergencyJunction(ctx: CheckContext, a: AgentState, ahead: JunctionAhead[]): JunctionAhead | null {
+  if (ahead.length === 0) return null;
+  const loc = ctx.map.locate(a.x, a.y, a.headingRad, 1);
+  if (!loc) return null;
+  // one standing counts only at the mouth (about to pull out), not parked up the side road
+  const lane = ctx.map.lane(loc.laneId);
+  const standing = a.speedMps < 0.5;
+  if (standing && lane && lane.data.junctionId === undefined) {
+    const toEndM = lane.line.length - loc.sM - a.lengthM / 2;
+    if (toEndM > EV_MOUTH_M) return null;
+  }
+  for (const j of ahead) if (feedsJunction(ctx, loc.laneId, loc.sM, j.id)) return j;
+  return null;
+}
+
+/** A standing emergency vehicle whose front is within this of its lane's end waits to enter the junction, m (our choice: a car length and a half). */
+const EV_MOUTH_M = 8;
+
+/** Speed at which a turn enters a junction with a hidden arm, m/s (our choice: a walking-pace creep, 7 km/h). */
+const JUNCTION_CREEP_MPS = 2;
+/** A path through a junction turns when its heading changes by at least this, rad (30°, as `crossing.pet`). */
+const JUNCTION_TURN_RAD = Math.PI / 6;
+
+/**
+ * Whether the path turns (≥ 30°) through junction `j` into or across the traffic of an arm whose
+ * lane ends heading `armHeadingRad`: any arm for a left turn, not the opposite one (heading within
+ * 45° of head-on) for a right turn (right-hand traffic).
+ */
+function crossesArm(ctx: CheckContext, j: JunctionAhead, armHeadingRad: number): boolean {
+  const line = ctx.rollout.path!.line;
+  const a = line.headingAt(Math.min(j.entryS + 0.5, line.length));
+  const b = line.headingAt(Math.max(0, Math.min(j.exitS - 0.5, line.length)));
+  const turn = angleDiff(b, a);
+  if (Math.abs(turn) < JUNCTION_TURN_RAD) return false;
+  const opposite = Math.abs(angleDiff(armHeadingRad, a)) > (3 * Math.PI) / 4;
+  return turn > 0 || !opposite;
+}
+
+/** Scratch point for sampling lanes. */
+const feedPt = { x: 0, y: 0, headingRad: 0 };
+
+/**
+ * A junction ahead one of whose other arms a hidden region covers: a lane feeding it
+ * (`feedsJunction`) whose centreline lies in the region within `junctionFeedM` of its end, or null.
+ */
+function hiddenJunctionArm(
+  ctx: CheckContext,
+  polygon: ReadonlyArray<Vec2>,
+  ahead: JunctionAhead[],
+  skip?: (j: JunctionAhead, armHeadingRad: number) => boolean,
+): JunctionAhead | null {
+  for (const j of ahead) {
+    for (const lane of ctx.map.data.lanes) {
+      if (lane.type !== undefined && lane.type !== 'driving') continue;
+      const l = ctx.map.lane(lane.id);
+      if (!l) continue;
+      const len = l.line.length;
+      if (!feedsJunction(ctx, lane.id, len, j.id)) continue;
+      if (skip?.(j, l.line.headingAt(len))) continue;
+      const from = lane.junctionId === j.id ? 0 : Math.max(0, len - ctx.params.junctionFeedM);
+      for (let s = len; s >= from; s -= 1) {
+        l.line.toCartesian(s, 0, feedPt);
+        if (pointInPolygon(feedPt.x, feedPt.y, polygon)) return j;
+      }
+    }
+  }
+  return null;
+}
+
 export function situationalRules(ctx: CheckContext, sink: RuleSink): void {
   const { rollout: r, snapshot, params, vehicle: veh } = ctx;
   const path = r.path;
@@ -239,6 +354,7 @@ export function situationalRules(ctx: CheckContext, sink: RuleSink): void {
   const budget = params.signalStopDecelMps2;
   let busDone = false;
   let evDone = false;
+  const ahead = junctionsAhead(ctx, f0, lookEnd);
   for (const ag of snapshot.agents) {
     if (busDone && evDone) break;
     const bus = !busDone && isLoadingSchoolBus(ag);
@@ -277,6 +393,26 @@ export function situationalRules(ctx: CheckContext, sink: RuleSink): void {
     // emergency vehicle
     const dist = Math.hypot(ag.x - snapshot.ego.x, ag.y - snapshot.ego.y);
     if (dist > params.emergencyRangeM) continue;
+    // in or about to enter, from another arm, a junction the ego is about to enter: give it the
+    // junction — stay able to stop before it (≤ the signal budget, or what a stop needs now while
+    // that is no more; past that the ego is committed and clears it). An ambulance with its siren
+    // waiting at the mouth of a T-junction's stem, 20 m ahead of a KEEP at 10 m/s, was neither
+    // approaching along the path nor beside it, and the KEEP went through in front of it (red team 9)
+    const evJunction = emergencyJunction(ctx, ag, ahead);
+    if (evJunction) {
+      const need = (v0 * v0) / (2 * Math.max(evJunction.entryS - f0, 0.1));
+      const k = need <= budget ? firstUnstoppable(ctx, evJunction.entryS, budget) : -1;
+      if (k >= 0) {
+        sink.fail(
+          'situational.emergencyVehicle',
+          `emergency vehicle ${q(ag.id)} with ${ag.sirenOn ? 'siren' : 'warning lights'} at the junction ${round(evJunction.entryS - f0)} m ahead, from another arm: give it the way (t+${round(k * r.dtS, 1)} s the roll-out can no longer stop before the junction)`,
+          { agentId: ag.id, distanceM: round(evJunction.entryS - f0), atS: round(k * r.dtS, 2) },
+          { stopBeforeS: evJunction.entryS - front - 0.5 },
+        );
+        evDone = true;
+        continue;
+      }
+    }
     const standing = ag.speedMps < 0.5;
     if (standing) {
       // beside or in the path ahead: pass at a walking-pace cap (move-over laws)
@@ -328,7 +464,7 @@ export function situationalRules(ctx: CheckContext, sink: RuleSink): void {
   }
   if (!busDone) sink.pass('situational.schoolBus', 'no loading school bus passed');
   if (!evDone) sink.pass('situational.emergencyVehicle', 'no emergency vehicle on a run raced or crowded');
-  occlusionRule(ctx, sink, f0, lookEnd);
+  occlusionRule(ctx, sink, f0, lookEnd, ahead);
 }
 
 /** How far a hidden region must reach into the oncoming lane to hide what comes in it, m (under a bicycle's width: anything oncoming pokes out of a narrower strip). */
@@ -487,7 +623,13 @@ const cwPt = { x: 0, y: 0, headingRad: 0 };
  * An occluded region within `occlusionNearM` of the ego's path ahead: the stretch beside it is
  * driven at ≤ `occludedSpeedMps`, and the ego must be able to slow to it before.
  */
-function occlusionRule(ctx: CheckContext, sink: RuleSink, f0: number, lookEnd: number): void {
+function occlusionRule(
+  ctx: CheckContext,
+  sink: RuleSink,
+  f0: number,
+  lookEnd: number,
+  ahead: JunctionAhead[],
+): void {
   const { rollout: r, snapshot, params, vehicle: veh } = ctx;
   const path = r.path!;
   const regions = snapshot.occlusions ?? [];
@@ -517,6 +659,23 @@ function occlusionRule(ctx: CheckContext, sink: RuleSink, f0: number, lookEnd: n
       else right = true;
     }
     if (hiddenOncoming(ctx, sink, o.id, sd, maxS, dLo, dHi, f0)) return;
+    // a turn (≥ 30°) through a junction one of whose other arms it hides crosses or joins that arm's
+    // traffic without sight of it: creep to the junction (sight-distance rule) — at the hidden-region
+    // speed a KEEP at 6 m/s turned out of a side road into a road a building hid (red team 9)
+    // (not the opposite arm for a right turn: its traffic turning into the same exit yields to it)
+    const jt = robot ? null : hiddenJunctionArm(ctx, o.polygon, ahead, (j, h) => !crossesArm(ctx, j, h));
+    if (jt) {
+      const k = firstUnstoppable(ctx, jt.entryS, params.signalStopDecelMps2, JUNCTION_CREEP_MPS);
+      if (k >= 0) {
+        sink.fail(
+          'situational.occlusion',
+          `hidden region ${q(o.id)} covers another arm of the junction ${round(Math.max(0, jt.entryS - f0))} m ahead, where the path turns: creep in at ≤ ${JUNCTION_CREEP_MPS} m/s (t+${round(k * r.dtS, 1)} s at ${round(r.v[k]!)} m/s)`,
+          { occlusionId: o.id, distanceM: round(jt.entryS - f0), capMps: JUNCTION_CREEP_MPS, turning: true },
+          { capSpeedMps: JUNCTION_CREEP_MPS },
+        );
+        return;
+      }
+    }
     const clearance = left && right ? 0 : Math.max(0, minAbsD - veh.widthM / 2);
     // a robot passes a hidden region as it would a person standing at its edge whose speed it
     // cannot monitor (ISO/TS 15066 with ISO 13855's 1.6 m/s): 8.3 m/s is a car's cap and left a
@@ -529,7 +688,29 @@ function occlusionRule(ctx: CheckContext, sink: RuleSink, f0: number, lookEnd: n
       // from it unseen, and the crosswalk leads into the path (a van stopped in the next lane
       // just short of a crosswalk hides its kerb end: KEEP at 12 m/s went by at full speed)
       const cw = hiddenCrosswalk(ctx, o.polygon, f0, lookEnd);
-      if (!cw) continue;
+      if (!cw) {
+        // it hides another arm of a junction ahead: a vehicle (or cyclist) may come out of it
+        // unseen — the junction is crossed at the hidden-region speed, slowed to before it (a
+        // building on the corner hid a T-junction's stem, the arm on the right, and a KEEP at
+        // 11 m/s went through at full speed; red team 9)
+        const j = hiddenJunctionArm(ctx, o.polygon, ahead);
+        if (!j) continue;
+        let kj = firstUnstoppable(ctx, j.entryS, params.signalStopDecelMps2, cap);
+        if (kj < 0) kj = firstTooFast(ctx, j.entryS, j.exitS, cap);
+        if (kj < 0) continue;
+        sink.fail(
+          'situational.occlusion',
+          `hidden region ${q(o.id)} covers another arm of the junction ${round(Math.max(0, j.entryS - f0))} m ahead: cross it at ≤ ${round(cap)} m/s (t+${round(kj * r.dtS, 1)} s at ${round(r.v[kj]!)} m/s)`,
+          {
+            occlusionId: o.id,
+            clearanceM: round(clearance),
+            distanceM: round(j.entryS - f0),
+            capMps: round(cap),
+          },
+          { capSpeedMps: cap },
+        );
+        return;
+      }
       let k = firstUnstoppable(ctx, cw.entryS, params.signalStopDecelMps2, cap);
       if (k < 0) k = firstTooFast(ctx, cw.entryS, cw.exitS, cap);
       if (k < 0) continue;
