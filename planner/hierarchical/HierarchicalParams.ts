@@ -46,6 +46,13 @@ export const HierarchicalParamsSchema = z.object({
    */
   accOnsetJerkMps3: pos().default(2.5),
   /**
+   * Jerk at which a stop at a point is braked up to while the ego's braking is still below what the
+   * stop needs, m/s³ (`StopOnset.ts`; reflection's comfortable stop's onset, which nuPlan's
+   * Savitzky–Golay jerk reads as ≈ 3.5 m/s³ at a run's first tick, under its 4.13); 0: off (the stop
+   * point braked onto at once).
+   */
+  stopOnsetJerkMps3: nonNeg().default(3),
+  /**
    * Room kept behind a blocker to steer out around it, m (the wait point): no nearer than where
    * braking at `comfortDecelMps2` stops the ego (a wait point inside that would brake hard for
    * steering room alone), and at least `stopMarginM`.

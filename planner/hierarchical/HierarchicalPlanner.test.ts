@@ -152,3 +152,49 @@ describe('hierarchical planner: the speed cap of a repeated gate repair', () => 
     expect(at(st, 0.2, 7.6).command.speed).toBe('ACCELERATE');
   });
 });
+
+describe('hierarchical planner: a stop at a point braked up to at the comfortable onset', () => {
+  /** A box standing in the lane 62 m ahead of the ego's rear axle (x 20): no way around it on one lane. */
+  const box: AgentState = {
+    id: 'box',
+    kind: 'static',
+    x: 82,
+    y: 0,
+    headingRad: 0,
+    speedMps: 0,
+    lengthM: 1,
+    widthM: 2,
+  };
+  function stopAt(accelMps2: number, config: HierarchicalConfigInput = {}): MidLevelCommand {
+    const p = createHierarchicalPlanner({ reflection: false, ...config });
+    const first = snapshotOf(ego(0, 20, 0, 12, { accelMps2 }), ['L0'], [box]);
+    const st = p.init(ctx, first);
+    const r = p.plan(st, { snapshot: first, scene: env.transform(first, first.route) }, ctx);
+    if (r instanceof Promise) throw new Error('the rules plan synchronously');
+    return r.output.command;
+  }
+
+  it('decided while the ego is not yet braking: a point-free stop whose braking builds up at 3 m/s³', () => {
+    const c = stopAt(0);
+    expect(c.speed).toBe('STOP');
+    expect(c.stopAt).toBeUndefined();
+    expect(c.jerkMps3).toBe(3);
+    expect(c.decelMps2).toBeGreaterThan(0);
+    expect(c.decelMps2).toBeLessThanOrEqual(3);
+  });
+
+  it('once the ego brakes as the built-up stop holds, the stop point is commanded again', () => {
+    const building = stopAt(0);
+    const c = stopAt(-(building.decelMps2 ?? 0));
+    expect(c.speed).toBe('STOP');
+    expect(c.stopAt).toBeDefined();
+    expect(c.jerkMps3).toBeUndefined();
+  });
+
+  it('with the onset off (stopOnsetJerkMps3 0) the stop point is braked onto at once', () => {
+    const c = stopAt(0, { params: { stopOnsetJerkMps3: 0 } });
+    expect(c.speed).toBe('STOP');
+    expect(c.stopAt).toBeDefined();
+    expect(c.jerkMps3).toBeUndefined();
+  });
+});

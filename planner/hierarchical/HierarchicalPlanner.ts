@@ -62,6 +62,7 @@ import {
   reflect,
 } from './Reflection.ts';
 import { analyseScene } from './SceneAnalyst.ts';
+import { rampedStopDecelMps2 } from './StopOnset.ts';
 import { matchTips, nudgedParams, sceneFeatures, type TipMatch, TipsFileSchema, tipsText } from './Tips.ts';
 import { type AgentMotion, buildWorldView, type WorldView } from './WorldView.ts';
 
@@ -606,7 +607,41 @@ function compose(
       cmd.stopAt = { x: pose.x, y: pose.y };
     }
   }
+  if (cmd.stopAt && view.platform === 'car') builtUpStop(cmd, lon, view, snap, p);
   return cmd;
+}
+
+/**
+ * The executor's stop law aims this far short of a stop point: its stop margin (0.3 m) and 0.2 s of
+ * travel (controller/ `ClassicalController` `targetSpeed`). The built-up stop aims there too, so that
+ * the stop point, commanded again once the braking has built up, asks for the braking already held.
+ */
+const EXECUTOR_STOP_SHORT_M = 0.3;
+const EXECUTOR_STOP_SHORT_S = 0.2;
+/** Braking this close to the built-up stop's is built up: the stop point takes over (m/s²). */
+const BUILT_UP_TOLERANCE_MPS2 = 0.2;
+
+/**
+ * A stop at a point decided while the ego's braking is still below what it needs, and reachable at
+ * `comfortDecelMps2` with the braking grown at `stopOnsetJerkMps3`: commanded without its point, at
+ * that held braking with that onset (`StopOnset.ts`). Updates `cmd` in place.
+ */
+function builtUpStop(
+  cmd: MidLevelCommand,
+  lon: RuleLongitudinalDecision,
+  view: WorldView,
+  snap: WorldSnapshot,
+  p: HierarchicalParams,
+): void {
+  if (!(p.stopOnsetJerkMps3 > 0) || lon.stopDistanceM === null) return;
+  const v = view.egoSpeedMps;
+  const braking = Math.max(0, -(snap.ego.accelMps2 ?? 0));
+  const roomM = lon.stopDistanceM - EXECUTOR_STOP_SHORT_M - EXECUTOR_STOP_SHORT_S * v;
+  const b = rampedStopDecelMps2(v, braking, roomM, p.stopOnsetJerkMps3, p.comfortDecelMps2);
+  if (b === null || braking >= b - BUILT_UP_TOLERANCE_MPS2) return;
+  delete cmd.stopAt;
+  cmd.decelMps2 = b;
+  cmd.jerkMps3 = p.stopOnsetJerkMps3;
 }
 
 function summary(a: SceneAnalysis): string {
