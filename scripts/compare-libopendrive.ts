@@ -106,14 +106,20 @@ function compareFile(file: string, dump: string): { diffs: RoadDiff[]; error?: s
     if (lr.sections.length !== new Set(road.sections.map((sec) => sec.s)).size)
       note('lane sections', Infinity, `${lr.sections.length} vs ${road.sections.length}`);
     for (const sec of lr.sections) {
-      const ours = road.sections.find((x) => Math.abs(x.s - sec.s0) < 1e-6);
+      // The nearest start: files hold sections a few nm apart (poly3_and_border_record.xodr).
+      const ours = road.sections.reduce<(typeof road.sections)[number] | undefined>(
+        (b, x) =>
+          Math.abs(x.s - sec.s0) < 1e-6 && (!b || Math.abs(x.s - sec.s0) < Math.abs(b.s - sec.s0)) ? x : b,
+        undefined,
+      );
       if (!ours) {
         note('lane sections', Infinity, `section s0 ${sec.s0}`);
         continue;
       }
       for (const lane of sec.lanes) {
         if (lane.id === 0) {
-          if (ours.center.type !== lane.type) note('lane type', Infinity, `lane 0 @${sec.s0}`);
+          if (ours.center.type.toLowerCase() !== lane.type.toLowerCase())
+            note('lane type', Infinity, `lane 0 @${sec.s0}`);
           continue;
         }
         const ol = ours.lanes.find((l) => l.id === lane.id);
@@ -121,7 +127,8 @@ function compareFile(file: string, dump: string): { diffs: RoadDiff[]; error?: s
           note('lane ids', Infinity, `lane ${lane.id} @${sec.s0}`);
           continue;
         }
-        if (ol.type !== lane.type) note('lane type', Infinity, `lane ${lane.id} @${sec.s0}`);
+        if (ol.type.toLowerCase() !== lane.type.toLowerCase())
+          note('lane type', Infinity, `lane ${lane.id} @${sec.s0}`);
         for (const [s, w, t, x, y] of lane.samples) {
           const where = `lane ${lane.id} s ${s.toFixed(2)}`;
           const c = geo.laneCenterT(lr.id, lane.id, s);
@@ -142,7 +149,8 @@ function compareFile(file: string, dump: string): { diffs: RoadDiff[]; error?: s
         }
       }
       for (const l of ours.lanes)
-        if (!sec.lanes.some((x) => x.id === l.id)) note('lane ids', Infinity, `extra lane ${l.id} @${sec.s0}`);
+        if (!sec.lanes.some((x) => x.id === l.id))
+          note('lane ids', Infinity, `extra lane ${l.id} @${sec.s0}`);
     }
     diffs.push(d);
   }
@@ -178,9 +186,7 @@ function main(): void {
     for (const d of diffs) {
       all.push(d);
       if (d.maxM > show || d.headingRad > show)
-        console.log(
-          `| ${f} | ${d.road} | ${fmt(d.maxM)} | ${d.worst} | ${d.where} | ${fmt(d.headingRad)} |`,
-        );
+        console.log(`| ${f} | ${d.road} | ${fmt(d.maxM)} | ${d.worst} | ${d.where} | ${fmt(d.headingRad)} |`);
     }
   }
   const within = (m: number) => all.filter((d) => d.maxM <= m).length;

@@ -6,6 +6,7 @@
 // Build: scripts/reference/build-libopendrive-dump.sh. Usage: libopendrive-dump FILE.xodr [stepM]
 #include "OpenDriveMap.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -33,19 +34,19 @@ std::string num(double v)
     if (!std::isfinite(v))
         return "null";
     char buf[40];
-    std::snprintf(buf, sizeof buf, "%.9g", v);
+    std::snprintf(buf, sizeof buf, "%.17g", v);
     return buf;
 }
 
 // Samples in [s0, s1]: every stepM from s0, and s1 less 1e-7 m (the section's last point, still
-// inside it: a record starting at s1 belongs to the next section).
+// inside it: a record starting at s1 belongs to the next section; a quarter of a shorter section).
 std::vector<double> samples(double s0, double s1, double stepM)
 {
     std::vector<double> out;
     for (double s = s0; s < s1 - 1e-6; s += stepM)
         out.push_back(s);
     if (s1 > s0)
-        out.push_back(s1 - 1e-7);
+        out.push_back(s1 - std::min(1e-7, (s1 - s0) / 4));
     return out;
 }
 } // namespace

@@ -370,7 +370,7 @@ function readRoad(r: XNode, idx: number, unsupported: string[], warnings: string
     junction: attr(r, 'junction') ?? '-1',
     lht: (attr(r, 'rule') ?? '').toUpperCase() === 'LHT',
     ruleGiven: attr(r, 'rule') !== undefined,
-    line: new ReferenceLine(geoms),
+    line: new ReferenceLine(geoms, length),
     offsets,
     sections,
     ...(pred ? { pred } : {}),

@@ -84,6 +84,13 @@ const DRIVING_LANE_TYPES = new Set([
   'bidirectional',
 ]);
 
+/** The id of a section's outermost lane on one side (0 when the side has none). */
+function outermostLaneId(sec: SectionDef, side: 1 | -1): number {
+  let id = 0;
+  for (const l of sec.lanes) if (Math.sign(l.id) === side && Math.abs(l.id) > Math.abs(id)) id = l.id;
+  return id;
+}
+
 export class RoadGeometry {
   private readonly byId: Map<string, RoadDef>;
   /** Coarse reference-line samples per road for the inverse query. */
@@ -205,7 +212,12 @@ export class RoadGeometry {
     let t = off;
     for (let id = side; Math.abs(id) <= Math.abs(laneId); id += side) {
       const l = sec.lanes.find((x) => x.id === id);
-      if (!l) return undefined;
+      // A lane id the section skips has no width (esmini's LaneSection::GetWidth returns 0 for it,
+      // libOpenDRIVE stacks the lanes it has): the lanes beyond it still lie outside the others.
+      if (!l) {
+        if (id === laneId) return undefined;
+        continue;
+      }
       const w = this.laneWidth(l, sec, sM);
       if (id === laneId) return { tM: t + (side * w) / 2, widthM: w };
       t += side * w;
@@ -293,9 +305,10 @@ export class RoadGeometry {
     const side = tM >= off ? 1 : -1;
     let t = off;
     let last: { laneId: number; offsetM: number } = { laneId: 0, offsetM: tM - off };
-    for (let id = side; ; id += side) {
+    const outermost = outermostLaneId(sec, side);
+    for (let id = side; Math.abs(id) <= Math.abs(outermost); id += side) {
       const l = sec.lanes.find((x) => x.id === id);
-      if (!l) break;
+      if (!l) continue; // a skipped id: no width (see laneCenterT)
       const w = this.laneWidth(l, sec, sM);
       const c = t + (side * w) / 2;
       last = { laneId: id, offsetM: tM - c };
@@ -351,11 +364,7 @@ export class RoadGeometry {
   outerT(road: RoadDef, sM: number, side: 1 | -1): number {
     const sec = this.section(road, sM);
     let t = polyAt(road.offsets, sM);
-    for (let id = side; ; id += side) {
-      const l = sec.lanes.find((x) => x.id === id);
-      if (!l) break;
-      t += side * this.laneWidth(l, sec, sM);
-    }
+    for (const l of sec.lanes) if (Math.sign(l.id) === side) t += side * this.laneWidth(l, sec, sM);
     return t;
   }
 
