@@ -1,8 +1,8 @@
 /**
  * Our OpenDRIVE importer beside the original libOpenDRIVE (pageldev/libOpenDRIVE) on the same
  * .xodr files: road lengths, the reference line (plan-view position and heading, elevation) at the
- * same s, lane ids and types per lane section, lane widths and outer borders (t and the plan-view
- * point). libOpenDRIVE's reading comes from scripts/reference/libopendrive-dump.cpp (build it with
+ * same s, lane ids and types per lane section, lane widths and outer borders (t, the plan-view
+ * point and the surface point with elevation and superelevation). libOpenDRIVE's reading comes from scripts/reference/libopendrive-dump.cpp (build it with
  * scripts/reference/build-libopendrive-dump.sh). Prints one row per road whose worst error exceeds
  * `--show` (default 0.01 m), then how many roads agree within 1 cm and 10 cm and the worst
  * quantities by kind.
@@ -21,8 +21,8 @@ import { loadOpenDrive } from '../scenarios/import/opendrive/index.ts';
 interface LodrLane {
   id: number;
   type: string;
-  /** [s, width, outer t, x, y] */
-  samples: [number, number, number, number, number][];
+  /** [s, width, outer t, plan-view x, y, surface x, y, z] */
+  samples: [number, number, number, number, number, number, number, number][];
 }
 interface LodrRoad {
   id: string;
@@ -129,7 +129,7 @@ function compareFile(file: string, dump: string): { diffs: RoadDiff[]; error?: s
         }
         if (ol.type.toLowerCase() !== lane.type.toLowerCase())
           note('lane type', Infinity, `lane ${lane.id} @${sec.s0}`);
-        for (const [s, w, t, x, y] of lane.samples) {
+        for (const [s, w, t, x, y, sx, sy, sz] of lane.samples) {
           const where = `lane ${lane.id} s ${s.toFixed(2)}`;
           const c = geo.laneCenterT(lr.id, lane.id, s);
           const p = geo.pose(lr.id, s, 0);
@@ -146,6 +146,9 @@ function compareFile(file: string, dump: string): { diffs: RoadDiff[]; error?: s
             Math.hypot(p.value.x - tOuter * Math.sin(h) - x, p.value.y + tOuter * Math.cos(h) - y),
             where,
           );
+          // The surface point at t (elevation, superelevation), as pose() places OpenSCENARIO positions.
+          const q = geo.pose(lr.id, s, tOuter);
+          if (q.ok) note('surface point', Math.hypot(q.value.x - sx, q.value.y - sy, q.value.z - sz), where);
         }
       }
       for (const l of ours.lanes)

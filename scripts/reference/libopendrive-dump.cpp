@@ -1,8 +1,9 @@
 // Dumps libOpenDRIVE's (pageldev/libOpenDRIVE) reading of an .xodr as JSON, for
 // scripts/compare-libopendrive.ts: per road its length, sampled reference-line points
 // (s, x, y, hdg) and per lane section / lane the type and, at sampled s, the width, the outer
-// border's t and its plan-view point (reference point + t along the plan-view normal; the
-// superelevation is left out: our RoadMap is 2-D).
+// border's t, its plan-view point (reference point + t along the plan-view normal, as our 2-D
+// RoadMap lays lanes out) and its surface point (Road::get_xyz(s, t, 0): elevation and
+// superelevation applied).
 // Build: scripts/reference/build-libopendrive-dump.sh. Usage: libopendrive-dump FILE.xodr [stepM]
 #include "OpenDriveMap.h"
 
@@ -104,7 +105,9 @@ int main(int argc, char** argv)
                     const double     h = std::atan2(d[1], d[0]);
                     o += firstS ? "" : ",";
                     firstS = false;
-                    o += "[" + num(s) + "," + num(w) + "," + num(t) + "," + num(p[0] - t * std::sin(h)) + "," + num(p[1] + t * std::cos(h)) + "]";
+                    const odr::Vec3D q = road.get_xyz(s, t, 0);
+                    o += "[" + num(s) + "," + num(w) + "," + num(t) + "," + num(p[0] - t * std::sin(h)) + "," + num(p[1] + t * std::cos(h)) + "," +
+                         num(q[0]) + "," + num(q[1]) + "," + num(q[2]) + "]";
                 }
                 o += "]}";
             }

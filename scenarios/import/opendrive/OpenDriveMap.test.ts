@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { RoadMap } from '../../../core/map/RoadMap.ts';
 import { importOpenDrive, loadOpenDrive, parseOpenDrive } from './index.ts';
-import { straightRoadXodr } from './testRoads.ts';
+import { NEGATIVE_WIDTH_XODR, straightRoadXodr } from './testRoads.ts';
 
 const TOWN02 = new URL('../../../data/carla/Town02.xodr', import.meta.url).pathname;
 
@@ -19,6 +19,13 @@ describe('OpenDRIVE lanes', () => {
     expect(l.centerline[0]).toEqual({ x: 0, y: -1.75 });
     expect(l.centerline[l.centerline.length - 1]!.x).toBeCloseTo(100, 9);
     expect(l.widthM).toBeCloseTo(3.5, 9);
+  });
+
+  it('moves a lane in where the lane inside it has a negative width polynomial (libOpenDRIVE, esmini stack it so)', () => {
+    const l = mustParse(NEGATIVE_WIDTH_XODR).map.lanes.find((x) => x.id === '1_0_-2')!;
+    // libOpenDRIVE at s = 8: lane -2 between t = 0.3 and -2.7 (testRoads.ts), centre -1.2.
+    const p = l.centerline.find((q) => Math.abs(q.x - 8) < 1e-9)!;
+    expect(p.y).toBeCloseTo(-1.2, 9);
   });
 
   it('drives left lane 1 against the reference line (RHT)', () => {

@@ -464,10 +464,13 @@ function buildSection(road: RoadDef, secIdx: number, out: BuiltLane[], mapRule: 
     ] as const) {
       let t = off;
       for (const l of list) {
-        const w = Math.max(0, polyAt(l.widths, ds));
+        // A width polynomial that dips below 0 (fitted records near a section's end) gives the lane
+        // no extent but still moves the lanes outside it in, as esmini and libOpenDRIVE stack it.
+        const raw = polyAt(l.widths, ds);
+        const w = Math.max(0, raw);
         inner.get(l.id)![k] = t;
-        t += side * w;
-        outer.get(l.id)![k] = t;
+        outer.get(l.id)![k] = t + side * w;
+        t += side * raw;
         widthSum.set(l.id, widthSum.get(l.id)! + w);
         if (w > widthMax.get(l.id)!) widthMax.set(l.id, w);
       }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { unwrap } from '../../../core/index.ts';
 import { parseOpenDrive } from './index.ts';
 import { bodyOrientation, wrap2Pi } from './RoadGeometry.ts';
-import { straightRoadXodr } from './testRoads.ts';
+import { NEGATIVE_WIDTH_XODR, straightRoadXodr } from './testRoads.ts';
 
 /** The straight test road with a slope (z = 1 + 0.1 s) and a constant superelevation of 0.05 rad. */
 function slopedRoad() {
@@ -232,6 +232,16 @@ describe('RoadGeometry beside libOpenDRIVE', () => {
     expect(g.laneAtT('1', 10, -5).laneId).toBe(-4);
     expect(g.laneAtT('1', 10, 5).laneId).toBe(3);
     expect(g.laneCenterT('1', -3, 10)).toBeUndefined();
+  });
+
+  it('moves the lanes outside a lane whose width polynomial dips below 0 in by that much (Issue189.xodr: 1 cm)', () => {
+    const g = unwrap(parseOpenDrive(NEGATIVE_WIDTH_XODR, 'negw.xodr')).geometry;
+    // libOpenDRIVE at s = 8: lane -2's outer border t = -2.7 (testRoads.ts); lane -1 has no extent.
+    const c = g.laneCenterT('1', -2, 8)!;
+    expect(c.tM - c.widthM / 2).toBeCloseTo(-2.7, 9);
+    expect(c.widthM).toBeCloseTo(3, 9);
+    expect(g.laneWidthAt('1', -1, 8)).toBe(0);
+    expect(g.laneAtT('1', 8, -2.65).laneId).toBe(-2);
   });
 
   it('continues the last geometry record to the road length when the plan view ends before it (straight_road.xodr: 500 of 2000 m)', () => {

@@ -141,8 +141,18 @@ export class RoadGeometry {
       .sort((a, b) => b - a);
   }
 
+  /** A lane's width at s, m, never below 0 (the lane's own extent). */
   private laneWidth(l: LaneDef, sec: SectionDef, sM: number): number {
-    return Math.max(0, polyAt(l.widths, sM - sec.s));
+    return Math.max(0, this.laneAdvance(l, sec, sM));
+  }
+
+  /**
+   * How far a lane moves the lanes outside it at s, m: its width polynomial as it stands, also where
+   * a fitted polynomial dips below 0 near a section's end (Issue189.xodr: −1 cm), as esmini
+   * (LaneSection::GetOuterOffset) and libOpenDRIVE stack it; the lane itself then has width 0.
+   */
+  private laneAdvance(l: LaneDef, sec: SectionDef, sM: number): number {
+    return polyAt(l.widths, sM - sec.s);
   }
 
   /**
@@ -220,7 +230,7 @@ export class RoadGeometry {
       }
       const w = this.laneWidth(l, sec, sM);
       if (id === laneId) return { tM: t + (side * w) / 2, widthM: w };
-      t += side * w;
+      t += side * this.laneAdvance(l, sec, sM);
     }
     return undefined;
   }
@@ -313,7 +323,7 @@ export class RoadGeometry {
       const c = t + (side * w) / 2;
       last = { laneId: id, offsetM: tM - c };
       if ((side > 0 && tM <= t + w) || (side < 0 && tM >= t - w)) return last;
-      t += side * w;
+      t += side * this.laneAdvance(l, sec, sM);
     }
     return last;
   }
@@ -364,7 +374,7 @@ export class RoadGeometry {
   outerT(road: RoadDef, sM: number, side: 1 | -1): number {
     const sec = this.section(road, sM);
     let t = polyAt(road.offsets, sM);
-    for (const l of sec.lanes) if (Math.sign(l.id) === side) t += side * this.laneWidth(l, sec, sM);
+    for (const l of sec.lanes) if (Math.sign(l.id) === side) t += side * this.laneAdvance(l, sec, sM);
     return t;
   }
 
