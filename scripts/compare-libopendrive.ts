@@ -59,9 +59,19 @@ function xodrFiles(p: string): string[] {
 
 const angleDiff = (a: number, b: number) => Math.abs(Math.atan2(Math.sin(a - b), Math.cos(a - b)));
 
+/** Lane successors between driving lanes of our RoadMap, as `from>to` lane keys. */
+export interface LinkDiff {
+  file: string;
+  compared: number;
+  /** In libOpenDRIVE's routing graph, not among our successors. */
+  lodrOnly: string[];
+  /** Among our successors, not in libOpenDRIVE's routing graph. */
+  oursOnly: string[];
+}
+
 /** Compares one file; `error` when either side cannot read it. */
-function compareFile(file: string, dump: string): { diffs: RoadDiff[]; error?: string } {
-  let lodr: { roads: LodrRoad[] };
+function compareFile(file: string, dump: string): { diffs: RoadDiff[]; links?: LinkDiff; error?: string } {
+  let lodr: { roads: LodrRoad[]; edges: [string, number, number, string, number, number][] };
   try {
     const out = execFileSync(dump, [file], { maxBuffer: 1 << 30, stdio: ['ignore', 'pipe', 'ignore'] });
     lodr = JSON.parse(out.toString());
@@ -168,7 +178,61 @@ function compareFile(file: string, dump: string): { diffs: RoadDiff[]; error?: s
         headingRad: 0,
         byQuantity: { 'road extra': Infinity },
       });
-  return { diffs };
+  return { diffs, links: compareLinks(file, lodr.edges, r.value) };
+}
+
+/**
+ * Our RoadMap's lane successors beside libOpenDRIVE's routing graph, on the lanes we model and on
+ * roads without rule="LHT" (libOpenDRIVE reads every road as right-hand traffic).
+ */
+function compareLinks(
+  file: string,
+  edges: [string, number, number, string, number, number][],
+  ours: {
+    map: { lanes: { id: string; successors: string[] }[] };
+    geometry: { roads: readonly RoadDefLike[] };
+  },
+): LinkDiff {
+  const byId = new Map(ours.geometry.roads.map((r) => [r.id, r]));
+  const key = (road: string, s0: number, lane: number): string | undefined => {
+    const r = byId.get(road);
+    if (!r || r.lht) return undefined;
+    let best = -1;
+    r.sections.forEach((sec, i) => {
+      if (
+        Math.abs(sec.s - s0) < 1e-6 &&
+        (best < 0 || Math.abs(sec.s - s0) < Math.abs(r.sections[best]!.s - s0))
+      )
+        best = i;
+    });
+    return best < 0 ? undefined : `${road}_${best}_${lane}`;
+  };
+  // Driving lanes only: libOpenDRIVE links a junction's lanes incoming -> connecting whatever their
+  // direction, which on CARLA's sidewalks and shoulders (no driving direction) names lanes that
+  // both leave the contact.
+  const lanes = new Map(ours.map.lanes.filter((l) => l.type === 'driving').map((l) => [l.id, l]));
+  const theirs = new Set<string>();
+  for (const [r0, s0, l0, r1, s1, l1] of edges) {
+    const a = key(r0, s0, l0);
+    const b = key(r1, s1, l1);
+    if (a && b && lanes.has(a) && lanes.has(b)) theirs.add(`${a}>${b}`);
+  }
+  const rhtLane = (id: string) => !byId.get(id.slice(0, id.lastIndexOf('_', id.lastIndexOf('_') - 1)))?.lht;
+  const mine = new Set<string>();
+  for (const l of lanes.values())
+    if (rhtLane(l.id)) for (const b of l.successors) if (lanes.has(b) && rhtLane(b)) mine.add(`${l.id}>${b}`);
+  return {
+    file,
+    compared: theirs.size,
+    lodrOnly: [...theirs].filter((e) => !mine.has(e)),
+    oursOnly: [...mine].filter((e) => !theirs.has(e)),
+  };
+}
+
+interface RoadDefLike {
+  id: string;
+  lht: boolean;
+  sections: readonly { s: number }[];
 }
 
 function main(): void {
@@ -179,13 +243,15 @@ function main(): void {
   const inputs = process.argv.slice(2).filter((a, i, all) => !skip.has(a) && !skip.has(all[i - 1] ?? ''));
   const files = inputs.flatMap(xodrFiles);
   const all: RoadDiff[] = [];
+  const links: LinkDiff[] = [];
   const errors: string[] = [];
   const fmt = (v: number) => (Number.isFinite(v) ? v.toFixed(4) : 'inf');
   console.log('| file | road | max m | worst | where | heading rad |');
   console.log('|---|---|---:|---|---|---:|');
   for (const f of files) {
-    const { diffs, error } = compareFile(f, dump);
+    const { diffs, links: l, error } = compareFile(f, dump);
     if (error) errors.push(`${f}: ${error}`);
+    if (l) links.push(l);
     for (const d of diffs) {
       all.push(d);
       if (d.maxM > show || d.headingRad > show)
@@ -202,8 +268,19 @@ function main(): void {
   console.log(
     `roads > 1 cm by worst quantity: ${[...kinds].map(([k, n]) => `${k} ${n}`).join(', ') || 'none'}`,
   );
+  const sum = (f: (l: LinkDiff) => number) => links.reduce((a, l) => a + f(l), 0);
+  console.log(
+    `lane successors (driving lanes, right-hand roads): libOpenDRIVE ${sum((l) => l.compared)}, ` +
+      `missing in ours ${sum((l) => l.lodrOnly.length)}, ours not in libOpenDRIVE ${sum((l) => l.oursOnly.length)}`,
+  );
+  for (const l of links)
+    if (l.lodrOnly.length + l.oursOnly.length > 0)
+      console.log(
+        `  ${l.file}: missing ${l.lodrOnly.length} (${l.lodrOnly.slice(0, 3).join(' ')}), ` +
+          `extra ${l.oursOnly.length} (${l.oursOnly.slice(0, 3).join(' ')})`,
+      );
   for (const e of errors) console.log(`not compared: ${e}`);
-  if (jsonOut) writeFileSync(jsonOut, JSON.stringify({ errors, roads: all }, null, 1));
+  if (jsonOut) writeFileSync(jsonOut, JSON.stringify({ errors, roads: all, links }, null, 1));
 }
 
 main();

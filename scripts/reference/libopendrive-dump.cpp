@@ -115,6 +115,18 @@ int main(int argc, char** argv)
         }
         o += "]}";
     }
+    // Lane successors of libOpenDRIVE's routing graph (OpenDriveMap::get_routing_graph: lane links
+    // inside roads and over road links, right lanes along the reference line, left lanes against
+    // it; junction lane links incoming -> connecting), as [road, s0, lane, road, s0, lane].
+    o += "],\"edges\":[";
+    bool firstEdge = true;
+    for (const odr::RoutingGraphEdge& e : map.get_routing_graph().edges)
+    {
+        o += firstEdge ? "" : ",";
+        firstEdge = false;
+        o += "[" + jsonStr(e.from.road_id) + "," + num(e.from.lanesection_s0) + "," + std::to_string(e.from.lane_id) + "," + jsonStr(e.to.road_id) +
+             "," + num(e.to.lanesection_s0) + "," + std::to_string(e.to.lane_id) + "]";
+    }
     o += "]}\n";
     std::fputs(o.c_str(), stdout);
     return 0;
