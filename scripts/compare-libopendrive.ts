@@ -2,16 +2,18 @@
  * Our OpenDRIVE importer beside the original libOpenDRIVE (pageldev/libOpenDRIVE) on the same
  * .xodr files: road lengths, the reference line (plan-view position and heading, elevation) at the
  * same s, lane ids and types per lane section, lane widths and outer borders (t, the plan-view
- * point and the surface point with elevation and superelevation). libOpenDRIVE's reading comes from scripts/reference/libopendrive-dump.cpp (build it with
+ * point and the surface point with elevation and superelevation), and the lane successors between
+ * driving lanes (our RoadMap beside libOpenDRIVE's routing graph). libOpenDRIVE's reading comes
+ * from scripts/reference/libopendrive-dump.cpp (build it with
  * scripts/reference/build-libopendrive-dump.sh). Prints one row per road whose worst error exceeds
- * `--show` (default 0.01 m), then how many roads agree within 1 cm and 10 cm and the worst
- * quantities by kind.
+ * `--show` (default 0.01 m), then how many roads agree within 1 cm and 10 cm, the worst quantities
+ * by kind and the lane successors one side has and the other not.
  *
  *   npx tsx scripts/compare-libopendrive.ts [--dump /tmp/libopendrive-dump] [--show 0.01] [--json OUT]
  *     FILE.xodr|DIR …   (a folder is searched for .xodr files, recursively)
  *
  * Heading is compared in rad and reported beside the metre quantities (it does not enter "max m").
- * Lanes defined by `<border>` records are skipped (libOpenDRIVE reads them as zero width, as we do).
+ * `<border>` records: libOpenDRIVE reads such lanes as zero width, as we do.
  */
 import { execFileSync } from 'node:child_process';
 import { readdirSync, statSync, writeFileSync } from 'node:fs';
@@ -189,7 +191,7 @@ function compareLinks(
   file: string,
   edges: [string, number, number, string, number, number][],
   ours: {
-    map: { lanes: { id: string; successors: string[] }[] };
+    map: { lanes: { id: string; type: string; successors: string[] }[] };
     geometry: { roads: readonly RoadDefLike[] };
   },
 ): LinkDiff {
