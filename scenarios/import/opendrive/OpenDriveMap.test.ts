@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { RoadMap } from '../../../core/map/RoadMap.ts';
 import { importOpenDrive, loadOpenDrive, parseOpenDrive } from './index.ts';
-import { straightRoadXodr } from './testRoads.ts';
+import { NEGATIVE_WIDTH_XODR, straightRoadXodr } from './testRoads.ts';
 
 const TOWN02 = new URL('../../../data/carla/Town02.xodr', import.meta.url).pathname;
 
@@ -19,6 +19,81 @@ describe('OpenDRIVE lanes', () => {
     expect(l.centerline[0]).toEqual({ x: 0, y: -1.75 });
     expect(l.centerline[l.centerline.length - 1]!.x).toBeCloseTo(100, 9);
     expect(l.widthM).toBeCloseTo(3.5, 9);
+  });
+
+  it('moves a lane in where the lane inside it has a negative width polynomial (libOpenDRIVE, esmini stack it so)', () => {
+    const l = mustParse(NEGATIVE_WIDTH_XODR).map.lanes.find((x) => x.id === '1_0_-2')!;
+    // libOpenDRIVE at s = 8: lane -2 between t = 0.3 and -2.7 (testRoads.ts), centre -1.2.
+    const p = l.centerline.find((q) => Math.abs(q.x - 8) < 1e-9)!;
+    expect(p.y).toBeCloseTo(-1.2, 9);
+  });
+
+  it('reads a road link whose contactPoint names the far end of the linked road at the end that touches (crdesigner cr2odr maps)', () => {
+    // Road 1 ends at x = 10 where road 2 (x 20 -> 10) ends, but names road 2's start. libOpenDRIVE
+    // c3a5c8c8a3a16483f6a8ae9efb6fcb096f7ce2fb routes 1/-1 -> 2/1 (scripts/reference/libopendrive-dump
+    // on this document: "edges":[["1",0,-1,"2",0,1]]); read by the letter the lanes met end to end.
+    const xodr = `<?xml version="1.0"?>
+<OpenDRIVE><header revMajor="1" revMinor="6"/>
+<road id="1" length="10" junction="-1">
+ <link><successor elementType="road" elementId="2" contactPoint="start"/></link>
+ <planView><geometry s="0" x="0" y="0" hdg="0" length="10"><line/></geometry></planView>
+ <lanes><laneSection s="0">
+  <center><lane id="0" type="none"/></center>
+  <right><lane id="-1" type="driving"><link><successor id="1"/></link><width sOffset="0" a="3.5" b="0" c="0" d="0"/></lane></right>
+ </laneSection></lanes>
+</road>
+<road id="2" length="10" junction="-1">
+ <link><successor elementType="road" elementId="1" contactPoint="end"/></link>
+ <planView><geometry s="0" x="20" y="0" hdg="3.141592653589793" length="10"><line/></geometry></planView>
+ <lanes><laneSection s="0">
+  <left><lane id="1" type="driving"><link><successor id="-1"/></link><width sOffset="0" a="3.5" b="0" c="0" d="0"/></lane></left>
+  <center><lane id="0" type="none"/></center>
+ </laneSection></lanes>
+</road>
+</OpenDRIVE>`;
+    const r = mustParse(xodr);
+    expect(r.map.lanes.find((x) => x.id === '1_0_-1')!.successors).toEqual(['2_0_1']);
+    expect(r.warnings.some((w) => w.includes('contactPoint start of road 2'))).toBe(true);
+  });
+
+  it("reads a junction connection's contactPoint at the connecting road's end that links the incoming road when the file names the other (cr2odr BEL_Wervik)", () => {
+    // Connecting road 2 links road 1 at its start (its lane -1 no predecessor: only the connection
+    // joins the lanes), the connection says end. libOpenDRIVE
+    // c3a5c8c8a3a16483f6a8ae9efb6fcb096f7ce2fb routes 1/-1 -> 2/-1 -> 3/-1 (libopendrive-dump:
+    // "edges":[["1",0,-1,"2",0,-1],["2",0,-1,"3",0,-1]]).
+    const xodr = `<?xml version="1.0"?>
+<OpenDRIVE><header revMajor="1" revMinor="6"/>
+<road id="1" length="10" junction="-1">
+ <link><successor elementType="junction" elementId="100"/></link>
+ <planView><geometry s="0" x="0" y="0" hdg="0" length="10"><line/></geometry></planView>
+ <lanes><laneSection s="0">
+  <center><lane id="0" type="none"/></center>
+  <right><lane id="-1" type="driving"><width sOffset="0" a="3.5" b="0" c="0" d="0"/></lane></right>
+ </laneSection></lanes>
+</road>
+<road id="2" length="10" junction="100">
+ <link><predecessor elementType="road" elementId="1" contactPoint="end"/><successor elementType="road" elementId="3" contactPoint="start"/></link>
+ <planView><geometry s="0" x="10" y="0" hdg="0" length="10"><line/></geometry></planView>
+ <lanes><laneSection s="0">
+  <center><lane id="0" type="none"/></center>
+  <right><lane id="-1" type="driving"><link><successor id="-1"/></link><width sOffset="0" a="3.5" b="0" c="0" d="0"/></lane></right>
+ </laneSection></lanes>
+</road>
+<road id="3" length="10" junction="-1">
+ <link><predecessor elementType="junction" elementId="100"/></link>
+ <planView><geometry s="0" x="20" y="0" hdg="0" length="10"><line/></geometry></planView>
+ <lanes><laneSection s="0">
+  <center><lane id="0" type="none"/></center>
+  <right><lane id="-1" type="driving"><width sOffset="0" a="3.5" b="0" c="0" d="0"/></lane></right>
+ </laneSection></lanes>
+</road>
+<junction id="100">
+ <connection id="0" incomingRoad="1" connectingRoad="2" contactPoint="end"><laneLink from="-1" to="-1"/></connection>
+</junction>
+</OpenDRIVE>`;
+    const r = mustParse(xodr);
+    expect(r.map.lanes.find((x) => x.id === '1_0_-1')!.successors).toEqual(['2_0_-1']);
+    expect(r.warnings.some((w) => w.includes('@contactPoint: end of road 2'))).toBe(true);
   });
 
   it('drives left lane 1 against the reference line (RHT)', () => {

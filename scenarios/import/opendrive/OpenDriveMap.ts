@@ -370,7 +370,7 @@ function readRoad(r: XNode, idx: number, unsupported: string[], warnings: string
     junction: attr(r, 'junction') ?? '-1',
     lht: (attr(r, 'rule') ?? '').toUpperCase() === 'LHT',
     ruleGiven: attr(r, 'rule') !== undefined,
-    line: new ReferenceLine(geoms),
+    line: new ReferenceLine(geoms, length),
     offsets,
     sections,
     ...(pred ? { pred } : {}),
@@ -426,6 +426,50 @@ function dedupe(pts: Vec2[]): Vec2[] {
   return out;
 }
 
+/** The linked road's other end touches the road's end within this, m (ZAM_Threewayintersection: 5 cm)… */
+const CONTACT_TOUCH_M = 0.5;
+/** …and at most this fraction of the declared end's distance (a 0.32 m road: 0 against 0.32 m)… */
+const CONTACT_TOUCH_RATIO = 0.1;
+/** …while the declared end lies farther than this, m (a declared end that touches is kept). */
+const CONTACT_MISS_M = 0.05;
+
+/**
+ * Road links whose `contactPoint` names the far end of the linked road: the other end touches this
+ * road's end (within CONTACT_TOUCH_M and a tenth of the declared end's distance, so a link whose
+ * reference lines are offset stays as written). CommonRoad → OpenDRIVE conversions (crdesigner's cr2odr reference maps:
+ * ARG_Carcarana, DEU_Muehlhausen, town03_right_width_coefficient, 199 links) write such links;
+ * read by the letter, the lanes over them join end to end in opposite directions and lose their
+ * successors (libOpenDRIVE's routing graph, which takes lane links without the contact point,
+ * links them). Set to the touching end, with a warning; a link whose ends meet is left as written.
+ */
+function repairContactPoints(roads: RoadDef[], byRoad: Map<string, RoadDef>, warnings: string[]): void {
+  const a: RefPoint = { x: 0, y: 0, hdg: 0, kappa: 0 };
+  const b: RefPoint = { x: 0, y: 0, hdg: 0, kappa: 0 };
+  const endOf = (r: RoadDef, cp: string, out: RefPoint) => r.line.eval(cp === 'end' ? r.length : 0, out);
+  for (const road of roads)
+    for (const [self, link] of [
+      ['start', road.pred],
+      ['end', road.succ],
+    ] as const) {
+      const o = link?.type === 'road' ? byRoad.get(link.id) : undefined;
+      if (!link || !o || (link.cp !== 'start' && link.cp !== 'end')) continue;
+      endOf(road, self, a);
+      endOf(o, link.cp, b);
+      const declared = Math.hypot(a.x - b.x, a.y - b.y);
+      const other = link.cp === 'end' ? 'start' : 'end';
+      endOf(o, other, b);
+      const dOther = Math.hypot(a.x - b.x, a.y - b.y);
+      // (both ends meet on a closed loop, circle_300m.xodr: the declared end touches as well)
+      if (declared <= CONTACT_MISS_M || dOther > CONTACT_TOUCH_M || dOther > CONTACT_TOUCH_RATIO * declared)
+        continue;
+      warnings.push(
+        `${road.path}/link/${self === 'start' ? 'predecessor' : 'successor'}: contactPoint ${link.cp} of road ${o.id} ` +
+          `lies ${declared.toFixed(2)} m away, its ${other} ${dOther.toFixed(2)} m; read as ${other}`,
+      );
+      link.cp = other;
+    }
+}
+
 /** Builds the lanes of one section by sampling the reference line and stacking widths outward. */
 function buildSection(road: RoadDef, secIdx: number, out: BuiltLane[], mapRule: boolean): void {
   const sec = road.sections[secIdx]!;
@@ -464,10 +508,13 @@ function buildSection(road: RoadDef, secIdx: number, out: BuiltLane[], mapRule: 
     ] as const) {
       let t = off;
       for (const l of list) {
-        const w = Math.max(0, polyAt(l.widths, ds));
+        // A width polynomial that dips below 0 (fitted records near a section's end) gives the lane
+        // no extent but still moves the lanes outside it in, as esmini and libOpenDRIVE stack it.
+        const raw = polyAt(l.widths, ds);
+        const w = Math.max(0, raw);
         inner.get(l.id)![k] = t;
-        t += side * w;
-        outer.get(l.id)![k] = t;
+        outer.get(l.id)![k] = t + side * w;
+        t += side * raw;
         widthSum.set(l.id, widthSum.get(l.id)! + w);
         if (w > widthMax.get(l.id)!) widthMax.set(l.id, w);
       }
@@ -632,6 +679,7 @@ export function buildOpenDrive(root: XNode, mapId: string, opts: OpenDriveOption
   const byRoad = new Map(roads.map((r) => [r.id, r]));
   const mapLht = opts.defaultRule === 'LHT';
   for (const road of roads) if (!road.ruleGiven) road.lht = mapLht;
+  repairContactPoints(roads, byRoad, warnings);
   const built: BuiltLane[] = [];
   for (const road of roads)
     for (let i = 0; i < road.sections.length; i++) buildSection(road, i, built, mapLht);
@@ -695,7 +743,21 @@ export function buildOpenDrive(root: XNode, mapId: string, opts: OpenDriveOption
           unsupported.push(`${path}@linkedRoad: direct junctions not supported`);
         return;
       }
-      const cpC = attr(c, 'contactPoint') ?? 'start';
+      let cpC = attr(c, 'contactPoint') ?? 'start';
+      // A contactPoint whose end of the connecting road links another road while the other end links
+      // the incoming road (crdesigner's cr2odr BEL_Wervik, DEU_Muehlhausen): the connecting road's
+      // own link names the end that touches; read that one.
+      const linksInc = (l: RoadLink | undefined) => l?.type === 'road' && l.id === inc.id;
+      const cpOther = cpC === 'start' ? 'end' : 'start';
+      if (
+        !linksInc(cpC === 'start' ? con.pred : con.succ) &&
+        linksInc(cpC === 'start' ? con.succ : con.pred)
+      ) {
+        warnings.push(
+          `${path}@contactPoint: ${cpC} of road ${con.id} links another road, its ${cpOther} road ${inc.id}; read as ${cpOther}`,
+        );
+        cpC = cpOther;
+      }
       // Which end of the incoming road touches the junction: from the connecting road's link to it,
       // else from the incoming road's own link to this junction.
       let incSide: string | undefined;

@@ -85,11 +85,21 @@ export class ReferenceLine {
   private readonly recs: Prepared[];
   readonly length: number;
 
-  constructor(records: GeometryRecord[]) {
+  /**
+   * `roadLengthM`: the road's `length`. Where the last record ends before it, the line continues
+   * that record to the road's end (a line straight on, an arc or spiral along its curvature), as
+   * esmini (Geometry::EvaluateDS at s − record start) and libOpenDRIVE evaluate it; poly3 and
+   * paramPoly3 stop at their end point.
+   */
+  constructor(records: GeometryRecord[], roadLengthM = 0) {
     this.recs = [...records].sort((a, b) => a.s - b.s).map((rec) => ReferenceLine.prepare(rec));
     const last = this.recs[this.recs.length - 1];
     this.length = last ? last.rec.s + last.rec.length : 0;
+    this.lastDsM = last ? Math.max(last.rec.length, roadLengthM - last.rec.s) : 0;
   }
+
+  /** How far along the last record the line reaches (its length, or to the road's end), m. */
+  private readonly lastDsM: number;
 
   /** Geometry records (sorted by s). */
   get records(): readonly GeometryRecord[] {
@@ -182,11 +192,11 @@ export class ReferenceLine {
     return lo;
   }
 
-  /** Evaluates the reference line at road arc length s (clamped to the line). */
+  /** Evaluates the reference line at road arc length s (clamped to the line and the road's end). */
   eval(s: number, out: RefPoint): RefPoint {
     const i = this.recordIndexAt(s);
     const p = this.recs[i]!;
-    const ds = Math.min(Math.max(s - p.rec.s, 0), p.rec.length);
+    const ds = Math.min(Math.max(s - p.rec.s, 0), i === this.recs.length - 1 ? this.lastDsM : p.rec.length);
     return ReferenceLine.evalRecord(p, ds, out);
   }
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { unwrap } from '../../../core/index.ts';
 import { parseOpenDrive } from './index.ts';
 import { bodyOrientation, wrap2Pi } from './RoadGeometry.ts';
-import { straightRoadXodr } from './testRoads.ts';
+import { NEGATIVE_WIDTH_XODR, straightRoadXodr } from './testRoads.ts';
 
 /** The straight test road with a slope (z = 1 + 0.1 s) and a constant superelevation of 0.05 rad. */
 function slopedRoad() {
@@ -194,5 +194,80 @@ describe('RoadGeometry', () => {
       parseOpenDrive(straightRoadXodr({ lengthM: 100, laneOffsetM: 1 }), 'offset.xodr'),
     ).geometry;
     expect(g.worldToRoad(50, 3)?.sM).toBeCloseTo(50, 9);
+  });
+});
+
+/**
+ * Reference values below from libOpenDRIVE (pageldev/libOpenDRIVE c3a5c8c8a3a16483f6a8ae9efb6fcb096f7ce2fb),
+ * the document saved as FILE.xodr and read by `scripts/reference/build-libopendrive-dump.sh &&
+ * /tmp/libopendrive-dump FILE.xodr 5` (samples every 5 m: [s, width, outer-border t, x, y]).
+ */
+describe('RoadGeometry beside libOpenDRIVE', () => {
+  it('stacks a lane beyond a lane id the section skips outside the lanes it has (ZAM_OpenDrive-1_1_T-1.xodr skips -3)', () => {
+    // A skipped id has no width: esmini's LaneSection::GetWidth returns 0 for it, libOpenDRIVE
+    // stacks the lanes present. gap.xodr:
+    const xodr = `<?xml version="1.0"?>
+<OpenDRIVE><header revMajor="1" revMinor="6"/>
+<road id="1" length="20" junction="-1">
+ <planView><geometry s="0" x="0" y="0" hdg="0.3" length="20"><line/></geometry></planView>
+ <lanes>
+  <laneSection s="0">
+   <left><lane id="1" type="driving"><width sOffset="0" a="3.5" b="0" c="0" d="0"/></lane><lane id="3" type="sidewalk"><width sOffset="0" a="2" b="0" c="0" d="0"/></lane></left>
+   <center><lane id="0" type="none"/></center>
+   <right><lane id="-1" type="driving"><width sOffset="0" a="3.5" b="0" c="0" d="0"/></lane><lane id="-2" type="border"><width sOffset="0" a="0.35" b="0" c="0" d="0"/></lane><lane id="-4" type="none"><width sOffset="0" a="2" b="0" c="0" d="0"/></lane></right>
+  </laneSection>
+ </lanes>
+</road>
+</OpenDRIVE>`;
+    const g = unwrap(parseOpenDrive(xodr, 'gap.xodr')).geometry;
+    // libOpenDRIVE at s = 10: lane -4 outer border t = -5.85, (11.282158100224896, -2.6335163947713989);
+    // lane 3 outer border t = 5.5, (7.9280037546186914, 8.2095527568042286).
+    const c = g.laneCenterT('1', -4, 10)!;
+    expect(c.tM - c.widthM / 2).toBeCloseTo(-5.85, 9);
+    const p = unwrap(g.pose('1', 10, c.tM - c.widthM / 2));
+    expect(p.x).toBeCloseTo(11.282158100224896, 9);
+    expect(p.y).toBeCloseTo(-2.6335163947713989, 9);
+    const l = g.laneCenterT('1', 3, 10)!;
+    expect(l.tM + l.widthM / 2).toBeCloseTo(5.5, 9);
+    expect(g.laneAtT('1', 10, -5).laneId).toBe(-4);
+    expect(g.laneAtT('1', 10, 5).laneId).toBe(3);
+    expect(g.laneCenterT('1', -3, 10)).toBeUndefined();
+  });
+
+  it('moves the lanes outside a lane whose width polynomial dips below 0 in by that much (Issue189.xodr: 1 cm)', () => {
+    const g = unwrap(parseOpenDrive(NEGATIVE_WIDTH_XODR, 'negw.xodr')).geometry;
+    // libOpenDRIVE at s = 8: lane -2's outer border t = -2.7 (testRoads.ts); lane -1 has no extent.
+    const c = g.laneCenterT('1', -2, 8)!;
+    expect(c.tM - c.widthM / 2).toBeCloseTo(-2.7, 9);
+    expect(c.widthM).toBeCloseTo(3, 9);
+    expect(g.laneWidthAt('1', -1, 8)).toBe(0);
+    expect(g.laneAtT('1', 8, -2.65).laneId).toBe(-2);
+  });
+
+  it('continues the last geometry record to the road length when the plan view ends before it (straight_road.xodr: 500 of 2000 m)', () => {
+    // esmini (Geometry::EvaluateDS at s - record start) and libOpenDRIVE both carry the last record
+    // on; short.xodr ends its plan view (line, then arc 0.05) at 20 m of its 30:
+    const xodr = `<?xml version="1.0"?>
+<OpenDRIVE><header revMajor="1" revMinor="6"/>
+<road id="1" length="30" junction="-1">
+ <planView><geometry s="0" x="0" y="0" hdg="0" length="10"><line/></geometry><geometry s="10" x="10" y="0" hdg="0" length="10"><arc curvature="0.05"/></geometry></planView>
+ <lanes>
+  <laneSection s="0">
+   <center><lane id="0" type="none"/></center>
+   <right><lane id="-1" type="driving"><width sOffset="0" a="3.5" b="0" c="0" d="0"/></lane></right>
+  </laneSection>
+ </lanes>
+</road>
+</OpenDRIVE>`;
+    const g = unwrap(parseOpenDrive(xodr, 'short.xodr')).geometry;
+    // libOpenDRIVE: s = 25 → (23.632775200466686, 5.3662226225235816), heading 0.75;
+    // s = 29.9999999, lane -1 outer border → (29.77456807950005, 7.3028957132258778).
+    const p = unwrap(g.pose('1', 25, 0));
+    expect(p.x).toBeCloseTo(23.632775200466686, 9);
+    expect(p.y).toBeCloseTo(5.3662226225235816, 9);
+    expect(p.hRoad).toBeCloseTo(0.75, 12);
+    const b = unwrap(g.pose('1', 29.9999999, -3.5));
+    expect(b.x).toBeCloseTo(29.77456807950005, 9);
+    expect(b.y).toBeCloseTo(7.3028957132258778, 9);
   });
 });

@@ -84,6 +84,13 @@ const DRIVING_LANE_TYPES = new Set([
   'bidirectional',
 ]);
 
+/** The id of a section's outermost lane on one side (0 when the side has none). */
+function outermostLaneId(sec: SectionDef, side: 1 | -1): number {
+  let id = 0;
+  for (const l of sec.lanes) if (Math.sign(l.id) === side && Math.abs(l.id) > Math.abs(id)) id = l.id;
+  return id;
+}
+
 export class RoadGeometry {
   private readonly byId: Map<string, RoadDef>;
   /** Coarse reference-line samples per road for the inverse query. */
@@ -134,8 +141,18 @@ export class RoadGeometry {
       .sort((a, b) => b - a);
   }
 
+  /** A lane's width at s, m, never below 0 (the lane's own extent). */
   private laneWidth(l: LaneDef, sec: SectionDef, sM: number): number {
-    return Math.max(0, polyAt(l.widths, sM - sec.s));
+    return Math.max(0, this.laneAdvance(l, sec, sM));
+  }
+
+  /**
+   * How far a lane moves the lanes outside it at s, m: its width polynomial as it stands, also where
+   * a fitted polynomial dips below 0 near a section's end (Issue189.xodr: −1 cm), as esmini
+   * (LaneSection::GetOuterOffset) and libOpenDRIVE stack it; the lane itself then has width 0.
+   */
+  private laneAdvance(l: LaneDef, sec: SectionDef, sM: number): number {
+    return polyAt(l.widths, sM - sec.s);
   }
 
   /**
@@ -205,10 +222,15 @@ export class RoadGeometry {
     let t = off;
     for (let id = side; Math.abs(id) <= Math.abs(laneId); id += side) {
       const l = sec.lanes.find((x) => x.id === id);
-      if (!l) return undefined;
+      // A lane id the section skips has no width (esmini's LaneSection::GetWidth returns 0 for it,
+      // libOpenDRIVE stacks the lanes it has): the lanes beyond it still lie outside the others.
+      if (!l) {
+        if (id === laneId) return undefined;
+        continue;
+      }
       const w = this.laneWidth(l, sec, sM);
       if (id === laneId) return { tM: t + (side * w) / 2, widthM: w };
-      t += side * w;
+      t += side * this.laneAdvance(l, sec, sM);
     }
     return undefined;
   }
@@ -293,14 +315,15 @@ export class RoadGeometry {
     const side = tM >= off ? 1 : -1;
     let t = off;
     let last: { laneId: number; offsetM: number } = { laneId: 0, offsetM: tM - off };
-    for (let id = side; ; id += side) {
+    const outermost = outermostLaneId(sec, side);
+    for (let id = side; Math.abs(id) <= Math.abs(outermost); id += side) {
       const l = sec.lanes.find((x) => x.id === id);
-      if (!l) break;
+      if (!l) continue; // a skipped id: no width (see laneCenterT)
       const w = this.laneWidth(l, sec, sM);
       const c = t + (side * w) / 2;
       last = { laneId: id, offsetM: tM - c };
       if ((side > 0 && tM <= t + w) || (side < 0 && tM >= t - w)) return last;
-      t += side * w;
+      t += side * this.laneAdvance(l, sec, sM);
     }
     return last;
   }
@@ -351,11 +374,7 @@ export class RoadGeometry {
   outerT(road: RoadDef, sM: number, side: 1 | -1): number {
     const sec = this.section(road, sM);
     let t = polyAt(road.offsets, sM);
-    for (let id = side; ; id += side) {
-      const l = sec.lanes.find((x) => x.id === id);
-      if (!l) break;
-      t += side * this.laneWidth(l, sec, sM);
-    }
+    for (const l of sec.lanes) if (Math.sign(l.id) === side) t += side * this.laneAdvance(l, sec, sM);
     return t;
   }
 

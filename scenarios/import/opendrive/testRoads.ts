@@ -30,3 +30,22 @@ export function straightRoadXodr(o: StraightOptions = {}): string {
 </road>
 </OpenDRIVE>`;
 }
+
+/**
+ * A straight 10 m road whose shoulder -1 narrows from 0.5 m by 0.1 m per m, below 0 after s = 5
+ * (as fitted width records dip near a section's end), with driving lane -2 (3 m) outside it.
+ * libOpenDRIVE c3a5c8c8a3a16483f6a8ae9efb6fcb096f7ce2fb (`/tmp/libopendrive-dump negw.xodr 4`,
+ * scripts/reference/): at s = 8 lane -1's outer border t = 0.3 (width -0.3), lane -2's t = -2.7.
+ */
+export const NEGATIVE_WIDTH_XODR = `<?xml version="1.0"?>
+<OpenDRIVE><header revMajor="1" revMinor="6"/>
+<road id="1" length="10" junction="-1">
+ <planView><geometry s="0" x="0" y="0" hdg="0" length="10"><line/></geometry></planView>
+ <lanes>
+  <laneSection s="0">
+   <center><lane id="0" type="none"/></center>
+   <right><lane id="-1" type="shoulder"><width sOffset="0" a="0.5" b="-0.1" c="0" d="0"/></lane><lane id="-2" type="driving"><width sOffset="0" a="3" b="0" c="0" d="0"/></lane></right>
+  </laneSection>
+ </lanes>
+</road>
+</OpenDRIVE>`;
