@@ -50,7 +50,9 @@ describe('ego-read triggers of an ego that never moves (CARLA external_control h
     if (!r.ok) throw new Error(r.error.message);
     const w = r.value.warnings.filter((x) => x.includes('does not move in the storyboard'));
     expect(w).toHaveLength(1);
-    expect(w[0]).toContain('the ego hero does not move in the storyboard (assigned controller external_control');
+    expect(w[0]).toContain(
+      'the ego hero does not move in the storyboard (assigned controller external_control',
+    );
     expect(w[0]).toContain('(HeroClose)');
     expect(w[0]).toContain('1 event(s) never start: 1 of 1 actor(s) imported standing');
     expect(r.value.scenarios[0]!.tags).toContain(EGO_TRIGGERS_UNFIRED_TAG);
