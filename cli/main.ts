@@ -10,7 +10,7 @@ import { CONTROLLER_NAMES } from '../controller/index.ts';
 import { formatError } from '../core/index.ts';
 import { BASELINE_NAMES } from '../planner/index.ts';
 import { BUILTIN_IDS, builtinInfo } from '../scenarios/builtin/index.ts';
-import { importNuplan } from '../scenarios/import/index.ts';
+import { EGO_TRIGGERS_UNFIRED_TAG, importNuplan } from '../scenarios/import/index.ts';
 import { loadScenario, SCENARIO_REF_KINDS } from '../scenarios/index.ts';
 import { runLogRecord } from '../sim/export/index.ts';
 import { AGENT_MODELS, type AgentMode, type AgentModel, DEFAULT_AGENT_MODEL } from '../sim/index.ts';
@@ -49,6 +49,16 @@ function intArg(name: string, min: number) {
       throw new InvalidArgumentError(`${name} must be an integer ≥ ${min}`);
     return n;
   };
+}
+
+/**
+ * The caveat on scenarios whose storyboard triggers read an ego that never moves in them (CARLA
+ * ScenarioRunner's hero under external_control): the actors those triggers start stand still, so
+ * the score tests none of them (review 14 M2).
+ */
+function unfiredWarning(ids: string[], of: number): string {
+  const named = `${ids.slice(0, 5).join(', ')}${ids.length > 5 ? ', …' : ''}`;
+  return `warning: ${ids.length} of ${of} scenario(s) tagged ${EGO_TRIGGERS_UNFIRED_TAG} (${named}): their storyboard triggers read an ego that does not move in the file, so the actors they start stand still and the score tests none of them (triggers are not evaluated on the planner's ego)`;
 }
 
 function modesOf(m: string): AgentMode[] {
@@ -278,6 +288,7 @@ function buildProgram(out: (s: string) => void): Command {
           });
           const m = evaluateRun(log, map);
           out(`${scenario.id} · ${o.planner} · ${mode} · score ${pct(100 * m.score)}`);
+          if (scenario.tags.includes(EGO_TRIGGERS_UNFIRED_TAG)) out(unfiredWarning([scenario.id], 1));
           const metricRows = [...Object.entries(m.multipliers), ...Object.entries(m.weighted)].map(
             ([k, v]) => [k, v.toFixed(3)],
           );
@@ -506,6 +517,14 @@ function buildProgram(out: (s: string) => void): Command {
             ['l', ...modes.map(() => 'r' as const), ...modes.map(() => 'r' as const)],
           ),
         );
+        const unfired = res.summaries[0]!.scenarios.filter((s) => s.tags.includes(EGO_TRIGGERS_UNFIRED_TAG));
+        if (unfired.length > 0)
+          out(
+            unfiredWarning(
+              unfired.map((s) => s.id),
+              scenarioIds.length,
+            ),
+          );
         const simS = res.results.reduce((a, r) => a + r.result.simSeconds, 0);
         const wallS = (performance.now() - t0) / 1000;
         out(

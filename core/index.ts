@@ -3,6 +3,7 @@ export * from './Clock.ts';
 export * from './frames.ts';
 export * from './geometry.ts';
 export * from './obb.ts';
+export * from './quoteWorldText.ts';
 export * from './result.ts';
 export * from './SavGol.ts';
 export * from './sceneContext.ts';

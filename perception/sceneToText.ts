@@ -10,7 +10,7 @@
  * Tokens are estimated as ceil(characters / 4) (OpenAI's rule of thumb for English; our lines are
  * mostly short words and numbers, which tokenise at about that rate).
  */
-import { mapToEgo, type WorldSnapshot } from '../core/index.ts';
+import { mapToEgo, quoteWorldText, type WorldSnapshot } from '../core/index.ts';
 import type { PerceptionParams } from './PerceptionParams.ts';
 import type { LaneAgent, LaneGraph, SceneText } from './SceneContext.ts';
 
@@ -30,6 +30,11 @@ interface Item {
 const m = (v: number) => `${v.toFixed(1)} m`;
 const mps = (v: number) => `${v.toFixed(1)} m/s`;
 const sec = (v: number) => `${v.toFixed(1)} s`;
+/**
+ * A world id (agent, lane, junction, map) in the text: quoted, escaped and bounded, so that an id
+ * carrying a newline or an order stays one quoted token of its line (review 14).
+ */
+const id = (s: string) => quoteWorldText(s);
 
 /** Where a map point lies relative to the ego, e.g. "12.0 m ahead, 3.5 m left". */
 function bearing(snap: WorldSnapshot, x: number, y: number): string {
@@ -51,7 +56,7 @@ function laneAgentItem(role: string, laneId: string, a: LaneAgent): Item {
   const ttc = a.ttcS === null ? 'not closing' : `TTC ${sec(a.ttcS)}`;
   const rel = a.relSpeedMps >= 0 ? `+${mps(a.relSpeedMps)}` : `−${mps(-a.relSpeedMps)}`;
   return {
-    line: `${role} ${a.kind} ${a.agentId} in lane ${laneId}: gap ${m(a.gapM)}, ${mps(a.speedMps)} (${rel} vs ego), ${ttc}`,
+    line: `${role} ${a.kind} ${id(a.agentId)} in lane ${id(laneId)}: gap ${m(a.gapM)}, ${mps(a.speedMps)} (${rel} vs ego), ${ttc}`,
     people: a.kind === 'pedestrian',
     ttcS: a.ttcS ?? Infinity,
     distanceM: Math.max(0, a.gapM),
@@ -72,21 +77,21 @@ export function sceneToText(
 ): SceneText {
   const ego = snap.ego;
   const header: string[] = [];
-  header.push(`SCENE t=${sec(snap.tS)}, map ${mapId}, ${platform}`);
+  header.push(`SCENE t=${sec(snap.tS)}, map ${id(mapId)}, ${platform}`);
   const el = graph.egoLane;
   if (el) {
     const offset =
       Math.abs(el.dM) < 0.1 ? 'centred' : `${m(Math.abs(el.dM))} ${el.dM > 0 ? 'left' : 'right'} of centre`;
     header.push(
-      `EGO: ${mps(ego.speedMps)} in ${el.type} lane ${el.laneId} (limit ${mps(el.speedLimitMps)}), ${offset}, ${el.onRoute ? 'on route' : 'OFF ROUTE'}${el.junctionId ? `, inside junction ${el.junctionId}` : ''}`,
+      `EGO: ${mps(ego.speedMps)} in ${el.type} lane ${id(el.laneId)} (limit ${mps(el.speedLimitMps)}), ${offset}, ${el.onRoute ? 'on route' : 'OFF ROUTE'}${el.junctionId ? `, inside junction ${id(el.junctionId)}` : ''}`,
     );
     const route = [
-      el.laneId,
+      id(el.laneId),
       ...graph.successors
         .slice(0, 4)
         .map(
           (s) =>
-            `${s.relation === 'successor' ? '' : `${s.relation} change to `}${s.laneId}${s.junctionId ? ` (junction ${s.junctionId})` : ''}`,
+            `${s.relation === 'successor' ? '' : `${s.relation} change to `}${id(s.laneId)}${s.junctionId ? ` (junction ${id(s.junctionId)})` : ''}`,
         ),
     ];
     header.push(`ROUTE: ${route.join(' → ')}${graph.successors.length > 4 ? ' → …' : ''}`);
@@ -107,11 +112,11 @@ export function sceneToText(
   }
   if (graph.nextCrosswalk) ahead.push(`crosswalk in ${m(graph.nextCrosswalk.distanceM)}`);
   if (graph.nextJunction)
-    ahead.push(`junction ${graph.nextJunction.junctionId} in ${m(graph.nextJunction.distanceM)}`);
+    ahead.push(`junction ${id(graph.nextJunction.junctionId)} in ${m(graph.nextJunction.distanceM)}`);
   header.push(`AHEAD: ${ahead.length > 0 ? ahead.join('; ') : 'nothing within look-ahead'}`);
   const nb = (side: string, n: LaneGraph['left']) =>
     n
-      ? `${side} ${n.laneId} (${n.opposite ? 'oncoming, ' : ''}${n.changeAllowed ? 'change allowed' : 'no change'})`
+      ? `${side} ${id(n.laneId)} (${n.opposite ? 'oncoming, ' : ''}${n.changeAllowed ? 'change allowed' : 'no change'})`
       : `${side} none`;
   header.push(`LANES: ${nb('left', graph.left)}; ${nb('right', graph.right)}`);
 
@@ -144,8 +149,8 @@ export function sceneToText(
     items.push({
       line:
         c.agentTimeS === 0
-          ? `in our path: ${c.kind} ${c.agentId} (${where}), ${mps(c.speedMps)}, ${m(c.conflictM)} ahead, ${egoT}`
-          : `crossing ${c.kind} ${c.agentId} (${where}), ${mps(c.speedMps)}: enters our path ${m(c.conflictM)} ahead in ${sec(c.agentTimeS)}, ${egoT}`,
+          ? `in our path: ${c.kind} ${id(c.agentId)} (${where}), ${mps(c.speedMps)}, ${m(c.conflictM)} ahead, ${egoT}`
+          : `crossing ${c.kind} ${id(c.agentId)} (${where}), ${mps(c.speedMps)}: enters our path ${m(c.conflictM)} ahead in ${sec(c.agentTimeS)}, ${egoT}`,
       people: c.kind === 'pedestrian',
       ttcS: c.egoTimeS === null ? Infinity : Math.max(c.agentTimeS, c.egoTimeS),
       distanceM: c.distanceM,
@@ -157,7 +162,7 @@ export function sceneToText(
     const d = Math.hypot(a.x - ego.x, a.y - ego.y);
     if (d > params.laneGraphRadiusM) continue;
     items.push({
-      line: `nearby ${a.kind} ${a.id} (${bearing(snap, a.x, a.y)}), ${mps(a.speedMps)}`,
+      line: `nearby ${a.kind} ${id(a.id)} (${bearing(snap, a.x, a.y)}), ${mps(a.speedMps)}`,
       people: a.kind === 'pedestrian',
       ttcS: Infinity,
       distanceM: Math.round(d * 100) / 100,

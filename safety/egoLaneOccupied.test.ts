@@ -20,6 +20,14 @@ describe('egoLaneOccupied', () => {
     expect(egoLaneOccupied(withCar(60, -0.5, -0.6))).toBe(true);
   });
 
+  it('a cyclist, a robot, a pedestrian or a static object over the line counts as a car does', () => {
+    // review 14 L6: only vehicles counted, so a cyclist in the lane let the MRM ease to b_min
+    for (const kind of ['cyclist', 'robot', 'pedestrian', 'static'] as const) {
+      const s = scene({ map, s: 20, agents: [{ id: 'o', lane: 'R1', s: 60, d: -1.75, speed: 3, kind }] });
+      expect(egoLaneOccupied(s), kind).toBe(true);
+    }
+  });
+
   it('far ahead (150 m) or well behind (30 m) the ego: clear', () => {
     expect(egoLaneOccupied(withCar(170, -1.5))).toBe(false);
     expect(egoLaneOccupied(withCar(-10, -1.5))).toBe(false);

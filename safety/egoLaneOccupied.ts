@@ -1,5 +1,5 @@
 /**
- * Whether another vehicle's outline reaches into the ego's lane near the ego: the MRM's stop eases on
+ * Whether another road user's or object's outline (any kind) reaches into the ego's lane near the ego: the MRM's stop eases on
  * a repaired tick of its release wait only where none does (`Mrm.ts` `mrmDrive`). A repair says the
  * danger the VETO saw is still there; where it is a vehicle beside the ego's lane (an oncoming car
  * that has swung back over its line) the stop may brake at RSS b_min; one still over the line may
@@ -25,7 +25,7 @@ const CORNERS: ReadonlyArray<readonly [number, number]> = [
 ];
 
 /**
- * True where a vehicle's outline (any corner) lies within the ego's lane's width from
+ * True where an agent's outline (any corner, any kind) lies within the ego's lane's width from
  * `OCCUPIED_BEHIND_M` behind to `OCCUPIED_AHEAD_M` ahead of the ego along that lane, and where the
  * map places the ego on no lane (not knowing is occupied). Pure.
  */
@@ -35,7 +35,10 @@ export function egoLaneOccupied(scene: Pick<SafetyScene, 'snapshot' | 'map'>): b
   const lane = loc ? scene.map.lane(loc.laneId) : undefined;
   if (!loc || !lane) return true;
   const half = (scene.map.laneWidthAt(loc.laneId, loc.sM) ?? lane.data.widthM) / 2;
-  for (const a of agents) if (a.kind === 'vehicle' && reaches(a, lane.line, half, loc.sM)) return true;
+  // every kind: a cyclist, a robot, a pedestrian or a static object in the lane is as much in the
+  // way as a car (only vehicles counted before review 14 L6: a cyclist, or an object a bridge reads
+  // as static, let the stop ease to b_min)
+  for (const a of agents) if (reaches(a, lane.line, half, loc.sM)) return true;
   return false;
 }
 

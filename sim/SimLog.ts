@@ -49,6 +49,11 @@ export interface SimTick {
     fallback?: string;
     verifiedPath?: string;
   };
+  /**
+   * The planner's commands the gate vetoed during this tick (command stacks): a vetoed command never
+   * drives, so `command` never shows it — its issue time, source and the rules that failed.
+   */
+  vetoed?: { issuedAtS: number; source: string; rules: string[] }[];
   /** A plan that landed at this tick failed (command stacks): the planner's error message. */
   plannerError?: string;
   /** Planner wall time for this tick, ms (excluded from determinism checks). */

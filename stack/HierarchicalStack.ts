@@ -17,6 +17,7 @@ import {
   type RolloutFn,
 } from '../planner/index.ts';
 import {
+  findInjection,
   gateRouteRank,
   LanePathCache,
   Rollout,
@@ -136,7 +137,9 @@ export function hierarchicalPlannerFor(scenario: Scenario, map: RoadMap, o: Driv
   const rollout = controllerRollout();
   // reflection's agents react to each candidate (the simulator's interactive agent model)
   const forecast = reactiveForecast(map);
-  if (!o.llm) return createHierarchicalPlanner(o.hierarchical ?? {}, { rollout, forecast });
+  // the gate's own screen: a rules rationale it would flag names its agents by digest
+  const screen = (text: string) => findInjection(text) !== '';
+  if (!o.llm) return createHierarchicalPlanner(o.hierarchical ?? {}, { rollout, forecast, screen });
   const llm = LlmOptionsSchema.parse(o.llm);
   const client = createLlmClient(llm);
   const backends = {
@@ -146,7 +149,7 @@ export function hierarchicalPlannerFor(scenario: Scenario, map: RoadMap, o: Driv
   } as const;
   return createHierarchicalPlanner(
     { ...(o.hierarchical ?? {}), backends, deadlineMs: llm.deadlineMs, assistAlways: llm.always },
-    { rollout, forecast, llm: client },
+    { rollout, forecast, llm: client, screen },
   );
 }
 
@@ -154,8 +157,10 @@ export function hierarchicalPlannerFor(scenario: Scenario, map: RoadMap, o: Driv
  * What LLM-Assist and reflection did in a run, read off the executed commands (each counted once,
  * by issue time): commands from the model, fallbacks to the rules, model commands the gate vetoed
  * as instruction-bearing (each is named by its time in the source of the rules' plans that follow
- * it: the vetoed command never drives) and those plans, reflection revisions, re-plans; and the ticks
- * a minimal-risk stop drove (no planner command counts them).
+ * it: the vetoed command never drives) and those plans, reflection revisions, re-plans; every planner
+ * command the gate vetoed (from the ticks' `vetoed`), and those vetoed as instruction-bearing
+ * whichever backend wrote them; and the ticks a minimal-risk stop drove (no planner command counts
+ * them).
  */
 export function assistSummary(log: SimLog): string {
   const seen = new Set<number>();
@@ -167,7 +172,18 @@ export function assistSummary(log: SimLog): string {
   let replans = 0;
   let total = 0;
   let mrmTicks = 0;
+  // every planner command the gate vetoed (they never drive, so the executed ones above miss them;
+  // a run that a minimal-risk stop drove throughout said "vetoed 0": review 14), and those vetoed
+  // for instruction-bearing text whatever planned them
+  // (each is listed once, at the check that vetoed it; a re-plan is another command)
+  let gateVetoes = 0;
+  let instructionVetoes = 0;
   for (const t of log.ticks) {
+    for (const v of t.vetoed ?? []) {
+      if (!v.source.startsWith('hierarchical')) continue;
+      gateVetoes++;
+      if (v.rules.includes('input.instruction')) instructionVetoes++;
+    }
     const c = t.command;
     if (c?.source.startsWith('mrm:')) mrmTicks++;
     if (!c?.source.startsWith('hierarchical') || seen.has(c.issuedAtS)) continue;
@@ -183,5 +199,5 @@ export function assistSummary(log: SimLog): string {
     if (c.source.includes('+reflect')) revised++;
     if (c.source.includes('/replan')) replans++;
   }
-  return `hierarchical: ${total} commands executed; the model decided (part of) ${llm}, a model call fell back to the rules in ${fallback}, the gate vetoed ${vetoes.size} model command(s) as instruction-bearing, after which the rules planned ${steered} (the model not asked); reflection revised ${revised}; re-plans after a veto ${replans}; a minimal-risk stop drove ${mrmTicks} of ${log.ticks.length} ticks`;
+  return `hierarchical: ${total} commands executed; the model decided (part of) ${llm}, a model call fell back to the rules in ${fallback}, the gate vetoed ${vetoes.size} model command(s) as instruction-bearing, after which the rules planned ${steered} (the model not asked); reflection revised ${revised}; re-plans after a veto ${replans}; the gate vetoed ${gateVetoes} planner command(s) in all, ${instructionVetoes} of them as instruction-bearing; a minimal-risk stop drove ${mrmTicks} of ${log.ticks.length} ticks`;
 }

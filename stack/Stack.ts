@@ -118,6 +118,18 @@ export interface StackTick {
   expired: boolean;
   /** A plan that landed at this step failed (the planner threw or rejected): its message. */
   plannerError?: string;
+  /**
+   * The planner's commands the gate vetoed at this step (a vetoed command never drives, so no tick
+   * shows it otherwise): its issue time, source and the rules that vetoed it.
+   */
+  vetoed?: VetoedCommand[];
+}
+
+/** A planner command the gate vetoed: when it was issued, by what, and the rules that failed. */
+export interface VetoedCommand {
+  issuedAtS: number;
+  source: string;
+  rules: string[];
 }
 
 export interface StackStats {
@@ -193,6 +205,8 @@ export function createStack(opts: StackOptions): Stack {
   /** The planner's command (or its repair) the gate last allowed; re-checked every step. */
   let proposed: { command: MidLevelCommand; decision: Verdict['decision'] } | undefined;
   let lastVerdict: Verdict | undefined;
+  /** The planner's commands vetoed at the current control step (StackTick.vetoed). */
+  let vetoedNow: VetoedCommand[] | undefined;
   let mrm: MrmState = MRM_INITIAL;
   /**
    * What the last check left driving (`mrmDrive`): the MRM's stop, its rate and why, or the reason the
@@ -257,6 +271,12 @@ export function createStack(opts: StackOptions): Stack {
   const record = (snap: WorldSnapshot, command: MidLevelCommand, verdict: Verdict, recheck = false): void => {
     stats.verdicts[verdict.decision]++;
     lastVerdict = verdict;
+    if (!recheck && verdict.decision === 'VETO')
+      (vetoedNow ??= []).push({
+        issuedAtS: command.issuedAtS,
+        source: command.source,
+        rules: [...new Set(verdict.rules.filter((r) => r.decision !== 'ALLOW').map((r) => r.rule))],
+      });
     if (verdict.decision === 'ALLOW') {
       if (!recheck) proposed = { command, decision: 'ALLOW' };
     } else if (verdict.decision === 'MODIFY' && verdict.modified)
@@ -476,6 +496,7 @@ export function createStack(opts: StackOptions): Stack {
       agents = agentSightingsStep(agents, snap, historyParams);
       let planned = false;
       failedPlan = undefined;
+      vetoedNow = undefined;
       // 1. a plan that has landed is gated now
       if (landedBy(tS)) {
         accept(snap);
@@ -537,6 +558,7 @@ export function createStack(opts: StackOptions): Stack {
         expired,
       };
       if (failedPlan !== undefined) out.plannerError = failedPlan;
+      if (vetoedNow) out.vetoed = vetoedNow;
       if (cc.verdict.decision !== 'ALLOW') {
         stats.controlClamps++;
         out.controlVerdict = cc.verdict;

@@ -86,19 +86,22 @@ export async function runStackScenario(
           controller: out.controllerInfo,
         });
         if (out.verdict) tick.verdict = out.verdict;
+        if (out.vetoed) tick.vetoed = [...out.vetoed];
         if (plannerError) tick.plannerError = plannerError;
         plannerError = undefined;
         if (engine.last) {
           opts.onTick?.(tick, engine.k, engine.steps + 1);
           return engine.toLog(stack.name);
         }
-      } else if (tick && prev && tookOver(prev, out)) {
-        (tick.laterCommands ??= []).push({
-          tS: snap.tS,
-          command: out.command,
-          reason: out.driven.reason,
-          ...(out.verdict ? { verdict: out.verdict } : {}),
-        });
+      } else if (tick) {
+        if (out.vetoed) (tick.vetoed ??= []).push(...out.vetoed);
+        if (prev && tookOver(prev, out))
+          (tick.laterCommands ??= []).push({
+            tS: snap.tS,
+            command: out.command,
+            reason: out.driven.reason,
+            ...(out.verdict ? { verdict: out.verdict } : {}),
+          });
       }
       prev = out;
       sink.send(out.control, out);

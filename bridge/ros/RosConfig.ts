@@ -5,6 +5,7 @@
  * `car` (Autoware-style topics) or `robot` (ROS navigation-style topics) configuration.
  */
 import { readFileSync } from 'node:fs';
+import { dirname, isAbsolute, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { fail, parseWith, type Result, VehicleParamsSchema } from '../../core/index.ts';
@@ -138,7 +139,10 @@ export const RosConfigSchema = z.object({
   audit: z.object({ log: z.string().min(1).optional(), key: z.string().min(1).optional() }).default({}),
   /** Autoware traffic-light group id → the lane ids it governs (default: the id is a lane id). */
   signalGroups: z.record(z.string(), z.array(z.string())).default({}),
-  /** Map file (OpenDRIVE, Lanelet2 .osm, edgeplan map JSON) or `builtin:<scenario id>`; `--map` wins. */
+  /**
+   * Map file (OpenDRIVE, Lanelet2 .osm, edgeplan map JSON; a relative path is taken from the config
+   * file's folder) or `builtin:<scenario id>`; `--map` wins.
+   */
   map: z.string().optional(),
   /** Platform limits; the profile's defaults fill what is absent. */
   vehicle: z.record(z.string(), z.unknown()).default({}),
@@ -228,6 +232,10 @@ export function loadRosConfig(
     }
     if (typeof data !== 'object' || Array.isArray(data))
       return fail('INVALID_INPUT', file, 'expected a YAML mapping at the top level');
+    // a relative map path is the config file's neighbour, as a scenario JSON's map is (it resolved
+    // against the working directory: review 14 L3); `builtin:` references and absolute paths stay
+    if (typeof data.map === 'string' && !data.map.startsWith('builtin:') && !isAbsolute(data.map))
+      data = { ...data, map: resolve(dirname(file), data.map) };
   }
   return rosConfigFrom({ ...data, ...overrides, ...(profile ? { profile } : {}) }, file ?? 'config');
 }

@@ -1,4 +1,4 @@
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -45,6 +45,27 @@ describe('edgeplan import / map / check-data', () => {
     expect(r.status).toBe(0);
     // PNG signature.
     expect(readFileSync(png).subarray(1, 4).toString()).toBe('PNG');
+  });
+
+  it('refuses a map --size that is no whole pixel count in range with one line and exit 2, writing nothing', async () => {
+    // review 14 L4: 0 and 100000 gave "internal error: The canvas has no pixels" (exit 1), "abc" a 300×150 PNG
+    const dir = tmp();
+    for (const size of ['0', '100000', 'abc', '1.5']) {
+      const png = join(dir, `m${size}.png`);
+      const r = await run(
+        'map',
+        join(ROOT, 'data/esmini/resources/xodr/straight_500m.xodr'),
+        '--size',
+        size,
+        '--png',
+        png,
+      );
+      expect(r.status).toBe(2);
+      expect(r.stderr.trim().split('\n')).toEqual([
+        `edgeplan: --size must be a whole number of pixels from 16 to 16384, got "${size}"`,
+      ]);
+      expect(existsSync(png)).toBe(false);
+    }
   });
 
   it('check-data prints loaded / total per family', async () => {

@@ -52,6 +52,27 @@ export interface StoryboardCliOptions {
  * `edgeplan run x.xosc --ego storyboard`: every entity follows the storyboard (esmini's default
  * controller) at --step; writes dat2csv-style states and the storyboard log as CSV.
  */
+/** Smallest and largest `map --size`, px (below 16 nothing is legible; 16384 is the widest canvas browsers and node-canvas draw). */
+const MIN_SIZE_PX = 16;
+const MAX_SIZE_PX = 16384;
+
+/** `--size`: a whole number of pixels in range (0 gave "internal error: The canvas has no pixels", "abc" a 300 × 150 PNG: review 14 L4). */
+function sizeArg(v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < MIN_SIZE_PX || n > MAX_SIZE_PX)
+    throw new UsageError(
+      `--size must be a whole number of pixels from ${MIN_SIZE_PX} to ${MAX_SIZE_PX}, got "${v}"`,
+    );
+  return n;
+}
+
+/** `--crop`: a margin of zero metres or more. */
+function cropArg(v: string): number {
+  const n = Number(v);
+  if (!Number.isFinite(n) || n < 0) throw new UsageError(`--crop must be a number of metres ≥ 0, got "${v}"`);
+  return n;
+}
+
 export function runStoryboardCommand(file: string, o: StoryboardCliOptions, out: Out): void {
   if (extname(file).toLowerCase() !== '.xosc')
     throw new UsageError(`--ego storyboard needs an OpenSCENARIO .xosc file, got ${file}`);
@@ -144,8 +165,8 @@ export function register(program: Command, out: Out): void {
       '--route <route>',
       'route: an id in the routes / scenario file, carla:<routes.xml>#<id>, or comma-separated lane ids',
     )
-    .option('--size <px>', 'longest image side, px', (v) => Number(v), 1600)
-    .option('--crop <m>', 'crop to the route with this margin, m', (v) => Number(v))
+    .option('--size <px>', `longest image side, px (${MIN_SIZE_PX}-${MAX_SIZE_PX})`, sizeArg, 1600)
+    .option('--crop <m>', 'crop to the route with this margin, m', cropArg)
     .action((file: string, o: { png: string; route?: string; size: number; crop?: number }) => {
       let routeLaneIds: string[] | undefined;
       let routePoints: { x: number; y: number }[] | undefined;

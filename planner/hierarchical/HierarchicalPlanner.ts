@@ -27,6 +27,7 @@ import {
   type SceneAnalysis,
   SceneAnalysisSchema,
 } from './AgentOutputs.ts';
+import { type TextScreen, withAgentRefs } from './AgentRef.ts';
 import { routeCurveInsetM } from './CurveInset.ts';
 import { asEvasive, evasiveBlocker } from './Evasive.ts';
 import {
@@ -104,6 +105,11 @@ export interface HierarchicalDeps {
   rollout?: RolloutFn;
   /** Forecasts the agents reacting to a candidate (the stack hands in the simulator's agent models). */
   forecast?: ForecastFn;
+  /**
+   * The gate's screen for instruction-bearing text (the stack hands in safety's): a rules rationale
+   * it flags names its agents by digest (AgentRef). Without it, rationales quote ids as they are.
+   */
+  screen?: TextScreen;
 }
 
 /** Counters over a run (what LLM-Assist did, what reflection changed). */
@@ -253,6 +259,18 @@ export function createHierarchicalPlanner(
       info.reflectScore = Math.round(reflection.score * 1000) / 1000;
       info.revised = reflection.revised;
     }
+    // the rules' reasons name agents by id: where an id would get the plan vetoed as
+    // instruction-bearing, by its digest (AgentRef). A model's text is left as it wrote it: an id it
+    // echoes is the gate's to judge (the model may have been steered by it)
+    if (deps.screen && !source.includes('/llm:'))
+      out = {
+        ...out,
+        rationale: withAgentRefs(
+          out.rationale,
+          snap.agents.map((a) => a.id),
+          deps.screen,
+        ).slice(0, 2000),
+      };
     // the gate checks the planner's own roll-out of the command it commits, when there is one
     return { plan: { command: out, info, ...(trajectory ? { trajectory } : {}) }, reflection };
   };

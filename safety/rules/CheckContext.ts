@@ -3,7 +3,14 @@
  * it writes (a `RuleSink`: one result per rule plus the fix it suggests). Rules are pure functions
  * of the context; the gate owns the context and reuses it between checks.
  */
-import type { MidLevelCommand, RuleResult, VehicleParams, WorldSnapshot } from '../../core/index.ts';
+import {
+  MAX_QUOTED_CHARS,
+  type MidLevelCommand,
+  quoteWorldText,
+  type RuleResult,
+  type VehicleParams,
+  type WorldSnapshot,
+} from '../../core/index.ts';
 import type { RoadMap } from '../../core/map/index.ts';
 import { frontOffset } from '../../core/vehicle/pathFollowing.ts';
 import type { AgentForecast } from '../AgentForecast.ts';
@@ -125,27 +132,12 @@ export const round = (v: number, digits = 2): number => {
   return Math.round(v * f) / f;
 };
 
-/** Characters that must never reach text unescaped: C0/C1 controls, zero-width, bidi and line separators. */
-const UNSAFE_CHARS =
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
-  /[\u0000-\u001f\u007f-\u009f\u00ad\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u206f\ufeff]/g;
-
-/** Longest world-supplied string quoted into a message, characters. */
-export const MAX_QUOTED_CHARS = 64;
-
 /**
- * A world-supplied string (agent id, lane id, stop-line id) as it may appear in a verdict: in
- * double quotes, controls / zero-width / bidi characters escaped as \uXXXX, at most `max`
- * characters (then "…"). A newline in an id can never start a line of its own.
+ * A world-supplied string (agent id, lane id, stop-line id) as it may appear in a verdict: core's
+ * one quoting (also used for scene text and rationales), under the name the rules use.
  */
-export function q(text: string, max = MAX_QUOTED_CHARS): string {
-  const cut = text.length > max ? `${text.slice(0, max)}…` : text;
-  const esc = cut
-    .replace(/\\/g, '\\\\')
-    .replace(/"/g, '\\"')
-    .replace(UNSAFE_CHARS, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-  return `"${esc}"`;
-}
+export const q = quoteWorldText;
+export { MAX_QUOTED_CHARS };
 
 /** The same string bounded for a rule's `values` (no quotes: values are data, not text). */
 export function bounded(text: string, max = MAX_QUOTED_CHARS): string {

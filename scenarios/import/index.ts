@@ -26,6 +26,7 @@ export {
   type CategoryRow,
   type CheckResult,
   checkEsminiExpectations,
+  EGO_TRIGGERS_UNFIRED_TAG,
   eventsCsv,
   PRACTICAL,
   runStoryboard,

@@ -115,6 +115,25 @@ describe('importLanelet2 errors', () => {
     expect(r.ok ? '' : r.error.path).toMatch(/truncated\.osm:\d+:\d+$/);
   });
 
+  it('reads speed_limit with a unit, and names the lanelet and value of one that is no positive speed', () => {
+    // review 14 M4: "10 km/h" and "-10" became the 50 km/h default, said to be "no speed_limit"
+    const withTag = (v: string) => {
+      const p = join(dir, `speed_${v.replace(/\W/g, '_')}.osm`);
+      writeFileSync(p, text.replace('<tag k="speed_limit" v="30"/>', `<tag k="speed_limit" v="${v}"/>`));
+      return mustImport(p);
+    };
+    const kmh = withTag('10 km/h');
+    expect(kmh.map!.lanes.find((l) => l.id === '1')!.speedLimitMps).toBeCloseTo(10 / 3.6, 9);
+    const mph = withTag('20 mph');
+    expect(mph.map!.lanes.find((l) => l.id === '1')!.speedLimitMps).toBeCloseTo(8.9408, 9);
+    for (const bad of ['-10', 'fast']) {
+      const r = withTag(bad);
+      expect(r.warnings).toContain(
+        `osm/relation[0][id=1] speed_limit=${JSON.stringify(bad)} is not a positive speed (Lanelet2: a number in km/h, or with m/s, mps, km/h, kmh, mph): Lanelet2 German default by location taken`,
+      );
+    }
+  });
+
   it('names the way and nd of a reference to a missing node', () => {
     const p = join(dir, 'badref.osm');
     writeFileSync(p, text.replace('<way id="102"><nd ref="2"/>', '<way id="102"><nd ref="99"/>'));

@@ -27,6 +27,7 @@ import {
 import type { ImportOptions, ImportResult } from '../types.ts';
 import { type Lanelet2Params, Lanelet2ParamsSchema } from './Lanelet2Params.ts';
 import { laneFromBounds, leftIsLeft, runsAgainst } from './laneFromBounds.ts';
+import { laneletVelocityMps } from './laneletVelocity.ts';
 import { asArray, attr, ElementError, parseXmlFile, type XmlNode } from './parseXml.ts';
 import { projectLatLon } from './projectLatLon.ts';
 
@@ -289,17 +290,23 @@ function readOsm(
   const laneById = new Map<string, Lane>();
   const kept: Oriented[] = [];
   let defaulted = 0;
+  /** Lanelets whose speed_limit is no positive speed: where and what it said. */
+  const unreadable: string[] = [];
   for (const o of oriented) {
     const geo = laneFromBounds(o.left, o.right, params.minLaneWidthM);
     if (!geo) {
       warnings.push(`osm/relation[${o.relIndex}][id=${o.id}]: degenerate bounds, lanelet skipped`);
       continue;
     }
-    let speed = Number(o.tags.speed_limit);
-    // Autoware and Lanelet2 give speed_limit in km/h.
-    if (Number.isFinite(speed) && speed > 0) speed /= 3.6;
-    else {
-      defaulted++;
+    // Lanelet2's units: a plain number is km/h, else "N km/h", "N mph", "N m/s" (laneletVelocity)
+    const tag = o.tags.speed_limit;
+    const read = tag === undefined ? undefined : laneletVelocityMps(tag);
+    let speed = read ?? Number.NaN;
+    if (!(Number.isFinite(speed) && speed > 0)) {
+      if (tag === undefined) defaulted++;
+      else if (!o.id.endsWith('-rev'))
+        // (once per relation: a two-way lanelet's reverse copy carries the same tag)
+        unreadable.push(`osm/relation[${o.relIndex}][id=${o.id}] speed_limit=${JSON.stringify(tag)}`);
       speed =
         o.tags.subtype === 'play_street'
           ? params.playStreetSpeedLimitMps
@@ -326,6 +333,10 @@ function readOsm(
   if (defaulted > 0)
     warnings.push(
       `${defaulted} of ${lanes.length} lanelets have no speed_limit: Lanelet2 German defaults by location`,
+    );
+  for (const u of unreadable)
+    warnings.push(
+      `${u} is not a positive speed (Lanelet2: a number in km/h, or with m/s, mps, km/h, kmh, mph): Lanelet2 German default by location taken`,
     );
 
   // Successors: B starts where A ends (same node ids, or within joinToleranceM).

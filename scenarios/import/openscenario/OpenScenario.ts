@@ -33,6 +33,7 @@ import { loadOpenDrive, type OpenDriveResult } from '../opendrive/index.ts';
 import { attr, guard, ImportError, kid, kids, num, parseXml, type XNode } from '../opendrive/XmlTree.ts';
 import type { ImportOptions, ImportResult } from '../types.ts';
 import { carlaPositionsToMapFrame, usesCarlaFrame } from './CarlaCoordinates.ts';
+import { EGO_TRIGGERS_UNFIRED_TAG, egoConditionNames, egoControllerOf, eventCount } from './EgoTriggers.ts';
 import { type FreeSpaceBody, freeSpaceLaneWidthM } from './FreeSpaceLane.ts';
 import { type EntityState, type OscEntity, OscExecutor, type PositionResolver } from './OscExecutor.ts';
 import { type Distribution, expandDistribution } from './ParameterDistribution.ts';
@@ -47,6 +48,9 @@ import { boxCenterOffsetM, vehicleBodyOf } from './VehicleBody.ts';
 const DT_S = 0.1;
 const MIN_DURATION_S = 15;
 const MAX_DURATION_S = 60;
+/** An ego whose scripted motion stays within this of its start does not move, m (our choice: well under a car length). */
+const EGO_STILL_M = 1;
+
 /** The OpenDRIVE importer's limit where a road posts none, m/s (opendrive/OpenDriveMap.ts). */
 const UNPOSTED_DEFAULT_MPS = 50 / 3.6;
 /** The highest limit that holds without a sign (DE StVO §3(3): 100 km/h outside built-up areas for cars), m/s. */
@@ -593,6 +597,21 @@ export function importOpenScenario(path: string, opts: ImportOptions = {}): Resu
         });
       });
     }
+    // A storyboard whose triggers read an ego that never moves in it (CARLA ScenarioRunner's hero
+    // under external_control) runs none of what those triggers start: its actors are imported
+    // standing. Said per file, and the scenario tagged so that run and eval say its score tests none
+    // of them (the triggers are evaluated on the scripted ego, not live on the planner's: review 14 M2)
+    const egoMovesM = Math.max(...expert.map((p) => Math.hypot(p.x - expert[0]!.x, p.y - expert[0]!.y)));
+    const egoReads = [...new Set(egoConditionNames(storyboard, egoName))];
+    const unstarted = eventCount(storyboard) - res.eventStarts.size;
+    const egoTriggersUnfired = egoMovesM < EGO_STILL_M && egoReads.length > 0 && unstarted > 0;
+    if (egoTriggersUnfired) {
+      const ctrl = egoControllerOf(storyboard, egoName);
+      const still = agents.filter((a) => a.behavior.type === 'static').length;
+      warnings.push(
+        `the ego ${egoName} does not move in the storyboard${ctrl ? ` (assigned controller ${ctrl}: the agent under test drives it)` : ''}, so the conditions that read it (${egoReads.slice(0, 4).join(', ')}${egoReads.length > 4 ? ', …' : ''}) never fire and ${unstarted} event(s) never start: ${still} of ${agents.length} actor(s) imported standing; the triggers are not evaluated on the planner's ego, so a closed-loop score of this scenario tests none of that (tag ${EGO_TRIGGERS_UNFIRED_TAG})`,
+      );
+    }
     const baseMap = odr?.map ?? free!;
     const unposted = new Set(odr ? odr.unpostedSpeedLaneIds : free!.lanes.map((l) => l.id));
     const posted = egoSpeedLimits(baseMap, unposted, expert);
@@ -636,7 +655,7 @@ export function importOpenScenario(path: string, opts: ImportOptions = {}): Resu
       ]
         .map(([n, t]) => `${n}@${t.toFixed(1)}s`)
         .join(', ')})`,
-      tags: ['openscenario'],
+      tags: ['openscenario', ...(egoTriggersUnfired ? [EGO_TRIGGERS_UNFIRED_TAG] : [])],
       map:
         mapPath && !free
           ? { kind: 'file', path: resolve(mapPath), format: 'opendrive' }

@@ -1,5 +1,6 @@
 /** OpenSCENARIO 1.x importer (esmini / scenario_runner subset) and its storyboard executor. */
 
+export { EGO_TRIGGERS_UNFIRED_TAG } from './EgoTriggers.ts';
 export {
   CATEGORIES,
   type CategoryRow,
