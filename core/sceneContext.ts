@@ -55,6 +55,12 @@ export const LaneAgentSchema = z.object({
   relSpeedMps: finite(),
   /** Time to collision at constant speeds, s; null when the gap is not closing. */
   ttcS: finite().nullable(),
+  /**
+   * `false`: its speed is not measured (`AgentState.speedKnown`, a first sighting): `speedMps`,
+   * `relSpeedMps` and `ttcS` are read from the placeholder 0 — a standing lead's numbers, which a
+   * planner may brake for but must not take as a car parked for good, nor as a gap to enter.
+   */
+  speedKnown: z.boolean().optional(),
 });
 export type LaneAgent = z.infer<typeof LaneAgentSchema>;
 

@@ -114,6 +114,18 @@ export const AgentStateSchema = z
     headingRad: finite(),
     speedMps: nonNeg(),
     /**
+     * `false`: no speed was measured or given for this agent — a detector that reports positions
+     * only (vision_msgs Detection3D, through the ROS bridge) at the agent's first sighting, before
+     * two sightings give a finite difference. `speedMps` is then no measurement (send 0) and no
+     * consumer may read it as one: the gate takes the agent both at rest and moving at the
+     * plausible speed of its kind along its heading (`SafetyParams.unknownSpeedMps`), the planner
+     * neither as a stopped lead nor as a moving one it may follow closely. Absent (or `true`): the
+     * speed is measured — every importer and the simulator. A flag rather than an interval: the
+     * bound on what an unmeasured agent may do is the gate's assumption to make (it trusts nothing
+     * upstream), not a number a bridge should invent.
+     */
+    speedKnown: z.boolean().optional(),
+    /**
      * Longitudinal acceleration where the tracker estimates it, m/s² (absent: unknown). The stack
      * estimates its own from consecutive snapshots and hands the gate the smaller of the two (a
      * larger one can claim a lead is not braking, which relaxes the gate's RSS response).

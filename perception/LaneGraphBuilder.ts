@@ -793,6 +793,7 @@ function laneAgent(a: AgentState, gapM: number, along: number, egoSpeed: number,
     speedMps: round2(along),
     relSpeedMps: round2(along - egoSpeed),
     ttcS: gapM <= 0 ? 0 : closing > 1e-6 ? round2(gapM / closing) : null,
+    ...(a.speedKnown === false ? { speedKnown: false } : {}),
   };
 }
 

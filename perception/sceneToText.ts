@@ -56,7 +56,10 @@ function laneAgentItem(role: string, laneId: string, a: LaneAgent): Item {
   const ttc = a.ttcS === null ? 'not closing' : `TTC ${sec(a.ttcS)}`;
   const rel = a.relSpeedMps >= 0 ? `+${mps(a.relSpeedMps)}` : `−${mps(-a.relSpeedMps)}`;
   return {
-    line: `${role} ${a.kind} ${id(a.agentId)} in lane ${id(laneId)}: gap ${m(a.gapM)}, ${mps(a.speedMps)} (${rel} vs ego), ${ttc}`,
+    line:
+      a.speedKnown === false
+        ? `${role} ${a.kind} ${id(a.agentId)} in lane ${id(laneId)}: gap ${m(a.gapM)}, speed unknown (first seen: standing or moving)`
+        : `${role} ${a.kind} ${id(a.agentId)} in lane ${id(laneId)}: gap ${m(a.gapM)}, ${mps(a.speedMps)} (${rel} vs ego), ${ttc}`,
     people: a.kind === 'pedestrian',
     ttcS: a.ttcS ?? Infinity,
     distanceM: Math.max(0, a.gapM),
@@ -162,7 +165,7 @@ export function sceneToText(
     const d = Math.hypot(a.x - ego.x, a.y - ego.y);
     if (d > params.laneGraphRadiusM) continue;
     items.push({
-      line: `nearby ${a.kind} ${id(a.id)} (${bearing(snap, a.x, a.y)}), ${mps(a.speedMps)}`,
+      line: `nearby ${a.kind} ${id(a.id)} (${bearing(snap, a.x, a.y)}), ${a.speedKnown === false ? 'speed unknown (first seen)' : mps(a.speedMps)}`,
       people: a.kind === 'pedestrian',
       ttcS: Infinity,
       distanceM: Math.round(d * 100) / 100,

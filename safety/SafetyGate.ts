@@ -48,6 +48,7 @@ import { situationalRules } from './rules/situationalRule.ts';
 import { vruRule, vruStepOutRule } from './rules/vruRule.ts';
 import { type SafetyParams, type SafetyParamsInput, SafetyParamsSchema } from './SafetyParams.ts';
 import { gateRouteRank, routeAhead, type SafetyScene } from './Scene.ts';
+import { withSpeedHypotheses } from './speedHypotheses.ts';
 import { startLane } from './startLane.ts';
 
 export interface CheckOptions {
@@ -748,7 +749,10 @@ export function createSafetyGate(input: SafetyParamsInput = {}): SafetyGate {
     return fallback;
   }
 
-  function checkCommand(input: unknown, scene: SafetyScene, opts: CheckOptions = {}): Verdict {
+  function checkCommand(input: unknown, sceneIn: SafetyScene, opts: CheckOptions = {}): Verdict {
+    // an agent of unknown speed is held against the command at rest and moving (`speedHypotheses.ts`)
+    const hypotheses = withSpeedHypotheses(sceneIn.snapshot, sceneIn.map, params);
+    const scene = hypotheses === sceneIn.snapshot ? sceneIn : { ...sceneIn, snapshot: hypotheses };
     const parsed = parseCommand(input);
     if (!parsed.ok) {
       const rule: RuleResult = {

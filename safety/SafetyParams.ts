@@ -272,6 +272,18 @@ export const SafetyParamsSchema = z.object({
   /** Hidden region within this clearance of the path: pass at ≤ occludedSpeedMps, m and m/s (30 km/h zone speed). */
   occlusionNearM: pos().default(2.0),
   occludedSpeedMps: pos().default(8.3),
+  /**
+   * The plausible speed of an agent whose speed nobody measured (`AgentState.speedKnown: false`),
+   * per kind, m/s: the gate checks such an agent both at rest and at this speed along its heading
+   * (and its lane). A vehicle on a lane at that lane's speed limit where it is higher (as a vehicle
+   * hidden in an oncoming lane is taken, `situational.occlusion`). Vehicle: the urban limit (50 km/h);
+   * cyclist: a fast urban rider (8 m/s ≈ 29 km/h); pedestrian: a running step-out (`vruStepOutSpeedMps`);
+   * robot: the robot profile's 2 m/s; static: 0 (our choices; the ROS bridge's first sightings
+   * carried these as invented speeds before).
+   */
+  unknownSpeedMps: z
+    .object({ vehicle: nonNeg(), cyclist: nonNeg(), pedestrian: nonNeg(), robot: nonNeg(), static: nonNeg() })
+    .default({ vehicle: 13.9, cyclist: 8, pedestrian: 2.5, robot: 2, static: 0 }),
   /** Cyclist blind spot for a lane change: from this far behind to this far ahead of the ego centre, m. */
   blindSpotBehindM: pos().default(15),
   blindSpotAheadM: pos().default(5),

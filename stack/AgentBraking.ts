@@ -49,17 +49,22 @@ export interface SpeedSample {
  */
 export const LANE_ALONG_MAX_RAD = 1.2;
 
-/** The sample of `snap`'s agents' speeds, headings and positions, with their speeds along their lanes' axes on `map`. */
+/**
+ * The sample of `snap`'s agents' speeds, headings and positions, with their speeds along their lanes'
+ * axes on `map`. An agent of unknown speed (`speedKnown: false`) has no speed in it: its placeholder
+ * differenced against a measured speed would be an acceleration or a braking nobody saw.
+ */
 export function speedSampleOf(snap: WorldSnapshot, map?: RoadMap): SpeedSample {
+  const measured = snap.agents.filter((a) => a.speedKnown !== false);
   const sample: SpeedSample = {
     tS: snap.tS,
-    speeds: new Map(snap.agents.map((a) => [a.id, a.speedMps])),
+    speeds: new Map(measured.map((a) => [a.id, a.speedMps])),
     headings: new Map(snap.agents.map((a) => [a.id, a.headingRad])),
     positions: new Map(snap.agents.map((a) => [a.id, { x: a.x, y: a.y }])),
   };
   if (!map) return sample;
   const along = new Map<string, number>();
-  for (const a of snap.agents) {
+  for (const a of measured) {
     if (a.kind !== 'vehicle' && a.kind !== 'cyclist') continue;
     const loc = map.locate(a.x, a.y, a.headingRad, 2);
     if (!loc) continue;
@@ -165,6 +170,7 @@ function observedDecel(
   maxTurnRad: number,
   now: SpeedSample | undefined,
 ): number | undefined {
+  if (a.speedKnown === false) return undefined; // (no speed: no braking seen)
   const alongNow = now?.alongLaneMps?.get(a.id);
   const along = alongNow !== undefined;
   let vNew = alongNow ?? a.speedMps;

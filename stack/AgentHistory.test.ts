@@ -68,3 +68,25 @@ describe('agentHistoryStep', () => {
     expect(lastSeen(sparse, plan).sustainedDecelMps2).toBeUndefined();
   });
 });
+
+describe('agentHistoryStep: a first sighting of unknown speed', () => {
+  /** The car first seen without a speed (placeholder 0) at t = 0, then measured at `speedMps`. */
+  function measuredAfterUnknown(speedMps: number, params: AgentHistoryParams): AgentState {
+    const first = snapOf(0, 0);
+    first.agents[0] = { ...first.agents[0]!, speedKnown: false };
+    let state = agentHistoryStep(AGENT_HISTORY_INITIAL, first, map, params).state;
+    let seen: WorldSnapshot | undefined;
+    for (const tS of [0.05, 0.1]) {
+      const r = agentHistoryStep(state, snapOf(tS, speedMps), map, params);
+      state = r.state;
+      seen = r.gateSnapshot;
+    }
+    return seen!.agents[0]!;
+  }
+
+  it('gives no acceleration against the placeholder (a car measured at 13.9 m/s did not speed up from 0)', () => {
+    // (139 m/s² read as "not braking" would grant a lead RSS's relaxed, ramped response)
+    expect(measuredAfterUnknown(13.9, control).accelMps2).toBeUndefined();
+    expect(measuredAfterUnknown(13.9, plan).accelMps2).toBe(0);
+  });
+});

@@ -160,7 +160,8 @@ function keptSpeeds(
  * grants a lead "known not to brake" (`accelMps2` ≥ −comfortLeadDecel) the relaxed, ramped RSS
  * response on the strength of this value, which no outside source can vouch for alone (the trust
  * rule of `seenForS` and `sustainedDecelMps2`); without an estimate of its own the supplied value
- * stands (as the gate's other inputs from the tracker do).
+ * stands (as the gate's other inputs from the tracker do). An agent of unknown speed gets none, nor
+ * does a later one against it (`speedSampleOf` leaves it out).
  */
 export function withAccelerations(
   snap: WorldSnapshot,
@@ -172,7 +173,8 @@ export function withAccelerations(
   let changed = false;
   const agents = snap.agents.map((a) => {
     const v0 = prev.speeds.get(a.id);
-    if (v0 === undefined) return a;
+    // (an unknown speed differenced against a measured one is no acceleration)
+    if (v0 === undefined || a.speedKnown === false) return a;
     const own = (a.speedMps - v0) / dt;
     if (a.accelMps2 !== undefined && a.accelMps2 <= own) return a;
     changed = true;

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import {
-  OBJECT_TRACKS_DEFAULTS,
   OBJECT_TRACKS_INITIAL,
   type ObjectTracksState,
   objectTracksStep,
@@ -15,7 +14,6 @@ const car = (x: number, headingRad = 0, id?: string): PlacedObject => ({
   headingRad,
   speedMps: undefined,
 });
-const EGO = { x: 0, y: 0, headingRad: 0 };
 
 /** Steps `frames` (objects per message, 0.1 s apart); the speeds of each message. */
 function run(frames: PlacedObject[][]): { speeds: number[][]; ids: string[][]; state: ObjectTracksState } {
@@ -23,7 +21,7 @@ function run(frames: PlacedObject[][]): { speeds: number[][]; ids: string[][]; s
   const speeds: number[][] = [];
   const ids: string[][] = [];
   frames.forEach((objs, k) => {
-    const r = objectTracksStep(state, objs, 100 + 0.1 * k, EGO);
+    const r = objectTracksStep(state, objs, 100 + 0.1 * k);
     state = r.state;
     speeds.push(r.objects.map((o) => o.speedMps));
     ids.push(r.objects.map((o) => o.id));
@@ -48,25 +46,25 @@ describe('ObjectTracks', () => {
     expect(speeds[3]![0]).toBeCloseTo(20, 6);
   });
 
-  it('takes a first-seen object heading towards the ego at its kind’s worst-case speed, one heading away as standing', () => {
-    const r = objectTracksStep(OBJECT_TRACKS_INITIAL, [car(80, Math.PI), car(80.0, 0, 'lead')], 100, EGO);
-    expect(r.objects.map((o) => [o.speedMps, o.seenForS, o.firstSeen])).toEqual([
-      [OBJECT_TRACKS_DEFAULTS.firstSeenSpeedMps.vehicle, 0, true],
-      [0, 0, true],
+  it('says a first-seen object has no speed measured, whichever way it heads (no invented speed)', () => {
+    const r = objectTracksStep(OBJECT_TRACKS_INITIAL, [car(80, Math.PI), car(80.0, 0, 'lead')], 100);
+    expect(r.objects.map((o) => [o.speedMps, o.speedKnown, o.seenForS])).toEqual([
+      [0, false, 0],
+      [0, false, 0],
     ]);
   });
 
-  it('an oncoming tracked car reads its speed at its second message (review 14: 0, 10, 15, … before)', () => {
+  it('an oncoming tracked car reads its speed at its second message (review 14: 0, 10, 15, … before), measured from then on', () => {
     const frames = Array.from({ length: 3 }, (_, k) => [car(300 - 2 * k, Math.PI, 'onc')]);
     const { speeds } = run(frames);
-    expect(speeds[0]![0]).toBe(13.9); // first seen, coming on: not 0
+    expect(speeds[0]![0]).toBe(0); // first seen: the placeholder, speedKnown false
     expect(speeds[1]![0]).toBeCloseTo(20, 6);
   });
 
   it('never pairs a detection with one no plausible speed reaches: a new object, not a 300 m/s one', () => {
     const { speeds, ids } = run([[car(100)], [car(130)]]);
     expect(ids[1]![0]).not.toBe(ids[0]![0]);
-    expect(speeds[1]![0]).toBe(0); // first seen, heading away from the ego
+    expect(speeds[1]![0]).toBe(0); // first seen: no speed measured
     // an id whose object jumps 30 m in 0.1 s is an id switch: first seen again
     const named = run([[car(100, 0, 'a')], [car(130, 0, 'a')]]);
     expect(named.speeds[1]![0]).toBe(0);
@@ -82,14 +80,14 @@ describe('ObjectTracks', () => {
 
   it('looks for a measured object where its velocity takes it: a parked car that vanishes is not the one appearing 30 m off', () => {
     // 0.5 s gap: the speed gate alone (70 m/s × 0.5 s) would pair them and read 60 m/s
-    let state = objectTracksStep(OBJECT_TRACKS_INITIAL, [car(130)], 100, EGO).state;
-    state = objectTracksStep(state, [car(130)], 100.1, EGO).state;
-    const r = objectTracksStep(state, [car(160)], 100.6, EGO);
-    expect(r.objects[0]).toMatchObject({ speedMps: 0, firstSeen: true });
+    let state = objectTracksStep(OBJECT_TRACKS_INITIAL, [car(130)], 100).state;
+    state = objectTracksStep(state, [car(130)], 100.1).state;
+    const r = objectTracksStep(state, [car(160)], 100.6);
+    expect(r.objects[0]).toMatchObject({ speedMps: 0, speedKnown: false });
   });
 
   it('takes a speed the message carries as it is', () => {
-    const r = objectTracksStep(OBJECT_TRACKS_INITIAL, [{ ...car(50, Math.PI), speedMps: 4 }], 100, EGO);
-    expect(r.objects[0]).toMatchObject({ speedMps: 4, firstSeen: false });
+    const r = objectTracksStep(OBJECT_TRACKS_INITIAL, [{ ...car(50, Math.PI), speedMps: 4 }], 100);
+    expect(r.objects[0]).toMatchObject({ speedMps: 4, speedKnown: true });
   });
 });

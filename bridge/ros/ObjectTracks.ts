@@ -8,14 +8,14 @@
  *
  * A speed is only ever a finite difference between two sightings of the same object; an object
  * seen for the first time (or again after a gap, or after a jump no plausible speed explains: an id
- * switch) has no measured speed. `AgentState` has no "unknown" speed and the gate takes `speedMps`
- * as measured, so a first-seen object gets the speed that is worst for the ego: `firstSeenSpeedMps`
- * of its kind when its heading points towards the ego (it may be coming on: a standing reading would
- * grant it the ego's whole stopping distance), 0 otherwise (a lead that moves away is worst
- * standing). Its `seenForS` is 0 (core's first sighting). From its second sighting on its speed is
- * the measured one, never low-passed up from that first value. Pure.
+ * switch) has no measured speed, and says so: `speedKnown` false (core's `AgentState.speedKnown`),
+ * its speed the placeholder 0, its `seenForS` 0 (core's first sighting). The gate then takes it both
+ * at rest and at its kind's plausible speed; before, this module invented one — its kind's worst
+ * case when it headed towards the ego, 0 when away — which made a car standing across the ego's path
+ * facing its side a car that would clear the junction at 13.9 m/s. From its second sighting on its
+ * speed is the measured one, never low-passed up from a first value. Pure.
  */
-import type { AgentKind, Pose } from '../../core/index.ts';
+import type { AgentKind } from '../../core/index.ts';
 
 export interface ObjectTracksParams {
   /** Fastest object taken as real: a jump that needs more is not the same object, m/s (250 km/h). */
@@ -33,21 +33,15 @@ export interface ObjectTracksParams {
   minDtS: number;
   /** An object not seen for this long is first seen again, s. */
   maxGapS: number;
-  /** A first-seen object heading towards the ego is taken at this speed, m/s, per kind. */
-  firstSeenSpeedMps: Record<AgentKind, number>;
 }
 
-/**
- * Defaults. maxAccelMps2: about 1 g, beyond a car's braking on dry asphalt. firstSeenSpeedMps: a vehicle at the urban limit (50 km/h), a cyclist at 8 m/s (a fast
- * urban rider, ≈ 29 km/h), a pedestrian at 2.5 m/s (running), a robot at the robot profile's 2 m/s.
- */
+/** Defaults. maxAccelMps2: about 1 g, beyond a car's braking on dry asphalt. */
 export const OBJECT_TRACKS_DEFAULTS: ObjectTracksParams = {
   maxSpeedMps: 70,
   maxAccelMps2: 10,
   gateMarginM: 1.0,
   minDtS: 0.02,
   maxGapS: 1.0,
-  firstSeenSpeedMps: { vehicle: 13.9, cyclist: 8, pedestrian: 2.5, robot: 2, static: 0 },
 };
 
 interface Track {
@@ -83,30 +77,22 @@ export interface PlacedObject {
 export interface TrackedObject {
   /** The message's id, or `anon-<n>`, stable while the association holds. */
   id: string;
+  /** The message's speed, else the measured one, else 0 (`speedKnown` false), m/s. */
   speedMps: number;
+  /** False: no speed measured or given (a first sighting): `speedMps` is no measurement. */
+  speedKnown: boolean;
   /** Time since the first sighting, s (0: first seen in this message). */
   seenForS: number;
-  /** No speed measured or given: `speedMps` is the worst case (see the module comment). */
-  firstSeen: boolean;
-}
-
-/** The worst-case speed of a first-seen object (see the module comment); without an ego pose, heading towards it is assumed. */
-function firstSeenSpeed(o: PlacedObject, ego: Pose | undefined, p: ObjectTracksParams): number {
-  const v = p.firstSeenSpeedMps[o.kind];
-  if (!ego) return v;
-  const towards = Math.cos(o.headingRad) * (ego.x - o.x) + Math.sin(o.headingRad) * (ego.y - o.y);
-  return towards > 0 ? v : 0;
 }
 
 /**
- * One message's objects at time `tS` (their stamp, s): each object's id, speed and time seen, and
- * the state for the next message. `ego`: the ego's map pose (which way is towards it).
+ * One message's objects at time `tS` (their stamp, s): each object's id, speed (or that it has none
+ * measured yet) and time seen, and the state for the next message.
  */
 export function objectTracksStep(
   state: ObjectTracksState,
   objects: ReadonlyArray<PlacedObject>,
   tS: number,
-  ego: Pose | undefined,
   p: ObjectTracksParams = OBJECT_TRACKS_DEFAULTS,
 ): { state: ObjectTracksState; objects: TrackedObject[] } {
   const out: TrackedObject[] = new Array(objects.length);
@@ -141,12 +127,8 @@ export function objectTracksStep(
     const t: Track = { id, x: o.x, y: o.y, tS, v, firstTS: prev ? prev.firstTS : tS };
     const speed = v ? Math.hypot(v.x, v.y) : undefined;
     const given = o.speedMps;
-    out[i] = {
-      id,
-      speedMps: given ?? speed ?? firstSeenSpeed(o, ego, p),
-      seenForS: tS - t.firstTS,
-      firstSeen: given === undefined && speed === undefined,
-    };
+    const measured = given ?? speed;
+    out[i] = { id, speedMps: measured ?? 0, speedKnown: measured !== undefined, seenForS: tS - t.firstTS };
     return t;
   };
   // objects with ids: by id, unless the jump is no plausible motion (an id switch: first seen again)

@@ -444,7 +444,7 @@ export class RosBridge {
     // speeds on the measurement times (arrival times jitter with the link and our load)
     const tS = st ?? nowS;
     const placed = placeObjects(r.value.objects, inBaseLink ? baseLink : toMap);
-    const tracked = objectTracksStep(this.tracks, placed, tS, this.o.source.currentEgo, c.objectTracks);
+    const tracked = objectTracksStep(this.tracks, placed, tS, c.objectTracks);
     this.tracks = tracked.state;
     const agents = placed.map((o, i): AgentState => {
       const t = tracked.objects[i]!;
@@ -455,6 +455,8 @@ export class RosBridge {
         y: o.y,
         headingRad: o.headingRad,
         speedMps: Math.max(0, t.speedMps),
+        // (no speed measured yet: the gate takes it at rest and moving, core AgentState.speedKnown)
+        ...(t.speedKnown ? {} : { speedKnown: false }),
         seenForS: t.seenForS,
         lengthM: o.lengthM,
         widthM: o.widthM,

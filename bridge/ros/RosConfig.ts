@@ -111,7 +111,11 @@ export const RosConfigSchema = z.object({
     robot: 'robot',
     static: 'static',
   }),
-  /** Speeds of objects whose messages carry none (Detection3D): association and first sightings (`ObjectTracks.ts`). */
+  /**
+   * Speeds of objects whose messages carry none (Detection3D): association (`ObjectTracks.ts`); a
+   * first sighting has none (`speedKnown: false`). A `firstSeenSpeedMps` from an older config is
+   * ignored: the gate, not the bridge, assumes what an unmeasured object may do.
+   */
   objectTracks: z
     .object({
       maxSpeedMps: z.number().positive().default(OBJECT_TRACKS_DEFAULTS.maxSpeedMps),
@@ -119,17 +123,6 @@ export const RosConfigSchema = z.object({
       gateMarginM: z.number().nonnegative().default(OBJECT_TRACKS_DEFAULTS.gateMarginM),
       minDtS: z.number().nonnegative().default(OBJECT_TRACKS_DEFAULTS.minDtS),
       maxGapS: z.number().positive().default(OBJECT_TRACKS_DEFAULTS.maxGapS),
-      firstSeenSpeedMps: z
-        .object({
-          vehicle: z.number().nonnegative(),
-          pedestrian: z.number().nonnegative(),
-          cyclist: z.number().nonnegative(),
-          robot: z.number().nonnegative(),
-          static: z.number().nonnegative(),
-        })
-        .partial()
-        .default({})
-        .transform((v) => ({ ...OBJECT_TRACKS_DEFAULTS.firstSeenSpeedMps, ...v })),
     })
     .default(OBJECT_TRACKS_DEFAULTS),
   /**

@@ -156,13 +156,15 @@ describe('ROS bridge config', () => {
   it('takes odom as the map only when told, and reads the audit and objectTracks keys (review 14)', () => {
     const c = rosConfigFrom({
       audit: { log: 'a.jsonl', key: 'k.pem' },
-      objectTracks: { firstSeenSpeedMps: { vehicle: 20 } },
+      // (an older config's invented first-sighting speeds: ignored, the gate assumes them now)
+      objectTracks: { maxGapS: 0.5, firstSeenSpeedMps: { vehicle: 20 } },
     });
     expect(c.ok).toBe(true);
     if (!c.ok) return;
     expect(c.value.frames.odomIsMap).toBe(false);
     expect(c.value.audit).toEqual({ log: 'a.jsonl', key: 'k.pem' });
-    expect(c.value.objectTracks.firstSeenSpeedMps).toMatchObject({ vehicle: 20, pedestrian: 2.5 });
+    expect(c.value.objectTracks.maxGapS).toBe(0.5);
+    expect(c.value.objectTracks).not.toHaveProperty('firstSeenSpeedMps');
     const d = rosConfigFrom({});
     expect(d.ok && d.value.objectTracks.maxSpeedMps).toBe(70);
   });

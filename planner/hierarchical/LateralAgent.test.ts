@@ -180,3 +180,34 @@ describe('lateral agent (rules)', () => {
     });
   });
 });
+
+describe('lateral agent: a vehicle of unknown speed (first seen)', () => {
+  it('waits behind the truck while a car of unknown speed is in the oncoming lane (it may be coming on); measured standing 100 m off, it borrows', () => {
+    const far = { sM: 100, dM: 3.5 };
+    const unknown = decide(
+      view({ egoSpeedMps: PARAMS.borrowSpeedMps, objects: [truck, obj('c', { ...far, speedKnown: false })] }),
+    );
+    expect(unknown.decision.path).toBe('FOLLOW_LANE');
+    expect(
+      decide(view({ egoSpeedMps: PARAMS.borrowSpeedMps, objects: [truck, obj('c', far)] })).decision.path,
+    ).toBe('LEFT_BORROW');
+  });
+
+  it('takes no gap beside a follower of unknown speed in the neighbour lane', () => {
+    const left = { laneId: 'L1', changeAllowed: true, opposite: false };
+    const slot = (speedKnown?: boolean) => ({
+      laneId: 'L1',
+      lead: null,
+      follow: laneAgent('f', {
+        gapM: 20,
+        speedMps: 0,
+        relSpeedMps: -10,
+        ...(speedKnown === false ? { speedKnown } : {}),
+      }),
+    });
+    expect(decide(view({ objects: [truck] }, { left, leftSlot: slot(false) })).decision.path).not.toBe(
+      'LEFT_CHANGE',
+    );
+    expect(decide(view({ objects: [truck] }, { left, leftSlot: slot() })).decision.path).toBe('LEFT_CHANGE');
+  });
+});

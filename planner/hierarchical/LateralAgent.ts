@@ -343,6 +343,9 @@ export function gapAccepted(
   const v = view.egoSpeedMps;
   const lead = slot?.lead;
   const back = slot?.follow;
+  // a neighbour of unknown speed (first seen) may close at any speed: no gap until it is measured
+  for (const n of [lead, back])
+    if (n?.speedKnown === false) return { ok: false, why: `${n.agentId}: speed not measured yet` };
   if (lead) {
     const need =
       p.changeGapFrontM + Math.max(0, -lead.relSpeedMps) * (p.changeTimeS + 1) + 0.3 * v * p.changeTimeS;
@@ -398,6 +401,9 @@ export function oncomingClear(
   for (const o of view.objects) {
     if (o.id === blocker.id || bandOf(o, view) !== band) continue;
     if (o.sM + o.lengthM < -view.egoLengthM) continue; // behind us
+    // one of unknown speed (first seen) may be coming on at any speed: not clear until measured
+    if (o.speedKnown === false)
+      return { ok: false, why: `${o.id} in the oncoming lane: speed not measured yet` };
     const closing = Math.max(0, -o.alongMps);
     if (closing < 0.3) {
       if (o.sM < passEndM + 5 && o.alongMps < view.egoSpeedMps)

@@ -66,7 +66,8 @@ export function analyseScene(view: WorldView, p: HierarchicalParams): SceneAnaly
   const lead = g.ego?.lead;
   if (lead && lead.agentId !== blocked?.id) {
     hazards.push({
-      kind: lead.speedMps < 0.5 ? 'stopped_lead' : 'lead',
+      // (a lead of unknown speed is not known to stand: braked for as one, passed as none)
+      kind: lead.speedMps < 0.5 && lead.speedKnown !== false ? 'stopped_lead' : 'lead',
       agentId: lead.agentId,
       distanceM: lead.gapM,
       timeS: lead.ttcS,

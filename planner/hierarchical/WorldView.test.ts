@@ -850,3 +850,51 @@ describe('world view: a crossing vehicle’s path follows its lane', () => {
     expect(junctionView(14, car('x', { ...p, headingRad: p.headingRad + 0.6 }), 6).o.entry).toBeDefined();
   });
 });
+
+describe('world view: a vehicle of unknown speed (AgentState.speedKnown false)', () => {
+  /** A car 40 m ahead in A at the placeholder speed 0, viewed every 0.1 s for 5 s; its view at the end. */
+  function after5S(speedKnown: boolean | undefined) {
+    const env = createEnvironmentTransform(map, {}, vehicle);
+    if (!env.ok) throw new Error('perception');
+    const standing = new Map<string, number>();
+    let v: ReturnType<typeof buildWorldView> | undefined;
+    for (let k = 0; k <= 50; k++) {
+      const tS = k * 0.1;
+      const snap = {
+        tS,
+        ego: { tS, x: 20, y: 0, headingRad: 0, speedMps: 0, accelMps2: 0, steerRad: 0, yawRateRadps: 0 },
+        agents: [
+          {
+            id: 'car',
+            kind: 'vehicle',
+            x: 64,
+            y: 0,
+            headingRad: 0,
+            speedMps: 0,
+            lengthM: 4.5,
+            widthM: 1.9,
+            ...(speedKnown === undefined ? {} : { speedKnown }),
+          },
+        ],
+        lights: [],
+        route,
+      } as WorldSnapshot;
+      const scene = env.value.transform(snap, route);
+      v = buildWorldView(snap, scene.laneGraph, 'car', map, routePath, vehicle, standing, k ? 0.1 : 0, 3);
+    }
+    return v!;
+  }
+
+  it('is never counted as standing (a parked blocker to borrow past); measured at 0 it is', () => {
+    const unknown = after5S(false);
+    // (`isBlocker` takes a vehicle as parked once it has stood for `parkedAfterS`)
+    expect(unknown.objects[0]).toMatchObject({ standingS: 0, speedKnown: false });
+    expect(after5S(undefined).objects[0]!.standingS).toBeGreaterThanOrEqual(PARAMS.parkedAfterS);
+  });
+
+  it('is a lead, not a stopped lead, to the scene analyst', () => {
+    const kinds = analyseScene(after5S(false), PARAMS).hazards.map((h) => h.kind);
+    expect(kinds).toContain('lead');
+    expect(kinds).not.toContain('stopped_lead');
+  });
+});

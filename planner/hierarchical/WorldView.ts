@@ -41,8 +41,14 @@ export interface RouteObject {
   acrossMps: number;
   /** Sine of its heading relative to the route (left positive): +1 faces left across the route, −1 right. */
   headingAcross?: number;
-  /** How long it has been standing (speed < 0.2 m/s), s. */
+  /** How long it has been standing (speed < 0.2 m/s, measured), s. */
   standingS: number;
+  /**
+   * `false`: its speed is not measured (`AgentState.speedKnown`, a first sighting): the speeds
+   * above are the placeholder 0, and it is no more standing than moving — no standing time (a
+   * blocker is one seen standing for `parkedAfterS`), no acceleration from it, no gap beside it.
+   */
+  speedKnown?: boolean;
   /**
    * In the lane of the route's next lane change (`WorldView.routeChange`): its centre's distance
    * ahead of the ego's front bumper along that lane (the ego placed on it level with where it is
@@ -417,11 +423,14 @@ export function buildWorldView(
     const dy = a.y - ego.y;
     if (dx * dx + dy * dy > range * range) continue;
     seen.add(a.id);
-    const still = a.speedMps < 0.2;
+    const unknown = a.speedKnown === false;
+    const still = !unknown && a.speedMps < 0.2;
     const st = still ? (standing.get(a.id) ?? 0) + dtSinceLastS : 0;
     standing.set(a.id, st);
     let accel = a.accelMps2;
-    if (motion) {
+    // (an unknown speed is no sample: differenced against the next measured one it would be an
+    // acceleration nobody saw)
+    if (motion && !unknown) {
       const m = motion.get(a.id);
       if (accel === undefined) {
         accel = m?.accelMps2 ?? 0;
@@ -455,6 +464,7 @@ export function buildWorldView(
       acrossMps: a.speedMps * Math.sin(rel),
       headingAcross: Math.sin(rel),
       standingS: st,
+      ...(unknown ? { speedKnown: false } : {}),
       ...(accel !== undefined ? { accelMps2: accel } : {}),
       ...(change && changeRef !== undefined ? changeLaneOf(a, change.laneId, changeRef, map) : {}),
       ...(own ? { laneSpan: spanAcross(own, a, ownS - range, ownS + range) } : {}),
