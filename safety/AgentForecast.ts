@@ -64,7 +64,7 @@ const REVERSE_SPEED_AGREE_MPS = 1;
  */
 const COURSE_WINDOW_S = 0.3;
 /**
- * Until its course is measured, a vehicle whose heading is at most `FIRST_SIGHT_MAX_ERR_RAD` off its
+ * Until its course is measured, a vehicle (not a cyclist) whose heading is at most `FIRST_SIGHT_MAX_ERR_RAD` off its
  * lane and lies among its lane's own directions within `LANE_SPAN_S` of travel (at least
  * `LANE_SPAN_MIN_M`) either way, widened by `HEADING_NOISE_RAD`, follows its lane: a coarse map's
  * chords and a smooth road's tangent disagree there, not the car and its lane. CommonRoad
@@ -230,8 +230,10 @@ function driftAngleRad(ag: AgentState, headingErrRad: number, path: LanePath, s0
   if (ag.courseRad === undefined) {
     // first seen: no positions yet to bear a small heading error out (a car that has been seen
     // for a window and still has no course turns its heading, or is slow: its heading counts)
+    // (vehicles only: a cyclist rides anywhere across its lane, its heading is where it goes — a
+    // bike 0.005 rad off its shoulder lane drawing level with a right turn, red team 8)
     const unmeasured = ag.seenForS === undefined || ag.seenForS < COURSE_WINDOW_S - 1e-9;
-    if (unmeasured && Math.abs(headingErrRad) <= FIRST_SIGHT_MAX_ERR_RAD && amongLaneHeadings(ag, path, s0))
+    if (ag.kind === 'vehicle' && unmeasured && Math.abs(headingErrRad) <= FIRST_SIGHT_MAX_ERR_RAD && amongLaneHeadings(ag, path, s0))
       return 0;
     return headingErrRad;
   }
