@@ -64,6 +64,12 @@ const REVERSE_SPEED_AGREE_MPS = 1;
  */
 const COURSE_WINDOW_S = 0.3;
 /**
+ * …over which it must travel this far for its course to be measured, m (`COURSE.minTravelM`): a
+ * slower vehicle gets no course for longer than the window, and its heading keeps counting from its
+ * first sighting on (the exemption below only bridges the window, it never stands in for a course).
+ */
+const COURSE_MIN_TRAVEL_M = 2;
+/**
  * Until its course is measured, a vehicle (not a cyclist) whose heading is at most `FIRST_SIGHT_MAX_ERR_RAD` off its
  * lane and lies among its lane's own directions within `LANE_SPAN_S` of travel (at least
  * `LANE_SPAN_MIN_M`) either way, widened by `HEADING_NOISE_RAD`, follows its lane: a coarse map's
@@ -233,7 +239,14 @@ function driftAngleRad(ag: AgentState, headingErrRad: number, path: LanePath, s0
     // (vehicles only: a cyclist rides anywhere across its lane, its heading is where it goes — a
     // bike 0.005 rad off its shoulder lane drawing level with a right turn, red team 8)
     const unmeasured = ag.seenForS === undefined || ag.seenForS < COURSE_WINDOW_S - 1e-9;
-    if (ag.kind === 'vehicle' && unmeasured && Math.abs(headingErrRad) <= FIRST_SIGHT_MAX_ERR_RAD && amongLaneHeadings(ag, path, s0))
+    const measurable = ag.speedMps * COURSE_WINDOW_S >= COURSE_MIN_TRAVEL_M;
+    if (
+      ag.kind === 'vehicle' &&
+      unmeasured &&
+      measurable &&
+      Math.abs(headingErrRad) <= FIRST_SIGHT_MAX_ERR_RAD &&
+      amongLaneHeadings(ag, path, s0)
+    )
       return 0;
     return headingErrRad;
   }

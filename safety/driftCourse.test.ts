@@ -129,6 +129,11 @@ describe('AgentForecast: first sighting on a kinked lane', () => {
     expect(offsetAfter(car(0.045))).toBeGreaterThan(0.4);
   });
 
+  it('too slow for its course to be measured within the window: its heading counts from the start', () => {
+    // 5 m/s: 1.5 m in 0.3 s, short of the course's 2 m; 0.018 rad off its chord is 0.18 m in 2 s
+    expect(offsetAfter(car(0.018, { speedMps: 5 }))).toBeGreaterThan(0.15);
+  });
+
   it('seen for a window without a course (its heading turning): its heading counts', () => {
     expect(offsetAfter(car(0.018, { seenForS: 0.5 }))).toBeGreaterThan(0.4);
   });
