@@ -58,6 +58,35 @@ const REVERSING_COURSE_RAD = Math.PI / 4;
  */
 const REVERSE_SPEED_AGREE_SHARE = 0.3;
 const REVERSE_SPEED_AGREE_MPS = 1;
+/**
+ * A vehicle seen for less than this has no measured course yet, s (`stack/AgentCourse.ts`
+ * COURSE.windowS: three 10 Hz snapshots): its heading is the only sign of a drift.
+ */
+const COURSE_WINDOW_S = 0.3;
+/**
+ * …over which it must travel this far for its course to be measured, m (`COURSE.minTravelM`): a
+ * slower vehicle gets no course for longer than the window, and its heading keeps counting from its
+ * first sighting on (the exemption below only bridges the window, it never stands in for a course).
+ */
+const COURSE_MIN_TRAVEL_M = 2;
+/**
+ * Until its course is measured, a vehicle (not a cyclist) whose heading is at most `FIRST_SIGHT_MAX_ERR_RAD` off its
+ * lane and lies among its lane's own directions within `LANE_SPAN_S` of travel (at least
+ * `LANE_SPAN_MIN_M`) either way, widened by `HEADING_NOISE_RAD`, follows its lane: a coarse map's
+ * chords and a smooth road's tangent disagree there, not the car and its lane. CommonRoad
+ * DEU_A9-3_1_T-1: the lanelets run as straight chords and kink by 0.03 rad where the road bends;
+ * cr_3536 at its first sighting heads 0.0179 rad, its chord −0.006, the lane 25 m on +0.0155 and
+ * +0.023 (the ego's logged heading likewise): forecast 0.65 m/s sideways, it was a lead in the
+ * ego's lane at t + 2 s and the gate braked at 4 m/s² at t = 0 (nuPlan comfort failed). A cut-in on
+ * a straight lane shows its angle (0.5 m/s sideways at 30 m/s is 0.017 rad), and the course measured
+ * 0.3 s later bears any drift out (our choices).
+ */
+const FIRST_SIGHT_MAX_ERR_RAD = 0.03;
+const HEADING_NOISE_RAD = 0.005;
+const LANE_SPAN_S = 1;
+const LANE_SPAN_MIN_M = 20;
+/** Spacing of the lane directions sampled over that span, m. */
+const LANE_SPAN_STEP_M = 2;
 /** A branch turning by at least this much is a turn (a slight fork is the straightest way's business), rad. */
 const TURN_MIN_RAD = Math.PI / 6;
 /** Lateral acceleration above which a vehicle cannot take a turn at its speed, m/s² (≈ 0.8 g, the friction of a dry road). */
@@ -199,12 +228,48 @@ function alongAt(v0: number, stopM: number, t: number): void {
  * The angle (rad, positive: to the lane's left) at which a lane-following vehicle whose heading is
  * `headingErrRad` off its lane moves off the lane's axis: its course's angle (`courseRad`) where
  * it has one that is nearer the axis, else its heading's. Never more than the heading's: the course
- * lags a turn into a cut-in by half its window, and the heading leads it.
+ * lags a turn into a cut-in by half its window, and the heading leads it. Before a course can be
+ * measured (seen for less than its window), a heading among its lane's own directions nearby is
+ * none (`amongLaneHeadings`).
  */
-function driftAngleRad(ag: AgentState, headingErrRad: number): number {
-  if (ag.courseRad === undefined) return headingErrRad;
+function driftAngleRad(ag: AgentState, headingErrRad: number, path: LanePath, s0: number): number {
+  if (ag.courseRad === undefined) {
+    // first seen: no positions yet to bear a small heading error out (a car that has been seen
+    // for a window and still has no course turns its heading, or is slow: its heading counts)
+    // (vehicles only: a cyclist rides anywhere across its lane, its heading is where it goes — a
+    // bike 0.005 rad off its shoulder lane drawing level with a right turn, red team 8)
+    const unmeasured = ag.seenForS === undefined || ag.seenForS < COURSE_WINDOW_S - 1e-9;
+    const measurable = ag.speedMps * COURSE_WINDOW_S >= COURSE_MIN_TRAVEL_M;
+    if (
+      ag.kind === 'vehicle' &&
+      unmeasured &&
+      measurable &&
+      Math.abs(headingErrRad) <= FIRST_SIGHT_MAX_ERR_RAD &&
+      amongLaneHeadings(ag, path, s0)
+    )
+      return 0;
+    return headingErrRad;
+  }
   const courseErr = headingErrRad + angleDiff(ag.courseRad, ag.headingRad);
   return Math.abs(courseErr) < Math.abs(headingErrRad) ? courseErr : headingErrRad;
+}
+
+/**
+ * Whether `ag`'s heading lies within `HEADING_NOISE_RAD` of the range of its lane path's directions
+ * over `LANE_SPAN_S` of its travel (at least `LANE_SPAN_MIN_M`) behind and ahead of `s0`.
+ */
+function amongLaneHeadings(ag: AgentState, path: LanePath, s0: number): boolean {
+  const spanM = Math.max(LANE_SPAN_MIN_M, ag.speedMps * LANE_SPAN_S);
+  const ref = path.line.headingAt(Math.max(0, s0));
+  let lo = 0;
+  let hi = 0;
+  for (let sM = s0 - spanM; sM <= s0 + spanM + 1e-9; sM += LANE_SPAN_STEP_M) {
+    const off = angleDiff(path.line.headingAt(Math.min(path.line.length, Math.max(0, sM))), ref);
+    lo = Math.min(lo, off);
+    hi = Math.max(hi, off);
+  }
+  const err = angleDiff(ag.headingRad, ref);
+  return err >= lo - HEADING_NOISE_RAD && err <= hi + HEADING_NOISE_RAD;
 }
 
 const pose = { x: 0, y: 0, headingRad: 0 };
@@ -302,7 +367,7 @@ export function forecastAgents(
           // its positions bear it out: where its course (`courseRad`, measured over the last
           // snapshots) is nearer the lane's axis than its heading, it moves that much sideways and
           // no more (a heading off its lane by noise or on a coarse map is no drift)
-          const err = driftAngleRad(ag, loc.headingErrRad);
+          const err = driftAngleRad(ag, loc.headingErrRad, path, s0);
           dRate = ag.speedMps * Math.sin(err);
           lonF = Math.cos(err);
           dh = err;

@@ -153,6 +153,12 @@ export const SafetyParamsSchema = z.object({
    * deficit, m/s³ (our choice: the tracked jerk then stays below nuPlan's 4.13 comfort bound).
    */
   brakeOnsetJerkMps3: pos().default(1.5),
+  /**
+   * A repair for an RSS danger that arises only later in the roll-out builds its braking up from the
+   * actuator's lag to reach the proper response this long before it is due (danger + ρ), s (our
+   * choice: the roll-out's tracker reaches a commanded deceleration ≈ 0.3 s after its reference).
+   */
+  laterOnsetMarginS: nonNeg().default(0.5),
   /** A lead whose estimated acceleration (`AgentState.accelMps2`) is above minus this is not braking: the ramped RSS response applies, m/s² (unknown: full strength; our choice). */
   comfortLeadDecelMps2: nonNeg().default(1),
   /**

@@ -5,7 +5,8 @@
  * lanelet's chord, was forecast into the ego's lane and the gate braked the ego at 4 m/s²).
  */
 import { describe, expect, it } from 'vitest';
-import type { AgentState } from '../core/index.ts';
+import { type AgentState, RoadMapSchema } from '../core/index.ts';
+import { RoadMap } from '../core/map/index.ts';
 import { agentOn, cmd, roadMap, scene } from '../stack/testing/safetyScenes.ts';
 import { AgentForecast, forecastAgents } from './AgentForecast.ts';
 import { LanePathCache } from './Rollout.ts';
@@ -68,5 +69,72 @@ describe('gate: a car keeping to the next lane with its heading a little off it'
 
   it('by its heading alone (no course yet: its first snapshots) it is checked as drifting in', () => {
     expect(check(angled()).decision).not.toBe('ALLOW');
+  });
+});
+
+/**
+ * A coarse map's chords (CommonRoad DEU_A9-3_1_T-1): two lanes east, straight to x = 140, then on at
+ * +0.03 rad (the road bends left; its lanelets kink). A car first seen at x = 120 heading 0.018 rad
+ * (the road's tangent between the chords, as the recorded cars head) is 0.018 rad off its chord.
+ */
+describe('AgentForecast: first sighting on a kinked lane', () => {
+  const kink = 0.03;
+  const lane = (id: string, y: number) => ({
+    id,
+    centerline: [
+      { x: 0, y },
+      { x: 140, y },
+      { x: 800, y: y + 660 * Math.tan(kink) },
+    ],
+    widthM: 3.5,
+    speedLimitMps: 30,
+  });
+  const kinked = new RoadMap(
+    RoadMapSchema.parse({
+      id: 'kinked',
+      lanes: [
+        { ...lane('K0', 0), left: { laneId: 'K1', changeAllowed: true } },
+        { ...lane('K1', 3.5), right: { laneId: 'K0', changeAllowed: true } },
+      ],
+    }),
+  );
+  const car = (headingRad: number, seen: Partial<AgentState> = {}): AgentState => ({
+    id: 'c',
+    kind: 'vehicle',
+    x: 120,
+    y: 0,
+    headingRad,
+    speedMps: 27,
+    lengthM: 4.8,
+    widthM: 1.9,
+    seenForS: 0,
+    ...seen,
+  });
+  /** The car's offset from its lane's centre after 2 s (towards K1: positive), m. */
+  function offsetAfter(c: AgentState): number {
+    const f = new AgentForecast(4, 64);
+    const paths = new LanePathCache(kinked);
+    forecastAgents([c], kinked, paths, ['K1'], 100, 3.5, 200, 21, 0.2, f);
+    const fp = { sM: 0, dM: 0, segment: 0 };
+    paths.getStraightest('K0')!.line.project(f.x[10]!, f.y[10]!, fp);
+    return fp.dM;
+  }
+
+  it('heading between its chord and the chord ahead: it follows its lane', () => {
+    expect(Math.abs(offsetAfter(car(0.018)))).toBeLessThan(0.05);
+  });
+
+  it('heading beyond every direction its lane takes nearby (a cut-in): it drifts', () => {
+    // 0.045 rad: past the lane's 0.03 and the 0.005 of noise
+    expect(offsetAfter(car(0.045))).toBeGreaterThan(0.4);
+  });
+
+  it('too slow for its course to be measured within the window: its heading counts from the start', () => {
+    // 5 m/s: 1.5 m in 0.3 s, short of the course's 2 m; 0.018 rad off its chord is 0.18 m in 2 s
+    expect(offsetAfter(car(0.018, { speedMps: 5 }))).toBeGreaterThan(0.15);
+  });
+
+  it('seen for a window without a course (its heading turning): its heading counts', () => {
+    expect(offsetAfter(car(0.018, { seenForS: 0.5 }))).toBeGreaterThan(0.4);
   });
 });

@@ -390,6 +390,18 @@ export function rssRule(ctx: CheckContext, sink: RuleSink): void {
   // a danger that only arises later is answered by the commands then in force: this one must
   // respond to it only if it is still in force ρ after the danger begins (the gate re-checks every tick)
   const lifeS = Math.max(0, ctx.command.expiresAtS - snapshot.tS);
+  // a danger that arises only at t+`dangerS` (a lead not known not to brake, not one coming the
+  // other way): RSS's proper response is due from t+`dangerS`+ρ on, so the repair may build its
+  // braking up from the actuator's lag on and reach the proper braking by then, with
+  // `laterOnsetMarginS` to spare for the tracker's own lag — a ramp under the stepped response
+  // (hold the speed until it is due, then brake) everywhere, which loses no less speed. As a step
+  // at t+0 it failed nuPlan's jerk bound for a danger 2 s off (CommonRoad DEU_A9-3_1_T-1, −5 m/s³)
+  const laterOnset = (dangerS: number, opposite: boolean, ramped: boolean, proper: number) => {
+    if (dangerS <= 0 || opposite || ramped) return {};
+    const buildS = dangerS + rhoS - onsetLagS - params.laterOnsetMarginS;
+    if (buildS <= 0) return {};
+    return { onsetJerkMps3: Math.ceil((proper / buildS) * 100) / 100 };
+  };
   // RSS lateral safe distance to a vehicle that may drift towards the ego (ρ at α_lat,accel,max, then
   // α_lat,brake,min) with the fluctuation margin μ: 0.6 m with ad-rss-lib's values
   const o = params.rssOther;
@@ -560,7 +572,7 @@ export function rssRule(ctx: CheckContext, sink: RuleSink): void {
                     ...(ramped ? { comfortOnset: true } : {}),
                     ...(vRss !== undefined
                       ? { onsetJerkMps3: Math.ceil((proper / (2 * rssRampS)) * 100) / 100 }
-                      : {}),
+                      : laterOnset(dangerFrom * r.dtS, opposite, ramped, proper)),
                     capSpeedMps: opposite ? 0 : Math.max(0, vLon - 0.5),
                     stopBeforeS: sE + room - 1,
                     // a present danger that needs more than b_min to stop short of the lead's
