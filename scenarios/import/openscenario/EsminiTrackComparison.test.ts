@@ -49,3 +49,16 @@ describe('our import held against esmini', () => {
     expect(c.firstOverS).toBeNull();
   });
 });
+
+describe('paths around a loop road', () => {
+  it('keeps an entity lapping a road that is its own successor on its lap, as esmini does', () => {
+    // Car at 50 m/s on a 1585 m loop: at 31.2 s its path was extended from a point the old
+    // projection put on the next lap's pass (the path's end): it stood still for a step.
+    const csv = esminiRun('loop');
+    const s = unwrap(importFile(join(DATA, 'loop.xosc'))).scenarios[0]!;
+    const car = ourTracks(s, 'Ego').find((t) => t.role === 'Car')!;
+    const c = compareTrack(car, csv.tracks.get('Car')!)!;
+    expect(c.n).toBe(10);
+    expect(c.maxPosM).toBeLessThan(0.05);
+  });
+});

@@ -952,7 +952,10 @@ function pathBuilder(map: RoadMap) {
     }
     const s0 = Math.min(Math.max(loc.sM, 0), lane.line.length - 0.01);
     const path = RoutePath.build(map, lanes, s0);
-    const f = path.line.project(x, y);
+    // The entity stands on the path's first lane: project it there. A path around a loop road
+    // (velodrome.xodr's lane is its own successor) passes the same place again, and the nearest
+    // point over the whole path may be that later pass (the entity jumped a lap ahead and stopped).
+    const f = path.line.project(x, y, undefined, 0, Math.max(lane.line.length - s0, 1));
     return { path: path.line, lanes, sM: Math.max(f.sM, 0), dM: f.dM, deadEnd };
   };
 }
