@@ -62,3 +62,18 @@ describe('paths around a loop road', () => {
     expect(c.maxPosM).toBeLessThan(0.05);
   });
 });
+
+describe('the storyboard step of the import', () => {
+  it('catches a reach-position window narrower than a 0.1 s step, as esmini at 0.05 s does', () => {
+    // Car at 25 m/s, ReachPosition s = 51.3 ± 1 m: 0.1 s steps pass at s = 50 and 52.5 (never
+    // within 1 m), 0.05 s steps at 51.25; esmini slows it to 5 m/s from 1.65 s.
+    const csv = esminiRun('reach');
+    const s = unwrap(importFile(join(DATA, 'reach.xosc'))).scenarios[0]!;
+    expect(s.dtS).toBe(0.1);
+    const car = ourTracks(s, 'Ego').find((t) => t.role === 'Car')!;
+    const c = compareTrack(car, csv.tracks.get('Car')!)!;
+    expect(c.n).toBe(8);
+    expect(c.maxPosM).toBeLessThan(0.01);
+    expect(c.maxSpeedMps).toBeLessThan(0.01);
+  });
+});
