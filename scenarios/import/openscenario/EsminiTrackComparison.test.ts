@@ -77,3 +77,18 @@ describe('the storyboard step of the import', () => {
     expect(c.maxSpeedMps).toBeLessThan(0.01);
   });
 });
+
+describe('LongitudinalDistanceAction', () => {
+  it("closes to the distance with esmini's damped spring under the DynamicConstraints", () => {
+    // Car at 10 m/s keeps 15 m (freespace) behind the Ego at 20 m/s from 1 s: +4 m/s² (the
+    // constraint) to 33.8 m/s at 8 s, then back to the Ego's speed; the old gain controller was
+    // 3.6 m off by 8 s.
+    const csv = esminiRun('long_distance');
+    const s = unwrap(importFile(join(DATA, 'long_distance.xosc'))).scenarios[0]!;
+    const car = ourTracks(s, 'Ego').find((t) => t.role === 'Car')!;
+    const c = compareTrack(car, csv.tracks.get('Car')!)!;
+    expect(c.n).toBe(12);
+    expect(c.maxPosM).toBeLessThan(0.001);
+    expect(c.maxSpeedMps).toBeLessThan(0.001);
+  });
+});
