@@ -686,15 +686,15 @@ export function buildOpenDrive(root: XNode, mapId: string, opts: OpenDriveOption
   const junctions = kids(root, 'junction');
   junctions.forEach((j, ji) => {
     const jid = attr(j, 'id') ?? String(ji);
+    // A direct junction (OpenDRIVE 1.7) joins its roads end to end with no connecting road:
+    // `linkedRoad` takes the connecting road's place and `contactPoint` is the end of it that
+    // touches the junction (esmini's RoadManager reads it so; soderleden.xodr's on-ramp merge).
+    const direct = attr(j, 'type') === 'direct';
     kids(j, 'connection').forEach((c, ci) => {
       const path = `/OpenDRIVE/junction[id=${jid}]/connection[${ci}]`;
       const inc = byRoad.get(str(c, 'incomingRoad', path, ''));
-      const con = byRoad.get(str(c, 'connectingRoad', path, ''));
-      if (!inc || !con) {
-        if (attr(c, 'linkedRoad') !== undefined)
-          unsupported.push(`${path}@linkedRoad: direct junctions not supported`);
-        return;
-      }
+      const con = byRoad.get(str(c, direct ? 'linkedRoad' : 'connectingRoad', path, ''));
+      if (!inc || !con) return;
       const cpC = attr(c, 'contactPoint') ?? 'start';
       // Which end of the incoming road touches the junction: from the connecting road's link to it,
       // else from the incoming road's own link to this junction.
