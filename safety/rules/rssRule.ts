@@ -78,6 +78,16 @@ function crossingSafeDistance(vMps: number, ego: RssDynamics): number {
 }
 
 /**
+ * The deceleration RSS takes a same-direction lead to stop with, m/s²: α_brake,max (`brakeMaxMps2`),
+ * or the lead's own deceleration where its estimated acceleration (`accelMps2`, signed) shows it
+ * slowing harder than that — beyond any brake, so no braking the lead was assumed to do: it struck
+ * something, fell, or is a load falling off a vehicle, and stops within its present speed at that rate.
+ */
+export function leadBrakeMps2(brakeMaxMps2: number, accelMps2: number | undefined): number {
+  return accelMps2 === undefined ? brakeMaxMps2 : Math.max(brakeMaxMps2, -accelMps2);
+}
+
+/**
  * The longitudinal distance the squeeze mode keeps: the ego responds after its actuation lag with
  * its planned acceleration and then brakes with b_min; the lead brakes with the same b_min.
  */
@@ -358,7 +368,9 @@ export function rssRule(ctx: CheckContext, sink: RuleSink): void {
   // the ego's plan is known: during its response time it accelerates as planned, not at α_accel,max
   const egoDyn = { ...params.rssEgo };
   egoV.dynamics = egoDyn;
-  othV.dynamics = params.rssOther;
+  // the other's braking: RSS's α_brake,max, or what a lead is seen doing where that is harder (below)
+  const othDyn = { ...params.rssOther };
+  othV.dynamics = othDyn;
   if (!path) {
     sink.pass('rss.longitudinal', 'ego off the lane graph: RSS not applicable');
     return;
@@ -480,6 +492,14 @@ export function rssRule(ctx: CheckContext, sink: RuleSink): void {
         const crossing = opposite && cosRel > CROSSING_COS;
         egoV.speedLonMps = v;
         othV.speedLonMps = crossing ? 0 : vLon;
+        // a lead seen slowing harder than any brake stops a vehicle (a crash, a fall, a load dropped
+        // off a car: esmini drop-bike's bicycle went from 24 to 0 m/s in one step) keeps stopping
+        // that hard: RSS's worst case assumes α_brake,max, and the ego that kept only that distance
+        // was vetoed a step later, 15 m behind it at 14 m/s, and hit it (pdm-closed+gate, reactive)
+        othDyn.brakeMaxMps2 = opposite
+          ? params.rssOther.brakeMaxMps2
+          : leadBrakeMps2(params.rssOther.brakeMaxMps2, ag.accelMps2);
+        const abrupt = othDyn.brakeMaxMps2 > params.rssOther.brakeMaxMps2;
         egoDyn.accelMaxMps2 = Math.min(params.rssEgo.accelMaxMps2, Math.max(0, r.a[k]!));
         const egoWrongLane = opposite && r.targetOpposite && Math.abs(r.d[k]! - r.targetOffsetM) < 1.75;
         // routes that cross exist at junctions: on a road without one, a car coming in at an angle
@@ -524,16 +544,21 @@ export function rssRule(ctx: CheckContext, sink: RuleSink): void {
             ? 0
             : opposite
               ? -(vLon * vLon) / (2 * params.rssOther.brakeMinMps2)
-              : (vLon * vLon) / (2 * params.rssOther.brakeMaxMps2);
+              : (vLon * vLon) / (2 * othDyn.brakeMaxMps2);
           const room = Math.max(0.1, gap + leadStop - 1);
           // the braking that brings the tracked ego to rest (nuPlan's stopped speed) short of the
           // lead's worst-case stop, its taper near standstill included (the metre of margin kept in
           // `room` for a stop at constant deceleration is part of that taper)
           const need = trackedDecelToStopMps2(params, v, room + 1, params.rssEgo.brakeMaxMps2);
-          const proper = Math.min(
-            opposite && !egoWrongLane ? params.rssEgo.brakeMinCorrectMps2 : params.rssEgo.brakeMinMps2,
-            need,
-          );
+          // (RSS's b_min is proper against a lead that brakes no harder than α_brake,max, the
+          // distance having been kept for that; one stopping beyond it leaves the ego the braking
+          // that stops it short: at b_min drop-bike's ego still reached the bicycle)
+          const proper = abrupt
+            ? need
+            : Math.min(
+                opposite && !egoWrongLane ? params.rssEgo.brakeMinCorrectMps2 : params.rssEgo.brakeMinMps2,
+                need,
+              );
           properPrev = proper;
           // a headway deficit: the ramped speed bound; otherwise RSS's full-strength response after
           // the lag (present danger) or ρ (later danger)

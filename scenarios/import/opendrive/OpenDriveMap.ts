@@ -734,15 +734,15 @@ export function buildOpenDrive(root: XNode, mapId: string, opts: OpenDriveOption
   const junctions = kids(root, 'junction');
   junctions.forEach((j, ji) => {
     const jid = attr(j, 'id') ?? String(ji);
+    // A direct junction (OpenDRIVE 1.7) joins its roads end to end with no connecting road:
+    // `linkedRoad` takes the connecting road's place and `contactPoint` is the end of it that
+    // touches the junction (esmini's RoadManager reads it so; soderleden.xodr's on-ramp merge).
+    const direct = attr(j, 'type') === 'direct';
     kids(j, 'connection').forEach((c, ci) => {
       const path = `/OpenDRIVE/junction[id=${jid}]/connection[${ci}]`;
       const inc = byRoad.get(str(c, 'incomingRoad', path, ''));
-      const con = byRoad.get(str(c, 'connectingRoad', path, ''));
-      if (!inc || !con) {
-        if (attr(c, 'linkedRoad') !== undefined)
-          unsupported.push(`${path}@linkedRoad: direct junctions not supported`);
-        return;
-      }
+      const con = byRoad.get(str(c, direct ? 'linkedRoad' : 'connectingRoad', path, ''));
+      if (!inc || !con) return;
       let cpC = attr(c, 'contactPoint') ?? 'start';
       // A contactPoint whose end of the connecting road links another road while the other end links
       // the incoming road (crdesigner's cr2odr BEL_Wervik, DEU_Muehlhausen): the connecting road's

@@ -42,8 +42,10 @@ describe('EntityAction (esmini AddEntityAction / DeleteEntityAction)', () => {
     const car2 = r.value.scenarios[0]!.agents.find((a) => a.id === 'Car2')!;
     expect(car2.behavior.type).toBe('replay');
     const track = car2.behavior.type === 'replay' ? car2.behavior.track : [];
-    expect(track[0]!.tS).toBeCloseTo(3.2, 6);
-    expect(track.at(-1)!.tS).toBeCloseTo(7.1, 6);
+    // the import runs the storyboard at 0.05 s: added in the step of 3.05 s, shown from 3.1 s
+    expect(track[0]!.tS).toBeCloseTo(3.1, 6);
+    // deleted in the step of 7.05 s: last in the scene at 7.0 s
+    expect(track.at(-1)!.tS).toBeCloseTo(7.0, 6);
     expect(r.value.unsupported.filter((u) => u.includes('EntityAction'))).toEqual([]);
   });
 });

@@ -42,23 +42,24 @@ describe('esmini cut-in_simple.xosc (vendored)', () => {
     expect(s.egoStart.speedMps).toBe(20);
   });
 
-  it('starts the cut-in when the headway condition rises (t = 6.7 s)', () => {
+  it('starts the cut-in when the headway condition rises (t = 6.65 s)', () => {
     // OverTaker starts 20 m behind the ego (RelativeRoadPosition ds = −20) at 25 vs 20 m/s. The
     // freespace headway ego → OverTaker exceeds 0.4 s once the gap minus the two half-lengths
     // (5.04 m each) exceeds 0.4 × 20 = 8 m: 20 + 5.04 + 8 = 33.04 m closed at 5 m/s = 6.61 s,
-    // first seen on the 0.1 s grid at 6.7 s.
+    // first seen on the import's 0.05 s storyboard grid at 6.65 s.
     const ev = r.value.events?.find((e) => e.name === 'CutInEvent');
-    expect(ev?.tS).toBeCloseTo(6.7, 6);
+    expect(ev?.tS).toBeCloseTo(6.65, 6);
   });
 
   it('moves the OverTaker into the ego lane only after the trigger (sinusoidal, 3 s)', () => {
     const at = (t: number) => track.find((p) => Math.abs(p.tS - t) < 1e-6)!;
     // Before the trigger it holds dt = 3.1 m left of the ego lane centre: y = −1.535 + 3.1.
-    expect(at(6.7).y).toBeCloseTo(1.565, 6);
-    // Half-way through (τ = 0.5): the reference point is at 1.565 − 3.1 / 2 = 0.015; the track is
-    // the footprint centre, 1.4 m ahead (BoundingBox Center x), turned by the lateral speed
-    // 3.1·(π/2)/3 = 1.623 m/s against 25 m/s: heading −0.0648 rad → y = 0.015 + 1.4·sin(−0.0648) = −0.076.
-    expect(at(8.2).y).toBeCloseTo(-0.076, 2);
+    expect(at(6.6).y).toBeCloseTo(1.565, 6);
+    // About half-way through (8.2 s: τ = (8.2 − 6.65) / 3 = 0.517): the reference point is at
+    // 1.565 − 3.1·(1 − cos πτ) / 2 = −0.066; the track is the footprint centre, 1.4 m ahead
+    // (BoundingBox Center x), turned by the lateral speed 3.1·(π/2)/3·sin πτ = 1.621 m/s against
+    // 25 m/s: heading −0.0647 rad → y = −0.066 + 1.4·sin(−0.0647) = −0.157.
+    expect(at(8.2).y).toBeCloseTo(-0.157, 2);
     // Done after 3 s: in the ego lane.
     expect(at(9.8).y).toBeCloseTo(-1.535, 6);
   });

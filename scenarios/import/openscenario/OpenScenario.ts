@@ -46,6 +46,15 @@ import { boxCenterOffsetM, vehicleBodyOf } from './VehicleBody.ts';
 
 /** Simulation step and limits (nuPlan 0.1 s; at least 15 s so a closed-loop run has tracks; at most 60 s). */
 const DT_S = 0.1;
+/**
+ * The step the storyboard is run at, s; its states are kept every DT_S. Triggers are evaluated
+ * and triggered actions start once per step, so each waits up to a step: esmini's player steps
+ * 1 ms – 0.1 s in real time (≈ 17 ms with its viewer), its test suites 0.01 – 0.05 s, and a file's
+ * timings are written for that. At 0.1 s the scripted motions lagged esmini's 0.05 s run by a
+ * whole extra step per triggered action and missed reach-position windows narrower than a step
+ * (scripts/compare-esmini.ts: 74 → 107 of the 134 shared tracks within 0.1 m).
+ */
+const EXECUTOR_STEP_S = 0.05;
 const MIN_DURATION_S = 15;
 const MAX_DURATION_S = 60;
 /** An ego whose scripted motion stays within this of its start does not move, m (our choice: well under a car length). */
@@ -485,6 +494,17 @@ export function prepareOpenScenario(path: string, opts: ImportOptions = {}): Res
   });
 }
 
+/** Keeps the recorded states (track, scene presence, attitude) at multiples of `stepS` only. */
+function keepEvery(states: Iterable<EntityState>, stepS: number): void {
+  const onGrid = (tS: number) => Math.abs(tS / stepS - Math.round(tS / stepS)) < 1e-6;
+  for (const st of states) {
+    const keep = st.track.map((p) => onGrid(p.tS));
+    st.track = st.track.filter((_, k) => keep[k]);
+    st.activeTrack = st.activeTrack.filter((_, k) => keep[k]);
+    st.attitude = st.attitude.filter((_, k) => keep[k]);
+  }
+}
+
 /** Whether two entity states start at one pose (reference points within 0.5 m, headings within 0.2 rad). */
 function sameStartPose(
   a: { x: number; y: number; headingRad: number },
@@ -503,11 +523,14 @@ export function importOpenScenario(path: string, opts: ImportOptions = {}): Resu
   const { root, storyboard, mapPath, odr, map, entities, hitches, exec, unsupported, warnings } = prep.value;
   return guard(path, () => {
     const res = exec.run(kid(storyboard, 'StopTrigger'), {
-      dtS: DT_S,
+      dtS: EXECUTOR_STEP_S,
       maxDurationS: MAX_DURATION_S,
       minDurationS: MIN_DURATION_S,
     });
-    const durationS = Math.min(Math.max(res.endS, MIN_DURATION_S), MAX_DURATION_S);
+    keepEvery(res.states.values(), DT_S);
+    // on the scenario's grid: the last state kept is at or before the storyboard's end
+    const endS = Math.floor(res.endS / DT_S + 1e-6) * DT_S;
+    const durationS = Math.min(Math.max(endS, MIN_DURATION_S), MAX_DURATION_S);
 
     // The ego: an entity named so, else the first vehicle, else the first entity. A vehicle
     // that does not start on a lane (esmini's test files park some on border lanes or off the
@@ -971,7 +994,10 @@ function pathBuilder(map: RoadMap) {
     }
     const s0 = Math.min(Math.max(loc.sM, 0), lane.line.length - 0.01);
     const path = RoutePath.build(map, lanes, s0);
-    const f = path.line.project(x, y);
+    // The entity stands on the path's first lane: project it there. A path around a loop road
+    // (velodrome.xodr's lane is its own successor) passes the same place again, and the nearest
+    // point over the whole path may be that later pass (the entity jumped a lap ahead and stopped).
+    const f = path.line.project(x, y, undefined, 0, Math.max(lane.line.length - s0, 1));
     return { path: path.line, lanes, sM: Math.max(f.sM, 0), dM: f.dM, deadEnd };
   };
 }

@@ -191,12 +191,13 @@ describe('OpenSCENARIO executor', () => {
     expect(Math.abs(angleDiff(at0('Right').headingRad, 0.193))).toBeLessThan(0.01);
   });
 
-  it('starts a rate-limited SpeedAction on the rising edge of SimulationTime > 2 (first true at 2.1 s)', () => {
+  it('starts a rate-limited SpeedAction on the rising edge of SimulationTime > 2 (first true at 2.05 s)', () => {
+    // the import runs the storyboard at 0.05 s (its states kept every 0.1 s)
     const { r, at } = load(scenarioFile(accelEvent));
-    expect(r.events?.find((e) => e.name === 'Speedup')?.tS).toBeCloseTo(2.1, 6);
-    expect(at(2.1).speedMps).toBeCloseTo(5, 6);
-    // 2 m/s² for 1 s after the start → 7 m/s.
-    expect(at(3.1).speedMps).toBeCloseTo(7, 6);
+    expect(r.events?.find((e) => e.name === 'Speedup')?.tS).toBeCloseTo(2.05, 6);
+    expect(at(2).speedMps).toBeCloseTo(5, 6);
+    // 2 m/s² for 1.05 s after the start → 7.1 m/s.
+    expect(at(3.1).speedMps).toBeCloseTo(7.1, 6);
     // Target 20 m/s reached after 7.5 s and held.
     expect(at(12).speedMps).toBeCloseTo(20, 6);
   });
@@ -221,10 +222,11 @@ describe('OpenSCENARIO executor', () => {
      <StartTrigger><ConditionGroup><Condition name="after" delay="1" conditionEdge="rising"><ByValueCondition>
       <StoryboardElementStateCondition storyboardElementType="event" storyboardElementRef="Speedup" state="endTransition"/></ByValueCondition></Condition></ConditionGroup></StartTrigger></Event>`;
     const { r } = load(scenarioFile(accelEvent + second));
-    // Speedup reaches 20 m/s after 75 steps of 0.2 m/s, the last one the step from 9.5 s; esmini ends
-    // an action in the storyboard step that stepped it, so it is complete at 9.5 s; the condition
-    // sees the rising edge on the next evaluation (9.6 s) and the 1 s delay gives 10.6 s.
-    expect(r.events?.find((e) => e.name === 'Brake')?.tS).toBeCloseTo(10.6, 6);
+    // Speedup (from 2.05 s) reaches 20 m/s after 150 steps of 0.1 m/s (0.05 s each), the last one
+    // the step from 9.5 s; esmini ends an action in the storyboard step that stepped it, so it is
+    // complete at 9.5 s; the condition sees the rising edge on the next evaluation (9.55 s) and the
+    // 1 s delay gives 10.55 s.
+    expect(r.events?.find((e) => e.name === 'Brake')?.tS).toBeCloseTo(10.55, 6);
   });
 
   it('lists an unsupported action by its element path and still imports', () => {
@@ -254,7 +256,8 @@ describe('OpenSCENARIO executor', () => {
 describe('CollisionCondition', () => {
   // Lead (5 m/s) starts 40.25 m ahead of the Ego (10 m/s); both boxes 5 m long, centred 1.5 m
   // ahead of the reference point. The Ego's front (20 + 1.5 + 2.5 + 10 t) meets the Lead's rear
-  // (60.25 + 1.5 − 2.5 + 5 t) at t = 7.05 s: the condition is first true on the 0.1 s grid at 7.1 s,
+  // (60.25 + 1.5 − 2.5 + 5 t) at t = 7.05 s: the condition is first true on the import's 0.05 s
+  // storyboard grid at 7.05 s,
   // and the Lead stops there (OpenSCENARIO 1.x: true when the triggering entity collides with the
   // referenced entity, or with any entity of the type).
   const stopOnCollision = (
@@ -279,7 +282,7 @@ describe('CollisionCondition', () => {
     it(`is true when the boxes first touch (${what})`, () => {
       const { r, at } = load(file(target));
       expect(r.unsupported.filter((u) => /Collision/.test(u))).toEqual([]);
-      expect(r.events?.find((e) => e.name === 'Hit')?.tS).toBeCloseTo(7.1, 6);
+      expect(r.events?.find((e) => e.name === 'Hit')?.tS).toBeCloseTo(7.05, 6);
       expect(at(8).x).toBeCloseTo(at(7.5).x, 6);
     });
 
@@ -300,10 +303,12 @@ describe('RelativeSpeedCondition', () => {
  </ByEntityCondition></Condition></ConditionGroup></StartTrigger></Event>`;
     const { r, track } = load(scenarioFile(accelEvent + relEvent));
     expect(r.unsupported.filter((u) => /RelativeSpeed/.test(u))).toEqual([]);
-    // First sample where the Lead is within 0.5 m/s of the Ego's 10 m/s, i.e. above 9.5 m/s.
+    // The Lead is within 0.5 m/s of the Ego's 10 m/s once above 9.5 m/s: 5 + 2 (t − 2.05) > 9.5
+    // from 4.3 s, first seen on the import's 0.05 s storyboard grid at 4.35 s; the kept samples
+    // (every 0.1 s) have 9.5 m/s at 4.3 s and 9.7 m/s at 4.4 s.
     const first = track.find((p) => p.speedMps > 9.5 + 1e-9)!;
-    expect(r.events?.find((e) => e.name === 'Faster')?.tS).toBeCloseTo(first.tS, 6);
-    expect(first.tS).toBeGreaterThan(4);
+    expect(first.tS).toBeCloseTo(4.4, 6);
+    expect(r.events?.find((e) => e.name === 'Faster')?.tS).toBeCloseTo(4.35, 6);
   });
 });
 

@@ -37,6 +37,7 @@ import {
   roadDistanceErrorM,
   roadFrameDistanceM,
 } from './LateralDistance.ts';
+import { type LongDistParams, type LongDistState, longitudinalDistanceStep } from './LongitudinalDistance.ts';
 import {
   type SpeedProfileEntry,
   type SpeedProfilePlan,
@@ -198,9 +199,10 @@ export interface EntityState {
     distanceM?: number;
     timeGapS?: number;
     freespace: boolean;
-    maxAccel: number;
-    maxDecel: number;
-    maxSpeed: number;
+    /** Which side of the reference to keep: trailing +1, leading −1, `any` resolved at the start. */
+    side: 1 | -1 | 'any';
+    params: LongDistParams;
+    state: LongDistState;
     continuous: boolean;
     done: boolean;
   };
@@ -406,8 +408,6 @@ function delayedValue(h: ConditionHistory, tS: number): boolean {
 const PATH_EXTEND_M = 200;
 /** Lane width assumed when counting lanes by lateral offset (RelativeClearanceCondition), m. */
 const LANE_WIDTH_GUESS_M = 3.5;
-/** LongitudinalDistanceAction: gap error → speed correction, 1/s. */
-const GAP_GAIN_PER_S = 1;
 
 /**
  * What an unsupported private action leaves out, said in its unsupported line (keyed by the
@@ -756,14 +756,26 @@ export class OscExecutor {
       const lim = kid(lda, 'DynamicConstraints');
       const dist = attr(lda, 'distance');
       const tg = attr(lda, 'timeGap');
-      const kg = {
+      const disp = attr(lda, 'displacement');
+      // esmini's LongDistanceAction: without DynamicConstraints every limit is LARGE_NUMBER (the
+      // entity is put at the distance); with them, as parseDynamicConstraints reads them
+      const params: LongDistParams = lim
+        ? this.dynamicConstraints(st, lim, `${p}/DynamicConstraints`)
+        : {
+            maxSpeedMps: LARGE_NUMBER,
+            maxAccelMps2: LARGE_NUMBER,
+            maxAccelRateMps3: LARGE_NUMBER,
+            maxDecelMps2: LARGE_NUMBER,
+            maxDecelRateMps3: LARGE_NUMBER,
+          };
+      const kg: NonNullable<EntityState['keepGap']> = {
         ref: attr(lda, 'entityRef') ?? '',
-        ...(dist !== undefined ? { distanceM: num(lda, 'distance', p) } : {}),
-        ...(tg !== undefined ? { timeGapS: num(lda, 'timeGap', p) } : {}),
-        freespace: attr(lda, 'freespace') === 'true',
-        maxAccel: num(lim ?? {}, 'maxAcceleration', `${p}/DynamicConstraints`, Infinity),
-        maxDecel: num(lim ?? {}, 'maxDeceleration', `${p}/DynamicConstraints`, Infinity),
-        maxSpeed: num(lim ?? {}, 'maxSpeed', `${p}/DynamicConstraints`, Infinity),
+        ...(dist !== undefined ? { distanceM: Math.abs(num(lda, 'distance', p)) } : {}),
+        ...(tg !== undefined ? { timeGapS: Math.abs(num(lda, 'timeGap', p)) } : {}),
+        freespace: attr(lda, 'freespace') === 'true' || attr(lda, 'freespace') === '1',
+        side: disp === 'leadingReferencedEntity' ? -1 : disp === 'any' ? 'any' : 1,
+        params,
+        state: { accelMps2: 0 },
         continuous: attr(lda, 'continuous') === 'true',
         done: false,
       };
@@ -2279,17 +2291,22 @@ export class OscExecutor {
       const kg = st.keepGap;
       if (kg && !kg.done) {
         const ref = this.states.get(kg.ref)!;
-        // The gap at the end of this step: the reference moves too (if it has not yet this step).
-        const gap =
-          this.longitudinal(st, ref, kg.freespace) +
-          (moved.has(ref) ? 0 : ref.speedMps * dtS) -
-          Math.max(st.speedMps, 0) * dtS;
-        const want = kg.distanceM ?? (kg.timeGapS ?? 0) * Math.max(st.speedMps, 0);
-        const vWant = Math.min(kg.maxSpeed, Math.max(0, ref.speedMps + GAP_GAIN_PER_S * (gap - want)));
-        const dv = Math.min(Math.max(vWant - st.speedMps, -kg.maxDecel * dtS), kg.maxAccel * dtS);
-        st.speedMps += dv;
-        if (!kg.continuous && Math.abs(gap - want) < 0.1 && Math.abs(st.speedMps - ref.speedMps) < 0.1)
-          kg.done = true;
+        // esmini steps every action before any entity moves: the distance where the reference
+        // started this step
+        const ds0 = moved.has(ref) ? startPose.get(ref)! : ref;
+        const distanceM = this.longitudinal(st, { ...ref, x: ds0.x, y: ds0.y } as EntityState, kg.freespace);
+        if (kg.side === 'any') kg.side = distanceM < 0 ? -1 : 1;
+        const wantM = kg.distanceM ?? (kg.timeGapS ?? 0) * Math.abs(ref.speedMps);
+        const r = longitudinalDistanceStep(
+          kg.state,
+          { distanceM, requestedM: kg.side * wantM, speedMps: st.speedMps, refSpeedMps: ref.speedMps },
+          kg.params,
+          dtS,
+        );
+        kg.state = r.state;
+        st.speedMps = r.speedMps;
+        if (r.moveM !== 0) st.sM = Math.min(Math.max(st.sM + r.moveM, 0), st.path.length);
+        if (!kg.continuous && r.reached) kg.done = true;
       } else if (sy && !sy.done) {
         // esmini SynchronizeAction::Step: distances along the road network (straight-line when no
         // road path joins them), speeds projected on the road.

@@ -110,7 +110,8 @@ describe('TrafficSignalStateAction and TrafficSignalCondition (esmini traffic_li
     expect(Math.abs(at('Ego', 21.6).y - 8.1338)).toBeLessThan(0.01);
   });
 
-  it('gives the imported scenario the light on the Ego lane: green, yellow at 3.6 s, red at 6.6 s, green at 16.6 s', () => {
+  it('gives the imported scenario the light on the Ego lane: green, yellow at 3.55 s, red at 6.55 s, green at 16.55 s', () => {
+    // the import runs the storyboard at 0.05 s: each timed switch is seen 0.05 s after its time
     const r = importOpenScenario(FILE);
     if (!r.ok) throw new Error(r.error.message);
     expect(r.value.scenarios[0]!.signals).toEqual([
@@ -118,9 +119,9 @@ describe('TrafficSignalStateAction and TrafficSignalCondition (esmini traffic_li
         laneIds: ['3_0_-1'],
         phases: [
           { fromS: 0, state: 'GREEN' },
-          { fromS: 3.6, state: 'YELLOW' },
-          { fromS: 6.6, state: 'RED' },
-          { fromS: 16.6, state: 'GREEN' },
+          { fromS: 3.55, state: 'YELLOW' },
+          { fromS: 6.55, state: 'RED' },
+          { fromS: 16.55, state: 'GREEN' },
         ],
       },
     ]);

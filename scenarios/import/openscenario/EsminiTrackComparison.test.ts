@@ -1,0 +1,94 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { unwrap } from '../../../core/index.ts';
+import { importFile } from '../index.ts';
+import { parseEsminiCsv } from './EsminiCsv.ts';
+import { compareTrack, egoNameOf, ourTracks } from './EsminiTrackComparison.ts';
+
+// Rows of real esmini output (v3.6.0 @ 77028d83, headless --fixed_timestep 0.05 --csv_logger
+// --disable_controllers), trimmed to a few times; data/esmini-compare/README.md has the commands.
+const DATA = join(import.meta.dirname, '../../../data/esmini-compare');
+const esminiRun = (name: string) => parseEsminiCsv(readFileSync(join(DATA, `${name}.csv`), 'utf8'));
+
+describe("esmini's CSV logger output", () => {
+  it('reads each entity track at its reference point with the box centre offset', () => {
+    const csv = esminiRun('direct_junction');
+    expect(csv.gitRev).toMatch(/77028d83/);
+    expect([...csv.tracks.keys()]).toEqual(['Ego', 'Car']);
+    const car = csv.tracks.get('Car')!;
+    expect(car.map((s) => s.tS)).toEqual([0, 1, 2, 2.5, 3, 4, 5, 6]);
+    expect(car[3]).toEqual({ tS: 2.5, x: 100, y: -1.75, headingRad: 0, speedMps: 20, bbXM: 1.4, bbYM: 0 });
+  });
+});
+
+describe('our import held against esmini', () => {
+  it('compares agents at the box centre, the ego at the reference point', () => {
+    const csv = esminiRun('direct_junction');
+    const s = unwrap(importFile(join(DATA, 'direct_junction.xosc'))).scenarios[0]!;
+    const ego = egoNameOf(s, csv.tracks);
+    expect(ego).toBe('Ego');
+    const tracks = ourTracks(s, ego!);
+    expect(tracks.map((t) => [t.role, t.anchor])).toEqual([
+      ['ego', 'reference'],
+      ['Car', 'boxCentre'],
+    ]);
+    // the ego on road 1 at 10 m/s: the same rows at the rear axle
+    const c = compareTrack(tracks[0]!, csv.tracks.get('Ego')!)!;
+    expect(c.n).toBe(8);
+    expect(c.maxPosM).toBeLessThan(0.01);
+  });
+
+  it('drives an entity over a direct junction onto the linked road, as esmini does', () => {
+    const csv = esminiRun('direct_junction');
+    const s = unwrap(importFile(join(DATA, 'direct_junction.xosc'))).scenarios[0]!;
+    const car = ourTracks(s, 'Ego').find((t) => t.role === 'Car')!;
+    const c = compareTrack(car, csv.tracks.get('Car')!)!;
+    expect(c.n).toBe(8);
+    expect(c.maxPosM).toBeLessThan(0.01);
+    expect(c.firstOverS).toBeNull();
+  });
+});
+
+describe('paths around a loop road', () => {
+  it('keeps an entity lapping a road that is its own successor on its lap, as esmini does', () => {
+    // Car at 50 m/s on a 1585 m loop: at 31.2 s its path was extended from a point the old
+    // projection put on the next lap's pass (the path's end): it stood still for a step.
+    const csv = esminiRun('loop');
+    const s = unwrap(importFile(join(DATA, 'loop.xosc'))).scenarios[0]!;
+    const car = ourTracks(s, 'Ego').find((t) => t.role === 'Car')!;
+    const c = compareTrack(car, csv.tracks.get('Car')!)!;
+    expect(c.n).toBe(10);
+    expect(c.maxPosM).toBeLessThan(0.05);
+  });
+});
+
+describe('the storyboard step of the import', () => {
+  it('catches a reach-position window narrower than a 0.1 s step, as esmini at 0.05 s does', () => {
+    // Car at 25 m/s, ReachPosition s = 51.3 ± 1 m: 0.1 s steps pass at s = 50 and 52.5 (never
+    // within 1 m), 0.05 s steps at 51.25; esmini slows it to 5 m/s from 1.65 s.
+    const csv = esminiRun('reach');
+    const s = unwrap(importFile(join(DATA, 'reach.xosc'))).scenarios[0]!;
+    expect(s.dtS).toBe(0.1);
+    const car = ourTracks(s, 'Ego').find((t) => t.role === 'Car')!;
+    const c = compareTrack(car, csv.tracks.get('Car')!)!;
+    expect(c.n).toBe(8);
+    expect(c.maxPosM).toBeLessThan(0.01);
+    expect(c.maxSpeedMps).toBeLessThan(0.01);
+  });
+});
+
+describe('LongitudinalDistanceAction', () => {
+  it("closes to the distance with esmini's damped spring under the DynamicConstraints", () => {
+    // Car at 10 m/s keeps 15 m (freespace) behind the Ego at 20 m/s from 1 s: +4 m/s² (the
+    // constraint) to 33.8 m/s at 8 s, then back to the Ego's speed; the old gain controller was
+    // 3.6 m off by 8 s.
+    const csv = esminiRun('long_distance');
+    const s = unwrap(importFile(join(DATA, 'long_distance.xosc'))).scenarios[0]!;
+    const car = ourTracks(s, 'Ego').find((t) => t.role === 'Car')!;
+    const c = compareTrack(car, csv.tracks.get('Car')!)!;
+    expect(c.n).toBe(12);
+    expect(c.maxPosM).toBeLessThan(0.001);
+    expect(c.maxSpeedMps).toBeLessThan(0.001);
+  });
+});
