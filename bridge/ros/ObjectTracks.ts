@@ -15,7 +15,7 @@
  * facing its side a car that would clear the junction at 13.9 m/s. From its second sighting on its
  * speed is the measured one, never low-passed up from a first value. Pure.
  */
-import type { AgentKind } from '../../core/index.ts';
+import type { ObjectReading } from './rosMessages.ts';
 
 export interface ObjectTracksParams {
   /** Fastest object taken as real: a jump that needs more is not the same object, m/s (250 km/h). */
@@ -63,16 +63,11 @@ export interface ObjectTracksState {
 
 export const OBJECT_TRACKS_INITIAL: ObjectTracksState = { named: new Map(), anonymous: [], nextAnonymous: 0 };
 
-/** One object of a message, placed in the map frame; `id` undefined: the message gave none. */
-export interface PlacedObject {
-  id: string | undefined;
-  kind: AgentKind;
-  x: number;
-  y: number;
-  headingRad: number;
-  /** The message's own speed (Autoware twist), m/s: taken as it is. */
-  speedMps: number | undefined;
-}
+/**
+ * One object of a message, placed in the map frame (a reading's pose and kind, without its box);
+ * `id` undefined: the message gave none; `speedMps` the message's own speed (Autoware twist), taken as it is.
+ */
+export type PlacedObject = Pick<ObjectReading, 'id' | 'kind' | 'x' | 'y' | 'headingRad' | 'speedMps'>;
 
 export interface TrackedObject {
   /** The message's id, or `anon-<n>`, stable while the association holds. */
