@@ -1,29 +1,11 @@
-/**
- * Red team 7: reviewer pairs on the gate's newest surfaces (`testing/reviewerPairs7.ts`): evasive
- * steering a planner asks for (into a lane with a cyclist, a follower or an oncoming car; rates
- * beyond the tyres' grip, negative or not a number), turns other cars may take at a junction, left
- * turns ahead of / creeping behind an oncoming car, speed on lanes that post no limit, school buses
- * and emergency vehicles across a painted strip, a centre turn lane or a median, and a car in the
- * ego's own lane facing it — run through `edgeplan safety check` (the CLI's main(), in-process) as a
- * reviewer runs them.
- */
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { pairTableTests, safetyCheck, writeScenes } from './testing/pairCli.ts';
+import { caseVerdict, pairTableTests, writeScenes } from './testing/pairCli.ts';
 import { reviewerPairs7 } from './testing/reviewerPairs7.ts';
 
 const { cases: CASES, scenes: SCENES } = reviewerPairs7();
 const DIR = writeScenes('red7', SCENES);
 
-const byId = (id: string) => CASES.find((c) => c.id === id)!;
-type Verdict = {
-  decision: string;
-  rules: { rule: string; decision: string; message: string; values: Record<string, unknown> }[];
-};
-const verdictOf = async (id: string): Promise<Verdict> => {
-  const c = byId(id);
-  return JSON.parse((await safetyCheck(join(DIR, c.scene), c.command)).text) as Verdict;
-};
+const verdictOf = (id: string) => caseVerdict(CASES, DIR, id);
 
 describe('reviewer pairs (red team 7) through `edgeplan safety check`', () => {
   pairTableTests(CASES, DIR, 22);

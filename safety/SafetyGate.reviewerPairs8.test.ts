@@ -13,21 +13,13 @@ import { readdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { pairTableTests, safetyCheck, writeScenes } from './testing/pairCli.ts';
+import { caseVerdict, pairTableTests, writeScenes } from './testing/pairCli.ts';
 import { reviewerPairs8 } from './testing/reviewerPairs8.ts';
 
 const { cases: CASES, scenes: SCENES } = reviewerPairs8();
 const DIR = writeScenes('red8', SCENES);
 
-const byId = (id: string) => CASES.find((c) => c.id === id)!;
-type Verdict = {
-  decision: string;
-  rules: { rule: string; decision: string; message: string; values: Record<string, unknown> }[];
-};
-const verdictOf = async (id: string): Promise<Verdict> => {
-  const c = byId(id);
-  return JSON.parse((await safetyCheck(join(DIR, c.scene), c.command, true, c.atS)).text) as Verdict;
-};
+const verdictOf = (id: string) => caseVerdict(CASES, DIR, id);
 
 describe('reviewer pairs (red team 8, held-out real maps) through `edgeplan safety check`', () => {
   pairTableTests(CASES, DIR, 20);

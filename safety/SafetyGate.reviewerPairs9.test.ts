@@ -12,19 +12,14 @@ import { readdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { pairTableTests, safetyCheck, writeScenes } from './testing/pairCli.ts';
+import { caseVerdict, pairTableTests, writeScenes } from './testing/pairCli.ts';
 import { reviewerPairs9 } from './testing/reviewerPairs9.ts';
 
 const { cases: CASES, scenes: SCENES } = reviewerPairs9();
 const DIR = writeScenes('red9', SCENES);
 
-const byId = (id: string) => CASES.find((c) => c.id === id)!;
-type Verdict = { decision: string; rules: { rule: string; decision: string }[] };
-const ruleOf = async (id: string, rule: string): Promise<string | undefined> => {
-  const c = byId(id);
-  const v = JSON.parse((await safetyCheck(join(DIR, c.scene), c.command, true, c.atS)).text) as Verdict;
-  return v.rules.find((r) => r.rule === rule)?.decision;
-};
+const ruleOf = async (id: string, rule: string): Promise<string | undefined> =>
+  (await caseVerdict(CASES, DIR, id)).rules.find((r) => r.rule === rule)?.decision;
 
 describe('reviewer pairs (red team 9, held-out real maps) through `edgeplan safety check`', () => {
   pairTableTests(CASES, DIR, 20);

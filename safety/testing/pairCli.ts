@@ -41,6 +41,23 @@ export async function safetyCheck(
   }
 }
 
+/** `edgeplan safety check --json`'s verdict, as the tables' own tests read it. */
+export interface PairVerdict {
+  decision: string;
+  rules: { rule: string; decision: string; message: string; values: Record<string, unknown> }[];
+}
+
+/** The verdict on case `id` of a table whose scenes are in `dir`, checked at the case's own time. */
+export async function caseVerdict(
+  cases: readonly ReviewerCase[],
+  dir: string,
+  id: string,
+): Promise<PairVerdict> {
+  const c = cases.find((x) => x.id === id);
+  if (!c) throw new Error(`no case ${id}`);
+  return JSON.parse((await safetyCheck(join(dir, c.scene), c.command, true, c.atS)).text) as PairVerdict;
+}
+
 /** The table's tests: `pairs` pairs of a safe and an unsafe scene, each case one of its verdicts. */
 export function pairTableTests(cases: readonly ReviewerCase[], dir: string, pairs: number): void {
   it(`holds ${pairs} pairs, each a safe and an unsafe scene`, () => {
