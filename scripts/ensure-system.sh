@@ -22,7 +22,10 @@ fi
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
   echo "pretest: installing ${need[*]} with apt-get"
   export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq >/dev/null && apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null && exit 0
+  # wait (up to 5 min) for another apt-get / unattended upgrade holding the lock instead of failing
+  lock=(-o DPkg::Lock::Timeout=300)
+  apt-get "${lock[@]}" update -qq >/dev/null &&
+    apt-get "${lock[@]}" install -y -qq --no-install-recommends "${need[@]}" >/dev/null && exit 0
 fi
 echo "pretest: install these system packages first: ${need[*]} (Debian: sudo apt-get install ${need[*]})" >&2
 exit 1

@@ -127,6 +127,11 @@ function genCacheDir(shared: string, extra: string): string {
   return join(tmpdir(), `edgeplan-ros-gen-${h.digest('hex').slice(0, 16)}`);
 }
 
+/** apt-get's message when another package manager holds its lock (lists or dpkg frontend). */
+const APT_LOCK_HELD = /Could not get lock|Unable to lock (the administration )?directory|dpkg frontend lock/;
+/** Tries of `up` while apt's lock is held, 10 s apart (≈ 5 min in all). */
+const APT_LOCK_ATTEMPTS = 30;
+
 /** Starts roscore + rosbridge + rosapi (and generates our test message packages) on a free port. */
 export async function startRosMaster(): Promise<RosMaster> {
   const shared = sharedDir();
@@ -138,16 +143,26 @@ export async function startRosMaster(): Promise<RosMaster> {
   // `up` skips generating when it finds gen/.done: the copy of an earlier start's generated code.
   const genCache = genCacheDir(shared, extra);
   if (existsSync(join(genCache, '.done'))) cpSync(genCache, join(stateDir, 'gen'), { recursive: true });
-  let url: string;
-  try {
-    const r = await run('bash', [up, stateDir, String(port)], {
-      env: { ...process.env, ROS_EXTRA_MSGS: extra },
-      timeout: 600_000,
-    });
-    url = r.stdout.trim().split('\n').pop()!;
-  } catch (e) {
-    const err = e as { stderr?: string; message: string };
-    throw new Error(`ros/up failed: ${err.stderr ?? err.message}`);
+  let url = '';
+  // On a new machine `up` installs ROS with apt-get; another apt-get (unattended upgrades, the
+  // pretest's own install in a parallel run) holding the lock makes it fail at once: wait and retry.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const r = await run('bash', [up, stateDir, String(port)], {
+        env: { ...process.env, ROS_EXTRA_MSGS: extra },
+        timeout: 600_000,
+      });
+      url = r.stdout.trim().split('\n').pop()!;
+      break;
+    } catch (e) {
+      const err = e as { stderr?: string; message: string };
+      const text = err.stderr ?? err.message;
+      if (attempt < APT_LOCK_ATTEMPTS && APT_LOCK_HELD.test(text)) {
+        await new Promise((r) => setTimeout(r, 10_000));
+        continue;
+      }
+      throw new Error(`ros/up failed: ${text}`);
+    }
   }
   if (!existsSync(genCache)) {
     // copied aside, then renamed into place: a test run beside this one sees all of it or none
