@@ -65,9 +65,13 @@ const angleDiff = (a: number, b: number) => Math.abs(Math.atan2(Math.sin(a - b),
 export interface LinkDiff {
   file: string;
   compared: number;
+  /** libOpenDRIVE's junction edges whose incoming lane leaves the junction, compared reversed. */
+  reversed: number;
   /** In libOpenDRIVE's routing graph, not among our successors. */
   lodrOnly: string[];
-  /** Among our successors, not in libOpenDRIVE's routing graph. */
+  /** Our successors through a direct junction (libOpenDRIVE reads none), left out of `oursOnly`. */
+  oursOnlyDirect: number;
+  /** Among our successors, not in libOpenDRIVE's routing graph (direct junctions left out). */
   oursOnly: string[];
 }
 
@@ -129,9 +133,10 @@ function compareFile(file: string, dump: string): { diffs: RoadDiff[]; links?: L
         continue;
       }
       for (const lane of sec.lanes) {
+        // libOpenDRIVE reads an absent `type` as "", we as `none` (no type given).
+        const lodrType = (lane.type || 'none').toLowerCase();
         if (lane.id === 0) {
-          if (ours.center.type.toLowerCase() !== lane.type.toLowerCase())
-            note('lane type', Infinity, `lane 0 @${sec.s0}`);
+          if (ours.center.type.toLowerCase() !== lodrType) note('lane type', Infinity, `lane 0 @${sec.s0}`);
           continue;
         }
         const ol = ours.lanes.find((l) => l.id === lane.id);
@@ -139,8 +144,7 @@ function compareFile(file: string, dump: string): { diffs: RoadDiff[]; links?: L
           note('lane ids', Infinity, `lane ${lane.id} @${sec.s0}`);
           continue;
         }
-        if (ol.type.toLowerCase() !== lane.type.toLowerCase())
-          note('lane type', Infinity, `lane ${lane.id} @${sec.s0}`);
+        if (ol.type.toLowerCase() !== lodrType) note('lane type', Infinity, `lane ${lane.id} @${sec.s0}`);
         for (const [s, w, t, x, y, sx, sy, sz] of lane.samples) {
           const where = `lane ${lane.id} s ${s.toFixed(2)}`;
           const c = geo.laneCenterT(lr.id, lane.id, s);
@@ -149,8 +153,15 @@ function compareFile(file: string, dump: string): { diffs: RoadDiff[]; links?: L
             note('lane border', Infinity, where);
             continue;
           }
-          note('lane width', Math.abs(c.widthM - w), where);
           const tOuter = c.tM + (Math.sign(lane.id) * c.widthM) / 2;
+          if (w < 0) {
+            // A width polynomial below 0 (fitted records): libOpenDRIVE's lane folds over its inner
+            // border; ours keeps width 0 at its inner border (the lanes outside move in alike).
+            note('negative width in file', Math.abs(c.widthM), where);
+            note('negative width in file', Math.abs(tOuter - (t - Math.sign(lane.id) * w)), where);
+            continue;
+          }
+          note('lane width', Math.abs(c.widthM - w), where);
           note('border t', Math.abs(tOuter - t), where);
           const h = p.value.hRoad;
           note(
@@ -192,7 +203,7 @@ function compareLinks(
   edges: [string, number, number, string, number, number][],
   ours: {
     map: { lanes: { id: string; type: string; successors: string[] }[] };
-    geometry: { roads: readonly RoadDefLike[] };
+    geometry: { roads: readonly RoadDefLike[]; junction(id: string): { type: string } | undefined };
   },
 ): LinkDiff {
   const byId = new Map(ours.geometry.roads.map((r) => [r.id, r]));
@@ -214,27 +225,71 @@ function compareLinks(
   // both leave the contact.
   const lanes = new Map(ours.map.lanes.filter((l) => l.type === 'driving').map((l) => [l.id, l]));
   const theirs = new Set<string>();
+  let reversed = 0;
   for (const [r0, s0, l0, r1, s1, l1] of edges) {
     const a = key(r0, s0, l0);
     const b = key(r1, s1, l1);
-    if (a && b && lanes.has(a) && lanes.has(b)) theirs.add(`${a}>${b}`);
+    if (!(a && b && lanes.has(a) && lanes.has(b))) continue;
+    // libOpenDRIVE links a junction's lanes incoming -> connecting whatever the incoming lane's
+    // driving direction (OpenDriveMap::get_routing_graph); where the incoming lane leaves the
+    // junction, the connection is the connecting lane's successor in driving direction.
+    if (junctionEdgeLeaves(byId.get(r0), byId.get(r1), l0)) {
+      reversed++;
+      theirs.add(`${b}>${a}`);
+    } else theirs.add(`${a}>${b}`);
   }
-  const rhtLane = (id: string) => !byId.get(id.slice(0, id.lastIndexOf('_', id.lastIndexOf('_') - 1)))?.lht;
+  const roadOf = (id: string) => id.slice(0, id.lastIndexOf('_', id.lastIndexOf('_') - 1));
+  const rhtLane = (id: string) => !byId.get(roadOf(id))?.lht;
   const mine = new Set<string>();
   for (const l of lanes.values())
     if (rhtLane(l.id)) for (const b of l.successors) if (lanes.has(b) && rhtLane(b)) mine.add(`${l.id}>${b}`);
+  // libOpenDRIVE reads no direct junction (`linkedRoad`); ours links their lanes (OpenDRIVE 1.7).
+  const viaDirect = (e: string): boolean => {
+    const [a, b] = e.split('>') as [string, string];
+    const ra = byId.get(roadOf(a));
+    const rb = byId.get(roadOf(b));
+    const direct = (l?: { type: string; id: string }) =>
+      l?.type === 'junction' && ours.geometry.junction(l.id)?.type === 'direct';
+    return !!ra && !!rb && (direct(ra.succ) || direct(ra.pred)) && (direct(rb.succ) || direct(rb.pred));
+  };
+  const oursOnly = [...mine].filter((e) => !theirs.has(e));
   return {
     file,
     compared: theirs.size,
+    reversed,
     lodrOnly: [...theirs].filter((e) => !mine.has(e)),
-    oursOnly: [...mine].filter((e) => !theirs.has(e)),
+    oursOnly: oursOnly.filter((e) => !viaDirect(e)),
+    oursOnlyDirect: oursOnly.filter(viaDirect).length,
   };
 }
 
 interface RoadDefLike {
   id: string;
   lht: boolean;
+  junction: string;
+  pred?: { type: string; id: string };
+  succ?: { type: string; id: string };
   sections: readonly { s: number }[];
+}
+
+/**
+ * Whether a libOpenDRIVE routing edge from lane `fromLane` of road `from` to road `to` is a
+ * junction connection (`to` a connecting road of a junction that `from` links to) whose incoming
+ * lane drives away from the junction: right lanes (negative ids) drive along s, so they reach the
+ * junction only if it is the road's successor, left lanes only if it is its predecessor.
+ */
+function junctionEdgeLeaves(
+  from: RoadDefLike | undefined,
+  to: RoadDefLike | undefined,
+  fromLane: number,
+): boolean {
+  // `from` may itself be a connecting road of another junction (junctions linked back to back).
+  if (!from || !to || to.junction === '-1') return false;
+  const isJ = (l?: { type: string; id: string }) => l?.type === 'junction' && l.id === to.junction;
+  if (!isJ(from.succ) && !isJ(from.pred)) return false;
+  // libOpenDRIVE takes the incoming road's last section when its successor is the junction.
+  const atEnd = isJ(from.succ);
+  return atEnd ? fromLane > 0 : fromLane < 0;
 }
 
 function main(): void {
@@ -272,8 +327,10 @@ function main(): void {
   );
   const sum = (f: (l: LinkDiff) => number) => links.reduce((a, l) => a + f(l), 0);
   console.log(
-    `lane successors (driving lanes, right-hand roads): libOpenDRIVE ${sum((l) => l.compared)}, ` +
-      `missing in ours ${sum((l) => l.lodrOnly.length)}, ours not in libOpenDRIVE ${sum((l) => l.oursOnly.length)}`,
+    `lane successors (driving lanes, right-hand roads): libOpenDRIVE ${sum((l) => l.compared)} ` +
+      `(${sum((l) => l.reversed)} junction links against the incoming lane's direction, compared reversed), ` +
+      `missing in ours ${sum((l) => l.lodrOnly.length)}, ours not in libOpenDRIVE ${sum((l) => l.oursOnly.length)} ` +
+      `(and ${sum((l) => l.oursOnlyDirect)} through direct junctions, which libOpenDRIVE does not read)`,
   );
   for (const l of links)
     if (l.lodrOnly.length + l.oursOnly.length > 0)
