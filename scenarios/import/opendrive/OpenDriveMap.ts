@@ -19,7 +19,7 @@ import {
   type StopLine,
   type Vec2,
 } from '../../../core/index.ts';
-import { type GeoReference, parseGeoReference } from './GeoReference.ts';
+import { type GeoOffset, type GeoReference, parseGeoReference } from './GeoReference.ts';
 import { addCounterConnections, type JunctionDef } from './JunctionNetwork.ts';
 import { type GeometryRecord, ReferenceLine, type RefPoint } from './ReferenceLine.ts';
 import { RoadGeometry, S_TOLERANCE_M, sOnRoad } from './RoadGeometry.ts';
@@ -153,6 +153,12 @@ export interface OpenDriveResult {
   geometry: RoadGeometry;
   /** The header's geoReference (PROJ parameters of the map frame), when the file has one. */
   geoReference?: GeoReference;
+  /**
+   * The header's `<offset>` (the map frame in the geoReference's projected frame: rotate by hdg,
+   * then add x, y, z; `toProjectedFrame`), when the file has one; missing attributes read as 0,
+   * as esmini reads them. The map's coordinates are not moved by it.
+   */
+  geoOffset?: GeoOffset;
   /** Road frame → map frame, flat (t in the ground plane); undefined for an unknown road or an s beyond it. */
   roadPose(roadId: string, sM: number, tM: number): { x: number; y: number; headingRad: number } | undefined;
   /**
@@ -674,6 +680,15 @@ export function buildOpenDrive(root: XNode, mapId: string, opts: OpenDriveOption
   // A text-only element parses to a plain string, one with attributes to a node with '#text'.
   const geoNode = (header?.geoReference as (string | XNode)[] | undefined)?.[0];
   const geoReference = parseGeoReference(typeof geoNode === 'string' ? geoNode : geoNode?.['#text']);
+  const offNode = kid(header, 'offset');
+  const geoOffset: GeoOffset | undefined = offNode
+    ? {
+        x: num(offNode, 'x', '/OpenDRIVE/header/offset', 0),
+        y: num(offNode, 'y', '/OpenDRIVE/header/offset', 0),
+        z: num(offNode, 'z', '/OpenDRIVE/header/offset', 0),
+        hdg: num(offNode, 'hdg', '/OpenDRIVE/header/offset', 0),
+      }
+    : undefined;
   if (revMinor > 8) warnings.push(`OpenDRIVE 1.${revMinor} is newer than 1.8; read as 1.8`);
   const roads = kids(root, 'road').map((r, i) => readRoad(r, i, unsupported, warnings));
   const byRoad = new Map(roads.map((r) => [r.id, r]));
@@ -897,6 +912,7 @@ export function buildOpenDrive(root: XNode, mapId: string, opts: OpenDriveOption
     signalHeads: readSignalHeads(roads, stopLines),
     geometry: new RoadGeometry(roads, readJunctions(junctions, roads)),
     ...(geoReference ? { geoReference } : {}),
+    ...(geoOffset ? { geoOffset } : {}),
     roadPose(roadId, sM, tM) {
       const road = byRoad.get(roadId);
       if (!road || !(sM >= -S_TOLERANCE_M && sM <= road.length + S_TOLERANCE_M)) return undefined;
