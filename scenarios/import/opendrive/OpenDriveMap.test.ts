@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { RoadMap } from '../../../core/map/RoadMap.ts';
 import { importOpenDrive, loadOpenDrive, parseOpenDrive } from './index.ts';
-import { NEGATIVE_WIDTH_XODR, straightRoadXodr } from './testRoads.ts';
+import { BORDER_LANES_XODR, NEGATIVE_WIDTH_XODR, straightRoadXodr } from './testRoads.ts';
 
 const TOWN02 = new URL('../../../data/carla/Town02.xodr', import.meta.url).pathname;
 
@@ -347,6 +347,34 @@ describe('OpenDRIVE lane widths along s', () => {
     const at = (x: number) => map.lanesAt(x, -4.7).map((l) => l.data.id);
     expect(at(90)).toContain('7_0_-2');
     expect(at(10)).not.toContain('7_0_-2');
+  });
+});
+
+describe('OpenDRIVE lanes given by <border> records', () => {
+  it('reads each lane from its inner border out to the border record (t from the reference line)', () => {
+    const r = mustParse(BORDER_LANES_XODR);
+    const g = r.geometry;
+    // Lane 2 at s = 10: 3.5 … 7 + 0.5 = 7.5.
+    expect(g.laneCenterT('3', 2, 10)!.tM).toBeCloseTo(5.5, 12);
+    expect(g.laneWidthAt('3', 2, 10)).toBeCloseTo(4, 12);
+    expect(g.laneWidthAt('3', 1, 10)).toBeCloseTo(3.5, 12);
+    // Lane -2: -3.25 … -6.25 before s = 10, … -6.5 from there (records relative to the section start).
+    expect(g.laneCenterT('3', -2, 5)!.tM).toBeCloseTo(-4.75, 12);
+    expect(g.laneWidthAt('3', -2, 15)).toBeCloseTo(3.25, 12);
+    // Lane -3 has a width too: the width wins (1 m outside -6.5), not the border at -20.
+    expect(g.laneCenterT('3', -3, 15)!.tM).toBeCloseTo(-7, 12);
+    expect(g.laneWidthAt('3', -3, 15)).toBeCloseTo(1, 12);
+    expect(g.outerT(g.road('3')!, 15, -1)).toBeCloseTo(-7.5, 12);
+    expect(g.laneAtT('3', 15, 6)).toEqual({ laneId: 2, offsetM: expect.closeTo(6 - 5.625, 12) });
+    // The RoadMap lanes: lane -1 centre at y = -1.625, lane 2 widening along s.
+    const m = r.map;
+    const l1 = m.lanes.find((x) => x.id === '3_0_-1')!;
+    expect(l1.centerline[0]!.y).toBeCloseTo(-1.625, 12);
+    expect(l1.widthM).toBeCloseTo(3.25, 12);
+    const l2 = m.lanes.find((x) => x.id === '3_0_2')!;
+    expect(l2.widthsM![0]).toBeCloseTo(4.5, 6); // lane 2 drives against s: its first point is s = 20
+    expect(l2.widthsM![l2.widthsM!.length - 1]).toBeCloseTo(3.5, 6);
+    expect(r.unsupported.filter((u) => u.includes('border'))).toEqual([]);
   });
 });
 

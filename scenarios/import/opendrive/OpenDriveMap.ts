@@ -72,6 +72,11 @@ export interface LaneDef {
   id: number;
   type: string;
   widths: Poly[];
+  /**
+   * `<border>` records (t of the lane's outer border, from the reference line), read where the lane
+   * has no `<width>` (ASAM OpenDRIVE 1.8 §11.6.2: width wins when both are given).
+   */
+  borders?: Poly[];
   mark: string;
   pred?: number;
   succ?: number;
@@ -171,6 +176,20 @@ export interface OpenDriveResult {
     laneId: number,
     sM: number,
   ): Result<{ laneId: string; sM: number; forward: boolean }>;
+}
+
+/**
+ * How far a lane moves the lanes outside it at ds into its section, m (its width where it is not
+ * negative): the `<width>` polynomial, or for a lane given by `<border>` records (and no width) the
+ * distance from its inner border at t `tInner` to the border's t, along its side (`side` 1 left,
+ * −1 right). ASAM OpenDRIVE 1.8 §11.6.2: a border is the lane's outer limit, independent of its
+ * inner lanes; t is a road coordinate (files with borders define no lane offset, rule
+ * road.lanes.lane_offset.no_offset_if_border_defined). libOpenDRIVE and esmini read no borders
+ * (such lanes have width 0 there).
+ */
+export function laneAdvanceAt(l: LaneDef, ds: number, tInner: number, side: number): number {
+  if (l.widths.length > 0 || !l.borders?.length) return polyAt(l.widths, ds);
+  return side * (polyAt(l.borders, ds) - tInner);
 }
 
 export function polyAt(list: Poly[], ds: number, base = 0): number {
@@ -288,12 +307,17 @@ function readGeometry(g: XNode, path: string, unsupported: string[], warnings: s
   return { ...base, kind: 'line' };
 }
 
-function readLane(n: XNode, path: string, unsupported: string[]): LaneDef {
+function readLane(n: XNode, path: string): LaneDef {
   const id = num(n, 'id', path);
   const widths = kids(n, 'width').map((w, i) => readPoly(w, `${path}/width[${i}]`, 'sOffset'));
   widths.sort((a, b) => a.s - b.s);
-  if (widths.length === 0 && kids(n, 'border').length > 0 && id !== 0)
-    unsupported.push(`${path}/border: lane border records not supported (lane read with zero width)`);
+  // Borders count only where the lane has no width (the spec: width wins where both are given).
+  const borders =
+    widths.length === 0 && id !== 0
+      ? kids(n, 'border')
+          .map((b, i) => readPoly(b, `${path}/border[${i}]`, 'sOffset'))
+          .sort((a, b) => a.s - b.s)
+      : [];
   const link = kid(n, 'link');
   const p = kid(link, 'predecessor');
   const s = kid(link, 'successor');
@@ -302,6 +326,7 @@ function readLane(n: XNode, path: string, unsupported: string[]): LaneDef {
     id,
     type: (attr(n, 'type') ?? 'driving').toLowerCase(),
     widths,
+    ...(borders.length > 0 ? { borders } : {}),
     mark: (attr(kid(n, 'roadMark'), 'type') ?? 'none').toLowerCase(),
     ...(p && attr(p, 'id') !== undefined ? { pred: num(p, 'id', `${path}/link/predecessor`) } : {}),
     ...(s && attr(s, 'id') !== undefined ? { succ: num(s, 'id', `${path}/link/successor`) } : {}),
@@ -332,7 +357,7 @@ function readRoad(r: XNode, idx: number, unsupported: string[], warnings: string
       const lanes: LaneDef[] = [];
       for (const side of ['left', 'right'] as const)
         kids(kid(sn, side), 'lane').forEach((ln, j) => {
-          lanes.push(readLane(ln, `${sp}/${side}/lane[${j}]`, unsupported));
+          lanes.push(readLane(ln, `${sp}/${side}/lane[${j}]`));
         });
       const centre = kid(kid(sn, 'center'), 'lane');
       const centerMark = (attr(kid(centre, 'roadMark'), 'type') ?? 'none').toLowerCase();
@@ -516,7 +541,7 @@ function buildSection(road: RoadDef, secIdx: number, out: BuiltLane[], mapRule: 
       for (const l of list) {
         // A width polynomial that dips below 0 (fitted records near a section's end) gives the lane
         // no extent but still moves the lanes outside it in, as esmini and libOpenDRIVE stack it.
-        const raw = polyAt(l.widths, ds);
+        const raw = laneAdvanceAt(l, ds, t, side);
         const w = Math.max(0, raw);
         inner.get(l.id)![k] = t;
         outer.get(l.id)![k] = t + side * w;
