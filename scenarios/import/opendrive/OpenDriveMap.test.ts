@@ -375,6 +375,20 @@ describe('OpenDRIVE lanes given by <border> records', () => {
     expect(l2.widthsM![0]).toBeCloseTo(4.5, 6); // lane 2 drives against s: its first point is s = 20
     expect(l2.widthsM![l2.widthsM!.length - 1]).toBeCloseTo(3.5, 6);
     expect(r.unsupported.filter((u) => u.includes('border'))).toEqual([]);
+    expect(r.warnings.filter((w) => w.includes('border'))).toEqual([]);
+  });
+
+  it('reads a border on the far side of the reference line as a distance on the lane side, with a warning', () => {
+    // Some exporters write a right lane's border as +distance (Digibus Koppl 2018: lane -1 at +3.44).
+    const r = mustParse(
+      BORDER_LANES_XODR.replace(
+        '<border sOffset="0" a="-3.25" b="0" c="0" d="0"/>',
+        '<border sOffset="0" a="3.25" b="0.01" c="0" d="0"/>',
+      ),
+    );
+    expect(r.geometry.laneCenterT('3', -1, 10)!.tM).toBeCloseTo(-(3.25 + 0.1) / 2, 12);
+    expect(r.geometry.laneWidthAt('3', -1, 10)).toBeCloseTo(3.35, 12);
+    expect(r.warnings.some((w) => w.includes('lane[0]/border') && w.includes('distance'))).toBe(true);
   });
 });
 

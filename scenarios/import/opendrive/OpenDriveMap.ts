@@ -307,7 +307,7 @@ function readGeometry(g: XNode, path: string, unsupported: string[], warnings: s
   return { ...base, kind: 'line' };
 }
 
-function readLane(n: XNode, path: string): LaneDef {
+function readLane(n: XNode, path: string, warnings: string[]): LaneDef {
   const id = num(n, 'id', path);
   const widths = kids(n, 'width').map((w, i) => readPoly(w, `${path}/width[${i}]`, 'sOffset'));
   widths.sort((a, b) => a.s - b.s);
@@ -318,6 +318,20 @@ function readLane(n: XNode, path: string): LaneDef {
           .map((b, i) => readPoly(b, `${path}/border[${i}]`, 'sOffset'))
           .sort((a, b) => a.s - b.s)
       : [];
+  // The spec gives a border as a position; exporters write it as signed t (qc-opendrive's examples:
+  // lane -1 at a = -3.57) or as a distance from the reference line (Digibus Koppl, 2018: lane -1 at
+  // +3.44). A border starting on the far side of the reference line is read as a distance.
+  if (borders.length > 0 && borders[0]!.a * Math.sign(id) < 0) {
+    warnings.push(
+      `${path}/border: starts on the far side of the reference line; read as a distance on the lane's side`,
+    );
+    for (const b of borders) {
+      b.a = -b.a;
+      b.b = -b.b;
+      b.c = -b.c;
+      b.d = -b.d;
+    }
+  }
   const link = kid(n, 'link');
   const p = kid(link, 'predecessor');
   const s = kid(link, 'successor');
@@ -357,7 +371,7 @@ function readRoad(r: XNode, idx: number, unsupported: string[], warnings: string
       const lanes: LaneDef[] = [];
       for (const side of ['left', 'right'] as const)
         kids(kid(sn, side), 'lane').forEach((ln, j) => {
-          lanes.push(readLane(ln, `${sp}/${side}/lane[${j}]`));
+          lanes.push(readLane(ln, `${sp}/${side}/lane[${j}]`, warnings));
         });
       const centre = kid(kid(sn, 'center'), 'lane');
       const centerMark = (attr(kid(centre, 'roadMark'), 'type') ?? 'none').toLowerCase();
