@@ -33,6 +33,8 @@ interface LodrRoad {
   /** [s, x, y, hdg, z] */
   ref: [number, number, number, number, number][];
   sections: { s0: number; s1: number; lanes: LodrLane[] }[];
+  /** Samples libOpenDRIVE could not evaluate (it throws, e.g. a paramPoly3 beyond its table). */
+  unevaluated?: number;
 }
 
 /** One road's comparison: the worst error per quantity (m; heading in rad) and where. */
@@ -49,6 +51,8 @@ export interface RoadDiff {
    * libOpenDRIVE does not read (width 0 there; ours from the border, OpenDRIVE 1.8 §11.6.2).
    */
   borderLanes?: number;
+  /** Samples libOpenDRIVE could not evaluate (left out). */
+  unevaluated?: number;
 }
 
 function argValue(name: string, dflt: string): string {
@@ -95,6 +99,7 @@ function compareFile(file: string, dump: string): { diffs: RoadDiff[]; links?: L
   const diffs: RoadDiff[] = [];
   for (const lr of lodr.roads) {
     const d: RoadDiff = { file, road: lr.id, maxM: 0, worst: '', where: '', headingRad: 0, byQuantity: {} };
+    if (lr.unevaluated) d.unevaluated = lr.unevaluated;
     const note = (q: string, err: number, where: string) => {
       if (!(err <= (d.byQuantity[q] ?? 0))) d.byQuantity[q] = Number.isFinite(err) ? err : Infinity;
       if (q === 'heading') {
@@ -338,6 +343,12 @@ function main(): void {
     `\n${files.length} files (${errors.length} not compared), ${all.length} roads: ` +
       `${within(0.01)} within 1 cm, ${within(0.1)} within 10 cm, ${all.length - within(0.1)} beyond`,
   );
+  const unevaluated = all.filter((d) => d.unevaluated);
+  if (unevaluated.length > 0)
+    console.log(
+      `${unevaluated.reduce((a, d) => a + d.unevaluated!, 0)} samples on ${unevaluated.length} roads libOpenDRIVE ` +
+        `could not evaluate (left out): ${unevaluated.map((d) => `${d.file}#${d.road}`).join(' ')}`,
+    );
   const borderLanes = all.reduce((a, d) => a + (d.borderLanes ?? 0), 0);
   if (borderLanes > 0)
     console.log(`${borderLanes} lanes by <border> records not compared (libOpenDRIVE reads them as width 0)`);
