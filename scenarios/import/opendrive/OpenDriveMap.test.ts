@@ -2,7 +2,12 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { RoadMap } from '../../../core/map/RoadMap.ts';
 import { importOpenDrive, loadOpenDrive, parseOpenDrive } from './index.ts';
-import { BORDER_LANES_XODR, NEGATIVE_WIDTH_XODR, straightRoadXodr } from './testRoads.ts';
+import {
+  BORDER_LANES_XODR,
+  LANE_OFFSET_EXAMPLE_XODR,
+  NEGATIVE_WIDTH_XODR,
+  straightRoadXodr,
+} from './testRoads.ts';
 
 const TOWN02 = new URL('../../../data/carla/Town02.xodr', import.meta.url).pathname;
 
@@ -124,6 +129,19 @@ describe('OpenDRIVE lanes', () => {
   it('shifts all lanes by the laneOffset', () => {
     const m = mustParse(straightRoadXodr({ laneOffsetM: 1 })).map;
     expect(m.lanes.find((x) => x.id === '7_0_-1')!.centerline[0]!.y).toBeCloseTo(-0.75, 9);
+  });
+
+  it('has no lane offset before the first laneOffset record (the spec example opens at s = 25; libOpenDRIVE so)', () => {
+    const r = mustParse(LANE_OFFSET_EXAMPLE_XODR);
+    const g = r.geometry;
+    expect(g.laneCenterT('1', -1, 0)!.tM).toBeCloseTo(-1.5, 12);
+    expect(g.laneCenterT('1', -1, 20)!.tM).toBeCloseTo(-1.5, 12);
+    expect(g.laneCenterT('1', 0, 10)!.tM).toBe(0);
+    expect(g.laneCenterT('1', -1, 50)!.tM).toBeCloseTo(1.625 - 1.5, 12);
+    expect(g.laneCenterT('1', 1, 90)!.tM).toBeCloseTo(3.25 + 1.5, 12);
+    const l = r.map.lanes.find((x) => x.id === '1_0_-1')!;
+    expect(l.centerline[0]).toEqual({ x: 0, y: -1.5 });
+    expect(l.centerline.find((p) => Math.abs(p.x - 50) < 1e-9)!.y).toBeCloseTo(1.625 - 1.5, 12);
   });
 
   it('allows a lane change across a broken mark and not across a solid one', () => {

@@ -363,6 +363,11 @@ function readRoad(r: XNode, idx: number, unsupported: string[], warnings: string
     readPoly(o, `${path}/lanes/laneOffset[${i}]`, 's'),
   );
   offsets.sort((a, b) => a.s - b.s);
+  // Before the first record there is no lane offset: the spec's own example (ASAM OpenDRIVE 1.8
+  // §11.4, a left-turn lane opening from s = 25: records at s = 25 and 75) starts at 0, and
+  // libOpenDRIVE adds the offset to the lanes only from its first record (CubicProfile::add).
+  // esmini evaluates the first record backwards (3.25 m at s = 0 in that example).
+  if (offsets.length > 0 && offsets[0]!.s > 0) offsets.unshift({ s: 0, a: 0, b: 0, c: 0, d: 0 });
   const secNodes = kids(lanesN, 'laneSection');
   if (secNodes.length === 0) throw new ImportError(`${path}/lanes`, 'road has no <laneSection>');
   const sections: SectionDef[] = secNodes

@@ -77,3 +77,24 @@ export const BORDER_LANES_XODR = `<?xml version="1.0"?>
  </lanes>
 </road>
 </OpenDRIVE>`;
+
+/**
+ * ASAM OpenDRIVE 1.8 §11.4's lane-offset example on a straight 100 m road: records at s = 25
+ * (a = 0, c = 3.9e-3, d = -5.2e-5) and s = 75 (a = 3.25), one 3 m lane each side. Hand-computed
+ * offset: 0 before s = 25, 1.625 at s = 50 (c·25² + d·25³), 3.25 from s = 75.
+ */
+export const LANE_OFFSET_EXAMPLE_XODR = `<?xml version="1.0"?>
+<OpenDRIVE><header revMajor="1" revMinor="7"/>
+<road id="1" length="100" junction="-1">
+ <planView><geometry s="0" x="0" y="0" hdg="0" length="100"><line/></geometry></planView>
+ <lanes>
+  <laneOffset s="25.0" a="0.0" b="0.0" c="3.9e-03" d="-5.2e-05"/>
+  <laneOffset s="75.0" a="3.25" b="0.0" c="0.0" d="0.0"/>
+  <laneSection s="0">
+   <left><lane id="1" type="driving"><width sOffset="0" a="3" b="0" c="0" d="0"/></lane></left>
+   <center><lane id="0" type="none"/></center>
+   <right><lane id="-1" type="driving"><width sOffset="0" a="3" b="0" c="0" d="0"/></lane></right>
+  </laneSection>
+ </lanes>
+</road>
+</OpenDRIVE>`;
