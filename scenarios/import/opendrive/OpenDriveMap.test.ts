@@ -144,6 +144,20 @@ describe('OpenDRIVE lanes', () => {
     expect(l.centerline.find((p) => Math.abs(p.x - 50) < 1e-9)!.y).toBeCloseTo(1.625 - 1.5, 12);
   });
 
+  it('reads the lanes of a second <left> / <right> element and keeps the first of a lane id given twice', () => {
+    const r = mustParse(
+      straightRoadXodr().replace(
+        '</right>',
+        '</right><right><lane id="-3" type="shoulder"><width sOffset="0" a="1" b="0" c="0" d="0"/></lane></right>' +
+          '<left><lane id="1" type="sidewalk"><width sOffset="0" a="9" b="0" c="0" d="0"/></lane></left>',
+      ),
+    );
+    expect(r.geometry.laneCenterT('7', -3, 10)!.tM).toBeCloseTo(-7.5, 12);
+    expect(r.geometry.laneTypeAt('7', 1, 10)).toBe('driving');
+    expect(r.geometry.laneWidthAt('7', 1, 10)).toBeCloseTo(3.5, 12);
+    expect(r.warnings.some((w) => w.includes('left[1]/lane[0]') && w.includes('given twice'))).toBe(true);
+  });
+
   it('allows a lane change across a broken mark and not across a solid one', () => {
     const m = mustParse(straightRoadXodr()).map;
     const l1 = m.lanes.find((x) => x.id === '7_0_-1')!;

@@ -374,9 +374,17 @@ function readRoad(r: XNode, idx: number, unsupported: string[], warnings: string
     .map((sn, i) => {
       const sp = `${path}/lanes/laneSection[${i}]`;
       const lanes: LaneDef[] = [];
+      // Every <left> / <right> element (the schema allows one each; maliput's test maps write two,
+      // libOpenDRIVE reads every lane of the section); a lane id given twice keeps its first lane.
       for (const side of ['left', 'right'] as const)
-        kids(kid(sn, side), 'lane').forEach((ln, j) => {
-          lanes.push(readLane(ln, `${sp}/${side}/lane[${j}]`, warnings));
+        kids(sn, side).forEach((group, g) => {
+          kids(group, 'lane').forEach((ln, j) => {
+            const lp = `${sp}/${side}${g > 0 ? `[${g}]` : ''}/lane[${j}]`;
+            const lane = readLane(ln, lp, warnings);
+            if (lanes.some((l) => l.id === lane.id))
+              warnings.push(`${lp}: lane id ${lane.id} given twice; the first kept`);
+            else lanes.push(lane);
+          });
         });
       const centre = kid(kid(sn, 'center'), 'lane');
       const centerMark = (attr(kid(centre, 'roadMark'), 'type') ?? 'none').toLowerCase();
