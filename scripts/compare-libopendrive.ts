@@ -18,7 +18,7 @@
 import { execFileSync } from 'node:child_process';
 import { readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadOpenDrive } from '../scenarios/import/opendrive/index.ts';
+import { type GeometryRecord, loadOpenDrive } from '../scenarios/import/opendrive/index.ts';
 
 interface LodrLane {
   id: number;
@@ -53,6 +53,12 @@ export interface RoadDiff {
   borderLanes?: number;
   /** Samples libOpenDRIVE could not evaluate (left out). */
   unevaluated?: number;
+  /**
+   * Largest |arc length − @length| of the road's paramPoly3 records, m, where over 1 mm (a file the
+   * spec's length rule rejects): esmini stretches the curve onto @length (ParamPoly3::calcS2PMap),
+   * as we do; libOpenDRIVE runs it by arc length and jumps to its end point at @length.
+   */
+  paramPoly3LengthMismatchM?: number;
 }
 
 function argValue(name: string, dflt: string): string {
@@ -76,6 +82,8 @@ export interface LinkDiff {
   compared: number;
   /** libOpenDRIVE's junction edges whose incoming lane leaves the junction, compared reversed. */
   reversed: number;
+  /** libOpenDRIVE's edges inside a road between lanes of opposite sides (left out). */
+  opposite: number;
   /** In libOpenDRIVE's routing graph, not among our successors. */
   lodrOnly: string[];
   /** Our successors through a direct junction (libOpenDRIVE reads none), left out of `oursOnly`. */
@@ -201,6 +209,8 @@ function compareFile(file: string, dump: string): { diffs: RoadDiff[]; links?: L
         if (!sec.lanes.some((x) => x.id === l.id))
           note('lane ids', Infinity, `extra lane ${l.id} @${sec.s0}`);
     }
+    const mismatch = paramPoly3LengthMismatchM(road.line.records);
+    if (mismatch > 1e-3) d.paramPoly3LengthMismatchM = mismatch;
     diffs.push(d);
   }
   for (const road of geo.roads)
@@ -249,10 +259,18 @@ function compareLinks(
   const lanes = new Map(ours.map.lanes.filter((l) => l.type === 'driving').map((l) => [l.id, l]));
   const theirs = new Set<string>();
   let reversed = 0;
+  let opposite = 0;
   for (const [r0, s0, l0, r1, s1, l1] of edges) {
     const a = key(r0, s0, l0);
     const b = key(r1, s1, l1);
     if (!(a && b && lanes.has(a) && lanes.has(b))) continue;
+    // A lane link inside a road between lanes of opposite sides (qc-opendrive's lane-link examples:
+    // lane -1 with predecessor 1): both lanes leave the section boundary, no successor either way;
+    // libOpenDRIVE links it by the ids.
+    if (r0 === r1 && Math.sign(l0) !== Math.sign(l1)) {
+      opposite++;
+      continue;
+    }
     // libOpenDRIVE links a junction's lanes incoming -> connecting whatever the incoming lane's
     // driving direction (OpenDriveMap::get_routing_graph); where the incoming lane leaves the
     // junction, the connection is the connecting lane's successor in driving direction.
@@ -280,10 +298,28 @@ function compareLinks(
     file,
     compared: theirs.size,
     reversed,
+    opposite,
     lodrOnly: [...theirs].filter((e) => !mine.has(e)),
     oursOnly: oursOnly.filter((e) => !viaDirect(e)),
     oursOnlyDirect: oursOnly.filter(viaDirect).length,
   };
+}
+
+/** Largest |arc length − @length| of a road's paramPoly3 records, m (midpoint rule, 4000 steps). */
+function paramPoly3LengthMismatchM(records: readonly GeometryRecord[]): number {
+  let worst = 0;
+  for (const r of records) {
+    if (r.kind !== 'paramPoly3') continue;
+    const pEnd = r.normalized ? 1 : r.length;
+    const n = 4000;
+    let arc = 0;
+    for (let i = 0; i < n; i++) {
+      const p = ((i + 0.5) / n) * pEnd;
+      arc += Math.hypot(r.bU + p * (2 * r.cU + 3 * r.dU * p), r.bV + p * (2 * r.cV + 3 * r.dV * p));
+    }
+    worst = Math.max(worst, Math.abs((arc * pEnd) / n - r.length));
+  }
+  return worst;
 }
 
 interface RoadDefLike {
@@ -354,13 +390,20 @@ function main(): void {
     console.log(`${borderLanes} lanes by <border> records not compared (libOpenDRIVE reads them as width 0)`);
   const kinds = new Map<string, number>();
   for (const d of all) if (d.maxM > 0.01) kinds.set(d.worst, (kinds.get(d.worst) ?? 0) + 1);
+  const pp3 = all.filter((d) => d.maxM > 0.01 && d.paramPoly3LengthMismatchM);
+  if (pp3.length > 0)
+    console.log(
+      `roads > 1 cm with a paramPoly3 whose @length is not its arc length (> 1 mm; esmini stretches, ` +
+        `libOpenDRIVE does not): ${pp3.length}, mismatch up to ${Math.max(...pp3.map((d) => d.paramPoly3LengthMismatchM!)).toFixed(3)} m`,
+    );
   console.log(
     `roads > 1 cm by worst quantity: ${[...kinds].map(([k, n]) => `${k} ${n}`).join(', ') || 'none'}`,
   );
   const sum = (f: (l: LinkDiff) => number) => links.reduce((a, l) => a + f(l), 0);
   console.log(
     `lane successors (driving lanes, right-hand roads): libOpenDRIVE ${sum((l) => l.compared)} ` +
-      `(${sum((l) => l.reversed)} junction links against the incoming lane's direction, compared reversed), ` +
+      `(${sum((l) => l.reversed)} junction links against the incoming lane's direction, compared reversed; ` +
+      `${sum((l) => l.opposite)} lane links between opposite sides of a road left out), ` +
       `missing in ours ${sum((l) => l.lodrOnly.length)}, ours not in libOpenDRIVE ${sum((l) => l.oursOnly.length)} ` +
       `(and ${sum((l) => l.oursOnlyDirect)} through direct junctions, which libOpenDRIVE does not read)`,
   );
