@@ -18,7 +18,7 @@
 import { execFileSync } from 'node:child_process';
 import { readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadOpenDrive } from '../scenarios/import/opendrive/index.ts';
+import { type GeometryRecord, loadOpenDrive } from '../scenarios/import/opendrive/index.ts';
 
 interface LodrLane {
   id: number;
@@ -33,6 +33,8 @@ interface LodrRoad {
   /** [s, x, y, hdg, z] */
   ref: [number, number, number, number, number][];
   sections: { s0: number; s1: number; lanes: LodrLane[] }[];
+  /** Samples libOpenDRIVE could not evaluate (it throws, e.g. a paramPoly3 beyond its table). */
+  unevaluated?: number;
 }
 
 /** One road's comparison: the worst error per quantity (m; heading in rad) and where. */
@@ -44,6 +46,19 @@ export interface RoadDiff {
   where: string;
   headingRad: number;
   byQuantity: Record<string, number>;
+  /**
+   * Lanes not compared because they, or a lane inside them, are given by `<border>` records, which
+   * libOpenDRIVE does not read (width 0 there; ours from the border, OpenDRIVE 1.8 §11.6.2).
+   */
+  borderLanes?: number;
+  /** Samples libOpenDRIVE could not evaluate (left out). */
+  unevaluated?: number;
+  /**
+   * Largest |arc length − @length| of the road's paramPoly3 records, m, where over 1 mm (a file the
+   * spec's length rule rejects): esmini stretches the curve onto @length (ParamPoly3::calcS2PMap),
+   * as we do; libOpenDRIVE runs it by arc length and jumps to its end point at @length.
+   */
+  paramPoly3LengthMismatchM?: number;
 }
 
 function argValue(name: string, dflt: string): string {
@@ -65,9 +80,15 @@ const angleDiff = (a: number, b: number) => Math.abs(Math.atan2(Math.sin(a - b),
 export interface LinkDiff {
   file: string;
   compared: number;
+  /** libOpenDRIVE's junction edges whose incoming lane leaves the junction, compared reversed. */
+  reversed: number;
+  /** libOpenDRIVE's edges inside a road between lanes of opposite sides (left out). */
+  opposite: number;
   /** In libOpenDRIVE's routing graph, not among our successors. */
   lodrOnly: string[];
-  /** Among our successors, not in libOpenDRIVE's routing graph. */
+  /** Our successors through a direct junction (libOpenDRIVE reads none), left out of `oursOnly`. */
+  oursOnlyDirect: number;
+  /** Among our successors, not in libOpenDRIVE's routing graph (direct junctions left out). */
   oursOnly: string[];
 }
 
@@ -86,6 +107,7 @@ function compareFile(file: string, dump: string): { diffs: RoadDiff[]; links?: L
   const diffs: RoadDiff[] = [];
   for (const lr of lodr.roads) {
     const d: RoadDiff = { file, road: lr.id, maxM: 0, worst: '', where: '', headingRad: 0, byQuantity: {} };
+    if (lr.unevaluated) d.unevaluated = lr.unevaluated;
     const note = (q: string, err: number, where: string) => {
       if (!(err <= (d.byQuantity[q] ?? 0))) d.byQuantity[q] = Number.isFinite(err) ? err : Infinity;
       if (q === 'heading') {
@@ -129,9 +151,10 @@ function compareFile(file: string, dump: string): { diffs: RoadDiff[]; links?: L
         continue;
       }
       for (const lane of sec.lanes) {
+        // libOpenDRIVE reads an absent `type` as "", we as `none` (no type given).
+        const lodrType = (lane.type || 'none').toLowerCase();
         if (lane.id === 0) {
-          if (ours.center.type.toLowerCase() !== lane.type.toLowerCase())
-            note('lane type', Infinity, `lane 0 @${sec.s0}`);
+          if (ours.center.type.toLowerCase() !== lodrType) note('lane type', Infinity, `lane 0 @${sec.s0}`);
           continue;
         }
         const ol = ours.lanes.find((l) => l.id === lane.id);
@@ -139,8 +162,20 @@ function compareFile(file: string, dump: string): { diffs: RoadDiff[]; links?: L
           note('lane ids', Infinity, `lane ${lane.id} @${sec.s0}`);
           continue;
         }
-        if (ol.type.toLowerCase() !== lane.type.toLowerCase())
-          note('lane type', Infinity, `lane ${lane.id} @${sec.s0}`);
+        if (ol.type.toLowerCase() !== lodrType) note('lane type', Infinity, `lane ${lane.id} @${sec.s0}`);
+        const side = Math.sign(lane.id);
+        if (
+          ours.lanes.some(
+            (l) =>
+              Math.sign(l.id) === side &&
+              Math.abs(l.id) <= Math.abs(lane.id) &&
+              l.widths.length === 0 &&
+              (l.borders?.length ?? 0) > 0,
+          )
+        ) {
+          d.borderLanes = (d.borderLanes ?? 0) + 1;
+          continue;
+        }
         for (const [s, w, t, x, y, sx, sy, sz] of lane.samples) {
           const where = `lane ${lane.id} s ${s.toFixed(2)}`;
           const c = geo.laneCenterT(lr.id, lane.id, s);
@@ -149,8 +184,15 @@ function compareFile(file: string, dump: string): { diffs: RoadDiff[]; links?: L
             note('lane border', Infinity, where);
             continue;
           }
-          note('lane width', Math.abs(c.widthM - w), where);
           const tOuter = c.tM + (Math.sign(lane.id) * c.widthM) / 2;
+          if (w < 0) {
+            // A width polynomial below 0 (fitted records): libOpenDRIVE's lane folds over its inner
+            // border; ours keeps width 0 at its inner border (the lanes outside move in alike).
+            note('negative width in file', Math.abs(c.widthM), where);
+            note('negative width in file', Math.abs(tOuter - (t - Math.sign(lane.id) * w)), where);
+            continue;
+          }
+          note('lane width', Math.abs(c.widthM - w), where);
           note('border t', Math.abs(tOuter - t), where);
           const h = p.value.hRoad;
           note(
@@ -167,6 +209,8 @@ function compareFile(file: string, dump: string): { diffs: RoadDiff[]; links?: L
         if (!sec.lanes.some((x) => x.id === l.id))
           note('lane ids', Infinity, `extra lane ${l.id} @${sec.s0}`);
     }
+    const mismatch = paramPoly3LengthMismatchM(road.line.records);
+    if (mismatch > 1e-3) d.paramPoly3LengthMismatchM = mismatch;
     diffs.push(d);
   }
   for (const road of geo.roads)
@@ -192,7 +236,7 @@ function compareLinks(
   edges: [string, number, number, string, number, number][],
   ours: {
     map: { lanes: { id: string; type: string; successors: string[] }[] };
-    geometry: { roads: readonly RoadDefLike[] };
+    geometry: { roads: readonly RoadDefLike[]; junction(id: string): { type: string } | undefined };
   },
 ): LinkDiff {
   const byId = new Map(ours.geometry.roads.map((r) => [r.id, r]));
@@ -214,27 +258,97 @@ function compareLinks(
   // both leave the contact.
   const lanes = new Map(ours.map.lanes.filter((l) => l.type === 'driving').map((l) => [l.id, l]));
   const theirs = new Set<string>();
+  let reversed = 0;
+  let opposite = 0;
   for (const [r0, s0, l0, r1, s1, l1] of edges) {
     const a = key(r0, s0, l0);
     const b = key(r1, s1, l1);
-    if (a && b && lanes.has(a) && lanes.has(b)) theirs.add(`${a}>${b}`);
+    if (!(a && b && lanes.has(a) && lanes.has(b))) continue;
+    // A lane link inside a road between lanes of opposite sides (qc-opendrive's lane-link examples:
+    // lane -1 with predecessor 1): both lanes leave the section boundary, no successor either way;
+    // libOpenDRIVE links it by the ids.
+    if (r0 === r1 && Math.sign(l0) !== Math.sign(l1)) {
+      opposite++;
+      continue;
+    }
+    // libOpenDRIVE links a junction's lanes incoming -> connecting whatever the incoming lane's
+    // driving direction (OpenDriveMap::get_routing_graph); where the incoming lane leaves the
+    // junction, the connection is the connecting lane's successor in driving direction.
+    if (junctionEdgeLeaves(byId.get(r0), byId.get(r1), l0)) {
+      reversed++;
+      theirs.add(`${b}>${a}`);
+    } else theirs.add(`${a}>${b}`);
   }
-  const rhtLane = (id: string) => !byId.get(id.slice(0, id.lastIndexOf('_', id.lastIndexOf('_') - 1)))?.lht;
+  const roadOf = (id: string) => id.slice(0, id.lastIndexOf('_', id.lastIndexOf('_') - 1));
+  const rhtLane = (id: string) => !byId.get(roadOf(id))?.lht;
   const mine = new Set<string>();
   for (const l of lanes.values())
     if (rhtLane(l.id)) for (const b of l.successors) if (lanes.has(b) && rhtLane(b)) mine.add(`${l.id}>${b}`);
+  // libOpenDRIVE reads no direct junction (`linkedRoad`); ours links their lanes (OpenDRIVE 1.7).
+  const viaDirect = (e: string): boolean => {
+    const [a, b] = e.split('>') as [string, string];
+    const ra = byId.get(roadOf(a));
+    const rb = byId.get(roadOf(b));
+    const direct = (l?: { type: string; id: string }) =>
+      l?.type === 'junction' && ours.geometry.junction(l.id)?.type === 'direct';
+    return !!ra && !!rb && (direct(ra.succ) || direct(ra.pred)) && (direct(rb.succ) || direct(rb.pred));
+  };
+  const oursOnly = [...mine].filter((e) => !theirs.has(e));
   return {
     file,
     compared: theirs.size,
+    reversed,
+    opposite,
     lodrOnly: [...theirs].filter((e) => !mine.has(e)),
-    oursOnly: [...mine].filter((e) => !theirs.has(e)),
+    oursOnly: oursOnly.filter((e) => !viaDirect(e)),
+    oursOnlyDirect: oursOnly.filter(viaDirect).length,
   };
+}
+
+/** Largest |arc length − @length| of a road's paramPoly3 records, m (midpoint rule, 4000 steps). */
+function paramPoly3LengthMismatchM(records: readonly GeometryRecord[]): number {
+  let worst = 0;
+  for (const r of records) {
+    if (r.kind !== 'paramPoly3') continue;
+    const pEnd = r.normalized ? 1 : r.length;
+    const n = 4000;
+    let arc = 0;
+    for (let i = 0; i < n; i++) {
+      const p = ((i + 0.5) / n) * pEnd;
+      arc += Math.hypot(r.bU + p * (2 * r.cU + 3 * r.dU * p), r.bV + p * (2 * r.cV + 3 * r.dV * p));
+    }
+    worst = Math.max(worst, Math.abs((arc * pEnd) / n - r.length));
+  }
+  return worst;
 }
 
 interface RoadDefLike {
   id: string;
   lht: boolean;
+  junction: string;
+  pred?: { type: string; id: string };
+  succ?: { type: string; id: string };
   sections: readonly { s: number }[];
+}
+
+/**
+ * Whether a libOpenDRIVE routing edge from lane `fromLane` of road `from` to road `to` is a
+ * junction connection (`to` a connecting road of a junction that `from` links to) whose incoming
+ * lane drives away from the junction: right lanes (negative ids) drive along s, so they reach the
+ * junction only if it is the road's successor, left lanes only if it is its predecessor.
+ */
+function junctionEdgeLeaves(
+  from: RoadDefLike | undefined,
+  to: RoadDefLike | undefined,
+  fromLane: number,
+): boolean {
+  // `from` may itself be a connecting road of another junction (junctions linked back to back).
+  if (!from || !to || to.junction === '-1') return false;
+  const isJ = (l?: { type: string; id: string }) => l?.type === 'junction' && l.id === to.junction;
+  if (!isJ(from.succ) && !isJ(from.pred)) return false;
+  // libOpenDRIVE takes the incoming road's last section when its successor is the junction.
+  const atEnd = isJ(from.succ);
+  return atEnd ? fromLane > 0 : fromLane < 0;
 }
 
 function main(): void {
@@ -265,15 +379,33 @@ function main(): void {
     `\n${files.length} files (${errors.length} not compared), ${all.length} roads: ` +
       `${within(0.01)} within 1 cm, ${within(0.1)} within 10 cm, ${all.length - within(0.1)} beyond`,
   );
+  const unevaluated = all.filter((d) => d.unevaluated);
+  if (unevaluated.length > 0)
+    console.log(
+      `${unevaluated.reduce((a, d) => a + d.unevaluated!, 0)} samples on ${unevaluated.length} roads libOpenDRIVE ` +
+        `could not evaluate (left out): ${unevaluated.map((d) => `${d.file}#${d.road}`).join(' ')}`,
+    );
+  const borderLanes = all.reduce((a, d) => a + (d.borderLanes ?? 0), 0);
+  if (borderLanes > 0)
+    console.log(`${borderLanes} lanes by <border> records not compared (libOpenDRIVE reads them as width 0)`);
   const kinds = new Map<string, number>();
   for (const d of all) if (d.maxM > 0.01) kinds.set(d.worst, (kinds.get(d.worst) ?? 0) + 1);
+  const pp3 = all.filter((d) => d.maxM > 0.01 && d.paramPoly3LengthMismatchM);
+  if (pp3.length > 0)
+    console.log(
+      `roads > 1 cm with a paramPoly3 whose @length is not its arc length (> 1 mm; esmini stretches, ` +
+        `libOpenDRIVE does not): ${pp3.length}, mismatch up to ${Math.max(...pp3.map((d) => d.paramPoly3LengthMismatchM!)).toFixed(3)} m`,
+    );
   console.log(
     `roads > 1 cm by worst quantity: ${[...kinds].map(([k, n]) => `${k} ${n}`).join(', ') || 'none'}`,
   );
   const sum = (f: (l: LinkDiff) => number) => links.reduce((a, l) => a + f(l), 0);
   console.log(
-    `lane successors (driving lanes, right-hand roads): libOpenDRIVE ${sum((l) => l.compared)}, ` +
-      `missing in ours ${sum((l) => l.lodrOnly.length)}, ours not in libOpenDRIVE ${sum((l) => l.oursOnly.length)}`,
+    `lane successors (driving lanes, right-hand roads): libOpenDRIVE ${sum((l) => l.compared)} ` +
+      `(${sum((l) => l.reversed)} junction links against the incoming lane's direction, compared reversed; ` +
+      `${sum((l) => l.opposite)} lane links between opposite sides of a road left out), ` +
+      `missing in ours ${sum((l) => l.lodrOnly.length)}, ours not in libOpenDRIVE ${sum((l) => l.oursOnly.length)} ` +
+      `(and ${sum((l) => l.oursOnlyDirect)} through direct junctions, which libOpenDRIVE does not read)`,
   );
   for (const l of links)
     if (l.lodrOnly.length + l.oursOnly.length > 0)

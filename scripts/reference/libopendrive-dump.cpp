@@ -11,6 +11,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <exception>
 #include <string>
 #include <vector>
 
@@ -72,10 +73,22 @@ int main(int argc, char** argv)
         firstRoad = false;
         o += "{\"id\":" + jsonStr(roadId) + ",\"length\":" + num(road.length) + ",\"junction\":" + jsonStr(road.junction) + ",\"ref\":[";
         bool first = true;
+        // libOpenDRIVE throws where it cannot evaluate (a paramPoly3 asked beyond its table: a plan
+        // view shorter than the road); such samples are left out and counted in "unevaluated".
+        int unevaluated = 0;
         for (const double s : samples(0, road.length, stepM))
         {
-            const odr::Vec3D p = road.ref_line.get_xyz(s);
-            const odr::Vec3D d = road.ref_line.derivative(s);
+            odr::Vec3D p, d;
+            try
+            {
+                p = road.ref_line.get_xyz(s);
+                d = road.ref_line.derivative(s);
+            }
+            catch (const std::exception&)
+            {
+                unevaluated++;
+                continue;
+            }
             o += first ? "" : ",";
             first = false;
             o += "[" + num(s) + "," + num(p[0]) + "," + num(p[1]) + "," + num(std::atan2(d[1], d[0])) + "," + num(p[2]) + "]";
@@ -98,14 +111,23 @@ int main(int argc, char** argv)
                 bool firstS = true;
                 for (const double s : ss)
                 {
-                    const double     t = lane.outer_border.evaluate(s);
-                    const double     w = laneId == 0 ? 0.0 : lane.lane_width.evaluate(s);
-                    const odr::Vec3D p = road.ref_line.get_xyz(s);
-                    const odr::Vec3D d = road.ref_line.derivative(s);
-                    const double     h = std::atan2(d[1], d[0]);
+                    const double t = lane.outer_border.evaluate(s);
+                    const double w = laneId == 0 ? 0.0 : lane.lane_width.evaluate(s);
+                    odr::Vec3D   p, d, q;
+                    try
+                    {
+                        p = road.ref_line.get_xyz(s);
+                        d = road.ref_line.derivative(s);
+                        q = road.get_xyz(s, t, 0);
+                    }
+                    catch (const std::exception&)
+                    {
+                        unevaluated++;
+                        continue;
+                    }
+                    const double h = std::atan2(d[1], d[0]);
                     o += firstS ? "" : ",";
                     firstS = false;
-                    const odr::Vec3D q = road.get_xyz(s, t, 0);
                     o += "[" + num(s) + "," + num(w) + "," + num(t) + "," + num(p[0] - t * std::sin(h)) + "," + num(p[1] + t * std::cos(h)) + "," +
                          num(q[0]) + "," + num(q[1]) + "," + num(q[2]) + "]";
                 }
@@ -113,7 +135,7 @@ int main(int argc, char** argv)
             }
             o += "]}";
         }
-        o += "]}";
+        o += "],\"unevaluated\":" + std::to_string(unevaluated) + "}";
     }
     // Lane successors of libOpenDRIVE's routing graph (OpenDriveMap::get_routing_graph: lane links
     // inside roads and over road links, right lanes along the reference line, left lanes against

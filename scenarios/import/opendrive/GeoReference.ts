@@ -31,3 +31,30 @@ export function parseGeoReference(proj: string | undefined): GeoReference | unde
   }
   return out;
 }
+
+/**
+ * The header's `<offset>` (OpenDRIVE 1.6+): where the map's local x, y, z sit in the projected frame
+ * of the geoReference. ASAM OpenDRIVE 1.8 §8.5: x_world = x·cos(hdg) − y·sin(hdg) + x_offset,
+ * y_world = x·sin(hdg) + y·cos(hdg) + y_offset, z_world = z + z_offset, applied before PROJ.
+ * The map's own coordinates stay local, as libOpenDRIVE (which does not read the element) and
+ * esmini's RoadManager (which keeps it beside the map and applies it to OpenSCENARIO world
+ * positions and the OSI projection string) leave them.
+ */
+export interface GeoOffset {
+  x: number;
+  y: number;
+  z: number;
+  hdg: number;
+}
+
+/** A local map point in the projected (geoReference) frame, by the header offset (§8.5). */
+export function toProjectedFrame(
+  o: GeoOffset,
+  x: number,
+  y: number,
+  z = 0,
+): { x: number; y: number; z: number } {
+  const c = Math.cos(o.hdg);
+  const s = Math.sin(o.hdg);
+  return { x: x * c - y * s + o.x, y: x * s + y * c + o.y, z: z + o.z };
+}

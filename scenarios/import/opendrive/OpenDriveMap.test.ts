@@ -2,7 +2,12 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { RoadMap } from '../../../core/map/RoadMap.ts';
 import { importOpenDrive, loadOpenDrive, parseOpenDrive } from './index.ts';
-import { NEGATIVE_WIDTH_XODR, straightRoadXodr } from './testRoads.ts';
+import {
+  BORDER_LANES_XODR,
+  LANE_OFFSET_EXAMPLE_XODR,
+  NEGATIVE_WIDTH_XODR,
+  straightRoadXodr,
+} from './testRoads.ts';
 
 const TOWN02 = new URL('../../../data/carla/Town02.xodr', import.meta.url).pathname;
 
@@ -124,6 +129,33 @@ describe('OpenDRIVE lanes', () => {
   it('shifts all lanes by the laneOffset', () => {
     const m = mustParse(straightRoadXodr({ laneOffsetM: 1 })).map;
     expect(m.lanes.find((x) => x.id === '7_0_-1')!.centerline[0]!.y).toBeCloseTo(-0.75, 9);
+  });
+
+  it('has no lane offset before the first laneOffset record (the spec example opens at s = 25; libOpenDRIVE so)', () => {
+    const r = mustParse(LANE_OFFSET_EXAMPLE_XODR);
+    const g = r.geometry;
+    expect(g.laneCenterT('1', -1, 0)!.tM).toBeCloseTo(-1.5, 12);
+    expect(g.laneCenterT('1', -1, 20)!.tM).toBeCloseTo(-1.5, 12);
+    expect(g.laneCenterT('1', 0, 10)!.tM).toBe(0);
+    expect(g.laneCenterT('1', -1, 50)!.tM).toBeCloseTo(1.625 - 1.5, 12);
+    expect(g.laneCenterT('1', 1, 90)!.tM).toBeCloseTo(3.25 + 1.5, 12);
+    const l = r.map.lanes.find((x) => x.id === '1_0_-1')!;
+    expect(l.centerline[0]).toEqual({ x: 0, y: -1.5 });
+    expect(l.centerline.find((p) => Math.abs(p.x - 50) < 1e-9)!.y).toBeCloseTo(1.625 - 1.5, 12);
+  });
+
+  it('reads the lanes of a second <left> / <right> element and keeps the first of a lane id given twice', () => {
+    const r = mustParse(
+      straightRoadXodr().replace(
+        '</right>',
+        '</right><right><lane id="-3" type="shoulder"><width sOffset="0" a="1" b="0" c="0" d="0"/></lane></right>' +
+          '<left><lane id="1" type="sidewalk"><width sOffset="0" a="9" b="0" c="0" d="0"/></lane></left>',
+      ),
+    );
+    expect(r.geometry.laneCenterT('7', -3, 10)!.tM).toBeCloseTo(-7.5, 12);
+    expect(r.geometry.laneTypeAt('7', 1, 10)).toBe('driving');
+    expect(r.geometry.laneWidthAt('7', 1, 10)).toBeCloseTo(3.5, 12);
+    expect(r.warnings.some((w) => w.includes('left[1]/lane[0]') && w.includes('given twice'))).toBe(true);
   });
 
   it('allows a lane change across a broken mark and not across a solid one', () => {
@@ -347,6 +379,48 @@ describe('OpenDRIVE lane widths along s', () => {
     const at = (x: number) => map.lanesAt(x, -4.7).map((l) => l.data.id);
     expect(at(90)).toContain('7_0_-2');
     expect(at(10)).not.toContain('7_0_-2');
+  });
+});
+
+describe('OpenDRIVE lanes given by <border> records', () => {
+  it('reads each lane from its inner border out to the border record (t from the reference line)', () => {
+    const r = mustParse(BORDER_LANES_XODR);
+    const g = r.geometry;
+    // Lane 2 at s = 10: 3.5 … 7 + 0.5 = 7.5.
+    expect(g.laneCenterT('3', 2, 10)!.tM).toBeCloseTo(5.5, 12);
+    expect(g.laneWidthAt('3', 2, 10)).toBeCloseTo(4, 12);
+    expect(g.laneWidthAt('3', 1, 10)).toBeCloseTo(3.5, 12);
+    // Lane -2: -3.25 … -6.25 before s = 10, … -6.5 from there (records relative to the section start).
+    expect(g.laneCenterT('3', -2, 5)!.tM).toBeCloseTo(-4.75, 12);
+    expect(g.laneWidthAt('3', -2, 15)).toBeCloseTo(3.25, 12);
+    // Lane -3 has a width too: the width wins (1 m outside -6.5), not the border at -20.
+    expect(g.laneCenterT('3', -3, 15)!.tM).toBeCloseTo(-7, 12);
+    expect(g.laneWidthAt('3', -3, 15)).toBeCloseTo(1, 12);
+    expect(g.outerT(g.road('3')!, 15, -1)).toBeCloseTo(-7.5, 12);
+    expect(g.laneAtT('3', 15, 6)).toEqual({ laneId: 2, offsetM: expect.closeTo(6 - 5.625, 12) });
+    // The RoadMap lanes: lane -1 centre at y = -1.625, lane 2 widening along s.
+    const m = r.map;
+    const l1 = m.lanes.find((x) => x.id === '3_0_-1')!;
+    expect(l1.centerline[0]!.y).toBeCloseTo(-1.625, 12);
+    expect(l1.widthM).toBeCloseTo(3.25, 12);
+    const l2 = m.lanes.find((x) => x.id === '3_0_2')!;
+    expect(l2.widthsM![0]).toBeCloseTo(4.5, 6); // lane 2 drives against s: its first point is s = 20
+    expect(l2.widthsM![l2.widthsM!.length - 1]).toBeCloseTo(3.5, 6);
+    expect(r.unsupported.filter((u) => u.includes('border'))).toEqual([]);
+    expect(r.warnings.filter((w) => w.includes('border'))).toEqual([]);
+  });
+
+  it('reads a border on the far side of the reference line as a distance on the lane side, with a warning', () => {
+    // Some exporters write a right lane's border as +distance (Digibus Koppl 2018: lane -1 at +3.44).
+    const r = mustParse(
+      BORDER_LANES_XODR.replace(
+        '<border sOffset="0" a="-3.25" b="0" c="0" d="0"/>',
+        '<border sOffset="0" a="3.25" b="0.01" c="0" d="0"/>',
+      ),
+    );
+    expect(r.geometry.laneCenterT('3', -1, 10)!.tM).toBeCloseTo(-(3.25 + 0.1) / 2, 12);
+    expect(r.geometry.laneWidthAt('3', -1, 10)).toBeCloseTo(3.35, 12);
+    expect(r.warnings.some((w) => w.includes('lane[0]/border') && w.includes('distance'))).toBe(true);
   });
 });
 

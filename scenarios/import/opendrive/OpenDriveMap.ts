@@ -19,7 +19,7 @@ import {
   type StopLine,
   type Vec2,
 } from '../../../core/index.ts';
-import { type GeoReference, parseGeoReference } from './GeoReference.ts';
+import { type GeoOffset, type GeoReference, parseGeoReference } from './GeoReference.ts';
 import { addCounterConnections, type JunctionDef } from './JunctionNetwork.ts';
 import { type GeometryRecord, ReferenceLine, type RefPoint } from './ReferenceLine.ts';
 import { RoadGeometry, S_TOLERANCE_M, sOnRoad } from './RoadGeometry.ts';
@@ -72,6 +72,11 @@ export interface LaneDef {
   id: number;
   type: string;
   widths: Poly[];
+  /**
+   * `<border>` records (t of the lane's outer border, from the reference line), read where the lane
+   * has no `<width>` (ASAM OpenDRIVE 1.8 §11.6.2: width wins when both are given).
+   */
+  borders?: Poly[];
   mark: string;
   pred?: number;
   succ?: number;
@@ -153,6 +158,12 @@ export interface OpenDriveResult {
   geometry: RoadGeometry;
   /** The header's geoReference (PROJ parameters of the map frame), when the file has one. */
   geoReference?: GeoReference;
+  /**
+   * The header's `<offset>` (the map frame in the geoReference's projected frame: rotate by hdg,
+   * then add x, y, z; `toProjectedFrame`), when the file has one; missing attributes read as 0,
+   * as esmini reads them. The map's coordinates are not moved by it.
+   */
+  geoOffset?: GeoOffset;
   /** Road frame → map frame, flat (t in the ground plane); undefined for an unknown road or an s beyond it. */
   roadPose(roadId: string, sM: number, tM: number): { x: number; y: number; headingRad: number } | undefined;
   /**
@@ -165,6 +176,20 @@ export interface OpenDriveResult {
     laneId: number,
     sM: number,
   ): Result<{ laneId: string; sM: number; forward: boolean }>;
+}
+
+/**
+ * How far a lane moves the lanes outside it at ds into its section, m (its width where it is not
+ * negative): the `<width>` polynomial, or for a lane given by `<border>` records (and no width) the
+ * distance from its inner border at t `tInner` to the border's t, along its side (`side` 1 left,
+ * −1 right). ASAM OpenDRIVE 1.8 §11.6.2: a border is the lane's outer limit, independent of its
+ * inner lanes; t is a road coordinate (files with borders define no lane offset, rule
+ * road.lanes.lane_offset.no_offset_if_border_defined). libOpenDRIVE and esmini read no borders
+ * (such lanes have width 0 there).
+ */
+export function laneAdvanceAt(l: LaneDef, ds: number, tInner: number, side: number): number {
+  if (l.widths.length > 0 || !l.borders?.length) return polyAt(l.widths, ds);
+  return side * (polyAt(l.borders, ds) - tInner);
 }
 
 export function polyAt(list: Poly[], ds: number, base = 0): number {
@@ -282,12 +307,31 @@ function readGeometry(g: XNode, path: string, unsupported: string[], warnings: s
   return { ...base, kind: 'line' };
 }
 
-function readLane(n: XNode, path: string, unsupported: string[]): LaneDef {
+function readLane(n: XNode, path: string, warnings: string[]): LaneDef {
   const id = num(n, 'id', path);
   const widths = kids(n, 'width').map((w, i) => readPoly(w, `${path}/width[${i}]`, 'sOffset'));
   widths.sort((a, b) => a.s - b.s);
-  if (widths.length === 0 && kids(n, 'border').length > 0 && id !== 0)
-    unsupported.push(`${path}/border: lane border records not supported (lane read with zero width)`);
+  // Borders count only where the lane has no width (the spec: width wins where both are given).
+  const borders =
+    widths.length === 0 && id !== 0
+      ? kids(n, 'border')
+          .map((b, i) => readPoly(b, `${path}/border[${i}]`, 'sOffset'))
+          .sort((a, b) => a.s - b.s)
+      : [];
+  // The spec gives a border as a position; exporters write it as signed t (qc-opendrive's examples:
+  // lane -1 at a = -3.57) or as a distance from the reference line (Digibus Koppl, 2018: lane -1 at
+  // +3.44). A border starting on the far side of the reference line is read as a distance.
+  if (borders.length > 0 && borders[0]!.a * Math.sign(id) < 0) {
+    warnings.push(
+      `${path}/border: starts on the far side of the reference line; read as a distance on the lane's side`,
+    );
+    for (const b of borders) {
+      b.a = -b.a;
+      b.b = -b.b;
+      b.c = -b.c;
+      b.d = -b.d;
+    }
+  }
   const link = kid(n, 'link');
   const p = kid(link, 'predecessor');
   const s = kid(link, 'successor');
@@ -296,6 +340,7 @@ function readLane(n: XNode, path: string, unsupported: string[]): LaneDef {
     id,
     type: (attr(n, 'type') ?? 'driving').toLowerCase(),
     widths,
+    ...(borders.length > 0 ? { borders } : {}),
     mark: (attr(kid(n, 'roadMark'), 'type') ?? 'none').toLowerCase(),
     ...(p && attr(p, 'id') !== undefined ? { pred: num(p, 'id', `${path}/link/predecessor`) } : {}),
     ...(s && attr(s, 'id') !== undefined ? { succ: num(s, 'id', `${path}/link/successor`) } : {}),
@@ -318,15 +363,28 @@ function readRoad(r: XNode, idx: number, unsupported: string[], warnings: string
     readPoly(o, `${path}/lanes/laneOffset[${i}]`, 's'),
   );
   offsets.sort((a, b) => a.s - b.s);
+  // Before the first record there is no lane offset: the spec's own example (ASAM OpenDRIVE 1.8
+  // §11.4, a left-turn lane opening from s = 25: records at s = 25 and 75) starts at 0, and
+  // libOpenDRIVE adds the offset to the lanes only from its first record (CubicProfile::add).
+  // esmini evaluates the first record backwards (3.25 m at s = 0 in that example).
+  if (offsets.length > 0 && offsets[0]!.s > 0) offsets.unshift({ s: 0, a: 0, b: 0, c: 0, d: 0 });
   const secNodes = kids(lanesN, 'laneSection');
   if (secNodes.length === 0) throw new ImportError(`${path}/lanes`, 'road has no <laneSection>');
   const sections: SectionDef[] = secNodes
     .map((sn, i) => {
       const sp = `${path}/lanes/laneSection[${i}]`;
       const lanes: LaneDef[] = [];
+      // Every <left> / <right> element (the schema allows one each; maliput's test maps write two,
+      // libOpenDRIVE reads every lane of the section); a lane id given twice keeps its first lane.
       for (const side of ['left', 'right'] as const)
-        kids(kid(sn, side), 'lane').forEach((ln, j) => {
-          lanes.push(readLane(ln, `${sp}/${side}/lane[${j}]`, unsupported));
+        kids(sn, side).forEach((group, g) => {
+          kids(group, 'lane').forEach((ln, j) => {
+            const lp = `${sp}/${side}${g > 0 ? `[${g}]` : ''}/lane[${j}]`;
+            const lane = readLane(ln, lp, warnings);
+            if (lanes.some((l) => l.id === lane.id))
+              warnings.push(`${lp}: lane id ${lane.id} given twice; the first kept`);
+            else lanes.push(lane);
+          });
         });
       const centre = kid(kid(sn, 'center'), 'lane');
       const centerMark = (attr(kid(centre, 'roadMark'), 'type') ?? 'none').toLowerCase();
@@ -510,7 +568,7 @@ function buildSection(road: RoadDef, secIdx: number, out: BuiltLane[], mapRule: 
       for (const l of list) {
         // A width polynomial that dips below 0 (fitted records near a section's end) gives the lane
         // no extent but still moves the lanes outside it in, as esmini and libOpenDRIVE stack it.
-        const raw = polyAt(l.widths, ds);
+        const raw = laneAdvanceAt(l, ds, t, side);
         const w = Math.max(0, raw);
         inner.get(l.id)![k] = t;
         outer.get(l.id)![k] = t + side * w;
@@ -674,6 +732,15 @@ export function buildOpenDrive(root: XNode, mapId: string, opts: OpenDriveOption
   // A text-only element parses to a plain string, one with attributes to a node with '#text'.
   const geoNode = (header?.geoReference as (string | XNode)[] | undefined)?.[0];
   const geoReference = parseGeoReference(typeof geoNode === 'string' ? geoNode : geoNode?.['#text']);
+  const offNode = kid(header, 'offset');
+  const geoOffset: GeoOffset | undefined = offNode
+    ? {
+        x: num(offNode, 'x', '/OpenDRIVE/header/offset', 0),
+        y: num(offNode, 'y', '/OpenDRIVE/header/offset', 0),
+        z: num(offNode, 'z', '/OpenDRIVE/header/offset', 0),
+        hdg: num(offNode, 'hdg', '/OpenDRIVE/header/offset', 0),
+      }
+    : undefined;
   if (revMinor > 8) warnings.push(`OpenDRIVE 1.${revMinor} is newer than 1.8; read as 1.8`);
   const roads = kids(root, 'road').map((r, i) => readRoad(r, i, unsupported, warnings));
   const byRoad = new Map(roads.map((r) => [r.id, r]));
@@ -897,6 +964,7 @@ export function buildOpenDrive(root: XNode, mapId: string, opts: OpenDriveOption
     signalHeads: readSignalHeads(roads, stopLines),
     geometry: new RoadGeometry(roads, readJunctions(junctions, roads)),
     ...(geoReference ? { geoReference } : {}),
+    ...(geoOffset ? { geoOffset } : {}),
     roadPose(roadId, sM, tM) {
       const road = byRoad.get(roadId);
       if (!road || !(sM >= -S_TOLERANCE_M && sM <= road.length + S_TOLERANCE_M)) return undefined;

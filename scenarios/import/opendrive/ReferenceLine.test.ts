@@ -110,6 +110,35 @@ describe('ReferenceLine', () => {
     expect(mid.y).toBeCloseTo(0.01 * mid.x * mid.x, 6);
   });
 
+  it('places a long paramPoly3 at its arc length within 1 mm (the table has a panel per 0.5 m, not 64 in all)', () => {
+    // Normalized, ~360 m, speed 500 → ~230 → 500 along p: 64 panels of 5.6 m put s = 4 m 2.4 cm off.
+    const [bU, cU, dU, cV, dV] = [500, -400, 200, 100, 20];
+    const speed = (p: number) => Math.hypot(bU + 2 * cU * p + 3 * dU * p * p, 2 * cV * p + 3 * dV * p * p);
+    const N = 200_000;
+    const arc = new Float64Array(N + 1);
+    for (let i = 0; i < N; i++) arc[i + 1] = arc[i]! + speed((i + 0.5) / N) / N;
+    const length = arc[N]!;
+    const rec: GeometryRecord = {
+      s: 0,
+      x: 0,
+      y: 0,
+      hdg: 0,
+      length,
+      kind: 'paramPoly3',
+      ...{ aU: 0, bU, cU, dU, aV: 0, bV: 0, cV, dV },
+      normalized: true,
+    };
+    for (const ds of [1, 4, 50, 180, 300, length - 1]) {
+      let i = 0;
+      while (arc[i + 1]! < ds) i++;
+      const p = (i + (ds - arc[i]!) / (arc[i + 1]! - arc[i]!)) / N;
+      const q = at([rec], ds);
+      expect(
+        Math.hypot(q.x - (bU * p + cU * p * p + dU * p ** 3), q.y - (cV * p * p + dV * p ** 3)),
+      ).toBeLessThan(1e-3);
+    }
+  });
+
   it('reparametrises a poly3 by arc length (v = 0.01 u²: at s = 10 the point lies on the curve)', () => {
     const rec: GeometryRecord = {
       s: 0,

@@ -38,12 +38,18 @@ export interface RefPoint {
   kappa: number;
 }
 
-/** Samples of the parameter → arc-length table for poly3 / paramPoly3. */
-const TABLE_N = 64;
+/**
+ * Panels of the parameter → arc-length table for poly3 / paramPoly3: at least 64, and one per
+ * TABLE_STEP_M of the record's length. p is interpolated linearly inside a panel, which is off
+ * the arc-length point by ~h² (qc-opendrive's 366 m paramPoly3: 2.4 cm with 64 panels of 5.7 m,
+ * < 1 mm with 0.5 m panels).
+ */
+const TABLE_MIN_N = 64;
+const TABLE_STEP_M = 0.5;
 
 interface Prepared {
   rec: GeometryRecord;
-  /** For poly3/paramPoly3: parameter values and their arc lengths (TABLE_N + 1 entries). */
+  /** For poly3/paramPoly3: parameter values and their arc lengths (one more entry than panels). */
   pTab?: Float64Array;
   sTab?: Float64Array;
   /** Spiral: standard-clothoid start offset and rotation. */
@@ -126,6 +132,7 @@ export class ReferenceLine {
       // the arc length reaches `length` (u grows monotonically along the road).
       const pEnd =
         rec.kind === 'paramPoly3' ? (rec.normalized ? 1 : rec.length) : ReferenceLine.poly3UEnd(rec);
+      const TABLE_N = Math.max(TABLE_MIN_N, Math.ceil(rec.length / TABLE_STEP_M));
       const pTab = new Float64Array(TABLE_N + 1);
       const sTab = new Float64Array(TABLE_N + 1);
       let s = 0;
@@ -248,9 +255,9 @@ export class ReferenceLine {
       default: {
         const pt = p.pTab!;
         const st = p.sTab!;
-        // Invert the arc-length table linearly (64 panels: parameter error ≪ 1 mm).
+        // Invert the arc-length table linearly (panels ≤ 0.5 m: ≪ 1 mm off the arc-length point).
         let lo = 0;
-        let hi = TABLE_N;
+        let hi = pt.length - 1;
         while (hi - lo > 1) {
           const mid = (lo + hi) >> 1;
           if (st[mid]! <= ds) lo = mid;

@@ -11,7 +11,14 @@
  */
 import { fail, ok, type Result } from '../../../core/index.ts';
 import type { JunctionDef } from './JunctionNetwork.ts';
-import { type LaneDef, type Poly, polyAt, type RoadDef, type SectionDef } from './OpenDriveMap.ts';
+import {
+  type LaneDef,
+  laneAdvanceAt,
+  type Poly,
+  polyAt,
+  type RoadDef,
+  type SectionDef,
+} from './OpenDriveMap.ts';
 import type { RefPoint } from './ReferenceLine.ts';
 
 /** A road-frame pose in the map frame. */
@@ -141,18 +148,19 @@ export class RoadGeometry {
       .sort((a, b) => b - a);
   }
 
-  /** A lane's width at s, m, never below 0 (the lane's own extent). */
-  private laneWidth(l: LaneDef, sec: SectionDef, sM: number): number {
-    return Math.max(0, this.laneAdvance(l, sec, sM));
+  /** A lane's width at s, m, never below 0 (the lane's own extent); `tInner` its inner border's t. */
+  private laneWidth(l: LaneDef, sec: SectionDef, sM: number, tInner: number): number {
+    return Math.max(0, this.laneAdvance(l, sec, sM, tInner));
   }
 
   /**
    * How far a lane moves the lanes outside it at s, m: its width polynomial as it stands, also where
    * a fitted polynomial dips below 0 near a section's end (Issue189.xodr: −1 cm), as esmini
-   * (LaneSection::GetOuterOffset) and libOpenDRIVE stack it; the lane itself then has width 0.
+   * (LaneSection::GetOuterOffset) and libOpenDRIVE stack it; the lane itself then has width 0. A
+   * lane given by `<border>` records reaches from its inner border (t `tInner`) to the border.
    */
-  private laneAdvance(l: LaneDef, sec: SectionDef, sM: number): number {
-    return polyAt(l.widths, sM - sec.s);
+  private laneAdvance(l: LaneDef, sec: SectionDef, sM: number, tInner: number): number {
+    return laneAdvanceAt(l, sM - sec.s, tInner, Math.sign(l.id));
   }
 
   /**
@@ -203,9 +211,7 @@ export class RoadGeometry {
   laneWidthAt(roadId: string, laneId: number, sM: number): number | undefined {
     const road = this.byId.get(roadId);
     if (!road) return undefined;
-    const sec = this.section(road, sM);
-    const l = sec.lanes.find((x) => x.id === laneId);
-    return l ? this.laneWidth(l, sec, sM) : undefined;
+    return laneId === 0 ? undefined : this.laneCenterT(roadId, laneId, sM)?.widthM;
   }
 
   /**
@@ -228,9 +234,9 @@ export class RoadGeometry {
         if (id === laneId) return undefined;
         continue;
       }
-      const w = this.laneWidth(l, sec, sM);
+      const w = this.laneWidth(l, sec, sM, t);
       if (id === laneId) return { tM: t + (side * w) / 2, widthM: w };
-      t += side * this.laneAdvance(l, sec, sM);
+      t += side * this.laneAdvance(l, sec, sM, t);
     }
     return undefined;
   }
@@ -319,11 +325,11 @@ export class RoadGeometry {
     for (let id = side; Math.abs(id) <= Math.abs(outermost); id += side) {
       const l = sec.lanes.find((x) => x.id === id);
       if (!l) continue; // a skipped id: no width (see laneCenterT)
-      const w = this.laneWidth(l, sec, sM);
+      const w = this.laneWidth(l, sec, sM, t);
       const c = t + (side * w) / 2;
       last = { laneId: id, offsetM: tM - c };
       if ((side > 0 && tM <= t + w) || (side < 0 && tM >= t - w)) return last;
-      t += side * this.laneAdvance(l, sec, sM);
+      t += side * this.laneAdvance(l, sec, sM, t);
     }
     return last;
   }
@@ -374,7 +380,12 @@ export class RoadGeometry {
   outerT(road: RoadDef, sM: number, side: 1 | -1): number {
     const sec = this.section(road, sM);
     let t = polyAt(road.offsets, sM);
-    for (const l of sec.lanes) if (Math.sign(l.id) === side) t += side * this.laneAdvance(l, sec, sM);
+    // inner lanes first: a border lane reaches from the lanes inside it
+    const outermost = outermostLaneId(sec, side);
+    for (let id = side; Math.abs(id) <= Math.abs(outermost); id += side) {
+      const l = sec.lanes.find((x) => x.id === id);
+      if (l) t += side * this.laneAdvance(l, sec, sM, t);
+    }
     return t;
   }
 

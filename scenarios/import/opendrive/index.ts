@@ -8,6 +8,7 @@ import { buildOpenDrive, type OpenDriveOptions, type OpenDriveResult } from './O
 import { guard, parseXml } from './XmlTree.ts';
 
 export { fresnel } from './Fresnel.ts';
+export { type GeoOffset, type GeoReference, toProjectedFrame } from './GeoReference.ts';
 export type { OpenDriveOptions, OpenDriveResult } from './OpenDriveMap.ts';
 export { type GeometryRecord, ReferenceLine } from './ReferenceLine.ts';
 export * from './XmlTree.ts';
