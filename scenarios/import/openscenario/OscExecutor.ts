@@ -504,6 +504,17 @@ export class OscExecutor {
   private readonly pendingActions: (() => void)[] = [];
   /** Init actions that take time (esmini names them "Init <entity> <ActionType>"). */
   private readonly initActions: { name: string; done: () => boolean; logged: boolean }[] = [];
+  /** The run `begin` started: its stop trigger, options, frame count, next frame and storyboard end. */
+  private running?: {
+    stopTrigger: XNode | undefined;
+    o: ExecutorOptions & { minDurationS: number };
+    steps: number;
+    k: number;
+    endS?: number;
+    over: boolean;
+  };
+  /** Entities driven from outside (`drive`): read by the storyboard, moved by no action. */
+  private readonly external = new Set<string>();
 
   constructor(
     private readonly map: RoadMap,
@@ -2279,7 +2290,7 @@ export class OscExecutor {
     for (const st of this.states.values()) startPose.set(st, { x: st.x, y: st.y, headingRad: st.headingRad });
     for (const st of this.states.values()) {
       moved.add(st);
-      if (st.entity.kind === 'static' || st.towedBy || !st.active) {
+      if (st.entity.kind === 'static' || st.towedBy || !st.active || this.external.has(st.entity.name)) {
         continue;
       }
       const v0 = st.speedMps;
@@ -2719,7 +2730,7 @@ export class OscExecutor {
   private alignToRearAxle(): void {
     for (const st of this.states.values()) {
       const off = st.entity.refpointXOffsetM;
-      if (!off) continue;
+      if (!off || this.external.has(st.entity.name)) continue;
       // esmini aligns the rear axle once at load, where every entity stands at the origin facing +x.
       st.rearAxle ??= { x: -off, y: 0 };
       const h = Math.atan2(st.y - st.rearAxle.y, st.x - st.rearAxle.x);
@@ -2746,49 +2757,107 @@ export class OscExecutor {
 
   /**
    * Runs until the storyboard StopTrigger fires (but at least `minDurationS`, so a closed-loop run
-   * of that length has tracks) or `maxDurationS`.
+   * of that length has tracks) or `maxDurationS`: `begin`, `frame` until it returns false, `finish`.
    */
   run(stopTrigger: XNode | undefined, o: ExecutorOptions & { minDurationS: number }): ExecutorResult {
-    const steps = Math.round(o.maxDurationS / o.dtS);
+    this.begin(stopTrigger, o);
+    while (this.frame()) {}
+    return this.finish();
+  }
+
+  /**
+   * Starts a run that a caller steps frame by frame (`frame`), e.g. a live driver that sets an
+   * externally driven entity (`drive`) before each frame. `run` is `begin`, `frame`s, `finish`.
+   */
+  begin(stopTrigger: XNode | undefined, o: ExecutorOptions & { minDurationS: number }): void {
     this.engineApi = o.engineApi ?? false;
-    let endS: number | undefined;
-    for (let k = 0; k <= steps; k++) {
-      this.tS = Math.round(k * o.dtS * 1e6) / 1e6;
-      // esmini records a frame's state before its storyboard step: what the storyboard does at t
-      // (a teleport, a step change of speed) shows from t + dt. The first record is after Init.
-      if (k > 0) this.record();
-      // The storyboard's StopTrigger is evaluated before its stories (esmini): it sees what they
-      // completed in the previous step, and when it fires the stories are not stepped again.
-      if (
-        endS === undefined &&
-        k > 0 &&
-        stopTrigger &&
-        this.triggered(stopTrigger, '/OpenSCENARIO/Storyboard/StopTrigger', false)
-      ) {
-        endS = this.tS;
-        this.log.push({ tS: this.tS, kind: 'storyboard_end_time', name: 'storyBoard' });
-      }
-      if (endS !== this.tS) this.stepStoryboard();
-      if (k === 0) {
-        this.alignToRearAxle();
-        this.record();
-      }
-      if (endS !== undefined && this.tS >= Math.max(endS, o.minDurationS) - 1e-9) break;
-      if (k < steps) {
-        this.move(o.dtS);
-        // esmini steps an action within the storyboard step of the time the step starts at, and
-        // ends it there: an action that finished during this step completes at the old time.
-        this.completeFinished();
-      }
+    this.running = { stopTrigger, o, steps: Math.round(o.maxDurationS / o.dtS), k: 0, over: false };
+  }
+
+  /** Time of the next frame (the state it records), s; the current time once the run is over. */
+  get frameS(): number {
+    const r = this.running;
+    return r && !r.over ? Math.round(r.k * r.o.dtS * 1e6) / 1e6 : this.tS;
+  }
+
+  /**
+   * One frame at the next frame time t: record the states at t (the first record is after Init's
+   * storyboard step), evaluate the StopTrigger and the storyboard at t, move every entity to t + dt.
+   * Returns false once the run is over (the frame that ends it moves nothing).
+   */
+  frame(): boolean {
+    const r = this.running;
+    if (!r || r.over) return false;
+    const { k, o, steps, stopTrigger } = r;
+    this.tS = Math.round(k * o.dtS * 1e6) / 1e6;
+    // esmini records a frame's state before its storyboard step: what the storyboard does at t
+    // (a teleport, a step change of speed) shows from t + dt. The first record is after Init.
+    if (k > 0) this.record();
+    // The storyboard's StopTrigger is evaluated before its stories (esmini): it sees what they
+    // completed in the previous step, and when it fires the stories are not stepped again.
+    if (
+      r.endS === undefined &&
+      k > 0 &&
+      stopTrigger &&
+      this.triggered(stopTrigger, '/OpenSCENARIO/Storyboard/StopTrigger', false)
+    ) {
+      r.endS = this.tS;
+      this.log.push({ tS: this.tS, kind: 'storyboard_end_time', name: 'storyBoard' });
     }
+    if (r.endS !== this.tS) this.stepStoryboard();
+    if (k === 0) {
+      this.alignToRearAxle();
+      this.record();
+    }
+    if ((r.endS !== undefined && this.tS >= Math.max(r.endS, o.minDurationS) - 1e-9) || k >= steps) {
+      r.over = true;
+      return false;
+    }
+    this.move(o.dtS);
+    // esmini steps an action within the storyboard step of the time the step starts at, and
+    // ends it there: an action that finished during this step completes at the old time.
+    this.completeFinished();
+    r.k++;
+    return true;
+  }
+
+  /** Ends the run begun by `begin` and returns what it produced. */
+  finish(): ExecutorResult {
+    const r = this.running;
     this.log.push({ tS: this.tS, kind: 'simulation_end_time', name: 'Closing' });
     return {
       states: this.states,
-      endS: endS ?? o.maxDurationS,
+      endS: r?.endS ?? r?.o.maxDurationS ?? this.tS,
       eventStarts: this.eventStarts,
       messages: this.messages,
       signalStates: this.signalStates,
     };
+  }
+
+  /**
+   * Drives entity `name` from outside from now on (the agent under test, as CARLA ScenarioRunner's
+   * `external_control` hero or esmini's external controller): its pose, speed and acceleration are
+   * set to `s` (the reference point, map frame; m, rad, m/s, m/s²), its travelled distance grows by
+   * the displacement and its place on its path is re-projected (road coordinates follow from the
+   * pose). The storyboard reads it; no action moves it. Call before the `frame` of the state's time.
+   */
+  drive(
+    name: string,
+    s: { x: number; y: number; headingRad: number; speedMps: number; accelMps2: number },
+  ): void {
+    const st = this.states.get(name);
+    if (!st) return;
+    if (this.external.has(name)) st.travelledM += Math.hypot(s.x - st.x, s.y - st.y);
+    this.external.add(name);
+    st.x = s.x;
+    st.y = s.y;
+    st.headingRad = s.headingRad;
+    st.speedMps = s.speedMps;
+    st.accelMps2 = s.accelMps2;
+    st.hRelRad = 0;
+    const f = st.path.project(s.x, s.y);
+    st.sM = f.sM;
+    st.dM = f.dM;
   }
 }
 
