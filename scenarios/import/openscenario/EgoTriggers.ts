@@ -14,6 +14,12 @@ import { attr, kid, kids, type XNode } from '../opendrive/XmlTree.ts';
  */
 export const EGO_TRIGGERS_UNFIRED_TAG = 'ego-triggers-unfired';
 
+/**
+ * The tag of a scenario whose storyboard reads an ego it does not move: its agents are
+ * storyboard-driven, the storyboard run live against the planner's ego (`Scenario.storyboard`).
+ */
+export const STORYBOARD_LIVE_TAG = 'storyboard-live';
+
 /** Every element below `n` (depth first), `n` included. */
 function* walk(n: XNode): Generator<XNode> {
   yield n;

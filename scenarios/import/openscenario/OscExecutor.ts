@@ -513,6 +513,17 @@ export class OscExecutor {
     endS?: number;
     over: boolean;
   };
+  /**
+   * How the storyboard reads: `esmini` (the standard, as esmini runs it) or `scenario_runner`, as
+   * CARLA ScenarioRunner runs the files written for it: its py_trees conditions ignore
+   * conditionEdge (a condition is true while it holds); its SimulationTimeCondition counts from when
+   * the condition began to be evaluated, again from each time it was true (`SimulationTime equalTo
+   * 0` holds whenever it is looked at); an absolute SpeedAction sets the target speed at once and
+   * runs for its dynamics' distance or time (ChangeActorTargetSpeed).
+   */
+  dialect: 'esmini' | 'scenario_runner' = 'esmini';
+  /** scenario_runner dialect: when each SimulationTimeCondition (re)started counting, s. */
+  private readonly simTimeZero = new Map<XNode, number>();
   /** Entities driven from outside (`drive`): read by the storyboard, moved by no action. */
   private readonly external = new Set<string>();
 
@@ -1188,6 +1199,15 @@ export class OscExecutor {
     // negative targets reverse: the entity moves backwards along its heading).
     st.speedMps = transitionValue(sp);
     if (shape === 'step' || paramTarget < 1e-9) sp.done = !sp.continuous;
+    if (this.dialect === 'scenario_runner' && !relative && (dim === 'distance' || dim === 'time')) {
+      // ScenarioRunner's ChangeActorTargetSpeed: its actor controller takes the target speed at
+      // once, and the action runs for the dynamics' distance or time (then it succeeds)
+      st.speedMps = v1;
+      sp.done = true;
+      const t0 = this.tS;
+      const d0 = st.travelledM;
+      return () => (dim === 'distance' ? st.travelledM - d0 >= value - 1e-9 : this.tS - t0 >= value - 1e-9);
+    }
     return () => sp.done;
   }
 
@@ -1723,6 +1743,17 @@ export class OscExecutor {
       const ts = kid(bv, 'TrafficSignalCondition');
       if (ts) return this.signalState(attr(ts, 'name') ?? '') === (attr(ts, 'state') ?? '');
       const st = kid(bv, 'SimulationTimeCondition');
+      if (st && this.dialect === 'scenario_runner') {
+        const t0 = this.simTimeZero.get(st) ?? this.tS;
+        const holds = compare(
+          attr(st, 'rule'),
+          Math.round((this.tS - t0) * 1e6) / 1e6,
+          num(st, 'value', `${path}/ByValueCondition/SimulationTimeCondition`),
+        );
+        if (holds) this.simTimeZero.delete(st);
+        else this.simTimeZero.set(st, t0);
+        return holds;
+      }
       if (st)
         return compare(
           attr(st, 'rule'),
@@ -2100,7 +2131,7 @@ export class OscExecutor {
         const prev = this.condPrev.get(c) ?? false;
         const first = !this.condPrev.has(c);
         this.condPrev.set(c, now);
-        const edge = attr(c, 'conditionEdge') ?? 'none';
+        const edge = this.dialect === 'scenario_runner' ? 'none' : (attr(c, 'conditionEdge') ?? 'none');
         let fired: boolean;
         if (edge === 'rising') fired = now && !prev && !first;
         else if (edge === 'falling') fired = !now && prev;
@@ -2819,6 +2850,11 @@ export class OscExecutor {
     this.completeFinished();
     r.k++;
     return true;
+  }
+
+  /** When each event last started so far, by event name. */
+  get eventStartTimes(): ReadonlyMap<string, number> {
+    return this.eventStarts;
   }
 
   /** Ends the run begun by `begin` and returns what it produced. */
