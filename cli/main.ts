@@ -53,8 +53,9 @@ function intArg(name: string, min: number) {
 
 /**
  * The caveat on scenarios whose storyboard triggers read an ego that never moves in them (CARLA
- * ScenarioRunner's hero under external_control): the actors those triggers start stand still, so
- * the score tests none of them (review 14 M2).
+ * ScenarioRunner's hero under external_control) and that run without their live storyboard (a
+ * Scenario JSON written before it existed): the actors those triggers start stand still, so the
+ * score tests none of them (review 14 M2).
  */
 function unfiredWarning(ids: string[], of: number): string {
   const named = `${ids.slice(0, 5).join(', ')}${ids.length > 5 ? ', …' : ''}`;

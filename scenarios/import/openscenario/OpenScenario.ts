@@ -627,9 +627,9 @@ export function importOpenScenario(path: string, opts: ImportOptions = {}): Resu
       });
     }
     // A storyboard whose triggers read an ego that never moves in it (CARLA ScenarioRunner's hero
-    // under external_control) runs none of what those triggers start: its actors are imported
-    // standing. Said per file, and the scenario tagged so that run and eval say its score tests none
-    // of them (the triggers are evaluated on the scripted ego, not live on the planner's: review 14 M2)
+    // under external_control) runs, played once here, none of what those triggers start: its actors
+    // are imported standing (review 14 M2; said per file and tagged). In closed loop such a
+    // storyboard runs live against the planner's ego instead (Scenario.storyboard, LiveStoryboard.ts).
     const egoMovesM = Math.max(...expert.map((p) => Math.hypot(p.x - expert[0]!.x, p.y - expert[0]!.y)));
     const egoReads = [...new Set(egoConditionNames(storyboard, egoName))];
     const unstarted = eventCount(storyboard) - res.eventStarts.size;
