@@ -190,3 +190,66 @@ describe('live storyboard: the storyboard reads the ego the planner drives', () 
     expect(record.storyboardEvents.map((e: { name: string }) => e.name)).toContain('LeadGoes');
   });
 });
+
+/**
+ * FollowLeadingVehicle's shape, written for ScenarioRunner (`CARLA:` header, positions in CARLA's
+ * mirrored frame): the act starts on `hero TraveledDistance ≥ 1 AND SimulationTime = 0`, the lead
+ * keeps 2 m/s for 20 m (a SpeedAction whose step dynamics has dimension distance), then stops.
+ */
+function carlaFile(header: string): string {
+  const dir = mkdtempSync(join(tmpdir(), 'edgeplan-live-sr-'));
+  writeFileSync(join(dir, 'road.xodr'), straightRoadXodr({ lengthM: 400 }));
+  const p = join(dir, 'follow_sr.xosc');
+  const cond = (name: string, body: string) =>
+    `<Condition name="${name}" delay="0" conditionEdge="rising">${body}</Condition>`;
+  const keep = `<PrivateAction><LongitudinalAction><SpeedAction><SpeedActionDynamics dynamicsShape="step" value="20" dynamicsDimension="distance"/><SpeedActionTarget><AbsoluteTargetSpeed value="2"/></SpeedActionTarget></SpeedAction></LongitudinalAction></PrivateAction>`;
+  const stop = `<PrivateAction><LongitudinalAction><SpeedAction><SpeedActionDynamics dynamicsShape="step" value="10" dynamicsDimension="time"/><SpeedActionTarget><AbsoluteTargetSpeed value="0"/></SpeedActionTarget></SpeedAction></LongitudinalAction></PrivateAction>`;
+  writeFileSync(
+    p,
+    `<?xml version="1.0"?>
+<OpenSCENARIO><FileHeader revMajor="1" revMinor="0" description="${header}"/>
+ <RoadNetwork><LogicFile filepath="road.xodr"/></RoadNetwork>
+ <Entities>${car('hero')}${car('adversary')}</Entities>
+ <Storyboard>
+  <Init><Actions>
+   <Private entityRef="hero">${teleport(10, 1.75)}${external}</Private>
+   <Private entityRef="adversary">${teleport(80, 1.75)}</Private>
+  </Actions></Init>
+  <Story name="S"><Act name="Behavior"><ManeuverGroup name="G" maximumExecutionCount="1"><Actors selectTriggeringEntities="false"><EntityRef entityRef="adversary"/></Actors><Maneuver name="M">
+   <Event name="Keeps" priority="overwrite"><Action name="KeepsA">${keep}</Action>
+    <StartTrigger><ConditionGroup>${cond('Close', byHero('<RelativeDistanceCondition entityRef="adversary" relativeDistanceType="cartesianDistance" value="80" freespace="false" rule="lessThan"/>'))}</ConditionGroup></StartTrigger></Event>
+   <Event name="Waits" priority="overwrite"><Action name="WaitsA">${stop}</Action>
+    <StartTrigger><ConditionGroup>${cond('AfterKeeps', '<ByValueCondition><StoryboardElementStateCondition storyboardElementType="action" storyboardElementRef="KeepsA" state="endTransition"/></ByValueCondition>')}</ConditionGroup></StartTrigger></Event>
+  </Maneuver></ManeuverGroup>
+  <StartTrigger><ConditionGroup>${cond('Moved', byHero('<TraveledDistanceCondition value="1.0"/>'))}${cond('StartTime', '<ByValueCondition><SimulationTimeCondition value="0" rule="equalTo"/></ByValueCondition>')}</ConditionGroup></StartTrigger></Act></Story>
+  <StopTrigger/>
+ </Storyboard>
+</OpenSCENARIO>`,
+  );
+  return p;
+}
+
+describe('live storyboard of a file written for ScenarioRunner (CARLA: header)', () => {
+  it('reads its conditions and speed actions as ScenarioRunner does: the lead keeps 2 m/s for 20 m, then stops', () => {
+    const log = run(carlaFile('CARLA:FollowShape'), straight(8));
+    const ev = Object.fromEntries((log.storyboardEvents ?? []).map((e) => [e.name, e.tS]));
+    // the act waits for the hero's first metre (SimulationTime = 0 holds whenever it is looked at);
+    // the lead is then already within 80 m, so Keeps starts in the act's first frame
+    const metre = log.ticks.findIndex((t) => t.ego.x - 10 >= 1);
+    expect(ev.Keeps).toBeGreaterThan(log.ticks[metre - 1]!.tS);
+    expect(ev.Keeps).toBeLessThanOrEqual(log.ticks[metre]!.tS + 0.05 + 1e-9);
+    // 20 m at 2 m/s: the action runs 10 s, then Waits stops the lead
+    expect(ev.Waits! - ev.Keeps!).toBeCloseTo(10, 1);
+    const k = log.ticks.findIndex((t) => t.tS >= ev.Keeps! + 5);
+    expect(agentAt(log, k, 'adversary').speedMps).toBeCloseTo(2, 6);
+    const last = agentAt(log, log.ticks.length - 1, 'adversary');
+    expect(last.speedMps).toBe(0);
+    expect(last.x - agentAt(log, 0, 'adversary').x).toBeCloseTo(20, 0);
+  });
+
+  it('keeps the esmini reading for other files: the same storyboard never starts its act', () => {
+    const log = run(carlaFile('esmini reading'), straight(8));
+    expect(log.storyboardEvents).toEqual([]);
+    expect(firstMove(log, 'adversary')).toBe(-1);
+  });
+});
