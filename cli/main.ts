@@ -10,7 +10,7 @@ import { CONTROLLER_NAMES } from '../controller/index.ts';
 import { formatError } from '../core/index.ts';
 import { BASELINE_NAMES } from '../planner/index.ts';
 import { BUILTIN_IDS, builtinInfo } from '../scenarios/builtin/index.ts';
-import { EGO_TRIGGERS_UNFIRED_TAG, importNuplan } from '../scenarios/import/index.ts';
+import { EGO_TRIGGERS_UNFIRED_TAG, importNuplan, STORYBOARD_LIVE_TAG } from '../scenarios/import/index.ts';
 import { loadScenario, SCENARIO_REF_KINDS } from '../scenarios/index.ts';
 import { runLogRecord } from '../sim/export/index.ts';
 import { AGENT_MODELS, type AgentMode, type AgentModel, DEFAULT_AGENT_MODEL } from '../sim/index.ts';
@@ -53,12 +53,19 @@ function intArg(name: string, min: number) {
 
 /**
  * The caveat on scenarios whose storyboard triggers read an ego that never moves in them (CARLA
- * ScenarioRunner's hero under external_control): the actors those triggers start stand still, so
- * the score tests none of them (review 14 M2).
+ * ScenarioRunner's hero under external_control) and that run without their live storyboard (a
+ * Scenario JSON written before it existed): the actors those triggers start stand still, so the
+ * score tests none of them (review 14 M2).
  */
 function unfiredWarning(ids: string[], of: number): string {
   const named = `${ids.slice(0, 5).join(', ')}${ids.length > 5 ? ', …' : ''}`;
   return `warning: ${ids.length} of ${of} scenario(s) tagged ${EGO_TRIGGERS_UNFIRED_TAG} (${named}): their storyboard triggers read an ego that does not move in the file, so the actors they start stand still and the score tests none of them (triggers are not evaluated on the planner's ego)`;
+}
+
+/** The note on scenarios whose storyboard ran live against the planner's ego (`Scenario.storyboard`). */
+function liveNote(ids: string[], of: number): string {
+  const named = `${ids.slice(0, 5).join(', ')}${ids.length > 5 ? ', …' : ''}`;
+  return `${ids.length} of ${of} scenario(s) tagged ${STORYBOARD_LIVE_TAG} (${named}): their storyboard ran live against the planner's ego (its triggers read the ego the planner drives)`;
 }
 
 function modesOf(m: string): AgentMode[] {
@@ -277,18 +284,23 @@ function buildProgram(out: (s: string) => void): Command {
         for (const mode of modesOf(o.mode)) {
           const driver = createDriver(o.planner, { ...driverOptions, ...controllerOpts(o) });
           if (!driver.ok) throw new UsageError(formatError(driver.error));
-          const { scenario, map } = loaded.value;
+          const { scenario, map, storyboard } = loaded.value;
           const log = await runDriver(driver.value, scenario, map, {
             mode,
             ...(o.agents ? { agents: o.agents } : {}),
             seed: o.seed,
             recordPlans: !!o.out,
+            ...(storyboard ? { storyboard } : {}),
           }).finally(() => {
             if (driver.value.kind === 'stack') driver.value.close?.();
           });
           const m = evaluateRun(log, map);
           out(`${scenario.id} · ${o.planner} · ${mode} · score ${pct(100 * m.score)}`);
-          if (scenario.tags.includes(EGO_TRIGGERS_UNFIRED_TAG)) out(unfiredWarning([scenario.id], 1));
+          if (log.storyboardEvents)
+            out(
+              `storyboard live against the planner's ego: events started ${log.storyboardEvents.length === 0 ? 'none' : log.storyboardEvents.map((e) => `${e.name}@${e.tS.toFixed(2)}s`).join(', ')}`,
+            );
+          else if (scenario.tags.includes(EGO_TRIGGERS_UNFIRED_TAG)) out(unfiredWarning([scenario.id], 1));
           const metricRows = [...Object.entries(m.multipliers), ...Object.entries(m.weighted)].map(
             ([k, v]) => [k, v.toFixed(3)],
           );
@@ -517,7 +529,17 @@ function buildProgram(out: (s: string) => void): Command {
             ['l', ...modes.map(() => 'r' as const), ...modes.map(() => 'r' as const)],
           ),
         );
-        const unfired = res.summaries[0]!.scenarios.filter((s) => s.tags.includes(EGO_TRIGGERS_UNFIRED_TAG));
+        const live = res.summaries[0]!.scenarios.filter((s) => s.tags.includes(STORYBOARD_LIVE_TAG));
+        if (live.length > 0)
+          out(
+            liveNote(
+              live.map((s) => s.id),
+              scenarioIds.length,
+            ),
+          );
+        const unfired = res.summaries[0]!.scenarios.filter(
+          (s) => s.tags.includes(EGO_TRIGGERS_UNFIRED_TAG) && !s.tags.includes(STORYBOARD_LIVE_TAG),
+        );
         if (unfired.length > 0)
           out(
             unfiredWarning(

@@ -590,6 +590,28 @@ export const ScenarioSchema = z.object({
   /** Regions hidden from the sensors for the whole scenario (copied into every snapshot). */
   occlusions: z.array(OcclusionSchema).optional(),
   source: z.object({ origin: z.string(), license: z.string().optional() }).default({ origin: 'edgeplan' }),
+  /**
+   * The agents are storyboard-driven, live: an OpenSCENARIO storyboard whose conditions read an ego
+   * the file does not move (CARLA ScenarioRunner's hero under `external_control`: the agent under
+   * test drives it) is run during the simulation against the ego the planner drives. Whoever loads
+   * the scenario hands the simulator a source of those agents' states (`StoryboardAgentSource` in
+   * sim/); `agents` keep the storyboard as played once at import without that ego (its actors
+   * mostly standing), the fallback where no source is handed in.
+   */
+  storyboard: z
+    .object({
+      format: z.literal('openscenario'),
+      /** The `.xosc` file, absolute. */
+      path: z.string().min(1),
+      /** The OpenDRIVE file the storyboard runs on when it is not the one the file names (`--map`), absolute. */
+      mapPath: z.string().min(1).optional(),
+      /** Global parameter values set before the run (a parameter distribution's variant). */
+      parameters: z.record(z.string(), z.string()).optional(),
+      /** The entity the planner drives (the storyboard reads it and moves it not). */
+      egoEntity: z.string().min(1),
+    })
+    .optional(),
 });
 export type Scenario = z.infer<typeof ScenarioSchema>;
+export type ScenarioStoryboard = NonNullable<Scenario['storyboard']>;
 export type ScenarioInput = z.input<typeof ScenarioSchema>;

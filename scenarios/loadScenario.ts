@@ -9,12 +9,19 @@ import { dirname, extname, resolve } from 'node:path';
 import { fail, ok, parseWith, type Result, type Scenario, ScenarioSchema } from '../core/index.ts';
 import { RoadMap } from '../core/map/RoadMap.ts';
 import { readTextFile } from '../core/readTextFile.ts';
+import type { StoryboardSourceFactory } from '../sim/index.ts';
 import { BUILTIN_IDS, builtinScenario } from './builtin/builtin.ts';
 import { importCarlaRoutes, importFile } from './import/index.ts';
+import { liveStoryboardFactory } from './import/openscenario/index.ts';
 
 export interface LoadedScenario {
   scenario: Scenario;
   map: RoadMap;
+  /**
+   * For a scenario whose agents are storyboard-driven (`Scenario.storyboard`): the live storyboard
+   * to hand the simulator (`runDriver` / `runScenario` option `storyboard`); without it they replay.
+   */
+  storyboard?: StoryboardSourceFactory;
 }
 
 function readJson(path: string): Result<unknown> {
@@ -115,8 +122,20 @@ export const SCENARIO_REF_KINDS: ReadonlyArray<{ ref: string; what: string }> = 
   },
 ];
 
-/** Loads a built-in scenario, a Scenario JSON file, a CARLA route or an importable scenario file. */
+/**
+ * Loads a built-in scenario, a Scenario JSON file, a CARLA route or an importable scenario file,
+ * with the live storyboard of a storyboard-driven scenario (its `.xosc` read again: an error names it).
+ */
 export function loadScenario(ref: string, opts: LoadOptions = {}): Result<LoadedScenario> {
+  const r = loadScenarioOnly(ref, opts);
+  const spec = r.ok ? r.value.scenario.storyboard : undefined;
+  if (!r.ok || !spec) return r;
+  const live = liveStoryboardFactory(spec, r.value.scenario);
+  if (!live.ok) return live;
+  return ok({ ...r.value, storyboard: live.value });
+}
+
+function loadScenarioOnly(ref: string, opts: LoadOptions): Result<LoadedScenario> {
   const b = builtinScenario(ref);
   if (b) return ok(b);
   if (ref.startsWith('carla:')) {

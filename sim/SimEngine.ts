@@ -25,6 +25,7 @@ import { type RoadMap, RoutePath } from '../core/map/index.ts';
 import type { PlannerContext } from '../core/planning/index.ts';
 import { type BicycleCommand, LqrTracker, stepBicycle, stepUnicycle } from '../core/vehicle/index.ts';
 import { AgentFleet, lightsAt } from './agents/AgentFleet.ts';
+import type { StoryboardAgentSource, StoryboardSourceFactory } from './agents/StoryboardAgents.ts';
 import type { AgentMode, AgentModel, SimLog, SimTick } from './SimLog.ts';
 
 /** Reference poses the tracker needs (up to 8 s). */
@@ -40,6 +41,12 @@ export interface EngineOptions {
    * controls of the last `delayS`; 0 = applied in the same step). Default 0.
    */
   actuationDelayS?: number;
+  /**
+   * A live storyboard for a scenario whose agents are storyboard-driven (`Scenario.storyboard`),
+   * built by whoever loads the scenario: a fresh source per run. Without it such a scenario's
+   * agents replay their import-time tracks.
+   */
+  storyboard?: StoryboardSourceFactory;
 }
 
 /** Samples a time-stamped trajectory at t0 + k·dt into xs/ys/hs; returns the count. */
@@ -139,6 +146,7 @@ export class SimEngine {
   private lights: TrafficLightState[];
   private agentsNow: WorldSnapshot['agents'];
   private readonly fleet: AgentFleet;
+  private readonly storyboard?: StoryboardAgentSource;
   private readonly tracker = new LqrTracker();
   private readonly xs = new Float64Array(TRACK_POSES);
   private readonly ys = new Float64Array(TRACK_POSES);
@@ -160,7 +168,11 @@ export class SimEngine {
     this.dtS = scenario.dtS;
     this.vehicle = scenario.vehicle;
     this.ctx = plannerContext(scenario, map, this.seed);
-    this.fleet = new AgentFleet(scenario, map, opts.mode, opts.agents ? { agents: opts.agents } : {});
+    this.storyboard = opts.storyboard?.(scenario);
+    this.fleet = new AgentFleet(scenario, map, opts.mode, {
+      ...(opts.agents ? { agents: opts.agents } : {}),
+      ...(this.storyboard ? { storyboard: this.storyboard } : {}),
+    });
     this.steps = Math.round(scenario.durationS / this.dtS);
     this.delayS = Math.max(0, opts.actuationDelayS ?? 0);
     this.ego = { ...scenario.egoStart, tS: 0 };
@@ -308,7 +320,7 @@ export class SimEngine {
   /** Control mode: ends the tick after its control sub-steps (agents and lights advance). */
   endTick(): void {
     const t = this.tickS;
-    this.fleet.step(t, this.dtS, this.egoAtTick, this.vehicle, this.lights);
+    this.fleet.step(t, this.dtS, this.egoAtTick, this.vehicle, this.lights, this.ego);
     this.k++;
     // sub-steps accumulate rounding; the tick boundary is exact
     this.ego = { ...this.ego, tS: this.tickS };
@@ -341,9 +353,14 @@ export class SimEngine {
       routeLaneIds: s.route.laneIds,
       expert: s.expert,
       ticks: this.ticks,
+      // a storyboard-driven actor imported standing is a body that moves here, not an object
       staticAgentIds: s.agents
-        .filter((a) => a.kind === 'static' || a.behavior.type === 'static')
+        .filter(
+          (a) =>
+            (a.kind === 'static' || a.behavior.type === 'static') && !this.fleet.drivenByStoryboard(a.id),
+        )
         .map((a) => a.id),
+      ...(this.storyboard ? { storyboardEvents: this.storyboard.eventStarts() } : {}),
       ...(this.k < this.steps && this.atRouteEnd() ? { endedAtRouteEnd: true } : {}),
     };
   }

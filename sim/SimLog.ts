@@ -80,4 +80,6 @@ export interface SimLog {
    * (`SimEngine.atRouteEnd`); the metrics then score the expert over the same time span.
    */
   endedAtRouteEnd?: boolean;
+  /** A live storyboard's events that started during the run, in order (`Scenario.storyboard`). */
+  storyboardEvents?: { name: string; tS: number }[];
 }

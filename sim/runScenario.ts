@@ -8,6 +8,7 @@
 import type { Scenario, Trajectory } from '../core/index.ts';
 import type { RoadMap } from '../core/map/index.ts';
 import type { Planner } from '../core/planning/index.ts';
+import type { StoryboardSourceFactory } from './agents/StoryboardAgents.ts';
 import { SimEngine } from './SimEngine.ts';
 import type { AgentMode, AgentModel, SimLog, SimTick } from './SimLog.ts';
 
@@ -24,6 +25,8 @@ export interface RunOptions {
   onTick?: (tick: SimTick, index: number, total: number) => void;
   /** Wall-clock reader for planner timing (injected; defaults to performance.now). */
   nowMs?: () => number;
+  /** A live storyboard for a storyboard-driven scenario (`EngineOptions.storyboard`). */
+  storyboard?: StoryboardSourceFactory;
 }
 
 /**
@@ -36,6 +39,7 @@ export function runScenario(scenario: Scenario, map: RoadMap, planner: Planner, 
     mode: opts.mode,
     ...(opts.agents ? { agents: opts.agents } : {}),
     seed: opts.seed ?? 0,
+    ...(opts.storyboard ? { storyboard: opts.storyboard } : {}),
   });
   const ctx = engine.ctx;
   const now = opts.nowMs ?? (() => performance.now());

@@ -171,6 +171,7 @@ export async function runDriver(
       ...(opts.recordPlans ? { recordPlans: true } : {}),
       ...(opts.onTick ? { onTick: opts.onTick } : {}),
       ...(opts.nowMs ? { nowMs: opts.nowMs } : {}),
+      ...(opts.storyboard ? { storyboard: opts.storyboard } : {}),
     });
   }
   const log = await runStackScenario(scenario, map, driver.build(scenario, map, opts.stack), opts);

@@ -7,7 +7,14 @@
 import type { Control, Scenario, WorldSnapshot } from '../core/index.ts';
 import type { RoadMap } from '../core/map/index.ts';
 import { canonicalJson } from '../safety/index.ts';
-import { type AgentMode, type AgentModel, SimEngine, type SimLog, type SimTick } from '../sim/index.ts';
+import {
+  type AgentMode,
+  type AgentModel,
+  SimEngine,
+  type SimLog,
+  type SimTick,
+  type StoryboardSourceFactory,
+} from '../sim/index.ts';
 import type { Sink, Source } from './SourceSink.ts';
 import type { Stack, StackTick } from './Stack.ts';
 
@@ -24,6 +31,8 @@ export interface StackRunOptions {
   onControl?: (out: StackTick, snap: WorldSnapshot) => void;
   /** Wall-clock reader for timing (injected; defaults to performance.now). */
   nowMs?: () => number;
+  /** A live storyboard for a storyboard-driven scenario (`EngineOptions.storyboard`). */
+  storyboard?: StoryboardSourceFactory;
 }
 
 /** Snapshots from the engine. */
@@ -57,6 +66,7 @@ export async function runStackScenario(
     ...(opts.agents ? { agents: opts.agents } : {}),
     seed: opts.seed ?? 0,
     ...(opts.actuationDelayS !== undefined ? { actuationDelayS: opts.actuationDelayS } : {}),
+    ...(opts.storyboard ? { storyboard: opts.storyboard } : {}),
   });
   const sub = Math.max(1, Math.round(engine.dtS * stack.rates.controlHz));
   const source = new SimSource(engine);

@@ -87,7 +87,11 @@ export function register(program: Command, out: Out): void {
           if (o.intervalUs !== undefined)
             await session.post('Profiler.setSamplingInterval', { interval: o.intervalUs });
           await session.post('Profiler.start');
-          const log = await runDriver(driver.value, scenario, map, { mode: o.mode, seed });
+          const log = await runDriver(driver.value, scenario, map, {
+            mode: o.mode,
+            seed,
+            ...(loaded.value.storyboard ? { storyboard: loaded.value.storyboard } : {}),
+          });
           profile = (await session.post('Profiler.stop')).profile as CpuProfile;
           out(
             `${scenario.id} · ${o.planner} · ${o.mode}: ${log.ticks.length} ticks, ${((profile.endTime - profile.startTime) / 1e6).toFixed(2)} s profiled, ${profile.samples?.length ?? 0} samples`,

@@ -30,6 +30,7 @@ export {
   eventsCsv,
   PRACTICAL,
   runStoryboard,
+  STORYBOARD_LIVE_TAG,
   statesCsv,
   summarize,
 } from './openscenario/index.ts';

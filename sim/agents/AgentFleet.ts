@@ -52,6 +52,7 @@ import {
   type VehicleScript,
   vehicleScript,
 } from './ScriptedVehicle.ts';
+import type { StoryboardAgent, StoryboardAgentSource } from './StoryboardAgents.ts';
 
 export type { AgentModel };
 export const AGENT_MODELS: readonly AgentModel[] = ['idm', 'interactive'];
@@ -69,6 +70,11 @@ export interface FleetOptions {
    * a memo of it; a `RoutePath` is immutable once built, so sharing one changes nothing.
    */
   routePath?: (laneIds: ReadonlyArray<string>, startLaneS: number) => RoutePath;
+  /**
+   * A live storyboard (`StoryboardAgents.ts`): the agents it drives take their state from it each
+   * tick instead of their replay track, in both modes.
+   */
+  storyboard?: StoryboardAgentSource;
 }
 
 /** Look-ahead for lead vehicles of IDM agents, m (nuPlan IDM agents: radius 100 m; the path suffices). */
@@ -80,7 +86,7 @@ const EGO_ON_ROUTE_M = 1.2;
 
 interface Runtime {
   spec: ScenarioAgent;
-  kind: 'replay' | 'static' | 'idm' | 'scripted' | 'walker';
+  kind: 'replay' | 'static' | 'idm' | 'scripted' | 'walker' | 'storyboard';
   track?: TrackPoint[];
   path?: Polyline;
   route?: RoutePath;
@@ -158,6 +164,7 @@ export class AgentFleet {
   readonly agents: AgentModel;
   private readonly params: InteractiveAgentParams;
   private readonly forecast?: BodyForecast;
+  private readonly storyboard?: StoryboardAgentSource;
   private readonly egoRoute?: RoutePath;
   private egoRouteS = 0;
   private readonly conflict: ConflictResult = { accelMps2: Infinity, body: -1, kind: 'none', gapM: Infinity };
@@ -224,7 +231,9 @@ export class AgentFleet {
       };
       const canReact =
         mode === 'reactive' && (spec.kind === 'vehicle' || spec.kind === 'cyclist' || spec.kind === 'robot');
-      if (b.type === 'static') {
+      if (opts.storyboard?.agentIds.has(spec.id)) {
+        this.rt.push({ ...base, kind: 'storyboard' });
+      } else if (b.type === 'static') {
         this.rt.push(base);
       } else if (b.type === 'replay' && interactive && canReact && spec.reactive === 'replay') {
         const script = vehicleScript(b.track, map);
@@ -290,7 +299,30 @@ export class AgentFleet {
         this.egoRouteS = this.egoRoute.line.project(scenario.egoStart.x, scenario.egoStart.y).sM;
       }
     }
+    this.storyboard = opts.storyboard;
+    if (this.storyboard) this.fromStoryboard(this.storyboard.start(scenario.egoStart));
     this.place(0);
+  }
+
+  /** Takes the storyboard agents' states (the others are left as they are). */
+  private fromStoryboard(states: ReadonlyMap<string, StoryboardAgent>): void {
+    for (const r of this.rt) {
+      if (r.kind !== 'storyboard') continue;
+      const a = states.get(r.spec.id);
+      r.prevSpeedMps = r.state.speedMps;
+      r.present = !!a?.present;
+      if (!a) continue;
+      r.state.kind = a.kind;
+      r.state.x = a.x;
+      r.state.y = a.y;
+      r.state.headingRad = a.headingRad;
+      r.state.speedMps = a.speedMps;
+    }
+  }
+
+  /** Whether agent `id` is storyboard-driven and of a kind other than `static` (a moving body, not an object). */
+  drivenByStoryboard(id: string): boolean {
+    return this.rt.some((r) => r.kind === 'storyboard' && r.spec.id === id && r.state.kind !== 'static');
   }
 
   /** Tracks of all IDM-behaviour agents driving among themselves with no ego, reactive mode. */
@@ -380,6 +412,8 @@ export class AgentFleet {
     ego: EgoState | undefined,
     vehicle: VehicleParams | undefined,
     lights: ReadonlyArray<TrafficLightState>,
+    /** The ego at t + dt, for a live storyboard (its frames read the ego between t and t + dt). */
+    egoNext?: EgoState,
   ): void {
     const n = this.rt.length;
     for (let i = 0; i < n; i++) {
@@ -464,6 +498,10 @@ export class AgentFleet {
       const v = Math.max(0, r.speedMps + a * dtS);
       r.sM += 0.5 * (r.speedMps + v) * dtS;
       r.speedMps = v;
+    }
+    if (this.storyboard) {
+      const from = ego ?? this.scenario.egoStart;
+      this.fromStoryboard(this.storyboard.step(tS, dtS, from, egoNext ?? from));
     }
     this.place(tS + dtS);
   }

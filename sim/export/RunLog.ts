@@ -56,6 +56,8 @@ export const RunLogSchema = z.object({
   staticAgentIds: z.array(z.string()).default([]),
   /** The run ended early at the end of the ego's route (`SimLog.endedAtRouteEnd`). */
   endedAtRouteEnd: z.boolean().optional(),
+  /** A live storyboard's event starts (`SimLog.storyboardEvents`). */
+  storyboardEvents: z.array(z.object({ name: z.string(), tS: z.number() })).optional(),
   metrics: ScenarioMetricsSchema.optional(),
   /**
    * Where the scenario came from, so that a reader (viewer, MCAP export) can load its map again:

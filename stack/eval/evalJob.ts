@@ -58,7 +58,7 @@ export async function runJob(job: EvalJob): Promise<JobResult> {
     ...(job.budget !== undefined ? { budget: job.budget } : {}),
   });
   if (!driver.ok) return failedResult(job, formatError(driver.error));
-  const { scenario, map } = loaded.value;
+  const { scenario, map, storyboard } = loaded.value;
   let log: Awaited<ReturnType<typeof runDriver>>;
   try {
     log = await runDriver(driver.value, scenario, map, {
@@ -66,6 +66,7 @@ export async function runJob(job: EvalJob): Promise<JobResult> {
       ...(job.agents ? { agents: job.agents } : {}),
       seed: job.seed,
       recordPlans: !!job.logDir,
+      ...(storyboard ? { storyboard } : {}),
     });
   } finally {
     if (driver.value.kind === 'stack') driver.value.close?.();

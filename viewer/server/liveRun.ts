@@ -43,7 +43,7 @@ export async function startLiveRun(scenarioRef: string, opts: LiveOptions = {}):
   if (!planner.ok) return planner;
   const speed = opts.speed ?? 1;
   if (!(speed >= 0)) return fail('INVALID_INPUT', 'speed', 'must be ≥ 0');
-  const { scenario, map } = loaded.value;
+  const { scenario, map, storyboard } = loaded.value;
   const mode = opts.mode ?? 'nonreactive';
   const seed = opts.seed ?? 0;
   // The browser starts from an empty run; its header (vehicle, route) is known before the first tick.
@@ -71,6 +71,7 @@ export async function startLiveRun(scenarioRef: string, opts: LiveOptions = {}):
     mode,
     seed,
     recordPlans: true,
+    ...(storyboard ? { storyboard } : {}),
     onTick: (t) => {
       const { planMs: _wall, ...tick } = t;
       queue.push(tick as RunTick);

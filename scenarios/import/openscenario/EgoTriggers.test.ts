@@ -54,7 +54,8 @@ describe('ego-read triggers of an ego that never moves (CARLA external_control h
       'the ego hero does not move in the storyboard (assigned controller external_control',
     );
     expect(w[0]).toContain('(HeroClose)');
-    expect(w[0]).toContain('1 event(s) never start: 1 of 1 actor(s) imported standing');
+    expect(w[0]).toContain('1 event(s) never start (1 of 1 actor(s) standing');
+    expect(w[0]).toContain("in closed loop the storyboard runs live against the planner's ego");
     expect(r.value.scenarios[0]!.tags).toContain(EGO_TRIGGERS_UNFIRED_TAG);
   });
 

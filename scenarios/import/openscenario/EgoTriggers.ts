@@ -4,15 +4,22 @@
  * it) and no motion of its own; our import runs the storyboard on the ego's scripted motion, so a
  * hero that never moves fires none of the conditions that read it, and every actor they start is
  * imported standing (review 14 M2: 14 of scenario_runner's 16 example files, scoring 100 on a
- * scene with nothing in it).
+ * scene with nothing in it). Such a storyboard runs live in closed loop (`LiveStoryboard.ts`).
  */
 import { attr, kid, kids, type XNode } from '../opendrive/XmlTree.ts';
 
 /**
- * The tag of a scenario whose storyboard triggers read an ego that never moves in it: none of what
- * they start runs, and `run` / `eval` say that its score tests none of it.
+ * The tag of a scenario whose storyboard triggers read an ego that never moves in it: played once
+ * at import, none of what they start runs (its fallback agents stand); `run` / `eval` warn that the
+ * score tests none of it only where no live storyboard is handed to the simulator.
  */
 export const EGO_TRIGGERS_UNFIRED_TAG = 'ego-triggers-unfired';
+
+/**
+ * The tag of a scenario whose storyboard reads an ego it does not move: its agents are
+ * storyboard-driven, the storyboard run live against the planner's ego (`Scenario.storyboard`).
+ */
+export const STORYBOARD_LIVE_TAG = 'storyboard-live';
 
 /** Every element below `n` (depth first), `n` included. */
 function* walk(n: XNode): Generator<XNode> {

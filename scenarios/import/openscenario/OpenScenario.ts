@@ -33,7 +33,13 @@ import { loadOpenDrive, type OpenDriveResult } from '../opendrive/index.ts';
 import { attr, guard, ImportError, kid, kids, num, parseXml, type XNode } from '../opendrive/XmlTree.ts';
 import type { ImportOptions, ImportResult } from '../types.ts';
 import { carlaPositionsToMapFrame, usesCarlaFrame } from './CarlaCoordinates.ts';
-import { EGO_TRIGGERS_UNFIRED_TAG, egoConditionNames, egoControllerOf, eventCount } from './EgoTriggers.ts';
+import {
+  EGO_TRIGGERS_UNFIRED_TAG,
+  egoConditionNames,
+  egoControllerOf,
+  eventCount,
+  STORYBOARD_LIVE_TAG,
+} from './EgoTriggers.ts';
 import { type FreeSpaceBody, freeSpaceLaneWidthM } from './FreeSpaceLane.ts';
 import { type EntityState, type OscEntity, OscExecutor, type PositionResolver } from './OscExecutor.ts';
 import { type Distribution, expandDistribution } from './ParameterDistribution.ts';
@@ -54,9 +60,9 @@ const DT_S = 0.1;
  * whole extra step per triggered action and missed reach-position windows narrower than a step
  * (scripts/compare-esmini.ts: 74 → 107 of the 134 shared tracks within 0.1 m).
  */
-const EXECUTOR_STEP_S = 0.05;
+export const EXECUTOR_STEP_S = 0.05;
 const MIN_DURATION_S = 15;
-const MAX_DURATION_S = 60;
+export const MAX_DURATION_S = 60;
 /** An ego whose scripted motion stays within this of its start does not move, m (our choice: well under a car length). */
 const EGO_STILL_M = 1;
 
@@ -621,18 +627,21 @@ export function importOpenScenario(path: string, opts: ImportOptions = {}): Resu
       });
     }
     // A storyboard whose triggers read an ego that never moves in it (CARLA ScenarioRunner's hero
-    // under external_control) runs none of what those triggers start: its actors are imported
-    // standing. Said per file, and the scenario tagged so that run and eval say its score tests none
-    // of them (the triggers are evaluated on the scripted ego, not live on the planner's: review 14 M2)
+    // under external_control) runs, played once here, none of what those triggers start: its actors
+    // are imported standing (review 14 M2; said per file and tagged). In closed loop such a
+    // storyboard runs live against the planner's ego instead (Scenario.storyboard, LiveStoryboard.ts).
     const egoMovesM = Math.max(...expert.map((p) => Math.hypot(p.x - expert[0]!.x, p.y - expert[0]!.y)));
     const egoReads = [...new Set(egoConditionNames(storyboard, egoName))];
     const unstarted = eventCount(storyboard) - res.eventStarts.size;
     const egoTriggersUnfired = egoMovesM < EGO_STILL_M && egoReads.length > 0 && unstarted > 0;
+    // An ego the storyboard reads but does not move is driven from outside: the storyboard runs
+    // live against the planner's ego in closed loop (LiveStoryboard.ts), the agents above its fallback.
+    const live = egoMovesM < EGO_STILL_M && egoReads.length > 0;
     if (egoTriggersUnfired) {
       const ctrl = egoControllerOf(storyboard, egoName);
       const still = agents.filter((a) => a.behavior.type === 'static').length;
       warnings.push(
-        `the ego ${egoName} does not move in the storyboard${ctrl ? ` (assigned controller ${ctrl}: the agent under test drives it)` : ''}, so the conditions that read it (${egoReads.slice(0, 4).join(', ')}${egoReads.length > 4 ? ', …' : ''}) never fire and ${unstarted} event(s) never start: ${still} of ${agents.length} actor(s) imported standing; the triggers are not evaluated on the planner's ego, so a closed-loop score of this scenario tests none of that (tag ${EGO_TRIGGERS_UNFIRED_TAG})`,
+        `the ego ${egoName} does not move in the storyboard${ctrl ? ` (assigned controller ${ctrl}: the agent under test drives it)` : ''}, so played without it the conditions that read it (${egoReads.slice(0, 4).join(', ')}${egoReads.length > 4 ? ', …' : ''}) never fire and ${unstarted} event(s) never start (${still} of ${agents.length} actor(s) standing, tag ${EGO_TRIGGERS_UNFIRED_TAG}); in closed loop the storyboard runs live against the planner's ego`,
       );
     }
     const baseMap = odr?.map ?? free!;
@@ -678,7 +687,11 @@ export function importOpenScenario(path: string, opts: ImportOptions = {}): Resu
       ]
         .map(([n, t]) => `${n}@${t.toFixed(1)}s`)
         .join(', ')})`,
-      tags: ['openscenario', ...(egoTriggersUnfired ? [EGO_TRIGGERS_UNFIRED_TAG] : [])],
+      tags: [
+        'openscenario',
+        ...(egoTriggersUnfired ? [EGO_TRIGGERS_UNFIRED_TAG] : []),
+        ...(live ? [STORYBOARD_LIVE_TAG] : []),
+      ],
       map:
         mapPath && !free
           ? { kind: 'file', path: resolve(mapPath), format: 'opendrive' }
@@ -692,6 +705,17 @@ export function importOpenScenario(path: string, opts: ImportOptions = {}): Resu
       durationS,
       dtS: DT_S,
       source: { origin: resolve(path), license: 'see the source repository' },
+      ...(live
+        ? {
+            storyboard: {
+              format: 'openscenario',
+              path: resolve(path),
+              ...(opts.mapPath ? { mapPath: resolve(opts.mapPath) } : {}),
+              ...(opts.parameters ? { parameters: opts.parameters } : {}),
+              egoEntity: egoName,
+            },
+          }
+        : {}),
     });
     return ok({
       map: mapData,

@@ -504,6 +504,28 @@ export class OscExecutor {
   private readonly pendingActions: (() => void)[] = [];
   /** Init actions that take time (esmini names them "Init <entity> <ActionType>"). */
   private readonly initActions: { name: string; done: () => boolean; logged: boolean }[] = [];
+  /** The run `begin` started: its stop trigger, options, frame count, next frame and storyboard end. */
+  private running?: {
+    stopTrigger: XNode | undefined;
+    o: ExecutorOptions & { minDurationS: number };
+    steps: number;
+    k: number;
+    endS?: number;
+    over: boolean;
+  };
+  /**
+   * How the storyboard reads: `esmini` (the standard, as esmini runs it) or `scenario_runner`, as
+   * CARLA ScenarioRunner runs the files written for it: its py_trees conditions ignore
+   * conditionEdge (a condition is true while it holds); its SimulationTimeCondition counts from when
+   * the condition began to be evaluated, again from each time it was true (`SimulationTime equalTo
+   * 0` holds whenever it is looked at); an absolute SpeedAction sets the target speed at once and
+   * runs for its dynamics' distance or time (ChangeActorTargetSpeed).
+   */
+  dialect: 'esmini' | 'scenario_runner' = 'esmini';
+  /** scenario_runner dialect: when each SimulationTimeCondition (re)started counting, s. */
+  private readonly simTimeZero = new Map<XNode, number>();
+  /** Entities driven from outside (`drive`): read by the storyboard, moved by no action. */
+  private readonly external = new Set<string>();
 
   constructor(
     private readonly map: RoadMap,
@@ -1177,6 +1199,15 @@ export class OscExecutor {
     // negative targets reverse: the entity moves backwards along its heading).
     st.speedMps = transitionValue(sp);
     if (shape === 'step' || paramTarget < 1e-9) sp.done = !sp.continuous;
+    if (this.dialect === 'scenario_runner' && !relative && (dim === 'distance' || dim === 'time')) {
+      // ScenarioRunner's ChangeActorTargetSpeed: its actor controller takes the target speed at
+      // once, and the action runs for the dynamics' distance or time (then it succeeds)
+      st.speedMps = v1;
+      sp.done = true;
+      const t0 = this.tS;
+      const d0 = st.travelledM;
+      return () => (dim === 'distance' ? st.travelledM - d0 >= value - 1e-9 : this.tS - t0 >= value - 1e-9);
+    }
     return () => sp.done;
   }
 
@@ -1712,6 +1743,17 @@ export class OscExecutor {
       const ts = kid(bv, 'TrafficSignalCondition');
       if (ts) return this.signalState(attr(ts, 'name') ?? '') === (attr(ts, 'state') ?? '');
       const st = kid(bv, 'SimulationTimeCondition');
+      if (st && this.dialect === 'scenario_runner') {
+        const t0 = this.simTimeZero.get(st) ?? this.tS;
+        const holds = compare(
+          attr(st, 'rule'),
+          Math.round((this.tS - t0) * 1e6) / 1e6,
+          num(st, 'value', `${path}/ByValueCondition/SimulationTimeCondition`),
+        );
+        if (holds) this.simTimeZero.delete(st);
+        else this.simTimeZero.set(st, t0);
+        return holds;
+      }
       if (st)
         return compare(
           attr(st, 'rule'),
@@ -2089,7 +2131,7 @@ export class OscExecutor {
         const prev = this.condPrev.get(c) ?? false;
         const first = !this.condPrev.has(c);
         this.condPrev.set(c, now);
-        const edge = attr(c, 'conditionEdge') ?? 'none';
+        const edge = this.dialect === 'scenario_runner' ? 'none' : (attr(c, 'conditionEdge') ?? 'none');
         let fired: boolean;
         if (edge === 'rising') fired = now && !prev && !first;
         else if (edge === 'falling') fired = !now && prev;
@@ -2279,7 +2321,7 @@ export class OscExecutor {
     for (const st of this.states.values()) startPose.set(st, { x: st.x, y: st.y, headingRad: st.headingRad });
     for (const st of this.states.values()) {
       moved.add(st);
-      if (st.entity.kind === 'static' || st.towedBy || !st.active) {
+      if (st.entity.kind === 'static' || st.towedBy || !st.active || this.external.has(st.entity.name)) {
         continue;
       }
       const v0 = st.speedMps;
@@ -2719,7 +2761,7 @@ export class OscExecutor {
   private alignToRearAxle(): void {
     for (const st of this.states.values()) {
       const off = st.entity.refpointXOffsetM;
-      if (!off) continue;
+      if (!off || this.external.has(st.entity.name)) continue;
       // esmini aligns the rear axle once at load, where every entity stands at the origin facing +x.
       st.rearAxle ??= { x: -off, y: 0 };
       const h = Math.atan2(st.y - st.rearAxle.y, st.x - st.rearAxle.x);
@@ -2746,49 +2788,112 @@ export class OscExecutor {
 
   /**
    * Runs until the storyboard StopTrigger fires (but at least `minDurationS`, so a closed-loop run
-   * of that length has tracks) or `maxDurationS`.
+   * of that length has tracks) or `maxDurationS`: `begin`, `frame` until it returns false, `finish`.
    */
   run(stopTrigger: XNode | undefined, o: ExecutorOptions & { minDurationS: number }): ExecutorResult {
-    const steps = Math.round(o.maxDurationS / o.dtS);
+    this.begin(stopTrigger, o);
+    while (this.frame()) {}
+    return this.finish();
+  }
+
+  /**
+   * Starts a run that a caller steps frame by frame (`frame`), e.g. a live driver that sets an
+   * externally driven entity (`drive`) before each frame. `run` is `begin`, `frame`s, `finish`.
+   */
+  begin(stopTrigger: XNode | undefined, o: ExecutorOptions & { minDurationS: number }): void {
     this.engineApi = o.engineApi ?? false;
-    let endS: number | undefined;
-    for (let k = 0; k <= steps; k++) {
-      this.tS = Math.round(k * o.dtS * 1e6) / 1e6;
-      // esmini records a frame's state before its storyboard step: what the storyboard does at t
-      // (a teleport, a step change of speed) shows from t + dt. The first record is after Init.
-      if (k > 0) this.record();
-      // The storyboard's StopTrigger is evaluated before its stories (esmini): it sees what they
-      // completed in the previous step, and when it fires the stories are not stepped again.
-      if (
-        endS === undefined &&
-        k > 0 &&
-        stopTrigger &&
-        this.triggered(stopTrigger, '/OpenSCENARIO/Storyboard/StopTrigger', false)
-      ) {
-        endS = this.tS;
-        this.log.push({ tS: this.tS, kind: 'storyboard_end_time', name: 'storyBoard' });
-      }
-      if (endS !== this.tS) this.stepStoryboard();
-      if (k === 0) {
-        this.alignToRearAxle();
-        this.record();
-      }
-      if (endS !== undefined && this.tS >= Math.max(endS, o.minDurationS) - 1e-9) break;
-      if (k < steps) {
-        this.move(o.dtS);
-        // esmini steps an action within the storyboard step of the time the step starts at, and
-        // ends it there: an action that finished during this step completes at the old time.
-        this.completeFinished();
-      }
+    this.running = { stopTrigger, o, steps: Math.round(o.maxDurationS / o.dtS), k: 0, over: false };
+  }
+
+  /** Time of the next frame (the state it records), s; the current time once the run is over. */
+  get frameS(): number {
+    const r = this.running;
+    return r && !r.over ? Math.round(r.k * r.o.dtS * 1e6) / 1e6 : this.tS;
+  }
+
+  /**
+   * One frame at the next frame time t: record the states at t (the first record is after Init's
+   * storyboard step), evaluate the StopTrigger and the storyboard at t, move every entity to t + dt.
+   * Returns false once the run is over (the frame that ends it moves nothing).
+   */
+  frame(): boolean {
+    const r = this.running;
+    if (!r || r.over) return false;
+    const { k, o, steps, stopTrigger } = r;
+    this.tS = Math.round(k * o.dtS * 1e6) / 1e6;
+    // esmini records a frame's state before its storyboard step: what the storyboard does at t
+    // (a teleport, a step change of speed) shows from t + dt. The first record is after Init.
+    if (k > 0) this.record();
+    // The storyboard's StopTrigger is evaluated before its stories (esmini): it sees what they
+    // completed in the previous step, and when it fires the stories are not stepped again.
+    if (
+      r.endS === undefined &&
+      k > 0 &&
+      stopTrigger &&
+      this.triggered(stopTrigger, '/OpenSCENARIO/Storyboard/StopTrigger', false)
+    ) {
+      r.endS = this.tS;
+      this.log.push({ tS: this.tS, kind: 'storyboard_end_time', name: 'storyBoard' });
     }
+    if (r.endS !== this.tS) this.stepStoryboard();
+    if (k === 0) {
+      this.alignToRearAxle();
+      this.record();
+    }
+    if ((r.endS !== undefined && this.tS >= Math.max(r.endS, o.minDurationS) - 1e-9) || k >= steps) {
+      r.over = true;
+      return false;
+    }
+    this.move(o.dtS);
+    // esmini steps an action within the storyboard step of the time the step starts at, and
+    // ends it there: an action that finished during this step completes at the old time.
+    this.completeFinished();
+    r.k++;
+    return true;
+  }
+
+  /** When each event last started so far, by event name. */
+  get eventStartTimes(): ReadonlyMap<string, number> {
+    return this.eventStarts;
+  }
+
+  /** Ends the run begun by `begin` and returns what it produced. */
+  finish(): ExecutorResult {
+    const r = this.running;
     this.log.push({ tS: this.tS, kind: 'simulation_end_time', name: 'Closing' });
     return {
       states: this.states,
-      endS: endS ?? o.maxDurationS,
+      endS: r?.endS ?? r?.o.maxDurationS ?? this.tS,
       eventStarts: this.eventStarts,
       messages: this.messages,
       signalStates: this.signalStates,
     };
+  }
+
+  /**
+   * Drives entity `name` from outside from now on (the agent under test, as CARLA ScenarioRunner's
+   * `external_control` hero or esmini's external controller): its pose, speed and acceleration are
+   * set to `s` (the reference point, map frame; m, rad, m/s, m/s²), its travelled distance grows by
+   * the displacement and its place on its path is re-projected (road coordinates follow from the
+   * pose). The storyboard reads it; no action moves it. Call before the `frame` of the state's time.
+   */
+  drive(
+    name: string,
+    s: { x: number; y: number; headingRad: number; speedMps: number; accelMps2: number },
+  ): void {
+    const st = this.states.get(name);
+    if (!st) return;
+    if (this.external.has(name)) st.travelledM += Math.hypot(s.x - st.x, s.y - st.y);
+    this.external.add(name);
+    st.x = s.x;
+    st.y = s.y;
+    st.headingRad = s.headingRad;
+    st.speedMps = s.speedMps;
+    st.accelMps2 = s.accelMps2;
+    st.hRelRad = 0;
+    const f = st.path.project(s.x, s.y);
+    st.sM = f.sM;
+    st.dM = f.dM;
   }
 }
 

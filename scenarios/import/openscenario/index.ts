@@ -1,6 +1,6 @@
 /** OpenSCENARIO 1.x importer (esmini / scenario_runner subset) and its storyboard executor. */
 
-export { EGO_TRIGGERS_UNFIRED_TAG } from './EgoTriggers.ts';
+export { EGO_TRIGGERS_UNFIRED_TAG, STORYBOARD_LIVE_TAG } from './EgoTriggers.ts';
 export {
   CATEGORIES,
   type CategoryRow,
@@ -9,6 +9,7 @@ export {
   PRACTICAL,
   summarize,
 } from './EsminiExpectations.ts';
+export { LiveStoryboard, liveStoryboardFactory } from './LiveStoryboard.ts';
 export { importOpenScenario, prepareOpenScenario } from './OpenScenario.ts';
 export { type EntityState, type OscEntity, OscExecutor, type StoryEvent } from './OscExecutor.ts';
 export { evalExpression, resolveTree } from './Parameters.ts';
