@@ -182,21 +182,26 @@ export function reviewerPairs10(): { cases: ReviewerCase[]; scenes: Map<string, 
     },
   );
   const stopBus = bus('5_0_-1', 40, 0, { indicator: 'NONE' });
-  const passenger = (hRel: number, leftM: number): Obj => {
-    const [x, y, h] = on(t02, '5_0_-1', 47, leftM);
+  const passenger = (hRel: number, leftM: number, s = 47): Obj => {
+    const [x, y, h] = on(t02, '5_0_-1', s, leftM);
     return ped('pass1', x, y, h + hRel, 1.2);
   };
   const borrow5: Obj = { speed: 'KEEP', path: 'LEFT_BORROW', targetSpeedMps: 5 };
   pair(
-    't02_passenger_crossing_before_bus',
+    't02_passenger_crossing_at_bus',
     'bus stop/real map',
     borrow5,
-    onMap(t02, egoAt(t02, '5_0_-1', 22, 5), east, { agents: [stopBus, passenger(0, -3.2)] }),
-    onMap(t02, egoAt(t02, '5_0_-1', 22, 5), east, { agents: [stopBus, passenger(Math.PI / 2, 0.5)] }),
+    onMap(t02, egoAt(t02, '5_0_-1', 16, 5), east, { agents: [stopBus, passenger(0, -3.2)] }),
+    onMap(t02, egoAt(t02, '5_0_-1', 16, 5), east, { agents: [stopBus, passenger(Math.PI / 2, 0, 33)] }),
     {
-      safe: 'a bus at its stop 12 m ahead in the lane (no hazards), the oncoming lane empty; a passenger who got off walks away along the pavement: borrow past at 5 m/s',
+      // (first written with the bus 12 m ahead: the platform drives a borrow over `laneChangeS`,
+      // 4 s — 20 m at 5 m/s — and would close to 3 m behind the bus still half in its lane, under
+      // RSS's 8.1 m; the gate's MODIFY was right, the scene was wrong)
+      safe: 'a bus at its stop 18 m ahead in the lane (no hazards), the oncoming lane empty; a passenger who got off walks away along the pavement: borrow past at 5 m/s',
+      // (first written with the passenger stepping out in front of the bus: with the ego 18 m back
+      // it reaches the bus's front in 6 s, the passenger long across — no conflict within reach)
       unsafe:
-        'the passenger walks out in front of the bus across the road at 1.2 m/s — into the lane the borrow uses (StVO §20(1): pass with care, never into someone crossing) -> wait',
+        'the passenger walks out behind the bus across the road at 1.2 m/s — into the lane the borrow uses, 1 m behind the bus when the ego gets there in ≈ 3.4 s (StVO §20(1): pass with care) -> wait',
     },
   );
   pair(
