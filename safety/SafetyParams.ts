@@ -48,7 +48,7 @@ export const SafetyParamsSchema = z.object({
   vruNearM: pos().default(1.0),
   vruNearSpeedMps: pos().default(2.8),
   /**
-   * Overtaking a cyclist on the carriageway leaves at least this much between the bodies, m
+   * Overtaking a cyclist or a pedestrian on the carriageway leaves at least this much between the bodies, m
    * (StVO §5(4): 1.5 m in town, 2 m out of town; UK Highway Code rule 163: 1.5 m up to 30 mph;
    * we take the town figure everywhere).
    */

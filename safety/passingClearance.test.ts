@@ -1,5 +1,5 @@
 /**
- * `vru.passingClearance` (red team 10): overtaking a cyclist riding the ego's way on the road leaves
+ * `vru.passingClearance` (red team 10): overtaking a cyclist (or a person walking) the ego's way on the road leaves
  * at least 1.5 m between the bodies (StVO §5(4)); the ego need only stay able to drop back behind it
  * at the signal budget (3 m/s²). On CARLA Town02's east arm (`testing/realMaps10`: 4 m lanes, the
  * sidewalk mapped as a lane of its own).
@@ -9,7 +9,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { safetyCheck, writeScenes } from './testing/pairCli.ts';
-import { agent, type Obj } from './testing/reviewerPairs.ts';
+import { agent, type Obj, ped } from './testing/reviewerPairs.ts';
 import { type CutMap, egoAt, on, onMap } from './testing/reviewerPairs5.ts';
 
 const t02 = JSON.parse(
@@ -24,6 +24,10 @@ const bike = (laneId: string, s: number, leftM: number, v = 5, turn = 0): Obj =>
   const [x, y, h] = on(t02, laneId, s, leftM);
   return agent('c1', 'cyclist', x, y, h + turn, v, { L: 1.8, W: 0.6 }, { subclass: 'bicycle' });
 };
+const walker = (s: number, leftM: number): Obj => {
+  const [x, y, h] = on(t02, '5_0_1', s, leftM);
+  return ped('w1', x, y, h, 1.3);
+};
 const at = (frontS: number, v: number, agents: Obj[]) =>
   onMap(t02, egoAt(t02, '5_0_1', frontS, v), west, { signals: green, agents });
 const scenes = new Map<string, Obj>([
@@ -37,6 +41,8 @@ const scenes = new Map<string, Obj>([
   ['oncoming.json', at(20, 11, [bike('5_0_-1', 25.5, -1.7)])],
   // riding at the ego's speed
   ['sameSpeed.json', at(20, 5, [bike('5_0_1', 45, -1.85)])],
+  // a person walking the ego's way at the road's edge (no pavement there)
+  ['walker.json', at(20, 11, [walker(45, -1.85)])],
 ]);
 const DIR = writeScenes('passclear', scenes);
 const rule = async (file: string, offsetM: number) =>
@@ -59,6 +65,9 @@ describe('vru.passingClearance: a cyclist is overtaken with 1.5 m or not at all'
   it('does not count a cyclist on a sidewalk or cycle track the map gives as its own lane, nor one coming the other way', async () => {
     expect((await rule('sidewalk.json', 0.85)).decision).toBe('ALLOW');
     expect((await rule('oncoming.json', 0.85)).decision).toBe('ALLOW');
+  });
+  it('counts a person walking the ego’s way on the road the same (StVO §5(4): pedestrians too)', async () => {
+    expect((await rule('walker.json', 0.85)).decision).toBe('MODIFY');
   });
   it('does not count a cyclist ridden at the ego’s speed (no overtake)', async () => {
     expect((await rule('sameSpeed.json', 0.85)).decision).toBe('ALLOW');

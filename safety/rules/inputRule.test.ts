@@ -175,6 +175,19 @@ describe('inputRule: command age and borrow nudges', () => {
     expect(whole.rules.find((r) => r.rule === 'input.range')?.decision).toBe('ALLOW');
   });
 
+  it('a braking intensity above the platform maximum is refused, not braked at the maximum (red team 10)', () => {
+    const hard = gate.checkCommand(
+      cmd({ speed: 'DECELERATE', targetSpeedMps: 0, decelMps2: 11 }),
+      scene({ map: m }),
+    );
+    expect(hard.rules.find((r) => r.rule === 'input.range')?.decision).toBe('VETO');
+    const max = gate.checkCommand(
+      cmd({ speed: 'DECELERATE', targetSpeedMps: 0, decelMps2: 8 }),
+      scene({ map: m }),
+    );
+    expect(max.rules.find((r) => r.rule === 'input.range')?.decision).toBe('ALLOW');
+  });
+
   it('a nudge towards no lane says there is no lane to borrow', () => {
     const v = gate.checkCommand(cmd({ path: 'RIGHT_BORROW', lateralOffsetM: 0.5 }), scene({ map: m }));
     const range = v.rules.find((r) => r.rule === 'input.range')!;

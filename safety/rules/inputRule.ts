@@ -594,6 +594,14 @@ export function inputRules(
       targetSpeedMps: cmd.targetSpeedMps,
       maxSpeedMps: vehicle.maxSpeedMps,
     });
+  else if (cmd.decelMps2 !== undefined && cmd.decelMps2 > vehicle.maxDecelMps2 + TYRE_ROUNDING_MPS2)
+    // (the schema lets 12 through; the roll-out brakes at the platform's maximum and the verdict
+    // called that command safe: a planner asking for more than the car has is refused, as a speed
+    // above its maximum is — red team 10)
+    bad(`decelMps2 ${cmd.decelMps2} m/s² above the vehicle's ${vehicle.maxDecelMps2} m/s² maximum braking`, {
+      decelMps2: cmd.decelMps2,
+      maxDecelMps2: vehicle.maxDecelMps2,
+    });
   else if (cmd.stopAt && Math.hypot(cmd.stopAt.x - snapshot.ego.x, cmd.stopAt.y - snapshot.ego.y) > 300)
     bad('stopAt more than 300 m from the ego', {
       stopAtDistanceM: round(Math.hypot(cmd.stopAt.x - snapshot.ego.x, cmd.stopAt.y - snapshot.ego.y)),

@@ -688,10 +688,10 @@ const SAME_WAY_RAD = Math.PI / 4;
 const eo = { x: 0, y: 0, c: 0, s: 0 };
 
 /**
- * Overtaking a cyclist on the carriageway (StVO §5(4): at least 1.5 m sideways in town, 2 m out of
- * town; the UK Highway Code rule 163: 1.5 m up to 30 mph): a roll-out that draws level with a
- * cyclist riding its way — on a lane of the road (not a cycle track or a pavement the map gives as
- * a lane of its own, not off the lanes), slower than the ego — with less than
+ * Overtaking a cyclist or a pedestrian on the carriageway (StVO §5(4): at least 1.5 m sideways in
+ * town, 2 m out of town; the UK Highway Code rule 163: 1.5 m up to 30 mph): a roll-out that draws
+ * level with one going its way — on a lane of the road (not a cycle track or a pavement the map
+ * gives as a lane of its own, not off the lanes), slower than the ego — with less than
  * `cyclistPassClearanceM` between the bodies overtakes too close. As for a stop line, the ego need
  * only stay able to drop back to the cyclist's speed behind it at the signal budget
  * (`signalStopDecelMps2`, or what that needs now while it is no more): the check fails at the first
@@ -716,7 +716,7 @@ export function vruPassingRule(ctx: CheckContext, sink: RuleSink): void {
   const budget = params.signalStopDecelMps2;
   for (let j = 0; j < f.count; j++) {
     const ag = snapshot.agents[f.index[j]!]!;
-    if (ag.kind !== 'cyclist') continue;
+    if (ag.kind !== 'cyclist' && ag.kind !== 'pedestrian') continue;
     const loc = map.locate(ag.x, ag.y, ag.headingRad, 0);
     if (!loc) continue;
     if (SEPARATE_FACILITY.has(map.lane(loc.laneId)?.data.type ?? 'driving')) continue;
@@ -743,7 +743,7 @@ export function vruPassingRule(ctx: CheckContext, sink: RuleSink): void {
       if (needMps2 <= allowed) continue;
       sink.fail(
         'vru.passingClearance',
-        `would overtake cyclist ${q(ag.id)} ${round(Math.max(0, clearance))} m off at ${round(v)} m/s: less than the ${round(need, 2)} m an overtake leaves (StVO §5(4)); at t+${round(k * r.dtS, 1)} s it can no longer drop back behind it at ${round(allowed)} m/s²`,
+        `would overtake ${ag.kind} ${q(ag.id)} ${round(Math.max(0, clearance))} m off at ${round(v)} m/s: less than the ${round(need, 2)} m an overtake leaves (StVO §5(4)); at t+${round(k * r.dtS, 1)} s it can no longer drop back behind it at ${round(allowed)} m/s²`,
         {
           agentId: ag.id,
           clearanceM: round(Math.max(0, clearance)),
@@ -756,5 +756,5 @@ export function vruPassingRule(ctx: CheckContext, sink: RuleSink): void {
       return;
     }
   }
-  sink.pass('vru.passingClearance', `no cyclist overtaken closer than ${round(need, 2)} m`);
+  sink.pass('vru.passingClearance', `no cyclist or pedestrian overtaken closer than ${round(need, 2)} m`);
 }
