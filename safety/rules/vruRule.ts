@@ -737,7 +737,9 @@ export function vruPassingRule(ctx: CheckContext, sink: RuleSink): void {
       if (gap < -2 * (hl + al)) break; // passed it
       const closing = v - vc;
       if (k === 0 && gap <= 0) break; // alongside already
-      if (clearance >= need || closing <= 0.3) continue;
+      // (bodies that overlap sideways are no overtake but a lead followed: RSS's and the collision
+      // rules' case — held to this drop-back, a cyclist ahead in the lane asked more than RSS does)
+      if (clearance >= need || clearance <= 0 || closing <= 0.3) continue;
       const needMps2 = gap <= 0 ? Number.POSITIVE_INFINITY : (closing * closing) / (2 * gap);
       if (k === 0) allowed = Math.max(budget, 1.2 * needMps2 + 0.1);
       if (needMps2 <= allowed) continue;
