@@ -681,9 +681,9 @@ export function vruStepOutRule(ctx: CheckContext, sink: RuleSink): void {
   });
 }
 
-/** Lane types that are a cyclist's own facility beside the carriageway (not passed "on the road"). */
+/** Lane types that are a cyclist's or a walker's own facility beside the carriageway (not passed "on the road"). */
 const SEPARATE_FACILITY = new Set<string>(['biking', 'sidewalk']);
-/** A cyclist riding within this of the ego's heading goes its way (is overtaken, not met), rad. */
+/** A cyclist or walker heading within this of the ego's heading goes its way (is overtaken, not met), rad. */
 const SAME_WAY_RAD = Math.PI / 4;
 const eo = { x: 0, y: 0, c: 0, s: 0 };
 
@@ -693,13 +693,14 @@ const eo = { x: 0, y: 0, c: 0, s: 0 };
  * level with one going its way — on a lane of the road (not a cycle track or a pavement the map
  * gives as a lane of its own, not off the lanes), slower than the ego — with less than
  * `cyclistPassClearanceM` between the bodies overtakes too close. As for a stop line, the ego need
- * only stay able to drop back to the cyclist's speed behind it at the signal budget
+ * only stay able to drop back to its speed behind it at the signal budget
  * (`signalStopDecelMps2`, or what that needs now while it is no more): the check fails at the first
  * roll-out step where it no longer can (later checks hold it back before that), and it stays
- * behind (cap at the cyclist's speed). Not once the ego is alongside
- * already (slowing there keeps it beside the cyclist longer; `vru.proximity`'s 1 m still holds).
- * Before, a KEEP at 11 m/s shifted 0.85 m left within a 4 m lane passed a cyclist at the kerb
- * 1.25 m off (red team 10).
+ * behind (cap at its speed). Not once the ego is alongside already (slowing there keeps it beside
+ * the cyclist longer; `vru.proximity`'s 1 m still holds), nor for one whose body overlaps the ego's
+ * sideways (a lead followed: RSS's case). Before, a KEEP at 11 m/s shifted 0.85 m left within a 4 m
+ * lane passed a cyclist at the kerb 1.25 m off, and a person walking at the road's edge 1.27 m off
+ * (red team 10).
  */
 export function vruPassingRule(ctx: CheckContext, sink: RuleSink): void {
   const { rollout: r, forecast: f, snapshot, vehicle: veh, params, map } = ctx;
