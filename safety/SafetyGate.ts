@@ -45,7 +45,7 @@ import { mapRules } from './rules/mapRule.ts';
 import { rssRule } from './rules/rssRule.ts';
 import { signalRules } from './rules/signalRule.ts';
 import { situationalRules } from './rules/situationalRule.ts';
-import { vruRule, vruStepOutRule } from './rules/vruRule.ts';
+import { vruPassingRule, vruRule, vruStepOutRule } from './rules/vruRule.ts';
 import { type SafetyParams, type SafetyParamsInput, SafetyParamsSchema } from './SafetyParams.ts';
 import { gateRouteRank, routeAhead, type SafetyScene } from './Scene.ts';
 import { withSpeedHypotheses } from './speedHypotheses.ts';
@@ -129,6 +129,7 @@ const RULES = [
   rssRule,
   vruRule,
   vruStepOutRule,
+  vruPassingRule,
   signalRules,
   situationalRules,
   laneChangeRules,

@@ -47,6 +47,12 @@ export const SafetyParamsSchema = z.object({
   /** Vulnerable road users: the cap applies within this clearance of the ego's footprint, m (a VRU *in* the path; our choice), and the cap, m/s (10 km/h; EU GSR 2019/2144 proximity speeds). */
   vruNearM: pos().default(1.0),
   vruNearSpeedMps: pos().default(2.8),
+  /**
+   * Overtaking a cyclist or a pedestrian on the carriageway leaves at least this much between the bodies, m
+   * (StVO §5(4): 1.5 m in town, 2 m out of town; UK Highway Code rule 163: 1.5 m up to 30 mph;
+   * we take the town figure everywhere).
+   */
+  cyclistPassClearanceM: pos().default(1.5),
   /** A child (subclass `child`) counts as in the path within this clearance, m (children dart out: our choice). */
   childNearM: pos().default(2.5),
   /**
@@ -266,6 +272,14 @@ export const SafetyParamsSchema = z.object({
    * touch (0 m), imported ones within a few centimetres.
    */
   medianMinM: pos().default(1.0),
+  /**
+   * A bus at its stop with hazard lights on (StVO §20(4)): passed only at walking pace
+   * (Schrittgeschwindigkeit, commonly read as 4–7 km/h; our choice: 7 km/h), in both directions on
+   * the carriageway, from `busStopZoneM` before its rear to its front (our choice: people step out
+   * behind it), m/s and m.
+   */
+  busStopPassSpeedMps: pos().default(7 / 3.6),
+  busStopZoneM: pos().default(10),
   /** Emergency vehicle on a run: counts within this distance, m; passed standing at ≤ this speed, m/s (20 mph; move-over laws). */
   emergencyRangeM: pos().default(150),
   emergencyPassSpeedMps: pos().default(8.9),

@@ -76,3 +76,56 @@ describe('situational.occlusion at a junction with a hidden arm', () => {
     expect((await occlusion('right6.json')).rule.decision).toBe('ALLOW');
   });
 });
+
+/**
+ * Left-hand traffic (red team 10, Autoware's Japanese test crossroads in `testing/realMaps10`: each
+ * approach has its oncoming lane on its right): the turn across the oncoming lanes is the right turn.
+ */
+const aw = JSON.parse(
+  readFileSync(
+    join(dirname(fileURLToPath(import.meta.url)), 'testing', 'realMaps10', 'aw_crossroads.json'),
+    'utf8',
+  ),
+) as CutMap;
+/** A hedge over the east arm's westbound lane 125 (s 23–52), the arm opposite the west approach. */
+const hedge = box('hedge', [
+  [3802.0, 73760.2],
+  [3776.3, 73746.8],
+  [3774.9, 73749.5],
+  [3800.6, 73762.9],
+]);
+const lhtGreen = [{ laneIds: ['52', '53', '54'], phases: [{ fromS: 0, state: 'GREEN' }] }];
+const lhtScenes = new Map<string, Obj>([
+  [
+    'lhtRight.json',
+    onMap(aw, egoAt(aw, '9546', 10, 6), ['9546', '9178', '54', '112'], {
+      signals: lhtGreen,
+      occlusions: [hedge],
+    }),
+  ],
+  [
+    'lhtLeft.json',
+    onMap(aw, egoAt(aw, '9546', 10, 6), ['9546', '9178', '53', '122'], {
+      signals: lhtGreen,
+      occlusions: [hedge],
+    }),
+  ],
+]);
+const LHT_DIR = writeScenes('occjn-lht', lhtScenes);
+const lhtOcclusion = async (file: string) =>
+  (
+    JSON.parse((await safetyCheck(join(LHT_DIR, file), KEEP)).text) as {
+      rules: { rule: string; decision: string; values: Record<string, unknown> }[];
+    }
+  ).rules.find((r) => r.rule === 'situational.occlusion')!;
+
+describe('situational.occlusion at a junction in left-hand traffic', () => {
+  it('a right turn (across the oncoming lanes) past a hidden opposite arm creeps in', async () => {
+    const r = await lhtOcclusion('lhtRight.json');
+    expect(r.decision).toBe('MODIFY');
+    expect(r.values['capMps']).toBe(2);
+  });
+  it('the near-side left turn is not held for the opposite arm, whose traffic turning into the same exit yields', async () => {
+    expect((await lhtOcclusion('lhtLeft.json')).decision).toBe('ALLOW');
+  });
+});

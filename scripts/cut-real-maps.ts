@@ -1,7 +1,7 @@
 /**
  * Cuts the few lanes a red team's reviewer pairs need out of real maps (imported with the project's
  * importers) and writes them as inline RoadMap JSON to safety/testing/realMaps<set>/<name>.json:
- * set 5 (the default) from /work/shared/scenarios, sets 8 and 9 from the held-out maps (Lanelet2,
+ * set 5 (the default) and set 10 from /work/shared/scenarios, sets 8 and 9 from the held-out maps (Lanelet2,
  * OpenDRIVE, CommonRoad repositories; not in the repo, licences in realMaps8/ and realMaps9/README.md). Lanes kept whole (imported points, widths, limits, the
  * `speedLimitPosted` flag), links to lanes not kept dropped, the kept lanes' stop lines, the
  * junctions they name and the crosswalks asked for. Run on purpose when a cut must change:
@@ -159,6 +159,51 @@ const CUTS9: Cut[] = [
   },
 ];
 
+/**
+ * Red team 10: maps in /work/shared/scenarios no earlier set used (licences in realMaps10/README.md):
+ * a CARLA town's T-junction with its sidewalks, an Autoware (Lanelet2, left-hand traffic) signalised
+ * crossroads whose importer declares no junction, and esmini's 2+1 road.
+ */
+const CUTS10: Cut[] = [
+  {
+    // CARLA Town02's signalised T-junction 188 at (44, −190): the west arm 4_0_* (31 m), the east
+    // arm 5_0_* (70.5 m, with its 0.3 m shoulders and 4 m sidewalks), the stem 8_0_* from the
+    // south, the six turns; one 4 m lane each way, undivided, 11.2 m/s
+    name: 't02_t_junction',
+    file: 'carla_towns/Town02.xodr',
+    lanes: [
+      ...['4_0_1', '4_0_-1', '5_0_1', '5_0_-1', '8_0_1', '8_0_-1'],
+      ...['5_0_2', '5_0_-2', '5_0_3', '5_0_-3'],
+      ...['199_0_-1', '200_0_1', '216_0_-1', '224_0_1', '232_0_-1', '236_0_-1'],
+    ],
+  },
+  {
+    // Autoware's test map (Japan, left-hand traffic): a four-arm signalised crossroads, one lane each
+    // way, 3 m lanes, 30 km/h, a crosswalk over every arm; the west arm's approach 9102 → 9540 →
+    // 9546 → 9178 with its 3.5 m shoulder on the left (10291 → 10303 → 10304 → 10310); the twelve
+    // turns 49–60 carry Autoware's `turn_direction`
+    name: 'aw_crossroads',
+    file: 'lanelet2/autoware_core/autoware_test_utils/lanelet2_map.osm',
+    lanes: [
+      ...['9102', '9540', '9546', '9178', '116', '9183', '9494', '9463'],
+      ...['10291', '10303', '10304', '10310'],
+      ...['49', '50', '51', '52', '53', '54', '55', '56', '57', '58', '59', '60'],
+      ...['112', '113', '122', '123', '124', '125'],
+    ],
+    crosswalks: ['163', '164', '165', '166'],
+  },
+  {
+    // esmini's 2+1 road (x 0–500): one lane east and two west, then (x 175–325) two east and one
+    // west, with 50 m tapers between; 13.9 m/s
+    name: 'two_plus_one',
+    file: 'esmini/resources/xodr/two_plus_one.xodr',
+    lanes: [
+      ...['1_0_2', '1_0_1', '1_0_-1', '1_1_2', '1_1_1', '1_1_-1', '1_1_-2', '1_2_1', '1_2_-1'],
+      ...['1_2_-2', '1_3_2', '1_3_1', '1_3_-1', '1_3_-2', '1_4_2', '1_4_1', '1_4_-1'],
+    ],
+  },
+];
+
 const round = (v: number): number => Math.round(v * 1000) / 1000;
 
 function cut(map: RoadMapData, c: Cut): RoadMapData {
@@ -194,7 +239,7 @@ function cut(map: RoadMapData, c: Cut): RoadMapData {
 
 const root = process.argv[2] ?? '/work/shared/scenarios';
 const set = process.argv[3] ?? '5';
-for (const c of set === '9' ? CUTS9 : set === '8' ? CUTS8 : CUTS) {
+for (const c of set === '10' ? CUTS10 : set === '9' ? CUTS9 : set === '8' ? CUTS8 : CUTS) {
   const r = importFile(join(root, c.file));
   if (!r.ok || !r.value.map) throw new Error(`${c.file}: ${r.ok ? 'no map' : r.error.message}`);
   const out = join('safety', 'testing', `realMaps${set}`, `${c.name}.json`);

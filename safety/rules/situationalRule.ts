@@ -9,6 +9,7 @@
 import {
   type AgentState,
   angleDiff,
+  type Lane,
   pointInPolygon,
   pointPolygonBoundaryDistance,
   type Vec2,
@@ -215,6 +216,20 @@ export function isLoadingSchoolBus(a: AgentState): boolean {
   return a.subclass === 'school_bus' && a.speedMps < 0.5 && a.lightsOn !== false;
 }
 
+/**
+ * A line bus or a school bus standing with its hazard lights on — at its stop, passengers getting on
+ * and off (StVO §20(4): pass it only at walking pace, in the other direction on the same carriageway
+ * too). A school bus with its red lights / stop arm out stops the ego instead (`isLoadingSchoolBus`).
+ */
+export function isBusAtStopWithHazards(a: AgentState): boolean {
+  return (
+    (a.subclass === 'bus' || a.subclass === 'school_bus') &&
+    a.speedMps < 0.5 &&
+    a.indicator === 'HAZARD' &&
+    !isLoadingSchoolBus(a)
+  );
+}
+
 /** First step at which the front bumper is within [fromS, toS] of the path above `capMps`, or -1. */
 function firstTooFast(ctx: CheckContext, fromS: number, toS: number, capMps: number): number {
   const r = ctx.rollout;
@@ -231,6 +246,8 @@ interface JunctionAhead {
   id: string;
   entryS: number;
   exitS: number;
+  /** The path's lane before the junction (its entry's lane when the path starts in it). */
+  approachLaneId: string;
 }
 
 /**
@@ -247,7 +264,13 @@ function junctionsAhead(ctx: CheckContext, f0: number, lookEnd: number): Junctio
     if (id === undefined) continue;
     let j = i;
     while (j + 1 < ps.length && ctx.map.lane(ps[j + 1]!.laneId)?.data.junctionId === id) j++;
-    if (piece.fromS > f0 + 0.5) out.push({ id, entryS: piece.fromS, exitS: ps[j]!.toS });
+    if (piece.fromS > f0 + 0.5)
+      out.push({
+        id,
+        entryS: piece.fromS,
+        exitS: ps[j]!.toS,
+        approachLaneId: ps[i - 1]?.laneId ?? piece.laneId,
+      });
     i = j;
   }
   return out;
@@ -294,10 +317,34 @@ const JUNCTION_CREEP_MPS = 2;
 /** A path through a junction turns when its heading changes by at least this, rad (30°, as `crossing.pet`). */
 const JUNCTION_TURN_RAD = Math.PI / 6;
 
+/** Lanes back from a junction's approach that `drivesOnLeft` reads for an oncoming neighbour. */
+const SIDE_PROBE_LANES = 3;
+
+/**
+ * Whether traffic keeps left where the path approaches a junction: the approach lane (or one of the
+ * few before it) has its oncoming neighbour on its right (a lane linked as `opposite` there: Japan,
+ * the UK; Autoware's and esmini's left-hand maps). On the left, or no oncoming link at all: right-
+ * hand traffic (the default the rules were written for).
+ */
+function drivesOnLeft(ctx: CheckContext, laneId: string): boolean {
+  let id: string | undefined = laneId;
+  for (let hop = 0; hop < SIDE_PROBE_LANES && id !== undefined; hop++) {
+    const l: Lane | undefined = ctx.map.lane(id)?.data;
+    if (!l) return false;
+    if (l.left?.opposite) return false;
+    if (l.right?.opposite) return true;
+    id = l.predecessors[0];
+  }
+  return false;
+}
+
 /**
  * Whether the path turns (≥ 30°) through junction `j` into or across the traffic of an arm whose
- * lane ends heading `armHeadingRad`: any arm for a left turn, not the opposite one (heading within
- * 45° of head-on) for a right turn (right-hand traffic).
+ * lane ends heading `armHeadingRad`: any arm for the turn across the oncoming lanes (left in
+ * right-hand traffic, right in left-hand traffic: `drivesOnLeft`), not the opposite one (heading
+ * within 45° of head-on) for the near-side turn, whose opposite traffic turning into the same exit
+ * yields. Read as right-hand traffic, a right turn across the oncoming lanes of Autoware's Japanese
+ * crossroads past a hidden opposite arm went in at 6 m/s and the near-side left turn was held (red team 10).
  */
 function crossesArm(ctx: CheckContext, j: JunctionAhead, armHeadingRad: number): boolean {
   const line = ctx.rollout.path!.line;
@@ -306,7 +353,8 @@ function crossesArm(ctx: CheckContext, j: JunctionAhead, armHeadingRad: number):
   const turn = angleDiff(b, a);
   if (Math.abs(turn) < JUNCTION_TURN_RAD) return false;
   const opposite = Math.abs(angleDiff(armHeadingRad, a)) > (3 * Math.PI) / 4;
-  return turn > 0 || !opposite;
+  const farSide = drivesOnLeft(ctx, j.approachLaneId) ? turn < 0 : turn > 0;
+  return farSide || !opposite;
 }
 
 /** Scratch point for sampling lanes. */
@@ -354,15 +402,40 @@ export function situationalRules(ctx: CheckContext, sink: RuleSink): void {
   const budget = params.signalStopDecelMps2;
   let busDone = false;
   let evDone = false;
+  let stopDone = false;
   const ahead = junctionsAhead(ctx, f0, lookEnd);
   for (const ag of snapshot.agents) {
-    if (busDone && evDone) break;
+    if (busDone && evDone && stopDone) break;
     const bus = !busDone && isLoadingSchoolBus(ag);
     const ev = !evDone && isActiveEmergency(ag);
-    if (!bus && !ev) continue;
+    const atStop = !stopDone && isBusAtStopWithHazards(ag);
+    if (!bus && !ev && !atStop) continue;
     path.line.project(ag.x, ag.y, fp, r.s[0]! - 200, r.s[0]! + 400);
     const rearS = fp.sM - ag.lengthM / 2;
     const frontS = fp.sM + ag.lengthM / 2;
+    if (atStop) {
+      // own, adjacent or oncoming lane, or any lane of the same carriageway; not across a median
+      // (the other roadway of a divided road is no "same carriageway" of §20(4)); from 10 m before
+      // it to its far end (people step out behind it and cross in front of it): walking pace
+      const near =
+        sameCarriageway(ctx, fp.sM, ag) ||
+        (Math.abs(fp.dM) <= params.schoolBusLateralM && !acrossMedian(ctx, fp.sM, ag));
+      if (!near || frontS < f0 || rearS > lookEnd) continue;
+      const cap = params.busStopPassSpeedMps;
+      const zoneS = rearS - params.busStopZoneM;
+      let k = firstUnstoppable(ctx, zoneS, budget, cap);
+      if (k < 0) k = firstTooFast(ctx, zoneS, frontS, cap);
+      if (k >= 0) {
+        sink.fail(
+          'situational.busStop',
+          `bus ${q(ag.id)} at its stop with hazard lights on ${round(Math.max(0, rearS - f0))} m ahead: pass at walking pace ≤ ${round(cap, 2)} m/s, the other direction too (StVO §20(4); t+${round(k * r.dtS, 1)} s at ${round(r.v[k]!)} m/s)`,
+          { agentId: ag.id, distanceM: round(rearS - f0), capMps: round(cap, 2), atS: round(k * r.dtS, 2) },
+          { capSpeedMps: cap },
+        );
+        stopDone = true;
+      }
+      continue;
+    }
     if (bus) {
       // own, adjacent and oncoming lane by offset; and any lane of the same carriageway (lanes
       // joined by side-by-side links, both directions: no median between them), however many
@@ -463,6 +536,7 @@ export function situationalRules(ctx: CheckContext, sink: RuleSink): void {
     }
   }
   if (!busDone) sink.pass('situational.schoolBus', 'no loading school bus passed');
+  if (!stopDone) sink.pass('situational.busStop', 'no bus at its stop with hazard lights passed too fast');
   if (!evDone) sink.pass('situational.emergencyVehicle', 'no emergency vehicle on a run raced or crowded');
   occlusionRule(ctx, sink, f0, lookEnd, ahead);
 }

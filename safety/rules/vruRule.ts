@@ -680,3 +680,84 @@ export function vruStepOutRule(ctx: CheckContext, sink: RuleSink): void {
     stepOutSpeedMps: params.vruStepOutSpeedMps,
   });
 }
+
+/** Lane types that are a cyclist's or a walker's own facility beside the carriageway (not passed "on the road"). */
+const SEPARATE_FACILITY = new Set<string>(['biking', 'sidewalk']);
+/** A cyclist or walker heading within this of the ego's heading goes its way (is overtaken, not met), rad. */
+const SAME_WAY_RAD = Math.PI / 4;
+const eo = { x: 0, y: 0, c: 0, s: 0 };
+
+/**
+ * Overtaking a cyclist or a pedestrian on the carriageway (StVO §5(4): at least 1.5 m sideways in
+ * town, 2 m out of town; the UK Highway Code rule 163: 1.5 m up to 30 mph): a roll-out that draws
+ * level with one going its way — on a lane of the road (not a cycle track or a pavement the map
+ * gives as a lane of its own, not off the lanes), slower than the ego — with less than
+ * `cyclistPassClearanceM` between the bodies overtakes too close. As for a stop line, the ego need
+ * only stay able to drop back to its speed behind it at the signal budget
+ * (`signalStopDecelMps2`, or what that needs now while it is no more): the check fails at the first
+ * roll-out step where it no longer can (later checks hold it back before that), and it stays
+ * behind (cap at its speed). Not once the ego is alongside already (slowing there keeps it beside
+ * the cyclist longer; `vru.proximity`'s 1 m still holds), nor for one whose body overlaps the ego's
+ * sideways (a lead followed: RSS's case). Before, a KEEP at 11 m/s shifted 0.85 m left within a 4 m
+ * lane passed a cyclist at the kerb 1.25 m off, and a person walking at the road's edge 1.27 m off
+ * (red team 10).
+ */
+export function vruPassingRule(ctx: CheckContext, sink: RuleSink): void {
+  const { rollout: r, forecast: f, snapshot, vehicle: veh, params, map } = ctx;
+  if (veh.kind === 'robot' || !r.path) {
+    sink.pass(
+      'vru.passingClearance',
+      veh.kind === 'robot' ? 'robot: see iso15066.ssm' : 'ego off the lane graph',
+    );
+    return;
+  }
+  const hl = veh.lengthM / 2;
+  const hw = veh.widthM / 2;
+  const need = params.cyclistPassClearanceM;
+  const budget = params.signalStopDecelMps2;
+  for (let j = 0; j < f.count; j++) {
+    const ag = snapshot.agents[f.index[j]!]!;
+    if (ag.kind !== 'cyclist' && ag.kind !== 'pedestrian') continue;
+    const loc = map.locate(ag.x, ag.y, ag.headingRad, 0);
+    if (!loc) continue;
+    if (SEPARATE_FACILITY.has(map.lane(loc.laneId)?.data.type ?? 'driving')) continue;
+    const al = ag.lengthM / 2;
+    const aw = ag.widthM / 2;
+    const vc = ag.speedMps;
+    let allowed = budget;
+    for (let k = 0; k < r.n; k++) {
+      const b = j * f.capacity + k;
+      egoCentre(ctx, k, eo);
+      const v = r.v[k]!;
+      if (Math.abs(angleDiff(f.h[b]!, r.h[k]!)) > SAME_WAY_RAD) break;
+      const dx = f.x[b]! - eo.x;
+      const dy = f.y[b]! - eo.y;
+      const lon = dx * eo.c + dy * eo.s;
+      const clearance = Math.abs(-dx * eo.s + dy * eo.c) - hw - aw;
+      const gap = lon - hl - al; // ego front to cyclist rear, along the ego's heading
+      if (gap < -2 * (hl + al)) break; // passed it
+      const closing = v - vc;
+      if (k === 0 && gap <= 0) break; // alongside already
+      // (bodies that overlap sideways are no overtake but a lead followed: RSS's and the collision
+      // rules' case — held to this drop-back, a cyclist ahead in the lane asked more than RSS does)
+      if (clearance >= need || clearance <= 0 || closing <= 0.3) continue;
+      const needMps2 = gap <= 0 ? Number.POSITIVE_INFINITY : (closing * closing) / (2 * gap);
+      if (k === 0) allowed = Math.max(budget, 1.2 * needMps2 + 0.1);
+      if (needMps2 <= allowed) continue;
+      sink.fail(
+        'vru.passingClearance',
+        `would overtake ${ag.kind} ${q(ag.id)} ${round(Math.max(0, clearance))} m off at ${round(v)} m/s: less than the ${round(need, 2)} m an overtake leaves (StVO §5(4)); at t+${round(k * r.dtS, 1)} s it can no longer drop back behind it at ${round(allowed)} m/s²`,
+        {
+          agentId: ag.id,
+          clearanceM: round(Math.max(0, clearance)),
+          needM: need,
+          egoSpeedMps: round(v),
+          atS: round(k * r.dtS, 2),
+        },
+        { capSpeedMps: Math.max(0, vc) },
+      );
+      return;
+    }
+  }
+  sink.pass('vru.passingClearance', `no cyclist or pedestrian overtaken closer than ${round(need, 2)} m`);
+}

@@ -9,7 +9,8 @@
  * direction if it is our left and their right; opposite if both call it left), lane change per
  * the line's subtype (Lanelet2 GenericTrafficRules: dashed both ways, solid_dashed / dashed_solid
  * one way, virtual both, solid none). Crosswalk lanelets → crosswalks; traffic-light and stop-sign
- * regulatory elements with a ref_line → stop lines; parking_lot areas → drivable areas.
+ * regulatory elements with a ref_line → stop lines; parking_lot areas → drivable areas; junctions
+ * from Autoware's `turn_direction` lanelets and lanelets whose centrelines cross (`laneletJunctions`).
  */
 import { basename } from 'node:path';
 import {
@@ -27,6 +28,7 @@ import {
 import type { ImportOptions, ImportResult } from '../types.ts';
 import { type Lanelet2Params, Lanelet2ParamsSchema } from './Lanelet2Params.ts';
 import { laneFromBounds, leftIsLeft, runsAgainst } from './laneFromBounds.ts';
+import { laneletJunctions } from './laneletJunctions.ts';
 import { laneletVelocityMps } from './laneletVelocity.ts';
 import { asArray, attr, ElementError, parseXmlFile, type XmlNode } from './parseXml.ts';
 import { projectLatLon } from './projectLatLon.ts';
@@ -391,6 +393,12 @@ function readOsm(
     }
   }
 
+  // Junctions: Autoware's turn_direction lanelets and lanelets whose centrelines cross
+  const junctions = laneletJunctions(
+    lanes,
+    new Set(kept.filter((o) => o.tags.turn_direction !== undefined).map((o) => o.id)),
+  );
+
   // Stop lines from regulatory elements with a ref_line.
   const stopLines: StopLine[] = [];
   for (const o of kept) {
@@ -442,7 +450,7 @@ function readOsm(
       lanes,
       crosswalks,
       stopLines,
-      junctions: [],
+      junctions,
       drivableAreas,
       source: `lanelet2: ${path}`,
     },
