@@ -75,14 +75,14 @@ export const MQTT_TOPICS = {
     direction: 'out',
     qos: 0,
     retain: false,
-    meaning: 'the mid-level command in force (on change)',
+    meaning: 'the mid-level command in force: each new one (once per plan, with its own issuedAtS / expiresAtS)',
   },
   verdict: {
     pattern: `${TOPIC_ROOT}/{robot}/telemetry/verdict`,
     direction: 'out',
     qos: 0,
     retain: false,
-    meaning: "the safety gate's newest verdict (on change)",
+    meaning: "the safety gate's verdict on each new command",
   },
   telemetry: {
     pattern: `${TOPIC_ROOT}/{robot}/telemetry/state`,
