@@ -75,7 +75,8 @@ export const MQTT_TOPICS = {
     direction: 'out',
     qos: 0,
     retain: false,
-    meaning: 'the mid-level command in force: each new one (once per plan, with its own issuedAtS / expiresAtS)',
+    meaning:
+      'the mid-level command in force: each new one (once per plan, with its own issuedAtS / expiresAtS)',
   },
   verdict: {
     pattern: `${TOPIC_ROOT}/{robot}/telemetry/verdict`,
