@@ -92,7 +92,7 @@ export async function benchScale(): Promise<{ markdown: string; figures: ScaleRo
             await timed({ ...base, workers: 1, runner: queueRunner({ url, queueName, pollMs: 50 }) }),
           );
         } finally {
-          await Promise.all(workers.map((w) => w.close()));
+          await Promise.all(workers.map((w) => w.stop()));
         }
       }
     } catch (e) {

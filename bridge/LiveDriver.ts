@@ -96,6 +96,11 @@ export class LiveDriver {
     return this.stack;
   }
 
+  /** The map missions are routed on now (a VDA 5050 order replaces it with its graph). */
+  get currentMap(): RoadMap {
+    return this.map;
+  }
+
   /**
    * Starts a mission to `goal` (replacing the one in progress). Routed as soon as odometry is in;
    * a goal on no lane or with no route fails the mission at once. `map` replaces the map from

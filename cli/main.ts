@@ -26,6 +26,7 @@ import {
   type JobResult,
   PLANNER_NAMES,
   parseShard,
+  probeRedis,
   queueRunner,
   redisConnection,
   runDriver,
@@ -370,6 +371,8 @@ function buildProgram(out: (s: string) => void): Command {
         if (o.queue) {
           try {
             redisConnection(o.queue);
+            // at once, before any scenario is loaded: a Redis that is not there is one line, not a wait
+            await probeRedis(o.queue);
           } catch (e) {
             throw new UsageError((e as Error).message);
           }
@@ -550,7 +553,7 @@ function buildProgram(out: (s: string) => void): Command {
         const simS = res.results.reduce((a, r) => a + r.result.simSeconds, 0);
         const wallS = (performance.now() - t0) / 1000;
         out(
-          `\n${total} runs, ${simS.toFixed(0)} simulated s in ${wallS.toFixed(1)} s wall (${o.workers} worker${o.workers > 1 ? 's' : ''})`,
+          `\n${total} runs, ${simS.toFixed(0)} simulated s in ${wallS.toFixed(1)} s wall (${o.queue ? `queue ${o.queueName}` : `${o.workers} worker${o.workers > 1 ? 's' : ''}`})`,
         );
         if (o.out)
           out(`results: ${resolve(o.out)} (${res.files.length} summary.json, per-scenario logs in */logs/)`);

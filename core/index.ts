@@ -9,3 +9,4 @@ export * from './SavGol.ts';
 export * from './sceneContext.ts';
 export * from './schemas.ts';
 export * from './topics.ts';
+export * from './unknownKeys.ts';

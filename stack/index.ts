@@ -10,7 +10,7 @@ export {
 } from './eval/checkData.ts';
 export * from './eval/evalJob.ts';
 export * from './eval/evaluate.ts';
-export { DEFAULT_QUEUE, queueRunner, redisConnection, startWorker } from './eval/queue.ts';
+export { DEFAULT_QUEUE, probeRedis, queueRunner, redisConnection, startWorker } from './eval/queue.ts';
 export { inShard, mergeShards, parseShard, writeShard } from './eval/shard.ts';
 export { type FuzzOptions, type FuzzReport, fuzzTable, runFuzz } from './fuzz/fuzz.ts';
 export { FUZZ_FAMILIES, fuzzCase } from './fuzz/fuzzScenario.ts';

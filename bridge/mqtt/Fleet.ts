@@ -17,7 +17,7 @@
  * use it only with members that stay connected.
  */
 import mqtt, { type MqttClient } from 'mqtt';
-import { type Clock, type Pose, parseWith, WallClock } from '../../core/index.ts';
+import { type Clock, type Pose, WallClock } from '../../core/index.ts';
 import { onSomeLane, routeToGoal } from '../Mission.ts';
 import {
   clientOptions,
@@ -27,7 +27,7 @@ import {
   PUBACK_SUCCESS,
   superviseLink,
 } from './MqttRobot.ts';
-import { type MqttMission, MqttMissionSchema, topicFor } from './MqttTopics.ts';
+import { type MqttMission, parseMission, topicFor } from './MqttTopics.ts';
 
 /** One robot as the allocator sees it. */
 export interface AllocationCandidate {
@@ -162,7 +162,7 @@ export class Fleet {
       this.error(topic, 'PARSE_ERROR', 'mission', (e as Error).message);
       return false;
     }
-    const r = parseWith(MqttMissionSchema, data, 'mission');
+    const r = parseMission(data);
     if (!r.ok) {
       this.error(topic, 'INVALID_INPUT', r.error.path, r.error.message);
       return false;

@@ -11,6 +11,7 @@ import { RoadMap } from '../../core/map/index.ts';
 import { ROBOT_VEHICLE } from '../ros/RosConfig.ts';
 import { testStackFactory } from '../testing/liveStack.ts';
 import { type Broker, startBroker } from '../testing/mosquitto.ts';
+import { Fleet } from './Fleet.ts';
 import { MqttRobot } from './MqttRobot.ts';
 import { topicFor } from './MqttTopics.ts';
 
@@ -188,6 +189,63 @@ describe('MqttRobot input through mosquitto', () => {
     }
   }, 60_000);
 
+  it('names the bad field of a malformed mission, as for a bad state (review 19 #14)', async () => {
+    const { r, id } = await robot();
+    try {
+      await mission(id, { missionId: 'm2', goal: { x: 'far', y: 0 } });
+      await mission(id, { missionId: 'm3', cancel: 'yes' });
+      await until(
+        () => errorsOf(id).length >= 2,
+        30_000,
+        () => JSON.stringify(answers),
+      );
+      expect(errorsOf(id)[0]).toMatchObject({ code: 'INVALID_INPUT', path: 'mission:goal.x' });
+      expect(errorsOf(id)[0]!.message).toMatch(/expected number, received string/);
+      expect(errorsOf(id)[1]).toMatchObject({ code: 'INVALID_INPUT', path: 'mission:cancel' });
+    } finally {
+      await r.stop();
+    }
+  }, 60_000);
+
+  it('says once per lane id that a light names a lane not on the map, and takes the others (review 19 #5)', async () => {
+    const { r, id } = await robot();
+    // what reaches the source (a snapshot needs a mission, and none is driven here)
+    const taken: unknown[] = [];
+    const setLights = r.source.setLights.bind(r.source);
+    r.source.setLights = (l) => {
+      taken.push(l);
+      setLights(l);
+    };
+    try {
+      const lights = [
+        { laneId: 'NOPE', state: 'RED' },
+        { laneId: 'A', state: 'RED' },
+      ];
+      for (let seq = 1; seq <= 3; seq++) await state(id, { seq, agents: [], lights });
+      await until(
+        () => r.counts.states >= 3,
+        30_000,
+        () => 'the states',
+      );
+      await until(
+        () => errorsOf(id).length > 0,
+        30_000,
+        () => 'the answer',
+      );
+      expect(errorsOf(id)).toEqual([
+        {
+          code: 'INVALID_INPUT',
+          path: 'state.lights.laneId',
+          message: 'lane "NOPE" not on the map: its light is ignored (said once per id)',
+        },
+      ]);
+      expect(taken).toHaveLength(3);
+      expect(taken[2]).toContainEqual({ laneId: 'A', state: 'RED' });
+    } finally {
+      await r.stop();
+    }
+  }, 60_000);
+
   it('answers a state without agents after states with them (M8)', async () => {
     const { r, id } = await robot();
     try {
@@ -275,4 +333,55 @@ describe('MqttRobot link without a broker', () => {
       await r.stop();
     }
   }, 60_000);
+
+  it('logs each loss of the broker and each reconnection, the fleet client as the robots (review 19 #22)', async () => {
+    // a broker of its own: this test stops it
+    const own = await startBroker();
+    const log: string[] = [];
+    const link = { url: own.url, reconnectMs: 100, reconnectMaxMs: 400 };
+    const r = new MqttRobot({
+      id: 'relinked',
+      link,
+      map: MAP,
+      vehicle: VEHICLE,
+      makeStack: testStackFactory(VEHICLE),
+      clock: new WallClock(),
+      controlHz: 20,
+      log: (l) => log.push(l),
+    });
+    const fleet = new Fleet([r], link, { log: (l) => log.push(l), clock: new WallClock() });
+    const lines = (re: RegExp) => log.filter((l) => re.test(l));
+    try {
+      await until(
+        () => lines(/connected to/).length >= 2,
+        30_000,
+        () => log.join('\n'),
+      );
+      await own.stop();
+      await until(
+        () => lines(/disconnected from/).length >= 2,
+        30_000,
+        () => log.join('\n'),
+      );
+      await own.start();
+      await until(
+        () => lines(/\(reconnection 1\)/).length >= 2,
+        60_000,
+        () => log.join('\n'),
+      );
+      for (const who of ['relinked', 'fleet']) {
+        expect(lines(new RegExp(`^${who}: connected to `))).toEqual([
+          `${who}: connected to ${own.url}`,
+          `${who}: connected to ${own.url} (reconnection 1)`,
+        ]);
+        // once per loss, not once per failed attempt
+        expect(lines(new RegExp(`^${who}: disconnected from `))).toEqual([
+          `${who}: disconnected from ${own.url}; reconnecting`,
+        ]);
+      }
+    } finally {
+      await Promise.all([r.stop(), fleet.stop()]);
+      await own.down();
+    }
+  }, 120_000);
 });

@@ -22,10 +22,11 @@ import {
   type Verdict,
 } from '../../core/index.ts';
 import type { RoadMap } from '../../core/map/index.ts';
+import { LightLanes, unknownLightLanesMessage } from '../LightLanes.ts';
 import { LiveDriver, type MakeStack, type MissionEvent } from '../LiveDriver.ts';
 import { LiveSource } from '../LiveSource.ts';
 import { StampLag } from '../ros/StampLag.ts';
-import { MqttMissionSchema, MqttStateSchema, type MqttTopicName, topicFor } from './MqttTopics.ts';
+import { MqttStateSchema, type MqttTopicName, parseMission, topicFor } from './MqttTopics.ts';
 
 export interface MqttLinkOptions {
   url: string;
@@ -109,11 +110,13 @@ export function clientOptions(
 }
 
 /**
- * Reconnection with back-off and errors logged once per reason: mqtt.js retries at a fixed period
- * and reports every failed attempt (a broker away for an hour: 7200 lines at 500 ms). Each attempt
- * doubles the delay before the next (mqtt.js re-reads `options.reconnectPeriod` when it arms
- * the next attempt), a connection resets it; an error is logged when its text differs from the
- * last one logged since the last connection.
+ * Reconnection with back-off, and the link's life in the log as the ROS bridge writes it: each
+ * connection (`connected to <url>`, then `(reconnection n)`), each loss (`disconnected from
+ * <url>`, once per connection, whatever mqtt.js emits after it), and errors once per reason:
+ * mqtt.js retries at a fixed period and reports every failed attempt (a broker away for an hour:
+ * 7200 lines at 500 ms). Each attempt doubles the delay before the next (mqtt.js re-reads
+ * `options.reconnectPeriod` when it arms the next attempt), a connection resets it; an error is
+ * logged when its text differs from the last one logged since the last connection.
  */
 export function superviseLink(
   client: MqttClient,
@@ -124,12 +127,31 @@ export function superviseLink(
   const baseMs = l.reconnectMs ?? 500;
   const maxMs = Math.max(baseMs, l.reconnectMaxMs ?? 5000);
   let lastError: string | undefined;
+  let connections = 0;
+  let up = false;
+  // a broker's DISCONNECT (MQTT 5) says why; a socket that just closes does not
+  let brokerReason: string | undefined;
   client.on('reconnect', () => {
     client.options.reconnectPeriod = Math.min(maxMs, (client.options.reconnectPeriod ?? baseMs) * 2);
   });
   client.on('connect', () => {
     client.options.reconnectPeriod = baseMs;
     lastError = undefined;
+    brokerReason = undefined;
+    up = true;
+    connections++;
+    log?.(`${who}: connected to ${l.url}${connections > 1 ? ` (reconnection ${connections - 1})` : ''}`);
+  });
+  client.on('disconnect', (packet) => {
+    const code = packet.reasonCode;
+    brokerReason = `the broker disconnected us${code !== undefined ? `, reason code 0x${code.toString(16).padStart(2, '0')}` : ''}${packet.properties?.reasonString ? `: ${packet.properties.reasonString}` : ''}`;
+  });
+  client.on('close', () => {
+    if (!up) return; // a failed attempt: said by its error
+    up = false;
+    log?.(
+      `${who}: disconnected from ${l.url}${brokerReason ? ` (${brokerReason})` : client.disconnecting ? '' : '; reconnecting'}`,
+    );
   });
   client.on('error', (e) => {
     if (e.message === lastError) return;
@@ -186,6 +208,8 @@ export class MqttRobot {
   readonly id: string;
   readonly map: RoadMap;
   readonly vehicle: VehicleParams;
+  /** Lights' lane ids checked against the map in use (a VDA 5050 order's graph once one came). */
+  private readonly lightLanes = new LightLanes({ lane: (id) => this.driver.currentMap.lane(id) });
 
   constructor(private readonly o: MqttRobotOptions) {
     this.id = o.id;
@@ -228,7 +252,6 @@ export class MqttRobot {
         if (this.counts.connects === n) this.subscribedOn = n;
         this.changed();
       });
-      o.log?.(`${o.id}: connected to ${o.link.url}${n > 1 ? ' (again)' : ''}`);
     });
     superviseLink(this.client, o.link, o.log, o.id);
     // a lost link: nothing from before it is used once it is back (the watchdog holds meanwhile)
@@ -365,7 +388,17 @@ export class MqttRobot {
           'a state without agents after states with them: the robot is held until agents come again; send agents: [] for a clear road',
       });
     }
-    if (s.lights) this.source.setLights(s.lights);
+    if (s.lights) {
+      // a lane id the map lacks would leave its red light unapplied without a word: said once per id
+      const unknown = this.lightLanes.newUnknown(s.lights);
+      if (unknown.length > 0)
+        this.reportError(topic, {
+          code: 'INVALID_INPUT',
+          path: 'state.lights.laneId',
+          message: unknownLightLanesMessage(unknown),
+        });
+      this.source.setLights(s.lights);
+    }
     const lagS = this.stateLag.take(s.stampS, this.o.clock.nowS());
     this.seq = s.seq;
     this.stateStampS = s.stampS;
@@ -402,7 +435,7 @@ export class MqttRobot {
         return 'invalid';
       }
     }
-    const r = parseWith(MqttMissionSchema, data, 'mission');
+    const r = parseMission(data);
     if (!r.ok) {
       this.reportError(topic, r.error);
       return 'invalid';

@@ -3,7 +3,13 @@
  * README's table is this one). JSON payloads, UTF-8. `{robot}` is the robot id.
  */
 import { z } from 'zod';
-import { AgentStateSchema, PoseSchema, TrafficLightStateSchema } from '../../core/index.ts';
+import {
+  AgentStateSchema,
+  PoseSchema,
+  parseWith,
+  type Result,
+  TrafficLightStateSchema,
+} from '../../core/index.ts';
 
 export const TOPIC_ROOT = 'edgeplan/v1';
 
@@ -69,14 +75,15 @@ export const MQTT_TOPICS = {
     direction: 'out',
     qos: 0,
     retain: false,
-    meaning: 'the mid-level command in force (on change)',
+    meaning:
+      'the mid-level command in force: each new one (once per plan, with its own issuedAtS / expiresAtS)',
   },
   verdict: {
     pattern: `${TOPIC_ROOT}/{robot}/telemetry/verdict`,
     direction: 'out',
     qos: 0,
     retain: false,
-    meaning: "the safety gate's newest verdict (on change)",
+    meaning: "the safety gate's verdict on each new command",
   },
   telemetry: {
     pattern: `${TOPIC_ROOT}/{robot}/telemetry/state`,
@@ -134,8 +141,17 @@ export const MqttStateSchema = z.object({
 });
 export type MqttState = z.infer<typeof MqttStateSchema>;
 
-export const MqttMissionSchema = z.union([
-  z.object({ missionId: z.string().min(1).max(200), goal: PoseSchema }),
-  z.object({ missionId: z.string().min(1).max(200), cancel: z.literal(true) }),
-]);
+const MissionGoalSchema = z.object({ missionId: z.string().min(1).max(200), goal: PoseSchema });
+const MissionCancelSchema = z.object({ missionId: z.string().min(1).max(200), cancel: z.literal(true) });
+export const MqttMissionSchema = z.union([MissionGoalSchema, MissionCancelSchema]);
 export type MqttMission = z.infer<typeof MqttMissionSchema>;
+
+/**
+ * A mission message: a cancel when it has `cancel`, else a goal. Parsed as the one it means, so
+ * an error names the bad field (`mission:goal.x: expected number`); the union's own error
+ * ("Invalid input") names none.
+ */
+export function parseMission(data: unknown): Result<MqttMission> {
+  const isCancel = typeof data === 'object' && data !== null && 'cancel' in data;
+  return parseWith(isCancel ? MissionCancelSchema : MissionGoalSchema, data, 'mission');
+}

@@ -8,7 +8,8 @@
  */
 import * as roslib from 'roslib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { WallClock } from '../../core/index.ts';
+import { RoadMapSchema, WallClock } from '../../core/index.ts';
+import { RoadMap } from '../../core/map/index.ts';
 import { LiveSource } from '../LiveSource.ts';
 import { type RosMaster, startRosMaster } from '../testing/rosMaster.ts';
 import { RosBridge } from './RosBridge.ts';
@@ -76,6 +77,7 @@ describe('RosBridge input through rosbridge', () => {
   let objPub: Pub;
   let goalPub: Pub;
   let tfPub: Pub;
+  let lightsPub: Pub;
   const wallS = () => Date.now() / 1000;
   beforeAll(async () => {
     master = await startRosMaster();
@@ -90,6 +92,7 @@ describe('RosBridge input through rosbridge', () => {
     objPub = t('/objects', 'vision_msgs/Detection3DArray');
     goalPub = t('/goal_pose', 'geometry_msgs/PoseStamped');
     tfPub = t('/tf', 'tf2_msgs/TFMessage');
+    lightsPub = t('/traffic_lights', 'std_msgs/String');
   }, 600_000);
   afterAll(async () => {
     ros?.close();
@@ -97,7 +100,7 @@ describe('RosBridge input through rosbridge', () => {
   }, 60_000);
 
   /** A bridge on the master with its own source, and what it rejected. */
-  const open = async (c: RosConfig = CAR) => {
+  const open = async (c: RosConfig = CAR, map?: RoadMap) => {
     const source = new LiveSource(new WallClock(), c.rates.objectsStaleAfterS);
     source.setRoute({ laneIds: ['L'] }); // a snapshot needs a route; none is driven here
     const errors: string[] = [];
@@ -109,6 +112,7 @@ describe('RosBridge input through rosbridge', () => {
       clock: new WallClock(),
       onError: (w, m) => errors.push(`${w}: ${m}`),
       onGoal: (g) => goals.push(g),
+      ...(map ? { map } : {}),
     });
     await bridge.waitConnected(60_000);
     return { source, bridge, errors, goals };
@@ -308,6 +312,52 @@ describe('RosBridge input through rosbridge', () => {
         (xs) => xs.length === 1,
       );
       expect(errors.filter((e) => e.startsWith('objects.header.frame_id: empty'))).toHaveLength(1);
+    } finally {
+      bridge.close();
+    }
+  }, 120_000);
+
+  it('says once per lane id that a light names a lane not on the map, and takes the others (review 19 #5)', async () => {
+    // one lane, L: a typo in a light's lane id left the red light unapplied, and nobody was told
+    const map = new RoadMap(
+      RoadMapSchema.parse({
+        id: 'one-lane',
+        lanes: [
+          {
+            id: 'L',
+            centerline: [
+              { x: 0, y: 0 },
+              { x: 200, y: 0 },
+            ],
+            widthM: 3.5,
+            speedLimitMps: 15,
+          },
+        ],
+      }),
+    );
+    const { source, bridge, errors } = await open(CAR, map);
+    try {
+      const t0 = wallS();
+      await drive(source, t0, 3);
+      const lights = JSON.stringify([
+        { laneId: 'NOPE', state: 'RED' },
+        { laneId: 'L', state: 'RED' },
+        { laneId: 'N0PE', state: 'RED' },
+      ]);
+      // several messages: the warning is once per id, not once per message
+      for (let i = 0; i < 200 && (source.latest()?.lights.length ?? 0) === 0; i++) {
+        lightsPub.publish({ data: lights });
+        odomPub.publish(odom(100 + 20 * (wallS() - t0), wallS()));
+        await new Promise((r) => setTimeout(r, 25));
+      }
+      for (let i = 0; i < 3; i++) lightsPub.publish({ data: lights });
+      await drive(source, t0, 3);
+      expect(source.latest()?.lights.find((l) => l.laneId === 'L')?.state).toBe('RED');
+      const said = errors.filter((e) => e.startsWith('trafficLights.laneId:'));
+      expect(said).toEqual([
+        'trafficLights.laneId: lanes "NOPE", "N0PE" not on the map: their lights are ignored (said once per id)',
+      ]);
+      expect(bridge.status.rejected).toBe(1);
     } finally {
       bridge.close();
     }

@@ -11,6 +11,8 @@
  */
 import * as roslib from 'roslib';
 import type { AgentState, Clock, Control, MidLevelCommand, Pose, Verdict } from '../../core/index.ts';
+import type { RoadMap } from '../../core/map/index.ts';
+import { LightLanes, unknownLightLanesMessage } from '../LightLanes.ts';
 import type { LiveSource } from '../LiveSource.ts';
 import { OBJECT_TRACKS_INITIAL, type ObjectTracksState, objectTracksStep } from './ObjectTracks.ts';
 import { PoseHistory } from './PoseHistory.ts';
@@ -72,6 +74,11 @@ export interface RosBridgeOptions {
   onGoal?: (goal: Pose) => void;
   /** Bad input (a message that does not parse, a frame we cannot place): logged, the process stays up. */
   onError?: (where: string, message: string) => void;
+  /**
+   * The map the vehicle drives on: lights for lanes it lacks are reported through `onError`, once
+   * per lane id (they are taken, and govern nothing).
+   */
+  map?: Pick<RoadMap, 'lane'>;
   /** Link events, for logs and tests. */
   onLink?: (event: 'connected' | 'disconnected', connections: number) => void;
   /**
@@ -140,6 +147,7 @@ export class RosBridge {
     lastFailure: undefined,
   };
   private link: Link | undefined;
+  private readonly lightLanes: LightLanes | undefined;
   private closed = false;
   private backoffS: number;
   private timer: NodeJS.Timeout | undefined;
@@ -172,6 +180,7 @@ export class RosBridge {
     this.backoffS = o.config.reconnect.initialS;
     this.ros2 = o.config.topics.control.type === 'autoware_control_msgs/Control';
     this.wallS = o.wallS ?? (() => Date.now() / 1000);
+    this.lightLanes = o.map ? new LightLanes(o.map) : undefined;
     const c = o.config;
     this.tf =
       c.egoFrom === 'tf'
@@ -313,6 +322,8 @@ export class RosBridge {
       sub(T.trafficLights.name, T.trafficLights.type, (m) => {
         const r = lightsToStates(T.trafficLights.type, m, c.signalGroups);
         if (!r.ok) return reject(r.error.path, r.error.message);
+        const unknown = this.lightLanes?.newUnknown(r.value);
+        if (unknown && unknown.length > 0) reject('trafficLights.laneId', unknownLightLanesMessage(unknown));
         this.o.source.setLights(r.value);
       }),
       sub(T.goal.name, T.goal.type, (m) => {

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { fail, parseWith, type Result, VehicleParamsSchema } from '../../core/index.ts';
+import { fail, parseStrictWith, type Result, VehicleParamsSchema } from '../../core/index.ts';
 import { OBJECT_TRACKS_DEFAULTS } from './ObjectTracks.ts';
 
 export const ProfileSchema = z.enum(['car', 'robot']);
@@ -16,7 +16,7 @@ export type Profile = z.infer<typeof ProfileSchema>;
 
 const topic = <T extends readonly [string, ...string[]]>(types: T, name: string, type: T[number]) =>
   z
-    .object({ name: z.string().min(1), type: z.enum(types) })
+    .strictObject({ name: z.string().min(1), type: z.enum(types) })
     .default({ name, type } as { name: string; type: T[number] });
 
 export const ODOMETRY_TYPES = ['nav_msgs/Odometry'] as const;
@@ -35,7 +35,7 @@ export const ROBOT_CONTROL_TYPES = ['geometry_msgs/Twist', 'geometry_msgs/TwistS
 export const CONTROL_TYPES = [...CAR_CONTROL_TYPES, ...ROBOT_CONTROL_TYPES] as const;
 
 /** Topic names and types; `control` is filled in by profile when absent. */
-const TopicsSchema = z.object({
+const TopicsSchema = z.strictObject({
   odometry: topic(ODOMETRY_TYPES, '/odom', 'nav_msgs/Odometry'),
   /** Transforms (egoFrom: tf); the static ones come latched on their own topic. */
   tf: topic(TF_TYPES, '/tf', 'tf2_msgs/TFMessage'),
@@ -44,13 +44,17 @@ const TopicsSchema = z.object({
   trafficLights: topic(LIGHT_TYPES, '/traffic_lights', 'std_msgs/String'),
   goal: topic(['geometry_msgs/PoseStamped'] as const, '/goal_pose', 'geometry_msgs/PoseStamped'),
   instruction: topic(['std_msgs/String'] as const, '/edgeplan/instruction', 'std_msgs/String'),
-  control: z.object({ name: z.string().min(1), type: z.enum(CONTROL_TYPES) }).optional(),
+  control: z.strictObject({ name: z.string().min(1), type: z.enum(CONTROL_TYPES) }).optional(),
   command: topic(['std_msgs/String'] as const, '/edgeplan/command', 'std_msgs/String'),
   verdict: topic(['std_msgs/String'] as const, '/edgeplan/verdict', 'std_msgs/String'),
   diagnostics: topic(['std_msgs/String'] as const, '/edgeplan/diagnostics', 'std_msgs/String'),
 });
 
-export const RosConfigSchema = z.object({
+/**
+ * Every object is strict: an unknown key (a typo of a safety parameter, `topic` for `topics`) is
+ * refused with its path and the key it is a near miss of, not ignored while the default runs.
+ */
+export const RosConfigSchema = z.strictObject({
   profile: ProfileSchema.default('car'),
   /**
    * Where the ego pose comes from: `odometry` (nav_msgs/Odometry: pose and twist) or `tf` (the
@@ -60,7 +64,7 @@ export const RosConfigSchema = z.object({
   egoFrom: z.enum(['odometry', 'tf']).default('odometry'),
   topics: TopicsSchema.default(TopicsSchema.parse({})),
   frames: z
-    .object({
+    .strictObject({
       /** The map frame: odometry, goals and map-frame objects are in it. */
       map: z.string().default('map'),
       /** The vehicle frame: objects stamped with it are moved into the map with the ego pose. */
@@ -76,7 +80,7 @@ export const RosConfigSchema = z.object({
     })
     .default({ map: 'map', baseLink: 'base_link', odom: 'odom', odomIsMap: false }),
   rates: z
-    .object({
+    .strictObject({
       /** Control steps per second; a control is computed on every odometry message, at most this often. Hz. */
       controlHz: z.number().positive().max(200).default(20),
       /** Plans per second, Hz. */
@@ -117,19 +121,22 @@ export const RosConfigSchema = z.object({
    * ignored: the gate, not the bridge, assumes what an unmeasured object may do.
    */
   objectTracks: z
-    .object({
+    .strictObject({
+      /** Accepted from older configs and ignored (see above); not refused as unknown. */
+      firstSeenSpeedMps: z.unknown().optional(),
       maxSpeedMps: z.number().positive().default(OBJECT_TRACKS_DEFAULTS.maxSpeedMps),
       maxAccelMps2: z.number().positive().default(OBJECT_TRACKS_DEFAULTS.maxAccelMps2),
       gateMarginM: z.number().nonnegative().default(OBJECT_TRACKS_DEFAULTS.gateMarginM),
       minDtS: z.number().nonnegative().default(OBJECT_TRACKS_DEFAULTS.minDtS),
       maxGapS: z.number().positive().default(OBJECT_TRACKS_DEFAULTS.maxGapS),
     })
+    .transform(({ firstSeenSpeedMps: _retired, ...tracks }) => tracks)
     .default(OBJECT_TRACKS_DEFAULTS),
   /**
    * The hash-chained audit log every verdict is appended to (`log`, JSON Lines) and the ed25519 key
    * that signs its checkpoints (`key`, PEM, created when missing); `--audit` / `--audit-key` win.
    */
-  audit: z.object({ log: z.string().min(1).optional(), key: z.string().min(1).optional() }).default({}),
+  audit: z.strictObject({ log: z.string().min(1).optional(), key: z.string().min(1).optional() }).default({}),
   /** Autoware traffic-light group id → the lane ids it governs (default: the id is a lane id). */
   signalGroups: z.record(z.string(), z.array(z.string())).default({}),
   /**
@@ -143,7 +150,7 @@ export const RosConfigSchema = z.object({
   planner: z.string().default('pdm-closed-stack'),
   /** Reconnect back-off: first delay and cap, s. */
   reconnect: z
-    .object({ initialS: z.number().positive().default(0.25), maxS: z.number().positive().default(5) })
+    .strictObject({ initialS: z.number().positive().default(0.25), maxS: z.number().positive().default(5) })
     .default({ initialS: 0.25, maxS: 5 }),
 });
 export type RosConfigInput = z.input<typeof RosConfigSchema>;
@@ -170,7 +177,7 @@ export const ROBOT_VEHICLE = {
 
 /** Validates a configuration object; fills the profile's control topic and checks it fits the profile. */
 export function rosConfigFrom(data: unknown, where = 'config'): Result<RosConfig> {
-  const r = parseWith(RosConfigSchema, data ?? {}, where);
+  const r = parseStrictWith(RosConfigSchema, data ?? {}, where);
   if (!r.ok) return r;
   const c = r.value;
   const control =
@@ -185,8 +192,8 @@ export function rosConfigFrom(data: unknown, where = 'config'): Result<RosConfig
       `${where}:topics.control.type`,
       `${control.type} does not drive a ${c.profile} (cars: ${CAR_CONTROL_TYPES.join(', ')}; robots: ${ROBOT_CONTROL_TYPES.join(', ')})`,
     );
-  const vehicle = parseWith(
-    VehicleParamsSchema,
+  const vehicle = parseStrictWith(
+    VehicleParamsSchema.strict(),
     { ...(c.profile === 'robot' ? ROBOT_VEHICLE : { kind: 'car' }), ...c.vehicle },
     `${where}:vehicle`,
   );

@@ -47,6 +47,7 @@ export function startRos(o: StartRosOptions): RosRun {
     config: c,
     source,
     clock,
+    map: o.map,
     onGoal: (g) => driver?.setGoal(g, `goal-${++goals}`),
     // a stream of the same bad message (odometry at 50 Hz in the wrong frame) is logged once; the
     // diagnostics' link.rejected counts every one

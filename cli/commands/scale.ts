@@ -31,18 +31,35 @@ export function register(program: Command, out: Out): void {
             out(
               `${job.scenario} · ${job.planner} · ${job.mode}: ${r.error ? `error: ${r.error.split('\n')[0]}` : (100 * r.score).toFixed(1)}`,
             ),
+          // the worker waits out a Redis restart; a wrong URL or a server that is down is said once
+          onLink: (event, reason) =>
+            out(
+              event === 'down'
+                ? `worker: no Redis at ${o.queue} (${reason}); retrying every 2 s`
+                : `worker: connected to ${o.queue}`,
+            ),
         });
       } catch (e) {
         throw new UsageError((e as Error).message);
       }
       out(`worker: taking runs from ${o.queue} (${o.queueName}); Ctrl-C stops after the run in hand`);
       await new Promise<void>((resolve) => {
-        const stop = () => {
-          void worker.close().then(() => resolve());
+        let signals = 0;
+        const onSignal = () => {
+          signals++;
+          if (signals === 1) {
+            const n = worker.running();
+            if (n > 0) out(`worker: stopping after the ${n} run(s) in hand (Ctrl-C again to stop now)`);
+            void worker.stop().then(resolve, resolve);
+          } else {
+            out('worker: stopping now; the run in hand goes back to the queue once its lock expires');
+            void worker.kill().then(resolve, resolve);
+          }
         };
-        process.once('SIGINT', stop);
-        process.once('SIGTERM', stop);
+        process.on('SIGINT', onSignal);
+        process.on('SIGTERM', onSignal);
       });
+      out('worker: stopped');
     });
 
   program

@@ -121,7 +121,10 @@ describe('exportMcap', () => {
   });
 
   it('uses the Foxglove schema names with JSON encoding for each topic', async () => {
-    const { log, map } = cutInLog();
+    // the run's commands and verdicts dropped: their topics are left out, not written empty
+    const full = cutInLog();
+    const map = full.map;
+    const log = { ...full.log, ticks: full.log.ticks.map(({ command: _c, verdict: _v, ...t }) => t) };
     const out = join(mkdtempSync(join(tmpdir(), 'mcap-')), 'run.mcap');
     await exportMcap(log, map, out, NOW);
     const { reader } = await readBack(out);
@@ -200,6 +203,46 @@ describe('exportMcap', () => {
     const { logTimes, metadata } = await readBack(out);
     expect(sortedNs(logTimes)[0]).toBe(1_623_160_991_500_000_000n);
     expect(metadata.get('edgeplan.time')?.get('timeBase')).toBe('scenario start');
+  });
+
+  it("writes a gated run's commands and verdicts on /command and /verdict, MODIFYs included (review 19 #16)", async () => {
+    // a real gated run: pdm-closed+gate on cut_in, reactive agents, as the review exported it
+    const loaded = loadScenario('cut_in');
+    if (!loaded.ok) throw new Error(loaded.error.message);
+    const { scenario, map } = loaded.value;
+    const planner = createPlanner('pdm-closed+gate');
+    if (!planner.ok) throw new Error(planner.error.message);
+    const sim = runScenario(scenario, map, planner.value, { mode: 'reactive' });
+    const log = { ...sim, ticks: sim.ticks.map(({ planMs: _w, ...t }) => t) } as RunLog;
+    const withVerdict = log.ticks.filter((t) => t.verdict);
+    const modified = withVerdict.filter((t) => t.verdict!.decision === 'MODIFY').length;
+    expect(modified).toBeGreaterThan(0);
+    const out = join(mkdtempSync(join(tmpdir(), 'mcap-')), 'gated.mcap');
+    const r = await exportMcap(log, map, out, NOW);
+    if (!r.ok) throw new Error(r.error.message);
+    const { reader, counts, firstOf } = await readBack(out);
+    const schemaOf = Object.fromEntries(
+      [...reader.channelsById.values()].map((c) => [c.topic, reader.schemasById.get(c.schemaId)!]),
+    );
+    expect(schemaOf['/command']!.name).toBe('edgeplan.MidLevelCommand');
+    expect(schemaOf['/verdict']!.name).toBe('edgeplan.Verdict');
+    expect(schemaOf['/verdict']!.encoding).toBe('jsonschema');
+    expect(counts['/verdict']).toBe(withVerdict.length);
+    expect(counts['/command']).toBe(log.ticks.filter((t) => t.command).length);
+    // every MODIFY is there, with its repaired command, and each message fits its schema
+    const verdicts: { decision: string; modified?: unknown }[] = [];
+    const topicOf = new Map([...reader.channelsById.values()].map((c) => [c.id, c.topic]));
+    for await (const m of reader.readMessages({ topics: ['/verdict'] }))
+      if (topicOf.get(m.channelId) === '/verdict')
+        verdicts.push(JSON.parse(new TextDecoder().decode(m.data)));
+    const mods = verdicts.filter((v) => v.decision === 'MODIFY');
+    expect(mods).toHaveLength(modified);
+    expect(mods.every((v) => v.modified !== undefined)).toBe(true);
+    for (const topic of ['/command', '/verdict']) {
+      const schema = JSON.parse(new TextDecoder().decode(schemaOf[topic]!.data)) as JsonSchema;
+      expect(schema.properties?.['timestamp']).toBeDefined();
+      expect(violations(schema, firstOf[topic]), topic).toEqual([]);
+    }
   });
 
   it('returns an IO_ERROR result for an unwritable path', async () => {

@@ -6,6 +6,11 @@
  *   /tf       foxglove.FrameTransform per tick: map → ego (rear axle)
  *   /log      foxglove.Log           command changes, vetoes, collisions
  *   /metrics  edgeplan.TickMetrics   per tick: ego speed / accel / jerk, TTC (for the Plot panel)
+ *   /command  edgeplan.MidLevelCommand per tick with one: the command in force (planners that emit one)
+ *   /verdict  edgeplan.Verdict        per tick with one: the safety gate's verdict (gated runs),
+ *                                     ALLOW, MODIFY (with the repaired command) and VETO alike
+ * The last two are written only when the run log has commands / verdicts; their JSON schemas are
+ * made from the core contracts (zod), with a foxglove-style `timestamp` added.
  * Message encoding JSON, schema encoding jsonschema (MCAP spec, "well-known encodings"). Log time
  * = the time base + simulation time. The time base is the scenario's start time when the run log
  * has one (`startUnixS`, from a recorded log), else the export time handed in (`nowUnixS`), so that
@@ -15,7 +20,8 @@
 import { writeFileSync } from 'node:fs';
 import foxglove from '@foxglove/schemas/jsonschema.js';
 import { McapWriter } from '@mcap/core';
-import { fail, ok, type Result } from '../../core/index.ts';
+import { z } from 'zod';
+import { fail, MidLevelCommandSchema, ok, type Result, VerdictSchema } from '../../core/index.ts';
 import type { RoadMap } from '../../core/map/RoadMap.ts';
 import type { RunLog } from './RunLog.ts';
 
@@ -117,6 +123,29 @@ const TICK_METRICS_SCHEMA = {
   },
 };
 
+const TIMESTAMP = { type: 'object', properties: { sec: { type: 'integer' }, nsec: { type: 'integer' } } };
+
+/** A JSON schema for MCAP from a core contract, stamped as foxglove messages are. */
+function contractSchema(title: string, description: string, schema: z.ZodType) {
+  const j = z.toJSONSchema(schema, { io: 'output', unrepresentable: 'any' }) as {
+    properties?: Record<string, unknown>;
+    $schema?: string;
+  };
+  const { $schema: _draft, ...rest } = j;
+  return { title, description, ...rest, properties: { timestamp: TIMESTAMP, ...rest.properties } };
+}
+
+const COMMAND_SCHEMA = contractSchema(
+  'edgeplan.MidLevelCommand',
+  "The mid-level command in force on a tick of an edgeplan run (core's MidLevelCommandSchema)",
+  MidLevelCommandSchema,
+);
+const VERDICT_SCHEMA = contractSchema(
+  'edgeplan.Verdict',
+  "The safety gate's verdict on a tick of an edgeplan run (core's VerdictSchema): rules that fired, values, repaired command",
+  VerdictSchema,
+);
+
 /**
  * Writes `log` (on `map`) to `outPath` as MCAP. Returns what was written per topic; an I/O failure
  * is a Result, not a throw.
@@ -177,6 +206,10 @@ export async function exportMcap(
   await reg('/tf', foxglove.FrameTransform);
   await reg('/log', foxglove.Log);
   await reg('/metrics', TICK_METRICS_SCHEMA);
+  const hasCommands = log.ticks.some((t) => t.command !== undefined);
+  const hasVerdicts = log.ticks.some((t) => t.verdict !== undefined);
+  if (hasCommands) await reg('/command', COMMAND_SCHEMA);
+  if (hasVerdicts) await reg('/verdict', VERDICT_SCHEMA);
   let seq = 0;
   const put = async (topic: string, ns: bigint, msg: unknown) => {
     await writer.addMessage({
@@ -250,6 +283,8 @@ export async function exportMcap(
     });
     const logLine = async (level: number, message: string) =>
       put('/log', ns, { timestamp: stamp, level, message, name: 'edgeplan', file: '', line: 0 });
+    if (t.command) await put('/command', ns, { timestamp: stamp, ...t.command });
+    if (t.verdict) await put('/verdict', ns, { timestamp: stamp, ...t.verdict });
     if (t.command) {
       const key = `${t.command.speed} ${t.command.path}`;
       if (key !== prevCommand) await logLine(2, `command ${key}: ${t.command.rationale}`);

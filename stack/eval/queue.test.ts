@@ -64,13 +64,13 @@ describe('evaluation on a BullMQ queue with a real Redis', () => {
     // or released, exactly what BullMQ sees when a worker process is killed
     const first = startWorker({ url, queueName, lockMs: 1500, onRun });
     let dead: string | undefined;
-    first.once('active', (job) => {
+    first.worker.once('active', (job) => {
       dead = job.id;
     });
     let second: ReturnType<typeof startWorker> | undefined;
     const killer = (async () => {
       await untilActive(url, queueName);
-      await first.close(true);
+      await first.kill();
       second = startWorker({ url, queueName, lockMs: 1500, onRun });
     })();
     const seen: number[] = [];
@@ -80,7 +80,7 @@ describe('evaluation on a BullMQ queue with a real Redis', () => {
       onProgress: (done) => seen.push(done),
     });
     await killer;
-    await second?.close();
+    await second?.stop();
     expect(seen).toEqual([1, 2, 3, 4]);
     expect(res.results.every((r) => !r.result.error)).toBe(true);
     expect(JSON.stringify(res.summaries)).toBe(local);
@@ -111,7 +111,7 @@ describe('evaluation on a BullMQ queue with a real Redis', () => {
     // a machine too busy to schedule the worker's process: its event loop stands still for twice
     // the lock's duration while it holds its first run, so the lock expires in Redis without a
     // renewal (Redis keeps time on its own), whatever the machine's load
-    worker.once('active', (job) => {
+    worker.worker.once('active', (job) => {
       held = job.id;
       Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 2 * lockMs);
     });
@@ -121,7 +121,7 @@ describe('evaluation on a BullMQ queue with a real Redis', () => {
       runner: queueRunner({ url, queueName, pollMs: 100 }),
       onProgress: (done) => seen.push(done),
     });
-    await worker.close();
+    await worker.stop();
     const q = new Queue(queueName, { connection: new Redis(redisConnection(url)) });
     try {
       // the premise: the held run lost its lock and was started again
@@ -178,7 +178,7 @@ describe('evaluation on a BullMQ queue with a real Redis', () => {
       expect(res.results[0]!.result.error).toBeUndefined();
       expect(JSON.stringify(res.summaries)).toBe(JSON.stringify(alone.summaries));
     } finally {
-      await worker.close();
+      await worker.stop();
     }
   }, 120_000);
 
@@ -201,7 +201,7 @@ describe('evaluation on a BullMQ queue with a real Redis', () => {
       },
     });
     const res = await run;
-    await worker.close();
+    await worker.stop();
     expect(restarted).toBe(true);
     expect(JSON.stringify(res.summaries)).toBe(local);
   }, 180_000);
@@ -250,7 +250,7 @@ describe('evaluation on a BullMQ queue with a real Redis', () => {
       );
     } finally {
       await q.close();
-      await worker.close();
+      await worker.stop();
     }
   }, 120_000);
 });

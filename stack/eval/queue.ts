@@ -98,6 +98,50 @@ function redisClient(url: string): Redis {
   return client;
 }
 
+/** The reason a connection failed, short: `ECONNREFUSED`, `ENOTFOUND`, `connect timed out after 3 s`. */
+function reasonOf(e: unknown): string {
+  const err = e as { code?: string; message?: string };
+  return err.code ?? err.message ?? String(e);
+}
+
+/**
+ * Resolves once the Redis at `url` answers PING; rejects within about `timeoutMs` with
+ * `no Redis at <url> (<reason>)` otherwise. One attempt, no retries: the queue's own clients keep
+ * retrying for ever (a Redis restart mid-evaluation is survived), so a wrong URL or a server that
+ * is down would otherwise wait in silence.
+ */
+export async function probeRedis(url: string, timeoutMs = 3000): Promise<void> {
+  const client = new (ioredis().Redis)({
+    ...redisConnection(url),
+    lazyConnect: true,
+    connectTimeout: timeoutMs,
+    retryStrategy: () => null,
+    maxRetriesPerRequest: 0,
+    enableOfflineQueue: false,
+  });
+  let lastError: unknown;
+  client.on('error', (e) => {
+    lastError = e;
+  });
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([
+      client.connect().then(() => client.ping()),
+      new Promise((_, reject) => {
+        timer = setTimeout(
+          () => reject(new Error(`no answer in ${(timeoutMs / 1000).toFixed(0)} s`)),
+          timeoutMs + 500,
+        );
+      }),
+    ]);
+  } catch (e) {
+    throw new Error(`no Redis at ${url} (${reasonOf(lastError ?? e)})`);
+  } finally {
+    clearTimeout(timer);
+    client.disconnect();
+  }
+}
+
 /**
  * A runner for `evaluate({ runner })`: enqueues every job, then reports each result as workers
  * finish it. A run that failed for good (malformed job, attempts used up) is reported as an error
@@ -105,6 +149,8 @@ function redisClient(url: string): Redis {
  */
 export function queueRunner(o: QueueRunnerOptions) {
   return async (jobs: EvalJob[], onDone: (i: number, r: JobResult) => void): Promise<void> => {
+    // fail at once on a Redis that is not there; once it has answered, a restart is waited out
+    await probeRedis(o.url);
     const client = redisClient(o.url);
     const queue = new (bullmq().Queue)(o.queueName ?? DEFAULT_QUEUE, { connection: client });
     queue.on('error', () => {}); // reconnects on its own; the poll loop reports nothing while down
@@ -183,13 +229,51 @@ export interface WorkerOptions extends QueueOptions {
   lockMs?: number;
   /** Each run this worker completed, once the queue accepted its result. */
   onRun?: (job: EvalJob, result: JobResult) => void;
+  /**
+   * The worker's link to Redis: `down` once per outage (with the reason, e.g. `ECONNREFUSED`;
+   * the worker keeps retrying), `up` when it is connected (again).
+   */
+  onLink?: (event: 'up' | 'down', reason?: string) => void;
 }
 
-/** Starts a worker taking runs from the queue; `close()` stops it after the run in hand. */
-export function startWorker(o: WorkerOptions): Worker {
+/** A worker and what its stop needs to know. */
+export interface QueueWorker {
+  /** The BullMQ worker (its `close()` waits for the runs in hand, `close(true)` abandons them). */
+  readonly worker: Worker;
+  /** Runs in hand now. */
+  running(): number;
+  /**
+   * Stops the worker: after the runs in hand if there are any (they complete and are reported),
+   * at once if it is idle or Redis is unreachable (nothing could be handed back). Closes its Redis
+   * connection, so the process can exit.
+   */
+  stop(): Promise<void>;
+  /** Stops now: a run in hand is abandoned and retried by another worker once its lock expires. */
+  kill(): Promise<void>;
+}
+
+/**
+ * Starts a worker taking runs from the queue. `stop()` stops it after the run in hand (at once
+ * when idle); `worker.close()` is BullMQ's own close (the Redis connection is closed with it).
+ */
+export function startWorker(o: WorkerOptions): QueueWorker {
   const lockDuration = o.lockMs ?? 30_000;
   const threads = new JobThreads();
   const { Worker, UnrecoverableError } = bullmq();
+  const connection = redisClient(o.url);
+  // the link as the user sees it: one line per outage, one when it is back
+  let linkUp: boolean | undefined;
+  connection.on('error', (e) => {
+    if (linkUp === false) return;
+    linkUp = false;
+    o.onLink?.('down', reasonOf(e));
+  });
+  connection.on('ready', () => {
+    if (linkUp === true) return;
+    linkUp = true;
+    o.onLink?.('up');
+  });
+  let inHand = 0;
   const worker = new Worker(
     o.queueName ?? DEFAULT_QUEUE,
     async (job: Job) => {
@@ -200,10 +284,15 @@ export function startWorker(o: WorkerOptions): Worker {
       }
       // the run goes to a worker thread: a CPU-bound run on this event loop would starve the lock
       // renewals, and BullMQ would take a slow run for a dead worker's
-      return threads.run(parsed.data as EvalJob);
+      inHand++;
+      try {
+        return await threads.run(parsed.data as EvalJob);
+      } finally {
+        inHand--;
+      }
     },
     {
-      connection: redisClient(o.url),
+      connection,
       concurrency: o.concurrency ?? 1,
       lockDuration,
       stalledInterval: Math.max(500, Math.floor(lockDuration / 2)),
@@ -217,9 +306,23 @@ export function startWorker(o: WorkerOptions): Worker {
   // would count the run twice in the workers' output.
   worker.on('completed', (job: Job, result: JobResult) => o.onRun?.(job.data as EvalJob, result));
   // a forced close abandons the run in hand: its thread stops too instead of computing a result
-  // nobody will take
-  worker.on('closed', () => threads.close());
-  return worker;
+  // nobody will take. The connection is ours (BullMQ leaves a client it was handed open): closed
+  // here, or its socket and reconnect timers keep the process alive after the worker closed.
+  worker.on('closed', () => {
+    threads.close();
+    connection.disconnect();
+  });
+  const kill = async () => {
+    // BullMQ's forced close still waits for Redis when it is away; the connection goes first
+    if (connection.status !== 'ready') connection.disconnect();
+    await worker.close(true);
+  };
+  return {
+    worker,
+    running: () => inHand,
+    stop: () => (inHand === 0 || connection.status !== 'ready' ? kill() : worker.close()),
+    kill,
+  };
 }
 
 /** Worker threads that run evaluation jobs (`evalWorker`), one per run in flight, kept between runs. */
