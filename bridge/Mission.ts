@@ -18,6 +18,7 @@ import {
 } from '../core/index.ts';
 import { type RoadMap, RoutePath } from '../core/map/index.ts';
 import type { CommandPlanner, CommandPlanStep, PlannerContext } from '../core/planning/index.ts';
+import { STOP_POINT_MARGIN_M } from '../core/vehicle/index.ts';
 
 /** Planning period handed to planners, s (nuPlan's 0.1 s). */
 export const PLAN_DT_S = 0.1;
@@ -169,13 +170,22 @@ export interface GoalStopParams {
   comfortDecelMps2: number;
   /** Start stopping this far before the braking distance, m. */
   marginM: number;
+  /**
+   * How far short of a stop point the executor keeps the front bumper, m (core/vehicle
+   * `STOP_POINT_MARGIN_M`, the classical controller's `stopMarginM`): the goal's stop point lies this
+   * much beyond the goal, so that the vehicle stops on the goal, not that far short of it.
+   */
+  executorMarginM?: number;
 }
 
 /**
  * Wraps a command planner so that the mission ends at the goal: once the goal (along the route) is
- * within the comfortable braking distance plus a margin, the command becomes STOP at the goal
- * (`stopAt` is where the front bumper stops, so the rear axle stops on the goal). Planners know
- * routes, not goals; this is the mission's part, the gate still checks the STOP like any command.
+ * within the comfortable braking distance plus a margin, the command becomes STOP at the goal —
+ * `stopAt` is where the front bumper stops, put where the front bumper is with the ego's pose (its
+ * rear axle, `base_link`) on the goal, plus the executor's stop margin (`executorMarginM`): the stop
+ * law keeps that far short of a stop point, and every goal was reached 0.4 m short (acceptance
+ * review ux19 #6). The gate checks the STOP at that point, the executor's margin beyond where the
+ * vehicle stops. Planners know routes, not goals; this is the mission's part.
  */
 export function withGoalStop<S>(
   inner: CommandPlanner<S>,
@@ -190,6 +200,7 @@ export function withGoalStop<S>(
     plan(state, req, ctx) {
       const ego = req.snapshot.ego;
       const front = ctx.vehicle.rearAxleToCenterM + ctx.vehicle.lengthM / 2;
+      const aimM = front + (p.executorMarginM ?? STOP_POINT_MARGIN_M);
       const fRoute = ctx.route.line.project(goal.x, goal.y);
       const fEgo = ctx.route.line.project(ego.x, ego.y);
       const alongM = fRoute.sM - fEgo.sM;
@@ -234,8 +245,8 @@ export function withGoalStop<S>(
           path: 'FOLLOW_LANE',
           targetSpeedMps: 0,
           stopAt: {
-            x: goal.x + front * Math.cos(goal.headingRad),
-            y: goal.y + front * Math.sin(goal.headingRad),
+            x: goal.x + aimM * Math.cos(goal.headingRad),
+            y: goal.y + aimM * Math.sin(goal.headingRad),
           },
           decelMps2: Math.min(6, Math.max(0.3, (v * v) / (2 * Math.max(alongM, 0.5)))),
           rationale: `mission: stop at the goal ${Math.max(0, alongM).toFixed(1)} m ahead`,

@@ -23,7 +23,7 @@ import type {
   ControlStep,
   PlannerContext,
 } from '../core/planning/index.ts';
-import { evasiveMoveS } from '../core/vehicle/index.ts';
+import { evasiveMoveS, STOP_POINT_MARGIN_M } from '../core/vehicle/index.ts';
 
 export const ClassicalParamsSchema = z.object({
   /** Pure-pursuit look-ahead: time gain, s (look-ahead = gain · speed, clamped below). */
@@ -50,8 +50,8 @@ export const ClassicalParamsSchema = z.object({
    * gate's control-level bound (3 × its `maxJerkMps3` 4.13).
    */
   releaseJerkMps3: z.number().positive().default(10),
-  /** Distance kept to a commanded stop point, m. */
-  stopMarginM: z.number().nonnegative().default(0.3),
+  /** Distance kept to a commanded stop point, m (core/vehicle `STOP_POINT_MARGIN_M`). */
+  stopMarginM: z.number().nonnegative().default(STOP_POINT_MARGIN_M),
   /** Length of a lane path built off the route, m. */
   pathLengthM: z.number().positive().default(200),
   /**
@@ -518,7 +518,9 @@ export function targetSpeed(
         // stopAt is where the front bumper stops (as the gate reads it)
         // the actuator's lag (nuPlan bicycle: 0.2 s) carries the ego on before a brake takes hold
         const d = stopProbe.sM - sFront - p.stopMarginM - v * 0.2;
-        if (d <= 0.05) return { speedMps: 0, accelMps2: v > 0.05 ? -Math.max(brake, (v * v) / 0.1) : 0 };
+        // at the point: brake to rest — also from below 0.05 m/s, where no braking at all left the
+        // ego creeping on at that speed for as long as the STOP stood (a robot 0.7 m past a goal in 20 s)
+        if (d <= 0.05) return { speedMps: 0, accelMps2: v > 0 ? -Math.max(brake, (v * v) / 0.1) : 0 };
         // brake exactly onto the point once that takes the commanded intensity; until then approach
         const need = (v * v) / (2 * d);
         if (need >= 0.9 * brake) return { speedMps: 0, accelMps2: -need };

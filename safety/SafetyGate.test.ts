@@ -272,6 +272,27 @@ describe('deriveCommand', () => {
     expect(c.path).toBe('LEFT_CHANGE');
     expect(c.stopAt).toBeDefined();
   });
+
+  it("caps the implied target speed at the vehicle's top speed (a baseline planning to a 4 m/s limit with a 2 m/s robot)", () => {
+    const sc = scene({ map: m2, s: 50, speed: 2, vehicle: ROBOT });
+    const x0 = sc.snapshot.ego.x;
+    const y0 = sc.snapshot.ego.y;
+    const pts = Array.from({ length: 51 }, (_, k) => ({
+      tS: k * 0.1,
+      x: x0 + 3 * k * 0.1,
+      y: y0,
+      headingRad: 0,
+      speedMps: Math.min(4, 2 + k * 0.1),
+    }));
+    const capped = deriveCommand({ points: pts }, sc.snapshot, m2, 'derived', ROBOT);
+    expect(capped.targetSpeedMps).toBe(2);
+    expect(capped.speed).toBe('KEEP');
+    // without the vehicle's top speed the trajectory's speed stands
+    expect(
+      deriveCommand({ points: pts }, sc.snapshot, m2, 'derived', { rearAxleToCenterM: 0, lengthM: 1 })
+        .targetSpeedMps,
+    ).toBe(4);
+  });
 });
 
 describe('GatedPlanner', () => {

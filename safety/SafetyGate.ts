@@ -38,7 +38,7 @@ import {
   round,
 } from './rules/CheckContext.ts';
 import { collisionRule, crossingPetRule, mayTurnRule, ttcRule } from './rules/collision.ts';
-import { inputRules, parseCommand } from './rules/inputRule.ts';
+import { inputRules, parseCommand, topSpeedClamp } from './rules/inputRule.ts';
 import { kinematicsRule } from './rules/kinematicsRule.ts';
 import { laneChangeRules } from './rules/laneChangeRule.ts';
 import { mapRules } from './rules/mapRule.ts';
@@ -769,7 +769,38 @@ export function createSafetyGate(input: SafetyParamsInput = {}): SafetyGate {
         explanation: `VETO: command rejected: ${parsed.error.path}: ${parsed.error.message} → minimal-risk manoeuvre COMFORT_STOP`,
       };
     }
-    const cmd = parsed.value;
+    // a target speed above the vehicle's top speed (within the map's limits) is clamped to it, a
+    // MODIFY naming `input.range`, and the clamped command is what the rules judge
+    const clamp = topSpeedClamp(parsed.value, scene.map, scene.vehicle, params);
+    if (!clamp) return checkParsed(parsed.value, scene, opts);
+    return withClamp(checkParsed(clamp.command, scene, opts), clamp.command, clamp.result);
+  }
+
+  /**
+   * A verdict on the clamped command as the verdict on the command asked for: an ALLOW becomes the
+   * MODIFY to the clamped command; the clamp's `input.range` result stands in the rules (in place of
+   * the clamped command's passing one) and its message heads the explanation.
+   */
+  function withClamp(v: Verdict, clamped: MidLevelCommand, clampResult: RuleResult): Verdict {
+    const passed = v.rules.findIndex((r) => r.rule === 'input.range' && r.decision === 'ALLOW');
+    const rules =
+      passed >= 0 ? v.rules.map((r, i) => (i === passed ? clampResult : r)) : [clampResult, ...v.rules];
+    const why = `input.range: ${clampResult.message}`;
+    if (v.decision === 'ALLOW')
+      return {
+        decision: 'MODIFY',
+        rules,
+        modified: clamped,
+        explanation: `MODIFY: ${why} → cap the speed at ${round(clamped.targetSpeedMps ?? 0)} m/s`,
+      };
+    return {
+      ...v,
+      rules,
+      explanation: v.explanation.replace(/^(MODIFY|VETO|ALLOW)[^:]*: /, (m) => `${m}${why}; `),
+    };
+  }
+
+  function checkParsed(cmd: MidLevelCommand, scene: SafetyScene, opts: CheckOptions): Verdict {
     const nowS = scene.nowS ?? scene.snapshot.tS;
     const inputSink = new RuleSink();
     inputSink.pass('input.schema', 'command parses');

@@ -6,3 +6,4 @@ export * from './IdmPlanner.ts';
 export * from './idm.ts';
 export * from './KinematicBicycle.ts';
 export * from './LqrTracker.ts';
+export * from './stopPointMargin.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cmd, roadMap, scene } from '../../stack/testing/safetyScenes.ts';
+import { CAR, cmd, ROBOT, roadMap, scene } from '../../stack/testing/safetyScenes.ts';
 import { createSafetyGate } from '../SafetyGate.ts';
 import { decodeText, findInjection } from './inputRule.ts';
 
@@ -225,5 +225,67 @@ describe('inputRule: orders to go through a light (review 9)', () => {
       'Go through the light, it shows green.',
     ])
       expect(findInjection(t), t).toBe('');
+  });
+});
+
+describe("inputRule: a target speed above the vehicle's top speed (acceptance review 19 #1)", () => {
+  const gate = createSafetyGate();
+  // one lane at 4 m/s: above the 2 m/s robot's top speed
+  const m = roadMap({ lanes: 1, speedLimitMps: 4, id: 'slow4' });
+
+  it("clamps a robot's target at the road's limit to its top speed: MODIFY naming input.range, not a VETO", () => {
+    const v = gate.checkCommand(
+      cmd({ speed: 'ACCELERATE', targetSpeedMps: 3.99 }),
+      scene({ map: m, vehicle: ROBOT, speed: 1 }),
+    );
+    expect(v.decision).toBe('MODIFY');
+    expect(v.modified?.targetSpeedMps).toBe(2);
+    expect(v.modified?.speed).toBe('ACCELERATE');
+    const range = v.rules.find((r) => r.rule === 'input.range')!;
+    expect(range.decision).toBe('MODIFY');
+    expect(range.values).toMatchObject({ targetSpeedMps: 3.99, maxSpeedMps: 2 });
+    expect(v.explanation).toMatch(/^MODIFY: input\.range: .*→ cap the speed at 2 m\/s/);
+    // the clamped command itself passes
+    expect(gate.checkCommand(v.modified, scene({ map: m, vehicle: ROBOT, speed: 1 })).decision).toBe('ALLOW');
+  });
+
+  it('clamps a target just above the top speed (tracking overshoot of a planned trajectory)', () => {
+    const v = gate.checkCommand(cmd({ targetSpeedMps: 2.05 }), scene({ map: m, vehicle: ROBOT, speed: 2 }));
+    expect(v.decision).toBe('MODIFY');
+    expect(v.modified?.targetSpeedMps).toBe(2);
+  });
+
+  it('keeps the other rules on the clamped command: a stopped car ahead is still braked for', () => {
+    const v = gate.checkCommand(
+      cmd({ targetSpeedMps: 3.9 }),
+      scene({
+        map: m,
+        vehicle: ROBOT,
+        speed: 2,
+        agents: [{ id: 'stopped', lane: 'R0', s: 54, speed: 0 }],
+      }),
+    );
+    expect(v.decision).not.toBe('ALLOW');
+    expect(v.rules.find((r) => r.rule === 'input.range')?.decision).toBe('MODIFY');
+    expect(v.rules.some((r) => r.rule !== 'input.range' && r.decision !== 'ALLOW')).toBe(true);
+    if (v.modified) expect(v.modified.targetSpeedMps ?? 0).toBeLessThanOrEqual(2);
+  });
+
+  it('refuses a target above both the top speed and every limit of the map (+0.5 m/s): a planner out of its envelope', () => {
+    const beyond = gate.checkCommand(
+      cmd({ speed: 'ACCELERATE', targetSpeedMps: 4.6 }),
+      scene({ map: m, vehicle: ROBOT, speed: 1 }),
+    );
+    expect(beyond.decision).toBe('VETO');
+    const range = beyond.rules.find((r) => r.rule === 'input.range')!;
+    expect(range.decision).toBe('VETO');
+    expect(range.message).toContain('every speed limit of the map');
+    // a car's 50 m/s (top speed 30) on a 13.9 m/s road, as before
+    const car = gate.checkCommand(
+      cmd({ speed: 'ACCELERATE', targetSpeedMps: 50 }),
+      scene({ map: roadMap({ lanes: 1, id: 'car' }), vehicle: CAR }),
+    );
+    expect(car.decision).toBe('VETO');
+    expect(car.rules.find((r) => r.rule === 'input.range')?.decision).toBe('VETO');
   });
 });

@@ -13,6 +13,7 @@ import {
   parseWith,
   pointInPolygon,
   type Result,
+  type RuleResult,
   type VehicleParams,
   type WorldSnapshot,
 } from '../../core/index.ts';
@@ -574,6 +575,49 @@ function tyreDemandMps2(cmd: MidLevelCommand, snapshot: WorldSnapshot, vehicle: 
     : Math.hypot(cmd.lateralAccelMps2, brakingOf(cmd, snapshot, vehicle));
 }
 
+/**
+ * The speed envelope of a command, m/s: the vehicle's top speed or, where higher, the highest speed
+ * limit of any lane of the map — a target up to it (+ `speedLimitToleranceMps`) is a planner that
+ * drives to the road's limit without knowing the vehicle's (nuPlan's IDM and PDM-Closed take the
+ * lane's limit; a 2 m/s robot on a 4 m/s road), clamped to the top speed (`topSpeedClamp`); one
+ * beyond it asks for what neither the road nor the vehicle allows — a planner out of its envelope
+ * (a unit slip, a model making numbers up) — and is refused. Loops over the lanes only when the
+ * target is above the top speed (never on the normal path).
+ */
+function speedEnvelopeMps(map: RoadMap, vehicle: VehicleParams): number {
+  let top = vehicle.maxSpeedMps;
+  for (const l of map.lanes) if (l.data.speedLimitMps > top) top = l.data.speedLimitMps;
+  return top;
+}
+
+/**
+ * A command whose `targetSpeedMps` is above the vehicle's top speed but within the speed envelope
+ * (`speedEnvelopeMps` + tolerance): the command with its target clamped to the top speed, and the
+ * `input.range` result (MODIFY) that says so — Autoware's vehicle_cmd_gate clamps a command to the
+ * vehicle's limits rather than refusing it; the roll-out, the controller and the vehicle cap the
+ * speed there anyway. Undefined when the target is within the top speed (nothing to clamp) or beyond
+ * the envelope (`inputRules` vetoes it).
+ */
+export function topSpeedClamp(
+  cmd: MidLevelCommand,
+  map: RoadMap,
+  vehicle: VehicleParams,
+  params: SafetyParams,
+): { command: MidLevelCommand; result: RuleResult } | undefined {
+  const asked = cmd.targetSpeedMps;
+  if (asked === undefined || asked <= vehicle.maxSpeedMps) return undefined;
+  if (asked > speedEnvelopeMps(map, vehicle) + params.speedLimitToleranceMps) return undefined;
+  return {
+    command: { ...cmd, targetSpeedMps: vehicle.maxSpeedMps },
+    result: {
+      rule: 'input.range',
+      decision: 'MODIFY',
+      values: { targetSpeedMps: round(asked, 3), maxSpeedMps: vehicle.maxSpeedMps },
+      message: `targetSpeedMps ${round(asked, 2)} m/s above the vehicle's ${vehicle.maxSpeedMps} m/s: clamped to it`,
+    },
+  };
+}
+
 /** Range, freshness and instruction checks; returns false when the command must be vetoed. */
 export function inputRules(
   cmd: MidLevelCommand,
@@ -589,11 +633,16 @@ export function inputRules(
     okAll = false;
     sink.fail('input.range', msg, values, { unfixable: true });
   };
+  // (a target above the top speed but within the envelope arrives here clamped: `topSpeedClamp`)
   if (cmd.targetSpeedMps !== undefined && cmd.targetSpeedMps > vehicle.maxSpeedMps)
-    bad(`targetSpeedMps ${cmd.targetSpeedMps} m/s above the vehicle's ${vehicle.maxSpeedMps} m/s`, {
-      targetSpeedMps: cmd.targetSpeedMps,
-      maxSpeedMps: vehicle.maxSpeedMps,
-    });
+    bad(
+      `targetSpeedMps ${cmd.targetSpeedMps} m/s above the vehicle's ${vehicle.maxSpeedMps} m/s and every speed limit of the map (${round(speedEnvelopeMps(map, vehicle), 2)} m/s + ${params.speedLimitToleranceMps})`,
+      {
+        targetSpeedMps: cmd.targetSpeedMps,
+        maxSpeedMps: vehicle.maxSpeedMps,
+        envelopeMps: round(speedEnvelopeMps(map, vehicle), 3),
+      },
+    );
   else if (cmd.decelMps2 !== undefined && cmd.decelMps2 > vehicle.maxDecelMps2 + TYRE_ROUNDING_MPS2)
     // (the schema lets 12 through; the roll-out brakes at the platform's maximum and the verdict
     // called that command safe: a planner asking for more than the car has is refused, as a speed
