@@ -48,7 +48,8 @@ function egoStartNote(scenario: Scenario, map: RoadMap): string | undefined {
     const l = map.lane(id);
     if (!l) continue;
     const f = l.line.project(x, y);
-    const p = l.line.poseAt(f.sM);
+    // project and poseAt extrapolate beyond the ends: clamp to the lane
+    const p = l.line.poseAt(Math.min(Math.max(f.sM, 0), l.line.length));
     const d = Math.hypot(x - p.x, y - p.y) - l.data.widthM / 2;
     if (d < best) {
       best = d;
