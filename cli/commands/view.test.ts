@@ -156,3 +156,28 @@ describe('edgeplan export / report / view', () => {
     expect(r.stderr).toContain('no_such_scenario');
   });
 });
+
+describe('view --pick / --planners (review ux19 #15)', () => {
+  const root = '/r';
+  const files = ['nonreactive', 'reactive'].flatMap((m) =>
+    ['constant-velocity', 'idm', 'pdm-closed'].flatMap((p) =>
+      ['cut_in', 'red_light'].map((s) => `${root}/${m}/${p}/logs/${s}.json`),
+    ),
+  );
+  it('shows the first two runs of the picked scenario and lists every run of it', async () => {
+    const { pickRuns } = await import('./view.ts');
+    const r = pickRuns(files, { pick: 'red_light', root });
+    expect(r.labels).toEqual(['nonreactive/constant-velocity', 'nonreactive/idm']);
+    expect(r.runs).toHaveLength(6);
+    expect(r.files.every((f) => f.endsWith('/red_light.json'))).toBe(true);
+  });
+  it('takes the planners to show, by name or mode/name', async () => {
+    const { pickRuns } = await import('./view.ts');
+    expect(pickRuns(files, { pick: 'cut_in', planners: ['reactive/pdm-closed', 'idm'], root }).files).toEqual(
+      ['/r/reactive/pdm-closed/logs/cut_in.json', '/r/nonreactive/idm/logs/cut_in.json'],
+    );
+    expect(() => pickRuns(files, { planners: ['hierarchical'], root })).toThrow(
+      /no run "hierarchical" of cut_in here \(there are: nonreactive\/constant-velocity, /,
+    );
+  });
+});
