@@ -160,8 +160,8 @@ function fromImport(
   return withNotes(scenarioFromData(s, where, dirname(where)), notes, false);
 }
 
-/** Extensions of scenario files that loadScenario imports (with an optional `#<id>`). */
-export const IMPORTABLE_SCENARIO_EXTENSIONS: readonly string[] = ['.xosc', '.xml', '.osm', '.db'];
+/** Extensions of scenario files that loadScenario imports (with an optional `#<id>`); maps (.xodr, .osm) are no scenarios. */
+export const IMPORTABLE_SCENARIO_EXTENSIONS: readonly string[] = ['.xosc', '.xml', '.db'];
 
 /**
  * Every kind of scenario reference loadScenario takes, for help texts and error messages (one
@@ -172,7 +172,6 @@ export const SCENARIO_REF_KINDS: ReadonlyArray<{ ref: string; what: string }> = 
   { ref: '<file>.json', what: 'a Scenario JSON file (formatVersion 1), e.g. written by edgeplan import' },
   { ref: '<file>.xosc[#<id>]', what: 'OpenSCENARIO 1.x (its road network .xodr is found beside it)' },
   { ref: '<file>.xml[#<id>]', what: 'CommonRoad scenario with a planning problem' },
-  { ref: '<file>.osm[#<id>]', what: 'Lanelet2 map with a route' },
   { ref: '<log>.db#<id>', what: 'nuPlan SQLite log and scenario token (--map: the maps root)' },
   {
     ref: 'carla:<routes.xml>#<id>',
@@ -201,6 +200,10 @@ function loadAny(ref: string, opts: LoadOptions): Result<LoadedScenario> {
     const ext = extname(file).toLowerCase();
     if (ext === '.xodr')
       return fail('INVALID_INPUT', file, `is an OpenDRIVE road map, not a scenario: ${RUN_ON_A_MAP}`);
+    // a Lanelet2 file is a map only (no ego, route or goal); the help listed it as "a map with a
+    // route" and the run said "no planning problem", a CommonRoad term (review ux19 #18)
+    if (ext === '.osm')
+      return fail('INVALID_INPUT', file, `is a Lanelet2 road map, not a scenario: ${RUN_ON_A_MAP}`);
     if (IMPORTABLE_SCENARIO_EXTENSIONS.includes(ext)) {
       const r = importFile(file, {
         ...(id !== undefined ? { id } : {}),

@@ -167,3 +167,33 @@ describe('other references (ux19 #19, #21)', () => {
     );
   });
 });
+
+describe('quick ones (ux19 #18, #25, #29)', () => {
+  it('import builtin:<id> writes the built-in scenario as a Scenario JSON that runs the same', async () => {
+    const p = join(dir, 'wh.json');
+    const w = await runMain('import', 'builtin:warehouse_robot', '--out', p);
+    expect(w.status).toBe(0);
+    expect(w.stdout).toContain(`wrote scenario warehouse_robot`);
+    const a = await runMain('run', 'warehouse_robot', '--planner', 'idm');
+    const b = await runMain('run', p, '--planner', 'idm');
+    expect(b.stdout).toBe(a.stdout);
+    expect(await oneLineError('import', 'builtin:nope', '--out', p)).toMatch(
+      /builtin:nope: no such built-in scenario \(.*warehouse_robot/,
+    );
+  });
+
+  it('run on a Lanelet2 .osm says it is a road map (no "planning problem"); the help lists no .osm scenario', async () => {
+    const e = await oneLineError('run', join(ROOT, 'data/lanelet2/edgeplan_small.osm'));
+    expect(e).toContain('is a Lanelet2 road map, not a scenario');
+    expect(e).not.toContain('planning problem');
+    const help = await runMain('run', '--help');
+    expect(help.stdout).toContain('.xosc');
+    expect(help.stdout).not.toContain('.osm');
+  });
+
+  it('safety run without --audit says nothing was recorded', async () => {
+    const r = await runMain('safety', 'run', 'cut_in', '--planner', 'idm');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/^no audit log \(--audit <log> --key <pem>\)/m);
+  });
+});

@@ -57,6 +57,19 @@ describe('edgeplan export / report / view', () => {
     expect(html).toContain('cut_in');
   });
 
+  it('report on a folder skips the .json files that are not run logs, with a note (review ux19 #26)', async () => {
+    const folder = join(dir, 'mixed');
+    mkdirSync(folder);
+    writeFileSync(join(folder, 'cut_in.json'), readFileSync(log));
+    writeFileSync(join(folder, 'a_scenario.json'), JSON.stringify({ formatVersion: 1, id: 'x' }));
+    const r = await run('report', folder, '--html', join(folder, 'r.html'));
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain(
+      `skipped 1 .json file(s) that are not run logs (${join(folder, 'a_scenario.json')})`,
+    );
+    expect(r.stdout).toContain('(1 runs,');
+  });
+
   it('rejects a run log that does not exist with one line and exit code 2', async () => {
     const r = await run('export', join(dir, 'missing.json'), '--mcap', join(dir, 'x.mcap'));
     expect(r.status).toBe(2);

@@ -272,10 +272,26 @@ export function register(program: Command, out: Out): void {
       const files = findRunLogs(results);
       if (!files.ok) throw new UsageError(formatError(files.error));
       const logs = [];
+      // In a folder, other .json files (scenarios, maps, notes) are skipped with a note; a file
+      // named on its own must be a run log (review ux19 #26: the first scenario JSON stopped it).
+      const inFolder = statSync(results).isDirectory();
+      const skipped: string[] = [];
       for (const f of files.value) {
         const l = readRunLog(f);
-        if (!l.ok) throw new UsageError(runLogError(l.error, [f]));
-        logs.push(l.value);
+        if (l.ok) logs.push(l.value);
+        else if (inFolder) skipped.push(f);
+        else throw new UsageError(runLogError(l.error, [f]));
+      }
+      if (skipped.length > 0)
+        out(
+          `skipped ${skipped.length} .json file(s) that are not run logs (${skipped.slice(0, 3).join(', ')}${skipped.length > 3 ? ', …' : ''})`,
+        );
+      if (logs.length === 0) {
+        // none of them a run log: say what the first one is
+        const first = readRunLog(skipped[0]!);
+        throw new UsageError(
+          first.ok ? `${results} holds no run logs` : runLogError(first.error, [skipped[0]!]),
+        );
       }
       const html = buildReport(logs, o.title ? { title: o.title } : {});
       try {
