@@ -345,7 +345,10 @@ function buildProgram(out: (s: string) => void): Command {
     .addOption(agentsOpt())
     .option('--seed <n>', 'random seed', intArg('--seed', 0), 0)
     .option('--workers <n>', 'worker threads', intArg('--workers', 1), 1)
-    .option('--out <dir>', 'results folder (summary.json per planner, logs/)')
+    .option(
+      '--out <dir>',
+      'results folder: <dir>/<planner>/summary.json and logs/ for one mode; <dir>/<mode>/<planner>/… with --mode both',
+    )
     .option('--map-root <dir>', 'nuPlan maps root (or the town .xodr for CARLA routes)')
     .option('--scenario-types <types>', 'nuPlan: comma list of scenario types to keep')
     .option('--limit <n>', 'at most this many scenarios', intArg('--limit', 1))
