@@ -5,10 +5,12 @@
  * (`.xodr`, `.osm`, …). Every failure is a Result naming the file and field, never a throw.
  */
 
+import { existsSync } from 'node:fs';
 import { dirname, extname, resolve } from 'node:path';
 import {
   EMPTY_FILE,
   fail,
+  NO_SUCH_FILE,
   ok,
   parseWith,
   type Result,
@@ -198,6 +200,7 @@ function loadAny(ref: string, opts: LoadOptions): Result<LoadedScenario> {
   if (!ref.endsWith('.json')) {
     const { file, id } = splitId(ref);
     const ext = extname(file).toLowerCase();
+    if ((ext === '.xodr' || ext === '.osm') && !existsSync(file)) return fail('IO_ERROR', file, NO_SUCH_FILE);
     if (ext === '.xodr')
       return fail('INVALID_INPUT', file, `is an OpenDRIVE road map, not a scenario: ${RUN_ON_A_MAP}`);
     // a Lanelet2 file is a map only (no ego, route or goal); the help listed it as "a map with a
