@@ -69,6 +69,27 @@ function liveNote(ids: string[], of: number): string {
   return `${ids.length} of ${of} scenario(s) tagged ${STORYBOARD_LIVE_TAG} (${named}): their storyboard ran live against the planner's ego (its triggers read the ego the planner drives)`;
 }
 
+/** Where `eval --out` writes every import note (unsupported elements, warnings) of the suite. */
+const IMPORT_NOTES_FILE = 'import_notes.txt';
+/** How many of a file's import notes `eval` prints (all of them go to the results folder). */
+const NOTES_SHOWN = 3;
+
+/**
+ * One scenario file's import notes in `eval`: the count and the first lines, then where the rest
+ * are (review ux19 #2: an unresolved entity or a goal off the map was silent in run and eval).
+ */
+function importNotesSummary(ref: string, lines: string[], outDir: string | undefined): string {
+  const more = lines.length - NOTES_SHOWN;
+  const rest =
+    more > 0
+      ? `\n  … ${more} more: ${outDir ? join(outDir, IMPORT_NOTES_FILE) : `\`edgeplan run ${ref}\``} lists them all`
+      : '';
+  return `${ref}: ${lines.length} import note(s)\n${lines
+    .slice(0, NOTES_SHOWN)
+    .map((l) => `  ${l}`)
+    .join('\n')}${rest}`;
+}
+
 function modesOf(m: string): AgentMode[] {
   return m === 'both' ? ['nonreactive', 'reactive'] : [m as AgentMode];
 }
@@ -282,6 +303,8 @@ function buildProgram(out: (s: string) => void): Command {
           return viewLive(ref, { planner: o.planner, mode: modesOf(o.mode)[0]!, seed: o.seed }, out);
         const loaded = loadScenario(ref, o.map ? { mapPath: o.map } : {});
         if (!loaded.ok) throw new UsageError(scenarioLoadError(loaded.error, ref));
+        // What the import could not use comes first: a score on a damaged input is no surprise then.
+        for (const n of loaded.value.notes ?? []) out(n);
         for (const mode of modesOf(o.mode)) {
           const driver = createDriver(o.planner, { ...driverOptions, ...controllerOpts(o) });
           if (!driver.ok) throw new UsageError(formatError(driver.error));
@@ -335,7 +358,10 @@ function buildProgram(out: (s: string) => void): Command {
     .addOption(agentsOpt())
     .option('--seed <n>', 'random seed', intArg('--seed', 0), 0)
     .option('--workers <n>', 'worker threads', intArg('--workers', 1), 1)
-    .option('--out <dir>', 'results folder (summary.json per planner, logs/)')
+    .option(
+      '--out <dir>',
+      'results folder: <dir>/<planner>/summary.json and logs/ for one mode; <dir>/<mode>/<planner>/… with --mode both',
+    )
     .option('--map-root <dir>', 'nuPlan maps root (or the town .xodr for CARLA routes)')
     .option('--scenario-types <types>', 'nuPlan: comma list of scenario types to keep')
     .option('--limit <n>', 'at most this many scenarios', intArg('--limit', 1))
@@ -402,10 +428,12 @@ function buildProgram(out: (s: string) => void): Command {
         // A bad scenario file is reported and skipped; the rest are evaluated (exit 2 at the end).
         const skipped: string[] = [];
         const ids: string[] = [];
+        const notes: { ref: string; lines: string[] }[] = [];
         refs = refs.filter((ref) => {
           const l = loadScenario(ref, mapOpt);
           if (l.ok) {
             ids.push(l.value.scenario.id);
+            if (l.value.notes?.length) notes.push({ ref, lines: l.value.notes });
             return true;
           }
           skipped.push(ref);
@@ -413,6 +441,7 @@ function buildProgram(out: (s: string) => void): Command {
           return false;
         });
         if (refs.length === 0) throw new UsageError(`no loadable scenario in ${suite}`);
+        for (const n of notes) out(importNotesSummary(n.ref, n.lines, o.out));
         // Two files with one scenario id (CommonRoad benchmark ids repeat) get a row and a log each.
         const labels = uniqueRunLabels(ids, refs);
         const labelled = labels.some((l) => l !== undefined) ? { labels } : {};
@@ -555,8 +584,18 @@ function buildProgram(out: (s: string) => void): Command {
         out(
           `\n${total} runs, ${simS.toFixed(0)} simulated s in ${wallS.toFixed(1)} s wall (${o.queue ? `queue ${o.queueName}` : `${o.workers} worker${o.workers > 1 ? 's' : ''}`})`,
         );
-        if (o.out)
+        if (o.out) {
           out(`results: ${resolve(o.out)} (${res.files.length} summary.json, per-scenario logs in */logs/)`);
+          if (notes.length > 0) {
+            writeFileSync(
+              join(o.out, IMPORT_NOTES_FILE),
+              notes.map((n) => n.lines.map((l) => `${n.ref}: ${l}\n`).join('')).join(''),
+            );
+            out(
+              `import notes of ${notes.length} scenario file(s): ${join(resolve(o.out), IMPORT_NOTES_FILE)}`,
+            );
+          }
+        }
         if (errors.length > 0) throw new UsageError(`${errors.length} run(s) failed`);
         if (skipped.length > 0)
           throw new UsageError(`${skipped.length} scenario file(s) skipped, see "skipped …" above`);

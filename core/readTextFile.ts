@@ -1,6 +1,6 @@
 /** Reads a text file as a Result: a missing or unreadable file is an IO_ERROR naming the path. */
 import { readFileSync } from 'node:fs';
-import { fail, ok, type Result } from './index.ts';
+import { fail, NO_SUCH_FILE, ok, type Result } from './index.ts';
 
 export function readTextFile(path: string): Result<string> {
   try {
@@ -10,7 +10,11 @@ export function readTextFile(path: string): Result<string> {
     return fail(
       'IO_ERROR',
       path,
-      code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a folder, not a file' : String(e),
+      code === 'ENOENT' || code === 'ENOTDIR'
+        ? NO_SUCH_FILE
+        : code === 'EISDIR'
+          ? 'is a folder, not a file'
+          : String(e),
     );
   }
 }

@@ -27,8 +27,18 @@ export const fail = <T = never>(code: ErrorCode, path: string, message: string):
   error: { code, path, message },
 });
 
-/** Formats an error as the one line the CLI prints. */
+/** The message of an error about a file that is not there (readTextFile, importFile). */
+export const NO_SUCH_FILE = 'no such file';
+/** The message of an error about a file with nothing (or only blanks) in it. */
+export const EMPTY_FILE = 'empty file';
+
+/**
+ * Formats an error as the one line the CLI prints. A file that is missing or empty is said as
+ * such (`not found: PATH`, `empty file: PATH`), not as a problem with its format (review ux19 #9).
+ */
 export function formatError(e: EdgeplanError): string {
+  if (e.message === NO_SUCH_FILE) return `not found: ${e.path}`;
+  if (e.message === EMPTY_FILE) return `empty file: ${e.path}`;
   return `${e.code.toLowerCase().replace(/_/g, ' ')}${e.path ? ` at ${e.path}` : ''}: ${e.message}`;
 }
 

@@ -5,13 +5,23 @@
  * (`.xodr`, `.osm`, …). Every failure is a Result naming the file and field, never a throw.
  */
 
+import { existsSync } from 'node:fs';
 import { dirname, extname, resolve } from 'node:path';
-import { fail, ok, parseWith, type Result, type Scenario, ScenarioSchema } from '../core/index.ts';
+import {
+  EMPTY_FILE,
+  fail,
+  NO_SUCH_FILE,
+  ok,
+  parseWith,
+  type Result,
+  type Scenario,
+  ScenarioSchema,
+} from '../core/index.ts';
 import { RoadMap } from '../core/map/RoadMap.ts';
 import { readTextFile } from '../core/readTextFile.ts';
 import type { StoryboardSourceFactory } from '../sim/index.ts';
 import { BUILTIN_IDS, builtinScenario } from './builtin/builtin.ts';
-import { importCarlaRoutes, importFile } from './import/index.ts';
+import { importCarlaRoutes, importFile, loadOpenDrive } from './import/index.ts';
 import { liveStoryboardFactory } from './import/openscenario/index.ts';
 
 export interface LoadedScenario {
@@ -22,13 +32,60 @@ export interface LoadedScenario {
    * to hand the simulator (`runDriver` / `runScenario` option `storyboard`); without it they replay.
    */
   storyboard?: StoryboardSourceFactory;
+  /**
+   * What the importers could not use or warn about (`unsupported: …`, `warning: …`, as `edgeplan
+   * import` prints them), and a start off the route's lanes: `run` and `eval` show them, so a
+   * damaged input never gives a score without a word (review ux19 #2, #12).
+   */
+  notes?: string[];
+}
+
+/** The lines `edgeplan import` prints for what an import could not use or warns about. */
+function importNotes(r: { unsupported: string[]; warnings: string[] }): string[] {
+  return [...r.unsupported.map((u) => `unsupported: ${u}`), ...r.warnings.map((w) => `warning: ${w}`)];
+}
+
+/** A start this far (m) beyond the edge of every route lane is off the road. */
+const OFF_ROUTE_M = 5;
+
+/** A warning when the ego starts off its route's lanes (it would score 0 with no word why). */
+function egoStartNote(scenario: Scenario, map: RoadMap): string | undefined {
+  const { x, y } = scenario.egoStart;
+  let best = Infinity;
+  let bestId = '';
+  for (const id of scenario.route.laneIds) {
+    const l = map.lane(id);
+    if (!l) continue;
+    const f = l.line.project(x, y);
+    // project and poseAt extrapolate beyond the ends: clamp to the lane
+    const p = l.line.poseAt(Math.min(Math.max(f.sM, 0), l.line.length));
+    const d = Math.hypot(x - p.x, y - p.y) - l.data.widthM / 2;
+    if (d < best) {
+      best = d;
+      bestId = id;
+    }
+  }
+  if (!(best > OFF_ROUTE_M)) return undefined;
+  return `warning: egoStart (${x.toFixed(1)}, ${y.toFixed(1)}) is ${best.toFixed(0)} m from the route's lanes (nearest: ${bestId}): the ego starts off the road`;
+}
+
+/** `r` with `notes` before its own and, last, a start off the route's lanes. */
+function withNotes(r: Result<LoadedScenario>, notes: string[], checkStart: boolean): Result<LoadedScenario> {
+  if (!r.ok) return r;
+  const all = [...notes, ...(r.value.notes ?? [])];
+  const off = checkStart ? egoStartNote(r.value.scenario, r.value.map) : undefined;
+  if (off) all.push(off);
+  return all.length > 0 ? ok({ ...r.value, notes: all }) : r;
 }
 
 function readJson(path: string): Result<unknown> {
   const text = readTextFile(path);
   if (!text.ok) return text;
+  // A UTF-8 byte order mark (Windows editors write one) is not part of the JSON (review ux19 #10).
+  const body = text.value.charCodeAt(0) === 0xfeff ? text.value.slice(1) : text.value;
+  if (body.trim() === '') return fail('PARSE_ERROR', path, EMPTY_FILE);
   try {
-    return ok(JSON.parse(text.value));
+    return ok(JSON.parse(body));
   } catch (e) {
     return fail('PARSE_ERROR', path, `not valid JSON (${(e as Error).message})`);
   }
@@ -41,17 +98,26 @@ export function scenarioFromData(data: unknown, where: string, baseDir = '.'): R
   const scenario = parsed.value;
   let mapData: unknown;
   let mapWhere = `${where}:map.map`;
+  const notes: string[] = [];
   if (scenario.map.kind === 'inline') mapData = scenario.map.map;
   else {
-    const p = resolve(baseDir, scenario.map.path);
+    const mapRef = scenario.map.path;
+    const p = resolve(baseDir, mapRef);
     if (extname(p).toLowerCase() === '.json') {
       const j = readJson(p);
       if (!j.ok) return j;
       mapData = j.value;
+    } else if (extname(p).toLowerCase() === '.xodr') {
+      // loadOpenDrive, not importFile: the latter adds import's boundary-gap measure to the warnings
+      const od = loadOpenDrive(p);
+      if (!od.ok) return od;
+      notes.push(...importNotes(od.value).map((n) => `${n} (map ${mapRef})`));
+      mapData = od.value.map;
     } else {
       const imp = importFile(p);
       if (!imp.ok) return imp;
       if (!imp.value.map) return fail('INVALID_INPUT', `${where}:map.path`, `${p} holds no road map`);
+      notes.push(...importNotes(imp.value).map((n) => `${n} (map ${mapRef})`));
       mapData = imp.value.map;
     }
     mapWhere = p;
@@ -62,7 +128,7 @@ export function scenarioFromData(data: unknown, where: string, baseDir = '.'): R
     if (!map.value.lane(id))
       return fail('INVALID_INPUT', `${where}:route.laneIds.${i}`, `lane ${id} is not in the map`);
   }
-  return ok({ scenario, map: map.value });
+  return ok({ scenario, map: map.value, ...(notes.length > 0 ? { notes } : {}) });
 }
 
 export interface LoadOptions {
@@ -82,10 +148,11 @@ function splitId(ref: string): { file: string; id?: string } {
 
 /** The first scenario of an import, with its map (inline from the import, or from its map reference). */
 function fromImport(
-  r: Result<{ map?: unknown; scenarios: Scenario[] }>,
+  r: Result<{ map?: unknown; scenarios: Scenario[]; unsupported: string[]; warnings: string[] }>,
   where: string,
 ): Result<LoadedScenario> {
   if (!r.ok) return r;
+  const notes = importNotes(r.value);
   const s = r.value.scenarios[0];
   if (!s && r.value.map)
     return fail(
@@ -97,13 +164,13 @@ function fromImport(
   if (s.map.kind === 'file' && r.value.map) {
     const map = RoadMap.fromData(r.value.map, `${where}:map`);
     if (!map.ok) return map;
-    return ok({ scenario: s, map: map.value });
+    return ok({ scenario: s, map: map.value, ...(notes.length > 0 ? { notes } : {}) });
   }
-  return scenarioFromData(s, where, dirname(where));
+  return withNotes(scenarioFromData(s, where, dirname(where)), notes, false);
 }
 
-/** Extensions of scenario files that loadScenario imports (with an optional `#<id>`). */
-export const IMPORTABLE_SCENARIO_EXTENSIONS: readonly string[] = ['.xosc', '.xml', '.osm', '.db'];
+/** Extensions of scenario files that loadScenario imports (with an optional `#<id>`); maps (.xodr, .osm) are no scenarios. */
+export const IMPORTABLE_SCENARIO_EXTENSIONS: readonly string[] = ['.xosc', '.xml', '.db'];
 
 /**
  * Every kind of scenario reference loadScenario takes, for help texts and error messages (one
@@ -114,7 +181,6 @@ export const SCENARIO_REF_KINDS: ReadonlyArray<{ ref: string; what: string }> = 
   { ref: '<file>.json', what: 'a Scenario JSON file (formatVersion 1), e.g. written by edgeplan import' },
   { ref: '<file>.xosc[#<id>]', what: 'OpenSCENARIO 1.x (its road network .xodr is found beside it)' },
   { ref: '<file>.xml[#<id>]', what: 'CommonRoad scenario with a planning problem' },
-  { ref: '<file>.osm[#<id>]', what: 'Lanelet2 map with a route' },
   { ref: '<log>.db#<id>', what: 'nuPlan SQLite log and scenario token (--map: the maps root)' },
   {
     ref: 'carla:<routes.xml>#<id>',
@@ -124,10 +190,11 @@ export const SCENARIO_REF_KINDS: ReadonlyArray<{ ref: string; what: string }> = 
 
 /**
  * Loads a built-in scenario, a Scenario JSON file, a CARLA route or an importable scenario file,
- * with the live storyboard of a storyboard-driven scenario (its `.xosc` read again: an error names it).
+ * with its import notes and, for a storyboard-driven scenario, its live storyboard (its `.xosc` read
+ * again: an error names it).
  */
 export function loadScenario(ref: string, opts: LoadOptions = {}): Result<LoadedScenario> {
-  const r = loadScenarioOnly(ref, opts);
+  const r = withNotes(loadAny(ref, opts), [], true);
   const spec = r.ok ? r.value.scenario.storyboard : undefined;
   if (!r.ok || !spec) return r;
   const live = liveStoryboardFactory(spec, r.value.scenario);
@@ -135,7 +202,7 @@ export function loadScenario(ref: string, opts: LoadOptions = {}): Result<Loaded
   return ok({ ...r.value, storyboard: live.value });
 }
 
-function loadScenarioOnly(ref: string, opts: LoadOptions): Result<LoadedScenario> {
+function loadAny(ref: string, opts: LoadOptions): Result<LoadedScenario> {
   const b = builtinScenario(ref);
   if (b) return ok(b);
   if (ref.startsWith('carla:')) {
@@ -149,16 +216,28 @@ function loadScenarioOnly(ref: string, opts: LoadOptions): Result<LoadedScenario
   if (!ref.endsWith('.json')) {
     const { file, id } = splitId(ref);
     const ext = extname(file).toLowerCase();
+    if ((ext === '.xodr' || ext === '.osm') && !existsSync(file)) return fail('IO_ERROR', file, NO_SUCH_FILE);
     if (ext === '.xodr')
       return fail('INVALID_INPUT', file, `is an OpenDRIVE road map, not a scenario: ${RUN_ON_A_MAP}`);
-    if (IMPORTABLE_SCENARIO_EXTENSIONS.includes(ext))
-      return fromImport(
-        importFile(file, {
-          ...(id !== undefined ? { id } : {}),
-          ...(opts.mapPath ? { mapPath: opts.mapPath } : {}),
-        }),
-        file,
-      );
+    // a Lanelet2 file is a map only (no ego, route or goal); the help listed it as "a map with a
+    // route" and the run said "no planning problem", a CommonRoad term (review ux19 #18)
+    if (ext === '.osm')
+      return fail('INVALID_INPUT', file, `is a Lanelet2 road map, not a scenario: ${RUN_ON_A_MAP}`);
+    if (IMPORTABLE_SCENARIO_EXTENSIONS.includes(ext)) {
+      const r = importFile(file, {
+        ...(id !== undefined ? { id } : {}),
+        ...(opts.mapPath ? { mapPath: opts.mapPath } : {}),
+      });
+      // An OpenSCENARIO file's `#<id>` names its scenario (or a variant of a distribution); the
+      // importer reads the file whole, so an id it does not hold is said here (review ux19 #11).
+      if (ext === '.xosc' && id !== undefined && r.ok && !r.value.scenarios.some((s) => s.id === id))
+        return fail(
+          'NOT_FOUND',
+          `${file}#${id}`,
+          `no scenario with this id (the file holds ${r.value.scenarios.map((s) => s.id).join(', ') || 'none'})`,
+        );
+      return fromImport(r, file);
+    }
     return fail(
       'NOT_FOUND',
       ref,

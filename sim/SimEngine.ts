@@ -105,9 +105,12 @@ function unicycleCommand(
 /** Builds the planner's context (map, route reference path from the ego's start lane). */
 export function plannerContext(scenario: Scenario, map: RoadMap, seed: number): PlannerContext {
   const first = map.lane(scenario.route.laneIds[0]!);
-  const startS = first
-    ? Math.max(0, first.line.project(scenario.egoStart.x, scenario.egoStart.y).sM - 10)
-    : 0;
+  let startS = first ? Math.max(0, first.line.project(scenario.egoStart.x, scenario.egoStart.y).sM - 10) : 0;
+  // An ego placed beyond the end of a one-lane route (project extrapolates past the end) left a
+  // reference path of one point, and the run stopped with an internal error (review ux19 #12): the
+  // path then starts 10 m before the lane's end. Starts on the lane are untouched.
+  if (first && scenario.route.laneIds.length === 1 && startS > first.line.length - 0.01)
+    startS = Math.max(0, first.line.length - 10);
   return {
     map,
     route: RoutePath.build(map, scenario.route.laneIds, startS),

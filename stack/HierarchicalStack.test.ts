@@ -26,6 +26,7 @@ import { createHierarchicalPlanner, type LlmClient } from '../planner/index.ts';
 import { createSafetyGate } from '../safety/index.ts';
 import { builtinScenario } from '../scenarios/builtin/index.ts';
 import { evaluateRun } from '../sim/metrics/index.ts';
+import type { SimLog } from '../sim/SimLog.ts';
 import { assistSummary, controllerRollout, gateRollout } from './HierarchicalStack.ts';
 import { createDriver, runDriver, stackFor } from './registry.ts';
 import { runStackScenario } from './runInSim.ts';
@@ -422,3 +423,21 @@ function replanOnBorrowScene(vetoed: MidLevelCommand, verdict: Verdict) {
   if (r instanceof Promise) throw new Error('rules re-plan is synchronous');
   return r;
 }
+
+describe('assistSummary wording (review ux19 #13)', () => {
+  const tick = (issuedAtS: number, source: string) => ({ command: { issuedAtS, source }, vetoed: [] });
+  const log = {
+    ticks: [
+      tick(0, 'hierarchical/rules+llm-fallback:lateral:SCHEMA,longitudinal:SCHEMA'),
+      tick(0.5, 'hierarchical/replan'),
+      tick(1, 'hierarchical/llm:lateral+llm-fallback:longitudinal:TIMEOUT'),
+      tick(1, 'hierarchical/llm:lateral+llm-fallback:longitudinal:TIMEOUT'),
+    ],
+  } as unknown as SimLog;
+  it('names the fallbacks by their codes, and re-plans as following a repair or a veto', () => {
+    const s = assistSummary(log);
+    expect(s).toContain('a model call fell back to the rules in 2 (SCHEMA 2, TIMEOUT 1)');
+    expect(s).toContain('re-plans after a gate repair or veto 1');
+    expect(s).not.toContain('re-plans after a veto');
+  });
+});

@@ -166,6 +166,7 @@ export function assistSummary(log: SimLog): string {
   const seen = new Set<number>();
   let llm = 0;
   let fallback = 0;
+  const fallbackCodes = new Map<string, number>();
   const vetoes = new Set<string>();
   let steered = 0;
   let revised = 0;
@@ -190,7 +191,15 @@ export function assistSummary(log: SimLog): string {
     seen.add(c.issuedAtS);
     total++;
     if (c.source.includes('/llm:')) llm++;
-    if (c.source.includes('llm-fallback')) fallback++;
+    const fb = /llm-fallback:([^+]*)/.exec(c.source);
+    if (fb) {
+      fallback++;
+      // `agent:CODE,agent:CODE`: why the model's answers were not used (review ux19 #13)
+      for (const f of fb[1]!.split(',')) {
+        const code = f.slice(f.indexOf(':') + 1) || '?';
+        fallbackCodes.set(code, (fallbackCodes.get(code) ?? 0) + 1);
+      }
+    }
     const veto = /llm-vetoed:[^@+]*@[^+]*/.exec(c.source);
     if (veto) {
       vetoes.add(veto[0]);
@@ -199,5 +208,15 @@ export function assistSummary(log: SimLog): string {
     if (c.source.includes('+reflect')) revised++;
     if (c.source.includes('/replan')) replans++;
   }
-  return `hierarchical: ${total} commands executed; the model decided (part of) ${llm}, a model call fell back to the rules in ${fallback}, the gate vetoed ${vetoes.size} model command(s) as instruction-bearing, after which the rules planned ${steered} (the model not asked); reflection revised ${revised}; re-plans after a veto ${replans}; the gate vetoed ${gateVetoes} planner command(s) in all, ${instructionVetoes} of them as instruction-bearing; a minimal-risk stop drove ${mrmTicks} of ${log.ticks.length} ticks`;
+  const why =
+    fallbackCodes.size > 0
+      ? ` (${[...fallbackCodes]
+          .sort((a, b) => b[1] - a[1])
+          .map(([k, n]) => `${k} ${n}`)
+          .join(', ')})`
+      : '';
+  // A re-plan follows any verdict other than ALLOW on the previous command: a repair (MODIFY) as
+  // well as a veto; "re-plans after a veto N" beside "the gate vetoed 0" read as a contradiction
+  // (review ux19 #13).
+  return `hierarchical: ${total} commands executed; the model decided (part of) ${llm}, a model call fell back to the rules in ${fallback}${why}, the gate vetoed ${vetoes.size} model command(s) as instruction-bearing, after which the rules planned ${steered} (the model not asked); reflection revised ${revised}; re-plans after a gate repair or veto ${replans}; the gate vetoed ${gateVetoes} planner command(s) in all, ${instructionVetoes} of them as instruction-bearing; a minimal-risk stop drove ${mrmTicks} of ${log.ticks.length} ticks`;
 }

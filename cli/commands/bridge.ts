@@ -30,6 +30,29 @@ import { type Out, UsageError } from '../errors.ts';
 import { openAudit } from './openAudit.ts';
 
 /**
+ * The one line for a config YAML that does not parse: the position and the message with the source
+ * line it points at (the bridge's loader keeps the message's first line, which ends on "at line 1,
+ * column 10:" and drops what follows, review ux19 #21). Undefined when the file parses or cannot be
+ * read (the loader says why).
+ */
+export async function yamlSyntaxError(file: string): Promise<string | undefined> {
+  const text = readTextFile(file);
+  if (!text.ok) return undefined;
+  const { parse, YAMLParseError } = await import('yaml');
+  try {
+    parse(text.value);
+    return undefined;
+  } catch (e) {
+    if (!(e instanceof YAMLParseError))
+      return `parse error at ${file}: ${(e as Error).message.split('\n')[0]}`;
+    const at = e.linePos?.[0];
+    const what = e.message.replace(/ at line \d+, column \d+:[\s\S]*$/, '');
+    const line = at ? text.value.split(/\r?\n/)[at.line - 1] : undefined;
+    return `parse error at ${file}${at ? `:${at.line}:${at.col}` : ''}: ${what}${line !== undefined ? ` (line ${at!.line}: ${JSON.stringify(line.trim())})` : ''}`;
+  }
+}
+
+/**
  * A map by reference: `builtin:<scenario id>` (that scenario's map), an edgeplan map `.json`, or an
  * importable map (OpenDRIVE `.xodr`, Lanelet2 `.osm`).
  */
@@ -174,6 +197,10 @@ export function register(program: Command, out: Out): void {
           );
         if (o.egoFrom !== undefined && o.egoFrom !== 'odometry' && o.egoFrom !== 'tf')
           throw new UsageError(`--ego-from must be odometry or tf, got "${o.egoFrom}"`);
+        if (o.config) {
+          const bad = await yamlSyntaxError(o.config);
+          if (bad) throw new UsageError(bad);
+        }
         const { loadRosConfig } = await import('../../bridge/ros/RosConfig.ts');
         const { startRos } = await import('../../bridge/ros/startRos.ts');
         // the command line's profile, else the config's, else car (the schema's default)

@@ -8,6 +8,7 @@ import { dirname, extname, join, relative, resolve } from 'node:path';
 import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
 import { formatError, type Scenario } from '../../core/index.ts';
+import { BUILTIN_IDS, builtinScenario } from '../../scenarios/builtin/index.ts';
 import {
   checkEsminiExpectations,
   eventsCsv,
@@ -105,7 +106,7 @@ export function register(program: Command, out: Out): void {
   program
     .command('import <file>')
     .description(
-      'convert a map or scenario file (.xodr, .xosc, CARLA routes .xml, CommonRoad .xml, .osm, .db) to our format',
+      'convert a map or scenario file (.xodr, .xosc, CARLA routes .xml, CommonRoad .xml, .osm, .db) to our format; builtin:<id> writes a built-in scenario as a Scenario JSON',
     )
     .requiredOption(
       '--out <path>',
@@ -114,6 +115,23 @@ export function register(program: Command, out: Out): void {
     .option('--map <file>', 'road map for files that reference one (CARLA routes, OpenSCENARIO)')
     .option('--id <id>', 'select one route / scenario by id')
     .action((file: string, o: { out: string; map?: string; id?: string }) => {
+      // a built-in scenario as a Scenario JSON (its map inline): a template to edit (review ux19 #25)
+      if (file.startsWith('builtin:')) {
+        const id = file.slice('builtin:'.length);
+        const b = builtinScenario(id);
+        if (!b) throw new UsageError(`${file}: no such built-in scenario (${BUILTIN_IDS.join(', ')})`);
+        const path = isFolderTarget(o.out) ? join(o.out, `${id}.json`) : o.out;
+        try {
+          mkdirSync(dirname(resolve(path)), { recursive: true });
+          writeFileSync(path, JSON.stringify(b.scenario, null, 1));
+        } catch (e) {
+          throw new UsageError(`cannot write ${path}: ${(e as Error).message}`);
+        }
+        out(
+          `wrote scenario ${id} (${b.scenario.agents.length} agents, ${b.scenario.durationS} s, map inline) to ${path}`,
+        );
+        return;
+      }
       const r = importFile(file, { ...(o.map ? { mapPath: o.map } : {}), ...(o.id ? { id: o.id } : {}) });
       if (!r.ok) throw new UsageError(formatError(r.error));
       const { scenarios, map, unsupported, warnings } = r.value;
@@ -132,7 +150,7 @@ export function register(program: Command, out: Out): void {
         write(path, JSON.stringify(map));
         out(`wrote map ${map.id} (${map.lanes.length} lanes) to ${path}`);
         out(
-          `${file} is a road map without a scenario (no ego, route or planning problem), so \`edgeplan run\` cannot run it as it is: write a Scenario JSON whose "map" is {"kind":"file","path":"${path}"}, use an OpenSCENARIO .xosc or carla:<routes.xml>#<id> --map ${file} on it, or draw it with \`edgeplan map ${file} --png map.png\``,
+          `${file} is a road map without a scenario (no ego, route or planning problem), so \`edgeplan run\` cannot run it as it is: write a Scenario JSON whose "map" is {"kind":"file","path":"${resolve(path)}"} (a relative path resolves against the scenario file's folder), use an OpenSCENARIO .xosc or carla:<routes.xml>#<id> --map ${file} on it, or draw it with \`edgeplan map ${file} --png map.png\``,
         );
       } else if (!toFolder) {
         const s = relocate(scenarios[0]!, dirname(resolve(o.out)));

@@ -215,14 +215,14 @@ export function register(program: Command, out: Out): void {
   safety
     .command('run <scenario>')
     .description(
-      'run one scenario closed-loop with the gate around a planner (a trajectory baseline, a <name>-stack or hierarchical, whose gate is their own), writing the audit log',
+      'run one scenario closed-loop with the gate around a planner (a trajectory baseline, a <name>-stack or hierarchical, whose gate is their own); --audit writes the audit log',
     )
     .option(
       '--planner <name>',
       `planner: ${PLANNER_NAMES.join(', ')} (without ${GATE_SUFFIX}: the gate is put around it here)`,
       'idm',
     )
-    .option('--audit <log>', 'audit log (JSON Lines) to append to')
+    .option('--audit <log>', 'audit log (JSON Lines) to append to; without it nothing is recorded')
     .option(
       '--key <pem>',
       'ed25519 private key for signed checkpoints (created if missing); without it the log cannot verify',
@@ -281,6 +281,8 @@ export function register(program: Command, out: Out): void {
         );
         // the head and count, kept out of band, are what `audit verify --expect-head` checks a later copy against
         if (o.audit && log) out(`audit log: ${o.audit} (${log.records} records, head ${log.headHash})`);
+        // as the bridges say it: without --audit nothing is recorded (review ux19 #29)
+        else out('no audit log (--audit <log> --key <pem>): the verdicts were counted, not recorded');
       },
     );
 }

@@ -57,6 +57,19 @@ describe('edgeplan export / report / view', () => {
     expect(html).toContain('cut_in');
   });
 
+  it('report on a folder skips the .json files that are not run logs, with a note (review ux19 #26)', async () => {
+    const folder = join(dir, 'mixed');
+    mkdirSync(folder);
+    writeFileSync(join(folder, 'cut_in.json'), readFileSync(log));
+    writeFileSync(join(folder, 'a_scenario.json'), JSON.stringify({ formatVersion: 1, id: 'x' }));
+    const r = await run('report', folder, '--html', join(folder, 'r.html'));
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain(
+      `skipped 1 .json file(s) that are not run logs (${join(folder, 'a_scenario.json')})`,
+    );
+    expect(r.stdout).toContain('(1 runs,');
+  });
+
   it('rejects a run log that does not exist with one line and exit code 2', async () => {
     const r = await run('export', join(dir, 'missing.json'), '--mcap', join(dir, 'x.mcap'));
     expect(r.status).toBe(2);
@@ -154,5 +167,30 @@ describe('edgeplan export / report / view', () => {
     const r = await run('view', '--live', 'no_such_scenario', '--port', '0');
     expect(r.status).toBe(2);
     expect(r.stderr).toContain('no_such_scenario');
+  });
+});
+
+describe('view --pick / --planners (review ux19 #15)', () => {
+  const root = '/r';
+  const files = ['nonreactive', 'reactive'].flatMap((m) =>
+    ['constant-velocity', 'idm', 'pdm-closed'].flatMap((p) =>
+      ['cut_in', 'red_light'].map((s) => `${root}/${m}/${p}/logs/${s}.json`),
+    ),
+  );
+  it('shows the first two runs of the picked scenario and lists every run of it', async () => {
+    const { pickRuns } = await import('./view.ts');
+    const r = pickRuns(files, { pick: 'red_light', root });
+    expect(r.labels).toEqual(['nonreactive/constant-velocity', 'nonreactive/idm']);
+    expect(r.runs).toHaveLength(6);
+    expect(r.files.every((f) => f.endsWith('/red_light.json'))).toBe(true);
+  });
+  it('takes the planners to show, by name or mode/name', async () => {
+    const { pickRuns } = await import('./view.ts');
+    expect(pickRuns(files, { pick: 'cut_in', planners: ['reactive/pdm-closed', 'idm'], root }).files).toEqual(
+      ['/r/reactive/pdm-closed/logs/cut_in.json', '/r/nonreactive/idm/logs/cut_in.json'],
+    );
+    expect(() => pickRuns(files, { planners: ['hierarchical'], root })).toThrow(
+      /no run "hierarchical" of cut_in here \(there are: nonreactive\/constant-velocity, /,
+    );
   });
 });

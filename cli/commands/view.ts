@@ -6,7 +6,7 @@
  * Each parses its flags and calls a library function (viewer/, sim/export, sim/report).
  */
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
-import { basename } from 'node:path';
+import { basename, dirname, relative } from 'node:path';
 import { type Command, InvalidArgumentError } from 'commander';
 import { type EdgeplanError, formatError } from '../../core/index.ts';
 import { loadScenario } from '../../scenarios/index.ts';
@@ -102,15 +102,56 @@ function viewPaths(target: string): string[] {
   return files;
 }
 
+/** A run log's run: its folder under the results root (`reactive/idm`), the file when loose. */
+function runLabel(root: string | undefined, f: string): string {
+  const d = dirname(f);
+  const runDir = basename(d) === 'logs' ? dirname(d) : d;
+  const rel = root === undefined ? '' : relative(root, runDir);
+  return rel === '' || rel.startsWith('..') ? f : rel;
+}
+
+export interface PickedRuns {
+  /** The (at most two) logs to show. */
+  files: string[];
+  /** Their runs' labels (`nonreactive/idm`). */
+  labels: string[];
+  /** The scenario shown and every run of it there is (labels), for the line that says what is shown. */
+  scenario: string;
+  runs: string[];
+}
+
 /**
  * The logs of one scenario (files are named `<scenarioId>.json` by run/eval): `pick`, or the first
- * scenario in sorted order. Two planners' logs of it are then shown side by side.
+ * scenario in sorted order; of its runs, the planners named in `planners` (`idm` or
+ * `reactive/idm`, two at most), else the first two (review ux19 #15: ten runs, two shown, no word
+ * which nor a way to choose). `root` is the results folder the labels are relative to.
  */
-function pickRuns(files: string[], pick?: string): string[] {
-  if (files.length <= 2 && !pick) return files;
+export function pickRuns(
+  files: string[],
+  o: { pick?: string; planners?: string[]; root?: string } = {},
+): PickedRuns {
   const id = (f: string) => basename(f, '.json');
-  const want = pick ?? files.map(id).sort()[0];
-  return files.filter((f) => id(f) === want);
+  const want = o.pick ?? files.map(id).sort()[0] ?? '';
+  const mine = files.length <= 2 && !o.pick ? files : files.filter((f) => id(f) === want);
+  const runs = mine.map((f) => runLabel(o.root, f));
+  if (mine.length === 0)
+    throw new UsageError(`no run log of scenario ${want} under ${o.root ?? files.join(',')}`);
+  let chosen = mine.map((_f, i) => i).slice(0, 2);
+  if (o.planners && o.planners.length > 0) {
+    if (o.planners.length > 2) throw new UsageError('--planners: two at most (side by side)');
+    chosen = o.planners.map((p) => {
+      const i = runs.findIndex((r) => r === p || r.endsWith(`/${p}`));
+      if (i < 0)
+        throw new UsageError(`--planners: no run "${p}" of ${want} here (there are: ${runs.join(', ')})`);
+      return i;
+    });
+  }
+  return {
+    files: chosen.map((i) => mine[i]!),
+    labels: chosen.map((i) => runs[i]!),
+    scenario: mine === files ? [...new Set(files.map(id))].join(' / ') : want,
+    runs,
+  };
 }
 
 const isPath = (p: string) => {
@@ -136,6 +177,10 @@ export function register(program: Command, out: Out): void {
       '--pick <scenarioId>',
       'results folder: the scenario to show (default: the first; planners side by side)',
     )
+    .option(
+      '--planners <a,b>',
+      'results folder: the two runs to show side by side, by planner (idm) or mode/planner (reactive/idm); default: the first two',
+    )
     .option('--scenario <ref>', 'scenario whose map to use (when the log names a scenario not built in)')
     .option('--host <host>', 'interface to listen on', '127.0.0.1')
     .option(
@@ -150,6 +195,7 @@ export function register(program: Command, out: Out): void {
         o: {
           live?: boolean;
           pick?: string;
+          planners?: string;
           planner: string;
           mode: string;
           speed: number;
@@ -168,9 +214,20 @@ export function register(program: Command, out: Out): void {
           );
           return;
         }
-        const files = pickRuns(viewPaths(target), o.pick);
-        if (files.length === 0) throw new UsageError(`no run log of scenario ${o.pick} under ${target}`);
-        out(`viewing ${files.slice(0, 2).join(' | ')}`);
+        const folder = !target.includes(',') && statSync(target).isDirectory() ? target : undefined;
+        const picked = pickRuns(viewPaths(target), {
+          ...(o.pick ? { pick: o.pick } : {}),
+          ...(o.planners ? { planners: o.planners.split(',').map((p) => p.trim()) } : {}),
+          ...(folder ? { root: folder } : {}),
+        });
+        const files = picked.files;
+        out(
+          `viewing ${picked.scenario}: ${picked.labels.join(' | ')}${
+            picked.runs.length > files.length
+              ? ` (${picked.runs.length} runs of it here: ${picked.runs.join(', ')}; choose two with --planners a,b)`
+              : ''
+          }`,
+        );
         const { loadRunViews, startViewer } = await import('../../viewer/index.ts');
         const views = loadRunViews(files.slice(0, 2), o.scenario);
         if (!views.ok) throw new UsageError(runLogError(views.error, files));
@@ -215,10 +272,26 @@ export function register(program: Command, out: Out): void {
       const files = findRunLogs(results);
       if (!files.ok) throw new UsageError(formatError(files.error));
       const logs = [];
+      // In a folder, other .json files (scenarios, maps, notes) are skipped with a note; a file
+      // named on its own must be a run log (review ux19 #26: the first scenario JSON stopped it).
+      const inFolder = statSync(results).isDirectory();
+      const skipped: string[] = [];
       for (const f of files.value) {
         const l = readRunLog(f);
-        if (!l.ok) throw new UsageError(runLogError(l.error, [f]));
-        logs.push(l.value);
+        if (l.ok) logs.push(l.value);
+        else if (inFolder) skipped.push(f);
+        else throw new UsageError(runLogError(l.error, [f]));
+      }
+      if (skipped.length > 0)
+        out(
+          `skipped ${skipped.length} .json file(s) that are not run logs (${skipped.slice(0, 3).join(', ')}${skipped.length > 3 ? ', …' : ''})`,
+        );
+      if (logs.length === 0) {
+        // none of them a run log: say what the first one is
+        const first = readRunLog(skipped[0]!);
+        throw new UsageError(
+          first.ok ? `${results} holds no run logs` : runLogError(first.error, [skipped[0]!]),
+        );
       }
       const html = buildReport(logs, o.title ? { title: o.title } : {});
       try {

@@ -2,9 +2,9 @@
  * Importer dispatch by file kind. `importFile(path, opts)` picks the importer from the extension
  * (and, for .xml, the root element); each family lives in its own folder.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { extname } from 'node:path';
-import { fail, type Result } from '../../core/index.ts';
+import { EMPTY_FILE, fail, NO_SUCH_FILE, type Result } from '../../core/index.ts';
 import { importCarlaRoutes, importScenarioRunnerXml } from './carla/index.ts';
 import { importCommonRoad } from './commonroad/index.ts';
 import { importLanelet2 } from './lanelet2/index.ts';
@@ -57,8 +57,25 @@ function xmlRoot(path: string): string | undefined {
   }
 }
 
+/**
+ * A missing or empty file, said as such before any importer reads it (an empty or absent .xml was
+ * "unknown XML root element <?>", review ux19 #9).
+ */
+function missingOrEmpty(path: string): Result<never> | undefined {
+  try {
+    const st = statSync(path);
+    if (st.isDirectory()) return fail('IO_ERROR', path, 'is a folder, not a file');
+    if (st.size === 0) return fail('PARSE_ERROR', path, EMPTY_FILE);
+  } catch {
+    return fail('IO_ERROR', path, NO_SUCH_FILE);
+  }
+  return undefined;
+}
+
 export function importFile(path: string, opts: ImportOptions = {}): Result<ImportResult> {
   const ext = extname(path).toLowerCase();
+  const absent = missingOrEmpty(path);
+  if (absent) return absent;
   switch (ext) {
     case '.xodr':
       return importOpenDrive(path, opts);

@@ -137,9 +137,21 @@ export function findRunLogs(path: string): Result<string[]> {
   if (!st.isDirectory()) return ok([path]);
   const found: string[] = [];
   const walk = (dir: string) => {
-    for (const name of readdirSync(dir).sort()) {
+    let names: string[];
+    try {
+      names = readdirSync(dir).sort();
+    } catch {
+      return; // an unreadable folder in the tree holds no run log we can read
+    }
+    for (const name of names) {
       const p = join(dir, name);
-      if (statSync(p).isDirectory()) walk(p);
+      let sub: boolean;
+      try {
+        sub = statSync(p).isDirectory();
+      } catch {
+        continue; // a dangling link
+      }
+      if (sub) walk(p);
       else if (name.endsWith('.json') && name !== 'summary.json') found.push(p);
     }
   };

@@ -291,8 +291,14 @@ export function importCarlaRoutes(path: string, opts: ImportOptions = {}): Resul
         where,
       );
       if (!r.ok) {
-        if (opts.id !== undefined) return r;
-        warnings.push(`${r.error.path}: ${r.error.message}`);
+        // a route on a map given for another town fails on geometry: say what it needs (ux19 #19)
+        const other =
+          opts.mapPath !== undefined && !basename(mapPath).toLowerCase().includes(route.town.toLowerCase());
+        const msg = other
+          ? `route ${route.id} is in ${route.town}; the map given is ${basename(mapPath)} (${r.error.message})`
+          : r.error.message;
+        if (opts.id !== undefined) return fail(r.error.code, r.error.path, msg);
+        warnings.push(`${r.error.path}: ${msg}`);
         continue;
       }
       scenarios.push(r.value.scenario);

@@ -151,11 +151,13 @@ describe('importLanelet2 errors', () => {
     expect(r.ok ? '' : r.error.path).toBe(`${p}:osm/relation[1][id=2]/member[@role=right]`);
   });
 
-  it('reports an empty file as a parse error at line 1, column 1', () => {
+  it('reports an empty file as an empty file, naming it', () => {
     const p = join(dir, 'empty.osm');
-    writeFileSync(p, '');
+    writeFileSync(p, ' \n');
     const r = importLanelet2(p);
-    expect(r.ok ? '' : `${r.error.code} ${r.error.path}`).toBe(`PARSE_ERROR ${p}:1:1`);
+    expect(r.ok ? '' : `${r.error.code} ${r.error.path} ${r.error.message}`).toBe(
+      `PARSE_ERROR ${p} empty file`,
+    );
   });
 
   it('says a plain OpenStreetMap file (highway ways, no lanelets) is another format', () => {

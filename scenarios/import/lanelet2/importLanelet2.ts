@@ -228,7 +228,11 @@ function readOsm(
     if (!leftWay || !rightWay) {
       throw new ElementError(
         `${where}/member[@role=${leftWay ? 'right' : 'left'}]`,
-        'lanelet needs a left and a right way that exist',
+        `lanelet needs a left and a right way that exist: ${
+          (leftWay ? rm : lm)
+            ? `its ${leftWay ? 'right' : 'left'} way ${(leftWay ? rm : lm)!.ref} is not in the file`
+            : `it has no ${leftWay ? 'right' : 'left'} member`
+        }`,
       );
     }
     let leftNodes = leftWay.nodes.slice();

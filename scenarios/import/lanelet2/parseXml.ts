@@ -3,30 +3,23 @@
  * truncated file gives one error with its line and column instead of a half-read tree.
  * Attribute values and texts stay strings (ids like 3746950994407121322 exceed 2^53).
  */
-import { readFileSync } from 'node:fs';
-import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { XMLParser } from 'fast-xml-parser';
 import { fail, ok, type Result } from '../../../core/index.ts';
+import { readTextFile } from '../../../core/readTextFile.ts';
+import { xmlSyntaxError } from '../xmlSyntax.ts';
 
 export type XmlNode = Record<string, unknown>;
 
 /** Reads and parses `path`; `arrays` names the elements that may repeat (always arrays). */
 export function parseXmlFile(path: string, arrays: ReadonlySet<string>): Result<XmlNode> {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    return fail('IO_ERROR', path, (e as Error).message);
-  }
-  return parseXmlText(text, arrays, path);
+  const text = readTextFile(path);
+  if (!text.ok) return text;
+  return parseXmlText(text.value, arrays, path);
 }
 
 export function parseXmlText(text: string, arrays: ReadonlySet<string>, where: string): Result<XmlNode> {
-  if (text.trim() === '') return fail('PARSE_ERROR', `${where}:1:1`, 'empty file (no XML root element)');
-  const v = XMLValidator.validate(text, { allowBooleanAttributes: true });
-  if (v !== true) {
-    // The validator gives no column for some errors.
-    return fail('PARSE_ERROR', `${where}:${v.err.line}:${v.err.col ?? 1}`, `malformed XML: ${v.err.msg}`);
-  }
+  const bad = xmlSyntaxError(text, where);
+  if (bad) return fail(bad.code, bad.path, bad.message);
   const parser = new XMLParser({
     ignoreAttributes: false,
     attributeNamePrefix: '@_',

@@ -215,6 +215,17 @@ describe('importNuplan options and refs', () => {
     expect(s.id).toMatch(/^2021\.05\.12\.22\.00\.38_edgeplan_red_light-traffic_light-[0-9a-f]{16}$/);
   });
 
+  it('an unknown id is not found, naming the lidar_pc tokens there are (review ux19 #27)', () => {
+    const s = mustImport(f, { limit: 1 }).scenarios[0]!;
+    const token = s.id.slice(s.id.lastIndexOf('-') + 1);
+    const r = importNuplan(f.dbPath, { mapRoot: f.mapRoot, id: 'feedface' });
+    expect(r.ok ? '' : r.error.code).toBe('NOT_FOUND');
+    expect(r.ok ? '' : r.error.message).toMatch(
+      /^no scenario "feedface" in this log: .* \d+ here, the first: /,
+    );
+    expect(r.ok ? '' : r.error.message).toContain(token);
+  });
+
   it('resolves a nuplan ref to its scenario and map', () => {
     const s = mustImport(f, { limit: 1 }).scenarios[0]!;
     const r = loadNuplanRef(nuplanRef(f.dbPath, s.id, f.mapRoot));

@@ -534,8 +534,21 @@ function readLog(
     if (!parsed.ok) return parsed;
     scenarios.push(parsed.value);
   }
+  if (opts.id && windows.length === 0) {
+    // name the tokens there are (review ux19 #27): the id is a scenario_tag's lidar_pc token
+    const pcs = [...new Set(tags.map((t) => t.pc))];
+    return fail(
+      'NOT_FOUND',
+      `${path}:scenario_tag`,
+      `no scenario "${opts.id}" in this log: the id is the lidar_pc token of a scenario_tag (or <log>-<type>-<token>); ${pcs.length} here${pcs.length > 0 ? `, the first: ${pcs.slice(0, 5).join(', ')}${pcs.length > 5 ? ', …' : ''}` : ''}`,
+    );
+  }
   if (opts.id && scenarios.length === 0)
-    return fail('NOT_FOUND', `${path}:scenario_tag`, `no scenario "${opts.id}" in this log`);
+    return fail(
+      'NOT_FOUND',
+      `${path}:scenario_tag`,
+      `scenario "${opts.id}" not imported: ${warnings.join('; ') || 'no reason recorded'}`,
+    );
   if (unknownCat > 0) warnings.push(`${unknownCat} tracks with an unknown category: static`);
   if (unknownConn > 0)
     warnings.push(`${unknownConn} traffic-light statuses for lane connectors not in the map: ignored`);

@@ -5,6 +5,7 @@
  */
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { fail, ok, type Result } from '../../../core/index.ts';
+import { xmlSyntaxError } from '../xmlSyntax.ts';
 
 export interface XNode {
   $?: Record<string, string>;
@@ -40,6 +41,9 @@ const parser = new XMLParser({
  * text gives one error with the line and column (fast-xml-parser's validator).
  */
 export function parseXml(text: string, file: string, rootName: string): Result<XNode> {
+  // fast-xml-parser's parser accepts a mismatched end tag: validate first (review ux19 #3).
+  const bad = xmlSyntaxError(text, file);
+  if (bad) return fail(bad.code, bad.path, bad.message);
   const trimmed = text.trimEnd();
   const closesRoot = trimmed.endsWith(`</${rootName}>`) || trimmed.endsWith('/>');
   let doc: Record<string, unknown> | undefined;

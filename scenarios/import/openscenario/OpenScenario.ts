@@ -396,7 +396,7 @@ export function prepareOpenScenario(path: string, opts: ImportOptions = {}): Res
       return fail(
         'NOT_FOUND',
         `${path}:/OpenSCENARIO/RoadNetwork/LogicFile`,
-        `needs ${basename(fp(root)!, extname(fp(root)!))}.xodr; pass --map`,
+        `needs ${basename(fp(root)!, extname(fp(root)!))}.xodr (filepath "${fp(root)}", looked at ${resolve(dirname(resolve(path)), fp(root)!)}, in ../xodr, beside the scenario and in the CARLA town folders); pass --map`,
       );
     let odrValue: OpenDriveResult | undefined;
     if (mapPath) {
