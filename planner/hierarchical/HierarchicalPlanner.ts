@@ -633,8 +633,8 @@ function compose(
 /**
  * The executor's stop law aims this far short of a stop point: its stop margin (`STOP_POINT_MARGIN_M`,
  * 0.3 m) and 0.2 s of travel (controller/ `ClassicalController` `targetSpeed`). The built-up stop aims
- * there too, so that
- * the stop point, commanded again once the braking has built up, asks for the braking already held.
+ * there too, so that the stop point, commanded again once the braking has built up, asks for the
+ * braking already held.
  */
 const EXECUTOR_STOP_SHORT_S = 0.2;
 /** Braking this close to the built-up stop's is built up: the stop point takes over (m/s²). */
