@@ -92,3 +92,23 @@ describe('LongitudinalDistanceAction', () => {
     expect(c.maxSpeedMps).toBeLessThan(0.001);
   });
 });
+
+describe('an entity facing against its lane', () => {
+  it("drives back along the lane and its predecessors and stops at the road's start, as esmini does", () => {
+    // Back (lane -3 of the arc, turned by pi) drives back onto road 1 and stands at x = 0 from
+    // 9.5 s; Ahead (lane 3 of road 1, turned by pi) drives on round the arc and stands at its end.
+    // Each is three lanes from a lane running its way: before, both drove straight on along their
+    // heading (198.6 m and 160.4 m off).
+    const csv = esminiRun('wrong_way');
+    const s = unwrap(importFile(join(DATA, 'wrong_way.xosc'))).scenarios[0]!;
+    for (const name of ['Back', 'Ahead']) {
+      const t = ourTracks(s, 'Ego').find((x) => x.role === name)!;
+      const c = compareTrack(t, csv.tracks.get(name)!)!;
+      expect(c.n, name).toBe(10);
+      expect(c.maxPosM, name).toBeLessThan(0.1);
+      expect(c.maxSpeedMps, name).toBeLessThan(0.01);
+    }
+    const back = csv.tracks.get('Back')!;
+    expect(back.at(-1)).toMatchObject({ x: 0, speedMps: 0 });
+  });
+});
