@@ -959,13 +959,12 @@ function straightest(map: RoadMap, laneId: string, avoid: Set<string>): string |
 }
 
 /** The lane before `laneId` (against its direction) whose end heading is closest to its start heading. */
-function straightestPredecessor(map: RoadMap, laneId: string, avoid: ReadonlySet<string>): string | undefined {
+function straightestPredecessor(map: RoadMap, laneId: string): string | undefined {
   const l = map.lane(laneId)!;
   const h = l.line.headingAt(0);
   let best: string | undefined;
   let bestErr = Infinity;
   for (const p of l.data.predecessors) {
-    if (avoid.has(p)) continue;
     const o = map.lane(p);
     if (!o) continue;
     const e = Math.abs(normalizeAngle(o.line.headingAt(Math.max(o.line.length - 5, 0)) - h));
@@ -1007,7 +1006,7 @@ function reversePath(
   const seen = new Set([cur]);
   let deadEnd = false;
   while (len < PATH_MAX_M && seen.size < 400) {
-    const prev = straightestPredecessor(map, cur, new Set());
+    const prev = straightestPredecessor(map, cur);
     if (!prev) {
       deadEnd = true;
       break;
