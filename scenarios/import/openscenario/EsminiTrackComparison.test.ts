@@ -112,3 +112,43 @@ describe('an entity facing against its lane', () => {
     expect(back.at(-1)).toMatchObject({ x: 0, speedMps: 0 });
   });
 });
+
+describe("esmini's speed actions", () => {
+  const csv = esminiRun('speed_actions');
+  const s = unwrap(importFile(join(DATA, 'speed_actions.xosc'))).scenarios[0]!;
+  const held = (name: string) => {
+    const t = ourTracks(s, 'Ego').find((x) => x.role === name)!;
+    return compareTrack(t, csv.tracks.get(name)!)!;
+  };
+
+  it('steps a ring of relative speeds in Init order, after a zero-length first step', () => {
+    // A = B + 2, B = C + 2, C = A + 2 (continuous, step), started C, B, A: esmini's Starts leave
+    // C 2, B 4, A 6 m/s, its first frame (dt = 0) steps them once more to 8, 10, 12, and each later
+    // step raises all three by maxAcceleration · dt, C first. Before: 6.4 m/s and 75.6 m off.
+    expect(csv.tracks.get('A')![0]!.speedMps).toBeCloseTo(12, 6);
+    for (const name of ['A', 'B', 'C']) {
+      const c = held(name);
+      expect(c.n, name).toBe(13);
+      expect(c.maxSpeedMps, name).toBeLessThan(0.01);
+      expect(c.maxPosM, name).toBeLessThan(0.05);
+    }
+  });
+
+  it("reads a non-continuous relative target's reference speed every step", () => {
+    // D (10 m/s) takes E's speed (delta 0) from 1 s, when E is at 5.9 m/s and accelerating: it
+    // slows at 3 m/s² towards E's speed as it is each step, meets it at 7.6 m/s and keeps that
+    // (the action ends); read once at the start, the target was 5.9 m/s (15.9 m off before).
+    const c = held('D');
+    expect(csv.tracks.get('D')!.at(-1)!.speedMps).toBeCloseTo(7.6, 6);
+    expect(c.maxSpeedMps).toBeLessThan(0.01);
+    expect(c.maxPosM).toBeLessThan(0.01);
+  });
+
+  it('runs a maneuver group again up to its maximumExecutionCount', () => {
+    // F's group (up to 20, then down to 5 m/s) runs twice: 20 m/s again at 8 s (before: once, 37.5 m off).
+    const c = held('F');
+    expect(csv.tracks.get('F')!.find((e) => e.tS === 8)!.speedMps).toBeCloseTo(20, 6);
+    expect(c.maxSpeedMps).toBeLessThan(0.01);
+    expect(c.maxPosM).toBeLessThan(0.01);
+  });
+});

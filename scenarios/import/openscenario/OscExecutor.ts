@@ -100,6 +100,9 @@ export type PositionResolver = (
   states: ReadonlyMap<string, EntityState>,
 ) => { x: number; y: number; headingRad: number; zM?: number; rollRad?: number } | undefined;
 
+/** Order of the first Init action (`OscExecutor.actionOrder`): below every storyboard action's. */
+const INIT_ORDER_BASE = -1e6;
+
 /** Below this speed an entity stands still (esmini ScenarioEngine STAND_STILL_THRESHOLD), m/s. */
 const STAND_STILL_MPS = 1e-3;
 
@@ -125,11 +128,16 @@ export interface EntityState {
     shape: string;
     v0: number;
     vTarget: number;
-    /** Storyboard order of the action that started it (−1: Init). */
+    /** Storyboard order of the action that started it (negative: Init, in Init's order). */
     order: number;
     /** esmini TransitionDynamics parameter (time, s), its end, and the Performance stretch. */
     param: number;
     paramTarget: number;
+    /**
+     * A rate's value (dynamicsDimension rate): esmini's UpdateRate derives the parameter range
+     * from it whenever the target changes (a relative target, every step).
+     */
+    rate?: number;
     scale: number;
     done: boolean;
   };
@@ -140,7 +148,7 @@ export interface EntityState {
     durationS: number;
     shape: string;
     done: boolean;
-    /** Storyboard order of the action that started it (−1: Init). */
+    /** Storyboard order of the action that started it (negative: Init, in Init's order). */
     order: number;
     /**
      * Target lane of a lane change and its centre's d when it started: the change is relative to
@@ -482,7 +490,10 @@ export class OscExecutor {
   /** The element whose trigger is being evaluated (scopes storyboard references to its maneuver group). */
   private ctx?: Element;
   private tS = 0;
-  /** Storyboard order of the action being applied (−1: Init); esmini steps actions in this order. */
+  /**
+   * Storyboard order of the action being applied (negative: Init, from INIT_ORDER_BASE in Init's
+   * order); esmini steps actions in this order.
+   */
   private actionOrder = -1;
   /** See ExecutorOptions.engineApi. */
   private engineApi = false;
@@ -504,6 +515,10 @@ export class OscExecutor {
   private readonly pendingActions: (() => void)[] = [];
   /** Init actions that take time (esmini names them "Init <entity> <ActionType>"). */
   private readonly initActions: { name: string; done: () => boolean; logged: boolean }[] = [];
+  /** Speed actions in the order they started, for esmini's zero-length first step (`zeroStep`). */
+  /** Scratch: the entities in the order `move` steps them. */
+  private readonly stepOrder: EntityState[] = [];
+  private readonly startedSpeeds: { st: EntityState; sp: NonNullable<EntityState['speed']> }[] = [];
 
   constructor(
     private readonly map: RoadMap,
@@ -1121,10 +1136,12 @@ export class OscExecutor {
       const ref = attr(rel, 'entityRef') ?? '';
       const value = num(rel, 'value', p);
       const factor = attr(rel, 'speedTargetValueType') === 'factor';
-      const continuous = attr(rel, 'continuous') === 'true';
       const refSpeed = () => this.states.get(ref)?.speedMps ?? 0;
-      const frozen = factor ? refSpeed() * value : refSpeed() + value;
-      target = continuous ? () => (factor ? refSpeed() * value : refSpeed() + value) : () => frozen;
+      // esmini's TargetRelative::GetValue reads the reference's speed whenever it is asked, and
+      // LongSpeedAction::Step asks every step: `continuous` only decides whether the action ends
+      // once the speed is reached (repeated_relative_speed.xosc: the ego catches up with an
+      // accelerating actor's final speed, not the speed it had when the action started).
+      target = () => (factor ? refSpeed() * value : refSpeed() + value);
     } else {
       this.note(`${path}/SpeedActionTarget`, 'no Absolute/RelativeTargetSpeed');
       return () => true;
@@ -1166,10 +1183,12 @@ export class OscExecutor {
       vTarget: v1,
       param: 0,
       paramTarget,
+      ...(dim === 'rate' && shape !== 'step' && value > 0 ? { rate: value } : {}),
       scale,
       done: false,
     };
     st.speed = sp;
+    if (this.tS === 0) this.startedSpeeds.push({ st, sp });
     if (st.profile) st.profile.done = true;
     if (st.sync) st.sync.done = true;
     if (st.keepGap) st.keepGap.done = true;
@@ -1545,6 +1564,7 @@ export class OscExecutor {
           const gp = `${ap}/ManeuverGroup[${gi}]`;
           const ge = this.element('ManeuverGroup', mg, gp, ae);
           ge.actors = kids(kid(mg, 'Actors'), 'EntityRef').map((r) => attr(r, 'entityRef') ?? '');
+          ge.maxExecutions = Number(attr(mg, 'maximumExecutionCount') ?? 1);
           const mans = [...kids(mg, 'Maneuver')];
           kids(mg, 'CatalogReference').forEach((ref, ri) => {
             const m = this.catalogManeuver?.(ref, `${gp}/CatalogReference[${ri}]`);
@@ -1606,11 +1626,15 @@ export class OscExecutor {
       const st = this.states.get(name);
       if (st && !inInit.has(name)) st.active = false;
     }
+    // Init actions come before the storyboard's in esmini's step order, in their (reordered) order.
+    let initIndex = 0;
     for (const { who, action, path } of initActionOrder(actions)) {
+      this.actionOrder = INIT_ORDER_BASE + initIndex++;
       const done = this.privateAction(who, action, path);
       const type = Object.keys(action).find((k) => k !== '$') ?? 'Action';
       if (done) this.initActions.push({ name: `Init ${who} ${type}`, done, logged: false });
     }
+    this.actionOrder = -1;
     kids(actions, 'GlobalAction').forEach((g, i) => {
       this.globalAction(g, `/OpenSCENARIO/Storyboard/Init/Actions/GlobalAction[${i}]`);
     });
@@ -2192,6 +2216,24 @@ export class OscExecutor {
       this.resetTrigger(e.start);
       return;
     }
+    if (e.kind === 'ManeuverGroup' && !stopped && e.executions < e.maxExecutions) {
+      // esmini's StoryBoardElement::End: a maneuver group that may run again goes back to standby
+      // with its maneuvers, events and actions reset (triggers evaluated afresh, event execution
+      // counts from zero); having no start trigger it starts again at the next step.
+      e.status = 'standby';
+      this.log.push({ tS: this.tS, kind: 'element_end_to_standby_time', name: e.name });
+      const reset = (x: Element): void => {
+        for (const c of x.children) {
+          c.status = 'standby';
+          c.executions = 0;
+          c.changedS = this.tS;
+          this.resetTrigger(c.start);
+          reset(c);
+        }
+      };
+      reset(e);
+      return;
+    }
     e.status = 'complete';
     this.log.push({ tS: this.tS, kind: stopped ? 'element_stop_time' : 'element_end_time', name: e.name });
     if (e.kind === 'Event' && !stopped)
@@ -2277,7 +2319,19 @@ export class OscExecutor {
     // reference was at the start of the step.
     const startPose = new Map<EntityState, PlanePose>();
     for (const st of this.states.values()) startPose.set(st, { x: st.x, y: st.y, headingRad: st.headingRad });
-    for (const st of this.states.values()) {
+    // esmini steps every action in storyboard order (Init's first) before it moves the entities:
+    // a relative speed target reads its reference's speed as stepped before it in that order.
+    // Entities whose speed action is running go in that order, the others after them.
+    const stepOrder = this.stepOrder;
+    stepOrder.length = 0;
+    for (const st of this.states.values()) stepOrder.push(st);
+    const key = (st: EntityState): number => (st.speed && !st.speed.done ? st.speed.order : Infinity);
+    stepOrder.sort((a, b) => {
+      const ka = key(a);
+      const kb = key(b);
+      return ka === kb ? 0 : ka < kb ? -1 : 1;
+    });
+    for (const st of stepOrder) {
       moved.add(st);
       if (st.entity.kind === 'static' || st.towedBy || !st.active) {
         continue;
@@ -2348,7 +2402,11 @@ export class OscExecutor {
         const dMax = perf?.maxDecelMps2 ?? Infinity;
         const vMax = perf?.maxSpeedMps ?? Infinity;
         const clampV = (v: number): number => Math.min(Math.max(v, -vMax), vMax);
-        if (sp.relative) sp.vTarget = sp.target();
+        if (sp.relative) {
+          sp.vTarget = sp.target();
+          if (sp.rate !== undefined)
+            sp.paramTarget = (peakFactor(sp.shape) * Math.abs(sp.vTarget - sp.v0)) / sp.rate;
+        }
         let vNew: number;
         if (sp.paramTarget > 0 && sp.param > sp.paramTarget - 1e-6) {
           const acc = Math.min(Math.max((sp.target() - st.speedMps) / dtS, -dMax), aMax);
@@ -2748,6 +2806,23 @@ export class OscExecutor {
    * Runs until the storyboard StopTrigger fires (but at least `minDurationS`, so a closed-loop run
    * of that length has tracks) or `maxDurationS`.
    */
+  /**
+   * esmini's player runs its first frame with a zero step (Frame(0.0)): the actions Init and the
+   * events of t = 0 started are stepped once with dt = 0, in the order they started. Of the speed
+   * actions only a continuous relative target reached in one go (a step, or an empty range) changes
+   * there: LongSpeedAction::Step sets it again to its reference's speed as it is now, after every
+   * start (init_actions_reorder.xosc's three cars, each 10 km/h faster than the next in a ring,
+   * start one lap of the ring faster than their Starts left them).
+   */
+  private zeroStep(): void {
+    for (const { st, sp } of this.startedSpeeds) {
+      if (st.speed !== sp || sp.done || !sp.continuous || sp.paramTarget >= 1e-9) continue;
+      sp.vTarget = sp.target();
+      st.speedMps = sp.vTarget;
+    }
+    this.startedSpeeds.length = 0;
+  }
+
   run(stopTrigger: XNode | undefined, o: ExecutorOptions & { minDurationS: number }): ExecutorResult {
     const steps = Math.round(o.maxDurationS / o.dtS);
     this.engineApi = o.engineApi ?? false;
@@ -2770,6 +2845,7 @@ export class OscExecutor {
       }
       if (endS !== this.tS) this.stepStoryboard();
       if (k === 0) {
+        this.zeroStep();
         this.alignToRearAxle();
         this.record();
       }
