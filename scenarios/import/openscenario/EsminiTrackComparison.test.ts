@@ -152,3 +152,19 @@ describe("esmini's speed actions", () => {
     expect(c.maxPosM).toBeLessThan(0.01);
   });
 });
+
+describe('an event overriding its siblings', () => {
+  it('stops their running actions: a slowdown cut short keeps the speed it reached', () => {
+    // Car slows 30 -> 10 m/s (sinusoidal, 3 s) from 1 s; at 2 s an override event in the same
+    // maneuver starts a lane offset, stopping the slowdown: esmini's Car keeps 25.4 m/s (before:
+    // the slowdown ran on to 10 m/s, 79 m off by 8 s).
+    const csv = esminiRun('overwrite');
+    const s = unwrap(importFile(join(DATA, 'overwrite.xosc'))).scenarios[0]!;
+    const car = ourTracks(s, 'Ego').find((t) => t.role === 'Car')!;
+    const c = compareTrack(car, csv.tracks.get('Car')!)!;
+    expect(csv.tracks.get('Car')!.at(-1)!.speedMps).toBeCloseTo(25.4, 1);
+    expect(c.n).toBe(10);
+    expect(c.maxSpeedMps).toBeLessThan(0.01);
+    expect(c.maxPosM).toBeLessThan(0.1);
+  });
+});

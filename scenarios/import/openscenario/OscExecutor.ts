@@ -284,6 +284,8 @@ interface Element {
   priority?: string;
   /** Action completion check. */
   isDone?: () => boolean;
+  /** Ends what the action set going on its actors (a stopped action no longer steps them). */
+  onStop?: () => void;
 }
 
 export interface ExecutorOptions {
@@ -2181,10 +2183,18 @@ export class OscExecutor {
         this.actionOrder = order;
         const pa = kid(e.node, 'PrivateAction');
         if (pa) {
+          const started: { done: boolean }[] = [];
           for (const a of this.actorsOf(e)) {
+            const st = this.states.get(a);
+            const before = st ? motionsOf(st) : [];
             const done = this.privateAction(a, pa, `${e.path}/PrivateAction`);
             if (done) checks.push(done);
+            if (st) for (const m of motionsOf(st)) if (!before.includes(m)) started.push(m);
           }
+          if (started.length > 0)
+            e.onStop = () => {
+              for (const m of started) m.done = true;
+            };
         } else if (kid(e.node, 'GlobalAction')) {
           this.globalAction(kid(e.node, 'GlobalAction')!, `${e.path}/GlobalAction`);
         } else {
@@ -2207,6 +2217,13 @@ export class OscExecutor {
 
   private complete(e: Element, stopped = false): void {
     e.changedS = this.tS;
+    if (stopped) {
+      // esmini's StoryBoardElement::Stop stops the running children first; a stopped action is
+      // no longer stepped: a speed transition cut short keeps the speed it reached, a lane change
+      // the offset (highway_exit.xosc: the overwriting lane-change event stops the slowdown).
+      for (const c of e.children) if (c.status === 'running') this.complete(c, true);
+      e.onStop?.();
+    }
     if (e.kind === 'Event' && !stopped && e.executions < e.maxExecutions) {
       // Restart (maximumExecutionCount > 1): back to standby, its trigger evaluated afresh.
       e.status = 'standby';
@@ -2866,6 +2883,13 @@ export class OscExecutor {
       signalStates: this.signalStates,
     };
   }
+}
+
+/** The motions in progress on an entity that an action starts (each ends when marked done). */
+function motionsOf(st: EntityState): { done: boolean }[] {
+  const out: { done: boolean }[] = [];
+  for (const m of [st.speed, st.profile, st.keepGap, st.sync, st.lateral, st.latDist]) if (m) out.push(m);
+  return out;
 }
 
 /**
