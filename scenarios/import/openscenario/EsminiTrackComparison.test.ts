@@ -168,3 +168,18 @@ describe('an event overriding its siblings', () => {
     expect(c.maxPosM).toBeLessThan(0.1);
   });
 });
+
+describe('a lane change through a lane split', () => {
+  it('follows the target lane where it turns off before the change ends, as esmini does', () => {
+    // Car changes from lane -1 to lane -2 over 5 s from 1 s and reaches the split at 4 s: esmini
+    // moves it on the target lane, which turns off to the right (y -35.9 at 8 s); before, it
+    // kept lane -1's path with an offset and went straight on.
+    const csv = esminiRun('lane_split');
+    const s = unwrap(importFile(join(DATA, 'lane_split.xosc'))).scenarios[0]!;
+    const car = ourTracks(s, 'Ego').find((t) => t.role === 'Car')!;
+    const c = compareTrack(car, csv.tracks.get('Car')!)!;
+    expect(csv.tracks.get('Car')!.at(-1)!.y).toBeLessThan(-30);
+    expect(c.n).toBe(10);
+    expect(c.maxPosM).toBeLessThan(0.05);
+  });
+});

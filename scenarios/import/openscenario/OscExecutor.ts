@@ -1206,8 +1206,7 @@ export class OscExecutor {
     const tgt = kid(lc, 'LaneChangeTarget') ?? {};
     const rel = kid(tgt, 'RelativeTargetLane');
     const abs = kid(tgt, 'AbsoluteTargetLane');
-    const fromD = st.dM;
-    let toD = fromD;
+    let toD = st.dM;
     const here = this.map.locate(st.x, st.y, st.headingRad, 5);
     const targetOffset = num(lc, 'targetLaneOffset', path, 0);
     let targetLane: string | undefined;
@@ -1232,6 +1231,39 @@ export class OscExecutor {
       if (d !== undefined) toD = d + targetOffset;
       else this.note(`${path}/LaneChangeTarget/AbsoluteTargetLane`, `lane ${want} not found`);
     }
+    let fromD = st.dM;
+    let centre0 = toD - targetOffset;
+    // esmini's LatLaneChangeAction moves the entity on the target lane (its internal position is
+    // there from the start), its offset from that lane's centre going to the target offset: the
+    // entity follows the target lane's successors, e.g. into an exit where the lane splits off
+    // (lane_change_road_split.xosc). The path is laid along the target lane from here.
+    // A target lane running against the entity's way (overtaking on the oncoming lane) keeps the
+    // path: the entity goes on the way it faces.
+    const tl = targetLane && st.pathLanes.length > 0 ? this.map.lane(targetLane) : undefined;
+    const at = tl ? Math.min(Math.max(tl.line.project(st.x, st.y).sM, 0), tl.line.length) : 0;
+    const alongTarget = tl !== undefined && Math.cos(tl.line.headingAt(at) - st.path.headingAt(st.sM)) > 0;
+    if (targetLane && tl && alongTarget) {
+      const c = tl.line.toCartesian(at, 0);
+      const route = st.routeLanes?.includes(targetLane) ? st.routeLanes : [targetLane];
+      const p = this.buildPath(c.x, c.y, c.headingRad, route);
+      // While the target lane runs beside the entity's path the change stays an offset on that
+      // path (its drift followed step by step, measured across the road as esmini's offset is);
+      // where, within the change's length, the target lane leads elsewhere (a split), the entity
+      // goes on along the target lane.
+      const changeM =
+        Math.max(st.speedMps, 1) * Math.max(num(dyn, 'value', `${path}/LaneChangeActionDynamics`, 3), 1) + 10;
+      if (p.lanes[0] === targetLane && !this.besidePath(p.lanes, p.sM, changeM, st.pathLanes)) {
+        const on = p.path.project(st.x, st.y, undefined, Math.max(p.sM - 20, 0), p.sM + 20);
+        st.path = p.path;
+        st.pathLanes = p.lanes;
+        st.deadEnd = p.deadEnd ?? false;
+        st.sM = on.sM;
+        st.dM = on.dM;
+        fromD = on.dM;
+        toD = targetOffset;
+        centre0 = 0;
+      }
+    }
     const shape = attr(dyn, 'dynamicsShape') ?? 'cubic';
     const dim = attr(dyn, 'dynamicsDimension') ?? 'time';
     const value = num(dyn, 'value', `${path}/LaneChangeActionDynamics`, 3);
@@ -1247,7 +1279,7 @@ export class OscExecutor {
       shape,
       done: false,
       order: this.actionOrder,
-      ...(targetLane ? { laneId: targetLane, centre0: toD - targetOffset } : {}),
+      ...(targetLane ? { laneId: targetLane, centre0 } : {}),
     };
     st.lateral = l;
     if (st.latDist) st.latDist.done = true;
@@ -1352,6 +1384,34 @@ export class OscExecutor {
       }
     }
     return { x: ref.x - valueM * Math.sin(ref.headingRad), y: ref.y + valueM * Math.cos(ref.headingRad) };
+  }
+
+  /**
+   * Whether the lanes `lanes` (from arc length `fromS` on the first, for `aheadM`) each run beside
+   * one of `pathLanes`: a left or right neighbour, a few lanes across at most.
+   */
+  private besidePath(
+    lanes: readonly string[],
+    fromS: number,
+    aheadM: number,
+    pathLanes: readonly string[],
+  ): boolean {
+    const onPath = new Set(pathLanes);
+    let len = -fromS;
+    for (const id of lanes) {
+      if (len > aheadM) break;
+      let beside = false;
+      for (const side of ['left', 'right'] as const) {
+        let cur = this.map.lane(id)?.data[side]?.laneId;
+        for (let k = 0; cur && k < 6 && !beside; k++) {
+          if (onPath.has(cur)) beside = true;
+          cur = this.map.lane(cur)?.data[side]?.laneId;
+        }
+      }
+      if (!beside) return false;
+      len += this.map.lane(id)?.line.length ?? 0;
+    }
+    return true;
   }
 
   private laneCentreD(
