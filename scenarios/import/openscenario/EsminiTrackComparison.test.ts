@@ -183,3 +183,22 @@ describe('a lane change through a lane split', () => {
     expect(c.maxPosM).toBeLessThan(0.05);
   });
 });
+
+describe('past the end of a route', () => {
+  it("takes a junction's first connection, as esmini does; without a route the straightest", () => {
+    // Routed's route runs along road 1 only; at the junction its lane has two connections, the
+    // first (road 12) turning left: esmini takes it (no road of the route lies beyond, so no
+    // connection matches and the first is kept). The Ego, routeless, goes straight on (road 10).
+    // Before, Routed went straight on too (32 m off by 10 s).
+    const csv = esminiRun('route_end');
+    const s = unwrap(importFile(join(DATA, 'route_end.xosc'))).scenarios[0]!;
+    const tracks = ourTracks(s, 'Ego');
+    const routed = compareTrack(tracks.find((t) => t.role === 'Routed')!, csv.tracks.get('Routed')!)!;
+    const ego = compareTrack(tracks.find((t) => t.role === 'ego')!, csv.tracks.get('Ego')!)!;
+    expect(csv.tracks.get('Routed')!.at(-1)!.y).toBeGreaterThan(20);
+    expect(csv.tracks.get('Ego')!.at(-1)!.y).toBeCloseTo(-1.75, 6);
+    expect(routed.n).toBe(10);
+    expect(routed.maxPosM).toBeLessThan(0.2);
+    expect(ego.maxPosM).toBeLessThan(0.01);
+  });
+});

@@ -1026,7 +1026,7 @@ function reversePath(
 
 /** Builds the path an entity follows from a pose: its lane forward (or the given route), else a straight line. */
 function pathBuilder(map: RoadMap) {
-  return (x: number, y: number, headingRad: number, routeLanes?: string[]) => {
+  return (x: number, y: number, headingRad: number, routeLanes?: string[], routed?: boolean) => {
     const cands: string[] = [];
     for (const k of map.lanesNear(x, y, 8)) cands.push(map.lanes[k]!.data.id);
     const loc = map.locate(x, y, headingRad, 5, routeLanes && routeLanes.length > 0 ? routeLanes : cands);
@@ -1054,8 +1054,14 @@ function pathBuilder(map: RoadMap) {
     const seen = new Set(lanes);
     let cur = lanes[lanes.length - 1]!;
     let deadEnd = false;
+    // Past its route's lanes an entity with a route takes a junction's first connection from its
+    // lane (esmini's MoveToConnectingRoad: the route names no road beyond this junction, so no
+    // connection matches and the first is kept); without a route the straightest (its junction
+    // selector angle 0).
+    const afterRoute = routed || (routeLanes !== undefined && routeLanes.length > 0);
     while (len < PATH_MAX_M && lanes.length < 400) {
-      const next = straightest(map, cur, new Set()) ?? undefined;
+      const succ = map.lane(cur)!.data.successors;
+      const next = afterRoute && succ.length > 0 ? succ[0] : straightest(map, cur, new Set());
       if (!next) deadEnd = true;
       if (!next || (seen.has(next) && lanes.length > 200)) break;
       lanes.push(next);

@@ -530,6 +530,7 @@ export class OscExecutor {
       y: number,
       headingRad: number,
       routeLanes?: string[],
+      routed?: boolean,
     ) => { path: Polyline; lanes: string[]; sM: number; dM: number; deadEnd?: boolean },
     unsupported: string[],
   ) {
@@ -994,18 +995,41 @@ export class OscExecutor {
     }
   }
 
-  /** Lane ids joining the waypoints (shortest lane routes between their lanes). */
+  /**
+   * Lane ids joining the waypoints. esmini's Route (RoadPath::Calculate) is a path over roads: a
+   * waypoint is reached on any lane of its road, so each leg is the shortest lane route to a lane
+   * of the waypoint's road (the waypoint's own lane when it is reachable at no greater length);
+   * a waypoint on the road the route already is on adds nothing.
+   */
   routeLanes(wps: { x: number; y: number; headingRad: number }[]): string[] {
     const out: string[] = [];
+    const roadOf = (laneId: string): string => laneId.split('_').slice(0, -2).join('_');
+    const lengthOf = (ids: readonly string[]): number =>
+      ids.reduce((a, id) => a + (this.map.lane(id)?.line.length ?? 0), 0);
     for (const w of wps) {
       const loc = this.map.locate(w.x, w.y, w.headingRad, 5);
       if (!loc) continue;
       const last = out[out.length - 1];
-      if (last === undefined) out.push(loc.laneId);
-      else if (last !== loc.laneId) {
-        const r = this.map.route(last, loc.laneId);
-        if (r.ok) out.push(...r.value.slice(1));
+      if (last === undefined) {
+        out.push(loc.laneId);
+        continue;
       }
+      const road = roadOf(loc.laneId);
+      if (last === loc.laneId || roadOf(last) === road) continue;
+      let best: string[] | undefined;
+      let bestLen = Infinity;
+      for (const l of this.map.lanes) {
+        const id = l.data.id;
+        if (!l.drivable || roadOf(id) !== road) continue;
+        const r = this.map.route(last, id);
+        if (!r.ok) continue;
+        const len = lengthOf(r.value.slice(1, -1));
+        if (len < bestLen - 1e-6 || (len < bestLen + 1e-6 && id === loc.laneId)) {
+          best = r.value;
+          bestLen = len;
+        }
+      }
+      if (best) out.push(...best.slice(1));
     }
     return out;
   }
@@ -2649,7 +2673,7 @@ export class OscExecutor {
       // runs out of it, from the lane centre where it is (d stays relative to the same lane).
       if (!st.deadEnd && this.map.lanes.length > 0 && st.path.length - st.sM < PATH_EXTEND_M && st.placed) {
         const c = st.path.toCartesian(st.sM, 0, pose);
-        const p = this.buildPath(c.x, c.y, c.headingRad);
+        const p = this.buildPath(c.x, c.y, c.headingRad, undefined, st.routeLanes !== undefined);
         if (p.path.length - p.sM > st.path.length - st.sM + 1) {
           st.path = p.path;
           st.pathLanes = p.lanes;
