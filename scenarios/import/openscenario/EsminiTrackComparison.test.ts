@@ -202,3 +202,19 @@ describe('past the end of a route', () => {
     expect(ego.maxPosM).toBeLessThan(0.01);
   });
 });
+
+describe('a trailer chain teleported by its head', () => {
+  it("lines the trailer up behind the tow vehicle's hitch at its speed, as esmini does", () => {
+    // Init teleports Trailer to s = 100, then Tractor to s = 40 (10 m/s): esmini's
+    // AlignTrailers puts the trailer's coupler on the hitch (s = 34) with the tractor's speed
+    // from the first frame; before, it was pulled from s = 100 (66 m off) and stood at 0 m/s at 0 s.
+    const csv = esminiRun('trailer_align');
+    const s = unwrap(importFile(join(DATA, 'trailer_align.xosc'))).scenarios[0]!;
+    const tr = ourTracks(s, 'Ego').find((t) => t.role === 'Trailer')!;
+    const c = compareTrack(tr, csv.tracks.get('Trailer')!)!;
+    expect(csv.tracks.get('Trailer')![0]).toMatchObject({ x: 34, speedMps: 10 });
+    expect(c.n).toBe(7);
+    expect(c.maxPosM).toBeLessThan(0.01);
+    expect(c.maxSpeedMps).toBeLessThan(0.01);
+  });
+});

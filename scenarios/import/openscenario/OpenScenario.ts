@@ -476,6 +476,10 @@ export function prepareOpenScenario(path: string, opts: ImportOptions = {}): Res
       return r?.tag === 'Maneuver' ? r.node : undefined;
     };
     for (const e of entities) exec.addEntity(e);
+    // Trailers are connected before Init runs (esmini connects them as it reads the entities), so
+    // an Init teleport of a chain's head lines its trailers up behind it; one the Init left
+    // unplaced stands behind its tow vehicle after it.
+    for (const h of hitches) exec.hitch(h.tow, h.trailer);
     if (init) exec.init(init, storyboard);
     for (const h of hitches) exec.hitch(h.tow, h.trailer);
     exec.load(storyboard);

@@ -653,6 +653,25 @@ export class OscExecutor {
     tr.speedMps = st.speedMps;
   }
 
+  /**
+   * esmini's Vehicle::AlignTrailers, run when the head of a trailer chain is teleported: each
+   * trailer down the chain is put straight behind the one towing it, its coupler on that one's
+   * hitch, all along the head's heading, and given the head's speed.
+   */
+  private alignTrailers(head: EntityState): void {
+    const c = Math.cos(head.headingRad);
+    const s = Math.sin(head.headingRad);
+    let v: EntityState | undefined = head;
+    for (let k = 0; v?.trailer && k < 100; k++) {
+      const tr = this.states.get(v.trailer);
+      if (!tr || v.entity.hitchDxM === undefined || tr.entity.couplerDxM === undefined) break;
+      const back = v.entity.hitchDxM - tr.entity.couplerDxM;
+      this.place(tr, { x: v.x + back * c, y: v.y + back * s, headingRad: head.headingRad });
+      tr.speedMps = head.speedMps;
+      v = tr;
+    }
+  }
+
   private note(path: string, what: string): void {
     const msg = `${path}: ${what}`;
     if (!this.unsupported.includes(msg)) this.unsupported.push(msg);
@@ -738,6 +757,7 @@ export class OscExecutor {
         const off = st.entity.refpointXOffsetM;
         if (off)
           st.rearAxle = { x: st.x - off * Math.cos(st.headingRad), y: st.y - off * Math.sin(st.headingRad) };
+        if (!st.towedBy && st.trailer) this.alignTrailers(st);
       }
       return undefined;
     }
@@ -2947,6 +2967,8 @@ export class OscExecutor {
       if (endS !== this.tS) this.stepStoryboard();
       if (k === 0) {
         this.zeroStep();
+        // esmini's zero-length first frame pulls the trailers too (at their tow vehicle's speed).
+        this.pullTrailers();
         this.alignToRearAxle();
         this.record();
       }
