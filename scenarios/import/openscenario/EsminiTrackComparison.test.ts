@@ -92,3 +92,129 @@ describe('LongitudinalDistanceAction', () => {
     expect(c.maxSpeedMps).toBeLessThan(0.001);
   });
 });
+
+describe('an entity facing against its lane', () => {
+  it("drives back along the lane and its predecessors and stops at the road's start, as esmini does", () => {
+    // Back (lane -3 of the arc, turned by pi) drives back onto road 1 and stands at x = 0 from
+    // 9.5 s; Ahead (lane 3 of road 1, turned by pi) drives on round the arc and stands at its end.
+    // Each is three lanes from a lane running its way: before, both drove straight on along their
+    // heading (198.6 m and 160.4 m off).
+    const csv = esminiRun('wrong_way');
+    const s = unwrap(importFile(join(DATA, 'wrong_way.xosc'))).scenarios[0]!;
+    for (const name of ['Back', 'Ahead']) {
+      const t = ourTracks(s, 'Ego').find((x) => x.role === name)!;
+      const c = compareTrack(t, csv.tracks.get(name)!)!;
+      expect(c.n, name).toBe(10);
+      expect(c.maxPosM, name).toBeLessThan(0.1);
+      expect(c.maxSpeedMps, name).toBeLessThan(0.01);
+    }
+    const back = csv.tracks.get('Back')!;
+    expect(back.at(-1)).toMatchObject({ x: 0, speedMps: 0 });
+  });
+});
+
+describe("esmini's speed actions", () => {
+  const csv = esminiRun('speed_actions');
+  const s = unwrap(importFile(join(DATA, 'speed_actions.xosc'))).scenarios[0]!;
+  const held = (name: string) => {
+    const t = ourTracks(s, 'Ego').find((x) => x.role === name)!;
+    return compareTrack(t, csv.tracks.get(name)!)!;
+  };
+
+  it('steps a ring of relative speeds in Init order, after a zero-length first step', () => {
+    // A = B + 2, B = C + 2, C = A + 2 (continuous, step), started C, B, A: esmini's Starts leave
+    // C 2, B 4, A 6 m/s, its first frame (dt = 0) steps them once more to 8, 10, 12, and each later
+    // step raises all three by maxAcceleration · dt, C first. Before: 6.4 m/s and 75.6 m off.
+    expect(csv.tracks.get('A')![0]!.speedMps).toBeCloseTo(12, 6);
+    for (const name of ['A', 'B', 'C']) {
+      const c = held(name);
+      expect(c.n, name).toBe(13);
+      expect(c.maxSpeedMps, name).toBeLessThan(0.01);
+      expect(c.maxPosM, name).toBeLessThan(0.05);
+    }
+  });
+
+  it("reads a non-continuous relative target's reference speed every step", () => {
+    // D (10 m/s) takes E's speed (delta 0) from 1 s, when E is at 5.9 m/s and accelerating: it
+    // slows at 3 m/s² towards E's speed as it is each step, meets it at 7.6 m/s and keeps that
+    // (the action ends); read once at the start, the target was 5.9 m/s (15.9 m off before).
+    const c = held('D');
+    expect(csv.tracks.get('D')!.at(-1)!.speedMps).toBeCloseTo(7.6, 6);
+    expect(c.maxSpeedMps).toBeLessThan(0.01);
+    expect(c.maxPosM).toBeLessThan(0.01);
+  });
+
+  it('runs a maneuver group again up to its maximumExecutionCount', () => {
+    // F's group (up to 20, then down to 5 m/s) runs twice: 20 m/s again at 8 s (before: once, 37.5 m off).
+    const c = held('F');
+    expect(csv.tracks.get('F')!.find((e) => e.tS === 8)!.speedMps).toBeCloseTo(20, 6);
+    expect(c.maxSpeedMps).toBeLessThan(0.01);
+    expect(c.maxPosM).toBeLessThan(0.01);
+  });
+});
+
+describe('an event overriding its siblings', () => {
+  it('stops their running actions: a slowdown cut short keeps the speed it reached', () => {
+    // Car slows 30 -> 10 m/s (sinusoidal, 3 s) from 1 s; at 2 s an override event in the same
+    // maneuver starts a lane offset, stopping the slowdown: esmini's Car keeps 25.4 m/s (before:
+    // the slowdown ran on to 10 m/s, 79 m off by 8 s).
+    const csv = esminiRun('overwrite');
+    const s = unwrap(importFile(join(DATA, 'overwrite.xosc'))).scenarios[0]!;
+    const car = ourTracks(s, 'Ego').find((t) => t.role === 'Car')!;
+    const c = compareTrack(car, csv.tracks.get('Car')!)!;
+    expect(csv.tracks.get('Car')!.at(-1)!.speedMps).toBeCloseTo(25.4, 1);
+    expect(c.n).toBe(10);
+    expect(c.maxSpeedMps).toBeLessThan(0.01);
+    expect(c.maxPosM).toBeLessThan(0.1);
+  });
+});
+
+describe('a lane change through a lane split', () => {
+  it('follows the target lane where it turns off before the change ends, as esmini does', () => {
+    // Car changes from lane -1 to lane -2 over 5 s from 1 s and reaches the split at 4 s: esmini
+    // moves it on the target lane, which turns off to the right (y -35.9 at 8 s); before, it
+    // kept lane -1's path with an offset and went straight on.
+    const csv = esminiRun('lane_split');
+    const s = unwrap(importFile(join(DATA, 'lane_split.xosc'))).scenarios[0]!;
+    const car = ourTracks(s, 'Ego').find((t) => t.role === 'Car')!;
+    const c = compareTrack(car, csv.tracks.get('Car')!)!;
+    expect(csv.tracks.get('Car')!.at(-1)!.y).toBeLessThan(-30);
+    expect(c.n).toBe(10);
+    expect(c.maxPosM).toBeLessThan(0.05);
+  });
+});
+
+describe('past the end of a route', () => {
+  it("takes a junction's first connection, as esmini does; without a route the straightest", () => {
+    // Routed's route runs along road 1 only; at the junction its lane has two connections, the
+    // first (road 12) turning left: esmini takes it (no road of the route lies beyond, so no
+    // connection matches and the first is kept). The Ego, routeless, goes straight on (road 10).
+    // Before, Routed went straight on too (32 m off by 10 s).
+    const csv = esminiRun('route_end');
+    const s = unwrap(importFile(join(DATA, 'route_end.xosc'))).scenarios[0]!;
+    const tracks = ourTracks(s, 'Ego');
+    const routed = compareTrack(tracks.find((t) => t.role === 'Routed')!, csv.tracks.get('Routed')!)!;
+    const ego = compareTrack(tracks.find((t) => t.role === 'ego')!, csv.tracks.get('Ego')!)!;
+    expect(csv.tracks.get('Routed')!.at(-1)!.y).toBeGreaterThan(20);
+    expect(csv.tracks.get('Ego')!.at(-1)!.y).toBeCloseTo(-1.75, 6);
+    expect(routed.n).toBe(10);
+    expect(routed.maxPosM).toBeLessThan(0.2);
+    expect(ego.maxPosM).toBeLessThan(0.01);
+  });
+});
+
+describe('a trailer chain teleported by its head', () => {
+  it("lines the trailer up behind the tow vehicle's hitch at its speed, as esmini does", () => {
+    // Init teleports Trailer to s = 100, then Tractor to s = 40 (10 m/s): esmini's
+    // AlignTrailers puts the trailer's coupler on the hitch (s = 34) with the tractor's speed
+    // from the first frame; before, it was pulled from s = 100 (66 m off) and stood at 0 m/s at 0 s.
+    const csv = esminiRun('trailer_align');
+    const s = unwrap(importFile(join(DATA, 'trailer_align.xosc'))).scenarios[0]!;
+    const tr = ourTracks(s, 'Ego').find((t) => t.role === 'Trailer')!;
+    const c = compareTrack(tr, csv.tracks.get('Trailer')!)!;
+    expect(csv.tracks.get('Trailer')![0]).toMatchObject({ x: 34, speedMps: 10 });
+    expect(c.n).toBe(7);
+    expect(c.maxPosM).toBeLessThan(0.01);
+    expect(c.maxSpeedMps).toBeLessThan(0.01);
+  });
+});

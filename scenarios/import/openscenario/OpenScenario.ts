@@ -482,6 +482,10 @@ export function prepareOpenScenario(path: string, opts: ImportOptions = {}): Res
       return r?.tag === 'Maneuver' ? r.node : undefined;
     };
     for (const e of entities) exec.addEntity(e);
+    // Trailers are connected before Init runs (esmini connects them as it reads the entities), so
+    // an Init teleport of a chain's head lines its trailers up behind it; one the Init left
+    // unplaced stands behind its tow vehicle after it.
+    for (const h of hitches) exec.hitch(h.tow, h.trailer);
     if (init) exec.init(init, storyboard);
     for (const h of hitches) exec.hitch(h.tow, h.trailer);
     exec.load(storyboard);
@@ -982,14 +986,85 @@ function straightest(map: RoadMap, laneId: string, avoid: Set<string>): string |
   return best;
 }
 
+/** The lane before `laneId` (against its direction) whose end heading is closest to its start heading. */
+function straightestPredecessor(map: RoadMap, laneId: string): string | undefined {
+  const l = map.lane(laneId)!;
+  const h = l.line.headingAt(0);
+  let best: string | undefined;
+  let bestErr = Infinity;
+  for (const p of l.data.predecessors) {
+    const o = map.lane(p);
+    if (!o) continue;
+    const e = Math.abs(normalizeAngle(o.line.headingAt(Math.max(o.line.length - 5, 0)) - h));
+    if (e < bestErr) {
+      bestErr = e;
+      best = p;
+    }
+  }
+  return best;
+}
+
+/**
+ * The path of an entity facing against its lane: that lane walked backwards from where it stands,
+ * then its predecessors (straightest first) walked backwards, as esmini's MoveAlongS moves an
+ * entity along the road in its heading direction (road ends reached through the lane links).
+ * Undefined when no lane runs against the heading there. Its lanes are left empty: lane-relative
+ * actions read the lanes in their own direction.
+ */
+function reversePath(
+  map: RoadMap,
+  x: number,
+  y: number,
+  headingRad: number,
+): { path: Polyline; lanes: string[]; sM: number; dM: number; deadEnd: boolean } | undefined {
+  const cands: string[] = [];
+  for (const k of map.lanesNear(x, y, 8)) cands.push(map.lanes[k]!.data.id);
+  const loc = map.locate(x, y, headingRad + Math.PI, 5, cands);
+  const lane = loc ? map.lane(loc.laneId) : undefined;
+  if (!loc || !lane || Math.abs(loc.headingErrRad) > Math.PI / 2) return undefined;
+  const pts: Vec2[] = [];
+  const s0 = Math.min(Math.max(loc.sM, 0), lane.line.length);
+  const start = lane.line.poseAt(s0, { x: 0, y: 0, headingRad: 0 });
+  pts.push({ x: start.x, y: start.y });
+  const line0 = lane.line;
+  for (let i = line0.s.length - 1; i >= 0; i--)
+    if (line0.s[i]! < s0) pts.push({ x: line0.xs[i]!, y: line0.ys[i]! });
+  let len = s0;
+  let cur = lane.data.id;
+  const seen = new Set([cur]);
+  let deadEnd = false;
+  while (len < PATH_MAX_M && seen.size < 400) {
+    const prev = straightestPredecessor(map, cur);
+    if (!prev) {
+      deadEnd = true;
+      break;
+    }
+    if (seen.has(prev) && seen.size > 200) break;
+    seen.add(prev);
+    const l = map.lane(prev)!.line;
+    for (let i = l.s.length - 1; i >= 0; i--) pts.push({ x: l.xs[i]!, y: l.ys[i]! });
+    len += l.length;
+    cur = prev;
+  }
+  if (pts.length < 2 || len < 1e-3) return undefined;
+  const line = new Polyline(pts);
+  const f = line.project(x, y, undefined, 0, Math.max(s0, 1));
+  return { path: line, lanes: [], sM: Math.max(f.sM, 0), dM: f.dM, deadEnd };
+}
+
 /** Builds the path an entity follows from a pose: its lane forward (or the given route), else a straight line. */
 function pathBuilder(map: RoadMap) {
-  return (x: number, y: number, headingRad: number, routeLanes?: string[]) => {
+  return (x: number, y: number, headingRad: number, routeLanes?: string[], routed?: boolean) => {
     const cands: string[] = [];
     for (const k of map.lanesNear(x, y, 8)) cands.push(map.lanes[k]!.data.id);
     const loc = map.locate(x, y, headingRad, 5, routeLanes && routeLanes.length > 0 ? routeLanes : cands);
     const lane = loc ? map.lane(loc.laneId) : undefined;
     if (!loc || !lane || Math.abs(loc.headingErrRad) > Math.PI / 2) {
+      // esmini moves an entity along its road in the direction it faces (MoveAlongS,
+      // HEADING_DIRECTION): one facing against its lane drives back along it, on through the
+      // lanes before it, and stops where the road has no predecessor.
+      const back = routeLanes && routeLanes.length > 0 ? undefined : reversePath(map, x, y, headingRad);
+      if (back) return back;
       const line = new Polyline([
         { x, y },
         { x: x + PATH_MAX_M * Math.cos(headingRad), y: y + PATH_MAX_M * Math.sin(headingRad) },
@@ -1007,8 +1082,14 @@ function pathBuilder(map: RoadMap) {
     const seen = new Set(lanes);
     let cur = lanes[lanes.length - 1]!;
     let deadEnd = false;
+    // Past its route's lanes an entity with a route takes a junction's first connection from its
+    // lane (esmini's MoveToConnectingRoad: the route names no road beyond this junction, so no
+    // connection matches and the first is kept); without a route the straightest (its junction
+    // selector angle 0).
+    const afterRoute = routed || (routeLanes !== undefined && routeLanes.length > 0);
     while (len < PATH_MAX_M && lanes.length < 400) {
-      const next = straightest(map, cur, new Set()) ?? undefined;
+      const succ = map.lane(cur)!.data.successors;
+      const next = afterRoute && succ.length > 0 ? succ[0] : straightest(map, cur, new Set());
       if (!next) deadEnd = true;
       if (!next || (seen.has(next) && lanes.length > 200)) break;
       lanes.push(next);

@@ -100,6 +100,9 @@ export type PositionResolver = (
   states: ReadonlyMap<string, EntityState>,
 ) => { x: number; y: number; headingRad: number; zM?: number; rollRad?: number } | undefined;
 
+/** Order of the first Init action (`OscExecutor.actionOrder`): below every storyboard action's. */
+const INIT_ORDER_BASE = -1e6;
+
 /** Below this speed an entity stands still (esmini ScenarioEngine STAND_STILL_THRESHOLD), m/s. */
 const STAND_STILL_MPS = 1e-3;
 
@@ -125,11 +128,16 @@ export interface EntityState {
     shape: string;
     v0: number;
     vTarget: number;
-    /** Storyboard order of the action that started it (−1: Init). */
+    /** Storyboard order of the action that started it (negative: Init, in Init's order). */
     order: number;
     /** esmini TransitionDynamics parameter (time, s), its end, and the Performance stretch. */
     param: number;
     paramTarget: number;
+    /**
+     * A rate's value (dynamicsDimension rate): esmini's UpdateRate derives the parameter range
+     * from it whenever the target changes (a relative target, every step).
+     */
+    rate?: number;
     scale: number;
     done: boolean;
   };
@@ -140,7 +148,7 @@ export interface EntityState {
     durationS: number;
     shape: string;
     done: boolean;
-    /** Storyboard order of the action that started it (−1: Init). */
+    /** Storyboard order of the action that started it (negative: Init, in Init's order). */
     order: number;
     /**
      * Target lane of a lane change and its centre's d when it started: the change is relative to
@@ -276,6 +284,8 @@ interface Element {
   priority?: string;
   /** Action completion check. */
   isDone?: () => boolean;
+  /** Ends what the action set going on its actors (a stopped action no longer steps them). */
+  onStop?: () => void;
 }
 
 export interface ExecutorOptions {
@@ -482,7 +492,10 @@ export class OscExecutor {
   /** The element whose trigger is being evaluated (scopes storyboard references to its maneuver group). */
   private ctx?: Element;
   private tS = 0;
-  /** Storyboard order of the action being applied (−1: Init); esmini steps actions in this order. */
+  /**
+   * Storyboard order of the action being applied (negative: Init, from INIT_ORDER_BASE in Init's
+   * order); esmini steps actions in this order.
+   */
   private actionOrder = -1;
   /** See ExecutorOptions.engineApi. */
   private engineApi = false;
@@ -526,6 +539,10 @@ export class OscExecutor {
   private readonly simTimeZero = new Map<XNode, number>();
   /** Entities driven from outside (`drive`): read by the storyboard, moved by no action. */
   private readonly external = new Set<string>();
+  /** Scratch: the entities in the order `move` steps them. */
+  private readonly stepOrder: EntityState[] = [];
+  /** Speed actions in the order they started, for esmini's zero-length first step (`zeroStep`). */
+  private readonly startedSpeeds: { st: EntityState; sp: NonNullable<EntityState['speed']> }[] = [];
 
   constructor(
     private readonly map: RoadMap,
@@ -535,6 +552,7 @@ export class OscExecutor {
       y: number,
       headingRad: number,
       routeLanes?: string[],
+      routed?: boolean,
     ) => { path: Polyline; lanes: string[]; sM: number; dM: number; deadEnd?: boolean },
     unsupported: string[],
   ) {
@@ -657,6 +675,25 @@ export class OscExecutor {
     tr.speedMps = st.speedMps;
   }
 
+  /**
+   * esmini's Vehicle::AlignTrailers, run when the head of a trailer chain is teleported: each
+   * trailer down the chain is put straight behind the one towing it, its coupler on that one's
+   * hitch, all along the head's heading, and given the head's speed.
+   */
+  private alignTrailers(head: EntityState): void {
+    const c = Math.cos(head.headingRad);
+    const s = Math.sin(head.headingRad);
+    let v: EntityState | undefined = head;
+    for (let k = 0; v?.trailer && k < 100; k++) {
+      const tr = this.states.get(v.trailer);
+      if (!tr || v.entity.hitchDxM === undefined || tr.entity.couplerDxM === undefined) break;
+      const back = v.entity.hitchDxM - tr.entity.couplerDxM;
+      this.place(tr, { x: v.x + back * c, y: v.y + back * s, headingRad: head.headingRad });
+      tr.speedMps = head.speedMps;
+      v = tr;
+    }
+  }
+
   private note(path: string, what: string): void {
     const msg = `${path}: ${what}`;
     if (!this.unsupported.includes(msg)) this.unsupported.push(msg);
@@ -742,6 +779,7 @@ export class OscExecutor {
         const off = st.entity.refpointXOffsetM;
         if (off)
           st.rearAxle = { x: st.x - off * Math.cos(st.headingRad), y: st.y - off * Math.sin(st.headingRad) };
+        if (!st.towedBy && st.trailer) this.alignTrailers(st);
       }
       return undefined;
     }
@@ -999,18 +1037,41 @@ export class OscExecutor {
     }
   }
 
-  /** Lane ids joining the waypoints (shortest lane routes between their lanes). */
+  /**
+   * Lane ids joining the waypoints. esmini's Route (RoadPath::Calculate) is a path over roads: a
+   * waypoint is reached on any lane of its road, so each leg is the shortest lane route to a lane
+   * of the waypoint's road (the waypoint's own lane when it is reachable at no greater length);
+   * a waypoint on the road the route already is on adds nothing.
+   */
   routeLanes(wps: { x: number; y: number; headingRad: number }[]): string[] {
     const out: string[] = [];
+    const roadOf = (laneId: string): string => laneId.split('_').slice(0, -2).join('_');
+    const lengthOf = (ids: readonly string[]): number =>
+      ids.reduce((a, id) => a + (this.map.lane(id)?.line.length ?? 0), 0);
     for (const w of wps) {
       const loc = this.map.locate(w.x, w.y, w.headingRad, 5);
       if (!loc) continue;
       const last = out[out.length - 1];
-      if (last === undefined) out.push(loc.laneId);
-      else if (last !== loc.laneId) {
-        const r = this.map.route(last, loc.laneId);
-        if (r.ok) out.push(...r.value.slice(1));
+      if (last === undefined) {
+        out.push(loc.laneId);
+        continue;
       }
+      const road = roadOf(loc.laneId);
+      if (last === loc.laneId || roadOf(last) === road) continue;
+      let best: string[] | undefined;
+      let bestLen = Infinity;
+      for (const l of this.map.lanes) {
+        const id = l.data.id;
+        if (!l.drivable || roadOf(id) !== road) continue;
+        const r = this.map.route(last, id);
+        if (!r.ok) continue;
+        const len = lengthOf(r.value.slice(1, -1));
+        if (len < bestLen - 1e-6 || (len < bestLen + 1e-6 && id === loc.laneId)) {
+          best = r.value;
+          bestLen = len;
+        }
+      }
+      if (best) out.push(...best.slice(1));
     }
     return out;
   }
@@ -1143,10 +1204,12 @@ export class OscExecutor {
       const ref = attr(rel, 'entityRef') ?? '';
       const value = num(rel, 'value', p);
       const factor = attr(rel, 'speedTargetValueType') === 'factor';
-      const continuous = attr(rel, 'continuous') === 'true';
       const refSpeed = () => this.states.get(ref)?.speedMps ?? 0;
-      const frozen = factor ? refSpeed() * value : refSpeed() + value;
-      target = continuous ? () => (factor ? refSpeed() * value : refSpeed() + value) : () => frozen;
+      // esmini's TargetRelative::GetValue reads the reference's speed whenever it is asked, and
+      // LongSpeedAction::Step asks every step: `continuous` only decides whether the action ends
+      // once the speed is reached (repeated_relative_speed.xosc: the ego catches up with an
+      // accelerating actor's final speed, not the speed it had when the action started).
+      target = () => (factor ? refSpeed() * value : refSpeed() + value);
     } else {
       this.note(`${path}/SpeedActionTarget`, 'no Absolute/RelativeTargetSpeed');
       return () => true;
@@ -1188,10 +1251,12 @@ export class OscExecutor {
       vTarget: v1,
       param: 0,
       paramTarget,
+      ...(dim === 'rate' && shape !== 'step' && value > 0 ? { rate: value } : {}),
       scale,
       done: false,
     };
     st.speed = sp;
+    if (this.tS === 0) this.startedSpeeds.push({ st, sp });
     if (st.profile) st.profile.done = true;
     if (st.sync) st.sync.done = true;
     if (st.keepGap) st.keepGap.done = true;
@@ -1216,8 +1281,7 @@ export class OscExecutor {
     const tgt = kid(lc, 'LaneChangeTarget') ?? {};
     const rel = kid(tgt, 'RelativeTargetLane');
     const abs = kid(tgt, 'AbsoluteTargetLane');
-    const fromD = st.dM;
-    let toD = fromD;
+    let toD = st.dM;
     const here = this.map.locate(st.x, st.y, st.headingRad, 5);
     const targetOffset = num(lc, 'targetLaneOffset', path, 0);
     let targetLane: string | undefined;
@@ -1242,6 +1306,39 @@ export class OscExecutor {
       if (d !== undefined) toD = d + targetOffset;
       else this.note(`${path}/LaneChangeTarget/AbsoluteTargetLane`, `lane ${want} not found`);
     }
+    let fromD = st.dM;
+    let centre0 = toD - targetOffset;
+    // esmini's LatLaneChangeAction moves the entity on the target lane (its internal position is
+    // there from the start), its offset from that lane's centre going to the target offset: the
+    // entity follows the target lane's successors, e.g. into an exit where the lane splits off
+    // (lane_change_road_split.xosc). The path is laid along the target lane from here.
+    // A target lane running against the entity's way (overtaking on the oncoming lane) keeps the
+    // path: the entity goes on the way it faces.
+    const tl = targetLane && st.pathLanes.length > 0 ? this.map.lane(targetLane) : undefined;
+    const at = tl ? Math.min(Math.max(tl.line.project(st.x, st.y).sM, 0), tl.line.length) : 0;
+    const alongTarget = tl !== undefined && Math.cos(tl.line.headingAt(at) - st.path.headingAt(st.sM)) > 0;
+    if (targetLane && tl && alongTarget) {
+      const c = tl.line.toCartesian(at, 0);
+      const route = st.routeLanes?.includes(targetLane) ? st.routeLanes : [targetLane];
+      const p = this.buildPath(c.x, c.y, c.headingRad, route);
+      // While the target lane runs beside the entity's path the change stays an offset on that
+      // path (its drift followed step by step, measured across the road as esmini's offset is);
+      // where, within the change's length, the target lane leads elsewhere (a split), the entity
+      // goes on along the target lane.
+      const changeM =
+        Math.max(st.speedMps, 1) * Math.max(num(dyn, 'value', `${path}/LaneChangeActionDynamics`, 3), 1) + 10;
+      if (p.lanes[0] === targetLane && !this.besidePath(p.lanes, p.sM, changeM, st.pathLanes)) {
+        const on = p.path.project(st.x, st.y, undefined, Math.max(p.sM - 20, 0), p.sM + 20);
+        st.path = p.path;
+        st.pathLanes = p.lanes;
+        st.deadEnd = p.deadEnd ?? false;
+        st.sM = on.sM;
+        st.dM = on.dM;
+        fromD = on.dM;
+        toD = targetOffset;
+        centre0 = 0;
+      }
+    }
     const shape = attr(dyn, 'dynamicsShape') ?? 'cubic';
     const dim = attr(dyn, 'dynamicsDimension') ?? 'time';
     const value = num(dyn, 'value', `${path}/LaneChangeActionDynamics`, 3);
@@ -1257,7 +1354,7 @@ export class OscExecutor {
       shape,
       done: false,
       order: this.actionOrder,
-      ...(targetLane ? { laneId: targetLane, centre0: toD - targetOffset } : {}),
+      ...(targetLane ? { laneId: targetLane, centre0 } : {}),
     };
     st.lateral = l;
     if (st.latDist) st.latDist.done = true;
@@ -1362,6 +1459,34 @@ export class OscExecutor {
       }
     }
     return { x: ref.x - valueM * Math.sin(ref.headingRad), y: ref.y + valueM * Math.cos(ref.headingRad) };
+  }
+
+  /**
+   * Whether the lanes `lanes` (from arc length `fromS` on the first, for `aheadM`) each run beside
+   * one of `pathLanes`: a left or right neighbour, a few lanes across at most.
+   */
+  private besidePath(
+    lanes: readonly string[],
+    fromS: number,
+    aheadM: number,
+    pathLanes: readonly string[],
+  ): boolean {
+    const onPath = new Set(pathLanes);
+    let len = -fromS;
+    for (const id of lanes) {
+      if (len > aheadM) break;
+      let beside = false;
+      for (const side of ['left', 'right'] as const) {
+        let cur = this.map.lane(id)?.data[side]?.laneId;
+        for (let k = 0; cur && k < 6 && !beside; k++) {
+          if (onPath.has(cur)) beside = true;
+          cur = this.map.lane(cur)?.data[side]?.laneId;
+        }
+      }
+      if (!beside) return false;
+      len += this.map.lane(id)?.line.length ?? 0;
+    }
+    return true;
   }
 
   private laneCentreD(
@@ -1576,6 +1701,7 @@ export class OscExecutor {
           const gp = `${ap}/ManeuverGroup[${gi}]`;
           const ge = this.element('ManeuverGroup', mg, gp, ae);
           ge.actors = kids(kid(mg, 'Actors'), 'EntityRef').map((r) => attr(r, 'entityRef') ?? '');
+          ge.maxExecutions = Number(attr(mg, 'maximumExecutionCount') ?? 1);
           const mans = [...kids(mg, 'Maneuver')];
           kids(mg, 'CatalogReference').forEach((ref, ri) => {
             const m = this.catalogManeuver?.(ref, `${gp}/CatalogReference[${ri}]`);
@@ -1637,11 +1763,15 @@ export class OscExecutor {
       const st = this.states.get(name);
       if (st && !inInit.has(name)) st.active = false;
     }
+    // Init actions come before the storyboard's in esmini's step order, in their (reordered) order.
+    let initIndex = 0;
     for (const { who, action, path } of initActionOrder(actions)) {
+      this.actionOrder = INIT_ORDER_BASE + initIndex++;
       const done = this.privateAction(who, action, path);
       const type = Object.keys(action).find((k) => k !== '$') ?? 'Action';
       if (done) this.initActions.push({ name: `Init ${who} ${type}`, done, logged: false });
     }
+    this.actionOrder = -1;
     kids(actions, 'GlobalAction').forEach((g, i) => {
       this.globalAction(g, `/OpenSCENARIO/Storyboard/Init/Actions/GlobalAction[${i}]`);
     });
@@ -2199,10 +2329,18 @@ export class OscExecutor {
         this.actionOrder = order;
         const pa = kid(e.node, 'PrivateAction');
         if (pa) {
+          const started: { done: boolean }[] = [];
           for (const a of this.actorsOf(e)) {
+            const st = this.states.get(a);
+            const before = st ? motionsOf(st) : [];
             const done = this.privateAction(a, pa, `${e.path}/PrivateAction`);
             if (done) checks.push(done);
+            if (st) for (const m of motionsOf(st)) if (!before.includes(m)) started.push(m);
           }
+          if (started.length > 0)
+            e.onStop = () => {
+              for (const m of started) m.done = true;
+            };
         } else if (kid(e.node, 'GlobalAction')) {
           this.globalAction(kid(e.node, 'GlobalAction')!, `${e.path}/GlobalAction`);
         } else {
@@ -2225,6 +2363,13 @@ export class OscExecutor {
 
   private complete(e: Element, stopped = false): void {
     e.changedS = this.tS;
+    if (stopped) {
+      // esmini's StoryBoardElement::Stop stops the running children first; a stopped action is
+      // no longer stepped: a speed transition cut short keeps the speed it reached, a lane change
+      // the offset (highway_exit.xosc: the overwriting lane-change event stops the slowdown).
+      for (const c of e.children) if (c.status === 'running') this.complete(c, true);
+      e.onStop?.();
+    }
     if (e.kind === 'Event' && !stopped && e.executions < e.maxExecutions) {
       // Restart (maximumExecutionCount > 1): back to standby, its trigger evaluated afresh.
       e.status = 'standby';
@@ -2232,6 +2377,24 @@ export class OscExecutor {
       this.log.push({ tS: this.tS, kind: 'element_end_to_standby_time', name: e.name });
       for (const a of e.children) a.status = 'standby';
       this.resetTrigger(e.start);
+      return;
+    }
+    if (e.kind === 'ManeuverGroup' && !stopped && e.executions < e.maxExecutions) {
+      // esmini's StoryBoardElement::End: a maneuver group that may run again goes back to standby
+      // with its maneuvers, events and actions reset (triggers evaluated afresh, event execution
+      // counts from zero); having no start trigger it starts again at the next step.
+      e.status = 'standby';
+      this.log.push({ tS: this.tS, kind: 'element_end_to_standby_time', name: e.name });
+      const reset = (x: Element): void => {
+        for (const c of x.children) {
+          c.status = 'standby';
+          c.executions = 0;
+          c.changedS = this.tS;
+          this.resetTrigger(c.start);
+          reset(c);
+        }
+      };
+      reset(e);
       return;
     }
     e.status = 'complete';
@@ -2319,7 +2482,19 @@ export class OscExecutor {
     // reference was at the start of the step.
     const startPose = new Map<EntityState, PlanePose>();
     for (const st of this.states.values()) startPose.set(st, { x: st.x, y: st.y, headingRad: st.headingRad });
-    for (const st of this.states.values()) {
+    // esmini steps every action in storyboard order (Init's first) before it moves the entities:
+    // a relative speed target reads its reference's speed as stepped before it in that order.
+    // Entities whose speed action is running go in that order, the others after them.
+    const stepOrder = this.stepOrder;
+    stepOrder.length = 0;
+    for (const st of this.states.values()) stepOrder.push(st);
+    const key = (st: EntityState): number => (st.speed && !st.speed.done ? st.speed.order : Infinity);
+    stepOrder.sort((a, b) => {
+      const ka = key(a);
+      const kb = key(b);
+      return ka === kb ? 0 : ka < kb ? -1 : 1;
+    });
+    for (const st of stepOrder) {
       moved.add(st);
       if (st.entity.kind === 'static' || st.towedBy || !st.active || this.external.has(st.entity.name)) {
         continue;
@@ -2390,7 +2565,11 @@ export class OscExecutor {
         const dMax = perf?.maxDecelMps2 ?? Infinity;
         const vMax = perf?.maxSpeedMps ?? Infinity;
         const clampV = (v: number): number => Math.min(Math.max(v, -vMax), vMax);
-        if (sp.relative) sp.vTarget = sp.target();
+        if (sp.relative) {
+          sp.vTarget = sp.target();
+          if (sp.rate !== undefined)
+            sp.paramTarget = (peakFactor(sp.shape) * Math.abs(sp.vTarget - sp.v0)) / sp.rate;
+        }
         let vNew: number;
         if (sp.paramTarget > 0 && sp.param > sp.paramTarget - 1e-6) {
           const acc = Math.min(Math.max((sp.target() - st.speedMps) / dtS, -dMax), aMax);
@@ -2556,7 +2735,7 @@ export class OscExecutor {
       // runs out of it, from the lane centre where it is (d stays relative to the same lane).
       if (!st.deadEnd && this.map.lanes.length > 0 && st.path.length - st.sM < PATH_EXTEND_M && st.placed) {
         const c = st.path.toCartesian(st.sM, 0, pose);
-        const p = this.buildPath(c.x, c.y, c.headingRad);
+        const p = this.buildPath(c.x, c.y, c.headingRad, undefined, st.routeLanes !== undefined);
         if (p.path.length - p.sM > st.path.length - st.sM + 1) {
           st.path = p.path;
           st.pathLanes = p.lanes;
@@ -2787,6 +2966,23 @@ export class OscExecutor {
   }
 
   /**
+   * esmini's player runs its first frame with a zero step (Frame(0.0)): the actions Init and the
+   * events of t = 0 started are stepped once with dt = 0, in the order they started. Of the speed
+   * actions only a continuous relative target reached in one go (a step, or an empty range) changes
+   * there: LongSpeedAction::Step sets it again to its reference's speed as it is now, after every
+   * start (init_actions_reorder.xosc's three cars, each 10 km/h faster than the next in a ring,
+   * start one lap of the ring faster than their Starts left them).
+   */
+  private zeroStep(): void {
+    for (const { st, sp } of this.startedSpeeds) {
+      if (st.speed !== sp || sp.done || !sp.continuous || sp.paramTarget >= 1e-9) continue;
+      sp.vTarget = sp.target();
+      st.speedMps = sp.vTarget;
+    }
+    this.startedSpeeds.length = 0;
+  }
+
+  /**
    * Runs until the storyboard StopTrigger fires (but at least `minDurationS`, so a closed-loop run
    * of that length has tracks) or `maxDurationS`: `begin`, `frame` until it returns false, `finish`.
    */
@@ -2837,6 +3033,9 @@ export class OscExecutor {
     }
     if (r.endS !== this.tS) this.stepStoryboard();
     if (k === 0) {
+      this.zeroStep();
+      // esmini's zero-length first frame pulls the trailers too (at their tow vehicle's speed).
+      this.pullTrailers();
       this.alignToRearAxle();
       this.record();
     }
@@ -2895,6 +3094,13 @@ export class OscExecutor {
     st.sM = f.sM;
     st.dM = f.dM;
   }
+}
+
+/** The motions in progress on an entity that an action starts (each ends when marked done). */
+function motionsOf(st: EntityState): { done: boolean }[] {
+  const out: { done: boolean }[] = [];
+  for (const m of [st.speed, st.profile, st.keepGap, st.sync, st.lateral, st.latDist]) if (m) out.push(m);
+  return out;
 }
 
 /**
