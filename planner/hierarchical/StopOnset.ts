@@ -11,6 +11,14 @@
  */
 
 /**
+ * The executor's stop law aims this far short of a stop point: its stop margin (0.3 m) and 0.2 s of
+ * travel (controller/ `ClassicalController` `targetSpeed`). The built-up stop aims there too, so that
+ * the stop point, commanded again once the braking has built up, asks for the braking already held.
+ */
+export const EXECUTOR_STOP_SHORT_M = 0.3;
+export const EXECUTOR_STOP_SHORT_S = 0.2;
+
+/**
  * Distance to rest, m, from speed `vMps` braking at `brakingMps2` (≥ 0) now, the braking grown at
  * `jerkMps3` to `targetMps2` and held (no release at the end: the executor's release near a
  * standstill only shortens the last few centimetres' braking).
