@@ -7,14 +7,7 @@ import { RoadMap } from '../../../core/map/RoadMap.ts';
 import { evaluateRun } from '../../../sim/metrics/index.ts';
 import { createDriver, runDriver } from '../../../stack/index.ts';
 import { CommonRoadParamsSchema } from './CommonRoadParams.ts';
-import { road } from '../../builtin/maps.ts';
-import {
-  egoRecording,
-  followSuccessors,
-  recordedExpert,
-  roadClassOf,
-  unpostedAdvisory,
-} from './importCommonRoad.ts';
+import { egoRecording, recordedExpert, roadClassOf, unpostedAdvisory } from './importCommonRoad.ts';
 import { importCommonRoad } from './index.ts';
 
 const data = (f: string) => fileURLToPath(new URL(`../../../data/commonroad/${f}`, import.meta.url));
@@ -442,44 +435,5 @@ describe('importCommonRoad: the speed to drive at where no limit is posted', () 
     expect(roadClassOf(['country'])).toBe('rural');
     expect(roadClassOf(['urban', 'interstate'])).toBe('urban');
     expect(roadClassOf(['intersection', 'critical'])).toBeUndefined();
-  });
-});
-
-describe('followSuccessors (the route of a goal with a time only)', () => {
-  // Lane A runs x 0→50 at y = 0. Its successors, in file order: U, a U-turn (half circle of
-  // radius 5 m back to y = 10, heading π at its end), then S, straight on x 50→100.
-  const l0 = road({ lanes: 1, lengthM: 50 }).lanes[0]!;
-  const arc = Array.from({ length: 13 }, (_, i) => {
-    const t = -Math.PI / 2 + (Math.PI * i) / 12;
-    return { x: 50 + 5 * Math.cos(t), y: 5 + 5 * Math.sin(t) };
-  });
-  const straight = [50, 60, 70, 80, 90, 100].map((x) => ({ x, y: 0 }));
-  const lane = (id: string, centerline: { x: number; y: number }[], successors: string[]) => {
-    const { left: _l, right: _r, ...rest } = l0;
-    return { ...rest, id, centerline, successors, predecessors: id === 'A' ? [] : ['A'] };
-  };
-  const map = new RoadMap({
-    ...road({ lanes: 1, lengthM: 50 }),
-    lanes: [
-      lane('A', l0.centerline, ['U', 'S']),
-      lane('U', arc, []),
-      lane('S', straight, []),
-    ],
-  });
-
-  it('keeps straight on at a fork rather than taking the first successor written', () => {
-    expect(followSuccessors(map, 'A', 300)).toEqual(['A', 'S']);
-  });
-
-  it('takes the only successor there is, however it turns', () => {
-    const uOnly = new RoadMap({
-      ...road({ lanes: 1, lengthM: 50 }),
-      lanes: [lane('A', l0.centerline, ['U']), lane('U', arc, [])],
-    });
-    expect(followSuccessors(uOnly, 'A', 300)).toEqual(['A', 'U']);
-  });
-
-  it('stops once the route is long enough', () => {
-    expect(followSuccessors(map, 'A', 40)).toEqual(['A']);
   });
 });

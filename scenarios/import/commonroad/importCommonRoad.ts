@@ -14,7 +14,6 @@
  */
 import {
   type AgentAttributes,
-  angleDiff,
   type AgentKind,
   fail,
   kmhToMps,
@@ -750,43 +749,17 @@ function readAgents(
   return { agents, lastS };
 }
 
-/**
- * Lane ids from `from` for at least `minM` metres, taking at each fork the successor that turns
- * least (heading change from its start to its end; the first of equals), as a driver with no
- * destination keeps straight on. A goal with a time only (31 of 67 files of the wild set of
- * 2026-12-05) leaves the route to us: the file's first successor, taken before, is whatever
- * order the lanelets were written in — a U-turn connector right ahead on reach
- * BEL_Aarschot-3_1_T-1, whose hairpin then capped the ego at 2 m/s from the start.
- */
-export function followSuccessors(map: RoadMap, from: string, minM: number): string[] {
+/** Lane ids from `from` following first successors for at least `minM` metres. */
+function followSuccessors(map: RoadMap, from: string, minM: number): string[] {
   const ids = [from];
   let len = map.mustLane(from).line.length;
   while (len < minM) {
-    const next = leastTurning(
-      map,
-      map.mustLane(ids[ids.length - 1]!).data.successors.filter((s) => !ids.includes(s)),
-    );
+    const next = map.mustLane(ids[ids.length - 1]!).data.successors.find((s) => !ids.includes(s));
     if (!next) break;
     ids.push(next);
     len += map.mustLane(next).line.length;
   }
   return ids;
-}
-
-/** Of `ids`, the lane whose heading changes least from its start to its end (the first of equals). */
-function leastTurning(map: RoadMap, ids: ReadonlyArray<string>): string | undefined {
-  let best: string | undefined;
-  let bestTurn = Number.POSITIVE_INFINITY;
-  for (const id of ids) {
-    const l = map.lane(id);
-    if (!l) continue;
-    const turn = Math.abs(angleDiff(l.line.headingAt(l.line.length), l.line.headingAt(0)));
-    if (turn < bestTurn - 1e-6) {
-      bestTurn = turn;
-      best = id;
-    }
-  }
-  return best;
 }
 
 function nearestLane(map: RoadMap, p: Vec2, headingRad: number): string {
