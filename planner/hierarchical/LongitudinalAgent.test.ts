@@ -268,6 +268,10 @@ describe('longitudinal agent (rules)', () => {
     expect(marginStopM({ ...lead, hardGapM: 1 }, 1.7, PARAMS)).toBe(1);
     expect(marginStopM({ ...lead, gapM: 2.5 }, 1.7, PARAMS)).toBe(2.5);
     expect(marginStopM({ ...lead, hardGapM: undefined }, 1.7, PARAMS)).toBe(0);
+    // at speed, a point that braking at 3 m/s² held from now still makes is kept (10.4² / (2 · 25.3)
+    // = 2.14 m/s²), though a stop built up from no braking would need 25.5 m (shared-ten
+    // ARG_Carcarana-4_5_T-1: a stop crept 2 m into the margin, to the conflict itself)
+    expect(marginStopM({ ...lead, gapM: 25.3, hardGapM: 27.3 }, 10.4, PARAMS)).toBe(25.3);
   });
 
   it('slows when passing a parked van that hides the sidewalk', () => {

@@ -39,9 +39,9 @@ interface VirtualLead {
 
 /**
  * Where a stop for `l` aims, m ahead of the front bumper: its point, or — where braking at
- * `comfortDecelMps2` (built up at `stopOnsetJerkMps3`, from no braking) no longer stops there but
- * still stops short of the conflict the point keeps a margin to (`hardGapM`) — as far into that
- * margin as the comfortable stop needs, the executor's own short-stop included. The margin is room
+ * `comfortDecelMps2` no longer stops there but still stops short of the conflict the point keeps a
+ * margin to (`hardGapM`) — as far into that margin as the comfortable stop (built up at
+ * `stopOnsetJerkMps3` from no braking) needs, the executor's own short-stop included. The margin is room
  * to spare, not the conflict: the ego that has rolled into it at a walking pace (a yield decided
  * late, a stop point held while the crossing car slid along) was stopped at the maximum braking
  * (6 m/s²) for a car that would get there seconds later, and nuPlan's comfort failed for the whole
@@ -52,6 +52,9 @@ export function marginStopM(l: VirtualLead, v: number, p: HierarchicalParams): n
   const d = l.gapM;
   const b = p.comfortDecelMps2;
   if (l.hardGapM === undefined || !(l.hardGapM > d) || !(v > 0) || !(b > 0)) return d;
+  // a point the comfortable braking, held from now, still makes is kept (an approach from speed, already
+  // braking: the built-up stop's room below assumes none yet and would creep into the margin)
+  if ((v * v) / (2 * Math.max(d, 0.1)) <= b) return d;
   const comfortM =
     (p.stopOnsetJerkMps3 > 0 ? rampedStopDistanceM(v, 0, b, p.stopOnsetJerkMps3) : (v * v) / (2 * b)) +
     EXECUTOR_STOP_SHORT_M +
