@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadScenario } from './loadScenario.ts';
 
@@ -18,5 +21,37 @@ describe('loadScenario with imported references', () => {
   it('asks for the route id of a carla: reference', () => {
     const r = loadScenario(`carla:${ROUTES}`);
     expect(r.ok ? '' : r.error.message).toMatch(/#<routeId>/);
+  });
+});
+
+describe('loadScenario on .xml files that are no scenario', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'edgeplan-xml-'));
+  const write = (name: string, text: string): string => {
+    const p = join(dir, name);
+    writeFileSync(p, text);
+    return p;
+  };
+
+  it('names a Git LFS pointer as one (the XML was never fetched)', () => {
+    const p = write(
+      'lfs.xml',
+      'version https://git-lfs.github.com/spec/v1\noid sha256:13885c4eea263ec1907b5cd068ccef125dc84d8a694f7d8d211900346b4e3a2c\nsize 490612\n',
+    );
+    const r = loadScenario(p);
+    expect(r.ok ? '' : r.error.message).toMatch(/Git LFS pointer/);
+  });
+
+  it('names a CommonRoad solution file as one', () => {
+    const p = write(
+      'solution.xml',
+      '<?xml version="1.0" ?>\n<CommonRoadSolution benchmark_id="KS2:SM1:ZAM_X-1_1_T-1:2020a"><ksTrajectory planningProblem="1"></ksTrajectory></CommonRoadSolution>\n',
+    );
+    const r = loadScenario(p);
+    expect(r.ok ? '' : r.error.message).toMatch(/CommonRoad solution/);
+  });
+
+  it('still reports an unknown root element by name', () => {
+    const r = loadScenario(write('other.xml', '<?xml version="1.0"?>\n<somethingElse/>\n'));
+    expect(r.ok ? '' : r.error.message).toMatch(/<somethingElse>/);
   });
 });

@@ -19,7 +19,6 @@ import type {
   PlannerContext,
   PlanRequest,
 } from '../../core/planning/index.ts';
-import { STOP_POINT_MARGIN_M } from '../../core/vehicle/index.ts';
 import {
   type LateralDecision,
   LateralDecisionSchema,
@@ -64,7 +63,7 @@ import {
   reflect,
 } from './Reflection.ts';
 import { analyseScene } from './SceneAnalyst.ts';
-import { rampedStopDecelMps2 } from './StopOnset.ts';
+import { EXECUTOR_STOP_SHORT_M, EXECUTOR_STOP_SHORT_S, rampedStopDecelMps2 } from './StopOnset.ts';
 import { matchTips, nudgedParams, sceneFeatures, type TipMatch, TipsFileSchema, tipsText } from './Tips.ts';
 import { type AgentMotion, buildWorldView, type WorldView } from './WorldView.ts';
 
@@ -630,13 +629,6 @@ function compose(
   return cmd;
 }
 
-/**
- * The executor's stop law aims this far short of a stop point: its stop margin (`STOP_POINT_MARGIN_M`,
- * 0.3 m) and 0.2 s of travel (controller/ `ClassicalController` `targetSpeed`). The built-up stop aims
- * there too, so that the stop point, commanded again once the braking has built up, asks for the
- * braking already held.
- */
-const EXECUTOR_STOP_SHORT_S = 0.2;
 /** Braking this close to the built-up stop's is built up: the stop point takes over (m/s²). */
 const BUILT_UP_TOLERANCE_MPS2 = 0.2;
 
@@ -655,7 +647,7 @@ function builtUpStop(
   if (!(p.stopOnsetJerkMps3 > 0) || lon.stopDistanceM === null) return;
   const v = view.egoSpeedMps;
   const braking = Math.max(0, -(snap.ego.accelMps2 ?? 0));
-  const roomM = lon.stopDistanceM - STOP_POINT_MARGIN_M - EXECUTOR_STOP_SHORT_S * v;
+  const roomM = lon.stopDistanceM - EXECUTOR_STOP_SHORT_M - EXECUTOR_STOP_SHORT_S * v;
   const b = rampedStopDecelMps2(v, braking, roomM, p.stopOnsetJerkMps3, p.comfortDecelMps2);
   if (b === null || braking >= b - BUILT_UP_TOLERANCE_MPS2) return;
   delete cmd.stopAt;

@@ -5,6 +5,7 @@ import {
   cahAccelMps2,
   committedToPath,
   decideLongitudinal,
+  marginStopM,
   stepOutCapMps,
   timeAtBraking,
   timeToCover,
@@ -226,6 +227,51 @@ describe('longitudinal agent (rules)', () => {
     const d = decide(view({ egoSpeedMps: 7 }, { crossing }));
     expect(d.speed === 'STOP' || d.speed === 'DECELERATE').toBe(true);
     expect(d.reason).toMatch(/yield to vehicle onc/);
+  });
+
+  it('a yield decided inside the stop margin stops into the margin at a comfortable braking, never past the conflict', () => {
+    // 1.7 m/s, the crossing car's conflict 1.5 m ahead: the stop point (2 m short of it) is behind
+    // the bumper already. Before: "in 0.0 m" at the maximum braking (6 m/s²)
+    const crossing = (conflictM: number) => [
+      {
+        agentId: 'cr',
+        kind: 'vehicle' as const,
+        speedMps: 5,
+        distanceM: 20,
+        conflictM,
+        agentTimeS: 2.5,
+        egoTimeS: 1.2,
+      },
+    ];
+    const d = decide(view({ egoSpeedMps: 1.7 }, { crossing: crossing(1.5) }));
+    expect(d.reason).toMatch(/yield to vehicle cr/);
+    expect(d.speed).toBe('STOP');
+    expect(d.decelMps2!).toBeLessThanOrEqual(PARAMS.comfortDecelMps2);
+    expect(d.stopDistanceM!).toBeGreaterThan(0);
+    expect(d.stopDistanceM!).toBeLessThanOrEqual(1.5);
+    // 1.7² / (2 · 1.5) = 0.96 m/s² to the conflict itself
+    expect(d.decelMps2!).toBeCloseTo(0.963, 2);
+    // at the conflict itself there is no margin left to use: the hardest braking, as before
+    const at = decide(view({ egoSpeedMps: 1.7 }, { crossing: crossing(0.05) }));
+    expect(at.speed).toBe('STOP');
+    expect(at.decelMps2!).toBe(PARAMS.maxDecelMps2);
+    // …and a stop point the comfortable braking still makes is kept with its whole margin
+    const far = decide(view({ egoSpeedMps: 1.7 }, { crossing: crossing(6) }));
+    expect(far.stopDistanceM ?? 4).toBeCloseTo(4, 5);
+  });
+
+  it('the stop into the margin: as far in as the comfortable built-up stop needs, at most to the conflict', () => {
+    const lead = { gapM: 0, speedMps: 0, stop: true, why: '', hardGapM: 3 };
+    // from 1.7 m/s, braking built up at 3 m/s³ to 3 m/s² (1 s: 1.7 − 3/6 = 1.2 m, then 0.2 m/s left:
+    // 0.2² / 6 m), + the executor's 0.3 m + 0.2 s · 1.7 m/s
+    expect(marginStopM(lead, 1.7, PARAMS)).toBeCloseTo(1.2 + 0.04 / 6 + 0.3 + 0.34, 6);
+    expect(marginStopM({ ...lead, hardGapM: 1 }, 1.7, PARAMS)).toBe(1);
+    expect(marginStopM({ ...lead, gapM: 2.5 }, 1.7, PARAMS)).toBe(2.5);
+    expect(marginStopM({ ...lead, hardGapM: undefined }, 1.7, PARAMS)).toBe(0);
+    // at speed, a point that braking at 3 m/s² held from now still makes is kept (10.4² / (2 · 25.3)
+    // = 2.14 m/s²), though a stop built up from no braking would need 25.5 m (shared-ten
+    // ARG_Carcarana-4_5_T-1: a stop crept 2 m into the margin, to the conflict itself)
+    expect(marginStopM({ ...lead, gapM: 25.3, hardGapM: 27.3 }, 10.4, PARAMS)).toBe(25.3);
   });
 
   it('slows when passing a parked van that hides the sidewalk', () => {
@@ -555,6 +601,33 @@ describe('longitudinal agent (rules)', () => {
     expect(d.reason).toMatch(/yield to vehicle onc/);
     // entry 12 m minus the 2 m stop margin (the centreline conflict at 20 m would give 18 m)
     expect(yielded.get('onc')! - (v.egoSM + v.egoFrontM)).toBeCloseTo(10, 5);
+  });
+
+  it('already inside a crossing car path: clears it when out of it yieldBeforeS before the car gets there, else yields', () => {
+    // the ego at 1.7 m/s with its footprint in the strip the car sweeps (entry 0); the car 20 m from
+    // our path at 5 m/s (there in 4 s), its centre meeting our corridor 9 m ahead
+    const scene = (egoExitM: number, egoEntryM = 0) => {
+      const o = obj('onc', {
+        sM: 9,
+        dM: 6,
+        speedMps: 5,
+        alongMps: 0,
+        accelMps2: 0,
+        entry: { egoEntryM, agentToEntryM: 20, agentClearM: 30, egoExitM },
+      });
+      return decide(
+        view(
+          { egoSpeedMps: 1.7, objects: [o] },
+          { crossing: [oncoming({ conflictM: 9, agentTimeS: 4, speedMps: 5 })] },
+        ),
+      );
+    };
+    // out of its path in 4 m: ≈ 1.8 s, + 1 s ≤ 4 s
+    expect(scene(4).reason).not.toMatch(/yield to vehicle onc/);
+    // out of it in 12 m: ≈ 3.8 s, + 1 s > 4 s: the yield stands
+    expect(scene(12).reason).toMatch(/yield to vehicle onc/);
+    // not in its path yet: the gap acceptance as before (it gets there within yieldGapS of our clearing)
+    expect(scene(4, 1).reason).toMatch(/yield to vehicle onc/);
   });
 
   it('goes when the crossing car brakes to a stop short of our path, yields when it does not', () => {

@@ -11,6 +11,7 @@ import type { LongitudinalDecision, SceneAnalysis } from './AgentOutputs.ts';
 import type { HierarchicalParams } from './HierarchicalParams.ts';
 import { aimM, type LateralChoice } from './LateralAgent.ts';
 import { bandOf } from './SceneAnalyst.ts';
+import { EXECUTOR_STOP_SHORT_M, EXECUTOR_STOP_SHORT_S, rampedStopDistanceM } from './StopOnset.ts';
 import type { RouteObject, WorldView } from './WorldView.ts';
 
 /** A dead end (the route's end, where the road ends) is a stop point from this far, m (as a lane's end). */
@@ -28,6 +29,38 @@ interface VirtualLead {
   accelMps2?: number;
   /** A vehicle followed: its own acceleration, m/s² (the ACC model's heuristic reads it). */
   leadAccelMps2?: number;
+  /**
+   * A stop point kept short of a conflict by a margin (`stopMarginM`): the room to the conflict
+   * itself (where our footprint enters the agent's path), m. A stop the comfortable braking cannot
+   * make at the point may use the margin (`marginStopM`).
+   */
+  hardGapM?: number;
+}
+
+/**
+ * Where a stop for `l` aims, m ahead of the front bumper: its point, or — where braking at
+ * `comfortDecelMps2` no longer stops there but still stops short of the conflict the point keeps a
+ * margin to (`hardGapM`) — as far into that margin as the comfortable stop (built up at
+ * `stopOnsetJerkMps3` from no braking) needs, the executor's own short-stop included. The margin is room
+ * to spare, not the conflict: the ego that has rolled into it at a walking pace (a yield decided
+ * late, a stop point held while the crossing car slid along) was stopped at the maximum braking
+ * (6 m/s²) for a car that would get there seconds later, and nuPlan's comfort failed for the whole
+ * run (15 of 268 wild CommonRoad runs of 2026-12-05, e.g. reach DEU_Muehlhausen-11_1_T-1 at 1.7 m/s
+ * "in 0.0 m" of a car there in 4.3 s).
+ */
+export function marginStopM(l: VirtualLead, v: number, p: HierarchicalParams): number {
+  const d = l.gapM;
+  const b = p.comfortDecelMps2;
+  if (l.hardGapM === undefined || !(l.hardGapM > d) || !(v > 0) || !(b > 0)) return d;
+  // a point the comfortable braking, held from now, still makes is kept (an approach from speed, already
+  // braking: the built-up stop's room below assumes none yet and would creep into the margin)
+  if ((v * v) / (2 * Math.max(d, 0.1)) <= b) return d;
+  const comfortM =
+    (p.stopOnsetJerkMps3 > 0 ? rampedStopDistanceM(v, 0, b, p.stopOnsetJerkMps3) : (v * v) / (2 * b)) +
+    EXECUTOR_STOP_SHORT_M +
+    EXECUTOR_STOP_SHORT_S * v;
+  if (comfortM <= d) return d;
+  return Math.min(l.hardGapM, comfortM);
 }
 
 /**
@@ -422,6 +455,18 @@ export function decideLongitudinal(
     // …and so does one whose light turns it back before our path (it can stop there comfortably)
     if (!vru && o && stopsForSignal(o, p)) continue;
     if (!vru) windows.push({ inS: agentIn, outS: agentOut });
+    // already in its path (our footprint inside the strip its body sweeps) and out of it, by
+    // `yieldBeforeS`, before it gets there: a stop would leave us standing in its way when it
+    // comes — clearing its path is the yield. Stopped there at 6 m/s², "in 0.0 m" of the point
+    // (reach DEU_Muehlhausen-11_1_T-1: at 1.7 m/s, out of the path in 6 m, the car there in 4.3 s)
+    if (
+      !vru &&
+      o?.entry &&
+      o.entry.egoEntryM <= 0 &&
+      Number.isFinite(o.entry.egoExitM) &&
+      timeToCover(o.entry.egoExitM, v, vGo, aGo) + p.yieldBeforeS <= agentIn
+    )
+      continue;
     const kept = memory?.yieldTo.has(c.agentId) === true;
     // gap acceptance ahead of it: it gets there no sooner than `yieldGapS` after we have cleared
     // (never counting on it braking for us), or it has gone before we arrive
@@ -442,11 +487,14 @@ export function decideLongitudinal(
     if (o?.entry) stopS = Math.min(stopS, frontS + Math.max(0, o.entry.egoEntryM - margin));
     yielded?.set(c.agentId, stopS);
     const gapM = Math.max(0, stopS - frontS);
+    // the conflict itself: where our footprint enters its path (else where it meets our corridor)
+    const hardGapM = Math.max(gapM, Math.min(c.conflictM, o?.entry?.egoEntryM ?? Infinity));
     const lead: VirtualLead = {
       gapM,
       speedMps: 0,
       stop: true,
       why: `yield to ${c.kind} ${c.agentId} (it is there at ${agentIn.toFixed(1)} s, we clear at ${tClear.toFixed(1)} s${kept ? '; yielding since before' : ''})`,
+      ...(!vru && Number.isFinite(hardGapM) ? { hardGapM } : {}),
     };
     // a vehicle to yield to, with the stop point beyond the braking curve: hold the approach speed
     // (capped so that braking at `yieldBrakeMps2` still stops there) and decide again on the way —
@@ -589,7 +637,7 @@ export function decideLongitudinal(
   }
   const capNote = caps.length > 0 ? `; capped by ${caps.join(', ')}` : '';
   if (binding?.stop) {
-    const d = binding.gapM;
+    const d = marginStopM(binding, v, p);
     const need = (v * v) / (2 * Math.max(d, 0.1));
     // …or when the IDM speed one look-ahead on is (near) zero: a DECELERATE to 0 is executed as a
     // speed step, braking far harder than the stop needs
@@ -600,7 +648,7 @@ export function decideLongitudinal(
         targetSpeedMps: 0,
         decelMps2: clamp(Math.max(need, 0.5), 0.5, p.maxDecelMps2),
         stopDistanceM: d,
-        reason: `rule:stop — ${binding.why} in ${d.toFixed(1)} m${capNote}`,
+        reason: `rule:stop — ${binding.why} in ${d.toFixed(1)} m${d > binding.gapM ? ` (${(d - binding.gapM).toFixed(1)} m into its margin)` : ''}${capNote}`,
       };
     }
   }

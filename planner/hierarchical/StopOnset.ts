@@ -10,6 +10,17 @@
  * roll-out honour a point-free stop's onset), and re-decided every plan from the room then left.
  */
 
+import { STOP_POINT_MARGIN_M } from '../../core/vehicle/index.ts';
+
+/**
+ * The executor's stop law aims this far short of a stop point: its stop margin (core's
+ * `STOP_POINT_MARGIN_M`, 0.3 m, the controller's default) and 0.2 s of travel (controller/
+ * `ClassicalController` `targetSpeed`). The built-up stop aims there too, so that the stop point,
+ * commanded again once the braking has built up, asks for the braking already held.
+ */
+export const EXECUTOR_STOP_SHORT_M = STOP_POINT_MARGIN_M;
+export const EXECUTOR_STOP_SHORT_S = 0.2;
+
 /**
  * Distance to rest, m, from speed `vMps` braking at `brakingMps2` (≥ 0) now, the braking grown at
  * `jerkMps3` to `targetMps2` and held (no release at the end: the executor's release near a

@@ -45,11 +45,15 @@ export {
   importOpenScenario,
 };
 
-/** Sniffs the root element of an XML file (first 4 KiB). */
+/** A Git LFS pointer file (https://github.com/git-lfs/git-lfs/blob/main/docs/spec.md) starts so. */
+const LFS_POINTER_HEAD = 'version https://git-lfs.github.com/spec/';
+
+/** Sniffs the root element of an XML file (first 4 KiB); `lfs` when the file is a Git LFS pointer. */
 function xmlRoot(path: string): string | undefined {
   try {
     const head = readFileSync(path, { encoding: 'utf8' }).slice(0, 4096);
-    return /<([A-Za-z_][\w.-]*)[\s>]/.exec(
+    if (head.startsWith(LFS_POINTER_HEAD)) return LFS_POINTER;
+    return /<([A-Za-z_][\w.-]*)[\s/>]/.exec(
       head.replace(/<\?[^>]*\?>/g, '').replace(/<!--[\s\S]*?-->/g, ''),
     )?.[1];
   } catch {
@@ -72,6 +76,9 @@ function missingOrEmpty(path: string): Result<never> | undefined {
   return undefined;
 }
 
+/** xmlRoot's answer for a Git LFS pointer (no XML name can hold a space). */
+const LFS_POINTER = 'git lfs';
+
 export function importFile(path: string, opts: ImportOptions = {}): Result<ImportResult> {
   const ext = extname(path).toLowerCase();
   const absent = missingOrEmpty(path);
@@ -92,6 +99,18 @@ export function importFile(path: string, opts: ImportOptions = {}): Result<Impor
       if (root === 'commonRoad') return importCommonRoad(path, opts);
       if (root === 'OpenDRIVE') return importOpenDrive(path, opts);
       if (root === 'OpenSCENARIO') return importOpenScenario(path, opts);
+      if (root === LFS_POINTER)
+        return fail(
+          'UNSUPPORTED',
+          path,
+          'a Git LFS pointer, not the file itself (fetch the content: git lfs pull)',
+        );
+      if (root === 'CommonRoadSolution')
+        return fail(
+          'UNSUPPORTED',
+          path,
+          'a CommonRoad solution (a planned trajectory for a benchmark), not a scenario: run the scenario file it names',
+        );
       return fail('UNSUPPORTED', path, `unknown XML root element <${root ?? '?'}>`);
     }
     default:
