@@ -13,7 +13,7 @@
  * one, are junction lanelets too; junction lanelets that cross one another or share a predecessor or
  * a successor form one junction (union-find), named after its smallest member id: `junction:<id>`.
  */
-import type { Lane, RoadMapData } from '../../../core/index.ts';
+import { type Lane, polygonBounds, type RoadMapData } from '../../../core/index.ts';
 
 /** Crossings closer than this to a centreline's end are a merge's or a fork's touch, m. */
 const END_MARGIN_M = 1.0;
@@ -22,27 +22,6 @@ const MIN_CROSS_RAD = 0.17;
 
 /** Lane types whose crossings are traffic streams meeting (a walkway over a road is a crosswalk's business). */
 const VEHICLE_TYPES = new Set<string>(['driving', 'bus']);
-
-interface Box {
-  x0: number;
-  y0: number;
-  x1: number;
-  y1: number;
-}
-
-function boxOf(l: Lane): Box {
-  let x0 = Infinity;
-  let y0 = Infinity;
-  let x1 = -Infinity;
-  let y1 = -Infinity;
-  for (const p of l.centerline) {
-    x0 = Math.min(x0, p.x);
-    y0 = Math.min(y0, p.y);
-    x1 = Math.max(x1, p.x);
-    y1 = Math.max(y1, p.y);
-  }
-  return { x0, y0, x1, y1 };
-}
 
 /** Arc lengths at each centreline vertex, m. */
 function cumulative(l: Lane): number[] {
@@ -93,7 +72,7 @@ export function laneletJunctions(
 ): RoadMapData['junctions'] {
   const n = lanes.length;
   const index = new Map(lanes.map((l, i) => [l.id, i]));
-  const boxes = lanes.map(boxOf);
+  const boxes = lanes.map((l) => polygonBounds(l.centerline));
   const lengths = lanes.map(cumulative);
   const road = (l: Lane) => l.id.replace(/-rev$/, '');
   const related = (a: Lane, b: Lane) =>
@@ -123,7 +102,7 @@ export function laneletJunctions(
     const ba = boxes[i]!;
     for (let j = i + 1; j < n; j++) {
       const bb = boxes[j]!;
-      if (bb.x0 > ba.x1 || bb.x1 < ba.x0 || bb.y0 > ba.y1 || bb.y1 < ba.y0) continue;
+      if (bb.minX > ba.maxX || bb.maxX < ba.minX || bb.minY > ba.maxY || bb.maxY < ba.minY) continue;
       const b = lanes[j]!;
       if (!VEHICLE_TYPES.has(a.type ?? 'driving') || !VEHICLE_TYPES.has(b.type ?? 'driving')) continue;
       if (related(a, b) || !crosses(a, lengths[i]!, b, lengths[j]!)) continue;
