@@ -582,11 +582,21 @@ function tyreDemandMps2(cmd: MidLevelCommand, snapshot: WorldSnapshot, vehicle: 
  * lane's limit; a 2 m/s robot on a 4 m/s road), clamped to the top speed (`topSpeedClamp`); one
  * beyond it asks for what neither the road nor the vehicle allows — a planner out of its envelope
  * (a unit slip, a model making numbers up) — and is refused. Loops over the lanes only when the
- * target is above the top speed (never on the normal path).
+ * target is above the top speed (never on the normal path), once per map (`mapTopLimitMps`).
  */
 function speedEnvelopeMps(map: RoadMap, vehicle: VehicleParams): number {
-  let top = vehicle.maxSpeedMps;
-  for (const l of map.lanes) if (l.data.speedLimitMps > top) top = l.data.speedLimitMps;
+  return Math.max(vehicle.maxSpeedMps, mapTopLimitMps(map));
+}
+
+/** The highest speed limit of any lane of a map, m/s, computed once per map (maps are immutable). */
+const topLimitByMap = new WeakMap<RoadMap, number>();
+function mapTopLimitMps(map: RoadMap): number {
+  let top = topLimitByMap.get(map);
+  if (top === undefined) {
+    top = 0;
+    for (const l of map.lanes) if (l.data.speedLimitMps > top) top = l.data.speedLimitMps;
+    topLimitByMap.set(map, top);
+  }
   return top;
 }
 

@@ -15,6 +15,7 @@ import {
   type Lane,
   ok,
   Polyline,
+  polygonBounds,
   type Result,
   type RoadMapData,
   type StopLine,
@@ -368,16 +369,7 @@ function associateStops(
 ): StopLine[] {
   const infos = lanes.map((l) => {
     const line = new Polyline(l.centerline);
-    let minX = Infinity;
-    let minY = Infinity;
-    let maxX = -Infinity;
-    let maxY = -Infinity;
-    for (const p of l.centerline) {
-      minX = Math.min(minX, p.x);
-      maxX = Math.max(maxX, p.x);
-      minY = Math.min(minY, p.y);
-      maxY = Math.max(maxY, p.y);
-    }
+    const { minX, minY, maxX, maxY } = polygonBounds(l.centerline);
     const pad = l.widthM + 5;
     return { l, line, minX: minX - pad, minY: minY - pad, maxX: maxX + pad, maxY: maxY + pad };
   });
