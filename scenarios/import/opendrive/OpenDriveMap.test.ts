@@ -290,6 +290,24 @@ describe('OpenDRIVE errors', () => {
     }
   });
 
+  it('reads `0.000000+0` by its leading number as esmini and libOpenDRIVE do (strtod), and says so', () => {
+    // maliput's files write `s="0.000000+0"` (an exponent that lost its `e`)
+    const r = parseOpenDrive(
+      straightRoadXodr().replace('<geometry s="0" x="0"', '<geometry s="0.000000+0" x="0"'),
+      'maliput.xodr',
+    );
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    expect(r.value.warnings.join('\n')).toContain(
+      '/OpenDRIVE/road[id=7]/planView/geometry[0]@s: "0.000000+0" is not a number; read as 0',
+    );
+    const lane = r.value.map.lanes.find((l) => l.id.endsWith('_-1'));
+    expect(lane?.centerline[0]?.x).toBeCloseTo(0, 9);
+    // a value with no leading number is still refused (above); strict readers elsewhere stay strict
+    const strict = parseOpenDrive(straightRoadXodr(), 'plain.xodr');
+    expect(strict.ok && strict.value.warnings.some((w) => w.includes('leading number'))).toBe(false);
+  });
+
   it('reports a truncated file as one parse error with its position', () => {
     const text = straightRoadXodr();
     const r = parseOpenDrive(text.slice(0, text.length / 2), 'cut.xodr');

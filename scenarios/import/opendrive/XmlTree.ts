@@ -91,6 +91,37 @@ export function childTags(n: XNode): string[] {
   return Object.keys(n).filter((k) => k !== '$' && k !== '#text');
 }
 
+/** The longest leading decimal number of `s`, as C's strtod reads it (`0.000000+0` → 0); undefined when none. */
+const NUMBER_PREFIX = /^\s*[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?/;
+export function numberPrefix(s: string): number | undefined {
+  const m = NUMBER_PREFIX.exec(s);
+  if (!m) return undefined;
+  const v = Number(m[0]);
+  return Number.isFinite(v) ? v : undefined;
+}
+
+/**
+ * Where a number with trailing characters is read by its leading number (as the reference readers
+ * do), the notes of such reads; set only while a lenient reader runs (`readNumbersLeniently`).
+ */
+let lenientNotes: string[] | undefined;
+
+/**
+ * Runs `body` with numeric attributes read the way esmini and libOpenDRIVE read them: by their
+ * longest leading number (C's `strtod` / pugixml's `as_double`), so `0.000000+0` — a writer that
+ * dropped the `e` of an exponent — is 0, not a refused map. Each such read is noted in `notes`
+ * (the importer's warnings), never silent. A value with no leading number is still refused.
+ */
+export function readNumbersLeniently<T>(notes: string[], body: () => T): T {
+  const outer = lenientNotes;
+  lenientNotes = notes;
+  try {
+    return body();
+  } finally {
+    lenientNotes = outer;
+  }
+}
+
 /** A numeric attribute; `def` when absent; throws ImportError naming the path when not a number. */
 export function num(n: XNode, name: string, path: string, def?: number): number {
   const s = n.$?.[name];
@@ -99,8 +130,14 @@ export function num(n: XNode, name: string, path: string, def?: number): number 
     throw new ImportError(`${path}@${name}`, 'missing required numeric attribute');
   }
   const v = Number(s);
-  if (!Number.isFinite(v)) throw new ImportError(`${path}@${name}`, `"${s}" is not a finite number`);
-  return v;
+  if (Number.isFinite(v)) return v;
+  const prefix = lenientNotes ? numberPrefix(s) : undefined;
+  if (prefix === undefined || !lenientNotes)
+    throw new ImportError(`${path}@${name}`, `"${s}" is not a finite number`);
+  lenientNotes.push(
+    `${path}@${name}: "${s.slice(0, 40)}" is not a number; read as ${prefix} (its leading number, as esmini and libOpenDRIVE read it)`,
+  );
+  return prefix;
 }
 
 /** A required string attribute. */

@@ -5,7 +5,7 @@ import { ok, type Result } from '../../../core/index.ts';
 import { readTextFile } from '../../../core/readTextFile.ts';
 import type { ImportOptions, ImportResult } from '../types.ts';
 import { buildOpenDrive, type OpenDriveOptions, type OpenDriveResult } from './OpenDriveMap.ts';
-import { guard, parseXml } from './XmlTree.ts';
+import { guard, parseXml, readNumbersLeniently } from './XmlTree.ts';
 
 export { fresnel } from './Fresnel.ts';
 export { type GeoOffset, type GeoReference, toProjectedFrame } from './GeoReference.ts';
@@ -25,7 +25,13 @@ export function parseOpenDrive(
   return guard(file, () => {
     const root = parseXml(text, file, 'OpenDRIVE');
     if (!root.ok) return root;
-    return ok(buildOpenDrive(root.value, basename(file, extname(file)), opts));
+    // numbers like `0.000000+0` read by their leading number, as esmini and libOpenDRIVE do, and noted
+    const notes: string[] = [];
+    const built = readNumbersLeniently(notes, () =>
+      buildOpenDrive(root.value, basename(file, extname(file)), opts),
+    );
+    if (notes.length > 0) built.warnings.unshift(...notes);
+    return ok(built);
   });
 }
 
