@@ -730,7 +730,7 @@ function quotesOnly(text: string, hit: string, refs: ReadonlyArray<string>): boo
 }
 
 /** Characters of each field read across the join between two fields (more than any phrase's window). */
-const SPLIT_JOIN_CHARS = 256;
+const SPLIT_JOIN_CHARS = 64;
 const field2 = (a: string, b: string): string => `${a} and ${b}`;
 
 /** How far `p` lies behind the ego's rear bumper along its heading, m (≤ 0: not behind it). */
