@@ -279,6 +279,19 @@ export const LaneSchema = z.object({
   junctionId: z.string().optional(),
   /** Id of the road this lane belongs to (imports keep their source ids here). */
   roadId: z.string().optional(),
+  /**
+   * The road's class where the source gives one (OpenDRIVE `<type>`: town / lowSpeed / pedestrian →
+   * town, rural, motorway; CommonRoad's lanelet types and scenario tags; Lanelet2's `location` /
+   * `subtype=highway`): rules that differ in and out of town read it (StVO §5(4)'s passing clearance).
+   * Absent: not known (the rules then go by the lane's limit).
+   */
+  roadClass: z.enum(['town', 'rural', 'motorway']).optional(),
+  /**
+   * The side traffic keeps to on this lane's road where the source says (OpenDRIVE `rule="LHT"` /
+   * `"RHT"`): where the minimal-risk stop finds its shoulder, which turn crosses the oncoming lanes.
+   * Absent: read from the lane's oncoming neighbour (on the right: left-hand traffic), else right.
+   */
+  drivingSide: z.enum(['LEFT', 'RIGHT']).optional(),
 });
 export type Lane = z.infer<typeof LaneSchema>;
 
@@ -434,6 +447,11 @@ export type RuleResult = z.infer<typeof RuleResultSchema>;
 export const MrmSchema = z.object({
   kind: z.enum(['COMFORT_STOP', 'EMERGENCY_STOP', 'SHOULDER_STOP']),
   decelMps2: positive(),
+  /**
+   * The side of the shoulder a SHOULDER_STOP pulls onto: the driving side's (left in left-hand
+   * traffic). Absent: right.
+   */
+  shoulderSide: z.enum(['LEFT', 'RIGHT']).optional(),
   /**
    * An in-lane shift the stop makes away from an encroaching vehicle, m from the lane's centre
    * (left +; as `MidLevelCommand.lateralOffsetM` on FOLLOW_LANE).

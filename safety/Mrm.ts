@@ -59,6 +59,8 @@ export interface MrmState {
   allowSinceS: number;
   /** The time the MRM started, s (NaN when normal). */
   startedAtS: number;
+  /** A SHOULDER_STOP's side (the VETO's `mrm.shoulderSide`; absent: right). */
+  shoulderSide?: 'LEFT' | 'RIGHT';
 }
 
 export interface MrmInput {
@@ -80,6 +82,8 @@ export interface MrmOutput {
    * stop the gate passes.
    */
   easeMps2: number[];
+  /** A SHOULDER_STOP's side (absent: right). */
+  shoulderSide?: 'LEFT' | 'RIGHT';
 }
 
 export const MRM_INITIAL: MrmState = {
@@ -104,7 +108,14 @@ export function mrmStep(
     const kind: MrmKind = req?.kind ?? 'COMFORT_STOP';
     const decel = req?.decelMps2 ?? params.comfortDecelMps2;
     if (s.mode === 'NORMAL' || s.mode === 'SUCCEEDED') {
-      s = { mode: 'OPERATING', kind, decelMps2: decel, allowSinceS: Number.NaN, startedAtS: input.tS };
+      s = {
+        mode: 'OPERATING',
+        kind,
+        decelMps2: decel,
+        allowSinceS: Number.NaN,
+        startedAtS: input.tS,
+        ...(kind === 'SHOULDER_STOP' && req?.shoulderSide ? { shoulderSide: req.shoulderSide } : {}),
+      };
     } else if (rank(kind) > rank(s.kind) || decel > s.decelMps2) {
       // escalate: a harder stop replaces a softer one, never the reverse
       s = { ...s, kind: rank(kind) >= rank(s.kind) ? kind : s.kind, decelMps2: Math.max(decel, s.decelMps2) };
@@ -145,7 +156,16 @@ export function mrmStep(
     : repaired
       ? [params.releaseBrakeMps2].filter((r) => r < s.decelMps2 - 1e-9)
       : [];
-  return { state: s, output: { active, kind: s.kind, decelMps2, easeMps2 } };
+  return {
+    state: s,
+    output: {
+      active,
+      kind: s.kind,
+      decelMps2,
+      easeMps2,
+      ...(s.shoulderSide ? { shoulderSide: s.shoulderSide } : {}),
+    },
+  };
 }
 
 /** What the MRM drives after one check: the stop (when in control), its rate and why. */
@@ -157,6 +177,8 @@ export interface MrmDrive {
   decelMps2: number;
   /** This check's in-lane move away from an encroaching vehicle, m (left +). */
   lateralOffsetM?: number;
+  /** A SHOULDER_STOP's side: it changes onto the left shoulder in left-hand traffic (absent: right). */
+  shoulderSide?: 'LEFT' | 'RIGHT';
   /**
    * Why: MRM_VETO (this check vetoed), MRM_EASED / MRM_EASE_REFUSED (an ALLOW in the release wait; the
    * gate passed or refused the eased stop), MRM_HOLD (otherwise in the wait), MRM_STANDSTILL (stopped,
@@ -167,7 +189,8 @@ export interface MrmDrive {
 
 /**
  * The minimal-risk stop as a command, from `base` (the checked command, or a template carrying the
- * times, horizon and rationale the caller wants): STOP in lane (a shoulder stop changes right), no
+ * times, horizon and rationale the caller wants): STOP in lane (a shoulder stop changes onto the
+ * shoulder: right, or left where `shoulderSide` says — left-hand traffic), no
  * stop point or target lane, and no braking onset. It carries the MRM's rate as its commanded
  * deceleration (the executor brakes at it down to the stop): a `base` that is the planner's command
  * must not lend the stop its own rate or jerk (review 8: a planner's DECELERATE at 0.3 m/s² with a
@@ -178,7 +201,12 @@ export function mrmStopCommand(base: MidLevelCommand, drive: MrmDrive): MidLevel
   const stop: MidLevelCommand = {
     ...base,
     speed: 'STOP',
-    path: drive.kind === 'SHOULDER_STOP' ? 'RIGHT_CHANGE' : 'FOLLOW_LANE',
+    path:
+      drive.kind !== 'SHOULDER_STOP'
+        ? 'FOLLOW_LANE'
+        : drive.shoulderSide === 'LEFT'
+          ? 'LEFT_CHANGE'
+          : 'RIGHT_CHANGE',
     targetSpeedMps: 0,
     source: `mrm:${drive.kind}`,
   };
@@ -230,6 +258,7 @@ export function mrmDrive(
     kind,
     decelMps2: Math.max(m.state.decelMps2, 0.1),
     ...lateral,
+    ...(kind === 'SHOULDER_STOP' && m.state.shoulderSide ? { shoulderSide: m.state.shoulderSide } : {}),
     reason:
       verdict.decision === 'VETO' ? 'MRM_VETO' : m.state.mode === 'SUCCEEDED' ? 'MRM_STANDSTILL' : 'MRM_HOLD',
   };

@@ -25,6 +25,7 @@ import {
 } from './AgentForecast.ts';
 import { canonicalJson, sha256Hex } from './canonicalJson.ts';
 import { checkControlStep } from './checkControlStep.ts';
+import { drivesOnLeft } from './drivingSide.ts';
 import { type EvasiveCandidate, evasiveCandidates } from './evasive.ts';
 import { LanePathCache, Rollout, rolloutCommand, rolloutToTrajectory, rolloutTrajectory } from './Rollout.ts';
 import { longitudinalOppositeDirection } from './rss.ts';
@@ -469,6 +470,7 @@ export function createSafetyGate(input: SafetyParamsInput = {}): SafetyGate {
   ): Verdict {
     const v = scene.snapshot.ego.speedMps;
     let kind: 'COMFORT_STOP' | 'EMERGENCY_STOP' | 'SHOULDER_STOP' = 'COMFORT_STOP';
+    let side: 'LEFT' | 'RIGHT' | undefined;
     let decel = params.comfortStopDecelMps2;
     let rearNote = '';
     if (critical) {
@@ -485,7 +487,10 @@ export function createSafetyGate(input: SafetyParamsInput = {}): SafetyGate {
       decel = Math.min(scene.vehicle.maxDecelMps2, Math.max(needFront, Math.min(desired, rear.maxDecelMps2)));
       if (rear.id && rear.maxDecelMps2 < desired)
         rearNote = ` (follower ${q(rear.id)} ${round(rear.gapM)} m behind limits it to ${round(rear.maxDecelMps2)} m/s²; the front conflict needs ${round(needFront)} m/s²)`;
-    } else if (shoulderRight(scene)) kind = 'SHOULDER_STOP';
+    } else {
+      side = shoulderSide(scene);
+      if (side) kind = 'SHOULDER_STOP';
+    }
     // a bend of the lane the roll-out takes above the lateral bound is taken by the stop too (it
     // follows the lane); where the stop would still be above the tyres' grip there (the tracker's
     // steering is clamped at the grip: the car runs wide), it brakes at the gentlest rate that is down
@@ -503,8 +508,12 @@ export function createSafetyGate(input: SafetyParamsInput = {}): SafetyGate {
     return {
       decision: 'VETO',
       rules,
-      mrm: { kind, decelMps2: round(decel, 3) },
-      explanation: `VETO: ${why} → minimal-risk manoeuvre ${kind} at ${round(decel)} m/s²${rearNote}`,
+      mrm: {
+        kind,
+        decelMps2: round(decel, 3),
+        ...(kind === 'SHOULDER_STOP' && side ? { shoulderSide: side } : {}),
+      },
+      explanation: `VETO: ${why} → minimal-risk manoeuvre ${kind}${kind === 'SHOULDER_STOP' ? ` (${side === 'LEFT' ? 'left' : 'right'} shoulder)` : ''} at ${round(decel)} m/s²${rearNote}`,
     };
   }
 
@@ -525,10 +534,19 @@ export function createSafetyGate(input: SafetyParamsInput = {}): SafetyGate {
     return need;
   }
 
-  function shoulderRight(scene: SafetyScene): boolean {
+  /**
+   * The side of the shoulder beside the ego's lane a comfortable stop pulls onto: the driving side's
+   * (`drivesOnLeft`: the map's `drivingSide`, else the oncoming lane linked on the right) — the right
+   * in right-hand traffic, the left in left-hand traffic (a stop on the right there is in the
+   * oncoming traffic's way, or in the overtaking lane); undefined when that side has no shoulder.
+   */
+  function shoulderSide(scene: SafetyScene): 'LEFT' | 'RIGHT' | undefined {
     const lane = scene.map.lane(rollout.startLaneId);
-    const r = lane?.data.right ? scene.map.lane(lane.data.right.laneId) : undefined;
-    return !!r && r.data.type === 'shoulder';
+    if (!lane) return undefined;
+    const left = drivesOnLeft(scene.map, lane.data.id);
+    const nb = left ? lane.data.left : lane.data.right;
+    const sh = nb && !nb.opposite ? scene.map.lane(nb.laneId) : undefined;
+    return sh?.data.type === 'shoulder' ? (left ? 'LEFT' : 'RIGHT') : undefined;
   }
 
   /**

@@ -48,11 +48,16 @@ export const SafetyParamsSchema = z.object({
   vruNearM: pos().default(1.0),
   vruNearSpeedMps: pos().default(2.8),
   /**
-   * Overtaking a cyclist or a pedestrian on the carriageway leaves at least this much between the bodies, m
-   * (StVO §5(4): 1.5 m in town, 2 m out of town; UK Highway Code rule 163: 1.5 m up to 30 mph;
-   * we take the town figure everywhere).
+   * Overtaking a cyclist or a pedestrian on the carriageway in town leaves at least this much between
+   * the bodies, m (StVO §5(4): 1.5 m in town; UK Highway Code rule 163: 1.5 m up to 30 mph).
    */
   cyclistPassClearanceM: pos().default(1.5),
+  /**
+   * The same out of town, m (StVO §5(4): 2 m; the Highway Code asks more room above 30 mph): where the
+   * lane the cyclist rides (else the ego's) is of a rural or motorway road (`Lane.roadClass`), or,
+   * where the map gives no class, its limit is above 50 km/h (`drivingSide.ts`, `outOfTown`).
+   */
+  cyclistPassClearanceOutOfTownM: pos().default(2.0),
   /** A child (subclass `child`) counts as in the path within this clearance, m (children dart out: our choice). */
   childNearM: pos().default(2.5),
   /**

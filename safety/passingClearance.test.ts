@@ -44,6 +44,35 @@ const scenes = new Map<string, Obj>([
   // a person walking the ego's way at the road's edge (no pavement there)
   ['walker.json', at(20, 11, [walker(45, -1.85)])],
 ]);
+// the same road out of town: every lane of a rural road (the map's `roadClass`), or of no class
+// given but a 70 km/h limit — the ego's lane widened to 5 m (5.6 m) so that a cyclist 2 m right of
+// its centre is 1.9 m (2.2 m) from the ego shifted 1.35 m (1.65 m) left
+const classed = (extra: Obj, widthM = 5): CutMap => ({
+  ...t02,
+  lanes: t02.lanes.map((l) => ({ ...l, ...extra, ...(l['id'] === '5_0_1' ? { widthM } : {}) })),
+});
+const rural = classed({ roadClass: 'rural' });
+const fast = classed({ speedLimitMps: 19.4 });
+const town = classed({ roadClass: 'town', speedLimitMps: 19.4 });
+const ruralWide = classed({ roadClass: 'rural' }, 5.6);
+const bikeOn = (m: CutMap, s: number, leftM: number): Obj => {
+  const [x, y, h] = on(m, '5_0_1', s, leftM);
+  return agent('c1', 'cyclist', x, y, h, 5, { L: 1.8, W: 0.6 }, { subclass: 'bicycle' });
+};
+for (const [name, m] of [
+  ['kerbTown17.json', t02],
+  ['kerbRural17.json', rural],
+  ['kerbFast17.json', fast],
+  ['kerbTownFast17.json', town],
+  ['kerbRural22.json', ruralWide],
+] as const)
+  scenes.set(
+    name,
+    onMap(m, egoAt(m, '5_0_1', 20, 11), west, {
+      signals: green,
+      agents: [bikeOn(m, 45, -2)],
+    }),
+  );
 const DIR = writeScenes('passclear', scenes);
 const rule = async (file: string, offsetM: number) =>
   (
@@ -71,5 +100,18 @@ describe('vru.passingClearance: a cyclist is overtaken with 1.5 m or not at all'
   });
   it('does not count a cyclist ridden at the ego’s speed (no overtake)', async () => {
     expect((await rule('sameSpeed.json', 0.85)).decision).toBe('ALLOW');
+  });
+  it('asks 2 m out of town (StVO §5(4)): the map’s road class, else a limit above 50 km/h', async () => {
+    const town17 = await rule('kerbTown17.json', 1.35);
+    expect(town17.decision).toBe('ALLOW');
+    const rural17 = await rule('kerbRural17.json', 1.35);
+    expect(rural17.decision).toBe('MODIFY');
+    expect(rural17.values['clearanceM']).toBeGreaterThan(1.5);
+    expect(rural17.values['needM']).toBe(2);
+    // no class given, 70 km/h posted: out of town; a town road posted at 70 km/h stays in town
+    expect((await rule('kerbFast17.json', 1.35)).decision).toBe('MODIFY');
+    expect((await rule('kerbTownFast17.json', 1.35)).decision).toBe('ALLOW');
+    // 2.2 m off on the rural road: enough
+    expect((await rule('kerbRural22.json', 1.65)).decision).toBe('ALLOW');
   });
 });

@@ -55,3 +55,42 @@ describe('a refused command in front of a red light', () => {
     expect(v.mrm!.decelMps2).toBeLessThan(2 * P.comfortStopDecelMps2);
   });
 });
+
+describe('a STOP whose stop point lies past a red line (red team 10 probe, red team 11)', () => {
+  // 27 m before the line at 8 m/s: a stop at the line needs 1.2 m/s²; the roll-out of a STOP at 3 m/s²
+  // stops short of the line (10.7 m) wherever its point is — the verdict goes by the point
+  const at8 = (distM: number) =>
+    scene({
+      map,
+      lane: 'A',
+      s: 300 - distM - 2.5,
+      speed: 8,
+      lights: [{ laneId: 'B', state: 'RED' }],
+      route: ['A', 'B', 'C'],
+    });
+  const stopAt = (x: number) => cmd({ speed: 'STOP', targetSpeedMps: 0, decelMps2: 3, stopAt: { x, y: 0 } });
+  it('repairs a stop point 10 m past the line to one before it', () => {
+    const v = gate.checkCommand(stopAt(310), at8(27));
+    expect(v.decision).toBe('MODIFY');
+    const red = v.rules.find((r) => r.rule === 'signal.redLight');
+    expect(red?.decision).toBe('MODIFY');
+    expect(red?.values['stopPointPastLineM']).toBeCloseTo(10, 0);
+    expect(v.modified?.speed).toBe('STOP');
+    expect(v.modified!.stopAt!.x).toBeLessThanOrEqual(300);
+  });
+  it('allows the same stop with its point at the line, or 5 m before it', () => {
+    expect(gate.checkCommand(stopAt(300), at8(27)).decision).toBe('ALLOW');
+    expect(gate.checkCommand(stopAt(295), at8(27)).decision).toBe('ALLOW');
+  });
+  it('allows a stop point past the line when the light is green', () => {
+    const green = scene({
+      map,
+      lane: 'A',
+      s: 300 - 27 - 2.5,
+      speed: 8,
+      lights: [{ laneId: 'B', state: 'GREEN' }],
+      route: ['A', 'B', 'C'],
+    });
+    expect(gate.checkCommand(stopAt(310), green).decision).toBe('ALLOW');
+  });
+});

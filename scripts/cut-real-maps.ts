@@ -1,7 +1,7 @@
 /**
  * Cuts the few lanes a red team's reviewer pairs need out of real maps (imported with the project's
  * importers) and writes them as inline RoadMap JSON to safety/testing/realMaps<set>/<name>.json:
- * set 5 (the default) and set 10 from /work/shared/scenarios, sets 8 and 9 from the held-out maps (Lanelet2,
+ * set 5 (the default), set 10 and set 11 from /work/shared/scenarios, sets 8 and 9 from the held-out maps (Lanelet2,
  * OpenDRIVE, CommonRoad repositories; not in the repo, licences in realMaps8/ and realMaps9/README.md). Lanes kept whole (imported points, widths, limits, the
  * `speedLimitPosted` flag), links to lanes not kept dropped, the kept lanes' stop lines, the
  * junctions they name and the crosswalks asked for. Run on purpose when a cut must change:
@@ -19,6 +19,11 @@ interface Cut {
   file: string;
   lanes: string[];
   crosswalks?: string[];
+  /**
+   * Long lanes kept only over an arc-length window [from, to] m (their imported points there, the
+   * link at a clipped end dropped): keeps a cut of a kilometre-long motorway under 100 KB.
+   */
+  clip?: Record<string, [number, number]>;
 }
 
 const CUTS: Cut[] = [
@@ -204,7 +209,80 @@ const CUTS10: Cut[] = [
   },
 ];
 
+/**
+ * Red team 11: maps in /work/shared/scenarios no earlier set used (licences in realMaps11/README.md):
+ * esmini's signalised town crossroads with sidewalks (Fabriksgatan), a Stockholm motorway whose
+ * third lane ends (Söderleden), a rural road (straight_500m_signs), the left-hand-traffic E6 (e6mini-lht)
+ * and a CommonRoad crossroads in Anglet.
+ */
+const CUTS11: Cut[] = [
+  {
+    // Fabriksgatan (town, 3.5 m lanes, 2 m sidewalks): the west arm 3_0_* with its signal stop lines
+    // 109–114 m along 3_0_-1, the north-east arm 2_0_*, the east arm 1_0_*, and the turns from the west
+    name: 'fab_crossroads',
+    file: 'esmini/resources/xodr/fabriksgatan_traffic_lights.xodr',
+    lanes: [
+      ...['3_0_-1', '3_0_1', '3_0_-3', '3_0_3', '11_0_-1', '12_0_-1', '13_0_-1', '11_0_-3'],
+      ...['0_0_-1', '0_0_1', '0_0_-3', '1_0_-1', '1_0_1', '2_0_1', '2_0_-1', '2_0_3', '2_0_-3'],
+      ...['5_0_-1', '6_0_-1', '7_0_-1', '14_0_-1', '15_0_-1', '16_0_-1', '8_0_-1', '9_0_-1', '10_0_-1'],
+    ],
+  },
+  {
+    // Söderleden (motorway): three eastbound lanes 0_0_-1..-3 (100 m), the third (3 m) ending into
+    // the second at the start of 0_1 (two lanes, 1374 m)
+    name: 'sod_lane_end',
+    file: 'esmini/resources/xodr/soderleden.xodr',
+    lanes: ['0_0_-1', '0_0_-2', '0_0_-3', '0_1_-1', '0_1_-2'],
+    clip: { '0_1_-1': [0, 400], '0_1_-2': [0, 400] },
+  },
+  {
+    // a straight rural road (`<type rural>` at its start), one 3.1 m lane each way, 500 m
+    name: 'rural_straight',
+    file: 'esmini/resources/xodr/straight_500m_signs.xodr',
+    lanes: ['1_0_1', '1_0_-1'],
+  },
+  {
+    // the E6 in left-hand traffic (rule="LHT"): three northbound lanes 0_0_2..4 (1.47 km)
+    name: 'e6_lht',
+    file: 'esmini/resources/xodr/e6mini-lht.xodr',
+    lanes: ['0_0_2', '0_0_3', '0_0_4'],
+    clip: { '0_0_2': [0, 500], '0_0_3': [0, 500], '0_0_4': [0, 500] },
+  },
+  {
+    // Anglet's crossroads (CommonRoad, one 3.5 m lane each way on four arms, twelve turns)
+    name: 'anglet_crossroads',
+    file: 'commonroad/FRA_Anglet-1_1_T-1.xml',
+    lanes: [
+      ...['86824', '85604', '86788', '85600', '86786', '85822', '86394', '86392', '86822', '85818'],
+      ...['86414', '86823', '86412', '86787', '86413', '86393', '85821', '85601', '85819', '85603'],
+    ],
+  },
+];
+
 const round = (v: number): number => Math.round(v * 1000) / 1000;
+
+/** Keeps lane `l`'s points (and widths) within arc length [from, to] in `out`; drops the links at a clipped end. */
+function clipLane(
+  out: Record<string, unknown>,
+  l: RoadMapData['lanes'][number],
+  [from, to]: [number, number],
+): void {
+  const keepIdx: number[] = [];
+  let s = 0;
+  for (let i = 0; i < l.centerline.length; i++) {
+    if (i > 0)
+      s += Math.hypot(
+        l.centerline[i]!.x - l.centerline[i - 1]!.x,
+        l.centerline[i]!.y - l.centerline[i - 1]!.y,
+      );
+    if (s >= from - 1e-6 && s <= to + 1e-6) keepIdx.push(i);
+  }
+  if (keepIdx.length < 2) throw new Error(`${l.id}: fewer than two points in [${from}, ${to}]`);
+  out['centerline'] = keepIdx.map((i) => ({ x: round(l.centerline[i]!.x), y: round(l.centerline[i]!.y) }));
+  if (l.widthsM) out['widthsM'] = keepIdx.map((i) => round(l.widthsM![i]!));
+  if (keepIdx[0]! > 0) out['predecessors'] = [];
+  if (keepIdx[keepIdx.length - 1]! < l.centerline.length - 1) out['successors'] = [];
+}
 
 function cut(map: RoadMapData, c: Cut): RoadMapData {
   const keep = new Set(c.lanes);
@@ -223,6 +301,8 @@ function cut(map: RoadMapData, c: Cut): RoadMapData {
       if (l.widthsM) out['widthsM'] = l.widthsM.map(round);
       if (l.left && !keep.has(l.left.laneId)) delete out['left'];
       if (l.right && !keep.has(l.right.laneId)) delete out['right'];
+      const w = c.clip?.[l.id];
+      if (w) clipLane(out, l, w);
       return out as RoadMapData['lanes'][number];
     });
   const junctionIds = new Set(lanes.map((l) => l.junctionId).filter((j) => j !== undefined));
@@ -239,7 +319,8 @@ function cut(map: RoadMapData, c: Cut): RoadMapData {
 
 const root = process.argv[2] ?? '/work/shared/scenarios';
 const set = process.argv[3] ?? '5';
-for (const c of set === '10' ? CUTS10 : set === '9' ? CUTS9 : set === '8' ? CUTS8 : CUTS) {
+const sets: Record<string, Cut[]> = { '5': CUTS, '8': CUTS8, '9': CUTS9, '10': CUTS10, '11': CUTS11 };
+for (const c of sets[set] ?? CUTS) {
   const r = importFile(join(root, c.file));
   if (!r.ok || !r.value.map) throw new Error(`${c.file}: ${r.ok ? 'no map' : r.error.message}`);
   const out = join('safety', 'testing', `realMaps${set}`, `${c.name}.json`);

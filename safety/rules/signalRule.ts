@@ -8,6 +8,7 @@
  * crossings must never be stopped on.
  */
 import { pointInPolygon } from '../../core/index.ts';
+import { STOP_POINT_MARGIN_M } from '../../core/vehicle/stopPointMargin.ts';
 import {
   type CheckContext,
   firstUnstoppable,
@@ -19,6 +20,8 @@ import {
 } from './CheckContext.ts';
 
 const pt = { x: 0, y: 0, headingRad: 0 };
+/** A STOP whose stop point (front bumper) lies more than this past a red light's line stops past it, m (the executor's stop-point margin, `STOP_POINT_MARGIN_M`). */
+const STOP_POINT_PAST_M = STOP_POINT_MARGIN_M;
 const fq = { sM: 0, dM: 0, segment: 0 };
 
 export function signalRules(ctx: CheckContext, sink: RuleSink): void {
@@ -54,24 +57,37 @@ export function signalRules(ctx: CheckContext, sink: RuleSink): void {
     }
   }
   stops.sort((a, b) => a.s - b.s);
+  // a STOP's own stop point (its `stopAt`, the front bumper's): the command says where the ego ends
+  // up, whatever its roll-out does on the way (red team 10: a stop point 27 m ahead, past a red
+  // line, was allowed while the roll-out at 3 m/s² still stopped short of the line — a later check,
+  // or the executor braking for the point, drives to where the command said)
+  const stopFrontS =
+    ctx.command.speed === 'STOP' && ctx.command.stopAt && Number.isFinite(r.stopS)
+      ? r.stopS + front
+      : Number.NaN;
   for (const st of stops) {
     if (st.s <= f0 + 0.5 || st.s > lookEnd) continue;
     const dist = st.s - f0;
     const need = (v0 * v0) / (2 * Math.max(dist, 0.1));
     if (need > veh.maxDecelMps2) continue; // cannot stop any more: clearing the junction is the safe choice
     if (st.state === 'YELLOW' && need > params.yellowStopDecelMps2) continue; // dilemma zone: go
-    const k = firstUnstoppable(ctx, st.s, budget);
+    const pastM = stopFrontS - st.s;
+    const pointPast = pastM > STOP_POINT_PAST_M;
+    const k = pointPast ? 0 : firstUnstoppable(ctx, st.s, budget);
     if (k < 0) continue;
     const where = st.lineId ? `, stop line ${q(st.lineId)},` : '';
     sink.fail(
       st.state === 'RED' ? 'signal.redLight' : 'signal.yellowLight',
-      `${st.state.toLowerCase()} light for lane ${q(st.laneId)}${where} ${round(dist)} m ahead; at t+${round(k * r.dtS, 1)} s the roll-out can no longer stop before it with ${round(Math.max(budget, need))} m/s² (a stop now needs ${round(need)} m/s²)`,
+      pointPast
+        ? `${st.state.toLowerCase()} light for lane ${q(st.laneId)}${where} ${round(dist)} m ahead; the command's stop point lies ${round(pastM)} m past its line (a stop at the line needs ${round(need)} m/s²)`
+        : `${st.state.toLowerCase()} light for lane ${q(st.laneId)}${where} ${round(dist)} m ahead; at t+${round(k * r.dtS, 1)} s the roll-out can no longer stop before it with ${round(Math.max(budget, need))} m/s² (a stop now needs ${round(need)} m/s²)`,
       {
         laneId: st.laneId,
         ...(st.lineId ? { stopLineId: st.lineId } : {}),
         distanceM: round(dist),
         requiredDecelMps2: round(need),
         atS: round(k * r.dtS, 2),
+        ...(pointPast ? { stopPointPastLineM: round(pastM) } : {}),
       },
       // a red that the VETO's COMFORT_STOP (`comfortStopDecelMps2`) no longer meets is critical:
       // the EMERGENCY_STOP brakes for the line, where a COMFORT_STOP at 1 m/s² rolled on through

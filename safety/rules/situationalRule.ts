@@ -9,12 +9,12 @@
 import {
   type AgentState,
   angleDiff,
-  type Lane,
   pointInPolygon,
   pointPolygonBoundaryDistance,
   type Vec2,
 } from '../../core/index.ts';
 import { isActiveEmergency } from '../AgentForecast.ts';
+import { drivesOnLeft } from '../drivingSide.ts';
 import { changesLane } from '../Rollout.ts';
 import { longitudinalOppositeDirection, type RssVehicle, rssVehicleAtRest } from '../rss.ts';
 import {
@@ -317,27 +317,6 @@ const JUNCTION_CREEP_MPS = 2;
 /** A path through a junction turns when its heading changes by at least this, rad (30°, as `crossing.pet`). */
 const JUNCTION_TURN_RAD = Math.PI / 6;
 
-/** Lanes back from a junction's approach that `drivesOnLeft` reads for an oncoming neighbour. */
-const SIDE_PROBE_LANES = 3;
-
-/**
- * Whether traffic keeps left where the path approaches a junction: the approach lane (or one of the
- * few before it) has its oncoming neighbour on its right (a lane linked as `opposite` there: Japan,
- * the UK; Autoware's and esmini's left-hand maps). On the left, or no oncoming link at all: right-
- * hand traffic (the default the rules were written for).
- */
-function drivesOnLeft(ctx: CheckContext, laneId: string): boolean {
-  let id: string | undefined = laneId;
-  for (let hop = 0; hop < SIDE_PROBE_LANES && id !== undefined; hop++) {
-    const l: Lane | undefined = ctx.map.lane(id)?.data;
-    if (!l) return false;
-    if (l.left?.opposite) return false;
-    if (l.right?.opposite) return true;
-    id = l.predecessors[0];
-  }
-  return false;
-}
-
 /**
  * Whether the path turns (≥ 30°) through junction `j` into or across the traffic of an arm whose
  * lane ends heading `armHeadingRad`: any arm for the turn across the oncoming lanes (left in
@@ -353,7 +332,7 @@ function crossesArm(ctx: CheckContext, j: JunctionAhead, armHeadingRad: number):
   const turn = angleDiff(b, a);
   if (Math.abs(turn) < JUNCTION_TURN_RAD) return false;
   const opposite = Math.abs(angleDiff(armHeadingRad, a)) > (3 * Math.PI) / 4;
-  const farSide = drivesOnLeft(ctx, j.approachLaneId) ? turn < 0 : turn > 0;
+  const farSide = drivesOnLeft(ctx.map, j.approachLaneId) ? turn < 0 : turn > 0;
   return farSide || !opposite;
 }
 

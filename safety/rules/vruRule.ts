@@ -8,6 +8,7 @@
  * a turn's swung rear reaches), none from one it drives away from.
  */
 import { angleDiff, pointObbDistance } from '../../core/index.ts';
+import { outOfTown } from '../drivingSide.ts';
 import type { SafetyParams } from '../SafetyParams.ts';
 import {
   type CheckContext,
@@ -713,14 +714,18 @@ export function vruPassingRule(ctx: CheckContext, sink: RuleSink): void {
   }
   const hl = veh.lengthM / 2;
   const hw = veh.widthM / 2;
-  const need = params.cyclistPassClearanceM;
   const budget = params.signalStopDecelMps2;
+  let need = params.cyclistPassClearanceM;
+  let least = Number.POSITIVE_INFINITY;
   for (let j = 0; j < f.count; j++) {
     const ag = snapshot.agents[f.index[j]!]!;
     if (ag.kind !== 'cyclist' && ag.kind !== 'pedestrian') continue;
     const loc = map.locate(ag.x, ag.y, ag.headingRad, 0);
     if (!loc) continue;
     if (SEPARATE_FACILITY.has(map.lane(loc.laneId)?.data.type ?? 'driving')) continue;
+    // StVO §5(4): 1.5 m in town, 2 m out of town — the road the cyclist rides, as the map gives it
+    need = outOfTown(map, loc.laneId) ? params.cyclistPassClearanceOutOfTownM : params.cyclistPassClearanceM;
+    least = Math.min(least, need);
     const al = ag.lengthM / 2;
     const aw = ag.widthM / 2;
     const vc = ag.speedMps;
@@ -746,7 +751,7 @@ export function vruPassingRule(ctx: CheckContext, sink: RuleSink): void {
       if (needMps2 <= allowed) continue;
       sink.fail(
         'vru.passingClearance',
-        `would overtake ${ag.kind} ${q(ag.id)} ${round(Math.max(0, clearance))} m off at ${round(v)} m/s: less than the ${round(need, 2)} m an overtake leaves (StVO §5(4)); at t+${round(k * r.dtS, 1)} s it can no longer drop back behind it at ${round(allowed)} m/s²`,
+        `would overtake ${ag.kind} ${q(ag.id)} ${round(Math.max(0, clearance))} m off at ${round(v)} m/s: less than the ${round(need, 2)} m an overtake leaves ${need > params.cyclistPassClearanceM ? 'out of town' : 'in town'} (StVO §5(4)); at t+${round(k * r.dtS, 1)} s it can no longer drop back behind it at ${round(allowed)} m/s²`,
         {
           agentId: ag.id,
           clearanceM: round(Math.max(0, clearance)),
@@ -759,5 +764,8 @@ export function vruPassingRule(ctx: CheckContext, sink: RuleSink): void {
       return;
     }
   }
-  sink.pass('vru.passingClearance', `no cyclist or pedestrian overtaken closer than ${round(need, 2)} m`);
+  sink.pass(
+    'vru.passingClearance',
+    `no cyclist or pedestrian overtaken closer than ${round(Number.isFinite(least) ? least : need, 2)} m`,
+  );
 }

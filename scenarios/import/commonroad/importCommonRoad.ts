@@ -501,6 +501,7 @@ function readMap(
       leftBoundary: lm ?? (child(ll, 'adjacentLeft') ? 'dashed' : 'solid'),
       rightBoundary: rm ?? (child(ll, 'adjacentRight') ? 'dashed' : 'solid'),
       roadId: lid,
+      roadClass: ((c: RoadClass) => (c === 'urban' ? 'town' : c))(classOf.get(lid)!),
     };
     const l = adj('adjacentLeft', lm);
     const r = adj('adjacentRight', rm);

@@ -331,6 +331,13 @@ function readOsm(
       leftBoundary: boundaryOf(o.leftWay),
       rightBoundary: boundaryOf(o.rightWay),
       roadId: o.id.replace(/-rev$/, ''),
+      ...(o.tags.subtype === 'highway'
+        ? { roadClass: 'motorway' as const }
+        : o.tags.location === 'nonurban'
+          ? { roadClass: 'rural' as const }
+          : o.tags.location === 'urban'
+            ? { roadClass: 'town' as const }
+            : {}),
     };
     lanes.push(lane);
     laneById.set(o.id, lane);

@@ -112,6 +112,12 @@ describe('OpenDRIVE lanes', () => {
     const m = mustParse(straightRoadXodr({ rule: 'LHT' })).map;
     expect(m.lanes.find((x) => x.id === '7_0_1')!.centerline[0]!.x).toBeCloseTo(0, 9);
     expect(m.lanes.find((x) => x.id === '7_0_-1')!.centerline[0]!.x).toBeCloseTo(100, 9);
+    // the driving side reaches the map contract (the MRM's shoulder, the turn across oncoming lanes)
+    expect(m.lanes.every((x) => x.drivingSide === 'LEFT')).toBe(true);
+    expect(
+      mustParse(straightRoadXodr({ rule: 'RHT' })).map.lanes.every((x) => x.drivingSide === 'RIGHT'),
+    ).toBe(true);
+    expect(mustParse(straightRoadXodr()).map.lanes.every((x) => x.drivingSide === undefined)).toBe(true);
   });
 
   it('finds our lane for an OpenDRIVE lane at s, and reports an s beyond the road as an error', () => {
@@ -233,6 +239,15 @@ describe('OpenDRIVE: whether a limit binds where none is posted', () => {
   it('a town or rural road without a number binds its statutory limit: not advisory', () => {
     expect(advisory(withType('town', '')).every((a) => a === false)).toBe(true);
     expect(advisory(withType('rural', 'undefined')).every((a) => a === false)).toBe(true);
+  });
+
+  it("gives each lane its road class (town / lowSpeed → town, rural, motorway; none for unknown) — StVO §5(4)'s passing clearance reads it", () => {
+    const cls = (xodr: string) => [...new Set(mustParse(xodr).map.lanes.map((l) => l.roadClass))];
+    expect(cls(withType('town', ''))).toEqual(['town']);
+    expect(cls(withType('lowSpeed', ''))).toEqual(['town']);
+    expect(cls(withType('rural', '27'))).toEqual(['rural']);
+    expect(cls(withType('motorway', ''))).toEqual(['motorway']);
+    expect(cls(withType('unknown', ''))).toEqual([undefined]);
   });
 
   it('says nothing without a type record, or with type unknown', () => {

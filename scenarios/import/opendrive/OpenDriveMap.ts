@@ -57,6 +57,16 @@ const LANE_TYPES: Record<string, LaneType> = {
   border: 'border',
 };
 
+/** OpenDRIVE e_roadType → the map contract's road class (`Lane.roadClass`); the others name none. */
+const ROAD_CLASSES: Readonly<Record<string, 'town' | 'rural' | 'motorway'>> = {
+  town: 'town',
+  lowSpeed: 'town',
+  pedestrian: 'town',
+  bicycle: 'town',
+  rural: 'rural',
+  motorway: 'motorway',
+};
+
 /** Lanes between which a vehicle may move sideways (neighbours are only set among these). */
 const VEHICLE_LANES = new Set<LaneType>(['driving', 'bus', 'shoulder', 'parking']);
 
@@ -651,6 +661,8 @@ function buildSection(road: RoadDef, secIdx: number, out: BuiltLane[], mapRule: 
       rightBoundary: boundaryOf(forward ? minusMark : plusMark),
       roadId: road.id,
       ...(road.junction !== '-1' ? { junctionId: road.junction } : {}),
+      ...(ROAD_CLASSES[typeHere?.roadType ?? ''] ? { roadClass: ROAD_CLASSES[typeHere!.roadType] } : {}),
+      ...(lht ? { drivingSide: 'LEFT' as const } : road.ruleGiven ? { drivingSide: 'RIGHT' as const } : {}),
     };
     out.push({
       key: id,
