@@ -284,6 +284,8 @@ describe('LiveDriver', () => {
       goalToleranceM: 1,
       controlHz: 50,
       onMission: (e) => events.push(e),
+      // the readings teleport the vehicle (what is judged is the goal logic): no jump check
+      poseJump: { maxSpeedMps: 2, marginM: Number.POSITIVE_INFINITY },
     });
     const pose = (x: number) => ({
       x,
@@ -362,6 +364,8 @@ describe('LiveDriver goal hold', () => {
       goalToleranceM: 1,
       controlHz: 50,
       onMission: (e) => events.push(e),
+      // the readings teleport the vehicle (what is judged is the goal logic): no jump check
+      poseJump: { maxSpeedMps: 2, marginM: Number.POSITIVE_INFINITY },
     });
     const pose = (x: number, speedMps: number) => ({
       x,
