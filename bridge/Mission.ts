@@ -153,6 +153,7 @@ export function planGoalRoute(
   let why: string | undefined;
   for (const f of froms)
     for (const t of tos) {
+      // (no loop routing: a route through a lane twice needs the goal judged on its last pass)
       if (f.laneId === t.laneId && t.sM < f.sM - 0.5) {
         why ??= behindMessage(map, f, t, opts, fromLane);
         continue;
@@ -176,6 +177,8 @@ export function planGoalRoute(
         };
     }
   if (best) return ok(best.g);
+  if (!opts.turnInPlace && planGoalRoute(map, ego, goal, { turnInPlace: true }).ok)
+    why = `${why ?? 'no route'}: the goal is reached by turning round where the vehicle stands, and this one does not turn on the spot (vehicle.turnInPlace)`;
   return fail('NO_ROUTE', 'goal', why ?? `no route to the goal on map ${map.id}`);
 }
 
@@ -183,6 +186,8 @@ function lexLess(a: [number, number, number], b: [number, number, number]): bool
   for (let i = 0; i < 3; i++) if (Math.abs(a[i]! - b[i]!) > 1e-6) return a[i]! < b[i]!;
   return false;
 }
+
+const deg = (rad: number): string => ((rad * 180) / Math.PI).toFixed(0);
 
 /** Why a goal behind the ego on its lane has no route: what the map and the platform lack. */
 function behindMessage(
@@ -194,10 +199,10 @@ function behindMessage(
 ): string {
   const back = `the goal lies ${(f.sM - t.sM).toFixed(1)} m behind the ego on its lane ${f.laneId}`;
   const opposite = [lane.data.left, lane.data.right].some((n) => n?.opposite);
-  if (f.turn) return `${back}, turned round (no loop routing)`;
-  if (opposite && !opts.turnInPlace)
-    return `${back}: reaching it means turning round onto the opposite lane, which a vehicle that cannot turn on the spot does not plan (vehicle.turnInPlace is off; no loop routing)`;
-  return `${back}, which runs one way (${((f.headingRad * 180) / Math.PI).toFixed(0)}°) with no lane beside it the other way on map ${map.id}, and no loop leads back to it${opts.turnInPlace ? ' (turning on the spot would face the wrong way of a one-way lane)' : ' (no loop routing)'}`;
+  if (f.turn) return `${back}, turned round`;
+  if (opposite)
+    return `${back}, which runs one way (${deg(f.headingRad)}°), and edgeplan routes no loops: the lane beside it runs the other way, but the goal lies on this one — driving back on the other lane passes it ${lane.data.widthM.toFixed(1)} m or so to the side${opts.turnInPlace ? '' : ', and this vehicle does not turn on the spot (vehicle.turnInPlace)'}: set the goal on the other lane`;
+  return `${back}, which runs one way (${deg(f.headingRad)}°) with no lane beside it the other way on map ${map.id}, and edgeplan routes no loops back to it${opts.turnInPlace ? ': turning on the spot would leave the robot facing against a one-way lane' : ''}`;
 }
 
 /** The planning context of a route: the reference path from just behind the ego. */
