@@ -67,7 +67,6 @@ const ONE_WAY: RoadMapData = RoadMapSchema.parse({
 });
 
 const ROBOT: VehicleParams = VehicleParamsSchema.parse(ROBOT_VEHICLE);
-const CAR: VehicleParams = VehicleParamsSchema.parse({ kind: 'car' });
 
 const egoAt = (x: number, y: number, headingRad = 0, speedMps = 0): EgoState => ({
   tS: 0,
