@@ -250,6 +250,18 @@ export class LiveDriver {
       this.o.onMission?.({ ...p, state: 'FAILED', message: plan.error.message });
       return;
     }
+    // the planner follows lanes: a goal farther beside the lane's centreline than the tolerance
+    // can never be stood on within it (the vehicle would stop beside it, ACTIVE for good)
+    const lastId = plan.value.route.laneIds.at(-1)!;
+    const offM = Math.abs(this.map.lane(lastId)?.line.project(p.goal.x, p.goal.y).dM ?? 0);
+    if (offM > this.o.goalToleranceM) {
+      this.o.onMission?.({
+        ...p,
+        state: 'FAILED',
+        message: `the goal lies ${offM.toFixed(2)} m beside the centreline of lane ${lastId}, more than the goal tolerance ${this.o.goalToleranceM} m: the vehicle follows the lane and would stop beside it`,
+      });
+      return;
+    }
     const r = { ok: true as const, value: plan.value.route };
     this.mission = p;
     this.missionRoute = r.value;

@@ -279,6 +279,21 @@ describe('LiveDriver: turning on the spot, operator holds, watchdog notices', ()
     }
   });
 
+  it('fails a goal farther beside the lane centreline than the tolerance at once, saying why (it would stop beside it, ACTIVE)', async () => {
+    const r = rig(new RoadMap(ONE_WAY), ROBOT);
+    try {
+      r.feed({ x: 5, y: 0 });
+      r.driver.setGoal({ x: 20, y: 1.4, headingRad: 0 }, 'side');
+      await r.until(() => r.events.length > 0, 'the end');
+      expect(r.events[0]!.state).toBe('FAILED');
+      expect(r.events[0]!.message).toBe(
+        'the goal lies 1.40 m beside the centreline of lane A1, more than the goal tolerance 1 m: the vehicle follows the lane and would stop beside it',
+      );
+    } finally {
+      await r.driver.stop();
+    }
+  });
+
   it('an e-stop holds the vehicle (latched: a new goal does not release it), its release lets the mission drive on', async () => {
     const r = rig(new RoadMap(ONE_WAY), ROBOT);
     try {

@@ -207,7 +207,9 @@ export class Fleet {
       if (!onMap) reasons.push(`${x.id}: the goal is on no lane of its map ${x.map.id}`);
       else if (!start) reasons.push(`${x.id}: pose unknown (no state since its link came up)`);
       else {
-        const route = routeToGoal(x.map, start, m.goal);
+        const route = routeToGoal(x.map, start, m.goal, {
+          turnInPlace: x.vehicle.kind === 'robot' && x.vehicle.turnInPlace === true,
+        });
         reachable = route.ok;
         if (!route.ok)
           reasons.push(
