@@ -488,8 +488,11 @@ describe('RosBridge input through rosbridge', () => {
       // the odometry pauses: the watchdog takes over, said once; diagnostics say stale beside it
       feeding = false;
       await feed;
+      // (from the pause on: under load a late pose may have had the watchdog take over before)
+      const paused = lines.length;
       await until(
-        () => lines.some((l) => l.startsWith('watchdog: took the vehicle over (odometry stale')),
+        () =>
+          lines.slice(paused).some((l) => l.startsWith('watchdog: took the vehicle over (odometry stale')),
         30_000,
         () => lines.join('\n'),
       );
@@ -498,9 +501,11 @@ describe('RosBridge input through rosbridge', () => {
         30_000,
         () => JSON.stringify(diags.at(-1)),
       );
-      const stale = diags.filter((d) => d.watchdog === 'stale');
-      expect(stale.every((d) => d.input === 'stale')).toBe(true);
-      expect(lines.filter((l) => l.startsWith('watchdog:'))).toHaveLength(1);
+      // (the newest: under load a late pose may have made an earlier one stale for a step)
+      const stale = diags.filter((d) => d.watchdog === 'stale').at(-1)!;
+      expect(stale.input).toBe('stale');
+      expect(String(stale.takenOver)).toMatch(/^odometry stale/);
+      expect(lines.slice(paused).filter((l) => l.startsWith('watchdog:'))).toHaveLength(1);
       // it comes back: released, said once
       feeding = true;
       const again = (async () => {
@@ -510,7 +515,7 @@ describe('RosBridge input through rosbridge', () => {
         }
       })();
       await until(
-        () => lines.some((l) => l.startsWith('watchdog: released')),
+        () => lines.slice(paused).some((l) => l.startsWith('watchdog: released')),
         30_000,
         () => lines.join('\n'),
       );
