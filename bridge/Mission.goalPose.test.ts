@@ -332,15 +332,18 @@ describe('LiveDriver: turning on the spot, operator holds, watchdog notices', ()
       r.feed({ x: 5, y: 0 });
       r.driver.setGoal({ x: 40, y: 0, headingRad: 0 }, 'm');
       await r.until(() => r.sent.some((s) => s.fromInput), 'a stack control');
-      // the odometry pauses: the watchdog takes over
+      // the odometry pauses: the watchdog takes over (judged from here: under load a late pose may
+      // have had it act before)
+      const paused = r.notices.length;
+      const takeovers = r.driver.counts.takeovers;
       await new Promise((res) => setTimeout(res, 700));
       expect(r.driver.inputState(r.clock.nowS())).toBe('stale');
       expect(r.driver.lastStep?.watchdog).toBe('stale');
       expect(r.driver.takenOver).toMatch(/^odometry stale/);
-      expect(r.notices.filter((n) => n.startsWith('watchdog'))).toHaveLength(1);
-      expect(r.driver.counts.takeovers).toBe(1);
+      expect(r.notices.slice(paused).filter((n) => n.startsWith('watchdog'))).toHaveLength(1);
+      expect(r.driver.counts.takeovers).toBe(takeovers + 1);
       await r.until(() => r.driver.takenOver === undefined, 'the release');
-      const said = r.notices.filter((n) => n.startsWith('watchdog'));
+      const said = r.notices.slice(paused).filter((n) => n.startsWith('watchdog'));
       expect(said[0]).toMatch(/^watchdog: took the vehicle over \(odometry stale/);
       expect(said[1]).toMatch(/^watchdog: released after [\d.]+ s \(fresh input\): mission m drives on$/);
       expect(said).toHaveLength(2);
