@@ -62,3 +62,51 @@ describe('LiveSource', () => {
     expect(s.latest()!.instruction).toBeUndefined();
   });
 });
+
+describe('LiveSource localisation jumps (ux20 #4)', () => {
+  const check = { maxSpeedMps: 2, marginM: 1, settleS: 1 };
+
+  it('takes motion the vehicle can make; a pose beyond top speed × Δt + margin holds it (missing: pose-jump)', () => {
+    const { s, at } = source();
+    const seen: string[] = [];
+    s.checkPoseJumps(check, (e) => seen.push(`${e.kind} ${e.distanceM.toFixed(2)}/${e.allowedM.toFixed(2)}`));
+    s.setEgo(ego(54.9));
+    at(100.05);
+    s.setEgo(ego(55.0)); // 0.1 m in 50 ms: fine
+    expect(s.missing).toBeUndefined();
+    at(100.1);
+    s.setEgo(ego(30)); // 25 m in 50 ms at 2 m/s
+    expect(s.missing).toBe('pose-jump');
+    expect(s.latest()).toBeUndefined();
+    expect(seen).toEqual(['jump 25.00/1.10']);
+    expect(s.jumpCount).toBe(1);
+  });
+
+  it('a re-localisation: poses consistent with the new one for settleS are taken, the hold ends', () => {
+    const { s, at } = source();
+    const seen: string[] = [];
+    s.checkPoseJumps(check, (e) => seen.push(e.kind));
+    s.setEgo(ego(54.9));
+    at(100.05);
+    s.setEgo(ego(30));
+    for (let i = 1; i <= 19; i++) {
+      at(100.05 + i * 0.05);
+      s.setEgo(ego(30 + i * 0.01));
+      expect(s.missing).toBe('pose-jump');
+    }
+    at(101.06);
+    s.setEgo(ego(30.2));
+    expect(s.missing).toBeUndefined();
+    expect(seen).toEqual(['jump', 'relocalised']);
+  });
+
+  it('uses the robot’s stamps for Δt: a backlog arriving in a burst is not a jump', () => {
+    const { s, at } = source();
+    s.checkPoseJumps(check);
+    s.setEgo(ego(10), 5.0);
+    at(100.001);
+    s.setEgo(ego(13), 7.0); // 3 m in 2 s of robot time, 1 ms of ours
+    expect(s.missing).toBeUndefined();
+    expect(s.jumpCount).toBe(0);
+  });
+});

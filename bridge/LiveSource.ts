@@ -18,6 +18,34 @@ import type {
 } from '../core/index.ts';
 import type { Source } from '../stack/SourceSink.ts';
 
+/**
+ * Localisation jump check: a pose further from the previous one than the vehicle can have moved
+ * (`maxSpeedMps` × the time between them + `marginM`) is implausible — a relocalisation, a filter
+ * that diverged, a second publisher. The vehicle is held until the poses are consistent again.
+ */
+export interface PoseJumpCheck {
+  /** The vehicle's top speed, m/s (`VehicleParams.maxSpeedMps`). */
+  maxSpeedMps: number;
+  /** Allowed on top of top speed × Δt (localisation noise, a small correction), m. */
+  marginM: number;
+  /**
+   * After a jump, poses consistent with one another for this long are taken as a re-localisation,
+   * s: the vehicle drives on from the new pose. A pose consistent with the last one before the jump
+   * (a single outlier) ends the hold at once.
+   */
+  settleS: number;
+}
+
+/** What the jump check saw: a jump, an outlier dismissed, a re-localisation accepted. */
+export interface PoseJumpEvent {
+  kind: 'jump' | 'outlier-over' | 'relocalised';
+  /** How far the pose moved, m, and in how long, s (jump). */
+  distanceM: number;
+  dtS: number;
+  /** What the vehicle could have moved, m (jump). */
+  allowedM: number;
+}
+
 export class LiveSource implements Source {
   private ego: EgoState | undefined;
   /** The robot's stamp of the newest odometry (echoed on the control computed from it), s. */
@@ -34,6 +62,13 @@ export class LiveSource implements Source {
   private lastOrder: { key: number; atS: number } | undefined;
   private route: Route | undefined;
   private readonly listeners = new Set<() => void>();
+  /** The jump check (undefined: none). */
+  private jumpCheck: PoseJumpCheck | undefined;
+  private onJump: ((e: PoseJumpEvent) => void) | undefined;
+  /** The last pose before a jump (a pose near it again ends the hold: an outlier) and when the new track began. */
+  private jumped: { before: EgoState; beforeStampS: number | undefined; sinceS: number } | undefined;
+  /** Localisation jumps seen (diagnostics). */
+  jumpCount = 0;
   /** Odometry messages taken in. */
   odometryCount = 0;
   /** Ego messages dropped because their stamp or counter was not newer than the last one taken. */
@@ -56,6 +91,17 @@ export class LiveSource implements Source {
      */
     private readonly orderResetAfterS = 1,
   ) {}
+
+  /** Checks each new pose against the previous one (a localisation jump holds the vehicle). */
+  checkPoseJumps(check: PoseJumpCheck, onJump?: (e: PoseJumpEvent) => void): void {
+    this.jumpCheck = check;
+    this.onJump = onJump;
+  }
+
+  /** The vehicle is held after a localisation jump, until the poses agree again. */
+  get poseJumpHeld(): boolean {
+    return this.jumped !== undefined;
+  }
 
   /** Whether an ego message with this order key would be taken now (newer, or after a silence). */
   takesOrder(orderKey: number | undefined): boolean {
@@ -90,6 +136,7 @@ export class LiveSource implements Source {
     const tS = nowS - Math.max(0, lagS);
     // acceleration from consecutive speeds: the controller's jerk limit and the gate want it
     const prev = this.ego;
+    if (prev && this.jumpCheck) this.judgeJump(prev, ego, tS, stampS);
     const accelMps2 =
       prev && tS - prev.tS > 1e-3 && tS - prev.tS < 0.5 ? (ego.speedMps - prev.speedMps) / (tS - prev.tS) : 0;
     this.ego = { ...ego, tS, accelMps2: Math.max(-12, Math.min(12, accelMps2)) };
@@ -97,6 +144,50 @@ export class LiveSource implements Source {
     this.odometryCount++;
     for (const l of this.listeners) l();
     return true;
+  }
+
+  /**
+   * The jump check on one new pose: time between the two on the robot's stamps when both have one
+   * (a backlog arrives in a burst), else on ours.
+   */
+  private judgeJump(prev: EgoState, ego: Omit<EgoState, 'tS'>, tS: number, stampS: number | undefined): void {
+    const c = this.jumpCheck!;
+    const moved = (from: EgoState, fromStampS: number | undefined) => {
+      const dtS = Math.max(
+        0,
+        tS - from.tS,
+        stampS !== undefined && fromStampS !== undefined ? stampS - fromStampS : 0,
+      );
+      const distanceM = Math.hypot(ego.x - from.x, ego.y - from.y);
+      const allowedM = c.maxSpeedMps * dtS + c.marginM;
+      return { distanceM, dtS, allowedM, ok: distanceM <= allowedM };
+    };
+    const j = this.jumped;
+    if (j) {
+      // back near the track before the jump: the jump was one outlier
+      const back = moved(j.before, j.beforeStampS);
+      if (back.ok) {
+        this.jumped = undefined;
+        this.onJump?.({ kind: 'outlier-over', ...back });
+        return;
+      }
+    }
+    const m = moved(prev, this.egoStampS);
+    if (!m.ok) {
+      this.jumpCount++;
+      // a jump while held: the track before the first one stays the reference
+      this.jumped = {
+        before: j?.before ?? prev,
+        beforeStampS: j ? j.beforeStampS : this.egoStampS,
+        sinceS: tS,
+      };
+      this.onJump?.({ kind: 'jump', ...m });
+      return;
+    }
+    if (j && tS - j.sinceS >= c.settleS) {
+      this.jumped = undefined;
+      this.onJump?.({ kind: 'relocalised', ...m });
+    }
   }
 
   /**
@@ -152,17 +243,28 @@ export class LiveSource implements Source {
     // robot may have restarted its counter while the link was down)
     this.instruction = undefined;
     this.lastOrder = undefined;
+    // the first pose after an outage has nothing to be compared with (the vehicle may have moved)
+    this.jumped = undefined;
   }
 
   /**
-   * Why there is no snapshot now: `no-odometry`, `no-mission`, or `objects-stale` (objects came
-   * before and stopped: an empty road must not be assumed) — undefined when there is one.
+   * Why there is no snapshot now: `no-odometry`, `pose-jump` (held after a localisation jump),
+   * `no-mission`, or `objects-stale` (objects came before and stopped: an empty road must not be
+   * assumed) — undefined when there is one.
    */
-  get missing(): 'no-odometry' | 'no-mission' | 'objects-stale' | undefined {
+  get missing(): 'no-odometry' | 'pose-jump' | 'no-mission' | 'objects-stale' | undefined {
     if (!this.ego) return 'no-odometry';
-    if (!this.route) return 'no-mission';
+    if (this.jumped) return 'pose-jump';
     if (this.objectsSeen && this.ego.tS - this.agentsAtS > this.objectsStaleAfterS) return 'objects-stale';
+    if (!this.route) return 'no-mission';
     return undefined;
+  }
+
+  /** The objects around the newest pose: none seen yet is an empty list; undefined when they went stale. */
+  get freshAgents(): AgentState[] | undefined {
+    if (!this.ego) return undefined;
+    if (this.objectsSeen && this.ego.tS - this.agentsAtS > this.objectsStaleAfterS) return undefined;
+    return this.agents;
   }
 
   latest(): WorldSnapshot | undefined {

@@ -5,6 +5,7 @@
  */
 
 import {
+  angleDiff,
   type EgoState,
   fail,
   type MidLevelCommand,
@@ -32,11 +33,75 @@ export function onSomeLane(map: RoadMap, p: Pose): boolean {
   return map.locate(p.x, p.y, p.headingRad, LOCATE_M) !== undefined;
 }
 
+/** What the platform can do that routing needs to know. */
+export interface RouteOptions {
+  /**
+   * The vehicle can turn on the spot (`VehicleParams.turnInPlace`: a differential-drive robot): it
+   * may start on a lane that runs against its heading — a goal behind it on a two-way aisle — after
+   * turning round where it stands.
+   */
+  turnInPlace?: boolean;
+}
+
+interface LaneAt {
+  laneId: string;
+  sM: number;
+  headingRad: number;
+  /** Starting on it needs the ego turned round first. */
+  turn: boolean;
+}
+
+/** The lanes whose polygon contains (x, y); none: the nearest within the tolerance (no heading). */
+function lanesOfPosition(map: RoadMap, x: number, y: number): LaneAt[] {
+  const at = (id: string, line: RoadMap['lanes'][number]['line']): LaneAt => {
+    const sM = line.project(x, y).sM;
+    return {
+      laneId: id,
+      sM,
+      headingRad: line.headingAt(Math.min(Math.max(sM, 0), line.length)),
+      turn: false,
+    };
+  };
+  const inside = map.lanesAt(x, y).filter((l) => l.drivable);
+  if (inside.length > 0) return inside.map((l) => at(l.data.id, l.line));
+  const near = map.locate(x, y, undefined, LOCATE_M);
+  const l = near ? map.lane(near.laneId) : undefined;
+  return l && near ? [at(near.laneId, l.line)] : [];
+}
+
 /**
  * The lane route from the ego to `goal` (Dijkstra over successors and permitted lane changes);
  * the route's goal is the goal pose.
+ *
+ * What a goal pose means (as Nav2's and move_base's goals): its **position** is the goal, its
+ * heading the orientation wanted there. The goal's lane is chosen by position — a lane whose
+ * polygon contains it (none: the nearest within 5 m) — and among several (overlapping junction
+ * lanes, a shared aisle), the ones the ego can reach first, then the one whose direction is
+ * nearest the goal's heading, then the shortest route. So a goal in the ego's own lane whose
+ * heading points backwards (RViz's arrow dragged the other way) is the goal in that lane, not one
+ * in the oncoming lane beside it. The ego's lane is chosen by its heading (it drives the way it
+ * faces); with `turnInPlace` also the lanes under it and their opposite neighbours, which need it
+ * turned round first (taken only when no route starts the way it faces).
  */
-export function routeToGoal(map: RoadMap, ego: Pose, goal: Pose): Result<Route> {
+export function routeToGoal(map: RoadMap, ego: Pose, goal: Pose, opts: RouteOptions = {}): Result<Route> {
+  const plan = planGoalRoute(map, ego, goal, opts);
+  return plan.ok ? ok(plan.value.route) : plan;
+}
+
+/** A goal's route and whether the ego must turn round before driving it. */
+export interface GoalRoute {
+  route: Route;
+  /** The ego starts on a lane that runs against its heading: it turns on the spot to this heading first, rad. */
+  turnToRad?: number;
+}
+
+/** `routeToGoal` with the turn the start needs (see there). */
+export function planGoalRoute(
+  map: RoadMap,
+  ego: Pose,
+  goal: Pose,
+  opts: RouteOptions = {},
+): Result<GoalRoute> {
   const from = map.locate(ego.x, ego.y, ego.headingRad, LOCATE_M);
   if (!from)
     return fail(
@@ -44,18 +109,100 @@ export function routeToGoal(map: RoadMap, ego: Pose, goal: Pose): Result<Route> 
       'ego',
       `the ego (${ego.x.toFixed(1)}, ${ego.y.toFixed(1)}) is on no lane of map ${map.id}`,
     );
-  const to = map.locate(goal.x, goal.y, goal.headingRad, LOCATE_M);
-  if (!to)
+  const tos = lanesOfPosition(map, goal.x, goal.y);
+  if (tos.length === 0)
     return fail(
       'NO_ROUTE',
       'goal',
       `the goal (${goal.x.toFixed(1)}, ${goal.y.toFixed(1)}) is on no lane of map ${map.id}`,
     );
-  if (from.laneId === to.laneId && to.sM < from.sM - 0.5)
-    return fail('NO_ROUTE', 'goal', 'the goal lies behind the ego on its lane (no loop routing)');
-  const lanes = map.route(from.laneId, to.laneId);
-  if (!lanes.ok) return lanes;
-  return ok({ laneIds: lanes.value, goal });
+  const fromLane = map.lane(from.laneId)!;
+  const froms: LaneAt[] = [
+    {
+      laneId: from.laneId,
+      sM: from.sM,
+      headingRad: fromLane.line.headingAt(Math.min(Math.max(from.sM, 0), fromLane.line.length)),
+      turn: false,
+    },
+  ];
+  if (opts.turnInPlace) {
+    // turned round where it stands: the lanes under it that run the other way, and the opposite
+    // neighbours of its lane (a two-way aisle or road: the lane beside it, back the way it came)
+    const cands = lanesOfPosition(map, ego.x, ego.y);
+    for (const nb of [fromLane.data.left, fromLane.data.right])
+      if (nb?.opposite) {
+        const l = map.lane(nb.laneId);
+        if (l) {
+          const sM = l.line.project(ego.x, ego.y).sM;
+          cands.push({
+            laneId: nb.laneId,
+            sM,
+            headingRad: l.line.headingAt(Math.min(Math.max(sM, 0), l.line.length)),
+            turn: false,
+          });
+        }
+      }
+    for (const c of cands)
+      if (
+        Math.abs(angleDiff(c.headingRad, ego.headingRad)) > Math.PI / 2 &&
+        !froms.some((f) => f.laneId === c.laneId)
+      )
+        froms.push({ ...c, turn: true });
+  }
+  let best: { g: GoalRoute; key: [number, number, number] } | undefined;
+  let why: string | undefined;
+  for (const f of froms)
+    for (const t of tos) {
+      // (no loop routing: a route through a lane twice needs the goal judged on its last pass)
+      if (f.laneId === t.laneId && t.sM < f.sM - 0.5) {
+        why ??= behindMessage(map, f, t, opts, fromLane);
+        continue;
+      }
+      const lanes = map.route(f.laneId, t.laneId);
+      if (!lanes.ok) {
+        why ??= lanes.error.message;
+        continue;
+      }
+      let lengthM = -f.sM + t.sM;
+      for (const id of lanes.value.slice(0, -1)) lengthM += map.lane(id)?.line.length ?? 0;
+      const key: [number, number, number] = [
+        f.turn ? 1 : 0,
+        Math.abs(angleDiff(goal.headingRad, t.headingRad)),
+        lengthM,
+      ];
+      if (!best || lexLess(key, best.key))
+        best = {
+          g: { route: { laneIds: lanes.value, goal }, ...(f.turn ? { turnToRad: f.headingRad } : {}) },
+          key,
+        };
+    }
+  if (best) return ok(best.g);
+  if (!opts.turnInPlace && planGoalRoute(map, ego, goal, { turnInPlace: true }).ok)
+    why = `${why ?? 'no route'}: the goal is reached by turning round where the vehicle stands, and this one does not turn on the spot (vehicle.turnInPlace)`;
+  return fail('NO_ROUTE', 'goal', why ?? `no route to the goal on map ${map.id}`);
+}
+
+function lexLess(a: [number, number, number], b: [number, number, number]): boolean {
+  for (let i = 0; i < 3; i++) if (Math.abs(a[i]! - b[i]!) > 1e-6) return a[i]! < b[i]!;
+  return false;
+}
+
+const deg = (rad: number): string => ((rad * 180) / Math.PI).toFixed(0);
+
+/** Why a goal behind the ego on its lane has no route: what the map and the platform lack. */
+function behindMessage(
+  map: RoadMap,
+  f: LaneAt,
+  t: LaneAt,
+  opts: RouteOptions,
+  lane: NonNullable<ReturnType<RoadMap['lane']>>,
+): string {
+  const back = `the goal lies ${(f.sM - t.sM).toFixed(1)} m behind the ego on its lane ${f.laneId}`;
+  const opposite = [lane.data.left, lane.data.right].some((n) => n?.opposite);
+  if (f.turn) return `${back}, turned round`;
+  if (opposite)
+    return `${back}, which runs one way (${deg(f.headingRad)}°), and edgeplan routes no loops: the lane beside it runs the other way, but the goal lies on this one — driving back on the other lane passes it ${lane.data.widthM.toFixed(1)} m or so to the side${opts.turnInPlace ? '' : ', and this vehicle does not turn on the spot (vehicle.turnInPlace)'}: set the goal on the other lane`;
+  return `${back}, which runs one way (${deg(f.headingRad)}°) with no lane beside it the other way on map ${map.id}, and edgeplan routes no loops back to it${opts.turnInPlace ? ': turning on the spot would leave the robot facing against a one-way lane' : ''}`;
 }
 
 /** The planning context of a route: the reference path from just behind the ego. */
@@ -202,6 +349,9 @@ export function withGoalStop<S>(
       const front = ctx.vehicle.rearAxleToCenterM + ctx.vehicle.lengthM / 2;
       const aimM = front + (p.executorMarginM ?? STOP_POINT_MARGIN_M);
       const fRoute = ctx.route.line.project(goal.x, goal.y);
+      const routeHeadingRad = ctx.route.line.headingAt(
+        Math.min(Math.max(fRoute.sM, 0), ctx.route.line.length),
+      );
       const fEgo = ctx.route.line.project(ego.x, ego.y);
       const alongM = fRoute.sM - fEgo.sM;
       const v = Math.max(0, ego.speedMps);
@@ -244,9 +394,11 @@ export function withGoalStop<S>(
           speed: 'STOP',
           path: 'FOLLOW_LANE',
           targetSpeedMps: 0,
+          // along the route at the goal: the goal's heading is its orientation there, not the way
+          // the vehicle arrives (a goal facing back put the stop point before the goal, ux20 #1)
           stopAt: {
-            x: goal.x + aimM * Math.cos(goal.headingRad),
-            y: goal.y + aimM * Math.sin(goal.headingRad),
+            x: goal.x + aimM * Math.cos(routeHeadingRad),
+            y: goal.y + aimM * Math.sin(routeHeadingRad),
           },
           decelMps2: Math.min(6, Math.max(0.3, (v * v) / (2 * Math.max(alongM, 0.5)))),
           rationale: `mission: stop at the goal ${Math.max(0, alongM).toFixed(1)} m ahead`,

@@ -36,6 +36,11 @@ export const VehicleParamsSchema = z.object({
   maxSpeedMps: positive().default(30),
   /** Robots (unicycle): maximum yaw rate. */
   maxYawRateRadps: positive().default(1.5),
+  /**
+   * Robots (unicycle): the platform turns on the spot (a differential drive). Live missions may
+   * then start by turning round to a lane behind it (bridge/Mission `planGoalRoute`). Unset: no.
+   */
+  turnInPlace: z.boolean().optional(),
 });
 export type VehicleParams = z.infer<typeof VehicleParamsSchema>;
 

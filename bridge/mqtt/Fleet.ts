@@ -104,8 +104,12 @@ export class Fleet {
     this.log = o.log;
     this.client = mqtt.connect(
       link.url,
-      clientOptions(link, `edgeplan-${o.fleetId ?? 'fleet'}`, undefined, (t, payload) =>
-        t === topic ? (this.take(payload, t) ? PUBACK_SUCCESS : PUBACK_PAYLOAD_FORMAT_INVALID) : undefined,
+      clientOptions(link, `edgeplan-${o.fleetId ?? 'fleet'}`, undefined, (t, payload, retained) =>
+        t === topic
+          ? this.take(payload, t, retained)
+            ? PUBACK_SUCCESS
+            : PUBACK_PAYLOAD_FORMAT_INVALID
+          : undefined,
       ),
     );
     this.client.on('connect', (connack) => {
@@ -123,7 +127,7 @@ export class Fleet {
     superviseLink(this.client, link, this.log, 'fleet');
     // QoS ≥ 1 missions were taken before their PUBACK (the ingress handler); QoS 0 ones come here
     this.client.on('message', (t, payload, packet) => {
-      if (t === topic && packet.qos === 0) this.take(payload, t);
+      if (t === topic && packet.qos === 0) this.take(payload, t, packet.retain);
     });
     this.unlisten = robots.map((r) => r.onChange(() => this.retry()));
     this.retryTimer = setInterval(() => this.retry(), (o.retryS ?? 1) * 1000);
@@ -154,7 +158,19 @@ export class Fleet {
   }
 
   /** Takes one fleet mission message; false when it is malformed (answered on the errors topic). */
-  private take(payload: Buffer, topic: string): boolean {
+  private take(payload: Buffer, topic: string, retained = false): boolean {
+    // a retained mission: the broker's stored copy, handed to every new subscription — acted on
+    // when new, it would be allocated again on every restart (as a robot's own, ux20 #2)
+    if (payload.length === 0) return true; // a retained one cleared
+    if (retained) {
+      this.error(
+        topic,
+        'INVALID_INPUT',
+        'mission',
+        'a retained mission is ignored: missions are commands, acted on when they are new; publish them with retain off (clear this one: an empty retained message on the topic)',
+      );
+      return true;
+    }
     let data: unknown;
     try {
       data = JSON.parse(payload.toString('utf8'));
@@ -191,7 +207,9 @@ export class Fleet {
       if (!onMap) reasons.push(`${x.id}: the goal is on no lane of its map ${x.map.id}`);
       else if (!start) reasons.push(`${x.id}: pose unknown (no state since its link came up)`);
       else {
-        const route = routeToGoal(x.map, start, m.goal);
+        const route = routeToGoal(x.map, start, m.goal, {
+          turnInPlace: x.vehicle.kind === 'robot' && x.vehicle.turnInPlace === true,
+        });
         reachable = route.ok;
         if (!route.ok)
           reasons.push(

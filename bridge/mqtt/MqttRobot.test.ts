@@ -164,6 +164,82 @@ describe('MqttRobot input through mosquitto', () => {
     }
   }, 60_000);
 
+  it('ignores a retained mission (a restart must not send the robot back to an old goal) and takes one published retained while it listens (ux20 #2)', async () => {
+    const id = `r${n + 1}`;
+    // a mission left retained: edgeplan ran it before its restart; the new process subscribes anew
+    await body.publishAsync(
+      topicFor('mission', id),
+      JSON.stringify({ missionId: 'ret1', goal: { x: 20, y: 0, headingRad: 0 } }),
+      { qos: 1, retain: true },
+    );
+    const { r } = await robot();
+    try {
+      await state(id, { seq: 1 });
+      await until(
+        () => errorsOf(id).length > 0,
+        30_000,
+        () => 'the answer to the retained mission',
+      );
+      expect(errorsOf(id)[0]!.message).toMatch(/retained mission is ignored/);
+      expect(r.counts.retainedMissions).toBe(1);
+      expect(statusOf(id)).toEqual([]);
+      expect(r.driver.activeMission).toBeUndefined();
+      expect(r.idle).toBe(true);
+      // published now, retained or not, it is new to a robot that listens: the broker delivers it
+      // unflagged (MQTT 5 retain-as-published off) and it is taken
+      await body.publishAsync(
+        topicFor('mission', id),
+        JSON.stringify({ missionId: 'new1', goal: { x: 20, y: 0, headingRad: 0 } }),
+        { qos: 1, retain: true },
+      );
+      await until(
+        () => statusOf(id).some((s) => s.missionId === 'new1' && s.state === 'ACCEPTED'),
+        30_000,
+        () => JSON.stringify(answers),
+      );
+      expect(r.counts.retainedMissions).toBe(1);
+    } finally {
+      await r.stop();
+      await body.publishAsync(topicFor('mission', id), '', { qos: 1, retain: true }); // clear it
+    }
+  }, 60_000);
+
+  it('an e-stop holds the robot, latched until released, and a retained one holds it from the start (ux20 #5)', async () => {
+    const id = `r${n + 1}`;
+    await body.publishAsync(topicFor('estop', id), JSON.stringify({ engaged: true }), {
+      qos: 1,
+      retain: true,
+    });
+    const { r } = await robot();
+    try {
+      await until(
+        () => r.driver.heldBy.includes('estop'),
+        30_000,
+        () => 'the retained e-stop taken',
+      );
+      await body.publishAsync(topicFor('estop', id), JSON.stringify({ engaged: 'yes' }), { qos: 1 });
+      await until(
+        () => errorsOf(id).length > 0,
+        30_000,
+        () => 'the answer to a malformed e-stop',
+      );
+      expect(errorsOf(id)[0]!.path).toBe('estop:engaged');
+      expect(r.driver.heldBy).toEqual(['estop']);
+      await body.publishAsync(topicFor('estop', id), JSON.stringify({ engaged: false }), {
+        qos: 1,
+        retain: true,
+      });
+      await until(
+        () => r.driver.heldBy.length === 0,
+        30_000,
+        () => 'the release',
+      );
+    } finally {
+      await r.stop();
+      await body.publishAsync(topicFor('estop', id), '', { qos: 1, retain: true });
+    }
+  }, 60_000);
+
   it('rejects a mission id reused for another goal; answers a cancel of an unknown id (M7)', async () => {
     const { r, id } = await robot();
     try {

@@ -26,7 +26,13 @@ import { LightLanes, unknownLightLanesMessage } from '../LightLanes.ts';
 import { LiveDriver, type MakeStack, type MissionEvent } from '../LiveDriver.ts';
 import { LiveSource } from '../LiveSource.ts';
 import { StampLag } from '../ros/StampLag.ts';
-import { MqttStateSchema, type MqttTopicName, parseMission, topicFor } from './MqttTopics.ts';
+import {
+  MqttEstopSchema,
+  MqttStateSchema,
+  type MqttTopicName,
+  parseMission,
+  topicFor,
+} from './MqttTopics.ts';
 
 export interface MqttLinkOptions {
   url: string;
@@ -69,7 +75,7 @@ export const PUBACK_PAYLOAD_FORMAT_INVALID = 0x99;
  * Takes an ingress message (QoS ≥ 1) before it is acknowledged: returns the PUBACK reason code, or
  * undefined for a topic it does not take (acknowledged at once, handled by the `message` event).
  */
-export type IngressHandler = (topic: string, payload: Buffer) => number | undefined;
+export type IngressHandler = (topic: string, payload: Buffer, retained: boolean) => number | undefined;
 
 /**
  * MQTT client options shared by the robots, the fleet and VDA 5050 agents. With `ingress`, QoS ≥ 1
@@ -85,8 +91,13 @@ export function clientOptions(
   return {
     ...(ingress
       ? {
-          customHandleAcks: (topic: string, payload: Buffer, _packet: unknown, done: (c: number) => void) => {
-            const code = ingress(topic, payload);
+          customHandleAcks: (
+            topic: string,
+            payload: Buffer,
+            packet: { retain?: boolean },
+            done: (c: number) => void,
+          ) => {
+            const code = ingress(topic, payload, packet.retain === true);
             done(code ?? PUBACK_SUCCESS);
           },
         }
@@ -203,6 +214,8 @@ export class MqttRobot {
     outOfOrder: 0,
     /** Retained states ignored (a broker's stored copy, not the robot's present). */
     retained: 0,
+    /** Retained missions ignored (a command is acted on when it is new, not on every connection). */
+    retainedMissions: 0,
   };
 
   readonly id: string;
@@ -224,9 +237,9 @@ export class MqttRobot {
         `edgeplan-${o.id}`,
         { topic: t('presence'), payload: JSON.stringify({ online: false }), retain: true, qos: 1 },
         // a mission is in the queue before the broker hears it was delivered
-        (topic, payload) =>
+        (topic, payload, retained) =>
           topic === t('mission')
-            ? this.takeMission(payload, topic) === 'invalid'
+            ? this.takeMission(payload, topic, retained) === 'invalid'
               ? PUBACK_PAYLOAD_FORMAT_INVALID
               : PUBACK_SUCCESS
             : undefined,
@@ -243,15 +256,18 @@ export class MqttRobot {
         o.log?.(`${o.id}: the broker kept no session (persistence off?): missions sent while away are lost`);
       this.client.publish(t('presence'), JSON.stringify({ online: true }), { qos: 1, retain: true });
       // every connection re-subscribes (a broker without the session, or one that lost it, needs it)
-      this.client.subscribe({ [t('state')]: { qos: 0 }, [t('mission')]: { qos: 1 } }, (err, granted) => {
-        const refused = granted?.filter((g) => g.qos === 128).map((g) => g.topic) ?? [];
-        if (err || refused.length > 0) {
-          o.log?.(`${o.id}: subscription refused: ${err?.message ?? refused.join(', ')}`);
-          return;
-        }
-        if (this.counts.connects === n) this.subscribedOn = n;
-        this.changed();
-      });
+      this.client.subscribe(
+        { [t('state')]: { qos: 0 }, [t('mission')]: { qos: 1 }, [t('estop')]: { qos: 1 } },
+        (err, granted) => {
+          const refused = granted?.filter((g) => g.qos === 128).map((g) => g.topic) ?? [];
+          if (err || refused.length > 0) {
+            o.log?.(`${o.id}: subscription refused: ${err?.message ?? refused.join(', ')}`);
+            return;
+          }
+          if (this.counts.connects === n) this.subscribedOn = n;
+          this.changed();
+        },
+      );
     });
     superviseLink(this.client, o.link, o.log, o.id);
     // a lost link: nothing from before it is used once it is back (the watchdog holds meanwhile)
@@ -259,7 +275,8 @@ export class MqttRobot {
     this.client.on('message', (topic, payload, packet) => {
       if (topic === t('state')) this.takeState(payload, packet.retain);
       // QoS ≥ 1 missions were taken before their PUBACK (the ingress handler)
-      else if (topic === t('mission') && packet.qos === 0) this.takeMission(payload, topic);
+      else if (topic === t('mission') && packet.qos === 0) this.takeMission(payload, topic, packet.retain);
+      else if (topic === t('estop')) this.takeEstop(payload);
     });
     this.driver = new LiveDriver({
       source: this.source,
@@ -273,6 +290,7 @@ export class MqttRobot {
       goalToleranceM: o.goalToleranceM ?? 0.5,
       controlHz: o.controlHz,
       onMission: (e) => this.missionEvent(e),
+      onNotice: (line) => o.log?.(`${o.id}: ${line}`),
     });
     this.telemetryTimer = setInterval(() => this.telemetry(), 1000);
   }
@@ -425,7 +443,22 @@ export class MqttRobot {
    * Takes a mission message (from the robot's topic or the fleet allocator): queued and answered
    * ACCEPTED, a redelivery ignored, a cancel applied, a malformed one answered on the errors topic.
    */
-  takeMission(payload: Buffer | unknown, topic: string): MissionIntake {
+  takeMission(payload: Buffer | unknown, topic: string, retained = false): MissionIntake {
+    if (retained) {
+      // a broker's stored copy, handed to every new subscription: acted on when it was new, it
+      // would send the robot back to an old goal on every restart of edgeplan (acceptance review
+      // ux20 #2). Ignored and answered (an empty retained message clears it: no answer to that)
+      if (Buffer.isBuffer(payload) && payload.length === 0) return 'duplicate';
+      this.counts.retainedMissions++;
+      this.reportError(topic, {
+        code: 'INVALID_INPUT',
+        path: 'mission',
+        message:
+          'a retained mission is ignored: missions are commands, acted on when they are new; publish them with retain off (clear this one: an empty retained message on the topic)',
+      });
+      return 'duplicate';
+    }
+    if (Buffer.isBuffer(payload) && payload.length === 0) return 'duplicate'; // a retained one cleared
     let data: unknown = payload;
     if (Buffer.isBuffer(payload)) {
       try {
@@ -492,6 +525,24 @@ export class MqttRobot {
     return 'accepted';
   }
 
+  /** The operator e-stop (`{engaged}`; retained is its state, taken as it is). */
+  private takeEstop(payload: Buffer): void {
+    const topic = topicFor('estop', this.o.id);
+    let data: unknown;
+    try {
+      data = JSON.parse(payload.toString('utf8'));
+    } catch (e) {
+      this.reportError(topic, { code: 'PARSE_ERROR', path: 'estop', message: (e as Error).message });
+      return;
+    }
+    const r = parseWith(MqttEstopSchema, data, 'estop');
+    if (!r.ok) {
+      this.reportError(topic, r.error);
+      return;
+    }
+    this.driver.setHold('estop', r.value.engaged);
+  }
+
   private next(): void {
     if (this.driver.activeMission || this.starting) return;
     const m = this.queue.shift();
@@ -548,9 +599,13 @@ export class MqttRobot {
       arriving: this.driver.arriving,
       controlLatencyS: this.driver.latency.latencyS(this.o.clock.nowS()),
       queued: this.queue.map((q) => q.missionId),
-      input: this.source.missing ?? 'ok',
+      input: this.driver.inputState(this.o.clock.nowS()),
       watchdog: this.driver.lastStep?.watchdog ?? null,
-      counts: this.counts,
+      takenOver: this.driver.takenOver ?? null,
+      holds: this.driver.heldBy,
+      turningToRad: this.driver.turningTo ?? null,
+      localisation: { jumps: this.source.jumpCount, held: this.source.poseJumpHeld },
+      counts: { ...this.counts, takeovers: this.driver.counts.takeovers },
     });
   }
 

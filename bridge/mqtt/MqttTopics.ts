@@ -37,7 +37,15 @@ export const MQTT_TOPICS = {
     qos: 1,
     retain: false,
     meaning:
-      'a mission for this robot: { missionId, goal: { x, y, headingRad } } or { missionId, cancel: true }',
+      'a mission for this robot: { missionId, goal: { x, y, headingRad } } or { missionId, cancel: true }; a retained one is ignored and answered (a command is acted on when new)',
+  },
+  estop: {
+    pattern: `${TOPIC_ROOT}/{robot}/estop`,
+    direction: 'in',
+    qos: 1,
+    retain: true,
+    meaning:
+      'the operator e-stop: { engaged: true } holds the robot (latched: the mission pauses) until { engaged: false }; a state, so publish it retained (a restarted edgeplan finds it engaged)',
   },
   fleetMission: {
     pattern: `${TOPIC_ROOT}/fleet/mission`,
@@ -145,6 +153,9 @@ const MissionGoalSchema = z.object({ missionId: z.string().min(1).max(200), goal
 const MissionCancelSchema = z.object({ missionId: z.string().min(1).max(200), cancel: z.literal(true) });
 export const MqttMissionSchema = z.union([MissionGoalSchema, MissionCancelSchema]);
 export type MqttMission = z.infer<typeof MqttMissionSchema>;
+
+/** The operator e-stop (retained: its state). */
+export const MqttEstopSchema = z.strictObject({ engaged: z.boolean() });
 
 /**
  * A mission message: a cancel when it has `cancel`, else a goal. Parsed as the one it means, so

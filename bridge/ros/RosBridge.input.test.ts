@@ -10,11 +10,14 @@ import * as roslib from 'roslib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RoadMapSchema, WallClock } from '../../core/index.ts';
 import { RoadMap } from '../../core/map/index.ts';
+import type { Stack } from '../../stack/Stack.ts';
+import type { MissionEvent } from '../LiveDriver.ts';
 import { LiveSource } from '../LiveSource.ts';
 import { type RosMaster, startRosMaster } from '../testing/rosMaster.ts';
 import { RosBridge } from './RosBridge.ts';
 import { type RosConfig, rosConfigFrom } from './RosConfig.ts';
 import { stampOf } from './rosMessages.ts';
+import { startRos } from './startRos.ts';
 
 interface Pub {
   publish(m: unknown): void;
@@ -26,7 +29,11 @@ interface RosLike {
 }
 const R = roslib as unknown as {
   Ros: new (o: Record<string, never>) => RosLike;
-  Topic: new (o: { ros: RosLike; name: string; messageType: string }) => Pub & { advertise(): void };
+  Topic: new (o: {
+    ros: RosLike;
+    name: string;
+    messageType: string;
+  }) => Pub & { advertise(): void; subscribe(cb: (m: unknown) => void): void; unsubscribe(): void };
 };
 
 const until = async (pred: () => boolean, timeoutMs: number, what: () => string): Promise<void> => {
@@ -78,6 +85,8 @@ describe('RosBridge input through rosbridge', () => {
   let goalPub: Pub;
   let tfPub: Pub;
   let lightsPub: Pub;
+  let estopPub: Pub;
+  let cancelPub: Pub;
   const wallS = () => Date.now() / 1000;
   beforeAll(async () => {
     master = await startRosMaster();
@@ -93,6 +102,8 @@ describe('RosBridge input through rosbridge', () => {
     goalPub = t('/goal_pose', 'geometry_msgs/PoseStamped');
     tfPub = t('/tf', 'tf2_msgs/TFMessage');
     lightsPub = t('/traffic_lights', 'std_msgs/String');
+    estopPub = t('/edgeplan/estop', 'std_msgs/Bool');
+    cancelPub = t('/edgeplan/cancel', 'std_msgs/Empty');
   }, 600_000);
   afterAll(async () => {
     ros?.close();
@@ -383,6 +394,148 @@ describe('RosBridge input through rosbridge', () => {
       bridge.close();
     }
   }, 120_000);
+
+  it('takes an e-stop (latched) and a cancel; says when the watchdog takes over and lets go, and diagnostics agree (ux20 #4, #5)', async () => {
+    const aisle = new RoadMap(
+      RoadMapSchema.parse({
+        id: 'aisle',
+        lanes: [
+          {
+            id: 'A',
+            type: 'aisle',
+            centerline: [
+              { x: 0, y: 0 },
+              { x: 100, y: 0 },
+            ],
+            widthM: 3,
+            speedLimitMps: 2,
+          },
+        ],
+      }),
+    );
+    // a stack that drives on at 1 m/s whenever it is ticked: what holds the robot is the bridge
+    const stack = (): Stack => ({
+      name: 'fake',
+      rates: {
+        planHz: 10,
+        controlHz: 20,
+        planLatencyS: 0,
+        commandLifetimeS: 1,
+        expiryDecelMps2: 2,
+        maxReplans: 1,
+      },
+      stats: {} as Stack['stats'],
+      planning: false,
+      init() {},
+      tick: () => ({ control: { kind: 'unicycle', vMps: 1, omegaRadps: 0 } }) as never,
+      async settle() {},
+    });
+    const lines: string[] = [];
+    const events: MissionEvent[] = [];
+    const diags: Record<string, unknown>[] = [];
+    const diagSub = new R.Topic({ ros, name: '/edgeplan/diagnostics', messageType: 'std_msgs/String' });
+    diagSub.subscribe((m) => diags.push(JSON.parse((m as { data: string }).data)));
+    const run = startRos({
+      url: master.url,
+      config: config({ profile: 'robot', rates: { diagnosticsPeriodS: 0.2 } }),
+      map: aisle,
+      makeStack: stack,
+      log: (l) => lines.push(l),
+      onMission: (e) => events.push(e),
+    });
+    let x = 10;
+    let feeding = true;
+    const feed = (async () => {
+      while (feeding) {
+        odomPub.publish(odom((x += 0.01), wallS(), 'map', 0.2));
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    })();
+    try {
+      await run.bridge.waitConnected(60_000);
+      await until(
+        () => run.source.currentEgo !== undefined,
+        60_000,
+        () => 'odometry',
+      );
+      for (let i = 0; i < 400 && !events.some((e) => e.state === 'ACTIVE'); i++) {
+        goalPub.publish({
+          header: { stamp: stampOf(wallS()), frame_id: 'map' },
+          pose: { position: { x: 60, y: 0, z: 0 }, orientation: { x: 0, y: 0, z: 0, w: 1 } },
+        });
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      expect(events.some((e) => e.state === 'ACTIVE')).toBe(true);
+      // the e-stop: held, latched
+      estopPub.publish({ data: true });
+      await until(
+        () => run.driver.heldBy.includes('estop'),
+        30_000,
+        () => lines.join('\n'),
+      );
+      expect(lines.some((l) => l.startsWith('e-stop ENGAGED'))).toBe(true);
+      await until(
+        () => diags.some((d) => Array.isArray(d.holds) && (d.holds as string[]).includes('estop')),
+        30_000,
+        () => JSON.stringify(diags.at(-1)),
+      );
+      estopPub.publish({ data: false });
+      await until(
+        () => run.driver.heldBy.length === 0,
+        30_000,
+        () => lines.join('\n'),
+      );
+      // the odometry pauses: the watchdog takes over, said once; diagnostics say stale beside it
+      feeding = false;
+      await feed;
+      // (from the pause on: under load a late pose may have had the watchdog take over before)
+      const paused = lines.length;
+      await until(
+        () =>
+          lines.slice(paused).some((l) => l.startsWith('watchdog: took the vehicle over (odometry stale')),
+        30_000,
+        () => lines.join('\n'),
+      );
+      await until(
+        () => diags.some((d) => d.watchdog === 'stale'),
+        30_000,
+        () => JSON.stringify(diags.at(-1)),
+      );
+      // (the newest: under load a late pose may have made an earlier one stale for a step)
+      const stale = diags.filter((d) => d.watchdog === 'stale').at(-1)!;
+      expect(stale.input).toBe('stale');
+      expect(String(stale.takenOver)).toMatch(/^odometry stale/);
+      expect(lines.slice(paused).filter((l) => l.startsWith('watchdog:'))).toHaveLength(1);
+      // it comes back: released, said once
+      feeding = true;
+      const again = (async () => {
+        while (feeding) {
+          odomPub.publish(odom((x += 0.01), wallS(), 'map', 0.2));
+          await new Promise((r) => setTimeout(r, 50));
+        }
+      })();
+      await until(
+        () => lines.slice(paused).some((l) => l.startsWith('watchdog: released')),
+        30_000,
+        () => lines.join('\n'),
+      );
+      // the cancel: the mission ends CANCELLED
+      cancelPub.publish({});
+      await until(
+        () => events.some((e) => e.state === 'CANCELLED'),
+        30_000,
+        () => JSON.stringify(events),
+      );
+      expect(events.find((e) => e.state === 'CANCELLED')!.message).toBe('cancelled on /edgeplan/cancel');
+      expect(run.driver.activeMission).toBeUndefined();
+      feeding = false;
+      await again;
+    } finally {
+      feeding = false;
+      diagSub.unsubscribe();
+      await run.stop();
+    }
+  }, 180_000);
 
   it('with egoFrom tf, places a goal in odom through map → odom (M3)', async () => {
     const { bridge, goals } = await open(config({ profile: 'car', egoFrom: 'tf' }));

@@ -72,6 +72,10 @@ export interface RosBridgeOptions {
   clock: Clock;
   /** A goal came in (map frame). */
   onGoal?: (goal: Pose) => void;
+  /** A cancel came in: the mission in progress ends (CANCELLED), the vehicle is held. */
+  onCancel?: () => void;
+  /** The operator e-stop: true engages it (latched), false releases it. */
+  onEstop?: (engaged: boolean) => void;
   /** Bad input (a message that does not parse, a frame we cannot place): logged, the process stays up. */
   onError?: (where: string, message: string) => void;
   /**
@@ -333,6 +337,19 @@ export class RosBridge {
         if (typeof toMap === 'string') return reject('goal.header.frame_id', `goal ${toMap}`);
         this.o.onGoal?.(composePlanar({ ...toMap, yawRad: toMap.headingRad }, r.value.pose));
       }),
+      sub(T.cancel.name, T.cancel.type, () => this.o.onCancel?.()),
+      // every message counts (an e-stop pressed twice is still pressed): queue them all
+      sub(
+        T.estop.name,
+        T.estop.type,
+        (m) => {
+          const data = (m as { data?: unknown } | null)?.data;
+          if (typeof data !== 'boolean')
+            return reject('estop.data', `expected a boolean (std_msgs/Bool), got ${JSON.stringify(data)}`);
+          this.o.onEstop?.(data);
+        },
+        10,
+      ),
       sub(T.instruction.name, T.instruction.type, (m) => {
         const r = stringToInstruction(m);
         if (!r.ok) return reject(r.error.path, r.error.message);

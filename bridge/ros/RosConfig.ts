@@ -44,6 +44,10 @@ const TopicsSchema = z.strictObject({
   trafficLights: topic(LIGHT_TYPES, '/traffic_lights', 'std_msgs/String'),
   goal: topic(['geometry_msgs/PoseStamped'] as const, '/goal_pose', 'geometry_msgs/PoseStamped'),
   instruction: topic(['std_msgs/String'] as const, '/edgeplan/instruction', 'std_msgs/String'),
+  /** Cancels the mission in progress (any message; actionlib's cancel is a GoalID, Nav2's an action call). */
+  cancel: topic(['std_msgs/Empty'] as const, '/edgeplan/cancel', 'std_msgs/Empty'),
+  /** Operator e-stop: `true` engages it, latched until `false` releases it (publish it latched). */
+  estop: topic(['std_msgs/Bool'] as const, '/edgeplan/estop', 'std_msgs/Bool'),
   control: z.strictObject({ name: z.string().min(1), type: z.enum(CONTROL_TYPES) }).optional(),
   command: topic(['std_msgs/String'] as const, '/edgeplan/command', 'std_msgs/String'),
   verdict: topic(['std_msgs/String'] as const, '/edgeplan/verdict', 'std_msgs/String'),
@@ -101,6 +105,17 @@ export const RosConfigSchema = z.strictObject({
   watchdogDecelMps2: z.number().positive().default(3),
   /** The goal counts as reached within this distance (rear axle / base_link), m. */
   goalToleranceM: z.number().positive().default(1.0),
+  /**
+   * Localisation jumps: a pose further from the last than the top speed × the time between them +
+   * `marginM` holds the vehicle, until a pose is back on the old track (an outlier) or the new poses
+   * agree with one another for `settleS` (a re-localisation: the mission is re-routed from it).
+   */
+  poseJump: z
+    .strictObject({
+      marginM: z.number().nonnegative().default(1.0),
+      settleS: z.number().nonnegative().default(1.0),
+    })
+    .default({ marginM: 1, settleS: 1 }),
   /** Object class names (vision_msgs class ids, lower case) → agent kinds; unknown classes become `vehicle`. */
   classes: z.record(z.string(), z.enum(['vehicle', 'pedestrian', 'cyclist', 'robot', 'static'])).default({
     car: 'vehicle',
@@ -173,6 +188,8 @@ export const ROBOT_VEHICLE = {
   maxDecelMps2: 2.0,
   maxSpeedMps: 2.0,
   maxYawRateRadps: 1.5,
+  // a differential drive turns on the spot: a goal behind it on a two-way aisle is reachable
+  turnInPlace: true,
 } as const;
 
 /** Validates a configuration object; fills the profile's control topic and checks it fits the profile. */

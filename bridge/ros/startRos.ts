@@ -49,6 +49,14 @@ export function startRos(o: StartRosOptions): RosRun {
     clock,
     map: o.map,
     onGoal: (g) => driver?.setGoal(g, `goal-${++goals}`),
+    onCancel: () => {
+      if (driver?.activeMission) driver.cancel(`cancelled on ${c.topics.cancel.name}`);
+      else if (driver?.hasPending) {
+        driver.cancel();
+        log(`cancel on ${c.topics.cancel.name}: the goal waiting for odometry is dropped`);
+      } else log(`cancel on ${c.topics.cancel.name}: no mission in progress, nothing cancelled`);
+    },
+    onEstop: (on) => driver?.setHold('estop', on),
     // a stream of the same bad message (odometry at 50 Hz in the wrong frame) is logged once; the
     // diagnostics' link.rejected counts every one
     onError: (where, msg) => {
@@ -83,6 +91,11 @@ export function startRos(o: StartRosOptions): RosRun {
     goalToleranceM: c.goalToleranceM,
     controlHz: c.rates.controlHz,
     ...(o.onStep ? { onStep: o.onStep } : {}),
+    onNotice: (line) => {
+      log(line);
+      bridge.sendDiagnostics({ tS: clock.nowS(), notice: line });
+    },
+    poseJump: c.poseJump,
     onMission: (e) => {
       log(`mission ${e.id}: ${e.state}${e.message ? ` (${e.message})` : ''}`);
       bridge.sendDiagnostics({ mission: e });
@@ -95,7 +108,7 @@ export function startRos(o: StartRosOptions): RosRun {
     bridge.sendDiagnostics({
       tS: clock.nowS(),
       link: bridge.status,
-      input: source.missing ?? 'ok',
+      input: d.inputState(clock.nowS()),
       ...(bridge.tf ? { tf: bridge.tf.waiting ?? 'ok' } : {}),
       egoLagS: bridge.egoLagS,
       objectsLagS: bridge.objectsLagS,
@@ -104,6 +117,11 @@ export function startRos(o: StartRosOptions): RosRun {
       arriving: d.arriving,
       steps: d.counts,
       watchdog: d.lastStep?.watchdog ?? null,
+      // the watchdog holding a mission's vehicle (why), and how often it took over
+      takenOver: d.takenOver ?? null,
+      holds: d.heldBy,
+      turningToRad: d.turningTo ?? null,
+      localisation: { jumps: source.jumpCount, held: source.poseJumpHeld },
       lastStepMs: d.lastStep?.stepMs ?? null,
       stack: st ? { plans: st.plans, verdicts: st.verdicts, expiredSteps: st.expiredSteps } : null,
     });

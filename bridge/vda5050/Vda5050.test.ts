@@ -11,6 +11,7 @@ import { createDriver } from '../../stack/registry.ts';
 import type { MakeStack } from '../LiveDriver.ts';
 import { liveScenario, withGoalStop } from '../Mission.ts';
 import { MqttRobot } from '../mqtt/MqttRobot.ts';
+import { topicFor } from '../mqtt/MqttTopics.ts';
 import { ROBOT_VEHICLE } from '../ros/RosConfig.ts';
 import { type Broker, startBroker } from '../testing/mosquitto.ts';
 import { RobotBody } from '../testing/mqttRobotBody.ts';
@@ -164,6 +165,13 @@ describe('VDA 5050 through mosquitto', () => {
         ],
       }),
     );
+    // an order left retained on the broker (run before a restart): ignored, said in state.errors
+    const o = { manufacturer: 'edgeplan', serialNumber: 'amr1' };
+    const old = await mqtt.connectAsync(broker.url, { protocolVersion: 5, clientId: 'old-master' });
+    await old.publishAsync(vdaTopic(o, 'order'), JSON.stringify({ ...ORDER, orderId: 'old' }), {
+      qos: 1,
+      retain: true,
+    });
     let agent: VdaAgent | undefined;
     const robot = new MqttRobot({
       id: 'amr1',
@@ -192,7 +200,6 @@ describe('VDA 5050 through mosquitto', () => {
       if (topic.endsWith('/state')) states.push(j);
       if (topic.endsWith('/connection')) connection.push(j.connectionState);
     });
-    const o = { manufacturer: 'edgeplan', serialNumber: 'amr1' };
     const last = () => states[states.length - 1] ?? {};
     const until = async (pred: () => boolean, ms: number, what: string) => {
       const t0 = Date.now();
@@ -209,6 +216,15 @@ describe('VDA 5050 through mosquitto', () => {
       });
       await until(() => connection.includes('ONLINE'), 10_000, 'connection ONLINE (retained)');
       await until(() => robot.source.currentEgo !== undefined, 10_000, 'the body state');
+      await until(
+        () =>
+          ((last()['errors'] as { errorDescription: string }[]) ?? []).some((e) =>
+            e.errorDescription.startsWith('a retained order message is ignored'),
+          ),
+        10_000,
+        'the retained order ignored (ux20 #2)',
+      );
+      expect(last()['orderId']).not.toBe('old');
       fm.publish(vdaTopic(o, 'order'), JSON.stringify(ORDER));
       await until(
         () => last()['orderId'] === 'o1' && last()['driving'] === true,
@@ -222,6 +238,34 @@ describe('VDA 5050 through mosquitto', () => {
         10_000,
         'orderError for o2',
       );
+      // startPause holds the robot, the order stays; the edgeplan e-stop shows as a remote one;
+      // stopPause lets it drive on (ux20 #5: one hold for pause and e-stop)
+      const action = (actionType: string, i: number) =>
+        fm.publish(
+          vdaTopic(o, 'instantActions'),
+          JSON.stringify({
+            headerId: 10 + i,
+            timestamp: new Date().toISOString(),
+            version: '2.0.0',
+            manufacturer: 'edgeplan',
+            serialNumber: 'amr1',
+            actions: [{ actionId: `a${i}`, actionType, blockingType: 'HARD' }],
+          }),
+        );
+      action('startPause', 1);
+      await until(() => last()['paused'] === true && last()['driving'] === false, 15_000, 'paused, standing');
+      expect(last()['orderId']).toBe('o1');
+      expect(robot.driver.activeMission).toBeDefined();
+      fm.publish(topicFor('estop', 'amr1'), JSON.stringify({ engaged: true }));
+      await until(
+        () => (last()['safetyState'] as { eStop: string }).eStop === 'REMOTE',
+        10_000,
+        'eStop REMOTE',
+      );
+      fm.publish(topicFor('estop', 'amr1'), JSON.stringify({ engaged: false }));
+      action('stopPause', 2);
+      await until(() => last()['paused'] === false && last()['driving'] === true, 15_000, 'driving on');
+      expect((last()['safetyState'] as { eStop: string }).eStop).toBe('NONE');
       await until(() => last()['lastNodeId'] === 'n1', 30_000, 'node n1 passed');
       fm.publish(vdaTopic(o, 'order'), JSON.stringify(UPDATE));
       await until(
@@ -242,6 +286,8 @@ describe('VDA 5050 through mosquitto', () => {
       await agent.stop();
       await Promise.all([robot.stop(), body.stop()]);
       await fm.endAsync(true);
+      await old.publishAsync(vdaTopic(o, 'order'), '', { qos: 1, retain: true });
+      await old.endAsync(true);
     }
   });
 });

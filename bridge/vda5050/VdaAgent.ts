@@ -96,7 +96,26 @@ export class VdaAgent {
       this.stateDirty = true;
     });
     superviseLink(this.client, o.link, o.log, `vda ${o.serialNumber}`);
-    this.client.on('message', (topic, payload) => {
+    this.client.on('message', (topic, payload, packet) => {
+      const t =
+        topic === vdaTopic(o, 'order')
+          ? 'order'
+          : topic === vdaTopic(o, 'instantActions')
+            ? 'instantActions'
+            : undefined;
+      // VDA 5050 sends orders and actions unretained; a retained one is a broker's stored copy that
+      // every new subscription gets: acted on when new, it would restart an old order on every
+      // restart of edgeplan (ux20 #2). Ignored, said in state.errors; an empty one clears it
+      if (t && packet.retain) {
+        if (payload.length > 0)
+          this.reject({
+            errorType: 'validationError',
+            errorLevel: 'WARNING',
+            errorDescription: `a retained ${t} message is ignored: orders and instant actions are acted on when new; publish them with retain off`,
+            errorReferences: [{ referenceKey: 'topic', referenceValue: t }],
+          });
+        return;
+      }
       if (topic === vdaTopic(o, 'order')) this.takeOrder(payload);
       else if (topic === vdaTopic(o, 'instantActions')) this.takeInstantActions(payload);
     });
@@ -176,7 +195,7 @@ export class VdaAgent {
   /** Sends the robot toward the base's last node on the order's graph. */
   private drive(): void {
     const end = baseEnd(this.progress);
-    if (!end || this.paused) return;
+    if (!end) return;
     const vehicle = this.o.robot.vehicle;
     const g = orderGraphMap(this.progress, this.o.laneWidthM ?? 2, vehicle.maxSpeedMps);
     if (!g.ok) {
@@ -224,11 +243,13 @@ export class VdaAgent {
           this.o.robot.driver.cancel('cancelOrder');
         }
       } else if (a.actionType === 'startPause') {
+        // the driver's operator hold, as the edgeplan e-stop (not latched by safety): the order's
+        // mission stays in progress, held, and drives on at stopPause
         this.paused = true;
-        this.o.robot.driver.cancel('startPause');
+        this.o.robot.driver.setHold('pause', true);
       } else if (a.actionType === 'stopPause') {
         this.paused = false;
-        this.drive();
+        this.o.robot.driver.setHold('pause', false);
       } else if (a.actionType !== 'stateRequest') {
         status = 'FAILED';
         result = `instant action ${a.actionType} is not supported`;
@@ -299,7 +320,11 @@ export class VdaAgent {
       batteryState: { batteryCharge: 100, charging: false },
       errors: this.errors,
       information: [],
-      safetyState: { eStop: 'NONE', fieldViolation: false },
+      // the edgeplan e-stop (its MQTT topic) is a remote one; it holds the AGV until released
+      safetyState: {
+        eStop: this.o.robot.driver.heldBy.includes('estop') ? 'REMOTE' : 'NONE',
+        fieldViolation: false,
+      },
       loads: [],
       ...(ego
         ? { agvPosition: this.position(ego), velocity: { vx: ego.speedMps, vy: 0, omega: ego.yawRateRadps } }
