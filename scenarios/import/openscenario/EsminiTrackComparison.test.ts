@@ -218,3 +218,20 @@ describe('a trailer chain teleported by its head', () => {
     expect(c.maxSpeedMps).toBeLessThan(0.01);
   });
 });
+
+describe("the OpenDRIVE header's <offset>", () => {
+  it('moves the roads and every WorldPosition into the frame of esmini’s output', () => {
+    // geo_offset.xodr: offset x −1000, y −500, hdg 0.5; Car's WorldPosition is in the road file's
+    // own frame. esmini shifts, then rotates both (RoadManager, parseOSCPosition): kept local, each
+    // track is about 1.2 km off; with only the roads moved, Car would start off the road.
+    const csv = esminiRun('geo_offset');
+    const s = unwrap(importFile(join(DATA, 'geo_offset.xosc'))).scenarios[0]!;
+    expect(s.map).toMatchObject({ kind: 'file', headerOffset: 'esmini' });
+    for (const t of ourTracks(s, 'Ego')) {
+      const c = compareTrack(t, csv.tracks.get(t.role === 'ego' ? 'Ego' : t.role)!)!;
+      expect(c.n).toBe(8);
+      expect(c.maxPosM).toBeLessThan(0.02);
+      expect(c.maxHeadingRad).toBeLessThan(0.01);
+    }
+  });
+});

@@ -29,7 +29,7 @@ import { RoutePath } from '../../../core/map/RoutePath.ts';
 import { readTextFile } from '../../../core/readTextFile.ts';
 import { findTown } from '../carla/index.ts';
 import { coverEgoSpeed, egoSpeeds } from '../EgoTopSpeed.ts';
-import { loadOpenDrive, type OpenDriveResult } from '../opendrive/index.ts';
+import { esminiOffsetPoint, loadOpenDrive, type OpenDriveResult } from '../opendrive/index.ts';
 import { attr, guard, ImportError, kid, kids, num, parseXml, type XNode } from '../opendrive/XmlTree.ts';
 import type { ImportOptions, ImportResult } from '../types.ts';
 import { carlaPositionsToMapFrame, usesCarlaFrame } from './CarlaCoordinates.ts';
@@ -400,7 +400,9 @@ export function prepareOpenScenario(path: string, opts: ImportOptions = {}): Res
       );
     let odrValue: OpenDriveResult | undefined;
     if (mapPath) {
-      const odr = loadOpenDrive(mapPath);
+      // esmini moves the map by the header <offset> and every WorldPosition with it (RoadManager,
+      // ScenarioReader::parseOSCPosition): its output, and ours, are in that frame.
+      const odr = loadOpenDrive(mapPath, { headerOffset: 'esmini' });
       if (!odr.ok) return odr;
       odrValue = odr.value;
     } else
@@ -461,7 +463,7 @@ export function prepareOpenScenario(path: string, opts: ImportOptions = {}): Res
         odrValue.geometry,
       );
       if (vote.rule === 'LHT') {
-        const lht = loadOpenDrive(mapPath, { defaultRule: 'LHT' });
+        const lht = loadOpenDrive(mapPath, { defaultRule: 'LHT', headerOffset: 'esmini' });
         if (!lht.ok) return lht;
         odrValue = lht.value;
         warnings.push(
@@ -698,7 +700,12 @@ export function importOpenScenario(path: string, opts: ImportOptions = {}): Resu
       ],
       map:
         mapPath && !free
-          ? { kind: 'file', path: resolve(mapPath), format: 'opendrive' }
+          ? {
+              kind: 'file',
+              path: resolve(mapPath),
+              format: 'opendrive',
+              ...(odr?.offsetApplied ? { headerOffset: 'esmini' as const } : {}),
+            }
           : { kind: 'inline', map: mapData },
       vehicle,
       egoStart: { tS: 0, x: e0.x, y: e0.y, headingRad: normalizeAngle(e0.headingRad), speedMps: e0.speedMps },
@@ -1297,12 +1304,18 @@ function positionResolver(
   };
   const resolveFn: PositionResolver = (pos, path, states) => {
     const w = kid(pos, 'WorldPosition');
-    if (w)
-      return {
-        x: num(w, 'x', `${path}/WorldPosition`),
-        y: num(w, 'y', `${path}/WorldPosition`),
-        headingRad: num(w, 'h', `${path}/WorldPosition`, 0),
-      };
+    if (w) {
+      const x = num(w, 'x', `${path}/WorldPosition`);
+      const y = num(w, 'y', `${path}/WorldPosition`);
+      const h = num(w, 'h', `${path}/WorldPosition`, 0);
+      // A world position is in the map's own frame: esmini moves it with the map by the header
+      // <offset> (ScenarioReader::parseOSCPosition); a RelativeWorldPosition's dx, dy it leaves.
+      if (odr?.offsetApplied && odr.geoOffset) {
+        const m = esminiOffsetPoint(odr.geoOffset, x, y, h);
+        return { x: m.x, y: m.y, headingRad: m.hdg };
+      }
+      return { x, y, headingRad: h };
+    }
     const lp = kid(pos, 'LanePosition');
     if (lp) {
       const p = `${path}/LanePosition`;
