@@ -235,3 +235,18 @@ describe("the OpenDRIVE header's <offset>", () => {
     }
   });
 });
+
+describe('a route driven by the default controller', () => {
+  it("keeps its lane: the junction's connection towards the route, an unreachable route ignored, else the first", () => {
+    // route_lanes.xodr lists connecting road 10 before 12; the junction's connections are 12, 10 (lane −1), 11 (lane −2).
+    const csv = esminiRun('route_lanes');
+    const s = unwrap(importFile(join(DATA, 'route_lanes.xosc'))).scenarios[0]!;
+    const tracks = ourTracks(s, 'Ego');
+    for (const name of ['Straight', 'Right', 'Past']) {
+      const c = compareTrack(tracks.find((t) => t.role === name)!, csv.tracks.get(name)!)!;
+      expect(c.n, name).toBe(9);
+      // 0.1 m on the arc of road 12 (our lane polyline against esmini's arc), as route_end's
+      expect(c.maxPosM, name).toBeLessThan(0.15);
+    }
+  });
+});

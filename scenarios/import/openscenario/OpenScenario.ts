@@ -30,6 +30,7 @@ import { readTextFile } from '../../../core/readTextFile.ts';
 import { findTown } from '../carla/index.ts';
 import { coverEgoSpeed, egoSpeeds } from '../EgoTopSpeed.ts';
 import { esminiOffsetPoint, loadOpenDrive, type OpenDriveResult } from '../opendrive/index.ts';
+import type { RoadGeometry } from '../opendrive/RoadGeometry.ts';
 import { attr, guard, ImportError, kid, kids, num, parseXml, type XNode } from '../opendrive/XmlTree.ts';
 import type { ImportOptions, ImportResult } from '../types.ts';
 import { carlaPositionsToMapFrame, usesCarlaFrame } from './CarlaCoordinates.ts';
@@ -41,7 +42,13 @@ import {
   STORYBOARD_LIVE_TAG,
 } from './EgoTriggers.ts';
 import { type FreeSpaceBody, freeSpaceLaneWidthM } from './FreeSpaceLane.ts';
-import { type EntityState, type OscEntity, OscExecutor, type PositionResolver } from './OscExecutor.ts';
+import {
+  type EntityState,
+  type OscEntity,
+  OscExecutor,
+  type PathBuilder,
+  type PositionResolver,
+} from './OscExecutor.ts';
 import { type Distribution, expandDistribution } from './ParameterDistribution.ts';
 import { declare, resolveTree } from './Parameters.ts';
 import { signalTimelines } from './SignalLights.ts';
@@ -473,7 +480,7 @@ export function prepareOpenScenario(path: string, opts: ImportOptions = {}): Res
     }
     const map = new RoadMap(odrValue?.map ?? EMPTY_MAP);
     const resolvePos = positionResolver(map, odrOfPositions, unsupported, catalogRoute);
-    const buildPath = pathBuilder(map);
+    const buildPath = pathBuilder(map, odrValue?.geometry);
     const exec = new OscExecutor(map, resolvePos, buildPath, unsupported);
     const globals = declare(root, new Map(), '/OpenSCENARIO');
     if (odrValue) exec.roads = odrValue.geometry;
@@ -1060,8 +1067,84 @@ function reversePath(
 }
 
 /** Builds the path an entity follows from a pose: its lane forward (or the given route), else a straight line. */
-function pathBuilder(map: RoadMap) {
-  return (x: number, y: number, headingRad: number, routeLanes?: string[], routed?: boolean) => {
+/** The road id and OpenDRIVE lane id of one of our lanes (`<road>_<section>_<lane>`). */
+function odrLaneOf(map: RoadMap, laneId: string): { roadId: string; lane: number } | undefined {
+  const roadId = map.lane(laneId)?.data.roadId;
+  const lane = Number(laneId.split('_').pop());
+  return roadId !== undefined && Number.isInteger(lane) ? { roadId, lane } : undefined;
+}
+
+/**
+ * The lanes after `laneId` in esmini's order of a junction's connections
+ * (Junction::GetRoadConnectionByIdx: the junction's connections in file order, esmini's counter
+ * connections after them, each connection from this road with a lane link from this lane); the
+ * lane's successors as they are where it does not end in a default junction.
+ */
+function connectionsFrom(map: RoadMap, roads: RoadGeometry | undefined, laneId: string): readonly string[] {
+  const succ = map.lane(laneId)?.data.successors ?? [];
+  const junctionId = succ.length > 1 ? map.lane(succ[0]!)?.data.junctionId : undefined;
+  const j = junctionId !== undefined ? roads?.junction(junctionId) : undefined;
+  const from = odrLaneOf(map, laneId);
+  if (j?.type !== 'default' || !from) return succ;
+  const out: string[] = [];
+  for (const c of j.connections) {
+    if (c.incomingRoadId !== from.roadId) continue;
+    for (const ll of c.laneLinks) {
+      if (ll.from !== from.lane) continue;
+      const to = succ.find((id) => {
+        const o = odrLaneOf(map, id);
+        return o?.roadId === c.connectingRoadId && o.lane === ll.to;
+      });
+      if (to !== undefined && !out.includes(to)) out.push(to);
+    }
+  }
+  for (const id of succ) if (!out.includes(id)) out.push(id);
+  return out;
+}
+
+/** The road at the other end of connecting road `roadId` from road `from`. */
+function otherEnd(roads: RoadGeometry, roadId: string, from: string): string | undefined {
+  const r = roads.road(roadId);
+  if (r?.succ?.type === 'road' && r.succ.id !== from) return r.succ.id;
+  if (r?.pred?.type === 'road' && r.pred.id !== from) return r.pred.id;
+  return undefined;
+}
+
+/**
+ * The lane a routed entity takes after `laneId` (esmini's Position::MoveToConnectingRoad with a
+ * route): at a junction, of the connections from this lane, the last that leads to the road the
+ * route takes beyond the junction from this road (Route::GetRoadAtOtherEndOfIncomingRoad: the first
+ * of the route's roads that the junction connects from this road, and the road at its other end);
+ * the first connection when none does or the route does not cross the junction from here. An
+ * entity changes no lane to follow its route.
+ */
+function routeSuccessor(
+  map: RoadMap,
+  roads: RoadGeometry | undefined,
+  laneId: string,
+  routeRoads: readonly string[],
+): string | undefined {
+  const conns = connectionsFrom(map, roads, laneId);
+  if (conns.length < 2 || !roads) return conns[0];
+  const from = odrLaneOf(map, laneId)?.roadId;
+  const junctionId = map.lane(conns[0]!)?.data.junctionId;
+  const j = junctionId !== undefined ? roads.junction(junctionId) : undefined;
+  if (!j || from === undefined) return conns[0];
+  const via = routeRoads.find((road) =>
+    j.connections.some((c) => c.incomingRoadId === from && c.connectingRoadId === road),
+  );
+  const target = via !== undefined ? otherEnd(roads, via, from) : undefined;
+  if (target === undefined) return conns[0];
+  let pick = conns[0];
+  for (const id of conns) {
+    const c = odrLaneOf(map, id)?.roadId;
+    if (c !== undefined && otherEnd(roads, c, from) === target) pick = id;
+  }
+  return pick;
+}
+
+function pathBuilder(map: RoadMap, roads?: RoadGeometry): PathBuilder {
+  return (x, y, headingRad, routeLanes, routeRoads) => {
     const cands: string[] = [];
     for (const k of map.lanesNear(x, y, 8)) cands.push(map.lanes[k]!.data.id);
     const loc = map.locate(x, y, headingRad, 5, routeLanes && routeLanes.length > 0 ? routeLanes : cands);
@@ -1089,14 +1172,17 @@ function pathBuilder(map: RoadMap) {
     const seen = new Set(lanes);
     let cur = lanes[lanes.length - 1]!;
     let deadEnd = false;
-    // Past its route's lanes an entity with a route takes a junction's first connection from its
-    // lane (esmini's MoveToConnectingRoad: the route names no road beyond this junction, so no
-    // connection matches and the first is kept); without a route the straightest (its junction
-    // selector angle 0).
-    const afterRoute = routed || (routeLanes !== undefined && routeLanes.length > 0);
+    // A routed entity takes at each junction the connection towards its route's next road, else the
+    // first (routeSuccessor); past lanes given to follow, a junction's first connection; without
+    // either the straightest (esmini's junction selector angle 0).
+    const afterLanes = routeLanes !== undefined && routeLanes.length > 0;
     while (len < PATH_MAX_M && lanes.length < 400) {
       const succ = map.lane(cur)!.data.successors;
-      const next = afterRoute && succ.length > 0 ? succ[0] : straightest(map, cur, new Set());
+      const next = routeRoads
+        ? routeSuccessor(map, roads, cur, routeRoads)
+        : afterLanes && succ.length > 0
+          ? connectionsFrom(map, roads, cur)[0]
+          : straightest(map, cur, new Set());
       if (!next) deadEnd = true;
       if (!next || (seen.has(next) && lanes.length > 200)) break;
       lanes.push(next);
