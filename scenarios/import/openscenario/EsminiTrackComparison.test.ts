@@ -250,3 +250,22 @@ describe('a route driven by the default controller', () => {
     }
   });
 });
+
+describe('turning through a junction whose connecting roads overlap', () => {
+  it("steps along the road of the entity's own path lane, not the nearest junction road", () => {
+    // junction_turn.xodr: connecting roads 10 (left) and 11 (right) leave road 1 at the same point.
+    // Measured on the nearest road (11 for Left), the step was stretched by 1 / cos of the angle
+    // between the two roads: Left ended 1.56 m ahead of esmini.
+    const csv = esminiRun('junction_turn');
+    const s = unwrap(importFile(join(DATA, 'junction_turn.xosc'))).scenarios[0]!;
+    const tracks = ourTracks(s, 'Ego');
+    for (const [name, tol] of [
+      ['Left', 0.1],
+      ['Right', 0.15],
+    ] as const) {
+      const c = compareTrack(tracks.find((t) => t.role === name)!, csv.tracks.get(name)!)!;
+      expect(c.n, name).toBe(10);
+      expect(c.maxPosM, name).toBeLessThan(tol);
+    }
+  });
+});

@@ -1196,7 +1196,16 @@ function pathBuilder(map: RoadMap, roads?: RoadGeometry): PathBuilder {
     // (velodrome.xodr's lane is its own successor) passes the same place again, and the nearest
     // point over the whole path may be that later pass (the entity jumped a lap ahead and stopped).
     const f = path.line.project(x, y, undefined, 0, Math.max(lane.line.length - s0, 1));
-    return { path: path.line, lanes, sM: Math.max(f.sM, 0), dM: f.dM, deadEnd };
+    const laneFromS = lanes.map(() => Number.NaN);
+    for (const p of path.pieces) if (!(laneFromS[p.index]! <= p.fromS)) laneFromS[p.index] = p.fromS;
+    return {
+      path: path.line,
+      lanes,
+      ...(laneFromS.every(Number.isFinite) ? { laneFromS } : {}),
+      sM: Math.max(f.sM, 0),
+      dM: f.dM,
+      deadEnd,
+    };
   };
 }
 

@@ -111,7 +111,15 @@ export type PathBuilder = (
   headingRad: number,
   lanes?: string[],
   routeRoads?: readonly string[],
-) => { path: Polyline; lanes: string[]; sM: number; dM: number; deadEnd?: boolean };
+) => {
+  path: Polyline;
+  lanes: string[];
+  /** Path s where each of `lanes` begins (parallel to it); absent for a path off the lanes. */
+  laneFromS?: number[];
+  sM: number;
+  dM: number;
+  deadEnd?: boolean;
+};
 
 /** Order of the first Init action (`OscExecutor.actionOrder`): below every storyboard action's. */
 const INIT_ORDER_BASE = -1e6;
@@ -127,6 +135,8 @@ export interface EntityState {
   /** Path the entity follows (lane centrelines), its arc length and lateral offset on it. */
   path: Polyline;
   pathLanes: string[];
+  /** Path s where each of `pathLanes` begins (`PathBuilder`), when known. */
+  pathLaneFromS?: number[];
   /** Lanes of the route assigned by an AssignRouteAction (esmini keeps it through teleports). */
   routeLanes?: string[];
   /**
@@ -758,6 +768,7 @@ export class OscExecutor {
     const p = this.buildPath(pose.x, pose.y, pose.headingRad, undefined, st.routeRoads);
     st.path = p.path;
     st.pathLanes = p.lanes;
+    st.pathLaneFromS = p.laneFromS;
     st.deadEnd = p.deadEnd ?? false;
     st.placed = true;
     st.endOfRoadSinceS = undefined;
@@ -1401,6 +1412,7 @@ export class OscExecutor {
         const on = p.path.project(st.x, st.y, undefined, Math.max(p.sM - 20, 0), p.sM + 20);
         st.path = p.path;
         st.pathLanes = p.lanes;
+        st.pathLaneFromS = p.laneFromS;
         st.deadEnd = p.deadEnd ?? false;
         st.sM = on.sM;
         st.dM = on.dM;
@@ -2809,6 +2821,7 @@ export class OscExecutor {
         if (p.path.length - p.sM > st.path.length - st.sM + 1) {
           st.path = p.path;
           st.pathLanes = p.lanes;
+          st.pathLaneFromS = p.laneFromS;
           st.sM = p.sM;
           st.deadEnd = p.deadEnd ?? false;
         }
@@ -2890,11 +2903,25 @@ export class OscExecutor {
    */
   private laneDrift(st: EntityState): number {
     if (!this.roads) return 1;
-    const c = this.roadCoord(st);
+    const c = this.pathRoadCoord(st) ?? this.roadCoord(st);
     const rp = c ? this.roads.pose(c.roadId, c.sM, c.tM) : undefined;
     if (!rp?.ok) return 1;
     const cos = Math.abs(Math.cos(st.path.headingAt(st.sM) - rp.value.hRoad));
     return cos < 0.99995 && cos > 0.5 ? 1 / cos : 1;
+  }
+
+  /**
+   * Road coordinates of the entity on the road of the path lane it is on (esmini steps the road its
+   * lane belongs to; where junction roads overlap, the nearest road may be another one, turning the
+   * other way); undefined when the path does not say.
+   */
+  private pathRoadCoord(st: EntityState): RoadCoord | undefined {
+    const from = st.pathLaneFromS;
+    if (!this.roads || !from || from.length !== st.pathLanes.length) return undefined;
+    let i = 0;
+    while (i + 1 < from.length && from[i + 1]! <= st.sM) i++;
+    const roadId = this.map.lane(st.pathLanes[i] ?? '')?.data.roadId;
+    return roadId !== undefined ? this.roads.snapToRoad(roadId, st.x, st.y) : undefined;
   }
 
   /**
