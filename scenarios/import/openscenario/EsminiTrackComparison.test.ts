@@ -269,3 +269,16 @@ describe('turning through a junction whose connecting roads overlap', () => {
     }
   });
 });
+
+describe('a RoutePosition in lane coordinates', () => {
+  it("puts the entity on the route's road at pathS, in lane laneId with laneOffset in the road frame", () => {
+    // route_position.xosc: FromLaneCoordinates pathS 30, laneId −2, laneOffset 1 on a route along
+    // lane −1: esmini's SetRouteLanePosition gives t = −5.25 + 1; read on the route's lane, 3.6 m off.
+    const csv = esminiRun('route_position');
+    const s = unwrap(importFile(join(DATA, 'route_position.xosc'))).scenarios[0]!;
+    const car = ourTracks(s, 'Ego').find((t) => t.role === 'Car')!;
+    const c = compareTrack(car, csv.tracks.get('Car')!)!;
+    expect(c.n).toBe(6);
+    expect(c.maxPosM).toBeLessThan(0.05);
+  });
+});

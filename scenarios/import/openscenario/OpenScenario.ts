@@ -1320,7 +1320,8 @@ function positionResolver(
       }
     }
     if (lanes.length === 0) return note(`${p}/RouteRef`, 'no waypoint of the route is on a lane');
-    const line = RoutePath.build(map, lanes, Math.max(0, s0)).line;
+    const built = RoutePath.build(map, lanes, Math.max(0, s0));
+    const line = built.line;
     const startS = wps[0] ? line.project(wps[0].x, wps[0].y).sM : 0;
     const road = kid(irp, 'FromRoadCoordinates');
     const lane = kid(irp, 'FromLaneCoordinates');
@@ -1331,6 +1332,23 @@ function positionResolver(
         'expected FromCurrentEntity, FromRoadCoordinates or FromLaneCoordinates',
       );
     const pathS = num(at, 'pathS', `${p}/InRoutePosition`);
+    if (lane && odr) {
+      // esmini's Position::SetRouteLanePosition: the route's road and s at pathS, then that road's
+      // lane `laneId` (an OpenDRIVE lane id) with `laneOffset` in the road frame (SetLanePos).
+      const sOn = Math.min(startS + pathS, line.length);
+      const on = line.toCartesian(sOn, 0);
+      const piece = built.pieces.find((q) => q.fromS <= sOn && sOn <= q.toS) ?? built.pieces.at(-1);
+      const roadId = piece ? map.lane(piece.laneId)?.data.roadId : undefined;
+      const rc = roadId !== undefined ? odr.geometry.snapToRoad(roadId, on.x, on.y) : undefined;
+      const lp = `${p}/InRoutePosition/FromLaneCoordinates`;
+      const laneId = Math.round(num(lane, 'laneId', lp, 0));
+      const cT = rc && roadId !== undefined ? odr.geometry.laneCenterT(roadId, laneId, rc.sM) : undefined;
+      if (rc && cT && roadId !== undefined) {
+        const xy = odr.geometry.planPoint(roadId, rc.sM, cT.tM + num(lane, 'laneOffset', lp, 0));
+        if (xy.ok) return { x: xy.value.x, y: xy.value.y, headingRad: orient(rtp, on.headingRad, false) };
+      }
+      note(lp, `no lane ${laneId} on the route's road at pathS ${pathS}: placed on the route's lane`);
+    }
     const d = road
       ? num(road, 't', `${p}/InRoutePosition/FromRoadCoordinates`, 0)
       : num(lane!, 'laneOffset', `${p}/InRoutePosition/FromLaneCoordinates`, 0);
