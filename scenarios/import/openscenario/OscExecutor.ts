@@ -2903,7 +2903,18 @@ export class OscExecutor {
    */
   private laneDrift(st: EntityState): number {
     if (!this.roads) return 1;
-    const c = this.pathRoadCoord(st) ?? this.roadCoord(st);
+    // On a lane of the path: the angle of that lane's centre line to its own road's reference line
+    // (where junction roads overlap, the nearest road may be one turning the other way; and the
+    // path's polyline heading kinks where two lanes meet).
+    const at = this.pathLaneAt(st);
+    if (at) {
+      const lane = this.map.lane(at.id)!;
+      const hLane = lane.line.headingAt(lane.line.project(st.x, st.y).sM);
+      const rp = this.roads.pose(at.roadId, at.sM, 0);
+      const cos = rp.ok ? Math.abs(Math.cos(hLane - rp.value.hRoad)) : 1;
+      return cos < 0.99995 && cos > 0.5 ? 1 / cos : 1;
+    }
+    const c = this.roadCoord(st);
     const rp = c ? this.roads.pose(c.roadId, c.sM, c.tM) : undefined;
     if (!rp?.ok) return 1;
     const cos = Math.abs(Math.cos(st.path.headingAt(st.sM) - rp.value.hRoad));
@@ -2911,17 +2922,19 @@ export class OscExecutor {
   }
 
   /**
-   * Road coordinates of the entity on the road of the path lane it is on (esmini steps the road its
-   * lane belongs to; where junction roads overlap, the nearest road may be another one, turning the
-   * other way); undefined when the path does not say.
+   * The path lane the entity is on, with its road and the entity's s on that road
+   * (esmini steps the road its lane belongs to); undefined when the path does not say.
    */
-  private pathRoadCoord(st: EntityState): RoadCoord | undefined {
+  private pathLaneAt(st: EntityState): { id: string; roadId: string; sM: number } | undefined {
     const from = st.pathLaneFromS;
     if (!this.roads || !from || from.length !== st.pathLanes.length) return undefined;
     let i = 0;
     while (i + 1 < from.length && from[i + 1]! <= st.sM) i++;
-    const roadId = this.map.lane(st.pathLanes[i] ?? '')?.data.roadId;
-    return roadId !== undefined ? this.roads.snapToRoad(roadId, st.x, st.y) : undefined;
+    const id = st.pathLanes[i] ?? '';
+    const roadId = this.map.lane(id)?.data.roadId;
+    if (roadId === undefined) return undefined;
+    const c = this.roads.snapToRoad(roadId, st.x, st.y);
+    return c ? { id, roadId, sM: c.sM } : undefined;
   }
 
   /**
