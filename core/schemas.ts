@@ -589,7 +589,16 @@ export type SignalTimeline = z.infer<typeof SignalTimelineSchema>;
 
 export const MapRefSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('inline'), map: RoadMapSchema }),
-  z.object({ kind: z.literal('file'), path: z.string(), format: z.string().optional() }),
+  z.object({
+    kind: z.literal('file'),
+    path: z.string(),
+    format: z.string().optional(),
+    /**
+     * OpenDRIVE only: `'esmini'` when the scenario's coordinates are in the frame esmini moves the map
+     * to by its header `<offset>` (an imported OpenSCENARIO file); read the map the same way.
+     */
+    headerOffset: z.enum(['keep', 'esmini']).optional(),
+  }),
 ]);
 
 export const SCENARIO_FORMAT_VERSION = 1;

@@ -109,7 +109,9 @@ export function scenarioFromData(data: unknown, where: string, baseDir = '.'): R
       mapData = j.value;
     } else if (extname(p).toLowerCase() === '.xodr') {
       // loadOpenDrive, not importFile: the latter adds import's boundary-gap measure to the warnings
-      const od = loadOpenDrive(p);
+      const od = loadOpenDrive(p, {
+        ...(scenario.map.headerOffset ? { headerOffset: scenario.map.headerOffset } : {}),
+      });
       if (!od.ok) return od;
       notes.push(...importNotes(od.value).map((n) => `${n} (map ${mapRef})`));
       mapData = od.value.map;

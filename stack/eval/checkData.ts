@@ -184,7 +184,10 @@ export async function checkData(dir: string, o: CheckOptions = {}): Promise<Fami
     for (const w of imp.value.warnings) r.notes.push(`${rel}: ${w}`);
     const s = imp.value.scenarios[0];
     // The scenario's own map (a routes file spans several towns; `imp.value.map` is the last one).
-    const odrOfScenario = s?.map.kind === 'file' ? loadOpenDrive(s.map.path) : undefined;
+    const odrOfScenario =
+      s?.map.kind === 'file'
+        ? loadOpenDrive(s.map.path, s.map.headerOffset ? { headerOffset: s.map.headerOffset } : {})
+        : undefined;
     const mapData =
       s?.map.kind === 'inline' ? s.map.map : odrOfScenario?.ok ? odrOfScenario.value.map : undefined;
     if (o.driver && s && (mapData ?? imp.value.map)) {

@@ -36,9 +36,11 @@ export function parseGeoReference(proj: string | undefined): GeoReference | unde
  * The header's `<offset>` (OpenDRIVE 1.6+): where the map's local x, y, z sit in the projected frame
  * of the geoReference. ASAM OpenDRIVE 1.8 §8.5: x_world = x·cos(hdg) − y·sin(hdg) + x_offset,
  * y_world = x·sin(hdg) + y·cos(hdg) + y_offset, z_world = z + z_offset, applied before PROJ.
- * The map's own coordinates stay local, as libOpenDRIVE (which does not read the element) and
- * esmini's RoadManager (which keeps it beside the map and applies it to OpenSCENARIO world
- * positions and the OSI projection string) leave them.
+ * A plain OpenDRIVE import keeps the map's own coordinates, as libOpenDRIVE (which does not read
+ * the element) does. esmini's RoadManager moves the map by it, in its own order (shift by x, y, then
+ * rotate by hdg: `esminiOffsetPoint`), and every OpenSCENARIO WorldPosition with it; an OpenSCENARIO
+ * import reads the map that way (OpenDriveOptions.headerOffset 'esmini'), to stay in the frame of
+ * esmini's output.
  */
 export interface GeoOffset {
   x: number;

@@ -171,9 +171,12 @@ export interface OpenDriveResult {
   /**
    * The header's `<offset>` (the map frame in the geoReference's projected frame: rotate by hdg,
    * then add x, y, z; `toProjectedFrame`), when the file has one; missing attributes read as 0,
-   * as esmini reads them. The map's coordinates are not moved by it.
+   * as esmini reads them. The map's coordinates are not moved by it unless read with
+   * `headerOffset: 'esmini'` (then `offsetApplied` is true).
    */
   geoOffset?: GeoOffset;
+  /** True when the map was moved by `geoOffset` (OpenDriveOptions.headerOffset 'esmini'). */
+  offsetApplied?: boolean;
   /** Road frame → map frame, flat (t in the ground plane); undefined for an unknown road or an s beyond it. */
   roadPose(roadId: string, sM: number, tM: number): { x: number; y: number; headingRad: number } | undefined;
   /**
@@ -359,13 +362,39 @@ function readLane(n: XNode, path: string, warnings: string[]): LaneDef {
   };
 }
 
-function readRoad(r: XNode, idx: number, unsupported: string[], warnings: string[]): RoadDef {
+/**
+ * A point and heading of the map's own frame in the frame esmini's RoadManager moves a map to by the
+ * header `<offset>` (RoadManager.cpp OpenDrive::LoadOpenDriveFile, and ScenarioReader::parseOSCPosition
+ * for a WorldPosition): shifted by x, y first, then rotated by hdg about the origin. This is not
+ * ASAM's order (`toProjectedFrame`: rotate, then shift); the two agree when hdg is 0.
+ */
+export function esminiOffsetPoint(
+  o: GeoOffset,
+  x: number,
+  y: number,
+  hdg: number,
+): { x: number; y: number; hdg: number } {
+  const c = Math.cos(o.hdg);
+  const s = Math.sin(o.hdg);
+  const x1 = x + o.x;
+  const y1 = y + o.y;
+  return { x: x1 * c - y1 * s, y: x1 * s + y1 * c, hdg: hdg + o.hdg };
+}
+
+function readRoad(
+  r: XNode,
+  idx: number,
+  unsupported: string[],
+  warnings: string[],
+  moveBy?: GeoOffset,
+): RoadDef {
   const id = attr(r, 'id') ?? String(idx);
   const path = `/OpenDRIVE/road[id=${id}]`;
   const length = num(r, 'length', path);
-  const geoms = kids(kid(r, 'planView'), 'geometry').map((g, i) =>
-    readGeometry(g, `${path}/planView/geometry[${i}]`, unsupported, warnings),
-  );
+  const geoms = kids(kid(r, 'planView'), 'geometry').map((g, i) => {
+    const rec = readGeometry(g, `${path}/planView/geometry[${i}]`, unsupported, warnings);
+    return moveBy ? { ...rec, ...esminiOffsetPoint(moveBy, rec.x, rec.y, rec.hdg) } : rec;
+  });
   if (geoms.length === 0) throw new ImportError(`${path}/planView`, 'road has no geometry');
   const lanesN = kid(r, 'lanes');
   if (!lanesN) throw new ImportError(`${path}/lanes`, 'road has no <lanes>');
@@ -446,7 +475,10 @@ function readRoad(r: XNode, idx: number, unsupported: string[], warnings: string
     speeds,
     types,
     elevations: kids(kid(r, 'elevationProfile'), 'elevation')
-      .map((e, i) => readPoly(e, `${path}/elevationProfile/elevation[${i}]`, 's'))
+      .map((e, i) => {
+        const q = readPoly(e, `${path}/elevationProfile/elevation[${i}]`, 's');
+        return moveBy ? { ...q, a: q.a + moveBy.z } : q;
+      })
       .sort((a, b) => a.s - b.s),
     superelevations: kids(kid(r, 'lateralProfile'), 'superelevation')
       .map((e, i) => readPoly(e, `${path}/lateralProfile/superelevation[${i}]`, 's'))
@@ -734,6 +766,14 @@ function readJunctions(nodes: XNode[], roads: readonly RoadDef[]): JunctionDef[]
 
 export interface OpenDriveOptions {
   defaultRule?: 'RHT' | 'LHT';
+  /**
+   * What to do with the header's `<offset>`: `'keep'` (default) reads the map in its own frame and
+   * only reports the offset (`geoOffset`), as libOpenDRIVE does; `'esmini'` moves the map by it the way
+   * esmini's RoadManager does (`esminiOffsetPoint`: each geometry's start shifted by x, y and then
+   * rotated by hdg about the origin, hdg added to its heading, z added to each elevation record), so
+   * that the map is in the frame of esmini's output. OpenSCENARIO files are imported this way.
+   */
+  headerOffset?: 'keep' | 'esmini';
 }
 
 export function buildOpenDrive(root: XNode, mapId: string, opts: OpenDriveOptions = {}): OpenDriveResult {
@@ -754,7 +794,8 @@ export function buildOpenDrive(root: XNode, mapId: string, opts: OpenDriveOption
       }
     : undefined;
   if (revMinor > 8) warnings.push(`OpenDRIVE 1.${revMinor} is newer than 1.8; read as 1.8`);
-  const roads = kids(root, 'road').map((r, i) => readRoad(r, i, unsupported, warnings));
+  const moveBy = opts.headerOffset === 'esmini' ? geoOffset : undefined;
+  const roads = kids(root, 'road').map((r, i) => readRoad(r, i, unsupported, warnings, moveBy));
   const byRoad = new Map(roads.map((r) => [r.id, r]));
   const mapLht = opts.defaultRule === 'LHT';
   for (const road of roads) if (!road.ruleGiven) road.lht = mapLht;
@@ -977,6 +1018,7 @@ export function buildOpenDrive(root: XNode, mapId: string, opts: OpenDriveOption
     geometry: new RoadGeometry(roads, readJunctions(junctions, roads)),
     ...(geoReference ? { geoReference } : {}),
     ...(geoOffset ? { geoOffset } : {}),
+    ...(moveBy ? { offsetApplied: true } : {}),
     roadPose(roadId, sM, tM) {
       const road = byRoad.get(roadId);
       if (!road || !(sM >= -S_TOLERANCE_M && sM <= road.length + S_TOLERANCE_M)) return undefined;

@@ -9,7 +9,7 @@ import { guard, parseXml, readNumbersLeniently } from './XmlTree.ts';
 
 export { fresnel } from './Fresnel.ts';
 export { type GeoOffset, type GeoReference, toProjectedFrame } from './GeoReference.ts';
-export type { OpenDriveOptions, OpenDriveResult } from './OpenDriveMap.ts';
+export { esminiOffsetPoint, type OpenDriveOptions, type OpenDriveResult } from './OpenDriveMap.ts';
 export { type GeometryRecord, ReferenceLine } from './ReferenceLine.ts';
 export * from './XmlTree.ts';
 
@@ -39,7 +39,7 @@ const cache = new Map<string, OpenDriveResult>();
 
 /** Reads and converts an .xodr file (memoised per path and rule: towns are reused by many routes). */
 export function loadOpenDrive(path: string, opts: OpenDriveOptions = {}): Result<OpenDriveResult> {
-  const key = `${opts.defaultRule ?? 'RHT'}|${path}`;
+  const key = `${opts.defaultRule ?? 'RHT'}|${opts.headerOffset ?? 'keep'}|${path}`;
   const hit = cache.get(key);
   if (hit) return ok(hit);
   const read = readTextFile(path);

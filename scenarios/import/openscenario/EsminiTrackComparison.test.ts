@@ -218,3 +218,67 @@ describe('a trailer chain teleported by its head', () => {
     expect(c.maxSpeedMps).toBeLessThan(0.01);
   });
 });
+
+describe("the OpenDRIVE header's <offset>", () => {
+  it('moves the roads and every WorldPosition into the frame of esmini’s output', () => {
+    // geo_offset.xodr: offset x −1000, y −500, hdg 0.5; Car's WorldPosition is in the road file's
+    // own frame. esmini shifts, then rotates both (RoadManager, parseOSCPosition): kept local, each
+    // track is about 1.2 km off; with only the roads moved, Car would start off the road.
+    const csv = esminiRun('geo_offset');
+    const s = unwrap(importFile(join(DATA, 'geo_offset.xosc'))).scenarios[0]!;
+    expect(s.map).toMatchObject({ kind: 'file', headerOffset: 'esmini' });
+    for (const t of ourTracks(s, 'Ego')) {
+      const c = compareTrack(t, csv.tracks.get(t.role === 'ego' ? 'Ego' : t.role)!)!;
+      expect(c.n).toBe(8);
+      expect(c.maxPosM).toBeLessThan(0.02);
+      expect(c.maxHeadingRad).toBeLessThan(0.01);
+    }
+  });
+});
+
+describe('a route driven by the default controller', () => {
+  it("keeps its lane: the junction's connection towards the route, an unreachable route ignored, else the first", () => {
+    // route_lanes.xodr lists connecting road 10 before 12; the junction's connections are 12, 10 (lane −1), 11 (lane −2).
+    const csv = esminiRun('route_lanes');
+    const s = unwrap(importFile(join(DATA, 'route_lanes.xosc'))).scenarios[0]!;
+    const tracks = ourTracks(s, 'Ego');
+    for (const name of ['Straight', 'Right', 'Past']) {
+      const c = compareTrack(tracks.find((t) => t.role === name)!, csv.tracks.get(name)!)!;
+      expect(c.n, name).toBe(9);
+      // 0.1 m on the arc of road 12 (our lane polyline against esmini's arc), as route_end's
+      expect(c.maxPosM, name).toBeLessThan(0.15);
+    }
+  });
+});
+
+describe('turning through a junction whose connecting roads overlap', () => {
+  it("steps along the road of the entity's own path lane, not the nearest junction road", () => {
+    // junction_turn.xodr: connecting roads 10 (left) and 11 (right) leave road 1 at the same point.
+    // Measured on the nearest road (11 for Left), the step was stretched by 1 / cos of the angle
+    // between the two roads: Left ended 1.56 m ahead of esmini.
+    const csv = esminiRun('junction_turn');
+    const s = unwrap(importFile(join(DATA, 'junction_turn.xosc'))).scenarios[0]!;
+    const tracks = ourTracks(s, 'Ego');
+    for (const [name, tol] of [
+      ['Left', 0.1],
+      ['Right', 0.15],
+    ] as const) {
+      const c = compareTrack(tracks.find((t) => t.role === name)!, csv.tracks.get(name)!)!;
+      expect(c.n, name).toBe(10);
+      expect(c.maxPosM, name).toBeLessThan(tol);
+    }
+  });
+});
+
+describe('a RoutePosition in lane coordinates', () => {
+  it("puts the entity on the route's road at pathS, in lane laneId with laneOffset in the road frame", () => {
+    // route_position.xosc: FromLaneCoordinates pathS 30, laneId −2, laneOffset 1 on a route along
+    // lane −1: esmini's SetRouteLanePosition gives t = −5.25 + 1; read on the route's lane, 3.6 m off.
+    const csv = esminiRun('route_position');
+    const s = unwrap(importFile(join(DATA, 'route_position.xosc'))).scenarios[0]!;
+    const car = ourTracks(s, 'Ego').find((t) => t.role === 'Car')!;
+    const c = compareTrack(car, csv.tracks.get('Car')!)!;
+    expect(c.n).toBe(6);
+    expect(c.maxPosM).toBeLessThan(0.05);
+  });
+});

@@ -29,7 +29,8 @@ import { RoutePath } from '../../../core/map/RoutePath.ts';
 import { readTextFile } from '../../../core/readTextFile.ts';
 import { findTown } from '../carla/index.ts';
 import { coverEgoSpeed, egoSpeeds } from '../EgoTopSpeed.ts';
-import { loadOpenDrive, type OpenDriveResult } from '../opendrive/index.ts';
+import { esminiOffsetPoint, loadOpenDrive, type OpenDriveResult } from '../opendrive/index.ts';
+import type { RoadGeometry } from '../opendrive/RoadGeometry.ts';
 import { attr, guard, ImportError, kid, kids, num, parseXml, type XNode } from '../opendrive/XmlTree.ts';
 import type { ImportOptions, ImportResult } from '../types.ts';
 import { carlaPositionsToMapFrame, usesCarlaFrame } from './CarlaCoordinates.ts';
@@ -41,7 +42,13 @@ import {
   STORYBOARD_LIVE_TAG,
 } from './EgoTriggers.ts';
 import { type FreeSpaceBody, freeSpaceLaneWidthM } from './FreeSpaceLane.ts';
-import { type EntityState, type OscEntity, OscExecutor, type PositionResolver } from './OscExecutor.ts';
+import {
+  type EntityState,
+  type OscEntity,
+  OscExecutor,
+  type PathBuilder,
+  type PositionResolver,
+} from './OscExecutor.ts';
 import { type Distribution, expandDistribution } from './ParameterDistribution.ts';
 import { declare, resolveTree } from './Parameters.ts';
 import { signalTimelines } from './SignalLights.ts';
@@ -400,7 +407,9 @@ export function prepareOpenScenario(path: string, opts: ImportOptions = {}): Res
       );
     let odrValue: OpenDriveResult | undefined;
     if (mapPath) {
-      const odr = loadOpenDrive(mapPath);
+      // esmini moves the map by the header <offset> and every WorldPosition with it (RoadManager,
+      // ScenarioReader::parseOSCPosition): its output, and ours, are in that frame.
+      const odr = loadOpenDrive(mapPath, { headerOffset: 'esmini' });
       if (!odr.ok) return odr;
       odrValue = odr.value;
     } else
@@ -461,7 +470,7 @@ export function prepareOpenScenario(path: string, opts: ImportOptions = {}): Res
         odrValue.geometry,
       );
       if (vote.rule === 'LHT') {
-        const lht = loadOpenDrive(mapPath, { defaultRule: 'LHT' });
+        const lht = loadOpenDrive(mapPath, { defaultRule: 'LHT', headerOffset: 'esmini' });
         if (!lht.ok) return lht;
         odrValue = lht.value;
         warnings.push(
@@ -471,7 +480,7 @@ export function prepareOpenScenario(path: string, opts: ImportOptions = {}): Res
     }
     const map = new RoadMap(odrValue?.map ?? EMPTY_MAP);
     const resolvePos = positionResolver(map, odrOfPositions, unsupported, catalogRoute);
-    const buildPath = pathBuilder(map);
+    const buildPath = pathBuilder(map, odrValue?.geometry);
     const exec = new OscExecutor(map, resolvePos, buildPath, unsupported);
     const globals = declare(root, new Map(), '/OpenSCENARIO');
     if (odrValue) exec.roads = odrValue.geometry;
@@ -698,7 +707,12 @@ export function importOpenScenario(path: string, opts: ImportOptions = {}): Resu
       ],
       map:
         mapPath && !free
-          ? { kind: 'file', path: resolve(mapPath), format: 'opendrive' }
+          ? {
+              kind: 'file',
+              path: resolve(mapPath),
+              format: 'opendrive',
+              ...(odr?.offsetApplied ? { headerOffset: 'esmini' as const } : {}),
+            }
           : { kind: 'inline', map: mapData },
       vehicle,
       egoStart: { tS: 0, x: e0.x, y: e0.y, headingRad: normalizeAngle(e0.headingRad), speedMps: e0.speedMps },
@@ -1053,8 +1067,84 @@ function reversePath(
 }
 
 /** Builds the path an entity follows from a pose: its lane forward (or the given route), else a straight line. */
-function pathBuilder(map: RoadMap) {
-  return (x: number, y: number, headingRad: number, routeLanes?: string[], routed?: boolean) => {
+/** The road id and OpenDRIVE lane id of one of our lanes (`<road>_<section>_<lane>`). */
+function odrLaneOf(map: RoadMap, laneId: string): { roadId: string; lane: number } | undefined {
+  const roadId = map.lane(laneId)?.data.roadId;
+  const lane = Number(laneId.split('_').pop());
+  return roadId !== undefined && Number.isInteger(lane) ? { roadId, lane } : undefined;
+}
+
+/**
+ * The lanes after `laneId` in esmini's order of a junction's connections
+ * (Junction::GetRoadConnectionByIdx: the junction's connections in file order, esmini's counter
+ * connections after them, each connection from this road with a lane link from this lane); the
+ * lane's successors as they are where it does not end in a default junction.
+ */
+function connectionsFrom(map: RoadMap, roads: RoadGeometry | undefined, laneId: string): readonly string[] {
+  const succ = map.lane(laneId)?.data.successors ?? [];
+  const junctionId = succ.length > 1 ? map.lane(succ[0]!)?.data.junctionId : undefined;
+  const j = junctionId !== undefined ? roads?.junction(junctionId) : undefined;
+  const from = odrLaneOf(map, laneId);
+  if (j?.type !== 'default' || !from) return succ;
+  const out: string[] = [];
+  for (const c of j.connections) {
+    if (c.incomingRoadId !== from.roadId) continue;
+    for (const ll of c.laneLinks) {
+      if (ll.from !== from.lane) continue;
+      const to = succ.find((id) => {
+        const o = odrLaneOf(map, id);
+        return o?.roadId === c.connectingRoadId && o.lane === ll.to;
+      });
+      if (to !== undefined && !out.includes(to)) out.push(to);
+    }
+  }
+  for (const id of succ) if (!out.includes(id)) out.push(id);
+  return out;
+}
+
+/** The road at the other end of connecting road `roadId` from road `from`. */
+function otherEnd(roads: RoadGeometry, roadId: string, from: string): string | undefined {
+  const r = roads.road(roadId);
+  if (r?.succ?.type === 'road' && r.succ.id !== from) return r.succ.id;
+  if (r?.pred?.type === 'road' && r.pred.id !== from) return r.pred.id;
+  return undefined;
+}
+
+/**
+ * The lane a routed entity takes after `laneId` (esmini's Position::MoveToConnectingRoad with a
+ * route): at a junction, of the connections from this lane, the last that leads to the road the
+ * route takes beyond the junction from this road (Route::GetRoadAtOtherEndOfIncomingRoad: the first
+ * of the route's roads that the junction connects from this road, and the road at its other end);
+ * the first connection when none does or the route does not cross the junction from here. An
+ * entity changes no lane to follow its route.
+ */
+function routeSuccessor(
+  map: RoadMap,
+  roads: RoadGeometry | undefined,
+  laneId: string,
+  routeRoads: readonly string[],
+): string | undefined {
+  const conns = connectionsFrom(map, roads, laneId);
+  if (conns.length < 2 || !roads) return conns[0];
+  const from = odrLaneOf(map, laneId)?.roadId;
+  const junctionId = map.lane(conns[0]!)?.data.junctionId;
+  const j = junctionId !== undefined ? roads.junction(junctionId) : undefined;
+  if (!j || from === undefined) return conns[0];
+  const via = routeRoads.find((road) =>
+    j.connections.some((c) => c.incomingRoadId === from && c.connectingRoadId === road),
+  );
+  const target = via !== undefined ? otherEnd(roads, via, from) : undefined;
+  if (target === undefined) return conns[0];
+  let pick = conns[0];
+  for (const id of conns) {
+    const c = odrLaneOf(map, id)?.roadId;
+    if (c !== undefined && otherEnd(roads, c, from) === target) pick = id;
+  }
+  return pick;
+}
+
+function pathBuilder(map: RoadMap, roads?: RoadGeometry): PathBuilder {
+  return (x, y, headingRad, routeLanes, routeRoads) => {
     const cands: string[] = [];
     for (const k of map.lanesNear(x, y, 8)) cands.push(map.lanes[k]!.data.id);
     const loc = map.locate(x, y, headingRad, 5, routeLanes && routeLanes.length > 0 ? routeLanes : cands);
@@ -1082,14 +1172,17 @@ function pathBuilder(map: RoadMap) {
     const seen = new Set(lanes);
     let cur = lanes[lanes.length - 1]!;
     let deadEnd = false;
-    // Past its route's lanes an entity with a route takes a junction's first connection from its
-    // lane (esmini's MoveToConnectingRoad: the route names no road beyond this junction, so no
-    // connection matches and the first is kept); without a route the straightest (its junction
-    // selector angle 0).
-    const afterRoute = routed || (routeLanes !== undefined && routeLanes.length > 0);
+    // A routed entity takes at each junction the connection towards its route's next road, else the
+    // first (routeSuccessor); past lanes given to follow, a junction's first connection; without
+    // either the straightest (esmini's junction selector angle 0).
+    const afterLanes = routeLanes !== undefined && routeLanes.length > 0;
     while (len < PATH_MAX_M && lanes.length < 400) {
       const succ = map.lane(cur)!.data.successors;
-      const next = afterRoute && succ.length > 0 ? succ[0] : straightest(map, cur, new Set());
+      const next = routeRoads
+        ? routeSuccessor(map, roads, cur, routeRoads)
+        : afterLanes && succ.length > 0
+          ? connectionsFrom(map, roads, cur)[0]
+          : straightest(map, cur, new Set());
       if (!next) deadEnd = true;
       if (!next || (seen.has(next) && lanes.length > 200)) break;
       lanes.push(next);
@@ -1103,7 +1196,16 @@ function pathBuilder(map: RoadMap) {
     // (velodrome.xodr's lane is its own successor) passes the same place again, and the nearest
     // point over the whole path may be that later pass (the entity jumped a lap ahead and stopped).
     const f = path.line.project(x, y, undefined, 0, Math.max(lane.line.length - s0, 1));
-    return { path: path.line, lanes, sM: Math.max(f.sM, 0), dM: f.dM, deadEnd };
+    const laneFromS = lanes.map(() => Number.NaN);
+    for (const p of path.pieces) if (!(laneFromS[p.index]! <= p.fromS)) laneFromS[p.index] = p.fromS;
+    return {
+      path: path.line,
+      lanes,
+      ...(laneFromS.every(Number.isFinite) ? { laneFromS } : {}),
+      sM: Math.max(f.sM, 0),
+      dM: f.dM,
+      deadEnd,
+    };
   };
 }
 
@@ -1218,7 +1320,8 @@ function positionResolver(
       }
     }
     if (lanes.length === 0) return note(`${p}/RouteRef`, 'no waypoint of the route is on a lane');
-    const line = RoutePath.build(map, lanes, Math.max(0, s0)).line;
+    const built = RoutePath.build(map, lanes, Math.max(0, s0));
+    const line = built.line;
     const startS = wps[0] ? line.project(wps[0].x, wps[0].y).sM : 0;
     const road = kid(irp, 'FromRoadCoordinates');
     const lane = kid(irp, 'FromLaneCoordinates');
@@ -1229,6 +1332,23 @@ function positionResolver(
         'expected FromCurrentEntity, FromRoadCoordinates or FromLaneCoordinates',
       );
     const pathS = num(at, 'pathS', `${p}/InRoutePosition`);
+    if (lane && odr) {
+      // esmini's Position::SetRouteLanePosition: the route's road and s at pathS, then that road's
+      // lane `laneId` (an OpenDRIVE lane id) with `laneOffset` in the road frame (SetLanePos).
+      const sOn = Math.min(startS + pathS, line.length);
+      const on = line.toCartesian(sOn, 0);
+      const piece = built.pieces.find((q) => q.fromS <= sOn && sOn <= q.toS) ?? built.pieces.at(-1);
+      const roadId = piece ? map.lane(piece.laneId)?.data.roadId : undefined;
+      const rc = roadId !== undefined ? odr.geometry.snapToRoad(roadId, on.x, on.y) : undefined;
+      const lp = `${p}/InRoutePosition/FromLaneCoordinates`;
+      const laneId = Math.round(num(lane, 'laneId', lp, 0));
+      const cT = rc && roadId !== undefined ? odr.geometry.laneCenterT(roadId, laneId, rc.sM) : undefined;
+      if (rc && cT && roadId !== undefined) {
+        const xy = odr.geometry.planPoint(roadId, rc.sM, cT.tM + num(lane, 'laneOffset', lp, 0));
+        if (xy.ok) return { x: xy.value.x, y: xy.value.y, headingRad: orient(rtp, on.headingRad, false) };
+      }
+      note(lp, `no lane ${laneId} on the route's road at pathS ${pathS}: placed on the route's lane`);
+    }
     const d = road
       ? num(road, 't', `${p}/InRoutePosition/FromRoadCoordinates`, 0)
       : num(lane!, 'laneOffset', `${p}/InRoutePosition/FromLaneCoordinates`, 0);
@@ -1297,12 +1417,18 @@ function positionResolver(
   };
   const resolveFn: PositionResolver = (pos, path, states) => {
     const w = kid(pos, 'WorldPosition');
-    if (w)
-      return {
-        x: num(w, 'x', `${path}/WorldPosition`),
-        y: num(w, 'y', `${path}/WorldPosition`),
-        headingRad: num(w, 'h', `${path}/WorldPosition`, 0),
-      };
+    if (w) {
+      const x = num(w, 'x', `${path}/WorldPosition`);
+      const y = num(w, 'y', `${path}/WorldPosition`);
+      const h = num(w, 'h', `${path}/WorldPosition`, 0);
+      // A world position is in the map's own frame: esmini moves it with the map by the header
+      // <offset> (ScenarioReader::parseOSCPosition); a RelativeWorldPosition's dx, dy it leaves.
+      if (odr?.offsetApplied && odr.geoOffset) {
+        const m = esminiOffsetPoint(odr.geoOffset, x, y, h);
+        return { x: m.x, y: m.y, headingRad: m.hdg };
+      }
+      return { x, y, headingRad: h };
+    }
     const lp = kid(pos, 'LanePosition');
     if (lp) {
       const p = `${path}/LanePosition`;

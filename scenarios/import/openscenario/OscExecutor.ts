@@ -100,6 +100,27 @@ export type PositionResolver = (
   states: ReadonlyMap<string, EntityState>,
 ) => { x: number; y: number; headingRad: number; zM?: number; rollRad?: number } | undefined;
 
+/**
+ * Lays an entity's lane path from a map pose: `lanes` restricts where it stands and is followed first
+ * (a lane change's target lane, a route walked for a route-relative position); `routeRoads` is its
+ * route (`EntityState.routeRoads`), which picks the connection at each junction beyond.
+ */
+export type PathBuilder = (
+  x: number,
+  y: number,
+  headingRad: number,
+  lanes?: string[],
+  routeRoads?: readonly string[],
+) => {
+  path: Polyline;
+  lanes: string[];
+  /** Path s where each of `lanes` begins (parallel to it); absent for a path off the lanes. */
+  laneFromS?: number[];
+  sM: number;
+  dM: number;
+  deadEnd?: boolean;
+};
+
 /** Order of the first Init action (`OscExecutor.actionOrder`): below every storyboard action's. */
 const INIT_ORDER_BASE = -1e6;
 
@@ -114,8 +135,16 @@ export interface EntityState {
   /** Path the entity follows (lane centrelines), its arc length and lateral offset on it. */
   path: Polyline;
   pathLanes: string[];
+  /** Path s where each of `pathLanes` begins (`PathBuilder`), when known. */
+  pathLaneFromS?: number[];
   /** Lanes of the route assigned by an AssignRouteAction (esmini keeps it through teleports). */
   routeLanes?: string[];
+  /**
+   * Roads of that route in order (connecting roads included), as esmini's Route holds them
+   * (minimal_waypoints_, one per road): at a junction the entity takes the connection from its own
+   * lane that leads to the route's road beyond it, else the first (`PathBuilder`).
+   */
+  routeRoads?: string[];
   sM: number;
   dM: number;
   speedMps: number;
@@ -547,13 +576,7 @@ export class OscExecutor {
   constructor(
     private readonly map: RoadMap,
     private readonly resolvePos: PositionResolver,
-    private readonly buildPath: (
-      x: number,
-      y: number,
-      headingRad: number,
-      routeLanes?: string[],
-      routed?: boolean,
-    ) => { path: Polyline; lanes: string[]; sM: number; dM: number; deadEnd?: boolean },
+    private readonly buildPath: PathBuilder,
     unsupported: string[],
   ) {
     this.unsupported = unsupported;
@@ -733,14 +756,19 @@ export class OscExecutor {
     return this.states;
   }
 
+  /**
+   * Puts the entity at `pose` on the lane it stands on, its path along that lane's successors (at
+   * junctions by its route's roads, as esmini's MoveToConnectingRoad: an entity changes no lane to
+   * follow its route).
+   */
   private place(
     st: EntityState,
     pose: { x: number; y: number; headingRad: number; zM?: number; rollRad?: number },
-    routeLanes?: string[],
   ): void {
-    const p = this.buildPath(pose.x, pose.y, pose.headingRad, routeLanes);
+    const p = this.buildPath(pose.x, pose.y, pose.headingRad, undefined, st.routeRoads);
     st.path = p.path;
     st.pathLanes = p.lanes;
+    st.pathLaneFromS = p.laneFromS;
     st.deadEnd = p.deadEnd ?? false;
     st.placed = true;
     st.endOfRoadSinceS = undefined;
@@ -774,7 +802,7 @@ export class OscExecutor {
         this.routeRelative(st, where, `${path}/TeleportAction/Position`) ??
         this.resolvePos(where, `${path}/TeleportAction/Position`, this.states);
       if (pos) {
-        this.place(st, pos, st.routeLanes);
+        this.place(st, pos);
         st.teleportedAtS = this.tS;
         const off = st.entity.refpointXOffsetM;
         if (off)
@@ -1026,54 +1054,108 @@ export class OscExecutor {
     return { x: r.value.x, y: r.value.y, headingRad: turn(r.value.hRoad + (againstS ? Math.PI : 0)) };
   }
 
-  /** Routes the entity along the lanes joining the waypoints (esmini keeps its route through teleports). */
+  /**
+   * Gives the entity the route joining the waypoints (esmini keeps it through teleports). esmini's
+   * default controller drives a route without changing lanes: the entity stays on its lane and, at
+   * each junction, takes the connection towards the route's next road where its lane has one. A
+   * route with a waypoint that cannot be reached is not valid: esmini's default controller ignores
+   * it (Route::CheckValid), and the entity drives on as one without a route.
+   */
   private assignRoute(st: EntityState, wps: { x: number; y: number; headingRad: number }[]): void {
     const lanes = this.routeLanes(wps);
-    if (lanes.length > 0) st.routeLanes = lanes;
-    if (lanes.length > 0 && st.placed) {
+    if (lanes?.length === 0) return;
+    st.routeLanes = lanes;
+    let roads: string[] | undefined;
+    for (const id of lanes ?? []) {
+      const r = this.map.lane(id)?.data.roadId;
+      roads ??= [];
+      if (r !== undefined && roads[roads.length - 1] !== r) roads.push(r);
+    }
+    st.routeRoads = roads;
+    if (st.placed) {
       const keepS = st.speedMps;
-      this.place(st, { x: st.x, y: st.y, headingRad: st.headingRad }, lanes);
+      this.place(st, { x: st.x, y: st.y, headingRad: st.headingRad });
       st.speedMps = keepS;
     }
   }
 
   /**
-   * Lane ids joining the waypoints. esmini's Route (RoadPath::Calculate) is a path over roads: a
-   * waypoint is reached on any lane of its road, so each leg is the shortest lane route to a lane
-   * of the waypoint's road (the waypoint's own lane when it is reachable at no greater length);
-   * a waypoint on the road the route already is on adds nothing.
+   * Lane ids joining the waypoints, as esmini's Route lays them (Route::AddWaypoint,
+   * RoadPath::Calculate): each leg starts on the previous waypoint's lane, the way it faces, and is
+   * the shortest way to the waypoint's road along that lane and its successors, changing no lane
+   * (RoadPath follows the lane through every road and junction connection); a waypoint on the road
+   * the route already is on adds nothing. Undefined when a waypoint cannot be reached so (esmini
+   * marks the route invalid). Where a leg arrives on another lane of the waypoint's road than the
+   * waypoint's, the lanes between them on that road are listed too, so that the list stays a
+   * drivable lane sequence.
    */
-  routeLanes(wps: { x: number; y: number; headingRad: number }[]): string[] {
+  routeLanes(wps: { x: number; y: number; headingRad: number }[]): string[] | undefined {
     const out: string[] = [];
-    const roadOf = (laneId: string): string => laneId.split('_').slice(0, -2).join('_');
-    const lengthOf = (ids: readonly string[]): number =>
-      ids.reduce((a, id) => a + (this.map.lane(id)?.line.length ?? 0), 0);
+    const roadOf = (laneId: string): string | undefined => this.map.lane(laneId)?.data.roadId;
+    let from: string | undefined;
     for (const w of wps) {
       const loc = this.map.locate(w.x, w.y, w.headingRad, 5);
       if (!loc) continue;
-      const last = out[out.length - 1];
-      if (last === undefined) {
+      if (from === undefined) {
         out.push(loc.laneId);
+        from = loc.laneId;
         continue;
       }
       const road = roadOf(loc.laneId);
-      if (last === loc.laneId || roadOf(last) === road) continue;
-      let best: string[] | undefined;
-      let bestLen = Infinity;
-      for (const l of this.map.lanes) {
-        const id = l.data.id;
-        if (!l.drivable || roadOf(id) !== road) continue;
-        const r = this.map.route(last, id);
-        if (!r.ok) continue;
-        const len = lengthOf(r.value.slice(1, -1));
-        if (len < bestLen - 1e-6 || (len < bestLen + 1e-6 && id === loc.laneId)) {
-          best = r.value;
-          bestLen = len;
+      if (road === undefined || roadOf(from) === road) continue;
+      const leg = this.followLanes(from, road);
+      if (!leg) return undefined;
+      this.joinOnRoad(out, from);
+      out.push(...leg.slice(1));
+      from = loc.laneId;
+    }
+    if (from !== undefined) this.joinOnRoad(out, from);
+    return out;
+  }
+
+  /** Appends the lanes from the last of `out` across its road to `laneId` (a lane change on one road). */
+  private joinOnRoad(out: string[], laneId: string): void {
+    const tail = out[out.length - 1];
+    if (tail === undefined || tail === laneId) return;
+    const road = this.map.lane(tail)?.data.roadId;
+    const r = this.map.route(tail, laneId);
+    if (r.ok && r.value.every((id) => this.map.lane(id)?.data.roadId === road)) out.push(...r.value.slice(1));
+  }
+
+  /**
+   * The shortest lane sequence from lane `from` to a lane of road `road` along lane successors only
+   * (Dijkstra over the lengths of the lanes passed); undefined when none reaches it.
+   */
+  private followLanes(from: string, road: string): string[] | undefined {
+    const dist = new Map<string, number>([[from, 0]]);
+    const prev = new Map<string, string>();
+    const open: string[] = [from];
+    const done = new Set<string>();
+    while (open.length > 0 && done.size < 5000) {
+      let bi = 0;
+      for (let i = 1; i < open.length; i++) if (dist.get(open[i]!)! < dist.get(open[bi]!)!) bi = i;
+      const cur = open.splice(bi, 1)[0]!;
+      if (done.has(cur)) continue;
+      done.add(cur);
+      const lane = this.map.lane(cur);
+      if (!lane) continue;
+      if (cur !== from && lane.data.roadId === road) {
+        const seq = [cur];
+        for (let p = prev.get(cur); p !== undefined; p = prev.get(p)) seq.push(p);
+        return seq.reverse();
+      }
+      const base = dist.get(cur)! + (cur === from ? 0 : lane.line.length);
+      for (const n of lane.data.successors) {
+        const nl = this.map.lane(n);
+        if (!nl?.drivable || done.has(n)) continue;
+        if (base < (dist.get(n) ?? Infinity)) {
+          dist.set(n, base);
+          prev.set(n, cur);
+          open.push(n);
         }
       }
-      if (best) out.push(...best.slice(1));
     }
-    return out;
+    return undefined;
   }
 
   /**
@@ -1319,8 +1401,7 @@ export class OscExecutor {
     const alongTarget = tl !== undefined && Math.cos(tl.line.headingAt(at) - st.path.headingAt(st.sM)) > 0;
     if (targetLane && tl && alongTarget) {
       const c = tl.line.toCartesian(at, 0);
-      const route = st.routeLanes?.includes(targetLane) ? st.routeLanes : [targetLane];
-      const p = this.buildPath(c.x, c.y, c.headingRad, route);
+      const p = this.buildPath(c.x, c.y, c.headingRad, [targetLane], st.routeRoads);
       // While the target lane runs beside the entity's path the change stays an offset on that
       // path (its drift followed step by step, measured across the road as esmini's offset is);
       // where, within the change's length, the target lane leads elsewhere (a split), the entity
@@ -1331,6 +1412,7 @@ export class OscExecutor {
         const on = p.path.project(st.x, st.y, undefined, Math.max(p.sM - 20, 0), p.sM + 20);
         st.path = p.path;
         st.pathLanes = p.lanes;
+        st.pathLaneFromS = p.laneFromS;
         st.deadEnd = p.deadEnd ?? false;
         st.sM = on.sM;
         st.dM = on.dM;
@@ -2735,10 +2817,11 @@ export class OscExecutor {
       // runs out of it, from the lane centre where it is (d stays relative to the same lane).
       if (!st.deadEnd && this.map.lanes.length > 0 && st.path.length - st.sM < PATH_EXTEND_M && st.placed) {
         const c = st.path.toCartesian(st.sM, 0, pose);
-        const p = this.buildPath(c.x, c.y, c.headingRad, undefined, st.routeLanes !== undefined);
+        const p = this.buildPath(c.x, c.y, c.headingRad, undefined, st.routeRoads);
         if (p.path.length - p.sM > st.path.length - st.sM + 1) {
           st.path = p.path;
           st.pathLanes = p.lanes;
+          st.pathLaneFromS = p.laneFromS;
           st.sM = p.sM;
           st.deadEnd = p.deadEnd ?? false;
         }
@@ -2820,11 +2903,38 @@ export class OscExecutor {
    */
   private laneDrift(st: EntityState): number {
     if (!this.roads) return 1;
+    // On a lane of the path: the angle of that lane's centre line to its own road's reference line
+    // (where junction roads overlap, the nearest road may be one turning the other way; and the
+    // path's polyline heading kinks where two lanes meet).
+    const at = this.pathLaneAt(st);
+    if (at) {
+      const lane = this.map.lane(at.id)!;
+      const hLane = lane.line.headingAt(lane.line.project(st.x, st.y).sM);
+      const rp = this.roads.pose(at.roadId, at.sM, 0);
+      const cos = rp.ok ? Math.abs(Math.cos(hLane - rp.value.hRoad)) : 1;
+      return cos < 0.99995 && cos > 0.5 ? 1 / cos : 1;
+    }
     const c = this.roadCoord(st);
     const rp = c ? this.roads.pose(c.roadId, c.sM, c.tM) : undefined;
     if (!rp?.ok) return 1;
     const cos = Math.abs(Math.cos(st.path.headingAt(st.sM) - rp.value.hRoad));
     return cos < 0.99995 && cos > 0.5 ? 1 / cos : 1;
+  }
+
+  /**
+   * The path lane the entity is on, with its road and the entity's s on that road
+   * (esmini steps the road its lane belongs to); undefined when the path does not say.
+   */
+  private pathLaneAt(st: EntityState): { id: string; roadId: string; sM: number } | undefined {
+    const from = st.pathLaneFromS;
+    if (!this.roads || !from || from.length !== st.pathLanes.length) return undefined;
+    let i = 0;
+    while (i + 1 < from.length && from[i + 1]! <= st.sM) i++;
+    const id = st.pathLanes[i] ?? '';
+    const roadId = this.map.lane(id)?.data.roadId;
+    if (roadId === undefined) return undefined;
+    const c = this.roads.snapToRoad(roadId, st.x, st.y);
+    return c ? { id, roadId, sM: c.sM } : undefined;
   }
 
   /**
@@ -2848,7 +2958,7 @@ export class OscExecutor {
         this.states,
       );
       if (!pos) return false;
-      this.place(st, pos, st.routeLanes);
+      this.place(st, pos);
       st.teleportedAtS = this.tS;
       st.active = true;
       return true;
