@@ -44,6 +44,9 @@ import { type FreeSpaceBody, freeSpaceLaneWidthM } from './FreeSpaceLane.ts';
 import { type EntityState, type OscEntity, OscExecutor, type PositionResolver } from './OscExecutor.ts';
 import { type Distribution, expandDistribution } from './ParameterDistribution.ts';
 import { declare, resolveTree } from './Parameters.ts';
+import { scenarioRunnerHeadingPath } from './ScenarioRunnerControllers.ts';
+import { scenarioRunnerPositions } from './ScenarioRunnerPositions.ts';
+import { heroRoute } from './ScenarioRunnerRoute.ts';
 import { signalTimelines } from './SignalLights.ts';
 import { startApron } from './StartApron.ts';
 import { storyboardValues } from './StoryboardValues.ts';
@@ -335,6 +338,9 @@ export interface PreparedScenario {
   /** Trailers hitched at load (a Vehicle's own Trailer), tow vehicle first. */
   hitches: { tow: string; trailer: string }[];
   exec: OscExecutor;
+  /** The position reader the executor was given, and the catalog route lookup. */
+  resolvePos: PositionResolver;
+  catalogRoute: (ref: XNode | undefined, path: string) => XNode | undefined;
   unsupported: string[];
   warnings: string[];
 }
@@ -470,9 +476,15 @@ export function prepareOpenScenario(path: string, opts: ImportOptions = {}): Res
       }
     }
     const map = new RoadMap(odrValue?.map ?? EMPTY_MAP);
-    const resolvePos = positionResolver(map, odrOfPositions, unsupported, catalogRoute);
+    const standardPos = positionResolver(map, odrOfPositions, unsupported, catalogRoute);
+    // scenario_runner's files: relative and lane positions placed as ScenarioRunner places them
+    const carla = usesCarlaFrame(root);
+    const resolvePos = carla
+      ? scenarioRunnerPositions(standardPos, odrOfPositions, map, unsupported)
+      : standardPos;
     const buildPath = pathBuilder(map);
     const exec = new OscExecutor(map, resolvePos, buildPath, unsupported);
+    if (carla) exec.headingPath = scenarioRunnerHeadingPath(init, entities);
     const globals = declare(root, new Map(), '/OpenSCENARIO');
     if (odrValue) exec.roads = odrValue.geometry;
     exec.values = storyboardValues(root, globals);
@@ -498,6 +510,8 @@ export function prepareOpenScenario(path: string, opts: ImportOptions = {}): Res
       entities,
       hitches,
       exec,
+      resolvePos,
+      catalogRoute,
       unsupported,
       warnings,
     });
@@ -641,6 +655,10 @@ export function importOpenScenario(path: string, opts: ImportOptions = {}): Resu
     // An ego the storyboard reads but does not move is driven from outside: the storyboard runs
     // live against the planner's ego in closed loop (LiveStoryboard.ts), the agents above its fallback.
     const live = egoMovesM < EGO_STILL_M && egoReads.length > 0;
+    // ScenarioRunner's external_control hero: routed through where its scenario happens (ScenarioRunnerRoute.ts)
+    const heroR =
+      live && usesCarlaFrame(root) ? heroRoute(prep.value, res.states, egoName, laneIds[0]!) : undefined;
+    if (heroR) warnings.push(heroR.note);
     if (egoTriggersUnfired) {
       const ctrl = egoControllerOf(storyboard, egoName);
       const still = agents.filter((a) => a.behavior.type === 'static').length;
@@ -702,7 +720,7 @@ export function importOpenScenario(path: string, opts: ImportOptions = {}): Resu
           : { kind: 'inline', map: mapData },
       vehicle,
       egoStart: { tS: 0, x: e0.x, y: e0.y, headingRad: normalizeAngle(e0.headingRad), speedMps: e0.speedMps },
-      route: { laneIds },
+      route: { laneIds: heroR?.laneIds ?? laneIds },
       expert: expert.map((p) => ({ ...p, headingRad: normalizeAngle(p.headingRad) })),
       agents,
       signals: lights.signals,

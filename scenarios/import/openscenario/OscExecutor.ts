@@ -535,6 +535,17 @@ export class OscExecutor {
    * runs for its dynamics' distance or time (ChangeActorTargetSpeed).
    */
   dialect: 'esmini' | 'scenario_runner' = 'esmini';
+  /**
+   * An entity's path where it is not its lane's: undefined for an entity that follows its lane.
+   * ScenarioRunner's files: a controller without steering walks or drives straight along the
+   * heading the entity is placed with (`ScenarioRunnerControllers.ts`, set before Init).
+   */
+  headingPath?: (
+    entity: string,
+    x: number,
+    y: number,
+    headingRad: number,
+  ) => { path: Polyline; lanes: string[]; sM: number; dM: number; deadEnd: boolean } | undefined;
   /** scenario_runner dialect: when each SimulationTimeCondition (re)started counting, s. */
   private readonly simTimeZero = new Map<XNode, number>();
   /** Entities driven from outside (`drive`): read by the storyboard, moved by no action. */
@@ -738,7 +749,9 @@ export class OscExecutor {
     pose: { x: number; y: number; headingRad: number; zM?: number; rollRad?: number },
     routeLanes?: string[],
   ): void {
-    const p = this.buildPath(pose.x, pose.y, pose.headingRad, routeLanes);
+    const p =
+      this.headingPath?.(st.entity.name, pose.x, pose.y, pose.headingRad) ??
+      this.buildPath(pose.x, pose.y, pose.headingRad, routeLanes);
     st.path = p.path;
     st.pathLanes = p.lanes;
     st.deadEnd = p.deadEnd ?? false;
