@@ -41,6 +41,7 @@ import {
   STORYBOARD_LIVE_TAG,
 } from './EgoTriggers.ts';
 import { type FreeSpaceBody, freeSpaceLaneWidthM } from './FreeSpaceLane.ts';
+import { liveOnlyAgents } from './LiveOnlyAgents.ts';
 import { type EntityState, type OscEntity, OscExecutor, type PositionResolver } from './OscExecutor.ts';
 import { type Distribution, expandDistribution } from './ParameterDistribution.ts';
 import { declare, resolveTree } from './Parameters.ts';
@@ -659,6 +660,8 @@ export function importOpenScenario(path: string, opts: ImportOptions = {}): Resu
     const heroR =
       live && usesCarlaFrame(root) ? heroRoute(prep.value, res.states, egoName, laneIds[0]!) : undefined;
     if (heroR) warnings.push(heroR.note);
+    // entities only the live storyboard brings in (an AddEntityAction the ego triggers) get an agent too
+    if (live) agents.push(...liveOnlyAgents(res.states, agents, egoTrain, durationS));
     if (egoTriggersUnfired) {
       const ctrl = egoControllerOf(storyboard, egoName);
       const still = agents.filter((a) => a.behavior.type === 'static').length;

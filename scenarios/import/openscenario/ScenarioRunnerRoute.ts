@@ -130,9 +130,8 @@ export function egoWaypoints(
       if (ar) {
         const route =
           kid(ar, 'Route') ?? catalogRoute?.(kid(ar, 'CatalogReference'), `${p}/AssignRouteAction`);
-        kids(route, 'Waypoint').forEach((w, i) =>
-          add(kid(w, 'Position'), `${p}/AssignRouteAction/Route/Waypoint[${i}]`),
-        );
+        for (const [i, w] of kids(route, 'Waypoint').entries())
+          add(kid(w, 'Position'), `${p}/AssignRouteAction/Route/Waypoint[${i}]`);
       }
       const acq = kid(n, 'AcquirePositionAction');
       if (acq) add(kid(acq, 'Position'), `${p}/AcquirePositionAction`);
@@ -142,9 +141,8 @@ export function egoWaypoints(
           kid(kid(kid(ft, 'TrajectoryRef'), 'Trajectory') ?? kid(ft, 'Trajectory'), 'Shape'),
           'Polyline',
         );
-        kids(line, 'Vertex').forEach((v, i) =>
-          add(kid(v, 'Position'), `${p}/FollowTrajectoryAction/Vertex[${i}]`),
-        );
+        for (const [i, v] of kids(line, 'Vertex').entries())
+          add(kid(v, 'Position'), `${p}/FollowTrajectoryAction/Vertex[${i}]`);
       }
     }
   return out;
