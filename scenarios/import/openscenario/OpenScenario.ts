@@ -38,6 +38,7 @@ import {
   egoConditionNames,
   egoControllerOf,
   eventCount,
+  isExternalController,
   STORYBOARD_LIVE_TAG,
 } from './EgoTriggers.ts';
 import { type FreeSpaceBody, freeSpaceLaneWidthM } from './FreeSpaceLane.ts';
@@ -655,7 +656,10 @@ export function importOpenScenario(path: string, opts: ImportOptions = {}): Resu
     const egoTriggersUnfired = egoMovesM < EGO_STILL_M && egoReads.length > 0 && unstarted > 0;
     // An ego the storyboard reads but does not move is driven from outside: the storyboard runs
     // live against the planner's ego in closed loop (LiveStoryboard.ts), the agents above its fallback.
-    const live = egoMovesM < EGO_STILL_M && egoReads.length > 0;
+    // (also an ego under the agent under test's controller that no condition reads: its expert is then driven, liveExpert.ts)
+    const live =
+      egoMovesM < EGO_STILL_M &&
+      (egoReads.length > 0 || isExternalController(egoControllerOf(storyboard, egoName)));
     // ScenarioRunner's external_control hero: routed through where its scenario happens (ScenarioRunnerRoute.ts)
     const heroR =
       live && usesCarlaFrame(root) ? heroRoute(prep.value, res.states, egoName, laneIds[0]!) : undefined;

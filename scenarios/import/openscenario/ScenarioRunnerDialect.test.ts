@@ -9,6 +9,7 @@ import { sceneAt } from '../../../stack/sceneAt.ts';
 import { intersection } from '../../builtin/maps.ts';
 import { loadScenario } from '../../loadScenario.ts';
 import { straightRoadXodr } from '../opendrive/testRoads.ts';
+import { egoControllerOf, isExternalController } from './EgoTriggers.ts';
 import { importOpenScenario, prepareOpenScenario } from './OpenScenario.ts';
 import { scenarioRunnerRoute } from './ScenarioRunnerRoute.ts';
 
@@ -140,6 +141,65 @@ describe('ScenarioRunner dialect: walkers and throttle-only vehicles move along 
     // NpcVehicleControl follows its lane (x grows, y stays at lane -1's centre)
     expect(at10('npc').x).toBeGreaterThan(60);
     expect(Math.abs(at10('npc').y + 1.75)).toBeLessThan(0.5);
+  });
+});
+
+describe('a hero under the agent under test’s controller that no condition reads', () => {
+  it('is storyboard-live all the same, so its expert is driven (here along its lane, past the walkers)', () => {
+    const path = file(
+      'unread',
+      `${car('hero')}${person('walker')}`,
+      `${hero}<Private entityRef="walker">${at('<WorldPosition x="300" y="20" h="0"/>')}</Private>`,
+      group('walker', 'Walk', speed(1), atStart),
+    );
+    const l = loadScenario(path);
+    if (!l.ok) throw new Error(l.error.message);
+    expect(l.value.scenario.storyboard?.egoEntity).toBe('hero');
+    const e = l.value.scenario.expert;
+    expect(e[e.length - 1]!.x - e[0]!.x).toBeGreaterThan(50);
+  });
+
+  it('a controller from the catalog counts by its entry name', () => {
+    expect(
+      isExternalController(
+        egoControllerOf(
+          {
+            Init: [
+              {
+                Actions: [
+                  {
+                    Private: [
+                      {
+                        $: { entityRef: 'hero' },
+                        PrivateAction: [
+                          {
+                            ControllerAction: [
+                              {
+                                AssignControllerAction: [
+                                  {
+                                    CatalogReference: [
+                                      {
+                                        $: { catalogName: 'ControllerCatalog', entryName: 'ExternalControl' },
+                                      },
+                                    ],
+                                  },
+                                ],
+                              },
+                            ],
+                          },
+                        ],
+                      },
+                    ],
+                  },
+                ],
+              },
+            ],
+          },
+          'hero',
+        ),
+      ),
+    ).toBe(true);
+    expect(isExternalController('npc_vehicle_control')).toBe(false);
   });
 });
 
