@@ -23,6 +23,7 @@ import type { StoryboardSourceFactory } from '../sim/index.ts';
 import { BUILTIN_IDS, builtinScenario } from './builtin/builtin.ts';
 import { importCarlaRoutes, importFile, loadOpenDrive } from './import/index.ts';
 import { liveStoryboardFactory } from './import/openscenario/index.ts';
+import { expertStands, liveExpert } from './liveExpert.ts';
 
 export interface LoadedScenario {
   scenario: Scenario;
@@ -197,11 +198,27 @@ export const SCENARIO_REF_KINDS: ReadonlyArray<{ ref: string; what: string }> = 
  */
 export function loadScenario(ref: string, opts: LoadOptions = {}): Result<LoadedScenario> {
   const r = withNotes(loadAny(ref, opts), [], true);
-  const spec = r.ok ? r.value.scenario.storyboard : undefined;
-  if (!r.ok || !spec) return r;
-  const live = liveStoryboardFactory(spec, r.value.scenario);
+  return r.ok ? withLiveStoryboard(r.value) : r;
+}
+
+/**
+ * A loaded scenario with its live storyboard where it has one (`Scenario.storyboard`: its `.xosc`
+ * read again, an error names it) and, where the file does not move its ego, the expert driven
+ * with it (`liveExpert.ts`); any other scenario as it is.
+ */
+export function withLiveStoryboard(loaded: LoadedScenario): Result<LoadedScenario> {
+  const spec = loaded.scenario.storyboard;
+  if (!spec) return ok(loaded);
+  const live = liveStoryboardFactory(spec, loaded.scenario);
   if (!live.ok) return live;
-  return ok({ ...r.value, storyboard: live.value });
+  // an ego the file does not move has no expert: the attentive IDM driver's drive with the storyboard is (liveExpert.ts)
+  if (!expertStands(loaded.scenario)) return ok({ ...loaded, storyboard: live.value });
+  const scenario = { ...loaded.scenario, expert: liveExpert(loaded.scenario, loaded.map, live.value) };
+  const notes = [
+    ...(loaded.notes ?? []),
+    `warning: the expert (progress yardstick) is the attentive IDM driver's drive of the route with the live storyboard: the file does not move its ego ${spec.egoEntity}`,
+  ];
+  return ok({ ...loaded, scenario, notes, storyboard: live.value });
 }
 
 function loadAny(ref: string, opts: LoadOptions): Result<LoadedScenario> {

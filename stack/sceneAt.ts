@@ -6,7 +6,7 @@ import { fail, ok, type Result, type Scenario, type WorldSnapshot } from '../cor
 import type { RoadMap } from '../core/map/index.ts';
 import type { Planner } from '../planner/index.ts';
 import type { SafetyScene } from '../safety/index.ts';
-import { runScenario } from '../sim/index.ts';
+import { runScenario, type StoryboardSourceFactory } from '../sim/index.ts';
 import { type SpeedSample, speedSampleOf } from './AgentBraking.ts';
 import { withCourse } from './AgentCourse.ts';
 
@@ -35,14 +35,20 @@ function lastAtOrBefore(points: ReadonlyArray<{ tS: number }>, t: number): numbe
   return i;
 }
 
-export function sceneAt(scenario: Scenario, map: RoadMap, tS: number): Result<SafetyScene> {
+export function sceneAt(
+  scenario: Scenario,
+  map: RoadMap,
+  tS: number,
+  storyboard?: StoryboardSourceFactory,
+): Result<SafetyScene> {
   if (!(tS >= 0) || tS > scenario.durationS)
     return fail('INVALID_INPUT', '--at', `time ${tS} s outside the scenario's 0–${scenario.durationS} s`);
   const log = runScenario(
     { ...scenario, durationS: Math.max(scenario.dtS, tS) },
     map,
     expertReplay(scenario),
-    { mode: 'nonreactive' },
+    // a live storyboard's agents at tS are what it did with the expert's ego up to then
+    { mode: 'nonreactive', ...(storyboard ? { storyboard } : {}) },
   );
   let tick = log.ticks[0]!;
   for (const t of log.ticks) if (t.tS <= tS + 1e-9) tick = t;

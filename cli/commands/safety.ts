@@ -5,7 +5,12 @@ import type { Command } from 'commander';
 import { fail, formatError, type Result } from '../../core/index.ts';
 import { readTextFile } from '../../core/readTextFile.ts';
 import { createSafetyGate } from '../../safety/index.ts';
-import { type LoadedScenario, loadScenario, scenarioFromData } from '../../scenarios/index.ts';
+import {
+  type LoadedScenario,
+  loadScenario,
+  scenarioFromData,
+  withLiveStoryboard,
+} from '../../scenarios/index.ts';
 import { runScenario, type SimLog } from '../../sim/index.ts';
 import { evaluateRun } from '../../sim/metrics/index.ts';
 import {
@@ -39,8 +44,8 @@ function num(name: string, integer = false) {
  * id it names — lights, stop lines, IDM agents' lanes — must be on the map (a light on a lane that
  * does not exist governed nothing, silently: red team 3).
  */
-function loadScene(ref: string): Result<LoadedScenario> {
-  if (!ref.endsWith('.json')) return loadScenario(ref);
+function loadScene(ref: string, mapPath?: string): Result<LoadedScenario> {
+  if (!ref.endsWith('.json')) return loadScenario(ref, mapPath ? { mapPath } : {});
   const text = readTextFile(ref);
   if (!text.ok) return text;
   let data: unknown;
@@ -75,7 +80,9 @@ function loadScene(ref: string): Result<LoadedScenario> {
       ];
     }
   }
-  const loaded = scenarioFromData(data, ref, dirname(ref));
+  const read = scenarioFromData(data, ref, dirname(ref));
+  // a Scenario JSON of a live storyboard (`edgeplan import` of such a file) runs it live as `run` does
+  const loaded = read.ok ? withLiveStoryboard(read.value) : read;
   if (!loaded.ok) return loaded;
   const { scenario, map } = loaded.value;
   const known = (id: string) => map.lane(id) !== undefined;
@@ -126,10 +133,15 @@ export function register(program: Command, out: Out): void {
       'MidLevelCommand JSON (issuedAtS/expiresAtS default to the scene time / +1 s)',
     )
     .option('--json', 'print the verdict as JSON')
-    .action((ref: string, o: { at: number; command: string; json?: boolean }) => {
-      const loaded = loadScene(ref);
+    .option(
+      '--map <file>',
+      'map for a scenario file that needs one (e.g. Town01.xodr for scenario_runner .xosc)',
+    )
+    .action((ref: string, o: { at: number; command: string; json?: boolean; map?: string }) => {
+      const loaded = loadScene(ref, o.map);
       if (!loaded.ok) throw new UsageError(formatError(loaded.error));
-      const sc = sceneAt(loaded.value.scenario, loaded.value.map, o.at);
+      // a live storyboard's actors at --at: what it did with the expert's ego up to then
+      const sc = sceneAt(loaded.value.scenario, loaded.value.map, o.at, loaded.value.storyboard);
       if (!sc.ok) throw new UsageError(formatError(sc.error));
       let raw: unknown;
       try {
@@ -231,9 +243,16 @@ export function register(program: Command, out: Out): void {
       '--audit-adopt-tail',
       'resume a log whose last records are not signed (after a crash): sign them, and say how many',
     )
+    .option(
+      '--map <file>',
+      'map for a scenario file that needs one (e.g. Town01.xodr for scenario_runner .xosc)',
+    )
     .action(
-      async (ref: string, o: { planner: string; audit?: string; key?: string; auditAdoptTail?: boolean }) => {
-        const loaded = loadScenario(ref);
+      async (
+        ref: string,
+        o: { planner: string; audit?: string; key?: string; auditAdoptTail?: boolean; map?: string },
+      ) => {
+        const loaded = loadScenario(ref, o.map ? { mapPath: o.map } : {});
         if (!loaded.ok) throw new UsageError(formatError(loaded.error));
         // `idm+gate` here put a second gate around the gated planner without a word (review 14 H3)
         if (o.planner.endsWith(GATE_SUFFIX))
@@ -250,7 +269,9 @@ export function register(program: Command, out: Out): void {
         const log = o.audit
           ? openAudit({ log: o.audit, key: o.key, adoptTail: o.auditAdoptTail, keyFlag: '--key' }, out)
           : undefined;
-        const { scenario, map } = loaded.value;
+        const { scenario, map, storyboard } = loaded.value;
+        // a live storyboard runs against the gated ego, as in `run`
+        const live = storyboard ? { storyboard } : {};
         let counts = { ALLOW: 0, MODIFY: 0, VETO: 0 };
         let label: string;
         let simLog: SimLog;
@@ -262,12 +283,12 @@ export function register(program: Command, out: Out): void {
               ...(log ? { audit: log } : {}),
               onVerdict: (_t, v) => counts[v.decision]++,
             });
-            simLog = runScenario(scenario, map, planner, { mode: 'nonreactive' });
+            simLog = runScenario(scenario, map, planner, { mode: 'nonreactive', ...live });
           } else {
             // a command stack and the hierarchical planner carry their own gate: it writes the log
             label = `${o.planner} (its gate)`;
             const stack = driver.build(scenario, map, log ? { audit: log } : {});
-            simLog = await runStackScenario(scenario, map, stack, { mode: 'nonreactive' });
+            simLog = await runStackScenario(scenario, map, stack, { mode: 'nonreactive', ...live });
             counts = { ...stack.stats.verdicts };
           }
         } finally {

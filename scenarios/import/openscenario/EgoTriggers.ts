@@ -21,6 +21,14 @@ export const EGO_TRIGGERS_UNFIRED_TAG = 'ego-triggers-unfired';
  */
 export const STORYBOARD_LIVE_TAG = 'storyboard-live';
 
+/**
+ * Whether a controller (`egoControllerOf`) is the agent under test's: CARLA's `external_control`
+ * module, or a controller named so ("ExternalControl" in ScenarioRunner's controller catalog).
+ */
+export function isExternalController(controller: string | undefined): boolean {
+  return controller !== undefined && /^external_?control$/i.test(controller.replace(/\.py$/, ''));
+}
+
 /** Every element below `n` (depth first), `n` included. */
 function* walk(n: XNode): Generator<XNode> {
   yield n;
@@ -63,7 +71,11 @@ export function egoControllerOf(storyboard: XNode | undefined, egoName: string):
   );
   if (!priv) return undefined;
   for (const e of walk(priv)) {
-    const ctrl = kid(kid(e, 'AssignControllerAction'), 'Controller');
+    const assign = kid(e, 'AssignControllerAction');
+    // a controller from a catalog: its entry's name (CatalogExample's "ExternalControl")
+    const ref = kid(assign, 'CatalogReference');
+    if (ref) return attr(ref, 'entryName') ?? '(unnamed)';
+    const ctrl = kid(assign, 'Controller');
     if (!ctrl) continue;
     const module = kids(kid(ctrl, 'Properties'), 'Property').find((p) => attr(p, 'name') === 'module');
     return attr(module, 'value') ?? attr(ctrl, 'name') ?? '(unnamed)';

@@ -39,9 +39,11 @@ import {
   egoConditionNames,
   egoControllerOf,
   eventCount,
+  isExternalController,
   STORYBOARD_LIVE_TAG,
 } from './EgoTriggers.ts';
 import { type FreeSpaceBody, freeSpaceLaneWidthM } from './FreeSpaceLane.ts';
+import { liveOnlyAgents } from './LiveOnlyAgents.ts';
 import {
   type EntityState,
   type OscEntity,
@@ -51,6 +53,9 @@ import {
 } from './OscExecutor.ts';
 import { type Distribution, expandDistribution } from './ParameterDistribution.ts';
 import { declare, resolveTree } from './Parameters.ts';
+import { scenarioRunnerHeadingPath } from './ScenarioRunnerControllers.ts';
+import { scenarioRunnerPositions } from './ScenarioRunnerPositions.ts';
+import { heroRoute } from './ScenarioRunnerRoute.ts';
 import { signalTimelines } from './SignalLights.ts';
 import { startApron } from './StartApron.ts';
 import { storyboardValues } from './StoryboardValues.ts';
@@ -342,6 +347,9 @@ export interface PreparedScenario {
   /** Trailers hitched at load (a Vehicle's own Trailer), tow vehicle first. */
   hitches: { tow: string; trailer: string }[];
   exec: OscExecutor;
+  /** The position reader the executor was given, and the catalog route lookup. */
+  resolvePos: PositionResolver;
+  catalogRoute: (ref: XNode | undefined, path: string) => XNode | undefined;
   unsupported: string[];
   warnings: string[];
 }
@@ -479,9 +487,15 @@ export function prepareOpenScenario(path: string, opts: ImportOptions = {}): Res
       }
     }
     const map = new RoadMap(odrValue?.map ?? EMPTY_MAP);
-    const resolvePos = positionResolver(map, odrOfPositions, unsupported, catalogRoute);
+    const standardPos = positionResolver(map, odrOfPositions, unsupported, catalogRoute);
+    // scenario_runner's files: relative and lane positions placed as ScenarioRunner places them
+    const carla = usesCarlaFrame(root);
+    const resolvePos = carla
+      ? scenarioRunnerPositions(standardPos, odrOfPositions, map, unsupported)
+      : standardPos;
     const buildPath = pathBuilder(map, odrValue?.geometry);
     const exec = new OscExecutor(map, resolvePos, buildPath, unsupported);
+    if (carla) exec.headingPath = scenarioRunnerHeadingPath(init, entities);
     const globals = declare(root, new Map(), '/OpenSCENARIO');
     if (odrValue) exec.roads = odrValue.geometry;
     exec.values = storyboardValues(root, globals);
@@ -507,6 +521,8 @@ export function prepareOpenScenario(path: string, opts: ImportOptions = {}): Res
       entities,
       hitches,
       exec,
+      resolvePos,
+      catalogRoute,
       unsupported,
       warnings,
     });
@@ -649,7 +665,16 @@ export function importOpenScenario(path: string, opts: ImportOptions = {}): Resu
     const egoTriggersUnfired = egoMovesM < EGO_STILL_M && egoReads.length > 0 && unstarted > 0;
     // An ego the storyboard reads but does not move is driven from outside: the storyboard runs
     // live against the planner's ego in closed loop (LiveStoryboard.ts), the agents above its fallback.
-    const live = egoMovesM < EGO_STILL_M && egoReads.length > 0;
+    // (also an ego under the agent under test's controller that no condition reads: its expert is then driven, liveExpert.ts)
+    const live =
+      egoMovesM < EGO_STILL_M &&
+      (egoReads.length > 0 || isExternalController(egoControllerOf(storyboard, egoName)));
+    // ScenarioRunner's external_control hero: routed through where its scenario happens (ScenarioRunnerRoute.ts)
+    const heroR =
+      live && usesCarlaFrame(root) ? heroRoute(prep.value, res.states, egoName, laneIds[0]!) : undefined;
+    if (heroR) warnings.push(heroR.note);
+    // entities only the live storyboard brings in (an AddEntityAction the ego triggers) get an agent too
+    if (live) agents.push(...liveOnlyAgents(res.states, agents, egoTrain, durationS));
     if (egoTriggersUnfired) {
       const ctrl = egoControllerOf(storyboard, egoName);
       const still = agents.filter((a) => a.behavior.type === 'static').length;
@@ -716,7 +741,7 @@ export function importOpenScenario(path: string, opts: ImportOptions = {}): Resu
           : { kind: 'inline', map: mapData },
       vehicle,
       egoStart: { tS: 0, x: e0.x, y: e0.y, headingRad: normalizeAngle(e0.headingRad), speedMps: e0.speedMps },
-      route: { laneIds },
+      route: { laneIds: heroR?.laneIds ?? laneIds },
       expert: expert.map((p) => ({ ...p, headingRad: normalizeAngle(p.headingRad) })),
       agents,
       signals: lights.signals,

@@ -564,6 +564,17 @@ export class OscExecutor {
    * runs for its dynamics' distance or time (ChangeActorTargetSpeed).
    */
   dialect: 'esmini' | 'scenario_runner' = 'esmini';
+  /**
+   * An entity's path where it is not its lane's: undefined for an entity that follows its lane.
+   * ScenarioRunner's files: a controller without steering walks or drives straight along the
+   * heading the entity is placed with (`ScenarioRunnerControllers.ts`, set before Init).
+   */
+  headingPath?: (
+    entity: string,
+    x: number,
+    y: number,
+    headingRad: number,
+  ) => ReturnType<PathBuilder> | undefined;
   /** scenario_runner dialect: when each SimulationTimeCondition (re)started counting, s. */
   private readonly simTimeZero = new Map<XNode, number>();
   /** Entities driven from outside (`drive`): read by the storyboard, moved by no action. */
@@ -765,7 +776,9 @@ export class OscExecutor {
     st: EntityState,
     pose: { x: number; y: number; headingRad: number; zM?: number; rollRad?: number },
   ): void {
-    const p = this.buildPath(pose.x, pose.y, pose.headingRad, undefined, st.routeRoads);
+    const p =
+      this.headingPath?.(st.entity.name, pose.x, pose.y, pose.headingRad) ??
+      this.buildPath(pose.x, pose.y, pose.headingRad, undefined, st.routeRoads);
     st.path = p.path;
     st.pathLanes = p.lanes;
     st.pathLaneFromS = p.laneFromS;
