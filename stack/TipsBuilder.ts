@@ -157,7 +157,11 @@ export function buildTips(dir: string, o: TipsBuildOptions = {}): Result<TipsFil
     }
   }
   if (runs === 0)
-    return fail('NOT_FOUND', dir, `no run logs of planner "${planner}" under ${planner}/logs or <mode>/${planner}/logs`);
+    return fail(
+      'NOT_FOUND',
+      dir,
+      `no run logs of planner "${planner}" under ${planner}/logs or <mode>/${planner}/logs`,
+    );
   const file = TipsFileSchema.parse({ formatVersion: 1, featureNames: [...SCENE_FEATURES], tips });
   return ok({ ...file, skipped });
 }
