@@ -17,6 +17,8 @@ import { AGENT_MODELS, type AgentMode, type AgentModel, DEFAULT_AGENT_MODEL } fr
 import { evaluateRun } from '../sim/metrics/index.ts';
 import {
   assistSummary,
+  controllerStats,
+  controllerSummary,
   createDriver,
   DEFAULT_QUEUE,
   evaluate,
@@ -24,6 +26,7 @@ import {
   GATE_SUFFIX,
   inShard,
   type JobResult,
+  mergeControllerStats,
   PLANNER_NAMES,
   parseShard,
   probeRedis,
@@ -329,6 +332,8 @@ function buildProgram(out: (s: string) => void): Command {
             ([k, v]) => [k, v.toFixed(3)],
           );
           out(markdownTable(['metric', 'value'], metricRows, ['l', 'r']));
+          const ctrl = controllerSummary(controllerStats(log));
+          if (ctrl) out(ctrl);
           if (o.planner === 'hierarchical') out(assistSummary(log));
           for (const c of m.details.collisions)
             out(
@@ -561,6 +566,18 @@ function buildProgram(out: (s: string) => void): Command {
             ['l', ...modes.map(() => 'r' as const), ...modes.map(() => 'r' as const)],
           ),
         );
+        // command stacks: what the controller did over the suite (exits, compute vs full depth, fallbacks)
+        for (const { m, p } of cols) {
+          const line = controllerSummary(
+            res.results
+              .filter((r) => r.job.planner === p && r.job.mode === m)
+              .reduce<ReturnType<typeof controllerStats>>(
+                (a, r) => mergeControllerStats(a, r.result.controller),
+                undefined,
+              ),
+          );
+          if (line) out(`${p} ${label(m)}: ${line}`);
+        }
         const live = res.summaries[0]!.scenarios.filter((s) => s.tags.includes(STORYBOARD_LIVE_TAG));
         if (live.length > 0)
           out(

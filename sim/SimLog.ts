@@ -44,7 +44,9 @@ export interface SimTick {
   /** The controller that produced this tick's first control (command stacks). */
   controller?: {
     controller: string;
+    /** Early-exit networks: the exit taken (1-based) and how many there are. */
     exit?: number;
+    exits?: number;
     computeFraction?: number;
     fallback?: string;
     verifiedPath?: string;

@@ -1,6 +1,7 @@
 /** stack/: the tick pipeline and what composes the components (gated planners, evaluation, fuzzing). */
 
 export { commandFromTrajectory } from './CommandFromTrajectory.ts';
+export * from './ControllerSummary.ts';
 export {
   CHECK_RUN_S,
   type CheckOptions,

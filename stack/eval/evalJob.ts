@@ -9,6 +9,7 @@ import { loadScenario } from '../../scenarios/loadScenario.ts';
 import { runLogRecord } from '../../sim/export/RunLog.ts';
 import { evaluateRun } from '../../sim/metrics/index.ts';
 import type { AgentMode, AgentModel } from '../../sim/SimLog.ts';
+import { type ControllerStats, controllerStats } from '../ControllerSummary.ts';
 import type { DriverOptions } from '../registry.ts';
 import { createDriver, runDriver } from '../registry.ts';
 
@@ -46,6 +47,8 @@ export interface JobResult {
   simSeconds: number;
   /** Ticks at which a plan failed (the command in force ran on), and the first message. */
   plannerErrors?: { ticks: number; first: string };
+  /** Command stacks: what the controller did (exits, compute, fallbacks); `eval` sums them per planner and mode. */
+  controller?: ControllerStats;
   error?: string;
 }
 
@@ -83,6 +86,7 @@ export async function runJob(job: EvalJob): Promise<JobResult> {
     writeFileSync(join(job.logDir, `${logFileStem(job.label ?? scenario.id)}.json`), JSON.stringify(record));
   }
   const failedTicks = log.ticks.filter((t) => t.plannerError !== undefined);
+  const ctrl = controllerStats(log);
   return {
     id: job.label ?? scenario.id,
     tags: scenario.tags,
@@ -94,6 +98,7 @@ export async function runJob(job: EvalJob): Promise<JobResult> {
     collisions: m.details.collisions.filter((c) => c.atFault).length,
     planMsMean: planMs,
     simSeconds: scenario.durationS,
+    ...(ctrl ? { controller: ctrl } : {}),
   };
 }
 
