@@ -56,6 +56,11 @@ export interface SimTick {
    * drives, so `command` never shows it — its issue time, source and the rules that failed.
    */
   vetoed?: { issuedAtS: number; source: string; rules: string[] }[];
+  /**
+   * Command stacks: the diagnostics (`CommandPlan.info`: which agent decided, LLM-Assist, tips
+   * matched, reflection) of each plan gated during this tick, in order; `assistSummary` counts them.
+   */
+  plans?: Record<string, number | string | boolean>[];
   /** A plan that landed at this tick failed (command stacks): the planner's error message. */
   plannerError?: string;
   /** Planner wall time for this tick, ms (excluded from determinism checks). */

@@ -1,5 +1,6 @@
 /** stack/: the tick pipeline and what composes the components (gated planners, evaluation, fuzzing). */
 
+export * from './AssistStats.ts';
 export { commandFromTrajectory } from './CommandFromTrajectory.ts';
 export * from './ControllerSummary.ts';
 export {

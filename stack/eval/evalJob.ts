@@ -9,9 +9,10 @@ import { loadScenario } from '../../scenarios/loadScenario.ts';
 import { runLogRecord } from '../../sim/export/RunLog.ts';
 import { evaluateRun } from '../../sim/metrics/index.ts';
 import type { AgentMode, AgentModel } from '../../sim/SimLog.ts';
+import { type AssistStats, assistStats } from '../AssistStats.ts';
 import { type ControllerStats, controllerStats } from '../ControllerSummary.ts';
 import type { DriverOptions } from '../registry.ts';
-import { createDriver, runDriver } from '../registry.ts';
+import { createDriver, HIERARCHICAL, runDriver } from '../registry.ts';
 
 export interface EvalJob {
   scenario: string;
@@ -49,6 +50,8 @@ export interface JobResult {
   plannerErrors?: { ticks: number; first: string };
   /** Command stacks: what the controller did (exits, compute, fallbacks); `eval` sums them per planner and mode. */
   controller?: ControllerStats;
+  /** The hierarchical planner with `--llm` or `--tips`: LLM-Assist and tips over the run; `eval` sums them. */
+  assist?: AssistStats;
   error?: string;
 }
 
@@ -87,6 +90,9 @@ export async function runJob(job: EvalJob): Promise<JobResult> {
   }
   const failedTicks = log.ticks.filter((t) => t.plannerError !== undefined);
   const ctrl = controllerStats(log);
+  const assisted =
+    job.planner === HIERARCHICAL &&
+    (job.driverOptions?.llm !== undefined || job.driverOptions?.hierarchical?.tips !== undefined);
   return {
     id: job.label ?? scenario.id,
     tags: scenario.tags,
@@ -99,6 +105,7 @@ export async function runJob(job: EvalJob): Promise<JobResult> {
     planMsMean: planMs,
     simSeconds: scenario.durationS,
     ...(ctrl ? { controller: ctrl } : {}),
+    ...(assisted ? { assist: assistStats(log) } : {}),
   };
 }
 
