@@ -4,3 +4,5 @@ export * from './agents/StoryboardAgents.ts';
 export * from './runScenario.ts';
 export * from './SimEngine.ts';
 export * from './SimLog.ts';
+export { evaluateRun, MetricMap, suiteScore } from './metrics/index.ts';
+export type { ScenarioMetrics } from './metrics/ScenarioMetrics.ts';

@@ -12,7 +12,14 @@
  * control step after their promise resolves (bridges).
  */
 import { z } from 'zod';
-import type { Control, Driven, MidLevelCommand, Verdict, WorldSnapshot } from '../core/index.ts';
+import {
+  type Control,
+  DEFAULT_COMMAND_LIFETIME_S,
+  type Driven,
+  type MidLevelCommand,
+  type Verdict,
+  type WorldSnapshot,
+} from '../core/index.ts';
 import type {
   CommandController,
   CommandPlan,
@@ -58,7 +65,7 @@ export const StackRatesSchema = z.object({
   /** Clock `sim`: modelled time from a plan's request to its command being available, s. */
   planLatencyS: z.number().nonnegative().default(0),
   /** Lifetime given to commands that carry none beyond their issue time, s. */
-  commandLifetimeS: z.number().positive().default(1),
+  commandLifetimeS: z.number().positive().default(DEFAULT_COMMAND_LIFETIME_S),
   /** Deceleration of the controlled stop when the command in force expires, m/s². */
   expiryDecelMps2: z.number().positive().default(2),
   /** Re-plans (with the gate's reasons) allowed right after a veto, per plan. */
