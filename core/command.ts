@@ -4,8 +4,9 @@
  * the result is parsed by `MidLevelCommandSchema` (the one contract; an invalid field throws with its
  * path — a literal in code is the caller's to get right).
  */
-import { DEFAULT_COMMAND_LIFETIME_S, type MidLevelCommand, MidLevelCommandSchema } from './schemas.ts';
+
 import type { z } from 'zod';
+import { DEFAULT_COMMAND_LIFETIME_S, type MidLevelCommand, MidLevelCommandSchema } from './schemas.ts';
 
 /**
  * `MidLevelCommand` as written: `speed`, `path` and `issuedAtS` are needed; `horizonS` (5 s),

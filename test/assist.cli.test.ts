@@ -19,15 +19,13 @@ async function fakeModel(speed: string) {
       // the client's first request checks the server (GET /models): not a model call
       if (req.method === 'POST') calls++;
       const reply = { speed, targetSpeedMps: 4, decelMps2: null, stopDistanceM: null, reason: 'slow down' };
-      res
-        .writeHead(200, { 'content-type': 'application/json' })
-        .end(
-          JSON.stringify({
-            choices: [
-              { finish_reason: 'stop', message: { role: 'assistant', content: JSON.stringify(reply) } },
-            ],
-          }),
-        );
+      res.writeHead(200, { 'content-type': 'application/json' }).end(
+        JSON.stringify({
+          choices: [
+            { finish_reason: 'stop', message: { role: 'assistant', content: JSON.stringify(reply) } },
+          ],
+        }),
+      );
     });
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
