@@ -335,7 +335,7 @@ export async function benchController(): Promise<string> {
     }.`,
     ...notes.map((n) => `- ${n}`),
     '',
-    `### The same rows over ${STARTS} ego starts per scenario (start 0 as built; starts 1–${STARTS - 1}: lateral ±${START_LATERAL_M} m, heading ±${START_HEADING_RAD} rad, speed ±${100 * START_SPEED_REL}%, seeded)`,
+    startsHeading(STARTS),
     markdownTable(
       [
         'controller',
@@ -361,15 +361,31 @@ export async function benchController(): Promise<string> {
           r.name,
           mean(suite).toFixed(2),
           suite.length > 1 ? sd(suite).toFixed(2) : '',
-          r === fullRow ? '' : `${sign(mean(d))} ± ${ci.toFixed(2)}`,
+          r === fullRow ? '' : pairedDifference(mean(d), ci, STARTS),
           r === fullRow ? '' : `${better} / ${worse} of ${d.length * BUILTIN_IDS.length}`,
         ];
       }),
       ['l', 'r', 'r', 'r', 'r'],
     ),
     '',
-    `A difference whose CI contains 0 is not told from the suite's noise at ${STARTS} starts; the score column of the first table is start 0 alone.`,
+    STARTS > 1
+      ? `A difference whose CI contains 0 is not told from the suite's noise at ${STARTS} starts; the score column of the first table is start 0 alone.`
+      : "One start (EDGEPLAN_BENCH_STARTS=1): no interval — a difference needs ≥ 2 starts to be told from the suite's noise.",
   ].join('\n');
+}
+
+/** The heading of the over-starts table: which starts ran (start 0 alone when there is one). */
+export function startsHeading(starts: number): string {
+  return starts > 1
+    ? `### The same rows over ${starts} ego starts per scenario (start 0 as built; starts 1–${starts - 1}: lateral ±${START_LATERAL_M} m, heading ±${START_HEADING_RAD} rad, speed ±${100 * START_SPEED_REL}%, seeded)`
+    : '### The same rows over 1 ego start per scenario (start 0 as built; no perturbed starts: EDGEPLAN_BENCH_STARTS=1)';
+}
+
+/** A row's paired difference to full depth with its 95 % half-width; "± n/a (1 start)" without one. */
+export function pairedDifference(meanPoints: number, ci95: number, starts: number): string {
+  return starts > 1 && Number.isFinite(ci95)
+    ? `${sign(meanPoints)} ± ${ci95.toFixed(2)}`
+    : `${sign(meanPoints)} ± n/a (${starts} start${starts === 1 ? '' : 's'})`;
 }
 
 /** "reason n (run: k, …), …" of steps counted by reason, then by scenario run. */

@@ -130,6 +130,14 @@ function machine() {
 }
 
 const wanted = process.argv.slice(2);
+// every name checked before anything runs: a typo exits 2 with nothing measured and no results.json written
+const unknown = wanted.filter((name) => !Object.hasOwn(SECTIONS, name));
+if (unknown.length > 0) {
+  console.error(
+    `bench: unknown section${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')} (${Object.keys(SECTIONS).join(', ')}); nothing run, nothing written`,
+  );
+  process.exit(2);
+}
 const start = machine();
 const startedAt = new Date().toISOString();
 // one machine line first, so a pasted table never loses its context
@@ -138,12 +146,7 @@ console.log(
 );
 const sections: Record<string, { markdown: string; figures?: unknown; wallS: number }> = {};
 for (const name of wanted.length > 0 ? wanted : Object.keys(SECTIONS)) {
-  const section = SECTIONS[name];
-  if (!section) {
-    console.error(`bench: unknown section ${name} (${Object.keys(SECTIONS).join(', ')})`);
-    process.exitCode = 2;
-    continue;
-  }
+  const section = SECTIONS[name]!;
   const t0 = performance.now();
   const r = await section();
   const entry = typeof r === 'string' ? { markdown: r } : r;

@@ -16,7 +16,11 @@ import { runLogRecord } from '../sim/export/index.ts';
 import { AGENT_MODELS, type AgentMode, type AgentModel, DEFAULT_AGENT_MODEL } from '../sim/index.ts';
 import { evaluateRun } from '../sim/metrics/index.ts';
 import {
+  assistRows,
+  assistStats,
   assistSummary,
+  controllerStats,
+  controllerSummary,
   createDriver,
   DEFAULT_QUEUE,
   evaluate,
@@ -24,6 +28,8 @@ import {
   GATE_SUFFIX,
   inShard,
   type JobResult,
+  mergeAssistStats,
+  mergeControllerStats,
   PLANNER_NAMES,
   parseShard,
   probeRedis,
@@ -329,7 +335,20 @@ function buildProgram(out: (s: string) => void): Command {
             ([k, v]) => [k, v.toFixed(3)],
           );
           out(markdownTable(['metric', 'value'], metricRows, ['l', 'r']));
-          if (o.planner === 'hierarchical') out(assistSummary(log));
+          const ctrl = controllerSummary(controllerStats(log));
+          if (ctrl) out(ctrl);
+          if (o.planner === 'hierarchical') {
+            out(assistSummary(log));
+            const used = { llm: !!o.llm, tips: !!o.tips };
+            if (used.llm || used.tips)
+              out(
+                markdownTable(
+                  [used.llm ? 'LLM-Assist' : 'tips', 'count', 'detail'],
+                  assistRows(assistStats(log), used),
+                  ['l', 'r', 'l'],
+                ),
+              );
+          }
           for (const c of m.details.collisions)
             out(
               `collision: ${c.agentId} at ${c.tS.toFixed(1)} s, ${c.type}${c.atFault ? ' (at fault)' : ''}`,
@@ -561,6 +580,37 @@ function buildProgram(out: (s: string) => void): Command {
             ['l', ...modes.map(() => 'r' as const), ...modes.map(() => 'r' as const)],
           ),
         );
+        // the hierarchical planner with --llm / --tips: how often the model was asked, what it changed
+        for (const { m, p } of cols) {
+          const stats = res.results
+            .filter((r) => r.job.planner === p && r.job.mode === m)
+            .reduce<ReturnType<typeof mergeAssistStats>>(
+              (a, r) => mergeAssistStats(a, r.result.assist),
+              undefined,
+            );
+          if (!stats) continue;
+          const used = { llm: !!o.llm, tips: !!o.tips };
+          out('');
+          out(
+            markdownTable(
+              [`${p} ${label(m)}: ${used.llm ? 'LLM-Assist' : 'tips'}`, 'count', 'detail'],
+              assistRows(stats, used),
+              ['l', 'r', 'l'],
+            ),
+          );
+        }
+        // command stacks: what the controller did over the suite (exits, compute vs full depth, fallbacks)
+        for (const { m, p } of cols) {
+          const line = controllerSummary(
+            res.results
+              .filter((r) => r.job.planner === p && r.job.mode === m)
+              .reduce<ReturnType<typeof controllerStats>>(
+                (a, r) => mergeControllerStats(a, r.result.controller),
+                undefined,
+              ),
+          );
+          if (line) out(`${p} ${label(m)}: ${line}`);
+        }
         const live = res.summaries[0]!.scenarios.filter((s) => s.tags.includes(STORYBOARD_LIVE_TAG));
         if (live.length > 0)
           out(

@@ -1,5 +1,6 @@
 export * from './Bus.ts';
 export * from './Clock.ts';
+export * from './command.ts';
 export * from './frames.ts';
 export * from './geometry.ts';
 export * from './obb.ts';

@@ -343,6 +343,9 @@ export type SpeedDecision = z.infer<typeof SpeedDecisionSchema>;
 export type PathDecision = z.infer<typeof PathDecisionSchema>;
 
 /** DriveMLM decision states + AD-H mid-level detail. */
+/** How long a command stays in force when it does not say (`expiresAtS` = `issuedAtS` + this), s: the stack's default. */
+export const DEFAULT_COMMAND_LIFETIME_S = 1;
+
 export const MidLevelCommandSchema = z
   .object({
     speed: SpeedDecisionSchema,

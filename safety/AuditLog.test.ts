@@ -270,7 +270,7 @@ describe('AuditLog', () => {
       const r = verifyAuditText(forged, { publicKeyPem: pub });
       expect(r.ok).toBe(false);
       expect(messages(r)).toMatch(
-        /key: the log is signed by key \S+, not the trusted key \S+: re-signed by someone else/,
+        /key: the log is signed by key [0-9a-f]{64}, not by the trusted key [0-9a-f]{64}: another key, .* re-signed by someone else/,
       );
       expect(messages(r)).toMatch(/genesis: the genesis header is not signed by the trusted key/);
       expect(messages(r)).toMatch(
@@ -358,6 +358,26 @@ describe('AuditLog', () => {
       expect(wrong.ok).toBe(false);
       expect(messages(wrong)).toMatch(/re-signed by someone else/);
     });
+    it('a fingerprint prefix (not the full 64 hex) is refused as such, not called a re-signed log', () => {
+      // ux20 #9: the 16-hex prefix verify used to print, passed back, read "signed by key X…, not the pinned key X…"
+      const { path, keyPath } = writeLog(3);
+      const pub = publicKeyOf(keyPath);
+      if (!pub.ok) throw new Error(pub.error.message);
+      const r = verifyAuditText(readFileSync(path, 'utf8'), {
+        fingerprint: pub.value.fingerprint.slice(0, 16),
+      });
+      expect(r.ok).toBe(false);
+      expect(messages(r)).toMatch(
+        /key: the pinned fingerprint must be the key's full SHA-256 fingerprint, 64 hex/,
+      );
+      expect(messages(r)).not.toMatch(/re-signed/);
+    });
+    it('a private key given as the trusted public key is refused, never derived from', () => {
+      const { path, keyPath } = writeLog(3);
+      const r = verifyAuditText(readFileSync(path, 'utf8'), { publicKeyPem: readFileSync(keyPath, 'utf8') });
+      expect(r.ok).toBe(false);
+      expect(messages(r)).toMatch(/key: the given public key is a private key/);
+    });
     it('a log forged with another key whose header claims the pinned fingerprint', () => {
       // review 12, H1: the pinned fingerprint was compared with the header's own (writer-written)
       // keyFingerprint field, and a log nobody could check was passed
@@ -383,7 +403,9 @@ describe('AuditLog', () => {
       );
       const r = verifyAuditText(forged, { fingerprint: pinned.value.fingerprint });
       expect(r.ok).toBe(false);
-      expect(messages(r)).toMatch(/key: the log is signed by key \S+, not the pinned key \S+: re-signed/);
+      expect(messages(r)).toMatch(
+        /key: the log is signed by key [0-9a-f]{64}, not by the pinned key [0-9a-f]{64}: another key, .* re-signed/,
+      );
       expect(messages(r)).toMatch(
         /header: the header's keyFingerprint \S+ is not the fingerprint of the key/,
       );

@@ -81,6 +81,11 @@ export interface VerifyReport {
 
 const short = (hex: string): string => (hex ? `${hex.slice(0, 16)}…` : '(none)');
 
+/** A key fingerprint as `keyFingerprint` writes it: SHA-256 of the SPKI DER, 64 hex characters. */
+const FINGERPRINT_HEX = /^[0-9a-fA-F]{64}$/;
+/** A PEM block holding a private key (PKCS#8, encrypted PKCS#8, or a legacy RSA/EC/OpenSSH one). */
+const PRIVATE_PEM = /-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----/;
+
 /** The SPKI fingerprint of a PEM public key ('' when it is absent or unreadable). */
 function fingerprintOfPem(pem: string): string {
   if (!pem) return '';
@@ -96,7 +101,28 @@ function trustedKey(
   opts: VerifyOptions,
   headerKeyPem: string,
 ): { key?: KeyObject; fingerprint: string; issue?: VerifyIssue } {
+  if (opts.fingerprint !== undefined && !FINGERPRINT_HEX.test(opts.fingerprint))
+    return {
+      fingerprint: '',
+      issue: {
+        line: 0,
+        kind: 'key',
+        message: `the pinned fingerprint must be the key's full SHA-256 fingerprint, 64 hex characters (as \`audit verify\` and the \`audit key:\` line print it), got ${opts.fingerprint.length} character(s) "${opts.fingerprint.slice(0, 70)}"`,
+      },
+    };
   if (opts.publicKeyPem) {
+    // createPublicKey would quietly derive the public half of a private key: whoever holds the
+    // private key is the signer, not the verifier, so it is refused rather than trusted
+    if (PRIVATE_PEM.test(opts.publicKeyPem))
+      return {
+        fingerprint: '',
+        issue: {
+          line: 0,
+          kind: 'key',
+          message:
+            'the given public key is a private key: verify with its public half (the <key>.pub file written beside it), never the private key',
+        },
+      };
     try {
       const key = createPublicKey(opts.publicKeyPem);
       const fp = keyFingerprint(key);
@@ -106,7 +132,7 @@ function trustedKey(
           issue: {
             line: 0,
             kind: 'key',
-            message: `the given public key is not the pinned fingerprint ${short(opts.fingerprint)}`,
+            message: `the given public key (${fp}) is not the pinned fingerprint ${opts.fingerprint.toLowerCase()}`,
           },
         };
       return { key, fingerprint: fp };
@@ -129,7 +155,7 @@ function trustedKey(
         line: 0,
         kind: 'key',
         message: headerFp
-          ? `the log is signed by key ${short(headerFp)}, not the pinned key ${short(pinned)}: re-signed by someone else`
+          ? `the log is signed by key ${headerFp}, not by the pinned key ${pinned}: another key, most often a stale or wrong fingerprint; else the log was re-signed by someone else`
           : `the log carries no readable key; nothing in it can be checked against the pinned key ${short(pinned)}`,
       },
     };
@@ -285,7 +311,7 @@ export function verifyAuditText(text: string, opts: VerifyOptions = {}): VerifyR
             issues.push({
               line: n,
               kind: 'key',
-              message: `the log is signed by key ${short(carried)}, not the trusted key ${short(trust.fingerprint)}: re-signed by someone else`,
+              message: `the log is signed by key ${carried}, not by the trusted key ${trust.fingerprint}: another key, most often a stale or wrong .pub file; else the log was re-signed by someone else`,
             });
           const good = signedBy(key, genesisMessage(raw as Record<string, unknown>), e.signature);
           // without a trusted key no signature passes: the `key` issue says why

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Compiles the CLI and its worker-thread entry points to dist/ (ESM, code split, npm packages
+// Compiles the CLI, the library entry (index.ts → dist/lib.mjs) and the worker-thread entry points to dist/ (ESM, code split, npm packages
 // left as imports), so `edgeplan` starts without compiling TypeScript. Run by `npm install`
 // (prepare) and by bin/edgeplan.js on first use after a source change. Writes to a temporary
 // folder and renames it into place, so concurrent starts never see a half-written build.
@@ -19,6 +19,8 @@ export async function buildDist() {
       absWorkingDir: root,
       entryPoints: {
         cli: 'cli/main.ts',
+        // the package entry (`import … from 'edgeplan'`, package.json exports)
+        lib: 'index.ts',
         evalWorker: 'stack/eval/evalWorker.ts',
         fuzzWorker: 'stack/fuzz/fuzzWorker.ts',
         policyWorker: 'controller/policyWorker.mjs',

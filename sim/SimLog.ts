@@ -44,7 +44,9 @@ export interface SimTick {
   /** The controller that produced this tick's first control (command stacks). */
   controller?: {
     controller: string;
+    /** Early-exit networks: the exit taken (1-based) and how many there are. */
     exit?: number;
+    exits?: number;
     computeFraction?: number;
     fallback?: string;
     verifiedPath?: string;
@@ -54,6 +56,11 @@ export interface SimTick {
    * drives, so `command` never shows it — its issue time, source and the rules that failed.
    */
   vetoed?: { issuedAtS: number; source: string; rules: string[] }[];
+  /**
+   * Command stacks: the diagnostics (`CommandPlan.info`: which agent decided, LLM-Assist, tips
+   * matched, reflection) of each plan gated during this tick, in order; `assistSummary` counts them.
+   */
+  plans?: Record<string, number | string | boolean>[];
   /** A plan that landed at this tick failed (command stacks): the planner's error message. */
   plannerError?: string;
   /** Planner wall time for this tick, ms (excluded from determinism checks). */

@@ -12,7 +12,14 @@
  * control step after their promise resolves (bridges).
  */
 import { z } from 'zod';
-import type { Control, Driven, MidLevelCommand, Verdict, WorldSnapshot } from '../core/index.ts';
+import {
+  type Control,
+  DEFAULT_COMMAND_LIFETIME_S,
+  type Driven,
+  type MidLevelCommand,
+  type Verdict,
+  type WorldSnapshot,
+} from '../core/index.ts';
 import type {
   CommandController,
   CommandPlan,
@@ -58,7 +65,7 @@ export const StackRatesSchema = z.object({
   /** Clock `sim`: modelled time from a plan's request to its command being available, s. */
   planLatencyS: z.number().nonnegative().default(0),
   /** Lifetime given to commands that carry none beyond their issue time, s. */
-  commandLifetimeS: z.number().positive().default(1),
+  commandLifetimeS: z.number().positive().default(DEFAULT_COMMAND_LIFETIME_S),
   /** Deceleration of the controlled stop when the command in force expires, m/s². */
   expiryDecelMps2: z.number().positive().default(2),
   /** Re-plans (with the gate's reasons) allowed right after a veto, per plan. */
@@ -123,6 +130,8 @@ export interface StackTick {
    * shows it otherwise): its issue time, source and the rules that vetoed it.
    */
   vetoed?: VetoedCommand[];
+  /** The diagnostics (`CommandPlan.info`) of each plan gated at this step, in order (a re-plan is a second). */
+  plans?: NonNullable<CommandPlan['info']>[];
 }
 
 /** A planner command the gate vetoed: when it was issued, by what, and the rules that failed. */
@@ -207,6 +216,8 @@ export function createStack(opts: StackOptions): Stack {
   let lastVerdict: Verdict | undefined;
   /** The planner's commands vetoed at the current control step (StackTick.vetoed). */
   let vetoedNow: VetoedCommand[] | undefined;
+  /** The diagnostics of the plans gated at the current control step (StackTick.plans). */
+  let plansNow: NonNullable<CommandPlan['info']>[] | undefined;
   let mrm: MrmState = MRM_INITIAL;
   /**
    * What the last check left driving (`mrmDrive`): the MRM's stop, its rate and why, or the reason the
@@ -407,6 +418,7 @@ export function createStack(opts: StackOptions): Stack {
     }
     stats.commands++;
     commandsSinceStart++;
+    if (l.plan.info) (plansNow ??= []).push(l.plan.info);
     let command = l.plan.command;
     if (!(command.expiresAtS > command.issuedAtS))
       command = { ...command, expiresAtS: command.issuedAtS + rates.commandLifetimeS };
@@ -497,6 +509,7 @@ export function createStack(opts: StackOptions): Stack {
       let planned = false;
       failedPlan = undefined;
       vetoedNow = undefined;
+      plansNow = undefined;
       // 1. a plan that has landed is gated now
       if (landedBy(tS)) {
         accept(snap);
@@ -559,6 +572,7 @@ export function createStack(opts: StackOptions): Stack {
       };
       if (failedPlan !== undefined) out.plannerError = failedPlan;
       if (vetoedNow) out.vetoed = vetoedNow;
+      if (plansNow) out.plans = plansNow;
       if (cc.verdict.decision !== 'ALLOW') {
         stats.controlClamps++;
         out.controlVerdict = cc.verdict;

@@ -10,10 +10,11 @@ const dir = mkdtempSync(join(tmpdir(), 'edgeplan-tips-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** A run log as evaluate writes it: two ticks of cut_in, metrics with the given TTC and comfort. */
-function writeLog(name: string, ttc: number, comfortable: number): void {
+function writeLog(name: string, ttc: number, comfortable: number, root = dir, mode = 'nonreactive'): void {
   const { scenario } = builtinScenario('cut_in')!;
   const tick = (tS: number) => ({ tS, ego: { ...scenario.egoStart, tS }, agents: [], lights: [] });
-  const logs = join(dir, 'nonreactive', 'hierarchical', 'logs');
+  // `--mode both` writes <out>/<mode>/<planner>/logs; one --mode writes <out>/<planner>/logs
+  const logs = root === dir ? join(root, mode, 'hierarchical', 'logs') : join(root, 'hierarchical', 'logs');
   mkdirSync(logs, { recursive: true });
   const metrics = {
     score: 0.7,
@@ -41,6 +42,7 @@ function writeLog(name: string, ttc: number, comfortable: number): void {
     scenarioId: 'cut_in',
     scenarioRef: 'cut_in',
     planner: 'hierarchical',
+    mode,
     ticks: [tick(0), tick(0.1)],
     metrics,
   };
@@ -65,6 +67,17 @@ describe('tips build', () => {
     expect(
       file.tips.find((t) => t.source.failure === 'time_to_collision_within_bound')!.nudges.headwayS,
     ).toBeGreaterThan(0);
+  });
+
+  it('reads the folder of an eval run with one --mode (<out>/<planner>/logs), the mode taken from the log', () => {
+    const one = mkdtempSync(join(tmpdir(), 'edgeplan-tips-one-'));
+    try {
+      writeLog('failed', 0, 1, one, 'reactive');
+      const r = buildTips(one);
+      expect(r.ok && r.value.tips.map((t) => t.id)).toEqual(['cut_in/reactive/ttc']);
+    } finally {
+      rmSync(one, { recursive: true, force: true });
+    }
   });
 
   it('says so when the folder holds no runs of the planner', () => {

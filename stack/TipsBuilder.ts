@@ -93,7 +93,11 @@ function failuresOf(log: RunLogFile, progressBelow: number): Failure[] {
   return out;
 }
 
-/** Reads `<dir>/<mode>/<planner>/logs/*.json` and returns the tips file (no file written). */
+/**
+ * Reads the run logs of an evaluation's results folder and returns the tips file (no file written).
+ * Both layouts `edgeplan eval --out` writes are read: `<dir>/<planner>/logs/*.json` (one `--mode`;
+ * the mode is the log's own `mode`) and `<dir>/<mode>/<planner>/logs/*.json` (`--mode both`).
+ */
 export function buildTips(dir: string, o: TipsBuildOptions = {}): Result<TipsFile & { skipped: string[] }> {
   const planner = o.planner ?? 'hierarchical';
   const tips: Tip[] = [];
@@ -105,8 +109,13 @@ export function buildTips(dir: string, o: TipsBuildOptions = {}): Result<TipsFil
     return fail('NOT_FOUND', dir, `not an evaluation output folder (${(e as Error).message})`);
   }
   let runs = 0;
-  for (const mode of modes.sort()) {
-    const logs = join(dir, mode, planner, 'logs');
+  // one-mode layout first (its mode comes from each log), then one folder per mode
+  const folders: { logs: string; mode?: string }[] = [
+    { logs: join(dir, planner, 'logs') },
+    ...modes.sort().map((mode) => ({ logs: join(dir, mode, planner, 'logs'), mode })),
+  ];
+  for (const folder of folders) {
+    const logs = folder.logs;
     let files: string[];
     try {
       files = readdirSync(logs).filter((f) => f.endsWith('.json'));
@@ -116,6 +125,7 @@ export function buildTips(dir: string, o: TipsBuildOptions = {}): Result<TipsFil
     for (const file of files.sort()) {
       runs++;
       const log = JSON.parse(readFileSync(join(logs, file), 'utf8')) as RunLogFile;
+      const mode = folder.mode ?? log.mode ?? 'nonreactive';
       const failures = failuresOf(log, o.progressBelow ?? 0.5);
       if (failures.length === 0) continue;
       const ref = log.scenarioRef ?? log.scenarioId;
@@ -147,7 +157,11 @@ export function buildTips(dir: string, o: TipsBuildOptions = {}): Result<TipsFil
     }
   }
   if (runs === 0)
-    return fail('NOT_FOUND', dir, `no run logs of planner "${planner}" under <mode>/${planner}/logs`);
+    return fail(
+      'NOT_FOUND',
+      dir,
+      `no run logs of planner "${planner}" under ${planner}/logs or <mode>/${planner}/logs`,
+    );
   const file = TipsFileSchema.parse({ formatVersion: 1, featureNames: [...SCENE_FEATURES], tips });
   return ok({ ...file, skipped });
 }

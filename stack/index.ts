@@ -1,6 +1,8 @@
 /** stack/: the tick pipeline and what composes the components (gated planners, evaluation, fuzzing). */
 
+export * from './AssistStats.ts';
 export { commandFromTrajectory } from './CommandFromTrajectory.ts';
+export * from './ControllerSummary.ts';
 export {
   CHECK_RUN_S,
   type CheckOptions,

@@ -97,6 +97,7 @@ export async function runStackScenario(
         });
         if (out.verdict) tick.verdict = out.verdict;
         if (out.vetoed) tick.vetoed = [...out.vetoed];
+        if (out.plans) tick.plans = [...out.plans];
         if (plannerError) tick.plannerError = plannerError;
         plannerError = undefined;
         if (engine.last) {
@@ -105,6 +106,7 @@ export async function runStackScenario(
         }
       } else if (tick) {
         if (out.vetoed) (tick.vetoed ??= []).push(...out.vetoed);
+        if (out.plans) (tick.plans ??= []).push(...out.plans);
         if (prev && tookOver(prev, out))
           (tick.laterCommands ??= []).push({
             tS: snap.tS,

@@ -119,6 +119,57 @@ describe('edgeplan safety / audit CLI', () => {
     expect(bad.status).toBe(2);
   }, 300_000); // seven CLI commands one after another
 
+  it('audit verify: the printed fingerprint pins the log; a prefix, a private key and another key each say so in one line', async () => {
+    // ux20 #9/#10: a 16-hex fingerprint read as "re-signed by someone else"; a stale .pub gave six
+    // attack-like lines; --pubkey with the private key was taken silently
+    const dir = mkdtempSync(join(tmpdir(), 'ep-audit-key-'));
+    const log = join(dir, 'a.jsonl');
+    const keyPath = join(dir, 'k.pem');
+    const opened = AuditLog.open(log, { keyPath, checkpointEvery: 2 });
+    if (!opened.ok) throw new Error(opened.error.message);
+    for (let i = 0; i < 3; i++)
+      opened.value.log.append({
+        tS: i,
+        inputsDigest: `d${i}`,
+        command: null,
+        verdict: { decision: 'ALLOW', rules: [], explanation: `ok ${i}` },
+      });
+    opened.value.log.close();
+    const p = publicKeyOf(keyPath);
+    if (!p.ok) throw new Error(p.error.message);
+    const pub = join(dir, 'k.pem.pub');
+    writeFileSync(pub, p.value.publicKeyPem);
+    const good = await run('audit', 'verify', log, '--pubkey', pub);
+    expect(good.status).toBe(0);
+    const printed = /key ([0-9a-f]+),/.exec(good.stdout)?.[1];
+    expect(printed).toBe(p.value.fingerprint);
+    expect((await run('audit', 'verify', log, '--fingerprint', printed!)).status).toBe(0);
+    const prefix = await run('audit', 'verify', log, '--fingerprint', printed!.slice(0, 16));
+    expect(prefix.status).toBe(2);
+    expect(prefix.stderr).toMatch(/--fingerprint must be the key's full SHA-256 fingerprint, 64 hex/);
+    expect(prefix.stdout + prefix.stderr).not.toMatch(/re-signed/);
+    const priv = await run('audit', 'verify', log, '--pubkey', keyPath);
+    expect(priv.status).toBe(2);
+    expect(priv.stderr).toMatch(/--pubkey .*k\.pem is a private key: give its public half/);
+    expect(priv.stdout).toBe('');
+    // the .pub of another run's key: the key mismatch first, in one line, the rest as detail
+    const other = AuditLog.open(join(dir, 'b.jsonl'), { keyPath: join(dir, 'k2.pem') });
+    if (!other.ok) throw new Error(other.error.message);
+    other.value.log.close();
+    const p2 = publicKeyOf(join(dir, 'k2.pem'));
+    if (!p2.ok) throw new Error(p2.error.message);
+    writeFileSync(join(dir, 'k2.pem.pub'), p2.value.publicKeyPem);
+    const stale = await run('audit', 'verify', log, '--pubkey', join(dir, 'k2.pem.pub'));
+    expect(stale.status).toBe(2);
+    const lines = stale.stdout.trim().split('\n');
+    expect(lines[0]).toBe(
+      `line 1: key: the log is signed by key ${p.value.fingerprint}, not by the trusted key ${p2.value.fingerprint}: another key, most often a stale or wrong .pub file; else the log was re-signed by someone else`,
+    );
+    expect(lines[1]).toMatch(/^detail \(\d+\):$/);
+    expect(lines.slice(2).every((l) => l.startsWith('  '))).toBe(true);
+    expect(stale.stderr).toMatch(/not signed by the trusted key \(\d+ more problem\(s\) above/);
+  });
+
   it('audit query / explain / report warn (stderr, one line) when the log does not verify or no key was given', async () => {
     // review 12, L2: they presented forged records without a word
     const dir = mkdtempSync(join(tmpdir(), 'ep-audit-warn-'));

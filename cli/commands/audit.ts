@@ -51,6 +51,11 @@ interface KeyFlags {
   fingerprint?: string;
 }
 
+/**
+ * The trusted key from the flags, refused in one line when it cannot be one: a private key given as
+ * `--pubkey` (never derived from: the verifier holds the public half only) or a fingerprint that is
+ * not the full 64 hex characters (a 16-hex prefix used to read as "re-signed by someone else").
+ */
 function trustOptions(o: KeyFlags): { publicKeyPem?: string; fingerprint?: string } {
   let publicKeyPem: string | undefined;
   if (o.pubkey) {
@@ -59,8 +64,17 @@ function trustOptions(o: KeyFlags): { publicKeyPem?: string; fingerprint?: strin
     } catch (e) {
       throw new UsageError(`--pubkey ${o.pubkey}: ${(e as Error).message}`);
     }
+    if (/-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----/.test(publicKeyPem))
+      throw new UsageError(
+        `--pubkey ${o.pubkey} is a private key: give its public half (${o.pubkey}.pub, written beside the key when the log was opened); the private key is never used to verify`,
+      );
   }
+  const fromEnv = o.fingerprint === undefined;
   const fingerprint = o.fingerprint ?? process.env[FINGERPRINT_ENV];
+  if (fingerprint !== undefined && !/^[0-9a-fA-F]{64}$/.test(fingerprint))
+    throw new UsageError(
+      `${fromEnv ? `$${FINGERPRINT_ENV}` : '--fingerprint'} must be the key's full SHA-256 fingerprint, 64 hex characters (\`audit verify\` prints it after "key", \`safety run --key\` after "fingerprint"); got ${fingerprint.length} character(s)`,
+    );
   return { ...(publicKeyPem ? { publicKeyPem } : {}), ...(fingerprint ? { fingerprint } : {}) };
 }
 
@@ -151,14 +165,27 @@ export function register(program: Command, out: Out): void {
         if (v.notAuditLog)
           throw new UsageError(`${path}: ${v.issues[0]?.message ?? 'not an edgeplan audit log'}`);
         if (!v.ok) {
-          for (const i of v.issues.slice(0, 20))
-            out(`${i.line ? `line ${i.line}` : 'log'}: ${i.kind}: ${i.message}`);
+          const line = (i: (typeof v.issues)[number]) =>
+            `${i.line ? `line ${i.line}` : 'log'}: ${i.kind}: ${i.message}`;
+          // another key (most often a stale or wrong .pub) fails every signature after it: the key
+          // is said first in one line, what it fails is detail
+          const keyIssue = v.issues.find((i) => i.kind === 'key');
+          const rest = v.issues.filter((i) => i !== keyIssue);
+          if (keyIssue) {
+            out(line(keyIssue));
+            if (rest.length) out(`detail (${rest.length}):`);
+            for (const i of rest.slice(0, 20)) out(`  ${line(i)}`);
+            throw new UsageError(
+              `${path}: not signed by the trusted key${rest.length ? ` (${rest.length} more problem(s) above, checked under that key)` : ''}`,
+            );
+          }
+          for (const i of v.issues.slice(0, 20)) out(line(i));
           throw new UsageError(
             `${path}: ${v.issues.length} problem(s): the log does not verify against the trusted key`,
           );
         }
         out(
-          `${path}: OK — ${v.records} records, ${v.checkpoints} signed checkpoints, ${v.sessions} session(s)${v.adoptedRecords ? ` (${v.adoptedRecords} record(s) adopted unsigned after a crash)` : ''}, key ${v.trustedFingerprint.slice(0, 16)}…, ${v.closed ? 'closed' : 'not closed'}${v.unsignedTail ? `, ${v.unsignedTail} unsigned record(s) at the end (allowed)` : ''}; head ${v.headHash}`,
+          `${path}: OK — ${v.records} records, ${v.checkpoints} signed checkpoints, ${v.sessions} session(s)${v.adoptedRecords ? ` (${v.adoptedRecords} record(s) adopted unsigned after a crash)` : ''}, key ${v.trustedFingerprint}, ${v.closed ? 'closed' : 'not closed'}${v.unsignedTail ? `, ${v.unsignedTail} unsigned record(s) at the end (allowed)` : ''}; head ${v.headHash}`,
         );
       },
     );

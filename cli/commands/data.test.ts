@@ -1,4 +1,12 @@
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -10,6 +18,31 @@ const ROOT = join(import.meta.dirname, '..', '..');
 const tmp = () => mkdtempSync(join(tmpdir(), 'edgeplan-data-'));
 
 describe('edgeplan import / map / check-data', () => {
+  it('import without --out (or with --check) prints what it found and the notes, and writes nothing', async () => {
+    // ux20 #21: `import leadbrake.xosc` said only "required option '--out <path>' not specified"
+    const dir = mkdtempSync(join(tmpdir(), 'ep-import-check-'));
+    const before = readdirSync(dir);
+    for (const args of [[], ['--check']]) {
+      const r = await run('import', join(ROOT, 'data/esmini/resources/xosc/cut-in_simple.xosc'), ...args);
+      expect(r.status).toBe(0);
+      expect(r.stdout).toMatch(/^scenario xosc_cut-in_simple: 1 agent\(s\), [\d.]+ s/m);
+      expect(r.stdout).toMatch(/^event xosc_cut-in_simple: CutInEvent at/m);
+      expect(r.stdout).toMatch(
+        /^checked .*cut-in_simple\.xosc: \d+ unsupported, \d+ warning\(s\); nothing written/m,
+      );
+    }
+    expect(readdirSync(dir)).toEqual(before);
+    const both = await run(
+      'import',
+      join(ROOT, 'data/esmini/resources/xosc/cut-in_simple.xosc'),
+      '--check',
+      '--out',
+      join(dir, 'x.json'),
+    );
+    expect(both.status).toBe(2);
+    expect(existsSync(join(dir, 'x.json'))).toBe(false);
+  });
+
   it('imports an OpenSCENARIO file to a scenario JSON whose map path is relative to it', async () => {
     const out = join(tmp(), 'cutin.json');
     const r = await run('import', join(ROOT, 'data/esmini/resources/xosc/cut-in_simple.xosc'), '--out', out);

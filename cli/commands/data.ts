@@ -108,18 +108,24 @@ export function register(program: Command, out: Out): void {
     .description(
       'convert a map or scenario file (.xodr, .xosc, CARLA routes .xml, CommonRoad .xml, .osm, .db) to our format; builtin:<id> writes a built-in scenario as a Scenario JSON',
     )
-    .requiredOption(
+    .option(
       '--out <path>',
-      'output .json file, or a folder (an existing folder or a path not ending in .json): one <id>.json per scenario',
+      'output .json file, or a folder (an existing folder or a path not ending in .json): one <id>.json per scenario; without it, --check',
+    )
+    .option(
+      '--check',
+      "write nothing: print what the import found and the importer's notes (the default without --out)",
     )
     .option('--map <file>', 'road map for files that reference one (CARLA routes, OpenSCENARIO)')
     .option('--id <id>', 'select one route / scenario by id')
-    .action((file: string, o: { out: string; map?: string; id?: string }) => {
+    .action((file: string, o: { out?: string; check?: boolean; map?: string; id?: string }) => {
+      if (o.check && o.out) throw new UsageError('--check writes nothing: give --check or --out, not both');
       // a built-in scenario as a Scenario JSON (its map inline): a template to edit (review ux19 #25)
       if (file.startsWith('builtin:')) {
         const id = file.slice('builtin:'.length);
         const b = builtinScenario(id);
         if (!b) throw new UsageError(`${file}: no such built-in scenario (${BUILTIN_IDS.join(', ')})`);
+        if (!o.out) throw new UsageError(`${file}: give --out <file.json> to write the built-in scenario`);
         const path = isFolderTarget(o.out) ? join(o.out, `${id}.json`) : o.out;
         try {
           mkdirSync(dirname(resolve(path)), { recursive: true });
@@ -135,7 +141,30 @@ export function register(program: Command, out: Out): void {
       const r = importFile(file, { ...(o.map ? { mapPath: o.map } : {}), ...(o.id ? { id: o.id } : {}) });
       if (!r.ok) throw new UsageError(formatError(r.error));
       const { scenarios, map, unsupported, warnings } = r.value;
-      const toFolder = isFolderTarget(o.out);
+      const notes = () => {
+        for (const e of r.value.events ?? [])
+          out(
+            `event ${e.scenarioId}: ${e.name}${e.tS !== undefined ? ` at ${e.tS.toFixed(1)} s` : ''}${e.sM !== undefined ? ` at ${e.sM.toFixed(0)} m along the route` : ''}`,
+          );
+        for (const u of unsupported) out(`unsupported: ${u}`);
+        for (const w of warnings) out(`warning: ${w}`);
+      };
+      if (!o.out) {
+        // a look at the file: what it holds and what the importer could not use, nothing written
+        if (scenarios.length === 0 && map) out(`map ${map.id}: ${map.lanes.length} lanes (no scenario)`);
+        for (const s of scenarios)
+          out(
+            `scenario ${s.id}: ${s.agents.length} agent(s), ${s.durationS} s, route ${s.route.laneIds.length} lane(s)`,
+          );
+        if (scenarios.length === 0 && !map) out(`${file} holds neither a map nor a scenario`);
+        notes();
+        out(
+          `checked ${file}: ${unsupported.length} unsupported, ${warnings.length} warning(s); nothing written (--out <path> writes it)`,
+        );
+        return;
+      }
+      const out_ = o.out;
+      const toFolder = isFolderTarget(out_);
       const write = (path: string, text: string) => {
         try {
           mkdirSync(dirname(resolve(path)), { recursive: true });
@@ -146,33 +175,28 @@ export function register(program: Command, out: Out): void {
       };
       if (scenarios.length === 0) {
         if (!map) throw new UsageError(`${file} holds neither a map nor a scenario`);
-        const path = toFolder ? join(o.out, `${map.id}.map.json`) : o.out;
+        const path = toFolder ? join(out_, `${map.id}.map.json`) : out_;
         write(path, JSON.stringify(map));
         out(`wrote map ${map.id} (${map.lanes.length} lanes) to ${path}`);
         out(
           `${file} is a road map without a scenario (no ego, route or planning problem), so \`edgeplan run\` cannot run it as it is: write a Scenario JSON whose "map" is {"kind":"file","path":"${resolve(path)}"} (a relative path resolves against the scenario file's folder), use an OpenSCENARIO .xosc or carla:<routes.xml>#<id> --map ${file} on it, or draw it with \`edgeplan map ${file} --png map.png\``,
         );
       } else if (!toFolder) {
-        const s = relocate(scenarios[0]!, dirname(resolve(o.out)));
-        write(o.out, JSON.stringify(s, null, 1));
-        out(`wrote scenario ${s.id} (${s.agents.length} agents, ${s.durationS} s) to ${o.out}`);
+        const s = relocate(scenarios[0]!, dirname(resolve(out_)));
+        write(out_, JSON.stringify(s, null, 1));
+        out(`wrote scenario ${s.id} (${s.agents.length} agents, ${s.durationS} s) to ${out_}`);
         if (scenarios.length > 1)
           out(`(${scenarios.length - 1} more scenarios in the file: pass --id or an --out folder)`);
       } else {
         for (const s of scenarios)
-          write(join(o.out, `${s.id}.json`), JSON.stringify(relocate(s, resolve(o.out)), null, 1));
+          write(join(out_, `${s.id}.json`), JSON.stringify(relocate(s, resolve(out_)), null, 1));
         out(
           scenarios.length === 1
-            ? `wrote scenario ${scenarios[0]!.id} to ${join(o.out, `${scenarios[0]!.id}.json`)}`
-            : `wrote ${scenarios.length} scenarios to ${o.out}/`,
+            ? `wrote scenario ${scenarios[0]!.id} to ${join(out_, `${scenarios[0]!.id}.json`)}`
+            : `wrote ${scenarios.length} scenarios to ${out_}/`,
         );
       }
-      for (const e of r.value.events ?? [])
-        out(
-          `event ${e.scenarioId}: ${e.name}${e.tS !== undefined ? ` at ${e.tS.toFixed(1)} s` : ''}${e.sM !== undefined ? ` at ${e.sM.toFixed(0)} m along the route` : ''}`,
-        );
-      for (const u of unsupported) out(`unsupported: ${u}`);
-      for (const w of warnings) out(`warning: ${w}`);
+      notes();
     });
 
   program

@@ -38,7 +38,7 @@ describe('edgeplan export / report / view', () => {
     // 15 s at 0.1 s → 151 ticks, one /scene, /tf and /metrics message each.
     expect(r.stdout).toContain('/scene 151, /tf 151');
     // Issue 17 item 9: the time base is said, and it is now, not 1970 (a built-in has no start time).
-    const start = /timestamps start at (\S+) \(the export time: the scenario has no start time\)/.exec(
+    const start = /timestamps start at (\S+) \(the export time: the scenario has no start time;/.exec(
       r.stdout,
     );
     expect(start, r.stdout).not.toBeNull();

@@ -5,7 +5,7 @@
  *   report <results dir> --html <out.html>                                       HTML report with plots
  * Each parses its flags and calls a library function (viewer/, sim/export, sim/report).
  */
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, relative } from 'node:path';
 import { type Command, InvalidArgumentError } from 'commander';
 import { type EdgeplanError, formatError } from '../../core/index.ts';
@@ -74,6 +74,14 @@ function serveUntilInterrupted(server: ViewerServer, out: Out, wantedPort?: numb
  * Runs `scenarioRef` live and serves the viewer while it streams. This is what `edgeplan run
  * <scenario> --view` should call: `await viewLive(ref, { planner, mode, seed }, out)`.
  */
+/** The file part of a scenario reference (`a.json`, `log.db#id`, `carla:routes.xml#id`); '' for a built-in id. */
+function scenarioFileOf(ref: string): string {
+  const body = ref.startsWith('carla:') ? ref.slice('carla:'.length) : ref;
+  const hash = body.lastIndexOf('#');
+  const file = hash < 0 ? body : body.slice(0, hash);
+  return /[/\\.]/.test(file) ? file : '';
+}
+
 export async function viewLive(scenarioRef: string, opts: LiveOptions, out: Out): Promise<void> {
   const { startLiveRun } = await import('../../viewer/index.ts');
   const live = await startLiveRun(scenarioRef, { portSearch: PORT_SEARCH, ...opts });
@@ -245,21 +253,48 @@ export function register(program: Command, out: Out): void {
     .description('export a run log (.json) to MCAP with Foxglove schemas (opens in Foxglove / Lichtblick)')
     .requiredOption('--mcap <out>', 'output .mcap file')
     .option('--scenario <ref>', 'scenario whose map to use (when the log names a scenario not built in)')
-    .action(async (runLog: string, o: { mcap: string; scenario?: string }) => {
+    .option(
+      '--time-base <base>',
+      "log time of the run's start: scenario (its start time when it has one, else the export time) | now | zero | <Unix seconds>; zero or a number: byte-identical exports",
+      'scenario',
+    )
+    .action(async (runLog: string, o: { mcap: string; scenario?: string; timeBase: string }) => {
+      const base = o.timeBase;
+      const fixed = base === 'zero' ? 0 : base === 'now' ? Date.now() / 1000 : Number(base);
+      if (
+        base !== 'scenario' &&
+        base !== 'now' &&
+        base !== 'zero' &&
+        !(base.trim() !== '' && Number.isFinite(fixed))
+      )
+        throw new UsageError(
+          `--time-base must be scenario, now, zero or a Unix time in seconds, got "${base}"`,
+        );
       const log = readRunLog(runLog);
       if (!log.ok) throw new UsageError(runLogError(log.error, [runLog]));
-      const loaded = loadScenario(
-        o.scenario ?? log.value.scenarioRef ?? log.value.scenarioId,
-        log.value.mapPath ? { mapPath: log.value.mapPath } : {},
-      );
-      if (!loaded.ok) throw new UsageError(formatError(loaded.error));
-      const r = await exportMcap(log.value, loaded.value.map, o.mcap, { nowUnixS: Date.now() / 1000 });
+      const ref = o.scenario ?? log.value.scenarioRef ?? log.value.scenarioId;
+      const loaded = loadScenario(ref, log.value.mapPath ? { mapPath: log.value.mapPath } : {});
+      if (!loaded.ok) {
+        // the log names its scenario by the path it had when it ran: a moved folder breaks it
+        const moved =
+          !o.scenario &&
+          log.value.scenarioRef !== undefined &&
+          scenarioFileOf(log.value.scenarioRef) !== '' &&
+          !existsSync(scenarioFileOf(log.value.scenarioRef));
+        throw new UsageError(
+          `${formatError(loaded.error)}${moved ? ` — ${runLog} names its scenario by the path it had when it ran; if the scenario moved, pass --scenario <its path now>` : ''}`,
+        );
+      }
+      const r = await exportMcap(log.value, loaded.value.map, o.mcap, {
+        nowUnixS: Date.now() / 1000,
+        ...(base !== 'scenario' ? { startUnixS: fixed } : {}),
+      });
       if (!r.ok) throw new UsageError(formatError(r.error));
       const parts = Object.entries(r.value.messages).map(([t, n]) => `${t} ${n}`);
       out(`wrote ${r.value.path} (${(r.value.bytes / 1024).toFixed(0)} KiB; messages: ${parts.join(', ')})`);
       const { source, startUnixS } = r.value.timeBase;
       out(
-        `timestamps start at ${new Date(startUnixS * 1000).toISOString()} (${source === 'scenario start' ? "the scenario's start time" : 'the export time: the scenario has no start time'})`,
+        `timestamps start at ${new Date(startUnixS * 1000).toISOString()} (${source === 'scenario start' ? "the scenario's start time" : source === 'given' ? '--time-base' : 'the export time: the scenario has no start time; --time-base zero or a Unix time gives byte-identical exports'})`,
       );
     });
 

@@ -282,6 +282,8 @@ export function createHierarchicalPlanner(
     req: PlanRequest,
     ctx: PlannerContext,
     rulesPlan: CommandPlan,
+    /** Why LLM-Assist asked the model for this plan (logged: `llmAsked`). */
+    why: 'always' | 'unusual' | 'reflection',
   ): Promise<CommandPlan> => {
     const llm = deps.llm!;
     st.stats.llmConsults++;
@@ -364,7 +366,7 @@ export function createHierarchicalPlanner(
           ...rulesPlan.command,
           source: `${rulesPlan.command.source}+llm-fallback:${failed.join(',')}`,
         },
-        info: { ...rulesPlan.info, llm: 'fallback', fallback: failed.join(',') },
+        info: { ...rulesPlan.info, llm: 'fallback', llmAsked: why, fallback: failed.join(',') },
       };
     }
     const source = `hierarchical/llm:${used.join(',')}${failed.length ? `+llm-fallback:${failed.join(',')}` : ''}`;
@@ -377,7 +379,10 @@ export function createHierarchicalPlanner(
       info: {
         ...r.plan.info,
         llm: used.join(','),
+        llmAsked: why,
         llmChanged: changed,
+        // what the model changed: the rules' decision it replaced
+        ...(changed ? { rulesDecision: `${rulesPlan.command.speed}/${rulesPlan.command.path}` } : {}),
         ...(failed.length ? { fallback: failed.join(',') } : {}),
       },
     };
@@ -478,14 +483,16 @@ export function createHierarchicalPlanner(
         ctx,
         paused ? `hierarchical/rules+${steeredTag(st)}` : 'hierarchical/rules',
       );
-      const wantsLlm =
-        usesLlm &&
-        snap.tS >= st.llmPausedUntilS &&
-        (cfg.assistAlways ||
-          (cfg.assistOnUnusual && rules.analysis.unusual) ||
-          (r.reflection !== undefined && r.reflection.score < cfg.assistScoreBelow));
+      const why = cfg.assistAlways
+        ? 'always'
+        : cfg.assistOnUnusual && rules.analysis.unusual
+          ? 'unusual'
+          : r.reflection !== undefined && r.reflection.score < cfg.assistScoreBelow
+            ? 'reflection'
+            : undefined;
+      const wantsLlm = usesLlm && snap.tS >= st.llmPausedUntilS && why !== undefined;
       if (!wantsLlm) return { state: st, output: r.plan };
-      return consult(st, rules, view, req, ctx, r.plan).then((output) => ({ state: st, output }));
+      return consult(st, rules, view, req, ctx, r.plan, why).then((output) => ({ state: st, output }));
     },
   };
 }

@@ -15,7 +15,8 @@
  * = the time base + simulation time. The time base is the scenario's start time when the run log
  * has one (`startUnixS`, from a recorded log), else the export time handed in (`nowUnixS`), so that
  * players show a real date, not 1970; which one was used is returned and written as MCAP metadata
- * `edgeplan.time`.
+ * `edgeplan.time`. A time base given by the caller (`startUnixS`: `edgeplan export --time-base zero |
+ * <unix s>`) replaces both: two exports of one log with it are byte-identical.
  */
 import { writeFileSync } from 'node:fs';
 import foxglove from '@foxglove/schemas/jsonschema.js';
@@ -31,12 +32,14 @@ export interface McapExportSummary {
   /** Messages written per topic. */
   messages: Record<string, number>;
   /** What log time 0 of the simulation is: the scenario's start time or the export time. */
-  timeBase: { source: 'scenario start' | 'export time'; startUnixS: number };
+  timeBase: { source: 'scenario start' | 'export time' | 'given'; startUnixS: number };
 }
 
 export interface McapExportOptions {
   /** The export time (Unix seconds), used as the time base when the log has no `startUnixS`. */
   nowUnixS: number;
+  /** A fixed time base (Unix seconds) instead of the scenario's start or the export time. */
+  startUnixS?: number;
 }
 
 type Rgba = { r: number; g: number; b: number; a: number };
@@ -157,9 +160,11 @@ export async function exportMcap(
   opts: McapExportOptions,
 ): Promise<Result<McapExportSummary>> {
   const timeBase =
-    log.startUnixS !== undefined
-      ? { source: 'scenario start' as const, startUnixS: log.startUnixS }
-      : { source: 'export time' as const, startUnixS: opts.nowUnixS };
+    opts.startUnixS !== undefined
+      ? { source: 'given' as const, startUnixS: opts.startUnixS }
+      : log.startUnixS !== undefined
+        ? { source: 'scenario start' as const, startUnixS: log.startUnixS }
+        : { source: 'export time' as const, startUnixS: opts.nowUnixS };
   // Whole milliseconds of the base, so that tick stamps stay exact multiples of the 0.1 s step.
   const baseNs = BigInt(Math.round(timeBase.startUnixS * 1000)) * 1_000_000n;
   const time = (tS: number) => timeAt(baseNs, tS);

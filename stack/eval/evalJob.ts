@@ -9,8 +9,10 @@ import { loadScenario } from '../../scenarios/loadScenario.ts';
 import { runLogRecord } from '../../sim/export/RunLog.ts';
 import { evaluateRun } from '../../sim/metrics/index.ts';
 import type { AgentMode, AgentModel } from '../../sim/SimLog.ts';
+import { type AssistStats, assistStats } from '../AssistStats.ts';
+import { type ControllerStats, controllerStats } from '../ControllerSummary.ts';
 import type { DriverOptions } from '../registry.ts';
-import { createDriver, runDriver } from '../registry.ts';
+import { createDriver, HIERARCHICAL, runDriver } from '../registry.ts';
 
 export interface EvalJob {
   scenario: string;
@@ -46,6 +48,10 @@ export interface JobResult {
   simSeconds: number;
   /** Ticks at which a plan failed (the command in force ran on), and the first message. */
   plannerErrors?: { ticks: number; first: string };
+  /** Command stacks: what the controller did (exits, compute, fallbacks); `eval` sums them per planner and mode. */
+  controller?: ControllerStats;
+  /** The hierarchical planner with `--llm` or `--tips`: LLM-Assist and tips over the run; `eval` sums them. */
+  assist?: AssistStats;
   error?: string;
 }
 
@@ -83,6 +89,10 @@ export async function runJob(job: EvalJob): Promise<JobResult> {
     writeFileSync(join(job.logDir, `${logFileStem(job.label ?? scenario.id)}.json`), JSON.stringify(record));
   }
   const failedTicks = log.ticks.filter((t) => t.plannerError !== undefined);
+  const ctrl = controllerStats(log);
+  const assisted =
+    job.planner === HIERARCHICAL &&
+    (job.driverOptions?.llm !== undefined || job.driverOptions?.hierarchical?.tips !== undefined);
   return {
     id: job.label ?? scenario.id,
     tags: scenario.tags,
@@ -94,6 +104,8 @@ export async function runJob(job: EvalJob): Promise<JobResult> {
     collisions: m.details.collisions.filter((c) => c.atFault).length,
     planMsMean: planMs,
     simSeconds: scenario.durationS,
+    ...(ctrl ? { controller: ctrl } : {}),
+    ...(assisted ? { assist: assistStats(log) } : {}),
   };
 }
 

@@ -12,6 +12,8 @@ import { Worker as Thread } from 'node:worker_threads';
 import type { Job, Worker } from 'bullmq';
 import type { Redis, RedisOptions } from 'ioredis';
 import { z } from 'zod';
+import { AssistStatsSchema } from '../AssistStats.ts';
+import { ControllerStatsSchema } from '../ControllerSummary.ts';
 import { DriverOptionsSchema } from '../HierarchicalStack.ts';
 import { type EvalJob, failedResult, type JobResult } from './evalJob.ts';
 
@@ -49,6 +51,8 @@ const JobResultSchema = z.object({
   planMsMean: z.number(),
   simSeconds: z.number(),
   plannerErrors: z.object({ ticks: z.number(), first: z.string() }).optional(),
+  controller: ControllerStatsSchema.optional(),
+  assist: AssistStatsSchema.optional(),
   error: z.string().optional(),
 });
 
