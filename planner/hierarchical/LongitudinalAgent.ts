@@ -657,23 +657,58 @@ export function decideLongitudinal(
   // behind something: the IDM speed one look-ahead on
   const target = binding === undefined && a > 0 ? vMax : clamp(v + a * p.targetLookS, 0, vMax);
   const why = binding ? binding.why : 'free road';
-  if (a < -0.15)
-    return {
-      speed: 'DECELERATE',
-      targetSpeedMps: target,
-      decelMps2: clamp(-a, 0.3, p.maxDecelMps2),
-      stopDistanceM: null,
-      reason: `rule:idm — ${why}${capNote}`,
-      // behind a lead pulling away the braking only restores the headway: built up at an ACC's
-      // jerk (a step to −3 m/s² there failed nuPlan's jerk bound, DEU_Ibbenbueren-10_2_T-1)
-      ...(bindingOpening ? { onsetJerkMps3: p.accOnsetJerkMps3 } : {}),
-    };
+  const decision: RuleLongitudinalDecision =
+    a < -0.15
+      ? {
+          speed: 'DECELERATE',
+          targetSpeedMps: target,
+          decelMps2: clamp(-a, 0.3, p.maxDecelMps2),
+          stopDistanceM: null,
+          reason: `rule:idm — ${why}${capNote}`,
+          // behind a lead pulling away the braking only restores the headway: built up at an ACC's
+          // jerk (a step to −3 m/s² there failed nuPlan's jerk bound, DEU_Ibbenbueren-10_2_T-1)
+          ...(bindingOpening ? { onsetJerkMps3: p.accOnsetJerkMps3 } : {}),
+        }
+      : {
+          speed: a > 0.15 ? 'ACCELERATE' : 'KEEP',
+          targetSpeedMps: target,
+          decelMps2: null,
+          stopDistanceM: null,
+          reason: `rule:idm — ${why}${capNote}`,
+        };
+  return underPostedLimit(decision, v, view.speedLimitMps, p);
+}
+
+/** Above the posted limit by more than this, m/s, the ego eases back under it (`underPostedLimit`). */
+const OVER_LIMIT_TOLERANCE_MPS = 0.05;
+
+/**
+ * Above the posted limit (a start above it, a lower limit entered): back under it promptly — a
+ * DECELERATE to the limit at no less than `comfortDecelMps2` whose braking is built up at
+ * `stopOnsetJerkMps3` (the controller releases it so that it is 0 at the target: a small excess is
+ * shed at a small braking, 0.5 m/s in ≈ 0.6 s). IDM's free-road term alone sheds it at
+ * a·((v/v₀)⁴ − 1): 0.11 m/s² for 1.7 % over at 1.5 m/s², a KEEP that holds the excess for good, and
+ * 0.29 m/s² for 4.5 % over, and less as the excess falls (over 1.7 s for 0.5 m/s); an ACC's onset behind a lead pulling away
+ * (`accOnsetJerkMps3`) is gentler still. A stop, or a decision that brakes at `comfortDecelMps2`
+ * or harder already, is left as it is.
+ */
+export function underPostedLimit(
+  d: RuleLongitudinalDecision,
+  vMps: number,
+  postedMps: number,
+  p: HierarchicalParams,
+): RuleLongitudinalDecision {
+  if (!(vMps > postedMps + OVER_LIMIT_TOLERANCE_MPS) || !(p.stopOnsetJerkMps3 > 0)) return d;
+  // a stop, or braking at the comfortable rate or harder, sheds the excess already (with its own
+  // onset, or as a step that reflection and the gate weigh as it is)
+  if (d.speed === 'STOP' || (d.speed === 'DECELERATE' && (d.decelMps2 ?? 0) >= p.comfortDecelMps2)) return d;
   return {
-    speed: a > 0.15 ? 'ACCELERATE' : 'KEEP',
-    targetSpeedMps: target,
-    decelMps2: null,
-    stopDistanceM: null,
-    reason: `rule:idm — ${why}${capNote}`,
+    ...d,
+    speed: 'DECELERATE',
+    targetSpeedMps: Math.min(d.targetSpeedMps, postedMps),
+    decelMps2: Math.max(d.decelMps2 ?? 0, p.comfortDecelMps2),
+    onsetJerkMps3: Math.max(p.stopOnsetJerkMps3, d.onsetJerkMps3 ?? 0),
+    reason: `${d.reason}; ${(vMps - postedMps).toFixed(2)} m/s over the posted ${postedMps.toFixed(2)} m/s: back under it`,
   };
 }
 
