@@ -47,7 +47,7 @@ describe('longitudinal agent (rules)', () => {
     expect(d.speed).toBe('DECELERATE');
     expect(d.targetSpeedMps).toBe(11);
     expect(d.decelMps2).toBe(PARAMS.comfortDecelMps2);
-    expect(d.onsetJerkMps3).toBe(PARAMS.stopOnsetJerkMps3);
+    expect(d.onsetJerkMps3).toBe(PARAMS.accOnsetJerkMps3);
     expect(d.reason).toMatch(/over the posted 11\.00 m\/s/);
     // within the tolerance: nothing to shed
     expect(decide(view({ egoSpeedMps: 11.04 })).speed).toBe('KEEP');
@@ -57,6 +57,8 @@ describe('longitudinal agent (rules)', () => {
     expect(hard.decelMps2!).toBeGreaterThanOrEqual(PARAMS.comfortDecelMps2);
     expect(hard.onsetJerkMps3).toBeUndefined();
     expect(hard.reason).not.toMatch(/over the posted/);
+    // a limit the lane does not post (the road class's default the importer put there): left to IDM
+    expect(decide(view({ egoSpeedMps: 11.2, speedLimitPosted: false })).speed).toBe('KEEP');
   });
 
   it('slows behind a slower lead (IDM)', () => {

