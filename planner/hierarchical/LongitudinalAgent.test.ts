@@ -41,6 +41,26 @@ describe('longitudinal agent (rules)', () => {
     expect(decide(view({ egoSpeedMps: 11 })).speed).toBe('KEEP');
   });
 
+  it('eases back under the posted limit at once, its braking built up, not at the IDM free-road rate', () => {
+    // 0.2 m/s over an 11 m/s limit: IDM's free-road term alone asks −0.11 m/s², a KEEP
+    const d = decide(view({ egoSpeedMps: 11.2 }));
+    expect(d.speed).toBe('DECELERATE');
+    expect(d.targetSpeedMps).toBe(11);
+    expect(d.decelMps2).toBe(PARAMS.comfortDecelMps2);
+    expect(d.onsetJerkMps3).toBe(PARAMS.accOnsetJerkMps3);
+    expect(d.reason).toMatch(/over the posted 11\.00 m\/s/);
+    // within the tolerance: nothing to shed
+    expect(decide(view({ egoSpeedMps: 11.04 })).speed).toBe('KEEP');
+    // braking harder already (a slower lead close ahead): left as the IDM decided it
+    const lead = laneAgent('a', { gapM: 8, speedMps: 5, relSpeedMps: -6.2 });
+    const hard = decide(view({ egoSpeedMps: 11.2 }, { ego: { laneId: 'R0', lead, follow: null } }));
+    expect(hard.decelMps2!).toBeGreaterThanOrEqual(PARAMS.comfortDecelMps2);
+    expect(hard.onsetJerkMps3).toBeUndefined();
+    expect(hard.reason).not.toMatch(/over the posted/);
+    // a limit the lane does not post (the road class's default the importer put there): left to IDM
+    expect(decide(view({ egoSpeedMps: 11.2, speedLimitPosted: false })).speed).toBe('KEEP');
+  });
+
   it('slows behind a slower lead (IDM)', () => {
     const d = decide(
       view(

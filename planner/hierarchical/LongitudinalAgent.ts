@@ -657,23 +657,61 @@ export function decideLongitudinal(
   // behind something: the IDM speed one look-ahead on
   const target = binding === undefined && a > 0 ? vMax : clamp(v + a * p.targetLookS, 0, vMax);
   const why = binding ? binding.why : 'free road';
-  if (a < -0.15)
-    return {
-      speed: 'DECELERATE',
-      targetSpeedMps: target,
-      decelMps2: clamp(-a, 0.3, p.maxDecelMps2),
-      stopDistanceM: null,
-      reason: `rule:idm — ${why}${capNote}`,
-      // behind a lead pulling away the braking only restores the headway: built up at an ACC's
-      // jerk (a step to −3 m/s² there failed nuPlan's jerk bound, DEU_Ibbenbueren-10_2_T-1)
-      ...(bindingOpening ? { onsetJerkMps3: p.accOnsetJerkMps3 } : {}),
-    };
+  const decision: RuleLongitudinalDecision =
+    a < -0.15
+      ? {
+          speed: 'DECELERATE',
+          targetSpeedMps: target,
+          decelMps2: clamp(-a, 0.3, p.maxDecelMps2),
+          stopDistanceM: null,
+          reason: `rule:idm — ${why}${capNote}`,
+          // behind a lead pulling away the braking only restores the headway: built up at an ACC's
+          // jerk (a step to −3 m/s² there failed nuPlan's jerk bound, DEU_Ibbenbueren-10_2_T-1)
+          ...(bindingOpening ? { onsetJerkMps3: p.accOnsetJerkMps3 } : {}),
+        }
+      : {
+          speed: a > 0.15 ? 'ACCELERATE' : 'KEEP',
+          targetSpeedMps: target,
+          decelMps2: null,
+          stopDistanceM: null,
+          reason: `rule:idm — ${why}${capNote}`,
+        };
+  return view.speedLimitPosted === false ? decision : underPostedLimit(decision, v, view.speedLimitMps, p);
+}
+
+/** Above the posted limit by more than this, m/s, the ego eases back under it (`underPostedLimit`). */
+const OVER_LIMIT_TOLERANCE_MPS = 0.05;
+
+/**
+ * Above the posted limit (a start above it, a lower limit entered): back under it promptly — a
+ * DECELERATE to the limit at no less than `comfortDecelMps2`, its braking built up at
+ * `accOnsetJerkMps3` (ISO 15622's ACC bound: a set-speed change, no hazard) and released by the
+ * controller so that it is 0 at the limit (peak braking √(j·Δv): 1.7 m/s² for 1.1 m/s over, shed
+ * in ≈ 1.3 s). IDM's free-road term alone sheds the excess at a·((v/v₀)⁴ − 1): 0.11 m/s² for 1.7 %
+ * over at 1.5 m/s², a KEEP that holds it for good, and 0.54 m/s² for 8 %, less as it falls (esmini
+ * distance_test: 15 m/s on a 13.89 m/s road, still 0.4 m/s over after 2 s; now 0 after 1.3 s). At
+ * `stopOnsetJerkMps3` (3 m/s³) nuPlan's Savitzky–Golay jerk read that ramp and its release at the
+ * run's first tick as −4.39 m/s³, over its 4.13 (at 2.5: −3.85). A stop, or a decision that brakes at `comfortDecelMps2` or harder
+ * already, is left as it is; so is a lane whose limit is the road class's default, not posted
+ * (the caller: the importer's guess, which the run's metric does not score either).
+ */
+export function underPostedLimit(
+  d: RuleLongitudinalDecision,
+  vMps: number,
+  postedMps: number,
+  p: HierarchicalParams,
+): RuleLongitudinalDecision {
+  if (!(vMps > postedMps + OVER_LIMIT_TOLERANCE_MPS)) return d;
+  // a stop, or braking at the comfortable rate or harder, sheds the excess already (with its own
+  // onset, or as a step that reflection and the gate weigh as it is)
+  if (d.speed === 'STOP' || (d.speed === 'DECELERATE' && (d.decelMps2 ?? 0) >= p.comfortDecelMps2)) return d;
   return {
-    speed: a > 0.15 ? 'ACCELERATE' : 'KEEP',
-    targetSpeedMps: target,
-    decelMps2: null,
-    stopDistanceM: null,
-    reason: `rule:idm — ${why}${capNote}`,
+    ...d,
+    speed: 'DECELERATE',
+    targetSpeedMps: Math.min(d.targetSpeedMps, postedMps),
+    decelMps2: Math.max(d.decelMps2 ?? 0, p.comfortDecelMps2),
+    onsetJerkMps3: p.accOnsetJerkMps3,
+    reason: `${d.reason}; ${(vMps - postedMps).toFixed(2)} m/s over the posted ${postedMps.toFixed(2)} m/s: back under it`,
   };
 }
 

@@ -116,6 +116,11 @@ export interface WorldView {
   rightWidthM: number;
   /** The lane's posted limit, no higher than the vehicle's top speed (`maxSpeedMps`), m/s. */
   speedLimitMps: number;
+  /**
+   * The lane posts that limit (false: the road class's statutory default the importer put there,
+   * `speedLimitPosted: false`). Absent: posted.
+   */
+  speedLimitPosted?: boolean;
   /** Curve-speed cap over the next stretch (√(a_lat / |κ|)), m/s. */
   curveCapMps: number;
   /**
@@ -504,6 +509,7 @@ export function buildWorldView(
   const widthOf = (id: string | undefined): number => (id ? (map.lane(id)?.data.widthM ?? 0) : 0);
   const sClamp = Math.min(Math.max(egoS, 0), line.length);
   const limit = laneGraph.egoLane?.speedLimitMps ?? route.speedLimitAt(map, sClamp);
+  const limitLane = map.lane(laneGraph.egoLane?.laneId ?? route.pieceAt(sClamp).laneId);
   // No faster than the vehicle can go, whatever the road allows: a target above its top speed is
   // one the gate rejects outright (`input.range`), plan after plan — on esmini's velodrome (a
   // 48.6 m/s banked track) the ego stood at its start for the whole run.
@@ -557,6 +563,7 @@ export function buildWorldView(
     leftWidthM: widthOf(laneGraph.left?.laneId),
     rightWidthM: widthOf(laneGraph.right?.laneId),
     speedLimitMps: top,
+    ...(limitLane?.data.speedLimitPosted === false ? { speedLimitPosted: false } : {}),
     curveCapMps: Number.isFinite(cap) ? cap : vehicle.maxSpeedMps,
     ...(horizonCap !== undefined ? { horizonCapMps: horizonCap } : {}),
     routeTurnRad: turnAhead(route, sClamp, platform === 'robot' ? 8 : 60),
