@@ -368,14 +368,6 @@ export function ttcRule(ctx: CheckContext, sink: RuleSink): void {
   for (let k = 0; k < r.n; k++) {
     const v = r.v[k]!;
     if (v < 0.1) continue; // nuPlan: no TTC while the ego is stopped
-    // within the actuator's lag every command's roll-out is where the ego is now, at its speed now:
-    // a breach there is inherited (a scenario that starts 1 m behind a slower lead) — no command,
-    // the MRM's stop included, undoes it, so it tells no command from another; the steps after the
-    // lag, where braking shows, judge the command (the collision rule still checks every step). A
-    // command that speeds up is held to these steps too. Failed at t+0, the breach left no repair
-    // and the VETO's stop braked at 8 m/s² (CommonRoad DEU_Backnang-9_1_T-1: a lead 2 m ahead,
-    // 1.5 m/s slower — the front conflict "needed 42.7 m/s²")
-    if (k * r.dtS <= params.accelLagS + 1e-9 && v <= r.v[0]! + 1e-6) continue;
     egoCentre(ctx, k, e);
     for (let j = 0; j < f.count; j++) {
       const ag = snapshot.agents[f.index[j]!]!;
