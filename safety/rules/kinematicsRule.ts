@@ -54,6 +54,19 @@ export function kinematicsRule(ctx: CheckContext, sink: RuleSink): void {
     const lat = Math.abs(v * yawRate);
     if (lat > params.maxLatAccelMps2 && v > 1) {
       const cap = Math.sqrt(params.maxLatAccelMps2 / Math.max(Math.abs(yawRate / v), 1e-6));
+      // a bend the ego is already too fast for (a scenario that starts in it, a lane drawn tighter
+      // than it is driven): where braking at RSS's b_min from now, after the actuator's lag, is not
+      // yet down to the bound's cap at this step, no gentle command meets the bound there — the
+      // violation is inherited, not this command's. Such a step is held to the tyres' grip (above
+      // it the car runs wide: that stays a failure, and the VETO's stop brakes to the grip's cap by
+      // the bend) and the command must not speed up into it; the later steps that braking at b_min
+      // does bring down to the cap hold the bound, so the command owes that braking — the gentlest
+      // safe response is to slow to the bound, not a minimal-risk stop in the bend (CommonRoad
+      // DEU_Flensburg-2_1_T-1 at 6.6 m/s, ITA_Foggia-19_1_T-1 at 10.4 m/s: an EMERGENCY_STOP at
+      // 8 m/s² at t ≤ 0.2 s, score 0; `bendStop.test.ts`)
+      const vResp = r.v[0]! - params.rssEgo.brakeMinMps2 * Math.max(0, k * r.dtS - params.accelLagS);
+      if (vResp > cap && lat <= params.maxTyreLatAccelMps2 && v <= r.v[0]! + 1e-6 && aimsNoFaster(ctx))
+        continue;
       // a curve later in the roll-out that braking from the next check on still takes at the
       // bound is not yet this command's (the planner re-plans, the gate re-checks every tick)
       if (laterCheckAvoids(ctx, k, cap, params.commandDecelMps2)) continue;
@@ -116,4 +129,17 @@ export function kinematicsRule(ctx: CheckContext, sink: RuleSink): void {
     }
   }
   sink.pass('kinematics', 'acceleration and lateral acceleration within limits');
+}
+
+/**
+ * Whether the command aims no faster than the ego goes now (its target, 0 for a STOP): in a bend it
+ * inherited above the bound, speeding up is no way to slow to it, even where the actuator's lag keeps
+ * the first steps at the present speed (CommonRoad USA_Lanker-1_11_T-1: a KEEP at 5.31 m/s from
+ * 5.22 in a 5.5 m/s² bend, then ACCELERATEs, passed).
+ */
+function aimsNoFaster(ctx: CheckContext): boolean {
+  const c = ctx.command;
+  const v0 = ctx.rollout.v[0]!;
+  const aim = c.speed === 'STOP' ? 0 : (c.targetSpeedMps ?? v0);
+  return c.speed !== 'ACCELERATE' && aim <= v0 + 0.05;
 }

@@ -429,7 +429,8 @@ export function vruRule(ctx: CheckContext, sink: RuleSink): void {
         dist < (ag.subclass === 'child' ? params.childNearM : params.vruNearM) &&
         v > params.vruNearSpeedMps + 0.05 &&
         // a person walking into the ego's side (a cyclist rides along the path: not exempt)
-        !(ag.kind === 'pedestrian' && passesCommitted(ctx, ag, f.x[b]!, f.y[b]!))
+        !(ag.kind === 'pedestrian' && passesCommitted(ctx, ag, f.x[b]!, f.y[b]!)) &&
+        !inheritedProximity(ctx, k)
       ) {
         // in the path (the forecast brings it within the clearance): pass at walking pace; one
         // beside the path (on the kerb, behind the clearance) caps nothing
@@ -768,4 +769,19 @@ export function vruPassingRule(ctx: CheckContext, sink: RuleSink): void {
     'vru.passingClearance',
     `no cyclist or pedestrian overtaken closer than ${round(Number.isFinite(least) ? least : need, 2)} m`,
   );
+}
+
+/**
+ * Whether `vru.proximity` at roll-out step `k` is inherited rather than the command's: braking at
+ * RSS's b_min from now, after the actuator's lag, is not yet down to walking pace there (a scenario
+ * that starts passing a cyclist 1 m off at 5 m/s), and the command is no faster there than that
+ * braking. No command is at walking pace at such a step; the one that brakes at b_min is the proper
+ * response, and the later steps, which that braking does bring down to walking pace, hold the cap
+ * (before, every candidate failed at t+0.2 s and the VETO's stop braked at 7–8 m/s²: CommonRoad
+ * DEU_Flensburg-78_1_T-1, a standing cyclist 2.3 m to the side at 5.2 m/s).
+ */
+function inheritedProximity(ctx: CheckContext, k: number): boolean {
+  const { rollout: r, params } = ctx;
+  const vResp = r.v[0]! - params.rssEgo.brakeMinMps2 * Math.max(0, k * r.dtS - params.accelLagS);
+  return vResp > params.vruNearSpeedMps + 0.05 && r.v[k]! <= vResp + 1e-6;
 }
