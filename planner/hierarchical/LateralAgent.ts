@@ -69,6 +69,12 @@ export function decideLateral(
     const egoRearBehindEnd = blocker ? blocker.sM + blocker.lengthM + view.egoLengthM + p.borrowReturnM : -1;
     if (!blocker || egoRearBehindEnd < 0)
       return follow(`rule:borrow-return — past ${b.blockerId}, back into the lane`);
+    // the blocker drives off before we are alongside: it is traffic now, followed in the lane
+    // (passing it in the oncoming lane would drive there for as long as it keeps going)
+    if (blocker.alongMps > p.borrowMovedMps && blocker.sM > 0)
+      return follow(
+        `rule:borrow-abort — ${b.blockerId} moves off (${blocker.alongMps.toFixed(1)} m/s), back into the lane behind it`,
+      );
     const clear = oncomingClear(view, blocker, b.side, p, b.offsetM !== null);
     if (!clear.ok && blocker.sM > view.egoSpeedMps * 1.0 + 2)
       return follow(`rule:borrow-abort — ${clear.why} before reaching ${b.blockerId}`);
@@ -391,6 +397,13 @@ export function oncomingClear(
   nudge = false,
 ): { ok: boolean; why: string } {
   const passEndM = Math.max(0, blocker.sM) + blocker.lengthM + view.egoLengthM + p.borrowReturnM;
+  // back in the lane before the next junction: a pass into it drives the junction on the wrong side
+  const j = view.laneGraph.nextJunction;
+  if (!nudge && j && j.distanceM > 0 && j.distanceM < passEndM + p.borrowJunctionM)
+    return {
+      ok: false,
+      why: `the pass ends ${passEndM.toFixed(1)} m ahead, within ${p.borrowJunctionM} m of the junction at ${j.distanceM.toFixed(1)} m`,
+    };
   const vBorrow = nudge ? p.nudgeSpeedMps : p.borrowSpeedMps;
   const vPass = Math.max(vBorrow, Math.min(view.egoSpeedMps, vBorrow * 1.5));
   // from standing: accelerate to vPass at 1.5 m/s², then cruise
