@@ -84,6 +84,23 @@ describe('lateral agent (rules)', () => {
     expect(r.decision.reason).toMatch(/^rule:borrow-abort/);
   });
 
+  it('does not borrow past a parked car while traffic waits in the lane before it (a queue is waited in)', () => {
+    // a car that has just stopped 11 m ahead (not parked yet), a parked one 30 m ahead
+    const stopped = obj('stopped', { sM: 11, dM: 0, standingS: 1 });
+    const parked = obj('parked', { sM: 30, dM: 0.2, standingS: 20 });
+    const g = { ego: { laneId: 'R0', lead: laneAgent('stopped', { gapM: 11, speedMps: 0 }), follow: null } };
+    const r = decide(view({ egoSpeedMps: PARAMS.borrowSpeedMps, objects: [stopped, parked] }, g));
+    expect(r.decision.path).toBe('FOLLOW_LANE');
+    expect(r.decision.reason).toMatch(
+      /^rule:borrow-wait — parked blocks the lane; stopped is in the lane before it/,
+    );
+    // the parked car is the lead itself: the borrow goes ahead
+    const g2 = { ego: { laneId: 'R0', lead: laneAgent('parked', { gapM: 30, speedMps: 0 }), follow: null } };
+    expect(decide(view({ egoSpeedMps: PARAMS.borrowSpeedMps, objects: [parked] }, g2)).decision.path).toBe(
+      'LEFT_BORROW',
+    );
+  });
+
   it('ends a borrow whose blocker drives off before the ego is alongside: it is traffic, followed in the lane', () => {
     // (CARLA InitAddEntityAction: a car waiting for the ego to come within 20 m, then driving on at
     // 5 m/s, was followed for 20 s in the oncoming lane)

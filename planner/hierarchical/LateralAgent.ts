@@ -110,6 +110,15 @@ export function decideLateral(
           };
       }
     }
+    // traffic between us and the blocker (a lead not standing long enough to be parked) is a
+    // queue we wait in, not something to pass on the oncoming lane: it may drive on, stop for
+    // longer, or be what the blocker waits for (CARLA InitAddEntityAction: a car that had just
+    // stopped 11 m ahead was swung around for a parked one 20 m past it)
+    const lead = g.ego?.lead;
+    if (lead && lead.agentId !== blocker.id && lead.gapM < blocker.sM)
+      return follow(
+        `rule:borrow-wait — ${blocker.id} blocks the lane; ${lead.agentId} is in the lane before it`,
+      );
     // borrow the oncoming lane (left first: where drivers pass on right-hand traffic)
     for (const side of ['LEFT', 'RIGHT'] as const) {
       const nb = side === 'LEFT' ? g.left : g.right;
