@@ -112,6 +112,15 @@ export const HierarchicalParamsSchema = z.object({
   nudgeSwingOutSpeedMps: pos().default(6.0),
   /** Back in lane once the rear axle is this far past the blocker's far end, m. */
   borrowReturnM: nonNeg().default(4.0),
+  /**
+   * Room between a pass's end (where the swing back into the lane begins) and the next junction,
+   * m: the swing back at the borrow speed (~3 s at 5 m/s) plus 10 m. A pass that ends later swings
+   * back in the junction's mouth or enters it on the oncoming lane (CARLA InitAddEntityAction: the
+   * swing back 10 m before it put two corners off the road).
+   */
+  borrowJunctionM: nonNeg().default(25),
+  /** A borrow's blocker moving off faster than this before the ego is alongside ends the borrow, m/s. */
+  borrowMovedMps: pos().default(1.0),
   /** Gap acceptance for a crossing / oncoming agent at a conflict point: time after the ego clears, s. */
   yieldGapS: pos().default(3.0),
   /** … and time before the ego arrives (the agent has already passed), s. */
@@ -260,6 +269,8 @@ export const ROBOT_OVERRIDES: HierarchicalParamsInput = {
   borrowMarginM: 4,
   borrowSpeedMps: 0.8,
   borrowReturnM: 1.0,
+  borrowJunctionM: 3,
+  borrowMovedMps: 0.3,
   nudgeClearanceM: 0.2,
   nudgeSpeedMps: 0.8,
   nudgeSwingOutSpeedMps: 0.8,

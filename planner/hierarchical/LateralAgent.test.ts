@@ -84,6 +84,62 @@ describe('lateral agent (rules)', () => {
     expect(r.decision.reason).toMatch(/^rule:borrow-abort/);
   });
 
+  it('does not borrow past a parked car while traffic waits in the lane before it (a queue is waited in)', () => {
+    // a car that has just stopped 11 m ahead (not parked yet), a parked one 30 m ahead
+    const stopped = obj('stopped', { sM: 11, dM: 0, standingS: 1 });
+    const parked = obj('parked', { sM: 30, dM: 0.2, standingS: 20 });
+    const g = { ego: { laneId: 'R0', lead: laneAgent('stopped', { gapM: 11, speedMps: 0 }), follow: null } };
+    const r = decide(view({ egoSpeedMps: PARAMS.borrowSpeedMps, objects: [stopped, parked] }, g));
+    expect(r.decision.path).toBe('FOLLOW_LANE');
+    expect(r.decision.reason).toMatch(
+      /^rule:borrow-wait — parked blocks the lane; stopped is in the lane before it/,
+    );
+    // the parked car is the lead itself: the borrow goes ahead
+    const g2 = { ego: { laneId: 'R0', lead: laneAgent('parked', { gapM: 30, speedMps: 0 }), follow: null } };
+    expect(decide(view({ egoSpeedMps: PARAMS.borrowSpeedMps, objects: [parked] }, g2)).decision.path).toBe(
+      'LEFT_BORROW',
+    );
+  });
+
+  it('ends a borrow whose blocker drives off before the ego is alongside: it is traffic, followed in the lane', () => {
+    // (CARLA InitAddEntityAction: a car waiting for the ego to come within 20 m, then driving on at
+    // 5 m/s, was followed for 20 s in the oncoming lane)
+    const mem = { borrow: { blockerId: 'car', side: 'LEFT' as const, laneId: 'O0', offsetM: null } };
+    const standing = obj('car', { sM: 20, dM: 0.2, standingS: 10 });
+    expect(decide(view({ egoDM: 1, objects: [standing] }), mem).decision.path).toBe('LEFT_BORROW');
+    const moving = obj('car', { sM: 20, dM: 0.2, speedMps: 3, alongMps: 3, standingS: 0 });
+    const r = decide(view({ egoDM: 1, objects: [moving] }), mem);
+    expect(r.decision).toMatchObject({ path: 'FOLLOW_LANE' });
+    expect(r.decision.reason).toMatch(/^rule:borrow-abort — car moves off/);
+    expect(r.memory.borrow).toBeNull();
+    // alongside it already: the pass goes on
+    const beside = obj('car', { sM: -2, dM: 0.2, speedMps: 3, alongMps: 3, standingS: 0 });
+    expect(decide(view({ egoDM: 3.5, objects: [beside] }), mem).decision.path).toBe('LEFT_BORROW');
+  });
+
+  it('does not start a borrow whose swing back would come within borrowJunctionM of the next junction', () => {
+    // the pass ends at the truck's far end + the ego's length + the return margin
+    const v0 = view({ egoSpeedMps: PARAMS.borrowSpeedMps, objects: [truck] });
+    const passEndM = truck.sM + truck.lengthM + v0.egoLengthM + PARAMS.borrowReturnM;
+    const at = (distanceM: number) =>
+      decide(
+        view(
+          { egoSpeedMps: PARAMS.borrowSpeedMps, objects: [truck] },
+          { nextJunction: { junctionId: 'j', distanceM } },
+        ),
+      );
+    const near = at(passEndM + PARAMS.borrowJunctionM - 1);
+    expect(near.decision.path).toBe('FOLLOW_LANE');
+    expect(near.decision.reason).toMatch(/^rule:borrow-wait — truck blocks the lane; the pass ends/);
+    expect(at(passEndM + PARAMS.borrowJunctionM + 1).decision.path).toBe('LEFT_BORROW');
+    // a nudge keeps the centre in its own lane: no junction limit
+    const shoulder = obj('truck', { kind: 'static', sM: 25, lengthM: 10, widthM: 2.6, dM: -1.3 });
+    expect(
+      decide(view({ objects: [shoulder] }, { nextJunction: { junctionId: 'j', distanceM: 40 } })).decision
+        .path,
+    ).toBe('LEFT_BORROW');
+  });
+
   it('changes lanes where the route asks, into an accepted gap', () => {
     const g = {
       left: { laneId: 'L1', changeAllowed: true, opposite: false },

@@ -69,6 +69,12 @@ export function decideLateral(
     const egoRearBehindEnd = blocker ? blocker.sM + blocker.lengthM + view.egoLengthM + p.borrowReturnM : -1;
     if (!blocker || egoRearBehindEnd < 0)
       return follow(`rule:borrow-return — past ${b.blockerId}, back into the lane`);
+    // the blocker drives off before we are alongside: it is traffic now, followed in the lane
+    // (passing it in the oncoming lane would drive there for as long as it keeps going)
+    if (blocker.alongMps > p.borrowMovedMps && blocker.sM > 0)
+      return follow(
+        `rule:borrow-abort — ${b.blockerId} moves off (${blocker.alongMps.toFixed(1)} m/s), back into the lane behind it`,
+      );
     const clear = oncomingClear(view, blocker, b.side, p, b.offsetM !== null);
     if (!clear.ok && blocker.sM > view.egoSpeedMps * 1.0 + 2)
       return follow(`rule:borrow-abort — ${clear.why} before reaching ${b.blockerId}`);
@@ -104,6 +110,15 @@ export function decideLateral(
           };
       }
     }
+    // traffic between us and the blocker (a lead not standing long enough to be parked) is a
+    // queue we wait in, not something to pass on the oncoming lane: it may drive on, stop for
+    // longer, or be what the blocker waits for (CARLA InitAddEntityAction: a car that had just
+    // stopped 11 m ahead was swung around for a parked one 20 m past it)
+    const lead = g.ego?.lead;
+    if (lead && lead.agentId !== blocker.id && lead.gapM < blocker.sM)
+      return follow(
+        `rule:borrow-wait — ${blocker.id} blocks the lane; ${lead.agentId} is in the lane before it`,
+      );
     // borrow the oncoming lane (left first: where drivers pass on right-hand traffic)
     for (const side of ['LEFT', 'RIGHT'] as const) {
       const nb = side === 'LEFT' ? g.left : g.right;
@@ -391,6 +406,13 @@ export function oncomingClear(
   nudge = false,
 ): { ok: boolean; why: string } {
   const passEndM = Math.max(0, blocker.sM) + blocker.lengthM + view.egoLengthM + p.borrowReturnM;
+  // back in the lane before the next junction: a pass into it drives the junction on the wrong side
+  const j = view.laneGraph.nextJunction;
+  if (!nudge && j && j.distanceM > 0 && j.distanceM < passEndM + p.borrowJunctionM)
+    return {
+      ok: false,
+      why: `the pass ends ${passEndM.toFixed(1)} m ahead, within ${p.borrowJunctionM} m of the junction at ${j.distanceM.toFixed(1)} m`,
+    };
   const vBorrow = nudge ? p.nudgeSpeedMps : p.borrowSpeedMps;
   const vPass = Math.max(vBorrow, Math.min(view.egoSpeedMps, vBorrow * 1.5));
   // from standing: accelerate to vPass at 1.5 m/s², then cruise
