@@ -14,7 +14,7 @@
 import type { Scenario, TrackPoint } from '../core/index.ts';
 import type { RoadMap } from '../core/map/RoadMap.ts';
 import { runScenario, type StoryboardSourceFactory } from '../sim/index.ts';
-import { attentiveIdmExpert } from './builtin/builtin.ts';
+import { attentiveIdmExpert, egoTrack } from './builtin/builtin.ts';
 
 /** An expert that moves less than this from its start stands (the import's `EGO_STILL_M`), m. */
 const STANDING_M = 1;
@@ -40,11 +40,5 @@ export function liveExpert(
     nowMs: () => 0,
     storyboard,
   });
-  return log.ticks.map((t) => ({
-    tS: t.tS,
-    x: t.ego.x,
-    y: t.ego.y,
-    headingRad: t.ego.headingRad,
-    speedMps: t.ego.speedMps,
-  }));
+  return egoTrack(log);
 }

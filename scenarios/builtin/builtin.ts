@@ -16,6 +16,7 @@ import { RoadMap } from '../../core/map/RoadMap.ts';
 import type { Planner } from '../../core/planning/Planner.ts';
 import { idmPlanner } from '../../core/vehicle/IdmPlanner.ts';
 import { runScenario } from '../../sim/runScenario.ts';
+import type { SimLog } from '../../sim/SimLog.ts';
 import {
   egoOn,
   expertFromCentreTrack,
@@ -82,7 +83,11 @@ export function attentiveIdmExpert(): Planner {
  * exactly the agents a planner will meet.
  */
 export function driveExpert(scenario: Scenario, map: RoadMap, planner: Planner): TrackPoint[] {
-  const log = runScenario(scenario, map, planner, { mode: 'nonreactive', seed: 0 });
+  return egoTrack(runScenario(scenario, map, planner, { mode: 'nonreactive', seed: 0 }));
+}
+
+/** The ego's track of a run (rear axle, one pose per tick): an expert driven by a planner. */
+export function egoTrack(log: SimLog): TrackPoint[] {
   return log.ticks.map((t) => ({
     tS: t.tS,
     x: t.ego.x,
