@@ -235,6 +235,72 @@ export type LaneType = z.infer<typeof LaneTypeSchema>;
 
 export const BoundaryTypeSchema = z.enum(['solid', 'dashed', 'none', 'curb']);
 
+/**
+ * The kind of a lane boundary's marking (OpenDRIVE e_roadMarkType, Lanelet2 line types, CommonRoad
+ * lineMarking). A double line names its lines from the lane outward: `solid_broken` on a lane's
+ * left boundary is a solid line next to the lane and a broken one beyond it (crossing it from this
+ * lane is not allowed; from the other side it is: StVO Anlage 2 Zeichen 295 + 340, MUTCD 3B.01).
+ * `botts_dots`: raised pavement markers (a broken line's meaning). `curb` and `grass`: a physical
+ * edge, no paint. `none`: no marking (and no prohibition).
+ */
+export const RoadMarkTypeSchema = z.enum([
+  'solid',
+  'broken',
+  'solid_solid',
+  'solid_broken',
+  'broken_solid',
+  'broken_broken',
+  'botts_dots',
+  'curb',
+  'grass',
+  'none',
+]);
+export type RoadMarkType = z.infer<typeof RoadMarkTypeSchema>;
+
+/** The colour of a marking (OpenDRIVE e_roadMarkColor; its `standard` is white). */
+export const RoadMarkColorSchema = z.enum([
+  'white',
+  'yellow',
+  'blue',
+  'green',
+  'red',
+  'orange',
+  'violet',
+  'other',
+]);
+export type RoadMarkColor = z.infer<typeof RoadMarkColorSchema>;
+
+/**
+ * One stretch of a lane boundary's marking: from `sM` (arc length along the lane's centreline in
+ * driving direction) to the next stretch's `sM` or the lane's end. OpenDRIVE changes a mark within a
+ * lane section (`<roadMark sOffset>`); the other formats give one mark per boundary.
+ */
+export const RoadMarkSchema = z.object({
+  /** Where this stretch begins along the lane's centreline, m (the first applies from 0 whatever it says). */
+  sM: nonNeg(),
+  type: RoadMarkTypeSchema,
+  color: RoadMarkColorSchema.default('white'),
+  /** Width of one painted line, m (absent: the viewer's 0.15 m; CommonRoad broad_*: 0.3 m). */
+  widthM: positive().max(2).optional(),
+  /** Length of a broken line's paint and of its gap, m (absent: 3 m and 6 m, the viewer's default). */
+  dashM: positive().max(100).optional(),
+  gapM: positive().max(100).optional(),
+  /**
+   * Whether a lane change across this stretch from this lane is allowed, where the source says so
+   * explicitly (OpenDRIVE `laneChange`, Lanelet2 `lane_change`); absent: read from `type`
+   * (`roadMarkCrossable`: the line next to the lane broken, botts dots or none).
+   */
+  crossable: z.boolean().optional(),
+});
+export type RoadMark = z.infer<typeof RoadMarkSchema>;
+
+const RoadMarksSchema = z
+  .array(RoadMarkSchema)
+  .min(1)
+  .refine((a) => a.every((m, i) => i === 0 || m.sM >= a[i - 1]!.sM), {
+    message: 'marks must be in order of sM',
+  });
+
 export const NeighbourSchema = z.object({
   laneId: z.string(),
   /** Lane change into the neighbour is permitted (dashed marking). */
@@ -279,8 +345,17 @@ export const LaneSchema = z.object({
   predecessors: z.array(z.string()).default([]),
   left: NeighbourSchema.optional(),
   right: NeighbourSchema.optional(),
+  /** The boundary's kind in short (solid wins over broken where the marking changes along the lane). */
   leftBoundary: BoundaryTypeSchema.default('solid'),
   rightBoundary: BoundaryTypeSchema.default('solid'),
+  /**
+   * The left / right boundary's marking along the lane (type, colour, width, dash pattern), in
+   * order of `sM`. Absent (maps written before markings, sources without them): one white stretch
+   * read from `leftBoundary` / `rightBoundary` (solid → solid, dashed → broken, curb, none), as
+   * `laneMarks` in core/map returns it.
+   */
+  leftMarks: RoadMarksSchema.optional(),
+  rightMarks: RoadMarksSchema.optional(),
   junctionId: z.string().optional(),
   /** Id of the road this lane belongs to (imports keep their source ids here). */
   roadId: z.string().optional(),

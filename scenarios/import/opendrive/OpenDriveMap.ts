@@ -23,6 +23,7 @@ import { type GeoOffset, type GeoReference, parseGeoReference } from './GeoRefer
 import { addCounterConnections, type JunctionDef } from './JunctionNetwork.ts';
 import { type GeometryRecord, ReferenceLine, type RefPoint } from './ReferenceLine.ts';
 import { RoadGeometry, S_TOLERANCE_M, sOnRoad } from './RoadGeometry.ts';
+import { laneMarksOf, type MarkDef, readRoadMarks } from './RoadMarks.ts';
 import { attr, childTags, ImportError, kid, kids, num, str, type XNode } from './XmlTree.ts';
 
 /** Speed limit when neither the lane nor the road type gives one: 50 km/h (urban default, StVO / most EU). */
@@ -88,6 +89,8 @@ export interface LaneDef {
    */
   borders?: Poly[];
   mark: string;
+  /** Every `<roadMark>` record, in order of sOffset (`mark` is the first one's type). */
+  marks: MarkDef[];
   pred?: number;
   succ?: number;
   speedMps?: number;
@@ -355,6 +358,7 @@ function readLane(n: XNode, path: string, warnings: string[]): LaneDef {
     widths,
     ...(borders.length > 0 ? { borders } : {}),
     mark: (attr(kid(n, 'roadMark'), 'type') ?? 'none').toLowerCase(),
+    marks: readRoadMarks(n, id, path, warnings),
     ...(p && attr(p, 'id') !== undefined ? { pred: num(p, 'id', `${path}/link/predecessor`) } : {}),
     ...(s && attr(s, 'id') !== undefined ? { succ: num(s, 'id', `${path}/link/successor`) } : {}),
     // a lane's `no limit` / `undefined` posts nothing: the road's record decides
@@ -436,6 +440,7 @@ function readRoad(
           type: (attr(centre, 'type') ?? 'none').toLowerCase(),
           widths: [],
           mark: centerMark,
+          marks: readRoadMarks(centre, 0, `${sp}/center/lane`, warnings),
         },
         centerMark,
       };
@@ -648,9 +653,12 @@ function buildSection(road: RoadDef, secIdx: number, out: BuiltLane[], mapRule: 
     const widths: number[] = [];
     const pPlus: Vec2[] = [];
     const pMinus: Vec2[] = [];
+    // the centreline's arc length at each sample, in road direction (where marks change along s)
+    const arc = new Float64Array(samples.length);
     for (let k = 0; k < samples.length; k++) {
       const p = at(k, (inn[k]! + out2[k]!) / 2);
       const last = centre[centre.length - 1];
+      if (k > 0) arc[k] = arc[k - 1]! + (last ? Math.hypot(p.x - last.x, p.y - last.y) : 0);
       // The width at each centreline point (tapers widen along s), deduplicated with the points.
       if (!last || Math.hypot(p.x - last.x, p.y - last.y) > 1e-4) {
         centre.push(p);
@@ -691,6 +699,7 @@ function buildSection(road: RoadDef, secIdx: number, out: BuiltLane[], mapRule: 
       predecessors: [],
       leftBoundary: boundaryOf(forward ? plusMark : minusMark),
       rightBoundary: boundaryOf(forward ? minusMark : plusMark),
+      ...marksOfLane(sec, l.id, forward, samples, arc),
       roadId: road.id,
       ...(road.junction !== '-1' ? { junctionId: road.junction } : {}),
       ...(ROAD_CLASSES[typeHere?.roadType ?? ''] ? { roadClass: ROAD_CLASSES[typeHere!.roadType] } : {}),
@@ -708,6 +717,42 @@ function buildSection(road: RoadDef, secIdx: number, out: BuiltLane[], mapRule: 
       unposted: (l.speedMps ?? roadSpeed) === undefined,
     });
   }
+}
+
+/**
+ * `leftMarks` / `rightMarks` of lane `laneId` of section `sec` from the `<roadMark>` records of the
+ * lanes that own its borders (its own for the outer border, the next lane in or the centre lane for
+ * the inner one); `samples` are the road s of the centreline samples, `arc` their arc length.
+ */
+function marksOfLane(
+  sec: SectionDef,
+  laneId: number,
+  forward: boolean,
+  samples: readonly number[],
+  arc: Float64Array,
+): Pick<Lane, 'leftMarks' | 'rightMarks'> {
+  const owner = (id: number) => (id === 0 ? sec.center : sec.lanes.find((x) => x.id === id));
+  const plusId = laneId > 0 ? laneId : laneId === -1 ? 0 : laneId + 1;
+  const minusId = laneId < 0 ? laneId : laneId === 1 ? 0 : laneId - 1;
+  const lengthM = arc[arc.length - 1] ?? 0;
+  const arcAt = (ds: number): number => {
+    const s = sec.s + ds;
+    let k = 1;
+    while (k < samples.length - 1 && samples[k]! < s) k++;
+    const s0 = samples[k - 1]!;
+    const s1 = samples[k]!;
+    const f = s1 > s0 ? Math.min(Math.max((s - s0) / (s1 - s0), 0), 1) : 0;
+    return arc[k - 1]! + f * (arc[k]! - arc[k - 1]!);
+  };
+  const side = (id: number, plusSide: boolean) => {
+    const defs = owner(id)?.marks ?? [];
+    return laneMarksOf(defs, id, plusSide, sec.sEnd - sec.s, arcAt, lengthM, forward);
+  };
+  const plus = side(plusId, true);
+  const minus = side(minusId, false);
+  const left = forward ? plus : minus;
+  const right = forward ? minus : plus;
+  return { ...(left ? { leftMarks: left } : {}), ...(right ? { rightMarks: right } : {}) };
 }
 
 /** Andrew's monotone chain convex hull (counter-clockwise). */

@@ -1,0 +1,65 @@
+/**
+ * Lane boundary markings (core `RoadMark`): the marks of a lane's side with the documented default
+ * for maps that carry none, the stretch at an arc length, and whether a lane change may cross it.
+ */
+import type { Lane, RoadMark, RoadMarkType } from '../schemas.ts';
+
+export type LaneSide = 'left' | 'right';
+
+const FROM_BOUNDARY: Record<Lane['leftBoundary'], RoadMarkType> = {
+  solid: 'solid',
+  dashed: 'broken',
+  curb: 'curb',
+  none: 'none',
+};
+
+/** The one white stretch a lane without `leftMarks` / `rightMarks` has, read from its boundary kind. */
+export function marksOfBoundary(b: Lane['leftBoundary']): RoadMark[] {
+  return [{ sM: 0, type: FROM_BOUNDARY[b], color: 'white' }];
+}
+
+/** The marks of a lane's side, in order of `sM` (the schema's default where the map gives none). */
+export function laneMarks(lane: Lane, side: LaneSide): readonly RoadMark[] {
+  const m = side === 'left' ? lane.leftMarks : lane.rightMarks;
+  return m ?? marksOfBoundary(side === 'left' ? lane.leftBoundary : lane.rightBoundary);
+}
+
+/** The stretch of `marks` in force at arc length `sM` (the first before any starts). */
+export function markAt(marks: readonly RoadMark[], sM: number): RoadMark {
+  let at = marks[0]!;
+  for (const m of marks) {
+    if (m.sM > sM) break;
+    at = m;
+  }
+  return at;
+}
+
+/** The same double line seen from the other side (its lines named from the other lane outward). */
+export function mirrorMarkType(t: RoadMarkType): RoadMarkType {
+  return t === 'solid_broken' ? 'broken_solid' : t === 'broken_solid' ? 'solid_broken' : t;
+}
+
+/**
+ * Whether a lane change from the lane across this stretch is allowed: the source's explicit word
+ * (`crossable`) where it gives one; else by the line next to the lane — broken, botts dots or no
+ * marking allow it, a solid line, a curb or grass do not (StVO Anlage 2 Zeichen 295 / 340,
+ * MUTCD 3B.01 / 3B.04).
+ */
+export function roadMarkCrossable(m: RoadMark): boolean {
+  if (m.crossable !== undefined) return m.crossable;
+  switch (m.type) {
+    case 'broken':
+    case 'broken_solid':
+    case 'broken_broken':
+    case 'botts_dots':
+    case 'none':
+      return true;
+    default:
+      return false;
+  }
+}
+
+/** Whether the lane's marking on `side` at arc length `sM` allows a lane change across it. */
+export function laneChangeAllowedAt(lane: Lane, side: LaneSide, sM: number): boolean {
+  return roadMarkCrossable(markAt(laneMarks(lane, side), sM));
+}
