@@ -25,6 +25,8 @@ import {
   type Result,
   type RoadMapData,
   RoadMapSchema,
+  type RoadMark,
+  type RoadMarkType,
   type Scenario,
   type ScenarioAgent,
   ScenarioSchema,
@@ -215,6 +217,25 @@ function marking(bound: XmlNode | undefined): Lane['leftBoundary'] | undefined {
   if (m.includes('solid')) return 'solid';
   if (m === 'no_marking') return 'none';
   return undefined;
+}
+
+/**
+ * A bound's `lineMarking` as the contract's marking (CommonRoad 2020a: dashed, solid, broad_dashed,
+ * broad_solid, no_marking, unknown); undefined for unknown or absent (the default from the boundary
+ * kind applies). A broad line is 0.3 m wide (RMS Breitstrich; the narrow one the viewer's 0.15 m).
+ */
+function marksOf(bound: XmlNode | undefined): RoadMark[] | undefined {
+  const m = text(bound, 'lineMarking');
+  const type: RoadMarkType | undefined =
+    m === 'dashed' || m === 'broad_dashed'
+      ? 'broken'
+      : m === 'solid' || m === 'broad_solid'
+        ? 'solid'
+        : m === 'no_marking'
+          ? 'none'
+          : undefined;
+  if (type === undefined) return undefined;
+  return [{ sM: 0, type, color: 'white', ...(m?.startsWith('broad_') ? { widthM: 0.3 } : {}) }];
 }
 
 /** Value of an exact-or-interval element (`<exact>` or the middle of `<intervalStart/End>`). */
@@ -500,6 +521,8 @@ function readMap(
       predecessors: refs('predecessor'),
       leftBoundary: lm ?? (child(ll, 'adjacentLeft') ? 'dashed' : 'solid'),
       rightBoundary: rm ?? (child(ll, 'adjacentRight') ? 'dashed' : 'solid'),
+      ...((k) => (k ? { leftMarks: k } : {}))(marksOf(lb)),
+      ...((k) => (k ? { rightMarks: k } : {}))(marksOf(rb)),
       roadId: lid,
       roadClass: ((c: RoadClass) => (c === 'urban' ? 'town' : c))(classOf.get(lid)!),
     };

@@ -22,9 +22,13 @@ import {
   type Result,
   type RoadMapData,
   RoadMapSchema,
+  type RoadMark,
+  RoadMarkColorSchema,
+  type RoadMarkType,
   type StopLine,
   type Vec2,
 } from '../../../core/index.ts';
+import { mirrorMarkType } from '../../../core/map/index.ts';
 import type { ImportOptions, ImportResult } from '../types.ts';
 import { type Lanelet2Params, Lanelet2ParamsSchema } from './Lanelet2Params.ts';
 import { laneFromBounds, leftIsLeft, runsAgainst } from './laneFromBounds.ts';
@@ -91,6 +95,48 @@ function boundaryOf(w: Way): Lane['leftBoundary'] {
   if (['curbstone', 'road_border', 'fence', 'wall', 'guard_rail', 'curbestone'].includes(type)) return 'curb';
   if (sub.startsWith('dashed')) return 'dashed';
   return 'solid';
+}
+
+const LINE_SUBTYPES: Readonly<Record<string, RoadMarkType>> = {
+  solid: 'solid',
+  dashed: 'broken',
+  solid_solid: 'solid_solid',
+  solid_dashed: 'solid_broken',
+  dashed_solid: 'broken_solid',
+  dashed_dashed: 'broken_broken',
+};
+
+const yesNo = (v: string | undefined): boolean | undefined => (v === 'yes' ? true : v === 'no' ? false : undefined);
+
+/**
+ * The marking of bound `w` as the lane using it as its `side` bound sees it (`reversed`: the lane
+ * runs against the way). Lanelet2 names a double line's lines left to right along the way
+ * (`solid_dashed`: solid on the left), the contract from the lane outward. Type per Lanelet2's
+ * LinestringTagging.md: line_thin / line_thick × subtype, curbstone and other physical borders as
+ * a curb, virtual as none; `color` and `width` tags where given (line_thick else 0.3 m, twice a thin
+ * line); `lane_change` / `lane_change:left|right` (yes / no, along the way) as the explicit permission.
+ */
+function marksOf(w: Way, side: 'left' | 'right', reversed: boolean): RoadMark[] {
+  const type = w.tags.type ?? '';
+  const sub = w.tags.subtype ?? '';
+  const laneOnWayRight = (side === 'left') !== reversed;
+  let t: RoadMarkType;
+  if (type === 'virtual') t = 'none';
+  else if (boundaryOf(w) === 'curb') t = 'curb';
+  else t = LINE_SUBTYPES[sub] ?? (sub.startsWith('dashed') ? 'broken' : 'solid');
+  if (laneOnWayRight) t = mirrorMarkType(t);
+  const color = (w.tags.color ?? 'white').toLowerCase();
+  const width = Number(w.tags.width);
+  const crossable = yesNo(w.tags[`lane_change:${laneOnWayRight ? 'left' : 'right'}`]) ?? yesNo(w.tags.lane_change);
+  return [
+    {
+      sM: 0,
+      type: t,
+      color: RoadMarkColorSchema.safeParse(color).data ?? 'other',
+      ...(width > 0 && width <= 2 ? { widthM: width } : type === 'line_thick' ? { widthM: 0.3 } : {}),
+      ...(crossable !== undefined ? { crossable } : {}),
+    },
+  ];
 }
 
 interface Oriented {
@@ -330,6 +376,8 @@ function readOsm(
       predecessors: [],
       leftBoundary: boundaryOf(o.leftWay),
       rightBoundary: boundaryOf(o.rightWay),
+      leftMarks: marksOf(o.leftWay, 'left', o.leftReversed),
+      rightMarks: marksOf(o.rightWay, 'right', o.rightReversed),
       roadId: o.id.replace(/-rev$/, ''),
       ...(o.tags.subtype === 'highway'
         ? { roadClass: 'motorway' as const }

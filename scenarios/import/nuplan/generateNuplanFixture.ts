@@ -273,8 +273,10 @@ export function generateNuplanFixture(
       const info = map.mustLane(l.id);
       const leftB = 30000 + 2 * i;
       const rightB = leftB + 1;
-      boundIns.run(leftB, blob(lineG(info.line.offset(l.widthM / 2).points())), 0);
-      boundIns.run(rightB, blob(lineG(info.line.offset(-l.widthM / 2).points())), 0);
+      // boundary_type_fid as py123d reads nuPlan's maps: 0 broken, 2 solid, 3 unknown
+      const code = (b: string) => (b === 'dashed' ? 0 : b === 'solid' || b === 'curb' ? 2 : 3);
+      boundIns.run(leftB, blob(lineG(info.line.offset(l.widthM / 2).points())), code(l.leftBoundary));
+      boundIns.run(rightB, blob(lineG(info.line.offset(-l.widthM / 2).points())), code(l.rightBoundary));
       baseIns.run(
         40000 + i,
         blob(lineG(l.centerline)),

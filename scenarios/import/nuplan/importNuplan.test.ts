@@ -88,6 +88,24 @@ describe.each(['red_light', 'cut_in', 'crosswalk_pedestrian'])('nuPlan round tri
     }
   });
 
+  it('reads the lanes\' markings from boundaries.boundary_type_fid (0 broken, 2 solid; others the default)', () => {
+    const broken = (k: string) => (k === 'dashed' ? 'broken' : k === 'solid' || k === 'curb' ? 'solid' : undefined);
+    let seen = 0;
+    for (const l of b.map.data.lanes) {
+      const g = lane(l.id);
+      if (l.junctionId !== undefined && l.predecessors.length === 1 && l.successors.length === 1) continue;
+      for (const [marks, kind] of [
+        [g.leftMarks, l.leftBoundary],
+        [g.rightMarks, l.rightBoundary],
+      ] as const) {
+        const want = broken(kind);
+        expect(marks?.[0]?.type).toBe(want);
+        if (want) seen++;
+      }
+    }
+    expect(seen).toBeGreaterThan(0);
+  });
+
   it('keeps crosswalks, stop lines and junction polygons', () => {
     expect(res.map!.crosswalks.length).toBe(b.map.data.crosswalks.length);
     b.map.data.crosswalks.forEach((c, i) => {

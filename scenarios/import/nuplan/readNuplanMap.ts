@@ -13,6 +13,7 @@ import { basename, dirname } from 'node:path';
 import {
   fail,
   type Lane,
+  type RoadMarkType,
   ok,
   Polyline,
   polygonBounds,
@@ -291,10 +292,40 @@ function readMap(db: SqliteDatabase, path: string): NuplanMap {
       }
     }
   }
+  readBoundaryMarks(byId, isConnector);
   if (noSpeed > 0)
     warnings.push(`${noSpeed} lanes/connectors without speed_limit_mps: ${DEFAULT_SPEED_MPS} m/s`);
   if (defaultWidth > 0)
     warnings.push(`${defaultWidth} lanes/connectors without a usable polygon: width 3.5 m`);
+
+  /**
+   * Lane markings from `boundaries.boundary_type_fid` where the map has it: 0 a broken white line,
+   * 2 a solid white one (py123d's reading of the four nuPlan maps, NUPLAN_ROAD_LINE_CONVERSION;
+   * nuplan-devkit documents no codes); other codes (3: unknown) leave the lane's default. Lanes
+   * only (lane connectors lie in intersections, unmarked).
+   */
+  function readBoundaryMarks(byId: Map<string, Lane>, connectors: Set<string>): void {
+    const cols = (t: string) =>
+      hasTable(t)
+        ? new Set((db.prepare(`PRAGMA table_info("${t}")`).all() as Row[]).map((r) => String(r.name)))
+        : new Set<string>();
+    const lp = cols('lanes_polygons');
+    if (!cols('boundaries').has('boundary_type_fid') || !lp.has('left_boundary_fid') || !lp.has('right_boundary_fid'))
+      return;
+    const typeOf = new Map<string, RoadMarkType>();
+    for (const r of db.prepare('SELECT fid, boundary_type_fid FROM boundaries').all() as Row[]) {
+      const t = Number(r.boundary_type_fid);
+      if (r.boundary_type_fid !== null && (t === 0 || t === 2)) typeOf.set(String(r.fid), t === 0 ? 'broken' : 'solid');
+    }
+    for (const r of db.prepare('SELECT fid, left_boundary_fid, right_boundary_fid FROM lanes_polygons').all() as Row[]) {
+      const lane = byId.get(String(r.fid));
+      if (!lane || connectors.has(lane.id)) continue;
+      const l = typeOf.get(String(r.left_boundary_fid));
+      const rt = typeOf.get(String(r.right_boundary_fid));
+      if (l) lane.leftMarks = [{ sM: 0, type: l, color: 'white' }];
+      if (rt) lane.rightMarks = [{ sM: 0, type: rt, color: 'white' }];
+    }
+  }
 
   const crosswalks = layer('crosswalks', [], false).flatMap(({ row, geom }) =>
     exteriors(geom, `crosswalks[fid=${row.fid}].geometry`)
