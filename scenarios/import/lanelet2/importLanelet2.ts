@@ -106,7 +106,8 @@ const LINE_SUBTYPES: Readonly<Record<string, RoadMarkType>> = {
   dashed_dashed: 'broken_broken',
 };
 
-const yesNo = (v: string | undefined): boolean | undefined => (v === 'yes' ? true : v === 'no' ? false : undefined);
+const yesNo = (v: string | undefined): boolean | undefined =>
+  v === 'yes' ? true : v === 'no' ? false : undefined;
 
 /**
  * The marking of bound `w` as the lane using it as its `side` bound sees it (`reversed`: the lane
@@ -127,7 +128,8 @@ function marksOf(w: Way, side: 'left' | 'right', reversed: boolean): RoadMark[] 
   if (laneOnWayRight) t = mirrorMarkType(t);
   const color = (w.tags.color ?? 'white').toLowerCase();
   const width = Number(w.tags.width);
-  const crossable = yesNo(w.tags[`lane_change:${laneOnWayRight ? 'left' : 'right'}`]) ?? yesNo(w.tags.lane_change);
+  const crossable =
+    yesNo(w.tags[`lane_change:${laneOnWayRight ? 'left' : 'right'}`]) ?? yesNo(w.tags.lane_change);
   return [
     {
       sM: 0,

@@ -23,7 +23,10 @@ const OSM = `<?xml version="1.0"?>
     [7, 0, 10.5],
     [8, 10, 10.5],
   ]
-    .map(([id, x, y]) => `<node id="${id}" lat="0" lon="0"><tag k="local_x" v="${x}"/><tag k="local_y" v="${y}"/></node>`)
+    .map(
+      ([id, x, y]) =>
+        `<node id="${id}" lat="0" lon="0"><tag k="local_x" v="${x}"/><tag k="local_y" v="${y}"/></node>`,
+    )
     .join('\n  ')}
   <way id="201"><nd ref="1"/><nd ref="2"/><tag k="type" v="curbstone"/></way>
   <way id="202"><nd ref="3"/><nd ref="4"/><tag k="type" v="line_thick"/><tag k="subtype" v="solid_dashed"/><tag k="color" v="yellow"/></way>

@@ -88,8 +88,9 @@ describe.each(['red_light', 'cut_in', 'crosswalk_pedestrian'])('nuPlan round tri
     }
   });
 
-  it('reads the lanes\' markings from boundaries.boundary_type_fid (0 broken, 2 solid; others the default)', () => {
-    const broken = (k: string) => (k === 'dashed' ? 'broken' : k === 'solid' || k === 'curb' ? 'solid' : undefined);
+  it("reads the lanes' markings from boundaries.boundary_type_fid (0 broken, 2 solid; others the default)", () => {
+    const broken = (k: string) =>
+      k === 'dashed' ? 'broken' : k === 'solid' || k === 'curb' ? 'solid' : undefined;
     let seen = 0;
     for (const l of b.map.data.lanes) {
       const g = lane(l.id);

@@ -13,12 +13,12 @@ import { basename, dirname } from 'node:path';
 import {
   fail,
   type Lane,
-  type RoadMarkType,
   ok,
   Polyline,
   polygonBounds,
   type Result,
   type RoadMapData,
+  type RoadMarkType,
   type StopLine,
   type Vec2,
 } from '../../../core/index.ts';
@@ -310,14 +310,21 @@ function readMap(db: SqliteDatabase, path: string): NuplanMap {
         ? new Set((db.prepare(`PRAGMA table_info("${t}")`).all() as Row[]).map((r) => String(r.name)))
         : new Set<string>();
     const lp = cols('lanes_polygons');
-    if (!cols('boundaries').has('boundary_type_fid') || !lp.has('left_boundary_fid') || !lp.has('right_boundary_fid'))
+    if (
+      !cols('boundaries').has('boundary_type_fid') ||
+      !lp.has('left_boundary_fid') ||
+      !lp.has('right_boundary_fid')
+    )
       return;
     const typeOf = new Map<string, RoadMarkType>();
     for (const r of db.prepare('SELECT fid, boundary_type_fid FROM boundaries').all() as Row[]) {
       const t = Number(r.boundary_type_fid);
-      if (r.boundary_type_fid !== null && (t === 0 || t === 2)) typeOf.set(String(r.fid), t === 0 ? 'broken' : 'solid');
+      if (r.boundary_type_fid !== null && (t === 0 || t === 2))
+        typeOf.set(String(r.fid), t === 0 ? 'broken' : 'solid');
     }
-    for (const r of db.prepare('SELECT fid, left_boundary_fid, right_boundary_fid FROM lanes_polygons').all() as Row[]) {
+    for (const r of db
+      .prepare('SELECT fid, left_boundary_fid, right_boundary_fid FROM lanes_polygons')
+      .all() as Row[]) {
       const lane = byId.get(String(r.fid));
       if (!lane || connectors.has(lane.id)) continue;
       const l = typeOf.get(String(r.left_boundary_fid));
