@@ -10,15 +10,34 @@ import { RunLogSchema, RunTickSchema } from '../../sim/export/index.ts';
 /** Flat [x0, y0, x1, y1, …] in the map frame (ENU, metres). */
 const flat = () => z.array(z.number());
 
+/**
+ * One stretch of a painted (or physical) boundary line to draw: the boundary polyline of that
+ * stretch in driving direction of the lane it came from, its marking, and on which side the lane
+ * lies (`laneOnLeft`: double lines are named from the lane outward, core `RoadMark`).
+ */
+export const MarkLineSchema = z.object({
+  pts: flat(),
+  type: z.string(),
+  color: z.string(),
+  widthM: z.number(),
+  dashM: z.number(),
+  gapM: z.number(),
+  laneOnLeft: z.boolean(),
+});
+export type MarkLine = z.infer<typeof MarkLineSchema>;
+
 export const LaneGeometrySchema = z.object({
   id: z.string(),
   type: z.string(),
   /** Left and right edges (same point count, driving direction). */
   left: flat(),
   right: flat(),
-  leftKind: z.enum(['solid', 'dashed', 'none', 'curb', 'centre']),
-  rightKind: z.enum(['solid', 'dashed', 'none', 'curb', 'centre']),
   inJunction: z.boolean(),
+  /**
+   * The lane's boundary lines to draw, each physical line once (a boundary shared with a neighbour
+   * is drawn by one of the two lanes); empty in junctions.
+   */
+  marks: z.array(MarkLineSchema).default([]),
 });
 export type LaneGeometry = z.infer<typeof LaneGeometrySchema>;
 

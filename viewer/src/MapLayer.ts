@@ -17,6 +17,7 @@ import {
 } from 'three';
 import type { MapGeometry } from '../server/protocol.ts';
 import { writeBoxMatrix, writeRibbon } from './frames.ts';
+import { strokesOf } from './markStrokes.ts';
 import { PALETTE } from './palette.ts';
 
 /** Accumulates triangles with per-vertex colours into one geometry. */
@@ -92,43 +93,30 @@ function laneStrip(left: ReadonlyArray<number>, right: ReadonlyArray<number>, zM
   return v;
 }
 
-/** Dash pattern of dashed lane lines: 3 m paint, 6 m gap (typical urban marking, MUTCD 10/30 ft). */
-const DASH_M = 3;
-const GAP_M = 6;
-const LINE_WIDTH_M = 0.15;
+/** Width of a stop line, m (a stop line is 0.3–0.6 m wide: StVO Zeichen 294 0.5 m, MUTCD 3B.16 12–24 in). */
+const STOP_LINE_WIDTH_M = 0.4;
 
-function addLine(soup: TriangleSoup, flat: ReadonlyArray<number>, kind: string, zM: number): void {
-  if (kind === 'none') return;
-  const hex = kind === 'curb' ? PALETTE.lineCurb : kind === 'centre' ? PALETTE.lineCentre : PALETTE.lineWhite;
+/** A solid line of `widthM` along the flat polyline, its centre `centreLeftM` left of it. */
+function addStroke(
+  soup: TriangleSoup,
+  flat: ReadonlyArray<number>,
+  widthM: number,
+  centreLeftM: number,
+  zM: number,
+  hex: number,
+): void {
   const n = flat.length / 2;
+  if (n < 2) return;
   const v = new Float32Array(n * 6);
-  writeRibbon(flat, n, LINE_WIDTH_M, zM, v);
-  if (kind !== 'dashed') {
-    soup.ribbon(v, 0, n - 1, hex);
-    return;
-  }
-  // Dashes: paint the segments whose start lies in the "on" part of the pattern.
-  let s = 0;
-  for (let i = 0; i + 1 < n; i++) {
-    const len = Math.hypot(flat[2 * i + 2]! - flat[2 * i]!, flat[2 * i + 3]! - flat[2 * i + 1]!);
-    if (s % (DASH_M + GAP_M) < DASH_M) soup.ribbon(v, i, i + 1, hex);
-    s += len;
-  }
+  writeRibbon(flat, n, widthM, zM, v, centreLeftM);
+  soup.ribbon(v, 0, n - 1, hex);
 }
 
-/** Resamples a flat polyline so that no segment is longer than stepM (dashes need short segments). */
-function densify(flat: ReadonlyArray<number>, stepM: number): number[] {
-  const out: number[] = [];
-  for (let i = 0; i + 3 < flat.length; i += 2) {
-    const x0 = flat[i]!;
-    const y0 = flat[i + 1]!;
-    const x1 = flat[i + 2]!;
-    const y1 = flat[i + 3]!;
-    const k = Math.max(1, Math.ceil(Math.hypot(x1 - x0, y1 - y0) / stepM));
-    for (let j = 0; j < k; j++) out.push(x0 + ((x1 - x0) * j) / k, y0 + ((y1 - y0) * j) / k);
-  }
-  out.push(flat[flat.length - 2]!, flat[flat.length - 1]!);
-  return out;
+/** The colour a marking is painted in (curbs and grass by their material). */
+export function markHex(type: string, color: string): number {
+  if (type === 'curb') return PALETTE.lineCurb;
+  if (type === 'grass') return PALETTE.lineGrass;
+  return PALETTE.marks[color as keyof typeof PALETTE.marks] ?? PALETTE.marks.other;
 }
 
 export class MapLayer {
@@ -151,22 +139,24 @@ export class MapLayer {
 
     const paint = new TriangleSoup();
     for (const c of map.crosswalks) paint.polygon(c, 0.03, PALETTE.crosswalk);
-    for (const l of map.lanes) {
-      if (l.inJunction) continue;
-      addLine(paint, densify(l.left, 1.5), l.leftKind, 0.04);
-      addLine(paint, densify(l.right, 1.5), l.rightKind, 0.04);
-    }
+    // Each boundary line once, per stretch of its marking: dashes to scale, double lines side by side.
+    for (const l of map.lanes)
+      for (const m of l.marks) {
+        const hex = markHex(m.type, m.color);
+        for (const st of strokesOf(m)) addStroke(paint, st.pts, st.widthM, st.centreLeftM, 0.04, hex);
+      }
     for (const s of map.stopLines) {
       const c = Math.cos(s.headingRad);
       const d = Math.sin(s.headingRad);
       const h = s.widthM / 2;
-      addLine(paint, [s.x + d * h, s.y - c * h, s.x - d * h, s.y + c * h], 'solid', 0.05);
-      // A stop line is 0.3–0.6 m wide; draw it thicker than a lane line.
-      addLine(
+      // across the lane (right edge to left edge), its far side at the stop position
+      addStroke(
         paint,
-        [s.x + d * h - c * 0.2, s.y - c * h - d * 0.2, s.x - d * h - c * 0.2, s.y + c * h - d * 0.2],
-        'solid',
+        [s.x + d * h, s.y - c * h, s.x - d * h, s.y + c * h],
+        STOP_LINE_WIDTH_M,
+        STOP_LINE_WIDTH_M / 2,
         0.05,
+        PALETTE.stopLine,
       );
     }
     const paintMesh = paint.mesh(0.85);

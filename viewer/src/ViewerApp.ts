@@ -399,10 +399,15 @@ export class ViewerApp {
     const run = this.runs[i]!;
     const a = run.ticks[run.tick]?.agents.find((q) => q.id === id);
     if (!a) return null;
+    return this.screenOfPoint(i, a.x, a.y, 0.8);
+  }
+
+  /** Page coordinates (CSS px) of map point (x, y, z) in view i with its current camera. */
+  screenOfPoint(i: number, x: number, y: number, z = 0): { x: number; y: number } {
     const r = this.viewRect(i);
     this.placeCamera(i, r.w / r.h);
     this.camera.updateMatrixWorld();
-    mapToThree(a.x, a.y, 0.8, this.v).project(this.camera);
+    mapToThree(x, y, z, this.v).project(this.camera);
     const box = this.renderer.domElement.getBoundingClientRect();
     return { x: box.left + r.x + ((this.v.x + 1) / 2) * r.w, y: box.top + ((1 - this.v.y) / 2) * r.h };
   }

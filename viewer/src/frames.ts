@@ -65,8 +65,12 @@ export function writeRibbon(
   widthM: number,
   zM: number,
   out: Float32Array,
+  /** The ribbon's centre this far left of the polyline (right: negative), m. */
+  centreLeftM = 0,
 ): number {
   const half = widthM / 2;
+  const lo = centreLeftM - half;
+  const hi = centreLeftM + half;
   for (let i = 0; i < nPoints; i++) {
     const i0 = Math.max(0, i - 1);
     const i1 = Math.min(nPoints - 1, i + 1);
@@ -78,12 +82,12 @@ export function writeRibbon(
     const x = flat[2 * i]!;
     const y = flat[2 * i + 1]!;
     // Left normal of (dx, dy) in the map frame is (−dy, dx).
-    out[6 * i] = x - dy * half;
+    out[6 * i] = x - dy * hi;
     out[6 * i + 1] = zM;
-    out[6 * i + 2] = -(y + dx * half);
-    out[6 * i + 3] = x + dy * half;
+    out[6 * i + 2] = -(y + dx * hi);
+    out[6 * i + 3] = x - dy * lo;
     out[6 * i + 4] = zM;
-    out[6 * i + 5] = -(y - dx * half);
+    out[6 * i + 5] = -(y + dx * lo);
   }
   return nPoints;
 }

@@ -21,6 +21,7 @@ async function boot(): Promise<void> {
     state: () => ({ tick: app.runs[0]!.tick, ticks: app.runs[0]!.ticks.length, duration: app.durationS }),
     setCamera: (m: CameraMode) => app.setCamera(m),
     screenOf: (run: number, id: string) => app.screenOf(run, id),
+    screenOfPoint: (run: number, x: number, y: number) => app.screenOfPoint(run, x, y),
     pickAt: (x: number, y: number) => app.pickAt(x, y),
     agentIds: (run: number) => app.runs[run]!.ticks[app.runs[run]!.tick]!.agents.map((a) => a.id),
     bench: (frames: number, withAgents: boolean) => app.bench(frames, withAgents),

@@ -10,6 +10,18 @@ export const PALETTE = {
   lineWhite: 0xeeeeee,
   lineCurb: 0xa9adb3,
   lineCentre: 0xf2c200,
+  lineGrass: 0x5c8a3a,
+  /** Painted lines by their marking colour (core RoadMarkColor). */
+  marks: {
+    white: 0xeeeeee,
+    yellow: 0xf2c200,
+    blue: 0x3d7dff,
+    green: 0x2fbf5f,
+    red: 0xff3b3b,
+    orange: 0xff8c1a,
+    violet: 0xa066ff,
+    other: 0xb0b0b0,
+  },
   stopLine: 0xffffff,
   ego: 0xff7a00,
   egoRoof: 0x9c4a00,
