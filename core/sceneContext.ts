@@ -8,9 +8,17 @@
  * (stop lines are defined for the front bumper, nuPlan/CARLA); gaps are bumper to bumper.
  */
 import { z } from 'zod';
-import { AgentKindSchema, SignalStateSchema } from './schemas.ts';
+import { AgentKindSchema, RoadMarkColorSchema, RoadMarkTypeSchema, SignalStateSchema } from './schemas.ts';
 
 const finite = () => z.number().finite();
+
+/** A stretch of the boundary marking toward a neighbour, as the lane graph reports it. */
+const BoundaryMarkingSchema = z.object({
+  type: RoadMarkTypeSchema,
+  color: RoadMarkColorSchema,
+  /** The marking allows a lane change across it from the ego's lane (core/map `roadMarkCrossable`). */
+  crossable: z.boolean(),
+});
 
 export const NeighbourLaneSchema = z.object({
   laneId: z.string(),
@@ -18,6 +26,15 @@ export const NeighbourLaneSchema = z.object({
   changeAllowed: z.boolean(),
   /** It runs the opposite way (entering it is borrowing against traffic). */
   opposite: z.boolean(),
+  /**
+   * The marking between the ego's lane and this one at the ego's position, and its next change
+   * further along the ego's lane (`inM` ahead of the ego's position), where the map gives the lane
+   * markings of its own (`Lane.leftMarks` / `rightMarks`); absent otherwise. Data only: no planner
+   * or gate rule reads it yet.
+   */
+  marking: BoundaryMarkingSchema.extend({
+    next: BoundaryMarkingSchema.extend({ inM: finite() }).optional(),
+  }).optional(),
 });
 export type NeighbourLane = z.infer<typeof NeighbourLaneSchema>;
 

@@ -17,8 +17,10 @@ import {
 } from '../core/index.ts';
 import {
   type LaneInfo,
+  markAt,
   nextRouteLane,
   type RoadMap,
+  roadMarkCrossable,
   routeIndexOf,
   routeLanesAfter,
 } from '../core/map/index.ts';
@@ -203,8 +205,37 @@ export class LaneGraphBuilder {
       lengthM: round2(c.lane.line.length),
       ...(c.lane.data.junctionId ? { junctionId: c.lane.data.junctionId } : {}),
     }));
-    const neighbour = (n: LaneInfo['data']['left']): NeighbourLane | null =>
-      n ? { laneId: n.laneId, changeAllowed: n.changeAllowed, opposite: n.opposite } : null;
+    // The marking toward a neighbour at the ego's position and its next change along the lane,
+    // where the map gives markings of its own (data only: nothing decides on it yet).
+    const markingOf = (own: LaneInfo['data']['leftMarks']): Pick<NeighbourLane, 'marking'> => {
+      if (!own) return {};
+      const m = markAt(own, loc.sM);
+      const next = own.find((x) => x.sM > loc.sM + 1e-6);
+      return {
+        marking: {
+          type: m.type,
+          color: m.color,
+          crossable: roadMarkCrossable(m),
+          ...(next
+            ? {
+                next: {
+                  type: next.type,
+                  color: next.color,
+                  crossable: roadMarkCrossable(next),
+                  inM: round2(next.sM - loc.sM),
+                },
+              }
+            : {}),
+        },
+      };
+    };
+    const neighbour = (
+      n: LaneInfo['data']['left'],
+      own: LaneInfo['data']['leftMarks'],
+    ): NeighbourLane | null =>
+      n
+        ? { laneId: n.laneId, changeAllowed: n.changeAllowed, opposite: n.opposite, ...markingOf(own) }
+        : null;
 
     // Next junction, stop line and crosswalk along the chain, ahead of the front bumper.
     let nextJunction: LaneGraph['nextJunction'] = null;
@@ -286,8 +317,8 @@ export class LaneGraphBuilder {
         ...(base.data.junctionId ? { junctionId: base.data.junctionId } : {}),
       },
       lanes,
-      left: neighbour(base.data.left),
-      right: neighbour(base.data.right),
+      left: neighbour(base.data.left, base.data.leftMarks),
+      right: neighbour(base.data.right, base.data.rightMarks),
       successors,
       nextJunction,
       nextStopLine,

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { RoadMap } from '../core/map/index.ts';
 import { LaneGraphBuilder } from './LaneGraphBuilder.ts';
 import { PerceptionParamsSchema } from './PerceptionParams.ts';
 import { estimateTokens, quoteUntrusted, sceneToText } from './sceneToText.ts';
@@ -120,5 +121,43 @@ describe('sceneToText', () => {
       'ego-lane lead vehicle "lead" in lane "R0": gap 23.7 m, speed unknown (first seen: standing or moving)',
     );
     expect(t).toMatch(/nearby vehicle "far" \([^)]*\), speed unknown \(first seen\)/);
+  });
+});
+
+describe('lane markings in the lane graph and the scene text', () => {
+  it('reports the marking toward a neighbour at the ego and its next change, where the map has markings', () => {
+    const data = straightRoad().data;
+    const marked = new RoadMap({
+      ...data,
+      lanes: data.lanes.map((l) =>
+        l.id === 'R0'
+          ? {
+              ...l,
+              // the lane starts at x = −100: broken up to x = 40, solid after
+              leftMarks: [
+                { sM: 0, type: 'broken' as const, color: 'white' as const },
+                { sM: 140, type: 'solid' as const, color: 'white' as const },
+              ],
+            }
+          : l,
+      ),
+    });
+    const params = PerceptionParamsSchema.parse({});
+    const snap = snapshot(0, 0, 0, 10, []);
+    const graph = new LaneGraphBuilder(marked, params).build(snap, snap.route);
+    expect(graph.left?.marking).toEqual({
+      type: 'broken',
+      color: 'white',
+      crossable: true,
+      next: { type: 'solid', color: 'white', crossable: false, inM: 40 },
+    });
+    // the neighbour's permission is the map's, unchanged; the marking is reported beside it
+    expect(graph.left?.changeAllowed).toBe(true);
+    expect(sceneToText(snap, graph, params, marked.id).text.split('\n')[4]).toBe(
+      'LANES: left "R1" (change allowed; broken white marking, crossable; solid white in 40.0 m); right none',
+    );
+    // a map without markings of its own: no marking field, the text as before
+    const plain = new LaneGraphBuilder(map, params).build(snap, snap.route);
+    expect(plain.left?.marking).toBeUndefined();
   });
 });

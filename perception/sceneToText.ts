@@ -117,9 +117,16 @@ export function sceneToText(
   if (graph.nextJunction)
     ahead.push(`junction ${id(graph.nextJunction.junctionId)} in ${m(graph.nextJunction.distanceM)}`);
   header.push(`AHEAD: ${ahead.length > 0 ? ahead.join('; ') : 'nothing within look-ahead'}`);
+  // the marking where the map gives one: `broken yellow line, crossable; solid in 40 m`
+  const marking = (k: NonNullable<LaneGraph['left']>['marking']) => {
+    if (!k) return '';
+    const line = (t: string, c: string) => `${t.replace('_', '-')} ${c}`;
+    const next = k.next ? `; ${line(k.next.type, k.next.color)} in ${m(k.next.inM)}` : '';
+    return `; ${line(k.type, k.color)} marking, ${k.crossable ? 'crossable' : 'not to be crossed'}${next}`;
+  };
   const nb = (side: string, n: LaneGraph['left']) =>
     n
-      ? `${side} ${id(n.laneId)} (${n.opposite ? 'oncoming, ' : ''}${n.changeAllowed ? 'change allowed' : 'no change'})`
+      ? `${side} ${id(n.laneId)} (${n.opposite ? 'oncoming, ' : ''}${n.changeAllowed ? 'change allowed' : 'no change'}${marking(n.marking)})`
       : `${side} none`;
   header.push(`LANES: ${nb('left', graph.left)}; ${nb('right', graph.right)}`);
 
