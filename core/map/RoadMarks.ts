@@ -63,3 +63,24 @@ export function roadMarkCrossable(m: RoadMark): boolean {
 export function laneChangeAllowedAt(lane: Lane, side: LaneSide, sM: number): boolean {
   return roadMarkCrossable(markAt(laneMarks(lane, side), sM));
 }
+
+/**
+ * Whether lane `lane` is the one to draw its `side` boundary, so that a line two lanes share is drawn
+ * once (a broken line drawn twice, its dashes starting at each lane's own start, looks solid): always
+ * its right one; its left one unless the lane on the left draws it — a same-direction neighbour that
+ * names this lane its right neighbour, or an opposite one with the smaller id that names this lane
+ * its left neighbour. `laneById` looks lanes up.
+ */
+export function drawsBoundary(
+  lane: Lane,
+  side: LaneSide,
+  laneById: (id: string) => Lane | undefined,
+): boolean {
+  if (side === 'right') return true;
+  const n = lane.left;
+  if (!n) return true;
+  const other = laneById(n.laneId);
+  if (!other) return true;
+  if (!n.opposite) return other.right?.laneId !== lane.id;
+  return !(other.left?.laneId === lane.id && other.id < lane.id);
+}

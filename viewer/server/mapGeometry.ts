@@ -4,7 +4,7 @@
  * browser converts to three.js in viewer/src/frames.ts.
  */
 import type { Polygon, Polyline, Vec2 } from '../../core/index.ts';
-import { type LaneInfo, type LaneSide, laneMarks, type RoadMap, RoutePath } from '../../core/map/index.ts';
+import { drawsBoundary, type LaneInfo, laneMarks, type RoadMap, RoutePath } from '../../core/map/index.ts';
 import type { LaneGeometry, LaneMark, MapGeometry, MarkLine } from './protocol.ts';
 
 const flatOf = (pts: ReadonlyArray<Vec2>): number[] => pts.flatMap((p) => [p.x, p.y]);
@@ -34,22 +34,6 @@ function stretchOf(line: Polyline, dM: number, s0: number, s1: number): number[]
   return out;
 }
 
-/**
- * Whether lane `l` draws its `side` boundary: always its right one; its left one unless the lane on
- * the left draws it (a same-direction neighbour that names this lane its right neighbour, or an
- * opposite one with the smaller id that names this lane its left neighbour), so that a shared line
- * is drawn once and a broken one is not painted over by a copy whose dashes start elsewhere.
- */
-function drawsSide(map: RoadMap, l: LaneInfo, side: LaneSide): boolean {
-  if (side === 'right') return true;
-  const n = l.data.left;
-  if (!n) return true;
-  const other = map.lane(n.laneId)?.data;
-  if (!other) return true;
-  if (!n.opposite) return other.right?.laneId !== l.data.id;
-  return !(other.left?.laneId === l.data.id && other.id < l.data.id);
-}
-
 /** The boundary lines lane `l` draws (none in junctions): one per stretch of its marking. */
 function markLines(map: RoadMap, l: LaneInfo): MarkLine[] {
   if (l.data.junctionId !== undefined) return [];
@@ -57,7 +41,7 @@ function markLines(map: RoadMap, l: LaneInfo): MarkLine[] {
   const half = l.data.widthM / 2;
   const len = l.line.length;
   for (const side of ['left', 'right'] as const) {
-    if (!drawsSide(map, l, side)) continue;
+    if (!drawsBoundary(l.data, side, (id) => map.lane(id)?.data)) continue;
     const own = side === 'left' ? l.data.leftMarks : l.data.rightMarks;
     const marks = laneMarks(l.data, side);
     const n = side === 'left' ? l.data.left : l.data.right;

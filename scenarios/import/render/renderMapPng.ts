@@ -6,6 +6,19 @@
  */
 import { createCanvas, type SKRSContext2D } from '@napi-rs/canvas';
 import { Polyline, type RoadMapData, type Vec2 } from '../../../core/index.ts';
+import { drawsBoundary, laneMarks } from '../../../core/map/index.ts';
+
+/** Painted line colours by marking colour (core RoadMarkColor), as the viewer paints them. */
+const MARK_COLOURS: Record<string, string> = {
+  white: '#e8e8e8',
+  yellow: '#f2c200',
+  blue: '#3d7dff',
+  green: '#2fbf5f',
+  red: '#ff3b3b',
+  orange: '#ff8c1a',
+  violet: '#a066ff',
+  other: '#b0b0b0',
+};
 
 export interface RenderOptions {
   /** Longest image side, px. */
@@ -107,19 +120,51 @@ export function renderMapPng(map: RoadMapData, o: RenderOptions = {}): Buffer {
     g.lineWidth = 1;
     g.stroke();
   }
-  const lw = Math.max(1, 0.15 * scale);
-  const boundary = (pts: Vec2[], kind: string): void => {
-    if (kind === 'none') return;
+  // Boundaries by their marking (core RoadMark): per stretch, colour, dash pattern to scale, double
+  // lines side by side (the first named on the lane's side); a shared line drawn once.
+  const stroke = (pts: Vec2[], widthM: number, dash: number[], colour: string): void => {
     path(pts, false);
-    g.setLineDash(kind === 'dashed' ? [3 * scale, 6 * scale] : []);
-    g.strokeStyle = kind === 'curb' ? '#9aa0a6' : '#e8e8e8';
-    g.lineWidth = kind === 'curb' ? 1.5 * lw : lw;
+    g.setLineDash(dash.map((d) => d * scale));
+    g.strokeStyle = colour;
+    g.lineWidth = Math.max(1, widthM * scale);
     g.stroke();
   };
   for (const L of lanes) {
     if (L.lane.type === 'sidewalk' || L.lane.junctionId !== undefined) continue;
-    boundary(L.left, L.lane.leftBoundary);
-    boundary(L.right, L.lane.rightBoundary);
+    for (const side of ['left', 'right'] as const) {
+      if (!drawsBoundary(L.lane, side, (id) => byId.get(id))) continue;
+      const marks = laneMarks(L.lane, side);
+      const sign = side === 'left' ? 1 : -1;
+      const own = side === 'left' ? L.lane.leftMarks : L.lane.rightMarks;
+      const n = side === 'left' ? L.lane.left : L.lane.right;
+      marks.forEach((mk, i) => {
+        const s0 = Math.min(mk.sM, L.line.length);
+        const s1 = Math.min(marks[i + 1]?.sM ?? L.line.length, L.line.length);
+        if (mk.type === 'none' || s1 - s0 < 1e-3) return;
+        const w = mk.widthM ?? 0.15;
+        // a map without markings of its own: the line between opposite lanes in yellow
+        const colour =
+          mk.type === 'curb' || mk.type === 'grass'
+            ? '#9aa0a6'
+            : (MARK_COLOURS[!own && n?.opposite ? 'yellow' : mk.color] ?? '#e8e8e8');
+        const along = (dM: number): Vec2[] => {
+          const pts: Vec2[] = [L.line.toCartesian(s0, dM)];
+          for (let k = 0; k < L.line.s.length; k++)
+            if (L.line.s[k]! > s0 && L.line.s[k]! < s1) pts.push(L.line.toCartesian(L.line.s[k]!, dM));
+          pts.push(L.line.toCartesian(s1, dM));
+          return pts;
+        };
+        const dashOf = (t: string) =>
+          t === 'broken' ? [mk.dashM ?? 3, mk.gapM ?? 6] : t === 'botts_dots' ? [0.15, 1.05] : [];
+        const edge = sign * (L.lane.widthM / 2);
+        if (mk.type.includes('_') && mk.type !== 'botts_dots') {
+          const [near, far] = mk.type.split('_') as [string, string];
+          stroke(along(edge - sign * w), w, dashOf(near), colour);
+          stroke(along(edge + sign * w), w, dashOf(far), colour);
+        } else
+          stroke(along(edge), mk.type === 'curb' || mk.type === 'grass' ? 0.25 : w, dashOf(mk.type), colour);
+      });
+    }
   }
   g.setLineDash([]);
   const byLine = new Map(lanes.map((L) => [L.lane.id, L]));
