@@ -81,3 +81,24 @@ describe('OpenDRIVE road marks', () => {
     expect(markAt(laneMarks(lm1, 'left'), 40).type).toBe('broken');
   });
 });
+
+describe('OpenDRIVE road marks never refuse a map', () => {
+  it('leaves out what the contract cannot hold (a 500 m dash, a 5 m wide line, a bad sOffset) with warnings', () => {
+    const odd = XODR.replace('<line length="3" space="9"', '<line length="500" space="9"')
+      .replace('width="0.12"', 'width="5"')
+      .replace(
+        '<roadMark sOffset="0" type="curb"/>',
+        '<roadMark sOffset="x" type="curb"/><roadMark sOffset="0" type="zigzag"/>',
+      );
+    const r = parseOpenDrive(odd, 'odd.xodr');
+    if (!r.ok) throw new Error(JSON.stringify(r.error));
+    const lane = (id: string) => r.value.map.lanes.find((l) => l.id === id)!;
+    expect(lane('3_0_-1').rightMarks).toEqual([
+      { sM: 0, type: 'broken', color: 'white', widthM: 0.15, crossable: true },
+    ]);
+    expect(lane('3_0_-1').leftMarks![1]).toEqual({ sM: 40, type: 'broken', color: 'yellow' });
+    expect(lane('3_0_-2').rightMarks).toEqual([{ sM: 0, type: 'none', color: 'white' }]);
+    expect(r.value.warnings.some((w) => w.includes('roadMark[0]@sOffset'))).toBe(true);
+    expect(r.value.warnings.some((w) => w.includes('"zigzag"'))).toBe(true);
+  });
+});

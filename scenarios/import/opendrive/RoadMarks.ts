@@ -79,7 +79,9 @@ function typeOfLines(
   }));
   const broken = (x: (typeof read)[number]) => x.space > 0 && x.len > 0;
   const first = read.find(broken);
-  const pattern = first ? { dashM: first.len, gapM: first.space } : {};
+  // a pattern the contract takes (≤ 100 m each); a longer one is drawn with the default
+  const pattern =
+    first && first.len <= 100 && first.space <= 100 ? { dashM: first.len, gapM: first.space } : {};
   const width = read[0]!.width > 0 && read[0]!.width <= 2 ? { widthM: read[0]!.width } : {};
   if (read.length === 1) return { type: broken(read[0]!) ? 'broken' : 'solid', ...pattern, ...width };
   const [a, b] = read.sort((x, y) => y.t - x.t) as [(typeof read)[number], (typeof read)[number]];
