@@ -7,6 +7,7 @@
  * wins. A binding stop point close enough becomes STOP with `stopDistanceM`.
  */
 import { stopsForLight } from '../../core/map/index.ts';
+import { STANDSTILL_TARGET_MPS } from '../../core/vehicle/index.ts';
 import type { LongitudinalDecision, SceneAnalysis } from './AgentOutputs.ts';
 import type { HierarchicalParams } from './HierarchicalParams.ts';
 import { aimM, type LateralChoice } from './LateralAgent.ts';
@@ -649,6 +650,30 @@ export function decideLongitudinal(
         decelMps2: clamp(Math.max(need, 0.5), 0.5, p.maxDecelMps2),
         stopDistanceM: d,
         reason: `rule:stop — ${binding.why} in ${d.toFixed(1)} m${d > binding.gapM ? ` (${(d - binding.gapM).toFixed(1)} m into its margin)` : ''}${capNote}`,
+      };
+    }
+  }
+  // a lead that stands (a queue's last car, a walker waiting in the lane): IDM only tends to its
+  // standstill gap, and its target near the end is a few cm/s that never stands (CARLA
+  // ScenarioRunner PedestrianCrossingFront: 0.08 m/s for 37 s behind a walker who waited for the
+  // ego to stand). Once the IDM speed one look-ahead on is near zero, or the ego is slow within a
+  // few metres of it, it is a stop at the standstill gap (`minGapM`), held there.
+  if (
+    binding &&
+    !binding.stop &&
+    binding.accelMps2 === undefined &&
+    binding.speedMps <= STANDSTILL_TARGET_MPS
+  ) {
+    const d = Math.max(0, binding.gapM - p.minGapM);
+    const idmTarget = v + clamp(a, -p.maxDecelMps2, aMax) * p.targetLookS;
+    if ((v < 0.5 && d < 4) || idmTarget < 0.5) {
+      const need = (v * v) / (2 * Math.max(d, 0.1));
+      return {
+        speed: 'STOP',
+        targetSpeedMps: 0,
+        decelMps2: clamp(Math.max(need, 0.5), 0.5, p.maxDecelMps2),
+        stopDistanceM: d,
+        reason: `rule:stop — ${binding.why} stands: at ${p.minGapM.toFixed(1)} m behind it, in ${d.toFixed(1)} m${capNote}`,
       };
     }
   }
