@@ -713,10 +713,10 @@ describe('longitudinal agent (rules)', () => {
   it('behind a lead that stands, the end of the IDM approach is a STOP at the standstill gap, held; a lead moving is followed', () => {
     // a walker standing in the lane 2.4 m ahead, the ego at 0.3 m/s: IDM asks a few cm/s (it only
     // tends to the gap) and that target crept on for good; it is a stop minGapM behind the walker
-    const at = (egoSpeedMps: number, gapM: number, leadMps = 0) =>
+    const at = (egoSpeedMps: number, gapM: number, leadMps = 0, objects: RouteObject[] = []) =>
       decide(
         view(
-          { egoSpeedMps },
+          { egoSpeedMps, objects },
           {
             ego: {
               laneId: 'R0',
@@ -739,6 +739,9 @@ describe('longitudinal agent (rules)', () => {
     // a lead that moves, or one standing far ahead: IDM as before
     expect(at(0.3, 2.4, 1).speed).not.toBe('STOP');
     expect(at(8, 40).speed).not.toBe('STOP');
+    // a walker crossing the lane (no speed along it, 1.4 m/s across) moves on: no stop for it
+    const walking = obj('w', { kind: 'pedestrian', sM: 2.4 + 2.25 + 0.3, speedMps: 1.4, acrossMps: 1.4 });
+    expect(at(0.3, 2.4, 0, [walking]).reason).not.toMatch(/stands/);
   });
 
   it('does not slow below a follower closing in for a close neighbour', () => {
