@@ -49,6 +49,20 @@ describe('classical command tracker', () => {
     expect(firm).toBeGreaterThanOrEqual(5 - 0.3);
   });
 
+  it('comes to a stand on a speed target near zero, and on a STOP without a point from a creep', () => {
+    // from a creep (0.04 m/s: a STOP without a point braked only above 0.05 m/s) and from a walk
+    // (a DECELERATE / KEEP to 0.08 m/s: the speed law toward it crept on at it): stands within 2 s
+    for (const [v0, cmd] of [
+      [0.04, command({ speed: 'STOP', targetSpeedMps: 0, decelMps2: 3 })],
+      [1, command({ speed: 'DECELERATE', targetSpeedMps: 0.08, decelMps2: 1.5 })],
+      [0.09, command({ speed: 'KEEP', targetSpeedMps: 0.09 })],
+    ] as const) {
+      const egos = driveController(straightScene(10, v0, 6), createClassicalController(), () => cmd);
+      const after = egos.filter((e) => e.tS >= 2);
+      expect(Math.max(...after.map((e) => e.speedMps)), `${cmd.speed} from ${v0} m/s`).toBeLessThan(1e-3);
+    }
+  });
+
   it('changes into the left lane on LEFT_CHANGE and settles on its centre', () => {
     const scene = straightScene(10, 10, 10);
     const egos = driveController(scene, createClassicalController(), () =>

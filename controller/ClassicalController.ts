@@ -23,7 +23,12 @@ import type {
   ControlStep,
   PlannerContext,
 } from '../core/planning/index.ts';
-import { evasiveMoveS, STOP_POINT_MARGIN_M } from '../core/vehicle/index.ts';
+import {
+  evasiveMoveS,
+  STANDSTILL_BRAKE_MPS2,
+  STANDSTILL_TARGET_MPS,
+  STOP_POINT_MARGIN_M,
+} from '../core/vehicle/index.ts';
 
 export const ClassicalParamsSchema = z.object({
   /** Pure-pursuit look-ahead: time gain, s (look-ahead = gain · speed, clamped below). */
@@ -526,15 +531,34 @@ export function targetSpeed(
         if (need >= 0.9 * brake) return { speedMps: 0, accelMps2: -need };
         return { speedMps: 0.9 * Math.sqrt(2 * brake * d) };
       }
-      return { speedMps: 0, accelMps2: v > 0.05 ? -brake : 0 };
+      // no point: brake at the commanded rate, and the last few cm/s gently but to a stand (with
+      // no braking below 0.05 m/s the ego crept on at that speed for as long as the STOP stood)
+      return {
+        speedMps: 0,
+        accelMps2: v > 0.05 ? -brake : v > 0 ? -Math.min(brake, STANDSTILL_BRAKE_MPS2) : 0,
+      };
     }
-    case 'DECELERATE':
-      return { speedMps: Math.min(v, command.targetSpeedMps ?? Math.max(0, v - brake)) };
+    case 'DECELERATE': {
+      const t = Math.min(v, command.targetSpeedMps ?? Math.max(0, v - brake));
+      return t <= STANDSTILL_TARGET_MPS ? toStand(v, brake, p) : { speedMps: t };
+    }
     case 'ACCELERATE':
       return { speedMps: Math.max(command.targetSpeedMps ?? v + 2, 0) };
-    default:
-      return { speedMps: command.targetSpeedMps ?? ref.holdMps };
+    default: {
+      const t = command.targetSpeedMps ?? ref.holdMps;
+      return t <= STANDSTILL_TARGET_MPS ? toStand(v, brake, p) : { speedMps: t };
+    }
   }
+}
+
+/**
+ * A speed target at or below `STANDSTILL_TARGET_MPS` is a stop: the speed law toward 0 (gain × v,
+ * at most `brake`) with no less than `STANDSTILL_BRAKE_MPS2` until the ego stands, then held (the
+ * law alone fades with the speed and crept on at a few cm/s for as long as the command stood).
+ */
+function toStand(v: number, brake: number, p: ClassicalParams): SpeedTarget {
+  if (v <= 0) return { speedMps: 0, accelMps2: 0 };
+  return { speedMps: 0, accelMps2: -Math.min(brake, Math.max(p.speedGainPerS * v, STANDSTILL_BRAKE_MPS2)) };
 }
 
 /**

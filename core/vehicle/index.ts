@@ -6,4 +6,5 @@ export * from './IdmPlanner.ts';
 export * from './idm.ts';
 export * from './KinematicBicycle.ts';
 export * from './LqrTracker.ts';
+export * from './standstill.ts';
 export * from './stopPointMargin.ts';

@@ -710,6 +710,40 @@ describe('longitudinal agent (rules)', () => {
     expect(d.stopDistanceM).toBeCloseTo(1.7, 5);
   });
 
+  it('behind a lead that stands, the end of the IDM approach is a STOP at the standstill gap, held; a lead moving is followed', () => {
+    // a walker standing in the lane 2.4 m ahead, the ego at 0.3 m/s: IDM asks a few cm/s (it only
+    // tends to the gap) and that target crept on for good; it is a stop minGapM behind the walker
+    const at = (egoSpeedMps: number, gapM: number, leadMps = 0, objects: RouteObject[] = []) =>
+      decide(
+        view(
+          { egoSpeedMps, objects },
+          {
+            ego: {
+              laneId: 'R0',
+              lead: laneAgent('w', { gapM, speedMps: leadMps, relSpeedMps: leadMps - egoSpeedMps }),
+              follow: null,
+            },
+          },
+        ),
+      );
+    const creep = at(0.3, 2.4);
+    expect(creep.speed).toBe('STOP');
+    expect(creep.stopDistanceM).toBeCloseTo(2.4 - PARAMS.minGapM, 9);
+    expect(creep.reason).toMatch(/stands/);
+    // standing there: held (no ACCELERATE to creep up the last 0.4 m)
+    expect(at(0, 2.4).speed).toBe('STOP');
+    // from rest a few metres short of the gap: a STOP at the gap (the executor drives up to its point)
+    const short = at(0, 5);
+    expect(short.speed).toBe('STOP');
+    expect(short.stopDistanceM).toBeCloseTo(5 - PARAMS.minGapM, 9);
+    // a lead that moves, or one standing far ahead: IDM as before
+    expect(at(0.3, 2.4, 1).speed).not.toBe('STOP');
+    expect(at(8, 40).speed).not.toBe('STOP');
+    // a walker crossing the lane (no speed along it, 1.4 m/s across) moves on: no stop for it
+    const walking = obj('w', { kind: 'pedestrian', sM: 2.4 + 2.25 + 0.3, speedMps: 1.4, acrossMps: 1.4 });
+    expect(at(0.3, 2.4, 0, [walking]).reason).not.toMatch(/stands/);
+  });
+
   it('does not slow below a follower closing in for a close neighbour', () => {
     const nb = obj('nb', { sM: 5, dM: 3.5, alongMps: 8, speedMps: 8 });
     const lane = (follow: ReturnType<typeof laneAgent> | null) => ({

@@ -7,6 +7,7 @@
  * wins. A binding stop point close enough becomes STOP with `stopDistanceM`.
  */
 import { stopsForLight } from '../../core/map/index.ts';
+import { STANDSTILL_TARGET_MPS } from '../../core/vehicle/index.ts';
 import type { LongitudinalDecision, SceneAnalysis } from './AgentOutputs.ts';
 import type { HierarchicalParams } from './HierarchicalParams.ts';
 import { aimM, type LateralChoice } from './LateralAgent.ts';
@@ -29,6 +30,8 @@ interface VirtualLead {
   accelMps2?: number;
   /** A vehicle followed: its own acceleration, m/s² (the ACC model's heuristic reads it). */
   leadAccelMps2?: number;
+  /** The lead stands (its speed, not only its speed along the lane: a walker crossing moves on). */
+  standing?: boolean;
   /**
    * A stop point kept short of a conflict by a margin (`stopMarginM`): the room to the conflict
    * itself (where our footprint enters the agent's path), m. A stop the comfortable braking cannot
@@ -233,6 +236,7 @@ export function decideLongitudinal(
       speedMps: Math.max(0, lead.speedMps),
       stop: false,
       why: `lead ${lead.agentId}`,
+      standing: Math.max(Math.abs(lead.speedMps), leadObj?.speedMps ?? 0) <= STANDSTILL_TARGET_MPS,
       ...(followed ? { leadAccelMps2: leadObj?.accelMps2 ?? 0 } : {}),
       ...(lead.agentId === mergeLead ? { headwayS: p.mergeHeadwayS } : {}),
     });
@@ -649,6 +653,27 @@ export function decideLongitudinal(
         decelMps2: clamp(Math.max(need, 0.5), 0.5, p.maxDecelMps2),
         stopDistanceM: d,
         reason: `rule:stop — ${binding.why} in ${d.toFixed(1)} m${d > binding.gapM ? ` (${(d - binding.gapM).toFixed(1)} m into its margin)` : ''}${capNote}`,
+      };
+    }
+  }
+  // a lead that stands (a queue's last car, a walker waiting in the lane): IDM only tends to its
+  // standstill gap, and its target near the end is a few cm/s that never stands (CARLA
+  // ScenarioRunner PedestrianCrossingFront: 0.08 m/s for 37 s behind a walker who waited for the
+  // ego to stand). Once the IDM speed one look-ahead on is near zero, or the ego is slow within a
+  // few metres of it, it is a stop at the standstill gap (`minGapM`), held there.
+  if (binding?.standing && !binding.stop && binding.accelMps2 === undefined) {
+    const d = Math.max(0, binding.gapM - p.minGapM);
+    const idmTarget = v + clamp(a, -p.maxDecelMps2, aMax) * p.targetLookS;
+    if ((v < 0.5 && d < 4) || idmTarget < 0.5) {
+      const need = (v * v) / (2 * Math.max(d, 0.1));
+      return {
+        speed: 'STOP',
+        targetSpeedMps: 0,
+        // just what reaches the gap: within a metre of it the stop has no point (compose's creep
+        // stop) and the braking alone sets where the ego stands
+        decelMps2: clamp(need, 0.1, p.maxDecelMps2),
+        stopDistanceM: d,
+        reason: `rule:stop — ${binding.why} stands: at ${p.minGapM.toFixed(1)} m behind it, in ${d.toFixed(1)} m${capNote}`,
       };
     }
   }

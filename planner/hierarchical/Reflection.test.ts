@@ -5,7 +5,7 @@ import { oneLane } from '../../core/map/testFixtures.ts';
 import { plannerContext } from '../../core/planning/testFixtures.ts';
 import { ego, snapshotOf } from '../../core/testFixtures.ts';
 import { followersOf, ProposalScorer } from './ProposalScorer.ts';
-import { alternativesOf, REFLECTION_CANDIDATES, type RolloutFn, reflect } from './Reflection.ts';
+import { alternativesOf, noFaster, REFLECTION_CANDIDATES, type RolloutFn, reflect } from './Reflection.ts';
 import { straightRollout } from './testing/views.ts';
 
 const base: MidLevelCommand = {
@@ -148,5 +148,44 @@ describe('reflection picks among graded slower speeds', () => {
     // beside, in the next lane (3.5 m over), or no faster than the ego: not a follower
     expect(followersOf(snapshotOf(ego(0, 20, 0, 2), ['L0'], [{ ...follower, y: 3.5 }]), vehicle)).toEqual([]);
     expect(followersOf(snapshotOf(ego(0, 20, 0, 9), ['L0'], [follower]), vehicle)).toEqual([]);
+  });
+
+  it('a stop gives way to no creep: the hold-speed alternative at 0.09 m/s does not replace it', () => {
+    // ego creeping at 0.09 m/s, its front bumper 2 m behind a walker standing in the lane (a 4.5 m
+    // box): the proposal stops; holding 0.09 m/s scores better (it "progresses" 0.36 m in 4 s) and
+    // was within the 0.1 m/s "no faster" slack, so it replaced the stop plan after plan and the ego
+    // crept on towards the walker for good
+    const front = vehicle.rearAxleToCenterM + vehicle.lengthM / 2;
+    const walker: AgentState = {
+      id: 'walker',
+      kind: 'pedestrian',
+      x: 20 + front + 2 + 2.25,
+      y: 0,
+      headingRad: -Math.PI / 2,
+      speedMps: 0,
+      lengthM: 4.5,
+      widthM: 2.1,
+    };
+    const snap = snapshotOf(ego(0, 20, 0, 0.09), ['L0'], [walker]);
+    const stop: MidLevelCommand = {
+      ...base,
+      path: 'FOLLOW_LANE',
+      speed: 'STOP',
+      targetSpeedMps: 0,
+      decelMps2: 0.5,
+    };
+    delete stop.targetLaneId;
+    const keepI = alternativesOf(stop, 0.09).findIndex((c) => c.speed === 'KEEP');
+    const r = reflectOn(stop, 0.09, snap);
+    // the hold-speed alternative scores above the proposal by more than the revise margin …
+    expect(r.scores[keepI]!.score).toBeGreaterThan(r.scores[0]!.score + 0.05);
+    // … yet what is kept is a stop
+    expect(r.command.speed, r.why).toBe('STOP');
+    // a proposal that moves keeps the 0.1 m/s slack; one that stands none
+    const slow = { ...stop, speed: 'DECELERATE' as const, targetSpeedMps: 2 };
+    expect(noFaster({ ...slow, targetSpeedMps: 2.05 }, slow, 2.1)).toBe(true);
+    const creep = { ...slow, targetSpeedMps: 0.08 };
+    expect(noFaster({ ...slow, speed: 'KEEP', targetSpeedMps: 0.09 }, creep, 0.09)).toBe(false);
+    expect(noFaster({ ...slow, targetSpeedMps: 0.06 }, creep, 0.09)).toBe(true);
   });
 });

@@ -9,6 +9,7 @@
  */
 import type { MidLevelCommand, Trajectory, WorldSnapshot } from '../../core/index.ts';
 import type { PlannerContext } from '../../core/planning/Planner.ts';
+import { STANDSTILL_TARGET_MPS } from '../../core/vehicle/index.ts';
 import type { CandidateScore, ProposalScorer } from './ProposalScorer.ts';
 
 /**
@@ -167,6 +168,19 @@ function aimMps(c: MidLevelCommand, v: number): number {
   return c.targetSpeedMps ?? v;
 }
 
+/**
+ * Whether alternative `c` is "no faster" than proposal `c0`: it aims at most 0.1 m/s above it —
+ * except above a proposal which stands (a STOP, or a target at or below `STANDSTILL_TARGET_MPS`):
+ * there no faster at all, so a stop gives way only to stops. The slack let the hold-speed alternative at
+ * 0.09 m/s replace a stop plan after plan: a creep for 37 s towards a walker who waited for the
+ * ego to stand (CARLA ScenarioRunner PedestrianCrossingFront).
+ */
+export function noFaster(c: MidLevelCommand, c0: MidLevelCommand, v: number): boolean {
+  const a0 = aimMps(c0, v);
+  const a = aimMps(c, v);
+  return a <= a0 + (a0 <= STANDSTILL_TARGET_MPS ? 0 : 0.1);
+}
+
 /** Expands, scores and picks (see the module comment). */
 export function reflect(
   candidates: ReadonlyArray<MidLevelCommand>,
@@ -207,7 +221,7 @@ export function reflect(
   const collides = s0.noCollision === 0;
   let best = 0;
   for (let i = 1; i < scores.length; i++) {
-    if (!collides && aimMps(kept[i]!, v) > aimMps(kept[0]!, v) + 0.1) continue;
+    if (!collides && !noFaster(kept[i]!, kept[0]!, v)) continue;
     if (kept[i]!.path !== kept[0]!.path && !collides && s0.score > 0) continue;
     if (scores[i]!.score > scores[best]!.score + (best === 0 ? REVISE_MARGIN : 0)) best = i;
   }

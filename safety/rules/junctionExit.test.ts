@@ -94,4 +94,17 @@ describe('situational.junctionExit: do not enter a junction you cannot leave', (
       'MODIFY',
     );
   });
+  it('a cyclist standing across the exit lane is crossing it, no queue; one standing along it is', () => {
+    // a 4.5 × 2.1 m cyclist box 3 m into OUT0, standing still: across the lane (heading +90°) it will
+    // leave the lane sideways (the collision rules keep the ego behind it meanwhile); held as a
+    // queue, the ego waited at the junction's entry for a crossing that waited for the ego
+    const bike = { kind: 'cyclist', lengthM: 4.5, widthM: 2.1 } as const;
+    const across = gate.checkCommand(cmd({}), at(3, 0, { ...bike, dh: Math.PI / 2 }));
+    expect(across.rules.find((r) => r.rule === 'situational.junctionExit')?.decision).toBe('ALLOW');
+    const along = gate.checkCommand(cmd({}), at(3, 0, bike));
+    expect(along.rules.find((r) => r.rule === 'situational.junctionExit')?.decision).toBe('MODIFY');
+    // a car across the exit stays a queue (a gridlocked crossing road)
+    const car = gate.checkCommand(cmd({}), at(3, 0, { dh: Math.PI / 2 }));
+    expect(car.rules.find((r) => r.rule === 'situational.junctionExit')?.decision).toBe('MODIFY');
+  });
 });

@@ -216,7 +216,7 @@ function junctionExitRule(ctx: CheckContext, sink: RuleSink, f0: number, lookEnd
     // and a KEEP at 3 m/s rolled into a 30 m junction it could not leave (review 4)
     const leaveS = rearLeavesS(ctx, b);
     const creepCapS = leaveS < 0 ? params.junctionQueueForecastMaxS : Number.POSITIVE_INFINITY;
-    const queue = queueBeyond(ctx, b, params.junctionClearRoomM, Math.abs(leaveS), creepCapS);
+    const queue = queueBeyond(ctx, b, params.junctionClearRoomM, Math.abs(leaveS), creepCapS, true);
     if (!queue) continue;
     const k = firstUnstoppable(ctx, a, params.signalStopDecelMps2);
     if (k < 0) continue;
@@ -253,6 +253,7 @@ const queuePose = { x: 0, y: 0, headingRad: 0, speedMps: 0 };
  * within the ego's length plus `clearRoomM` past path arc length `endS` (a crossing's or junction's
  * end), or ''; with `atS`, each agent where its forecast puts it then (its present place if the
  * forecast dropped it) — one creeping slower than `junctionCreepSpeedMps` no later than `creepCapS`.
+ * Pedestrians are never a queue, nor (with `crossersPass`) a cyclist standing across the path.
  */
 function queueBeyond(
   ctx: CheckContext,
@@ -260,6 +261,8 @@ function queueBeyond(
   clearRoomM: number,
   atS?: number,
   creepCapS = Number.POSITIVE_INFINITY,
+  /** A cyclist standing across the path is crossing it, no queue (not past rails: nothing may stop on them). */
+  crossersPass = false,
 ): string {
   const { rollout: r, snapshot, params, vehicle: veh, forecast: f } = ctx;
   const path = r.path!;
@@ -282,9 +285,29 @@ function queueBeyond(
     const rearS = fq.sM - ag.lengthM / 2;
     const frontS = fq.sM + ag.lengthM / 2;
     if (Math.abs(fq.dM) > (veh.widthM + ag.widthM) / 2 + params.corridorMarginM) continue;
+    if (crossersPass && ag.kind === 'cyclist' && crossesPath(path.line, fq.sM, ag.headingRad)) continue;
     if (frontS > endS && rearS < endS + veh.lengthM + clearRoomM) return ag.id;
   }
   return '';
+}
+
+/** |cos| of the heading difference below which a road user stands across the path (45°). */
+const ACROSS_COS = Math.SQRT1_2;
+
+/**
+ * Whether a road user heading `headingRad` stands across the path at arc length `sM`: a cyclist
+ * waiting across the exit lane crosses it, as a pedestrian does (never a queue: it leaves the lane
+ * sideways within seconds, and the collision rules keep the ego behind it meanwhile). Held as a
+ * queue, the ego waited at the junction's entry for a cyclist whose crossing waited for the ego to
+ * come near (CARLA ScenarioRunner CyclistCrossing: a deadlock for the rest of the run).
+ */
+function crossesPath(
+  line: NonNullable<CheckContext['rollout']['path']>['line'],
+  sM: number,
+  headingRad: number,
+): boolean {
+  line.toCartesian(sM, 0, pt);
+  return Math.abs(Math.cos(headingRad - pt.headingRad)) < ACROSS_COS;
 }
 
 /**
