@@ -133,6 +133,49 @@ describe('classical command tracker', () => {
     expect(Math.abs(d - 1.5)).toBeLessThan(0.2);
   });
 
+  it("joins its lane's centre from a borrow along a change path, not by pure pursuit straight at it", () => {
+    // back from the oncoming lane (3.5 m over) at 6 m/s: FOLLOW_LANE re-issued every plan, as the
+    // planner's borrow return (CARLA StoryAddEntityAction: pure pursuit at the centre 4 m over
+    // turned the car 0.56 rad off the lane at 6 m/s and on over the far edge)
+    const data = road({ lanes: 1, oncoming: true, dashedCentre: true, lengthM: 400 });
+    const m = new RoadMap(data);
+    const scene = testScenario({
+      map: data,
+      ego: egoOn(m, 'R0', 10, 6),
+      routeLaneIds: ['R0'],
+      durationS: 16,
+    });
+    const egos = driveController(scene, createClassicalController(), (t) =>
+      command({
+        speed: 'KEEP',
+        targetSpeedMps: 6,
+        path: t < 6 ? 'LEFT_BORROW' : 'FOLLOW_LANE',
+        issuedAtS: Math.floor(t * 10 + 1e-9) / 10,
+      }),
+    );
+    const line = m.mustLane('R0').line;
+    const back = egos.filter((e) => e.tS >= 6);
+    expect(line.project(back[0]!.x, back[0]!.y).dM).toBeGreaterThan(3);
+    let worstHeading = 0;
+    let worstLat = 0;
+    let worstD = 0;
+    for (let i = 1; i < back.length; i++) {
+      const a = back[i - 1]!;
+      const b = back[i]!;
+      const p = line.project(b.x, b.y);
+      worstHeading = Math.max(worstHeading, Math.abs(b.headingRad - line.headingAt(p.sM)));
+      worstLat = Math.max(worstLat, Math.abs((b.speedMps * (b.headingRad - a.headingRad)) / (b.tS - a.tS)));
+      worstD = Math.min(worstD, p.dM);
+    }
+    // a lane change's shape: heading within 0.3 rad (pure pursuit: 0.5), lateral acceleration
+    // within the join's bound with the tracker's error (1.5 m/s² + 0.5), no overshoot past the centre
+    expect(worstHeading).toBeLessThan(0.3);
+    expect(worstLat).toBeLessThan(2);
+    expect(worstD).toBeGreaterThan(-0.3);
+    const last = back[back.length - 1]!;
+    expect(Math.abs(line.project(last.x, last.y).dM)).toBeLessThan(0.2);
+  });
+
   it('shifts within its lane by a signed lateralOffsetM on FOLLOW_LANE, and back to the centre without it', () => {
     const data = road({ lanes: 1, oncoming: true, lengthM: 400 });
     const m = new RoadMap(data);

@@ -75,6 +75,14 @@ export const ClassicalParamsSchema = z.object({
   /** Bounds of that length, m (RoutePath blends its changes over 12–40 m). */
   changeMinM: z.number().positive().default(12),
   changeMaxM: z.number().positive().default(60),
+  /**
+   * A FOLLOW_LANE that joins its lane's centre from well off it (`JOIN_OFF_CENTRE_M`: back from a
+   * borrow, an aborted change) moves over along the change's cubic, made no shorter than keeps its
+   * peak lateral acceleration 6·Δd·v²/L² at this, m/s² (our choice: within ISO 15622's 2 m/s² for
+   * ACC curves; a 4 m return over 15 m at 5–8 m/s swung the ego's centre through 0.7 rad/s² of yaw
+   * acceleration, nuPlan's ego_lon_acceleration 2.9 m/s² on CARLA StoryAddEntityAction).
+   */
+  joinLatAccelMps2: z.number().positive().default(1.5),
 });
 export type ClassicalParams = z.infer<typeof ClassicalParamsSchema>;
 
@@ -380,7 +388,13 @@ function buildPath(
     const shift = command.lateralOffsetM ?? 0;
     if (centre && shift === 0 && command.lateralAccelMps2 !== undefined)
       return changePath(centre, ego, p, command.lateralAccelMps2);
-    return centre && shift !== 0 ? changePath(centre.offset(shift), ego, p) : centre;
+    if (centre && shift !== 0) return changePath(centre.offset(shift), ego, p);
+    // an ego well off the centre (back from a borrow, an aborted change, a shift ended) is joined to
+    // it as a lane change is: pure pursuit straight at a centre 4 m over turned a borrow's return
+    // 0.56 rad off the lane at 6 m/s and on over the far edge (CARLA StoryAddEntityAction)
+    return centre && offCentre(centre, ego)
+      ? changePath(centre, ego, p, undefined, p.joinLatAccelMps2)
+      : centre;
   }
   const here = map.locate(ego.x, ego.y, ego.headingRad);
   const lane = here ? map.lane(here.laneId) : undefined;
@@ -417,6 +431,21 @@ function buildPath(
 const changeProbe: FrenetPoint = { sM: 0, dM: 0, segment: 0 };
 
 /**
+ * An ego this far off a FOLLOW_LANE path's centre when the path is built is joined to it along a
+ * change path, m (the gate's `changesLane` reads a move of more than 0.5 m as leaving for another
+ * lane; closer, pure pursuit's chord settles it gently).
+ */
+export const JOIN_OFF_CENTRE_M = 0.5;
+
+/** The ego's rear axle is more than `JOIN_OFF_CENTRE_M` off `centre` where it is along it. */
+function offCentre(centre: Polyline, ego: ControlRequest['ego']): boolean {
+  centre.project(ego.x, ego.y, changeProbe);
+  return (
+    changeProbe.sM >= 0 && changeProbe.sM < centre.length && Math.abs(changeProbe.dM) > JOIN_OFF_CENTRE_M
+  );
+}
+
+/**
  * The path of a lane change onto `target` (the target lane's forward path): from the ego's rear
  * axle, its lateral offset closes along a cubic Hermite — starting at the ego's offset and its
  * heading against the lane, ending on the centre, parallel — over `changeLengthS` × speed (within
@@ -429,6 +458,7 @@ export function changePath(
   ego: ControlRequest['ego'],
   p: ClassicalParams,
   latAccelMps2?: number,
+  joinLatAccelMps2?: number,
 ): Polyline {
   target.project(ego.x, ego.y, changeProbe);
   const s0 = changeProbe.sM;
@@ -444,7 +474,9 @@ export function changePath(
     latAccelMps2 !== undefined && latAccelMps2 > 0
       ? evasiveMoveS(-d0, -Math.sign(d0) * slope * v, latAccelMps2)
       : p.changeLengthS;
-  const len = clamp(v * moveS, p.changeMinM, p.changeMaxM);
+  // a join at a bounded lateral acceleration: L ≥ v·√(6·|d0| / a) (the cubic's peak 6·Δd·v²/L²)
+  const joinM = joinLatAccelMps2 !== undefined ? v * Math.sqrt((6 * Math.abs(d0)) / joinLatAccelMps2) : 0;
+  const len = clamp(Math.max(v * moveS, joinM), p.changeMinM, p.changeMaxM);
   const pts: Vec2[] = [];
   const pose = { x: 0, y: 0, headingRad: 0 };
   const n = Math.max(2, Math.ceil(len));

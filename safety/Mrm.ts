@@ -51,6 +51,21 @@ export type MrmParams = z.infer<typeof MrmParamsSchema>;
 
 export type MrmKind = 'COMFORT_STOP' | 'EMERGENCY_STOP' | 'SHOULDER_STOP';
 
+/**
+ * Room a shoulder stop leaves between the vehicle's sides and the shoulder's edges, m (each side;
+ * the gate's in-lane shift margin, `inLaneShiftMarginM`: the tracker's overshoot).
+ */
+export const SHOULDER_SIDE_MARGIN_M = 0.15;
+
+/**
+ * A shoulder `shoulderWidthM` wide holds a vehicle `vehicleWidthM` wide stopped on its centre (the
+ * change's target) with `SHOULDER_SIDE_MARGIN_M` to spare on both sides: a narrower one is no place
+ * to stop on (the body would stand past its outer edge, off the drivable area).
+ */
+export function shoulderHoldsVehicle(shoulderWidthM: number, vehicleWidthM: number): boolean {
+  return shoulderWidthM >= vehicleWidthM + 2 * SHOULDER_SIDE_MARGIN_M;
+}
+
 export interface MrmState {
   mode: 'NORMAL' | 'OPERATING' | 'SUCCEEDED';
   kind: MrmKind | null;

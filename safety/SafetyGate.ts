@@ -27,6 +27,7 @@ import { canonicalJson, sha256Hex } from './canonicalJson.ts';
 import { checkControlStep } from './checkControlStep.ts';
 import { drivesOnLeft } from './drivingSide.ts';
 import { type EvasiveCandidate, evasiveCandidates } from './evasive.ts';
+import { shoulderHoldsVehicle } from './Mrm.ts';
 import { LanePathCache, Rollout, rolloutCommand, rolloutToTrajectory, rolloutTrajectory } from './Rollout.ts';
 import { longitudinalOppositeDirection } from './rss.ts';
 import {
@@ -538,7 +539,11 @@ export function createSafetyGate(input: SafetyParamsInput = {}): SafetyGate {
    * The side of the shoulder beside the ego's lane a comfortable stop pulls onto: the driving side's
    * (`drivesOnLeft`: the map's `drivingSide`, else the oncoming lane linked on the right) — the right
    * in right-hand traffic, the left in left-hand traffic (a stop on the right there is in the
-   * oncoming traffic's way, or in the overtaking lane); undefined when that side has no shoulder.
+   * oncoming traffic's way, or in the overtaking lane); undefined when that side has no shoulder,
+   * or one too narrow to hold the vehicle's body (`shoulderHoldsVehicle`): then the stop is made in
+   * the lane, as UNECE R157's and ISO 22737's minimal-risk manoeuvres stop (CARLA's towns edge
+   * their roads with 0.3 m shoulders: a stop changing onto one put the car's centre on it, its body
+   * 0.9 m past the curb).
    */
   function shoulderSide(scene: SafetyScene): 'LEFT' | 'RIGHT' | undefined {
     const lane = scene.map.lane(rollout.startLaneId);
@@ -546,7 +551,8 @@ export function createSafetyGate(input: SafetyParamsInput = {}): SafetyGate {
     const left = drivesOnLeft(scene.map, lane.data.id);
     const nb = left ? lane.data.left : lane.data.right;
     const sh = nb && !nb.opposite ? scene.map.lane(nb.laneId) : undefined;
-    return sh?.data.type === 'shoulder' ? (left ? 'LEFT' : 'RIGHT') : undefined;
+    if (sh?.data.type !== 'shoulder') return undefined;
+    return shoulderHoldsVehicle(sh.data.widthM, scene.vehicle.widthM) ? (left ? 'LEFT' : 'RIGHT') : undefined;
   }
 
   /**

@@ -10,7 +10,14 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { MRM_INITIAL, MrmParamsSchema, mrmDrive, mrmStep, mrmStopCommand } from './Mrm.ts';
+import {
+  MRM_INITIAL,
+  MrmParamsSchema,
+  mrmDrive,
+  mrmStep,
+  mrmStopCommand,
+  shoulderHoldsVehicle,
+} from './Mrm.ts';
 import { safetyCheck, writeScenes } from './testing/pairCli.ts';
 import type { Obj } from './testing/reviewerPairs.ts';
 import { type CutMap, egoAt, onMap } from './testing/reviewerPairs5.ts';
@@ -37,12 +44,19 @@ const awUnsaid: CutMap = {
     return rest;
   }),
 };
+// CARLA Town02's T junction as it is (its roads edged by 0.3 m shoulders), and with that shoulder
+// widened to 3 m (a hard shoulder a car stands on)
+const t02Wide: CutMap = {
+  ...t02,
+  lanes: t02.lanes.map((l) => ((l as Obj)['type'] === 'shoulder' ? { ...l, widthM: 3 } : l)),
+};
 const route = ['9540', '9546', '9178', '52', '124'];
 const scenes = new Map<string, Obj>([
   ['lht.json', onMap(aw, egoAt(aw, '9546', 6, 5), route)],
   ['lhtDivided.json', onMap(awDivided, egoAt(awDivided, '9546', 6, 5), route)],
   ['unsaid.json', onMap(awUnsaid, egoAt(awUnsaid, '9546', 6, 5), route)],
-  ['rht.json', onMap(t02, egoAt(t02, '5_0_1', 20, 8), ['5_0_1', '200_0_1', '4_0_1'])],
+  ['rht.json', onMap(t02Wide, egoAt(t02Wide, '5_0_1', 20, 8), ['5_0_1', '200_0_1', '4_0_1'])],
+  ['rhtNarrow.json', onMap(t02, egoAt(t02, '5_0_1', 20, 8), ['5_0_1', '200_0_1', '4_0_1'])],
 ]);
 const DIR = writeScenes('shoulder', scenes);
 // a command the gate must not trust (a steered planner): a comfortable stop, no conflict ahead
@@ -63,6 +77,14 @@ describe('the shoulder stop pulls onto the driving side’s shoulder', () => {
   });
   it('right-hand traffic: the right shoulder, as before', async () => {
     expect(await mrmOf('rht.json')).toMatchObject({ kind: 'SHOULDER_STOP', shoulderSide: 'RIGHT' });
+  });
+  it('a shoulder too narrow to hold the car (CARLA’s 0.3 m edge strips): the stop is made in the lane', async () => {
+    // changing onto it put the car's centre on the strip and its body 0.9 m past the curb (CARLA
+    // StoryAddEntityAction on Town01: the MRM stood the ego 4.4 m right of its lane's centre)
+    expect(await mrmOf('rhtNarrow.json')).toMatchObject({ kind: 'COMFORT_STOP' });
+    expect(shoulderHoldsVehicle(0.3, 2.1)).toBe(false);
+    expect(shoulderHoldsVehicle(2.5, 2.1)).toBe(true);
+    expect(shoulderHoldsVehicle(2.3, 2.1)).toBe(false);
   });
   it('the MRM carries the side from the VETO to the stop it drives: a LEFT_CHANGE onto the left shoulder', () => {
     const params = MrmParamsSchema.parse({});

@@ -106,6 +106,13 @@ export const HierarchicalParamsSchema = z.object({
   nudgeClearanceM: nonNeg().default(0.45),
   /** … and how far inside its own lane the ego's centre must stay, m. */
   nudgeCentreMarginM: nonNeg().default(0.1),
+  /**
+   * An in-lane nudge (`inLaneNudge`: the body kept inside the ego's lane) keeps the body this far
+   * inside the lane's edge, m (the gate's `inLaneShiftMarginM`, the tracker's overshoot of a shift).
+   */
+  nudgeEdgeMarginM: nonNeg().default(0.15),
+  /** … and moves over at least this far, m (the borrow nudge's least offset). */
+  nudgeMinM: nonNeg().default(0.2),
   /** Speed while nudging past (not in the oncoming lane), m/s. */
   nudgeSpeedMps: pos().default(8.0),
   /** … and while swinging out to the nudge's offset, m/s (the borrow speed until it fell to 5 m/s: parked_truck_borrow's 93.8). */
@@ -272,6 +279,7 @@ export const ROBOT_OVERRIDES: HierarchicalParamsInput = {
   borrowJunctionM: 3,
   borrowMovedMps: 0.3,
   nudgeClearanceM: 0.2,
+  nudgeMinM: 0.1,
   nudgeSpeedMps: 0.8,
   nudgeSwingOutSpeedMps: 0.8,
   stopMarginM: 0.6,

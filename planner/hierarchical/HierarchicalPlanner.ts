@@ -537,7 +537,9 @@ function replan(
     const plan = finishWith(rulesChain(view, st), `hierarchical/replan+${steeredTag(st)}`);
     return { ...plan, info: { ...plan.info, replan: true, llm: 'vetoed' } };
   }
-  if (feedback.command.path !== 'FOLLOW_LANE') {
+  // (a nudge within the lane is a manoeuvre off the lane's centre too: given up as a borrow is)
+  const nudgeVetoed = !!st.lateral.borrow?.inLane && feedback.command.lateralOffsetM !== undefined;
+  if (feedback.command.path !== 'FOLLOW_LANE' || nudgeVetoed) {
     // the borrow or change is given up; the gap committed to for the route's change stands (the
     // speed keeps fitting it while the change waits)
     st.lateral = { borrow: null, merge: st.lateral.merge ?? null };
@@ -612,7 +614,9 @@ function compose(
     cmd.lateralOffsetM = lat.offsetM;
   // through a tight bend the rear axle runs toward its inside, so that the outer front corner
   // stays in the lane (the gate rolls the offset out as the controller tracks it)
-  if (lat.path === 'FOLLOW_LANE') {
+  // (a nudge within the lane past a blocker is that offset: LateralAgent `inLaneNudge`)
+  if (lat.path === 'FOLLOW_LANE' && lat.offsetM != null && lat.passingId) cmd.lateralOffsetM = lat.offsetM;
+  else if (lat.path === 'FOLLOW_LANE') {
     const inset = routeCurveInsetM(view, ctx, p);
     if (inset !== 0) cmd.lateralOffsetM = inset;
   }

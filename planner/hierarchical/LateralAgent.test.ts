@@ -35,6 +35,88 @@ describe('lateral agent (rules)', () => {
     ).toBeNull();
   });
 
+  it('nudges within its own lane past a box that blocks only the lane centre, before any borrow or wait', () => {
+    // a 2 × 1 m box across the lane, its right end 1.2 m left of the centre: a car (2 m) on the
+    // centre passes 0.2 m from it (< nudgeClearanceM), so it blocks; 0.25 m right clears it by
+    // the clearance with the body 0.6 m inside the lane's right edge (CARLA Slalom's c3)
+    const box = obj('box', {
+      kind: 'static',
+      sM: 20,
+      lengthM: 1,
+      widthM: 2,
+      dM: 2.2,
+      laneSpan: { minM: 1.2, maxM: 3.2 },
+    });
+    // no oncoming lane to borrow, nothing on the right: before, the rules could only wait
+    for (const g of [{}, { left: null, right: null }]) {
+      const v = view({ objects: [box] }, g);
+      expect(analyseScene(v, PARAMS).hazards[0]).toMatchObject({ kind: 'blocked_lane', agentId: 'box' });
+      const r = decide(v);
+      expect(r.decision).toMatchObject({ path: 'FOLLOW_LANE', passingId: 'box' });
+      expect(r.decision.reason).toMatch(/^rule:nudge —/);
+      const want = 1.2 - v.egoWidthM / 2 - PARAMS.nudgeClearanceM;
+      expect(r.decision.offsetM).toBeCloseTo(want, 9);
+      // the body stays inside the lane with the edge margin
+      expect(Math.abs(want) + v.egoWidthM / 2).toBeLessThanOrEqual(
+        v.laneWidthM / 2 - PARAMS.nudgeEdgeMarginM,
+      );
+      expect(r.memory.borrow).toMatchObject({ blockerId: 'box', side: 'RIGHT', laneId: 'R0', inLane: true });
+    }
+    // the mirror image: passed on the left by as much
+    const mirror = obj('box', {
+      kind: 'static',
+      sM: 20,
+      lengthM: 1,
+      widthM: 2,
+      dM: -2.2,
+      laneSpan: { minM: -3.2, maxM: -1.2 },
+    });
+    const left = decide(view({ objects: [mirror] }));
+    expect(left.decision.path).toBe('FOLLOW_LANE');
+    expect(left.decision.offsetM).toBeCloseTo(-(1.2 - 1 - PARAMS.nudgeClearanceM), 9);
+    // one that leaves no such room in the lane is passed as before (borrow, with or without nudge)
+    const deep = obj('box', {
+      kind: 'static',
+      sM: 20,
+      lengthM: 1,
+      widthM: 2,
+      dM: 1.6,
+      laneSpan: { minM: 0.6, maxM: 2.6 },
+    });
+    expect(decide(view({ egoSpeedMps: PARAMS.borrowSpeedMps, objects: [deep] })).decision.path).toBe(
+      'LEFT_BORROW',
+    );
+  });
+
+  it('keeps the in-lane nudge until past the box, then returns to the centre', () => {
+    const mem: LateralMemory = {
+      borrow: { blockerId: 'box', side: 'RIGHT', laneId: 'R0', offsetM: -0.25, inLane: true },
+    };
+    const beside = obj('box', {
+      kind: 'static',
+      sM: -1,
+      lengthM: 1,
+      widthM: 2,
+      dM: 2.2,
+      laneSpan: { minM: 1.2, maxM: 3.2 },
+    });
+    const r = decide(view({ egoDM: -0.25, objects: [beside] }), mem);
+    expect(r.decision).toMatchObject({ path: 'FOLLOW_LANE', offsetM: -0.25, passingId: 'box' });
+    expect(r.decision.reason).toMatch(/^rule:nudge-continue/);
+    const past = obj('box', {
+      kind: 'static',
+      sM: -15,
+      lengthM: 1,
+      widthM: 2,
+      dM: 2.2,
+      laneSpan: { minM: 1.2, maxM: 3.2 },
+    });
+    const back = decide(view({ egoDM: -0.25, objects: [past] }), mem);
+    expect(back.decision.path).toBe('FOLLOW_LANE');
+    expect(back.decision.offsetM ?? null).toBeNull();
+    expect(back.memory.borrow).toBeNull();
+  });
+
   it("the borrow speed, held over nuPlan's driving-direction window (its 1 s is 11 ticks of 0.1 s here), stays under the violation threshold", () => {
     const P = NUPLAN_METRIC_PARAMS.drivingDirection;
     expect(PARAMS.borrowSpeedMps * (P.timeHorizonS + 0.1)).toBeLessThan(P.violationThresholdM);

@@ -14,8 +14,18 @@ import type { RouteObject, WorldView } from './WorldView.ts';
 
 /** What the lateral agent remembers between plans: the borrow in progress, the route's lane change. */
 export interface LateralMemory {
-  /** `offsetM`: a nudge's lateral offset from the lane centre, m (null: the whole oncoming lane). */
-  borrow: { blockerId: string; side: 'LEFT' | 'RIGHT'; laneId: string; offsetM: number | null } | null;
+  /**
+   * `offsetM`: a nudge's lateral offset from the lane centre, m (null: the whole oncoming lane).
+   * `inLane`: a nudge that keeps the ego's body inside its own lane (`inLaneNudge`), driven as
+   * FOLLOW_LANE with that offset (signed, left +); `laneId` is then the ego's lane.
+   */
+  borrow: {
+    blockerId: string;
+    side: 'LEFT' | 'RIGHT';
+    laneId: string;
+    offsetM: number | null;
+    inLane?: boolean;
+  } | null;
   /** The route's lane change under way (into `laneId`). */
   change?: { laneId: string } | null;
   /** The gap committed to for the route's lane change: behind `leadId`, ahead of `followId` (target-lane vehicles; null: open). */
@@ -75,6 +85,17 @@ export function decideLateral(
       return follow(
         `rule:borrow-abort — ${b.blockerId} moves off (${blocker.alongMps.toFixed(1)} m/s), back into the lane behind it`,
       );
+    if (b.inLane)
+      return {
+        decision: {
+          path: 'FOLLOW_LANE',
+          targetLaneId: null,
+          reason: `rule:nudge-continue — passing ${b.blockerId} ${(b.offsetM ?? 0).toFixed(2)} m within the lane`,
+          offsetM: b.offsetM,
+          passingId: b.blockerId,
+        },
+        memory,
+      };
     const clear = oncomingClear(view, blocker, b.side, p, b.offsetM !== null);
     if (!clear.ok && blocker.sM > view.egoSpeedMps * 1.0 + 2)
       return follow(`rule:borrow-abort — ${clear.why} before reaching ${b.blockerId}`);
@@ -93,6 +114,28 @@ export function decideLateral(
   const bh = analysis.hazards.find((h) => h.kind === 'blocked_lane' && h.distanceM < p.borrowLookM);
   const blocker = bh?.agentId ? view.objects.find((o) => o.id === bh.agentId) : undefined;
   if (blocker) {
+    // past it within our own lane, where the lane leaves the room (before any change or borrow:
+    // the least intrusive way round, as Apollo's and Autoware's path optimisers nudge)
+    const nudge = inLaneNudge(view, blocker, p);
+    if (nudge && g.egoLane)
+      return {
+        decision: {
+          path: 'FOLLOW_LANE',
+          targetLaneId: null,
+          reason: `rule:nudge — ${blocker.id} blocks the lane's centre; ${Math.abs(nudge.offsetM).toFixed(2)} m ${nudge.side === 'LEFT' ? 'left' : 'right'} within the lane clears it by ${p.nudgeClearanceM} m`,
+          offsetM: nudge.offsetM,
+          passingId: blocker.id,
+        },
+        memory: {
+          borrow: {
+            blockerId: blocker.id,
+            side: nudge.side,
+            laneId: g.egoLane.laneId,
+            offsetM: nudge.offsetM,
+            inLane: true,
+          },
+        },
+      };
     for (const side of ['LEFT', 'RIGHT'] as const) {
       const nb = side === 'LEFT' ? g.left : g.right;
       if (!nb) continue;
@@ -391,6 +434,36 @@ export function nudgeOffsetM(
   const need = nearEdgeM + view.egoWidthM / 2 + p.nudgeClearanceM;
   if (need > view.laneWidthM / 2 - p.nudgeCentreMarginM) return null;
   return Math.max(0.2, need);
+}
+
+/**
+ * A nudge past the blocker inside the ego's own lane: the smallest lateral offset from the lane's
+ * centre (signed, left +) that leaves `nudgeClearanceM` between the ego's side and the blocker's
+ * footprint (`laneSpan`, its corners across the lane FOLLOW_LANE keeps; else its centre ± half its
+ * width) while the ego's body stays `nudgeEdgeMarginM` inside the lane's edge — tried on both
+ * sides, the smaller move taken. Null when neither side leaves the room (then a change, a borrow
+ * or a wait). The offset is at least `nudgeMinM`, so that the move is worth commanding.
+ */
+export function inLaneNudge(
+  view: WorldView,
+  blocker: RouteObject,
+  p: HierarchicalParams,
+): { side: 'LEFT' | 'RIGHT'; offsetM: number } | null {
+  const span = blocker.laneSpan ?? {
+    minM: blocker.dM - blocker.widthM / 2,
+    maxM: blocker.dM + blocker.widthM / 2,
+  };
+  const half = view.egoWidthM / 2;
+  const room = view.laneWidthM / 2 - half - p.nudgeEdgeMarginM;
+  if (!(room > 0)) return null;
+  // left of it: our right side clear of its left edge; right of it: our left side clear of its right edge
+  const left = Math.max(p.nudgeMinM, span.maxM + half + p.nudgeClearanceM);
+  const right = Math.min(-p.nudgeMinM, span.minM - half - p.nudgeClearanceM);
+  const okLeft = left <= room;
+  const okRight = -right <= room;
+  if (okLeft && (!okRight || left < -right)) return { side: 'LEFT', offsetM: left };
+  if (okRight) return { side: 'RIGHT', offsetM: right };
+  return null;
 }
 
 /**

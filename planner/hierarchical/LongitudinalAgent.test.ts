@@ -423,6 +423,48 @@ describe('longitudinal agent (rules)', () => {
     );
   });
 
+  it('passes a box it nudges by within the lane: no wait behind it, no stop for it as a lead', () => {
+    const box = obj('box', {
+      kind: 'static',
+      sM: 8,
+      lengthM: 1,
+      widthM: 2,
+      dM: 2.2,
+      laneSpan: { minM: 1.2, maxM: 3.2 },
+    });
+    const v = view(
+      { egoSpeedMps: 3, objects: [box] },
+      {
+        ego: {
+          laneId: 'R0',
+          lead: laneAgent('box', { gapM: 8, speedMps: 0, relSpeedMps: -3 }),
+          follow: null,
+        },
+      },
+    );
+    // on the centre: a wait behind it
+    expect(decide(v).speed).not.toBe('ACCELERATE');
+    const lat = {
+      path: 'FOLLOW_LANE' as const,
+      targetLaneId: null,
+      reason: '',
+      offsetM: -0.25,
+      passingId: 'box',
+    };
+    const d = decide(v, lat);
+    expect(d.speed).toBe('ACCELERATE');
+    expect(d.targetSpeedMps).toBe(PARAMS.nudgeSwingOutSpeedMps);
+  });
+
+  it('comes back from the oncoming lane no faster than the borrow speed, then speeds up', () => {
+    // the borrow's return (FOLLOW_LANE) with the centre still 3 m over, in the oncoming lane
+    const over = decide(view({ egoSpeedMps: PARAMS.borrowSpeedMps, egoDM: 3 }));
+    expect(over.targetSpeedMps).toBe(PARAMS.borrowSpeedMps);
+    expect(over.reason).toMatch(/back from the oncoming lane/);
+    // back over the line: the road's speed again
+    expect(decide(view({ egoSpeedMps: PARAMS.borrowSpeedMps, egoDM: 1.5 })).targetSpeedMps).toBe(11);
+  });
+
   it('time to cover a distance accounts for accelerating to the cruise speed', () => {
     expect(timeToCover(0, 5, 10, 1)).toBe(0);
     expect(timeToCover(50, 10, 10, 1)).toBeCloseTo(5, 9);

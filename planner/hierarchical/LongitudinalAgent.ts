@@ -148,18 +148,31 @@ export function decideLongitudinal(
   const robot = view.platform === 'robot';
   const borrowing = lateral.path === 'LEFT_BORROW' || lateral.path === 'RIGHT_BORROW';
   const changing = lateral.path === 'LEFT_CHANGE' || lateral.path === 'RIGHT_CHANGE';
+  // a nudge within the lane past `passingId` (LateralAgent `inLaneNudge`): passed as a borrow's nudge is
+  const nudging = lateral.path === 'FOLLOW_LANE' && lateral.offsetM != null && !!lateral.passingId;
   let vMax = analysis.speedLimitMps;
   const caps: string[] = [];
-  if (borrowing) {
+  if (borrowing || nudging) {
     // swing out slowly (the blocker stays a lead for RSS until we clear it sideways), then pass;
     // a nudge (centre kept in lane) swings out less and may pass faster
-    const nudgeM = lateral.offsetM ?? null;
+    const nudgeM = lateral.offsetM != null ? Math.abs(lateral.offsetM) : null;
     const out = Math.abs(view.egoDM) > (nudgeM !== null ? 0.8 * nudgeM : view.laneWidthM * 0.6);
     const vPass = nudgeM !== null ? p.nudgeSpeedMps : p.borrowSpeedMps;
     const cap = out ? vPass : nudgeM !== null ? p.nudgeSwingOutSpeedMps : p.borrowSpeedMps / 2;
     if (vMax > cap) {
       vMax = cap;
       caps.push(out ? 'borrow speed' : 'borrow swing-out speed');
+    }
+  } else if (!robot && !changing) {
+    // the centre still over in an oncoming neighbour with no borrow under way (a borrow's return,
+    // an abort): back into the lane no faster than the borrow speed, as it went out — nuPlan's
+    // driving-direction window scores the ego's travel there (CARLA StoryAddEntityAction: the
+    // return speeding up from 5 to 7 m/s on a free road drove 7 m against the lane in 1.1 s, 0)
+    const half = view.laneWidthM / 2;
+    const over = (view.egoDM > half && !!g.left?.opposite) || (view.egoDM < -half && !!g.right?.opposite);
+    if (over && vMax > p.borrowSpeedMps) {
+      vMax = p.borrowSpeedMps;
+      caps.push('back from the oncoming lane');
     }
   }
   // occlusion: arrive alongside the occluder slow enough to stop for someone stepping out
@@ -216,6 +229,7 @@ export function decideLongitudinal(
   const leadTaken =
     lead &&
     !(borrowing && (lead.agentId === blockerH?.agentId || lead.agentId === lateral.passingId)) &&
+    !(nudging && lead.agentId === lateral.passingId) &&
     !(changing && lead.agentId === blockerH?.agentId);
   if (lead && leadTaken && lead.speedMps < -p.oncomingLeadMps) {
     // coming at us in our lane (esmini lane_change.xosc: a truck swerves head-on into the ego lane):
@@ -307,7 +321,7 @@ export function decideLongitudinal(
   // wait behind a blocker (leaving room to steer out); while oncoming traffic is still to pass,
   // time the arrival so the ego is still rolling when the lane opens (a pass from a standstill
   // swings out hardest)
-  if (blockerH && !borrowing && !changing) {
+  if (blockerH && !borrowing && !changing && !(nudging && blockerH.agentId === lateral.passingId)) {
     const room = robot
       ? 1.5
       : clamp(blockerH.distanceM - (v * v) / (2 * p.comfortDecelMps2), p.stopMarginM, p.blockerRoomM);
