@@ -282,3 +282,27 @@ describe('a RoutePosition in lane coordinates', () => {
     expect(c.maxPosM).toBeLessThan(0.05);
   });
 });
+
+describe('a banked road (superelevation)', () => {
+  it('places a lane at t·cos(roll) beside the reference line and steps s as esmini does', () => {
+    // banked.xodr: roll rising to 0.48 rad along a straight and an arc. esmini's Track2XYZ rotates
+    // (0, t, 0) by the roll, as libOpenDRIVE's Road::get_xyz does; laid out flat, Parked (t = 6.25)
+    // stood 0.71 m and Outer (t = −8.75) drove 1.02 m wide of esmini.
+    const csv = esminiRun('banked');
+    const s = unwrap(importFile(join(DATA, 'banked.xosc'))).scenarios[0]!;
+    const tracks = ourTracks(s, 'Ego');
+    for (const [name, tol] of [
+      ['ego', 0.02],
+      ['Outer', 0.1],
+      ['Inner', 0.2],
+      ['Parked', 0.01],
+    ] as const) {
+      const c = compareTrack(
+        tracks.find((t) => t.role === name)!,
+        csv.tracks.get(name === 'ego' ? 'Ego' : name)!,
+      )!;
+      expect(c.n, name).toBe(10);
+      expect(c.maxPosM, name).toBeLessThan(tol);
+    }
+  });
+});

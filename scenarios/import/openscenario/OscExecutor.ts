@@ -2925,20 +2925,37 @@ export class OscExecutor {
       const hLane = lane.line.headingAt(lane.line.project(st.x, st.y).sM);
       const rp = this.roads.pose(at.roadId, at.sM, 0);
       const cos = rp.ok ? Math.abs(Math.cos(hLane - rp.value.hRoad)) : 1;
-      return cos < 0.99995 && cos > 0.5 ? 1 / cos : 1;
+      const bank = rp.ok ? this.bankStretch(at.roadId, at.sM, at.tM, rp.value.rRoad) : 1;
+      return (cos < 0.99995 && cos > 0.5 ? 1 / cos : 1) * bank;
     }
     const c = this.roadCoord(st);
     const rp = c ? this.roads.pose(c.roadId, c.sM, c.tM) : undefined;
-    if (!rp?.ok) return 1;
+    if (!c || !rp?.ok) return 1;
     const cos = Math.abs(Math.cos(st.path.headingAt(st.sM) - rp.value.hRoad));
-    return cos < 0.99995 && cos > 0.5 ? 1 / cos : 1;
+    return (
+      (cos < 0.99995 && cos > 0.5 ? 1 / cos : 1) * this.bankStretch(c.roadId, c.sM, c.tM, rp.value.rRoad)
+    );
+  }
+
+  /**
+   * On a banked curve the path runs t·cos(roll) beside the reference line, but esmini steps road s
+   * by ds / (1 − κ·t) (Position::DistanceToDS takes t, not its plan-view share), so an entity covers
+   * (1 − κ·t·cos(roll)) / (1 − κ·t) of its distance on the path per step. 1 on flat roads.
+   */
+  private bankStretch(roadId: string, sM: number, tM: number, roll: number): number {
+    if (Math.abs(roll) < 1e-9 || !this.roads) return 1;
+    const k = this.roads.curvature(roadId, sM);
+    if (!k.ok) return 1;
+    const kt = k.value * tM;
+    if (Math.abs(kt) < 1e-9 || kt > 0.9) return 1;
+    return (1 - kt * Math.cos(roll)) / (1 - kt);
   }
 
   /**
    * The path lane the entity is on, with its road and the entity's s on that road
    * (esmini steps the road its lane belongs to); undefined when the path does not say.
    */
-  private pathLaneAt(st: EntityState): { id: string; roadId: string; sM: number } | undefined {
+  private pathLaneAt(st: EntityState): { id: string; roadId: string; sM: number; tM: number } | undefined {
     const from = st.pathLaneFromS;
     if (!this.roads || !from || from.length !== st.pathLanes.length) return undefined;
     let i = 0;
@@ -2947,7 +2964,7 @@ export class OscExecutor {
     const roadId = this.map.lane(id)?.data.roadId;
     if (roadId === undefined) return undefined;
     const c = this.roads.snapToRoad(roadId, st.x, st.y);
-    return c ? { id, roadId, sM: c.sM } : undefined;
+    return c ? { id, roadId, sM: c.sM, tM: c.tM } : undefined;
   }
 
   /**
