@@ -177,6 +177,8 @@ export interface OpenDriveResult {
   geoOffset?: GeoOffset;
   /** True when the map was moved by `geoOffset` (OpenDriveOptions.headerOffset 'esmini'). */
   offsetApplied?: boolean;
+  /** `'LHT'` when read with `defaultRule: 'LHT'` (roads without a `rule` attribute drive on the left). */
+  defaultRule?: 'LHT';
   /** Road frame → map frame, flat (t in the ground plane); undefined for an unknown road or an s beyond it. */
   roadPose(roadId: string, sM: number, tM: number): { x: number; y: number; headingRad: number } | undefined;
   /**
@@ -1048,6 +1050,7 @@ export function buildOpenDrive(root: XNode, mapId: string, opts: OpenDriveOption
     ...(geoReference ? { geoReference } : {}),
     ...(geoOffset ? { geoOffset } : {}),
     ...(moveBy ? { offsetApplied: true } : {}),
+    ...(mapLht ? { defaultRule: 'LHT' as const } : {}),
     roadPose(roadId, sM, tM) {
       const road = byRoad.get(roadId);
       if (!road || !(sM >= -S_TOLERANCE_M && sM <= road.length + S_TOLERANCE_M)) return undefined;

@@ -737,6 +737,7 @@ export function importOpenScenario(path: string, opts: ImportOptions = {}): Resu
               path: resolve(mapPath),
               format: 'opendrive',
               ...(odr?.offsetApplied ? { headerOffset: 'esmini' as const } : {}),
+              ...(odr?.defaultRule ? { defaultRule: odr.defaultRule } : {}),
             }
           : { kind: 'inline', map: mapData },
       vehicle,
