@@ -306,3 +306,17 @@ describe('a banked road (superelevation)', () => {
     }
   });
 });
+
+describe('a TimeHeadwayCondition without a relativeDistanceType', () => {
+  it('measures the Euclidean distance, as esmini does (Position::Distance)', () => {
+    // headway.xosc: Car, 7 m to the right of the Ego and closing at 10 m/s, slows when its headway
+    // falls below 0.5 s (10 m at 20 m/s). esmini fires at 2.8 s (about 7.1 m behind, 10 m away);
+    // measured along the heading it fired at 2.5 s and Car ended 3.75 m behind.
+    const csv = esminiRun('headway');
+    const s = unwrap(importFile(join(DATA, 'headway.xosc'))).scenarios[0]!;
+    const car = ourTracks(s, 'Ego').find((t) => t.role === 'Car')!;
+    const c = compareTrack(car, csv.tracks.get('Car')!)!;
+    expect(c.n).toBe(10);
+    expect(c.maxPosM).toBeLessThan(0.01);
+  });
+});

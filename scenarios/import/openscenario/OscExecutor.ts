@@ -2228,13 +2228,27 @@ export class OscExecutor {
         const free = attr(c, 'freespace') === 'true';
         const cs = attr(c, 'coordinateSystem') ?? (attr(c, 'alongRoute') === 'true' ? 'road' : 'entity');
         const type = attr(c, 'relativeDistanceType');
-        // Road / lane coordinates with a longitudinal or lateral type: along the road network
-        // (esmini Position::Distance → Delta), signed; else the distance ahead along the heading.
+        // Not freespace, as esmini's Position::Distance: the Euclidean distance (the default type),
+        // negative for b behind a; a longitudinal or lateral type in road / lane coordinates along
+        // the road network (Delta), in entity coordinates along / across a's heading. Freespace:
+        // the gap along the heading.
         let d: number;
-        if (!free && (cs === 'road' || cs === 'lane') && (type === 'longitudinal' || type === 'lateral')) {
-          const r = this.roads ? this.roadDelta(a, b) : undefined;
-          d = r === undefined ? LARGE_NUMBER : type === 'lateral' ? r.dt : r.ds;
-        } else d = this.longitudinal(a, b, free);
+        if (free) d = this.longitudinal(a, b, true);
+        else if (type === 'longitudinal' || type === 'lateral') {
+          if (cs === 'road' || cs === 'lane') {
+            const r = this.roads ? this.roadDelta(a, b) : undefined;
+            d = r === undefined ? LARGE_NUMBER : type === 'lateral' ? r.dt : r.ds;
+          } else {
+            const dx = b.x - a.x;
+            const dy = b.y - a.y;
+            const ch = Math.cos(a.headingRad);
+            const sh = Math.sin(a.headingRad);
+            d = type === 'lateral' ? -dx * sh + dy * ch : dx * ch + dy * sh;
+          }
+        } else {
+          const ahead = (b.x - a.x) * Math.cos(a.headingRad) + (b.y - a.y) * Math.sin(a.headingRad);
+          d = (ahead > 0 ? 1 : -1) * Math.hypot(b.x - a.x, b.y - a.y);
+        }
         // esmini leaves the headway undefined (the condition false) for a target behind or an
         // entity standing still or reversing (TrigByTimeHeadway).
         if (d < 0 || a.speedMps < 1e-6) return false;
