@@ -46,6 +46,9 @@ const LANE_TYPES: Record<string, LaneType> = {
   slipLane: 'driving',
   sliplane: 'driving',
   shoulder: 'shoulder',
+  // OpenDRIVE 1.4-1.6 `stop`: the hard shoulder on motorways for emergency stops (esmini reads it
+  // as a road lane beside `shoulder`, LANE_TYPE_ANY_ROAD): a shoulder the minimal-risk stop may use.
+  stop: 'shoulder',
   parking: 'parking',
   biking: 'biking',
   sidewalk: 'sidewalk',
