@@ -320,3 +320,17 @@ describe('a TimeHeadwayCondition without a relativeDistanceType', () => {
     expect(c.maxPosM).toBeLessThan(0.01);
   });
 });
+
+describe('a speed action beside a trajectory started before it', () => {
+  it('moves the trajectory with the speed from before the speed action stepped (storyboard order)', () => {
+    // trajectory_speed.xosc: an untimed trajectory from Init, a story speed change at 5 m/s² from
+    // 1 s. esmini steps the trajectory first, at the speed of the previous step: without that the
+    // Ego ran ahead by 0.0125 m a step while the speed changed, 0.75 m in all.
+    const csv = esminiRun('trajectory_speed');
+    const s = unwrap(importFile(join(DATA, 'trajectory_speed.xosc'))).scenarios[0]!;
+    const ego = ourTracks(s, 'Ego').find((t) => t.role === 'ego')!;
+    const c = compareTrack(ego, csv.tracks.get('Ego')!)!;
+    expect(c.n).toBe(10);
+    expect(c.maxPosM).toBeLessThan(0.01);
+  });
+});

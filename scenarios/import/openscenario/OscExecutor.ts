@@ -217,6 +217,8 @@ export interface EntityState {
     headingSign: 1 | -1;
     /** The entity is on a segment whose first vertex gave its heading (esmini explicit_h_active_). */
     explicitActive: boolean;
+    /** Storyboard order of the action that started it (negative: Init, in Init's order). */
+    order: number;
   };
   /** LateralDistanceAction in progress (`LateralDistance.ts`): keep `distanceM` beside `ref`. */
   latDist?: {
@@ -1679,6 +1681,7 @@ export class OscExecutor {
       interpolation,
       headingSign: 1,
       explicitActive: false,
+      order: this.actionOrder,
     };
     // esmini puts the entity at the start point at once (FollowTrajectoryAction::Start), facing by
     // the vertex heading or along the shape, backwards when it reverses into it.
@@ -2610,9 +2613,16 @@ export class OscExecutor {
       }
       const v0 = st.speedMps;
       const sp = st.speed;
-      // esmini moves an entity inside its lateral action's step; a speed action stepped after it
-      // (later in the storyboard) changes the speed only for the next step.
-      const lagged = !!(st.lateral && !st.lateral.done && sp && !sp.done && sp.order > st.lateral.order);
+      // esmini moves an entity inside its lateral action's or its (untimed) trajectory's step; a
+      // speed action stepped after it (later in the storyboard) changes the speed only for the
+      // next step (FollowTrajectoryAction::Move reads the object's speed when it is stepped).
+      const tj = st.trajectory;
+      const lagged = !!(
+        sp &&
+        !sp.done &&
+        ((st.lateral && !st.lateral.done && sp.order > st.lateral.order) ||
+          (tj && !tj.done && !tj.times && sp.order > tj.order))
+      );
       const sy = st.sync;
       const kg = st.keepGap;
       if (kg && !kg.done) {
