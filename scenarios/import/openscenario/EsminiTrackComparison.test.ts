@@ -334,3 +334,17 @@ describe('a speed action beside a trajectory started before it', () => {
     expect(c.maxPosM).toBeLessThan(0.01);
   });
 });
+
+describe('a RelativeClearanceCondition across a road link', () => {
+  it('finds the lanes along the road network (Position::Delta), so an oncoming car on the next road is in the opposite lane', () => {
+    // clearance_link.xosc: road 1 ends on road 2's end; Oncoming, on road 2's lane −1 (the lane road 1's
+    // lane 1 continues as), comes towards the Ego. esmini holds the condition at once; counted by the
+    // lateral offset on the other road it blocked until Oncoming reached road 1 (2 s, 20.5 m).
+    const csv = esminiRun('clearance_link');
+    const s = unwrap(importFile(join(DATA, 'clearance_link.xosc'))).scenarios[0]!;
+    const ego = ourTracks(s, 'Ego').find((t) => t.role === 'ego')!;
+    const c = compareTrack(ego, csv.tracks.get('Ego')!)!;
+    expect(c.n).toBe(8);
+    expect(c.maxPosM).toBeLessThan(0.01);
+  });
+});

@@ -2134,8 +2134,20 @@ export class OscExecutor {
         const to = rr && attr(rr, 'to') !== undefined ? Number(attr(rr, 'to')) : Infinity;
         const refs = kids(c, 'EntityRef').map((r) => attr(r, 'entityRef') ?? '');
         const ra = this.roadCoord(a);
+        // Not freespace, on roads: esmini's Position::Delta along the road network (ds, and the
+        // lane difference with the start lane carried along the road path, dOppLane when b's lane
+        // runs the other way), within max(distanceForward, distanceBackward).
+        const pa = !free && this.roads ? this.roadPosition(a.x, a.y, a.headingRad, a) : undefined;
         for (const b of this.states.values()) {
           if (b === a || (refs.length > 0 && !refs.includes(b.entity.name))) continue;
+          if (pa) {
+            const pb = this.roadPosition(b.x, b.y, b.headingRad, b);
+            const d = pb ? positionDelta(this.roads!, pa, pb, true, Math.max(fwd, back)) : undefined;
+            if (!d?.found || d.delta.ds < -back || d.delta.ds > fwd) continue;
+            const dl = d.delta.dLaneId;
+            if (dl >= from && dl <= to && (opposite || !d.delta.dOppLane)) return false;
+            continue;
+          }
           const lon = this.longitudinal(a, b, free);
           if (lon > fwd || lon < -back) continue;
           const rb = ra ? this.roadCoord(b, ra.roadId) : undefined;
