@@ -296,6 +296,8 @@ describe('a banked road (superelevation)', () => {
       ['Outer', 0.1],
       ['Inner', 0.2],
       ['Parked', 0.01],
+      // 1.5 m off its lane centre: the offset stays on the surface as the roll grows (0.29 m without)
+      ['Offset', 0.1],
     ] as const) {
       const c = compareTrack(
         tracks.find((t) => t.role === name)!,

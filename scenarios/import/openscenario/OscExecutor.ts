@@ -137,6 +137,12 @@ export interface EntityState {
   pathLanes: string[];
   /** Path s where each of `pathLanes` begins (`PathBuilder`), when known. */
   pathLaneFromS?: number[];
+  /**
+   * cos(roll) of the road where the entity's offset from its path was last set: on a banked road
+   * the plan-view offset is the surface offset times cos(roll), which changes along s (esmini keeps
+   * the offset on the surface). Undefined off banked roads and after a placement.
+   */
+  bankCos?: number;
   /** Lanes of the route assigned by an AssignRouteAction (esmini keeps it through teleports). */
   routeLanes?: string[];
   /**
@@ -790,6 +796,7 @@ export class OscExecutor {
     st.endOfRoadStillSteps = 0;
     st.sM = p.sM;
     st.dM = p.dM;
+    st.bankCos = undefined;
     st.lateral = undefined;
     st.trajectory = undefined;
     st.x = pose.x;
@@ -2924,6 +2931,13 @@ export class OscExecutor {
           st.sM -= Math.sign(ds) * (Math.abs(ds) - along) * drift;
         }
       }
+      // Keep the offset on the banked surface: scale its plan-view share by the change of cos(roll).
+      if (lat && !lat.done) st.bankCos = undefined;
+      else if (dNext !== 0 && this.roads) {
+        const c = this.bankCosAt(st);
+        if (c !== undefined && st.bankCos !== undefined) dNext *= c / st.bankCos;
+        st.bankCos = c;
+      }
       st.dM = dNext;
       st.path.toCartesian(st.sM, st.dM, pose);
       st.x = pose.x;
@@ -2971,6 +2985,24 @@ export class OscExecutor {
     return (
       (cos < 0.99995 && cos > 0.5 ? 1 / cos : 1) * this.bankStretch(c.roadId, c.sM, c.tM, rp.value.rRoad)
     );
+  }
+
+  /** cos(roll) of the path lane's road at the entity's path s; undefined off banked roads. */
+  private bankCosAt(st: EntityState): number | undefined {
+    if (!this.roads) return undefined;
+    const from = st.pathLaneFromS;
+    let roadId: string | undefined;
+    if (from && from.length === st.pathLanes.length) {
+      let i = 0;
+      while (i + 1 < from.length && from[i + 1]! <= st.sM) i++;
+      roadId = this.map.lane(st.pathLanes[i] ?? '')?.data.roadId;
+    }
+    roadId ??= this.roadCoord(st)?.roadId;
+    if (roadId === undefined || !this.roads.road(roadId)?.superelevations.length) return undefined;
+    const p = st.path.toCartesian(st.sM, 0);
+    const c = this.roads.snapToRoad(roadId, p.x, p.y);
+    const r = c ? this.roads.pose(roadId, c.sM, c.tM) : undefined;
+    return r?.ok ? Math.cos(r.value.rRoad) : undefined;
   }
 
   /**
