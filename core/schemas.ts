@@ -676,6 +676,12 @@ export const MapRefSchema = z.discriminatedUnion('kind', [
      * to by its header `<offset>` (an imported OpenSCENARIO file); read the map the same way.
      */
     headerOffset: z.enum(['keep', 'esmini']).optional(),
+    /**
+     * OpenDRIVE only: the traffic rule of roads without a `rule` attribute (default `'RHT'`); an
+     * imported OpenSCENARIO file whose vehicles start on the left writes `'LHT'`, and the map is
+     * reloaded so.
+     */
+    defaultRule: z.enum(['RHT', 'LHT']).optional(),
   }),
 ]);
 

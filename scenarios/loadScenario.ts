@@ -112,6 +112,7 @@ export function scenarioFromData(data: unknown, where: string, baseDir = '.'): R
       // loadOpenDrive, not importFile: the latter adds import's boundary-gap measure to the warnings
       const od = loadOpenDrive(p, {
         ...(scenario.map.headerOffset ? { headerOffset: scenario.map.headerOffset } : {}),
+        ...(scenario.map.defaultRule ? { defaultRule: scenario.map.defaultRule } : {}),
       });
       if (!od.ok) return od;
       notes.push(...importNotes(od.value).map((n) => `${n} (map ${mapRef})`));

@@ -1,9 +1,9 @@
 // Dumps libOpenDRIVE's (pageldev/libOpenDRIVE) reading of an .xodr as JSON, for
 // scripts/compare-libopendrive.ts: per road its length, sampled reference-line points
 // (s, x, y, hdg) and per lane section / lane the type and, at sampled s, the width, the outer
-// border's t, its plan-view point (reference point + t along the plan-view normal, as our 2-D
-// RoadMap lays lanes out) and its surface point (Road::get_xyz(s, t, 0): elevation and
-// superelevation applied).
+// border's t, its plan-view point (reference point + t along the plan-view normal: checks t
+// without superelevation) and its surface point (Road::get_xyz(s, t, 0): elevation and
+// superelevation applied; our RoadMap lays lanes out at its x, y).
 // Build: scripts/reference/build-libopendrive-dump.sh. Usage: libopendrive-dump FILE.xodr [stepM]
 #include "OpenDriveMap.h"
 

@@ -186,7 +186,10 @@ export async function checkData(dir: string, o: CheckOptions = {}): Promise<Fami
     // The scenario's own map (a routes file spans several towns; `imp.value.map` is the last one).
     const odrOfScenario =
       s?.map.kind === 'file'
-        ? loadOpenDrive(s.map.path, s.map.headerOffset ? { headerOffset: s.map.headerOffset } : {})
+        ? loadOpenDrive(s.map.path, {
+            ...(s.map.headerOffset ? { headerOffset: s.map.headerOffset } : {}),
+            ...(s.map.defaultRule ? { defaultRule: s.map.defaultRule } : {}),
+          })
         : undefined;
     const mapData =
       s?.map.kind === 'inline' ? s.map.map : odrOfScenario?.ok ? odrOfScenario.value.map : undefined;

@@ -164,6 +164,23 @@ describe('OpenDRIVE lanes', () => {
     expect(r.warnings.some((w) => w.includes('left[1]/lane[0]') && w.includes('given twice'))).toBe(true);
   });
 
+  it("reads an OpenDRIVE 1.4-1.6 `stop` lane (a motorway's hard shoulder) as a shoulder beside the driving lanes", () => {
+    const r = mustParse(
+      straightRoadXodr().replace(
+        '</right>',
+        '<lane id="-3" type="stop"><width sOffset="0" a="2.5" b="0" c="0" d="0"/></lane></right>',
+      ),
+    );
+    const stop = r.map.lanes.find((x) => x.id === '7_0_-3')!;
+    expect(stop.type).toBe('shoulder');
+    expect(stop.centerline[0]!.y).toBeCloseTo(-8.25, 9);
+    // the driving lane beside it has it as its right neighbour, where the minimal-risk stop looks
+    const map = new RoadMap(r.map);
+    expect(map.lane('7_0_-2')!.data.right?.laneId).toBe('7_0_-3');
+    expect(map.lane('7_0_-2')!.data.right?.opposite).toBe(false);
+    expect(r.geometry.laneTypeAt('7', -3, 10)).toBe('stop');
+  });
+
   it('allows a lane change across a broken mark and not across a solid one', () => {
     const m = mustParse(straightRoadXodr()).map;
     const l1 = m.lanes.find((x) => x.id === '7_0_-1')!;

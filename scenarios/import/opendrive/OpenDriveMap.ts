@@ -47,6 +47,9 @@ const LANE_TYPES: Record<string, LaneType> = {
   slipLane: 'driving',
   sliplane: 'driving',
   shoulder: 'shoulder',
+  // OpenDRIVE 1.4-1.6 `stop`: the hard shoulder on motorways for emergency stops (esmini reads it
+  // as a road lane beside `shoulder`, LANE_TYPE_ANY_ROAD): a shoulder the minimal-risk stop may use.
+  stop: 'shoulder',
   parking: 'parking',
   biking: 'biking',
   sidewalk: 'sidewalk',
@@ -180,6 +183,8 @@ export interface OpenDriveResult {
   geoOffset?: GeoOffset;
   /** True when the map was moved by `geoOffset` (OpenDriveOptions.headerOffset 'esmini'). */
   offsetApplied?: boolean;
+  /** `'LHT'` when read with `defaultRule: 'LHT'` (roads without a `rule` attribute drive on the left). */
+  defaultRule?: 'LHT';
   /** Road frame → map frame, flat (t in the ground plane); undefined for an unknown road or an s beyond it. */
   roadPose(roadId: string, sM: number, tM: number): { x: number; y: number; headingRad: number } | undefined;
   /**
@@ -206,6 +211,19 @@ export interface OpenDriveResult {
 export function laneAdvanceAt(l: LaneDef, ds: number, tInner: number, side: number): number {
   if (l.widths.length > 0 || !l.borders?.length) return polyAt(l.widths, ds);
   return side * (polyAt(l.borders, ds) - tInner);
+}
+
+/** d/ds of the governing record of `list` at ds (as `polyAt` picks it). */
+function polySlopeAt(list: Poly[], ds: number): number {
+  let r: Poly | undefined;
+  for (const p of list) {
+    if (p.s <= ds) r = p;
+    else break;
+  }
+  if (!r) r = list[0];
+  if (!r) return 0;
+  const u = ds - r.s;
+  return r.b + u * (2 * r.c + 3 * u * r.d);
 }
 
 export function polyAt(list: Poly[], ds: number, base = 0): number {
@@ -595,13 +613,29 @@ function buildSection(road: RoadDef, secIdx: number, out: BuiltLane[], mapRule: 
   }
   const xs = new Float64Array(samples.length);
   const ys = new Float64Array(samples.length);
-  const hs = new Float64Array(samples.length);
+  // The plan-view lateral vector per sample: the road's (0, 1, 0) rotated by heading, pitch and
+  // roll (RoadGeometry.pose). On a banked road a lane at t lies t·cos(roll) beside the reference
+  // line, as esmini (Track2XYZ) and libOpenDRIVE (Road::get_xyz) place it; flat roads keep the normal.
+  const lxs = new Float64Array(samples.length);
+  const lys = new Float64Array(samples.length);
+  const banked = road.superelevations.length > 0;
   const rp: RefPoint = { x: 0, y: 0, hdg: 0, kappa: 0 };
   samples.forEach((s, k) => {
     road.line.eval(s, rp);
     xs[k] = rp.x;
     ys[k] = rp.y;
-    hs[k] = rp.hdg;
+    const ch = Math.cos(rp.hdg);
+    const sh = Math.sin(rp.hdg);
+    if (banked) {
+      const roll = polyAt(road.superelevations, s);
+      const pitch = road.elevations.length > 0 ? -Math.atan(polySlopeAt(road.elevations, s)) : 0;
+      const lean = Math.sin(pitch) * Math.sin(roll);
+      lxs[k] = ch * lean - sh * Math.cos(roll);
+      lys[k] = sh * lean + ch * Math.cos(roll);
+    } else {
+      lxs[k] = -sh;
+      lys[k] = ch;
+    }
     // At the section's last sample use the records valid just before its end: a laneOffset or
     // width record starting exactly there belongs to the next section (CARLA towns jump there).
     const sEval = k === samples.length - 1 && k > 0 ? s - 1e-7 : s;
@@ -626,8 +660,8 @@ function buildSection(road: RoadDef, secIdx: number, out: BuiltLane[], mapRule: 
     }
   });
   const at = (k: number, t: number): Vec2 => ({
-    x: xs[k]! - t * Math.sin(hs[k]!),
-    y: ys[k]! + t * Math.cos(hs[k]!),
+    x: xs[k]! + t * lxs[k]!,
+    y: ys[k]! + t * lys[k]!,
   });
   // the type record in effect on the section (the first one before any starts)
   let typeHere: RoadTypeDef | undefined;
@@ -1064,6 +1098,7 @@ export function buildOpenDrive(root: XNode, mapId: string, opts: OpenDriveOption
     ...(geoReference ? { geoReference } : {}),
     ...(geoOffset ? { geoOffset } : {}),
     ...(moveBy ? { offsetApplied: true } : {}),
+    ...(mapLht ? { defaultRule: 'LHT' as const } : {}),
     roadPose(roadId, sM, tM) {
       const road = byRoad.get(roadId);
       if (!road || !(sM >= -S_TOLERANCE_M && sM <= road.length + S_TOLERANCE_M)) return undefined;

@@ -108,7 +108,7 @@ describe('RoadGeometry', () => {
     expect(g.moveAlongS('7', -3, 60, -20)?.laneId).toBe(-2);
   });
 
-  it('gives a point on a banked road beside the reference line at t, which worldToRoad reads back as t', () => {
+  it('gives a point on a banked road t·cos(roll) beside the reference line, which worldToRoad reads back as t', () => {
     const xodr = straightRoadXodr({ lengthM: 100 }).replace(
       '<lanes>',
       '<lateralProfile><superelevation s="0" a="0.5" b="0" c="0" d="0"/></lateralProfile><lanes>',
@@ -118,9 +118,13 @@ describe('RoadGeometry', () => {
     const g = r.value.geometry;
     const p = g.planPoint('7', 30, -1.75);
     if (!p.ok) throw new Error(p.error.message);
-    // The surface point lies at t·cos(roll) beside the line; the plan point at t, as the lanes are laid out.
-    expect(p.value.y).toBeCloseTo(-1.75, 12);
+    // The surface point lies at t·cos(roll) beside the line (esmini Track2XYZ, libOpenDRIVE get_xyz),
+    // and so does the lane (the map's centreline); worldToRoad divides by cos(roll) again.
+    expect(p.value.y).toBeCloseTo(-1.75 * Math.cos(0.5), 12);
     expect(g.worldToRoad(p.value.x, p.value.y)?.tM).toBeCloseTo(-1.75, 9);
+    const lane = r.value.map.lanes.find((l) => l.id.endsWith('_-1'))!;
+    const mid = lane.centerline[Math.floor(lane.centerline.length / 2)]!;
+    expect(mid.y).toBeCloseTo(-1.75 * Math.cos(0.5), 9);
   });
 
   it('pitches a body on a lane where the superelevation changes (the surface at t rises by t·roll′)', () => {

@@ -281,24 +281,15 @@ export class RoadGeometry {
   }
 
   /**
-   * The map point `worldToRoad` reads back as (s, t), as the storyboard keeps entities: the surface
-   * point where the road's lateral vector leans along s (pitched and rolled, where `worldToRoad`
-   * solves the tilted surface), else the plan-view point t beside the reference line, as the lanes
-   * are laid out (flat: on a road that is only banked the surface point lies nearer the line, at
-   * t·cos(roll), and would read back as that smaller t). Errors as `pose`.
+   * The plan-view map point of (s, t): the surface point's x, y (`pose`), which `worldToRoad` reads
+   * back as (s, t). On a banked road it lies t·cos(roll) beside the reference line, as esmini's
+   * Track2XYZ and libOpenDRIVE's Road::get_xyz place it and the lanes are laid out
+   * (`OpenDriveMap`). Errors as `pose`.
    */
   planPoint(roadId: string, sM: number, tM: number): Result<{ x: number; y: number }> {
     const r = this.pose(roadId, sM, tM);
     if (!r.ok) return r;
-    const p = r.value;
-    const road = this.byId.get(roadId)!;
-    const leans =
-      road.elevations.length > 0 &&
-      road.superelevations.length > 0 &&
-      Math.abs(Math.sin(p.pRoad) * Math.sin(p.rRoad)) >= 1e-9;
-    if (leans || Math.abs(p.rRoad) < 1e-12) return ok({ x: p.x, y: p.y });
-    // pose left the reference-line point at s in this.rp
-    return ok({ x: this.rp.x - tM * Math.sin(this.rp.hdg), y: this.rp.y + tM * Math.cos(this.rp.hdg) });
+    return ok({ x: r.value.x, y: r.value.y });
   }
 
   /**
@@ -442,9 +433,15 @@ export class RoadGeometry {
       road.line.eval(s, this.rp);
     }
     const t = -(x - this.rp.x) * Math.sin(this.rp.hdg) + (y - this.rp.y) * Math.cos(this.rp.hdg);
-    if (road.elevations.length > 0 && road.superelevations.length > 0)
-      return this.projectTilted(road, x, y, s, t) ?? { sM: s, tM: t, distM };
-    return { sM: s, tM: t, distM };
+    if (road.superelevations.length === 0) return { sM: s, tM: t, distM };
+    if (road.elevations.length > 0) {
+      const tilted = this.projectTilted(road, x, y, s, t);
+      if (tilted) return tilted;
+    }
+    // On a banked road t runs along the rolled lateral vector, so the plan-view distance is
+    // t·cos(roll): esmini's XYZ2TrackPos divides it back ("compensate for banking").
+    const cr = Math.cos(polyAt(road.superelevations, s));
+    return { sM: s, tM: t / (Math.abs(cr) > 1e-9 ? cr : 1e-9), distM };
   }
 
   /** Whether the road's lane offset changes along s anywhere (a b, c or d term). */

@@ -282,3 +282,71 @@ describe('a RoutePosition in lane coordinates', () => {
     expect(c.maxPosM).toBeLessThan(0.05);
   });
 });
+
+describe('a banked road (superelevation)', () => {
+  it('places a lane at t·cos(roll) beside the reference line and steps s as esmini does', () => {
+    // banked.xodr: roll rising to 0.48 rad along a straight and an arc. esmini's Track2XYZ rotates
+    // (0, t, 0) by the roll, as libOpenDRIVE's Road::get_xyz does; laid out flat, Parked (t = 6.25)
+    // stood 0.71 m and Outer (t = −8.75) drove 1.02 m wide of esmini.
+    const csv = esminiRun('banked');
+    const s = unwrap(importFile(join(DATA, 'banked.xosc'))).scenarios[0]!;
+    const tracks = ourTracks(s, 'Ego');
+    for (const [name, tol] of [
+      ['ego', 0.02],
+      ['Outer', 0.1],
+      ['Inner', 0.2],
+      ['Parked', 0.01],
+      // 1.5 m off its lane centre: the offset stays on the surface as the roll grows (0.29 m without)
+      ['Offset', 0.1],
+    ] as const) {
+      const c = compareTrack(
+        tracks.find((t) => t.role === name)!,
+        csv.tracks.get(name === 'ego' ? 'Ego' : name)!,
+      )!;
+      expect(c.n, name).toBe(10);
+      expect(c.maxPosM, name).toBeLessThan(tol);
+    }
+  });
+});
+
+describe('a TimeHeadwayCondition without a relativeDistanceType', () => {
+  it('measures the Euclidean distance, as esmini does (Position::Distance)', () => {
+    // headway.xosc: Car, 7 m to the right of the Ego and closing at 10 m/s, slows when its headway
+    // falls below 0.5 s (10 m at 20 m/s). esmini fires at 2.8 s (about 7.1 m behind, 10 m away);
+    // measured along the heading it fired at 2.5 s and Car ended 3.75 m behind.
+    const csv = esminiRun('headway');
+    const s = unwrap(importFile(join(DATA, 'headway.xosc'))).scenarios[0]!;
+    const car = ourTracks(s, 'Ego').find((t) => t.role === 'Car')!;
+    const c = compareTrack(car, csv.tracks.get('Car')!)!;
+    expect(c.n).toBe(10);
+    expect(c.maxPosM).toBeLessThan(0.01);
+  });
+});
+
+describe('a speed action beside a trajectory started before it', () => {
+  it('moves the trajectory with the speed from before the speed action stepped (storyboard order)', () => {
+    // trajectory_speed.xosc: an untimed trajectory from Init, a story speed change at 5 m/s² from
+    // 1 s. esmini steps the trajectory first, at the speed of the previous step: without that the
+    // Ego ran ahead by 0.0125 m a step while the speed changed, 0.75 m in all.
+    const csv = esminiRun('trajectory_speed');
+    const s = unwrap(importFile(join(DATA, 'trajectory_speed.xosc'))).scenarios[0]!;
+    const ego = ourTracks(s, 'Ego').find((t) => t.role === 'ego')!;
+    const c = compareTrack(ego, csv.tracks.get('Ego')!)!;
+    expect(c.n).toBe(10);
+    expect(c.maxPosM).toBeLessThan(0.01);
+  });
+});
+
+describe('a RelativeClearanceCondition across a road link', () => {
+  it('finds the lanes along the road network (Position::Delta), so an oncoming car on the next road is in the opposite lane', () => {
+    // clearance_link.xosc: road 1 ends on road 2's end; Oncoming, on road 2's lane −1 (the lane road 1's
+    // lane 1 continues as), comes towards the Ego. esmini holds the condition at once; counted by the
+    // lateral offset on the other road it blocked until Oncoming reached road 1 (2 s, 20.5 m).
+    const csv = esminiRun('clearance_link');
+    const s = unwrap(importFile(join(DATA, 'clearance_link.xosc'))).scenarios[0]!;
+    const ego = ourTracks(s, 'Ego').find((t) => t.role === 'ego')!;
+    const c = compareTrack(ego, csv.tracks.get('Ego')!)!;
+    expect(c.n).toBe(8);
+    expect(c.maxPosM).toBeLessThan(0.01);
+  });
+});

@@ -737,6 +737,7 @@ export function importOpenScenario(path: string, opts: ImportOptions = {}): Resu
               path: resolve(mapPath),
               format: 'opendrive',
               ...(odr?.offsetApplied ? { headerOffset: 'esmini' as const } : {}),
+              ...(odr?.defaultRule ? { defaultRule: odr.defaultRule } : {}),
             }
           : { kind: 'inline', map: mapData },
       vehicle,
@@ -1475,7 +1476,7 @@ function positionResolver(
       const at = odr.laneAt(roadId, laneId, s);
       const forward = at.ok ? at.value.forward : laneId < 0;
       const h = forward ? r.hRoad + slope : r.hRoad - slope + Math.PI;
-      // placed where worldToRoad reads it back (flat, as the lanes are; the storyboard run banks it)
+      // placed where worldToRoad reads it back (on a banked road t·cos(roll) beside the line, as the lanes are)
       const xy = unwrap(g.planPoint(roadId, s, c.tM + off));
       return { x: xy.x, y: xy.y, headingRad: orient(lp, h, false) };
     }

@@ -137,6 +137,12 @@ export interface EntityState {
   pathLanes: string[];
   /** Path s where each of `pathLanes` begins (`PathBuilder`), when known. */
   pathLaneFromS?: number[];
+  /**
+   * cos(roll) of the road where the entity's offset from its path was last set: on a banked road
+   * the plan-view offset is the surface offset times cos(roll), which changes along s (esmini keeps
+   * the offset on the surface). Undefined off banked roads and after a placement.
+   */
+  bankCos?: number;
   /** Lanes of the route assigned by an AssignRouteAction (esmini keeps it through teleports). */
   routeLanes?: string[];
   /**
@@ -217,6 +223,8 @@ export interface EntityState {
     headingSign: 1 | -1;
     /** The entity is on a segment whose first vertex gave its heading (esmini explicit_h_active_). */
     explicitActive: boolean;
+    /** Storyboard order of the action that started it (negative: Init, in Init's order). */
+    order: number;
   };
   /** LateralDistanceAction in progress (`LateralDistance.ts`): keep `distanceM` beside `ref`. */
   latDist?: {
@@ -788,6 +796,7 @@ export class OscExecutor {
     st.endOfRoadStillSteps = 0;
     st.sM = p.sM;
     st.dM = p.dM;
+    st.bankCos = undefined;
     st.lateral = undefined;
     st.trajectory = undefined;
     st.x = pose.x;
@@ -1679,6 +1688,7 @@ export class OscExecutor {
       interpolation,
       headingSign: 1,
       explicitActive: false,
+      order: this.actionOrder,
     };
     // esmini puts the entity at the start point at once (FollowTrajectoryAction::Start), facing by
     // the vertex heading or along the shape, backwards when it reverses into it.
@@ -2131,8 +2141,20 @@ export class OscExecutor {
         const to = rr && attr(rr, 'to') !== undefined ? Number(attr(rr, 'to')) : Infinity;
         const refs = kids(c, 'EntityRef').map((r) => attr(r, 'entityRef') ?? '');
         const ra = this.roadCoord(a);
+        // Not freespace, on roads: esmini's Position::Delta along the road network (ds, and the
+        // lane difference with the start lane carried along the road path, dOppLane when b's lane
+        // runs the other way), within max(distanceForward, distanceBackward).
+        const pa = !free && this.roads ? this.roadPosition(a.x, a.y, a.headingRad, a) : undefined;
         for (const b of this.states.values()) {
           if (b === a || (refs.length > 0 && !refs.includes(b.entity.name))) continue;
+          if (pa) {
+            const pb = this.roadPosition(b.x, b.y, b.headingRad, b);
+            const d = pb ? positionDelta(this.roads!, pa, pb, true, Math.max(fwd, back)) : undefined;
+            if (!d?.found || d.delta.ds < -back || d.delta.ds > fwd) continue;
+            const dl = d.delta.dLaneId;
+            if (dl >= from && dl <= to && (opposite || !d.delta.dOppLane)) return false;
+            continue;
+          }
           const lon = this.longitudinal(a, b, free);
           if (lon > fwd || lon < -back) continue;
           const rb = ra ? this.roadCoord(b, ra.roadId) : undefined;
@@ -2228,13 +2250,27 @@ export class OscExecutor {
         const free = attr(c, 'freespace') === 'true';
         const cs = attr(c, 'coordinateSystem') ?? (attr(c, 'alongRoute') === 'true' ? 'road' : 'entity');
         const type = attr(c, 'relativeDistanceType');
-        // Road / lane coordinates with a longitudinal or lateral type: along the road network
-        // (esmini Position::Distance → Delta), signed; else the distance ahead along the heading.
+        // Not freespace, as esmini's Position::Distance: the Euclidean distance (the default type),
+        // negative for b behind a; a longitudinal or lateral type in road / lane coordinates along
+        // the road network (Delta), in entity coordinates along / across a's heading. Freespace:
+        // the gap along the heading.
         let d: number;
-        if (!free && (cs === 'road' || cs === 'lane') && (type === 'longitudinal' || type === 'lateral')) {
-          const r = this.roads ? this.roadDelta(a, b) : undefined;
-          d = r === undefined ? LARGE_NUMBER : type === 'lateral' ? r.dt : r.ds;
-        } else d = this.longitudinal(a, b, free);
+        if (free) d = this.longitudinal(a, b, true);
+        else if (type === 'longitudinal' || type === 'lateral') {
+          if (cs === 'road' || cs === 'lane') {
+            const r = this.roads ? this.roadDelta(a, b) : undefined;
+            d = r === undefined ? LARGE_NUMBER : type === 'lateral' ? r.dt : r.ds;
+          } else {
+            const dx = b.x - a.x;
+            const dy = b.y - a.y;
+            const ch = Math.cos(a.headingRad);
+            const sh = Math.sin(a.headingRad);
+            d = type === 'lateral' ? -dx * sh + dy * ch : dx * ch + dy * sh;
+          }
+        } else {
+          const ahead = (b.x - a.x) * Math.cos(a.headingRad) + (b.y - a.y) * Math.sin(a.headingRad);
+          d = (ahead > 0 ? 1 : -1) * Math.hypot(b.x - a.x, b.y - a.y);
+        }
         // esmini leaves the headway undefined (the condition false) for a target behind or an
         // entity standing still or reversing (TrigByTimeHeadway).
         if (d < 0 || a.speedMps < 1e-6) return false;
@@ -2596,9 +2632,16 @@ export class OscExecutor {
       }
       const v0 = st.speedMps;
       const sp = st.speed;
-      // esmini moves an entity inside its lateral action's step; a speed action stepped after it
-      // (later in the storyboard) changes the speed only for the next step.
-      const lagged = !!(st.lateral && !st.lateral.done && sp && !sp.done && sp.order > st.lateral.order);
+      // esmini moves an entity inside its lateral action's or its (untimed) trajectory's step; a
+      // speed action stepped after it (later in the storyboard) changes the speed only for the
+      // next step (FollowTrajectoryAction::Move reads the object's speed when it is stepped).
+      const tj = st.trajectory;
+      const lagged = !!(
+        sp &&
+        !sp.done &&
+        ((st.lateral && !st.lateral.done && sp.order > st.lateral.order) ||
+          (tj && !tj.done && !tj.times && sp.order > tj.order))
+      );
       const sy = st.sync;
       const kg = st.keepGap;
       if (kg && !kg.done) {
@@ -2888,6 +2931,13 @@ export class OscExecutor {
           st.sM -= Math.sign(ds) * (Math.abs(ds) - along) * drift;
         }
       }
+      // Keep the offset on the banked surface: scale its plan-view share by the change of cos(roll).
+      if (lat && !lat.done) st.bankCos = undefined;
+      else if (dNext !== 0 && this.roads) {
+        const c = this.bankCosAt(st);
+        if (c !== undefined && st.bankCos !== undefined) dNext *= c / st.bankCos;
+        st.bankCos = c;
+      }
       st.dM = dNext;
       st.path.toCartesian(st.sM, st.dM, pose);
       st.x = pose.x;
@@ -2925,20 +2975,55 @@ export class OscExecutor {
       const hLane = lane.line.headingAt(lane.line.project(st.x, st.y).sM);
       const rp = this.roads.pose(at.roadId, at.sM, 0);
       const cos = rp.ok ? Math.abs(Math.cos(hLane - rp.value.hRoad)) : 1;
-      return cos < 0.99995 && cos > 0.5 ? 1 / cos : 1;
+      const bank = rp.ok ? this.bankStretch(at.roadId, at.sM, at.tM, rp.value.rRoad) : 1;
+      return (cos < 0.99995 && cos > 0.5 ? 1 / cos : 1) * bank;
     }
     const c = this.roadCoord(st);
     const rp = c ? this.roads.pose(c.roadId, c.sM, c.tM) : undefined;
-    if (!rp?.ok) return 1;
+    if (!c || !rp?.ok) return 1;
     const cos = Math.abs(Math.cos(st.path.headingAt(st.sM) - rp.value.hRoad));
-    return cos < 0.99995 && cos > 0.5 ? 1 / cos : 1;
+    return (
+      (cos < 0.99995 && cos > 0.5 ? 1 / cos : 1) * this.bankStretch(c.roadId, c.sM, c.tM, rp.value.rRoad)
+    );
+  }
+
+  /** cos(roll) of the path lane's road at the entity's path s; undefined off banked roads. */
+  private bankCosAt(st: EntityState): number | undefined {
+    if (!this.roads) return undefined;
+    const from = st.pathLaneFromS;
+    let roadId: string | undefined;
+    if (from && from.length === st.pathLanes.length) {
+      let i = 0;
+      while (i + 1 < from.length && from[i + 1]! <= st.sM) i++;
+      roadId = this.map.lane(st.pathLanes[i] ?? '')?.data.roadId;
+    }
+    roadId ??= this.roadCoord(st)?.roadId;
+    if (roadId === undefined || !this.roads.road(roadId)?.superelevations.length) return undefined;
+    const p = st.path.toCartesian(st.sM, 0);
+    const c = this.roads.snapToRoad(roadId, p.x, p.y);
+    const r = c ? this.roads.pose(roadId, c.sM, c.tM) : undefined;
+    return r?.ok ? Math.cos(r.value.rRoad) : undefined;
+  }
+
+  /**
+   * On a banked curve the path runs t·cos(roll) beside the reference line, but esmini steps road s
+   * by ds / (1 − κ·t) (Position::DistanceToDS takes t, not its plan-view share), so an entity covers
+   * (1 − κ·t·cos(roll)) / (1 − κ·t) of its distance on the path per step. 1 on flat roads.
+   */
+  private bankStretch(roadId: string, sM: number, tM: number, roll: number): number {
+    if (Math.abs(roll) < 1e-9 || !this.roads) return 1;
+    const k = this.roads.curvature(roadId, sM);
+    if (!k.ok) return 1;
+    const kt = k.value * tM;
+    if (Math.abs(kt) < 1e-9 || kt > 0.9) return 1;
+    return (1 - kt * Math.cos(roll)) / (1 - kt);
   }
 
   /**
    * The path lane the entity is on, with its road and the entity's s on that road
    * (esmini steps the road its lane belongs to); undefined when the path does not say.
    */
-  private pathLaneAt(st: EntityState): { id: string; roadId: string; sM: number } | undefined {
+  private pathLaneAt(st: EntityState): { id: string; roadId: string; sM: number; tM: number } | undefined {
     const from = st.pathLaneFromS;
     if (!this.roads || !from || from.length !== st.pathLanes.length) return undefined;
     let i = 0;
@@ -2947,7 +3032,7 @@ export class OscExecutor {
     const roadId = this.map.lane(id)?.data.roadId;
     if (roadId === undefined) return undefined;
     const c = this.roads.snapToRoad(roadId, st.x, st.y);
-    return c ? { id, roadId, sM: c.sM } : undefined;
+    return c ? { id, roadId, sM: c.sM, tM: c.tM } : undefined;
   }
 
   /**

@@ -94,20 +94,14 @@ export function runStoryboard(
         let h = wrap2Pi(p.headingRad);
         let pitch = 0;
         let roll = 0;
-        let x = p.x;
-        let y = p.y;
+        const x = p.x;
+        const y = p.y;
         if (geo && road && road.laneId !== 0) {
           lastRoad.set(e.name, road.roadId);
           const rq = geo.pose(road.roadId, road.sM, road.tM);
           if (rq.ok) {
             const rp = rq.value;
             z = rp.z;
-            // Lanes are laid out flat (t along the ground); on a banked road esmini's x, y are the
-            // 3D point (t rotated by the superelevation), so it sits nearer the reference line.
-            if (Math.abs(rp.rRoad) > 1e-9) {
-              x = rp.x;
-              y = rp.y;
-            }
             // A superelevation that changes along s tilts the surface at t along s too: the body
             // pitches by that slope as far as it faces along s (esmini Position::GetPOffset).
             const hRel = p.headingRad - rp.hRoad;

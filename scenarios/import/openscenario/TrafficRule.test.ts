@@ -2,7 +2,9 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFil
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { unwrap } from '../../../core/index.ts';
+import { type RoadMapData, unwrap } from '../../../core/index.ts';
+import { scenarioFromData } from '../../loadScenario.ts';
+import { importFile } from '../index.ts';
 import { parseOpenDrive } from '../opendrive/index.ts';
 import { straightRoadXodr } from '../opendrive/testRoads.ts';
 import { runStoryboard } from './StoryboardRun.ts';
@@ -98,5 +100,37 @@ describe.skipIf(ESMINI === '')('left-hand traffic by heading on a real esmini fi
     // The lane change starts at 3.75 s in esmini (one step either way holds at the practical tolerance).
     const lc = r.events.find((e) => e.kind === 'condition_true_time' && e.name === 'Lane change')!;
     expect(Math.abs(lc.tS - 3.75)).toBeLessThanOrEqual(0.01 + 1e-9);
+  });
+});
+
+describe('a scenario saved from an import on a left-hand-traffic map', () => {
+  it('reloads its map file with the rule the import voted (MapRef defaultRule)', () => {
+    // Roads without a rule attribute; both vehicles start facing the left-hand way, so the import
+    // reads the map as LHT. The saved scenario names the map file: reloaded as RHT, lane 7_0_1
+    // would run along +x instead of against it.
+    const dir = mkdtempSync(join(tmpdir(), 'lht-'));
+    writeFileSync(join(dir, 'road.xodr'), straightRoadXodr({ lengthM: 200 }));
+    const car = (name: string) =>
+      `<ScenarioObject name="${name}"><Vehicle name="car" vehicleCategory="car"><BoundingBox><Center x="1.4" y="0" z="0.75"/><Dimensions width="2" length="5" height="1.5"/></BoundingBox><Performance maxSpeed="70" maxDeceleration="10" maxAcceleration="10"/><Axles><FrontAxle maxSteering="0.5" wheelDiameter="0.8" trackWidth="1.68" positionX="2.98" positionZ="0.4"/><RearAxle maxSteering="0" wheelDiameter="0.8" trackWidth="1.68" positionX="0" positionZ="0.4"/></Axles><Properties/></Vehicle></ScenarioObject>`;
+    const start = (name: string, x: number, y: number, h: number) =>
+      `<Private entityRef="${name}"><PrivateAction><TeleportAction><Position><WorldPosition x="${x}" y="${y}" h="${h}"/></Position></TeleportAction></PrivateAction><PrivateAction><LongitudinalAction><SpeedAction><SpeedActionDynamics dynamicsShape="step" value="0" dynamicsDimension="time"/><SpeedActionTarget><AbsoluteTargetSpeed value="10"/></SpeedActionTarget></SpeedAction></LongitudinalAction></PrivateAction></Private>`;
+    writeFileSync(
+      join(dir, 'lht.xosc'),
+      `<?xml version="1.0"?><OpenSCENARIO><FileHeader revMajor="1" revMinor="2" date="2026-12-06T00:00:00" description="lht" author="edgeplan"/><ParameterDeclarations/><CatalogLocations/><RoadNetwork><LogicFile filepath="road.xodr"/></RoadNetwork><Entities>${car('Ego')}${car('Other')}</Entities><Storyboard><Init><Actions>${start('Ego', 20, 1.75, 0)}${start('Other', 150, -1.75, Math.PI)}</Actions></Init><StopTrigger><ConditionGroup><Condition name="end" delay="0" conditionEdge="rising"><ByValueCondition><SimulationTimeCondition value="3" rule="greaterThan"/></ByValueCondition></Condition></ConditionGroup></StopTrigger></Storyboard></OpenSCENARIO>`,
+    );
+    const imp = unwrap(importFile(join(dir, 'lht.xosc')));
+    const s = imp.scenarios[0]!;
+    expect(s.map.kind === 'file' && s.map.defaultRule).toBe('LHT');
+    const saved = JSON.parse(JSON.stringify(s));
+    const reloaded = unwrap(scenarioFromData(saved, 'saved.json', dir));
+    const dirOf = (c: { x: number }[]) => Math.sign(c[c.length - 1]!.x - c[0]!.x);
+    const importedLane = (imp.map as RoadMapData).lanes.find((l) => l.id === '7_0_1')!;
+    expect(dirOf(importedLane.centerline)).toBe(1);
+    expect(dirOf(reloaded.map.lane('7_0_1')!.data.centerline)).toBe(1);
+    // Without the field the map reloads as right-hand traffic.
+    delete saved.map.defaultRule;
+    expect(dirOf(unwrap(scenarioFromData(saved, 'saved.json', dir)).map.lane('7_0_1')!.data.centerline)).toBe(
+      -1,
+    );
   });
 });
