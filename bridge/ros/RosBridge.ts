@@ -90,6 +90,8 @@ export interface RosBridgeOptions {
    * many have failed since the last connection, and when the next one is, s.
    */
   onConnectFailed?: (reason: string, failures: number, retryInS: number) => void;
+  /** The robot's clock restarted: its stamps went back (`stampS`: the first taken on the new clock). */
+  onClockReset?: (stampS: number) => void;
   /** Wall-clock time for stamps of controls not computed from odometry (watchdog), s. Default Date.now. */
   wallS?: () => number;
 }
@@ -107,6 +109,8 @@ export interface RosLinkStatus {
   rejected: number;
   /** Ego messages dropped because their stamp was not newer than the last one taken. */
   outOfOrder: number;
+  /** Restarted robot clocks taken (stamps far back, live and in order: `LiveSource` `OrderReset`). */
+  clockResets: number;
   /** Why the last connection attempt failed (undefined once connected). */
   lastFailure: string | undefined;
 }
@@ -148,6 +152,7 @@ export class RosBridge {
     dropped: 0,
     rejected: 0,
     outOfOrder: 0,
+    clockResets: 0,
     lastFailure: undefined,
   };
   private link: Link | undefined;
@@ -373,11 +378,22 @@ export class RosBridge {
 
   /** One ego message (odometry or tf) into the source, dated by its lag, ordered by its stamp. */
   private takeEgo(ego: Parameters<LiveSource['setEgo']>[0], stamp: number | undefined, atS: number): void {
-    const lagS = this.egoLag.take(stamp, atS);
-    if (!this.o.source.setEgo(ego, stamp, lagS)) {
+    const order = this.o.source.admit(stamp, 'stamp');
+    if (order === 'drop') {
       this.status.outOfOrder++;
       return;
     }
+    if (order === 'reset') {
+      // the robot's clock restarted (a simulation reset, a bag looped): lags and poses measured on
+      // the old clock do not compare with the new stamps
+      this.status.clockResets++;
+      this.egoLag.reset();
+      this.objectsLag.reset();
+      this.egoPoses.reset();
+      this.o.onClockReset?.(stamp!);
+    }
+    const lagS = this.egoLag.take(stamp, atS);
+    this.o.source.setEgo(ego, stamp, lagS, 'admitted');
     this.egoLagS = lagS;
     if (stamp !== undefined)
       this.egoPoses.push({

@@ -65,6 +65,10 @@ export function startRos(o: StartRosOptions): RosRun {
       lastRejected = line;
       log(`${line} (repeats not logged: diagnostics link.rejected counts them)`);
     },
+    onClockReset: (stampS) =>
+      log(
+        `odometry: the robot's clock went back (stamps from ${stampS.toFixed(3)} s, live and in order): taken as a restarted clock (diagnostics link.clockResets)`,
+      ),
     onLink: (e, n) => {
       lastFailure = undefined;
       log(`rosbridge ${o.url}: ${e}${e === 'connected' && n > 1 ? ` (reconnection ${n - 1})` : ''}`);
