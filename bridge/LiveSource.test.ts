@@ -167,3 +167,53 @@ describe('LiveSource localisation jumps (ux20 #4)', () => {
     expect(s.jumpCount).toBe(0);
   });
 });
+
+describe('LiveSource /initialpose (the operator sets the pose)', () => {
+  const check = { maxSpeedMps: 2, marginM: 1, settleS: 1 };
+  const run = () => {
+    const { s, at } = source();
+    const seen: string[] = [];
+    s.checkPoseJumps(check, (e) => seen.push(e.kind));
+    s.setEgo(ego(10));
+    at(100.05);
+    s.setEgo(ego(10.05));
+    return { s, at, seen };
+  };
+
+  it('a jump onto the pose set is the new track at once; a later one elsewhere is held', () => {
+    const { s, at, seen } = run();
+    s.expectRelocalisation({ x: 50, y: 0 }, 2.5);
+    at(100.1);
+    s.setEgo(ego(51)); // 1 m from the pose set
+    expect(s.missing).toBeUndefined();
+    expect(seen).toEqual(['initialpose']);
+    at(100.15);
+    s.setEgo(ego(90)); // announced once: this one is a jump
+    expect(s.missing).toBe('pose-jump');
+    expect(seen).toEqual(['initialpose', 'jump']);
+  });
+
+  it('the pose set arriving after the localiser jumped onto it ends the hold', () => {
+    const { s, at, seen } = run();
+    at(100.1);
+    s.setEgo(ego(50.5));
+    expect(s.missing).toBe('pose-jump');
+    s.expectRelocalisation({ x: 50, y: 0 }, 2.5);
+    expect(s.missing).toBeUndefined();
+    expect(seen).toEqual(['jump', 'initialpose']);
+  });
+
+  it('a jump beyond the radius, or after withinS, is held as any jump', () => {
+    const { s, at, seen } = run();
+    s.expectRelocalisation({ x: 50, y: 0 }, 2.5);
+    at(100.1);
+    s.setEgo(ego(53)); // 3 m away
+    expect(s.missing).toBe('pose-jump');
+    const b = run();
+    b.s.expectRelocalisation({ x: 50, y: 0 }, 2.5, 5);
+    b.at(106);
+    b.s.setEgo(ego(50));
+    expect(b.s.missing).toBe('pose-jump');
+    expect(seen).toEqual(['jump']);
+  });
+});

@@ -59,14 +59,20 @@ export interface OrderReset {
   confirmS: number;
 }
 
-export const DEFAULT_ORDER_RESET: OrderReset = { backByStampS: 1, backByCount: 0, confirmN: 3, confirmS: 0.5 };
+export const DEFAULT_ORDER_RESET: OrderReset = {
+  backByStampS: 1,
+  backByCount: 0,
+  confirmN: 3,
+  confirmS: 0.5,
+};
 
 /** What became of an ego message's order key: taken, dropped, or taken as a restarted clock / counter. */
 export type OrderVerdict = 'take' | 'drop' | 'reset';
 
 /** What the jump check saw: a jump, an outlier dismissed, a re-localisation accepted. */
 export interface PoseJumpEvent {
-  kind: 'jump' | 'outlier-over' | 'relocalised';
+  /** `initialpose`: a re-localisation the operator announced (`expectRelocalisation`), taken at once. */
+  kind: 'jump' | 'outlier-over' | 'relocalised' | 'initialpose';
   /** How far the pose moved, m, and in how long, s (jump). */
   distanceM: number;
   dtS: number;
@@ -101,6 +107,8 @@ export class LiveSource implements Source {
   private onJump: ((e: PoseJumpEvent) => void) | undefined;
   /** The last pose before a jump (a pose near it again ends the hold: an outlier) and when the new track began. */
   private jumped: { before: EgoState; beforeStampS: number | undefined; sinceS: number } | undefined;
+  /** A re-localisation the operator announced, until when (our clock). */
+  private expected: { x: number; y: number; radiusM: number; untilS: number } | undefined;
   /** Localisation jumps seen (diagnostics). */
   jumpCount = 0;
   /** Odometry messages taken in. */
@@ -129,6 +137,33 @@ export class LiveSource implements Source {
     this.onJump = onJump;
   }
 
+  /**
+   * The operator set the pose (AMCL's `/initialpose`, RViz "2D Pose Estimate"): a pose within
+   * `radiusM` of (x, y) in the next `withinS` seconds — a jump onto it, or the pose already held
+   * there after one — is taken at once as the new track (no `settleS` wait). Without a jump it
+   * changes nothing (the localiser agreed already, or has not followed yet).
+   */
+  expectRelocalisation(at: { x: number; y: number }, radiusM: number, withinS = 5): void {
+    this.expected = { x: at.x, y: at.y, radiusM, untilS: this.clock.nowS() + withinS };
+    if (this.jumped && this.ego) this.takeExpected(this.ego, 0);
+  }
+
+  /** Ends a jump's hold when the pose is the one the operator set; true when it did. */
+  private takeExpected(pose: { x: number; y: number }, dtS: number): boolean {
+    const e = this.expected;
+    if (!e) return false;
+    if (this.clock.nowS() > e.untilS) {
+      this.expected = undefined;
+      return false;
+    }
+    const distanceM = Math.hypot(pose.x - e.x, pose.y - e.y);
+    if (distanceM > e.radiusM) return false;
+    this.expected = undefined;
+    this.jumped = undefined;
+    this.onJump?.({ kind: 'initialpose', distanceM, dtS, allowedM: e.radiusM });
+    return true;
+  }
+
   /** The vehicle is held after a localisation jump, until the poses agree again. */
   get poseJumpHeld(): boolean {
     return this.jumped !== undefined;
@@ -151,7 +186,10 @@ export class LiveSource implements Source {
     const other = this.otherTimeline;
     if (other !== undefined && last !== undefined && last >= other - backBy) this.otherTimeline = undefined;
     const ontoOther =
-      this.otherTimeline !== undefined && last !== undefined && orderKey > last + backBy && orderKey >= other! - backBy;
+      this.otherTimeline !== undefined &&
+      last !== undefined &&
+      orderKey > last + backBy &&
+      orderKey >= other! - backBy;
     if (last === undefined || (orderKey > last && !ontoOther)) {
       this.lastOrder = orderKey;
       this.resetRun = undefined;
@@ -239,6 +277,8 @@ export class LiveSource implements Source {
       }
     }
     const m = moved(prev, this.egoStampS);
+    // a jump onto the pose the operator set, or the held pose arriving there: the new track at once
+    if ((!m.ok || j) && this.takeExpected(ego, m.dtS)) return;
     if (!m.ok) {
       this.jumpCount++;
       // a jump while held: the track before the first one stays the reference

@@ -549,7 +549,9 @@ export class MqttRobot {
   private isSeenMission(payload: string): boolean {
     try {
       const r = parseMission(JSON.parse(payload));
-      return r.ok && !('cancel' in r.value) && this.seen.get(r.value.missionId) === JSON.stringify(r.value.goal);
+      return (
+        r.ok && !('cancel' in r.value) && this.seen.get(r.value.missionId) === JSON.stringify(r.value.goal)
+      );
     } catch {
       return false;
     }

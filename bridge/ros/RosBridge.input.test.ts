@@ -645,6 +645,154 @@ describe('RosBridge input through rosbridge', () => {
       bridge.close();
     }
   }, 120_000);
+
+  it('takes /initialpose (RViz "2D Pose Estimate") as a re-localisation: the jump onto it is not held; one elsewhere is', async () => {
+    const lines: string[] = [];
+    const run = startRos({
+      url: master.url,
+      config: config({ profile: 'robot' }),
+      map: new RoadMap(
+        RoadMapSchema.parse({
+          id: 'aisle',
+          lanes: [
+            {
+              id: 'A',
+              type: 'aisle',
+              centerline: [
+                { x: 0, y: 0 },
+                { x: 100, y: 0 },
+              ],
+              widthM: 3,
+              speedLimitMps: 2,
+            },
+          ],
+        }),
+      ),
+      makeStack: () => {
+        throw new Error('no mission here');
+      },
+      log: (l) => lines.push(l),
+    });
+    const initialPosePub = new R.Topic({
+      ros,
+      name: '/initialpose',
+      messageType: 'geometry_msgs/PoseWithCovarianceStamped',
+    });
+    initialPosePub.advertise();
+    const cov = Array.from({ length: 36 }, (_, i) => (i === 0 || i === 7 ? 0.25 : i === 35 ? 0.07 : 0));
+    const initialPose = (x: number, frame = 'map') => ({
+      header: { stamp: stampOf(wallS()), frame_id: frame },
+      pose: {
+        pose: { position: { x, y: 0, z: 0 }, orientation: { x: 0, y: 0, z: 0, w: 1 } },
+        covariance: cov,
+      },
+    });
+    let x = 10;
+    let feeding = true;
+    const feed = (async () => {
+      while (feeding) {
+        odomPub.publish(odom((x += 0.01), wallS(), 'map', 0.2));
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    })();
+    const said = (re: RegExp) => lines.some((l) => re.test(l));
+    try {
+      await run.bridge.waitConnected(60_000);
+      await until(
+        () => run.source.currentEgo !== undefined,
+        60_000,
+        () => 'odometry',
+      );
+      // in a frame that is not the map: refused, naming the field
+      for (let i = 0; i < 400 && !said(/initialPose\.header\.frame_id/); i++) {
+        initialPosePub.publish(initialPose(50, 'utm'));
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      expect(lines.join('\n')).toMatch(/rejected initialPose\.header\.frame_id: initial pose in frame "utm"/);
+      // the operator sets the robot at x = 50 (σ 0.5 m: within 3σ + 1 m = 2.5 m)
+      for (let i = 0; i < 400 && !said(/^initial pose on \/initialpose/); i++) {
+        initialPosePub.publish(initialPose(50));
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      expect(lines.find((l) => l.startsWith('initial pose on'))).toMatch(/within 2\.50 m of it/);
+      x = 50.3; // the localiser follows (AMCL's next pose)
+      await until(
+        () => said(/^localisation: the pose jumped onto the one the operator set/),
+        60_000,
+        () => lines.join('\n'),
+      );
+      expect(said(/^localisation jump:/)).toBe(false);
+      expect(run.source.poseJumpHeld).toBe(false);
+      expect(run.source.currentEgo!.x).toBeGreaterThan(50);
+      // a jump nobody announced: held as before
+      x = 90;
+      await until(
+        () => said(/^localisation jump:/),
+        60_000,
+        () => lines.join('\n'),
+      );
+      expect(run.source.poseJumpHeld).toBe(true);
+    } finally {
+      feeding = false;
+      await feed;
+      await run.stop();
+    }
+  }, 180_000);
+
+  // last in this suite: it restarts rosbridge (the publishers above go with it)
+  it('does not start a latched goal again when rosbridge reconnects (ux20: a mission re-run on reconnection)', async () => {
+    const { execFile } = await import('node:child_process');
+    // rostopic pub -l: a ROS node that latches the goal and stays up (as a latched goal topic does)
+    const pub = execFile(
+      '/usr/bin/rostopic',
+      [
+        'pub',
+        '-l',
+        '/goal_pose',
+        'geometry_msgs/PoseStamped',
+        '{header: {stamp: {secs: 1000, nsecs: 5}, frame_id: map}, pose: {position: {x: 60, y: 0, z: 0}, orientation: {x: 0, y: 0, z: 0, w: 1}}}',
+      ],
+      { env: master.env },
+    );
+    const repeated: string[] = [];
+    const goals: { x: number }[] = [];
+    const source = new LiveSource(new WallClock());
+    const bridge = new RosBridge({
+      url: master.url,
+      config: CAR,
+      source,
+      clock: new WallClock(),
+      onGoal: (g) => goals.push(g),
+      onGoalRepeated: (why) => repeated.push(why),
+    });
+    try {
+      await bridge.waitConnected(60_000);
+      await until(
+        () => goals.length > 0,
+        120_000,
+        () => `the latched goal (rosbridge log: ${master.logTail(5)})`,
+      );
+      expect(goals).toEqual([{ x: 60, y: 0, headingRad: 0 }]);
+      await master.killRosbridge();
+      await master.startRosbridge();
+      await until(
+        () => bridge.status.connections >= 2 && bridge.status.connected,
+        120_000,
+        () => 'the reconnection',
+      );
+      // the re-subscription gets the latched copy again: said, not driven
+      await until(
+        () => repeated.length > 0,
+        120_000,
+        () => `the latched copy (goals ${JSON.stringify(goals)})`,
+      );
+      expect(repeated[0]).toMatch(/stamped 1000\.000 s was taken before \(a latched copy\): ignored/);
+      expect(goals).toHaveLength(1);
+    } finally {
+      bridge.close();
+      pub.kill('SIGINT');
+    }
+  }, 300_000);
 });
 
 describe('RosBridge connection failures', () => {
