@@ -276,7 +276,10 @@ describe('geometry_msgs/PoseWithCovarianceStamped (/initialpose)', () => {
   const msg = (covariance?: number[], frame = 'map') => ({
     header: { stamp: { secs: 5, nsecs: 0 }, frame_id: frame },
     pose: {
-      pose: { position: { x: 3, y: 4, z: 0 }, orientation: { x: 0, y: 0, z: Math.sin(0.5), w: Math.cos(0.5) } },
+      pose: {
+        position: { x: 3, y: 4, z: 0 },
+        orientation: { x: 0, y: 0, z: Math.sin(0.5), w: Math.cos(0.5) },
+      },
       ...(covariance ? { covariance } : {}),
     },
   });
