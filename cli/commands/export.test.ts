@@ -61,13 +61,17 @@ describe('edgeplan export', () => {
     writeFileSync(join(b, 'cut.json'), `${readFileSync(join(b, 'cut.json'), 'utf8')} `);
     const edited = await run('export', movedLog, '--mcap', x1);
     expect(edited.status).toBe(2);
-    expect(edited.stderr).toMatch(/its scenario file changed since the run \(sha256 differs: .*B\/cut\.json\)/);
+    expect(edited.stderr).toMatch(
+      /its scenario file changed since the run \(sha256 differs: .*B\/cut\.json\)/,
+    );
     const viewsEdited = loadRunViews([movedLog]);
     expect(!viewsEdited.ok && viewsEdited.error.message).toMatch(/changed since the run/);
     // gone: both places named
     rmSync(join(b, 'cut.json'));
     const gone = await run('export', movedLog, '--mcap', x1);
-    expect(gone.stderr).toMatch(/not at .*A\/cut\.json \(where it ran\) nor at .*B\/cut\.json \(beside the log\)/);
+    expect(gone.stderr).toMatch(
+      /not at .*A\/cut\.json \(where it ran\) nor at .*B\/cut\.json \(beside the log\)/,
+    );
     const given = await run(
       'export',
       movedLog,
