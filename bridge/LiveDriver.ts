@@ -162,7 +162,7 @@ export class LiveDriver {
     else {
       const m = this.mission;
       this.o.onNotice?.(
-        `localisation: the new pose held steady: taken as a re-localisation${m ? `; mission ${m.id} re-routed from it` : ''}`,
+        `localisation: ${e.kind === 'initialpose' ? `the pose jumped onto the one the operator set (${e.distanceM.toFixed(2)} m from it, within ${e.allowedM.toFixed(2)} m)` : 'the new pose held steady'}: taken as a re-localisation${m ? `; mission ${m.id} re-routed from it` : ''}`,
       );
       if (m) {
         this.endMission();

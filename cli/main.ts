@@ -12,7 +12,7 @@ import { BASELINE_NAMES } from '../planner/index.ts';
 import { BUILTIN_IDS, builtinInfo } from '../scenarios/builtin/index.ts';
 import { EGO_TRIGGERS_UNFIRED_TAG, importNuplan, STORYBOARD_LIVE_TAG } from '../scenarios/import/index.ts';
 import { loadScenario, SCENARIO_REF_KINDS } from '../scenarios/index.ts';
-import { runLogRecord } from '../sim/export/index.ts';
+import { runLogRecord, writeRunLog } from '../sim/export/index.ts';
 import { AGENT_MODELS, type AgentMode, type AgentModel, DEFAULT_AGENT_MODEL } from '../sim/index.ts';
 import { evaluateRun } from '../sim/metrics/index.ts';
 import {
@@ -357,7 +357,7 @@ function buildProgram(out: (s: string) => void): Command {
             const dir = modesOf(o.mode).length > 1 ? join(o.out, mode) : o.out;
             mkdirSync(dir, { recursive: true });
             const record = runLogRecord(log, m, { scenarioRef: ref, ...(o.map ? { mapPath: o.map } : {}) });
-            writeFileSync(join(dir, `${scenario.id}.json`), JSON.stringify(record));
+            writeRunLog(join(dir, `${scenario.id}.json`), record);
             out(`wrote ${join(dir, `${scenario.id}.json`)}`);
           }
         }

@@ -12,6 +12,7 @@ import { fail, ok, type Result, type WorldSnapshot } from '../core/index.ts';
 import { RoutePath } from '../core/map/index.ts';
 import { SCENE_FEATURES, sceneFeatures, type Tip, type TipsFile, TipsFileSchema } from '../planner/index.ts';
 import { loadScenario } from '../scenarios/index.ts';
+import { resolveRunLogSources } from '../sim/export/RunLog.ts';
 import type { SimLog } from '../sim/index.ts';
 
 export interface TipsBuildOptions {
@@ -46,7 +47,12 @@ const LESSONS: Record<Failure['kind'], { lesson: string; nudges: Tip['nudges'] }
 };
 
 /** A run log as `evaluate` writes it (the SimLog with its metrics). */
-type RunLogFile = SimLog & { metrics?: unknown; scenarioRef?: string };
+type RunLogFile = SimLog & {
+  metrics?: unknown;
+  scenarioRef?: string;
+  scenarioRelRef?: string;
+  scenarioSha256?: string;
+};
 
 function failuresOf(log: RunLogFile, progressBelow: number): Failure[] {
   const m = log.metrics as {
@@ -128,7 +134,13 @@ export function buildTips(dir: string, o: TipsBuildOptions = {}): Result<TipsFil
       const mode = folder.mode ?? log.mode ?? 'nonreactive';
       const failures = failuresOf(log, o.progressBelow ?? 0.5);
       if (failures.length === 0) continue;
-      const ref = log.scenarioRef ?? log.scenarioId;
+      // where it ran, else beside the log (a moved eval folder), checked against its content hash
+      const src = resolveRunLogSources(log, join(logs, file));
+      const ref = src.ok ? src.value.ref : (log.scenarioRef ?? log.scenarioId);
+      if (!src.ok) {
+        skipped.push(`${ref}: ${src.error.message}`);
+        continue;
+      }
       const loaded = loadScenario(ref, o.mapPath ? { mapPath: o.mapPath } : {});
       if (!loaded.ok) {
         skipped.push(`${ref}: ${loaded.error.message}`);

@@ -84,6 +84,8 @@ export class Fleet {
   readonly assigned = new Map<string, string>();
   /** Missions no robot can take yet, oldest first, with why. */
   readonly held = new Map<string, { mission: Goal; reason: string }>();
+  /** Retained missions answered (payloads): each once for the life of the process. */
+  private readonly retainedAnswered = new Set<string>();
   private readonly clock: Clock;
   private readonly log: ((line: string) => void) | undefined;
   private readonly retryTimer: NodeJS.Timeout;
@@ -116,7 +118,8 @@ export class Fleet {
       const n = ++this.connects;
       if (n > 1 && !connack.sessionPresent)
         this.log?.('fleet: the broker kept no session (persistence off?): missions sent while away are lost');
-      this.client.subscribe(subTopic, { qos: 1 }, (err, granted) => {
+      // retain handling 1: no retained copy again on a re-subscription to a session the broker kept
+      this.client.subscribe(subTopic, { qos: 1, rh: 1 }, (err, granted) => {
         if (err || granted?.some((g) => g.qos === 128)) {
           this.log?.(`fleet: subscription to ${subTopic} refused: ${err?.message ?? 'not granted'}`);
           return;
@@ -163,6 +166,17 @@ export class Fleet {
     // when new, it would be allocated again on every restart (as a robot's own, ux20 #2)
     if (payload.length === 0) return true; // a retained one cleared
     if (retained) {
+      // answered once for the life of the process (each reconnection without the session hands it
+      // out again), and not at all when it is the copy of a mission taken when new
+      const key = payload.toString('utf8');
+      if (this.retainedAnswered.has(key)) return true;
+      this.retainedAnswered.add(key);
+      try {
+        const r = parseMission(JSON.parse(key));
+        if (r.ok && (this.assigned.has(r.value.missionId) || this.held.has(r.value.missionId))) return true;
+      } catch {
+        // answered below like any retained mission
+      }
       this.error(
         topic,
         'INVALID_INPUT',

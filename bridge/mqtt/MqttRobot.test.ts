@@ -204,6 +204,72 @@ describe('MqttRobot input through mosquitto', () => {
     }
   }, 60_000);
 
+  it('answers a retained mission once and never re-runs a mission it took, across a reconnection (ux20)', async () => {
+    const id = `r${n + 1}`;
+    const old1 = JSON.stringify({ missionId: 'old1', goal: { x: 20, y: 0, headingRad: 0 } });
+    const live1 = JSON.stringify({ missionId: 'live1', goal: { x: 12, y: 0, headingRad: 0 } });
+    const retainedAnswers = () => errorsOf(id).filter((e) => /retained mission is ignored/.test(e.message));
+    await body.publishAsync(topicFor('mission', id), old1, { qos: 1, retain: true });
+    const { r } = await robot();
+    try {
+      await state(id, { seq: 1 });
+      await until(
+        () => retainedAnswers().length > 0,
+        30_000,
+        () => 'the answer to the retained mission',
+      );
+      // published retained while the robot listens: new, taken (and left retained on the broker)
+      await body.publishAsync(topicFor('mission', id), live1, { qos: 1, retain: true });
+      await until(
+        () => statusOf(id).some((a) => a.missionId === 'live1' && a.state === 'ACCEPTED'),
+        30_000,
+        () => JSON.stringify(answers),
+      );
+      // a broker that kept no session hands both out again, flagged retained: neither is answered
+      // again nor run (the robot's memory for the life of the process)
+      expect(r.takeMission(Buffer.from(old1), topicFor('mission', id), true)).toBe('duplicate');
+      expect(r.takeMission(Buffer.from(live1), topicFor('mission', id), true)).toBe('duplicate');
+      // (a sentinel: once its answer is in, any answer to those two would be too)
+      await mission(id, { missionId: 'nope0', cancel: true });
+      await until(
+        () => errorsOf(id).some((e) => e.code === 'NOT_FOUND'),
+        30_000,
+        () => JSON.stringify(answers),
+      );
+      expect(retainedAnswers()).toHaveLength(1);
+      // a broker that kept it: the re-subscription (retain handling 1) gets no retained copy at all
+      await broker.stop();
+      await until(
+        () => !r.client.connected,
+        30_000,
+        () => 'the link loss',
+      );
+      await broker.start();
+      await until(
+        () => r.ready && r.counts.connects >= 2 && body.connected,
+        30_000,
+        () => 'the reconnection',
+      );
+      // a sentinel after the re-subscription: once its answer is in, any retained copy would be too
+      await mission(id, { missionId: 'nope', cancel: true });
+      await until(
+        () => errorsOf(id).filter((e) => e.code === 'NOT_FOUND').length === 2,
+        30_000,
+        () => JSON.stringify(answers),
+      );
+      expect(retainedAnswers()).toHaveLength(1);
+      expect(
+        statusOf(id)
+          .filter((a) => a.state === 'ACCEPTED')
+          .map((a) => a.missionId),
+      ).toEqual(['live1']);
+      expect(r.counts.missions).toBe(1);
+    } finally {
+      await r.stop();
+      await body.publishAsync(topicFor('mission', id), '', { qos: 1, retain: true });
+    }
+  }, 90_000);
+
   it('an e-stop holds the robot, latched until released, and a retained one holds it from the start (ux20 #5)', async () => {
     const id = `r${n + 1}`;
     await body.publishAsync(topicFor('estop', id), JSON.stringify({ engaged: true }), {

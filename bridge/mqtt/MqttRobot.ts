@@ -184,6 +184,8 @@ export class MqttRobot {
   private readonly queue: { missionId: string; goal: Pose }[] = [];
   /** Mission ids seen, with their goal (a redelivery repeats it; another goal is a reused id). */
   private readonly seen = new Map<string, string>();
+  /** Retained missions answered (payloads), for the life of the process: each answered once. */
+  private readonly retainedAnswered = new Set<string>();
   /** The mission handed to the driver, not yet ACTIVE (routing waits for fresh state). */
   private starting: { missionId: string; goal: Pose } | undefined;
   private seq: number | undefined;
@@ -212,6 +214,8 @@ export class MqttRobot {
     duplicates: 0,
     /** States dropped: `stampS` / `seq` not above the last taken (reordered, replayed). */
     outOfOrder: 0,
+    /** Restarted robot clocks / counters taken (`LiveSource` `OrderReset`). */
+    clockResets: 0,
     /** Retained states ignored (a broker's stored copy, not the robot's present). */
     retained: 0,
     /** Retained missions ignored (a command is acted on when it is new, not on every connection). */
@@ -257,7 +261,9 @@ export class MqttRobot {
       this.client.publish(t('presence'), JSON.stringify({ online: true }), { qos: 1, retain: true });
       // every connection re-subscribes (a broker without the session, or one that lost it, needs it)
       this.client.subscribe(
-        { [t('state')]: { qos: 0 }, [t('mission')]: { qos: 1 }, [t('estop')]: { qos: 1 } },
+        // missions with retain handling 1: a broker that kept the session sends no retained copy
+        // again on a re-subscription (the e-stop is a state: its retained copy every time)
+        { [t('state')]: { qos: 0 }, [t('mission')]: { qos: 1, rh: 1 }, [t('estop')]: { qos: 1 } },
         (err, granted) => {
           const refused = granted?.filter((g) => g.qos === 128).map((g) => g.topic) ?? [];
           if (err || refused.length > 0) {
@@ -388,9 +394,15 @@ export class MqttRobot {
     this.counts.states++;
     // the newest state by the robot's own order: an older one arriving late must not replace it
     const order = s.stampS ?? s.seq;
-    if (!this.source.takesOrder(order)) {
+    const admitted = this.source.admit(order, s.stampS !== undefined ? 'stamp' : 'counter');
+    if (admitted === 'drop') {
       this.counts.outOfOrder++;
       return;
+    }
+    if (admitted === 'reset') {
+      // the robot restarted its clock or counter: lags measured on the old clock do not compare
+      this.counts.clockResets++;
+      this.stateLag.reset();
     }
     if (s.agents) {
       this.source.setAgents(s.agents);
@@ -433,7 +445,7 @@ export class MqttRobot {
       },
       s.stampS,
       lagS,
-      order,
+      'admitted',
     );
     if (!taken) return;
     if (!known) this.changed();
@@ -450,6 +462,14 @@ export class MqttRobot {
       // ux20 #2). Ignored and answered (an empty retained message clears it: no answer to that)
       if (Buffer.isBuffer(payload) && payload.length === 0) return 'duplicate';
       this.counts.retainedMissions++;
+      // the copy of a mission this robot took when it was new (published retained while it
+      // listened), or one already answered on an earlier connection: silent (ux20: every
+      // reconnection answered it again)
+      const key = Buffer.isBuffer(payload) ? payload.toString('utf8') : JSON.stringify(payload);
+      if (this.retainedAnswered.has(key) || this.isSeenMission(key)) return 'duplicate';
+      this.retainedAnswered.add(key);
+      if (this.retainedAnswered.size > SEEN_MAX)
+        this.retainedAnswered.delete(this.retainedAnswered.values().next().value as string);
       this.reportError(topic, {
         code: 'INVALID_INPUT',
         path: 'mission',
@@ -523,6 +543,18 @@ export class MqttRobot {
     this.status(m.missionId, 'ACCEPTED', { goal: m.goal });
     this.next();
     return 'accepted';
+  }
+
+  /** Whether a mission payload is one already taken (its id with the same goal). */
+  private isSeenMission(payload: string): boolean {
+    try {
+      const r = parseMission(JSON.parse(payload));
+      return (
+        r.ok && !('cancel' in r.value) && this.seen.get(r.value.missionId) === JSON.stringify(r.value.goal)
+      );
+    } catch {
+      return false;
+    }
   }
 
   /** The operator e-stop (`{engaged}`; retained is its state, taken as it is). */

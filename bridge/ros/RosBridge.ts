@@ -25,6 +25,7 @@ import {
   odometryToEgo,
   placeObjects,
   poseStampedToPose,
+  poseWithCovarianceToPose,
   predictedObjectsToObjects,
   stampOf,
   stampS,
@@ -74,6 +75,10 @@ export interface RosBridgeOptions {
   onGoal?: (goal: Pose) => void;
   /** A cancel came in: the mission in progress ends (CANCELLED), the vehicle is held. */
   onCancel?: () => void;
+  /** A goal taken before came again (a latched copy on reconnection): ignored, why. */
+  onGoalRepeated?: (why: string) => void;
+  /** The operator set the pose (`/initialpose`, map frame): the localiser's next pose within `radiusM` of it is taken at once. */
+  onInitialPose?: (pose: Pose, radiusM: number) => void;
   /** The operator e-stop: true engages it (latched), false releases it. */
   onEstop?: (engaged: boolean) => void;
   /** Bad input (a message that does not parse, a frame we cannot place): logged, the process stays up. */
@@ -90,6 +95,8 @@ export interface RosBridgeOptions {
    * many have failed since the last connection, and when the next one is, s.
    */
   onConnectFailed?: (reason: string, failures: number, retryInS: number) => void;
+  /** The robot's clock restarted: its stamps went back (`stampS`: the first taken on the new clock). */
+  onClockReset?: (stampS: number) => void;
   /** Wall-clock time for stamps of controls not computed from odometry (watchdog), s. Default Date.now. */
   wallS?: () => number;
 }
@@ -107,6 +114,8 @@ export interface RosLinkStatus {
   rejected: number;
   /** Ego messages dropped because their stamp was not newer than the last one taken. */
   outOfOrder: number;
+  /** Restarted robot clocks taken (stamps far back, live and in order: `LiveSource` `OrderReset`). */
+  clockResets: number;
   /** Why the last connection attempt failed (undefined once connected). */
   lastFailure: string | undefined;
 }
@@ -122,6 +131,8 @@ function failureReason(e: unknown): string {
 }
 
 const IDENTITY: Pose = { x: 0, y: 0, headingRad: 0 };
+/** However uncertain an `/initialpose`, the localiser's pose is taken at once only this near it, m. */
+const INITIAL_POSE_MAX_RADIUS_M = 5;
 
 /** A ROS stamp as a time; the zero stamp (unset: `ros::Time()`) is no stamp. */
 function knownStampS(s: Parameters<typeof stampS>[0]): number | undefined {
@@ -148,6 +159,7 @@ export class RosBridge {
     dropped: 0,
     rejected: 0,
     outOfOrder: 0,
+    clockResets: 0,
     lastFailure: undefined,
   };
   private link: Link | undefined;
@@ -173,6 +185,8 @@ export class RosBridge {
   objectsLagS = 0;
   /** The ego's recent poses on its stamps: base_link objects are placed around the pose at theirs. */
   private readonly egoPoses = new PoseHistory();
+  /** Goals taken (stamp, frame, pose), for the life of the bridge: a latched copy is not a new goal. */
+  private readonly goalsTaken = new Set<string>();
   /** Odometry arrived without a frame: warned once. */
   private warnedOdomFrame = false;
   /** Objects arrived without a frame: warned once. */
@@ -270,6 +284,8 @@ export class RosBridge {
 
   private createTopics(ros: RosLike): Link {
     const c = this.o.config;
+    /** A goal came on this connection already (a latched copy comes first). */
+    let goalsOnLink = false;
     const T = c.topics;
     const sub = (name: string, type: string, cb: (m: unknown) => void, queue = 1): TopicLike => {
       const t = new Topic({ ros, name, messageType: type, queue_length: queue, reconnect_on_close: false });
@@ -331,11 +347,44 @@ export class RosBridge {
         this.o.source.setLights(r.value);
       }),
       sub(T.goal.name, T.goal.type, (m) => {
+        const first = !goalsOnLink;
+        goalsOnLink = true;
         const r = poseStampedToPose(m);
         if (!r.ok) return reject(r.error.path, r.error.message);
         const toMap = r.value.frameId ? this.mapFrom(r.value.frameId) : IDENTITY;
         if (typeof toMap === 'string') return reject('goal.header.frame_id', `goal ${toMap}`);
-        this.o.onGoal?.(composePlanar({ ...toMap, yawRad: toMap.headingRad }, r.value.pose));
+        // a goal taken before, delivered again: a latched (ROS 1) or transient-local (ROS 2) goal
+        // topic hands its copy to every new subscription, i.e. on every reconnection — it must not
+        // start the mission again. A stamped goal is known by its stamp; an unstamped one only as
+        // the first goal after a (re)connection (a latched copy comes first): later it is a re-send
+        const p = r.value.pose;
+        const key = `${r.value.stampS ?? 0}|${r.value.frameId}|${p.x}|${p.y}|${p.headingRad}`;
+        if (
+          this.goalsTaken.has(key) &&
+          (r.value.stampS !== undefined || (first && this.status.connections > 1))
+        ) {
+          this.o.onGoalRepeated?.(
+            r.value.stampS !== undefined
+              ? `the goal stamped ${r.value.stampS.toFixed(3)} s was taken before (a latched copy): ignored`
+              : 'an unstamped goal equal to one taken before, first on the topic after a reconnection (a latched copy): ignored — stamp goals (RViz does) to send one again',
+          );
+          return;
+        }
+        this.goalsTaken.add(key);
+        if (this.goalsTaken.size > 256)
+          this.goalsTaken.delete(this.goalsTaken.values().next().value as string);
+        this.o.onGoal?.(composePlanar({ ...toMap, yawRad: toMap.headingRad }, p));
+      }),
+      sub(T.initialPose.name, T.initialPose.type, (m) => {
+        const r = poseWithCovarianceToPose(m);
+        if (!r.ok) return reject(r.error.path, r.error.message);
+        const toMap = r.value.frameId ? this.mapFrom(r.value.frameId) : IDENTITY;
+        if (typeof toMap === 'string') return reject('initialPose.header.frame_id', `initial pose ${toMap}`);
+        const pose = composePlanar({ ...toMap, yawRad: toMap.headingRad }, r.value.pose);
+        // where the localiser's next pose may land: 3 σ of the pose set, plus the jump check's margin
+        const radiusM = Math.min(INITIAL_POSE_MAX_RADIUS_M, 3 * r.value.sigmaM + c.poseJump.marginM);
+        this.o.source.expectRelocalisation(pose, radiusM);
+        this.o.onInitialPose?.(pose, radiusM);
       }),
       sub(T.cancel.name, T.cancel.type, () => this.o.onCancel?.()),
       // every message counts (an e-stop pressed twice is still pressed): queue them all
@@ -373,11 +422,22 @@ export class RosBridge {
 
   /** One ego message (odometry or tf) into the source, dated by its lag, ordered by its stamp. */
   private takeEgo(ego: Parameters<LiveSource['setEgo']>[0], stamp: number | undefined, atS: number): void {
-    const lagS = this.egoLag.take(stamp, atS);
-    if (!this.o.source.setEgo(ego, stamp, lagS)) {
+    const order = this.o.source.admit(stamp, 'stamp');
+    if (order === 'drop') {
       this.status.outOfOrder++;
       return;
     }
+    if (order === 'reset') {
+      // the robot's clock restarted (a simulation reset, a bag looped): lags and poses measured on
+      // the old clock do not compare with the new stamps
+      this.status.clockResets++;
+      this.egoLag.reset();
+      this.objectsLag.reset();
+      this.egoPoses.reset();
+      this.o.onClockReset?.(stamp!);
+    }
+    const lagS = this.egoLag.take(stamp, atS);
+    this.o.source.setEgo(ego, stamp, lagS, 'admitted');
     this.egoLagS = lagS;
     if (stamp !== undefined)
       this.egoPoses.push({

@@ -48,6 +48,15 @@ const TopicsSchema = z.strictObject({
   cancel: topic(['std_msgs/Empty'] as const, '/edgeplan/cancel', 'std_msgs/Empty'),
   /** Operator e-stop: `true` engages it, latched until `false` releases it (publish it latched). */
   estop: topic(['std_msgs/Bool'] as const, '/edgeplan/estop', 'std_msgs/Bool'),
+  /**
+   * The operator's re-localisation (RViz "2D Pose Estimate", AMCL's input): the localiser's next
+   * pose near it is taken at once as the new track (no `poseJump.settleS` wait), the mission re-routed.
+   */
+  initialPose: topic(
+    ['geometry_msgs/PoseWithCovarianceStamped'] as const,
+    '/initialpose',
+    'geometry_msgs/PoseWithCovarianceStamped',
+  ),
   control: z.strictObject({ name: z.string().min(1), type: z.enum(CONTROL_TYPES) }).optional(),
   command: topic(['std_msgs/String'] as const, '/edgeplan/command', 'std_msgs/String'),
   verdict: topic(['std_msgs/String'] as const, '/edgeplan/verdict', 'std_msgs/String'),

@@ -24,6 +24,12 @@ export class StampLag {
     return this.floorValueS;
   }
 
+  /** Forgets the floor (the robot's clock restarted: its offset from ours is another). */
+  reset(): void {
+    this.floorValueS = undefined;
+    this.lastAtS = 0;
+  }
+
   /** The lag (≥ 0) of a message stamped `stampS` (robot clock) taken in at `atS` (our clock), s. */
   take(stampS: number | undefined, atS: number): number {
     if (stampS === undefined) return 0;

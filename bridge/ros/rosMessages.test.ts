@@ -6,6 +6,7 @@ import {
   lightsToStates,
   odometryToEgo,
   poseStampedToPose,
+  poseWithCovarianceToPose,
   predictedObjectsToObjects,
   quatOfYaw,
   stampOf,
@@ -268,5 +269,30 @@ describe('ROS objects and orientations (review 14)', () => {
         pose: { pose: { position: { x: 1, y: 2, z: 0 }, orientation: { x: 0, y: 0, z: 0.7072, w: 0.7072 } } },
       }).ok,
     ).toBe(true);
+  });
+});
+
+describe('geometry_msgs/PoseWithCovarianceStamped (/initialpose)', () => {
+  const msg = (covariance?: number[], frame = 'map') => ({
+    header: { stamp: { secs: 5, nsecs: 0 }, frame_id: frame },
+    pose: {
+      pose: {
+        position: { x: 3, y: 4, z: 0 },
+        orientation: { x: 0, y: 0, z: Math.sin(0.5), w: Math.cos(0.5) },
+      },
+      ...(covariance ? { covariance } : {}),
+    },
+  });
+  it('reads the pose, its frame and the larger σ of x and y (RViz sends 0.25 / 0.25)', () => {
+    const cov = Array.from({ length: 36 }, (_, i) => (i === 0 ? 0.25 : i === 7 ? 1 : 0));
+    const r = poseWithCovarianceToPose(msg(cov));
+    expect(r.ok && r.value).toMatchObject({ pose: { x: 3, y: 4 }, frameId: 'map', sigmaM: 1 });
+    expect(r.ok && r.value.pose.headingRad).toBeCloseTo(1, 9);
+    const none = poseWithCovarianceToPose(msg());
+    expect(none.ok && none.value.sigmaM).toBe(0);
+  });
+  it('names a bad field', () => {
+    const r = poseWithCovarianceToPose(msg([1, 2, 3]));
+    expect(!r.ok && r.error.path).toBe('initialPose:pose.covariance');
   });
 });

@@ -112,13 +112,41 @@ export function odometryToEgo(msg: unknown, baseLinkAheadM = 0): Result<Odometry
 const PoseStampedSchema = z.object({ header: Header, pose: RosPose });
 
 /** geometry_msgs/PoseStamped → a map pose and its frame. */
-export function poseStampedToPose(msg: unknown): Result<{ pose: Pose; frameId: string }> {
+export function poseStampedToPose(
+  msg: unknown,
+): Result<{ pose: Pose; frameId: string; stampS: number | undefined }> {
   const r = parseWith(PoseStampedSchema, msg, 'goal');
   if (!r.ok) return r;
   const p = r.value.pose;
   return ok({
     pose: { x: p.position.x, y: p.position.y, headingRad: yawOf(p.orientation) },
     frameId: r.value.header.frame_id,
+    stampS: stampS(r.value.header.stamp) || undefined,
+  });
+}
+
+const PoseWithCovarianceStampedSchema = z.object({
+  header: Header,
+  pose: z.object({ pose: RosPose, covariance: z.array(z.number()).length(36).optional() }),
+});
+
+/**
+ * geometry_msgs/PoseWithCovarianceStamped (AMCL's `/initialpose`) → a pose, its frame and the
+ * standard deviation of its position (the larger of x's and y's, from the row-major 6×6
+ * covariance; 0 when none is given), m.
+ */
+export function poseWithCovarianceToPose(
+  msg: unknown,
+): Result<{ pose: Pose; frameId: string; sigmaM: number }> {
+  const r = parseWith(PoseWithCovarianceStampedSchema, msg, 'initialPose');
+  if (!r.ok) return r;
+  const p = r.value.pose.pose;
+  const c = r.value.pose.covariance;
+  const sigmaM = c ? Math.sqrt(Math.max(0, c[0]!, c[7]!)) : 0;
+  return ok({
+    pose: { x: p.position.x, y: p.position.y, headingRad: yawOf(p.orientation) },
+    frameId: r.value.header.frame_id,
+    sigmaM,
   });
 }
 

@@ -57,6 +57,11 @@ export function startRos(o: StartRosOptions): RosRun {
       } else log(`cancel on ${c.topics.cancel.name}: no mission in progress, nothing cancelled`);
     },
     onEstop: (on) => driver?.setHold('estop', on),
+    onGoalRepeated: (why) => log(`goal on ${c.topics.goal.name}: ${why}`),
+    onInitialPose: (p, radiusM) =>
+      log(
+        `initial pose on ${c.topics.initialPose.name}: (${p.x.toFixed(2)}, ${p.y.toFixed(2)}, ${((p.headingRad * 180) / Math.PI).toFixed(0)}°): the localiser's next pose within ${radiusM.toFixed(2)} m of it is taken at once as a re-localisation`,
+      ),
     // a stream of the same bad message (odometry at 50 Hz in the wrong frame) is logged once; the
     // diagnostics' link.rejected counts every one
     onError: (where, msg) => {
@@ -65,6 +70,10 @@ export function startRos(o: StartRosOptions): RosRun {
       lastRejected = line;
       log(`${line} (repeats not logged: diagnostics link.rejected counts them)`);
     },
+    onClockReset: (stampS) =>
+      log(
+        `odometry: the robot's clock went back (stamps from ${stampS.toFixed(3)} s, live and in order): taken as a restarted clock (diagnostics link.clockResets)`,
+      ),
     onLink: (e, n) => {
       lastFailure = undefined;
       log(`rosbridge ${o.url}: ${e}${e === 'connected' && n > 1 ? ` (reconnection ${n - 1})` : ''}`);

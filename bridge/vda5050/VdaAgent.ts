@@ -77,6 +77,8 @@ export class VdaAgent {
   private paused = false;
   private readonly timers: NodeJS.Timeout[] = [];
   private stateDirty = true;
+  /** Retained orders / instant actions answered: each once for the life of the process. */
+  private readonly retainedAnswered = new Set<string>();
 
   constructor(private readonly o: VdaAgentOptions) {
     const will = this.message('connection', { connectionState: 'CONNECTIONBROKEN' }, false);
@@ -92,7 +94,11 @@ export class VdaAgent {
     this.client.on('connect', () => {
       this.send('connection', { connectionState: 'ONLINE' });
       const qos = o.inQos ?? 0;
-      this.client.subscribe({ [vdaTopic(o, 'order')]: { qos }, [vdaTopic(o, 'instantActions')]: { qos } });
+      // retain handling 1: a broker that kept the session sends no retained copy on re-subscription
+      this.client.subscribe({
+        [vdaTopic(o, 'order')]: { qos, rh: 1 },
+        [vdaTopic(o, 'instantActions')]: { qos, rh: 1 },
+      });
       this.stateDirty = true;
     });
     superviseLink(this.client, o.link, o.log, `vda ${o.serialNumber}`);
@@ -107,13 +113,17 @@ export class VdaAgent {
       // every new subscription gets: acted on when new, it would restart an old order on every
       // restart of edgeplan (ux20 #2). Ignored, said in state.errors; an empty one clears it
       if (t && packet.retain) {
-        if (payload.length > 0)
+        // said once per retained message for the life of the process, not on every reconnection
+        const key = `${t} ${payload.toString('utf8')}`;
+        if (payload.length > 0 && !this.retainedAnswered.has(key)) {
+          this.retainedAnswered.add(key);
           this.reject({
             errorType: 'validationError',
             errorLevel: 'WARNING',
             errorDescription: `a retained ${t} message is ignored: orders and instant actions are acted on when new; publish them with retain off`,
             errorReferences: [{ referenceKey: 'topic', referenceValue: t }],
           });
+        }
         return;
       }
       if (topic === vdaTopic(o, 'order')) this.takeOrder(payload);

@@ -5,12 +5,12 @@
  *   report <results dir> --html <out.html>                                       HTML report with plots
  * Each parses its flags and calls a library function (viewer/, sim/export, sim/report).
  */
-import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, relative } from 'node:path';
 import { type Command, InvalidArgumentError } from 'commander';
 import { type EdgeplanError, formatError } from '../../core/index.ts';
 import { loadScenario } from '../../scenarios/index.ts';
-import { exportMcap, findRunLogs, readRunLog } from '../../sim/export/index.ts';
+import { exportMcap, findRunLogs, readRunLog, resolveRunLogSources } from '../../sim/export/index.ts';
 import { buildReport } from '../../sim/report/index.ts';
 // The viewer server (ws, esbuild) loads when a view starts, not with every `edgeplan` start.
 import type { LiveOptions, ViewerServer } from '../../viewer/index.ts';
@@ -74,13 +74,6 @@ function serveUntilInterrupted(server: ViewerServer, out: Out, wantedPort?: numb
  * Runs `scenarioRef` live and serves the viewer while it streams. This is what `edgeplan run
  * <scenario> --view` should call: `await viewLive(ref, { planner, mode, seed }, out)`.
  */
-/** The file part of a scenario reference (`a.json`, `log.db#id`, `carla:routes.xml#id`); '' for a built-in id. */
-function scenarioFileOf(ref: string): string {
-  const body = ref.startsWith('carla:') ? ref.slice('carla:'.length) : ref;
-  const hash = body.lastIndexOf('#');
-  const file = hash < 0 ? body : body.slice(0, hash);
-  return /[/\\.]/.test(file) ? file : '';
-}
 
 export async function viewLive(scenarioRef: string, opts: LiveOptions, out: Out): Promise<void> {
   const { startLiveRun } = await import('../../viewer/index.ts');
@@ -272,19 +265,11 @@ export function register(program: Command, out: Out): void {
         );
       const log = readRunLog(runLog);
       if (!log.ok) throw new UsageError(runLogError(log.error, [runLog]));
-      const ref = o.scenario ?? log.value.scenarioRef ?? log.value.scenarioId;
-      const loaded = loadScenario(ref, log.value.mapPath ? { mapPath: log.value.mapPath } : {});
-      if (!loaded.ok) {
-        // the log names its scenario by the path it had when it ran: a moved folder breaks it
-        const moved =
-          !o.scenario &&
-          log.value.scenarioRef !== undefined &&
-          scenarioFileOf(log.value.scenarioRef) !== '' &&
-          !existsSync(scenarioFileOf(log.value.scenarioRef));
-        throw new UsageError(
-          `${formatError(loaded.error)}${moved ? ` — ${runLog} names its scenario by the path it had when it ran; if the scenario moved, pass --scenario <its path now>` : ''}`,
-        );
-      }
+      // where it ran, else beside the log (a moved folder), checked against its content hash
+      const src = resolveRunLogSources(log.value, runLog, o.scenario);
+      if (!src.ok) throw new UsageError(formatError(src.error));
+      const loaded = loadScenario(src.value.ref, src.value.mapPath ? { mapPath: src.value.mapPath } : {});
+      if (!loaded.ok) throw new UsageError(formatError(loaded.error));
       const r = await exportMcap(log.value, loaded.value.map, o.mcap, {
         nowUnixS: Date.now() / 1000,
         ...(base !== 'scenario' ? { startUnixS: fixed } : {}),

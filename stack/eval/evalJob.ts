@@ -2,11 +2,11 @@
  * One evaluation job: a scenario × planner × mode × seed, run closed-loop and scored. Runs inline
  * or inside a worker thread (evalWorker).
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { formatError } from '../../core/index.ts';
 import { loadScenario } from '../../scenarios/loadScenario.ts';
-import { runLogRecord } from '../../sim/export/RunLog.ts';
+import { runLogRecord, writeRunLog } from '../../sim/export/RunLog.ts';
 import { evaluateRun } from '../../sim/metrics/index.ts';
 import type { AgentMode, AgentModel } from '../../sim/SimLog.ts';
 import { type AssistStats, assistStats } from '../AssistStats.ts';
@@ -86,7 +86,7 @@ export async function runJob(job: EvalJob): Promise<JobResult> {
       scenarioRef: job.scenario,
       ...(job.mapPath ? { mapPath: job.mapPath } : {}),
     });
-    writeFileSync(join(job.logDir, `${logFileStem(job.label ?? scenario.id)}.json`), JSON.stringify(record));
+    writeRunLog(join(job.logDir, `${logFileStem(job.label ?? scenario.id)}.json`), record);
   }
   const failedTicks = log.ticks.filter((t) => t.plannerError !== undefined);
   const ctrl = controllerStats(log);

@@ -6,7 +6,7 @@
 import { fail, formatError, ok, type Result } from '../../core/index.ts';
 import type { RoadMap } from '../../core/map/index.ts';
 import { loadScenario } from '../../scenarios/index.ts';
-import { type RunLog, readRunLog } from '../../sim/export/index.ts';
+import { type RunLog, readRunLog, resolveRunLogSources } from '../../sim/export/index.ts';
 import { type BevSource, bevSource } from './bevSource.ts';
 import { mapGeometry, referencePath } from './mapGeometry.ts';
 import type { RunView, TimelineEvent } from './protocol.ts';
@@ -59,8 +59,10 @@ export function loadRunViews(paths: ReadonlyArray<string>, scenarioRef?: string)
   for (const p of paths) {
     const log = readRunLog(p);
     if (!log.ok) return log;
-    const ref = scenarioRef ?? log.value.scenarioRef ?? log.value.scenarioId;
-    const loaded = loadScenario(ref, log.value.mapPath ? { mapPath: log.value.mapPath } : {});
+    // where it ran, else beside the log (a moved folder), checked against its content hash
+    const src = resolveRunLogSources(log.value, p, scenarioRef);
+    if (!src.ok) return src;
+    const loaded = loadScenario(src.value.ref, src.value.mapPath ? { mapPath: src.value.mapPath } : {});
     if (!loaded.ok)
       return fail(
         'NOT_FOUND',
