@@ -27,6 +27,9 @@ export interface LlamaClientOptions {
   contextSize?: number;
 }
 
+/** How long `close` waits for a generation still out to end before it frees the model, ms. */
+const CLOSE_WAIT_MS = 5000;
+
 /** Tokens beyond the grammar's byte bound: the end-of-generation token and a little slack. */
 export const REPLY_TOKEN_MARGIN = 8;
 
@@ -77,6 +80,8 @@ export function createLlamaClient(opts: LlamaClientOptions): LlmClient {
   };
   /** The generation before this one (generations run one at a time). */
   let queue: Promise<unknown> = Promise.resolve();
+  /** The abort controllers of the calls queued or generating (aborted by `close`). */
+  const running = new Set<AbortController>();
   const generate = async (m: Loaded, req: LlmRequest, signal: AbortSignal): Promise<LlmReply> => {
     let context: Awaited<ReturnType<LlamaModel['createContext']>> | undefined;
     try {
@@ -165,7 +170,10 @@ export function createLlamaClient(opts: LlamaClientOptions): LlmClient {
           resolve(timeout);
         }, req.deadlineMs);
       });
-      const run = queue.then(() => (ac.signal.aborted ? timeout : generate(m, req, ac.signal)));
+      running.add(ac);
+      const run = queue
+        .then(() => (ac.signal.aborted || closed ? timeout : generate(m, req, ac.signal)))
+        .finally(() => running.delete(ac));
       // the next generation waits for this one to end, however it ends (a generation that never
       // settles holds the queue: every later call then ends at its own deadline)
       queue = run.catch(() => undefined);
@@ -173,6 +181,19 @@ export function createLlamaClient(opts: LlamaClientOptions): LlmClient {
     },
     async close(): Promise<void> {
       closed = true;
+      // generations still out (a timed-out call's, whose caller has moved on) are aborted and
+      // waited for before the model goes: disposing it under a running generation threw an
+      // unhandled DisposedError from node-llama-cpp's batch loop and killed the process. A
+      // generation that never settles is given up on after CLOSE_WAIT_MS.
+      for (const ac of running) ac.abort();
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      await Promise.race([
+        queue,
+        new Promise<void>((resolve) => {
+          timer = setTimeout(resolve, CLOSE_WAIT_MS);
+        }),
+      ]);
+      clearTimeout(timer);
       await release();
     },
   };
