@@ -70,6 +70,20 @@ export async function driverOptionsFrom(planners: string[], f: LlmFlags): Promis
   return { llm: parsed.data, ...(tips ? { hierarchical: { tips } } : {}) };
 }
 
+/**
+ * Waits for a driver's model client to be able to answer (a local model's load, started in the
+ * background when the driver was made), so that an offline run does not spend its first plans on
+ * `LOADING` fallbacks; a model that cannot load is one line and exit code 2, as a missing server is.
+ * The planner itself never waits for a load (a live bridge's plans fall back until it is ready).
+ */
+export async function awaitModel(
+  driver: { ready?: () => Promise<string | undefined> },
+  f: LlmFlags,
+): Promise<void> {
+  const why = await driver.ready?.();
+  if (why) throw new UsageError(`llm ${f.llm}: ${why}`);
+}
+
 /** The tips file, parsed (a bad one is one line naming the field). */
 function tipsFrom(planners: string[], path: string): TipsFile {
   if (!planners.includes('hierarchical')) throw new UsageError('--tips needs --planner hierarchical');

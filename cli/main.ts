@@ -45,7 +45,7 @@ import { runStoryboardCommand } from './commands/data.ts';
 import { registerCommands } from './commands/index.ts';
 import { viewLive } from './commands/view.ts';
 import { UsageError } from './errors.ts';
-import { addLlmOptions, driverOptionsFrom, type LlmFlags } from './llmFlags.ts';
+import { addLlmOptions, awaitModel, driverOptionsFrom, type LlmFlags } from './llmFlags.ts';
 import { scenarioLoadError } from './scenarioLoadError.ts';
 import { markdownTable } from './table.ts';
 
@@ -314,6 +314,7 @@ function buildProgram(out: (s: string) => void): Command {
         for (const mode of modesOf(o.mode)) {
           const driver = createDriver(o.planner, { ...driverOptions, ...controllerOpts(o) });
           if (!driver.ok) throw new UsageError(formatError(driver.error));
+          if (driver.value.kind === 'stack') await awaitModel(driver.value, o);
           const { scenario, map, storyboard } = loaded.value;
           const log = await runDriver(driver.value, scenario, map, {
             mode,

@@ -584,6 +584,34 @@ export const DrivenSchema = z.object({
 });
 export type Driven = z.infer<typeof DrivenSchema>;
 
+/** Longest model reply kept in a call record (run log and audit log), characters. */
+export const LLM_REPLY_RECORD_CHARS = 2000;
+
+/**
+ * One model call of an LLM-driven plan, as the run log and the audit log keep it: which agent asked
+ * which backend and model with which prompt version, how long it took, the reply as the model wrote
+ * it (cut to `LLM_REPLY_RECORD_CHARS`) and what it was parsed into, or why it was not used.
+ */
+export const LlmCallRecordSchema = z.object({
+  agent: z.string().max(32),
+  /** The client: `llama:<file>`, `ollama:<model>`, `openai:<model>`. */
+  backend: z.string().max(256),
+  promptVersion: z.string().max(32),
+  latencyMs: z.number().finite().nonnegative(),
+  /** The answer was used (false: the rules' answer stood; `code` says why). */
+  ok: z.boolean(),
+  code: z.string().max(32).optional(),
+  message: z.string().max(300).optional(),
+  /** The reply as written (absent when none came), at most `LLM_REPLY_RECORD_CHARS`. */
+  reply: z
+    .string()
+    .max(LLM_REPLY_RECORD_CHARS + 1)
+    .optional(),
+  /** The parsed decision (absent when the reply was not usable). */
+  parsed: z.record(z.string(), z.unknown()).optional(),
+});
+export type LlmCallRecord = z.infer<typeof LlmCallRecordSchema>;
+
 export const AuditRecordSchema = z.object({
   seq: z.number().int().nonnegative(),
   tS: finite(),
@@ -595,6 +623,8 @@ export const AuditRecordSchema = z.object({
    * control-level check's records): the checked command, its repair or the MRM stop, its rate, why.
    */
   driven: DrivenSchema.optional(),
+  /** The model calls behind the command, when a model planned it (absent otherwise). */
+  llm: z.array(LlmCallRecordSchema).max(8).optional(),
   prevHash: z.string(),
   hash: z.string(),
 });

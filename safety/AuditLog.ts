@@ -35,6 +35,7 @@ import {
   AuditRecordSchema,
   type Driven,
   fail,
+  type LlmCallRecord,
   type MidLevelCommand,
   ok,
   type Result,
@@ -157,6 +158,8 @@ export interface AuditInput {
   verdict: Verdict;
   /** What was driven from this check on, its rate and why (absent: a control-level check). */
   driven?: Driven;
+  /** The model calls behind the command (an LLM-driven plan's first check only). */
+  llm?: LlmCallRecord[];
 }
 
 /** The hash of an entry: SHA-256 over its canonical JSON without `hash`. */
@@ -396,6 +399,7 @@ export class AuditLog {
       command: input.command,
       verdict: input.verdict,
       ...(input.driven ? { driven: input.driven } : {}),
+      ...(input.llm && input.llm.length > 0 ? { llm: input.llm } : {}),
       configHash: this.configHash,
       prevHash: this.head,
     };

@@ -6,6 +6,7 @@ import type {
   AgentState,
   DrivenReason,
   EgoState,
+  LlmCallRecord,
   MidLevelCommand,
   TrackPoint,
   TrafficLightState,
@@ -61,6 +62,8 @@ export interface SimTick {
    * matched, reflection) of each plan gated during this tick, in order; `assistSummary` counts them.
    */
   plans?: Record<string, number | string | boolean>[];
+  /** The model calls behind the plans gated in this tick (an LLM-driven planner): agent, backend, prompt version, latency, reply, parsed decision. */
+  llm?: LlmCallRecord[];
   /** A plan that landed at this tick failed (command stacks): the planner's error message. */
   plannerError?: string;
   /** Planner wall time for this tick, ms (excluded from determinism checks). */

@@ -36,6 +36,7 @@ describe('LLM-Assist and tips statistics of a run', () => {
     expect(s).toEqual({
       plans: 4,
       replans: 1,
+      reasons: {},
       asked: { unusual: 1, reflection: 1 },
       answered: { lateral: 1, longitudinal: 1 },
       fallbacks: { TIMEOUT: 1, SCHEMA: 1 },

@@ -23,6 +23,8 @@ export const AssistStatsSchema = z.object({
   fallbacks: Counts,
   /** Asked plans whose every agent call fell back (the rules' plan drove). */
   allFellBack: z.number(),
+  /** The first reason given for each failure code, as the client said it (`info.fallbackWhy`). */
+  reasons: z.record(z.string(), z.string()).default({}),
   /** Commands whose speed/path decision the model changed, by `rules → model` decision. */
   changed: Counts,
   /** Plans a tip matched (its nudges applied, its lesson in the prompt). */
@@ -45,6 +47,7 @@ export function assistStats(log: Pick<SimLog, 'ticks'>): AssistStats {
     answered: {},
     fallbacks: {},
     allFellBack: 0,
+    reasons: {},
     changed: {},
     tipPlans: 0,
     tips: {},
@@ -59,6 +62,11 @@ export function assistStats(log: Pick<SimLog, 'ticks'>): AssistStats {
         else if (typeof p.llm === 'string') for (const a of p.llm.split(',')) bump(s.answered, a);
         if (typeof p.fallback === 'string')
           for (const f of p.fallback.split(',')) bump(s.fallbacks, f.slice(f.indexOf(':') + 1) || '?');
+        if (typeof p.fallbackWhy === 'string')
+          for (const w of p.fallbackWhy.split('; ')) {
+            const m = /^\w+: (\w+) (.*)$/.exec(w);
+            if (m && s.reasons[m[1]!] === undefined) s.reasons[m[1]!] = m[2]!;
+          }
         if (p.llmChanged === true && typeof p.rulesDecision === 'string')
           bump(s.changed, `${p.rulesDecision} → ${p.speed}/${p.path}`);
       }
@@ -88,6 +96,7 @@ export function mergeAssistStats(
     answered: add(a.answered, b.answered),
     fallbacks: add(a.fallbacks, b.fallbacks),
     allFellBack: a.allFellBack + b.allFellBack,
+    reasons: { ...b.reasons, ...a.reasons },
     changed: add(a.changed, b.changed),
     tipPlans: a.tipPlans + b.tipPlans,
     tips: add(a.tips, b.tips),
@@ -104,6 +113,25 @@ const listed = (r: Record<string, number>, most = 6) => {
       .join(', ') + (e.length > most ? `, … ${e.length - most} more` : '')
   );
 };
+
+/** Longest reason quoted per failure code in the table and the summary, characters. */
+const REASON_CHARS = 120;
+
+/**
+ * The fallbacks by code, most first, each with the first reason its client gave (quoted, cut):
+ * `TRANSPORT 125 ("cannot load …"), TIMEOUT 1 ("no reply within 3000 ms")`. The run summary and the
+ * LLM-Assist table both say it so (they counted different things before: review ux21 #1).
+ */
+export function fallbackList(s: Pick<AssistStats, 'fallbacks' | 'reasons'>): string {
+  return Object.entries(s.fallbacks)
+    .sort((x, y) => y[1] - x[1] || x[0].localeCompare(y[0]))
+    .map(([k, n]) => {
+      const r = s.reasons?.[k];
+      if (r === undefined) return `${k} ${n}`;
+      return `${k} ${n} (${JSON.stringify(r.length > REASON_CHARS ? `${r.slice(0, REASON_CHARS - 1)}…` : r)})`;
+    })
+    .join(', ');
+}
 
 /** What asks the model, for the line that says it never was. */
 const WHY = { always: '--llm-always', unusual: 'an unusual scene', reflection: 'a low reflection score' };
@@ -136,7 +164,7 @@ export function assistRows(s: AssistStats, o: { llm: boolean; tips: boolean }): 
         'agent calls fallen back to the rules',
         `${fellBack}`,
         fellBack > 0
-          ? `${listed(s.fallbacks)}; ${s.allFellBack} plan(s) with every call fallen back (the rules' plan drove)`
+          ? `${fallbackList(s)}; ${s.allFellBack} plan(s) with every call fallen back (the rules' plan drove)`
           : '',
       ],
       [
@@ -144,9 +172,11 @@ export function assistRows(s: AssistStats, o: { llm: boolean; tips: boolean }): 
         `${changed} of ${asked - s.allFellBack}`,
         changed > 0
           ? listed(s.changed)
-          : asked > 0
-            ? 'the model agreed with the rules on every decision'
-            : '',
+          : asked - s.allFellBack > 0
+            ? 'the model agreed with the rules on every decision it answered'
+            : asked > 0
+              ? 'the model answered none: every call fell back to the rules'
+              : '',
       ],
     );
   }

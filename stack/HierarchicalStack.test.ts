@@ -27,6 +27,7 @@ import { createSafetyGate } from '../safety/index.ts';
 import { builtinScenario } from '../scenarios/builtin/index.ts';
 import { evaluateRun } from '../sim/metrics/index.ts';
 import type { SimLog } from '../sim/SimLog.ts';
+import { assistRows, assistStats } from './AssistStats.ts';
 import { assistSummary, controllerRollout, gateRollout } from './HierarchicalStack.ts';
 import { createDriver, runDriver, stackFor } from './registry.ts';
 import { runStackScenario } from './runInSim.ts';
@@ -424,20 +425,57 @@ function replanOnBorrowScene(vetoed: MidLevelCommand, verdict: Verdict) {
   return r;
 }
 
-describe('assistSummary wording (review ux19 #13)', () => {
-  const tick = (issuedAtS: number, source: string) => ({ command: { issuedAtS, source }, vetoed: [] });
+describe('assistSummary wording (review ux19 #13, ux21 #1)', () => {
+  const tick = (issuedAtS: number, source: string, plans?: Record<string, string | boolean>[]) => ({
+    command: { issuedAtS, source },
+    vetoed: [],
+    ...(plans ? { plans } : {}),
+  });
   const log = {
     ticks: [
-      tick(0, 'hierarchical/rules+llm-fallback:lateral:SCHEMA,longitudinal:SCHEMA'),
-      tick(0.5, 'hierarchical/replan'),
+      tick(0, 'hierarchical/rules+llm-fallback:lateral:SCHEMA,longitudinal:SCHEMA', [
+        {
+          llmAsked: 'always',
+          llm: 'fallback',
+          fallback: 'lateral:SCHEMA,longitudinal:SCHEMA',
+          fallbackWhy: 'lateral: SCHEMA reply is not JSON: x; longitudinal: SCHEMA reply is not JSON: y',
+        },
+      ]),
+      tick(0.5, 'hierarchical/replan', [{ replan: true }]),
+      tick(1, 'hierarchical/llm:lateral+llm-fallback:longitudinal:TIMEOUT', [
+        {
+          llmAsked: 'always',
+          llm: 'lateral',
+          fallback: 'longitudinal:TIMEOUT',
+          fallbackWhy: 'longitudinal: TIMEOUT no reply within 3000 ms',
+        },
+      ]),
       tick(1, 'hierarchical/llm:lateral+llm-fallback:longitudinal:TIMEOUT'),
-      tick(1, 'hierarchical/llm:lateral+llm-fallback:longitudinal:TIMEOUT'),
+      // a plan that fell back but never drove (vetoed, re-planned): the table counts it, so does the line
+      tick(1.5, 'hierarchical/replan', [
+        {
+          llmAsked: 'always',
+          llm: 'fallback',
+          fallback: 'longitudinal:TRANSPORT',
+          fallbackWhy: 'longitudinal: TRANSPORT cannot load /m.gguf: Failed to load model',
+        },
+        { replan: true },
+      ]),
     ],
   } as unknown as SimLog;
-  it('names the fallbacks by their codes, and re-plans as following a repair or a veto', () => {
+  it('names the fallbacks by their codes with the reason given, and re-plans as following a repair or a veto', () => {
     const s = assistSummary(log);
-    expect(s).toContain('a model call fell back to the rules in 2 (SCHEMA 2, TIMEOUT 1)');
-    expect(s).toContain('re-plans after a gate repair or veto 1');
+    expect(s).toContain(
+      'agent calls fallen back to the rules 4 (SCHEMA 2 ("reply is not JSON: x"), TIMEOUT 1 ("no reply within 3000 ms"), TRANSPORT 1 ("cannot load /m.gguf: Failed to load model")) in 2 executed command(s)',
+    );
+    expect(s).toContain('re-plans after a gate repair or veto 2');
     expect(s).not.toContain('re-plans after a veto');
+  });
+  it('the line and the LLM-Assist table count the fallbacks the same way', () => {
+    const rows = assistRows(assistStats(log), { llm: true, tips: false });
+    const row = rows.find((r) => r[0] === 'agent calls fallen back to the rules')!;
+    expect(row[1]).toBe('4');
+    expect(row[2]).toContain('TRANSPORT 1 ("cannot load /m.gguf: Failed to load model")');
+    expect(assistSummary(log)).toContain('agent calls fallen back to the rules 4 ');
   });
 });

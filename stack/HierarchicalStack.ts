@@ -13,6 +13,7 @@ import {
   createHierarchicalPlanner,
   createLlmClient,
   HierarchicalConfigSchema,
+  type LlmClient,
   LlmOptionsSchema,
   type RolloutFn,
 } from '../planner/index.ts';
@@ -28,6 +29,7 @@ import {
   startLane,
 } from '../safety/index.ts';
 import type { SimLog } from '../sim/index.ts';
+import { assistStats, fallbackList } from './AssistStats.ts';
 import { reactiveForecast } from './ReactiveForecast.ts';
 
 /** Reflection horizon, s (nuPlan / PDM score 4 s). */
@@ -132,7 +134,13 @@ export const DriverOptionsSchema = z
 export type DriverOptions = z.input<typeof DriverOptionsSchema>;
 
 /** Builds the hierarchical command stack for one scenario (`build` of the `hierarchical` driver). */
-export function hierarchicalPlannerFor(scenario: Scenario, map: RoadMap, o: DriverOptions = {}) {
+export function hierarchicalPlannerFor(
+  scenario: Scenario,
+  map: RoadMap,
+  o: DriverOptions = {},
+  /** The model client for `o.llm` (a driver shares one across its stacks); made here when absent. */
+  client?: LlmClient,
+) {
   void scenario;
   const rollout = controllerRollout();
   // reflection's agents react to each candidate (the simulator's interactive agent model)
@@ -141,7 +149,7 @@ export function hierarchicalPlannerFor(scenario: Scenario, map: RoadMap, o: Driv
   const screen = (text: string) => findInjection(text) !== '';
   if (!o.llm) return createHierarchicalPlanner(o.hierarchical ?? {}, { rollout, forecast, screen });
   const llm = LlmOptionsSchema.parse(o.llm);
-  const client = createLlmClient(llm);
+  client ??= createLlmClient(llm);
   const backends = {
     analyst: llm.agents.includes('analyst') ? 'llm' : 'rules',
     lateral: llm.agents.includes('lateral') ? 'llm' : 'rules',
@@ -166,7 +174,6 @@ export function assistSummary(log: SimLog): string {
   const seen = new Set<number>();
   let llm = 0;
   let fallback = 0;
-  const fallbackCodes = new Map<string, number>();
   const vetoes = new Set<string>();
   let steered = 0;
   let revised = 0;
@@ -191,15 +198,7 @@ export function assistSummary(log: SimLog): string {
     seen.add(c.issuedAtS);
     total++;
     if (c.source.includes('/llm:')) llm++;
-    const fb = /llm-fallback:([^+]*)/.exec(c.source);
-    if (fb) {
-      fallback++;
-      // `agent:CODE,agent:CODE`: why the model's answers were not used (review ux19 #13)
-      for (const f of fb[1]!.split(',')) {
-        const code = f.slice(f.indexOf(':') + 1) || '?';
-        fallbackCodes.set(code, (fallbackCodes.get(code) ?? 0) + 1);
-      }
-    }
+    if (/llm-fallback:/.test(c.source)) fallback++;
     const veto = /llm-vetoed:[^@+]*@[^+]*/.exec(c.source);
     if (veto) {
       vetoes.add(veto[0]);
@@ -208,15 +207,13 @@ export function assistSummary(log: SimLog): string {
     if (c.source.includes('+reflect')) revised++;
     if (c.source.includes('/replan')) replans++;
   }
-  const why =
-    fallbackCodes.size > 0
-      ? ` (${[...fallbackCodes]
-          .sort((a, b) => b[1] - a[1])
-          .map(([k, n]) => `${k} ${n}`)
-          .join(', ')})`
-      : '';
+  // the fallbacks as the LLM-Assist table counts them: agent calls over every plan gated (re-plans
+  // and plans that never drove included), each code with the reason its client gave (review ux21 #1)
+  const st = assistStats(log);
+  const calls = Object.values(st.fallbacks).reduce((a, b) => a + b, 0);
+  const why = calls > 0 ? ` (${fallbackList(st)})` : '';
   // A re-plan follows any verdict other than ALLOW on the previous command: a repair (MODIFY) as
   // well as a veto; "re-plans after a veto N" beside "the gate vetoed 0" read as a contradiction
   // (review ux19 #13).
-  return `hierarchical: ${total} commands executed; the model decided (part of) ${llm}, a model call fell back to the rules in ${fallback}${why}, the gate vetoed ${vetoes.size} model command(s) as instruction-bearing, after which the rules planned ${steered} (the model not asked); reflection revised ${revised}; re-plans after a gate repair or veto ${replans}; the gate vetoed ${gateVetoes} planner command(s) in all, ${instructionVetoes} of them as instruction-bearing; a minimal-risk stop drove ${mrmTicks} of ${log.ticks.length} ticks`;
+  return `hierarchical: ${total} commands executed; the model decided (part of) ${llm}, agent calls fallen back to the rules ${calls}${why} in ${fallback} executed command(s), the gate vetoed ${vetoes.size} model command(s) as instruction-bearing, after which the rules planned ${steered} (the model not asked); reflection revised ${revised}; re-plans after a gate repair or veto ${replans}; the gate vetoed ${gateVetoes} planner command(s) in all, ${instructionVetoes} of them as instruction-bearing; a minimal-risk stop drove ${mrmTicks} of ${log.ticks.length} ticks`;
 }

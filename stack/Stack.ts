@@ -16,6 +16,7 @@ import {
   type Control,
   DEFAULT_COMMAND_LIFETIME_S,
   type Driven,
+  type LlmCallRecord,
   type MidLevelCommand,
   type Verdict,
   type WorldSnapshot,
@@ -132,6 +133,8 @@ export interface StackTick {
   vetoed?: VetoedCommand[];
   /** The diagnostics (`CommandPlan.info`) of each plan gated at this step, in order (a re-plan is a second). */
   plans?: NonNullable<CommandPlan['info']>[];
+  /** The model calls behind the plans gated at this step (LLM-driven plans). */
+  llm?: LlmCallRecord[];
 }
 
 /** A planner command the gate vetoed: when it was issued, by what, and the rules that failed. */
@@ -218,6 +221,8 @@ export function createStack(opts: StackOptions): Stack {
   let vetoedNow: VetoedCommand[] | undefined;
   /** The diagnostics of the plans gated at the current control step (StackTick.plans). */
   let plansNow: NonNullable<CommandPlan['info']>[] | undefined;
+  /** The model calls behind the plans gated at the current control step (StackTick.llm). */
+  let llmNow: LlmCallRecord[] | undefined;
   let mrm: MrmState = MRM_INITIAL;
   /**
    * What the last check left driving (`mrmDrive`): the MRM's stop, its rate and why, or the reason the
@@ -279,7 +284,13 @@ export function createStack(opts: StackOptions): Stack {
    * passes the eased stop (checked on the gate's own roll-out of it: the controller executes it along
    * the lane), a passed command that brakes harder taking over — and audits it with what is driven.
    */
-  const record = (snap: WorldSnapshot, command: MidLevelCommand, verdict: Verdict, recheck = false): void => {
+  const record = (
+    snap: WorldSnapshot,
+    command: MidLevelCommand,
+    verdict: Verdict,
+    recheck = false,
+    llm?: LlmCallRecord[],
+  ): void => {
     stats.verdicts[verdict.decision]++;
     lastVerdict = verdict;
     if (!recheck && verdict.decision === 'VETO')
@@ -325,6 +336,7 @@ export function createStack(opts: StackOptions): Stack {
       command,
       verdict,
       driven: drivenNow(snap),
+      ...(llm && llm.length > 0 ? { llm } : {}),
     });
   };
 
@@ -419,6 +431,7 @@ export function createStack(opts: StackOptions): Stack {
     stats.commands++;
     commandsSinceStart++;
     if (l.plan.info) (plansNow ??= []).push(l.plan.info);
+    if (l.plan.llm && l.plan.llm.length > 0) (llmNow ??= []).push(...l.plan.llm);
     let command = l.plan.command;
     if (!(command.expiresAtS > command.issuedAtS))
       command = { ...command, expiresAtS: command.issuedAtS + rates.commandLifetimeS };
@@ -427,7 +440,7 @@ export function createStack(opts: StackOptions): Stack {
       sceneOf(snap),
       l.plan.trajectory ? { trajectory: l.plan.trajectory } : {},
     );
-    record(snap, command, verdict);
+    record(snap, command, verdict, false, l.plan.llm);
     lastCheckedS = snap.tS;
     if (verdict.decision !== 'ALLOW' && replansLeft > 0) {
       replansLeft--;
@@ -510,6 +523,7 @@ export function createStack(opts: StackOptions): Stack {
       failedPlan = undefined;
       vetoedNow = undefined;
       plansNow = undefined;
+      llmNow = undefined;
       // 1. a plan that has landed is gated now
       if (landedBy(tS)) {
         accept(snap);
@@ -573,6 +587,7 @@ export function createStack(opts: StackOptions): Stack {
       if (failedPlan !== undefined) out.plannerError = failedPlan;
       if (vetoedNow) out.vetoed = vetoedNow;
       if (plansNow) out.plans = plansNow;
+      if (llmNow) out.llm = llmNow;
       if (cc.verdict.decision !== 'ALLOW') {
         stats.controlClamps++;
         out.controlVerdict = cc.verdict;

@@ -11,7 +11,12 @@ import { fail, ok, type Result } from '../core/index.ts';
 import type { RoadMap } from '../core/map/index.ts';
 import type { CommandController, CommandPlanner, Planner } from '../core/planning/index.ts';
 import { createEnvironmentTransform } from '../perception/index.ts';
-import { BASELINE_NAMES, createBaselinePlanner } from '../planner/index.ts';
+import {
+  BASELINE_NAMES,
+  createBaselinePlanner,
+  createLlmClient,
+  LlmOptionsSchema,
+} from '../planner/index.ts';
 import { type AuditLog, createSafetyGate } from '../safety/index.ts';
 import type { SimLog } from '../sim/index.ts';
 import { runScenario } from '../sim/index.ts';
@@ -69,8 +74,13 @@ export type Driver =
       kind: 'stack';
       name: string;
       build: (scenario: Scenario, map: RoadMap, opts?: StackBuildOptions) => Stack;
-      /** Stops what the driver's controller holds (the policy worker). */
+      /** Stops what the driver's controller holds (the policy worker) and its model client. */
       close?: () => void;
+      /**
+       * Starts the driver's model client (a local model's load, in the background) and resolves when
+       * it can answer (undefined) or with why it never will; absent without a model.
+       */
+      ready?: () => Promise<string | undefined>;
     };
 
 /** Driver options: the command stacks' controller by name (controller/ CONTROLLER_NAMES) and its budget. */
@@ -119,16 +129,24 @@ export function createDriver(name: string, dopts: DriverOptions = {}): Result<Dr
       : undefined;
   if (factory && !factory.ok) return factory;
   const f = factory?.value;
-  if (name === HIERARCHICAL)
+  if (name === HIERARCHICAL) {
+    // one model client for every stack the driver builds (a local model loads once, not per scenario)
+    const llm = dopts.llm ? createLlmClient(LlmOptionsSchema.parse(dopts.llm)) : undefined;
+    const close = (): void => {
+      f?.close();
+      void llm?.close?.();
+    };
     return ok({
       kind: 'stack',
       name,
       build: (scenario, map, opts) => {
         const o = f && !opts?.controller ? { ...opts, controller: f.create() } : opts;
-        return stackFor(name, hierarchicalPlannerFor(scenario, map, dopts), scenario, map, o);
+        return stackFor(name, hierarchicalPlannerFor(scenario, map, dopts, llm), scenario, map, o);
       },
-      ...(f ? { close: () => f.close() } : {}),
+      ...(f || llm ? { close } : {}),
+      ...(llm ? { ready: async () => (llm.ready ? llm.ready() : undefined) } : {}),
     });
+  }
   if (name.endsWith(STACK_SUFFIX)) {
     const base = name.slice(0, -STACK_SUFFIX.length);
     if (!BASELINE_NAMES.includes(base))

@@ -98,6 +98,7 @@ export async function runStackScenario(
         if (out.verdict) tick.verdict = out.verdict;
         if (out.vetoed) tick.vetoed = [...out.vetoed];
         if (out.plans) tick.plans = [...out.plans];
+        if (out.llm) tick.llm = [...out.llm];
         if (plannerError) tick.plannerError = plannerError;
         plannerError = undefined;
         if (engine.last) {
@@ -107,6 +108,7 @@ export async function runStackScenario(
       } else if (tick) {
         if (out.vetoed) (tick.vetoed ??= []).push(...out.vetoed);
         if (out.plans) (tick.plans ??= []).push(...out.plans);
+        if (out.llm) (tick.llm ??= []).push(...out.llm);
         if (prev && tookOver(prev, out))
           (tick.laterCommands ??= []).push({
             tS: snap.tS,

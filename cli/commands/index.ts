@@ -7,6 +7,7 @@ import type { Command } from 'commander';
 import type { Out } from '../errors.ts';
 import { register as audit } from './audit.ts';
 import { register as data } from './data.ts';
+import { register as llm } from './llm.ts';
 import { register as profile } from './profile.ts';
 import { register as safety } from './safety.ts';
 import { register as scale } from './scale.ts';
@@ -14,5 +15,5 @@ import { register as tips } from './tips.ts';
 import { register as view } from './view.ts';
 
 export function registerCommands(program: Command, out: Out): void {
-  for (const r of [safety, audit, data, view, scale, profile, tips]) r(program, out);
+  for (const r of [safety, audit, data, view, scale, profile, tips, llm]) r(program, out);
 }

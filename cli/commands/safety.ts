@@ -24,6 +24,7 @@ import {
   sceneAt,
 } from '../../stack/index.ts';
 import { type Out, UsageError } from '../errors.ts';
+import { addLlmOptions, awaitModel, driverOptionsFrom, type LlmFlags } from '../llmFlags.ts';
 import { openAudit } from './openAudit.ts';
 
 /** How far past its lane's end a stop line may sit (rounding of a hand-written sM), m. */
@@ -224,8 +225,7 @@ export function register(program: Command, out: Out): void {
       },
     );
 
-  safety
-    .command('run <scenario>')
+  addLlmOptions(safety.command('run <scenario>'))
     .description(
       'run one scenario closed-loop with the gate around a planner (a trajectory baseline, a <name>-stack or hierarchical, whose gate is their own); --audit writes the audit log',
     )
@@ -250,7 +250,13 @@ export function register(program: Command, out: Out): void {
     .action(
       async (
         ref: string,
-        o: { planner: string; audit?: string; key?: string; auditAdoptTail?: boolean; map?: string },
+        o: {
+          planner: string;
+          audit?: string;
+          key?: string;
+          auditAdoptTail?: boolean;
+          map?: string;
+        } & LlmFlags,
       ) => {
         const loaded = loadScenario(ref, o.map ? { mapPath: o.map } : {});
         if (!loaded.ok) throw new UsageError(formatError(loaded.error));
@@ -259,13 +265,16 @@ export function register(program: Command, out: Out): void {
           throw new UsageError(
             `--planner ${o.planner}: safety run puts the gate around the planner itself; give it without ${GATE_SUFFIX} (${o.planner.slice(0, -GATE_SUFFIX.length)})`,
           );
-        const d = createDriver(o.planner);
+        // --llm / --tips as `run` takes them (the same option builder): an LLM-driven run's model
+        // calls go into the audit log with the commands they planned (review ux21 #3)
+        const d = createDriver(o.planner, await driverOptionsFrom([o.planner], o));
         // the registry's message offers <name>+gate too, which this command refuses: list what it takes
         if (!d.ok)
           throw new UsageError(
             `--planner: unknown planner "${o.planner}" (known: ${PLANNER_NAMES.join(', ')})`,
           );
         const driver = d.value;
+        if (driver.kind === 'stack') await awaitModel(driver, o);
         const log = o.audit
           ? openAudit({ log: o.audit, key: o.key, adoptTail: o.auditAdoptTail, keyFlag: '--key' }, out)
           : undefined;

@@ -4,7 +4,7 @@
  * rate (10 Hz by default); a plan may be synchronous (rules) or a promise (a model behind a
  * network), and the controller keeps executing the last allowed command meanwhile.
  */
-import type { MidLevelCommand, Trajectory, Verdict, WorldSnapshot } from '../index.ts';
+import type { LlmCallRecord, MidLevelCommand, Trajectory, Verdict, WorldSnapshot } from '../index.ts';
 import type { SceneContextData } from '../sceneContext.ts';
 import type { PlannerContext } from './Planner.ts';
 
@@ -27,6 +27,8 @@ export interface CommandPlan {
   trajectory?: Trajectory;
   /** Small diagnostics (which agent decided, scores, fallbacks), logged with the tick. */
   info?: Record<string, number | string | boolean>;
+  /** The model calls behind the command (LLM-driven plans): logged with the tick and audited with its check. */
+  llm?: LlmCallRecord[];
 }
 
 export interface CommandPlanStep<S> {

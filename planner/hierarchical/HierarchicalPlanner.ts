@@ -11,7 +11,12 @@
  * The state is one mutable record per scenario (scratch, memories, counters), as PdmClosed's.
  */
 import { z } from 'zod';
-import type { MidLevelCommand, WorldSnapshot } from '../../core/index.ts';
+import {
+  LLM_REPLY_RECORD_CHARS,
+  type LlmCallRecord,
+  type MidLevelCommand,
+  type WorldSnapshot,
+} from '../../core/index.ts';
 import type {
   CommandPlan,
   CommandPlanner,
@@ -52,6 +57,7 @@ import {
   type LlmClient,
   type LlmFailureCode,
 } from './llm/LlmClient.ts';
+import { untrustedBlock } from './llm/Untrusted.ts';
 import { type AgentName, fillPrompt, loadPrompts, type PromptSet } from './Prompts.ts';
 import { ProposalScorer } from './ProposalScorer.ts';
 import {
@@ -173,6 +179,9 @@ export function createHierarchicalPlanner(
   if (usesLlm && !deps.llm)
     throw new Error('hierarchical planner: an llm backend is configured but no client was given');
   const prompts: PromptSet | undefined = usesLlm ? loadPrompts(cfg.promptVersion) : undefined;
+  // a local model starts loading now, in the background: until it is ready its calls fall back
+  // (LOADING) at once, and no plan waits for the load
+  if (usesLlm) void deps.llm!.ready?.();
   const schemas = {
     analyst: { schema: SceneAnalysisSchema, json: jsonSchemaOf(SceneAnalysisSchema), name: 'scene_analysis' },
     lateral: {
@@ -253,6 +262,9 @@ export function createHierarchicalPlanner(
       longitudinalRule: ruleOf(d.longitudinal.reason),
       unusual: d.analysis.unusual,
     };
+    // world text in view (a sign, an operator or V2X message): noted for the run log; it does not
+    // make the scene unusual (that would hand the plan to the model), the gate screens it
+    if (view.hasWorldText) info.worldText = true;
     if (st.tips.length > 0) info.tips = st.tips.map((m) => m.tip.id).join(',');
     if (cap) info.gateCapMps = Math.round(cap.speedMps * 100) / 100;
     if (reflection) {
@@ -291,20 +303,33 @@ export function createHierarchicalPlanner(
     const image = llm.vision && req.bevPng ? req.bevPng() : undefined;
     const used: AgentName[] = [];
     const failed: string[] = [];
+    /** Each fallback's reason as the client said it (`info.fallbackWhy`, short). */
+    const whys: string[] = [];
+    /** Every call of this plan, for the run log and the audit log (`CommandPlan.llm`). */
+    const calls: LlmCallRecord[] = [];
     const ask = async <T>(agent: AgentName, values: Record<string, string>): Promise<AgentAnswer<T>> => {
       const s = schemas[agent];
       const system = fillPrompt(prompts!.system, {
         platform: view.platform === 'robot' ? 'warehouse robot' : 'car',
       });
       const tips = tipsText(st.tips);
-      return askAgent<T>(llm, s.schema, {
+      const t0 = Date.now();
+      const a = await askAgent<T>(llm, s.schema, {
         system: `${system}\n(prompt ${prompts!.version})`,
-        user: fillPrompt(prompts!.agents[agent], values) + (tips ? `\n\n${tips}` : ''),
+        // every slot is filled from the world (ids, sign text, the rules' proposals naming agents):
+        // each reaches the model only as a data block between the markers its system prompt names
+        user:
+          fillPrompt(
+            prompts!.agents[agent],
+            Object.fromEntries(Object.entries(values).map(([k, v]) => [k, untrustedBlock(v)])),
+          ) + (tips ? `\n\n${untrustedBlock(tips)}` : ''),
         schemaName: s.name,
         jsonSchema: s.json,
         ...(image ? { imagePng: image } : {}),
         deadlineMs: cfg.deadlineMs,
       });
+      calls.push(callRecord(agent, llm.name, prompts!.version, Date.now() - t0, a));
+      return a;
     };
     const record = <T>(agent: AgentName, a: AgentAnswer<T>): T | undefined => {
       if (a.ok) {
@@ -315,6 +340,7 @@ export function createHierarchicalPlanner(
       st.stats.fallbacks[a.code] = (st.stats.fallbacks[a.code] ?? 0) + 1;
       st.stats.lastFallback = `${agent}: ${a.code} ${a.message}`;
       failed.push(`${agent}:${a.code}`);
+      whys.push(`${agent}: ${a.code} ${a.message}`);
       return undefined;
     };
     let analysis = rules.analysis;
@@ -366,7 +392,14 @@ export function createHierarchicalPlanner(
           ...rulesPlan.command,
           source: `${rulesPlan.command.source}+llm-fallback:${failed.join(',')}`,
         },
-        info: { ...rulesPlan.info, llm: 'fallback', llmAsked: why, fallback: failed.join(',') },
+        info: {
+          ...rulesPlan.info,
+          llm: 'fallback',
+          llmAsked: why,
+          fallback: failed.join(','),
+          fallbackWhy: fallbackWhy(whys),
+        },
+        llm: calls,
       };
     }
     const source = `hierarchical/llm:${used.join(',')}${failed.length ? `+llm-fallback:${failed.join(',')}` : ''}`;
@@ -383,8 +416,9 @@ export function createHierarchicalPlanner(
         llmChanged: changed,
         // what the model changed: the rules' decision it replaced
         ...(changed ? { rulesDecision: `${rulesPlan.command.speed}/${rulesPlan.command.path}` } : {}),
-        ...(failed.length ? { fallback: failed.join(',') } : {}),
+        ...(failed.length ? { fallback: failed.join(','), fallbackWhy: fallbackWhy(whys) } : {}),
       },
+      llm: calls,
     };
   };
 
@@ -677,4 +711,40 @@ function summary(a: SceneAnalysis): string {
 function ruleOf(reason: string): string {
   const m = /^(rule:[\w-]+)/.exec(reason);
   return m ? m[1]! : 'model';
+}
+
+/** Longest `info.fallbackWhy`, characters (the run log keeps one per fallen-back plan). */
+const FALLBACK_WHY_CHARS = 240;
+
+/** The fallbacks' reasons as the clients said them, on one short line. */
+function fallbackWhy(whys: string[]): string {
+  const t = whys.join('; ').replace(/\s+/g, ' ');
+  return t.length > FALLBACK_WHY_CHARS ? `${t.slice(0, FALLBACK_WHY_CHARS - 1)}…` : t;
+}
+
+/** One model call as the run log and the audit log keep it (the reply cut to its bound). */
+function callRecord<T>(
+  agent: AgentName,
+  backend: string,
+  promptVersion: string,
+  latencyMs: number,
+  a: AgentAnswer<T>,
+): LlmCallRecord {
+  const reply =
+    a.text === undefined
+      ? undefined
+      : a.text.length > LLM_REPLY_RECORD_CHARS
+        ? `${a.text.slice(0, LLM_REPLY_RECORD_CHARS)}…`
+        : a.text;
+  return {
+    agent,
+    backend: backend.slice(0, 256),
+    promptVersion,
+    latencyMs: Math.max(0, latencyMs),
+    ok: a.ok,
+    ...(a.ok
+      ? { parsed: a.value as Record<string, unknown> }
+      : { code: a.code, message: a.message.slice(0, 300) }),
+    ...(reply !== undefined ? { reply } : {}),
+  };
 }

@@ -140,8 +140,10 @@ describe('scene analyst (rules)', () => {
     expect(analyseScene(v, PARAMS).routeIntent).toBe('TURN_LEFT');
   });
 
-  it('world text and a blocked lane with no way around are unusual', () => {
-    expect(analyseScene(view({ hasWorldText: true }), PARAMS).unusual).toBe(true);
+  it('world text is noted but not unusual (a sign must not choose who plans: ux21 #2b); a blocked lane with no way around is', () => {
+    const withText = analyseScene(view({ hasWorldText: true }), PARAMS);
+    expect(withText.unusual).toBe(false);
+    expect(withText.notes.join(' ')).toMatch(/world text present/);
     const boxedIn = view({ objects: [obj('truck', { kind: 'static' })] }, { left: null, right: null });
     expect(analyseScene(boxedIn, PARAMS).unusual).toBe(true);
     expect(analyseScene(view(), PARAMS).unusual).toBe(false);

@@ -163,10 +163,11 @@ export function analyseScene(view: WorldView, p: HierarchicalParams): SceneAnaly
 
   // unusual: what the rules were not written for
   let unusual = false;
-  if (view.hasWorldText) {
-    unusual = true;
-    notes.push('world text present (quoted, not obeyed)');
-  }
+  // World text (a sign, a radio or operator message) is noted, but does not make the scene unusual:
+  // "unusual" hands the plan to the model (LLM-Assist), and a sign anyone can write would then choose
+  // who plans — a hostile sign handed 150 of 150 plans to the model (review ux21 #2b). Text that
+  // carries an order is the gate's to flag (`input.instruction`) and the plan's info says it was there.
+  if (view.hasWorldText) notes.push('world text present (quoted, not obeyed; it does not ask the model)');
   if (blocked && !g.left && !g.right) {
     unusual = true;
     notes.push('lane blocked and no lane to go around');

@@ -67,6 +67,9 @@ export async function runJob(job: EvalJob): Promise<JobResult> {
   const { scenario, map, storyboard } = loaded.value;
   let log: Awaited<ReturnType<typeof runDriver>>;
   try {
+    // a local model loads before the run (in the background otherwise: its first plans would fall
+    // back as LOADING); one that cannot load leaves every call's TRANSPORT fallback with the reason
+    if (driver.value.kind === 'stack') await driver.value.ready?.();
     log = await runDriver(driver.value, scenario, map, {
       mode: job.mode,
       ...(job.agents ? { agents: job.agents } : {}),

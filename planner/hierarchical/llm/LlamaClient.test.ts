@@ -17,10 +17,11 @@ const dir = mkdtempSync(join(tmpdir(), 'edgeplan-llama-'));
 const modelPath = join(dir, 'tiny.gguf');
 let client: LlmClient;
 
-beforeAll(() => {
+beforeAll(async () => {
   writeTinyGguf(modelPath);
   client = createLlamaClient({ modelPath });
-});
+  expect(await client.ready?.()).toBeUndefined();
+}, 90_000);
 afterAll(async () => {
   await client.close?.();
   rmSync(dir, { recursive: true, force: true });
@@ -63,6 +64,7 @@ describe('llama client (node-llama-cpp, tiny generated GGUF)', () => {
   it('a token limit below the reply is a TRUNCATED failure', async () => {
     const short = createLlamaClient({ modelPath, maxTokens: 12 });
     try {
+      expect(await short.ready?.()).toBeUndefined();
       const a = await askAgent(short, LongitudinalDecisionSchema, {
         system: 'You drive.',
         user: 'Decide.',
@@ -80,6 +82,7 @@ describe('llama client (node-llama-cpp, tiny generated GGUF)', () => {
     // the random model writes the 300-character reason in full; 200 tokens of context cannot hold it
     const small = createLlamaClient({ modelPath, contextSize: 200 });
     try {
+      expect(await small.ready?.()).toBeUndefined();
       const a = await askAgent(small, LongitudinalDecisionSchema, {
         system: 'You drive.',
         user: 'Decide.',
@@ -96,6 +99,7 @@ describe('llama client (node-llama-cpp, tiny generated GGUF)', () => {
   it('a prompt that fills the context is TRUNCATED before generating', async () => {
     const small = createLlamaClient({ modelPath, contextSize: 64 });
     try {
+      expect(await small.ready?.()).toBeUndefined();
       const a = await askAgent(small, SpeedOnly, {
         system: 'You drive.',
         user: 'Decide the speed. '.repeat(10),
@@ -137,6 +141,8 @@ describe('llama client (node-llama-cpp, tiny generated GGUF)', () => {
     const bad = join(dir, 'truncated.gguf');
     writeFileSync(bad, Buffer.from('GGUF\u0003\u0000\u0000\u0000'));
     const c = createLlamaClient({ modelPath: bad });
+    // said once, by the load (never retried): every call then fails at once with that reason
+    expect(await c.ready?.()).toMatch(/cannot load/);
     const a = await askAgent(c, SpeedOnly, {
       system: 's',
       user: 'u',
@@ -147,4 +153,47 @@ describe('llama client (node-llama-cpp, tiny generated GGUF)', () => {
     expect(a).toMatchObject({ ok: false, code: 'TRANSPORT' });
     expect(a.ok ? '' : a.message).toMatch(/cannot load/);
   }, 90_000);
+
+  it('calls made while the model loads share one load: they fall back as LOADING, none as TRANSPORT (ux21 #1)', async () => {
+    // caching the load's result, not its promise, loaded the model once per call of the first
+    // seconds, each on its own Llama instance: "The given LlamaModel and LlamaGrammar must be from
+    // the same Llama instance" for every call after (3 parallel calls: 2 failed, then all)
+    const c = createLlamaClient({ modelPath });
+    try {
+      const req = {
+        system: 'You drive.',
+        user: 'Decide the speed.',
+        schemaName: 'speed_only',
+        jsonSchema: jsonSchemaOf(SpeedOnly),
+        deadlineMs: 60_000,
+      };
+      const early = await Promise.all([0, 1, 2].map(() => askAgent(c, SpeedOnly, req)));
+      for (const a of early) expect(a.ok ? 'OK' : a.code).toMatch(/^(OK|LOADING)$/);
+      expect(await c.ready?.()).toBeUndefined();
+      const later = await Promise.all([0, 1, 2].map(() => askAgent(c, SpeedOnly, req)));
+      expect(later.map((a) => (a.ok ? 'OK' : `${a.code}: ${a.message}`))).toEqual(['OK', 'OK', 'OK']);
+    } finally {
+      await c.close?.();
+    }
+  }, 180_000);
+
+  it("a call's deadline covers its wait for the generation before it", async () => {
+    const slow = askAgent(client, LongitudinalDecisionSchema, {
+      system: 'You drive.',
+      user: 'Decide.',
+      schemaName: 'longitudinal_decision',
+      jsonSchema: jsonSchemaOf(LongitudinalDecisionSchema),
+      deadlineMs: 60_000,
+    });
+    // queued behind a generation of hundreds of tokens: its 1 ms are gone before that one ends
+    const queued = await askAgent(client, SpeedOnly, {
+      system: 'You drive.',
+      user: 'Decide the speed.',
+      schemaName: 'speed_only',
+      jsonSchema: jsonSchemaOf(SpeedOnly),
+      deadlineMs: 1,
+    });
+    expect(queued).toMatchObject({ ok: false, code: 'TIMEOUT' });
+    expect((await slow).ok).toBe(true);
+  }, 180_000);
 });

@@ -19,7 +19,19 @@ export interface LlmRequest {
   deadlineMs: number;
 }
 
-export const LLM_FAILURE_CODES = ['TIMEOUT', 'TRANSPORT', 'REFUSAL', 'TRUNCATED', 'EMPTY', 'SCHEMA'] as const;
+/**
+ * Why a call gave no usable answer. `LOADING`: the client's model is still loading in the
+ * background (the call returns at once: no plan waits for a load).
+ */
+export const LLM_FAILURE_CODES = [
+  'TIMEOUT',
+  'TRANSPORT',
+  'REFUSAL',
+  'TRUNCATED',
+  'EMPTY',
+  'SCHEMA',
+  'LOADING',
+] as const;
 export type LlmFailureCode = (typeof LLM_FAILURE_CODES)[number];
 
 export type LlmReply = { ok: true; text: string } | { ok: false; code: LlmFailureCode; message: string };
@@ -29,13 +41,20 @@ export interface LlmClient {
   /** Sends the image when the model takes images. */
   readonly vision: boolean;
   complete(req: LlmRequest): Promise<LlmReply>;
+  /**
+   * Starts what the client must do before it can answer (a local model's load) in the background,
+   * once; resolves when it can answer (undefined) or with why it never will (the load's error, said
+   * once: a failed load is not retried). Clients with nothing to prepare leave it out.
+   */
+  ready?(): Promise<string | undefined>;
   /** Releases what the client holds (a loaded model). */
   close?(): Promise<void>;
 }
 
+/** A parsed answer, or why there is none (`text`: the reply, when one came but was not usable). */
 export type AgentAnswer<T> =
   | { ok: true; value: T; text: string }
-  | { ok: false; code: LlmFailureCode; message: string };
+  | { ok: false; code: LlmFailureCode; message: string; text?: string };
 
 /** Phrases of a refusal written as prose instead of the requested JSON. */
 const REFUSAL_RE = /^\s*(i'?m sorry|i am sorry|i can(?:no|')t|i cannot|i won'?t|as an ai|sorry,)/i;
@@ -61,13 +80,14 @@ export async function askAgent<T>(
   }
   if (!reply.ok) return reply;
   const text = reply.text;
-  if (text.trim() === '') return { ok: false, code: 'EMPTY', message: 'empty reply' };
-  if (REFUSAL_RE.test(text)) return { ok: false, code: 'REFUSAL', message: `model refused: ${clip(text)}` };
+  if (text.trim() === '') return { ok: false, code: 'EMPTY', message: 'empty reply', text };
+  if (REFUSAL_RE.test(text))
+    return { ok: false, code: 'REFUSAL', message: `model refused: ${clip(text)}`, text };
   let json: unknown;
   try {
     json = extractJson(text);
   } catch {
-    return { ok: false, code: 'SCHEMA', message: `reply is not JSON: ${clip(text)}` };
+    return { ok: false, code: 'SCHEMA', message: `reply is not JSON: ${clip(text)}`, text };
   }
   const parsed = schema.strict().safeParse(json);
   if (!parsed.success) {
@@ -76,6 +96,7 @@ export async function askAgent<T>(
       ok: false,
       code: 'SCHEMA',
       message: `reply does not match ${req.schemaName}: ${first ? `${first.path.join('.') || '(root)'}: ${first.message}` : 'invalid'}`,
+      text,
     };
   }
   return { ok: true, value: parsed.data as T, text };
