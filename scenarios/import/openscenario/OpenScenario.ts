@@ -51,6 +51,7 @@ import {
   type PathBuilder,
   type PositionResolver,
 } from './OscExecutor.ts';
+import { checkOscNumbers } from './OscNumbers.ts';
 import { type Distribution, expandDistribution } from './ParameterDistribution.ts';
 import { declare, resolveTree } from './Parameters.ts';
 import { scenarioRunnerHeadingPath } from './ScenarioRunnerControllers.ts';
@@ -156,6 +157,8 @@ function resolveReference(
   for (const [k, v] of assigned) scope.set(k, v);
   delete node.ParameterDeclarations;
   resolveTree(node, scope, path);
+  // the entry's numbers as this reference resolves them (its notes are the scenario's own checks')
+  checkOscNumbers(node, path, [], [tag]);
   return { tag, node };
 }
 
@@ -388,6 +391,7 @@ export function prepareOpenScenario(path: string, opts: ImportOptions = {}): Res
     resolveTree(root, new Map(), '/OpenSCENARIO');
     const unsupported: string[] = [];
     const warnings: string[] = [];
+    checkOscNumbers(root, '/OpenSCENARIO', warnings);
     // scenario_runner's "CARLA:" files write positions in CARLA's mirrored frame (CarlaCoordinates.ts).
     if (usesCarlaFrame(root) && carlaPositionsToMapFrame(root) > 0)
       warnings.push(
