@@ -356,7 +356,11 @@ function buildProgram(out: (s: string) => void): Command {
           if (o.out) {
             const dir = modesOf(o.mode).length > 1 ? join(o.out, mode) : o.out;
             mkdirSync(dir, { recursive: true });
-            const record = runLogRecord(log, m, { scenarioRef: ref, ...(o.map ? { mapPath: o.map } : {}) });
+            const record = runLogRecord(log, m, {
+              scenarioRef: ref,
+              ...(o.map ? { mapPath: o.map } : {}),
+              ...(scenario.source.startUnixS !== undefined ? { startUnixS: scenario.source.startUnixS } : {}),
+            });
             writeFileSync(join(dir, `${scenario.id}.json`), JSON.stringify(record));
             out(`wrote ${join(dir, `${scenario.id}.json`)}`);
           }

@@ -113,6 +113,17 @@ describe.each(['red_light', 'cut_in', 'crosswalk_pedestrian'])('nuPlan round tri
     }
   });
 
+  it("carries the log's time of the scenario's first lidar_pc as source.startUnixS (review ux21 #5)", () => {
+    // the generator's default log start, 2021-05-12T22:00:38Z; windows start on a lidar_pc (20 Hz)
+    const logStartS = 1_620_856_838;
+    for (const s of res.scenarios) {
+      const t = s.source.startUnixS!;
+      expect(t).toBeGreaterThanOrEqual(logStartS);
+      expect(t).toBeLessThan(logStartS + 3600);
+      expect(Math.abs((t - logStartS) * 20 - Math.round((t - logStartS) * 20))).toBeLessThan(1e-3);
+    }
+  });
+
   it('replays the logged ego (rear axle) as the expert, field by field', () => {
     const s = res.scenarios[0]!;
     b.scenario.expert.forEach((p, i) => {

@@ -547,6 +547,8 @@ function readLog(
       source: {
         origin: `nuplan:${path}#${w.tag.pc}`,
         license: 'nuPlan dataset terms (Motional) unless generated',
+        // lidar_pc timestamps are µs since the Unix epoch (nuplan-devkit)
+        startUnixS: ego.ts[r0]! / 1e6,
       },
     };
     const parsed = parseWith(ScenarioSchema, draft, `${path}:${w.id}`);
