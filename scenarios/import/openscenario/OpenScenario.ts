@@ -27,7 +27,7 @@ import {
 import { RoadMap } from '../../../core/map/RoadMap.ts';
 import { RoutePath } from '../../../core/map/RoutePath.ts';
 import { readTextFile } from '../../../core/readTextFile.ts';
-import { findTown } from '../carla/index.ts';
+import { findTown, townFromMapOption } from '../carla/index.ts';
 import { coverEgoSpeed, egoSpeeds } from '../EgoTopSpeed.ts';
 import { esminiOffsetPoint, loadOpenDrive, type OpenDriveResult } from '../opendrive/index.ts';
 import type { RoadGeometry } from '../opendrive/RoadGeometry.ts';
@@ -323,8 +323,9 @@ const fp = (root: XNode): string | undefined => attr(kid(kid(root, 'RoadNetwork'
 
 /** Finds the OpenDRIVE file of the RoadNetwork (relative to the .xosc, or a CARLA town name). */
 function mapFileOf(root: XNode, xoscPath: string, opts: ImportOptions): string | undefined {
-  if (opts.mapPath) return opts.mapPath;
   const fp = attr(kid(kid(root, 'RoadNetwork'), 'LogicFile'), 'filepath');
+  // a folder of towns: the one the LogicFile names (scenario_runner's "Town01")
+  if (opts.mapPath) return townFromMapOption(opts.mapPath, fp ? basename(fp, extname(fp)) : '');
   if (!fp) return undefined;
   const dir = dirname(resolve(xoscPath));
   const direct = resolve(dir, fp);
@@ -415,7 +416,9 @@ export function prepareOpenScenario(path: string, opts: ImportOptions = {}): Res
       return fail(
         'NOT_FOUND',
         `${path}:/OpenSCENARIO/RoadNetwork/LogicFile`,
-        `needs ${basename(fp(root)!, extname(fp(root)!))}.xodr (filepath "${fp(root)}", looked at ${resolve(dirname(resolve(path)), fp(root)!)}, in ../xodr, beside the scenario and in the CARLA town folders); pass --map`,
+        opts.mapPath
+          ? `needs ${basename(fp(root)!, extname(fp(root)!))}.xodr (filepath "${fp(root)}"); the map folder ${opts.mapPath} has none`
+          : `needs ${basename(fp(root)!, extname(fp(root)!))}.xodr (filepath "${fp(root)}", looked at ${resolve(dirname(resolve(path)), fp(root)!)}, in ../xodr, beside the scenario and in the CARLA town folders); pass --map <file.xodr or a folder of towns>`,
       );
     let odrValue: OpenDriveResult | undefined;
     if (mapPath) {
