@@ -253,6 +253,27 @@ describe('edgeplan safety / audit CLI', () => {
     expect(r.stdout).toBe('');
   });
 
+  it("safety/README's audit query example finds records in the log of the safety run before it (review ux21 #15)", async () => {
+    // ux19 #24 / ux21 #15: it asked for VETOs of a run that has none and printed "0 record(s)"
+    const readme = readFileSync(new URL('../safety/README.md', import.meta.url), 'utf8');
+    const runLine =
+      /^edgeplan (safety run hard_braking_lead --planner idm --audit out\/audit\.jsonl --key out\/audit\.pem)$/m.exec(
+        readme,
+      );
+    const queryLine = /^edgeplan (audit query out\/audit\.jsonl [^#\n]*?)\s*(?:#.*)?$/m.exec(readme);
+    expect(runLine, 'the safety run example').not.toBeNull();
+    expect(queryLine, 'the audit query example').not.toBeNull();
+    const dir = mkdtempSync(join(tmpdir(), 'ep-audit-readme-'));
+    const args = (line: string) => line.split(/\s+/).map((a) => a.replace(/^out\//, `${dir}/`));
+    const made = await run(...args(runLine![1]!));
+    expect(made.status).toBe(0);
+    const q = await run(...args(queryLine![1]!));
+    expect(q.status).toBe(0);
+    expect(q.stderr).toBe('');
+    const n = Number(/(\d+) record\(s\)/.exec(q.stdout)?.[1]);
+    expect(n).toBeGreaterThan(0);
+  });
+
   it('audit query rejects an unknown decision with exit 2', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'ep-audit-'));
     writeFileSync(join(dir, 'x.jsonl'), '');
