@@ -336,3 +336,17 @@ describe("the ego's top speed", () => {
     ).toBe(true);
   });
 });
+
+describe('a log without its maps (review ux21 #19, D3)', () => {
+  it("names nuPlan's versioned layout, --map and the fixture generator", () => {
+    const f = fixture('cut_in');
+    const r = importNuplan(f.dbPath, { mapRoot: mkdtempSync(join(tmpdir(), 'nomaps-')) });
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.error.code).toBe('NOT_FOUND');
+    expect(r.error.message).toMatch(/\/<version>\/map\.gpkg/);
+    expect(r.error.message).toContain('<maps root>/<location>/<version>/map.gpkg');
+    expect(r.error.message).toContain('--map <maps root>');
+    expect(r.error.message).toContain('data/nuplan/README.md');
+  });
+});

@@ -322,7 +322,7 @@ function readLog(
       return fail(
         'NOT_FOUND',
         'log.map_version',
-        `no map for "${names.join('" / "')}" under ${root} (looked for ${cands.slice(0, 3).join(', ')})`,
+        `no map for "${names.join('" / "')}" under ${root} (looked for ${[...new Set(names.flatMap((n) => [`${n}.gpkg`, `${n}/map.gpkg`, `${n}/<version>/map.gpkg`]))].join(', ')}; nuPlan's layout is <maps root>/<location>/<version>/map.gpkg). Pass the maps root with --map <maps root> (or the .gpkg itself); without the dataset, data/nuplan/README.md shows how to generate a log and its map (generateNuplanFixture)`,
       );
     }
   }
