@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -272,6 +272,36 @@ describe('edgeplan safety / audit CLI', () => {
     expect(q.stderr).toBe('');
     const n = Number(/(\d+) record\(s\)/.exec(q.stdout)?.[1]);
     expect(n).toBeGreaterThan(0);
+  });
+
+  it('safety run --audit-max-mb rotates the log; audit verify checks the segments as one chain (review ux21 #9)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ep-audit-rot-'));
+    const log = join(dir, 'a.jsonl');
+    const made = await run(
+      'safety',
+      'run',
+      'hard_braking_lead',
+      '--planner',
+      'idm',
+      '--audit',
+      log,
+      '--key',
+      join(dir, 'k.pem'),
+      '--audit-max-mb',
+      '0.2',
+    );
+    expect(made.status).toBe(0);
+    expect(made.stdout).toMatch(/audit log: .* \(151 records in \d+ segments/);
+    const v = await run('audit', 'verify', log, '--pubkey', join(dir, 'k.pem.pub'));
+    expect(v.status).toBe(0);
+    expect(v.stdout).toMatch(/OK — \d+ segments, 151 records/);
+    const q = await run('audit', 'query', dir, '--pubkey', join(dir, 'k.pem.pub'));
+    expect(q.stdout).toMatch(/151 record\(s\)/);
+    // a segment removed from the middle
+    rmSync(join(dir, 'a.0001.jsonl'));
+    const bad = await run('audit', 'verify', log, '--pubkey', join(dir, 'k.pem.pub'));
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toMatch(/a\.0001\.jsonl is missing/);
   });
 
   it('audit query rejects an unknown decision with exit 2', async () => {
