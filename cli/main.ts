@@ -46,6 +46,7 @@ import { registerCommands } from './commands/index.ts';
 import { viewLive } from './commands/view.ts';
 import { UsageError } from './errors.ts';
 import { addLlmOptions, awaitModel, driverOptionsFrom, type LlmFlags } from './llmFlags.ts';
+import { MAP_HELP, mapOption } from './mapOption.ts';
 import { scenarioLoadError } from './scenarioLoadError.ts';
 import { markdownTable } from './table.ts';
 
@@ -170,7 +171,7 @@ const SUITE_KINDS: ReadonlyArray<{ ref: string; what: string }> = [
   { ref: 'builtin', what: 'the built-in scenarios' },
   {
     ref: 'nuplan:<db dir | log.db>',
-    what: 'nuPlan logs (--map-root <maps>, --scenario-types a,b, --limit N)',
+    what: 'nuPlan logs (--map <maps root>, --scenario-types a,b, --limit N)',
   },
   { ref: '<folder>', what: 'every scenario .json in a folder (import writes them; *.map.json are skipped)' },
   { ref: '<ref>,<ref>,…', what: 'a comma list of scenario references (see `edgeplan run --help`)' },
@@ -263,7 +264,8 @@ function buildProgram(out: (s: string) => void): Command {
     .addOption(modeOpt().default('nonreactive'))
     .addOption(agentsOpt())
     .option('--seed <n>', 'random seed', intArg('--seed', 0), 0)
-    .option('--map <file>', 'map for references that need one (CARLA routes: the town .xodr)')
+    .option('--map <file|dir>', MAP_HELP)
+    .option('--map-root <dir>', 'alias of --map (the name eval used before)')
     .option('--out <dir>', 'write the run log (JSON) and summary here')
     .option('--view', 'stream the run live to the 3D viewer in the browser (edgeplan view --live)')
     .addOption(controllerOpt())
@@ -292,6 +294,7 @@ function buildProgram(out: (s: string) => void): Command {
           agents?: AgentModel;
           seed: number;
           map?: string;
+          mapRoot?: string;
           out?: string;
           view?: boolean;
           controller?: string;
@@ -303,6 +306,7 @@ function buildProgram(out: (s: string) => void): Command {
           disableControllers?: boolean;
         } & LlmFlags,
       ) => {
+        o.map = mapOption(o);
         if (o.ego === 'storyboard') return runStoryboardCommand(ref, o, out);
         const driverOptions = await driverOptionsFrom([o.planner], o);
         if (o.view)
@@ -357,7 +361,11 @@ function buildProgram(out: (s: string) => void): Command {
           if (o.out) {
             const dir = modesOf(o.mode).length > 1 ? join(o.out, mode) : o.out;
             mkdirSync(dir, { recursive: true });
-            const record = runLogRecord(log, m, { scenarioRef: ref, ...(o.map ? { mapPath: o.map } : {}) });
+            const record = runLogRecord(log, m, {
+              scenarioRef: ref,
+              ...(o.map ? { mapPath: o.map } : {}),
+              ...(scenario.source.startUnixS !== undefined ? { startUnixS: scenario.source.startUnixS } : {}),
+            });
             writeRunLog(join(dir, `${scenario.id}.json`), record);
             out(`wrote ${join(dir, `${scenario.id}.json`)}`);
           }
@@ -382,7 +390,8 @@ function buildProgram(out: (s: string) => void): Command {
       '--out <dir>',
       'results folder: <dir>/<planner>/summary.json and logs/ for one mode; <dir>/<mode>/<planner>/… with --mode both',
     )
-    .option('--map-root <dir>', 'nuPlan maps root (or the town .xodr for CARLA routes)')
+    .option('--map <file|dir>', MAP_HELP)
+    .option('--map-root <dir>', 'alias of --map (its name before 2026-12-06)')
     .option('--scenario-types <types>', 'nuPlan: comma list of scenario types to keep')
     .option('--limit <n>', 'at most this many scenarios', intArg('--limit', 1))
     .addOption(controllerOpt())
@@ -403,6 +412,7 @@ function buildProgram(out: (s: string) => void): Command {
           seed: number;
           workers: number;
           out?: string;
+          map?: string;
           mapRoot?: string;
           scenarioTypes?: string;
           limit?: number;
@@ -413,6 +423,7 @@ function buildProgram(out: (s: string) => void): Command {
           shard?: string;
         } & LlmFlags,
       ) => {
+        o.mapRoot = mapOption(o);
         if (o.queue && o.shard) throw new UsageError('--queue and --shard do not go together');
         if (o.queue) {
           try {

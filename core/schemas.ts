@@ -735,7 +735,17 @@ export const ScenarioSchema = z.object({
   instruction: InstructionSchema.optional(),
   /** Regions hidden from the sensors for the whole scenario (copied into every snapshot). */
   occlusions: z.array(OcclusionSchema).optional(),
-  source: z.object({ origin: z.string(), license: z.string().optional() }).default({ origin: 'edgeplan' }),
+  source: z
+    .object({
+      origin: z.string(),
+      license: z.string().optional(),
+      /**
+       * Wall-clock time of the scenario's t = 0 (Unix seconds) when its source is a recorded log
+       * (nuPlan: the first lidar_pc of the window); run logs and MCAP exports take it as their time base.
+       */
+      startUnixS: z.number().finite().optional(),
+    })
+    .default({ origin: 'edgeplan' }),
   /**
    * The agents are storyboard-driven, live: an OpenSCENARIO storyboard whose conditions read an ego
    * the file does not move (CARLA ScenarioRunner's hero under `external_control`: the agent under

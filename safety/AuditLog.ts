@@ -25,11 +25,13 @@ import {
   ftruncateSync,
   mkdirSync,
   openSync,
+  readdirSync,
   readFileSync,
+  statSync,
   writeFileSync,
   writeSync,
 } from 'node:fs';
-import { dirname } from 'node:path';
+import { basename, dirname, extname, join } from 'node:path';
 import { z } from 'zod';
 import {
   AuditRecordSchema,
@@ -70,6 +72,15 @@ export const AuditHeaderSchema = z
     keyFingerprint: z.string(),
     configHash: z.string(),
     prevHash: z.string(),
+    /**
+     * A segment after the first of a rotated log (`maxSegmentBytes`): its position and the records in
+     * the segments before it. Its `prevHash` is then the previous segment's head (its closing
+     * checkpoint), signed with the rest of the header: the chain runs on across files.
+     */
+    segment: z
+      .object({ index: z.number().int().positive(), records: z.number().int().nonnegative() })
+      .strict()
+      .optional(),
     /** ed25519 signature (base64) over `genesisMessage` ('' when unsigned). */
     signature: z.string(),
     hash: z.string(),
@@ -139,6 +150,69 @@ export interface AuditLogOptions {
    * When true, the next entry signs them and `recovery.adoptedRecords` counts them.
    */
   adoptUnsignedTail?: boolean;
+  /**
+   * Rotate: once the current file holds this many bytes, close it (signed closing checkpoint) and go
+   * on in the next segment, `<name>.0001<ext>`, … whose signed header continues the chain (its
+   * `prevHash` = the closed segment's head). Default: no rotation. `open` resumes the last segment.
+   */
+  maxSegmentBytes?: number;
+}
+
+/** The file of segment `index` of the log at `path` (0: `path` itself; then `<stem>.0001<ext>`, …). */
+export function segmentPath(path: string, index: number): string {
+  if (index === 0) return path;
+  const ext = extname(path);
+  return `${path.slice(0, path.length - ext.length)}.${String(index).padStart(4, '0')}${ext}`;
+}
+
+/** The segment files of the log at `path` that exist, in order (`path` first), stopping at the first gap. */
+export function segmentPaths(path: string): string[] {
+  const out: string[] = [];
+  for (let k = 0; existsSync(segmentPath(path, k)); k++) out.push(segmentPath(path, k));
+  return out;
+}
+
+/** Segment files of the log at `path` beyond a gap in the numbering (a segment removed from the middle). */
+export function strandedSegments(path: string): string[] {
+  const ext = extname(path);
+  const stem = basename(path.slice(0, path.length - ext.length));
+  const n = segmentPaths(path).length;
+  const dir = dirname(path);
+  const re = new RegExp(
+    `^${stem.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\.(\\d{4})${ext.replace('.', '\\.')}$`,
+  );
+  return readdirSync(dir)
+    .filter((f) => {
+      const m = re.exec(f);
+      return m !== null && Number(m[1]) >= n;
+    })
+    .sort()
+    .map((f) => join(dir, f));
+}
+
+/** The signed header of a new log or segment. */
+function headerEntry(
+  key: KeyObject | undefined,
+  pub: string,
+  configHash: string,
+  prevHash: string,
+  segment?: { index: number; records: number },
+): Record<string, unknown> {
+  const header: Record<string, unknown> = {
+    type: 'header',
+    format: AUDIT_FORMAT,
+    version: AUDIT_VERSION,
+    seq: 0,
+    publicKeyPem: pub,
+    keyFingerprint: key ? keyFingerprint(createPublicKey(key)) : '',
+    configHash,
+    prevHash,
+    ...(segment ? { segment } : {}),
+    signature: '',
+  };
+  if (key) header.signature = sign(null, genesisMessage(header), key).toString('base64');
+  header.hash = entryHash(header);
+  return header;
 }
 
 export interface RecoveryReport {
@@ -256,8 +330,18 @@ export class AuditLog {
   private lastTS = 0;
   /** Record time of the last checkpoint (NaN before the first record after one). */
   private checkpointTS = Number.NaN;
+  /** Bytes in the current segment file. */
+  private bytes = 0;
+  /** Index of the current segment (0: the first file). */
+  private segmentIndex = 0;
+  /** Records in the segments before the current one. */
+  private recordsBefore = 0;
+  private maxSegmentBytes = 0;
+  /** The log's first file (segments are named after it). */
+  private basePath = '';
   private constructor(
-    readonly path: string,
+    /** The current segment's file. */
+    public path: string,
     fd: number,
     seq: number,
     head: string,
@@ -281,6 +365,10 @@ export class AuditLog {
   static open(path: string, opts: AuditLogOptions = {}): Result<{ log: AuditLog; recovery: RecoveryReport }> {
     try {
       mkdirSync(dirname(path), { recursive: true });
+      // a rotated log resumes in its last segment
+      const segments = segmentPaths(path);
+      const basePath = path;
+      if (segments.length > 1) path = segments[segments.length - 1]!;
       const loaded = opts.keyPath ? loadOrNewKey(opts.keyPath) : undefined;
       const key = loaded?.key;
       const pub = key ? (createPublicKey(key).export({ type: 'spki', format: 'pem' }) as string) : '';
@@ -288,38 +376,28 @@ export class AuditLog {
       const every = opts.checkpointEvery ?? 100;
       const everyS = opts.checkpointEveryS ?? 5;
       if (!existsSync(path) || readFileSync(path).length === 0) {
-        const header: Record<string, unknown> = {
-          type: 'header',
-          format: AUDIT_FORMAT,
-          version: AUDIT_VERSION,
-          seq: 0,
-          publicKeyPem: pub,
-          keyFingerprint: key ? keyFingerprint(createPublicKey(key)) : '',
-          configHash,
-          prevHash: GENESIS_HASH,
-          signature: '',
-        };
-        if (key) header.signature = sign(null, genesisMessage(header), key).toString('base64');
-        header.hash = entryHash(header);
+        const header = headerEntry(key, pub, configHash, GENESIS_HASH);
         loaded?.save(); // before the header that names it: no signed log without its key on disk
         const fd = openSync(path, 'a');
-        writeSync(fd, `${canonicalJson(header)}\n`);
+        const line = `${canonicalJson(header)}\n`;
+        writeSync(fd, line);
         if (opts.fsync) fsyncSync(fd);
-        return ok({
-          log: new AuditLog(
-            path,
-            fd,
-            0,
-            header.hash as string,
-            0,
-            key,
-            configHash,
-            every,
-            everyS,
-            !!opts.fsync,
-          ),
-          recovery: { truncatedBytes: 0, entries: 1, adoptedRecords: 0 },
-        });
+        const log = new AuditLog(
+          path,
+          fd,
+          0,
+          header.hash as string,
+          0,
+          key,
+          configHash,
+          every,
+          everyS,
+          !!opts.fsync,
+        );
+        log.bytes = Buffer.byteLength(line);
+        log.basePath = basePath;
+        log.maxSegmentBytes = opts.maxSegmentBytes ?? 0;
+        return ok({ log, recovery: { truncatedBytes: 0, entries: 1, adoptedRecords: 0 } });
       }
       const truncatedBytes = recoverTornTail(path);
       const lines = readFileSync(path, 'utf8')
@@ -380,6 +458,11 @@ export class AuditLog {
       // record time resumes where the log ends (a checkpoint written before the next record carries it)
       const lastTS = (JSON.parse(lines[lines.length - 1]!) as { tS?: unknown }).tS;
       if (typeof lastTS === 'number') log.lastTS = lastTS;
+      log.bytes = statSync(path).size;
+      log.basePath = basePath;
+      log.maxSegmentBytes = opts.maxSegmentBytes ?? 0;
+      log.segmentIndex = header.data.segment?.index ?? 0;
+      log.recordsBefore = header.data.segment?.records ?? 0;
       // A signed session entry opens the new session: it signs the head (the adopted records with it)
       // and lets a verifier tell a reopening from records appended after the closing checkpoint.
       log.session(adopted);
@@ -411,7 +494,38 @@ export class AuditLog {
     ++this.sinceCheckpoint;
     if (this.key && (this.sinceCheckpoint >= this.every || input.tS - this.checkpointTS >= this.everyS))
       this.checkpoint();
+    if (this.maxSegmentBytes > 0 && this.bytes >= this.maxSegmentBytes) this.rotate();
     return rec as AuditEntryRecord;
+  }
+
+  /**
+   * Closes the current segment with its signed closing checkpoint and opens the next, whose signed
+   * header continues the chain from the closed segment's head and counts the records before it.
+   */
+  private rotate(): void {
+    this.checkpoint(true);
+    closeSync(this.fd);
+    this.segmentIndex++;
+    this.recordsBefore += this.recordCount;
+    const header = headerEntry(
+      this.key,
+      this.key ? (createPublicKey(this.key).export({ type: 'spki', format: 'pem' }) as string) : '',
+      this.configHash,
+      this.head,
+      { index: this.segmentIndex, records: this.recordsBefore },
+    );
+    this.path = segmentPath(this.basePath, this.segmentIndex);
+    this.fd = openSync(this.path, 'a');
+    this.bytes = 0;
+    this.recordCount = 0;
+    this.sinceCheckpoint = 0;
+    this.checkpointTS = Number.NaN;
+    this.write(header);
+  }
+
+  /** Segments written so far (1: not rotated). */
+  get segments(): number {
+    return this.segmentIndex + 1;
   }
 
   /** The hash of the last entry written: what a verifier can be handed as `expectHead`. */
@@ -419,9 +533,9 @@ export class AuditLog {
     return this.head;
   }
 
-  /** Records in the log (all sessions). */
+  /** Records in the log (all sessions and segments). */
   get records(): number {
-    return this.recordCount;
+    return this.recordsBefore + this.recordCount;
   }
 
   /** Writes the entry that opens a resumed session (unsigned without a key: such a log never verifies). */
@@ -467,7 +581,9 @@ export class AuditLog {
 
   private write(entry: Record<string, unknown>): void {
     // One write call per line: a crash can only tear the line being written.
-    writeSync(this.fd, `${canonicalJson(entry)}\n`);
+    const line = `${canonicalJson(entry)}\n`;
+    writeSync(this.fd, line);
+    this.bytes += Buffer.byteLength(line);
     if (this.doFsync) fsyncSync(this.fd);
     this.seq = entry.seq as number;
     this.head = entry.hash as string;

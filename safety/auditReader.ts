@@ -5,6 +5,7 @@
  */
 import { createPublicKey, type KeyObject, verify } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
 import { type DrivenReason, fail, ok, type Result } from '../core/index.ts';
 import {
   AUDIT_FORMAT,
@@ -76,6 +77,8 @@ export interface VerifyReport {
   headHash: string;
   /** Fingerprint of the key the log was checked against ('' if none was trusted). */
   trustedFingerprint: string;
+  /** A segment after the first of a rotated log: its index, the records before it and the head it continues from. */
+  segment?: { index: number; records: number; continuesFrom: string };
   issues: VerifyIssue[];
 }
 
@@ -279,6 +282,9 @@ export function verifyAuditText(text: string, opts: VerifyOptions = {}): VerifyR
       issues.push({ line: n, kind: 'format', message: 'line is not in canonical form (edited)' });
     if (entryHash(raw as Record<string, unknown>) !== e.hash)
       issues.push({ line: n, kind: 'hash', message: `hash mismatch at seq ${e.seq}` });
+    // a later segment of a rotated log starts from the previous segment's head, which its signed
+    // header names (verifyAuditSegments checks that it is that head)
+    if (i === 0 && e.type === 'header' && e.segment) prevHash = e.prevHash;
     if (e.prevHash !== prevHash)
       issues.push({
         line: n,
@@ -429,15 +435,17 @@ export function verifyAuditText(text: string, opts: VerifyOptions = {}): VerifyR
         message: `the log does not end with its closing checkpoint: entries after line ${lastCpLine || 1} may have been cut (--allow-unsigned-tail for a log still being written)`,
       });
   }
+  const seg = header?.segment;
   return report({
     ok: issues.length === 0,
+    ...(seg ? { segment: { ...seg, continuesFrom: header!.prevHash } } : {}),
     records,
     checkpoints,
     unsignedTail: sinceCp,
     closed,
     sessions: header ? 1 + sessions : 0,
     adoptedRecords,
-    headHash: prevHash === GENESIS_HASH ? '' : prevHash,
+    headHash: prevHash === GENESIS_HASH || (seg && lines.length === 0) ? '' : prevHash,
     trustedFingerprint: trust.fingerprint,
   });
 }
@@ -448,6 +456,105 @@ export function verifyAuditLog(path: string, opts: VerifyOptions = {}): Result<V
   } catch (e) {
     return fail('IO_ERROR', path, (e as Error).message);
   }
+}
+
+/**
+ * Verifies a rotated log: each segment on its own (as `verifyAuditText`), then the chain across
+ * them — the first starts at genesis, each later one's signed header continues from the head of the
+ * one before (its closing checkpoint) and counts the records before it, and every segment but the
+ * last is closed. A segment dropped, reordered, replaced or cut breaks it. Issues name the file.
+ * The report sums records, checkpoints and sessions; its head is the last segment's.
+ */
+export function verifyAuditSegments(
+  paths: readonly string[],
+  opts: VerifyOptions = {},
+): Result<VerifyReport> {
+  const issues: VerifyIssue[] = [];
+  const total: VerifyReport = {
+    ok: false,
+    notAuditLog: false,
+    records: 0,
+    checkpoints: 0,
+    unsignedTail: 0,
+    closed: false,
+    sessions: 0,
+    adoptedRecords: 0,
+    headHash: '',
+    trustedFingerprint: '',
+    issues,
+  };
+  let prevHead = '';
+  let anchorSeen = false;
+  for (const [k, p] of paths.entries()) {
+    const last = k === paths.length - 1;
+    // anchors apply to the whole log: checked below; a closed segment has no unsigned tail to allow
+    const { expectHead: _e, minRecords: _m, ...own } = opts;
+    const r = verifyAuditLog(p, { ...own, allowUnsignedTail: last ? !!opts.allowUnsignedTail : false });
+    if (!r.ok) return r;
+    const v = r.value;
+    const name = basename(p);
+    for (const i of v.issues) issues.push({ ...i, message: `${name}: ${i.message}` });
+    if (v.notAuditLog) return ok({ ...total, notAuditLog: true });
+    const index = v.segment?.index ?? 0;
+    if (index !== k)
+      issues.push({
+        line: 0,
+        kind: 'sequence',
+        message: `${name} is segment ${index}, expected segment ${k}: a segment is missing or out of order`,
+      });
+    if (k > 0 && v.segment?.continuesFrom !== prevHead)
+      issues.push({
+        line: 1,
+        kind: 'chain',
+        message: `${name} does not continue from the head of ${basename(paths[k - 1]!)}: a segment was replaced or removed`,
+      });
+    if (k > 0 && v.segment && v.segment.records !== total.records)
+      issues.push({
+        line: 1,
+        kind: 'sequence',
+        message: `${name} counts ${v.segment.records} records before it, the segments before hold ${total.records}`,
+      });
+    if (!last && !v.closed)
+      issues.push({
+        line: 0,
+        kind: 'tail',
+        message: `${name} is not the last segment but does not end with its closing checkpoint: cut`,
+      });
+    if (opts.expectHead && readFileSync(p, 'utf8').includes(`"hash":"${opts.expectHead.toLowerCase()}"`)) {
+      anchorSeen = true;
+      // the anchor must be covered by a signature of its segment, as in one file
+      const a = verifyAuditLog(p, {
+        ...own,
+        expectHead: opts.expectHead,
+        allowUnsignedTail: last && !!opts.allowUnsignedTail,
+      });
+      if (a.ok)
+        for (const i of a.value.issues)
+          if (i.kind === 'anchor') issues.push({ ...i, message: `${name}: ${i.message}` });
+    }
+    total.records += v.records;
+    total.checkpoints += v.checkpoints;
+    total.sessions += v.sessions;
+    total.adoptedRecords += v.adoptedRecords;
+    total.unsignedTail = v.unsignedTail;
+    total.closed = v.closed;
+    total.headHash = v.headHash;
+    total.trustedFingerprint = v.trustedFingerprint;
+    prevHead = v.headHash;
+  }
+  if (opts.expectHead && !anchorSeen)
+    issues.push({
+      line: 0,
+      kind: 'anchor',
+      message: `no segment holds an entry with the expected head ${short(opts.expectHead)}`,
+    });
+  if (opts.minRecords !== undefined && total.records < opts.minRecords)
+    issues.push({
+      line: 0,
+      kind: 'anchor',
+      message: `the segments hold ${total.records} records, fewer than the ${opts.minRecords} expected`,
+    });
+  return ok({ ...total, ok: issues.length === 0 && paths.length > 0 });
 }
 
 /** The records of a log (lines that do not parse are skipped: run verify for those). */

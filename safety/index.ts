@@ -9,6 +9,9 @@ export {
   keyFingerprint,
   publicKeyOf,
   recoverTornTail,
+  segmentPath,
+  segmentPaths,
+  strandedSegments,
 } from './AuditLog.ts';
 export {
   type AuditQuery,
@@ -20,6 +23,7 @@ export {
   type VerifyOptions,
   type VerifyReport,
   verifyAuditLog,
+  verifyAuditSegments,
   verifyAuditText,
 } from './auditReader.ts';
 export { canonicalJson, sha256Hex } from './canonicalJson.ts';

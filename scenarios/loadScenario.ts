@@ -8,7 +8,9 @@
 import { existsSync } from 'node:fs';
 import { dirname, extname, resolve } from 'node:path';
 import {
+  boxCorners,
   EMPTY_FILE,
+  egoBox,
   fail,
   NO_SUCH_FILE,
   ok,
@@ -70,11 +72,37 @@ function egoStartNote(scenario: Scenario, map: RoadMap): string | undefined {
   return `warning: egoStart (${x.toFixed(1)}, ${y.toFixed(1)}) is ${best.toFixed(0)} m from the route's lanes (nearest: ${bestId}): the ego starts off the road`;
 }
 
-/** `r` with `notes` before its own and, last, a start off the route's lanes. */
+/** nuPlan drivable_area_compliance's max_violation_threshold, m: a corner farther out scores the run 0. */
+const DRIVABLE_VIOLATION_M = 0.3;
+const CORNER_NAMES = ['front-left', 'front-right', 'rear-right', 'rear-left'];
+
+/**
+ * A warning when the ego's footprint at t = 0 already has a corner more than 0.3 m off the
+ * drivable area (a rear overhang beyond a lane with no predecessor): nuPlan's
+ * drivable_area_compliance then scores the run 0 whatever the planner does (review ux19 #12 /
+ * ux21 #11). Measured as the metric measures it (lanes, extra drivable areas, junction polygons).
+ */
+export function egoFootprintNote(scenario: Scenario, map: RoadMap): string | undefined {
+  const c = boxCorners(egoBox(scenario.egoStart, scenario.vehicle));
+  const out: string[] = [];
+  for (let k = 0; k < 4; k++) {
+    const x = c[2 * k]!;
+    const y = c[2 * k + 1]!;
+    if (map.isDrivable(x, y) || map.inJunctionArea(x, y)) continue;
+    const d = map.distanceToDrivable(x, y, 10);
+    if (d >= DRIVABLE_VIOLATION_M) out.push(`${CORNER_NAMES[k]} ${d >= 10 ? '≥ 10' : d.toFixed(1)} m`);
+  }
+  if (out.length === 0) return undefined;
+  return `warning: at t = 0 the ego's footprint is outside the drivable area (${out.join(', ')}): nuPlan's drivable_area_compliance (a corner more than ${DRIVABLE_VIOLATION_M} m out) scores the run 0 whatever the planner does; start the ego further along its lane`;
+}
+
+/** `r` with `notes` before its own and, last, a start off the route's lanes or off the drivable area. */
 function withNotes(r: Result<LoadedScenario>, notes: string[], checkStart: boolean): Result<LoadedScenario> {
   if (!r.ok) return r;
   const all = [...notes, ...(r.value.notes ?? [])];
-  const off = checkStart ? egoStartNote(r.value.scenario, r.value.map) : undefined;
+  const off = checkStart
+    ? (egoStartNote(r.value.scenario, r.value.map) ?? egoFootprintNote(r.value.scenario, r.value.map))
+    : undefined;
   if (off) all.push(off);
   return all.length > 0 ? ok({ ...r.value, notes: all }) : r;
 }

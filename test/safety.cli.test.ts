@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -251,6 +251,57 @@ describe('edgeplan safety / audit CLI', () => {
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr).toContain('not an edgeplan audit log');
     expect(r.stdout).toBe('');
+  });
+
+  it("safety/README's audit query example finds records in the log of the safety run before it (review ux21 #15)", async () => {
+    // ux19 #24 / ux21 #15: it asked for VETOs of a run that has none and printed "0 record(s)"
+    const readme = readFileSync(new URL('../safety/README.md', import.meta.url), 'utf8');
+    const runLine =
+      /^edgeplan (safety run hard_braking_lead --planner idm --audit out\/audit\.jsonl --key out\/audit\.pem)$/m.exec(
+        readme,
+      );
+    const queryLine = /^edgeplan (audit query out\/audit\.jsonl [^#\n]*?)\s*(?:#.*)?$/m.exec(readme);
+    expect(runLine, 'the safety run example').not.toBeNull();
+    expect(queryLine, 'the audit query example').not.toBeNull();
+    const dir = mkdtempSync(join(tmpdir(), 'ep-audit-readme-'));
+    const args = (line: string) => line.split(/\s+/).map((a) => a.replace(/^out\//, `${dir}/`));
+    const made = await run(...args(runLine![1]!));
+    expect(made.status).toBe(0);
+    const q = await run(...args(queryLine![1]!));
+    expect(q.status).toBe(0);
+    expect(q.stderr).toBe('');
+    const n = Number(/(\d+) record\(s\)/.exec(q.stdout)?.[1]);
+    expect(n).toBeGreaterThan(0);
+  });
+
+  it('safety run --audit-max-mb rotates the log; audit verify checks the segments as one chain (review ux21 #9)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ep-audit-rot-'));
+    const log = join(dir, 'a.jsonl');
+    const made = await run(
+      'safety',
+      'run',
+      'hard_braking_lead',
+      '--planner',
+      'idm',
+      '--audit',
+      log,
+      '--key',
+      join(dir, 'k.pem'),
+      '--audit-max-mb',
+      '0.2',
+    );
+    expect(made.status).toBe(0);
+    expect(made.stdout).toMatch(/audit log: .* \(151 records in \d+ segments/);
+    const v = await run('audit', 'verify', log, '--pubkey', join(dir, 'k.pem.pub'));
+    expect(v.status).toBe(0);
+    expect(v.stdout).toMatch(/OK — \d+ segments, 151 records/);
+    const q = await run('audit', 'query', dir, '--pubkey', join(dir, 'k.pem.pub'));
+    expect(q.stdout).toMatch(/151 record\(s\)/);
+    // a segment removed from the middle
+    rmSync(join(dir, 'a.0001.jsonl'));
+    const bad = await run('audit', 'verify', log, '--pubkey', join(dir, 'k.pem.pub'));
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toMatch(/a\.0001\.jsonl is missing/);
   });
 
   it('audit query rejects an unknown decision with exit 2', async () => {

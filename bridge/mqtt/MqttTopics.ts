@@ -3,13 +3,8 @@
  * README's table is this one). JSON payloads, UTF-8. `{robot}` is the robot id.
  */
 import { z } from 'zod';
-import {
-  AgentStateSchema,
-  PoseSchema,
-  parseWith,
-  type Result,
-  TrafficLightStateSchema,
-} from '../../core/index.ts';
+import { AgentStateSchema, parseWith, type Result, TrafficLightStateSchema } from '../../core/index.ts';
+import { plausibleNumber } from '../../core/plausible.ts';
 
 export const TOPIC_ROOT = 'edgeplan/v1';
 
@@ -138,18 +133,25 @@ export const MqttStateSchema = z.object({
    * states before `seq` does, and is echoed on the control as `inputStampS`.
    */
   stampS: z.number().finite().optional(),
-  x: z.number().finite(),
-  y: z.number().finite(),
-  headingRad: z.number().finite(),
-  speedMps: z.number().finite(),
-  yawRateRadps: z.number().finite().default(0),
-  steerRad: z.number().finite().default(0),
+  // plausible ranges (core/plausible.ts): a speed or heading of 1e300 was taken (review ux21 #17)
+  x: plausibleNumber('coordinate'),
+  y: plausibleNumber('coordinate'),
+  headingRad: plausibleNumber('angle'),
+  speedMps: plausibleNumber('speed'),
+  yawRateRadps: plausibleNumber('angle').default(0),
+  steerRad: plausibleNumber('angle').default(0),
   agents: z.array(AgentStateSchema).optional(),
   lights: z.array(TrafficLightStateSchema).optional(),
 });
 export type MqttState = z.infer<typeof MqttStateSchema>;
 
-const MissionGoalSchema = z.object({ missionId: z.string().min(1).max(200), goal: PoseSchema });
+/** A goal within ±1e7 m: a mission to 1e300 was ACCEPTED and queued (review ux21 #18). */
+const GoalPoseSchema = z.object({
+  x: plausibleNumber('coordinate'),
+  y: plausibleNumber('coordinate'),
+  headingRad: plausibleNumber('angle'),
+});
+const MissionGoalSchema = z.object({ missionId: z.string().min(1).max(200), goal: GoalPoseSchema });
 const MissionCancelSchema = z.object({ missionId: z.string().min(1).max(200), cancel: z.literal(true) });
 export const MqttMissionSchema = z.union([MissionGoalSchema, MissionCancelSchema]);
 export type MqttMission = z.infer<typeof MqttMissionSchema>;

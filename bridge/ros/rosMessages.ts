@@ -22,6 +22,7 @@ import {
   type TrafficLightState,
   type Verdict,
 } from '../../core/index.ts';
+import { plausibleNumber } from '../../core/plausible.ts';
 
 const num = z.number().finite();
 const Vec3 = z.object({ x: num, y: num, z: num.default(0) });
@@ -37,7 +38,17 @@ export const QuatSchema = z
     message: `not a unit quaternion (|q|² must be within ${QUAT_NORM2_TOLERANCE} of 1, as tf2 requires; an unset orientation is all zeros)`,
   });
 const Quat = QuatSchema;
-const RosPose = z.object({ position: Vec3, orientation: Quat });
+/** A position in the map frame: finite and within ±1e7 m (core/plausible.ts; a goal at 1e300 is refused here, before it reaches a mission). */
+const coord = plausibleNumber('coordinate');
+const Position = z.object({ x: coord, y: coord, z: coord.default(0) });
+const RosPose = z.object({ position: Position, orientation: Quat });
+/** Odometry's twist: linear within ±150 m/s, angular within ±1e3 rad/s (a speed of 1e300 was taken, review ux21 #7). */
+const speed = plausibleNumber('speed');
+const rate = plausibleNumber('angle');
+const Twist = z.object({
+  linear: z.object({ x: speed, y: speed, z: speed.default(0) }),
+  angular: z.object({ x: rate, y: rate, z: rate.default(0) }),
+});
 const Stamp = z.union([
   z.object({ secs: z.number().int(), nsecs: z.number().int() }),
   z.object({ sec: z.number().int(), nanosec: z.number().int() }),
@@ -75,7 +86,7 @@ export function stampOf(tS: number, ros2 = false): RosStamp {
 const OdometrySchema = z.object({
   header: Header,
   pose: z.object({ pose: RosPose }),
-  twist: z.object({ twist: z.object({ linear: Vec3, angular: Vec3 }) }),
+  twist: z.object({ twist: Twist }),
 });
 
 export interface OdometryReading {

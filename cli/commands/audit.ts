@@ -1,5 +1,6 @@
 /** `edgeplan audit verify|query|explain|report`: read the gate's hash-chained audit log (safety/README.md). */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Command } from 'commander';
 import { formatError } from '../../core/index.ts';
 import {
@@ -8,7 +9,11 @@ import {
   explainRecord,
   queryAudit,
   readAuditRecords,
+  segmentPath,
+  segmentPaths,
+  strandedSegments,
   verifyAuditLog,
+  verifyAuditSegments,
 } from '../../safety/index.ts';
 import { type Out, UsageError } from '../errors.ts';
 
@@ -29,8 +34,15 @@ function time(name: string) {
  * "0 record(s)" in a shopping list and exit 0.
  */
 function records(path: string) {
-  const r = readAuditRecords(path);
-  if (!r.ok) throw new UsageError(formatError(r.error));
+  // a rotated log: the records of every segment, in order
+  const files = auditSegmentsOf(path);
+  const all = [];
+  for (const f of files) {
+    const r = readAuditRecords(f);
+    if (!r.ok) throw new UsageError(formatError(r.error));
+    all.push(...r.value);
+  }
+  path = files[0] ?? path;
   const firstLine = readFileSync(path, 'utf8').split('\n', 1)[0] ?? '';
   let format: unknown;
   try {
@@ -42,7 +54,39 @@ function records(path: string) {
     throw new UsageError(
       `${path}: ${firstLine === '' ? 'empty file: not an edgeplan audit log' : 'not an edgeplan audit log (the first line is not its header)'}`,
     );
-  return r.value;
+  return all;
+}
+
+/**
+ * The files of the log `path` names: a file and the segments rotated from it (`<stem>.0001<ext>`, …),
+ * or a folder holding one such log. Several logs in one folder are a usage error.
+ */
+function auditSegmentsOf(path: string): string[] {
+  let dir = false;
+  try {
+    dir = statSync(path).isDirectory();
+  } catch {
+    return [path];
+  }
+  if (!dir) return checkedSegments(path);
+  const firsts = readdirSync(path)
+    .filter((f) => f.endsWith('.jsonl') && !/\.\d{4}\.jsonl$/.test(f))
+    .sort();
+  if (firsts.length !== 1)
+    throw new UsageError(
+      `${path} holds ${firsts.length === 0 ? 'no audit log (*.jsonl)' : `${firsts.length} logs (${firsts.join(', ')}): give one of them`}`,
+    );
+  return checkedSegments(join(path, firsts[0]!));
+}
+
+/** `segmentPaths`, refusing a log with a segment missing in the middle (the later ones would go unread). */
+function checkedSegments(first: string): string[] {
+  const stranded = strandedSegments(first);
+  if (stranded.length > 0)
+    throw new UsageError(
+      `${first}: segment ${segmentPath(first, segmentPaths(first).length)} is missing, and ${stranded.join(', ')} follow(s) it: a segment was removed from the middle of the log`,
+    );
+  return segmentPaths(first);
 }
 
 /** The out-of-band key options every reading command takes, as `verify` does. */
@@ -85,7 +129,11 @@ function trustOptions(o: KeyFlags): { publicKeyPem?: string; fingerprint?: strin
  */
 function trustWarning(path: string, o: KeyFlags): string {
   const trust = trustOptions(o);
-  const r = verifyAuditLog(path, { ...trust, allowUnsignedTail: true });
+  const files = auditSegmentsOf(path);
+  const r =
+    files.length > 1
+      ? verifyAuditSegments(files, { ...trust, allowUnsignedTail: true })
+      : verifyAuditLog(files[0] ?? path, { ...trust, allowUnsignedTail: true });
   if (!r.ok) return `warning: ${path} not verified: ${formatError(r.error)}`;
   const v = r.value;
   if (!trust.publicKeyPem && !trust.fingerprint)
@@ -154,12 +202,18 @@ export function register(program: Command, out: Out): void {
           minRecords?: number;
         },
       ) => {
-        const r = verifyAuditLog(path, {
+        const vopts = {
           ...trustOptions(o),
           ...(o.allowUnsignedTail ? { allowUnsignedTail: true } : {}),
           ...(o.expectHead ? { expectHead: o.expectHead } : {}),
           ...(o.minRecords !== undefined ? { minRecords: o.minRecords } : {}),
-        });
+        };
+        // a rotated log: its first file (or the folder holding it) and its segments, as one chain
+        const segments = auditSegmentsOf(path);
+        const r =
+          segments.length > 1
+            ? verifyAuditSegments(segments, vopts)
+            : verifyAuditLog(segments[0] ?? path, vopts);
         if (!r.ok) throw new UsageError(formatError(r.error));
         const v = r.value;
         if (v.notAuditLog)
@@ -185,7 +239,7 @@ export function register(program: Command, out: Out): void {
           );
         }
         out(
-          `${path}: OK — ${v.records} records, ${v.checkpoints} signed checkpoints, ${v.sessions} session(s)${v.adoptedRecords ? ` (${v.adoptedRecords} record(s) adopted unsigned after a crash)` : ''}, key ${v.trustedFingerprint}, ${v.closed ? 'closed' : 'not closed'}${v.unsignedTail ? `, ${v.unsignedTail} unsigned record(s) at the end (allowed)` : ''}; head ${v.headHash}`,
+          `${path}: OK — ${segments.length > 1 ? `${segments.length} segments, ` : ''}${v.records} records, ${v.checkpoints} signed checkpoints, ${v.sessions} session(s)${v.adoptedRecords ? ` (${v.adoptedRecords} record(s) adopted unsigned after a crash)` : ''}, key ${v.trustedFingerprint}, ${v.closed ? 'closed' : 'not closed'}${v.unsignedTail ? `, ${v.unsignedTail} unsigned record(s) at the end (allowed)` : ''}; head ${v.headHash}${segments.length === 1 && v.segment ? `; this is segment ${v.segment.index} of a rotated log, continuing from head ${v.segment.continuesFrom} after ${v.segment.records} records (earlier segments not checked)` : ''}`,
         );
       },
     );

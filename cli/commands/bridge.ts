@@ -27,7 +27,7 @@ import { builtinScenario } from '../../scenarios/builtin/index.ts';
 import { importFile } from '../../scenarios/import/index.ts';
 import { createDriver, type StackRates } from '../../stack/index.ts';
 import { type Out, UsageError } from '../errors.ts';
-import { openAudit } from './openAudit.ts';
+import { AUDIT_MAX_MB_HELP, auditMaxMbArg, openAudit } from './openAudit.ts';
 
 /**
  * The one line for a config YAML that does not parse: the position and the message with the source
@@ -170,6 +170,7 @@ export function register(program: Command, out: Out): void {
       "ed25519 private key that signs the log's checkpoints, created if missing (default: the config's audit.key); without one the log cannot verify",
     )
     .option('--audit-adopt-tail', 'resume a log whose last records are not signed (after a crash): sign them')
+    .option('--audit-max-mb <mb>', AUDIT_MAX_MB_HELP, auditMaxMbArg)
     .action(
       async (o: {
         url: string;
@@ -182,6 +183,7 @@ export function register(program: Command, out: Out): void {
         audit?: string;
         auditKey?: string;
         auditAdoptTail?: boolean;
+        auditMaxMb?: number;
       }) => {
         if (o.profile !== undefined && o.profile !== 'car' && o.profile !== 'robot')
           throw new UsageError(`--profile must be car or robot, got "${o.profile}"`);
@@ -226,7 +228,13 @@ export function register(program: Command, out: Out): void {
           );
         const audit = auditLog
           ? openAudit(
-              { log: auditLog, key: auditKey, adoptTail: o.auditAdoptTail, keyFlag: '--audit-key' },
+              {
+                log: auditLog,
+                key: auditKey,
+                adoptTail: o.auditAdoptTail,
+                keyFlag: '--audit-key',
+                maxMb: o.auditMaxMb,
+              },
               out,
             )
           : undefined;
@@ -302,6 +310,7 @@ export function register(program: Command, out: Out): void {
       "ed25519 private key that signs the logs' checkpoints, created if missing (--key is the TLS client key); without one the logs cannot verify",
     )
     .option('--audit-adopt-tail', 'resume logs whose last records are not signed (after a crash): sign them')
+    .option('--audit-max-mb <mb>', AUDIT_MAX_MB_HELP, auditMaxMbArg)
     .action(
       async (o: {
         url: string;
@@ -321,6 +330,7 @@ export function register(program: Command, out: Out): void {
         audit?: string;
         auditKey?: string;
         auditAdoptTail?: boolean;
+        auditMaxMb?: number;
       }) => {
         if (o.profile !== 'car' && o.profile !== 'robot')
           throw new UsageError(`--profile must be car or robot, got "${o.profile}"`);
@@ -371,6 +381,7 @@ export function register(program: Command, out: Out): void {
                 key: o.auditKey,
                 adoptTail: o.auditAdoptTail,
                 keyFlag: '--audit-key',
+                maxMb: o.auditMaxMb,
               },
               out,
             ),

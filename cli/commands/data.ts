@@ -22,6 +22,7 @@ import {
 } from '../../scenarios/import/index.ts';
 import { CHECK_RUN_S, checkData, createDriver } from '../../stack/index.ts';
 import { type Out, UsageError } from '../errors.ts';
+import { MAP_HELP, mapOption } from '../mapOption.ts';
 import { markdownTable } from '../table.ts';
 
 /** Scenario with its map file path made relative to the folder it is written to. */
@@ -116,88 +117,92 @@ export function register(program: Command, out: Out): void {
       '--check',
       "write nothing: print what the import found and the importer's notes (the default without --out)",
     )
-    .option('--map <file>', 'road map for files that reference one (CARLA routes, OpenSCENARIO)')
+    .option('--map <file|dir>', MAP_HELP)
+    .option('--map-root <dir>', 'alias of --map (the name eval used before)')
     .option('--id <id>', 'select one route / scenario by id')
-    .action((file: string, o: { out?: string; check?: boolean; map?: string; id?: string }) => {
-      if (o.check && o.out) throw new UsageError('--check writes nothing: give --check or --out, not both');
-      // a built-in scenario as a Scenario JSON (its map inline): a template to edit (review ux19 #25)
-      if (file.startsWith('builtin:')) {
-        const id = file.slice('builtin:'.length);
-        const b = builtinScenario(id);
-        if (!b) throw new UsageError(`${file}: no such built-in scenario (${BUILTIN_IDS.join(', ')})`);
-        if (!o.out) throw new UsageError(`${file}: give --out <file.json> to write the built-in scenario`);
-        const path = isFolderTarget(o.out) ? join(o.out, `${id}.json`) : o.out;
-        try {
-          mkdirSync(dirname(resolve(path)), { recursive: true });
-          writeFileSync(path, JSON.stringify(b.scenario, null, 1));
-        } catch (e) {
-          throw new UsageError(`cannot write ${path}: ${(e as Error).message}`);
+    .action(
+      (file: string, o: { out?: string; check?: boolean; map?: string; mapRoot?: string; id?: string }) => {
+        o.map = mapOption(o);
+        if (o.check && o.out) throw new UsageError('--check writes nothing: give --check or --out, not both');
+        // a built-in scenario as a Scenario JSON (its map inline): a template to edit (review ux19 #25)
+        if (file.startsWith('builtin:')) {
+          const id = file.slice('builtin:'.length);
+          const b = builtinScenario(id);
+          if (!b) throw new UsageError(`${file}: no such built-in scenario (${BUILTIN_IDS.join(', ')})`);
+          if (!o.out) throw new UsageError(`${file}: give --out <file.json> to write the built-in scenario`);
+          const path = isFolderTarget(o.out) ? join(o.out, `${id}.json`) : o.out;
+          try {
+            mkdirSync(dirname(resolve(path)), { recursive: true });
+            writeFileSync(path, JSON.stringify(b.scenario, null, 1));
+          } catch (e) {
+            throw new UsageError(`cannot write ${path}: ${(e as Error).message}`);
+          }
+          out(
+            `wrote scenario ${id} (${b.scenario.agents.length} agents, ${b.scenario.durationS} s, map inline) to ${path}`,
+          );
+          return;
         }
-        out(
-          `wrote scenario ${id} (${b.scenario.agents.length} agents, ${b.scenario.durationS} s, map inline) to ${path}`,
-        );
-        return;
-      }
-      const r = importFile(file, { ...(o.map ? { mapPath: o.map } : {}), ...(o.id ? { id: o.id } : {}) });
-      if (!r.ok) throw new UsageError(formatError(r.error));
-      const { scenarios, map, unsupported, warnings } = r.value;
-      const notes = () => {
-        for (const e of r.value.events ?? [])
+        const r = importFile(file, { ...(o.map ? { mapPath: o.map } : {}), ...(o.id ? { id: o.id } : {}) });
+        if (!r.ok) throw new UsageError(formatError(r.error));
+        const { scenarios, map, unsupported, warnings } = r.value;
+        const notes = () => {
+          for (const e of r.value.events ?? [])
+            out(
+              `event ${e.scenarioId}: ${e.name}${e.tS !== undefined ? ` at ${e.tS.toFixed(1)} s` : ''}${e.sM !== undefined ? ` at ${e.sM.toFixed(0)} m along the route` : ''}`,
+            );
+          for (const u of unsupported) out(`unsupported: ${u}`);
+          for (const w of warnings) out(`warning: ${w}`);
+        };
+        if (!o.out) {
+          // a look at the file: what it holds and what the importer could not use, nothing written
+          if (scenarios.length === 0 && map) out(`map ${map.id}: ${map.lanes.length} lanes (no scenario)`);
+          for (const s of scenarios)
+            out(
+              `scenario ${s.id}: ${s.agents.length} agent(s), ${s.durationS} s, route ${s.route.laneIds.length} lane(s)`,
+            );
+          if (scenarios.length === 0 && !map) out(`${file} holds neither a map nor a scenario`);
+          notes();
           out(
-            `event ${e.scenarioId}: ${e.name}${e.tS !== undefined ? ` at ${e.tS.toFixed(1)} s` : ''}${e.sM !== undefined ? ` at ${e.sM.toFixed(0)} m along the route` : ''}`,
+            `checked ${file}: ${unsupported.length} unsupported, ${warnings.length} warning(s); nothing written (--out <path> writes it)`,
           );
-        for (const u of unsupported) out(`unsupported: ${u}`);
-        for (const w of warnings) out(`warning: ${w}`);
-      };
-      if (!o.out) {
-        // a look at the file: what it holds and what the importer could not use, nothing written
-        if (scenarios.length === 0 && map) out(`map ${map.id}: ${map.lanes.length} lanes (no scenario)`);
-        for (const s of scenarios)
+          return;
+        }
+        const out_ = o.out;
+        const toFolder = isFolderTarget(out_);
+        const write = (path: string, text: string) => {
+          try {
+            mkdirSync(dirname(resolve(path)), { recursive: true });
+            writeFileSync(path, text);
+          } catch (e) {
+            throw new UsageError(`cannot write ${path}: ${(e as Error).message}`);
+          }
+        };
+        if (scenarios.length === 0) {
+          if (!map) throw new UsageError(`${file} holds neither a map nor a scenario`);
+          const path = toFolder ? join(out_, `${map.id}.map.json`) : out_;
+          write(path, JSON.stringify(map));
+          out(`wrote map ${map.id} (${map.lanes.length} lanes) to ${path}`);
           out(
-            `scenario ${s.id}: ${s.agents.length} agent(s), ${s.durationS} s, route ${s.route.laneIds.length} lane(s)`,
+            `${file} is a road map without a scenario (no ego, route or planning problem), so \`edgeplan run\` cannot run it as it is: write a Scenario JSON whose "map" is {"kind":"file","path":"${resolve(path)}"} (a relative path resolves against the scenario file's folder), use an OpenSCENARIO .xosc or carla:<routes.xml>#<id> --map ${file} on it, or draw it with \`edgeplan map ${file} --png map.png\``,
           );
-        if (scenarios.length === 0 && !map) out(`${file} holds neither a map nor a scenario`);
+        } else if (!toFolder) {
+          const s = relocate(scenarios[0]!, dirname(resolve(out_)));
+          write(out_, JSON.stringify(s, null, 1));
+          out(`wrote scenario ${s.id} (${s.agents.length} agents, ${s.durationS} s) to ${out_}`);
+          if (scenarios.length > 1)
+            out(`(${scenarios.length - 1} more scenarios in the file: pass --id or an --out folder)`);
+        } else {
+          for (const s of scenarios)
+            write(join(out_, `${s.id}.json`), JSON.stringify(relocate(s, resolve(out_)), null, 1));
+          out(
+            scenarios.length === 1
+              ? `wrote scenario ${scenarios[0]!.id} to ${join(out_, `${scenarios[0]!.id}.json`)}`
+              : `wrote ${scenarios.length} scenarios to ${out_}/`,
+          );
+        }
         notes();
-        out(
-          `checked ${file}: ${unsupported.length} unsupported, ${warnings.length} warning(s); nothing written (--out <path> writes it)`,
-        );
-        return;
-      }
-      const out_ = o.out;
-      const toFolder = isFolderTarget(out_);
-      const write = (path: string, text: string) => {
-        try {
-          mkdirSync(dirname(resolve(path)), { recursive: true });
-          writeFileSync(path, text);
-        } catch (e) {
-          throw new UsageError(`cannot write ${path}: ${(e as Error).message}`);
-        }
-      };
-      if (scenarios.length === 0) {
-        if (!map) throw new UsageError(`${file} holds neither a map nor a scenario`);
-        const path = toFolder ? join(out_, `${map.id}.map.json`) : out_;
-        write(path, JSON.stringify(map));
-        out(`wrote map ${map.id} (${map.lanes.length} lanes) to ${path}`);
-        out(
-          `${file} is a road map without a scenario (no ego, route or planning problem), so \`edgeplan run\` cannot run it as it is: write a Scenario JSON whose "map" is {"kind":"file","path":"${resolve(path)}"} (a relative path resolves against the scenario file's folder), use an OpenSCENARIO .xosc or carla:<routes.xml>#<id> --map ${file} on it, or draw it with \`edgeplan map ${file} --png map.png\``,
-        );
-      } else if (!toFolder) {
-        const s = relocate(scenarios[0]!, dirname(resolve(out_)));
-        write(out_, JSON.stringify(s, null, 1));
-        out(`wrote scenario ${s.id} (${s.agents.length} agents, ${s.durationS} s) to ${out_}`);
-        if (scenarios.length > 1)
-          out(`(${scenarios.length - 1} more scenarios in the file: pass --id or an --out folder)`);
-      } else {
-        for (const s of scenarios)
-          write(join(out_, `${s.id}.json`), JSON.stringify(relocate(s, resolve(out_)), null, 1));
-        out(
-          scenarios.length === 1
-            ? `wrote scenario ${scenarios[0]!.id} to ${join(out_, `${scenarios[0]!.id}.json`)}`
-            : `wrote ${scenarios.length} scenarios to ${out_}/`,
-        );
-      }
-      notes();
-    });
+      },
+    );
 
   program
     .command('map <file>')

@@ -17,7 +17,21 @@ export interface AuditFlags {
   adoptTail?: boolean | undefined;
   /** The flag that names the key, for messages (`--key`, `--audit-key`). */
   keyFlag: string;
+  /** Rotate into a new segment once the file holds this many MB (`--audit-max-mb`). */
+  maxMb?: number | undefined;
 }
+
+/** `--audit-max-mb`: the segment size of a rotated audit log, MB (> 0). */
+export function auditMaxMbArg(v: string): number {
+  const n = Number(v);
+  if (!Number.isFinite(n) || n <= 0)
+    throw new UsageError(`--audit-max-mb must be a size in MB > 0, got "${v}"`);
+  return n;
+}
+
+/** The help of `--audit-max-mb`, the same on every command that writes an audit log. */
+export const AUDIT_MAX_MB_HELP =
+  'rotate the audit log into segments of this many MB (<log>.0001.jsonl, …; each closed with a signed checkpoint, the next one signed as its continuation): `audit verify <log>` checks them as one chain';
 
 /**
  * Opens the log for appending (config hash: the default gate's, which every registry stack runs).
@@ -33,6 +47,7 @@ export function openAudit(
     ...(f.key ? { keyPath: f.key } : {}),
     configHash: createSafetyGate().configHash,
     ...(f.adoptTail ? { adoptUnsignedTail: true } : {}),
+    ...(f.maxMb ? { maxSegmentBytes: Math.round(f.maxMb * 1024 * 1024) } : {}),
   });
   if (!opened.ok) throw new UsageError(formatError(opened.error));
   if (f.key) {

@@ -25,7 +25,7 @@ import {
 } from '../../stack/index.ts';
 import { type Out, UsageError } from '../errors.ts';
 import { addLlmOptions, awaitModel, driverOptionsFrom, type LlmFlags } from '../llmFlags.ts';
-import { openAudit } from './openAudit.ts';
+import { AUDIT_MAX_MB_HELP, auditMaxMbArg, openAudit } from './openAudit.ts';
 
 /** How far past its lane's end a stop line may sit (rounding of a hand-written sM), m. */
 const STOP_LINE_SLACK_M = 0.5;
@@ -243,6 +243,7 @@ export function register(program: Command, out: Out): void {
       '--audit-adopt-tail',
       'resume a log whose last records are not signed (after a crash): sign them, and say how many',
     )
+    .option('--audit-max-mb <mb>', AUDIT_MAX_MB_HELP, auditMaxMbArg)
     .option(
       '--map <file>',
       'map for a scenario file that needs one (e.g. Town01.xodr for scenario_runner .xosc)',
@@ -255,6 +256,7 @@ export function register(program: Command, out: Out): void {
           audit?: string;
           key?: string;
           auditAdoptTail?: boolean;
+          auditMaxMb?: number;
           map?: string;
         } & LlmFlags,
       ) => {
@@ -276,7 +278,16 @@ export function register(program: Command, out: Out): void {
         const driver = d.value;
         if (driver.kind === 'stack') await awaitModel(driver, o);
         const log = o.audit
-          ? openAudit({ log: o.audit, key: o.key, adoptTail: o.auditAdoptTail, keyFlag: '--key' }, out)
+          ? openAudit(
+              {
+                log: o.audit,
+                key: o.key,
+                adoptTail: o.auditAdoptTail,
+                keyFlag: '--key',
+                maxMb: o.auditMaxMb,
+              },
+              out,
+            )
           : undefined;
         const { scenario, map, storyboard } = loaded.value;
         // a live storyboard runs against the gated ego, as in `run`
@@ -310,7 +321,10 @@ export function register(program: Command, out: Out): void {
           `${scenario.id} · ${label} · score ${(100 * m.score).toFixed(1)} · at-fault collisions ${atFault} · verdicts ALLOW ${counts.ALLOW}, MODIFY ${counts.MODIFY}, VETO ${counts.VETO}`,
         );
         // the head and count, kept out of band, are what `audit verify --expect-head` checks a later copy against
-        if (o.audit && log) out(`audit log: ${o.audit} (${log.records} records, head ${log.headHash})`);
+        if (o.audit && log)
+          out(
+            `audit log: ${o.audit} (${log.records} records${log.segments > 1 ? ` in ${log.segments} segments, the last ${log.path}` : ''}, head ${log.headHash})`,
+          );
         // as the bridges say it: without --audit nothing is recorded (review ux19 #29)
         else out('no audit log (--audit <log> --key <pem>): the verdicts were counted, not recorded');
       },

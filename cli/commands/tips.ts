@@ -7,6 +7,7 @@ import type { Command } from 'commander';
 import { formatError } from '../../core/index.ts';
 import { buildTips } from '../../stack/index.ts';
 import { type Out, UsageError } from '../errors.ts';
+import { MAP_HELP, mapOption } from '../mapOption.ts';
 
 export function register(program: Command, out: Out): void {
   const tips = program.command('tips').description('tips memory of the hierarchical planner');
@@ -15,8 +16,10 @@ export function register(program: Command, out: Out): void {
     .description('lessons from the failed runs of an evaluation (edgeplan eval … --out DIR) as a tips file')
     .requiredOption('--out <file>', 'tips file to write (JSON)')
     .option('--planner <name>', 'whose runs to read', 'hierarchical')
-    .option('--map-root <dir>', 'maps root for scenario references that need one')
-    .action((dir: string, o: { out: string; planner: string; mapRoot?: string }) => {
+    .option('--map <file|dir>', MAP_HELP)
+    .option('--map-root <dir>', 'alias of --map (its name before 2026-12-06)')
+    .action((dir: string, o: { out: string; planner: string; map?: string; mapRoot?: string }) => {
+      o.mapRoot = mapOption(o);
       const r = buildTips(dir, { planner: o.planner, ...(o.mapRoot ? { mapPath: o.mapRoot } : {}) });
       if (!r.ok) throw new UsageError(formatError(r.error));
       const { skipped, ...file } = r.value;

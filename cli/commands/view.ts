@@ -74,7 +74,6 @@ function serveUntilInterrupted(server: ViewerServer, out: Out, wantedPort?: numb
  * Runs `scenarioRef` live and serves the viewer while it streams. This is what `edgeplan run
  * <scenario> --view` should call: `await viewLive(ref, { planner, mode, seed }, out)`.
  */
-
 export async function viewLive(scenarioRef: string, opts: LiveOptions, out: Out): Promise<void> {
   const { startLiveRun } = await import('../../viewer/index.ts');
   const live = await startLiveRun(scenarioRef, { portSearch: PORT_SEARCH, ...opts });
@@ -251,37 +250,65 @@ export function register(program: Command, out: Out): void {
       "log time of the run's start: scenario (its start time when it has one, else the export time) | now | zero | <Unix seconds>; zero or a number: byte-identical exports",
       'scenario',
     )
-    .action(async (runLog: string, o: { mcap: string; scenario?: string; timeBase: string }) => {
-      const base = o.timeBase;
-      const fixed = base === 'zero' ? 0 : base === 'now' ? Date.now() / 1000 : Number(base);
-      if (
-        base !== 'scenario' &&
-        base !== 'now' &&
-        base !== 'zero' &&
-        !(base.trim() !== '' && Number.isFinite(fixed))
-      )
-        throw new UsageError(
-          `--time-base must be scenario, now, zero or a Unix time in seconds, got "${base}"`,
+    .option(
+      '--ego-frame <id>',
+      "the ego's frame on /tf (map → it) and of its cube: REP-105's base_link, origin at the rear-axle centre on the ground, x forward (Autoware's and nuPlan's ego pose); `ego` gives the frame exports before 2026-12-06 used",
+      'base_link',
+    )
+    .addHelpText(
+      'after',
+      `
+Time base (--time-base scenario, the default): a scenario from a recorded log (nuPlan) starts at its
+log's time (the first lidar_pc of the scenario, UTC), so the export lines up with the original sensor
+data; other scenarios have no start time and take the export time. zero or a Unix time: byte-identical exports.`,
+    )
+    .action(
+      async (runLog: string, o: { mcap: string; scenario?: string; timeBase: string; egoFrame: string }) => {
+        const base = o.timeBase;
+        const fixed = base === 'zero' ? 0 : base === 'now' ? Date.now() / 1000 : Number(base);
+        if (
+          base !== 'scenario' &&
+          base !== 'now' &&
+          base !== 'zero' &&
+          !(base.trim() !== '' && Number.isFinite(fixed))
+        )
+          throw new UsageError(
+            `--time-base must be scenario, now, zero or a Unix time in seconds, got "${base}"`,
+          );
+        const log = readRunLog(runLog);
+        if (!log.ok) throw new UsageError(runLogError(log.error, [runLog]));
+        // where it ran, else beside the log (a moved folder), checked against its content hash
+        const src = resolveRunLogSources(log.value, runLog, o.scenario);
+        if (!src.ok) throw new UsageError(formatError(src.error));
+        const loaded = loadScenario(src.value.ref, src.value.mapPath ? { mapPath: src.value.mapPath } : {});
+        if (!loaded.ok) throw new UsageError(formatError(loaded.error));
+        if (!/^[A-Za-z_][\w/.-]*$/.test(o.egoFrame))
+          throw new UsageError(
+            `--ego-frame must be a frame id (letters, digits, _ / . -), got "${o.egoFrame}"`,
+          );
+        // a log written before run logs carried the start time: the scenario's own (a nuPlan log's)
+        const start = log.value.startUnixS ?? loaded.value.scenario.source.startUnixS;
+        const r = await exportMcap(
+          start !== undefined ? { ...log.value, startUnixS: start } : log.value,
+          loaded.value.map,
+          o.mcap,
+          {
+            nowUnixS: Date.now() / 1000,
+            egoFrameId: o.egoFrame,
+            ...(base !== 'scenario' ? { startUnixS: fixed } : {}),
+          },
         );
-      const log = readRunLog(runLog);
-      if (!log.ok) throw new UsageError(runLogError(log.error, [runLog]));
-      // where it ran, else beside the log (a moved folder), checked against its content hash
-      const src = resolveRunLogSources(log.value, runLog, o.scenario);
-      if (!src.ok) throw new UsageError(formatError(src.error));
-      const loaded = loadScenario(src.value.ref, src.value.mapPath ? { mapPath: src.value.mapPath } : {});
-      if (!loaded.ok) throw new UsageError(formatError(loaded.error));
-      const r = await exportMcap(log.value, loaded.value.map, o.mcap, {
-        nowUnixS: Date.now() / 1000,
-        ...(base !== 'scenario' ? { startUnixS: fixed } : {}),
-      });
-      if (!r.ok) throw new UsageError(formatError(r.error));
-      const parts = Object.entries(r.value.messages).map(([t, n]) => `${t} ${n}`);
-      out(`wrote ${r.value.path} (${(r.value.bytes / 1024).toFixed(0)} KiB; messages: ${parts.join(', ')})`);
-      const { source, startUnixS } = r.value.timeBase;
-      out(
-        `timestamps start at ${new Date(startUnixS * 1000).toISOString()} (${source === 'scenario start' ? "the scenario's start time" : source === 'given' ? '--time-base' : 'the export time: the scenario has no start time; --time-base zero or a Unix time gives byte-identical exports'})`,
-      );
-    });
+        if (!r.ok) throw new UsageError(formatError(r.error));
+        const parts = Object.entries(r.value.messages).map(([t, n]) => `${t} ${n}`);
+        out(
+          `wrote ${r.value.path} (${(r.value.bytes / 1024).toFixed(0)} KiB; messages: ${parts.join(', ')})`,
+        );
+        const { source, startUnixS } = r.value.timeBase;
+        out(
+          `timestamps start at ${new Date(startUnixS * 1000).toISOString()} (${source === 'scenario start' ? "the scenario's start time" : source === 'given' ? '--time-base' : 'the export time: the scenario has no start time; --time-base zero or a Unix time gives byte-identical exports'})`,
+        );
+      },
+    );
 
   program
     .command('report <results>')

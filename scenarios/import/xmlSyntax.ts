@@ -21,12 +21,35 @@ function endPosition(text: string): { line: number; col: number } {
 }
 
 /**
+ * The line of a DOCTYPE that declares an internal subset (`<!DOCTYPE r [<!ENTITY …>]>`) in the
+ * prolog, undefined when there is none. A bare `<!DOCTYPE OpenSCENARIO>` is harmless and passes.
+ * Refused rather than ignored: fast-xml-parser leaves the entities unexpanded, and the file then
+ * read as having no root element (`expected root element <OpenSCENARIO>, found <OpenSCENARIO>`,
+ * review ux21 #12).
+ */
+function entityDoctype(text: string): { line: number } | undefined {
+  // the prolog: everything before the first element (comments and processing instructions skipped)
+  const m = /^(?:\s|<\?[\s\S]*?\?>|<!--[\s\S]*?-->)*<!DOCTYPE\s[^[>]*\[/i.exec(text);
+  if (!m) return undefined;
+  const at = m[0].lastIndexOf('<!');
+  return { line: text.slice(0, at).split('\n').length };
+}
+
+/**
  * Undefined when `text` is well-formed XML; otherwise the PARSE_ERROR to report, at
  * `<where>:<line>:<col>`, in one line. An empty or blank text is `empty file`.
  */
 export function xmlSyntaxError(text: string, where: string): EdgeplanError | undefined {
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   if (body.trim() === '') return { code: 'PARSE_ERROR', path: where, message: 'empty file' };
+  const doctype = entityDoctype(body);
+  if (doctype)
+    return {
+      code: 'INVALID_INPUT',
+      path: `${where}:${doctype.line}:1`,
+      message:
+        'a DOCTYPE with an internal subset (<!ENTITY …> declarations) is refused: scenario and map formats use no DTD, and entities are never expanded (external entities read local files, nested ones expand exponentially); remove the <!DOCTYPE …[…]> block',
+    };
   const v = XMLValidator.validate(body, { allowBooleanAttributes: true });
   if (v === true) return undefined;
   const { code, msg } = v.err;

@@ -193,6 +193,31 @@ describe('exportMcap', () => {
     expect(metadata.get('edgeplan.time')?.get('startIso')).toBe('2026-01-02T03:04:05.000Z');
   });
 
+  it('puts the ego in REP-105 base_link (rear axle) on /tf and its cube, or the frame asked for (review ux21 #13)', async () => {
+    const { log, map } = cutInLog();
+    const dir = mkdtempSync(join(tmpdir(), 'mcap-'));
+    for (const [frame, opts] of [
+      ['base_link', NOW],
+      ['ego', { ...NOW, egoFrameId: 'ego' }],
+    ] as const) {
+      const out = join(dir, `${frame}.mcap`);
+      const r = await exportMcap(log, map, out, opts);
+      if (!r.ok) throw new Error(r.error.message);
+      const { firstOf } = await readBack(out);
+      const tf = firstOf['/tf'] as {
+        parent_frame_id: string;
+        child_frame_id: string;
+        translation: { x: number };
+      };
+      expect(tf.parent_frame_id).toBe('map');
+      expect(tf.child_frame_id).toBe(frame);
+      // the rear axle: the run log's ego pose
+      expect(tf.translation.x).toBe(log.ticks[0]!.ego.x);
+      const scene = firstOf['/scene'] as { entities: { id: string; frame_id: string }[] };
+      expect(scene.entities.find((e) => e.id === 'ego')!.frame_id).toBe(frame);
+    }
+  });
+
   it("stamps messages from the scenario's start time when the run log has one", async () => {
     const { log, map } = cutInLog();
     const out = join(mkdtempSync(join(tmpdir(), 'mcap-')), 'run.mcap');

@@ -3,7 +3,8 @@
  * Lichtblick (3D, Log and Plot panels):
  *   /map      foxglove.SceneUpdate   once: lane edges and boundaries as LinePrimitive, crosswalks
  *   /scene    foxglove.SceneUpdate   per tick: agents as CubePrimitive (coloured by kind), ego, plan
- *   /tf       foxglove.FrameTransform per tick: map → ego (rear axle)
+ *   /tf       foxglove.FrameTransform per tick: map → base_link (REP-105 names; base_link is the
+ *                                     rear-axle centre on the ground, x forward, as Autoware's)
  *   /log      foxglove.Log           command changes, vetoes, collisions
  *   /metrics  edgeplan.TickMetrics   per tick: ego speed / accel / jerk, TTC (for the Plot panel)
  *   /command  edgeplan.MidLevelCommand per tick with one: the command in force (planners that emit one)
@@ -40,6 +41,12 @@ export interface McapExportOptions {
   nowUnixS: number;
   /** A fixed time base (Unix seconds) instead of the scenario's start or the export time. */
   startUnixS?: number;
+  /**
+   * The ego's frame (child of `map` on /tf, the frame of the ego's cube): `base_link` by default,
+   * REP-105's name for the vehicle body, which a URDF attaches to; its origin is the rear-axle centre
+   * on the ground (x forward, y left), as in Autoware and nuPlan. Releases before 2026-12-06 wrote `ego`.
+   */
+  egoFrameId?: string;
 }
 
 type Rgba = { r: number; g: number; b: number; a: number };
@@ -166,6 +173,7 @@ export async function exportMcap(
         ? { source: 'scenario start' as const, startUnixS: log.startUnixS }
         : { source: 'export time' as const, startUnixS: opts.nowUnixS };
   // Whole milliseconds of the base, so that tick stamps stay exact multiples of the 0.1 s step.
+  const egoFrame = opts.egoFrameId ?? 'base_link';
   const baseNs = BigInt(Math.round(timeBase.startUnixS * 1000)) * 1_000_000n;
   const time = (tS: number) => timeAt(baseNs, tS);
   const chunks: Uint8Array[] = [];
@@ -268,14 +276,14 @@ export async function exportMcap(
       planPts.push({ x: t.plan![i]!, y: t.plan![i + 1]! });
     const entities = [
       entity('agents', stamp, 'map', { cubes, texts }),
-      entity('ego', stamp, 'ego', { cubes: [egoCube] }),
+      entity('ego', stamp, egoFrame, { cubes: [egoCube] }),
       entity('plan', stamp, 'map', { lines: planPts.length >= 2 ? [line(planPts, 0x00e0ff, 0.6, 0.1)] : [] }),
     ];
     await put('/scene', ns, { deletions: [], entities });
     await put('/tf', ns, {
       timestamp: stamp,
       parent_frame_id: 'map',
-      child_frame_id: 'ego',
+      child_frame_id: egoFrame,
       translation: { x: t.ego.x, y: t.ego.y, z: 0 },
       rotation: quatOfYaw(t.ego.headingRad),
     });

@@ -88,6 +88,7 @@ export async function runJob(job: EvalJob): Promise<JobResult> {
     const record = runLogRecord(log, m, {
       scenarioRef: job.scenario,
       ...(job.mapPath ? { mapPath: job.mapPath } : {}),
+      ...(scenario.source.startUnixS !== undefined ? { startUnixS: scenario.source.startUnixS } : {}),
     });
     writeRunLog(join(job.logDir, `${logFileStem(job.label ?? scenario.id)}.json`), record);
   }

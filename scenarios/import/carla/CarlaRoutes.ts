@@ -6,7 +6,7 @@
  * built-in library does). Trigger points that lie on the route become events (see README).
  */
 
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import {
   angleDiff,
@@ -104,6 +104,26 @@ export function readScenarioTriggers(json: unknown, town: string): CarlaRoute['t
     }
   }
   return out;
+}
+
+/**
+ * The map a `--map` option gives for `town`: the file itself, or, when it is a folder (a folder of
+ * CARLA towns, review ux21 #10), its `<town>.xodr` (case as written, else any case); undefined when
+ * the folder has none.
+ */
+export function townFromMapOption(mapPath: string, town: string): string | undefined {
+  let isDir = false;
+  try {
+    isDir = statSync(mapPath).isDirectory();
+  } catch {
+    return mapPath; // a missing file: the loader names it
+  }
+  if (!isDir) return mapPath;
+  const exact = join(mapPath, `${town}.xodr`);
+  if (existsSync(exact)) return exact;
+  const want = `${town}.xodr`.toLowerCase();
+  const hit = readdirSync(mapPath).find((f) => f.toLowerCase() === want);
+  return hit ? join(mapPath, hit) : undefined;
 }
 
 /** Where a town's .xodr may be: beside the routes, in ../carla_towns (shared/scenarios layout), or the repo's data/carla. */
@@ -262,9 +282,11 @@ export function importCarlaRoutes(path: string, opts: ImportOptions = {}): Resul
     const triggerCache = new Map<string, CarlaRoute['triggers']>();
     for (const route of routes) {
       const where = `${basename(path)}:/routes/route[id=${route.id}]`;
-      const mapPath = opts.mapPath ?? findTown(path, route.town);
+      const mapPath = opts.mapPath ? townFromMapOption(opts.mapPath, route.town) : findTown(path, route.town);
       if (!mapPath) {
-        const msg = `needs ${route.town}.xodr; pass --map (looked beside the routes, in ../carla_towns and data/carla)`;
+        const msg = opts.mapPath
+          ? `needs ${route.town}.xodr; the map folder ${opts.mapPath} has none`
+          : `needs ${route.town}.xodr; pass --map <town.xodr or a folder of towns> (looked beside the routes, in ../carla_towns and data/carla)`;
         if (opts.id !== undefined) return fail('NOT_FOUND', where, msg);
         warnings.push(`${where}: ${msg}`);
         continue;

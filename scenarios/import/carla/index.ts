@@ -8,5 +8,6 @@ export {
   readCarlaRoutes,
   readScenarioTriggers,
   routeScenario,
+  townFromMapOption,
 } from './CarlaRoutes.ts';
 export { HIDDEN_Z_M, importScenarioRunnerXml, needsTown, ROUTE_AHEAD_M } from './ScenarioRunnerXml.ts';

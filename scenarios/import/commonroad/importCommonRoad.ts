@@ -205,8 +205,8 @@ const SUBCLASS: Record<string, AgentAttributes> = {
 
 function points(node: XmlNode | undefined, where: string): Vec2[] {
   return asArray(node?.point).map((p, i) => ({
-    x: num(p, 'x', `${where}/point[${i}]`),
-    y: num(p, 'y', `${where}/point[${i}]`),
+    x: num(p, 'x', `${where}/point[${i}]`, 'coordinate'),
+    y: num(p, 'y', `${where}/point[${i}]`, 'coordinate'),
   }));
 }
 
@@ -289,8 +289,8 @@ function position(
     shapes.push(
       c
         ? {
-            x: num(c, 'x', `${where}/rectangle[${i}]/center`),
-            y: num(c, 'y', `${where}/rectangle[${i}]/center`),
+            x: num(c, 'x', `${where}/rectangle[${i}]/center`, 'coordinate'),
+            y: num(c, 'y', `${where}/rectangle[${i}]/center`, 'coordinate'),
           }
         : { x: 0, y: 0 },
     );
@@ -299,7 +299,10 @@ function position(
     const c = child(r, 'center');
     shapes.push(
       c
-        ? { x: num(c, 'x', `${where}/circle[${i}]/center`), y: num(c, 'y', `${where}/circle[${i}]/center`) }
+        ? {
+            x: num(c, 'x', `${where}/circle[${i}]/center`, 'coordinate'),
+            y: num(c, 'y', `${where}/circle[${i}]/center`, 'coordinate'),
+          }
         : { x: 0, y: 0 },
     );
   }
@@ -329,10 +332,13 @@ interface ObstacleShape {
 function shapeOf(node: XmlNode | undefined, where: string): ObstacleShape {
   const r = asArray(node?.rectangle)[0];
   if (r)
-    return { lengthM: num(r, 'length', `${where}/rectangle`), widthM: num(r, 'width', `${where}/rectangle`) };
+    return {
+      lengthM: num(r, 'length', `${where}/rectangle`, 'extent'),
+      widthM: num(r, 'width', `${where}/rectangle`, 'extent'),
+    };
   const c = asArray(node?.circle)[0];
   if (c) {
-    const d = 2 * num(c, 'radius', `${where}/circle`);
+    const d = 2 * num(c, 'radius', `${where}/circle`, 'extent');
     return { lengthM: d, widthM: d };
   }
   const pg = asArray(node?.polygon)[0];
@@ -530,7 +536,7 @@ function readMap(
     const r = adj('adjacentRight', rm);
     if (l) lane.left = l;
     if (r) lane.right = r;
-    if (ll.speedLimit !== undefined) speedKnown.set(lid, num(ll, 'speedLimit', where));
+    if (ll.speedLimit !== undefined) speedKnown.set(lid, num(ll, 'speedLimit', where, 'speed'));
     for (const s of refs('trafficSignRef')) {
       const v = signSpeed.get(s);
       if (v !== undefined) speedKnown.set(lid, v);

@@ -29,6 +29,7 @@ import {
   type Vec2,
 } from '../../../core/index.ts';
 import { mirrorMarkType } from '../../../core/map/index.ts';
+import { implausible } from '../Plausible.ts';
 import type { ImportOptions, ImportResult } from '../types.ts';
 import { type Lanelet2Params, Lanelet2ParamsSchema } from './Lanelet2Params.ts';
 import { laneFromBounds, leftIsLeft, runsAgainst } from './laneFromBounds.ts';
@@ -201,6 +202,13 @@ function readNodes(root: XmlNode, warnings: string[]): Map<string, Vec2> {
       const y = Number(t.local_y);
       if (!Number.isFinite(x) || !Number.isFinite(y)) {
         throw new ElementError(`${where}[id=${id}]/tag[local_x|local_y]`, 'local_x/local_y must be numbers');
+      }
+      for (const [k, v] of [
+        ['local_x', x],
+        ['local_y', y],
+      ] as const) {
+        const why = implausible(v, 'coordinate', t[k]);
+        if (why) throw new ElementError(`${where}[id=${id}]/tag[k=${k}]@v`, why);
       }
       nodes.set(id, { x, y });
       continue;

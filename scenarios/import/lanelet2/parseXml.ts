@@ -6,6 +6,7 @@
 import { XMLParser } from 'fast-xml-parser';
 import { fail, ok, type Result } from '../../../core/index.ts';
 import { readTextFile } from '../../../core/readTextFile.ts';
+import { implausible, type Quantity } from '../Plausible.ts';
 import { xmlSyntaxError } from '../xmlSyntax.ts';
 
 export type XmlNode = Record<string, unknown>;
@@ -69,13 +70,18 @@ export function text(node: XmlNode | undefined, name: string): string | undefine
   return String(first);
 }
 
-/** A finite number from a child element's text; throws ElementError naming the element path. */
-export function num(node: XmlNode | undefined, name: string, where: string): number {
+/**
+ * A finite number from a child element's text, within the plausible range of `kind` (Plausible.ts;
+ * default: any value below 1e9); throws ElementError naming the element path.
+ */
+export function num(node: XmlNode | undefined, name: string, where: string, kind: Quantity = 'any'): number {
   const t = text(node, name);
   const v = t === undefined ? Number.NaN : Number(t);
   if (!Number.isFinite(v)) {
     throw new ElementError(`${where}/${name}`, t === undefined ? 'missing number' : `"${t}" is not a number`);
   }
+  const why = implausible(v, kind, t);
+  if (why) throw new ElementError(`${where}/${name}`, why);
   return v;
 }
 

@@ -132,6 +132,17 @@ describe.each(['red_light', 'cut_in', 'crosswalk_pedestrian'])('nuPlan round tri
     }
   });
 
+  it("carries the log's time of the scenario's first lidar_pc as source.startUnixS (review ux21 #5)", () => {
+    // the generator's default log start, 2021-05-12T22:00:38Z; windows start on a lidar_pc (20 Hz)
+    const logStartS = 1_620_856_838;
+    for (const s of res.scenarios) {
+      const t = s.source.startUnixS!;
+      expect(t).toBeGreaterThanOrEqual(logStartS);
+      expect(t).toBeLessThan(logStartS + 3600);
+      expect(Math.abs((t - logStartS) * 20 - Math.round((t - logStartS) * 20))).toBeLessThan(1e-3);
+    }
+  });
+
   it('replays the logged ego (rear axle) as the expert, field by field', () => {
     const s = res.scenarios[0]!;
     b.scenario.expert.forEach((p, i) => {
@@ -342,5 +353,19 @@ describe("the ego's top speed", () => {
     expect(
       fast.warnings.some((w) => w.includes('start speed 40.00 m/s') && w.includes('raised to 42 m/s')),
     ).toBe(true);
+  });
+});
+
+describe('a log without its maps (review ux21 #19, D3)', () => {
+  it("names nuPlan's versioned layout, --map and the fixture generator", () => {
+    const f = fixture('cut_in');
+    const r = importNuplan(f.dbPath, { mapRoot: mkdtempSync(join(tmpdir(), 'nomaps-')) });
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.error.code).toBe('NOT_FOUND');
+    expect(r.error.message).toMatch(/\/<version>\/map\.gpkg/);
+    expect(r.error.message).toContain('<maps root>/<location>/<version>/map.gpkg');
+    expect(r.error.message).toContain('--map <maps root>');
+    expect(r.error.message).toContain('data/nuplan/README.md');
   });
 });

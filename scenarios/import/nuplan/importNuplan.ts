@@ -29,6 +29,7 @@ import {
 } from '../../../core/index.ts';
 import { RoadMap } from '../../../core/map/RoadMap.ts';
 import { coverEgoSpeed, egoSpeeds } from '../EgoTopSpeed.ts';
+import { implausible, type Quantity } from '../Plausible.ts';
 import type { ImportOptions, ImportResult } from '../types.ts';
 import { DB_INTERVAL_S } from './nuplanSchema.ts';
 import { openSqlite, type SqliteDatabase } from './openSqlite.ts';
@@ -175,6 +176,22 @@ function readEgo(db: SqliteDatabase): LogRows {
   return out;
 }
 
+/** The first ego_pose value (in lidar_pc order) that is no coordinate / speed (Plausible.ts), naming its column. */
+function implausibleEgo(ego: LogRows): { where: string; why: string } | undefined {
+  const cols: [string, Float64Array, Quantity][] = [
+    ['x', ego.x, 'coordinate'],
+    ['y', ego.y, 'coordinate'],
+    ['vx', ego.vx, 'speed'],
+    ['vy', ego.vy, 'speed'],
+  ];
+  for (let i = 0; i < ego.ts.length; i++)
+    for (const [name, col, kind] of cols) {
+      const why = implausible(col[i]!, kind);
+      if (why) return { where: `ego_pose (of lidar_pc row ${i} by timestamp).${name}`, why };
+    }
+  return undefined;
+}
+
 /** Index of the row nearest `tUs` in sorted `ts`, or −1 when none lies within `tolUs`. */
 function nearest(ts: Float64Array, tUs: number, tolUs: number): number {
   let lo = 0;
@@ -305,7 +322,7 @@ function readLog(
       return fail(
         'NOT_FOUND',
         'log.map_version',
-        `no map for "${names.join('" / "')}" under ${root} (looked for ${cands.slice(0, 3).join(', ')})`,
+        `no map for "${names.join('" / "')}" under ${root} (looked for ${[...new Set(names.flatMap((n) => [`${n}.gpkg`, `${n}/map.gpkg`, `${n}/<version>/map.gpkg`]))].join(', ')}; nuPlan's layout is <maps root>/<location>/<version>/map.gpkg). Pass the maps root with --map <maps root> (or the .gpkg itself); without the dataset, data/nuplan/README.md shows how to generate a log and its map (generateNuplanFixture)`,
       );
     }
   }
@@ -316,6 +333,8 @@ function readLog(
   const ego = readEgo(db);
   if (ego.ts.length < 2)
     return fail('INVALID_INPUT', `${path}:lidar_pc`, 'fewer than two lidar_pc rows joined to ego_pose');
+  const badPose = implausibleEgo(ego);
+  if (badPose) return fail('INVALID_INPUT', `${path}:${badPose.where}`, badPose.why);
   const types = opts.scenarioTypes && opts.scenarioTypes.length > 0 ? new Set(opts.scenarioTypes) : undefined;
   const tags = (
     db
@@ -528,6 +547,8 @@ function readLog(
       source: {
         origin: `nuplan:${path}#${w.tag.pc}`,
         license: 'nuPlan dataset terms (Motional) unless generated',
+        // lidar_pc timestamps are µs since the Unix epoch (nuplan-devkit)
+        startUnixS: ego.ts[r0]! / 1e6,
       },
     };
     const parsed = parseWith(ScenarioSchema, draft, `${path}:${w.id}`);

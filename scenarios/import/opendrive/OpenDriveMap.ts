@@ -292,11 +292,11 @@ function readLink(n: XNode | undefined): RoadLink | undefined {
 
 function readGeometry(g: XNode, path: string, unsupported: string[], warnings: string[]): GeometryRecord {
   const base = {
-    s: num(g, 's', path),
-    x: num(g, 'x', path),
-    y: num(g, 'y', path),
-    hdg: num(g, 'hdg', path),
-    length: num(g, 'length', path),
+    s: num(g, 's', path, undefined, 'coordinate'),
+    x: num(g, 'x', path, undefined, 'coordinate'),
+    y: num(g, 'y', path, undefined, 'coordinate'),
+    hdg: num(g, 'hdg', path, undefined, 'angle'),
+    length: num(g, 'length', path, undefined, 'coordinate'),
   };
   if (base.length < 0) throw new ImportError(`${path}@length`, 'negative length');
   if (kid(g, 'line')) return { ...base, kind: 'line' };

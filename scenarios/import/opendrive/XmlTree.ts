@@ -5,6 +5,7 @@
  */
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { fail, ok, type Result } from '../../../core/index.ts';
+import { implausible, type Quantity } from '../Plausible.ts';
 import { xmlSyntaxError } from '../xmlSyntax.ts';
 
 export interface XNode {
@@ -122,15 +123,22 @@ export function readNumbersLeniently<T>(notes: string[], body: () => T): T {
   }
 }
 
-/** A numeric attribute; `def` when absent; throws ImportError naming the path when not a number. */
-export function num(n: XNode, name: string, path: string, def?: number): number {
+/**
+ * A numeric attribute; `def` when absent; throws ImportError naming the path when not a number,
+ * or, with `kind`, when outside that quantity's plausible range (Plausible.ts).
+ */
+export function num(n: XNode, name: string, path: string, def?: number, kind?: Quantity): number {
   const s = n.$?.[name];
   if (s === undefined || s === '') {
     if (def !== undefined) return def;
     throw new ImportError(`${path}@${name}`, 'missing required numeric attribute');
   }
   const v = Number(s);
-  if (Number.isFinite(v)) return v;
+  if (Number.isFinite(v)) {
+    const why = kind ? implausible(v, kind, s) : undefined;
+    if (why) throw new ImportError(`${path}@${name}`, why);
+    return v;
+  }
   const prefix = lenientNotes ? numberPrefix(s) : undefined;
   if (prefix === undefined || !lenientNotes)
     throw new ImportError(`${path}@${name}`, `"${s}" is not a finite number`);

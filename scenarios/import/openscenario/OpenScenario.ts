@@ -27,7 +27,7 @@ import {
 import { RoadMap } from '../../../core/map/RoadMap.ts';
 import { RoutePath } from '../../../core/map/RoutePath.ts';
 import { readTextFile } from '../../../core/readTextFile.ts';
-import { findTown } from '../carla/index.ts';
+import { findTown, townFromMapOption } from '../carla/index.ts';
 import { coverEgoSpeed, egoSpeeds } from '../EgoTopSpeed.ts';
 import { esminiOffsetPoint, loadOpenDrive, type OpenDriveResult } from '../opendrive/index.ts';
 import type { RoadGeometry } from '../opendrive/RoadGeometry.ts';
@@ -51,6 +51,7 @@ import {
   type PathBuilder,
   type PositionResolver,
 } from './OscExecutor.ts';
+import { checkOscNumbers } from './OscNumbers.ts';
 import { type Distribution, expandDistribution } from './ParameterDistribution.ts';
 import { declare, resolveTree } from './Parameters.ts';
 import { scenarioRunnerHeadingPath } from './ScenarioRunnerControllers.ts';
@@ -156,6 +157,8 @@ function resolveReference(
   for (const [k, v] of assigned) scope.set(k, v);
   delete node.ParameterDeclarations;
   resolveTree(node, scope, path);
+  // the entry's numbers as this reference resolves them (its notes are the scenario's own checks')
+  checkOscNumbers(node, path, [], [tag]);
   return { tag, node };
 }
 
@@ -320,8 +323,9 @@ const fp = (root: XNode): string | undefined => attr(kid(kid(root, 'RoadNetwork'
 
 /** Finds the OpenDRIVE file of the RoadNetwork (relative to the .xosc, or a CARLA town name). */
 function mapFileOf(root: XNode, xoscPath: string, opts: ImportOptions): string | undefined {
-  if (opts.mapPath) return opts.mapPath;
   const fp = attr(kid(kid(root, 'RoadNetwork'), 'LogicFile'), 'filepath');
+  // a folder of towns: the one the LogicFile names (scenario_runner's "Town01")
+  if (opts.mapPath) return townFromMapOption(opts.mapPath, fp ? basename(fp, extname(fp)) : '');
   if (!fp) return undefined;
   const dir = dirname(resolve(xoscPath));
   const direct = resolve(dir, fp);
@@ -388,6 +392,7 @@ export function prepareOpenScenario(path: string, opts: ImportOptions = {}): Res
     resolveTree(root, new Map(), '/OpenSCENARIO');
     const unsupported: string[] = [];
     const warnings: string[] = [];
+    checkOscNumbers(root, '/OpenSCENARIO', warnings);
     // scenario_runner's "CARLA:" files write positions in CARLA's mirrored frame (CarlaCoordinates.ts).
     if (usesCarlaFrame(root) && carlaPositionsToMapFrame(root) > 0)
       warnings.push(
@@ -411,7 +416,9 @@ export function prepareOpenScenario(path: string, opts: ImportOptions = {}): Res
       return fail(
         'NOT_FOUND',
         `${path}:/OpenSCENARIO/RoadNetwork/LogicFile`,
-        `needs ${basename(fp(root)!, extname(fp(root)!))}.xodr (filepath "${fp(root)}", looked at ${resolve(dirname(resolve(path)), fp(root)!)}, in ../xodr, beside the scenario and in the CARLA town folders); pass --map`,
+        opts.mapPath
+          ? `needs ${basename(fp(root)!, extname(fp(root)!))}.xodr (filepath "${fp(root)}"); the map folder ${opts.mapPath} has none`
+          : `needs ${basename(fp(root)!, extname(fp(root)!))}.xodr (filepath "${fp(root)}", looked at ${resolve(dirname(resolve(path)), fp(root)!)}, in ../xodr, beside the scenario and in the CARLA town folders); pass --map <file.xodr or a folder of towns>`,
       );
     let odrValue: OpenDriveResult | undefined;
     if (mapPath) {
