@@ -82,6 +82,18 @@ const COURSE_MIN_TRAVEL_M = 2;
  * 0.3 s later bears any drift out (our choices).
  */
 const FIRST_SIGHT_MAX_ERR_RAD = 0.03;
+/**
+ * A lane-following vehicle's sideways motion is a drift out of its lane (a cut-in, a lane change)
+ * only where it takes the vehicle's centre to the lane's edge it heads for within this, s — the
+ * time-domain test of Autoware's map-based prediction (`time_threshold_for_lane_change_detection`,
+ * 5 s by default: the lateral distance to the lane bound over the lateral velocity). Slower, it
+ * keeps its lane: a car wandering about its lane's centre is no cut-in, and as one nears the edge
+ * the time shrinks, so a slow one is seen as it reaches its line (the distance is the hysteresis).
+ * Autoware's distance test (the centre within 1 m of the edge) is not applied as well: a car
+ * alongside angled 0.25 rad towards the ego from its lane's centre is a cut-in at once (red team).
+ * Vehicles only, as the first-sighting rule above (a cyclist rides anywhere across its lane).
+ */
+const DRIFT_TIME_TO_BOUND_S = 5;
 const HEADING_NOISE_RAD = 0.005;
 const LANE_SPAN_S = 1;
 const LANE_SPAN_MIN_M = 20;
@@ -245,20 +257,32 @@ function driftAngleRad(ag: AgentState, headingErrRad: number, path: LanePath, s0
       unmeasured &&
       measurable &&
       Math.abs(headingErrRad) <= FIRST_SIGHT_MAX_ERR_RAD &&
-      amongLaneHeadings(ag, path, s0)
+      amongLaneHeadings(ag, ag.headingRad, path, s0)
     )
       return 0;
     return headingErrRad;
   }
   const courseErr = headingErrRad + angleDiff(ag.courseRad, ag.headingRad);
-  return Math.abs(courseErr) < Math.abs(headingErrRad) ? courseErr : headingErrRad;
+  const byCourse = Math.abs(courseErr) < Math.abs(headingErrRad);
+  const err = byCourse ? courseErr : headingErrRad;
+  // measured: the way it goes (its course where that is nearer its lane's axis) among its lane's own
+  // directions nearby is the lane's bend on a coarse map, as at the first sighting (CommonRoad
+  // DEU_A9-3_1_T-1: cr_3536's course 0.009–0.015 rad off its lanelet's chord, the lane 25 m on
+  // +0.0155…+0.023 off it: 0.4 m/s sideways across the chord, forecast into the ego's lane)
+  if (
+    ag.kind === 'vehicle' &&
+    Math.abs(err) <= FIRST_SIGHT_MAX_ERR_RAD &&
+    amongLaneHeadings(ag, byCourse ? ag.courseRad : ag.headingRad, path, s0)
+  )
+    return 0;
+  return err;
 }
 
 /**
- * Whether `ag`'s heading lies within `HEADING_NOISE_RAD` of the range of its lane path's directions
+ * Whether direction `directionRad` (`ag`'s heading or course) lies within `HEADING_NOISE_RAD` of the range of its lane path's directions
  * over `LANE_SPAN_S` of its travel (at least `LANE_SPAN_MIN_M`) behind and ahead of `s0`.
  */
-function amongLaneHeadings(ag: AgentState, path: LanePath, s0: number): boolean {
+function amongLaneHeadings(ag: AgentState, directionRad: number, path: LanePath, s0: number): boolean {
   const spanM = Math.max(LANE_SPAN_MIN_M, ag.speedMps * LANE_SPAN_S);
   const ref = path.line.headingAt(Math.max(0, s0));
   let lo = 0;
@@ -268,7 +292,7 @@ function amongLaneHeadings(ag: AgentState, path: LanePath, s0: number): boolean 
     lo = Math.min(lo, off);
     hi = Math.max(hi, off);
   }
-  const err = angleDiff(ag.headingRad, ref);
+  const err = angleDiff(directionRad, ref);
   return err >= lo - HEADING_NOISE_RAD && err <= hi + HEADING_NOISE_RAD;
 }
 
@@ -367,7 +391,13 @@ export function forecastAgents(
           // its positions bear it out: where its course (`courseRad`, measured over the last
           // snapshots) is nearer the lane's axis than its heading, it moves that much sideways and
           // no more (a heading off its lane by noise or on a coarse map is no drift)
-          const err = driftAngleRad(ag, loc.headingErrRad, path, s0);
+          let err = driftAngleRad(ag, loc.headingErrRad, path, s0);
+          // (its centre's distance to the lane's edge it heads for, over its sideways speed)
+          const toBound = (map.laneWidthAt(loc.laneId, loc.sM) ?? 3.5) / 2 - Math.sign(err) * loc.dM;
+          const latMps = ag.speedMps * Math.abs(Math.sin(err));
+          // (vehicles: a cyclist rides anywhere across its lane, its heading is where it goes —
+          // red team 8's bike on a 2 m shoulder drawing level with a right turn)
+          if (ag.kind === 'vehicle' && latMps > 0 && toBound > DRIFT_TIME_TO_BOUND_S * latMps) err = 0;
           dRate = ag.speedMps * Math.sin(err);
           lonF = Math.cos(err);
           dh = err;
