@@ -895,11 +895,12 @@ export function createSafetyGate(input: SafetyParamsInput = {}): SafetyGate {
     let bestStruck = false;
     /** The first passing repair that brakes less than the command somewhere (used only without another). */
     let lesser: { c: MidLevelCommand; h: number; struck: boolean } | undefined;
-    // the command's own braking, which no repair undercuts: its rate, its onset and its target
-    const cmdBrakes = cmd.speed === 'DECELERATE' || cmd.speed === 'STOP';
+    // the command's own braking, which no repair undercuts: its rate and its onset (a checked
+    // trajectory's is what it plans, not its derived command's: those hold nothing here); a rung
+    // whose roll-out is faster than the command's anywhere waits (`brakesNoLess`)
+    const cmdBrakes = !opts.trajectory && (cmd.speed === 'DECELERATE' || cmd.speed === 'STOP');
     const cmdDecel = cmdBrakes && cmd.decelMps2 !== undefined ? cmd.decelMps2 : 0;
     const cmdJerk = cmdBrakes && cmd.decelMps2 !== undefined ? cmd.jerkMps3 : undefined;
-    const cmdTarget = cmd.speed === 'STOP' ? 0 : cmdBrakes ? cmd.targetSpeedMps : undefined;
     // 3. the braking ladder, gentlest first (lower deceleration, then higher target speed): the
     //    first that passes and brakes less than the merged repair wins
     const ladder = (squeeze: boolean): void => {
@@ -922,9 +923,7 @@ export function createSafetyGate(input: SafetyParamsInput = {}): SafetyGate {
           v0 * 0.25,
           0,
         ]),
-      ]
-        .filter((t) => cmdTarget === undefined || t <= cmdTarget + 1e-9)
-        .sort((a, b) => b - a);
+      ].sort((a, b) => b - a);
       // (no onset gentler than the command's own)
       const onsetJerk = cmdJerk === undefined ? acc.onsetJerk : Math.max(acc.onsetJerk, cmdJerk);
       outer: for (const d of decels) {
