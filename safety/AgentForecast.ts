@@ -82,18 +82,6 @@ const COURSE_MIN_TRAVEL_M = 2;
  * 0.3 s later bears any drift out (our choices).
  */
 const FIRST_SIGHT_MAX_ERR_RAD = 0.03;
-/**
- * A lane-following vehicle's sideways motion is a drift out of its lane (a cut-in, a lane change)
- * only where it takes the vehicle's centre to the lane's edge it heads for within this, s — the
- * time-domain test of Autoware's map-based prediction (`time_threshold_for_lane_change_detection`,
- * 5 s by default: the lateral distance to the lane bound over the lateral velocity). Slower, it
- * keeps its lane: a car wandering about its lane's centre is no cut-in, and as one nears the edge
- * the time shrinks, so a slow one is seen as it reaches its line (the distance is the hysteresis).
- * Autoware's distance test (the centre within 1 m of the edge) is not applied as well: a car
- * alongside angled 0.25 rad towards the ego from its lane's centre is a cut-in at once (red team).
- * Vehicles only, as the first-sighting rule above (a cyclist rides anywhere across its lane).
- */
-const DRIFT_TIME_TO_BOUND_S = 5;
 const HEADING_NOISE_RAD = 0.005;
 const LANE_SPAN_S = 1;
 const LANE_SPAN_MIN_M = 20;
@@ -391,13 +379,7 @@ export function forecastAgents(
           // its positions bear it out: where its course (`courseRad`, measured over the last
           // snapshots) is nearer the lane's axis than its heading, it moves that much sideways and
           // no more (a heading off its lane by noise or on a coarse map is no drift)
-          let err = driftAngleRad(ag, loc.headingErrRad, path, s0);
-          // (its centre's distance to the lane's edge it heads for, over its sideways speed)
-          const toBound = (map.laneWidthAt(loc.laneId, loc.sM) ?? 3.5) / 2 - Math.sign(err) * loc.dM;
-          const latMps = ag.speedMps * Math.abs(Math.sin(err));
-          // (vehicles: a cyclist rides anywhere across its lane, its heading is where it goes —
-          // red team 8's bike on a 2 m shoulder drawing level with a right turn)
-          if (ag.kind === 'vehicle' && latMps > 0 && toBound > DRIFT_TIME_TO_BOUND_S * latMps) err = 0;
+          const err = driftAngleRad(ag, loc.headingErrRad, path, s0);
           dRate = ag.speedMps * Math.sin(err);
           lonF = Math.cos(err);
           dh = err;
