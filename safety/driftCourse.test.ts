@@ -142,19 +142,19 @@ describe('AgentForecast: first sighting on a kinked lane', () => {
     expect(offsetAfter(car(0.05, { ...seen, courseRad: 0.045 }))).toBeGreaterThan(0.4);
   });
 
-  // the gate: the ego in K1 at 28 m/s 0.9 m right of its centre, the car 15 m ahead in K0 (the
+  // the gate: the ego in K1 at 28 m/s 1.2 m right of its centre, the car 12 m ahead in K0 (the
   // command in force for 3 s)
   const gate = createSafetyGate();
   const beside = (c: AgentState) => {
-    const sc = scene({ map: kinked, lane: 'K1', s: 105, speed: 28, route: ['K1'] });
-    const ego = { ...sc.snapshot.ego, y: sc.snapshot.ego.y - 0.9 };
+    const sc = scene({ map: kinked, lane: 'K1', s: 108, speed: 28, route: ['K1'] });
+    const ego = { ...sc.snapshot.ego, y: sc.snapshot.ego.y - 1.2 };
     return gate.checkCommand(cmd({ targetSpeedMps: 28, expiresAtS: 3 }), {
       ...sc,
       snapshot: { ...sc.snapshot, ego, agents: [c] },
     });
   };
 
-  it('gate (safe): its course along the bend, the ego keeps its speed beside it (braked at 4 m/s² before)', () => {
+  it('gate (safe): its course along the bend, the ego keeps its speed beside it (a MODIFY before)', () => {
     expect(beside(car(0.026, { seenForS: 2, courseRad: 0.013 })).decision).toBe('ALLOW');
   });
 
