@@ -168,6 +168,9 @@ export function createSafetyGate(input: SafetyParamsInput = {}): SafetyGate {
   const turnForecast = new AgentForecast(32, Math.max(cap, 64));
   const sink = new RuleSink();
   const candSink = new RuleSink();
+  /** The checked command's rolled-out speeds (a repair never brakes less at any step), m/s. */
+  const cmdV = new Float64Array(Math.max(cap, 64));
+  let cmdN = 0;
   let paths: LanePathCache | undefined;
   /** The lane this check's roll-outs start on (`startLane`, once per check). */
   let startId: string | undefined;
@@ -428,6 +431,17 @@ export function createSafetyGate(input: SafetyParamsInput = {}): SafetyGate {
     let h = 0;
     for (let k = 0; k < rollout.n; k++) h = Math.max(h, -rollout.a[k]!);
     return h;
+  }
+
+  /**
+   * Whether the rolled-out candidate brakes at least as much as the checked command at every step
+   * (its speed nowhere above the command's by more than 0.05 m/s): a repair never brakes less than
+   * the command it repairs (issue #14).
+   */
+  function brakesNoLess(): boolean {
+    const n = Math.min(cmdN, rollout.n);
+    for (let k = 0; k < n; k++) if (rollout.v[k]! > cmdV[k]! + 0.05) return false;
+    return true;
   }
 
   function describe(m: MidLevelCommand, original: MidLevelCommand): string {
@@ -842,6 +856,9 @@ export function createSafetyGate(input: SafetyParamsInput = {}): SafetyGate {
       rankFrom(scene),
     );
     evaluate(cmd, scene, opts.trajectory, sink);
+    // (a planned trajectory's roll-out is not a command's: its repairs are held to nothing here)
+    cmdN = opts.trajectory ? 0 : rollout.n;
+    for (let k = 0; k < cmdN; k++) cmdV[k] = rollout.v[k]!;
     const all = new RuleSink();
     for (const o of inputSink.outcomes) all.outcomes.push(o);
     for (const o of sink.outcomes) all.outcomes.push(o);
@@ -882,15 +899,23 @@ export function createSafetyGate(input: SafetyParamsInput = {}): SafetyGate {
     let best: MidLevelCommand | undefined;
     let bestHarsh = Number.POSITIVE_INFINITY;
     let bestStruck = false;
+    /** The first passing repair that brakes less than the command somewhere (used only without another). */
+    let lesser: { c: MidLevelCommand; h: number; struck: boolean } | undefined;
+    // the command's own braking, which no repair undercuts: its rate and its onset (a checked
+    // trajectory's is what it plans, not its derived command's: those hold nothing here); a rung
+    // whose roll-out is faster than the command's anywhere waits (`brakesNoLess`)
+    const cmdBrakes = !opts.trajectory && (cmd.speed === 'DECELERATE' || cmd.speed === 'STOP');
+    const cmdDecel = cmdBrakes && cmd.decelMps2 !== undefined ? cmd.decelMps2 : 0;
+    const cmdJerk = cmdBrakes && cmd.decelMps2 !== undefined ? cmd.jerkMps3 : undefined;
     // 3. the braking ladder, gentlest first (lower deceleration, then higher target speed): the
     //    first that passes and brakes less than the merged repair wins
     const ladder = (squeeze: boolean): void => {
       const v0 = scene.snapshot.ego.speedMps;
       const decels = [
         ...new Set([
-          Math.max(params.commandDecelMps2, acc.brake),
-          Math.max(params.rssEgo.brakeMinMps2, acc.brake),
-          Math.max(acc.brake, 0.75 * scene.vehicle.maxDecelMps2),
+          Math.max(params.commandDecelMps2, acc.brake, cmdDecel),
+          Math.max(params.rssEgo.brakeMinMps2, acc.brake, cmdDecel),
+          Math.max(acc.brake, 0.75 * scene.vehicle.maxDecelMps2, cmdDecel),
         ]),
       ]
         .filter((d) => d <= scene.vehicle.maxDecelMps2 + 1e-9)
@@ -905,11 +930,13 @@ export function createSafetyGate(input: SafetyParamsInput = {}): SafetyGate {
           0,
         ]),
       ].sort((a, b) => b - a);
+      // (no onset gentler than the command's own)
+      const onsetJerk = cmdJerk === undefined ? acc.onsetJerk : Math.max(acc.onsetJerk, cmdJerk);
       outer: for (const d of decels) {
         if (!squeeze && d >= bestHarsh - 0.05) break;
         // an onset first (to any target; the comfortable one, or RSS's within its response time),
         // then the deceleration at once
-        const onsets = acc.onset && acc.onsetJerk > 0 ? [acc.onsetJerk, undefined] : [undefined];
+        const onsets = acc.onset && onsetJerk > 0 ? [onsetJerk, undefined] : [undefined];
         for (const onset of onsets) {
           for (const t of targets) {
             if (t > v0 - 0.1 && t > 0) continue;
@@ -917,6 +944,12 @@ export function createSafetyGate(input: SafetyParamsInput = {}): SafetyGate {
             evaluate(c, scene, undefined, candSink, true, squeeze);
             if (candSink.violations === 0) {
               if (squeeze && rearStruck()) continue;
+              // a repair that brakes less than the command at some step (a ramp under the
+              // command's step) waits for one that does not
+              if (!brakesNoLess()) {
+                if (!lesser) lesser = { c, h: harshness(), struck: rearStruck() };
+                continue;
+              }
               const h = harshness();
               if (squeeze || h < bestHarsh - 0.05) {
                 best = c;
@@ -975,6 +1008,10 @@ export function createSafetyGate(input: SafetyParamsInput = {}): SafetyGate {
       let cand = applyFixes(cmd, acc, scene, stopPt());
       for (let iter = 0; iter < 3; iter++) {
         evaluate(cand, scene, undefined, candSink, true);
+        if (candSink.violations === 0 && !brakesNoLess()) {
+          if (!lesser) lesser = { c: cand, h: harshness(), struck: rearStruck() };
+          break;
+        }
         if (candSink.violations === 0) {
           best = cand;
           bestHarsh = harshness();
@@ -987,6 +1024,12 @@ export function createSafetyGate(input: SafetyParamsInput = {}): SafetyGate {
         cand = applyFixes(cmd, acc, scene, stopPt());
       }
       if (acc.minSpeed === 0) ladder(false);
+      // only a repair that brakes less than the command somewhere passes: better than none
+      if (!best && lesser) {
+        best = lesser.c;
+        bestHarsh = lesser.h;
+        bestStruck = lesser.struck;
+      }
       if (yields) timedYield();
     };
     // 0. RSS's lateral proper response: a vehicle encroaching from one side is moved away from
@@ -1011,6 +1054,7 @@ export function createSafetyGate(input: SafetyParamsInput = {}): SafetyGate {
       best = undefined;
       bestHarsh = Number.POSITIVE_INFINITY;
       bestStruck = false;
+      lesser = undefined;
     }
     // 1. postponing the lane change alone (when a lane-change rule asked for it) changes no speed
     if (acc.postpone) {

@@ -134,6 +134,34 @@ describe('AgentForecast: first sighting on a kinked lane', () => {
     expect(offsetAfter(car(0.018, { speedMps: 5 }))).toBeGreaterThan(0.15);
   });
 
+  it("measured: its course among its lane's own directions nearby (the road's bend) is no drift", () => {
+    // (DEU_A9-3_1_T-1's cr_3536 at 0.5 s: heading 0.026 rad off its chord, course 0.013 — 0.35 m/s
+    // across the chord, forecast into the ego's lane); a course beyond them all is a cut-in
+    const seen = { seenForS: 2, courseRad: 0.013 };
+    expect(Math.abs(offsetAfter(car(0.026, seen)))).toBeLessThan(0.05);
+    expect(offsetAfter(car(0.05, { ...seen, courseRad: 0.045 }))).toBeGreaterThan(0.4);
+  });
+
+  // the gate: the ego in K1 at 28 m/s 1.2 m right of its centre, the car 12 m ahead in K0 (the
+  // command in force for 3 s)
+  const gate = createSafetyGate();
+  const beside = (c: AgentState) => {
+    const sc = scene({ map: kinked, lane: 'K1', s: 108, speed: 28, route: ['K1'] });
+    const ego = { ...sc.snapshot.ego, y: sc.snapshot.ego.y - 1.2 };
+    return gate.checkCommand(cmd({ targetSpeedMps: 28, expiresAtS: 3 }), {
+      ...sc,
+      snapshot: { ...sc.snapshot, ego, agents: [c] },
+    });
+  };
+
+  it('gate (safe): its course along the bend, the ego keeps its speed beside it (a MODIFY before)', () => {
+    expect(beside(car(0.026, { seenForS: 2, courseRad: 0.013 })).decision).toBe('ALLOW');
+  });
+
+  it('gate (unsafe): its course beyond the bend (a cut-in) is braked for', () => {
+    expect(beside(car(0.05, { seenForS: 2, courseRad: 0.045 })).decision).not.toBe('ALLOW');
+  });
+
   it('seen for a window without a course (its heading turning): its heading counts', () => {
     expect(offsetAfter(car(0.018, { seenForS: 0.5 }))).toBeGreaterThan(0.4);
   });

@@ -79,6 +79,19 @@ describe('gate cap', () => {
     const cap = gateCapOf({ command: asked, verdict: modify(repair) }, 0, 1)!;
     const braking: MidLevelCommand = { ...asked, speed: 'DECELERATE', targetSpeedMps: 4, decelMps2: 3.5 };
     const out = underGateCap(braking, cap, 6);
-    expect(out).toMatchObject({ speed: 'KEEP', targetSpeedMps: 4, decelMps2: 3.5 });
+    expect(out).toMatchObject({ speed: 'DECELERATE', targetSpeedMps: 4, decelMps2: 3.5 });
+  });
+
+  it('and its onset: a ramped DECELERATE stays one (as a KEEP the controller stepped it)', () => {
+    const repair: MidLevelCommand = { ...asked, speed: 'DECELERATE', targetSpeedMps: 3, decelMps2: 1.5 };
+    const cap = gateCapOf({ command: asked, verdict: modify(repair) }, 0, 1)!;
+    const ramp: MidLevelCommand = {
+      ...asked,
+      speed: 'DECELERATE',
+      targetSpeedMps: 4,
+      decelMps2: 1.56,
+      jerkMps3: 2.5,
+    };
+    expect(underGateCap(ramp, cap, 6)).toMatchObject({ speed: 'DECELERATE', decelMps2: 1.56, jerkMps3: 2.5 });
   });
 });

@@ -117,7 +117,8 @@ export function gateCapHolds(cap: GateCap | undefined, snap: WorldSnapshot): cap
 /**
  * The command kept under the cap: unchanged when it asks for no more than the cap; otherwise, with
  * the ego above the cap, it holds the ego's speed (KEEP, no more than it asked: the gate's repair
- * does the braking), at the cap it keeps it, and below it speeds up to it.
+ * does the braking; a DECELERATE keeps its target, rate and onset), at the cap it keeps it, and
+ * below it speeds up to it.
  * Lateral fields (path, lane, offset), lifetime and source are the command's own.
  */
 export function underGateCap(cmd: MidLevelCommand, cap: GateCap, egoSpeedMps: number): MidLevelCommand {
@@ -134,11 +135,15 @@ export function underGateCap(cmd: MidLevelCommand, cap: GateCap, egoSpeedMps: nu
   };
   delete out.stopAt;
   if (egoSpeedMps > cap.speedMps + AT_CAP_MPS) {
-    out.speed = 'KEEP';
     out.targetSpeedMps = Math.min(asked, egoSpeedMps);
     // a command that was braking (below the ego's speed) keeps its rate: dropped, a DECELERATE at
-    // 3.5 m/s² became a KEEP braking at the default 2
-    if (!(out.targetSpeedMps < egoSpeedMps - 1e-9)) {
+    // 3.5 m/s² became a KEEP braking at the default 2. It stays a DECELERATE, and so keeps its
+    // onset too: the controller and the gate's roll-out build a braking up at `jerkMps3` for a
+    // DECELERATE only — as a KEEP, CommonRoad ZAM_Tutorial-1_2_T-1's DECELERATE at 1.56 m/s² (onset
+    // 2.5 m/s³) was a step, `ego_lon_jerk` failed (issue #14)
+    const braking = out.targetSpeedMps < egoSpeedMps - 1e-9;
+    out.speed = braking && cmd.speed === 'DECELERATE' ? 'DECELERATE' : 'KEEP';
+    if (!braking) {
       delete out.decelMps2;
       delete out.jerkMps3;
     }

@@ -186,6 +186,60 @@ function struckFromBehind(
   return Math.abs(dAg - dEgoK) >= Math.abs(side) - REAR_STRUCK_SIDEWAYS_M;
 }
 
+const e1 = { x: 0, y: 0, c: 0, s: 0 };
+
+/**
+ * True when forecast slot `j` meets the ego at step `k` by **cutting in from behind**: at the start
+ * it goes the ego's way beside the ego (out of line with it sideways: not a follower in its lane)
+ * with its centre behind the ego's front bumper, and at the contact it is faster than the ego (it
+ * overtakes) and has itself moved sideways towards the ego's line — the ego keeping its lane
+ * (no lane change, its own sideways move no more than `REAR_STRUCK_SIDEWAYS_M` towards it) and not
+ * speeding up at any step up to the contact. RSS: the vehicle that moves laterally into a
+ * laterally and longitudinally unsafe situation from behind is the responsible one (at the blame
+ * time it was not ahead); braking cannot answer it. Counted as the ego's, a harder braking was
+ * refused where a gentler one passed — the faster car then drew level sooner and its drift met the
+ * ego's front instead of its flank (CommonRoad DEU_A9-3_1_T-1: cr_3582 from 16 m behind in the
+ * next lane, the ramp raised to 2.5 m/s³ failed `ttc` at t+3.8 s where 1.5 m/s³ passed; issue #14,
+ * the gate's verdict must be monotone in braking).
+ */
+function cutsInFromBehind(
+  ctx: CheckContext,
+  j: number,
+  k: number,
+  ag: { kind: string; widthM: number },
+  ax: number,
+  ay: number,
+  ah: number,
+  eg: { x: number; y: number; c: number; s: number },
+  hl: number,
+  hw: number,
+): boolean {
+  if (ag.kind !== 'vehicle') return false;
+  const r = ctx.rollout;
+  const f = ctx.forecast;
+  const b0 = j * f.capacity;
+  if (f.v[b0 + k]! <= r.v[k]! + 0.1) return false;
+  for (let i = 1; i <= k; i++) if (r.a[i]! > 0.05) return false;
+  egoCentre(ctx, 0, e1);
+  const x0 = f.x[b0]!;
+  const y0 = f.y[b0]!;
+  const h0 = f.h[b0]!;
+  // going the ego's way, at the start and at the contact
+  if (Math.cos(h0) * e1.c + Math.sin(h0) * e1.s <= 0.7 || Math.cos(ah) * eg.c + Math.sin(ah) * eg.s <= 0.7)
+    return false;
+  // behind the ego's front at the start
+  if ((x0 - e1.x) * e1.c + (y0 - e1.y) * e1.s >= hl) return false;
+  // sideways across the ego's start heading: it was beside the ego (not in line with it), it has
+  // closed in on the ego itself, and the ego has not moved towards it by more than the lane's
+  // wander (a merge or a turn of the ego's own path towards it is the ego's conflict)
+  const side0 = -(x0 - e1.x) * e1.s + (y0 - e1.y) * e1.c;
+  if (Math.abs(side0) < hw + ag.widthM / 2) return false;
+  const sign = Math.sign(side0);
+  const agMove = sign * (-(ax - x0) * e1.s + (ay - y0) * e1.c);
+  const egoMove = sign * (-(eg.x - e1.x) * e1.s + (eg.y - e1.y) * e1.c);
+  return agMove < -REAR_STRUCK_SIDEWAYS_M && egoMove <= REAR_STRUCK_SIDEWAYS_M;
+}
+
 /** True when agent (ax, ay, heading ah) is behind the ego and going the same way. */
 function fromBehind(
   ax: number,
@@ -338,6 +392,11 @@ export function collisionRule(ctx: CheckContext, sink: RuleSink): void {
         if (Number.isNaN(ctx.rearStruckAtS)) ctx.rearStruckAtS = k * r.dtS;
         continue;
       }
+      if (!laneChanging && cutsInFromBehind(ctx, j, k, ag, ax, ay, ah, e, hl, hw)) {
+        // cut in on by a faster car from behind (its lateral move, its duty): no braking answers it
+        ctx.sideStruck.add(j);
+        continue;
+      }
       sink.fail(
         'collision.predicted',
         `predicted footprint overlap with ${ag.kind} ${q(ag.id)} at t+${round(k * r.dtS, 1)} s (ego ${round(r.v[k]!)} m/s)`,
@@ -380,7 +439,8 @@ export function ttcRule(ctx: CheckContext, sink: RuleSink): void {
       if (
         ctx.rearStruck.has(j) ||
         ctx.sideStruck.has(j) ||
-        struckFromBehind(ctx, k, ag, ax, ay, ah, e, hl, hw)
+        struckFromBehind(ctx, k, ag, ax, ay, ah, e, hl, hw) ||
+        (!laneChanging && cutsInFromBehind(ctx, j, k, ag, ax, ay, ah, e, hl, hw))
       )
         continue;
       const wrongWay =
