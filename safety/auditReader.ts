@@ -174,16 +174,9 @@ function trustedKey(
   };
 }
 
-/**
- * Verifies a log's bytes against a key trusted out of band (strict: a torn final line is an issue;
- * `AuditLog.open` repairs it). Fails on: an edited, dropped, inserted or reordered entry; a genesis
- * header not signed by the trusted key; a log re-signed with another key; checkpoints whose
- * signature does not verify under the trusted key; records after the last signed checkpoint and a
- * log that does not end with its closing checkpoint (unless `allowUnsignedTail`: a live log).
- */
-export function verifyAuditText(text: string, opts: VerifyOptions = {}): VerifyReport {
-  const issues: VerifyIssue[] = [];
-  const report = (over: Partial<VerifyReport>): VerifyReport => ({
+/** A report of nothing verified yet (not ok), collecting into `issues`. */
+function emptyReport(issues: VerifyIssue[]): VerifyReport {
+  return {
     ok: false,
     notAuditLog: false,
     records: 0,
@@ -195,8 +188,19 @@ export function verifyAuditText(text: string, opts: VerifyOptions = {}): VerifyR
     headHash: '',
     trustedFingerprint: '',
     issues,
-    ...over,
-  });
+  };
+}
+
+/**
+ * Verifies a log's bytes against a key trusted out of band (strict: a torn final line is an issue;
+ * `AuditLog.open` repairs it). Fails on: an edited, dropped, inserted or reordered entry; a genesis
+ * header not signed by the trusted key; a log re-signed with another key; checkpoints whose
+ * signature does not verify under the trusted key; records after the last signed checkpoint and a
+ * log that does not end with its closing checkpoint (unless `allowUnsignedTail`: a live log).
+ */
+export function verifyAuditText(text: string, opts: VerifyOptions = {}): VerifyReport {
+  const issues: VerifyIssue[] = [];
+  const report = (over: Partial<VerifyReport>): VerifyReport => ({ ...emptyReport(issues), ...over });
   const endsClean = text.length === 0 || text.endsWith('\n');
   const lines = text.split('\n');
   if (lines[lines.length - 1] === '') lines.pop();
@@ -470,19 +474,7 @@ export function verifyAuditSegments(
   opts: VerifyOptions = {},
 ): Result<VerifyReport> {
   const issues: VerifyIssue[] = [];
-  const total: VerifyReport = {
-    ok: false,
-    notAuditLog: false,
-    records: 0,
-    checkpoints: 0,
-    unsignedTail: 0,
-    closed: false,
-    sessions: 0,
-    adoptedRecords: 0,
-    headHash: '',
-    trustedFingerprint: '',
-    issues,
-  };
+  const total: VerifyReport = emptyReport(issues);
   let prevHead = '';
   let anchorSeen = false;
   for (const [k, p] of paths.entries()) {

@@ -214,7 +214,7 @@ export function laneAdvanceAt(l: LaneDef, ds: number, tInner: number, side: numb
 }
 
 /** d/ds of the governing record of `list` at ds (as `polyAt` picks it). */
-function polySlopeAt(list: Poly[], ds: number): number {
+export function polySlopeAt(list: Poly[], ds: number): number {
   let r: Poly | undefined;
   for (const p of list) {
     if (p.s <= ds) r = p;

@@ -14,8 +14,8 @@ import type { JunctionDef } from './JunctionNetwork.ts';
 import {
   type LaneDef,
   laneAdvanceAt,
-  type Poly,
   polyAt,
+  polySlopeAt,
   type RoadDef,
   type SectionDef,
 } from './OpenDriveMap.ts';
@@ -46,19 +46,6 @@ export interface RoadCoord {
    * the in-plane distance to the surface point (s, t).
    */
   distM: number;
-}
-
-/** Derivative of a cubic record at ds. */
-function polyPrim(list: Poly[], ds: number): number {
-  let r: Poly | undefined;
-  for (const p of list) {
-    if (p.s <= ds) r = p;
-    else break;
-  }
-  if (!r) r = list[0];
-  if (!r) return 0;
-  const u = ds - r.s;
-  return r.b + u * (2 * r.c + 3 * u * r.d);
 }
 
 const COARSE_STEP_M = 1;
@@ -261,7 +248,7 @@ export class RoadGeometry {
     const s = at.value;
     road.line.eval(s, this.rp);
     const z0 = road.elevations.length > 0 ? polyAt(road.elevations, s) : 0;
-    const pitch = road.elevations.length > 0 ? -Math.atan(polyPrim(road.elevations, s)) : 0;
+    const pitch = road.elevations.length > 0 ? -Math.atan(polySlopeAt(road.elevations, s)) : 0;
     const roll = road.superelevations.length > 0 ? polyAt(road.superelevations, s) : 0;
     // Rotate (0, t, 0) by R = Rz(h) Ry(p) Rx(r): the second column times t.
     const ch = Math.cos(this.rp.hdg);
@@ -300,7 +287,7 @@ export class RoadGeometry {
   superelevationPitch(roadId: string, sM: number, tM: number): number {
     const road = this.byId.get(roadId);
     if (!road || road.superelevations.length === 0) return 0;
-    return Math.atan(Math.tan(polyPrim(road.superelevations, sM)) * -tM);
+    return Math.atan(Math.tan(polySlopeAt(road.superelevations, sM)) * -tM);
   }
 
   /** Lane and offset from the lane centre at (s, t); lane 0 when t is outside every lane. */
@@ -463,7 +450,7 @@ export class RoadGeometry {
     for (let k = 0; k < 20; k++) {
       road.line.eval(s, this.rp);
       const lo = polyAt(road.offsets, s);
-      const loPrim = polyPrim(road.offsets, s);
+      const loPrim = polySlopeAt(road.offsets, s);
       const ch = Math.cos(this.rp.hdg);
       const sh = Math.sin(this.rp.hdg);
       // Centre point and its tangent d/ds (ref' (1 − κ·lo) + lo'·n).
