@@ -29,9 +29,12 @@ export function bandOf(o: RouteObject, view: WorldView): Band {
   return -o.dM - reach < half + 3 ? 'beside-right' : 'off';
 }
 
+/** A blocker whose near end is this far behind the ego's front is passed (the next one is the blocker), m. */
+export const BLOCKER_PASSED_M = 0.5;
+
 /** An object stands in the ego lane and will not move on its own (parked, broken down). */
 export function isBlocker(o: RouteObject, view: WorldView, p: HierarchicalParams): boolean {
-  if (bandOf(o, view) !== 'ego' || o.sM < -0.5) return false;
+  if (bandOf(o, view) !== 'ego' || o.sM < -BLOCKER_PASSED_M) return false;
   // the ego keeps its own lane's centre (FOLLOW_LANE): an object that leaves its footprint there
   // the room a nudge past it would leave (`nudgeClearanceM`) is beside the lane, not in it
   const clear = view.egoWidthM / 2 + p.nudgeClearanceM;
