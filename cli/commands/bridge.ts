@@ -25,8 +25,9 @@ import { readTextFile } from '../../core/readTextFile.ts';
 import type { AuditLog } from '../../safety/index.ts';
 import { builtinScenario } from '../../scenarios/builtin/index.ts';
 import { importFile } from '../../scenarios/import/index.ts';
-import { createDriver, type StackRates } from '../../stack/index.ts';
+import { createDriver, type DriverOptions, type StackRates } from '../../stack/index.ts';
 import { type Out, UsageError } from '../errors.ts';
+import { addLlmOptions, driverOptionsFrom, type LlmFlags } from '../llmFlags.ts';
 import { AUDIT_MAX_MB_HELP, auditMaxMbArg, openAudit } from './openAudit.ts';
 
 /**
@@ -83,29 +84,58 @@ export function loadLiveMap(ref: string): RoadMap {
   return m.value;
 }
 
+/** A command stack driver of the registry for live machines; a trajectory planner is refused. */
+export type LiveDriver = Extract<ReturnType<typeof createDriver>, { ok: true }>['value'] & { kind: 'stack' };
+
 /**
- * A stack factory for live missions: the registry's stack `name`, its planner stopping at the goal;
- * every verdict of its gate appended to `audit` when given (one log across the missions).
+ * The registry's driver `name` for live missions, made once per process: one model client (a local
+ * model loads once) for every robot's and mission's stack. A trajectory planner is refused.
+ */
+export function liveDriver(name: string, dopts: DriverOptions = {}): LiveDriver {
+  const d = createDriver(name, dopts);
+  if (!d.ok) throw new UsageError(formatError(d.error));
+  const driver = d.value;
+  if (driver.kind !== 'stack') {
+    throw new UsageError(
+      `${name} is a trajectory planner; a live machine needs a command stack (<name>-stack)`,
+    );
+  }
+  return driver;
+}
+
+/**
+ * A stack factory for live missions: `driver`'s stack, its planner stopping at the goal; every
+ * verdict of its gate appended to `audit` when given (one log across the missions).
  */
 export function liveStackFactory(
-  name: string,
+  driver: LiveDriver,
   vehicle: VehicleParams,
   rates: Partial<StackRates>,
   audit?: AuditLog,
 ): MakeStack {
-  const d = createDriver(name);
-  if (!d.ok) throw new UsageError(formatError(d.error));
-  const driver = d.value;
-  if (driver.kind !== 'stack')
-    throw new UsageError(
-      `${name} is a trajectory planner; a live machine needs a command stack (<name>-stack)`,
-    );
   return (goal: Pose, route: Route, ego: Pose, map: RoadMap, budget: ApproachBudget) =>
     driver.build(liveScenario(map.id, vehicle, ego, route), map, {
       rates,
       wrap: (p) => withGoalStop(p, goal, undefined, budget),
       ...(audit ? { audit } : {}),
     });
+}
+
+/**
+ * A live process never waits for a model: its plans fall back to the rules (`LOADING`) until the
+ * model can answer; this says when it can, or why it never will.
+ */
+function reportModel(driver: LiveDriver, f: LlmFlags, log: (line: string) => void): void {
+  if (!f.llm || !driver.ready) return;
+  void driver.ready().then(
+    (why) =>
+      log(
+        why
+          ? `llm ${f.llm}: ${why}; every plan falls back to the rules backend`
+          : `llm ${f.llm}: model ready`,
+      ),
+    (e: unknown) => log(`llm ${f.llm}: ${(e as Error).message}; every plan falls back to the rules backend`),
+  );
 }
 
 /**
@@ -140,8 +170,7 @@ const untilSignal = (): Promise<void> =>
   });
 
 export function register(program: Command, out: Out): void {
-  program
-    .command('ros')
+  addLlmOptions(program.command('ros'))
     .description(
       'drive a ROS vehicle or robot through rosbridge: odometry, objects, lights, goal in; controls, command, verdict, diagnostics out',
     )
@@ -172,19 +201,21 @@ export function register(program: Command, out: Out): void {
     .option('--audit-adopt-tail', 'resume a log whose last records are not signed (after a crash): sign them')
     .option('--audit-max-mb <mb>', AUDIT_MAX_MB_HELP, auditMaxMbArg)
     .action(
-      async (o: {
-        url: string;
-        profile?: string;
-        connectTimeout?: string;
-        config?: string;
-        map?: string;
-        planner?: string;
-        egoFrom?: string;
-        audit?: string;
-        auditKey?: string;
-        auditAdoptTail?: boolean;
-        auditMaxMb?: number;
-      }) => {
+      async (
+        o: {
+          url: string;
+          profile?: string;
+          connectTimeout?: string;
+          config?: string;
+          map?: string;
+          planner?: string;
+          egoFrom?: string;
+          audit?: string;
+          auditKey?: string;
+          auditAdoptTail?: boolean;
+          auditMaxMb?: number;
+        } & LlmFlags,
+      ) => {
         if (o.profile !== undefined && o.profile !== 'car' && o.profile !== 'robot')
           throw new UsageError(`--profile must be car or robot, got "${o.profile}"`);
         // roslib takes anything and retries for ever: a URL it can never open is said here
@@ -219,7 +250,8 @@ export function register(program: Command, out: Out): void {
         const vehicle = c.vehicle as VehicleParams;
         const planner = o.planner ?? c.planner;
         const rates = { controlHz: c.rates.controlHz, planHz: c.rates.planHz };
-        liveStackFactory(planner, vehicle, rates); // a planner that cannot drive is refused before a log is opened
+        // a planner that cannot drive, or a model server that does not answer, is refused before a log is opened
+        const driver = liveDriver(planner, await driverOptionsFrom([planner], o));
         const auditLog = o.audit ?? c.audit.log;
         const auditKey = o.auditKey ?? c.audit.key;
         if (auditKey && !auditLog)
@@ -238,18 +270,14 @@ export function register(program: Command, out: Out): void {
               out,
             )
           : undefined;
-        const makeStack = liveStackFactory(planner, vehicle, rates, audit);
+        const makeStack = liveStackFactory(driver, vehicle, rates, audit);
         if (!audit)
           out(
             'edgeplan ros: no audit log (--audit <log> --audit-key <pem>): verdicts are published, not recorded',
           );
-        const run = startRos({
-          url: o.url,
-          config: c,
-          map,
-          makeStack,
-          log: (line) => out(`${new Date().toISOString()} ${line}`),
-        });
+        const rosLog = (line: string): void => out(`${new Date().toISOString()} ${line}`);
+        const run = startRos({ url: o.url, config: c, map, makeStack, log: rosLog });
+        reportModel(driver, o, rosLog);
         out(
           `edgeplan ros: ${c.profile} on map ${map.id}, ${c.egoFrom === 'tf' ? `tf ${c.frames.map} → ${c.frames.baseLink} (${c.topics.tf.name})` : c.topics.odometry.name} → ${c.topics.control.name} (${c.topics.control.type}); goals on ${c.topics.goal.name}; Ctrl-C stops`,
         );
@@ -264,6 +292,7 @@ export function register(program: Command, out: Out): void {
           ]);
           if (!reached) {
             await run.stop();
+            driver.close?.();
             audit?.close();
             throw new UsageError(
               `no rosbridge at ${o.url} within ${connectTimeoutS} s (${run.bridge.status.lastFailure ?? 'no answer'})`,
@@ -272,6 +301,7 @@ export function register(program: Command, out: Out): void {
         }
         await signalled;
         await run.stop();
+        driver.close?.();
         audit?.close();
         if (audit && auditLog)
           out(`audit log: ${auditLog} (${audit.records} records, head ${audit.headHash})`);
@@ -279,8 +309,7 @@ export function register(program: Command, out: Out): void {
       },
     );
 
-  program
-    .command('mqtt')
+  addLlmOptions(program.command('mqtt'))
     .description(
       'drive robots over MQTT 5: one stack per robot, missions from the fleet topic to the nearest idle robot; --vda speaks VDA 5050 2.x to a fleet manager',
     )
@@ -312,26 +341,28 @@ export function register(program: Command, out: Out): void {
     .option('--audit-adopt-tail', 'resume logs whose last records are not signed (after a crash): sign them')
     .option('--audit-max-mb <mb>', AUDIT_MAX_MB_HELP, auditMaxMbArg)
     .action(
-      async (o: {
-        url: string;
-        robots: string;
-        map?: string;
-        profile: string;
-        planner: string;
-        controlHz: number;
-        username?: string;
-        password?: string;
-        ca?: string;
-        cert?: string;
-        key?: string;
-        shareGroup?: string;
-        vda?: boolean;
-        manufacturer: string;
-        audit?: string;
-        auditKey?: string;
-        auditAdoptTail?: boolean;
-        auditMaxMb?: number;
-      }) => {
+      async (
+        o: {
+          url: string;
+          robots: string;
+          map?: string;
+          profile: string;
+          planner: string;
+          controlHz: number;
+          username?: string;
+          password?: string;
+          ca?: string;
+          cert?: string;
+          key?: string;
+          shareGroup?: string;
+          vda?: boolean;
+          manufacturer: string;
+          audit?: string;
+          auditKey?: string;
+          auditAdoptTail?: boolean;
+          auditMaxMb?: number;
+        } & LlmFlags,
+      ) => {
         if (o.profile !== 'car' && o.profile !== 'robot')
           throw new UsageError(`--profile must be car or robot, got "${o.profile}"`);
         if (!Number.isFinite(o.controlHz) || o.controlHz <= 0)
@@ -370,7 +401,8 @@ export function register(program: Command, out: Out): void {
         };
         if (o.auditKey && !o.audit)
           throw new UsageError('--audit-key signs an audit log: give one with --audit');
-        liveStackFactory(o.planner, vehicle, { controlHz: o.controlHz }); // refused before a log is opened
+        // refused before a log is opened; one driver (one model client) for every robot
+        const driver = liveDriver(o.planner, await driverOptionsFrom([o.planner], o));
         const audits = new Map<string, AuditLog>();
         for (const id of o.audit ? ids : [])
           audits.set(
@@ -400,7 +432,7 @@ export function register(program: Command, out: Out): void {
             link,
             map,
             vehicle,
-            makeStack: liveStackFactory(o.planner, vehicle, { controlHz: o.controlHz }, audits.get(id)),
+            makeStack: liveStackFactory(driver, vehicle, { controlHz: o.controlHz }, audits.get(id)),
             clock,
             controlHz: o.controlHz,
             log,
@@ -428,8 +460,10 @@ export function register(program: Command, out: Out): void {
         out(
           `edgeplan mqtt: ${ids.length} robot(s) on ${o.url}${o.vda ? ` as VDA 5050 AGVs uagv/v2/${o.manufacturer}/<id>/…` : `; missions on ${topicFor('fleetMission', '')} or ${topicFor('mission', '<id>')}`}; Ctrl-C stops`,
         );
+        reportModel(driver, o, log);
         await untilSignal();
         await Promise.all([...agents.map((a) => a.stop()), ...robots.map((r) => r.stop()), fleet?.stop()]);
+        driver.close?.();
         for (const [id, a] of audits) {
           a.close();
           out(`audit log: ${a.path} (robot ${id}, ${a.records} records, head ${a.headHash})`);
