@@ -125,6 +125,71 @@ describe('importCommonRoad (real files)', () => {
   });
 });
 
+describe('importCommonRoad: the route from a start in overlapping lanelets', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'cr-start-'));
+  const lanelet = (id: string, left: string, right: string, more = '') =>
+    `<lanelet id="${id}"><leftBound>${left}</leftBound><rightBound>${right}</rightBound>${more}<laneletType>urban</laneletType></lanelet>`;
+  const pts = (...xy: [number, number][]) =>
+    xy.map(([x, y]) => `<point><x>${x}</x><y>${y}</y></point>`).join('');
+  // Lanelet 1 runs along +x from x = 0 and leads nowhere; lanelet 2 starts on top of it and bears
+  // left (0.26 rad) into lanelet 3, where the goal is; lanelet 4 overlaps the start running the
+  // other way. The ego starts at (5, 1.75) heading along +x: lanelet 1 fits its heading best.
+  const file = (goalLane: string, extraLanelets = '') => `<?xml version="1.0" encoding="UTF-8"?>
+<commonRoad timeStepSize="0.1" commonRoadVersion="2020a" author="edgeplan" affiliation="edgeplan" source="hand-written" benchmarkID="ZAM_Overlap-1_1_T-1" date="2026-12-06">
+  ${lanelet('1', pts([0, 3.5], [30, 3.5]), pts([0, 0], [30, 0]))}
+  ${lanelet('2', pts([0, 3.5], [30, 11.5]), pts([0, 0], [30, 8]), '<successor ref="3"/>')}
+  ${lanelet('3', pts([30, 11.5], [60, 11.5]), pts([30, 8], [60, 8]), '<predecessor ref="2"/>')}
+  ${extraLanelets}
+  <planningProblem id="30">
+    <initialState>
+      <position><point><x>5</x><y>1.75</y></point></position>
+      <orientation><exact>0</exact></orientation>
+      <time><exact>0</exact></time>
+      <velocity><exact>5</exact></velocity>
+      <yawRate><exact>0</exact></yawRate>
+      <slipAngle><exact>0</exact></slipAngle>
+    </initialState>
+    <goalState>
+      <position><lanelet ref="${goalLane}"/></position>
+      <time><intervalStart>20</intervalStart><intervalEnd>40</intervalEnd></time>
+    </goalState>
+  </planningProblem>
+</commonRoad>`;
+  const write = (name: string, text: string) => {
+    const p = join(dir, name);
+    writeFileSync(p, text);
+    return mustImport(p);
+  };
+
+  it('starts the route in the lanelet holding the ego that reaches the goal, and says so', () => {
+    const res = write('overlap.xml', file('3'));
+    expect(res.scenarios[0]!.route.laneIds).toEqual(['2', '3']);
+    expect(
+      res.warnings.some((w) =>
+        w.includes('no lane route from 1 to goal lanelet 3; the route starts in lanelet 2'),
+      ),
+    ).toBe(true);
+  });
+
+  it('keeps the best-aligned lanelet when the goal is reachable from it', () => {
+    const res = write('reachable.xml', file('1'));
+    expect(res.scenarios[0]!.route.laneIds).toEqual(['1']);
+    expect(res.warnings.some((w) => w.includes('no lane route'))).toBe(false);
+  });
+
+  it('never starts it in a lanelet running against the ego', () => {
+    // lanelet 4 holds the start too but runs along −x, and leads into lanelet 5 with the goal
+    const against =
+      lanelet('4', pts([30, 0], [0, 0]), pts([30, 3.5], [0, 3.5]), '<successor ref="5"/>') +
+      lanelet('5', pts([0, 0], [-30, 0]), pts([0, 3.5], [-30, 3.5]), '<predecessor ref="4"/>');
+    const res = write('against.xml', file('5', against));
+    expect(res.scenarios[0]!.route.laneIds[0]).toBe('1');
+    expect(
+      res.warnings.some((w) => w.includes('no lane route from 1 to goal lanelet 5; following successors')),
+    ).toBe(true);
+  });
+});
+
 describe('importCommonRoad errors', () => {
   const dir = mkdtempSync(join(tmpdir(), 'cr-'));
   const text = readFileSync(TWO, 'utf8');

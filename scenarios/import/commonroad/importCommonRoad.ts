@@ -15,6 +15,7 @@
 import {
   type AgentAttributes,
   type AgentKind,
+  angleDiff,
   fail,
   kmhToMps,
   type Lane,
@@ -808,6 +809,44 @@ function nearestLane(map: RoadMap, p: Vec2, headingRad: number): string {
   return best;
 }
 
+/** Largest heading difference to a lanelet that may start the route when the best-aligned one cannot, rad (90°: not against it). */
+const START_LANE_MAX_HEADING_RAD = Math.PI / 2;
+
+/**
+ * The lane route to the goal lanelet: from `startLane` (the lanelet best aligned with the ego) when
+ * the goal can be reached from it, else from another lanelet that holds the ego's position (the
+ * planning problem's centre) and does not run against its heading — in overlapping junction
+ * lanelets the best-aligned one may be a branch that never leads to the goal, while the one the
+ * ego is also in does (CommonRoad's route planner starts from every lanelet holding the initial
+ * position, `find_lanelet_by_position`). Of those, the one best aligned with the ego's heading.
+ * Undefined when no lanelet holding the ego reaches the goal.
+ */
+function routeToGoal(
+  map: RoadMap,
+  startLane: string,
+  goalLane: string,
+  centre: Vec2,
+  headingRad: number,
+): string[] | undefined {
+  const r = map.route(startLane, goalLane);
+  if (r.ok) return r.value;
+  const holding = map
+    .lanesAt(centre.x, centre.y)
+    .filter((l) => l.data.id !== startLane)
+    .map((l) => {
+      const f = l.line.project(centre.x, centre.y);
+      const sM = Math.min(Math.max(f.sM, 0), l.line.length);
+      return { id: l.data.id, off: Math.abs(angleDiff(headingRad, l.line.headingAt(sM))) };
+    })
+    .filter((c) => c.off <= START_LANE_MAX_HEADING_RAD)
+    .sort((a, b) => a.off - b.off || (a.id < b.id ? -1 : 1));
+  for (const c of holding) {
+    const alt = map.route(c.id, goalLane);
+    if (alt.ok) return alt.value;
+  }
+  return undefined;
+}
+
 /**
  * Imports a CommonRoad scenario file. One Scenario per planning problem (`opts.id` selects one by
  * planning-problem id or scenario id; `opts.limit` caps the count). Errors name the element path.
@@ -906,9 +945,14 @@ function readCommonRoad(root: XmlNode, path: string, opts: ImportOptions): Resul
       const goalLane =
         goalPos.laneletRefs.find((r) => map.value.lane(r)) ??
         nearestLane(map.value, goalPos.p, init.headingRad);
-      const r = map.value.route(startLane, goalLane);
-      if (r.ok) laneIds = r.value;
-      else
+      const r = routeToGoal(map.value, startLane, goalLane, init.p, init.headingRad);
+      if (r) {
+        laneIds = r;
+        if (r[0] !== startLane)
+          warnings.push(
+            `${sid}: no lane route from ${startLane} to goal lanelet ${goalLane}; the route starts in lanelet ${r[0]}, which also holds the ego`,
+          );
+      } else
         warnings.push(
           `${sid}: no lane route from ${startLane} to goal lanelet ${goalLane}; following successors`,
         );
