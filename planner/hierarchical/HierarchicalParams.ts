@@ -91,6 +91,25 @@ export const HierarchicalParamsSchema = z.object({
   horizonDecelMps2: pos().default(2.0),
   /** A vehicle standing this long with nothing in front of it and no signal is parked, s. */
   parkedAfterS: pos().default(4.0),
+  /**
+   * A vehicle whose centre is this far from where the planner first saw it was seen driving, m
+   * (Autoware static_obstacle_avoidance `avoidance_for_ambiguous_vehicle.condition.th_moving_distance`
+   * 1.0): stopped in the lane without pulling over (`pulledOverOffsetM`) and with no hazard lights,
+   * it is traffic that has stopped, waited behind, never a blocker to pass (`isBlocker`).
+   */
+  seenDrivingM: nonNeg().default(1.0),
+  /**
+   * Pulled over to the kerb (parked): its centre at least this far from its lane's centre towards a
+   * side with no lane, m (Autoware `parked_vehicle.th_offset_from_centerline` 1.0) …
+   */
+  pulledOverOffsetM: nonNeg().default(1.0),
+  /**
+   * … and that offset over the most it could move over — half the lane width less half its own, plus
+   * `pulledOverShoulderM` — above this (Autoware `parked_vehicle.th_shiftable_ratio` 0.8) …
+   */
+  pulledOverRatio: nonNeg().default(0.8),
+  /** … with this much shoulder assumed beyond the lane's edge, m (Autoware `min_road_shoulder_width` 0.5). */
+  pulledOverShoulderM: nonNeg().default(0.5),
   /** Blocker closer than this is planned around (borrow / change), m. */
   borrowLookM: pos().default(45),
   /** Extra clear length the oncoming lane must offer beyond the pass, m. */

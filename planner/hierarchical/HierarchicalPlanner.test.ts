@@ -9,7 +9,7 @@ import { RoadMap } from '../../core/map/index.ts';
 import { oneLane } from '../../core/map/testFixtures.ts';
 import type { CommandPlan } from '../../core/planning/index.ts';
 import { plannerContext } from '../../core/planning/testFixtures.ts';
-import { ego, snapshotOf } from '../../core/testFixtures.ts';
+import { car, ego, snapshotOf } from '../../core/testFixtures.ts';
 import { createEnvironmentTransform } from '../../perception/index.ts';
 import {
   createHierarchicalPlanner,
@@ -196,5 +196,37 @@ describe('hierarchical planner: a stop at a point braked up to at the comfortabl
     expect(c.speed).toBe('STOP');
     expect(c.stopAt).toBeDefined();
     expect(c.jerkMps3).toBeUndefined();
+  });
+});
+
+describe('hierarchical planner: a car seen driving that stops in the lane', () => {
+  /**
+   * Plans every 0.1 s for 20 s with the ego standing at x 20 and a car ahead in the lane at x
+   * `x0`, driving east at 5 m/s for `driveS`, then standing; the scene part of the last rationale.
+   */
+  function sceneAfter20S(x0: number, driveS: number): string {
+    const p = createHierarchicalPlanner({ reflection: false });
+    const snapAt = (tS: number) =>
+      snapshotOf(
+        ego(tS, 20, 0, 0),
+        ['L0'],
+        [car('car', x0 + 5 * Math.min(tS, driveS), 0, tS < driveS ? 5 : 0)],
+      );
+    const st = p.init(ctx, snapAt(0));
+    let rationale = '';
+    for (let k = 0; k <= 200; k++) {
+      const snap = snapAt(k * 0.1);
+      const r = p.plan(st, { snapshot: snap, scene: env.transform(snap, snap.route) }, ctx);
+      if (r instanceof Promise) throw new Error('the rules plan synchronously');
+      rationale = r.output.command.rationale;
+    }
+    return rationale.split(' | ')[0]!;
+  }
+
+  it('is a stopped lead however long it stands; one standing there from the first sighting is a blocked lane', () => {
+    // it drove 10 m and has stood 18 s, 40 m ahead of the ego's rear axle
+    expect(sceneAfter20S(50, 2)).toMatch(/stopped_lead car/);
+    expect(sceneAfter20S(50, 2)).not.toMatch(/blocked_lane/);
+    expect(sceneAfter20S(60, 0)).toMatch(/blocked_lane car/);
   });
 });

@@ -71,7 +71,7 @@ import {
 import { analyseScene } from './SceneAnalyst.ts';
 import { EXECUTOR_STOP_SHORT_M, EXECUTOR_STOP_SHORT_S, rampedStopDecelMps2 } from './StopOnset.ts';
 import { matchTips, nudgedParams, sceneFeatures, type TipMatch, TipsFileSchema, tipsText } from './Tips.ts';
-import { type AgentMotion, buildWorldView, type WorldView } from './WorldView.ts';
+import { type AgentMotion, buildWorldView, type FirstSighting, type WorldView } from './WorldView.ts';
 
 const BackendSchema = z.enum(['rules', 'llm']);
 
@@ -146,6 +146,8 @@ export interface HierarchicalState {
   standing: Map<string, number>;
   /** Each agent's last speed and estimated acceleration. */
   motion: Map<string, AgentMotion>;
+  /** Where each agent was first seen (how far it has moved since: driving in traffic or parked). */
+  firstSeen: Map<string, FirstSighting>;
   lastTS: number;
   /** The ego's arc length on the route line in the last view, m (NaN before the first): tracked, not searched. */
   egoSM: number;
@@ -436,6 +438,7 @@ export function createHierarchicalPlanner(
         yieldTo: new Map(),
         standing: new Map(),
         motion: new Map(),
+        firstSeen: new Map(),
         lastTS: first.tS,
         egoSM: Number.NaN,
         // per-map indexes are built once here, not in the first plan
@@ -489,6 +492,7 @@ export function createHierarchicalPlanner(
         },
         st.egoSM,
         st.params.curveYawRateRadps,
+        st.firstSeen,
       );
       st.egoSM = view.egoSM;
       if (req.feedback) {

@@ -183,6 +183,24 @@ describe('lateral agent (rules)', () => {
     );
   });
 
+  it('does not borrow past a car it saw drive up and stop in the lane: it waits behind it, however long it stands', () => {
+    // (CARLA StoryAddEntityAction: the lead drove 10 m at 5 m/s and stopped dead in the lane's
+    // middle; 4 s later the ego swung out and drove 5.5 m against the lane in nuPlan's 1 s window)
+    const stopped = (movedM: number) =>
+      view(
+        { egoSpeedMps: PARAMS.borrowSpeedMps, objects: [obj('car', { sM: 20, standingS: 40, movedM })] },
+        { ego: { laneId: 'R0', lead: laneAgent('car', { speedMps: 0, gapM: 20 }), follow: null } },
+      );
+    expect(decide(stopped(10)).decision).toEqual({
+      path: 'FOLLOW_LANE',
+      targetLaneId: null,
+      reason: 'rule:follow — nothing calls for leaving the lane',
+    });
+    expect(decide(stopped(10)).memory.borrow).toBeNull();
+    // the same car first seen standing there is passed, as before
+    expect(decide(stopped(0)).decision.path).toBe('LEFT_BORROW');
+  });
+
   it('ends a borrow whose blocker drives off before the ego is alongside: it is traffic, followed in the lane', () => {
     // (CARLA InitAddEntityAction: a car waiting for the ego to come within 20 m, then driving on at
     // 5 m/s, was followed for 20 s in the oncoming lane)

@@ -15,6 +15,32 @@ describe('scene analyst (rules)', () => {
     expect(kinds(v)).toContain('blocked_lane');
   });
 
+  it('a car seen driving that stopped in the lane (not pulled over, no hazards) is a stopped lead, not a blocked lane', () => {
+    const lead = { ego: { laneId: 'R0', lead: laneAgent('car', { speedMps: 0, gapM: 30 }), follow: null } };
+    // it stood long past parkedAfterS 30 m ahead, centred in the lane (two-way road, kerb on the right)
+    const at = (over: Parameters<typeof obj>[1]) =>
+      kinds(view({ objects: [obj('car', { standingS: 60, ...over })] }, lead));
+    // first seen standing: nothing tells it from a parked car — blocked after parkedAfterS
+    expect(at({ movedM: 0 })).toContain('blocked_lane');
+    expect(at({})).toContain('blocked_lane'); // (not tracked: as before)
+    // seen driving 30 m before it stopped: traffic, waited behind
+    expect(at({ movedM: 30 })).not.toContain('blocked_lane');
+    expect(at({ movedM: 30 })).toContain('stopped_lead');
+    // … however long it stands; moved less than seenDrivingM it is still one first seen standing
+    expect(at({ movedM: PARAMS.seenDrivingM * 0.9 })).toContain('blocked_lane');
+    // pulled over to the kerb (1.6 m right of the centre, no lane on the right: 1.6 m of the 1.3 m it
+    // could move over, over 0.8) it parked there; pulled towards the oncoming lane it did not
+    expect(at({ movedM: 30, dM: -1.6 })).toContain('blocked_lane');
+    expect(at({ movedM: 30, dM: 1.6 })).not.toContain('blocked_lane');
+    // a same-direction lane on the right is no kerb either
+    expect(
+      kinds(view({ rightWidthM: 3.5, objects: [obj('car', { standingS: 60, movedM: 30, dM: -1.6 })] }, lead)),
+    ).not.toContain('blocked_lane');
+    // hazard lights on, or flagged parked: it has parked (double-parked, broken down) where it stands
+    expect(at({ movedM: 30, hazardLights: true })).toContain('blocked_lane');
+    expect(at({ movedM: 30, parked: true })).toContain('blocked_lane');
+  });
+
   it('a vehicle queued at a stop line is not a blocked lane', () => {
     const v = view(
       { objects: [obj('car', { sM: 20, standingS: 20 })] },

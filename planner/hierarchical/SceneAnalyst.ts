@@ -42,12 +42,43 @@ export function isBlocker(o: RouteObject, view: WorldView, p: HierarchicalParams
   if (o.kind === 'static') return true;
   if (o.kind === 'pedestrian' || o.kind === 'cyclist') return false;
   if (o.standingS < p.parkedAfterS) return false;
+  if (stoppedInTraffic(o, view, p)) return false;
   // a queue at a stop line or a junction is traffic, not a blocker
   const sl = view.laneGraph.nextStopLine;
   if (sl && sl.distanceM < o.sM + o.lengthM + 15) return false;
   const j = view.laneGraph.nextJunction;
   if (j && j.distanceM < o.sM + o.lengthM + 10) return false;
   return true;
+}
+
+/**
+ * A vehicle we watched drive here (moved `seenDrivingM` since first seen) that stands in the lane
+ * without pulling over to the kerb (`pulledOver`), its hazard lights off and not flagged parked: a
+ * car in traffic that has stopped — for a queue, a walker in front of it, a passenger — whose stop
+ * ends on its own. It is a stopped lead to wait behind, not a blocker to pass in the oncoming lane.
+ * Autoware's static_obstacle_avoidance calls a vehicle stopped in the ego lane without pulling over
+ * "ambiguous" and by default (`policy: manual`) passes none without an operator; we keep passing the
+ * ones first seen standing after `parkedAfterS` (its `auto` policy's `th_stopped_time`), where
+ * nothing tells a parked car from a stopped one, and wait for the ones seen driving.
+ */
+export function stoppedInTraffic(o: RouteObject, view: WorldView, p: HierarchicalParams): boolean {
+  if (o.kind !== 'vehicle' || o.parked === true || o.hazardLights) return false;
+  if (o.movedM === undefined || o.movedM < p.seenDrivingM) return false;
+  return !pulledOver(o, view, p);
+}
+
+/**
+ * Its centre is pulled over towards a side of the ego lane with no lane beyond (the kerb), by at
+ * least `pulledOverOffsetM` and by more than `pulledOverRatio` of the most it could move over inside
+ * the lane plus `pulledOverShoulderM` (Autoware's `isParkedVehicle`: offset over shiftable length).
+ */
+export function pulledOver(o: RouteObject, view: WorldView, p: HierarchicalParams): boolean {
+  const offsetM = o.laneSpan ? (o.laneSpan.minM + o.laneSpan.maxM) / 2 : o.dM;
+  if (Math.abs(offsetM) < p.pulledOverOffsetM) return false;
+  const kerbSide = offsetM > 0 ? view.leftWidthM === 0 : view.rightWidthM === 0;
+  if (!kerbSide) return false;
+  const shiftableM = Math.max(0, (view.laneWidthM - o.widthM) / 2) + p.pulledOverShoulderM;
+  return Math.abs(offsetM) / shiftableM > p.pulledOverRatio;
 }
 
 /** Runs the analyst's rules on one view. */

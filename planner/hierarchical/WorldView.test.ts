@@ -898,3 +898,95 @@ describe('world view: a vehicle of unknown speed (AgentState.speedKnown false)',
     expect(kinds).not.toContain('stopped_lead');
   });
 });
+
+describe('world view: how far an agent has moved since first seen (movedM)', () => {
+  /** Views every 0.1 s for 6 s of a car 40 m ahead in A that drives at 5 m/s for `driveS`, then stands; with the ids seen at each step. */
+  function run(driveS: number, hiddenFromS = Number.POSITIVE_INFINITY, hiddenToS = Number.NEGATIVE_INFINITY) {
+    const env = createEnvironmentTransform(map, {}, vehicle);
+    if (!env.ok) throw new Error('perception');
+    const standing = new Map<string, number>();
+    const firstSeen = new Map<string, { xM: number; yM: number }>();
+    let v: ReturnType<typeof buildWorldView> | undefined;
+    for (let k = 0; k <= 60; k++) {
+      const tS = k * 0.1;
+      const x = 64 + 5 * Math.min(tS, driveS);
+      const hidden = tS >= hiddenFromS && tS < hiddenToS;
+      const snap = {
+        tS,
+        ego: { tS, x: 20, y: 0, headingRad: 0, speedMps: 0, accelMps2: 0, steerRad: 0, yawRateRadps: 0 },
+        agents: hidden
+          ? []
+          : [
+              {
+                id: 'car',
+                kind: 'vehicle',
+                x,
+                y: 0,
+                headingRad: 0,
+                speedMps: tS < driveS ? 5 : 0,
+                lengthM: 4.5,
+                widthM: 1.9,
+              },
+            ],
+        lights: [],
+        route,
+      } as WorldSnapshot;
+      const scene = env.value.transform(snap, route);
+      v = buildWorldView(
+        snap,
+        scene.laneGraph,
+        'car',
+        map,
+        routePath,
+        vehicle,
+        standing,
+        k ? 0.1 : 0,
+        3,
+        undefined,
+        undefined,
+        Number.NaN,
+        Number.POSITIVE_INFINITY,
+        firstSeen,
+      );
+    }
+    return v!.objects[0]!;
+  }
+
+  it('is the distance from where it was first seen: 0 for a car standing all along, 10 m for one that drove 2 s at 5 m/s', () => {
+    expect(run(0).movedM).toBe(0);
+    const drove = run(2);
+    expect(drove.movedM).toBeCloseTo(10, 9);
+    expect(drove.standingS).toBeGreaterThanOrEqual(4); // (and stood since)
+  });
+
+  it('starts again for an agent that was out of view (a new sighting)', () => {
+    // out of view from 2.5 s to 3 s, after its drive: seen again where it stands
+    expect(run(2, 2.5, 3).movedM).toBe(0);
+  });
+
+  it('is absent when no sightings are kept', () => {
+    const env = createEnvironmentTransform(map, {}, vehicle);
+    if (!env.ok) throw new Error('perception');
+    const snap = {
+      tS: 0,
+      ego: { tS: 0, x: 20, y: 0, headingRad: 0, speedMps: 0, accelMps2: 0, steerRad: 0, yawRateRadps: 0 },
+      agents: [
+        { id: 'car', kind: 'vehicle', x: 64, y: 0, headingRad: 0, speedMps: 0, lengthM: 4.5, widthM: 1.9 },
+      ],
+      lights: [],
+      route,
+    } as WorldSnapshot;
+    const v = buildWorldView(
+      snap,
+      env.value.transform(snap, route).laneGraph,
+      'car',
+      map,
+      routePath,
+      vehicle,
+      new Map(),
+      0,
+      3,
+    );
+    expect(v.objects[0]!.movedM).toBeUndefined();
+  });
+});

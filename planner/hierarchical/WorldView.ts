@@ -44,6 +44,14 @@ export interface RouteObject {
   /** How long it has been standing (speed < 0.2 m/s, measured), s. */
   standingS: number;
   /**
+   * How far its centre is from where the planner first saw it, m (absent: not tracked). A vehicle
+   * that has moved was seen driving in traffic: where it stops in the lane is not where it parked.
+   */
+  movedM?: number;
+  /** The agent's own facts, where the source gives them: flagged parked, hazard lights on. */
+  parked?: boolean;
+  hazardLights?: boolean;
+  /**
    * `false`: its speed is not measured (`AgentState.speedKnown`, a first sighting): the speeds
    * above are the placeholder 0, and it is no more standing than moving — no standing time (a
    * blocker is one seen standing for `parkedAfterS`), no acceleration from it, no gap beside it.
@@ -85,6 +93,12 @@ export interface RouteObject {
 export interface AgentMotion {
   speedMps: number;
   accelMps2: number;
+}
+
+/** Where the planner first saw an agent (map frame, m): how far it has moved since (`RouteObject.movedM`). */
+export interface FirstSighting {
+  xM: number;
+  yM: number;
 }
 
 /** Smoothing of the acceleration estimated from speed differences (weight of the new difference per 0.1 s). */
@@ -369,7 +383,8 @@ function beyondM(bends: Float64Array, fromM: number): Float64Array {
  * (updated in place: id → seconds), `prevTS` the previous plan time. `prevEgoSM` is the ego's arc
  * length in the previous view (NaN: none): the ego is tracked along the route near it
  * (`Polyline.track`), so where the route passes over or near itself the view does not jump to the
- * other pass.
+ * other pass. `firstSeen` carries where each object was first seen (updated in place; absent: no
+ * `movedM`).
  */
 export function buildWorldView(
   snap: WorldSnapshot,
@@ -385,6 +400,7 @@ export function buildWorldView(
   horizon?: HorizonCapParams,
   prevEgoSM = Number.NaN,
   curveYawRateRadps = Number.POSITIVE_INFINITY,
+  firstSeen?: Map<string, FirstSighting>,
 ): WorldView {
   const ego = snap.ego;
   const line = route.line;
@@ -432,6 +448,15 @@ export function buildWorldView(
     const still = !unknown && a.speedMps < 0.2;
     const st = still ? (standing.get(a.id) ?? 0) + dtSinceLastS : 0;
     standing.set(a.id, st);
+    let movedM: number | undefined;
+    if (firstSeen) {
+      const f0 = firstSeen.get(a.id);
+      if (f0) movedM = Math.hypot(a.x - f0.xM, a.y - f0.yM);
+      else {
+        firstSeen.set(a.id, { xM: a.x, yM: a.y });
+        movedM = 0;
+      }
+    }
     let accel = a.accelMps2;
     // (an unknown speed is no sample: differenced against the next measured one it would be an
     // acceleration nobody saw)
@@ -469,6 +494,9 @@ export function buildWorldView(
       acrossMps: a.speedMps * Math.sin(rel),
       headingAcross: Math.sin(rel),
       standingS: st,
+      ...(movedM !== undefined ? { movedM } : {}),
+      ...(a.parked !== undefined ? { parked: a.parked } : {}),
+      ...(a.indicator === 'HAZARD' ? { hazardLights: true } : {}),
       ...(unknown ? { speedKnown: false } : {}),
       ...(accel !== undefined ? { accelMps2: accel } : {}),
       ...(change && changeRef !== undefined ? changeLaneOf(a, change.laneId, changeRef, map) : {}),
@@ -476,6 +504,7 @@ export function buildWorldView(
     });
   }
   for (const id of [...standing.keys()]) if (!seen.has(id)) standing.delete(id);
+  if (firstSeen) for (const id of [...firstSeen.keys()]) if (!seen.has(id)) firstSeen.delete(id);
   if (motion) for (const id of [...motion.keys()]) if (!seen.has(id)) motion.delete(id);
   // crossing agents: where our footprint first enters their path
   for (const c of laneGraph.crossing) {
