@@ -68,6 +68,7 @@ import {
   type RolloutFn,
   reflect,
 } from './Reflection.ts';
+import { type EgoAccelHistory, emptyAccelHistory, recordAccel } from './RunComfort.ts';
 import { analyseScene } from './SceneAnalyst.ts';
 import { EXECUTOR_STOP_SHORT_M, EXECUTOR_STOP_SHORT_S, rampedStopDecelMps2 } from './StopOnset.ts';
 import { matchTips, nudgedParams, sceneFeatures, type TipMatch, TipsFileSchema, tipsText } from './Tips.ts';
@@ -152,6 +153,8 @@ export interface HierarchicalState {
   /** The ego's arc length on the route line in the last view, m (NaN before the first): tracked, not searched. */
   egoSM: number;
   scorer: ProposalScorer | undefined;
+  /** The ego's acceleration at the last plans' ticks: reflection judges comfort as the run's (`RunComfort.ts`). */
+  accelHistory: EgoAccelHistory;
   /** The gate's speed repairs and the cap they impose (`GateCap.ts`). */
   gateCap: GateCapMemory;
   /**
@@ -240,6 +243,7 @@ export function createHierarchicalPlanner(
         borrowApproved,
         cfg.reactiveReflection ? deps.forecast : undefined,
         ctx.route.indexAt(view.egoSM),
+        st.accelHistory,
       );
       st.stats.reflections++;
       if (reflection.revised) {
@@ -443,6 +447,7 @@ export function createHierarchicalPlanner(
         egoSM: Number.NaN,
         // per-map indexes are built once here, not in the first plan
         scorer: cfg.reflection && deps.rollout ? new ProposalScorer(ctx, REFLECTION_CANDIDATES) : undefined,
+        accelHistory: emptyAccelHistory(),
         gateCap: GATE_CAP_MEMORY_INITIAL,
         llmPausedUntilS: Number.NEGATIVE_INFINITY,
         llmVetoedAtS: Number.NaN,
@@ -469,6 +474,7 @@ export function createHierarchicalPlanner(
       if (!req.scene) throw new Error('hierarchical planner needs the scene (needsScene)');
       const dt = Math.max(0, snap.tS - st.lastTS);
       st.lastTS = snap.tS;
+      recordAccel(st.accelHistory, snap.tS, snap.ego.accelMps2);
       if (cfg.tips) {
         st.tips = matchTips(cfg.tips, sceneFeatures(snap, ctx.map, ctx.route, ctx.vehicle));
         st.params = nudgedParams(st.baseParams, st.tips, cfg.tips.radius);

@@ -5,6 +5,7 @@ import { oneLane, straightLane } from '../../core/map/testFixtures.ts';
 import { plannerContext } from '../../core/planning/testFixtures.ts';
 import { ego, snapshotOf } from '../../core/testFixtures.ts';
 import { ProposalScorer } from './ProposalScorer.ts';
+import { emptyAccelHistory, recordAccel } from './RunComfort.ts';
 
 const vehicle = VehicleParamsSchema.parse({});
 /** One straight eastbound lane, 3 m wide (edges at y = ±1.5), 300 m. */
@@ -116,5 +117,71 @@ describe('reflection scorer: driving direction as the run judges it', () => {
     const [inW] = scorer.score(snapAt(-4), vehicle, [straight(-4)], [false]);
     expect(inW!.drivingDirection).toBe(0);
     expect(inW!.score).toBe(0);
+  });
+});
+
+/**
+ * 4 s east from 10 m/s, the acceleration commanded `cmd(t)` through nuPlan's 0.2 s actuator lag
+ * (rear-axle poses 0.1 s apart, the present one first).
+ */
+function braking(cmd: (tS: number) => number): Trajectory {
+  let v = 10;
+  let a = 0;
+  let x = 20;
+  const points = [{ tS: 0, x, y: 0, headingRad: 0, speedMps: v }];
+  for (let i = 1; i < 41; i++) {
+    a += (0.1 / 0.3) * (cmd((i - 1) * 0.1) - a);
+    x += v * 0.1;
+    v = Math.max(0, v + a * 0.1);
+    points.push({ tS: i * 0.1, x, y: 0, headingRad: 0, speedMps: v });
+  }
+  return { points };
+}
+
+describe('reflection scorer: the proposal’s comfort as the run judges it', () => {
+  // braking at 3 m/s² for 1.5 s: as a step (the rules' IDM braking; the run's filter reads −5.5 m/s³
+  // at t = 0), or built up at 3 m/s³ (the comfortable stop's onset; −2.5), then released
+  const step = braking((t) => (t < 1.5 ? -3 : 0));
+  const ramp = braking((t) => (t < 1.5 ? -Math.min(3, 3 * t) : 0));
+
+  it('at the run’s first tick a braking step PDM passes fails, while the same braking built up passes', () => {
+    const snap = snapshotOf(ego(0, 20, 0, 10), ['L0']);
+    const scorer = new ProposalScorer(ctx, 2);
+    const [pdmStep, pdmRamp] = scorer.score(snap, vehicle, [step, ramp], [false, false]);
+    expect([pdmStep!.comfort, pdmRamp!.comfort]).toEqual([1, 1]);
+    const [runStep, runRamp] = scorer.score(
+      snap,
+      vehicle,
+      [step, ramp],
+      [false, false],
+      undefined,
+      emptyAccelHistory(),
+    );
+    expect([runStep!.comfort, runRamp!.comfort]).toEqual([0, 1]);
+    expect(runRamp!.score).toBeGreaterThan(runStep!.score);
+  });
+
+  it('inside the run, after steady driving, the same step passes', () => {
+    const snap = { ...snapshotOf(ego(0, 20, 0, 10), ['L0']), tS: 3 };
+    const past = emptyAccelHistory();
+    for (let i = 22; i >= 1; i--) recordAccel(past, 3 - i * 0.1, 0);
+    const scorer = new ProposalScorer(ctx, 2);
+    const [runStep] = scorer.score(snap, vehicle, [step, ramp], [false, false], undefined, past);
+    expect(runStep!.comfort).toBe(1);
+  });
+
+  it('where no candidate keeps the run’s comfort, PDM’s check alone stands', () => {
+    const snap = snapshotOf(ego(0, 20, 0, 10), ['L0']);
+    const hardStep = braking((t) => (t < 0.6 ? -3.5 : 0));
+    const scorer = new ProposalScorer(ctx, 2);
+    const [a, b] = scorer.score(
+      snap,
+      vehicle,
+      [step, hardStep],
+      [false, false],
+      undefined,
+      emptyAccelHistory(),
+    );
+    expect([a!.comfort, b!.comfort]).toEqual([1, 1]);
   });
 });

@@ -37,6 +37,16 @@
  * The candidates' TTC is therefore taken from a pass without such followers (`followersOf`); the
  * collision multiplier and every other metric still see them. nuPlan's own metric (sim/metrics) and
  * PDM-Closed's scorer are unchanged.
+ *
+ * A fifth one: comfort is judged as the run is judged. PDM's scorer filters each 4 s candidate on
+ * its own over its whole horizon, and reads a braking step far more gently than nuPlan's metric
+ * reads the run (windows of 8 and 15 samples, and at the run's start one quadratic fitted to its
+ * first 1.4 s): given the ego's past accelerations (`EgoAccelHistory`), a candidate PDM calls
+ * comfortable must also keep the run's longitudinal comfort with its accelerations appended to
+ * them (`RunComfort.ts`) — while any candidate still can: once the ego's past alone breaks it,
+ * every candidate fails, and PDM's check stays the one that tells a smooth candidate from a jerky
+ * one. Each candidate is judged as if held for its 4 s; re-planned 0.1 s later it rarely is (see
+ * planner/README.md, round 22, for where that misjudges).
  */
 import { angleDiff, type Trajectory, type VehicleParams, type WorldSnapshot } from '../../core/index.ts';
 import type { PlannerContext } from '../../core/planning/Planner.ts';
@@ -47,6 +57,7 @@ import { PdmPath } from '../baselines/pdm/PdmPath.ts';
 import { PdmScorer, type SimulatedProposals } from '../baselines/pdm/PdmScorer.ts';
 import { junctionPolygons, routeRoadblock } from '../baselines/pdm/scoringMap.ts';
 import type { AgentForecast } from './Reflection.ts';
+import { type EgoAccelHistory, RunComfort } from './RunComfort.ts';
 
 export interface CandidateScore {
   score: number;
@@ -123,6 +134,9 @@ export class ProposalScorer {
   private readonly laneFrenet = { sM: 0, dM: 0, segment: 0 };
   /** Each candidate's TTC with the followers left out (see the module comment). */
   private readonly ttcNoFollowers: Float64Array;
+  /** The run's longitudinal comfort filters (see the module comment). */
+  private readonly runComfort = new RunComfort(STEPS, DT_S);
+  private readonly runOk: Uint8Array;
 
   constructor(ctx: PlannerContext, capacity: number) {
     this.capacity = capacity;
@@ -160,6 +174,7 @@ export class ProposalScorer {
       comfort: new Float64Array(capacity),
     };
     this.ttcNoFollowers = new Float64Array(capacity);
+    this.runOk = new Uint8Array(capacity);
     this.areas = new LaneAreaIndex(map);
     this.centre = PdmPath.fromPolyline(ctx.route.line);
     for (const l of map.lanes) this.laneIndexById.set(l.data.id, l.index);
@@ -176,7 +191,8 @@ export class ProposalScorer {
   /**
    * Scores up to `capacity` trajectories (rear-axle poses from the snapshot time, 0.1 s apart; a
    * shorter one holds its last pose). `exemptDirection[i]` drops candidate i's driving-direction
-   * multiplier (see the module comment).
+   * multiplier (see the module comment). `accelHistory`: the ego's past accelerations, against
+   * which comfort is judged as the run's (absent: PDM's comfort alone).
    */
   score(
     snap: WorldSnapshot,
@@ -184,6 +200,7 @@ export class ProposalScorer {
     trajectories: ReadonlyArray<Trajectory>,
     exemptDirection: ReadonlyArray<boolean>,
     forecasts?: ReadonlyArray<AgentForecast | undefined>,
+    accelHistory?: EgoAccelHistory,
   ): CandidateScore[] {
     const p = this.p;
     const K = Math.min(trajectories.length, this.capacity);
@@ -224,6 +241,21 @@ export class ProposalScorer {
     for (let i = 0; i < K; i++)
       if (s.drivingDirection[i]! < 1)
         s.drivingDirection[i] = Math.max(s.drivingDirection[i]!, this.againstLaneDirection(i, vehicle));
+    // PDM's comfort over the candidate alone; the run's over the ego's past and the candidate —
+    // where some candidate can still keep it (once the past alone breaks it, every one fails, and
+    // PDM's own check still tells a smooth candidate from a jerky one)
+    if (accelHistory) {
+      const runOk = this.runOk;
+      let any = false;
+      for (let i = 0; i < K; i++) {
+        runOk[i] =
+          s.comfort[i] === 1 && this.runComfort.comfortable(accelHistory, snap.tS, sim.accel, i * STEPS)
+            ? 1
+            : 0;
+        if (runOk[i] === 1) any = true;
+      }
+      if (any) for (let i = 0; i < K; i++) s.comfort[i] = runOk[i]!;
+    }
     // aggregate again with the borrow exemption (pdm_scorer.py::_aggregate_scores otherwise)
     const mult = new Float64Array(K);
     let maxRaw = 0;

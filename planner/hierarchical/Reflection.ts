@@ -11,6 +11,7 @@ import type { MidLevelCommand, Trajectory, WorldSnapshot } from '../../core/inde
 import type { PlannerContext } from '../../core/planning/Planner.ts';
 import { STANDSTILL_TARGET_MPS } from '../../core/vehicle/index.ts';
 import type { CandidateScore, ProposalScorer } from './ProposalScorer.ts';
+import type { EgoAccelHistory } from './RunComfort.ts';
 
 /**
  * Expands a command into the ego's predicted rear-axle poses (0.1 s apart, ≥ 4 s) from the snapshot.
@@ -191,6 +192,8 @@ export function reflect(
   borrowApproved: boolean,
   forecast?: ForecastFn,
   routeIndex?: number,
+  /** The ego's past accelerations: comfort judged as the run's (`ProposalScorer`). */
+  accelHistory?: EgoAccelHistory,
 ): ReflectionResult {
   const trajs: Trajectory[] = [];
   const kept: MidLevelCommand[] = [];
@@ -215,7 +218,14 @@ export function reflect(
   // reactive agents: each candidate is scored against the agents' answer to it
   const forecasts = forecast ? trajs.map((t) => forecast(t, snap, ctx)) : undefined;
   const anyForecast = forecasts?.some((f) => f !== undefined) === true;
-  const scores = scorer.score(snap, ctx.vehicle, trajs, exempt, anyForecast ? forecasts : undefined);
+  const scores = scorer.score(
+    snap,
+    ctx.vehicle,
+    trajs,
+    exempt,
+    anyForecast ? forecasts : undefined,
+    accelHistory,
+  );
   const v = snap.ego.speedMps;
   const s0 = scores[0]!;
   const collides = s0.noCollision === 0;
