@@ -427,3 +427,39 @@ describe('classical command tracker where the route turns at a junction it goes 
     expect(st.sM).toBeCloseTo(20, 0);
   });
 });
+
+describe("classical command tracker: speeding up holds the centre's longitudinal acceleration", () => {
+  const scene = straightScene(10, 3, 6);
+  const ctx: PlannerContext = {
+    map: scene.map,
+    route: RoutePath.build(scene.map, ['R0']),
+    vehicle: VehicleParamsSchema.parse({}),
+    dtS: 0.1,
+    seed: 0,
+  };
+  const go = command({ speed: 'ACCELERATE', targetSpeedMps: 12 });
+  /** The acceleration commanded at a step whose yaw rate went from w0 to w1 over 0.05 s. */
+  const accelAt = (w0: number | undefined, w1: number) => {
+    const c = createClassicalController();
+    const ego = { ...egoOn(scene.map, 'R0', 20, 3), tS: 0, yawRateRadps: w1, accelMps2: 1.5 };
+    const snapshot = { tS: 0, ego, agents: [], lights: [], route: { laneIds: ['R0'] } };
+    const state = { ...c.init(ctx), accelMps2: 1.5, ...(w0 !== undefined ? { yawRateRadps: w0 } : {}) };
+    const step = c.step(state, { ego, command: go, snapshot, dtS: 0.05 }, ctx);
+    const ctl = step.control as Extract<Control, { kind: 'ackermann' }>;
+    return { a: ctl.accelMps2, d: ctx.vehicle.rearAxleToCenterM, state: step.state };
+  };
+
+  it('on a straight, the comfortable acceleration', () => {
+    expect(accelAt(0, 0).a).toBeCloseTo(1.5, 6);
+    expect(accelAt(undefined, 0).state.yawRateRadps).toBe(0);
+  });
+
+  it("out of a turn while the steering unwinds (CARLA Town02's corners at 3–5 m/s), a + d·(ω² + α) ≤ 2.0 m/s²", () => {
+    // ω −0.45 → −0.42 rad/s over 0.05 s: α = 0.6 rad/s²
+    const { a, d } = accelAt(-0.45, -0.42);
+    expect(a).toBeCloseTo(2.0 - d * (0.42 * 0.42 + 0.6), 6);
+    expect(a).toBeLessThan(1.5);
+    // a turn tightening the other way (α < 0 on a right turn's entry) is held by ω² alone
+    expect(accelAt(-0.4, -0.42).a).toBeCloseTo(Math.min(1.5, 2.0 - d * 0.42 * 0.42), 6);
+  });
+});

@@ -43,6 +43,14 @@ export const ClassicalParamsSchema = z.object({
   speedGainPerS: z.number().positive().default(1.2),
   /** Comfortable acceleration, m/s² (nuPlan comfort bound 2.40). */
   accelComfortMps2: z.number().positive().default(1.5),
+  /**
+   * Most speeding up of the vehicle's centre along its heading, m/s²: nuPlan's comfort reads the
+   * centre's longitudinal acceleration a + d·ω² + d·α (d: rear axle to centre, ω the yaw rate, α its
+   * rate; bound 2.40), so speeding up out of a turn while the steering unwinds (α ≈ 0.6 rad/s² at
+   * 3–5 m/s) adds ≈ 0.9 m/s² to the 1.5 commanded. Acceleration is held to this less
+   * d·(ω² + max(0, α)), α measured over the last step; braking is not held.
+   */
+  centreAccelMaxMps2: z.number().positive().default(2.0),
   /** Braking when the command names none, m/s². */
   decelDefaultMps2: z.number().positive().default(2.0),
   /** Jerk limit on the commanded acceleration, m/s³ (nuPlan comfort bound 4.13); braking harder than comfortable is not limited. */
@@ -97,6 +105,8 @@ export interface ClassicalState {
   holdFor: number;
   /** The acceleration commanded at the last step (jerk limit), m/s². */
   accelMps2: number;
+  /** The ego's yaw rate at the last step (its rate of change: `centreAccelMaxMps2`), rad/s; absent before the first. */
+  yawRateRadps?: number;
 }
 
 const INFO: ControllerInfo = { controller: 'classical', computeFraction: 1 };
@@ -175,6 +185,13 @@ export function createClassicalController(
         }
       }
       if (v <= 0.01 && target.speedMps <= 0.01) a = Math.min(a, 0);
+      if (a > 0) {
+        const w = ego.yawRateRadps;
+        const yawAccel = state.yawRateRadps !== undefined && dtS > 0 ? (w - state.yawRateRadps) / dtS : 0;
+        const turn = vehicle.rearAxleToCenterM * (w * w + Math.max(0, yawAccel));
+        // (a NaN yaw rate leaves the acceleration as it was)
+        if (turn > 0) a = Math.min(a, Math.max(0, p.centreAccelMaxMps2 - turn));
+      }
       a = clamp(a, -vehicle.maxDecelMps2, vehicle.maxAccelMps2);
       const next: ClassicalState = {
         key: ref.key,
@@ -183,6 +200,7 @@ export function createClassicalController(
         holdMps: ref.holdMps,
         holdFor: ref.holdFor,
         accelMps2: a,
+        yawRateRadps: ego.yawRateRadps,
       };
       let control: Control;
       if (robot) {

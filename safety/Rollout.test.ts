@@ -271,6 +271,20 @@ describe('the start lane where the route turns at a junction it goes straight th
     expect(at(101.5, 9)).toBe('S');
   });
 
+  it('a lane the route uses again later is kept behind the position while the ego may still be on it: its path is this pass’s way', () => {
+    // the tracked position is on the branch already (a route piece ends up to a metre before its
+    // lane does) while the map still locates the ego on A: A's path from the slice the gate reads
+    const nextOnA = (routeIndex: number) =>
+      buildLanePath(
+        map,
+        'A',
+        routeAhead({ snapshot: { route: { laneIds: FORK_ROUTE } } as never, routeIndex }),
+      )!.pieces[1]!.laneId;
+    expect(nextOnA(2)).toBe('S'); // first pass (A again at 5: farther ahead than 1 behind)
+    expect(nextOnA(6)).toBe('T'); // turning pass (A again at 8)
+    expect(nextOnA(9)).toBe('S'); // last pass
+  });
+
   it("past the turn's short first section, the lane after it (TURN), not the straight branch heading better", () => {
     expect(at(105, 7)).toBe('TURN');
     expect(at(105, 9)).toBe('S');

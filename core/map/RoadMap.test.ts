@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { highwayMerge, intersection, road } from '../../scenarios/builtin/maps.ts';
+import { angleDiff } from '../geometry.ts';
+import { RoadMapSchema } from '../schemas.ts';
 import { RoadMap } from './RoadMap.ts';
 import { RoutePath } from './RoutePath.ts';
 
@@ -115,5 +117,96 @@ describe('routing', () => {
     for (let i = 1; i < path.line.size; i++) expect(path.line.s[i]! - path.line.s[i - 1]!).toBeLessThan(1.5);
     expect(path.pieceAt(0).laneId).toBe('R0');
     expect(path.pieceAt(path.line.length - 1).laneId).toBe('R1');
+  });
+});
+
+describe('RoadMap.locate: the bounds pre-check skips only lanes the full search rejects', () => {
+  // a gentle S-bend of 400 points, a hairpin (a pose far off it projects with a small |d| on the
+  // segment ending at the turn), a lane whose width tapers, and a 1.2 mm step back between two
+  // points (the joined-lanes artefact), each with candidates and through the grid
+  const pts = (f: (i: number) => { x: number; y: number }, n: number) =>
+    Array.from({ length: n }, (_, i) => f(i));
+  const lanes = [
+    { id: 'S', centerline: pts((i) => ({ x: i, y: 20 * Math.sin(i / 60) }), 400), widthM: 3.5 },
+    {
+      id: 'H',
+      centerline: [
+        { x: 0, y: 60 },
+        { x: 50, y: 60 },
+        { x: 0, y: 63 },
+      ],
+      widthM: 3,
+    },
+    {
+      id: 'T',
+      centerline: pts((i) => ({ x: 100 + i, y: -40 }), 50),
+      widthM: 3,
+      widthsM: pts((i) => ({ x: 2 + i / 10, y: 0 }), 50).map((p) => p.x),
+    },
+    {
+      id: 'B',
+      centerline: [
+        { x: 200, y: 80 },
+        { x: 260, y: 80 },
+        { x: 259.9988, y: 80 },
+        { x: 320, y: 80 },
+      ],
+      widthM: 3.5,
+    },
+  ].map((l) => ({ speedLimitMps: 10, ...l }));
+  const map = new RoadMap(RoadMapSchema.parse({ id: 'pre', lanes }));
+
+  /** `locate`'s search over every given lane without the pre-check (its cost, written out). */
+  function reference(x: number, y: number, h: number, maxD: number, ids: string[]) {
+    let best: { laneId: string; sM: number; dM: number } | undefined;
+    let bestCost = Number.POSITIVE_INFINITY;
+    for (const id of ids) {
+      const l = map.mustLane(id);
+      const f = l.line.project(x, y);
+      const sC = Math.min(Math.max(f.sM, 0), l.line.length);
+      const outside = Math.max(0, -f.sM, f.sM - l.line.length);
+      const half = map.laneWidthAt(id, sC)! / 2;
+      if (Math.abs(f.dM) > maxD + half || outside > maxD) continue;
+      const cost =
+        Math.max(0, Math.abs(f.dM) - half) +
+        outside +
+        4 * Math.abs(angleDiff(h, l.line.headingAt(sC))) +
+        0.01 * Math.abs(f.dM);
+      if (cost < bestCost) {
+        bestCost = cost;
+        best = { laneId: id, sM: f.sM, dM: f.dM };
+      }
+    }
+    return best;
+  }
+
+  it('gives the full search’s lane and place, to the bit, on 20 000 poses', () => {
+    let seed = 12345;
+    const rnd = () => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed / 2147483648;
+    };
+    const ids = lanes.map((l) => l.id);
+    let found = 0;
+    for (let k = 0; k < 20000; k++) {
+      const x = -100 + 550 * rnd();
+      const y = -120 + 260 * rnd();
+      const h = 2 * Math.PI * rnd() - Math.PI;
+      const maxD = [0.3, 5, 40][k % 3]!;
+      const got = map.locate(x, y, h, maxD, ids);
+      const want = reference(x, y, h, maxD, ids);
+      expect(got && { laneId: got.laneId, sM: got.sM, dM: got.dM }).toEqual(want);
+      if (want) found++;
+    }
+    // poses far off every lane (the pre-check's skips) and poses that find one
+    expect(found).toBeGreaterThan(2000);
+    expect(found).toBeLessThan(18000);
+  });
+
+  it('finds the hairpin lane for a pose far beyond its turn, as the full search does', () => {
+    // (x = 90, y = 61.2): 40 m past the turn at (50, 60), |d| small on the segment ending there
+    const want = reference(90, 61.2, 0, 5, ['H']);
+    expect(want?.laneId).toBe('H');
+    expect(map.locate(90, 61.2, 0, 5, ['H'])?.laneId).toBe('H');
   });
 });

@@ -31,6 +31,9 @@ const DRIVABLE_TYPES = new Set(['driving', 'shoulder', 'parking', 'bus', 'aisle'
 /** Lane polygons with more vertices than this are searched block by block (`RingIndex`). */
 const RING_INDEX_MIN = 64;
 
+/** `locate`'s bounds pre-check holds for lanes whose centreline turns by at most this at any vertex, rad (60°). */
+const LOCATE_PRECHECK_TURN_RAD = Math.PI / 3;
+
 /** Grid cell size of the spatial index, m. */
 const CELL_M = 16;
 /** Largest map coordinate, m (UTM northings are under 1e7; beyond 2^53 cells a grid index no longer counts up). */
@@ -91,6 +94,9 @@ export class RoadMap {
   }[] = [];
   readonly bounds: { minX: number; minY: number; maxX: number; maxY: number };
   private readonly scratch: FrenetPoint = { sM: 0, dM: 0, segment: 0 };
+  /** Per lane (by index): its centreline's bounds (min x, min y, max x, max y) and largest half-width (`locate`'s pre-check). */
+  private readonly lineBounds: Float64Array;
+  private readonly maxHalfWidth: Float64Array;
 
   constructor(data: RoadMapData) {
     this.id = data.id;
@@ -105,6 +111,8 @@ export class RoadMap {
     let minY = Infinity;
     let maxX = -Infinity;
     let maxY = -Infinity;
+    this.lineBounds = new Float64Array(4 * data.lanes.length);
+    this.maxHalfWidth = new Float64Array(data.lanes.length);
     data.lanes.forEach((lane, index) => {
       const line = new Polyline(lane.centerline);
       const widths =
@@ -124,6 +132,18 @@ export class RoadMap {
       };
       this.lanes.push(info);
       this.byId.set(lane.id, info);
+      const lb = polygonBounds(lane.centerline);
+      this.lineBounds.set([lb.minX, lb.minY, lb.maxX, lb.maxY], 4 * index);
+      let w = lane.widthM;
+      if (widths) for (const wi of widths) w = Math.max(w, wi);
+      // a turn of over 60° at a vertex (a hairpin, a step back between joined lanes) lets a pose
+      // far off the lane project with a small |d| on the segment ending there: never pre-checked
+      let sharp = false;
+      for (let j = 1; j < line.segHeading.length && !sharp; j++)
+        sharp = !(
+          Math.abs(angleDiff(line.segHeading[j]!, line.segHeading[j - 1]!)) <= LOCATE_PRECHECK_TURN_RAD
+        );
+      this.maxHalfWidth[index] = sharp ? Number.POSITIVE_INFINITY : w / 2;
       const b = polygonBounds(polygon);
       this.insert(this.grid, b, index);
       minX = Math.min(minX, b.minX);
@@ -296,6 +316,7 @@ export class RoadMap {
     let best: LaneLocation | undefined;
     let bestCost = Infinity;
     const consider = (l: LaneInfo): void => {
+      if (this.beyondReach(l.index, x, y, maxDistM)) return;
       const f = l.line.project(x, y, this.scratch);
       const sClamped = Math.min(Math.max(f.sM, 0), l.line.length);
       const outside = Math.max(0, -f.sM, f.sM - l.line.length);
@@ -320,6 +341,27 @@ export class RoadMap {
     }
     for (const i of this.lanesNear(x, y, maxDistM + 4)) consider(this.lanes[i]!);
     return best;
+  }
+
+  /**
+   * Whether `locate` must reject lane `i` for (x, y) whatever its projection. A lane is taken only
+   * with |d| ≤ maxDistM + half-width (`half`) and at most maxDistM past an end. The projection's
+   * foot is on a segment, at most maxDistM past an end along the end segment's line, or at a
+   * vertex the segment's clamp stops at; there, with every turn between segments at most 60°
+   * (`LOCATE_PRECHECK_TURN_RAD`), the pose lies within the vertex's normal cone and |d| ≥ r·cos 60°
+   * of its distance r. So an accepted pose lies within 2·(maxDistM + half) + maxDistM of a
+   * centreline point, inside the centreline's bounds; a pose farther from those bounds (+ 1 m for
+   * rounding) is skipped without the projection, which on a route of long lanes was most of a
+   * run's CPU (only lanes the full search would reject are skipped: the result is its own, to the
+   * bit). A lane with a sharper turn is never skipped; NaN never skips.
+   */
+  private beyondReach(i: number, x: number, y: number, maxDistM: number): boolean {
+    const b = this.lineBounds;
+    const k = 4 * i;
+    const dx = x < b[k]! ? b[k]! - x : x > b[k + 2]! ? x - b[k + 2]! : 0;
+    const dy = y < b[k + 1]! ? b[k + 1]! - y : y > b[k + 3]! ? y - b[k + 3]! : 0;
+    const r = 3 * maxDistM + 2 * this.maxHalfWidth[i]! + 1;
+    return dx * dx + dy * dy > r * r;
   }
 
   /** True when (x, y) lies on the drivable area (a drivable lane or an extra drivable polygon). */

@@ -990,3 +990,62 @@ describe('world view: how far an agent has moved since first seen (movedM)', () 
     expect(v.objects[0]!.movedM).toBeUndefined();
   });
 });
+
+describe("world view: the route's next lane change on a route that weaves across one road's lanes", () => {
+  // three lanes east along y = 0, 3.5, 7 (R0 right to R2 left); the route R0, R1, R2, R1, R0
+  // (CARLA Town04 route 10's 40_0_6, 40_0_5, 40_0_4, 40_0_5, 40_0_6): two moves left, then two right
+  const lane = (i: number) => ({
+    id: `R${i}`,
+    centerline: [
+      { x: 0, y: 3.5 * i },
+      { x: 900, y: 3.5 * i },
+    ],
+    widthM: 3.5,
+    speedLimitMps: 20,
+    ...(i > 0 ? { right: { laneId: `R${i - 1}`, changeAllowed: true }, rightBoundary: 'dashed' } : {}),
+    ...(i < 2 ? { left: { laneId: `R${i + 1}`, changeAllowed: true }, leftBoundary: 'dashed' } : {}),
+  });
+  const m = new RoadMap(RoadMapSchema.parse({ id: 'weave', lanes: [0, 1, 2].map(lane) }));
+  const r = { laneIds: ['R0', 'R1', 'R2', 'R1', 'R0'] };
+  const path = RoutePath.build(m, r.laneIds);
+  const env = createEnvironmentTransform(m, {}, vehicle);
+  if (!env.ok) throw new Error('perception');
+  /** The view with the ego at the middle of route piece `k`'s stretch, in that piece's lane. */
+  const viewIn = (k: number) => {
+    const piece = path.pieces[k]!;
+    const at = path.line.poseAt((piece.fromS + piece.toS) / 2);
+    const y = 3.5 * Number(piece.laneId.slice(1));
+    const snap = {
+      tS: 0,
+      ego: { tS: 0, x: at.x, y, headingRad: 0, speedMps: 15, accelMps2: 0, steerRad: 0, yawRateRadps: 0 },
+      agents: [],
+      lights: [],
+      route: r,
+    } as WorldSnapshot;
+    const scene = env.value.transform(snap, r);
+    return buildWorldView(snap, scene.laneGraph, 'car', m, path, vehicle, new Map(), 0, 3);
+  };
+  /** The last piece of lane `id` before route piece index `before` (the lane as driven, after its move). */
+  const lastPieceOf = (id: string, before = path.pieces.length) => {
+    for (let i = before - 1; i >= 0; i--) if (path.pieces[i]!.laneId === id) return i;
+    return -1;
+  };
+
+  it("in the leftmost lane, the move asked for is the route's next one (right into R1), not its first (left into R1)", () => {
+    const k = lastPieceOf('R2');
+    const v = viewIn(k);
+    expect(v.routeChange).toMatchObject({ fromLaneId: 'R2', laneId: 'R1', side: 'RIGHT' });
+  });
+
+  it('in the middle lane on the way out, the next move is left into R2; on the way back, right into R0', () => {
+    const out = lastPieceOf('R1', lastPieceOf('R2'));
+    expect(viewIn(out).routeChange).toMatchObject({ fromLaneId: 'R1', laneId: 'R2', side: 'LEFT' });
+    const back = lastPieceOf('R1');
+    expect(back).toBeGreaterThan(out);
+    expect(viewIn(back).routeChange).toMatchObject({ fromLaneId: 'R1', laneId: 'R0', side: 'RIGHT' });
+  });
+
+  it('in the first lane, the first move (left into R1)', () => {
+    expect(viewIn(0).routeChange).toMatchObject({ fromLaneId: 'R0', laneId: 'R1', side: 'LEFT' });
+  });
+});

@@ -12,7 +12,7 @@ import {
   type VehicleParams,
   type WorldSnapshot,
 } from '../../core/index.ts';
-import type { CurveSpeedParams, RoadMap } from '../../core/map/index.ts';
+import type { CurveSpeedParams, RoadMap, RoutePiece } from '../../core/map/index.ts';
 import {
   appendLaneLine,
   DEFAULT_CURVE_SPEED,
@@ -415,7 +415,7 @@ export function buildWorldView(
   const objects: RouteObject[] = [];
   const seen = new Set<string>();
   const probe = { sM: 0, dM: 0, segment: 0 };
-  const change = platform === 'car' ? nextRouteChange(route, map, egoFrontS, laneGraph) : undefined;
+  const change = platform === 'car' ? nextRouteChange(route, map, egoFrontS, egoS, laneGraph) : undefined;
   const egoLaneId = laneGraph.egoLane?.laneId;
   // the range ahead of the ego wherever it is along its lane (the caps off the route read it)
   const own = egoLaneId
@@ -605,16 +605,23 @@ export function buildWorldView(
 
 /**
  * The route's first move into a neighbour lane whose from-lane has not ended behind the front bumper
- * (route arc length `frontS`), unless the ego is in its target lane already.
+ * (route arc length `frontS`), unless the ego is in its target lane already. Only the moves from
+ * the route piece the ego is in on (`egoPieceIndex`): a route that weaves across one road's lanes
+ * (CARLA Town04 route 10: 40_0_6, 40_0_5, 40_0_4, 40_0_5, 40_0_6) has every move's from-lane
+ * alongside the ego at once, and the first move, made long ago, was asked for again from the third
+ * lane (into 40_0_5 "in 0 m" from 40_0_4, never a move the ego could make): the ego kept 40_0_4
+ * off the route and round the town.
  */
 function nextRouteChange(
   route: RoutePath,
   map: RoadMap,
   frontS: number,
+  egoS: number,
   g: LaneGraph,
 ): RouteChange | undefined {
   const ps = route.pieces;
-  for (let i = 1; i < ps.length; i++) {
+  const from = g.egoLane ? egoPieceIndex(ps, g.egoLane.laneId, egoS) : -1;
+  for (let i = Math.max(1, from + 1); i < ps.length; i++) {
     const from = ps[i - 1]!;
     const rel = map.relation(from.laneId, ps[i]!.laneId);
     if (rel !== 'left' && rel !== 'right') continue;
@@ -635,6 +642,26 @@ function nextRouteChange(
     };
   }
   return undefined;
+}
+
+/**
+ * The route piece the ego is in: of the pieces of its lane `laneId`, the one whose stretch of the
+ * route line [fromS, toS] lies nearest the ego's route arc length `egoS` (the first among equally
+ * near); -1 when the lane is none of the route's (or `egoS` is not a number).
+ */
+function egoPieceIndex(ps: ReadonlyArray<RoutePiece>, laneId: string, egoS: number): number {
+  let best = -1;
+  let bestGap = Number.POSITIVE_INFINITY;
+  for (let i = 0; i < ps.length; i++) {
+    const p = ps[i]!;
+    if (p.laneId !== laneId) continue;
+    const gap = Math.max(0, p.fromS - egoS, egoS - p.toS);
+    if (gap < bestGap) {
+      best = i;
+      bestGap = gap;
+    }
+  }
+  return best;
 }
 
 /**

@@ -7,7 +7,7 @@
  * most `signalStopDecelMps2` (or what it already needs now) at every step of the roll-out. Rail
  * crossings must never be stopped on.
  */
-import { pointInPolygon } from '../../core/index.ts';
+import { type Polygon, pointInPolygon } from '../../core/index.ts';
 import { STOP_POINT_MARGIN_M } from '../../core/vehicle/stopPointMargin.ts';
 import {
   type CheckContext,
@@ -325,6 +325,9 @@ function crosswalkRule(ctx: CheckContext, sink: RuleSink, f0: number, lookEnd: n
   const front = frontOffset(veh);
   const greenS = greenLightS(ctx, lookEnd);
   for (const cw of cws) {
+    // no pedestrian or cyclist on it or a step from it: nobody below can be `who` (skipped before
+    // the walk along the path, which on a town of crosswalks was a fifth of a run's CPU)
+    if (!vruAt(snapshot.agents, cw.polygon, params.crosswalkNearM)) continue;
     // where the path enters the crosswalk (1 m resolution, from the front bumper to the look-ahead)
     let entry = Number.NaN;
     for (let sF = Math.max(0, f0 - 1); sF <= Math.min(lookEnd, path.line.length); sF += 1) {
@@ -402,6 +405,22 @@ function crosswalkRule(ctx: CheckContext, sink: RuleSink, f0: number, lookEnd: n
     return;
   }
   sink.pass('vru.crosswalk', 'no occupied crosswalk ahead, or the ego can stop before it');
+}
+
+/**
+ * Whether a pedestrian or cyclist is on crosswalk `polygon`, or moving (0.3 m/s or more) with a step
+ * of `aheadM` along its heading landing on it: what `crosswalkRule` requires of the one it names.
+ */
+function vruAt(agents: CheckContext['snapshot']['agents'], polygon: Polygon, aheadM: number): boolean {
+  for (const ag of agents) {
+    if (ag.kind !== 'pedestrian' && ag.kind !== 'cyclist') continue;
+    if (pointInPolygon(ag.x, ag.y, polygon)) return true;
+    if (ag.speedMps < 0.3) continue;
+    const c = Math.cos(ag.headingRad);
+    const s = Math.sin(ag.headingRad);
+    if (pointInPolygon(ag.x + aheadM * c, ag.y + aheadM * s, polygon)) return true;
+  }
+  return false;
 }
 
 /**

@@ -6,14 +6,16 @@
  * costs or saves is told apart from what the planner decides.
  *
  *   npx tsx stack/examples/plannerFamilies.ts [../shared/scenarios] [--sample N | --limit N] [--workers N]
- *     [--family carla_leaderboard,esmini,commonroad] [--out DIR]
+ *     [--family carla_leaderboard,esmini,commonroad] [--planner a,b,c] [--out DIR]
  *
  * Every loadable scenario of each family by default; `--sample N`: N per family, evenly spaced over
  * the loadable ones in file order (the footer says so); `--limit N`: the first N. `--family`: only
  * these families (by folder name). `--out DIR`: each family's results folder (`DIR/<family folder>`,
  * as `edgeplan eval --out` writes it: summary.json per planner and mode, per-run logs) — a sweep of
  * every scenario takes long, and its anomalies are read from these logs afterwards. Each family's
- * row is also printed to stderr as soon as it is done.
+ * row is also printed to stderr as soon as it is done. `--planner`: the three planners in another
+ * order (the runs go mode by mode, planner by planner, in this order: a sweep stopped for time has
+ * the first planner's runs of every scenario), or fewer of them (a column left out prints –).
  */
 import { readdirSync, statSync } from 'node:fs';
 import { extname, join, resolve } from 'node:path';
@@ -27,7 +29,7 @@ const flag = (name: string, d: number) => {
   const i = args.indexOf(name);
   return i >= 0 ? Number.parseInt(args[i + 1]!, 10) : d;
 };
-const valued = new Set(['--limit', '--sample', '--workers', '--out', '--family']);
+const valued = new Set(['--limit', '--sample', '--workers', '--out', '--family', '--planner']);
 const root = resolve(
   args.find((a, i) => !a.startsWith('--') && !valued.has(args[i - 1] ?? '')) ?? '../shared/scenarios',
 );
@@ -40,7 +42,14 @@ const text = (name: string) => {
 };
 const outDir = text('--out');
 const only = text('--family')?.split(',');
-const PLANNERS = ['pdm-closed', 'pdm-closed+gate', 'hierarchical'];
+/** The table's columns, in this order whatever order `--planner` runs them in. */
+const COLUMNS = ['pdm-closed', 'pdm-closed+gate', 'hierarchical'];
+const PLANNERS = text('--planner')?.split(',') ?? COLUMNS;
+for (const p of PLANNERS)
+  if (!COLUMNS.includes(p)) {
+    console.error(`--planner: ${p} is none of ${COLUMNS.join(', ')}`);
+    process.exit(2);
+  }
 
 const FAMILIES: { name: string; dir: string; exts: string[] }[] = [
   { name: 'CARLA leaderboard routes', dir: 'carla_leaderboard', exts: ['.xml'] },
@@ -102,16 +111,18 @@ for (const f of FAMILIES.filter((x) => !only || only.includes(x.dir))) {
       ),
   });
   const score = (p: string, m: string) =>
-    res.summaries.find((s) => s.planner === p && s.mode === m)!.score.toFixed(1);
+    res.summaries.find((s) => s.planner === p && s.mode === m)?.score.toFixed(1) ?? '–';
   const atFault = (p: string) =>
-    res.results.filter((r) => r.job.planner === p && r.result.collisions > 0).length;
+    PLANNERS.includes(p)
+      ? res.results.filter((r) => r.job.planner === p && r.result.collisions > 0).length
+      : '–';
   const errors = res.results.filter((r) => r.result.error).length;
   rows.push([
     f.name,
     `${refs.length} of ${loadable}`,
-    PLANNERS.map((p) => score(p, 'nonreactive')).join(' / '),
-    PLANNERS.map((p) => score(p, 'reactive')).join(' / '),
-    PLANNERS.map(atFault).join(' / '),
+    COLUMNS.map((p) => score(p, 'nonreactive')).join(' / '),
+    COLUMNS.map((p) => score(p, 'reactive')).join(' / '),
+    COLUMNS.map(atFault).join(' / '),
     errors,
   ]);
   process.stderr.write(`${rows.at(-1)!.join(' | ')} (${((performance.now() - t0) / 1000).toFixed(0)} s)\n`);
