@@ -1024,6 +1024,85 @@ const CASES: Case[] = [
     command: {},
     expect: 'ALLOW',
   },
+  // ---- written after the first run, probing around its misses (not part of its 51/58)
+  {
+    cat: 'markings',
+    name: 'LEFT_BORROW over a solid centre line past a car with hazard lights, 25 m ahead, alone',
+    why: 'a broken-down car is a stationary obstruction (HC 129) and the oncoming lane is clear',
+    spec: {
+      map: doubleSolidCentre,
+      speed: 8,
+      agents: [{ id: 'hz', lane: 'R0', s: ahead(50, 25), speed: 0, attrs: { indicator: 'HAZARD' } }],
+    },
+    command: { path: 'LEFT_BORROW' },
+    expect: 'ALLOW',
+  },
+  {
+    cat: 'markings',
+    name: 'LEFT_BORROW over a solid centre line past a car with hazard lights at the end of a standing queue',
+    why: 'a queue is waited in, not passed on the wrong side: the car ahead of it stands in traffic',
+    spec: {
+      map: doubleSolidCentre,
+      speed: 8,
+      agents: [
+        { id: 'hz', lane: 'R0', s: ahead(50, 25), speed: 0, attrs: { indicator: 'HAZARD' } },
+        { id: 'queue', lane: 'R0', s: ahead(50, 25) + 12, speed: 0 },
+      ],
+    },
+    command: { path: 'LEFT_BORROW' },
+    expect: 'NOT_ALLOW',
+    rule: 'laneChange.permitted',
+  },
+  {
+    cat: 'vru',
+    name: 'KEEP at 12 m/s towards the zebra, a person walking off the refuge into the far lane',
+    why: 'it walks away from the ego lane across the other half (two crossings, HC rule 195)',
+    spec: { map: refuge, s: 100, speed: 12, agents: [{ ...onRefuge(false), speed: 1.2 }] },
+    command: {},
+    expect: 'ALLOW',
+  },
+  {
+    cat: 'vru',
+    name: 'KEEP at 12 m/s towards the zebra, a person walking off the refuge into the ego lane',
+    why: 'it steps into the ego lane 48 m ahead: yield (StVO §26(1))',
+    spec: { map: refuge, s: 100, speed: 12, agents: [{ ...onRefuge(true), speed: 1.2 }] },
+    command: {},
+    expect: 'NOT_ALLOW',
+  },
+  {
+    cat: 'lead/cut-in',
+    name: 'ACCELERATE at 10 m/s, a cyclist at 5 m/s 5 m ahead in the next lane signalling into the ego lane',
+    why: 'it has signalled that it moves over (HC rule 67): speeding up towards it leaves no room to answer',
+    spec: {
+      map: fast2,
+      speed: 10,
+      agents: [
+        {
+          id: 'cy',
+          kind: 'cyclist',
+          lane: 'R1',
+          s: ahead(50, 5, 0.9),
+          speed: 5,
+          attrs: { indicator: 'RIGHT' },
+        },
+      ],
+    },
+    command: { speed: 'ACCELERATE', targetSpeedMps: 13 },
+    expect: 'NOT_ALLOW',
+    rule: 'cutIn.closing',
+  },
+  {
+    cat: 'lead/cut-in',
+    name: 'ACCELERATE at 10 m/s, the same cyclist riding on in the next lane, not signalling',
+    why: 'riding in its own lane 3.5 m over: passed with room (vru.passingClearance holds the gap)',
+    spec: {
+      map: fast2,
+      speed: 10,
+      agents: [{ id: 'cy', kind: 'cyclist', lane: 'R1', s: ahead(50, 5, 0.9), speed: 5 }],
+    },
+    command: { speed: 'ACCELERATE', targetSpeedMps: 13 },
+    expect: 'ALLOW',
+  },
 ];
 
 const gate = createSafetyGate();

@@ -255,7 +255,6 @@ const BOUNDARY_MARK: Record<Lane['leftBoundary'], RoadMarkType> = {
   curb: 'curb',
   none: 'none',
 };
-const fm = { sM: 0, dM: 0, segment: 0 };
 
 /**
  * The marking the roll-out's body crosses or straddles on `side` where that forbids it, or
@@ -332,7 +331,7 @@ const fo = { sM: 0, dM: 0, segment: 0 };
  * the lane within `QUEUE_GAP_M` past it: a queue is waited in). Its id, or undefined.
  */
 function obstructionAhead(ctx: CheckContext): string | undefined {
-  const { rollout: r, snapshot, vehicle: veh, params, map } = ctx;
+  const { rollout: r, snapshot, vehicle: veh, params } = ctx;
   const path = r.path;
   if (!path) return undefined;
   const sE = r.s[0]!;

@@ -362,14 +362,13 @@ function crosswalkRule(ctx: CheckContext, sink: RuleSink, f0: number, lookEnd: n
         const towards = fq.dM * lateralV < 0 || waiting;
         // one who has crossed the ego's lane and walks on (or stands) on the far side no longer conflicts
         if (!towards && Math.abs(fq.dM) > veh.widthM / 2 + params.crosswalkClearM) continue;
-        // nor one standing on a refuge island between the lanes (off every lane, lanes both sides),
-        // clear of the ego's lane and facing the far lanes: a crossing an island splits is two
+        // nor one on a refuge island between the lanes (off every lane, lanes both sides), clear of
+        // the ego's lane, standing or walking towards the far lanes: a crossing an island splits is two
         // crossings (Highway Code rule 195; StVO §26 protects who wants to use *this* one), and it
         // has crossed the ego's half — a person waiting there for the other direction's traffic
         // held a KEEP at 12 m/s 47 m before the zebra (round 22, `SafetyGate.situational2.test.ts`)
         if (
           !towards &&
-          ag.speedMps < 0.3 &&
           -Math.sign(fq.dM) * across <= -0.5 &&
           onRefuge(ctx, ag.x, ag.y, ag.widthM, fq.sM, fq.dM)
         )
