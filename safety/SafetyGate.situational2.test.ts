@@ -88,6 +88,47 @@ function centreMarked(id: string, centre: RoadMark['type']) {
 }
 const doubleSolidCentre = centreMarked('mk_ss', 'solid_solid');
 const kerbCentre = centreMarked('mk_curb', 'curb');
+/**
+ * Two lanes each way as two sections, one mark per lane (Lanelet2 / CommonRoad: a lanelet carries
+ * one line): R0a / R1a (0–100 m) broken between them, R0b / R1b (100–400 m) solid.
+ */
+const sectionLane = (id: string, y: number, x0: number, x1: number, extra: Partial<Lane>) => ({
+  id,
+  centerline: [
+    { x: x0, y },
+    { x: x1, y },
+  ],
+  widthM: 3.5,
+  speedLimitMps: 13.9,
+  ...extra,
+});
+const sections = mapOf(
+  RoadMapSchema.parse({
+    id: 'mk_sections',
+    lanes: [
+      sectionLane('R0a', 0, 0, 100, {
+        successors: ['R0b'],
+        left: { laneId: 'R1a', changeAllowed: true, opposite: false },
+        leftMarks: [mark('broken')],
+      }),
+      sectionLane('R0b', 0, 100, 400, {
+        predecessors: ['R0a'],
+        left: { laneId: 'R1b', changeAllowed: false, opposite: false },
+        leftMarks: [mark('solid')],
+      }),
+      sectionLane('R1a', 3.5, 0, 100, {
+        successors: ['R1b'],
+        right: { laneId: 'R0a', changeAllowed: true, opposite: false },
+        rightMarks: [mark('broken')],
+      }),
+      sectionLane('R1b', 3.5, 100, 400, {
+        predecessors: ['R1a'],
+        right: { laneId: 'R0b', changeAllowed: false, opposite: false },
+        rightMarks: [mark('solid')],
+      }),
+    ],
+  }),
+);
 const VAN_IN_LANE: AgentSpec = {
   id: 'van',
   lane: 'R0',
@@ -1050,6 +1091,23 @@ const CASES: Case[] = [
       ],
     },
     command: { path: 'LEFT_BORROW' },
+    expect: 'NOT_ALLOW',
+    rule: 'laneChange.permitted',
+  },
+  {
+    cat: 'markings',
+    name: 'LEFT_CHANGE at 10 m/s early on a lanelet whose line is broken, the next lanelet solid',
+    why: 'the change is over by ≈ 70 m, on the broken line (Zeichen 340)',
+    spec: { map: sections, lane: 'R0a', s: 30, route: ['R0a', 'R0b'] },
+    command: { path: 'LEFT_CHANGE' },
+    expect: 'ALLOW',
+  },
+  {
+    cat: 'markings',
+    name: 'LEFT_CHANGE at 10 m/s 8 m before the next lanelet, whose line is solid',
+    why: 'the body crosses the line on the next lanelet, where it is solid (Zeichen 295)',
+    spec: { map: sections, lane: 'R0a', s: 90, route: ['R0a', 'R0b'] },
+    command: { path: 'LEFT_CHANGE' },
     expect: 'NOT_ALLOW',
     rule: 'laneChange.permitted',
   },
