@@ -1112,6 +1112,23 @@ const CASES: Case[] = [
     rule: 'laneChange.permitted',
   },
   {
+    cat: 'markings',
+    name: 'LEFT_CHANGE from rest (waiting in a queue) where the line between the lanes is solid',
+    why: 'the change will cross the solid line wherever it starts (Zeichen 295): waiting does not make it lawful',
+    spec: { map: brokenThenSolid, s: 180, speed: 0 },
+    command: { path: 'LEFT_CHANGE' },
+    expect: 'NOT_ALLOW',
+    rule: 'laneChange.permitted',
+  },
+  {
+    cat: 'markings',
+    name: 'LEFT_CHANGE from rest where the line between the lanes is broken',
+    why: 'a broken line may be crossed (Zeichen 340) and the target lane is empty',
+    spec: { map: brokenThenSolid, s: 50, speed: 0 },
+    command: { path: 'LEFT_CHANGE' },
+    expect: 'ALLOW',
+  },
+  {
     cat: 'vru',
     name: 'KEEP at 12 m/s towards the zebra, a person walking off the refuge into the far lane',
     why: 'it walks away from the ego lane across the other half (two crossings, HC rule 195)',

@@ -280,12 +280,20 @@ function markingCrossed(
     const sign = side === 'left' ? 1 : -1;
     const front = frontOffset(veh);
     const rear = veh.lengthM - front;
-    for (let k = 0; k < r.n; k++) {
-      const s = r.s[k]!;
-      const yaw = angleDiff(r.h[k]!, path.line.headingAt(Math.max(0, s)));
+    // a move the roll-out does not carry over the line within its horizon (an ego at rest closes no
+    // offset) but whose target lies beyond it crosses it next where the roll-out ends: judged there
+    const half0 = (map.laneWidthAt(lane.data.id, 0) ?? lane.data.widthM) / 2;
+    const reachesOver = sign * r.shiftToM + veh.widthM / 2 > half0;
+    let crossed = false;
+    for (let k = 0; k <= r.n; k++) {
+      const last = k === r.n;
+      if (last && (crossed || !reachesOver || r.n === 0)) break;
+      const kk = last ? r.n - 1 : k;
+      const s = r.s[kk]!;
+      const yaw = angleDiff(r.h[kk]!, path.line.headingAt(Math.max(0, s)));
       const sin = Math.sin(yaw);
       const outer =
-        sign * r.d[k]! +
+        sign * r.d[kk]! +
         Math.max(sign * front * sin, -sign * rear * sin) +
         (veh.widthM / 2) * Math.abs(Math.cos(yaw));
       for (let e = 0; e < 2; e++) {
@@ -295,7 +303,8 @@ function markingCrossed(
         if (!L) continue;
         const local = Math.min(Math.max(sx - piece.fromS, 0), L.line.length);
         const half = (map.laneWidthAt(L.data.id, local) ?? L.data.widthM) / 2;
-        if (outer <= half) continue;
+        if (!last && outer <= half) continue;
+        crossed = true;
         const marks = side === 'left' ? L.data.leftMarks : L.data.rightMarks;
         if (!marks) continue;
         explicit = true;
