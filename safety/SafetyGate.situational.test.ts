@@ -799,8 +799,18 @@ const CASES: Case[] = [
     expect: 'NOT_ALLOW',
   },
   {
-    name: 'LEFT_BORROW past a parked car over a solid centre line',
+    // MODIFY (laneChange.permitted) until round 22: the gate now lets a borrow cross a solid centre
+    // line to pass a stationary obstruction while the oncoming lane is clear (`solidLineObstructionPass`)
+    name: 'LEFT_BORROW past a parked car over a solid centre line, the oncoming lane empty',
+    why: 'Highway Code rule 129 / UVC §11-301(a)(2): a solid line may be crossed to pass a stationary obstruction when the road is clear',
     spec: { map: m1solid, speed: 8, agents: [{ id: 'parked', kind: 'static', lane: 'R0', s: 80 }] },
+    command: { path: 'LEFT_BORROW' },
+    expect: 'ALLOW',
+  },
+  {
+    name: 'LEFT_BORROW over a solid centre line to overtake a car driving at 4 m/s',
+    why: 'StVO Zeichen 295: no overtaking of moving traffic across a solid line',
+    spec: { map: m1solid, speed: 8, agents: [{ id: 'slow', lane: 'R0', s: 80, speed: 4 }] },
     command: { path: 'LEFT_BORROW' },
     expect: 'MODIFY',
     rule: 'laneChange.permitted',

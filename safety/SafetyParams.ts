@@ -188,6 +188,21 @@ export const SafetyParamsSchema = z.object({
   crossingPetS: nonNeg().default(1.0),
   /** Actuator acceleration lag, s (nuPlan kinematic bicycle accel_time_constant 0.2 s). */
   accelLagS: pos().default(0.2),
+  /**
+   * A borrow may cross a painted centre line that forbids crossing (solid, double solid, the solid
+   * half of a double line; not a kerb or grass) to pass a stationary obstruction that blocks the
+   * lane, while the oncoming lane is clear by the borrow's own rules (Highway Code rule 129 "to pass
+   * a stationary vehicle … provided the road is clear"; Uniform Vehicle Code §11-301(a)(2) with
+   * §11-307's exception). false: the letter of StVO Anlage 2 Zeichen 295, which names no exception —
+   * every crossing of a solid line is refused.
+   */
+  solidLineObstructionPass: z.boolean().default(true),
+  /**
+   * The obstruction that lets a borrow cross a solid centre line lies no farther ahead than this,
+   * rear to the ego's front bumper, m (our choice: a borrow begun `laneChangeS` before it at 50 km/h,
+   * 56 m, plus a margin): a blocker far ahead is no reason to drive on the wrong side now.
+   */
+  obstructionPassAheadM: pos().default(60),
   /** Lane-change duration, s (NGSIM mean ≈ 4–5 s; Toledo & Zohar 2007). */
   laneChangeS: pos().default(4),
   /**

@@ -3,7 +3,9 @@
  * offer an acceptable gap in front and behind (gap acceptance with a critical headway), and no
  * cyclist may ride in the ego's blind spot on that side (MSSBench-style situational rule).
  */
-import { angleDiff } from '../../core/index.ts';
+import { angleDiff, type Lane, type RoadMarkType } from '../../core/index.ts';
+import { type LaneInfo, type LaneSide, markAt, roadMarkCrossable } from '../../core/map/index.ts';
+import { pieceAt } from '../LanePath.ts';
 import { longitudinalSameDirection, rssVehicleAtRest } from '../rss.ts';
 import { type CheckContext, frontOffset, q, type RuleSink, round } from './CheckContext.ts';
 
@@ -25,18 +27,34 @@ export function laneChangeRules(ctx: CheckContext, sink: RuleSink): void {
   const nb = lane ? (left ? lane.data.left : lane.data.right) : undefined;
   const borrow = kind === 'LEFT_BORROW' || kind === 'RIGHT_BORROW';
   const nbLane = nb ? map.lane(nb.laneId) : undefined;
-  let permitted = !!nb && !!nbLane && nbLane.drivable && nb.changeAllowed;
+  let permitted = !!nb && !!nbLane && nbLane.drivable;
   let why =
     !nb || !nbLane
       ? `no ${left ? 'left' : 'right'} neighbour lane`
       : !nbLane.drivable
         ? `${q(nb.laneId)} is not drivable (${nbLane.data.type})`
-        : !nb.changeAllowed
-          ? `marking towards ${q(nb.laneId)} forbids crossing`
-          : '';
+        : '';
   if (permitted && nb?.opposite && !borrow) {
     permitted = false;
     why = `${q(nb.laneId)} carries oncoming traffic: only a borrow may enter it`;
+  }
+  let passNote = '';
+  if (permitted && lane && nb) {
+    const line = markingCrossed(ctx, lane, nb, left ? 'left' : 'right');
+    if (line) {
+      const obstruction =
+        borrow && nb.opposite && !line.physical && params.solidLineObstructionPass
+          ? obstructionAhead(ctx)
+          : undefined;
+      if (obstruction)
+        passNote = ` across the ${line.type} line to pass ${q(obstruction)}, standing in the lane and blocking it (the oncoming lane's own checks below)`;
+      else {
+        permitted = false;
+        why = Number.isFinite(line.sM)
+          ? `the ${line.type} marking of ${q(line.laneId)} at ${round(line.sM, 1)} m forbids crossing towards ${q(nb.laneId)}`
+          : `marking towards ${q(nb.laneId)} forbids crossing`;
+      }
+    }
   }
   if (!permitted) {
     sink.fail(
@@ -46,7 +64,9 @@ export function laneChangeRules(ctx: CheckContext, sink: RuleSink): void {
       { postponeLaneChange: true },
     );
   } else
-    sink.pass('laneChange.permitted', `${kind} into ${q(nb!.laneId)} permitted`, { toLaneId: nb!.laneId });
+    sink.pass('laneChange.permitted', `${kind} into ${q(nb!.laneId)} permitted${passNote}`, {
+      toLaneId: nb!.laneId,
+    });
   const path = r.path;
   if (!path || !permitted) {
     sink.pass('laneChange.gap', 'not evaluated');
@@ -227,4 +247,153 @@ function followerRss(
       };
   }
   return worst;
+}
+
+const BOUNDARY_MARK: Record<Lane['leftBoundary'], RoadMarkType> = {
+  solid: 'solid',
+  dashed: 'broken',
+  curb: 'curb',
+  none: 'none',
+};
+
+/**
+ * The marking the roll-out's body crosses or straddles on `side` where that forbids it, or
+ * undefined. Where lanes carry their markings (`Lane.leftMarks` / `rightMarks`: OpenDRIVE,
+ * Lanelet2, CommonRoad) the stretch in force where the body is over the line decides — at its
+ * front and rear bumper, on the lane of the path there (`roadMarkCrossable`: the source's
+ * `crossable`, else broken / botts dots / none may be crossed, StVO Zeichen 295 / 340, MUTCD 3B):
+ * the lane-level `changeAllowed` an importer reads from a section's first mark said nothing of a
+ * broken line that turns solid before a junction, nor of a double line's two sides. On maps without
+ * markings, the start lane's `changeAllowed` as before. `physical`: a kerb or grass, not paint.
+ */
+function markingCrossed(
+  ctx: CheckContext,
+  lane: LaneInfo,
+  nb: NonNullable<Lane['left']>,
+  side: LaneSide,
+): { type: RoadMarkType; physical: boolean; sM: number; laneId: string } | undefined {
+  const { rollout: r, map, vehicle: veh } = ctx;
+  const path = r.path;
+  const startMarks = side === 'left' ? lane.data.leftMarks : lane.data.rightMarks;
+  let explicit = !!startMarks;
+  if (path) {
+    const sign = side === 'left' ? 1 : -1;
+    const front = frontOffset(veh);
+    const rear = veh.lengthM - front;
+    // a move the roll-out does not carry over the line within its horizon (an ego at rest closes no
+    // offset) but whose target lies beyond it crosses it next where the roll-out ends: judged there
+    const half0 = (map.laneWidthAt(lane.data.id, 0) ?? lane.data.widthM) / 2;
+    const reachesOver = sign * r.shiftToM + veh.widthM / 2 > half0;
+    let crossed = false;
+    for (let k = 0; k <= r.n; k++) {
+      const last = k === r.n;
+      if (last && (crossed || !reachesOver || r.n === 0)) break;
+      const kk = last ? r.n - 1 : k;
+      const s = r.s[kk]!;
+      const yaw = angleDiff(r.h[kk]!, path.line.headingAt(Math.max(0, s)));
+      const sin = Math.sin(yaw);
+      const outer =
+        sign * r.d[kk]! +
+        Math.max(sign * front * sin, -sign * rear * sin) +
+        (veh.widthM / 2) * Math.abs(Math.cos(yaw));
+      for (let e = 0; e < 2; e++) {
+        const sx = e === 0 ? s + front : s - rear;
+        const piece = pieceAt(path, sx);
+        const L = map.lane(piece.laneId);
+        if (!L) continue;
+        const local = Math.min(Math.max(sx - piece.fromS, 0), L.line.length);
+        const half = (map.laneWidthAt(L.data.id, local) ?? L.data.widthM) / 2;
+        if (!last && outer <= half) continue;
+        crossed = true;
+        const marks = side === 'left' ? L.data.leftMarks : L.data.rightMarks;
+        if (!marks) continue;
+        explicit = true;
+        const m = markAt(marks, local);
+        if (!roadMarkCrossable(m))
+          return {
+            type: m.type,
+            physical: m.type === 'curb' || m.type === 'grass',
+            sM: local,
+            laneId: L.data.id,
+          };
+      }
+    }
+  }
+  if (explicit || nb.changeAllowed) return undefined;
+  const b = side === 'left' ? lane.data.leftBoundary : lane.data.rightBoundary;
+  return { type: BOUNDARY_MARK[b], physical: b === 'curb', sM: Number.NaN, laneId: lane.data.id };
+}
+
+/** A vehicle this slow is standing (our choice: a tracker's noise on a parked car). */
+const STANDING_MPS = 0.5;
+/** A vehicle standing this close past an obstruction makes it the end of a queue, not a lone blocker, m (our choice). */
+const QUEUE_GAP_M = 15;
+const fo = { sM: 0, dM: 0, segment: 0 };
+
+/**
+ * A stationary obstruction in the ego's lane ahead that a borrow may pass across a solid centre
+ * line (Highway Code rule 129: "to pass a stationary vehicle"): an agent known to stand there for
+ * good — a `static` object, a vehicle `parked` or with its hazard lights on — no faster than
+ * `STANDING_MPS`, its rear within `obstructionPassAheadM` of the ego's front bumper and its front not
+ * yet behind the ego, leaving beside it in the lane less than the ego's width plus
+ * `corridorMarginM` each side, and not the end of a queue (no other vehicle standing or creeping in
+ * the lane within `QUEUE_GAP_M` past it: a queue is waited in). Its id, or undefined.
+ */
+function obstructionAhead(ctx: CheckContext): string | undefined {
+  const { rollout: r, snapshot, vehicle: veh, params } = ctx;
+  const path = r.path;
+  if (!path) return undefined;
+  const sE = r.s[0]!;
+  const front = frontOffset(veh);
+  const rear = veh.lengthM - front;
+  const reach = sE + front + params.obstructionPassAheadM;
+  for (const ag of snapshot.agents) {
+    if (ag.kind !== 'vehicle' && ag.kind !== 'static') continue;
+    if (Math.abs(ag.speedMps) > STANDING_MPS) continue;
+    if (!(ag.kind === 'static' || ag.parked === true || ag.indicator === 'HAZARD')) continue;
+    const e = laneExtent(ctx, ag, sE - rear - 20, reach + 20);
+    if (!e || e.frontS < sE - rear || e.rearS - (sE + front) > params.obstructionPassAheadM) continue;
+    const free = Math.max(e.half - e.hi, e.lo + e.half);
+    if (e.hi <= -e.half || e.lo >= e.half || free >= veh.widthM + 2 * params.corridorMarginM) continue;
+    const frontS = e.frontS; // (laneExtent reuses its result)
+    let queue = false;
+    for (const other of snapshot.agents) {
+      if (other === ag || other.kind !== 'vehicle' || other.parked === true || other.indicator === 'HAZARD')
+        continue;
+      if (Math.abs(other.speedMps) > params.railQueueSpeedMps) continue;
+      const o = laneExtent(ctx, other, frontS - 5, frontS + QUEUE_GAP_M + 20);
+      if (!o || o.hi <= -o.half || o.lo >= o.half) continue;
+      if (o.rearS >= frontS - 1 && o.rearS - frontS <= QUEUE_GAP_M) queue = true;
+    }
+    if (!queue) return ag.id;
+  }
+  return undefined;
+}
+
+const extent = { rearS: 0, frontS: 0, lo: 0, hi: 0, half: 0 };
+
+/** An agent's footprint against the ego's lane path between `fromS` and `toS`: arc lengths, lateral extent, the lane's half width there. */
+function laneExtent(
+  ctx: CheckContext,
+  ag: { x: number; y: number; headingRad: number; lengthM: number; widthM: number },
+  fromS: number,
+  toS: number,
+): typeof extent | undefined {
+  const path = ctx.rollout.path!;
+  path.line.project(ag.x, ag.y, fo, fromS, toS);
+  if (fo.sM < fromS - 1 || fo.sM > toS + 1) return undefined;
+  const rel = angleDiff(ag.headingRad, path.line.headingAt(Math.max(0, fo.sM)));
+  const c = Math.abs(Math.cos(rel));
+  const sn = Math.abs(Math.sin(rel));
+  const along = (ag.lengthM / 2) * c + (ag.widthM / 2) * sn;
+  const across = (ag.widthM / 2) * c + (ag.lengthM / 2) * sn;
+  const piece = pieceAt(path, fo.sM);
+  const L = ctx.map.lane(piece.laneId);
+  const local = L ? Math.min(Math.max(fo.sM - piece.fromS, 0), L.line.length) : 0;
+  extent.half = ((L && ctx.map.laneWidthAt(L.data.id, local)) ?? L?.data.widthM ?? 3.5) / 2;
+  extent.rearS = fo.sM - along;
+  extent.frontS = fo.sM + along;
+  extent.lo = fo.dM - across;
+  extent.hi = fo.dM + across;
+  return extent;
 }

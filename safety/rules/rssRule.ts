@@ -212,8 +212,11 @@ function cutInCheck(ctx: CheckContext, sink: RuleSink, laneChanging: boolean): v
   const rho = params.rssEgo.responseTimeS;
   const b = params.rssEgo.brakeMinMps2;
   for (const ag of snapshot.agents) {
-    // (a standing vehicle — parked, a bus at its stop — pulls out from rest, it does not cut in)
-    if (ag.kind !== 'vehicle' || ag.speedMps >= v0 || ag.speedMps <= 0.5) continue;
+    // (a standing vehicle — parked, a bus at its stop — pulls out from rest, it does not cut in.
+    // A cyclist counts only once it signals into the ego's lane, below: one riding on beside the
+    // lane — a cycle lane, a shoulder — is passed at any speed `vru.passingClearance` allows)
+    const cyclist = ag.kind === 'cyclist';
+    if ((ag.kind !== 'vehicle' && !cyclist) || ag.speedMps >= v0 || ag.speedMps <= 0.5) continue;
     path.line.project(ag.x, ag.y, fp, sE - 10, sE + 120);
     const halfSum = (veh.widthM + ag.widthM) / 2 + params.corridorMarginM;
     const side = Math.abs(fp.dM - r.d[0]!);
@@ -234,6 +237,10 @@ function cutInCheck(ctx: CheckContext, sink: RuleSink, laneChanging: boolean): v
     // unlit one is still judged only when the ego speeds up (RSS makes the cutter responsible)
     const signalsIn = ag.indicator === (agentSide > 0 ? 'RIGHT' : 'LEFT');
     if (!accelerating && !signalsIn) continue;
+    // a cyclist signalling (by arm) into the ego's lane has said it comes in, as a car does (StVO
+    // §9(1) / Highway Code rule 67: cyclists signal a move out); speeding up past it 5 m ahead at
+    // 5 m/s was allowed (round 22)
+    if (cyclist && !signalsIn) continue;
     const gap = fp.sM - ag.lengthM / 2 - (sE + front);
     if (gap <= 0) continue;
     const vOther = ag.speedMps * cosRel;
@@ -245,7 +252,7 @@ function cutInCheck(ctx: CheckContext, sink: RuleSink, laneChanging: boolean): v
     if (!accelerating) {
       sink.fail(
         'cutIn.closing',
-        `vehicle ${q(ag.id)} in the next lane ${round(gap)} m ahead, ${round(closing)} m/s slower, signals into the ego's lane: closer than ${round(need)} m its cut-in cannot be answered; slow to ${round(vOther)} m/s`,
+        `${cyclist ? 'cyclist' : 'vehicle'} ${q(ag.id)} in the next lane ${round(gap)} m ahead, ${round(closing)} m/s slower, signals into the ego's lane: closer than ${round(need)} m its cut-in cannot be answered; slow to ${round(vOther)} m/s`,
         {
           agentId: ag.id,
           gapM: round(gap),
@@ -260,7 +267,7 @@ function cutInCheck(ctx: CheckContext, sink: RuleSink, laneChanging: boolean): v
     }
     sink.fail(
       'cutIn.closing',
-      `vehicle ${q(ag.id)} in the next lane ${round(gap)} m ahead, ${round(closing)} m/s slower: a cut-in closer than ${round(need)} m cannot be answered; keep ${round(v0)} m/s instead of speeding up (planned ${round(aPlanned)} m/s²)`,
+      `${cyclist ? 'cyclist' : 'vehicle'} ${q(ag.id)} in the next lane ${round(gap)} m ahead, ${round(closing)} m/s slower: a cut-in closer than ${round(need)} m cannot be answered; keep ${round(v0)} m/s instead of speeding up (planned ${round(aPlanned)} m/s²)`,
       {
         agentId: ag.id,
         gapM: round(gap),

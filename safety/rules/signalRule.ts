@@ -9,6 +9,7 @@
  */
 import { type Polygon, pointInPolygon } from '../../core/index.ts';
 import { STOP_POINT_MARGIN_M } from '../../core/vehicle/stopPointMargin.ts';
+import { pieceAt } from '../LanePath.ts';
 import {
   type CheckContext,
   firstUnstoppable,
@@ -364,6 +365,17 @@ function crosswalkRule(ctx: CheckContext, sink: RuleSink, f0: number, lookEnd: n
         const towards = fq.dM * lateralV < 0 || waiting;
         // one who has crossed the ego's lane and walks on (or stands) on the far side no longer conflicts
         if (!towards && Math.abs(fq.dM) > veh.widthM / 2 + params.crosswalkClearM) continue;
+        // nor one on a refuge island between the lanes (off every lane, lanes both sides), clear of
+        // the ego's lane, standing or walking towards the far lanes: a crossing an island splits is two
+        // crossings (Highway Code rule 195; StVO §26 protects who wants to use *this* one), and it
+        // has crossed the ego's half — a person waiting there for the other direction's traffic
+        // held a KEEP at 12 m/s 47 m before the zebra (round 22, `SafetyGate.situational2.test.ts`)
+        if (
+          !towards &&
+          -Math.sign(fq.dM) * across <= -0.5 &&
+          onRefuge(ctx, ag.x, ag.y, ag.widthM, fq.sM, fq.dM)
+        )
+          continue;
         who = ag.id;
         break;
       }
@@ -455,6 +467,24 @@ const REFUGE_REACH_M = 2.5;
  * Whether (x, y) is out on the road: in a drivable lane, or on a refuge with lanes on both sides
  * across the path's heading `pathHeadingRad` — not at the kerb end of a crosswalk's polygon.
  */
+/**
+ * Whether a person standing at (x, y), at `sM` along and `dM` off the ego's path (left +), stands on a refuge island:
+ * in no drivable lane, lanes within `REFUGE_REACH_M` on both sides (as `onCarriageway`), and its body
+ * clear of the ego's lane — the lane of the path there, half its width off the path.
+ */
+function onRefuge(ctx: CheckContext, x: number, y: number, widthM: number, sM: number, dM: number): boolean {
+  const { map } = ctx;
+  const path = ctx.rollout.path!;
+  if (map.lanesAt(x, y).some((l) => l.drivable)) return false;
+  if (!onCarriageway(ctx, x, y, path.line.headingAt(Math.max(0, sM)))) return false;
+  const piece = pieceAt(path, sM);
+  const half =
+    (map.laneWidthAt(piece.laneId, Math.max(0, sM - piece.fromS)) ??
+      map.lane(piece.laneId)?.data.widthM ??
+      3.5) / 2;
+  return Math.abs(dM) - widthM / 2 > half;
+}
+
 function onCarriageway(ctx: CheckContext, x: number, y: number, pathHeadingRad: number): boolean {
   const { map } = ctx;
   // (lanes, not the drivable area: a junction's paved polygon reaches the kerb)

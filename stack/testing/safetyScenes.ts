@@ -67,6 +67,9 @@ export interface AgentSpec {
   dh?: number;
   /** Subclass, lights, indicator, parked. */
   attrs?: AgentAttributes;
+  /** What a tracker estimated: the agent's acceleration, m/s², and how long it has been seen, s. */
+  accelMps2?: number;
+  seenForS?: number;
 }
 
 export function agentOn(map: RoadMap, a: AgentSpec): AgentState {
@@ -90,6 +93,8 @@ export function agentOn(map: RoadMap, a: AgentSpec): AgentState {
     lengthM: a.lengthM ?? dims[0]!,
     widthM: a.widthM ?? dims[1]!,
     ...a.attrs,
+    ...(a.accelMps2 !== undefined ? { accelMps2: a.accelMps2 } : {}),
+    ...(a.seenForS !== undefined ? { seenForS: a.seenForS } : {}),
   };
 }
 
