@@ -65,6 +65,37 @@ const PROJECT_BLOCK = 16;
 /** Projections over more segments than this go block by block, nearest block first. */
 const PROJECT_BLOCKED_MIN = 64;
 
+/**
+ * Bounding boxes of a polyline's vertices by blocks of `block` segments (block b: vertices
+ * b·block … (b+1)·block, so neighbouring blocks share a vertex): min x, min y, max x, max y per
+ * block — the pruning index of a nearest-point search that goes block by block.
+ */
+export function polylineBlockBounds(xs: Float64Array, ys: Float64Array, block: number): Float64Array {
+  const nSeg = xs.length - 1;
+  const nb = Math.ceil(nSeg / block);
+  const bb = new Float64Array(4 * nb);
+  for (let b = 0; b < nb; b++) {
+    let x0 = Infinity;
+    let y0 = Infinity;
+    let x1 = -Infinity;
+    let y1 = -Infinity;
+    const last = Math.min(nSeg, (b + 1) * block);
+    for (let i = b * block; i <= last; i++) {
+      const px = xs[i]!;
+      const py = ys[i]!;
+      if (px < x0) x0 = px;
+      if (px > x1) x1 = px;
+      if (py < y0) y0 = py;
+      if (py > y1) y1 = py;
+    }
+    bb[4 * b] = x0;
+    bb[4 * b + 1] = y0;
+    bb[4 * b + 2] = x1;
+    bb[4 * b + 3] = y1;
+  }
+  return bb;
+}
+
 export class Polyline {
   readonly xs: Float64Array;
   readonly ys: Float64Array;
@@ -354,30 +385,9 @@ export class Polyline {
   }
 
   private buildBlocks(): Float64Array {
-    const nSeg = this.xs.length - 1;
-    const nb = Math.ceil(nSeg / PROJECT_BLOCK);
-    const bb = new Float64Array(4 * nb);
-    for (let b = 0; b < nb; b++) {
-      let x0 = Infinity;
-      let y0 = Infinity;
-      let x1 = -Infinity;
-      let y1 = -Infinity;
-      const last = Math.min(nSeg, (b + 1) * PROJECT_BLOCK);
-      for (let i = b * PROJECT_BLOCK; i <= last; i++) {
-        const px = this.xs[i]!;
-        const py = this.ys[i]!;
-        if (px < x0) x0 = px;
-        if (px > x1) x1 = px;
-        if (py < y0) y0 = py;
-        if (py > y1) y1 = py;
-      }
-      bb[4 * b] = x0;
-      bb[4 * b + 1] = y0;
-      bb[4 * b + 2] = x1;
-      bb[4 * b + 3] = y1;
-    }
+    const bb = polylineBlockBounds(this.xs, this.ys, PROJECT_BLOCK);
     this.blockBounds = bb;
-    this.blockLb = new Float64Array(nb);
+    this.blockLb = new Float64Array(bb.length / 4);
     return bb;
   }
 

@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import mqtt from 'mqtt';
 import { describe, expect, it } from 'vitest';
 import { topicFor } from '../../bridge/mqtt/MqttTopics.ts';
+import { writeAisleMap } from '../../bridge/testing/aisleMapFile.ts';
 import { startBroker } from '../../bridge/testing/mosquitto.ts';
 import { RobotBody } from '../../bridge/testing/mqttRobotBody.ts';
 
@@ -86,22 +87,7 @@ describe('edgeplan ros / mqtt --llm', () => {
   it('mqtt: a robot driven by the hierarchical planner asks the model; each call is in its signed audit log', async () => {
     const model = await fakeModel();
     const broker = await startBroker();
-    const map = join(dir, 'aisle.json');
-    writeFileSync(
-      map,
-      JSON.stringify({
-        id: 'aisle',
-        lanes: [
-          {
-            id: 'A',
-            type: 'aisle',
-            centerline: Array.from({ length: 16 }, (_, i) => ({ x: i * 2, y: 0 })),
-            widthM: 3,
-            speedLimitMps: 2,
-          },
-        ],
-      }),
-    );
+    const map = writeAisleMap(dir);
     const log = join(dir, 'audit.jsonl');
     const key = join(dir, 'audit.pem');
     const p = spawn(

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import mqtt from 'mqtt';
 import { describe, expect, it } from 'vitest';
 import { topicFor } from '../../bridge/mqtt/MqttTopics.ts';
+import { writeAisleMap } from '../../bridge/testing/aisleMapFile.ts';
 import { startBroker } from '../../bridge/testing/mosquitto.ts';
 import { RobotBody } from '../../bridge/testing/mqttRobotBody.ts';
 
@@ -63,22 +64,7 @@ describe('edgeplan mqtt / ros --audit (review 14 H3)', () => {
 
   it('records every verdict of a robot driven over mosquitto in its own signed log, which verifies', async () => {
     const broker = await startBroker();
-    const map = join(dir, 'aisle.json');
-    writeFileSync(
-      map,
-      JSON.stringify({
-        id: 'aisle',
-        lanes: [
-          {
-            id: 'A',
-            type: 'aisle',
-            centerline: Array.from({ length: 16 }, (_, i) => ({ x: i * 2, y: 0 })),
-            widthM: 3,
-            speedLimitMps: 2,
-          },
-        ],
-      }),
-    );
+    const map = writeAisleMap(dir);
     const log = join(dir, 'audit.jsonl');
     const key = join(dir, 'audit.pem');
     const p = spawn(

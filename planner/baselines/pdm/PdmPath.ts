@@ -11,6 +11,7 @@ import {
   normalizeAngle,
   type Polyline,
   type PoseOut,
+  polylineBlockBounds,
 } from '../../../core/index.ts';
 
 /** Vertex intervals per block of `projectBlocked`. */
@@ -274,28 +275,7 @@ export class PdmPath {
   }
 
   private buildBlocks(): Float64Array {
-    const nSeg = this.xs.length - 1;
-    const nb = Math.ceil(nSeg / BLOCK);
-    const bb = new Float64Array(4 * nb);
-    for (let b = 0; b < nb; b++) {
-      let x0 = Infinity;
-      let y0 = Infinity;
-      let x1 = -Infinity;
-      let y1 = -Infinity;
-      const last = Math.min(nSeg, (b + 1) * BLOCK);
-      for (let i = b * BLOCK; i <= last; i++) {
-        const px = this.xs[i]!;
-        const py = this.ys[i]!;
-        if (px < x0) x0 = px;
-        if (px > x1) x1 = px;
-        if (py < y0) y0 = py;
-        if (py > y1) y1 = py;
-      }
-      bb[4 * b] = x0;
-      bb[4 * b + 1] = y0;
-      bb[4 * b + 2] = x1;
-      bb[4 * b + 3] = y1;
-    }
+    const bb = polylineBlockBounds(this.xs, this.ys, BLOCK);
     this.blockBounds = bb;
     return bb;
   }
