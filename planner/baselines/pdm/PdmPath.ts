@@ -165,37 +165,12 @@ export class PdmPath {
     const i0 = fromS > 0 ? this.segmentAt(fromS) : 0;
     const i1 = toS < this.length ? Math.min(this.segmentAt(toS) + 1, n - 1) : n - 1;
     if (i1 - i0 >= BLOCKED_MIN) return this.projectBlocked(x, y, out, i0, i1);
-    let best = Infinity;
-    let bestS = 0;
-    let bestD = 0;
-    let bestSeg = i0;
-    for (let i = i0; i < i1; i++) {
-      const ax = this.xs[i]!;
-      const ay = this.ys[i]!;
-      const len = this.s[i + 1]! - this.s[i]!;
-      if (len <= 0) continue;
-      const ux = (this.xs[i + 1]! - ax) / len;
-      const uy = (this.ys[i + 1]! - ay) / len;
-      const px = x - ax;
-      const py = y - ay;
-      let t = px * ux + py * uy;
-      if (t < 0) t = 0;
-      else if (t > len) t = len;
-      const cx = px - t * ux;
-      const cy = py - t * uy;
-      const d2 = cx * cx + cy * cy;
-      if (d2 < best) {
-        best = d2;
-        bestS = this.s[i]! + t;
-        // Sign from the segment direction; the magnitude is the true distance.
-        bestD = ux * py - uy * px >= 0 ? Math.sqrt(d2) : -Math.sqrt(d2);
-        bestSeg = i;
-      }
-    }
-    out.sM = bestS;
-    out.dM = bestD;
-    out.segment = bestSeg;
-    return bestS;
+    const st = this.resetScan(i0);
+    this.scanRange(x, y, i0, i1, st);
+    out.sM = st.bestS;
+    out.dM = st.bestD;
+    out.segment = st.bestSeg;
+    return st.bestS;
   }
   /** Per block of `BLOCK` vertex intervals: min x, min y, max x, max y of its vertices (built on first use). */
   private blockBounds: Float64Array | undefined;
@@ -222,11 +197,7 @@ export class PdmPath {
         first = b;
       }
     }
-    const st = this.scan;
-    st.best = Infinity;
-    st.bestS = 0;
-    st.bestD = 0;
-    st.bestSeg = i0;
+    const st = this.resetScan(i0);
     this.scanBlock(x, y, first, i0, i1, st);
     for (let b = b0; b <= b1; b++) {
       if (b === first || blockLb(bb, b, x, y) > st.best + 1e-6 + st.best * 1e-9) continue;
@@ -238,7 +209,16 @@ export class PdmPath {
     return st.bestS;
   }
 
-  /** `project`'s step over block b's intervals within [i0, i1) (the same arithmetic, for the same bits). */
+  private resetScan(i0: number): { best: number; bestS: number; bestD: number; bestSeg: number } {
+    const st = this.scan;
+    st.best = Infinity;
+    st.bestS = 0;
+    st.bestD = 0;
+    st.bestSeg = i0;
+    return st;
+  }
+
+  /** `project`'s step over block b's intervals within [i0, i1). */
   private scanBlock(
     x: number,
     y: number,
@@ -247,8 +227,21 @@ export class PdmPath {
     i1: number,
     st: { best: number; bestS: number; bestD: number; bestSeg: number },
   ): void {
-    const from = Math.max(i0, b * BLOCK);
-    const to = Math.min(i1, (b + 1) * BLOCK);
+    this.scanRange(x, y, Math.max(i0, b * BLOCK), Math.min(i1, (b + 1) * BLOCK), st);
+  }
+
+  /**
+   * The nearest point of intervals [from, to) into `st`: the least squared distance, the first
+   * interval among equal ones (so the blocked search, visiting blocks out of order, gives the
+   * in-order scan's result to the bit); the lateral offset's sign from the interval's direction.
+   */
+  private scanRange(
+    x: number,
+    y: number,
+    from: number,
+    to: number,
+    st: { best: number; bestS: number; bestD: number; bestSeg: number },
+  ): void {
     for (let i = from; i < to; i++) {
       const ax = this.xs[i]!;
       const ay = this.ys[i]!;
@@ -264,7 +257,6 @@ export class PdmPath {
       const cx = px - t * ux;
       const cy = py - t * uy;
       const d2 = cx * cx + cy * cy;
-      // the scan's order: the least distance, the first interval among equal ones
       if (d2 < st.best || (d2 === st.best && i < st.bestSeg)) {
         st.best = d2;
         st.bestS = this.s[i]! + t;
