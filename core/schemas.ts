@@ -619,8 +619,10 @@ export const AuditRecordSchema = z.object({
   command: MidLevelCommandSchema.nullable(),
   verdict: VerdictSchema,
   /**
-   * What was driven from this check on (audit format 3; absent in format 2 logs and on the
-   * control-level check's records): the checked command, its repair or the MRM stop, its rate, why.
+   * What was driven from this check on (audit format 3; absent in format 2 logs, on the
+   * control-level check's records, and on a planner's command refused and re-planned at once — the
+   * re-plan's record, at the same time, says what was driven): the checked command, its repair or the
+   * MRM stop, its rate, why.
    */
   driven: DrivenSchema.optional(),
   /** The model calls behind the command, when a model planned it (absent otherwise). */

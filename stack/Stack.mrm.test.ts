@@ -232,3 +232,65 @@ describe('runtime stack: the release wait after an emergency stop', () => {
     });
   });
 });
+
+describe('runtime stack: a refused plan re-planned on the same tick', () => {
+  const comfortVeto: Verdict = {
+    decision: 'VETO',
+    rules: [{ rule: 'laneChange.permitted', decision: 'VETO', values: {}, message: 'scripted' }],
+    explanation: 'scripted veto',
+    mrm: { kind: 'COMFORT_STOP', decelMps2: 1 },
+  };
+  /** The first planner command vetoed, every later one allowed; the MRM's stops by the real gate. */
+  const vetoOnce = (): SafetyGate => {
+    let k = 0;
+    return {
+      ...real,
+      checkCommand: (c, sc, o) =>
+        (c as MidLevelCommand).source.startsWith('mrm:')
+          ? real.checkCommand(c, sc, o)
+          : k++ === 0
+            ? comfortVeto
+            : allow,
+    };
+  };
+  const run = (planLatencyS: number, audit?: AuditLog) => {
+    const stack = createStack({
+      planner: keeper,
+      gate: vetoOnce(),
+      controller: createClassicalController(),
+      rates: { planHz: 10, controlHz: 20, maxReplans: 1, planLatencyS },
+      ...(audit ? { audit } : {}),
+    });
+    stack.init(ctx, withCar(0, 200));
+    return { stack, outs: [0, 0.05, 0.1, 0.15].map((tS) => stack.tick(withCar(tS, 200))) };
+  };
+
+  it('the passed re-plan drives from that tick: no minimal-risk stop, and the audit log keeps the refusal without `driven`', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'edgeplan-stack-replan-'));
+    const path = join(dir, 'audit.jsonl');
+    const opened = AuditLog.open(path, { keyPath: join(dir, 'k.pem') });
+    if (!opened.ok) throw new Error(opened.error.message);
+    const { stack, outs } = run(0, opened.value.log);
+    opened.value.log.close();
+    for (const o of outs) {
+      expect(o.mrm).toBe(false);
+      expect(o.driven.reason).toBe('COMMAND');
+    }
+    expect(stack.stats.replans).toBe(1);
+    expect(stack.stats.verdicts.VETO).toBe(1);
+    const recs = readAuditRecords(path);
+    if (!recs.ok) throw new Error(recs.error.message);
+    expect(recs.value.slice(0, 2).map((r) => [r.tS, r.verdict.decision, r.driven?.reason])).toEqual([
+      [0, 'VETO', undefined],
+      [0, 'ALLOW', 'COMMAND'],
+    ]);
+  });
+
+  it('a re-plan that lands later (0.05 s of modelled latency) leaves the refusal in force: its stop drives meanwhile', () => {
+    const { outs } = run(0.05);
+    // the first plan lands at 0.05 s and is refused; its re-plan lands at 0.1 s
+    expect(outs[1]!.driven.reason).toBe('MRM_VETO');
+    expect(outs[1]!.mrm).toBe(true);
+    expect(outs[2]!.driven.reason).not.toBe('COMMAND');
+  });
+});

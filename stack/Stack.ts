@@ -283,6 +283,8 @@ export function createStack(opts: StackOptions): Stack {
    * `mrmStep` + `mrmDrive` as the simulator's gated planner: the stop eased to b_min where the gate
    * passes the eased stop (checked on the gate's own roll-out of it: the controller executes it along
    * the lane), a passed command that brakes harder taking over — and audits it with what is driven.
+   * `superseded`: a planner's command refused and re-planned on the same tick — counted and audited
+   * (without `driven`), nothing else: the re-plan's check takes over.
    */
   const record = (
     snap: WorldSnapshot,
@@ -290,6 +292,7 @@ export function createStack(opts: StackOptions): Stack {
     verdict: Verdict,
     recheck = false,
     llm?: LlmCallRecord[],
+    superseded = false,
   ): void => {
     stats.verdicts[verdict.decision]++;
     lastVerdict = verdict;
@@ -299,6 +302,17 @@ export function createStack(opts: StackOptions): Stack {
         source: command.source,
         rules: [...new Set(verdict.rules.filter((r) => r.decision !== 'ALLOW').map((r) => r.rule))],
       });
+    if (superseded) {
+      // audited without `driven`: the re-plan's record, same time, says what was driven
+      audit?.append({
+        tS: snap.tS,
+        inputsDigest: sha256Hex(canonicalJson(snap)),
+        command,
+        verdict,
+        ...(llm && llm.length > 0 ? { llm } : {}),
+      });
+      return;
+    }
     if (verdict.decision === 'ALLOW') {
       if (!recheck) proposed = { command, decision: 'ALLOW' };
     } else if (verdict.decision === 'MODIFY' && verdict.modified)
@@ -440,13 +454,24 @@ export function createStack(opts: StackOptions): Stack {
       sceneOf(snap),
       l.plan.trajectory ? { trajectory: l.plan.trajectory } : {},
     );
-    record(snap, command, verdict, false, l.plan.llm);
     lastCheckedS = snap.tS;
     if (verdict.decision !== 'ALLOW' && replansLeft > 0) {
       replansLeft--;
       startPlan(snap, { command, verdict });
-      if (landedBy(snap.tS)) accept(snap);
+      // A re-plan that lands on this tick supersedes the refused command before anything drives it:
+      // its own check decides what is driven and steps the minimal-risk stop. A proposal refused and
+      // replaced at once left no moment without a passed command, so it starts no MRM (it did: a
+      // LEFT_CHANGE refused over a solid line at t = 0, re-planned as a passed FOLLOW_LANE, held
+      // the comfortable stop's release wait for 0.5 s and failed nuPlan's jerk bound on CommonRoad
+      // USA_Lanker-1_11). A re-plan still running (a model's, the realtime clock) leaves the refusal
+      // in force meanwhile: that check steps the MRM as any other.
+      if (landedBy(snap.tS)) {
+        record(snap, command, verdict, false, l.plan.llm, true);
+        accept(snap);
+        return;
+      }
     }
+    record(snap, command, verdict, false, l.plan.llm);
   };
 
   const stopCommand = (
