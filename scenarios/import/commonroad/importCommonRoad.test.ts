@@ -61,6 +61,28 @@ describe('importCommonRoad (hand-written 2020a file)', () => {
     expect(s.egoStart.speedMps).toBe(8);
   });
 
+  it("starts the ego at the planning problem's yaw rate and acceleration, its wheels turned to match; straight and steady where they are not given", () => {
+    expect(res.scenarios[0]!.egoStart).toMatchObject({ accelMps2: 0, steerRad: 0, yawRateRadps: 0 });
+    const dir = mkdtempSync(join(tmpdir(), 'edgeplan-cr-turn-'));
+    const p = join(dir, 'turn.xml');
+    const text = readFileSync(TWO, 'utf8');
+    const i = text.indexOf('<planningProblem id="30">');
+    const j = text.indexOf('<yawRate><exact>0</exact></yawRate>', i);
+    expect(j).toBeGreaterThan(i);
+    writeFileSync(
+      p,
+      `${text.slice(0, j)}<yawRate><exact>0.2</exact></yawRate><acceleration><exact>-1.5</exact></acceleration>${text.slice(j + '<yawRate><exact>0</exact></yawRate>'.length)}`,
+    );
+    const s = mustImport(p).scenarios[0]!;
+    const L = s.vehicle.wheelBaseM;
+    const v = s.egoStart.speedMps;
+    expect(s.egoStart.accelMps2).toBe(-1.5);
+    expect(s.egoStart.steerRad).toBeCloseTo(Math.atan((0.2 * L) / v), 12);
+    // the kinematic bicycle turns at the stated rate with those wheels
+    expect((v * Math.tan(s.egoStart.steerRad)) / L).toBeCloseTo(0.2, 12);
+    expect(s.egoStart.yawRateRadps).toBeCloseTo(0.2, 12);
+  });
+
   it('routes from the start lanelet to the goal lanelet', () => {
     expect(res.scenarios[0]!.route.laneIds).toEqual(['1', '2']);
   });

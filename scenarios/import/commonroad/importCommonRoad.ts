@@ -692,6 +692,9 @@ interface RawState {
   p: Vec2;
   headingRad: number;
   speedMps: number;
+  /** The state's yaw rate and acceleration where it carries them (planning problems often do). */
+  yawRateRadps?: number;
+  accelMps2?: number;
 }
 
 function readState(
@@ -707,7 +710,34 @@ function readState(
     p: pos.p,
     headingRad: exactOrMid(child(s, 'orientation'), `${where}/orientation`) ?? 0,
     speedMps: Math.abs(exactOrMid(child(s, 'velocity'), `${where}/velocity`) ?? fallbackSpeed),
+    ...optional('yawRateRadps', exactOrMid(child(s, 'yawRate'), `${where}/yawRate`)),
+    ...optional('accelMps2', exactOrMid(child(s, 'acceleration'), `${where}/acceleration`)),
   };
+}
+
+const optional = <K extends string>(k: K, v: number | undefined): { [P in K]?: number } =>
+  (v !== undefined && Number.isFinite(v) ? { [k]: v } : {}) as { [P in K]?: number };
+
+/**
+ * The ego's start in motion as the planning problem states it: its acceleration and yaw rate where
+ * given (0 where not), the steering angle that turns the kinematic bicycle at that rate
+ * (tan δ = ω·L / v, within the steering limit; none below walking pace, where the rate says nothing
+ * of the wheels). A car taking a bend starts with its wheels turned — started straight, the tracker
+ * had to swing the wheels in at once and nuPlan's comfort read that as a jerk at t = 0.
+ */
+function startTurn(
+  init: RawState,
+  vehicle: { wheelBaseM: number; maxSteerRad: number },
+): { accelMps2: number; steerRad: number; yawRateRadps: number } {
+  const accelMps2 = init.accelMps2 ?? 0;
+  const v = init.speedMps;
+  const w = init.yawRateRadps ?? 0;
+  if (!(v >= 1) || w === 0) return { accelMps2, steerRad: 0, yawRateRadps: 0 };
+  const steerRad = Math.max(
+    -vehicle.maxSteerRad,
+    Math.min(vehicle.maxSteerRad, Math.atan((w * vehicle.wheelBaseM) / v)),
+  );
+  return { accelMps2, steerRad, yawRateRadps: (v * Math.tan(steerRad)) / vehicle.wheelBaseM };
 }
 
 function readAgents(
@@ -986,9 +1016,7 @@ function readCommonRoad(root: XmlNode, path: string, opts: ImportOptions): Resul
         y: egoY,
         headingRad: init.headingRad,
         speedMps: init.speedMps,
-        accelMps2: 0,
-        steerRad: 0,
-        yawRateRadps: 0,
+        ...startTurn(init, vehicle),
       },
       route: goalPose ? { laneIds, goal: goalPose } : { laneIds },
       expert: [
