@@ -1,15 +1,13 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import mqtt from 'mqtt';
 import { describe, expect, it } from 'vitest';
-import { topicFor } from '../../bridge/mqtt/MqttTopics.ts';
 import { writeAisleMap } from '../../bridge/testing/aisleMapFile.ts';
 import { startBroker } from '../../bridge/testing/mosquitto.ts';
-import { RobotBody } from '../../bridge/testing/mqttRobotBody.ts';
+import { runMqttMission } from '../../bridge/testing/mqttMission.ts';
 
 // issue #11 item 6 on live machines: `edgeplan ros|mqtt --planner hierarchical --llm …` (the bridges
 // had no model flags: a robot could run the hierarchical planner with its rules backend only)
@@ -90,69 +88,43 @@ describe('edgeplan ros / mqtt --llm', () => {
     const map = writeAisleMap(dir);
     const log = join(dir, 'audit.jsonl');
     const key = join(dir, 'audit.pem');
-    const p = spawn(
-      process.execPath,
-      [
-        BIN,
-        'mqtt',
-        '--url',
-        broker.url,
-        '--robots',
-        'r1',
-        '--map',
-        map,
-        '--planner',
-        'hierarchical',
-        '--llm',
-        'openai',
-        '--llm-url',
-        model.url,
-        '--model',
-        'm',
-        '--llm-agents',
-        'longitudinal',
-        '--llm-always',
-        '--audit',
-        log,
-        '--audit-key',
-        key,
-      ],
-      { stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    let stdout = '';
-    let stderr = '';
-    p.stdout.on('data', (b) => {
-      stdout += b;
-    });
-    p.stderr.on('data', (b) => {
-      stderr += b;
-    });
-    const exited = new Promise<number | null>((r) => p.on('exit', (code) => r(code)));
-    const body = new RobotBody({ url: broker.url, robot: 'r1', x: 2, y: 0, commandTimeoutS: 0.3 });
-    const sender = mqtt.connect(broker.url, { protocolVersion: 5, clientId: 'sender' });
     const withModel = () =>
       existsSync(log)
         ? readFileSync(log, 'utf8')
             .split('\n')
             .filter((l) => l.includes('"type":"record"') && l.includes('"llm":[')).length
         : 0;
+    let stdout = '';
     try {
-      await new Promise<void>((r) => sender.once('connect', () => r()));
-      for (let i = 0; i < 600 && withModel() < 3; i++) {
-        if (i % 20 === 0)
-          await sender.publishAsync(
-            topicFor('mission', 'r1'),
-            JSON.stringify({ missionId: 'm1', goal: { x: 20, y: 0, headingRad: 0 } }),
-            { qos: 1 },
-          );
-        await new Promise((r) => setTimeout(r, 100));
-      }
-      expect(withModel(), stdout + stderr).toBeGreaterThanOrEqual(3);
+      const out = await runMqttMission(
+        BIN,
+        broker.url,
+        [
+          '--robots',
+          'r1',
+          '--map',
+          map,
+          '--planner',
+          'hierarchical',
+          '--llm',
+          'openai',
+          '--llm-url',
+          model.url,
+          '--model',
+          'm',
+          '--llm-agents',
+          'longitudinal',
+          '--llm-always',
+          '--audit',
+          log,
+          '--audit-key',
+          key,
+        ],
+        () => withModel() >= 3,
+      );
+      stdout = out.stdout;
+      expect(withModel(), out.stdout + out.stderr).toBeGreaterThanOrEqual(3);
     } finally {
-      p.kill('SIGINT');
-      await exited;
-      await body.stop();
-      await sender.endAsync(true);
       await broker.down();
       await model.close();
     }

@@ -1,13 +1,11 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import mqtt from 'mqtt';
 import { describe, expect, it } from 'vitest';
-import { topicFor } from '../../bridge/mqtt/MqttTopics.ts';
 import { writeAisleMap } from '../../bridge/testing/aisleMapFile.ts';
 import { startBroker } from '../../bridge/testing/mosquitto.ts';
-import { RobotBody } from '../../bridge/testing/mqttRobotBody.ts';
+import { runMqttMission } from '../../bridge/testing/mqttMission.ts';
 
 const BIN = join(import.meta.dirname, '..', '..', 'bin', 'edgeplan.js');
 const run = (...args: string[]) =>
@@ -67,31 +65,6 @@ describe('edgeplan mqtt / ros --audit (review 14 H3)', () => {
     const map = writeAisleMap(dir);
     const log = join(dir, 'audit.jsonl');
     const key = join(dir, 'audit.pem');
-    const p = spawn(
-      process.execPath,
-      [
-        BIN,
-        'mqtt',
-        '--url',
-        broker.url,
-        '--robots',
-        'r1,r2',
-        '--map',
-        map,
-        '--audit',
-        log,
-        '--audit-key',
-        key,
-      ],
-      { stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    let stdout = '';
-    p.stdout.on('data', (b) => {
-      stdout += b;
-    });
-    const exited = new Promise<number | null>((r) => p.on('exit', (code) => r(code)));
-    const body = new RobotBody({ url: broker.url, robot: 'r1', x: 2, y: 0, commandTimeoutS: 0.3 });
-    const sender = mqtt.connect(broker.url, { protocolVersion: 5, clientId: 'sender' });
     const r1Log = join(dir, 'audit.r1.jsonl');
     const records = () =>
       existsSync(r1Log)
@@ -99,24 +72,16 @@ describe('edgeplan mqtt / ros --audit (review 14 H3)', () => {
             .split('\n')
             .filter((l) => l.includes('"type":"record"')).length
         : 0;
+    let stdout = '';
     try {
-      await new Promise<void>((r) => sender.once('connect', () => r()));
-      for (let i = 0; i < 600 && records() < 20; i++) {
-        // re-sent until taken (the process may still be subscribing); the same id is a duplicate
-        if (i % 20 === 0)
-          await sender.publishAsync(
-            topicFor('mission', 'r1'),
-            JSON.stringify({ missionId: 'm1', goal: { x: 20, y: 0, headingRad: 0 } }),
-            { qos: 1 },
-          );
-        await new Promise((r) => setTimeout(r, 100));
-      }
+      ({ stdout } = await runMqttMission(
+        BIN,
+        broker.url,
+        ['--robots', 'r1,r2', '--map', map, '--audit', log, '--audit-key', key],
+        () => records() >= 20,
+      ));
       expect(records(), stdout).toBeGreaterThanOrEqual(20);
     } finally {
-      p.kill('SIGINT');
-      await exited;
-      await body.stop();
-      await sender.endAsync(true);
       await broker.down();
     }
     expect(stdout).toMatch(/audit key: .*audit\.pem\.pub/);
