@@ -6,6 +6,8 @@ export default defineConfig({
     // `*.long.test.ts` are campaigns (e.g. the 1000-case fuzz): `npm run test:long`, not `npm test`.
     exclude: ['node_modules/**', 'results/**', '**/*.long.test.ts'],
     testTimeout: 120_000,
+    // one scratch directory per run, removed at its end (test/tmpRoot.ts)
+    globalSetup: ['test/tmpRoot.ts'],
     pool: 'forks',
     // One module graph per worker, not per file: each file otherwise imports core/, the planners and
     // the simulator afresh (≈ 1 s of CPU a file, half the suite's CPU on 2 cores). No test mocks

@@ -6,6 +6,7 @@ export default defineConfig({
     include: ['**/*.long.test.ts'],
     exclude: ['node_modules/**', 'results/**'],
     testTimeout: 1_200_000,
+    globalSetup: ['test/tmpRoot.ts'],
     pool: 'forks',
   },
 });
