@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -11,6 +11,9 @@ import { join } from 'node:path';
  */
 export default function setup(): () => void {
   const root = mkdtempSync(join(tmpdir(), 'edgeplan-test-'));
+  // traversable by the daemons that drop root (mosquitto writes its persistence file as its own
+  // user into a directory of its own below); each test's own mkdtemp directory stays 0700
+  chmodSync(root, 0o755);
   const before = process.env.TMPDIR;
   process.env.TMPDIR = root;
   return () => {
