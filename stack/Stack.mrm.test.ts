@@ -36,10 +36,10 @@ const emergency: Verdict = {
 const allow: Verdict = { decision: 'ALLOW', rules: [], explanation: 'scripted allow' };
 
 /**
- * The real gate, with the planner's commands answered from a script — VETO first, then `after`
+ * The real gate, with the planner's commands answered from a script — `first` (the emergency VETO unless given), then `after`
  * (ALLOW unless given) — and the MRM's stops by the real gate.
  */
-function scripted(after: (c: MidLevelCommand) => Verdict = () => allow): SafetyGate {
+function scripted(after: (c: MidLevelCommand) => Verdict = () => allow, first = emergency): SafetyGate {
   let k = 0;
   return {
     ...real,
@@ -47,7 +47,7 @@ function scripted(after: (c: MidLevelCommand) => Verdict = () => allow): SafetyG
       (c as MidLevelCommand).source.startsWith('mrm:')
         ? real.checkCommand(c, sc, o)
         : k++ === 0
-          ? emergency
+          ? first
           : after(c as MidLevelCommand),
   };
 }
@@ -240,23 +240,10 @@ describe('runtime stack: a refused plan re-planned on the same tick', () => {
     explanation: 'scripted veto',
     mrm: { kind: 'COMFORT_STOP', decelMps2: 1 },
   };
-  /** The first planner command vetoed, every later one allowed; the MRM's stops by the real gate. */
-  const vetoOnce = (): SafetyGate => {
-    let k = 0;
-    return {
-      ...real,
-      checkCommand: (c, sc, o) =>
-        (c as MidLevelCommand).source.startsWith('mrm:')
-          ? real.checkCommand(c, sc, o)
-          : k++ === 0
-            ? comfortVeto
-            : allow,
-    };
-  };
   const run = (planLatencyS: number, audit?: AuditLog) => {
     const stack = createStack({
       planner: keeper,
-      gate: vetoOnce(),
+      gate: scripted(() => allow, comfortVeto),
       controller: createClassicalController(),
       rates: { planHz: 10, controlHz: 20, maxReplans: 1, planLatencyS },
       ...(audit ? { audit } : {}),
