@@ -162,6 +162,35 @@ describe('checkControl', () => {
     const steer = r.control.kind === 'ackermann' ? r.control.steerRad : Number.NaN;
     expect((30 * 30 * Math.tan(steer)) / CAR.wheelBaseM).toBeCloseTo(0.8 * 9.81, 6);
   });
+  it('bounds the rising jerk from the control it passed last, not from the lagging measured acceleration', () => {
+    // the ego still decelerates at 3 m/s² (its actuator trails the command by 0.2 s) while the control
+    // passed a step ago already asked for −1: a step up to −0.8 is 4 m/s³, well under 3 × 4.13
+    const braking = ego(0, 0, 0, 5, { accelMps2: -3 });
+    const r = gate.checkControl({ kind: 'ackermann', accelMps2: -0.8, steerRad: 0 }, braking, {
+      vehicle: CAR,
+      dtS: 0.05,
+      prevAccelMps2: -1,
+    });
+    expect(r.verdict.rules.map((x) => x.rule)).not.toContain('kinematics.jerk');
+    expect(r.control.kind === 'ackermann' && r.control.accelMps2).toBeCloseTo(-0.8, 9);
+    // a jump past the bound from that control is still held to it: −1 + 12.39 × 0.05
+    const jump = gate.checkControl({ kind: 'ackermann', accelMps2: 1, steerRad: 0 }, braking, {
+      vehicle: CAR,
+      dtS: 0.05,
+      prevAccelMps2: -1,
+    });
+    expect(jump.verdict.rules.map((x) => x.rule)).toContain('kinematics.jerk');
+    expect(jump.control.kind === 'ackermann' && jump.control.accelMps2).toBeCloseTo(-1 + 3 * 4.13 * 0.05, 9);
+    // with no control passed before (a start), the measured acceleration stands in
+    const first = gate.checkControl({ kind: 'ackermann', accelMps2: -0.8, steerRad: 0 }, braking, {
+      vehicle: CAR,
+      dtS: 0.05,
+    });
+    expect(first.control.kind === 'ackermann' && first.control.accelMps2).toBeCloseTo(
+      -3 + 3 * 4.13 * 0.05,
+      9,
+    );
+  });
   it('lets a hard brake through unchanged (braking is never rate-limited)', () => {
     const r = gate.checkControl({ kind: 'ackermann', accelMps2: -7, steerRad: 0 }, state, {
       vehicle: CAR,

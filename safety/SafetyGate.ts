@@ -77,7 +77,7 @@ export interface SafetyGate {
   checkControl(
     control: unknown,
     state: EgoState,
-    scene: Pick<SafetyScene, 'vehicle' | 'nowS'> & { dtS?: number },
+    scene: Pick<SafetyScene, 'vehicle' | 'nowS'> & { dtS?: number; prevAccelMps2?: number },
   ): ControlCheck;
   /**
    * The trajectory (0.1 s poses) that executes `command` in `scene` (a MODIFY's repair, the MRM),
@@ -1172,9 +1172,17 @@ export function createSafetyGate(input: SafetyParamsInput = {}): SafetyGate {
   function checkControl(
     input: unknown,
     state: EgoState,
-    scene: Pick<SafetyScene, 'vehicle' | 'nowS'> & { dtS?: number },
+    scene: Pick<SafetyScene, 'vehicle' | 'nowS'> & { dtS?: number; prevAccelMps2?: number },
   ): ControlCheck {
-    return checkControlStep(input, state, scene.vehicle, params, scene.nowS ?? state.tS, scene.dtS ?? 0.05);
+    return checkControlStep(
+      input,
+      state,
+      scene.vehicle,
+      params,
+      scene.nowS ?? state.tS,
+      scene.dtS ?? 0.05,
+      scene.prevAccelMps2,
+    );
   }
 
   function trajectoryFor(

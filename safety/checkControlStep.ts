@@ -15,6 +15,16 @@ import {
 import { round } from './rules/CheckContext.ts';
 import type { SafetyParams } from './SafetyParams.ts';
 
+/**
+ * Checks one control step. `prevAccelMps2`: the acceleration of the control this check passed at the
+ * step before (the rising-jerk bound is a bound on the command stream, as Autoware's
+ * `VehicleCmdFilter::limitLongitudinalWithJerk` holds each command to its previous one); without it
+ * (the first step) the state's measured acceleration stands in. Measured against the measured
+ * acceleration, which trails the command by the actuator's lag, the bound held the command 0.62 m/s²
+ * above it at every 0.05 s step: a brake let go at ≈ 2.5 m/s³ of the vehicle's own jerk, not the
+ * 12.4 m/s³ it states, and the ego braked on to a stand where the planner asked for 2.4 m/s again
+ * (CommonRoad ESP_Toledo-11_5_T-1).
+ */
 export function checkControlStep(
   input: unknown,
   state: EgoState,
@@ -22,6 +32,7 @@ export function checkControlStep(
   params: SafetyParams,
   nowS: number,
   dtS: number,
+  prevAccelMps2?: number,
 ): { verdict: Verdict; control: Control } {
   const brake: Control =
     v.kind === 'robot'
@@ -84,12 +95,14 @@ export function checkControlStep(
       });
     // Jerk: braking harder is always allowed (a safety response must not be rate-limited).
     const jerkLimit = 3 * params.maxJerkMps3;
-    if (a > state.accelMps2 + jerkLimit * dtS) {
-      const lim = state.accelMps2 + jerkLimit * dtS;
+    const from =
+      prevAccelMps2 !== undefined && Number.isFinite(prevAccelMps2) ? prevAccelMps2 : state.accelMps2;
+    if (a > from + jerkLimit * dtS) {
+      const lim = from + jerkLimit * dtS;
       rules.push({
         rule: 'kinematics.jerk',
         decision: 'MODIFY',
-        values: { jerkMps3: round((a - state.accelMps2) / dtS), limitMps3: jerkLimit },
+        values: { jerkMps3: round((a - from) / dtS), limitMps3: jerkLimit },
         message: `jerk limited to ${jerkLimit} m/s³`,
       });
       a = lim;

@@ -241,6 +241,46 @@ describe('stack in the simulator', () => {
     expect(log.ticks[log.ticks.length - 1]!.ego.speedMps).toBeLessThan(0.1);
   });
 
+  it("a brake the planner lets go of is let go at the controller's rate: the ego settles near the speed asked for, not at a stand", async () => {
+    // brake at 4 m/s² from 12 m/s; below 6 m/s hold 6 m/s. The control-level check bounds the rise of
+    // the commanded acceleration from the control it passed last; measured from the ego's own
+    // acceleration (which trails the command by the 0.2 s actuator lag) it let the brake go at
+    // ≈ 2.5 m/s³ of the vehicle's jerk and the ego braked on to 2.8 m/s (CommonRoad
+    // ESP_Toledo-11_5_T-1: asked for 2.4 m/s, it stood)
+    let holding = false;
+    const planner: CommandPlanner<null> = {
+      name: 'brake-then-hold',
+      init: () => null,
+      plan(state, req) {
+        if (req.snapshot.ego.speedMps <= 6) holding = true;
+        const base = keep(req, 6);
+        const command: MidLevelCommand = holding
+          ? base
+          : { ...base, speed: 'DECELERATE', targetSpeedMps: 0, decelMps2: 4, rationale: 'brake' };
+        return { state, output: { command } };
+      },
+    };
+    const stack = stackWith(planner, { planHz: 10, controlHz: 20 });
+    const scene = testScenario({
+      map: data,
+      ego: egoOn(map, 'R0', 20, 12),
+      routeLaneIds: ['R0'],
+      durationS: 6,
+    });
+    const egos: EgoState[] = [];
+    await runStackScenario(scene.scenario, scene.map, stack, {
+      mode: 'nonreactive',
+      onControl: (_out, snap) => egos.push(snap.ego),
+    });
+    expect(holding).toBe(true);
+    // it did brake hard (the test is about letting go of that)
+    expect(Math.min(...egos.map((e) => e.accelMps2))).toBeLessThan(-3.5);
+    const lowest = Math.min(...egos.map((e) => e.speedMps));
+    // 4.3 m/s now (the plan period and the release from −4 m/s²); 2.8 with the bound on the measured acceleration
+    expect(lowest).toBeGreaterThan(3.8);
+    expect(egos[egos.length - 1]!.speedMps).toBeGreaterThan(5.5);
+  });
+
   it('replays bit for bit: the same scenario, stack and seed give the same log', async () => {
     const run = async () => {
       const { planner } = keeper(11);

@@ -205,6 +205,8 @@ export function createStack(opts: StackOptions): Stack {
   let ctx: PlannerContext | undefined;
   let plannerState: unknown;
   let controllerState: unknown;
+  /** The acceleration of the control the control-level check passed last, m/s² (its jerk bound; none after a (re)start). */
+  let lastControlAccelMps2: number | undefined;
   let nextPlanS = 0;
   let inFlight: Promise<void> | undefined;
   /** A plan started before the clock went back, still running: no new plan starts beside it. */
@@ -516,6 +518,7 @@ export function createStack(opts: StackOptions): Stack {
     gateSnap = undefined;
     plannerState = planner.init(ctx!, first);
     controllerState = controller.init(ctx!);
+    lastControlAccelMps2 = undefined;
     nextPlanS = first.tS;
   };
 
@@ -597,7 +600,9 @@ export function createStack(opts: StackOptions): Stack {
         vehicle: ctx.vehicle,
         nowS: tS,
         dtS: controlPeriodS,
+        ...(lastControlAccelMps2 !== undefined ? { prevAccelMps2: lastControlAccelMps2 } : {}),
       });
+      lastControlAccelMps2 = cc.control.kind === 'ackermann' ? cc.control.accelMps2 : undefined;
       stats.controlSteps++;
       const out: StackTick = {
         control: cc.control,

@@ -46,6 +46,18 @@ export const HierarchicalParamsSchema = z.object({
    */
   accOnsetJerkMps3: pos().default(2.5),
   /**
+   * Gap recovery behind a vehicle lead that is not braking (its acceleration > −0.5 m/s²), m/s²: a
+   * headway deficit (the gap under IDM's desired s0 + v·T) whose closing the lead's motion leaves
+   * little to brake for is recovered braking at most max(this, 1.5 × the kinematic need) — the
+   * need being the constant braking that, from after `GAP_RECOVERY_LAG_S`, keeps the bumper gap
+   * at `GAP_RECOVERY_MIN_M` with the lead holding its speed. IDM (and the ACC blend, which brakes
+   * `comfortDecelMps2` beyond its heuristic) forced the 1.5 s headway back at up to 6 m/s² where real
+   * traffic follows at 0.5–1 s: ESP_Toledo-11_5_T-1, a lead 3.2 m ahead 0.56 m/s slower and speeding
+   * up, braked the ego from 5.1 to 1.5 m/s; the driver eased to 3.7. A need above
+   * `comfortDecelMps2` leaves IDM as it is; 0: off. Our choice (half the horizon cap's approach braking).
+   */
+  gapRecoveryDecelMps2: z.number().min(0).default(1),
+  /**
    * Jerk at which a stop at a point is braked up to while the ego's braking is still below what the
    * stop needs, m/s³ (`StopOnset.ts`; reflection's comfortable stop's onset, which nuPlan's
    * Savitzky–Golay jerk reads as ≈ 3.5 m/s³ at a run's first tick, under its 4.13); 0: off (the stop

@@ -5,6 +5,7 @@ import {
   cahAccelMps2,
   committedToPath,
   decideLongitudinal,
+  gapRecoveryMps2,
   marginStopM,
   stepOutCapMps,
   timeAtBraking,
@@ -333,7 +334,7 @@ describe('longitudinal agent (rules)', () => {
       view({ egoSpeedMps: 4, objects: [car] }, { ego: { laneId: 'R0', lead, follow: null } }),
       analyseScene(view({ egoSpeedMps: 4, objects: [car] }), PARAMS),
       FOLLOW,
-      { ...PARAMS, accCoolness: 0 },
+      { ...PARAMS, accCoolness: 0, gapRecoveryDecelMps2: 0 },
     );
     expect(idm.decelMps2 ?? 0).toBeGreaterThanOrEqual(PARAMS.maxDecelMps2);
   });
@@ -366,14 +367,18 @@ describe('longitudinal agent (rules)', () => {
     expect(merging.onsetJerkMps3).toBeUndefined();
   });
 
-  it('a lead as fast that has begun to brake gets no softened onset', () => {
+  it('a lead as fast that has begun to brake gets no softened onset from the ACC blend', () => {
     const lead = laneAgent('a', { gapM: 4.6, speedMps: 8.8, relSpeedMps: 0 });
     const car = obj('a', { sM: 4.6, speedMps: 8.8, alongMps: 8.8, accelMps2: -0.3 });
-    const d = decide(
-      view({ egoSpeedMps: 8.8, objects: [car] }, { ego: { laneId: 'R0', lead, follow: null } }),
-    );
+    const v = view({ egoSpeedMps: 8.8, objects: [car] }, { ego: { laneId: 'R0', lead, follow: null } });
+    const noRecovery = { ...PARAMS, gapRecoveryDecelMps2: 0 };
+    const d = decideLongitudinal(v, analyseScene(v, noRecovery), FOLLOW, noRecovery);
     expect(d.speed).toBe('DECELERATE');
     expect(d.onsetJerkMps3).toBeUndefined();
+    // gap recovery (not closing, braking under 0.5 m/s²) brakes at its 1 m/s², built up
+    const r = decide(v);
+    expect(r.decelMps2!).toBeCloseTo(PARAMS.gapRecoveryDecelMps2, 6);
+    expect(r.onsetJerkMps3).toBe(PARAMS.accOnsetJerkMps3);
   });
 
   it('behind a slower lead the braking is not softened at onset', () => {
@@ -393,6 +398,59 @@ describe('longitudinal agent (rules)', () => {
     const acc = decideLongitudinal(v, analyseScene(v, PARAMS), FOLLOW, PARAMS);
     const idm = decideLongitudinal(v, analyseScene(v, PARAMS), FOLLOW, { ...PARAMS, accCoolness: 0 });
     expect(acc).toEqual(idm);
+  });
+
+  it('recovers a headway deficit behind a lead that is not braking gently, built up; IDM alone forced it back hard', () => {
+    // ESP_Toledo-11_5_T-1's start: 5.1 m/s, a car 3.2 m ahead at 4.54 m/s speeding up at 0.6 m/s²:
+    // the gap is under IDM's desired 2 + 1.5·v, but the closing asks ≈ 0.08 m/s² to keep 1 m
+    const lead = laneAgent('a', { gapM: 3.2, speedMps: 4.54, relSpeedMps: -0.56 });
+    const car = obj('a', { sM: 3.2, speedMps: 4.54, alongMps: 4.54, accelMps2: 0.6 });
+    const v = view({ egoSpeedMps: 5.1, objects: [car] }, { ego: { laneId: 'R0', lead, follow: null } });
+    const d = decideLongitudinal(v, analyseScene(v, PARAMS), FOLLOW, PARAMS);
+    expect(d.speed).toBe('DECELERATE');
+    expect(d.decelMps2!).toBeCloseTo(PARAMS.gapRecoveryDecelMps2, 6);
+    expect(d.onsetJerkMps3).toBe(PARAMS.accOnsetJerkMps3);
+    // without it: IDM brakes at its hardest, as a step
+    const idm = decideLongitudinal(v, analyseScene(v, PARAMS), FOLLOW, {
+      ...PARAMS,
+      gapRecoveryDecelMps2: 0,
+    });
+    expect(idm.decelMps2!).toBeGreaterThanOrEqual(PARAMS.comfortDecelMps2);
+    expect(idm.onsetJerkMps3).toBeUndefined();
+  });
+
+  it('gap recovery brakes with the closing where it asks for more, and leaves IDM alone behind a braking or fast-closing lead', () => {
+    // 12 m/s, 2.9 m behind a car at 10 m/s (DEU_IV21-1_2_T-1): keeping 1 m after 0.3 s needs
+    // 2² / (2·(2.9 − 1 − 0.6)) = 1.54 m/s²: braked at 1.5 × that
+    const lead = laneAgent('a', { gapM: 2.9, speedMps: 10, relSpeedMps: -2 });
+    const car = obj('a', { sM: 2.9, speedMps: 10, alongMps: 10, accelMps2: 0 });
+    const v = view(
+      { egoSpeedMps: 12, speedLimitMps: 20, objects: [car] },
+      { ego: { laneId: 'R0', lead, follow: null } },
+    );
+    const d = decideLongitudinal(v, analyseScene(v, PARAMS), FOLLOW, PARAMS);
+    expect(d.decelMps2!).toBeCloseTo(1.5 * (4 / (2 * 1.3)), 6);
+    const off = { ...PARAMS, gapRecoveryDecelMps2: 0 };
+    // a braking lead: IDM as it is
+    const brakingCar = obj('a', { sM: 2.9, speedMps: 10, alongMps: 10, accelMps2: -1 });
+    const vb = view(
+      { egoSpeedMps: 12, speedLimitMps: 20, objects: [brakingCar] },
+      { ego: { laneId: 'R0', lead, follow: null } },
+    );
+    expect(decideLongitudinal(vb, analyseScene(vb, PARAMS), FOLLOW, PARAMS)).toEqual(
+      decideLongitudinal(vb, analyseScene(vb, off), FOLLOW, off),
+    );
+    // closing at 3 m/s on 3.2 m: 1 m kept needs 3.5 m/s², beyond the comfortable braking: IDM as it is
+    const fastLead = laneAgent('a', { gapM: 3.2, speedMps: 7, relSpeedMps: -3 });
+    const fastCar = obj('a', { sM: 3.2, speedMps: 7, alongMps: 7, accelMps2: 0 });
+    const vf = view(
+      { egoSpeedMps: 10, speedLimitMps: 20, objects: [fastCar] },
+      { ego: { laneId: 'R0', lead: fastLead, follow: null } },
+    );
+    const fast = decideLongitudinal(vf, analyseScene(vf, PARAMS), FOLLOW, PARAMS);
+    expect(fast).toEqual(decideLongitudinal(vf, analyseScene(vf, off), FOLLOW, off));
+    expect(fast.decelMps2!).toBeGreaterThan(PARAMS.comfortDecelMps2);
+    expect(gapRecoveryMps2(10, { speedMps: 7, recoverAccelMps2: 0 }, 3.2, PARAMS)).toBeUndefined();
   });
 
   it('ACC model: the heuristic brakes as hard as IDM behind a slower lead at a small gap', () => {
@@ -568,7 +626,8 @@ describe('longitudinal agent (rules)', () => {
         egoTimeS: 2,
       },
     ];
-    const d = decide(view({ egoSpeedMps: 14, objects: [cutter] }, { crossing }));
+    // (under the limit: 3 m/s over it, the limit's own braking binds before a merging car's gap recovery)
+    const d = decide(view({ egoSpeedMps: 14, speedLimitMps: 20, objects: [cutter] }, { crossing }));
     expect(d.speed).toBe('DECELERATE');
     expect(d.reason).toMatch(/merging cutter/);
   });

@@ -30,6 +30,8 @@ interface VirtualLead {
   accelMps2?: number;
   /** A vehicle followed: its own acceleration, m/s² (the ACC model's heuristic reads it). */
   leadAccelMps2?: number;
+  /** A vehicle's acceleration for gap recovery (`gapRecoveryMps2`), m/s²: a lead followed along the lane, or a car merging in; absent: IDM as it is. */
+  recoverAccelMps2?: number;
   /** The lead stands (its speed, not only its speed along the lane: a walker crossing moves on). */
   standing?: boolean;
   /**
@@ -109,6 +111,35 @@ export function accAccelMps2(
   if (aIdmMps2 >= aCahMps2) return aIdmMps2;
   const b = comfortDecelMps2;
   return (1 - c) * aIdmMps2 + c * (aCahMps2 + b * Math.tanh((aIdmMps2 - aCahMps2) / b));
+}
+
+/** Gap recovery (`gapRecoveryDecelMps2`): the kinematic need is reckoned from after this, s (the actuator's 0.2 s lag and one plan period). */
+export const GAP_RECOVERY_LAG_S = 0.3;
+/** …keeping at least this bumper gap, m (nuPlan's IDM `min_gap_to_lead_agent`). */
+export const GAP_RECOVERY_MIN_M = 1;
+
+/**
+ * The most braking a headway deficit behind `l` asks for, m/s², or undefined where IDM stands: a
+ * vehicle followed along the lane or merging in (`recoverAccelMps2`) that is not braking
+ * (> −0.5 m/s²) and not standing, whose closing at its present speed needs no more than
+ * `comfortDecelMps2` to keep `GAP_RECOVERY_MIN_M` after `GAP_RECOVERY_LAG_S`: then max(
+ * `gapRecoveryDecelMps2`, 1.5 × that need). A lead braking, a gap already too short to absorb the
+ * closing, or a need beyond the comfortable braking leaves IDM's braking as it is.
+ */
+export function gapRecoveryMps2(
+  v: number,
+  l: Pick<VirtualLead, 'speedMps' | 'recoverAccelMps2' | 'standing'>,
+  gapM: number,
+  p: HierarchicalParams,
+): number | undefined {
+  if (!(p.gapRecoveryDecelMps2 > 0) || l.recoverAccelMps2 === undefined || l.standing) return undefined;
+  if (!(l.recoverAccelMps2 > -0.5)) return undefined;
+  const closing = Math.max(0, v - l.speedMps);
+  const room = gapM - GAP_RECOVERY_MIN_M - closing * GAP_RECOVERY_LAG_S;
+  if (!(room > 0.05)) return undefined;
+  const need = (closing * closing) / (2 * room);
+  if (need > p.comfortDecelMps2) return undefined;
+  return Math.max(p.gapRecoveryDecelMps2, 1.5 * need);
 }
 
 /** Time for the front bumper to cover `dM` from speed v accelerating at `a` up to `vMax`, s. */
@@ -251,7 +282,9 @@ export function decideLongitudinal(
       stop: false,
       why: `lead ${lead.agentId}`,
       standing: Math.max(Math.abs(lead.speedMps), leadObj?.speedMps ?? 0) <= STANDSTILL_TARGET_MPS,
-      ...(followed ? { leadAccelMps2: leadObj?.accelMps2 ?? 0 } : {}),
+      ...(followed
+        ? { leadAccelMps2: leadObj?.accelMps2 ?? 0, recoverAccelMps2: leadObj?.accelMps2 ?? 0 }
+        : {}),
       ...(lead.agentId === mergeLead ? { headwayS: p.mergeHeadwayS } : {}),
     });
   if (changing) {
@@ -451,6 +484,7 @@ export function decideLongitudinal(
         speedMps: o.alongMps,
         stop: false,
         why: `merging ${c.agentId}`,
+        ...(o.kind === 'vehicle' ? { recoverAccelMps2: o.accelMps2 ?? 0 } : {}),
       });
       continue;
     }
@@ -679,12 +713,16 @@ export function decideLongitudinal(
       l.leadAccelMps2 !== undefined && p.accCoolness > 0 && l.speedMps >= v && l.leadAccelMps2 > -0.5;
     if (opening)
       ai = accAccelMps2(ai, cahAccelMps2(v, l.speedMps, l.leadAccelMps2 ?? 0, gap, aMax), b, p.accCoolness);
+    const recover = l.stop ? undefined : gapRecoveryMps2(v, l, gap, p);
+    const recovering = recover !== undefined && ai < -recover;
+    if (recovering) ai = -recover;
     if (ai < a) {
       a = ai;
       binding = l;
       // the onset is softened only while the gap truly opens: a lead as fast that has begun to
-      // brake (its measured acceleration lags) closes it
-      bindingOpening = opening && l.speedMps > v && (l.leadAccelMps2 ?? -1) >= 0;
+      // brake (its measured acceleration lags) closes it; and where only the headway is recovered
+      // (the lead not braking harder than 0.5 m/s², its closing within the comfortable braking)
+      bindingOpening = (opening && l.speedMps > v && (l.leadAccelMps2 ?? -1) >= 0) || recovering;
     }
   }
   const capNote = caps.length > 0 ? `; capped by ${caps.join(', ')}` : '';
