@@ -38,8 +38,13 @@ interface VirtualLead {
   leadAccelMps2?: number;
   /** The lead stands (its speed, not only its speed along the lane: a walker crossing moves on). */
   standing?: boolean;
-  /** IDM's standstill gap s0 against it, m (default `minGapM`; a stop point: 1 m). */
-  gapMinM?: number;
+  /**
+   * Where the stop behind it stands once it stands, m (default `minGapM`): a car in a queue,
+   * `standstillGapM`. IDM's s0 stays `minGapM` (a lower s0 when the lead stops eased the braking at
+   * speed just then, and the gate's RSS repair braked past nuPlan's bound instead: esmini
+   * alks_r157_cut_in_quick_brake).
+   */
+  standGapM?: number;
   /**
    * A stop point kept short of a conflict by a margin (`stopMarginM`): the room to the conflict
    * itself (where our footprint enters the agent's path), m. A stop the comfortable braking cannot
@@ -263,9 +268,9 @@ export function decideLongitudinal(
       stop: false,
       why: `lead ${lead.agentId}`,
       standing: leadStands,
-      // a car standing in a queue: waited behind at the queue's standstill gap (no way round it is
-      // planned, so no steering room is kept)
-      ...(leadStands && leadObj && inTrafficQueue(leadObj, view, p) ? { gapMinM: p.standstillGapM } : {}),
+      // a car standing in a queue: the stop behind it is at the queue's standstill gap (no way round
+      // it is planned, so no steering room is kept)
+      ...(leadStands && leadObj && inTrafficQueue(leadObj, view, p) ? { standGapM: p.standstillGapM } : {}),
       ...(followed ? { leadAccelMps2: leadObj?.accelMps2 ?? 0 } : {}),
       ...(lead.agentId === mergeLead ? { headwayS: p.mergeHeadwayS } : {}),
     });
@@ -692,7 +697,7 @@ export function decideLongitudinal(
       }
       continue;
     }
-    const g0 = l.stop ? 1.0 : (l.gapMinM ?? p.minGapM);
+    const g0 = l.stop ? 1.0 : p.minGapM;
     const sStar =
       g0 +
       v * (l.stop ? 0.5 : (l.headwayS ?? p.headwayS)) +
@@ -737,10 +742,10 @@ export function decideLongitudinal(
   // standstill gap, and its target near the end is a few cm/s that never stands (CARLA
   // ScenarioRunner PedestrianCrossingFront: 0.08 m/s for 37 s behind a walker who waited for the
   // ego to stand). Once the IDM speed one look-ahead on is near zero, or the ego is slow within a
-  // few metres of it, it is a stop at the standstill gap (its IDM s0: `minGapM`, or behind a car
-  // in a queue `standstillGapM`), held there.
+  // few metres of it, it is a stop at the standstill gap (`minGapM`, or behind a car in a queue
+  // `standstillGapM`: the IDM approach tends to `minGapM`, the stop then rolls up to it), held there.
   if (binding?.standing && !binding.stop && binding.accelMps2 === undefined) {
-    const gapMin = binding.gapMinM ?? p.minGapM;
+    const gapMin = binding.standGapM ?? p.minGapM;
     const d = Math.max(0, binding.gapM - gapMin);
     const idmTarget = v + clamp(a, -p.maxDecelMps2, aMax) * p.targetLookS;
     if ((v < 0.5 && d < 4) || idmTarget < 0.5) {
