@@ -89,6 +89,32 @@ describe('LaneGraphBuilder relations', () => {
     });
   });
 
+  it('the lead gap is the same on a lane sampled every metre as on the plain line, wherever the car stands', () => {
+    // A lane sampled every metre (CARLA's OpenDRIVE) is projected chunk by chunk (17 vertices); a
+    // chunk whose window ends at a car's s clamps its projection to its end vertex, with the
+    // perpendicular offset of the line: as near by that offset as the chunk holding the car. The
+    // one met first won: CARLA StoryAddEntityAction read a lead 1.59 m behind a stopped car as
+    // 3.26 m (s 112.00, the chunk edge, for 110.33) and the ego stood 0.7 m from it thinking 2.4
+    const data = straightRoad().data;
+    const dense = {
+      ...data,
+      lanes: data.lanes.map((l) =>
+        l.id === 'R0'
+          ? { ...l, centerline: Array.from({ length: 201 }, (_, i) => ({ x: -100 + i, y: 0 })) }
+          : l,
+      ),
+    };
+    const denseMap = new RoadMap(RoadMapSchema.parse(dense));
+    for (let x = 6; x <= 60; x += 0.25) {
+      const cars = [agent('lead', 'vehicle', x, 0.25, 0, 0)];
+      const snap = snapshot(0, 0, 0, 0, cars);
+      const plain = new LaneGraphBuilder(map, params).build(snap, snap.route).ego?.lead?.gapM;
+      const got = new LaneGraphBuilder(denseMap, params).build(snap, snap.route).ego?.lead?.gapM;
+      expect(plain).toBeCloseTo(x - 1.461 - 2.588 - 2.25, 1);
+      expect(got, `car at x = ${x}`).toBeCloseTo(plain!, 1);
+    }
+  });
+
   it('follow in the ego lane: gap 16.62 m, closing 2 m/s, TTC 8.31 s', () => {
     // 20 + 1.461 − 2.588 − 2.25 = 16.623 m
     const g = build([agent('tail', 'vehicle', -20, 0, 0, 12)]);

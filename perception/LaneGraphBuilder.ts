@@ -94,6 +94,8 @@ export class LaneGraphBuilder {
   private readonly crosswalkCache = new Map<number, { id: string; sM: number }[]>();
   private readonly chunks: LaneChunks;
   private readonly frenet = { sM: 0, dM: 0, segment: 0 };
+  /** Scratch pose of `locate` (a chunk end vertex). */
+  private readonly edgePose = { x: 0, y: 0, headingRad: 0 };
 
   constructor(
     map: RoadMap,
@@ -489,10 +491,20 @@ export class LaneGraphBuilder {
       const l = set.lane;
       const w = l.data.widthM;
       if (!LaneChunks.near(set, k, x, y, maxDistM + w / 2)) continue;
-      l.line.project(x, y, f, set.s[2 * k]!, set.s[2 * k + 1]!);
+      const s0 = set.s[2 * k]!;
+      const s1 = set.s[2 * k + 1]!;
+      l.line.project(x, y, f, s0, s1);
       const sClamped = Math.min(Math.max(f.sM, 0), l.line.length);
       const outside = Math.max(0, -f.sM, f.sM - l.line.length);
-      const lateral = Math.abs(f.dM);
+      let lateral = Math.abs(f.dM);
+      // projected onto the chunk's inner end (a vertex it shares with the next chunk): the point lies
+      // beyond it, and its distance is to that vertex, not the line's perpendicular offset — else the
+      // chunk ending at a car's s was as near as the one holding it, and the first met won (a lead
+      // read 1.67 m further than it stood, CARLA StoryAddEntityAction)
+      if ((f.sM <= s0 + 1e-9 && s0 > 0) || (f.sM >= s1 - 1e-9 && s1 < l.line.length)) {
+        l.line.poseAt(f.sM, this.edgePose);
+        lateral = Math.hypot(x - this.edgePose.x, y - this.edgePose.y);
+      }
       if (lateral > maxDistM + w / 2 || outside > maxDistM) continue;
       const headingErr = headingRad === undefined ? 0 : angleDiff(headingRad, l.line.headingAt(sClamped));
       const cost = Math.max(0, lateral - w / 2) + outside + 4 * Math.abs(headingErr) + 0.01 * lateral;

@@ -25,6 +25,15 @@ export const HierarchicalParamsSchema = z.object({
   headwayS: pos().default(1.5),
   /** IDM minimum gap to the lead, m (nuPlan: 1.0; 2.0 leaves room to steer around a blocker). */
   minGapM: pos().default(2.0),
+  /**
+   * Standstill gap behind a vehicle standing in a queue (`inTrafficQueue`: stopped in traffic, or
+   * queued before a stop line or a junction), m: IDM's s0 against it and the stop behind it. Nothing
+   * is planned round such a car, so `minGapM`'s steering room buys nothing; what is kept is the
+   * controller's stop accuracy and the lead's roll-back. nuPlan's IDM planner (idm_planner.yaml
+   * `min_gap_to_lead_agent`) and its stop-line stop (a stop lead's s0 here) use 1 m; behind a walker
+   * or a car that may turn out parked (a blocker to pass later) `minGapM` stays.
+   */
+  standstillGapM: pos().default(1.0),
   /** IDM maximum acceleration, m/s² (nuPlan comfort bound 2.40 → 1.5 as PDM). */
   accelMaxMps2: pos().default(1.5),
   /** IDM comfortable braking, m/s² (nuPlan idm: 3.0). */
@@ -299,6 +308,7 @@ export type HierarchicalParamsInput = z.input<typeof HierarchicalParamsSchema>;
 /** Robots on aisles: metres, not tens of metres (ISO 3691-4 speeds ≤ 2 m/s). */
 export const ROBOT_OVERRIDES: HierarchicalParamsInput = {
   minGapM: 0.8,
+  standstillGapM: 0.8,
   headwayS: 1.0,
   accelMaxMps2: 0.8,
   comfortDecelMps2: 1.0,

@@ -6,7 +6,7 @@ import {
   type Verdict,
 } from '../../core/index.ts';
 import { RoadMap } from '../../core/map/index.ts';
-import { oneLane } from '../../core/map/testFixtures.ts';
+import { oneLane, twoLanes } from '../../core/map/testFixtures.ts';
 import type { CommandPlan } from '../../core/planning/index.ts';
 import { plannerContext } from '../../core/planning/testFixtures.ts';
 import { car, ego, snapshotOf } from '../../core/testFixtures.ts';
@@ -154,7 +154,11 @@ describe('hierarchical planner: the speed cap of a repeated gate repair', () => 
 });
 
 describe('hierarchical planner: a stop at a point braked up to at the comfortable onset', () => {
-  /** A box standing in the lane 62 m ahead of the ego's rear axle (x 20): no way around it on one lane. */
+  /**
+   * A box standing in the lane 62 m ahead of the ego's rear axle (x 20), a car alongside in the
+   * left lane: the way round (a change into that lane) is barred only by traffic, so the wait keeps
+   * the room to steer out (`blockerRoomM`; on one lane it is at the stop margin, `wayRoundMayOpen`).
+   */
   const box: AgentState = {
     id: 'box',
     kind: 'static',
@@ -165,11 +169,16 @@ describe('hierarchical planner: a stop at a point braked up to at the comfortabl
     lengthM: 1,
     widthM: 2,
   };
+  const twoMap = new RoadMap(twoLanes('two-lanes', 'L0', 'L1', 400, 15));
+  const twoCtx = plannerContext(twoMap, ['L0'], vehicle);
+  const twoEnvMade = createEnvironmentTransform(twoMap, {}, vehicle);
+  if (!twoEnvMade.ok) throw new Error('perception');
+  const twoEnv = twoEnvMade.value;
   function stopAt(accelMps2: number, config: HierarchicalConfigInput = {}): MidLevelCommand {
     const p = createHierarchicalPlanner({ reflection: false, ...config });
-    const first = snapshotOf(ego(0, 20, 0, 12, { accelMps2 }), ['L0'], [box]);
-    const st = p.init(ctx, first);
-    const r = p.plan(st, { snapshot: first, scene: env.transform(first, first.route) }, ctx);
+    const first = snapshotOf(ego(0, 20, 0, 12, { accelMps2 }), ['L0'], [box, car('beside', 20, 3.5, 12)]);
+    const st = p.init(twoCtx, first);
+    const r = p.plan(st, { snapshot: first, scene: twoEnv.transform(first, first.route) }, twoCtx);
     if (r instanceof Promise) throw new Error('the rules plan synchronously');
     return r.output.command;
   }

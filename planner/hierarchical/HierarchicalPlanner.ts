@@ -70,7 +70,13 @@ import {
 } from './Reflection.ts';
 import { type EgoAccelHistory, emptyAccelHistory, recordAccel } from './RunComfort.ts';
 import { analyseScene } from './SceneAnalyst.ts';
-import { EXECUTOR_STOP_SHORT_M, EXECUTOR_STOP_SHORT_S, rampedStopDecelMps2 } from './StopOnset.ts';
+import {
+  CREEP_STOP_M,
+  CREEP_STOP_MPS,
+  EXECUTOR_STOP_SHORT_M,
+  EXECUTOR_STOP_SHORT_S,
+  rampedStopDecelMps2,
+} from './StopOnset.ts';
 import { matchTips, nudgedParams, sceneFeatures, type TipMatch, TipsFileSchema, tipsText } from './Tips.ts';
 import { type AgentMotion, buildWorldView, type FirstSighting, type WorldView } from './WorldView.ts';
 
@@ -671,7 +677,8 @@ function compose(
   // a stop point under a metre ahead at walking pace: brake at the given rate instead (a stop point
   // at the bumper makes the executor brake as hard as it can, and the jerk limit then holds the ego
   // still for seconds after the way is clear)
-  const creepStop = lon.stopDistanceM !== null && lon.stopDistanceM < 1 && view.egoSpeedMps < 1.5;
+  const creepStop =
+    lon.stopDistanceM !== null && lon.stopDistanceM < CREEP_STOP_M && view.egoSpeedMps < CREEP_STOP_MPS;
   if (lon.speed === 'STOP' && lon.stopDistanceM !== null && !creepStop) {
     const line = ctx.route.line;
     const s = view.egoSM + view.egoFrontM + Math.max(0, lon.stopDistanceM);

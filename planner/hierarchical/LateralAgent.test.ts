@@ -1,8 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { NUPLAN_METRIC_PARAMS } from '../../sim/metrics/params.ts';
-import { decideLateral, LATERAL_MEMORY_INITIAL, type LateralMemory } from './LateralAgent.ts';
+import {
+  decideLateral,
+  LATERAL_MEMORY_INITIAL,
+  type LateralMemory,
+  oncomingClear,
+  wayRoundMayOpen,
+} from './LateralAgent.ts';
 import { analyseScene } from './SceneAnalyst.ts';
 import { laneAgent, obj, PARAMS, view } from './testing/views.ts';
+import type { RouteObject } from './WorldView.ts';
 
 const decide = (v: ReturnType<typeof view>, mem = LATERAL_MEMORY_INITIAL) =>
   decideLateral(v, analyseScene(v, PARAMS), mem, PARAMS);
@@ -142,6 +149,54 @@ describe('lateral agent (rules)', () => {
   it('does not borrow past something standing in the oncoming lane', () => {
     const parked = obj('parked', { kind: 'static', sM: 30, dM: 3.5 });
     expect(decide(view({ objects: [truck, parked] })).decision.path).toBe('FOLLOW_LANE');
+  });
+
+  it('does not borrow past a box standing in its own lane across the edge into the oncoming lane along the pass', () => {
+    // CARLA Slalom's c5: a 2 m box across the centre line 10 m past the blocker, its centre in our
+    // lane's band (it reaches 1.7 m into our 3.5 m lane): the borrow's body in the oncoming lane
+    // would hit it, yet only the oncoming lane's band was checked and the pass looked clear
+    const box = obj('box', {
+      kind: 'static',
+      sM: 40,
+      lengthM: 1,
+      widthM: 2,
+      dM: 1.6,
+      laneSpan: { minM: 0.6, maxM: 2.6 },
+    });
+    const r = decide(view({ egoSpeedMps: PARAMS.borrowSpeedMps, objects: [truck, box] }));
+    expect(r.decision.path).toBe('FOLLOW_LANE');
+    expect(r.decision.reason).toMatch(/box stands across the lane's edge/);
+    // it is static: the way round is barred for good (no room to keep behind the truck)
+    expect(oncomingClear(view({ objects: [truck, box] }), truck, 'LEFT', PARAMS).lasting).toBe(true);
+    expect(wayRoundMayOpen(view({ objects: [truck, box] }), truck, PARAMS)).toBe(false);
+    // the same box well inside our lane (not reaching over its edge) is no part of the pass
+    const inLane = { ...box, dM: 0.2, laneSpan: { minM: -0.8, maxM: 1.2 } };
+    expect(decide(view({ egoSpeedMps: PARAMS.borrowSpeedMps, objects: [truck, inLane] })).decision.path).toBe(
+      'LEFT_BORROW',
+    );
+  });
+
+  it('a way round can open while traffic bars it or a neighbour lane may take us; not where statics, the junction or no neighbour bar it', () => {
+    const at = (objects: RouteObject[], g: Parameters<typeof view>[1] = {}) =>
+      wayRoundMayOpen(view({ objects: [truck, ...objects] }, g), truck, PARAMS);
+    expect(at([])).toBe(true);
+    expect(at([obj('onc', { sM: 60, dM: 3.5, alongMps: -11, speedMps: 11 })])).toBe(true);
+    expect(at([obj('car', { sM: 30, dM: 3.5, standingS: 30 })])).toBe(true);
+    expect(at([], { left: { laneId: 'L1', changeAllowed: true, opposite: false } })).toBe(true);
+    expect(at([obj('cone', { kind: 'static', sM: 30, dM: 3.5, lengthM: 1, widthM: 1 })])).toBe(false);
+    expect(at([], { left: null })).toBe(false);
+    expect(at([], { left: { laneId: 'L1', changeAllowed: false, opposite: false } })).toBe(false);
+    expect(at([], { nextJunction: { junctionId: 'j', distanceM: 40 } })).toBe(false);
+    // a box that a nudge inside the lane passes: that way is open
+    const box = obj('box', {
+      kind: 'static',
+      sM: 25,
+      lengthM: 1,
+      widthM: 1,
+      dM: 1.6,
+      laneSpan: { minM: 1.1, maxM: 2.1 },
+    });
+    expect(wayRoundMayOpen(view({ objects: [box] }, { left: null }), box, PARAMS)).toBe(true);
   });
 
   it('changes into a same-direction neighbour with a gap instead of borrowing', () => {

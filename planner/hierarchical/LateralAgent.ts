@@ -469,7 +469,9 @@ export function inLaneNudge(
 /**
  * The oncoming lane is clear for the whole pass: every agent in it reaches the end of the pass
  * (blocker's far end + the ego's length + the return margin) later than the ego gets there, with
- * `borrowMarginM` to spare, and nothing stands in it along the pass.
+ * `borrowMarginM` to spare, and nothing stands in it along the pass. `lasting`: what bars the pass
+ * does not go away on its own — the junction the pass would end in, or a static object (a cone, a
+ * barrier) standing in the lane along it; traffic (a car, even one standing) may move on.
  */
 export function oncomingClear(
   view: WorldView,
@@ -477,7 +479,7 @@ export function oncomingClear(
   side: 'LEFT' | 'RIGHT',
   p: HierarchicalParams,
   nudge = false,
-): { ok: boolean; why: string } {
+): { ok: boolean; why: string; lasting?: boolean } {
   const passEndM = Math.max(0, blocker.sM) + blocker.lengthM + view.egoLengthM + p.borrowReturnM;
   // back in the lane before the next junction: a pass into it drives the junction on the wrong side
   const j = view.laneGraph.nextJunction;
@@ -485,6 +487,7 @@ export function oncomingClear(
     return {
       ok: false,
       why: `the pass ends ${passEndM.toFixed(1)} m ahead, within ${p.borrowJunctionM} m of the junction at ${j.distanceM.toFixed(1)} m`,
+      lasting: true,
     };
   const vBorrow = nudge ? p.nudgeSpeedMps : p.borrowSpeedMps;
   const vPass = Math.max(vBorrow, Math.min(view.egoSpeedMps, vBorrow * 1.5));
@@ -493,16 +496,42 @@ export function oncomingClear(
   const dAccel = ((view.egoSpeedMps + vPass) / 2) * tAccel;
   const passS = dAccel >= passEndM ? tAccel : tAccel + (passEndM - dAccel) / vPass;
   const band = side === 'LEFT' ? 'left' : 'right';
+  // the strip the ego's body sweeps in the pass, measured towards `side` from the lane's centre: the
+  // neighbour lane's middle (a nudge: its offset), the body's half width and `nudgeClearanceM` about it
+  const half = view.laneWidthM / 2;
+  const centreM = nudge
+    ? Math.abs(nudgeOffsetM(view, blocker, side, p) ?? 0)
+    : half + (side === 'LEFT' ? view.leftWidthM : view.rightWidthM) / 2;
+  const reachM = view.egoWidthM / 2 + p.nudgeClearanceM;
   for (const o of view.objects) {
-    if (o.id === blocker.id || bandOf(o, view) !== band) continue;
-    if (o.sM + o.lengthM < -view.egoLengthM) continue; // behind us
+    if (o.id === blocker.id || o.sM + o.lengthM < -view.egoLengthM) continue;
+    // an object standing in our lane that reaches over its edge into that strip along the pass
+    // (CARLA Slalom's c5 across the centre line past c4: listed in our lane's band, it was never
+    // checked, and the borrow past c4 looked clear)
+    if (bandOf(o, view) === 'ego') {
+      const span = o.laneSpan ?? { minM: o.dM - o.widthM / 2, maxM: o.dM + o.widthM / 2 };
+      const [near, far] = side === 'LEFT' ? [span.minM, span.maxM] : [-span.maxM, -span.minM];
+      const standing = Math.abs(o.alongMps) < 0.3 && o.speedMps < 0.3;
+      if (standing && far > half && far > centreM - reachM && near < centreM + reachM && o.sM < passEndM + 5)
+        return {
+          ok: false,
+          why: `${o.id} stands across the lane's edge at ${o.sM.toFixed(1)} m, in the way of the pass`,
+          lasting: o.kind === 'static',
+        };
+      continue;
+    }
+    if (bandOf(o, view) !== band) continue;
     // one of unknown speed (first seen) may be coming on at any speed: not clear until measured
     if (o.speedKnown === false)
       return { ok: false, why: `${o.id} in the oncoming lane: speed not measured yet` };
     const closing = Math.max(0, -o.alongMps);
     if (closing < 0.3) {
       if (o.sM < passEndM + 5 && o.alongMps < view.egoSpeedMps)
-        return { ok: false, why: `${o.id} stands in the oncoming lane at ${o.sM.toFixed(1)} m` };
+        return {
+          ok: false,
+          why: `${o.id} stands in the oncoming lane at ${o.sM.toFixed(1)} m`,
+          lasting: o.kind === 'static',
+        };
       continue;
     }
     const needM = passEndM + closing * passS + p.borrowMarginM;
@@ -513,4 +542,29 @@ export function oncomingClear(
       };
   }
   return { ok: true, why: `oncoming lane clear for a ${passS.toFixed(1)} s pass` };
+}
+
+/**
+ * Whether a way round `blocker` can open while the ego waits — and the wait behind it must keep the
+ * room to steer out (`blockerRoomM`): a nudge inside the lane, a same-direction neighbour the ego may
+ * change into (its gap opens as traffic flows), or an oncoming neighbour whose pass only traffic bars
+ * (`oncomingClear` not `lasting`). False when every way round is barred for good: no neighbour to
+ * use, the pass would end in a junction, a static object stands in the oncoming lane along the pass
+ * (CARLA Slalom: c5 beside the lane past c4). Then no borrow is expected, the room buys nothing, and
+ * the ego waits at the stop margin (as behind traffic it will not pass).
+ */
+export function wayRoundMayOpen(view: WorldView, blocker: RouteObject, p: HierarchicalParams): boolean {
+  if (inLaneNudge(view, blocker, p)) return true;
+  const g = view.laneGraph;
+  for (const side of ['LEFT', 'RIGHT'] as const) {
+    const nb = side === 'LEFT' ? g.left : g.right;
+    if (!nb) continue;
+    if (!nb.opposite) {
+      if (nb.changeAllowed) return true;
+      continue;
+    }
+    const clear = oncomingClear(view, blocker, side, p, nudgeOffsetM(view, blocker, side, p) !== null);
+    if (clear.ok || !clear.lasting) return true;
+  }
+  return false;
 }

@@ -305,9 +305,65 @@ describe('longitudinal agent (rules)', () => {
 
   it('waits behind a blocker with room to steer out', () => {
     const truck = obj('truck', { kind: 'static', sM: 20, lengthM: 10 });
-    const d = decide(view({ egoSpeedMps: 0.3, objects: [truck] }, { left: null }));
+    const d = decide(view({ egoSpeedMps: 0.3, objects: [truck] }));
     expect(d.speed).toBe('STOP');
     expect(d.stopDistanceM).toBeCloseTo(20 - 18, 5);
+  });
+
+  it('keeps the room to steer out only where a way round can open; barred for good, waits at the stop margin', () => {
+    // a truck 20 m ahead. The room (`blockerRoomM`) is for swinging out once the way round opens:
+    // kept while traffic bars it (a car coming the other way, a car standing in the oncoming lane
+    // that may drive on) or a same-direction lane may take us; where nothing can open it — no
+    // neighbour, a cone in the oncoming lane beside the pass, the pass ending in a junction — the ego
+    // drives up to the stop margin and stands there (CARLA Slalom stood 7.7 m back from a cone)
+    type G = Parameters<typeof view>[1];
+    const truckAt = (sM: number) => obj('truck', { kind: 'static', sM, lengthM: 10 });
+    const oncoming = obj('o', { sM: 60, dM: 3.5, alongMps: -8, speedMps: 8 });
+    const standingCar = obj('p', { sM: 24, dM: 3.5, standingS: 30 });
+    const waitM = (objects: RouteObject[], g: G = {}) =>
+      decide(view({ egoSpeedMps: 0.3, objects: [truckAt(20), ...objects] }, g)).stopDistanceM;
+    expect(waitM([oncoming])).toBeCloseTo(20 - PARAMS.blockerRoomM, 5);
+    expect(waitM([standingCar])).toBeCloseTo(20 - PARAMS.blockerRoomM, 5);
+    expect(waitM([], { left: { laneId: 'L1', changeAllowed: true, opposite: false } })).toBeCloseTo(
+      20 - PARAMS.blockerRoomM,
+      5,
+    );
+    // closed loop at 10 Hz from 0.3 m/s (a STOP brakes at its rate, else the IDM speed one
+    // look-ahead on): where the ego comes to stand, m from the start
+    const standsAt = (g: G, extra: (s: number) => RouteObject[] = () => []) => {
+      let s = 0;
+      let v = 0.3;
+      let maxBraking = 0;
+      for (let i = 0; i < 400; i++) {
+        const d = decide(view({ egoSpeedMps: v, objects: [truckAt(20 - s), ...extra(s)] }, g));
+        const a =
+          d.speed === 'STOP'
+            ? v > 0
+              ? -(d.decelMps2 ?? 0)
+              : 0
+            : clampA((d.targetSpeedMps - v) / PARAMS.targetLookS);
+        maxBraking = Math.max(maxBraking, -a);
+        const vNext = Math.max(0, v + a * 0.1);
+        s += ((v + vNext) / 2) * 0.1;
+        v = vNext;
+      }
+      expect(v).toBe(0);
+      expect(maxBraking).toBeLessThanOrEqual(PARAMS.comfortDecelMps2);
+      return s;
+    };
+    const clampA = (a: number) => Math.max(-PARAMS.maxDecelMps2, Math.min(PARAMS.accelMaxMps2, a));
+    const margin = 20 - PARAMS.stopMarginM;
+    const cone = (s: number) => [obj('c', { kind: 'static', sM: 26 - s, dM: 3.5, lengthM: 1, widthM: 1 })];
+    for (const at of [
+      standsAt({ left: null }),
+      standsAt({ left: { laneId: 'L1', changeAllowed: false, opposite: false } }),
+      standsAt({}, cone),
+    ]) {
+      expect(at).toBeGreaterThan(margin - 0.5);
+      expect(at).toBeLessThanOrEqual(margin + 0.15);
+    }
+    // the pass would end in a junction (the wait point does not depend on where the ego is)
+    expect(standsAt({ nextJunction: { junctionId: 'j', distanceM: 36 } })).toBeGreaterThan(margin - 0.5);
   });
 
   it('at speed, waits behind a blocker no nearer than a comfortable stop, not at the full steering room', () => {
@@ -315,7 +371,7 @@ describe('longitudinal agent (rules)', () => {
     // to stop in (6.6 m/s²); the wait point moves up to where braking at 3 m/s² stops the ego
     const car = obj('car', { kind: 'static', sM: 25, lengthM: 4.5 });
     const v = 9.65;
-    const d = decide(view({ egoSpeedMps: v, objects: [car] }, { left: null }));
+    const d = decide(view({ egoSpeedMps: v, objects: [car] }));
     expect(d.speed).toBe('STOP');
     expect(d.stopDistanceM).toBeCloseTo((v * v) / (2 * PARAMS.comfortDecelMps2), 5);
     expect(d.decelMps2).toBeLessThanOrEqual(PARAMS.comfortDecelMps2 + 1e-9);
@@ -919,6 +975,74 @@ describe('longitudinal agent (rules)', () => {
     // a walker crossing the lane (no speed along it, 1.4 m/s across) moves on: no stop for it
     const walking = obj('w', { kind: 'pedestrian', sM: 2.4 + 2.25 + 0.3, speedMps: 1.4, acrossMps: 1.4 });
     expect(at(0.3, 2.4, 0, [walking]).reason).not.toMatch(/stands/);
+  });
+
+  it('behind a car standing in a queue, stands at the standstill gap; behind a walker or a car that may be parked, at minGapM', () => {
+    // the same stop behind a lead standing 3 m ahead, the ego at 0.3 m/s; a car we saw drive up and
+    // stop in the lane (never a blocker to pass: `inTrafficQueue`) is waited behind at
+    // `standstillGapM` (CARLA FollowLeadingVehicle / CatalogExample: the ego stood 2 m back, the
+    // expert 0.4–0.65 m); one first seen standing may turn out parked and be passed: steering room
+    const at = (o: RouteObject, g: Parameters<typeof view>[1] = {}) =>
+      decide(
+        view(
+          { egoSpeedMps: 0.3, objects: [o] },
+          {
+            ego: {
+              laneId: 'R0',
+              lead: laneAgent(o.id, { gapM: 3, speedMps: 0, relSpeedMps: -0.3 }),
+              follow: null,
+            },
+            ...g,
+          },
+        ),
+      );
+    const queued = at(obj('car', { sM: 3, standingS: 20, movedM: 30 }));
+    expect(queued.speed).toBe('STOP');
+    expect(queued.stopDistanceM).toBeCloseTo(3 - PARAMS.standstillGapM, 9);
+    // queued before a junction, first seen standing: a queue too
+    const atJunction = at(obj('car', { sM: 3, standingS: 20 }), {
+      nextJunction: { junctionId: 'j', distanceM: 12 },
+    });
+    expect(atJunction.stopDistanceM).toBeCloseTo(3 - PARAMS.standstillGapM, 9);
+    // first seen standing on the open road (it may be parked), and a walker: minGapM
+    expect(at(obj('car', { sM: 3, standingS: 2 })).stopDistanceM).toBeCloseTo(3 - PARAMS.minGapM, 9);
+    const walker = at(obj('w', { kind: 'pedestrian', sM: 3, lengthM: 0.5, widthM: 0.6, standingS: 20 }));
+    expect(walker.stopDistanceM).toBeCloseTo(3 - PARAMS.minGapM, 9);
+    expect(PARAMS.standstillGapM).toBeLessThan(PARAMS.minGapM);
+  });
+
+  it('a creep stop stands on its point: it rolls on while the least braking would stand short, then brakes onto it', () => {
+    // 0.37 m/s, 0.95 m short of the standstill gap behind a stopped car: the stop is commanded without
+    // its point (a creep stop) at the braking decided, which was never under 0.1 m/s² — it stood
+    // 0.3 m short and held there (CARLA FollowLeadingVehicle: 0.36 m short for 40 s). Closed loop at
+    // 10 Hz, the controller's reading of each decision (KEEP holds the speed, STOP brakes at its rate).
+    const gap0 = PARAMS.standstillGapM + 0.95;
+    let s = 0;
+    let v = 0.37;
+    for (let i = 0; i < 100; i++) {
+      const car = obj('car', { sM: gap0 - s, standingS: 20, movedM: 30 });
+      const d = decide(
+        view(
+          { egoSpeedMps: v, objects: [car] },
+          {
+            ego: {
+              laneId: 'R0',
+              lead: laneAgent('car', { gapM: gap0 - s, speedMps: 0, relSpeedMps: -v }),
+              follow: null,
+            },
+          },
+        ),
+      );
+      const a = d.speed === 'STOP' ? -(v > 0 ? (d.decelMps2 ?? 0) : 0) : d.speed === 'KEEP' ? 0 : NaN;
+      expect(Number.isNaN(a)).toBe(false);
+      const vNext = Math.max(0, v + a * 0.1);
+      s += ((v + vNext) / 2) * 0.1;
+      v = vNext;
+    }
+    expect(v).toBe(0);
+    // stands within a few centimetres of the gap, never past it
+    expect(gap0 - s).toBeGreaterThanOrEqual(PARAMS.standstillGapM - 0.05);
+    expect(gap0 - s).toBeLessThan(PARAMS.standstillGapM + 0.1);
   });
 
   it('does not slow below a follower closing in for a close neighbour', () => {

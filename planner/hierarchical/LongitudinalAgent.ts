@@ -10,9 +10,15 @@ import { stopsForLight } from '../../core/map/index.ts';
 import { STANDSTILL_TARGET_MPS } from '../../core/vehicle/index.ts';
 import type { LongitudinalDecision, SceneAnalysis } from './AgentOutputs.ts';
 import type { HierarchicalParams } from './HierarchicalParams.ts';
-import { aimM, inLaneNudge, type LateralChoice } from './LateralAgent.ts';
-import { BLOCKER_PASSED_M, bandOf, isBlocker } from './SceneAnalyst.ts';
-import { EXECUTOR_STOP_SHORT_M, EXECUTOR_STOP_SHORT_S, rampedStopDistanceM } from './StopOnset.ts';
+import { aimM, inLaneNudge, type LateralChoice, wayRoundMayOpen } from './LateralAgent.ts';
+import { BLOCKER_PASSED_M, bandOf, inTrafficQueue, isBlocker } from './SceneAnalyst.ts';
+import {
+  CREEP_STOP_M,
+  CREEP_STOP_MPS,
+  EXECUTOR_STOP_SHORT_M,
+  EXECUTOR_STOP_SHORT_S,
+  rampedStopDistanceM,
+} from './StopOnset.ts';
 import type { RouteObject, WorldView } from './WorldView.ts';
 
 /** A dead end (the route's end, where the road ends) is a stop point from this far, m (as a lane's end). */
@@ -34,6 +40,13 @@ interface VirtualLead {
   recoverAccelMps2?: number;
   /** The lead stands (its speed, not only its speed along the lane: a walker crossing moves on). */
   standing?: boolean;
+  /**
+   * Where the stop behind it stands once it stands, m (default `minGapM`): a car in a queue,
+   * `standstillGapM`. IDM's s0 stays `minGapM` (a lower s0 when the lead stops eased the braking at
+   * speed just then, and the gate's RSS repair braked past nuPlan's bound instead: esmini
+   * alks_r157_cut_in_quick_brake).
+   */
+  standGapM?: number;
   /**
    * A stop point kept short of a conflict by a margin (`stopMarginM`): the room to the conflict
    * itself (where our footprint enters the agent's path), m. A stop the comfortable braking cannot
@@ -257,6 +270,10 @@ export function decideLongitudinal(
   // in it, nor a box standing)
   const leadObj = lead ? view.objects.find((o) => o.id === lead.agentId) : undefined;
   const followed = leadObj?.kind === 'vehicle' && leadObj.alongMps > 0.5;
+  const leadStands =
+    lead !== null &&
+    lead !== undefined &&
+    Math.max(Math.abs(lead.speedMps), leadObj?.speedMps ?? 0) <= STANDSTILL_TARGET_MPS;
   const leadTaken =
     lead &&
     !(borrowing && (lead.agentId === blockerH?.agentId || lead.agentId === lateral.passingId)) &&
@@ -281,7 +298,10 @@ export function decideLongitudinal(
       speedMps: Math.max(0, lead.speedMps),
       stop: false,
       why: `lead ${lead.agentId}`,
-      standing: Math.max(Math.abs(lead.speedMps), leadObj?.speedMps ?? 0) <= STANDSTILL_TARGET_MPS,
+      standing: leadStands,
+      // a car standing in a queue: the stop behind it is at the queue's standstill gap (no way round
+      // it is planned, so no steering room is kept)
+      ...(leadStands && leadObj && inTrafficQueue(leadObj, view, p) ? { standGapM: p.standstillGapM } : {}),
       ...(followed
         ? { leadAccelMps2: leadObj?.accelMps2 ?? 0, recoverAccelMps2: leadObj?.accelMps2 ?? 0 }
         : {}),
@@ -369,7 +389,8 @@ export function decideLongitudinal(
     }
     if (next) {
       const justPastM = nudged.sM + BLOCKER_PASSED_M + p.stopMarginM;
-      const earliestM = Math.max(justPastM, next.sM - p.blockerRoomM, (v * v) / (2 * p.comfortDecelMps2));
+      const roomM = wayRoundMayOpen(view, next, p) ? p.blockerRoomM : p.stopMarginM;
+      const earliestM = Math.max(justPastM, next.sM - roomM, (v * v) / (2 * p.comfortDecelMps2));
       nextWait = { id: next.id, gapM: Math.max(0, Math.min(earliestM, next.sM - p.stopMarginM)) };
       leads.push({
         gapM: nextWait.gapM,
@@ -389,12 +410,23 @@ export function decideLongitudinal(
     !(nudging && blockerH.agentId === lateral.passingId) &&
     blockerH.agentId !== nextWait?.id
   ) {
+    // the room to steer out only where a way round can open (`wayRoundMayOpen`): where every way
+    // round is barred for good the ego waits at the stop margin (CARLA Slalom stood 7.7 m before
+    // a cone that no nudge passes, a static one beside it in the oncoming lane)
+    const blockerObj = view.objects.find((o) => o.id === blockerH.agentId);
+    const keepRoom = !blockerObj || wayRoundMayOpen(view, blockerObj, p);
     const room = robot
-      ? 1.5
-      : clamp(blockerH.distanceM - (v * v) / (2 * p.comfortDecelMps2), p.stopMarginM, p.blockerRoomM);
+      ? keepRoom
+        ? 1.5
+        : p.stopMarginM
+      : clamp(
+          blockerH.distanceM - (v * v) / (2 * p.comfortDecelMps2),
+          p.stopMarginM,
+          keepRoom ? p.blockerRoomM : p.stopMarginM,
+        );
     const dWait = Math.max(0, blockerH.distanceM - room);
     let passS = 0;
-    if (g.left?.opposite) {
+    if (g.left?.opposite && keepRoom) {
       for (const o of view.objects) {
         if (o.alongMps > -0.3 || bandOf(o, view) !== 'left') continue;
         if (o.sM + o.lengthM < -view.egoLengthM) continue;
@@ -733,10 +765,12 @@ export function decideLongitudinal(
     // speed step, braking far harder than the stop needs
     const idmTarget = v + clamp(a, -p.maxDecelMps2, aMax) * p.targetLookS;
     if ((v < 0.5 && d < 4) || need >= 0.5 * b || d < 1 || idmTarget < 0.5) {
+      const roll = rollOnToStop(d, v, STOP_LEAD_MIN_DECEL_MPS2, `${binding.why} in ${d.toFixed(2)} m`);
+      if (roll) return roll;
       return {
         speed: 'STOP',
         targetSpeedMps: 0,
-        decelMps2: clamp(Math.max(need, 0.5), 0.5, p.maxDecelMps2),
+        decelMps2: clamp(Math.max(need, STOP_LEAD_MIN_DECEL_MPS2), STOP_LEAD_MIN_DECEL_MPS2, p.maxDecelMps2),
         stopDistanceM: d,
         reason: `rule:stop — ${binding.why} in ${d.toFixed(1)} m${d > binding.gapM ? ` (${(d - binding.gapM).toFixed(1)} m into its margin)` : ''}${capNote}`,
       };
@@ -746,20 +780,29 @@ export function decideLongitudinal(
   // standstill gap, and its target near the end is a few cm/s that never stands (CARLA
   // ScenarioRunner PedestrianCrossingFront: 0.08 m/s for 37 s behind a walker who waited for the
   // ego to stand). Once the IDM speed one look-ahead on is near zero, or the ego is slow within a
-  // few metres of it, it is a stop at the standstill gap (`minGapM`), held there.
+  // few metres of it, it is a stop at the standstill gap (`minGapM`, or behind a car in a queue
+  // `standstillGapM`: the IDM approach tends to `minGapM`, the stop then rolls up to it), held there.
   if (binding?.standing && !binding.stop && binding.accelMps2 === undefined) {
-    const d = Math.max(0, binding.gapM - p.minGapM);
+    const gapMin = binding.standGapM ?? p.minGapM;
+    const d = Math.max(0, binding.gapM - gapMin);
     const idmTarget = v + clamp(a, -p.maxDecelMps2, aMax) * p.targetLookS;
     if ((v < 0.5 && d < 4) || idmTarget < 0.5) {
+      const roll = rollOnToStop(
+        d,
+        v,
+        STANDING_LEAD_MIN_DECEL_MPS2,
+        `${gapMin.toFixed(1)} m behind ${binding.why}`,
+      );
+      if (roll) return roll;
       const need = (v * v) / (2 * Math.max(d, 0.1));
       return {
         speed: 'STOP',
         targetSpeedMps: 0,
         // just what reaches the gap: within a metre of it the stop has no point (compose's creep
         // stop) and the braking alone sets where the ego stands
-        decelMps2: clamp(need, 0.1, p.maxDecelMps2),
+        decelMps2: clamp(need, STANDING_LEAD_MIN_DECEL_MPS2, p.maxDecelMps2),
         stopDistanceM: d,
-        reason: `rule:stop — ${binding.why} stands: at ${p.minGapM.toFixed(1)} m behind it, in ${d.toFixed(1)} m${capNote}`,
+        reason: `rule:stop — ${binding.why} stands: at ${gapMin.toFixed(1)} m behind it, in ${d.toFixed(1)} m${capNote}`,
       };
     }
   }
@@ -789,6 +832,42 @@ export function decideLongitudinal(
         };
   return view.speedLimitPosted === false ? decision : underPostedLimit(decision, v, view.speedLimitMps, p);
 }
+
+/** The least braking of a stop at a stop point (a line, a conflict, a wait point), m/s². */
+const STOP_LEAD_MIN_DECEL_MPS2 = 0.5;
+/** The least braking of the stop behind a standing lead, m/s². */
+const STANDING_LEAD_MIN_DECEL_MPS2 = 0.1;
+
+/**
+ * Within a creep stop's reach (`CREEP_STOP_M`, below `CREEP_STOP_MPS`: commanded without its point,
+ * the braking alone sets where the ego stands), a stop whose braking to the point, v²/2d, is under
+ * the stop's least braking `minDecelMps2` would stand short of it by d − v²/(2·minDecelMps2) — and
+ * stay there, the stop held (CARLA FollowLeadingVehicle: 0.37 m/s 1.0 m before the standstill gap
+ * behind a stopped car, braked at the 0.1 m/s² floor, stood 0.36 m short for 40 s). It rolls on at
+ * its speed instead until that braking is what the point needs, then stops on it. Null: stop now
+ * (the braking needed reaches the floor, or the ego is too slow to hold a speed: the controller
+ * stands at targets ≤ `STANDSTILL_TARGET_MPS`).
+ */
+export function rollOnToStop(
+  dM: number,
+  vMps: number,
+  minDecelMps2: number,
+  what: string,
+): RuleLongitudinalDecision | null {
+  if (!(dM < CREEP_STOP_M) || !(vMps < CREEP_STOP_MPS) || !(vMps > STANDSTILL_TARGET_MPS)) return null;
+  const stopsInM = (vMps * vMps) / (2 * minDecelMps2);
+  if (stopsInM >= dM - ROLL_ON_TOLERANCE_M) return null;
+  return {
+    speed: 'KEEP',
+    targetSpeedMps: vMps,
+    decelMps2: null,
+    stopDistanceM: null,
+    reason: `rule:stop-roll — ${what}: braking at ${minDecelMps2} m/s² now stands ${(dM - stopsInM).toFixed(2)} m short; rolling on`,
+  };
+}
+
+/** A creep stop that stands this close to its point is on it, m (a tick's travel at a walking pace). */
+const ROLL_ON_TOLERANCE_M = 0.05;
 
 /** Above the posted limit by more than this, m/s, the ego eases back under it (`underPostedLimit`). */
 const OVER_LIMIT_TOLERANCE_MPS = 0.05;

@@ -44,11 +44,26 @@ export function isBlocker(o: RouteObject, view: WorldView, p: HierarchicalParams
   if (o.standingS < p.parkedAfterS) return false;
   if (stoppedInTraffic(o, view, p)) return false;
   // a queue at a stop line or a junction is traffic, not a blocker
+  return !queuedAtStop(o, view);
+}
+
+/** It stands where traffic queues: within 15 m of the next stop line or 10 m of the next junction. */
+function queuedAtStop(o: RouteObject, view: WorldView): boolean {
   const sl = view.laneGraph.nextStopLine;
-  if (sl && sl.distanceM < o.sM + o.lengthM + 15) return false;
+  if (sl && sl.distanceM < o.sM + o.lengthM + 15) return true;
   const j = view.laneGraph.nextJunction;
-  if (j && j.distanceM < o.sM + o.lengthM + 10) return false;
-  return true;
+  return !!j && j.distanceM < o.sM + o.lengthM + 10;
+}
+
+/**
+ * A vehicle that stands in the flow of traffic and is never a blocker to pass (`isBlocker`): one
+ * seen driving that stopped in the lane (`stoppedInTraffic`) or one queued before a stop line or a
+ * junction. The ego waits behind it at the queue's standstill gap (`standstillGapM`): no way round it
+ * is planned, so no room to steer out is kept.
+ */
+export function inTrafficQueue(o: RouteObject, view: WorldView, p: HierarchicalParams): boolean {
+  if (o.kind !== 'vehicle') return false;
+  return stoppedInTraffic(o, view, p) || queuedAtStop(o, view);
 }
 
 /**

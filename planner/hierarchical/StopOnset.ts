@@ -22,6 +22,15 @@ export const EXECUTOR_STOP_SHORT_M = STOP_POINT_MARGIN_M;
 export const EXECUTOR_STOP_SHORT_S = 0.2;
 
 /**
+ * A creep stop: a stop point under `CREEP_STOP_M` ahead while the ego is below `CREEP_STOP_MPS` is
+ * commanded without the point, at the decision's braking (`HierarchicalPlanner` compose: a point at
+ * the bumper makes the executor brake as hard as it can, and the jerk limit then holds the ego still
+ * for seconds after the way is clear). The braking alone then sets where the ego stands.
+ */
+export const CREEP_STOP_M = 1;
+export const CREEP_STOP_MPS = 1.5;
+
+/**
  * Distance to rest, m, from speed `vMps` braking at `brakingMps2` (≥ 0) now, the braking grown at
  * `jerkMps3` to `targetMps2` and held (no release at the end: the executor's release near a
  * standstill only shortens the last few centimetres' braking).
