@@ -16,7 +16,9 @@ import type { CurveSpeedParams, RoadMap, RoutePiece } from '../../core/map/index
 import {
   appendLaneLine,
   DEFAULT_CURVE_SPEED,
+  laneMarks,
   nextRouteLane,
+  roadMarkCrossable,
   RoutePath,
   routeIndexOf,
   signalStopAhead,
@@ -627,19 +629,49 @@ function nextRouteChange(
     if (rel !== 'left' && rel !== 'right') continue;
     const lane = map.lane(from.laneId);
     if (!lane) return undefined;
-    const startS = from.fromS - from.laneS0;
-    const endS = startS + lane.line.length;
-    if (endS < frontS) continue;
-    if (startS - frontS > CHANGE_LOOK_M) return undefined;
+    const laneS0 = from.fromS - from.laneS0;
+    const laneEndS = laneS0 + lane.line.length;
+    if (laneEndS < frontS) continue;
+    if (laneS0 - frontS > CHANGE_LOOK_M) return undefined;
     if (g.egoLane?.laneId === ps[i]!.laneId) return undefined;
+    // where the line may be crossed: the move begins and ends inside a crossable stretch of the
+    // from-lane's marking on that side (the gate refuses a body over a solid stretch)
+    const w = crossableStretch(lane.data, rel, frontS - laneS0, lane.line.length);
     return {
       laneId: ps[i]!.laneId,
       fromLaneId: from.laneId,
       side: rel === 'left' ? 'LEFT' : 'RIGHT',
-      startM: startS - frontS,
-      endM: endS - frontS,
+      startM: laneS0 + (w?.fromM ?? 0) - frontS,
+      endM: laneS0 + (w?.toM ?? lane.line.length) - frontS,
       fromContinues: lane.data.successors.length > 0,
     };
+  }
+  return undefined;
+}
+
+/**
+ * The stretch of lane `lane`'s marking on `side` where a lane change may cross it (lane arc
+ * lengths [fromM, toM]): the first crossable one (`roadMarkCrossable`) that ends beyond `frontM`
+ * (the front bumper's arc length on the lane), running on over the crossable stretches that follow
+ * it. Undefined when the whole lane may be crossed (the window is the lane) or none of it ahead may
+ * (the move is then the gate's to refuse, as before markings were read).
+ */
+export function crossableStretch(
+  lane: Parameters<typeof laneMarks>[0],
+  side: 'left' | 'right',
+  frontM: number,
+  lengthM: number,
+): { fromM: number; toM: number } | undefined {
+  const marks = laneMarks(lane, side);
+  if (marks.every(roadMarkCrossable)) return undefined;
+  for (let k = 0; k < marks.length; k++) {
+    if (!roadMarkCrossable(marks[k]!)) continue;
+    let j = k;
+    while (j + 1 < marks.length && roadMarkCrossable(marks[j + 1]!)) j++;
+    const fromM = k === 0 ? 0 : Math.min(lengthM, marks[k]!.sM);
+    const toM = j + 1 < marks.length ? Math.min(lengthM, marks[j + 1]!.sM) : lengthM;
+    if (toM > frontM && toM > fromM) return { fromM, toM };
+    k = j;
   }
   return undefined;
 }
