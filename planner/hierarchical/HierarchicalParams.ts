@@ -212,6 +212,14 @@ export const HierarchicalParamsSchema = z.object({
   changeGapRearM: pos().default(5.0),
   changeTimeS: pos().default(1.0),
   /**
+   * Where the route's lane changes must be made before a broken line turns solid
+   * (`RouteChange.crossBy`): the time one change takes from its start to the next one's, s (2.0:
+   * measured 1.9–2.3 s on CARLA Town06 routes 44 and 48), and the least speed the ego slows to for
+   * them, m/s (our choice: a crawl on a highway is the greater risk).
+   */
+  routeChangeS: pos().default(2.0),
+  routeChangeMinMps: pos().default(6.0),
+  /**
    * Fitting the speed to the gap committed to for the route's lane change: a critically damped pull
    * towards the gap's middle at its speed, with this natural frequency (rad/s) — the lower bound far
    * from the change, rising to the upper as the change nears (1.5 / time to go).

@@ -18,8 +18,8 @@ import {
   DEFAULT_CURVE_SPEED,
   laneMarks,
   nextRouteLane,
-  roadMarkCrossable,
   RoutePath,
+  roadMarkCrossable,
   routeIndexOf,
   signalStopAhead,
   windowCurvature,
@@ -169,6 +169,13 @@ export interface RouteChange {
   endM: number;
   /** The from-lane has successors (false: it ends, as an acceleration lane does). */
   fromContinues: boolean;
+  /**
+   * Where the marking turns solid before this change, or one of the route's changes right after it
+   * (`CHANGE_CHAIN_MAX` within `CHANGE_LOOK_M`), can be made: `changes` moves (this one included)
+   * must be done within `aheadM` of the front bumper — the pair that leaves the least room per
+   * move. Absent: every one may be made anywhere on its lane.
+   */
+  crossBy?: { aheadM: number; changes: number };
 }
 
 /** How far ahead the route's next lane change is looked for, m. */
@@ -637,6 +644,7 @@ function nextRouteChange(
     // where the line may be crossed: the move begins and ends inside a crossable stretch of the
     // from-lane's marking on that side (the gate refuses a body over a solid stretch)
     const w = crossableStretch(lane.data, rel, frontS - laneS0, lane.line.length);
+    const crossBy = changeChainBound(ps, i, map, frontS);
     return {
       laneId: ps[i]!.laneId,
       fromLaneId: from.laneId,
@@ -644,9 +652,45 @@ function nextRouteChange(
       startM: laneS0 + (w?.fromM ?? 0) - frontS,
       endM: laneS0 + (w?.toM ?? lane.line.length) - frontS,
       fromContinues: lane.data.successors.length > 0,
+      ...(crossBy ? { crossBy } : {}),
     };
   }
   return undefined;
+}
+
+/** How many of the route's lane changes, the next one included, `RouteChange.crossBy` looks at. */
+const CHANGE_CHAIN_MAX = 6;
+
+/**
+ * `RouteChange.crossBy` for the change into route piece `i` (route arc length of the front bumper
+ * `frontS`): over it and the changes after it within `CHANGE_LOOK_M`, each one's from-lane marking
+ * on its side — where the crossable stretch the change may use ends before its lane does (a broken
+ * line turning solid) — the n-th change must be made by then; the bound with the least room per
+ * change, or undefined when none is bounded.
+ */
+function changeChainBound(
+  ps: ReadonlyArray<RoutePiece>,
+  i: number,
+  map: RoadMap,
+  frontS: number,
+): { aheadM: number; changes: number } | undefined {
+  let best: { aheadM: number; changes: number } | undefined;
+  let n = 0;
+  for (let k = i; k < ps.length && n < CHANGE_CHAIN_MAX; k++) {
+    const from = ps[k - 1]!;
+    const laneS0 = from.fromS - from.laneS0;
+    if (laneS0 - frontS > CHANGE_LOOK_M) break;
+    const rel = map.relation(from.laneId, ps[k]!.laneId);
+    if (rel !== 'left' && rel !== 'right') continue;
+    n++;
+    const lane = map.lane(from.laneId);
+    if (!lane) break;
+    const w = crossableStretch(lane.data, rel, Math.max(0, frontS - laneS0), lane.line.length);
+    if (!w || w.toM >= lane.line.length) continue;
+    const aheadM = laneS0 + w.toM - frontS;
+    if (!best || aheadM / n < best.aheadM / best.changes) best = { aheadM, changes: n };
+  }
+  return best;
 }
 
 /**
