@@ -72,7 +72,7 @@ describe('crossable stretches of a marking', () => {
 
 describe('RoadMap.planRoute: lane changes where the marking lets them cross', () => {
   it('makes two right changes on the road before, where the next road allows the second only for 35 m', () => {
-    // at 25 m/s a change needs 37.5 m of line: the 35 m on B cannot take the second change
+    // at 25 m/s a change needs 40 m of line: the 35 m on B cannot take the second change
     const map = twoRoads({ v: 25, b23: brokenFor(35) });
     const r = map.planRoute('A1', 'B3');
     expect(r.ok && r.value).toMatchObject({ laneIds: ['A1', 'A2', 'A3', 'B3'], placement: 'marked' });
@@ -82,7 +82,7 @@ describe('RoadMap.planRoute: lane changes where the marking lets them cross', ()
   });
 
   it('lets the second of two changes on one road begin only once the first is done', () => {
-    // from B1 both changes are on B: the first ends 37.5 m in, past the 35 m of broken line
+    // from B1 both changes are on B: the first ends 40 m in, past the 35 m of broken line
     const fast = twoRoads({ v: 25, b23: brokenFor(35) });
     const r = fast.planRoute('B1', 'B3');
     // with the least room (12 m each: 0–12, 12–24) they fit: the ego must slow for them
@@ -119,9 +119,9 @@ describe('RoadMap.planRoute: lane changes where the marking lets them cross', ()
 
   it('says where the next change may begin on the last lane (the next leg starts there)', () => {
     const map = twoRoads({ v: 10, b23: broken });
-    // one change from B1 at 20 m: 15 m of room at 10 m/s, done 35 m in
+    // one change from B1 at 20 m: 16 m of room at 10 m/s (1.6 s), done 36 m in
     const r = map.planRoute('B1', 'B2', 20);
-    expect(r.ok && r.value.exitEntryM).toBeCloseTo(35, 6);
+    expect(r.ok && r.value.exitEntryM).toBeCloseTo(36, 6);
   });
 });
 

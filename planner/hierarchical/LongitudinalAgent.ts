@@ -281,12 +281,12 @@ export function decideLongitudinal(
   // changes the route must make before a broken line turns solid: slow so that each takes no more
   // line than there is (a driver slows for an exit whose lanes must be crossed in a short stretch)
   const rc = view.routeChange;
-  if (rc?.crossBy && !robot && !changing) {
+  if (rc?.crossBy && !robot) {
     // the speed to make them at from where the first may begin, reached by then braking gently
     const toStartM = Math.max(0, rc.startM);
     const vChange = Math.max(
       p.routeChangeMinMps,
-      (rc.crossBy.aheadM - toStartM) / (rc.crossBy.changes * p.routeChangeS),
+      (rc.crossBy.aheadM - toStartM) / ((rc.crossBy.changes - 1) * p.routeChangeS + p.routeChangeCrossS),
     );
     const cap = Math.sqrt(vChange * vChange + 2 * 0.5 * p.comfortDecelMps2 * toStartM);
     if (cap < vMax) {

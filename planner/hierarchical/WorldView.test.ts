@@ -1122,6 +1122,13 @@ describe("world view: the route's lane change inside the stretch its marking let
     expect(view(map(undefined), 5).routeChange!.endM).toBeCloseTo(102 - front, 0);
   });
 
+  it('says by when the change must be made where the line turns solid (crossBy), and nothing where it does not', () => {
+    const v = view(map(marks(35)), 5);
+    const front = 5 + vehicle.rearAxleToCenterM + vehicle.lengthM / 2;
+    expect(v.routeChange!.crossBy).toEqual({ aheadM: expect.closeTo(35 - front, 0), changes: 1 });
+    expect(view(map(undefined), 5).routeChange!.crossBy).toBeUndefined();
+  });
+
   it('finds the stretch: the first crossable one ahead, none when all of it is crossable or none ahead is', () => {
     const lane = (rightMarks: ReturnType<typeof marks>) =>
       RoadMapSchema.parse({
