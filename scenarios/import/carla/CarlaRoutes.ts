@@ -255,8 +255,8 @@ export function routeScenario(
   });
 }
 
-/** How far a waypoint may lie from the route's lanes when a leg passes it in a neighbouring lane, m (two lane widths). */
-const PASS_ALONGSIDE_M = 8;
+/** How far a waypoint may lie from the route's lanes when a leg passes it in a lane beside it, m (three lane widths of 3.5 m). */
+const PASS_ALONGSIDE_M = 11;
 /** How many legs back a leg whose changes cannot be placed on the marking is routed from instead. */
 const JOIN_BACK_MAX = 4;
 
