@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { RoadMark } from '../schemas.ts';
 import { RoadMap } from './RoadMap.ts';
 import { crossableStretches, earliestCrossing } from './RoadMarks.ts';
 import { RoutePath } from './RoutePath.ts';
@@ -73,6 +74,20 @@ describe('RoadMap.planRoute: lane changes where the marking lets them cross', ()
     const r = map.planRoute('A2', 'B3');
     expect(r.ok && r.value).toMatchObject({ laneIds: ['A2', 'A3', 'B3'], placement: 'marked' });
     expect(r.ok && r.value.exitEntryM).toBe(0);
+  });
+
+  it('of equal routes, does not squeeze a change into the last metres of a lane when the next lane has room', () => {
+    // A's line between lanes 2 and 3 solid to 130 m, then broken for the last 20 m; B's broken all along
+    const a23: RoadMark[] = [
+      { sM: 0, type: 'solid', color: 'white' },
+      { sM: 130, type: 'broken', color: 'white' },
+    ];
+    // at 25 m/s a change needs 40 m: the 20 m on A fall 20 m short, so it is made on B
+    const fast = twoRoads({ v: 25, b23: broken, a23 });
+    expect(fast.planRoute('A2', 'B3')).toMatchObject({ ok: true, value: { laneIds: ['A2', 'B2', 'B3'] } });
+    // at 5 m/s 12 m do: the earliest, on A
+    const slow = twoRoads({ v: 5, b23: broken, a23 });
+    expect(slow.planRoute('A2', 'B3')).toMatchObject({ ok: true, value: { laneIds: ['A2', 'A3', 'B3'] } });
   });
 
   it('says where the next change may begin on the last lane (the next leg starts there)', () => {
