@@ -452,6 +452,14 @@ const CASES: Case[] = [
   },
   {
     cat: 'markings',
+    name: 'LEFT_CHANGE begun on the broken stretch 40 m before it turns solid (across the line by then)',
+    why: 'Highway Code rule 128: the manoeuvre is complete before the solid line — at 10 m/s the body has left the line behind by ≈ 145 m; the solid line further on is beside the lane it is in, not one it crosses',
+    spec: { map: brokenThenSolid, s: 110 },
+    command: { path: 'LEFT_CHANGE' },
+    expect: 'ALLOW',
+  },
+  {
+    cat: 'markings',
     name: 'RIGHT_CHANGE back from R1 over the broken stretch',
     why: 'a broken line may be crossed either way (Zeichen 340)',
     spec: { map: brokenThenSolid, lane: 'R1', s: 50 },

@@ -24,6 +24,7 @@ import {
   type Vec2,
   variableStripPolygon,
 } from '../index.ts';
+import { crossableStretches, earliestCrossing } from './RoadMarks.ts';
 
 /** Lane types a vehicle may drive on (the drivable area). Sidewalks and bike lanes are not. */
 const DRIVABLE_TYPES = new Set(['driving', 'shoulder', 'parking', 'bus', 'aisle', 'other']);
@@ -43,6 +44,49 @@ const MAX_LANE_CELLS = 1e6;
 
 /** Routing cost of one lane change, expressed as metres of driving (discourages weaving). */
 const LANE_CHANGE_COST_M = 25;
+/**
+ * Route costs this close are a tie (`planRoute` then changes lanes earlier), m: parallel lanes of
+ * one road differ in length by decimetres on a curve (CARLA Town06 48_0_-3 / 48_0_-4: 0.1 m).
+ */
+const COST_TIE_M = 2;
+/**
+ * Among routes of equal cost, a change that has less of its lane than it needs ranks as one begun
+ * this many times its shortfall later (our choice: CARLA Town04 route 32 made its change in the last
+ * 12.6 m of 37_0_-3, past a solid start, rather than along the 29 m of junction lane 1602 after it).
+ */
+const SQUEEZE_WEIGHT = 10;
+/**
+ * The longest detour a route takes to place its lane changes where the marking lets them cross, m
+ * (our choice: two lane changes' cost; a route that must otherwise go round a block keeps its change).
+ */
+const DETOUR_MAX_M = 2 * LANE_CHANGE_COST_M;
+/**
+ * Time a lane change's body is over the line it crosses, at the lane's limit, s, and the least room
+ * a change needs along the line, m (our choice: a change rolled out over 4 s, as the safety gate
+ * checks one, has the body over the line for about 40 % of it; the reference path draws a change
+ * over 12 m at the least, `RoutePath`).
+ */
+const CHANGE_CROSS_S = 1.6;
+const CHANGE_ROOM_MIN_M = 12;
+
+/** The room a lane change off lane `l` needs along the line it crosses, m. */
+export function changeRoomM(l: { data: { speedLimitMps: number } }): number {
+  return Math.max(CHANGE_ROOM_MIN_M, l.data.speedLimitMps * CHANGE_CROSS_S);
+}
+
+/** A lane route (`RoadMap.planRoute`). */
+export interface LaneRoutePlan {
+  laneIds: string[];
+  /** On the last lane, the lane arc length from which a further change may begin, m (the next leg's `entryM`). */
+  exitEntryM: number;
+  /**
+   * How the lane changes were placed: `marked` each inside a stretch whose marking lets it cross,
+   * with the room it needs at the limit; `slow` the same with the least room (the ego must slow for
+   * them); `unplaced` no route could do either, the changes are where the lane allows them at all
+   * (`changeAllowed`), as before markings were read.
+   */
+  placement: 'marked' | 'slow' | 'unplaced';
+}
 
 export interface LaneInfo {
   readonly data: Lane;
@@ -411,50 +455,160 @@ export class RoadMap {
   }
 
   /**
-   * Shortest lane route from `fromLaneId` to `toLaneId` over successors (cost: lane length) and
-   * permitted same-direction lane changes (cost: LANE_CHANGE_COST_M). Dijkstra.
+   * Shortest lane route from `fromLaneId` to `toLaneId` (`planRoute`'s lanes: each lane change
+   * inside a stretch whose marking lets it cross, where the map allows that).
    */
   route(fromLaneId: string, toLaneId: string): Result<string[]> {
+    const r = this.planRoute(fromLaneId, toLaneId);
+    return r.ok ? ok(r.value.laneIds) : r;
+  }
+
+  /**
+   * Shortest lane route from `fromLaneId` to `toLaneId` over successors (cost: lane length) and
+   * same-direction lane changes (cost: LANE_CHANGE_COST_M), each change placed inside a stretch of
+   * the from-lane's marking on that side that lets it cross (`crossableStretches`) with the room it
+   * needs there (`changeRoomM`, at the lane's limit) left after where the ego is on that lane —
+   * the route's start (`entryM`, lane arc length on `fromLaneId`), or the end of the change before:
+   * two changes on one road follow one another, the second no earlier than the first is done.
+   * Routes of equal cost (within `COST_TIE_M`: parallel lanes differ in length by decimetres)
+   * change lanes as early as they can. Where no route meets that, the changes get the least room
+   * (`CHANGE_ROOM_MIN_M`: the ego slows for them), and failing that — or where placing them on the
+   * marking costs a detour of more than `DETOUR_MAX_M` (round a block to come back into the lane
+   * missed) — they are placed as before markings were read (the lane's `changeAllowed`, anywhere
+   * on it): `placement` says which.
+   * Label-setting search over (lane, where the next change may begin).
+   */
+  planRoute(fromLaneId: string, toLaneId: string, entryM = 0): Result<LaneRoutePlan> {
     if (!this.byId.has(fromLaneId)) return fail('NOT_FOUND', 'from', `unknown lane ${fromLaneId}`);
     if (!this.byId.has(toLaneId)) return fail('NOT_FOUND', 'to', `unknown lane ${toLaneId}`);
-    const dist = new Map<string, number>([[fromLaneId, 0]]);
-    const prev = new Map<string, string>();
-    const done = new Set<string>();
-    // Small maps: a linear-scan priority queue keeps this dependency-free and fast enough.
-    const open = new Set<string>([fromLaneId]);
-    while (open.size > 0) {
-      let cur = '';
-      let curD = Infinity;
-      for (const id of open) {
-        const d = dist.get(id)!;
-        if (d < curD) {
-          curD = d;
-          cur = id;
-        }
+    const base = this.searchRoute(fromLaneId, toLaneId, 0, undefined);
+    if (!base) return fail('NO_ROUTE', 'to', `no route from lane ${fromLaneId} to lane ${toLaneId}`);
+    const tiers: [LaneRoutePlan['placement'], (l: LaneInfo) => number][] = [
+      ['marked', changeRoomM],
+      ['slow', () => CHANGE_ROOM_MIN_M],
+    ];
+    for (const [placement, need] of tiers) {
+      const r = this.searchRoute(fromLaneId, toLaneId, Math.max(0, entryM), need);
+      if (r && r.cost <= base.cost + DETOUR_MAX_M)
+        return ok({ laneIds: r.laneIds, exitEntryM: r.exitEntryM, placement });
+    }
+    return ok({ laneIds: base.laneIds, exitEntryM: 0, placement: 'unplaced' });
+  }
+
+  /**
+   * One pass of `planRoute`: with `needOf` (the room a change from a lane needs, m) changes are
+   * placed on the marking; without it, as before markings were read (every `changeAllowed`
+   * neighbour, anywhere on the lane).
+   */
+  private searchRoute(
+    fromLaneId: string,
+    toLaneId: string,
+    entryM: number,
+    needOf: ((l: LaneInfo) => number) | undefined,
+  ): { laneIds: string[]; exitEntryM: number; cost: number } | undefined {
+    interface Label {
+      laneId: string;
+      /** Lane arc length from which a change off this lane may begin, m. */
+      entryM: number;
+      cost: number;
+      /** Sum of the route costs at which the changes so far begin (lower: earlier). */
+      early: number;
+      prev: Label | undefined;
+      dead: boolean;
+    }
+    const kept = new Map<string, Label[]>();
+    const open: Label[] = [];
+    const add = (l: Label): void => {
+      const list = kept.get(l.laneId);
+      if (list) {
+        for (const k of list)
+          if (!k.dead && k.cost <= l.cost + 1e-6 && k.entryM <= l.entryM + 1e-6 && k.early <= l.early + 1e-6)
+            return;
+        for (const k of list)
+          if (l.cost <= k.cost + 1e-6 && l.entryM <= k.entryM + 1e-6 && l.early <= k.early + 1e-6)
+            k.dead = true;
+        list.push(l);
+      } else kept.set(l.laneId, [l]);
+      open.push(l);
+    };
+    const before = (a: Label, b: Label): boolean => {
+      if (Math.abs(a.cost - b.cost) > COST_TIE_M) return a.cost < b.cost;
+      if (a.early !== b.early) return a.early < b.early;
+      return a.cost < b.cost;
+    };
+    add({
+      laneId: fromLaneId,
+      entryM: needOf ? entryM : 0,
+      cost: 0,
+      early: 0,
+      prev: undefined,
+      dead: false,
+    });
+    while (open.length > 0) {
+      let bi = 0;
+      for (let i = 1; i < open.length; i++) if (before(open[i]!, open[bi]!)) bi = i;
+      const cur = open[bi]!;
+      open[bi] = open[open.length - 1]!;
+      open.pop();
+      if (cur.dead) continue;
+      if (cur.laneId === toLaneId) {
+        const laneIds: string[] = [];
+        for (let l: Label | undefined = cur; l; l = l.prev) laneIds.push(l.laneId);
+        return { laneIds: laneIds.reverse(), exitEntryM: cur.entryM, cost: cur.cost };
       }
-      open.delete(cur);
-      if (cur === toLaneId) break;
-      done.add(cur);
-      const lane = this.byId.get(cur)!;
-      const edges: [string, number][] = lane.data.successors.map((s) => [s, lane.line.length]);
-      for (const nb of [lane.data.left, lane.data.right]) {
-        if (nb?.changeAllowed && !nb.opposite) edges.push([nb.laneId, LANE_CHANGE_COST_M]);
+      const lane = this.byId.get(cur.laneId)!;
+      const len = lane.line.length;
+      for (const s of lane.data.successors) {
+        if (!this.byId.has(s)) continue;
+        add({
+          laneId: s,
+          entryM: Math.max(0, cur.entryM - len),
+          cost: cur.cost + len,
+          early: cur.early,
+          prev: cur,
+          dead: false,
+        });
       }
-      for (const [next, cost] of edges) {
-        if (done.has(next)) continue;
-        const nd = curD + cost;
-        if (nd < (dist.get(next) ?? Infinity)) {
-          dist.set(next, nd);
-          prev.set(next, cur);
-          open.add(next);
+      for (const side of ['left', 'right'] as const) {
+        const nb = side === 'left' ? lane.data.left : lane.data.right;
+        if (!nb || nb.opposite) continue;
+        const next = this.byId.get(nb.laneId);
+        if (!next) continue;
+        if (!needOf) {
+          if (!nb.changeAllowed) continue;
+          add({
+            laneId: nb.laneId,
+            entryM: 0,
+            cost: cur.cost + LANE_CHANGE_COST_M,
+            early: cur.early,
+            prev: cur,
+            dead: false,
+          });
+          continue;
         }
+        // a marking that turns crossable past a solid start lets a driving lane change into a driving lane
+        if (!nb.changeAllowed && !(lane.data.type === 'driving' && next.data.type === 'driving')) continue;
+        const need = needOf(lane);
+        // a change is drawn on its from-lane (`RoutePath`): one begun less than the least room
+        // before the lane's end is no change there
+        const stretches = crossableStretches(lane.data, side, len);
+        const a = earliestCrossing(stretches, cur.entryM, need, len - CHANGE_ROOM_MIN_M);
+        if (a === undefined) continue;
+        // where on this lane the stretch the change begins in ends
+        const endM = Math.min(stretches.find((x) => x.fromM <= a && x.toM > a)?.toM ?? len, len);
+        add({
+          laneId: nb.laneId,
+          entryM: ((a + need) * next.line.length) / Math.max(len, 1e-6),
+          cost: cur.cost + LANE_CHANGE_COST_M,
+          // a change squeezed into less of its lane than it needs (one that goes on over the next
+          // lanes' line) ranks as one made SQUEEZE_WEIGHT times its shortfall later
+          early: cur.early + cur.cost + a + SQUEEZE_WEIGHT * Math.max(0, need - (endM - a)),
+          prev: cur,
+          dead: false,
+        });
       }
     }
-    if (!dist.has(toLaneId))
-      return fail('NO_ROUTE', 'to', `no route from lane ${fromLaneId} to lane ${toLaneId}`);
-    const path = [toLaneId];
-    while (path[0] !== fromLaneId) path.unshift(prev.get(path[0]!)!);
-    return ok(path);
+    return undefined;
   }
 
   /** Relation between consecutive route lanes: successor, left/right lane change, or none. */

@@ -84,3 +84,60 @@ export function drawsBoundary(
   if (!n.opposite) return other.right?.laneId !== lane.id;
   return !(other.left?.laneId === lane.id && other.id < lane.id);
 }
+
+/**
+ * One stretch of a lane's boundary where a lane change may cross it: lane arc lengths [fromM, toM];
+ * `toM` is Infinity where the stretch runs to the lane's end (the move may go on over the line of the
+ * lanes that follow, which the gate reads there).
+ */
+export interface CrossableStretch {
+  fromM: number;
+  toM: number;
+}
+
+/**
+ * The stretches of lane `lane`'s marking on `side` (length `lengthM`) that a lane change may cross
+ * (`roadMarkCrossable`), in order, neighbouring crossable stretches merged. A lane without markings
+ * on that side (`leftMarks` / `rightMarks` absent) is crossable along its whole length where its
+ * neighbour there allows a change (`changeAllowed`), else nowhere.
+ */
+export function crossableStretches(lane: Lane, side: LaneSide, lengthM: number): CrossableStretch[] {
+  const explicit = side === 'left' ? lane.leftMarks : lane.rightMarks;
+  if (!explicit) {
+    const nb = side === 'left' ? lane.left : lane.right;
+    return nb?.changeAllowed ? [{ fromM: 0, toM: Number.POSITIVE_INFINITY }] : [];
+  }
+  const out: CrossableStretch[] = [];
+  for (let k = 0; k < explicit.length; k++) {
+    if (!roadMarkCrossable(explicit[k]!)) continue;
+    let j = k;
+    while (j + 1 < explicit.length && roadMarkCrossable(explicit[j + 1]!)) j++;
+    const fromM = k === 0 ? 0 : Math.min(lengthM, explicit[k]!.sM);
+    const toM = j + 1 < explicit.length ? Math.min(lengthM, explicit[j + 1]!.sM) : Number.POSITIVE_INFINITY;
+    // a stretch that ends where the lane does runs on (a solid mark that begins at the lane's end
+    // is the next lane's business)
+    if (toM > fromM) out.push({ fromM, toM: toM >= lengthM ? Number.POSITIVE_INFINITY : toM });
+    k = j;
+  }
+  return out;
+}
+
+/**
+ * Where a lane change that needs `needM` of line to cross may begin on a lane with crossable
+ * stretches `stretches`, no earlier than `entryM` (lane arc length): the start of the first
+ * stretch that leaves that much room after `entryM`, or undefined when none does. A stretch that
+ * runs on past the lane's end leaves room enough when the change begins no later than `latestM`
+ * (the change may go on over the lines of the lanes that follow, but is drawn on this one).
+ */
+export function earliestCrossing(
+  stretches: readonly CrossableStretch[],
+  entryM: number,
+  needM: number,
+  latestM = Number.POSITIVE_INFINITY,
+): number | undefined {
+  for (const w of stretches) {
+    const a = Math.max(w.fromM, entryM);
+    if (w.toM === Number.POSITIVE_INFINITY ? a <= latestM : w.toM - a >= needM) return a;
+  }
+  return undefined;
+}

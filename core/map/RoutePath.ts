@@ -4,7 +4,9 @@
  * at each arc length. Planners follow it; metrics measure progress along it.
  */
 import { angleDiff, Polyline, type Vec2 } from '../index.ts';
+import type { Lane } from '../schemas.ts';
 import type { RoadMap } from './RoadMap.ts';
+import { crossableStretches, type LaneSide } from './RoadMarks.ts';
 
 /** Sampling step of the reference path, m. */
 const STEP_M = 1;
@@ -59,6 +61,26 @@ export function windowCurvature(line: Polyline, s: number, halfM: number): numbe
 /** Sampling step of the speed-cap profile, m. */
 const CAP_STEP_M = 0.5;
 
+/**
+ * Where on a lane of length `lengthM` entered at `entryM` the reference path draws its change to the
+ * `side` neighbour: the first stretch of the marking there that lets it cross (`crossableStretches`)
+ * with `CHANGE_MIN_M` of room after `entryM`, clipped to the lane; [entryM, lengthM] where the
+ * marking allows the change all along, or nowhere with that room (as before markings were read).
+ */
+function changeStretch(
+  lane: Lane,
+  side: LaneSide,
+  lengthM: number,
+  entryM: number,
+): { fromM: number; toM: number } {
+  for (const w of crossableStretches(lane, side, lengthM)) {
+    const fromM = Math.max(w.fromM, entryM);
+    const toM = Math.min(w.toM, lengthM);
+    if (toM - fromM >= CHANGE_MIN_M) return { fromM, toM };
+  }
+  return { fromM: entryM, toM: lengthM };
+}
+
 export class RoutePath {
   readonly line: Polyline;
   readonly pieces: RoutePiece[];
@@ -95,9 +117,12 @@ export class RoutePath {
       const piece: RoutePiece = { laneId: lane.data.id, fromS: pathS, toS: pathS, laneS0: entry, index: i };
       if (rel === 'left' || rel === 'right') {
         const next = map.mustLane(nextId!);
-        const room = len - entry;
+        // inside the first stretch of the marking that lets the change cross with room for it (the
+        // lane, where the marking allows it all along or nowhere)
+        const w = changeStretch(lane.data, rel, len, entry);
+        const room = w.toM - w.fromM;
         const changeLen = Math.min(CHANGE_MAX_M, Math.max(CHANGE_MIN_M, room - CHANGE_DELAY_M));
-        const start = entry + Math.max(0, Math.min(CHANGE_DELAY_M, room - changeLen));
+        const start = w.fromM + Math.max(0, Math.min(CHANGE_DELAY_M, room - changeLen));
         for (let s = entry; s < start; s += STEP_M) {
           lane.line.poseAt(s, p);
           push(p.x, p.y);

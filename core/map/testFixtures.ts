@@ -4,7 +4,7 @@
  * drives a loop and uses one lane twice (`loopMapData`, `LOOP_ROUTE`).
  */
 import type { z } from 'zod';
-import { type LaneSchema, type RoadMapData, RoadMapSchema, type Vec2 } from '../schemas.ts';
+import { type LaneSchema, type RoadMapData, RoadMapSchema, type RoadMark, type Vec2 } from '../schemas.ts';
 
 export type LaneInput = z.input<typeof LaneSchema>;
 
@@ -263,4 +263,52 @@ export function forkMapData(): RoadMapData {
       lane('TURN', turn, ['A'], ['T']),
     ],
   });
+}
+
+export const broken: RoadMark[] = [{ sM: 0, type: 'broken', color: 'white' }];
+export const solid: RoadMark[] = [{ sM: 0, type: 'solid', color: 'white' }];
+/** Broken for the first `m` metres, then solid (CARLA Town06 50_0_-5: 35 m). */
+export const brokenFor = (m: number): RoadMark[] => [
+  { sM: 0, type: 'broken', color: 'white' },
+  { sM: m, type: 'solid', color: 'white' },
+];
+
+/**
+ * Two three-lane eastbound roads end to end: A from x = 0 to `aM`, B from there on for 100 m.
+ * Lanes 1 (left, y = 7), 2 (y = 3.5), 3 (right, y = 0); every line broken but B's line between
+ * lanes 2 and 3, which is `b23` (seen from B2; B3's left is the same line). Limit `v` m/s.
+ */
+export function twoThreeLaneRoads(o: {
+  aM?: number;
+  v: number;
+  b23: RoadMark[];
+  a23?: RoadMark[];
+}): RoadMapData {
+  const aM = o.aM ?? 150;
+  const lanes: LaneInput[] = [];
+  for (const [road, x0, x1] of [
+    ['A', 0, aM],
+    ['B', aM, aM + 100],
+  ] as const) {
+    for (const k of [1, 2, 3]) {
+      const y = 7 - 3.5 * (k - 1);
+      const id = `${road}${k}`;
+      const rightMarks = k === 3 ? solid : k === 2 ? (road === 'B' ? o.b23 : (o.a23 ?? broken)) : broken;
+      const leftMarks = k === 1 ? solid : k === 3 ? (road === 'B' ? o.b23 : (o.a23 ?? broken)) : broken;
+      lanes.push(
+        straightLane(id, { x: x0, y }, { x: x1, y }, o.v, {
+          leftMarks,
+          rightMarks,
+          ...(k > 1
+            ? { left: { laneId: `${road}${k - 1}`, changeAllowed: leftMarks[0]!.type === 'broken' } }
+            : {}),
+          ...(k < 3
+            ? { right: { laneId: `${road}${k + 1}`, changeAllowed: rightMarks[0]!.type === 'broken' } }
+            : {}),
+          ...(road === 'A' ? { successors: [`B${k}`] } : { predecessors: [`A${k}`] }),
+        }),
+      );
+    }
+  }
+  return RoadMapSchema.parse({ id: 'two-roads', lanes });
 }

@@ -233,6 +233,17 @@ export const HierarchicalParamsSchema = z.object({
   changeGapRearM: pos().default(5.0),
   changeTimeS: pos().default(1.0),
   /**
+   * Where the route's lane changes must be made before a broken line turns solid
+   * (`RouteChange.crossBy`): the time from one change's start to the next one's, s (2.5: measured
+   * 2.0–2.5 s on CARLA Town06 route 48), the time from the last one's start until its body has
+   * cleared the line, s (3.0: the gate rolls a change out over 4 s and the body is over the line
+   * until about 70 % of it), and the least speed the ego slows to for them, m/s (our choice: a crawl
+   * on a highway is the greater risk). The ego keeps to v ≤ room / ((n − 1)·routeChangeS + routeChangeCrossS).
+   */
+  routeChangeS: pos().default(2.5),
+  routeChangeCrossS: pos().default(3.0),
+  routeChangeMinMps: pos().default(6.0),
+  /**
    * Fitting the speed to the gap committed to for the route's lane change: a critically damped pull
    * towards the gap's middle at its speed, with this natural frequency (rad/s) — the lower bound far
    * from the change, rising to the upper as the change nears (1.5 / time to go).

@@ -331,8 +331,25 @@ export function decideLongitudinal(
       accelMps2: aPull,
     });
   }
-  // a lane the route leaves that ends: stop at its end rather than force in
+  // changes the route must make before a broken line turns solid: slow so that each takes no more
+  // line than there is (a driver slows for an exit whose lanes must be crossed in a short stretch)
   const rc = view.routeChange;
+  if (rc?.crossBy && !robot) {
+    // the speed to make them at from where the first may begin, reached by then braking gently
+    const toStartM = Math.max(0, rc.startM);
+    const vChange = Math.max(
+      p.routeChangeMinMps,
+      (rc.crossBy.aheadM - toStartM) / ((rc.crossBy.changes - 1) * p.routeChangeS + p.routeChangeCrossS),
+    );
+    const cap = Math.sqrt(vChange * vChange + 2 * 0.5 * p.comfortDecelMps2 * toStartM);
+    if (cap < vMax) {
+      vMax = cap;
+      caps.push(
+        `${rc.crossBy.changes} lane change(s) before the line turns solid in ${rc.crossBy.aheadM.toFixed(0)} m`,
+      );
+    }
+  }
+  // a lane the route leaves that ends: stop at its end rather than force in
   if (rc && !rc.fromContinues && !changing && !robot && g.egoLane?.laneId === rc.fromLaneId) {
     const d = Math.max(0, rc.endM - p.stopMarginM);
     const cap = Math.sqrt(2 * 0.5 * p.comfortDecelMps2 * d);

@@ -14,6 +14,7 @@ import {
   bendSpeedAt,
   bendSpeedsAlong,
   buildWorldView,
+  crossableStretch,
   curveCapAt,
   horizonApproachSq,
   horizonCapAt,
@@ -1047,5 +1048,115 @@ describe("world view: the route's next lane change on a route that weaves across
 
   it('in the first lane, the first move (left into R1)', () => {
     expect(viewIn(0).routeChange).toMatchObject({ fromLaneId: 'R0', laneId: 'R1', side: 'LEFT' });
+  });
+});
+
+describe("world view: the route's lane change inside the stretch its marking lets it cross", () => {
+  // A (y = 0) and its right neighbour B (y = −3.5), 102 m east; the line between them broken for
+  // 35 m, then solid (CARLA Town06 road 50's 50_0_-5 / 50_0_-6 before a junction); the route A → B
+  const marks = (solidFrom: number) => [
+    { sM: 0, type: 'broken' as const, crossable: true },
+    { sM: solidFrom, type: 'solid' as const, crossable: false },
+  ];
+  const map = (rightMarks: ReturnType<typeof marks> | undefined) =>
+    new RoadMap(
+      RoadMapSchema.parse({
+        id: 'marks',
+        lanes: [
+          {
+            id: 'A',
+            centerline: [
+              { x: 0, y: 0 },
+              { x: 102, y: 0 },
+            ],
+            widthM: 3.5,
+            speedLimitMps: 15,
+            right: { laneId: 'B', changeAllowed: true },
+            rightBoundary: 'dashed',
+            ...(rightMarks ? { rightMarks } : {}),
+          },
+          {
+            id: 'B',
+            centerline: [
+              { x: 0, y: -3.5 },
+              { x: 102, y: -3.5 },
+            ],
+            widthM: 3.5,
+            speedLimitMps: 15,
+            left: { laneId: 'A', changeAllowed: true },
+            leftBoundary: 'dashed',
+          },
+        ],
+      }),
+    );
+  const view = (m: RoadMap, x: number) => {
+    const r = { laneIds: ['A', 'B'] };
+    const env = createEnvironmentTransform(m, {}, vehicle);
+    if (!env.ok) throw new Error('perception');
+    const snap = {
+      tS: 0,
+      ego: { tS: 0, x, y: 0, headingRad: 0, speedMps: 10, accelMps2: 0, steerRad: 0, yawRateRadps: 0 },
+      agents: [],
+      lights: [],
+      route: r,
+    } as WorldSnapshot;
+    return buildWorldView(
+      snap,
+      env.value.transform(snap, r).laneGraph,
+      'car',
+      m,
+      RoutePath.build(m, r.laneIds),
+      vehicle,
+      new Map(),
+      0,
+      3,
+    );
+  };
+
+  it('ends the move where the line turns solid, not at the lane end', () => {
+    const v = view(map(marks(35)), 5);
+    const front = 5 + vehicle.rearAxleToCenterM + vehicle.lengthM / 2; // the front bumper, from the rear axle
+    expect(v.routeChange).toMatchObject({ fromLaneId: 'A', laneId: 'B', side: 'RIGHT' });
+    expect(v.routeChange!.endM).toBeCloseTo(35 - front, 0);
+    // unmarked (or all broken): the whole lane, as before markings were read
+    expect(view(map(undefined), 5).routeChange!.endM).toBeCloseTo(102 - front, 0);
+  });
+
+  it('says by when the change must be made where the line turns solid (crossBy), and nothing where it does not', () => {
+    const v = view(map(marks(35)), 5);
+    const front = 5 + vehicle.rearAxleToCenterM + vehicle.lengthM / 2;
+    expect(v.routeChange!.crossBy).toEqual({ aheadM: expect.closeTo(35 - front, 0), changes: 1 });
+    expect(view(map(undefined), 5).routeChange!.crossBy).toBeUndefined();
+  });
+
+  it('finds the stretch: the first crossable one ahead, none when all of it is crossable or none ahead is', () => {
+    const lane = (rightMarks: ReturnType<typeof marks>) =>
+      RoadMapSchema.parse({
+        id: 'x',
+        lanes: [
+          {
+            id: 'L',
+            centerline: [
+              { x: 0, y: 0 },
+              { x: 100, y: 0 },
+            ],
+            widthM: 3.5,
+            speedLimitMps: 10,
+            rightMarks,
+          },
+        ],
+      }).lanes[0]!;
+    expect(crossableStretch(lane(marks(35)), 'right', 0, 100)).toEqual({ fromM: 0, toM: 35 });
+    expect(crossableStretch(lane(marks(35)), 'right', 40, 100)).toBeUndefined();
+    const solidThenBroken = [
+      { sM: 0, type: 'solid' as const },
+      { sM: 20, type: 'broken' as const },
+      { sM: 60, type: 'broken' as const },
+      { sM: 80, type: 'solid' as const },
+    ];
+    expect(crossableStretch(lane(solidThenBroken as never), 'right', 0, 100)).toEqual({ fromM: 20, toM: 80 });
+    expect(
+      crossableStretch(lane([{ sM: 0, type: 'broken' as const }] as never), 'right', 0, 100),
+    ).toBeUndefined();
   });
 });

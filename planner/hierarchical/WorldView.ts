@@ -16,8 +16,10 @@ import type { CurveSpeedParams, RoadMap, RoutePiece } from '../../core/map/index
 import {
   appendLaneLine,
   DEFAULT_CURVE_SPEED,
+  laneMarks,
   nextRouteLane,
   RoutePath,
+  roadMarkCrossable,
   routeIndexOf,
   signalStopAhead,
   windowCurvature,
@@ -167,6 +169,13 @@ export interface RouteChange {
   endM: number;
   /** The from-lane has successors (false: it ends, as an acceleration lane does). */
   fromContinues: boolean;
+  /**
+   * Where the marking turns solid before this change, or one of the route's changes right after it
+   * (`CHANGE_CHAIN_MAX` within `CHANGE_LOOK_M`), can be made: `changes` moves (this one included)
+   * must be done within `aheadM` of the front bumper — the pair that leaves the least room per
+   * move. Absent: every one may be made anywhere on its lane.
+   */
+  crossBy?: { aheadM: number; changes: number };
 }
 
 /** How far ahead the route's next lane change is looked for, m. */
@@ -627,19 +636,86 @@ function nextRouteChange(
     if (rel !== 'left' && rel !== 'right') continue;
     const lane = map.lane(from.laneId);
     if (!lane) return undefined;
-    const startS = from.fromS - from.laneS0;
-    const endS = startS + lane.line.length;
-    if (endS < frontS) continue;
-    if (startS - frontS > CHANGE_LOOK_M) return undefined;
+    const laneS0 = from.fromS - from.laneS0;
+    const laneEndS = laneS0 + lane.line.length;
+    if (laneEndS < frontS) continue;
+    if (laneS0 - frontS > CHANGE_LOOK_M) return undefined;
     if (g.egoLane?.laneId === ps[i]!.laneId) return undefined;
+    // where the line may be crossed: the move begins and ends inside a crossable stretch of the
+    // from-lane's marking on that side (the gate refuses a body over a solid stretch)
+    const w = crossableStretch(lane.data, rel, frontS - laneS0, lane.line.length);
+    const crossBy = changeChainBound(ps, i, map, frontS);
     return {
       laneId: ps[i]!.laneId,
       fromLaneId: from.laneId,
       side: rel === 'left' ? 'LEFT' : 'RIGHT',
-      startM: startS - frontS,
-      endM: endS - frontS,
+      startM: laneS0 + (w?.fromM ?? 0) - frontS,
+      endM: laneS0 + (w?.toM ?? lane.line.length) - frontS,
       fromContinues: lane.data.successors.length > 0,
+      ...(crossBy ? { crossBy } : {}),
     };
+  }
+  return undefined;
+}
+
+/** How many of the route's lane changes, the next one included, `RouteChange.crossBy` looks at. */
+const CHANGE_CHAIN_MAX = 6;
+
+/**
+ * `RouteChange.crossBy` for the change into route piece `i` (route arc length of the front bumper
+ * `frontS`): over it and the changes after it within `CHANGE_LOOK_M`, each one's from-lane marking
+ * on its side — where the crossable stretch the change may use ends before its lane does (a broken
+ * line turning solid) — the n-th change must be made by then; the bound with the least room per
+ * change, or undefined when none is bounded.
+ */
+function changeChainBound(
+  ps: ReadonlyArray<RoutePiece>,
+  i: number,
+  map: RoadMap,
+  frontS: number,
+): { aheadM: number; changes: number } | undefined {
+  let best: { aheadM: number; changes: number } | undefined;
+  let n = 0;
+  for (let k = i; k < ps.length && n < CHANGE_CHAIN_MAX; k++) {
+    const from = ps[k - 1]!;
+    const laneS0 = from.fromS - from.laneS0;
+    if (laneS0 - frontS > CHANGE_LOOK_M) break;
+    const rel = map.relation(from.laneId, ps[k]!.laneId);
+    if (rel !== 'left' && rel !== 'right') continue;
+    n++;
+    const lane = map.lane(from.laneId);
+    if (!lane) break;
+    const w = crossableStretch(lane.data, rel, Math.max(0, frontS - laneS0), lane.line.length);
+    if (!w || w.toM >= lane.line.length) continue;
+    const aheadM = laneS0 + w.toM - frontS;
+    if (!best || aheadM / n < best.aheadM / best.changes) best = { aheadM, changes: n };
+  }
+  return best;
+}
+
+/**
+ * The stretch of lane `lane`'s marking on `side` where a lane change may cross it (lane arc
+ * lengths [fromM, toM]): the first crossable one (`roadMarkCrossable`) that ends beyond `frontM`
+ * (the front bumper's arc length on the lane), running on over the crossable stretches that follow
+ * it. Undefined when the whole lane may be crossed (the window is the lane) or none of it ahead may
+ * (the move is then the gate's to refuse, as before markings were read).
+ */
+export function crossableStretch(
+  lane: Parameters<typeof laneMarks>[0],
+  side: 'left' | 'right',
+  frontM: number,
+  lengthM: number,
+): { fromM: number; toM: number } | undefined {
+  const marks = laneMarks(lane, side);
+  if (marks.every(roadMarkCrossable)) return undefined;
+  for (let k = 0; k < marks.length; k++) {
+    if (!roadMarkCrossable(marks[k]!)) continue;
+    let j = k;
+    while (j + 1 < marks.length && roadMarkCrossable(marks[j + 1]!)) j++;
+    const fromM = k === 0 ? 0 : Math.min(lengthM, marks[k]!.sM);
+    const toM = j + 1 < marks.length ? Math.min(lengthM, marks[j + 1]!.sM) : lengthM;
+    if (toM > frontM && toM > fromM) return { fromM, toM };
+    k = j;
   }
   return undefined;
 }

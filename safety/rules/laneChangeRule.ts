@@ -296,6 +296,12 @@ function markingCrossed(
         sign * r.d[kk]! +
         Math.max(sign * front * sin, -sign * rear * sin) +
         (veh.widthM / 2) * Math.abs(Math.cos(yaw));
+      // the body's edge nearest the lane it leaves: past the line, the body is over the next lane,
+      // not over the line (the line further on is no longer the move's to cross)
+      const inner =
+        sign * r.d[kk]! +
+        Math.min(sign * front * sin, -sign * rear * sin) -
+        (veh.widthM / 2) * Math.abs(Math.cos(yaw));
       for (let e = 0; e < 2; e++) {
         const sx = e === 0 ? s + front : s - rear;
         const piece = pieceAt(path, sx);
@@ -303,7 +309,7 @@ function markingCrossed(
         if (!L) continue;
         const local = Math.min(Math.max(sx - piece.fromS, 0), L.line.length);
         const half = (map.laneWidthAt(L.data.id, local) ?? L.data.widthM) / 2;
-        if (!last && outer <= half) continue;
+        if (!last && (outer <= half || inner >= half)) continue;
         crossed = true;
         const marks = side === 'left' ? L.data.leftMarks : L.data.rightMarks;
         if (!marks) continue;

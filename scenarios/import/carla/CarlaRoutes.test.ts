@@ -2,9 +2,11 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { RoadMap } from '../../../core/map/RoadMap.ts';
+import { brokenFor, twoThreeLaneRoads } from '../../../core/map/testFixtures.ts';
 import { straightRoadXodr } from '../opendrive/testRoads.ts';
 import { carlaToMap } from './CarlaFrame.ts';
-import { importCarlaRoutes } from './index.ts';
+import { type CarlaRoute, importCarlaRoutes, routeScenario } from './index.ts';
 
 const ROUTES = new URL('../../../data/carla/routes_town02.xml', import.meta.url).pathname;
 
@@ -76,5 +78,56 @@ describe("a route's top speed", () => {
     expect(fastest).toBeGreaterThan(40);
     expect(s.vehicle.maxSpeedMps).toBe(Math.ceil(fastest * 1.05 * 10 - 1e-9) / 10);
     expect(r.value.warnings.some((w) => w.includes(`raised to ${s.vehicle.maxSpeedMps} m/s`))).toBe(true);
+  });
+});
+
+describe('route lane changes where the road marking lets them cross', () => {
+  // two three-lane roads: A (0–150 m) and B (150–250 m); B's line between lanes 2 and 3 broken for
+  // its first 35 m, then solid (CARLA Town06 road 50); 25 m/s: a change needs 40 m of broken line
+  const map = new RoadMap(twoThreeLaneRoads({ v: 25, b23: brokenFor(35) }));
+  const route = (ys: [number, number][]): CarlaRoute => ({
+    id: '0',
+    town: 'Hand',
+    waypoints: ys.map(([x, y]) => ({ x, y, headingRad: 0 })),
+    triggers: [],
+  });
+
+  it('passes a waypoint beside its lane when the changes after it would cross the solid stretch', () => {
+    // A1 at 10 m, B1 at 71 m, B3 at 95 m (Town06 route 48's waypoints 21–23 on road 50)
+    const r = routeScenario(
+      route([
+        [10, 7],
+        [221, 7],
+        [245, 0],
+      ]),
+      map,
+      'hand.xodr',
+      'hand',
+    );
+    if (!r.ok) throw new Error(JSON.stringify(r.error));
+    expect(r.value.scenario.route?.laneIds).toEqual(['A1', 'A2', 'A3', 'B3']);
+    expect(r.value.warnings).toEqual([
+      expect.stringContaining('hand/waypoint[1]: passed in a lane beside B1'),
+    ]);
+  });
+
+  it('keeps the waypoint lanes and says so when no route places the changes on the marking', () => {
+    // the first waypoint already on B1, 30 m in: the two changes cannot be made in the 5 m left
+    const r = routeScenario(
+      route([
+        [180, 7],
+        [245, 0],
+      ]),
+      map,
+      'hand.xodr',
+      'hand',
+    );
+    if (!r.ok) throw new Error(JSON.stringify(r.error));
+    expect(r.value.scenario.route?.laneIds).toEqual(['B1', 'B2', 'B3']);
+    expect(r.value.warnings).toEqual([
+      expect.stringContaining(
+        'hand/waypoint[1]: the lane changes from B1 to B3 cannot all be made where the line is broken',
+      ),
+    ]);
   });
 });

@@ -19,7 +19,7 @@ import {
   type TrackPoint,
   type Vec2,
 } from '../../../core/index.ts';
-import { RoadMap } from '../../../core/map/RoadMap.ts';
+import { type LaneRoutePlan, RoadMap } from '../../../core/map/RoadMap.ts';
 import { RoutePath } from '../../../core/map/RoutePath.ts';
 import { readTextFile } from '../../../core/readTextFile.ts';
 import { repoPath } from '../../../core/repoPath.ts';
@@ -182,15 +182,9 @@ export function routeScenario(
       );
     located.push({ laneId: loc.laneId, sM: loc.sM });
   }
-  const laneIds: string[] = [located[0]!.laneId];
-  for (let k = 1; k < located.length; k++) {
-    const from = laneIds[laneIds.length - 1]!;
-    const to = located[k]!.laneId;
-    if (from === to) continue;
-    const r = map.route(from, to);
-    if (!r.ok) return fail('NO_ROUTE', `${where}/waypoint[${k}]`, r.error.message);
-    laneIds.push(...r.value.slice(1));
-  }
+  const legs = routeLegs(map, route.waypoints, located, where);
+  if (!legs.ok) return legs;
+  const laneIds = legs.value.laneIds;
   const start = located[0]!;
   const startLane = map.mustLane(start.laneId);
   const s0 = Math.min(Math.max(start.sM, 0), startLane.line.length - 0.1);
@@ -257,8 +251,126 @@ export function routeScenario(
   return ok({
     scenario: { ...draft, vehicle: covered.vehicle, durationS, expert },
     events,
-    warnings: covered.warning ? [covered.warning] : [],
+    warnings: [...legs.value.notes, ...(covered.warning ? [covered.warning] : [])],
   });
+}
+
+/** How far a waypoint may lie from the route's lanes when a leg passes it in a lane beside it, m (three lane widths of 3.5 m). */
+const PASS_ALONGSIDE_M = 11;
+/** How many legs back a leg whose changes cannot be placed on the marking is routed from instead. */
+const JOIN_BACK_MAX = 4;
+
+/**
+ * The route's lanes through the located waypoints, leg by leg (`RoadMap.planRoute`: each lane
+ * change inside a stretch whose marking lets it cross, where the change before leaves room, the
+ * ego's place on the lane carried from leg to leg). A waypoint whose lane can only be left across a
+ * solid line in time for the next (CARLA Town06 route 48: 50_0_-4 at 71 m, then 50_0_-6 at 96 m past
+ * the 35 m of broken line) is passed in a neighbouring lane when routing on to the next waypoint
+ * places the changes on the marking (earlier, where the line is broken) and passes within
+ * `PASS_ALONGSIDE_M` of it, as CARLA's route planner does with a lane change it may make before the
+ * waypoint. Where neither does, the changes stay where the lanes allow them at all and a note says
+ * so (the gate may refuse the move there).
+ */
+function routeLegs(
+  map: RoadMap,
+  waypoints: CarlaRoute['waypoints'],
+  located: { laneId: string; sM: number }[],
+  where: string,
+): Result<{ laneIds: string[]; notes: string[] }> {
+  interface Leg {
+    /** Waypoint indices the leg runs between. */
+    a: number;
+    b: number;
+    /** The lane it starts on and the ego's place there (`planRoute`'s entryM). */
+    fromLaneId: string;
+    entryM: number;
+    plan: LaneRoutePlan;
+  }
+  const rank = { marked: 0, slow: 1, unplaced: 2 } as const;
+  const better = (x: LaneRoutePlan, y: LaneRoutePlan): boolean => rank[x.placement] < rank[y.placement];
+  const notes: string[] = [];
+  const legs: Leg[] = [];
+  let lane = located[0]!.laneId;
+  let entryM = Math.max(0, located[0]!.sM);
+  let a = 0;
+  for (let b = 1; b < located.length; b++) {
+    if (located[b]!.laneId === lane) continue;
+    const r = map.planRoute(lane, located[b]!.laneId, entryM);
+    if (!r.ok) return fail('NO_ROUTE', `${where}/waypoint[${b}]`, r.error.message);
+    let leg: Leg = { a, b, fromLaneId: lane, entryM, plan: r.value };
+    // a leg whose changes cannot all be placed on the marking: route from the waypoint before
+    // (making the changes earlier) or on to the next one, passing this leg's end alongside
+    while (leg.plan.placement !== 'marked') {
+      let joined = false;
+      for (let back = 1; back <= JOIN_BACK_MAX && back <= legs.length && !joined; back++) {
+        const first = legs[legs.length - back]!;
+        const j = map.planRoute(first.fromLaneId, located[leg.b]!.laneId, first.entryM);
+        if (!j.ok || !better(j.value, leg.plan)) continue;
+        const passed = legs.slice(legs.length - back).map((l) => l.b);
+        if (!passed.every((k) => passesNear(map, j.value.laneIds, waypoints[k]!, PASS_ALONGSIDE_M))) continue;
+        for (const k of passed)
+          if (!j.value.laneIds.includes(located[k]!.laneId))
+            notes.push(alongside(where, k, located[k]!.laneId));
+        legs.length -= back;
+        leg = { ...first, b: leg.b, plan: j.value };
+        joined = true;
+      }
+      if (joined) continue;
+      if (leg.b + 1 < located.length) {
+        const j = map.planRoute(leg.fromLaneId, located[leg.b + 1]!.laneId, leg.entryM);
+        if (
+          j.ok &&
+          better(j.value, leg.plan) &&
+          passesNear(map, j.value.laneIds, waypoints[leg.b]!, PASS_ALONGSIDE_M)
+        ) {
+          if (!j.value.laneIds.includes(located[leg.b]!.laneId))
+            notes.push(alongside(where, leg.b, located[leg.b]!.laneId));
+          leg = { ...leg, b: leg.b + 1, plan: j.value };
+          continue;
+        }
+      }
+      break;
+    }
+    legs.push(leg);
+    b = leg.b;
+    a = b;
+    lane = located[b]!.laneId;
+    entryM = leg.plan.exitEntryM;
+  }
+  const laneIds: string[] = [located[0]!.laneId];
+  for (const leg of legs) {
+    laneIds.push(...leg.plan.laneIds.slice(1));
+    if (leg.plan.placement !== 'marked')
+      notes.push(
+        `${where}/waypoint[${leg.b}]: the lane changes from ${leg.fromLaneId} to ${located[leg.b]!.laneId} ${
+          leg.plan.placement === 'slow'
+            ? 'have the room they need where the line is broken only at low speed'
+            : 'cannot all be made where the line is broken; placed where the lanes allow a change at all (the gate may refuse them there)'
+        }`,
+      );
+  }
+  return ok({ laneIds, notes });
+}
+
+function alongside(where: string, k: number, laneId: string): string {
+  return `${where}/waypoint[${k}]: passed in a lane beside ${laneId} — the lane changes after it would cross a solid line; made earlier, where the line is broken`;
+}
+
+/** Whether a point lies within `maxM` of the centreline of one of lanes `laneIds`. */
+function passesNear(
+  map: RoadMap,
+  laneIds: readonly string[],
+  p: { x: number; y: number },
+  maxM: number,
+): boolean {
+  const f = { sM: 0, dM: 0, segment: 0 };
+  for (const id of laneIds) {
+    const l = map.lane(id);
+    if (!l) continue;
+    const q = l.line.project(p.x, p.y, f);
+    if (q.sM >= -1 && q.sM <= l.line.length + 1 && Math.abs(q.dM) <= maxM) return true;
+  }
+  return false;
 }
 
 /** Imports a leaderboard routes file: one Scenario per route whose town map is available. */
