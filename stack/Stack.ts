@@ -464,7 +464,7 @@ export function createStack(opts: StackOptions): Stack {
       // its own check decides what is driven and steps the minimal-risk stop. A proposal refused and
       // replaced at once left no moment without a passed command, so it starts no MRM (it did: a
       // LEFT_CHANGE refused over a solid line at t = 0, re-planned as a passed FOLLOW_LANE, held
-      // the comfortable stop's release wait for 0.5 s and failed nuPlan's jerk bound on CommonRoad
+      // the comfortable stop's release wait, braking at 1 m/s² for the first 0.5 s of CommonRoad
       // USA_Lanker-1_11). A re-plan still running (a model's, the realtime clock) leaves the refusal
       // in force meanwhile: that check steps the MRM as any other.
       if (landedBy(snap.tS)) {
