@@ -7,6 +7,7 @@
 import {
   type AgentKind,
   angleDiff,
+  type Lane,
   Polyline,
   type Vec2,
   type VehicleParams,
@@ -15,11 +16,10 @@ import {
 import type { CurveSpeedParams, RoadMap, RoutePiece } from '../../core/map/index.ts';
 import {
   appendLaneLine,
+  crossableStretches,
   DEFAULT_CURVE_SPEED,
-  laneMarks,
   nextRouteLane,
   RoutePath,
-  roadMarkCrossable,
   routeIndexOf,
   signalStopAhead,
   windowCurvature,
@@ -695,27 +695,22 @@ function changeChainBound(
 
 /**
  * The stretch of lane `lane`'s marking on `side` where a lane change may cross it (lane arc
- * lengths [fromM, toM]): the first crossable one (`roadMarkCrossable`) that ends beyond `frontM`
- * (the front bumper's arc length on the lane), running on over the crossable stretches that follow
- * it. Undefined when the whole lane may be crossed (the window is the lane) or none of it ahead may
- * (the move is then the gate's to refuse, as before markings were read).
+ * lengths [fromM, toM], within the lane's `lengthM`): of the marking's crossable stretches
+ * (`crossableStretches`, the router's), the first that ends beyond `frontM` (the front bumper's
+ * arc length on the lane). Undefined when the whole lane may be crossed (the window is the lane) or
+ * none of it ahead may (the move is then the gate's to refuse, as before markings were read).
  */
 export function crossableStretch(
-  lane: Parameters<typeof laneMarks>[0],
+  lane: Lane,
   side: 'left' | 'right',
   frontM: number,
   lengthM: number,
 ): { fromM: number; toM: number } | undefined {
-  const marks = laneMarks(lane, side);
-  if (marks.every(roadMarkCrossable)) return undefined;
-  for (let k = 0; k < marks.length; k++) {
-    if (!roadMarkCrossable(marks[k]!)) continue;
-    let j = k;
-    while (j + 1 < marks.length && roadMarkCrossable(marks[j + 1]!)) j++;
-    const fromM = k === 0 ? 0 : Math.min(lengthM, marks[k]!.sM);
-    const toM = j + 1 < marks.length ? Math.min(lengthM, marks[j + 1]!.sM) : lengthM;
-    if (toM > frontM && toM > fromM) return { fromM, toM };
-    k = j;
+  const all = crossableStretches(lane, side, lengthM);
+  if (all.length === 1 && all[0]!.fromM <= 0 && all[0]!.toM === Number.POSITIVE_INFINITY) return undefined;
+  for (const w of all) {
+    const toM = Math.min(w.toM, lengthM);
+    if (toM > frontM) return { fromM: w.fromM, toM };
   }
   return undefined;
 }
