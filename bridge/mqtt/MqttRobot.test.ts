@@ -9,26 +9,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RoadMapSchema, VehicleParamsSchema, WallClock } from '../../core/index.ts';
 import { RoadMap } from '../../core/map/index.ts';
 import { ROBOT_VEHICLE } from '../ros/RosConfig.ts';
+import { AISLE_MAP_DATA } from '../testing/aisleMapFile.ts';
 import { testStackFactory } from '../testing/liveStack.ts';
 import { type Broker, startBroker } from '../testing/mosquitto.ts';
 import { Fleet } from './Fleet.ts';
 import { MqttRobot } from './MqttRobot.ts';
 import { topicFor } from './MqttTopics.ts';
 
-const MAP = new RoadMap(
-  RoadMapSchema.parse({
-    id: 'aisle',
-    lanes: [
-      {
-        id: 'A',
-        type: 'aisle',
-        centerline: Array.from({ length: 16 }, (_, i) => ({ x: i * 2, y: 0 })),
-        widthM: 3,
-        speedLimitMps: 2,
-      },
-    ],
-  }),
-);
+const MAP = new RoadMap(RoadMapSchema.parse(AISLE_MAP_DATA));
 const VEHICLE = VehicleParamsSchema.parse(ROBOT_VEHICLE);
 
 const until = async (pred: () => boolean, timeoutMs: number, what: () => string): Promise<void> => {
