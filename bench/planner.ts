@@ -65,7 +65,7 @@ interface LlamaRow {
   failures: Record<string, number>;
 }
 
-async function llamaPerCall(calls: number): Promise<{ loadMs: number; rows: LlamaRow[] }> {
+export async function llamaPerCall(calls: number): Promise<{ loadMs: number; rows: LlamaRow[] }> {
   const dir = mkdtempSync(join(tmpdir(), 'edgeplan-bench-llama-'));
   try {
     const path = join(dir, 'tiny.gguf');
@@ -84,8 +84,12 @@ async function llamaPerCall(calls: number): Promise<{ loadMs: number; rows: Llam
       jsonSchema: jsonSchemaOf(schema),
       deadlineMs: 30000,
     });
+    // the client loads in the background and answers LOADING until it is loaded: wait for the
+    // load (timed), then one call apart (its grammar is built on first use)
     const t0 = performance.now();
-    await askAgent(client, LateralDecisionSchema, req('lateral_decision', LateralDecisionSchema)); // load + first call
+    const loadError = await client.ready?.();
+    if (loadError) throw new Error(`bench planner: ${loadError}`);
+    await askAgent(client, LateralDecisionSchema, req('lateral_decision', LateralDecisionSchema));
     const loadMs = performance.now() - t0;
     const rows: LlamaRow[] = [];
     for (const [schemaName, schema] of schemas) {

@@ -3,6 +3,7 @@ import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { pairedDifference, startsHeading } from './controller.ts';
+import { llamaPerCall } from './planner.ts';
 
 const RESULTS = join(import.meta.dirname, 'results.json');
 
@@ -30,4 +31,22 @@ describe('npm run bench', () => {
     expect(pairedDifference(0.85, Number.NaN, 1)).toBe('+0.85 ± n/a (1 start)');
     expect(pairedDifference(-1.2, 0.6, 6)).toBe('-1.20 ± 0.60');
   });
+
+  it('bench planner times llama calls on the loaded tiny model, not LOADING fallbacks', async () => {
+    // the client loads in the background and answers LOADING until then: the bench timed 30
+    // instant fallbacks ("0/10 schema-valid (10 LOADING)") until it waited for ready()
+    const { loadMs, rows } = await llamaPerCall(1);
+    expect(loadMs).toBeGreaterThan(0);
+    expect(rows.map((r) => r.schemaName)).toEqual([
+      'scene_analysis',
+      'lateral_decision',
+      'longitudinal_decision',
+    ]);
+    for (const r of rows)
+      expect({ schema: r.schemaName, ok: r.ok, failures: r.failures }).toEqual({
+        schema: r.schemaName,
+        ok: 1,
+        failures: {},
+      });
+  }, 120_000);
 });
