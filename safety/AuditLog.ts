@@ -248,16 +248,23 @@ export function entryHash(entry: Record<string, unknown>): string {
  */
 export function hashedLine(entry: Record<string, unknown>): { hash: string; line: string } {
   const keys = Object.keys(entry).sort();
-  const parts: string[] = [];
-  let at = 0;
+  let body = '{';
+  /** Where `"hash":…` goes in the line: after the members sorting before it. */
+  let at = -1;
   for (const k of keys) {
     if (k === 'hash' || entry[k] === undefined) continue;
-    if (k < 'hash') at++;
-    parts.push(`${JSON.stringify(k)}:${canonicalJson(entry[k])}`);
+    if (at < 0 && k > 'hash') at = body.length;
+    body += `${body.length > 1 ? ',' : ''}${JSON.stringify(k)}:${canonicalJson(entry[k])}`;
   }
-  const hash = sha256Hex(`{${parts.join(',')}}`);
-  parts.splice(at, 0, `"hash":${JSON.stringify(hash)}`);
-  return { hash, line: `{${parts.join(',')}}` };
+  body += '}';
+  const hash = sha256Hex(body);
+  const member = `"hash":${JSON.stringify(hash)}`;
+  // body: '{' m1 ',' m2 … '}'; a member after the first carries its leading ','
+  let line: string;
+  if (at < 0) line = `${body.slice(0, -1)}${body.length > 2 ? ',' : ''}${member}}`;
+  else if (at === 1) line = `{${member},${body.slice(1)}`;
+  else line = `${body.slice(0, at)},${member}${body.slice(at)}`;
+  return { hash, line };
 }
 
 /**
