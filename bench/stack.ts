@@ -19,7 +19,7 @@ import { build } from 'esbuild';
 import { markdownTable } from '../cli/table.ts';
 import { BUILTIN_IDS } from '../scenarios/builtin/index.ts';
 import type { StackChildReport } from './stackChild.ts';
-import { STAGES } from './stackRun.ts';
+import { STAGES, type Timing } from './stackRun.ts';
 
 /** Aims of the edge budget (issue 16): what a small computer in a robot can afford per tick. */
 export const AIM_TICK_P99_MS = 10;
@@ -31,12 +31,58 @@ function pct(xs: number[], q: number): number {
   return s[Math.min(s.length - 1, Math.floor(s.length * q))]!;
 }
 
+/**
+ * Per-stage CPU p50 / p99 (ms) of the ticks of one kind (plan steps or control-only steps), the
+ * stack's own code between the stages ('other': tick CPU minus the stages), and the tick's
+ * process CPU beside the part of it that ran on other threads (GC helpers, background compiler).
+ */
+export interface StageCpuRow {
+  planned: boolean;
+  steps: number;
+  /** stage → [p50, p99] of its CPU ms per tick (0 where a tick did not call it). */
+  stage: Record<(typeof STAGES)[number] | 'other', [number, number]>;
+  /** The tick's process CPU ms p50 / p99 (all threads). */
+  tick: [number, number];
+  /** The tick's CPU ms on the stack's own thread (process CPU minus other threads) p50 / p99. */
+  tickThread: [number, number];
+  /** CPU ms the other threads ran during the ticks: total, and the largest in one tick. */
+  helperTotalMs: number;
+  helperMaxMs: number;
+}
+
+/** The per-stage CPU rows of a child's timing (plan steps, then control-only steps). */
+export function stageCpuRows(t: Timing): StageCpuRow[] {
+  const out: StageCpuRow[] = [];
+  for (const planned of [true, false]) {
+    const idx: number[] = [];
+    for (let i = 0; i < t.planned.length; i++) if (t.planned[i] === planned) idx.push(i);
+    const q = (xs: number[]): [number, number] => [pct(xs, 0.5), pct(xs, 0.99)];
+    const stage = {} as StageCpuRow['stage'];
+    for (const s of STAGES) stage[s] = q(idx.map((i) => t.stageCpu[s][i]!));
+    stage.other = q(idx.map((i) => t.cpu[i]! - STAGES.reduce((a, s) => a + t.stageCpu[s][i]!, 0)));
+    const helper = idx.map((i) => t.helperCpu[i]!);
+    out.push({
+      planned,
+      steps: idx.length,
+      stage,
+      tick: q(idx.map((i) => t.cpu[i]!)),
+      tickThread: q(idx.map((i) => t.cpu[i]! - t.helperCpu[i]!)),
+      helperTotalMs: helper.reduce((a, b) => a + b, 0),
+      helperMaxMs: helper.length > 0 ? Math.max(...helper) : Number.NaN,
+    });
+  }
+  return out;
+}
+
 export interface StackFigures {
   stack: string;
   ticks: number;
   tickWallMsP50: number;
   tickWallMsP99: number;
   tickCpuMsP99: number;
+  /** p99 of the tick's CPU on the stack's own thread (process CPU minus the other threads'). */
+  tickThreadCpuMsP99: number;
+  stageCpu: StageCpuRow[];
   rssPeakMb: number;
   /** node alone, before the stack's modules load, MB. */
   rssNodeMb: number;
@@ -64,6 +110,7 @@ export async function benchStack(): Promise<{ markdown: string; figures: StackFi
   const rows: string[][] = [];
   const shares: string[][] = [];
   const budget: string[][] = [];
+  const stageRows: string[][] = [];
   const figures: StackFigures[] = [];
   try {
     await build({
@@ -108,6 +155,11 @@ export async function benchStack(): Promise<{ markdown: string; figures: StackFi
         tickWallMsP50: pct(t.wall, 0.5),
         tickWallMsP99: pct(t.wall, 0.99),
         tickCpuMsP99: pct(t.cpu, 0.99),
+        tickThreadCpuMsP99: pct(
+          t.cpu.map((c, i) => c - t.helperCpu[i]!),
+          0.99,
+        ),
+        stageCpu: stageCpuRows(t),
         rssPeakMb: Math.max(t.rssPeakB, m.maxRssB) / MB,
         rssNodeMb: m.rssNodeB / MB,
         rssLoadedMb: m.rssLoadedB / MB,
@@ -124,6 +176,7 @@ export async function benchStack(): Promise<{ markdown: string; figures: StackFi
         String(f.ticks),
         f.tickWallMsP99.toFixed(3),
         f.tickCpuMsP99.toFixed(3),
+        f.tickThreadCpuMsP99.toFixed(3),
         meets(f.tickCpuMsP99 <= AIM_TICK_P99_MS),
         f.rssPeakMb.toFixed(0),
         meets(f.rssPeakMb <= AIM_RSS_MB),
@@ -131,6 +184,18 @@ export async function benchStack(): Promise<{ markdown: string; figures: StackFi
         f.gcTotalMs.toFixed(1),
         f.gcMaxMs.toFixed(2),
       ]);
+      for (const r of f.stageCpu)
+        stageRows.push([
+          f.stack,
+          r.planned ? 'plan' : 'control',
+          String(r.steps),
+          ...[...STAGES, 'other' as const].map(
+            (s) => `${r.stage[s][0].toFixed(3)} / ${r.stage[s][1].toFixed(3)}`,
+          ),
+          `${r.tick[0].toFixed(3)} / ${r.tick[1].toFixed(3)}`,
+          `${r.tickThread[0].toFixed(3)} / ${r.tickThread[1].toFixed(3)}`,
+          `${r.helperTotalMs.toFixed(0)} / ${r.helperMaxMs.toFixed(2)}`,
+        ]);
       const total = STAGES.reduce((a, s) => a + t.stage[s], 0);
       shares.push([`${baseline}-stack`, ...STAGES.map((s) => `${((100 * t.stage[s]) / total).toFixed(0)}%`)]);
     }
@@ -147,6 +212,7 @@ export async function benchStack(): Promise<{ markdown: string; figures: StackFi
         'ticks',
         'wall ms p99',
         'CPU ms p99',
+        'own-thread CPU ms p99',
         `≤ ${AIM_TICK_P99_MS} ms`,
         'peak RSS MB',
         `≤ ${AIM_RSS_MB} MB`,
@@ -155,7 +221,7 @@ export async function benchStack(): Promise<{ markdown: string; figures: StackFi
         'GC max ms',
       ],
       budget,
-      ['l', 'r', 'r', 'r', 'l', 'r', 'l', 'r', 'r', 'r'],
+      ['l', 'r', 'r', 'r', 'r', 'l', 'r', 'l', 'r', 'r', 'r'],
     ),
     "(each stack alone in its own node process, from a bundle built like dist/, no tsx; peak RSS: that process's maximum resident set (getrusage maxRSS, warm-up included; never below the largest process.memoryUsage.rss() after a tick); GC: perf_hooks gc entries while the measured suite ran, each pause in wall time, so a preempted pause on a loaded machine counts long.)",
     '',
@@ -179,9 +245,16 @@ export async function benchStack(): Promise<{ markdown: string; figures: StackFi
       ['l', 'l', 'r', 'r', 'r', 'r', 'r'],
     ),
     '',
+    "CPU ms per stage, p50 / p99 over the steps of each kind (process.cpuUsage around each call; other: the stack between the stages — scene, MRM, the audit digest; tick: process CPU, all threads; own thread: tick minus what the process's other threads ran meanwhile (per-thread schedstat); helpers: their total / largest in one tick, ms):",
+    markdownTable(
+      ['stack', 'step', 'steps', ...STAGES, 'other', 'tick', 'own thread', 'helpers total / max'],
+      stageRows,
+      ['l', 'l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
+    ),
+    '',
     'Where the time goes (wall time of each stage, all steps):',
     markdownTable(['stack', ...STAGES], shares, ['l', 'r', 'r', 'r', 'r', 'r']),
-    '(CPU ms comes from process.cpuUsage, 1 µs resolution but counts every thread of the process, so a GC on a helper thread can show up.)',
+    "(CPU ms comes from process.cpuUsage, 1 µs resolution: exact for the stack's thread, plus whatever the process's other threads — V8's GC helpers and background compiler — were counted to have run meanwhile; the own-thread column takes that out. The aim is judged on the process figure, which is what the box pays.)",
   ].join('\n');
   return { markdown, figures };
 }

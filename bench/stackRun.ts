@@ -4,6 +4,7 @@
  * control step over the built-in suite, reactive mode, each stage timed.
  */
 
+import { closeSync, openSync, readdirSync, readSync } from 'node:fs';
 import { join } from 'node:path';
 import { PerformanceObserver } from 'node:perf_hooks';
 import { createClassicalController } from '../controller/index.ts';
@@ -19,9 +20,24 @@ export const STAGES: Stage[] = ['transform', 'plan', 'gate', 'control', 'audit']
 
 export interface Timing {
   wall: number[];
+  /** Process CPU time of each tick, ms (process.cpuUsage: every thread of the process). */
   cpu: number[];
+  /**
+   * CPU time of each tick spent on the other threads of the process (V8's GC helpers and
+   * background compiler, libuv), ms: the change of their run times in Linux's per-thread schedstat,
+   * read around the two process.cpuUsage() calls (the same kernel counters getrusage sums for them,
+   * so `cpu - helperCpu` is the stack's own thread). NaN where /proc is unavailable.
+   */
+  helperCpu: number[];
   planned: boolean[];
+  /** Wall time of each stage over all ticks, ms. */
   stage: Record<Stage, number>;
+  /**
+   * Process CPU time of each stage in each tick, ms (process.cpuUsage around each call: exact for
+   * the calling thread, which getrusage brings up to date; other threads' time appears only as far as
+   * the kernel has counted it at that moment). Index = tick.
+   */
+  stageCpu: Record<Stage, number[]>;
   /** Largest resident set seen after any tick, bytes (process.memoryUsage.rss, sampled per tick). */
   rssPeakB: number;
   /** GC pauses during the measured run, ms (perf_hooks 'gc' entries). */
@@ -33,15 +49,95 @@ const cpuMs = (): number => {
   return (u.user + u.system) / 1000;
 };
 
-/** Wraps an object's methods so their wall time adds to `stage`. */
-function timed<T extends object>(obj: T, methods: (keyof T)[], into: Record<Stage, number>, stage: Stage): T {
+/**
+ * Sum of the run times (ms) of this process's threads other than the calling one, from
+ * /proc/self/task/<tid>/schedstat: for a thread not on a CPU the value is exact, for one running it
+ * is what the kernel counted at its last tick — the same counter getrusage adds for it. Threads are
+ * listed at creation (`relist()` picks up new ones; call it between scenarios, not per tick); a
+ * thread that ends keeps its last reading (getrusage keeps its time: what it ran after that last
+ * reading shows as the calling thread's, the one way this errs).
+ */
+export function otherThreadsRunClock(): { read: () => number; relist: () => void } {
+  const self = readSelfTid();
+  let fds: number[] = [];
+  /** Each thread's run time as last read, ns: an ended thread (its file reads ESRCH) keeps it. */
+  let last: number[] = [];
+  const buf = Buffer.alloc(96);
+  const relist = () => {
+    if (self === undefined) return;
+    for (const fd of fds) closeSync(fd);
+    fds = [];
+    last = [];
+    for (const tid of readdirSync('/proc/self/task')) {
+      if (Number(tid) === self) continue;
+      try {
+        fds.push(openSync(`/proc/self/task/${tid}/schedstat`, 'r'));
+        last.push(0);
+      } catch {
+        // the thread ended between the listing and the open
+      }
+    }
+  };
+  relist();
+  const read = () => {
+    if (self === undefined) return Number.NaN;
+    let ns = 0;
+    for (let f = 0; f < fds.length; f++) {
+      let n = 0;
+      try {
+        n = readSync(fds[f]!, buf, 0, 96, 0);
+      } catch {
+        ns += last[f]!; // an ended thread: its file reads ESRCH; its last reading stands
+        continue;
+      }
+      let v = 0;
+      for (let i = 0; i < n; i++) {
+        const c = buf[i]!;
+        if (c < 48 || c > 57) break;
+        v = v * 10 + (c - 48);
+      }
+      last[f] = v;
+      ns += v;
+    }
+    return ns / 1e6;
+  };
+  return { read, relist };
+}
+
+function readSelfTid(): number | undefined {
+  try {
+    // /proc/thread-self -> <pid>/task/<tid>
+    const buf = Buffer.alloc(256);
+    const fd = openSync('/proc/thread-self/stat', 'r');
+    const n = readSync(fd, buf, 0, 256, 0);
+    closeSync(fd);
+    return Number(buf.toString('latin1', 0, n).split(' ', 1)[0]);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Wraps an object's methods so their wall time adds to `into[stage]` and their process CPU time to
+ * `cur[stage index]` (the current tick's per-stage CPU).
+ */
+function timed<T extends object>(
+  obj: T,
+  methods: (keyof T)[],
+  into: Record<Stage, number>,
+  cur: Float64Array,
+  stage: Stage,
+): T {
   const out = Object.create(obj) as T;
+  const k = STAGES.indexOf(stage);
   for (const m of methods) {
     const f = obj[m] as unknown as (...a: unknown[]) => unknown;
     (out as Record<keyof T, unknown>)[m] = (...a: unknown[]) => {
+      const c0 = cpuMs();
       const t0 = performance.now();
       const r = f.apply(obj, a);
       into[stage] += performance.now() - t0;
+      cur[k]! += cpuMs() - c0;
       return r;
     };
   }
@@ -57,8 +153,10 @@ export async function measure(
   const t: Timing = {
     wall: [],
     cpu: [],
+    helperCpu: [],
     planned: [],
     stage: { transform: 0, plan: 0, gate: 0, control: 0, audit: 0 },
+    stageCpu: { transform: [], plan: [], gate: [], control: [], audit: [] },
     rssPeakB: process.memoryUsage.rss(),
     gcMs: [],
   };
@@ -66,6 +164,8 @@ export async function measure(
     for (const e of list.getEntries()) t.gcMs.push(e.duration);
   });
   gc.observe({ entryTypes: ['gc'] });
+  const cur = new Float64Array(STAGES.length);
+  const others = otherThreadsRunClock();
   for (let r = 0; r < repeats; r++) {
     for (const id of BUILTIN_IDS.slice(0, limit)) {
       const { scenario, map } = builtinScenario(id)!;
@@ -76,28 +176,49 @@ export async function measure(
       const opened = AuditLog.open(join(dir, `${baseline}-${id}-${r}.jsonl`));
       if (!opened.ok) throw new Error(opened.error.message);
       const audit = opened.value.log;
-      const planner = timed(commandFromTrajectory(inner.value), ['plan'], t.stage, 'plan') as CommandPlanner;
+      others.relist();
+      const planner = timed(
+        commandFromTrajectory(inner.value),
+        ['plan'],
+        t.stage,
+        cur,
+        'plan',
+      ) as CommandPlanner;
       const stack = createStack({
         planner,
         perception: timed<Perception>(
           { transform: (s, route, prev) => transform.value.transform(s, route, prev) },
           ['transform'],
           t.stage,
+          cur,
           'transform',
         ),
-        gate: timed(createSafetyGate(), ['checkCommand', 'checkControl'], t.stage, 'gate') as SafetyGate,
-        controller: timed(createClassicalController(), ['step'], t.stage, 'control') as CommandController,
-        audit: timed(audit, ['append'], t.stage, 'audit'),
+        gate: timed(createSafetyGate(), ['checkCommand', 'checkControl'], t.stage, cur, 'gate') as SafetyGate,
+        controller: timed(
+          createClassicalController(),
+          ['step'],
+          t.stage,
+          cur,
+          'control',
+        ) as CommandController,
+        audit: timed(audit, ['append'], t.stage, cur, 'audit'),
       });
       // time each control step from outside the stack: the whole tick, as a bridge would see it
       const origTick = stack.tick.bind(stack);
       stack.tick = (snap) => {
+        cur.fill(0);
+        const h0 = others.read();
         const c0 = cpuMs();
         const w0 = performance.now();
         const out = origTick(snap);
-        t.wall.push(performance.now() - w0);
-        t.cpu.push(cpuMs() - c0);
+        const w1 = performance.now();
+        const c1 = cpuMs();
+        const h1 = others.read();
+        t.wall.push(w1 - w0);
+        t.cpu.push(c1 - c0);
+        t.helperCpu.push(h1 - h0);
         t.planned.push(out.planned);
+        for (let k = 0; k < STAGES.length; k++) t.stageCpu[STAGES[k]!].push(cur[k]!);
         const rss = process.memoryUsage.rss();
         if (rss > t.rssPeakB) t.rssPeakB = rss;
         return out;

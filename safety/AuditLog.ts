@@ -243,6 +243,31 @@ export function entryHash(entry: Record<string, unknown>): string {
 }
 
 /**
+ * An entry's hash (`entryHash`) and its canonical line with that hash in it (`canonicalJson` of the
+ * entry with `hash` set), each member serialised once.
+ */
+export function hashedLine(entry: Record<string, unknown>): { hash: string; line: string } {
+  const keys = Object.keys(entry).sort();
+  let body = '{';
+  /** Where `"hash":…` goes in the line: after the members sorting before it. */
+  let at = -1;
+  for (const k of keys) {
+    if (k === 'hash' || entry[k] === undefined) continue;
+    if (at < 0 && k > 'hash') at = body.length;
+    body += `${body.length > 1 ? ',' : ''}${JSON.stringify(k)}:${canonicalJson(entry[k])}`;
+  }
+  body += '}';
+  const hash = sha256Hex(body);
+  const member = `"hash":${JSON.stringify(hash)}`;
+  // body: '{' m1 ',' m2 … '}'; a member after the first carries its leading ','
+  let line: string;
+  if (at < 0) line = `${body.slice(0, -1)}${body.length > 2 ? ',' : ''}${member}}`;
+  else if (at === 1) line = `{${member},${body.slice(1)}`;
+  else line = `${body.slice(0, at)},${member}${body.slice(at)}`;
+  return { hash, line };
+}
+
+/**
  * The message a checkpoint signs: position, chain head, record count, whether it closes the log and
  * (format 4; absent before) its record time, s.
  */
@@ -486,8 +511,11 @@ export class AuditLog {
       configHash: this.configHash,
       prevHash: this.head,
     };
-    rec.hash = entryHash(rec);
-    this.write(rec);
+    // the hash and the line from one serialisation of each member (the line is the hashed form
+    // with `hash` in its sorted place: what `entryHash` + `canonicalJson(entry)` write)
+    const { hash, line } = hashedLine(rec);
+    rec.hash = hash;
+    this.write(rec, line);
     this.recordCount++;
     this.lastTS = input.tS;
     if (Number.isNaN(this.checkpointTS)) this.checkpointTS = input.tS;
@@ -579,9 +607,9 @@ export class AuditLog {
     this.checkpointTS = this.lastTS;
   }
 
-  private write(entry: Record<string, unknown>): void {
+  private write(entry: Record<string, unknown>, canonical = canonicalJson(entry)): void {
     // One write call per line: a crash can only tear the line being written.
-    const line = `${canonicalJson(entry)}\n`;
+    const line = `${canonical}\n`;
     writeSync(this.fd, line);
     this.bytes += Buffer.byteLength(line);
     if (this.doFsync) fsyncSync(this.fd);

@@ -288,6 +288,16 @@ export function createStack(opts: StackOptions): Stack {
    * `superseded`: a planner's command refused and re-planned on the same tick — counted and audited
    * (without `driven`), nothing else: the re-plan's check takes over.
    */
+  /**
+   * The audit's digest of a snapshot: the one of the last snapshot digested is kept, since a plan
+   * step audits the same snapshot more than once (a superseded command and its re-plan, a control
+   * clamp); `tick` forgets it, so a snapshot object reused from tick to tick is digested afresh.
+   */
+  let digested: { snap: WorldSnapshot; digest: string } | undefined;
+  const inputsDigest = (snap: WorldSnapshot): string => {
+    if (digested?.snap !== snap) digested = { snap, digest: sha256Hex(canonicalJson(snap)) };
+    return digested.digest;
+  };
   const record = (
     snap: WorldSnapshot,
     command: MidLevelCommand,
@@ -308,7 +318,7 @@ export function createStack(opts: StackOptions): Stack {
       // audited without `driven`: the re-plan's record, same time, says what was driven
       audit?.append({
         tS: snap.tS,
-        inputsDigest: sha256Hex(canonicalJson(snap)),
+        inputsDigest: inputsDigest(snap),
         command,
         verdict,
         ...(llm && llm.length > 0 ? { llm } : {}),
@@ -348,7 +358,7 @@ export function createStack(opts: StackOptions): Stack {
     lastDrive = { drive, yielded };
     audit?.append({
       tS: snap.tS,
-      inputsDigest: sha256Hex(canonicalJson(snap)),
+      inputsDigest: inputsDigest(snap),
       command,
       verdict,
       driven: drivenNow(snap),
@@ -535,6 +545,8 @@ export function createStack(opts: StackOptions): Stack {
     },
     tick(snap: WorldSnapshot): StackTick {
       if (!ctx) throw new Error('stack.tick before init');
+      // (a caller may hand the same object in again changed: digests are kept within a tick only)
+      digested = undefined;
       const tS = snap.tS;
       if (tS < lastTickS - historyParams.lateS - 1e-9) {
         // The clock went back (a replay restarted, the simulator was reset): every time the stack
@@ -621,7 +633,7 @@ export function createStack(opts: StackOptions): Stack {
       if (cc.verdict.decision !== 'ALLOW') {
         stats.controlClamps++;
         out.controlVerdict = cc.verdict;
-        audit?.append({ tS, inputsDigest: sha256Hex(canonicalJson(snap)), command, verdict: cc.verdict });
+        audit?.append({ tS, inputsDigest: inputsDigest(snap), command, verdict: cc.verdict });
       }
       return out;
     },

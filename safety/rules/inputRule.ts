@@ -386,10 +386,26 @@ function bidiDisplayed(text: string): string {
 
 /** Returns the injection phrase found in `text` (after `normaliseText`, and in other languages after decoding, NFKC and stripping only; also as a right-to-left override displays it), or ''. */
 export function findInjection(text: string): string {
-  const hit = findInjectionIn(text);
-  if (hit || !text.includes('\u202e')) return hit;
-  return findInjectionIn(bidiDisplayed(text.slice(0, MAX_CHECKED_CHARS)));
+  const known = injectionMemo.get(text);
+  if (known !== undefined) return known;
+  let hit = findInjectionIn(text);
+  if (!hit && text.includes('\u202e')) hit = findInjectionIn(bidiDisplayed(text.slice(0, MAX_CHECKED_CHARS)));
+  if (text.length > INJECTION_MEMO_MAX_CHARS) return hit;
+  if (injectionMemo.size >= INJECTION_MEMO_SIZE) injectionMemo.clear();
+  injectionMemo.set(text, hit);
+  return hit;
 }
+
+/**
+ * The texts checked lately and what was found in each: the same rationale, source and field joins
+ * come back on every check of a plan and every control step's re-check (a third of the gate's time
+ * in bench stack went to reading them again). `findInjection` is a pure function of the text (its
+ * global regexes are reset or cloned on each use), so a remembered answer is the answer.
+ */
+const injectionMemo = new Map<string, string>();
+const INJECTION_MEMO_SIZE = 256;
+/** Longer texts are read each time (the memo holds at most 256 × 1024 characters). */
+const INJECTION_MEMO_MAX_CHARS = 1024;
 
 /** A run of ≥ 3 single letters each followed by one separator ("i g n o r e", "i.g.n.o.r.e", "i-g-n"). */
 const SPACED_RUN = /(?<![\p{L}\p{N}])(?:\p{L}[ .\-_*·]){2,}\p{L}(?![\p{L}\p{N}])/gu;
@@ -584,6 +600,9 @@ function otherReadings(text: string, intl: string, t: string): string[] {
     // hierarchical stack
     if (tok.length % 4 === 1) continue;
     let decoded = '';
+    // (a length of 4n + 1 is never base64: atob would throw, and a thrown DOMException costs more
+    // than the decoding)
+    if (tok.length % 4 === 1) continue;
     try {
       decoded = atob(tok.length % 4 === 0 ? tok : tok.padEnd(tok.length + 4 - (tok.length % 4), '='));
     } catch {
