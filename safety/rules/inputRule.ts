@@ -600,9 +600,6 @@ function otherReadings(text: string, intl: string, t: string): string[] {
     // hierarchical stack
     if (tok.length % 4 === 1) continue;
     let decoded = '';
-    // (a length of 4n + 1 is never base64: atob would throw, and a thrown DOMException costs more
-    // than the decoding)
-    if (tok.length % 4 === 1) continue;
     try {
       decoded = atob(tok.length % 4 === 0 ? tok : tok.padEnd(tok.length + 4 - (tok.length % 4), '='));
     } catch {
