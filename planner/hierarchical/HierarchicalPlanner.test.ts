@@ -239,3 +239,60 @@ describe('hierarchical planner: a car seen driving that stops in the lane', () =
     expect(sceneAfter20S(60, 0)).toMatch(/blocked_lane car/);
   });
 });
+
+describe('hierarchical planner: gap recovery the gate refused', () => {
+  /** 5.1 m/s, a car 8 m ahead (centres) at 4.5 m/s: a headway deficit IDM brakes hard for, recovered at 1 m/s². */
+  const follow = (tS: number) =>
+    snapshotOf(ego(tS, 20 + 4.5 * tS, 0, 5.1), ['L0'], [car('lead', 28 + 4.5 * tS, 0, 4.5)]);
+  const plan = (
+    p: ReturnType<typeof createHierarchicalPlanner>,
+    st: HierarchicalState,
+    tS: number,
+    feedback?: { command: MidLevelCommand; verdict: Verdict },
+  ) => {
+    const snap = follow(tS);
+    const r = p.plan(
+      st,
+      { snapshot: snap, scene: env.transform(snap, snap.route), ...(feedback ? { feedback } : {}) },
+      ctx,
+    );
+    if (r instanceof Promise) throw new Error('the rules plan synchronously');
+    return r.output.command;
+  };
+  const rssRefusal = (cmd: MidLevelCommand): { command: MidLevelCommand; verdict: Verdict } => ({
+    command: cmd,
+    verdict: {
+      decision: 'MODIFY',
+      rules: [
+        {
+          rule: 'rss.longitudinal',
+          decision: 'MODIFY',
+          values: { agentId: 'lead' },
+          message: 'leading vehicle "lead": gap < RSS safe distance and the ego is not braking with 4 m/s²',
+        },
+      ],
+      modified: { ...cmd, speed: 'DECELERATE', targetSpeedMps: 3, decelMps2: 4 },
+      explanation: 'MODIFY: rss.longitudinal',
+    },
+  });
+
+  it('after the gate refused a recovery behind a car (rss.longitudinal), IDM brakes behind it for gapRecoveryRefusedS', () => {
+    const p = createHierarchicalPlanner({ reflection: false });
+    const st = p.init(ctx, follow(0));
+    const idmP = createHierarchicalPlanner({ reflection: false, params: { gapRecoveryDecelMps2: 0 } });
+    const idmSt = idmP.init(ctx, follow(0));
+    const recovered = plan(p, st, 0);
+    const idm = plan(idmP, idmSt, 0);
+    expect(recovered.speed).toBe('DECELERATE');
+    expect(recovered.decelMps2!).toBeCloseTo(1, 6);
+    expect(idm.decelMps2!).toBeGreaterThan(1.5);
+    // the gate refuses it: the re-plan takes the repair, and the plans of the next 3 s brake as IDM does
+    expect(plan(p, st, 0, rssRefusal(recovered))).toMatchObject({ targetSpeedMps: 3, decelMps2: 4 });
+    for (const tS of [0.1, 2.9]) {
+      const c = plan(p, st, tS);
+      expect(c.decelMps2).toBe(plan(idmP, idmSt, tS).decelMps2);
+    }
+    // after the hold: recovered again
+    expect(plan(p, st, 3.1).decelMps2!).toBeCloseTo(1, 6);
+  });
+});

@@ -49,7 +49,11 @@ import {
   type LateralChoice,
   type LateralMemory,
 } from './LateralAgent.ts';
-import { decideLongitudinal, type RuleLongitudinalDecision } from './LongitudinalAgent.ts';
+import {
+  decideLongitudinal,
+  type RuleLongitudinalDecision,
+  recoveryRefusedAfter,
+} from './LongitudinalAgent.ts';
 import {
   type AgentAnswer,
   askAgent,
@@ -163,6 +167,8 @@ export interface HierarchicalState {
   accelHistory: EgoAccelHistory;
   /** The gate's speed repairs and the cap they impose (`GateCap.ts`). */
   gateCap: GateCapMemory;
+  /** Vehicles behind which the gate refused a gap recovery, until when, s (`recoveryRefusedAfter`). */
+  recoveryRefused: ReadonlyMap<string, number>;
   /**
    * No model is consulted before this time, s: the gate vetoed a model command as
    * instruction-bearing (`input.instruction`), and for that command's lifetime the rules drive.
@@ -455,6 +461,7 @@ export function createHierarchicalPlanner(
         scorer: cfg.reflection && deps.rollout ? new ProposalScorer(ctx, REFLECTION_CANDIDATES) : undefined,
         accelHistory: emptyAccelHistory(),
         gateCap: GATE_CAP_MEMORY_INITIAL,
+        recoveryRefused: new Map(),
         llmPausedUntilS: Number.NEGATIVE_INFINITY,
         llmVetoedAtS: Number.NaN,
         stats: {
@@ -509,6 +516,12 @@ export function createHierarchicalPlanner(
       st.egoSM = view.egoSM;
       if (req.feedback) {
         st.stats.replans++;
+        st.recoveryRefused = recoveryRefusedAfter(
+          st.recoveryRefused,
+          req.feedback.verdict,
+          snap.tS,
+          st.params.gapRecoveryRefusedS,
+        );
         return {
           state: st,
           output: replan(
