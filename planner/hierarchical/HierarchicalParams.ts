@@ -67,14 +67,6 @@ export const HierarchicalParamsSchema = z.object({
    */
   gapRecoveryDecelMps2: z.number().min(0).default(1),
   /**
-   * After the gate refused a gap recovery behind a vehicle (`rss.longitudinal`: the gap under RSS's
-   * safe distance and the braking short of its proper response), no recovery is planned behind it
-   * for this long, s: IDM's braking stands (`recoveryRefusedAfter`). Our choice: RSS's response time
-   * (1 s) and the 2 s its proper response takes to open a gap of a few metres; 0: recovery is
-   * planned again at once.
-   */
-  gapRecoveryRefusedS: z.number().min(0).default(3),
-  /**
    * Jerk at which a stop at a point is braked up to while the ego's braking is still below what the
    * stop needs, m/s³ (`StopOnset.ts`; reflection's comfortable stop's onset, which nuPlan's
    * Savitzky–Golay jerk reads as ≈ 3.5 m/s³ at a run's first tick, under its 4.13); 0: off (the stop

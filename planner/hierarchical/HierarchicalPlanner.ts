@@ -49,11 +49,7 @@ import {
   type LateralChoice,
   type LateralMemory,
 } from './LateralAgent.ts';
-import {
-  decideLongitudinal,
-  type RuleLongitudinalDecision,
-  recoveryRefusedAfter,
-} from './LongitudinalAgent.ts';
+import { decideLongitudinal, type RuleLongitudinalDecision } from './LongitudinalAgent.ts';
 import {
   type AgentAnswer,
   askAgent,
@@ -167,8 +163,6 @@ export interface HierarchicalState {
   accelHistory: EgoAccelHistory;
   /** The gate's speed repairs and the cap they impose (`GateCap.ts`). */
   gateCap: GateCapMemory;
-  /** Vehicles behind which the gate refused a gap recovery, until when, s (`recoveryRefusedAfter`). */
-  recoveryRefused: ReadonlyMap<string, number>;
   /**
    * No model is consulted before this time, s: the gate vetoed a model command as
    * instruction-bearing (`input.instruction`), and for that command's lifetime the rules drive.
@@ -461,7 +455,6 @@ export function createHierarchicalPlanner(
         scorer: cfg.reflection && deps.rollout ? new ProposalScorer(ctx, REFLECTION_CANDIDATES) : undefined,
         accelHistory: emptyAccelHistory(),
         gateCap: GATE_CAP_MEMORY_INITIAL,
-        recoveryRefused: new Map(),
         llmPausedUntilS: Number.NEGATIVE_INFINITY,
         llmVetoedAtS: Number.NaN,
         stats: {
@@ -516,12 +509,6 @@ export function createHierarchicalPlanner(
       st.egoSM = view.egoSM;
       if (req.feedback) {
         st.stats.replans++;
-        st.recoveryRefused = recoveryRefusedAfter(
-          st.recoveryRefused,
-          req.feedback.verdict,
-          snap.tS,
-          st.params.gapRecoveryRefusedS,
-        );
         return {
           state: st,
           output: replan(

@@ -7,7 +7,6 @@ import {
   decideLongitudinal,
   gapRecoveryMps2,
   marginStopM,
-  recoveryRefusedAfter,
   stepOutCapMps,
   timeAtBraking,
   timeToCover,
@@ -508,63 +507,6 @@ describe('longitudinal agent (rules)', () => {
     expect(fast).toEqual(decideLongitudinal(vf, analyseScene(vf, off), FOLLOW, off));
     expect(fast.decelMps2!).toBeGreaterThan(PARAMS.comfortDecelMps2);
     expect(gapRecoveryMps2(10, { speedMps: 7, recoverAccelMps2: 0 }, 3.2, PARAMS)).toBeUndefined();
-  });
-
-  it('gap recovery stands down behind a vehicle the gate refused it behind, for the hold', () => {
-    // Toledo's start (above): recovered at 1 m/s² — unless the gate refused a recovery behind this car
-    const lead = laneAgent('a', { gapM: 3.2, speedMps: 4.54, relSpeedMps: -0.56 });
-    const car = obj('a', { sM: 3.2, speedMps: 4.54, alongMps: 4.54, accelMps2: 0.6 });
-    const v = view(
-      { tS: 5, egoSpeedMps: 5.1, objects: [car] },
-      { ego: { laneId: 'R0', lead, follow: null } },
-    );
-    const off = { ...PARAMS, gapRecoveryDecelMps2: 0 };
-    const idm = decideLongitudinal(v, analyseScene(v, off), FOLLOW, off);
-    const withMemory = (refused: Map<string, number>) =>
-      decideLongitudinal(v, analyseScene(v, PARAMS), FOLLOW, PARAMS, {
-        yieldTo: new Map(),
-        recoveryRefused: refused,
-      });
-    // refused until 6 s: IDM's braking stands at 5 s
-    expect(withMemory(new Map([['a', 6]]))).toEqual(idm);
-    // the refusal has lapsed, or named another car: recovered as before
-    expect(withMemory(new Map([['a', 5]])).decelMps2!).toBeCloseTo(PARAMS.gapRecoveryDecelMps2, 6);
-    expect(withMemory(new Map([['b', 6]])).decelMps2!).toBeCloseTo(PARAMS.gapRecoveryDecelMps2, 6);
-  });
-
-  it('the gate refusing a recovery (rss.longitudinal naming a vehicle) holds it off that vehicle for gapRecoveryRefusedS', () => {
-    const rule = (r: string, decision: string, agentId?: string) => ({
-      rule: r,
-      decision,
-      values: agentId ? { agentId } : {},
-    });
-    const none = new Map<string, number>();
-    // a failing rss.longitudinal adds its vehicle; an ALLOW, another rule or a rule naming no agent adds nothing
-    const m1 = recoveryRefusedAfter(
-      none,
-      {
-        rules: [
-          rule('rss.longitudinal', 'MODIFY', 'lead'),
-          rule('rss.longitudinal', 'ALLOW', 'other'),
-          rule('ttc', 'MODIFY', 'box'),
-          rule('rss.longitudinal', 'VETO'),
-        ],
-      },
-      2,
-      3,
-    );
-    expect([...m1]).toEqual([['lead', 5]]);
-    // nothing refused and nothing lapsed: the same map
-    expect(recoveryRefusedAfter(m1, { rules: [rule('ttc', 'MODIFY', 'box')] }, 4, 3)).toBe(m1);
-    // a later refusal extends it; lapsed entries go
-    expect([
-      ...recoveryRefusedAfter(m1, { rules: [rule('rss.longitudinal', 'VETO', 'lead')] }, 4, 3),
-    ]).toEqual([['lead', 7]]);
-    expect([...recoveryRefusedAfter(m1, { rules: [] }, 5, 3)]).toEqual([]);
-    // hold 0: nothing is held off
-    expect(recoveryRefusedAfter(none, { rules: [rule('rss.longitudinal', 'MODIFY', 'lead')] }, 2, 0)).toBe(
-      none,
-    );
   });
 
   it('recovers the gap behind a car merging in only once it drives our way, not while it cuts in at an angle', () => {

@@ -163,40 +163,6 @@ export function gapRecoveryMps2(
   return Math.max(p.gapRecoveryDecelMps2, 1.5 * need);
 }
 
-/**
- * The gap-recovery refusals after the gate's verdict at `tS` (`LongitudinalMemory.recoveryRefused`):
- * each vehicle a failing `rss.longitudinal` names is added until `tS + holdS` (a later refusal
- * extends it); lapsed entries are dropped. The gate's RSS check holds a following gap under its safe
- * distance to the proper response (braking ≥ α_brake,min within ρ): a recovery it refused, planned
- * again at the next plan, is refused again, and the command driven flips between the planner's
- * 1 m/s² and the gate's repair (esmini alks_cut-out: 15 m behind a car at 20 m/s, the repair a stop
- * that braked 0.3 → 1.2 m/s² in one tick). Returns `prev` itself when nothing changes.
- */
-export function recoveryRefusedAfter(
-  prev: ReadonlyMap<string, number>,
-  verdict: { rules: ReadonlyArray<{ rule: string; decision: string; values: Record<string, unknown> }> },
-  tS: number,
-  holdS: number,
-): ReadonlyMap<string, number> {
-  let out: Map<string, number> | undefined;
-  for (const [id, until] of prev)
-    if (!(tS < until)) {
-      out ??= new Map(prev);
-      out.delete(id);
-    }
-  if (holdS > 0)
-    for (const r of verdict.rules) {
-      if (r.rule !== 'rss.longitudinal' || r.decision === 'ALLOW') continue;
-      const id = r.values.agentId;
-      if (typeof id !== 'string') continue;
-      const until = tS + holdS;
-      if ((out ?? prev).get(id) === until) continue;
-      out ??= new Map(prev);
-      out.set(id, until);
-    }
-  return out ?? prev;
-}
-
 /** Time for the front bumper to cover `dM` from speed v accelerating at `a` up to `vMax`, s. */
 export function timeToCover(dM: number, v: number, vMax: number, a: number): number {
   if (dM <= 0) return 0;
@@ -215,12 +181,6 @@ export function timeToCover(dM: number, v: number, vMax: number, a: number): num
 export interface LongitudinalMemory {
   /** Agent id → where we stop for it, route arc length of the front bumper, m. */
   yieldTo: ReadonlyMap<string, number>;
-  /**
-   * Agent id → until when (s) no gap recovery (`gapRecoveryMps2`) is planned behind it: the gate
-   * refused a recovery behind it (`rss.longitudinal`: the gap under RSS's safe distance, the
-   * braking short of its proper response). IDM's braking stands meanwhile (`recoveryRefusedAfter`).
-   */
-  recoveryRefused?: ReadonlyMap<string, number>;
 }
 
 /**
@@ -318,10 +278,6 @@ export function decideLongitudinal(
   // in it, nor a box standing)
   const leadObj = lead ? view.objects.find((o) => o.id === lead.agentId) : undefined;
   const followed = leadObj?.kind === 'vehicle' && leadObj.alongMps > 0.5;
-  // gap recovery is not asked for again behind a vehicle the gate has just refused it behind
-  const refusedUntil = memory?.recoveryRefused;
-  const mayRecover = (id: string): boolean =>
-    !(view.tS < (refusedUntil?.get(id) ?? Number.NEGATIVE_INFINITY));
   const leadStands =
     lead !== null &&
     lead !== undefined &&
@@ -354,8 +310,9 @@ export function decideLongitudinal(
       // a car standing in a queue: the stop behind it is at the queue's standstill gap (no way round
       // it is planned, so no steering room is kept)
       ...(leadStands && leadObj && inTrafficQueue(leadObj, view, p) ? { standGapM: p.standstillGapM } : {}),
-      ...(followed ? { leadAccelMps2: leadObj?.accelMps2 ?? 0 } : {}),
-      ...(followed && mayRecover(lead.agentId) ? { recoverAccelMps2: leadObj?.accelMps2 ?? 0 } : {}),
+      ...(followed
+        ? { leadAccelMps2: leadObj?.accelMps2 ?? 0, recoverAccelMps2: leadObj?.accelMps2 ?? 0 }
+        : {}),
       ...(lead.agentId === mergeLead ? { headwayS: p.mergeHeadwayS } : {}),
     });
   if (changing) {
@@ -585,7 +542,7 @@ export function decideLongitudinal(
         stop: false,
         why: `merging ${c.agentId}`,
         // (recovered behind only once it drives our way, not while it still cuts in at an angle)
-        ...(o.kind === 'vehicle' && o.alongMps >= GAP_RECOVERY_MERGE_ALIGN * o.speedMps && mayRecover(o.id)
+        ...(o.kind === 'vehicle' && o.alongMps >= GAP_RECOVERY_MERGE_ALIGN * o.speedMps
           ? { recoverAccelMps2: o.accelMps2 ?? 0 }
           : {}),
       });
