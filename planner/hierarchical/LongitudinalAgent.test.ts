@@ -509,6 +509,45 @@ describe('longitudinal agent (rules)', () => {
     expect(gapRecoveryMps2(10, { speedMps: 7, recoverAccelMps2: 0 }, 3.2, PARAMS)).toBeUndefined();
   });
 
+  it('recovers the gap behind a car merging in only once it drives our way, not while it cuts in at an angle', () => {
+    // 7 m/s, a car whose join gap is 10 m, 6 m/s along our lane: IDM brakes ≈ 1.5 m/s² for its
+    // headway; the closing (1 m/s) asks little, so a car driving our way is recovered behind at 1 m/s²
+    const crossing = [
+      {
+        agentId: 'm',
+        kind: 'vehicle' as const,
+        speedMps: 6,
+        distanceM: 10,
+        conflictM: 12,
+        agentTimeS: 0,
+        egoTimeS: 1.5,
+      },
+    ];
+    const off = { ...PARAMS, gapRecoveryDecelMps2: 0 };
+    const at = (speedMps: number) => {
+      const car = obj('m', {
+        sM: 10,
+        dM: 2,
+        alongMps: 6,
+        speedMps,
+        acrossMps: -Math.sqrt(speedMps ** 2 - 36),
+      });
+      const v = view({ egoSpeedMps: 7, speedLimitMps: 20, objects: [car] }, { crossing });
+      return {
+        on: decideLongitudinal(v, analyseScene(v, PARAMS), FOLLOW, PARAMS),
+        off: decideLongitudinal(v, analyseScene(v, off), FOLLOW, off),
+      };
+    };
+    const along = at(6);
+    expect(along.on.reason).toMatch(/merging m/);
+    expect(along.off.decelMps2!).toBeGreaterThan(PARAMS.gapRecoveryDecelMps2);
+    expect(along.on.decelMps2!).toBeCloseTo(PARAMS.gapRecoveryDecelMps2, 6);
+    // the same along-lane speed from a car at 11 m/s cutting in at 57°: IDM as it is
+    const angled = at(11);
+    expect(angled.on.reason).toMatch(/merging m/);
+    expect(angled.on).toEqual(angled.off);
+  });
+
   it('ACC model: the heuristic brakes as hard as IDM behind a slower lead at a small gap', () => {
     // closing at 5 m/s on 5 m: the constant-acceleration heuristic needs 2.5 m/s², the blend brakes harder
     expect(cahAccelMps2(10, 5, 0, 5, 1.5)).toBeCloseTo(-2.5, 9);

@@ -130,6 +130,14 @@ export function accAccelMps2(
 export const GAP_RECOVERY_LAG_S = 0.3;
 /** …keeping at least this bumper gap, m (nuPlan's IDM `min_gap_to_lead_agent`). */
 export const GAP_RECOVERY_MIN_M = 1;
+/**
+ * A car merging in is recovered behind only once it drives our way: its speed along our lane at
+ * least this share of its speed (cos 25°). One still crossing in at an angle has a join gap that is
+ * a projection of where it cuts our lane, not a headway it keeps (esmini trailer_connect: a car
+ * pulling out at 57° to our lane, its join gap 2.2 m, braked for at 1 m/s² instead of IDM's stop,
+ * the ego reached its path 1.1 m into the yield margin and the gate's emergency stop held it there).
+ */
+export const GAP_RECOVERY_MERGE_ALIGN = 0.9;
 
 /**
  * The most braking a headway deficit behind `l` asks for, m/s², or undefined where IDM stands: a
@@ -533,7 +541,10 @@ export function decideLongitudinal(
         speedMps: o.alongMps,
         stop: false,
         why: `merging ${c.agentId}`,
-        ...(o.kind === 'vehicle' ? { recoverAccelMps2: o.accelMps2 ?? 0 } : {}),
+        // (recovered behind only once it drives our way, not while it still cuts in at an angle)
+        ...(o.kind === 'vehicle' && o.alongMps >= GAP_RECOVERY_MERGE_ALIGN * o.speedMps
+          ? { recoverAccelMps2: o.accelMps2 ?? 0 }
+          : {}),
       });
       continue;
     }
