@@ -89,6 +89,22 @@ describe('LaneGraphBuilder relations', () => {
     });
   });
 
+  it('a box standing across the lane: the gap is to its near side, half its width away, not half its length', () => {
+    // a 2 × 1 m box centred 20 m ahead, its length across the lane (heading ±90°): its near side
+    // is 0.5 m before its centre, 20 − 1.461 − 2.588 − 0.5 = 15.451 m (CARLA Slalom's cones:
+    // read 0.5 m nearer, the ego stood that far short of its stop)
+    for (const h of [Math.PI / 2, -Math.PI / 2]) {
+      const g = build([agent('box', 'static', 20, 0, h, 0, 2, 1)]);
+      expect(g.ego?.lead?.gapM).toBeCloseTo(15.45, 2);
+    }
+    // along the lane, half its length; at 30°, the box's corner: (2 cos 30° + 1 sin 30°)/2 = 1.116, 14.835 m
+    expect(build([agent('box', 'static', 20, 0, 0, 0, 2, 1)]).ego?.lead?.gapM).toBeCloseTo(14.95, 2);
+    expect(build([agent('box', 'static', 20, 0, Math.PI / 6, 0, 2, 1)]).ego?.lead?.gapM).toBeCloseTo(
+      14.835,
+      1,
+    );
+  });
+
   it('the lead gap is the same on a lane sampled every metre as on the plain line, wherever the car stands', () => {
     // A lane sampled every metre (CARLA's OpenDRIVE) is projected chunk by chunk (17 vertices); a
     // chunk whose window ends at a car's s clamps its projection to its end vertex, with the

@@ -541,8 +541,13 @@ export class LaneGraphBuilder {
       if (!c) return;
       const ds = c.startM + loc.sM - egoCentre;
       const laneHeading = c.lane.line.headingAt(loc.sM);
-      const along = a.speedMps * Math.cos(angleDiff(a.headingRad, laneHeading));
-      const half = v.lengthM / 2 + a.lengthM / 2;
+      const rel = angleDiff(a.headingRad, laneHeading);
+      const along = a.speedMps * Math.cos(rel);
+      // the agent's footprint along the lane: its box projected on the lane's heading (a box standing
+      // across the lane reaches half its width toward us, not half its length: CARLA Slalom's 2 × 1 m
+      // cone across the lane was read 0.5 m nearer than it stood, and the ego stopped that far short)
+      const half =
+        v.lengthM / 2 + (a.lengthM * Math.abs(Math.cos(rel)) + a.widthM * Math.abs(Math.sin(rel))) / 2;
       // In our own lane, a vehicle over our footprint, its centre behind our front, that is faster
       // than us has come through from behind (a contact it made) and is pulling away (one whose
       // rear our front is in stays the lead): no lead to brake for (the one

@@ -551,7 +551,7 @@ export function oncomingClear(
  * (`oncomingClear` not `lasting`). False when every way round is barred for good: no neighbour to
  * use, the pass would end in a junction, a static object stands in the oncoming lane along the pass
  * (CARLA Slalom: c5 beside the lane past c4). Then no borrow is expected, the room buys nothing, and
- * the ego waits at the stop margin (as behind traffic it will not pass).
+ * the ego waits at `barredWaitM` (the queue's standstill gap, as behind traffic it will not pass).
  */
 export function wayRoundMayOpen(view: WorldView, blocker: RouteObject, p: HierarchicalParams): boolean {
   if (inLaneNudge(view, blocker, p)) return true;

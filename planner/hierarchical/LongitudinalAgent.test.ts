@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { LateralDecision } from './AgentOutputs.ts';
 import {
   accAccelMps2,
+  barredWaitM,
   cahAccelMps2,
   committedToPath,
   decideLongitudinal,
@@ -310,12 +311,13 @@ describe('longitudinal agent (rules)', () => {
     expect(d.stopDistanceM).toBeCloseTo(20 - 18, 5);
   });
 
-  it('keeps the room to steer out only where a way round can open; barred for good, waits at the stop margin', () => {
+  it('keeps the room to steer out only where a way round can open; barred for good, waits at the standstill gap', () => {
     // a truck 20 m ahead. The room (`blockerRoomM`) is for swinging out once the way round opens:
     // kept while traffic bars it (a car coming the other way, a car standing in the oncoming lane
     // that may drive on) or a same-direction lane may take us; where nothing can open it — no
     // neighbour, a cone in the oncoming lane beside the pass, the pass ending in a junction — the ego
-    // drives up to the stop margin and stands there (CARLA Slalom stood 7.7 m back from a cone)
+    // drives up to the queue's standstill gap and stands there, as behind a car it will not pass
+    // (`barredWaitM`: CARLA Slalom stood 7.7 m back from a cone, then 1.95 m at the stop margin)
     type G = Parameters<typeof view>[1];
     const truckAt = (sM: number) => obj('truck', { kind: 'static', sM, lengthM: 10 });
     const oncoming = obj('o', { sM: 60, dM: 3.5, alongMps: -8, speedMps: 8 });
@@ -352,7 +354,8 @@ describe('longitudinal agent (rules)', () => {
       return s;
     };
     const clampA = (a: number) => Math.max(-PARAMS.maxDecelMps2, Math.min(PARAMS.accelMaxMps2, a));
-    const margin = 20 - PARAMS.stopMarginM;
+    const margin = 20 - PARAMS.standstillGapM;
+    expect(barredWaitM(PARAMS)).toBe(PARAMS.standstillGapM);
     const cone = (s: number) => [obj('c', { kind: 'static', sM: 26 - s, dM: 3.5, lengthM: 1, widthM: 1 })];
     for (const at of [
       standsAt({ left: null }),
@@ -1016,7 +1019,7 @@ describe('longitudinal agent (rules)', () => {
     expect(at(0.3, 2.4, 0, [walking]).reason).not.toMatch(/stands/);
   });
 
-  it('behind a car standing in a queue, stands at the standstill gap; behind a walker or a car that may be parked, at minGapM', () => {
+  it('behind a car standing in a queue or a box no way round can pass, stands at the standstill gap; behind a walker or a car that may be parked, at minGapM', () => {
     // the same stop behind a lead standing 3 m ahead, the ego at 0.3 m/s; a car we saw drive up and
     // stop in the lane (never a blocker to pass: `inTrafficQueue`) is waited behind at
     // `standstillGapM` (CARLA FollowLeadingVehicle / CatalogExample: the ego stood 2 m back, the
@@ -1048,6 +1051,11 @@ describe('longitudinal agent (rules)', () => {
     const walker = at(obj('w', { kind: 'pedestrian', sM: 3, lengthM: 0.5, widthM: 0.6, standingS: 20 }));
     expect(walker.stopDistanceM).toBeCloseTo(3 - PARAMS.minGapM, 9);
     expect(PARAMS.standstillGapM).toBeLessThan(PARAMS.minGapM);
+    // a box in the lane's middle that no way round can pass (no neighbour, no nudge): the lead's stop
+    // is at the blocker's own wait (`barredWaitM`), not `minGapM` (CARLA Slalom: the lead's stop
+    // bound first and stood the ego 2.4 m short of a cone whose wait was at 1 m)
+    const box = obj('box', { kind: 'static', sM: 3, lengthM: 1, widthM: 2, standingS: 20 });
+    expect(at(box, { left: null }).stopDistanceM).toBeCloseTo(3 - barredWaitM(PARAMS), 9);
   });
 
   it('a creep stop stands on its point: it rolls on while the least braking would stand short, then brakes onto it', () => {

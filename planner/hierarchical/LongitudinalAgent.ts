@@ -307,9 +307,9 @@ export function decideLongitudinal(
       stop: false,
       why: `lead ${lead.agentId}`,
       standing: leadStands,
-      // a car standing in a queue: the stop behind it is at the queue's standstill gap (no way round
-      // it is planned, so no steering room is kept)
-      ...(leadStands && leadObj && inTrafficQueue(leadObj, view, p) ? { standGapM: p.standstillGapM } : {}),
+      // a car standing in a queue, or a blocker no way round can pass: the stop behind it is at the
+      // queue's standstill gap (no way round it is planned, so no steering room is kept)
+      ...(leadStands && leadObj ? standGap(leadObj, view, p) : {}),
       ...(followed
         ? { leadAccelMps2: leadObj?.accelMps2 ?? 0, recoverAccelMps2: leadObj?.accelMps2 ?? 0 }
         : {}),
@@ -402,7 +402,8 @@ export function decideLongitudinal(
   // Slalom). The ego cannot wait beside the one it passes: the wait is just past it (where the
   // next becomes the blocker, plus `stopMarginM`), or `blockerRoomM` before the next if that is
   // further on — points that stay put as the ego drives, so the braking to them is planned once —
-  // no nearer than a comfortable stop, and never nearer the next than `stopMarginM`. It stands for
+  // no nearer than a comfortable stop, and never nearer the next than `stopMarginM` (than
+  // `barredWaitM` where no way round the next can open: its own wait is there). It stands for
   // the next one's own wait while the nudge lasts.
   let nextWait: { id: string; gapM: number } | undefined;
   const nudged = nudging ? view.objects.find((o) => o.id === lateral.passingId) : undefined;
@@ -414,9 +415,11 @@ export function decideLongitudinal(
     }
     if (next) {
       const justPastM = nudged.sM + BLOCKER_PASSED_M + p.stopMarginM;
-      const roomM = wayRoundMayOpen(view, next, p) ? p.blockerRoomM : p.stopMarginM;
+      const open = wayRoundMayOpen(view, next, p);
+      const nearestM = open ? p.stopMarginM : barredWaitM(p);
+      const roomM = open ? p.blockerRoomM : nearestM;
       const earliestM = Math.max(justPastM, next.sM - roomM, (v * v) / (2 * p.comfortDecelMps2));
-      nextWait = { id: next.id, gapM: Math.max(0, Math.min(earliestM, next.sM - p.stopMarginM)) };
+      nextWait = { id: next.id, gapM: Math.max(0, Math.min(earliestM, next.sM - nearestM)) };
       leads.push({
         gapM: nextWait.gapM,
         speedMps: 0,
@@ -436,19 +439,18 @@ export function decideLongitudinal(
     blockerH.agentId !== nextWait?.id
   ) {
     // the room to steer out only where a way round can open (`wayRoundMayOpen`): where every way
-    // round is barred for good the ego waits at the stop margin (CARLA Slalom stood 7.7 m before
-    // a cone that no nudge passes, a static one beside it in the oncoming lane)
+    // round is barred for good the ego waits at the queue's standstill gap (`barredWaitM`; CARLA
+    // Slalom stood 7.7 m before a cone that no nudge passes, a static one beside it in the
+    // oncoming lane)
     const blockerObj = view.objects.find((o) => o.id === blockerH.agentId);
     const keepRoom = !blockerObj || wayRoundMayOpen(view, blockerObj, p);
     const room = robot
       ? keepRoom
         ? 1.5
-        : p.stopMarginM
-      : clamp(
-          blockerH.distanceM - (v * v) / (2 * p.comfortDecelMps2),
-          p.stopMarginM,
-          keepRoom ? p.blockerRoomM : p.stopMarginM,
-        );
+        : barredWaitM(p)
+      : keepRoom
+        ? clamp(blockerH.distanceM - (v * v) / (2 * p.comfortDecelMps2), p.stopMarginM, p.blockerRoomM)
+        : barredWaitM(p);
     const dWait = Math.max(0, blockerH.distanceM - room);
     let passS = 0;
     if (g.left?.opposite && keepRoom) {
@@ -859,6 +861,33 @@ export function decideLongitudinal(
           reason: `rule:idm — ${why}${capNote}`,
         };
   return view.speedLimitPosted === false ? decision : underPostedLimit(decision, v, view.speedLimitMps, p);
+}
+
+/**
+ * Where the ego waits behind a blocker that no way round can ever pass (`wayRoundMayOpen` false:
+ * no usable neighbour, a static object in the pass, the pass ending in a junction), m short of it:
+ * the queue's standstill gap (`standstillGapM`), never more than `stopMarginM`. Nothing is planned
+ * round it, so the steering room buys nothing, as behind a car in a queue; what is kept is the
+ * stop's accuracy (the creep stop lands within 0.05 m, the actuator lag adds ≤ 0.1 m). nuPlan's IDM
+ * planner and PDM-Closed keep `min_gap_to_lead_agent` 1 m to any object, static ones included
+ * (CARLA Slalom: a cone filling the lane's middle, the next across the centre line 10 m on, stood
+ * at 1.95 m; the expert's IDM at 0.53 m).
+ */
+export function barredWaitM(p: HierarchicalParams): number {
+  return Math.min(p.standstillGapM, p.stopMarginM);
+}
+
+/**
+ * The standstill gap behind a lead that stands, where it is not `minGapM`: behind a car in a queue
+ * (`inTrafficQueue`) `standstillGapM`, behind a blocker that no way round can pass `barredWaitM`
+ * (the blocker's own wait point is there: a standing lead kept at `minGapM` stood the ego 2.4 m
+ * short of it). Empty where the room to steer out stays (a walker, a car that may turn out parked,
+ * a blocker a way round may open past).
+ */
+function standGap(o: RouteObject, view: WorldView, p: HierarchicalParams): { standGapM?: number } {
+  if (inTrafficQueue(o, view, p)) return { standGapM: p.standstillGapM };
+  if (isBlocker(o, view, p) && !wayRoundMayOpen(view, o, p)) return { standGapM: barredWaitM(p) };
+  return {};
 }
 
 /** The least braking of a stop at a stop point (a line, a conflict, a wait point), m/s². */
