@@ -140,10 +140,7 @@ export class RoutePath {
         // drawn over 40 m of the 50.5 m lane and the change on into 39_0_-3 over the last 1.5 m and
         // past the lane's end, a kink in the path whose bend cap held the ego to 1 m/s for 45 s)
         const chain = changesInRow(map, laneIds, i);
-        const changeLen = Math.min(
-          CHANGE_MAX_M,
-          Math.max(CHANGE_MIN_M, (room - CHANGE_DELAY_M) / chain),
-        );
+        const changeLen = Math.min(CHANGE_MAX_M, Math.max(CHANGE_MIN_M, (room - CHANGE_DELAY_M) / chain));
         const start = w.fromM + Math.max(0, Math.min(CHANGE_DELAY_M, room - changeLen));
         for (let s = entry; s < start; s += STEP_M) {
           lane.line.poseAt(s, p);
