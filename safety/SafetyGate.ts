@@ -157,6 +157,19 @@ function oppositeReachM(r: Rollout, agents: ReadonlyArray<AgentState>, params: S
   return (vEgo + vOther) * params.horizonS + safeM + params.cullMarginM;
 }
 
+/**
+ * The plan `startLane` may fit branches against: the planner's trajectory for a command that keeps
+ * its lane, none for a lane change or a borrow. A plan that leaves its lane runs towards the
+ * neighbour, so the connector overlapping the ego that heads that way fits it best: mid-change on a
+ * junction's connector (CARLA Town06 764_2_-5 into 764_2_-6), a merging connector from another
+ * road (796_0_1, into the lane after 764_2_-6) was taken as the start lane, it has no right
+ * neighbour, and `laneChange.permitted` refused the change half-way; the route's rank is what tells
+ * the lane a change starts from.
+ */
+function branchPlan(cmd: MidLevelCommand, plan: Trajectory | undefined): Trajectory | undefined {
+  return cmd.path === 'FOLLOW_LANE' ? plan : undefined;
+}
+
 /** Creates a gate; `params` are validated and defaulted (throws on invalid params: a programming error). */
 export function createSafetyGate(input: SafetyParamsInput = {}): SafetyGate {
   const params = SafetyParamsSchema.parse(input);
@@ -852,7 +865,7 @@ export function createSafetyGate(input: SafetyParamsInput = {}): SafetyGate {
       ego.tS,
       routeOf(scene),
       pathsFor(scene),
-      opts.trajectory,
+      branchPlan(cmd, opts.trajectory),
       rankFrom(scene),
     );
     evaluate(cmd, scene, opts.trajectory, sink);
@@ -1204,7 +1217,7 @@ export function createSafetyGate(input: SafetyParamsInput = {}): SafetyGate {
       ego.tS,
       route,
       cache,
-      along,
+      branchPlan(command, along),
       rankFrom(scene),
     );
     rolloutCommand(cmd, ego, scene.map, route, scene.vehicle, p, cache, trajRollout, false, from);

@@ -65,31 +65,38 @@ export function startLane(
   let bestRank = rankIn(rankOf, route, best);
   const plan = along && travel(along, tS) >= FIT_MIN_TRAVEL_M ? along : undefined;
   if (plan) bestFit = planDistance(paths, best, route, plan, tS, x, y);
-  // the candidates, each branch of a predecessor and the lane after it, considered in one loop
-  // body rather than through a local closure: this runs on every gate check (house habit 10)
-  for (const predId of located.data.predecessors) {
-    const pred = map.lane(predId);
-    if (!pred) continue;
-    for (const branch of pred.data.successors) {
-      if (branch === loc.laneId) continue;
-      // a branch that begins with a piece shorter than the ego has gone into it (an imported
-      // connector's first lane section, metres long): the lane after that piece (j ≥ 0)
-      const after = map.lane(branch)?.data.successors ?? NONE;
-      for (let j = -1; j < after.length; j++) {
-        const id = j < 0 ? branch : after[j]!;
-        if (id === loc.laneId || id === best || !onLane(map, id, x, y, headingRad)) continue;
-        const rank = rankIn(rankOf, route, id);
-        if (plan) {
-          const f = planDistance(paths, id, route, plan, tS, x, y);
-          const apart = separation(paths, best, id, route, x, y, travel(plan, tS)) >= FIT_MIN_SEPARATION_M;
-          const better = apart
-            ? f < bestFit - FIT_TIE_M || (f < bestFit + FIT_TIE_M && rank < bestRank)
-            : rank < bestRank;
-          if (!better) continue;
-          bestFit = f;
-        } else if (rank >= bestRank) continue;
-        best = id;
-        bestRank = rank;
+  // the candidates, considered in one loop body rather than through a local closure (this runs on
+  // every gate check, house habit 10): on side 0 each branch of a predecessor (a junction's entry,
+  // where connectors fan out of one lane) and the lane after it; on side 1 each lane merging into a
+  // successor (a junction's exit, an on-ramp, where connectors from different lanes join one) and
+  // the lane before it
+  for (let side = 0; side < 2; side++) {
+    const hubs = side === 0 ? located.data.predecessors : located.data.successors;
+    for (const hubId of hubs) {
+      const hub = map.lane(hubId);
+      if (!hub) continue;
+      for (const branch of side === 0 ? hub.data.successors : hub.data.predecessors) {
+        if (branch === loc.laneId) continue;
+        // a branch whose piece next to the hub is shorter than the ego has gone into it (an
+        // imported connector's lane section, metres long): the lane beyond that piece (j ≥ 0)
+        const b = map.lane(branch);
+        const beyond = (side === 0 ? b?.data.successors : b?.data.predecessors) ?? NONE;
+        for (let j = -1; j < beyond.length; j++) {
+          const id = j < 0 ? branch : beyond[j]!;
+          if (id === loc.laneId || id === best || !onLane(map, id, x, y, headingRad)) continue;
+          const rank = rankIn(rankOf, route, id);
+          if (plan) {
+            const f = planDistance(paths, id, route, plan, tS, x, y);
+            const apart = separation(paths, best, id, route, x, y, travel(plan, tS)) >= FIT_MIN_SEPARATION_M;
+            const better = apart
+              ? f < bestFit - FIT_TIE_M || (f < bestFit + FIT_TIE_M && rank < bestRank)
+              : rank < bestRank;
+            if (!better) continue;
+            bestFit = f;
+          } else if (rank >= bestRank) continue;
+          best = id;
+          bestRank = rank;
+        }
       }
     }
   }

@@ -81,6 +81,20 @@ function changeStretch(
   return { fromM: entryM, toM: lengthM };
 }
 
+/**
+ * How many lane changes the route makes one after another from route position `i` on (each into
+ * the lane that changes next, with no lane followed in between): 1 for a single change.
+ */
+function changesInRow(map: RoadMap, laneIds: ReadonlyArray<string>, i: number): number {
+  let n = 0;
+  for (let j = i; j + 1 < laneIds.length; j++) {
+    const rel = map.relation(laneIds[j]!, laneIds[j + 1]!);
+    if (rel !== 'left' && rel !== 'right') break;
+    n++;
+  }
+  return Math.max(1, n);
+}
+
 export class RoutePath {
   readonly line: Polyline;
   readonly pieces: RoutePiece[];
@@ -121,7 +135,12 @@ export class RoutePath {
         // lane, where the marking allows it all along or nowhere)
         const w = changeStretch(lane.data, rel, len, entry);
         const room = w.toM - w.fromM;
-        const changeLen = Math.min(CHANGE_MAX_M, Math.max(CHANGE_MIN_M, room - CHANGE_DELAY_M));
+        // changes made one after another across a road share its stretch: each takes its part of
+        // the room, not all of it up to CHANGE_MAX_M (CARLA Town06 route 45: 39_0_-5 → 39_0_-4 was
+        // drawn over 40 m of the 50.5 m lane and the change on into 39_0_-3 over the last 1.5 m and
+        // past the lane's end, a kink in the path whose bend cap held the ego to 1 m/s for 45 s)
+        const chain = changesInRow(map, laneIds, i);
+        const changeLen = Math.min(CHANGE_MAX_M, Math.max(CHANGE_MIN_M, (room - CHANGE_DELAY_M) / chain));
         const start = w.fromM + Math.max(0, Math.min(CHANGE_DELAY_M, room - changeLen));
         for (let s = entry; s < start; s += STEP_M) {
           lane.line.poseAt(s, p);

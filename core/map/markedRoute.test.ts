@@ -126,3 +126,26 @@ describe('RoutePath: the drawn change lies inside the crossable stretch', () => 
     expect(plain.line.poseAt(49).y).toBeCloseTo(0, 1);
   });
 });
+
+describe('RoutePath: changes made one after another share their road', () => {
+  it('draws both of two changes in a row inside the 50 m lane, neither squeezed past its end', () => {
+    // A1 → A2 → A3 on a 50 m road: the first change alone took up to 40 m of it (8 → 48 m), the
+    // second was drawn over its last metres and on past the end, a kink in the path (CARLA Town06
+    // route 45, 39_0_-5 → 39_0_-4 → 39_0_-3: a bend cap of 1 m/s for 45 s)
+    const map = twoRoads({ aM: 50, v: 10, b23: broken });
+    const path = RoutePath.build(map, ['A1', 'A2', 'A3', 'B3']);
+    // in A3 (y = 0) by A's end, and no sharper than a change over its share of the road
+    const end = path.line.project(50, 0);
+    expect(Math.abs(end.dM)).toBeLessThan(0.05);
+    for (let s = 0; s < end.sM + 10; s += 0.5)
+      expect(Math.abs(path.line.headingAt(s)), `heading at ${s} m`).toBeLessThan(0.45);
+  });
+
+  it('a single change keeps the room it had', () => {
+    const map = twoRoads({ aM: 50, v: 10, b23: broken });
+    const path = RoutePath.build(map, ['A2', 'A3', 'B3']);
+    // 8 m in, over the 40 m the lane allows (the change alone, as before)
+    expect(path.line.poseAt(7).y).toBeCloseTo(3.5, 6);
+    expect(path.line.poseAt(30).y).toBeGreaterThan(0.5);
+  });
+});

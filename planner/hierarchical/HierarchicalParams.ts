@@ -233,6 +233,19 @@ export const HierarchicalParamsSchema = z.object({
   changeGapRearM: pos().default(5.0),
   changeTimeS: pos().default(1.0),
   /**
+   * Acceleration while a lane change begins, m/s² — from `changeOnsetLeadS` before the change may
+   * start until the body has moved `changeOnsetM` over. nuPlan's longitudinal comfort signal is the
+   * centre's acceleration a + d·(ω² + α) (d: rear axle to centre, 1.46 m; bound 2.40), and the
+   * controller's change path starts at its full curvature, reached at the steering rate: the yaw
+   * acceleration of that onset is ≈ 1 rad/s² at 6 m/s (CARLA Town06 route 47, a change begun at a
+   * bend's exit while speeding up at 1.4 m/s²: 2.42 > 2.40, `ego_lon_acceleration`). 2.40 − 1.46 ·
+   * 1.05 leaves 0.87; half a metre per second squared keeps the controller's lag and the jerk limit's
+   * ramp-down inside it (our choice, measured on that route).
+   */
+  changeOnsetAccelMps2: nonNeg().default(0.5),
+  changeOnsetLeadS: nonNeg().default(1.0),
+  changeOnsetM: pos().default(1.0),
+  /**
    * Where the route's lane changes must be made before a broken line turns solid
    * (`RouteChange.crossBy`): the time from one change's start to the next one's, s (2.5: measured
    * 2.0–2.5 s on CARLA Town06 route 48), the time from the last one's start until its body has

@@ -1344,3 +1344,51 @@ describe('longitudinal agent: the yield to a crossing car committed to our path'
     expect(kept(car(20, 26, 12))).toBe(true);
   });
 });
+
+describe('a lane change beginning (nuPlan reads a + d·α; the change’s steering onset is α)', () => {
+  const rc = (startM: number) => ({
+    laneId: 'R1',
+    fromLaneId: 'R0',
+    side: 'LEFT' as const,
+    startM,
+    endM: 200,
+    fromContinues: true,
+  });
+  const LEFT: LateralDecision = { path: 'LEFT_CHANGE', targetLaneId: 'R1', reason: '' };
+
+  it('speeds up no harder than changeOnsetAccelMps2 while a change is due within the lead time', () => {
+    // 6 m/s on an 11 m/s road: free, the target is the limit (the controller rises at 1.5 m/s²)
+    expect(decide(view({ egoSpeedMps: 6 })).targetSpeedMps).toBe(11);
+    // the change may begin (body a length into its stretch) within 1 s of travel: one look-ahead
+    // on at the capped rate
+    const d = decide(view({ egoSpeedMps: 6, routeChange: rc(-3) }));
+    expect(d.targetSpeedMps).toBeCloseTo(6 + PARAMS.changeOnsetAccelMps2 * PARAMS.targetLookS, 9);
+    expect(d.reason).toMatch(/the lane change beginning/);
+    // far off, or kept waiting (for a gap) more than the lead time: free
+    expect(decide(view({ egoSpeedMps: 6, routeChange: rc(40) })).targetSpeedMps).toBe(11);
+    expect(decide(view({ egoSpeedMps: 6, routeChange: rc(-30) })).targetSpeedMps).toBe(11);
+  });
+
+  it('holds the cap from the command until the body is changeOnsetM over, not in the target lane', () => {
+    const g = (laneId: string, dM: number) => ({
+      egoLane: { laneId, sM: 20, dM, headingErrRad: 0, type: 'driving', speedLimitMps: 11, onRoute: true },
+    });
+    const capped = 6 + PARAMS.changeOnsetAccelMps2 * PARAMS.targetLookS;
+    expect(decide(view({ egoSpeedMps: 6 }, g('R0', 0.3)), LEFT).targetSpeedMps).toBeCloseTo(capped, 9);
+    expect(decide(view({ egoSpeedMps: 6 }, g('R0', 1.2)), LEFT).targetSpeedMps).toBe(11);
+    // in the target lane (its offset there negative, right of its centre): under way, free
+    expect(decide(view({ egoSpeedMps: 6 }, g('R1', -1.5)), LEFT).targetSpeedMps).toBe(11);
+  });
+
+  it('leaves gentler speeding up and braking as they are', () => {
+    // near the limit IDM's free term is under the cap: no change
+    const near = decide(view({ egoSpeedMps: 10.8, routeChange: rc(-3) }));
+    expect(near.reason).not.toMatch(/the lane change beginning/);
+    const lead = laneAgent('a', { gapM: 8, speedMps: 3, relSpeedMps: -3 });
+    const brake = decide(
+      view({ egoSpeedMps: 6, routeChange: rc(-3) }, { ego: { laneId: 'R0', lead, follow: null } }),
+    );
+    expect(brake.speed).not.toBe('ACCELERATE');
+    expect(brake.reason).not.toMatch(/the lane change beginning/);
+  });
+});

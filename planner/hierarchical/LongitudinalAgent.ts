@@ -787,7 +787,7 @@ export function decideLongitudinal(
       bindingOpening = (opening && l.speedMps > v && (l.leadAccelMps2 ?? -1) >= 0) || recovering;
     }
   }
-  const capNote = caps.length > 0 ? `; capped by ${caps.join(', ')}` : '';
+  let capNote = caps.length > 0 ? `; capped by ${caps.join(', ')}` : '';
   if (binding?.stop) {
     const d = marginStopM(binding, v, p);
     const need = (v * v) / (2 * Math.max(d, 0.1));
@@ -837,9 +837,17 @@ export function decideLongitudinal(
     }
   }
   a = clamp(a, -p.maxDecelMps2, aMax);
+  // a lane change beginning: no more speeding up than its steering onset leaves room for
+  // (`changeOnsetAccelMps2`), aimed at through the speed one look-ahead on
+  const onset = !robot && a > p.changeOnsetAccelMps2 && changeOnset(view, lateral, p);
+  if (onset) {
+    a = p.changeOnsetAccelMps2;
+    caps.push('the lane change beginning');
+    capNote = `; capped by ${caps.join(', ')}`;
+  }
   // free road: aim at the allowed speed (the controller's own acceleration limit shapes the rise);
   // behind something: the IDM speed one look-ahead on
-  const target = binding === undefined && a > 0 ? vMax : clamp(v + a * p.targetLookS, 0, vMax);
+  const target = binding === undefined && a > 0 && !onset ? vMax : clamp(v + a * p.targetLookS, 0, vMax);
   const why = binding ? binding.why : 'free road';
   const decision: RuleLongitudinalDecision =
     a < -0.15
@@ -888,6 +896,31 @@ function standGap(o: RouteObject, view: WorldView, p: HierarchicalParams): { sta
   if (inTrafficQueue(o, view, p)) return { standGapM: p.standstillGapM };
   if (isBlocker(o, view, p) && !wayRoundMayOpen(view, o, p)) return { standGapM: barredWaitM(p) };
   return {};
+}
+
+/**
+ * Whether a lane change is beginning: commanded, with the body less than `changeOnsetM` over
+ * towards its target (the lane graph's offset in the ego lane, not yet the target), or the route's
+ * next change due within `changeOnsetLeadS` of travel either way (the lateral
+ * agent begins it once the body is a length into its stretch, `rc.startM + egoLengthM ≤ 0`, and
+ * a gap is there; one kept waiting longer is not capped).
+ */
+function changeOnset(view: WorldView, lateral: LateralChoice, p: HierarchicalParams): boolean {
+  const g = view.laneGraph;
+  if (lateral.path === 'LEFT_CHANGE' || lateral.path === 'RIGHT_CHANGE') {
+    // (once in the target lane its offset there is no measure of the move: well under way)
+    if (!g.egoLane || g.egoLane.laneId === lateral.targetLaneId) return false;
+    const d = g.egoLane.dM;
+    return (lateral.path === 'LEFT_CHANGE' ? d : -d) < p.changeOnsetM;
+  }
+  const rc = view.routeChange;
+  // (from the ego's route position, whether or not its lane is the from-lane yet: a change due at
+  // a bend's exit is made from the lane after the connector the ego is still on)
+  if (!rc || lateral.path !== 'FOLLOW_LANE') return false;
+  // due within the lead time: not a change kept waiting for a gap, at the speed it waits at
+  const dueInM = rc.startM + view.egoLengthM;
+  const leadM = view.egoSpeedMps * p.changeOnsetLeadS;
+  return dueInM <= leadM && dueInM > -leadM;
 }
 
 /** The least braking of a stop at a stop point (a line, a conflict, a wait point), m/s². */

@@ -1160,3 +1160,82 @@ describe("world view: the route's lane change inside the stretch its marking let
     ).toBeUndefined();
   });
 });
+
+describe('route change on a connector piece shorter than the change (CARLA Town06 764_2_-5 into 764_2_-6)', () => {
+  const lane = (id: string, y: number, x0: number, x1: number, extra: object) => ({
+    id,
+    centerline: [
+      { x: x0, y },
+      { x: x1, y },
+    ],
+    widthM: 3.5,
+    speedLimitMps: 10,
+    ...extra,
+  });
+  /** A and A2 (x 0 → 12, the change's piece) run on into X and X2 (x 12 → 140), broken lines between. */
+  const m = new RoadMap(
+    RoadMapSchema.parse({
+      id: 'short-piece',
+      lanes: [
+        lane('A', 0, 0, 12, {
+          successors: ['X'],
+          right: { laneId: 'A2', changeAllowed: true },
+          rightBoundary: 'dashed',
+        }),
+        lane('A2', -3.5, 0, 12, {
+          successors: ['X2'],
+          left: { laneId: 'A', changeAllowed: true },
+          leftBoundary: 'dashed',
+        }),
+        lane('X', 0, 12, 140, {
+          predecessors: ['A'],
+          right: { laneId: 'X2', changeAllowed: true },
+          rightBoundary: 'dashed',
+        }),
+        lane('X2', -3.5, 12, 140, {
+          predecessors: ['A2'],
+          left: { laneId: 'X', changeAllowed: true },
+          leftBoundary: 'dashed',
+        }),
+      ],
+    }),
+  );
+  const r = { laneIds: ['A', 'A2', 'X2'] };
+  const env = createEnvironmentTransform(m, {}, vehicle);
+  if (!env.ok) throw new Error('perception');
+  /** The view with the ego's rear axle at (x, −1), turned 0.1 rad right, in lane `on` (the lane graph's ego lane). */
+  const viewOn = (x: number, on: string) => {
+    const snap = {
+      tS: 0,
+      ego: { tS: 0, x, y: -1, headingRad: -0.1, speedMps: 6, accelMps2: 0, steerRad: 0, yawRateRadps: 0 },
+      agents: [],
+      lights: [],
+      route: r,
+    } as WorldSnapshot;
+    const g = env.value.transform(snap, r).laneGraph;
+    const l = m.mustLane(on);
+    const f = l.line.project(x, -1);
+    const laneGraph = {
+      ...g,
+      egoLane: { ...g.egoLane!, laneId: on, sM: f.sM, dM: f.dM, onRoute: r.laneIds.includes(on) },
+    };
+    return buildWorldView(snap, laneGraph, 'car', m, RoutePath.build(m, r.laneIds), vehicle, new Map(), 0, 3);
+  };
+
+  it('goes on with the change while the ego is on its lane, the front bumper past the lane’s end', () => {
+    // rear axle at 10 m: the front bumper ≈ 3.9 m on, past A's end at 12 m
+    expect(viewOn(10, 'A').routeChange).toMatchObject({ fromLaneId: 'A', laneId: 'A2', side: 'RIGHT' });
+  });
+
+  it('off the route beside it (the piece passed half-way over), moves back into the route from its own lane', () => {
+    const v = viewOn(20, 'X');
+    expect(v.routeChange).toMatchObject({ fromLaneId: 'X', laneId: 'X2', side: 'RIGHT' });
+    // the whole of X's line may be crossed: the stretch is the lane, from the front bumper back
+    const front = vehicle.rearAxleToCenterM + vehicle.lengthM / 2;
+    expect(v.routeChange!.startM).toBeCloseTo(-(8 + front), 0);
+  });
+
+  it('on the route, no move back', () => {
+    expect(viewOn(20, 'X2').routeChange).toBeUndefined();
+  });
+});

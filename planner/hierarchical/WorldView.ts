@@ -629,6 +629,8 @@ function nextRouteChange(
   g: LaneGraph,
 ): RouteChange | undefined {
   const ps = route.pieces;
+  const back = backIntoRoute(ps, map, frontS, egoS, g);
+  if (back) return back;
   const from = g.egoLane ? egoPieceIndex(ps, g.egoLane.laneId, egoS) : -1;
   for (let i = Math.max(1, from + 1); i < ps.length; i++) {
     const from = ps[i - 1]!;
@@ -638,7 +640,10 @@ function nextRouteChange(
     if (!lane) return undefined;
     const laneS0 = from.fromS - from.laneS0;
     const laneEndS = laneS0 + lane.line.length;
-    if (laneEndS < frontS) continue;
+    // a from-lane that has ended behind the front bumper while the ego is still on it (a change
+    // begun on a connector's last metres, whose line runs on over the next lanes'): the change goes
+    // on into its target beside the ego, as the route draws it, rather than being dropped half made
+    if (laneEndS < frontS && g.egoLane?.laneId !== from.laneId) continue;
     if (laneS0 - frontS > CHANGE_LOOK_M) return undefined;
     if (g.egoLane?.laneId === ps[i]!.laneId) return undefined;
     // where the line may be crossed: the move begins and ends inside a crossable stretch of the
@@ -653,6 +658,44 @@ function nextRouteChange(
       endM: laneS0 + (w?.toM ?? lane.line.length) - frontS,
       fromContinues: lane.data.successors.length > 0,
       ...(crossBy ? { crossBy } : {}),
+    };
+  }
+  return undefined;
+}
+
+/**
+ * The move back into the route of an ego off it in a lane beside the route piece level with it (a
+ * change begun too late to be made on its from-lane: the route drew it on a 12 m connector piece
+ * whose end the ego passed half-way over, CARLA Town06 764_2_-5 into 764_2_-6, the ego then on
+ * 13_0_-5 beside the route's 13_0_-6): from the ego's lane into that piece's, inside the stretch
+ * of the ego lane's marking that lets it cross. Without it the first route change ahead was the
+ * next one, 125 m on, and the ego kept its lane off the route. Undefined on the route, or where no
+ * piece level with the ego (rear axle to front bumper) is a neighbour of its lane.
+ */
+function backIntoRoute(
+  ps: ReadonlyArray<RoutePiece>,
+  map: RoadMap,
+  frontS: number,
+  egoS: number,
+  g: LaneGraph,
+): RouteChange | undefined {
+  const e = g.egoLane;
+  if (!e || e.onRoute) return undefined;
+  const lane = map.lane(e.laneId);
+  if (!lane) return undefined;
+  for (const p of ps) {
+    if (p.toS < egoS || p.fromS > frontS) continue;
+    const rel = map.relation(e.laneId, p.laneId);
+    if (rel !== 'left' && rel !== 'right') continue;
+    const frontOnLane = e.sM + (frontS - egoS);
+    const w = crossableStretch(lane.data, rel, frontOnLane, lane.line.length);
+    return {
+      laneId: p.laneId,
+      fromLaneId: e.laneId,
+      side: rel === 'left' ? 'LEFT' : 'RIGHT',
+      startM: (w?.fromM ?? 0) - frontOnLane,
+      endM: (w?.toM ?? lane.line.length) - frontOnLane,
+      fromContinues: lane.data.successors.length > 0,
     };
   }
   return undefined;

@@ -801,7 +801,21 @@ function reachesFrom(
   vehicle: VehicleParams,
   map: RoadMap,
 ): boolean {
-  if (lane.data.id !== targetId) return (left ? lane.data.left : lane.data.right)?.laneId === targetId;
+  if (lane.data.id !== targetId) {
+    const nbId = (left ? lane.data.left : lane.data.right)?.laneId;
+    if (nbId === targetId) return true;
+    // a change begun on the lane before this one (a connector's last metres) and running on over
+    // the next lanes' line: its target is the lane before the neighbour, beside that lane, and
+    // the controller drives on from it into the neighbour, where the roll-out goes (CARLA Town06:
+    // 764_2_-5 into 764_2_-6, the rear axle past 764's end on 13_0_-5)
+    const nb = nbId !== undefined ? map.lane(nbId) : undefined;
+    if (!nb?.data.predecessors.includes(targetId)) return false;
+    for (const predId of lane.data.predecessors) {
+      const pred = map.lane(predId);
+      if ((left ? pred?.data.left : pred?.data.right)?.laneId === targetId) return true;
+    }
+    return false;
+  }
   const origin = map.lane((left ? lane.data.right : lane.data.left)?.laneId ?? '');
   if (!origin) return false;
   const c = boxCorners(egoBox(ego, vehicle), cornerScratch);
