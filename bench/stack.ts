@@ -99,6 +99,26 @@ export interface StackFigures {
 const MB = 1024 * 1024;
 
 /**
+ * Bundles `root`'s bench/stackChild.ts into `dir` (stackChild.mjs) as dist/ is built: the stack is
+ * measured from the bundle, not through tsx (bench/stackAB.ts bundles each checkout the same way).
+ */
+export async function bundleStackChild(root: string, dir: string): Promise<void> {
+  await build({
+    absWorkingDir: root,
+    entryPoints: { stackChild: 'bench/stackChild.ts' },
+    bundle: true,
+    splitting: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    packages: 'external',
+    outdir: dir,
+    outExtension: { '.js': '.mjs' },
+    logLevel: 'warning',
+  });
+}
+
+/**
  * The stack section: per-tick wall/CPU p50/p99, peak RSS and GC pauses per stack, beside the edge
  * budget's aims. Returns the markdown and the figures as data.
  */
@@ -113,19 +133,7 @@ export async function benchStack(): Promise<{ markdown: string; figures: StackFi
   const stageRows: string[][] = [];
   const figures: StackFigures[] = [];
   try {
-    await build({
-      absWorkingDir: root,
-      entryPoints: { stackChild: 'bench/stackChild.ts' },
-      bundle: true,
-      splitting: true,
-      format: 'esm',
-      platform: 'node',
-      target: 'node20',
-      packages: 'external',
-      outdir: dir,
-      outExtension: { '.js': '.mjs' },
-      logLevel: 'warning',
-    });
+    await bundleStackChild(root, dir);
     for (const baseline of ['idm', 'pdm-closed']) {
       const { stdout } = await promisify(execFile)(
         process.execPath,

@@ -15,9 +15,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { build } from 'esbuild';
 import { markdownTable } from '../cli/table.ts';
-import { stageCpuRows } from './stack.ts';
+import { bundleStackChild, stageCpuRows } from './stack.ts';
 import type { StackChildReport } from './stackChild.ts';
 import { STAGES, type Stage, type Timing } from './stackRun.ts';
 
@@ -25,19 +24,7 @@ const MB = 1024 * 1024;
 
 async function bundle(root: string): Promise<string> {
   const dir = mkdtempSync(join(root, '.dist-bench-stack-'));
-  await build({
-    absWorkingDir: root,
-    entryPoints: { stackChild: 'bench/stackChild.ts' },
-    bundle: true,
-    splitting: true,
-    format: 'esm',
-    platform: 'node',
-    target: 'node20',
-    packages: 'external',
-    outdir: dir,
-    outExtension: { '.js': '.mjs' },
-    logLevel: 'warning',
-  });
+  await bundleStackChild(root, dir);
   return dir;
 }
 

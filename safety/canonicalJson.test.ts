@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { createRng } from '../core/Clock.ts';
 import { entryHash, hashedLine } from './AuditLog.ts';
 import { canonicalJson } from './canonicalJson.ts';
 
@@ -17,17 +18,8 @@ function reference(value: unknown): string {
   return `{${keys.map((k) => `${JSON.stringify(k)}:${reference(obj[k])}`).join(',')}}`;
 }
 
-/** A small deterministic generator (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A small deterministic generator (the stack's own mulberry32). */
+const rng = createRng;
 
 const ATOMS: unknown[] = [
   0,
