@@ -48,7 +48,7 @@ describe.runIf(process.platform === 'linux')('bench stack: the other threads’ 
     const others = otherThreadsRunClock();
     // the calling thread spins: that time must not show up
     const h0 = others.read();
-    const until = performance.now() + 30;
+    const until = performance.now() + 100;
     while (performance.now() < until) {}
     const selfOnly = others.read() - h0;
     // a worker that computes (~40 ms of CPU), says so and stays (listed after it starts)
@@ -67,7 +67,8 @@ describe.runIf(process.platform === 'linux')('bench stack: the other threads’ 
     await w.terminate();
     // an ended thread keeps its last reading: the sum does not drop
     expect(others.read() - h1).toBeGreaterThanOrEqual(worker);
-    expect(selfOnly).toBeLessThan(25);
+    // (relative to the 100 ms spun, not a timing bound: counted, the spin would be all of it)
+    expect(selfOnly).toBeLessThan(50);
     expect(worker).toBeGreaterThan(15);
   });
 });

@@ -21,7 +21,7 @@ const scratch: string[][] = [];
  * The own enumerable string keys of `obj` (what `Object.keys` gives) sorted by UTF-16 code units
  * (what `Array.prototype.sort` does to strings), in the depth's scratch array; returns how many.
  */
-export function sortedKeysInto(obj: Record<string, unknown>, depth: number): number {
+function sortedKeysInto(obj: Record<string, unknown>, depth: number): number {
   const keys = (scratch[depth] ??= []);
   let n = 0;
   for (const k in obj) {
