@@ -56,6 +56,39 @@ export interface PoseOut {
 }
 
 /**
+ * A pose to write into: a hot path's preallocated `out`. A class, not an object literal: V8 gives
+ * object literals with the same leading keys one hidden class, and zod's shapes (`z.object({ x:
+ * z.number(), y: … })` in core/schemas.ts) make its `x` and `y` fields tagged, so that every number
+ * stored into a literal's `x` or `y` allocates a fresh heap number (16 B) — millions per suite in the
+ * gate's roll-out loops (idm stack, built-in suite, 2026-12-06). A class's instances have their own
+ * hidden class, whose number fields are overwritten in place.
+ */
+export class PoseScratch implements PoseOut {
+  x = 0;
+  y = 0;
+  headingRad = 0;
+}
+
+/** A pose with its speed to write into (an agent's forecast pose), a class for the reason `PoseScratch` gives. */
+export class MovingPoseScratch implements PoseOut {
+  x = 0;
+  y = 0;
+  headingRad = 0;
+  speedMps = 0;
+}
+
+/**
+ * A box's centre with its heading's cosine and sine to write into (the ego's footprint centre),
+ * a class for the reason `PoseScratch` gives.
+ */
+export class CentreScratch {
+  x = 0;
+  y = 0;
+  c = 0;
+  s = 0;
+}
+
+/**
  * An immutable polyline with cumulative arc length. Duplicate consecutive points are dropped.
  * Frenet projection and interpolation are O(log n) for `poseAt` and O(n) (or O(window)) for
  * `project`.

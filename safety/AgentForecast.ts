@@ -16,7 +16,7 @@
  * that braking (`ForecastBraking`), in its lane-following slot only. Storage is preallocated and
  * reused.
  */
-import { type AgentState, angleDiff, type TrafficLightState } from '../core/index.ts';
+import { type AgentState, angleDiff, PoseScratch, type TrafficLightState } from '../core/index.ts';
 import { type LaneInfo, type RoadMap, signalStopAhead, stopsForLight } from '../core/map/index.ts';
 import type { LanePath } from './LanePath.ts';
 import type { LanePathCache } from './Rollout.ts';
@@ -284,7 +284,7 @@ function amongLaneHeadings(ag: AgentState, directionRad: number, path: LanePath,
   return err >= lo - HEADING_NOISE_RAD && err <= hi + HEADING_NOISE_RAD;
 }
 
-const pose = { x: 0, y: 0, headingRad: 0 };
+const pose = new PoseScratch();
 const fp = { sM: 0, dM: 0, segment: 0 };
 
 /**

@@ -10,7 +10,13 @@
  * (`modelTracking`); without it, the reference itself (the trajectory handed to the tracker).
  * Storage is preallocated and reused (STYLE habit 10).
  */
-import { angleDiff, type MidLevelCommand, type Trajectory, type VehicleParams } from '../core/index.ts';
+import {
+  angleDiff,
+  type MidLevelCommand,
+  PoseScratch,
+  type Trajectory,
+  type VehicleParams,
+} from '../core/index.ts';
 import type { RoadMap } from '../core/map/index.ts';
 import { evasiveMoveS } from '../core/vehicle/index.ts';
 import { buildLanePath, type LanePath, pieceAt, projectOnStart } from './LanePath.ts';
@@ -120,7 +126,7 @@ export interface EgoStart {
   accelMps2: number;
 }
 
-const pose = { x: 0, y: 0, headingRad: 0 };
+const pose = new PoseScratch();
 /** Below this speed the closing offset turns the rolled-out heading proportionally less, m/s. */
 const CLOSING_MIN_SPEED_MPS = 0.5;
 /** The tracker closes a trajectory's start offset over this time, s. */

@@ -70,7 +70,18 @@ export const defaultDynamics: { readonly ego: Required<RssDynamics>; readonly ot
  * vehicle, whose speed and dynamics the rule sets before each check (no allocation per check).
  */
 export function rssVehicleAtRest(): RssVehicle {
-  return { speedLonMps: 0, speedLatMps: 0, dynamics: defaultDynamics.ego };
+  return new RssVehicleScratch();
+}
+
+/**
+ * The scratch vehicle as a class, not an object literal: its speeds are overwritten at every step of
+ * a roll-out, and a literal's number fields sat in a hidden class whose fields were tagged, so that
+ * each store allocated a heap number (core's `PoseScratch` says why).
+ */
+class RssVehicleScratch implements RssVehicle {
+  speedLonMps = 0;
+  speedLatMps = 0;
+  dynamics: RssDynamics = defaultDynamics.ego;
 }
 
 /**

@@ -5,7 +5,7 @@
  * after nuplan-devkit `time_to_collision_within_bound`). Collisions where an agent drives into the ego
  * from behind are the follower's fault (RSS) and do not count.
  */
-import { angleDiff, obbOverlap } from '../../core/index.ts';
+import { angleDiff, CentreScratch, MovingPoseScratch, obbOverlap, PoseScratch } from '../../core/index.ts';
 import { pieceAt } from '../LanePath.ts';
 import { changesLane } from '../Rollout.ts';
 import {
@@ -21,29 +21,36 @@ import {
   round,
 } from './CheckContext.ts';
 
-const e = { x: 0, y: 0, c: 0, s: 0 };
-const eTau = { x: 0, y: 0, c: 0, s: 0 };
-const tauPose = { x: 0, y: 0, headingRad: 0 };
+const e = new CentreScratch();
+const eTau = new CentreScratch();
+const tauPose = new PoseScratch();
 
-/** Whether a vehicle heading `agentHeadingRad` goes along (or against) the ego's path `distM` on from step k, within 20°. */
-function alongPath(ctx: CheckContext, k: number, distM: number, agentHeadingRad: number): boolean {
+/**
+ * Whether a vehicle heading `agent.headingRad` goes along (or against) the ego's path where the ego
+ * is τ = `TTC_STEPS[ti]` on from step k at its speed there, within 20°. (The step and τ by index, the
+ * heading in its pose: doubles handed to a call that is not inlined are boxed, 16 B each.)
+ */
+function alongPath(ctx: CheckContext, k: number, ti: number, agent: { headingRad: number }): boolean {
   const path = ctx.rollout.path;
   if (!path) return false;
+  const distM = ctx.rollout.v[k]! * TTC_STEPS[ti]!;
   const ph = path.line.headingAt(Math.max(0, ctx.rollout.s[k]! + distM));
-  return Math.abs(Math.cos(agentHeadingRad - ph)) > CROSS_COS;
+  return Math.abs(Math.cos(agent.headingRad - ph)) > CROSS_COS;
 }
 
 /**
- * The ego's centre `distM` on from roll-out step k at its heading relative to its path: along the
+ * The ego's centre τ = `TTC_STEPS[ti]` on from roll-out step k at its speed there (`distM`) at its
+ * heading relative to its path: along the
  * path where it bends (its lane through a curve or a turn), with the heading it has off the path kept
  * (a drift goes on drifting), as the agents are taken along their lanes. Straight along the heading
  * where there is no path. Projected along its tangent, an ego on a 31 m-radius curve (CARLA Town07
  * road 24) at 10 m/s is 1.5 m outside the curve after 0.95 s — in the oncoming lane, where a car
  * keeping to its own lane then reads as a collision 0.6 s away (red team 5).
  */
-function egoAlongPath(ctx: CheckContext, k: number, distM: number, out: typeof eTau): void {
+function egoAlongPath(ctx: CheckContext, k: number, ti: number, out: typeof eTau): void {
   const r = ctx.rollout;
   const path = r.path;
+  const distM = r.v[k]! * TTC_STEPS[ti]!;
   egoCentre(ctx, k, out);
   if (!path) {
     out.x += distM * out.c;
@@ -134,7 +141,7 @@ const oncomingFix = (ctx: CheckContext) => ({
  */
 const REAR_STRUCK_SIDEWAYS_M = 0.2;
 
-const e0 = { x: 0, y: 0, c: 0, s: 0 };
+const e0 = new CentreScratch();
 const fr = { sM: 0, dM: 0, segment: 0 };
 
 /**
@@ -152,13 +159,17 @@ function struckFromBehind(
   ctx: CheckContext,
   k: number,
   ag: { lengthM: number; widthM: number },
-  ax: number,
-  ay: number,
-  ah: number,
+  b: number,
   eg: { x: number; y: number; c: number; s: number },
-  hl: number,
-  hw: number,
 ): boolean {
+  // the pose by its forecast index and the half extents read here: doubles handed to a call that is
+  // not inlined are boxed, ≈ 80 B per agent and step (house habit 10)
+  const f = ctx.forecast;
+  const ax = f.x[b]!;
+  const ay = f.y[b]!;
+  const ah = f.h[b]!;
+  const hl = ctx.vehicle.lengthM / 2;
+  const hw = ctx.vehicle.widthM / 2;
   if (!fromBehind(ax, ay, ah, eg.x, eg.y, eg.c, eg.s, hl)) return false;
   const r = ctx.rollout;
   egoCentre(ctx, 0, e0);
@@ -186,7 +197,7 @@ function struckFromBehind(
   return Math.abs(dAg - dEgoK) >= Math.abs(side) - REAR_STRUCK_SIDEWAYS_M;
 }
 
-const e1 = { x: 0, y: 0, c: 0, s: 0 };
+const e1 = new CentreScratch();
 
 /**
  * True when forecast slot `j` meets the ego at step `k` by **cutting in from behind**: at the start
@@ -207,17 +218,18 @@ function cutsInFromBehind(
   j: number,
   k: number,
   ag: { kind: string; widthM: number },
-  ax: number,
-  ay: number,
-  ah: number,
   eg: { x: number; y: number; c: number; s: number },
-  hl: number,
-  hw: number,
 ): boolean {
   if (ag.kind !== 'vehicle') return false;
   const r = ctx.rollout;
   const f = ctx.forecast;
   const b0 = j * f.capacity;
+  // the pose at step k by index, the half extents here (as `struckFromBehind`: no boxed arguments)
+  const ax = f.x[b0 + k]!;
+  const ay = f.y[b0 + k]!;
+  const ah = f.h[b0 + k]!;
+  const hl = ctx.vehicle.lengthM / 2;
+  const hw = ctx.vehicle.widthM / 2;
   if (f.v[b0 + k]! <= r.v[k]! + 0.1) return false;
   for (let i = 1; i <= k; i++) if (r.a[i]! > 0.05) return false;
   egoCentre(ctx, 0, e1);
@@ -385,14 +397,14 @@ export function collisionRule(ctx: CheckContext, sink: RuleSink): void {
         !laneChanging && ag.kind !== 'static' && wrongWayIn(ctx, ax, ay, ah, ag.widthM / 2, e.c, e.s);
       const far = wrongWay && !oncomingStops(ctx, mitigateS, rearMaxDecel, k * r.dtS, r.s[k]! - 2);
       if (far && givesOncomingProperResponse(ctx, k)) continue;
-      if (!laneChanging && struckFromBehind(ctx, k, ag, ax, ay, ah, e, hl, hw)) {
+      if (!laneChanging && struckFromBehind(ctx, k, ag, b, e)) {
         // rear-ended by a follower (its fault); its constant-speed forecast then passes "through"
         // the ego, which is not a front conflict
         ctx.rearStruck.add(j);
         if (Number.isNaN(ctx.rearStruckAtS)) ctx.rearStruckAtS = k * r.dtS;
         continue;
       }
-      if (!laneChanging && cutsInFromBehind(ctx, j, k, ag, ax, ay, ah, e, hl, hw)) {
+      if (!laneChanging && cutsInFromBehind(ctx, j, k, ag, e)) {
         // cut in on by a faster car from behind (its lateral move, its duty): no braking answers it
         ctx.sideStruck.add(j);
         continue;
@@ -413,7 +425,7 @@ export function collisionRule(ctx: CheckContext, sink: RuleSink): void {
 }
 
 const TTC_STEPS = [0.3, 0.6, 0.95];
-const ap = { x: 0, y: 0, headingRad: 0, speedMps: 0 };
+const ap = new MovingPoseScratch();
 
 export function ttcRule(ctx: CheckContext, sink: RuleSink): void {
   const { rollout: r, forecast: f, vehicle: veh, snapshot, params } = ctx;
@@ -439,8 +451,8 @@ export function ttcRule(ctx: CheckContext, sink: RuleSink): void {
       if (
         ctx.rearStruck.has(j) ||
         ctx.sideStruck.has(j) ||
-        struckFromBehind(ctx, k, ag, ax, ay, ah, e, hl, hw) ||
-        (!laneChanging && cutsInFromBehind(ctx, j, k, ag, ax, ay, ah, e, hl, hw))
+        struckFromBehind(ctx, k, ag, b, e) ||
+        (!laneChanging && cutsInFromBehind(ctx, j, k, ag, e))
       )
         continue;
       const wrongWay =
@@ -449,7 +461,8 @@ export function ttcRule(ctx: CheckContext, sink: RuleSink): void {
       // ego's lane is mitigated at full strength only when that contact is closer than
       // `oncomingMitigateS(ctx)`, as `collision.predicted` judges the overlap itself
       const answered = wrongWay && givesOncomingProperResponse(ctx, k);
-      for (const tau of TTC_STEPS) {
+      for (let ti = 0; ti < TTC_STEPS.length; ti++) {
+        const tau = TTC_STEPS[ti]!;
         if (tau > bound + 1e-9) break;
         const far = wrongWay && !oncomingStops(ctx, mitigateS, rearMaxDecel, k * r.dtS + tau, r.s[k]! - 1);
         if (far && answered) continue;
@@ -462,7 +475,7 @@ export function ttcRule(ctx: CheckContext, sink: RuleSink): void {
         f.poseAt(j, k * r.dtS + tau, ap);
         const bc = Math.cos(ap.headingRad);
         const bs = Math.sin(ap.headingRad);
-        if (alongPath(ctx, k, v * tau, ap.headingRad)) egoAlongPath(ctx, k, v * tau, eTau);
+        if (alongPath(ctx, k, ti, ap)) egoAlongPath(ctx, k, ti, eTau);
         else {
           eTau.x = e.x + v * tau * e.c;
           eTau.y = e.y + v * tau * e.s;
@@ -511,7 +524,7 @@ const cp = { sM: 0, dM: 0, segment: 0 };
 const committed = new Uint8Array(256);
 /** Per forecast slot: 0 not yet known, 1 its footprint meets the ego's at the same roll-out step, 2 never. */
 const sameStep = new Uint8Array(256);
-const e4 = { x: 0, y: 0, c: 0, s: 0 };
+const e4 = new CentreScratch();
 
 /** True when agent j's forecast footprint meets the ego's at the same roll-out step (a predicted collision). */
 function meetsSameStep(ctx: CheckContext, j: number, last: number): boolean {
@@ -529,7 +542,7 @@ function meetsSameStep(ctx: CheckContext, j: number, last: number): boolean {
   }
   return false;
 }
-const e2 = { x: 0, y: 0, c: 0, s: 0 };
+const e2 = new CentreScratch();
 
 /**
  * True when the roll-out's footprint meets agent j's path (any of its forecast footprints) within
@@ -730,7 +743,7 @@ export function crossingPetRule(ctx: CheckContext, sink: RuleSink): void {
   });
 }
 
-const e3 = { x: 0, y: 0, c: 0, s: 0 };
+const e3 = new CentreScratch();
 
 /** True when the ego's footprint at roll-out step k meets any forecast footprint of turn slot j. */
 function meetsTurnAt(ctx: CheckContext, k: number, j: number, last: number): number {

@@ -4,7 +4,7 @@
  * drive against a lane's direction (nuPlan `drivable_area_compliance`, `driving_direction_compliance`)
  * and keeps the speed limit (nuPlan `speed_limit_compliance`).
  */
-import { angleDiff, type FrenetPoint } from '../../core/index.ts';
+import { angleDiff, CentreScratch, type FrenetPoint } from '../../core/index.ts';
 import type { RoadMap } from '../../core/map/index.ts';
 import { pieceAt } from '../LanePath.ts';
 import { changesLane } from '../Rollout.ts';
@@ -12,7 +12,7 @@ import { type CheckContext, egoCentre, laterCheckAvoids, type RuleSink, round } 
 
 /** The highest speed limit that holds without a sign (DE StVO §3(3): 100 km/h outside built-up areas), m/s. */
 const STATUTORY_MAX_MPS = 100 / 3.6 - 0.01;
-const e = { x: 0, y: 0, c: 0, s: 0 };
+const e = new CentreScratch();
 const fpLane: FrenetPoint = { sM: 0, dM: 0, segment: 0 };
 const fpNb: FrenetPoint = { sM: 0, dM: 0, segment: 0 };
 const near = new Set<number>();

@@ -7,7 +7,7 @@
  * most `signalStopDecelMps2` (or what it already needs now) at every step of the roll-out. Rail
  * crossings must never be stopped on.
  */
-import { type Polygon, pointInPolygon } from '../../core/index.ts';
+import { MovingPoseScratch, type Polygon, PoseScratch, pointInPolygon } from '../../core/index.ts';
 import { STOP_POINT_MARGIN_M } from '../../core/vehicle/stopPointMargin.ts';
 import { pieceAt } from '../LanePath.ts';
 import {
@@ -20,7 +20,7 @@ import {
   round,
 } from './CheckContext.ts';
 
-const pt = { x: 0, y: 0, headingRad: 0 };
+const pt = new PoseScratch();
 /** A STOP whose stop point (front bumper) lies more than this past a red light's line stops past it, m (the executor's stop-point margin, `STOP_POINT_MARGIN_M`). */
 const STOP_POINT_PAST_M = STOP_POINT_MARGIN_M;
 const fq = { sM: 0, dM: 0, segment: 0 };
@@ -247,7 +247,7 @@ function rearLeavesS(ctx: CheckContext, endS: number): number {
   return -(r.n - 1) * r.dtS;
 }
 
-const queuePose = { x: 0, y: 0, headingRad: 0, speedMps: 0 };
+const queuePose = new MovingPoseScratch();
 
 /**
  * The id of a vehicle (or object) standing or queueing in the ego's corridor whose rear lies

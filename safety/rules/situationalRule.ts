@@ -9,6 +9,7 @@
 import {
   type AgentState,
   angleDiff,
+  PoseScratch,
   pointInPolygon,
   pointPolygonBoundaryDistance,
   type Vec2,
@@ -110,7 +111,7 @@ function onPathRoad(ctx: CheckContext, laneId: string): boolean {
 /** `acrossMedian`: the gap between the carriageways is searched for lanes every this, m (a quarter of the 1 m `medianMinM`). */
 const MEDIAN_PROBE_STEP_M = 0.25;
 
-const probe = { x: 0, y: 0, headingRad: 0 };
+const probe = new PoseScratch();
 const fl = { sM: 0, dM: 0, segment: 0 };
 
 /**
@@ -337,7 +338,7 @@ function crossesArm(ctx: CheckContext, j: JunctionAhead, armHeadingRad: number):
 }
 
 /** Scratch point for sampling lanes. */
-const feedPt = { x: 0, y: 0, headingRad: 0 };
+const feedPt = new PoseScratch();
 
 /**
  * A junction ahead one of whose other arms a hidden region covers: a lane feeding it
@@ -670,7 +671,7 @@ function hiddenCrosswalk(
   return best;
 }
 
-const cwPt = { x: 0, y: 0, headingRad: 0 };
+const cwPt = new PoseScratch();
 
 /**
  * An occluded region within `occlusionNearM` of the ego's path ahead: the stretch beside it is

@@ -7,7 +7,7 @@
  * on along the line between them (`ssmLine`: ahead of its centre, or where its reversing back or
  * a turn's swung rear reaches), none from one it drives away from.
  */
-import { angleDiff, pointObbDistance } from '../../core/index.ts';
+import { angleDiff, CentreScratch, pointObbDistance } from '../../core/index.ts';
 import { outOfTown } from '../drivingSide.ts';
 import type { SafetyParams } from '../SafetyParams.ts';
 import {
@@ -23,7 +23,7 @@ import {
 } from './CheckContext.ts';
 import { SIDE_PASSED_M } from './collision.ts';
 
-const e = { x: 0, y: 0, c: 0, s: 0 };
+const e = new CentreScratch();
 
 /**
  * How far a person starting at `v0Mps` gets in `tS`, speeding up at `accelMps2` to at most
@@ -92,9 +92,9 @@ export function ssmMaxSpeed(
   return lo;
 }
 
-const e0 = { x: 0, y: 0, c: 0, s: 0 };
-const e1 = { x: 0, y: 0, c: 0, s: 0 };
-const ec = { x: 0, y: 0, c: 0, s: 0 };
+const e0 = new CentreScratch();
+const e1 = new CentreScratch();
+const ec = new CentreScratch();
 const ln: SsmLine = { qx: 0, qy: 0, robotMps: 0, speedMps: 0 };
 const lnNow: SsmLine = { qx: 0, qy: 0, robotMps: 0, speedMps: 0 };
 
@@ -687,7 +687,7 @@ export function vruStepOutRule(ctx: CheckContext, sink: RuleSink): void {
 const SEPARATE_FACILITY = new Set<string>(['biking', 'sidewalk']);
 /** A cyclist or walker heading within this of the ego's heading goes its way (is overtaken, not met), rad. */
 const SAME_WAY_RAD = Math.PI / 4;
-const eo = { x: 0, y: 0, c: 0, s: 0 };
+const eo = new CentreScratch();
 
 /**
  * Overtaking a cyclist or a pedestrian on the carriageway (StVO §5(4): at least 1.5 m sideways in
