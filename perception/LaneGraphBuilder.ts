@@ -7,6 +7,7 @@
 import {
   type AgentState,
   angleDiff,
+  hypot2,
   Polyline,
   pointInPolygon,
   type Route,
@@ -503,7 +504,7 @@ export class LaneGraphBuilder {
       // read 1.67 m further than it stood, CARLA StoryAddEntityAction)
       if ((f.sM <= s0 + 1e-9 && s0 > 0) || (f.sM >= s1 - 1e-9 && s1 < l.line.length)) {
         l.line.poseAt(f.sM, this.edgePose);
-        lateral = Math.hypot(x - this.edgePose.x, y - this.edgePose.y);
+        lateral = hypot2(x - this.edgePose.x, y - this.edgePose.y);
       }
       if (lateral > maxDistM + w / 2 || outside > maxDistM) continue;
       const headingErr = headingRad === undefined ? 0 : angleDiff(headingRad, l.line.headingAt(sClamped));
@@ -600,7 +601,7 @@ export class LaneGraphBuilder {
         const last = pts[pts.length - 1];
         const nextAlong = v + 1 < line.size ? offset + line.s[v + 1]! : Infinity;
         if (nextAlong < -2 || along > windowEnd) continue;
-        if (last && Math.hypot(line.xs[v]! - last.x, line.ys[v]! - last.y) < 2 && v + 1 < line.size) continue;
+        if (last && hypot2(line.xs[v]! - last.x, line.ys[v]! - last.y) < 2 && v + 1 < line.size) continue;
         pts.push({ x: line.xs[v]!, y: line.ys[v]! });
       }
       offset += line.length;
@@ -633,7 +634,7 @@ export class LaneGraphBuilder {
     const near = { x: 0, y: 0, headingRad: 0 };
     for (const a of snap.agents) {
       if (exclude.has(a.id)) continue;
-      const dist = Math.hypot(a.x - ego.x, a.y - ego.y);
+      const dist = hypot2(a.x - ego.x, a.y - ego.y);
       if (dist > p.lookaheadM + front + a.speedMps * p.predictionHorizonS) continue;
       const halfWidth = v.widthM / 2 + a.widthM / 2 + p.corridorMarginM;
       const reach = a.speedMps * p.predictionHorizonS;
@@ -644,7 +645,7 @@ export class LaneGraphBuilder {
       if (a.x - within > maxX || a.x + within < minX || a.y - within > maxY || a.y + within < minY) continue;
       path.project(a.x, a.y, f);
       path.poseAt(f.sM, near);
-      if (Math.hypot(a.x - near.x, a.y - near.y) > within) continue;
+      if (hypot2(a.x - near.x, a.y - near.y) > within) continue;
       const onLanes = this.agentPaths(a, reach);
       if (onLanes) {
         let best: CrossingAgent | undefined;

@@ -11,7 +11,7 @@
  * branch a few centimetres better; rolled out along that branch the checks looked 200 m straight
  * on, at oncoming cars the turn never meets).
  */
-import { angleDiff, type FrenetPoint, type Trajectory } from '../core/index.ts';
+import { angleDiff, type FrenetPoint, hypot2, type Trajectory } from '../core/index.ts';
 import type { RoadMap } from '../core/map/index.ts';
 import { projectOnStart } from './LanePath.ts';
 import type { LanePathCache } from './Rollout.ts';
@@ -163,7 +163,7 @@ function travel(along: Trajectory, tS: number): number {
     if (p.tS > tS + FIT_S + 1e-9) break;
     if (p.tS <= tS) continue;
     const q = pts[i - 1]!;
-    d += Math.hypot(p.x - q.x, p.y - q.y);
+    d += hypot2(p.x - q.x, p.y - q.y);
   }
   return d;
 }

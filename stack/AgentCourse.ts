@@ -9,7 +9,7 @@
  * off the lane's chord, forecast to drift 0.65 m/s into the ego's lane, and the gate asked for a
  * 4 m/s² brake at 28 m/s on an open lane (11 of 13 commands re-planned).
  */
-import { angleDiff, type WorldSnapshot } from '../core/index.ts';
+import { angleDiff, hypot2, type WorldSnapshot } from '../core/index.ts';
 import type { SpeedSample } from './AgentBraking.ts';
 
 /**
@@ -88,7 +88,7 @@ export function withCourse(
     if (p && from) {
       const dx = a.x - p.x;
       const dy = a.y - p.y;
-      const travelM = Math.hypot(dx, dy);
+      const travelM = hypot2(dx, dy);
       const course = Math.atan2(dy, dx);
       const off = Math.abs(angleDiff(course, a.headingRad));
       // reversing: the course's sense is what counts, not its precise angle nor its lag in a bend

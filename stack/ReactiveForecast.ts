@@ -9,13 +9,14 @@
  * velocity (a standing car stays). planner/ gets this as a function (`ForecastFn`) and never
  * imports sim/.
  */
-import type {
-  EgoState,
-  Scenario,
-  ScenarioAgent,
-  TrackPoint,
-  Trajectory,
-  WorldSnapshot,
+import {
+  type EgoState,
+  hypot2,
+  type Scenario,
+  type ScenarioAgent,
+  type TrackPoint,
+  type Trajectory,
+  type WorldSnapshot,
 } from '../core/index.ts';
 import { type RoadMap, RoutePath } from '../core/map/index.ts';
 import type { PlannerContext } from '../core/planning/Planner.ts';
@@ -137,7 +138,7 @@ function agentSet(
   const horizonS = dtS * (steps - 1);
   const agents: ScenarioAgent[] = [];
   for (const a of snap.agents) {
-    if (Math.hypot(a.x - snap.ego.x, a.y - snap.ego.y) > radius) continue;
+    if (hypot2(a.x - snap.ego.x, a.y - snap.ego.y) > radius) continue;
     const base = {
       id: a.id,
       kind: a.kind,
@@ -220,7 +221,7 @@ export function reactiveForecast(map: RoadMap, opts: ReactiveForecastOptions = {
     if (pts.length < 2) return undefined;
     // nothing near moves: constant velocity (the scorer's own) is the same forecast, and cheaper
     const moving = snap.agents.some(
-      (a) => a.speedMps > STANDING_MPS && Math.hypot(a.x - snap.ego.x, a.y - snap.ego.y) <= radius,
+      (a) => a.speedMps > STANDING_MPS && hypot2(a.x - snap.ego.x, a.y - snap.ego.y) <= radius,
     );
     if (!moving) return undefined;
     const dtS = pts[1]!.tS - pts[0]!.tS;

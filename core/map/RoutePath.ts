@@ -3,7 +3,7 @@
  * lane changes blended in (smoothstep lateral transition), and the lane / speed limit that holds
  * at each arc length. Planners follow it; metrics measure progress along it.
  */
-import { angleDiff, Polyline, type Vec2 } from '../index.ts';
+import { angleDiff, hypot2, Polyline, type Vec2 } from '../index.ts';
 import type { Lane } from '../schemas.ts';
 import type { RoadMap } from './RoadMap.ts';
 import { crossableStretches, type LaneSide } from './RoadMarks.ts';
@@ -120,7 +120,7 @@ export class RoutePath {
     let entry = Math.max(0, startLaneS);
     const push = (x: number, y: number): void => {
       const last = pts[pts.length - 1];
-      if (last) pathS += Math.hypot(x - last.x, y - last.y);
+      if (last) pathS += hypot2(x - last.x, y - last.y);
       pts.push({ x, y });
     };
     for (let i = 0; i < laneIds.length; i++) {

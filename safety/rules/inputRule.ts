@@ -7,6 +7,7 @@
 import {
   boxCorners,
   egoBox,
+  hypot2,
   inLaneOffsetLimitM,
   type MidLevelCommand,
   MidLevelCommandSchema,
@@ -840,8 +841,7 @@ function brakingOf(cmd: MidLevelCommand, snapshot: WorldSnapshot, vehicle: Vehic
   if (cmd.speed !== 'STOP' || !cmd.stopAt) return asked;
   const ego = snapshot.ego;
   const roomM =
-    Math.hypot(cmd.stopAt.x - ego.x, cmd.stopAt.y - ego.y) -
-    (vehicle.rearAxleToCenterM + vehicle.lengthM / 2);
+    hypot2(cmd.stopAt.x - ego.x, cmd.stopAt.y - ego.y) - (vehicle.rearAxleToCenterM + vehicle.lengthM / 2);
   const v = Math.max(0, ego.speedMps);
   const need = roomM > 0.05 ? (v * v) / (2 * roomM) : vehicle.maxDecelMps2;
   return Math.max(asked, Math.min(need, vehicle.maxDecelMps2));
@@ -851,7 +851,7 @@ function brakingOf(cmd: MidLevelCommand, snapshot: WorldSnapshot, vehicle: Vehic
 function tyreDemandMps2(cmd: MidLevelCommand, snapshot: WorldSnapshot, vehicle: VehicleParams): number {
   return cmd.lateralAccelMps2 === undefined
     ? 0
-    : Math.hypot(cmd.lateralAccelMps2, brakingOf(cmd, snapshot, vehicle));
+    : hypot2(cmd.lateralAccelMps2, brakingOf(cmd, snapshot, vehicle));
 }
 
 /**
@@ -940,9 +940,9 @@ export function inputRules(
       decelMps2: cmd.decelMps2,
       maxDecelMps2: vehicle.maxDecelMps2,
     });
-  else if (cmd.stopAt && Math.hypot(cmd.stopAt.x - snapshot.ego.x, cmd.stopAt.y - snapshot.ego.y) > 300)
+  else if (cmd.stopAt && hypot2(cmd.stopAt.x - snapshot.ego.x, cmd.stopAt.y - snapshot.ego.y) > 300)
     bad('stopAt more than 300 m from the ego', {
-      stopAtDistanceM: round(Math.hypot(cmd.stopAt.x - snapshot.ego.x, cmd.stopAt.y - snapshot.ego.y)),
+      stopAtDistanceM: round(hypot2(cmd.stopAt.x - snapshot.ego.x, cmd.stopAt.y - snapshot.ego.y)),
     });
   else if (cmd.targetLaneId !== undefined && !map.lane(cmd.targetLaneId))
     bad(`targetLaneId ${q(cmd.targetLaneId)} is not on the map`, { targetLaneId: bounded(cmd.targetLaneId) });

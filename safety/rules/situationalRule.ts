@@ -9,6 +9,7 @@
 import {
   type AgentState,
   angleDiff,
+  hypot2,
   PoseScratch,
   pointInPolygon,
   pointPolygonBoundaryDistance,
@@ -444,7 +445,7 @@ export function situationalRules(ctx: CheckContext, sink: RuleSink): void {
       continue;
     }
     // emergency vehicle
-    const dist = Math.hypot(ag.x - snapshot.ego.x, ag.y - snapshot.ego.y);
+    const dist = hypot2(ag.x - snapshot.ego.x, ag.y - snapshot.ego.y);
     if (dist > params.emergencyRangeM) continue;
     // in or about to enter, from another arm, a junction the ego is about to enter: give it the
     // junction — stay able to stop before it (≤ the signal budget, or what a stop needs now while

@@ -7,7 +7,7 @@
  * on along the line between them (`ssmLine`: ahead of its centre, or where its reversing back or
  * a turn's swung rear reaches), none from one it drives away from.
  */
-import { angleDiff, CentreScratch, pointObbDistance } from '../../core/index.ts';
+import { angleDiff, CentreScratch, hypot2, pointObbDistance } from '../../core/index.ts';
 import { outOfTown } from '../drivingSide.ts';
 import type { SafetyParams } from '../SafetyParams.ts';
 import {
@@ -112,7 +112,7 @@ export function directedSpeed(
 ): number {
   const dx = rx - px;
   const dy = ry - py;
-  const len = Math.hypot(dx, dy);
+  const len = hypot2(dx, dy);
   if (len < 1e-6) return Math.max(0, ag.speedMps);
   return (ag.speedMps * (Math.cos(ag.headingRad) * dx + Math.sin(ag.headingRad) * dy)) / len;
 }
@@ -165,12 +165,12 @@ export function ssmLine(
   const qly = Math.max(-hw, Math.min(hw, ly));
   let nlx = lx - qlx;
   let nly = ly - qly;
-  let len = Math.hypot(nlx, nly);
+  let len = hypot2(nlx, nly);
   if (len < 1e-9) {
     // on or inside the footprint: the line from its centre
     nlx = lx;
     nly = ly;
-    len = Math.hypot(nlx, nly);
+    len = hypot2(nlx, nly);
     if (len < 1e-9) {
       nlx = 1;
       nly = 0;
@@ -188,10 +188,10 @@ export function ssmLine(
   // counts a person beside the front half that the moving body stays beside; the nearest point's
   // adds what the standard's point robot cannot say — a rear swung round on a turn, the back of a
   // reversing robot
-  const lc = Math.hypot(lx, ly);
+  const lc = hypot2(lx, ly);
   const centreMps = lc < 1e-9 ? 0 : (vMps * lx + omegaRadps * refBackM * ly) / lc;
   out.robotMps = Math.max(ux * nlx + uy * nly, centreMps);
-  out.speedMps = Math.max(Math.abs(vMps), Math.hypot(ux, uy));
+  out.speedMps = Math.max(Math.abs(vMps), hypot2(ux, uy));
   return out;
 }
 
@@ -231,7 +231,7 @@ export function ssmDirectedDistance(
 function yawRateAt(r: CheckContext['rollout'], k: number, vMps: number): number {
   const a = k < r.n - 1 ? k : k - 1;
   if (a < 0) return 0;
-  const ds = Math.hypot(r.x[a + 1]! - r.x[a]!, r.y[a + 1]! - r.y[a]!);
+  const ds = hypot2(r.x[a + 1]! - r.x[a]!, r.y[a + 1]! - r.y[a]!);
   if (ds < 1e-4) return 0;
   return (vMps * angleDiff(r.h[a + 1]!, r.h[a]!)) / ds;
 }
