@@ -1,7 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
 import { stageCpuRows } from './stack.ts';
-import { otherThreadsRunClock, STAGES, type Timing } from './stackRun.ts';
+import { heapAllocationMeter, otherThreadsRunClock, STAGES, type Timing } from './stackRun.ts';
 
 function timing(): Timing {
   // four ticks: plan, control, plan, control
@@ -20,6 +20,7 @@ function timing(): Timing {
     },
     rssPeakB: 0,
     gcMs: [],
+    allocatedB: 0,
   };
 }
 
@@ -70,5 +71,21 @@ describe.runIf(process.platform === 'linux')('bench stack: the other threads’ 
     // (relative to the 100 ms spun, not a timing bound: counted, the spin would be all of it)
     expect(selfOnly).toBeLessThan(50);
     expect(worker).toBeGreaterThan(15);
+  });
+});
+
+describe('bench stack: bytes allocated', () => {
+  it('counts what a loop allocates, across the collections it triggers', () => {
+    const meter = heapAllocationMeter();
+    meter.start();
+    // 200 000 arrays of 64 numbers (≥ 512 B of elements each, ≥ 100 MB): many young-generation
+    // collections in between, each array dead at once
+    let keep = 0;
+    for (let i = 0; i < 200_000; i++) keep += new Array(64).fill(i).length;
+    const allocated = meter.stop();
+    expect(keep).toBe(200_000 * 64);
+    expect(allocated).toBeGreaterThan(200_000 * 512);
+    // (a bound, not a measure of speed: the arrays and not much else)
+    expect(allocated).toBeLessThan(200_000 * 2048);
   });
 });

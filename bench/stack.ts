@@ -94,6 +94,8 @@ export interface StackFigures {
   gcCount: number;
   gcTotalMs: number;
   gcMaxMs: number;
+  /** JS heap allocated during the measured suite, the simulator's share included, MB. */
+  allocatedMb: number;
 }
 
 const MB = 1024 * 1024;
@@ -176,6 +178,7 @@ export async function benchStack(): Promise<{ markdown: string; figures: StackFi
         gcCount: t.gcMs.length,
         gcTotalMs: t.gcMs.reduce((a, b) => a + b, 0),
         gcMaxMs: t.gcMs.length > 0 ? Math.max(...t.gcMs) : 0,
+        allocatedMb: t.allocatedB / MB,
       };
       figures.push(f);
       const meets = (ok: boolean) => (ok ? 'yes' : 'no');
@@ -191,6 +194,7 @@ export async function benchStack(): Promise<{ markdown: string; figures: StackFi
         String(f.gcCount),
         f.gcTotalMs.toFixed(1),
         f.gcMaxMs.toFixed(2),
+        f.allocatedMb.toFixed(0),
       ]);
       for (const r of f.stageCpu)
         stageRows.push([
@@ -227,11 +231,12 @@ export async function benchStack(): Promise<{ markdown: string; figures: StackFi
         'GC pauses',
         'GC total ms',
         'GC max ms',
+        'allocated MB',
       ],
       budget,
-      ['l', 'r', 'r', 'r', 'r', 'l', 'r', 'l', 'r', 'r', 'r'],
+      ['l', 'r', 'r', 'r', 'r', 'l', 'r', 'l', 'r', 'r', 'r', 'r'],
     ),
-    "(each stack alone in its own node process, from a bundle built like dist/, no tsx; peak RSS: that process's maximum resident set (getrusage maxRSS, warm-up included; never below the largest process.memoryUsage.rss() after a tick); GC: perf_hooks gc entries while the measured suite ran, each pause in wall time, so a preempted pause on a loaded machine counts long.)",
+    "(each stack alone in its own node process, from a bundle built like dist/, no tsx; peak RSS: that process's maximum resident set (getrusage maxRSS, warm-up included; never below the largest process.memoryUsage.rss() after a tick); GC: perf_hooks gc entries while the measured suite ran, each pause in wall time, so a preempted pause on a loaded machine counts long; allocated: JS heap allocated while the measured suite ran, the simulator driving the stack included — V8's GC profiler, exact.)",
     '',
     "Where the resident memory is (MB): node alone, then the stack's modules loaded (before the first tick), the peak; live JS heap after a forced full GC with the modules loaded and after the suite (no stack alive: what stays from 14 scenarios):",
     markdownTable(

@@ -2,9 +2,9 @@
  * The stack section's tick measured on two or more checkouts side by side, so that all see the same
  * load: each checkout's bench/stackChild.ts is bundled from its own tree (as bench/stack.ts bundles
  * it), then the children run interleaved per stack — A, B, C, then B, C, A, … (the order rotates
- * each round) — each alone in its own process; the ticks of each side are pooled over the rounds. Prints per run its load, and pooled per side
- * the tick's process / own-thread CPU p50 / p99 and each stage's CPU p50 / p99 (plan and
- * control-only steps apart).
+ * each round) — each alone in its own process; the ticks of each side are pooled over the rounds. Prints per run its load, GC pauses
+ * and JS heap allocated, and pooled per side the tick's process / own-thread CPU p50 / p99 and each
+ * stage's CPU p50 / p99 (plan and control-only steps apart).
  *
  * Run: node --import tsx bench/stackAB.ts <checkout A> <checkout B> [<checkout C> …] [--rounds 2] [--stacks idm,pdm-closed]
  * Both checkouts need the instrumented bench/stackRun.ts (per-stage CPU, helper threads); an older
@@ -46,6 +46,7 @@ function pool(ts: Timing[]): Timing {
     stageCpu,
     rssPeakB: Math.max(...ts.map((t) => t.rssPeakB)),
     gcMs: ts.flatMap((t) => t.gcMs),
+    allocatedB: ts.reduce((a, t) => a + (t.allocatedB ?? Number.NaN), 0),
   };
 }
 
@@ -93,6 +94,8 @@ async function main(): Promise<void> {
             ((Date.now() - t0) / 1000).toFixed(0),
             ...rows.map((x) => `${x.tick[0].toFixed(2)} / ${x.tick[1].toFixed(2)}`),
             ...rows.map((x) => `${x.tickThread[1].toFixed(2)}`),
+            String(timing.gcMs.length),
+            ((timing.allocatedB ?? Number.NaN) / MB).toFixed(0),
           ]);
           console.error(runs.at(-1)!.join(' | '));
         }
@@ -121,7 +124,7 @@ async function main(): Promise<void> {
       pooled.push([
         `${baseline}-stack`,
         label(k),
-        `all: GC ${gc.length} pauses, ${gc.reduce((p, q) => p + q, 0).toFixed(0)} ms, max ${Math.max(0, ...gc).toFixed(1)} ms (wall)`,
+        `all: GC ${gc.length} pauses, ${gc.reduce((p, q) => p + q, 0).toFixed(0)} ms, max ${Math.max(0, ...gc).toFixed(1)} ms (wall); ${(t.allocatedB / MB).toFixed(0)} MB allocated`,
         String(t.wall.length),
         ...Array(STAGES.length + 4).fill(''),
       ]);
@@ -155,9 +158,11 @@ async function main(): Promise<void> {
         'control CPU p50 / p99',
         'plan own p99',
         'control own p99',
+        'GC pauses',
+        'allocated MB',
       ],
       runs,
-      ['r', 'l', 'l', 'r', 'r', 'r', 'r', 'r', 'r'],
+      ['r', 'l', 'l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
     ),
   );
   console.log(

@@ -7,6 +7,7 @@
 import { closeSync, openSync, readdirSync, readSync } from 'node:fs';
 import { join } from 'node:path';
 import { PerformanceObserver } from 'node:perf_hooks';
+import v8 from 'node:v8';
 import { createClassicalController } from '../controller/index.ts';
 import type { CommandController, CommandPlanner } from '../core/planning/index.ts';
 import { createEnvironmentTransform } from '../perception/index.ts';
@@ -42,6 +43,44 @@ export interface Timing {
   rssPeakB: number;
   /** GC pauses during the measured run, ms (perf_hooks 'gc' entries). */
   gcMs: number[];
+  /**
+   * Bytes allocated on the JS heap during the measured run, the simulator's share included (what the
+   * young generation's collections have to clear): `heapAllocationMeter`.
+   */
+  allocatedB: number;
+}
+
+/**
+ * Counts the bytes allocated on the JS heap from `start()` to `stop()`, exactly: V8's GC profiler
+ * reports the used heap before and after every collection, and what was allocated is each
+ * collection's "before" less the previous one's "after" (the start's reading for the first), plus
+ * the last stretch. No per-allocation cost (nothing but the collections is observed).
+ */
+export function heapAllocationMeter(): { start: () => void; stop: () => number } {
+  let profiler: v8.GCProfiler | undefined;
+  let used0 = 0;
+  return {
+    start: () => {
+      profiler = new v8.GCProfiler();
+      used0 = v8.getHeapStatistics().used_heap_size;
+      profiler.start();
+    },
+    stop: () => {
+      const used1 = v8.getHeapStatistics().used_heap_size;
+      const stats = profiler?.stop()?.statistics ?? [];
+      profiler = undefined;
+      // (the profiler's heap statistics are camelCase at run time; @types/node types them as
+      // getHeapStatistics()'s snake_case)
+      const used = (h: unknown): number => (h as { usedHeapSize: number }).usedHeapSize;
+      let allocated = 0;
+      let prev = used0;
+      for (const g of stats) {
+        allocated += used(g.beforeGC.heapStatistics) - prev;
+        prev = used(g.afterGC.heapStatistics);
+      }
+      return allocated + used1 - prev;
+    },
+  };
 }
 
 const cpuMs = (): number => {
@@ -159,6 +198,7 @@ export async function measure(
     stageCpu: { transform: [], plan: [], gate: [], control: [], audit: [] },
     rssPeakB: process.memoryUsage.rss(),
     gcMs: [],
+    allocatedB: 0,
   };
   const gc = new PerformanceObserver((list) => {
     for (const e of list.getEntries()) t.gcMs.push(e.duration);
@@ -166,6 +206,8 @@ export async function measure(
   gc.observe({ entryTypes: ['gc'] });
   const cur = new Float64Array(STAGES.length);
   const others = otherThreadsRunClock();
+  const allocation = heapAllocationMeter();
+  allocation.start();
   for (let r = 0; r < repeats; r++) {
     for (const id of BUILTIN_IDS.slice(0, limit)) {
       const { scenario, map } = builtinScenario(id)!;
@@ -228,6 +270,7 @@ export async function measure(
       await drainGcEntries(0);
     }
   }
+  t.allocatedB = allocation.stop();
   await drainGcEntries(50);
   gc.disconnect();
   return t;
