@@ -189,6 +189,16 @@ export function createSafetyGate(input: SafetyParamsInput = {}): SafetyGate {
   let startId: string | undefined;
   /** The context of the last evaluation (whether a follower runs into that roll-out). */
   let lastCtx: CheckContext | undefined;
+  // the context's per-evaluation sets, one of each for the gate's life and emptied for each
+  // evaluation (only when not empty: clearing a Set allocates its new table), not three new Sets
+  // per evaluation (house habit 10); the rules read them only while they run
+  const rearStruckSet = new Set<number>();
+  const sideStruckSet = new Set<number>();
+  const contactNowSet = new Set<number>();
+  const emptied = (set: Set<number>): Set<number> => {
+    if (set.size > 0) set.clear();
+    return set;
+  };
   const rearStruck = (): boolean => !!lastCtx && !Number.isNaN(lastCtx.rearStruckAtS);
   /** The route ahead of the last scene's route position (`routeAhead`), kept while it stands. */
   let ahead:
@@ -293,10 +303,10 @@ export function createSafetyGate(input: SafetyParamsInput = {}): SafetyGate {
       forecast,
       turnForecast,
       fromTrajectory: !!traj,
-      rearStruck: new Set<number>(),
+      rearStruck: emptied(rearStruckSet),
       rearStruckAtS: Number.NaN,
-      sideStruck: new Set<number>(),
-      contactNow: new Set<number>(),
+      sideStruck: emptied(sideStruckSet),
+      contactNow: emptied(contactNowSet),
       rssSqueeze: squeeze,
     };
     lastCtx = ctx;

@@ -254,8 +254,14 @@ export class RoadMap {
     return ok(new RoadMap(parsed.value));
   }
 
+  /**
+   * A grid cell's key: one integer per cell, shifted by −2³¹ so that the cells within ±32768 of the
+   * origin (±524 km) key a small integer — a key above 2³¹ is a heap number, allocated at every
+   * lookup (the gate's `isDrivable` asks four corners per roll-out step). The same cells share a
+   * key as before the shift.
+   */
   private static key(ix: number, iy: number): number {
-    return (ix + 32768) * 65536 + (iy + 32768);
+    return (ix + 32768) * 65536 + (iy + 32768) - 2147483648;
   }
 
   private insert(
