@@ -10,7 +10,7 @@ import type {
   TrajectoryPoint,
   VehicleParams,
 } from '../index.ts';
-import { agentBox, type EgoState, type Polyline } from '../index.ts';
+import { agentBox, type EgoState, type Polyline, PoseScratch } from '../index.ts';
 import type { RoutePath } from '../map/index.ts';
 import type { Obstacle } from './idm.ts';
 
@@ -36,7 +36,7 @@ export function trajectoryAlong(
   n: number,
 ): Trajectory {
   const points: TrajectoryPoint[] = [];
-  const p = { x: 0, y: 0, headingRad: 0 };
+  const p = new PoseScratch();
   for (let k = 0; k < n; k++) {
     path.poseAt(sM[k]!, p);
     points.push({

@@ -63,7 +63,7 @@ import type {
   VehicleParams,
   WorldSnapshot,
 } from '../../core/index.ts';
-import { obbDistance } from '../../core/index.ts';
+import { obbDistance, PoseScratch } from '../../core/index.ts';
 import { type CurveSpeedParams, DEFAULT_CURVE_SPEED, type RoadMap, RoutePath } from '../../core/map/index.ts';
 import type { Planner, PlannerContext } from '../../core/planning/Planner.ts';
 import { type BicycleCommand, egoAtRest, LqrTracker, stepBicycle } from '../../core/vehicle/index.ts';
@@ -326,7 +326,7 @@ export class PdmClosed {
   private readonly wx: Float64Array;
   private readonly wy: Float64Array;
   private readonly wh: Float64Array;
-  private readonly pose: PoseOut = { x: 0, y: 0, headingRad: 0 };
+  private readonly pose: PoseOut = new PoseScratch();
   private readonly frenet = { sM: 0, dM: 0, segment: 0 };
   /** Corridor bounds per path [minX, minY, maxX, maxY]. */
   private readonly corridorBox: Float64Array;

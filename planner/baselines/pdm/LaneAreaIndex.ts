@@ -137,10 +137,26 @@ export class LaneAreaIndex {
   }
 
   /**
+   * The point `polygonsAtQuery` looks up, (x, y), written by the caller: numbers handed to a method
+   * that is not inlined are boxed (16 B each), numbers written into a Float64Array are not — PDM's
+   * scorer asks 3000 points per planning call (idm / pdm-closed stacks, 2026-12-06).
+   */
+  readonly query = new Float64Array(2);
+
+  /**
    * Writes the distinct ids of the drivable polygons containing (x, y) into `out` and returns how
    * many (at most out.length).
    */
   polygonsAt(x: number, y: number, out: Int32Array): number {
+    this.query[0] = x;
+    this.query[1] = y;
+    return this.polygonsAtQuery(out);
+  }
+
+  /** `polygonsAt` of the point in `query`. */
+  polygonsAtQuery(out: Int32Array): number {
+    const x = this.query[0]!;
+    const y = this.query[1]!;
     const cell = this.grid.get(cellKey(Math.floor(x / CELL_M), Math.floor(y / CELL_M)));
     if (!cell) return 0;
     let n = 0;

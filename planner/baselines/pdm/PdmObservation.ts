@@ -211,7 +211,9 @@ export class PdmObservation {
     for (let k = 0; k < 4; k++) {
       const sl = k < 2 ? hl : -hl;
       const sw = k === 0 || k === 3 ? hw : -hw;
-      const n = areas.polygonsAt(cx + c * sl - s * sw, cy + s * sl + c * sw, this.polyScratch);
+      areas.query[0] = cx + c * sl - s * sw;
+      areas.query[1] = cy + s * sl + c * sw;
+      const n = areas.polygonsAtQuery(this.polyScratch);
       let found = false;
       for (let i = 0; i < n; i++) if (this.polyScratch[i] === lane) found = true;
       if (!found) return false;

@@ -235,7 +235,9 @@ export class PdmScorer {
       for (let q = 0; q < 4; q++) {
         const sl = q < 2 ? hl : -hl;
         const sw = q === 0 || q === 3 ? hw : -hw;
-        polyN[q] = areas.polygonsAt(cx + c * sl - s * sw, cy + s * sl + c * sw, sub[q]!);
+        areas.query[0] = cx + c * sl - s * sw;
+        areas.query[1] = cy + s * sl + c * sw;
+        polyN[q] = areas.polygonsAtQuery(sub[q]!);
         if (polyN[q] === 0) someCornerOff = true;
       }
       // Distinct polygons holding ≥ 1 corner, and whether one holds all four.
@@ -265,7 +267,9 @@ export class PdmScorer {
       }
       this.multi[k] = distinct > 1 && !allFour ? 1 : 0;
       this.nonDrivable[k] = someCornerOff ? 1 : 0;
-      const nc = areas.polygonsAt(cx, cy, this.centrePoly);
+      areas.query[0] = cx;
+      areas.query[1] = cy;
+      const nc = areas.polygonsAtQuery(this.centrePoly);
       let on = false;
       for (let a = 0; a < nc; a++) if (onRoute[this.centrePoly[a]!] === 1) on = true;
       this.oncoming[k] = on ? 0 : 1;
