@@ -113,7 +113,8 @@ describe('LqrTracker.fitProfiles + commandAt', () => {
       81,
     );
     const a: BicycleCommand = { accelMps2: 0, steerRateRadps: 0 };
-    t.commandAt(e, 0, poses[0]![0], poses[0]![1], poses[0]![2], vehicle, a);
+    const [xs, ys, hs] = [0, 1, 2].map((c) => poses.map((p) => p[c]!));
+    t.commandAt(e, 0, xs!, ys!, hs!, 0, vehicle, a);
     const b = track(poses, e);
     expect(a.accelMps2).toBe(b.accelMps2);
     expect(a.steerRateRadps).toBe(b.steerRateRadps);

@@ -110,7 +110,7 @@ export class LqrTracker {
       return out;
     }
     this.fitProfiles(xs, ys, hs, n);
-    return this.commandAt(ego, 0, xs[0]!, ys[0]!, hs[0]!, v, out);
+    return this.commandAt(ego, 0, xs, ys, hs, 0, v, out);
   }
 
   /**
@@ -219,17 +219,23 @@ export class LqrTracker {
    * The command at profile index `i` (the reference pose at i·dt after the fitted poses' start):
    * reference speed at i + horizon, curvature over i … i + horizon − 1, both clamped to the last
    * profile entry (nuPlan's interpolation at the profile's end; BatchLQRTracker's padding).
-   * @param refX,refY,refH the reference pose at index i (rear axle), for the initial errors.
+   * @param refXs,refYs,refHs,j the reference pose at index i (rear axle), for the initial errors:
+   *   entry j of the arrays (arrays and an index, not three numbers: numbers handed to a call that
+   *   is not inlined are boxed, 48 B per step of PDM-Closed's proposal simulation)
    */
   commandAt(
     ego: EgoState,
     i: number,
-    refX: number,
-    refY: number,
-    refH: number,
+    refXs: ArrayLike<number>,
+    refYs: ArrayLike<number>,
+    refHs: ArrayLike<number>,
+    j: number,
     v: VehicleParams,
     out: BicycleCommand,
   ): BicycleCommand {
+    const refX = refXs[j]!;
+    const refY = refYs[j]!;
+    const refH = refHs[j]!;
     const p = this.p;
     const dt = p.discretizationS;
     const m = this.m;

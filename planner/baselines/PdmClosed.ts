@@ -830,7 +830,7 @@ export class PdmClosed {
         );
         for (let t = 0; t < T - 1; t++) {
           const o = po + t;
-          this.tracker.commandAt(e, t, this.propX[o]!, this.propY[o]!, this.propH[o]!, vehicle, this.cmd);
+          this.tracker.commandAt(e, t, this.propX, this.propY, this.propH, o, vehicle, this.cmd);
           stepBatchBicycle(e, this.cmd, vehicle, p.intervalS, e);
           this.record(base + t + 1, e);
         }

@@ -18,8 +18,13 @@ const CELL_M = 4;
 /** Longest quad edge along the lane, m (long straight segments are subdivided). */
 const MAX_QUAD_M = 2;
 
+/**
+ * A grid cell's key, shifted so that the origin's cell keys 0: cells within ±1024 columns of it
+ * (±4 km) key a small integer — a key above 2³¹ is a heap number, allocated at every lookup (≈ 3000
+ * per planning call). The same cells share a key as before the shift.
+ */
 function cellKey(ix: number, iy: number): number {
-  return (ix + 1_000_000) * 2_097_152 + (iy + 1_000_000);
+  return (ix + 1_000_000) * 2_097_152 + (iy + 1_000_000) - 2_097_153_000_000;
 }
 
 export class LaneAreaIndex {

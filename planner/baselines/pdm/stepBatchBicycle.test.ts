@@ -41,8 +41,9 @@ describe('PDM batch simulation (LqrTracker pdm-batch + stepBatchBicycle)', () =>
     );
     const s = ego(0, -0.4, 0.03, 8.2, 0.02, -0.5);
     const cmd: BicycleCommand = { accelMps2: 0, steerRateRadps: 0 };
+    const [xs, ys, hs] = [0, 1, 2].map((c) => poses.map((p) => p[c]!));
     for (let i = 0; i < 40; i++) {
-      t.commandAt(s, i, poses[i]![0], poses[i]![1], poses[i]![2], vehicle, cmd);
+      t.commandAt(s, i, xs!, ys!, hs!, i, vehicle, cmd);
       stepBatchBicycle(s, cmd, vehicle, 0.1, s);
       const ref = REF[i + 1];
       if (!ref) continue;
@@ -70,7 +71,7 @@ describe('PDM batch simulation (LqrTracker pdm-batch + stepBatchBicycle)', () =>
         reg,
       );
       const out: BicycleCommand = { accelMps2: 0, steerRateRadps: 0 };
-      return t.commandAt(ego(0, -0.4, 0.03, 8.2, 0.02, -0.5), 0, 0, 0, 0, vehicle, out);
+      return t.commandAt(ego(0, -0.4, 0.03, 8.2, 0.02, -0.5), 0, [0], [0], [0], 0, vehicle, out);
     };
     expect(Math.abs(cmd('jerk').steerRateRadps - cmd('pdm-batch').steerRateRadps)).toBeGreaterThan(1e-6);
   });
