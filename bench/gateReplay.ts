@@ -13,6 +13,7 @@
  */
 import { createHash } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
+import type { HeapProfiler } from 'node:inspector';
 import { Session } from 'node:inspector/promises';
 import { createClassicalController } from '../controller/index.ts';
 import { createEnvironmentTransform } from '../perception/index.ts';
@@ -108,7 +109,7 @@ async function main(): Promise<void> {
       samplingInterval: 8192,
       includeObjectsCollectedByMajorGC: true,
       includeObjectsCollectedByMinorGC: true,
-    } as Parameters<typeof session.post<'HeapProfiler.startSampling'>>[1]);
+    } as HeapProfiler.StartSamplingParameterType);
     replay(recorded);
     const { profile } = await session.post('HeapProfiler.stopSampling');
     writeFileSync(profileOut, JSON.stringify(profile));
