@@ -18,7 +18,7 @@ import { road } from '../scenarios/builtin/maps.ts';
 import { evaluateRun } from '../sim/metrics/index.ts';
 import { runStackScenario } from './runInSim.ts';
 import { runRealtime } from './runRealtime.ts';
-import { createStack, type StackTick } from './Stack.ts';
+import { createStack, PLAN_ROLLOUT_MAX_AGE_S, type StackTick } from './Stack.ts';
 import { testScenario } from './testing/simScene.ts';
 
 const data = road({ lanes: 2, lengthM: 800 });
@@ -716,5 +716,118 @@ describe('stack: a junction the route turns at on one pass and goes straight thr
     const last = log.ticks[log.ticks.length - 1]!.ego;
     expect(last.x).toBeGreaterThan(110);
     expect(Math.abs(last.y)).toBeLessThan(1);
+  });
+});
+
+describe('stack: the re-checks between plans judge the roll-out the command was planned with', () => {
+  /** A planner keeping 10 m/s that hands its roll-out (straight on at 10 m/s from the ego, 4 s). */
+  const withRollout: CommandPlanner<null> = {
+    name: 'keeper+rollout',
+    init: () => null,
+    plan(state, req) {
+      const e = req.snapshot.ego;
+      const points = [];
+      for (let k = 0; k <= 40; k++)
+        points.push({
+          tS: req.snapshot.tS + k * 0.1,
+          x: e.x + k * 0.1 * 10 * Math.cos(e.headingRad),
+          y: e.y + k * 0.1 * 10 * Math.sin(e.headingRad),
+          headingRad: e.headingRad,
+          speedMps: 10,
+        });
+      return { state, output: { command: keep(req, 10, 2), trajectory: { points } } };
+    },
+  };
+  /** The real gate, recording at every check the time and the age of the trajectory handed (none: NaN). */
+  const spyRun = async (planHz: number) => {
+    const real = createSafetyGate();
+    const calls: { tS: number; ageS: number }[] = [];
+    const gate = {
+      ...real,
+      checkCommand: (
+        c: unknown,
+        sc: Parameters<typeof real.checkCommand>[1],
+        o?: Parameters<typeof real.checkCommand>[2],
+      ) => {
+        const p0 = o?.trajectory?.points[0];
+        calls.push({ tS: sc.snapshot.tS, ageS: p0 ? sc.snapshot.tS - p0.tS : Number.NaN });
+        return real.checkCommand(c, sc, o);
+      },
+    };
+    const stack = createStack({
+      planner: withRollout,
+      gate,
+      controller: createClassicalController(),
+      rates: { planHz, controlHz: 20 },
+    });
+    const scene = testScenario({
+      map: data,
+      ego: egoOn(map, 'R0', 20, 10),
+      routeLaneIds: ['R0'],
+      durationS: 2,
+    });
+    await runStackScenario(scene.scenario, scene.map, stack, { mode: 'nonreactive' });
+    return calls;
+  };
+
+  it('at 10 Hz every check, at the plan and between plans, is handed the plan’s roll-out', async () => {
+    const calls = await spyRun(10);
+    expect(calls.length).toBeGreaterThan(30);
+    // the plan's check (age 0) and the re-check half a period later (0.05 s): the gate's own roll-out
+    // never judges the planner's command in between (it disagreed with the controller's and repaired
+    // every other control step: CommonRoad USA_Lanker-1_11_T-1)
+    for (const c of calls) {
+      expect(Number.isNaN(c.ageS)).toBe(false);
+      expect(c.ageS).toBeLessThanOrEqual(PLAN_ROLLOUT_MAX_AGE_S + 1e-9);
+    }
+    expect(calls.some((c) => c.ageS > 0.04)).toBe(true);
+  });
+
+  it('a roll-out older than PLAN_ROLLOUT_MAX_AGE_S is not handed: at 2 Hz the later re-checks use the gate’s own', async () => {
+    const calls = await spyRun(2);
+    const handed = calls.filter((c) => !Number.isNaN(c.ageS));
+    const own = calls.filter((c) => Number.isNaN(c.ageS));
+    expect(handed.length).toBeGreaterThan(0);
+    for (const c of handed) expect(c.ageS).toBeLessThanOrEqual(PLAN_ROLLOUT_MAX_AGE_S + 1e-9);
+    // the re-checks 0.2–0.45 s after each plan
+    expect(own.length).toBeGreaterThan(handed.length);
+  });
+});
+
+describe('stack: a command the plan’s roll-out passes and the gate’s own roll-out repairs', () => {
+  it('is driven at every control step, not flipped to the repair between plans', async () => {
+    // the ego heads 0.35 rad off its lane at 8 m/s: the gate's own FOLLOW_LANE roll-out joins the lane
+    // over 2 s (read 5.0–5.4 m/s² sideways at the re-checks: kinematics.lateralAccel), the planner's
+    // roll-out turns back along a gentle arc (≈ 1 m/s²) into the lane beside and passes
+    const arc: CommandPlanner<null> = {
+      name: 'keep+arc',
+      init: () => null,
+      plan(state, req) {
+        const e = req.snapshot.ego;
+        const kappa = -e.headingRad / 20;
+        const points = [];
+        let { x, y, headingRad: h } = e;
+        for (let k = 0; k <= 40; k++) {
+          points.push({ tS: req.snapshot.tS + k * 0.1, x, y, headingRad: h, speedMps: 8 });
+          x += 0.8 * Math.cos(h);
+          y += 0.8 * Math.sin(h);
+          h += 0.8 * kappa;
+        }
+        return { state, output: { command: keep(req, 8, 1), trajectory: { points } } };
+      },
+    };
+    const stack = stackWith(arc, { planHz: 10, controlHz: 20 });
+    const scene = testScenario({
+      map: data,
+      ego: { ...egoOn(map, 'R0', 20, 8), headingRad: 0.35 },
+      routeLaneIds: ['R0'],
+      durationS: 0.5,
+    });
+    const log = await runStackScenario(scene.scenario, scene.map, stack, { mode: 'nonreactive' });
+    const repairs = log.ticks.flatMap((t) => (t.laterCommands ?? []).filter((c) => c.reason === 'REPAIR'));
+    // the plan's check passes the KEEP; before, the re-checks between plans (0.15, 0.25, 0.35 s)
+    // repaired it on the gate's own roll-out, and KEEP and its repair alternated
+    expect(log.ticks[0]!.verdict?.decision).toBe('ALLOW');
+    expect(repairs).toEqual([]);
   });
 });

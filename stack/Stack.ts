@@ -18,6 +18,7 @@ import {
   type Driven,
   type LlmCallRecord,
   type MidLevelCommand,
+  type Trajectory,
   type Verdict,
   type WorldSnapshot,
 } from '../core/index.ts';
@@ -73,6 +74,15 @@ export const StackRatesSchema = z.object({
   maxReplans: z.number().int().nonnegative().default(1),
 });
 export type StackRates = z.infer<typeof StackRatesSchema>;
+
+/**
+ * A planner's roll-out (`CommandPlan.trajectory`) judges the re-checks of its command while it is
+ * at most this old, s: one plan period at 10 Hz and a control step. The roll-out covers the gate's
+ * horizon from the plan's time (the controller's roll-out 4 s, the gate's horizon), so an older one
+ * would leave the horizon's end standing at its last pose; a command that outlives it (a slow or failed
+ * planner) is re-checked on the gate's own roll-out, as before.
+ */
+export const PLAN_ROLLOUT_MAX_AGE_S = 0.15;
 
 /** What the stack needs of perception: the environment transform of one snapshot. */
 export interface Perception {
@@ -216,8 +226,17 @@ export function createStack(opts: StackOptions): Stack {
   let landed: Landed | undefined;
   /** The message of a failed plan that landed during the current tick. */
   let failedPlan: string | undefined;
-  /** The planner's command (or its repair) the gate last allowed; re-checked every step. */
-  let proposed: { command: MidLevelCommand; decision: Verdict['decision'] } | undefined;
+  /**
+   * The planner's command (or its repair) the gate last allowed; re-checked every step. A planner's
+   * command keeps the roll-out it was planned with (`trajectory`: what the controller will do with
+   * it, reflection's roll-out), and every re-check judges that, as the check that passed it did: the
+   * gate's own kinematic roll-out, judged in between, read the controller's join of a lane 0.6 rad
+   * off the ego's heading as 7.5–9.8 m/s² sideways, and ACCELERATE (passed on the plan's roll-out)
+   * and its repair to DECELERATE alternated every control step for 0.6 s (CommonRoad USA_Lanker-1_11_T-1).
+   */
+  let proposed:
+    | { command: MidLevelCommand; decision: Verdict['decision']; trajectory?: Trajectory }
+    | undefined;
   let lastVerdict: Verdict | undefined;
   /** The planner's commands vetoed at the current control step (StackTick.vetoed). */
   let vetoedNow: VetoedCommand[] | undefined;
@@ -305,6 +324,7 @@ export function createStack(opts: StackOptions): Stack {
     recheck = false,
     llm?: LlmCallRecord[],
     superseded = false,
+    trajectory?: Trajectory,
   ): void => {
     stats.verdicts[verdict.decision]++;
     lastVerdict = verdict;
@@ -326,7 +346,7 @@ export function createStack(opts: StackOptions): Stack {
       return;
     }
     if (verdict.decision === 'ALLOW') {
-      if (!recheck) proposed = { command, decision: 'ALLOW' };
+      if (!recheck) proposed = { command, decision: 'ALLOW', ...(trajectory ? { trajectory } : {}) };
     } else if (verdict.decision === 'MODIFY' && verdict.modified)
       proposed = { command: verdict.modified, decision: 'MODIFY' };
     else proposed = undefined;
@@ -483,7 +503,7 @@ export function createStack(opts: StackOptions): Stack {
         return;
       }
     }
-    record(snap, command, verdict, false, l.plan.llm);
+    record(snap, command, verdict, false, l.plan.llm, false, l.plan.trajectory);
   };
 
   const stopCommand = (
@@ -586,7 +606,10 @@ export function createStack(opts: StackOptions): Stack {
         expired = true;
       }
       if (proposed && !(tS === lastCheckedS)) {
-        const verdict = gate.checkCommand(proposed.command, sceneOf(snap));
+        const plan = proposed.trajectory;
+        const fresh =
+          plan && tS - (plan.points[0]?.tS ?? Number.NEGATIVE_INFINITY) <= PLAN_ROLLOUT_MAX_AGE_S + 1e-9;
+        const verdict = gate.checkCommand(proposed.command, sceneOf(snap), fresh ? { trajectory: plan } : {});
         record(snap, proposed.command, verdict, true);
         lastCheckedS = tS;
       }
