@@ -166,3 +166,91 @@ describe('AgentForecast: first sighting on a kinked lane', () => {
     expect(offsetAfter(car(0.018, { seenForS: 0.5 }))).toBeGreaterThan(0.4);
   });
 });
+
+/**
+ * A long vehicle on a tight bend (CommonRoad DEU_Lohmar-44_1_T-1: a 7.1 m truck 3.9 m into a
+ * left-turn connector, 1.47 rad over 16.8 m, heading 0.07 rad inside the tangent at its centre): a
+ * rigid body on a bending lane heads along the chord between its axles, between the lane's
+ * directions under its front and rear — that is the bend, not a sideways drift. The same angle on a
+ * straight lane is one.
+ */
+describe('AgentForecast: a body on a bend', () => {
+  const radiusM = 12;
+  const arc = Array.from({ length: 31 }, (_, i) => {
+    const a = (i / 30) * (Math.PI / 2);
+    return { x: radiusM * Math.sin(a), y: radiusM * (1 - Math.cos(a)) };
+  });
+  const bend = new RoadMap(
+    RoadMapSchema.parse({
+      id: 'bend',
+      lanes: [
+        {
+          id: 'IN',
+          centerline: [
+            { x: -60, y: 0 },
+            { x: 0, y: 0 },
+          ],
+          widthM: 3.5,
+          speedLimitMps: 14,
+          successors: ['B'],
+        },
+        {
+          id: 'B',
+          centerline: arc,
+          widthM: 3.5,
+          speedLimitMps: 14,
+          predecessors: ['IN'],
+          successors: ['OUT'],
+        },
+        {
+          id: 'OUT',
+          centerline: [
+            { x: radiusM, y: radiusM },
+            { x: radiusM, y: radiusM + 60 },
+          ],
+          widthM: 3.5,
+          speedLimitMps: 14,
+          predecessors: ['B'],
+        },
+      ],
+    }),
+  );
+  /** A 7.1 m truck at `sM` along `lane` (on its centreline), heading `errRad` left of the lane there, at 3.8 m/s, just seen. */
+  const truck = (lane: string, sM: number, errRad: number): AgentState => {
+    const p = bend.lane(lane)!.line.toCartesian(sM, 0);
+    return {
+      id: 't',
+      kind: 'vehicle',
+      x: p.x,
+      y: p.y,
+      headingRad: p.headingRad + errRad,
+      speedMps: 3.8,
+      lengthM: 7.1,
+      widthM: 2.3,
+      seenForS: 0,
+    };
+  };
+  /** The truck's offset from its lane path's centre after 3 s (left +), m. */
+  function offsetAfter(t: AgentState, lane: string): number {
+    const f = new AgentForecast(4, 64);
+    const paths = new LanePathCache(bend);
+    forecastAgents([t], bend, paths, ['IN', 'B', 'OUT'], -30, -20, 200, 21, 0.2, f);
+    const fp = { sM: 0, dM: 0, segment: 0 };
+    paths.getStraightest(lane)!.line.project(f.x[15]!, f.y[15]!, fp);
+    return fp.dM;
+  }
+
+  it('heading 0.07 rad inside the tangent at its centre, within the bend under its body: it follows the lane', () => {
+    // (before: 3.8 · sin 0.07 = 0.27 m/s sideways, 0.8 m off the lane after 3 s)
+    expect(Math.abs(offsetAfter(truck('B', 4, 0.07), 'B'))).toBeLessThan(0.1);
+  });
+
+  it('the same angle off a straight lane: it drifts', () => {
+    expect(offsetAfter(truck('IN', 30, 0.07), 'IN')).toBeGreaterThan(0.6);
+  });
+
+  it('an angle beyond the bend under its body: it drifts', () => {
+    // the 7.1 m body spans ±0.3 rad of this 12 m radius; 0.45 rad is past it
+    expect(offsetAfter(truck('B', 6, 0.45), 'B')).toBeGreaterThan(0.6);
+  });
+});

@@ -70,6 +70,22 @@ describe('struck from behind: only a follower the ego did not move into', () => 
     expect(collision.values.rearStruckAtS).toBeDefined();
   });
 
+  it('a follower along the lane’s centre is excused when the ego moves back to that centre from the other side', () => {
+    // (CommonRoad ESP_SantBoideLlobregat-19_1_T-1: a car that turned in 6 m behind the ego, which
+    // started 0.35 m right of its lane's centre; closing that offset read as a move into the follower)
+    const { sc, ego, yCentre } = alongside(-0.4, 0, 'R0', 90, 16);
+    const { collision } = collisionOf(sc, plan(ego.x, yCentre, -0.4, 0));
+    expect(collision.decision).toBe('ALLOW');
+    expect(collision.values.rearStruckAtS).toBeDefined();
+  });
+
+  it('moving past the lane’s centre towards a car riding at the lane’s edge is still the ego’s conflict', () => {
+    // the car 0.9 m left of the centre (in the ego's lane), the ego from 0.3 m right to 0.6 m left
+    const { sc, ego, yCentre } = alongside(-0.3, 0.9, 'R0', 90, 16);
+    const { collision } = collisionOf(sc, plan(ego.x, yCentre, -0.3, 0.6));
+    expect(collision.decision).not.toBe('ALLOW');
+  });
+
   it('a follower in the ego’s own lane that runs into it is still excused', () => {
     // 10 m behind (centres) at 16 m/s: it runs into the ego's back after ≈ 1.7 s
     const { sc, ego, yCentre } = alongside(0, 0, 'R0', 90, 16);

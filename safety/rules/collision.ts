@@ -193,8 +193,15 @@ function struckFromBehind(
   if (Math.abs(side) >= hw + agHalf) return false;
   // towards it: the ego's own move closed the sideways distance between the centres (one right
   // behind the ego is not moved towards by a shift either way: FRA_Anglet-1_1_T-1's motorcycle 0.02 m
-  // off the ego's line, a 0.3 m shift read as "towards" and braked the ego in front of it)
-  return Math.abs(dAg - dEgoK) >= Math.abs(side) - REAR_STRUCK_SIDEWAYS_M;
+  // off the ego's line, a 0.3 m shift read as "towards" and braked the ego in front of it). A move
+  // back towards its own lane's centre, from the side away from it, is lane keeping, not a move into
+  // it: measured from the centre where the ego starts on the far side of it (a vehicle it then meets
+  // is over the ego's lane's line or in line with it; CommonRoad ESP_SantBoideLlobregat-19_1_T-1:
+  // cr_322 turned in from a side road 6 m behind the ego, which started 0.35 m right of its lane's
+  // centre; every command that recentred it was the ego's conflict, and the emergency stop met the
+  // car still turning in)
+  const from = Math.sign(side) * dEgo0 < 0 ? 0 : dEgo0;
+  return Math.abs(dAg - dEgoK) >= Math.abs(dAg - from) - REAR_STRUCK_SIDEWAYS_M;
 }
 
 const e1 = new CentreScratch();

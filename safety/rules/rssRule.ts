@@ -26,6 +26,8 @@ import {
 } from './CheckContext.ts';
 
 const fp = { sM: 0, dM: 0, segment: 0 };
+/** A roll-out slower than this at its end has come to rest (nuPlan's stopped speed, as the TTC rule's), m/s. */
+const STOPPED_MPS = 0.1;
 const egoV = rssVehicleAtRest();
 const othV = rssVehicleAtRest();
 /**
@@ -619,10 +621,13 @@ export function rssRule(ctx: CheckContext, sink: RuleSink): void {
           }
         }
       }
-      // Lateral: during a lane change, an agent alongside in the target direction.
+      // Lateral: during a lane change, an agent alongside in the target direction. Not at a step
+      // the ego is at rest: with no lateral speed it is giving RSS's lateral proper response
+      // (μ-lateral velocity ≤ 0), whatever the other does alongside it
       if (
         !latDone &&
         laneChanging &&
+        r.v[k]! >= STOPPED_MPS &&
         Math.abs(fp.sM - (sE + veh.rearAxleToCenterM)) < (veh.lengthM + ag.lengthM) / 2 &&
         k > 0
       ) {
@@ -634,8 +639,14 @@ export function rssRule(ctx: CheckContext, sink: RuleSink): void {
           // the rest of its planned lateral move; the other may drift towards it for its ρ at
           // α_lat,accel,max and then brake at α_lat,brake,min; μ between them
           const o = params.rssOther;
-          // (a borrow's nudge moves only to `shiftToM`, not to the borrowed lane's centre)
-          const remaining = Math.abs(r.shiftToM - r.d[k]!);
+          // (a borrow's nudge moves only to `shiftToM`, not to the borrowed lane's centre; a roll-out
+          // that comes to rest first moves no further sideways than it has by then — the lateral
+          // move is a cubic in the distance travelled: a stopped ego 0.99 m off its lane's centre
+          // was held to close all of it towards a bicycle standing at the lane's edge, and every
+          // command at standstill was vetoed for 9 s, CommonRoad DEU_Flensburg-78_1_T-1)
+          const last = r.n - 1;
+          const endD = r.v[last]! < STOPPED_MPS ? r.d[last]! : r.shiftToM;
+          const remaining = Math.abs(endD - r.d[k]!);
           const otherDrift =
             0.5 * o.latAccelMaxMps2 * o.responseTimeS ** 2 +
             (o.latAccelMaxMps2 * o.responseTimeS) ** 2 / (2 * o.latBrakeMinMps2);
