@@ -551,6 +551,65 @@ describe('longitudinal agent (rules)', () => {
     expect(angled.on).toEqual(angled.off);
   });
 
+  it('recovers the gap behind a lead turning off out of our lane at any angle, not braking for its falling along-lane speed', () => {
+    // 8.8 m/s, the lead 6.5 m ahead turning off to the left at 50° (9.5 m/s: 6.1 along, 7.3
+    // across, away from us; wild DEU_Flensburg-28_1): IDM brakes at its 6 m/s² for the along-lane
+    // speed; keeping 1 m after 0.3 s at the closing (2.7 m/s on 6.5 m) needs 2.7² / (2·(6.5 − 1 −
+    // 0.81)) ≈ 0.78 m/s²: braked at 1.5 × that
+    const crossing = [
+      {
+        agentId: 't',
+        kind: 'vehicle' as const,
+        speedMps: 9.5,
+        distanceM: 9,
+        conflictM: 9,
+        agentTimeS: 0,
+        egoTimeS: 1,
+      },
+    ];
+    const off = { ...PARAMS, gapRecoveryDecelMps2: 0 };
+    const at = (acrossMps: number, dM: number) => {
+      const car = obj('t', { sM: 6.5, dM, alongMps: 6.1, speedMps: 9.5, acrossMps, accelMps2: 0 });
+      const v = view({ egoSpeedMps: 8.8, speedLimitMps: 14, objects: [car] }, { crossing });
+      return {
+        on: decideLongitudinal(v, analyseScene(v, PARAMS), FOLLOW, PARAMS),
+        off: decideLongitudinal(v, analyseScene(v, off), FOLLOW, off),
+      };
+    };
+    const leaving = at(7.3, 1.5);
+    expect(leaving.on.reason).toMatch(/merging t/);
+    expect(leaving.off.decelMps2!).toBeGreaterThan(PARAMS.comfortDecelMps2);
+    expect(leaving.on.decelMps2!).toBeCloseTo(1.5 * (2.7 ** 2 / (2 * (6.5 - 1 - 0.81))), 6);
+    // the same car cutting in towards us at that angle (esmini trailer_connect): IDM as it is
+    const cuttingIn = at(-7.3, 1.5);
+    expect(cuttingIn.on).toEqual(cuttingIn.off);
+  });
+
+  it('takes a car wholly behind us in our path for a follower, not a car merging in ahead, whatever its lane path does past us', () => {
+    // crawling at 0.7 m/s; a log car 41 m behind in our lane at 8 m/s whose lane path turns off
+    // past us, so it reaches our corridor 5 m ahead in 5.5 s: a join "2.9 m behind our front", read
+    // as a lead at gap 0 (IDM at 6 m/s², wild DEU_Flensburg-28_1)
+    const crossing = [
+      {
+        agentId: 'f',
+        kind: 'vehicle' as const,
+        speedMps: 8.3,
+        distanceM: 41,
+        conflictM: 5.3,
+        agentTimeS: 5.5,
+        egoTimeS: 5,
+      },
+    ];
+    const follower = obj('f', { sM: -41.7, dM: -0.8, alongMps: 7.8, speedMps: 8.3, acrossMps: -0.5 });
+    const d = decide(view({ egoSpeedMps: 0.7, speedLimitMps: 14, objects: [follower] }, { crossing }));
+    expect(d.reason).not.toMatch(/merging f/);
+    expect(d.speed).toBe('ACCELERATE');
+    // beside us in the next lane it is still a car that may merge in
+    const beside = obj('f', { sM: -41.7, dM: -3.5, alongMps: 7.8, speedMps: 8.3, acrossMps: 0.5 });
+    const b = decide(view({ egoSpeedMps: 0.7, speedLimitMps: 14, objects: [beside] }, { crossing }));
+    expect(b.reason).toMatch(/merging f/);
+  });
+
   it('ACC model: the heuristic brakes as hard as IDM behind a slower lead at a small gap', () => {
     // closing at 5 m/s on 5 m: the constant-acceleration heuristic needs 2.5 m/s², the blend brakes harder
     expect(cahAccelMps2(10, 5, 0, 5, 1.5)).toBeCloseTo(-2.5, 9);

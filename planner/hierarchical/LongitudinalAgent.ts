@@ -136,6 +136,10 @@ export const GAP_RECOVERY_MIN_M = 1;
  * a projection of where it cuts our lane, not a headway it keeps (esmini trailer_connect: a car
  * pulling out at 57° to our lane, its join gap 2.2 m, braked for at 1 m/s² instead of IDM's stop,
  * the ego reached its path 1.1 m into the yield margin and the gate's emergency stop held it there).
+ * A car moving sideways away from us (`leavingSideways`: turning off out of our lane) is recovered
+ * behind at any angle: its sideways motion opens our way, and its along-lane speed falls only
+ * because it turns (wild DEU_Flensburg-28_1: the lead turning off at 51°, 6.4 m ahead, was braked
+ * for by IDM at 6 m/s² as its along-lane speed fell from 8.4 to 5.3 m/s in 0.3 s).
  */
 export const GAP_RECOVERY_MERGE_ALIGN = 0.9;
 
@@ -529,6 +533,11 @@ export function decideLongitudinal(
       // a follower (its near end is its front; taken as a lead at gap 0 it had the ego brake at
       // 6 m/s² for a car 8 m behind in the next lane, CommonRoad ZAM_Tutorial-1_1_T-1)
       if (o.sM < -view.egoLengthM && joinGapM < -view.egoLengthM) continue;
+      // …nor one wholly behind us in our path: it can join ahead of us only by driving through the
+      // ego, so it follows us, whatever its lane path does further on (a log car 41 m behind in our
+      // lane, its path turning off past us, read as joining 2.9 m "behind" our front: IDM braked at
+      // 6 m/s² from a crawl, wild DEU_Flensburg-28_1)
+      if (o.sM < -view.egoLengthM && inOurPath(o, view)) continue;
       // …and from a standstill the ego does not move off while one faster than it is still beside
       // it closing in sideways: it is where the car goes (when its centre joins our line, the time
       // the join gap is read at, its side has long met ours: a 0.15 rad merge from the next lane,
@@ -543,8 +552,10 @@ export function decideLongitudinal(
         speedMps: o.alongMps,
         stop: false,
         why: `merging ${c.agentId}`,
-        // (recovered behind only once it drives our way, not while it still cuts in at an angle)
-        ...(o.kind === 'vehicle' && o.alongMps >= GAP_RECOVERY_MERGE_ALIGN * o.speedMps
+        // (recovered behind once it drives our way or turns off away from us, not while it still
+        // cuts in at an angle)
+        ...(o.kind === 'vehicle' &&
+        (o.alongMps >= GAP_RECOVERY_MERGE_ALIGN * o.speedMps || leavingSideways(o, view))
           ? { recoverAccelMps2: o.accelMps2 ?? 0 }
           : {}),
       });
@@ -1047,6 +1058,14 @@ export function overlapsEgo(o: RouteObject, view: WorldView): boolean {
 /** The object moves sideways toward the ego's line (its centre on one side, its across speed to the other), m/s > 0.1. */
 export function closingSideways(o: RouteObject, view: WorldView): boolean {
   return (o.dM - view.egoDM) * o.acrossMps < 0 && Math.abs(o.acrossMps) > 0.1;
+}
+
+/**
+ * The object moves sideways away from the ego (its offset from the ego's, across the route, growing
+ * at more than 0.1 m/s): a car turning off out of our lane, the mirror of `closingSideways`.
+ */
+export function leavingSideways(o: RouteObject, view: WorldView): boolean {
+  return (o.dM - view.egoDM) * o.acrossMps > 0 && Math.abs(o.acrossMps) > 0.1;
 }
 
 /** The object's body is across the ego's width now (boxes along the route, its side within our width). */
