@@ -50,6 +50,19 @@ export interface StageCpuRow {
   helperMaxMs: number;
 }
 
+/**
+ * A stage-CPU row's measured cells as the tables print them: each stage's and the rest's p50 / p99,
+ * the tick's by the process and on the stack's own thread, the other threads' total / largest.
+ */
+export function stageCpuCells(r: StageCpuRow): string[] {
+  return [
+    ...[...STAGES, 'other' as const].map((s) => `${r.stage[s][0].toFixed(3)} / ${r.stage[s][1].toFixed(3)}`),
+    `${r.tick[0].toFixed(3)} / ${r.tick[1].toFixed(3)}`,
+    `${r.tickThread[0].toFixed(3)} / ${r.tickThread[1].toFixed(3)}`,
+    `${r.helperTotalMs.toFixed(0)} / ${r.helperMaxMs.toFixed(2)}`,
+  ];
+}
+
 /** The per-stage CPU rows of a child's timing (plan steps, then control-only steps). */
 export function stageCpuRows(t: Timing): StageCpuRow[] {
   const out: StageCpuRow[] = [];
@@ -197,17 +210,7 @@ export async function benchStack(): Promise<{ markdown: string; figures: StackFi
         f.allocatedMb.toFixed(0),
       ]);
       for (const r of f.stageCpu)
-        stageRows.push([
-          f.stack,
-          r.planned ? 'plan' : 'control',
-          String(r.steps),
-          ...[...STAGES, 'other' as const].map(
-            (s) => `${r.stage[s][0].toFixed(3)} / ${r.stage[s][1].toFixed(3)}`,
-          ),
-          `${r.tick[0].toFixed(3)} / ${r.tick[1].toFixed(3)}`,
-          `${r.tickThread[0].toFixed(3)} / ${r.tickThread[1].toFixed(3)}`,
-          `${r.helperTotalMs.toFixed(0)} / ${r.helperMaxMs.toFixed(2)}`,
-        ]);
+        stageRows.push([f.stack, r.planned ? 'plan' : 'control', String(r.steps), ...stageCpuCells(r)]);
       const total = STAGES.reduce((a, s) => a + t.stage[s], 0);
       shares.push([`${baseline}-stack`, ...STAGES.map((s) => `${((100 * t.stage[s]) / total).toFixed(0)}%`)]);
     }

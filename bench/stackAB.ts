@@ -16,7 +16,7 @@ import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { markdownTable } from '../cli/table.ts';
-import { bundleStackChild, stageCpuRows } from './stack.ts';
+import { bundleStackChild, stageCpuCells, stageCpuRows } from './stack.ts';
 import type { StackChildReport } from './stackChild.ts';
 import { STAGES, type Stage, type Timing } from './stackRun.ts';
 
@@ -113,12 +113,7 @@ async function main(): Promise<void> {
           label(k),
           x.planned ? 'plan' : 'control',
           String(x.steps),
-          ...[...STAGES, 'other' as const].map(
-            (s) => `${x.stage[s][0].toFixed(3)} / ${x.stage[s][1].toFixed(3)}`,
-          ),
-          `${x.tick[0].toFixed(3)} / ${x.tick[1].toFixed(3)}`,
-          `${x.tickThread[0].toFixed(3)} / ${x.tickThread[1].toFixed(3)}`,
-          `${x.helperTotalMs.toFixed(0)} / ${x.helperMaxMs.toFixed(2)}`,
+          ...stageCpuCells(x),
         ]);
       const gc = t.gcMs;
       pooled.push([
