@@ -44,7 +44,7 @@ import {
   type Verdict,
 } from '../core/index.ts';
 import { verifyAuditText } from './auditReader.ts';
-import { canonicalJson, sha256Hex } from './canonicalJson.ts';
+import { CanonicalJsonWriter, canonicalJson, sha256Hex } from './canonicalJson.ts';
 
 export const AUDIT_FORMAT = 'edgeplan-audit';
 export const GENESIS_HASH = '0'.repeat(64);
@@ -268,6 +268,44 @@ export function hashedLine(entry: Record<string, unknown>): { hash: string; line
 }
 
 /**
+ * `hashedLine` written as bytes: leaves in `w` (reset first) the UTF-8 bytes of the entry's canonical
+ * line with its hash in its sorted place and a final newline — the bytes of `hashedLine(entry).line +
+ * '\n'` — and returns the hash. Each member is serialised once, into bytes, with no text built.
+ */
+export function writeHashedLine(entry: Record<string, unknown>, w: CanonicalJsonWriter): string {
+  w.reset();
+  // (the members are written from depth 1 on: the sorted keys stay in depth 0's scratch array)
+  const n = w.sortedKeys(entry, 0);
+  const keys = w.keysAt(0);
+  w.byte(0x7b);
+  /** Where `"hash":…` goes in the line: after the members sorting before it. */
+  let at = -1;
+  for (let i = 0; i < n; i++) {
+    const k = keys[i]!;
+    if (k === 'hash' || entry[k] === undefined) continue;
+    if (at < 0 && k > 'hash') at = w.length;
+    if (w.length > 1) w.byte(0x2c);
+    w.string(k);
+    w.byte(0x3a);
+    w.value(entry[k], 1);
+  }
+  w.byte(0x7d);
+  const hash = w.sha256Hex();
+  // body: '{' m1 ',' m2 … '}'; a member after the first carries its leading ','
+  const member = `"hash":"${hash}"`;
+  const insert = at < 0 ? `${w.length > 2 ? ',' : ''}${member}` : at === 1 ? `${member},` : `,${member}`;
+  const pos = at < 0 ? w.length - 1 : at;
+  w.reserve(insert.length + 1);
+  w.buf.copy(w.buf, pos + insert.length, pos, w.length);
+  const end = w.length + insert.length;
+  w.length = pos;
+  w.ascii(insert);
+  w.length = end;
+  w.byte(0x0a);
+  return hash;
+}
+
+/**
  * The message a checkpoint signs: position, chain head, record count, whether it closes the log and
  * (format 4; absent before) its record time, s.
  */
@@ -364,6 +402,8 @@ export class AuditLog {
   private maxSegmentBytes = 0;
   /** The log's first file (segments are named after it). */
   private basePath = '';
+  /** The bytes of the record being appended (kept from record to record). */
+  private readonly writer = new CanonicalJsonWriter();
   private constructor(
     /** The current segment's file. */
     public path: string,
@@ -511,11 +551,11 @@ export class AuditLog {
       configHash: this.configHash,
       prevHash: this.head,
     };
-    // the hash and the line from one serialisation of each member (the line is the hashed form
-    // with `hash` in its sorted place: what `entryHash` + `canonicalJson(entry)` write)
-    const { hash, line } = hashedLine(rec);
-    rec.hash = hash;
-    this.write(rec, line);
+    // the hash and the line's bytes from one serialisation of each member (the line is the hashed
+    // form with `hash` in its sorted place: what `entryHash` + `canonicalJson(entry)` write)
+    const w = this.writer;
+    rec.hash = writeHashedLine(rec, w);
+    this.writeBytes(rec, w.buf, w.length);
     this.recordCount++;
     this.lastTS = input.tS;
     if (Number.isNaN(this.checkpointTS)) this.checkpointTS = input.tS;
@@ -612,6 +652,16 @@ export class AuditLog {
     const line = `${canonical}\n`;
     writeSync(this.fd, line);
     this.bytes += Buffer.byteLength(line);
+    if (this.doFsync) fsyncSync(this.fd);
+    this.seq = entry.seq as number;
+    this.head = entry.hash as string;
+  }
+
+  /** `write` of a line already in bytes (`buf[0, length)`, its newline included). */
+  private writeBytes(entry: Record<string, unknown>, buf: Buffer, length: number): void {
+    // One write call per line, as `write`: a crash can only tear the line being written.
+    writeSync(this.fd, buf, 0, length);
+    this.bytes += length;
     if (this.doFsync) fsyncSync(this.fd);
     this.seq = entry.seq as number;
     this.head = entry.hash as string;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createRng } from '../core/Clock.ts';
-import { entryHash, hashedLine } from './AuditLog.ts';
-import { canonicalJson } from './canonicalJson.ts';
+import { entryHash, hashedLine, writeHashedLine } from './AuditLog.ts';
+import { CanonicalJsonWriter, canonicalJson, sha256Hex } from './canonicalJson.ts';
 
 /** The form before it was rewritten to append into one string (map / filter / join per level). */
 function reference(value: unknown): string {
@@ -33,6 +33,14 @@ const ATOMS: unknown[] = [
   Number.NEGATIVE_INFINITY,
   '',
   'plain',
+  2147483647,
+  -2147483648,
+  2147483648,
+  -7,
+  1e15 + 1,
+  5e-324,
+  '\ud800 lone surrogate \udfff',
+  '~ tilde \u007f del',
   'quote " backslash \\ newline \n tab \t',
   'unicode é 漢字 \u2028 \u0001 😀',
   true,
@@ -96,5 +104,37 @@ describe('hashedLine (AuditLog.append)', () => {
       expect(got.hash).toBe(want);
       expect(got.line).toBe(canonicalJson({ ...entry, hash: want }));
     }
+  });
+});
+
+describe('CanonicalJsonWriter', () => {
+  it('writes the UTF-8 bytes of canonicalJson, and its digest, on 5000 random values (one writer, a small buffer that grows)', () => {
+    const r = rng(26);
+    const w = new CanonicalJsonWriter(8);
+    for (let i = 0; i < 5000; i++) {
+      const v = randomValue(r, 5);
+      w.reset();
+      w.value(v);
+      const want = Buffer.from(canonicalJson(v));
+      expect(Buffer.compare(w.buf.subarray(0, w.length), want)).toBe(0);
+      expect(w.digest(v)).toBe(sha256Hex(canonicalJson(v)));
+    }
+  });
+
+  it('writeHashedLine leaves the bytes of hashedLine(entry).line and a newline, and returns its hash', () => {
+    const r = rng(8);
+    const w = new CanonicalJsonWriter(16);
+    for (let i = 0; i < 2000; i++) {
+      const e = randomValue(r, 4);
+      const entry: Record<string, unknown> =
+        e !== null && typeof e === 'object' && !Array.isArray(e) ? { ...(e as object) } : { v: e };
+      if (r() < 0.3) entry.hash = 'stale';
+      const want = hashedLine(entry);
+      expect(writeHashedLine(entry, w)).toBe(want.hash);
+      expect(w.buf.subarray(0, w.length).toString('utf8')).toBe(`${want.line}\n`);
+      expect(w.length).toBe(Buffer.byteLength(`${want.line}\n`));
+    }
+    expect(writeHashedLine({}, w)).toBe(entryHash({}));
+    expect(w.buf.subarray(0, w.length).toString()).toBe(`${hashedLine({}).line}\n`);
   });
 });

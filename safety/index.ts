@@ -26,7 +26,7 @@ export {
   verifyAuditSegments,
   verifyAuditText,
 } from './auditReader.ts';
-export { canonicalJson, sha256Hex } from './canonicalJson.ts';
+export { CanonicalJsonWriter, canonicalJson, sha256Hex } from './canonicalJson.ts';
 export { checkControlStep } from './checkControlStep.ts';
 export { deriveCommand } from './deriveCommand.ts';
 export { egoLaneOccupied } from './egoLaneOccupied.ts';

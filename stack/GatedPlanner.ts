@@ -8,7 +8,7 @@
 import type { Driven, MidLevelCommand, Trajectory, Verdict, WorldSnapshot } from '../core/index.ts';
 import type { Planner, PlannerContext, PlanOutput } from '../planner/index.ts';
 import type { AuditLog } from '../safety/AuditLog.ts';
-import { canonicalJson, sha256Hex } from '../safety/canonicalJson.ts';
+import { CanonicalJsonWriter } from '../safety/canonicalJson.ts';
 import { deriveCommand } from '../safety/deriveCommand.ts';
 import { egoLaneOccupied } from '../safety/egoLaneOccupied.ts';
 import {
@@ -62,6 +62,8 @@ export function createGatedPlanner<S>(
   const gate = opts.gate ?? createSafetyGate(opts.params ?? {});
   const mrmParams = MrmParamsSchema.parse(opts.mrm ?? {});
   const historyParams = agentHistoryParams(gate.params, 'plan');
+  /** The audited snapshot's canonical JSON, as bytes in a buffer kept from digest to digest. */
+  const canonical = opts.audit ? new CanonicalJsonWriter() : undefined;
   return {
     name: `gated(${inner.name})`,
     init(ctx: PlannerContext, first: WorldSnapshot): GatedState<S> {
@@ -143,7 +145,7 @@ export function createGatedPlanner<S>(
       }
       opts.audit?.append({
         tS: snap.tS,
-        inputsDigest: sha256Hex(canonicalJson(snap)),
+        inputsDigest: canonical!.digest(snap),
         command,
         verdict,
         driven,

@@ -35,7 +35,7 @@ import type { SceneContextData } from '../core/sceneContext.ts';
 import {
   type AuditLog,
   brakesHarder,
-  canonicalJson,
+  CanonicalJsonWriter,
   commandRate,
   egoLaneOccupied,
   MRM_INITIAL,
@@ -49,7 +49,6 @@ import {
   mrmStopCommand,
   type SafetyGate,
   type SafetyScene,
-  sha256Hex,
 } from '../safety/index.ts';
 import {
   AGENT_HISTORY_INITIAL,
@@ -313,8 +312,10 @@ export function createStack(opts: StackOptions): Stack {
    * clamp); `tick` forgets it, so a snapshot object reused from tick to tick is digested afresh.
    */
   let digested: { snap: WorldSnapshot; digest: string } | undefined;
+  /** The snapshot's canonical JSON, as bytes in a buffer kept from digest to digest. */
+  const canonical = new CanonicalJsonWriter();
   const inputsDigest = (snap: WorldSnapshot): string => {
-    if (digested?.snap !== snap) digested = { snap, digest: sha256Hex(canonicalJson(snap)) };
+    if (digested?.snap !== snap) digested = { snap, digest: canonical.digest(snap) };
     return digested.digest;
   };
   const record = (
