@@ -3,6 +3,7 @@ import {
   angleDiff,
   boxCorners,
   boxesOverlap,
+  FrenetQuery,
   hypot2,
   normalizeAngle,
   Polyline,
@@ -283,5 +284,55 @@ describe('RingIndex (a long polygon boundary, block by block)', () => {
       else expect(got).toBeGreaterThanOrEqual(bound);
       expect(ring.contains(x, y)).toBe(pointInPolygon(x, y, poly));
     }
+  });
+});
+
+describe('Polyline queries through a FrenetQuery (no number crossing the call)', () => {
+  it('projectQuery, headingAtQuery and toCartesianQuery give project, headingAt and toCartesian to the bit', () => {
+    let seed = 26;
+    const rnd = () => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed / 2147483648;
+    };
+    // a short winding line (the plain loop) and a long one (block by block)
+    const lines = [20, 300].map((n) => {
+      const pts: { x: number; y: number }[] = [];
+      let x = 0;
+      let y = 0;
+      let h = 0;
+      for (let i = 0; i < n; i++) {
+        pts.push({ x, y });
+        h += (rnd() - 0.5) * 0.6;
+        const step = 0.5 + rnd() * 3;
+        x += step * Math.cos(h);
+        y += step * Math.sin(h);
+      }
+      return new Polyline(pts);
+    });
+    const q = new FrenetQuery();
+    for (const line of lines)
+      for (let i = 0; i < 2000; i++) {
+        const x = (rnd() - 0.3) * 400;
+        const y = (rnd() - 0.5) * 400;
+        const windowed = rnd() < 0.5;
+        const fromS = windowed ? (rnd() - 0.1) * line.length : Number.NEGATIVE_INFINITY;
+        const toS = windowed ? fromS + rnd() * 200 : Number.POSITIVE_INFINITY;
+        const want = line.project(x, y, undefined, fromS, toS);
+        q.x = x;
+        q.y = y;
+        q.fromS = fromS;
+        q.toS = toS;
+        line.projectQuery(q);
+        expect([q.sM, q.dM, q.segment]).toEqual([want.sM, want.dM, want.segment]);
+        const s = (rnd() - 0.1) * line.length * 1.2;
+        const d = (rnd() - 0.5) * 8;
+        q.atS = s;
+        line.headingAtQuery(q);
+        expect(q.headingRad).toBe(line.headingAt(s));
+        q.offsetM = d;
+        line.toCartesianQuery(q);
+        const p = line.toCartesian(s, d);
+        expect([q.x, q.y, q.headingRad]).toEqual([p.x, p.y, p.headingRad]);
+      }
   });
 });

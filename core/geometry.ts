@@ -108,6 +108,36 @@ export class CentreScratch {
 }
 
 /**
+ * A projection onto a polyline with every number going in and coming out as a field
+ * (`Polyline.projectQuery`, `Polyline.headingAtQuery`): a hot loop writes the point and window in
+ * place and reads the result, and no number crosses a call. A number handed to a call V8 does not
+ * inline is boxed into a fresh heap number (16 B), and so is one returned: in the gate's rules,
+ * whose bodies are too large for their calls to be inlined, `project(x, y, out, fromS, toS)` and
+ * `headingAt(s)` per agent per roll-out step boxed 4 and 2 numbers a call. A class for the reason
+ * `PoseScratch` gives.
+ */
+export class FrenetQuery implements FrenetPoint {
+  /** The point to project, m (map frame). */
+  x = 0;
+  y = 0;
+  /** The arc-length window searched, m (±Infinity: the whole polyline; see `Polyline.project`). */
+  fromS = Number.NEGATIVE_INFINITY;
+  toS = Number.POSITIVE_INFINITY;
+  /** The projection (`FrenetPoint`). */
+  sM = 0;
+  dM = 0;
+  segment = 0;
+  /**
+   * In: the arc length `headingAtQuery` and `toCartesianQuery` take, m, and the latter's lateral
+   * offset, m (left positive). Out: the heading there, rad (`toCartesianQuery` writes the point
+   * into `x`, `y`).
+   */
+  atS = 0;
+  offsetM = 0;
+  headingRad = 0;
+}
+
+/**
  * An immutable polyline with cumulative arc length. Duplicate consecutive points are dropped.
  * Frenet projection and interpolation are O(log n) for `poseAt` and O(n) (or O(window)) for
  * `project`.
@@ -347,6 +377,90 @@ export class Polyline {
     out.dM = bestD;
     out.segment = bestSeg;
     return out;
+  }
+
+  /**
+   * `project(q.x, q.y, q, q.fromS, q.toS)`, to the bit (the same loop), with its numbers read from
+   * and written to `q` (see `FrenetQuery`); returns `q`.
+   */
+  projectQuery(q: FrenetQuery): FrenetQuery {
+    const x = q.x;
+    const y = q.y;
+    const n = this.xs.length;
+    let i0 = 0;
+    let i1 = n - 2;
+    if (q.fromS > -Infinity) i0 = this.segmentAt(q.fromS);
+    if (q.toS < Infinity) i1 = this.segmentAt(q.toS);
+    if (i1 - i0 >= PROJECT_BLOCKED_MIN) {
+      this.projectBlocked(x, y, q, i0, i1);
+      return q;
+    }
+    let best = Infinity;
+    let bestS = 0;
+    let bestD = 0;
+    let bestSeg = 0;
+    for (let i = i0; i <= i1; i++) {
+      const ax = this.xs[i]!;
+      const ay = this.ys[i]!;
+      const segLen = this.s[i + 1]! - this.s[i]!;
+      const ux = (this.xs[i + 1]! - ax) / segLen;
+      const uy = (this.ys[i + 1]! - ay) / segLen;
+      const px = x - ax;
+      const py = y - ay;
+      let t = px * ux + py * uy;
+      if (t < 0 && i > 0) t = 0;
+      if (t > segLen && i < n - 2) t = segLen;
+      const cx = px - t * ux;
+      const cy = py - t * uy;
+      const dist2 = cx * cx + cy * cy;
+      if (dist2 < best) {
+        best = dist2;
+        bestS = this.s[i]! + t;
+        bestD = ux * py - uy * px;
+        bestSeg = i;
+      }
+    }
+    q.sM = bestS;
+    q.dM = bestD;
+    q.segment = bestSeg;
+    return q;
+  }
+
+  /** `q.headingRad = headingAt(q.atS)`, to the bit, with no number crossing the call (see `FrenetQuery`). */
+  headingAtQuery(q: FrenetQuery): void {
+    const sM = q.atS;
+    const i = this.segmentAt(sM);
+    const h = this.segHeading[i]!;
+    const n = this.segHeading.length;
+    const blend = 0.5;
+    if (i + 1 < n && this.s[i + 1]! - sM < blend) {
+      const w = 0.5 * (1 - (this.s[i + 1]! - sM) / blend);
+      q.headingRad = h + w * angleDiff(this.segHeading[i + 1]!, h);
+      return;
+    }
+    if (i > 0 && sM - this.s[i]! < blend) {
+      const w = 0.5 * (1 - (sM - this.s[i]!) / blend);
+      q.headingRad = h + w * angleDiff(this.segHeading[i - 1]!, h);
+      return;
+    }
+    q.headingRad = h;
+  }
+
+  /**
+   * `toCartesian(q.atS, q.offsetM)` into `q.x`, `q.y`, `q.headingRad`, to the bit, with no number
+   * crossing the call (see `FrenetQuery`).
+   */
+  toCartesianQuery(q: FrenetQuery): void {
+    const sM = q.atS;
+    const i = this.segmentAt(sM);
+    const ds = sM - this.s[i]!;
+    const h0 = this.segHeading[i]!;
+    const x = this.xs[i]! + ds * Math.cos(h0);
+    const y = this.ys[i]! + ds * Math.sin(h0);
+    this.headingAtQuery(q);
+    const h = q.headingRad;
+    q.x = x - q.offsetM * Math.sin(h);
+    q.y = y + q.offsetM * Math.cos(h);
   }
 
   /**

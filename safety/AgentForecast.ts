@@ -16,7 +16,7 @@
  * that braking (`ForecastBraking`), in its lane-following slot only. Storage is preallocated and
  * reused.
  */
-import { type AgentState, angleDiff, PoseScratch, type TrafficLightState } from '../core/index.ts';
+import { type AgentState, angleDiff, FrenetQuery, type TrafficLightState } from '../core/index.ts';
 import { type LaneInfo, type RoadMap, signalStopAhead, stopsForLight } from '../core/map/index.ts';
 import type { LanePath } from './LanePath.ts';
 import type { LanePathCache } from './Rollout.ts';
@@ -270,6 +270,9 @@ function driftAngleRad(ag: AgentState, headingErrRad: number, path: LanePath, s0
   return err;
 }
 
+/** The lane headings sampled by `alongBody` and `amongLaneHeadings` (`FrenetQuery`: no number boxed per sample). */
+const heading = new FrenetQuery();
+
 /**
  * Whether direction `directionRad` (`ag`'s heading or course) lies within `HEADING_NOISE_RAD` of the
  * range of its lane path's directions under its own body (its centre at `s0`, half its length either
@@ -288,7 +291,9 @@ function alongBody(ag: AgentState, directionRad: number, path: LanePath, s0: num
   let hi = 0;
   for (let i = 0; i <= BODY_SAMPLES; i++) {
     const sM = s0 - half + (2 * half * i) / BODY_SAMPLES;
-    const off = angleDiff(path.line.headingAt(Math.min(path.line.length, Math.max(0, sM))), ref);
+    heading.atS = Math.min(path.line.length, Math.max(0, sM));
+    path.line.headingAtQuery(heading);
+    const off = angleDiff(heading.headingRad, ref);
     lo = Math.min(lo, off);
     hi = Math.max(hi, off);
   }
@@ -306,7 +311,9 @@ function amongLaneHeadings(ag: AgentState, directionRad: number, path: LanePath,
   let lo = 0;
   let hi = 0;
   for (let sM = s0 - spanM; sM <= s0 + spanM + 1e-9; sM += LANE_SPAN_STEP_M) {
-    const off = angleDiff(path.line.headingAt(Math.min(path.line.length, Math.max(0, sM))), ref);
+    heading.atS = Math.min(path.line.length, Math.max(0, sM));
+    path.line.headingAtQuery(heading);
+    const off = angleDiff(heading.headingRad, ref);
     lo = Math.min(lo, off);
     hi = Math.max(hi, off);
   }
@@ -314,8 +321,9 @@ function amongLaneHeadings(ag: AgentState, directionRad: number, path: LanePath,
   return err >= lo - HEADING_NOISE_RAD && err <= hi + HEADING_NOISE_RAD;
 }
 
-const pose = new PoseScratch();
 const fp = { sM: 0, dM: 0, segment: 0 };
+/** The forecasts' per-step points along a lane, through the query's fields (`FrenetQuery`: no number boxed per step). */
+const along = new FrenetQuery();
 
 /**
  * Predicts every agent within `radiusM` of (cx, cy) for `n` steps of `dtS` into `out` (`route`, the
@@ -638,11 +646,13 @@ function fillWrongWay(
   for (let k = 0; k < n; k++) {
     const t = k * dtS;
     const drift = Math.max(lo, Math.min(hi, dRate * t));
-    path.line.toCartesian(s0 - vLon * t, d0 + drift, pose);
-    out.x[base + k] = pose.x;
-    out.y[base + k] = pose.y;
+    along.atS = s0 - vLon * t;
+    along.offsetM = d0 + drift;
+    path.line.toCartesianQuery(along);
+    out.x[base + k] = along.x;
+    out.y[base + k] = along.y;
     out.v[base + k] = Math.abs(drift) < Math.abs(reachM) ? ag.speedMps : vLon;
-    out.h[base + k] = pose.headingRad + Math.PI + (Math.abs(drift) < Math.abs(reachM) ? dh : 0);
+    out.h[base + k] = along.headingRad + Math.PI + (Math.abs(drift) < Math.abs(reachM) ? dh : 0);
   }
   out.x[base] = ag.x;
   out.y[base] = ag.y;
@@ -675,12 +685,14 @@ function fillDrift(
     // a stopping vehicle stops drifting too
     const moving = Number.isFinite(stopM) ? Math.min(k * dtS, vLon > 0 ? lon.dist / vLon : 0) : k * dtS;
     const drift = Math.max(-maxDriftM, Math.min(maxDriftM, dRate * moving));
-    path.line.toCartesian(s0 + lon.dist, d0 + drift, pose);
-    out.x[base + k] = pose.x;
-    out.y[base + k] = pose.y;
+    along.atS = s0 + lon.dist;
+    along.offsetM = d0 + drift;
+    path.line.toCartesianQuery(along);
+    out.x[base + k] = along.x;
+    out.y[base + k] = along.y;
     out.v[base + k] = lonF > 0 ? lon.v / lonF : lon.v;
     // keep the agent's own heading offset from the lane (it decays as it follows the lane)
-    out.h[base + k] = pose.headingRad + (Math.abs(drift) < maxDriftM ? dh : 0);
+    out.h[base + k] = along.headingRad + (Math.abs(drift) < maxDriftM ? dh : 0);
   }
   // the first step is the observed pose exactly
   out.x[base] = ag.x;

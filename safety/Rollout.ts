@@ -12,8 +12,8 @@
  */
 import {
   angleDiff,
+  FrenetQuery,
   type MidLevelCommand,
-  PoseScratch,
   type Trajectory,
   type VehicleParams,
 } from '../core/index.ts';
@@ -126,12 +126,16 @@ export interface EgoStart {
   accelMps2: number;
 }
 
-const pose = new PoseScratch();
 /** Below this speed the closing offset turns the rolled-out heading proportionally less, m/s. */
 const CLOSING_MIN_SPEED_MPS = 0.5;
 /** The tracker closes a trajectory's start offset over this time, s. */
 const CLOSING_S = 2;
 const fp = { sM: 0, dM: 0, segment: 0 };
+/**
+ * The roll-outs' per-step projections onto the whole lane path and points off it, through the
+ * query's fields (`FrenetQuery`: no number boxed per step); its window stays the whole line.
+ */
+const step = new FrenetQuery();
 
 /**
  * The reference speed at `tS` of a constant-deceleration brake from `v0` to `vTarget` at `decel`
@@ -470,14 +474,18 @@ export function rolloutCommand(
       out.x[k] = ego.x + (s - s0) * Math.cos(ego.headingRad);
       out.y[k] = ego.y + (s - s0) * Math.sin(ego.headingRad);
       out.h[k] = ego.headingRad;
-      out.path.line.project(out.x[k]!, out.y[k]!, fp);
-      out.s[k] = fp.sM;
-      out.d[k] = fp.dM;
+      step.x = out.x[k]!;
+      step.y = out.y[k]!;
+      out.path.line.projectQuery(step);
+      out.s[k] = step.sM;
+      out.d[k] = step.dM;
     } else if (out.path) {
-      out.path.line.toCartesian(s, dNow, pose);
-      out.x[k] = pose.x;
-      out.y[k] = pose.y;
-      out.h[k] = pose.headingRad + Math.atan(lagged ? close.slope0 : closeSlope(close, s - s0 - lagM));
+      step.atS = s;
+      step.offsetM = dNow;
+      out.path.line.toCartesianQuery(step);
+      out.x[k] = step.x;
+      out.y[k] = step.y;
+      out.h[k] = step.headingRad + Math.atan(lagged ? close.slope0 : closeSlope(close, s - s0 - lagM));
     } else {
       out.x[k] = ego.x + s * Math.cos(ego.headingRad);
       out.y[k] = ego.y + s * Math.sin(ego.headingRad);
@@ -590,9 +598,11 @@ export function rolloutTrajectory(
       else if (dh < -dhMax) out.h[k] = hPrev - dhMax;
     }
     if (out.path) {
-      out.path.line.project(out.x[k]!, out.y[k]!, fp);
-      out.s[k] = fp.sM;
-      out.d[k] = fp.dM;
+      step.x = out.x[k]!;
+      step.y = out.y[k]!;
+      out.path.line.projectQuery(step);
+      out.s[k] = step.sM;
+      out.d[k] = step.dM;
     } else {
       out.s[k] = k * dt * ego.speedMps;
       out.d[k] = 0;
@@ -714,9 +724,11 @@ function rolloutBrake(pts: Trajectory['points'], ego: EgoStart, params: SafetyPa
     out.h[k] = follows && (k > 0 || dist > 0) ? Math.atan2(es, ec) : ego.headingRad;
     out.v[k] = v;
     if (out.path) {
-      out.path.line.project(out.x[k]!, out.y[k]!, fp);
-      out.s[k] = fp.sM;
-      out.d[k] = fp.dM;
+      step.x = out.x[k]!;
+      step.y = out.y[k]!;
+      out.path.line.projectQuery(step);
+      out.s[k] = step.sM;
+      out.d[k] = step.dM;
     } else {
       out.s[k] = dist;
       out.d[k] = 0;

@@ -5,7 +5,7 @@
  * after nuplan-devkit `time_to_collision_within_bound`). Collisions where an agent drives into the ego
  * from behind are the follower's fault (RSS) and do not count.
  */
-import { angleDiff, CentreScratch, MovingPoseScratch, obbOverlap, PoseScratch } from '../../core/index.ts';
+import { angleDiff, CentreScratch, FrenetQuery, MovingPoseScratch, obbOverlap } from '../../core/index.ts';
 import { pieceAt } from '../LanePath.ts';
 import { changesLane } from '../Rollout.ts';
 import {
@@ -23,7 +23,8 @@ import {
 
 const e = new CentreScratch();
 const eTau = new CentreScratch();
-const tauPose = new PoseScratch();
+/** `Polyline` queries of the TTC loop's helpers, per roll-out step and τ (no number boxed per call). */
+const hq = new FrenetQuery();
 
 /**
  * Whether a vehicle heading `agent.headingRad` goes along (or against) the ego's path where the ego
@@ -34,8 +35,9 @@ function alongPath(ctx: CheckContext, k: number, ti: number, agent: { headingRad
   const path = ctx.rollout.path;
   if (!path) return false;
   const distM = ctx.rollout.v[k]! * TTC_STEPS[ti]!;
-  const ph = path.line.headingAt(Math.max(0, ctx.rollout.s[k]! + distM));
-  return Math.abs(Math.cos(agent.headingRad - ph)) > CROSS_COS;
+  hq.atS = Math.max(0, ctx.rollout.s[k]! + distM);
+  path.line.headingAtQuery(hq);
+  return Math.abs(Math.cos(agent.headingRad - hq.headingRad)) > CROSS_COS;
 }
 
 /**
@@ -58,13 +60,17 @@ function egoAlongPath(ctx: CheckContext, k: number, ti: number, out: typeof eTau
     return;
   }
   const s0 = r.s[k]!;
-  const rel = angleDiff(r.h[k]!, path.line.headingAt(Math.max(0, s0)));
-  path.line.toCartesian(s0 + distM * Math.cos(rel), r.d[k]! + distM * Math.sin(rel), tauPose);
-  const h = tauPose.headingRad + rel;
+  hq.atS = Math.max(0, s0);
+  path.line.headingAtQuery(hq);
+  const rel = angleDiff(r.h[k]!, hq.headingRad);
+  hq.atS = s0 + distM * Math.cos(rel);
+  hq.offsetM = r.d[k]! + distM * Math.sin(rel);
+  path.line.toCartesianQuery(hq);
+  const h = hq.headingRad + rel;
   out.c = Math.cos(h);
   out.s = Math.sin(h);
-  out.x = tauPose.x + ctx.vehicle.rearAxleToCenterM * out.c;
-  out.y = tauPose.y + ctx.vehicle.rearAxleToCenterM * out.s;
+  out.x = hq.x + ctx.vehicle.rearAxleToCenterM * out.c;
+  out.y = hq.y + ctx.vehicle.rearAxleToCenterM * out.s;
 }
 
 const sp = { sM: 0, dM: 0, segment: 0 };
@@ -142,7 +148,7 @@ const oncomingFix = (ctx: CheckContext) => ({
 const REAR_STRUCK_SIDEWAYS_M = 0.2;
 
 const e0 = new CentreScratch();
-const fr = { sM: 0, dM: 0, segment: 0 };
+const fr = new FrenetQuery();
 
 /**
  * True when forecast slot `j` (agent `ag`, at ax, ay, heading ah at step `k`) meets the ego (`eg`,
@@ -179,9 +185,20 @@ function struckFromBehind(
   const path = r.path;
   if (path) {
     const win = hl + ag.lengthM + 10;
-    dEgo0 = path.line.project(e0.x, e0.y, fr, r.s[0]! - win, r.s[0]! + win).dM;
-    dEgoK = path.line.project(eg.x, eg.y, fr, r.s[k]! - win, r.s[k]! + win).dM;
-    dAg = path.line.project(ax, ay, fr, r.s[k]! - win, r.s[k]! + win).dM;
+    // (through the query's fields: no number boxed per agent and step)
+    fr.x = e0.x;
+    fr.y = e0.y;
+    fr.fromS = r.s[0]! - win;
+    fr.toS = r.s[0]! + win;
+    dEgo0 = path.line.projectQuery(fr).dM;
+    fr.x = eg.x;
+    fr.y = eg.y;
+    fr.fromS = r.s[k]! - win;
+    fr.toS = r.s[k]! + win;
+    dEgoK = path.line.projectQuery(fr).dM;
+    fr.x = ax;
+    fr.y = ay;
+    dAg = path.line.projectQuery(fr).dM;
   } else {
     dEgo0 = 0;
     dEgoK = -(eg.x - e0.x) * e0.s + (eg.y - e0.y) * e0.c;
@@ -526,7 +543,7 @@ const CROSS_COS = Math.cos((20 * Math.PI) / 180);
 const CROSS_MIN_SPEED_MPS = 0.5;
 /** A roll-out faster than the ego is now by more than this speeds up, m/s. */
 const SPEED_UP_MPS = 0.1;
-const cp = { sM: 0, dM: 0, segment: 0 };
+const cp = new FrenetQuery();
 /** Per forecast agent: 0 not yet known, 1 the ego is already committed to its path, 2 it is not. */
 const committed = new Uint8Array(256);
 /** Per forecast slot: 0 not yet known, 1 its footprint meets the ego's at the same roll-out step, 2 never. */
@@ -695,8 +712,14 @@ export function crossingPetRule(ctx: CheckContext, sink: RuleSink): void {
         const ah = f.h[b]!;
         if (!meets(e, hl, hw, ax, ay, ah, ag)) continue;
         // where it is, does it cross the ego's path (not follow it, not come head-on along it)?
-        path.line.project(ax, ay, cp, r.s[k]! - 20, r.s[k]! + 20);
-        const ph = path.line.headingAt(Math.max(0, cp.sM));
+        cp.x = ax;
+        cp.y = ay;
+        cp.fromS = r.s[k]! - 20;
+        cp.toS = r.s[k]! + 20;
+        path.line.projectQuery(cp);
+        cp.atS = Math.max(0, cp.sM);
+        path.line.headingAtQuery(cp);
+        const ph = cp.headingRad;
         if (Math.abs(Math.cos(ah - ph)) > CROSS_COS) continue;
         const gapS = Math.abs(m - k) * r.dtS;
         if (turning) {

@@ -3,7 +3,7 @@
  * offer an acceptable gap in front and behind (gap acceptance with a critical headway), and no
  * cyclist may ride in the ego's blind spot on that side (MSSBench-style situational rule).
  */
-import { angleDiff, type Lane, type RoadMarkType } from '../../core/index.ts';
+import { angleDiff, FrenetQuery, type Lane, type RoadMarkType } from '../../core/index.ts';
 import { type LaneInfo, type LaneSide, markAt, roadMarkCrossable } from '../../core/map/index.ts';
 import { pieceAt } from '../LanePath.ts';
 import { longitudinalSameDirection, rssVehicleAtRest } from '../rss.ts';
@@ -198,7 +198,8 @@ export function laneChangeRules(ctx: CheckContext, sink: RuleSink): void {
 
 const followerV = rssVehicleAtRest();
 const leaderV = rssVehicleAtRest();
-const fq = { sM: 0, dM: 0, segment: 0 };
+/** Per follower and step (`FrenetQuery`: no number boxed per call). */
+const fq = new FrenetQuery();
 
 /**
  * RSS towards a vehicle behind in the target lane: when the ego's centre crosses into the target
@@ -227,9 +228,15 @@ function followerRss(
     const ag = snapshot.agents[f.index[j]!]!;
     if (ag.kind === 'pedestrian' || ag.kind === 'static' || ag.speedMps < 0.1) continue;
     const b = j * f.capacity + k;
-    path.line.project(f.x[b]!, f.y[b]!, fq, r.s[k]! - 150, r.s[k]! + 20);
+    fq.x = f.x[b]!;
+    fq.y = f.y[b]!;
+    fq.fromS = r.s[k]! - 150;
+    fq.toS = r.s[k]! + 20;
+    path.line.projectQuery(fq);
     if (Math.abs(fq.dM - tgt) >= (targetWidthM + ag.widthM) / 2) continue;
-    if (Math.cos(f.h[b]! - path.line.headingAt(Math.max(0, fq.sM))) < 0.5) continue;
+    fq.atS = Math.max(0, fq.sM);
+    path.line.headingAtQuery(fq);
+    if (Math.cos(f.h[b]! - fq.headingRad) < 0.5) continue;
     const agFront = fq.sM + ag.lengthM / 2;
     if (agFront > rearS + veh.lengthM / 2) continue; // ahead or alongside: the gap rules cover it
     const gap = rearS - agFront;

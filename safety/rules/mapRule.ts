@@ -4,7 +4,7 @@
  * drive against a lane's direction (nuPlan `drivable_area_compliance`, `driving_direction_compliance`)
  * and keeps the speed limit (nuPlan `speed_limit_compliance`).
  */
-import { angleDiff, CentreScratch, type FrenetPoint } from '../../core/index.ts';
+import { angleDiff, CentreScratch, type FrenetPoint, FrenetQuery } from '../../core/index.ts';
 import type { RoadMap } from '../../core/map/index.ts';
 import { pieceAt } from '../LanePath.ts';
 import { changesLane } from '../Rollout.ts';
@@ -15,6 +15,8 @@ const STATUTORY_MAX_MPS = 100 / 3.6 - 0.01;
 const e = new CentreScratch();
 const fpLane: FrenetPoint = { sM: 0, dM: 0, segment: 0 };
 const fpNb: FrenetPoint = { sM: 0, dM: 0, segment: 0 };
+/** The lane path's heading per roll-out step (`FrenetQuery`: no number boxed per call). */
+const heading = new FrenetQuery();
 const near = new Set<number>();
 /** How far each footprint corner is off the drivable area at the roll-out's start, m. */
 const offAtStart = new Float64Array(4);
@@ -125,7 +127,9 @@ export function mapRules(ctx: CheckContext, sink: RuleSink): void {
         Math.abs(r.d[k]! - r.targetOffsetM) < 1.2 &&
         ctx.command.path !== 'LEFT_BORROW' &&
         ctx.command.path !== 'RIGHT_BORROW';
-      const against = Math.abs(angleDiff(r.h[k]!, path.line.headingAt(Math.max(0, r.s[k]!)))) > Math.PI / 2;
+      heading.atS = Math.max(0, r.s[k]!);
+      path.line.headingAtQuery(heading);
+      const against = Math.abs(angleDiff(r.h[k]!, heading.headingRad)) > Math.PI / 2;
       if (inOpposite || against) {
         wrongAt = k;
         break;

@@ -6,7 +6,7 @@
  * min(α_brake,min, the deceleration needed to stop short of the other's worst-case stop) while
  * the distance is unsafe (RSS Definition 5, with our own plan known instead of ρ·α_accel,max).
  */
-import { angleDiff } from '../../core/index.ts';
+import { angleDiff, FrenetQuery } from '../../core/index.ts';
 import { changesLane } from '../Rollout.ts';
 import {
   longitudinalOppositeDirection,
@@ -25,7 +25,7 @@ import {
   trackedDecelToStopMps2,
 } from './CheckContext.ts';
 
-const fp = { sM: 0, dM: 0, segment: 0 };
+const fp = new FrenetQuery();
 /** A roll-out slower than this at its end has come to rest (nuPlan's stopped speed, as the TTC rule's), m/s. */
 const STOPPED_MPS = 0.1;
 const egoV = rssVehicleAtRest();
@@ -473,10 +473,17 @@ export function rssRule(ctx: CheckContext, sink: RuleSink): void {
         }
       }
       const sE = r.s[k]!;
-      path.line.project(f.x[b]!, f.y[b]!, fp, sE - 40, sE + 200);
+      // (`project` and `headingAt` through the query's fields: no number boxed per agent per step)
+      fp.x = f.x[b]!;
+      fp.y = f.y[b]!;
+      fp.fromS = sE - 40;
+      fp.toS = sE + 200;
+      path.line.projectQuery(fp);
       const dRel = fp.dM - r.d[k]!;
       const halfSum = (veh.widthM + ag.widthM) / 2;
-      const pathH = path.line.headingAt(Math.max(0, fp.sM));
+      fp.atS = Math.max(0, fp.sM);
+      path.line.headingAtQuery(fp);
+      const pathH = fp.headingRad;
       const cosRel = Math.cos(angleDiff(f.h[b]!, pathH));
       const vLon = ag.kind === 'static' ? 0 : ag.speedMps * Math.abs(cosRel);
       const gap = fp.sM - ag.lengthM / 2 - (sE + front);
