@@ -112,6 +112,12 @@ export class AgentForecast {
   readonly v: Float64Array;
   /** Step length, s. */
   dtS = 0.2;
+  /**
+   * The time `poseAtQuery` takes, s after now: written in place by a hot loop, so that no number
+   * crosses the call (a number handed to a call V8 does not inline is boxed, 16 B; `poseAt` is too
+   * large to be inlined, and the TTC rule asks it per agent, roll-out step and τ).
+   */
+  atS = 0;
 
   constructor(maxAgents = 128, capacity = 64) {
     this.maxAgents = maxAgents;
@@ -128,6 +134,13 @@ export class AgentForecast {
    * on along its last heading at its last speed) into `out`.
    */
   poseAt(j: number, tS: number, out: { x: number; y: number; headingRad: number; speedMps: number }): void {
+    this.atS = tS;
+    this.poseAtQuery(j, out);
+  }
+
+  /** `poseAt(j, this.atS, out)`. */
+  poseAtQuery(j: number, out: { x: number; y: number; headingRad: number; speedMps: number }): void {
+    const tS = this.atS;
     const base = j * this.capacity;
     const last = Math.max(0, this.n - 1);
     const f = Math.max(0, tS / this.dtS);

@@ -180,7 +180,8 @@ export function createSafetyGate(input: SafetyParamsInput = {}): SafetyGate {
   const forecast = new AgentForecast(128, Math.max(cap, 64));
   const turnForecast = new AgentForecast(32, Math.max(cap, 64));
   const sink = new RuleSink();
-  const candSink = new RuleSink();
+  /** The candidate repairs' rules: only their failures are read (see `RuleSink`'s `keepPasses`). */
+  const candSink = new RuleSink(false);
   /** The checked command's rolled-out speeds (a repair never brakes less at any step), m/s. */
   const cmdV = new Float64Array(Math.max(cap, 64));
   let cmdN = 0;

@@ -94,8 +94,15 @@ export interface RuleOutcome {
 export class RuleSink {
   readonly outcomes: RuleOutcome[] = [];
   violations = 0;
+  /**
+   * @param keepPasses false: `pass` records nothing (`outcomes` holds the failures alone) — for the
+   * gate's candidate repairs, of which only the failures are read: their passing rules' results
+   * were built and dropped at every candidate of every check. A rule whose pass message or values
+   * cost something to build may skip building them where `keepPasses` is false.
+   */
+  constructor(readonly keepPasses = true) {}
   pass(rule: string, message: string, values: RuleResult['values'] = {}): void {
-    this.outcomes.push({ result: { rule, decision: 'ALLOW', values, message } });
+    if (this.keepPasses) this.outcomes.push({ result: { rule, decision: 'ALLOW', values, message } });
   }
   fail(rule: string, message: string, values: RuleResult['values'], fix: Fix): void {
     this.violations++;

@@ -496,7 +496,8 @@ export function ttcRule(ctx: CheckContext, sink: RuleSink): void {
         // there (a lead, or one coming the other way in its own lane, within 20° of the path's
         // heading): that one keeps to its lane on a curve and so does the ego — projected along
         // its tangent the ego leaves its own lane for the other's
-        f.poseAt(j, k * r.dtS + tau, ap);
+        f.atS = k * r.dtS + tau;
+        f.poseAtQuery(j, ap);
         const bc = Math.cos(ap.headingRad);
         const bs = Math.sin(ap.headingRad);
         if (alongPath(ctx, k, ti, ap)) egoAlongPath(ctx, k, ti, eTau);
