@@ -690,15 +690,6 @@ export interface OrientedBox {
   widthM: number;
 }
 
-/** An oriented box to write into (a hot path's preallocated one), a class for the reason `PoseScratch` gives. */
-export class OrientedBoxScratch implements OrientedBox {
-  cx = 0;
-  cy = 0;
-  headingRad = 0;
-  lengthM = 0;
-  widthM = 0;
-}
-
 /** Writes the 4 corners (FL, FR, RR, RL) as x0,y0,…,x3,y3 into `out` (length ≥ 8). */
 export function boxCorners(
   b: OrientedBox,

@@ -13,7 +13,7 @@
  */
 import {
   boxCorners,
-  OrientedBoxScratch,
+  type OrientedBox,
   type Route,
   type SignalState,
   type VehicleParams,
@@ -144,8 +144,7 @@ export class BevRaster {
   private readonly lineY = new Float64Array(64);
   private readonly qx = new Float64Array(4);
   private readonly qy = new Float64Array(4);
-  /** The box `fillBox` draws, written in place by its callers (no number crosses the call). */
-  private readonly box = new OrientedBoxScratch();
+  private readonly box: OrientedBox = { cx: 0, cy: 0, headingRad: 0, lengthM: 0, widthM: 0 };
   private readonly routeStamp: Uint32Array;
   private readonly lightStamp: Uint32Array;
   private readonly lightCode: Uint8Array;
@@ -397,24 +396,19 @@ export class BevRaster {
               : 'vehicle';
       const o = this.idx[name];
       if (o === undefined) continue;
-      const box = this.box;
-      box.cx = a.x;
-      box.cy = a.y;
-      box.headingRad = a.headingRad;
-      box.lengthM = a.lengthM;
-      box.widthM = a.widthM;
-      this.fillBox(o);
+      this.fillBox(a.x, a.y, a.headingRad, a.lengthM, a.widthM, o);
     }
     const oEgo = this.idx['ego'];
     if (oEgo !== undefined) {
       const v = this.vehicle;
-      const box = this.box;
-      box.cx = ego.x + v.rearAxleToCenterM * c;
-      box.cy = ego.y + v.rearAxleToCenterM * s;
-      box.headingRad = ego.headingRad;
-      box.lengthM = v.lengthM;
-      box.widthM = v.widthM;
-      this.fillBox(oEgo);
+      this.fillBox(
+        ego.x + v.rearAxleToCenterM * c,
+        ego.y + v.rearAxleToCenterM * s,
+        ego.headingRad,
+        v.lengthM,
+        v.widthM,
+        oEgo,
+      );
     }
     if (p.historyLength > 0) this.renderHistory(snap, centreX, centreY, reach2);
     return this;
@@ -450,13 +444,7 @@ export class BevRaster {
         const x = b[5 * j]!;
         const y = b[5 * j + 1]!;
         if (Math.abs(x - centreX) > reach || Math.abs(y - centreY) > reach) continue;
-        const box = this.box;
-        box.cx = x;
-        box.cy = y;
-        box.headingRad = b[5 * j + 2]!;
-        box.lengthM = b[5 * j + 3]!;
-        box.widthM = b[5 * j + 4]!;
-        this.fillBox(o);
+        this.fillBox(x, y, b[5 * j + 2]!, b[5 * j + 3]!, b[5 * j + 4]!, o);
       }
     }
     // Store this tick for the next renders.
@@ -480,13 +468,14 @@ export class BevRaster {
     return !(b[0]! > x + r || b[2]! < x - r || b[1]! > y + r || b[3]! < y - r);
   }
 
-  /**
-   * Fills `this.box` into channel `off`. The box is written by the caller, not handed over as five
-   * numbers: numbers handed to a call V8 does not inline are boxed (16 B each), per agent and
-   * history slot at every render.
-   */
-  private fillBox(off: number): void {
-    const k = boxCorners(this.box, this.corners);
+  private fillBox(x: number, y: number, h: number, l: number, w: number, off: number): void {
+    const box = this.box;
+    box.cx = x;
+    box.cy = y;
+    box.headingRad = h;
+    box.lengthM = l;
+    box.widthM = w;
+    const k = boxCorners(box, this.corners);
     for (let j = 0; j < 4; j++) {
       const mx = k[2 * j]!;
       const my = k[2 * j + 1]!;

@@ -7,10 +7,8 @@
 import {
   type AgentState,
   angleDiff,
-  FrenetQuery,
   hypot2,
   Polyline,
-  PoseScratch,
   pointInPolygon,
   type Route,
   type SignalState,
@@ -631,11 +629,9 @@ export class LaneGraphBuilder {
     const sFront = sEgo + front;
     const sEnd = sEgo + p.lookaheadM + front;
     const out: CrossingAgent[] = [];
-    // class instances, not literals: a literal's number fields share the zod shapes' hidden class
-    // and box every number stored (see core's `PoseScratch`); written per agent and sample step
-    const f = new FrenetQuery();
-    const at = new PoseScratch();
-    const near = new PoseScratch();
+    const f = { sM: 0, dM: 0, segment: 0 };
+    const at = { x: 0, y: 0 };
+    const near = { x: 0, y: 0, headingRad: 0 };
     for (const a of snap.agents) {
       if (exclude.has(a.id)) continue;
       const dist = hypot2(a.x - ego.x, a.y - ego.y);
