@@ -382,6 +382,7 @@ export function createSafetyGate(input: SafetyParamsInput = {}): SafetyGate {
       m.path = 'FOLLOW_LANE';
       delete m.targetLaneId;
       delete m.lateralOffsetM;
+      delete m.lateralOffsetEndAt;
       delete m.lateralAccelMps2;
     }
     withShift(m);
@@ -433,6 +434,7 @@ export function createSafetyGate(input: SafetyParamsInput = {}): SafetyGate {
       m.path = 'FOLLOW_LANE';
       delete m.targetLaneId;
       delete m.lateralOffsetM;
+      delete m.lateralOffsetEndAt;
       delete m.lateralAccelMps2;
     }
     return withShift(m);
@@ -445,7 +447,11 @@ export function createSafetyGate(input: SafetyParamsInput = {}): SafetyGate {
   let shift: LateralShift | undefined;
   /** Puts the current shift on a candidate that keeps its lane. */
   function withShift(m: MidLevelCommand): MidLevelCommand {
-    if (shift && m.path === 'FOLLOW_LANE') m.lateralOffsetM = shift.offsetM;
+    if (shift && m.path === 'FOLLOW_LANE') {
+      // the gate's own move away holds (the command's offset, and where it ended, are replaced)
+      m.lateralOffsetM = shift.offsetM;
+      delete m.lateralOffsetEndAt;
+    }
     return m;
   }
 
@@ -735,6 +741,7 @@ export function createSafetyGate(input: SafetyParamsInput = {}): SafetyGate {
       delete m.jerkMps3;
       delete m.targetLaneId;
       delete m.lateralOffsetM;
+      delete m.lateralOffsetEndAt;
       delete m.lateralAccelMps2;
       m.path = abort ? 'FOLLOW_LANE' : c.complete;
       return { cand: m, why };
@@ -786,6 +793,7 @@ export function createSafetyGate(input: SafetyParamsInput = {}): SafetyGate {
     const from = startId ?? rollout.startLaneId;
     const stop = brakeCandidate(cmd, true, 0, scene.vehicle.maxDecelMps2, undefined);
     delete stop.lateralOffsetM;
+    delete stop.lateralOffsetEndAt;
     evaluate(stop, scene, undefined, candSink, false);
     const struck = new Set<unknown>();
     for (const o of candSink.outcomes)
