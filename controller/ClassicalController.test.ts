@@ -198,6 +198,39 @@ describe('classical command tracker', () => {
     expect(Math.abs(dAt(12))).toBeLessThan(0.08);
   });
 
+  it('ends an in-lane shift at lateralOffsetEndAt: the offset up to it, then back to the centre', () => {
+    const data = road({ lanes: 1, oncoming: true, lengthM: 400 });
+    const m = new RoadMap(data);
+    const line = m.mustLane('R0').line;
+    const endS = 100;
+    const end = line.poseAt(endS);
+    const scene = testScenario({
+      map: data,
+      ego: egoOn(m, 'R0', 10, 10),
+      routeLaneIds: ['R0'],
+      durationS: 14,
+    });
+    const egos = driveController(scene, createClassicalController(), () =>
+      command({
+        speed: 'KEEP',
+        targetSpeedMps: 10,
+        lateralOffsetM: 0.45,
+        lateralOffsetEndAt: { x: end.x, y: end.y },
+      }),
+    );
+    const at = (s: number) => {
+      const e = egos.find((x) => line.project(x.x, x.y).sM >= s)!;
+      return line.project(e.x, e.y).dM;
+    };
+    // the shift stands before the end, and the ego is back on the centre once the return (over the
+    // controller's change length at 10 m/s, 30 m) is done
+    expect(Math.abs(at(endS - 5) - 0.45)).toBeLessThan(0.08);
+    expect(Math.abs(at(endS + 45))).toBeLessThan(0.08);
+    // it returns from the end on, not before, and the footprint stays in the lane
+    expect(at(endS + 15)).toBeLessThan(at(endS - 5) - 0.1);
+    for (const e of egos) expect(Math.abs(line.project(e.x, e.y).dM)).toBeLessThan(0.6);
+  });
+
   it('drives a robot by speed and yaw rate within its limits', () => {
     const data = warehouse();
     const m = new RoadMap(data);

@@ -362,10 +362,11 @@ function pathKey(
   routeIndex: number | undefined,
 ): string {
   if (command.path === 'FOLLOW_LANE') {
-    // an in-lane shift (`lateralOffsetM`) is part of the key: a new offset builds a new path
-    // (an evasive close onto the centre is rebuilt from where the ego is every command)
+    // an in-lane shift (`lateralOffsetM`) and where it ends are part of the key: a new offset or end
+    // builds a new path (an evasive close onto the centre is rebuilt from where the ego is every command)
+    const end = command.lateralOffsetEndAt;
     const shift = command.lateralOffsetM
-      ? `${SHIFT_TAG}${command.lateralOffsetM}`
+      ? `${SHIFT_TAG}${command.lateralOffsetM}${end ? `@${end.x},${end.y}` : ''}`
       : command.lateralAccelMps2 !== undefined
         ? `${SHIFT_TAG}evade${command.issuedAtS}`
         : '';
@@ -402,11 +403,15 @@ function buildPath(
     const own = map.lane(id);
     if (!own) return fallback;
     const centre = lanePath(map, id, routeIds, own.line.length + p.pathLengthM, routeIndex);
-    // an in-lane shift: the centre path offset (left +), joined from where the ego is as a change is
-    const shift = command.lateralOffsetM ?? 0;
+    // an in-lane shift: the centre path offset (left +), joined from where the ego is as a change is;
+    // one that ends (`lateralOffsetEndAt`) returns to the centre there, and once past it is over
+    const end =
+      centre && command.lateralOffsetEndAt ? endAlong(centre, command.lateralOffsetEndAt, ego) : undefined;
+    const shift = end !== undefined && end.toGoM <= 0 ? 0 : (command.lateralOffsetM ?? 0);
     if (centre && shift === 0 && command.lateralAccelMps2 !== undefined)
       return changePath(centre, ego, p, command.lateralAccelMps2);
-    if (centre && shift !== 0) return changePath(centre.offset(shift), ego, p);
+    if (centre && shift !== 0)
+      return changePath(end ? endingOffset(centre, shift, end.sM, ego, p) : centre.offset(shift), ego, p);
     // an ego well off the centre (back from a borrow, an aborted change, a shift ended) is joined to
     // it as a lane change is: pure pursuit straight at a centre 4 m over turned a borrow's return
     // 0.56 rad off the lane at 6 m/s and on over the far edge (CARLA StoryAddEntityAction)
@@ -447,6 +452,52 @@ function buildPath(
 }
 
 const changeProbe: FrenetPoint = { sM: 0, dM: 0, segment: 0 };
+
+/**
+ * Where an in-lane offset ends along `centre` (`lateralOffsetEndAt`): its arc length, and the
+ * distance left to it from the ego's rear axle (≤ 0: passed), m. Sought from 10 m behind the ego
+ * on, as the gate's roll-out seeks it (a route that passes by itself: not the other pass).
+ */
+function endAlong(centre: Polyline, end: Vec2, ego: ControlRequest['ego']): { sM: number; toGoM: number } {
+  centre.project(ego.x, ego.y, changeProbe);
+  const egoS = changeProbe.sM;
+  centre.project(end.x, end.y, changeProbe, egoS - 10);
+  return { sM: changeProbe.sM, toGoM: changeProbe.sM - egoS };
+}
+
+/**
+ * `centre` offset by `shiftM` (left +) up to arc length `endS`, then back onto the centre along a
+ * cubic Hermite (parallel at both ends) over the length the controller joins an ego that far off
+ * the centre with (`changePath` at `joinLatAccelMps2`: what it drives once the offset has ended and
+ * the command no longer carries it), then the centre.
+ */
+function endingOffset(
+  centre: Polyline,
+  shiftM: number,
+  endS: number,
+  ego: ControlRequest['ego'],
+  p: ClassicalParams,
+): Polyline {
+  const v = Math.max(0, ego.speedMps);
+  const joinM = v * Math.sqrt((6 * Math.abs(shiftM)) / p.joinLatAccelMps2);
+  const len = clamp(Math.max(v * p.changeLengthS, joinM), p.changeMinM, p.changeMaxM);
+  const pts: Vec2[] = [];
+  const pose = { x: 0, y: 0, headingRad: 0 };
+  const sv = centre.s;
+  for (let i = 0; i < sv.length && sv[i]! < endS - 0.5; i++) {
+    centre.toCartesian(sv[i]!, shiftM, pose);
+    pts.push({ x: pose.x, y: pose.y });
+  }
+  const n = Math.max(2, Math.ceil(len));
+  for (let k = 0; k <= n; k++) {
+    const u = k / n;
+    centre.toCartesian(endS + u * len, (2 * u ** 3 - 3 * u ** 2 + 1) * shiftM, pose);
+    pts.push({ x: pose.x, y: pose.y });
+  }
+  for (let i = 0; i < sv.length; i++)
+    if (sv[i]! > endS + len + 0.5) pts.push({ x: centre.xs[i]!, y: centre.ys[i]! });
+  return pts.length >= 2 ? new Polyline(pts) : centre.offset(shiftM);
+}
 
 /**
  * An ego this far off a FOLLOW_LANE path's centre when the path is built is joined to it along a

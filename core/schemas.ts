@@ -449,6 +449,17 @@ export const MidLevelCommandSchema = z
      */
     lateralOffsetM: finite().min(-10).max(10).optional(),
     /**
+     * Where an in-lane offset ends, as a map point (FOLLOW_LANE with `lateralOffsetM` only): the
+     * rear axle's path holds the offset up to this point's place along the lane and then returns to
+     * the lane's centre, closing as the in-lane shift does — the offset as a profile along the path
+     * (a bend's inset, `planner/hierarchical/CurveInset.ts`, ends with the bend). A point, as
+     * `stopAt` is, not a distance from where the ego was at issue: the command in force is re-checked
+     * and driven at every control step until the next arrives, from wherever the ego is then. Behind
+     * the ego: the return has begun. Absent: the offset holds along the whole path (a nudge past a
+     * blocker). The gate's `input.range` refuses a point more than 300 m from the ego.
+     */
+    lateralOffsetEndAt: Vec2Schema.optional(),
+    /**
      * An evasive lane change or borrow (AES, automatic emergency steering): the move across is driven
      * at this peak lateral acceleration, m/s², instead of a comfortable change over the executor's
      * lane-change duration — the gate rolls it out at that rate and the controller steers it so
@@ -475,6 +486,13 @@ export const MidLevelCommandSchema = z
     {
       message: 'lateralOffsetM: signed on FOLLOW_LANE, ≥ 0 on a borrow, not with a lane change',
       path: ['lateralOffsetM'],
+    },
+  )
+  .refine(
+    (c) => c.lateralOffsetEndAt === undefined || (c.path === 'FOLLOW_LANE' && c.lateralOffsetM !== undefined),
+    {
+      message: 'lateralOffsetEndAt: only with an in-lane shift (lateralOffsetM on FOLLOW_LANE)',
+      path: ['lateralOffsetEndAt'],
     },
   )
   .refine(

@@ -230,6 +230,9 @@ export function mrmStopCommand(base: MidLevelCommand, drive: MrmDrive): MidLevel
   delete stop.jerkMps3;
   if (drive.decelMps2 > 0) stop.decelMps2 = Math.max(drive.decelMps2, 0.1);
   else delete stop.decelMps2;
+  // the stop's offset is the gate's move away (held), never the command's: an end the command gave
+  // its own offset does not carry over to it
+  delete stop.lateralOffsetEndAt;
   if (stop.path === 'FOLLOW_LANE' && drive.lateralOffsetM !== undefined)
     stop.lateralOffsetM = drive.lateralOffsetM;
   else delete stop.lateralOffsetM;

@@ -177,6 +177,8 @@ interface LateralClose {
   lengthM: number;
 }
 const close: LateralClose = { d0: 0, slope0: 0, dT: 0, lengthM: 1 };
+/** The return to the lane's centre of an in-lane offset that ends (`lateralOffsetEndAt`). */
+const back: LateralClose = { d0: 0, slope0: 0, dT: 0, lengthM: 1 };
 
 /** The offset after `sigmaM` of travel, m (left +). */
 function closeOffset(c: LateralClose, sigmaM: number): number {
@@ -340,6 +342,21 @@ export function rolloutCommand(
     }
   }
   const s0 = s;
+  // an in-lane offset that ends (`lateralOffsetEndAt`): the travel to the place along the path where
+  // the rear axle's path returns to the centre, m (infinite: the offset holds along the whole path).
+  // Sought from 10 m behind the ego on (a route that passes by itself: not the other pass)
+  let endM = Number.POSITIVE_INFINITY;
+  if (out.inLaneShift && command.lateralOffsetEndAt && out.path && !against) {
+    out.path.line.project(command.lateralOffsetEndAt.x, command.lateralOffsetEndAt.y, fp, s - 10);
+    endM = fp.sM - s;
+  }
+  // ended behind the ego: the command rolls out as FOLLOW_LANE without the offset does
+  const ended = endM <= 0;
+  if (ended) {
+    out.targetOffsetM = 0;
+    out.shiftToM = 0;
+  }
+  const shiftClose = out.inLaneShift && !ended;
   // a braking onset (jerk) builds the commanded deceleration up from the current acceleration and
   // releases it towards the target speed at the same rate (comfortable proper response)
   const jerk =
@@ -376,7 +393,7 @@ export function rolloutCommand(
   // (the controller steers the same duration, `evasiveMoveS`: a FOLLOW_LANE close at 0.01 m/s² was
   // checked over 2 s and steered over 3, review 10)
   const evasive = aEvade > 0 && !out.inLaneShift;
-  const closeS = out.inLaneShift
+  const closeS = shiftClose
     ? modelTracking
       ? Math.max(shiftS, trackS)
       : Math.min(lcS, shiftS)
@@ -401,12 +418,20 @@ export function rolloutCommand(
   // (an evasive change: the controller's pure pursuit starts it `evasiveLagS` late)
   const lagM = !modelTracking
     ? 0
-    : out.inLaneShift
+    : shiftClose
       ? v0 * params.inLaneShiftLagS
       : aEvade > 0
         ? v0 * params.evasiveLagS
         : 0;
   if (lagM > 0) close.d0 += close.slope0 * lagM;
+  // the return is the close a FOLLOW_LANE without the offset makes from where the offset has
+  // brought the ego (over lcS): what the stack drives once the planner's offset has ended, so that
+  // the check before the end and the checks after it predict one path. The check starts it the
+  // tracker's lag after the end (as it starts the shift: the tracker turns back only as the
+  // reference's heading departs; `offsetEnd.test.ts`). Set up when the loop reaches it (its length
+  // from the speed there)
+  const backM = endM + (modelTracking ? v0 * params.inLaneShiftLagS : 0);
+  let backSet = false;
   let v = v0;
   let aAct = ego.accelMps2;
   for (let k = 0; k < n; k++) {
@@ -464,7 +489,21 @@ export function rolloutCommand(
       a = v < 1e-3 && aAct < 0 ? 0 : aAct;
     }
     const lagged = s - s0 < lagM;
-    const dNow = lagged ? d + close.slope0 * (s - s0) : closeOffset(close, s - s0 - lagM);
+    const returning = !ended && s - s0 >= backM;
+    if (returning && !backSet) {
+      backSet = true;
+      back.d0 = backM < lagM ? d + close.slope0 * backM : closeOffset(close, backM - lagM);
+      back.slope0 = backM < lagM ? close.slope0 : closeSlope(close, backM - lagM);
+      back.dT = 0;
+      const vBack = vTarget > v ? Math.min(vTarget, v + accUp * lcS) : v;
+      const swingBack = Math.abs(back.d0) + Math.abs(back.slope0) * v * lcS;
+      back.lengthM = Math.max(0.5 * (v + vBack) * lcS, Math.sqrt((6 * swingBack) / kMax), 1);
+    }
+    const dNow = returning
+      ? closeOffset(back, s - s0 - backM)
+      : lagged
+        ? d + close.slope0 * (s - s0)
+        : closeOffset(close, s - s0 - lagM);
     out.tS[k] = ego.tS + t;
     out.v[k] = v;
     out.a[k] = a;
@@ -485,7 +524,15 @@ export function rolloutCommand(
       out.path.line.toCartesianQuery(step);
       out.x[k] = step.x;
       out.y[k] = step.y;
-      out.h[k] = step.headingRad + Math.atan(lagged ? close.slope0 : closeSlope(close, s - s0 - lagM));
+      out.h[k] =
+        step.headingRad +
+        Math.atan(
+          returning
+            ? closeSlope(back, s - s0 - backM)
+            : lagged
+              ? close.slope0
+              : closeSlope(close, s - s0 - lagM),
+        );
     } else {
       out.x[k] = ego.x + s * Math.cos(ego.headingRad);
       out.y[k] = ego.y + s * Math.sin(ego.headingRad);

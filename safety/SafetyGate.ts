@@ -383,6 +383,7 @@ export function createSafetyGate(input: SafetyParamsInput = {}): SafetyGate {
       m.path = 'FOLLOW_LANE';
       delete m.targetLaneId;
       delete m.lateralOffsetM;
+      delete m.lateralOffsetEndAt;
       delete m.lateralAccelMps2;
     }
     withShift(m);
@@ -434,6 +435,7 @@ export function createSafetyGate(input: SafetyParamsInput = {}): SafetyGate {
       m.path = 'FOLLOW_LANE';
       delete m.targetLaneId;
       delete m.lateralOffsetM;
+      delete m.lateralOffsetEndAt;
       delete m.lateralAccelMps2;
     }
     return withShift(m);
@@ -446,7 +448,11 @@ export function createSafetyGate(input: SafetyParamsInput = {}): SafetyGate {
   let shift: LateralShift | undefined;
   /** Puts the current shift on a candidate that keeps its lane. */
   function withShift(m: MidLevelCommand): MidLevelCommand {
-    if (shift && m.path === 'FOLLOW_LANE') m.lateralOffsetM = shift.offsetM;
+    if (shift && m.path === 'FOLLOW_LANE') {
+      // the gate's own move away holds (the command's offset, and where it ended, are replaced)
+      m.lateralOffsetM = shift.offsetM;
+      delete m.lateralOffsetEndAt;
+    }
     return m;
   }
 
@@ -736,6 +742,7 @@ export function createSafetyGate(input: SafetyParamsInput = {}): SafetyGate {
       delete m.jerkMps3;
       delete m.targetLaneId;
       delete m.lateralOffsetM;
+      delete m.lateralOffsetEndAt;
       delete m.lateralAccelMps2;
       m.path = abort ? 'FOLLOW_LANE' : c.complete;
       return { cand: m, why };
@@ -787,6 +794,7 @@ export function createSafetyGate(input: SafetyParamsInput = {}): SafetyGate {
     const from = startId ?? rollout.startLaneId;
     const stop = brakeCandidate(cmd, true, 0, scene.vehicle.maxDecelMps2, undefined);
     delete stop.lateralOffsetM;
+    delete stop.lateralOffsetEndAt;
     evaluate(stop, scene, undefined, candSink, false);
     const struck = new Set<unknown>();
     for (const o of candSink.outcomes)

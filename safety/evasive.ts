@@ -67,6 +67,7 @@ export function evasiveCandidates(
       delete m.stopAt;
       delete m.jerkMps3;
       delete m.lateralOffsetM;
+      delete m.lateralOffsetEndAt;
       if (nb.opposite || side === 'KEEP') delete m.targetLaneId;
       else m.targetLaneId = nb.laneId;
       out.push({ command: m, laneId: nb.laneId, opposite: nb.opposite });

@@ -21,11 +21,16 @@ const P = gate.params;
 /** The gate's own shift on a 3.5 m lane: the limit less the overshoot margin (≈ 0.45 m). */
 const SHIFT = inLaneOffsetLimitM(3.5, CAR.widthM) - P.inLaneShiftMarginM;
 
-/** The ego's lateral offset every 0.1 s while the tracker follows `command`'s gate trajectory, re-planned every tick. */
-function tracked(command: MidLevelCommand, speedMps: number, seconds: number): number[] {
+/** The ego's position every 0.1 s while the tracker follows `command`'s gate trajectory, re-planned every tick. */
+function trackedXY(
+  command: MidLevelCommand,
+  speedMps: number,
+  seconds: number,
+): { xs: number[]; ys: number[] } {
   const tracker = new LqrTracker();
   const base = scene({ map, s: 50, speed: speedMps });
   let ego: EgoState = { ...base.snapshot.ego };
+  const xs = [ego.x];
   const ys = [ego.y];
   const px = new Float64Array(81);
   const py = new Float64Array(81);
@@ -42,10 +47,15 @@ function tracked(command: MidLevelCommand, speedMps: number, seconds: number): n
     }
     tracker.command(ego, px, py, ph, n, CAR, out);
     ego = stepBicycle(ego, out, CAR, 0.1, { ...ego });
+    xs.push(ego.x);
     ys.push(ego.y);
   }
-  return ys;
+  return { xs, ys };
 }
+
+/** The ego's lateral offset every 0.1 s (`trackedXY`). */
+const tracked = (command: MidLevelCommand, speedMps: number, seconds: number): number[] =>
+  trackedXY(command, speedMps, seconds).ys;
 
 describe('the tracker on an in-lane shift', () => {
   for (const v of [6, 10, 15]) {
@@ -64,6 +74,32 @@ describe('the tracker on an in-lane shift', () => {
       // after that the tracker swings about the target (damped) by less than the margin the gate keeps
       // inside the lane: the footprint stays in the lane
       for (const y of ys.slice(reached)) expect(Math.abs(y + SHIFT)).toBeLessThan(P.inLaneShiftMarginM);
+    });
+  }
+});
+
+describe('the tracker on an in-lane shift that ends (`lateralOffsetEndAt`)', () => {
+  for (const v of [6, 10, 15]) {
+    it(`at ${v} m/s it returns to the centre after the end, and the check's return never leads the tracked one by more than the tracker's overshoot margin`, () => {
+      const start = scene({ map, s: 50, speed: v }).snapshot.ego;
+      // the end 3 s of travel ahead: the shift is built up (or nearly) before it
+      const endX = start.x + 3 * v;
+      const command = cmd({ lateralOffsetM: -SHIFT, lateralOffsetEndAt: { x: endX, y: start.y } });
+      const { xs, ys } = trackedXY(command, v, 8);
+      const r = new Rollout(64);
+      rolloutCommand(command, start, map, ['R0'], CAR, { ...P, horizonS: 8 }, new LanePathCache(map), r);
+      // past the end, every 0.2 s step of the check is no nearer the centre than the tracked ego less
+      // the margin the gate keeps for the tracker's overshoot (its shift's own overshoot carries over)
+      for (let k = 0; k < r.n; k++)
+        if (xs[2 * k]! > endX) expect(-r.d[k]!).toBeGreaterThanOrEqual(-ys[2 * k]! - P.inLaneShiftMarginM);
+      // the tracked ego is back on the centre (within the margin) 2 s of travel past the end, and
+      // its footprint stays within the lane throughout
+      for (let k = 0; k < xs.length; k++) {
+        if (xs[k]! > endX + 2.5 * v) expect(Math.abs(ys[k]!)).toBeLessThan(P.inLaneShiftMarginM);
+        expect(Math.abs(ys[k]!)).toBeLessThan(SHIFT + P.inLaneShiftMarginM);
+      }
+      // and the shift was made: the ego was at least 0.3 m over before the end
+      expect(Math.min(...ys.filter((_, k) => xs[k]! < endX))).toBeLessThan(-0.3);
     });
   }
 });

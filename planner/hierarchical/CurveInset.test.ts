@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { inLaneOffsetLimitM, Polyline, type Vec2 } from '../../core/index.ts';
-import { type CurveInsetInput, curveInsetM } from './CurveInset.ts';
+import { type CurveInsetInput, curveInset, curveInsetM } from './CurveInset.ts';
 
 /** A straight run of `leadM`, then a bend of `radiusM` through `turnRad` (left +), then straight on. */
 function bendLine(radiusM: number, turnRad: number, leadM = 30): Polyline {
@@ -89,6 +89,61 @@ describe('curveInsetM', () => {
     // paved only out to the lane edge (the bend's centre at (0, 9.9)): the inset stands
     const toEdge = (x: number, y: number) => x < 0 || Math.hypot(x, y - 9.9) <= 9.9 + 1.75;
     expect(curveInsetM(input(line, { drivable: toEdge }))).toBeGreaterThan(0);
+  });
+
+  it("ends a left turn's inset where the rear axle has left the bend, on the straight after it", () => {
+    // lead 30 m, arc 9.9·π/2 ≈ 15.6 m: the bend ends at s ≈ 45.6
+    const line = bendLine(9.9, Math.PI / 2);
+    const bendEnd = 30 + (9.9 * Math.PI) / 2;
+    for (const fromSM of [5, 20, 35, 44]) {
+      const c = curveInset(input(line, { fromSM }));
+      expect(c.offsetM, `from ${fromSM}`).toBeGreaterThan(0);
+      // no earlier than the bend's end (the corner needs it while the rear axle is in the bend), and
+      // no later than the curvature window's half past it and a sample step
+      expect(c.endSM!, `from ${fromSM}`).toBeGreaterThanOrEqual(bendEnd);
+      expect(c.endSM!, `from ${fromSM}`).toBeLessThanOrEqual(bendEnd + 4 / 2 + 1);
+    }
+    // sought past the window too: from 5 m with a 30 m window (to 35 m), the bend runs on beyond it
+    expect(curveInset(input(line, { fromSM: 5, lookM: 30 })).endSM).toBe(
+      curveInset(input(line, { fromSM: 5 })).endSM,
+    );
+    // the rear axle past it: no inset, no end
+    expect(curveInset(input(line, { fromSM: bendEnd + 3 }))).toEqual({ offsetM: 0 });
+  });
+
+  it('holds the inset without an end where the bend goes on past the search (a long circle)', () => {
+    // three and a half turns of a 9.9 m circle (218 m of bend, lifted 1 mm a sample so that the
+    // turns do not lie on one another): beyond the 10 m window and the 200 m sought past it
+    const pts: Vec2[] = [];
+    for (let x = -30; x < 0; x += 1) pts.push({ x, y: 0 });
+    const n = Math.ceil((7 * Math.PI * 9.9) / 0.5);
+    for (let k = 0; k <= n; k++) {
+      const a = (k / n) * 7 * Math.PI;
+      pts.push({ x: 9.9 * Math.sin(a), y: 9.9 * (1 - Math.cos(a)) + k * 1e-3 });
+    }
+    const c = curveInset(input(new Polyline(pts), { fromSM: 25, lookM: 10 }));
+    expect(c.offsetM).toBeGreaterThan(0);
+    expect(c.endSM).toBeUndefined();
+  });
+
+  it("in an S-bend, ends the first bend's inset before the second bend needs the other side", () => {
+    const R = 9.9;
+    const pts: Vec2[] = [];
+    for (let x = -30; x < 0; x += 1) pts.push({ x, y: 0 });
+    const n = Math.ceil(((Math.PI / 2) * R) / 0.5);
+    for (let k = 0; k <= n; k++) {
+      const a = (k / n) * (Math.PI / 2);
+      pts.push({ x: R * Math.sin(a), y: R * (1 - Math.cos(a)) });
+    }
+    for (let k = 1; k <= n; k++) {
+      const a = (k / n) * (Math.PI / 2);
+      pts.push({ x: 2 * R - R * Math.cos(a), y: R + R * Math.sin(a) });
+    }
+    const line = new Polyline(pts);
+    const c = curveInset(input(line, { fromSM: 15 }));
+    expect(c.offsetM).toBeGreaterThan(0);
+    // the left bend ends at 30 + R·π/2 ≈ 45.6: the end lies within the window's half and a step of it
+    expect(Math.abs(c.endSM! - (30 + (R * Math.PI) / 2))).toBeLessThanOrEqual(4 / 2 + 1);
   });
 
   it('never asks for more than the in-lane offset limit', () => {

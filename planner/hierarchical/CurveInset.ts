@@ -9,7 +9,10 @@
  * δ further in, the corner's radius is √((R − δ + w/2)² + l_f²); the inner side (nearest the centre
  * at the rear axle, R − δ − w/2) stays in the lane while δ ≤ (W − w)/2, the in-lane offset limit.
  * Driven as the command's in-lane offset (`lateralOffsetM` on FOLLOW_LANE), so that the controller
- * tracks it and the gate rolls out the path that will be driven.
+ * tracks it and the gate rolls out the path that will be driven; it ends with the bend
+ * (`lateralOffsetEndAt`): held on, the roll-out ran the ego 0.6 m towards the oncoming lane on the
+ * straight after a left turn, into the gate's oncoming corridor of a car standing on that lane's
+ * centre (CommonRoad DEU_Flensburg-68_1), where the driven ego was back on the centre.
  */
 import { angleDiff, inLaneOffsetLimitM, type Polyline } from '../../core/index.ts';
 import { DEFAULT_CURVE_SPEED } from '../../core/map/index.ts';
@@ -50,6 +53,27 @@ const CURVATURE_WINDOW_M = DEFAULT_CURVE_SPEED.curvatureWindowM;
 const STEP_M = 1;
 /** Insets are rounded up to this, m: a new offset rebuilds the controller's path. */
 const QUANTUM_M = 0.05;
+/**
+ * How far past the window the end of a bend that needs the inset is sought, m (our choice: the
+ * length of a roundabout's circle of 30 m radius, ≈ 190 m, rounded up). A bend needing it beyond
+ * that: the inset is held along the whole path (no end).
+ */
+const END_SEARCH_M = 200;
+
+/** A bend's inset: the offset, and where along the line it ends. */
+export interface CurveInset {
+  /** Signed in-lane offset of the rear axle's path, m (left +; 0: none). */
+  offsetM: number;
+  /**
+   * Arc length on the line from which the rear axle's path returns to the centre, m: one sample
+   * step past the last rear-axle position (on the line's 1 m grid) at which a bend on the inset's
+   * side needs it — the need is computed there for the rear axle itself, and a rear axle that has
+   * left the bend heads along the exit, its outer front corner `widthM`/2 off it, in the lane
+   * (below). Undefined when there is no inset, or the bend goes on past `END_SEARCH_M` beyond the
+   * window (held along the whole path).
+   */
+  endSM?: number;
+}
 
 /**
  * The signed in-lane offset (left +, toward the inside of the bend) that keeps the outer front
@@ -58,35 +82,73 @@ const QUANTUM_M = 0.05;
  * in-lane offset limit of the narrower of the ego's lane and the bend's; 0 when no bend needs one.
  */
 export function curveInsetM(q: CurveInsetInput): number {
+  return curveInset(q).offsetM;
+}
+
+/**
+ * `curveInsetM` and where it ends (`CurveInset.endSM`). Past the window the bend that needs the
+ * inset is followed to its end (its samples no longer raise the inset: it is decided in the window).
+ *
+ * Why the end needs no more than the rear axle's own samples: the rear axle on a bend of radius R
+ * an angle φ before its end heads φ short of the exit; its outer front corner lies at
+ * R(1 − cos φ) − l_f·sin φ − (w/2)·cos φ from the exit's line, least at tan φ = l_f / (R + w/2) —
+ * exactly where the corner is still on the circle of radius √((R + w/2)² + l_f²) the need is
+ * computed for — and −w/2 (in the lane) at φ = 0. So once the rear axle has left the bend, the
+ * corner is in the lane without the inset, and the return (moving the rear axle back by no more than
+ * the inset, parallel at its ends) keeps the footprint within the lane.
+ */
+export function curveInset(q: CurveInsetInput): CurveInset {
   const { line } = q;
   const half = q.curvatureWindowM / 2;
   const hw = q.widthM / 2;
   const end = Math.min(line.length, q.fromSM + q.lookM);
+  const searchEnd = Math.min(line.length, end + END_SEARCH_M);
   let best = 0;
+  let lastNeedS = Number.NaN;
+  let open = false;
   // samples on a grid fixed to the line, not to the ego: sampled from the rear axle, the bends'
   // curvature and corner checks moved with it and the inset flickered from plan to plan
-  for (let s = Math.ceil(Math.max(0, q.fromSM) / STEP_M) * STEP_M; s <= end; s += STEP_M) {
-    const a = Math.max(0, s - half);
-    const b = Math.min(line.length, s + half);
-    if (!(b > a)) continue;
-    const k = angleDiff(line.headingAt(b), line.headingAt(a)) / (b - a);
-    if (Math.abs(k) < 1e-6) continue;
-    const r = 1 / Math.abs(k);
-    const laneW = q.laneWidthAt(s);
-    const limit = inLaneOffsetLimitM(Math.min(laneW, q.egoLaneWidthM), q.widthM);
-    if (limit <= 0) continue;
-    const edge = r + laneW / 2 - q.marginM;
-    // the corner swept round at radius √((r − δ + w/2)² + l_f²) ≤ edge
-    const need = edge > q.frontM ? r + hw - Math.sqrt(edge * edge - q.frontM * q.frontM) : limit;
-    if (need <= 0) continue;
-    if (q.drivable && outerCornerOnDrivable(q, s, Math.sign(k))) continue;
-    const inset = Math.min(limit, Math.round(Math.ceil(need / QUANTUM_M - 1e-9) * QUANTUM_M * 100) / 100);
+  for (let s = Math.ceil(Math.max(0, q.fromSM) / STEP_M) * STEP_M; s <= searchEnd; s += STEP_M) {
+    const inset = insetAt(q, s, half, hw);
+    // past the window: only the bend's end is sought, up to its first sample that needs none
+    if (s > end && (best === 0 || Math.sign(inset) !== Math.sign(best))) {
+      open = false;
+      break;
+    }
+    open = s > end;
+    if (inset === 0) continue;
     // the first bend that needs an inset decides its side: one the other way further on (an S-bend)
     // is met after it, and its larger inset took the ego to the outside of the first bend
-    if (best !== 0 && Math.sign(k) !== Math.sign(best)) break;
-    if (inset > Math.abs(best)) best = Math.sign(k) * inset;
+    if (best !== 0 && Math.sign(inset) !== Math.sign(best)) break;
+    lastNeedS = s;
+    if (s <= end && Math.abs(inset) > Math.abs(best)) best = inset;
   }
-  return best;
+  if (best === 0) return { offsetM: 0 };
+  // still needed at the search's end (before the line's): held along the whole path
+  if (open && searchEnd < line.length) return { offsetM: best };
+  return { offsetM: best, endSM: lastNeedS + STEP_M };
+}
+
+/** The signed inset the rear axle at arc length `sM` needs (left +; 0: none). */
+function insetAt(q: CurveInsetInput, sM: number, half: number, hw: number): number {
+  const { line } = q;
+  const a = Math.max(0, sM - half);
+  const b = Math.min(line.length, sM + half);
+  if (!(b > a)) return 0;
+  const k = angleDiff(line.headingAt(b), line.headingAt(a)) / (b - a);
+  if (Math.abs(k) < 1e-6) return 0;
+  const r = 1 / Math.abs(k);
+  const laneW = q.laneWidthAt(sM);
+  const limit = inLaneOffsetLimitM(Math.min(laneW, q.egoLaneWidthM), q.widthM);
+  if (limit <= 0) return 0;
+  const edge = r + laneW / 2 - q.marginM;
+  // the corner swept round at radius √((r − δ + w/2)² + l_f²) ≤ edge
+  const need = edge > q.frontM ? r + hw - Math.sqrt(edge * edge - q.frontM * q.frontM) : limit;
+  if (need <= 0) return 0;
+  if (q.drivable && outerCornerOnDrivable(q, sM, Math.sign(k))) return 0;
+  return (
+    Math.sign(k) * Math.min(limit, Math.round(Math.ceil(need / QUANTUM_M - 1e-9) * QUANTUM_M * 100) / 100)
+  );
 }
 
 const cornerPose = { x: 0, y: 0, headingRad: 0 };
@@ -104,14 +166,14 @@ function outerCornerOnDrivable(q: CurveInsetInput, sM: number, side: number): bo
 }
 
 /**
- * The inset for a FOLLOW_LANE command along the route line from the ego's rear axle (`curveInsetM`
- * with the route lanes' widths and the planner's parameters); 0 for robots (an aisle's width is
+ * The inset for a FOLLOW_LANE command along the route line from the ego's rear axle (`curveInset`
+ * with the route lanes' widths and the planner's parameters); none for robots (an aisle's width is
  * not a road lane's) and off the route (the line's bends are not the ones driven).
  */
-export function routeCurveInsetM(view: WorldView, ctx: PlannerContext, p: HierarchicalParams): number {
-  if (view.platform !== 'car' || Math.abs(view.egoDM) > view.laneWidthM / 2) return 0;
+export function routeCurveInset(view: WorldView, ctx: PlannerContext, p: HierarchicalParams): CurveInset {
+  if (view.platform !== 'car' || Math.abs(view.egoDM) > view.laneWidthM / 2) return { offsetM: 0 };
   const route = ctx.route;
-  return curveInsetM({
+  return curveInset({
     line: route.line,
     laneWidthAt: (sM) => {
       const piece = route.pieceAt(sM);

@@ -48,6 +48,9 @@ export function asEvasive(cmd: MidLevelCommand, blockerId: string, p: Hierarchic
   };
   delete out.stopAt;
   delete out.jerkMps3;
-  if (out.path === 'FOLLOW_LANE') delete out.lateralOffsetM;
+  if (out.path === 'FOLLOW_LANE') {
+    delete out.lateralOffsetM;
+    delete out.lateralOffsetEndAt;
+  }
   return out;
 }

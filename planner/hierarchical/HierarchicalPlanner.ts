@@ -33,7 +33,7 @@ import {
   SceneAnalysisSchema,
 } from './AgentOutputs.ts';
 import { type TextScreen, withAgentRefs } from './AgentRef.ts';
-import { routeCurveInsetM } from './CurveInset.ts';
+import { routeCurveInset } from './CurveInset.ts';
 import { asEvasive, evasiveBlocker } from './Evasive.ts';
 import {
   GATE_CAP_MEMORY_INITIAL,
@@ -663,12 +663,19 @@ function compose(
   if (lat.offsetM != null && (lat.path === 'LEFT_BORROW' || lat.path === 'RIGHT_BORROW'))
     cmd.lateralOffsetM = lat.offsetM;
   // through a tight bend the rear axle runs toward its inside, so that the outer front corner
-  // stays in the lane (the gate rolls the offset out as the controller tracks it)
+  // stays in the lane (the gate rolls the offset out as the controller tracks it), and back to the
+  // centre where the bend ends (`lateralOffsetEndAt`, a point on the route line)
   // (a nudge within the lane past a blocker is that offset: LateralAgent `inLaneNudge`)
   if (lat.path === 'FOLLOW_LANE' && lat.offsetM != null && lat.passingId) cmd.lateralOffsetM = lat.offsetM;
   else if (lat.path === 'FOLLOW_LANE') {
-    const inset = routeCurveInsetM(view, ctx, p);
-    if (inset !== 0) cmd.lateralOffsetM = inset;
+    const inset = routeCurveInset(view, ctx, p);
+    if (inset.offsetM !== 0) {
+      cmd.lateralOffsetM = inset.offsetM;
+      if (inset.endSM !== undefined) {
+        const at = ctx.route.line.poseAt(inset.endSM);
+        cmd.lateralOffsetEndAt = { x: Math.round(at.x * 1000) / 1000, y: Math.round(at.y * 1000) / 1000 };
+      }
+    }
   }
   if (lon.decelMps2 !== null && (lon.speed === 'DECELERATE' || lon.speed === 'STOP'))
     cmd.decelMps2 = Math.min(12, Math.max(0.1, lon.decelMps2));

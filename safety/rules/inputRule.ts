@@ -944,6 +944,16 @@ export function inputRules(
     bad('stopAt more than 300 m from the ego', {
       stopAtDistanceM: round(hypot2(cmd.stopAt.x - snapshot.ego.x, cmd.stopAt.y - snapshot.ego.y)),
     });
+  else if (
+    cmd.lateralOffsetEndAt &&
+    hypot2(cmd.lateralOffsetEndAt.x - snapshot.ego.x, cmd.lateralOffsetEndAt.y - snapshot.ego.y) > 300
+  )
+    // (as `stopAt`: a point that far off is no place along the path the ego drives now)
+    bad('lateralOffsetEndAt more than 300 m from the ego', {
+      lateralOffsetEndAtDistanceM: round(
+        hypot2(cmd.lateralOffsetEndAt.x - snapshot.ego.x, cmd.lateralOffsetEndAt.y - snapshot.ego.y),
+      ),
+    });
   else if (cmd.targetLaneId !== undefined && !map.lane(cmd.targetLaneId))
     bad(`targetLaneId ${q(cmd.targetLaneId)} is not on the map`, { targetLaneId: bounded(cmd.targetLaneId) });
   else if (cmd.targetLaneId !== undefined && !changeReaches(cmd, snapshot, map, vehicle))
