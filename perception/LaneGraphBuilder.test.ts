@@ -297,18 +297,20 @@ describe('LaneGraphBuilder crossing: a vehicle pulling away is forecast at its a
     expect(crossing(0.2)).toEqual([]);
   });
 
-  it('a walker is forecast at constant velocity whatever its speeds did', () => {
-    const ped = snapshot(0, -30, Math.PI / 2, 5, [agent('p', 'pedestrian', 20, 7, Math.PI, 1)], {
-      route: { laneIds: ['S0', 'SL', 'W0'] },
-    });
-    const g = new LaneGraphBuilder(pmap, params).build(
-      ped,
-      ped.route,
-      undefined,
-      undefined,
-      new Map([['p', 1.5]]),
-    );
-    expect(g.crossing).toEqual([]);
+  it('a walker or a cyclist is forecast at constant velocity whatever its speeds did', () => {
+    for (const kind of ['pedestrian', 'cyclist'] as const) {
+      const s = snapshot(0, -30, Math.PI / 2, 5, [agent('p', kind, 20, 7, Math.PI, 1)], {
+        route: { laneIds: ['S0', 'SL', 'W0'] },
+      });
+      const g = new LaneGraphBuilder(pmap, params).build(
+        s,
+        s.route,
+        undefined,
+        undefined,
+        new Map([['p', 1.5]]),
+      );
+      expect(g.crossing, kind).toEqual([]);
+    }
   });
 });
 

@@ -705,7 +705,7 @@ export class LaneGraphBuilder {
     for (const a of snap.agents) {
       if (exclude.has(a.id)) continue;
       // a vehicle pulling away (sustained acceleration, bounded) is forecast along its lanes at
-      // that acceleration, decaying, up to its lane's speed (`agentPaths`)
+      // that acceleration, decaying, up to its lane's speed (`agentPaths`; `forecastAccel`)
       const accel = forecastAccel(a, accelOf);
       const reach = alongAtDecayingAccel(a.speedMps, accel, Number.POSITIVE_INFINITY, p.predictionHorizonS);
       const dist = hypot2(a.x - ego.x, a.y - ego.y);
@@ -954,14 +954,15 @@ function crossingAt(
 }
 
 /**
- * The acceleration a vehicle, cyclist or robot is forecast at, m/s²: its sustained acceleration in
- * `accelOf` (perception's own reading of its speeds) from ACCEL_MIN_MPS2, bounded by ACCEL_MAX_MPS2;
- * 0 (constant speed) below it, when braking, for walkers and static objects, and for an agent whose
- * speed is unknown.
+ * The acceleration a vehicle is forecast at, m/s²: its sustained acceleration in `accelOf`
+ * (perception's own reading of its speeds) from ACCEL_MIN_MPS2, bounded by ACCEL_MAX_MPS2; 0
+ * (constant speed) below it, when braking, for an agent whose speed is unknown, and for every other
+ * kind: a cyclist's or robot's speed is no lane's (capped at the lane's limit, a cyclist pulling away
+ * from rest at 1 m/s² was forecast into our path at car speeds, and the ego stopped for it at
+ * 6 m/s², wild DEU_Ibbenbueren-13_3 cr_37).
  */
 function forecastAccel(a: AgentState, accelOf: ReadonlyMap<string, number> | undefined): number {
-  if (!accelOf || a.speedKnown === false) return 0;
-  if (a.kind !== 'vehicle' && a.kind !== 'cyclist' && a.kind !== 'robot') return 0;
+  if (!accelOf || a.speedKnown === false || a.kind !== 'vehicle') return 0;
   const acc = accelOf.get(a.id);
   if (acc === undefined || acc < ACCEL_MIN_MPS2) return 0;
   return Math.min(acc, ACCEL_MAX_MPS2);

@@ -49,7 +49,7 @@ export const PerceptionParamsSchema = z.object({
   lookaheadM: positive().default(120),
   /** How far behind in a lane a following agent is looked for, m. */
   lookbehindM: positive().default(50),
-  /** Constant-velocity prediction horizon for path-crossing agents, s (nuPlan's 8 s horizon is longer; 6 s covers urban crossings). */
+  /** Prediction horizon for path-crossing agents, s (nuPlan's 8 s horizon is longer; 6 s covers urban crossings). */
   predictionHorizonS: positive().default(6),
   /** Extra lateral margin when testing whether a predicted path enters the ego corridor, m. */
   corridorMarginM: z.number().finite().nonnegative().default(0.5),
