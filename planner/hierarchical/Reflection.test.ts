@@ -4,15 +4,8 @@ import { RoadMap } from '../../core/map/index.ts';
 import { oneLane } from '../../core/map/testFixtures.ts';
 import { plannerContext } from '../../core/planning/testFixtures.ts';
 import { ego, snapshotOf } from '../../core/testFixtures.ts';
-import { type CandidateScore, followersOf, ProposalScorer } from './ProposalScorer.ts';
-import {
-  alternativesOf,
-  gentlerThan,
-  noFaster,
-  REFLECTION_CANDIDATES,
-  type RolloutFn,
-  reflect,
-} from './Reflection.ts';
+import { followersOf, ProposalScorer } from './ProposalScorer.ts';
+import { alternativesOf, noFaster, REFLECTION_CANDIDATES, type RolloutFn, reflect } from './Reflection.ts';
 import { straightRollout } from './testing/views.ts';
 
 const base: MidLevelCommand = {
@@ -194,75 +187,5 @@ describe('reflection picks among graded slower speeds', () => {
     const creep = { ...slow, targetSpeedMps: 0.08 };
     expect(noFaster({ ...slow, speed: 'KEEP', targetSpeedMps: 0.09 }, creep, 0.09)).toBe(false);
     expect(noFaster({ ...slow, targetSpeedMps: 0.06 }, creep, 0.09)).toBe(true);
-  });
-});
-
-describe("reflection: a gentler braking to the proposal's target", () => {
-  const vehicle = VehicleParamsSchema.parse({});
-  const map = new RoadMap(oneLane('one-lane', 'L0', 400, 3.5, 15));
-  const ctx = plannerContext(map, ['L0'], vehicle);
-  // the rules' IDM over a bend's horizon cap: from 7 m/s to the speed one look-ahead on, 1 m/s, at 6 m/s²
-  const hard: MidLevelCommand = {
-    ...base,
-    path: 'FOLLOW_LANE',
-    speed: 'DECELERATE',
-    targetSpeedMps: 1,
-    decelMps2: 6,
-  };
-  delete hard.targetLaneId;
-
-  it('is an eighth candidate only behind a DECELERATE braking harder than 3 m/s²', () => {
-    const alts = alternativesOf(hard, 7);
-    expect(alts).toHaveLength(REFLECTION_CANDIDATES);
-    const g = alts[7]!;
-    expect(g).toMatchObject({ speed: 'DECELERATE', targetSpeedMps: 1, decelMps2: 3, jerkMps3: 3 });
-    expect(gentlerThan(g, hard)).toBe(true);
-    expect(noFaster(g, hard, 7)).toBe(true);
-    expect(alternativesOf({ ...hard, decelMps2: 2.5 }, 7)).toHaveLength(7);
-    expect(alternativesOf({ ...hard, speed: 'STOP', targetSpeedMps: 0 }, 7)).toHaveLength(7);
-  });
-
-  it('on a free road it replaces the 6 m/s² braking, which fails comfort, where before only stops could', () => {
-    // 6 m/s² fails nuPlan's 4.05 m/s² bound; the ease-offs (5.25, 3.5 m/s) aim faster than 1 m/s and
-    // may not replace it; the comfortable stop may, and the gentler braking (same target, 3 m/s²)
-    // keeps comfort with more progress than the stop
-    const snap = snapshotOf(ego(0, 20, 0, 7), ['L0'], []);
-    const r = reflect(
-      alternativesOf(hard, 7),
-      snap,
-      ctx,
-      straightRollout,
-      new ProposalScorer(ctx, REFLECTION_CANDIDATES),
-      false,
-    );
-    expect(r.scores[0]!.comfort).toBe(0);
-    expect(r.chosen, r.why).toBe(7);
-    expect(r.command).toMatchObject({ speed: 'DECELERATE', targetSpeedMps: 1, decelMps2: 3 });
-  });
-
-  it('is not taken where it loses a check the proposal passes (time to collision), however it scores', () => {
-    const snap = snapshotOf(ego(0, 20, 0, 7), ['L0'], []);
-    const alts = alternativesOf(hard, 7);
-    const pass: CandidateScore = {
-      score: 0.5,
-      noCollision: 1,
-      drivableArea: 1,
-      drivingDirection: 1,
-      progressM: 10,
-      ttc: 1,
-      comfort: 0,
-    };
-    const scored = (gentle: Partial<CandidateScore>) =>
-      ({
-        capacity: REFLECTION_CANDIDATES,
-        score: () =>
-          alts.map((_, i) => (i === 7 ? { ...pass, score: 0.9, comfort: 1, ...gentle } : { ...pass })),
-      }) as unknown as ProposalScorer;
-    const run = (gentle: Partial<CandidateScore>) =>
-      reflect(alts, snap, ctx, straightRollout, scored(gentle), false).chosen;
-    expect(run({})).toBe(7);
-    expect(run({ ttc: 0 })).toBe(0);
-    expect(run({ drivingDirection: 0.5 })).toBe(0);
-    expect(run({ drivableArea: 0 })).toBe(0);
   });
 });

@@ -5,9 +5,7 @@
  * the command is kept or revised. Revision is conservative: the rules' command stands unless an
  * alternative scores clearly better and is no faster — except when the command itself ends in an
  * at-fault collision, where any alternative may replace it (e.g. going on through a conflict
- * rather than stopping in it). Behind a proposal that brakes hard to a target, a gentler braking
- * to the same target is scored too, and taken where it scores clearly better and loses none of the
- * checks the proposal passes (collision, drivable area, driving direction, time to collision).
+ * rather than stopping in it).
  */
 import type { MidLevelCommand, Trajectory, WorldSnapshot } from '../../core/index.ts';
 import type { PlannerContext } from '../../core/planning/Planner.ts';
@@ -80,17 +78,9 @@ const EASE_LITTLE_DECEL_MPS2 = 1.5;
 const COMFORT_STOP_JERK_MPS3 = 3;
 
 /**
- * The gentler candidate's braking, m/s² (built up at `COMFORT_STOP_JERK_MPS3`): the comfortable
- * stop's, within nuPlan's comfort bounds (`max_lon_decel` 4.05 m/s², `max_lon_jerk` 4.13 m/s³).
+ * How many candidates reflection scores: the proposal and its alternatives (`alternativesOf`).
  */
-const GENTLE_DECEL_MPS2 = 3;
-
-/**
- * How many candidates reflection scores at most: the proposal and its alternatives
- * (`alternativesOf`: seven, and an eighth, the gentler one, behind a proposal braking harder than
- * `GENTLE_DECEL_MPS2`).
- */
-export const REFLECTION_CANDIDATES = 8;
+export const REFLECTION_CANDIDATES = 7;
 
 /**
  * The proposal and its alternatives: hold speed, ease off a little, ease off, stop comfortably,
@@ -98,9 +88,6 @@ export const REFLECTION_CANDIDATES = 8;
  * PDM-Closed's proposals are (its IDM at fractions of the limit): with one halving the speed only,
  * a proposal that fails the time-to-collision bound gives way to it plan after plan, and the ego,
  * re-planned every 0.1 s, brakes on at 2 m/s² long after a little less speed would have done.
- * Behind a proposal that slows down harder than `GENTLE_DECEL_MPS2` (IDM's 6 m/s² for a bend's
- * horizon cap), an eighth: the same target at that braking, built up at the comfortable stop's
- * jerk (`gentlerThan`; `reflect` takes it only where it loses nothing the proposal keeps).
  */
 export function alternativesOf(
   cmd: MidLevelCommand,
@@ -171,17 +158,6 @@ export function alternativesOf(
       delete out[i]!.targetLaneId;
     }
   }
-  if (
-    cmd.speed === 'DECELERATE' &&
-    (cmd.decelMps2 ?? 0) > GENTLE_DECEL_MPS2 &&
-    cmd.targetSpeedMps !== undefined
-  )
-    out.push({
-      ...plain,
-      decelMps2: GENTLE_DECEL_MPS2,
-      jerkMps3: COMFORT_STOP_JERK_MPS3,
-      rationale: `${cmd.rationale} [alt: gentler to the same target]`,
-    });
   // a stop point belongs to STOP only (the gate rejects it on any other speed decision)
   for (const c of out) if (c.speed !== 'STOP' && c.stopAt) delete c.stopAt;
   return out;
@@ -204,34 +180,6 @@ export function noFaster(c: MidLevelCommand, c0: MidLevelCommand, v: number): bo
   const a0 = aimMps(c0, v);
   const a = aimMps(c, v);
   return a <= a0 + (a0 <= STANDSTILL_TARGET_MPS ? 0 : 0.1);
-}
-
-/**
- * Whether `c` slows down to the target of proposal `c0` (a DECELERATE) on its path, only more
- * gently: the same target, less braking. It is no faster by its aim (`noFaster`), but it keeps
- * more speed for longer: `reflect` takes it only where it loses nothing the proposal keeps.
- */
-export function gentlerThan(c: MidLevelCommand, c0: MidLevelCommand): boolean {
-  return (
-    c0.speed === 'DECELERATE' &&
-    c.speed === 'DECELERATE' &&
-    c.path === c0.path &&
-    c.targetSpeedMps === c0.targetSpeedMps &&
-    (c.decelMps2 ?? Number.POSITIVE_INFINITY) < (c0.decelMps2 ?? Number.POSITIVE_INFINITY)
-  );
-}
-
-/**
- * Whether score `s` keeps every check score `s0` passes: no at-fault collision, drivable area and
- * driving direction (nuPlan's multipliers) and the time-to-collision bound.
- */
-function losesNothing(s: CandidateScore, s0: CandidateScore): boolean {
-  return (
-    s.noCollision >= s0.noCollision &&
-    s.drivableArea >= s0.drivableArea &&
-    s.drivingDirection >= s0.drivingDirection &&
-    s.ttc >= s0.ttc
-  );
 }
 
 /** Expands, scores and picks (see the module comment). */
@@ -285,8 +233,6 @@ export function reflect(
   for (let i = 1; i < scores.length; i++) {
     if (!collides && !noFaster(kept[i]!, kept[0]!, v)) continue;
     if (kept[i]!.path !== kept[0]!.path && !collides && s0.score > 0) continue;
-    // keeping more speed for longer than the proposal: only where it costs no check the proposal passes
-    if (gentlerThan(kept[i]!, kept[0]!) && !losesNothing(scores[i]!, s0)) continue;
     if (scores[i]!.score > scores[best]!.score + (best === 0 ? REVISE_MARGIN : 0)) best = i;
   }
   const revised = best !== 0;
