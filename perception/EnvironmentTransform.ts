@@ -59,7 +59,8 @@ export class EnvironmentTransform {
 
   /**
    * One tick: redraws the raster (valid until the next call), adds the agents' speeds to their
-   * history (a snapshot no newer than the last adds none) and builds the lane graph and text.
+   * history where `useVehicleAcceleration` reads it (a snapshot no newer than the last adds none)
+   * and builds the lane graph and text.
    * `prevEgoLaneId` is the previous tick's ego lane and `routeIndex` the ego's route position (the
    * caller's state): see `LaneGraphBuilder.build`.
    */
@@ -70,7 +71,8 @@ export class EnvironmentTransform {
     routeIndex?: number,
   ): SceneContext {
     this.raster.render(snap, route);
-    const laneGraph = this.laneGraph.build(snap, route, prevEgoLaneId, routeIndex, this.accel.step(snap));
+    const accel = this.params.useVehicleAcceleration ? this.accel.step(snap) : undefined;
+    const laneGraph = this.laneGraph.build(snap, route, prevEgoLaneId, routeIndex, accel);
     const text = sceneToText(snap, laneGraph, this.params, this.map.id, this.platform);
     const r = this.raster;
     return {
