@@ -8,7 +8,7 @@ import {
   transformEnvironment,
 } from './EnvironmentTransform.ts';
 import { SceneContextDataSchema } from './SceneContext.ts';
-import { agent, snapshot, straightRoad } from './testing/scenes.ts';
+import { agent, pocketJunction, snapshot, straightRoad } from './testing/scenes.ts';
 
 const map = straightRoad();
 
@@ -81,5 +81,31 @@ describe('transformEnvironment', () => {
     const a = t.transform(snapshot(0, 0, 0, 10));
     const b = t.transform(snapshot(1, 0, 0, 10));
     expect(a.raster.data).toBe(b.raster.data);
+  });
+});
+
+describe('EnvironmentTransform: useVehicleAcceleration', () => {
+  // The pocket junction's ego (LaneGraphBuilder.test.ts) and a car on WB at (20, 7) pulling away
+  // west at 1.5 m/s² from 1 m/s, seen every 0.1 s: forecast at its speed it stays short of our turn
+  // within the 6 s horizon; at its sustained acceleration (readable once 0.5 s of its speeds are kept)
+  // it enters our corridor.
+  const ticks = (on: boolean) => {
+    const tf = new EnvironmentTransform(pocketJunction(), { useVehicleAcceleration: on });
+    const out: string[][] = [];
+    for (let k = 0; k <= 6; k++) {
+      const snap = {
+        ...snapshot(0, -30, Math.PI / 2, 5, [agent('wb', 'vehicle', 20, 7, Math.PI, 1 + 0.15 * k)], {
+          route: { laneIds: ['S0', 'SL', 'W0'] },
+        }),
+        tS: k / 10,
+      };
+      out.push(tf.transform(snap).laneGraph.crossing.map((c) => c.agentId));
+    }
+    return out;
+  };
+
+  it('on: the car is crossing from the tick 0.5 s of its speeds are kept; off (the default): never', () => {
+    expect(ticks(true)).toEqual([[], [], [], [], [], ['wb'], ['wb']]);
+    expect(ticks(false)).toEqual([[], [], [], [], [], [], []]);
   });
 });

@@ -15,6 +15,7 @@ import {
   WorldSnapshotSchema,
 } from '../core/index.ts';
 import type { RoadMap } from '../core/map/index.ts';
+import { AgentAccelHistory } from './AgentAccelHistory.ts';
 import { BevRaster } from './BevRaster.ts';
 import { LaneChunks } from './LaneChunks.ts';
 import { LaneGraphBuilder } from './LaneGraphBuilder.ts';
@@ -35,6 +36,8 @@ export class EnvironmentTransform {
   readonly raster: BevRaster;
   readonly platform: 'car' | 'robot';
   private readonly laneGraph: LaneGraphBuilder;
+  /** The agents' speeds of recent ticks (their sustained accelerations for the crossing forecast). */
+  private readonly accel = new AgentAccelHistory();
   private readonly map: RoadMap;
 
   /**
@@ -55,7 +58,9 @@ export class EnvironmentTransform {
   }
 
   /**
-   * One tick: redraws the raster (valid until the next call) and builds the lane graph and text.
+   * One tick: redraws the raster (valid until the next call), adds the agents' speeds to their
+   * history where `useVehicleAcceleration` reads it (a snapshot no newer than the last adds none)
+   * and builds the lane graph and text.
    * `prevEgoLaneId` is the previous tick's ego lane and `routeIndex` the ego's route position (the
    * caller's state): see `LaneGraphBuilder.build`.
    */
@@ -66,7 +71,8 @@ export class EnvironmentTransform {
     routeIndex?: number,
   ): SceneContext {
     this.raster.render(snap, route);
-    const laneGraph = this.laneGraph.build(snap, route, prevEgoLaneId, routeIndex);
+    const accel = this.params.useVehicleAcceleration ? this.accel.step(snap) : undefined;
+    const laneGraph = this.laneGraph.build(snap, route, prevEgoLaneId, routeIndex, accel);
     const text = sceneToText(snap, laneGraph, this.params, this.map.id, this.platform);
     const r = this.raster;
     return {

@@ -265,6 +265,111 @@ describe("LaneGraphBuilder crossing: predicted along the agents' lanes", () => {
   });
 });
 
+describe('LaneGraphBuilder crossing: a vehicle pulling away is forecast at its acceleration', () => {
+  // The pocket junction's ego (as above). A car on WB at (20, 7) heading west at 1 m/s: at constant
+  // speed it covers 6 m in the 6 s horizon and stays ≈ 19 m short of our turn's corridor. Pulling
+  // away at a sustained 1.5 m/s² (halving every 2.5 s, up to WB's 15 m/s) it covers 22.6 m.
+  const pmap = pocketJunction();
+  const snap = snapshot(0, -30, Math.PI / 2, 5, [agent('wb', 'vehicle', 20, 7, Math.PI, 1)], {
+    route: { laneIds: ['S0', 'SL', 'W0'] },
+  });
+  const crossing = (accel?: number) =>
+    new LaneGraphBuilder(pmap, params).build(
+      snap,
+      snap.route,
+      undefined,
+      undefined,
+      accel === undefined ? undefined : new Map([['wb', accel]]),
+    ).crossing;
+
+  it('pulling away at 1.5 m/s² it is crossing, entering our corridor within the horizon', () => {
+    const c = crossing(1.5);
+    expect(c.map((x) => x.agentId)).toEqual(['wb']);
+    // its front reaches x ≈ 1 (19 m on) when 1·t + 5.41·t − 19.51·(1 − e^(−0.277t)) ≈ 19: t ≈ 5 s
+    expect(c[0]!.agentTimeS).toBeGreaterThan(4.5);
+    expect(c[0]!.agentTimeS).toBeLessThanOrEqual(6);
+  });
+
+  it('at constant speed, braking, or creeping (0.2 m/s², under 0.3) it is not', () => {
+    expect(crossing()).toEqual([]);
+    expect(crossing(0)).toEqual([]);
+    expect(crossing(-2)).toEqual([]);
+    expect(crossing(0.2)).toEqual([]);
+  });
+
+  it('a walker or a cyclist is forecast at constant velocity whatever its speeds did', () => {
+    for (const kind of ['pedestrian', 'cyclist'] as const) {
+      const s = snapshot(0, -30, Math.PI / 2, 5, [agent('p', kind, 20, 7, Math.PI, 1)], {
+        route: { laneIds: ['S0', 'SL', 'W0'] },
+      });
+      const g = new LaneGraphBuilder(pmap, params).build(
+        s,
+        s.route,
+        undefined,
+        undefined,
+        new Map([['p', 1.5]]),
+      );
+      expect(g.crossing, kind).toEqual([]);
+    }
+  });
+});
+
+/**
+ * Two lanes merging behind the ego: P0 (y = 0, x −60..0) → E0 (y = 0, x 0..100), the ego's; Q0
+ * (y = 2.5, x −60..0) → E1 (y = 1.5, x 0..100), overlapping E0 (centres 1.5 m apart, as on a map
+ * whose lanes overlap where a road widens). All 4 m wide.
+ */
+function mergeBehind(): RoadMap {
+  const l = (id: string, y0: number, y1: number, x0: number, x1: number, more: object) => ({
+    id,
+    centerline: [
+      { x: x0, y: y0 },
+      { x: x1, y: y1 },
+    ],
+    widthM: 4,
+    speedLimitMps: 15,
+    ...more,
+  });
+  return new RoadMap(
+    RoadMapSchema.parse({
+      id: 'merge-behind',
+      lanes: [
+        l('P0', 0, 0, -60, 0, { successors: ['E0'] }),
+        l('E0', 0, 0, 0, 100, { predecessors: ['P0'] }),
+        l('Q0', 2.5, 2.5, -60, 0, { successors: ['E1'] }),
+        l('E1', 1.5, 1.5, 0, 100, { predecessors: ['Q0'] }),
+      ],
+    }),
+  );
+}
+
+describe('LaneGraphBuilder: a vehicle wholly behind us in our path is a follower, not a crossing', () => {
+  // Ego rear axle at (20, 0) on E0 heading east at 10 m/s (rear bumper 2.588 − 1.461 = 1.127 m
+  // behind the axle). A car at (−5, 2.0) on Q0 (0.5 m from its centre, 2.0 m from P0's), heading
+  // east at 14.5 m/s: located on Q0, not our chain, and its path Q0 → E1 runs 1.5 m beside our line,
+  // inside the corridor (2.65 m): it "enters our path" ahead. Its body (2 m) overlaps ours (2.297 m)
+  // by 2.15 − 2.0 across: it is behind us in our path.
+  const m = mergeBehind();
+  const route = { laneIds: ['E0'] };
+  const build = (a: ReturnType<typeof agent>) => {
+    const snap = snapshot(20, 0, 0, 10, [a], { route });
+    return new LaneGraphBuilder(m, params).build(snap, route);
+  };
+
+  it('25 m behind at 14.5 m/s: no crossing, the follower at gap 20 + 1.461 − 2.588 + 5 − 2.25 = 21.62 m', () => {
+    const g = build(agent('cr', 'vehicle', -5, 2.0, 0, 14.5));
+    expect(g.crossing).toEqual([]);
+    expect(g.ego?.follow).toMatchObject({ agentId: 'cr', gapM: 21.62, speedMps: 14.5, relSpeedMps: 4.5 });
+  });
+
+  it('the same car alongside (its front past our rear bumper) stays crossing; 2.5 m across (no overlap) too', () => {
+    expect(build(agent('cr', 'vehicle', 18, 2.0, 0, 14.5)).crossing.map((c) => c.agentId)).toEqual(['cr']);
+    const apart = build(agent('cr', 'vehicle', -5, 2.5, 0, 14.5));
+    expect(apart.crossing.map((c) => c.agentId)).toEqual(['cr']);
+    expect(apart.ego?.follow).toBeNull();
+  });
+});
+
 /**
  * A route that loops back over itself, the same way (a spiral ramp, one level over the other): A
  * east along y = 0 to x = 100, B turns up and back west at y = 40 and down again, C east along

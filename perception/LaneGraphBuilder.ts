@@ -25,6 +25,7 @@ import {
   routeIndexOf,
   routeLanesAfter,
 } from '../core/map/index.ts';
+import { ACCEL_MAX_MPS2, ACCEL_MIN_MPS2, alongAtDecayingAccel } from './AgentAccelHistory.ts';
 import { LaneChunks } from './LaneChunks.ts';
 import type { PerceptionParams } from './PerceptionParams.ts';
 import type {
@@ -175,8 +176,16 @@ export class LaneGraphBuilder {
    * route that passes near itself) the one continuous with it wins (`locateEgo`). `routeIndex` is
    * the ego's route position as the caller tracks it: where the route uses a lane twice, the chain
    * ahead follows the route from the occurrence nearest it (without it, from the first).
+   * `accelOf` holds each agent's sustained acceleration, m/s² (`AgentAccelHistory`; absent: none
+   * known, every agent forecast at constant speed).
    */
-  build(snap: WorldSnapshot, route: Route, prevEgoLaneId?: string, routeIndex?: number): LaneGraph {
+  build(
+    snap: WorldSnapshot,
+    route: Route,
+    prevEgoLaneId?: string,
+    routeIndex?: number,
+    accelOf?: ReadonlyMap<string, number>,
+  ): LaneGraph {
     const map = this.map;
     const p = this.params;
     const ego = snap.ego;
@@ -298,7 +307,8 @@ export class LaneGraphBuilder {
     // traffic, not crossing traffic: leave it out of `crossing`.
     const egoChain = new Set<string>();
     for (const c of chain) egoChain.add(c.lane.data.id);
-    for (const c of this.chainBehind(base, loc.sM)) egoChain.add(c.lane.data.id);
+    const behind = this.chainBehind(base, loc.sM);
+    for (const c of behind) egoChain.add(c.lane.data.id);
     const inEgoLane = new Set<string>();
     snap.agents.forEach((a, i) => {
       const l = located[i];
@@ -306,7 +316,27 @@ export class LaneGraphBuilder {
     });
     if (egoSlot?.lead) inEgoLane.add(egoSlot.lead.agentId);
     if (egoSlot?.follow) inEgoLane.add(egoSlot.follow.agentId);
-    const crossing = this.crossingAgents(snap, chain, inEgoLane);
+    // …and so is a vehicle wholly behind our rear bumper in our path, whatever lane it is located
+    // in (where lanes overlap or merge behind us, the one it is placed in is not our chain): it can
+    // reach a point ahead of us only by driving through the ego, so it follows us. Listed as
+    // crossing, a log car 22 m behind at 14.5 m/s read "crossing 3 m ahead" (wild
+    // BEL_Nivelles-18_2 cr_33); it is the follower when nearer than the one in our chain.
+    const followers = [{ lane: base, startM: -loc.sM }, ...behind];
+    const behindReach = p.lookbehindM + this.vehicle.lengthM + 10;
+    const hx = Math.cos(ego.headingRad);
+    const hy = Math.sin(ego.headingRad);
+    snap.agents.forEach((a) => {
+      if (inEgoLane.has(a.id)) return;
+      // (only agents behind the ego and near enough are projected on its lanes)
+      const dx = a.x - ego.x;
+      const dy = a.y - ego.y;
+      if (dx * hx + dy * hy >= 0 || dx * dx + dy * dy > behindReach * behindReach) return;
+      const f = this.followerBehind(a, followers, loc.dM, ego.speedMps);
+      if (!f) return;
+      inEgoLane.add(a.id);
+      if (egoSlot && (!egoSlot.follow || f.gapM < egoSlot.follow.gapM)) egoSlot.follow = f;
+    });
+    const crossing = this.crossingAgents(snap, chain, inEgoLane, accelOf);
 
     return {
       egoLane: {
@@ -457,6 +487,41 @@ export class LaneGraphBuilder {
     return out;
   }
 
+  /**
+   * `a` as the ego's follower when it is a vehicle, cyclist or robot wholly behind the ego's rear
+   * bumper in its path: on one of `lanes` (the ego's lane from its start and the lanes behind it,
+   * `startM` relative to the ego's rear axle), pointing its way (within LANE_FOLLOW_HEADING_RAD),
+   * its body overlapping the ego's width where the ego is offset `egoDM` in its lane (the
+   * planner's `inOurPath`), within `lookbehindM`. Null otherwise.
+   */
+  private followerBehind(
+    a: AgentState,
+    lanes: ReadonlyArray<{ lane: LaneInfo; startM: number }>,
+    egoDM: number,
+    egoSpeedMps: number,
+  ): LaneAgent | null {
+    if (a.kind !== 'vehicle' && a.kind !== 'cyclist' && a.kind !== 'robot') return null;
+    const v = this.vehicle;
+    const f = this.frenet;
+    const rearBumper = v.rearAxleToCenterM - v.lengthM / 2;
+    for (const c of lanes) {
+      const line = c.lane.line;
+      line.project(a.x, a.y, f);
+      if (f.sM <= 0 || f.sM >= line.length) continue;
+      if (Math.abs(f.dM - egoDM) >= (a.widthM + v.widthM) / 2) continue;
+      const rel = angleDiff(a.headingRad, line.headingAt(f.sM));
+      if (Math.abs(rel) > LANE_FOLLOW_HEADING_RAD) continue;
+      const halfAlong = (a.lengthM * Math.abs(Math.cos(rel)) + a.widthM * Math.abs(Math.sin(rel))) / 2;
+      const centre = c.startM + f.sM;
+      if (centre + halfAlong >= rearBumper) return null;
+      const gap = rearBumper - (centre + halfAlong);
+      if (gap > this.params.lookbehindM) return null;
+      const along = a.speedMps * Math.cos(rel);
+      return laneAgent(a, gap, along, egoSpeedMps, along - egoSpeedMps);
+    }
+    return null;
+  }
+
   private locateAgent(a: AgentState): { laneId: string; sM: number; dM: number } | undefined {
     // Walkers and static objects may stand at any angle: localise them by position only.
     const heading =
@@ -578,7 +643,12 @@ export class LaneGraphBuilder {
    * heading points at. Walkers, static objects and agents off the lane graph go straight on at
    * constant velocity.
    */
-  private crossingAgents(snap: WorldSnapshot, chain: ChainLane[], exclude: Set<string>): CrossingAgent[] {
+  private crossingAgents(
+    snap: WorldSnapshot,
+    chain: ChainLane[],
+    exclude: Set<string>,
+    accelOf: ReadonlyMap<string, number> | undefined,
+  ): CrossingAgent[] {
     const ego = snap.ego;
     const v = this.vehicle;
     const p = this.params;
@@ -634,10 +704,13 @@ export class LaneGraphBuilder {
     const near = { x: 0, y: 0, headingRad: 0 };
     for (const a of snap.agents) {
       if (exclude.has(a.id)) continue;
+      // a vehicle pulling away (sustained acceleration, bounded) is forecast along its lanes at
+      // that acceleration, decaying, up to its lane's speed (`agentPaths`; `forecastAccel`)
+      const accel = forecastAccel(a, accelOf);
+      const reach = alongAtDecayingAccel(a.speedMps, accel, Number.POSITIVE_INFINITY, p.predictionHorizonS);
       const dist = hypot2(a.x - ego.x, a.y - ego.y);
-      if (dist > p.lookaheadM + front + a.speedMps * p.predictionHorizonS) continue;
+      if (dist > p.lookaheadM + front + reach) continue;
       const halfWidth = v.widthM / 2 + a.widthM / 2 + p.corridorMarginM;
-      const reach = a.speedMps * p.predictionHorizonS;
       // Nowhere within its reach of the corridor: cannot cross. Along its lanes it gets at most
       // `reach` along the centreline from its projection, its offset and drift on top.
       const slack = MAX_DRIFT_M + 2 * (this.chunks.maxHalfWidthM + IN_LANE_MARGIN_M);
@@ -646,7 +719,7 @@ export class LaneGraphBuilder {
       path.project(a.x, a.y, f);
       path.poseAt(f.sM, near);
       if (hypot2(a.x - near.x, a.y - near.y) > within) continue;
-      const onLanes = this.agentPaths(a, reach);
+      const onLanes = this.agentPaths(a, reach, accel);
       if (onLanes) {
         let best: CrossingAgent | undefined;
         for (const lanes of onLanes.paths) {
@@ -661,7 +734,7 @@ export class LaneGraphBuilder {
               at.y > maxY + halfWidth;
             if (!outside) path.project(at.x, at.y, f);
             if (outside || f.sM < sFront || f.sM > sEnd || Math.abs(f.dM) > halfWidth) {
-              if (a.speedMps < 0.05) break;
+              if (a.speedMps < 0.05 && accel === 0) break;
               continue;
             }
             best = crossingAt(a, dist, f.sM - sFront, t, ego.speedMps, v.lengthM) ?? best;
@@ -716,6 +789,7 @@ export class LaneGraphBuilder {
   private agentPaths(
     a: AgentState,
     reachM: number,
+    accelMps2 = 0,
   ):
     | { paths: PathLane[][]; at: (path: PathLane[], t: number, out: { x: number; y: number }) => boolean }
     | undefined {
@@ -740,7 +814,10 @@ export class LaneGraphBuilder {
     }
     if (starts.length === 0) return undefined;
     const paths: PathLane[][] = [];
-    const info = new Map<PathLane[], { sM: number; dM: number; vLon: number; vLat: number }>();
+    const info = new Map<
+      PathLane[],
+      { sM: number; dM: number; vLon: number; vLat: number; aLon: number; capMps: number }
+    >();
     for (const st of starts) {
       const grow = (lanes: PathLane[]): void => {
         if (paths.length >= MAX_AGENT_PATHS) return;
@@ -755,6 +832,9 @@ export class LaneGraphBuilder {
             sM: st.sM,
             dM: st.dM,
             vLon: a.speedMps * Math.cos(st.errRad),
+            aLon: accelMps2 * Math.cos(st.errRad),
+            // up to the speed of the lane it is in (no slower than it goes)
+            capMps: Math.max(a.speedMps * Math.cos(st.errRad), st.lane.data.speedLimitMps),
             vLat:
               Math.abs(a.speedMps * Math.sin(st.errRad)) < DRIFT_MIN_MPS
                 ? 0
@@ -774,7 +854,7 @@ export class LaneGraphBuilder {
         out.y = a.y;
         return true;
       }
-      const along = i.vLon * t;
+      const along = i.aLon > 0 ? alongAtDecayingAccel(i.vLon, i.aLon, i.capMps, t) : i.vLon * t;
       let k = 0;
       while (k + 1 < path.length && path[k + 1]!.startM <= along) k++;
       const pl = path[k]!;
@@ -871,6 +951,21 @@ function crossingAt(
     agentTimeS: round2(t),
     egoTimeS: egoTimeS === null ? null : round2(egoTimeS),
   };
+}
+
+/**
+ * The acceleration a vehicle is forecast at, m/s²: its sustained acceleration in `accelOf`
+ * (perception's own reading of its speeds) from ACCEL_MIN_MPS2, bounded by ACCEL_MAX_MPS2; 0
+ * (constant speed) below it, when braking, for an agent whose speed is unknown, and for every other
+ * kind: a cyclist's or robot's speed is no lane's (capped at the lane's limit, a cyclist pulling away
+ * from rest at 1 m/s² was forecast into our path at car speeds, and the ego stopped for it at
+ * 6 m/s², wild DEU_Ibbenbueren-13_3 cr_37).
+ */
+function forecastAccel(a: AgentState, accelOf: ReadonlyMap<string, number> | undefined): number {
+  if (!accelOf || a.speedKnown === false || a.kind !== 'vehicle') return 0;
+  const acc = accelOf.get(a.id);
+  if (acc === undefined || acc < ACCEL_MIN_MPS2) return 0;
+  return Math.min(acc, ACCEL_MAX_MPS2);
 }
 
 function crossingKey(c: CrossingAgent): number {

@@ -49,10 +49,18 @@ export const PerceptionParamsSchema = z.object({
   lookaheadM: positive().default(120),
   /** How far behind in a lane a following agent is looked for, m. */
   lookbehindM: positive().default(50),
-  /** Constant-velocity prediction horizon for path-crossing agents, s (nuPlan's 8 s horizon is longer; 6 s covers urban crossings). */
+  /** Prediction horizon for path-crossing agents, s (nuPlan's 8 s horizon is longer; 6 s covers urban crossings). */
   predictionHorizonS: positive().default(6),
   /** Extra lateral margin when testing whether a predicted path enters the ego corridor, m. */
   corridorMarginM: z.number().finite().nonnegative().default(0.5),
+  /**
+   * Forecast a lane-following vehicle pulling away at its sustained acceleration (decaying, up to
+   * its lane's limit; `AgentAccelHistory`) instead of at constant speed. Off by default, as Autoware
+   * `map_based_prediction`'s `use_vehicle_acceleration`: on the held-out CommonRoad 67 it listed cars
+   * pulling away earlier and the ego yielded to them more, CLS-NR 72.97 → 72.92, CLS-R down
+   * (ESP_Almansa-6_1 96.8 → 83.8), branch perc26 (perception/README.md).
+   */
+  useVehicleAcceleration: z.boolean().default(false),
   /** Scene-text budget, tokens (≈ characters / 4, the OpenAI rule of thumb for English). */
   tokenBudget: z.number().int().positive().default(600),
   /** Untrusted text longer than this is cut (characters) before quoting. */
