@@ -138,6 +138,12 @@ export class FrenetQuery implements FrenetPoint {
 }
 
 /**
+ * The query `Polyline.project` and `Polyline.headingAt` go through (one thread; each call writes it,
+ * runs the query and reads it back before returning, and the queries call neither).
+ */
+const SCRATCH_QUERY = new FrenetQuery();
+
+/**
  * An immutable polyline with cumulative arc length. Duplicate consecutive points are dropped.
  * Frenet projection and interpolation are O(log n) for `poseAt` and O(n) (or O(window)) for
  * `project`.
@@ -292,19 +298,10 @@ export class Polyline {
 
   /** Heading at arc length s, linearly blended across vertices over ±0.5 m to avoid kinks. */
   headingAt(sM: number): number {
-    const i = this.segmentAt(sM);
-    const h = this.segHeading[i]!;
-    const n = this.segHeading.length;
-    const blend = 0.5;
-    if (i + 1 < n && this.s[i + 1]! - sM < blend) {
-      const w = 0.5 * (1 - (this.s[i + 1]! - sM) / blend);
-      return h + w * angleDiff(this.segHeading[i + 1]!, h);
-    }
-    if (i > 0 && sM - this.s[i]! < blend) {
-      const w = 0.5 * (1 - (sM - this.s[i]!) / blend);
-      return h + w * angleDiff(this.segHeading[i - 1]!, h);
-    }
-    return h;
+    const q = SCRATCH_QUERY;
+    q.atS = sM;
+    this.headingAtQuery(q);
+    return q.headingRad;
   }
 
   /** Curvature at s (1/m), from the heading change over the neighbouring vertices. */
@@ -341,47 +338,21 @@ export class Polyline {
     fromS = -Infinity,
     toS = Infinity,
   ): FrenetPoint {
-    const n = this.xs.length;
-    let i0 = 0;
-    let i1 = n - 2;
-    if (fromS > -Infinity) i0 = this.segmentAt(fromS);
-    if (toS < Infinity) i1 = this.segmentAt(toS);
-    if (i1 - i0 >= PROJECT_BLOCKED_MIN) return this.projectBlocked(x, y, out, i0, i1);
-    let best = Infinity;
-    let bestS = 0;
-    let bestD = 0;
-    let bestSeg = 0;
-    for (let i = i0; i <= i1; i++) {
-      const ax = this.xs[i]!;
-      const ay = this.ys[i]!;
-      const segLen = this.s[i + 1]! - this.s[i]!;
-      const ux = (this.xs[i + 1]! - ax) / segLen;
-      const uy = (this.ys[i + 1]! - ay) / segLen;
-      const px = x - ax;
-      const py = y - ay;
-      let t = px * ux + py * uy;
-      // Only the first and last segment extend beyond their ends.
-      if (t < 0 && i > 0) t = 0;
-      if (t > segLen && i < n - 2) t = segLen;
-      const cx = px - t * ux;
-      const cy = py - t * uy;
-      const dist2 = cx * cx + cy * cy;
-      if (dist2 < best) {
-        best = dist2;
-        bestS = this.s[i]! + t;
-        bestD = ux * py - uy * px; // cross(u, p): positive to the left
-        bestSeg = i;
-      }
-    }
-    out.sM = bestS;
-    out.dM = bestD;
-    out.segment = bestSeg;
+    const q = SCRATCH_QUERY;
+    q.x = x;
+    q.y = y;
+    q.fromS = fromS;
+    q.toS = toS;
+    this.projectQuery(q);
+    out.sM = q.sM;
+    out.dM = q.dM;
+    out.segment = q.segment;
     return out;
   }
 
   /**
-   * `project(q.x, q.y, q, q.fromS, q.toS)`, to the bit (the same loop), with its numbers read from
-   * and written to `q` (see `FrenetQuery`); returns `q`.
+   * `project(q.x, q.y, q, q.fromS, q.toS)` with its numbers read from and written to `q` (see
+   * `FrenetQuery`); returns `q`. It holds the loop: `project` is this through a scratch query.
    */
   projectQuery(q: FrenetQuery): FrenetQuery {
     const x = q.x;
@@ -426,7 +397,10 @@ export class Polyline {
     return q;
   }
 
-  /** `q.headingRad = headingAt(q.atS)`, to the bit, with no number crossing the call (see `FrenetQuery`). */
+  /**
+   * `q.headingRad = headingAt(q.atS)` with no number crossing the call (see `FrenetQuery`); it holds
+   * the blend: `headingAt` is this through a scratch query.
+   */
   headingAtQuery(q: FrenetQuery): void {
     const sM = q.atS;
     const i = this.segmentAt(sM);
@@ -511,9 +485,9 @@ export class Polyline {
   private readonly scanState = { best: Infinity, bestS: 0, bestD: 0, bestSeg: 0 };
 
   /**
-   * `project`'s loop over one block's segments within [i0, i1], into `st`. The per-segment step is
-   * `project`'s own, written out again on purpose: `project` keeps its loop inline on short lines
-   * (see its comment on sharing loops), and both must give the same bits.
+   * The projection's loop over one block's segments within [i0, i1], into `st`. The per-segment step
+   * is `projectQuery`'s own, written out again on purpose: `projectQuery` keeps its loop inline on
+   * short lines (see `project`'s comment on sharing loops), and both must give the same bits.
    */
   private scanBlock(
     x: number,
