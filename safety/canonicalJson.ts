@@ -21,8 +21,8 @@ const scratch: string[][] = [];
  * The own enumerable string keys of `obj` (what `Object.keys` gives) sorted by UTF-16 code units
  * (what `Array.prototype.sort` does to strings), in the depth's scratch array; returns how many.
  */
-function sortedKeysInto(obj: Record<string, unknown>, depth: number): number {
-  const keys = (scratch[depth] ??= []);
+function sortedKeysInto(obj: Record<string, unknown>, depth: number, store: string[][] = scratch): number {
+  const keys = (store[depth] ??= []);
   let n = 0;
   for (const k in obj) {
     if (!Object.hasOwn(obj, k)) continue;
@@ -230,18 +230,7 @@ export class CanonicalJsonWriter {
    * sorts), in the depth's scratch array; returns how many.
    */
   sortedKeys(obj: Record<string, unknown>, depth: number): number {
-    const keys = (this.keys[depth] ??= []);
-    let n = 0;
-    for (const k in obj) {
-      if (!Object.hasOwn(obj, k)) continue;
-      let i = n++;
-      while (i > 0 && keys[i - 1]! > k) {
-        keys[i] = keys[i - 1]!;
-        i--;
-      }
-      keys[i] = k;
-    }
-    return n;
+    return sortedKeysInto(obj, depth, this.keys);
   }
 
   /** The scratch array `sortedKeys(…, depth)` filled (valid until the next call at that depth). */
