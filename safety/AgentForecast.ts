@@ -299,19 +299,7 @@ const heading = new FrenetQuery();
  */
 function alongBody(ag: AgentState, directionRad: number, path: LanePath, s0: number): boolean {
   const half = ag.lengthM / 2;
-  const ref = path.line.headingAt(Math.max(0, s0));
-  let lo = 0;
-  let hi = 0;
-  for (let i = 0; i <= BODY_SAMPLES; i++) {
-    const sM = s0 - half + (2 * half * i) / BODY_SAMPLES;
-    heading.atS = Math.min(path.line.length, Math.max(0, sM));
-    path.line.headingAtQuery(heading);
-    const off = angleDiff(heading.headingRad, ref);
-    lo = Math.min(lo, off);
-    hi = Math.max(hi, off);
-  }
-  const err = angleDiff(directionRad, ref);
-  return err >= lo - HEADING_NOISE_RAD && err <= hi + HEADING_NOISE_RAD;
+  return amongPathHeadings(directionRad, path, s0, s0 - half, 2 * half, BODY_SAMPLES);
 }
 
 /**
@@ -320,11 +308,28 @@ function alongBody(ag: AgentState, directionRad: number, path: LanePath, s0: num
  */
 function amongLaneHeadings(ag: AgentState, directionRad: number, path: LanePath, s0: number): boolean {
   const spanM = Math.max(LANE_SPAN_MIN_M, ag.speedMps * LANE_SPAN_S);
+  // samples every LANE_SPAN_STEP_M from s0 − span up to s0 + span
+  const n = Math.floor((2 * spanM + 1e-9) / LANE_SPAN_STEP_M);
+  return amongPathHeadings(directionRad, path, s0, s0 - spanM, n * LANE_SPAN_STEP_M, n);
+}
+
+/**
+ * Whether `directionRad` lies within `HEADING_NOISE_RAD` of the range of `path`'s directions at
+ * n + 1 points evenly from `fromS` over `spanM` (the range taken relative to the heading at `s0`).
+ */
+function amongPathHeadings(
+  directionRad: number,
+  path: LanePath,
+  s0: number,
+  fromS: number,
+  spanM: number,
+  n: number,
+): boolean {
   const ref = path.line.headingAt(Math.max(0, s0));
   let lo = 0;
   let hi = 0;
-  for (let sM = s0 - spanM; sM <= s0 + spanM + 1e-9; sM += LANE_SPAN_STEP_M) {
-    heading.atS = Math.min(path.line.length, Math.max(0, sM));
+  for (let i = 0; i <= n; i++) {
+    heading.atS = Math.min(path.line.length, Math.max(0, fromS + (spanM * i) / n));
     path.line.headingAtQuery(heading);
     const off = angleDiff(heading.headingRad, ref);
     lo = Math.min(lo, off);
