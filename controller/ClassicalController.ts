@@ -177,11 +177,15 @@ export function createClassicalController(
         a = Math.max(-brake, aPrev - onset * dtS, -Math.sqrt(2 * onset * (v - target.speedMps)));
         a = Math.min(a, state.accelMps2 + Math.max(jerkStep, onset * dtS));
       } else {
-        const hardBrake = a < -p.decelDefaultMps2 - 1e-6 && a < state.accelMps2;
+        // standing, the brake that stopped the ego holds it and has nothing left to let go: a start
+        // builds up from rest (the ego stood 1.1 s after a 4.4 m/s² stop while the command asked it
+        // to go, the jerk limit winding that braking back first; CommonRoad USA_Peach-4_8_T-1)
+        const aPrev = v <= 0.01 && a > 0 ? Math.max(0, state.accelMps2) : state.accelMps2;
+        const hardBrake = a < -p.decelDefaultMps2 - 1e-6 && a < aPrev;
         if (!hardBrake) {
           // a hard brake no longer asked for lets go fast down to the comfortable braking
-          const release = Math.min(-p.decelDefaultMps2, state.accelMps2 + p.releaseJerkMps3 * dtS);
-          a = clamp(a, state.accelMps2 - jerkStep, Math.max(state.accelMps2 + jerkStep, release));
+          const release = Math.min(-p.decelDefaultMps2, aPrev + p.releaseJerkMps3 * dtS);
+          a = clamp(a, aPrev - jerkStep, Math.max(aPrev + jerkStep, release));
         }
       }
       if (v <= 0.01 && target.speedMps <= 0.01) a = Math.min(a, 0);

@@ -11,20 +11,25 @@
  * straight-line forecast. A vehicle whose own light (red or yellow)
  * stops it — it can stop at its line comfortably, or is braking hard enough already
  * (`core/map` `stopsForLight`, the rule the planner reads other drivers' lights by) — is forecast
- * to brake to a stop at that line, not to run through it; one that cannot goes on. A vehicle
+ * to brake to a stop at that line, not to run through it; one that cannot goes on, except while the
+ * ego clears its junction on red: then one whose light is red brakes comfortably and rests over its
+ * line (`ForecastSignals.clearingOnRed`). A vehicle
  * crossing the ego's way that has been seen braking for a while is forecast to rest at a share of
  * that braking (`ForecastBraking`), in its lane-following slot only. Storage is preallocated and
  * reused.
  */
 import { type AgentState, angleDiff, FrenetQuery, type TrafficLightState } from '../core/index.ts';
-import { type LaneInfo, type RoadMap, signalStopAhead, stopsForLight } from '../core/map/index.ts';
+import {
+  brakingDistanceM,
+  isActiveEmergency,
+  type LaneInfo,
+  type RoadMap,
+  signalStopAhead,
+  signalStopBehind,
+  stopsForLight,
+} from '../core/map/index.ts';
 import type { LanePath } from './LanePath.ts';
 import type { LanePathCache } from './Rollout.ts';
-
-/** An emergency vehicle on an emergency run (siren or warning lights on). */
-export function isActiveEmergency(a: AgentState): boolean {
-  return a.subclass === 'emergency' && (a.sirenOn === true || a.lightsOn === true);
-}
 
 /** Heading error below which a vehicle is taken to follow its lane, rad. */
 const LANE_FOLLOW_HEADING_RAD = 0.5;
@@ -171,6 +176,12 @@ export interface ForecastSignals {
   lights: ReadonlyArray<TrafficLightState>;
   /** A driver who can stop for a red or yellow with at most this braking does, m/s². */
   comfortDecelMps2: number;
+  /**
+   * The ego is clearing its junction on red (`core/map` `clearingOnRed`): a driver whose light is
+   * red and who cannot stop at its line is forecast to brake at `comfortDecelMps2` and rest over it
+   * (Autoware's intersection module, fully prioritized: the tolerable overshoot).
+   */
+  clearingOnRed?: boolean;
 }
 
 /**
@@ -469,9 +480,16 @@ export function forecastAgents(
       let stopM = Number.POSITIVE_INFINITY;
       // (not an emergency vehicle on a run: it has the right of way and goes through its red)
       if (signals && ag.kind === 'vehicle' && !isActiveEmergency(ag)) {
-        const st = signalStopAhead(map, signals.lights, ag.x, ag.y, ag.headingRad, ag.lengthM);
-        if (st && stopsForLight(ag.speedMps * lonF, st.distanceM, signals.comfortDecelMps2, ag.accelMps2))
+        // (while the ego clears on red, the red line it has just driven over is the one that holds it)
+        const st =
+          (signals.clearingOnRed
+            ? signalStopBehind(map, signals.lights, ag.x, ag.y, ag.headingRad, ag.lengthM)
+            : undefined) ?? signalStopAhead(map, signals.lights, ag.x, ag.y, ag.headingRad, ag.lengthM);
+        const vLon = ag.speedMps * lonF;
+        if (st && stopsForLight(vLon, st.distanceM, signals.comfortDecelMps2, ag.accelMps2))
           stopM = Math.max(0, st.distanceM);
+        else if (st && st.signal === 'RED' && signals.clearingOnRed)
+          stopM = brakingDistanceM(vLon, signals.comfortDecelMps2);
       }
       const braked = Math.min(stopM, observedStopM(ag, ag.speedMps * lonF, braking, (n - 1) * dtS));
       fillDrift(out, base, path, s0, d0, dRate, lonF, dh, MAX_DRIFT_M, ag, n, dtS, braked);

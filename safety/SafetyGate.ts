@@ -16,7 +16,9 @@ import {
   type RuleResult,
   type Trajectory,
   type Verdict,
+  type WorldSnapshot,
 } from '../core/index.ts';
+import { egoClearingOnRed } from '../core/map/index.ts';
 import {
   AgentForecast,
   type ForecastBraking,
@@ -227,8 +229,23 @@ export function createSafetyGate(input: SafetyParamsInput = {}): SafetyGate {
   };
   // scratch arguments of `forecastAgents`, filled per evaluation (it reads them, keeps neither)
   const signals: ForecastSignals = { lights: [], comfortDecelMps2: params.yellowStopDecelMps2 };
-  const signalsOf = (lights: ForecastSignals['lights']): ForecastSignals => {
-    signals.lights = lights;
+  // whether the ego clears its junction on red, per snapshot (every evaluation of one check reads it)
+  let clearingSnap: WorldSnapshot | undefined;
+  const clearingAt = { tS: Number.NaN, x: Number.NaN, y: Number.NaN };
+  let clearing = false;
+  const signalsOf = (scene: SafetyScene): ForecastSignals => {
+    const snap = scene.snapshot;
+    const e = snap.ego;
+    // (the same snapshot object, at the same time and place: callers may refill one in place)
+    if (clearingSnap !== snap || clearingAt.tS !== snap.tS || clearingAt.x !== e.x || clearingAt.y !== e.y) {
+      clearingSnap = snap;
+      clearingAt.tS = snap.tS;
+      clearingAt.x = e.x;
+      clearingAt.y = e.y;
+      clearing = egoClearingOnRed(scene.map, snap, scene.vehicle, scene.routeIndex);
+    }
+    signals.lights = snap.lights;
+    signals.clearingOnRed = clearing;
     return signals;
   };
   const brakingScratch: ForecastBraking = {
@@ -290,7 +307,7 @@ export function createSafetyGate(input: SafetyParamsInput = {}): SafetyGate {
       rollout.n,
       rollout.dtS,
       forecast,
-      signalsOf(snap.lights),
+      signalsOf(scene),
       params.observedBrakeShare > 0 ? braking(ego.headingRad) : undefined,
       turnForecast,
     );

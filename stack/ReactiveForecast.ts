@@ -18,7 +18,16 @@ import {
   type Trajectory,
   type WorldSnapshot,
 } from '../core/index.ts';
-import { type RoadMap, RoutePath } from '../core/map/index.ts';
+import {
+  brakingDistanceM,
+  egoClearingOnRed,
+  isActiveEmergency,
+  type RoadMap,
+  RoutePath,
+  signalStopAhead,
+  signalStopBehind,
+  stopsForLight,
+} from '../core/map/index.ts';
 import type { PlannerContext } from '../core/planning/Planner.ts';
 import { egoAtRest } from '../core/vehicle/index.ts';
 import type { AgentForecast, ForecastFn } from '../planner/index.ts';
@@ -31,6 +40,11 @@ export interface ReactiveForecastOptions {
   laneLookM?: number;
   /** Agents farther than this from the ego are forecast at constant velocity by the scorer, m. */
   radiusM?: number;
+  /**
+   * While the ego clears its junction on red: the braking of a driver whose own light is red, m/s²
+   * (the gate's and the planner's `yellowStopDecelMps2`, 3 m/s²).
+   */
+  redStopDecelMps2?: number;
 }
 
 const STANDING_MPS = 0.3;
@@ -70,6 +84,57 @@ function straightTrack(a: WorldSnapshot['agents'][number], horizonS: number): Tr
     headingRad: a.headingRad,
     speedMps: v,
   }));
+}
+
+/**
+ * While the ego clears its junction on red (`core/map` `egoClearingOnRed`), a vehicle whose own light
+ * is red stops for it, as the planner and the gate read it: at its line where it can stop there at
+ * `decelMps2` (or is braking that hard already), else braking at `decelMps2` and coming to rest over
+ * it. Its track along its lanes (`lanes`, from `startSM`, at its offset from their centre), one point
+ * per `dtS` over the horizon; undefined for any other vehicle (the fleet drives it).
+ */
+function redStopTrack(
+  map: RoadMap,
+  a: WorldSnapshot['agents'][number],
+  lights: WorldSnapshot['lights'],
+  path: RoutePath,
+  decelMps2: number,
+  dtS: number,
+  steps: number,
+): TrackPoint[] | undefined {
+  if (a.kind !== 'vehicle' || isActiveEmergency(a)) return undefined;
+  const st =
+    signalStopBehind(map, lights, a.x, a.y, a.headingRad, a.lengthM) ??
+    signalStopAhead(map, lights, a.x, a.y, a.headingRad, a.lengthM);
+  if (!st || st.signal !== 'RED') return undefined;
+  const v0 = Math.max(0, a.speedMps);
+  const stopM = stopsForLight(v0, st.distanceM, decelMps2, a.accelMps2)
+    ? Math.max(0, st.distanceM)
+    : brakingDistanceM(v0, decelMps2);
+  const b = stopM > 0.05 && v0 > 0 ? (v0 * v0) / (2 * stopM) : Number.POSITIVE_INFINITY;
+  const line = path.line;
+  const f = line.project(a.x, a.y);
+  const pose = { x: 0, y: 0, headingRad: 0 };
+  const track: TrackPoint[] = [];
+  for (let k = 0; k < steps; k++) {
+    const t = k * dtS;
+    const tStop = v0 / b;
+    const along = t >= tStop ? stopM : v0 * t - 0.5 * b * t * t;
+    const speed = t >= tStop ? 0 : v0 - b * t;
+    if (k === 0) {
+      track.push({ tS: 0, x: a.x, y: a.y, headingRad: a.headingRad, speedMps: v0 });
+      continue;
+    }
+    line.poseAt(Math.min(line.length, f.sM + along), pose);
+    track.push({
+      tS: t,
+      x: pose.x - Math.sin(pose.headingRad) * f.dM,
+      y: pose.y + Math.cos(pose.headingRad) * f.dM,
+      headingRad: pose.headingRad,
+      speedMps: speed,
+    });
+  }
+  return track;
 }
 
 /** The forecast's agents for one snapshot and horizon (shared by all candidates of a plan). */
@@ -134,9 +199,12 @@ function agentSet(
   steps: number,
   lookM: number,
   radius: number,
+  redStopDecelMps2: number,
 ): AgentSet {
   const horizonS = dtS * (steps - 1);
   const agents: ScenarioAgent[] = [];
+  const routePath = routePathMemo(map);
+  const clearing = egoClearingOnRed(map, snap, ctx.vehicle);
   for (const a of snap.agents) {
     if (hypot2(a.x - snap.ego.x, a.y - snap.ego.y) > radius) continue;
     const base = {
@@ -157,6 +225,22 @@ function agentSet(
     // a vehicle at the very end of a lane with nothing after it has no lane path to follow
     const ahead = at ? lanesAhead(map, at.laneId, at.sM, lookM) : undefined;
     if (at && ahead && ahead.lenM > MIN_LANE_PATH_M && Math.abs(at.headingErrRad) < 0.6) {
+      const stop = clearing
+        ? redStopTrack(
+            map,
+            a,
+            snap.lights,
+            routePath(ahead.ids, Math.max(0, at.sM)),
+            redStopDecelMps2,
+            dtS,
+            steps,
+          )
+        : undefined;
+      if (stop) {
+        // (it stops for its light whatever the ego does: the track, not an IDM in its place)
+        agents.push({ ...base, reactive: 'replay', behavior: { type: 'replay', track: stop } });
+        continue;
+      }
       agents.push({
         ...base,
         behavior: {
@@ -202,7 +286,7 @@ function agentSet(
     index: new Map(ids.map((id, i) => [id, i])),
     scenario,
     done: [],
-    routePath: routePathMemo(map),
+    routePath,
   };
 }
 
@@ -214,6 +298,7 @@ export function reactiveForecast(map: RoadMap, opts: ReactiveForecastOptions = {
   const model = opts.agents ?? 'interactive';
   const lookM = opts.laneLookM ?? 120;
   const radius = opts.radiusM ?? 80;
+  const redStopDecel = opts.redStopDecelMps2 ?? 3;
   const ego: EgoState = egoAtRest();
   let set: AgentSet | undefined;
   return (egoTraj: Trajectory, snap: WorldSnapshot, ctx: PlannerContext): AgentForecast | undefined => {
@@ -228,7 +313,7 @@ export function reactiveForecast(map: RoadMap, opts: ReactiveForecastOptions = {
     const steps = pts.length;
     // the agent set depends on the snapshot and the horizon only: built once per plan, not per candidate
     if (!set || set.snap !== snap || set.tS !== snap.tS || set.dtS !== dtS || set.steps !== steps)
-      set = agentSet(map, snap, ctx, dtS, steps, lookM, radius);
+      set = agentSet(map, snap, ctx, dtS, steps, lookM, radius, redStopDecel);
     const { agents, ids, index } = set;
     const same = set.done.find((d) => samePoints(d.points, pts));
     if (same) return same.forecast;

@@ -5,8 +5,14 @@
  * car turned back by its light lets the ego go) and the safety gate (that car is forecast to stop
  * at its line, not to run through it), so that both read another driver's light the same way.
  */
-import type { SignalState, TrafficLightState } from '../index.ts';
+import type { AgentState, SignalState, TrafficLightState, VehicleParams, WorldSnapshot } from '../index.ts';
 import type { RoadMap } from './RoadMap.ts';
+import { routeIndexOf } from './RouteLanes.ts';
+
+/** An emergency vehicle on an emergency run (siren or warning lights on): it goes through its red. */
+export function isActiveEmergency(a: Pick<AgentState, 'subclass' | 'sirenOn' | 'lightsOn'>): boolean {
+  return a.subclass === 'emergency' && (a.sirenOn === true || a.lightsOn === true);
+}
 
 /** How far along its lanes a vehicle's stop line is looked for, m. */
 export const SIGNAL_LOOK_M = 80;
@@ -92,4 +98,140 @@ export function stopsForLight(
   const need = (v * v) / (2 * Math.max(distanceM, 0.1));
   if (need <= comfortDecelMps2) return true;
   return accelMps2 !== undefined && -accelMps2 >= need;
+}
+
+/**
+ * How far past the stop line of its own light the ego's front may be and still be clearing that
+ * junction, m (our choice: the width of a large signalised junction; the maps mark junction lanes
+ * too unevenly to use — CommonRoad's Peach has one of its two crossing lanelets in its intersection).
+ */
+export const CLEARING_LOOK_BACK_M = 40;
+/** How far past its stop line another vehicle's front may be and still be one its red light holds, m (as `CLEARING_LOOK_BACK_M`). */
+export const OVER_LINE_LOOK_M = 40;
+
+/**
+ * The stop line a vehicle (centre x, y, heading, length) has just driven over with its front, when
+ * its light is RED now: on the lane it is located on behind its front, else at the end of the lane
+ * it came from (the only predecessor, back to `overM` behind the front). `distanceM` is negative:
+ * how far its front is past the line. Undefined otherwise (no such line, another light, off the lanes).
+ */
+export function signalStopBehind(
+  map: RoadMap,
+  lights: ReadonlyArray<TrafficLightState>,
+  x: number,
+  y: number,
+  headingRad: number,
+  lengthM: number,
+  overM = OVER_LINE_LOOK_M,
+): SignalStop | undefined {
+  if (lights.length === 0) return undefined;
+  const loc = map.locate(x, y, headingRad, 1);
+  if (!loc || Math.abs(loc.headingErrRad) > Math.PI / 2) return undefined;
+  let lane = map.lane(loc.laneId);
+  let toS = loc.sM + lengthM / 2;
+  let back = 0;
+  let next: string | undefined;
+  const seen = new Set<string>();
+  while (lane && !seen.has(lane.data.id)) {
+    seen.add(lane.data.id);
+    let line: { sM: number } | undefined;
+    for (const sl of lane.stopLines)
+      if (sl.kind === 'signal' && sl.sM <= toS && (!line || sl.sM > line.sM)) line = sl;
+    if (line) {
+      const overBy = back + toS - line.sM;
+      if (overBy > overM) return undefined;
+      // the line's own light, else the light of the way it took from there
+      const signal = worstLight(lights, [lane.data.id]) ?? (next ? worstLight(lights, [next]) : undefined);
+      if (signal !== 'RED') return undefined;
+      return { distanceM: -overBy, signal, laneId: lane.data.id, lineSM: line.sM };
+    }
+    back += toS;
+    if (back > overM || lane.data.predecessors.length !== 1) return undefined;
+    next = lane.data.id;
+    lane = map.lane(lane.data.predecessors[0]!);
+    toS = lane ? lane.line.length : 0;
+  }
+  return undefined;
+}
+
+/**
+ * Whether the ego is clearing a junction on red: its front is past the stop line of its own light
+ * (back along its route and, before the route's first lane, the only way it can have come; no more
+ * than `lookBackM` back) and that light is RED now — it entered on green or
+ * yellow, and the law has it leave the junction (it has the way over those whose light is red).
+ * `routeIndex` is the route lane the ego is on and `frontS` its front's arc length on that lane.
+ * This is Autoware's "fully prioritized" state of its intersection module (the ego's own light red).
+ */
+export function clearingOnRed(
+  map: RoadMap,
+  lights: ReadonlyArray<TrafficLightState>,
+  routeLaneIds: ReadonlyArray<string>,
+  routeIndex: number,
+  frontS: number,
+  lookBackM = CLEARING_LOOK_BACK_M,
+): boolean {
+  if (lights.length === 0 || routeIndex < 0 || routeIndex >= routeLaneIds.length) return false;
+  let lane = map.lane(routeLaneIds[routeIndex]!);
+  let k = routeIndex;
+  let next: string | undefined = routeLaneIds[routeIndex + 1];
+  let back = 0;
+  let toS = frontS;
+  const seen = new Set<string>();
+  while (lane && !seen.has(lane.data.id)) {
+    seen.add(lane.data.id);
+    let line: { sM: number } | undefined;
+    for (const sl of lane.stopLines)
+      if (sl.kind === 'signal' && sl.sM <= toS && (!line || sl.sM > line.sM)) line = sl;
+    if (line) {
+      if (back + toS - line.sM > lookBackM) return false;
+      // the line's own light, else the light of the way the ego took from there
+      const signal = worstLight(lights, [lane.data.id]) ?? (next ? worstLight(lights, [next]) : undefined);
+      return signal === 'RED';
+    }
+    back += toS;
+    if (back > lookBackM) return false;
+    // back along the route, and before its first lane the way the ego came (the only predecessor)
+    next = lane.data.id;
+    const prev: string | undefined =
+      k > 0 && lane.data.predecessors.includes(routeLaneIds[k - 1]!)
+        ? routeLaneIds[k - 1]
+        : lane.data.predecessors.length === 1
+          ? lane.data.predecessors[0]
+          : undefined;
+    k = k > 0 ? k - 1 : -1;
+    lane = prev ? map.lane(prev) : undefined;
+    toS = lane ? lane.line.length : 0;
+  }
+  return false;
+}
+
+/**
+ * `clearingOnRed` for the ego of a snapshot: its rear axle located on the map (the route position
+ * nearest `routeIndex`, when given, where the route uses that lane more than once) and its front
+ * `vehicle`'s length ahead of it. False off the route.
+ */
+export function egoClearingOnRed(
+  map: RoadMap,
+  snap: Pick<WorldSnapshot, 'ego' | 'lights' | 'route'>,
+  vehicle: Pick<VehicleParams, 'rearAxleToCenterM' | 'lengthM'>,
+  routeIndex?: number,
+): boolean {
+  if (snap.lights.length === 0) return false;
+  const ego = snap.ego;
+  const loc = map.locate(ego.x, ego.y, ego.headingRad, 2);
+  if (!loc) return false;
+  const ids = snap.route.laneIds;
+  const k = routeIndexOf(ids, loc.laneId, routeIndex);
+  if (k < 0) return false;
+  return clearingOnRed(map, snap.lights, ids, k, loc.sM + vehicle.rearAxleToCenterM + vehicle.lengthM / 2);
+}
+
+/**
+ * How far a vehicle at `speedMps` runs on while braking at `decelMps2` to rest, m: where another
+ * driver whose light is red comes to a stop when it cannot stop at its line (Autoware's tolerable
+ * overshoot, braking at its `object_expected_deceleration`).
+ */
+export function brakingDistanceM(speedMps: number, decelMps2: number): number {
+  const v = Math.max(0, speedMps);
+  return (v * v) / (2 * decelMps2);
 }

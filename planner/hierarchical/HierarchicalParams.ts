@@ -284,6 +284,12 @@ export const HierarchicalParamsSchema = z.object({
   stepOutDecelMps2: pos().default(4.0),
   /** Yellow light: stop when it can be done with at most this braking, m/s² (else go on through). */
   yellowStopDecelMps2: pos().default(3.0),
+  /**
+   * Clearing a junction on red: a crossing driver whose light is red and who comes to rest over its
+   * line (braking at `yellowStopDecelMps2`) this far or more short of our path lets us go, m
+   * (Autoware's `ignore_on_red_traffic_light.object_margin_to_path`, 2 m).
+   */
+  clearingOvershootMarginM: nonNeg().default(2.0),
   /** Command lifetime, s (AD-H: the controller keeps executing it until then). */
   commandLifetimeS: pos().default(1.0),
   /**

@@ -6,7 +6,7 @@
  * acceleration toward the speed allowed (limit, curve cap, occlusion cap); the most restrictive
  * wins. A binding stop point close enough becomes STOP with `stopDistanceM`.
  */
-import { stopsForLight } from '../../core/map/index.ts';
+import { brakingDistanceM, stopsForLight } from '../../core/map/index.ts';
 import { STANDSTILL_TARGET_MPS } from '../../core/vehicle/index.ts';
 import type { LongitudinalDecision, SceneAnalysis } from './AgentOutputs.ts';
 import type { HierarchicalParams } from './HierarchicalParams.ts';
@@ -612,7 +612,7 @@ export function decideLongitudinal(
     // offers is what it expects (waiting too would leave both standing)
     if (!vru && o && yieldsToUs(o, p)) continue;
     // …and so does one whose light turns it back before our path (it can stop there comfortably)
-    if (!vru && o && stopsForSignal(o, p)) continue;
+    if (!vru && o && stopsForSignal(o, p, view.clearingOnRed === true)) continue;
     if (!vru) windows.push({ inS: agentIn, outS: agentOut });
     // already in its path (our footprint inside the strip its body sweeps) and out of it, by
     // `yieldBeforeS`, before it gets there: a stop would leave us standing in its way when it
@@ -1113,14 +1113,20 @@ export function yieldsToUs(o: RouteObject, p: HierarchicalParams): boolean {
  * sweeps: the stop line lies `yieldingMarginM` or more short of our path, and stopping there takes
  * at most `yellowStopDecelMps2` (the braking a driver accepts to stop for a yellow), or it is
  * braking hard enough to stop there already; one who would need harder braking may run it, red or
- * yellow, and stays a conflict.
+ * yellow, and stays a conflict. While the ego clears its junction on red (`clearing`), a driver
+ * whose light is red and who cannot stop at the line is taken to brake at `yellowStopDecelMps2`
+ * and come to rest over it — a stop `clearingOvershootMarginM` or more short of our path lets us
+ * go (Autoware's intersection module: "skip on RED", the tolerable overshoot).
  */
-export function stopsForSignal(o: RouteObject, p: HierarchicalParams): boolean {
+export function stopsForSignal(o: RouteObject, p: HierarchicalParams, clearing = false): boolean {
   const s = o.signalStop;
   if (!s || !o.entry) return false;
   if (s.distanceM > o.entry.agentToEntryM - p.yieldingMarginM) return false;
   // (the rule the gate forecasts other drivers' lights by: comfortable, or braking hard enough already)
-  return stopsForLight(o.speedMps, s.distanceM, p.yellowStopDecelMps2, o.accelMps2);
+  if (stopsForLight(o.speedMps, s.distanceM, p.yellowStopDecelMps2, o.accelMps2)) return true;
+  if (!clearing || s.signal !== 'RED') return false;
+  const margin = Math.max(p.yieldingMarginM, p.clearingOvershootMarginM);
+  return brakingDistanceM(o.speedMps, p.yellowStopDecelMps2) <= o.entry.agentToEntryM - margin;
 }
 
 function clamp(x: number, lo: number, hi: number): number {

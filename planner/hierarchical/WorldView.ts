@@ -18,10 +18,13 @@ import {
   appendLaneLine,
   crossableStretches,
   DEFAULT_CURVE_SPEED,
+  egoClearingOnRed,
+  isActiveEmergency,
   nextRouteLane,
   RoutePath,
   routeIndexOf,
   signalStopAhead,
+  signalStopBehind,
   windowCurvature,
 } from '../../core/map/index.ts';
 import type { LaneGraph } from '../../core/sceneContext.ts';
@@ -86,7 +89,9 @@ export interface RouteObject {
   rearPastM?: number;
   /**
    * Crossing vehicles: the first stop line ahead of its front bumper on its own lane (and a single
-   * successor chain) whose signal is RED or YELLOW — from its front bumper, m, and the signal.
+   * successor chain) whose signal is RED or YELLOW — from its front bumper, m, and the signal; while
+   * the ego clears its junction on red (`WorldView.clearingOnRed`), the red line it has just driven
+   * over instead, where there is one (negative: how far its front is past it).
    */
   signalStop?: { distanceM: number; signal: 'RED' | 'YELLOW' };
 }
@@ -120,6 +125,12 @@ export interface WorldView {
   egoDM: number;
   /** Rear-axle arc length on the route line, m (where `sM` distances are measured from, plus `egoFrontM`). */
   egoSM: number;
+  /**
+   * The ego's front is past the stop line of its own light and that light is red now (`core/map`
+   * `clearingOnRed`): it is clearing the junction, and a crossing driver whose own light is red is
+   * taken to brake for it even over its line (Autoware's intersection module, fully prioritized).
+   */
+  clearingOnRed?: boolean;
   /**
    * Front bumper → the end of the route, where its last lane leads nowhere (no successor: the road
    * ends there), m; absent when the route's last lane goes on.
@@ -515,6 +526,8 @@ export function buildWorldView(
   for (const id of [...standing.keys()]) if (!seen.has(id)) standing.delete(id);
   if (firstSeen) for (const id of [...firstSeen.keys()]) if (!seen.has(id)) firstSeen.delete(id);
   if (motion) for (const id of [...motion.keys()]) if (!seen.has(id)) motion.delete(id);
+  // the ego's front past the line of its own light, and that light red: it is clearing the junction
+  const clearing = egoClearingOnRed(map, snap, vehicle, route.indexAt(egoS));
   // crossing agents: where our footprint first enters their path
   for (const c of laneGraph.crossing) {
     const a = snap.agents.find((x) => x.id === c.agentId);
@@ -537,8 +550,12 @@ export function buildWorldView(
     const e = meeting.entry;
     if (e) o.entry = e;
     if (meeting.rearPastM !== undefined) o.rearPastM = meeting.rearPastM;
-    if (e && a.kind === 'vehicle' && snap.lights.length > 0) {
-      const stop = signalStopAhead(map, snap.lights, a.x, a.y, a.headingRad, a.lengthM);
+    // (not an emergency vehicle on a run: it has the right of way and goes through its red)
+    if (e && a.kind === 'vehicle' && snap.lights.length > 0 && !isActiveEmergency(a)) {
+      // (while we clear on red, the red line it has just driven over is the one that holds it)
+      const stop =
+        (clearing ? signalStopBehind(map, snap.lights, a.x, a.y, a.headingRad, a.lengthM) : undefined) ??
+        signalStopAhead(map, snap.lights, a.x, a.y, a.headingRad, a.lengthM);
       if (stop) o.signalStop = { distanceM: stop.distanceM, signal: stop.signal };
     }
   }
@@ -596,6 +613,7 @@ export function buildWorldView(
     egoFrontM: frontM,
     egoDM,
     egoSM: egoS,
+    ...(clearing ? { clearingOnRed: true } : {}),
     ...(deadEnd ? { deadEndM: line.length - egoFrontS } : {}),
     laneWidthM: here?.data.widthM ?? (platform === 'robot' ? 2 : 3.5),
     leftWidthM: widthOf(laneGraph.left?.laneId),

@@ -15,7 +15,7 @@ import {
   pointPolygonBoundaryDistance,
   type Vec2,
 } from '../../core/index.ts';
-import { isActiveEmergency } from '../AgentForecast.ts';
+import { isActiveEmergency } from '../../core/map/index.ts';
 import { drivesOnLeft } from '../drivingSide.ts';
 import { changesLane } from '../Rollout.ts';
 import { longitudinalOppositeDirection, type RssVehicle, rssVehicleAtRest } from '../rss.ts';
