@@ -319,6 +319,31 @@ describe('classical command tracker', () => {
     expect(Math.min(...egos.map((e) => e.speedMps))).toBeGreaterThan(3);
   });
 
+  it('starts from rest after a hard stop without first winding that braking back', () => {
+    // a 6 m/s² stop from 3 m/s (at rest by 0.5 s), then an ACCELERATE from 1 s: standing, the brake
+    // has nothing left to let go, and the start builds up from rest at the comfort jerk (it stood
+    // 1.1 s after a 4.4 m/s² stop, CommonRoad USA_Peach-4_8_T-1)
+    const accels: number[] = [];
+    const egos = driveController(
+      straightScene(10, 3, 3),
+      createClassicalController(),
+      (t) =>
+        t < 1
+          ? command({ speed: 'STOP', targetSpeedMps: 0, decelMps2: 6 })
+          : command({ speed: 'ACCELERATE', targetSpeedMps: 3, issuedAtS: 1 }),
+      { onControl: (c) => c.kind === 'ackermann' && accels.push(c.accelMps2) },
+    );
+    const dtS = 0.05;
+    expect(egos.find((e) => e.tS >= 0.95)!.speedMps).toBeLessThan(0.01);
+    // moving within 0.3 s of the command
+    expect(egos.find((e) => e.tS >= 1.3)!.speedMps).toBeGreaterThan(0.05);
+    // the start itself at no more than the comfort jerk (4 m/s³)
+    const i0 = Math.round(1 / dtS);
+    expect(accels[i0]!).toBeGreaterThan(0);
+    for (let i = i0 + 1; i < accels.length; i++)
+      expect(accels[i]! - accels[i - 1]!).toBeLessThanOrEqual(4 * dtS + 1e-9);
+  });
+
   it('builds a commanded braking onset up at its jerk and releases it at the target speed', () => {
     const scene = straightScene(10, 15, 10);
     const run = (jerkMps3?: number) => {

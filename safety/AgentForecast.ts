@@ -18,12 +18,20 @@
  * that braking (`ForecastBraking`), in its lane-following slot only. Storage is preallocated and
  * reused.
  */
-import { type AgentState, angleDiff, FrenetQuery, type TrafficLightState } from '../core/index.ts';
+import {
+  type AgentState,
+  angleDiff,
+  FrenetQuery,
+  type Polyline,
+  type TrafficLightState,
+} from '../core/index.ts';
 import {
   brakingDistanceM,
   isActiveEmergency,
   type LaneInfo,
+  RED_OVERSHOOT_MARGIN_M,
   type RoadMap,
+  restsClearOf,
   signalStopAhead,
   signalStopBehind,
   stopsForLight,
@@ -182,6 +190,13 @@ export interface ForecastSignals {
    * (Autoware's intersection module, fully prioritized: the tolerable overshoot).
    */
   clearingOnRed?: boolean;
+  /**
+   * The ego's path (its lane path's centreline) and half width, m: a red-light overshoot is forecast
+   * only where the vehicle rests `RED_OVERSHOOT_MARGIN_M` or more short of it (else it stays a
+   * conflict at constant speed, as Autoware's intersection module keeps it).
+   */
+  egoPath?: Polyline;
+  egoHalfWidthM?: number;
 }
 
 /**
@@ -351,6 +366,8 @@ function amongPathHeadings(
 }
 
 const fp = { sM: 0, dM: 0, segment: 0 };
+/** Where a vehicle braking for its red comes to rest (scratch). */
+const restAt = { x: 0, y: 0, headingRad: 0 };
 /** The forecasts' per-step points along a lane, through the query's fields (`FrenetQuery`: no number boxed per step). */
 const along = new FrenetQuery();
 
@@ -488,8 +505,13 @@ export function forecastAgents(
         const vLon = ag.speedMps * lonF;
         if (st && stopsForLight(vLon, st.distanceM, signals.comfortDecelMps2, ag.accelMps2))
           stopM = Math.max(0, st.distanceM);
-        else if (st && st.signal === 'RED' && signals.clearingOnRed)
-          stopM = brakingDistanceM(vLon, signals.comfortDecelMps2);
+        else if (st && st.signal === 'RED' && signals.clearingOnRed && signals.egoPath) {
+          // where it rests braking comfortably, over its line: short of the ego's path by the margin
+          const rest = brakingDistanceM(vLon, signals.comfortDecelMps2);
+          path.line.poseAt(Math.min(s0 + rest, path.line.length), restAt);
+          const clearance = (signals.egoHalfWidthM ?? 0) + ag.lengthM / 2 + RED_OVERSHOOT_MARGIN_M;
+          if (restsClearOf(signals.egoPath, restAt.x, restAt.y, clearance)) stopM = rest;
+        }
       }
       const braked = Math.min(stopM, observedStopM(ag, ag.speedMps * lonF, braking, (n - 1) * dtS));
       fillDrift(out, base, path, s0, d0, dRate, lonF, dh, MAX_DRIFT_M, ag, n, dtS, braked);

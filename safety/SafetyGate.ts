@@ -246,6 +246,8 @@ export function createSafetyGate(input: SafetyParamsInput = {}): SafetyGate {
     }
     signals.lights = snap.lights;
     signals.clearingOnRed = clearing;
+    signals.egoPath = rollout.path?.line;
+    signals.egoHalfWidthM = scene.vehicle.widthM / 2;
     return signals;
   };
   const brakingScratch: ForecastBraking = {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { type Trajectory, VehicleParamsSchema, type WorldSnapshot } from '../core/index.ts';
 import { RoadMap, RoutePath } from '../core/map/index.ts';
 import { egoOn } from '../scenarios/builtin/build.ts';
-import { road } from '../scenarios/builtin/maps.ts';
+import { intersection, road } from '../scenarios/builtin/maps.ts';
 import { reactiveForecast } from './ReactiveForecast.ts';
 
 const map = new RoadMap(road({ lanes: 1, lengthM: 400 }));
@@ -101,5 +101,61 @@ describe('reactive forecast at the end of the map', () => {
     expect(f!.ids).toEqual(['leaving']);
     // straight on at its speed: 10 m/s for 4 s
     expect(f!.x[f!.steps - 1]! - f!.x[0]!).toBeCloseTo(40, 0);
+  });
+});
+
+describe('reactive forecast while the ego clears its junction on red', () => {
+  // the junction fixture: the ego in junction lane C20 (eastbound, y = −1.75), its light red; a car
+  // on the north arm (IN1, southbound along x = −1.75, its line at y = 14) whose light is red too
+  const jx = new RoadMap(intersection());
+  const jctx = { map: jx, route: RoutePath.build(jx, ['IN2', 'C20', 'OUT0']), vehicle, dtS: 0.1, seed: 0 };
+  const run = (egoLight: 'RED' | 'GREEN') => {
+    const ego = egoOn(jx, 'C20', 2, 0);
+    // 10 m/s, its front 13.6 m before its line: 3.7 m/s² to stop there; at 3 m/s² it rests 3 m over
+    const car = egoOn(jx, 'IN1', 104, 10);
+    const snap: WorldSnapshot = {
+      tS: 0,
+      ego,
+      agents: [
+        {
+          id: 'xing',
+          kind: 'vehicle',
+          x: car.x,
+          y: car.y,
+          headingRad: car.headingRad,
+          speedMps: 10,
+          lengthM: 4.8,
+          widthM: 1.9,
+        },
+      ],
+      lights: [
+        { laneId: 'C20', state: egoLight },
+        // keyed on the lane whose line it is (as CommonRoad keys them), not on the connectors after it
+        { laneId: 'IN1', state: 'RED' },
+      ],
+      route: { laneIds: ['IN2', 'C20', 'OUT0'] },
+    };
+    const standing: Trajectory = {
+      points: Array.from({ length: 41 }, (_, k) => ({
+        tS: k * 0.1,
+        x: ego.x,
+        y: ego.y,
+        headingRad: ego.headingRad,
+        speedMps: 0,
+      })),
+    };
+    const f = reactiveForecast(jx)(standing, snap, jctx)!;
+    // its centre after 4 s
+    return f.y[f.steps - 1]!;
+  };
+
+  it('has a car over its red line brake to rest over it, short of the ego’s way', () => {
+    // its centre comes to rest ≈ 10 m north of the ego's lane; the fleet alone (it reads a light
+    // keyed on the lanes after the line) drives it through
+    expect(run('RED')).toBeGreaterThan(8);
+  });
+
+  it('leaves it to the fleet while the ego’s own light is green (not clearing)', () => {
+    expect(run('GREEN')).toBeLessThan(8);
   });
 });

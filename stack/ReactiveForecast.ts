@@ -22,8 +22,10 @@ import {
   brakingDistanceM,
   egoClearingOnRed,
   isActiveEmergency,
+  RED_OVERSHOOT_MARGIN_M,
   type RoadMap,
   RoutePath,
+  restsClearOf,
   signalStopAhead,
   signalStopBehind,
   stopsForLight,
@@ -90,7 +92,7 @@ function straightTrack(a: WorldSnapshot['agents'][number], horizonS: number): Tr
  * While the ego clears its junction on red (`core/map` `egoClearingOnRed`), a vehicle whose own light
  * is red stops for it, as the planner and the gate read it: at its line where it can stop there at
  * `decelMps2` (or is braking that hard already), else braking at `decelMps2` and coming to rest over
- * it. Its track along its lanes (`lanes`, from `startSM`, at its offset from their centre), one point
+ * it — where that is `RED_OVERSHOOT_MARGIN_M` or more short of the ego's route (`egoPath`). Its track along its lanes (`lanes`, from `startSM`, at its offset from their centre), one point
  * per `dtS` over the horizon; undefined for any other vehicle (the fleet drives it).
  */
 function redStopTrack(
@@ -101,6 +103,8 @@ function redStopTrack(
   decelMps2: number,
   dtS: number,
   steps: number,
+  egoPath: RoutePath,
+  egoHalfWidthM: number,
 ): TrackPoint[] | undefined {
   if (a.kind !== 'vehicle' || isActiveEmergency(a)) return undefined;
   const st =
@@ -108,13 +112,19 @@ function redStopTrack(
     signalStopAhead(map, lights, a.x, a.y, a.headingRad, a.lengthM);
   if (!st || st.signal !== 'RED') return undefined;
   const v0 = Math.max(0, a.speedMps);
-  const stopM = stopsForLight(v0, st.distanceM, decelMps2, a.accelMps2)
-    ? Math.max(0, st.distanceM)
-    : brakingDistanceM(v0, decelMps2);
-  const b = stopM > 0.05 && v0 > 0 ? (v0 * v0) / (2 * stopM) : Number.POSITIVE_INFINITY;
+  const atLine = stopsForLight(v0, st.distanceM, decelMps2, a.accelMps2);
+  const stopM = atLine ? Math.max(0, st.distanceM) : brakingDistanceM(v0, decelMps2);
   const line = path.line;
   const f = line.project(a.x, a.y);
   const pose = { x: 0, y: 0, headingRad: 0 };
+  // over its line: only where it rests short of the ego's way by the margin (else the fleet drives it)
+  line.poseAt(Math.min(line.length, f.sM + stopM), pose);
+  if (
+    !atLine &&
+    !restsClearOf(egoPath.line, pose.x, pose.y, egoHalfWidthM + a.lengthM / 2 + RED_OVERSHOOT_MARGIN_M)
+  )
+    return undefined;
+  const b = stopM > 0.05 && v0 > 0 ? (v0 * v0) / (2 * stopM) : Number.POSITIVE_INFINITY;
   const track: TrackPoint[] = [];
   for (let k = 0; k < steps; k++) {
     const t = k * dtS;
@@ -234,6 +244,8 @@ function agentSet(
             redStopDecelMps2,
             dtS,
             steps,
+            routePath(snap.route.laneIds, 0),
+            ctx.vehicle.widthM / 2,
           )
         : undefined;
       if (stop) {

@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { RoadMapSchema } from '../index.ts';
 import { RoadMap } from './RoadMap.ts';
-import { signalStopAhead, stopsForLight } from './signalStop.ts';
+import {
+  brakingDistanceM,
+  clearingOnRed,
+  egoClearingOnRed,
+  signalStopAhead,
+  signalStopBehind,
+  stopsForLight,
+} from './signalStop.ts';
 import { chained, straightLane } from './testFixtures.ts';
 
 // lane A (100 m east) with a signal stop line at its end, then junction lane B
@@ -37,5 +44,66 @@ describe('stopsForLight', () => {
     expect(stopsForLight(10, 10, 3, -2)).toBe(false);
     expect(stopsForLight(10, 10, 3, -5.5)).toBe(true);
     expect(stopsForLight(10, -1, 3, -9)).toBe(false); // past the line
+  });
+});
+
+describe('signalStopBehind', () => {
+  const red = [{ laneId: 'A', state: 'RED' as const }];
+  it('finds the red line a vehicle has just driven over, on its lane or the one it came from', () => {
+    // front at 103: 3 m over the line at the end of A, now on junction lane B
+    const over = signalStopBehind(map, red, 101, 0, 0, 4);
+    expect(over).toMatchObject({ signal: 'RED', laneId: 'A', lineSM: 100 });
+    expect(over!.distanceM).toBeCloseTo(-3, 6);
+    // the light keyed on the lane it took from the line (B) counts as well
+    expect(signalStopBehind(map, [{ laneId: 'B', state: 'RED' }], 101, 0, 0, 4)?.distanceM).toBeCloseTo(
+      -3,
+      6,
+    );
+  });
+  it('is none for a light that is not red, a line not yet reached or far behind, or facing away', () => {
+    expect(signalStopBehind(map, [{ laneId: 'A', state: 'YELLOW' }], 101, 0, 0, 4)).toBeUndefined();
+    expect(signalStopBehind(map, [{ laneId: 'A', state: 'GREEN' }], 101, 0, 0, 4)).toBeUndefined();
+    expect(signalStopBehind(map, red, 90, 0, 0, 4)).toBeUndefined();
+    // 27 m over with `overM` 20
+    expect(signalStopBehind(map, red, 125, 0, 0, 4, 20)).toBeUndefined();
+    expect(signalStopBehind(map, red, 101, 0, Math.PI, 4)).toBeUndefined();
+  });
+});
+
+describe('clearingOnRed', () => {
+  const route = ['A', 'B'];
+  it('holds while the front is past the line of the ego’s own light and that light is red', () => {
+    expect(clearingOnRed(map, [{ laneId: 'A', state: 'RED' }], route, 1, 6)).toBe(true);
+    expect(clearingOnRed(map, [{ laneId: 'B', state: 'RED' }], route, 1, 6)).toBe(true);
+    // the same place on green or yellow: it is not clearing on red
+    expect(clearingOnRed(map, [{ laneId: 'A', state: 'GREEN' }], route, 1, 6)).toBe(false);
+    expect(clearingOnRed(map, [{ laneId: 'A', state: 'YELLOW' }], route, 1, 6)).toBe(false);
+    // before the line (front at 95 on A): the red stops it, it is not in the junction
+    expect(clearingOnRed(map, [{ laneId: 'A', state: 'RED' }], route, 0, 95)).toBe(false);
+    // too far past it (25 m on with a 20 m look back)
+    expect(clearingOnRed(map, [{ laneId: 'A', state: 'RED' }], route, 1, 25, 20)).toBe(false);
+  });
+  it('looks back past the route’s first lane the way the ego came', () => {
+    // the route starts on the junction lane (a CommonRoad planning problem in the junction)
+    expect(clearingOnRed(map, [{ laneId: 'A', state: 'RED' }], ['B'], 0, 6)).toBe(true);
+  });
+  it('reads the ego of a snapshot: rear axle located, front a car ahead of it', () => {
+    const snap = (x: number) => ({
+      ego: { tS: 0, x, y: 0, headingRad: 0, speedMps: 3, accelMps2: 0, steerRad: 0, yawRateRadps: 0 },
+      lights: [{ laneId: 'A', state: 'RED' as const }],
+      route: { laneIds: route },
+    });
+    const car = { rearAxleToCenterM: 1.5, lengthM: 5 };
+    // rear axle at 97, front at 101: over the line
+    expect(egoClearingOnRed(map, snap(97), car)).toBe(true);
+    // rear axle at 94, front at 98: before it
+    expect(egoClearingOnRed(map, snap(94), car)).toBe(false);
+  });
+});
+
+describe('brakingDistanceM', () => {
+  it('is v² / 2b', () => {
+    expect(brakingDistanceM(6, 3)).toBeCloseTo(6, 9);
+    expect(brakingDistanceM(-1, 3)).toBe(0);
   });
 });

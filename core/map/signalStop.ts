@@ -5,7 +5,14 @@
  * car turned back by its light lets the ego go) and the safety gate (that car is forecast to stop
  * at its line, not to run through it), so that both read another driver's light the same way.
  */
-import type { AgentState, SignalState, TrafficLightState, VehicleParams, WorldSnapshot } from '../index.ts';
+import type {
+  AgentState,
+  Polyline,
+  SignalState,
+  TrafficLightState,
+  VehicleParams,
+  WorldSnapshot,
+} from '../index.ts';
 import type { RoadMap } from './RoadMap.ts';
 import { routeIndexOf } from './RouteLanes.ts';
 
@@ -224,6 +231,25 @@ export function egoClearingOnRed(
   const k = routeIndexOf(ids, loc.laneId, routeIndex);
   if (k < 0) return false;
   return clearingOnRed(map, snap.lights, ids, k, loc.sM + vehicle.rearAxleToCenterM + vehicle.lengthM / 2);
+}
+
+/**
+ * How far short of the ego's path a red-light overshoot must rest for the ego clearing its junction
+ * to go on, m (Autoware's `ignore_on_red_traffic_light.object_margin_to_path`).
+ */
+export const RED_OVERSHOOT_MARGIN_M = 2;
+
+const restProbe = { sM: 0, dM: 0, segment: 0 };
+const restPose = { x: 0, y: 0, headingRad: 0 };
+
+/**
+ * Whether a point (where another vehicle comes to rest) lies more than `clearanceM` from every point
+ * of the ego's path `line` (its centreline): the vehicle rests short of the ego's way.
+ */
+export function restsClearOf(line: Polyline, x: number, y: number, clearanceM: number): boolean {
+  line.project(x, y, restProbe);
+  line.poseAt(Math.min(Math.max(restProbe.sM, 0), line.length), restPose);
+  return Math.hypot(x - restPose.x, y - restPose.y) > clearanceM;
 }
 
 /**

@@ -9,6 +9,7 @@ import {
   gapRecoveryMps2,
   marginStopM,
   stepOutCapMps,
+  stopsForSignal,
   timeAtBraking,
   timeToCover,
 } from './LongitudinalAgent.ts';
@@ -1449,5 +1450,35 @@ describe('a lane change beginning (nuPlan reads a + d·α; the change’s steeri
     );
     expect(brake.speed).not.toBe('ACCELERATE');
     expect(brake.reason).not.toMatch(/the lane change beginning/);
+  });
+});
+
+describe('a crossing car turned back by its red light (stopsForSignal)', () => {
+  // 10 m/s, 22 m from the strip our body sweeps, its line `lineM` on (negative: over it)
+  const car = (lineM: number, speedMps = 10, signal: 'RED' | 'YELLOW' = 'RED') =>
+    obj('x', {
+      speedMps,
+      accelMps2: 0,
+      entry: { egoEntryM: 6, agentToEntryM: 22, agentClearM: 30, egoExitM: 12 },
+      signalStop: { distanceM: lineM, signal },
+    });
+
+  it('stops where it can at its line comfortably, whatever the ego’s own light', () => {
+    expect(stopsForSignal(car(20), PARAMS)).toBe(true); // 2.5 m/s²
+    expect(stopsForSignal(car(20), PARAMS, true)).toBe(true);
+  });
+
+  it('one that cannot is a conflict — unless the ego clears its junction on red and it rests over its line short of our path', () => {
+    // 10 m before its line: 5 m/s²; at 3 m/s² it rests 16.7 m on, 5.3 m short of our path (≥ 2 m)
+    expect(stopsForSignal(car(10), PARAMS)).toBe(false);
+    expect(stopsForSignal(car(10), PARAMS, true)).toBe(true);
+    // already 2 m over its line: the same stop, as far on
+    expect(stopsForSignal(car(-2), PARAMS, true)).toBe(true);
+    // a yellow does not hold it: it may go on through lawfully
+    expect(stopsForSignal(car(10, 10, 'YELLOW'), PARAMS, true)).toBe(false);
+    // 13 m/s: it rests 28 m on, past our path
+    expect(stopsForSignal(car(10, 13), PARAMS, true)).toBe(false);
+    // 11.5 m/s: 22 m on, short of our path by less than Autoware's 2 m margin
+    expect(stopsForSignal(car(10, 11.5), PARAMS, true)).toBe(false);
   });
 });
