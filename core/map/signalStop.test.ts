@@ -99,6 +99,37 @@ describe('clearingOnRed', () => {
     // rear axle at 94, front at 98: before it
     expect(egoClearingOnRed(map, snap(94), car)).toBe(false);
   });
+  it('finds the ego on its route lane where the map locates it on a sibling over the same ground', () => {
+    // B and B2 both leave A's end; B2 veers 1.2 m left over its 30 m: at (115, 0.6) heading along B2 the
+    // map locates the ego in B2, a lane its route does not take
+    const fork = new RoadMap(
+      RoadMapSchema.parse({
+        id: 'fork',
+        lanes: [
+          straightLane('A', { x: 0, y: 0 }, { x: 100, y: 0 }, 14, { successors: ['B', 'B2'] }),
+          straightLane('B', { x: 100, y: 0 }, { x: 130, y: 0 }, 14, { predecessors: ['A'] }),
+          straightLane('B2', { x: 100, y: 0 }, { x: 130, y: 1.2 }, 14, { predecessors: ['A'] }),
+        ],
+        stopLines: [{ id: 'S', laneId: 'A', sM: 100, kind: 'signal' }],
+      }),
+    );
+    const snap = {
+      ego: {
+        tS: 0,
+        x: 115,
+        y: 0.6,
+        headingRad: Math.atan2(1.2, 30),
+        speedMps: 3,
+        accelMps2: 0,
+        steerRad: 0,
+        yawRateRadps: 0,
+      },
+      lights: [{ laneId: 'A', state: 'RED' as const }],
+      route: { laneIds: ['A', 'B'] },
+    };
+    expect(fork.locate(115, 0.6, Math.atan2(1.2, 30), 2)?.laneId).toBe('B2');
+    expect(egoClearingOnRed(fork, snap, { rearAxleToCenterM: 1.5, lengthM: 5 }, 1)).toBe(true);
+  });
 });
 
 describe('brakingDistanceM', () => {

@@ -34,6 +34,10 @@ export interface SignalStop {
   lineSM: number;
 }
 
+/** Scratch of `egoClearingOnRed` and `restsClearOf`. */
+const probe = { sM: 0, dM: 0, segment: 0 };
+const pose = { x: 0, y: 0, headingRad: 0 };
+
 const LIGHT_RANK: Record<SignalState, number> = { GREEN: 0, UNKNOWN: 1, YELLOW: 2, RED: 3 };
 
 /** The most restrictive light on any of `laneIds`. */
@@ -225,12 +229,30 @@ export function egoClearingOnRed(
 ): boolean {
   if (snap.lights.length === 0) return false;
   const ego = snap.ego;
-  const loc = map.locate(ego.x, ego.y, ego.headingRad, 2);
-  if (!loc) return false;
   const ids = snap.route.laneIds;
-  const k = routeIndexOf(ids, loc.laneId, routeIndex);
+  const loc = map.locate(ego.x, ego.y, ego.headingRad, 2);
+  let k = loc ? routeIndexOf(ids, loc.laneId, routeIndex) : -1;
+  let sM = loc?.sM ?? 0;
+  if (k < 0) {
+    // located on a lane the route does not take (a sibling connector over the same ground at a
+    // junction's entry): the route lane around the route position that the rear axle lies in
+    const hint = routeIndex !== undefined && Number.isFinite(routeIndex) ? Math.floor(routeIndex) : undefined;
+    const from = hint === undefined ? 0 : Math.max(0, hint - 2);
+    const to = hint === undefined ? ids.length - 1 : Math.min(ids.length - 1, hint + 2);
+    let bestD = Number.POSITIVE_INFINITY;
+    for (let j = from; j <= to; j++) {
+      const lane = map.lane(ids[j]!);
+      if (!lane) continue;
+      lane.line.project(ego.x, ego.y, probe);
+      const d = Math.abs(probe.dM);
+      if (probe.sM < 0 || probe.sM > lane.line.length || d > lane.data.widthM / 2 || d >= bestD) continue;
+      bestD = d;
+      k = j;
+      sM = probe.sM;
+    }
+  }
   if (k < 0) return false;
-  return clearingOnRed(map, snap.lights, ids, k, loc.sM + vehicle.rearAxleToCenterM + vehicle.lengthM / 2);
+  return clearingOnRed(map, snap.lights, ids, k, sM + vehicle.rearAxleToCenterM + vehicle.lengthM / 2);
 }
 
 /**
@@ -239,17 +261,14 @@ export function egoClearingOnRed(
  */
 export const RED_OVERSHOOT_MARGIN_M = 2;
 
-const restProbe = { sM: 0, dM: 0, segment: 0 };
-const restPose = { x: 0, y: 0, headingRad: 0 };
-
 /**
  * Whether a point (where another vehicle comes to rest) lies more than `clearanceM` from every point
  * of the ego's path `line` (its centreline): the vehicle rests short of the ego's way.
  */
 export function restsClearOf(line: Polyline, x: number, y: number, clearanceM: number): boolean {
-  line.project(x, y, restProbe);
-  line.poseAt(Math.min(Math.max(restProbe.sM, 0), line.length), restPose);
-  return Math.hypot(x - restPose.x, y - restPose.y) > clearanceM;
+  line.project(x, y, probe);
+  line.poseAt(Math.min(Math.max(probe.sM, 0), line.length), pose);
+  return Math.hypot(x - pose.x, y - pose.y) > clearanceM;
 }
 
 /**
