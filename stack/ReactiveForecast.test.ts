@@ -31,7 +31,12 @@ function scene(): { snap: WorldSnapshot; standing: Trajectory } {
     lights: [],
     route: { laneIds: ['R0'] },
   };
-  const standing: Trajectory = {
+  return { snap, standing: standingAt(ego) };
+}
+
+/** The ego standing where it is for 4 s, poses 0.1 s apart. */
+function standingAt(ego: { x: number; y: number; headingRad: number }): Trajectory {
+  return {
     points: Array.from({ length: 41 }, (_, k) => ({
       tS: k * 0.1,
       x: ego.x,
@@ -40,7 +45,6 @@ function scene(): { snap: WorldSnapshot; standing: Trajectory } {
       speedMps: 0,
     })),
   };
-  return { snap, standing };
 }
 
 describe('reactive forecast for reflection', () => {
@@ -135,16 +139,7 @@ describe('reactive forecast while the ego clears its junction on red', () => {
       ],
       route: { laneIds: ['IN2', 'C20', 'OUT0'] },
     };
-    const standing: Trajectory = {
-      points: Array.from({ length: 41 }, (_, k) => ({
-        tS: k * 0.1,
-        x: ego.x,
-        y: ego.y,
-        headingRad: ego.headingRad,
-        speedMps: 0,
-      })),
-    };
-    const f = reactiveForecast(jx)(standing, snap, jctx)!;
+    const f = reactiveForecast(jx)(standingAt(ego), snap, jctx)!;
     // its centre after 4 s
     return f.y[f.steps - 1]!;
   };

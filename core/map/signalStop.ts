@@ -13,7 +13,7 @@ import type {
   VehicleParams,
   WorldSnapshot,
 } from '../index.ts';
-import type { RoadMap } from './RoadMap.ts';
+import type { LaneInfo, RoadMap } from './RoadMap.ts';
 import { routeIndexOf } from './RouteLanes.ts';
 
 /** An emergency vehicle on an emergency run (siren or warning lights on): it goes through its red. */
@@ -70,10 +70,9 @@ export function signalStopAhead(
   lookM = SIGNAL_LOOK_M,
 ): SignalStop | undefined {
   if (lights.length === 0) return undefined;
-  const loc = map.locate(x, y, headingRad, 1);
-  // a vehicle facing against the lane it is on does not drive towards that lane's line
-  if (!loc || Math.abs(loc.headingErrRad) > Math.PI / 2) return undefined;
-  let lane = map.lane(loc.laneId);
+  const loc = locatedAlong(map, x, y, headingRad);
+  if (!loc) return undefined;
+  let lane: LaneInfo | undefined = loc.lane;
   let fromS = loc.sM + lengthM / 2;
   let before = 0;
   const seen = new Set<string>();
@@ -136,31 +135,69 @@ export function signalStopBehind(
   overM = OVER_LINE_LOOK_M,
 ): SignalStop | undefined {
   if (lights.length === 0) return undefined;
+  const loc = locatedAlong(map, x, y, headingRad);
+  if (!loc) return undefined;
+  // back through the lane it came from while that is the only one
+  const passed = passedSignalLine(map, lights, loc.lane, loc.sM + lengthM / 2, undefined, overM, (l) =>
+    l.data.predecessors.length === 1 ? l.data.predecessors[0] : undefined,
+  );
+  if (!passed || passed.signal !== 'RED') return undefined;
+  return { distanceM: -passed.overByM, signal: 'RED', laneId: passed.laneId, lineSM: passed.lineSM };
+}
+
+/**
+ * The lane a vehicle (centre x, y, heading) is located on, pointing along it: undefined off the
+ * lanes or facing against the lane (it does not drive towards that lane's lines).
+ */
+function locatedAlong(
+  map: RoadMap,
+  x: number,
+  y: number,
+  headingRad: number,
+): { lane: LaneInfo; sM: number } | undefined {
   const loc = map.locate(x, y, headingRad, 1);
   if (!loc || Math.abs(loc.headingErrRad) > Math.PI / 2) return undefined;
-  let lane = map.lane(loc.laneId);
-  let toS = loc.sM + lengthM / 2;
+  const lane = map.lane(loc.laneId);
+  return lane ? { lane, sM: loc.sM } : undefined;
+}
+
+/**
+ * The last signal stop line a front at `toS` on `lane` has driven over, looking back through the
+ * lanes `prevOf` names (each lane's predecessor on the way it came) no more than `lookBackM`: how far
+ * the front is past it, m, and its light — the line lane's own, else that of the lane taken from
+ * the line (`next` on `lane` itself, the way the front came on lanes behind it).
+ */
+function passedSignalLine(
+  map: RoadMap,
+  lights: ReadonlyArray<TrafficLightState>,
+  start: LaneInfo,
+  toS: number,
+  next: string | undefined,
+  lookBackM: number,
+  prevOf: (lane: LaneInfo) => string | undefined,
+): { overByM: number; signal: SignalState | undefined; laneId: string; lineSM: number } | undefined {
+  let lane: LaneInfo | undefined = start;
+  let at = toS;
+  let after = next;
   let back = 0;
-  let next: string | undefined;
   const seen = new Set<string>();
   while (lane && !seen.has(lane.data.id)) {
     seen.add(lane.data.id);
     let line: { sM: number } | undefined;
     for (const sl of lane.stopLines)
-      if (sl.kind === 'signal' && sl.sM <= toS && (!line || sl.sM > line.sM)) line = sl;
+      if (sl.kind === 'signal' && sl.sM <= at && (!line || sl.sM > line.sM)) line = sl;
     if (line) {
-      const overBy = back + toS - line.sM;
-      if (overBy > overM) return undefined;
-      // the line's own light, else the light of the way it took from there
-      const signal = worstLight(lights, [lane.data.id]) ?? (next ? worstLight(lights, [next]) : undefined);
-      if (signal !== 'RED') return undefined;
-      return { distanceM: -overBy, signal, laneId: lane.data.id, lineSM: line.sM };
+      const overByM = back + at - line.sM;
+      if (overByM > lookBackM) return undefined;
+      const signal = worstLight(lights, [lane.data.id]) ?? (after ? worstLight(lights, [after]) : undefined);
+      return { overByM, signal, laneId: lane.data.id, lineSM: line.sM };
     }
-    back += toS;
-    if (back > overM || lane.data.predecessors.length !== 1) return undefined;
-    next = lane.data.id;
-    lane = map.lane(lane.data.predecessors[0]!);
-    toS = lane ? lane.line.length : 0;
+    back += at;
+    if (back > lookBackM) return undefined;
+    after = lane.data.id;
+    const prev = prevOf(lane);
+    lane = prev ? map.lane(prev) : undefined;
+    at = lane ? lane.line.length : 0;
   }
   return undefined;
 }
@@ -182,38 +219,22 @@ export function clearingOnRed(
   lookBackM = CLEARING_LOOK_BACK_M,
 ): boolean {
   if (lights.length === 0 || routeIndex < 0 || routeIndex >= routeLaneIds.length) return false;
-  let lane = map.lane(routeLaneIds[routeIndex]!);
+  const lane = map.lane(routeLaneIds[routeIndex]!);
+  if (!lane) return false;
+  // back along the route, and before its first lane the way the ego came (the only predecessor)
   let k = routeIndex;
-  let next: string | undefined = routeLaneIds[routeIndex + 1];
-  let back = 0;
-  let toS = frontS;
-  const seen = new Set<string>();
-  while (lane && !seen.has(lane.data.id)) {
-    seen.add(lane.data.id);
-    let line: { sM: number } | undefined;
-    for (const sl of lane.stopLines)
-      if (sl.kind === 'signal' && sl.sM <= toS && (!line || sl.sM > line.sM)) line = sl;
-    if (line) {
-      if (back + toS - line.sM > lookBackM) return false;
-      // the line's own light, else the light of the way the ego took from there
-      const signal = worstLight(lights, [lane.data.id]) ?? (next ? worstLight(lights, [next]) : undefined);
-      return signal === 'RED';
-    }
-    back += toS;
-    if (back > lookBackM) return false;
-    // back along the route, and before its first lane the way the ego came (the only predecessor)
-    next = lane.data.id;
-    const prev: string | undefined =
-      k > 0 && lane.data.predecessors.includes(routeLaneIds[k - 1]!)
-        ? routeLaneIds[k - 1]
-        : lane.data.predecessors.length === 1
-          ? lane.data.predecessors[0]
-          : undefined;
-    k = k > 0 ? k - 1 : -1;
-    lane = prev ? map.lane(prev) : undefined;
-    toS = lane ? lane.line.length : 0;
-  }
-  return false;
+  const prevOf = (l: LaneInfo): string | undefined => {
+    const onRoute = k > 0 && l.data.predecessors.includes(routeLaneIds[k - 1]!);
+    const prev = onRoute
+      ? routeLaneIds[k - 1]
+      : l.data.predecessors.length === 1
+        ? l.data.predecessors[0]
+        : undefined;
+    k = onRoute ? k - 1 : -1;
+    return prev;
+  };
+  const passed = passedSignalLine(map, lights, lane, frontS, routeLaneIds[routeIndex + 1], lookBackM, prevOf);
+  return passed?.signal === 'RED';
 }
 
 /**
