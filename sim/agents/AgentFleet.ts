@@ -28,7 +28,8 @@ import {
   type VehicleParams,
 } from '../../core/index.ts';
 import type { RoadMap } from '../../core/map/RoadMap.ts';
-import { RoutePath } from '../../core/map/RoutePath.ts';
+import { ROUTE_STEP_M, RoutePath } from '../../core/map/RoutePath.ts';
+import { worstLight } from '../../core/map/signalStop.ts';
 import {
   findLead,
   type IdmCoefficients,
@@ -751,15 +752,48 @@ export class AgentFleet {
     return out;
   }
 
-  /** Path arc length of the first red/yellow stop ahead on a route, or Infinity. */
+  /**
+   * Path arc length (on `route`) of the nearest red/yellow stop ahead of the front bumper
+   * `frontS`, m, or Infinity. A lane with a `signal` stop line stops the agent at that line when its
+   * light shows RED/YELLOW: the light keyed on the lane itself, else on the lane the route takes
+   * after it, else the worst of its successors' (as the ego's perception and `signalStopAhead`
+   * read it). A light keyed on a lane without a stop line stops it at that lane's start. A stop
+   * more than COMMITTED_M behind the front is run.
+   */
   private stopFor(route: RoutePath, frontS: number, lights: ReadonlyArray<TrafficLightState>): number {
-    for (const p of route.pieces) {
-      if (p.fromS < frontS - COMMITTED_M || p.fromS > frontS + LOOKAHEAD_M) continue;
-      for (const l of lights) {
-        if (l.laneId === p.laneId && (l.state === 'RED' || l.state === 'YELLOW')) return p.fromS;
+    if (lights.length === 0) return Infinity;
+    const pieces = route.pieces;
+    let best = Infinity;
+    for (const p of pieces) {
+      if (p.fromS > frontS + LOOKAHEAD_M) break;
+      const lane = this.map.lane(p.laneId);
+      let lined = false;
+      for (const sl of lane?.stopLines ?? []) {
+        if (sl.kind !== 'signal') continue;
+        lined = true;
+        // CommonRoad keys the light on the incoming lanelet whose line is at its end: stopping at
+        // the lane's start (as for a junction lane's light) let a car already on that lane run its
+        // red (57 m short of its line at 8 m/s, AgentFleet.test) and held one coming from the lane
+        // before at that lane's start, 100 m short of the line
+        const s = p.fromS + sl.sM - p.laneS0;
+        // a line past where the route leaves the lane sideways is not on the agent's way (the path
+        // samples a lane every ROUTE_STEP_M, so a piece ends up to that much short of its lane's end)
+        if (s > p.toS + ROUTE_STEP_M || s < frontS - COMMITTED_M || s > frontS + LOOKAHEAD_M) continue;
+        if (s >= best) break;
+        const next = route.laneIds[p.index + 1];
+        const succ = lane!.data.successors;
+        const state =
+          worstLight(lights, [p.laneId]) ??
+          (next !== undefined && succ.includes(next) ? worstLight(lights, [next]) : undefined) ??
+          worstLight(lights, succ);
+        if (state === 'RED' || state === 'YELLOW') best = s;
+        break;
       }
+      if (lined || p.fromS < frontS - COMMITTED_M || p.fromS >= best) continue;
+      const state = worstLight(lights, [p.laneId]);
+      if (state === 'RED' || state === 'YELLOW') best = p.fromS;
     }
-    return Infinity;
+    return best;
   }
 }
 
