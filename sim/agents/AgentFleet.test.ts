@@ -128,9 +128,20 @@ function lightWorld(
   return w;
 }
 
-/** The agent's front bumper x at the end of a 25 s reactive IDM run, and its speed then. */
-function endOf(w: World): { frontX: number; speedMps: number } {
-  const run = drive(w, 'idm', undefined);
+/**
+ * As `lightWorld`, but the agent is a logged track at 8 m/s along `laneIds` (a CommonRoad or nuPlan
+ * agent: reactive, it drives IDM along its track's path, with no lanes of its own).
+ */
+function trackWorld(laneIds: string[], startSM: number, lightLaneIds: string[], state: SignalState): World {
+  const track = trackAlong(new RoadMap(crMap), { laneIds, startSM, durationS: 25, speed: () => 8 });
+  const w = world(crMap, [replayAgent('car', track)], egoAtCentre(0, 0, -500, 0, 0), ['B'], 25);
+  w.scenario.signals = [{ laneIds: lightLaneIds, phases: [{ fromS: 0, state }] }];
+  return w;
+}
+
+/** The agent's front bumper x at the end of a 25 s reactive run (IDM agents unless told), and its speed then. */
+function endOf(w: World, model: 'idm' | 'interactive' = 'idm'): { frontX: number; speedMps: number } {
+  const run = drive(w, model, undefined);
   const a = agentAt(run, run.agents.length - 1, 'car');
   return { frontX: a.x + a.lengthM / 2, speedMps: a.speedMps };
 }
@@ -165,6 +176,18 @@ describe('AgentFleet: IDM agents and traffic lights', () => {
     // centre at the line: front 2.4 m past it
     expect(endOf(lightWorld(crMap, ['A', 'J', 'B'], 100, ['A'], 'RED')).frontX).toBeGreaterThan(200);
   });
+
+  for (const model of ['idm', 'interactive'] as const)
+    it(`a logged-track agent (${model}) stops at the line of its red light, and goes on on green`, () => {
+      // it used to have no stop for lights at all (only agents with lanes of their own had)
+      const red = endOf(trackWorld(['A', 'J', 'B'], 40, ['A'], 'RED'), model);
+      expect(red.speedMps).toBeLessThan(0.1);
+      expect(red.frontX).toBeGreaterThan(145);
+      expect(red.frontX).toBeLessThanOrEqual(150);
+      // the light keyed on the lane after the line (the built-in and nuPlan way)
+      expect(endOf(trackWorld(['A', 'J', 'B'], 40, ['J'], 'RED'), model).frontX).toBeLessThanOrEqual(150);
+      expect(endOf(trackWorld(['A', 'J', 'B'], 40, ['A'], 'GREEN'), model).frontX).toBeGreaterThan(200);
+    });
 
   it('stops at the start of a junction lane whose light has no stop line of its own (built-in intersection)', () => {
     // the light on connector C20 (no stop line): IN2 runs east to x = −14, where C20 starts

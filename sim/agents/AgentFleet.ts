@@ -29,7 +29,7 @@ import {
 } from '../../core/index.ts';
 import type { RoadMap } from '../../core/map/RoadMap.ts';
 import { ROUTE_STEP_M, RoutePath } from '../../core/map/RoutePath.ts';
-import { worstLight } from '../../core/map/signalStop.ts';
+import { isActiveEmergency, signalStopAhead, stopLineLight, worstLight } from '../../core/map/signalStop.ts';
 import {
   findLead,
   type IdmCoefficients,
@@ -463,12 +463,10 @@ export class AgentFleet {
       this.obstacles[i]!.box.cx = saved;
       let gap = this.lead.sM - front;
       let leadV = this.lead.speedMps;
-      if (r.route) {
-        const stopS = this.stopFor(r.route, front, lights);
-        if (stopS - front < gap) {
-          gap = stopS - front;
-          leadV = 0;
-        }
+      const stopS = r.route ? this.stopFor(r.route, front, lights) : this.trackStopFor(r, front, lights);
+      if (stopS - front < gap) {
+        gap = stopS - front;
+        leadV = 0;
       }
       let a: number;
       if (fc) {
@@ -753,6 +751,22 @@ export class AgentFleet {
   }
 
   /**
+   * Path arc length (on its track's path) of the red/yellow stop line ahead of an IDM agent that
+   * drives a logged track (no lanes of its own), m, or Infinity: the line `signalStopAhead` finds
+   * along the lanes the map locates it on, as the planner and the gate read another car's light.
+   * Without it these agents ran every red (CommonRoad and nuPlan agents are logged tracks: in
+   * USA_Peach-4_8 the southbound cars drove through their red while the left-turning ego waited
+   * for them, CLS-R 0 for both planners). Looked for from COMMITTED_M behind the front, so a car
+   * that stops with its front just over the line stays stopped; an active emergency vehicle goes on.
+   */
+  private trackStopFor(r: Runtime, frontS: number, lights: ReadonlyArray<TrafficLightState>): number {
+    if (lights.length === 0 || isActiveEmergency(r.state)) return Infinity;
+    const a = r.state;
+    const st = signalStopAhead(this.map, lights, a.x, a.y, a.headingRad, r.spec.lengthM - 2 * COMMITTED_M);
+    return st ? frontS - COMMITTED_M + st.distanceM : Infinity;
+  }
+
+  /**
    * Path arc length (on `route`) of the nearest red/yellow stop ahead of the front bumper
    * `frontS`, m, or Infinity. A lane with a `signal` stop line stops the agent at that line when its
    * light shows RED/YELLOW: the light keyed on the lane itself, else on the lane the route takes
@@ -780,12 +794,7 @@ export class AgentFleet {
         // samples a lane every ROUTE_STEP_M, so a piece ends up to that much short of its lane's end)
         if (s > p.toS + ROUTE_STEP_M || s < frontS - COMMITTED_M || s > frontS + LOOKAHEAD_M) continue;
         if (s >= best) break;
-        const next = route.laneIds[p.index + 1];
-        const succ = lane!.data.successors;
-        const state =
-          worstLight(lights, [p.laneId]) ??
-          (next !== undefined && succ.includes(next) ? worstLight(lights, [next]) : undefined) ??
-          worstLight(lights, succ);
+        const state = stopLineLight(lights, lane!.data, route.laneIds[p.index + 1]);
         if (state === 'RED' || state === 'YELLOW') best = s;
         break;
       }
