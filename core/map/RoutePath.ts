@@ -9,7 +9,7 @@ import type { RoadMap } from './RoadMap.ts';
 import { crossableStretches, type LaneSide } from './RoadMarks.ts';
 
 /** Sampling step of the reference path, m. */
-const STEP_M = 1;
+export const ROUTE_STEP_M = 1;
 /** Length of a lane-change transition, m (bounds). */
 const CHANGE_MIN_M = 12;
 const CHANGE_MAX_M = 40;
@@ -144,7 +144,7 @@ export class RoutePath {
         const chain = changesInRow(map, laneIds, i);
         const changeLen = Math.min(CHANGE_MAX_M, Math.max(CHANGE_MIN_M, (room - CHANGE_DELAY_M) / chain));
         const start = w.fromM + Math.max(0, Math.min(CHANGE_DELAY_M, room - changeLen));
-        for (let s = entry; s < start; s += STEP_M) {
+        for (let s = entry; s < start; s += ROUTE_STEP_M) {
           lane.line.poseAt(s, p);
           push(p.x, p.y);
         }
@@ -158,7 +158,7 @@ export class RoutePath {
           index: i + 1,
         };
         let endOnNext = 0;
-        const n = Math.max(2, Math.round(changeLen / STEP_M));
+        const n = Math.max(2, Math.round(changeLen / ROUTE_STEP_M));
         const f = { sM: 0, dM: 0, segment: 0 };
         for (let k = 0; k <= n; k++) {
           const u = k / n;
@@ -175,12 +175,12 @@ export class RoutePath {
         piece.toS = nextPiece.fromS;
         pieces.push(nextPiece);
         // The next iteration walks the rest of `next` from here and extends its piece.
-        entry = endOnNext + STEP_M;
+        entry = endOnNext + ROUTE_STEP_M;
         continue;
       }
       const last = pieces[pieces.length - 1];
       const continuing = last && last.laneId === lane.data.id;
-      for (let s = entry; s < len; s += STEP_M) {
+      for (let s = entry; s < len; s += ROUTE_STEP_M) {
         lane.line.poseAt(s, p);
         push(p.x, p.y);
       }

@@ -54,6 +54,26 @@ export function worstLight(
 }
 
 /**
+ * The light that governs a lane's signal stop line: the lane's own, else that of the lane taken
+ * after the line (`nextLaneId`, when it is a successor of the lane), else the worst of the lane's
+ * successors' (CommonRoad keys the light on the lane with the line, nuPlan and the built-in maps on
+ * the junction lanes after it). Undefined when none of them has a light.
+ */
+export function stopLineLight(
+  lights: ReadonlyArray<TrafficLightState>,
+  lane: { id: string; successors: ReadonlyArray<string> },
+  nextLaneId?: string,
+): SignalState | undefined {
+  return (
+    worstLight(lights, [lane.id]) ??
+    (nextLaneId !== undefined && lane.successors.includes(nextLaneId)
+      ? worstLight(lights, [nextLaneId])
+      : undefined) ??
+    worstLight(lights, lane.successors)
+  );
+}
+
+/**
  * The first stop line ahead of a vehicle (centre x, y, heading, length) along the lane it is
  * located on and, while unbranched, its successors, with the signal there when RED or YELLOW (the
  * lane's own light, else the worst of its successors', as perception reads the ego's); undefined
@@ -80,7 +100,7 @@ export function signalStopAhead(
     seen.add(lane.data.id);
     for (const sl of lane.stopLines) {
       if (sl.sM < fromS) continue;
-      const signal = worstLight(lights, [lane.data.id]) ?? worstLight(lights, lane.data.successors);
+      const signal = stopLineLight(lights, lane.data);
       if (signal !== 'RED' && signal !== 'YELLOW') return undefined;
       return { distanceM: before + sl.sM - fromS, signal, laneId: lane.data.id, lineSM: sl.sM };
     }

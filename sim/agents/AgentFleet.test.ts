@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { RoutePath } from '../../core/map/index.ts';
+import { type RoadMapData, RoadMapSchema, type SignalState } from '../../core/index.ts';
+import { RoadMap, RoutePath } from '../../core/map/index.ts';
+import { chained, straightLane } from '../../core/map/testFixtures.ts';
 import {
   idmAgent,
   intersection,
@@ -10,7 +12,7 @@ import {
 } from '../../scenarios/builtin/index.ts';
 import { AgentFleet } from './AgentFleet.ts';
 import { digestAgents } from './IdmReference.ts';
-import { drive, egoAlong, egoAtCentre, world } from './testWorld.ts';
+import { agentAt, drive, egoAlong, egoAtCentre, type World, world } from './testWorld.ts';
 
 function leftTurnWorld() {
   const data = intersection();
@@ -96,5 +98,107 @@ describe('AgentFleet', () => {
       apart = Math.max(apart, Math.abs(a!.x - c!.x));
     }
     expect(apart).toBeGreaterThan(0.5);
+  });
+});
+
+// CommonRoad's way: lane P (x 0–50), then A (50–150) with its light and its signal stop line at its
+// end (x = 150), then junction lane J (150–170) and B beyond (USA_Peach-4_8: lights on 43208, …)
+const crMap = RoadMapSchema.parse({
+  id: 'cr',
+  lanes: chained([
+    straightLane('P', { x: 0, y: 0 }, { x: 50, y: 0 }, 14),
+    straightLane('A', { x: 50, y: 0 }, { x: 150, y: 0 }, 14),
+    straightLane('J', { x: 150, y: 0 }, { x: 170, y: 0 }, 14, { junctionId: 'X' }),
+    straightLane('B', { x: 170, y: 0 }, { x: 400, y: 0 }, 14),
+  ]),
+  stopLines: [{ id: 'A_stop', laneId: 'A', sM: 100, kind: 'signal' }],
+});
+
+/** A world whose one IDM agent drives `laneIds` from `startSM` at 8 m/s under one light on `lightLaneIds`. */
+function lightWorld(
+  data: RoadMapData,
+  laneIds: string[],
+  startSM: number,
+  lightLaneIds: string[],
+  state: SignalState,
+): World {
+  const car = idmAgent(new RoadMap(data), 'car', laneIds, startSM, 8);
+  const w = world(data, [car], egoAtCentre(0, 0, -500, 0, 0), [laneIds.at(-1)!], 25);
+  w.scenario.signals = [{ laneIds: lightLaneIds, phases: [{ fromS: 0, state }] }];
+  return w;
+}
+
+/**
+ * As `lightWorld`, but the agent is a logged track at 8 m/s along `laneIds` (a CommonRoad or nuPlan
+ * agent: reactive, it drives IDM along its track's path, with no lanes of its own).
+ */
+function trackWorld(laneIds: string[], startSM: number, lightLaneIds: string[], state: SignalState): World {
+  const track = trackAlong(new RoadMap(crMap), { laneIds, startSM, durationS: 25, speed: () => 8 });
+  const w = world(crMap, [replayAgent('car', track)], egoAtCentre(0, 0, -500, 0, 0), ['B'], 25);
+  w.scenario.signals = [{ laneIds: lightLaneIds, phases: [{ fromS: 0, state }] }];
+  return w;
+}
+
+/** The agent's front bumper x at the end of a 25 s reactive run (IDM agents unless told), and its speed then. */
+function endOf(w: World, model: 'idm' | 'interactive' = 'idm'): { frontX: number; speedMps: number } {
+  const run = drive(w, model, undefined);
+  const a = agentAt(run, run.agents.length - 1, 'car');
+  return { frontX: a.x + a.lengthM / 2, speedMps: a.speedMps };
+}
+
+describe('AgentFleet: IDM agents and traffic lights', () => {
+  it('stops at the stop line at the end of its own lane when that lane carries the red light (CommonRoad)', () => {
+    // front 57.6 m short of the line: it used to run the red (the lane start was behind it)
+    const end = endOf(lightWorld(crMap, ['A', 'J', 'B'], 40, ['A'], 'RED'));
+    expect(end.speedMps).toBeLessThan(0.1);
+    expect(end.frontX).toBeGreaterThan(145);
+    expect(end.frontX).toBeLessThanOrEqual(150);
+  });
+
+  it('coming from the lane before, stops at that line, not at the start of the lane with the light', () => {
+    // it used to stop at x = 50, a hundred metres early
+    const end = endOf(lightWorld(crMap, ['P', 'A', 'J', 'B'], 5, ['A'], 'RED'));
+    expect(end.frontX).toBeGreaterThan(145);
+    expect(end.frontX).toBeLessThanOrEqual(150);
+  });
+
+  it('stops at the line for a red light keyed on the lane after it', () => {
+    const end = endOf(lightWorld(crMap, ['A', 'J', 'B'], 40, ['J'], 'RED'));
+    expect(end.frontX).toBeGreaterThan(145);
+    expect(end.frontX).toBeLessThanOrEqual(150);
+  });
+
+  it('goes on on green', () => {
+    expect(endOf(lightWorld(crMap, ['A', 'J', 'B'], 40, ['A'], 'GREEN')).frontX).toBeGreaterThan(200);
+  });
+
+  it('goes on when its front is already more than COMMITTED_M past the line', () => {
+    // centre at the line: front 2.4 m past it
+    expect(endOf(lightWorld(crMap, ['A', 'J', 'B'], 100, ['A'], 'RED')).frontX).toBeGreaterThan(200);
+  });
+
+  for (const model of ['idm', 'interactive'] as const)
+    it(`a logged-track agent (${model}) stops at the line of its red light, and goes on on green`, () => {
+      // it used to have no stop for lights at all (only agents with lanes of their own had)
+      const red = endOf(trackWorld(['A', 'J', 'B'], 40, ['A'], 'RED'), model);
+      expect(red.speedMps).toBeLessThan(0.1);
+      expect(red.frontX).toBeGreaterThan(145);
+      expect(red.frontX).toBeLessThanOrEqual(150);
+      // the light keyed on the lane after the line (the built-in and nuPlan way)
+      expect(endOf(trackWorld(['A', 'J', 'B'], 40, ['J'], 'RED'), model).frontX).toBeLessThanOrEqual(150);
+      expect(endOf(trackWorld(['A', 'J', 'B'], 40, ['A'], 'GREEN'), model).frontX).toBeGreaterThan(200);
+    });
+
+  it('stops at the start of a junction lane whose light has no stop line of its own (built-in intersection)', () => {
+    // the light on connector C20 (no stop line): IN2 runs east to x = −14, where C20 starts
+    const data = intersection();
+    const w = lightWorld(data, ['IN2', 'C20', 'OUT0'], 60, ['C20'], 'RED');
+    const end = endOf(w);
+    expect(end.speedMps).toBeLessThan(0.1);
+    expect(end.frontX).toBeGreaterThan(-19);
+    expect(end.frontX).toBeLessThanOrEqual(-14);
+    // without the stop line on IN2, the same place
+    const bare = lightWorld({ ...data, stopLines: [] }, ['IN2', 'C20', 'OUT0'], 60, ['C20'], 'RED');
+    expect(endOf(bare).frontX).toBeCloseTo(end.frontX, 6);
   });
 });

@@ -28,7 +28,8 @@ import {
   type VehicleParams,
 } from '../../core/index.ts';
 import type { RoadMap } from '../../core/map/RoadMap.ts';
-import { RoutePath } from '../../core/map/RoutePath.ts';
+import { ROUTE_STEP_M, RoutePath } from '../../core/map/RoutePath.ts';
+import { isActiveEmergency, signalStopAhead, stopLineLight, worstLight } from '../../core/map/signalStop.ts';
 import {
   findLead,
   type IdmCoefficients,
@@ -462,12 +463,10 @@ export class AgentFleet {
       this.obstacles[i]!.box.cx = saved;
       let gap = this.lead.sM - front;
       let leadV = this.lead.speedMps;
-      if (r.route) {
-        const stopS = this.stopFor(r.route, front, lights);
-        if (stopS - front < gap) {
-          gap = stopS - front;
-          leadV = 0;
-        }
+      const stopS = r.route ? this.stopFor(r.route, front, lights) : this.trackStopFor(r, front, lights);
+      if (stopS - front < gap) {
+        gap = stopS - front;
+        leadV = 0;
       }
       let a: number;
       if (fc) {
@@ -751,15 +750,59 @@ export class AgentFleet {
     return out;
   }
 
-  /** Path arc length of the first red/yellow stop ahead on a route, or Infinity. */
+  /**
+   * Path arc length (on its track's path) of the red/yellow stop line ahead of an IDM agent that
+   * drives a logged track (no lanes of its own), m, or Infinity: the line `signalStopAhead` finds
+   * along the lanes the map locates it on, as the planner and the gate read another car's light.
+   * Without it these agents ran every red (CommonRoad and nuPlan agents are logged tracks: in
+   * USA_Peach-4_8 the southbound cars drove through their red while the left-turning ego waited
+   * for them, CLS-R 0 for both planners). Looked for from COMMITTED_M behind the front, so a car
+   * that stops with its front just over the line stays stopped; an active emergency vehicle goes on.
+   */
+  private trackStopFor(r: Runtime, frontS: number, lights: ReadonlyArray<TrafficLightState>): number {
+    if (lights.length === 0 || isActiveEmergency(r.state)) return Infinity;
+    const a = r.state;
+    const st = signalStopAhead(this.map, lights, a.x, a.y, a.headingRad, r.spec.lengthM - 2 * COMMITTED_M);
+    return st ? frontS - COMMITTED_M + st.distanceM : Infinity;
+  }
+
+  /**
+   * Path arc length (on `route`) of the nearest red/yellow stop ahead of the front bumper
+   * `frontS`, m, or Infinity. A lane with a `signal` stop line stops the agent at that line when its
+   * light shows RED/YELLOW: the light keyed on the lane itself, else on the lane the route takes
+   * after it, else the worst of its successors' (as the ego's perception and `signalStopAhead`
+   * read it). A light keyed on a lane without a stop line stops it at that lane's start. A stop
+   * more than COMMITTED_M behind the front is run.
+   */
   private stopFor(route: RoutePath, frontS: number, lights: ReadonlyArray<TrafficLightState>): number {
-    for (const p of route.pieces) {
-      if (p.fromS < frontS - COMMITTED_M || p.fromS > frontS + LOOKAHEAD_M) continue;
-      for (const l of lights) {
-        if (l.laneId === p.laneId && (l.state === 'RED' || l.state === 'YELLOW')) return p.fromS;
+    if (lights.length === 0) return Infinity;
+    const pieces = route.pieces;
+    let best = Infinity;
+    for (const p of pieces) {
+      if (p.fromS > frontS + LOOKAHEAD_M) break;
+      const lane = this.map.lane(p.laneId);
+      let lined = false;
+      for (const sl of lane?.stopLines ?? []) {
+        if (sl.kind !== 'signal') continue;
+        lined = true;
+        // CommonRoad keys the light on the incoming lanelet whose line is at its end: stopping at
+        // the lane's start (as for a junction lane's light) let a car already on that lane run its
+        // red (57 m short of its line at 8 m/s, AgentFleet.test) and held one coming from the lane
+        // before at that lane's start, 100 m short of the line
+        const s = p.fromS + sl.sM - p.laneS0;
+        // a line past where the route leaves the lane sideways is not on the agent's way (the path
+        // samples a lane every ROUTE_STEP_M, so a piece ends up to that much short of its lane's end)
+        if (s > p.toS + ROUTE_STEP_M || s < frontS - COMMITTED_M || s > frontS + LOOKAHEAD_M) continue;
+        if (s >= best) break;
+        const state = stopLineLight(lights, lane!.data, route.laneIds[p.index + 1]);
+        if (state === 'RED' || state === 'YELLOW') best = s;
+        break;
       }
+      if (lined || p.fromS < frontS - COMMITTED_M || p.fromS >= best) continue;
+      const state = worstLight(lights, [p.laneId]);
+      if (state === 'RED' || state === 'YELLOW') best = p.fromS;
     }
-    return Infinity;
+    return best;
   }
 }
 
