@@ -21,15 +21,21 @@ const northRed = [
  * The ego at 2 m/s on junction lane C20 (eastbound along y = −1.75), its front 4.6 m past its line
  * and ≈ 3 s from the north arm's lane, its own light `own`.
  */
-const inJunction = (own: 'RED' | 'GREEN', crossingSpeed: number, crossingS: number) =>
+const inJunction = (
+  own: 'RED' | 'GREEN',
+  crossingSpeed: number,
+  crossingS: number,
+  theirs: 'RED' | 'GREEN' = 'RED',
+  attrs?: { subclass: 'emergency'; sirenOn: true },
+) =>
   scene({
     map: jx,
     lane: 'C20',
     s: 2,
     speed: 2,
     route: ['IN2', 'C20', 'OUT0'],
-    lights: [{ laneId: 'C20', state: own }, ...northRed],
-    agents: [{ id: 'xing', lane: 'IN1', s: crossingS, speed: crossingSpeed }],
+    lights: [{ laneId: 'C20', state: own }, ...northRed.map((l) => ({ ...l, state: theirs }))],
+    agents: [{ id: 'xing', lane: 'IN1', s: crossingS, speed: crossingSpeed, ...(attrs ? { attrs } : {}) }],
   });
 
 describe('clearing a junction on red', () => {
@@ -49,6 +55,23 @@ describe('clearing a junction on red', () => {
     // 18 m/s, 40 m before its line: at 3 m/s² it would rest 54 m on, at the ego's path, so it is
     // forecast on at its speed (Autoware keeps it a conflict) and meets the ego there in ≈ 3 s
     const v = gate.checkCommand(cmd({ speed: 'KEEP', targetSpeedMps: 2 }), inJunction('RED', 18, 77.6));
+    expect(v.decision).not.toBe('ALLOW');
+  });
+
+  it('still yields to a crossing car whose own light is green (the cross street’s turn has come)', () => {
+    const v = gate.checkCommand(
+      cmd({ speed: 'KEEP', targetSpeedMps: 2 }),
+      inJunction('RED', 10, 104, 'GREEN'),
+    );
+    expect(v.decision).not.toBe('ALLOW');
+  });
+
+  it('still yields to an emergency vehicle on its run through its red', () => {
+    const ev = { subclass: 'emergency' as const, sirenOn: true as const };
+    const v = gate.checkCommand(
+      cmd({ speed: 'KEEP', targetSpeedMps: 2 }),
+      inJunction('RED', 10, 104, 'RED', ev),
+    );
     expect(v.decision).not.toBe('ALLOW');
   });
 });
