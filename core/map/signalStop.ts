@@ -184,8 +184,8 @@ function locatedAlong(
 /**
  * The last signal stop line a front at `toS` on `lane` has driven over, looking back through the
  * lanes `prevOf` names (each lane's predecessor on the way it came) no more than `lookBackM`: how far
- * the front is past it, m, and its light — the line lane's own, else that of the lane taken from
- * the line (`next` on `lane` itself, the way the front came on lanes behind it).
+ * the front is past it, m, and its light as `stopLineLight` reads it (the lane taken from the line:
+ * `next` on `lane` itself, the way the front came on lanes behind it).
  */
 function passedSignalLine(
   map: RoadMap,
@@ -209,7 +209,7 @@ function passedSignalLine(
     if (line) {
       const overByM = back + at - line.sM;
       if (overByM > lookBackM) return undefined;
-      const signal = worstLight(lights, [lane.data.id]) ?? (after ? worstLight(lights, [after]) : undefined);
+      const signal = stopLineLight(lights, lane.data, after);
       return { overByM, signal, laneId: lane.data.id, lineSM: line.sM };
     }
     back += at;
